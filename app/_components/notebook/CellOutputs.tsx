@@ -1,0 +1,36 @@
+"use client";
+
+import type { CellOutput } from "@/lib/kernel/protocol";
+
+/** Renders a cell's outputs in nbformat's shape: streams, results, displays and errors. */
+export function CellOutputs({ outputs }: { outputs: CellOutput[] }) {
+  if (outputs.length === 0) return null;
+  return (
+    <div className="cell-outputs" data-testid="cell-output">
+      {outputs.map((output, index) => (
+        <OutputView key={index} output={output} />
+      ))}
+    </div>
+  );
+}
+
+function OutputView({ output }: { output: CellOutput }) {
+  switch (output.output_type) {
+    case "stream":
+      return <pre className={`output-stream output-${output.name}`}>{output.text}</pre>;
+    case "execute_result":
+      return <pre className="output-result">{output.data["text/plain"]}</pre>;
+    case "display_data":
+      return <pre className="output-display">{output.data["text/plain"]}</pre>;
+    case "error":
+      return (
+        <div className="output-error" role="alert">
+          <strong>
+            {output.ename}: {output.evalue}
+          </strong>
+          {output.line !== null ? <div className="output-error-line">Line {output.line} of this cell</div> : null}
+          {output.traceback.length > 1 ? <pre className="output-traceback">{output.traceback.slice(1).join("\n")}</pre> : null}
+        </div>
+      );
+  }
+}

@@ -1,0 +1,89 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import { applyKernelMessage, type CellOutput } from "@/lib/kernel/protocol";
+import { useNotebook } from "./NotebookProvider";
+import { CodeEditor } from "./CodeEditor";
+import { CellOutputs } from "./CellOutputs";
+
+type RunState = "idle" | "queued" | "running" | "done" | "error";
+
+export interface CodeCellProps {
+  id: string;
+  code: string;
+  timeoutMs?: string;
+}
+
+/** A runnable cell: a Monaco editor, a Run button and its outputs. */
+export function CodeCell({ id, code: lessonCode, timeoutMs }: CodeCellProps) {
+  const { kernel, savedCode, saveCode } = useNotebook();
+  const [code, setCode] = useState(lessonCode);
+  const codeRef = useRef(code);
+  const edited = useRef(false);
+  const [outputs, setOutputs] = useState<CellOutput[]>([]);
+  const [runState, setRunState] = useState<RunState>("idle");
+  const [executionCount, setExecutionCount] = useState<number | null>(null);
+  const container = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    const saved = savedCode?.[id];
+    if (saved !== undefined && !edited.current) {
+      codeRef.current = saved;
+      setCode(saved);
+    }
+  }, [savedCode, id]);
+
+  const onChange = useCallback(
+    (next: string) => {
+      edited.current = true;
+      codeRef.current = next;
+      setCode(next);
+      saveCode(id, next);
+    },
+    [id, saveCode],
+  );
+
+  const run = useCallback(async () => {
+    if (!kernel) return;
+    setOutputs([]);
+    setRunState("queued");
+    const reply = await kernel.execute(id, codeRef.current, {
+      timeBudgetMs: timeoutMs ? Number(timeoutMs) : undefined,
+      onMessage: (message) => {
+        if (message.type === "status") return;
+        setRunState((state) => (state === "queued" ? "running" : state));
+        setOutputs((current) => applyKernelMessage(current, message));
+      },
+    });
+    setExecutionCount(reply.execution_count || null);
+    setRunState(reply.status === "ok" ? "done" : "error");
+  }, [kernel, id, timeoutMs]);
+
+  const runAndAdvance = useCallback(() => {
+    void run();
+    focusNextCell(container.current);
+  }, [run]);
+
+  return (
+    <section className={`cell cell-${runState}`} ref={container} data-cell-id={id} aria-label={`Code cell ${id}`}>
+      <div className="cell-gutter">
+        <span className="cell-count" data-testid="execution-count">
+          [{runState === "queued" || runState === "running" ? "*" : (executionCount ?? " ")}]
+        </span>
+        <button type="button" className="cell-run" onClick={() => void run()} disabled={!kernel} aria-label="Run cell" title="Run cell (Shift+Enter)">
+          ▶
+        </button>
+      </div>
+      <div className="cell-body">
+        <CodeEditor value={code} ariaLabel={`Code of cell ${id}`} onChange={onChange} onRun={() => void run()} onRunAndAdvance={runAndAdvance} />
+        <CellOutputs outputs={outputs} />
+      </div>
+    </section>
+  );
+}
+
+function focusNextCell(current: HTMLElement | null): void {
+  const cells = Array.from(document.querySelectorAll<HTMLElement>("section.cell"));
+  const next = cells[cells.indexOf(current as HTMLElement) + 1];
+  next?.querySelector<HTMLTextAreaElement>("textarea")?.focus();
+}

@@ -1,0 +1,76 @@
+"use client";
+
+import Editor, { loader, type OnMount } from "@monaco-editor/react";
+import { useCallback, useEffect, useRef, useState } from "react";
+
+// Monaco is copied to /vendor/monaco at set-up and served from our own origin; the React
+// wrapper would otherwise fetch it from a CDN, which offline machines cannot reach.
+loader.config({ paths: { vs: "/vendor/monaco/vs" } });
+
+const LINE_HEIGHT = 20;
+const MIN_LINES = 2;
+const MAX_HEIGHT = 640;
+
+export interface CodeEditorProps {
+  value: string;
+  ariaLabel: string;
+  onChange(code: string): void;
+  /** Shift+Enter. */
+  onRunAndAdvance(): void;
+  /** Ctrl/Cmd+Enter. */
+  onRun(): void;
+}
+
+/** A Monaco editor that grows with its content, like a notebook cell. */
+export function CodeEditor({ value, ariaLabel, onChange, onRunAndAdvance, onRun }: CodeEditorProps) {
+  const [height, setHeight] = useState(() => Math.max(MIN_LINES, value.split("\n").length) * LINE_HEIGHT + 16);
+  const handlers = useRef({ onRunAndAdvance, onRun });
+  useEffect(() => {
+    handlers.current = { onRunAndAdvance, onRun };
+  }, [onRunAndAdvance, onRun]);
+
+  const onMount = useCallback<OnMount>((editor, monaco) => {
+    editor.addAction({
+      id: "gradbook.runAndAdvance",
+      label: "Run cell and select below",
+      keybindings: [monaco.KeyMod.Shift | monaco.KeyCode.Enter],
+      run: () => handlers.current.onRunAndAdvance(),
+    });
+    editor.addAction({
+      id: "gradbook.run",
+      label: "Run cell",
+      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
+      run: () => handlers.current.onRun(),
+    });
+    editor.onDidContentSizeChange(({ contentHeight }) => setHeight(Math.min(MAX_HEIGHT, Math.max(contentHeight, MIN_LINES * LINE_HEIGHT + 16))));
+  }, []);
+
+  return (
+    <div className="cell-editor" style={{ height }}>
+      <Editor
+        value={value}
+        language="typescript"
+        theme="vs"
+        onChange={(code) => onChange(code ?? "")}
+        onMount={onMount}
+        loading={<pre className="cell-editor-fallback">{value}</pre>}
+        options={{
+          ariaLabel,
+          minimap: { enabled: false },
+          scrollBeyondLastLine: false,
+          lineNumbers: "on",
+          lineNumbersMinChars: 3,
+          fontSize: 14,
+          lineHeight: LINE_HEIGHT,
+          padding: { top: 8, bottom: 8 },
+          scrollbar: { alwaysConsumeMouseWheel: false, vertical: "hidden" },
+          overviewRulerLanes: 0,
+          renderLineHighlight: "none",
+          automaticLayout: true,
+          tabSize: 2,
+          fixedOverflowWidgets: true,
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { compileLesson } from "@/lib/lessons/compile";
+import { lessonSlugs } from "@/lib/lessons/files";
+import { lessonExists } from "@/lib/lessons/exists";
+import { NotebookProvider } from "@/app/_components/notebook/NotebookProvider";
+import { CodeCell } from "@/app/_components/notebook/CodeCell";
+
+export const dynamicParams = false;
+
+export function generateStaticParams() {
+  return lessonSlugs().map((slug) => ({ slug }));
+}
+
+type Params = { params: Promise<{ slug: string }> };
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  const { slug } = await params;
+  if (!lessonExists(slug)) return {};
+  const { source } = await compileLesson(slug);
+  return { title: source.frontmatter.title, description: source.frontmatter.summary };
+}
+
+export default async function LessonPage({ params }: Params) {
+  const { slug } = await params;
+  if (!lessonExists(slug)) notFound();
+  const { source, Content } = await compileLesson(slug);
+  return (
+    <article className="lesson">
+      <nav className="breadcrumbs">
+        <Link href="/">Course</Link> / <span>{source.frontmatter.title}</span>
+      </nav>
+      <h1>{source.frontmatter.title}</h1>
+      <p className="lead">{source.frontmatter.summary}</p>
+      <NotebookProvider lessonSlug={slug}>
+        <div className="lesson-body">
+          <Content components={{ Cell: CodeCell }} />
+        </div>
+      </NotebookProvider>
+    </article>
+  );
+}

@@ -1,0 +1,89 @@
+import type { KernelToPage, MimeBundle } from "../protocol";
+import { formatValue } from "../display/format-value";
+
+type Post = (message: KernelToPage) => void;
+
+const STREAM_FLUSH_MS = 30;
+const MAX_STREAM_CHARS_PER_CELL = 1_000_000;
+
+/**
+ * Everything a running cell sends to the page. Prints are batched for a few
+ * milliseconds so a loop that prints every step cannot flood the page, yet they still
+ * arrive while the cell runs.
+ */
+export class OutputChannel {
+  private parentId = "";
+  private pending: { name: "stdout" | "stderr"; text: string } | null = null;
+  private lastFlush = 0;
+  private streamed = 0;
+  private truncated = false;
+  private displayCounter = 0;
+
+  constructor(private readonly post: Post) {}
+
+  begin(parentId: string): void {
+    this.parentId = parentId;
+    this.streamed = 0;
+    this.truncated = false;
+    this.lastFlush = Date.now();
+  }
+
+  write(name: "stdout" | "stderr", text: string): void {
+    if (this.streamed >= MAX_STREAM_CHARS_PER_CELL) {
+      if (!this.truncated) {
+        this.truncated = true;
+        this.enqueue("stderr", "\n[output truncated: this cell printed more than 1 MB]\n");
+        this.flush();
+      }
+      return;
+    }
+    this.streamed += text.length;
+    this.enqueue(name, text);
+    if (Date.now() - this.lastFlush >= STREAM_FLUSH_MS) this.flush();
+  }
+
+  /** Called from loop guards so prints reach the page even while a loop runs on. */
+  flushIfDue(): void {
+    if (this.pending && Date.now() - this.lastFlush >= STREAM_FLUSH_MS) this.flush();
+  }
+
+  flush(): void {
+    this.lastFlush = Date.now();
+    if (!this.pending) return;
+    const { name, text } = this.pending;
+    this.pending = null;
+    this.post({ type: "stream", parent_id: this.parentId, name, text });
+  }
+
+  display(data: MimeBundle, displayId?: string): void {
+    this.flush();
+    this.post({ type: "display_data", parent_id: this.parentId, data, display_id: displayId });
+  }
+
+  updateDisplay(data: MimeBundle, displayId: string): void {
+    this.flush();
+    this.post({ type: "update_display_data", parent_id: this.parentId, data, display_id: displayId });
+  }
+
+  newDisplayId(): string {
+    return `display-${Date.now().toString(36)}-${++this.displayCounter}`;
+  }
+
+  /** A console whose output goes to the running cell. */
+  console(): Pick<Console, "log" | "info" | "debug" | "warn" | "error"> {
+    const line = (args: unknown[]) => `${args.map((arg) => formatValue(arg)).join(" ")}\n`;
+    return {
+      log: (...args: unknown[]) => this.write("stdout", line(args)),
+      info: (...args: unknown[]) => this.write("stdout", line(args)),
+      debug: (...args: unknown[]) => this.write("stdout", line(args)),
+      warn: (...args: unknown[]) => this.write("stderr", line(args)),
+      error: (...args: unknown[]) => this.write("stderr", line(args)),
+    };
+  }
+
+  private enqueue(name: "stdout" | "stderr", text: string): void {
+    if (this.pending && this.pending.name !== name) this.flush();
+    if (this.pending) this.pending.text += text;
+    else this.pending = { name, text };
+  }
+}

@@ -1,0 +1,23 @@
+import { evaluate } from "@mdx-js/mdx";
+import type { ComponentType } from "react";
+import * as runtime from "react/jsx-runtime";
+import remarkGfm from "remark-gfm";
+import remarkMath from "remark-math";
+import rehypeKatex from "rehype-katex";
+import { remarkCells } from "./remark-cells";
+import { readLesson, type LessonSource } from "./files";
+
+export interface CompiledLesson {
+  source: LessonSource;
+  Content: ComponentType<{ components?: Record<string, ComponentType<never>> }>;
+}
+
+export const remarkPlugins = [remarkGfm, remarkMath, remarkCells];
+export const rehypePlugins = [rehypeKatex];
+
+/** Compiles a lesson's MDX on the server (at build time for static pages). */
+export async function compileLesson(slug: string): Promise<CompiledLesson> {
+  const source = readLesson(slug);
+  const mdxModule = await evaluate(source.body, { ...runtime, remarkPlugins, rehypePlugins, development: false });
+  return { source, Content: mdxModule.default as CompiledLesson["Content"] };
+}

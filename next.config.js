@@ -1,0 +1,27 @@
+// @ts-check
+
+/**
+ * Cross-origin isolation (COOP + COEP) lets the page share a SharedArrayBuffer with the
+ * kernel worker, which is how "Interrupt" stops a cell without losing its state.
+ * Everything the app loads is served from its own origin, so require-corp costs nothing.
+ * @type {import('next').NextConfig}
+ */
+const nextConfig = {
+  reactStrictMode: true,
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3"],
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+          { key: "Cross-Origin-Embedder-Policy", value: "require-corp" },
+          { key: "Cross-Origin-Resource-Policy", value: "same-origin" },
+          { key: "X-Content-Type-Options", value: "nosniff" },
+        ],
+      },
+    ];
+  },
+};
+
+module.exports = nextConfig;

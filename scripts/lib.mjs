@@ -1,0 +1,46 @@
+// Small helpers shared by the set-up scripts. Node built-ins only: these run before
+// dependencies are installed.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+
+export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+
+export function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: process.env, ...options });
+  if (result.status !== 0) {
+    console.error(`\n✖ ${command} ${args.join(" ")} failed (exit ${result.status ?? result.signal}).`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+export function step(message) {
+  console.log(`\n▸ ${message}`);
+}
+
+/** A content hash of files and folders, so a step can be skipped when its inputs are unchanged. */
+export function hashInputs(entries, ignore = () => false) {
+  const hash = createHash("sha256");
+  const visit = (relative) => {
+    const full = path.join(root, relative);
+    if (!existsSync(full) || ignore(relative)) return;
+    const stat = statSync(full);
+    if (stat.isDirectory()) {
+      for (const name of readdirSync(full).sort()) visit(path.join(relative, name));
+    } else {
+      hash.update(relative);
+      hash.update(readFileSync(full));
+    }
+  };
+  for (const entry of entries) visit(entry);
+  return hash.digest("hex");
+}
+
+export function readStamp(file) {
+  try {
+    return readFileSync(path.join(root, file), "utf8").trim();
+  } catch {
+    return null;
+  }
+}

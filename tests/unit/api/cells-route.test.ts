@@ -1,0 +1,69 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { jsonRequest, useFreshDatabase } from "./test-database";
+
+useFreshDatabase();
+
+const { PUT } = await import("@/app/api/lessons/[slug]/cells/[cellId]/route");
+const { GET } = await import("@/app/api/lessons/[slug]/cells/route");
+const { prisma } = await import("@/lib/db/client");
+
+const LESSON = "first-look-at-tensors";
+const learnerA = "11111111-1111-4111-8111-111111111111";
+const learnerB = "22222222-2222-4222-8222-222222222222";
+const cookieOf = (id: string) => `gb_learner=${id}`;
+const params = (slug: string, cellId: string) => ({ params: Promise.resolve({ slug, cellId }) });
+
+async function rowCount() {
+  return prisma.cellState.count();
+}
+
+describe("PUT /api/lessons/:slug/cells/:cellId", () => {
+  beforeAll(async () => {
+    await prisma.cellState.deleteMany();
+  });
+
+  it.each([
+    ["a body that is not JSON", "{code:", /valid JSON/],
+    ["a missing code field", {}, /code/],
+    ["code of the wrong type", { code: 42 }, /code/],
+    ["unknown fields", { code: "1", extra: true }, /extra|Unrecognized/i],
+    ["code over the size limit", { code: "x".repeat(100_001) }, /at most 100000/],
+  ])("answers 400 for %s and writes nothing", async (_label, body, message) => {
+    const before = await rowCount();
+    const response = await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/make`, "PUT", body, cookieOf(learnerA)), params(LESSON, "make"));
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatch(message);
+    expect(await rowCount()).toBe(before);
+  });
+
+  it("answers 400 for a malformed cell id and 404 for an unknown lesson, writing nothing", async () => {
+    const before = await rowCount();
+    const badId = await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/a b`, "PUT", { code: "1" }, cookieOf(learnerA)), params(LESSON, "a b"));
+    expect(badId.status).toBe(400);
+    expect((await badId.json()).error).toMatch(/cellId/);
+    const unknown = await PUT(jsonRequest("/api/lessons/no-such-lesson/cells/make", "PUT", { code: "1" }, cookieOf(learnerA)), params("no-such-lesson", "make"));
+    expect(unknown.status).toBe(404);
+    expect(await rowCount()).toBe(before);
+  });
+
+  it("saves code per learner and returns only the caller's cells", async () => {
+    const saveA = await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/make`, "PUT", { code: "const a = 1" }, cookieOf(learnerA)), params(LESSON, "make"));
+    expect(saveA.status).toBe(200);
+    await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/make`, "PUT", { code: "const b = 2" }, cookieOf(learnerB)), params(LESSON, "make"));
+    await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/make`, "PUT", { code: "const a = 3" }, cookieOf(learnerA)), params(LESSON, "make"));
+
+    const listA = await GET(new Request(`http://localhost/api/lessons/${LESSON}/cells`, { headers: { cookie: cookieOf(learnerA) } }), { params: Promise.resolve({ slug: LESSON }) });
+    expect((await listA.json()).cells.map((c: { code: string }) => c.code)).toEqual(["const a = 3"]);
+    const listB = await GET(new Request(`http://localhost/api/lessons/${LESSON}/cells`, { headers: { cookie: cookieOf(learnerB) } }), { params: Promise.resolve({ slug: LESSON }) });
+    expect((await listB.json()).cells.map((c: { code: string }) => c.code)).toEqual(["const b = 2"]);
+  });
+
+  it("issues a learner cookie (httpOnly, SameSite=Lax) to a caller without one", async () => {
+    const response = await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/make`, "PUT", { code: "1" }), params(LESSON, "make"));
+    expect(response.status).toBe(200);
+    const cookie = response.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/^gb_learner=[0-9a-f-]{36};/);
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Lax");
+  });
+});
