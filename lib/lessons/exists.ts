@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { LESSONS_DIR } from "./files";
 
 export function lessonExists(slug: string): boolean {
-  return existsSync(path.join(LESSONS_DIR, `${slug}.mdx`));
+  return /^[a-z0-9-]+$/.test(slug) && existsSync(path.join(process.cwd(), "lessons", `${slug}.mdx`));
 }

@@ -22,14 +22,19 @@ export class LessonFormatError extends Error {
 }
 
 export function lessonSlugs(): string[] {
-  return readdirSync(LESSONS_DIR)
+  return readdirSync(path.join(process.cwd(), "lessons"))
     .filter((name) => name.endsWith(".mdx"))
     .map((name) => name.slice(0, -".mdx".length))
     .sort();
 }
 
-export function readLesson(slug: string, file = path.join(LESSONS_DIR, `${slug}.mdx`)): LessonSource {
-  const raw = readFileSync(file, "utf8");
+export function readLesson(slug: string): LessonSource {
+  const file = path.join(process.cwd(), "lessons", `${slug}.mdx`);
+  return parseLesson(slug, file, readFileSync(file, "utf8"));
+}
+
+/** Parses a lesson's frontmatter and body; `file` is only used in messages. */
+export function parseLesson(slug: string, file: string, raw: string): LessonSource {
   const parsed = matter(raw);
   const result = lessonFrontmatterSchema.safeParse(parsed.data);
   if (!result.success) {
@@ -41,7 +46,7 @@ export function readLesson(slug: string, file = path.join(LESSONS_DIR, `${slug}.
 }
 
 export function readCourseOutline(): CourseOutline {
-  const file = path.join(LESSONS_DIR, "course.json");
+  const file = path.join(process.cwd(), "lessons", "course.json");
   const result = courseOutlineSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
   if (!result.success) throw new LessonFormatError(file, result.error.message);
   return result.data;

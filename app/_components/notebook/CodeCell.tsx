@@ -17,8 +17,10 @@ export interface CodeCellProps {
 /** A runnable cell: a Monaco editor, a Run button and its outputs. */
 export function CodeCell({ id, code: lessonCode, timeoutMs }: CodeCellProps) {
   const { kernel, savedCode, saveCode } = useNotebook();
-  const [code, setCode] = useState(lessonCode);
-  const codeRef = useRef(code);
+  // What the editor should show when it changes from outside (saved code loaded); the
+  // learner's typing lives in the editor and in codeRef, never round-trips through state.
+  const [editorValue, setEditorValue] = useState(lessonCode);
+  const codeRef = useRef(lessonCode);
   const edited = useRef(false);
   const [outputs, setOutputs] = useState<CellOutput[]>([]);
   const [runState, setRunState] = useState<RunState>("idle");
@@ -29,7 +31,7 @@ export function CodeCell({ id, code: lessonCode, timeoutMs }: CodeCellProps) {
     const saved = savedCode?.[id];
     if (saved !== undefined && !edited.current) {
       codeRef.current = saved;
-      setCode(saved);
+      setEditorValue(saved);
     }
   }, [savedCode, id]);
 
@@ -37,7 +39,6 @@ export function CodeCell({ id, code: lessonCode, timeoutMs }: CodeCellProps) {
     (next: string) => {
       edited.current = true;
       codeRef.current = next;
-      setCode(next);
       saveCode(id, next);
     },
     [id, saveCode],
@@ -75,7 +76,7 @@ export function CodeCell({ id, code: lessonCode, timeoutMs }: CodeCellProps) {
         </button>
       </div>
       <div className="cell-body">
-        <CodeEditor value={code} ariaLabel={`Code of cell ${id}`} onChange={onChange} onRun={() => void run()} onRunAndAdvance={runAndAdvance} />
+        <CodeEditor value={editorValue} ariaLabel={`Code of cell ${id}`} onChange={onChange} onRun={() => void run()} onRunAndAdvance={runAndAdvance} />
         <CellOutputs outputs={outputs} />
       </div>
     </section>

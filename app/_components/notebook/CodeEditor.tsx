@@ -1,6 +1,7 @@
 "use client";
 
 import Editor, { loader, type OnMount } from "@monaco-editor/react";
+import type { editor as MonacoEditor } from "monaco-editor";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 // Monaco is copied to /vendor/monaco at set-up and served from our own origin; the React
@@ -25,11 +26,21 @@ export interface CodeEditorProps {
 export function CodeEditor({ value, ariaLabel, onChange, onRunAndAdvance, onRun }: CodeEditorProps) {
   const [height, setHeight] = useState(() => Math.max(MIN_LINES, value.split("\n").length) * LINE_HEIGHT + 16);
   const handlers = useRef({ onRunAndAdvance, onRun });
+  const editorRef = useRef<MonacoEditor.IStandaloneCodeEditor | null>(null);
+
+  // The editor owns its text while the learner types (a controlled editor drops keystrokes
+  // when React re-renders mid-typing); a new `value` from outside, such as the learner's
+  // saved code arriving from the server, replaces it.
+  useEffect(() => {
+    const editor = editorRef.current;
+    if (editor && editor.getValue() !== value) editor.setValue(value);
+  }, [value]);
   useEffect(() => {
     handlers.current = { onRunAndAdvance, onRun };
   }, [onRunAndAdvance, onRun]);
 
   const onMount = useCallback<OnMount>((editor, monaco) => {
+    editorRef.current = editor;
     editor.addAction({
       id: "gradbook.runAndAdvance",
       label: "Run cell and select below",
@@ -48,7 +59,7 @@ export function CodeEditor({ value, ariaLabel, onChange, onRunAndAdvance, onRun 
   return (
     <div className="cell-editor" style={{ height }}>
       <Editor
-        value={value}
+        defaultValue={value}
         language="typescript"
         theme="vs"
         onChange={(code) => onChange(code ?? "")}
