@@ -1,0 +1,70 @@
+/**
+ * torch.nn.functional, exported as `nn.functional` and as `F` (the same object).
+ *
+ * Signatures follow PyTorch's positional order; anything PyTorch accepts by keyword can be
+ * passed in a trailing options object: `F.softmax(x, 1)` or `F.softmax(x, { dim: 1 })`,
+ * `F.cross_entropy(logits, y, { weight, reduction: "sum" })`.
+ */
+import {
+  elu,
+  gelu,
+  hardtanh,
+  leaky_relu,
+  log_softmax,
+  prelu,
+  relu,
+  relu6,
+  selu,
+  sigmoid,
+  silu,
+  softmax,
+  softplus,
+  tanh,
+} from "./functional/activation";
+import { dropout } from "./functional/dropout";
+import { linear } from "./functional/linear";
+import {
+  binary_cross_entropy,
+  binary_cross_entropy_with_logits,
+  cross_entropy,
+  l1_loss,
+  mse_loss,
+  nll_loss,
+  one_hot,
+} from "./functional/loss";
+import { batch_norm } from "./functional/normalization";
+
+export type { Reduction } from "./functional/_util";
+
+export const functional = {
+  // activations
+  relu,
+  relu6,
+  sigmoid,
+  tanh,
+  leaky_relu,
+  prelu,
+  elu,
+  selu,
+  gelu,
+  silu,
+  softplus,
+  hardtanh,
+  softmax,
+  log_softmax,
+  // layers
+  linear,
+  dropout,
+  batch_norm,
+  one_hot,
+  // losses
+  mse_loss,
+  l1_loss,
+  binary_cross_entropy,
+  binary_cross_entropy_with_logits,
+  cross_entropy,
+  nll_loss,
+};
+
+export type Functional = typeof functional;
+export default functional;

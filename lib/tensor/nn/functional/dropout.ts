@@ -1,0 +1,38 @@
+/**
+ * F.dropout: zeroes each element with probability p during training and scales the survivors
+ * by 1/(1-p), so the expected activation is unchanged and eval mode needs no rescaling.
+ * The mask comes from the engine's seeded generator, so torch.manual_seed repeats it.
+ */
+import { record } from "../../autograd/function";
+import { ValueError } from "../../errors";
+import { default_generator, type Generator } from "../../random";
+import type { Tensor } from "../../tensor";
+import { checkTensor, data, empty, floatType, parseArgs } from "./_util";
+
+/** F.dropout(input, p=0.5, training=True, inplace=False) */
+export function dropout(input: Tensor, ...args: unknown[]): Tensor {
+  checkTensor(input, "dropout");
+  const a = parseArgs("dropout", ["p", "training", "inplace", "generator"], args);
+  const p = (a.p as number | undefined) ?? 0.5;
+  const training = (a.training as boolean | undefined) ?? true;
+  if (!(p >= 0 && p <= 1)) throw new ValueError(`dropout probability has to be between 0 and 1, but got ${p}`);
+  if (!training || p === 0) return input;
+  const gen = (a.generator as Generator | undefined) ?? default_generator;
+  const dt = floatType(input);
+  const x = data(input);
+  const n = x.length;
+  // mask holds 0 or 1/(1-p); p = 1 drops everything (and avoids dividing by zero).
+  const mask = new Float32Array(n);
+  const scale = p === 1 ? 0 : 1 / (1 - p);
+  const keep = 1 - p;
+  for (let i = 0; i < n; i++) mask[i] = gen.uniform24() < keep ? scale : 0;
+  const out = empty(input.shape, dt);
+  const y = out._data;
+  for (let i = 0; i < n; i++) y[i] = x[i] * mask[i];
+  return record(out, "MulBackward0", [input], (g) => {
+    const gd = data(g);
+    const res = empty(input.shape, g.dtype);
+    for (let i = 0; i < n; i++) res._data[i] = gd[i] * mask[i];
+    return [res];
+  });
+}

@@ -1,0 +1,469 @@
+/**
+ * Loss functions with PyTorch's signatures, reductions ("mean" | "sum" | "none") and
+ * numerics. Each is one fused op: the forward computes the per-element loss and its
+ * derivative in one pass, and the recorded node (named as PyTorch names it, e.g.
+ * NllLossBackward0) scales that derivative by the incoming gradient. This is faster than
+ * composing small ops and gives PyTorch's exact edge cases (BCE's log clamp at -100 and its
+ * 1e-12 denominator guard, the overflow-free BCE-with-logits form).
+ */
+import { record } from "../../autograd/function";
+import { needsGrad } from "../../autograd/function";
+import { int64, type DType, type Storage } from "../../dtype";
+import { RuntimeError, ValueError } from "../../errors";
+import { sumToShape } from "../../ops/util";
+import { Tensor } from "../../tensor";
+import { torchSize } from "../repr";
+import {
+  checkReduction,
+  checkTensor,
+  data,
+  dataAs,
+  empty,
+  floatType,
+  parseArgs,
+  scalarOf,
+  type Reduction,
+} from "./_util";
+
+/**
+ * Builds the output of a pointwise loss from per-element values and d(value)/d(input), and
+ * records the backward. `dTarget`, when given, makes the target differentiable too.
+ */
+function pointwiseLoss(
+  name: string,
+  input: Tensor,
+  target: Tensor | null,
+  reduction: Reduction,
+  values: Float64Array,
+  dInput: Float64Array | null,
+  dTarget: Float64Array | null,
+  dt: DType,
+  shape: readonly number[],
+): Tensor {
+  const n = values.length;
+  let out: Tensor;
+  if (reduction === "none") {
+    out = empty(shape, dt);
+    out._data.set(values);
+  } else {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += values[i];
+    out = empty([], dt);
+    out._data[0] = reduction === "mean" ? s / n : s;
+  }
+  const grads = (g: Tensor, d: Float64Array, sign: number): Tensor => {
+    const res = empty(shape, dt);
+    const r = res._data;
+    if (reduction === "none") {
+      const gd = data(g);
+      for (let i = 0; i < n; i++) r[i] = sign * gd[i] * d[i];
+    } else {
+      const scale = (sign * scalarOf(g)) / (reduction === "mean" ? n : 1);
+      for (let i = 0; i < n; i++) r[i] = scale * d[i];
+    }
+    return res;
+  };
+  const inputs = target && dTarget ? [input, target] : [input];
+  return record(out, name, inputs, (g) => {
+    const gi = input.requires_grad && dInput ? grads(g, dInput, 1) : null;
+    if (inputs.length === 1) return [gi];
+    const gt = target!.requires_grad ? sumToShape(grads(g, dTarget!, 1), target!.shape) : null;
+    return [gi, gt];
+  });
+}
+
+function broadcastShape(input: Tensor, target: Tensor, fn: string): readonly number[] {
+  if (input.shape.join() === target.shape.join()) return input.shape;
+  try {
+    return input.add(target.detach()).shape; // PyTorch broadcasts (with a warning) for these losses
+  } catch {
+    throw new RuntimeError(
+      `${fn}: the size of input ${torchSize(input.shape)} and target ${torchSize(target.shape)} cannot be broadcast together`,
+    );
+  }
+}
+
+function regressionLoss(fn: string, node: string, input: Tensor, target: Tensor, args: unknown[], l1: boolean): Tensor {
+  checkTensor(input, fn);
+  checkTensor(target, fn, "target");
+  const a = parseArgs(fn, ["size_average", "reduce", "reduction"], args);
+  const reduction = checkReduction(a.reduction);
+  const shape = broadcastShape(input, target, fn);
+  const dt = floatType(input);
+  const x = dataAs(input, shape, "input", fn);
+  const t = dataAs(target, shape, "target", fn);
+  const n = x.length;
+  const values = new Float64Array(n);
+  const grad = needsGrad(input, target);
+  const d = grad ? new Float64Array(n) : null;
+  const dT = grad ? new Float64Array(n) : null;
+  for (let i = 0; i < n; i++) {
+    const diff = x[i] - t[i];
+    if (l1) {
+      values[i] = Math.abs(diff);
+      if (d) d[i] = diff > 0 ? 1 : diff < 0 ? -1 : 0;
+    } else {
+      values[i] = diff * diff;
+      if (d) d[i] = 2 * diff;
+    }
+    if (dT && d) dT[i] = -d[i];
+  }
+  const inShape = input.shape.join() === shape.join();
+  const res = pointwiseLoss(node, inShape ? input : input.expand(shape.slice()), target, reduction, values, d, dT, dt, shape);
+  return res;
+}
+
+/** F.mse_loss(input, target, { reduction }) */
+export function mse_loss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  return regressionLoss("mse_loss", "MseLossBackward0", input, target, args, false);
+}
+
+/** F.l1_loss(input, target, { reduction }) */
+export function l1_loss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  return regressionLoss("l1_loss", "L1LossBackward0", input, target, args, true);
+}
+
+function sameSize(input: Tensor, target: Tensor): void {
+  if (input.shape.join() !== target.shape.join()) {
+    throw new ValueError(
+      `Using a target size (${torchSize(target.shape)}) that is different to the input size (${torchSize(input.shape)}) is deprecated. Please ensure they have the same size.`,
+    );
+  }
+}
+
+/**
+ * F.binary_cross_entropy(input, target, weight=None, { reduction }): input holds
+ * probabilities in [0, 1]. Logs are clamped at -100 like PyTorch, so 0 and 1 stay finite.
+ */
+export function binary_cross_entropy(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  const fn = "binary_cross_entropy";
+  checkTensor(input, fn);
+  checkTensor(target, fn, "target");
+  const a = parseArgs(fn, ["weight", "size_average", "reduce", "reduction"], args);
+  const reduction = checkReduction(a.reduction);
+  sameSize(input, target);
+  const dt = floatType(input);
+  const x = data(input);
+  const t = data(target);
+  const w = a.weight ? dataAs(a.weight as Tensor, input.shape, "weight", fn) : null;
+  const n = x.length;
+  const values = new Float64Array(n);
+  const d = needsGrad(input) ? new Float64Array(n) : null;
+  for (let i = 0; i < n; i++) {
+    const p = x[i];
+    if (!(p >= 0 && p <= 1)) throw new RuntimeError("all elements of input should be between 0 and 1");
+    const wi = w ? w[i] : 1;
+    const logP = Math.max(Math.log(p), -100);
+    const log1mP = Math.max(Math.log(1 - p), -100);
+    values[i] = -wi * (t[i] * logP + (1 - t[i]) * log1mP);
+    if (d) d[i] = (wi * (p - t[i])) / Math.max((1 - p) * p, 1e-12);
+  }
+  return pointwiseLoss("BinaryCrossEntropyBackward0", input, null, reduction, values, d, null, dt, input.shape);
+}
+
+/**
+ * F.binary_cross_entropy_with_logits(input, target, weight=None, { reduction, pos_weight }):
+ * sigmoid + BCE in the overflow-free form (1 - t) x + L (log1p(exp(-|x|)) + max(-x, 0)),
+ * L = 1 + (pos_weight - 1) t. pos_weight broadcasts over the last (class) dimension.
+ */
+export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  const fn = "binary_cross_entropy_with_logits";
+  checkTensor(input, fn);
+  checkTensor(target, fn, "target");
+  const a = parseArgs(fn, ["weight", "size_average", "reduce", "reduction", "pos_weight"], args);
+  const reduction = checkReduction(a.reduction);
+  sameSize(input, target);
+  const dt = floatType(input);
+  const x = data(input);
+  const t = data(target);
+  const w = a.weight ? dataAs(a.weight as Tensor, input.shape, "weight", fn) : null;
+  const pw = a.pos_weight ? dataAs(a.pos_weight as Tensor, input.shape, "pos_weight", fn) : null;
+  const n = x.length;
+  const values = new Float64Array(n);
+  const d = needsGrad(input) ? new Float64Array(n) : null;
+  for (let i = 0; i < n; i++) {
+    const xi = x[i];
+    const ti = t[i];
+    const L = pw ? (pw[i] - 1) * ti + 1 : 1;
+    const wi = w ? w[i] : 1;
+    values[i] = wi * ((1 - ti) * xi + L * (Math.log1p(Math.exp(-Math.abs(xi))) + Math.max(-xi, 0)));
+    if (d) {
+      const sig = xi >= 0 ? 1 / (1 + Math.exp(-xi)) : Math.exp(xi) / (1 + Math.exp(xi));
+      d[i] = wi * (L * sig - (pw ? pw[i] : 1) * ti);
+    }
+  }
+  return pointwiseLoss("BinaryCrossEntropyWithLogitsBackward0", input, null, reduction, values, d, null, dt, input.shape);
+}
+
+interface ClassLossOptions {
+  weight: Storage | null;
+  ignore_index: number;
+  reduction: Reduction;
+  label_smoothing: number;
+}
+
+/**
+ * Moves the class dim of an (N, C, d1, ...) tensor last and flattens to (M, C), so the fused
+ * kernels only handle the 2-D case. Returns the 2-D view and the per-row output shape.
+ */
+function toRows(input: Tensor, fn: string): { rows: Tensor; outShape: number[] } {
+  if (input.dim() === 1) return { rows: input.unsqueeze(0), outShape: [] };
+  if (input.dim() === 2) return { rows: input, outShape: [input.shape[0]] };
+  if (input.dim() < 1) throw new ValueError(`${fn}: expected input with at least 1 dimension, got 0`);
+  const perm = [0, ...Array.from({ length: input.dim() - 2 }, (_, i) => i + 2), 1];
+  const moved = input.permute(perm);
+  const C = input.shape[1];
+  return { rows: moved.reshape(-1, C), outShape: [input.shape[0], ...input.shape.slice(2)] };
+}
+
+function targetRows(target: Tensor, outShape: readonly number[], fn: string, inputShape: readonly number[]): Storage {
+  if (target.dtype.is_floating_point) {
+    throw new RuntimeError(`${fn}: expected target of dtype torch.int64 (class indices), got ${target.dtype}`);
+  }
+  if (target.shape.join() !== outShape.join()) {
+    throw new RuntimeError(
+      `${fn}: expected target of shape ${torchSize(outShape)} for input of shape ${torchSize(inputShape)}, got ${torchSize(target.shape)}`,
+    );
+  }
+  return data(target);
+}
+
+/**
+ * The fused (M, C) kernel behind cross_entropy (logSoftmax = true) and nll_loss (input already
+ * holds log-probabilities). Weighted "mean" divides by the sum of the targets' weights.
+ */
+function classLoss(
+  node: string,
+  rows: Tensor,
+  y: Storage,
+  opts: ClassLossOptions,
+  logSoftmax: boolean,
+  fn: string,
+): { out: Float64Array; backward: (g: Tensor) => Tensor; total: number; smoothTotal: number } {
+  const [M, C] = rows.shape;
+  const x = data(rows);
+  const w = opts.weight;
+  if (w && w.length !== C) {
+    throw new RuntimeError(`${fn}: weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: [${w.length}]`);
+  }
+  const eps = opts.label_smoothing;
+  const nll = new Float64Array(M); // per-row (weighted) -log p[y]
+  const smooth = new Float64Array(M); // per-row sum_c w_c * -log p[c]
+  const rowWeight = new Float64Array(M); // w[y], 0 for ignored rows
+  const lse = new Float64Array(M);
+  let total = 0;
+  let wSum = 0;
+  for (let i = 0; i < M; i++) {
+    const yi = y[i];
+    const base = i * C;
+    if (yi === opts.ignore_index) continue;
+    if (!(yi >= 0 && yi < C) || !Number.isInteger(yi)) {
+      throw new RuntimeError(`${fn}: Target ${yi} is out of bounds (expected a class index in [0, ${C - 1}])`);
+    }
+    let l = 0;
+    if (logSoftmax) {
+      let m = -Infinity;
+      for (let c = 0; c < C; c++) if (x[base + c] > m) m = x[base + c];
+      let s = 0;
+      for (let c = 0; c < C; c++) s += Math.exp(x[base + c] - m);
+      l = m + Math.log(s);
+    }
+    lse[i] = l;
+    const wy = w ? w[yi] : 1;
+    rowWeight[i] = wy;
+    wSum += wy;
+    nll[i] = -wy * (x[base + yi] - l);
+    total += nll[i];
+    if (eps > 0) {
+      let s = 0;
+      for (let c = 0; c < C; c++) s -= (w ? w[c] : 1) * (x[base + c] - l);
+      smooth[i] = s;
+    }
+  }
+  let smoothTotal = 0;
+  for (let i = 0; i < M; i++) smoothTotal += smooth[i];
+  // Normalisers of the two parts for "mean" (PyTorch's cross_entropy_loss_label_smoothing).
+  const nllDen = opts.reduction === "mean" ? wSum : 1;
+  const smoothDen = opts.reduction === "mean" ? (w ? wSum : M) : 1;
+  const out = new Float64Array(opts.reduction === "none" ? M : 1);
+  if (opts.reduction === "none") {
+    for (let i = 0; i < M; i++) out[i] = (1 - eps) * nll[i] + (eps / C) * smooth[i];
+  } else {
+    out[0] = ((1 - eps) * total) / nllDen + (eps / C) * (smoothTotal / smoothDen);
+  }
+  let wAll = 0;
+  if (w) for (let c = 0; c < C; c++) wAll += w[c];
+  else wAll = C;
+  const backward = (g: Tensor): Tensor => {
+    const gd = opts.reduction === "none" ? data(g) : null;
+    const g0 = gd ? 0 : scalarOf(g);
+    const res = empty(rows.shape, rows.dtype);
+    const r = res._data;
+    for (let i = 0; i < M; i++) {
+      if (rowWeight[i] === 0 && y[i] === opts.ignore_index) continue;
+      const gi = gd ? gd[i] : g0;
+      const a = (gi * (1 - eps) * rowWeight[i]) / (gd ? 1 : nllDen); // scale of the nll part
+      const b = eps > 0 ? (gi * eps) / C / (gd ? 1 : smoothDen) : 0; // scale of the smoothing part
+      const base = i * C;
+      const yi = y[i];
+      for (let c = 0; c < C; c++) {
+        const wc = w ? w[c] : 1;
+        if (logSoftmax) {
+          const p = Math.exp(x[base + c] - lse[i]);
+          // d(-log p_y)/dx_c = p_c - [c = y]; d(sum_k -w_k log p_k)/dx_c = wAll p_c - w_c
+          r[base + c] = a * (p - (c === yi ? 1 : 0)) + b * (wAll * p - wc);
+        } else {
+          r[base + c] = -(c === yi ? a : 0) - b * wc;
+        }
+      }
+    }
+    return res;
+  };
+  return { out, backward, total, smoothTotal };
+}
+
+function finishClassLoss(
+  node: string,
+  input: Tensor,
+  rows: Tensor,
+  outShape: readonly number[],
+  r: { out: Float64Array; backward: (g: Tensor) => Tensor },
+  reduction: Reduction,
+): Tensor {
+  const dt = floatType(input);
+  const out = empty(reduction === "none" ? [rows.shape[0]] : [], dt);
+  out._data.set(r.out);
+  const recorded = record(out, node, [rows], (g) => [r.backward(g)]);
+  return reduction === "none" ? recorded.reshape(outShape.slice()) : recorded;
+}
+
+/**
+ * F.nll_loss(input, target, weight=None, { ignore_index=-100, reduction }): input holds
+ * log-probabilities, (N, C) or (N, C, d1, ...), target class indices.
+ */
+export function nll_loss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  const fn = "nll_loss";
+  checkTensor(input, fn);
+  checkTensor(target, fn, "target");
+  const a = parseArgs(fn, ["weight", "size_average", "ignore_index", "reduce", "reduction"], args);
+  const reduction = checkReduction(a.reduction);
+  const { rows, outShape } = toRows(input, fn);
+  const y = targetRows(target, outShape, fn, input.shape);
+  const opts: ClassLossOptions = {
+    weight: a.weight ? data(a.weight as Tensor) : null,
+    ignore_index: (a.ignore_index as number | undefined) ?? -100,
+    reduction,
+    label_smoothing: 0,
+  };
+  return finishClassLoss("NllLossBackward0", input, rows, outShape, classLoss("NllLossBackward0", rows, y, opts, false, fn), reduction);
+}
+
+/**
+ * F.cross_entropy(input, target, weight=None, { ignore_index=-100, reduction,
+ * label_smoothing=0 }): log_softmax over dim 1 plus nll_loss, fused. The target is either
+ * class indices (int64) or class probabilities (a float tensor shaped like the input).
+ */
+export function cross_entropy(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+  const fn = "cross_entropy";
+  checkTensor(input, fn);
+  checkTensor(target, fn, "target");
+  const a = parseArgs(fn, ["weight", "size_average", "ignore_index", "reduce", "reduction", "label_smoothing"], args);
+  const reduction = checkReduction(a.reduction);
+  const label_smoothing = (a.label_smoothing as number | undefined) ?? 0;
+  if (!(label_smoothing >= 0 && label_smoothing <= 1)) {
+    throw new RuntimeError(`label_smoothing must be between 0.0 and 1.0. Got: ${label_smoothing}`);
+  }
+  const weight = a.weight ? data(a.weight as Tensor) : null;
+  if (target.dtype.is_floating_point) {
+    return softTargetCrossEntropy(input, target, weight, reduction, label_smoothing);
+  }
+  const { rows, outShape } = toRows(input, fn);
+  const y = targetRows(target, outShape, fn, input.shape);
+  const opts: ClassLossOptions = {
+    weight,
+    ignore_index: (a.ignore_index as number | undefined) ?? -100,
+    reduction,
+    label_smoothing,
+  };
+  return finishClassLoss("NllLossBackward0", input, rows, outShape, classLoss("NllLossBackward0", rows, y, opts, true, fn), reduction);
+}
+
+/** Cross-entropy against class probabilities: -sum_c w_c t_c log_softmax(x)_c per row. */
+function softTargetCrossEntropy(
+  input: Tensor,
+  target: Tensor,
+  weight: Storage | null,
+  reduction: Reduction,
+  eps: number,
+): Tensor {
+  const fn = "cross_entropy";
+  if (input.shape.join() !== target.shape.join()) {
+    throw new RuntimeError(`${fn}: probability targets must have the input's shape ${torchSize(input.shape)}, got ${torchSize(target.shape)}`);
+  }
+  const { rows, outShape } = toRows(input, fn);
+  const { rows: tRows } = toRows(target, fn);
+  const [M, C] = rows.shape;
+  const x = data(rows);
+  const t = data(tRows);
+  const loss = new Float64Array(M);
+  const probs = new Float64Array(M * C);
+  const tw = new Float64Array(M * C); // w_c * smoothed t_c
+  for (let i = 0; i < M; i++) {
+    const base = i * C;
+    let m = -Infinity;
+    for (let c = 0; c < C; c++) if (x[base + c] > m) m = x[base + c];
+    let s = 0;
+    for (let c = 0; c < C; c++) s += Math.exp(x[base + c] - m);
+    const lse = m + Math.log(s);
+    let l = 0;
+    for (let c = 0; c < C; c++) {
+      const tc = t[base + c] * (1 - eps) + eps / C;
+      const k = (weight ? weight[c] : 1) * tc;
+      tw[base + c] = k;
+      probs[base + c] = Math.exp(x[base + c] - lse);
+      l -= k * (x[base + c] - lse);
+    }
+    loss[i] = l;
+  }
+  const out = empty(reduction === "none" ? [M] : [], floatType(input));
+  if (reduction === "none") out._data.set(loss);
+  else {
+    let s = 0;
+    for (let i = 0; i < M; i++) s += loss[i];
+    out._data[0] = reduction === "mean" ? s / M : s;
+  }
+  const recorded = record(out, "DivBackward1", [rows], (g) => {
+    const gd = reduction === "none" ? data(g) : null;
+    const g0 = gd ? 0 : scalarOf(g) / (reduction === "mean" ? M : 1);
+    const res = empty(rows.shape, rows.dtype);
+    for (let i = 0; i < M; i++) {
+      const gi = gd ? gd[i] : g0;
+      const base = i * C;
+      let kSum = 0;
+      for (let c = 0; c < C; c++) kSum += tw[base + c];
+      for (let c = 0; c < C; c++) res._data[base + c] = gi * (kSum * probs[base + c] - tw[base + c]);
+    }
+    return [res];
+  });
+  return reduction === "none" ? recorded.reshape(outShape.slice()) : recorded;
+}
+
+/** F.one_hot(tensor, num_classes=-1): int64 tensor with a trailing class dimension. */
+export function one_hot(tensor: Tensor, num_classes = -1): Tensor {
+  checkTensor(tensor, "one_hot");
+  if (tensor.dtype !== int64) throw new RuntimeError("one_hot is only applicable to index tensor of type LongTensor.");
+  const idx = data(tensor);
+  let C = num_classes;
+  if (C === -1) {
+    C = 0;
+    for (let i = 0; i < idx.length; i++) C = Math.max(C, idx[i] + 1);
+  }
+  const out = empty([...tensor.shape, C], int64);
+  for (let i = 0; i < idx.length; i++) {
+    const k = idx[i];
+    if (k < 0) throw new RuntimeError("Class values must be non-negative.");
+    if (k >= C) throw new RuntimeError("Class values must be smaller than num_classes.");
+    out._data[i * C + k] = 1;
+  }
+  return out;
+}

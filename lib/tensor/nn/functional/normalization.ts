@@ -1,0 +1,178 @@
+/**
+ * F.batch_norm, fused: one pass for the per-channel statistics, one for the output, and the
+ * closed-form backward for input, weight and bias.
+ *
+ * Input is (N, C) or (N, C, L); statistics are per channel C over N (and L). In training the
+ * batch mean and biased variance normalise, and running_mean/running_var (when given) move by
+ * `momentum` toward the batch mean and the *unbiased* variance, as in PyTorch. Otherwise the
+ * running statistics normalise.
+ */
+import { record } from "../../autograd/function";
+import { no_grad } from "../../autograd/grad_mode";
+import { RuntimeError, ValueError } from "../../errors";
+import type { Tensor } from "../../tensor";
+import { torchSize } from "../repr";
+import { checkTensor, data, empty, floatType, parseArgs } from "./_util";
+
+/**
+ * F.batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+ * momentum=0.1, eps=1e-5)
+ */
+export function batch_norm(
+  input: Tensor,
+  running_mean: Tensor | null | undefined,
+  running_var: Tensor | null | undefined,
+  ...args: unknown[]
+): Tensor {
+  const fn = "batch_norm";
+  checkTensor(input, fn);
+  const a = parseArgs(fn, ["weight", "bias", "training", "momentum", "eps"], args);
+  const weight = (a.weight as Tensor | null | undefined) ?? null;
+  const bias = (a.bias as Tensor | null | undefined) ?? null;
+  const training = (a.training as boolean | undefined) ?? false;
+  const momentum = (a.momentum as number | undefined) ?? 0.1;
+  const eps = (a.eps as number | undefined) ?? 1e-5;
+  if (input.dim() !== 2 && input.dim() !== 3) {
+    throw new ValueError(`expected 2D or 3D input (got ${input.dim()}D input)`);
+  }
+  const [N, C] = input.shape;
+  const L = input.dim() === 3 ? input.shape[2] : 1;
+  const count = N * L;
+  for (const [t, what] of [[running_mean, "running_mean"], [running_var, "running_var"], [weight, "weight"], [bias, "bias"]] as const) {
+    if (t && t.numel() !== C) {
+      throw new RuntimeError(`${fn}: ${what} should contain ${C} elements not ${t.numel()}`);
+    }
+  }
+  if (!training && (!running_mean || !running_var)) {
+    throw new RuntimeError(`${fn}: running_mean and running_var must be defined in evaluation mode`);
+  }
+  if (training && count <= 1) {
+    throw new ValueError(`Expected more than 1 value per channel when training, got input size ${torchSize(input.shape)}`);
+  }
+  const dt = floatType(input);
+  const x = data(input);
+  const gamma = weight ? data(weight) : null;
+  const beta = bias ? data(bias) : null;
+  // Element (n, c, l) sits at ((n * C) + c) * L + l.
+  const mean = new Float64Array(C);
+  const invstd = new Float64Array(C);
+  if (training) {
+    for (let n = 0; n < N; n++) {
+      for (let c = 0; c < C; c++) {
+        const base = (n * C + c) * L;
+        let s = 0;
+        for (let l = 0; l < L; l++) s += x[base + l];
+        mean[c] += s;
+      }
+    }
+    for (let c = 0; c < C; c++) mean[c] /= count;
+    const sq = new Float64Array(C);
+    for (let n = 0; n < N; n++) {
+      for (let c = 0; c < C; c++) {
+        const base = (n * C + c) * L;
+        const m = mean[c];
+        let s = 0;
+        for (let l = 0; l < L; l++) {
+          const d = x[base + l] - m;
+          s += d * d;
+        }
+        sq[c] += s;
+      }
+    }
+    for (let c = 0; c < C; c++) invstd[c] = 1 / Math.sqrt(sq[c] / count + eps);
+    if (running_mean && running_var) {
+      no_grad(() => {
+        const rm = running_mean._data;
+        const rv = running_var._data;
+        const om = running_mean._offset;
+        const ov = running_var._offset;
+        for (let c = 0; c < C; c++) {
+          rm[om + c] = (1 - momentum) * rm[om + c] + momentum * mean[c];
+          rv[ov + c] = (1 - momentum) * rv[ov + c] + momentum * (sq[c] / (count - 1));
+        }
+        running_mean._bump("batch_norm");
+        running_var._bump("batch_norm");
+      });
+    }
+  } else {
+    const rm = data(running_mean!);
+    const rv = data(running_var!);
+    for (let c = 0; c < C; c++) {
+      mean[c] = rm[c];
+      invstd[c] = 1 / Math.sqrt(rv[c] + eps);
+    }
+  }
+  const out = empty(input.shape, dt);
+  const y = out._data;
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const base = (n * C + c) * L;
+      const m = mean[c];
+      const k = invstd[c] * (gamma ? gamma[c] : 1);
+      const b = beta ? beta[c] : 0;
+      for (let l = 0; l < L; l++) y[base + l] = (x[base + l] - m) * k + b;
+    }
+  }
+  const inputs = [input, weight, bias];
+  return record(
+    out,
+    "NativeBatchNormBackward0",
+    inputs,
+    (g) => {
+      const gd = data(g);
+      // Per channel: sum(dy) and sum(dy * xhat).
+      const sumDy = new Float64Array(C);
+      const sumDyXhat = new Float64Array(C);
+      for (let n = 0; n < N; n++) {
+        for (let c = 0; c < C; c++) {
+          const base = (n * C + c) * L;
+          const m = mean[c];
+          const is = invstd[c];
+          let s1 = 0;
+          let s2 = 0;
+          for (let l = 0; l < L; l++) {
+            const dy = gd[base + l];
+            s1 += dy;
+            s2 += dy * (x[base + l] - m) * is;
+          }
+          sumDy[c] += s1;
+          sumDyXhat[c] += s2;
+        }
+      }
+      let gx: Tensor | null = null;
+      if (input.requires_grad) {
+        gx = empty(input.shape, dt);
+        const r = gx._data;
+        for (let n = 0; n < N; n++) {
+          for (let c = 0; c < C; c++) {
+            const base = (n * C + c) * L;
+            const k = invstd[c] * (gamma ? gamma[c] : 1);
+            if (training) {
+              // dx = k * (dy - mean(dy) - xhat * mean(dy * xhat)): the batch statistics depend on x.
+              const mDy = sumDy[c] / count;
+              const mDyX = sumDyXhat[c] / count;
+              for (let l = 0; l < L; l++) {
+                const xhat = (x[base + l] - mean[c]) * invstd[c];
+                r[base + l] = k * (gd[base + l] - mDy - xhat * mDyX);
+              }
+            } else {
+              for (let l = 0; l < L; l++) r[base + l] = k * gd[base + l];
+            }
+          }
+        }
+      }
+      let gw: Tensor | null = null;
+      if (weight && weight.requires_grad) {
+        gw = empty(weight.shape, weight.dtype);
+        gw._data.set(sumDyXhat);
+      }
+      let gb: Tensor | null = null;
+      if (bias && bias.requires_grad) {
+        gb = empty(bias.shape, bias.dtype);
+        gb._data.set(sumDy);
+      }
+      return [gx, gw, gb];
+    },
+    [input, ...(weight ? [weight] : [])],
+  );
+}

@@ -1,0 +1,176 @@
+/**
+ * torch.nn.init: in-place initialisers, run without recording gradients, drawing from the
+ * engine's seeded generator (or `{ generator }`), with PyTorch's formulas and messages.
+ */
+import { no_grad } from "../autograd/grad_mode";
+import { float64 } from "../dtype";
+import { ValueError } from "../errors";
+import { default_generator, type Generator } from "../random";
+import type { Tensor } from "../tensor";
+
+interface GenOpt {
+  generator?: Generator;
+}
+
+/** Writes `fill(buffer)` into t's elements (t may be a strided view), bumping its version. */
+function fillInPlace(t: Tensor, fill: (out: Float32Array | Float64Array) => void): Tensor {
+  no_grad(() => {
+    const n = t.numel();
+    if (t.is_contiguous()) {
+      fill(t._data.subarray(t._offset, t._offset + n));
+    } else {
+      const tmp = t.contiguous().clone();
+      fill(tmp._data);
+      t.copy_(tmp);
+    }
+    t._bump("init");
+  });
+  return t;
+}
+
+function wide(t: Tensor): boolean {
+  return t.dtype === float64;
+}
+
+/** Fills with U(a, b). */
+export function uniform_(tensor: Tensor, a = 0, b = 1, opts: GenOpt = {}): Tensor {
+  const gen = opts.generator ?? default_generator;
+  return fillInPlace(tensor, (out) => gen.fillUniform(out, a, b, wide(tensor)));
+}
+
+/** Fills with N(mean, std^2). */
+export function normal_(tensor: Tensor, mean = 0, std = 1, opts: GenOpt = {}): Tensor {
+  const gen = opts.generator ?? default_generator;
+  return fillInPlace(tensor, (out) => gen.fillNormal(out, mean, std, wide(tensor)));
+}
+
+export function constant_(tensor: Tensor, val: number): Tensor {
+  return fillInPlace(tensor, (out) => out.fill(val));
+}
+
+export function zeros_(tensor: Tensor): Tensor {
+  return constant_(tensor, 0);
+}
+
+export function ones_(tensor: Tensor): Tensor {
+  return constant_(tensor, 1);
+}
+
+export type Nonlinearity =
+  | "linear"
+  | "conv1d"
+  | "conv2d"
+  | "conv3d"
+  | "conv_transpose1d"
+  | "conv_transpose2d"
+  | "conv_transpose3d"
+  | "sigmoid"
+  | "tanh"
+  | "relu"
+  | "leaky_relu"
+  | "selu";
+
+const LINEAR_FNS = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"];
+
+/**
+ * The recommended gain for a nonlinearity: 1 for linear/conv/sigmoid, 5/3 for tanh,
+ * sqrt(2) for relu, sqrt(2 / (1 + slope^2)) for leaky_relu (slope defaults to 0.01) and 3/4
+ * for selu.
+ */
+export function calculate_gain(nonlinearity: Nonlinearity | string, param?: number | null): number {
+  if (LINEAR_FNS.includes(nonlinearity) || nonlinearity === "sigmoid") return 1;
+  if (nonlinearity === "tanh") return 5.0 / 3;
+  if (nonlinearity === "relu") return Math.sqrt(2.0);
+  if (nonlinearity === "leaky_relu") {
+    let slope: number;
+    if (param === undefined || param === null) slope = 0.01;
+    else if (typeof param === "number") slope = param;
+    else throw new ValueError(`negative_slope ${String(param)} not a valid number`);
+    return Math.sqrt(2.0 / (1 + slope ** 2));
+  }
+  if (nonlinearity === "selu") return 3.0 / 4;
+  throw new ValueError(`Unsupported nonlinearity ${nonlinearity}`);
+}
+
+/** fan_in = size(1) * receptive field, fan_out = size(0) * receptive field. */
+export function _calculate_fan_in_and_fan_out(tensor: Tensor): [number, number] {
+  const shape = tensor.shape;
+  if (shape.length < 2) {
+    throw new ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions");
+  }
+  let receptive = 1;
+  for (let i = 2; i < shape.length; i++) receptive *= shape[i];
+  return [shape[1] * receptive, shape[0] * receptive];
+}
+
+export type FanMode = "fan_in" | "fan_out";
+
+function correctFan(tensor: Tensor, mode: string): number {
+  if (mode !== "fan_in" && mode !== "fan_out") {
+    throw new ValueError(`Mode ${mode} not supported, please use one of ['fan_in', 'fan_out']`);
+  }
+  const [fanIn, fanOut] = _calculate_fan_in_and_fan_out(tensor);
+  return mode === "fan_in" ? fanIn : fanOut;
+}
+
+/** Glorot: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)). `xavier_uniform_(w, gain)` */
+export function xavier_uniform_(tensor: Tensor, gain: number | ({ gain?: number } & GenOpt) = 1, opts: GenOpt = {}): Tensor {
+  const o = typeof gain === "object" ? gain : { ...opts, gain };
+  const [fanIn, fanOut] = _calculate_fan_in_and_fan_out(tensor);
+  const std = (o.gain ?? 1) * Math.sqrt(2.0 / (fanIn + fanOut));
+  const a = Math.sqrt(3.0) * std;
+  return uniform_(tensor, -a, a, o);
+}
+
+/** Glorot: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out)). */
+export function xavier_normal_(tensor: Tensor, gain: number | ({ gain?: number } & GenOpt) = 1, opts: GenOpt = {}): Tensor {
+  const o = typeof gain === "object" ? gain : { ...opts, gain };
+  const [fanIn, fanOut] = _calculate_fan_in_and_fan_out(tensor);
+  const std = (o.gain ?? 1) * Math.sqrt(2.0 / (fanIn + fanOut));
+  return normal_(tensor, 0, std, o);
+}
+
+export interface KaimingOptions extends GenOpt {
+  a?: number;
+  mode?: FanMode;
+  nonlinearity?: Nonlinearity;
+}
+
+function kaimingArgs(a: number | KaimingOptions | undefined, mode?: FanMode, nonlinearity?: Nonlinearity, opts: GenOpt = {}): Required<Omit<KaimingOptions, "generator">> & GenOpt {
+  const o: KaimingOptions = typeof a === "object" ? a : { ...opts, a, mode, nonlinearity };
+  return { a: o.a ?? 0, mode: o.mode ?? "fan_in", nonlinearity: o.nonlinearity ?? "leaky_relu", generator: o.generator };
+}
+
+/**
+ * He: U(-bound, bound), bound = gain * sqrt(3 / fan), gain = calculate_gain(nonlinearity, a).
+ * `kaiming_uniform_(w, a=0, mode="fan_in", nonlinearity="leaky_relu")` or with an options object.
+ */
+export function kaiming_uniform_(tensor: Tensor, a?: number | KaimingOptions, mode?: FanMode, nonlinearity?: Nonlinearity, opts?: GenOpt): Tensor {
+  const o = kaimingArgs(a, mode, nonlinearity, opts);
+  const fan = correctFan(tensor, o.mode);
+  const gain = calculate_gain(o.nonlinearity, o.a);
+  const bound = Math.sqrt(3.0) * (gain / Math.sqrt(fan));
+  return uniform_(tensor, -bound, bound, o);
+}
+
+/** He: N(0, std^2), std = gain / sqrt(fan). */
+export function kaiming_normal_(tensor: Tensor, a?: number | KaimingOptions, mode?: FanMode, nonlinearity?: Nonlinearity, opts?: GenOpt): Tensor {
+  const o = kaimingArgs(a, mode, nonlinearity, opts);
+  const fan = correctFan(tensor, o.mode);
+  const std = calculate_gain(o.nonlinearity, o.a) / Math.sqrt(fan);
+  return normal_(tensor, 0, std, o);
+}
+
+export const init = {
+  uniform_,
+  normal_,
+  constant_,
+  zeros_,
+  ones_,
+  calculate_gain,
+  _calculate_fan_in_and_fan_out,
+  xavier_uniform_,
+  xavier_normal_,
+  kaiming_uniform_,
+  kaiming_normal_,
+};

@@ -1,0 +1,527 @@
+/**
+ * nn.Module, the base of every layer and model.
+ *
+ * Callable instances: the constructor returns a function object whose prototype is the
+ * subclass prototype, so `new nn.Linear(2, 3)` is both `instanceof nn.Module` and callable:
+ * `model(x)` runs forward-pre hooks, `forward`, forward hooks and wires backward hooks, like
+ * PyTorch's `Module.__call__`. The declaration-merged interface below types the call from the
+ * subclass's own `forward`, so `model(x)` type-checks with the right argument and return types.
+ * (A side benefit: the object does not inherit Function.prototype, so PyTorch's `apply` method
+ * does not collide with Function.prototype.apply.)
+ *
+ * Registration: like PyTorch's `__setattr__`, assigning a Module or Parameter to a property
+ * registers it (`this.fc1 = new nn.Linear(...)`); we discover them by scanning own
+ * properties in insertion order instead of intercepting writes, which keeps property access
+ * fast and the types plain. Plain arrays of modules are not registered, as in PyTorch: use
+ * nn.ModuleList. Buffers are registered explicitly with `register_buffer`.
+ */
+import { record } from "../autograd/function";
+import { no_grad } from "../autograd/grad_mode";
+import { RuntimeError, TypeError_ } from "../errors";
+import { Tensor } from "../tensor";
+import { Parameter } from "./parameter";
+import { addIndent, torchSize } from "./repr";
+
+export type ForwardPreHook = (module: Module, args: unknown[]) => unknown;
+export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
+export type BackwardHook = (
+  module: Module,
+  grad_input: (Tensor | null)[],
+  grad_output: (Tensor | null)[],
+) => (Tensor | null)[] | Tensor | null | void;
+
+export interface RemovableHandle {
+  readonly id: number;
+  remove(): void;
+}
+
+export type StateDict = Record<string, Tensor>;
+
+export interface IncompatibleKeys {
+  missing_keys: string[];
+  unexpected_keys: string[];
+}
+
+let nextHandleId = 0;
+
+function handleFor(map: Map<number, unknown>, id: number): RemovableHandle {
+  return { id, remove: () => void map.delete(id) };
+}
+
+/** Fields that every module carries; kept off the child/parameter scan. */
+interface ModuleInternals {
+  training: boolean;
+  _buffer_names: Map<string, boolean>; // name -> persistent
+  _forward_pre_hooks: Map<number, ForwardPreHook>;
+  _forward_hooks: Map<number, ForwardHook>;
+  _backward_hooks: Map<number, BackwardHook>;
+}
+
+// Typed call from the subclass's forward: `linear(x)` has forward's parameters and result.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Module {
+  (...args: Parameters<this["forward"]>): ReturnType<this["forward"]>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class Module {
+  /**
+   * The class name shown when printing and recorded when saving. Built-in layers set it
+   * explicitly because bundlers may minify class names; user classes fall back to `name`.
+   */
+  declare static readonly __name__?: string;
+
+  declare training: boolean;
+  declare _buffer_names: Map<string, boolean>;
+  declare _forward_pre_hooks: Map<number, ForwardPreHook>;
+  declare _forward_hooks: Map<number, ForwardHook>;
+  declare _backward_hooks: Map<number, BackwardHook>;
+
+  constructor() {
+    const self = ((...args: unknown[]) => self._call_impl(...args)) as unknown as Module;
+    // A function's own `name`/`length` are read-only; drop them so subclasses may use those names.
+    delete (self as { name?: unknown }).name;
+    delete (self as { length?: unknown }).length;
+    Object.setPrototypeOf(self, new.target.prototype);
+    const internals: ModuleInternals = {
+      training: true,
+      _buffer_names: new Map(),
+      _forward_pre_hooks: new Map(),
+      _forward_hooks: new Map(),
+      _backward_hooks: new Map(),
+    };
+    for (const [k, v] of Object.entries(internals)) {
+      Object.defineProperty(self, k, { value: v, writable: true, configurable: true, enumerable: false });
+    }
+    return self;
+  }
+
+  /** Subclasses define the computation. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  forward(..._args: any[]): any {
+    throw new RuntimeError(`Module [${this._get_name()}] is missing the required "forward" function`);
+  }
+
+  // ---- calling and hooks ----------------------------------------------------------------
+  _call_impl(...input: unknown[]): unknown {
+    let args = input;
+    for (const hook of [...this._forward_pre_hooks.values()]) {
+      const r = hook(this, args);
+      if (r !== undefined && r !== null) args = Array.isArray(r) ? r : [r];
+    }
+    const bw = this._backward_hooks.size > 0 ? new BackwardHookState(this) : null;
+    if (bw) args = bw.setupInputs(args);
+    let result = this.forward(...args);
+    for (const hook of [...this._forward_hooks.values()]) {
+      const r = hook(this, args, result);
+      if (r !== undefined && r !== null) result = r;
+    }
+    if (bw) result = bw.setupOutputs(result);
+    return result;
+  }
+
+  /** hook(module, args) runs before forward; returning a value (or array) replaces the args. */
+  register_forward_pre_hook(hook: ForwardPreHook): RemovableHandle {
+    const id = nextHandleId++;
+    this._forward_pre_hooks.set(id, hook);
+    return handleFor(this._forward_pre_hooks, id);
+  }
+
+  /** hook(module, args, output) runs after forward; returning a value replaces the output. */
+  register_forward_hook(hook: ForwardHook): RemovableHandle {
+    const id = nextHandleId++;
+    this._forward_hooks.set(id, hook);
+    return handleFor(this._forward_hooks, id);
+  }
+
+  /**
+   * hook(module, grad_input, grad_output) runs when the gradients with respect to the
+   * module's inputs are computed; returning an array replaces grad_input. When no input
+   * requires grad (e.g. the first layer), it runs as soon as grad_output is known, with
+   * grad_input = [null], as in PyTorch.
+   */
+  register_full_backward_hook(hook: BackwardHook): RemovableHandle {
+    const id = nextHandleId++;
+    this._backward_hooks.set(id, hook);
+    return handleFor(this._backward_hooks, id);
+  }
+
+  // ---- registration ---------------------------------------------------------------------
+  register_parameter(name: string, param: Parameter | null): void {
+    if (param !== null && !(param instanceof Parameter)) {
+      throw new TypeError_(`cannot assign '${typeName(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
+    }
+    (this as unknown as Record<string, unknown>)[name] = param;
+  }
+
+  /** Buffers are state that is saved but not trained (BatchNorm's running statistics). */
+  register_buffer(name: string, tensor: Tensor | null, persistent = true): void {
+    if (tensor !== null && !(tensor instanceof Tensor)) {
+      throw new TypeError_(`cannot assign '${typeName(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
+    }
+    this._buffer_names.set(name, persistent);
+    (this as unknown as Record<string, unknown>)[name] = tensor;
+  }
+
+  add_module(name: string, module: Module | null): void {
+    if (module !== null && !(module instanceof Module)) {
+      throw new TypeError_(`${typeName(module)} is not a Module subclass`);
+    }
+    if (name.includes(".")) throw new RuntimeError(`module name can't contain ".", got: ${name}`);
+    (this as unknown as Record<string, unknown>)[name] = module;
+  }
+
+  register_module(name: string, module: Module | null): void {
+    this.add_module(name, module);
+  }
+
+  // ---- traversal ------------------------------------------------------------------------
+  /** Own (name, value) pairs in registration order. */
+  private _own(): [string, unknown][] {
+    return Object.keys(this).map((k) => [k, (this as unknown as Record<string, unknown>)[k]]);
+  }
+
+  _own_parameters(): [string, Parameter][] {
+    return this._own().filter((e): e is [string, Parameter] => e[1] instanceof Parameter);
+  }
+
+  _own_buffers(onlyPersistent = false): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [name, persistent] of this._buffer_names) {
+      const t = (this as unknown as Record<string, unknown>)[name];
+      if (t instanceof Tensor && (persistent || !onlyPersistent)) out.push([name, t]);
+    }
+    return out;
+  }
+
+  named_children(): [string, Module][] {
+    const seen = new Set<Module>();
+    const out: [string, Module][] = [];
+    for (const [name, v] of this._own()) {
+      if (v instanceof Module && !seen.has(v)) {
+        seen.add(v);
+        out.push([name, v]);
+      }
+    }
+    return out;
+  }
+
+  children(): Module[] {
+    return this.named_children().map(([, m]) => m);
+  }
+
+  named_modules(memo: Set<Module> = new Set(), prefix = ""): [string, Module][] {
+    if (memo.has(this)) return [];
+    memo.add(this);
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [name, child] of this.named_children()) {
+      out.push(...child.named_modules(memo, prefix ? `${prefix}.${name}` : name));
+    }
+    return out;
+  }
+
+  modules(): Module[] {
+    return this.named_modules().map(([, m]) => m);
+  }
+
+  named_parameters(prefix = "", recurse = true): [string, Parameter][] {
+    const seen = new Set<Tensor>();
+    const out: [string, Parameter][] = [];
+    const mods: [string, Module][] = recurse ? this.named_modules(new Set(), prefix) : [[prefix, this]];
+    for (const [modPrefix, m] of mods) {
+      for (const [name, p] of m._own_parameters()) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        out.push([modPrefix ? `${modPrefix}.${name}` : name, p]);
+      }
+    }
+    return out;
+  }
+
+  parameters(recurse = true): Parameter[] {
+    return this.named_parameters("", recurse).map(([, p]) => p);
+  }
+
+  named_buffers(prefix = "", recurse = true): [string, Tensor][] {
+    const seen = new Set<Tensor>();
+    const out: [string, Tensor][] = [];
+    const mods: [string, Module][] = recurse ? this.named_modules(new Set(), prefix) : [[prefix, this]];
+    for (const [modPrefix, m] of mods) {
+      for (const [name, b] of m._own_buffers()) {
+        if (seen.has(b)) continue;
+        seen.add(b);
+        out.push([modPrefix ? `${modPrefix}.${name}` : name, b]);
+      }
+    }
+    return out;
+  }
+
+  buffers(recurse = true): Tensor[] {
+    return this.named_buffers("", recurse).map(([, b]) => b);
+  }
+
+  /** `model.get_submodule("0.fc")`. */
+  get_submodule(target: string): Module {
+    if (target === "") return this;
+    let mod: Module = this;
+    for (const item of target.split(".")) {
+      const next = (mod as unknown as Record<string, unknown>)[item];
+      if (!(next instanceof Module)) {
+        throw new RuntimeError(`${mod._get_name()} has no attribute \`${item}\``);
+      }
+      mod = next;
+    }
+    return mod;
+  }
+
+  /** Calls fn on every submodule (children first) and then on this module; returns this. */
+  apply(fn: (module: Module) => void): this {
+    for (const child of this.children()) child.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  // ---- modes and gradients --------------------------------------------------------------
+  train(mode = true): this {
+    if (typeof mode !== "boolean") throw new TypeError_("training mode is expected to be boolean");
+    this.training = mode;
+    for (const child of this.children()) child.train(mode);
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  requires_grad_(requires_grad = true): this {
+    for (const p of this.parameters()) p.requires_grad_(requires_grad);
+    return this;
+  }
+
+  /**
+   * PyTorch 1.13 semantics (the fixtures' version): set_to_none defaults to false, so the
+   * gradients become zero tensors. (PyTorch 2 changed the default to true.)
+   */
+  zero_grad(set_to_none = false): void {
+    for (const p of this.parameters()) {
+      if (!p.grad) continue;
+      if (set_to_none) p.grad = null;
+      else {
+        if (p.grad.grad_fn) p.grad = p.grad.detach();
+        p.grad.zero_();
+      }
+    }
+  }
+
+  /** Converts parameters and buffers in place (used by `double()` and `float()`). */
+  _apply_to_tensors(fn: (t: Tensor) => Tensor): this {
+    for (const m of this.modules()) {
+      for (const [, p] of m._own_parameters()) {
+        p.data = fn(p.data);
+        if (p.grad) p.grad = fn(p.grad);
+      }
+      for (const [name, b] of m._own_buffers()) {
+        (m as unknown as Record<string, unknown>)[name] = fn(b);
+      }
+    }
+    return this;
+  }
+
+  /** Casts floating-point parameters and buffers to float64 (handy for gradient checks). */
+  double(): this {
+    return this._apply_to_tensors((t) => (t.dtype.is_floating_point ? t.double() : t));
+  }
+
+  float(): this {
+    return this._apply_to_tensors((t) => (t.dtype.is_floating_point ? t.float() : t));
+  }
+
+  // ---- state ----------------------------------------------------------------------------
+  /**
+   * Parameters and persistent buffers by dotted name, in PyTorch's order (each module's own
+   * parameters, then its buffers, then its children). Values are detached aliases, so they
+   * share storage with the model, as in PyTorch.
+   */
+  state_dict(opts: { prefix?: string; keep_vars?: boolean } = {}): StateDict {
+    const out: StateDict = {};
+    const keep = opts.keep_vars ?? false;
+    for (const [modPrefix, m] of this.named_modules(new Set(), opts.prefix ?? "")) {
+      const p = modPrefix ? `${modPrefix}.` : "";
+      for (const [name, t] of m._own_parameters()) out[p + name] = keep ? t : t.detach();
+      for (const [name, t] of m._own_buffers(true)) out[p + name] = keep ? t : t.detach();
+    }
+    return out;
+  }
+
+  /**
+   * Copies tensors into this module's parameters and buffers. Strict by default: missing
+   * and unexpected keys and shape mismatches raise one error listing all of them, worded as
+   * PyTorch's. Unlike PyTorch, nothing is copied when there is an error.
+   */
+  load_state_dict(state_dict: StateDict | Map<string, Tensor>, strict = true): IncompatibleKeys {
+    const sd: Record<string, unknown> = state_dict instanceof Map ? Object.fromEntries(state_dict) : state_dict;
+    const targets = this.state_dict({ keep_vars: true });
+    const missing_keys: string[] = [];
+    const errors: string[] = [];
+    const copies: [Tensor, Tensor][] = [];
+    for (const [key, target] of Object.entries(targets)) {
+      if (!(key in sd)) {
+        missing_keys.push(key);
+        continue;
+      }
+      const src = sd[key];
+      if (!(src instanceof Tensor)) {
+        errors.push(
+          `While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${typeName(src)}`,
+        );
+        continue;
+      }
+      if (src.shape.join() !== target.shape.join()) {
+        errors.push(
+          `size mismatch for ${key}: copying a param with shape ${torchSize(src.shape)} from checkpoint, ` +
+            `the shape in current model is ${torchSize(target.shape)}.`,
+        );
+        continue;
+      }
+      copies.push([target, src]);
+    }
+    const unexpected_keys = Object.keys(sd).filter((k) => !(k in targets));
+    if (strict) {
+      if (unexpected_keys.length > 0) {
+        errors.unshift(`Unexpected key(s) in state_dict: ${unexpected_keys.map((k) => `"${k}"`).join(", ")}. `);
+      }
+      if (missing_keys.length > 0) {
+        errors.unshift(`Missing key(s) in state_dict: ${missing_keys.map((k) => `"${k}"`).join(", ")}. `);
+      }
+    }
+    if (errors.length > 0) {
+      throw new RuntimeError(`Error(s) in loading state_dict for ${this._get_name()}:\n\t${errors.join("\n\t")}`);
+    }
+    no_grad(() => {
+      for (const [target, src] of copies) target.copy_(src);
+    });
+    return { missing_keys, unexpected_keys };
+  }
+
+  // ---- printing -------------------------------------------------------------------------
+  _get_name(): string {
+    return moduleTypeName(this.constructor);
+  }
+
+  /** One-line description of the module's settings, e.g. "in_features=2, out_features=3, bias=True". */
+  extra_repr(): string {
+    return "";
+  }
+
+  /** PyTorch's Module.__repr__. */
+  toString(): string {
+    const extra = this.extra_repr();
+    const extraLines = extra ? extra.split("\n") : [];
+    const childLines = this.named_children().map(([key, m]) => `(${key}): ${addIndent(m.toString(), 2)}`);
+    const lines = [...extraLines, ...childLines];
+    let main = `${this._get_name()}(`;
+    if (lines.length > 0) {
+      if (extraLines.length === 1 && childLines.length === 0) main += extraLines[0];
+      else main += `\n  ${lines.join("\n  ")}\n`;
+    }
+    return `${main})`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return this._get_name();
+  }
+}
+
+/** The printed/saved name of a module class (its own __name__, else its JS name). */
+export function moduleTypeName(ctor: unknown): string {
+  const c = ctor as { __name__?: string; name?: string };
+  if (Object.prototype.hasOwnProperty.call(c, "__name__") && c.__name__) return c.__name__;
+  return c.name || "Module";
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return "NoneType";
+  if (Array.isArray(v)) return "list";
+  if (typeof v === "object") return (v as object).constructor?.name ?? "object";
+  return typeof v;
+}
+
+/**
+ * Per-call state of full backward hooks (PyTorch's torch.utils.hooks.BackwardHook): inputs
+ * and outputs pass through identity nodes so that we see the gradient of the module's
+ * output (grad_output) and of its inputs (grad_input) and can call the user's hooks with both.
+ */
+class BackwardHookState {
+  private gradOutputs: (Tensor | null)[] | null = null;
+  private inputCount = 0;
+  private gradInputs: (Tensor | null)[] = [];
+  private pending = 0;
+
+  constructor(private readonly module: Module) {}
+
+  setupInputs(args: unknown[]): unknown[] {
+    this.inputCount = args.filter((a) => a instanceof Tensor).length;
+    let slot = 0;
+    return args.map((a) => {
+      if (!(a instanceof Tensor)) return a;
+      const index = slot++;
+      this.gradInputs[index] = null;
+      if (!a.requires_grad) return a;
+      this.pending++;
+      const wrapped = identity(a);
+      wrapped.register_hook((g) => {
+        this.gradInputs[index] = g;
+        if (--this.pending > 0) return undefined;
+        const replaced = this.fire(this.gradInputs);
+        return replaced ? (replaced[index] ?? undefined) : undefined;
+      });
+      return wrapped;
+    });
+  }
+
+  setupOutputs(result: unknown): unknown {
+    const outputs = Array.isArray(result) ? result : [result];
+    const tensors = outputs.filter((o): o is Tensor => o instanceof Tensor && o.requires_grad);
+    if (tensors.length === 0) return result;
+    const grads: (Tensor | null)[] = tensors.map(() => null);
+    let waiting = tensors.length;
+    const wrap = (o: unknown): unknown => {
+      if (!(o instanceof Tensor) || !o.requires_grad) return o;
+      const index = tensors.indexOf(o);
+      const wrapped = identity(o);
+      wrapped.register_hook((g) => {
+        grads[index] = g;
+        if (--waiting > 0) return undefined;
+        this.gradOutputs = grads;
+        // No input needs a gradient: PyTorch calls the hooks now, with grad_input all None.
+        if (this.pending === 0) this.fire(new Array<Tensor | null>(Math.max(this.inputCount, 1)).fill(null));
+        return undefined;
+      });
+      return wrapped;
+    };
+    return Array.isArray(result) ? result.map(wrap) : wrap(result);
+  }
+
+  private fire(gradInputs: (Tensor | null)[]): (Tensor | null)[] | null {
+    let current = gradInputs;
+    let replaced = false;
+    for (const hook of [...this.module._backward_hooks.values()]) {
+      const r = hook(this.module, current, this.gradOutputs ?? []);
+      if (r !== undefined && r !== null) {
+        current = Array.isArray(r) ? r : [r];
+        replaced = true;
+      }
+    }
+    return replaced ? current : null;
+  }
+}
+
+/** An alias of t whose backward passes the gradient through unchanged. */
+function identity(t: Tensor): Tensor {
+  const out = new Tensor(t._data, t.shape, t.dtype, t._strides, t._offset, t._ver);
+  return record(out, "BackwardHookFunctionBackward", [t], (g) => [g]);
+}

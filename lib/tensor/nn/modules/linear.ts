@@ -1,0 +1,90 @@
+/** Linear, Identity and Flatten. */
+import { float32, type DType } from "../../dtype";
+import { empty } from "../../ops/util";
+import type { Tensor } from "../../tensor";
+import { linear } from "../functional/linear";
+import { isOptions } from "../functional/_util";
+import { _calculate_fan_in_and_fan_out, kaiming_uniform_, uniform_ } from "../init";
+import { Module } from "../module";
+import { Parameter } from "../parameter";
+import { pyBool } from "../repr";
+
+export interface LinearOptions {
+  bias?: boolean;
+  dtype?: DType;
+}
+
+/**
+ * y = x W^T + b with W of shape [out_features, in_features]. Initialised as PyTorch does:
+ * kaiming_uniform_(W, a=sqrt(5)) (i.e. U(-1/sqrt(in), 1/sqrt(in))) and b ~ U(-1/sqrt(in), 1/sqrt(in)).
+ */
+export class Linear extends Module {
+  static override readonly __name__ = "Linear";
+  in_features: number;
+  out_features: number;
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(in_features: number, out_features: number, bias: boolean | LinearOptions = true) {
+    super();
+    const opts: LinearOptions = isOptions(bias) ? (bias as LinearOptions) : { bias: bias as boolean };
+    const dtype = opts.dtype ?? float32;
+    this.in_features = in_features;
+    this.out_features = out_features;
+    this.weight = new Parameter(empty([out_features, in_features], dtype));
+    this.bias = opts.bias ?? true ? new Parameter(empty([out_features], dtype)) : null;
+    this.reset_parameters();
+  }
+
+  reset_parameters(): void {
+    kaiming_uniform_(this.weight, Math.sqrt(5));
+    if (this.bias) {
+      const [fanIn] = _calculate_fan_in_and_fan_out(this.weight);
+      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+      uniform_(this.bias, -bound, bound);
+    }
+  }
+
+  override forward(input: Tensor): Tensor {
+    return linear(input, this.weight, this.bias);
+  }
+
+  override extra_repr(): string {
+    return `in_features=${this.in_features}, out_features=${this.out_features}, bias=${pyBool(this.bias !== null)}`;
+  }
+}
+
+/** Returns its input unchanged (a placeholder, e.g. to switch a layer off). */
+export class Identity extends Module {
+  static override readonly __name__ = "Identity";
+
+  constructor(..._args: unknown[]) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return input;
+  }
+}
+
+/** Flattens dims start_dim..end_dim (by default all but the batch dim). */
+export class Flatten extends Module {
+  static override readonly __name__ = "Flatten";
+  start_dim: number;
+  end_dim: number;
+
+  constructor(start_dim: number | { start_dim?: number; end_dim?: number } = 1, end_dim = -1) {
+    super();
+    const o = typeof start_dim === "object" ? start_dim : { start_dim, end_dim };
+    this.start_dim = o.start_dim ?? 1;
+    this.end_dim = o.end_dim ?? -1;
+  }
+
+  override forward(input: Tensor): Tensor {
+    return input.flatten(this.start_dim, this.end_dim);
+  }
+
+  override extra_repr(): string {
+    return `start_dim=${this.start_dim}, end_dim=${this.end_dim}`;
+  }
+}
