@@ -1,0 +1,33 @@
+/**
+ * Global grad mode. Ops record a backward node only while grad mode is on; backward
+ * functions themselves run with it off so computing gradients never builds a new graph.
+ */
+let enabled = true;
+
+export function is_grad_enabled(): boolean {
+  return enabled;
+}
+
+export function set_grad_enabled(mode: boolean): void {
+  enabled = mode;
+}
+
+function withMode<T>(mode: boolean, fn: () => T): T {
+  const prev = enabled;
+  enabled = mode;
+  try {
+    return fn();
+  } finally {
+    enabled = prev;
+  }
+}
+
+/** `torch.no_grad(() => ...)`: runs fn without recording and returns its result. */
+export function no_grad<T>(fn: () => T): T {
+  return withMode(false, fn);
+}
+
+/** `torch.enable_grad(() => ...)`: re-enables recording inside a no_grad region. */
+export function enable_grad<T>(fn: () => T): T {
+  return withMode(true, fn);
+}

@@ -1,0 +1,88 @@
+/**
+ * A backward node: what one op needs to turn the gradient of its output into gradients of
+ * its inputs. Nodes form the dynamic tape; the engine walks them from the output back.
+ */
+import { RuntimeError } from "../errors";
+import type { Tensor } from "../tensor";
+
+export type BackwardFn = (grad: Tensor) => (Tensor | null)[];
+
+interface SavedTensor {
+  tensor: Tensor;
+  version: number;
+  /** The grad_fn name that produced the saved tensor, for the in-place error message. */
+  producer: string | null;
+}
+
+export class Node {
+  /** PyTorch's class name of the node, e.g. "AddmmBackward0". */
+  name: string;
+  /**
+   * Where each input's gradient goes: the input's grad_fn as it was when the op ran (so a later
+   * in-place op on the input cannot redirect it), the leaf tensor itself, or null when the
+   * input needs no gradient.
+   */
+  readonly edges: (Node | Tensor | null)[];
+  /** Input shapes, to check that backward returns gradients of the right shape. */
+  readonly inputShapes: (readonly number[] | null)[];
+  /** The tensor this node produced (its hooks and retain_grad live there). */
+  out: Tensor | null = null;
+  private fn: BackwardFn | null;
+  private saved: SavedTensor[];
+  private freed = false;
+
+  constructor(name: string, inputs: readonly (Tensor | null)[], fn: BackwardFn, saved: readonly Tensor[]) {
+    this.name = name;
+    this.edges = inputs.map((t) => (t && t.requires_grad ? (t.grad_fn ?? t) : null));
+    this.inputShapes = inputs.map((t) => (t ? t.shape : null));
+    this.fn = fn;
+    this.saved = saved.map((tensor) => ({
+      tensor,
+      version: tensor._ver.v,
+      producer: tensor.grad_fn ? tensor.grad_fn.name : null,
+    }));
+  }
+
+  /** Like PyTorch's `grad_fn.next_functions`: the nodes of the inputs (null for leaves). */
+  get next_functions(): (Node | null)[] {
+    return this.edges.map((e) => (e instanceof Node ? e : null));
+  }
+
+  apply(grad: Tensor): (Tensor | null)[] {
+    if (this.freed || !this.fn) {
+      throw new RuntimeError(
+        "Trying to backward through the graph a second time (or directly access saved tensors after they have " +
+          "already been freed). Saved intermediate values of the graph are freed when you call .backward() or " +
+          `autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time ` +
+          `(here: backward({ retain_graph: true })). The freed node was ${this.name}.`,
+      );
+    }
+    for (const s of this.saved) {
+      const now = s.tensor._ver.v;
+      if (now !== s.version) {
+        const t = s.tensor;
+        const typeName = t.dtype.name === "float64" ? "torch.DoubleTensor" : t.dtype.name === "int64" ? "torch.LongTensor" : t.dtype.name === "bool" ? "torch.BoolTensor" : "torch.FloatTensor";
+        const who = s.producer ? `, which is output 0 of ${s.producer},` : "";
+        const op = t._ver.lastOp ? ` It was modified by ${t._ver.lastOp}().` : "";
+        throw new RuntimeError(
+          `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
+            `[${typeName} [${t.shape.join(", ")}]]${who} is at version ${now}; expected version ${s.version} instead ` +
+            `(needed by ${this.name}).${op} Hint: use the out-of-place op (y = y.op(...)) or clone() the tensor before modifying it.`,
+        );
+      }
+    }
+    return this.fn(grad);
+  }
+
+  /** Frees saved tensors after backward (unless retain_graph); nodes saving nothing stay reusable. */
+  release(): void {
+    if (this.saved.length === 0) return;
+    this.fn = null;
+    this.saved = [];
+    this.freed = true;
+  }
+
+  toString(): string {
+    return `<${this.name}>`;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Gradbook tensor engine, core API (what lib/tensor/nn, optim and utils build on).
+ *
+ *   import { torch, Tensor } from "../core";
+ *
+ * DATA MODEL
+ *   Storage is a typed array: Float64Array for torch.float64, Float32Array for every other dtype
+ *   (torch.float32, torch.long = torch.int64 labels, torch.bool masks; integers exact below 2^24).
+ *   A Tensor is (storage, shape, strides, offset, dtype). Views share storage and a version counter.
+ *   JS numbers do not say int or float, so torch.tensor([1, 2]) is float32 (PyTorch would pick
+ *   long): pass { dtype: torch.long } for class labels. Integral arange() args give long, as in PyTorch.
+ *
+ * CREATION (shape as varargs or one array, options object last)
+ *   torch.tensor(data: nested number/boolean array | number | Float32Array | Float64Array, { dtype?, requires_grad? })
+ *   torch.zeros(2, 3) / torch.zeros([2, 3], { dtype, requires_grad }); ones, empty (zero-filled), rand, randn
+ *   torch.full(shape, value, opts)   torch.arange(end) | (start, end) | (start, end, step), opts last
+ *   torch.linspace(start, end, steps, opts)   torch.eye(n, m?, opts)
+ *   torch.randint(high, shape, opts) | torch.randint(low, high, shape, opts)   (long)
+ *   torch.randperm(n, { generator? })   (long; PyTorch's shuffle on the seeded generator)
+ *   torch.zeros_like/ones_like/empty_like/rand_like/randn_like(x, opts), full_like(x, value, opts)
+ *   torch.from_array(typedArray, shape?, opts)   (wraps without copying)
+ *   torch.manual_seed(s); torch.default_generator; new torch.Generator(seed)
+ *     Generator: manual_seed(s), random() (uint32), uniform24(), uniform53(), normal(),
+ *     fillUniform(buf, from, to, wide), fillNormal(buf, mean, std, wide), get_state()/set_state().
+ *     rand/randn/randint/randperm/uniform_/normal_ accept { generator }.
+ *     The draws follow PyTorch's CPU recipes (mt19937): manual_seed(0); rand(3) gives PyTorch's numbers.
+ *
+ * TENSOR PROPERTIES AND METHODS
+ *   shape, size(dim?), dim(), ndim, numel(), dtype, device ("cpu"), requires_grad (get/set), grad,
+ *   grad_fn (.name like "AddmmBackward0", .next_functions), is_leaf, item(), tolist(), clone(), detach(),
+ *   requires_grad_(flag=true), retain_grad(), register_hook(fn) -> { remove() }, backward(gradient?, { retain_graph }),
+ *   contiguous(), is_contiguous(), data (detached alias; assignable), float(), double(), long(), bool(), to(dtype),
+ *   view(...shape) / reshape(...shape) (-1 allowed), flatten(start=0, end=-1), unflatten(dim, sizes),
+ *   squeeze(dim?), unsqueeze(dim), transpose(a, b), permute(...dims), t(), T, mT, expand(...sizes), expand_as,
+ *   repeat(...sizes), split/chunk/unbind, toString() (PyTorch repr).
+ *
+ * INDEXING  (x[0, 1:3, ::2] is x.index(0, "1:3", "::2"); x.get is an alias)
+ *   number: select · null or ":": whole dim · "a:b:c" string or torch.slice(a, b, c): slice · "...": ellipsis
+ *   · "None": new axis · long Tensor or number[]: index_select along that dim (one per call)
+ *   · bool Tensor first: mask over leading dims (x.index(mask)).
+ *   Basic indexing returns views: x.index(0).fill_(1) writes into x. Assignment: x.index_put_([specs], value).
+ *   select(dim, i), narrow(dim, start, length), index_select(dim, idx), gather(dim, idx), scatter(dim, idx, src),
+ *   scatter_add(dim, idx, src), masked_select(mask), masked_fill(mask, value), torch.where(cond, a, b),
+ *   torch.cat(list, dim=0), torch.stack(list, dim=0).
+ *
+ * MATH (broadcasting; a JS number works wherever a tensor operand does)
+ *   add(other, { alpha }), sub(other, { alpha }), mul, div(other, { rounding_mode }), pow, maximum, minimum,
+ *   remainder, fmod, neg, exp, expm1, log, log2, log1p, sqrt, rsqrt, square, reciprocal, abs, sign, sin, cos, erf,
+ *   floor, ceil, round, trunc, clamp(min?, max?) or clamp({ min, max }).
+ *   Comparisons gt/ge/lt/le/eq/ne -> bool masks; logical_not/and/or/xor; isnan/isinf/isfinite;
+ *   equal(other) -> boolean; allclose(other, { rtol, atol }) -> boolean; any()/all().
+ *   Activations (tensor methods and torch.*): relu, relu6, sigmoid, tanh, leaky_relu(x, slope=0.01), elu(x, alpha=1),
+ *   selu, gelu(x, { approximate: "none" | "tanh" }), silu, softplus(x, beta=1, threshold=20), hardtanh(x, min=-1, max=1),
+ *   softmax(x, dim | { dim }), log_softmax(x, dim | { dim }).
+ *   Reductions: sum/mean(dim? | dims[] | { dim, keepdim, dtype }, keepdim?), prod(dim?, keepdim?),
+ *   max()/min() -> 0-d tensor; max(dim, keepdim?) / min(dim, keepdim?) -> { values, indices }; max(otherTensor) = maximum;
+ *   amax/amin(dims?, keepdim), argmax/argmin(dim?, keepdim), var/std(dim?, unbiased=true, keepdim=false)
+ *   or var(dim, { correction | unbiased, keepdim }), logsumexp(dim, keepdim), norm(p=2, dim?, keepdim), cumsum(dim).
+ *   Linear algebra: matmul (1-D/2-D/batched with broadcasting), mm, bmm, mv, dot, outer, t(),
+ *   torch.addmm(bias, a, b, { beta, alpha }) (grad_fn AddmmBackward0; use it in Linear: torch.addmm(b, x, w.t())).
+ *
+ * IN PLACE (bump the version counter; error on a leaf that requires grad unless under torch.no_grad)
+ *   add_(other, { alpha }), sub_(other, { alpha }), mul_, div_, pow_, addcmul_(t1, t2, { value }),
+ *   addcdiv_(t1, t2, { value }), lerp_(end, weight), zero_(), fill_(v), copy_(src), clamp_(min, max),
+ *   relu_(), neg_(), sqrt_(), exp_(), masked_fill_(mask, v), uniform_(a=0, b=1, { generator }),
+ *   normal_(mean=0, std=1, { generator }), bernoulli_(p, { generator }), index_put_(specs, value).
+ *   Modifying a tensor saved for backward makes backward throw "one of the variables needed for gradient
+ *   computation has been modified by an inplace operation ... It was modified by mul_()".
+ *
+ * AUTOGRAD
+ *   torch.no_grad(fn) -> fn's result; torch.enable_grad(fn); torch.is_grad_enabled(); torch.set_grad_enabled(b).
+ *   torch.autograd.grad(outputs, inputs, grad_outputs?, { retain_graph, allow_unused }) -> grads (no .grad writes).
+ *   torch.autograd.backward(tensors, grad_tensors?, { retain_graph }).
+ *   Backward frees saved tensors unless { retain_graph: true }; a second pass then throws PyTorch's message.
+ *
+ * ERRORS are RuntimeError / IndexError / TypeError-named subclasses of TorchError (./errors), with
+ *   PyTorch-like messages naming shapes and the op.
+ *
+ * PRINTING  String(x) / x.toString() / torch.format(x): PyTorch 1.13 repr; torch.set_printoptions({...}).
+ *   formatTensor(x, prefix) lets Parameter print as "Parameter containing:\n" + formatTensor(x).
+ *
+ * TESTING  tests/unit/tensor/gradcheck.ts exports gradcheck(fn, inputs, opts): runs fn on float64 copies and
+ *   compares analytic gradients with central finite differences. Use it for nn.functional too.
+ *
+ * KERNELS  torch.kernels / registerKernel(name, impl): matmul, binary, copy, reduce, sumAll and
+ *   unary/unaryGrad tables; a WASM backend can swap any of them.
+ */
+export { Tensor, isTensor } from "./tensor";
+export type {
+  BackwardOptions, DimArg, Hook, IndexSpec, MinMaxResult, NestedArray, ReduceOptions, RemovableHandle, Scalar,
+  TensorLike, VarOptions,
+} from "./tensor";
+export { torch } from "./torch";
+export type { Torch } from "./torch";
+export type { DType, Storage } from "./dtype";
+export { bool, float32, float64, int64 } from "./dtype";
+export { Generator, default_generator, manual_seed } from "./random";
+export { no_grad, enable_grad, is_grad_enabled, set_grad_enabled } from "./autograd/grad_mode";
+export { Node } from "./autograd/node";
+export { formatTensor, formatData, set_printoptions } from "./format";
+export { TorchError, RuntimeError, IndexError, TypeError_, ValueError } from "./errors";
+export type { TensorOptions, RandomOptions } from "./ops/creation";
+export { Slice } from "./ops/indexing";
+export { kernels, registerKernel, registerUnaryKernel } from "./kernels/registry";

@@ -1,0 +1,38 @@
+/**
+ * Error classes named like the Python exceptions PyTorch raises, so a learner who
+ * searches for a message finds PyTorch answers that apply here too.
+ */
+export class TorchError extends Error {
+  constructor(message: string, name = "RuntimeError") {
+    super(message);
+    this.name = name;
+  }
+}
+
+/** Shape mismatches, autograd misuse, unsupported dtypes: PyTorch's RuntimeError. */
+export class RuntimeError extends TorchError {
+  constructor(message: string) {
+    super(message, "RuntimeError");
+  }
+}
+
+/** Out-of-range dims and indices: PyTorch's IndexError. */
+export class IndexError extends TorchError {
+  constructor(message: string) {
+    super(message, "IndexError");
+  }
+}
+
+/** Wrong argument kinds: PyTorch's TypeError. */
+export class TypeError_ extends TorchError {
+  constructor(message: string) {
+    super(message, "TypeError");
+  }
+}
+
+/** Bad argument values (negative sizes, empty ranges): PyTorch's ValueError. */
+export class ValueError extends TorchError {
+  constructor(message: string) {
+    super(message, "ValueError");
+  }
+}

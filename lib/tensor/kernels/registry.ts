@@ -1,0 +1,59 @@
+/**
+ * The kernel registry: the only path from ops to numeric loops. Ops look kernels up here at
+ * call time, so a faster backend (e.g. WebAssembly SIMD) can replace any entry with
+ * `registerKernel` without changing the API or the ops.
+ *
+ * Conventions: arrays are Float32Array or Float64Array; unary kernels read and write
+ * contiguous arrays of length n; strided kernels receive offsets and strides in elements.
+ */
+import type { Storage } from "../dtype";
+import { binaryStrided } from "./binary";
+import { copyStrided } from "./copy";
+import { matmulStrided } from "./matmul";
+import { reduceAxis, sumAll } from "./reduce";
+import { unaryGradKernels, unaryKernels } from "./unary";
+
+export type Arr = Storage;
+/** out[i] = f(x[i]; p0, p1) for i < n. */
+export type UnaryKernel = (n: number, x: Arr, out: Arr, p0: number, p1: number) => void;
+/** out[i] = g[i] * f'(s[i]) where s is the saved input or output of the forward. */
+export type UnaryGradKernel = (n: number, g: Arr, s: Arr, out: Arr, p0: number, p1: number) => void;
+
+export interface KernelTable {
+  /** Elementwise op `op` (see BinaryOp) over broadcast strides, written to a strided out. */
+  binary: typeof binaryStrided;
+  /** Copies a strided view into another strided layout of the same shape. */
+  copy: typeof copyStrided;
+  /** C[m,n] = A[m,k] @ B[k,n]; A and B given by offset and two strides (free transposes). */
+  matmul: typeof matmulStrided;
+  /** Reduces the middle axis of a contiguous [outer, r, inner] array. */
+  reduce: typeof reduceAxis;
+  /** Sum of a contiguous array (accumulated in float64). */
+  sumAll: typeof sumAll;
+  unary: Record<string, UnaryKernel>;
+  unaryGrad: Record<string, UnaryGradKernel>;
+}
+
+export const kernels: KernelTable = {
+  binary: binaryStrided,
+  copy: copyStrided,
+  matmul: matmulStrided,
+  reduce: reduceAxis,
+  sumAll,
+  unary: { ...unaryKernels },
+  unaryGrad: { ...unaryGradKernels },
+};
+
+type Replaceable = Exclude<keyof KernelTable, "unary" | "unaryGrad">;
+
+/** Replaces a kernel, returning the previous one so a backend can fall back to it. */
+export function registerKernel<K extends Replaceable>(name: K, impl: KernelTable[K]): KernelTable[K] {
+  const prev = kernels[name];
+  kernels[name] = impl;
+  return prev;
+}
+
+export function registerUnaryKernel(name: string, fwd: UnaryKernel, grad?: UnaryGradKernel): void {
+  kernels.unary[name] = fwd;
+  if (grad) kernels.unaryGrad[name] = grad;
+}

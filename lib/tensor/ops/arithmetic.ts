@@ -1,0 +1,171 @@
+/** Broadcasting arithmetic: add, sub, rsub, mul, div, pow, maximum, minimum, remainder, fmod. */
+import { record } from "../autograd/function";
+import { float32, int64, type DType } from "../dtype";
+import { BinaryOp, type BinaryOpName } from "../kernels/binary";
+import { kernels } from "../kernels/registry";
+import { broadcastShapes, broadcastStrides } from "../shape";
+import { Tensor, type TensorLike } from "../tensor";
+import { empty, operands, sumToShape } from "./util";
+import { where } from "./where";
+
+/** Runs a broadcasting binary kernel into a fresh tensor of dtype `outDtype`. */
+export function binaryKernel(op: BinaryOpName, a: Tensor, b: Tensor, outDtype: DType, alpha = 1, opLabel: string = op): Tensor {
+  const shape = broadcastShapes(a.shape, b.shape, opLabel);
+  const out = empty(shape, outDtype);
+  kernels.binary(
+    BinaryOp[op], shape, alpha,
+    out._data, 0, out._strides,
+    a._data, a._offset, broadcastStrides(a.shape, a._strides, shape),
+    b._data, b._offset, broadcastStrides(b.shape, b._strides, shape),
+  );
+  return out;
+}
+
+export function add(input: TensorLike, other: TensorLike, opts?: { alpha?: number }): Tensor {
+  const alpha = opts?.alpha ?? 1;
+  const [a, b, dt] = operands(input, other, "add");
+  const out = binaryKernel("add", a, b, dt, alpha);
+  return record(out, "AddBackward0", [a, b], (g) => [
+    a.requires_grad ? sumToShape(g, a.shape) : null,
+    b.requires_grad ? sumToShape(alpha === 1 ? g : g.mul(alpha), b.shape) : null,
+  ]);
+}
+
+export function sub(input: TensorLike, other: TensorLike, opts?: { alpha?: number }): Tensor {
+  const alpha = opts?.alpha ?? 1;
+  const [a, b, dt] = operands(input, other, "sub");
+  const out = binaryKernel("sub", a, b, dt, alpha);
+  return record(out, "SubBackward0", [a, b], (g) => [
+    a.requires_grad ? sumToShape(g, a.shape) : null,
+    b.requires_grad ? sumToShape(g.mul(-alpha), b.shape) : null,
+  ]);
+}
+
+/** other - alpha * input (what `1 - x` becomes). */
+export function rsub(input: TensorLike, other: TensorLike, opts?: { alpha?: number }): Tensor {
+  const alpha = opts?.alpha ?? 1;
+  const [a, b, dt] = operands(input, other, "rsub");
+  const out = binaryKernel("sub", b, a, dt, alpha);
+  return record(out, "RsubBackward1", [a, b], (g) => [
+    a.requires_grad ? sumToShape(g.mul(-alpha), a.shape) : null,
+    b.requires_grad ? sumToShape(g, b.shape) : null,
+  ]);
+}
+
+export function mul(input: TensorLike, other: TensorLike): Tensor {
+  const [a, b, dt] = operands(input, other, "mul");
+  const out = binaryKernel("mul", a, b, dt);
+  return record(
+    out, "MulBackward0", [a, b],
+    (g) => [
+      a.requires_grad ? sumToShape(g.mul(b), a.shape) : null,
+      b.requires_grad ? sumToShape(g.mul(a), b.shape) : null,
+    ],
+    [...(a.requires_grad ? [b] : []), ...(b.requires_grad ? [a] : [])],
+  );
+}
+
+export function div(input: TensorLike, other: TensorLike, opts?: { rounding_mode?: "trunc" | "floor" | null }): Tensor {
+  const [a, b, dt0] = operands(input, other, "div");
+  const mode = opts?.rounding_mode ?? null;
+  if (mode) {
+    // Rounded division keeps integer dtypes and has zero gradient almost everywhere.
+    const q = binaryKernel(mode === "floor" ? "floor_divide" : "div", a, b, dt0);
+    if (mode === "trunc") for (let i = 0; i < q._data.length; i++) q._data[i] = Math.trunc(q._data[i]);
+    return q;
+  }
+  const dt = dt0.is_floating_point ? dt0 : float32; // true division of integers gives floats
+  const out = binaryKernel("div", a, b, dt);
+  return record(
+    out, "DivBackward0", [a, b],
+    (g) => [
+      a.requires_grad ? sumToShape(g.div(b), a.shape) : null,
+      b.requires_grad ? sumToShape(g.mul(a).div(b.mul(b)).neg(), b.shape) : null,
+    ],
+    [b, ...(b.requires_grad ? [a] : [])],
+  );
+}
+
+export function pow(input: TensorLike, exponent: TensorLike): Tensor {
+  if (input instanceof Tensor && typeof exponent === "number") return powScalar(input, exponent);
+  const [a, b, dt] = operands(input, exponent, "pow");
+  const out = binaryKernel("pow", a, b, dt);
+  return record(
+    out, "PowBackward1", [a, b],
+    (g) => [
+      a.requires_grad ? sumToShape(g.mul(b).mul(a.pow(b.sub(1))), a.shape) : null,
+      // d/db a^b = a^b log a; PyTorch defines it as 0 where a == 0 and b >= 0.
+      b.requires_grad ? sumToShape(g.mul(out).mul(a.log()).masked_fill(a.eq(0).logical_and(b.ge(0)), 0), b.shape) : null,
+    ],
+    [a, b, out],
+  );
+}
+
+function powScalar(a: Tensor, p: number): Tensor {
+  const dt = a.dtype.is_floating_point || Number.isInteger(p) ? a.dtype : float32;
+  const src = dt === a.dtype ? a : a.to(dt);
+  const out = empty(a.shape, dt);
+  const x = src.contiguous();
+  kernels.unary.pow_scalar(out.numel(), x._offset === 0 ? x._data : x._data.subarray(x._offset), out._data, p, 0);
+  if (dt === int64) for (let i = 0; i < out._data.length; i++) out._data[i] = Math.trunc(out._data[i]);
+  return record(
+    out, "PowBackward0", [a],
+    (g) => {
+      const gc = g.contiguous();
+      const res = empty(a.shape, g.dtype);
+      kernels.unaryGrad.pow_scalar(res.numel(), gc._data.subarray(gc._offset), x._data.subarray(x._offset), res._data, p, 0);
+      return [res];
+    },
+    [a],
+  );
+}
+
+function extremum(kind: "maximum" | "minimum", input: TensorLike, other: TensorLike): Tensor {
+  const [a, b, dt] = operands(input, other, kind);
+  const out = binaryKernel(kind, a, b, dt);
+  const name = kind === "maximum" ? "MaximumBackward0" : "MinimumBackward0";
+  return record(
+    out, name, [a, b],
+    (g) => {
+      // Ties split the gradient in half, as PyTorch does.
+      const half = g.mul(0.5);
+      const tie = a.eq(b);
+      const aWins = kind === "maximum" ? a.gt(b) : a.lt(b);
+      const bWins = kind === "maximum" ? a.lt(b) : a.gt(b);
+      const zero = g.mul(0);
+      return [
+        a.requires_grad ? sumToShape(where(tie, half, where(aWins, g, zero)), a.shape) : null,
+        b.requires_grad ? sumToShape(where(tie, half, where(bWins, g, zero)), b.shape) : null,
+      ];
+    },
+    [a, b],
+  );
+}
+
+export function maximum(input: TensorLike, other: TensorLike): Tensor {
+  return extremum("maximum", input, other);
+}
+
+export function minimum(input: TensorLike, other: TensorLike): Tensor {
+  return extremum("minimum", input, other);
+}
+
+/** Python-style modulus (sign of the divisor). Gradient: 1 for input, -floor(a/b) for other. */
+export function remainder(input: TensorLike, other: TensorLike): Tensor {
+  const [a, b, dt] = operands(input, other, "remainder");
+  const out = binaryKernel("remainder", a, b, dt);
+  return record(out, "RemainderBackward0", [a, b], (g) => [
+    a.requires_grad ? sumToShape(g, a.shape) : null,
+    b.requires_grad ? sumToShape(g.mul(a.div(b, { rounding_mode: "floor" })).neg(), b.shape) : null,
+  ], [a, b]);
+}
+
+/** C-style modulus (sign of the dividend). */
+export function fmod(input: TensorLike, other: TensorLike): Tensor {
+  const [a, b, dt] = operands(input, other, "fmod");
+  const out = binaryKernel("fmod", a, b, dt);
+  return record(out, "FmodBackward0", [a, b], (g) => [
+    a.requires_grad ? sumToShape(g, a.shape) : null,
+    b.requires_grad ? sumToShape(g.mul(a.div(b, { rounding_mode: "trunc" })).neg(), b.shape) : null,
+  ], [a, b]);
+}

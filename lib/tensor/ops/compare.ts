@@ -1,0 +1,91 @@
+/** Comparisons and logic: results are bool masks and carry no gradient. */
+import { bool, float64 } from "../dtype";
+import { RuntimeError } from "../errors";
+import type { BinaryOpName } from "../kernels/binary";
+import { kernels } from "../kernels/registry";
+import { shapesEqual } from "../shape";
+import { Tensor, type TensorLike } from "../tensor";
+import { binaryKernel } from "./arithmetic";
+import { contiguousData, empty, operands } from "./util";
+
+function compare(op: BinaryOpName, a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = operands(a, b, op);
+  return binaryKernel(op, x, y, bool);
+}
+
+export const gt = (a: TensorLike, b: TensorLike): Tensor => compare("gt", a, b);
+export const ge = (a: TensorLike, b: TensorLike): Tensor => compare("ge", a, b);
+export const lt = (a: TensorLike, b: TensorLike): Tensor => compare("lt", a, b);
+export const le = (a: TensorLike, b: TensorLike): Tensor => compare("le", a, b);
+export const eq = (a: TensorLike, b: TensorLike): Tensor => compare("eq", a, b);
+export const ne = (a: TensorLike, b: TensorLike): Tensor => compare("ne", a, b);
+export const logical_and = (a: TensorLike, b: TensorLike): Tensor => compare("logical_and", a, b);
+export const logical_or = (a: TensorLike, b: TensorLike): Tensor => compare("logical_or", a, b);
+export const logical_xor = (a: TensorLike, b: TensorLike): Tensor => compare("logical_xor", a, b);
+
+export function logical_not(x: Tensor): Tensor {
+  const xd = contiguousData(x);
+  const out = empty(x.shape, bool);
+  kernels.unary.logical_not(xd.length, xd, out._data, 0, 0);
+  return out;
+}
+
+function mapMask(x: Tensor, f: (v: number) => boolean): Tensor {
+  const xd = contiguousData(x);
+  const out = empty(x.shape, bool);
+  for (let i = 0; i < xd.length; i++) out._data[i] = f(xd[i]) ? 1 : 0;
+  return out;
+}
+
+export const isnan = (x: Tensor): Tensor => mapMask(x, (v) => v !== v);
+export const isinf = (x: Tensor): Tensor => mapMask(x, (v) => v === Infinity || v === -Infinity);
+export const isfinite = (x: Tensor): Tensor => mapMask(x, (v) => Number.isFinite(v));
+
+/** True when shapes and all elements are equal (like torch.equal). */
+export function equal(a: Tensor, b: Tensor): boolean {
+  if (!shapesEqual(a.shape, b.shape)) return false;
+  const x = contiguousData(a);
+  const y = contiguousData(b);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+export interface CloseOptions {
+  rtol?: number;
+  atol?: number;
+  equal_nan?: boolean;
+}
+
+/** |a - b| <= atol + rtol * |b|, elementwise with broadcasting. */
+export function isclose(a: Tensor, b: Tensor, opts: CloseOptions = {}): Tensor {
+  const rtol = opts.rtol ?? 1e-5;
+  const atol = opts.atol ?? 1e-8;
+  const a64 = a.to(float64).detach();
+  const b64 = b.to(float64).detach();
+  const close = a64.sub(b64).abs().le(b64.abs().mul(rtol).add(atol)).logical_or(a64.eq(b64));
+  if (!opts.equal_nan) return close;
+  return close.logical_or(a64.isnan().logical_and(b64.isnan()));
+}
+
+export function allclose(a: Tensor, b: Tensor, opts: CloseOptions = {}): boolean {
+  return isclose(a, b, opts).all().item() !== 0;
+}
+
+export function any(x: Tensor, dim?: number, keepdim = false): Tensor {
+  const s = x.ne(0).to(float64);
+  return (dim === undefined ? s.sum() : s.sum(dim, keepdim)).gt(0);
+}
+
+export function all(x: Tensor, dim?: number, keepdim = false): Tensor {
+  if (x.dtype === bool && dim === undefined) {
+    const d = contiguousData(x);
+    for (let i = 0; i < d.length; i++) if (d[i] === 0) return empty([], bool);
+    const t = empty([], bool);
+    t._data[0] = 1;
+    return t;
+  }
+  const s = x.eq(0).to(float64);
+  return (dim === undefined ? s.sum() : s.sum(dim, keepdim)).eq(0);
+}
+
+export { RuntimeError };

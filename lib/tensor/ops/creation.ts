@@ -1,0 +1,243 @@
+/**
+ * Tensor creation: tensor, zeros, ones, empty, full, arange, linspace, eye, rand, randn,
+ * randint, randperm, the *_like family and from_array. Shapes are varargs or one array,
+ * with an options object last: zeros(2, 3, { dtype }) or zeros([2, 3], { requires_grad: true }).
+ */
+import { allocStorage, bool, float32, float64, int64, type DType, type Storage } from "../dtype";
+import { RuntimeError, TypeError_, ValueError } from "../errors";
+import { default_generator, type Generator } from "../random";
+import { numelOf } from "../shape";
+import { Tensor, type NestedArray } from "../tensor";
+
+export interface TensorOptions {
+  dtype?: DType;
+  requires_grad?: boolean;
+}
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator;
+}
+export type ShapeArgs<O> = (number | readonly number[] | O | undefined)[];
+
+/** Splits `(2, 3, opts)` / `([2, 3], opts)` into a shape and options. */
+export function splitShapeArgs<O extends object>(args: ShapeArgs<O>, op: string): [number[], O] {
+  let opts = {} as O;
+  const rest = args.filter((a) => a !== undefined);
+  const last = rest[rest.length - 1];
+  if (last !== undefined && typeof last === "object" && !Array.isArray(last)) {
+    opts = last as O;
+    rest.pop();
+  }
+  let shape: number[];
+  if (rest.length === 1 && Array.isArray(rest[0])) shape = (rest[0] as number[]).slice();
+  else shape = rest as number[];
+  for (const s of shape) {
+    if (typeof s !== "number" || !Number.isInteger(s)) throw new TypeError_(`${op}(): expected a shape of integers, got ${JSON.stringify(shape)}`);
+    if (s < 0) throw new RuntimeError(`${op}(): Trying to create tensor with negative dimension ${s}: [${shape.join(", ")}]`);
+  }
+  return [shape, opts];
+}
+
+function finish(t: Tensor, opts: TensorOptions): Tensor {
+  if (opts.requires_grad) t.requires_grad_(true);
+  return t;
+}
+
+function filled(shape: readonly number[], value: number, opts: TensorOptions, dflt: DType = float32): Tensor {
+  const dtype = opts.dtype ?? dflt;
+  const t = new Tensor(allocStorage(dtype, numelOf(shape)), shape, dtype);
+  if (value !== 0) t._data.fill(dtype === bool ? (value ? 1 : 0) : dtype === int64 ? Math.trunc(value) : value);
+  return finish(t, opts);
+}
+
+function inferShapeOf(data: NestedArray, path = "data"): number[] {
+  if (!Array.isArray(data)) return [];
+  if (data.length === 0) return [0];
+  const inner = inferShapeOf(data[0], `${path}[0]`);
+  for (let i = 1; i < data.length; i++) {
+    const s = inferShapeOf(data[i], `${path}[${i}]`);
+    if (s.length !== inner.length || s.some((v, k) => v !== inner[k])) {
+      throw new ValueError(`expected sequence of length ${inner[0]} at dim ${path.split("[").length} (got ${s[0] ?? "a scalar"}) at ${path}[${i}]: nested arrays must be rectangular`);
+    }
+  }
+  return [data.length, ...inner];
+}
+
+function allBooleans(data: NestedArray): boolean {
+  if (Array.isArray(data)) return data.length > 0 && data.every(allBooleans);
+  return typeof data === "boolean";
+}
+
+/**
+ * torch.tensor(data, { dtype, requires_grad }). JS numbers carry no int/float distinction, so
+ * numbers give float32 unless dtype says otherwise (pass { dtype: torch.long } for labels);
+ * booleans give bool. Typed arrays are accepted as 1-D data.
+ */
+export function tensor(data: NestedArray | Storage | Tensor, opts: TensorOptions = {}): Tensor {
+  if (data instanceof Tensor) {
+    const t = data.detach().clone().to(opts.dtype ?? data.dtype);
+    return finish(t.is_leaf ? t : t.detach(), opts);
+  }
+  if (data instanceof Float32Array || data instanceof Float64Array) {
+    const dtype = opts.dtype ?? (data instanceof Float64Array ? float64 : float32);
+    const t = new Tensor(allocStorage(dtype, data.length), [data.length], dtype);
+    t._data.set(data);
+    return finish(t, opts);
+  }
+  const shape = inferShapeOf(data as NestedArray);
+  const dtype = opts.dtype ?? (allBooleans(data as NestedArray) ? bool : float32);
+  const t = new Tensor(allocStorage(dtype, numelOf(shape)), shape, dtype);
+  const out = t._data;
+  let k = 0;
+  const walk = (v: NestedArray): void => {
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x);
+      return;
+    }
+    if (typeof v !== "number" && typeof v !== "boolean") throw new TypeError_(`torch.tensor: unsupported element ${JSON.stringify(v)}`);
+    const num = typeof v === "boolean" ? (v ? 1 : 0) : v;
+    out[k++] = dtype === int64 ? Math.trunc(num) : dtype === bool ? (num !== 0 ? 1 : 0) : num;
+  };
+  walk(data as NestedArray);
+  return finish(t, opts);
+}
+
+/** Wraps an existing typed array without copying (shape defaults to 1-D). */
+export function from_array(data: Storage, shape?: readonly number[], opts: TensorOptions = {}): Tensor {
+  const s = shape ?? [data.length];
+  if (numelOf(s) !== data.length) throw new RuntimeError(`from_array: shape [${s.join(", ")}] needs ${numelOf(s)} elements but the array has ${data.length}`);
+  const dtype = opts.dtype ?? (data instanceof Float64Array ? float64 : float32);
+  if ((dtype === float64) !== (data instanceof Float64Array)) {
+    throw new RuntimeError(`from_array: ${dtype} needs a ${dtype === float64 ? "Float64Array" : "Float32Array"}`);
+  }
+  return finish(new Tensor(data, s, dtype), opts);
+}
+
+export function zeros(...args: ShapeArgs<TensorOptions>): Tensor {
+  const [shape, opts] = splitShapeArgs(args, "zeros");
+  return filled(shape, 0, opts);
+}
+
+export function ones(...args: ShapeArgs<TensorOptions>): Tensor {
+  const [shape, opts] = splitShapeArgs(args, "ones");
+  return filled(shape, 1, opts);
+}
+
+/** Uninitialised in PyTorch; zero-filled here (typed arrays always start at zero). */
+export function empty(...args: ShapeArgs<TensorOptions>): Tensor {
+  const [shape, opts] = splitShapeArgs(args, "empty");
+  return filled(shape, 0, opts);
+}
+
+export function full(size: readonly number[], fill_value: number | boolean, opts: TensorOptions = {}): Tensor {
+  const [shape] = splitShapeArgs([size], "full");
+  const dflt = typeof fill_value === "boolean" ? bool : float32;
+  return filled(shape, typeof fill_value === "boolean" ? (fill_value ? 1 : 0) : fill_value, opts, dflt);
+}
+
+/** arange(end), arange(start, end), arange(start, end, step), options last. */
+export function arange(...args: (number | TensorOptions | undefined)[]): Tensor {
+  const nums = args.filter((a): a is number => typeof a === "number");
+  const opts = (args.find((a) => typeof a === "object" && a !== null) as TensorOptions | undefined) ?? {};
+  let start = 0, end: number, step = 1;
+  if (nums.length === 1) end = nums[0];
+  else if (nums.length === 2) [start, end] = nums;
+  else if (nums.length === 3) [start, end, step] = nums;
+  else throw new TypeError_("arange(): expected (end), (start, end) or (start, end, step)");
+  if (step === 0) throw new RuntimeError("arange(): step must be nonzero");
+  if ((end - start) / step < 0) throw new RuntimeError("arange(): upper bound and larger bound inconsistent with step sign");
+  const n = Math.max(0, Math.ceil((end - start) / step));
+  // Integer arguments give long in PyTorch; JS cannot tell 2.0 from 2, so integral args give long too.
+  const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? int64 : float32);
+  const t = new Tensor(allocStorage(dtype, n), [n], dtype);
+  for (let i = 0; i < n; i++) t._data[i] = start + i * step;
+  return finish(t, opts);
+}
+
+export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError("linspace(): number of steps must be non-negative");
+  const dtype = opts.dtype ?? float32;
+  const t = new Tensor(allocStorage(dtype, steps), [steps], dtype);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // PyTorch fills the first half from start and the second half from end (symmetric rounding).
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) t._data[i] = i < half ? start + step * i : end - step * (steps - i - 1);
+  return finish(t, opts);
+}
+
+export function eye(n: number, m?: number | TensorOptions, opts: TensorOptions = {}): Tensor {
+  if (typeof m === "object") {
+    opts = m;
+    m = undefined;
+  }
+  const cols = m ?? n;
+  const t = filled([n, cols], 0, opts);
+  for (let i = 0; i < Math.min(n, cols); i++) t._data[i * cols + i] = 1;
+  return t;
+}
+
+export function rand(...args: ShapeArgs<RandomOptions>): Tensor {
+  const [shape, opts] = splitShapeArgs(args, "rand");
+  const t = filled(shape, 0, opts);
+  (opts.generator ?? default_generator).fillUniform(t._data, 0, 1, t.dtype === float64);
+  return t;
+}
+
+export function randn(...args: ShapeArgs<RandomOptions>): Tensor {
+  const [shape, opts] = splitShapeArgs(args, "randn");
+  const t = filled(shape, 0, opts);
+  (opts.generator ?? default_generator).fillNormal(t._data, 0, 1, t.dtype === float64);
+  return t;
+}
+
+/** randint(high, shape) or randint(low, high, shape): integers in [low, high), long by default. */
+export function randint(a: number, b: number | readonly number[], c?: readonly number[] | RandomOptions, d?: RandomOptions): Tensor {
+  let low = 0, high: number, size: readonly number[], opts: RandomOptions;
+  if (Array.isArray(b)) {
+    high = a;
+    size = b as readonly number[];
+    opts = (c as RandomOptions) ?? {};
+  } else {
+    low = a;
+    high = b as number;
+    size = c as readonly number[];
+    opts = d ?? {};
+  }
+  if (!(high > low)) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+  const t = filled(size, 0, { ...opts, dtype: opts.dtype ?? int64 });
+  const gen = opts.generator ?? default_generator;
+  const range = high - low;
+  for (let i = 0; i < t._data.length; i++) t._data[i] = (gen.random() % range) + low;
+  return t;
+}
+
+/** A random permutation of 0..n-1 (long), PyTorch's swap shuffle on the seeded generator. */
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  const t = filled([n], 0, { ...opts, dtype: opts.dtype ?? int64 });
+  const gen = opts.generator ?? default_generator;
+  const r = t._data;
+  for (let i = 0; i < n; i++) r[i] = i;
+  for (let i = 0; i < n - 1; i++) {
+    const z = gen.random() % (n - i);
+    const tmp = r[i];
+    r[i] = r[z + i];
+    r[z + i] = tmp;
+  }
+  return t;
+}
+
+function likeOpts(x: Tensor, opts: TensorOptions): TensorOptions {
+  return { dtype: opts.dtype ?? x.dtype, requires_grad: opts.requires_grad };
+}
+
+export const zeros_like = (x: Tensor, opts: TensorOptions = {}): Tensor => zeros(x.shape.slice(), likeOpts(x, opts));
+export const ones_like = (x: Tensor, opts: TensorOptions = {}): Tensor => ones(x.shape.slice(), likeOpts(x, opts));
+export const empty_like = (x: Tensor, opts: TensorOptions = {}): Tensor => empty(x.shape.slice(), likeOpts(x, opts));
+export const full_like = (x: Tensor, value: number | boolean, opts: TensorOptions = {}): Tensor => full(x.shape.slice(), value, likeOpts(x, opts));
+export const rand_like = (x: Tensor, opts: RandomOptions = {}): Tensor => rand(x.shape.slice(), { ...opts, ...likeOpts(x, opts) });
+export const randn_like = (x: Tensor, opts: RandomOptions = {}): Tensor => randn(x.shape.slice(), { ...opts, ...likeOpts(x, opts) });
+export const randint_like = (x: Tensor, low: number, high: number, opts: RandomOptions = {}): Tensor =>
+  randint(low, high, x.shape.slice(), { ...opts, dtype: opts.dtype ?? x.dtype });
+
+export function scalar_tensor(v: number | boolean, opts: TensorOptions = {}): Tensor {
+  return tensor(v, opts);
+}

@@ -1,0 +1,373 @@
+/**
+ * Indexing: select, slice/narrow, the PyTorch-style `index(...)` front end, index_select,
+ * gather, scatter, scatter_add, masked_select, chunk/split/unbind.
+ */
+import { record } from "../autograd/function";
+import { no_grad } from "../autograd/grad_mode";
+import { bool, float64, int64 } from "../dtype";
+import { IndexError, RuntimeError, TypeError_ } from "../errors";
+import { broadcastShapes, fmtShape, normalizeDim, numelOf } from "../shape";
+import { Tensor, type TensorLike } from "../tensor";
+import { makeView } from "./views";
+import { contiguousData, empty } from "./util";
+
+/** A Python slice `start:stop:step`; build with torch.slice(start, stop, step) or a "a:b:c" string. */
+export class Slice {
+  constructor(
+    readonly start: number | null = null,
+    readonly stop: number | null = null,
+    readonly step: number | null = null,
+  ) {}
+  toString(): string {
+    return `${this.start ?? ""}:${this.stop ?? ""}${this.step !== null ? `:${this.step}` : ""}`;
+  }
+}
+
+export function slice(start: number | null = null, stop: number | null = null, step: number | null = null): Slice {
+  return new Slice(start, stop, step);
+}
+
+/**
+ * number: select (drops the dim) · null or ":": whole dim · "a:b", "a:b:c", "::2" or a Slice:
+ * slice · "...": ellipsis · "None" / "newaxis": insert a size-1 dim · Tensor (long) or
+ * number[]: pick indices along the dim · bool Tensor: mask over the leading dims.
+ */
+export type IndexSpec = number | null | string | Slice | Tensor | readonly number[];
+
+function parseSliceString(s: string): Slice | "..." | "None" {
+  const str = s.trim();
+  if (str === "...") return "...";
+  if (str === "None" || str === "newaxis") return "None";
+  const parts = str.split(":");
+  if (parts.length < 2 || parts.length > 3) throw new TypeError_(`index: cannot parse "${s}" as a slice (use "start:stop" or "start:stop:step")`);
+  const num = (p: string | undefined): number | null => {
+    if (p === undefined || p.trim() === "") return null;
+    const v = Number(p);
+    if (!Number.isInteger(v)) throw new TypeError_(`index: "${s}" has a non-integer bound "${p}"`);
+    return v;
+  };
+  return new Slice(num(parts[0]), num(parts[1]), num(parts[2]));
+}
+
+function checkIndex(i: number, size: number, dim: number): number {
+  if (!Number.isInteger(i) || i < -size || i >= size) {
+    throw new IndexError(`index ${i} is out of bounds for dimension ${dim} with size ${size}`);
+  }
+  return i < 0 ? i + size : i;
+}
+
+/** Backward of a view-producing index op: scatter g into zeros through the same view. */
+function viewBackward(x: Tensor, reapply: (z: Tensor) => Tensor): (g: Tensor) => Tensor[] {
+  return (g) => {
+    const z = empty(x.shape, g.dtype);
+    no_grad(() => reapply(z).copy_(g));
+    return [z];
+  };
+}
+
+export function select(x: Tensor, dim: number, index: number): Tensor {
+  if (x.dim() === 0) throw new IndexError("select() cannot be applied to a 0-dim tensor.");
+  const d = normalizeDim(dim, x.dim());
+  const i = checkIndex(index, x.shape[d], d);
+  const shape = x.shape.filter((_, k) => k !== d);
+  const strides = x._strides.filter((_, k) => k !== d);
+  return makeView(x, shape, strides, x._offset + i * x._strides[d], "SelectBackward0", viewBackward(x, (z) => select(z, d, i)));
+}
+
+/** Python slice semantics on one dim (clamped bounds, negative indices, positive step). */
+export function sliceDim(x: Tensor, dim: number, start: number | null, stop: number | null, step: number | null): Tensor {
+  const d = normalizeDim(dim, x.dim());
+  const size = x.shape[d];
+  const st = step ?? 1;
+  if (!Number.isInteger(st) || st <= 0) throw new RuntimeError("slice step must be positive (negative steps are not supported, use torch.flip)");
+  const norm = (v: number | null, dflt: number): number => {
+    if (v === null) return dflt;
+    const w = v < 0 ? v + size : v;
+    return Math.min(Math.max(w, 0), size);
+  };
+  const s = norm(start, 0);
+  const e = Math.max(norm(stop, size), s);
+  const len = Math.ceil((e - s) / st);
+  const shape = x.shape.slice();
+  const strides = x._strides.slice();
+  shape[d] = len;
+  strides[d] = x._strides[d] * st;
+  return makeView(x, shape, strides, x._offset + s * x._strides[d], "SliceBackward0", viewBackward(x, (z) => sliceDim(z, d, s, e, st)));
+}
+
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  const d = normalizeDim(dim, x.dim());
+  const s = start < 0 ? start + x.shape[d] : start;
+  if (s < 0 || length < 0 || s + length > x.shape[d]) {
+    throw new IndexError(`narrow(): start (${start}) + length (${length}) exceeds dimension size (${x.shape[d]}).`);
+  }
+  return sliceDim(x, d, s, s + length, 1);
+}
+
+/** Flat indices (long 1-D) of the true entries of a mask. */
+function nonzeroFlat(mask: Tensor): Tensor {
+  const md = contiguousData(mask);
+  const picks: number[] = [];
+  for (let i = 0; i < md.length; i++) if (md[i] !== 0) picks.push(i);
+  const idx = empty([picks.length], int64);
+  idx._data.set(picks);
+  return idx;
+}
+
+function toIndexTensor(idx: Tensor | readonly number[], op: string): Tensor {
+  if (idx instanceof Tensor) {
+    if (idx.dtype.is_floating_point) throw new IndexError(`${op}: tensors used as indices must be long or bool tensors, got ${idx.dtype}`);
+    return idx;
+  }
+  const t = empty([idx.length], int64);
+  t._data.set(idx as number[]);
+  return t;
+}
+
+/** PyTorch-style indexing front end; see IndexSpec. */
+export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
+  const parsed = specs.map((s) => (typeof s === "string" ? parseSliceString(s) : s));
+  // A leading bool mask selects over the dims it covers (x[mask]).
+  if (parsed.length >= 1 && parsed[0] instanceof Tensor && parsed[0].dtype === bool) {
+    const mask = parsed[0];
+    const k = mask.dim();
+    if (k > x.dim() || mask.shape.some((s, i) => s !== x.shape[i])) {
+      throw new IndexError(`The shape of the mask ${fmtShape(mask.shape)} at index 0 does not match the shape of the indexed tensor ${fmtShape(x.shape)}`);
+    }
+    const rows = x.reshape([numelOf(mask.shape), ...x.shape.slice(k)]).index_select(0, nonzeroFlat(mask));
+    return parsed.length > 1 ? index(rows, [null, ...(parsed.slice(1) as IndexSpec[])]) : rows;
+  }
+  const consuming = parsed.filter((s) => s !== "..." && s !== "None").length;
+  const ellipses = parsed.filter((s) => s === "...").length;
+  if (ellipses > 1) throw new IndexError("an index can only have a single ellipsis ('...')");
+  if (consuming > x.dim()) throw new IndexError(`too many indices for tensor of dimension ${x.dim()}`);
+  const expanded: (IndexSpec | "None")[] = [];
+  for (const s of parsed) {
+    if (s === "...") for (let i = 0; i < x.dim() - consuming; i++) expanded.push(null);
+    else expanded.push(s as IndexSpec | "None");
+  }
+  let out = x;
+  let dim = 0; // current dim in `out`
+  let advanced: { dim: number; index: Tensor } | null = null;
+  for (const s of expanded) {
+    if (s === null) dim++;
+    else if (s === "None") out = out.unsqueeze(dim++);
+    else if (typeof s === "number") out = select(out, dim, s);
+    else if (s instanceof Slice) out = sliceDim(out, dim++, s.start, s.stop, s.step);
+    else if (s instanceof Tensor || Array.isArray(s)) {
+      if (advanced) throw new IndexError("index: only one tensor/array index per call is supported; index in two steps");
+      const it = toIndexTensor(s as Tensor | number[], "index");
+      if (it.dtype === bool) throw new IndexError("index: a bool mask is only supported as the first index");
+      advanced = { dim, index: it };
+      dim++;
+    } else throw new TypeError_(`index: unsupported index ${String(s)}`);
+  }
+  if (advanced) {
+    const { dim: d, index: it } = advanced;
+    const picked = index_select(out, d, it.reshape([-1]));
+    out = it.dim() === 1 ? picked : picked.reshape([...picked.shape.slice(0, d), ...it.shape, ...picked.shape.slice(d + 1)]);
+  }
+  return out;
+}
+
+export function index_select(x: Tensor, dim: number, indexArg: Tensor | readonly number[]): Tensor {
+  const idxT = toIndexTensor(indexArg, "index_select");
+  if (idxT.dim() > 1) throw new IndexError("index_select(): Index is supposed to be a vector");
+  const d = normalizeDim(dim, x.dim());
+  const src = x.dim() === 0 ? x.reshape([1]) : x;
+  const idx = contiguousData(idxT);
+  const size = src.shape[d];
+  for (let i = 0; i < idx.length; i++) checkIndex(idx[i], size, d);
+  const outer = numelOf(src.shape.slice(0, d));
+  const inner = numelOf(src.shape.slice(d + 1));
+  const xd = contiguousData(src);
+  const shape = src.shape.slice();
+  shape[d] = idx.length;
+  const out = empty(shape, x.dtype);
+  const od = out._data;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < idx.length; i++) {
+      const k = idx[i] < 0 ? idx[i] + size : idx[i];
+      const from = (o * size + k) * inner;
+      const to = (o * idx.length + i) * inner;
+      for (let j = 0; j < inner; j++) od[to + j] = xd[from + j];
+    }
+  }
+  const res = x.dim() === 0 ? out.reshape([]) : out;
+  return record(
+    res, "IndexSelectBackward0", [x],
+    (g) => {
+      const gd = contiguousData(g.reshape(shape));
+      const z = empty(src.shape, g.dtype);
+      const zd = z._data;
+      for (let o = 0; o < outer; o++) {
+        for (let i = 0; i < idx.length; i++) {
+          const k = idx[i] < 0 ? idx[i] + size : idx[i];
+          const to = (o * size + k) * inner;
+          const from = (o * idx.length + i) * inner;
+          for (let j = 0; j < inner; j++) zd[to + j] += gd[from + j];
+        }
+      }
+      return [z.reshape(x.shape.slice())];
+    },
+    [idxT],
+  );
+}
+
+/**
+ * Walks every position of `index` (shape `shape`), calling visit(xOffsetWithoutDim, k, pos)
+ * where pos is the flat row-major position in index and k the index value along `dim`.
+ */
+function forEachIndex(shape: readonly number[], xStrides: readonly number[], dim: number, visit: (xBase: number, pos: number) => void): void {
+  const nd = shape.length;
+  const n = numelOf(shape);
+  const coord = new Array<number>(nd).fill(0);
+  let xBase = 0;
+  for (let pos = 0; pos < n; pos++) {
+    visit(xBase, pos);
+    for (let d = nd - 1; d >= 0; d--) {
+      coord[d]++;
+      if (d !== dim) xBase += xStrides[d];
+      if (coord[d] < shape[d]) break;
+      if (d !== dim) xBase -= xStrides[d] * shape[d];
+      coord[d] = 0;
+    }
+  }
+}
+
+function checkGatherShapes(x: Tensor, d: number, index: Tensor, op: string): void {
+  if (index.dim() !== x.dim()) throw new RuntimeError(`${op}: Index tensor must have the same number of dimensions as input tensor (${index.dim()} vs ${x.dim()})`);
+  for (let i = 0; i < x.dim(); i++) {
+    if (i !== d && index.shape[i] > x.shape[i]) {
+      throw new RuntimeError(`${op}: Size does not match at dimension ${i} expected index ${fmtShape(index.shape)} to be smaller than self ${fmtShape(x.shape)} apart from dimension ${d}`);
+    }
+  }
+  if (index.dtype !== int64) throw new RuntimeError(`${op}(): Expected dtype int64 for index, got ${index.dtype}`);
+}
+
+/** out[..., i, ...] = x[..., index[..., i, ...], ...] along dim. */
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  const d = normalizeDim(dim, x.dim());
+  checkGatherShapes(x, d, index, "gather");
+  const xc = x.contiguous();
+  const xd = xc._data;
+  const xo = xc._offset;
+  const idx = contiguousData(index);
+  const out = empty(index.shape, x.dtype);
+  const od = out._data;
+  const size = x.shape[d];
+  const sd = xc._strides[d];
+  forEachIndex(index.shape, xc._strides, d, (base, pos) => {
+    const k = checkIndex(idx[pos], size, d);
+    od[pos] = xd[xo + base + k * sd];
+  });
+  return record(out, "GatherBackward0", [x], (g) => [empty(x.shape, g.dtype).scatter_add(d, index, g)], [index]);
+}
+
+function scatterInto(target: Tensor, d: number, index: Tensor, src: Tensor | number, accumulate: boolean): void {
+  const td = target._data;
+  const idx = contiguousData(index);
+  const size = target.shape[d];
+  const sd = target._strides[d];
+  const srcData = src instanceof Tensor ? contiguousData(src.expand(index.shape.slice()).contiguous()) : null;
+  const srcStridesOk = src instanceof Tensor ? src : null;
+  void srcStridesOk;
+  forEachIndex(index.shape, target._strides, d, (base, pos) => {
+    const k = checkIndex(idx[pos], size, d);
+    const v = srcData ? srcData[pos] : (src as number);
+    if (accumulate) td[base + k * sd] += v;
+    else td[base + k * sd] = v;
+  });
+}
+
+/** Copy of x with src values written at index along dim (src may be a scalar). */
+export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorLike): Tensor {
+  const d = normalizeDim(dim, x.dim());
+  checkGatherShapes(x, d, index, "scatter");
+  const srcT = src instanceof Tensor ? src : null;
+  if (srcT && srcT.dim() !== index.dim()) throw new RuntimeError("scatter: src must have the same number of dimensions as index");
+  const out = x.detach().clone();
+  const srcView = srcT ? sliceToIndex(srcT, index) : (src as number);
+  scatterInto(out, d, index, srcView instanceof Tensor ? srcView : Number(srcView), false);
+  return record(
+    out, srcT ? "ScatterBackward0" : "ScatterBackward1", [x, srcT],
+    (g) => [
+      x.requires_grad ? g.scatter(d, index, 0) : null,
+      srcT && srcT.requires_grad ? padTo(g.gather(d, index), srcT.shape) : null,
+    ],
+    [index],
+  );
+}
+
+/** Copy of x with src values added at index along dim. */
+export function scatter_add(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  const d = normalizeDim(dim, x.dim());
+  checkGatherShapes(x, d, index, "scatter_add");
+  const out = x.detach().clone();
+  scatterInto(out, d, index, sliceToIndex(src, index), true);
+  return record(
+    out, "ScatterAddBackward0", [x, src],
+    (g) => [x.requires_grad ? g : null, src.requires_grad ? padTo(g.gather(d, index), src.shape) : null],
+    [index],
+  );
+}
+
+/** src may be larger than index in every dim; only the leading index-shaped block is used. */
+function sliceToIndex(src: Tensor, index: Tensor): Tensor {
+  let s = src;
+  for (let i = 0; i < index.dim(); i++) if (s.shape[i] !== index.shape[i]) s = sliceDim(s, i, 0, index.shape[i], 1);
+  return s;
+}
+
+function padTo(g: Tensor, shape: readonly number[]): Tensor {
+  if (g.shape.every((s, i) => s === shape[i])) return g;
+  const z = empty(shape, g.dtype);
+  let view = z;
+  for (let i = 0; i < g.dim(); i++) view = sliceDim(view, i, 0, g.shape[i], 1);
+  no_grad(() => view.copy_(g));
+  return z;
+}
+
+/** 1-D tensor of the elements where mask is true (mask broadcasts with x). */
+export function masked_select(x: Tensor, mask: Tensor): Tensor {
+  if (mask.dtype !== bool) throw new RuntimeError(`masked_select: expected a bool mask, got ${mask.dtype}`);
+  const shape = broadcastShapes(x.shape, mask.shape, "masked_select");
+  const flatMask = mask.expand(shape).reshape([-1]);
+  return x.expand(shape).reshape([-1]).index_select(0, nonzeroFlat(flatMask));
+}
+
+export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {
+  const d = normalizeDim(dim, x.dim());
+  const size = x.shape[d];
+  const sizes: number[] = [];
+  if (typeof splitSize === "number") {
+    if (splitSize <= 0) throw new RuntimeError("split_size must be positive");
+    for (let s = 0; s < size; s += splitSize) sizes.push(Math.min(splitSize, size - s));
+    if (size === 0) sizes.push(0);
+  } else {
+    const total = splitSize.reduce((p, q) => p + q, 0);
+    if (total !== size) throw new RuntimeError(`split_with_sizes expects split_sizes to sum exactly to ${size} (input tensor's size at dimension ${d}), but got split_sizes=[${splitSize.join(", ")}]`);
+    sizes.push(...splitSize);
+  }
+  const out: Tensor[] = [];
+  let start = 0;
+  for (const s of sizes) {
+    out.push(narrow(x, d, start, s));
+    start += s;
+  }
+  return out;
+}
+
+export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  const d = normalizeDim(dim, x.dim());
+  return split(x, Math.max(1, Math.ceil(x.shape[d] / chunks)), d);
+}
+
+export function unbind(x: Tensor, dim = 0): Tensor[] {
+  const d = normalizeDim(dim, x.dim());
+  const out: Tensor[] = [];
+  for (let i = 0; i < x.shape[d]; i++) out.push(select(x, d, i));
+  return out;
+}
+
+export { float64 };

@@ -1,0 +1,240 @@
+/**
+ * In-place ops (add_, mul_, fill_, copy_, uniform_, ...). Every one bumps the version counter
+ * shared with views, which is how backward detects that a saved tensor was overwritten.
+ *
+ * Without autograd involvement (grad mode off, or nothing requires grad) the kernel writes
+ * straight into the storage: that is the path optimizers and nn.init take, and it allocates
+ * nothing. When autograd is involved, the out-of-place op is recorded on a snapshot of the
+ * old value and the tensor takes the new node as its grad_fn (PyTorch's "rebase").
+ */
+import { is_grad_enabled } from "../autograd/grad_mode";
+import { bool, castValue, type DType } from "../dtype";
+import { RuntimeError } from "../errors";
+import { BinaryOp } from "../kernels/binary";
+import { kernels } from "../kernels/registry";
+import { default_generator, type Generator } from "../random";
+import { broadcastShapes, broadcastStrides, fmtShape, shapesEqual } from "../shape";
+import { Tensor, type TensorLike } from "../tensor";
+import { copyOf } from "./copy";
+import type { IndexSpec } from "./indexing";
+import { resultType, scalar } from "./util";
+
+function checkLeaf(self: Tensor, op: string): void {
+  if (!is_grad_enabled()) return;
+  if (self.requires_grad && self.is_leaf) {
+    throw new RuntimeError(
+      `a leaf Variable that requires grad is being used in an in-place operation (${op}). ` +
+        "Wrap the update in torch.no_grad(() => ...) or use an out-of-place op.",
+    );
+  }
+  const base = self._base;
+  if (base && base.requires_grad && base.is_leaf) {
+    throw new RuntimeError(`a view of a leaf Variable that requires grad is being used in an in-place operation (${op}).`);
+  }
+}
+
+function bump(self: Tensor, op: string): void {
+  self._ver.v++;
+  self._ver.lastOp = op;
+}
+
+/** The out-of-place result must keep self's shape and dtype for an in-place op to be valid. */
+function checkResult(self: Tensor, shape: readonly number[], dtype: DType, op: string): void {
+  if (!shapesEqual(shape, self.shape)) {
+    throw new RuntimeError(`${op}: output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(shape)}`);
+  }
+  const rank = (d: DType): number => (d === bool ? 0 : d.is_floating_point ? 2 : 1);
+  if (rank(dtype) > rank(self.dtype)) {
+    throw new RuntimeError(`${op}: result type ${dtype.name === "float32" ? "Float" : dtype.name} can't be cast to the desired output type ${self.dtype}`);
+  }
+}
+
+/** Autograd path: record `compute(snapshot)` and make self its output. */
+function rebase(self: Tensor, op: string, compute: (old: Tensor) => Tensor): Tensor {
+  if (self._base && self._base.requires_grad) {
+    throw new RuntimeError(
+      `${op}: in-place modification of a view of a tensor that requires grad is not supported by this engine; ` +
+        "use an out-of-place op (for example torch.where) or clone() the tensor first.",
+    );
+  }
+  // The snapshot holds the old values so the recorded node can save them safely.
+  const snapshot = copyOf(self);
+  snapshot._requires_grad = self.requires_grad;
+  snapshot.grad_fn = self.grad_fn;
+  const r = compute(snapshot);
+  checkResult(self, r.shape, r.dtype, op);
+  kernels.copy(self.shape, r._data, r._offset, r._strides, self._data, self._offset, self._strides);
+  bump(self, op);
+  if (r.grad_fn) {
+    self.grad_fn = r.grad_fn;
+    self.grad_fn.out = self;
+    self._requires_grad = true;
+  }
+  return self;
+}
+
+function involvesGrad(self: Tensor, ...others: unknown[]): boolean {
+  if (!is_grad_enabled()) return false;
+  return self.requires_grad || others.some((o) => o instanceof Tensor && o.requires_grad);
+}
+
+/** Runs the strided binary kernel with self as both output and left operand. */
+function binaryInto(self: Tensor, other: TensorLike, op: number, alpha: number, opName: string): void {
+  const o = other instanceof Tensor ? other : scalar(other, self.dtype);
+  const dt = resultType(self, other);
+  const shape = broadcastShapes(self.shape, o.shape, opName);
+  checkResult(self, shape, op === BinaryOp.div && !self.dtype.is_floating_point ? dt : dt, opName);
+  kernels.binary(op, self.shape, alpha, self._data, self._offset, self._strides, self._data, self._offset, self._strides,
+    o._data, o._offset, broadcastStrides(o.shape, o._strides, self.shape));
+}
+
+export function add_<T extends Tensor>(self: T, other: TensorLike, alpha: number, op = "add_"): T {
+  checkLeaf(self, op);
+  if (involvesGrad(self, other)) return rebase(self, op, (old) => old.add(other, { alpha })) as T;
+  binaryInto(self, other, BinaryOp.add, alpha, op);
+  bump(self, op);
+  return self;
+}
+
+export function binary_<T extends Tensor>(self: T, other: TensorLike, op: "mul" | "div" | "pow"): T {
+  const name = `${op}_`;
+  checkLeaf(self, name);
+  if (involvesGrad(self, other)) return rebase(self, name, (old) => (op === "mul" ? old.mul(other) : op === "div" ? old.div(other) : old.pow(other))) as T;
+  if (op === "div" && !self.dtype.is_floating_point) {
+    throw new RuntimeError(`div_: result type Float can't be cast to the desired output type ${self.dtype}`);
+  }
+  binaryInto(self, other, BinaryOp[op], 1, name);
+  bump(self, name);
+  return self;
+}
+
+/** Generic in-place form of an out-of-place op (clamp_, relu_, masked_fill_, ...). */
+export function unary_<T extends Tensor>(self: T, op: string, compute: (x: Tensor) => Tensor): T {
+  checkLeaf(self, op);
+  if (involvesGrad(self)) return rebase(self, op, compute) as T;
+  const r = compute(self);
+  checkResult(self, r.shape, r.dtype, op);
+  kernels.copy(self.shape, r._data, r._offset, r._strides, self._data, self._offset, self._strides);
+  bump(self, op);
+  return self;
+}
+
+export function fill_<T extends Tensor>(self: T, value: number | boolean | Tensor, op: string): T {
+  let v: number;
+  if (value instanceof Tensor) {
+    if (value.dim() !== 0) throw new RuntimeError(`fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
+    if (involvesGrad(self, value)) {
+      checkLeaf(self, op);
+      return rebase(self, op, (old) => old.mul(0).add(value)) as T;
+    }
+    v = value.item();
+  } else v = typeof value === "boolean" ? (value ? 1 : 0) : value;
+  checkLeaf(self, op);
+  if (involvesGrad(self)) return rebase(self, op, (old) => old.mul(0).add(castValue(self.dtype, v)).to(self.dtype)) as T;
+  v = castValue(self.dtype, v);
+  if (self.is_contiguous()) self._data.fill(v, self._offset, self._offset + self.numel());
+  else {
+    const s = scalar(v, self.dtype);
+    kernels.copy(self.shape, s._data, 0, self.shape.map(() => 0), self._data, self._offset, self._strides);
+  }
+  bump(self, op);
+  return self;
+}
+
+export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
+  checkLeaf(self, "copy_");
+  const s = src instanceof Tensor ? src : scalar(src, self.dtype);
+  broadcastShapes(self.shape, s.shape, "copy_");
+  if (involvesGrad(self, s)) {
+    return rebase(self, "copy_", (old) => old.mul(0).add(s.to(self.dtype).expand(self.shape.slice()))) as T;
+  }
+  const expanded = s.expand(self.shape.slice());
+  const conv = s.dtype === self.dtype || self.dtype.is_floating_point ? expanded : copyOf(expanded, self.dtype);
+  kernels.copy(self.shape, conv._data, conv._offset, conv._strides, self._data, self._offset, self._strides);
+  bump(self, "copy_");
+  return self;
+}
+
+/** self += value * t1 * t2 */
+export function addcmul_<T extends Tensor>(self: T, t1: Tensor, t2: Tensor, value: number): T {
+  checkLeaf(self, "addcmul_");
+  if (involvesGrad(self, t1, t2)) return rebase(self, "addcmul_", (old) => old.add(t1.mul(t2).mul(value))) as T;
+  const prod = t1.mul(t2);
+  binaryInto(self, prod, BinaryOp.add, value, "addcmul_");
+  bump(self, "addcmul_");
+  return self;
+}
+
+/** self += value * t1 / t2 */
+export function addcdiv_<T extends Tensor>(self: T, t1: Tensor, t2: Tensor, value: number): T {
+  checkLeaf(self, "addcdiv_");
+  if (involvesGrad(self, t1, t2)) return rebase(self, "addcdiv_", (old) => old.add(t1.div(t2).mul(value))) as T;
+  const q = t1.div(t2);
+  binaryInto(self, q, BinaryOp.add, value, "addcdiv_");
+  bump(self, "addcdiv_");
+  return self;
+}
+
+/** self += weight * (end - self) */
+export function lerp_<T extends Tensor>(self: T, end: Tensor, weight: number): T {
+  checkLeaf(self, "lerp_");
+  if (involvesGrad(self, end)) return rebase(self, "lerp_", (old) => old.add(end.sub(old).mul(weight))) as T;
+  const diff = end.sub(self);
+  binaryInto(self, diff, BinaryOp.add, weight, "lerp_");
+  bump(self, "lerp_");
+  return self;
+}
+
+function fillRandom<T extends Tensor>(self: T, op: string, fill: (buf: Float32Array | Float64Array) => void): T {
+  checkLeaf(self, op);
+  if (involvesGrad(self)) throw new RuntimeError(`${op}: cannot fill a tensor that is part of a graph; use torch.no_grad(() => ...)`);
+  if (self.is_contiguous()) {
+    fill(self._data.subarray(self._offset, self._offset + self.numel()));
+  } else {
+    const tmp = copyOf(self);
+    fill(tmp._data);
+    kernels.copy(self.shape, tmp._data, 0, tmp._strides, self._data, self._offset, self._strides);
+  }
+  bump(self, op);
+  return self;
+}
+
+export function uniform_<T extends Tensor>(self: T, from: number, to: number, gen: Generator = default_generator): T {
+  return fillRandom(self, "uniform_", (buf) => gen.fillUniform(buf, from, to, buf instanceof Float64Array));
+}
+
+export function normal_<T extends Tensor>(self: T, mean: number, std: number, gen: Generator = default_generator): T {
+  return fillRandom(self, "normal_", (buf) => gen.fillNormal(buf, mean, std, buf instanceof Float64Array));
+}
+
+export function bernoulli_<T extends Tensor>(self: T, p: number, gen: Generator = default_generator): T {
+  return fillRandom(self, "bernoulli_", (buf) => {
+    const wide = buf instanceof Float64Array;
+    for (let i = 0; i < buf.length; i++) buf[i] = (wide ? gen.uniform53() : gen.uniform24()) < p ? 1 : 0;
+  });
+}
+
+/** x[specs] = value: basic indexing gives a view, advanced/mask indexing writes element-wise. */
+export function index_put_(self: Tensor, specs: readonly IndexSpec[], value: TensorLike): void {
+  const first = specs[0];
+  const hasAdvanced = specs.some((s) => s instanceof Tensor || Array.isArray(s));
+  if (!hasAdvanced) {
+    self.index(...specs).copy_(value);
+    return;
+  }
+  if (specs.length === 1 && first instanceof Tensor && first.dtype === bool && first.dim() === self.dim()) {
+    self.masked_fill_(first, value);
+    return;
+  }
+  if (specs.length === 1 && (first instanceof Tensor || Array.isArray(first))) {
+    // Row assignment along dim 0: write each selected row.
+    const idx = first instanceof Tensor ? (first.tolist() as number[]) : (first as number[]);
+    const v = value instanceof Tensor ? value : null;
+    idx.forEach((row, i) => {
+      const dst = self.select(0, row);
+      dst.copy_(v ? (v.dim() === self.dim() ? v.select(0, i) : v) : (value as number));
+    });
+    return;
+  }
+  throw new RuntimeError("index_put_: only basic indexing, a full bool mask, or one index list on dim 0 is supported");
+}

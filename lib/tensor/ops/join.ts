@@ -1,0 +1,77 @@
+/** Joining: cat and stack. */
+import { record } from "../autograd/function";
+import { promoteTypes } from "../dtype";
+import { RuntimeError } from "../errors";
+import { kernels } from "../kernels/registry";
+import { fmtShape, normalizeDim } from "../shape";
+import type { Tensor } from "../tensor";
+import { narrow } from "./indexing";
+import { empty } from "./util";
+
+export function cat(tensors: readonly Tensor[], dim: number | { dim: number } = 0): Tensor {
+  const dimArg = typeof dim === "number" ? dim : dim.dim;
+  if (tensors.length === 0) throw new RuntimeError("torch.cat(): expected a non-empty list of Tensors");
+  // PyTorch skips 1-D empty tensors (legacy behaviour) when joining.
+  const parts = tensors.filter((t) => !(t.dim() === 1 && t.numel() === 0));
+  if (parts.length === 0) return tensors[0].clone();
+  const ref = parts[0];
+  if (ref.dim() === 0) throw new RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated");
+  const d = normalizeDim(dimArg, ref.dim());
+  let dtype = ref.dtype;
+  let total = 0;
+  parts.forEach((t, i) => {
+    if (t.dim() !== ref.dim()) {
+      throw new RuntimeError(`Tensors must have same number of dimensions: got ${ref.dim()} and ${t.dim()} (tensor ${i} has shape ${fmtShape(t.shape)})`);
+    }
+    for (let k = 0; k < ref.dim(); k++) {
+      if (k !== d && t.shape[k] !== ref.shape[k]) {
+        throw new RuntimeError(
+          `Sizes of tensors must match except in dimension ${d}. Expected size ${ref.shape[k]} but got size ${t.shape[k]} for tensor number ${i} in the list ` +
+            `(shapes ${fmtShape(ref.shape)} and ${fmtShape(t.shape)}).`,
+        );
+      }
+    }
+    dtype = promoteTypes(dtype, t.dtype);
+    total += t.shape[d];
+  });
+  const shape = ref.shape.slice();
+  shape[d] = total;
+  const out = empty(shape, dtype);
+  let start = 0;
+  for (const t of parts) {
+    // Copy each part into its slab of the output: offset start*stride along dim.
+    kernels.copy(t.shape, t._data, t._offset, t._strides, out._data, start * out._strides[d], out._strides);
+    start += t.shape[d];
+  }
+  return record(out, "CatBackward0", parts, (g) => {
+    let s = 0;
+    return parts.map((t) => {
+      const piece = t.requires_grad ? narrow(g, d, s, t.shape[d]) : null;
+      s += t.shape[d];
+      return piece;
+    });
+  });
+}
+
+export function stack(tensors: readonly Tensor[], dim: number | { dim: number } = 0): Tensor {
+  const dimArg = typeof dim === "number" ? dim : dim.dim;
+  if (tensors.length === 0) throw new RuntimeError("stack expects a non-empty TensorList");
+  const ref = tensors[0];
+  tensors.forEach((t, i) => {
+    if (t.shape.length !== ref.shape.length || t.shape.some((s, k) => s !== ref.shape[k])) {
+      throw new RuntimeError(`stack expects each tensor to be equal size, but got ${fmtShape(ref.shape)} at entry 0 and ${fmtShape(t.shape)} at entry ${i}`);
+    }
+  });
+  const d = normalizeDim(dimArg, ref.dim() + 1);
+  const out = cat(tensors.map((t) => t.unsqueeze(d)), d);
+  if (out.grad_fn) out.grad_fn.name = "StackBackward0";
+  return out;
+}
+
+export function hstack(tensors: readonly Tensor[]): Tensor {
+  return cat(tensors, tensors[0].dim() === 1 ? 0 : 1);
+}
+
+export function vstack(tensors: readonly Tensor[]): Tensor {
+  return cat(tensors.map((t) => (t.dim() === 1 ? t.unsqueeze(0) : t)), 0);
+}

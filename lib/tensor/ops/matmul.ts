@@ -1,0 +1,167 @@
+/** Matrix products: mm, matmul (with batch broadcasting), bmm, addmm, dot, mv, outer. */
+import { record } from "../autograd/function";
+import { RuntimeError } from "../errors";
+import { kernels } from "../kernels/registry";
+import { broadcastShapes, fmtShape, numelOf } from "../shape";
+import type { Tensor } from "../tensor";
+import { empty, sumToShape } from "./util";
+
+function checkDtypes(a: Tensor, b: Tensor, op: string): void {
+  if (a.dtype !== b.dtype) {
+    throw new RuntimeError(`${op}: expected both operands to have the same dtype, but got ${a.dtype} and ${b.dtype} (convert one with .to(...))`);
+  }
+}
+
+function shapeError(op: string, a: Tensor, b: Tensor, ka: number, kb: number): RuntimeError {
+  return new RuntimeError(`${op}: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be multiplied (${ka} != ${kb})`);
+}
+
+/** a[m,k] @ b[k,n] for 2-D tensors of any strides, no autograd. */
+export function mmRaw(a: Tensor, b: Tensor): Tensor {
+  const [m, k] = a.shape;
+  const n = b.shape[1];
+  const out = empty([m, n], a.dtype);
+  kernels.matmul(m, n, k, a._data, a._offset, a._strides[0], a._strides[1], b._data, b._offset, b._strides[0], b._strides[1], out._data, 0);
+  return out;
+}
+
+export function mm(a: Tensor, b: Tensor, op = "mm"): Tensor {
+  if (a.dim() !== 2 || b.dim() !== 2) {
+    throw new RuntimeError(`${op}: expected 2-D tensors, but got ${a.dim()}-D and ${b.dim()}-D (shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)})`);
+  }
+  if (a.shape[1] !== b.shape[0]) throw shapeError(op, a, b, a.shape[1], b.shape[0]);
+  checkDtypes(a, b, op);
+  const out = mmRaw(a, b);
+  return record(
+    out, "MmBackward0", [a, b],
+    (g) => [a.requires_grad ? mmRaw(g, b.t()) : null, b.requires_grad ? mmRaw(a.t(), g) : null],
+    [...(a.requires_grad ? [b] : []), ...(b.requires_grad ? [a] : [])],
+  );
+}
+
+/** beta * bias + alpha * (a @ b); Linear calls this so its grad_fn prints AddmmBackward0. */
+export function addmm(bias: Tensor, a: Tensor, b: Tensor, opts: { beta?: number; alpha?: number } = {}): Tensor {
+  const beta = opts.beta ?? 1;
+  const alpha = opts.alpha ?? 1;
+  if (a.dim() !== 2 || b.dim() !== 2) throw new RuntimeError(`addmm: expected 2-D mat1 and mat2, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  if (a.shape[1] !== b.shape[0]) throw shapeError("addmm", a, b, a.shape[1], b.shape[0]);
+  checkDtypes(a, b, "addmm");
+  const outShape = [a.shape[0], b.shape[1]];
+  broadcastShapes(bias.shape, outShape, "addmm (bias)");
+  if (bias.dim() > 2 || broadcastShapes(bias.shape, outShape).some((s, i) => s !== outShape[i])) {
+    throw new RuntimeError(`addmm: bias of shape ${fmtShape(bias.shape)} cannot be broadcast to the output shape ${fmtShape(outShape)}`);
+  }
+  const prod = mmRaw(a, b);
+  const out = prod;
+  // out = alpha * prod + beta * bias, computed in place into the product buffer.
+  const scaledBias = beta === 1 ? bias : bias.detach().mul(beta);
+  if (alpha !== 1) prod._data.forEach((v, i) => (prod._data[i] = v * alpha));
+  kernels.binary(0, outShape, 1, out._data, 0, out._strides, out._data, 0, out._strides, scaledBias._data, scaledBias._offset,
+    broadcastStridesFor(scaledBias, outShape));
+  return record(
+    out, "AddmmBackward0", [bias, a, b],
+    (g) => {
+      const ga = alpha === 1 ? g : g.mul(alpha);
+      return [
+        bias.requires_grad ? sumToShape(beta === 1 ? g : g.mul(beta), bias.shape) : null,
+        a.requires_grad ? mmRaw(ga, b.t()) : null,
+        b.requires_grad ? mmRaw(a.t(), ga) : null,
+      ];
+    },
+    [...(a.requires_grad ? [b] : []), ...(b.requires_grad ? [a] : [])],
+  );
+}
+
+function broadcastStridesFor(t: Tensor, shape: readonly number[]): number[] {
+  const out = new Array<number>(shape.length).fill(0);
+  const lead = shape.length - t.dim();
+  for (let i = 0; i < t.dim(); i++) out[lead + i] = t.shape[i] === 1 ? 0 : t._strides[i];
+  return out;
+}
+
+/** Batched a[..., m, k] @ b[..., k, n] with broadcast batch dims, no autograd. */
+function batchedRaw(a: Tensor, b: Tensor, batch: readonly number[]): Tensor {
+  const [m, k] = a.shape.slice(-2);
+  const n = b.shape[b.dim() - 1];
+  const ae = a.expand([...batch, m, k]);
+  const be = b.expand([...batch, k, n]);
+  const out = empty([...batch, m, n], a.dtype);
+  const nb = numelOf(batch);
+  const nd = batch.length;
+  const idx = new Array<number>(nd).fill(0);
+  for (let i = 0; i < nb; i++) {
+    let ao = ae._offset, bo = be._offset;
+    for (let d = 0; d < nd; d++) {
+      ao += idx[d] * ae._strides[d];
+      bo += idx[d] * be._strides[d];
+    }
+    kernels.matmul(m, n, k, ae._data, ao, ae._strides[nd], ae._strides[nd + 1], be._data, bo, be._strides[nd], be._strides[nd + 1], out._data, i * m * n);
+    for (let d = nd - 1; d >= 0; d--) {
+      if (++idx[d] < batch[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+function batched(a: Tensor, b: Tensor, op: string, node: string): Tensor {
+  const ka = a.shape[a.dim() - 1];
+  const kb = b.shape[b.dim() - 2];
+  if (ka !== kb) throw shapeError(op, a, b, ka, kb);
+  checkDtypes(a, b, op);
+  let batch: number[];
+  try {
+    batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  } catch {
+    throw new RuntimeError(`${op}: batch dimensions of ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be broadcast together`);
+  }
+  const out = batchedRaw(a, b, batch);
+  return record(
+    out, node, [a, b],
+    (g) => [
+      a.requires_grad ? sumToShape(batchedRaw(g, b.mT, batch), a.shape) : null,
+      b.requires_grad ? sumToShape(batchedRaw(a.mT, g, batch), b.shape) : null,
+    ],
+    [a, b],
+  );
+}
+
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 3 || b.dim() !== 3) throw new RuntimeError(`bmm: expected 3-D tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  if (a.shape[0] !== b.shape[0]) {
+    throw new RuntimeError(`bmm: batch sizes differ: ${fmtShape(a.shape)} and ${fmtShape(b.shape)} (${a.shape[0]} != ${b.shape[0]})`);
+  }
+  return batched(a, b, "bmm", "BmmBackward0");
+}
+
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  const da = a.dim();
+  const db = b.dim();
+  if (da === 0 || db === 0) throw new RuntimeError(`matmul: both arguments need at least 1 dimension, but got ${da}-D and ${db}-D tensors`);
+  if (da === 1 && db === 1) return dot(a, b, "matmul");
+  if (da === 2 && db === 2) return mm(a, b, "matmul");
+  if (da === 1) {
+    if (a.shape[0] !== b.shape[db - 2]) throw shapeError("matmul", a, b, a.shape[0], b.shape[db - 2]);
+    return matmul(a.unsqueeze(0), b).squeeze(-2);
+  }
+  if (db === 1) {
+    if (a.shape[da - 1] !== b.shape[0]) throw shapeError("matmul", a, b, a.shape[da - 1], b.shape[0]);
+    return matmul(a, b.unsqueeze(1)).squeeze(-1);
+  }
+  return batched(a, b, "matmul", da === 3 && db === 3 ? "BmmBackward0" : "MatmulBackward0");
+}
+
+export function dot(a: Tensor, b: Tensor, op = "dot"): Tensor {
+  if (a.dim() !== 1 || b.dim() !== 1) {
+    throw new RuntimeError(`1D tensors expected, but got ${a.dim()}D and ${b.dim()}D tensors`);
+  }
+  if (a.shape[0] !== b.shape[0]) {
+    throw new RuntimeError(`${op}: inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
+  }
+  return a.mul(b).sum();
+}
+
+export function outer(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 1 || b.dim() !== 1) throw new RuntimeError(`outer: expected 1-D tensors, got ${a.dim()}-D and ${b.dim()}-D`);
+  return a.unsqueeze(1).mul(b.unsqueeze(0));
+}

@@ -1,0 +1,120 @@
+/** max / min (values and indices), amax / amin, argmax / argmin. */
+import { record } from "../autograd/function";
+import { float64, int64 } from "../dtype";
+import { RuntimeError } from "../errors";
+import { ReduceOp } from "../kernels/reduce";
+import { kernels } from "../kernels/registry";
+import { normalizeDim, numelOf } from "../shape";
+import type { DimArg, MinMaxResult, Tensor } from "../tensor";
+import { parseReduceArgs, reducedShape } from "./reduce";
+import { contiguousData, empty } from "./util";
+
+function checkNonEmpty(x: Tensor, op: string): void {
+  if (x.numel() === 0) {
+    throw new RuntimeError(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+  }
+}
+
+/** values and long indices along one dim, no autograd. */
+function extremeAlong(x: Tensor, dim: number, isMax: boolean, keepdim: boolean): { values: Tensor; indices: Tensor } {
+  const xd = contiguousData(x);
+  const outer = numelOf(x.shape.slice(0, dim));
+  const inner = numelOf(x.shape.slice(dim + 1));
+  const shape = reducedShape(x.shape, [dim], keepdim);
+  const values = empty(shape, x.dtype);
+  const indices = empty(shape, int64);
+  if (x.shape[dim] === 0) throw new RuntimeError(`cannot perform reduction over dim ${dim} of size 0`);
+  kernels.reduce(isMax ? ReduceOp.max : ReduceOp.min, xd, outer, x.shape[dim], inner, values._data, indices._data);
+  return { values, indices };
+}
+
+/** All-reduce extreme: gradient split evenly among tied extremes (PyTorch's rule). */
+function extremeAll(x: Tensor, isMax: boolean, dims: number[] | null, keepdim: boolean, node: string): Tensor {
+  let values: Tensor;
+  if (!dims) {
+    checkNonEmpty(x, isMax ? "max" : "min");
+    values = extremeAlong(x.reshape([-1]), 0, isMax, false).values.reshape(keepdim ? x.shape.map(() => 1) : []);
+  } else {
+    let cur = x;
+    for (let i = dims.length - 1; i >= 0; i--) cur = extremeAlong(cur, dims[i], isMax, true).values;
+    values = cur.reshape(reducedShape(x.shape, dims, keepdim));
+  }
+  return record(
+    values, node, [x],
+    (g) => {
+      const keepShape = reducedShape(x.shape, dims, true);
+      const mask = x.eq(values.reshape(keepShape)).to(g.dtype);
+      const count = mask.sum(dims ?? undefined, true);
+      return [mask.div(count).mul(g.reshape(keepShape))];
+    },
+    [x, values],
+  );
+}
+
+function minmax(x: Tensor, isMax: boolean, dim?: number | { dim: number; keepdim?: boolean }, keepdim = false): Tensor | MinMaxResult {
+  if (dim === undefined) return extremeAll(x, isMax, null, false, isMax ? "MaxBackward1" : "MinBackward1");
+  if (typeof dim === "object") {
+    keepdim = dim.keepdim ?? false;
+    dim = dim.dim;
+  }
+  const d = normalizeDim(dim, x.dim());
+  const src = x.dim() === 0 ? x.reshape([1]) : x;
+  const { values, indices } = extremeAlong(src, d, isMax, keepdim || x.dim() === 0);
+  const vals = x.dim() === 0 ? values.reshape([]) : values;
+  const idx = x.dim() === 0 ? indices.reshape([]) : indices;
+  record(
+    vals, isMax ? "MaxBackward0" : "MinBackward0", [x],
+    (g) => {
+      const gk = keepdim || x.dim() === 0 ? g.reshape(reducedShape(src.shape, [d], true)) : g.unsqueeze(d);
+      const ik = keepdim || x.dim() === 0 ? idx.reshape(reducedShape(src.shape, [d], true)) : idx.unsqueeze(d);
+      const z = empty(src.shape, g.dtype);
+      return [z.scatter(d, ik, gk).reshape(x.shape.slice())];
+    },
+    [idx],
+  );
+  return { values: vals, indices: idx };
+}
+
+export function max(x: Tensor, dim?: number | { dim: number; keepdim?: boolean }, keepdim = false): Tensor | MinMaxResult {
+  return minmax(x, true, dim, keepdim) as Tensor & MinMaxResult;
+}
+
+export function min(x: Tensor, dim?: number | { dim: number; keepdim?: boolean }, keepdim = false): Tensor | MinMaxResult {
+  return minmax(x, false, dim, keepdim) as Tensor & MinMaxResult;
+}
+
+export function amax(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+  const { dims } = parseReduceArgs(x, dim);
+  return extremeAll(x, true, dims, keepdim, "AmaxBackward0");
+}
+
+export function amin(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+  const { dims } = parseReduceArgs(x, dim);
+  return extremeAll(x, false, dims, keepdim, "AminBackward0");
+}
+
+function argExtreme(x: Tensor, isMax: boolean, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim = false): Tensor {
+  if (dim !== null && typeof dim === "object") {
+    keepdim = dim.keepdim ?? false;
+    dim = dim.dim;
+  }
+  if (dim === undefined || dim === null) {
+    checkNonEmpty(x, isMax ? "argmax" : "argmin");
+    const idx = extremeAlong(x.reshape([-1]), 0, isMax, false).indices;
+    return keepdim ? idx.reshape(x.shape.map(() => 1)) : idx;
+  }
+  const d = normalizeDim(dim, x.dim());
+  const src = x.dim() === 0 ? x.reshape([1]) : x;
+  const idx = extremeAlong(src, d, isMax, keepdim).indices;
+  return x.dim() === 0 ? idx.reshape([]) : idx;
+}
+
+export function argmax(x: Tensor, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim = false): Tensor {
+  return argExtreme(x, true, dim, keepdim);
+}
+
+export function argmin(x: Tensor, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim = false): Tensor {
+  return argExtreme(x, false, dim, keepdim);
+}
+
+export { float64 };

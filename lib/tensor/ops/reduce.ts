@@ -1,0 +1,178 @@
+/** Sum-like reductions: sum, mean, prod (all elements or given dims, with keepdim) and cumsum. */
+import { record } from "../autograd/function";
+import { float32, int64, type DType } from "../dtype";
+import { RuntimeError } from "../errors";
+import { ReduceOp } from "../kernels/reduce";
+import { kernels } from "../kernels/registry";
+import { normalizeDim, numelOf } from "../shape";
+import type { DimArg, ReduceOptions, Tensor } from "../tensor";
+import { contiguousData, empty } from "./util";
+
+export interface ParsedReduce {
+  /** Sorted unique dims, or null for "all elements". */
+  dims: number[] | null;
+  keepdim: boolean;
+  dtype?: DType;
+}
+
+/** Accepts (dim, keepdim), (dim, { keepdim }), ({ dim, keepdim }) and (null / undefined). */
+export function parseReduceArgs(x: Tensor, a?: DimArg | ReduceOptions | null, b?: boolean | ReduceOptions, c?: ReduceOptions): ParsedReduce {
+  let dim: DimArg | null | undefined;
+  let keepdim = false;
+  let dtype: DType | undefined;
+  const takeOpts = (o: ReduceOptions | undefined): void => {
+    if (!o) return;
+    if (o.dim !== undefined) dim = o.dim;
+    if (o.keepdim !== undefined) keepdim = o.keepdim;
+    if (o.dtype !== undefined) dtype = o.dtype;
+  };
+  if (a !== null && typeof a === "object" && !Array.isArray(a)) takeOpts(a as ReduceOptions);
+  else dim = a as DimArg | null | undefined;
+  if (typeof b === "boolean") keepdim = b;
+  else takeOpts(b);
+  takeOpts(c);
+  if (dim === null || dim === undefined) return { dims: null, keepdim, dtype };
+  const list = typeof dim === "number" ? [dim] : dim;
+  const dims = [...new Set(list.map((d) => normalizeDim(d, x.dim())))].sort((p, q) => p - q);
+  return { dims: dims.length === 0 ? null : dims, keepdim, dtype };
+}
+
+export function reducedShape(shape: readonly number[], dims: readonly number[] | null, keepdim: boolean): number[] {
+  if (!dims) return keepdim ? shape.map(() => 1) : [];
+  const out: number[] = [];
+  shape.forEach((s, i) => {
+    if (!dims.includes(i)) out.push(s);
+    else if (keepdim) out.push(1);
+  });
+  return out;
+}
+
+/** Raw reduction (no autograd) of `op` over one dim of x, keeping that dim as size 1. */
+export function reduceOneDim(x: Tensor, dim: number, op: number, dtype: DType): Tensor {
+  const xd = contiguousData(x);
+  const outer = numelOf(x.shape.slice(0, dim));
+  const inner = numelOf(x.shape.slice(dim + 1));
+  const shape = x.shape.slice();
+  shape[dim] = 1;
+  const out = empty(shape, dtype);
+  kernels.reduce(op, xd, outer, x.shape[dim], inner, out._data, null);
+  return out;
+}
+
+/** Raw sum (no autograd). */
+export function sumRaw(x: Tensor, dims: number[] | null, keepdim: boolean, dtype: DType): Tensor {
+  if (!dims) {
+    const out = empty(keepdim ? x.shape.map(() => 1) : [], dtype);
+    const xd = contiguousData(x);
+    out._data[0] = kernels.sumAll(xd.length, xd);
+    return out;
+  }
+  let cur = x;
+  for (let i = dims.length - 1; i >= 0; i--) cur = reduceOneDim(cur, dims[i], ReduceOp.sum, dtype);
+  if (!keepdim) cur = new (cur.constructor as typeof Tensor)(cur._data, reducedShape(x.shape, dims, false), dtype);
+  return cur;
+}
+
+function sumDtype(x: Tensor, requested?: DType): DType {
+  return requested ?? (x.dtype.is_floating_point ? x.dtype : int64);
+}
+
+/** Gradient of a sum: g broadcast back over the reduced dims. */
+function expandBack(g: Tensor, x: Tensor, dims: number[] | null, keepdim: boolean): Tensor {
+  const keepShape = reducedShape(x.shape, dims, true);
+  const gk = keepdim ? g : g.reshape(keepShape);
+  return gk.expand(x.shape.slice());
+}
+
+export function sum(x: Tensor, a?: DimArg | ReduceOptions | null, b?: boolean | ReduceOptions, c?: ReduceOptions): Tensor {
+  const { dims, keepdim, dtype } = parseReduceArgs(x, a, b, c);
+  const out = sumRaw(x, dims, keepdim, sumDtype(x, dtype));
+  return record(out, dims ? "SumBackward1" : "SumBackward0", [x], (g) => [expandBack(g, x, dims, keepdim)]);
+}
+
+export function mean(x: Tensor, a?: DimArg | ReduceOptions | null, b?: boolean | ReduceOptions, c?: ReduceOptions): Tensor {
+  const { dims, keepdim, dtype } = parseReduceArgs(x, a, b, c);
+  const dt = dtype ?? x.dtype;
+  if (!dt.is_floating_point) {
+    throw new RuntimeError(
+      `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${dt === int64 ? "Long" : "Bool"}` +
+        " (convert first with .float())",
+    );
+  }
+  const count = dims ? dims.reduce((n, d) => n * x.shape[d], 1) : x.numel();
+  const out = sumRaw(x, dims, keepdim, dt);
+  const od = out._data;
+  for (let i = 0; i < od.length; i++) od[i] /= count;
+  return record(out, dims ? "MeanBackward1" : "MeanBackward0", [x], (g) => [expandBack(g.div(count), x, dims, keepdim)]);
+}
+
+/** Product over all elements or one dim. Backward uses prefix/suffix products, so zeros are exact. */
+export function prod(x: Tensor, a?: number | ReduceOptions | null, b?: boolean | ReduceOptions): Tensor {
+  const { dims, keepdim, dtype } = parseReduceArgs(x, a as DimArg, b);
+  if (dims && dims.length > 1) throw new RuntimeError("prod(): only one dim is supported");
+  const dt = dtype ?? (x.dtype.is_floating_point ? x.dtype : int64);
+  const flat = dims ? x : x.reshape([-1]);
+  const dim = dims ? dims[0] : 0;
+  const reduced = reduceOneDim(flat, dim, ReduceOp.prod, dt);
+  const out = reduced.reshape(reducedShape(x.shape, dims, keepdim));
+  return record(
+    out, dims ? "ProdBackward1" : "ProdBackward0", [x],
+    (g) => {
+      const xd = contiguousData(flat);
+      const outer = numelOf(flat.shape.slice(0, dim));
+      const r = flat.shape[dim];
+      const inner = numelOf(flat.shape.slice(dim + 1));
+      const gk = contiguousData(expandBack(g, x, dims, keepdim).reshape(flat.shape.slice()).contiguous());
+      const res = empty(flat.shape, g.dtype);
+      const rd = res._data;
+      for (let o = 0; o < outer; o++) {
+        for (let j = 0; j < inner; j++) {
+          const base = o * r * inner + j;
+          // rd[k] = prod_{i<k} x_i * prod_{i>k} x_i
+          let prefix = 1;
+          for (let k = 0; k < r; k++) {
+            rd[base + k * inner] = prefix;
+            prefix *= xd[base + k * inner];
+          }
+          let suffix = 1;
+          for (let k = r - 1; k >= 0; k--) {
+            rd[base + k * inner] *= suffix * gk[base + k * inner];
+            suffix *= xd[base + k * inner];
+          }
+        }
+      }
+      return [res.reshape(x.shape.slice())];
+    },
+    [x],
+  );
+}
+
+function cumsumRaw(x: Tensor, dim: number, reverse: boolean): Tensor {
+  const xd = contiguousData(x);
+  const outer = numelOf(x.shape.slice(0, dim));
+  const r = x.shape[dim];
+  const inner = numelOf(x.shape.slice(dim + 1));
+  const out = empty(x.shape, x.dtype.is_floating_point ? x.dtype : int64);
+  const od = out._data;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      const base = o * r * inner + j;
+      let acc = 0;
+      for (let kk = 0; kk < r; kk++) {
+        const k = reverse ? r - 1 - kk : kk;
+        acc += xd[base + k * inner];
+        od[base + k * inner] = acc;
+      }
+    }
+  }
+  return out;
+}
+
+export function cumsum(x: Tensor, dim: number): Tensor {
+  const d = normalizeDim(dim, x.dim());
+  const src = x.dim() === 0 ? x.reshape([1]) : x;
+  const out = cumsumRaw(src, d, false).reshape(x.shape.slice());
+  return record(out, "CumsumBackward0", [x], (g) => [cumsumRaw(g.reshape(src.shape.slice()), d, true).reshape(x.shape.slice())]);
+}
+
+export { float32 };

@@ -1,0 +1,71 @@
+/** Statistics composed from differentiable ops: var, std, logsumexp, norm. */
+import { RuntimeError } from "../errors";
+import type { DimArg, Tensor, VarOptions } from "../tensor";
+import { no_grad } from "../autograd/grad_mode";
+import { parseReduceArgs } from "./reduce";
+
+interface ParsedVar {
+  dims: number[] | null;
+  keepdim: boolean;
+  correction: number;
+}
+
+/** var(dim?, unbiased?, keepdim?) or var(dim, { unbiased | correction, keepdim }) or var({ ... }). */
+function parseVarArgs(x: Tensor, a?: DimArg | VarOptions | null, b?: boolean | VarOptions, c?: boolean | VarOptions): ParsedVar {
+  let opts: VarOptions = {};
+  let dim: DimArg | null | undefined;
+  let unbiased: boolean | undefined;
+  let keepdim: boolean | undefined;
+  if (a !== null && typeof a === "object" && !Array.isArray(a)) opts = a as VarOptions;
+  else dim = a as DimArg | null | undefined;
+  if (typeof b === "boolean") unbiased = b;
+  else if (b) opts = { ...opts, ...b };
+  if (typeof c === "boolean") keepdim = c;
+  else if (c) opts = { ...opts, ...c };
+  if (opts.dim !== undefined) dim = opts.dim;
+  if (opts.keepdim !== undefined) keepdim = opts.keepdim;
+  if (opts.unbiased !== undefined) unbiased = opts.unbiased;
+  const correction = opts.correction ?? (unbiased === false ? 0 : 1);
+  const { dims } = parseReduceArgs(x, dim ?? null);
+  return { dims, keepdim: keepdim ?? false, correction };
+}
+
+export function var_(x: Tensor, a?: DimArg | VarOptions | null, b?: boolean | VarOptions, c?: boolean | VarOptions): Tensor {
+  const { dims, keepdim, correction } = parseVarArgs(x, a, b, c);
+  const n = dims ? dims.reduce((k, d) => k * x.shape[d], 1) : x.numel();
+  const centered = x.sub(x.mean(dims ?? undefined, true));
+  // PyTorch returns nan/inf when n - correction <= 0 (with a warning); so do we.
+  return centered.mul(centered).sum(dims ?? undefined, keepdim).div(Math.max(n - correction, 0));
+}
+
+export function std(x: Tensor, a?: DimArg | VarOptions | null, b?: boolean | VarOptions, c?: boolean | VarOptions): Tensor {
+  return var_(x, a, b, c).sqrt();
+}
+
+/** log(sum(exp(x))) over dims, shifted by the (constant) max for stability. */
+export function logsumexp(x: Tensor, dim: DimArg | { dim: DimArg; keepdim?: boolean }, keepdim = false): Tensor {
+  if (typeof dim === "object" && !Array.isArray(dim)) {
+    keepdim = (dim as { keepdim?: boolean }).keepdim ?? false;
+    dim = (dim as { dim: DimArg }).dim;
+  }
+  const dims = parseReduceArgs(x, dim as DimArg).dims ?? undefined;
+  const m = no_grad(() => {
+    const mm = x.amax(dims, true);
+    return mm.masked_fill(mm.isinf(), 0);
+  });
+  const s = x.sub(m).exp().sum(dims, true).log().add(m);
+  return keepdim ? s : s.reshape(s.shape.filter((_, i) => !(dims ?? x.shape.map((_, j) => j)).includes(i)));
+}
+
+/** p-norm over all elements or dims; p may be a number, Infinity or "fro". */
+export function norm(x: Tensor, p: number | "fro" = 2, dim?: DimArg | null, keepdim = false): Tensor {
+  const dims = dim === undefined || dim === null ? undefined : dim;
+  const pp = p === "fro" ? 2 : p;
+  if (pp === 2) return x.mul(x).sum(dims, keepdim).sqrt();
+  if (pp === 1) return x.abs().sum(dims, keepdim);
+  if (pp === Infinity) return x.abs().amax(dims, keepdim);
+  if (pp === -Infinity) return x.abs().amin(dims, keepdim);
+  if (pp === 0) return x.ne(0).to(x.dtype).sum(dims, keepdim);
+  if (!Number.isFinite(pp)) throw new RuntimeError(`norm: unsupported p=${p}`);
+  return x.abs().pow(pp).sum(dims, keepdim).pow(1 / pp);
+}

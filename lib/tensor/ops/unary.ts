@@ -1,0 +1,80 @@
+/** Elementwise math: neg, exp, log, sqrt, abs, sign, clamp, trig, rounding, erf. */
+import { record } from "../autograd/function";
+import { float32, type DType } from "../dtype";
+import { RuntimeError } from "../errors";
+import { kernels } from "../kernels/registry";
+import type { Tensor } from "../tensor";
+import { contiguousData, empty } from "./util";
+
+/**
+ * Runs unary kernel `name` and, when differentiable, records a node whose backward calls the
+ * fused grad kernel of the same name on the saved input ("x") or output ("y").
+ */
+export function unaryOp(
+  x: Tensor, name: string, node: string | null, saves: "x" | "y" | "none",
+  p0 = 0, p1 = 0, outDtype?: DType,
+): Tensor {
+  const dt = outDtype ?? (x.dtype.is_floating_point ? x.dtype : float32);
+  const src = x.dtype === dt ? x : x.to(dt);
+  const xd = contiguousData(src);
+  const out = empty(x.shape, dt);
+  kernels.unary[name](xd.length, xd, out._data, p0, p1);
+  if (!node) return out;
+  const saved = saves === "x" ? [x] : saves === "y" ? [out] : [];
+  return record(
+    out, node, [x],
+    (g) => {
+      const gd = contiguousData(g);
+      const res = empty(x.shape, g.dtype);
+      const sd = saves === "x" ? xd : out._data;
+      kernels.unaryGrad[name](gd.length, gd, sd, res._data, p0, p1);
+      return [res];
+    },
+    saved,
+  );
+}
+
+/** Ops whose gradient is zero almost everywhere still record a node so graphs stay connected. */
+function zeroGradOp(x: Tensor, name: string, node: string, keepDtype = true): Tensor {
+  const out = unaryOp(x, name, null, "none", 0, 0, keepDtype ? x.dtype : undefined);
+  return record(out, node, [x], (g) => [g.mul(0)]);
+}
+
+export const neg = (x: Tensor): Tensor => {
+  if (x.dtype.name === "bool") throw new RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. Use logical_not() instead.");
+  return unaryOp(x, "neg", "NegBackward0", "none", 0, 0, x.dtype);
+};
+export const exp = (x: Tensor): Tensor => unaryOp(x, "exp", "ExpBackward0", "y");
+export const expm1 = (x: Tensor): Tensor => unaryOp(x, "expm1", "Expm1Backward0", "y");
+export const log = (x: Tensor): Tensor => unaryOp(x, "log", "LogBackward0", "x");
+export const log2 = (x: Tensor): Tensor => unaryOp(x, "log2", "Log2Backward0", "x");
+export const log1p = (x: Tensor): Tensor => unaryOp(x, "log1p", "Log1PBackward0", "x");
+export const sqrt = (x: Tensor): Tensor => unaryOp(x, "sqrt", "SqrtBackward0", "y");
+export const rsqrt = (x: Tensor): Tensor => unaryOp(x, "rsqrt", "RsqrtBackward0", "y");
+export const square = (x: Tensor): Tensor => unaryOp(x, "square", "PowBackward0", "x", 0, 0, x.dtype);
+export const reciprocal = (x: Tensor): Tensor => unaryOp(x, "reciprocal", "ReciprocalBackward0", "y");
+export const abs = (x: Tensor): Tensor => unaryOp(x, "abs", "AbsBackward0", "x", 0, 0, x.dtype);
+export const sin = (x: Tensor): Tensor => unaryOp(x, "sin", "SinBackward0", "x");
+export const cos = (x: Tensor): Tensor => unaryOp(x, "cos", "CosBackward0", "x");
+export const erf = (x: Tensor): Tensor => unaryOp(x, "erf", "ErfBackward0", "x");
+export const sign = (x: Tensor): Tensor => zeroGradOp(x, "sign", "SignBackward0");
+export const floor = (x: Tensor): Tensor => zeroGradOp(x, "floor", "FloorBackward0");
+export const ceil = (x: Tensor): Tensor => zeroGradOp(x, "ceil", "CeilBackward0");
+export const round = (x: Tensor): Tensor => zeroGradOp(x, "round", "RoundBackward0");
+export const trunc = (x: Tensor): Tensor => zeroGradOp(x, "trunc", "TruncBackward0");
+
+type ClampArg = number | null | undefined | { min?: number | null; max?: number | null };
+
+/** clamp(min?, max?) or clamp({ min, max }); either bound may be omitted, not both. */
+export function clamp(x: Tensor, min?: ClampArg, max?: number | null): Tensor {
+  let lo: number | null | undefined;
+  let hi: number | null | undefined = max;
+  if (min !== null && typeof min === "object") {
+    lo = min.min;
+    hi = min.max;
+  } else lo = min;
+  if ((lo === null || lo === undefined) && (hi === null || hi === undefined)) {
+    throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
+  }
+  return unaryOp(x, "clamp", "ClampBackward1", "x", lo ?? -Infinity, hi ?? Infinity, x.dtype);
+}

@@ -1,0 +1,69 @@
+/** Small helpers shared by ops: scalar wrapping, fresh outputs, contiguous reads, grad reduction. */
+import { allocStorage, float32, promoteTypes, promoteWithScalar, type DType, type Storage } from "../dtype";
+import { TypeError_ } from "../errors";
+import { kernels } from "../kernels/registry";
+import { contiguousStrides, numelOf, shapesEqual } from "../shape";
+import { Tensor, type TensorLike } from "../tensor";
+
+/** A fresh contiguous tensor (zero-filled by the typed array). */
+export function empty(shape: readonly number[], dtype: DType = float32): Tensor {
+  return new Tensor(allocStorage(dtype, numelOf(shape)), shape, dtype);
+}
+
+/** Wraps a JS scalar as a 0-d tensor stored in the given dtype (so float32 ops round like PyTorch). */
+export function scalar(v: number | boolean, dtype: DType): Tensor {
+  const t = empty([], dtype);
+  t._data[0] = typeof v === "boolean" ? (v ? 1 : 0) : v;
+  return t;
+}
+
+export function checkTensorLike(x: unknown, op: string, arg: string): asserts x is TensorLike {
+  if (!(x instanceof Tensor) && typeof x !== "number" && typeof x !== "boolean") {
+    throw new TypeError_(`${op}(): argument '${arg}' must be a Tensor or a number, not ${x === null ? "null" : typeof x}`);
+  }
+}
+
+/** Result dtype of a binary op between two operands (tensor-tensor or tensor-scalar promotion). */
+export function resultType(a: TensorLike, b: TensorLike): DType {
+  if (a instanceof Tensor && b instanceof Tensor) {
+    // A 0-d tensor does not widen a float dimensioned tensor (PyTorch's dimension-category rule).
+    if (a.dim() === 0 && b.dim() > 0 && b.dtype.is_floating_point && a.dtype.is_floating_point) return b.dtype;
+    if (b.dim() === 0 && a.dim() > 0 && a.dtype.is_floating_point && b.dtype.is_floating_point) return a.dtype;
+    return promoteTypes(a.dtype, b.dtype);
+  }
+  if (a instanceof Tensor) return promoteWithScalar(a.dtype, b as number | boolean);
+  if (b instanceof Tensor) return promoteWithScalar(b.dtype, a as number | boolean);
+  return typeof a === "boolean" && typeof b === "boolean" ? promoteTypes(float32, float32) : float32;
+}
+
+/** Turns both operands into tensors, wrapping scalars in the result dtype. */
+export function operands(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor, DType] {
+  checkTensorLike(a, op, "input");
+  checkTensorLike(b, op, "other");
+  const dt = resultType(a, b);
+  return [a instanceof Tensor ? a : scalar(a, dt), b instanceof Tensor ? b : scalar(b, dt), dt];
+}
+
+/** The tensor's elements as a contiguous array of exactly numel entries (a view when possible). */
+export function contiguousData(t: Tensor): Storage {
+  const n = t.numel();
+  if (t.is_contiguous()) {
+    if (t._offset === 0 && t._data.length === n) return t._data;
+    return t._data.subarray(t._offset, t._offset + n);
+  }
+  const out = allocStorage(t.dtype, n);
+  kernels.copy(t._shape, t._data, t._offset, t._strides, out, 0, contiguousStrides(t._shape));
+  return out;
+}
+
+/** Sums a broadcast gradient back to the shape of the input it flows to. */
+export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
+  if (shapesEqual(g.shape, shape)) return g;
+  const lead = g.dim() - shape.length;
+  const dims: number[] = [];
+  for (let i = 0; i < g.dim(); i++) {
+    if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) dims.push(i);
+  }
+  const s = dims.length > 0 ? g.sum(dims, true) : g;
+  return s.reshape(shape.slice());
+}

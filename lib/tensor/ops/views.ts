@@ -1,0 +1,196 @@
+/**
+ * Views: tensors sharing storage with their input (view, reshape when possible, flatten,
+ * squeeze, unsqueeze, transpose, permute, t, expand) plus repeat, which copies.
+ */
+import { record } from "../autograd/function";
+import type { BackwardFn } from "../autograd/node";
+import { RuntimeError } from "../errors";
+import { fmtShape, inferShape, normalizeDim, numelOf } from "../shape";
+import { Tensor } from "../tensor";
+import { sumToShape } from "./util";
+
+/** A tensor over x's storage with the given geometry, recorded on the tape as `node`. */
+export function makeView(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number, node: string, backward: BackwardFn): Tensor {
+  const v = new Tensor(x._data, shape, x.dtype, strides, offset, x._ver);
+  v._base = x._base ?? x;
+  return record(v, node, [x], backward);
+}
+
+/**
+ * Strides that let a view of `newShape` read the same elements, or null when the memory
+ * layout does not allow it (PyTorch's computeStride).
+ */
+export function viewStrides(oldShape: readonly number[], oldStrides: readonly number[], newShape: readonly number[]): number[] | null {
+  const newStrides = new Array<number>(newShape.length);
+  if (oldShape.length === 0) return newShape.map(() => 1);
+  if (numelOf(oldShape) === 0) {
+    let s = 1;
+    for (let i = newShape.length - 1; i >= 0; i--) {
+      newStrides[i] = s;
+      s *= Math.max(newShape[i], 1);
+    }
+    return newStrides;
+  }
+  let viewD = newShape.length - 1;
+  let chunkBaseStride = oldStrides[oldStrides.length - 1];
+  let tensorNumel = 1;
+  let viewNumel = 1;
+  for (let tensorD = oldShape.length - 1; tensorD >= 0; tensorD--) {
+    tensorNumel *= oldShape[tensorD];
+    if (tensorD === 0 || (oldShape[tensorD - 1] !== 1 && oldStrides[tensorD - 1] !== tensorNumel * chunkBaseStride)) {
+      while (viewD >= 0 && (viewNumel < tensorNumel || newShape[viewD] === 1)) {
+        newStrides[viewD] = viewNumel * chunkBaseStride;
+        viewNumel *= newShape[viewD];
+        viewD--;
+      }
+      if (viewNumel !== tensorNumel) return null;
+      if (tensorD > 0) {
+        chunkBaseStride = oldStrides[tensorD - 1];
+        tensorNumel = 1;
+        viewNumel = 1;
+      }
+    }
+  }
+  return viewD === -1 ? newStrides : null;
+}
+
+export function view(x: Tensor, shape: readonly number[]): Tensor {
+  const target = inferShape(shape, x.numel(), "view", x.shape);
+  const strides = viewStrides(x.shape, x._strides, target);
+  if (!strides) {
+    throw new RuntimeError(
+      `view size is not compatible with input tensor's size and stride (at least one dimension spans across two ` +
+        `contiguous subspaces). Use .reshape(...) instead. (input shape ${fmtShape(x.shape)}, requested ${fmtShape(target)})`,
+    );
+  }
+  return makeView(x, target, strides, x._offset, "ViewBackward0", (g) => [g.reshape(x.shape.slice())]);
+}
+
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  const target = inferShape(shape, x.numel(), "reshape", x.shape);
+  if (viewStrides(x.shape, x._strides, target)) return view(x, target);
+  return view(x.contiguous(), target);
+}
+
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (x.dim() === 0) return reshape(x, [1]);
+  const s = normalizeDim(startDim, x.dim());
+  const e = normalizeDim(endDim, x.dim());
+  if (s > e) throw new RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim");
+  if (s === e) return x;
+  const shape = [...x.shape.slice(0, s), numelOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
+  return reshape(x, shape);
+}
+
+export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  const d = normalizeDim(dim, x.dim());
+  const inner = inferShape(sizes, x.shape[d], "unflatten", [x.shape[d]]);
+  return view(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
+}
+
+export function squeeze(x: Tensor, dim?: number): Tensor {
+  let keep: number[];
+  if (dim === undefined) keep = x.shape.map((_, i) => i).filter((i) => x.shape[i] !== 1);
+  else {
+    const d = normalizeDim(dim, x.dim());
+    keep = x.shape.map((_, i) => i).filter((i) => i !== d || x.shape[i] !== 1);
+  }
+  return makeView(
+    x, keep.map((i) => x.shape[i]), keep.map((i) => x._strides[i]), x._offset,
+    dim === undefined ? "SqueezeBackward0" : "SqueezeBackward1",
+    (g) => [g.reshape(x.shape.slice())],
+  );
+}
+
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  const d = normalizeDim(dim, x.dim() + 1);
+  const shape = x.shape.slice();
+  const strides = x._strides.slice();
+  const stride = d < x.dim() ? x._strides[d] * x.shape[d] : 1;
+  shape.splice(d, 0, 1);
+  strides.splice(d, 0, stride);
+  return makeView(x, shape, strides, x._offset, "UnsqueezeBackward0", (g) => [g.reshape(x.shape.slice())]);
+}
+
+export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  if (x.dim() === 0) return makeView(x, [], [], x._offset, "TransposeBackward0", (g) => [g]);
+  const a = normalizeDim(dim0, x.dim());
+  const b = normalizeDim(dim1, x.dim());
+  const shape = x.shape.slice();
+  const strides = x._strides.slice();
+  [shape[a], shape[b]] = [shape[b], shape[a]];
+  [strides[a], strides[b]] = [strides[b], strides[a]];
+  return makeView(x, shape, strides, x._offset, "TransposeBackward0", (g) => [g.transpose(a, b)]);
+}
+
+export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  if (dims.length !== x.dim()) {
+    throw new RuntimeError(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.dim()} is not equal to len(dims) = ${dims.length}`.replace("(sparse_coo)", ""));
+  }
+  const norm = dims.map((d) => normalizeDim(d, x.dim()));
+  if (new Set(norm).size !== norm.length) throw new RuntimeError("permute(): duplicate dims are not allowed.");
+  const inverse = new Array<number>(norm.length);
+  norm.forEach((d, i) => (inverse[d] = i));
+  return makeView(
+    x, norm.map((d) => x.shape[d]), norm.map((d) => x._strides[d]), x._offset,
+    "PermuteBackward0", (g) => [g.permute(inverse)],
+  );
+}
+
+export function t(x: Tensor): Tensor {
+  if (x.dim() > 2) throw new RuntimeError(`t() expects a tensor with <= 2 dimensions, but self is ${x.dim()}D`);
+  if (x.dim() < 2) return makeView(x, x.shape, x._strides, x._offset, "TBackward0", (g) => [g]);
+  const v = transpose(x, 0, 1);
+  if (v.grad_fn) (v.grad_fn as { name: string }).name = "TBackward0";
+  return v;
+}
+
+export function expand(x: Tensor, sizes: readonly number[]): Tensor {
+  if (sizes.length < x.dim()) {
+    throw new RuntimeError(
+      `expand(torch.FloatTensor{[${x.shape.join(", ")}]}, size=[${sizes.join(", ")}]): the number of sizes provided (${sizes.length}) ` +
+        `must be greater or equal to the number of dimensions in the tensor (${x.dim()})`,
+    );
+  }
+  const lead = sizes.length - x.dim();
+  const shape: number[] = [];
+  const strides: number[] = [];
+  for (let i = 0; i < sizes.length; i++) {
+    const want = sizes[i];
+    if (i < lead) {
+      if (want < 0) throw new RuntimeError(`expand: the expanded size -1 is not allowed in a leading, non-existing dimension ${i}`);
+      shape.push(want);
+      strides.push(0);
+      continue;
+    }
+    const have = x.shape[i - lead];
+    if (want === -1 || want === have) {
+      shape.push(have);
+      strides.push(x._strides[i - lead]);
+    } else if (have === 1) {
+      shape.push(want);
+      strides.push(0);
+    } else {
+      throw new RuntimeError(
+        `The expanded size of the tensor (${want}) must match the existing size (${have}) at non-singleton dimension ${i}.  ` +
+          `Target sizes: [${sizes.join(", ")}].  Tensor sizes: [${x.shape.join(", ")}]`,
+      );
+    }
+  }
+  return makeView(x, shape, strides, x._offset, "ExpandBackward0", (g) => [sumToShape(g, x.shape)]);
+}
+
+/** Tiles the tensor `sizes[i]` times along each dim (a copy, not a view). */
+export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
+  if (sizes.length < x.dim()) {
+    throw new RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
+  }
+  const padded = [...new Array<number>(sizes.length - x.dim()).fill(1), ...x.shape];
+  const interleavedIn: number[] = [];
+  const interleavedOut: number[] = [];
+  padded.forEach((d, i) => {
+    interleavedIn.push(1, d);
+    interleavedOut.push(sizes[i], d);
+  });
+  return x.reshape(interleavedIn).expand(interleavedOut).reshape(padded.map((d, i) => d * sizes[i]));
+}

@@ -1,0 +1,73 @@
+/** Selection by mask: where and masked_fill. */
+import { record } from "../autograd/function";
+import { bool } from "../dtype";
+import { RuntimeError } from "../errors";
+import { broadcastShapes, broadcastStrides, fmtShape } from "../shape";
+import { Tensor, type TensorLike } from "../tensor";
+import { empty, operands, sumToShape } from "./util";
+
+function checkMask(cond: Tensor, op: string): void {
+  if (cond.dtype !== bool) {
+    throw new RuntimeError(`${op}: expected a bool mask (got ${cond.dtype}); build one with a comparison like x.gt(0) or t.bool()`);
+  }
+}
+
+/** cond ? a : b elementwise with broadcasting over all three. */
+export function where(condition: Tensor, input: TensorLike, other: TensorLike): Tensor {
+  checkMask(condition, "where");
+  const [a, b, dt] = operands(input, other, "where");
+  let shape: number[];
+  try {
+    shape = broadcastShapes(broadcastShapes(condition.shape, a.shape), b.shape);
+  } catch {
+    throw new RuntimeError(
+      `where: condition ${fmtShape(condition.shape)}, input ${fmtShape(a.shape)} and other ${fmtShape(b.shape)} cannot be broadcast together`,
+    );
+  }
+  const out = empty(shape, dt);
+  const nd = shape.length;
+  const cs = broadcastStrides(condition.shape, condition._strides, shape);
+  const as = broadcastStrides(a.shape, a._strides, shape);
+  const bs = broadcastStrides(b.shape, b._strides, shape);
+  const idx = new Array<number>(nd).fill(0);
+  let co = condition._offset, ao = a._offset, bo = b._offset;
+  const cd = condition._data, ad = a._data, bd = b._data, od = out._data;
+  const n = od.length;
+  for (let i = 0; i < n; i++) {
+    od[i] = cd[co] !== 0 ? ad[ao] : bd[bo];
+    for (let d = nd - 1; d >= 0; d--) {
+      idx[d]++;
+      co += cs[d]; ao += as[d]; bo += bs[d];
+      if (idx[d] < shape[d]) break;
+      co -= cs[d] * shape[d]; ao -= as[d] * shape[d]; bo -= bs[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+  return record(
+    out, "WhereBackward0", [a, b],
+    (g) => {
+      const zero = empty([], g.dtype);
+      return [
+        a.requires_grad ? sumToShape(where(condition, g, zero), a.shape) : null,
+        b.requires_grad ? sumToShape(where(condition, zero, g), b.shape) : null,
+      ];
+    },
+    [condition],
+  );
+}
+
+/** Copy of x with `value` where mask is true; the mask broadcasts to x's shape. */
+export function masked_fill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
+  checkMask(mask, "masked_fill");
+  const shape = broadcastShapes(x.shape, mask.shape, "masked_fill");
+  if (shape.length !== x.dim() || shape.some((s, i) => s !== x.shape[i])) {
+    throw new RuntimeError(`masked_fill: mask of shape ${fmtShape(mask.shape)} must broadcast to the input shape ${fmtShape(x.shape)}`);
+  }
+  if (value instanceof Tensor) {
+    if (value.dim() !== 0) throw new RuntimeError(`masked_fill only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`);
+    const out = where(mask, value.to(x.dtype), x);
+    return out;
+  }
+  const out = where(mask, value, x);
+  return out.dtype === x.dtype ? out : out.to(x.dtype);
+}

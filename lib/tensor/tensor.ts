@@ -1,0 +1,742 @@
+/**
+ * The Tensor class: a strided view over a typed-array storage plus autograd state.
+ * Methods delegate to op functions in ./ops (one file per op family, forward and backward
+ * together), so this file stays a readable index of the Tensor API.
+ */
+import { runBackward } from "./autograd/engine";
+import { is_grad_enabled } from "./autograd/grad_mode";
+import type { Node } from "./autograd/node";
+import { bool, float32, float64, int64, type DType, type Storage } from "./dtype";
+import { RuntimeError } from "./errors";
+import { formatTensor } from "./format";
+import * as A from "./ops/arithmetic";
+import * as Act from "./ops/activations";
+import * as Cmp from "./ops/compare";
+import * as Cp from "./ops/copy";
+import * as Ix from "./ops/indexing";
+import * as Ip from "./ops/inplace";
+import * as Mm from "./ops/matmul";
+import * as MinMax from "./ops/minmax";
+import * as R from "./ops/reduce";
+import * as Sm from "./ops/softmax";
+import * as St from "./ops/stats";
+import * as U from "./ops/unary";
+import * as V from "./ops/views";
+import * as W from "./ops/where";
+import { contiguousStrides, isContiguous, normalizeDim, numelOf, shapeFromArgs } from "./shape";
+
+export type Scalar = number | boolean;
+export type TensorLike = Tensor | Scalar;
+export type NestedArray = number | boolean | NestedArray[];
+/** An index spec for `x.index(...)`: see ops/indexing.ts. */
+export type IndexSpec = Ix.IndexSpec;
+export type DimArg = number | readonly number[];
+/** Keyword form for reductions: `x.sum({ dim: 1, keepdim: true })`. */
+export interface ReduceOptions {
+  dim?: DimArg;
+  keepdim?: boolean;
+  dtype?: DType;
+}
+export interface VarOptions extends ReduceOptions {
+  unbiased?: boolean;
+  correction?: number;
+}
+export interface MinMaxResult {
+  values: Tensor;
+  indices: Tensor;
+}
+export type Hook = (grad: Tensor) => Tensor | void | undefined;
+export interface RemovableHandle {
+  remove(): void;
+}
+export interface BackwardOptions {
+  retain_graph?: boolean;
+  gradient?: Tensor;
+}
+
+/** Version counter shared by a tensor and all of its views (detects in-place changes). */
+export interface VersionCounter {
+  v: number;
+  lastOp: string | null;
+}
+
+let nextHookId = 0;
+
+export class Tensor {
+  /** Storage, shared between views. Internal: use tolist()/item()/data in user code. */
+  _data: Storage;
+  _ver: VersionCounter;
+  _shape: readonly number[];
+  _strides: readonly number[];
+  _offset: number;
+  dtype: DType;
+  _requires_grad = false;
+  /** Accumulated gradient (leaves, and non-leaves after retain_grad()). */
+  grad: Tensor | null = null;
+  /** The backward node that produced this tensor; null for leaves. */
+  grad_fn: Node | null = null;
+  _retains_grad = false;
+  _hooks: Map<number, Hook> | null = null;
+  /** For views: the tensor whose storage this views (used by in-place checks). */
+  _base: Tensor | null = null;
+
+  constructor(data: Storage, shape: readonly number[], dtype: DType = float32, strides?: readonly number[], offset = 0, ver?: VersionCounter) {
+    this._data = data;
+    this._shape = Object.freeze(shape.slice());
+    this._strides = Object.freeze(strides ? strides.slice() : contiguousStrides(shape));
+    this._offset = offset;
+    this.dtype = dtype;
+    this._ver = ver ?? { v: 0, lastOp: null };
+  }
+
+  // ---- shape and metadata -------------------------------------------------------------
+  get shape(): readonly number[] {
+    return this._shape;
+  }
+  size(): readonly number[];
+  size(dim: number): number;
+  size(dim?: number): number | readonly number[] {
+    return dim === undefined ? this._shape : this._shape[normalizeDim(dim, this._shape.length)];
+  }
+  stride(): readonly number[];
+  stride(dim: number): number;
+  stride(dim?: number): number | readonly number[] {
+    return dim === undefined ? this._strides : this._strides[normalizeDim(dim, this._shape.length)];
+  }
+  storage_offset(): number {
+    return this._offset;
+  }
+  dim(): number {
+    return this._shape.length;
+  }
+  get ndim(): number {
+    return this._shape.length;
+  }
+  numel(): number {
+    return numelOf(this._shape);
+  }
+  nelement(): number {
+    return this.numel();
+  }
+  is_contiguous(): boolean {
+    return isContiguous(this._shape, this._strides);
+  }
+  is_floating_point(): boolean {
+    return this.dtype.is_floating_point;
+  }
+  get is_leaf(): boolean {
+    return this.grad_fn === null;
+  }
+  get device(): string {
+    return "cpu";
+  }
+  /** PyTorch's version counter (bumped by in-place ops). */
+  get _version(): number {
+    return this._ver.v;
+  }
+
+  // ---- autograd -----------------------------------------------------------------------
+  get requires_grad(): boolean {
+    return this._requires_grad;
+  }
+  set requires_grad(flag: boolean) {
+    this.requires_grad_(flag);
+  }
+  requires_grad_(flag = true): this {
+    if (!this.is_leaf) {
+      if (flag) return this;
+      throw new RuntimeError(
+        "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a " +
+          "subgraph that doesn't require differentiation use var_no_grad = var.detach().",
+      );
+    }
+    if (flag && !this.dtype.is_floating_point) {
+      throw new RuntimeError(`only Tensors of floating point dtype can require gradients (got ${this.dtype})`);
+    }
+    this._requires_grad = flag;
+    return this;
+  }
+  retain_grad(): void {
+    if (!this._requires_grad) throw new RuntimeError("can't retain_grad on Tensor that has requires_grad=False");
+    if (!this.is_leaf) this._retains_grad = true;
+  }
+  get retains_grad(): boolean {
+    return this._retains_grad;
+  }
+  /** Registers fn(grad) to run when this tensor's gradient is computed; it may return a replacement. */
+  register_hook(fn: Hook): RemovableHandle {
+    if (!this._requires_grad) throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
+    if (!this._hooks) this._hooks = new Map();
+    const id = nextHookId++;
+    this._hooks.set(id, fn);
+    return { remove: () => void this._hooks?.delete(id) };
+  }
+  /**
+   * backward(gradient?, { retain_graph }) or backward({ gradient, retain_graph }).
+   * Without a gradient the tensor must hold a single element.
+   */
+  backward(gradient?: Tensor | BackwardOptions | null, opts: BackwardOptions = {}): void {
+    if (gradient && !(gradient instanceof Tensor)) {
+      opts = gradient;
+      gradient = opts.gradient;
+    }
+    if (!this._requires_grad) {
+      throw new RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn");
+    }
+    let g = gradient as Tensor | undefined | null;
+    if (!g) {
+      if (this.numel() !== 1) {
+        throw new RuntimeError(
+          `grad can be implicitly created only for scalar outputs (this tensor has shape [${this._shape.join(", ")}]); ` +
+            "call .sum() or .mean() first, or pass a gradient of the same shape: backward(torch.ones_like(y))",
+        );
+      }
+      g = Cp.onesLike(this);
+    } else if (g._shape.join() !== this._shape.join()) {
+      throw new RuntimeError(`backward: gradient has shape [${g._shape.join(", ")}] but the tensor has shape [${this._shape.join(", ")}]`);
+    }
+    runBackward([this], [g.detach()], { retain_graph: opts.retain_graph });
+  }
+  /** A tensor sharing storage but cut from the graph. */
+  detach(): Tensor {
+    return Cp.detach(this);
+  }
+  detach_(): this {
+    this.grad_fn = null;
+    this._requires_grad = false;
+    return this;
+  }
+  /** Like PyTorch's `.data`: a detached alias of the same storage; assigning replaces the storage. */
+  get data(): Tensor {
+    return this.detach();
+  }
+  set data(t: Tensor) {
+    this._data = t._data;
+    this._shape = t._shape;
+    this._strides = t._strides;
+    this._offset = t._offset;
+    this.dtype = t.dtype;
+    this._ver = t._ver;
+  }
+
+  // ---- conversion ---------------------------------------------------------------------
+  item(): number {
+    if (this.numel() !== 1) throw new RuntimeError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
+    return this._data[this._offset];
+  }
+  tolist(): NestedArray {
+    return Cp.tolist(this);
+  }
+  clone(): Tensor {
+    return Cp.clone(this);
+  }
+  contiguous(): Tensor {
+    return this.is_contiguous() ? this : Cp.clone(this);
+  }
+  to(dtype: DType): Tensor {
+    return Cp.to(this, dtype);
+  }
+  type(dtype: DType): Tensor {
+    return Cp.to(this, dtype);
+  }
+  float(): Tensor {
+    return Cp.to(this, float32);
+  }
+  double(): Tensor {
+    return Cp.to(this, float64);
+  }
+  long(): Tensor {
+    return Cp.to(this, int64);
+  }
+  int(): Tensor {
+    return Cp.to(this, int64);
+  }
+  bool(): Tensor {
+    return Cp.to(this, bool);
+  }
+  cpu(): Tensor {
+    return this;
+  }
+  numpy(): Storage {
+    return this.contiguous()._data.slice(this.contiguous()._offset, this.contiguous()._offset + this.numel());
+  }
+  toString(): string {
+    return formatTensor(this);
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return formatTensor(this);
+  }
+
+  // ---- views and shape ops ------------------------------------------------------------
+  view(...shape: (number | readonly number[])[]): Tensor {
+    return V.view(this, shapeFromArgs(shape));
+  }
+  view_as(other: Tensor): Tensor {
+    return V.view(this, other._shape);
+  }
+  reshape(...shape: (number | readonly number[])[]): Tensor {
+    return V.reshape(this, shapeFromArgs(shape));
+  }
+  reshape_as(other: Tensor): Tensor {
+    return V.reshape(this, other._shape);
+  }
+  flatten(start_dim = 0, end_dim = -1): Tensor {
+    return V.flatten(this, start_dim, end_dim);
+  }
+  unflatten(dim: number, sizes: readonly number[]): Tensor {
+    return V.unflatten(this, dim, sizes);
+  }
+  squeeze(dim?: number): Tensor {
+    return V.squeeze(this, dim);
+  }
+  unsqueeze(dim: number): Tensor {
+    return V.unsqueeze(this, dim);
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    return V.transpose(this, dim0, dim1);
+  }
+  swapaxes(dim0: number, dim1: number): Tensor {
+    return V.transpose(this, dim0, dim1);
+  }
+  permute(...dims: (number | readonly number[])[]): Tensor {
+    return V.permute(this, shapeFromArgs(dims));
+  }
+  t(): Tensor {
+    return V.t(this);
+  }
+  get T(): Tensor {
+    return V.permute(this, this._shape.map((_, i) => this._shape.length - 1 - i));
+  }
+  get mT(): Tensor {
+    return V.transpose(this, -2, -1);
+  }
+  expand(...shape: (number | readonly number[])[]): Tensor {
+    return V.expand(this, shapeFromArgs(shape));
+  }
+  expand_as(other: Tensor): Tensor {
+    return V.expand(this, other._shape);
+  }
+  repeat(...sizes: (number | readonly number[])[]): Tensor {
+    return V.repeat(this, shapeFromArgs(sizes));
+  }
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return Ix.chunk(this, chunks, dim);
+  }
+  split(split_size: number | readonly number[], dim = 0): Tensor[] {
+    return Ix.split(this, split_size, dim);
+  }
+  unbind(dim = 0): Tensor[] {
+    return Ix.unbind(this, dim);
+  }
+
+  // ---- indexing -----------------------------------------------------------------------
+  /**
+   * PyTorch-style indexing, `x[0, 1:3, ::2]` is `x.index(0, "1:3", "::2")`:
+   * numbers select, "a:b:c" strings (or torch.slice(a, b, c)) slice, null or ":" keeps a dim,
+   * "..." is an ellipsis, "None"/"newaxis" inserts a dim, a long tensor or number[] picks
+   * indices along one dim, a bool tensor masks. Basic indexing returns views, so
+   * `x.index(0, ":").fill_(1)` writes into x.
+   */
+  index(...specs: IndexSpec[]): Tensor {
+    return Ix.index(this, specs);
+  }
+  /** Alias of index(). */
+  get(...specs: IndexSpec[]): Tensor {
+    return Ix.index(this, specs);
+  }
+  /** `x[specs] = value` is `x.index_put_(specs, value)` (in place, returns x). */
+  index_put_(specs: readonly IndexSpec[], value: TensorLike): this {
+    Ip.index_put_(this, specs, value);
+    return this;
+  }
+  select(dim: number, index: number): Tensor {
+    return Ix.select(this, dim, index);
+  }
+  narrow(dim: number, start: number, length: number): Tensor {
+    return Ix.narrow(this, dim, start, length);
+  }
+  index_select(dim: number, index: Tensor | readonly number[]): Tensor {
+    return Ix.index_select(this, dim, index);
+  }
+  gather(dim: number, index: Tensor): Tensor {
+    return Ix.gather(this, dim, index);
+  }
+  scatter(dim: number, index: Tensor, src: TensorLike): Tensor {
+    return Ix.scatter(this, dim, index, src);
+  }
+  scatter_add(dim: number, index: Tensor, src: Tensor): Tensor {
+    return Ix.scatter_add(this, dim, index, src);
+  }
+  masked_select(mask: Tensor): Tensor {
+    return Ix.masked_select(this, mask);
+  }
+  masked_fill(mask: Tensor, value: TensorLike): Tensor {
+    return W.masked_fill(this, mask, value);
+  }
+  where(condition: Tensor, other: TensorLike): Tensor {
+    return W.where(condition, this, other);
+  }
+
+  // ---- arithmetic ---------------------------------------------------------------------
+  add(other: TensorLike, opts?: { alpha?: number }): Tensor {
+    return A.add(this, other, opts);
+  }
+  sub(other: TensorLike, opts?: { alpha?: number }): Tensor {
+    return A.sub(this, other, opts);
+  }
+  rsub(other: TensorLike, opts?: { alpha?: number }): Tensor {
+    return A.rsub(this, other, opts);
+  }
+  mul(other: TensorLike): Tensor {
+    return A.mul(this, other);
+  }
+  div(other: TensorLike, opts?: { rounding_mode?: "trunc" | "floor" | null }): Tensor {
+    return A.div(this, other, opts);
+  }
+  true_divide(other: TensorLike): Tensor {
+    return A.div(this, other);
+  }
+  floor_divide(other: TensorLike): Tensor {
+    return A.div(this, other, { rounding_mode: "floor" });
+  }
+  remainder(other: TensorLike): Tensor {
+    return A.remainder(this, other);
+  }
+  fmod(other: TensorLike): Tensor {
+    return A.fmod(this, other);
+  }
+  pow(exponent: TensorLike): Tensor {
+    return A.pow(this, exponent);
+  }
+  maximum(other: TensorLike): Tensor {
+    return A.maximum(this, other);
+  }
+  minimum(other: TensorLike): Tensor {
+    return A.minimum(this, other);
+  }
+  neg(): Tensor {
+    return U.neg(this);
+  }
+  negative(): Tensor {
+    return U.neg(this);
+  }
+  exp(): Tensor {
+    return U.exp(this);
+  }
+  expm1(): Tensor {
+    return U.expm1(this);
+  }
+  log(): Tensor {
+    return U.log(this);
+  }
+  log2(): Tensor {
+    return U.log2(this);
+  }
+  log1p(): Tensor {
+    return U.log1p(this);
+  }
+  sqrt(): Tensor {
+    return U.sqrt(this);
+  }
+  rsqrt(): Tensor {
+    return U.rsqrt(this);
+  }
+  square(): Tensor {
+    return U.square(this);
+  }
+  reciprocal(): Tensor {
+    return U.reciprocal(this);
+  }
+  abs(): Tensor {
+    return U.abs(this);
+  }
+  sign(): Tensor {
+    return U.sign(this);
+  }
+  sin(): Tensor {
+    return U.sin(this);
+  }
+  cos(): Tensor {
+    return U.cos(this);
+  }
+  erf(): Tensor {
+    return U.erf(this);
+  }
+  floor(): Tensor {
+    return U.floor(this);
+  }
+  ceil(): Tensor {
+    return U.ceil(this);
+  }
+  round(): Tensor {
+    return U.round(this);
+  }
+  trunc(): Tensor {
+    return U.trunc(this);
+  }
+  clamp(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): Tensor {
+    return U.clamp(this, min, max);
+  }
+  clip(min?: number | null, max?: number | null): Tensor {
+    return U.clamp(this, min, max);
+  }
+  clamp_min(min: number): Tensor {
+    return U.clamp(this, min, null);
+  }
+  clamp_max(max: number): Tensor {
+    return U.clamp(this, null, max);
+  }
+
+  // ---- comparisons and logic (bool masks) ----------------------------------------------
+  gt(other: TensorLike): Tensor {
+    return Cmp.gt(this, other);
+  }
+  ge(other: TensorLike): Tensor {
+    return Cmp.ge(this, other);
+  }
+  lt(other: TensorLike): Tensor {
+    return Cmp.lt(this, other);
+  }
+  le(other: TensorLike): Tensor {
+    return Cmp.le(this, other);
+  }
+  eq(other: TensorLike): Tensor {
+    return Cmp.eq(this, other);
+  }
+  ne(other: TensorLike): Tensor {
+    return Cmp.ne(this, other);
+  }
+  greater(other: TensorLike): Tensor {
+    return Cmp.gt(this, other);
+  }
+  less(other: TensorLike): Tensor {
+    return Cmp.lt(this, other);
+  }
+  logical_not(): Tensor {
+    return Cmp.logical_not(this);
+  }
+  logical_and(other: TensorLike): Tensor {
+    return Cmp.logical_and(this, other);
+  }
+  logical_or(other: TensorLike): Tensor {
+    return Cmp.logical_or(this, other);
+  }
+  logical_xor(other: TensorLike): Tensor {
+    return Cmp.logical_xor(this, other);
+  }
+  isnan(): Tensor {
+    return Cmp.isnan(this);
+  }
+  isinf(): Tensor {
+    return Cmp.isinf(this);
+  }
+  isfinite(): Tensor {
+    return Cmp.isfinite(this);
+  }
+  equal(other: Tensor): boolean {
+    return Cmp.equal(this, other);
+  }
+  allclose(other: Tensor, opts?: { rtol?: number; atol?: number; equal_nan?: boolean }): boolean {
+    return Cmp.allclose(this, other, opts);
+  }
+  isclose(other: Tensor, opts?: { rtol?: number; atol?: number; equal_nan?: boolean }): Tensor {
+    return Cmp.isclose(this, other, opts);
+  }
+  any(dim?: number, keepdim = false): Tensor {
+    return Cmp.any(this, dim, keepdim);
+  }
+  all(dim?: number, keepdim = false): Tensor {
+    return Cmp.all(this, dim, keepdim);
+  }
+
+  // ---- activations --------------------------------------------------------------------
+  relu(): Tensor {
+    return Act.relu(this);
+  }
+  relu6(): Tensor {
+    return Act.hardtanh(this, 0, 6);
+  }
+  sigmoid(): Tensor {
+    return Act.sigmoid(this);
+  }
+  tanh(): Tensor {
+    return Act.tanh(this);
+  }
+  leaky_relu(negative_slope = 0.01): Tensor {
+    return Act.leaky_relu(this, negative_slope);
+  }
+  elu(alpha = 1): Tensor {
+    return Act.elu(this, alpha);
+  }
+  selu(): Tensor {
+    return Act.selu(this);
+  }
+  gelu(opts?: { approximate?: "none" | "tanh" }): Tensor {
+    return Act.gelu(this, opts);
+  }
+  silu(): Tensor {
+    return Act.silu(this);
+  }
+  softplus(beta = 1, threshold = 20): Tensor {
+    return Act.softplus(this, beta, threshold);
+  }
+  hardtanh(min_val = -1, max_val = 1): Tensor {
+    return Act.hardtanh(this, min_val, max_val);
+  }
+  softmax(dim: number | { dim: number }): Tensor {
+    return Sm.softmax(this, dim);
+  }
+  log_softmax(dim: number | { dim: number }): Tensor {
+    return Sm.log_softmax(this, dim);
+  }
+
+  // ---- reductions ---------------------------------------------------------------------
+  sum(dim?: DimArg | ReduceOptions | null, keepdim?: boolean | ReduceOptions, opts?: ReduceOptions): Tensor {
+    return R.sum(this, dim, keepdim, opts);
+  }
+  mean(dim?: DimArg | ReduceOptions | null, keepdim?: boolean | ReduceOptions, opts?: ReduceOptions): Tensor {
+    return R.mean(this, dim, keepdim, opts);
+  }
+  prod(dim?: number | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor {
+    return R.prod(this, dim, keepdim);
+  }
+  /** max() -> scalar tensor; max(dim, keepdim?) -> { values, indices }; max(other) -> maximum. */
+  max(): Tensor;
+  max(dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): MinMaxResult;
+  max(other: Tensor): Tensor;
+  max(dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean): Tensor | MinMaxResult {
+    if (dim instanceof Tensor) return A.maximum(this, dim);
+    return MinMax.max(this, dim, keepdim);
+  }
+  min(): Tensor;
+  min(dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): MinMaxResult;
+  min(other: Tensor): Tensor;
+  min(dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean): Tensor | MinMaxResult {
+    if (dim instanceof Tensor) return A.minimum(this, dim);
+    return MinMax.min(this, dim, keepdim);
+  }
+  amax(dim?: DimArg, keepdim = false): Tensor {
+    return MinMax.amax(this, dim, keepdim);
+  }
+  amin(dim?: DimArg, keepdim = false): Tensor {
+    return MinMax.amin(this, dim, keepdim);
+  }
+  argmax(dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim = false): Tensor {
+    return MinMax.argmax(this, dim, keepdim);
+  }
+  argmin(dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim = false): Tensor {
+    return MinMax.argmin(this, dim, keepdim);
+  }
+  var(dim?: DimArg | VarOptions | null, unbiased?: boolean | VarOptions, keepdim?: boolean | VarOptions): Tensor {
+    return St.var_(this, dim, unbiased, keepdim);
+  }
+  std(dim?: DimArg | VarOptions | null, unbiased?: boolean | VarOptions, keepdim?: boolean | VarOptions): Tensor {
+    return St.std(this, dim, unbiased, keepdim);
+  }
+  logsumexp(dim: DimArg | { dim: DimArg; keepdim?: boolean }, keepdim = false): Tensor {
+    return St.logsumexp(this, dim, keepdim);
+  }
+  norm(p: number | "fro" = 2, dim?: DimArg | null, keepdim = false): Tensor {
+    return St.norm(this, p, dim, keepdim);
+  }
+  cumsum(dim: number): Tensor {
+    return R.cumsum(this, dim);
+  }
+
+  // ---- linear algebra -----------------------------------------------------------------
+  matmul(other: Tensor): Tensor {
+    return Mm.matmul(this, other);
+  }
+  mm(other: Tensor): Tensor {
+    return Mm.mm(this, other);
+  }
+  bmm(other: Tensor): Tensor {
+    return Mm.bmm(this, other);
+  }
+  mv(vec: Tensor): Tensor {
+    return Mm.matmul(this, vec);
+  }
+  dot(other: Tensor): Tensor {
+    return Mm.dot(this, other);
+  }
+  outer(other: Tensor): Tensor {
+    return Mm.outer(this, other);
+  }
+
+  // ---- in place -------------------------------------------------------------------------
+  add_(other: TensorLike, opts?: { alpha?: number }): this {
+    return Ip.add_(this, other, opts?.alpha ?? 1);
+  }
+  sub_(other: TensorLike, opts?: { alpha?: number }): this {
+    return Ip.add_(this, other, -(opts?.alpha ?? 1), "sub_");
+  }
+  mul_(other: TensorLike): this {
+    return Ip.binary_(this, other, "mul");
+  }
+  div_(other: TensorLike): this {
+    return Ip.binary_(this, other, "div");
+  }
+  pow_(exponent: TensorLike): this {
+    return Ip.binary_(this, exponent, "pow");
+  }
+  /** self += value * t1 * t2 (optimizers). */
+  addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
+    return Ip.addcmul_(this, t1, t2, opts?.value ?? 1);
+  }
+  /** self += value * t1 / t2 (optimizers). */
+  addcdiv_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
+    return Ip.addcdiv_(this, t1, t2, opts?.value ?? 1);
+  }
+  /** self += weight * (end - self) */
+  lerp_(end: Tensor, weight: number): this {
+    return Ip.lerp_(this, end, weight);
+  }
+  zero_(): this {
+    return Ip.fill_(this, 0, "zero_");
+  }
+  fill_(value: number | boolean | Tensor): this {
+    return Ip.fill_(this, value, "fill_");
+  }
+  copy_(src: TensorLike): this {
+    return Ip.copy_(this, src);
+  }
+  clamp_(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): this {
+    return Ip.unary_(this, "clamp_", (x) => U.clamp(x, min, max));
+  }
+  relu_(): this {
+    return Ip.unary_(this, "relu_", (x) => Act.relu(x));
+  }
+  neg_(): this {
+    return Ip.unary_(this, "neg_", (x) => U.neg(x));
+  }
+  sqrt_(): this {
+    return Ip.unary_(this, "sqrt_", (x) => U.sqrt(x));
+  }
+  exp_(): this {
+    return Ip.unary_(this, "exp_", (x) => U.exp(x));
+  }
+  masked_fill_(mask: Tensor, value: TensorLike): this {
+    return Ip.unary_(this, "masked_fill_", (x) => W.masked_fill(x, mask, value));
+  }
+  uniform_(from = 0, to = 1, opts?: { generator?: import("./random").Generator }): this {
+    return Ip.uniform_(this, from, to, opts?.generator);
+  }
+  normal_(mean = 0, std = 1, opts?: { generator?: import("./random").Generator }): this {
+    return Ip.normal_(this, mean, std, opts?.generator);
+  }
+  bernoulli_(p = 0.5, opts?: { generator?: import("./random").Generator }): this {
+    return Ip.bernoulli_(this, p, opts?.generator);
+  }
+  /** Marks the tensor as modified in place (bumps the version counter). */
+  _bump(op: string): void {
+    if (is_grad_enabled() && this._requires_grad && this.is_leaf) {
+      throw new RuntimeError(`a leaf Variable that requires grad is being used in an in-place operation (${op}).`);
+    }
+    this._ver.v++;
+    this._ver.lastOp = op;
+  }
+}
+
+export function isTensor(x: unknown): x is Tensor {
+  return x instanceof Tensor;
+}
