@@ -5,7 +5,7 @@ const config = [
   ...next,
   ...nextTypescript,
   {
-    ignores: [".next/**", "node_modules/**", "lib/generated/**", "public/vendor/**", "next-env.d.ts", "test-results/**", "playwright-report/**"],
+    ignores: [".next*/**", "node_modules/**", "lib/generated/**", "public/vendor/**", "next-env.d.ts", "test-results/**", "playwright-report/**"],
   },
 ];
 

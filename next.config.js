@@ -8,6 +8,8 @@
  */
 const nextConfig = {
   reactStrictMode: true,
+  // Lets several checkouts' builds (and test runs) coexist in one tree.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // `npm test` type-checks the whole project with `tsc --noEmit` as its own step.
   typescript: { ignoreBuildErrors: true },
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3"],

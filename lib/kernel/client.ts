@@ -24,6 +24,7 @@ export class KernelClient {
   private readonly pending = new Map<string, PendingExecution>();
   private readonly statusListeners = new Set<(status: KernelStatus, notice?: string) => void>();
   private interruptFlag: Int32Array | null = null;
+  private readonly commHandlers = new Map<string, (data: unknown, cellId: string | null) => void>();
   private nextId = 0;
   status: KernelStatus = "starting";
 
@@ -39,6 +40,12 @@ export class KernelClient {
   onStatus(listener: (status: KernelStatus, notice?: string) => void): () => void {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);
+  }
+
+  /** Registers the page-side handler for comm messages sent to `target` by cells. */
+  onComm(target: string, handler: (data: unknown, cellId: string | null) => void): () => void {
+    this.commHandlers.set(target, handler);
+    return () => this.commHandlers.delete(target);
   }
 
   execute(cellId: string, code: string, options: ExecuteOptions): Promise<ExecuteReply> {
@@ -113,6 +120,10 @@ export class KernelClient {
       return;
     }
     const execution = this.pending.get(message.parent_id);
+    if (message.type === "comm_msg") {
+      this.commHandlers.get(message.target)?.(message.data, execution?.cellId ?? null);
+      return;
+    }
     if (!execution) return;
     execution.onMessage(message);
     if (message.type === "execute_reply") {

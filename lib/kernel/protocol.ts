@@ -85,7 +85,18 @@ export interface ExecuteReply extends ReplyTo {
   declared_names: string[];
 }
 
+/**
+ * A message for a page-side feature (Jupyter's comm_msg), such as experiment tracking:
+ * the kernel client hands it to whoever registered for `target`.
+ */
+export interface CommMessage extends ReplyTo {
+  type: "comm_msg";
+  target: string;
+  data: unknown;
+}
+
 export type KernelToPage =
+  | CommMessage
   | StatusMessage
   | StreamMessage
   | DisplayDataMessage

@@ -16,7 +16,8 @@ export interface CodeCellProps {
 
 /** A runnable cell: a Monaco editor, a Run button and its outputs. */
 export function CodeCell({ id, code: lessonCode, timeoutMs }: CodeCellProps) {
-  const { kernel, savedCode, saveCode } = useNotebook();
+  const { kernel, persistence } = useNotebook();
+  const { savedCode, saveCode, recordExecution } = persistence;
   // What the editor should show when it changes from outside (saved code loaded); the
   // learner's typing lives in the editor and in codeRef, never round-trips through state.
   const [editorValue, setEditorValue] = useState(lessonCode);
@@ -57,8 +58,9 @@ export function CodeCell({ id, code: lessonCode, timeoutMs }: CodeCellProps) {
       },
     });
     setExecutionCount(reply.execution_count || null);
+    recordExecution(id, reply);
     setRunState(reply.status === "ok" ? "done" : "error");
-  }, [kernel, id, timeoutMs]);
+  }, [kernel, id, timeoutMs, recordExecution]);
 
   const runAndAdvance = useCallback(() => {
     void run();

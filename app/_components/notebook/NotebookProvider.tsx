@@ -1,18 +1,16 @@
 "use client";
 
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { KernelClient, type KernelStatus } from "@/lib/kernel/client";
 import { createKernelWorker } from "@/lib/kernel/create-worker";
-import { CellSaver } from "./cell-saver";
+import { useLessonPersistence, type LessonPersistence } from "../persistence/useLessonPersistence";
 
 interface NotebookContextValue {
   lessonSlug: string;
   kernel: KernelClient | null;
   status: KernelStatus;
   notice: string | null;
-  /** The learner's saved code per cell id; undefined until loaded from the server. */
-  savedCode: Record<string, string> | undefined;
-  saveCode(cellId: string, code: string): void;
+  persistence: LessonPersistence;
 }
 
 const NotebookContext = createContext<NotebookContextValue | null>(null);
@@ -28,8 +26,7 @@ export function NotebookProvider({ lessonSlug, children }: { lessonSlug: string;
   const [kernel, setKernel] = useState<KernelClient | null>(null);
   const [status, setStatus] = useState<KernelStatus>("starting");
   const [notice, setNotice] = useState<string | null>(null);
-  const [savedCode, setSavedCode] = useState<Record<string, string> | undefined>(undefined);
-  const saver = useRef<CellSaver | null>(null);
+  const persistence = useLessonPersistence(lessonSlug);
 
   useEffect(() => {
     const client = new KernelClient(createKernelWorker);
@@ -46,38 +43,7 @@ export function NotebookProvider({ lessonSlug, children }: { lessonSlug: string;
     };
   }, []);
 
-  useEffect(() => {
-    const cellSaver = new CellSaver(lessonSlug);
-    saver.current = cellSaver;
-    let cancelled = false;
-    cellSaver
-      .load()
-      .then((cells) => {
-        if (!cancelled) setSavedCode(cells);
-      })
-      .catch(() => {
-        if (!cancelled) setSavedCode({});
-      });
-    const flush = () => cellSaver.flush();
-    const onVisibility = () => {
-      if (document.visibilityState === "hidden") flush();
-    };
-    window.addEventListener("pagehide", flush);
-    document.addEventListener("visibilitychange", onVisibility);
-    return () => {
-      cancelled = true;
-      cellSaver.flush();
-      window.removeEventListener("pagehide", flush);
-      document.removeEventListener("visibilitychange", onVisibility);
-    };
-  }, [lessonSlug]);
-
-  const saveCode = useCallback((cellId: string, code: string) => saver.current?.schedule(cellId, code), []);
-
-  const value = useMemo(
-    () => ({ lessonSlug, kernel, status, notice, savedCode, saveCode }),
-    [lessonSlug, kernel, status, notice, savedCode, saveCode],
-  );
+  const value = useMemo(() => ({ lessonSlug, kernel, status, notice, persistence }), [lessonSlug, kernel, status, notice, persistence]);
   return (
     <NotebookContext.Provider value={value}>
       <KernelStatusBar status={status} notice={notice} />

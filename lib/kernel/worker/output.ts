@@ -21,6 +21,10 @@ export class OutputChannel {
 
   constructor(private readonly post: Post) {}
 
+  get currentParent(): string {
+    return this.parentId;
+  }
+
   begin(parentId: string): void {
     this.parentId = parentId;
     this.streamed = 0;

@@ -16,8 +16,11 @@ export interface KernelApi {
   importModule(name: string): Record<string, unknown>;
 }
 
-/** Evaluates in the global scope, outside any module's strict mode, so `with` is allowed. */
-const globalEval: (script: string) => unknown = (0, eval);
+/**
+ * Calling eval through another name makes it an indirect eval: it evaluates in the global
+ * scope, outside this module's strict mode, so the cell's `with` is allowed.
+ */
+const globalEval: (script: string) => unknown = eval;
 
 /**
  * One notebook's state inside the worker: the shared scope that top-level names live
@@ -98,6 +101,12 @@ export class KernelSession {
       declared_names: declaredNames,
     });
     this.post({ type: "status", execution_state: "idle" });
+  }
+
+  /** Sends a custom message (Jupyter's comm_msg) to the page on behalf of the running cell. */
+  sendComm(target: string, data: unknown): void {
+    this.output.flush();
+    this.post({ type: "comm_msg", parent_id: this.output.currentParent, target, data });
   }
 
   /** Values that know how to show themselves richly expose `_repr_mimebundle_`. */
