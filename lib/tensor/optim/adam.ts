@@ -1,0 +1,103 @@
+/**
+ * Adam and AdamW, exactly PyTorch 1.13's rules (one step, t counted per parameter):
+ *   Adam:  g = g + weight_decay * p            (L2 penalty folded into the gradient)
+ *   AdamW: p = p * (1 - lr * weight_decay)     (decoupled weight decay)
+ *   m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g^2
+ *   v_hat = max(v_hat, v) with amsgrad, else v
+ *   p = p - (lr / (1 - beta1^t)) * m / (sqrt(v_hat) / sqrt(1 - beta2^t) + eps)
+ */
+import { ValueError } from "../errors";
+import type { Tensor } from "../tensor";
+import { Optimizer, optimizerOptions, type ParamGroup, type ParamsArg } from "./optimizer";
+
+export interface AdamOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weight_decay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+const NAMES = ["lr", "betas", "eps", "weight_decay", "amsgrad", "maximize"] as const;
+
+abstract class AdamBase extends Optimizer<AdamOptions> {
+  protected abstract readonly decoupled: boolean;
+
+  constructor(name: string, params: ParamsArg<AdamOptions>, args: unknown[], defaultDecay: number) {
+    const o = optimizerOptions<AdamOptions>(name, [...NAMES], args);
+    super(params, {
+      lr: o.lr ?? 1e-3,
+      betas: o.betas ? ([...o.betas] as [number, number]) : [0.9, 0.999],
+      eps: o.eps ?? 1e-8,
+      weight_decay: o.weight_decay ?? defaultDecay,
+      amsgrad: o.amsgrad ?? false,
+      maximize: o.maximize ?? false,
+    });
+  }
+
+  protected override _validate(g: ParamGroup<AdamOptions>): void {
+    if (!(g.lr >= 0)) throw new ValueError(`Invalid learning rate: ${g.lr}`);
+    if (!(g.eps >= 0)) throw new ValueError(`Invalid epsilon value: ${g.eps}`);
+    g.betas.forEach((b, i) => {
+      if (!(b >= 0 && b < 1)) throw new ValueError(`Invalid beta parameter at index ${i}: ${b}`);
+    });
+    if (!(g.weight_decay >= 0)) throw new ValueError(`Invalid weight_decay value: ${g.weight_decay}`);
+  }
+
+  protected override _update_group(g: ParamGroup<AdamOptions>): void {
+    const { lr, eps, weight_decay: wd, amsgrad, maximize } = g;
+    const [beta1, beta2] = g.betas;
+    for (const p of g.params) {
+      if (!p.grad) continue;
+      const state = this._state(p);
+      if (state.step === undefined) {
+        state.step = 0;
+        state.exp_avg = this._zerosLike(p);
+        state.exp_avg_sq = this._zerosLike(p);
+        if (amsgrad) state.max_exp_avg_sq = this._zerosLike(p);
+      }
+      const step = (state.step as number) + 1;
+      state.step = step;
+      const m = (state.exp_avg as Tensor)._data;
+      const v = (state.exp_avg_sq as Tensor)._data;
+      const vmax = amsgrad ? (state.max_exp_avg_sq as Tensor)._data : null;
+      const bc1 = 1 - beta1 ** step;
+      const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
+      const stepSize = lr / bc1;
+      const decay = this.decoupled ? 1 - lr * wd : 1;
+      const l2 = this.decoupled ? 0 : wd;
+      this._withRaw(p, (w, grad) => {
+        for (let i = 0; i < w.length; i++) {
+          let gi = maximize ? -grad[i] : grad[i];
+          if (l2 !== 0) gi += l2 * w[i];
+          if (decay !== 1) w[i] *= decay;
+          m[i] = beta1 * m[i] + (1 - beta1) * gi;
+          v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
+          let vi = v[i];
+          if (vmax) {
+            if (vi > vmax[i]) vmax[i] = vi;
+            vi = vmax[i];
+          }
+          w[i] -= (stepSize * m[i]) / (Math.sqrt(vi) / bc2Sqrt + eps);
+        }
+      });
+    }
+  }
+}
+
+export class Adam extends AdamBase {
+  protected readonly decoupled = false;
+  /** new optim.Adam(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, amsgrad: false }) */
+  constructor(params: ParamsArg<AdamOptions>, ...args: unknown[]) {
+    super("Adam", params, args, 0);
+  }
+}
+
+export class AdamW extends AdamBase {
+  protected readonly decoupled = true;
+  /** new optim.AdamW(params, { lr: 1e-3, weight_decay: 1e-2, ... }) */
+  constructor(params: ParamsArg<AdamOptions>, ...args: unknown[]) {
+    super("AdamW", params, args, 1e-2);
+  }
+}

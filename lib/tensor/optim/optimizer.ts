@@ -1,0 +1,194 @@
+/**
+ * The Optimizer base: parameter groups with their own options, per-parameter state,
+ * zero_grad, step(closure) and state_dict. Subclasses implement `_update_group`.
+ *
+ * Updates run on the raw storage of each parameter (no tensors allocated per step) with
+ * autograd off, then bump the parameter's version counter so a graph that saved the old
+ * values refuses to backward through them, as PyTorch's in-place updates do.
+ *
+ * zero_grad follows PyTorch 1.13 (the version our reference fixtures come from):
+ * set_to_none defaults to false, so gradients become zero tensors. PyTorch 2 flipped the
+ * default to true; pass `zero_grad(true)` for that behaviour.
+ */
+import { enable_grad, no_grad } from "../autograd/grad_mode";
+import { RuntimeError, TypeError_, ValueError } from "../errors";
+import { contiguousData, empty } from "../ops/util";
+import { Tensor } from "../tensor";
+
+export type ParamGroup<O> = O & { params: Tensor[] };
+export type ParamGroupInput<O> = Partial<O> & { params: Iterable<Tensor> | Tensor };
+export type ParamsArg<O> = Iterable<Tensor> | Iterable<ParamGroupInput<O>>;
+
+/** Marks a default that every group must supply (PyTorch's `required`, used by SGD's lr). */
+export const required = Symbol("required");
+
+export type OptimizerState = Record<string, Tensor | number>;
+
+export interface OptimizerStateDict {
+  state: Record<number, OptimizerState>;
+  param_groups: Record<string, unknown>[];
+}
+
+export abstract class Optimizer<O extends object = Record<string, unknown>> {
+  defaults: O;
+  param_groups: ParamGroup<O>[] = [];
+  /** Per-parameter state (momentum buffers, moment estimates, step counts), as in PyTorch. */
+  state = new Map<Tensor, OptimizerState>();
+
+  constructor(params: ParamsArg<O>, defaults: O) {
+    this.defaults = defaults;
+    if (params instanceof Tensor) {
+      throw new TypeError_(
+        "params argument given to the optimizer should be an iterable of Tensors or dicts, but got torch.FloatTensor",
+      );
+    }
+    const list = [...(params as Iterable<Tensor | ParamGroupInput<O>>)];
+    if (list.length === 0) throw new ValueError("optimizer got an empty parameter list");
+    const groups: ParamGroupInput<O>[] = list[0] instanceof Tensor ? [{ params: list as Tensor[] } as unknown as ParamGroupInput<O>] : (list as ParamGroupInput<O>[]);
+    for (const g of groups) this.add_param_group(g);
+  }
+
+  /** Adds a group; options it does not set come from the defaults. */
+  add_param_group(group: ParamGroupInput<O>): void {
+    if (typeof group !== "object" || group === null) throw new TypeError_("param group must be a dict");
+    const params = group.params instanceof Tensor ? [group.params] : [...group.params];
+    for (const p of params) {
+      if (!(p instanceof Tensor)) throw new TypeError_(`optimizer can only optimize Tensors, but one of the params is ${typeof p}`);
+      if (!p.is_leaf) throw new ValueError("can't optimize a non-leaf Tensor");
+    }
+    const full: Record<string, unknown> = { ...group, params };
+    for (const [name, value] of Object.entries(this.defaults)) {
+      if (!(name in full) || full[name] === undefined) {
+        if (value === required) {
+          throw new ValueError(`parameter group didn't specify a value of required optimization parameter ${name}`);
+        }
+        full[name] = Array.isArray(value) ? [...value] : value;
+      }
+    }
+    const seen = new Set(this.param_groups.flatMap((g) => g.params));
+    if (params.some((p) => seen.has(p))) throw new ValueError("some parameters appear in more than one parameter group");
+    this._validate(full as ParamGroup<O>);
+    this.param_groups.push(full as ParamGroup<O>);
+  }
+
+  /** Checks a group's options (subclasses raise PyTorch's "Invalid ..." ValueErrors). */
+  protected _validate(_group: ParamGroup<O>): void {}
+
+  /** Zeroes (default) or drops (set_to_none = true) every parameter's gradient. */
+  zero_grad(set_to_none = false): void {
+    for (const g of this.param_groups) {
+      for (const p of g.params) {
+        if (!p.grad) continue;
+        if (set_to_none) p.grad = null;
+        else {
+          if (p.grad.grad_fn) p.grad = p.grad.detach();
+          p.grad._data.fill(0, p.grad._offset, p.grad._offset + p.grad.numel());
+          p.grad._ver.v++;
+        }
+      }
+    }
+  }
+
+  /**
+   * One update of every parameter that has a gradient. `closure`, when given, re-evaluates
+   * the model and returns the loss (it runs with gradients enabled); step returns that loss.
+   */
+  step(closure?: () => Tensor | number): Tensor | number | undefined {
+    let loss: Tensor | number | undefined;
+    if (closure) loss = enable_grad(closure);
+    no_grad(() => {
+      for (const group of this.param_groups) this._update_group(group);
+    });
+    return loss;
+  }
+
+  protected abstract _update_group(group: ParamGroup<O>): void;
+
+  /** The state entry of p, created on first use. */
+  protected _state(p: Tensor): OptimizerState {
+    let s = this.state.get(p);
+    if (!s) {
+      s = {};
+      this.state.set(p, s);
+    }
+    return s;
+  }
+
+  /** A zero tensor shaped like p, for state buffers. */
+  protected _zerosLike(p: Tensor): Tensor {
+    return empty(p.shape, p.dtype);
+  }
+
+  /**
+   * Hands fn the parameter's elements and its gradient's as flat arrays, then writes back
+   * (only needed for non-contiguous parameters) and bumps the version counter.
+   */
+  protected _withRaw(p: Tensor, fn: (param: Float32Array | Float64Array, grad: Float32Array | Float64Array) => void): void {
+    const grad = contiguousData(p.grad!);
+    if (p.is_contiguous()) {
+      fn(p._data.subarray(p._offset, p._offset + p.numel()), grad);
+    } else {
+      const tmp = p.detach().contiguous().clone();
+      fn(tmp._data, grad);
+      p.detach().copy_(tmp);
+    }
+    p._ver.v++;
+    p._ver.lastOp = `${this.constructor.name}.step`;
+  }
+
+  /** Options and state by parameter index, as PyTorch's optimizer.state_dict(). */
+  state_dict(): OptimizerStateDict {
+    const index = new Map<Tensor, number>();
+    let next = 0;
+    const param_groups = this.param_groups.map((g) => {
+      const { params, ...opts } = g as ParamGroup<O> & Record<string, unknown>;
+      return { ...opts, params: params.map((p) => (index.has(p) ? index.get(p)! : (index.set(p, next), next++))) };
+    });
+    const state: Record<number, OptimizerState> = {};
+    for (const [p, s] of this.state) {
+      const i = index.get(p);
+      if (i === undefined) continue;
+      state[i] = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Tensor ? v.clone() : v]));
+    }
+    return { state, param_groups };
+  }
+
+  load_state_dict(sd: OptimizerStateDict): void {
+    if (sd.param_groups.length !== this.param_groups.length) {
+      throw new ValueError("loaded state dict has a different number of parameter groups");
+    }
+    const params = this.param_groups.flatMap((g) => g.params);
+    sd.param_groups.forEach((saved, gi) => {
+      const ids = saved.params as number[];
+      if (ids.length !== this.param_groups[gi].params.length) {
+        throw new ValueError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
+      }
+      const { params: _ignored, ...opts } = saved;
+      Object.assign(this.param_groups[gi], opts);
+    });
+    this.state.clear();
+    for (const [i, s] of Object.entries(sd.state)) {
+      const p = params[Number(i)];
+      if (!p) throw new RuntimeError(`optimizer state refers to parameter ${i}, which this optimizer does not have`);
+      this.state.set(p, Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Tensor ? v.clone() : v])));
+    }
+  }
+}
+
+/** Accepts `(params, lr, momentum, ...)` positionally and/or a trailing options object. */
+export function optimizerOptions<O extends object>(name: string, names: readonly (keyof O & string)[], args: unknown[]): Partial<O> {
+  const out: Record<string, unknown> = {};
+  let n = args.length;
+  const last = args[n - 1];
+  if (n > 0 && typeof last === "object" && last !== null && !Array.isArray(last)) {
+    n--;
+    for (const [k, v] of Object.entries(last)) {
+      if (!names.includes(k as keyof O & string)) {
+        throw new TypeError_(`${name}() got an unexpected keyword argument '${k}' (accepted: ${names.join(", ")})`);
+      }
+      out[k] = v;
+    }
+  }
+  for (let i = 0; i < n; i++) if (args[i] !== undefined) out[names[i]] = args[i];
+  return out as Partial<O>;
+}

@@ -1,0 +1,80 @@
+/**
+ * RMSprop, exactly PyTorch 1.13's rule:
+ *   g = g (+ weight_decay * p)
+ *   s = alpha * s + (1 - alpha) * g^2
+ *   centered: a = alpha * a + (1 - alpha) * g;  avg = sqrt(s - a^2) + eps   else avg = sqrt(s) + eps
+ *   momentum > 0: buf = momentum * buf + g / avg;  p = p - lr * buf   else p = p - lr * g / avg
+ */
+import { ValueError } from "../errors";
+import type { Tensor } from "../tensor";
+import { Optimizer, optimizerOptions, type ParamGroup, type ParamsArg } from "./optimizer";
+
+export interface RMSpropOptions {
+  lr: number;
+  alpha: number;
+  eps: number;
+  weight_decay: number;
+  momentum: number;
+  centered: boolean;
+  maximize: boolean;
+}
+
+const NAMES = ["lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize"] as const;
+
+export class RMSprop extends Optimizer<RMSpropOptions> {
+  /** new optim.RMSprop(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weight_decay: 0, momentum: 0, centered: false }) */
+  constructor(params: ParamsArg<RMSpropOptions>, ...args: unknown[]) {
+    const o = optimizerOptions<RMSpropOptions>("RMSprop", [...NAMES], args);
+    super(params, {
+      lr: o.lr ?? 1e-2,
+      alpha: o.alpha ?? 0.99,
+      eps: o.eps ?? 1e-8,
+      weight_decay: o.weight_decay ?? 0,
+      momentum: o.momentum ?? 0,
+      centered: o.centered ?? false,
+      maximize: o.maximize ?? false,
+    });
+  }
+
+  protected override _validate(g: ParamGroup<RMSpropOptions>): void {
+    if (!(g.lr >= 0)) throw new ValueError(`Invalid learning rate: ${g.lr}`);
+    if (!(g.eps >= 0)) throw new ValueError(`Invalid epsilon value: ${g.eps}`);
+    if (!(g.momentum >= 0)) throw new ValueError(`Invalid momentum value: ${g.momentum}`);
+    if (!(g.weight_decay >= 0)) throw new ValueError(`Invalid weight_decay value: ${g.weight_decay}`);
+    if (!(g.alpha >= 0)) throw new ValueError(`Invalid alpha value: ${g.alpha}`);
+  }
+
+  protected override _update_group(g: ParamGroup<RMSpropOptions>): void {
+    const { lr, alpha, eps, weight_decay: wd, momentum, centered, maximize } = g;
+    for (const p of g.params) {
+      if (!p.grad) continue;
+      const state = this._state(p);
+      if (state.step === undefined) {
+        state.step = 0;
+        state.square_avg = this._zerosLike(p);
+        if (momentum > 0) state.momentum_buffer = this._zerosLike(p);
+        if (centered) state.grad_avg = this._zerosLike(p);
+      }
+      state.step = (state.step as number) + 1;
+      const s = (state.square_avg as Tensor)._data;
+      const buf = momentum > 0 ? (state.momentum_buffer as Tensor)._data : null;
+      const a = centered ? (state.grad_avg as Tensor)._data : null;
+      this._withRaw(p, (w, grad) => {
+        for (let i = 0; i < w.length; i++) {
+          let gi = maximize ? -grad[i] : grad[i];
+          if (wd !== 0) gi += wd * w[i];
+          s[i] = alpha * s[i] + (1 - alpha) * gi * gi;
+          let avg: number;
+          if (a) {
+            a[i] = alpha * a[i] + (1 - alpha) * gi;
+            avg = Math.sqrt(s[i] - a[i] * a[i]) + eps;
+          } else avg = Math.sqrt(s[i]) + eps;
+          if (buf) {
+            buf[i] = momentum * buf[i] + gi / avg;
+            w[i] -= lr * buf[i];
+          } else w[i] -= (lr * gi) / avg;
+        }
+      });
+    }
+  }
+}
