@@ -1,6 +1,7 @@
 /** Attaching backward nodes to op outputs. */
 import type { Tensor } from "../tensor";
-import { is_grad_enabled } from "./grad_mode";
+import { runBackward } from "./engine";
+import { enable_grad, is_grad_enabled } from "./grad_mode";
 import { Node, type BackwardFn } from "./node";
 
 /** True when an op on these inputs must record a node (grad mode on and some input needs grad). */
@@ -28,4 +29,34 @@ export function record(
   out._requires_grad = true;
   out.grad_fn = node;
   return out;
+}
+
+/**
+ * Records an op built from other ops as ONE node named like PyTorch's fused op (VarBackward0,
+ * LogsumexpBackward0, ...): the inner graph runs on detached aliases of the inputs, and the
+ * node's backward differentiates through it.
+ */
+export function composite(name: string, inputs: readonly Tensor[], fn: (...xs: Tensor[]) => Tensor): Tensor {
+  if (!needsGrad(...inputs)) return fn(...inputs);
+  const leaves = inputs.map((t) => {
+    const d = t.detach();
+    d._requires_grad = t.requires_grad;
+    return d;
+  });
+  const inner = enable_grad(() => fn(...leaves));
+  const out = inner.detach();
+  out._base = null;
+  const wanted = leaves.filter((l) => l.requires_grad);
+  return record(
+    out, name, inputs,
+    (g) => {
+      const grads = runBackward([inner], [g], { capture: wanted, retain_graph: true });
+      return leaves.map((l) => (l.requires_grad ? (grads[wanted.indexOf(l)] ?? zerosLike(l)) : null));
+    },
+    inputs,
+  );
+}
+
+function zerosLike(t: Tensor): Tensor {
+  return t.detach().mul(0);
 }

@@ -1,6 +1,7 @@
 /** Statistics composed from differentiable ops: var, std, logsumexp, norm. */
 import { RuntimeError } from "../errors";
 import type { DimArg, Tensor, VarOptions } from "../tensor";
+import { composite } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import { parseReduceArgs } from "./reduce";
 
@@ -33,13 +34,15 @@ function parseVarArgs(x: Tensor, a?: DimArg | VarOptions | null, b?: boolean | V
 export function var_(x: Tensor, a?: DimArg | VarOptions | null, b?: boolean | VarOptions, c?: boolean | VarOptions): Tensor {
   const { dims, keepdim, correction } = parseVarArgs(x, a, b, c);
   const n = dims ? dims.reduce((k, d) => k * x.shape[d], 1) : x.numel();
-  const centered = x.sub(x.mean(dims ?? undefined, true));
-  // PyTorch returns nan/inf when n - correction <= 0 (with a warning); so do we.
-  return centered.mul(centered).sum(dims ?? undefined, keepdim).div(Math.max(n - correction, 0));
+  return composite("VarBackward0", [x], (xx) => {
+    const centered = xx.sub(xx.mean(dims ?? undefined, true));
+    // PyTorch returns nan/inf when n - correction <= 0 (with a warning); so do we.
+    return centered.mul(centered).sum(dims ?? undefined, keepdim).div(Math.max(n - correction, 0));
+  });
 }
 
 export function std(x: Tensor, a?: DimArg | VarOptions | null, b?: boolean | VarOptions, c?: boolean | VarOptions): Tensor {
-  return var_(x, a, b, c).sqrt();
+  return composite("StdBackward0", [x], (xx) => var_(xx, a, b, c).sqrt());
 }
 
 /** log(sum(exp(x))) over dims, shifted by the (constant) max for stability. */
@@ -49,16 +52,22 @@ export function logsumexp(x: Tensor, dim: DimArg | { dim: DimArg; keepdim?: bool
     dim = (dim as { dim: DimArg }).dim;
   }
   const dims = parseReduceArgs(x, dim as DimArg).dims ?? undefined;
-  const m = no_grad(() => {
-    const mm = x.amax(dims, true);
-    return mm.masked_fill(mm.isinf(), 0);
+  return composite("LogsumexpBackward0", [x], (xx) => {
+    const m = no_grad(() => {
+      const mm = xx.amax(dims, true);
+      return mm.masked_fill(mm.isinf(), 0);
+    });
+    const s = xx.sub(m).exp().sum(dims, true).log().add(m);
+    return keepdim ? s : s.reshape(s.shape.filter((_, i) => !(dims ?? xx.shape.map((_, j) => j)).includes(i)));
   });
-  const s = x.sub(m).exp().sum(dims, true).log().add(m);
-  return keepdim ? s : s.reshape(s.shape.filter((_, i) => !(dims ?? x.shape.map((_, j) => j)).includes(i)));
 }
 
 /** p-norm over all elements or dims; p may be a number, Infinity or "fro". */
 export function norm(x: Tensor, p: number | "fro" = 2, dim?: DimArg | null, keepdim = false): Tensor {
+  return composite("NormBackward1", [x], (xx) => normImpl(xx, p, dim, keepdim));
+}
+
+function normImpl(x: Tensor, p: number | "fro", dim: DimArg | null | undefined, keepdim: boolean): Tensor {
   const dims = dim === undefined || dim === null ? undefined : dim;
   const pp = p === "fro" ? 2 : p;
   if (pp === 2) return x.mul(x).sum(dims, keepdim).sqrt();

@@ -1,5 +1,5 @@
 /** Selection by mask: where and masked_fill. */
-import { record } from "../autograd/function";
+import { composite, record } from "../autograd/function";
 import { bool } from "../dtype";
 import { RuntimeError } from "../errors";
 import { broadcastShapes, broadcastStrides, fmtShape } from "../shape";
@@ -65,9 +65,10 @@ export function masked_fill(x: Tensor, mask: Tensor, value: TensorLike): Tensor 
   }
   if (value instanceof Tensor) {
     if (value.dim() !== 0) throw new RuntimeError(`masked_fill only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`);
-    const out = where(mask, value.to(x.dtype), x);
-    return out;
+    return composite("MaskedFillBackward0", [x, value], (xx, vv) => where(mask, vv.to(xx.dtype), xx));
   }
-  const out = where(mask, value, x);
-  return out.dtype === x.dtype ? out : out.to(x.dtype);
+  return composite("MaskedFillBackward0", [x], (xx) => {
+    const out = where(mask, value, xx);
+    return out.dtype === xx.dtype ? out : out.to(xx.dtype);
+  });
 }
