@@ -1,0 +1,113 @@
+/**
+ * Datasets, PyTorch's protocol: `__len__()` and `__getitem__(index)`. TensorDataset wraps
+ * tensors sharing their first dimension; Subset and random_split carve datasets up.
+ */
+import { IndexError, ValueError } from "../../errors";
+import { int64 } from "../../dtype";
+import { randperm } from "../../ops/creation";
+import { default_generator, type Generator } from "../../random";
+import { Tensor } from "../../tensor";
+
+export abstract class Dataset<T = unknown> {
+  abstract __getitem__(index: number): T;
+  abstract __len__(): number;
+
+  get length(): number {
+    return this.__len__();
+  }
+
+  /** ds.get(i) is ds[i] in PyTorch. */
+  get(index: number): T {
+    return this.__getitem__(index);
+  }
+
+  *[Symbol.iterator](): Iterator<T> {
+    const n = this.__len__();
+    for (let i = 0; i < n; i++) yield this.__getitem__(i);
+  }
+}
+
+/** Anything the DataLoader can read: a Dataset, or a plain array of samples. */
+export type DatasetLike<T = unknown> = Dataset<T> | readonly T[];
+
+export function datasetLength(ds: DatasetLike): number {
+  return Array.isArray(ds) ? ds.length : (ds as Dataset).__len__();
+}
+
+export function datasetItem<T>(ds: DatasetLike<T>, i: number): T {
+  return Array.isArray(ds) ? (ds as readonly T[])[i] : (ds as Dataset<T>).__getitem__(i);
+}
+
+/** Samples are rows of the given tensors: ds.get(i) is [X[i], y[i]]. */
+export class TensorDataset extends Dataset<Tensor[]> {
+  readonly tensors: Tensor[];
+
+  constructor(...tensors: Tensor[]) {
+    super();
+    if (tensors.length === 0) throw new ValueError("TensorDataset needs at least one tensor");
+    const n = tensors[0].shape[0];
+    for (const t of tensors) {
+      if (!(t instanceof Tensor) || t.dim() === 0 || t.shape[0] !== n) throw new ValueError("Size mismatch between tensors");
+    }
+    this.tensors = tensors;
+  }
+
+  __getitem__(index: number): Tensor[] {
+    const n = this.__len__();
+    const i = index < 0 ? index + n : index;
+    if (!Number.isInteger(i) || i < 0 || i >= n) throw new IndexError(`index ${index} is out of bounds for dimension 0 with size ${n}`);
+    return this.tensors.map((t) => t.select(0, i));
+  }
+
+  __len__(): number {
+    return this.tensors[0].shape[0];
+  }
+}
+
+/** The samples of `dataset` at `indices`. */
+export class Subset<T> extends Dataset<T> {
+  constructor(
+    readonly dataset: DatasetLike<T>,
+    readonly indices: number[],
+  ) {
+    super();
+  }
+
+  __getitem__(index: number): T {
+    return datasetItem(this.dataset, this.indices[index]);
+  }
+
+  __len__(): number {
+    return this.indices.length;
+  }
+}
+
+/**
+ * Randomly splits a dataset into non-overlapping subsets of the given lengths (or fractions
+ * summing to 1), with PyTorch's recipe: one randperm on the (seeded) generator.
+ */
+export function random_split<T>(
+  dataset: DatasetLike<T>,
+  lengths: readonly number[],
+  opts: { generator?: Generator } = {},
+): Subset<T>[] {
+  const n = datasetLength(dataset);
+  let sizes = lengths.slice();
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (Math.abs(total - 1) < 1e-9 && total !== n) {
+    // Fractions: floor each, then hand the remainder out round-robin (PyTorch 1.13).
+    sizes = lengths.map((f) => Math.floor(n * f));
+    let rest = n - sizes.reduce((a, b) => a + b, 0);
+    for (let i = 0; rest > 0; i = (i + 1) % sizes.length, rest--) sizes[i] += 1;
+  }
+  if (sizes.reduce((a, b) => a + b, 0) !== n) {
+    throw new ValueError("Sum of input lengths does not equal the length of the input dataset!");
+  }
+  const perm = Array.from(randperm(n, { generator: opts.generator ?? default_generator, dtype: int64 })._data);
+  let offset = 0;
+  return sizes.map((len) => {
+    const s = new Subset(dataset, perm.slice(offset, offset + len));
+    offset += len;
+    return s;
+  });
+}

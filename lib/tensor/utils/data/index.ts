@@ -1,0 +1,16 @@
+/** torch.utils.data: datasets, DataLoader, toy datasets and MNIST. */
+export { Dataset, TensorDataset, Subset, random_split, type DatasetLike } from "./dataset";
+export { DataLoader, default_collate, type Collated, type DataLoaderOptions } from "./dataloader";
+export {
+  make_moons,
+  make_circles,
+  make_spirals,
+  make_blobs,
+  type BlobsOptions,
+  type CirclesOptions,
+  type SpiralOptions,
+  type SyntheticOptions,
+  type ToyDataset,
+} from "./synthetic";
+export { set_dataset_source, get_dataset_source, read_dataset_file, type DatasetSource } from "./source";
+export { load_mnist, MNIST_FILE, MNIST_MEAN, MNIST_STD, type MnistOptions } from "./mnist";

@@ -1,0 +1,4 @@
+/** torch.utils (only utils.data for now). */
+import * as data from "./data/index";
+
+export { data };
