@@ -24,8 +24,7 @@ export function record(
   saved: readonly Tensor[] = [],
 ): Tensor {
   if (!needsGrad(...inputs)) return out;
-  const node = new Node(name, inputs, backward, saved);
-  node.out = out;
+  const node = new Node(name, inputs, backward, saved, out);
   out._requires_grad = true;
   out.grad_fn = node;
   return out;

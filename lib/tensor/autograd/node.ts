@@ -31,7 +31,8 @@ export class Node {
   private saved: SavedTensor[];
   private freed = false;
 
-  constructor(name: string, inputs: readonly (Tensor | null)[], fn: BackwardFn, saved: readonly Tensor[]) {
+  constructor(name: string, inputs: readonly (Tensor | null)[], fn: BackwardFn, saved: readonly Tensor[], out: Tensor | null = null) {
+    this.out = out;
     this.name = name;
     this.edges = inputs.map((t) => (t && t.requires_grad ? (t.grad_fn ?? t) : null));
     this.inputShapes = inputs.map((t) => (t ? t.shape : null));
@@ -39,7 +40,7 @@ export class Node {
     this.saved = saved.map((tensor) => ({
       tensor,
       version: tensor._ver.v,
-      producer: tensor.grad_fn ? tensor.grad_fn.name : null,
+      producer: tensor === out ? name : tensor.grad_fn ? tensor.grad_fn.name : null,
     }));
   }
 
