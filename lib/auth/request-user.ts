@@ -1,0 +1,89 @@
+import { cache } from "react";
+import { cookies, headers } from "next/headers";
+import { prisma } from "../db/client";
+import { errorResponse } from "../api/responses";
+import { isLearnerId, LEARNER_COOKIE, readCookie } from "../api/learner-cookie";
+import { getAuth } from "./auth";
+
+/**
+ * Who a request speaks for.
+ * - A signed-in account (better-auth session cookie): `anonymous: false`, `username` set.
+ * - Otherwise the anonymous learner of the `gb_learner` cookie (set by proxy.ts on the first
+ *   visit): `anonymous: true`, `username: null`, always role "learner".
+ */
+export interface RequestUser {
+  id: string;
+  role: "learner" | "instructor";
+  username: string | null;
+  anonymous: boolean;
+}
+
+const SESSION_COOKIE_MARKER = "better-auth.session_token";
+
+function roleOf(value: unknown): RequestUser["role"] {
+  return value === "instructor" ? "instructor" : "learner";
+}
+
+async function sessionUser(requestHeaders: Headers): Promise<RequestUser | null> {
+  // Skip the session lookup (a DB read) for the common anonymous request.
+  if (!(requestHeaders.get("cookie") ?? "").includes(SESSION_COOKIE_MARKER)) return null;
+  const session = await getAuth().api.getSession({ headers: requestHeaders });
+  if (!session) return null;
+  const user = session.user as typeof session.user & { role?: string; username?: string | null };
+  return { id: user.id, role: roleOf(user.role), username: user.username ?? null, anonymous: false };
+}
+
+/**
+ * The anonymous learner of a cookie id. An id that names an account row is refused: accounts
+ * are reached only through a session, never by putting their id in the anonymous cookie.
+ */
+async function anonymousUser(cookieId: string | null | undefined): Promise<RequestUser | null> {
+  if (!isLearnerId(cookieId)) return null;
+  const row = await prisma.user.findUnique({ where: { id: cookieId }, select: { username: true } });
+  if (row && row.username !== null) return null;
+  return { id: cookieId, role: "learner", username: null, anonymous: true };
+}
+
+/** The caller, or null when the request carries neither a session nor an anonymous cookie. */
+export async function getRequestUser(request: Request): Promise<RequestUser | null> {
+  return (await sessionUser(request.headers)) ?? (await anonymousUser(readCookie(request, LEARNER_COOKIE)));
+}
+
+/** Makes sure the anonymous learner's row exists before anything is written for them. */
+export async function ensureUserRow(user: RequestUser): Promise<void> {
+  if (!user.anonymous) return;
+  await prisma.user.upsert({ where: { id: user.id }, create: { id: user.id }, update: {} });
+}
+
+/**
+ * For route handlers: the caller, with their user row guaranteed to exist (an anonymous
+ * learner's row is created on first use), or a 401 JSON response when the request has no
+ * identity at all. Usage: `const user = await requireUser(req); if (user instanceof Response) return user;`
+ */
+export async function requireUser(request: Request): Promise<RequestUser | Response> {
+  const user = await getRequestUser(request);
+  if (!user) return errorResponse(401, "Not signed in: this request carries no session or learner cookie");
+  await ensureUserRow(user);
+  return user;
+}
+
+/** Like requireUser, but a learner (anonymous or signed in) gets 403. */
+export async function requireInstructor(request: Request): Promise<RequestUser | Response> {
+  const user = await getRequestUser(request);
+  if (!user) return errorResponse(401, "Sign in as an instructor to use this");
+  if (user.role !== "instructor") return errorResponse(403, "Only instructors can use this");
+  return user;
+}
+
+/**
+ * For server components and pages: the visitor, read from the request's cookies. Does not
+ * create the anonymous row (rendering never writes); null when there is no identity yet.
+ * Cached per request, so several components can ask.
+ */
+export const getPageUser = cache(async (): Promise<RequestUser | null> => {
+  const requestHeaders = await headers();
+  const fromSession = await sessionUser(new Headers(requestHeaders));
+  if (fromSession) return fromSession;
+  const jar = await cookies();
+  return anonymousUser(jar.get(LEARNER_COOKIE)?.value);
+});

@@ -1,0 +1,30 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { DEFAULT_DATABASE_URL } from "../db/client";
+
+/**
+ * The key better-auth signs session cookies with. An operator sets BETTER_AUTH_SECRET (and
+ * must, with several instances); a single-machine install gets a random key generated once and
+ * kept next to the SQLite file, so sessions survive restarts without any setup.
+ */
+export function authSecret(): string {
+  const fromEnv = process.env.BETTER_AUTH_SECRET;
+  if (fromEnv) return fromEnv;
+  const url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const dir = url.startsWith("file:") ? path.dirname(path.resolve(url.slice("file:".length))) : path.resolve("prisma");
+  const file = path.join(dir, ".auth-secret");
+  try {
+    return readFileSync(file, "utf8").trim();
+  } catch {
+    mkdirSync(dir, { recursive: true });
+    const secret = randomBytes(32).toString("base64url");
+    // "wx": if a concurrent process wrote it first, read theirs instead of overwriting.
+    try {
+      writeFileSync(file, secret, { flag: "wx", mode: 0o600 });
+      return secret;
+    } catch {
+      return readFileSync(file, "utf8").trim();
+    }
+  }
+}
