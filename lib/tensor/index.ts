@@ -1,0 +1,43 @@
+/**
+ * Gradbook's tensor engine: a PyTorch-shaped API in TypeScript, with no DOM, Node or runtime
+ * dependencies, so the same code runs in the cell worker, in Node tests and in the grader.
+ *
+ *   import { torch, nn, F, optim, utils } from "@/lib/tensor";
+ *
+ *   torch        tensors, autograd, creation, seeded RNG (see ./core.ts for the full list), plus
+ *                torch.nn, torch.optim, torch.utils, torch.save and torch.load for convenience
+ *   nn           Module (callable, hooks, state_dict), layers, activations, losses, Parameter,
+ *                nn.functional (=== F), nn.init, nn.register_module
+ *   optim        SGD, Adam, AdamW, RMSprop, Optimizer, lr_scheduler.StepLR / ExponentialLR
+ *   utils.data   Dataset, TensorDataset, DataLoader, random_split, make_moons / make_circles /
+ *                make_spirals / make_blobs, load_mnist, set_dataset_source
+ *
+ * Hosts must register where dataset files come from before load_mnist is used:
+ *   utils.data.set_dataset_source(async (name) => Uint8Array)   // e.g. fetch(`/data/${name}`)
+ *
+ * torch.save(model | state_dict) -> Uint8Array (safetensors layout); torch.load(bytes) -> Module
+ * (when saved from a module: custom classes need nn.register_module first) or a state dict.
+ */
+import { torch as core } from "./torch";
+import * as nn from "./nn/index";
+import * as optim from "./optim/index";
+import { load, save } from "./serialize";
+import * as utils from "./utils/index";
+
+/** nn.functional, the same object as nn.functional. */
+export const F = nn.functional;
+
+/** The core torch namespace extended with the submodules, as `import torch` gives in Python. */
+export const torch = { ...core, nn, optim, utils, save, load };
+
+export type Torch = typeof torch;
+
+export { nn, optim, utils, save, load };
+export { load_tensors, save_tensors, ARCHITECTURE_KEY } from "./serialize";
+export { Tensor, isTensor } from "./tensor";
+export type { DType, Storage } from "./dtype";
+export { Generator } from "./random";
+export { TorchError, RuntimeError, IndexError, TypeError_, ValueError } from "./errors";
+export type { Module, Parameter, StateDict, IncompatibleKeys, RemovableHandle } from "./nn/index";
+export type { Optimizer } from "./optim/index";
+export type { DataLoader, Dataset, TensorDataset } from "./utils/data/index";

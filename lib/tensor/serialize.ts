@@ -1,0 +1,283 @@
+/**
+ * Saving and loading in safetensors' layout, so a learner's download also opens in Python
+ * (`safetensors.torch.load_file`):
+ *
+ *   8 bytes   little-endian uint64 N, the header length
+ *   N bytes   UTF-8 JSON: { "<name>": { "dtype": "F32", "shape": [..], "data_offsets": [begin, end] },
+ *             "__metadata__": { "<key>": "<string>" } }, space-padded so the data starts 8-aligned
+ *   rest      the tensors' raw little-endian bytes, back to back in header order
+ *
+ * `save(state_dict)` / `load(bytes)` round-trip a state dict exactly (float32 bits, int64 and
+ * bool values, key order). `save(model)` also records the architecture (module class names,
+ * their settings and children) in the metadata, and `load(bytes)` then rebuilds the model.
+ * Like unpickling a PyTorch model, that needs every class: built-in layers are known, a
+ * learner's own classes must be registered first with nn.register_module("Swish", Swish).
+ */
+import { bool, float32, float64, int64, type DType } from "./dtype";
+import { RuntimeError, TypeError_ } from "./errors";
+import { Module, type StateDict } from "./nn/module";
+import { BatchNorm1d } from "./nn/modules/batchnorm";
+import { Linear } from "./nn/modules/linear";
+import { Parameter } from "./nn/parameter";
+import { lookup_module } from "./nn/registry";
+import { contiguousData, empty } from "./ops/util";
+import { Tensor } from "./tensor";
+
+/** Metadata key holding the JSON architecture of a saved model. */
+export const ARCHITECTURE_KEY = "gradbook.architecture";
+
+interface HeaderEntry {
+  dtype: string;
+  shape: number[];
+  data_offsets: [number, number];
+}
+
+const CODES: [DType, string, number][] = [
+  [float32, "F32", 4],
+  [float64, "F64", 8],
+  [int64, "I64", 8],
+  [bool, "BOOL", 1],
+];
+
+// ---- UTF-8 (TextEncoder is a web API; the engine stays free of host APIs) --------------------
+function utf8Encode(s: string): Uint8Array {
+  const out: number[] = [];
+  for (const ch of s) {
+    let c = ch.codePointAt(0)!;
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else {
+      out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+function utf8Decode(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; ) {
+    const c = b[i++];
+    let cp: number;
+    if (c < 0x80) cp = c;
+    else if (c < 0xe0) cp = ((c & 31) << 6) | (b[i++] & 63);
+    else if (c < 0xf0) cp = ((c & 15) << 12) | ((b[i++] & 63) << 6) | (b[i++] & 63);
+    else cp = ((c & 7) << 18) | ((b[i++] & 63) << 12) | ((b[i++] & 63) << 6) | (b[i++] & 63);
+    s += String.fromCodePoint(cp);
+  }
+  return s;
+}
+
+// ---- tensors <-> bytes ------------------------------------------------------------------------
+function encodeTensor(t: Tensor, out: DataView, at: number): void {
+  const src = contiguousData(t);
+  const n = src.length;
+  if (t.dtype === float32) for (let i = 0; i < n; i++) out.setFloat32(at + 4 * i, src[i], true);
+  else if (t.dtype === float64) for (let i = 0; i < n; i++) out.setFloat64(at + 8 * i, src[i], true);
+  else if (t.dtype === int64) {
+    for (let i = 0; i < n; i++) out.setBigInt64(at + 8 * i, BigInt(Math.trunc(src[i])), true);
+  } else for (let i = 0; i < n; i++) out.setUint8(at + i, src[i] !== 0 ? 1 : 0);
+}
+
+function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * f * 2 ** -24;
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * (1 + f / 1024) * 2 ** (e - 15);
+}
+
+/** Reads one tensor; also accepts dtypes other tools write (F16, BF16, I32, I16, I8, U8). */
+function decodeTensor(name: string, e: HeaderEntry, view: DataView, base: number): Tensor {
+  const [begin, end] = e.data_offsets;
+  const n = e.shape.reduce((p, s) => p * s, 1);
+  const at = base + begin;
+  const readers: Record<string, [DType, number, (i: number) => number]> = {
+    F32: [float32, 4, (i) => view.getFloat32(at + 4 * i, true)],
+    F64: [float64, 8, (i) => view.getFloat64(at + 8 * i, true)],
+    I64: [int64, 8, (i) => Number(view.getBigInt64(at + 8 * i, true))],
+    I32: [int64, 4, (i) => view.getInt32(at + 4 * i, true)],
+    I16: [int64, 2, (i) => view.getInt16(at + 2 * i, true)],
+    I8: [int64, 1, (i) => view.getInt8(at + i)],
+    U8: [int64, 1, (i) => view.getUint8(at + i)],
+    BOOL: [bool, 1, (i) => (view.getUint8(at + i) ? 1 : 0)],
+    F16: [float32, 2, (i) => halfToFloat(view.getUint16(at + 2 * i, true))],
+    BF16: [float32, 2, (i) => new Float32Array(new Uint32Array([view.getUint16(at + 2 * i, true) << 16]).buffer)[0]],
+  };
+  const r = readers[e.dtype];
+  if (!r) throw new RuntimeError(`load: tensor '${name}' has unsupported dtype ${e.dtype}`);
+  const [dtype, size, read] = r;
+  if (end - begin !== n * size || base + end > view.byteLength) {
+    throw new RuntimeError(`load: tensor '${name}' has data_offsets [${begin}, ${end}] that do not fit its shape [${e.shape.join(", ")}] and dtype ${e.dtype}`);
+  }
+  const t = empty(e.shape, dtype);
+  for (let i = 0; i < n; i++) t._data[i] = read(i);
+  return t;
+}
+
+/** Serialises named tensors (and string metadata) to safetensors bytes. */
+export function save_tensors(tensors: StateDict | Map<string, Tensor>, metadata: Record<string, string> = {}): Uint8Array {
+  const entries = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors);
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  let offset = 0;
+  for (const [name, t] of entries) {
+    if (!(t instanceof Tensor)) throw new TypeError_(`save: '${name}' is not a Tensor`);
+    const code = CODES.find(([d]) => d === t.dtype);
+    if (!code) throw new RuntimeError(`save: unsupported dtype ${t.dtype} for '${name}'`);
+    const bytes = t.numel() * code[2];
+    header[name] = { dtype: code[1], shape: t.shape.slice(), data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = utf8Encode(JSON.stringify(header));
+  const pad = (8 - (json.length % 8)) % 8;
+  if (pad) {
+    const padded = new Uint8Array(json.length + pad).fill(0x20);
+    padded.set(json);
+    json = padded;
+  }
+  const out = new Uint8Array(8 + json.length + offset);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  const base = 8 + json.length;
+  for (const [name, t] of entries) encodeTensor(t, view, base + (header[name] as HeaderEntry).data_offsets[0]);
+  return out;
+}
+
+/** Parses safetensors bytes into tensors (in file order) and metadata. */
+export function load_tensors(data: Uint8Array | ArrayBuffer): { tensors: StateDict; metadata: Record<string, string> } {
+  const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+  if (bytes.length < 8) throw new RuntimeError("load: the data is too short to be a safetensors file");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = Number(view.getBigUint64(0, true));
+  if (n > bytes.length - 8) throw new RuntimeError("load: invalid header length (not a safetensors file?)");
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(utf8Decode(bytes.subarray(8, 8 + n))) as Record<string, unknown>;
+  } catch {
+    throw new RuntimeError("load: the header is not valid JSON (not a safetensors file?)");
+  }
+  const metadata = (header.__metadata__ as Record<string, string> | undefined) ?? {};
+  const tensors: StateDict = {};
+  for (const [name, e] of Object.entries(header)) {
+    if (name === "__metadata__") continue;
+    tensors[name] = decodeTensor(name, e as HeaderEntry, view, 8 + n);
+  }
+  return { tensors, metadata };
+}
+
+// ---- models -------------------------------------------------------------------------------------
+interface ArchNode {
+  type: string;
+  training: boolean;
+  /** Own settings with JSON values (numbers, strings, booleans, null, arrays of those). */
+  settings: Record<string, unknown>;
+  parameters: string[];
+  buffers: [string, boolean][];
+  children: [string, ArchNode][];
+}
+
+function isPlainValue(v: unknown): boolean {
+  if (v === null || typeof v === "number" || typeof v === "string" || typeof v === "boolean") return true;
+  return Array.isArray(v) && v.every(isPlainValue);
+}
+
+function describe(m: Module): ArchNode {
+  const params = new Set(m._own_parameters().map(([n]) => n));
+  const bufferNames = new Set(m._buffer_names.keys());
+  const children = m.named_children();
+  const childNames = new Set(children.map(([n]) => n));
+  const settings: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(m)) {
+    if (params.has(k) || bufferNames.has(k) || childNames.has(k)) continue;
+    if (isPlainValue(v)) settings[k] = v;
+  }
+  return {
+    type: m._get_name(),
+    training: m.training,
+    settings,
+    parameters: [...params],
+    buffers: [...m._buffer_names.entries()],
+    children: children.map(([n, c]) => [n, describe(c)]),
+  };
+}
+
+/** Modules whose constructor needs sizes; every other class is built with `new Class()`. */
+const FACTORIES: Record<string, (s: Record<string, unknown>) => Module> = {
+  Linear: (s) => new Linear(s.in_features as number, s.out_features as number, { bias: s.bias !== null }),
+  BatchNorm1d: (s) => new BatchNorm1d(s.num_features as number),
+};
+
+function unknownTypes(node: ArchNode, out: string[]): string[] {
+  if (!lookup_module(node.type) && !out.includes(node.type)) out.push(node.type);
+  for (const [, c] of node.children) unknownTypes(c, out);
+  return out;
+}
+
+function build(node: ArchNode, tensors: StateDict, prefix: string): Module {
+  const Ctor = lookup_module(node.type)!;
+  let m: Module;
+  try {
+    m = FACTORIES[node.type]?.(node.settings) ?? new (Ctor as unknown as new () => Module)();
+  } catch (err) {
+    throw new RuntimeError(
+      `Cannot rebuild module '${node.type}': its constructor failed when called without arguments ` +
+        `(${(err as Error).message}). Give its constructor default arguments, or construct the model ` +
+        "yourself and load the weights with model.load_state_dict(torch.load(bytes)).",
+    );
+  }
+  const rec = m as unknown as Record<string, unknown>;
+  Object.assign(rec, node.settings);
+  for (const [name, child] of node.children) m.add_module(name, build(child, tensors, `${prefix}${name}.`));
+  for (const name of node.parameters) {
+    const t = tensors[prefix + name];
+    if (!t) throw new RuntimeError(`load: the file has no tensor '${prefix}${name}' for a parameter of ${node.type}`);
+    const prev = rec[name];
+    rec[name] = new Parameter(t, prev instanceof Tensor ? prev.requires_grad : true);
+  }
+  for (const [name, persistent] of node.buffers) {
+    // Persistent buffers come from the file (absent means None, e.g. no running stats);
+    // non-persistent ones are not saved, so the constructor's value stays.
+    if (persistent) m.register_buffer(name, tensors[prefix + name] ?? null, true);
+    else if (!(rec[name] instanceof Tensor)) m.register_buffer(name, null, false);
+  }
+  m.training = node.training;
+  return m;
+}
+
+/**
+ * torch.save: a module (weights plus architecture) or a state dict (weights only) to bytes.
+ * Extra metadata strings may be passed along.
+ */
+export function save(obj: Module | StateDict | Map<string, Tensor>, metadata: Record<string, string> = {}): Uint8Array {
+  if (obj instanceof Module) {
+    return save_tensors(obj.state_dict(), { format: "pt", ...metadata, [ARCHITECTURE_KEY]: JSON.stringify(describe(obj)) });
+  }
+  if (obj === null || typeof obj !== "object") throw new TypeError_("save: expected a Module or a state_dict");
+  return save_tensors(obj, { format: "pt", ...metadata });
+}
+
+/**
+ * torch.load: bytes from save() (or any safetensors file). A saved model comes back as a
+ * Module (its classes must be built in or registered); a state dict as { name: Tensor }.
+ */
+export function load(bytes: Uint8Array | ArrayBuffer): Module | StateDict {
+  const { tensors, metadata } = load_tensors(bytes);
+  const archJson = metadata[ARCHITECTURE_KEY];
+  if (!archJson) return tensors;
+  const arch = JSON.parse(archJson) as ArchNode;
+  const unknown = unknownTypes(arch, []);
+  if (unknown.length > 0) {
+    const [first, ...rest] = unknown;
+    const more = rest.length > 0 ? ` (also unknown: ${rest.map((n) => `'${n}'`).join(", ")})` : "";
+    throw new RuntimeError(`Unknown module '${first}': register it with nn.register_module('${first}', ${first}) before loading${more}`);
+  }
+  return build(arch, tensors, "");
+}
+
+/** The architecture JSON that save(model) records (for tests and tooling). */
+export function architecture_of(model: Module): string {
+  return JSON.stringify(describe(model));
+}
