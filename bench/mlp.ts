@@ -1,0 +1,46 @@
+/** MLP 784-128-10, batch 64, one SGD step (forward, cross-entropy, backward, update). */
+import * as nn from "../lib/tensor/nn";
+import { SGD } from "../lib/tensor/optim";
+import { torch } from "../lib/tensor/core";
+import { registerBench, timeMs } from "./harness";
+import { tfjs } from "./peer_tfjs";
+
+const BATCH = 64;
+
+async function oursStep(): Promise<number> {
+  torch.manual_seed(0);
+  const model = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
+  const opt = new SGD(model.parameters(), { lr: 0.01 });
+  const x = torch.rand(BATCH, 784);
+  const y = torch.randint(0, 10, [BATCH]);
+  return timeMs(() => {
+    opt.zero_grad();
+    const loss = nn.functional.cross_entropy(model(x), y);
+    loss.backward();
+    opt.step();
+  }, { warmup: 20, minMs: 2000 });
+}
+
+async function peerStep(): Promise<number> {
+  const tf = await tfjs();
+  const w1 = tf.variable(tf.randomNormal([784, 128], 0, 0.05));
+  const b1 = tf.variable(tf.zeros([128]));
+  const w2 = tf.variable(tf.randomNormal([128, 10], 0, 0.05));
+  const b2 = tf.variable(tf.zeros([10]));
+  const x = tf.randomUniform([BATCH, 784]);
+  const labels = tf.oneHot(tf.randomUniform([BATCH], 0, 10, "int32"), 10);
+  const opt = tf.train.sgd(0.01);
+  const ms = await timeMs(() => {
+    const cost = opt.minimize(() => {
+      const h = tf.relu(tf.add(tf.matMul(x, w1), b1));
+      const logits = tf.add(tf.matMul(h, w2), b2);
+      return tf.losses.softmaxCrossEntropy(labels, logits);
+    }, true);
+    cost?.dataSync();
+    cost?.dispose();
+  }, { warmup: 20, minMs: 2000 });
+  [w1, b1, w2, b2, x, labels].forEach((t) => t.dispose());
+  return ms;
+}
+
+registerBench({ group: "train", name: "MLP 784-128-10 step, batch 64", unit: "ms/step", ours: oursStep, peer: peerStep, target: { value: 7.7, higherIsBetter: false } });
