@@ -1,5 +1,6 @@
 import type { MimeBundle } from "../protocol";
 import type { KernelSession } from "./session";
+import { createExperiments } from "./experiments";
 
 /** A display the cell can replace in place later (progress bars, live charts). */
 export interface DisplayHandle {
@@ -22,6 +23,7 @@ export function notebookBuiltins(session: KernelSession): Record<string, unknown
     console,
     print: (...args: unknown[]) => console.log(...args),
     display,
+    experiments: createExperiments(session),
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   };
 }
