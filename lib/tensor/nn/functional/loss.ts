@@ -333,7 +333,7 @@ function finishClassLoss(
   const dt = floatType(input);
   const out = empty(reduction === "none" ? [rows.shape[0]] : [], dt);
   out._data.set(r.out);
-  const recorded = record(out, node, [rows], (g) => [r.backward(g)]);
+  const recorded = record(out, node, [rows], (g) => [r.backward(g)], [rows]);
   return reduction === "none" ? recorded.reshape(outShape.slice()) : recorded;
 }
 

@@ -4,9 +4,12 @@
  *   const loader = new DataLoader(new TensorDataset(X, y), { batch_size: 64, shuffle: true });
  *   for (const [xb, yb] of loader) { ... }          // loader.length batches per epoch
  *
- * Shuffling follows PyTorch's RandomSampler exactly: each epoch draws a 64-bit seed from the
- * global generator (or `generator`), seeds a fresh mt19937 with it and takes randperm(n). So
- * after torch.manual_seed(s) the batches repeat exactly, and match PyTorch's own order.
+ * Shuffling follows PyTorch 1.13's DataLoader and RandomSampler exactly: each epoch first
+ * draws the iterator's 64-bit base seed from the generator (even without shuffling), then the
+ * sampler draws another 64-bit seed, seeds a fresh mt19937 with it and takes randperm(n) (with
+ * an explicit `generator`, randperm runs on it directly). So after torch.manual_seed(s) the
+ * batches repeat exactly, match PyTorch's own order, and leave the global generator where
+ * PyTorch leaves it.
  *
  * TensorDataset batches are gathered with one index_select per tensor instead of stacking
  * single samples, which keeps an epoch over MNIST cheap.
@@ -51,11 +54,13 @@ export function default_collate(samples: unknown[]): unknown {
   return samples;
 }
 
-/** PyTorch's RandomSampler seed draw: int64 random_() = two 32-bit draws, high word first. */
-function epochGenerator(base: Generator): Generator {
-  base.random(); // high word: does not reach mt19937, which is seeded from the low 32 bits
-  const lo = base.random();
-  return new Generator(lo);
+/**
+ * An int64 `random_()` draw: two 32-bit outputs, high word first. Only the low word matters
+ * to us: a generator seeded with it is seeded from its low 32 bits, like PyTorch's mt19937.
+ */
+function drawSeedLowWord(gen: Generator): number {
+  gen.random();
+  return gen.random();
 }
 
 export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
@@ -97,8 +102,10 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
   /** The sample order of one epoch (draws from the generator when shuffling). */
   private order(): Int32Array {
     const n = datasetLength(this.dataset);
+    const base = this.generator ?? default_generator;
+    drawSeedLowWord(base); // _BaseDataLoaderIter's _base_seed (used by worker processes in PyTorch)
     if (!this.shuffle) return Int32Array.from({ length: n }, (_, i) => i);
-    const gen = epochGenerator(this.generator ?? default_generator);
+    const gen = this.generator ?? new Generator(drawSeedLowWord(base));
     return Int32Array.from(randperm(n, { generator: gen })._data);
   }
 
