@@ -1,6 +1,7 @@
 "use client";
 
 import type { CellOutput } from "@/lib/kernel/protocol";
+import { MimeOutput } from "../outputs/MimeOutput";
 
 /** Renders a cell's outputs in nbformat's shape: streams, results, displays and errors. */
 export function CellOutputs({ outputs }: { outputs: CellOutput[] }) {
@@ -19,9 +20,9 @@ function OutputView({ output }: { output: CellOutput }) {
     case "stream":
       return <pre className={`output-stream output-${output.name}`}>{output.text}</pre>;
     case "execute_result":
-      return <pre className="output-result">{output.data["text/plain"]}</pre>;
+      return <MimeOutput data={output.data} className="output-result" />;
     case "display_data":
-      return <pre className="output-display">{output.data["text/plain"]}</pre>;
+      return <MimeOutput data={output.data} className="output-display" />;
     case "error":
       return (
         <div className="output-error" role="alert">

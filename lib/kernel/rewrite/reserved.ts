@@ -7,4 +7,4 @@ export const KERNEL_PARAM = "__gb";
 export const RESERVED_PREFIX = "__gb";
 
 /** Module names an `import` in a cell may name; all resolve to the bundled engine. */
-export const ENGINE_MODULES = new Set(["torch", "gradbook", "@gradbook/torch", "torch.nn", "torch.optim"]);
+export const ENGINE_MODULES = new Set(["torch", "gradbook", "@gradbook/torch"]);

@@ -2,11 +2,11 @@ import * as engine from "../../tensor";
 
 /** The engine's names, in scope in every cell as they would be after `import torch`. */
 export function engineGlobals(): Record<string, unknown> {
-  return { torch: engine.torch, nn: engine.nn, F: engine.F, optim: engine.optim, utils: engine.utils };
+  return { torch: engine.torch, nn: engine.nn, F: engine.F, optim: engine.optim, utils: engine.utils, Tensor: engine.Tensor };
 }
 
 /** What `import ... from "torch"` resolves to inside a cell. */
 export function engineModules(): Record<string, Record<string, unknown>> {
   const exports = { ...engineGlobals(), default: engine.torch };
-  return { torch: exports, gradbook: exports, "@gradbook/torch": exports, "torch.nn": { ...engine.nn, default: engine.nn }, "torch.optim": { ...engine.optim, default: engine.optim } };
+  return { torch: exports, gradbook: exports, "@gradbook/torch": exports };
 }

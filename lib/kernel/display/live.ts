@@ -1,0 +1,112 @@
+import type { MimeBundle } from "../protocol";
+import { PROGRESS_MIME, type ProgressData } from "./mime";
+import { figureBundle, lineFigure } from "./plot";
+
+/** Where a live display sends its frames: shows once, then replaces itself in place. */
+export interface DisplaySink {
+  show(bundle: MimeBundle): void;
+  update(bundle: MimeBundle): void;
+}
+
+const PROGRESS_EVERY_MS = 100;
+const CHART_EVERY_MS = 250;
+
+function bar(data: ProgressData): string {
+  const width = 30;
+  const filled = data.total > 0 ? Math.round((width * Math.min(data.value, data.total)) / data.total) : 0;
+  const percent = data.total > 0 ? Math.floor((100 * data.value) / data.total) : 0;
+  return `${data.label} ${String(percent).padStart(3)}%|${"█".repeat(filled)}${" ".repeat(width - filled)}| ${data.value}/${data.total} [${data.elapsed_s.toFixed(1)}s${data.postfix ? `, ${data.postfix}` : ""}]`;
+}
+
+/**
+ * A progress bar (tqdm-like) that updates in place. Updates are throttled so a loop that
+ * reports every step doesn't flood the page; the last state always gets through.
+ */
+export class ProgressDisplay {
+  private value = 0;
+  private postfix: string | undefined;
+  private lastSent = 0;
+  private readonly started = Date.now();
+  private closed = false;
+
+  constructor(private readonly sink: DisplaySink, private readonly total: number, private readonly label = "") {
+    if (!Number.isFinite(total) || total < 0) throw new RangeError(`progress(total): total must be a non-negative number, got ${total}`);
+    sink.show(this.bundle());
+  }
+
+  update(value: number, postfix?: string): void {
+    this.value = value;
+    this.postfix = postfix;
+    const now = Date.now();
+    if (value >= this.total || now - this.lastSent >= PROGRESS_EVERY_MS) {
+      this.lastSent = now;
+      this.sink.update(this.bundle());
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.sink.update(this.bundle());
+  }
+
+  private bundle(): MimeBundle {
+    const data: ProgressData = { label: this.label, value: this.value, total: this.total, postfix: this.postfix, elapsed_s: (Date.now() - this.started) / 1000, done: this.closed };
+    return { "text/plain": bar(data), [PROGRESS_MIME]: data };
+  }
+}
+
+export interface LiveChartOptions {
+  title?: string;
+  ylabel?: string;
+  xlabel?: string;
+  ylog?: boolean;
+}
+
+/** A line chart of metrics that redraws in place as steps arrive (a live loss curve). */
+export class LiveChart {
+  private readonly series = new Map<string, { x: number[]; y: number[] }>();
+  private lastSent = 0;
+  private dirty = false;
+
+  constructor(private readonly sink: DisplaySink, private readonly options: LiveChartOptions = {}) {
+    sink.show(this.bundle());
+  }
+
+  push(step: number, metrics: Record<string, number>): void {
+    for (const [name, value] of Object.entries(metrics)) {
+      if (typeof value !== "number") continue;
+      const s = this.series.get(name) ?? { x: [], y: [] };
+      s.x.push(step);
+      s.y.push(value);
+      this.series.set(name, s);
+    }
+    this.dirty = true;
+    const now = Date.now();
+    if (now - this.lastSent >= CHART_EVERY_MS) this.flush(now);
+  }
+
+  close(): void {
+    if (this.dirty) this.flush(Date.now());
+  }
+
+  private flush(now: number): void {
+    this.lastSent = now;
+    this.dirty = false;
+    this.sink.update(this.bundle());
+  }
+
+  private bundle(): MimeBundle {
+    const entries = [...this.series.entries()];
+    const summary = entries.length
+      ? entries.map(([name, s]) => `${name}: ${s.y.at(-1)?.toPrecision(4)} (step ${s.x.at(-1)})`).join(", ")
+      : "live chart (no data yet)";
+    const figure = lineFigure(entries.length ? entries.map(([name, s]) => ({ name, x: s.x, y: s.y })) : [{ name: "", x: [], y: [] }], {
+      title: this.options.title,
+      xlabel: this.options.xlabel ?? "step",
+      ylabel: this.options.ylabel,
+      ylog: this.options.ylog,
+    });
+    return figureBundle(figure, summary);
+  }
+}
