@@ -398,7 +398,12 @@ function softTargetCrossEntropy(
 ): Tensor {
   const fn = "cross_entropy";
   if (input.shape.join() !== target.shape.join()) {
-    throw new RuntimeError(`${fn}: probability targets must have the input's shape ${torchSize(input.shape)}, got ${torchSize(target.shape)}`);
+    const classShape = input.dim() === 1 ? [] : [input.shape[0], ...input.shape.slice(2)];
+    throw new RuntimeError(
+      `${fn}: expected class indices (a target of dtype torch.int64 and shape ${torchSize(classShape)}) or class ` +
+        `probabilities (a float target of the input's shape ${torchSize(input.shape)}), but got a ${target.dtype} ` +
+        `target of shape ${torchSize(target.shape)}. For labels use torch.tensor(labels, { dtype: torch.long }).`,
+    );
   }
   const { rows, outShape } = toRows(input, fn);
   const { rows: tRows } = toRows(target, fn);
