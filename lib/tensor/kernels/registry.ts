@@ -12,6 +12,7 @@ import { copyStrided } from "./copy";
 import { matmulStrided } from "./matmul";
 import { reduceAxis, sumAll } from "./reduce";
 import { unaryGradKernels, unaryKernels } from "./unary";
+import { createWasmMatmul } from "./wasm/matmul_simd";
 
 export type Arr = Storage;
 /** out[i] = f(x[i]; p0, p1) for i < n. */
@@ -37,7 +38,8 @@ export interface KernelTable {
 export const kernels: KernelTable = {
   binary: binaryStrided,
   copy: copyStrided,
-  matmul: matmulStrided,
+  // The WebAssembly SIMD kernel when the host supports it (float32), else plain TS.
+  matmul: createWasmMatmul(matmulStrided) ?? matmulStrided,
   reduce: reduceAxis,
   sumAll,
   unary: { ...unaryKernels },

@@ -1,0 +1,108 @@
+/**
+ * A minimal WebAssembly binary writer: just enough (types, one memory, functions, exports,
+ * integer/float/SIMD instructions) to build our hand-written SIMD kernels at load time, so
+ * the engine ships them as code instead of fetching a .wasm file.
+ */
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+function name(s: string): number[] {
+  const bytes = Array.from(s, (c) => c.charCodeAt(0));
+  return [...uleb(bytes.length), ...bytes];
+}
+
+/** Instruction helpers; each returns its bytes. Memory args: log2 alignment and byte offset. */
+export const op = {
+  localGet: (i: number) => [0x20, ...uleb(i)],
+  localSet: (i: number) => [0x21, ...uleb(i)],
+  localTee: (i: number) => [0x22, ...uleb(i)],
+  i32Const: (v: number) => [0x41, ...sleb(v)],
+  i32Add: [0x6a],
+  i32Sub: [0x6b],
+  i32Mul: [0x6c],
+  i32Shl: [0x74],
+  i32LtU: [0x49],
+  i32Ne: [0x47],
+  i32Eqz: [0x45],
+  f32Load: (offset: number) => [0x2a, 2, ...uleb(offset)],
+  loop: (body: number[]) => [0x03, 0x40, ...body, 0x0b],
+  block: (body: number[]) => [0x02, 0x40, ...body, 0x0b],
+  brIf: (depth: number) => [0x0d, ...uleb(depth)],
+  br: (depth: number) => [0x0c, ...uleb(depth)],
+  v128Load: (offset: number) => [0xfd, ...uleb(0x00), 4, ...uleb(offset)],
+  v128Store: (offset: number) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],
+  v128Zero: [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)],
+  f32x4Splat: [0xfd, ...uleb(0x13)],
+  f32x4Add: [0xfd, ...uleb(0xe4)],
+  f32x4Mul: [0xfd, ...uleb(0xe6)],
+  f32x4Max: [0xfd, ...uleb(0xe9)],
+};
+
+export interface WasmFunction {
+  name: string;
+  params: number[];
+  results: number[];
+  /** Extra locals, by type, in order after the params. */
+  locals: number[];
+  body: number[];
+}
+
+/** A module exporting `memory` (initial pages given) and the functions. */
+export function buildModule(functions: WasmFunction[], memoryPages = 1): Uint8Array<ArrayBuffer> {
+  const types = functions.map((f) => [0x60, ...vec(f.params.map((p) => [p])), ...vec(f.results.map((r) => [r]))]);
+  const funcs = functions.map((_, i) => uleb(i));
+  const memory = [[0x00, ...uleb(memoryPages)]];
+  const exports = [[...name("memory"), 0x02, 0x00], ...functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)])];
+  const codes = functions.map((f) => {
+    // Run-length encode the local types.
+    const groups: number[][] = [];
+    for (const t of f.locals) {
+      const last = groups[groups.length - 1];
+      if (last && last[1] === t) last[0]++;
+      else groups.push([1, t]);
+    }
+    const body = [...vec(groups.map(([n, t]) => [...uleb(n), t])), ...f.body, 0x0b];
+    return [...uleb(body.length), ...body];
+  });
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec(types)),
+    ...section(3, vec(funcs)),
+    ...section(5, vec(memory)),
+    ...section(7, vec(exports)),
+    ...section(10, vec(codes)),
+  ]);
+}
