@@ -89,7 +89,17 @@ export const unaryKernels: Record<string, K> = {
   },
   /** p0 = min, p1 = max (use -Infinity / Infinity for one-sided clamps); NaN propagates. */
   clamp: (n, x, o, lo, hi) => { for (let i = 0; i < n; i++) { const v = x[i]; o[i] = v < lo ? lo : v > hi ? hi : v; } },
-  relu: (n, x, o) => { for (let i = 0; i < n; i++) { const v = x[i]; o[i] = v > 0 ? v : 0; } },
+  relu: (n, x, o) => {
+    if (x instanceof Float32Array && o instanceof Float32Array) {
+      // Branch-free on the bit pattern: random signs would make a branch mispredict half the time.
+      // A set sign bit (negative, -0, -inf) becomes +0; everything else (NaN included) passes.
+      const xi = new Int32Array(x.buffer, x.byteOffset, n);
+      const oi = new Int32Array(o.buffer, o.byteOffset, n);
+      for (let i = 0; i < n; i++) { const b = xi[i]; oi[i] = b & ~(b >> 31); }
+      return;
+    }
+    for (let i = 0; i < n; i++) { const v = x[i]; o[i] = v > 0 || v !== v ? v : 0; }
+  },
   sigmoid: (n, x, o) => { for (let i = 0; i < n; i++) o[i] = 1 / (1 + Math.exp(-x[i])); },
   tanh: (n, x, o) => { for (let i = 0; i < n; i++) o[i] = Math.tanh(x[i]); },
   /** p0 = negative_slope */
@@ -132,7 +142,17 @@ export const unaryGradKernels: Record<string, G> = {
   },
   // PyTorch passes the gradient where min <= x <= max (both ends included).
   clamp: (n, g, x, o, lo, hi) => { for (let i = 0; i < n; i++) { const v = x[i]; o[i] = v >= lo && v <= hi ? g[i] : 0; } },
-  relu: (n, g, y, o) => { for (let i = 0; i < n; i++) o[i] = y[i] > 0 ? g[i] : 0; }, // s = y
+  relu: (n, g, y, o) => { // s = y (>= +0 or NaN)
+    if (g instanceof Float32Array && y instanceof Float32Array && o instanceof Float32Array) {
+      // Branch-free select on bits: keep g where y's bits are nonzero (y > 0), else +0.
+      const gi = new Int32Array(g.buffer, g.byteOffset, n);
+      const yi = new Int32Array(y.buffer, y.byteOffset, n);
+      const oi = new Int32Array(o.buffer, o.byteOffset, n);
+      for (let i = 0; i < n; i++) { const b = yi[i]; oi[i] = gi[i] & -((b | -b) >>> 31); }
+      return;
+    }
+    for (let i = 0; i < n; i++) o[i] = y[i] > 0 ? g[i] : 0;
+  },
   sigmoid: (n, g, y, o) => { for (let i = 0; i < n; i++) { const v = y[i]; o[i] = g[i] * v * (1 - v); } }, // s = y
   tanh: (n, g, y, o) => { for (let i = 0; i < n; i++) { const v = y[i]; o[i] = g[i] * (1 - v * v); } }, // s = y
   leaky_relu: (n, g, x, o, s) => { for (let i = 0; i < n; i++) o[i] = x[i] > 0 ? g[i] : g[i] * s; },
