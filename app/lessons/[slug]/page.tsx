@@ -6,6 +6,7 @@ import { lessonSlugs } from "@/lib/lessons/files";
 import { lessonExists } from "@/lib/lessons/exists";
 import { NotebookProvider } from "@/app/_components/notebook/NotebookProvider";
 import { CodeCell } from "@/app/_components/notebook/CodeCell";
+import { ExperimentCompare } from "@/app/_components/experiments/ExperimentCompare";
 
 export const dynamicParams = false;
 
@@ -35,7 +36,7 @@ export default async function LessonPage({ params }: Params) {
       <p className="lead">{source.frontmatter.summary}</p>
       <NotebookProvider lessonSlug={slug}>
         <div className="lesson-body">
-          <Content components={{ Cell: CodeCell }} />
+          <Content components={{ Cell: CodeCell, ExperimentCompare }} />
         </div>
       </NotebookProvider>
     </article>

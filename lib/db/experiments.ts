@@ -1,0 +1,176 @@
+import { prisma } from "./client";
+
+export const RUN_STATUSES = ["running", "finished", "failed", "interrupted", "crashed"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export type EndStatus = Exclude<RunStatus, "running">;
+
+/** A running run that has not been heard from for this long was cut short (page closed, machine slept). */
+export const STALE_RUN_MS = 2 * 60_000;
+
+export interface NewRun {
+  id: string;
+  lessonSlug: string;
+  cellId: string | null;
+  name: string;
+  params: Record<string, string | number | boolean | null>;
+  seed: number | null;
+  codeHash: string | null;
+  engineVersion: string | null;
+  startedAt: Date;
+}
+
+export interface MetricPointInput {
+  step: number;
+  values: Record<string, number>;
+}
+
+export interface RunSummary {
+  id: string;
+  lessonSlug: string;
+  cellId: string | null;
+  name: string;
+  params: Record<string, unknown>;
+  seed: number | null;
+  codeHash: string | null;
+  engineVersion: string | null;
+  status: RunStatus;
+  statusReason: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  finalMetrics: Record<string, number>;
+  points?: MetricPointInput[];
+}
+
+type RunRow = Awaited<ReturnType<typeof prisma.experimentRun.findFirstOrThrow>>;
+
+function parseObject<T>(json: string): T {
+  try {
+    const value: unknown = JSON.parse(json);
+    return (typeof value === "object" && value !== null ? value : {}) as T;
+  } catch {
+    return {} as T;
+  }
+}
+
+function toSummary(row: RunRow, points?: { step: number; values: string }[]): RunSummary {
+  return {
+    id: row.id,
+    lessonSlug: row.lessonSlug,
+    cellId: row.cellId,
+    name: row.name,
+    params: parseObject(row.params),
+    seed: row.seed === null ? null : Number(row.seed),
+    codeHash: row.codeHash,
+    engineVersion: row.engineVersion,
+    status: row.status as RunStatus,
+    statusReason: row.statusReason,
+    startedAt: row.startedAt.toISOString(),
+    endedAt: row.endedAt?.toISOString() ?? null,
+    durationMs: row.endedAt ? row.endedAt.getTime() - row.startedAt.getTime() : null,
+    finalMetrics: parseObject(row.finalMetrics),
+    ...(points ? { points: points.map((p) => ({ step: p.step, values: parseObject<Record<string, number>>(p.values) })) } : {}),
+  };
+}
+
+export type CreateRunResult = { outcome: "created" | "exists"; run: RunSummary } | { outcome: "taken" };
+
+/** Creates a run under the client's id; a retried create is a no-op. An id owned by someone else is "taken". */
+export async function createRun(userId: string, run: NewRun): Promise<CreateRunResult> {
+  const existing = await prisma.experimentRun.findUnique({ where: { id: run.id } });
+  if (existing) return existing.userId === userId ? { outcome: "exists", run: toSummary(existing) } : { outcome: "taken" };
+  const row = await prisma.experimentRun.create({
+    data: {
+      id: run.id,
+      userId,
+      lessonSlug: run.lessonSlug,
+      cellId: run.cellId,
+      name: run.name,
+      params: JSON.stringify(run.params),
+      seed: run.seed === null ? null : BigInt(run.seed),
+      codeHash: run.codeHash,
+      engineVersion: run.engineVersion,
+      startedAt: run.startedAt,
+      heartbeatAt: new Date(),
+    },
+  });
+  return { outcome: "created", run: toSummary(row) };
+}
+
+/** The caller's run, or null for a run that does not exist or is someone else's (both answer 404). */
+async function ownRun(userId: string, runId: string): Promise<RunRow | null> {
+  const row = await prisma.experimentRun.findUnique({ where: { id: runId } });
+  return row && row.userId === userId ? row : null;
+}
+
+/**
+ * Adds a batch of metric points. Idempotent per step: a retried batch replaces the same steps
+ * with the same values. Also refreshes the heartbeat and the run's last value per metric.
+ * Returns the number of points stored, or null when the run is not the caller's.
+ */
+export async function addPoints(userId: string, runId: string, points: MetricPointInput[]): Promise<number | null> {
+  const run = await ownRun(userId, runId);
+  if (!run) return null;
+  const ordered = [...new Map(points.map((p) => [p.step, p])).values()].sort((a, b) => a.step - b.step);
+  const final = parseObject<Record<string, number>>(run.finalMetrics);
+  const lastStep = await prisma.metricPoint.findFirst({ where: { runId }, orderBy: { step: "desc" }, select: { step: true } });
+  // Only points at or after the last stored step move the "final" values forward.
+  for (const point of ordered) if (lastStep === null || point.step >= lastStep.step) Object.assign(final, point.values);
+  await prisma.$transaction([
+    prisma.metricPoint.deleteMany({ where: { runId, step: { in: ordered.map((p) => p.step) } } }),
+    prisma.metricPoint.createMany({ data: ordered.map((p) => ({ runId, step: p.step, values: JSON.stringify(p.values) })) }),
+    prisma.experimentRun.update({ where: { id: runId }, data: { heartbeatAt: new Date(), finalMetrics: JSON.stringify(final) } }),
+  ]);
+  return ordered.length;
+}
+
+/**
+ * Ends a running run. A run that already ended keeps its first ending (a late "interrupted"
+ * never overwrites "finished"); returns null when the run is not the caller's.
+ */
+export async function endRun(userId: string, runId: string, status: EndStatus, reason: string | null, endedAt: Date): Promise<RunSummary | null> {
+  const run = await ownRun(userId, runId);
+  if (!run) return null;
+  if (run.status === "running") {
+    await prisma.experimentRun.updateMany({ where: { id: runId, status: "running" }, data: { status, statusReason: reason, endedAt } });
+  }
+  return toSummary(await prisma.experimentRun.findUniqueOrThrow({ where: { id: runId } }));
+}
+
+/** Runs nobody has heard from in STALE_RUN_MS are marked interrupted (the page was closed). */
+export async function markStaleRuns(userId: string, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - STALE_RUN_MS);
+  const stale = await prisma.experimentRun.updateMany({
+    where: { userId, status: "running", heartbeatAt: { lt: cutoff } },
+    data: { status: "interrupted", statusReason: "no word from the page (closed or asleep) while the run was going", endedAt: now },
+  });
+  return stale.count;
+}
+
+export interface RunFilter {
+  lessonSlug?: string;
+  name?: string;
+  ids?: string[];
+  withPoints?: boolean;
+}
+
+export async function listRuns(userId: string, filter: RunFilter = {}): Promise<RunSummary[]> {
+  await markStaleRuns(userId);
+  const rows = await prisma.experimentRun.findMany({
+    where: { userId, lessonSlug: filter.lessonSlug, name: filter.name, ...(filter.ids ? { id: { in: filter.ids } } : {}) },
+    orderBy: { startedAt: "asc" },
+    include: filter.withPoints ? { points: { select: { step: true, values: true }, orderBy: { step: "asc" } } } : undefined,
+  });
+  return rows.map((row) => toSummary(row, "points" in row ? (row.points as { step: number; values: string }[]) : undefined));
+}
+
+export async function getRun(userId: string, runId: string, withPoints = true): Promise<RunSummary | null> {
+  const runs = await listRuns(userId, { ids: [runId], withPoints });
+  return runs[0] ?? null;
+}
+
+/** Deletes the caller's run; false when it is not theirs or does not exist. */
+export async function deleteRun(userId: string, runId: string): Promise<boolean> {
+  const deleted = await prisma.experimentRun.deleteMany({ where: { id: runId, userId } });
+  return deleted.count > 0;
+}
