@@ -1,0 +1,77 @@
+/** Kernel registry and the WebAssembly SIMD matmul, checked against the plain-TS loops. */
+import { describe, expect, it } from "vitest";
+import { torch } from "../../../../lib/tensor/core";
+import { kernels, registerKernel } from "../../../../lib/tensor/kernels/registry";
+import { matmulStrided } from "../../../../lib/tensor/kernels/matmul";
+import { createWasmMatmul } from "../../../../lib/tensor/kernels/wasm/matmul_simd";
+
+const wasm = createWasmMatmul(matmulStrided);
+
+function maxRelErr(a: Float32Array, b: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i])));
+  return m;
+}
+
+describe("WebAssembly SIMD matmul", () => {
+  it("is available on this host and registered by default", () => {
+    expect(wasm).not.toBeNull();
+    expect(kernels.matmul).not.toBe(matmulStrided);
+  });
+
+  const shapes: [number, number, number][] = [[1, 1, 4096], [16, 16, 16], [17, 33, 9], [64, 784, 128], [128, 64, 784], [3, 100, 50], [100, 3, 7]];
+  for (const [m, k, n] of shapes) {
+    it(`matches the TS kernel for ${m}x${k} @ ${k}x${n}, plain and transposed operands`, () => {
+      torch.manual_seed(m * 1000 + n);
+      const a = torch.randn(m, k);
+      const b = torch.randn(k, n);
+      const bt = torch.randn(n, k); // used transposed, like Linear's weight
+      const at = torch.randn(k, m); // used transposed, like Linear's weight gradient
+      const ref = new Float32Array(m * n);
+      const got = new Float32Array(m * n);
+      const run = (f: typeof matmulStrided, out: Float32Array, A: typeof a, as0: number, as1: number, B: typeof b, bs0: number, bs1: number) =>
+        f(m, n, k, A._data, 0, as0, as1, B._data, 0, bs0, bs1, out, 0);
+      for (const [A, as0, as1, B, bs0, bs1] of [
+        [a, k, 1, b, n, 1], [a, k, 1, bt, 1, k], [at, 1, m, b, n, 1], [at, 1, m, bt, 1, k],
+      ] as const) {
+        run(matmulStrided, ref, A, as0, as1, B, bs0, bs1);
+        run(wasm!, got, A, as0, as1, B, bs0, bs1);
+        // Both accumulate in float32 in different orders; error grows like sqrt(k) ulps.
+        expect(maxRelErr(got, ref)).toBeLessThan(2e-6 * Math.sqrt(k) + 1e-6);
+      }
+    });
+  }
+
+  it("writes at an output offset and leaves float64 to the TS kernel", () => {
+    const a = torch.randn(20, 30);
+    const b = torch.randn(30, 40);
+    const out = new Float32Array(10 + 20 * 40);
+    out[0] = 123;
+    wasm!(20, 40, 30, a._data, 0, 30, 1, b._data, 0, 40, 1, out, 10);
+    expect(out[0]).toBe(123);
+    const expected = a.double().mm(b.double());
+    expect(torch.from_array(out.slice(10), [20, 40]).double().allclose(expected, { atol: 1e-4, rtol: 1e-4 })).toBe(true);
+    expect(a.double().mm(b.double()).dtype).toBe(torch.float64);
+  });
+
+  it("handles k = 0 (an empty sum) as zeros", () => {
+    expect(torch.zeros(64, 0).mm(torch.zeros(0, 64)).abs().sum().item()).toBe(0);
+  });
+});
+
+describe("kernel registry", () => {
+  it("ops reach matmul through the registry, so a backend can replace it", () => {
+    let calls = 0;
+    const prev = registerKernel("matmul", (...args: Parameters<typeof matmulStrided>) => {
+      calls++;
+      matmulStrided(...args);
+    });
+    try {
+      const y = torch.ones(2, 3).matmul(torch.ones(3, 4));
+      expect(y.sum().item()).toBe(24);
+      expect(calls).toBe(1);
+    } finally {
+      registerKernel("matmul", prev);
+    }
+  });
+});
