@@ -90,8 +90,16 @@ export class Generator {
 
   /** Fills `out` with uniform [from, to) values; `wide` selects the 53-bit draw for float64. */
   fillUniform(out: Float32Array | Float64Array, from: number, to: number, wide: boolean): void {
-    const span = to - from;
-    for (let i = 0; i < out.length; i++) out[i] = (wide ? this.uniform53() : this.uniform24()) * span + from;
+    if (wide) {
+      const span = to - from;
+      for (let i = 0; i < out.length; i++) out[i] = this.uniform53() * span + from;
+      return;
+    }
+    // PyTorch's float path: bounds rounded to float32, span subtracted in float32, then
+    // u * span + from evaluated in double and rounded once (bit-identical to torch 1.13).
+    const lo = Math.fround(from);
+    const span = Math.fround(Math.fround(to) - lo);
+    for (let i = 0; i < out.length; i++) out[i] = this.uniform24() * span + lo;
   }
 
   /** Fills `out` with normal(mean, std) samples, reproducing PyTorch's normal_fill layout. */

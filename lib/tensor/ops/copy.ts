@@ -6,9 +6,9 @@ import { Tensor, type NestedArray } from "../tensor";
 import { empty } from "./util";
 
 export function detach(t: Tensor): Tensor {
-  const d = new Tensor(t._data, t._shape, t.dtype, t._strides, t._offset, t._ver);
-  d._base = t._base ?? t;
-  return d;
+  // Shares storage and the version counter, but is not an autograd view (no _base):
+  // in-place ops on p.detach() are allowed, as in PyTorch.
+  return new Tensor(t._data, t._shape, t.dtype, t._strides, t._offset, t._ver);
 }
 
 /** Contiguous copy of the elements of t (no autograd). */

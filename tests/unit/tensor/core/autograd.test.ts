@@ -146,6 +146,8 @@ describe("in-place ops and version counters", () => {
     torch.no_grad(() => w.sub_(w.mul(0.5)));
     expect(w.tolist()).toEqual([0.5, 1]);
     expect(() => w.index(0).fill_(3)).toThrow(/view of a leaf Variable/);
+    w.detach().fill_(3); // detach() is not an autograd view: allowed, as in PyTorch
+    expect(w.tolist()).toEqual([3, 3]);
   });
 
   it("in-place on a non-leaf is differentiated (rebase)", () => {

@@ -16,8 +16,9 @@ describe("random numbers", () => {
     expect(torch.randint(0, 10, [8]).tolist()).toEqual(fx.randint);
     expect(torch.randint(-5, 5, [6]).tolist()).toEqual(fx.randint_low);
     expect(torch.randperm(10).tolist()).toEqual(fx.randperm10);
-    expectClose(torch.empty(6).uniform_(-2, 3), fx.uniform_, 1e-6, 1e-6, "uniform_");
+    expect(torch.empty(6).uniform_(-2, 3).tolist()).toEqual(fx.uniform_); // bit-exact
     expectClose(torch.empty(18).normal_(1.0, 0.5), fx.normal_, 1e-5, 1e-6, "normal_");
+    expect(torch.empty(50).uniform_(-0.1234567, 0.7654321).tolist()).toEqual(fx.uniform_odd_bounds); // bit-exact
     expect(torch.rand(4, { dtype: torch.float64 }).tolist()).toEqual(fx.rand_f64);
     expectClose(torch.randn(20, { dtype: torch.float64 }), fx.randn_f64_20, 1e-12, 1e-12, "randn f64");
     torch.manual_seed(42);
