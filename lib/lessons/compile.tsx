@@ -5,6 +5,7 @@ import remarkGfm from "remark-gfm";
 import remarkMath from "remark-math";
 import rehypeKatex from "rehype-katex";
 import { remarkCells } from "./remark-cells";
+import { remarkExercises } from "./remark-exercises";
 import { readLesson, type LessonSource } from "./files";
 
 export interface CompiledLesson {
@@ -12,7 +13,8 @@ export interface CompiledLesson {
   Content: ComponentType<{ components?: Record<string, ComponentType<never>> }>;
 }
 
-export const remarkPlugins = [remarkGfm, remarkMath, remarkCells];
+// remarkExercises runs before remarkCells: it checks `dependsOn` against the ```ts cell blocks.
+export const remarkPlugins = [remarkGfm, remarkMath, remarkExercises, remarkCells];
 export const rehypePlugins = [rehypeKatex];
 
 /** Compiles a lesson's MDX on the server (at build time for static pages). */

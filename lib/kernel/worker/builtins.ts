@@ -11,6 +11,7 @@ import type { PlotlyFigure } from "../display/mime";
 import type { NumbersLike } from "../display/numbers";
 import { createInspect } from "./inspect";
 import { load_mnist } from "../../tensor/utils/data/mnist";
+import { createGradingBridge } from "../../grading/worker-bridge";
 
 /** A display the cell can replace in place later (progress bars, live charts). */
 export interface DisplayHandle {
@@ -72,6 +73,7 @@ export function notebookBuiltins(session: KernelSession) {
     live_chart: (options: LiveChartOptions = {}) => new LiveChart(sink(), options),
     inspect: createInspect(show),
     load_mnist,
+    grading: createGradingBridge(session),
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   };
 }

@@ -1,0 +1,24 @@
+/**
+ * The page's side of "Check": the one-line cell it runs in the kernel, and the comm
+ * message the worker's `grading` bridge answers with. Kept apart from the bridge so the
+ * page bundle does not pull in the engine.
+ */
+import type { CheckResult } from "./types";
+
+export const GRADING_COMM_TARGET = "grading";
+
+export interface VisibleCheck {
+  name: string;
+  /** TypeScript, as the author wrote it. */
+  code: string;
+}
+
+export interface GradingCommMessage {
+  exerciseId: string;
+  results: CheckResult[];
+}
+
+/** One call, so the kernel's ordering, time budget and interrupt apply to the checks too. */
+export function checkCellCode(exerciseId: string, checks: readonly VisibleCheck[]): string {
+  return `await grading.check(${JSON.stringify(exerciseId)}, ${JSON.stringify(checks)})`;
+}

@@ -1,0 +1,233 @@
+/**
+ * Server-side grading in isolated-vm: a fresh V8 isolate per job with a memory limit, a
+ * time limit on every step, no Node APIs, no fs and no network. The engine bundle is
+ * loaded into it, the cells the exercise depends on and the learner's code run, then each
+ * check runs on its own with its own time limit, so one runaway check costs only itself.
+ *
+ * Everything here uses isolated-vm's async calls: the isolate runs on its own thread and
+ * the server's event loop stays free to answer other requests while a job runs.
+ */
+import ivm from "isolated-vm";
+import { rewriteCell } from "../../kernel/rewrite/rewrite-cell";
+import { stripTypes } from "../../kernel/rewrite/transpile";
+import { LEARNER_SOURCE_NAME } from "../run-checks";
+import type { CheckResult, CheckStatus } from "../types";
+import { engineBundleSource } from "./engine-bundle";
+import type { SandboxScript, SetupOutcome } from "./isolate-entry";
+
+export interface SandboxLimits {
+  /** Heap limit of the isolate, in MB (isolated-vm's memoryLimit; typed arrays count too). */
+  memoryMb: number;
+  /** Running the dependency cells plus the learner's code. */
+  setupMs: number;
+  /** Each check. */
+  checkMs: number;
+  /** The whole job; checks not started when it runs out are reported as time_limit. */
+  totalMs: number;
+}
+
+function envNumber(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+export function defaultLimits(): SandboxLimits {
+  return {
+    memoryMb: envNumber("GRADER_MEMORY_MB", 128),
+    setupMs: envNumber("GRADER_SETUP_MS", 5_000),
+    checkMs: envNumber("GRADER_CHECK_MS", 5_000),
+    totalMs: envNumber("GRADER_TOTAL_MS", 30_000),
+  };
+}
+
+export interface SandboxCheck {
+  name: string;
+  hidden: boolean;
+  /** TypeScript as the author wrote it. */
+  code: string;
+}
+
+export interface SandboxJob {
+  dependencies: { id: string; code: string }[];
+  learnerCode: string;
+  checks: SandboxCheck[];
+}
+
+export interface SandboxResult {
+  checks: CheckResult[];
+  /** The learner's code (or a cell it depends on) failed before the checks: why. */
+  setupError: string | null;
+  /** A dependency cell is broken: the author's fault, not the learner's. */
+  dependencyBroken: boolean;
+  durationMs: number;
+}
+
+export const TIME_LIMIT_MESSAGE = "time limit exceeded";
+export const MEMORY_LIMIT_MESSAGE = "memory limit exceeded";
+
+type Failure = { kind: "time_limit" | "memory_limit" | "crash"; message: string };
+
+function classify(error: unknown, limitMs: number, memoryMb: number): Failure {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/timed out/i.test(message)) return { kind: "time_limit", message: `${TIME_LIMIT_MESSAGE} (more than ${limitMs / 1000} s)` };
+  if (/memory limit|disposed/i.test(message)) return { kind: "memory_limit", message: `${MEMORY_LIMIT_MESSAGE} (more than ${memoryMb} MB)` };
+  return { kind: "crash", message: `the sandbox failed: ${message}` };
+}
+
+/** At most this many isolates at once: each may take `memoryMb`, and the machine is small. */
+const MAX_CONCURRENT_JOBS = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function withSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= MAX_CONCURRENT_JOBS) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+let cachedData: ivm.ExternalCopy<ArrayBuffer> | undefined;
+
+class Sandbox {
+  private constructor(
+    readonly isolate: ivm.Isolate,
+    readonly context: ivm.Context,
+  ) {}
+
+  static async open(limits: SandboxLimits): Promise<Sandbox> {
+    const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb });
+    try {
+      const source = engineBundleSource();
+      // V8's code cache makes every isolate after the first skip parsing the engine.
+      const produce = cachedData === undefined;
+      const script = (await isolate.compileScript(source, { filename: "gradbook-engine.js", ...(produce ? { produceCachedData: true } : { cachedData }) })) as ivm.Script & ivm.CachedDataResult;
+      if (produce && script.cachedData) cachedData = script.cachedData;
+      const context = await isolate.createContext();
+      await script.run(context, { timeout: limits.setupMs });
+      return new Sandbox(isolate, context);
+    } catch (error) {
+      if (!isolate.isDisposed) isolate.dispose();
+      throw error;
+    }
+  }
+
+  call<T>(method: "setup" | "runCheck", args: unknown[], timeoutMs: number): Promise<T> {
+    const params = args.map((_, i) => `$${i}`).join(", ");
+    return this.context.evalClosure(`return __gradbook.${method}(${params})`, args, {
+      timeout: timeoutMs,
+      arguments: { copy: true },
+      result: { promise: true, copy: true },
+    }) as Promise<T>;
+  }
+
+  get alive(): boolean {
+    return !this.isolate.isDisposed;
+  }
+
+  dispose(): void {
+    if (!this.isolate.isDisposed) this.isolate.dispose();
+  }
+}
+
+/** Host-side rewrite: the same transform the notebook kernel applies to a cell. */
+function prepareScripts(job: SandboxJob): { dependencies: SandboxScript[]; learner: SandboxScript } | { error: string; dependency: boolean } {
+  const dependencies: SandboxScript[] = [];
+  for (const cell of job.dependencies) {
+    try {
+      dependencies.push({ label: cell.id, script: rewriteCell(cell.code, { sourceName: `cell-${cell.id}.ts`, interruptChecks: false }).script });
+    } catch (error) {
+      return { error: `the lesson cell "${cell.id}" this exercise depends on does not compile: ${(error as Error).message}`, dependency: true };
+    }
+  }
+  try {
+    return { dependencies, learner: { label: "your code", script: rewriteCell(job.learnerCode, { sourceName: LEARNER_SOURCE_NAME, interruptChecks: false }).script } };
+  } catch (error) {
+    const line = (error as { line?: number | null }).line;
+    return { error: `your code does not compile: ${(error as Error).message}${line ? ` (line ${line})` : ""}`, dependency: false };
+  }
+}
+
+function checkResult(check: SandboxCheck, status: CheckStatus, message: string, durationMs: number): CheckResult {
+  return { name: check.name, hidden: check.hidden, status, message, durationMs: Math.round(durationMs) };
+}
+
+/** Runs the learner's code and every check of one exercise in a fresh isolate. */
+export function runInSandbox(job: SandboxJob, limits: SandboxLimits = defaultLimits()): Promise<SandboxResult> {
+  return withSlot(() => runJob(job, limits));
+}
+
+async function runJob(job: SandboxJob, limits: SandboxLimits): Promise<SandboxResult> {
+  const started = performance.now();
+  const elapsed = () => performance.now() - started;
+  const prepared = prepareScripts(job);
+  if ("error" in prepared) {
+    const status: CheckStatus = prepared.dependency ? "authoring_error" : "failed";
+    return { checks: job.checks.map((check) => checkResult(check, status, prepared.error, 0)), setupError: prepared.error, dependencyBroken: prepared.dependency, durationMs: elapsed() };
+  }
+
+  let sandbox: Sandbox | null = null;
+  /** A sandbox whose setup ran: the learner's names exist. Reopened after a memory-limit kill. */
+  const ready = async (): Promise<{ sandbox: Sandbox } | { setupFailure: CheckResult["status"]; message: string; dependency: boolean }> => {
+    if (sandbox?.alive) return { sandbox };
+    sandbox?.dispose();
+    const remaining = limits.totalMs - elapsed();
+    const setupLimit = Math.max(1, Math.min(limits.setupMs, remaining));
+    try {
+      sandbox = await Sandbox.open(limits);
+      const outcome = await sandbox.call<SetupOutcome>("setup", [{ dependencies: prepared.dependencies, learner: prepared.learner }], setupLimit);
+      if (!outcome.ok) return { setupFailure: outcome.where === "dependency" ? "authoring_error" : "failed", message: outcome.message, dependency: outcome.where === "dependency" };
+      return { sandbox };
+    } catch (error) {
+      const failure = classify(error, setupLimit, limits.memoryMb);
+      const status: CheckStatus = failure.kind === "crash" ? "failed" : failure.kind;
+      return { setupFailure: status, message: `your code did not finish before the checks could run: ${failure.message}`, dependency: false };
+    }
+  };
+
+  const results: CheckResult[] = [];
+  let setupError: string | null = null;
+  let dependencyBroken = false;
+  try {
+    for (const check of job.checks) {
+      const checkStarted = performance.now();
+      if (setupError !== null) {
+        results.push(checkResult(check, results[0]?.status ?? "failed", setupError, 0));
+        continue;
+      }
+      const remaining = limits.totalMs - elapsed();
+      if (remaining <= 0) {
+        results.push(checkResult(check, "time_limit", `${TIME_LIMIT_MESSAGE}: the exercise used up its ${limits.totalMs / 1000} s before this check could run`, 0));
+        continue;
+      }
+      let javascript: string;
+      try {
+        javascript = stripTypes(check.code);
+      } catch (error) {
+        results.push(checkResult(check, "authoring_error", `the check "${check.name}" does not compile: ${(error as Error).message}`, 0));
+        continue;
+      }
+      const opened = await ready();
+      if (!("sandbox" in opened)) {
+        setupError = opened.message;
+        dependencyBroken = opened.dependency;
+        results.push(checkResult(check, opened.setupFailure, opened.message, performance.now() - checkStarted));
+        continue;
+      }
+      const limit = Math.max(1, Math.min(limits.checkMs, remaining));
+      try {
+        const outcome = await opened.sandbox.call<{ status: CheckStatus; message: string }>("runCheck", [javascript, check.name], limit);
+        results.push(checkResult(check, outcome.status, outcome.message, performance.now() - checkStarted));
+      } catch (error) {
+        const failure = classify(error, limit, limits.memoryMb);
+        results.push(checkResult(check, failure.kind === "crash" ? "failed" : failure.kind, failure.message, performance.now() - checkStarted));
+      }
+    }
+  } finally {
+    (sandbox as Sandbox | null)?.dispose();
+  }
+  return { checks: results, setupError, dependencyBroken, durationMs: elapsed() };
+}

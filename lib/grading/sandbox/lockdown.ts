@@ -1,0 +1,110 @@
+/**
+ * Freezes what a check relies on before the learner's code runs in the grading isolate:
+ * the JavaScript intrinsics (Object, Array, Math, typed arrays, Promise, ...), every
+ * global binding, the engine's namespaces and classes, and the assertion helpers. After
+ * this, `Math.abs = () => 0`, `Array.prototype.every = () => true`,
+ * `Tensor.prototype.sub = ...` or `F.relu = myRelu` either throw or change nothing.
+ *
+ * Freezing a prototype has one well-known side effect (the "override mistake"): assigning
+ * `this.name = "MyError"` on an instance fails when `name` is a frozen data property of a
+ * prototype. Like SES, we turn the properties code commonly assigns that way into
+ * accessors whose setter defines an own property on the instance instead.
+ */
+
+const ObjectFreeze = Object.freeze;
+const ObjectIsFrozen = Object.isFrozen;
+const ObjectGetPrototypeOf = Object.getPrototypeOf;
+const ObjectGetOwnPropertyDescriptors = Object.getOwnPropertyDescriptors;
+const ObjectDefineProperty = Object.defineProperty;
+const ReflectOwnKeys = Reflect.ownKeys;
+
+/** Prototype properties code assigns on instances (`this.name = ...`, `obj.toString = ...`). */
+const OVERRIDABLE: Record<string, readonly string[]> = {
+  Object: ["constructor", "toString", "valueOf", "toLocaleString", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable"],
+  Error: ["name", "message", "constructor", "toString"],
+  Function: ["constructor", "toString", "apply", "call", "bind"],
+  Array: ["constructor", "toString", "push", "concat", "join", "slice", "map", "forEach"],
+  Promise: ["constructor", "then", "catch", "finally"],
+};
+const ERROR_NAMES = ["Error", "EvalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError", "AggregateError"];
+
+function makeOverridable(proto: object, name: string): void {
+  const descriptor = Object.getOwnPropertyDescriptor(proto, name);
+  if (!descriptor || !("value" in descriptor) || !descriptor.writable || !descriptor.configurable) return;
+  const value: unknown = descriptor.value;
+  ObjectDefineProperty(proto, name, {
+    configurable: false,
+    enumerable: descriptor.enumerable,
+    get() {
+      return value;
+    },
+    set(this: object, next: unknown) {
+      if (this === proto) throw new TypeError(`Cannot assign to read only property '${name}' of a frozen built-in`);
+      ObjectDefineProperty(this, name, { value: next, writable: true, enumerable: true, configurable: true });
+    },
+  });
+}
+
+function enableOverrides(globals: Record<string, unknown>): void {
+  for (const [constructorName, names] of Object.entries(OVERRIDABLE)) {
+    const targets = constructorName === "Error" ? ERROR_NAMES : [constructorName];
+    for (const target of targets) {
+      const proto = (globals[target] as { prototype?: object } | undefined)?.prototype;
+      if (proto) for (const name of names) makeOverridable(proto, name);
+    }
+  }
+}
+
+/** Deep-freezes objects, functions and their prototypes; leaves instances that hold state alone. */
+function harden(root: unknown, isStatefulInstance: (value: object) => boolean): void {
+  const seen = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if ((typeof value !== "object" && typeof value !== "function") || value === null || seen.has(value)) continue;
+    seen.add(value);
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) continue; // typed arrays cannot be frozen
+    if (value === globalThis || (typeof value === "object" && isStatefulInstance(value))) continue;
+    if (!ObjectIsFrozen(value)) ObjectFreeze(value);
+    stack.push(ObjectGetPrototypeOf(value));
+    const descriptors = ObjectGetOwnPropertyDescriptors(value);
+    for (const key of ReflectOwnKeys(descriptors)) {
+      const descriptor = descriptors[key as string];
+      if ("value" in descriptor) stack.push(descriptor.value);
+      else {
+        stack.push(descriptor.get);
+        stack.push(descriptor.set);
+      }
+    }
+  }
+}
+
+/** Plain namespace objects, functions and prototypes are frozen; class instances keep their state. */
+function isInstanceWithState(value: object): boolean {
+  const proto = ObjectGetPrototypeOf(value) as object | null;
+  if (proto === null || proto === Object.prototype) return false;
+  // A prototype object is reachable as some constructor's `.prototype`: it has its own `constructor`.
+  if (Object.prototype.hasOwnProperty.call(value, "constructor")) return false;
+  return true;
+}
+
+/**
+ * Locks the realm down. `trusted` are the extra roots to freeze (the engine namespaces,
+ * `expect`, the runner). Call once, after the engine loaded and before any learner code.
+ */
+export function lockdown(trusted: readonly unknown[]): void {
+  const globals = globalThis as unknown as Record<string, unknown>;
+  enableOverrides(globals);
+  const globalNames = ReflectOwnKeys(globalThis).filter((key): key is string => typeof key === "string");
+  // The global object itself stays extensible (sloppy learner code may create globals); its
+  // existing bindings are made read-only below.
+  for (const name of globalNames) if (globals[name] !== globalThis) harden(globals[name], isInstanceWithState);
+  for (const root of trusted) harden(root, isInstanceWithState);
+  // Every existing global binding becomes read-only: `Math = fake` or `globalThis.JSON = fake` changes nothing.
+  for (const name of globalNames) {
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, name);
+    if (descriptor && descriptor.configurable) {
+      ObjectDefineProperty(globalThis, name, { ...descriptor, ...("value" in descriptor ? { writable: false } : {}), configurable: false });
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import type { Root, RootContent } from "mdast";
+import { visit } from "unist-util-visit";
+import { collectCells } from "./cells";
+import { EXERCISE_ELEMENT, HINT_ELEMENT, isExerciseCodeLang, isJsxElement, parseExerciseNode, soleHintOf, type MdxJsxElementNode } from "./exercises";
+
+function attribute(name: string, value: string) {
+  return { type: "mdxJsxAttribute" as const, name, value };
+}
+
+/**
+ * Turns each `<Exercise>` into what the page may see: its instructions and hints as MDX
+ * children, the starter and the visible checks as string attributes. Hidden checks and
+ * the reference solution are removed here, before the MDX is compiled, so they cannot end
+ * up in the HTML, the RSC payload or a JS chunk; the grader reads them from the file.
+ *
+ * Runs before remarkCells, which replaces the ```ts cell blocks that `dependsOn` names.
+ */
+export function remarkExercises() {
+  return (tree: Root) => {
+    const cells = collectCells(tree);
+    const seen = new Set<string>();
+    visit(tree, (node) => {
+      if (!isJsxElement(node, EXERCISE_ELEMENT)) return;
+      const exercise = parseExerciseNode(node, cells);
+      if (seen.has(exercise.id)) throw new Error(`Two exercises have the id "${exercise.id}"`);
+      seen.add(exercise.id);
+      const element = node as MdxJsxElementNode;
+      const visibleChecks = exercise.checks.filter((check) => !check.hidden).map(({ name, code }) => ({ name, code }));
+      element.attributes = [
+        attribute("id", exercise.id),
+        attribute("title", exercise.title),
+        attribute("points", String(exercise.points)),
+        attribute("attemptsBeforeSolution", String(exercise.attemptsBeforeSolution)),
+        attribute("starter", exercise.starter),
+        attribute("checks", JSON.stringify(visibleChecks)),
+        attribute("hiddenCheckCount", String(exercise.checks.length - visibleChecks.length)),
+        attribute("hasSolution", exercise.solution === null ? "false" : "true"),
+      ];
+      element.children = element.children
+        .filter((child) => !(child.type === "code" && isExerciseCodeLang(child.lang)))
+        .map((child): RootContent => {
+          const hint = soleHintOf(child);
+          if (!hint) return child;
+          // A one-line <Hint>…</Hint> parses as a paragraph around a text element; make it a block.
+          return { type: "mdxJsxFlowElement", name: HINT_ELEMENT, attributes: [], children: [{ type: "paragraph", children: hint.children }] } as unknown as RootContent;
+        });
+    });
+  };
+}
