@@ -97,7 +97,7 @@ export class Module {
   }
 
   /** Subclasses define the computation. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unused-vars
   forward(..._args: any[]): any {
     throw new RuntimeError(`Module [${this._get_name()}] is missing the required "forward" function`);
   }
@@ -263,15 +263,13 @@ export class Module {
   /** `model.get_submodule("0.fc")`. */
   get_submodule(target: string): Module {
     if (target === "") return this;
-    let mod: Module = this;
-    for (const item of target.split(".")) {
+    return target.split(".").reduce<Module>((mod, item) => {
       const next = (mod as unknown as Record<string, unknown>)[item];
       if (!(next instanceof Module)) {
         throw new RuntimeError(`${mod._get_name()} has no attribute \`${item}\``);
       }
-      mod = next;
-    }
-    return mod;
+      return next;
+    }, this);
   }
 
   /** Calls fn on every submodule (children first) and then on this module; returns this. */

@@ -58,8 +58,7 @@ export abstract class LRScheduler {
   }
 
   state_dict(): Record<string, unknown> {
-    const { optimizer: _o, ...rest } = this as unknown as Record<string, unknown>;
-    return { ...rest };
+    return Object.fromEntries(Object.entries(this).filter(([k]) => k !== "optimizer"));
   }
 }
 

@@ -72,6 +72,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   }
 
   /** Checks a group's options (subclasses raise PyTorch's "Invalid ..." ValueErrors). */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   protected _validate(_group: ParamGroup<O>): void {}
 
   /** Zeroes (default) or drops (set_to_none = true) every parameter's gradient. */
@@ -163,7 +164,8 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
       if (ids.length !== this.param_groups[gi].params.length) {
         throw new ValueError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
       }
-      const { params: _ignored, ...opts } = saved;
+      const opts: Record<string, unknown> = { ...saved };
+      delete opts.params;
       Object.assign(this.param_groups[gi], opts);
     });
     this.state.clear();

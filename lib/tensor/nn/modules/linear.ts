@@ -58,6 +58,8 @@ export class Linear extends Module {
 export class Identity extends Module {
   static override readonly __name__ = "Identity";
 
+  /** Accepts and ignores any arguments, like PyTorch's Identity. */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   constructor(..._args: unknown[]) {
     super();
   }
