@@ -88,9 +88,8 @@ describe("initialiser statistics", () => {
 });
 
 describe("seeded initialisation reproduces PyTorch's numbers", () => {
-  // Within one float32 rounding: the core draws the same bits as PyTorch's mt19937 but scales
-  // them in float64 before rounding (see lib/tensor/NEEDS.md).
-  const ulp = { rtol: 1.2e-7, atol: 1e-9 };
+  // Bit-identical: the core draws PyTorch's mt19937 bits and scales them in float32 like torch.
+  const ulp = { rtol: 0, atol: 0 };
   it("torch.manual_seed(0); nn.Linear(4, 3) has PyTorch's weights", () => {
     torch.manual_seed(0);
     const lin = new nn.Linear(4, 3);
