@@ -13,6 +13,7 @@ import { matmulStrided } from "./matmul";
 import { reduceAxis, sumAll } from "./reduce";
 import { unaryGradKernels, unaryKernels } from "./unary";
 import { createWasmMatmul } from "./wasm/matmul_simd";
+import { createWasmUnary } from "./wasm/unary_simd";
 
 export type Arr = Storage;
 /** out[i] = f(x[i]; p0, p1) for i < n. */
@@ -42,7 +43,8 @@ export const kernels: KernelTable = {
   matmul: createWasmMatmul(matmulStrided) ?? matmulStrided,
   reduce: reduceAxis,
   sumAll,
-  unary: { ...unaryKernels },
+  // exp and sigmoid over float32 go through WebAssembly SIMD when available.
+  unary: { ...unaryKernels, ...(createWasmUnary(unaryKernels) ?? {}) },
   unaryGrad: { ...unaryGradKernels },
 };
 

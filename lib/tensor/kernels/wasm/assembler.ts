@@ -58,6 +58,7 @@ export const op = {
   i32Ne: [0x47],
   i32Eqz: [0x45],
   f32Load: (offset: number) => [0x2a, 2, ...uleb(offset)],
+  f32Const: (v: number) => [0x43, ...new Uint8Array(new Float32Array([v]).buffer)],
   loop: (body: number[]) => [0x03, 0x40, ...body, 0x0b],
   block: (body: number[]) => [0x02, 0x40, ...body, 0x0b],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
@@ -69,6 +70,17 @@ export const op = {
   f32x4Add: [0xfd, ...uleb(0xe4)],
   f32x4Mul: [0xfd, ...uleb(0xe6)],
   f32x4Max: [0xfd, ...uleb(0xe9)],
+  f32x4Min: [0xfd, ...uleb(0xe8)],
+  f32x4Sub: [0xfd, ...uleb(0xe5)],
+  f32x4Div: [0xfd, ...uleb(0xe7)],
+  f32x4Neg: [0xfd, ...uleb(0xe1)],
+  f32x4Nearest: [0xfd, ...uleb(0x6a)],
+  i32x4Splat: [0xfd, ...uleb(0x11)],
+  i32x4TruncSatF32x4S: [0xfd, ...uleb(0xf8)],
+  i32x4Shl: [0xfd, ...uleb(0xab)],
+  i32x4ShrS: [0xfd, ...uleb(0xac)],
+  i32x4Add: [0xfd, ...uleb(0xae)],
+  i32x4Sub: [0xfd, ...uleb(0xb1)],
 };
 
 export interface WasmFunction {

@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { torch } from "../../../../lib/tensor/core";
 import { kernels, registerKernel } from "../../../../lib/tensor/kernels/registry";
 import { matmulStrided } from "../../../../lib/tensor/kernels/matmul";
+import { unaryKernels } from "../../../../lib/tensor/kernels/unary";
 import { createWasmMatmul } from "../../../../lib/tensor/kernels/wasm/matmul_simd";
+import { createWasmUnary } from "../../../../lib/tensor/kernels/wasm/unary_simd";
 
 const wasm = createWasmMatmul(matmulStrided);
 
@@ -56,6 +58,41 @@ describe("WebAssembly SIMD matmul", () => {
 
   it("handles k = 0 (an empty sum) as zeros", () => {
     expect(torch.zeros(64, 0).mm(torch.zeros(0, 64)).abs().sum().item()).toBe(0);
+  });
+});
+
+describe("WebAssembly SIMD exp and sigmoid", () => {
+  const simd = createWasmUnary(unaryKernels)!;
+  it("are registered for float32", () => {
+    expect(simd).not.toBeNull();
+    expect(kernels.unary.exp).not.toBe(unaryKernels.exp);
+  });
+  it("stay within 2 ulp of Math.exp and handle edges like PyTorch (exp(-inf) = 0, overflow to inf, NaN)", () => {
+    const edges = [-Infinity, -200, -103.5, -100, -87.5, -20, -1e-8, 0, 0.5, 1, 10, 88, 88.72, 88.73, 200, Infinity, NaN];
+    // 1001 values: not a multiple of 4, so the JS tail path runs too.
+    const x = new Float32Array([...edges, ...Array.from({ length: 1001 - edges.length }, (_, i) => (i - 490) * 0.173)]);
+    const e = new Float32Array(x.length);
+    const s = new Float32Array(x.length);
+    simd.exp(x.length, x, e, 0, 0);
+    simd.sigmoid(x.length, x, s, 0, 0);
+    for (let i = 0; i < x.length; i++) {
+      const re = Math.fround(Math.exp(x[i]));
+      const rs = Math.fround(1 / (1 + Math.exp(-x[i])));
+      if (Number.isNaN(re)) expect(e[i]).toBeNaN();
+      else if (!Number.isFinite(re) || re === 0) expect(e[i]).toBe(re);
+      else expect(Math.abs(e[i] - re) / re).toBeLessThan(2.4e-7);
+      if (Number.isNaN(rs)) expect(s[i]).toBeNaN();
+      else if (rs > 1e-37) expect(Math.abs(s[i] - rs) / rs).toBeLessThan(2.4e-7);
+      else expect(s[i]).toBeLessThan(1e-37); // PyTorch also flushes these to 0
+    }
+    expect(e[0]).toBe(0);
+  });
+  it("processes tensors larger than one chunk", () => {
+    const n = (1 << 20) + 13;
+    const x = new Float32Array(n).map((_, i) => ((i % 2001) - 1000) / 100);
+    const out = new Float32Array(n);
+    simd.exp(n, x, out, 0, 0);
+    for (const i of [0, 1, (1 << 20) - 1, 1 << 20, n - 1]) expect(Math.abs(out[i] - Math.exp(x[i])) / Math.exp(x[i])).toBeLessThan(2.4e-7);
   });
 });
 
