@@ -17,7 +17,7 @@ export interface CodeCellProps {
 /** A runnable cell: a Monaco editor, a Run button and its outputs. */
 export function CodeCell({ id, code: lessonCode, timeoutMs }: CodeCellProps) {
   const { kernel, persistence } = useNotebook();
-  const { savedCode, saveCode, recordExecution } = persistence;
+  const { savedCode, saveCode, recordExecution, resetCell, onExternalCode } = persistence;
   // What the editor should show when it changes from outside (saved code loaded); the
   // learner's typing lives in the editor and in codeRef, never round-trips through state.
   const [editorValue, setEditorValue] = useState(lessonCode);
@@ -27,6 +27,19 @@ export function CodeCell({ id, code: lessonCode, timeoutMs }: CodeCellProps) {
   const [runState, setRunState] = useState<RunState>("idle");
   const [executionCount, setExecutionCount] = useState<number | null>(null);
   const container = useRef<HTMLElement>(null);
+  // Code from outside this editor (a newer save in another tab, a reset) remounts the editor with it.
+  const [editorKey, setEditorKey] = useState(0);
+  const showExternalCode = useCallback((code: string) => {
+    codeRef.current = code;
+    setEditorValue(code);
+    setEditorKey((key) => key + 1);
+  }, []);
+  useEffect(() => onExternalCode((cellId, code) => cellId === id && showExternalCode(code)), [onExternalCode, id, showExternalCode]);
+  const reset = useCallback(() => {
+    if (!window.confirm("Reset this cell to the lesson’s original code? Your changes to it will be lost.")) return;
+    if (resetCell(id) === undefined) saveCode(id, lessonCode);
+    showExternalCode(lessonCode);
+  }, [resetCell, saveCode, id, lessonCode, showExternalCode]);
 
   useEffect(() => {
     const saved = savedCode?.[id];
@@ -76,9 +89,12 @@ export function CodeCell({ id, code: lessonCode, timeoutMs }: CodeCellProps) {
         <button type="button" className="cell-run" onClick={() => void run()} disabled={!kernel} aria-label="Run cell" title="Run cell (Shift+Enter)">
           ▶
         </button>
+        <button type="button" className="cell-reset" onClick={reset} aria-label="Reset cell" title="Reset cell to the lesson’s original code">
+          ↺
+        </button>
       </div>
       <div className="cell-body">
-        <CodeEditor value={editorValue} ariaLabel={`Code of cell ${id}`} onChange={onChange} onRun={() => void run()} onRunAndAdvance={runAndAdvance} />
+        <CodeEditor key={editorKey} value={editorValue} ariaLabel={`Code of cell ${id}`} onChange={onChange} onRun={() => void run()} onRunAndAdvance={runAndAdvance} />
         <CellOutputs outputs={outputs} />
       </div>
     </section>

@@ -26,7 +26,7 @@ export function NotebookProvider({ lessonSlug, children }: { lessonSlug: string;
   const [kernel, setKernel] = useState<KernelClient | null>(null);
   const [status, setStatus] = useState<KernelStatus>("starting");
   const [notice, setNotice] = useState<string | null>(null);
-  const persistence = useLessonPersistence(lessonSlug);
+  const persistence = useLessonPersistence(lessonSlug, kernel);
 
   useEffect(() => {
     const client = new KernelClient(createKernelWorker);

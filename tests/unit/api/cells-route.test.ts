@@ -24,10 +24,12 @@ describe("PUT /api/lessons/:slug/cells/:cellId", () => {
 
   it.each([
     ["a body that is not JSON", "{code:", /valid JSON/],
-    ["a missing code field", {}, /code/],
-    ["code of the wrong type", { code: 42 }, /code/],
-    ["unknown fields", { code: "1", extra: true }, /extra|Unrecognized/i],
-    ["code over the size limit", { code: "x".repeat(100_001) }, /at most 100000/],
+    ["a missing code field", { version: 1 }, /code/],
+    ["code of the wrong type", { code: 42, version: 1 }, /code/],
+    ["a missing version", { code: "1" }, /version/],
+    ["a fractional version", { code: "1", version: 1.5 }, /version/],
+    ["unknown fields", { code: "1", version: 1, extra: true }, /extra|Unrecognized/i],
+    ["code over the size limit", { code: "x".repeat(100_001), version: 1 }, /at most 100000/],
   ])("answers 400 for %s and writes nothing", async (_label, body, message) => {
     const before = await rowCount();
     const response = await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/make`, "PUT", body, cookieOf(learnerA)), params(LESSON, "make"));
@@ -38,19 +40,19 @@ describe("PUT /api/lessons/:slug/cells/:cellId", () => {
 
   it("answers 400 for a malformed cell id and 404 for an unknown lesson, writing nothing", async () => {
     const before = await rowCount();
-    const badId = await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/a b`, "PUT", { code: "1" }, cookieOf(learnerA)), params(LESSON, "a b"));
+    const badId = await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/a b`, "PUT", { code: "1", version: 1 }, cookieOf(learnerA)), params(LESSON, "a b"));
     expect(badId.status).toBe(400);
     expect((await badId.json()).error).toMatch(/cellId/);
-    const unknown = await PUT(jsonRequest("/api/lessons/no-such-lesson/cells/make", "PUT", { code: "1" }, cookieOf(learnerA)), params("no-such-lesson", "make"));
+    const unknown = await PUT(jsonRequest("/api/lessons/no-such-lesson/cells/make", "PUT", { code: "1", version: 1 }, cookieOf(learnerA)), params("no-such-lesson", "make"));
     expect(unknown.status).toBe(404);
     expect(await rowCount()).toBe(before);
   });
 
   it("saves code per learner and returns only the caller's cells", async () => {
-    const saveA = await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/make`, "PUT", { code: "const a = 1" }, cookieOf(learnerA)), params(LESSON, "make"));
+    const saveA = await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/make`, "PUT", { code: "const a = 1", version: 10 }, cookieOf(learnerA)), params(LESSON, "make"));
     expect(saveA.status).toBe(200);
-    await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/make`, "PUT", { code: "const b = 2" }, cookieOf(learnerB)), params(LESSON, "make"));
-    await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/make`, "PUT", { code: "const a = 3" }, cookieOf(learnerA)), params(LESSON, "make"));
+    await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/make`, "PUT", { code: "const b = 2", version: 10 }, cookieOf(learnerB)), params(LESSON, "make"));
+    await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/make`, "PUT", { code: "const a = 3", version: 11 }, cookieOf(learnerA)), params(LESSON, "make"));
 
     const listA = await GET(new Request(`http://localhost/api/lessons/${LESSON}/cells`, { headers: { cookie: cookieOf(learnerA) } }), { params: Promise.resolve({ slug: LESSON }) });
     expect((await listA.json()).cells.map((c: { code: string }) => c.code)).toEqual(["const a = 3"]);
@@ -58,12 +60,26 @@ describe("PUT /api/lessons/:slug/cells/:cellId", () => {
     expect((await listB.json()).cells.map((c: { code: string }) => c.code)).toEqual(["const b = 2"]);
   });
 
-  it("issues a learner cookie (httpOnly, SameSite=Lax) to a caller without one", async () => {
-    const response = await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/make`, "PUT", { code: "1" }), params(LESSON, "make"));
-    expect(response.status).toBe(200);
-    const cookie = response.headers.get("set-cookie") ?? "";
-    expect(cookie).toMatch(/^gb_learner=[0-9a-f-]{36};/);
-    expect(cookie).toContain("HttpOnly");
-    expect(cookie).toContain("SameSite=Lax");
+  it("keeps the newest version: an older write gets 409 with the newer code, a retried write is a no-op", async () => {
+    const put = (code: string, version: number) => PUT(jsonRequest(`/api/lessons/${LESSON}/cells/vers`, "PUT", { code, version }, cookieOf(learnerA)), params(LESSON, "vers"));
+    expect((await put("newest", 200)).status).toBe(200);
+    const stale = await put("older tab", 150);
+    expect(stale.status).toBe(409);
+    expect((await stale.json()).cell).toMatchObject({ code: "newest", version: 200 });
+    const retried = await put("newest", 200);
+    expect(retried.status).toBe(200);
+    const sameVersionOtherCode = await put("clash", 200);
+    expect(sameVersionOtherCode.status).toBe(409);
+    const row = await prisma.cellState.findFirstOrThrow({ where: { userId: learnerA, cellId: "vers" } });
+    expect(row.code).toBe("newest");
+    expect(Number(row.version)).toBe(200);
+  });
+
+  it("answers 401 to a request with no learner cookie or session, writing nothing", async () => {
+    const before = await rowCount();
+    const response = await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/make`, "PUT", { code: "1", version: 1 }), params(LESSON, "make"));
+    expect(response.status).toBe(401);
+    expect((await response.json()).error).toMatch(/Not signed in/);
+    expect(await rowCount()).toBe(before);
   });
 });

@@ -1,17 +1,28 @@
 import { saveCell } from "@/lib/db/cells";
-import { requestLearner, withLearnerCookie } from "@/lib/api/learner";
 import { errorResponse, parseParams, readJsonBody } from "@/lib/api/responses";
-import { cellParamsSchema, saveCellBodySchema } from "@/lib/api/schemas";
+import { cellParamsSchema } from "@/lib/api/schemas";
+import { saveVersionedCellBodySchema } from "@/lib/api/learner-schemas";
+import { jsonRoute, sameOrigin, writingUser } from "@/lib/api/learner-route";
 import { lessonExists } from "@/lib/lessons/exists";
 
-/** Saves the calling learner's code for one cell. */
-export async function PUT(request: Request, context: { params: Promise<{ slug: string; cellId: string }> }): Promise<Response> {
+type Context = { params: Promise<{ slug: string; cellId: string }> };
+
+/**
+ * Saves the caller's code for one cell if `version` (the edit time) is newer than the stored
+ * one: 200 { cell } when stored (a retried write answers 200 too), 409 { cell } with the newer
+ * stored code when the write lost to a newer edit (another tab).
+ */
+export const PUT = jsonRoute(async (request: Request, context: Context) => {
   const params = parseParams(await context.params, cellParamsSchema);
   if (!params.ok) return params.response;
-  const body = await readJsonBody(request, saveCellBodySchema);
+  const body = await readJsonBody(request, saveVersionedCellBodySchema);
   if (!body.ok) return body.response;
   if (!lessonExists(params.value.slug)) return errorResponse(404, `No lesson "${params.value.slug}"`);
-  const learner = requestLearner(request);
-  const saved = await saveCell(learner.id, params.value.slug, params.value.cellId, body.value.code);
-  return withLearnerCookie(Response.json({ cell: saved }), learner);
-}
+  const refused = sameOrigin(request);
+  if (refused) return refused;
+  const user = await writingUser(request);
+  if (user instanceof Response) return user;
+  const result = await saveCell(user.id, params.value.slug, params.value.cellId, body.value.code, body.value.version);
+  if (result.outcome === "stale") return Response.json({ error: "A newer version of this cell is saved (another tab?)", cell: result.cell }, { status: 409 });
+  return Response.json({ cell: result.cell });
+});

@@ -1,0 +1,48 @@
+import { prisma } from "./client";
+
+/**
+ * Moves an anonymous learner's work onto an account, then deletes the anonymous row.
+ * Runs and submissions (no uniqueness) move as they are. Rows keyed per cell, lesson or
+ * exercise move unless the account already has one; for cells the newer version wins.
+ * Used on sign-up (the account is empty: everything moves) and on sign-in.
+ */
+export async function moveAnonymousWork(anonymousId: string, accountId: string): Promise<{ cells: number; progress: number; runs: number; submissions: number; exerciseStates: number }> {
+  if (anonymousId === accountId) return { cells: 0, progress: 0, runs: 0, submissions: 0, exerciseStates: 0 };
+  return prisma.$transaction(async (tx) => {
+    const anonymous = await tx.user.findUnique({ where: { id: anonymousId }, select: { username: true } });
+    // Only a true anonymous row may be merged: never another account's.
+    if (!anonymous || anonymous.username !== null) return { cells: 0, progress: 0, runs: 0, submissions: 0, exerciseStates: 0 };
+
+    let cells = 0;
+    for (const cell of await tx.cellState.findMany({ where: { userId: anonymousId } })) {
+      const mine = await tx.cellState.findUnique({ where: { userId_lessonSlug_cellId: { userId: accountId, lessonSlug: cell.lessonSlug, cellId: cell.cellId } } });
+      if (!mine) {
+        await tx.cellState.update({ where: { id: cell.id }, data: { userId: accountId } });
+        cells++;
+      } else if (mine.version < cell.version) {
+        await tx.cellState.update({ where: { id: mine.id }, data: { code: cell.code, version: cell.version, executionCount: cell.executionCount, lastStatus: cell.lastStatus } });
+        cells++;
+      }
+    }
+    let progress = 0;
+    for (const row of await tx.lessonProgress.findMany({ where: { userId: anonymousId } })) {
+      const mine = await tx.lessonProgress.findUnique({ where: { userId_lessonSlug: { userId: accountId, lessonSlug: row.lessonSlug } } });
+      if (!mine) {
+        await tx.lessonProgress.update({ where: { id: row.id }, data: { userId: accountId } });
+        progress++;
+      }
+    }
+    let exerciseStates = 0;
+    for (const row of await tx.exerciseState.findMany({ where: { userId: anonymousId } })) {
+      const mine = await tx.exerciseState.findUnique({ where: { userId_lessonSlug_exerciseId: { userId: accountId, lessonSlug: row.lessonSlug, exerciseId: row.exerciseId } } });
+      if (!mine) {
+        await tx.exerciseState.update({ where: { id: row.id }, data: { userId: accountId } });
+        exerciseStates++;
+      }
+    }
+    const runs = (await tx.experimentRun.updateMany({ where: { userId: anonymousId }, data: { userId: accountId } })).count;
+    const submissions = (await tx.submission.updateMany({ where: { userId: anonymousId }, data: { userId: accountId } })).count;
+    await tx.user.delete({ where: { id: anonymousId } });
+    return { cells, progress, runs, submissions, exerciseStates };
+  });
+}
