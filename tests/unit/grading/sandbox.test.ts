@@ -1,0 +1,166 @@
+import { describe, expect, it } from "vitest";
+import { gradeExercise } from "@/lib/grading/grade-exercise";
+import { runInSandbox, type SandboxLimits } from "@/lib/grading/sandbox/grader";
+import type { LessonExercise } from "@/lib/lessons/exercises";
+
+const limits: SandboxLimits = { memoryMb: 64, setupMs: 1500, checkMs: 1500, totalMs: 20_000 };
+
+const SOLUTION = `function leaky_relu(x: Tensor, slope = 0.01): Tensor {
+  return torch.where(x.gt(0), x, x.mul(slope));
+}`;
+const WRONG = `function leaky_relu(x: Tensor, slope = 0.01): Tensor {
+  return x.relu();
+}`;
+
+const exercise: LessonExercise = {
+  id: "leaky-relu",
+  title: "Leaky ReLU",
+  points: 2,
+  attemptsBeforeSolution: 3,
+  dependsOn: ["setup"],
+  starter: "function leaky_relu(x, slope = 0.01) {}",
+  solution: SOLUTION,
+  hintCount: 0,
+  line: 1,
+  checks: [
+    { name: "matches F.leaky_relu", hidden: false, line: 1, code: "const x = torch.tensor([-2, -0.5, 0, 1.5]);\nexpect.allclose(leaky_relu(x, 0.1), F.leaky_relu(x, 0.1));" },
+    { name: "uses the shared data", hidden: false, line: 1, code: "expect.shape(leaky_relu(shared_input), [3]);" },
+    { name: "scales the negative side by the slope", hidden: true, line: 1, code: "expect.allclose(leaky_relu(torch.tensor([-10, 4]), 0.3), [-3, 4], { what: 'leaky_relu([-10, 4], 0.3)' });" },
+    { name: "gradients flow", hidden: true, line: 1, code: "expect.gradcheck((x: Tensor) => leaky_relu(x, 0.2), [torch.tensor([-1.5, -0.2, 0.4, 2], { dtype: torch.float64 })]);" },
+  ],
+};
+const dependencies = [{ id: "setup", code: "const shared_input = torch.tensor([-1, 0, 1]);" }];
+
+const grade = (learnerCode: string, ex: LessonExercise = exercise) => gradeExercise({ exercise: ex, dependencies, learnerCode, limits });
+
+describe("server grading in the sandbox", () => {
+  it("passes the reference solution on every visible and hidden check", async () => {
+    const result = await grade(SOLUTION);
+    expect(result.checks.map((c) => [c.name, c.status])).toEqual([
+      ["matches F.leaky_relu", "passed"],
+      ["uses the shared data", "passed"],
+      ["scales the negative side by the slope", "passed"],
+      ["gradients flow", "passed"],
+    ]);
+    expect(result).toMatchObject({ status: "graded", score: 2, maxScore: 2, passed: true, setupError: null });
+  });
+
+  it("fails a wrong answer with the first differing index, and scores partial credit", async () => {
+    const result = await grade(WRONG);
+    const [first, second, hidden, gradients] = result.checks;
+    expect(first.status).toBe("failed");
+    expect(first.message).toMatch(/^values differ at index \[0\]: expected -0\.2 but got 0 \(2 of 4 elements differ/);
+    expect(second.status).toBe("passed");
+    expect(hidden).toMatchObject({ hidden: true, status: "failed", message: "leaky_relu([-10, 4], 0.3) differ at index [0]: expected -3 but got 0 (1 of 2 elements differ, largest difference 3); tolerance: atol=1e-8, rtol=0.00001" });
+    // relu's gradient is right for relu: gradcheck judges the autograd, not the formula.
+    expect(gradients.status).toBe("passed");
+    expect(result).toMatchObject({ status: "graded", passed: false, score: 1 });
+  });
+
+  it("reports the learner's own runtime error with its line", async () => {
+    const result = await grade("function leaky_relu(x) {\n  return x.not_a_method();\n}");
+    expect(result.checks[0].message).toMatch(/TypeError: x\.not_a_method is not a function \(line 2 of your code\)/);
+  });
+
+  it("reports code that does not compile as the learner's failure", async () => {
+    const result = await grade("function leaky_relu(x) { return x. }");
+    expect(result.setupError).toMatch(/your code does not compile/);
+    expect(result.checks.every((c) => c.status === "failed")).toBe(true);
+    expect(result.score).toBe(0);
+  });
+
+  it.each([
+    ["replacing Math.abs and Array.prototype.every", "Math.abs = () => 0; Array.prototype.every = () => true; Number.isNaN = () => false;"],
+    ["replacing the engine's functional op with the wrong answer", "F.leaky_relu = (x: Tensor) => x.relu(); torch.where = (c: Tensor, a: Tensor, b: Tensor) => a;"],
+    ["patching the Tensor prototype", "const T = Object.getPrototypeOf(torch.tensor([1])); T.sub = function () { return torch.zeros([1]); }; T.mul = function () { return this; };"],
+    ["rebinding expect and the globals", "var expect = { allclose() {}, shape() {}, gradcheck() {} }; globalThis.expect = expect; Object.prototype.allclose = () => {};"],
+    ["redefining Error and Promise", "Error.prototype.toString = () => 'ok'; Promise.prototype.then = function (ok: any) { ok(); };"],
+  ])("cannot make a wrong answer pass by %s", async (_label, tampering) => {
+    const result = await grade(`${WRONG}\ntry { ${tampering} } catch {}`);
+    expect(result.checks[0].status).toBe("failed");
+    expect(result.checks[2].status).toBe("failed");
+    expect(result.passed).toBe(false);
+    expect(result.score).toBe(1);
+  });
+
+  it("gives the learner's code no Node APIs, no filesystem, no network and no timers", async () => {
+    const probe: LessonExercise = {
+      ...exercise,
+      solution: null,
+      checks: [{ name: "sandboxed", hidden: false, line: 1, code: `expect.equal(probe, "undefined undefined undefined undefined undefined undefined");` }],
+    };
+    const result = await grade(
+      "const probe = [typeof process, typeof require, typeof fetch, typeof setTimeout, typeof XMLHttpRequest, typeof WebSocket].join(' ');",
+      probe,
+    );
+    expect(result.checks[0]).toMatchObject({ status: "passed" });
+  });
+
+  it("stops an infinite loop with 'time limit exceeded' while the other checks are still graded", async () => {
+    const code = `${SOLUTION}\nfunction spin(): number { while (true) {} }`;
+    const looping: LessonExercise = {
+      ...exercise,
+      solution: `${SOLUTION}\nfunction spin(): number { return 1; }`,
+      checks: [exercise.checks[0], { name: "calls spin", hidden: true, line: 1, code: "expect.equal(spin(), 1);" }, exercise.checks[3]],
+    };
+    // The event loop keeps turning while the isolate spins on its own thread.
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 20);
+    const started = Date.now();
+    const result = await grade(code, looping);
+    clearInterval(timer);
+    expect(result.checks.map((c) => c.status)).toEqual(["passed", "time_limit", "passed"]);
+    expect(result.checks[1].message).toMatch(/^time limit exceeded \(more than 1\.5 s\)$/);
+    expect(result.status).toBe("time_limit");
+    expect(result.passed).toBe(false);
+    expect(ticks).toBeGreaterThan(((Date.now() - started) / 20) * 0.5);
+  });
+
+  it("stops a top-level infinite loop before the checks with 'time limit exceeded' on each", async () => {
+    const result = await grade(`${SOLUTION}\nwhile (true) {}`);
+    expect(result.checks.every((c) => c.status === "time_limit")).toBe(true);
+    expect(result.setupError).toMatch(/time limit exceeded/);
+  });
+
+  it.each([
+    ["typed arrays", "const hoard: Float64Array[] = []; while (true) hoard.push(new Float64Array(1e6));"],
+    ["plain arrays", "const hoard: unknown[] = []; while (true) hoard.push(new Array(1e5).fill(hoard.length));"],
+  ])("fails a memory bomb of %s with 'memory limit exceeded' and still grades the other checks", async (_label, bomb) => {
+    const bombing: LessonExercise = {
+      ...exercise,
+      solution: `${SOLUTION}\nfunction grow() { return 1; }`,
+      checks: [{ name: "grows", hidden: false, line: 1, code: "expect.equal(grow(), 1);" }, exercise.checks[0], exercise.checks[3]],
+    };
+    const result = await grade(`${SOLUTION}\nfunction grow() { ${bomb} }`, bombing);
+    expect(result.checks.map((c) => c.status)).toEqual(["memory_limit", "passed", "passed"]);
+    expect(result.checks[0].message).toMatch(/memory limit exceeded/);
+    expect(result.status).toBe("memory_limit");
+  });
+
+  it("reports a broken check as an authoring error that does not count against the learner", async () => {
+    const broken: LessonExercise = {
+      ...exercise,
+      checks: [
+        exercise.checks[0],
+        { name: "does not compile", hidden: true, line: 1, code: "expect.equal(1, ;" },
+        { name: "wrong for everyone", hidden: true, line: 1, code: "expect.allclose(leaky_relu(torch.tensor([-1]), 0.1), torch.tensor([5]));" },
+      ],
+    };
+    const result = await grade(SOLUTION, broken);
+    expect(result.checks.map((c) => c.status)).toEqual(["passed", "authoring_error", "authoring_error"]);
+    expect(result.checks[2].message).toMatch(/reference solution fails it too/);
+    expect(result).toMatchObject({ status: "authoring_error", score: 2, passed: true });
+  });
+
+  it("reports a broken dependency cell as an authoring error", async () => {
+    const result = await gradeExercise({ exercise, dependencies: [{ id: "setup", code: "throw new Error('boom')" }], learnerCode: SOLUTION, limits });
+    expect(result.checks.every((c) => c.status === "authoring_error")).toBe(true);
+    expect(result.setupError).toMatch(/lesson cell "setup" this exercise depends on failed: Error: boom/);
+  });
+
+  it("runs jobs directly with per-check durations", async () => {
+    const result = await runInSandbox({ dependencies, learnerCode: SOLUTION, checks: exercise.checks }, limits);
+    expect(result.checks).toHaveLength(4);
+    for (const check of result.checks) expect(check.durationMs).toBeGreaterThanOrEqual(0);
+  });
+});
