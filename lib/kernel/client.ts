@@ -117,6 +117,7 @@ export class KernelClient {
   private receive(message: KernelToPage): void {
     if (message.type === "status") {
       this.setStatus(message.execution_state);
+      if (message.parent_id) this.pending.get(message.parent_id)?.onMessage(message);
       return;
     }
     const execution = this.pending.get(message.parent_id);

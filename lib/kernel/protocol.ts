@@ -39,6 +39,8 @@ interface ReplyTo {
 export interface StatusMessage {
   type: "status";
   execution_state: ExecutionState;
+  /** The request that made the kernel busy or idle, as Jupyter's parent header says. */
+  parent_id?: string;
 }
 
 export interface StreamMessage extends ReplyTo {

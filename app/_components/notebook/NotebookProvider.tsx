@@ -1,9 +1,15 @@
 "use client";
 
-import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { KernelClient, type KernelStatus } from "@/lib/kernel/client";
 import { createKernelWorker } from "@/lib/kernel/create-worker";
+import type { NotebookPart } from "@/lib/lessons/notebook-parts";
 import { useLessonPersistence, type LessonPersistence } from "../persistence/useLessonPersistence";
+import { prefetchPlotlyWhenIdle } from "../plot/plotly-loader";
+import { CellRegistry } from "./cell-registry";
+import { NotebookToolbar } from "./NotebookToolbar";
+import { useInterruptShortcut } from "./useInterruptShortcut";
+import { downloadNotebook } from "./export-notebook";
 
 interface NotebookContextValue {
   lessonSlug: string;
@@ -11,6 +17,8 @@ interface NotebookContextValue {
   status: KernelStatus;
   notice: string | null;
   persistence: LessonPersistence;
+  registry: CellRegistry;
+  setActiveCell(id: string): void;
 }
 
 const NotebookContext = createContext<NotebookContextValue | null>(null);
@@ -21,12 +29,22 @@ export function useNotebook(): NotebookContextValue {
   return value;
 }
 
+export interface NotebookProviderProps {
+  lessonSlug: string;
+  lessonTitle: string;
+  /** The lesson's prose and cells in order, for exporting as .ipynb. */
+  parts: NotebookPart[];
+  children: ReactNode;
+}
+
 /** One kernel worker per lesson page, started as soon as the page mounts. */
-export function NotebookProvider({ lessonSlug, children }: { lessonSlug: string; children: ReactNode }) {
+export function NotebookProvider({ lessonSlug, lessonTitle, parts, children }: NotebookProviderProps) {
   const [kernel, setKernel] = useState<KernelClient | null>(null);
   const [status, setStatus] = useState<KernelStatus>("starting");
   const [notice, setNotice] = useState<string | null>(null);
   const persistence = useLessonPersistence(lessonSlug, kernel);
+  const [registry] = useState(() => new CellRegistry());
+  const activeCell = useRef<string | null>(null);
 
   useEffect(() => {
     const client = new KernelClient(createKernelWorker);
@@ -37,29 +55,50 @@ export function NotebookProvider({ lessonSlug, children }: { lessonSlug: string;
     // The worker is an external system that can only exist after mount (never on the server).
     // eslint-disable-next-line react-hooks/set-state-in-effect
     setKernel(client);
+    const cancelPrefetch = prefetchPlotlyWhenIdle();
     return () => {
+      cancelPrefetch();
       unsubscribe();
       client.dispose();
     };
   }, []);
 
-  const value = useMemo(() => ({ lessonSlug, kernel, status, notice, persistence }), [lessonSlug, kernel, status, notice, persistence]);
+  const interrupt = useCallback(() => {
+    if (!kernel) return;
+    const how = kernel.interrupt();
+    setNotice(how === "interrupted" ? "Interrupted the running cell; names defined before it are kept." : null);
+  }, [kernel]);
+
+  useInterruptShortcut(interrupt);
+
+  const actions = useMemo(
+    () => ({
+      runAll: () => void registry.runSequence(registry.inOrder()),
+      runAllAbove: () => {
+        const cells = registry.inOrder();
+        const index = cells.findIndex((cell) => cell.id === activeCell.current);
+        void registry.runSequence(index === -1 ? [] : cells.slice(0, index));
+      },
+      interrupt,
+      restart: () => kernel?.restart(),
+      clearOutputs: () => registry.inOrder().forEach((cell) => cell.clearOutputs()),
+      exportNotebook: () => downloadNotebook(lessonSlug, lessonTitle, parts, registry),
+    }),
+    [registry, interrupt, kernel, lessonSlug, lessonTitle, parts],
+  );
+
+  const setActiveCell = useCallback((id: string) => {
+    activeCell.current = id;
+  }, []);
+
+  const value = useMemo(
+    () => ({ lessonSlug, kernel, status, notice, persistence, registry, setActiveCell }),
+    [lessonSlug, kernel, status, notice, persistence, registry, setActiveCell],
+  );
   return (
     <NotebookContext.Provider value={value}>
-      <KernelStatusBar status={status} notice={notice} />
+      <NotebookToolbar status={status} notice={notice} canInterruptInPlace={kernel?.canInterruptInPlace ?? false} saveState={persistence.saveState} {...actions} />
       {children}
     </NotebookContext.Provider>
-  );
-}
-
-function KernelStatusBar({ status, notice }: { status: KernelStatus; notice: string | null }) {
-  return (
-    <div className="kernel-bar" role="status" aria-live="polite">
-      <span className={`kernel-dot kernel-${status}`} aria-hidden="true" />
-      <span>
-        Kernel: <strong data-testid="kernel-status">{status}</strong>
-      </span>
-      {notice ? <span className="kernel-notice">{notice}</span> : null}
-    </div>
   );
 }

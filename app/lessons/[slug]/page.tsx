@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { compileLesson } from "@/lib/lessons/compile";
 import { lessonSlugs } from "@/lib/lessons/files";
 import { lessonExists } from "@/lib/lessons/exists";
+import { notebookParts } from "@/lib/lessons/notebook-parts";
 import { NotebookProvider } from "@/app/_components/notebook/NotebookProvider";
 import { CodeCell } from "@/app/_components/notebook/CodeCell";
 import { ExperimentCompare } from "@/app/_components/experiments/ExperimentCompare";
@@ -34,7 +35,7 @@ export default async function LessonPage({ params }: Params) {
       </nav>
       <h1>{source.frontmatter.title}</h1>
       <p className="lead">{source.frontmatter.summary}</p>
-      <NotebookProvider lessonSlug={slug}>
+      <NotebookProvider lessonSlug={slug} lessonTitle={source.frontmatter.title} parts={notebookParts(source.body)}>
         <div className="lesson-body">
           <Content components={{ Cell: CodeCell, ExperimentCompare }} />
         </div>

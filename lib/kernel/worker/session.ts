@@ -71,7 +71,7 @@ export class KernelSession {
     this.cellOfExecution.set(executionCount, request.cell_id);
     const sourceName = sourceNameFor(executionCount);
     const started = performance.now();
-    this.post({ type: "status", execution_state: "busy" });
+    this.post({ type: "status", execution_state: "busy", parent_id: request.msg_id });
     this.output.begin(request.msg_id);
     this.guard.begin(request.time_budget_ms);
     let status: "ok" | "error" = "ok";
@@ -100,7 +100,7 @@ export class KernelSession {
       duration_ms: performance.now() - started,
       declared_names: declaredNames,
     });
-    this.post({ type: "status", execution_state: "idle" });
+    this.post({ type: "status", execution_state: "idle", parent_id: request.msg_id });
   }
 
   /** Sends a custom message (Jupyter's comm_msg) to the page on behalf of the running cell. */
