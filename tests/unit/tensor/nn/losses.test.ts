@@ -95,6 +95,22 @@ describe("losses vs PyTorch", () => {
     expect(() => F.mse_loss(torch.randn(2), torch.randn(2), { reduction: "avg" })).toThrow(/not a valid value for reduction/);
   });
 
+  it("cross_entropy accepts a single sample: input (C) with a 0-d target", () => {
+    const x = torch.tensor([1, 2, 0.5]);
+    const l = F.cross_entropy(x, torch.tensor(1, { dtype: torch.long }));
+    expect(l.item()).toBeCloseTo(-F.log_softmax(x, 0).index(1).item(), 6);
+  });
+
+  it("F.one_hot gives int64 rows with a trailing class dim", () => {
+    const y = torch.tensor([[0, 2], [1, 0]], { dtype: torch.long });
+    const oh = F.one_hot(y, 3);
+    expect(oh.dtype).toBe(torch.long);
+    expect(oh.tolist()).toEqual([[[1, 0, 0], [0, 0, 1]], [[0, 1, 0], [1, 0, 0]]]);
+    expect(F.one_hot(torch.tensor([1, 3], { dtype: torch.long })).shape).toEqual([2, 4]);
+    expect(() => F.one_hot(torch.tensor([3], { dtype: torch.long }), 3)).toThrow("Class values must be smaller than num_classes.");
+    expect(() => F.one_hot(torch.tensor([1.5]))).toThrow(/LongTensor/);
+  });
+
   it("BCE with logits stays finite for huge logits", () => {
     const l = F.binary_cross_entropy_with_logits(torch.tensor([1000, -1000]), torch.tensor([0, 1]), { reduction: "none" });
     expect(l.tolist()).toEqual([1000, 1000]);

@@ -83,6 +83,22 @@ describe("Module basics", () => {
     expect(seq(torch.randn(4, 2, { dtype: torch.float64 })).dtype).toBe(torch.float64);
   });
 
+  it("register_buffer: persistent buffers are saved, non-persistent ones are not", () => {
+    class WithBuffers extends nn.Module {
+      constructor() {
+        super();
+        this.register_buffer("mean", torch.zeros(2));
+        this.register_buffer("scratch", torch.ones(3), false);
+        this.register_parameter("w", new nn.Parameter(torch.ones(2)));
+      }
+    }
+    const m = new WithBuffers();
+    expect(Object.keys(m.state_dict())).toEqual(["w", "mean"]);
+    expect(m.named_buffers().map(([n]) => n)).toEqual(["mean", "scratch"]);
+    expect(m.parameters()).toHaveLength(1);
+    expect(() => m.register_parameter("bad", torch.ones(1) as nn.Parameter)).toThrow(/torch.nn.Parameter or None required/);
+  });
+
   it("a module without forward says so", () => {
     class Empty extends nn.Module {}
     expect(() => new Empty()(torch.ones(1))).toThrow(/Module \[Empty\] is missing the required "forward" function/);
