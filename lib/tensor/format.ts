@@ -5,7 +5,7 @@
  * above 1000 elements with `...` (3 edge items). Python's number formatting is reproduced,
  * including round-half-even at exact ties, so strings match real torch output.
  */
-import { bool, float32, float64, int64 } from "./dtype";
+import { bool, float32, int64 } from "./dtype";
 import type { Tensor } from "./tensor";
 
 export interface PrintOptions {
@@ -249,4 +249,3 @@ export function formatTensor(t: Tensor, prefix = "tensor("): string {
   return addSuffixes(prefix + body, suffixes, indent);
 }
 
-export { float64 };

@@ -53,8 +53,6 @@ function backward(tensors: Tensor | readonly Tensor[], grad_tensors?: Tensor | r
   runBackward(ts, ts.map((t, i) => (gs && gs[i] ? gs[i].detach() : C.ones_like(t))), opts);
 }
 
-const r = (x: Tensor) => x;
-
 export const torch = {
   // dtypes (PyTorch aliases included)
   float32, float: float32, float64, double: float64, int64, long: int64, int: int64, bool,
@@ -168,7 +166,6 @@ export const torch = {
 
   // kernels (for alternative backends)
   kernels, registerKernel, registerUnaryKernel,
-  _identity: r,
 };
 
 export type Torch = typeof torch;

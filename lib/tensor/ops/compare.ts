@@ -1,6 +1,5 @@
 /** Comparisons and logic: results are bool masks and carry no gradient. */
 import { bool, float64 } from "../dtype";
-import { RuntimeError } from "../errors";
 import type { BinaryOpName } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
 import { shapesEqual } from "../shape";
@@ -88,4 +87,3 @@ export function all(x: Tensor, dim?: number, keepdim = false): Tensor {
   return (dim === undefined ? s.sum() : s.sum(dim, keepdim)).eq(0);
 }
 
-export { RuntimeError };

@@ -1,6 +1,6 @@
 /** Copies and conversions: detach, clone, to(dtype), tolist. */
 import { record } from "../autograd/function";
-import { allocStorage, bool, castValue, int64, type DType } from "../dtype";
+import { bool, castValue, type DType } from "../dtype";
 import { kernels } from "../kernels/registry";
 import { Tensor, type NestedArray } from "../tensor";
 import { empty } from "./util";
@@ -53,4 +53,3 @@ export function tolist(t: Tensor): NestedArray {
   return rec(0, t._offset);
 }
 
-export { allocStorage, int64 };

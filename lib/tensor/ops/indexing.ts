@@ -4,7 +4,7 @@
  */
 import { record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
-import { bool, float64, int64 } from "../dtype";
+import { bool, int64 } from "../dtype";
 import { IndexError, RuntimeError, TypeError_ } from "../errors";
 import { broadcastShapes, fmtShape, normalizeDim, numelOf } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
@@ -270,8 +270,6 @@ function scatterInto(target: Tensor, d: number, index: Tensor, src: Tensor | num
   const size = target.shape[d];
   const sd = target._strides[d];
   const srcData = src instanceof Tensor ? contiguousData(src.expand(index.shape.slice()).contiguous()) : null;
-  const srcStridesOk = src instanceof Tensor ? src : null;
-  void srcStridesOk;
   forEachIndex(index.shape, target._strides, d, (base, pos) => {
     const k = checkIndex(idx[pos], size, d);
     const v = srcData ? srcData[pos] : (src as number);
@@ -370,4 +368,3 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
   return out;
 }
 
-export { float64 };

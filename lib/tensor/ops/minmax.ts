@@ -1,6 +1,6 @@
 /** max / min (values and indices), amax / amin, argmax / argmin. */
 import { record } from "../autograd/function";
-import { float64, int64 } from "../dtype";
+import { int64 } from "../dtype";
 import { RuntimeError } from "../errors";
 import { ReduceOp } from "../kernels/reduce";
 import { kernels } from "../kernels/registry";
@@ -117,4 +117,3 @@ export function argmin(x: Tensor, dim?: number | null | { dim?: number; keepdim?
   return argExtreme(x, false, dim, keepdim);
 }
 
-export { float64 };

@@ -1,6 +1,6 @@
 /** Sum-like reductions: sum, mean, prod (all elements or given dims, with keepdim) and cumsum. */
 import { record } from "../autograd/function";
-import { float32, int64, type DType } from "../dtype";
+import { int64, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { ReduceOp } from "../kernels/reduce";
 import { kernels } from "../kernels/registry";
@@ -175,4 +175,3 @@ export function cumsum(x: Tensor, dim: number): Tensor {
   return record(out, "CumsumBackward0", [x], (g) => [cumsumRaw(g.reshape(src.shape.slice()), d, true).reshape(x.shape.slice())]);
 }
 
-export { float32 };

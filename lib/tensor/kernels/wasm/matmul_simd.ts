@@ -6,7 +6,7 @@
  * Falls back to the plain-TS kernel for float64 (gradcheck) and tiny products.
  */
 import type { Storage } from "../../dtype";
-import { F32, I32, V128, buildModule, op, type WasmFunction } from "./assembler";
+import { I32, V128, buildModule, op, type WasmFunction } from "./assembler";
 
 type Matmul = (
   m: number, n: number, k: number,
