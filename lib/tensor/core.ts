@@ -83,7 +83,13 @@
  *   compares analytic gradients with central finite differences. Use it for nn.functional too.
  *
  * KERNELS  torch.kernels / registerKernel(name, impl): matmul, binary, copy, reduce, sumAll and
- *   unary/unaryGrad tables; a WASM backend can swap any of them.
+ *   unary/unaryGrad tables; a backend can swap any of them. Built in: WebAssembly SIMD kernels for
+ *   float32 matmul, exp and sigmoid (generated at load by kernels/wasm/assembler.ts, no fetch), used
+ *   when the host supports SIMD; plain TS otherwise and for float64.
+ *
+ * NOTES  item() returns a number (0/1 for bool tensors); tolist() returns booleans for bool tensors.
+ *   empty() is zero-filled. In-place ops on a *view* of a non-leaf that requires grad are not
+ *   differentiated (clear error); use out-of-place ops there.
  */
 export { Tensor, isTensor } from "./tensor";
 export type {
