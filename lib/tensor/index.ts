@@ -15,8 +15,9 @@
  * Hosts must register where dataset files come from before load_mnist is used:
  *   utils.data.set_dataset_source(async (name) => Uint8Array)   // e.g. fetch(`/data/${name}`)
  *
- * torch.save(model | state_dict) -> Uint8Array (safetensors layout); torch.load(bytes) -> Module
- * (when saved from a module: custom classes need nn.register_module first) or a state dict.
+ * torch.save(model | state_dict, "name.pt"?) -> Uint8Array (safetensors layout); torch.load(bytes |
+ * "name.pt") -> Module (when saved from a module: custom classes need nn.register_module first) or a
+ * state dict. Named files live in an in-memory store unless the host installs one (set_file_store).
  */
 import { torch as core } from "./torch";
 import * as nn from "./nn/index";
@@ -33,7 +34,7 @@ export const torch = { ...core, nn, optim, utils, save, load };
 export type Torch = typeof torch;
 
 export { nn, optim, utils, save, load };
-export { load_tensors, save_tensors, ARCHITECTURE_KEY } from "./serialize";
+export { load_tensors, save_tensors, set_file_store, ARCHITECTURE_KEY, type FileStore } from "./serialize";
 export { Tensor, isTensor } from "./tensor";
 export type { DType, Storage } from "./dtype";
 export { Generator } from "./random";

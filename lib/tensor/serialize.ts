@@ -248,22 +248,56 @@ function build(node: ArchNode, tensors: StateDict, prefix: string): Module {
 }
 
 /**
- * torch.save: a module (weights plus architecture) or a state dict (weights only) to bytes.
- * Extra metadata strings may be passed along.
+ * Where `torch.save(obj, "model.pt")` writes and `torch.load("model.pt")` reads. The default
+ * keeps files in memory for the session (no host APIs); a host may install its own store,
+ * e.g. one that persists files or offers them as downloads.
  */
-export function save(obj: Module | StateDict | Map<string, Tensor>, metadata: Record<string, string> = {}): Uint8Array {
-  if (obj instanceof Module) {
-    return save_tensors(obj.state_dict(), { format: "pt", ...metadata, [ARCHITECTURE_KEY]: JSON.stringify(describe(obj)) });
-  }
-  if (obj === null || typeof obj !== "object") throw new TypeError_("save: expected a Module or a state_dict");
-  return save_tensors(obj, { format: "pt", ...metadata });
+export interface FileStore {
+  write(name: string, bytes: Uint8Array): void;
+  read(name: string): Uint8Array | undefined;
+}
+
+const memoryFiles = new Map<string, Uint8Array>();
+let fileStore: FileStore = {
+  write: (name, bytes) => void memoryFiles.set(name, bytes),
+  read: (name) => memoryFiles.get(name),
+};
+
+export function set_file_store(store: FileStore): void {
+  fileStore = store;
 }
 
 /**
- * torch.load: bytes from save() (or any safetensors file). A saved model comes back as a
- * Module (its classes must be built in or registered); a state dict as { name: Tensor }.
+ * torch.save(obj, f?): a module (weights plus architecture) or a state dict (weights only) to
+ * safetensors bytes, which are returned. With a file name, the bytes are also written to the
+ * file store, so `torch.load("model.pt")` reads them back as in PyTorch. An options object
+ * instead of a name adds metadata strings.
  */
-export function load(bytes: Uint8Array | ArrayBuffer): Module | StateDict {
+export function save(obj: Module | StateDict | Map<string, Tensor>, f?: string | Record<string, string>): Uint8Array {
+  const metadata = typeof f === "object" && f !== null ? f : {};
+  let bytes: Uint8Array;
+  if (obj instanceof Module) {
+    bytes = save_tensors(obj.state_dict(), { format: "pt", ...metadata, [ARCHITECTURE_KEY]: JSON.stringify(describe(obj)) });
+  } else {
+    if (obj === null || typeof obj !== "object") throw new TypeError_("save: expected a Module or a state_dict");
+    bytes = save_tensors(obj, { format: "pt", ...metadata });
+  }
+  if (typeof f === "string") fileStore.write(f, bytes);
+  return bytes;
+}
+
+/**
+ * torch.load(bytes | file name): bytes from save() (or any safetensors file). A saved model
+ * comes back as a Module (its classes must be built in or registered); a state dict as
+ * { name: Tensor }.
+ */
+export function load(f: Uint8Array | ArrayBuffer | string): Module | StateDict {
+  let bytes: Uint8Array | ArrayBuffer;
+  if (typeof f === "string") {
+    const stored = fileStore.read(f);
+    if (!stored) throw new RuntimeError(`[Errno 2] No such file or directory: '${f}' (save it first with torch.save(obj, '${f}'))`);
+    bytes = stored;
+  } else bytes = f;
   const { tensors, metadata } = load_tensors(bytes);
   const archJson = metadata[ARCHITECTURE_KEY];
   if (!archJson) return tensors;

@@ -146,6 +146,15 @@ export class Module {
     return handleFor(this._backward_hooks, id);
   }
 
+  /**
+   * PyTorch's deprecated register_backward_hook; here it behaves like
+   * register_full_backward_hook (the legacy hook's quirk of reporting the gradients of the
+   * module's last op, not of its inputs, is not reproduced).
+   */
+  register_backward_hook(hook: BackwardHook): RemovableHandle {
+    return this.register_full_backward_hook(hook);
+  }
+
   // ---- registration ---------------------------------------------------------------------
   register_parameter(name: string, param: Parameter | null): void {
     if (param !== null && !(param instanceof Parameter)) {

@@ -125,6 +125,15 @@ describe("saving and loading models", () => {
     expect(loaded(x).allclose(model(x))).toBe(true);
   });
 
+  it("torch.save(obj, name) and torch.load(name) work like files, through the file store", () => {
+    const model = new nn.Sequential(new nn.Linear(2, 2));
+    const bytes = torch.save(model.state_dict(), "weights.pt");
+    const back = torch.load("weights.pt") as Record<string, Tensor>;
+    expect(back["0.weight"].equal(model[0].state_dict().weight)).toBe(true);
+    expect(bytes.length).toBeGreaterThan(8);
+    expect(() => torch.load("missing.pt")).toThrow("No such file or directory: 'missing.pt'");
+  });
+
   it("a state_dict file loads back into a freshly built model", () => {
     const a = new nn.Linear(3, 2);
     const b = new nn.Linear(3, 2);
