@@ -1,12 +1,10 @@
+import { compile } from "@mdx-js/mdx";
 import matter from "gray-matter";
-import type { Root } from "mdast";
-import rehypeKatex from "rehype-katex";
-import remarkGfm from "remark-gfm";
-import remarkMath from "remark-math";
+import { visit } from "unist-util-visit";
 import { collectCells, type LessonCell } from "../cells";
-import { remarkCells } from "../remark-cells";
+import { rehypePlugins, remarkPlugins } from "../compile";
+import { EXERCISE_ELEMENT, isJsxElement, parseExerciseNode, parseLessonTree, type LessonExercise } from "../exercises";
 import { lessonFrontmatterSchema, type CourseOutline, type LessonFrontmatter } from "../frontmatter";
-import { collectExercises, type LessonExercise } from "./exercises";
 import type { LessonProblem } from "./problems";
 
 /** A lesson file read for validation: its parts, and what was wrong before anything ran. */
@@ -16,21 +14,11 @@ export interface ParsedLesson {
   /** Lines before the MDX body (the frontmatter), added to body lines to get file lines. */
   bodyLineOffset: number;
   cells: LessonCell[];
+  /** The exercises that parsed; a malformed one is a problem instead. */
   exercises: LessonExercise[];
   compiled: boolean;
   problems: LessonProblem[];
 }
-
-/**
- * The plugins the lesson page compiles with (lib/lessons/compile.tsx). Listed here rather than
- * imported because compile.tsx imports @mdx-js/mdx statically, which a CommonJS-transpiled
- * script (tsx, as `npm run lessons:check` runs) cannot load; a unit test keeps the lists equal.
- */
-export const validatorRemarkPlugins = [remarkGfm, remarkMath, remarkCells];
-export const validatorRehypePlugins = [rehypeKatex];
-
-/** @mdx-js/mdx is ESM-only: imported dynamically so this module also loads under CommonJS. */
-const loadMdx = () => import("@mdx-js/mdx");
 
 /** The 1-based file line where a frontmatter key is written, or 1 when it is missing. */
 function frontmatterKeyLine(raw: string, key: string | undefined): number {
@@ -62,11 +50,10 @@ function checkFrontmatter(file: string, raw: string, data: unknown, outline: Cou
   return { frontmatter: result.data, problems };
 }
 
-/** The MDX compiles with the same plugins the lesson page uses. */
+/** The MDX compiles with the plugins the lesson page uses (lib/lessons/compile.tsx). */
 async function checkCompiles(file: string, body: string, offset: number): Promise<LessonProblem[]> {
   try {
-    const { compile } = await loadMdx();
-    await compile(body, { remarkPlugins: validatorRemarkPlugins, rehypePlugins: validatorRehypePlugins, development: false });
+    await compile(body, { remarkPlugins, rehypePlugins, development: false });
     return [];
   } catch (error) {
     const place = error as { line?: number; place?: { line?: number; start?: { line?: number } }; reason?: string; message?: string };
@@ -75,14 +62,11 @@ async function checkCompiles(file: string, body: string, offset: number): Promis
   }
 }
 
-function checkIds(file: string, offset: number, cells: LessonCell[], exercises: LessonExercise[]): LessonProblem[] {
+/** Cells and exercises share one id space: both are addressed by id on the page and in saved work. */
+function checkIds(file: string, offset: number, items: { id: string; line: number; kind: string }[]): LessonProblem[] {
   const problems: LessonProblem[] = [];
   const seen = new Map<string, number>();
-  const items = [
-    ...cells.map((c) => ({ id: c.id, line: c.line, kind: "cell" })),
-    ...exercises.map((e) => ({ id: e.id, line: e.line, kind: "exercise" })),
-  ].sort((a, b) => a.line - b.line);
-  for (const item of items) {
+  for (const item of [...items].sort((a, b) => a.line - b.line)) {
     const first = seen.get(item.id);
     if (first !== undefined) {
       problems.push({ file, line: offset + item.line, message: `duplicate id "${item.id}" (${item.kind}); first used at line ${offset + first}` });
@@ -93,23 +77,19 @@ function checkIds(file: string, offset: number, cells: LessonCell[], exercises: 
   return problems;
 }
 
-function checkExerciseShape(file: string, offset: number, exercise: LessonExercise, cells: LessonCell[]): LessonProblem[] {
-  const at = (line: number, message: string): LessonProblem => ({ file, line: offset + line, message });
-  const problems = exercise.issues.map((issue) => at(issue.line, issue.message));
-  const name = `exercise "${exercise.id}"`;
-  if (!exercise.title) problems.push(at(exercise.line, `${name} needs a title attribute`));
-  if (!exercise.starter) problems.push(at(exercise.line, `${name} has no \`\`\`ts starter block`));
-  if (!exercise.solution) problems.push(at(exercise.line, `${name} has no \`\`\`ts solution block`));
-  if (exercise.checks.length === 0) problems.push(at(exercise.line, `${name} has no \`\`\`ts check or hidden block`));
-  for (const id of exercise.dependsOn) {
-    const cell = cells.find((c) => c.id === id);
-    if (!cell) problems.push(at(exercise.line, `${name} depends on "${id}", which is not a cell of this lesson`));
-    else if (cell.line > exercise.line) problems.push(at(exercise.line, `${name} depends on "${id}", which comes after it (line ${offset + cell.line})`));
-  }
+/** What the course asks of every exercise beyond what the grader needs to run it. */
+function checkExerciseCompleteness(file: string, offset: number, exercise: LessonExercise): LessonProblem[] {
+  const problems: LessonProblem[] = [];
+  const at = (message: string) => problems.push({ file, line: offset + exercise.line, message: `exercise "${exercise.id}": ${message}` });
+  if (exercise.solution === null) at("has no ```ts solution block, so nothing proves its checks can be passed");
+  if (!exercise.checks.some((check) => !check.hidden)) at("has no visible ```ts check block: learners get no feedback before they submit");
   return problems;
 }
 
-/** Everything that can be checked without running code: frontmatter, outline, MDX, ids, exercise parts. */
+/**
+ * Everything that can be checked without running code: frontmatter, the outline, that the
+ * MDX compiles, ids, and each exercise's parts (with the parser the grader uses).
+ */
 export async function readAndCheckLesson(file: string, raw: string, outline: CourseOutline): Promise<ParsedLesson> {
   let parsed: matter.GrayMatterFile<string>;
   try {
@@ -119,16 +99,35 @@ export async function readAndCheckLesson(file: string, raw: string, outline: Cou
   }
   const offset = bodyOffsetOf(raw, parsed.content);
   const { frontmatter, problems } = checkFrontmatter(file, raw, parsed.data, outline);
-  const compileProblems = await checkCompiles(file, parsed.content, offset);
-  problems.push(...compileProblems);
-  if (compileProblems.length > 0) {
+  let tree: ReturnType<typeof parseLessonTree>;
+  try {
+    tree = parseLessonTree(parsed.content);
+  } catch {
+    // The compiler says the same thing, with the place.
+    problems.push(...(await checkCompiles(file, parsed.content, offset)));
     return { file, frontmatter, bodyLineOffset: offset, cells: [], exercises: [], compiled: false, problems };
   }
-  const { createProcessor } = await loadMdx();
-  const tree = createProcessor({ remarkPlugins: [remarkGfm, remarkMath] }).parse(parsed.content) as Root;
   const cells = collectCells(tree);
-  const exercises = collectExercises(tree);
-  problems.push(...checkIds(file, offset, cells, exercises));
-  for (const exercise of exercises) problems.push(...checkExerciseShape(file, offset, exercise, cells));
-  return { file, frontmatter, bodyLineOffset: offset, cells, exercises, compiled: true, problems };
+  const exercises: LessonExercise[] = [];
+  const exerciseIds: { id: string; line: number; kind: string }[] = [];
+  let malformedExercises = 0;
+  visit(tree, (node) => {
+    if (!isJsxElement(node, EXERCISE_ELEMENT)) return;
+    const line = node.position?.start.line ?? 1;
+    try {
+      const exercise = parseExerciseNode(node, cells);
+      exercises.push(exercise);
+      exerciseIds.push({ id: exercise.id, line, kind: "exercise" });
+      problems.push(...checkExerciseCompleteness(file, offset, exercise));
+    } catch (error) {
+      malformedExercises++;
+      problems.push({ file, line: offset + line, message: (error as Error).message });
+    }
+  });
+  problems.push(...checkIds(file, offset, [...cells.map((c) => ({ id: c.id, line: c.line, kind: "cell" })), ...exerciseIds]));
+  // A malformed exercise also stops the compiler (its remark plugin parses exercises the same
+  // way), which would only repeat the message above without its line.
+  const compileProblems = malformedExercises > 0 ? [] : await checkCompiles(file, parsed.content, offset);
+  problems.push(...compileProblems);
+  return { file, frontmatter, bodyLineOffset: offset, cells, exercises, compiled: compileProblems.length === 0, problems };
 }

@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import type { CourseOutline } from "../frontmatter";
 import type { LessonCell } from "../cells";
-import { gradeExercise, type GradeOptions } from "./grade-exercise";
+import type { SandboxLimits } from "../../grading/sandbox/grader";
+import { gradeExercises } from "./grade-exercises";
 import { NodeKernel } from "./node-kernel";
 import type { LessonProblem } from "./problems";
 import { readAndCheckLesson, type ParsedLesson } from "./static-checks";
@@ -11,8 +12,8 @@ export const DEFAULT_CELL_BUDGET_MS = 30_000;
 
 export interface ValidateOptions {
   outline: CourseOutline;
-  /** Names the exercise checks need (the grading library's `expect`). */
-  checkGlobals: GradeOptions["checkGlobals"];
+  /** The grader sandbox's limits (default: the server's, from lib/grading). */
+  graderLimits?: SandboxLimits;
   /** Run the cells and grade the exercises (default true); false checks only the text. */
   run?: boolean;
   defaultCellBudgetMs?: number;
@@ -53,26 +54,6 @@ async function runCells(lesson: ParsedLesson, budgetMs: number, onProgress?: (m:
   return { problems, durations };
 }
 
-async function gradeExercises(lesson: ParsedLesson, options: ValidateOptions, budgetMs: number): Promise<LessonProblem[]> {
-  const problems: LessonProblem[] = [];
-  const cellsById = new Map(lesson.cells.map((cell) => [cell.id, cell]));
-  const at = (line: number, message: string): LessonProblem => ({ file: lesson.file, line: lesson.bodyLineOffset + line, message });
-  const gradeOptions: GradeOptions = { checkGlobals: options.checkGlobals, timeBudgetMs: budgetMs };
-  for (const exercise of lesson.exercises) {
-    if (!exercise.solution || !exercise.starter || exercise.checks.length === 0) continue; // reported by the static checks
-    const solved = await gradeExercise(exercise, exercise.solution.code, cellsById, gradeOptions);
-    if (solved.setupError) problems.push(at(exercise.solution.line, `exercise "${exercise.id}": the reference solution does not run: ${solved.setupError}`));
-    for (const check of solved.checks) {
-      if (!check.passed) problems.push(at(check.line, `exercise "${exercise.id}": the reference solution fails ${check.hidden ? "hidden" : "visible"} check "${check.name}": ${check.message}`));
-    }
-    const started = await gradeExercise(exercise, exercise.starter.code, cellsById, gradeOptions);
-    const starterFails = started.setupError !== null || started.checks.some((check) => !check.passed);
-    if (!starterFails) problems.push(at(exercise.starter.line, `exercise "${exercise.id}": the starter code already passes every check, so there is nothing to solve`));
-    options.onProgress?.(`  exercise ${exercise.id}: solution ${solved.checks.filter((c) => c.passed).length}/${exercise.checks.length} checks, starter ${starterFails ? "fails" : "PASSES"}`);
-  }
-  return problems;
-}
-
 /** Validates one lesson file; never throws for a problem in the lesson, it reports it. */
 export async function validateLessonFile(file: string, options: ValidateOptions): Promise<LessonReport> {
   const raw = await readFile(file, "utf8");
@@ -90,7 +71,17 @@ export async function validateLessonFile(file: string, options: ValidateOptions)
   const cellResults = await runCells(lesson, budgetMs, options.onProgress);
   report.problems.push(...cellResults.problems);
   report.cellDurations = cellResults.durations;
-  report.problems.push(...(await gradeExercises(lesson, options, budgetMs)));
+  const place = (bodyLine: number, message: string): LessonProblem => ({ file, line: lesson.bodyLineOffset + bodyLine, message });
+  report.problems.push(
+    ...(await gradeExercises(lesson.exercises, lesson.cells, place, {
+      limits: options.graderLimits,
+      onVerdict: ({ id, solution, starter }) => {
+        const passed = solution ? solution.checks.filter((c) => c.status === "passed").length : 0;
+        const starterFails = starter.setupError !== null || starter.checks.some((c) => c.status !== "passed");
+        options.onProgress?.(`  exercise ${id}: solution passes ${passed}/${solution?.checks.length ?? 0} checks, starter ${starterFails ? "fails" : "PASSES"}`);
+      },
+    })),
+  );
   report.problems.sort((a, b) => a.line - b.line);
   return report;
 }

@@ -1,0 +1,56 @@
+import type { LessonCell } from "../cells";
+import type { LessonExercise } from "../exercises";
+import { defaultLimits, runInSandbox, type SandboxLimits, type SandboxResult } from "../../grading/sandbox/grader";
+import type { LessonProblem } from "./problems";
+
+export interface ExerciseVerdict {
+  id: string;
+  solution: SandboxResult | null;
+  starter: SandboxResult;
+}
+
+/** Runs code for an exercise exactly as a Submit does on the server: same sandbox, same limits. */
+function grade(exercise: LessonExercise, code: string, dependencies: { id: string; code: string }[], limits: SandboxLimits): Promise<SandboxResult> {
+  return runInSandbox({ dependencies, learnerCode: code, checks: exercise.checks }, limits);
+}
+
+/**
+ * The reference solution must pass every check, visible and hidden, and the starter must
+ * fail at least one (else there is nothing to solve). Both run in the server grader's
+ * sandbox, so an exercise that passes here grades the same way for learners.
+ */
+export async function gradeExercises(
+  exercises: readonly LessonExercise[],
+  cells: readonly LessonCell[],
+  place: (bodyLine: number, message: string) => LessonProblem,
+  options: { limits?: SandboxLimits; onVerdict?: (verdict: ExerciseVerdict) => void } = {},
+): Promise<LessonProblem[]> {
+  const limits = options.limits ?? defaultLimits();
+  const problems: LessonProblem[] = [];
+  for (const exercise of exercises) {
+    // Dependencies run in lesson order, whatever order dependsOn lists them in.
+    const dependencies = cells.filter((cell) => exercise.dependsOn.includes(cell.id)).map((cell) => ({ id: cell.id, code: cell.code }));
+    const name = `exercise "${exercise.id}"`;
+    let solution: SandboxResult | null = null;
+    if (exercise.solution !== null) {
+      solution = await grade(exercise, exercise.solution, dependencies, limits);
+      if (solution.setupError) problems.push(place(exercise.line, `${name}: the reference solution does not run: ${solution.setupError}`));
+      else {
+        for (const check of solution.checks) {
+          if (check.status !== "passed") {
+            const line = exercise.checks.find((c) => c.name === check.name)?.line ?? exercise.line;
+            problems.push(place(line, `${name}: the reference solution fails the ${check.hidden ? "hidden" : "visible"} check "${check.name}" (${check.status}): ${check.message}`));
+          }
+        }
+      }
+    }
+    const starter = await grade(exercise, exercise.starter, dependencies, limits);
+    if (starter.dependencyBroken) {
+      problems.push(place(exercise.line, `${name}: a cell it depends on fails in the grader: ${starter.setupError}`));
+    } else if (starter.setupError === null && starter.checks.every((check) => check.status === "passed")) {
+      problems.push(place(exercise.line, `${name}: the starter code already passes every check, so there is nothing to solve`));
+    }
+    options.onVerdict?.({ id: exercise.id, solution, starter });
+  }
+  return problems;
+}
