@@ -25,6 +25,13 @@ export function where(condition: Tensor, input: TensorLike, other: TensorLike): 
     );
   }
   const out = empty(shape, dt);
+  if (sameLayout(condition, shape) && sameLayout(a, shape) && sameLayout(b, shape)) {
+    // Common case (masks built from the same tensor): one flat loop, no index bookkeeping.
+    const cd = condition._data, ad = a._data, bd = b._data, od = out._data;
+    const co = condition._offset, ao = a._offset, bo = b._offset;
+    for (let i = 0; i < od.length; i++) od[i] = cd[co + i] !== 0 ? ad[ao + i] : bd[bo + i];
+    return recordWhere(out, condition, a, b);
+  }
   const nd = shape.length;
   const cs = broadcastStrides(condition.shape, condition._strides, shape);
   const as = broadcastStrides(a.shape, a._strides, shape);
@@ -43,6 +50,14 @@ export function where(condition: Tensor, input: TensorLike, other: TensorLike): 
       idx[d] = 0;
     }
   }
+  return recordWhere(out, condition, a, b);
+}
+
+function sameLayout(t: Tensor, shape: readonly number[]): boolean {
+  return t.dim() === shape.length && t.shape.every((s, i) => s === shape[i]) && t.is_contiguous();
+}
+
+function recordWhere(out: Tensor, condition: Tensor, a: Tensor, b: Tensor): Tensor {
   return record(
     out, "WhereBackward0", [a, b],
     (g) => {
