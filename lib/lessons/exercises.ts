@@ -128,11 +128,15 @@ function attributeValues(node: MdxJsxElementNode, where: string): Record<string,
   return values;
 }
 
-/** A paragraph holding nothing but one `<Hint>` (how a one-line `<Hint>…</Hint>` parses). */
-export function soleHintOf(node: RootContent): MdxJsxElementNode | null {
+/**
+ * The `<Hint>` elements of a paragraph that holds nothing else: how one-line
+ * `<Hint>…</Hint>` elements parse (consecutive lines share one paragraph). Null otherwise.
+ */
+export function hintsOfParagraph(node: RootContent): MdxJsxElementNode[] | null {
   if (node.type !== "paragraph") return null;
   const meaningful = (node as Paragraph).children.filter((child) => !(child.type === "text" && child.value.trim() === ""));
-  return meaningful.length === 1 && isJsxElement(meaningful[0], HINT_ELEMENT) ? (meaningful[0] as unknown as MdxJsxElementNode) : null;
+  if (meaningful.length === 0 || !meaningful.every((child) => isJsxElement(child, HINT_ELEMENT))) return null;
+  return meaningful as unknown as MdxJsxElementNode[];
 }
 
 function lineOf(node: { position?: { start: { line: number } } }): number {
@@ -158,8 +162,13 @@ export function parseExerciseNode(node: MdxJsxElementNode, cells: readonly Lesso
   let hintCount = 0;
 
   for (const child of node.children) {
-    if (isJsxElement(child, HINT_ELEMENT) || soleHintOf(child)) {
+    if (isJsxElement(child, HINT_ELEMENT)) {
       hintCount++;
+      continue;
+    }
+    const inlineHints = hintsOfParagraph(child);
+    if (inlineHints) {
+      hintCount += inlineHints.length;
       continue;
     }
     if (child.type !== "code" || !isExerciseCodeLang(child.lang)) continue;

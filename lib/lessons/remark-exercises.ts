@@ -1,7 +1,7 @@
 import type { Root, RootContent } from "mdast";
 import { visit } from "unist-util-visit";
 import { collectCells } from "./cells";
-import { EXERCISE_ELEMENT, HINT_ELEMENT, isExerciseCodeLang, isJsxElement, parseExerciseNode, soleHintOf, type MdxJsxElementNode } from "./exercises";
+import { EXERCISE_ELEMENT, HINT_ELEMENT, isExerciseCodeLang, hintsOfParagraph, isJsxElement, parseExerciseNode, type MdxJsxElementNode } from "./exercises";
 
 function attribute(name: string, value: string) {
   return { type: "mdxJsxAttribute" as const, name, value };
@@ -38,11 +38,11 @@ export function remarkExercises() {
       ];
       element.children = element.children
         .filter((child) => !(child.type === "code" && isExerciseCodeLang(child.lang)))
-        .map((child): RootContent => {
-          const hint = soleHintOf(child);
-          if (!hint) return child;
-          // A one-line <Hint>…</Hint> parses as a paragraph around a text element; make it a block.
-          return { type: "mdxJsxFlowElement", name: HINT_ELEMENT, attributes: [], children: [{ type: "paragraph", children: hint.children }] } as unknown as RootContent;
+        .flatMap((child): RootContent[] => {
+          const hints = hintsOfParagraph(child);
+          if (!hints) return [child];
+          // One-line <Hint>…</Hint> elements parse as text elements inside a paragraph; make each a block.
+          return hints.map((hint) => ({ type: "mdxJsxFlowElement", name: HINT_ELEMENT, attributes: [], children: [{ type: "paragraph", children: hint.children }] }) as unknown as RootContent);
         });
     });
   };

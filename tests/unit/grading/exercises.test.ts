@@ -38,6 +38,7 @@ function leaky_relu(x: Tensor, slope = 0.01): Tensor {
 ${fence}
 
 <Hint>Use \`torch.where\` with a mask from \`x.gt(0)\`.</Hint>
+<Hint>Compare with zero first.</Hint>
 <Hint>
 The negative side is \`x.mul(slope)\`.
 </Hint>
@@ -57,7 +58,7 @@ describe("collectExercises", () => {
   it("extracts every part of the documented form", () => {
     const [exercise, ...rest] = collectExercises(parseLessonTree(LESSON));
     expect(rest).toHaveLength(0);
-    expect(exercise).toMatchObject({ id: "leaky-relu", points: 2, title: "Implement Leaky ReLU", attemptsBeforeSolution: 3, dependsOn: ["setup-data"], hintCount: 2 });
+    expect(exercise).toMatchObject({ id: "leaky-relu", points: 2, title: "Implement Leaky ReLU", attemptsBeforeSolution: 3, dependsOn: ["setup-data"], hintCount: 3 });
     expect(exercise.starter).toContain("function leaky_relu");
     expect(exercise.solution).toContain("torch.where");
     expect(exercise.checks.map((c) => [c.name, c.hidden])).toEqual([
@@ -99,6 +100,8 @@ describe("the compiled lesson", () => {
     expect(compiled).not.toContain("gradcheck");
     expect(compiled).not.toContain("SOLUTION_MARKER_91c2");
     expect(compiled).toContain('hiddenCheckCount: "1"');
+    // Each of the three hints becomes its own <Hint> element.
+    expect(compiled.match(/_components\.Hint|\(Hint, \{/g)?.length ?? 0).toBeGreaterThanOrEqual(3);
   });
 });
 

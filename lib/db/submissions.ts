@@ -1,0 +1,161 @@
+/**
+ * Exercise submissions and per-learner exercise state (attempts, hints, solution views).
+ * Only the server's grade is ever written here: callers pass a GradeResult from the grader.
+ */
+import { prisma } from "./client";
+import type { CheckResult, GradeResult, SubmissionStatus } from "../grading/types";
+
+export interface ExerciseKey {
+  userId: string;
+  lessonSlug: string;
+  exerciseId: string;
+}
+
+export interface ExerciseProgress {
+  exerciseId: string;
+  attempts: number;
+  failedAttempts: number;
+  hintsUsed: number;
+  solutionViewed: boolean;
+  bestScore: number | null;
+  maxScore: number | null;
+  passed: boolean;
+  lastSubmission: { at: string; score: number; maxScore: number; passed: boolean; status: SubmissionStatus; checks: CheckResult[] } | null;
+}
+
+function whereKey(key: ExerciseKey) {
+  return { userId_lessonSlug_exerciseId: { userId: key.userId, lessonSlug: key.lessonSlug, exerciseId: key.exerciseId } };
+}
+
+/** Stores a graded submission and counts the attempt, in one transaction. */
+export async function recordSubmission(key: ExerciseKey, code: string, result: GradeResult): Promise<void> {
+  await prisma.$transaction([
+    prisma.submission.create({
+      data: {
+        ...key,
+        code,
+        score: result.score,
+        maxScore: result.maxScore,
+        passed: result.passed,
+        status: result.status,
+        results: JSON.stringify({ checks: result.checks, setupError: result.setupError, durationMs: result.durationMs }),
+      },
+    }),
+    prisma.exerciseState.upsert({
+      where: whereKey(key),
+      create: { ...key, attempts: 1 },
+      update: { attempts: { increment: 1 } },
+    }),
+  ]);
+}
+
+/** Records that hint number `hintNumber` (1-based) was revealed; counts never go down. */
+export async function recordHintShown(key: ExerciseKey, hintNumber: number): Promise<void> {
+  const current = await prisma.exerciseState.findUnique({ where: whereKey(key), select: { hintsUsed: true } });
+  if (current && current.hintsUsed >= hintNumber) return;
+  await prisma.exerciseState.upsert({ where: whereKey(key), create: { ...key, hintsUsed: hintNumber }, update: { hintsUsed: hintNumber } });
+}
+
+export async function recordSolutionViewed(key: ExerciseKey): Promise<void> {
+  await prisma.exerciseState.upsert({ where: whereKey(key), create: { ...key, solutionViewed: true }, update: { solutionViewed: true } });
+}
+
+export async function failedAttempts(key: ExerciseKey): Promise<number> {
+  return prisma.submission.count({ where: { ...key, passed: false } });
+}
+
+function parseChecks(results: string): CheckResult[] {
+  try {
+    const parsed = JSON.parse(results) as { checks?: CheckResult[] };
+    return Array.isArray(parsed.checks) ? parsed.checks : [];
+  } catch {
+    return [];
+  }
+}
+
+/** One learner's progress on every exercise of a lesson they touched. */
+export async function lessonExerciseProgress(userId: string, lessonSlug: string): Promise<Record<string, ExerciseProgress>> {
+  const [states, submissions] = await Promise.all([
+    prisma.exerciseState.findMany({ where: { userId, lessonSlug } }),
+    prisma.submission.findMany({ where: { userId, lessonSlug }, orderBy: { createdAt: "asc" } }),
+  ]);
+  const progress: Record<string, ExerciseProgress> = {};
+  const entry = (exerciseId: string): ExerciseProgress =>
+    (progress[exerciseId] ??= { exerciseId, attempts: 0, failedAttempts: 0, hintsUsed: 0, solutionViewed: false, bestScore: null, maxScore: null, passed: false, lastSubmission: null });
+  for (const state of states) Object.assign(entry(state.exerciseId), { attempts: state.attempts, hintsUsed: state.hintsUsed, solutionViewed: state.solutionViewed });
+  for (const submission of submissions) {
+    const item = entry(submission.exerciseId);
+    if (!submission.passed) item.failedAttempts++;
+    item.bestScore = Math.max(item.bestScore ?? 0, submission.score);
+    item.maxScore = submission.maxScore;
+    item.passed ||= submission.passed;
+    item.lastSubmission = {
+      at: submission.createdAt.toISOString(),
+      score: submission.score,
+      maxScore: submission.maxScore,
+      passed: submission.passed,
+      status: submission.status as SubmissionStatus,
+      checks: parseChecks(submission.results),
+    };
+  }
+  return progress;
+}
+
+export interface GradebookCell {
+  bestScore: number | null;
+  maxScore: number | null;
+  passed: boolean;
+  attempts: number;
+  hintsUsed: number;
+  solutionViewed: boolean;
+  lastSubmissionAt: string | null;
+  lastStatus: SubmissionStatus | null;
+}
+
+export interface GradebookLearner {
+  userId: string;
+  /** The account's username, or null for an anonymous learner. */
+  username: string | null;
+  /** `${lessonSlug}/${exerciseId}` -> cell. */
+  cells: Record<string, GradebookCell>;
+}
+
+/** Every learner with any exercise activity, with their best score and usage per exercise. */
+export async function gradebookRows(): Promise<GradebookLearner[]> {
+  const [states, submissions] = await Promise.all([
+    prisma.exerciseState.findMany({ include: { user: { select: { username: true, role: true } } } }),
+    prisma.submission.findMany({
+      select: { userId: true, lessonSlug: true, exerciseId: true, score: true, maxScore: true, passed: true, status: true, createdAt: true, user: { select: { username: true, role: true } } },
+      orderBy: { createdAt: "asc" },
+    }),
+  ]);
+  const learners = new Map<string, GradebookLearner>();
+  const cellOf = (userId: string, username: string | null, lessonSlug: string, exerciseId: string): GradebookCell => {
+    let learner = learners.get(userId);
+    if (!learner) learners.set(userId, (learner = { userId, username, cells: {} }));
+    return (learner.cells[`${lessonSlug}/${exerciseId}`] ??= {
+      bestScore: null,
+      maxScore: null,
+      passed: false,
+      attempts: 0,
+      hintsUsed: 0,
+      solutionViewed: false,
+      lastSubmissionAt: null,
+      lastStatus: null,
+    });
+  };
+  for (const state of states) {
+    if (state.user.role === "instructor") continue;
+    Object.assign(cellOf(state.userId, state.user.username, state.lessonSlug, state.exerciseId), { attempts: state.attempts, hintsUsed: state.hintsUsed, solutionViewed: state.solutionViewed });
+  }
+  for (const submission of submissions) {
+    if (submission.user.role === "instructor") continue;
+    const cell = cellOf(submission.userId, submission.user.username, submission.lessonSlug, submission.exerciseId);
+    cell.bestScore = Math.max(cell.bestScore ?? 0, submission.score);
+    cell.maxScore = submission.maxScore;
+    cell.passed ||= submission.passed;
+    cell.lastSubmissionAt = submission.createdAt.toISOString();
+    cell.lastStatus = submission.status as SubmissionStatus;
+  }
+  return [...learners.values()].sort((a, b) => (a.username ?? `~${a.userId}`).localeCompare(b.username ?? `~${b.userId}`));
+}
