@@ -18,7 +18,7 @@ async function oursStep(): Promise<number> {
     const loss = nn.functional.cross_entropy(model(x), y);
     loss.backward();
     opt.step();
-  }, { warmup: 20, minMs: 2000 });
+  }, { warmup: 20, minMs: 1000 });
 }
 
 async function peerStep(): Promise<number> {
@@ -38,7 +38,7 @@ async function peerStep(): Promise<number> {
     }, true);
     cost?.dataSync();
     cost?.dispose();
-  }, { warmup: 20, minMs: 2000 });
+  }, { warmup: 20, minMs: 1000 });
   [w1, b1, w2, b2, x, labels].forEach((t) => t.dispose());
   return ms;
 }
