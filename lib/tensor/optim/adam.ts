@@ -67,22 +67,34 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
       const stepSize = lr / bc1;
       const decay = this.decoupled ? 1 - lr * wd : 1;
       const l2 = this.decoupled ? 0 : wd;
-      this._withRaw(p, (w, grad) => {
-        for (let i = 0; i < w.length; i++) {
-          let gi = maximize ? -grad[i] : grad[i];
-          if (l2 !== 0) gi += l2 * w[i];
-          if (decay !== 1) w[i] *= decay;
-          m[i] = beta1 * m[i] + (1 - beta1) * gi;
-          v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
-          let vi = v[i];
-          if (vmax) {
-            if (vi > vmax[i]) vmax[i] = vi;
-            vi = vmax[i];
-          }
-          w[i] -= (stepSize * m[i]) / (Math.sqrt(vi) / bc2Sqrt + eps);
-        }
-      });
+      this._withRaw(p, (w, grad) => adamStep(w, grad, m, v, vmax, maximize ? -1 : 1, l2, decay, beta1, beta2, stepSize, bc2Sqrt, eps));
     }
+  }
+}
+
+type Arr = Float32Array | Float64Array;
+
+/** One Adam/AdamW update of a parameter's elements; the flags are fixed per call (hot loop). */
+function adamStep(
+  w: Arr, grad: Arr, m: Arr, v: Arr, vmax: Arr | null, sign: number, l2: number, decay: number,
+  beta1: number, beta2: number, stepSize: number, bc2Sqrt: number, eps: number,
+): void {
+  const n = w.length;
+  const a1 = 1 - beta1;
+  const a2 = 1 - beta2;
+  if (decay !== 1) for (let i = 0; i < n; i++) w[i] *= decay;
+  for (let i = 0; i < n; i++) {
+    const gi = l2 !== 0 ? sign * grad[i] + l2 * w[i] : sign * grad[i];
+    // Read the moments back after the store so they carry float32 rounding, as in PyTorch.
+    m[i] = beta1 * m[i] + a1 * gi;
+    v[i] = beta2 * v[i] + a2 * gi * gi;
+    const mi = m[i];
+    let vi = v[i];
+    if (vmax !== null) {
+      if (vi > vmax[i]) vmax[i] = vi;
+      vi = vmax[i];
+    }
+    w[i] -= (stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
   }
 }
 

@@ -59,22 +59,31 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       const s = (state.square_avg as Tensor)._data;
       const buf = momentum > 0 ? (state.momentum_buffer as Tensor)._data : null;
       const a = centered ? (state.grad_avg as Tensor)._data : null;
-      this._withRaw(p, (w, grad) => {
-        for (let i = 0; i < w.length; i++) {
-          let gi = maximize ? -grad[i] : grad[i];
-          if (wd !== 0) gi += wd * w[i];
-          s[i] = alpha * s[i] + (1 - alpha) * gi * gi;
-          let avg: number;
-          if (a) {
-            a[i] = alpha * a[i] + (1 - alpha) * gi;
-            avg = Math.sqrt(s[i] - a[i] * a[i]) + eps;
-          } else avg = Math.sqrt(s[i]) + eps;
-          if (buf) {
-            buf[i] = momentum * buf[i] + gi / avg;
-            w[i] -= lr * buf[i];
-          } else w[i] -= (lr * gi) / avg;
-        }
-      });
+      this._withRaw(p, (w, grad) => rmspropStep(w, grad, s, a, buf, maximize ? -1 : 1, wd, alpha, eps, lr, momentum));
     }
+  }
+}
+
+type Arr = Float32Array | Float64Array;
+
+/** One RMSprop update of a parameter's elements (hot loop; flags fixed per call). */
+function rmspropStep(
+  w: Arr, grad: Arr, s: Arr, a: Arr | null, buf: Arr | null, sign: number, wd: number,
+  alpha: number, eps: number, lr: number, momentum: number,
+): void {
+  const n = w.length;
+  const c = 1 - alpha;
+  for (let i = 0; i < n; i++) {
+    const gi = wd !== 0 ? sign * grad[i] + wd * w[i] : sign * grad[i];
+    s[i] = alpha * s[i] + c * gi * gi;
+    let avg: number;
+    if (a !== null) {
+      a[i] = alpha * a[i] + c * gi;
+      avg = Math.sqrt(s[i] - a[i] * a[i]) + eps;
+    } else avg = Math.sqrt(s[i]) + eps;
+    if (buf !== null) {
+      buf[i] = momentum * buf[i] + gi / avg;
+      w[i] -= lr * buf[i];
+    } else w[i] -= (lr * gi) / avg;
   }
 }

@@ -48,28 +48,57 @@ export class SGD extends Optimizer<SGDOptions> {
     for (const p of g.params) {
       if (!p.grad) continue;
       const state = this._state(p);
-      let buf: Tensor | undefined;
-      let first = false;
-      if (momentum !== 0) {
-        buf = state.momentum_buffer as Tensor | undefined;
-        if (!buf) {
-          buf = this._zerosLike(p);
-          state.momentum_buffer = buf;
-          first = true;
-        }
+      let buf = state.momentum_buffer as Tensor | undefined;
+      const first = momentum !== 0 && !buf;
+      if (momentum !== 0 && !buf) {
+        buf = this._zerosLike(p);
+        state.momentum_buffer = buf;
       }
       this._withRaw(p, (w, grad) => {
-        const b = buf ? buf._data : null;
-        for (let i = 0; i < w.length; i++) {
-          let d = maximize ? -grad[i] : grad[i];
-          if (wd !== 0) d += wd * w[i];
-          if (b) {
-            b[i] = first ? d : momentum * b[i] + (1 - dampening) * d;
-            d = nesterov ? d + momentum * b[i] : b[i];
-          }
-          w[i] -= lr * d;
-        }
+        if (momentum === 0) plainStep(w, grad, lr, wd, maximize ? -1 : 1);
+        else momentumStep(w, grad, buf!._data, lr, wd, maximize ? -1 : 1, momentum, first ? 0 : momentum, first ? 1 : 1 - dampening, nesterov);
       });
+    }
+  }
+}
+
+type Arr = Float32Array | Float64Array;
+
+// The loops below are kept branch-free inside (the flags are decided once per parameter):
+// an optimizer step touches every weight, so it is a hot loop of its own.
+
+/** p -= lr * (sign * g + wd * p) */
+function plainStep(w: Arr, grad: Arr, lr: number, wd: number, sign: number): void {
+  const n = w.length;
+  if (wd === 0) {
+    const k = lr * sign;
+    for (let i = 0; i < n; i++) w[i] -= k * grad[i];
+  } else {
+    for (let i = 0; i < n; i++) w[i] -= lr * (sign * grad[i] + wd * w[i]);
+  }
+}
+
+/**
+ * buf = decay * buf + scale * d (decay = 0, scale = 1 on the first step: buf = d), then
+ * p -= lr * (d + momentum * buf) with nesterov, else p -= lr * buf.
+ */
+function momentumStep(w: Arr, grad: Arr, b: Arr, lr: number, wd: number, sign: number, momentum: number, decay: number, scale: number, nesterov: boolean): void {
+  const n = w.length;
+  if (nesterov) {
+    for (let i = 0; i < n; i++) {
+      const d = sign * grad[i] + wd * w[i];
+      const bi = (b[i] = decay * b[i] + scale * d);
+      w[i] -= lr * (d + momentum * bi);
+    }
+  } else if (wd === 0) {
+    for (let i = 0; i < n; i++) {
+      const bi = (b[i] = decay * b[i] + scale * sign * grad[i]);
+      w[i] -= lr * bi;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const bi = (b[i] = decay * b[i] + scale * (sign * grad[i] + wd * w[i]));
+      w[i] -= lr * bi;
     }
   }
 }
