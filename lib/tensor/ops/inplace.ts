@@ -66,6 +66,11 @@ function rebase(self: Tensor, op: string, compute: (old: Tensor) => Tensor): Ten
   kernels.copy(self.shape, r._data, r._offset, r._strides, self._data, self._offset, self._strides);
   bump(self, op);
   if (r.grad_fn) {
+    // The old node now produces the snapshot, and hooks registered so far move with it: like
+    // PyTorch, they see the gradient of the old value; hooks registered later see the new one.
+    if (self.grad_fn) self.grad_fn.out = snapshot;
+    snapshot._hooks = self._hooks;
+    self._hooks = null;
     self.grad_fn = r.grad_fn;
     self.grad_fn.out = self;
     self._requires_grad = true;

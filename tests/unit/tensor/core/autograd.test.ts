@@ -188,3 +188,17 @@ describe("deep graphs", () => {
     expect(x.grad!.item()).toBe(1);
   });
 });
+
+describe("hooks across in-place ops", () => {
+  it("hooks registered before an in-place op see the old value's gradient, later ones the new value's", () => {
+    const x = torch.tensor([1, 2], { requires_grad: true });
+    const y = x.mul(2);
+    const seen: [string, number[]][] = [];
+    y.register_hook((g) => void seen.push(["before", g.tolist() as number[]]));
+    y.mul_(3);
+    y.register_hook((g) => void seen.push(["after", g.tolist() as number[]]));
+    y.sum().backward();
+    expect(seen).toEqual([["after", [1, 1]], ["before", [3, 3]]]);
+    expect(x.grad!.tolist()).toEqual([6, 6]);
+  });
+});
