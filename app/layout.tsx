@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import "katex/dist/katex.min.css";
 import "./globals.css";
+import { AccountWidget } from "./_components/account/AccountWidget";
 
 export const metadata: Metadata = {
   title: { default: "Gradbook — Deep Learning Foundations", template: "%s · Gradbook" },
@@ -18,6 +19,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             Gradbook
           </Link>
           <span className="tagline">Deep Learning Foundations</span>
+          <AccountWidget />
         </header>
         <main className="site-main">{children}</main>
       </body>

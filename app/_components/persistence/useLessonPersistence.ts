@@ -41,8 +41,8 @@ export function useLessonPersistence(lessonSlug: string, kernel: KernelClient | 
   const saverRef = useRef<CellSaver | null>(null);
   const progress = useMemo(() => new ProgressReporter(lessonSlug), [lessonSlug]);
   /** The code each cell shows now (original, saved, then edits): hashed when a run starts. */
-  const currentCode = useRef(new Map<string, string>());
-  const tracker = useMemo(() => new ExperimentTracker(lessonSlug, (cellId) => currentCode.current.get(cellId)), [lessonSlug]);
+  const [currentCode] = useState(() => new Map<string, string>());
+  const tracker = useMemo(() => new ExperimentTracker(lessonSlug, (cellId) => currentCode.get(cellId)), [lessonSlug, currentCode]);
 
   useEffect(() => {
     const cellSaver = new CellSaver(lessonSlug);
@@ -52,10 +52,10 @@ export function useLessonPersistence(lessonSlug: string, kernel: KernelClient | 
     setSaver(cellSaver);
     let cancelled = false;
     const offState = cellSaver.onState(setSaveState);
-    const offCode = cellSaver.onExternalCode((cellId, code) => currentCode.current.set(cellId, code));
+    const offCode = cellSaver.onExternalCode((cellId, code) => currentCode.set(cellId, code));
     cellSaver.load().then((loaded) => {
       if (cancelled) return;
-      for (const [cellId, code] of Object.entries({ ...loaded.original, ...loaded.code })) currentCode.current.set(cellId, code);
+      for (const [cellId, code] of Object.entries({ ...loaded.original, ...loaded.code })) currentCode.set(cellId, code);
       setSavedCode(loaded.code);
     });
     progress.opened();
@@ -82,7 +82,7 @@ export function useLessonPersistence(lessonSlug: string, kernel: KernelClient | 
       window.removeEventListener("online", onOnline);
       document.removeEventListener("visibilitychange", onVisibility);
     };
-  }, [lessonSlug, progress, tracker]);
+  }, [lessonSlug, progress, tracker, currentCode]);
 
   useEffect(() => {
     if (!kernel) return;
@@ -98,9 +98,9 @@ export function useLessonPersistence(lessonSlug: string, kernel: KernelClient | 
   }, [kernel, tracker]);
 
   const saveCode = useCallback((cellId: string, code: string) => {
-    currentCode.current.set(cellId, code);
+    currentCode.set(cellId, code);
     saverRef.current?.edit(cellId, code);
-  }, []);
+  }, [currentCode]);
 
   const recordExecution = useCallback(
     (cellId: string, reply: ExecuteReply) => {
@@ -112,9 +112,9 @@ export function useLessonPersistence(lessonSlug: string, kernel: KernelClient | 
 
   const resetCell = useCallback((cellId: string) => {
     const original = saverRef.current?.reset(cellId);
-    if (original !== undefined) currentCode.current.set(cellId, original);
+    if (original !== undefined) currentCode.set(cellId, original);
     return original;
-  }, []);
+  }, [currentCode]);
 
   const onExternalCode = useCallback((listener: (cellId: string, code: string) => void) => saver?.onExternalCode(listener) ?? (() => {}), [saver]);
 

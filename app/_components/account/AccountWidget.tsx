@@ -1,0 +1,63 @@
+"use client";
+
+import Link from "next/link";
+import { useEffect, useState } from "react";
+import styles from "./account.module.css";
+
+interface AccountUser {
+  username: string | null;
+  role: "learner" | "instructor";
+  anonymous: boolean;
+}
+
+/**
+ * The header's account corner. A client component so pages stay static: it asks the API who
+ * the visitor is after load.
+ */
+export function AccountWidget() {
+  const [user, setUser] = useState<AccountUser | null | undefined>(undefined);
+
+  useEffect(() => {
+    let cancelled = false;
+    fetch("/api/account", { cache: "no-store" })
+      .then((response) => (response.ok ? (response.json() as Promise<{ user: AccountUser | null }>) : { user: null }))
+      .then((body) => !cancelled && setUser(body.user))
+      .catch(() => !cancelled && setUser(null));
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  const signOut = async () => {
+    await fetch("/api/account/signout", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    // A full load, not router.push: the header widget and every page must see the new identity.
+    // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+    window.location.assign("/");
+  };
+
+  if (user === undefined) return <nav className={styles.widget} aria-label="Account" />;
+  return (
+    <nav className={styles.widget} aria-label="Account">
+      <Link href="/experiments">Experiments</Link>
+      {user && !user.anonymous ? (
+        <>
+          <span>
+            Signed in as <span className={styles.name} data-testid="account-username">{user.username}</span>
+            {user.role === "instructor" ? <span className={styles.muted}> (instructor)</span> : null}
+          </span>
+          <button type="button" className={styles.linkButton} onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </>
+      ) : (
+        <>
+          <span className={styles.muted} title="Your work is kept for this browser. Sign up to keep it on any machine.">
+            Guest
+          </span>
+          <Link href="/signin">Sign in</Link>
+          <Link href="/signup">Sign up</Link>
+        </>
+      )}
+    </nav>
+  );
+}
