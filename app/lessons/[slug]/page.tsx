@@ -7,6 +7,8 @@ import { lessonExists } from "@/lib/lessons/exists";
 import { notebookParts } from "@/lib/lessons/notebook-parts";
 import { NotebookProvider } from "@/app/_components/notebook/NotebookProvider";
 import { CodeCell } from "@/app/_components/notebook/CodeCell";
+import { Exercise } from "@/app/_components/exercise/Exercise";
+import { Hint } from "@/app/_components/exercise/Hint";
 import { ExperimentCompare } from "@/app/_components/experiments/ExperimentCompare";
 
 export const dynamicParams = false;
@@ -37,7 +39,7 @@ export default async function LessonPage({ params }: Params) {
       <p className="lead">{source.frontmatter.summary}</p>
       <NotebookProvider lessonSlug={slug} lessonTitle={source.frontmatter.title} parts={notebookParts(source.body)}>
         <div className="lesson-body">
-          <Content components={{ Cell: CodeCell, ExperimentCompare }} />
+          <Content components={{ Cell: CodeCell, ExperimentCompare, Exercise, Hint }} />
         </div>
       </NotebookProvider>
     </article>

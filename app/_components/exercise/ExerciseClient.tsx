@@ -1,0 +1,252 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import { applyKernelMessage, type CellOutput } from "@/lib/kernel/protocol";
+import { checkCellCode, type VisibleCheck } from "@/lib/grading/check-cell";
+import type { CheckResult, GradeResult } from "@/lib/grading/types";
+import { useNotebook } from "../notebook/NotebookProvider";
+import { CodeEditor } from "../notebook/CodeEditor";
+import { CellOutputs } from "../notebook/CellOutputs";
+import { onCheckResults } from "./grading-comm";
+import { lessonProgress, recordHint, requestSolution, submitCode, type ExerciseProgress } from "./exercise-api";
+import { CheckList } from "./CheckList";
+import styles from "./exercise.module.css";
+
+export interface ExerciseClientProps {
+  id: string;
+  title: string;
+  points: number;
+  attemptsBeforeSolution: number;
+  starter: string;
+  checks: VisibleCheck[];
+  hiddenCheckCount: number;
+  hasSolution: boolean;
+  instructions: ReactNode[];
+  hints: ReactNode[];
+}
+
+type Busy = "checking" | "submitting" | null;
+
+/** An exercise: instructions, an editor with the learner's code, Check / Submit / hints / solution. */
+export function ExerciseClient(props: ExerciseClientProps) {
+  const { id, title, points, attemptsBeforeSolution, starter, checks, hiddenCheckCount, hasSolution, instructions, hints } = props;
+  const { kernel, lessonSlug, persistence } = useNotebook();
+  const { savedCode, saveCode } = persistence;
+  const cellId = `exercise-${id}`;
+  const [editorValue, setEditorValue] = useState(starter);
+  const codeRef = useRef(starter);
+  const edited = useRef(false);
+  const [busy, setBusy] = useState<Busy>(null);
+  const [outputs, setOutputs] = useState<CellOutput[]>([]);
+  const [checkResults, setCheckResults] = useState<CheckResult[] | null>(null);
+  const [checkNote, setCheckNote] = useState<string | null>(null);
+  const [grade, setGrade] = useState<GradeResult | null>(null);
+  const [progress, setProgress] = useState<ExerciseProgress | null>(null);
+  const [hintsShown, setHintsShown] = useState(0);
+  const [solution, setSolution] = useState<string | null>(null);
+  const [solutionWarning, setSolutionWarning] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const saved = savedCode?.[cellId];
+    if (saved !== undefined && !edited.current) {
+      codeRef.current = saved;
+      setEditorValue(saved);
+    }
+  }, [savedCode, cellId]);
+
+  useEffect(() => {
+    let cancelled = false;
+    void lessonProgress(lessonSlug).then((all) => {
+      const mine = all[id];
+      if (cancelled || !mine) return;
+      setProgress(mine);
+      setHintsShown((shown) => Math.max(shown, Math.min(mine.hintsUsed, hints.length)));
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [lessonSlug, id, hints.length]);
+
+  const onChange = useCallback(
+    (next: string) => {
+      edited.current = true;
+      codeRef.current = next;
+      saveCode(cellId, next);
+    },
+    [cellId, saveCode],
+  );
+
+  const check = useCallback(async () => {
+    if (!kernel || busy) return;
+    setBusy("checking");
+    setOutputs([]);
+    setCheckResults(null);
+    setCheckNote(null);
+    try {
+      const collect = (message: Parameters<typeof applyKernelMessage>[1]) => {
+        if (message.type !== "status") setOutputs((current) => applyKernelMessage(current, message));
+      };
+      // The learner's code runs as a cell first, so its names join the notebook's state.
+      const ran = await kernel.execute(cellId, codeRef.current, { onMessage: collect });
+      if (ran.status !== "ok") {
+        setCheckNote("Your code raised an error (shown above). Fix it, then check again.");
+        return;
+      }
+      if (checks.length === 0) {
+        setCheckNote("This exercise has no visible checks: Submit to have it graded.");
+        return;
+      }
+      let received: CheckResult[] | null = null;
+      const stop = onCheckResults(kernel, id, (results) => {
+        received = results;
+      });
+      try {
+        const reply = await kernel.execute(`${cellId}-checks`, checkCellCode(id, checks), { onMessage: collect });
+        if (reply.status !== "ok" || !received) setCheckNote("The checks could not finish (see the error above).");
+      } finally {
+        stop();
+      }
+      setCheckResults(received);
+    } finally {
+      setBusy(null);
+    }
+  }, [kernel, busy, cellId, checks, id]);
+
+  const submit = useCallback(async () => {
+    if (busy) return;
+    setBusy("submitting");
+    setError(null);
+    try {
+      const { result, progress: next } = await submitCode(lessonSlug, id, codeRef.current);
+      setGrade(result);
+      setProgress(next);
+    } catch (failure) {
+      setError(`Submitting failed: ${(failure as Error).message}`);
+    } finally {
+      setBusy(null);
+    }
+  }, [busy, lessonSlug, id]);
+
+  const showHint = useCallback(async () => {
+    const next = hintsShown + 1;
+    if (next > hints.length) return;
+    setHintsShown(next);
+    try {
+      const { progress: updated } = await recordHint(lessonSlug, id, next);
+      setProgress(updated);
+    } catch (failure) {
+      setError(`Could not record the hint: ${(failure as Error).message}`);
+    }
+  }, [hintsShown, hints.length, lessonSlug, id]);
+
+  const failed = progress?.failedAttempts ?? 0;
+  const solutionOpen = failed >= attemptsBeforeSolution;
+
+  const showSolution = useCallback(
+    async (early: boolean) => {
+      setError(null);
+      try {
+        const { solution: code, progress: updated } = await requestSolution(lessonSlug, id, early);
+        setSolution(code);
+        setSolutionWarning(false);
+        setProgress(updated);
+      } catch (failure) {
+        setError((failure as Error).message);
+      }
+    },
+    [lessonSlug, id],
+  );
+
+  return (
+    <section className={styles.exercise} data-testid={`exercise-${id}`} aria-label={`Exercise: ${title}`}>
+      <header className={styles.header}>
+        <h3 className={styles.title}>Exercise: {title}</h3>
+        <span className={styles.points}>
+          {points} {points === 1 ? "point" : "points"}
+        </span>
+      </header>
+      <div className={styles.instructions}>{instructions}</div>
+      <div className={styles.editor}>
+        <CodeEditor value={editorValue} ariaLabel={`Your code for exercise ${title}`} onChange={onChange} onRun={() => void check()} onRunAndAdvance={() => void check()} />
+      </div>
+      <div className={styles.actions}>
+        <button type="button" onClick={() => void check()} disabled={!kernel || busy !== null}>
+          {busy === "checking" ? "Checking…" : "Check"}
+        </button>
+        <button type="button" className={styles.primary} onClick={() => void submit()} disabled={busy !== null}>
+          {busy === "submitting" ? "Grading…" : "Submit"}
+        </button>
+        {hints.length > 0 ? (
+          <button type="button" onClick={() => void showHint()} disabled={hintsShown >= hints.length}>
+            {hintsShown >= hints.length ? "No more hints" : `Show hint (${hintsShown + 1} of ${hints.length})`}
+          </button>
+        ) : null}
+        {hasSolution && solution === null ? (
+          <button type="button" onClick={() => (solutionOpen ? void showSolution(false) : setSolutionWarning(true))}>
+            Show solution
+          </button>
+        ) : null}
+        <span className={styles.meta} data-testid="exercise-attempts">
+          Attempts: {progress?.attempts ?? 0}
+          {progress?.bestScore != null ? ` · best ${progress.bestScore} / ${points}` : ""}
+          {hiddenCheckCount > 0 ? ` · ${hiddenCheckCount} hidden ${hiddenCheckCount === 1 ? "check" : "checks"} run on Submit` : ""}
+        </span>
+      </div>
+
+      <CellOutputs outputs={outputs} />
+      {checkNote ? <p className={styles.note}>{checkNote}</p> : null}
+      {checkResults ? (
+        <div data-testid="check-results">
+          <h4 className={styles.subhead}>Check (visible checks, in your browser)</h4>
+          <CheckList checks={checkResults} />
+        </div>
+      ) : null}
+
+      {grade ? (
+        <div data-testid="submit-results" className={styles.grade}>
+          <h4 className={styles.subhead}>
+            Graded on the server: <span data-testid="score">{grade.score} / {grade.maxScore}</span> {grade.passed ? "— all checks passed" : ""}
+          </h4>
+          {grade.setupError ? <p className={styles.note}>{grade.setupError}</p> : null}
+          <CheckList checks={grade.checks} />
+        </div>
+      ) : null}
+
+      {error ? (
+        <p className={styles.error} role="alert">
+          {error}
+        </p>
+      ) : null}
+
+      {hintsShown > 0 ? (
+        <ol className={styles.hints} data-testid="hints">
+          {hints.slice(0, hintsShown).map((hint, index) => (
+            <li key={index}>{hint}</li>
+          ))}
+        </ol>
+      ) : null}
+
+      {solutionWarning ? (
+        <div className={styles.warning} role="alertdialog" aria-label="Show the solution early?">
+          <p>
+            The solution opens after {attemptsBeforeSolution} failed {attemptsBeforeSolution === 1 ? "attempt" : "attempts"} (you have {failed}). Looking now is
+            recorded and your instructor will see it. Try a hint first?
+          </p>
+          <button type="button" onClick={() => void showSolution(true)}>
+            Show it anyway
+          </button>
+          <button type="button" onClick={() => setSolutionWarning(false)}>
+            Keep trying
+          </button>
+        </div>
+      ) : null}
+      {solution !== null ? (
+        <div data-testid="solution">
+          <h4 className={styles.subhead}>Reference solution</h4>
+          <pre className={styles.solution}>{solution}</pre>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,43 @@
+/** The page's calls to /api/exercises. Each answers what the server recorded. */
+import type { ExerciseProgress } from "@/lib/db/submissions";
+import type { GradeResult } from "@/lib/grading/types";
+
+export type { ExerciseProgress };
+
+async function post<T>(url: string, body: unknown): Promise<T> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const json = (await response.json().catch(() => ({}))) as T & { error?: string };
+  if (!response.ok) throw new Error(json.error ?? `The server answered ${response.status}`);
+  return json;
+}
+
+const base = (slug: string, id: string) => `/api/exercises/${encodeURIComponent(slug)}/${encodeURIComponent(id)}`;
+
+export function submitCode(slug: string, id: string, code: string) {
+  return post<{ result: GradeResult; progress: ExerciseProgress }>(`${base(slug, id)}/submit`, { code });
+}
+
+export function recordHint(slug: string, id: string, hint: number) {
+  return post<{ progress: ExerciseProgress }>(`${base(slug, id)}/hint`, { hint });
+}
+
+export function requestSolution(slug: string, id: string, early: boolean) {
+  return post<{ solution: string; progress: ExerciseProgress }>(`${base(slug, id)}/solution`, { early });
+}
+
+const progressRequests = new Map<string, Promise<Record<string, ExerciseProgress>>>();
+
+/** The learner's progress on every exercise of the lesson: one request per page, shared. */
+export function lessonProgress(slug: string): Promise<Record<string, ExerciseProgress>> {
+  let request = progressRequests.get(slug);
+  if (!request) {
+    request = fetch(`/api/exercises/${encodeURIComponent(slug)}`)
+      .then((response) => (response.ok ? (response.json() as Promise<{ exercises: Record<string, ExerciseProgress> }>) : { exercises: {} }))
+      .then((body) => body.exercises)
+      .catch(() => ({}));
+    progressRequests.set(slug, request);
+    // Later mounts (navigation back) should see fresh data.
+    setTimeout(() => progressRequests.delete(slug), 2_000);
+  }
+  return request;
+}
