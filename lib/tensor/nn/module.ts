@@ -104,7 +104,12 @@ export class Module {
 
   // ---- calling and hooks ----------------------------------------------------------------
   _call_impl(...input: unknown[]): unknown {
+    // Fast path: most calls have no hooks at all.
+    if (this._forward_pre_hooks.size === 0 && this._forward_hooks.size === 0 && this._backward_hooks.size === 0) {
+      return this.forward(...input);
+    }
     let args = input;
+    // Copies, so a hook that removes itself does not disturb the iteration.
     for (const hook of [...this._forward_pre_hooks.values()]) {
       const r = hook(this, args);
       if (r !== undefined && r !== null) args = Array.isArray(r) ? r : [r];

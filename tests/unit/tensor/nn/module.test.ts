@@ -25,6 +25,20 @@ describe("Module basics", () => {
     expect(typeof net.apply).toBe("function"); // PyTorch's Module.apply, not Function.prototype.apply
   });
 
+  it("calls are typed from forward (checked by tsc)", () => {
+    const lin = new nn.Linear(3, 2);
+    const loss = new nn.MSELoss();
+    const out: Tensor = loss(lin(torch.randn(4, 3)), torch.zeros(4, 2));
+    expect(out.dim()).toBe(0);
+    const skip = (): void => {
+      // @ts-expect-error Linear.forward takes one tensor
+      lin(torch.randn(1, 3), torch.randn(1, 3));
+      // @ts-expect-error a loss needs input and target
+      loss(out);
+    };
+    expect(typeof skip).toBe("function");
+  });
+
   it("registers modules and parameters assigned as properties, in order", () => {
     const net = new Net();
     expect(net.named_children().map(([n]) => n)).toEqual(["fc1", "act", "fc2"]);
