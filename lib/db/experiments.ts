@@ -6,6 +6,7 @@ export type EndStatus = Exclude<RunStatus, "running">;
 
 /** A running run that has not been heard from for this long was cut short (page closed, machine slept). */
 export const STALE_RUN_MS = 2 * 60_000;
+const STALE_REASON = "no word from the page (closed or asleep) while the run was going";
 
 export interface NewRun {
   id: string;
@@ -119,7 +120,11 @@ export async function addPoints(userId: string, runId: string, points: MetricPoi
   await prisma.$transaction([
     prisma.metricPoint.deleteMany({ where: { runId, step: { in: ordered.map((p) => p.step) } } }),
     prisma.metricPoint.createMany({ data: ordered.map((p) => ({ runId, step: p.step, values: JSON.stringify(p.values) })) }),
-    prisma.experimentRun.update({ where: { id: runId }, data: { heartbeatAt: new Date(), finalMetrics: JSON.stringify(final) } }),
+    prisma.experimentRun.update({
+      where: { id: runId },
+      // A run marked stale only because the page went quiet (a long step, a sleeping laptop) is alive after all.
+      data: { heartbeatAt: new Date(), finalMetrics: JSON.stringify(final), ...(wasMarkedStale(run) ? { status: "running", statusReason: null, endedAt: null } : {}) },
+    }),
   ]);
   return ordered.length;
 }
@@ -131,10 +136,14 @@ export async function addPoints(userId: string, runId: string, points: MetricPoi
 export async function endRun(userId: string, runId: string, status: EndStatus, reason: string | null, endedAt: Date): Promise<RunSummary | null> {
   const run = await ownRun(userId, runId);
   if (!run) return null;
-  if (run.status === "running") {
-    await prisma.experimentRun.updateMany({ where: { id: runId, status: "running" }, data: { status, statusReason: reason, endedAt } });
+  if (run.status === "running" || wasMarkedStale(run)) {
+    await prisma.experimentRun.updateMany({ where: { id: runId, status: run.status }, data: { status, statusReason: reason, endedAt } });
   }
   return toSummary(await prisma.experimentRun.findUniqueOrThrow({ where: { id: runId } }));
+}
+
+function wasMarkedStale(run: RunRow): boolean {
+  return run.status === "interrupted" && run.statusReason === STALE_REASON;
 }
 
 /** Runs nobody has heard from in STALE_RUN_MS are marked interrupted (the page was closed). */
@@ -142,7 +151,7 @@ export async function markStaleRuns(userId: string, now = new Date()): Promise<n
   const cutoff = new Date(now.getTime() - STALE_RUN_MS);
   const stale = await prisma.experimentRun.updateMany({
     where: { userId, status: "running", heartbeatAt: { lt: cutoff } },
-    data: { status: "interrupted", statusReason: "no word from the page (closed or asleep) while the run was going", endedAt: now },
+    data: { status: "interrupted", statusReason: STALE_REASON, endedAt: now },
   });
   return stale.count;
 }
