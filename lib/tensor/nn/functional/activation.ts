@@ -83,8 +83,9 @@ export function hardtanh(input: Tensor, ...args: unknown[]): Tensor {
   return input.hardtanh((a.min_val as number | undefined) ?? -1, (a.max_val as number | undefined) ?? 1);
 }
 
-/** PyTorch's legacy rule when softmax gets no dim: 0 for 0-, 1- and 3-d input, else 1. */
-export function implicitSoftmaxDim(ndim: number): number {
+/** PyTorch's legacy rule when softmax gets no dim: 0 for 0-, 1- and 3-d input, else 1 (with its warning). */
+export function implicitSoftmaxDim(ndim: number, fn = "softmax"): number {
+  console.warn(`UserWarning: Implicit dimension choice for ${fn} has been deprecated. Change the call to include dim=X as an argument.`);
   return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }
 
@@ -103,7 +104,7 @@ export function log_softmax(input: Tensor, ...args: unknown[]): Tensor {
   const a = parseArgs("log_softmax", ["dim", "_stacklevel", "dtype"], args);
   let x = input;
   if (a.dtype) x = x.to(a.dtype as Tensor["dtype"]);
-  const dim = (a.dim as number | null | undefined) ?? implicitSoftmaxDim(x.dim());
+  const dim = (a.dim as number | null | undefined) ?? implicitSoftmaxDim(x.dim(), "log_softmax");
   return x.log_softmax(dim);
 }
 

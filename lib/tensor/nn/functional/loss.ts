@@ -75,7 +75,15 @@ function pointwiseLoss(
 function broadcastShape(input: Tensor, target: Tensor, fn: string): readonly number[] {
   if (input.shape.join() === target.shape.join()) return input.shape;
   try {
-    return input.add(target.detach()).shape; // PyTorch broadcasts (with a warning) for these losses
+    const shape = input.detach().add(target.detach()).shape;
+    // PyTorch broadcasts here but warns: [N, 1] predictions against [N] targets silently become
+    // an [N, N] comparison, a classic bug.
+    console.warn(
+      `UserWarning: Using a target size (${torchSize(target.shape)}) that is different to the input size ` +
+        `(${torchSize(input.shape)}). This will likely lead to incorrect results due to broadcasting. ` +
+        "Please ensure they have the same size.",
+    );
+    return shape;
   } catch {
     throw new RuntimeError(
       `${fn}: the size of input ${torchSize(input.shape)} and target ${torchSize(target.shape)} cannot be broadcast together`,
@@ -123,12 +131,14 @@ export function l1_loss(input: Tensor, target: Tensor, ...args: unknown[]): Tens
   return regressionLoss("l1_loss", "L1LossBackward0", input, target, args, true);
 }
 
-function sameSize(input: Tensor, target: Tensor): void {
-  if (input.shape.join() !== target.shape.join()) {
-    throw new ValueError(
-      `Using a target size (${torchSize(target.shape)}) that is different to the input size (${torchSize(input.shape)}) is deprecated. Please ensure they have the same size.`,
-    );
+function sameSize(input: Tensor, target: Tensor, logits = false): void {
+  if (input.shape.join() === target.shape.join()) return;
+  if (logits) {
+    throw new ValueError(`Target size (${torchSize(target.shape)}) must be the same as input size (${torchSize(input.shape)})`);
   }
+  throw new ValueError(
+    `Using a target size (${torchSize(target.shape)}) that is different to the input size (${torchSize(input.shape)}) is deprecated. Please ensure they have the same size.`,
+  );
 }
 
 /**
@@ -172,7 +182,7 @@ export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, 
   checkTensor(target, fn, "target");
   const a = parseArgs(fn, ["weight", "size_average", "reduce", "reduction", "pos_weight"], args);
   const reduction = checkReduction(a.reduction);
-  sameSize(input, target);
+  sameSize(input, target, true);
   const dt = floatType(input);
   const x = data(input);
   const t = data(target);

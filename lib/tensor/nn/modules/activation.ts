@@ -229,7 +229,7 @@ export class LogSoftmax extends Module {
     this.dim = (parseArgs("LogSoftmax", ["dim"], args).dim as number | null | undefined) ?? null;
   }
   override forward(input: Tensor): Tensor {
-    return Fa.log_softmax(input, this.dim ?? Fa.implicitSoftmaxDim(input.dim()));
+    return Fa.log_softmax(input, this.dim ?? Fa.implicitSoftmaxDim(input.dim(), "log_softmax"));
   }
   override extra_repr(): string {
     return `dim=${this.dim ?? "None"}`;

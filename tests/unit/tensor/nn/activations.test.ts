@@ -1,5 +1,5 @@
 /** Every activation, as F.* and as a module, against PyTorch 1.13 values and gradients. */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { gradcheck } from "../gradcheck";
 import { expectClose, fixture, tensorOf, type FT } from "./helpers";
@@ -66,10 +66,13 @@ describe("activations vs PyTorch", () => {
     expect(() => F.leaky_relu(x, { slope: 0.2 })).toThrow(/unexpected keyword argument 'slope'/);
   });
 
-  it("nn.Softmax() without dim uses PyTorch's legacy implicit dim", () => {
+  it("nn.Softmax() without dim uses PyTorch's legacy implicit dim, with its warning", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const x = torch.randn(3, 4);
     expect(new nn.Softmax()(x).equal(F.softmax(x, 1))).toBe(true);
     expect(F.softmax(torch.randn(2, 3, 4), null).sum(0).allclose(torch.ones(3, 4))).toBe(true);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("Implicit dimension choice for softmax has been deprecated"));
+    warn.mockRestore();
   });
 });
 

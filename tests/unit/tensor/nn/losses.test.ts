@@ -1,5 +1,5 @@
 /** Losses as F.* and modules against PyTorch 1.13, every reduction, weights and pos_weight. */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { gradcheck } from "../gradcheck";
 import { expectClose, fixture, tensorOf, type FT } from "./helpers";
@@ -109,6 +109,17 @@ describe("losses vs PyTorch", () => {
     expect(F.one_hot(torch.tensor([1, 3], { dtype: torch.long })).shape).toEqual([2, 4]);
     expect(() => F.one_hot(torch.tensor([3], { dtype: torch.long }), 3)).toThrow("Class values must be smaller than num_classes.");
     expect(() => F.one_hot(torch.tensor([1.5]))).toThrow(/LongTensor/);
+  });
+
+  it("mismatched shapes: BCE-with-logits refuses, MSE broadcasts with PyTorch's warning", () => {
+    expect(() => F.binary_cross_entropy_with_logits(torch.zeros(4, 1), torch.zeros(4))).toThrow(
+      "Target size (torch.Size([4])) must be the same as input size (torch.Size([4, 1]))",
+    );
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const l = F.mse_loss(torch.zeros(4, 1), torch.ones(4), { reduction: "none" });
+    expect(l.shape).toEqual([4, 4]);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("This will likely lead to incorrect results due to broadcasting"));
+    warn.mockRestore();
   });
 
   it("BCE with logits stays finite for huge logits", () => {
