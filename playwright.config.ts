@@ -1,4 +1,7 @@
 import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { defineConfig } from "@playwright/test";
 
 /** A free port, found synchronously because the config must be a plain object. */
@@ -9,6 +12,10 @@ function freePort(): number {
 
 const port = Number(process.env.GRADBOOK_TEST_PORT ?? (process.env.GRADBOOK_TEST_PORT = String(freePort())));
 const baseURL = `http://127.0.0.1:${port}`;
+
+// One fresh database per run, named here (workers inherit the env) so tests that must seed
+// it, such as an instructor account for the gradebook, reach the same file as the server.
+process.env.DATABASE_URL ??= `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "gradbook-test-")), "test.db")}`;
 
 export default defineConfig({
   testDir: "tests/browser",
