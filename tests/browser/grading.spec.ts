@@ -1,0 +1,220 @@
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from "@playwright/test";
+import { cell, openLesson, runCell, TENSORS_LESSON } from "./notebook";
+
+const LESSON_SLUG = "first-look-at-tensors";
+const EXERCISE = "row-means";
+const SUBMIT = `/api/exercises/${LESSON_SLUG}/${EXERCISE}/submit`;
+const WRONG = "function row_means(t) { return t.sum(1); }";
+const CORRECT = "function row_means(t) { return t.sum(1).div(t.shape[1]); }";
+
+/** The source lines of every hidden check (and reference solution) in the course, read from the MDX files. */
+function secretLines(): string[] {
+  const lessonsDir = path.join(process.cwd(), "lessons");
+  const lines = new Set<string>();
+  for (const file of readdirSync(lessonsDir).filter((name) => name.endsWith(".mdx"))) {
+    const mdx = readFileSync(path.join(lessonsDir, file), "utf8");
+    for (const match of mdx.matchAll(/```(?:ts|typescript|tsx) (hidden|solution)[^\n]*\n([\s\S]*?)\n```/g)) {
+      for (const line of match[2].split("\n")) {
+        const trimmed = line.trim();
+        // Short lines ("}", "return x;") could occur anywhere; long ones are the check's own text.
+        if (trimmed.length >= 24 || (match[1] === "hidden" && trimmed.length >= 16)) lines.add(trimmed);
+      }
+    }
+  }
+  return [...lines];
+}
+
+function exercise(page: Page) {
+  return page.getByTestId(`exercise-${EXERCISE}`);
+}
+
+async function typeIntoExercise(page: Page, code: string): Promise<void> {
+  const editor = exercise(page).locator(".monaco-editor");
+  await editor.click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.type(code);
+  await expect.poll(async () => (await exercise(page).locator(".view-lines").innerText()).replace(/\u00a0/g, " ")).toContain("row_means");
+}
+
+async function learnerContext(baseURL: string): Promise<APIRequestContext> {
+  return playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { cookie: `gb_learner=${randomUUID()}` } });
+}
+
+test.describe.configure({ mode: "serial" });
+
+test("Check runs the visible checks in the kernel: a wrong answer fails with what differed, a right one passes", async ({ page }) => {
+  await openLesson(page, TENSORS_LESSON);
+  await runCell(page, "make");
+  await expect(cell(page, "make").locator(".output-result")).toContainText("tensor");
+
+  await typeIntoExercise(page, WRONG);
+  await exercise(page).getByRole("button", { name: "Check" }).click();
+  const results = exercise(page).getByTestId("check-results");
+  await expect(results.locator("li")).toHaveCount(2);
+  const first = results.locator("li").first();
+  await expect(first).toHaveAttribute("data-status", "failed");
+  await expect(first).toContainText("averages each row of x");
+  await expect(first).toContainText("differ at index [0]: expected 2 but got 6");
+  // Hidden checks are not run (nor known) in the browser.
+  await expect(results).not.toContainText("handles negative numbers");
+
+  await typeIntoExercise(page, CORRECT);
+  await exercise(page).getByRole("button", { name: "Check" }).click();
+  await expect(results.locator('li[data-status="passed"]')).toHaveCount(2);
+});
+
+test("Submit is graded on the server with the hidden checks; hints and the solution are recorded", async ({ page }) => {
+  await openLesson(page, TENSORS_LESSON);
+  await typeIntoExercise(page, WRONG);
+  await exercise(page).getByRole("button", { name: "Submit" }).click();
+  const graded = exercise(page).getByTestId("submit-results");
+  await expect(graded.getByTestId("score")).toHaveText("0.5 / 1");
+  await expect(graded.locator("li")).toHaveCount(4);
+  await expect(graded.getByText("hidden", { exact: true })).toHaveCount(2);
+  await expect(graded.locator("li").first()).toContainText("expected 2 but got 6");
+  await expect(exercise(page).getByTestId("exercise-attempts")).toContainText("Attempts: 1");
+
+  // Hints open one at a time.
+  await exercise(page).getByRole("button", { name: "Show hint (1 of 2)" }).click();
+  await expect(exercise(page).getByTestId("hints").locator("li")).toHaveCount(1);
+  await expect(exercise(page).getByTestId("hints")).toContainText("A mean is a sum divided by a count");
+
+  // One failed attempt of two: the solution needs an explicit, warned request.
+  await exercise(page).getByRole("button", { name: "Show solution" }).click();
+  await expect(exercise(page).getByRole("alertdialog")).toContainText("opens after 2 failed attempts (you have 1)");
+  await expect(exercise(page).getByTestId("solution")).toHaveCount(0);
+  await exercise(page).getByRole("button", { name: "Show it anyway" }).click();
+  await expect(exercise(page).getByTestId("solution")).toContainText("t.mean(1)");
+
+  await typeIntoExercise(page, CORRECT);
+  await exercise(page).getByRole("button", { name: "Submit" }).click();
+  await expect(graded.getByTestId("score")).toHaveText("1 / 1");
+  await expect(graded.locator('li[data-status="passed"]')).toHaveCount(4);
+  await expect(exercise(page).getByTestId("exercise-attempts")).toContainText("Attempts: 2 · best 1 / 1");
+
+  // What the server recorded survives a reload: attempts, and the hint already shown.
+  await page.reload();
+  await expect(exercise(page).getByTestId("exercise-attempts")).toContainText("Attempts: 2");
+  await expect(exercise(page).getByTestId("hints").locator("li")).toHaveCount(1);
+});
+
+test("hidden checks and solutions are absent from everything the app serves", async ({ page, baseURL }) => {
+  const secrets = secretLines();
+  expect(secrets.length).toBeGreaterThan(3);
+  const served: { where: string; text: string }[] = [];
+  page.on("response", async (response) => {
+    const type = response.headers()["content-type"] ?? "";
+    if (/text|javascript|json|x-component/.test(type)) served.push({ where: response.url(), text: await response.text().catch(() => "") });
+  });
+  await openLesson(page, TENSORS_LESSON);
+  await typeIntoExercise(page, WRONG);
+  await exercise(page).getByRole("button", { name: "Submit" }).click();
+  await expect(exercise(page).getByTestId("submit-results")).toBeVisible();
+  for (const slug of readdirSync(path.join(process.cwd(), "lessons")).filter((n) => n.endsWith(".mdx")).map((n) => n.slice(0, -4))) {
+    for (const headers of [{}, { RSC: "1" }]) {
+      const response = await page.request.get(`${baseURL}/lessons/${slug}`, { headers });
+      served.push({ where: `${slug} ${JSON.stringify(headers)}`, text: await response.text() });
+    }
+    const progress = await page.request.get(`${baseURL}/api/exercises/${slug}`);
+    served.push({ where: `progress ${slug}`, text: await progress.text() });
+  }
+  // Every file the build can serve: JS chunks, CSS, and prerendered HTML / RSC payloads.
+  const distDir = path.join(process.cwd(), process.env.NEXT_DIST_DIR || ".next");
+  const walk = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).flatMap((name) => (statSync(path.join(dir, name)).isDirectory() ? walk(path.join(dir, name)) : [path.join(dir, name)])) : []);
+  const builtFiles = [...walk(path.join(distDir, "static")), ...walk(path.join(distDir, "server/app")).filter((file) => /\.(html|rsc|body|meta)$/.test(file))];
+  expect(builtFiles.filter((file) => file.endsWith(".js")).length).toBeGreaterThan(5);
+  for (const file of builtFiles) served.push({ where: path.relative(distDir, file), text: readFileSync(file, "utf8") });
+
+  expect(served.length).toBeGreaterThan(20);
+  const leaks = served.flatMap(({ where, text }) => secrets.filter((secret) => text.includes(secret)).map((secret) => `${where}: ${secret}`));
+  expect(leaks).toEqual([]);
+  // The check works: visible check code is there.
+  expect(served.some(({ text }) => text.includes("expect.allclose(row_means(x), torch.tensor([2, 5]));"))).toBe(true);
+});
+
+test("an infinite loop and a memory bomb fail with their limits while other checks pass and other learners are served", async ({ baseURL }) => {
+  const looper = await learnerContext(baseURL!);
+  const bomber = await learnerContext(baseURL!);
+  const bystander = await learnerContext(baseURL!);
+  // Only the 4-row table of "returns one number per row" triggers the runaway code.
+  const loop = "function row_means(t) { if (t.shape[0] === 4) { while (true) {} } return t.mean(1); }";
+  const bomb = "function row_means(t) { if (t.shape[0] === 4) { const hoard = []; while (true) hoard.push(new Array(1e6).fill(1)); } return t.mean(1); }";
+
+  const started = Date.now();
+  const loopResponse = looper.post(SUBMIT, { data: { code: loop } });
+  const bombResponse = bomber.post(SUBMIT, { data: { code: bomb } });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const served = Date.now();
+  const page = await bystander.get(TENSORS_LESSON);
+  const progress = await bystander.get(`/api/exercises/${LESSON_SLUG}`);
+  const bystanderMs = Date.now() - served;
+  expect(page.status()).toBe(200);
+  expect(progress.status()).toBe(200);
+
+  const loopResult = (await (await loopResponse).json()).result;
+  const bombResult = (await (await bombResponse).json()).result;
+  const gradingMs = Date.now() - started;
+  // The other learner was answered while grading was still running, and quickly.
+  expect(bystanderMs).toBeLessThan(Math.min(3_000, gradingMs));
+
+  const statuses = (result: { checks: { name: string; status: string }[] }) => Object.fromEntries(result.checks.map((c) => [c.name, c.status]));
+  expect(loopResult.status).toBe("time_limit");
+  expect(statuses(loopResult)).toEqual({
+    "averages each row of x": "passed",
+    "returns one number per row": "time_limit",
+    "handles negative numbers and a single row": "passed",
+    "leaves its input unchanged": "passed",
+  });
+  expect(loopResult.checks[1].message).toMatch(/^time limit exceeded/);
+  expect(bombResult.status).toBe("memory_limit");
+  expect(statuses(bombResult)["returns one number per row"]).toBe("memory_limit");
+  expect(bombResult.checks[1].message).toMatch(/memory limit exceeded/);
+  expect(bombResult.checks.filter((c: { status: string }) => c.status === "passed")).toHaveLength(3);
+  expect(loopResult.passed || bombResult.passed).toBe(false);
+});
+
+test("a forged pass from the client changes no grade", async ({ baseURL }) => {
+  const cheater = await learnerContext(baseURL!);
+  const forged = await cheater.post(SUBMIT, { data: { code: WRONG, passed: true, score: 1 } });
+  expect(forged.status()).toBe(400);
+  const progress = await (await cheater.get(`/api/exercises/${LESSON_SLUG}`)).json();
+  expect(progress.exercises[EXERCISE]).toBeUndefined();
+  const honest = await (await cheater.post(SUBMIT, { data: { code: WRONG } })).json();
+  expect(honest.result).toMatchObject({ passed: false });
+  expect(honest.progress).toMatchObject({ attempts: 1, bestScore: 0.5, passed: false });
+});
+
+test("/instructor answers 403 to learners; an instructor sees the gradebook and exports CSV", async ({ page, browser, baseURL }) => {
+  const asLearner = await page.goto("/instructor");
+  expect(asLearner?.status()).toBe(403);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("instructors only");
+  expect((await page.request.get("/api/instructor/gradebook")).status()).toBe(403);
+  expect((await page.request.get("/api/instructor/gradebook?format=csv")).status()).toBe(403);
+
+  const username = `teacher${Date.now() % 100000}`;
+  execFileSync("npm", ["run", "--silent", "user:create", "--", "--username", username, "--instructor", "--password", "correct horse battery"], { env: process.env, stdio: "pipe" });
+  const context = await browser.newContext({ baseURL });
+  const instructor = await context.newPage();
+  const signin = await instructor.request.post("/api/account/signin", { data: { username, password: "correct horse battery" } });
+  expect(signin.status()).toBe(200);
+  const response = await instructor.goto("/instructor");
+  expect(response?.status()).toBe(200);
+  const table = instructor.getByTestId("gradebook");
+  await expect(table).toBeVisible();
+  await expect(table.locator("thead")).toContainText("Average each row");
+  // Learners from the tests above: several rows, some with a best score of 1 / 1.
+  expect(await table.locator("tbody tr").count()).toBeGreaterThanOrEqual(3);
+  await expect(table.getByTestId("best-score").filter({ hasText: "1 / 1" }).first()).toBeVisible();
+  await expect(table.locator(`[data-testid="pass-rate"][data-exercise="${LESSON_SLUG}/${EXERCISE}"]`)).toContainText(/\d+%/);
+  const csv = await instructor.request.get("/api/instructor/gradebook?format=csv");
+  expect(csv.status()).toBe(200);
+  const text = await csv.text();
+  expect(text.split("\n")[0]).toBe("learner,user_id,lesson,exercise,best_score,max_score,passed,attempts,hints_used,solution_viewed,last_submission,last_status");
+  expect(text).toContain(`${LESSON_SLUG},${EXERCISE},`);
+  await context.close();
+});
