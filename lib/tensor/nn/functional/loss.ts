@@ -261,6 +261,8 @@ function classLoss(
   const smooth = new Float64Array(M); // per-row sum_c w_c * -log p[c]
   const rowWeight = new Float64Array(M); // w[y], 0 for ignored rows
   const lse = new Float64Array(M);
+  // Softmax probabilities, kept from the forward pass so backward needs no exp().
+  const probs = logSoftmax && needsGrad(rows) ? new Float64Array(M * C) : null;
   let total = 0;
   let wSum = 0;
   for (let i = 0; i < M; i++) {
@@ -275,7 +277,12 @@ function classLoss(
       let m = -Infinity;
       for (let c = 0; c < C; c++) if (x[base + c] > m) m = x[base + c];
       let s = 0;
-      for (let c = 0; c < C; c++) s += Math.exp(x[base + c] - m);
+      if (probs) {
+        for (let c = 0; c < C; c++) s += probs[base + c] = Math.exp(x[base + c] - m);
+        for (let c = 0; c < C; c++) probs[base + c] /= s;
+      } else {
+        for (let c = 0; c < C; c++) s += Math.exp(x[base + c] - m);
+      }
       l = m + Math.log(s);
     }
     lse[i] = l;
@@ -318,8 +325,8 @@ function classLoss(
       const yi = y[i];
       for (let c = 0; c < C; c++) {
         const wc = w ? w[c] : 1;
-        if (logSoftmax) {
-          const p = Math.exp(x[base + c] - lse[i]);
+        if (probs) {
+          const p = probs[base + c];
           // d(-log p_y)/dx_c = p_c - [c = y]; d(sum_k -w_k log p_k)/dx_c = wAll p_c - w_c
           r[base + c] = a * (p - (c === yi ? 1 : 0)) + b * (wAll * p - wc);
         } else {
