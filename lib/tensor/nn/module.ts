@@ -16,7 +16,7 @@
  * nn.ModuleList. Buffers are registered explicitly with `register_buffer`.
  */
 import { record } from "../autograd/function";
-import { no_grad } from "../autograd/grad_mode";
+import { is_grad_enabled, no_grad } from "../autograd/grad_mode";
 import { RuntimeError, TypeError_ } from "../errors";
 import { Tensor } from "../tensor";
 import { Parameter } from "./parameter";
@@ -114,7 +114,8 @@ export class Module {
       const r = hook(this, args);
       if (r !== undefined && r !== null) args = Array.isArray(r) ? r : [r];
     }
-    const bw = this._backward_hooks.size > 0 ? new BackwardHookState(this) : null;
+    // Like PyTorch, backward hooks are only wired when a graph is being recorded.
+    const bw = this._backward_hooks.size > 0 && is_grad_enabled() ? new BackwardHookState(this) : null;
     if (bw) args = bw.setupInputs(args);
     let result = this.forward(...args);
     for (const hook of [...this._forward_hooks.values()]) {

@@ -271,6 +271,16 @@ describe("hooks", () => {
     expect(seen).toBeNull();
   });
 
+  it("modules with backward hooks still run under torch.no_grad", () => {
+    const lin = new nn.Linear(2, 2);
+    let calls = 0;
+    lin.register_full_backward_hook(() => void calls++);
+    const x = torch.randn(3, 2, { requires_grad: true });
+    expect(torch.no_grad(() => lin(x)).requires_grad).toBe(false);
+    lin(x).sum().backward();
+    expect(calls).toBe(1);
+  });
+
   it("a backward hook may replace grad_input", () => {
     const relu = new nn.ReLU();
     relu.register_full_backward_hook((_m, gin) => [gin[0]!.mul(0)]);
