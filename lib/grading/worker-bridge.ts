@@ -28,6 +28,8 @@ export function createGradingBridge(session: KernelSession) {
           outcome = { status: "authoring_error", message: `This check is broken (not your fault): ${(error as Error).message}` };
         }
         results.push({ name: check.name, hidden: false, ...outcome, durationMs: Math.round(performance.now() - started) });
+        // An interrupt (or the cell's time budget) stops the whole Check, not just one check.
+        if (outcome.message.startsWith("KeyboardInterrupt")) break;
       }
       const message: GradingCommMessage = { exerciseId, results };
       session.sendComm(GRADING_COMM_TARGET, message);
