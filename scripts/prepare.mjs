@@ -27,6 +27,8 @@ if (readStamp(monacoStamp) !== monacoVersion) {
   writeFileSync(path.join(root, monacoStamp), monacoVersion);
 }
 
+run("node", ["scripts/gen-engine-types.mjs"]);
+
 // The engine + check runner bundle loaded into each grading isolate (rebuilt when sources change).
 run("node", ["scripts/build-grader-engine.mjs"]);
 

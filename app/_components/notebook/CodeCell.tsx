@@ -139,7 +139,7 @@ export function CodeCell({ id, code: lessonCode, timeoutMs }: CodeCellProps) {
         </span>
       </div>
       <div className="cell-body">
-        <CodeEditor key={editorKey} value={editorValue} ariaLabel={`Code of cell ${id}`} onChange={onChange} onRun={() => void run()} onRunAndAdvance={runAndAdvance} />
+        <CodeEditor key={editorKey} modelPath={`file:///cells/${id}.ts`} value={editorValue} ariaLabel={`Code of cell ${id}`} onChange={onChange} onRun={() => void run()} onRunAndAdvance={runAndAdvance} />
         <CellOutputs outputs={outputs} />
       </div>
     </section>

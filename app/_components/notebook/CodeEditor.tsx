@@ -1,6 +1,7 @@
 "use client";
 
-import Editor, { loader, type OnMount } from "@monaco-editor/react";
+import Editor, { loader, type BeforeMount, type OnMount } from "@monaco-editor/react";
+import { configureMonaco } from "./monaco-setup";
 import type { editor as MonacoEditor } from "monaco-editor";
 import { useCallback, useEffect, useRef, useState } from "react";
 
@@ -13,6 +14,8 @@ const MIN_LINES = 2;
 const MAX_HEIGHT = 640;
 
 export interface CodeEditorProps {
+  /** A .ts path, so the editor's model is checked as TypeScript (not as a loose script). */
+  modelPath: string;
   value: string;
   ariaLabel: string;
   onChange(code: string): void;
@@ -23,7 +26,7 @@ export interface CodeEditorProps {
 }
 
 /** A Monaco editor that grows with its content, like a notebook cell. */
-export function CodeEditor({ value, ariaLabel, onChange, onRunAndAdvance, onRun }: CodeEditorProps) {
+export function CodeEditor({ modelPath, value, ariaLabel, onChange, onRunAndAdvance, onRun }: CodeEditorProps) {
   const [height, setHeight] = useState(() => Math.max(MIN_LINES, value.split("\n").length) * LINE_HEIGHT + 16);
   const handlers = useRef({ onRunAndAdvance, onRun });
   const editorRef = useRef<MonacoEditor.IStandaloneCodeEditor | null>(null);
@@ -38,6 +41,8 @@ export function CodeEditor({ value, ariaLabel, onChange, onRunAndAdvance, onRun 
   useEffect(() => {
     handlers.current = { onRunAndAdvance, onRun };
   }, [onRunAndAdvance, onRun]);
+
+  const beforeMount = useCallback<BeforeMount>((monaco) => void configureMonaco(monaco), []);
 
   const onMount = useCallback<OnMount>((editor, monaco) => {
     editorRef.current = editor;
@@ -59,10 +64,12 @@ export function CodeEditor({ value, ariaLabel, onChange, onRunAndAdvance, onRun 
   return (
     <div className="cell-editor" style={{ height }}>
       <Editor
+        path={modelPath}
         defaultValue={value}
         language="typescript"
         theme="vs"
         onChange={(code) => onChange(code ?? "")}
+        beforeMount={beforeMount}
         onMount={onMount}
         loading={<pre className="cell-editor-fallback">{value}</pre>}
         options={{
