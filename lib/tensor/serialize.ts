@@ -187,7 +187,8 @@ function isPlainValue(v: unknown): boolean {
 function describe(m: Module): ArchNode {
   const params = new Set(m._own_parameters().map(([n]) => n));
   const bufferNames = new Set(m._buffer_names.keys());
-  const children = m.named_children();
+  // All names, so a module shared under two names is saved (and rebuilt) under both.
+  const children = m._own_children();
   const childNames = new Set(children.map(([n]) => n));
   const settings: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(m)) {

@@ -209,6 +209,11 @@ export class Module {
     return out;
   }
 
+  /** Every (name, child) pair, a child shared under two names included twice. */
+  _own_children(): [string, Module][] {
+    return this._own().filter((e): e is [string, Module] => e[1] instanceof Module);
+  }
+
   named_children(): [string, Module][] {
     const seen = new Set<Module>();
     const out: [string, Module][] = [];
@@ -358,11 +363,25 @@ export class Module {
   state_dict(opts: { prefix?: string; keep_vars?: boolean } = {}): StateDict {
     const out: StateDict = {};
     const keep = opts.keep_vars ?? false;
-    for (const [modPrefix, m] of this.named_modules(new Set(), opts.prefix ?? "")) {
+    for (const [modPrefix, m] of this._state_modules(opts.prefix ?? "")) {
       const p = modPrefix ? `${modPrefix}.` : "";
       for (const [name, t] of m._own_parameters()) out[p + name] = keep ? t : t.detach();
       for (const [name, t] of m._own_buffers(true)) out[p + name] = keep ? t : t.detach();
     }
+    return out;
+  }
+
+  /**
+   * Modules by prefix as state_dict walks them: every registered child under every name it
+   * has (PyTorch recurses over `_modules` without de-duplication, so a module shared by two
+   * names appears under both), guarding only against cycles.
+   */
+  private _state_modules(prefix: string, path: Set<Module> = new Set()): [string, Module][] {
+    if (path.has(this)) return [];
+    path.add(this);
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [name, child] of this._own_children()) out.push(...child._state_modules(prefix ? `${prefix}.${name}` : name, path));
+    path.delete(this);
     return out;
   }
 
@@ -430,7 +449,7 @@ export class Module {
   toString(): string {
     const extra = this.extra_repr();
     const extraLines = extra ? extra.split("\n") : [];
-    const childLines = this.named_children().map(([key, m]) => `(${key}): ${addIndent(m.toString(), 2)}`);
+    const childLines = this._own_children().map(([key, m]) => `(${key}): ${addIndent(m.toString(), 2)}`);
     const lines = [...extraLines, ...childLines];
     let main = `${this._get_name()}(`;
     if (lines.length > 0) {

@@ -6,9 +6,14 @@ import { IndexError, TypeError_ } from "../../errors";
 import type { Tensor } from "../../tensor";
 import { Module } from "../module";
 
-/** Integer keys of own properties in order (JS keeps integer-like keys sorted ascending). */
+/** Children under integer keys, in order (JS keeps integer-like keys sorted ascending). */
 function indexedChildren(m: Module): Module[] {
-  return m.named_children().filter(([k]) => /^\d+$/.test(k)).map(([, c]) => c);
+  return m._own_children().filter(([k]) => /^\d+$/.test(k)).map(([, c]) => c);
+}
+
+/** All children in order; a module added twice runs twice (PyTorch iterates `_modules`). */
+function allChildren(m: Module): Module[] {
+  return m._own_children().map(([, c]) => c);
 }
 
 function normIndex(idx: number, len: number, what: string): number {
@@ -40,32 +45,32 @@ export class Sequential extends Module {
 
   override forward(input: Tensor): Tensor {
     let x: unknown = input;
-    for (const m of this.children()) x = m(x);
+    for (const m of allChildren(this)) x = m(x);
     return x as Tensor;
   }
 
   get length(): number {
-    return this.children().length;
+    return allChildren(this).length;
   }
 
   /** seq.get(-1) for negative indices (seq[0] works for non-negative ones). */
   get(idx: number): Module {
-    const kids = this.children();
+    const kids = allChildren(this);
     return kids[normIndex(idx, kids.length, "Sequential")];
   }
 
   append(module: Module): this {
-    this.add_module(String(this.children().length), module);
+    this.add_module(String(allChildren(this).length), module);
     return this;
   }
 
   /** seq.slice(a, b): a new Sequential of the same module objects (PyTorch's seq[a:b]). */
   slice(start?: number, end?: number): Sequential {
-    return new Sequential(...this.children().slice(start, end));
+    return new Sequential(...allChildren(this).slice(start, end));
   }
 
   [Symbol.iterator](): Iterator<Module> {
-    return this.children()[Symbol.iterator]();
+    return allChildren(this)[Symbol.iterator]();
   }
 }
 

@@ -59,6 +59,9 @@ describe("Module basics", () => {
     const seq = new nn.Sequential(lin, lin);
     expect(seq.parameters()).toHaveLength(2);
     expect(seq.modules()).toHaveLength(2);
+    // state_dict lists a shared module under each of its names, as PyTorch does
+    expect(Object.keys(seq.state_dict())).toEqual(["0.weight", "0.bias", "1.weight", "1.bias"]);
+    seq.load_state_dict(seq.state_dict());
   });
 
   it("train() and eval() set training recursively and return the module", () => {

@@ -134,6 +134,17 @@ describe("saving and loading models", () => {
     expect(() => torch.load("missing.pt")).toThrow("No such file or directory: 'missing.pt'");
   });
 
+  it("a module shared under two names is saved under both", () => {
+    const lin = new nn.Linear(2, 2);
+    const model = new nn.Sequential(lin, new nn.Tanh(), lin);
+    const loaded = torch.load(torch.save(model)) as nn.Sequential;
+    expect(loaded.length).toBe(3);
+    expect(String(loaded)).toBe(String(model));
+    expect(String(model).match(/Linear/g)).toHaveLength(2);
+    const x = torch.randn(3, 2);
+    expect(loaded(x).allclose(model(x))).toBe(true);
+  });
+
   it("a state_dict file loads back into a freshly built model", () => {
     const a = new nn.Linear(3, 2);
     const b = new nn.Linear(3, 2);
