@@ -20,6 +20,11 @@ export interface ParsedLesson {
   problems: LessonProblem[];
 }
 
+/** The exercise parser counts lines from the start of the MDX body: say file lines instead. */
+function toFileLines(message: string, offset: number): string {
+  return message.replace(/\bline (\d+)/g, (_match, n: string) => `line ${Number(n) + offset}`);
+}
+
 /** The 1-based file line where a frontmatter key is written, or 1 when it is missing. */
 function frontmatterKeyLine(raw: string, key: string | undefined): number {
   if (!key) return 1;
@@ -57,8 +62,13 @@ async function checkCompiles(file: string, body: string, offset: number): Promis
     return [];
   } catch (error) {
     const place = error as { line?: number; place?: { line?: number; start?: { line?: number } }; reason?: string; message?: string };
-    const line = place.line ?? place.place?.line ?? place.place?.start?.line ?? 1;
-    return [{ file, line: offset + line, message: `MDX does not compile: ${place.reason ?? place.message ?? String(error)}` }];
+    const text = place.reason ?? place.message ?? String(error);
+    // The message ends with the place in body coordinates, "(4:1-4:43)": the most precise
+    // source of the line (the error's own `line` can point at where parsing gave up).
+    const stated = /\((\d+):\d+(?:-\d+:\d+)?\)$/.exec(text);
+    const line = stated ? Number(stated[1]) : (place.place?.start?.line ?? place.place?.line ?? place.line ?? 1);
+    const reason = stated ? text.slice(0, stated.index).trimEnd() : text;
+    return [{ file, line: offset + line, message: `MDX does not compile: ${reason}` }];
   }
 }
 
@@ -121,7 +131,7 @@ export async function readAndCheckLesson(file: string, raw: string, outline: Cou
       problems.push(...checkExerciseCompleteness(file, offset, exercise));
     } catch (error) {
       malformedExercises++;
-      problems.push({ file, line: offset + line, message: (error as Error).message });
+      problems.push({ file, line: offset + line, message: toFileLines((error as Error).message, offset) });
     }
   });
   problems.push(...checkIds(file, offset, [...cells.map((c) => ({ id: c.id, line: c.line, kind: "cell" })), ...exerciseIds]));
