@@ -3,7 +3,7 @@
  * them all, print an aligned table with the ratio ours/peer. Other benches (e.g. kernel or
  * cell-execution benches) plug in with `registerBench` from their own files.
  */
-export type Unit = "ms/step" | "GFLOP/s" | "M elem/s";
+export type Unit = "ms/step" | "GFLOP/s" | "M elem/s" | "ms";
 
 export interface BenchRow {
   group: string;
@@ -55,15 +55,16 @@ function fmt(v: number | undefined): string {
 }
 
 /** Runs every registered row (optionally filtered by a substring) and prints the table. */
-export async function runAll(filter?: string, peerName = "peer"): Promise<string> {
+export async function runAll(filter?: string, peerName = "peer", groups?: string[]): Promise<string> {
   const header = ["benchmark", "unit", "ours", peerName, "ours/peer", "target", "met"];
   const table: string[][] = [];
   for (const row of rows) {
     const label = `${row.group}: ${row.name}`;
     if (filter && !label.includes(filter)) continue;
+    if (groups && !groups.includes(row.group)) continue;
     // Alternate ours and peer over a few rounds and keep each side's best round, so a burst of
     // load from other processes on this shared machine does not decide the ratio.
-    const better = (a: number, b: number) => (row.unit === "ms/step" ? Math.min(a, b) : Math.max(a, b));
+    const better = (a: number, b: number) => (row.unit === "ms/step" || row.unit === "ms" ? Math.min(a, b) : Math.max(a, b));
     let ours = NaN;
     let peer: number | undefined;
     for (let r = 0; r < ROUNDS; r++) {

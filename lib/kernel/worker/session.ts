@@ -39,6 +39,8 @@ export class KernelSession {
     private readonly post: Post,
     builtins: (session: KernelSession) => Record<string, unknown>,
     private readonly modules: Record<string, Record<string, unknown>>,
+    /** Loop and await checks for interrupts; only a benchmark turns them off to measure them. */
+    private readonly interruptChecks = true,
   ) {
     this.output = new OutputChannel(post);
     this.scope = Object.create(null) as Record<string, unknown>;
@@ -77,7 +79,7 @@ export class KernelSession {
     let status: "ok" | "error" = "ok";
     let declaredNames: string[] = [];
     try {
-      const rewritten = rewriteCell(request.code, { sourceName });
+      const rewritten = rewriteCell(request.code, { sourceName, interruptChecks: this.interruptChecks });
       declaredNames = rewritten.declaredNames;
       const compiled = globalEval(rewritten.script) as CompiledCell;
       const result = await compiled(this.scope, this.api);
