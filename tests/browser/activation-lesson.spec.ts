@@ -1,0 +1,81 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+import { cell, openLesson } from "./notebook";
+
+const LESSON = "/lessons/activation-functions";
+
+/** The cell ids of the lesson, read from the MDX so the test follows the lesson as it grows. */
+const CELL_IDS = [...readFileSync(path.join(process.cwd(), "lessons/activation-functions.mdx"), "utf8").matchAll(/^```ts cell id=([\w-]+)/gm)].map((m) => m[1]);
+
+function exercise(page: Page, id: string) {
+  return page.getByTestId(`exercise-${id}`);
+}
+
+test("Run all runs every cell of the lesson in order without an error", async ({ page }) => {
+  test.setTimeout(300_000);
+  await openLesson(page, LESSON);
+  const cells = page.locator("section.cell");
+  await expect(cells).toHaveCount(CELL_IDS.length);
+  expect(await cells.evaluateAll((sections) => sections.map((s) => s.getAttribute("data-cell-id")))).toEqual(CELL_IDS);
+
+  await page.getByRole("toolbar", { name: "Notebook" }).getByRole("button", { name: "Run all", exact: true }).click();
+  // Every cell gets an execution count, in document order: 1, 2, 3, ...
+  const lastCell = cell(page, CELL_IDS[CELL_IDS.length - 1]);
+  await expect(lastCell.getByTestId("execution-count")).toHaveText(`[${CELL_IDS.length}]`, { timeout: 240_000 });
+  await expect(page.getByTestId("kernel-status")).toHaveText("idle");
+  const counts = await page.locator('section.cell [data-testid="execution-count"]').allInnerTexts();
+  expect(counts).toEqual(CELL_IDS.map((_, i) => `[${i + 1}]`));
+
+  await expect(page.locator(".output-error")).toHaveCount(0);
+  // A few outputs that show the cells did their work, not just that they ended.
+  await expect(cell(page, "linear-collapse").getByTestId("cell-output")).toContainText("same function? true");
+  await expect(cell(page, "softmax").getByTestId("cell-output")).toContainText("each row sums to: tensor([1., 1., 1.])");
+  await expect(cell(page, "save-load").getByTestId("cell-output")).toContainText("loading before registering fails");
+  await expect(cell(page, "sigmoid").getByTestId("plotly-chart")).toBeVisible({ timeout: 30_000 });
+});
+
+test("solving the Leaky ReLU exercise records a full grade from the server", async ({ page }) => {
+  test.setTimeout(120_000);
+  await openLesson(page, LESSON);
+  const leaky = exercise(page, "leaky-relu");
+  const editor = leaky.locator(".monaco-editor");
+  await editor.click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.type(
+    "function leaky_relu(x, slope = 0.01) { return torch.where(x.gt(0), x, x.mul(slope)); } " +
+      "function leaky_relu_grad(x, slope = 0.01) { return torch.where(x.gt(0), torch.ones_like(x), torch.full_like(x, slope)); }",
+  );
+  await expect.poll(async () => (await leaky.locator(".view-lines").innerText()).replace(/\u00a0/g, " ")).toContain("leaky_relu_grad");
+
+  await leaky.getByRole("button", { name: "Submit" }).click();
+  const graded = leaky.getByTestId("submit-results");
+  await expect(graded.getByTestId("score")).toHaveText("2 / 2", { timeout: 60_000 });
+  await expect(graded).toContainText("all checks passed");
+  await expect(leaky.getByTestId("exercise-attempts")).toContainText("Attempts: 1");
+  await expect(leaky.getByTestId("exercise-attempts")).toContainText("best 2 / 2");
+
+  // The grade is the server's record: it is still there after a reload.
+  await page.reload();
+  await expect(exercise(page, "leaky-relu").getByTestId("exercise-attempts")).toContainText("best 2 / 2", { timeout: 30_000 });
+});
+
+test("the activation experiment records three runs and the comparison chart overlays three curves", async ({ page }) => {
+  test.setTimeout(180_000);
+  await openLesson(page, LESSON);
+  // The experiment needs the MNIST digits (keras-example) and accuracyOn (dead-relu-helpers).
+  for (const id of ["dead-relu-helpers", "keras-example", "experiment-activations"]) {
+    await cell(page, id).getByRole("button", { name: "Run cell" }).click();
+    await expect(cell(page, id).getByTestId("cell-state")).toHaveText("done", { timeout: 120_000 });
+    await expect(cell(page, id).locator(".output-error")).toHaveCount(0);
+  }
+  await expect(cell(page, "experiment-activations").getByTestId("cell-output")).toContainText("Same network, three hidden activations");
+
+  const compare = page.getByRole("region", { name: "Compare runs: activation-sweep" }).first();
+  const chart = compare.getByTestId("run-chart");
+  await expect(chart).toHaveAttribute("data-curves", "3", { timeout: 30_000 });
+  await expect(chart.locator(".scatterlayer .trace")).toHaveCount(3, { timeout: 30_000 });
+  const legend = chart.locator('[role="img"]');
+  for (const activation of ["sigmoid", "tanh", "relu"]) await expect(legend).toHaveAttribute("aria-label", new RegExp(`activation[^,]*${activation}`));
+});
