@@ -15,7 +15,7 @@ const MAX_HEIGHT = 640;
 
 export interface CodeEditorProps {
   /** A .ts path, so the editor's model is checked as TypeScript (not as a loose script). */
-  modelPath: string;
+  modelPath?: string;
   value: string;
   ariaLabel: string;
   onChange(code: string): void;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { jsonRequest, useFreshDatabase } from "./test-database";
+import { jsonRequest, createFreshDatabase } from "./test-database";
 
-useFreshDatabase();
+createFreshDatabase();
 
 const { PUT } = await import("@/app/api/lessons/[slug]/cells/[cellId]/route");
 const { GET } = await import("@/app/api/lessons/[slug]/cells/route");

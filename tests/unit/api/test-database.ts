@@ -7,7 +7,7 @@ import path from "node:path";
  * Points the app at a fresh SQLite file with every migration applied, through the same
  * offline migration script `npm start` uses. Call before importing anything from lib/db.
  */
-export function useFreshDatabase(): string {
+export function createFreshDatabase(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), "gradbook-unit-"));
   const url = `file:${path.join(dir, "unit.db")}`;
   process.env.DATABASE_URL = url;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { jsonRequest, useFreshDatabase } from "../api/test-database";
+import { jsonRequest, createFreshDatabase } from "../api/test-database";
 
-useFreshDatabase();
+createFreshDatabase();
 
 const signup = (await import("@/app/api/account/signup/route")).POST;
 const signin = (await import("@/app/api/account/signin/route")).POST;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { jsonRequest, useFreshDatabase } from "../api/test-database";
+import { jsonRequest, createFreshDatabase } from "../api/test-database";
 
-useFreshDatabase();
+createFreshDatabase();
 
 const runsRoute = await import("@/app/api/experiments/runs/route");
 const runRoute = await import("@/app/api/experiments/runs/[runId]/route");

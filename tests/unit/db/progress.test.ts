@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { jsonRequest, useFreshDatabase } from "../api/test-database";
+import { jsonRequest, createFreshDatabase } from "../api/test-database";
 
-useFreshDatabase();
+createFreshDatabase();
 
 const progressRoute = await import("@/app/api/lessons/[slug]/progress/route");
 const allProgress = await import("@/app/api/progress/route");
