@@ -34,19 +34,26 @@ async function sessionUser(requestHeaders: Headers): Promise<RequestUser | null>
 }
 
 /**
- * The anonymous learner of a cookie id. An id that names an account row is refused: accounts
- * are reached only through a session, never by putting their id in the anonymous cookie.
+ * The anonymous learner of a cookie id, and whether their row exists yet. An id that names an
+ * account row is refused: accounts are reached only through a session, never by putting their
+ * id in the anonymous cookie.
  */
-async function anonymousUser(cookieId: string | null | undefined): Promise<RequestUser | null> {
+async function anonymousUser(cookieId: string | null | undefined): Promise<{ user: RequestUser; rowExists: boolean } | null> {
   if (!isLearnerId(cookieId)) return null;
   const row = await prisma.user.findUnique({ where: { id: cookieId }, select: { username: true } });
   if (row && row.username !== null) return null;
-  return { id: cookieId, role: "learner", username: null, anonymous: true };
+  return { user: { id: cookieId, role: "learner", username: null, anonymous: true }, rowExists: row !== null };
+}
+
+async function identify(request: Request): Promise<{ user: RequestUser; rowExists: boolean } | null> {
+  const fromSession = await sessionUser(request.headers);
+  if (fromSession) return { user: fromSession, rowExists: true };
+  return anonymousUser(readCookie(request, LEARNER_COOKIE));
 }
 
 /** The caller, or null when the request carries neither a session nor an anonymous cookie. */
 export async function getRequestUser(request: Request): Promise<RequestUser | null> {
-  return (await sessionUser(request.headers)) ?? (await anonymousUser(readCookie(request, LEARNER_COOKIE)));
+  return (await identify(request))?.user ?? null;
 }
 
 /** Makes sure the anonymous learner's row exists before anything is written for them. */
@@ -61,10 +68,11 @@ export async function ensureUserRow(user: RequestUser): Promise<void> {
  * identity at all. Usage: `const user = await requireUser(req); if (user instanceof Response) return user;`
  */
 export async function requireUser(request: Request): Promise<RequestUser | Response> {
-  const user = await getRequestUser(request);
-  if (!user) return errorResponse(401, "Not signed in: this request carries no session or learner cookie");
-  await ensureUserRow(user);
-  return user;
+  const found = await identify(request);
+  if (!found) return errorResponse(401, "Not signed in: this request carries no session or learner cookie");
+  // Only the first write of a new anonymous learner creates their row (no write per request).
+  if (!found.rowExists) await ensureUserRow(found.user);
+  return found.user;
 }
 
 /** Like requireUser, but a learner (anonymous or signed in) gets 403. */
@@ -85,5 +93,5 @@ export const getPageUser = cache(async (): Promise<RequestUser | null> => {
   const fromSession = await sessionUser(new Headers(requestHeaders));
   if (fromSession) return fromSession;
   const jar = await cookies();
-  return anonymousUser(jar.get(LEARNER_COOKIE)?.value);
+  return (await anonymousUser(jar.get(LEARNER_COOKIE)?.value))?.user ?? null;
 });
