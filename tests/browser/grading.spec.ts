@@ -11,17 +11,23 @@ const SUBMIT = `/api/exercises/${LESSON_SLUG}/${EXERCISE}/submit`;
 const WRONG = "function row_means(t) { return t.sum(1); }";
 const CORRECT = "function row_means(t) { return t.sum(1).div(t.shape[1]); }";
 
-/** The source lines of every hidden check (and reference solution) in the course, read from the MDX files. */
+/**
+ * The source lines of every hidden check and reference solution in the course, read from the
+ * MDX files, less any line that also appears in the lesson's public text (a solution repeats
+ * the starter's signature; that line is not a secret).
+ */
 function secretLines(): string[] {
   const lessonsDir = path.join(process.cwd(), "lessons");
   const lines = new Set<string>();
+  const secretBlock = /```(?:ts|typescript|tsx) (hidden|solution)[^\n]*\n([\s\S]*?)\n```/g;
   for (const file of readdirSync(lessonsDir).filter((name) => name.endsWith(".mdx"))) {
     const mdx = readFileSync(path.join(lessonsDir, file), "utf8");
-    for (const match of mdx.matchAll(/```(?:ts|typescript|tsx) (hidden|solution)[^\n]*\n([\s\S]*?)\n```/g)) {
+    const publicText = mdx.replace(secretBlock, "");
+    for (const match of mdx.matchAll(secretBlock)) {
       for (const line of match[2].split("\n")) {
         const trimmed = line.trim();
         // Short lines ("}", "return x;") could occur anywhere; long ones are the check's own text.
-        if (trimmed.length >= 24 || (match[1] === "hidden" && trimmed.length >= 16)) lines.add(trimmed);
+        if (trimmed.length >= 16 && !publicText.includes(trimmed)) lines.add(trimmed);
       }
     }
   }
