@@ -79,7 +79,7 @@ test("Submit is graded on the server with the hidden checks; hints and the solut
   await typeIntoExercise(page, WRONG);
   await exercise(page).getByRole("button", { name: "Submit" }).click();
   const graded = exercise(page).getByTestId("submit-results");
-  await expect(graded.getByTestId("score")).toHaveText("0.5 / 1");
+  await expect(graded.getByTestId("score")).toHaveText("0.25 / 1");
   await expect(graded.locator("li")).toHaveCount(4);
   await expect(graded.getByText("hidden", { exact: true })).toHaveCount(2);
   await expect(graded.locator("li").first()).toContainText("expected 2 but got 6");
@@ -192,7 +192,7 @@ test("a forged pass from the client changes no grade", async ({ baseURL }) => {
   expect(progress.exercises[EXERCISE]).toBeUndefined();
   const honest = await (await cheater.post(SUBMIT, { data: { code: WRONG } })).json();
   expect(honest.result).toMatchObject({ passed: false });
-  expect(honest.progress).toMatchObject({ attempts: 1, bestScore: 0.5, passed: false });
+  expect(honest.progress).toMatchObject({ attempts: 1, bestScore: 0.25, passed: false });
 });
 
 test("/instructor answers 403 to learners; an instructor sees the gradebook and exports CSV", async ({ page, browser, baseURL }) => {

@@ -164,3 +164,17 @@ describe("server grading in the sandbox", () => {
     for (const check of result.checks) expect(check.durationMs).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe("notebook helpers in graded cells", () => {
+  it("lets dependency cells chart, tabulate and report progress (they show nothing on the server)", async () => {
+    const charting = [{ id: "setup", code: "const shared_input = torch.tensor([-1, 0, 1]);\nconst bar = progress(3);\nfor (let i = 0; i < 3; i++) bar.update(i);\nplot.line([1, 2, 3], { title: 'loss' });\ntable([{ a: 1 }]);\ndisplay(shared_input).update(1);" }];
+    const result = await gradeExercise({ exercise, dependencies: charting, learnerCode: SOLUTION, limits });
+    expect(result.setupError).toBeNull();
+    expect(result.passed).toBe(true);
+  });
+
+  it("says clearly that datasets cannot be loaded while grading", async () => {
+    const result = await gradeExercise({ exercise: { ...exercise, solution: null }, dependencies, learnerCode: `${SOLUTION}\nconst digits = await load_mnist();`, limits });
+    expect(result.setupError).toMatch(/load_mnist is not available when grading on the server/);
+  });
+});
