@@ -1,8 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { jsonRequest, createFreshDatabase } from "../api/test-database";
 
-// Not a React hook, despite the name: points lib/db at a fresh SQLite file.
-// eslint-disable-next-line react-hooks/rules-of-hooks
 createFreshDatabase();
 process.env.GRADER_CHECK_MS = "1500";
 process.env.GRADER_SETUP_MS = "1500";
