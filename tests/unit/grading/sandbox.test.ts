@@ -178,3 +178,20 @@ describe("notebook helpers in graded cells", () => {
     expect(result.setupError).toMatch(/load_mnist is not available when grading on the server/);
   });
 });
+
+describe("judging checks by the reference solution", () => {
+  it("does not call a check broken because the reference solution ran out of time", async () => {
+    const slowSolution: LessonExercise = {
+      ...exercise,
+      id: "slow-solution",
+      solution: `${SOLUTION}\nfunction spin() { while (true) {} }\nspin.ok = 1;`,
+      checks: [{ name: "spins", hidden: false, line: 1, code: "spin();" }],
+    };
+    // The learner's spin returns: the check passes for them; the solution's spin loops.
+    const result = await grade(`${SOLUTION}\nfunction spin() { return 1; }`, slowSolution);
+    expect(result.checks[0].status).toBe("passed");
+    const failing = await grade(`${SOLUTION}\nfunction spin() { throw new Error("nope"); }`, slowSolution);
+    expect(failing.checks[0]).toMatchObject({ status: "failed", message: "Error: nope (line 4 of your code)" });
+    expect(failing.score).toBe(0);
+  });
+});
