@@ -21,39 +21,42 @@ export async function savedCells(userId: string, lessonSlug: string): Promise<Sa
   return rows.map(toSavedCell);
 }
 
+/** What a save answers: the code and version now stored for the cell. */
+export interface StoredVersion {
+  cellId: string;
+  code: string;
+  version: number;
+}
+
 export type SaveCellResult =
   /** Stored (or already stored: a retried write is a no-op). */
-  | { outcome: "saved"; cell: SavedCell }
+  | { outcome: "saved"; cell: StoredVersion }
   /** Refused: the stored code is newer; the caller learns it. */
-  | { outcome: "stale"; cell: SavedCell };
+  | { outcome: "stale"; cell: StoredVersion };
 
 /**
  * Stores a cell's code if `version` is newer than what is stored. Idempotent: sending the same
  * (version, code) twice stores once and answers "saved" both times, so a client queue can retry
- * blindly. The compare-and-set runs as one conditional UPDATE, so two concurrent writers cannot
- * both win.
+ * blindly. The compare-and-set is one conditional UPDATE, so two concurrent writers cannot both
+ * win; the common case (a newer edit of an existing cell) is that single statement.
  */
 export async function saveCell(userId: string, lessonSlug: string, cellId: string, code: string, version: number, retried = false): Promise<SaveCellResult> {
-  const key = { userId_lessonSlug_cellId: { userId, lessonSlug, cellId } };
   const updated = await prisma.cellState.updateMany({ where: { userId, lessonSlug, cellId, version: { lt: BigInt(version) } }, data: { code, version: BigInt(version) } });
-  if (updated.count === 0) {
-    const existing = await prisma.cellState.findUnique({ where: key, select: savedCellSelect });
-    if (!existing) {
-      try {
-        const created = await prisma.cellState.create({ data: { userId, lessonSlug, cellId, code, version: BigInt(version) }, select: savedCellSelect });
-        return { outcome: "saved", cell: toSavedCell(created) };
-      } catch (error) {
-        // Another request created the row first: decide once more, against its row.
-        if (retried) throw error;
-        return saveCell(userId, lessonSlug, cellId, code, version, true);
-      }
+  if (updated.count === 1) return { outcome: "saved", cell: { cellId, code, version } };
+  const existing = await prisma.cellState.findUnique({ where: { userId_lessonSlug_cellId: { userId, lessonSlug, cellId } }, select: { code: true, version: true } });
+  if (!existing) {
+    try {
+      await prisma.cellState.create({ data: { userId, lessonSlug, cellId, code, version: BigInt(version) } });
+      return { outcome: "saved", cell: { cellId, code, version } };
+    } catch (error) {
+      // Another request created the row first: decide once more, against its row.
+      if (retried) throw error;
+      return saveCell(userId, lessonSlug, cellId, code, version, true);
     }
-    const cell = toSavedCell(existing);
-    if (cell.version === version && cell.code === code) return { outcome: "saved", cell };
-    return { outcome: "stale", cell };
   }
-  const row = await prisma.cellState.findUniqueOrThrow({ where: key, select: savedCellSelect });
-  return { outcome: "saved", cell: toSavedCell(row) };
+  const stored = { cellId, code: existing.code, version: Number(existing.version) };
+  if (stored.version === version && stored.code === code) return { outcome: "saved", cell: stored };
+  return { outcome: "stale", cell: stored };
 }
 
 /** Execution count and last status, kept on the cell's row when the learner has one. */
