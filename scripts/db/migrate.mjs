@@ -91,6 +91,12 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(`db: ${error?.message ?? error}`);
+  const message = String(error?.message ?? error);
+  // The wasm engine cannot name SQLite's "busy" error and reports an unknown variant instead.
+  if (/SocketTimeout|SQLITE_BUSY|database is locked/.test(message)) {
+    console.error(`db: the database ${databaseUrl()} is locked by another process (a running Gradbook server?). Stop it and run this again.`);
+    process.exit(1);
+  }
+  console.error(`db: ${message}`);
   process.exit(1);
 });

@@ -58,7 +58,8 @@ function scriptFriendly(adapter) {
 export async function openEngine() {
   await loadWasm();
   const file = sqliteFileFromUrl(databaseUrl());
-  const factory = new PrismaBetterSqlite3({ url: file });
+  // Wait for a busy database (a running server writing) rather than failing at once.
+  const factory = new PrismaBetterSqlite3({ url: file, timeout: 10_000 });
   const migrationAware = {
     provider: factory.provider,
     adapterName: factory.adapterName,
