@@ -18,7 +18,13 @@ export interface GradingCommMessage {
   results: CheckResult[];
 }
 
+/**
+ * The worker's builtin that runs checks. Names with the kernel's reserved prefix cannot be
+ * declared by cells, so a learner's own `grading` variable cannot break "Check".
+ */
+export const GRADING_BUILTIN = "__gb_grading";
+
 /** One call, so the kernel's ordering, time budget and interrupt apply to the checks too. */
 export function checkCellCode(exerciseId: string, checks: readonly VisibleCheck[]): string {
-  return `await grading.check(${JSON.stringify(exerciseId)}, ${JSON.stringify(checks)})`;
+  return `await ${GRADING_BUILTIN}.check(${JSON.stringify(exerciseId)}, ${JSON.stringify(checks)})`;
 }

@@ -1,5 +1,5 @@
 /**
- * The `grading` name in the kernel worker's scope: runs an exercise's visible checks
+ * The `__gb_grading` builtin in the kernel worker's scope: runs an exercise's visible checks
  * against the learner's current names and reports each result to the page as a
  * `comm_msg` with target "grading". The page sends a one-line cell that calls it.
  * Results from here are feedback only; the grade comes from the server ("Submit").

@@ -73,7 +73,7 @@ export function notebookBuiltins(session: KernelSession) {
     live_chart: (options: LiveChartOptions = {}) => new LiveChart(sink(), options),
     inspect: createInspect(show),
     load_mnist,
-    grading: createGradingBridge(session),
+    __gb_grading: createGradingBridge(session),
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   };
 }

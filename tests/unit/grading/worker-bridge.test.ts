@@ -39,9 +39,9 @@ describe("Check in the kernel worker (the grading builtin)", () => {
     expect(checkResults()[1].results.every((r) => r.status === "passed")).toBe(true);
   });
 
-  it("uses the pristine engine and expect even when the learner rebinds them", async () => {
+  it("uses the pristine engine and expect even when the learner rebinds them (or names something `grading`)", async () => {
     const { run, checkResults } = kernel();
-    await run("const table = torch.tensor([[1, 2, 3], [4, 5, 6]]);\nfunction row_means(t) { return t.sum(1); }\nconst expect = { allclose() {}, shape() {} };");
+    await run("const table = torch.tensor([[1, 2, 3], [4, 5, 6]]);\nfunction row_means(t) { return t.sum(1); }\nconst expect = { allclose() {}, shape() {} };\nconst grading = 'mine';");
     await run(checkCellCode("row-means", checks));
     expect(checkResults()[0].results[0].status).toBe("failed");
   });
