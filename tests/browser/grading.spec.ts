@@ -122,7 +122,7 @@ test("hidden checks and solutions are absent from everything the app serves", as
   await exercise(page).getByRole("button", { name: "Submit" }).click();
   await expect(exercise(page).getByTestId("submit-results")).toBeVisible();
   for (const slug of readdirSync(path.join(process.cwd(), "lessons")).filter((n) => n.endsWith(".mdx")).map((n) => n.slice(0, -4))) {
-    for (const headers of [{}, { RSC: "1" }]) {
+    for (const headers of [{}, { RSC: "1" }] as Record<string, string>[]) {
       const response = await page.request.get(`${baseURL}/lessons/${slug}`, { headers });
       served.push({ where: `${slug} ${JSON.stringify(headers)}`, text: await response.text() });
     }

@@ -42,14 +42,14 @@ describe("GET /api/instructor/gradebook", () => {
   });
 
   it("answers 403 to a signed-in learner and to an anonymous learner, 401 without identity", async () => {
-    expect((await GET(gradebookRequest(learner))).status).toBe(403);
-    expect((await GET(gradebookRequest(anonCookie))).status).toBe(403);
-    expect((await GET(gradebookRequest())).status).toBe(401);
-    expect((await GET(gradebookRequest(learner, "?format=csv"))).status).toBe(403);
+    expect((await GET(gradebookRequest(learner), {})).status).toBe(403);
+    expect((await GET(gradebookRequest(anonCookie), {})).status).toBe(403);
+    expect((await GET(gradebookRequest(), {})).status).toBe(401);
+    expect((await GET(gradebookRequest(learner, "?format=csv"), {})).status).toBe(403);
   });
 
   it("gives an instructor learners by exercises with best score, attempts, hints and pass rate", async () => {
-    const response = await GET(gradebookRequest(instructor));
+    const response = await GET(gradebookRequest(instructor), {});
     expect(response.status).toBe(200);
     const { exercises, learners } = await response.json();
     const rowMeans = exercises.find((e: { key: string }) => e.key === `${LESSON}/${EXERCISE}`);
@@ -63,7 +63,7 @@ describe("GET /api/instructor/gradebook", () => {
   });
 
   it("exports CSV with one row per learner and exercise, and the pass rates", async () => {
-    const response = await GET(gradebookRequest(instructor, "?format=csv"));
+    const response = await GET(gradebookRequest(instructor, "?format=csv"), {});
     expect(response.headers.get("content-type")).toMatch(/text\/csv/);
     expect(response.headers.get("content-disposition")).toMatch(/attachment; filename="gradebook-\d{4}-\d\d-\d\d\.csv"/);
     const lines = (await response.text()).split("\n");
@@ -73,7 +73,7 @@ describe("GET /api/instructor/gradebook", () => {
   });
 
   it("rejects an unknown format with 400", async () => {
-    const response = await GET(gradebookRequest(instructor, "?format=xml"));
+    const response = await GET(gradebookRequest(instructor, "?format=xml"), {});
     expect(response.status).toBe(400);
     expect((await response.json()).error).toMatch(/format/);
   });
