@@ -76,10 +76,21 @@ function classify(error: unknown, limitMs: number, memoryMb: number): Failure {
 
 /** At most this many isolates at once: each may take `memoryMb`, and the machine is small. */
 const MAX_CONCURRENT_JOBS = 2;
+/** Beyond this many jobs waiting, new ones are refused rather than queued without bound. */
+const MAX_WAITING_JOBS = 32;
 let running = 0;
 const waiting: (() => void)[] = [];
 
+/** The grader's queue is full: the caller should answer 503 and let the learner retry. */
+export class GraderBusyError extends Error {
+  constructor() {
+    super("The grader is busy; try again in a moment");
+    this.name = "GraderBusyError";
+  }
+}
+
 async function withSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= MAX_CONCURRENT_JOBS && waiting.length >= MAX_WAITING_JOBS) throw new GraderBusyError();
   if (running >= MAX_CONCURRENT_JOBS) await new Promise<void>((resolve) => waiting.push(resolve));
   running++;
   try {

@@ -140,3 +140,18 @@ describe("hints and the solution", () => {
     expect(exercises[EXERCISE]).toMatchObject({ hintsUsed: 2, solutionViewed: true, attempts: 0 });
   });
 });
+
+describe("one submission at a time per learner", () => {
+  it("answers 429 to a second submission while the first is graded, and records only the first", async () => {
+    const learner = "ffffffff-6666-4666-8666-666666666666";
+    const slow = "function row_means(t) { const end = Date.now() + 300; while (Date.now() < end) {} return t.mean(1); }";
+    const [first, second] = await Promise.all([
+      submit(jsonRequest(url("submit"), "POST", { code: slow }, cookieOf(learner)), params()),
+      new Promise<Response>((resolve) => setTimeout(() => resolve(submit(jsonRequest(url("submit"), "POST", { code: CORRECT }, cookieOf(learner)), params())), 100)),
+    ]);
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(429);
+    expect((await second.json()).error).toMatch(/still being graded/);
+    expect(await prisma.submission.count({ where: { userId: learner } })).toBe(1);
+  });
+});
