@@ -7,6 +7,8 @@
  * parts before anything reaches the page), the server grader (which reads hidden checks
  * and the solution from the MDX file at grading time) and the lesson validator.
  */
+import { statSync } from "node:fs";
+import path from "node:path";
 import { createProcessor } from "@mdx-js/mdx";
 import type { Code, Paragraph, Root, RootContent } from "mdast";
 import remarkGfm from "remark-gfm";
@@ -14,7 +16,7 @@ import remarkMath from "remark-math";
 import { visit } from "unist-util-visit";
 import { z } from "zod";
 import { collectCells, type LessonCell } from "./cells";
-import { LessonFormatError, readLesson } from "./files";
+import { LESSONS_DIR, LessonFormatError, readLesson } from "./files";
 
 export interface ExerciseCheck {
   name: string;
@@ -239,15 +241,27 @@ export interface LessonExercises {
   cells: LessonCell[];
 }
 
-/** A lesson's exercises and cells, read from its MDX file (so hidden checks stay on the server). */
+const parsedLessons = new Map<string, { mtimeMs: number; size: number; value: LessonExercises }>();
+
+/**
+ * A lesson's exercises and cells, read from its MDX file (so hidden checks stay on the
+ * server). Parsed once per version of the file: every submission asks.
+ */
 export function readLessonExercises(slug: string): LessonExercises {
+  const file = path.join(LESSONS_DIR, `${slug}.mdx`);
+  const { mtimeMs, size } = statSync(file);
+  const cached = parsedLessons.get(slug);
+  if (cached && cached.mtimeMs === mtimeMs && cached.size === size) return cached.value;
   const source = readLesson(slug);
   const tree = parseLessonTree(source.body);
+  let value: LessonExercises;
   try {
-    return { exercises: collectExercises(tree), cells: collectCells(tree) };
+    value = { exercises: collectExercises(tree), cells: collectCells(tree) };
   } catch (error) {
     throw new LessonFormatError(source.file, (error as Error).message);
   }
+  parsedLessons.set(slug, { mtimeMs, size, value });
+  return value;
 }
 
 export interface ExerciseWithDependencies {
