@@ -18,6 +18,9 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+// Pages only: the cookie is set on the visit that loads a page, before the page calls any API,
+// so API requests (autosave, metrics: the hot path) skip the proxy. An API call without a
+// cookie is answered 401 by the route.
 export const config = {
-  matcher: ["/((?!_next/|vendor/|data/|favicon.ico).*)"],
+  matcher: ["/((?!_next/|api/|vendor/|data/|favicon.ico).*)"],
 };

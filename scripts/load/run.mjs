@@ -11,7 +11,7 @@
 //
 // Env: LOAD_CONNECTIONS (100), LOAD_SECONDS (30), LOAD_RATE (4), NEXT_DIST_DIR (.next).
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -61,6 +61,36 @@ const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "star
 const base = `http://127.0.0.1:${port}`;
 await waitUntilUp(`${base}/api/account`, server);
 console.log(`▸ Server up at ${base}; ${CONNECTIONS} learners for ${SECONDS} s at ${RATE || "unlimited"} req/s each\n`);
+
+/** CPU seconds used so far by a process and its descendants (Linux /proc; null elsewhere). */
+function cpuSeconds(rootPid) {
+  try {
+    const stats = new Map();
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const text = readFileSync(`/proc/${entry}/stat`, "utf8");
+        const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+        stats.set(Number(entry), { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / 100 });
+      } catch {
+        // the process ended while we looked
+      }
+    }
+    const tree = new Set([rootPid]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [pid, stat] of stats) {
+        if (!tree.has(pid) && tree.has(stat.ppid)) {
+          tree.add(pid);
+          grew = true;
+        }
+      }
+    }
+    return [...tree].reduce((sum, pid) => sum + (stats.get(pid)?.cpu ?? 0), 0);
+  } catch {
+    return null;
+  }
+}
 
 // ---- what the server confirmed --------------------------------------------------------------
 const confirmedCells = new Map(); // `${learner}/${cellId}` -> { version, code }
@@ -137,6 +167,7 @@ const logPoints = {
 // One run, then saves and metric batches alternating; long enough never to wrap within the run.
 const requests = [createRun, ...Array.from({ length: 4000 }, (_, i) => (i % 2 === 0 ? saveCell : logPoints))];
 
+const cpuBefore = cpuSeconds(server.pid);
 const result = await autocannon({
   url: base,
   connections: CONNECTIONS,
@@ -146,6 +177,7 @@ const result = await autocannon({
   timeout: 10,
 });
 
+const cpuUsed = cpuBefore === null ? null : cpuSeconds(server.pid) - cpuBefore;
 server.kill("SIGTERM");
 await new Promise((resolve) => server.once("exit", resolve));
 
@@ -176,6 +208,7 @@ console.log("\n=== Gradbook load test ===");
 console.log(`learners (connections): ${CONNECTIONS}, duration: ${SECONDS} s, pacing: ${RATE ? `${RATE} req/s per learner` : "none (flat out)"}`);
 console.log(`requests: ${result.requests.total} (${result.requests.average.toFixed(0)} req/s average, ${result.throughput.average.toFixed(0)} B/s)`);
 console.log(`latency: p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`);
+if (cpuUsed !== null) console.log(`server CPU: ${cpuUsed.toFixed(1)} s over ${SECONDS} s = ${((1000 * cpuUsed) / result.requests.total).toFixed(2)} ms per request (machine load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`);
 console.log(`errors: ${errors} (connection errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx})`);
 for (const [key, body] of refusals) console.log(`  refused: ${key}: ${body}`);
 console.log(`cell saves confirmed: ${confirmedSaves}; latest confirmed version of each of ${confirmedCells.size} cells found in the DB: ${cellsFound}`);

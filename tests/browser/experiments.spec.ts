@@ -72,3 +72,20 @@ test("a run cut short by an error is marked interrupted, and one cut short by a 
   await page.getByRole("button", { name: /Restart/ }).click();
   await expect.poll(async () => (await runs(page, "left-open"))[0]?.status, { timeout: 15_000 }).toBe("interrupted");
 });
+
+test("<ExperimentCompare> in a lesson overlays the learner's runs and refreshes when a run ends", async ({ page }) => {
+  await openLesson(page, "/lessons/activation-functions");
+  const compare = page.getByTestId("experiment-compare").filter({ hasText: "activation-sweep" }).filter({ hasText: "loss" }).first();
+  await compare.scrollIntoViewIfNeeded();
+  await expect(compare).toContainText("No runs yet");
+  await typeIntoCell(
+    page,
+    "experiment-activations",
+    `for (const activation of ["relu", "tanh"]) { const run = experiments.start("activation-sweep", { activation }); for (let step = 0; step < 10; step++) run.log({ loss: 1 / (step + 1), accuracy: step / 10 }); run.finish(); }`,
+  );
+  await runCell(page, "experiment-activations");
+  // No reload: the chart picks up the two runs as they end.
+  await expect(compare.getByTestId("run-chart")).toHaveAttribute("data-curves", "2", { timeout: 15_000 });
+  await expect(compare.locator(".scatterlayer .trace")).toHaveCount(2, { timeout: 20_000 });
+  await expect(compare.getByTestId("compare-run-count")).toHaveText("2 runs shown");
+});
