@@ -103,6 +103,13 @@ async function withSlot<T>(work: () => Promise<T>): Promise<T> {
 
 let cachedData: ivm.ExternalCopy<ArrayBuffer> | undefined;
 
+/**
+ * Wall-clock allowance for a step with a CPU time limit of `limitMs`: generous, because on a
+ * busy machine the isolate's thread waits its turn, and code that computes is already held
+ * to `limitMs` by isolated-vm itself.
+ */
+const wallClockMs = (limitMs: number) => limitMs * 2 + 500;
+
 class Sandbox {
   private constructor(
     readonly isolate: ivm.Isolate,
@@ -126,13 +133,30 @@ class Sandbox {
     }
   }
 
-  call<T>(method: "setup" | "runCheck", args: unknown[], timeoutMs: number): Promise<T> {
+  /**
+   * isolated-vm's timeout counts time spent running; code awaiting a promise that never
+   * settles runs no code at all, so a wall-clock timer backs it up and disposes the isolate.
+   */
+  async call<T>(method: "setup" | "runCheck", args: unknown[], timeoutMs: number): Promise<T> {
     const params = args.map((_, i) => `$${i}`).join(", ");
-    return this.context.evalClosure(`return __gradbook.${method}(${params})`, args, {
+    const running = this.context.evalClosure(`return __gradbook.${method}(${params})`, args, {
       timeout: timeoutMs,
       arguments: { copy: true },
       result: { promise: true, copy: true },
     }) as Promise<T>;
+    running.catch(() => undefined); // settled by the race below, or rejected after disposal
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const wallClock = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.dispose();
+        reject(new Error("Script execution timed out (it waited on something that never finished)"));
+      }, wallClockMs(timeoutMs));
+    });
+    try {
+      return await Promise.race([running, wallClock]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   get alive(): boolean {

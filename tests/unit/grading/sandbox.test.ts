@@ -195,3 +195,23 @@ describe("judging checks by the reference solution", () => {
     expect(failing.score).toBe(0);
   });
 });
+
+describe("code that waits forever", () => {
+  it("fails with 'time limit exceeded' when the learner's code awaits a promise that never settles", async () => {
+    const started = Date.now();
+    const result = await grade(`${SOLUTION}\nawait new Promise(() => {});`, { ...exercise, solution: null });
+    expect(result.checks.every((c) => c.status === "time_limit")).toBe(true);
+    expect(result.setupError).toMatch(/time limit exceeded/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it("fails only the check that awaits forever; the next check gets a fresh isolate", async () => {
+    const waiting: LessonExercise = {
+      ...exercise,
+      solution: null,
+      checks: [{ name: "waits", hidden: false, line: 1, code: "await never();" }, exercise.checks[0]],
+    };
+    const result = await grade(`${SOLUTION}\nfunction never() { return new Promise(() => {}); }`, waiting);
+    expect(result.checks.map((c) => c.status)).toEqual(["time_limit", "passed"]);
+  });
+});
