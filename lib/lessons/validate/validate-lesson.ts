@@ -78,7 +78,9 @@ export async function validateLessonFile(file: string, options: ValidateOptions)
       onVerdict: ({ id, solution, starter }) => {
         const passed = solution ? solution.checks.filter((c) => c.status === "passed").length : 0;
         const starterFails = starter.setupError !== null || starter.checks.some((c) => c.status !== "passed");
-        options.onProgress?.(`  exercise ${id}: solution passes ${passed}/${solution?.checks.length ?? 0} checks, starter ${starterFails ? "fails" : "PASSES"}`);
+        // The grader's per-check limit is what a slow check runs into first: show the headroom.
+        const slowest = Math.max(0, ...(solution?.checks ?? []).map((c) => c.durationMs));
+        options.onProgress?.(`  exercise ${id}: solution passes ${passed}/${solution?.checks.length ?? 0} checks (slowest ${slowest} ms in the grader), starter ${starterFails ? "fails" : "PASSES"}`);
       },
     })),
   );
