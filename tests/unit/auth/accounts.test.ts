@@ -104,3 +104,18 @@ describe("accounts", () => {
     expect(result).toMatchObject({ role: "instructor", username: "teach", anonymous: false });
   });
 });
+
+describe("sign-in throttling", () => {
+  it("refuses a username with 429 after ten failed attempts, even with the right password", async () => {
+    await createAccount("mallory", "the right password");
+    for (let i = 0; i < 10; i++) {
+      const wrong = await signin(jsonRequest("/api/account/signin", "POST", { username: "mallory", password: `guess number ${i}` }), undefined);
+      expect(wrong.status).toBe(401);
+    }
+    const limited = await signin(jsonRequest("/api/account/signin", "POST", { username: "mallory", password: "the right password" }), undefined);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    const other = await signin(jsonRequest("/api/account/signin", "POST", { username: "ada", password: "correct horse" }), undefined);
+    expect(other.status).toBe(200);
+  });
+});

@@ -1,4 +1,5 @@
 import { signIn } from "@/lib/auth/accounts";
+import { clearSignInFailures, recordSignInFailure, signInRetryAfter } from "@/lib/auth/throttle";
 import { getRequestUser } from "@/lib/auth/request-user";
 import { moveAnonymousWork } from "@/lib/db/users";
 import { prisma } from "@/lib/db/client";
@@ -13,9 +14,19 @@ export const POST = jsonRoute(async (request: Request) => {
   if (refused) return refused;
   const body = await readJsonBody(request, credentialsBodySchema);
   if (!body.ok) return body.response;
+  const retryAfter = signInRetryAfter(body.value.username);
+  if (retryAfter > 0) {
+    const limited = errorResponse(429, `Too many failed sign-ins for "${body.value.username}"; try again in ${Math.ceil(retryAfter / 60)} min`);
+    limited.headers.set("retry-after", String(retryAfter));
+    return limited;
+  }
   const caller = await getRequestUser(request);
   const result = await signIn(body.value.username, body.value.password, request.headers);
-  if (!result.ok) return errorResponse(result.status, result.message);
+  if (!result.ok) {
+    recordSignInFailure(body.value.username);
+    return errorResponse(result.status, result.message);
+  }
+  clearSignInFailures(body.value.username);
   const moved = caller?.anonymous ? await moveAnonymousWork(caller.id, result.userId) : null;
   const account = await prisma.user.findUniqueOrThrow({ where: { id: result.userId }, select: { role: true } });
   return freshLearnerCookie(withAuthCookies({ user: { username: result.username, role: account.role }, moved }, result.headers), request);
