@@ -107,6 +107,7 @@ test("Submit is graded on the server with the hidden checks; hints and the solut
   await page.reload();
   await expect(exercise(page).getByTestId("exercise-attempts")).toContainText("Attempts: 2");
   await expect(exercise(page).getByTestId("hints").locator("li")).toHaveCount(1);
+  await expect(exercise(page).getByTestId("submit-results").getByTestId("score")).toHaveText("1 / 1");
 });
 
 test("hidden checks and solutions are absent from everything the app serves", async ({ page, baseURL }) => {

@@ -62,6 +62,9 @@ export function ExerciseClient(props: ExerciseClientProps) {
       if (cancelled || !mine) return;
       setProgress(mine);
       setHintsShown((shown) => Math.max(shown, Math.min(mine.hintsUsed, hints.length)));
+      // Coming back later: show the last grade the server recorded until the next Submit.
+      const last = mine.lastSubmission;
+      if (last) setGrade((current) => current ?? { status: last.status, score: last.score, maxScore: last.maxScore, passed: last.passed, checks: last.checks, setupError: null, durationMs: 0 });
     });
     return () => {
       cancelled = true;
