@@ -215,3 +215,22 @@ describe("code that waits forever", () => {
     expect(result.checks.map((c) => c.status)).toEqual(["time_limit", "passed"]);
   });
 });
+
+describe("the lockdown keeps ordinary learner code working", () => {
+  it.each([
+    ["print options", "torch.set_printoptions({ precision: 2 }); const s = String(torch.tensor([1.23456]));"],
+    ["seeding", "torch.manual_seed(3); torch.randn([2]);"],
+    ["grad mode", "torch.set_grad_enabled(false); torch.set_grad_enabled(true); torch.no_grad(() => 1);"],
+    ["custom modules with attributes", "class Net extends nn.Module { constructor() { super(); this.fc = new nn.Linear(2, 2); this.name = 'n'; this.training = false; } forward(x) { return this.fc(x); } }\nconst n = new Net(); n.train(); n(torch.randn([1, 2])); n.toString(); nn.register_module(Net);"],
+    ["state dicts and save/load", "const m = new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU()); m.load_state_dict(m.state_dict()); torch.load(torch.save(m));"],
+    ["optimizers", "const p = new nn.Linear(2, 1); const o = new optim.Adam(p.parameters(), { lr: 0.1 }); p(torch.randn([4, 2])).sum().backward(); o.step(); o.zero_grad(); o.state_dict();"],
+    ["data loaders", "const ds = new utils.data.TensorDataset(torch.randn([8, 2]), torch.zeros([8])); for (const [x] of new utils.data.DataLoader(ds, { batch_size: 4, shuffle: true })) x.shape; utils.data.make_moons(20);"],
+    ["error subclasses", "class MyError extends Error { constructor(m) { super(m); this.name = 'MyError'; } }\ntry { throw new MyError('x'); } catch (e) { e.name; }"],
+    ["hooks", "const l = new nn.Linear(2, 2); l.register_forward_hook(() => {}).remove(); const t = torch.randn([2], { requires_grad: true }); t.register_hook((g) => g); t.sum().backward();"],
+    ["arrays, objects, maps", "const a = [3, 1, 2]; a.sort(); a.push(4); String({ toString() { return 'o'; } }); JSON.stringify(Object.assign({}, { a: [1] })); new Map([[1, 2]]).set(3, 4);"],
+  ])("%s", async (_label, code) => {
+    const result = await runInSandbox({ dependencies: [], learnerCode: code, checks: [{ name: "ran", hidden: false, code: "expect.true(true, 'ran')" }] }, limits);
+    expect(result.setupError).toBeNull();
+    expect(result.checks[0].status).toBe("passed");
+  });
+});
