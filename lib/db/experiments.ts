@@ -114,18 +114,29 @@ export async function addPoints(userId: string, runId: string, points: MetricPoi
   if (!run) return null;
   const ordered = [...new Map(points.map((p) => [p.step, p])).values()].sort((a, b) => a.step - b.step);
   const final = parseObject<Record<string, number>>(run.finalMetrics);
-  const lastStep = await prisma.metricPoint.findFirst({ where: { runId }, orderBy: { step: "desc" }, select: { step: true } });
   // Only points at or after the last stored step move the "final" values forward.
-  for (const point of ordered) if (lastStep === null || point.step >= lastStep.step) Object.assign(final, point.values);
-  await prisma.$transaction([
-    prisma.metricPoint.deleteMany({ where: { runId, step: { in: ordered.map((p) => p.step) } } }),
-    prisma.metricPoint.createMany({ data: ordered.map((p) => ({ runId, step: p.step, values: JSON.stringify(p.values) })) }),
+  for (const point of ordered) if (point.step >= run.lastStep) Object.assign(final, point.values);
+  const lastStep = Math.max(run.lastStep, ordered[ordered.length - 1].step);
+  const rows = ordered.map((p) => ({ runId, step: p.step, values: JSON.stringify(p.values) }));
+  // A fresh query each time: a Prisma query can only be sent once.
+  const runUpdate = () =>
     prisma.experimentRun.update({
       where: { id: runId },
       // A run marked stale only because the page went quiet (a long step, a sleeping laptop) is alive after all.
-      data: { heartbeatAt: new Date(), finalMetrics: JSON.stringify(final), ...(wasMarkedStale(run) ? { status: "running", statusReason: null, endedAt: null } : {}) },
-    }),
-  ]);
+      data: { heartbeatAt: new Date(), finalMetrics: JSON.stringify(final), lastStep, ...(wasMarkedStale(run) ? { status: "running", statusReason: null, endedAt: null } : {}) },
+    });
+  const steps = ordered.map((p) => p.step);
+  if (ordered[0].step > run.lastStep) {
+    // New steps only (the usual case): a plain insert. A concurrent duplicate makes it fail and
+    // falls through to the replacing path below.
+    try {
+      await prisma.$transaction([prisma.metricPoint.createMany({ data: rows }), runUpdate()]);
+      return ordered.length;
+    } catch {
+      // fall through
+    }
+  }
+  await prisma.$transaction([prisma.metricPoint.deleteMany({ where: { runId, step: { in: steps } } }), prisma.metricPoint.createMany({ data: rows }), runUpdate()]);
   return ordered.length;
 }
 

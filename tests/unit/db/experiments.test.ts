@@ -50,6 +50,16 @@ describe("experiment runs API", () => {
     expect(await prisma.metricPoint.count({ where: { runId: id } })).toBe(3);
   });
 
+  it("stores a batch sent twice at the same moment once (no duplicate steps, both answered 200)", async () => {
+    const id = await startRun(alice, { name: "concurrent" });
+    const batch = { points: [5, 6, 7].map((step) => ({ step, values: { loss: step } })) };
+    const send = () => pointsRoute.POST(jsonRequest(`/x`, "POST", batch, alice), runContext(id));
+    const answers = await Promise.all([send(), send()]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200]);
+    expect(await prisma.metricPoint.count({ where: { runId: id } })).toBe(3);
+    expect((await prisma.experimentRun.findUniqueOrThrow({ where: { id } })).lastStep).toBe(7);
+  });
+
   it("hides a learner's runs from another learner: 404 on read, points, ending and delete; lists stay separate", async () => {
     const id = await startRun(alice, { name: "private-run" });
     const before = await counts();
