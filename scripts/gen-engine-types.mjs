@@ -36,6 +36,27 @@ if (result.emitSkipped) {
   process.exit(1);
 }
 
+// `nn.Linear` and `optim.SGD` are also used as types in cells (`let layer: nn.Linear`), so the
+// globals need namespaces of the classes' instance types beside the values.
+const checker = program.getTypeChecker();
+const entry = program.getSourceFile(entries[0]);
+const entrySymbol = entry && checker.getSymbolAtLocation(entry);
+function typeNamesOf(namespace) {
+  const symbol = entrySymbol && checker.getExportsOfModule(entrySymbol).find((s) => s.name === namespace);
+  if (!symbol) return [];
+  const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  return checker
+    .getExportsOfModule(target)
+    .filter((s) => {
+      const resolved = s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s;
+      return resolved.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias);
+    })
+    .map((s) => s.name)
+    .sort();
+}
+const typeNamespace = (namespace) =>
+  `  namespace ${namespace} {\n${typeNamesOf(namespace).map((name) => `    type ${name} = engine.${namespace}.${name};`).join("\n")}\n  }`;
+
 // What every cell sees as globals, typed from the real modules.
 files["globals.d.ts"] = `import type * as engine from "./lib/tensor/index";
 import type { notebookBuiltins } from "./lib/kernel/worker/builtins";
@@ -48,6 +69,8 @@ declare global {
   const utils: typeof engine.utils;
   const Tensor: typeof engine.Tensor;
   type Tensor = engine.Tensor;
+${typeNamespace("nn")}
+${typeNamespace("optim")}
 ${["print", "display", "table", "plot", "progress", "live_chart", "inspect", "load_mnist", "sleep", "experiments"].map((name) => `  const ${name}: Builtins["${name}"];`).join("\n")}
 }
 export {};

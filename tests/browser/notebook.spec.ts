@@ -102,3 +102,15 @@ test("Export notebook downloads a valid nbformat 4.5 notebook with the learner's
   expect(make.outputs.map((o: { output_type: string }) => o.output_type)).toEqual(["stream", "execute_result"]);
   expect(notebook.cells[0].cell_type).toBe("markdown");
 });
+
+test("a cell that exhausts memory gets a clear MemoryError and the kernel keeps working", async ({ page }) => {
+  await openLesson(page, TENSORS_LESSON);
+  await typeIntoCell(page, "make", "const kept = 5");
+  await runCell(page, "make");
+  await typeIntoCell(page, "shape", "let hog = []; while (true) hog.push(new Float64Array(50_000_000))");
+  const output = await runCell(page, "shape");
+  await expect(output.locator(".output-error")).toContainText("MemoryError", { timeout: 60_000 });
+  await expect(output.locator(".output-error")).toContainText("out of memory");
+  await typeIntoCell(page, "broadcast", "hog = null; kept * 2");
+  await expect((await runCell(page, "broadcast")).locator(".output-result")).toHaveText("10");
+});

@@ -40,6 +40,8 @@ export function configureMonaco(monaco: typeof Monaco): Promise<void> {
       strict: false,
       noImplicitAny: false,
       allowJs: true,
+      // Cells run in a worker: no DOM globals (window.print, top, name) to shadow ours.
+      lib: ["es2022", "webworker"],
     });
     defaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false, diagnosticCodesToIgnore: IGNORED_DIAGNOSTICS });
     defaults.setEagerModelSync(true);

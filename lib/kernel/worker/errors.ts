@@ -23,12 +23,21 @@ export function describeError(error: unknown, currentSource: string, labelOf: (e
     return { ename: "Error", evalue: `A non-error value was thrown: ${String(error)}`, traceback: [], line: null };
   }
   const frames = cellFrames(error.stack ?? "");
+  if (isOutOfMemory(error)) {
+    const evalue = `${error.message}. The kernel is out of memory: drop references to large tensors or arrays (set them to null) or restart the kernel. Names defined earlier are kept.`;
+    return { ename: "MemoryError", evalue, traceback: [`MemoryError: ${evalue}`, ...frames.map((frame) => `  at ${frame.fn ? `${frame.fn} ` : ""}(${labelFor(frame.source, labelOf)}, line ${frame.line})`)], line: frames.find((f) => f.source === currentSource)?.line ?? null };
+  }
   const inThisCell = frames.find((frame) => frame.source === currentSource);
   const traceback = [
     `${error.name}: ${error.message}`,
     ...frames.map((frame) => `  at ${frame.fn ? `${frame.fn} ` : ""}(${labelFor(frame.source, labelOf)}, line ${frame.line})`),
   ];
   return { ename: error.name, evalue: error.message, traceback, line: inThisCell?.line ?? null };
+}
+
+/** V8's words when a typed array or array buffer cannot be allocated. */
+function isOutOfMemory(error: Error): boolean {
+  return error instanceof RangeError && /allocation failed|Invalid typed array length|Array buffer allocation|out of memory/i.test(error.message);
 }
 
 interface CellFrame {

@@ -19,6 +19,19 @@ utils.data.set_dataset_source(async (name) => {
 
 const session = new KernelSession(post, (s) => ({ ...engineGlobals(), ...notebookBuiltins(s) }), engineModules());
 
+// An error thrown later by a callback (a timer, a promise nobody awaited) is the learner's,
+// not a crash of the kernel: report it as stderr of the cell running now and keep going.
+const reportStray = (label: string, error: unknown) =>
+  session.output.write("stderr", `${label}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
+self.addEventListener("error", (event) => {
+  event.preventDefault();
+  reportStray("Uncaught error in a callback", event.error ?? event.message);
+});
+self.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  reportStray("Unhandled promise rejection", event.reason);
+});
+
 self.onmessage = (event: MessageEvent<PageToKernel>) => {
   const message = event.data;
   if (message.type === "interrupt_setup") session.guard.useSharedFlag(message.buffer);

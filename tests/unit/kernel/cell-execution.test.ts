@@ -116,6 +116,15 @@ describe("errors point at the learner's line", () => {
     expect(error?.traceback.join("\n")).not.toMatch(/session\.ts|node_modules/);
   });
 
+  it("turns a failed allocation into a MemoryError that says what to do, and keeps the kernel", async () => {
+    const k = createTestKernel();
+    await k.run("const kept = 3");
+    const error = errorOf(await k.run("const huge = new Float64Array(2 ** 40)"));
+    expect(error?.ename).toBe("MemoryError");
+    expect(error?.evalue).toContain("out of memory");
+    expect(resultText(await k.run("kept"))).toBe("3");
+  });
+
   it("refuses names reserved for the kernel", async () => {
     const k = createTestKernel();
     expect(errorOf(await k.run("const __gb = 1"))?.evalue).toContain("reserved");
