@@ -8,15 +8,14 @@ export const ENGINE_BUNDLE_PATH = path.join(process.cwd(), "lib/generated/grader
 let cached: string | null = null;
 
 /**
- * The grader's engine bundle, read once per server process. `npm run build`/prepare make
- * it; if it is missing (a fresh checkout running tests), it is built here, synchronously,
- * once (about 0.3 s).
+ * The grader's engine bundle, read once per server process. Before the first read the build
+ * script runs: it returns at once when the bundle matches its sources (a content hash), and
+ * rebuilds it (about 0.3 s) when they changed, so a stale bundle is never graded with.
  */
 export function engineBundleSource(): string {
   if (cached !== null) return cached;
-  if (!existsSync(ENGINE_BUNDLE_PATH)) {
-    execFileSync(process.execPath, [path.join(process.cwd(), "scripts/build-grader-engine.mjs")], { stdio: "inherit" });
-  }
+  execFileSync(process.execPath, [path.join(process.cwd(), "scripts/build-grader-engine.mjs")], { stdio: ["ignore", "ignore", "inherit"] });
+  if (!existsSync(ENGINE_BUNDLE_PATH)) throw new Error(`The grader's engine bundle is missing (${ENGINE_BUNDLE_PATH}); run node scripts/build-grader-engine.mjs`);
   cached = readFileSync(ENGINE_BUNDLE_PATH, "utf8");
   return cached;
 }

@@ -11,7 +11,7 @@
  * accessors whose setter defines an own property on the instance instead.
  */
 
-const ObjectFreeze = Object.freeze;
+const ObjectPreventExtensions = Object.preventExtensions;
 const ObjectIsFrozen = Object.isFrozen;
 const ObjectGetPrototypeOf = Object.getPrototypeOf;
 const ObjectGetOwnPropertyDescriptors = Object.getOwnPropertyDescriptors;
@@ -55,6 +55,22 @@ function enableOverrides(globals: Record<string, unknown>): void {
   }
 }
 
+/**
+ * Freezes one object property by property, then stops extensions: the same result as
+ * Object.freeze (Object.isFrozen is true), but Object.freeze moves V8 objects to "frozen
+ * elements" maps, and doing that to Object.prototype or the typed-array prototypes turns off
+ * V8's fast paths for every array and typed array in the realm (the engine ran 4-5x slower).
+ */
+function lockObject(value: object): void {
+  const descriptors = ObjectGetOwnPropertyDescriptors(value);
+  for (const key of ReflectOwnKeys(descriptors)) {
+    const descriptor = descriptors[key as string];
+    if (!descriptor.configurable && (!("value" in descriptor) || !descriptor.writable)) continue;
+    ObjectDefineProperty(value, key, "value" in descriptor ? { value: descriptor.value, writable: false, enumerable: descriptor.enumerable, configurable: false } : { get: descriptor.get, set: descriptor.set, enumerable: descriptor.enumerable, configurable: false });
+  }
+  ObjectPreventExtensions(value);
+}
+
 /** Deep-freezes objects, functions and their prototypes; leaves instances that hold state alone. */
 function harden(root: unknown, isStatefulInstance: (value: object) => boolean): void {
   const seen = new Set<object>();
@@ -65,7 +81,7 @@ function harden(root: unknown, isStatefulInstance: (value: object) => boolean): 
     seen.add(value);
     if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) continue; // typed arrays cannot be frozen
     if (value === globalThis || (typeof value === "object" && isStatefulInstance(value))) continue;
-    if (!ObjectIsFrozen(value)) ObjectFreeze(value);
+    if (!ObjectIsFrozen(value)) lockObject(value);
     stack.push(ObjectGetPrototypeOf(value));
     const descriptors = ObjectGetOwnPropertyDescriptors(value);
     for (const key of ReflectOwnKeys(descriptors)) {
