@@ -144,9 +144,11 @@ export async function addPoints(userId: string, runId: string, points: MetricPoi
  * Ends a running run. A run that already ended keeps its first ending (a late "interrupted"
  * never overwrites "finished"); returns null when the run is not the caller's.
  */
-export async function endRun(userId: string, runId: string, status: EndStatus, reason: string | null, endedAt: Date): Promise<RunSummary | null> {
+export async function endRun(userId: string, runId: string, status: EndStatus, reason: string | null, now: Date, durationMs?: number): Promise<RunSummary | null> {
   const run = await ownRun(userId, runId);
   if (!run) return null;
+  // The worker timed the run itself (performance.now()); that beats subtracting two clocks.
+  const endedAt = durationMs === undefined ? now : new Date(run.startedAt.getTime() + Math.round(durationMs));
   if (run.status === "running" || wasMarkedStale(run)) {
     await prisma.experimentRun.updateMany({ where: { id: runId, status: run.status }, data: { status, statusReason: reason, endedAt } });
   }

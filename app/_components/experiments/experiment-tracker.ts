@@ -58,9 +58,9 @@ export class ExperimentTracker {
       if (run.buffer.length >= MAX_BATCH) this.flushPoints(run);
       else run.flushTimer ??= setTimeout(() => this.flushPoints(run), FLUSH_MS);
     } else if (message.kind === "finish") {
-      this.end(run, "finished", null);
+      this.end(run, "finished", null, message.durationMs);
     } else {
-      this.end(run, "failed", message.reason);
+      this.end(run, "failed", message.reason, message.durationMs);
     }
   }
 
@@ -107,11 +107,12 @@ export class ExperimentTracker {
     }
   }
 
-  private end(run: TrackedRun, status: EndStatus, reason: string | null): void {
+  /** `durationMs` is the worker's own measure of the run (finish/fail); absent, the server's clock decides. */
+  private end(run: TrackedRun, status: EndStatus, reason: string | null, durationMs?: number): void {
     if (!run.open) return;
     run.open = false;
     this.flushPoints(run);
-    this.enqueue(run, async () => ({ url: `/api/experiments/runs/${run.id}`, method: "PATCH", body: { status, reason } }));
+    this.enqueue(run, async () => ({ url: `/api/experiments/runs/${run.id}`, method: "PATCH", body: { status, reason, ...(durationMs === undefined ? {} : { durationMs }) } }));
     run.chain = run.chain.then(() => announceRunEnded({ runId: run.id, name: run.name }));
   }
 

@@ -38,14 +38,14 @@ describe("experiment runs API", () => {
       const stored = await pointsRoute.POST(jsonRequest(`/api/experiments/runs/${id}/points`, "POST", batch, alice), runContext(id));
       expect(await stored.json()).toEqual({ stored: 3 });
     }
-    const ended = await runRoute.PATCH(jsonRequest(`/api/experiments/runs/${id}`, "PATCH", { status: "finished" }, alice), runContext(id));
+    const ended = await runRoute.PATCH(jsonRequest(`/api/experiments/runs/${id}`, "PATCH", { status: "finished", durationMs: 1234.4 }, alice), runContext(id));
     expect(ended.status).toBe(200);
     // A late "interrupted" (e.g. from a restart) does not overwrite "finished".
     await runRoute.PATCH(jsonRequest(`/api/experiments/runs/${id}`, "PATCH", { status: "interrupted" }, alice), runContext(id));
 
     const got = await runRoute.GET(new Request(`http://localhost/api/experiments/runs/${id}`, { headers: { cookie: alice } }), runContext(id));
     const { run } = await got.json();
-    expect(run).toMatchObject({ status: "finished", seed: 67280421310721, params: { activation: "relu", lr: 0.1 }, finalMetrics: { loss: 1 / 3, accuracy: 2 / 3 } });
+    expect(run).toMatchObject({ status: "finished", durationMs: 1234, seed: 67280421310721, params: { activation: "relu", lr: 0.1 }, finalMetrics: { loss: 1 / 3, accuracy: 2 / 3 } });
     expect(run.points.map((p: { step: number }) => p.step)).toEqual([0, 1, 2]);
     expect(await prisma.metricPoint.count({ where: { runId: id } })).toBe(3);
   });

@@ -26,7 +26,7 @@ export const PATCH = jsonRoute(async (request: Request, context: Context) => {
   if (refused) return refused;
   const user = await writingUser(request);
   if (user instanceof Response) return user;
-  const run = await endRun(user.id, params.value.runId, body.value.status, body.value.reason ?? null, new Date());
+  const run = await endRun(user.id, params.value.runId, body.value.status, body.value.reason ?? null, new Date(), body.value.durationMs);
   return run ? Response.json({ run }) : notFound();
 });
 
