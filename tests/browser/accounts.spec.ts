@@ -83,10 +83,15 @@ test("a guest's work carries over to a new account; sign out and sign in again; 
   await openLesson(page, TENSORS_LESSON);
   await expect.poll(() => editorText(page, "shape")).toContain("guest work");
 
+  // An edit typed just before signing out (inside the autosave pause) is the account's, not the next guest's.
+  await typeIntoCell(page, "broadcast", "const typedJustBeforeSignOut = 1");
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
   await openLesson(page, TENSORS_LESSON);
   await expect.poll(() => editorText(page, "shape")).toContain('console.log("shape:", x.shape);');
+  expect(await editorText(page, "broadcast")).not.toContain("typedJustBeforeSignOut");
+  const guestCells = (await (await page.request.get("/api/lessons/first-look-at-tensors/cells")).json()).cells as { code: string }[];
+  expect(guestCells).toEqual([]);
 
   await page.goto("/signin");
   await page.getByLabel("Username").fill(username);
@@ -98,5 +103,6 @@ test("a guest's work carries over to a new account; sign out and sign in again; 
   await expect(page.getByTestId("account-username")).toHaveText(username);
   await openLesson(page, TENSORS_LESSON);
   await expect.poll(() => editorText(page, "shape")).toContain("guest work");
+  await expect.poll(() => editorText(page, "broadcast")).toContain("typedJustBeforeSignOut");
   await expect(cell(page, "shape")).toBeVisible();
 });

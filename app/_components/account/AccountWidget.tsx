@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import { forgetUnsentEdits, settleSavesBeforeSignOut } from "../persistence/active-savers";
 import styles from "./account.module.css";
 
 interface AccountUser {
@@ -29,7 +30,10 @@ export function AccountWidget() {
   }, []);
 
   const signOut = async () => {
-    await fetch("/api/account/signout", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    // Edits typed just before signing out belong to this account: send them first.
+    await settleSavesBeforeSignOut();
+    const response = await fetch("/api/account/signout", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    if (response.ok) await forgetUnsentEdits();
     // A full load, not router.push: the header widget and every page must see the new identity.
     // eslint-disable-next-line @next/next/no-location-assign-relative-destination
     window.location.assign("/");

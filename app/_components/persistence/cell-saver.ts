@@ -33,6 +33,7 @@ export class CellSaver {
   private readonly known = new Map<string, number>();
   private readonly pending = new Map<string, QueuedEdit>();
   private readonly inFlight = new Set<string>();
+  private readonly sending = new Set<Promise<void>>();
   private readonly stateListeners = new Set<(state: SaveState) => void>();
   private readonly codeListeners = new Set<ExternalCodeListener>();
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -121,8 +122,25 @@ export class CellSaver {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     for (const [key, edit] of this.pending) {
-      if (!this.inFlight.has(key)) void this.send(key, edit, keepalive);
+      if (this.inFlight.has(key)) continue;
+      const sent = this.send(key, edit, keepalive);
+      this.sending.add(sent);
+      void sent.finally(() => this.sending.delete(sent));
     }
+  }
+
+  /** Drops unsent edits without sending them (signed out: they must not go out under the next identity). */
+  forgetPending(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending.clear();
+    this.updateState();
+  }
+
+  /** Sends every unconfirmed edit and waits for the answers (before signing out, say). */
+  async settle(): Promise<void> {
+    this.flush();
+    await Promise.all([...this.sending]);
   }
 
   /** Re-reads the server's copy (tab shown again) and takes any newer code saved elsewhere. */

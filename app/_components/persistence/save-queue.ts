@@ -1,4 +1,4 @@
-import { createStore, del, entries, get, set, type UseStore } from "idb-keyval";
+import { clear, createStore, del, entries, get, set, type UseStore } from "idb-keyval";
 
 /** An edit the server has not confirmed yet. `version` is the edit time in ms. */
 export interface QueuedEdit {
@@ -46,6 +46,17 @@ export class SaveQueue {
       if (stored && stored.version <= version) await del(key, this.store);
     } catch {
       // Nothing to do: a stale entry is re-sent later and answered idempotently.
+    }
+  }
+
+  /** Forgets every queued edit (after signing out, so the next identity never sends them). */
+  async clear(): Promise<void> {
+    this.memory.clear();
+    if (!this.store) return;
+    try {
+      await clear(this.store);
+    } catch {
+      // Nothing more to do.
     }
   }
 

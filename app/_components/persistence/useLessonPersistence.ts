@@ -5,6 +5,7 @@ import type { KernelClient } from "@/lib/kernel/client";
 import type { ExecuteReply } from "@/lib/kernel/protocol";
 import type { EXPERIMENTS_COMM_TARGET } from "@/lib/kernel/worker/experiments";
 import { ExperimentTracker } from "../experiments/experiment-tracker";
+import { registerSaver } from "./active-savers";
 import { CellSaver, type SaveState } from "./cell-saver";
 import { ProgressReporter } from "./progress-reporter";
 
@@ -52,6 +53,7 @@ export function useLessonPersistence(lessonSlug: string, kernel: KernelClient | 
     setSaver(cellSaver);
     let cancelled = false;
     const offState = cellSaver.onState(setSaveState);
+    const unregister = registerSaver(cellSaver);
     const offCode = cellSaver.onExternalCode((cellId, code) => currentCode.set(cellId, code));
     cellSaver.load().then((loaded) => {
       if (cancelled) return;
@@ -76,6 +78,7 @@ export function useLessonPersistence(lessonSlug: string, kernel: KernelClient | 
       cancelled = true;
       offState();
       offCode();
+      unregister();
       cellSaver.dispose();
       tracker.dispose();
       window.removeEventListener("pagehide", flush);
