@@ -6,98 +6,27 @@
 import { functional } from "./functional";
 import { init } from "./init";
 import { Module } from "./module";
-import { BatchNorm1d } from "./modules/batchnorm";
-import { ModuleList, Sequential } from "./modules/container";
-import { Dropout } from "./modules/dropout";
-import { Flatten, Identity, Linear } from "./modules/linear";
-import {
-  ELU,
-  GELU,
-  Hardtanh,
-  LeakyReLU,
-  LogSoftmax,
-  PReLU,
-  ReLU,
-  ReLU6,
-  SELU,
-  SiLU,
-  Sigmoid,
-  Softmax,
-  Softplus,
-  Tanh,
-} from "./modules/activation";
-import { BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss } from "./modules/loss";
+import * as batchnorm from "./modules/batchnorm";
+import * as containers from "./modules/container";
+import * as dropout from "./modules/dropout";
+import * as linear from "./modules/linear";
+import * as activations from "./modules/activation";
+import * as losses from "./modules/loss";
 import { Parameter } from "./parameter";
 import { register_module, type ModuleClass } from "./registry";
 
 export type { BackwardHook, ForwardHook, ForwardPreHook, IncompatibleKeys, RemovableHandle, StateDict } from "./module";
 export type { ModuleClass } from "./registry";
+export * from "./modules/batchnorm";
+export * from "./modules/container";
+export * from "./modules/dropout";
+export * from "./modules/linear";
+export * from "./modules/activation";
+export * from "./modules/loss";
+export { Module, Parameter, functional, init, register_module };
 
-const layers = {
-  Module,
-  Linear,
-  Identity,
-  Flatten,
-  Sequential,
-  ModuleList,
-  Dropout,
-  BatchNorm1d,
-  Sigmoid,
-  Tanh,
-  ReLU,
-  ReLU6,
-  LeakyReLU,
-  PReLU,
-  ELU,
-  SELU,
-  GELU,
-  SiLU,
-  Softplus,
-  Hardtanh,
-  Softmax,
-  LogSoftmax,
-  MSELoss,
-  L1Loss,
-  BCELoss,
-  BCEWithLogitsLoss,
-  CrossEntropyLoss,
-  NLLLoss,
-};
-
-// Built-in layers load without registration.
-for (const [name, cls] of Object.entries(layers)) register_module(name, cls as unknown as ModuleClass);
-
-export {
-  Module,
-  Linear,
-  Identity,
-  Flatten,
-  Sequential,
-  ModuleList,
-  Dropout,
-  BatchNorm1d,
-  Sigmoid,
-  Tanh,
-  ReLU,
-  ReLU6,
-  LeakyReLU,
-  PReLU,
-  ELU,
-  SELU,
-  GELU,
-  SiLU,
-  Softplus,
-  Hardtanh,
-  Softmax,
-  LogSoftmax,
-  MSELoss,
-  L1Loss,
-  BCELoss,
-  BCEWithLogitsLoss,
-  CrossEntropyLoss,
-  NLLLoss,
-  Parameter,
-  functional,
-  init,
-  register_module,
-};
+// Built-in layers load without registration: every class the module files export.
+const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses };
+for (const [name, cls] of Object.entries(layers)) {
+  if (typeof cls === "function") register_module(name, cls as unknown as ModuleClass);
+}
