@@ -3,7 +3,7 @@ import { simple as walkSimple } from "acorn-walk";
 import MagicString from "magic-string";
 import { boundNames } from "./names";
 import { CellSyntaxError, stripTypes } from "./transpile";
-import { ENGINE_MODULES, KERNEL_PARAM, RESERVED_PREFIX, SCOPE_PARAM } from "./reserved";
+import { ENGINE_MODULES, KERNEL_PARAM, RESERVED_PREFIX, SCOPE_PARAM, TICK, WAIT } from "./reserved";
 
 export interface RewriteOptions {
   /** Shown in stack traces (`//# sourceURL`) so errors can be mapped back to the cell. */
@@ -84,7 +84,10 @@ export function rewriteCell(source: string, options: RewriteOptions): RewrittenC
   if (options.interruptChecks !== false) insertInterruptChecks(program, out);
 
   const unique = [...new Set(declared)];
+  // The checks are bound once to block-scoped consts inside the `with`: names declared in the
+  // block resolve statically, so each loop iteration skips the scope object's dynamic lookup.
   const prelude =
+    (options.interruptChecks !== false ? `const ${TICK} = ${KERNEL_PARAM}.tick, ${WAIT} = ${KERNEL_PARAM}.interruptible;` : "") +
     `${KERNEL_PARAM}.declare(${JSON.stringify(unique)});` +
     hoistedFunctions.map((name) => `${SCOPE_PARAM}.${name} = ${name};`).join("");
   out.prepend(`(async function (${SCOPE_PARAM}, ${KERNEL_PARAM}) { with (${SCOPE_PARAM}) { ${prelude}`);
@@ -142,9 +145,9 @@ function insertInterruptChecks(program: Program, out: MagicString): void {
   const guardLoop = (node: Node) => {
     const { body } = node as LoopNode;
     if (body.type === "BlockStatement") {
-      out.appendLeft(body.start + 1, `${KERNEL_PARAM}.tick();`);
+      out.appendLeft(body.start + 1, `${TICK}();`);
     } else {
-      out.prependRight(body.start, `{${KERNEL_PARAM}.tick();`);
+      out.prependRight(body.start, `{${TICK}();`);
       out.appendLeft(body.end, "}");
     }
   };
@@ -155,7 +158,7 @@ function insertInterruptChecks(program: Program, out: MagicString): void {
     WhileStatement: guardLoop,
     DoWhileStatement: guardLoop,
     AwaitExpression(node) {
-      out.prependRight(node.argument.start, `${KERNEL_PARAM}.interruptible(`);
+      out.prependRight(node.argument.start, `${WAIT}(`);
       out.appendLeft(node.argument.end, ")");
     },
   });

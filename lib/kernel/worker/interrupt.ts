@@ -3,18 +3,23 @@ export class KeyboardInterrupt extends Error {
   override name = "KeyboardInterrupt";
 }
 
-const DEADLINE_CHECK_EVERY = 1024;
+/** How many loop iterations pass between reads of the clock (and other periodic work). */
+const SLOW_CHECK_EVERY = 1024;
 const AWAIT_POLL_MS = 50;
 
 /**
- * The checks the cell rewrite inserts into loops and awaits. Reading the shared flag is
- * one Atomics.load; the clock is read only every thousand ticks to keep loops fast.
+ * The checks the cell rewrite inserts into loops and awaits. The fast path, run on every
+ * loop iteration, is one Atomics.load and one counter; the clock is read (and `onPeriodic`
+ * runs) only every thousand iterations, so a tight loop stays within a few percent.
  */
 export class InterruptGuard {
   private flag: Int32Array | null = null;
   private deadline = Infinity;
   private budgetMs = Infinity;
   private ticks = 0;
+
+  /** Work to do now and then while a loop runs, e.g. flushing prints to the page. */
+  constructor(private readonly onPeriodic: () => void = () => undefined) {}
 
   useSharedFlag(buffer: SharedArrayBuffer): void {
     this.flag = new Int32Array(buffer);
@@ -32,34 +37,39 @@ export class InterruptGuard {
     this.deadline = Infinity;
   }
 
-  /** Throws when the cell must stop. Called at the top of every loop body. */
-  tick(): void {
+  /** Throws when the cell must stop. Called at the top of every loop body; kept tiny. */
+  readonly tick = (): void => {
+    if ((this.flag !== null && Atomics.load(this.flag, 0) !== 0) || ++this.ticks >= SLOW_CHECK_EVERY) this.check();
+  };
+
+  private check(): void {
+    this.ticks = 0;
     if (this.flag !== null && Atomics.load(this.flag, 0) !== 0) {
       Atomics.store(this.flag, 0, 0);
       throw new KeyboardInterrupt("Interrupted: the cell was stopped; names defined before the interrupt are kept.");
     }
-    if (++this.ticks % DEADLINE_CHECK_EVERY === 0 && Date.now() > this.deadline) {
+    if (Date.now() > this.deadline) {
       throw new KeyboardInterrupt(`Time budget exceeded: the cell ran longer than ${formatSeconds(this.budgetMs)} and was stopped.`);
     }
+    this.onPeriodic();
   }
 
   /** Lets an interrupt or the time budget stop a cell that is waiting on a promise. */
-  interruptible<T>(value: T): Promise<Awaited<T>> | T {
-    this.tick();
+  readonly interruptible = <T>(value: T): Promise<Awaited<T>> | T => {
+    this.check();
     if (!(value instanceof Promise)) return value;
     let timer: ReturnType<typeof setInterval> | undefined;
     const stop = new Promise<never>((_, reject) => {
       timer = setInterval(() => {
         try {
-          this.ticks = DEADLINE_CHECK_EVERY - 1;
-          this.tick();
+          this.check();
         } catch (error) {
           reject(error);
         }
       }, AWAIT_POLL_MS);
     });
     return Promise.race([value, stop]).finally(() => clearInterval(timer)) as Promise<Awaited<T>>;
-  }
+  };
 }
 
 function formatSeconds(ms: number): string {

@@ -28,7 +28,7 @@ const globalEval: (script: string) => unknown = eval;
  */
 export class KernelSession {
   readonly scope: Record<string, unknown>;
-  readonly guard = new InterruptGuard();
+  readonly guard: InterruptGuard;
   readonly output: OutputChannel;
   private executionCount = 0;
   private readonly cellOfExecution = new Map<number, string>();
@@ -43,16 +43,14 @@ export class KernelSession {
     private readonly interruptChecks = true,
   ) {
     this.output = new OutputChannel(post);
+    this.guard = new InterruptGuard(() => this.output.flushIfDue());
     this.scope = Object.create(null) as Record<string, unknown>;
     this.api = {
       declare: (names) => {
         for (const name of names) if (!(name in this.scope)) this.scope[name] = undefined;
       },
-      tick: () => {
-        this.guard.tick();
-        this.output.flushIfDue();
-      },
-      interruptible: (value) => this.guard.interruptible(value),
+      tick: this.guard.tick,
+      interruptible: this.guard.interruptible,
       importModule: (name) => {
         const resolved = this.modules[name];
         if (!resolved) throw new Error(`Cannot import "${name}": only the bundled engine ("torch") can be imported.`);
