@@ -1,10 +1,7 @@
-import { createProcessor } from "@mdx-js/mdx";
-import type { Root } from "mdast";
-import remarkGfm from "remark-gfm";
-import remarkMath from "remark-math";
 import { visit } from "unist-util-visit";
 import { collectCells } from "../lessons/cells";
 import { readLesson } from "../lessons/files";
+import { parseLessonTree } from "../lessons/parse";
 
 export interface LessonParts {
   cellIds: string[];
@@ -19,7 +16,7 @@ const cache = new Map<string, LessonParts>();
 export function lessonParts(slug: string): LessonParts {
   const known = cache.get(slug);
   if (known) return known;
-  const tree = createProcessor({ remarkPlugins: [remarkGfm, remarkMath] }).parse(readLesson(slug).body) as Root;
+  const tree = parseLessonTree(readLesson(slug).body);
   const exerciseIds: string[] = [];
   visit(tree, (node) => {
     const element = node as { type: string; name?: string | null; attributes?: { type: string; name?: string; value?: unknown }[] };

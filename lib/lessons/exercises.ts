@@ -9,10 +9,8 @@
  */
 import { statSync } from "node:fs";
 import path from "node:path";
-import { createProcessor } from "@mdx-js/mdx";
 import type { Code, Paragraph, Root, RootContent } from "mdast";
-import remarkGfm from "remark-gfm";
-import remarkMath from "remark-math";
+import { parseLessonTree } from "./parse";
 import { visit } from "unist-util-visit";
 import { z } from "zod";
 import { collectCells, type LessonCell } from "./cells";
@@ -231,10 +229,7 @@ export function collectExercises(tree: Root): LessonExercise[] {
   return exercises;
 }
 
-/** Parses an MDX body (no frontmatter) the way the lesson compiler does. */
-export function parseLessonTree(body: string): Root {
-  return createProcessor({ remarkPlugins: [remarkGfm, remarkMath] }).parse(body) as Root;
-}
+export { parseLessonTree };
 
 export interface LessonExercises {
   exercises: LessonExercise[];

@@ -1,8 +1,6 @@
-import { createProcessor } from "@mdx-js/mdx";
-import type { Root, RootContent } from "mdast";
-import remarkGfm from "remark-gfm";
-import remarkMath from "remark-math";
+import type { RootContent } from "mdast";
 import { collectCells, isCellBlock } from "./cells";
+import { parseLessonTree } from "./parse";
 
 /** A lesson as a notebook: prose and runnable cells, in order. */
 export type NotebookPart = { kind: "markdown"; source: string } | { kind: "code"; cellId: string; source: string };
@@ -16,7 +14,7 @@ const COMPONENT_NODES = new Set(["mdxJsxFlowElement", "mdxjsEsm", "mdxFlowExpres
  * solutions) can leave the server this way.
  */
 export function notebookParts(body: string): NotebookPart[] {
-  const tree = createProcessor({ remarkPlugins: [remarkGfm, remarkMath] }).parse(body) as Root;
+  const tree = parseLessonTree(body);
   const cells = collectCells(tree);
   let cellIndex = 0;
   const parts: NotebookPart[] = [];

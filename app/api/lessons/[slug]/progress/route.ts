@@ -1,3 +1,4 @@
+import { lessonFromParams } from "@/lib/api/lesson-params";
 import { recordCellRun } from "@/lib/db/cells";
 import { progressOf, recordCellExecuted, recordLessonOpened } from "@/lib/db/progress";
 import { errorResponse, parseParams, readJsonBody } from "@/lib/api/responses";
@@ -11,12 +12,11 @@ type Context = { params: Promise<{ slug: string }> };
 
 /** The caller's progress in one lesson. */
 export const GET = jsonRoute(async (request: Request, context: Context) => {
-  const params = parseParams(await context.params, lessonParamsSchema);
-  if (!params.ok) return params.response;
-  if (!lessonExists(params.value.slug)) return errorResponse(404, `No lesson "${params.value.slug}"`);
+  const lesson = await lessonFromParams(context.params);
+  if (!lesson.ok) return lesson.response;
   const user = await readingUser(request);
   if (user instanceof Response) return user;
-  const progress = (await progressOf(user.id)).find((p) => p.lessonSlug === params.value.slug) ?? null;
+  const progress = (await progressOf(user.id)).find((p) => p.lessonSlug === lesson.slug) ?? null;
   return Response.json({ progress }, { headers: { "cache-control": "no-store" } });
 });
 
