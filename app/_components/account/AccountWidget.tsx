@@ -43,6 +43,7 @@ export function AccountWidget() {
   return (
     <nav className={styles.widget} aria-label="Account">
       <Link href="/experiments">Experiments</Link>
+      {user?.role === "instructor" ? <Link href="/instructor">Gradebook</Link> : null}
       {user && !user.anonymous ? (
         <>
           <span>
