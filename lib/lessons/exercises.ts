@@ -11,6 +11,7 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import type { Code, Paragraph, Root, RootContent } from "mdast";
 import { parseLessonTree } from "./parse";
+import { renderHintHtml } from "./render-hint";
 import { visit } from "unist-util-visit";
 import { z } from "zod";
 import { collectCells, type LessonCell } from "./cells";
@@ -38,6 +39,8 @@ export interface LessonExercise {
   solution: string | null;
   /** How many `<Hint>` elements the exercise has. */
   hintCount: number;
+  /** Each hint as HTML; served only when the learner opens it. */
+  hints: string[];
   /** 1-based line of the `<Exercise>` tag in the MDX body. */
   line: number;
 }
@@ -159,16 +162,16 @@ export function parseExerciseNode(node: MdxJsxElementNode, cells: readonly Lesso
   let starter: string | null = null;
   let solution: string | null = null;
   const checks: ExerciseCheck[] = [];
-  let hintCount = 0;
+  const hints: string[] = [];
 
   for (const child of node.children) {
     if (isJsxElement(child, HINT_ELEMENT)) {
-      hintCount++;
+      hints.push(renderHintHtml((child as MdxJsxElementNode).children as RootContent[]));
       continue;
     }
     const inlineHints = hintsOfParagraph(child);
     if (inlineHints) {
-      hintCount += inlineHints.length;
+      for (const hint of inlineHints) hints.push(renderHintHtml(hint.children as RootContent[]));
       continue;
     }
     if (child.type !== "code" || !isExerciseCodeLang(child.lang)) continue;
@@ -211,7 +214,8 @@ export function parseExerciseNode(node: MdxJsxElementNode, cells: readonly Lesso
     starter,
     checks,
     solution,
-    hintCount,
+    hintCount: hints.length,
+    hints,
     line: exerciseLine,
   };
 }

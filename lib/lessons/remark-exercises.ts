@@ -1,4 +1,4 @@
-import type { Root, RootContent } from "mdast";
+import type { Root } from "mdast";
 import { visit } from "unist-util-visit";
 import { collectCells } from "./cells";
 import { EXERCISE_ELEMENT, HINT_ELEMENT, isExerciseCodeLang, hintsOfParagraph, isJsxElement, parseExerciseNode, type MdxJsxElementNode } from "./exercises";
@@ -8,9 +8,9 @@ function attribute(name: string, value: string) {
 }
 
 /**
- * Turns each `<Exercise>` into what the page may see: its instructions and hints as MDX
- * children, the starter and the visible checks as string attributes. Hidden checks and
- * the reference solution are removed here, before the MDX is compiled, so they cannot end
+ * Turns each `<Exercise>` into what the page may see: its instructions as MDX children,
+ * the starter, the visible checks and the number of hints as string attributes. Hidden
+ * checks, hints and the reference solution are removed here, before the MDX is compiled, so they cannot end
  * up in the HTML, the RSC payload or a JS chunk; the grader reads them from the file.
  *
  * Runs before remarkCells, which replaces the ```ts cell blocks that `dependsOn` names.
@@ -35,15 +35,12 @@ export function remarkExercises() {
         attribute("checks", JSON.stringify(visibleChecks)),
         attribute("hiddenCheckCount", String(exercise.checks.length - visibleChecks.length)),
         attribute("hasSolution", exercise.solution === null ? "false" : "true"),
+        attribute("hintCount", String(exercise.hintCount)),
       ];
-      element.children = element.children
-        .filter((child) => !(child.type === "code" && isExerciseCodeLang(child.lang)))
-        .flatMap((child): RootContent[] => {
-          const hints = hintsOfParagraph(child);
-          if (!hints) return [child];
-          // One-line <Hint>…</Hint> elements parse as text elements inside a paragraph; make each a block.
-          return hints.map((hint) => ({ type: "mdxJsxFlowElement", name: HINT_ELEMENT, attributes: [], children: [{ type: "paragraph", children: hint.children }] }) as unknown as RootContent);
-        });
+      // Hints leave the page too: the hint API sends each one when the learner opens it.
+      element.children = element.children.filter(
+        (child) => !(child.type === "code" && isExerciseCodeLang(child.lang)) && !isJsxElement(child, HINT_ELEMENT) && !hintsOfParagraph(child),
+      );
     });
   };
 }

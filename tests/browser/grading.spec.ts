@@ -85,7 +85,11 @@ test("Submit is graded on the server with the hidden checks; hints and the solut
   await expect(graded.locator("li").first()).toContainText("expected 2 but got 6");
   await expect(exercise(page).getByTestId("exercise-attempts")).toContainText("Attempts: 1");
 
-  // Hints open one at a time.
+  // Hints are in no page until opened (and recorded)...
+  const lessonHtml = await (await page.request.get(TENSORS_LESSON)).text();
+  expect(lessonHtml).not.toContain("A mean is a sum divided by a count");
+  expect(lessonHtml).not.toContain("averages over dimension 1");
+  // ...and open one at a time.
   await exercise(page).getByRole("button", { name: "Show hint (1 of 2)" }).click();
   await expect(exercise(page).getByTestId("hints").locator("li")).toHaveCount(1);
   await expect(exercise(page).getByTestId("hints")).toContainText("A mean is a sum divided by a count");
@@ -107,6 +111,8 @@ test("Submit is graded on the server with the hidden checks; hints and the solut
   await page.reload();
   await expect(exercise(page).getByTestId("exercise-attempts")).toContainText("Attempts: 2");
   await expect(exercise(page).getByTestId("hints").locator("li")).toHaveCount(1);
+  await expect(exercise(page).getByTestId("hints")).toContainText("A mean is a sum divided by a count");
+  await expect(exercise(page).getByTestId("hints")).not.toContainText("averages over dimension 1");
   await expect(exercise(page).getByTestId("submit-results").getByTestId("score")).toHaveText("1 / 1");
 });
 

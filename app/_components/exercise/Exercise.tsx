@@ -1,12 +1,12 @@
-import { Children, isValidElement, type ReactNode } from "react";
-import { Hint } from "./Hint";
+import type { ReactNode } from "react";
 import { ExerciseClient } from "./ExerciseClient";
 import { visibleChecksSchema } from "./exercise-props";
 
 /**
  * The MDX `<Exercise>` after lib/lessons/remark-exercises: string attributes for the
- * starter and the visible checks, instructions and `<Hint>`s as children. Hidden checks
- * and the solution were removed before compilation and are not in these props.
+ * starter, the visible checks and the hint count, instructions as children. Hidden
+ * checks, hints and the solution were removed before compilation and are not in these
+ * props; hints come from the hint API when opened.
  */
 export interface ExerciseProps {
   id: string;
@@ -17,16 +17,11 @@ export interface ExerciseProps {
   checks: string;
   hiddenCheckCount: string;
   hasSolution: string;
+  hintCount: string;
   children?: ReactNode;
 }
 
-export function Exercise({ id, title, points, attemptsBeforeSolution, starter, checks, hiddenCheckCount, hasSolution, children }: ExerciseProps) {
-  const instructions: ReactNode[] = [];
-  const hints: ReactNode[] = [];
-  for (const child of Children.toArray(children)) {
-    if (isValidElement(child) && child.type === Hint) hints.push(child);
-    else instructions.push(child);
-  }
+export function Exercise({ id, title, points, attemptsBeforeSolution, starter, checks, hiddenCheckCount, hasSolution, hintCount, children }: ExerciseProps) {
   return (
     <ExerciseClient
       id={id}
@@ -37,8 +32,8 @@ export function Exercise({ id, title, points, attemptsBeforeSolution, starter, c
       checks={visibleChecksSchema.parse(JSON.parse(checks))}
       hiddenCheckCount={Number(hiddenCheckCount)}
       hasSolution={hasSolution === "true"}
-      instructions={instructions}
-      hints={hints}
+      instructions={children}
+      hintCount={Number(hintCount)}
     />
   );
 }

@@ -8,7 +8,7 @@ import { useNotebook } from "../notebook/NotebookProvider";
 import { CodeEditor } from "../notebook/CodeEditor";
 import { CellOutputs } from "../notebook/CellOutputs";
 import { onCheckResults } from "./grading-comm";
-import { lessonProgress, recordHint, requestSolution, submitCode, type ExerciseProgress } from "./exercise-api";
+import { lessonProgress, openedHints, recordHint, requestSolution, submitCode, type ExerciseProgress } from "./exercise-api";
 import { CheckList } from "./CheckList";
 import styles from "./exercise.module.css";
 
@@ -21,15 +21,15 @@ export interface ExerciseClientProps {
   checks: VisibleCheck[];
   hiddenCheckCount: number;
   hasSolution: boolean;
-  instructions: ReactNode[];
-  hints: ReactNode[];
+  instructions: ReactNode;
+  hintCount: number;
 }
 
 type Busy = "checking" | "submitting" | null;
 
 /** An exercise: instructions, an editor with the learner's code, Check / Submit / hints / solution. */
 export function ExerciseClient(props: ExerciseClientProps) {
-  const { id, title, points, attemptsBeforeSolution, starter, checks, hiddenCheckCount, hasSolution, instructions, hints } = props;
+  const { id, title, points, attemptsBeforeSolution, starter, checks, hiddenCheckCount, hasSolution, instructions, hintCount } = props;
   const { kernel, lessonSlug, persistence } = useNotebook();
   const { savedCode, saveCode } = persistence;
   const cellId = `exercise-${id}`;
@@ -42,7 +42,9 @@ export function ExerciseClient(props: ExerciseClientProps) {
   const [checkNote, setCheckNote] = useState<string | null>(null);
   const [grade, setGrade] = useState<GradeResult | null>(null);
   const [progress, setProgress] = useState<ExerciseProgress | null>(null);
-  const [hintsShown, setHintsShown] = useState(0);
+  // Hints arrive from the server, as HTML, only once opened (and recorded).
+  const [hints, setHints] = useState<string[]>([]);
+  const hintsShown = hints.length;
   const [solution, setSolution] = useState<string | null>(null);
   const [solutionWarning, setSolutionWarning] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -61,7 +63,7 @@ export function ExerciseClient(props: ExerciseClientProps) {
       const mine = all[id];
       if (cancelled || !mine) return;
       setProgress(mine);
-      setHintsShown((shown) => Math.max(shown, Math.min(mine.hintsUsed, hints.length)));
+      if (mine.hintsUsed > 0) void openedHints(lessonSlug, id).then((opened) => !cancelled && setHints((current) => (opened.length > current.length ? opened : current)));
       // Coming back later: show the last grade the server recorded until the next Submit.
       const last = mine.lastSubmission;
       if (last) setGrade((current) => current ?? { status: last.status, score: last.score, maxScore: last.maxScore, passed: last.passed, checks: last.checks, setupError: null, durationMs: 0 });
@@ -69,7 +71,7 @@ export function ExerciseClient(props: ExerciseClientProps) {
     return () => {
       cancelled = true;
     };
-  }, [lessonSlug, id, hints.length]);
+  }, [lessonSlug, id]);
 
   const onChange = useCallback(
     (next: string) => {
@@ -133,15 +135,15 @@ export function ExerciseClient(props: ExerciseClientProps) {
 
   const showHint = useCallback(async () => {
     const next = hintsShown + 1;
-    if (next > hints.length) return;
-    setHintsShown(next);
+    if (next > hintCount) return;
     try {
-      const { progress: updated } = await recordHint(lessonSlug, id, next);
+      const { progress: updated, hints: opened } = await recordHint(lessonSlug, id, next);
       setProgress(updated);
+      setHints(opened);
     } catch (failure) {
-      setError(`Could not record the hint: ${(failure as Error).message}`);
+      setError(`Could not open the hint: ${(failure as Error).message}`);
     }
-  }, [hintsShown, hints.length, lessonSlug, id]);
+  }, [hintsShown, hintCount, lessonSlug, id]);
 
   const failed = progress?.failedAttempts ?? 0;
   const solutionOpen = failed >= attemptsBeforeSolution;
@@ -180,9 +182,9 @@ export function ExerciseClient(props: ExerciseClientProps) {
         <button type="button" className={styles.primary} onClick={() => void submit()} disabled={busy !== null}>
           {busy === "submitting" ? "Grading…" : "Submit"}
         </button>
-        {hints.length > 0 ? (
-          <button type="button" onClick={() => void showHint()} disabled={hintsShown >= hints.length}>
-            {hintsShown >= hints.length ? "No more hints" : `Show hint (${hintsShown + 1} of ${hints.length})`}
+        {hintCount > 0 ? (
+          <button type="button" onClick={() => void showHint()} disabled={hintsShown >= hintCount}>
+            {hintsShown >= hintCount ? "No more hints" : `Show hint (${hintsShown + 1} of ${hintCount})`}
           </button>
         ) : null}
         {hasSolution && solution === null ? (
@@ -224,8 +226,9 @@ export function ExerciseClient(props: ExerciseClientProps) {
 
       {hintsShown > 0 ? (
         <ol className={styles.hints} data-testid="hints">
-          {hints.slice(0, hintsShown).map((hint, index) => (
-            <li key={index}>{hint}</li>
+          {hints.map((html, index) => (
+            // Rendered on the server from the lesson's own Markdown (instructor-authored).
+            <li key={index} dangerouslySetInnerHTML={{ __html: html }} />
           ))}
         </ol>
       ) : null}

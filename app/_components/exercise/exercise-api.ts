@@ -17,8 +17,16 @@ export function submitCode(slug: string, id: string, code: string) {
   return post<{ result: GradeResult; progress: ExerciseProgress }>(`${base(slug, id)}/submit`, { code });
 }
 
+/** Opens hint number `hint` (recorded) and answers every hint opened so far, as HTML. */
 export function recordHint(slug: string, id: string, hint: number) {
-  return post<{ progress: ExerciseProgress }>(`${base(slug, id)}/hint`, { hint });
+  return post<{ progress: ExerciseProgress; hints: string[] }>(`${base(slug, id)}/hint`, { hint });
+}
+
+/** The hints this learner opened earlier (after a reload), as HTML. */
+export async function openedHints(slug: string, id: string): Promise<string[]> {
+  const response = await fetch(`${base(slug, id)}/hint`, { cache: "no-store" });
+  if (!response.ok) return [];
+  return ((await response.json()) as { hints: string[] }).hints;
 }
 
 export function requestSolution(slug: string, id: string, early: boolean) {

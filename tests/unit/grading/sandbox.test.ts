@@ -21,6 +21,7 @@ const exercise: LessonExercise = {
   starter: "function leaky_relu(x, slope = 0.01) {}",
   solution: SOLUTION,
   hintCount: 0,
+  hints: [],
   line: 1,
   checks: [
     { name: "matches F.leaky_relu", hidden: false, line: 1, code: "const x = torch.tensor([-2, -0.5, 0, 1.5]);\nexpect.allclose(leaky_relu(x, 0.1), F.leaky_relu(x, 0.1));" },

@@ -20,5 +20,16 @@ export const POST = jsonRoute(async (request: Request, context: ExerciseContext)
   if (hint > shown + 1) return errorResponse(409, `Hints open one at a time: reveal hint ${shown + 1} first`);
   await recordHintShown(resolved.key, hint);
   const progress = (await lessonExerciseProgress(resolved.user.id, resolved.key.lessonSlug))[resolved.key.exerciseId];
-  return Response.json({ progress });
+  return Response.json({ progress, hints: resolved.exercise.hints.slice(0, progress?.hintsUsed ?? hint) });
+});
+
+/**
+ * The hints the learner has already opened, as HTML. Hints are not in the lesson page:
+ * each reaches the browser only once the learner has asked for it (and that was recorded).
+ */
+export const GET = jsonRoute(async (request: Request, context: ExerciseContext) => {
+  const resolved = await resolveExercise(request, context, async () => null);
+  if (resolved instanceof Response) return resolved;
+  const shown = (await lessonExerciseProgress(resolved.user.id, resolved.key.lessonSlug))[resolved.key.exerciseId]?.hintsUsed ?? 0;
+  return Response.json({ hints: resolved.exercise.hints.slice(0, shown) }, { headers: { "cache-control": "no-store" } });
 });
