@@ -77,8 +77,13 @@ export function rewriteCell(source: string, options: RewriteOptions): RewrittenC
   const last = program.body.at(-1);
   const hasResult = last?.type === "ExpressionStatement";
   if (last && hasResult) {
-    out.prependRight(last.expression.start, "return (");
-    out.appendLeft(last.expression.end, ")");
+    // Wrap the whole statement, not `last.expression`: acorn drops parentheses, so for
+    // `(row_means)` the expression starts after the `(` and `return (` would land inside it.
+    // The statement starts at its first token (the `(`) and ends after its closing paren, or
+    // after its `;`, which has to stay outside the wrapper.
+    const end = js[last.end - 1] === ";" ? last.end - 1 : last.end;
+    out.prependRight(last.start, "return (");
+    out.appendLeft(end, ")");
   }
 
   if (options.interruptChecks !== false) insertInterruptChecks(program, out);
@@ -158,8 +163,11 @@ function insertInterruptChecks(program: Program, out: MagicString): void {
     WhileStatement: guardLoop,
     DoWhileStatement: guardLoop,
     AwaitExpression(node) {
-      out.prependRight(node.argument.start, `${WAIT}(`);
-      out.appendLeft(node.argument.end, ")");
+      // `await (a, b)`: acorn's argument is the bare `a, b`, which as call arguments would
+      // wait for `a`; its own parentheses keep it one value.
+      const sequence = node.argument.type === "SequenceExpression";
+      out.prependRight(node.argument.start, sequence ? `${WAIT}((` : `${WAIT}(`);
+      out.appendLeft(node.argument.end, sequence ? "))" : ")");
     },
   });
 }

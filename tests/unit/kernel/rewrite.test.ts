@@ -30,4 +30,41 @@ describe("the cell rewrite", () => {
     expect(result.hasResult).toBe(true);
     expect(rewrite("const z = 1;").hasResult).toBe(false);
   });
+
+  describe("returns the value of a last expression however it is written", () => {
+    // Runs the rewritten script the way the worker does: indirect eval (sloppy, so `with`
+    // works) gives the cell function, called with a scope object and a stub kernel.
+    const kernel = { tick: () => {}, interruptible: <T>(value: T) => value, declare: () => {}, importModule: () => ({}) };
+    async function resultOf(code: string, scope: Record<string, unknown> = {}): Promise<unknown> {
+      const { script, hasResult } = rewrite(code);
+      expect(hasResult).toBe(true);
+      const cell = (0, eval)(script) as (scope: object, kernel: object) => Promise<unknown>;
+      return cell(scope, kernel);
+    }
+
+    it.each([
+      ["a parenthesised name", "const row_means = [1, 2];\n(row_means)", [1, 2]],
+      ["a parenthesised name after a semicolon", "const row_means = [1, 2];\n(row_means);", [1, 2]],
+      ["an object literal in parentheses", "({a: 1})", { a: 1 }],
+      ["an object literal in parentheses with a semicolon", "({ a: 1, b: [2] });", { a: 1, b: [2] }],
+      ["doubled parentheses", "((1 + 2))", 3],
+      ["a parenthesised start of a longer expression", "(2) * 3", 6],
+      ["an expression followed by a line comment", "1 + 1 // two", 2],
+      ["an expression followed by a block comment and a semicolon", "1 + 2 /* three */;", 3],
+      ["an expression with a comment on the next line", "const x = 4\nx\n// the end", 4],
+      ["a sequence expression", "let n = 0\nn = 5, n + 1", 6],
+      ["a parenthesised sequence expression", "(1, 2, 3)", 3],
+      ["await of a parenthesised value", "await (Promise.resolve(7))", 7],
+      ["await of a parenthesised sequence", "await (0, Promise.resolve(8))", 8],
+      ["a parenthesised await", "(await Promise.resolve(9))", 9],
+      ["an arrow function called in place", "(() => 10)()", 10],
+    ])("%s", async (_label, code, expected) => {
+      expect(await resultOf(code)).toEqual(expected);
+    });
+
+    it("keeps a parenthesised last expression on the learner's line", () => {
+      const source = "const a = 1\n\n(a)";
+      expect(body(rewrite(source).script).split("\n")).toHaveLength(source.split("\n").length);
+    });
+  });
 });
