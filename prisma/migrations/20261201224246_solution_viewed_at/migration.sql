@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ExerciseState" ADD COLUMN "solutionViewedAt" DATETIME;
