@@ -1,0 +1,51 @@
+/**
+ * The server's one grading queue for Submit: a job is the learner's code for one exercise;
+ * running it grades the code in the sandbox and records the grade, so the grade is stored
+ * when grading finishes whether or not the learner's page is still asking.
+ *
+ * Limits come from the environment, read once when the queue is first used:
+ * GRADER_CONCURRENCY (2), GRADER_MAX_PER_CLIENT (4), GRADER_MAX_WAITING (200).
+ */
+import { recordSubmission, type ExerciseKey } from "../db/submissions";
+import { findExercise } from "../lessons/exercises";
+import { gradeExercise } from "./grade-exercise";
+import { createGradingQueue, type GradingQueue } from "./queue";
+import type { GradeResult } from "./types";
+
+/** Plain data, so a durable queue could store it: the exercise is looked up when the job runs. */
+export interface SubmissionJob {
+  key: ExerciseKey;
+  code: string;
+}
+
+export type SubmissionQueue = GradingQueue<SubmissionJob, GradeResult>;
+
+export function positiveIntegerFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+export async function gradeAndRecord({ key, code }: SubmissionJob): Promise<GradeResult> {
+  const found = findExercise(key.lessonSlug, key.exerciseId);
+  // The route checked the exercise exists; it can only vanish if the lesson changed since.
+  if (!found) throw new Error(`Exercise ${key.lessonSlug}/${key.exerciseId} no longer exists`);
+  const result = await gradeExercise({ exercise: found.exercise, dependencies: found.dependencies, learnerCode: code });
+  await recordSubmission(key, code, result);
+  return result;
+}
+
+// Kept on globalThis so the dev server's module reloads do not start a second queue.
+const holder = globalThis as typeof globalThis & { __gradbookSubmissionQueue?: SubmissionQueue };
+
+export function submissionQueue(): SubmissionQueue {
+  holder.__gradbookSubmissionQueue ??= createGradingQueue({
+    run: gradeAndRecord,
+    concurrency: positiveIntegerFromEnv("GRADER_CONCURRENCY", 2),
+    maxPerClient: positiveIntegerFromEnv("GRADER_MAX_PER_CLIENT", 4),
+    maxWaiting: positiveIntegerFromEnv("GRADER_MAX_WAITING", 200),
+  });
+  return holder.__gradbookSubmissionQueue;
+}
