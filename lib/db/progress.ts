@@ -3,7 +3,8 @@ import { prisma } from "./client";
 
 const cellIdsSchema = z.array(z.string());
 
-function parseCellIds(json: string): string[] {
+/** The stored `cellsRun` JSON as a list; anything malformed reads as none. */
+export function parseCellIds(json: string): string[] {
   const parsed = cellIdsSchema.safeParse(JSON.parse(json));
   return parsed.success ? parsed.data : [];
 }

@@ -1,10 +1,14 @@
 import { prisma } from "./client";
+import { mergeExerciseState, mergeLessonProgress } from "./merge-state";
+import { parseCellIds } from "./progress";
 
 /**
- * Moves an anonymous learner's work onto an account, then deletes the anonymous row.
- * Runs and submissions (no uniqueness) move as they are. Rows keyed per cell, lesson or
- * exercise move unless the account already has one; for cells the newer version wins.
- * Used on sign-up (the account is empty: everything moves) and on sign-in.
+ * Moves an anonymous learner's work onto an account, then deletes the anonymous row, in one
+ * transaction. Runs and submissions (no uniqueness) move as they are. Rows keyed per cell,
+ * lesson or exercise move when the account has none; when it has one, the two combine: for
+ * cells the newer version wins, lesson progress and exercise state keep the union of both
+ * (lib/db/merge-state.ts). Used on sign-up (the account is empty: everything moves) and on
+ * sign-in.
  */
 export async function moveAnonymousWork(anonymousId: string, accountId: string): Promise<{ cells: number; progress: number; runs: number; submissions: number; exerciseStates: number }> {
   if (anonymousId === accountId) return { cells: 0, progress: 0, runs: 0, submissions: 0, exerciseStates: 0 };
@@ -29,16 +33,21 @@ export async function moveAnonymousWork(anonymousId: string, accountId: string):
       const mine = await tx.lessonProgress.findUnique({ where: { userId_lessonSlug: { userId: accountId, lessonSlug: row.lessonSlug } } });
       if (!mine) {
         await tx.lessonProgress.update({ where: { id: row.id }, data: { userId: accountId } });
-        progress++;
+      } else {
+        const merged = mergeLessonProgress({ ...mine, cellsRun: parseCellIds(mine.cellsRun) }, { ...row, cellsRun: parseCellIds(row.cellsRun) });
+        await tx.lessonProgress.update({ where: { id: mine.id }, data: { ...merged, cellsRun: JSON.stringify(merged.cellsRun) } });
       }
+      progress++;
     }
     let exerciseStates = 0;
     for (const row of await tx.exerciseState.findMany({ where: { userId: anonymousId } })) {
       const mine = await tx.exerciseState.findUnique({ where: { userId_lessonSlug_exerciseId: { userId: accountId, lessonSlug: row.lessonSlug, exerciseId: row.exerciseId } } });
       if (!mine) {
         await tx.exerciseState.update({ where: { id: row.id }, data: { userId: accountId } });
-        exerciseStates++;
+      } else {
+        await tx.exerciseState.update({ where: { id: mine.id }, data: mergeExerciseState(mine, row) });
       }
+      exerciseStates++;
     }
     const runs = (await tx.experimentRun.updateMany({ where: { userId: anonymousId }, data: { userId: accountId } })).count;
     const submissions = (await tx.submission.updateMany({ where: { userId: anonymousId }, data: { userId: accountId } })).count;

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { jsonRequest, createFreshDatabase } from "../api/test-database";
+import { describe, expect, it, vi } from "vitest";
+import { jsonRequest, createFreshDatabase, learnerCookie } from "../api/test-database";
 
 createFreshDatabase();
 
@@ -14,8 +14,8 @@ const LESSON = "first-look-at-tensors";
 const carol = "cccccccc-cccc-4ccc-8ccc-cccccccccccc";
 const dave = "dddddddd-dddd-4ddd-8ddd-dddddddddddd";
 const ctx = { params: Promise.resolve({ slug: LESSON }) };
-const post = (cookieId: string, body: unknown) => progressRoute.POST(jsonRequest(`/api/lessons/${LESSON}/progress`, "POST", body, `gb_learner=${cookieId}`), ctx);
-const mine = async (cookieId: string) => (await (await allProgress.GET(new Request("http://localhost/api/progress", { headers: { cookie: `gb_learner=${cookieId}` } }), undefined)).json()).progress;
+const post = (cookieId: string, body: unknown) => progressRoute.POST(jsonRequest(`/api/lessons/${LESSON}/progress`, "POST", body, learnerCookie(cookieId)), ctx);
+const mine = async (cookieId: string) => (await (await allProgress.GET(new Request("http://localhost/api/progress", { headers: { cookie: learnerCookie(cookieId) } }), undefined)).json()).progress;
 
 describe("lesson progress", () => {
   const { cellIds, exerciseIds } = lessonParts(LESSON);
@@ -78,6 +78,58 @@ describe("moving anonymous work onto an account", () => {
       ["make", "anonymous newer"],
     ]);
     expect(await prisma.user.findUnique({ where: { id: anon } })).toBeNull();
+  });
+
+  it("keeps the union of exercise state and lesson progress when the account already has rows for them, in one transaction", async () => {
+    const anon = "abababab-abab-4bab-8bab-abababababab";
+    const account = "account-merge";
+    await prisma.user.create({ data: { id: anon } });
+    await prisma.user.create({ data: { id: account, username: "merle", email: "merle@users.gradbook.invalid" } });
+    const early = new Date("2026-01-01T10:00:00Z");
+    const late = new Date("2026-01-02T10:00:00Z");
+    // The guest used 2 hints and viewed the solution early; the account used 1 hint and viewed it later.
+    await prisma.exerciseState.create({ data: { userId: anon, lessonSlug: LESSON, exerciseId: "row-means", attempts: 3, hintsUsed: 2, solutionViewed: true, solutionViewedAt: early } });
+    await prisma.exerciseState.create({ data: { userId: account, lessonSlug: LESSON, exerciseId: "row-means", attempts: 1, hintsUsed: 1, solutionViewed: true, solutionViewedAt: late } });
+    // Only the guest touched this one: it moves as it is.
+    await prisma.exerciseState.create({ data: { userId: anon, lessonSlug: LESSON, exerciseId: "other", hintsUsed: 1 } });
+    // Only the account viewed the solution of a third: the guest's row must not clear it.
+    await prisma.exerciseState.create({ data: { userId: anon, lessonSlug: LESSON, exerciseId: "third", attempts: 2 } });
+    await prisma.exerciseState.create({ data: { userId: account, lessonSlug: LESSON, exerciseId: "third", solutionViewed: true, solutionViewedAt: early } });
+    await prisma.lessonProgress.create({ data: { userId: anon, lessonSlug: LESSON, cellsRun: JSON.stringify(["make", "shape"]), lastCellId: "shape", openedAt: early, lastOpenedAt: late } });
+    await prisma.lessonProgress.create({ data: { userId: account, lessonSlug: LESSON, cellsRun: JSON.stringify(["grad", "make"]), lastCellId: "grad", openedAt: late, lastOpenedAt: early } });
+
+    await moveAnonymousWork(anon, account);
+
+    const states = await prisma.exerciseState.findMany({ where: { userId: account }, orderBy: { exerciseId: "asc" } });
+    expect(states.map(({ exerciseId, attempts, hintsUsed, solutionViewed, solutionViewedAt }) => ({ exerciseId, attempts, hintsUsed, solutionViewed, solutionViewedAt }))).toEqual([
+      { exerciseId: "other", attempts: 0, hintsUsed: 1, solutionViewed: false, solutionViewedAt: null },
+      // attempts add up: each identity's submissions all belong to the account now
+      { exerciseId: "row-means", attempts: 4, hintsUsed: 2, solutionViewed: true, solutionViewedAt: early },
+      { exerciseId: "third", attempts: 2, hintsUsed: 0, solutionViewed: true, solutionViewedAt: early },
+    ]);
+    const progress = await prisma.lessonProgress.findMany({ where: { userId: account } });
+    expect(progress).toHaveLength(1);
+    expect(progress[0]).toMatchObject({ cellsRun: JSON.stringify(["grad", "make", "shape"]), lastCellId: "shape", openedAt: early, lastOpenedAt: late, completedAt: null });
+    expect(await prisma.exerciseState.count({ where: { userId: anon } })).toBe(0);
+    expect(await prisma.user.findUnique({ where: { id: anon } })).toBeNull();
+  });
+
+  it("changes nothing when the merge fails part way (one transaction)", async () => {
+    const anon = "cdcdcdcd-cdcd-4dcd-8dcd-cdcdcdcdcdcd";
+    await prisma.user.create({ data: { id: anon } });
+    await prisma.exerciseState.create({ data: { userId: anon, lessonSlug: LESSON, exerciseId: "row-means", attempts: 1, hintsUsed: 1 } });
+    await prisma.exerciseState.create({ data: { userId: "account-1", lessonSlug: LESSON, exerciseId: "row-means", attempts: 1, hintsUsed: 0 } });
+    // The merge's own transaction, made to fail after every write of the merge went through `tx`.
+    const spy = vi.spyOn(prisma, "$transaction").mockImplementationOnce(((fn: (tx: unknown) => Promise<unknown>) =>
+      prisma.$transaction(async (tx) => {
+        await fn(tx);
+        throw new Error("crash after the merge wrote");
+      })) as never);
+    await expect(moveAnonymousWork(anon, "account-1")).rejects.toThrow(/crash/);
+    spy.mockRestore();
+    expect(await prisma.exerciseState.findFirst({ where: { userId: "account-1", exerciseId: "row-means" } })).toMatchObject({ attempts: 1, hintsUsed: 0 });
+    expect(await prisma.exerciseState.count({ where: { userId: anon } })).toBe(1);
+    expect(await prisma.user.findUnique({ where: { id: anon } })).not.toBeNull();
   });
 
   it("never merges another account's row", async () => {
