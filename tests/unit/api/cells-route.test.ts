@@ -1,16 +1,18 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { jsonRequest, createFreshDatabase } from "./test-database";
+import { jsonRequest, createFreshDatabase, learnerCookie } from "./test-database";
 
 createFreshDatabase();
 
 const { PUT } = await import("@/app/api/lessons/[slug]/cells/[cellId]/route");
 const { GET } = await import("@/app/api/lessons/[slug]/cells/route");
 const { prisma } = await import("@/lib/db/client");
+const { savableCellIds } = await import("@/lib/api/lesson-cell-ids");
 
 const LESSON = "first-look-at-tensors";
 const learnerA = "11111111-1111-4111-8111-111111111111";
 const learnerB = "22222222-2222-4222-8222-222222222222";
-const cookieOf = (id: string) => `gb_learner=${id}`;
+const learnerC = "33333333-3333-4333-8333-333333333333";
+const cookieOf = learnerCookie;
 const params = (slug: string, cellId: string) => ({ params: Promise.resolve({ slug, cellId }) });
 
 async function rowCount() {
@@ -48,6 +50,28 @@ describe("PUT /api/lessons/:slug/cells/:cellId", () => {
     expect(await rowCount()).toBe(before);
   });
 
+  it("answers 400 for a cell id the lesson does not have, writing nothing", async () => {
+    const before = await rowCount();
+    for (const cellId of ["no-such-cell", "exercise-no-such-exercise", "row-means", "one-neuron"]) {
+      const response = await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/${cellId}`, "PUT", { code: "1", version: 1 }, cookieOf(learnerA)), params(LESSON, cellId));
+      expect(response.status, cellId).toBe(400);
+      expect((await response.json()).error).toBe(`Invalid URL parameter: cellId: lesson "${LESSON}" has no cell "${cellId}"`);
+    }
+    expect(await rowCount()).toBe(before);
+  });
+
+  it("saves the lesson's cells and exercise editors, so a learner has at most one row per cell and exercise of a lesson", async () => {
+    const ids = [...savableCellIds(LESSON)];
+    expect(ids).toEqual(expect.arrayContaining(["make", "grad", "exercise-row-means"]));
+    for (const cellId of ids) {
+      for (const version of [1, 2]) {
+        const response = await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/${cellId}`, "PUT", { code: `v${version}`, version }, cookieOf(learnerC)), params(LESSON, cellId));
+        expect(response.status, cellId).toBe(200);
+      }
+    }
+    expect(await prisma.cellState.count({ where: { userId: learnerC, lessonSlug: LESSON } })).toBe(ids.length);
+  });
+
   it("saves code per learner and returns only the caller's cells", async () => {
     const saveA = await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/make`, "PUT", { code: "const a = 1", version: 10 }, cookieOf(learnerA)), params(LESSON, "make"));
     expect(saveA.status).toBe(200);
@@ -61,7 +85,7 @@ describe("PUT /api/lessons/:slug/cells/:cellId", () => {
   });
 
   it("keeps the newest version: an older write gets 409 with the newer code, a retried write is a no-op", async () => {
-    const put = (code: string, version: number) => PUT(jsonRequest(`/api/lessons/${LESSON}/cells/vers`, "PUT", { code, version }, cookieOf(learnerA)), params(LESSON, "vers"));
+    const put = (code: string, version: number) => PUT(jsonRequest(`/api/lessons/${LESSON}/cells/shape`, "PUT", { code, version }, cookieOf(learnerA)), params(LESSON, "shape"));
     expect((await put("newest", 200)).status).toBe(200);
     const stale = await put("older tab", 150);
     expect(stale.status).toBe(409);
@@ -70,7 +94,7 @@ describe("PUT /api/lessons/:slug/cells/:cellId", () => {
     expect(retried.status).toBe(200);
     const sameVersionOtherCode = await put("clash", 200);
     expect(sameVersionOtherCode.status).toBe(409);
-    const row = await prisma.cellState.findFirstOrThrow({ where: { userId: learnerA, cellId: "vers" } });
+    const row = await prisma.cellState.findFirstOrThrow({ where: { userId: learnerA, cellId: "shape" } });
     expect(row.code).toBe("newest");
     expect(Number(row.version)).toBe(200);
   });

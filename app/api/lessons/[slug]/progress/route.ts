@@ -5,6 +5,7 @@ import { errorResponse, parseParams, readJsonBody } from "@/lib/api/responses";
 import { lessonParamsSchema } from "@/lib/api/schemas";
 import { progressEventSchema } from "@/lib/api/learner-schemas";
 import { lessonParts } from "@/lib/api/learner-lesson-parts";
+import { unknownCellResponse } from "@/lib/api/lesson-cell-ids";
 import { jsonRoute, readingUser, sameOrigin, writingUser } from "@/lib/api/learner-route";
 import { lessonExists } from "@/lib/lessons/exists";
 
@@ -38,7 +39,8 @@ export const POST = jsonRoute(async (request: Request, context: Context) => {
     return Response.json({ ok: true });
   }
   const parts = lessonParts(slug);
-  if (!parts.cellIds.includes(event.cellId)) return errorResponse(400, `Invalid request body: cellId: lesson "${slug}" has no cell "${event.cellId}"`);
+  const unknownCell = unknownCellResponse(slug, event.cellId, parts.cellIds, "request body");
+  if (unknownCell) return unknownCell;
   await recordCellRun(user.id, slug, event.cellId, event.status, event.executionCount);
   const progress = await recordCellExecuted(user.id, slug, event.cellId, event.status, parts.cellIds, parts.exerciseIds);
   return Response.json({ progress });
