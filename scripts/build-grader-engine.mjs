@@ -28,6 +28,7 @@ const inputs = ["lib/tensor", "lib/grading", "lib/kernel/worker/engine.ts"].flat
 });
 const hash = createHash("sha256");
 for (const file of inputs.sort()) hash.update(file).update(readFileSync(file));
+hash.update("strict-banner-v1");
 const digest = hash.digest("hex");
 
 if (!process.argv.includes("--force") && existsSync(outFile) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === digest) {
@@ -45,6 +46,9 @@ await build({
   target: "es2022",
   minify: false,
   legalComments: "none",
+  // Strict mode for the whole bundle: a learner function called by engine code reads
+  // `caller` as null, and no engine function exposes its `arguments` to learner code.
+  banner: { js: '"use strict";' },
   logLevel: "warning",
 });
 writeFileSync(stampFile, digest);

@@ -7,10 +7,21 @@ import type { CheckResult } from "./types";
 
 export const GRADING_COMM_TARGET = "grading";
 
+/** The names a check may read besides the engine and expect (see lib/grading/run-checks.ts). */
+export interface CheckScopeNames {
+  /** The exercise's starter's top-level names, read from the learner's code. */
+  graded: string[];
+  /** The names its dependsOn cells declare. */
+  dependencies: string[];
+}
+
 export interface VisibleCheck {
   name: string;
   /** TypeScript, as the author wrote it. */
   code: string;
+  /** A sanity check worth no points. */
+  free?: boolean;
+  scope?: CheckScopeNames;
 }
 
 export interface GradingCommMessage {

@@ -6,10 +6,14 @@
  * A check the author got wrong must not count against the learner. The reference solution
  * is the judge: each exercise's solution is graded once per server process (cached), and
  * a check the solution fails is reported as an authoring error and left out of the score.
+ * Nor may a check pay for nothing: the untouched starter is graded the same way, and a check
+ * it passes earns no points (like a check the author marked `free`).
  */
 import { createHash } from "node:crypto";
 import type { LessonExercise } from "../lessons/exercises";
 import { defaultLimits, runInSandbox, type SandboxLimits } from "./sandbox/grader";
+import { gradedNames } from "../lessons/exercise-scope";
+import { capMessage } from "./message-caps";
 import type { CheckResult, GradeResult, SubmissionStatus } from "./types";
 
 export interface GradeRequest {
@@ -19,38 +23,51 @@ export interface GradeRequest {
   limits?: SandboxLimits;
 }
 
-/** Check name -> why the reference solution fails it. */
-type BrokenChecks = Map<string, string>;
+/** Check name -> how a reference run (the solution's or the starter's) ended. */
+type Verdict = Map<string, CheckResult>;
 
-const solutionVerdicts = new Map<string, Promise<BrokenChecks>>();
+const verdicts = new Map<string, Promise<Verdict>>();
 
-function exerciseKey(exercise: LessonExercise, dependencies: GradeRequest["dependencies"]): string {
-  return createHash("sha256").update(JSON.stringify({ exercise, dependencies })).digest("hex");
+function exerciseKey(kind: string, exercise: LessonExercise, dependencies: GradeRequest["dependencies"]): string {
+  return createHash("sha256").update(JSON.stringify({ kind, exercise, dependencies })).digest("hex");
 }
 
-/** Which checks the reference solution fails (graded once per exercise version, then cached). */
-export function brokenChecks(exercise: LessonExercise, dependencies: GradeRequest["dependencies"], limits: SandboxLimits): Promise<BrokenChecks> {
-  if (exercise.solution === null) return Promise.resolve(new Map());
-  const key = exerciseKey(exercise, dependencies);
-  let verdict = solutionVerdicts.get(key);
+/**
+ * How `code` (the reference solution or the untouched starter) fares on every check: graded
+ * once per exercise version and server process, then cached. A limit hit by a reference run
+ * says more about the server's load than the check, so such a run is not cached.
+ */
+function referenceVerdict(kind: "solution" | "starter", code: string, exercise: LessonExercise, dependencies: GradeRequest["dependencies"], limits: SandboxLimits): Promise<Verdict> {
+  const key = exerciseKey(kind, exercise, dependencies);
+  let verdict = verdicts.get(key);
   if (!verdict) {
-    verdict = runInSandbox({ dependencies, learnerCode: exercise.solution, checks: exercise.checks }, limits).then((result) => {
-      const broken: BrokenChecks = new Map();
-      let conclusive = true;
-      for (const check of result.checks) {
-        // A limit hit by the reference solution says more about the server's load than the check:
-        // count the check (no free pass) and ask again next time instead of caching.
-        if (check.status === "time_limit" || check.status === "memory_limit") conclusive = false;
-        else if (check.status !== "passed") broken.set(check.name, check.message);
-      }
-      if (!conclusive) solutionVerdicts.delete(key);
-      return broken;
+    verdict = runInSandbox({ dependencies, learnerCode: code, checks: exercise.checks, graded: gradedNames(exercise) }, limits).then((result) => {
+      const byName: Verdict = new Map(result.checks.map((check) => [check.name, check]));
+      if (result.checks.some((check) => check.status === "time_limit" || check.status === "memory_limit")) verdicts.delete(key);
+      return byName;
     });
-    // A failure to grade the solution (not a verdict) is not cached.
-    verdict.catch(() => solutionVerdicts.delete(key));
-    solutionVerdicts.set(key, verdict);
+    // A failure to grade (not a verdict) is not cached either.
+    verdict.catch(() => verdicts.delete(key));
+    verdicts.set(key, verdict);
   }
   return verdict;
+}
+
+/** Which checks the reference solution fails, with why (those are the author's mistakes). */
+export async function brokenChecks(exercise: LessonExercise, dependencies: GradeRequest["dependencies"], limits: SandboxLimits): Promise<Map<string, string>> {
+  const broken = new Map<string, string>();
+  if (exercise.solution === null) return broken;
+  for (const [name, check] of await referenceVerdict("solution", exercise.solution, exercise, dependencies, limits)) {
+    if (check.status !== "passed" && check.status !== "time_limit" && check.status !== "memory_limit") broken.set(name, check.message);
+  }
+  return broken;
+}
+
+/** Which checks the untouched starter passes: they earn nothing, whatever the author marked. */
+export async function checksTheStarterPasses(exercise: LessonExercise, dependencies: GradeRequest["dependencies"], limits: SandboxLimits): Promise<Set<string>> {
+  const passed = new Set<string>();
+  for (const [name, check] of await referenceVerdict("starter", exercise.starter, exercise, dependencies, limits)) if (check.status === "passed") passed.add(name);
+  return passed;
 }
 
 function statusOf(checks: readonly CheckResult[]): SubmissionStatus {
@@ -60,11 +77,16 @@ function statusOf(checks: readonly CheckResult[]): SubmissionStatus {
   return "graded";
 }
 
-/** Score out of the exercise's points, in proportion to the counted checks that pass. */
+/**
+ * Score out of the exercise's points, in proportion to the counted checks that pass. Free
+ * checks (sanity checks worth 0, and any check the untouched starter passes) and broken
+ * checks do not count.
+ */
 export function scoreOf(points: number, checks: readonly CheckResult[]): { score: number; passed: boolean } {
-  const counted = checks.filter((check) => check.status !== "authoring_error");
+  const judged = checks.filter((check) => check.status !== "authoring_error");
+  const counted = judged.filter((check) => !check.free);
   const passedCount = counted.filter((check) => check.status === "passed").length;
-  if (counted.length === 0) return { score: 0, passed: false };
+  if (counted.length === 0) return { score: 0, passed: judged.length > 0 && judged.every((check) => check.status === "passed") };
   return { score: Math.round((points * passedCount * 100) / counted.length) / 100, passed: passedCount === counted.length };
 }
 
@@ -72,11 +94,17 @@ export async function gradeExercise(request: GradeRequest): Promise<GradeResult>
   const limits = request.limits ?? defaultLimits();
   const { exercise, dependencies } = request;
   const started = performance.now();
-  const [broken, result] = await Promise.all([brokenChecks(exercise, dependencies, limits), runInSandbox({ dependencies, learnerCode: request.learnerCode, checks: exercise.checks }, limits)]);
+  const [broken, starterPasses, result] = await Promise.all([
+    brokenChecks(exercise, dependencies, limits),
+    checksTheStarterPasses(exercise, dependencies, limits),
+    runInSandbox({ dependencies, learnerCode: request.learnerCode, checks: exercise.checks, graded: gradedNames(exercise) }, limits),
+  ]);
+  const freeByAuthor = new Set(exercise.checks.filter((check) => check.free).map((check) => check.name));
   const checks = result.checks.map((check): CheckResult => {
     const reason = broken.get(check.name);
-    if (reason === undefined) return check;
-    return { ...check, status: "authoring_error", message: `This check is broken (the reference solution fails it too), so it does not count: ${reason}` };
+    if (reason !== undefined) return { ...check, status: "authoring_error", message: capMessage(`This check is broken (the reference solution fails it too), so it does not count: ${reason}`) };
+    if (freeByAuthor.has(check.name) || starterPasses.has(check.name)) return { ...check, free: true };
+    return check;
   });
   const { score, passed } = scoreOf(exercise.points, checks);
   return {

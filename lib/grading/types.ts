@@ -22,6 +22,8 @@ export interface CheckResult {
   /** What differed, in the learner's terms; empty when the check passed. */
   message: string;
   durationMs: number;
+  /** Carries no points: a sanity check the author marked `free`, or one the untouched starter passes. */
+  free?: boolean;
 }
 
 /** The outcome of a whole exercise, as stored in a Submission row. */

@@ -22,6 +22,8 @@ export interface ExerciseCheck {
   /** TypeScript source of the check (the body of an async function). */
   code: string;
   hidden: boolean;
+  /** A sanity check worth no points (```ts check name="…" free): the starter may pass it. */
+  free?: boolean;
   /** 1-based line of the fence in the MDX body. */
   line: number;
 }
@@ -187,7 +189,9 @@ export function parseExerciseNode(node: MdxJsxElementNode, cells: readonly Lesso
       const name = options.get("name")?.trim();
       if (!name) throw new Error(`${label}: the \`\`\`ts ${kind} block at line ${lineOf(code)} needs a name="what it checks"`);
       if (checks.some((check) => check.name === name)) throw new Error(`${label}: two checks are named "${name}"`);
-      checks.push({ name, code: code.value, hidden: kind === "hidden", line: lineOf(code) });
+      const unknown = [...options.keys()].filter((key) => key !== "name" && key !== "free");
+      if (unknown.length > 0) throw new Error(`${label}: the \`\`\`ts ${kind} block at line ${lineOf(code)} has unknown option(s) ${unknown.join(", ")} (known: name="…", free)`);
+      checks.push({ name, code: code.value, hidden: kind === "hidden", free: options.has("free"), line: lineOf(code) });
     } else if (kind === "cell") {
       throw new Error(`${label}: a \`\`\`ts cell block cannot sit inside an exercise; put it before the <Exercise>`);
     } else {

@@ -1,6 +1,7 @@
 import type { Root } from "mdast";
 import { visit } from "unist-util-visit";
 import { collectCells } from "./cells";
+import { dependencyNames, gradedNames } from "./exercise-scope";
 import { EXERCISE_ELEMENT, HINT_ELEMENT, isExerciseCodeLang, hintsOfParagraph, isJsxElement, parseExerciseNode, type MdxJsxElementNode } from "./exercises";
 
 function attribute(name: string, value: string) {
@@ -25,7 +26,9 @@ export function remarkExercises() {
       if (seen.has(exercise.id)) throw new Error(`Two exercises have the id "${exercise.id}"`);
       seen.add(exercise.id);
       const element = node as MdxJsxElementNode;
-      const visibleChecks = exercise.checks.filter((check) => !check.hidden).map(({ name, code }) => ({ name, code }));
+      // What a check may see besides the engine: the starter's names and the dependency cells' names.
+      const scope = { graded: [...gradedNames(exercise)], dependencies: dependencyNames(cells.filter((cell) => exercise.dependsOn.includes(cell.id))) };
+      const visibleChecks = exercise.checks.filter((check) => !check.hidden).map(({ name, code, free }) => ({ name, code, free: free === true, scope }));
       element.attributes = [
         attribute("id", exercise.id),
         attribute("title", exercise.title),

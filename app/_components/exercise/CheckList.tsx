@@ -20,6 +20,11 @@ export function CheckList({ checks }: { checks: readonly CheckResult[] }) {
           </span>
           <span className={styles.checkName}>{check.name}</span>
           {check.hidden ? <span className={styles.tag}>hidden</span> : null}
+          {check.free ? (
+            <span className={styles.tag} title="A sanity check: it carries no points">
+              no points
+            </span>
+          ) : null}
           <span className={styles.status}>{LABELS[check.status]}</span>
           {check.message ? <div className={styles.message}>{check.message}</div> : null}
         </li>

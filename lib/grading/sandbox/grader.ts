@@ -13,7 +13,8 @@ import { stripTypes } from "../../kernel/rewrite/transpile";
 import { LEARNER_SOURCE_NAME } from "../run-checks";
 import type { CheckResult, CheckStatus } from "../types";
 import { engineBundleSource } from "./engine-bundle";
-import type { SandboxScript, SetupOutcome } from "./isolate-entry";
+import { capMessage, capMessages } from "../message-caps";
+import type { SandboxScript, SetupOutcome, SetupPayload } from "./isolate-entry";
 
 export interface SandboxLimits {
   /** Heap limit of the isolate, in MB (isolated-vm's memoryLimit; typed arrays count too). */
@@ -51,6 +52,8 @@ export interface SandboxJob {
   dependencies: { id: string; code: string }[];
   learnerCode: string;
   checks: SandboxCheck[];
+  /** The names checks may read from the learner's code (see gradedNames). */
+  graded: readonly string[];
 }
 
 export interface SandboxResult {
@@ -72,33 +75,6 @@ function classify(error: unknown, limitMs: number, memoryMb: number): Failure {
   if (/timed out/i.test(message)) return { kind: "time_limit", message: `${TIME_LIMIT_MESSAGE} (more than ${limitMs / 1000} s)` };
   if (/memory limit|disposed/i.test(message)) return { kind: "memory_limit", message: `${MEMORY_LIMIT_MESSAGE} (more than ${memoryMb} MB)` };
   return { kind: "crash", message: `the sandbox failed: ${message}` };
-}
-
-/** At most this many isolates at once: each may take `memoryMb`, and the machine is small. */
-const MAX_CONCURRENT_JOBS = 2;
-/** Beyond this many jobs waiting, new ones are refused rather than queued without bound. */
-const MAX_WAITING_JOBS = 32;
-let running = 0;
-const waiting: (() => void)[] = [];
-
-/** The grader's queue is full: the caller should answer 503 and let the learner retry. */
-export class GraderBusyError extends Error {
-  constructor() {
-    super("The grader is busy; try again in a moment");
-    this.name = "GraderBusyError";
-  }
-}
-
-async function withSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= MAX_CONCURRENT_JOBS && waiting.length >= MAX_WAITING_JOBS) throw new GraderBusyError();
-  if (running >= MAX_CONCURRENT_JOBS) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
-  try {
-    return await work();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
 }
 
 let cachedData: ivm.ExternalCopy<ArrayBuffer> | undefined;
@@ -169,20 +145,24 @@ class Sandbox {
 }
 
 /** Host-side rewrite: the same transform the notebook kernel applies to a cell. */
-function prepareScripts(job: SandboxJob): { dependencies: SandboxScript[]; learner: SandboxScript } | { error: string; dependency: boolean } {
+function prepareScripts(job: SandboxJob): SetupPayload | { error: string; dependency: boolean } {
   const dependencies: SandboxScript[] = [];
+  const dependencyNames: string[] = [];
   for (const cell of job.dependencies) {
     try {
-      dependencies.push({ label: cell.id, script: rewriteCell(cell.code, { sourceName: `cell-${cell.id}.ts`, interruptChecks: false }).script });
+      const rewritten = rewriteCell(cell.code, { sourceName: `cell-${cell.id}.ts`, interruptChecks: false });
+      dependencies.push({ label: cell.id, script: rewritten.script });
+      dependencyNames.push(...rewritten.declaredNames);
     } catch (error) {
       return { error: `the lesson cell "${cell.id}" this exercise depends on does not compile: ${(error as Error).message}`, dependency: true };
     }
   }
   try {
-    return { dependencies, learner: { label: "your code", script: rewriteCell(job.learnerCode, { sourceName: LEARNER_SOURCE_NAME, interruptChecks: false }).script } };
+    const learner = { label: "your code", script: rewriteCell(job.learnerCode, { sourceName: LEARNER_SOURCE_NAME, interruptChecks: false }).script };
+    return { dependencies, learner, graded: [...job.graded], dependencyNames };
   } catch (error) {
     const line = (error as { line?: number | null }).line;
-    return { error: `your code does not compile: ${(error as Error).message}${line ? ` (line ${line})` : ""}`, dependency: false };
+    return { error: capMessage(`your code does not compile: ${(error as Error).message}${line ? ` (line ${line})` : ""}`), dependency: false };
   }
 }
 
@@ -190,9 +170,15 @@ function checkResult(check: SandboxCheck, status: CheckStatus, message: string, 
   return { name: check.name, hidden: check.hidden, status, message, durationMs: Math.round(durationMs) };
 }
 
-/** Runs the learner's code and every check of one exercise in a fresh isolate. */
-export function runInSandbox(job: SandboxJob, limits: SandboxLimits = defaultLimits()): Promise<SandboxResult> {
-  return withSlot(() => runJob(job, limits));
+/**
+ * Runs the learner's code and every check of one exercise in a fresh isolate. How many run
+ * at once is the caller's business (lib/grading/queue.ts for submissions).
+ */
+export async function runInSandbox(job: SandboxJob, limits: SandboxLimits = defaultLimits()): Promise<SandboxResult> {
+  const result = await runJob(job, limits);
+  // Capped inside the isolate already; capped again here so no path can return more.
+  const checks = capMessages(result.checks);
+  return { ...result, checks, setupError: result.setupError === null ? null : capMessage(result.setupError) };
 }
 
 async function runJob(job: SandboxJob, limits: SandboxLimits): Promise<SandboxResult> {
@@ -213,8 +199,8 @@ async function runJob(job: SandboxJob, limits: SandboxLimits): Promise<SandboxRe
     const setupLimit = Math.max(1, Math.min(limits.setupMs, remaining));
     try {
       sandbox = await Sandbox.open(limits);
-      const outcome = await sandbox.call<SetupOutcome>("setup", [{ dependencies: prepared.dependencies, learner: prepared.learner }], setupLimit);
-      if (!outcome.ok) return { setupFailure: outcome.where === "dependency" ? "authoring_error" : "failed", message: outcome.message, dependency: outcome.where === "dependency" };
+      const outcome = await sandbox.call<SetupOutcome>("setup", [prepared], setupLimit);
+      if (!outcome.ok) return { setupFailure: outcome.where === "dependency" ? "authoring_error" : outcome.status, message: outcome.message, dependency: outcome.where === "dependency" };
       return { sandbox };
     } catch (error) {
       const failure = classify(error, setupLimit, limits.memoryMb);
@@ -254,7 +240,7 @@ async function runJob(job: SandboxJob, limits: SandboxLimits): Promise<SandboxRe
       }
       const limit = Math.max(1, Math.min(limits.checkMs, remaining));
       try {
-        const outcome = await opened.sandbox.call<{ status: CheckStatus; message: string }>("runCheck", [javascript, check.name], limit);
+        const outcome = await opened.sandbox.call<{ status: CheckStatus; message: string }>("runCheck", [javascript, check.name, check.hidden], limit);
         results.push(checkResult(check, outcome.status, outcome.message, performance.now() - checkStarted));
       } catch (error) {
         const failure = classify(error, limit, limits.memoryMb);

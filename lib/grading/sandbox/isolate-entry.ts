@@ -2,13 +2,21 @@
  * The script loaded into every grading isolate (bundled with the engine by
  * scripts/build-grader-engine.mjs). It defines one frozen global, `__gradbook`, that the
  * host drives: `setup` runs the cells the exercise depends on and the learner's code,
- * `runCheck` runs one check. The isolate has no Node APIs, no timers, no fs and no network:
+ * `runCheck` runs one check.
+ *
+ * Two scopes: the dependency cells run first into the author's scope, which only checks see,
+ * then again (from the same random state) into the learner's scope, followed by the learner's
+ * code. So the learner's code can use every name of those cells but cannot rebind or change
+ * the ones a check relies on. The isolate has no Node APIs, no timers, no fs and no network:
  * only ECMAScript, the engine and this runner.
  */
+import { default_generator } from "../../tensor/random";
+import { set_grad_enabled } from "../../tensor/autograd/grad_mode";
 import { engineGlobals, engineModules } from "../../kernel/worker/engine";
 import { AssertionError, expect } from "../assertions";
-import { CheckCompileError, compileCheck, createCheckView, describeCheckError, runCompiledCheck, type CheckOutcome } from "../run-checks";
-import { lockdown } from "./lockdown";
+import { capMessage } from "../message-caps";
+import { CheckCompileError, checkParameterNames, checkValues, compileCheck, describeCheckError, isOutOfMemoryError, runCompiledCheck, type CheckOutcome, type CheckScope } from "../run-checks";
+import { hardenDefinitions, lockdown, type Lockdown } from "./lockdown";
 
 /** A cell rewritten by the host (lib/kernel/rewrite): `async (scope, kernel) => result`. */
 export interface SandboxScript {
@@ -19,25 +27,22 @@ export interface SandboxScript {
 export interface SetupPayload {
   dependencies: SandboxScript[];
   learner: SandboxScript;
+  /** The names the exercise grades: its starter's top-level names. */
+  graded: string[];
+  /** The names the dependency cells declare. */
+  dependencyNames: string[];
 }
 
-export type SetupOutcome = { ok: true } | { ok: false; message: string; where: "dependency" | "learner" };
+export type SetupOutcome = { ok: true } | { ok: false; message: string; where: "dependency" | "learner"; status: "failed" | "memory_limit" };
 
 type CompiledCell = (scope: Record<string, unknown>, kernel: unknown) => Promise<unknown>;
 
 const globalEval: (script: string) => unknown = eval;
-const MAX_PRINTED_CHARS = 10_000;
+const ReflectOwnKeys = Reflect.ownKeys;
 
 const engine = engineGlobals();
 const modules = engineModules();
 const pristine = Object.freeze({ ...engine, expect });
-const scope = Object.create(null) as Record<string, unknown>;
-let printed = 0;
-const quiet = (...args: unknown[]) => {
-  // Output is not graded; count it so a print loop cannot grow a string without bound.
-  printed += args.length;
-  return printed < MAX_PRINTED_CHARS ? undefined : undefined;
-};
 /**
  * The notebook's display helpers (plot.line(...), progress(n).update(i), table(rows), ...) have
  * nothing to show here: this stand-in accepts any property access, call or `new` and returns
@@ -48,7 +53,9 @@ const silent: unknown = new Proxy(function silentHelper() {}, {
   apply: () => silent,
   construct: () => silent as object,
 });
-Object.assign(scope, engine, {
+/** Output is not graded, and costs nothing: a print loop cannot grow a buffer. */
+const quiet = () => undefined;
+const builtins = Object.freeze({
   console: Object.freeze({ log: quiet, info: quiet, warn: quiet, error: quiet, debug: quiet, table: quiet }),
   print: quiet,
   display: () => Object.freeze({ display_id: "grader", update: quiet }),
@@ -64,59 +71,101 @@ Object.assign(scope, engine, {
   },
 });
 
-const kernelApi = Object.freeze({
-  declare(names: string[]) {
-    for (const name of names) if (!(name in scope)) scope[name] = undefined;
-  },
-  tick() {},
-  interruptible<T>(value: T): T {
-    return value;
-  },
-  importModule(name: string) {
-    const resolved = modules[name];
-    if (!resolved) throw new Error(`Cannot import "${name}": only the bundled engine ("torch") can be imported.`);
-    return resolved;
-  },
-});
-
-let lockedDown = false;
-
-function describeSetupError(error: unknown): string {
-  const outcome = describeCheckError(error);
-  return outcome.message;
+function newScope(): Record<string, unknown> {
+  return Object.assign(Object.create(null) as Record<string, unknown>, engine, builtins);
 }
 
-async function setup(payload: SetupPayload): Promise<SetupOutcome> {
-  if (!lockedDown) {
-    lockdown([engine, modules, pristine, expect, AssertionError, api, kernelApi]);
-    lockedDown = true;
-  }
-  for (const dependency of payload.dependencies) {
+/** What the author's dependency cells define: only checks see it. */
+const dependencyScope = newScope();
+/** The learner's world: the dependency cells again, then the learner's code. */
+const learnerScope = newScope();
+
+function kernelFor(scope: Record<string, unknown>) {
+  return Object.freeze({
+    declare(names: string[]) {
+      for (const name of names) if (!(name in scope)) scope[name] = undefined;
+    },
+    tick() {},
+    interruptible<T>(value: T): T {
+      return value;
+    },
+    importModule(name: string) {
+      const resolved = modules[name];
+      if (!resolved) throw new Error(`Cannot import "${name}": only the bundled engine ("torch") can be imported.`);
+      return resolved;
+    },
+  });
+}
+const dependencyKernel = kernelFor(dependencyScope);
+const learnerKernel = kernelFor(learnerScope);
+
+let realm: Lockdown | null = null;
+let graded: readonly string[] = [];
+let dependencyNames: readonly string[] = [];
+
+function setupFailure(where: "dependency" | "learner", prefix: string, error: unknown): SetupOutcome {
+  const outcome = describeCheckError(error);
+  return { ok: false, where, status: isOutOfMemoryError(error) ? "memory_limit" : "failed", message: capMessage(`${prefix}: ${outcome.message}`) };
+}
+
+async function runCells(cells: readonly SandboxScript[], scope: Record<string, unknown>, kernel: unknown): Promise<SetupOutcome> {
+  for (const cell of cells) {
     try {
-      await (globalEval(dependency.script) as CompiledCell)(scope, kernelApi);
+      await (globalEval(cell.script) as CompiledCell)(scope, kernel);
     } catch (error) {
-      return { ok: false, where: "dependency", message: `the lesson cell "${dependency.label}" this exercise depends on failed: ${describeSetupError(error)}` };
+      return setupFailure("dependency", `the lesson cell "${cell.label}" this exercise depends on failed`, error);
     }
-  }
-  try {
-    await (globalEval(payload.learner.script) as CompiledCell)(scope, kernelApi);
-  } catch (error) {
-    return { ok: false, where: "learner", message: `your code failed before the checks ran: ${describeSetupError(error)}` };
   }
   return { ok: true };
 }
 
-async function runCheck(javascript: string, name: string): Promise<CheckOutcome> {
+async function setup(payload: SetupPayload): Promise<SetupOutcome> {
+  realm ??= lockdown([engine, modules, pristine, expect, AssertionError, api, builtins]);
+  graded = Object.freeze([...payload.graded]);
+  dependencyNames = Object.freeze([...payload.dependencyNames]);
+  const randomState = default_generator.get_state();
+  const authored = await runCells(payload.dependencies, dependencyScope, dependencyKernel);
+  if (!authored.ok) return authored;
+  hardenDefinitions(dependencyNames.map((name) => dependencyScope[name]));
+  // The learner's copy starts from the same random state, so both copies hold the same data.
+  default_generator.set_state(randomState);
+  const copied = await runCells(payload.dependencies, learnerScope, learnerKernel);
+  if (!copied.ok) return copied;
+  try {
+    await (globalEval(payload.learner.script) as CompiledCell)(learnerScope, learnerKernel);
+  } catch (error) {
+    return setupFailure("learner", "your code failed before the checks ran", error);
+  }
+  return { ok: true };
+}
+
+/** Globals the learner's code created (`globalThis.x = ...`): a check must not fall through to them. */
+function learnerGlobals(): string[] {
+  const created: string[] = [];
+  for (const key of ReflectOwnKeys(globalThis)) if (typeof key === "string" && !realm?.originalGlobals.has(key)) created.push(key);
+  return created;
+}
+
+async function runCheck(javascript: string, name: string, hidden: boolean): Promise<CheckOutcome> {
+  const scope: CheckScope = { pristine, graded, learnerScope, dependencies: dependencyNames, dependencyScope, shadowed: learnerGlobals() };
+  const names = checkParameterNames(scope);
   let compiled;
   try {
-    compiled = compileCheck(javascript, name);
+    compiled = compileCheck(javascript, name, names);
   } catch (error) {
-    if (error instanceof CheckCompileError) return { status: "authoring_error", message: error.message };
+    if (error instanceof CheckCompileError) return { status: "authoring_error", message: capMessage(error.message) };
     throw error;
   }
-  const outcome = await runCompiledCheck(compiled, createCheckView(pristine, scope));
-  // Plain strings only cross back to the host.
-  return { status: outcome.status, message: String(outcome.message) };
+  // Whatever the learner's code did to global engine state, a check starts from the default.
+  set_grad_enabled(true);
+  realm?.hideSources(true);
+  try {
+    const outcome = await runCompiledCheck(compiled, () => checkValues(scope, names), { hidden });
+    // Plain, capped strings only cross back to the host.
+    return { status: outcome.status, message: capMessage(String(outcome.message)) };
+  } finally {
+    realm?.hideSources(false);
+  }
 }
 
 const api = Object.freeze({ setup, runCheck });

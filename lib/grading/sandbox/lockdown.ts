@@ -9,6 +9,10 @@
  * `this.name = "MyError"` on an instance fails when `name` is a frozen data property of a
  * prototype. Like SES, we turn the properties code commonly assigns that way into
  * accessors whose setter defines an own property on the instance instead.
+ *
+ * It also replaces Function.prototype.toString: while a check runs, the source of every
+ * function reads as hidden, so a learner function handed one of a check's callbacks cannot
+ * print the check's code.
  */
 
 const ObjectPreventExtensions = Object.preventExtensions;
@@ -104,12 +108,41 @@ function isInstanceWithState(value: object): boolean {
   return true;
 }
 
+const FunctionToString = Function.prototype.toString;
+const ReflectApply = Reflect.apply;
+let hidingSources = false;
+
+/** Function.prototype.toString, but sources read as hidden while a check runs. */
+function toStringWhileGrading(this: unknown): string {
+  const text = ReflectApply(FunctionToString, this, []) as string;
+  if (!hidingSources || text.endsWith("{ [native code] }")) return text;
+  return "function () { [source hidden while grading] }";
+}
+
+/** Functions and classes a dependency cell defined: frozen with their prototypes, so code that gets hold of one cannot patch it. */
+export function hardenDefinitions(values: readonly unknown[]): void {
+  for (const value of values) {
+    if (typeof value !== "function") continue;
+    if (!ObjectIsFrozen(value)) lockObject(value);
+    const proto = (value as { prototype?: unknown }).prototype;
+    if (typeof proto === "object" && proto !== null && !ObjectIsFrozen(proto)) lockObject(proto);
+  }
+}
+
+export interface Lockdown {
+  /** Hides function sources (from toString) until called with false. */
+  hideSources(hide: boolean): void;
+  /** Global names that existed at lockdown: any other global was created by learner code. */
+  originalGlobals: ReadonlySet<string>;
+}
+
 /**
  * Locks the realm down. `trusted` are the extra roots to freeze (the engine namespaces,
  * `expect`, the runner). Call once, after the engine loaded and before any learner code.
  */
-export function lockdown(trusted: readonly unknown[]): void {
+export function lockdown(trusted: readonly unknown[]): Lockdown {
   const globals = globalThis as unknown as Record<string, unknown>;
+  ObjectDefineProperty(Function.prototype, "toString", { value: toStringWhileGrading, writable: true, enumerable: false, configurable: true });
   enableOverrides(globals);
   const globalNames = ReflectOwnKeys(globalThis).filter((key): key is string => typeof key === "string");
   // The global object itself stays extensible (sloppy learner code may create globals); its
@@ -123,4 +156,10 @@ export function lockdown(trusted: readonly unknown[]): void {
       ObjectDefineProperty(globalThis, name, { ...descriptor, ...("value" in descriptor ? { writable: false } : {}), configurable: false });
     }
   }
+  return {
+    hideSources(hide: boolean) {
+      hidingSources = hide;
+    },
+    originalGlobals: new Set(globalNames),
+  };
 }

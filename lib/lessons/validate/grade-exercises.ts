@@ -1,6 +1,7 @@
 import type { LessonCell } from "../cells";
 import type { LessonExercise } from "../exercises";
 import { defaultLimits, runInSandbox, type SandboxLimits, type SandboxResult } from "../../grading/sandbox/grader";
+import { gradedNames } from "../exercise-scope";
 import type { LessonProblem } from "./problems";
 
 export interface ExerciseVerdict {
@@ -11,12 +12,12 @@ export interface ExerciseVerdict {
 
 /** Runs code for an exercise exactly as a Submit does on the server: same sandbox, same limits. */
 function grade(exercise: LessonExercise, code: string, dependencies: { id: string; code: string }[], limits: SandboxLimits): Promise<SandboxResult> {
-  return runInSandbox({ dependencies, learnerCode: code, checks: exercise.checks }, limits);
+  return runInSandbox({ dependencies, learnerCode: code, checks: exercise.checks, graded: gradedNames(exercise) }, limits);
 }
 
 /**
  * The reference solution must pass every check, visible and hidden, and the starter must
- * fail at least one (else there is nothing to solve). Both run in the server grader's
+ * fail every check that carries points (a check marked `free` is a sanity check worth 0). Both run in the server grader's
  * sandbox, so an exercise that passes here grades the same way for learners.
  */
 export async function gradeExercises(
@@ -49,6 +50,14 @@ export async function gradeExercises(
       problems.push(place(exercise.line, `${name}: a cell it depends on fails in the grader: ${starter.setupError}`));
     } else if (starter.setupError === null && starter.checks.every((check) => check.status === "passed")) {
       problems.push(place(exercise.line, `${name}: the starter code already passes every check, so there is nothing to solve`));
+    } else {
+      // A check that pays for the untouched starter pays for nothing: fail unless the author marked it free.
+      for (const check of starter.checks) {
+        const authored = exercise.checks.find((c) => c.name === check.name);
+        if (check.status === "passed" && authored && !authored.free) {
+          problems.push(place(authored.line, `${name}: the untouched starter passes the ${check.hidden ? "hidden" : "visible"} check "${check.name}", so it would earn points for nothing: make the check test the concept, or mark it as a sanity check worth 0 with \`free\` (\`\`\`ts check name="…" free)`));
+        }
+      }
     }
     options.onVerdict?.({ id: exercise.id, solution, starter });
   }

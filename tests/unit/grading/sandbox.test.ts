@@ -87,6 +87,7 @@ describe("server grading in the sandbox", () => {
   it("gives the learner's code no Node APIs, no filesystem, no network and no timers", async () => {
     const probe: LessonExercise = {
       ...exercise,
+      starter: "const probe = '';",
       solution: null,
       checks: [{ name: "sandboxed", hidden: false, line: 1, code: `expect.equal(probe, "undefined undefined undefined undefined undefined undefined");` }],
     };
@@ -101,6 +102,7 @@ describe("server grading in the sandbox", () => {
     const code = `${SOLUTION}\nfunction spin(): number { while (true) {} }`;
     const looping: LessonExercise = {
       ...exercise,
+      starter: `${exercise.starter}\nfunction spin() {}`,
       solution: `${SOLUTION}\nfunction spin(): number { return 1; }`,
       checks: [exercise.checks[0], { name: "calls spin", hidden: true, line: 1, code: "expect.equal(spin(), 1);" }, exercise.checks[3]],
     };
@@ -129,6 +131,7 @@ describe("server grading in the sandbox", () => {
   ])("fails a memory bomb of %s with 'memory limit exceeded' and still grades the other checks", async (_label, bomb) => {
     const bombing: LessonExercise = {
       ...exercise,
+      starter: `${exercise.starter}\nfunction grow() {}`,
       solution: `${SOLUTION}\nfunction grow() { return 1; }`,
       checks: [{ name: "grows", hidden: false, line: 1, code: "expect.equal(grow(), 1);" }, exercise.checks[0], exercise.checks[3]],
     };
@@ -160,7 +163,7 @@ describe("server grading in the sandbox", () => {
   });
 
   it("runs jobs directly with per-check durations", async () => {
-    const result = await runInSandbox({ dependencies, learnerCode: SOLUTION, checks: exercise.checks }, limits);
+    const result = await runInSandbox({ dependencies, learnerCode: SOLUTION, checks: exercise.checks, graded: ["leaky_relu"] }, limits);
     expect(result.checks).toHaveLength(4);
     for (const check of result.checks) expect(check.durationMs).toBeGreaterThanOrEqual(0);
   });
@@ -185,6 +188,7 @@ describe("judging checks by the reference solution", () => {
     const slowSolution: LessonExercise = {
       ...exercise,
       id: "slow-solution",
+      starter: `${exercise.starter}\nfunction spin() {}`,
       solution: `${SOLUTION}\nfunction spin() { while (true) {} }\nspin.ok = 1;`,
       checks: [{ name: "spins", hidden: false, line: 1, code: "spin();" }],
     };
@@ -209,6 +213,7 @@ describe("code that waits forever", () => {
   it("fails only the check that awaits forever; the next check gets a fresh isolate", async () => {
     const waiting: LessonExercise = {
       ...exercise,
+      starter: `${exercise.starter}\nfunction never() {}`,
       solution: null,
       checks: [{ name: "waits", hidden: false, line: 1, code: "await never();" }, exercise.checks[0]],
     };
@@ -230,7 +235,7 @@ describe("the lockdown keeps ordinary learner code working", () => {
     ["hooks", "const l = new nn.Linear(2, 2); l.register_forward_hook(() => {}).remove(); const t = torch.randn([2], { requires_grad: true }); t.register_hook((g) => g); t.sum().backward();"],
     ["arrays, objects, maps", "const a = [3, 1, 2]; a.sort(); a.push(4); String({ toString() { return 'o'; } }); JSON.stringify(Object.assign({}, { a: [1] })); new Map([[1, 2]]).set(3, 4);"],
   ])("%s", async (_label, code) => {
-    const result = await runInSandbox({ dependencies: [], learnerCode: code, checks: [{ name: "ran", hidden: false, code: "expect.true(true, 'ran')" }] }, limits);
+    const result = await runInSandbox({ dependencies: [], learnerCode: code, checks: [{ name: "ran", hidden: false, code: "expect.true(true, 'ran')" }], graded: [] }, limits);
     expect(result.setupError).toBeNull();
     expect(result.checks[0].status).toBe("passed");
   });
@@ -253,7 +258,7 @@ const elapsed = trainOnce();`;
     const { torch, nn, optim, F } = await import("@/lib/tensor");
     const inNode = new Function("torch", "nn", "optim", "F", `${training}\nreturn elapsed;`)(torch, nn, optim, F) as number;
     const probe = "throw JSON.stringify({ elapsed, frozen: [Object.prototype, Array.prototype, Object.getPrototypeOf(Float32Array.prototype), Math, torch, F].every(Object.isFrozen) })";
-    const result = await runInSandbox({ dependencies: [], learnerCode: training, checks: [{ name: "probe", hidden: false, code: probe }] }, { ...limits, setupMs: 10_000 });
+    const result = await runInSandbox({ dependencies: [], learnerCode: training, checks: [{ name: "probe", hidden: false, code: probe }], graded: ["elapsed"] }, { ...limits, setupMs: 10_000 });
     const reported = JSON.parse(result.checks[0].message.replace(/^the check threw /, "")) as { elapsed: number; frozen: boolean };
     expect(reported.frozen).toBe(true);
     // Before the per-property lock, Object.freeze on the prototypes made this 4-5x slower than Node.
