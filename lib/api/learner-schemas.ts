@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cellIdSchema, lessonSlugSchema, MAX_CELL_CODE_CHARS } from "./schemas";
+import { cellCodeSchema, cellIdSchema, lessonSlugSchema, wellFormed } from "./schemas";
 
 /** Request bodies and query strings of the learner-data routes (cells, progress, experiments, account). */
 
@@ -7,7 +7,7 @@ export const cellVersionSchema = z.number().int("must be an integer").positive("
 
 export const saveVersionedCellBodySchema = z
   .object({
-    code: z.string().max(MAX_CELL_CODE_CHARS, `must be at most ${MAX_CELL_CODE_CHARS} characters`),
+    code: cellCodeSchema,
     version: cellVersionSchema,
   })
   .strict();
@@ -18,9 +18,36 @@ export const progressEventSchema = z.discriminatedUnion("event", [
 ]);
 
 export const runIdSchema = z.uuid("must be a run id (a UUID)");
+/** ASCII only, so it cannot hold a lone surrogate either. */
 export const runNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.:-]{0,63}$/, "must be 1-64 letters, digits, spaces or _.:-");
-const paramValueSchema = z.union([z.string().max(200), z.number().finite(), z.boolean(), z.null()]);
-const metricName = z.string().min(1).max(64);
+const paramValueSchema = z.union([wellFormed(z.string().max(200)), z.number().finite(), z.boolean(), z.null()]);
+
+const paramName = wellFormed(z.string().max(64));
+const metricName = wellFormed(z.string().min(1).max(64));
+
+/**
+ * A flat JSON object stored as sent (params, metric values). zod's record skips an own
+ * `__proto__` key without a word (assigning it would set the prototype), so the stored object
+ * would silently lose a field: such an object is refused before the record parses it.
+ */
+function storedRecord<V extends z.ZodType>(key: z.ZodString, value: V) {
+  return z
+    .custom<unknown>((input) => typeof input !== "object" || input === null || !Object.hasOwn(input, "__proto__"), 'must not have a "__proto__" key')
+    .pipe(z.record(key, value));
+}
+
+/**
+ * Epoch milliseconds a run may start at: 2000-01-01 to 2100-01-01. A Date only holds
+ * ±8.64e15 ms, so a larger number (9e15) made an Invalid Date and a 500; anything outside this
+ * range is a broken clock or a forged request either way.
+ */
+export const MIN_TIMESTAMP_MS = Date.UTC(2000, 0, 1);
+export const MAX_TIMESTAMP_MS = Date.UTC(2100, 0, 1);
+const timestampSchema = z
+  .number()
+  .int("must be an integer (epoch milliseconds)")
+  .min(MIN_TIMESTAMP_MS, "must be a time after 2000-01-01 (epoch milliseconds)")
+  .max(MAX_TIMESTAMP_MS, "must be a time before 2100-01-01 (epoch milliseconds)");
 
 export const createRunBodySchema = z
   .object({
@@ -28,11 +55,11 @@ export const createRunBodySchema = z
     lessonSlug: lessonSlugSchema,
     cellId: cellIdSchema.nullable(),
     name: runNameSchema,
-    params: z.record(z.string().max(64), paramValueSchema).refine((p) => Object.keys(p).length <= 50, "at most 50 params"),
+    params: storedRecord(paramName, paramValueSchema).refine((p) => Object.keys(p).length <= 50, "at most 50 params"),
     seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
     codeHash: z.string().regex(/^[0-9a-f]{8,128}$/, "must be a hex digest").nullable(),
-    engineVersion: z.string().max(64).nullable(),
-    startedAt: z.number().int().positive(),
+    engineVersion: wellFormed(z.string().max(64)).nullable(),
+    startedAt: timestampSchema,
   })
   .strict();
 
@@ -44,7 +71,7 @@ export const pointsBodySchema = z
         z
           .object({
             step: z.number().int().min(0).max(100_000_000),
-            values: z.record(metricName, z.number().finite()).refine((v) => Object.keys(v).length <= 32, "at most 32 metrics per step"),
+            values: storedRecord(metricName, z.number().finite()).refine((v) => Object.keys(v).length <= 32, "at most 32 metrics per step"),
           })
           .strict(),
       )
@@ -56,7 +83,7 @@ export const pointsBodySchema = z
 export const endRunBodySchema = z
   .object({
     status: z.enum(["finished", "failed", "interrupted", "crashed"]),
-    reason: z.string().max(500).nullable().optional(),
+    reason: wellFormed(z.string().max(500)).nullable().optional(),
     durationMs: z.number().min(0).max(1e10).optional(),
   })
   .strict();

@@ -7,5 +7,15 @@ export const lessonParamsSchema = z.object({ slug: lessonSlugSchema });
 export const cellParamsSchema = z.object({ slug: lessonSlugSchema, cellId: cellIdSchema });
 
 export const MAX_CELL_CODE_CHARS = 100_000;
-export const saveCellBodySchema = z.object({ code: z.string().max(MAX_CELL_CODE_CHARS, `must be at most ${MAX_CELL_CODE_CHARS} characters`) }).strict();
-export type SaveCellBody = z.infer<typeof saveCellBodySchema>;
+
+/**
+ * Learner text that is stored must be well-formed Unicode. A lone surrogate ("\ud800") cannot
+ * be written as UTF-8, so the database stores U+FFFD instead: the stored text then differs from
+ * what was sent, and an idempotent retry (autosave) looks like a conflict. Refused with 400.
+ */
+export function wellFormed(schema: z.ZodString): z.ZodString {
+  return schema.refine((text) => text.isWellFormed(), "must be valid Unicode text (it contains a lone surrogate)");
+}
+
+/** A cell's or a submission's code: well-formed text of at most MAX_CELL_CODE_CHARS. */
+export const cellCodeSchema = wellFormed(z.string().max(MAX_CELL_CODE_CHARS, `must be at most ${MAX_CELL_CODE_CHARS} characters`));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { lessonSlugSchema } from "../api/schemas";
+import { lessonSlugSchema, wellFormed } from "../api/schemas";
 
 export const MAX_SUBMISSION_CHARS = 100_000;
 
@@ -8,8 +8,8 @@ export const exerciseParamsSchema = z.object({
   exerciseId: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be an exercise id like leaky-relu"),
 });
 
-/** Only the code: a client-side "passed" or score is not a field, so a forged one is refused. */
-export const submitBodySchema = z.object({ code: z.string().max(MAX_SUBMISSION_CHARS, `must be at most ${MAX_SUBMISSION_CHARS} characters`) }).strict();
+/** Only the code: a client-side "passed" or score is not a field, so a forged one is refused. The code is stored, so it must be well-formed text. */
+export const submitBodySchema = z.object({ code: wellFormed(z.string().max(MAX_SUBMISSION_CHARS, `must be at most ${MAX_SUBMISSION_CHARS} characters`)) }).strict();
 
 /** `hint` is the 1-based number of the hint being revealed. */
 export const hintBodySchema = z.object({ hint: z.number().int().min(1).max(50) }).strict();

@@ -32,6 +32,9 @@ describe("PUT /api/lessons/:slug/cells/:cellId", () => {
     ["a fractional version", { code: "1", version: 1.5 }, /version/],
     ["unknown fields", { code: "1", version: 1, extra: true }, /extra|Unrecognized/i],
     ["code over the size limit", { code: "x".repeat(100_001), version: 1 }, /at most 100000/],
+    // Stored as U+FFFD, it would differ from what was sent, and the retry would be a conflict.
+    ["code with a lone surrogate", { code: 'const s = "\ud800"', version: 1 }, /code: must be valid Unicode text/],
+    ["code ending in half an emoji", { code: "x = 1 // \ud83d", version: 1 }, /code: must be valid Unicode/],
   ])("answers 400 for %s and writes nothing", async (_label, body, message) => {
     const before = await rowCount();
     const response = await PUT(jsonRequest(`/api/lessons/${LESSON}/cells/make`, "PUT", body, cookieOf(learnerA)), params(LESSON, "make"));
@@ -97,6 +100,16 @@ describe("PUT /api/lessons/:slug/cells/:cellId", () => {
     const row = await prisma.cellState.findFirstOrThrow({ where: { userId: learnerA, cellId: "shape" } });
     expect(row.code).toBe("newest");
     expect(Number(row.version)).toBe(200);
+  });
+
+  it("stores code with characters outside the BMP exactly as sent, so a retried save is not a conflict", async () => {
+    const code = 'print("loss 📉 ✓ \u{1F600}")';
+    const put = () => PUT(jsonRequest(`/api/lessons/${LESSON}/cells/broadcast`, "PUT", { code, version: 500 }, cookieOf(learnerB)), params(LESSON, "broadcast"));
+    expect((await put()).status).toBe(200);
+    const retried = await put();
+    expect(retried.status).toBe(200);
+    expect((await retried.json()).cell).toEqual({ cellId: "broadcast", code, version: 500 });
+    expect((await prisma.cellState.findFirstOrThrow({ where: { userId: learnerB, cellId: "broadcast" } })).code).toBe(code);
   });
 
   it("answers 401 to a request with no learner cookie or session, writing nothing", async () => {

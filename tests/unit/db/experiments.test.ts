@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonRequest, createFreshDatabase } from "../api/test-database";
+import { jsonRequest, createFreshDatabase, learnerCookie } from "../api/test-database";
 
 createFreshDatabase();
 
@@ -11,8 +11,8 @@ const { markStaleRuns, STALE_RUN_MS } = await import("@/lib/db/experiments");
 const { prisma } = await import("@/lib/db/client");
 
 const LESSON = "first-look-at-tensors";
-const alice = "gb_learner=aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
-const bob = "gb_learner=bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb";
+const alice = learnerCookie("aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa");
+const bob = learnerCookie("bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb");
 const runContext = (runId: string) => ({ params: Promise.resolve({ runId }) });
 
 function runBody(id: string, overrides: Record<string, unknown> = {}) {
@@ -85,6 +85,19 @@ describe("experiment runs API", () => {
     ["params that are not flat", (id: string) => runBody(id, { params: { nested: { a: 1 } } }), /params/],
     ["an unknown lesson", (id: string) => runBody(id, { lessonSlug: "no-such-lesson" }), /lessonSlug/],
     ["an extra field", (id: string) => ({ ...runBody(id), userId: "someone-else" }), /userId|Unrecognized/i],
+    // 9e15 ms is past the largest Date (8.64e15): it used to make an Invalid Date and a 500.
+    ["a start time past the largest date", (id: string) => runBody(id, { startedAt: 9e15 }), /startedAt: must be a time before 2100/],
+    ["a start time in the next century", (id: string) => runBody(id, { startedAt: Date.UTC(2100, 0, 2) }), /startedAt/],
+    ["a start time of zero", (id: string) => runBody(id, { startedAt: 0 }), /startedAt: must be a time after 2000/],
+    ["a negative start time", (id: string) => runBody(id, { startedAt: -1 }), /startedAt/],
+    ["a fractional start time", (id: string) => runBody(id, { startedAt: Date.now() + 0.5 }), /startedAt/],
+    ["a negative seed", (id: string) => runBody(id, { seed: -1 }), /seed/],
+    ["a seed beyond 2^53", (id: string) => runBody(id, { seed: 2 ** 60 }), /seed/],
+    ["a param value with a lone surrogate", (id: string) => runBody(id, { params: { activation: "relu\ud800" } }), /params/],
+    ["a param name with a lone surrogate", (id: string) => runBody(id, { params: { "lr\udc00": 0.1 } }), /params/],
+    ["a param named __proto__ (parsing would drop it)", (id: string) => JSON.stringify(runBody(id)).replace('"params":{', '"params":{"__proto__":1,'), /params/],
+    ["an engine version with a lone surrogate", (id: string) => runBody(id, { engineVersion: "\ud800" }), /engineVersion: must be valid Unicode/],
+    ["more than 50 params", (id: string) => runBody(id, { params: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`p${i}`, i])) }), /at most 50 params/],
   ])("creating a run with %s answers 400 and writes nothing", async (_label, body, message) => {
     const before = await counts();
     const payload = typeof body === "function" ? body(crypto.randomUUID()) : body;
@@ -100,12 +113,38 @@ describe("experiment runs API", () => {
     ["a negative step", { points: [{ step: -1, values: { loss: 1 } }] }],
     ["a string metric", { points: [{ step: 0, values: { loss: "low" } }] }],
     ["too many points", { points: Array.from({ length: 1001 }, (_, step) => ({ step, values: { loss: 1 } })) }],
+    ["a step past the largest", { points: [{ step: 100_000_001, values: { loss: 1 } }] }],
+    ["a huge step", { points: [{ step: 9e15, values: { loss: 1 } }] }],
+    ["a fractional step", { points: [{ step: 1.5, values: { loss: 1 } }] }],
+    ["a NaN step (not JSON)", '{"points":[{"step":NaN,"values":{"loss":1}}]}'],
+    ["a metric named with a lone surrogate", { points: [{ step: 0, values: { "loss\ud800": 1 } }] }],
+    ["a metric named __proto__", '{"points":[{"step":0,"values":{"__proto__":1,"loss":2}}]}'],
+    ["more than 32 metrics in a step", { points: [{ step: 0, values: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`m${i}`, i])) }] }],
   ])("adding points with %s answers 400 and writes nothing", async (_label, body) => {
     const id = await startRun(alice);
     const before = await counts();
     const response = await pointsRoute.POST(jsonRequest(`/api/experiments/runs/${id}/points`, "POST", body, alice), runContext(id));
     expect(response.status).toBe(400);
     expect(await counts()).toEqual(before);
+  });
+
+  it.each([
+    ["a negative duration", { status: "finished", durationMs: -1 }],
+    ["a duration of centuries", { status: "finished", durationMs: 9e15 }],
+    ["a reason with a lone surrogate", { status: "failed", reason: "boom \ud800" }],
+  ])("ending a run with %s answers 400 and changes nothing", async (_label, body) => {
+    const id = await startRun(alice);
+    const response = await runRoute.PATCH(jsonRequest(`/api/experiments/runs/${id}`, "PATCH", body, alice), runContext(id));
+    expect(response.status).toBe(400);
+    expect(await prisma.experimentRun.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "running", endedAt: null, statusReason: null });
+  });
+
+  it("stores params, metric names and a reason with characters outside the BMP exactly as sent", async () => {
+    const id = await startRun(alice, { params: { "emoji 😀": "ok ✓ 😀" } });
+    await pointsRoute.POST(jsonRequest(`/x`, "POST", { points: [{ step: 0, values: { "loss 📉": 0.5 } }] }, alice), runContext(id));
+    await runRoute.PATCH(jsonRequest(`/x`, "PATCH", { status: "failed", reason: "diverged 🔥" }, alice), runContext(id));
+    const { run } = await (await runRoute.GET(new Request(`http://localhost/x`, { headers: { cookie: alice } }), runContext(id))).json();
+    expect(run).toMatchObject({ params: { "emoji 😀": "ok ✓ 😀" }, finalMetrics: { "loss 📉": 0.5 }, statusReason: "diverged 🔥" });
   });
 
   it("answers 413 to a body over the size limit", async () => {
