@@ -1,34 +1,68 @@
-/**
- * The address a request came from, for per-client limits (the grading queue's fair share).
- *
- * Route handlers never see the socket, only headers, so the answer is always the right-most
- * `x-forwarded-for` entry; what differs is how far it can be trusted:
- * - With `TRUSTED_PROXY` set (the operator states that the app is only reachable through a
- *   reverse proxy that appends the peer address), that entry is the one the proxy wrote;
- *   anything left of it came from the client and is ignored.
- * - Without it, `next start` fills `x-forwarded-for` with the socket's address, but only when
- *   the request has none (next/dist/server/base-server.js:
- *   `req.headers['x-forwarded-for'] ??= socket.remoteAddress`): a client-supplied value is
- *   neither overwritten nor appended to. A client talking to Next directly can therefore pick
- *   its own address, and per-address limits hold only against clients that do not bother;
- *   the global bound still holds.
- *   `x-real-ip` is never read: Next does not set it, so without a proxy it is pure client input.
- * Anything that does not look like an IP address becomes "unknown", so a forged header
- * cannot create unbounded or oversized keys.
- */
-const IP_LIKE = /^[0-9a-f.:]{2,45}$/i;
+import { isIP } from "node:net";
 
-export function clientAddress(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for");
-  if (!forwarded) return "unknown";
-  const entries = forwarded.split(",").map((entry) => entry.trim()).filter(Boolean);
-  const candidate = entries.at(-1);
-  return candidate ? normalise(candidate) : "unknown";
+/**
+ * Where a request came from, for rate limits.
+ *
+ * `next start` has no other way to tell a route handler the peer's address than the
+ * X-Forwarded-For header, and it fills that header only when the request has none
+ * (node_modules/next/dist/server/base-server.js: `req.headers['x-forwarded-for'] ??=
+ * socket.remoteAddress`). So:
+ * - Behind a reverse proxy, each proxy appends the address it was connected from; the entry
+ *   `TRUSTED_PROXY` hops from the right is the one our outermost proxy saw, and everything to
+ *   its left is whatever the client claimed. Operators set TRUSTED_PROXY=1 (one proxy) or the
+ *   number of proxies in front of Next.
+ * - Without TRUSTED_PROXY, the single entry Next adds is the connection address, but a client
+ *   that sends its own X-Forwarded-For is believed: Next does not overwrite it. Nothing in the
+ *   request tells the two apart. We still use the right-most entry (the honest client's real
+ *   address) and whoever relies on it must stay safe when it is made up: the sign-in throttle
+ *   also caps failures per username across all addresses for that reason.
+ * `X-Real-IP` is never read: Next does not set it, so without a proxy it is pure client input.
+ * Anything that is not an IP address becomes "unknown", so a forged header cannot make
+ * unbounded or oversized keys.
+ */
+
+/** How many reverse proxies in front of Next append to X-Forwarded-For; 0 when none is trusted. */
+export function trustedProxyHops(): number {
+  const raw = (process.env.TRUSTED_PROXY ?? "").trim().toLowerCase();
+  if (raw === "" || raw === "0" || raw === "false" || raw === "no") return 0;
+  if (raw === "true" || raw === "yes") return 1;
+  const hops = Number(raw);
+  if (Number.isInteger(hops) && hops > 0 && hops <= 16) return hops;
+  // A typo must not make us trust headers anyone can send.
+  warnOnce(`TRUSTED_PROXY="${process.env.TRUSTED_PROXY}" is not a number of proxies (1-16) or true/false; forwarded headers are not trusted`);
+  return 0;
 }
 
-function normalise(address: string): string {
-  const lower = address.toLowerCase();
-  if (!IP_LIKE.test(lower)) return "unknown";
-  // An IPv4 client on a dual-stack socket shows up as ::ffff:a.b.c.d; it is the same client.
-  return lower.startsWith("::ffff:") && lower.includes(".") ? lower.slice("::ffff:".length) : lower;
+let warned = false;
+function warnOnce(message: string): void {
+  if (warned) return;
+  warned = true;
+  console.warn(`[config] ${message}`);
+}
+
+/**
+ * The entry of a comma-separated forwarding header that the outermost of `hops` trusted proxies
+ * wrote (each appends one), or with `hops` 0 the right-most entry. Null when there are fewer
+ * entries than proxies (the request did not come through them).
+ */
+export function forwardedEntry(header: string | null, hops: number): string | null {
+  const entries = (header ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+  return entries[entries.length - Math.max(hops, 1)] ?? null;
+}
+
+/** An address as the rate limits key it: IPv4-mapped IPv6 as IPv4, brackets and ports dropped. */
+function normalizeAddress(value: string | null): string | null {
+  if (!value) return null;
+  let address = value;
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
+  if (bracketed) address = bracketed[1];
+  else if (/^\d+\.\d+\.\d+\.\d+:\d+$/.test(address)) address = address.slice(0, address.lastIndexOf(":"));
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) address = mapped[1];
+  return isIP(address) ? address.toLowerCase() : null;
+}
+
+/** The client's address (see above), or "unknown" when the request does not say. */
+export function clientAddress(request: Request): string {
+  return normalizeAddress(forwardedEntry(request.headers.get("x-forwarded-for"), trustedProxyHops())) ?? "unknown";
 }

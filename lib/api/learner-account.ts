@@ -1,9 +1,17 @@
-import { learnerCookieHeader, newLearnerId } from "./learner-cookie";
+import { newLearnerId } from "../auth/learner-id";
+import { learnerCookieHeader } from "./learner-cookie";
+import { servedOverHttps, withSecure } from "./served-over-https";
 
-/** A JSON response carrying better-auth's Set-Cookie headers (the session cookie). */
-export function withAuthCookies(body: unknown, authHeaders: Headers, init: ResponseInit = {}): Response {
+/**
+ * A JSON response carrying better-auth's Set-Cookie headers (the session cookie). better-auth
+ * decides `Secure` once, from BETTER_AUTH_URL; a site served over HTTPS through a proxy without
+ * that setting still gets Secure cookies here, decided per request.
+ */
+export function withAuthCookies(body: unknown, authHeaders: Headers, request: Request, init: ResponseInit = {}): Response {
   const response = Response.json(body, init);
-  for (const cookie of authHeaders.getSetCookie()) response.headers.append("set-cookie", cookie);
+  const secure = servedOverHttps(request);
+  for (const cookie of authHeaders.getSetCookie()) response.headers.append("set-cookie", secure ? withSecure(cookie) : cookie);
+  response.headers.set("cache-control", "private, no-store");
   return response;
 }
 
@@ -12,6 +20,6 @@ export function withAuthCookies(body: unknown, authHeaders: Headers, init: Respo
  * moved to the account, and signing out must not bring back a previous anonymous identity.
  */
 export function freshLearnerCookie(response: Response, request: Request): Response {
-  response.headers.append("set-cookie", learnerCookieHeader(newLearnerId(), new URL(request.url).protocol === "https:"));
+  response.headers.append("set-cookie", learnerCookieHeader(newLearnerId(), servedOverHttps(request)));
   return response;
 }

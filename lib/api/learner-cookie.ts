@@ -1,18 +1,15 @@
-/** The anonymous learner's id lives in this httpOnly cookie, set on the first visit. */
+import { signLearnerId } from "../auth/learner-id";
+
+/**
+ * The anonymous learner's signed id (lib/auth/learner-id.ts) lives in this httpOnly cookie, set by
+ * POST /api/learner (app/api/learner) and after signing up, in or out.
+ */
 export const LEARNER_COOKIE = "gb_learner";
 const ONE_YEAR_SECONDS = 60 * 60 * 24 * 365;
-const LEARNER_ID = /^[0-9a-f-]{36}$/;
 
-export function newLearnerId(): string {
-  return crypto.randomUUID();
-}
-
-export function isLearnerId(value: string | undefined | null): value is string {
-  return typeof value === "string" && LEARNER_ID.test(value);
-}
-
+/** A Set-Cookie header giving the browser `id`, signed; `secure` when the site is served over HTTPS. */
 export function learnerCookieHeader(id: string, secure: boolean): string {
-  return `${LEARNER_COOKIE}=${id}; Path=/; Max-Age=${ONE_YEAR_SECONDS}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
+  return `${LEARNER_COOKIE}=${signLearnerId(id)}; Path=/; Max-Age=${ONE_YEAR_SECONDS}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
 }
 
 export function readCookie(request: Request, name: string): string | null {
@@ -20,7 +17,14 @@ export function readCookie(request: Request, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
-    if (eq !== -1 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq !== -1 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        // A malformed %-escape is no identity, not a server error.
+        return null;
+      }
+    }
   }
   return null;
 }

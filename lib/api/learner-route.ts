@@ -1,4 +1,5 @@
 import { errorResponse } from "./responses";
+import { forwardedEntry, trustedProxyHops } from "./client-address";
 import { getRequestUser, requireUser, type RequestUser } from "../auth/request-user";
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
@@ -32,17 +33,26 @@ export function queryOf(request: Request): Record<string, string> {
 }
 
 /**
- * Refuses state-changing requests sent by another site (CSRF): when the browser says where the
- * request came from, it must be this host. SameSite=Lax cookies already stop most of these.
+ * Refuses state-changing requests sent by another site (CSRF); SameSite=Lax cookies already stop
+ * most of these. A browser says where a request comes from in Sec-Fetch-Site (sent even when it
+ * leaves out Origin) and Origin: anything but our own origin is refused. `same-site` is refused
+ * too: a sibling subdomain is another party, and Lax cookies do reach us from it. Requests
+ * with neither header pass: they are not a browser acting for a victim (curl, scripts; every
+ * current browser sends Origin on a cross-origin POST).
+ * The origin is compared with Host; X-Forwarded-Host is anyone's to send unless a proxy we
+ * trust (TRUSTED_PROXY) writes it.
  */
 export function sameOrigin(request: Request): Response | null {
+  const site = request.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") return errorResponse(403, "Cross-site request refused");
   const origin = request.headers.get("origin");
   if (!origin) return null;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  const hops = trustedProxyHops();
+  const host = (hops > 0 ? forwardedEntry(request.headers.get("x-forwarded-host"), hops) : null) ?? request.headers.get("host") ?? new URL(request.url).host;
   try {
-    if (host && new URL(origin).host === host) return null;
+    if (new URL(origin).host.toLowerCase() === host.toLowerCase()) return null;
   } catch {
-    // fall through
+    // "null" or a malformed origin: refused below
   }
   return errorResponse(403, "Cross-site request refused");
 }

@@ -2,14 +2,16 @@ import { cache } from "react";
 import { cookies, headers } from "next/headers";
 import { prisma } from "../db/client";
 import { errorResponse } from "../api/responses";
-import { isLearnerId, LEARNER_COOKIE, readCookie } from "../api/learner-cookie";
+import { LEARNER_COOKIE, readCookie } from "../api/learner-cookie";
 import { getAuth } from "./auth";
+import { verifyLearnerCookie } from "./learner-id";
 
 /**
  * Who a request speaks for.
  * - A signed-in account (better-auth session cookie): `anonymous: false`, `username` set.
- * - Otherwise the anonymous learner of the `gb_learner` cookie (set by proxy.ts on the first
- *   visit): `anonymous: true`, `username: null`, always role "learner".
+ * - Otherwise the anonymous learner of the signed `gb_learner` cookie (minted by POST
+ *   /api/learner): `anonymous: true`, `username: null`, always role "learner". A cookie whose
+ *   signature does not verify is no identity at all.
  */
 export interface RequestUser {
   id: string;
@@ -34,12 +36,13 @@ async function sessionUser(requestHeaders: Headers): Promise<RequestUser | null>
 }
 
 /**
- * The anonymous learner of a cookie id, and whether their row exists yet. An id that names an
- * account row is refused: accounts are reached only through a session, never by putting their
- * id in the anonymous cookie.
+ * The anonymous learner of a cookie value, and whether their row exists yet. A value that is not
+ * an id this server signed is refused before any database read. An id that names an account row
+ * is refused too: accounts are reached only through a session, never through the anonymous cookie.
  */
-async function anonymousUser(cookieId: string | null | undefined): Promise<{ user: RequestUser; rowExists: boolean } | null> {
-  if (!isLearnerId(cookieId)) return null;
+async function anonymousUser(cookieValue: string | null | undefined): Promise<{ user: RequestUser; rowExists: boolean } | null> {
+  const cookieId = verifyLearnerCookie(cookieValue);
+  if (!cookieId) return null;
   const row = await prisma.user.findUnique({ where: { id: cookieId }, select: { username: true } });
   if (row && row.username !== null) return null;
   return { user: { id: cookieId, role: "learner", username: null, anonymous: true }, rowExists: row !== null };

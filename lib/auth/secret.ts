@@ -14,6 +14,19 @@ export function authSecret(): string {
   const url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   const dir = url.startsWith("file:") ? path.dirname(path.resolve(url.slice("file:".length))) : path.resolve("prisma");
   const file = path.join(dir, ".auth-secret");
+  // Every anonymous request verifies its learner cookie with this key: read the file once.
+  const known = fromFile.get(file);
+  if (known) return known;
+  const secret = readOrCreate(dir, file);
+  // An empty key would make every signature guessable: refuse it rather than sign with it.
+  if (!secret) throw new Error(`${file} is empty: delete it (a new key is made) or set BETTER_AUTH_SECRET`);
+  fromFile.set(file, secret);
+  return secret;
+}
+
+const fromFile = new Map<string, string>();
+
+function readOrCreate(dir: string, file: string): string {
   try {
     return readFileSync(file, "utf8").trim();
   } catch {

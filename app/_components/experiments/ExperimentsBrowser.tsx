@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { RunChart } from "./RunChart";
 import { curveOf, fetchRuns, runLabel, type RunSummary } from "./runs-api";
 import styles from "./experiments.module.css";
+import { learnerFetch } from "@/app/_components/learner-fetch";
 
 function formatNumber(value: number | undefined): string {
   if (value === undefined) return "";
@@ -56,7 +57,7 @@ export function ExperimentsBrowser({ lessons, initialName, initialLesson }: { le
 
   const remove = async (run: RunSummary) => {
     if (!window.confirm(`Delete the run "${runLabel(run)}"? This cannot be undone.`)) return;
-    const response = await fetch(`/api/experiments/runs/${run.id}`, { method: "DELETE" });
+    const response = await learnerFetch(`/api/experiments/runs/${run.id}`, { method: "DELETE" });
     if (!response.ok) {
       setError(`Could not delete the run (${response.status})`);
       return;

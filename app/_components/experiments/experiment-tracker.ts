@@ -3,6 +3,7 @@ import type { ExecuteReply } from "@/lib/kernel/protocol";
 import type { ExperimentCommMessage } from "@/lib/kernel/worker/experiments";
 import { codeHash } from "./code-hash";
 import { announceRunEnded } from "./run-events";
+import { learnerFetch } from "@/app/_components/learner-fetch";
 
 const FLUSH_MS = 500;
 const MAX_BATCH = 500;
@@ -129,7 +130,7 @@ export class ExperimentTracker {
     while (!this.disposed || keepalive) {
       try {
         const payload = JSON.stringify(body);
-        const response = await fetch(url, { method, headers: { "content-type": "application/json" }, body: payload, keepalive: keepalive && payload.length < 60_000 });
+        const response = await learnerFetch(url, { method, headers: { "content-type": "application/json" }, body: payload, keepalive: keepalive && payload.length < 60_000 });
         if (response.status < 500) {
           if (!response.ok) console.warn(`Experiment tracking: ${method} ${url} refused (${response.status})`);
           return;

@@ -1,5 +1,6 @@
 import type { RunSummary } from "@/lib/db/experiments";
 import type { RunCurve } from "./RunChart";
+import { learnerFetch } from "@/app/_components/learner-fetch";
 
 export type { RunSummary };
 
@@ -9,7 +10,7 @@ export async function fetchRuns(filter: { lesson?: string; name?: string; points
   if (filter.lesson) query.set("lesson", filter.lesson);
   if (filter.name) query.set("name", filter.name);
   if (filter.points) query.set("points", "1");
-  const response = await fetch(`/api/experiments/runs?${query}`, { cache: "no-store" });
+  const response = await learnerFetch(`/api/experiments/runs?${query}`, { cache: "no-store" });
   if (!response.ok) throw new Error(`Could not load runs (${response.status})`);
   return ((await response.json()) as { runs: RunSummary[] }).runs;
 }

@@ -1,5 +1,6 @@
 import { SaveQueue, type QueuedEdit } from "./save-queue";
 import { nextVersion } from "./versions";
+import { learnerFetch } from "@/app/_components/learner-fetch";
 
 export type SaveState = "saved" | "saving" | "offline";
 
@@ -163,7 +164,7 @@ export class CellSaver {
   }
 
   private async fetchCells(): Promise<{ cells: ServerCell[]; original: Record<string, string> }> {
-    const response = await fetch(`/api/lessons/${this.lessonSlug}/cells`, { cache: "no-store" });
+    const response = await learnerFetch(`/api/lessons/${this.lessonSlug}/cells`, { cache: "no-store" });
     if (!response.ok) throw new Error(`Could not load saved cells (${response.status})`);
     return (await response.json()) as { cells: ServerCell[]; original: Record<string, string> };
   }
@@ -172,7 +173,7 @@ export class CellSaver {
     this.inFlight.add(key);
     let response: Response | null = null;
     try {
-      response = await fetch(`/api/lessons/${edit.lessonSlug}/cells/${encodeURIComponent(edit.cellId)}`, {
+      response = await learnerFetch(`/api/lessons/${edit.lessonSlug}/cells/${encodeURIComponent(edit.cellId)}`, {
         method: "PUT",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ code: edit.code, version: edit.version }),

@@ -1,4 +1,5 @@
 import type { ExecuteReply } from "@/lib/kernel/protocol";
+import { learnerFetch } from "@/app/_components/learner-fetch";
 
 type ProgressEvent = { event: "opened" } | { event: "executed"; cellId: string; status: "ok" | "error"; executionCount: number };
 
@@ -22,7 +23,7 @@ export class ProgressReporter {
 
   private async post(event: ProgressEvent, attempt = 0): Promise<void> {
     try {
-      const response = await fetch(`/api/lessons/${this.lessonSlug}/progress`, {
+      const response = await learnerFetch(`/api/lessons/${this.lessonSlug}/progress`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(event),

@@ -1,16 +1,22 @@
 import { execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
+/** The app secret unit tests run with (set by createFreshDatabase). */
+export const TEST_AUTH_SECRET = "gradbook-unit-test-secret-0123456789abcdef";
+
 /**
  * Points the app at a fresh SQLite file with every migration applied, through the same
- * offline migration script `npm start` uses. Call before importing anything from lib/db.
+ * offline migration script `npm start` uses, and fixes the app secret (TEST_AUTH_SECRET) so
+ * learnerCookie can sign ids. Call before importing anything from lib/db.
  */
 export function createFreshDatabase(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), "gradbook-unit-"));
   const url = `file:${path.join(dir, "unit.db")}`;
   process.env.DATABASE_URL = url;
+  process.env.BETTER_AUTH_SECRET = TEST_AUTH_SECRET;
   execFileSync(process.execPath, ["scripts/db/migrate.mjs", "deploy"], { env: { ...process.env, DATABASE_URL: url }, stdio: "pipe" });
   return url;
 }
@@ -19,4 +25,13 @@ export function jsonRequest(url: string, method: string, body: unknown, cookie?:
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (cookie) headers.cookie = cookie;
   return new Request(`http://localhost${url}`, { method, headers, body: typeof body === "string" ? body : JSON.stringify(body) });
+}
+
+/**
+ * The Cookie header of an anonymous learner: `gb_learner=<id>.<signature>`, signed as the server
+ * signs it (HMAC-SHA256 of the id under the app secret, base64url). Written out here rather than
+ * imported from lib/auth so that tests check the server against the documented format.
+ */
+export function learnerCookie(id: string, secret = TEST_AUTH_SECRET): string {
+  return `gb_learner=${id}.${createHmac("sha256", secret).update(id).digest("base64url")}`;
 }

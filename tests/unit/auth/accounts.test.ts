@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonRequest, createFreshDatabase } from "../api/test-database";
+import { jsonRequest, createFreshDatabase, learnerCookie } from "../api/test-database";
 
 createFreshDatabase();
 
@@ -34,7 +34,7 @@ async function whoAmI(cookie: string) {
 
 describe("accounts", () => {
   it("sign-up keeps the anonymous learner's code, sets an httpOnly SameSite session cookie, and sign-in/out work", async () => {
-    const anonymous = `gb_learner=${anonymousId}`;
+    const anonymous = learnerCookie(anonymousId);
     const saved = await putCell(jsonRequest(`/api/lessons/${LESSON}/cells/make`, "PUT", { code: "const mine = 1", version: 5 }, anonymous), { params: Promise.resolve({ slug: LESSON, cellId: "make" }) });
     expect(saved.status).toBe(200);
 
@@ -88,13 +88,13 @@ describe("accounts", () => {
     // Account ids are not UUIDs, so they can never be a learner cookie; force one that is.
     const uuid = "44444444-4444-4444-8444-444444444444";
     await prisma.user.update({ where: { id: created.userId }, data: { id: uuid } });
-    const result = await requireUser(new Request("http://localhost/x", { headers: { cookie: `gb_learner=${uuid}` } }));
+    const result = await requireUser(new Request("http://localhost/x", { headers: { cookie: learnerCookie(uuid) } }));
     expect(result).toBeInstanceOf(Response);
     expect((result as Response).status).toBe(401);
   });
 
   it("requireInstructor answers 403 to learners and 401 to strangers, and lets instructors through", async () => {
-    const learner = await requireInstructor(new Request("http://localhost/x", { headers: { cookie: "gb_learner=55555555-5555-4555-8555-555555555555" } }));
+    const learner = await requireInstructor(new Request("http://localhost/x", { headers: { cookie: learnerCookie("55555555-5555-4555-8555-555555555555") } }));
     expect((learner as Response).status).toBe(403);
     expect(((await requireInstructor(new Request("http://localhost/x"))) as Response).status).toBe(401);
     const teacher = await createAccount("teach", "long enough pw", new Headers(), "instructor");

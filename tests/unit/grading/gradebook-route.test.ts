@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { jsonRequest, createFreshDatabase } from "../api/test-database";
+import { jsonRequest, createFreshDatabase, learnerCookie } from "../api/test-database";
 
 createFreshDatabase();
 
@@ -12,7 +12,7 @@ const LESSON = "first-look-at-tensors";
 const EXERCISE = "row-means";
 const params = { params: Promise.resolve({ slug: LESSON, exerciseId: EXERCISE }) };
 const anonymous = "eeeeeeee-5555-4555-8555-555555555555";
-const anonCookie = `gb_learner=${anonymous}`;
+const anonCookie = learnerCookie(anonymous);
 
 /** A real better-auth session cookie for a new account. */
 async function sessionCookie(username: string, role: "learner" | "instructor"): Promise<string> {

@@ -7,5 +7,5 @@ export const POST = jsonRoute(async (request: Request) => {
   const refused = sameOrigin(request);
   if (refused) return refused;
   const headers = await signOut(request.headers);
-  return freshLearnerCookie(withAuthCookies({ signedOut: true }, headers), request);
+  return freshLearnerCookie(withAuthCookies({ signedOut: true }, headers, request), request);
 });

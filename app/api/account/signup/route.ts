@@ -17,5 +17,5 @@ export const POST = jsonRoute(async (request: Request) => {
   const created = await createAccount(body.value.username, body.value.password, request.headers);
   if (!created.ok) return errorResponse(created.status, created.message);
   const moved = caller ? await moveAnonymousWork(caller.id, created.userId) : null;
-  return freshLearnerCookie(withAuthCookies({ user: { username: created.username, role: "learner" }, moved }, created.headers, { status: 201 }), request);
+  return freshLearnerCookie(withAuthCookies({ user: { username: created.username, role: "learner" }, moved }, created.headers, request, { status: 201 }), request);
 });
