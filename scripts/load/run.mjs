@@ -11,6 +11,7 @@
 //
 // Env: LOAD_CONNECTIONS (100), LOAD_SECONDS (30), LOAD_RATE (4), NEXT_DIST_DIR (.next).
 import { spawn, execFileSync } from "node:child_process";
+import { createHmac, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
@@ -52,7 +53,11 @@ async function waitUntilUp(url, child) {
 // ---- set up: build if needed, fresh database, server --------------------------------------
 const dir = mkdtempSync(path.join(os.tmpdir(), "gradbook-load-"));
 const dbFile = path.join(dir, "load.db");
-const env = { ...process.env, DATABASE_URL: `file:${dbFile}`, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" };
+// The server signs learner cookies with this secret; the load learners sign theirs with it too
+// (lib/auth/learner-id.ts: `<uuid>.<base64url HMAC-SHA256 of the uuid>`), one per connection.
+const secret = process.env.BETTER_AUTH_SECRET || randomBytes(32).toString("base64url");
+const env = { ...process.env, BETTER_AUTH_SECRET: secret, DATABASE_URL: `file:${dbFile}`, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" };
+const learnerCookie = (id) => `gb_learner=${id}.${createHmac("sha256", secret).update(id).digest("base64url")}`;
 console.log(`▸ Database: ${dbFile}`);
 execFileSync(process.execPath, ["scripts/db/migrate.mjs", "deploy"], { env, stdio: "inherit" });
 execFileSync(process.execPath, ["scripts/build-if-needed.mjs"], { env, stdio: "inherit" });
@@ -119,7 +124,7 @@ const createRun = {
     context.saves = 0;
     return {
       ...request,
-      headers: { ...json, cookie: `gb_learner=${context.learner}` },
+      headers: { ...json, cookie: learnerCookie(context.learner) },
       body: JSON.stringify({ id: context.runId, lessonSlug: LESSON, cellId: "make", name: "load-sweep", params: { lr: 0.01, learner: context.learner.slice(0, 8) }, seed: 0, codeHash: null, engineVersion: "load", startedAt: Date.now() }),
     };
   },
@@ -138,7 +143,7 @@ const saveCell = {
     const version = ++context.version;
     const code = `// learner ${context.learner}\nconst step = ${version};\n${"x".repeat(200)}`;
     context.pendingSave = { cellId, version, code };
-    return { ...request, path: `/api/lessons/${LESSON}/cells/${cellId}`, headers: { ...json, cookie: `gb_learner=${context.learner}` }, body: JSON.stringify({ code, version }) };
+    return { ...request, path: `/api/lessons/${LESSON}/cells/${cellId}`, headers: { ...json, cookie: learnerCookie(context.learner) }, body: JSON.stringify({ code, version }) };
   },
   onResponse(status, body, context) {
     if (status !== 200) return refuse("save cell", status, body);
@@ -156,7 +161,7 @@ const logPoints = {
       const step = context.step++;
       return { step, values: { loss: 1 / (step + 1), accuracy: Math.min(1, step / 1000) } };
     });
-    return { ...request, path: `/api/experiments/runs/${context.runId}/points`, headers: { ...json, cookie: `gb_learner=${context.learner}` }, body: JSON.stringify({ points }) };
+    return { ...request, path: `/api/experiments/runs/${context.runId}/points`, headers: { ...json, cookie: learnerCookie(context.learner) }, body: JSON.stringify({ points }) };
   },
   onResponse(status, body, context) {
     if (status !== 200) return refuse("log points", status, body);

@@ -1,5 +1,4 @@
 import { execFileSync } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from "@playwright/test";
@@ -47,8 +46,11 @@ async function typeIntoExercise(page: Page, code: string): Promise<void> {
   await expect.poll(async () => (await exercise(page).locator(".view-lines").innerText()).replace(/\u00a0/g, " ")).toContain("row_means");
 }
 
+/** A new anonymous learner: an API client holding a learner cookie minted by the server, as a page gets one. */
 async function learnerContext(baseURL: string): Promise<APIRequestContext> {
-  return playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { cookie: `gb_learner=${randomUUID()}` } });
+  const context = await playwrightRequest.newContext({ baseURL });
+  expect((await context.post("/api/learner")).status()).toBe(201);
+  return context;
 }
 
 test.describe.configure({ mode: "serial" });
@@ -227,7 +229,7 @@ test("/instructor answers 403 to learners; an instructor sees the gradebook and 
   const csv = await instructor.request.get("/api/instructor/gradebook?format=csv");
   expect(csv.status()).toBe(200);
   const text = await csv.text();
-  expect(text.split("\n")[0]).toBe("learner,user_id,lesson,exercise,best_score,max_score,passed,attempts,hints_used,solution_viewed,last_submission,last_status");
+  expect(text.split("\n")[0]).toBe("learner,user_id,lesson,exercise,best_score,max_score,passed,passed_after_solution,attempts,hints_used,solution_viewed,solution_viewed_at,last_submission,last_status");
   expect(text).toContain(`${LESSON_SLUG},${EXERCISE},`);
   await context.close();
 });
