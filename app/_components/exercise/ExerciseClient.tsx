@@ -8,8 +8,10 @@ import { useNotebook } from "../notebook/NotebookProvider";
 import { CodeEditor } from "../notebook/CodeEditor";
 import { CellOutputs } from "../notebook/CellOutputs";
 import { onCheckResults } from "./grading-comm";
-import { lessonProgress, openedHints, recordHint, requestSolution, submitCode, type ExerciseProgress } from "./exercise-api";
+import { lessonProgress, openedHints, recordHint, requestSolution, type ExerciseProgress } from "./exercise-api";
 import { CheckList } from "./CheckList";
+import { SubmissionStatus } from "./SubmissionStatus";
+import { useSubmission } from "./useSubmission";
 import styles from "./exercise.module.css";
 
 export interface ExerciseClientProps {
@@ -25,7 +27,7 @@ export interface ExerciseClientProps {
   hintCount: number;
 }
 
-type Busy = "checking" | "submitting" | null;
+type Busy = "checking" | null;
 
 /** An exercise: instructions, an editor with the learner's code, Check / Submit / hints / solution. */
 export function ExerciseClient(props: ExerciseClientProps) {
@@ -118,20 +120,20 @@ export function ExerciseClient(props: ExerciseClientProps) {
     }
   }, [kernel, busy, cellId, checks, id]);
 
-  const submit = useCallback(async () => {
-    if (busy) return;
-    setBusy("submitting");
+  // The one way a server grade reaches the page, whether it came at once or after a wait in the queue.
+  const showGrade = useCallback((result: GradeResult, next: ExerciseProgress) => {
+    setGrade(result);
+    setProgress(next);
+  }, []);
+  const { state: submissionState, elapsedMs: submissionElapsedMs, submit: submitCode } = useSubmission(lessonSlug, id, showGrade, setError);
+  const submitting = submissionState.phase !== "idle";
+
+  // Check stays available while a submission waits for the grader: it runs in this browser.
+  const submit = useCallback(() => {
+    if (busy || submitting) return;
     setError(null);
-    try {
-      const { result, progress: next } = await submitCode(lessonSlug, id, codeRef.current);
-      setGrade(result);
-      setProgress(next);
-    } catch (failure) {
-      setError(`Submitting failed: ${(failure as Error).message}`);
-    } finally {
-      setBusy(null);
-    }
-  }, [busy, lessonSlug, id]);
+    void submitCode(codeRef.current);
+  }, [busy, submitting, submitCode]);
 
   const showHint = useCallback(async () => {
     const next = hintsShown + 1;
@@ -179,8 +181,8 @@ export function ExerciseClient(props: ExerciseClientProps) {
         <button type="button" onClick={() => void check()} disabled={!kernel || busy !== null}>
           {busy === "checking" ? "Checking…" : "Check"}
         </button>
-        <button type="button" className={styles.primary} onClick={() => void submit()} disabled={busy !== null}>
-          {busy === "submitting" ? "Grading…" : "Submit"}
+        <button type="button" className={styles.primary} onClick={submit} disabled={busy !== null || submitting}>
+          {submitting ? "Grading…" : "Submit"}
         </button>
         {hintCount > 0 ? (
           <button type="button" onClick={() => void showHint()} disabled={hintsShown >= hintCount}>
@@ -199,6 +201,7 @@ export function ExerciseClient(props: ExerciseClientProps) {
         </span>
       </div>
 
+      <SubmissionStatus state={submissionState} elapsedMs={submissionElapsedMs} />
       <CellOutputs outputs={outputs} />
       {checkNote ? <p className={styles.note}>{checkNote}</p> : null}
       {checkResults ? (
