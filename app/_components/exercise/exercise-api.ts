@@ -1,10 +1,11 @@
 /** The page's calls to /api/exercises (Submit and its polling are in submission-api.ts). Each answers what the server recorded. */
 import type { ExerciseProgress } from "@/lib/db/submissions";
+import { learnerFetch } from "@/app/_components/learner-fetch";
 
 export type { ExerciseProgress };
 
 async function post<T>(url: string, body: unknown): Promise<T> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await learnerFetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   const json = (await response.json().catch(() => ({}))) as T & { error?: string };
   if (!response.ok) throw new Error(json.error ?? `The server answered ${response.status}`);
   return json;
@@ -19,7 +20,7 @@ export function recordHint(slug: string, id: string, hint: number) {
 
 /** The hints this learner opened earlier (after a reload), as HTML. */
 export async function openedHints(slug: string, id: string): Promise<string[]> {
-  const response = await fetch(`${base(slug, id)}/hint`, { cache: "no-store" });
+  const response = await learnerFetch(`${base(slug, id)}/hint`, { cache: "no-store" });
   if (!response.ok) return [];
   return ((await response.json()) as { hints: string[] }).hints;
 }
@@ -34,7 +35,7 @@ const progressRequests = new Map<string, Promise<Record<string, ExerciseProgress
 export function lessonProgress(slug: string): Promise<Record<string, ExerciseProgress>> {
   let request = progressRequests.get(slug);
   if (!request) {
-    request = fetch(`/api/exercises/${encodeURIComponent(slug)}`)
+    request = learnerFetch(`/api/exercises/${encodeURIComponent(slug)}`)
       .then((response) => (response.ok ? (response.json() as Promise<{ exercises: Record<string, ExerciseProgress> }>) : { exercises: {} }))
       .then((body) => body.exercises)
       .catch(() => ({}));
