@@ -30,8 +30,9 @@ export default async function InstructorPage() {
         </a>
       </header>
       <p className="lead">
-        Best score, attempts, hints used and whether the solution was viewed, for each learner and exercise. Grades are the server&apos;s (Submit), never the
-        browser&apos;s.
+        Best score, attempts, hints used and whether the solution was viewed, for each learner and exercise. A pass whose first passing submission came after
+        the learner viewed the solution is marked &ldquo;passed after viewing the solution&rdquo; and is not counted as a clean pass. Grades are the
+        server&apos;s (Submit), never the browser&apos;s.
       </p>
       {exercises.length === 0 ? <p>The course has no exercises yet.</p> : null}
       <div className={styles.scroll}>
@@ -56,12 +57,18 @@ export default async function InstructorPage() {
                 {exercises.map((exercise) => {
                   const cell = learner.cells[exercise.key];
                   if (!cell) return <td key={exercise.key} className={styles.empty} />;
+                  const cellClass = cell.passedAfterSolution ? styles.passedAfterSolution : cell.passed ? styles.passed : cell.bestScore !== null ? styles.failed : undefined;
                   return (
-                    <td key={exercise.key} className={cell.passed ? styles.passed : cell.bestScore !== null ? styles.failed : undefined} data-exercise={exercise.key}>
+                    <td key={exercise.key} className={cellClass} data-exercise={exercise.key} data-pass={cell.passedAfterSolution ? "after-solution" : cell.passed ? "clean" : undefined}>
                       <strong data-testid="best-score">{cell.bestScore === null ? "–" : `${cell.bestScore} / ${exercise.points}`}</strong>
+                      {cell.passedAfterSolution ? (
+                        <span className={styles.sub} data-testid="passed-after-solution">
+                          passed after viewing the solution
+                        </span>
+                      ) : null}
                       <span className={styles.sub}>
                         {cell.attempts} {cell.attempts === 1 ? "attempt" : "attempts"} · {cell.hintsUsed} {cell.hintsUsed === 1 ? "hint" : "hints"}
-                        {cell.solutionViewed ? " · solution viewed" : ""}
+                        {cell.solutionViewed && !cell.passedAfterSolution ? " · solution viewed" : ""}
                       </span>
                       {cell.lastSubmissionAt ? (
                         <span className={styles.sub}>
@@ -83,6 +90,9 @@ export default async function InstructorPage() {
                   {percent(exercise.passRate)}
                   <span className={styles.sub}>
                     {exercise.passedBy} of {exercise.attempted} passed
+                  </span>
+                  <span className={styles.sub} data-testid="clean-pass-rate">
+                    {percent(exercise.cleanPassRate)} clean ({exercise.passedCleanBy} without the solution)
                   </span>
                 </td>
               ))}

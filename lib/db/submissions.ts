@@ -56,8 +56,17 @@ export async function recordHintShown(key: ExerciseKey, hintNumber: number): Pro
   await prisma.exerciseState.upsert({ where: whereKey(key), create: { ...key, hintsUsed: hintNumber }, update: { hintsUsed: hintNumber } });
 }
 
+/**
+ * Records that the learner opened the reference solution. `solutionViewedAt` keeps the first
+ * view (a later view must not turn a pass made after the first view into a clean one); the
+ * second statement only fills it when empty, so it also stamps rows from before the column.
+ */
 export async function recordSolutionViewed(key: ExerciseKey): Promise<void> {
-  await prisma.exerciseState.upsert({ where: whereKey(key), create: { ...key, solutionViewed: true }, update: { solutionViewed: true } });
+  const now = new Date();
+  await prisma.$transaction([
+    prisma.exerciseState.upsert({ where: whereKey(key), create: { ...key, solutionViewed: true, solutionViewedAt: now }, update: { solutionViewed: true } }),
+    prisma.exerciseState.updateMany({ where: { ...key, solutionViewedAt: null }, data: { solutionViewedAt: now } }),
+  ]);
 }
 
 export async function failedAttempts(key: ExerciseKey): Promise<number> {
@@ -104,12 +113,30 @@ export async function lessonExerciseProgress(userId: string, lessonSlug: string)
 export interface GradebookCell {
   bestScore: number | null;
   maxScore: number | null;
+  /** Some submission passed every check (with or without the solution). */
   passed: boolean;
+  /**
+   * The first passing submission came after the learner had viewed the solution: "passed
+   * after viewing the solution", not a clean pass. A view whose time is unknown (recorded
+   * before the time was kept) counts as before the pass: such a pass cannot be shown clean.
+   */
+  passedAfterSolution: boolean;
+  /** When the first passing submission was made. */
+  firstPassedAt: string | null;
   attempts: number;
   hintsUsed: number;
   solutionViewed: boolean;
+  /** When the solution was first viewed (null if never, or viewed before this was recorded). */
+  solutionViewedAt: string | null;
   lastSubmissionAt: string | null;
   lastStatus: SubmissionStatus | null;
+}
+
+/** Whether a pass counts as "after viewing the solution" (see GradebookCell.passedAfterSolution). */
+export function passedAfterSolution(cell: Pick<GradebookCell, "passed" | "firstPassedAt" | "solutionViewed" | "solutionViewedAt">): boolean {
+  if (!cell.passed || !cell.solutionViewed || cell.firstPassedAt === null) return false;
+  if (cell.solutionViewedAt === null) return true;
+  return Date.parse(cell.solutionViewedAt) <= Date.parse(cell.firstPassedAt);
 }
 
 export interface GradebookLearner {
@@ -137,25 +164,36 @@ export async function gradebookRows(): Promise<GradebookLearner[]> {
       bestScore: null,
       maxScore: null,
       passed: false,
+      passedAfterSolution: false,
+      firstPassedAt: null,
       attempts: 0,
       hintsUsed: 0,
       solutionViewed: false,
+      solutionViewedAt: null,
       lastSubmissionAt: null,
       lastStatus: null,
     });
   };
   for (const state of states) {
     if (state.user.role === "instructor") continue;
-    Object.assign(cellOf(state.userId, state.user.username, state.lessonSlug, state.exerciseId), { attempts: state.attempts, hintsUsed: state.hintsUsed, solutionViewed: state.solutionViewed });
+    Object.assign(cellOf(state.userId, state.user.username, state.lessonSlug, state.exerciseId), {
+      attempts: state.attempts,
+      hintsUsed: state.hintsUsed,
+      solutionViewed: state.solutionViewed,
+      solutionViewedAt: state.solutionViewedAt?.toISOString() ?? null,
+    });
   }
   for (const submission of submissions) {
     if (submission.user.role === "instructor") continue;
     const cell = cellOf(submission.userId, submission.user.username, submission.lessonSlug, submission.exerciseId);
     cell.bestScore = Math.max(cell.bestScore ?? 0, submission.score);
     cell.maxScore = submission.maxScore;
+    // Submissions come oldest first, so the first passing one seen is the first pass.
+    if (submission.passed && !cell.passed) cell.firstPassedAt = submission.createdAt.toISOString();
     cell.passed ||= submission.passed;
     cell.lastSubmissionAt = submission.createdAt.toISOString();
     cell.lastStatus = submission.status as SubmissionStatus;
   }
+  for (const learner of learners.values()) for (const cell of Object.values(learner.cells)) cell.passedAfterSolution = passedAfterSolution(cell);
   return [...learners.values()].sort((a, b) => (a.username ?? `~${a.userId}`).localeCompare(b.username ?? `~${b.userId}`));
 }
