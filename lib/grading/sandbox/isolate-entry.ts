@@ -49,7 +49,9 @@ const pristine = Object.freeze({ ...engine, expect });
  * itself, so cells that chart or report progress still run when graded.
  */
 const silent: unknown = new Proxy(function silentHelper() {}, {
-  get: (_target, name) => (name === Symbol.toPrimitive ? () => "" : name === "then" ? undefined : silent),
+  // "prototype" answers truly: once the stand-in is frozen (a dependency cell kept it in a
+  // name), a Proxy must report a frozen property's real value.
+  get: (target, name) => (name === Symbol.toPrimitive ? () => "" : name === "then" ? undefined : name === "prototype" ? Reflect.get(target, name) : silent),
   apply: () => silent,
   construct: () => silent as object,
 });
@@ -120,7 +122,7 @@ async function runCells(cells: readonly SandboxScript[], scope: Record<string, u
 }
 
 async function setup(payload: SetupPayload): Promise<SetupOutcome> {
-  realm ??= lockdown([engine, modules, pristine, expect, AssertionError, api, builtins]);
+  realm ??= lockdown([engine, modules, pristine, expect, AssertionError, api]);
   graded = Object.freeze([...payload.graded]);
   dependencyNames = Object.freeze([...payload.dependencyNames]);
   const randomState = default_generator.get_state();

@@ -265,3 +265,99 @@ const elapsed = trainOnce();`;
     expect(reported.elapsed).toBeLessThan(inNode * 2.5 + 50);
   });
 });
+
+describe("what a learner cannot do to a check (issue 10)", () => {
+  const judged: LessonExercise = {
+    ...exercise,
+    id: "judged",
+    dependsOn: ["helpers"],
+    starter: "function leaky_relu(x, slope = 0.01) { return x; }",
+    checks: [
+      { name: "the helper judges it", hidden: true, line: 1, code: "const secretInput = torch.tensor([-2, 3]);\nexpect.true(judge(leaky_relu, secretInput), 'the helper says the answer is wrong');" },
+      { name: "hands the learner a callback", hidden: true, line: 1, code: "const secretCallback = (v) => v; expect.allclose(leaky_relu(torch.tensor([-10, 4]), 0.3, secretCallback), [-3, 4]);" },
+    ],
+  };
+  const helpers = [{ id: "helpers", code: "function judge(f, x) { return f(x, 0.1).sub(F.leaky_relu(x, 0.1)).abs().max().item() < 1e-6; }" }];
+  const gradeJudged = (code: string) => gradeExercise({ exercise: judged, dependencies: helpers, learnerCode: code, limits });
+  const hiddenSource = /secretInput|secretCallback|judge\(leaky_relu/;
+
+  it("grades the reference solution and refuses the untouched starter", async () => {
+    expect((await gradeJudged(SOLUTION)).score).toBe(2);
+    expect((await gradeJudged(judged.starter)).score).toBe(0);
+  });
+
+  it.each([
+    ["arguments.callee.caller", "function leaky_relu(x) { throw new Error(String(arguments.callee.caller)); }"],
+    ["leaky_relu.caller", "function leaky_relu(x) { throw new Error(String(leaky_relu.caller) + String(leaky_relu.caller && leaky_relu.caller.caller)); }"],
+    ["a callback's toString", "function leaky_relu(x, s, cb) { throw new Error(String(cb)); }"],
+    ["the stack of a new Error", "function leaky_relu(x) { throw new Error(new Error('probe').stack); }"],
+  ])("leaks no check source through %s", async (_label, code) => {
+    const result = await gradeJudged(code);
+    expect(JSON.stringify(result)).not.toMatch(hiddenSource);
+    expect(result.score).toBe(0);
+  });
+
+  it("ignores a learner's own copy of a dependency helper", async () => {
+    const result = await gradeJudged(`${judged.starter}\nfunction judge() { return true; }`);
+    expect(result.checks[0].status).toBe("failed");
+  });
+
+  it("ignores a learner's own Math and Number", async () => {
+    const math = await gradeExercise({
+      exercise: { ...judged, id: "math", dependsOn: [], checks: [{ name: "uses Math", hidden: false, line: 1, code: "expect.true(Math.abs(leaky_relu(torch.tensor([-1]), 0.1).item() + 0.1) < 1e-6 && Number.isFinite(1), 'wrong');" }] },
+      dependencies: [],
+      learnerCode: `${judged.starter}\nconst Math = { abs: () => 0 }; const Number = { isFinite: () => true };`,
+      limits,
+    });
+    expect(math.checks[0].status).toBe("failed");
+  });
+
+  it("cannot change the check's input in place", async () => {
+    const mutate = await gradeExercise({
+      exercise: { ...judged, id: "mutate", dependsOn: [], checks: [{ name: "reference from the input", hidden: true, line: 1, code: "const x = torch.tensor([-2, 3]); const got = leaky_relu(x, 0.1); expect.allclose(got, F.leaky_relu(x, 0.1));" }] },
+      dependencies: [],
+      learnerCode: "function leaky_relu(x, s) { x.zero_(); return x; }",
+      limits,
+    });
+    expect(mutate.checks[0].status).toBe("failed");
+  });
+
+  it("cannot replace the engine's kernels", async () => {
+    const result = await gradeJudged(`${judged.starter}\ntry { torch.registerKernel("binary", () => {}); } catch {}\ntry { torch.kernels.unary.relu = () => {}; } catch {}`);
+    expect(result.score).toBe(0);
+  });
+
+  it("caps a 50 MB error message to a few KB, saying it was cut", async () => {
+    const result = await gradeJudged(`function leaky_relu(x) { throw new Error("x".repeat(50 * 1024 * 1024)); }`);
+    expect(JSON.stringify(result).length).toBeLessThan(16_000);
+    expect(result.checks[0].message).toMatch(/message cut/);
+    const topLevel = await gradeJudged(`throw new Error("y".repeat(50 * 1024 * 1024));`);
+    expect(JSON.stringify(topLevel).length).toBeLessThan(16_000);
+  });
+
+  it("reports memory exhausted while the learner's code sets up as memory_limit", async () => {
+    const result = await gradeJudged(`${judged.starter}\nconst hoard = new Float64Array(2e9);`);
+    expect(result.checks.every((check) => check.status === "memory_limit")).toBe(true);
+    expect(result.status).toBe("memory_limit");
+  });
+});
+
+describe("free checks", () => {
+  it("gives no points for a check the untouched starter passes, or one the author marked free", async () => {
+    const lenient: LessonExercise = {
+      ...exercise,
+      id: "lenient",
+      starter: "function leaky_relu(x, slope = 0.01) { return x; }",
+      checks: [
+        { name: "returns a tensor of the input's shape", hidden: false, line: 1, code: "expect.shape(leaky_relu(torch.tensor([1, 2])), [2]);" },
+        { name: "a sanity check", hidden: false, free: true, line: 1, code: "expect.true(typeof leaky_relu === 'function', 'define it');" },
+        exercise.checks[0],
+      ],
+    };
+    const starter = await gradeExercise({ exercise: lenient, dependencies, learnerCode: lenient.starter, limits });
+    expect(starter.checks.map((check) => [check.status, check.free ?? false])).toEqual([["passed", true], ["passed", true], ["failed", false]]);
+    expect(starter.score).toBe(0);
+    const solved = await gradeExercise({ exercise: lenient, dependencies, learnerCode: SOLUTION, limits });
+    expect(solved).toMatchObject({ score: 2, passed: true });
+  });
+});
