@@ -5,7 +5,8 @@
  * compiles, unique ids, every cell runs in order in a Node kernel with the engine within its
  * time budget, and every exercise's reference solution passes its checks while its starter
  * fails them (in the server grader's sandbox). Prints `file:line: message` per problem, a
- * summary, and exits 1 on any problem. `--static` skips running code.
+ * summary, and exits 1 on any problem. `--static` skips running code. `--side-by-side` only
+ * runs the cells and prints each one's outputs beside the prose before it (lib/lessons/validate/side-by-side.ts).
  *
  * Runs under `tsx --conditions=import` (see package.json): some ESM-only MDX dependencies
  * export only an "import" condition, which tsx's CommonJS resolver would otherwise refuse.
@@ -33,6 +34,12 @@ async function main(): Promise<number> {
   const staticOnly = args.includes("--static");
   const verbose = args.includes("--verbose");
   const files = lessonFiles(args.filter((arg) => !arg.startsWith("--")));
+  if (args.includes("--side-by-side")) {
+    const { sideBySide } = await import("../lib/lessons/validate/side-by-side");
+    let failed = 0;
+    for (const file of files) failed += (await sideBySide(file, { width: process.stdout.columns || 160, write: (text) => console.log(text) })).failed;
+    return failed === 0 ? 0 : 1;
+  }
   let outline;
   try {
     outline = readCourseOutline();
