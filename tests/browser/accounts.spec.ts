@@ -106,3 +106,27 @@ test("a guest's work carries over to a new account; sign out and sign in again; 
   await expect.poll(() => editorText(page, "broadcast")).toContain("typedJustBeforeSignOut");
   await expect(cell(page, "shape")).toBeVisible();
 });
+
+test("shared-cacheable pages set no cookie; a first-time visitor gets a signed learner id from the API and saves", async ({ browser, playwright, baseURL }) => {
+  const stranger = await playwright.request.newContext({ baseURL });
+  for (const path of [TENSORS_LESSON, "/signin"]) {
+    const response = await stranger.get(path);
+    expect(response.status()).toBe(200);
+    // A CDN or proxy may keep this response and hand it to everyone: it must carry nobody's id.
+    expect(response.headers()["cache-control"]).toMatch(/s-maxage|public/);
+    expect(response.headers()["set-cookie"]).toBeUndefined();
+  }
+  await stranger.dispose();
+
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await openLesson(page, TENSORS_LESSON);
+  await typeIntoCell(page, "make", "const firstVisit = 1");
+  await expect(saveState(page)).toHaveText("Saved");
+  const learner = (await context.cookies()).find((cookie) => cookie.name === "gb_learner");
+  expect(learner?.value).toMatch(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
+  expect(learner?.httpOnly).toBe(true);
+  const cells = (await (await page.request.get("/api/lessons/first-look-at-tensors/cells")).json()).cells as { cellId: string; code: string }[];
+  expect(cells.find((c) => c.cellId === "make")?.code).toBe("const firstVisit = 1");
+  await context.close();
+});
