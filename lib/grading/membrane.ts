@@ -157,7 +157,8 @@ export function guardLearnerFunction<T extends object>(target: T): T {
       const seen = new WeakMapConstructor<object, unknown>();
       const copies = args.map((arg) => freshCopy(arg, seen));
       // A check's `new Graded()` arrives with the proxy itself as newTarget.
-      return ReflectConstruct(fn as new (...a: unknown[]) => object, copies, newTarget === guarded ? fn : newTarget) as object;
+      const target = (newTarget === guarded ? fn : newTarget) as new (...a: unknown[]) => object;
+      return ReflectConstruct(fn as new (...a: unknown[]) => object, copies, target) as object;
     },
   });
   return guarded;
