@@ -105,14 +105,44 @@ async function ownRun(userId: string, runId: string): Promise<RunRow | null> {
 }
 
 /**
+ * The most points one run keeps (EXPERIMENT_MAX_POINTS_PER_RUN, default 100 000). Steps are
+ * unique per run but may go up to 10^8, so without this a run could grow to 10^8 rows, a batch
+ * at a time; a course run logs at most a few thousand steps. Two batches racing at the limit
+ * may pass it by one batch (1000 points).
+ */
+export function maxPointsPerRun(): number {
+  const raw = process.env.EXPERIMENT_MAX_POINTS_PER_RUN;
+  if (raw === undefined || raw.trim() === "") return 100_000;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`EXPERIMENT_MAX_POINTS_PER_RUN must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+export type AddPointsResult =
+  | { outcome: "stored"; stored: number }
+  /** The run does not exist or is someone else's. */
+  | { outcome: "not_found" }
+  /** Storing the batch would take the run past maxPointsPerRun(); nothing was stored. */
+  | { outcome: "full"; limit: number };
+
+/** Whether a batch would take the run past `limit` points (steps already stored are replaced, not added). */
+async function wouldOverfill(runId: string, steps: number[], limit: number): Promise<boolean> {
+  const stored = await prisma.metricPoint.count({ where: { runId } });
+  if (stored + steps.length <= limit) return false;
+  const replaced = await prisma.metricPoint.count({ where: { runId, step: { in: steps } } });
+  return stored - replaced + steps.length > limit;
+}
+
+/**
  * Adds a batch of metric points. Idempotent per step: a retried batch replaces the same steps
  * with the same values. Also refreshes the heartbeat and the run's last value per metric.
- * Returns the number of points stored, or null when the run is not the caller's.
  */
-export async function addPoints(userId: string, runId: string, points: MetricPointInput[]): Promise<number | null> {
+export async function addPoints(userId: string, runId: string, points: MetricPointInput[]): Promise<AddPointsResult> {
   const run = await ownRun(userId, runId);
-  if (!run) return null;
+  if (!run) return { outcome: "not_found" };
   const ordered = [...new Map(points.map((p) => [p.step, p])).values()].sort((a, b) => a.step - b.step);
+  const limit = maxPointsPerRun();
+  if (await wouldOverfill(runId, ordered.map((p) => p.step), limit)) return { outcome: "full", limit };
   const final = parseObject<Record<string, number>>(run.finalMetrics);
   // Only points at or after the last stored step move the "final" values forward.
   for (const point of ordered) if (point.step >= run.lastStep) Object.assign(final, point.values);
@@ -131,13 +161,13 @@ export async function addPoints(userId: string, runId: string, points: MetricPoi
     // falls through to the replacing path below.
     try {
       await prisma.$transaction([prisma.metricPoint.createMany({ data: rows }), runUpdate()]);
-      return ordered.length;
+      return { outcome: "stored", stored: ordered.length };
     } catch {
       // fall through
     }
   }
   await prisma.$transaction([prisma.metricPoint.deleteMany({ where: { runId, step: { in: steps } } }), prisma.metricPoint.createMany({ data: rows }), runUpdate()]);
-  return ordered.length;
+  return { outcome: "stored", stored: ordered.length };
 }
 
 /**

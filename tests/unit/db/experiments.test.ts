@@ -147,6 +147,27 @@ describe("experiment runs API", () => {
     expect(run).toMatchObject({ params: { "emoji 😀": "ok ✓ 😀" }, finalMetrics: { "loss 📉": 0.5 }, statusReason: "diverged 🔥" });
   });
 
+  it("keeps at most EXPERIMENT_MAX_POINTS_PER_RUN points per run: a batch past it is 409 and stores nothing, a retried batch still replaces", async () => {
+    const limit = 50;
+    process.env.EXPERIMENT_MAX_POINTS_PER_RUN = String(limit);
+    try {
+      const id = await startRun(alice, { name: "long-run" });
+      const send = (steps: number[]) => pointsRoute.POST(jsonRequest(`/x`, "POST", { points: steps.map((step) => ({ step, values: { loss: 1 } })) }, alice), runContext(id));
+      expect((await send(Array.from({ length: limit - 1 }, (_, step) => step))).status).toBe(200);
+      const over = await send([limit - 1, limit]);
+      expect(over.status).toBe(409);
+      expect((await over.json()).error).toMatch(/most points a run may keep \(50\)/);
+      expect(await prisma.metricPoint.count({ where: { runId: id } })).toBe(limit - 1);
+      // Replacing stored steps adds no rows, so it is allowed; so is the last free one.
+      expect((await send([0, 1, limit - 1])).status).toBe(200);
+      expect(await prisma.metricPoint.count({ where: { runId: id } })).toBe(limit);
+      expect((await send([limit])).status).toBe(409);
+      expect((await send([3])).status).toBe(200);
+    } finally {
+      delete process.env.EXPERIMENT_MAX_POINTS_PER_RUN;
+    }
+  });
+
   it("answers 413 to a body over the size limit", async () => {
     const id = await startRun(alice);
     const huge = { points: [{ step: 0, values: { loss: 1 } }], pad: "x".repeat(300 * 1024) };

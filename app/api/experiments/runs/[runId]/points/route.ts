@@ -5,7 +5,7 @@ import { jsonRoute, sameOrigin, writingUser } from "@/lib/api/learner-route";
 
 type Context = { params: Promise<{ runId: string }> };
 
-/** Adds a batch of metric points to one of the caller's runs (idempotent per step). */
+/** Adds a batch of metric points to one of the caller's runs (idempotent per step); 409 once the run holds the most points a run keeps. */
 export const POST = jsonRoute(async (request: Request, context: Context) => {
   const params = parseParams(await context.params, runParamsSchema);
   if (!params.ok) return params.response;
@@ -15,6 +15,8 @@ export const POST = jsonRoute(async (request: Request, context: Context) => {
   if (refused) return refused;
   const user = await writingUser(request);
   if (user instanceof Response) return user;
-  const stored = await addPoints(user.id, params.value.runId, body.value.points);
-  return stored === null ? errorResponse(404, "No such run") : Response.json({ stored });
+  const result = await addPoints(user.id, params.value.runId, body.value.points);
+  if (result.outcome === "not_found") return errorResponse(404, "No such run");
+  if (result.outcome === "full") return errorResponse(409, `This run already holds the most points a run may keep (${result.limit}); start a new run`);
+  return Response.json({ stored: result.stored });
 });
