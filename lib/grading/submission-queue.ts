@@ -20,11 +20,12 @@ export interface SubmissionJob {
 
 export type SubmissionQueue = GradingQueue<SubmissionJob, GradeResult>;
 
-export function positiveIntegerFromEnv(name: string, fallback: number): number {
+/** A whole number from the environment, at least `min`; a bad value is an error naming the variable. */
+export function integerFromEnv(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, got "${raw}"`);
   return value;
 }
 
@@ -43,9 +44,9 @@ const holder = globalThis as typeof globalThis & { __gradbookSubmissionQueue?: S
 export function submissionQueue(): SubmissionQueue {
   holder.__gradbookSubmissionQueue ??= createGradingQueue({
     run: gradeAndRecord,
-    concurrency: positiveIntegerFromEnv("GRADER_CONCURRENCY", 2),
-    maxPerClient: positiveIntegerFromEnv("GRADER_MAX_PER_CLIENT", 4),
-    maxWaiting: positiveIntegerFromEnv("GRADER_MAX_WAITING", 200),
+    concurrency: integerFromEnv("GRADER_CONCURRENCY", 2),
+    maxPerClient: integerFromEnv("GRADER_MAX_PER_CLIENT", 4),
+    maxWaiting: integerFromEnv("GRADER_MAX_WAITING", 200),
   });
   return holder.__gradbookSubmissionQueue;
 }

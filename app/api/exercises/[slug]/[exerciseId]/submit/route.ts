@@ -4,7 +4,7 @@ import { errorResponse, parseParams, readJsonBody } from "@/lib/api/responses";
 import { jsonRoute, queryOf, readingUser } from "@/lib/api/learner-route";
 import { exerciseParamsSchema, submitBodySchema } from "@/lib/grading/api-schemas";
 import { resolveExercise, type ExerciseContext } from "@/lib/grading/exercise-route";
-import { positiveIntegerFromEnv, submissionQueue, type SubmissionJob } from "@/lib/grading/submission-queue";
+import { integerFromEnv, submissionQueue, type SubmissionJob } from "@/lib/grading/submission-queue";
 import type { JobView } from "@/lib/grading/queue";
 import type { GradeResult } from "@/lib/grading/types";
 import { lessonExerciseProgress } from "@/lib/db/submissions";
@@ -40,7 +40,7 @@ export const POST = jsonRoute(async (request: Request, context: ExerciseContext)
     if (enqueued.retryAfterSeconds !== undefined) response.headers.set("Retry-After", String(enqueued.retryAfterSeconds));
     return response;
   }
-  const job = (await queue.waitFor(enqueued.job.id, learner, positiveIntegerFromEnv("GRADER_SUBMIT_WAIT_MS", 2_500))) ?? enqueued.job;
+  const job = (await queue.waitFor(enqueued.job.id, learner, integerFromEnv("GRADER_SUBMIT_WAIT_MS", 2_500, 0))) ?? enqueued.job;
   if (job.status === "failed") return errorResponse(500, FAILED_MESSAGE, { submission: { id: job.id } });
   if (job.status === "done") return Response.json({ result: job.result, progress: await progressOf(job), submission: { id: job.id } });
   return Response.json({ submission: { ...describe(job), queuedAt: new Date(job.queuedAt).toISOString() } }, { status: 202 });
