@@ -4,6 +4,7 @@ import { errorResponse, parseParams, readJsonBody } from "@/lib/api/responses";
 import { jsonRoute, queryOf, readingUser } from "@/lib/api/learner-route";
 import { exerciseParamsSchema, submitBodySchema } from "@/lib/grading/api-schemas";
 import { resolveExercise, type ExerciseContext } from "@/lib/grading/exercise-route";
+import { clientKey } from "@/lib/grading/client-key";
 import { integerFromEnv, submissionQueue, type SubmissionJob } from "@/lib/grading/submission-queue";
 import type { JobView } from "@/lib/grading/queue";
 import type { GradeResult } from "@/lib/grading/types";
@@ -34,7 +35,7 @@ export const POST = jsonRoute(async (request: Request, context: ExerciseContext)
   if (resolved instanceof Response) return resolved;
   const queue = submissionQueue();
   const learner = resolved.user.id;
-  const enqueued = queue.enqueue({ learner, client: clientAddress(request) }, { key: resolved.key, code });
+  const enqueued = queue.enqueue({ learner, client: clientKey(clientAddress(request)) }, { key: resolved.key, code });
   if (!enqueued.ok) {
     const response = errorResponse(enqueued.status, enqueued.message);
     if (enqueued.retryAfterSeconds !== undefined) response.headers.set("Retry-After", String(enqueued.retryAfterSeconds));
