@@ -8,7 +8,7 @@ import { parseCellIds } from "./progress";
  * lesson or exercise move when the account has none; when it has one, the two combine: for
  * cells the newer version wins, lesson progress and exercise state keep the union of both
  * (lib/db/merge-state.ts). Used on sign-up (the account is empty: everything moves) and on
- * sign-in.
+ * sign-in. The counts are the guest's rows that moved or were merged into the account's.
  */
 export async function moveAnonymousWork(anonymousId: string, accountId: string): Promise<{ cells: number; progress: number; runs: number; submissions: number; exerciseStates: number }> {
   if (anonymousId === accountId) return { cells: 0, progress: 0, runs: 0, submissions: 0, exerciseStates: 0 };
