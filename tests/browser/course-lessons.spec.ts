@@ -1,0 +1,36 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { cell, openLesson } from "./notebook";
+
+/**
+ * Every lesson of the course, as a learner meets it: Run all finishes with every cell counted
+ * in order and no error output, in the production build. The Activation Functions lesson has
+ * its own, longer spec (activation-lesson.spec.ts); new lessons are picked up from lessons/.
+ */
+const LESSONS_DIR = path.join(process.cwd(), "lessons");
+const OWN_SPEC = new Set(["activation-functions"]);
+const lessons = readdirSync(LESSONS_DIR)
+  .filter((name) => name.endsWith(".mdx"))
+  .map((name) => name.slice(0, -".mdx".length))
+  .filter((slug) => !OWN_SPEC.has(slug))
+  .sort();
+
+function cellIds(slug: string): string[] {
+  const source = readFileSync(path.join(LESSONS_DIR, `${slug}.mdx`), "utf8");
+  return [...source.matchAll(/^```ts cell id=([\w-]+)/gm)].map((match) => match[1]);
+}
+
+for (const slug of lessons) {
+  test(`${slug}: Run all runs every cell in order without an error`, async ({ page }) => {
+    test.setTimeout(300_000);
+    const ids = cellIds(slug);
+    await openLesson(page, `/lessons/${slug}`);
+    await expect(page.locator("section.cell")).toHaveCount(ids.length);
+    await page.getByRole("toolbar", { name: "Notebook" }).getByRole("button", { name: "Run all", exact: true }).click();
+    await expect(cell(page, ids[ids.length - 1]).getByTestId("execution-count")).toHaveText(`[${ids.length}]`, { timeout: 240_000 });
+    await expect(page.getByTestId("kernel-status")).toHaveText("idle");
+    expect(await page.locator('section.cell [data-testid="execution-count"]').allInnerTexts()).toEqual(ids.map((_, i) => `[${i + 1}]`));
+    await expect(page.locator(".output-error")).toHaveCount(0);
+  });
+}
