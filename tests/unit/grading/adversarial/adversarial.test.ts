@@ -17,7 +17,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFreshDatabase } from "../../api/test-database";
-import { ATTACKS, attackContext, buildAttacks, everyExercise, type AttackContext, type BuiltAttack } from "./attacks";
+import { attackContext, buildAttacks, everyExercise, type AttackContext, type BuiltAttack } from "./attacks";
 import { findLeaks, leakDetectors, stringsIn, type LeakDetectors } from "./leaks";
 import { learnerCookieOf, submitAndWait, type SubmitOutcome, type SubmitRoutes } from "./submit-and-wait";
 
@@ -92,6 +92,8 @@ const jobs: Job[] = [...contexts].flatMap(([key, ctx]) =>
 );
 const outcomes = new Map<Job, Promise<Judged>>();
 const starterScores = new Map<string, number>();
+/** Submit-to-grade time of each attack (label @ exercise), for the summary. */
+const timings = new Map<string, number>();
 
 /** A check the score counts: not an authoring error and not a deliberate 0-point ("free") sanity check. */
 const counted = (check: CheckView) => check.status !== "authoring_error" && check.free !== true && check.points !== 0;
@@ -110,6 +112,7 @@ async function grade(job: Job): Promise<Judged> {
   job.learnerId = learner.id;
   const { slug, exercise } = job.ctx;
   const outcome = await submitAndWait(routes, { slug, exerciseId: exercise.id, body: { code: job.built.code }, learnerId: learner.id, clientAddress: learner.address });
+  timings.set(`${job.built.label} @ ${exercise.id}`, outcome.elapsedMs);
   const violations: string[] = [];
   if (outcome.gaveUp) violations.push(`the request did not complete: ${outcome.gaveUp}`);
   if (outcome.largestBytes >= MAX_BODY_BYTES) violations.push(`a response body is ${(outcome.largestBytes / 1024).toFixed(0)} KB (bound: 64 KB)`);
@@ -193,9 +196,16 @@ function expectationViolation(job: Job, judged: Judged): string | null {
       const countedChecks = result.checks.filter(counted);
       const problems: string[] = [];
       if (countedChecks.length === 0) problems.push("no counted check");
-      for (const check of countedChecks) {
-        if (check.status === "passed") problems.push(`"${check.name}" passed`);
-        else if (attack.message && !attack.message.test(String(check.message))) problems.push(`"${check.name}" says ${JSON.stringify(String(check.message).slice(0, 200))}, not ${attack.message}`);
+      for (const check of countedChecks) if (check.status === "passed") problems.push(`"${check.name}" passed`);
+      const message = attack.message;
+      if (message) {
+        const failing = countedChecks.filter((check) => check.status !== "passed");
+        const saying = failing.filter((check) => message.test(String(check.message)));
+        const enough = attack.messageWhere === "some" ? saying.length > 0 : saying.length === failing.length;
+        if (!enough) {
+          const others = failing.filter((check) => !message.test(String(check.message)));
+          problems.push(`${attack.messageWhere === "some" ? "no failed check" : "not every failed check"} says ${message}: ${others.map((check) => `"${check.name}" says ${JSON.stringify(String(check.message).slice(0, 200))}`).join("; ")}`);
+        }
       }
       return problems.length === 0 ? null : `expected every counted check to fail with a useful message: ${problems.join("; ")}`;
     }
@@ -233,6 +243,8 @@ afterAll(() => {
   const byAttack = new Map<string, string[]>();
   for (const entry of failed) byAttack.set(entry.label, [...(byAttack.get(entry.label) ?? []), entry.exercise]);
   for (const [label, where] of byAttack) lines.push(`  FAILS ${label}: ${where.join(", ")}`);
+  const slowest = [...timings].sort((a, b) => b[1] - a[1]).slice(0, 8);
+  lines.push(`  slowest: ${slowest.map(([label, ms]) => `${label} ${(ms / 1000).toFixed(1)} s`).join("; ")}`);
   console.log(lines.join("\n"));
 });
 

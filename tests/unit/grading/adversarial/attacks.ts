@@ -42,8 +42,9 @@ export interface Attack {
   each?: "function" | "graded" | "dependency" | readonly string[];
   build: (ctx: AttackContext) => string | null;
   expect: Outcome;
-  /** What every failed counted check's message must say. */
+  /** What the failed counted checks' messages must say: every one, or ("some") at least one (a check may fail on something else before it calls the function). */
   message?: RegExp;
+  messageWhere?: "every" | "some";
   /** Uncapped, it makes hundreds of MB on the host: never more than one at a time. */
   heavy?: boolean;
   /** Uses up time limits: scheduled first. */
@@ -202,14 +203,12 @@ export const ATTACKS: readonly Attack[] = [
   // Rebinding the names the checks use.
   { family: "rebind", name: "dependency -> function returning 0", each: "dependency", build: (c) => after(c, `const ${c.name} = (...a) => 0;`), expect: "no-points" },
   { family: "rebind", name: "dependency -> function returning []", each: "dependency", build: (c) => after(c, `const ${c.name} = (...a) => [];`), expect: "no-points" },
-  { family: "rebind", name: "dependency -> function declaration returning []", each: "dependency", build: (c) => after(c, `function ${c.name}() { return []; }`), expect: "no-points" },
   { family: "rebind", name: "dependency -> function returning a tensor of zeros", each: "dependency", build: (c) => after(c, `const ${c.name} = (...a) => torch.zeros(4);`), expect: "no-points" },
   { family: "rebind", name: "dependency -> a proxy that answers anything", each: "dependency", build: (c) => after(c, `const ${c.name} = ${ANYTHING};`), expect: "no-points" },
-  { family: "rebind", name: "dependency -> a tensor of zeros", each: "dependency", build: (c) => after(c, `const ${c.name} = torch.zeros(2, 3);`), expect: "no-points" },
   { family: "rebind", name: "unitsWithoutGradient returns [0, 0]", build: (c) => (c.dependencyNames.includes("unitsWithoutGradient") ? after(c, `function unitsWithoutGradient() { return [0, 0]; }`) : null), expect: "no-points" },
   { family: "rebind", name: "activationStats returns perfect stats", build: (c) => (c.dependencyNames.includes("activationStats") ? after(c, `function activationStats() { return Array.from({ length: 8 }, (_, i) => ({ layer: String(2 * i + 1), std: 0.6, saturated: 0 })); }`) : null), expect: "no-points" },
   { family: "rebind", name: "top-level const stubbing every function", each: GLOBALS, build: (c) => after(c, `const ${c.name} = ${stubOf(c.name, STUB_VALUES[c.name])};`), expect: "no-points" },
-  { family: "rebind", name: "globalThis assignment stubbing every function", each: GLOBALS, build: (c) => tamper(c, `globalThis.${c.name} = ${stubOf(c.name, STUB_VALUES[c.name])}; } catch (e) {} try { Object.defineProperty(globalThis, "${c.name}", { value: ${stubOf(c.name, STUB_VALUES[c.name])}, writable: true, configurable: true });`), expect: "no-points" },
+  { family: "rebind", name: "globalThis.X = a stub, for Math, Number, Object, Array, JSON, Promise and Symbol", build: (c) => tamper(c, GLOBALS.map((g) => `try { globalThis.${g} = ${stubOf(g, STUB_VALUES[g])}; } catch (e) {} try { Object.defineProperty(globalThis, "${g}", { value: ${stubOf(g, STUB_VALUES[g])}, writable: true, configurable: true }); } catch (e) {}`).join(" ")), expect: "no-points" },
   { family: "rebind", name: "engine name or expect -> a proxy that answers anything", each: ENGINE_NAMES, build: (c) => after(c, `const ${c.name} = ${ANYTHING};`), expect: "no-points" },
   { family: "rebind", name: "a Math whose functions all return 0 (var)", build: (c) => after(c, `var Math = ${stubOf("Math", "0")};`), expect: "no-points" },
 
@@ -261,9 +260,9 @@ export const ATTACKS: readonly Attack[] = [
 
   // Huge messages and outputs.
   { family: "huge", name: "throws a 50 MB message at top level", build: (c) => before(c, `throw new Error("x".repeat(${FIFTY_MB}));`), expect: "fails-with-message", message: CUT, heavy: true },
-  { family: "huge", name: "throws a 50 MB message inside the function", build: (c) => throwing(c, () => `throw new Error("x".repeat(${FIFTY_MB}));`), expect: "fails-with-message", message: CUT, heavy: true },
-  { family: "huge", name: "throws a 50 MB string (not an Error)", build: (c) => throwing(c, () => `throw "x".repeat(${FIFTY_MB});`), expect: "fails-with-message", message: CUT, heavy: true },
-  { family: "huge", name: "throws an Error whose name is 50 MB", build: (c) => throwing(c, () => `const e = new Error("short"); e.name = "N".repeat(${FIFTY_MB}); throw e;`), expect: "fails-with-message", message: CUT, heavy: true },
+  { family: "huge", name: "throws a 50 MB message inside the function", build: (c) => throwing(c, () => `throw new Error("x".repeat(${FIFTY_MB}));`), expect: "fails-with-message", message: CUT, messageWhere: "some", heavy: true },
+  { family: "huge", name: "throws a 50 MB string (not an Error)", build: (c) => throwing(c, () => `throw "x".repeat(${FIFTY_MB});`), expect: "fails-with-message", message: CUT, messageWhere: "some", heavy: true },
+  { family: "huge", name: "throws an Error whose name is 50 MB", build: (c) => throwing(c, () => `const e = new Error("short"); e.name = "N".repeat(${FIFTY_MB}); throw e;`), expect: "fails-with-message", message: CUT, messageWhere: "some", heavy: true },
   { family: "huge", name: "prints 10^6 lines at top level", build: (c) => before(c, `for (let i = 0; i < 1e6; i++) { print("line " + i); console.log("line", i); }`), expect: "no-points", slow: true },
   { family: "huge", name: "prints 10^6 lines inside the function", build: (c) => wrap(c, () => `for (let i = 0; i < 1e6; i++) console.log("line " + i);`), expect: "no-points", slow: true },
   { family: "huge", name: "returns a 10^7-element tensor", build: (c) => wrap(c, () => ``, { result: `torch.zeros(10000000)` }), expect: "no-points", slow: true },
@@ -273,10 +272,10 @@ export const ATTACKS: readonly Attack[] = [
 
   // Time and memory.
   { family: "limits", name: "while (true) {} at top level", build: (c) => before(c, `while (true) {}`), expect: "fails-with-message", message: TIME, slow: true },
-  { family: "limits", name: "while (true) {} inside the function", build: (c) => throwing(c, () => `while (true) {}`), expect: "fails-with-message", message: TIME, slow: true },
+  { family: "limits", name: "while (true) {} inside the function", build: (c) => throwing(c, () => `while (true) {}`), expect: "fails-with-message", message: TIME, messageWhere: "some", slow: true },
   { family: "limits", name: "an infinite loop that catches every error", build: (c) => before(c, `for (;;) { try { for (;;) {} } catch (e) {} }`), expect: "fails-with-message", message: TIME, slow: true },
   { family: "limits", name: "await new Promise(() => {}) at top level", build: (c) => before(c, `await new Promise(() => {});`), expect: "fails-with-message", message: TIME, slow: true },
   { family: "limits", name: "a memory bomb at top level", build: (c) => before(c, `const hog = []; while (true) hog.push(new Float64Array(1 << 20));`), expect: "fails-with-message", message: MEMORY, slow: true },
-  { family: "limits", name: "a memory bomb inside the function", build: (c) => throwing(c, () => `const hog = []; while (true) hog.push(new Float64Array(1 << 20));`), expect: "fails-with-message", message: MEMORY, slow: true },
+  { family: "limits", name: "a memory bomb inside the function", build: (c) => throwing(c, () => `const hog = []; while (true) hog.push(new Float64Array(1 << 20));`), expect: "fails-with-message", message: MEMORY, messageWhere: "some", slow: true },
   { family: "limits", name: "unbounded recursion", build: (c) => throwing(c, () => `const f = () => f() + 1; f();`), expect: "fails-with-message" },
 ];

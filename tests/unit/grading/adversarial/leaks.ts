@@ -120,14 +120,24 @@ export function findLeaks(detectors: LeakDetectors, texts: readonly string[], ow
   const own = squash(ownCode);
   const haystacks = texts.map(squash);
   const leaks: string[] = [];
+  /** Where the secret was found: a little of the (whitespace-free) text around it. */
+  const around = (secret: string): string | null => {
+    for (const text of haystacks) {
+      const at = text.indexOf(secret);
+      if (at !== -1) return text.slice(Math.max(0, at - 80), at + secret.length + 40);
+    }
+    return null;
+  };
   for (const line of detectors.lines) {
     if (own.includes(line)) continue;
-    if (haystacks.some((text) => text.includes(line))) leaks.push(`hidden line ${JSON.stringify(line)}`);
+    const found = around(line);
+    if (found !== null) leaks.push(`hidden line ${JSON.stringify(line)} in …${found}…`);
   }
   for (const fragment of detectors.fragments) {
     const squashed = squash(fragment);
     if (own.includes(squashed)) continue;
-    if (haystacks.some((text) => text.includes(squashed))) leaks.push(`hidden expression ${JSON.stringify(fragment)}`);
+    const found = around(squashed);
+    if (found !== null) leaks.push(`hidden expression ${JSON.stringify(fragment)} in …${found}…`);
   }
   return leaks;
 }
