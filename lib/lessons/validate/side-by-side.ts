@@ -144,6 +144,11 @@ export function wrap(text: string, width: number): string[] {
       out.push(raw);
       continue;
     }
+    if (/\S {2,}\S/.test(raw.trimStart())) {
+      // Table rows and other aligned text: cut at the width so the columns stay aligned.
+      for (let i = 0; i < raw.length; i += width) out.push(raw.slice(i, i + width));
+      continue;
+    }
     const indent = /^\s*/.exec(raw)![0].slice(0, Math.floor(width / 3));
     let line = "";
     for (const word of raw.trim().split(/\s+/)) {
