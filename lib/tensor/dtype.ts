@@ -12,8 +12,25 @@ export interface DType {
   toString(): string;
 }
 
+/**
+ * A class rather than a plain object so that a dtype passed positionally
+ * (`F.softmax(x, 1, 3, torch.float64)`) is never mistaken for a trailing options object.
+ */
+class TorchDType implements DType {
+  constructor(
+    readonly name: DType["name"],
+    readonly is_floating_point: boolean,
+    readonly itemsize: number,
+  ) {
+    Object.freeze(this);
+  }
+  toString(): string {
+    return `torch.${this.name}`;
+  }
+}
+
 function makeDType(name: DType["name"], is_floating_point: boolean, itemsize: number): DType {
-  return Object.freeze({ name, is_floating_point, itemsize, toString: () => `torch.${name}` });
+  return new TorchDType(name, is_floating_point, itemsize);
 }
 
 export const float32 = makeDType("float32", true, 4);

@@ -3,12 +3,14 @@
  * Methods delegate to op functions in ./ops (one file per op family, forward and backward
  * together), so this file stays a readable index of the Tensor API.
  */
+import { parseArgs, type PyArgs } from "./args";
 import { runBackward } from "./autograd/engine";
 import { is_grad_enabled } from "./autograd/grad_mode";
 import type { Node } from "./autograd/node";
 import { bool, float32, float64, int64, type DType, type Storage } from "./dtype";
 import { RuntimeError } from "./errors";
 import { formatTensor } from "./format";
+import type { Generator } from "./random";
 import * as A from "./ops/arithmetic";
 import * as Act from "./ops/activations";
 import * as Cmp from "./ops/compare";
@@ -48,6 +50,18 @@ export interface MinMaxResult {
 export type Hook = (grad: Tensor) => Tensor | void | undefined;
 export interface RemovableHandle {
   remove(): void;
+}
+/** Keyword form of a single optional dim: `x.squeeze({ dim: 1 })`. */
+export interface DimOptions {
+  dim?: number;
+}
+/** Keyword form of (dim, keepdim): `x.amax({ dim: 1, keepdim: true })`. */
+export interface KeepdimOptions<D> {
+  dim?: D;
+  keepdim?: boolean;
+}
+export interface NormOptions extends KeepdimOptions<DimArg | null> {
+  p?: number | "fro";
 }
 export interface BackwardOptions {
   retain_graph?: boolean;
@@ -280,14 +294,15 @@ export class Tensor {
   reshape_as(other: Tensor): Tensor {
     return V.reshape(this, other._shape);
   }
-  flatten(start_dim = 0, end_dim = -1): Tensor {
-    return V.flatten(this, start_dim, end_dim);
+  flatten(...args: PyArgs<[start_dim?: number, end_dim?: number], { start_dim?: number; end_dim?: number }>): Tensor {
+    const a = parseArgs<{ start_dim?: number; end_dim?: number }>("flatten", ["start_dim", "end_dim"], args);
+    return V.flatten(this, a.start_dim ?? 0, a.end_dim ?? -1);
   }
   unflatten(dim: number, sizes: readonly number[]): Tensor {
     return V.unflatten(this, dim, sizes);
   }
-  squeeze(dim?: number): Tensor {
-    return V.squeeze(this, dim);
+  squeeze(...args: PyArgs<[dim?: number], DimOptions>): Tensor {
+    return V.squeeze(this, parseArgs<DimOptions>("squeeze", ["dim"], args).dim);
   }
   unsqueeze(dim: number): Tensor {
     return V.unsqueeze(this, dim);
@@ -319,14 +334,14 @@ export class Tensor {
   repeat(...sizes: (number | readonly number[])[]): Tensor {
     return V.repeat(this, shapeFromArgs(sizes));
   }
-  chunk(chunks: number, dim = 0): Tensor[] {
-    return Ix.chunk(this, chunks, dim);
+  chunk(chunks: number, ...args: PyArgs<[dim?: number], DimOptions>): Tensor[] {
+    return Ix.chunk(this, chunks, parseArgs<DimOptions>("chunk", ["dim"], args).dim ?? 0);
   }
-  split(split_size: number | readonly number[], dim = 0): Tensor[] {
-    return Ix.split(this, split_size, dim);
+  split(split_size: number | readonly number[], ...args: PyArgs<[dim?: number], DimOptions>): Tensor[] {
+    return Ix.split(this, split_size, parseArgs<DimOptions>("split", ["dim"], args).dim ?? 0);
   }
-  unbind(dim = 0): Tensor[] {
-    return Ix.unbind(this, dim);
+  unbind(...args: PyArgs<[dim?: number], DimOptions>): Tensor[] {
+    return Ix.unbind(this, parseArgs<DimOptions>("unbind", ["dim"], args).dim ?? 0);
   }
 
   // ---- indexing -----------------------------------------------------------------------
@@ -542,11 +557,13 @@ export class Tensor {
   isclose(other: Tensor, opts?: { rtol?: number; atol?: number; equal_nan?: boolean }): Tensor {
     return Cmp.isclose(this, other, opts);
   }
-  any(dim?: number, keepdim = false): Tensor {
-    return Cmp.any(this, dim, keepdim);
+  any(...args: PyArgs<[dim?: number, keepdim?: boolean], KeepdimOptions<number>>): Tensor {
+    const a = parseArgs<KeepdimOptions<number>>("any", ["dim", "keepdim"], args);
+    return Cmp.any(this, a.dim, a.keepdim ?? false);
   }
-  all(dim?: number, keepdim = false): Tensor {
-    return Cmp.all(this, dim, keepdim);
+  all(...args: PyArgs<[dim?: number, keepdim?: boolean], KeepdimOptions<number>>): Tensor {
+    const a = parseArgs<KeepdimOptions<number>>("all", ["dim", "keepdim"], args);
+    return Cmp.all(this, a.dim, a.keepdim ?? false);
   }
 
   // ---- activations --------------------------------------------------------------------
@@ -562,11 +579,11 @@ export class Tensor {
   tanh(): Tensor {
     return Act.tanh(this);
   }
-  leaky_relu(negative_slope = 0.01): Tensor {
-    return Act.leaky_relu(this, negative_slope);
+  leaky_relu(...args: PyArgs<[negative_slope?: number], { negative_slope?: number }>): Tensor {
+    return Act.leaky_relu(this, parseArgs<{ negative_slope?: number }>("leaky_relu", ["negative_slope"], args).negative_slope ?? 0.01);
   }
-  elu(alpha = 1): Tensor {
-    return Act.elu(this, alpha);
+  elu(...args: PyArgs<[alpha?: number], { alpha?: number }>): Tensor {
+    return Act.elu(this, parseArgs<{ alpha?: number }>("elu", ["alpha"], args).alpha ?? 1);
   }
   selu(): Tensor {
     return Act.selu(this);
@@ -577,11 +594,13 @@ export class Tensor {
   silu(): Tensor {
     return Act.silu(this);
   }
-  softplus(beta = 1, threshold = 20): Tensor {
-    return Act.softplus(this, beta, threshold);
+  softplus(...args: PyArgs<[beta?: number, threshold?: number], { beta?: number; threshold?: number }>): Tensor {
+    const a = parseArgs<{ beta?: number; threshold?: number }>("softplus", ["beta", "threshold"], args);
+    return Act.softplus(this, a.beta ?? 1, a.threshold ?? 20);
   }
-  hardtanh(min_val = -1, max_val = 1): Tensor {
-    return Act.hardtanh(this, min_val, max_val);
+  hardtanh(...args: PyArgs<[min_val?: number, max_val?: number], { min_val?: number; max_val?: number }>): Tensor {
+    const a = parseArgs<{ min_val?: number; max_val?: number }>("hardtanh", ["min_val", "max_val"], args);
+    return Act.hardtanh(this, a.min_val ?? -1, a.max_val ?? 1);
   }
   softmax(dim: number | { dim: number }): Tensor {
     return Sm.softmax(this, dim);
@@ -615,11 +634,13 @@ export class Tensor {
     if (dim instanceof Tensor) return A.minimum(this, dim);
     return MinMax.min(this, dim, keepdim);
   }
-  amax(dim?: DimArg, keepdim = false): Tensor {
-    return MinMax.amax(this, dim, keepdim);
+  amax(...args: PyArgs<[dim?: DimArg, keepdim?: boolean], KeepdimOptions<DimArg>>): Tensor {
+    const a = parseArgs<KeepdimOptions<DimArg>>("amax", ["dim", "keepdim"], args);
+    return MinMax.amax(this, a.dim, a.keepdim ?? false);
   }
-  amin(dim?: DimArg, keepdim = false): Tensor {
-    return MinMax.amin(this, dim, keepdim);
+  amin(...args: PyArgs<[dim?: DimArg, keepdim?: boolean], KeepdimOptions<DimArg>>): Tensor {
+    const a = parseArgs<KeepdimOptions<DimArg>>("amin", ["dim", "keepdim"], args);
+    return MinMax.amin(this, a.dim, a.keepdim ?? false);
   }
   argmax(dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim = false): Tensor {
     return MinMax.argmax(this, dim, keepdim);
@@ -636,8 +657,9 @@ export class Tensor {
   logsumexp(dim: DimArg | { dim: DimArg; keepdim?: boolean }, keepdim = false): Tensor {
     return St.logsumexp(this, dim, keepdim);
   }
-  norm(p: number | "fro" = 2, dim?: DimArg | null, keepdim = false): Tensor {
-    return St.norm(this, p, dim, keepdim);
+  norm(...args: PyArgs<[p?: number | "fro", dim?: DimArg | null, keepdim?: boolean], NormOptions>): Tensor {
+    const a = parseArgs<NormOptions>("norm", ["p", "dim", "keepdim"], args);
+    return St.norm(this, a.p ?? 2, a.dim, a.keepdim ?? false);
   }
   cumsum(dim: number): Tensor {
     return R.cumsum(this, dim);
@@ -718,14 +740,17 @@ export class Tensor {
   masked_fill_(mask: Tensor, value: TensorLike): this {
     return Ip.unary_(this, "masked_fill_", (x) => W.masked_fill(x, mask, value));
   }
-  uniform_(from = 0, to = 1, opts?: { generator?: import("./random").Generator }): this {
-    return Ip.uniform_(this, from, to, opts?.generator);
+  uniform_(...args: PyArgs<[from?: number, to?: number], { from?: number; to?: number; generator?: Generator }>): this {
+    const a = parseArgs<{ from?: number; to?: number; generator?: Generator }>("uniform_", ["from", "to", "generator"], args);
+    return Ip.uniform_(this, a.from ?? 0, a.to ?? 1, a.generator);
   }
-  normal_(mean = 0, std = 1, opts?: { generator?: import("./random").Generator }): this {
-    return Ip.normal_(this, mean, std, opts?.generator);
+  normal_(...args: PyArgs<[mean?: number, std?: number], { mean?: number; std?: number; generator?: Generator }>): this {
+    const a = parseArgs<{ mean?: number; std?: number; generator?: Generator }>("normal_", ["mean", "std", "generator"], args);
+    return Ip.normal_(this, a.mean ?? 0, a.std ?? 1, a.generator);
   }
-  bernoulli_(p = 0.5, opts?: { generator?: import("./random").Generator }): this {
-    return Ip.bernoulli_(this, p, opts?.generator);
+  bernoulli_(...args: PyArgs<[p?: number], { p?: number; generator?: Generator }>): this {
+    const a = parseArgs<{ p?: number; generator?: Generator }>("bernoulli_", ["p", "generator"], args);
+    return Ip.bernoulli_(this, a.p ?? 0.5, a.generator);
   }
   /** Marks the tensor as modified in place (bumps the version counter). */
   _bump(op: string): void {

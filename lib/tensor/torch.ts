@@ -94,8 +94,8 @@ export const torch = {
   greater: Cmp.gt, less: Cmp.lt, greater_equal: Cmp.ge, less_equal: Cmp.le, not_equal: Cmp.ne,
   logical_not: Cmp.logical_not, logical_and: Cmp.logical_and, logical_or: Cmp.logical_or, logical_xor: Cmp.logical_xor,
   isnan: Cmp.isnan, isinf: Cmp.isinf, isfinite: Cmp.isfinite, equal: Cmp.equal, allclose: Cmp.allclose, isclose: Cmp.isclose,
-  any: (x: Tensor, dim?: number, keepdim = false) => x.any(dim, keepdim),
-  all: (x: Tensor, dim?: number, keepdim = false) => x.all(dim, keepdim),
+  any: (x: Tensor, ...args: Parameters<Tensor["any"]>) => x.any(...args),
+  all: (x: Tensor, ...args: Parameters<Tensor["all"]>) => x.all(...args),
 
   // activations
   relu: Act.relu, relu6: Act.relu6, sigmoid: Act.sigmoid, tanh: Act.tanh, leaky_relu: Act.leaky_relu, elu: Act.elu, selu: Act.selu,
@@ -118,8 +118,8 @@ export const torch = {
     (x: Tensor, dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): MinMaxResult;
     (x: Tensor, other: Tensor): Tensor;
   },
-  amax: (x: Tensor, dim?: DimArg, keepdim = false) => x.amax(dim, keepdim),
-  amin: (x: Tensor, dim?: DimArg, keepdim = false) => x.amin(dim, keepdim),
+  amax: (x: Tensor, ...args: Parameters<Tensor["amax"]>) => x.amax(...args),
+  amin: (x: Tensor, ...args: Parameters<Tensor["amin"]>) => x.amin(...args),
   argmax: (x: Tensor, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim = false) => x.argmax(dim, keepdim),
   argmin: (x: Tensor, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim = false) => x.argmin(dim, keepdim),
   var: (x: Tensor, dim?: DimArg | VarOptions | null, unbiased?: boolean | VarOptions, keepdim?: boolean | VarOptions) => x.var(dim, unbiased, keepdim),
@@ -132,13 +132,13 @@ export const torch = {
     return [v, d === undefined || d === null ? x.mean() : x.mean(d as DimArg, kd)];
   },
   logsumexp: (x: Tensor, dim: DimArg | { dim: DimArg; keepdim?: boolean }, keepdim = false) => x.logsumexp(dim, keepdim),
-  norm: (x: Tensor, p: number | "fro" = 2, dim?: DimArg | null, keepdim = false) => x.norm(p, dim, keepdim),
+  norm: (x: Tensor, ...args: Parameters<Tensor["norm"]>) => x.norm(...args),
   cumsum: (x: Tensor, dim: number) => x.cumsum(dim),
 
   // shape and indexing
   reshape: (x: Tensor, shape: readonly number[]) => x.reshape(shape),
-  flatten: (x: Tensor, start_dim = 0, end_dim = -1) => x.flatten(start_dim, end_dim),
-  squeeze: (x: Tensor, dim?: number) => x.squeeze(dim),
+  flatten: (x: Tensor, ...args: Parameters<Tensor["flatten"]>) => x.flatten(...args),
+  squeeze: (x: Tensor, ...args: Parameters<Tensor["squeeze"]>) => x.squeeze(...args),
   unsqueeze: (x: Tensor, dim: number) => x.unsqueeze(dim),
   transpose: (x: Tensor, d0: number, d1: number) => x.transpose(d0, d1),
   permute: (x: Tensor, dims: readonly number[]) => x.permute(dims),
@@ -153,9 +153,9 @@ export const torch = {
   masked_fill: W.masked_fill,
   where: W.where,
   cat: J.cat, concat: J.cat, stack: J.stack, hstack: J.hstack, vstack: J.vstack,
-  split: (x: Tensor, size: number | readonly number[], dim = 0) => x.split(size, dim),
-  chunk: (x: Tensor, chunks: number, dim = 0) => x.chunk(chunks, dim),
-  unbind: (x: Tensor, dim = 0) => x.unbind(dim),
+  split: (x: Tensor, size: number | readonly number[], ...args: Parameters<Tensor["unbind"]>) => x.split(size, ...args),
+  chunk: (x: Tensor, chunks: number, ...args: Parameters<Tensor["unbind"]>) => x.chunk(chunks, ...args),
+  unbind: (x: Tensor, ...args: Parameters<Tensor["unbind"]>) => x.unbind(...args),
   clone: (x: Tensor) => x.clone(),
   detach: (x: Tensor) => x.detach(),
   /** torch.slice(start, stop, step): a slice for x.index(...) (the `a:b:c` of Python). */

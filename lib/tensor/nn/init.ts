@@ -2,6 +2,7 @@
  * torch.nn.init: in-place initialisers, run without recording gradients, drawing from the
  * engine's seeded generator (or `{ generator }`), with PyTorch's formulas and messages.
  */
+import { parseArgs, type PyArgs } from "../args";
 import { no_grad } from "../autograd/grad_mode";
 import { float64 } from "../dtype";
 import { ValueError } from "../errors";
@@ -32,20 +33,35 @@ function wide(t: Tensor): boolean {
   return t.dtype === float64;
 }
 
-/** Fills with U(a, b). */
-export function uniform_(tensor: Tensor, a = 0, b = 1, opts: GenOpt = {}): Tensor {
-  const gen = opts.generator ?? default_generator;
-  return fillInPlace(tensor, (out) => gen.fillUniform(out, a, b, wide(tensor)));
+export interface UniformOptions extends GenOpt {
+  a?: number;
+  b?: number;
 }
 
-/** Fills with N(mean, std^2). */
-export function normal_(tensor: Tensor, mean = 0, std = 1, opts: GenOpt = {}): Tensor {
-  const gen = opts.generator ?? default_generator;
-  return fillInPlace(tensor, (out) => gen.fillNormal(out, mean, std, wide(tensor)));
+/** Fills with U(a, b): `uniform_(w, -0.1, 0.1)` or `uniform_(w, { a: -0.1, b: 0.1, generator })`. */
+export function uniform_(tensor: Tensor, ...args: PyArgs<[a?: number, b?: number], UniformOptions>): Tensor {
+  const o = parseArgs<UniformOptions>("uniform_", ["a", "b", "generator"], args);
+  const gen = o.generator ?? default_generator;
+  return fillInPlace(tensor, (out) => gen.fillUniform(out, o.a ?? 0, o.b ?? 1, wide(tensor)));
 }
 
-export function constant_(tensor: Tensor, val: number): Tensor {
-  return fillInPlace(tensor, (out) => out.fill(val));
+export interface NormalOptions extends GenOpt {
+  mean?: number;
+  std?: number;
+}
+
+/** Fills with N(mean, std^2): `normal_(w, 0, 0.02)` or `normal_(w, { std: 0.02 })`. */
+export function normal_(tensor: Tensor, ...args: PyArgs<[mean?: number, std?: number], NormalOptions>): Tensor {
+  const o = parseArgs<NormalOptions>("normal_", ["mean", "std", "generator"], args);
+  const gen = o.generator ?? default_generator;
+  return fillInPlace(tensor, (out) => gen.fillNormal(out, o.mean ?? 0, o.std ?? 1, wide(tensor)));
+}
+
+/** Fills with val: `constant_(b, 0.1)` or `constant_(b, { val: 0.1 })`. */
+export function constant_(tensor: Tensor, val: number | { val: number }): Tensor {
+  const v = typeof val === "number" ? val : parseArgs<{ val: number }>("constant_", ["val"], [val]).val;
+  if (typeof v !== "number") throw new ValueError("constant_() missing required argument 'val'");
+  return fillInPlace(tensor, (out) => out.fill(v));
 }
 
 export function zeros_(tensor: Tensor): Tensor {
@@ -113,21 +129,28 @@ function correctFan(tensor: Tensor, mode: string): number {
   return mode === "fan_in" ? fanIn : fanOut;
 }
 
-/** Glorot: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)). `xavier_uniform_(w, gain)` */
-export function xavier_uniform_(tensor: Tensor, gain: number | ({ gain?: number } & GenOpt) = 1, opts: GenOpt = {}): Tensor {
-  const o = typeof gain === "object" ? gain : { ...opts, gain };
+export interface XavierOptions extends GenOpt {
+  gain?: number;
+}
+
+/** Glorot's std = gain * sqrt(2 / (fan_in + fan_out)), from `xavier_*_(w, gain)` or `(w, { gain })`. */
+function xavierStd(fn: string, tensor: Tensor, args: readonly unknown[]): { std: number; generator?: Generator } {
+  const o = parseArgs<XavierOptions>(fn, ["gain", "generator"], args);
   const [fanIn, fanOut] = _calculate_fan_in_and_fan_out(tensor);
-  const std = (o.gain ?? 1) * Math.sqrt(2.0 / (fanIn + fanOut));
+  return { std: (o.gain ?? 1) * Math.sqrt(2.0 / (fanIn + fanOut)), generator: o.generator };
+}
+
+/** Glorot: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)). `xavier_uniform_(w, gain)` */
+export function xavier_uniform_(tensor: Tensor, ...args: PyArgs<[gain?: number], XavierOptions>): Tensor {
+  const { std, generator } = xavierStd("xavier_uniform_", tensor, args);
   const a = Math.sqrt(3.0) * std;
-  return uniform_(tensor, -a, a, o);
+  return uniform_(tensor, -a, a, { generator });
 }
 
 /** Glorot: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out)). */
-export function xavier_normal_(tensor: Tensor, gain: number | ({ gain?: number } & GenOpt) = 1, opts: GenOpt = {}): Tensor {
-  const o = typeof gain === "object" ? gain : { ...opts, gain };
-  const [fanIn, fanOut] = _calculate_fan_in_and_fan_out(tensor);
-  const std = (o.gain ?? 1) * Math.sqrt(2.0 / (fanIn + fanOut));
-  return normal_(tensor, 0, std, o);
+export function xavier_normal_(tensor: Tensor, ...args: PyArgs<[gain?: number], XavierOptions>): Tensor {
+  const { std, generator } = xavierStd("xavier_normal_", tensor, args);
+  return normal_(tensor, 0, std, { generator });
 }
 
 export interface KaimingOptions extends GenOpt {
@@ -136,29 +159,29 @@ export interface KaimingOptions extends GenOpt {
   nonlinearity?: Nonlinearity;
 }
 
-function kaimingArgs(a: number | KaimingOptions | undefined, mode?: FanMode, nonlinearity?: Nonlinearity, opts: GenOpt = {}): Required<Omit<KaimingOptions, "generator">> & GenOpt {
-  const o: KaimingOptions = typeof a === "object" ? a : { ...opts, a, mode, nonlinearity };
-  return { a: o.a ?? 0, mode: o.mode ?? "fan_in", nonlinearity: o.nonlinearity ?? "leaky_relu", generator: o.generator };
+type KaimingArgs = PyArgs<[a?: number, mode?: FanMode, nonlinearity?: Nonlinearity], KaimingOptions>;
+
+/** He's gain / sqrt(fan), from PyTorch's (a=0, mode="fan_in", nonlinearity="leaky_relu"). */
+function kaimingStd(fn: string, tensor: Tensor, args: readonly unknown[]): { std: number; generator?: Generator } {
+  const o = parseArgs<KaimingOptions>(fn, ["a", "mode", "nonlinearity", "generator"], args);
+  const fan = correctFan(tensor, o.mode ?? "fan_in");
+  return { std: calculate_gain(o.nonlinearity ?? "leaky_relu", o.a ?? 0) / Math.sqrt(fan), generator: o.generator };
 }
 
 /**
  * He: U(-bound, bound), bound = gain * sqrt(3 / fan), gain = calculate_gain(nonlinearity, a).
  * `kaiming_uniform_(w, a=0, mode="fan_in", nonlinearity="leaky_relu")` or with an options object.
  */
-export function kaiming_uniform_(tensor: Tensor, a?: number | KaimingOptions, mode?: FanMode, nonlinearity?: Nonlinearity, opts?: GenOpt): Tensor {
-  const o = kaimingArgs(a, mode, nonlinearity, opts);
-  const fan = correctFan(tensor, o.mode);
-  const gain = calculate_gain(o.nonlinearity, o.a);
-  const bound = Math.sqrt(3.0) * (gain / Math.sqrt(fan));
-  return uniform_(tensor, -bound, bound, o);
+export function kaiming_uniform_(tensor: Tensor, ...args: KaimingArgs): Tensor {
+  const { std, generator } = kaimingStd("kaiming_uniform_", tensor, args);
+  const bound = Math.sqrt(3.0) * std;
+  return uniform_(tensor, -bound, bound, { generator });
 }
 
 /** He: N(0, std^2), std = gain / sqrt(fan). */
-export function kaiming_normal_(tensor: Tensor, a?: number | KaimingOptions, mode?: FanMode, nonlinearity?: Nonlinearity, opts?: GenOpt): Tensor {
-  const o = kaimingArgs(a, mode, nonlinearity, opts);
-  const fan = correctFan(tensor, o.mode);
-  const std = calculate_gain(o.nonlinearity, o.a) / Math.sqrt(fan);
-  return normal_(tensor, 0, std, o);
+export function kaiming_normal_(tensor: Tensor, ...args: KaimingArgs): Tensor {
+  const { std, generator } = kaimingStd("kaiming_normal_", tensor, args);
+  return normal_(tensor, 0, std, { generator });
 }
 
 export const init = {

@@ -54,7 +54,7 @@ export function logsumexp(x: Tensor, dim: DimArg | { dim: DimArg; keepdim?: bool
   const dims = parseReduceArgs(x, dim as DimArg).dims ?? undefined;
   return composite("LogsumexpBackward0", [x], (xx) => {
     const m = no_grad(() => {
-      const mm = xx.amax(dims, true);
+      const mm = xx.amax({ dim: dims, keepdim: true });
       return mm.masked_fill(mm.isinf(), 0);
     });
     const s = xx.sub(m).exp().sum(dims, true).log().add(m);
@@ -72,8 +72,8 @@ function normImpl(x: Tensor, p: number | "fro", dim: DimArg | null | undefined, 
   const pp = p === "fro" ? 2 : p;
   if (pp === 2) return x.mul(x).sum(dims, keepdim).sqrt();
   if (pp === 1) return x.abs().sum(dims, keepdim);
-  if (pp === Infinity) return x.abs().amax(dims, keepdim);
-  if (pp === -Infinity) return x.abs().amin(dims, keepdim);
+  if (pp === Infinity) return x.abs().amax({ dim: dims, keepdim });
+  if (pp === -Infinity) return x.abs().amin({ dim: dims, keepdim });
   if (pp === 0) return x.ne(0).to(x.dtype).sum(dims, keepdim);
   if (!Number.isFinite(pp)) throw new RuntimeError(`norm: unsupported p=${p}`);
   return x.abs().pow(pp).sum(dims, keepdim).pow(1 / pp);

@@ -6,9 +6,10 @@
  *   v_hat = max(v_hat, v) with amsgrad, else v
  *   p = p - (lr / (1 - beta1^t)) * m / (sqrt(v_hat) / sqrt(1 - beta2^t) + eps)
  */
+import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
 import type { Tensor } from "../tensor";
-import { Optimizer, optimizerOptions, type ParamGroup, type ParamsArg } from "./optimizer";
+import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
 
 export interface AdamOptions {
   lr: number;
@@ -19,13 +20,17 @@ export interface AdamOptions {
   maximize: boolean;
 }
 
-const NAMES = ["lr", "betas", "eps", "weight_decay", "amsgrad", "maximize"] as const;
+/** Adam's and AdamW's call forms: `(params, lr, betas, eps, weight_decay, amsgrad)` or options. */
+export type AdamArgs = PyArgs<
+  [lr?: number, betas?: [number, number], eps?: number, weight_decay?: number, amsgrad?: boolean],
+  Partial<AdamOptions>
+>;
 
 abstract class AdamBase extends Optimizer<AdamOptions> {
   protected abstract readonly decoupled: boolean;
 
-  constructor(name: string, params: ParamsArg<AdamOptions>, args: unknown[], defaultDecay: number) {
-    const o = optimizerOptions<AdamOptions>(name, [...NAMES], args);
+  constructor(name: string, params: ParamsArg<AdamOptions>, args: AdamArgs, defaultDecay: number) {
+    const o = parseArgs<AdamOptions>(name, ["lr", "betas", "eps", "weight_decay", "amsgrad", "maximize"], args);
     super(params, {
       lr: o.lr ?? 1e-3,
       betas: o.betas ? ([...o.betas] as [number, number]) : [0.9, 0.999],
@@ -101,7 +106,7 @@ function adamStep(
 export class Adam extends AdamBase {
   protected readonly decoupled = false;
   /** new optim.Adam(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, amsgrad: false }) */
-  constructor(params: ParamsArg<AdamOptions>, ...args: unknown[]) {
+  constructor(params: ParamsArg<AdamOptions>, ...args: AdamArgs) {
     super("Adam", params, args, 0);
   }
 }
@@ -109,7 +114,7 @@ export class Adam extends AdamBase {
 export class AdamW extends AdamBase {
   protected readonly decoupled = true;
   /** new optim.AdamW(params, { lr: 1e-3, weight_decay: 1e-2, ... }) */
-  constructor(params: ParamsArg<AdamOptions>, ...args: unknown[]) {
+  constructor(params: ParamsArg<AdamOptions>, ...args: AdamArgs) {
     super("AdamW", params, args, 1e-2);
   }
 }

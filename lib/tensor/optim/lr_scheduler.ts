@@ -3,7 +3,8 @@
  * current lr, so other changes to group.lr compose). Call scheduler.step() after
  * optimizer.step(), typically once per epoch.
  */
-import { ValueError } from "../errors";
+import { parseArgs, type PyArgs } from "../args";
+import { TypeError_, ValueError } from "../errors";
 import type { Optimizer } from "./optimizer";
 
 type AnyOptimizer = Optimizer<{ lr: number }> | Optimizer<object>;
@@ -62,16 +63,32 @@ export abstract class LRScheduler {
   }
 }
 
+/** A setting without a default (PyTorch's required positional argument). */
+function need<T>(fn: string, name: string, value: T | undefined): T {
+  if (value === undefined) throw new TypeError_(`${fn}() missing 1 required positional argument: '${name}'`);
+  return value;
+}
+
+export interface StepLROptions {
+  step_size?: number;
+  gamma?: number;
+  last_epoch?: number;
+}
+
 /** Multiplies each group's lr by gamma every step_size epochs. */
 export class StepLR extends LRScheduler {
   step_size: number;
   gamma: number;
 
   /** new lr_scheduler.StepLR(optimizer, step_size, gamma=0.1) or StepLR(optimizer, { step_size, gamma }) */
-  constructor(optimizer: AnyOptimizer, step_size: number | { step_size: number; gamma?: number; last_epoch?: number }, gamma = 0.1, last_epoch = -1) {
-    const o = typeof step_size === "object" ? step_size : { step_size, gamma, last_epoch };
+  constructor(
+    optimizer: AnyOptimizer,
+    step_size: number | StepLROptions,
+    ...args: PyArgs<[gamma?: number, last_epoch?: number], Omit<StepLROptions, "step_size">>
+  ) {
+    const o = parseArgs<StepLROptions>("StepLR", ["step_size", "gamma", "last_epoch"], [step_size, ...args]);
     super(optimizer, o.last_epoch ?? -1);
-    this.step_size = o.step_size;
+    this.step_size = need("StepLR", "step_size", o.step_size);
     this.gamma = o.gamma ?? 0.1;
     this._initial_step();
   }
@@ -85,10 +102,15 @@ export class StepLR extends LRScheduler {
 /** Multiplies each group's lr by gamma every epoch. */
 export class ExponentialLR extends LRScheduler {
   gamma: number;
-  constructor(optimizer: AnyOptimizer, gamma: number | { gamma: number; last_epoch?: number }, last_epoch = -1) {
-    const o = typeof gamma === "object" ? gamma : { gamma, last_epoch };
+  /** new lr_scheduler.ExponentialLR(optimizer, gamma) or ExponentialLR(optimizer, { gamma }) */
+  constructor(
+    optimizer: AnyOptimizer,
+    gamma: number | { gamma?: number; last_epoch?: number },
+    ...args: PyArgs<[last_epoch?: number], { last_epoch?: number }>
+  ) {
+    const o = parseArgs<{ gamma?: number; last_epoch?: number }>("ExponentialLR", ["gamma", "last_epoch"], [gamma, ...args]);
     super(optimizer, o.last_epoch ?? -1);
-    this.gamma = o.gamma;
+    this.gamma = need("ExponentialLR", "gamma", o.gamma);
     this._initial_step();
   }
   get_lr(): number[] {

@@ -176,21 +176,3 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     }
   }
 }
-
-/** Accepts `(params, lr, momentum, ...)` positionally and/or a trailing options object. */
-export function optimizerOptions<O extends object>(name: string, names: readonly (keyof O & string)[], args: unknown[]): Partial<O> {
-  const out: Record<string, unknown> = {};
-  let n = args.length;
-  const last = args[n - 1];
-  if (n > 0 && typeof last === "object" && last !== null && !Array.isArray(last)) {
-    n--;
-    for (const [k, v] of Object.entries(last)) {
-      if (!names.includes(k as keyof O & string)) {
-        throw new TypeError_(`${name}() got an unexpected keyword argument '${k}' (accepted: ${names.join(", ")})`);
-      }
-      out[k] = v;
-    }
-  }
-  for (let i = 0; i < n; i++) if (args[i] !== undefined) out[names[i]] = args[i];
-  return out as Partial<O>;
-}

@@ -5,9 +5,10 @@
  *   centered: a = alpha * a + (1 - alpha) * g;  avg = sqrt(s - a^2) + eps   else avg = sqrt(s) + eps
  *   momentum > 0: buf = momentum * buf + g / avg;  p = p - lr * buf   else p = p - lr * g / avg
  */
+import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
 import type { Tensor } from "../tensor";
-import { Optimizer, optimizerOptions, type ParamGroup, type ParamsArg } from "./optimizer";
+import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
 
 export interface RMSpropOptions {
   lr: number;
@@ -19,12 +20,17 @@ export interface RMSpropOptions {
   maximize: boolean;
 }
 
-const NAMES = ["lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize"] as const;
 
 export class RMSprop extends Optimizer<RMSpropOptions> {
   /** new optim.RMSprop(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weight_decay: 0, momentum: 0, centered: false }) */
-  constructor(params: ParamsArg<RMSpropOptions>, ...args: unknown[]) {
-    const o = optimizerOptions<RMSpropOptions>("RMSprop", [...NAMES], args);
+  constructor(
+    params: ParamsArg<RMSpropOptions>,
+    ...args: PyArgs<
+      [lr?: number, alpha?: number, eps?: number, weight_decay?: number, momentum?: number, centered?: boolean],
+      Partial<RMSpropOptions>
+    >
+  ) {
+    const o = parseArgs<RMSpropOptions>("RMSprop", ["lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize"], args);
     super(params, {
       lr: o.lr ?? 1e-2,
       alpha: o.alpha ?? 0.99,

@@ -5,9 +5,10 @@
  *   d = d + momentum * buf (nesterov) or d = buf
  *   p = p - lr * d
  */
+import { parseArgs, type PyArgs } from "../args";
 import type { Tensor } from "../tensor";
 import { ValueError } from "../errors";
-import { Optimizer, optimizerOptions, required, type ParamGroup, type ParamsArg } from "./optimizer";
+import { Optimizer, required, type ParamGroup, type ParamsArg } from "./optimizer";
 
 export interface SGDOptions {
   lr: number;
@@ -18,12 +19,14 @@ export interface SGDOptions {
   maximize: boolean;
 }
 
-const NAMES = ["lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize"] as const;
 
 export class SGD extends Optimizer<SGDOptions> {
   /** new optim.SGD(params, { lr: 0.1, momentum: 0.9 }) or new optim.SGD(params, 0.1, 0.9) */
-  constructor(params: ParamsArg<SGDOptions>, ...args: unknown[]) {
-    const o = optimizerOptions<SGDOptions>("SGD", [...NAMES], args);
+  constructor(
+    params: ParamsArg<SGDOptions>,
+    ...args: PyArgs<[lr?: number, momentum?: number, dampening?: number, weight_decay?: number, nesterov?: boolean], Partial<SGDOptions>>
+  ) {
+    const o = parseArgs<SGDOptions>("SGD", ["lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize"], args);
     super(params, {
       lr: o.lr ?? (required as unknown as number),
       momentum: o.momentum ?? 0,

@@ -1,6 +1,6 @@
 /**
- * Helpers shared by the functional ops: PyTorch-style argument parsing (positional values or
- * a trailing options object) and raw data access for fused kernels.
+ * Helpers shared by the functional ops: argument checks and raw data access for fused
+ * kernels. (Positional-or-keyword arguments are parsed by ../../args.ts.)
  */
 import { float32, type DType, type Storage } from "../../dtype";
 import { RuntimeError, TypeError_, ValueError } from "../../errors";
@@ -8,38 +8,6 @@ import { contiguousData, empty } from "../../ops/util";
 import { Tensor } from "../../tensor";
 
 export type Reduction = "mean" | "sum" | "none";
-
-/** True for a plain options object (not a tensor, array or number). */
-export function isOptions(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !(v instanceof Tensor) && !Array.isArray(v);
-}
-
-/**
- * Resolves PyTorch's "positional or keyword" arguments: `names` in positional order, `args`
- * as passed; a trailing options object supplies the rest. Returns a record by name.
- */
-export function parseArgs(fn: string, names: readonly string[], args: readonly unknown[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  let positional = args.length;
-  if (positional > 0 && isOptions(args[positional - 1])) {
-    positional--;
-    const opts = args[positional] as Record<string, unknown>;
-    for (const [k, v] of Object.entries(opts)) {
-      if (!names.includes(k)) {
-        throw new TypeError_(`${fn}() got an unexpected keyword argument '${k}' (accepted: ${names.join(", ")})`);
-      }
-      out[k] = v;
-    }
-  }
-  if (positional > names.length) {
-    throw new TypeError_(`${fn}() takes at most ${names.length} positional arguments after the input but ${positional} were given`);
-  }
-  for (let i = 0; i < positional; i++) {
-    if (names[i] in out) throw new TypeError_(`${fn}() got multiple values for argument '${names[i]}'`);
-    if (args[i] !== undefined) out[names[i]] = args[i];
-  }
-  return out;
-}
 
 export function checkTensor(x: unknown, fn: string, arg = "input"): asserts x is Tensor {
   if (!(x instanceof Tensor)) {

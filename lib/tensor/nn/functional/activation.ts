@@ -8,18 +8,64 @@
  */
 import { record } from "../../autograd/function";
 import { RuntimeError } from "../../errors";
+import { parseArgs, type PyArgs } from "../../args";
+import type { DType } from "../../dtype";
 import type { Tensor } from "../../tensor";
-import { checkTensor, data, empty, floatType, parseArgs } from "./_util";
+import { checkTensor, data, empty, floatType } from "./_util";
 
-export function relu(input: Tensor, ...args: unknown[]): Tensor {
+export interface InplaceOptions {
+  inplace?: boolean;
+}
+export interface LeakyReLUOptions extends InplaceOptions {
+  negative_slope?: number;
+}
+export interface ELUOptions extends InplaceOptions {
+  alpha?: number;
+}
+export type GeluApproximate = "none" | "tanh";
+export interface GELUOptions {
+  approximate?: GeluApproximate;
+}
+export interface SoftplusOptions {
+  beta?: number;
+  threshold?: number;
+}
+export interface HardtanhOptions extends InplaceOptions {
+  min_val?: number;
+  max_val?: number;
+}
+export interface SoftmaxOptions {
+  dim?: number | null;
+  _stacklevel?: number;
+  dtype?: DType;
+}
+
+export type InplaceArgs = PyArgs<[inplace?: boolean], InplaceOptions>;
+export type LeakyReLUArgs = PyArgs<[negative_slope?: number, inplace?: boolean], LeakyReLUOptions>;
+export type ELUArgs = PyArgs<[alpha?: number, inplace?: boolean], ELUOptions>;
+export type GELUArgs = PyArgs<[approximate?: GeluApproximate], GELUOptions>;
+export type SoftplusArgs = PyArgs<[beta?: number, threshold?: number], SoftplusOptions>;
+export type HardtanhArgs = PyArgs<[min_val?: number, max_val?: number, inplace?: boolean], HardtanhOptions>;
+export type SoftmaxArgs = PyArgs<[dim?: number | null, _stacklevel?: number, dtype?: DType], SoftmaxOptions>;
+
+/** Argument parsers shared with the modules (nn.LeakyReLU(...) takes F.leaky_relu's settings). */
+export const parseInplace = (fn: string, args: readonly unknown[]) => parseArgs<InplaceOptions>(fn, ["inplace"], args);
+export const parseLeakyReLU = (fn: string, args: readonly unknown[]) => parseArgs<LeakyReLUOptions>(fn, ["negative_slope", "inplace"], args);
+export const parseELU = (fn: string, args: readonly unknown[]) => parseArgs<ELUOptions>(fn, ["alpha", "inplace"], args);
+export const parseGELU = (fn: string, args: readonly unknown[]) => parseArgs<GELUOptions>(fn, ["approximate"], args);
+export const parseSoftplus = (fn: string, args: readonly unknown[]) => parseArgs<SoftplusOptions>(fn, ["beta", "threshold"], args);
+export const parseHardtanh = (fn: string, args: readonly unknown[]) => parseArgs<HardtanhOptions>(fn, ["min_val", "max_val", "inplace"], args);
+export const parseSoftmax = (fn: string, args: readonly unknown[]) => parseArgs<SoftmaxOptions>(fn, ["dim", "_stacklevel", "dtype"], args);
+
+export function relu(input: Tensor, ...args: InplaceArgs): Tensor {
   checkTensor(input, "relu");
-  parseArgs("relu", ["inplace"], args);
+  parseInplace("relu", args);
   return input.relu();
 }
 
-export function relu6(input: Tensor, ...args: unknown[]): Tensor {
+export function relu6(input: Tensor, ...args: InplaceArgs): Tensor {
   checkTensor(input, "relu6");
-  parseArgs("relu6", ["inplace"], args);
+  parseInplace("relu6", args);
   return input.hardtanh(0, 6);
 }
 
@@ -34,53 +80,50 @@ export function tanh(input: Tensor): Tensor {
 }
 
 /** F.leaky_relu(input, negative_slope=0.01, inplace=False) */
-export function leaky_relu(input: Tensor, ...args: unknown[]): Tensor {
+export function leaky_relu(input: Tensor, ...args: LeakyReLUArgs): Tensor {
   checkTensor(input, "leaky_relu");
-  const a = parseArgs("leaky_relu", ["negative_slope", "inplace"], args);
-  return input.leaky_relu((a.negative_slope as number | undefined) ?? 0.01);
+  return input.leaky_relu(parseLeakyReLU("leaky_relu", args).negative_slope ?? 0.01);
 }
 
 /** F.elu(input, alpha=1.0, inplace=False) */
-export function elu(input: Tensor, ...args: unknown[]): Tensor {
+export function elu(input: Tensor, ...args: ELUArgs): Tensor {
   checkTensor(input, "elu");
-  const a = parseArgs("elu", ["alpha", "inplace"], args);
-  return input.elu((a.alpha as number | undefined) ?? 1);
+  return input.elu(parseELU("elu", args).alpha ?? 1);
 }
 
-export function selu(input: Tensor, ...args: unknown[]): Tensor {
+export function selu(input: Tensor, ...args: InplaceArgs): Tensor {
   checkTensor(input, "selu");
-  parseArgs("selu", ["inplace"], args);
+  parseInplace("selu", args);
   return input.selu();
 }
 
 /** F.gelu(input, approximate='none'); also F.gelu(x, "tanh"). */
-export function gelu(input: Tensor, ...args: unknown[]): Tensor {
+export function gelu(input: Tensor, ...args: GELUArgs): Tensor {
   checkTensor(input, "gelu");
-  const a = parseArgs("gelu", ["approximate"], args);
-  const approximate = (a.approximate as string | undefined) ?? "none";
+  const approximate: string = parseGELU("gelu", args).approximate ?? "none";
   if (approximate !== "none" && approximate !== "tanh") {
     throw new RuntimeError(`approximate argument must be either none or tanh, got '${approximate}'`);
   }
   return input.gelu({ approximate });
 }
 
-export function silu(input: Tensor, ...args: unknown[]): Tensor {
+export function silu(input: Tensor, ...args: InplaceArgs): Tensor {
   checkTensor(input, "silu");
-  parseArgs("silu", ["inplace"], args);
+  parseInplace("silu", args);
   return input.silu();
 }
 
 /** F.softplus(input, beta=1, threshold=20): log(1 + exp(beta*x)) / beta, linear above threshold. */
-export function softplus(input: Tensor, ...args: unknown[]): Tensor {
+export function softplus(input: Tensor, ...args: SoftplusArgs): Tensor {
   checkTensor(input, "softplus");
-  const a = parseArgs("softplus", ["beta", "threshold"], args);
-  return input.softplus((a.beta as number | undefined) ?? 1, (a.threshold as number | undefined) ?? 20);
+  const a = parseSoftplus("softplus", args);
+  return input.softplus(a.beta ?? 1, a.threshold ?? 20);
 }
 
-export function hardtanh(input: Tensor, ...args: unknown[]): Tensor {
+export function hardtanh(input: Tensor, ...args: HardtanhArgs): Tensor {
   checkTensor(input, "hardtanh");
-  const a = parseArgs("hardtanh", ["min_val", "max_val", "inplace"], args);
-  return input.hardtanh((a.min_val as number | undefined) ?? -1, (a.max_val as number | undefined) ?? 1);
+  const a = parseHardtanh("hardtanh", args);
+  return input.hardtanh(a.min_val ?? -1, a.max_val ?? 1);
 }
 
 /** PyTorch's legacy rule when softmax gets no dim: 0 for 0-, 1- and 3-d input, else 1 (with its warning). */
@@ -90,22 +133,19 @@ export function implicitSoftmaxDim(ndim: number, fn = "softmax"): number {
 }
 
 /** F.softmax(input, dim) or F.softmax(input, { dim }). */
-export function softmax(input: Tensor, ...args: unknown[]): Tensor {
+export function softmax(input: Tensor, ...args: SoftmaxArgs): Tensor {
   checkTensor(input, "softmax");
-  const a = parseArgs("softmax", ["dim", "_stacklevel", "dtype"], args);
-  let x = input;
-  if (a.dtype) x = x.to(a.dtype as Tensor["dtype"]);
-  const dim = (a.dim as number | null | undefined) ?? implicitSoftmaxDim(x.dim());
-  return x.softmax(dim);
+  const a = parseSoftmax("softmax", args);
+  const x = a.dtype ? input.to(a.dtype) : input;
+  return x.softmax(a.dim ?? implicitSoftmaxDim(x.dim()));
 }
 
-export function log_softmax(input: Tensor, ...args: unknown[]): Tensor {
+/** F.log_softmax(input, dim) or F.log_softmax(input, { dim }). */
+export function log_softmax(input: Tensor, ...args: SoftmaxArgs): Tensor {
   checkTensor(input, "log_softmax");
-  const a = parseArgs("log_softmax", ["dim", "_stacklevel", "dtype"], args);
-  let x = input;
-  if (a.dtype) x = x.to(a.dtype as Tensor["dtype"]);
-  const dim = (a.dim as number | null | undefined) ?? implicitSoftmaxDim(x.dim(), "log_softmax");
-  return x.log_softmax(dim);
+  const a = parseSoftmax("log_softmax", args);
+  const x = a.dtype ? input.to(a.dtype) : input;
+  return x.log_softmax(a.dim ?? implicitSoftmaxDim(x.dim(), "log_softmax"));
 }
 
 /**

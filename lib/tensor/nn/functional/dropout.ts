@@ -3,21 +3,30 @@
  * by 1/(1-p), so the expected activation is unchanged and eval mode needs no rescaling.
  * The mask comes from the engine's seeded generator, so torch.manual_seed repeats it.
  */
+import { parseArgs, type PyArgs } from "../../args";
 import { record } from "../../autograd/function";
 import { ValueError } from "../../errors";
 import { default_generator, type Generator } from "../../random";
 import type { Tensor } from "../../tensor";
-import { checkTensor, data, empty, floatType, parseArgs } from "./_util";
+import { checkTensor, data, empty, floatType } from "./_util";
+
+export interface DropoutOptions {
+  p?: number;
+  training?: boolean;
+  inplace?: boolean;
+  /** Keyword only: the stream the mask is drawn from (default: torch's seeded generator). */
+  generator?: Generator;
+}
 
 /** F.dropout(input, p=0.5, training=True, inplace=False) */
-export function dropout(input: Tensor, ...args: unknown[]): Tensor {
+export function dropout(input: Tensor, ...args: PyArgs<[p?: number, training?: boolean, inplace?: boolean], DropoutOptions>): Tensor {
   checkTensor(input, "dropout");
-  const a = parseArgs("dropout", ["p", "training", "inplace", "generator"], args);
-  const p = (a.p as number | undefined) ?? 0.5;
-  const training = (a.training as boolean | undefined) ?? true;
+  const a = parseArgs<DropoutOptions>("dropout", ["p", "training", "inplace", "generator"], args);
+  const p = a.p ?? 0.5;
+  const training = a.training ?? true;
   if (!(p >= 0 && p <= 1)) throw new ValueError(`dropout probability has to be between 0 and 1, but got ${p}`);
   if (!training || p === 0) return input;
-  const gen = (a.generator as Generator | undefined) ?? default_generator;
+  const gen = a.generator ?? default_generator;
   const dt = floatType(input);
   const x = data(input);
   const n = x.length;

@@ -6,8 +6,8 @@
  * composing small ops and gives PyTorch's exact edge cases (BCE's log clamp at -100 and its
  * 1e-12 denominator guard, the overflow-free BCE-with-logits form).
  */
-import { record } from "../../autograd/function";
-import { needsGrad } from "../../autograd/function";
+import { parseArgs, type PyArgs } from "../../args";
+import { needsGrad, record } from "../../autograd/function";
 import { int64, type DType, type Storage } from "../../dtype";
 import { RuntimeError, ValueError } from "../../errors";
 import { sumToShape } from "../../ops/util";
@@ -20,10 +20,65 @@ import {
   dataAs,
   empty,
   floatType,
-  parseArgs,
   scalarOf,
   type Reduction,
 } from "./_util";
+
+/**
+ * Each loss's settings, shared with its module (nn.MSELoss(...) takes F.mse_loss's settings).
+ * size_average and reduce are PyTorch's deprecated forms, accepted for the positional order.
+ */
+export interface RegressionLossOptions {
+  size_average?: boolean | null;
+  reduce?: boolean | null;
+  reduction?: Reduction;
+}
+export interface WeightedLossOptions extends RegressionLossOptions {
+  weight?: Tensor | null;
+}
+export interface BCEWithLogitsOptions extends WeightedLossOptions {
+  pos_weight?: Tensor | null;
+}
+export interface NLLLossOptions extends WeightedLossOptions {
+  ignore_index?: number;
+}
+export interface CrossEntropyOptions extends NLLLossOptions {
+  label_smoothing?: number;
+}
+
+type Legacy = [size_average?: boolean | null, reduce?: boolean | null];
+export type RegressionLossArgs = PyArgs<[...Legacy, reduction?: Reduction], RegressionLossOptions>;
+export type WeightedLossArgs = PyArgs<[weight?: Tensor | null, ...Legacy, reduction?: Reduction], WeightedLossOptions>;
+export type BCEWithLogitsArgs = PyArgs<
+  [weight?: Tensor | null, ...Legacy, reduction?: Reduction, pos_weight?: Tensor | null],
+  BCEWithLogitsOptions
+>;
+export type NLLLossArgs = PyArgs<
+  [weight?: Tensor | null, size_average?: boolean | null, ignore_index?: number, reduce?: boolean | null, reduction?: Reduction],
+  NLLLossOptions
+>;
+export type CrossEntropyArgs = PyArgs<
+  [
+    weight?: Tensor | null,
+    size_average?: boolean | null,
+    ignore_index?: number,
+    reduce?: boolean | null,
+    reduction?: Reduction,
+    label_smoothing?: number,
+  ],
+  CrossEntropyOptions
+>;
+
+export const parseRegressionLoss = (fn: string, args: readonly unknown[]) =>
+  parseArgs<RegressionLossOptions>(fn, ["size_average", "reduce", "reduction"], args);
+export const parseWeightedLoss = (fn: string, args: readonly unknown[]) =>
+  parseArgs<WeightedLossOptions>(fn, ["weight", "size_average", "reduce", "reduction"], args);
+export const parseBCEWithLogits = (fn: string, args: readonly unknown[]) =>
+  parseArgs<BCEWithLogitsOptions>(fn, ["weight", "size_average", "reduce", "reduction", "pos_weight"], args);
+export const parseNLLLoss = (fn: string, args: readonly unknown[]) =>
+  parseArgs<NLLLossOptions>(fn, ["weight", "size_average", "ignore_index", "reduce", "reduction"], args);
+export const parseCrossEntropy = (fn: string, args: readonly unknown[]) =>
+  parseArgs<CrossEntropyOptions>(fn, ["weight", "size_average", "ignore_index", "reduce", "reduction", "label_smoothing"], args);
 
 /**
  * Builds the output of a pointwise loss from per-element values and d(value)/d(input), and
@@ -91,10 +146,10 @@ function broadcastShape(input: Tensor, target: Tensor, fn: string): readonly num
   }
 }
 
-function regressionLoss(fn: string, node: string, input: Tensor, target: Tensor, args: unknown[], l1: boolean): Tensor {
+function regressionLoss(fn: string, node: string, input: Tensor, target: Tensor, args: RegressionLossArgs, l1: boolean): Tensor {
   checkTensor(input, fn);
   checkTensor(target, fn, "target");
-  const a = parseArgs(fn, ["size_average", "reduce", "reduction"], args);
+  const a = parseRegressionLoss(fn, args);
   const reduction = checkReduction(a.reduction);
   const shape = broadcastShape(input, target, fn);
   const dt = floatType(input);
@@ -122,12 +177,12 @@ function regressionLoss(fn: string, node: string, input: Tensor, target: Tensor,
 }
 
 /** F.mse_loss(input, target, { reduction }) */
-export function mse_loss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+export function mse_loss(input: Tensor, target: Tensor, ...args: RegressionLossArgs): Tensor {
   return regressionLoss("mse_loss", "MseLossBackward0", input, target, args, false);
 }
 
 /** F.l1_loss(input, target, { reduction }) */
-export function l1_loss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+export function l1_loss(input: Tensor, target: Tensor, ...args: RegressionLossArgs): Tensor {
   return regressionLoss("l1_loss", "L1LossBackward0", input, target, args, true);
 }
 
@@ -145,17 +200,17 @@ function sameSize(input: Tensor, target: Tensor, logits = false): void {
  * F.binary_cross_entropy(input, target, weight=None, { reduction }): input holds
  * probabilities in [0, 1]. Logs are clamped at -100 like PyTorch, so 0 and 1 stay finite.
  */
-export function binary_cross_entropy(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+export function binary_cross_entropy(input: Tensor, target: Tensor, ...args: WeightedLossArgs): Tensor {
   const fn = "binary_cross_entropy";
   checkTensor(input, fn);
   checkTensor(target, fn, "target");
-  const a = parseArgs(fn, ["weight", "size_average", "reduce", "reduction"], args);
+  const a = parseWeightedLoss(fn, args);
   const reduction = checkReduction(a.reduction);
   sameSize(input, target);
   const dt = floatType(input);
   const x = data(input);
   const t = data(target);
-  const w = a.weight ? dataAs(a.weight as Tensor, input.shape, "weight", fn) : null;
+  const w = a.weight ? dataAs(a.weight, input.shape, "weight", fn) : null;
   const n = x.length;
   const values = new Float64Array(n);
   const d = needsGrad(input) ? new Float64Array(n) : null;
@@ -176,18 +231,18 @@ export function binary_cross_entropy(input: Tensor, target: Tensor, ...args: unk
  * sigmoid + BCE in the overflow-free form (1 - t) x + L (log1p(exp(-|x|)) + max(-x, 0)),
  * L = 1 + (pos_weight - 1) t. pos_weight broadcasts over the last (class) dimension.
  */
-export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, ...args: BCEWithLogitsArgs): Tensor {
   const fn = "binary_cross_entropy_with_logits";
   checkTensor(input, fn);
   checkTensor(target, fn, "target");
-  const a = parseArgs(fn, ["weight", "size_average", "reduce", "reduction", "pos_weight"], args);
+  const a = parseBCEWithLogits(fn, args);
   const reduction = checkReduction(a.reduction);
   sameSize(input, target, true);
   const dt = floatType(input);
   const x = data(input);
   const t = data(target);
-  const w = a.weight ? dataAs(a.weight as Tensor, input.shape, "weight", fn) : null;
-  const pw = a.pos_weight ? dataAs(a.pos_weight as Tensor, input.shape, "pos_weight", fn) : null;
+  const w = a.weight ? dataAs(a.weight, input.shape, "weight", fn) : null;
+  const pw = a.pos_weight ? dataAs(a.pos_weight, input.shape, "pos_weight", fn) : null;
   const n = x.length;
   const values = new Float64Array(n);
   const d = needsGrad(input) ? new Float64Array(n) : null;
@@ -358,17 +413,17 @@ function finishClassLoss(
  * F.nll_loss(input, target, weight=None, { ignore_index=-100, reduction }): input holds
  * log-probabilities, (N, C) or (N, C, d1, ...), target class indices.
  */
-export function nll_loss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+export function nll_loss(input: Tensor, target: Tensor, ...args: NLLLossArgs): Tensor {
   const fn = "nll_loss";
   checkTensor(input, fn);
   checkTensor(target, fn, "target");
-  const a = parseArgs(fn, ["weight", "size_average", "ignore_index", "reduce", "reduction"], args);
+  const a = parseNLLLoss(fn, args);
   const reduction = checkReduction(a.reduction);
   const { rows, outShape } = toRows(input, fn);
   const y = targetRows(target, outShape, fn, input.shape);
   const opts: ClassLossOptions = {
-    weight: a.weight ? data(a.weight as Tensor) : null,
-    ignore_index: (a.ignore_index as number | undefined) ?? -100,
+    weight: a.weight ? data(a.weight) : null,
+    ignore_index: a.ignore_index ?? -100,
     reduction,
     label_smoothing: 0,
   };
@@ -380,17 +435,17 @@ export function nll_loss(input: Tensor, target: Tensor, ...args: unknown[]): Ten
  * label_smoothing=0 }): log_softmax over dim 1 plus nll_loss, fused. The target is either
  * class indices (int64) or class probabilities (a float tensor shaped like the input).
  */
-export function cross_entropy(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
+export function cross_entropy(input: Tensor, target: Tensor, ...args: CrossEntropyArgs): Tensor {
   const fn = "cross_entropy";
   checkTensor(input, fn);
   checkTensor(target, fn, "target");
-  const a = parseArgs(fn, ["weight", "size_average", "ignore_index", "reduce", "reduction", "label_smoothing"], args);
+  const a = parseCrossEntropy(fn, args);
   const reduction = checkReduction(a.reduction);
-  const label_smoothing = (a.label_smoothing as number | undefined) ?? 0;
+  const label_smoothing = a.label_smoothing ?? 0;
   if (!(label_smoothing >= 0 && label_smoothing <= 1)) {
     throw new RuntimeError(`label_smoothing must be between 0.0 and 1.0. Got: ${label_smoothing}`);
   }
-  const weight = a.weight ? data(a.weight as Tensor) : null;
+  const weight = a.weight ? data(a.weight) : null;
   if (target.dtype.is_floating_point) {
     return softTargetCrossEntropy(input, target, weight, reduction, label_smoothing);
   }
@@ -398,7 +453,7 @@ export function cross_entropy(input: Tensor, target: Tensor, ...args: unknown[])
   const y = targetRows(target, outShape, fn, input.shape);
   const opts: ClassLossOptions = {
     weight,
-    ignore_index: (a.ignore_index as number | undefined) ?? -100,
+    ignore_index: a.ignore_index ?? -100,
     reduction,
     label_smoothing,
   };
@@ -470,12 +525,15 @@ function softTargetCrossEntropy(
   return reduction === "none" ? recorded.reshape(outShape.slice()) : recorded;
 }
 
-/** F.one_hot(tensor, num_classes=-1): int64 tensor with a trailing class dimension. */
-export function one_hot(tensor: Tensor, num_classes = -1): Tensor {
+/**
+ * F.one_hot(tensor, num_classes=-1) or F.one_hot(tensor, { num_classes }): int64 tensor with a
+ * trailing class dimension (-1: one more than the largest label).
+ */
+export function one_hot(tensor: Tensor, ...args: PyArgs<[num_classes?: number], { num_classes?: number }>): Tensor {
   checkTensor(tensor, "one_hot");
   if (tensor.dtype !== int64) throw new RuntimeError("one_hot is only applicable to index tensor of type LongTensor.");
   const idx = data(tensor);
-  let C = num_classes;
+  let C = parseArgs<{ num_classes?: number }>("one_hot", ["num_classes"], args).num_classes ?? -1;
   if (C === -1) {
     C = 0;
     for (let i = 0; i < idx.length; i++) C = Math.max(C, idx[i] + 1);

@@ -7,12 +7,21 @@
  * `momentum` toward the batch mean and the *unbiased* variance, as in PyTorch. Otherwise the
  * running statistics normalise.
  */
+import { parseArgs, type PyArgs } from "../../args";
 import { record } from "../../autograd/function";
 import { no_grad } from "../../autograd/grad_mode";
 import { RuntimeError, ValueError } from "../../errors";
 import type { Tensor } from "../../tensor";
 import { torchSize } from "../repr";
-import { checkTensor, data, empty, floatType, parseArgs } from "./_util";
+import { checkTensor, data, empty, floatType } from "./_util";
+
+export interface BatchNormFunctionalOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  training?: boolean;
+  momentum?: number;
+  eps?: number;
+}
 
 /**
  * F.batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
@@ -22,16 +31,19 @@ export function batch_norm(
   input: Tensor,
   running_mean: Tensor | null | undefined,
   running_var: Tensor | null | undefined,
-  ...args: unknown[]
+  ...args: PyArgs<
+    [weight?: Tensor | null, bias?: Tensor | null, training?: boolean, momentum?: number, eps?: number],
+    BatchNormFunctionalOptions
+  >
 ): Tensor {
   const fn = "batch_norm";
   checkTensor(input, fn);
-  const a = parseArgs(fn, ["weight", "bias", "training", "momentum", "eps"], args);
-  const weight = (a.weight as Tensor | null | undefined) ?? null;
-  const bias = (a.bias as Tensor | null | undefined) ?? null;
-  const training = (a.training as boolean | undefined) ?? false;
-  const momentum = (a.momentum as number | undefined) ?? 0.1;
-  const eps = (a.eps as number | undefined) ?? 1e-5;
+  const a = parseArgs<BatchNormFunctionalOptions>(fn, ["weight", "bias", "training", "momentum", "eps"], args);
+  const weight = a.weight ?? null;
+  const bias = a.bias ?? null;
+  const training = a.training ?? false;
+  const momentum = a.momentum ?? 0.1;
+  const eps = a.eps ?? 1e-5;
   if (input.dim() !== 2 && input.dim() !== 3) {
     throw new ValueError(`expected 2D or 3D input (got ${input.dim()}D input)`);
   }

@@ -3,10 +3,10 @@
  * PyTorch prints them. Settings are positional like PyTorch's or given in an options object:
  * `new nn.LeakyReLU(0.2)`, `new nn.LeakyReLU({ negative_slope: 0.2 })`, `new nn.Softmax({ dim: 1 })`.
  */
-import { float32 } from "../../dtype";
+import { parseArgs, type PyArgs } from "../../args";
+import { float32, type DType } from "../../dtype";
 import type { Tensor } from "../../tensor";
 import * as Fa from "../functional/activation";
-import { parseArgs } from "../functional/_util";
 import { constant_ } from "../init";
 import { empty } from "../../ops/util";
 import { Module } from "../module";
@@ -15,6 +15,18 @@ import { pyFloat, pyNumber, pyStr } from "../repr";
 
 function inplaceRepr(inplace: boolean): string {
   return inplace ? "inplace=True" : "";
+}
+
+/** The activations whose only setting is `inplace` (ReLU, ReLU6, SELU, SiLU). */
+abstract class InplaceActivation extends Module {
+  inplace: boolean;
+  constructor(...args: Fa.InplaceArgs) {
+    super();
+    this.inplace = Fa.parseInplace(this._get_name(), args).inplace ?? false;
+  }
+  override extra_repr(): string {
+    return inplaceRepr(this.inplace);
+  }
 }
 
 export class Sigmoid extends Module {
@@ -31,31 +43,15 @@ export class Tanh extends Module {
   }
 }
 
-export class ReLU extends Module {
+export class ReLU extends InplaceActivation {
   static override readonly __name__ = "ReLU";
-  inplace: boolean;
-  constructor(...args: unknown[]) {
-    super();
-    this.inplace = (parseArgs("ReLU", ["inplace"], args).inplace as boolean | undefined) ?? false;
-  }
   override forward(input: Tensor): Tensor {
     return Fa.relu(input);
   }
-  override extra_repr(): string {
-    return inplaceRepr(this.inplace);
-  }
 }
 
-export class ReLU6 extends Module {
+export class ReLU6 extends InplaceActivation {
   static override readonly __name__ = "ReLU6";
-  inplace: boolean;
-  constructor(...args: unknown[]) {
-    super();
-    this.inplace = (parseArgs("ReLU6", ["inplace"], args).inplace as boolean | undefined) ?? false;
-  }
-  override extra_repr(): string {
-    return inplaceRepr(this.inplace);
-  }
   override forward(input: Tensor): Tensor {
     return Fa.relu6(input);
   }
@@ -65,11 +61,11 @@ export class LeakyReLU extends Module {
   static override readonly __name__ = "LeakyReLU";
   negative_slope: number;
   inplace: boolean;
-  constructor(...args: unknown[]) {
+  constructor(...args: Fa.LeakyReLUArgs) {
     super();
-    const a = parseArgs("LeakyReLU", ["negative_slope", "inplace"], args);
-    this.negative_slope = (a.negative_slope as number | undefined) ?? 0.01;
-    this.inplace = (a.inplace as boolean | undefined) ?? false;
+    const a = Fa.parseLeakyReLU("LeakyReLU", args);
+    this.negative_slope = a.negative_slope ?? 0.01;
+    this.inplace = a.inplace ?? false;
   }
   override forward(input: Tensor): Tensor {
     return Fa.leaky_relu(input, this.negative_slope);
@@ -79,18 +75,24 @@ export class LeakyReLU extends Module {
   }
 }
 
+export interface PReLUOptions {
+  num_parameters?: number;
+  init?: number;
+  dtype?: DType;
+}
+
 /** Leaky ReLU whose negative slope is learned: one slope, or one per channel (dim 1). */
 export class PReLU extends Module {
   static override readonly __name__ = "PReLU";
   num_parameters: number;
   weight: Parameter;
   init: number;
-  constructor(...args: unknown[]) {
+  constructor(...args: PyArgs<[num_parameters?: number, init?: number], PReLUOptions>) {
     super();
-    const a = parseArgs("PReLU", ["num_parameters", "init", "dtype"], args);
-    this.num_parameters = (a.num_parameters as number | undefined) ?? 1;
-    this.init = (a.init as number | undefined) ?? 0.25;
-    this.weight = new Parameter(empty([this.num_parameters], (a.dtype as typeof float32 | undefined) ?? float32));
+    const a = parseArgs<PReLUOptions>("PReLU", ["num_parameters", "init", "dtype"], args);
+    this.num_parameters = a.num_parameters ?? 1;
+    this.init = a.init ?? 0.25;
+    this.weight = new Parameter(empty([this.num_parameters], a.dtype ?? float32));
     this.reset_parameters();
   }
   reset_parameters(): void {
@@ -108,11 +110,11 @@ export class ELU extends Module {
   static override readonly __name__ = "ELU";
   alpha: number;
   inplace: boolean;
-  constructor(...args: unknown[]) {
+  constructor(...args: Fa.ELUArgs) {
     super();
-    const a = parseArgs("ELU", ["alpha", "inplace"], args);
-    this.alpha = (a.alpha as number | undefined) ?? 1.0;
-    this.inplace = (a.inplace as boolean | undefined) ?? false;
+    const a = Fa.parseELU("ELU", args);
+    this.alpha = a.alpha ?? 1.0;
+    this.inplace = a.inplace ?? false;
   }
   override forward(input: Tensor): Tensor {
     return Fa.elu(input, this.alpha);
@@ -122,27 +124,19 @@ export class ELU extends Module {
   }
 }
 
-export class SELU extends Module {
+export class SELU extends InplaceActivation {
   static override readonly __name__ = "SELU";
-  inplace: boolean;
-  constructor(...args: unknown[]) {
-    super();
-    this.inplace = (parseArgs("SELU", ["inplace"], args).inplace as boolean | undefined) ?? false;
-  }
   override forward(input: Tensor): Tensor {
     return Fa.selu(input);
-  }
-  override extra_repr(): string {
-    return inplaceRepr(this.inplace);
   }
 }
 
 export class GELU extends Module {
   static override readonly __name__ = "GELU";
-  approximate: "none" | "tanh";
-  constructor(...args: unknown[]) {
+  approximate: Fa.GeluApproximate;
+  constructor(...args: Fa.GELUArgs) {
     super();
-    this.approximate = (parseArgs("GELU", ["approximate"], args).approximate as "none" | "tanh" | undefined) ?? "none";
+    this.approximate = Fa.parseGELU("GELU", args).approximate ?? "none";
   }
   override forward(input: Tensor): Tensor {
     return Fa.gelu(input, this.approximate);
@@ -152,18 +146,10 @@ export class GELU extends Module {
   }
 }
 
-export class SiLU extends Module {
+export class SiLU extends InplaceActivation {
   static override readonly __name__ = "SiLU";
-  inplace: boolean;
-  constructor(...args: unknown[]) {
-    super();
-    this.inplace = (parseArgs("SiLU", ["inplace"], args).inplace as boolean | undefined) ?? false;
-  }
   override forward(input: Tensor): Tensor {
     return Fa.silu(input);
-  }
-  override extra_repr(): string {
-    return inplaceRepr(this.inplace);
   }
 }
 
@@ -171,11 +157,11 @@ export class Softplus extends Module {
   static override readonly __name__ = "Softplus";
   beta: number;
   threshold: number;
-  constructor(...args: unknown[]) {
+  constructor(...args: Fa.SoftplusArgs) {
     super();
-    const a = parseArgs("Softplus", ["beta", "threshold"], args);
-    this.beta = (a.beta as number | undefined) ?? 1;
-    this.threshold = (a.threshold as number | undefined) ?? 20;
+    const a = Fa.parseSoftplus("Softplus", args);
+    this.beta = a.beta ?? 1;
+    this.threshold = a.threshold ?? 20;
   }
   override forward(input: Tensor): Tensor {
     return Fa.softplus(input, this.beta, this.threshold);
@@ -191,12 +177,12 @@ export class Hardtanh extends Module {
   min_val: number;
   max_val: number;
   inplace: boolean;
-  constructor(...args: unknown[]) {
+  constructor(...args: Fa.HardtanhArgs) {
     super();
-    const a = parseArgs("Hardtanh", ["min_val", "max_val", "inplace"], args);
-    this.min_val = (a.min_val as number | undefined) ?? -1;
-    this.max_val = (a.max_val as number | undefined) ?? 1;
-    this.inplace = (a.inplace as boolean | undefined) ?? false;
+    const a = Fa.parseHardtanh("Hardtanh", args);
+    this.min_val = a.min_val ?? -1;
+    this.max_val = a.max_val ?? 1;
+    this.inplace = a.inplace ?? false;
   }
   override forward(input: Tensor): Tensor {
     return Fa.hardtanh(input, this.min_val, this.max_val);
@@ -206,12 +192,15 @@ export class Hardtanh extends Module {
   }
 }
 
+type SoftmaxModuleArgs = PyArgs<[dim?: number | null], { dim?: number | null }>;
+const parseDim = (fn: string, args: readonly unknown[]) => parseArgs<{ dim?: number | null }>(fn, ["dim"], args);
+
 export class Softmax extends Module {
   static override readonly __name__ = "Softmax";
   dim: number | null;
-  constructor(...args: unknown[]) {
+  constructor(...args: SoftmaxModuleArgs) {
     super();
-    this.dim = (parseArgs("Softmax", ["dim"], args).dim as number | null | undefined) ?? null;
+    this.dim = parseDim("Softmax", args).dim ?? null;
   }
   override forward(input: Tensor): Tensor {
     return Fa.softmax(input, this.dim ?? Fa.implicitSoftmaxDim(input.dim()));
@@ -224,9 +213,9 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   static override readonly __name__ = "LogSoftmax";
   dim: number | null;
-  constructor(...args: unknown[]) {
+  constructor(...args: SoftmaxModuleArgs) {
     super();
-    this.dim = (parseArgs("LogSoftmax", ["dim"], args).dim as number | null | undefined) ?? null;
+    this.dim = parseDim("LogSoftmax", args).dim ?? null;
   }
   override forward(input: Tensor): Tensor {
     return Fa.log_softmax(input, this.dim ?? Fa.implicitSoftmaxDim(input.dim(), "log_softmax"));

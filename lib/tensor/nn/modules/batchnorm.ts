@@ -4,12 +4,12 @@
  * statistics in train() and running statistics in eval(). momentum = null gives the
  * cumulative moving average (factor 1 / num_batches_tracked).
  */
+import { parseArgs, type PyArgs } from "../../args";
 import { float32, int64, type DType } from "../../dtype";
 import { ValueError } from "../../errors";
 import { empty } from "../../ops/util";
 import type { Tensor } from "../../tensor";
 import { batch_norm } from "../functional/normalization";
-import { parseArgs } from "../functional/_util";
 import { Module } from "../module";
 import { Parameter } from "../parameter";
 import { pyBool, pyFloat } from "../repr";
@@ -36,15 +36,19 @@ export class BatchNorm1d extends Module {
   declare num_batches_tracked: Tensor | null;
 
   /** new nn.BatchNorm1d(num_features, eps=1e-5, momentum=0.1, affine=true, track_running_stats=true) */
-  constructor(num_features: number, ...args: unknown[]) {
+  constructor(
+    num_features: number,
+    ...args: PyArgs<[eps?: number, momentum?: number | null, affine?: boolean, track_running_stats?: boolean], BatchNormOptions>
+  ) {
     super();
-    const a = parseArgs("BatchNorm1d", ["eps", "momentum", "affine", "track_running_stats", "dtype"], args);
-    const dtype = (a.dtype as DType | undefined) ?? float32;
+    const a = parseArgs<BatchNormOptions>("BatchNorm1d", ["eps", "momentum", "affine", "track_running_stats", "dtype"], args);
+    const dtype = a.dtype ?? float32;
     this.num_features = num_features;
-    this.eps = (a.eps as number | undefined) ?? 1e-5;
-    this.momentum = a.momentum === undefined ? 0.1 : (a.momentum as number | null);
-    this.affine = (a.affine as boolean | undefined) ?? true;
-    this.track_running_stats = (a.track_running_stats as boolean | undefined) ?? true;
+    this.eps = a.eps ?? 1e-5;
+    // null is a setting of its own (a cumulative average), so only a missing momentum defaults.
+    this.momentum = a.momentum === undefined ? 0.1 : a.momentum;
+    this.affine = a.affine ?? true;
+    this.track_running_stats = a.track_running_stats ?? true;
     this.weight = this.affine ? new Parameter(empty([num_features], dtype)) : null;
     this.bias = this.affine ? new Parameter(empty([num_features], dtype)) : null;
     if (this.track_running_stats) {

@@ -1,8 +1,8 @@
 /** Dropout: active in train(), the identity in eval(). */
+import { parseArgs, type PyArgs } from "../../args";
 import { ValueError } from "../../errors";
 import type { Tensor } from "../../tensor";
 import { dropout } from "../functional/dropout";
-import { parseArgs } from "../functional/_util";
 import { Module } from "../module";
 import { pyBool, pyFloat } from "../repr";
 
@@ -12,11 +12,11 @@ export class Dropout extends Module {
   inplace: boolean;
 
   /** new nn.Dropout(p=0.5, inplace=false) or new nn.Dropout({ p }) */
-  constructor(...args: unknown[]) {
+  constructor(...args: PyArgs<[p?: number, inplace?: boolean], { p?: number; inplace?: boolean }>) {
     super();
-    const a = parseArgs("Dropout", ["p", "inplace"], args);
-    this.p = (a.p as number | undefined) ?? 0.5;
-    this.inplace = (a.inplace as boolean | undefined) ?? false;
+    const a = parseArgs<{ p?: number; inplace?: boolean }>("Dropout", ["p", "inplace"], args);
+    this.p = a.p ?? 0.5;
+    this.inplace = a.inplace ?? false;
     if (!(this.p >= 0 && this.p <= 1)) throw new ValueError(`dropout probability has to be between 0 and 1, but got ${this.p}`);
   }
 

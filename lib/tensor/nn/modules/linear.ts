@@ -1,9 +1,9 @@
 /** Linear, Identity and Flatten. */
+import { parseArgs, type PyArgs } from "../../args";
 import { float32, type DType } from "../../dtype";
 import { empty } from "../../ops/util";
 import type { Tensor } from "../../tensor";
 import { linear } from "../functional/linear";
-import { isOptions } from "../functional/_util";
 import { _calculate_fan_in_and_fan_out, kaiming_uniform_, uniform_ } from "../init";
 import { Module } from "../module";
 import { Parameter } from "../parameter";
@@ -25,9 +25,9 @@ export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(in_features: number, out_features: number, bias: boolean | LinearOptions = true) {
+  constructor(in_features: number, out_features: number, ...args: PyArgs<[bias?: boolean], LinearOptions>) {
     super();
-    const opts: LinearOptions = isOptions(bias) ? (bias as LinearOptions) : { bias: bias as boolean };
+    const opts = parseArgs<LinearOptions>("Linear", ["bias", "dtype"], args);
     const dtype = opts.dtype ?? float32;
     this.in_features = in_features;
     this.out_features = out_features;
@@ -75,9 +75,9 @@ export class Flatten extends Module {
   start_dim: number;
   end_dim: number;
 
-  constructor(start_dim: number | { start_dim?: number; end_dim?: number } = 1, end_dim = -1) {
+  constructor(...args: PyArgs<[start_dim?: number, end_dim?: number], { start_dim?: number; end_dim?: number }>) {
     super();
-    const o = typeof start_dim === "object" ? start_dim : { start_dim, end_dim };
+    const o = parseArgs<{ start_dim?: number; end_dim?: number }>("Flatten", ["start_dim", "end_dim"], args);
     this.start_dim = o.start_dim ?? 1;
     this.end_dim = o.end_dim ?? -1;
   }

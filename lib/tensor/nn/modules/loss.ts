@@ -5,34 +5,31 @@
  */
 import type { Tensor } from "../../tensor";
 import * as Fl from "../functional/loss";
-import { checkReduction, parseArgs, type Reduction } from "../functional/_util";
+import { checkReduction, type Reduction } from "../functional/_util";
 import { Module } from "../module";
 
+/** Every loss module keeps its reduction; the weighted ones register their weights as buffers. */
 abstract class Loss extends Module {
   reduction: Reduction;
-  constructor(name: string, names: readonly string[], args: unknown[]) {
+  constructor(settings: Fl.RegressionLossOptions) {
     super();
-    const a = parseArgs(name, names, args);
-    this.reduction = checkReduction(a.reduction);
-    for (const buffer of ["weight", "pos_weight"]) {
-      if (names.includes(buffer)) this.register_buffer(buffer, (a[buffer] as Tensor | null | undefined) ?? null);
-    }
-    const ignore = a.ignore_index as number | undefined;
-    if (names.includes("ignore_index")) this.ignore_index = ignore ?? -100;
-    if (names.includes("label_smoothing")) this.label_smoothing = (a.label_smoothing as number | undefined) ?? 0.0;
+    this.reduction = checkReduction(settings.reduction);
   }
-  declare ignore_index: number;
-  declare label_smoothing: number;
   abstract override forward(input: Tensor, target: Tensor): Tensor;
 }
 
-const REGRESSION = ["size_average", "reduce", "reduction"];
-const WEIGHTED = ["weight", "size_average", "reduce", "reduction"];
+abstract class WeightedLoss extends Loss {
+  declare weight: Tensor | null;
+  constructor(settings: Fl.WeightedLossOptions) {
+    super(settings);
+    this.register_buffer("weight", settings.weight ?? null);
+  }
+}
 
 export class MSELoss extends Loss {
   static override readonly __name__ = "MSELoss";
-  constructor(...args: unknown[]) {
-    super("MSELoss", REGRESSION, args);
+  constructor(...args: Fl.RegressionLossArgs) {
+    super(Fl.parseRegressionLoss("MSELoss", args));
   }
   override forward(input: Tensor, target: Tensor): Tensor {
     return Fl.mse_loss(input, target, { reduction: this.reduction });
@@ -41,31 +38,31 @@ export class MSELoss extends Loss {
 
 export class L1Loss extends Loss {
   static override readonly __name__ = "L1Loss";
-  constructor(...args: unknown[]) {
-    super("L1Loss", REGRESSION, args);
+  constructor(...args: Fl.RegressionLossArgs) {
+    super(Fl.parseRegressionLoss("L1Loss", args));
   }
   override forward(input: Tensor, target: Tensor): Tensor {
     return Fl.l1_loss(input, target, { reduction: this.reduction });
   }
 }
 
-export class BCELoss extends Loss {
+export class BCELoss extends WeightedLoss {
   static override readonly __name__ = "BCELoss";
-  declare weight: Tensor | null;
-  constructor(...args: unknown[]) {
-    super("BCELoss", WEIGHTED, args);
+  constructor(...args: Fl.WeightedLossArgs) {
+    super(Fl.parseWeightedLoss("BCELoss", args));
   }
   override forward(input: Tensor, target: Tensor): Tensor {
     return Fl.binary_cross_entropy(input, target, { weight: this.weight, reduction: this.reduction });
   }
 }
 
-export class BCEWithLogitsLoss extends Loss {
+export class BCEWithLogitsLoss extends WeightedLoss {
   static override readonly __name__ = "BCEWithLogitsLoss";
-  declare weight: Tensor | null;
   declare pos_weight: Tensor | null;
-  constructor(...args: unknown[]) {
-    super("BCEWithLogitsLoss", [...WEIGHTED, "pos_weight"], args);
+  constructor(...args: Fl.BCEWithLogitsArgs) {
+    const settings = Fl.parseBCEWithLogits("BCEWithLogitsLoss", args);
+    super(settings);
+    this.register_buffer("pos_weight", settings.pos_weight ?? null);
   }
   override forward(input: Tensor, target: Tensor): Tensor {
     return Fl.binary_cross_entropy_with_logits(input, target, {
@@ -76,11 +73,15 @@ export class BCEWithLogitsLoss extends Loss {
   }
 }
 
-export class CrossEntropyLoss extends Loss {
+export class CrossEntropyLoss extends WeightedLoss {
   static override readonly __name__ = "CrossEntropyLoss";
-  declare weight: Tensor | null;
-  constructor(...args: unknown[]) {
-    super("CrossEntropyLoss", ["weight", "size_average", "ignore_index", "reduce", "reduction", "label_smoothing"], args);
+  ignore_index: number;
+  label_smoothing: number;
+  constructor(...args: Fl.CrossEntropyArgs) {
+    const settings = Fl.parseCrossEntropy("CrossEntropyLoss", args);
+    super(settings);
+    this.ignore_index = settings.ignore_index ?? -100;
+    this.label_smoothing = settings.label_smoothing ?? 0.0;
   }
   override forward(input: Tensor, target: Tensor): Tensor {
     return Fl.cross_entropy(input, target, {
@@ -92,11 +93,13 @@ export class CrossEntropyLoss extends Loss {
   }
 }
 
-export class NLLLoss extends Loss {
+export class NLLLoss extends WeightedLoss {
   static override readonly __name__ = "NLLLoss";
-  declare weight: Tensor | null;
-  constructor(...args: unknown[]) {
-    super("NLLLoss", ["weight", "size_average", "ignore_index", "reduce", "reduction"], args);
+  ignore_index: number;
+  constructor(...args: Fl.NLLLossArgs) {
+    const settings = Fl.parseNLLLoss("NLLLoss", args);
+    super(settings);
+    this.ignore_index = settings.ignore_index ?? -100;
   }
   override forward(input: Tensor, target: Tensor): Tensor {
     return Fl.nll_loss(input, target, { weight: this.weight, ignore_index: this.ignore_index, reduction: this.reduction });

@@ -1,0 +1,66 @@
+/**
+ * Python-style arguments, written once for every function and constructor of the engine:
+ * PyTorch's positional order, and a trailing options object for anything passed by keyword.
+ *
+ *   export function leaky_relu(input: Tensor, ...args: PyArgs<[negative_slope?: number, inplace?: boolean], LeakyReLUOptions>)
+ *   const a = parseArgs<LeakyReLUOptions>("leaky_relu", ["negative_slope", "inplace"], args);
+ *
+ * `PyArgs` is the type: any prefix of the positional list, then optionally the options object.
+ * The editor expands it into one signature per form, with the real parameter names
+ * (`leaky_relu(input, negative_slope, options?)`, `leaky_relu(input, options?)`, ...).
+ * `parseArgs` is the run-time half: it merges both forms into one typed record and raises
+ * Python's TypeErrors for unknown keywords, too many positionals and a value given twice.
+ */
+import { TypeError_ } from "./errors";
+
+/** Every prefix of the tuple P, shortest last: [a, b] | [a] | []. Labels are kept. */
+type Prefixes<P extends unknown[]> = P extends [...infer Init extends unknown[], unknown] ? P | Prefixes<Init> : [];
+
+/** Appends an optional options object to each tuple of a union. */
+type WithOptions<T extends unknown[], O> = T extends unknown ? [...T, options?: O] : never;
+
+/**
+ * The call forms of a Python signature: P lists the positional parameters in PyTorch's order
+ * (a labelled tuple, every element optional), O the keyword arguments (usually a superset of
+ * P's names plus keyword-only ones such as `generator`).
+ */
+export type PyArgs<P extends unknown[], O> = WithOptions<Prefixes<Required<P>>, O>;
+
+/**
+ * True for a plain options object `{ ... }`. Instances of classes are values, not options: a
+ * tensor, a dtype (`F.softmax(x, 1, 3, torch.float64)`) or a generator passed positionally.
+ * Checked by shape rather than `=== Object.prototype`, so objects from another realm count.
+ */
+export function isOptions(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/**
+ * Resolves "positional or keyword" arguments: `names` in positional order (keyword-only names
+ * may follow), `args` as passed. Returns the given values by name; absent ones stay undefined,
+ * so callers write their defaults as `a.p ?? 0.5`.
+ */
+export function parseArgs<O extends object>(fn: string, names: readonly (keyof O & string)[], args: readonly unknown[]): Partial<O> {
+  const out: Record<string, unknown> = {};
+  let positional = args.length;
+  if (positional > 0 && isOptions(args[positional - 1])) {
+    positional--;
+    for (const [k, v] of Object.entries(args[positional] as Record<string, unknown>)) {
+      if (!(names as readonly string[]).includes(k)) {
+        throw new TypeError_(`${fn}() got an unexpected keyword argument '${k}' (accepted: ${names.join(", ")})`);
+      }
+      out[k] = v;
+    }
+  }
+  if (positional > names.length) {
+    throw new TypeError_(`${fn}() takes at most ${names.length} positional arguments after the input but ${positional} were given`);
+  }
+  for (let i = 0; i < positional; i++) {
+    if (args[i] === undefined) continue;
+    if (names[i] in out) throw new TypeError_(`${fn}() got multiple values for argument '${names[i]}'`);
+    out[names[i]] = args[i];
+  }
+  return out as Partial<O>;
+}
