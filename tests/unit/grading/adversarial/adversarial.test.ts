@@ -23,9 +23,9 @@ import { learnerCookieOf, submitAndWait, type SubmitOutcome, type SubmitRoutes }
 
 createFreshDatabase();
 // Low limits keep the time-limit attacks short; they are still far above what an honest answer needs.
-process.env.GRADER_CHECK_MS = "2500";
-process.env.GRADER_SETUP_MS = "2500";
-process.env.GRADER_TOTAL_MS = "8000";
+process.env.GRADER_CHECK_MS = "2000";
+process.env.GRADER_SETUP_MS = "2000";
+process.env.GRADER_TOTAL_MS = "5000";
 
 const routes = (await import("@/app/api/exercises/[slug]/[exerciseId]/submit/route")) as unknown as SubmitRoutes;
 const { prisma } = await import("@/lib/db/client");

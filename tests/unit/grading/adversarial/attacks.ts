@@ -19,7 +19,7 @@ export interface AttackContext {
   solution: string | null;
   /** Top-level names the starter declares (what the checks grade). */
   graded: string[];
-  /** The graded names the starter declares as functions. */
+  /** The graded names the starter declares as functions, or as classes (called with `new`). */
   functions: string[];
   /** Top-level names the dependsOn cells declare. */
   dependencyNames: string[];
@@ -66,7 +66,7 @@ export function attackContext(slug: string, exerciseId: string): AttackContext {
   if (!found) throw new Error(`no exercise ${slug}/${exerciseId}`);
   const { exercise, dependencies } = found;
   const graded = rewriteCell(exercise.starter, { sourceName: "x.ts" }).declaredNames;
-  const functions = graded.filter((name) => new RegExp(`\\bfunction\\s*\\*?\\s*${name}\\s*\\(`).test(exercise.starter));
+  const functions = graded.filter((name) => new RegExp(`\\b(function\\s*\\*?\\s*${name}\\s*\\(|class\\s+${name}\\b)`).test(exercise.starter));
   const dependencyNames = [...new Set(dependencies.flatMap((cell) => rewriteCell(cell.code, { sourceName: "x.ts" }).declaredNames))];
   return {
     slug,
@@ -130,7 +130,7 @@ interface WrapOptions {
 }
 
 /**
- * Every function the starter declares, replaced by one that runs `payload(name)` (with `args`,
+ * Every function (or class) the starter declares, replaced by one that runs `payload(name)` (with `args`,
  * `arguments` and its own name in scope: a sloppy function with simple parameters, so that
  * `arguments.callee` and `name.caller` work) and then returns what the starter's version returns.
  * Null when the starter declares no function.
@@ -144,9 +144,11 @@ export function wrap(ctx: AttackContext, payload: (name: string) => string, opti
       `\nconst ${name} = function ${name}() {\n` +
       `  const args = []; for (let i = 0; i < arguments.length; i++) args[i] = arguments[i];\n` +
       `  ${payload(name)}\n` +
-      `  const result = starter_${name}.apply(this, args);\n` +
+      // A class is constructed (its instances keep its prototype); a function is called.
+      `  const result = new.target ? Reflect.construct(starter_${name}, args) : starter_${name}.apply(this, args);\n` +
       `  return ${options.result ?? "result"};\n` +
-      `};\n`;
+      `};\n` +
+      `try { ${name}.prototype = starter_${name}.prototype; } catch (e) {}\n`;
   }
   return options.prelude ? `${options.prelude}\n${code}` : code;
 }
@@ -181,62 +183,43 @@ export const ATTACKS: readonly Attack[] = [
   // The untouched starter earns nothing.
   { family: "starter", name: "the untouched starter", build: (c) => c.starter, expect: "no-points" },
 
-  // Reaching the check's source through the call stack.
-  { family: "caller", name: "throws String(arguments.callee.caller)", build: (c) => throwing(c, () => `throw new Error(String(arguments.callee.caller));`), expect: "fails-with-message" },
-  { family: "caller", name: "throws String(NAME.caller)", build: (c) => throwing(c, (n) => `throw new Error(String(${n}.caller));`), expect: "fails-with-message" },
-  { family: "caller", name: "walks the caller chain and throws each frame's source", build: (c) => throwing(c, () => `let f = arguments.callee, out = ""; for (let i = 0; i < 12 && f; i++) { out += String(f) + "\\n"; try { f = f.caller; } catch (e) { out += String(e); break; } } throw new Error(out);`), expect: "fails-with-message" },
-  { family: "caller", name: "throws new Error().stack", build: (c) => throwing(c, () => `throw new Error(String(new Error().stack));`), expect: "fails-with-message" },
-  { family: "caller", name: "Error.prepareStackTrace prints each frame's function", build: (c) => wrap(c, () => `throw new Error(String(new Error().stack));`, { prelude: `try { Error.prepareStackTrace = (e, frames) => frames.map((f) => String(f.getFunction()) + " " + String(f.getThis())).join("\\n"); } catch (e) {}` }), expect: "fails-with-message" },
-  { family: "caller", name: "Error.prepareStackTrace defined with defineProperty", build: (c) => wrap(c, () => `throw new Error(String(new Error().stack));`, { prelude: `try { Object.defineProperty(Error, "prepareStackTrace", { value: (e, frames) => frames.map((f) => String(f.getFunction())).join("\\n"), writable: true, configurable: true }); } catch (e) {}` }), expect: "fails-with-message" },
-  { family: "caller", name: "Error.captureStackTrace on an object", build: (c) => throwing(c, () => `const o = {}; Error.captureStackTrace(o); throw new Error(String(o.stack));`), expect: "fails-with-message" },
-  { family: "caller", name: "structured frames via captureStackTrace + prepareStackTrace", build: (c) => throwing(c, () => `let frames = null; try { Error.prepareStackTrace = (e, s) => s; const o = {}; Error.captureStackTrace(o); frames = o.stack; } catch (e) { frames = e; } throw new Error(Array.isArray(frames) ? frames.map((f) => String(f.getFunction && f.getFunction()) + " " + String(f.getFileName && f.getFileName())).join("\\n") : String(frames));`), expect: "fails-with-message" },
+  // Reaching the check's source through the call stack (each line tries every variant of its probe and throws all it found).
+  { family: "caller", name: "walks arguments.callee.caller and NAME.caller up the stack, throws each frame's source", build: (c) => throwing(c, (n) => `let out = String(${n}.caller) + "\\n", f = arguments.callee; for (let i = 0; i < 12 && f; i++) { out += String(f) + "\\n"; try { f = f.caller; } catch (e) { out += String(e); break; } } throw new Error(out);`), expect: "fails-with-message" },
+  { family: "caller", name: "stack probes: new Error().stack, Error.captureStackTrace, structured frames, Error.prepareStackTrace installed at top level", build: (c) => wrap(c, () => `const out = []; try { out.push(String(new Error().stack)); } catch (e) {} try { const o = {}; Error.captureStackTrace(o); out.push(String(o.stack)); } catch (e) {} try { Error.prepareStackTrace = (e, s) => s; const o = {}; Error.captureStackTrace(o); const frames = o.stack; if (Array.isArray(frames)) out.push(frames.map((f) => String(f.getFunction && f.getFunction()) + " " + String(f.getThis && f.getThis()) + " " + String(f.getFileName && f.getFileName())).join("\\n")); } catch (e) {} throw new Error(out.join("\\n"));`, { prelude: `try { Error.prepareStackTrace = (e, frames) => frames.map((f) => String(f.getFunction())).join("\\n"); } catch (e) {} try { Object.defineProperty(Error, "prepareStackTrace", { value: (e, frames) => frames.map((f) => String(f.getFunction())).join("\\n"), writable: true, configurable: true }); } catch (e) {}` }), expect: "fails-with-message" },
   { family: "caller", name: "calls each function argument and throws the caught error's stack", build: (c) => wrap(c, () => `for (const a of args) if (typeof a === "function") { try { a(); a(undefined, undefined); } catch (e) { throw new Error(String(e && e.stack) + "\\n" + String(e)); } }`), expect: "no-points" },
-  { family: "caller", name: "returns a proxy whose get trap throws its caller and stack", build: (c) => wrap(c, () => ``, { result: `new Proxy({}, { get: function trap(t, k) { throw new Error(String(trap.caller) + String(new Error().stack)); } })` }), expect: "no-points" },
-  { family: "caller", name: "returns an object whose getters and conversions throw arguments.callee.caller", build: (c) => wrap(c, () => ``, { result: `{ get shape() { throw new Error(String(arguments.callee.caller)); }, get dtype() { throw new Error(String(arguments.callee.caller)); }, item() { throw new Error(String(arguments.callee.caller)); }, valueOf() { throw new Error(String(arguments.callee.caller)); }, toString() { throw new Error(String(arguments.callee.caller)); } }` }), expect: "no-points" },
-  { family: "caller", name: "a graded value whose getters throw arguments.callee.caller", each: "graded", build: (c) => (c.functions.includes(c.name) ? null : replace(c, c.name, `new Proxy(starter_${c.name}, { get: function trap() { throw new Error(String(trap.caller) + String(new Error().stack)); } })`)), expect: "no-points" },
+  { family: "caller", name: "returns a proxy whose traps and conversions throw their caller and stack", build: (c) => wrap(c, () => ``, { result: `new Proxy({}, { get: function trap(t, k) { if (k === Symbol.toPrimitive || k === "valueOf" || k === "toString") return function conv() { throw new Error(String(conv.caller) + String(arguments.callee.caller)); }; throw new Error(String(trap.caller) + String(new Error().stack)); } })` }), expect: "no-points" },
+  { family: "caller", name: "a graded value whose getters throw their caller", each: "graded", build: (c) => (c.functions.includes(c.name) ? null : replace(c, c.name, `new Proxy(starter_${c.name}, { get: function trap() { throw new Error(String(trap.caller) + String(new Error().stack)); } })`)), expect: "no-points" },
 
   // Reading the check's source with toString.
   { family: "toString", name: "throws the source of every function argument", build: (c) => throwing(c, () => `throw new Error(args.map((a) => (typeof a === "function" ? Function.prototype.toString.call(a) + "\\n" + String(a) : "")).join("\\n") || "no function arguments");`), expect: "fails-with-message" },
-  { family: "toString", name: "throws the source of every method reachable from the arguments", build: (c) => throwing(c, () => `const seen = []; for (const a of args) { let o = a; for (let d = 0; o && d < 4; d++, o = Object.getPrototypeOf(o)) for (const k of Object.getOwnPropertyNames(o)) { try { const v = a[k]; if (typeof v === "function") seen.push(String(v)); } catch (e) {} } } throw new Error(seen.join("\\n") || "nothing");`), expect: "fails-with-message" },
-  { family: "toString", name: "Function.prototype.toString replaced, then probes the caller", build: (c) => wrap(c, () => `throw new Error(String(arguments.callee.caller));`, { prelude: `try { Function.prototype.toString = function () { return "patched"; }; } catch (e) {}` }), expect: "fails-with-message" },
 
   // Rebinding the names the checks use.
-  { family: "rebind", name: "dependency -> function returning 0", each: "dependency", build: (c) => after(c, `const ${c.name} = (...a) => 0;`), expect: "no-points" },
   { family: "rebind", name: "dependency -> function returning []", each: "dependency", build: (c) => after(c, `const ${c.name} = (...a) => [];`), expect: "no-points" },
-  { family: "rebind", name: "dependency -> function returning a tensor of zeros", each: "dependency", build: (c) => after(c, `const ${c.name} = (...a) => torch.zeros(4);`), expect: "no-points" },
   { family: "rebind", name: "dependency -> a proxy that answers anything", each: "dependency", build: (c) => after(c, `const ${c.name} = ${ANYTHING};`), expect: "no-points" },
+  { family: "rebind", name: "every dependency -> function returning 0", build: (c) => (c.dependencyNames.length === 0 ? null : after(c, c.dependencyNames.map((n) => `const ${n} = (...a) => 0;`).join("\n"))), expect: "no-points" },
+  { family: "rebind", name: "every dependency -> function returning a tensor of zeros", build: (c) => (c.dependencyNames.length === 0 ? null : after(c, c.dependencyNames.map((n) => `const ${n} = (...a) => torch.zeros(4);`).join("\n"))), expect: "no-points" },
   { family: "rebind", name: "unitsWithoutGradient returns [0, 0]", build: (c) => (c.dependencyNames.includes("unitsWithoutGradient") ? after(c, `function unitsWithoutGradient() { return [0, 0]; }`) : null), expect: "no-points" },
   { family: "rebind", name: "activationStats returns perfect stats", build: (c) => (c.dependencyNames.includes("activationStats") ? after(c, `function activationStats() { return Array.from({ length: 8 }, (_, i) => ({ layer: String(2 * i + 1), std: 0.6, saturated: 0 })); }`) : null), expect: "no-points" },
-  { family: "rebind", name: "top-level const stubbing every function", each: GLOBALS, build: (c) => after(c, `const ${c.name} = ${stubOf(c.name, STUB_VALUES[c.name])};`), expect: "no-points" },
+  { family: "rebind", name: "const Math, Number, Object, Array, JSON, Promise, Symbol stubbed (each function returns what a lazy check accepts)", build: (c) => after(c, GLOBALS.map((g) => `const ${g} = ${stubOf(g, STUB_VALUES[g])};`).join("\n")), expect: "no-points" },
+  { family: "rebind", name: "const Math alone, every function returning 0", build: (c) => after(c, `const Math = ${stubOf("Math", "0")};`), expect: "no-points" },
   { family: "rebind", name: "globalThis.X = a stub, for Math, Number, Object, Array, JSON, Promise and Symbol", build: (c) => tamper(c, GLOBALS.map((g) => `try { globalThis.${g} = ${stubOf(g, STUB_VALUES[g])}; } catch (e) {} try { Object.defineProperty(globalThis, "${g}", { value: ${stubOf(g, STUB_VALUES[g])}, writable: true, configurable: true }); } catch (e) {}`).join(" ")), expect: "no-points" },
-  { family: "rebind", name: "engine name or expect -> a proxy that answers anything", each: ENGINE_NAMES, build: (c) => after(c, `const ${c.name} = ${ANYTHING};`), expect: "no-points" },
-  { family: "rebind", name: "a Math whose functions all return 0 (var)", build: (c) => after(c, `var Math = ${stubOf("Math", "0")};`), expect: "no-points" },
+  { family: "rebind", name: "torch, nn, F, optim, utils, Tensor and expect -> proxies that answer anything", build: (c) => after(c, ENGINE_NAMES.map((n) => `const ${n} = ${ANYTHING};`).join("\n")), expect: "no-points" },
 
   // Tampering with prototypes and intrinsics.
-  { family: "prototype", name: "Array.prototype.every = () => true", build: (c) => tamper(c, `Array.prototype.every = () => true;`), expect: "no-points" },
-  { family: "prototype", name: "Array.prototype.forEach = () => {}", build: (c) => tamper(c, `Array.prototype.forEach = () => {};`), expect: "no-points" },
-  { family: "prototype", name: "Array.prototype.filter / map return []", build: (c) => tamper(c, `Array.prototype.filter = function () { return []; }; Array.prototype.map = function () { return []; };`), expect: "no-points" },
-  { family: "prototype", name: "Array.prototype[Symbol.iterator] yields nothing", build: (c) => tamper(c, `Array.prototype[Symbol.iterator] = function* () {};`), expect: "no-points" },
-  { family: "prototype", name: "Tensor.prototype methods return zeros / 0", build: (c) => tamper(c, `const T = Object.getPrototypeOf(torch.zeros(1)); for (const k of ["sub", "abs", "gt", "lt", "le", "ge", "eq", "ne", "item", "all", "allclose", "equal", "std", "mean", "sum", "max", "min", "detach", "contiguous"]) { try { T[k] = function () { return k === "item" ? 0 : k === "all" || k === "allclose" || k === "equal" ? true : this; }; } catch (e) {} }`), expect: "no-points" },
-  { family: "prototype", name: "Tensor.prototype.sub via defineProperty", build: (c) => tamper(c, `Object.defineProperty(Object.getPrototypeOf(torch.zeros(1)), "sub", { value: function () { return torch.zeros_like(this); } });`), expect: "no-points" },
-  { family: "prototype", name: "Object.defineProperty(Number, 'isFinite', () => true)", build: (c) => tamper(c, `Object.defineProperty(Number, "isFinite", { value: () => true }); } catch (e) {} try { Number.isFinite = () => true;`), expect: "no-points" },
-  { family: "prototype", name: "Math.abs / Math.sqrt / Math.max patched on the intrinsic", build: (c) => tamper(c, `Math.abs = () => 0; } catch (e) {} try { Math.sqrt = () => 0; } catch (e) {} try { Object.defineProperty(Math, "max", { value: () => 0 });`), expect: "no-points" },
+  { family: "prototype", name: "Array.prototype: every -> true, forEach -> nothing, filter/map -> [], [Symbol.iterator] -> empty", build: (c) => tamper(c, `Array.prototype.every = () => true; } catch (e) {} try { Array.prototype.forEach = () => {}; } catch (e) {} try { Array.prototype.filter = function () { return []; }; Array.prototype.map = function () { return []; }; } catch (e) {} try { Array.prototype[Symbol.iterator] = function* () {};`), expect: "no-points" },
+  { family: "prototype", name: "Tensor.prototype methods (sub, abs, item, allclose, ...) replaced, also with defineProperty", build: (c) => tamper(c, `const T = Object.getPrototypeOf(torch.zeros(1)); for (const k of ["sub", "abs", "gt", "lt", "le", "ge", "eq", "ne", "item", "all", "allclose", "equal", "std", "mean", "sum", "max", "min", "detach", "contiguous"]) { try { T[k] = function () { return k === "item" ? 0 : k === "all" || k === "allclose" || k === "equal" ? true : this; }; } catch (e) {} try { Object.defineProperty(T, k, { value: function () { return k === "item" ? 0 : this; } }); } catch (e) {} }`), expect: "no-points" },
+  { family: "prototype", name: "Number.isFinite -> true (defineProperty), Math.abs/sqrt/max -> 0, RegExp test/exec always match", build: (c) => tamper(c, `Object.defineProperty(Number, "isFinite", { value: () => true }); } catch (e) {} try { Number.isFinite = () => true; } catch (e) {} try { Math.abs = () => 0; } catch (e) {} try { Math.sqrt = () => 0; } catch (e) {} try { Object.defineProperty(Math, "max", { value: () => 0 }); } catch (e) {} try { RegExp.prototype.test = () => true; } catch (e) {} try { RegExp.prototype.exec = () => [""];`), expect: "no-points" },
   { family: "prototype", name: "Function.prototype.call / apply / toString patched", build: (c) => tamper(c, `Function.prototype.toString = function () { return ""; }; } catch (e) {} try { Function.prototype.call = function () { return true; }; } catch (e) {} try { Function.prototype.apply = function () { return true; };`), expect: "no-points" },
   { family: "prototype", name: "Object.prototype.then resolves every result as passed", build: (c) => tamper(c, `Object.defineProperty(Object.prototype, "then", { configurable: true, writable: true, value: function (resolve) { delete Object.prototype.then; resolve({ status: "passed", message: "", passed: true }); } });`), expect: "no-points" },
-  { family: "prototype", name: "Promise.prototype.then resolves everything as passed", build: (c) => tamper(c, `Promise.prototype.then = function (ok) { if (typeof ok === "function") ok({ status: "passed", message: "" }); return this; };`), expect: "no-points" },
+  { family: "prototype", name: "Promise.prototype.then says passed; Object.prototype getters for passed / status / score", build: (c) => tamper(c, `Promise.prototype.then = function (ok) { if (typeof ok === "function") ok({ status: "passed", message: "" }); return this; }; } catch (e) {} try { for (const k of ["passed", "status", "score", "ok"]) Object.defineProperty(Object.prototype, k, { get: () => (k === "status" ? "passed" : k === "score" ? 1e9 : true), configurable: true });`), expect: "no-points" },
   { family: "prototype", name: "instanceof Tensor / nn.Module always true (Symbol.hasInstance)", build: (c) => tamper(c, `Object.defineProperty(Tensor, Symbol.hasInstance, { value: () => true }); } catch (e) {} try { Object.defineProperty(nn.Module, Symbol.hasInstance, { value: () => true });`), expect: "no-points" },
-  { family: "prototype", name: "RegExp.prototype.test / exec always match", build: (c) => tamper(c, `RegExp.prototype.test = () => true; } catch (e) {} try { RegExp.prototype.exec = () => [""];`), expect: "no-points" },
-  { family: "prototype", name: "Object.prototype getters for passed / status / score", build: (c) => tamper(c, `for (const k of ["passed", "status", "score", "ok"]) Object.defineProperty(Object.prototype, k, { get: () => (k === "status" ? "passed" : k === "score" ? 1e9 : true), configurable: true });`), expect: "no-points" },
 
   // Mutating the check's inputs before it computes its reference.
   { family: "mutation", name: "x.zero_() and return it", build: (c) => wrap(c, () => `for (const a of args) try { if (a && typeof a.zero_ === "function") a.zero_(); } catch (e) {}`, { result: firstTensor }), expect: "no-points" },
   { family: "mutation", name: "x.fill_(1) and return it", build: (c) => wrap(c, () => `for (const a of args) try { if (a && typeof a.fill_ === "function") a.fill_(1); } catch (e) {}`, { result: firstTensor }), expect: "no-points" },
-  { family: "mutation", name: "x.fill_(NaN) and return the starter's result", build: (c) => wrap(c, () => `for (const a of args) try { if (a && typeof a.fill_ === "function") a.fill_(NaN); } catch (e) {}`), expect: "no-points" },
-  { family: "mutation", name: "x.data replaced by zeros", build: (c) => wrap(c, () => `for (const a of args) try { if (a && typeof a.zero_ === "function") a.data = torch.zeros_like(a); } catch (e) {}`, { result: firstTensor }), expect: "no-points" },
-  { family: "mutation", name: "x.copy_(zeros) and requires_grad dropped", build: (c) => wrap(c, () => `for (const a of args) try { if (a && typeof a.copy_ === "function") { torch.no_grad(() => a.copy_(torch.zeros_like(a))); a.requires_grad = false; } } catch (e) {}`, { result: firstTensor }), expect: "no-points" },
-  { family: "mutation", name: "array arguments emptied (length = 0)", build: (c) => wrap(c, () => `for (const a of args) try { if (Array.isArray(a)) a.length = 0; } catch (e) {}`), expect: "no-points" },
-  { family: "mutation", name: "methods of the arguments replaced (detach, add, grad)", build: (c) => wrap(c, () => `for (const a of args) try { if (a && typeof a === "object") { a.detach = () => a; a.add = () => a; Object.defineProperty(a, "grad", { get: () => a, configurable: true }); } } catch (e) {}`, { result: firstTensor }), expect: "no-points" },
-  { family: "mutation", name: "model parameters zeroed in place", build: (c) => wrap(c, () => `for (const a of args) try { if (a && typeof a.parameters === "function") torch.no_grad(() => { for (const p of a.parameters()) p.zero_(); }); } catch (e) {}`), expect: "no-points" },
+  { family: "mutation", name: "x.data replaced by zeros, x.copy_(zeros), requires_grad dropped", build: (c) => wrap(c, () => `for (const a of args) try { if (a && typeof a.zero_ === "function") { torch.no_grad(() => a.copy_(torch.zeros_like(a))); a.data = torch.zeros_like(a); a.requires_grad = false; } } catch (e) {}`, { result: firstTensor }), expect: "no-points" },
+  { family: "mutation", name: "array arguments emptied (length = 0), methods of the arguments replaced (detach, add, grad)", build: (c) => wrap(c, () => `for (const a of args) try { if (Array.isArray(a)) a.length = 0; else if (a && typeof a === "object") { a.detach = () => a; a.add = () => a; Object.defineProperty(a, "grad", { get: () => a, configurable: true }); } } catch (e) {}`, { result: firstTensor }), expect: "no-points" },
+  { family: "mutation", name: "model parameters and gradients zeroed in place", build: (c) => wrap(c, () => `for (const a of args) try { if (a && typeof a.parameters === "function") torch.no_grad(() => { for (const p of a.parameters()) { p.zero_(); if (p.grad) p.grad.zero_(); } }); } catch (e) {}`), expect: "no-points" },
 
   // Thenables, proxies, getters that throw, fake tensors.
   { family: "thenable", name: "returns a thenable that never resolves", build: (c) => wrap(c, () => ``, { result: `{ then() {} }` }), expect: "no-points" },
