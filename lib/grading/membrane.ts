@@ -5,8 +5,9 @@
  * - Into the learner's code (arguments of a graded function): fresh copies. Tensors are
  *   `clone()`d, which autograd records, so a gradient still flows back to the check's tensor,
  *   but `x.zero_()` in the learner's function cannot change the input the check computes its
- *   reference from. Arrays and plain objects are copied; modules and other class instances
- *   are handed over as they are (an exercise may ask to change a model in place).
+ *   reference from. Arrays and plain objects are copied; modules, their parameters and other
+ *   class instances are handed over as they are (an exercise may ask to change a model or
+ *   step its parameters in place).
  * - Out of the learner's code (results, graded values): tensors must be tensors the engine
  *   made (no Proxy, no object posing as one, no own property shadowing a Tensor method);
  *   arrays and plain objects are copied to plain data, so a getter or a Proxy answers once
@@ -16,7 +17,7 @@
  * Everything here is strict-mode code, so a learner function that reads `arguments.callee
  * .caller` or `fn.caller` while a check calls it gets null, never the check.
  */
-import { isGenuineTensor, Tensor } from "../tensor";
+import { isGenuineTensor, nn, Tensor } from "../tensor";
 
 const ReflectApply = Reflect.apply;
 const ReflectConstruct = Reflect.construct;
@@ -36,6 +37,7 @@ const FunctionPrototype = Function.prototype;
 const AsyncFunctionPrototype = ObjectGetPrototypeOf(async function () {}) as object;
 const TensorPrototype = Tensor.prototype;
 const TensorClone = Tensor.prototype.clone;
+const ParameterConstructor = nn.Parameter as unknown as abstract new (...args: never[]) => object;
 
 /** Deeper than this, a result is refused rather than walked. */
 const MAX_DEPTH = 32;
@@ -76,6 +78,9 @@ function shadowedTensorMember(tensor: Tensor): string | null {
 export function freshCopy(value: unknown, seen: WeakMap<object, unknown> = new WeakMapConstructor(), depth = 0): unknown {
   if ((typeof value !== "object" && typeof value !== "function") || value === null) return value;
   if (seen.has(value)) return seen.get(value);
+  // A parameter is a model's state, like the module that holds it: an exercise may ask to
+  // update it in place (an optimizer step, gradient clipping), so it is handed over as it is.
+  if (value instanceof ParameterConstructor) return value;
   if (isGenuineTensor(value)) {
     const copy = ReflectApply(TensorClone, value, []) as Tensor;
     seen.set(value, copy);

@@ -54,6 +54,12 @@ describe("the membrane", () => {
     expect(outcome.status).toBe("passed");
   });
 
+  it("hands over a model's parameters as they are, so a learner can step or clip them in place", async () => {
+    const learner = { clip: (params: Tensor[]) => params.forEach((p) => p.grad!.clamp_(-0.5, 0.5)) };
+    const outcome = await check("const layer = new nn.Linear(2, 1); layer(torch.tensor([[30, -30]])).sum().backward(); clip(layer.parameters()); expect.true(layer.weight.grad.abs().max().item() <= 0.5, 'not clipped');", { learner });
+    expect(outcome).toEqual({ status: "passed", message: "" });
+  });
+
   it("copies arrays and plain objects in both directions", async () => {
     const learner = { f: (rows: number[][]) => { rows.length = 0; return rows; } };
     const outcome = await check("const rows = [[1], [2]]; f(rows); expect.equal(rows.length, 2);", { learner });
