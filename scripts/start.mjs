@@ -19,4 +19,4 @@ run("node", ["scripts/build-if-needed.mjs"]);
 
 const port = process.env.PORT || "3000";
 step(`Serving Gradbook at http://localhost:${port}`);
-run("npx", ["next", "start", "-p", port]);
+run("node", ["scripts/serve.mjs", "-p", port]);

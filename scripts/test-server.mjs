@@ -12,4 +12,4 @@ if (!process.env.DATABASE_URL) {
 }
 run("node", ["scripts/prepare.mjs"]);
 run("node", ["scripts/build-if-needed.mjs"]);
-run("npx", ["next", "start", "-p", process.env.PORT || "3100"]);
+run("node", ["scripts/serve.mjs", "-p", process.env.PORT || "3100", "-H", "127.0.0.1"]);

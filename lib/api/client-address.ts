@@ -11,11 +11,11 @@ import { isIP } from "node:net";
  *   `TRUSTED_PROXY` hops from the right is the one our outermost proxy saw, and everything to
  *   its left is whatever the client claimed. Operators set TRUSTED_PROXY=1 (one proxy) or the
  *   number of proxies in front of Next.
- * - Without TRUSTED_PROXY, the single entry Next adds is the connection address, but a client
- *   that sends its own X-Forwarded-For is believed: Next does not overwrite it. Nothing in the
- *   request tells the two apart. We still use the right-most entry (the honest client's real
- *   address) and whoever relies on it must stay safe when it is made up: the sign-in throttle
- *   also caps failures per username across all addresses for that reason.
+ * - Without TRUSTED_PROXY, `npm start` serves through scripts/serve.mjs, which replaces any
+ *   X-Forwarded-For the client sent with the connection's own address before Next sees the
+ *   request, so the single entry is the peer. (Under a bare `next start` a client could send
+ *   its own header and be believed: Next does not overwrite it. Whoever relies on the address
+ *   must stay safe then too: the sign-in throttle also caps failures per username.)
  * `X-Real-IP` is never read: Next does not set it, so without a proxy it is pure client input.
  * Anything that is not an IP address becomes "unknown", so a forged header cannot make
  * unbounded or oversized keys.

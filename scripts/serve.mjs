@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Serves the production build, like `next start`, with one difference that rate limits need:
+// the client's address. `next start` keeps an X-Forwarded-For header the client sent and only
+// fills it when absent, so any client could claim any address. Here, unless TRUSTED_PROXY says
+// reverse proxies stand in front (they append the address they saw), the header is replaced by
+// the connection's own address before Next sees the request.
+//
+//   node scripts/serve.mjs [-p PORT] [-H HOST]
+import { createServer } from "node:http";
+import next from "next";
+
+function option(flag, fallback) {
+  const index = process.argv.indexOf(flag);
+  return index !== -1 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
+}
+
+const port = Number(option("-p", process.env.PORT || "3000"));
+const hostname = option("-H", process.env.HOSTNAME || "0.0.0.0");
+const trustsProxy = !["", "0", "false", "no"].includes((process.env.TRUSTED_PROXY ?? "").trim().toLowerCase());
+
+const app = next({ dev: false, hostname, port });
+await app.prepare();
+const handle = app.getRequestHandler();
+
+const server = createServer((request, response) => {
+  if (!trustsProxy) {
+    request.headers["x-forwarded-for"] = request.socket.remoteAddress ?? "";
+    delete request.headers["x-real-ip"];
+  }
+  handle(request, response).catch((error) => {
+    console.error("[serve] request failed:", error);
+    if (!response.headersSent) response.writeHead(500);
+    response.end();
+  });
+});
+server.listen(port, hostname, () => {
+  console.log(`▸ Ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}${trustsProxy ? " (trusting X-Forwarded-For from TRUSTED_PROXY)" : ""}`);
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.close(() => process.exit(0)));
