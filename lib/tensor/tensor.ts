@@ -661,8 +661,8 @@ export class Tensor {
     const a = parseArgs<NormOptions>("norm", ["p", "dim", "keepdim"], args);
     return St.norm(this, a.p ?? 2, a.dim, a.keepdim ?? false);
   }
-  cumsum(dim: number): Tensor {
-    return R.cumsum(this, dim);
+  cumsum(dim: number | { dim: number }): Tensor {
+    return R.cumsum(this, typeof dim === "number" ? dim : dim.dim);
   }
 
   // ---- linear algebra -----------------------------------------------------------------

@@ -133,7 +133,7 @@ export const torch = {
   },
   logsumexp: (x: Tensor, dim: DimArg | { dim: DimArg; keepdim?: boolean }, keepdim = false) => x.logsumexp(dim, keepdim),
   norm: (x: Tensor, ...args: Parameters<Tensor["norm"]>) => x.norm(...args),
-  cumsum: (x: Tensor, dim: number) => x.cumsum(dim),
+  cumsum: (x: Tensor, dim: number | { dim: number }) => x.cumsum(dim),
 
   // shape and indexing
   reshape: (x: Tensor, shape: readonly number[]) => x.reshape(shape),

@@ -3,6 +3,7 @@
  * randint, randperm, the *_like family and from_array. Shapes are varargs or one array,
  * with an options object last: zeros(2, 3, { dtype }) or zeros([2, 3], { requires_grad: true }).
  */
+import { parseArgs, type PyArgs } from "../args";
 import { allocStorage, bool, float32, float64, int64, type DType, type Storage } from "../dtype";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { default_generator, type Generator } from "../random";
@@ -164,11 +165,9 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
   return finish(t, opts);
 }
 
-export function eye(n: number, m?: number | TensorOptions, opts: TensorOptions = {}): Tensor {
-  if (typeof m === "object") {
-    opts = m;
-    m = undefined;
-  }
+/** eye(n, m?, opts) or eye(n, { m, dtype, requires_grad }). */
+export function eye(n: number, ...args: PyArgs<[m?: number], TensorOptions & { m?: number }>): Tensor {
+  const { m, ...opts } = parseArgs<TensorOptions & { m?: number }>("eye", ["m", "dtype", "requires_grad"], args);
   const cols = m ?? n;
   const t = filled([n, cols], 0, opts);
   for (let i = 0; i < Math.min(n, cols); i++) t._data[i * cols + i] = 1;

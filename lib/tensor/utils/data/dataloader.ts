@@ -14,6 +14,7 @@
  * TensorDataset batches are gathered with one index_select per tensor instead of stacking
  * single samples, which keeps an epoch over MNIST cheap.
  */
+import { parseArgs, type PyArgs } from "../../args";
 import { int64 } from "../../dtype";
 import { TypeError_, ValueError } from "../../errors";
 import { stack } from "../../ops/join";
@@ -39,6 +40,10 @@ export interface DataLoaderOptions<T = unknown, B = Collated<T>> {
   drop_last?: boolean;
   generator?: Generator;
   collate_fn?: (samples: T[]) => B;
+  /** Accepted so PyTorch snippets run; batches are always loaded in this thread. */
+  num_workers?: number;
+  /** Accepted so PyTorch snippets run; there is no device memory to pin. */
+  pin_memory?: boolean;
 }
 
 /** Merges samples into a batch: tensors are stacked, arrays and objects collated per field. */
@@ -71,9 +76,12 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
   readonly generator: Generator | undefined;
   readonly collate_fn: ((samples: T[]) => B) | undefined;
 
-  /** new DataLoader(dataset, { batch_size: 1, shuffle: false, drop_last: false }) or (dataset, batch_size, shuffle) */
-  constructor(dataset: DatasetLike<T>, batch_size: number | DataLoaderOptions<T, B> = {}, shuffle?: boolean) {
-    const o: DataLoaderOptions<T, B> = typeof batch_size === "object" && batch_size !== null ? batch_size : { batch_size, shuffle };
+  /**
+   * new DataLoader(dataset, { batch_size: 1, shuffle: false, drop_last: false }), or
+   * (dataset, batch_size, shuffle), or (dataset, batch_size, { shuffle, drop_last }).
+   */
+  constructor(dataset: DatasetLike<T>, ...args: PyArgs<[batch_size?: number | null, shuffle?: boolean], DataLoaderOptions<T, B>>) {
+    const o = parseArgs<DataLoaderOptions<T, B>>("DataLoader", ["batch_size", "shuffle", "drop_last", "generator", "collate_fn", "num_workers", "pin_memory"], args);
     if (!dataset || (typeof (dataset as { __len__?: unknown }).__len__ !== "function" && !Array.isArray(dataset))) {
       throw new TypeError_("DataLoader: dataset must be a Dataset (with __len__ and __getitem__) or an array of samples");
     }

@@ -8,6 +8,7 @@
  * alone). `weights` makes classes imbalanced: `make_moons(1000, { weights: [0.9, 0.1] })`
  * gives about 900 samples of class 0 and 100 of class 1.
  */
+import { parseArgs, type PyArgs } from "../../args";
 import { float32, int64 } from "../../dtype";
 import { ValueError } from "../../errors";
 import { from_array, randperm } from "../../ops/creation";
@@ -15,6 +16,8 @@ import { default_generator, Generator } from "../../random";
 import type { Tensor } from "../../tensor";
 
 export interface SyntheticOptions {
+  /** How many points (default 100); also the one positional argument, as in sklearn. */
+  n_samples?: number;
   /** Standard deviation of Gaussian noise added to the points (0 or null: none). */
   noise?: number | null;
   /** Shuffle the samples (default true); otherwise they come grouped by class. */
@@ -29,6 +32,14 @@ export interface SyntheticOptions {
 export interface ToyDataset {
   X: Tensor;
   y: Tensor;
+}
+
+const COMMON = ["n_samples", "noise", "shuffle", "weights", "random_state", "generator"] as const;
+
+/** `make_x(200, { noise })` or `make_x({ n_samples: 200, noise })`: the count and the settings. */
+function settings<O extends SyntheticOptions>(fn: string, args: readonly unknown[], extra: readonly (keyof O & string)[] = []): { n: number; o: Partial<O> } {
+  const o = parseArgs<O>(fn, [...COMMON, ...extra], args);
+  return { n: o.n_samples ?? 100, o };
 }
 
 function generatorOf(o: SyntheticOptions): Generator {
@@ -86,9 +97,8 @@ function finish(X: Float64Array, y: Int32Array, nFeatures: number, o: SyntheticO
 }
 
 /** Two interleaving half circles (sklearn.datasets.make_moons): class 0 on top, class 1 below. */
-export function make_moons(n_samples: number | SyntheticOptions = 100, opts: SyntheticOptions = {}): ToyDataset {
-  const o = typeof n_samples === "object" ? n_samples : opts;
-  const n = typeof n_samples === "number" ? n_samples : 100;
+export function make_moons(...args: PyArgs<[n_samples?: number], SyntheticOptions>): ToyDataset {
+  const { n, o } = settings<SyntheticOptions>("make_moons", args);
   const [nOut, nIn] = o.weights ? classCounts(n, 2, o.weights) : [Math.floor(n / 2), n - Math.floor(n / 2)];
   const gen = generatorOf(o);
   const X = new Float64Array(n * 2);
@@ -114,9 +124,8 @@ export interface CirclesOptions extends SyntheticOptions {
 }
 
 /** A small circle inside a large one (sklearn.datasets.make_circles): class 0 outside. */
-export function make_circles(n_samples: number | CirclesOptions = 100, opts: CirclesOptions = {}): ToyDataset {
-  const o = typeof n_samples === "object" ? n_samples : opts;
-  const n = typeof n_samples === "number" ? n_samples : 100;
+export function make_circles(...args: PyArgs<[n_samples?: number], CirclesOptions>): ToyDataset {
+  const { n, o } = settings<CirclesOptions>("make_circles", args, ["factor"]);
   const factor = o.factor ?? 0.8;
   if (!(factor >= 0 && factor < 1)) throw new ValueError("'factor' has to be between 0 and 1.");
   const [nOut, nIn] = o.weights ? classCounts(n, 2, o.weights) : [Math.floor(n / 2), n - Math.floor(n / 2)];
@@ -150,9 +159,8 @@ export interface SpiralOptions extends SyntheticOptions {
  * from 0 to 1 along each arm, arms are rotated 2*pi/K apart, and `noise` (default 0.2)
  * jitters the angle, in radians.
  */
-export function make_spirals(n_samples: number | SpiralOptions = 100, opts: SpiralOptions = {}): ToyDataset {
-  const o = typeof n_samples === "object" ? n_samples : opts;
-  const n = typeof n_samples === "number" ? n_samples : 100;
+export function make_spirals(...args: PyArgs<[n_samples?: number], SpiralOptions>): ToyDataset {
+  const { n, o } = settings<SpiralOptions>("make_spirals", args, ["n_classes", "turns"]);
   const K = o.n_classes ?? 2;
   const turns = o.turns ?? 0.75;
   const angleNoise = o.noise === undefined ? 0.2 : (o.noise ?? 0);
@@ -184,22 +192,22 @@ export interface BlobsOptions extends SyntheticOptions {
 }
 
 /** Isotropic Gaussian clusters (sklearn.datasets.make_blobs); class c is cluster c. */
-export function make_blobs(n_samples: number | BlobsOptions = 100, opts: BlobsOptions = {}): ToyDataset {
-  const o = typeof n_samples === "object" ? n_samples : opts;
-  const n = typeof n_samples === "number" ? n_samples : 100;
+export function make_blobs(...args: PyArgs<[n_samples?: number], BlobsOptions>): ToyDataset {
+  const { n, o } = settings<BlobsOptions>("make_blobs", args, ["centers", "n_features", "cluster_std", "center_box"]);
   const gen = generatorOf(o);
   let centers: number[][];
   let nFeatures = o.n_features ?? 2;
   if (Array.isArray(o.centers)) {
-    centers = (o.centers as number[][]).map((c) => c.slice());
+    centers = o.centers.map((c) => c.slice());
     nFeatures = centers[0].length;
   } else {
-    const k = (o.centers as number | undefined) ?? 3;
+    const k = typeof o.centers === "number" ? o.centers : 3;
     const [lo, hi] = o.center_box ?? [-10, 10];
     centers = Array.from({ length: k }, () => Array.from({ length: nFeatures }, () => lo + (hi - lo) * gen.uniform53()));
   }
   const K = centers.length;
-  const stds = Array.isArray(o.cluster_std) ? (o.cluster_std as number[]) : new Array<number>(K).fill((o.cluster_std as number | undefined) ?? 1);
+  const std = o.cluster_std ?? 1;
+  const stds: readonly number[] = typeof std === "number" ? new Array<number>(K).fill(std) : std;
   const counts = classCounts(n, K, o.weights);
   const X = new Float64Array(n * nFeatures);
   const y = new Int32Array(n);

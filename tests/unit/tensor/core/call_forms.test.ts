@@ -8,7 +8,7 @@
  * std })` / `uniform_(t, { a, b })` filled NaN.
  */
 import { describe, expect, it } from "vitest";
-import { F, nn, optim, torch, Tensor } from "../../../../lib/tensor/index";
+import { F, nn, optim, torch, utils, Tensor } from "../../../../lib/tensor/index";
 
 type Result = Tensor | Tensor[] | nn.Module | { param_groups: readonly object[] };
 
@@ -105,6 +105,9 @@ const forms: Form[] = [
   { name: "torch.amax", positional: () => torch.amax(x(), 1, true), options: () => torch.amax(x(), { dim: 1, keepdim: true }) },
   { name: "torch.amin", positional: () => torch.amin(x(), [0, 1]), options: () => torch.amin(x(), { dim: [0, 1] }) },
   { name: "torch.norm", positional: () => torch.norm(x(), 1, 1), options: () => torch.norm(x(), { p: 1, dim: 1 }), expected: [2.5, 4.5] },
+  { name: "torch.cumsum", positional: () => torch.cumsum(x(), 1), options: () => torch.cumsum(x(), { dim: 1 }) },
+  { name: "torch.eye", positional: () => torch.eye(2, 3, { dtype: torch.float64 }), options: () => torch.eye(2, { m: 3, dtype: torch.float64 }) },
+  { name: "F.linear", positional: () => F.linear(x(), torch.ones(2, 3), torch.ones(2)), options: () => F.linear(x(), torch.ones(2, 3), { bias: torch.ones(2) }) },
   { name: "Tensor.leaky_relu", positional: () => x().leaky_relu(0.3), options: () => x().leaky_relu({ negative_slope: 0.3 }) },
   { name: "Tensor.elu", positional: () => x().elu(2), options: () => x().elu({ alpha: 2 }) },
   { name: "Tensor.softplus", positional: () => x().softplus(2, 1), options: () => x().softplus({ beta: 2, threshold: 1 }) },
@@ -168,7 +171,30 @@ const forms: Form[] = [
     options: () => stepped((o) => new optim.lr_scheduler.ExponentialLR(o, { gamma: 0.5 })),
     expected: [1, 0.5, 0.25, 0.125, 0.0625],
   },
+
+  // utils.data
+  {
+    name: "utils.data.make_moons",
+    positional: () => toy(utils.data.make_moons(30, { noise: 0.1 })),
+    options: () => toy(utils.data.make_moons({ n_samples: 30, noise: 0.1 })),
+  },
+  {
+    name: "utils.data.make_blobs",
+    positional: () => toy(utils.data.make_blobs(20, { centers: 3, cluster_std: 0.5 })),
+    options: () => toy(utils.data.make_blobs({ n_samples: 20, centers: 3, cluster_std: 0.5 })),
+  },
+  { name: "utils.data.DataLoader", positional: () => batches(new utils.data.DataLoader(pairs(), 2, true)), options: () => batches(new utils.data.DataLoader(pairs(), { batch_size: 2, shuffle: true })) },
+  {
+    name: "utils.data.DataLoader (mixed)",
+    positional: () => batches(new utils.data.DataLoader(pairs(), { batch_size: 2, drop_last: true })),
+    options: () => batches(new utils.data.DataLoader(pairs(), 2, { drop_last: true, num_workers: 0 })),
+  },
 ];
+
+const toy = ({ X, y }: { X: Tensor; y: Tensor }): Tensor[] => [X, y];
+const pairs = () => new utils.data.TensorDataset(torch.arange(5), torch.arange(5).mul(10));
+/** Every batch of one epoch, flattened into a list of tensors. */
+const batches = (loader: Iterable<Tensor[]>): Tensor[] => [...loader].flat();
 
 /** The lr trajectory of a scheduler over five epochs, as a tensor (so it compares like the rest). */
 function stepped(make: (o: optim.SGD) => { step(): void; get_last_lr(): number[] }): Tensor {
