@@ -53,6 +53,30 @@ async function learnerContext(baseURL: string): Promise<APIRequestContext> {
   return context;
 }
 
+type Graded = { result: { status: string; passed: boolean; checks: { name: string; status: string; message: string }[] }; progress: Record<string, unknown> };
+
+/**
+ * The grade of a Submit from an API client: at once (200), or after the grader was busy (202) by
+ * polling GET …/submit?submission=<id> as the page does.
+ */
+async function graded(context: APIRequestContext, response: Awaited<ReturnType<APIRequestContext["post"]>>): Promise<Graded> {
+  const body = (await response.json()) as Graded & { submission: { id: string } };
+  if (response.status() === 200) return body;
+  expect(response.status(), JSON.stringify(body)).toBe(202);
+  return gradedLater(context, body.submission.id);
+}
+
+async function gradedLater(context: APIRequestContext, id: string): Promise<Graded> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const polled = await (await context.get(`${SUBMIT}?submission=${id}`)).json();
+    if (polled.submission.status === "done") return polled;
+    expect(polled.submission.status).not.toBe("failed");
+    if (Date.now() > deadline) throw new Error(`still ${polled.submission.status} after 90 s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 test.describe.configure({ mode: "serial" });
 
 test("Check runs the visible checks in the kernel: a wrong answer fails with what differed, a right one passes", async ({ page }) => {
@@ -171,8 +195,8 @@ test("an infinite loop and a memory bomb fail with their limits while other chec
   expect(page.status()).toBe(200);
   expect(progress.status()).toBe(200);
 
-  const loopResult = (await (await loopResponse).json()).result;
-  const bombResult = (await (await bombResponse).json()).result;
+  const loopResult = (await graded(looper, await loopResponse)).result;
+  const bombResult = (await graded(bomber, await bombResponse)).result;
   const gradingMs = Date.now() - started;
   // The other learner was answered while grading was still running, and quickly.
   expect(bystanderMs).toBeLessThan(Math.min(3_000, gradingMs));
@@ -183,7 +207,7 @@ test("an infinite loop and a memory bomb fail with their limits while other chec
     "averages each row of x": "passed",
     "returns one number per row": "time_limit",
     "handles negative numbers and a single row": "passed",
-    "leaves its input unchanged": "passed",
+    "works for wide, tall and 1×1 tables, and keeps float64": "passed",
   });
   expect(loopResult.checks[1].message).toMatch(/^time limit exceeded/);
   expect(bombResult.status).toBe("memory_limit");
@@ -193,13 +217,44 @@ test("an infinite loop and a memory bomb fail with their limits while other chec
   expect(loopResult.passed || bombResult.passed).toBe(false);
 });
 
+test("with both grading slots taken by endless loops, a learner's Submit shows its place in the queue, then the grade", async ({ page, baseURL }) => {
+  test.setTimeout(150_000);
+  // Two other learners (other cookies) submit code that loops in every check: each keeps a slot
+  // for every check's time limit in turn.
+  const loopers = [await learnerContext(baseURL!), await learnerContext(baseURL!)];
+  const submitted = await Promise.all(loopers.map((looper) => looper.post(SUBMIT, { data: { code: "function row_means(t) { while (true) {} }" } })));
+  expect(submitted.map((response) => response.status())).toEqual([202, 202]);
+  const ids: string[] = await Promise.all(submitted.map(async (response) => (await response.json()).submission.id));
+  await expect
+    .poll(async () => Promise.all(loopers.map(async (looper, i) => (await (await looper.get(`${SUBMIT}?submission=${ids[i]}`)).json()).submission.status)))
+    .toEqual(["running", "running"]);
+
+  await openLesson(page, TENSORS_LESSON);
+  await typeIntoExercise(page, CORRECT);
+  await exercise(page).getByRole("button", { name: "Submit" }).click();
+  const status = exercise(page).getByTestId("submission-status");
+  const line = status.getByRole("status");
+  await expect(line).toHaveText("The grader is busy: your submission is queued (position 1).");
+  await expect(line).toHaveAttribute("aria-live", "polite");
+  await expect(status).toContainText(/\d+ s/);
+  await expect(exercise(page).getByRole("button", { name: "Grading…" })).toBeDisabled();
+
+  // A slot frees when a loop has used up its time limits; the page then shows the grade as usual.
+  const results = exercise(page).getByTestId("submit-results");
+  await expect(results.getByTestId("score")).toHaveText("1 / 1", { timeout: 120_000 });
+  await expect(results.locator('li[data-status="passed"]')).toHaveCount(4);
+  await expect(line).toHaveText("");
+  await expect(exercise(page).getByTestId("exercise-attempts")).toContainText("Attempts: 1");
+  for (const [i, looper] of loopers.entries()) expect((await gradedLater(looper, ids[i])).result.status).toBe("time_limit");
+});
+
 test("a forged pass from the client changes no grade", async ({ baseURL }) => {
   const cheater = await learnerContext(baseURL!);
   const forged = await cheater.post(SUBMIT, { data: { code: WRONG, passed: true, score: 1 } });
   expect(forged.status()).toBe(400);
   const progress = await (await cheater.get(`/api/exercises/${LESSON_SLUG}`)).json();
   expect(progress.exercises[EXERCISE]).toBeUndefined();
-  const honest = await (await cheater.post(SUBMIT, { data: { code: WRONG } })).json();
+  const honest = await graded(cheater, await cheater.post(SUBMIT, { data: { code: WRONG } }));
   expect(honest.result).toMatchObject({ passed: false });
   expect(honest.progress).toMatchObject({ attempts: 1, bestScore: 0.25, passed: false });
 });
@@ -208,6 +263,8 @@ test("/instructor answers 403 to learners; an instructor sees the gradebook and 
   const asLearner = await page.goto("/instructor");
   expect(asLearner?.status()).toBe(403);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("instructors only");
+  // Pages set no cookie: a visitor becomes a learner when the page first asks for an identity.
+  expect((await page.request.post("/api/learner")).status()).toBe(201);
   expect((await page.request.get("/api/instructor/gradebook")).status()).toBe(403);
   expect((await page.request.get("/api/instructor/gradebook?format=csv")).status()).toBe(403);
 
