@@ -1,14 +1,12 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
-import { applyKernelMessage, type CellOutput, type ExecuteReply } from "@/lib/kernel/protocol";
+import { useCallback, useRef } from "react";
 import { useNotebook } from "./NotebookProvider";
 import { CodeEditor } from "./CodeEditor";
 import { CellOutputs } from "./CellOutputs";
-
-type RunState = "idle" | "queued" | "running" | "done" | "error" | "cancelled";
-
-const STATE_LABEL: Record<RunState, string> = { idle: "", queued: "queued", running: "running", done: "done", error: "error", cancelled: "not run" };
+import { CellGutter } from "./CellGutter";
+import { usePersistedCode } from "./usePersistedCode";
+import { useCellExecution } from "./useCellExecution";
 
 export interface CodeCellProps {
   id: string;
@@ -18,101 +16,24 @@ export interface CodeCellProps {
 
 /** A runnable cell: a Monaco editor, a Run button, its state and its outputs. */
 export function CodeCell({ id, code: lessonCode, timeoutMs }: CodeCellProps) {
-  const { kernel, persistence, registry, setActiveCell } = useNotebook();
-  const { savedCode, saveCode, recordExecution, resetCell, onExternalCode } = persistence;
-  // What the editor should show when it changes from outside (saved code loaded); the
-  // learner's typing lives in the editor and in codeRef, never round-trips through state.
-  const [editorValue, setEditorValue] = useState(lessonCode);
-  const codeRef = useRef(lessonCode);
-  const edited = useRef(false);
-  const [outputs, setOutputs] = useState<CellOutput[]>([]);
-  const outputsRef = useRef<CellOutput[]>([]);
-  const [runState, setRunState] = useState<RunState>("idle");
-  const [executionCount, setExecutionCount] = useState<number | null>(null);
-  const executionCountRef = useRef<number | null>(null);
+  const { persistence, setActiveCell } = useNotebook();
+  const { saveCode, resetCell } = persistence;
   const container = useRef<HTMLElement>(null);
-  // Code from outside this editor (a newer save in another tab, a reset) remounts the editor with it.
-  const [editorKey, setEditorKey] = useState(0);
-  const showExternalCode = useCallback((code: string) => {
-    codeRef.current = code;
-    setEditorValue(code);
-    setEditorKey((key) => key + 1);
-  }, []);
-  useEffect(() => onExternalCode((cellId, code) => cellId === id && showExternalCode(code)), [onExternalCode, id, showExternalCode]);
+  const code = usePersistedCode(id, lessonCode, { followExternalCode: true });
+  const { kernel, outputs, runState, executionCount, run } = useCellExecution(id, code.current, container, timeoutMs);
+  const { replace } = code;
+
   const reset = useCallback(() => {
     if (!window.confirm("Reset this cell to the lesson’s original code? Your changes to it will be lost.")) return;
     if (resetCell(id) === undefined) saveCode(id, lessonCode);
-    showExternalCode(lessonCode);
-  }, [resetCell, saveCode, id, lessonCode, showExternalCode]);
-
-  useEffect(() => {
-    const saved = savedCode?.[id];
-    if (saved !== undefined && !edited.current) {
-      codeRef.current = saved;
-      setEditorValue(saved);
-    }
-  }, [savedCode, id]);
-
-  const onChange = useCallback(
-    (next: string) => {
-      edited.current = true;
-      codeRef.current = next;
-      saveCode(id, next);
-    },
-    [id, saveCode],
-  );
-
-  const updateOutputs = useCallback((next: (current: CellOutput[]) => CellOutput[]) => {
-    outputsRef.current = next(outputsRef.current);
-    setOutputs(outputsRef.current);
-  }, []);
-
-  const run = useCallback(async (): Promise<ExecuteReply | null> => {
-    if (!kernel) return null;
-    updateOutputs(() => []);
-    setRunState("queued");
-    const reply = await kernel.execute(id, codeRef.current, {
-      timeBudgetMs: timeoutMs ? Number(timeoutMs) : undefined,
-      onMessage: (message) => {
-        if (message.type === "status") {
-          if (message.execution_state === "busy") setRunState("running");
-          return;
-        }
-        updateOutputs((current) => applyKernelMessage(current, message));
-      },
-    });
-    executionCountRef.current = reply.execution_count || null;
-    setExecutionCount(executionCountRef.current);
-    setRunState(reply.status === "ok" ? "done" : "error");
-    recordExecution(id, reply);
-    return reply;
-  }, [kernel, id, timeoutMs, recordExecution, updateOutputs]);
-
-  useEffect(
-    () =>
-      registry.register({
-        id,
-        element: () => container.current,
-        run,
-        markQueued: () => setRunState("queued"),
-        cancelQueued: () => setRunState((state) => (state === "queued" ? "cancelled" : state)),
-        clearOutputs: () => {
-          updateOutputs(() => []);
-          executionCountRef.current = null;
-          setExecutionCount(null);
-          setRunState("idle");
-        },
-        snapshot: () => ({ code: codeRef.current, outputs: outputsRef.current, executionCount: executionCountRef.current }),
-      }),
-    [registry, id, run, updateOutputs],
-  );
+    replace(lessonCode);
+  }, [resetCell, saveCode, id, lessonCode, replace]);
 
   const runAndAdvance = useCallback(() => {
     void run();
     focusNextCell(container.current);
   }, [run]);
 
-  const busy = runState === "queued" || runState === "running";
   return (
     <section
       className={`cell cell-${runState}`}
@@ -124,22 +45,9 @@ export function CodeCell({ id, code: lessonCode, timeoutMs }: CodeCellProps) {
       onFocusCapture={() => setActiveCell(id)}
       onPointerDown={() => setActiveCell(id)}
     >
-      <div className="cell-gutter">
-        <span className="cell-count" data-testid="execution-count">
-          [{busy ? "*" : (executionCount ?? " ")}]
-        </span>
-        <button type="button" className="cell-run" onClick={() => void run()} disabled={!kernel} aria-label="Run cell" title="Run cell (Shift+Enter)">
-          ▶
-        </button>
-        <button type="button" className="cell-reset" onClick={reset} aria-label="Reset cell" title="Reset cell to the lesson’s original code">
-          ↺
-        </button>
-        <span className="cell-state" data-testid="cell-state">
-          {STATE_LABEL[runState]}
-        </span>
-      </div>
+      <CellGutter runState={runState} executionCount={executionCount} canRun={kernel !== null} onRun={() => void run()} onReset={reset} />
       <div className="cell-body">
-        <CodeEditor key={editorKey} modelPath={`file:///cells/${id}.ts`} value={editorValue} ariaLabel={`Code of cell ${id}`} onChange={onChange} onRun={() => void run()} onRunAndAdvance={runAndAdvance} />
+        <CodeEditor key={code.editorKey} modelPath={`file:///cells/${id}.ts`} value={code.value} ariaLabel={`Code of cell ${id}`} onChange={code.onChange} onRun={() => void run()} onRunAndAdvance={runAndAdvance} />
         <CellOutputs outputs={outputs} />
       </div>
     </section>
