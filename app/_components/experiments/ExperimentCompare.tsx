@@ -1,10 +1,11 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo } from "react";
 import Link from "next/link";
 import { RunChart } from "./RunChart";
-import { curveOf, fetchRuns, type RunSummary } from "./runs-api";
+import { curveOf } from "./runs-api";
 import { onRunEnded } from "./run-events";
+import { useRuns } from "./useRuns";
 
 export interface ExperimentCompareProps {
   /** The run name given to experiments.start(name, ...) */
@@ -20,24 +21,15 @@ export interface ExperimentCompareProps {
  * when a run ends on this page, so the comparison grows as the learner experiments.
  */
 export function ExperimentCompare({ name, metric, lesson }: ExperimentCompareProps) {
-  const [runs, setRuns] = useState<RunSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { runs, error, reload } = useRuns({ name, lesson });
 
-  const load = useCallback(() => {
-    fetchRuns({ name, lesson, points: true })
-      .then((loaded) => {
-        setRuns(loaded);
-        setError(null);
-      })
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-  }, [name, lesson]);
-
-  useEffect(() => {
-    load();
-    return onRunEnded((detail) => {
-      if (detail.name === name) load();
-    });
-  }, [load, name]);
+  useEffect(
+    () =>
+      onRunEnded((detail) => {
+        if (detail.name === name) reload();
+      }),
+    [reload, name],
+  );
 
   const curves = useMemo(() => (runs ?? []).map((run) => curveOf(run, metric)).filter((curve) => curve.steps.length > 0), [runs, metric]);
 
