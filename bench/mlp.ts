@@ -1,7 +1,7 @@
 /** MLP 784-128-10, batch 64, one SGD step (forward, cross-entropy, backward, update). */
 import * as nn from "../lib/tensor/nn";
 import { SGD } from "../lib/tensor/optim";
-import { torch } from "../lib/tensor/core";
+import { torch } from "../lib/tensor/index";
 import { registerBench, timeMs } from "./harness";
 import { tfjs } from "./peer_tfjs";
 

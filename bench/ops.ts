@@ -1,5 +1,5 @@
 /** Kernel-level throughput: matmul GFLOP/s and elementwise M elements/s. */
-import { torch } from "../lib/tensor/core";
+import { torch } from "../lib/tensor/index";
 import { registerBench, timeMs } from "./harness";
 import { tfjs } from "./peer_tfjs";
 

@@ -96,8 +96,8 @@ export type {
   BackwardOptions, DimArg, Hook, IndexSpec, MinMaxResult, NestedArray, ReduceOptions, RemovableHandle, Scalar,
   TensorLike, VarOptions,
 } from "./tensor";
-export { torch } from "./torch";
-export type { Torch } from "./torch";
+export { torchCore } from "./torch";
+export type { TorchCore } from "./torch";
 export type { DType, Storage } from "./dtype";
 export { bool, float32, float64, int64 } from "./dtype";
 export { Generator, default_generator, manual_seed } from "./random";

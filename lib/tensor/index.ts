@@ -19,7 +19,7 @@
  * "name.pt") -> Module (when saved from a module: custom classes need nn.register_module first) or a
  * state dict. Named files live in an in-memory store unless the host installs one (set_file_store).
  */
-import { torch as core } from "./torch";
+import { torchCore } from "./torch";
 import * as nn from "./nn/index";
 import * as optim from "./optim/index";
 import { load, save } from "./serialize";
@@ -29,7 +29,7 @@ import * as utils from "./utils/index";
 export const F = nn.functional;
 
 /** The core torch namespace extended with the submodules, as `import torch` gives in Python. */
-export const torch = { ...core, nn, optim, utils, save, load };
+export const torch = { ...torchCore, nn, optim, utils, save, load };
 
 export type Torch = typeof torch;
 

@@ -11,27 +11,27 @@ import { bool, float32, float64, int64, type DType, type Storage } from "./dtype
 import { RuntimeError } from "./errors";
 import { formatTensor } from "./format";
 import type { Generator } from "./random";
-import * as A from "./ops/arithmetic";
-import * as Act from "./ops/activations";
-import * as Cmp from "./ops/compare";
-import * as Cp from "./ops/copy";
-import * as Ix from "./ops/indexing";
-import * as Ip from "./ops/inplace";
-import * as Mm from "./ops/matmul";
-import * as MinMax from "./ops/minmax";
-import * as R from "./ops/reduce";
-import * as Sm from "./ops/softmax";
-import * as St from "./ops/stats";
-import * as U from "./ops/unary";
-import * as V from "./ops/views";
-import * as W from "./ops/where";
+import * as arithmetic from "./ops/arithmetic";
+import * as activations from "./ops/activations";
+import * as compare from "./ops/compare";
+import * as copy from "./ops/copy";
+import * as indexing from "./ops/indexing";
+import * as inplace from "./ops/inplace";
+import * as matmul from "./ops/matmul";
+import * as minmax from "./ops/minmax";
+import * as reduce from "./ops/reduce";
+import * as softmax from "./ops/softmax";
+import * as stats from "./ops/stats";
+import * as unary from "./ops/unary";
+import * as views from "./ops/views";
+import * as where from "./ops/where";
 import { contiguousStrides, isContiguous, normalizeDim, numelOf, shapeFromArgs } from "./shape";
 
 export type Scalar = number | boolean;
 export type TensorLike = Tensor | Scalar;
 export type NestedArray = number | boolean | NestedArray[];
 /** An index spec for `x.index(...)`: see ops/indexing.ts. */
-export type IndexSpec = Ix.IndexSpec;
+export type IndexSpec = indexing.IndexSpec;
 export type DimArg = number | readonly number[];
 /** Keyword form for reductions: `x.sum({ dim: 1, keepdim: true })`. */
 export interface ReduceOptions {
@@ -205,7 +205,7 @@ export class Tensor {
             "call .sum() or .mean() first, or pass a gradient of the same shape: backward(torch.ones_like(y))",
         );
       }
-      g = Cp.onesLike(this);
+      g = copy.onesLike(this);
     } else if (g._shape.join() !== this._shape.join()) {
       throw new RuntimeError(`backward: gradient has shape [${g._shape.join(", ")}] but the tensor has shape [${this._shape.join(", ")}]`);
     }
@@ -213,7 +213,7 @@ export class Tensor {
   }
   /** A tensor sharing storage but cut from the graph. */
   detach(): Tensor {
-    return Cp.detach(this);
+    return copy.detach(this);
   }
   detach_(): this {
     this.grad_fn = null;
@@ -239,34 +239,34 @@ export class Tensor {
     return this._data[this._offset];
   }
   tolist(): NestedArray {
-    return Cp.tolist(this);
+    return copy.tolist(this);
   }
   clone(): Tensor {
-    return Cp.clone(this);
+    return copy.clone(this);
   }
   contiguous(): Tensor {
-    return this.is_contiguous() ? this : Cp.clone(this);
+    return this.is_contiguous() ? this : copy.clone(this);
   }
   to(dtype: DType): Tensor {
-    return Cp.to(this, dtype);
+    return copy.to(this, dtype);
   }
   type(dtype: DType): Tensor {
-    return Cp.to(this, dtype);
+    return copy.to(this, dtype);
   }
   float(): Tensor {
-    return Cp.to(this, float32);
+    return copy.to(this, float32);
   }
   double(): Tensor {
-    return Cp.to(this, float64);
+    return copy.to(this, float64);
   }
   long(): Tensor {
-    return Cp.to(this, int64);
+    return copy.to(this, int64);
   }
   int(): Tensor {
-    return Cp.to(this, int64);
+    return copy.to(this, int64);
   }
   bool(): Tensor {
-    return Cp.to(this, bool);
+    return copy.to(this, bool);
   }
   cpu(): Tensor {
     return this;
@@ -283,65 +283,65 @@ export class Tensor {
 
   // ---- views and shape ops ------------------------------------------------------------
   view(...shape: (number | readonly number[])[]): Tensor {
-    return V.view(this, shapeFromArgs(shape));
+    return views.view(this, shapeFromArgs(shape));
   }
   view_as(other: Tensor): Tensor {
-    return V.view(this, other._shape);
+    return views.view(this, other._shape);
   }
   reshape(...shape: (number | readonly number[])[]): Tensor {
-    return V.reshape(this, shapeFromArgs(shape));
+    return views.reshape(this, shapeFromArgs(shape));
   }
   reshape_as(other: Tensor): Tensor {
-    return V.reshape(this, other._shape);
+    return views.reshape(this, other._shape);
   }
   flatten(...args: PyArgs<[start_dim?: number, end_dim?: number], { start_dim?: number; end_dim?: number }>): Tensor {
     const a = parseArgs<{ start_dim?: number; end_dim?: number }>("flatten", ["start_dim", "end_dim"], args);
-    return V.flatten(this, a.start_dim ?? 0, a.end_dim ?? -1);
+    return views.flatten(this, a.start_dim ?? 0, a.end_dim ?? -1);
   }
   unflatten(dim: number, sizes: readonly number[]): Tensor {
-    return V.unflatten(this, dim, sizes);
+    return views.unflatten(this, dim, sizes);
   }
   squeeze(...args: PyArgs<[dim?: number], DimOptions>): Tensor {
-    return V.squeeze(this, parseArgs<DimOptions>("squeeze", ["dim"], args).dim);
+    return views.squeeze(this, parseArgs<DimOptions>("squeeze", ["dim"], args).dim);
   }
   unsqueeze(dim: number): Tensor {
-    return V.unsqueeze(this, dim);
+    return views.unsqueeze(this, dim);
   }
   transpose(dim0: number, dim1: number): Tensor {
-    return V.transpose(this, dim0, dim1);
+    return views.transpose(this, dim0, dim1);
   }
   swapaxes(dim0: number, dim1: number): Tensor {
-    return V.transpose(this, dim0, dim1);
+    return views.transpose(this, dim0, dim1);
   }
   permute(...dims: (number | readonly number[])[]): Tensor {
-    return V.permute(this, shapeFromArgs(dims));
+    return views.permute(this, shapeFromArgs(dims));
   }
   t(): Tensor {
-    return V.t(this);
+    return views.t(this);
   }
   get T(): Tensor {
-    return V.permute(this, this._shape.map((_, i) => this._shape.length - 1 - i));
+    return views.permute(this, this._shape.map((_, i) => this._shape.length - 1 - i));
   }
   get mT(): Tensor {
-    return V.transpose(this, -2, -1);
+    return views.transpose(this, -2, -1);
   }
   expand(...shape: (number | readonly number[])[]): Tensor {
-    return V.expand(this, shapeFromArgs(shape));
+    return views.expand(this, shapeFromArgs(shape));
   }
   expand_as(other: Tensor): Tensor {
-    return V.expand(this, other._shape);
+    return views.expand(this, other._shape);
   }
   repeat(...sizes: (number | readonly number[])[]): Tensor {
-    return V.repeat(this, shapeFromArgs(sizes));
+    return views.repeat(this, shapeFromArgs(sizes));
   }
   chunk(chunks: number, ...args: PyArgs<[dim?: number], DimOptions>): Tensor[] {
-    return Ix.chunk(this, chunks, parseArgs<DimOptions>("chunk", ["dim"], args).dim ?? 0);
+    return indexing.chunk(this, chunks, parseArgs<DimOptions>("chunk", ["dim"], args).dim ?? 0);
   }
   split(split_size: number | readonly number[], ...args: PyArgs<[dim?: number], DimOptions>): Tensor[] {
-    return Ix.split(this, split_size, parseArgs<DimOptions>("split", ["dim"], args).dim ?? 0);
+    return indexing.split(this, split_size, parseArgs<DimOptions>("split", ["dim"], args).dim ?? 0);
   }
   unbind(...args: PyArgs<[dim?: number], DimOptions>): Tensor[] {
-    return Ix.unbind(this, parseArgs<DimOptions>("unbind", ["dim"], args).dim ?? 0);
+    return indexing.unbind(this, parseArgs<DimOptions>("unbind", ["dim"], args).dim ?? 0);
   }
 
   // ---- indexing -----------------------------------------------------------------------
@@ -353,404 +353,404 @@ export class Tensor {
    * `x.index(0, ":").fill_(1)` writes into x.
    */
   index(...specs: IndexSpec[]): Tensor {
-    return Ix.index(this, specs);
+    return indexing.index(this, specs);
   }
   /** Alias of index(). */
   get(...specs: IndexSpec[]): Tensor {
-    return Ix.index(this, specs);
+    return indexing.index(this, specs);
   }
   /** `x[specs] = value` is `x.index_put_(specs, value)` (in place, returns x). */
   index_put_(specs: readonly IndexSpec[], value: TensorLike): this {
-    Ip.index_put_(this, specs, value);
+    inplace.index_put_(this, specs, value);
     return this;
   }
   select(dim: number, index: number): Tensor {
-    return Ix.select(this, dim, index);
+    return indexing.select(this, dim, index);
   }
   narrow(dim: number, start: number, length: number): Tensor {
-    return Ix.narrow(this, dim, start, length);
+    return indexing.narrow(this, dim, start, length);
   }
   index_select(dim: number, index: Tensor | readonly number[]): Tensor {
-    return Ix.index_select(this, dim, index);
+    return indexing.index_select(this, dim, index);
   }
   gather(dim: number, index: Tensor): Tensor {
-    return Ix.gather(this, dim, index);
+    return indexing.gather(this, dim, index);
   }
   scatter(dim: number, index: Tensor, src: TensorLike): Tensor {
-    return Ix.scatter(this, dim, index, src);
+    return indexing.scatter(this, dim, index, src);
   }
   scatter_add(dim: number, index: Tensor, src: Tensor): Tensor {
-    return Ix.scatter_add(this, dim, index, src);
+    return indexing.scatter_add(this, dim, index, src);
   }
   masked_select(mask: Tensor): Tensor {
-    return Ix.masked_select(this, mask);
+    return indexing.masked_select(this, mask);
   }
   masked_fill(mask: Tensor, value: TensorLike): Tensor {
-    return W.masked_fill(this, mask, value);
+    return where.masked_fill(this, mask, value);
   }
   where(condition: Tensor, other: TensorLike): Tensor {
-    return W.where(condition, this, other);
+    return where.where(condition, this, other);
   }
 
   // ---- arithmetic ---------------------------------------------------------------------
   add(other: TensorLike, opts?: { alpha?: number }): Tensor {
-    return A.add(this, other, opts);
+    return arithmetic.add(this, other, opts);
   }
   sub(other: TensorLike, opts?: { alpha?: number }): Tensor {
-    return A.sub(this, other, opts);
+    return arithmetic.sub(this, other, opts);
   }
   rsub(other: TensorLike, opts?: { alpha?: number }): Tensor {
-    return A.rsub(this, other, opts);
+    return arithmetic.rsub(this, other, opts);
   }
   mul(other: TensorLike): Tensor {
-    return A.mul(this, other);
+    return arithmetic.mul(this, other);
   }
   div(other: TensorLike, opts?: { rounding_mode?: "trunc" | "floor" | null }): Tensor {
-    return A.div(this, other, opts);
+    return arithmetic.div(this, other, opts);
   }
   true_divide(other: TensorLike): Tensor {
-    return A.div(this, other);
+    return arithmetic.div(this, other);
   }
   floor_divide(other: TensorLike): Tensor {
-    return A.div(this, other, { rounding_mode: "floor" });
+    return arithmetic.div(this, other, { rounding_mode: "floor" });
   }
   remainder(other: TensorLike): Tensor {
-    return A.remainder(this, other);
+    return arithmetic.remainder(this, other);
   }
   fmod(other: TensorLike): Tensor {
-    return A.fmod(this, other);
+    return arithmetic.fmod(this, other);
   }
   pow(exponent: TensorLike): Tensor {
-    return A.pow(this, exponent);
+    return arithmetic.pow(this, exponent);
   }
   maximum(other: TensorLike): Tensor {
-    return A.maximum(this, other);
+    return arithmetic.maximum(this, other);
   }
   minimum(other: TensorLike): Tensor {
-    return A.minimum(this, other);
+    return arithmetic.minimum(this, other);
   }
   neg(): Tensor {
-    return U.neg(this);
+    return unary.neg(this);
   }
   negative(): Tensor {
-    return U.neg(this);
+    return unary.neg(this);
   }
   exp(): Tensor {
-    return U.exp(this);
+    return unary.exp(this);
   }
   expm1(): Tensor {
-    return U.expm1(this);
+    return unary.expm1(this);
   }
   log(): Tensor {
-    return U.log(this);
+    return unary.log(this);
   }
   log2(): Tensor {
-    return U.log2(this);
+    return unary.log2(this);
   }
   log1p(): Tensor {
-    return U.log1p(this);
+    return unary.log1p(this);
   }
   sqrt(): Tensor {
-    return U.sqrt(this);
+    return unary.sqrt(this);
   }
   rsqrt(): Tensor {
-    return U.rsqrt(this);
+    return unary.rsqrt(this);
   }
   square(): Tensor {
-    return U.square(this);
+    return unary.square(this);
   }
   reciprocal(): Tensor {
-    return U.reciprocal(this);
+    return unary.reciprocal(this);
   }
   abs(): Tensor {
-    return U.abs(this);
+    return unary.abs(this);
   }
   sign(): Tensor {
-    return U.sign(this);
+    return unary.sign(this);
   }
   sin(): Tensor {
-    return U.sin(this);
+    return unary.sin(this);
   }
   cos(): Tensor {
-    return U.cos(this);
+    return unary.cos(this);
   }
   erf(): Tensor {
-    return U.erf(this);
+    return unary.erf(this);
   }
   floor(): Tensor {
-    return U.floor(this);
+    return unary.floor(this);
   }
   ceil(): Tensor {
-    return U.ceil(this);
+    return unary.ceil(this);
   }
   round(): Tensor {
-    return U.round(this);
+    return unary.round(this);
   }
   trunc(): Tensor {
-    return U.trunc(this);
+    return unary.trunc(this);
   }
   clamp(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): Tensor {
-    return U.clamp(this, min, max);
+    return unary.clamp(this, min, max);
   }
   clip(min?: number | null, max?: number | null): Tensor {
-    return U.clamp(this, min, max);
+    return unary.clamp(this, min, max);
   }
   clamp_min(min: number): Tensor {
-    return U.clamp(this, min, null);
+    return unary.clamp(this, min, null);
   }
   clamp_max(max: number): Tensor {
-    return U.clamp(this, null, max);
+    return unary.clamp(this, null, max);
   }
 
   // ---- comparisons and logic (bool masks) ----------------------------------------------
   gt(other: TensorLike): Tensor {
-    return Cmp.gt(this, other);
+    return compare.gt(this, other);
   }
   ge(other: TensorLike): Tensor {
-    return Cmp.ge(this, other);
+    return compare.ge(this, other);
   }
   lt(other: TensorLike): Tensor {
-    return Cmp.lt(this, other);
+    return compare.lt(this, other);
   }
   le(other: TensorLike): Tensor {
-    return Cmp.le(this, other);
+    return compare.le(this, other);
   }
   eq(other: TensorLike): Tensor {
-    return Cmp.eq(this, other);
+    return compare.eq(this, other);
   }
   ne(other: TensorLike): Tensor {
-    return Cmp.ne(this, other);
+    return compare.ne(this, other);
   }
   greater(other: TensorLike): Tensor {
-    return Cmp.gt(this, other);
+    return compare.gt(this, other);
   }
   less(other: TensorLike): Tensor {
-    return Cmp.lt(this, other);
+    return compare.lt(this, other);
   }
   logical_not(): Tensor {
-    return Cmp.logical_not(this);
+    return compare.logical_not(this);
   }
   logical_and(other: TensorLike): Tensor {
-    return Cmp.logical_and(this, other);
+    return compare.logical_and(this, other);
   }
   logical_or(other: TensorLike): Tensor {
-    return Cmp.logical_or(this, other);
+    return compare.logical_or(this, other);
   }
   logical_xor(other: TensorLike): Tensor {
-    return Cmp.logical_xor(this, other);
+    return compare.logical_xor(this, other);
   }
   isnan(): Tensor {
-    return Cmp.isnan(this);
+    return compare.isnan(this);
   }
   isinf(): Tensor {
-    return Cmp.isinf(this);
+    return compare.isinf(this);
   }
   isfinite(): Tensor {
-    return Cmp.isfinite(this);
+    return compare.isfinite(this);
   }
   equal(other: Tensor): boolean {
-    return Cmp.equal(this, other);
+    return compare.equal(this, other);
   }
   allclose(other: Tensor, opts?: { rtol?: number; atol?: number; equal_nan?: boolean }): boolean {
-    return Cmp.allclose(this, other, opts);
+    return compare.allclose(this, other, opts);
   }
   isclose(other: Tensor, opts?: { rtol?: number; atol?: number; equal_nan?: boolean }): Tensor {
-    return Cmp.isclose(this, other, opts);
+    return compare.isclose(this, other, opts);
   }
   any(...args: PyArgs<[dim?: number, keepdim?: boolean], KeepdimOptions<number>>): Tensor {
     const a = parseArgs<KeepdimOptions<number>>("any", ["dim", "keepdim"], args);
-    return Cmp.any(this, a.dim, a.keepdim ?? false);
+    return compare.any(this, a.dim, a.keepdim ?? false);
   }
   all(...args: PyArgs<[dim?: number, keepdim?: boolean], KeepdimOptions<number>>): Tensor {
     const a = parseArgs<KeepdimOptions<number>>("all", ["dim", "keepdim"], args);
-    return Cmp.all(this, a.dim, a.keepdim ?? false);
+    return compare.all(this, a.dim, a.keepdim ?? false);
   }
 
   // ---- activations --------------------------------------------------------------------
   relu(): Tensor {
-    return Act.relu(this);
+    return activations.relu(this);
   }
   relu6(): Tensor {
-    return Act.hardtanh(this, 0, 6);
+    return activations.hardtanh(this, 0, 6);
   }
   sigmoid(): Tensor {
-    return Act.sigmoid(this);
+    return activations.sigmoid(this);
   }
   tanh(): Tensor {
-    return Act.tanh(this);
+    return activations.tanh(this);
   }
   leaky_relu(...args: PyArgs<[negative_slope?: number], { negative_slope?: number }>): Tensor {
-    return Act.leaky_relu(this, parseArgs<{ negative_slope?: number }>("leaky_relu", ["negative_slope"], args).negative_slope ?? 0.01);
+    return activations.leaky_relu(this, parseArgs<{ negative_slope?: number }>("leaky_relu", ["negative_slope"], args).negative_slope ?? 0.01);
   }
   elu(...args: PyArgs<[alpha?: number], { alpha?: number }>): Tensor {
-    return Act.elu(this, parseArgs<{ alpha?: number }>("elu", ["alpha"], args).alpha ?? 1);
+    return activations.elu(this, parseArgs<{ alpha?: number }>("elu", ["alpha"], args).alpha ?? 1);
   }
   selu(): Tensor {
-    return Act.selu(this);
+    return activations.selu(this);
   }
   gelu(opts?: { approximate?: "none" | "tanh" }): Tensor {
-    return Act.gelu(this, opts);
+    return activations.gelu(this, opts);
   }
   silu(): Tensor {
-    return Act.silu(this);
+    return activations.silu(this);
   }
   softplus(...args: PyArgs<[beta?: number, threshold?: number], { beta?: number; threshold?: number }>): Tensor {
     const a = parseArgs<{ beta?: number; threshold?: number }>("softplus", ["beta", "threshold"], args);
-    return Act.softplus(this, a.beta ?? 1, a.threshold ?? 20);
+    return activations.softplus(this, a.beta ?? 1, a.threshold ?? 20);
   }
   hardtanh(...args: PyArgs<[min_val?: number, max_val?: number], { min_val?: number; max_val?: number }>): Tensor {
     const a = parseArgs<{ min_val?: number; max_val?: number }>("hardtanh", ["min_val", "max_val"], args);
-    return Act.hardtanh(this, a.min_val ?? -1, a.max_val ?? 1);
+    return activations.hardtanh(this, a.min_val ?? -1, a.max_val ?? 1);
   }
   softmax(dim: number | { dim: number }): Tensor {
-    return Sm.softmax(this, dim);
+    return softmax.softmax(this, dim);
   }
   log_softmax(dim: number | { dim: number }): Tensor {
-    return Sm.log_softmax(this, dim);
+    return softmax.log_softmax(this, dim);
   }
 
   // ---- reductions ---------------------------------------------------------------------
   sum(dim?: DimArg | ReduceOptions | null, keepdim?: boolean | ReduceOptions, opts?: ReduceOptions): Tensor {
-    return R.sum(this, dim, keepdim, opts);
+    return reduce.sum(this, dim, keepdim, opts);
   }
   mean(dim?: DimArg | ReduceOptions | null, keepdim?: boolean | ReduceOptions, opts?: ReduceOptions): Tensor {
-    return R.mean(this, dim, keepdim, opts);
+    return reduce.mean(this, dim, keepdim, opts);
   }
   prod(dim?: number | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor {
-    return R.prod(this, dim, keepdim);
+    return reduce.prod(this, dim, keepdim);
   }
   /** max() -> scalar tensor; max(dim, keepdim?) -> { values, indices }; max(other) -> maximum. */
   max(): Tensor;
   max(dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): MinMaxResult;
   max(other: Tensor): Tensor;
   max(dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean): Tensor | MinMaxResult {
-    if (dim instanceof Tensor) return A.maximum(this, dim);
-    return MinMax.max(this, dim, keepdim);
+    if (dim instanceof Tensor) return arithmetic.maximum(this, dim);
+    return minmax.max(this, dim, keepdim);
   }
   min(): Tensor;
   min(dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): MinMaxResult;
   min(other: Tensor): Tensor;
   min(dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean): Tensor | MinMaxResult {
-    if (dim instanceof Tensor) return A.minimum(this, dim);
-    return MinMax.min(this, dim, keepdim);
+    if (dim instanceof Tensor) return arithmetic.minimum(this, dim);
+    return minmax.min(this, dim, keepdim);
   }
   amax(...args: PyArgs<[dim?: DimArg, keepdim?: boolean], KeepdimOptions<DimArg>>): Tensor {
     const a = parseArgs<KeepdimOptions<DimArg>>("amax", ["dim", "keepdim"], args);
-    return MinMax.amax(this, a.dim, a.keepdim ?? false);
+    return minmax.amax(this, a.dim, a.keepdim ?? false);
   }
   amin(...args: PyArgs<[dim?: DimArg, keepdim?: boolean], KeepdimOptions<DimArg>>): Tensor {
     const a = parseArgs<KeepdimOptions<DimArg>>("amin", ["dim", "keepdim"], args);
-    return MinMax.amin(this, a.dim, a.keepdim ?? false);
+    return minmax.amin(this, a.dim, a.keepdim ?? false);
   }
   argmax(dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim = false): Tensor {
-    return MinMax.argmax(this, dim, keepdim);
+    return minmax.argmax(this, dim, keepdim);
   }
   argmin(dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim = false): Tensor {
-    return MinMax.argmin(this, dim, keepdim);
+    return minmax.argmin(this, dim, keepdim);
   }
   var(dim?: DimArg | VarOptions | null, unbiased?: boolean | VarOptions, keepdim?: boolean | VarOptions): Tensor {
-    return St.var_(this, dim, unbiased, keepdim);
+    return stats.var_(this, dim, unbiased, keepdim);
   }
   std(dim?: DimArg | VarOptions | null, unbiased?: boolean | VarOptions, keepdim?: boolean | VarOptions): Tensor {
-    return St.std(this, dim, unbiased, keepdim);
+    return stats.std(this, dim, unbiased, keepdim);
   }
   logsumexp(dim: DimArg | { dim: DimArg; keepdim?: boolean }, keepdim = false): Tensor {
-    return St.logsumexp(this, dim, keepdim);
+    return stats.logsumexp(this, dim, keepdim);
   }
   norm(...args: PyArgs<[p?: number | "fro", dim?: DimArg | null, keepdim?: boolean], NormOptions>): Tensor {
     const a = parseArgs<NormOptions>("norm", ["p", "dim", "keepdim"], args);
-    return St.norm(this, a.p ?? 2, a.dim, a.keepdim ?? false);
+    return stats.norm(this, a.p ?? 2, a.dim, a.keepdim ?? false);
   }
   cumsum(dim: number | { dim: number }): Tensor {
-    return R.cumsum(this, typeof dim === "number" ? dim : dim.dim);
+    return reduce.cumsum(this, typeof dim === "number" ? dim : dim.dim);
   }
 
   // ---- linear algebra -----------------------------------------------------------------
   matmul(other: Tensor): Tensor {
-    return Mm.matmul(this, other);
+    return matmul.matmul(this, other);
   }
   mm(other: Tensor): Tensor {
-    return Mm.mm(this, other);
+    return matmul.mm(this, other);
   }
   bmm(other: Tensor): Tensor {
-    return Mm.bmm(this, other);
+    return matmul.bmm(this, other);
   }
   mv(vec: Tensor): Tensor {
-    return Mm.matmul(this, vec);
+    return matmul.matmul(this, vec);
   }
   dot(other: Tensor): Tensor {
-    return Mm.dot(this, other);
+    return matmul.dot(this, other);
   }
   outer(other: Tensor): Tensor {
-    return Mm.outer(this, other);
+    return matmul.outer(this, other);
   }
 
   // ---- in place -------------------------------------------------------------------------
   add_(other: TensorLike, opts?: { alpha?: number }): this {
-    return Ip.add_(this, other, opts?.alpha ?? 1);
+    return inplace.add_(this, other, opts?.alpha ?? 1);
   }
   sub_(other: TensorLike, opts?: { alpha?: number }): this {
-    return Ip.add_(this, other, -(opts?.alpha ?? 1), "sub_");
+    return inplace.add_(this, other, -(opts?.alpha ?? 1), "sub_");
   }
   mul_(other: TensorLike): this {
-    return Ip.binary_(this, other, "mul");
+    return inplace.binary_(this, other, "mul");
   }
   div_(other: TensorLike): this {
-    return Ip.binary_(this, other, "div");
+    return inplace.binary_(this, other, "div");
   }
   pow_(exponent: TensorLike): this {
-    return Ip.binary_(this, exponent, "pow");
+    return inplace.binary_(this, exponent, "pow");
   }
   /** self += value * t1 * t2 (optimizers). */
   addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
-    return Ip.addcmul_(this, t1, t2, opts?.value ?? 1);
+    return inplace.addcmul_(this, t1, t2, opts?.value ?? 1);
   }
   /** self += value * t1 / t2 (optimizers). */
   addcdiv_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
-    return Ip.addcdiv_(this, t1, t2, opts?.value ?? 1);
+    return inplace.addcdiv_(this, t1, t2, opts?.value ?? 1);
   }
   /** self += weight * (end - self) */
   lerp_(end: Tensor, weight: number): this {
-    return Ip.lerp_(this, end, weight);
+    return inplace.lerp_(this, end, weight);
   }
   zero_(): this {
-    return Ip.fill_(this, 0, "zero_");
+    return inplace.fill_(this, 0, "zero_");
   }
   fill_(value: number | boolean | Tensor): this {
-    return Ip.fill_(this, value, "fill_");
+    return inplace.fill_(this, value, "fill_");
   }
   copy_(src: TensorLike): this {
-    return Ip.copy_(this, src);
+    return inplace.copy_(this, src);
   }
   clamp_(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): this {
-    return Ip.unary_(this, "clamp_", (x) => U.clamp(x, min, max));
+    return inplace.unary_(this, "clamp_", (x) => unary.clamp(x, min, max));
   }
   relu_(): this {
-    return Ip.unary_(this, "relu_", (x) => Act.relu(x));
+    return inplace.unary_(this, "relu_", (x) => activations.relu(x));
   }
   neg_(): this {
-    return Ip.unary_(this, "neg_", (x) => U.neg(x));
+    return inplace.unary_(this, "neg_", (x) => unary.neg(x));
   }
   sqrt_(): this {
-    return Ip.unary_(this, "sqrt_", (x) => U.sqrt(x));
+    return inplace.unary_(this, "sqrt_", (x) => unary.sqrt(x));
   }
   exp_(): this {
-    return Ip.unary_(this, "exp_", (x) => U.exp(x));
+    return inplace.unary_(this, "exp_", (x) => unary.exp(x));
   }
   masked_fill_(mask: Tensor, value: TensorLike): this {
-    return Ip.unary_(this, "masked_fill_", (x) => W.masked_fill(x, mask, value));
+    return inplace.unary_(this, "masked_fill_", (x) => where.masked_fill(x, mask, value));
   }
   uniform_(...args: PyArgs<[from?: number, to?: number], { from?: number; to?: number; generator?: Generator }>): this {
     const a = parseArgs<{ from?: number; to?: number; generator?: Generator }>("uniform_", ["from", "to", "generator"], args);
-    return Ip.uniform_(this, a.from ?? 0, a.to ?? 1, a.generator);
+    return inplace.uniform_(this, a.from ?? 0, a.to ?? 1, a.generator);
   }
   normal_(...args: PyArgs<[mean?: number, std?: number], { mean?: number; std?: number; generator?: Generator }>): this {
     const a = parseArgs<{ mean?: number; std?: number; generator?: Generator }>("normal_", ["mean", "std", "generator"], args);
-    return Ip.normal_(this, a.mean ?? 0, a.std ?? 1, a.generator);
+    return inplace.normal_(this, a.mean ?? 0, a.std ?? 1, a.generator);
   }
   bernoulli_(...args: PyArgs<[p?: number], { p?: number; generator?: Generator }>): this {
     const a = parseArgs<{ p?: number; generator?: Generator }>("bernoulli_", ["p", "generator"], args);
-    return Ip.bernoulli_(this, a.p ?? 0.5, a.generator);
+    return inplace.bernoulli_(this, a.p ?? 0.5, a.generator);
   }
   /** Marks the tensor as modified in place (bumps the version counter). */
   _bump(op: string): void {

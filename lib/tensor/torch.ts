@@ -1,6 +1,8 @@
 /**
- * The `torch` namespace object: creation functions, functional forms of every op, dtypes,
- * grad-mode helpers, the seeded generator and printing options.
+ * The core of the `torch` namespace: creation functions, functional forms of every op, dtypes,
+ * grad-mode helpers, the seeded generator and printing options. The entry (index.ts) adds
+ * nn, optim, utils, save and load to make the one `torch` object learners use; this file
+ * cannot, since those modules are built on it.
  */
 import { runBackward } from "./autograd/engine";
 import { enable_grad, is_grad_enabled, no_grad, set_grad_enabled } from "./autograd/grad_mode";
@@ -9,16 +11,16 @@ import { bool, float32, float64, int64, type DType } from "./dtype";
 import { RuntimeError } from "./errors";
 import { formatTensor, get_printoptions, set_printoptions } from "./format";
 import { registerKernel, registerUnaryKernel, kernels } from "./kernels/registry";
-import * as A from "./ops/arithmetic";
-import * as Act from "./ops/activations";
-import * as Cmp from "./ops/compare";
-import * as C from "./ops/creation";
-import * as Ix from "./ops/indexing";
-import * as J from "./ops/join";
-import * as Mm from "./ops/matmul";
-import * as Sm from "./ops/softmax";
-import * as U from "./ops/unary";
-import * as W from "./ops/where";
+import * as arithmetic from "./ops/arithmetic";
+import * as activations from "./ops/activations";
+import * as compare from "./ops/compare";
+import * as creation from "./ops/creation";
+import * as indexing from "./ops/indexing";
+import * as join from "./ops/join";
+import * as matmul from "./ops/matmul";
+import * as softmax from "./ops/softmax";
+import * as unary from "./ops/unary";
+import * as where from "./ops/where";
 import { default_generator, Generator, manual_seed } from "./random";
 import { Tensor, type DimArg, type MinMaxResult, type ReduceOptions, type TensorLike, type VarOptions } from "./tensor";
 
@@ -35,7 +37,7 @@ function grad(
   const roots = outs.map((o, i) => {
     if (gos && gos[i]) return gos[i].detach();
     if (o.numel() !== 1) throw new RuntimeError(`grad can be implicitly created only for scalar outputs (got shape [${o.shape.join(", ")}])`);
-    return C.ones_like(o);
+    return creation.ones_like(o);
   });
   for (const t of ins) if (!t.requires_grad) throw new RuntimeError("One of the differentiated Tensors does not require grad");
   const res = runBackward(outs, roots, { retain_graph: opts.retain_graph, capture: ins });
@@ -50,10 +52,10 @@ function grad(
 function backward(tensors: Tensor | readonly Tensor[], grad_tensors?: Tensor | readonly Tensor[] | null, opts: { retain_graph?: boolean } = {}): void {
   const ts = tensors instanceof Tensor ? [tensors] : tensors;
   const gs = grad_tensors ? (grad_tensors instanceof Tensor ? [grad_tensors] : grad_tensors) : null;
-  runBackward(ts, ts.map((t, i) => (gs && gs[i] ? gs[i].detach() : C.ones_like(t))), opts);
+  runBackward(ts, ts.map((t, i) => (gs && gs[i] ? gs[i].detach() : creation.ones_like(t))), opts);
 }
 
-export const torch = {
+export const torchCore = {
   // dtypes (PyTorch aliases included)
   float32, float: float32, float64, double: float64, int64, long: int64, int: int64, bool,
   Tensor,
@@ -66,11 +68,11 @@ export const torch = {
   set_rng_state: (s: ReturnType<Generator["get_state"]>) => void default_generator.set_state(s),
 
   // creation
-  tensor: C.tensor, as_tensor: C.tensor, from_array: C.from_array, scalar_tensor: C.scalar_tensor,
-  zeros: C.zeros, ones: C.ones, empty: C.empty, full: C.full, arange: C.arange, linspace: C.linspace, eye: C.eye,
-  rand: C.rand, randn: C.randn, randint: C.randint, randperm: C.randperm,
-  zeros_like: C.zeros_like, ones_like: C.ones_like, empty_like: C.empty_like, full_like: C.full_like,
-  rand_like: C.rand_like, randn_like: C.randn_like, randint_like: C.randint_like,
+  tensor: creation.tensor, as_tensor: creation.tensor, from_array: creation.from_array, scalar_tensor: creation.scalar_tensor,
+  zeros: creation.zeros, ones: creation.ones, empty: creation.empty, full: creation.full, arange: creation.arange, linspace: creation.linspace, eye: creation.eye,
+  rand: creation.rand, randn: creation.randn, randint: creation.randint, randperm: creation.randperm,
+  zeros_like: creation.zeros_like, ones_like: creation.ones_like, empty_like: creation.empty_like, full_like: creation.full_like,
+  rand_like: creation.rand_like, randn_like: creation.randn_like, randint_like: creation.randint_like,
   is_tensor: (x: unknown): x is Tensor => x instanceof Tensor,
   numel: (x: Tensor) => x.numel(),
 
@@ -79,28 +81,28 @@ export const torch = {
   autograd: { grad, backward, Node },
 
   // arithmetic
-  add: A.add, sub: A.sub, subtract: A.sub, rsub: A.rsub, mul: A.mul, multiply: A.mul, div: A.div, divide: A.div,
-  true_divide: (a: TensorLike, b: TensorLike) => A.div(a, b),
-  floor_divide: (a: TensorLike, b: TensorLike) => A.div(a, b, { rounding_mode: "floor" }),
-  remainder: A.remainder, fmod: A.fmod, pow: A.pow, maximum: A.maximum, minimum: A.minimum,
-  neg: U.neg, negative: U.neg, exp: U.exp, expm1: U.expm1, log: U.log, log2: U.log2, log1p: U.log1p,
-  sqrt: U.sqrt, rsqrt: U.rsqrt, square: U.square, reciprocal: U.reciprocal, abs: U.abs, sign: U.sign,
-  sin: U.sin, cos: U.cos, erf: U.erf, floor: U.floor, ceil: U.ceil, round: U.round, trunc: U.trunc,
-  clamp: U.clamp, clip: U.clamp,
-  addmm: Mm.addmm, matmul: Mm.matmul, mm: Mm.mm, bmm: Mm.bmm, dot: Mm.dot, outer: Mm.outer, mv: (a: Tensor, v: Tensor) => Mm.matmul(a, v),
+  add: arithmetic.add, sub: arithmetic.sub, subtract: arithmetic.sub, rsub: arithmetic.rsub, mul: arithmetic.mul, multiply: arithmetic.mul, div: arithmetic.div, divide: arithmetic.div,
+  true_divide: (a: TensorLike, b: TensorLike) => arithmetic.div(a, b),
+  floor_divide: (a: TensorLike, b: TensorLike) => arithmetic.div(a, b, { rounding_mode: "floor" }),
+  remainder: arithmetic.remainder, fmod: arithmetic.fmod, pow: arithmetic.pow, maximum: arithmetic.maximum, minimum: arithmetic.minimum,
+  neg: unary.neg, negative: unary.neg, exp: unary.exp, expm1: unary.expm1, log: unary.log, log2: unary.log2, log1p: unary.log1p,
+  sqrt: unary.sqrt, rsqrt: unary.rsqrt, square: unary.square, reciprocal: unary.reciprocal, abs: unary.abs, sign: unary.sign,
+  sin: unary.sin, cos: unary.cos, erf: unary.erf, floor: unary.floor, ceil: unary.ceil, round: unary.round, trunc: unary.trunc,
+  clamp: unary.clamp, clip: unary.clamp,
+  addmm: matmul.addmm, matmul: matmul.matmul, mm: matmul.mm, bmm: matmul.bmm, dot: matmul.dot, outer: matmul.outer, mv: (a: Tensor, v: Tensor) => matmul.matmul(a, v),
 
   // comparisons
-  gt: Cmp.gt, ge: Cmp.ge, lt: Cmp.lt, le: Cmp.le, eq: Cmp.eq, ne: Cmp.ne,
-  greater: Cmp.gt, less: Cmp.lt, greater_equal: Cmp.ge, less_equal: Cmp.le, not_equal: Cmp.ne,
-  logical_not: Cmp.logical_not, logical_and: Cmp.logical_and, logical_or: Cmp.logical_or, logical_xor: Cmp.logical_xor,
-  isnan: Cmp.isnan, isinf: Cmp.isinf, isfinite: Cmp.isfinite, equal: Cmp.equal, allclose: Cmp.allclose, isclose: Cmp.isclose,
+  gt: compare.gt, ge: compare.ge, lt: compare.lt, le: compare.le, eq: compare.eq, ne: compare.ne,
+  greater: compare.gt, less: compare.lt, greater_equal: compare.ge, less_equal: compare.le, not_equal: compare.ne,
+  logical_not: compare.logical_not, logical_and: compare.logical_and, logical_or: compare.logical_or, logical_xor: compare.logical_xor,
+  isnan: compare.isnan, isinf: compare.isinf, isfinite: compare.isfinite, equal: compare.equal, allclose: compare.allclose, isclose: compare.isclose,
   any: (x: Tensor, ...args: Parameters<Tensor["any"]>) => x.any(...args),
   all: (x: Tensor, ...args: Parameters<Tensor["all"]>) => x.all(...args),
 
   // activations
-  relu: Act.relu, relu6: Act.relu6, sigmoid: Act.sigmoid, tanh: Act.tanh, leaky_relu: Act.leaky_relu, elu: Act.elu, selu: Act.selu,
-  gelu: Act.gelu, silu: Act.silu, softplus: Act.softplus, hardtanh: Act.hardtanh,
-  softmax: Sm.softmax, log_softmax: Sm.log_softmax,
+  relu: activations.relu, relu6: activations.relu6, sigmoid: activations.sigmoid, tanh: activations.tanh, leaky_relu: activations.leaky_relu, elu: activations.elu, selu: activations.selu,
+  gelu: activations.gelu, silu: activations.silu, softplus: activations.softplus, hardtanh: activations.hardtanh,
+  softmax: softmax.softmax, log_softmax: softmax.log_softmax,
 
   // reductions
   sum: (x: Tensor, dim?: DimArg | ReduceOptions | null, keepdim?: boolean | ReduceOptions) => x.sum(dim, keepdim),
@@ -150,16 +152,16 @@ export const torch = {
   scatter: (x: Tensor, dim: number, index: Tensor, src: TensorLike) => x.scatter(dim, index, src),
   scatter_add: (x: Tensor, dim: number, index: Tensor, src: Tensor) => x.scatter_add(dim, index, src),
   masked_select: (x: Tensor, mask: Tensor) => x.masked_select(mask),
-  masked_fill: W.masked_fill,
-  where: W.where,
-  cat: J.cat, concat: J.cat, stack: J.stack, hstack: J.hstack, vstack: J.vstack,
+  masked_fill: where.masked_fill,
+  where: where.where,
+  cat: join.cat, concat: join.cat, stack: join.stack, hstack: join.hstack, vstack: join.vstack,
   split: (x: Tensor, size: number | readonly number[], ...args: Parameters<Tensor["unbind"]>) => x.split(size, ...args),
   chunk: (x: Tensor, chunks: number, ...args: Parameters<Tensor["unbind"]>) => x.chunk(chunks, ...args),
   unbind: (x: Tensor, ...args: Parameters<Tensor["unbind"]>) => x.unbind(...args),
   clone: (x: Tensor) => x.clone(),
   detach: (x: Tensor) => x.detach(),
   /** torch.slice(start, stop, step): a slice for x.index(...) (the `a:b:c` of Python). */
-  slice: Ix.slice,
+  slice: indexing.slice,
 
   // printing
   set_printoptions, get_printoptions, format: (x: Tensor) => formatTensor(x),
@@ -168,5 +170,5 @@ export const torch = {
   kernels, registerKernel, registerUnaryKernel,
 };
 
-export type Torch = typeof torch;
+export type TorchCore = typeof torchCore;
 export type { DType };

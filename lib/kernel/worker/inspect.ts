@@ -1,4 +1,4 @@
-import { Tensor, torch } from "../../tensor/core";
+import { Tensor, torch } from "../../tensor/index";
 import { Module, ReLU } from "../../tensor/nn";
 import type { MimeBundle } from "../protocol";
 import { figureBundle, histFigure } from "../display/plot";

@@ -11,70 +11,75 @@ export const BinaryOp = {
   atan2: 16, fmod: 17, remainder: 18, floor_divide: 19,
 } as const;
 export type BinaryOpName = keyof typeof BinaryOp;
+/** The number a kernel receives for an op: `BinaryOp.add`, never a bare 0. */
+export type BinaryOpCode = (typeof BinaryOp)[BinaryOpName];
 
 function row(
-  op: number, n: number, alpha: number,
+  op: BinaryOpCode, n: number, alpha: number,
   out: Storage, oo: number, os: number,
   a: Storage, ao: number, as: number,
   b: Storage, bo: number, bs: number,
 ): void {
   let i = 0;
   switch (op) {
-    case 0:
+    case BinaryOp.add:
       if (alpha === 1) {
         if (os === 1 && as === 1 && bs === 1) for (; i < n; i++) out[oo + i] = a[ao + i] + b[bo + i];
         else if (os === 1 && as === 1 && bs === 0) { const bv = b[bo]; for (; i < n; i++) out[oo + i] = a[ao + i] + bv; }
         else for (; i < n; i++) out[oo + i * os] = a[ao + i * as] + b[bo + i * bs];
       } else for (; i < n; i++) out[oo + i * os] = a[ao + i * as] + alpha * b[bo + i * bs];
       return;
-    case 1:
+    case BinaryOp.sub:
       if (os === 1 && as === 1 && bs === 1) for (; i < n; i++) out[oo + i] = a[ao + i] - alpha * b[bo + i];
       else for (; i < n; i++) out[oo + i * os] = a[ao + i * as] - alpha * b[bo + i * bs];
       return;
-    case 2:
+    case BinaryOp.mul:
       if (os === 1 && as === 1 && bs === 1) for (; i < n; i++) out[oo + i] = a[ao + i] * b[bo + i];
       else if (os === 1 && as === 1 && bs === 0) { const bv = b[bo]; for (; i < n; i++) out[oo + i] = a[ao + i] * bv; }
       else for (; i < n; i++) out[oo + i * os] = a[ao + i * as] * b[bo + i * bs];
       return;
-    case 3:
+    case BinaryOp.div:
       for (; i < n; i++) out[oo + i * os] = a[ao + i * as] / b[bo + i * bs];
       return;
-    case 4:
+    case BinaryOp.pow:
       for (; i < n; i++) out[oo + i * os] = Math.pow(a[ao + i * as], b[bo + i * bs]);
       return;
-    case 5:
+    case BinaryOp.maximum:
       for (; i < n; i++) {
         const x = a[ao + i * as], y = b[bo + i * bs];
         out[oo + i * os] = x !== x || y !== y ? NaN : x > y ? x : y;
       }
       return;
-    case 6:
+    case BinaryOp.minimum:
       for (; i < n; i++) {
         const x = a[ao + i * as], y = b[bo + i * bs];
         out[oo + i * os] = x !== x || y !== y ? NaN : x < y ? x : y;
       }
       return;
-    case 7: for (; i < n; i++) out[oo + i * os] = a[ao + i * as] > b[bo + i * bs] ? 1 : 0; return;
-    case 8: for (; i < n; i++) out[oo + i * os] = a[ao + i * as] >= b[bo + i * bs] ? 1 : 0; return;
-    case 9: for (; i < n; i++) out[oo + i * os] = a[ao + i * as] < b[bo + i * bs] ? 1 : 0; return;
-    case 10: for (; i < n; i++) out[oo + i * os] = a[ao + i * as] <= b[bo + i * bs] ? 1 : 0; return;
-    case 11: for (; i < n; i++) out[oo + i * os] = a[ao + i * as] === b[bo + i * bs] ? 1 : 0; return;
-    case 12: for (; i < n; i++) out[oo + i * os] = a[ao + i * as] !== b[bo + i * bs] ? 1 : 0; return;
-    case 13: for (; i < n; i++) out[oo + i * os] = a[ao + i * as] !== 0 && b[bo + i * bs] !== 0 ? 1 : 0; return;
-    case 14: for (; i < n; i++) out[oo + i * os] = a[ao + i * as] !== 0 || b[bo + i * bs] !== 0 ? 1 : 0; return;
-    case 15: for (; i < n; i++) out[oo + i * os] = (a[ao + i * as] !== 0) !== (b[bo + i * bs] !== 0) ? 1 : 0; return;
-    case 16: for (; i < n; i++) out[oo + i * os] = Math.atan2(a[ao + i * as], b[bo + i * bs]); return;
-    case 17: for (; i < n; i++) out[oo + i * os] = a[ao + i * as] % b[bo + i * bs]; return;
-    case 18:
+    case BinaryOp.gt: for (; i < n; i++) out[oo + i * os] = a[ao + i * as] > b[bo + i * bs] ? 1 : 0; return;
+    case BinaryOp.ge: for (; i < n; i++) out[oo + i * os] = a[ao + i * as] >= b[bo + i * bs] ? 1 : 0; return;
+    case BinaryOp.lt: for (; i < n; i++) out[oo + i * os] = a[ao + i * as] < b[bo + i * bs] ? 1 : 0; return;
+    case BinaryOp.le: for (; i < n; i++) out[oo + i * os] = a[ao + i * as] <= b[bo + i * bs] ? 1 : 0; return;
+    case BinaryOp.eq: for (; i < n; i++) out[oo + i * os] = a[ao + i * as] === b[bo + i * bs] ? 1 : 0; return;
+    case BinaryOp.ne: for (; i < n; i++) out[oo + i * os] = a[ao + i * as] !== b[bo + i * bs] ? 1 : 0; return;
+    case BinaryOp.logical_and: for (; i < n; i++) out[oo + i * os] = a[ao + i * as] !== 0 && b[bo + i * bs] !== 0 ? 1 : 0; return;
+    case BinaryOp.logical_or: for (; i < n; i++) out[oo + i * os] = a[ao + i * as] !== 0 || b[bo + i * bs] !== 0 ? 1 : 0; return;
+    case BinaryOp.logical_xor: for (; i < n; i++) out[oo + i * os] = (a[ao + i * as] !== 0) !== (b[bo + i * bs] !== 0) ? 1 : 0; return;
+    case BinaryOp.atan2: for (; i < n; i++) out[oo + i * os] = Math.atan2(a[ao + i * as], b[bo + i * bs]); return;
+    case BinaryOp.fmod: for (; i < n; i++) out[oo + i * os] = a[ao + i * as] % b[bo + i * bs]; return;
+    case BinaryOp.remainder:
       for (; i < n; i++) {
         const x = a[ao + i * as], y = b[bo + i * bs];
         const r = x % y;
         out[oo + i * os] = r !== 0 && (r < 0) !== (y < 0) ? r + y : r;
       }
       return;
-    case 19: for (; i < n; i++) out[oo + i * os] = Math.floor(a[ao + i * as] / b[bo + i * bs]); return;
-    default:
-      throw new Error(`unknown binary op ${op}`);
+    case BinaryOp.floor_divide: for (; i < n; i++) out[oo + i * os] = Math.floor(a[ao + i * as] / b[bo + i * bs]); return;
+    default: {
+      // Every BinaryOp has a case: a new op without one does not compile.
+      const unknown: never = op;
+      throw new Error(`unknown binary op ${String(unknown)}`);
+    }
   }
 }
 
@@ -83,7 +88,7 @@ function row(
  * broadcast dims); out may alias a for in-place ops.
  */
 export function binaryStrided(
-  op: number, shape: readonly number[], alpha: number,
+  op: BinaryOpCode, shape: readonly number[], alpha: number,
   out: Storage, oOff: number, oStrides: readonly number[],
   a: Storage, aOff: number, aStrides: readonly number[],
   b: Storage, bOff: number, bStrides: readonly number[],

@@ -11,11 +11,12 @@ import { binaryStrided } from "./binary";
 import { copyStrided } from "./copy";
 import { matmulStrided } from "./matmul";
 import { reduceAxis, sumAll } from "./reduce";
-import { unaryGradKernels, unaryKernels } from "./unary";
+import { unaryGradKernels, unaryKernels, type UnaryGradKernelName, type UnaryKernelName } from "./unary";
 import { createWasmMatmul } from "./wasm/matmul_simd";
 import { createWasmUnary } from "./wasm/unary_simd";
 
 export type Arr = Storage;
+export type { UnaryGradKernelName, UnaryKernelName };
 /** out[i] = f(x[i]; p0, p1) for i < n. */
 export type UnaryKernel = (n: number, x: Arr, out: Arr, p0: number, p1: number) => void;
 /** out[i] = g[i] * f'(s[i]) where s is the saved input or output of the forward. */
@@ -32,8 +33,8 @@ export interface KernelTable {
   reduce: typeof reduceAxis;
   /** Sum of a contiguous array (accumulated in float64). */
   sumAll: typeof sumAll;
-  unary: Record<string, UnaryKernel>;
-  unaryGrad: Record<string, UnaryGradKernel>;
+  unary: Record<UnaryKernelName, UnaryKernel>;
+  unaryGrad: Record<UnaryGradKernelName, UnaryGradKernel>;
 }
 
 export const kernels: KernelTable = {
@@ -57,7 +58,11 @@ export function registerKernel<K extends Replaceable>(name: K, impl: KernelTable
   return prev;
 }
 
-export function registerUnaryKernel(name: string, fwd: UnaryKernel, grad?: UnaryGradKernel): void {
+/** Replaces a unary kernel (and its gradient kernel, for the names that have one). */
+export function registerUnaryKernel(name: UnaryKernelName, fwd: UnaryKernel, grad?: UnaryGradKernel): void {
   kernels.unary[name] = fwd;
-  if (grad) kernels.unaryGrad[name] = grad;
+  if (grad) {
+    if (!(name in kernels.unaryGrad)) throw new Error(`unary kernel ${name} has no gradient kernel to replace`);
+    kernels.unaryGrad[name as UnaryGradKernelName] = grad;
+  }
 }

@@ -61,7 +61,11 @@ function roundHalfEven(v: number): number {
   return Math.abs(v % 1) === 0.5 ? 2 * Math.round(v / 2) : r;
 }
 
-export const unaryKernels: Record<string, K> = {
+/**
+ * The forward kernels, by name. The names are a type (UnaryKernelName, as tfjs-core's
+ * kernel_names.ts makes its kernel names), so an op asking for a misspelled kernel does not compile.
+ */
+export const unaryKernels = {
   neg: (n, x, o) => { for (let i = 0; i < n; i++) o[i] = -x[i]; },
   exp: (n, x, o) => { for (let i = 0; i < n; i++) o[i] = Math.exp(x[i]); },
   log: (n, x, o) => { for (let i = 0; i < n; i++) o[i] = Math.log(x[i]); },
@@ -118,9 +122,14 @@ export const unaryKernels: Record<string, K> = {
   },
   /** p0 = min_val, p1 = max_val */
   hardtanh: (n, x, o, lo, hi) => { for (let i = 0; i < n; i++) { const v = x[i]; o[i] = v < lo ? lo : v > hi ? hi : v; } },
-};
+} satisfies Record<string, K>;
 
-export const unaryGradKernels: Record<string, G> = {
+export type UnaryKernelName = keyof typeof unaryKernels;
+/** The kernels with a gradient (rounding, sign and logical_not have none). */
+export type UnaryGradKernelName = keyof typeof unaryGradKernels;
+
+/** Backward kernels, by the name of their forward kernel (a name that is not one does not compile). */
+export const unaryGradKernels = {
   neg: (n, g, _s, o) => { for (let i = 0; i < n; i++) o[i] = -g[i]; },
   exp: (n, g, y, o) => { for (let i = 0; i < n; i++) o[i] = g[i] * y[i]; }, // s = y
   log: (n, g, x, o) => { for (let i = 0; i < n; i++) o[i] = g[i] / x[i]; },
@@ -187,4 +196,4 @@ export const unaryGradKernels: Record<string, G> = {
     }
   },
   hardtanh: (n, g, x, o, lo, hi) => { for (let i = 0; i < n; i++) { const v = x[i]; o[i] = v > lo && v < hi ? g[i] : 0; } },
-};
+} satisfies Partial<Record<UnaryKernelName, G>>;

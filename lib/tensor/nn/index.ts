@@ -3,7 +3,7 @@
  * nn.register_module for loading models with custom layers. The entry re-exports this file
  * as a namespace (`import * as nn`), so `nn.Linear` works as a value and as a type.
  */
-import { functional } from "./functional";
+import { functional } from "./functional/index";
 import { init } from "./init";
 import { Module } from "./module";
 import * as batchnorm from "./modules/batchnorm";

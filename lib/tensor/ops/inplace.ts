@@ -10,7 +10,7 @@
 import { is_grad_enabled } from "../autograd/grad_mode";
 import { bool, castValue, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
-import { BinaryOp } from "../kernels/binary";
+import { BinaryOp, type BinaryOpCode } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
 import { default_generator, type Generator } from "../random";
 import { broadcastShapes, broadcastStrides, fmtShape, shapesEqual } from "../shape";
@@ -84,7 +84,7 @@ function involvesGrad(self: Tensor, ...others: unknown[]): boolean {
 }
 
 /** Runs the strided binary kernel with self as both output and left operand. */
-function binaryInto(self: Tensor, other: TensorLike, op: number, alpha: number, opName: string): void {
+function binaryInto(self: Tensor, other: TensorLike, op: BinaryOpCode, alpha: number, opName: string): void {
   const o = other instanceof Tensor ? other : scalar(other, self.dtype);
   const dt = resultType(self, other);
   const shape = broadcastShapes(self.shape, o.shape, opName);

@@ -1,6 +1,7 @@
 /** Matrix products: mm, matmul (with batch broadcasting), bmm, addmm, dot, mv, outer. */
 import { record } from "../autograd/function";
 import { RuntimeError } from "../errors";
+import { BinaryOp } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
 import { broadcastShapes, fmtShape, numelOf } from "../shape";
 import type { Tensor } from "../tensor";
@@ -56,7 +57,7 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor, opts: { beta?: number;
   // out = alpha * prod + beta * bias, computed in place into the product buffer.
   const scaledBias = beta === 1 ? bias : bias.detach().mul(beta);
   if (alpha !== 1) prod._data.forEach((v, i) => (prod._data[i] = v * alpha));
-  kernels.binary(0, outShape, 1, out._data, 0, out._strides, out._data, 0, out._strides, scaledBias._data, scaledBias._offset,
+  kernels.binary(BinaryOp.add, outShape, 1, out._data, 0, out._strides, out._data, 0, out._strides, scaledBias._data, scaledBias._offset,
     broadcastStridesFor(scaledBias, outShape));
   return record(
     out, "AddmmBackward0", [bias, a, b],

@@ -2,16 +2,19 @@
 import { record } from "../autograd/function";
 import { float32, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
-import { kernels } from "../kernels/registry";
+import { kernels, type UnaryGradKernelName, type UnaryKernelName } from "../kernels/registry";
 import type { Tensor } from "../tensor";
 import { contiguousData, empty } from "./util";
 
 /**
  * Runs unary kernel `name` and, when differentiable, records a node whose backward calls the
- * fused grad kernel of the same name on the saved input ("x") or output ("y").
+ * fused grad kernel of the same name on the saved input ("x") or output ("y"). Recording a node
+ * needs a kernel with a gradient, so `node` is only allowed with such a name.
  */
+export function unaryOp(x: Tensor, name: UnaryGradKernelName, node: string, saves: "x" | "y" | "none", p0?: number, p1?: number, outDtype?: DType): Tensor;
+export function unaryOp(x: Tensor, name: UnaryKernelName, node: null, saves: "none", p0?: number, p1?: number, outDtype?: DType): Tensor;
 export function unaryOp(
-  x: Tensor, name: string, node: string | null, saves: "x" | "y" | "none",
+  x: Tensor, name: UnaryKernelName, node: string | null, saves: "x" | "y" | "none",
   p0 = 0, p1 = 0, outDtype?: DType,
 ): Tensor {
   const dt = outDtype ?? (x.dtype.is_floating_point ? x.dtype : float32);
@@ -27,7 +30,7 @@ export function unaryOp(
       const gd = contiguousData(g);
       const res = empty(x.shape, g.dtype);
       const sd = saves === "x" ? xd : out._data;
-      kernels.unaryGrad[name](gd.length, gd, sd, res._data, p0, p1);
+      kernels.unaryGrad[name as UnaryGradKernelName](gd.length, gd, sd, res._data, p0, p1);
       return [res];
     },
     saved,
@@ -35,7 +38,7 @@ export function unaryOp(
 }
 
 /** Ops whose gradient is zero almost everywhere still record a node so graphs stay connected. */
-function zeroGradOp(x: Tensor, name: string, node: string, keepDtype = true): Tensor {
+function zeroGradOp(x: Tensor, name: UnaryKernelName, node: string, keepDtype = true): Tensor {
   const out = unaryOp(x, name, null, "none", 0, 0, keepDtype ? x.dtype : undefined);
   return record(out, node, [x], (g) => [g.mul(0)]);
 }

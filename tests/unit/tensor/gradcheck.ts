@@ -8,7 +8,7 @@
  * Non-floating inputs (long indices, bool masks) are passed through unchanged and not checked.
  * Shared by the core tests and the nn/optim tests.
  */
-import { torch, type Tensor } from "../../../lib/tensor/core";
+import { torch, type Tensor } from "../../../lib/tensor/index";
 
 export interface GradcheckOptions {
   eps?: number;

@@ -67,7 +67,7 @@ export const unaryModuleBytes = (): Uint8Array<ArrayBuffer> =>
 const MIN_N = 64;
 
 /** SIMD exp and sigmoid kernels wrapping the JS ones, or null without WebAssembly SIMD. */
-export function createWasmUnary(fallback: Record<string, Unary>): Record<string, Unary> | null {
+export function createWasmUnary(fallback: Record<"exp" | "sigmoid", Unary>): Record<"exp" | "sigmoid", Unary> | null {
   let instance: WebAssembly.Instance;
   try {
     if (typeof WebAssembly === "undefined") return null;
@@ -86,9 +86,9 @@ export function createWasmUnary(fallback: Record<string, Unary>): Record<string,
     }
     return heap;
   };
-  const wrap = (name: string): Unary => {
-    const fn = instance.exports[name] as (inp: number, out: number, n4: number) => void;
-    const js = fallback[name.replace("_f32", "")];
+  const wrap = (name: "exp" | "sigmoid"): Unary => {
+    const fn = instance.exports[`${name}_f32`] as (inp: number, out: number, n4: number) => void;
+    const js = fallback[name];
     return (n, x, out, p0, p1) => {
       if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || n < MIN_N) {
         js(n, x, out, p0, p1);
@@ -109,5 +109,5 @@ export function createWasmUnary(fallback: Record<string, Unary>): Record<string,
       }
     };
   };
-  return { exp: wrap("exp_f32"), sigmoid: wrap("sigmoid_f32") };
+  return { exp: wrap("exp"), sigmoid: wrap("sigmoid") };
 }

@@ -20,9 +20,9 @@ import {
   softmax,
   softplus,
   tanh,
-} from "./functional/activation";
-import { dropout } from "./functional/dropout";
-import { linear } from "./functional/linear";
+} from "./activation";
+import { dropout } from "./dropout";
+import { linear } from "./linear";
 import {
   binary_cross_entropy,
   binary_cross_entropy_with_logits,
@@ -31,10 +31,10 @@ import {
   mse_loss,
   nll_loss,
   one_hot,
-} from "./functional/loss";
-import { batch_norm } from "./functional/normalization";
+} from "./loss";
+import { batch_norm } from "./normalization";
 
-export type { Reduction } from "./functional/_util";
+export type { Reduction } from "./_util";
 
 export const functional = {
   // activations

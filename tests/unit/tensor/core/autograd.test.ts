@@ -1,6 +1,6 @@
 /** Autograd behaviour: backward, accumulation, no_grad, retain_grad, hooks, retain_graph, in-place checks. */
 import { describe, expect, it } from "vitest";
-import { torch, type Tensor } from "../../../../lib/tensor/core";
+import { torch, type Tensor } from "../../../../lib/tensor/index";
 
 const t = (v: number[] | number[][], requires_grad = false) => torch.tensor(v, { requires_grad });
 

@@ -1,6 +1,6 @@
 /** Every differentiable op, gradient-checked in float64 against central finite differences. */
 import { beforeAll, describe, expect, it } from "vitest";
-import { torch, type Tensor } from "../../../../lib/tensor/core";
+import { torch, type Tensor } from "../../../../lib/tensor/index";
 import { gradcheck } from "../gradcheck";
 
 beforeAll(() => torch.manual_seed(7));

@@ -1,9 +1,11 @@
 /** Kernel registry and the WebAssembly SIMD matmul, checked against the plain-TS loops. */
 import { describe, expect, it } from "vitest";
-import { torch } from "../../../../lib/tensor/core";
+import { torch } from "../../../../lib/tensor/index";
 import { kernels, registerKernel } from "../../../../lib/tensor/kernels/registry";
 import { matmulStrided } from "../../../../lib/tensor/kernels/matmul";
 import { unaryKernels } from "../../../../lib/tensor/kernels/unary";
+import { BinaryOp } from "../../../../lib/tensor/kernels/binary";
+import { unaryOp } from "../../../../lib/tensor/ops/unary";
 import { createWasmMatmul } from "../../../../lib/tensor/kernels/wasm/matmul_simd";
 import { createWasmUnary } from "../../../../lib/tensor/kernels/wasm/unary_simd";
 
@@ -110,5 +112,20 @@ describe("kernel registry", () => {
     } finally {
       registerKernel("matmul", prev);
     }
+  });
+
+  // The @ts-expect-error lines are the real assertions: `tsc` fails if a misspelled kernel name
+  // ever compiles again. At run time the misspelling finds no kernel.
+  it("kernel names are typed: a misspelled one does not compile", () => {
+    // @ts-expect-error "exq" is not a unary kernel
+    expect(() => unaryOp(torch.ones(2), "exq", null, "none")).toThrow();
+    // @ts-expect-error "round" has no gradient kernel, so it cannot record a backward node
+    expect(() => unaryOp(torch.ones(2), "round", "RoundBackward0", "x")).not.toThrow();
+    // @ts-expect-error "matmull" is not a replaceable kernel
+    expect(() => registerKernel("matmull", matmulStrided)).not.toThrow();
+    // @ts-expect-error 99 is no BinaryOp (use BinaryOp.add, not a bare number)
+    expect(() => kernels.binary(99, [1], 1, new Float32Array(1), 0, [1], new Float32Array(1), 0, [1], new Float32Array(1), 0, [1])).toThrow(/unknown binary op 99/);
+    expect(BinaryOp.add).toBe(0);
+    delete (kernels as unknown as Record<string, unknown>).matmull;
   });
 });

@@ -1,6 +1,6 @@
 /** Printing against strings produced by real torch 1.13 repr(). */
 import { describe, expect, it } from "vitest";
-import { torch, type DType } from "../../../../lib/tensor/core";
+import { torch, type DType } from "../../../../lib/tensor/index";
 import { loadFixture } from "./fixtures";
 
 interface PrintCase {

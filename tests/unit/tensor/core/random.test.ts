@@ -1,6 +1,6 @@
 /** Seeded randomness: deterministic, and following PyTorch's CPU generator recipes. */
 import { describe, expect, it } from "vitest";
-import { torch } from "../../../../lib/tensor/core";
+import { torch } from "../../../../lib/tensor/index";
 import { expectClose, loadFixture } from "./fixtures";
 
 const fx = loadFixture<Record<string, number[]>>("random.json");

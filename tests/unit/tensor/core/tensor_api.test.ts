@@ -1,6 +1,6 @@
 /** Creation, dtypes, views, indexing, joins, comparisons and learner-facing error messages. */
 import { describe, expect, it } from "vitest";
-import { torch } from "../../../../lib/tensor/core";
+import { torch } from "../../../../lib/tensor/index";
 
 describe("creation", () => {
   it("accepts shapes as varargs or arrays, options last", () => {

@@ -1,6 +1,7 @@
 /** Forward values and backward gradients against PyTorch 1.13 (scripts/fixtures/core_fixtures.py). */
 import { describe, expect, it } from "vitest";
-import { torch, type NestedArray, type Tensor } from "../../../../lib/tensor/core";
+import { torch, type Tensor } from "../../../../lib/tensor/index";
+import type { NestedArray } from "../../../../lib/tensor/core";
 import { expectClose, loadFixture } from "./fixtures";
 
 interface Case {
