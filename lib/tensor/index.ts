@@ -35,7 +35,7 @@ export type Torch = typeof torch;
 
 export { nn, optim, utils, save, load };
 export { load_tensors, save_tensors, set_file_store, ARCHITECTURE_KEY, type FileStore } from "./serialize";
-export { Tensor, isTensor } from "./tensor";
+export { Tensor, isTensor, isGenuineTensor } from "./tensor";
 export type { DType, Storage } from "./dtype";
 export { Generator } from "./random";
 export { TorchError, RuntimeError, IndexError, TypeError_, ValueError } from "./errors";

@@ -77,6 +77,11 @@ export interface VersionCounter {
 let nextHookId = 0;
 
 export class Tensor {
+  /** Only the engine's constructor sets it: a Proxy or an object posing as a tensor lacks it (see isGenuineTensor). */
+  readonly #genuine = true;
+  static hasGenuineBrand(x: object): boolean {
+    return #genuine in x;
+  }
   /** Storage, shared between views. Internal: use tolist()/item()/data in user code. */
   _data: Storage;
   _ver: VersionCounter;
@@ -764,4 +769,13 @@ export class Tensor {
 
 export function isTensor(x: unknown): x is Tensor {
   return x instanceof Tensor;
+}
+
+/**
+ * True only for a tensor the engine constructed: unlike `instanceof`, a Proxy wrapped around a
+ * tensor or an object whose prototype was set to Tensor.prototype fails it. The grader uses it
+ * so that nothing posing as a tensor reaches an assertion.
+ */
+export function isGenuineTensor(x: unknown): x is Tensor {
+  return typeof x === "object" && x !== null && Tensor.hasGenuineBrand(x);
 }
