@@ -1,7 +1,10 @@
 /**
  * Gradbook tensor engine, core API (what lib/tensor/nn, optim and utils build on).
  *
- *   import { torch, Tensor } from "../core";
+ *   import { torchCore, Tensor } from "../core";
+ *
+ * `torchCore` is the `torch` namespace without nn, optim, utils, save and load (they are built on
+ * it); the entry (./index.ts) adds them to make the one `torch` object cells and tests use.
  *
  * DATA MODEL
  *   Storage is a typed array: Float64Array for torch.float64, Float32Array for every other dtype

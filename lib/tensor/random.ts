@@ -142,7 +142,7 @@ function boxMuller16(data: Float32Array | Float64Array, base: number, mean: numb
   }
 }
 
-/** The process-wide generator behind torch.rand/randn/randperm and B's DataLoader shuffle. */
+/** The process-wide generator behind torch.rand/randn/randperm and DataLoader's shuffle. */
 export const default_generator = new Generator();
 
 export function manual_seed(seed: number): Generator {

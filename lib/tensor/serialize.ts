@@ -311,8 +311,3 @@ export function load(f: Uint8Array | ArrayBuffer | string): Module | StateDict {
   }
   return build(arch, tensors, "");
 }
-
-/** The architecture JSON that save(model) records (for tests and tooling). */
-export function architecture_of(model: Module): string {
-  return JSON.stringify(describe(model));
-}

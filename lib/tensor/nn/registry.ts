@@ -26,7 +26,3 @@ export function register_module(name: string | ModuleClass, cls?: ModuleClass): 
 export function lookup_module(name: string): ModuleClass | undefined {
   return registry.get(name);
 }
-
-export function registered_modules(): string[] {
-  return [...registry.keys()];
-}

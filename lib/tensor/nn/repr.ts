@@ -32,11 +32,6 @@ export function pyStr(s: string): string {
   return `'${s}'`;
 }
 
-/** Python's repr of an optional value: null/undefined -> None. */
-export function pyOpt<T>(v: T | null | undefined, fmt: (v: T) => string): string {
-  return v === null || v === undefined ? "None" : fmt(v);
-}
-
 /** torch.nn.modules.module._addindent: indents every line but the first. */
 export function addIndent(s: string, spaces: number): string {
   const lines = s.split("\n");
