@@ -2,7 +2,7 @@ import Link from "next/link";
 import { loadCourse } from "@/lib/lessons/outline";
 import { getPageUser } from "@/lib/auth/request-user";
 import { progressOf, type LessonProgressSummary } from "@/lib/db/progress";
-import { lessonParts } from "@/lib/api/learner-lesson-parts";
+import { lessonParts } from "@/lib/lessons/lesson-parts";
 import { ContinueLink } from "./_components/account/ContinueLink";
 import { LessonProgressLine } from "./_components/account/LessonProgressLine";
 

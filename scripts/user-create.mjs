@@ -44,7 +44,7 @@ async function askPassword() {
   });
 }
 
-const { usernameSchema, passwordSchema } = await import("../lib/api/learner-schemas.ts");
+const { usernameSchema, passwordSchema } = await import("../lib/api/schemas.ts");
 const username = usernameSchema.safeParse(args.username);
 if (!username.success) fail(`username ${username.error.issues[0].message}`);
 const password = passwordSchema.safeParse(args.password ?? (await askPassword()));

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { forbidden } from "next/navigation";
 import { getPageUser } from "@/lib/auth/request-user";
-import { buildGradebook, learnerLabel } from "@/lib/grading/gradebook";
+import { buildGradebook, learnerLabel } from "@/lib/api/gradebook";
 import styles from "./gradebook.module.css";
 
 export const dynamic = "force-dynamic";

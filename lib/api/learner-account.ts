@@ -1,5 +1,5 @@
 import { newLearnerId } from "../auth/learner-id";
-import { learnerCookieHeader } from "./learner-cookie";
+import { learnerCookieHeader } from "../auth/learner-cookie";
 import { servedOverHttps, withSecure } from "./served-over-https";
 
 /**

@@ -1,32 +1,26 @@
-import { z } from "zod";
+import type { z } from "zod";
+import { HttpError } from "./http-error";
 
-/** A JSON error a learner's browser can show: what was wrong, never a stack trace. */
-export function errorResponse(status: number, message: string, details?: unknown): Response {
-  return Response.json({ error: message, ...(details === undefined ? {} : { details }) }, { status });
-}
-
-export function describeZodError(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.length ? issue.path.join(".") : "body"}: ${issue.message}`).join("; ");
+export function describeZodError(error: z.ZodError, whole = "body"): string {
+  return error.issues.map((issue) => `${issue.path.length ? issue.path.join(".") : whole}: ${issue.message}`).join("; ");
 }
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
-type BodyResult<T> = { ok: true; value: T } | { ok: false; response: Response };
-
-const tooLarge = () => errorResponse(413, `Request body is larger than ${MAX_BODY_BYTES} bytes`);
+const tooLarge = () => new HttpError(413, `Request body is larger than ${MAX_BODY_BYTES} bytes`);
 
 /**
- * Null when the Content-Type is JSON (`application/json`, optionally `; charset=utf-8`), else
- * the 415 answer. Requiring it also keeps these routes out of reach of cross-site HTML forms,
- * which can only send form and text content types.
+ * Refuses (415) a Content-Type other than JSON (`application/json`, optionally `; charset=utf-8`).
+ * Requiring it also keeps these routes out of reach of cross-site HTML forms, which can only send
+ * form and text content types.
  */
-function jsonContentType(request: Request): Response | null {
+function requireJsonContentType(request: Request): void {
   const header = request.headers.get("content-type") ?? "";
   const [mediaType, ...parameters] = header.split(";").map((part) => part.trim().toLowerCase());
   const charset = parameters.find((parameter) => parameter.startsWith("charset="))?.slice("charset=".length).replace(/"/g, "");
-  if (mediaType === "application/json" && (charset === undefined || charset === "utf-8" || charset === "utf8")) return null;
+  if (mediaType === "application/json" && (charset === undefined || charset === "utf-8" || charset === "utf8")) return;
   const got = header ? `got "${header}"` : "none was given";
-  return errorResponse(415, `Content-Type must be application/json (UTF-8); ${got}`);
+  throw new HttpError(415, `Content-Type must be application/json (UTF-8); ${got}`);
 }
 
 /**
@@ -58,29 +52,37 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array 
 }
 
 /**
- * Reads and validates a JSON body. Returns the parsed value or a 415/413/400 response that
- * says what is wrong; nothing downstream runs on bad input. The size limit counts bytes.
+ * Reads and validates a JSON body: the parsed value, or an HttpError 415/413/400 that says what is
+ * wrong; nothing downstream runs on bad input. The size limit counts bytes.
  */
-export async function readJsonBody<T>(request: Request, schema: z.ZodType<T>): Promise<BodyResult<T>> {
-  const wrongType = jsonContentType(request);
-  if (wrongType) return { ok: false, response: wrongType };
+export async function jsonBody<T>(request: Request, schema: z.ZodType<T>): Promise<T> {
+  requireJsonContentType(request);
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) return { ok: false, response: tooLarge() };
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
   const bytes = await readLimited(request, MAX_BODY_BYTES);
-  if (!bytes) return { ok: false, response: tooLarge() };
+  if (!bytes) throw tooLarge();
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {
-    return { ok: false, response: errorResponse(400, "Request body must be valid JSON (UTF-8)") };
+    throw new HttpError(400, "Request body must be valid JSON (UTF-8)");
   }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) return { ok: false, response: errorResponse(400, `Invalid request body: ${describeZodError(parsed.error)}`) };
-  return { ok: true, value: parsed.data };
+  return validated(json, schema, "request body", "body");
 }
 
-export function parseParams<T>(params: unknown, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; response: Response } {
-  const parsed = schema.safeParse(params);
-  if (!parsed.success) return { ok: false, response: errorResponse(400, `Invalid URL parameter: ${describeZodError(parsed.error)}`) };
-  return { ok: true, value: parsed.data };
+/** jsonBody as a result rather than a throw (for code outside route()). */
+export async function readJsonBody<T>(request: Request, schema: z.ZodType<T>): Promise<{ ok: true; value: T } | { ok: false; response: Response }> {
+  try {
+    return { ok: true, value: await jsonBody(request, schema) };
+  } catch (error) {
+    if (error instanceof HttpError) return { ok: false, response: error.toResponse() };
+    throw error;
+  }
+}
+
+/** `value` checked against `schema`, or an HttpError 400 "Invalid <where>: <field>: <problem>". */
+export function validated<T>(value: unknown, schema: z.ZodType<T>, where: string, whole: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new HttpError(400, `Invalid ${where}: ${describeZodError(parsed.error, whole)}`);
+  return parsed.data;
 }

@@ -3,8 +3,8 @@ import { z } from "zod";
 export const lessonSlugSchema = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be a lesson slug like first-look-at-tensors");
 export const cellIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, dashes or underscores");
 
+/** The URL of the `/…/[slug]` lesson routes. */
 export const lessonParamsSchema = z.object({ slug: lessonSlugSchema });
-export const cellParamsSchema = z.object({ slug: lessonSlugSchema, cellId: cellIdSchema });
 
 export const MAX_CELL_CODE_CHARS = 100_000;
 
@@ -19,3 +19,7 @@ export function wellFormed(schema: z.ZodString): z.ZodString {
 
 /** A cell's or a submission's code: well-formed text of at most MAX_CELL_CODE_CHARS. */
 export const cellCodeSchema = wellFormed(z.string().max(MAX_CELL_CODE_CHARS, `must be at most ${MAX_CELL_CODE_CHARS} characters`));
+
+/** Account credentials (sign-up, sign-in, `npm run user:create`). */
+export const usernameSchema = z.string().regex(/^[a-zA-Z0-9_.-]{3,30}$/, "must be 3-30 letters, digits, dots, dashes or underscores");
+export const passwordSchema = z.string().min(8, "must be at least 8 characters").max(128, "must be at most 128 characters");

@@ -8,9 +8,9 @@
  */
 import { recordSubmission, type ExerciseKey } from "../db/submissions";
 import { findExercise } from "../lessons/exercises";
-import { gradeExercise } from "./grade-exercise";
-import { createGradingQueue, type GradingQueue } from "./queue";
-import type { GradeResult } from "./types";
+import { gradeExercise } from "../grading/grade-exercise";
+import { createGradingQueue, type GradingQueue } from "../grading/queue";
+import type { GradeResult } from "../grading/types";
 
 /** Plain data, so a durable queue could store it: the exercise is looked up when the job runs. */
 export interface SubmissionJob {

@@ -1,4 +1,4 @@
-import { signLearnerId } from "../auth/learner-id";
+import { signLearnerId } from "./learner-id";
 
 /**
  * The anonymous learner's signed id (lib/auth/learner-id.ts) lives in this httpOnly cookie, set by

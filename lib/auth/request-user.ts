@@ -1,8 +1,7 @@
 import { cache } from "react";
 import { cookies, headers } from "next/headers";
 import { prisma } from "../db/client";
-import { errorResponse } from "../api/responses";
-import { LEARNER_COOKIE, readCookie } from "../api/learner-cookie";
+import { LEARNER_COOKIE, readCookie } from "./learner-cookie";
 import { getAuth } from "./auth";
 import { verifyLearnerCookie } from "./learner-id";
 
@@ -66,24 +65,15 @@ export async function ensureUserRow(user: RequestUser): Promise<void> {
 }
 
 /**
- * For route handlers: the caller, with their user row guaranteed to exist (an anonymous
- * learner's row is created on first use), or a 401 JSON response when the request has no
- * identity at all. Usage: `const user = await requireUser(req); if (user instanceof Response) return user;`
+ * For writes: the caller, with their user row guaranteed to exist (an anonymous learner's row is
+ * created on first use), or null when the request has no identity at all (lib/api answers 401).
  */
-export async function requireUser(request: Request): Promise<RequestUser | Response> {
+export async function getWritingUser(request: Request): Promise<RequestUser | null> {
   const found = await identify(request);
-  if (!found) return errorResponse(401, "Not signed in: this request carries no session or learner cookie");
+  if (!found) return null;
   // Only the first write of a new anonymous learner creates their row (no write per request).
   if (!found.rowExists) await ensureUserRow(found.user);
   return found.user;
-}
-
-/** Like requireUser, but a learner (anonymous or signed in) gets 403. */
-export async function requireInstructor(request: Request): Promise<RequestUser | Response> {
-  const user = await getRequestUser(request);
-  if (!user) return errorResponse(401, "Sign in as an instructor to use this");
-  if (user.role !== "instructor") return errorResponse(403, "Only instructors can use this");
-  return user;
 }
 
 /**

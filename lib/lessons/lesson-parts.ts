@@ -1,7 +1,7 @@
 import { visit } from "unist-util-visit";
-import { collectCells } from "../lessons/cells";
-import { readLesson } from "../lessons/files";
-import { parseLessonTree } from "../lessons/parse";
+import { collectCells } from "./cells";
+import { readLesson } from "./files";
+import { parseLessonTree } from "./parse";
 
 export interface LessonParts {
   cellIds: string[];
@@ -28,4 +28,28 @@ export function lessonParts(slug: string): LessonParts {
   const parts = { cellIds: cells.map((cell) => cell.id), originalCode: Object.fromEntries(cells.map((cell) => [cell.id, cell.code])), exerciseIds };
   cache.set(slug, parts);
   return parts;
+}
+
+/**
+ * The cell id an exercise's editor saves its code under. Must match
+ * app/_components/exercise/ExerciseClient.tsx (`exercise-${id}`).
+ */
+export function exerciseCellId(exerciseId: string): string {
+  return `exercise-${exerciseId}`;
+}
+
+const savable = new Map<string, ReadonlySet<string>>();
+
+/**
+ * The ids a learner may save code under in a lesson: its cells and its exercises' editors.
+ * Refusing every other id bounds the saved rows per learner and lesson to this set's size
+ * (CellState is unique per learner, lesson and cell).
+ */
+export function savableCellIds(slug: string): ReadonlySet<string> {
+  let ids = savable.get(slug);
+  if (!ids) {
+    const parts = lessonParts(slug);
+    savable.set(slug, (ids = new Set([...parts.cellIds, ...parts.exerciseIds.map(exerciseCellId)])));
+  }
+  return ids;
 }

@@ -1,8 +1,4 @@
-import { getRequestUser } from "@/lib/auth/request-user";
-import { jsonRoute } from "@/lib/api/learner-route";
+import { route } from "@/lib/api/route";
 
 /** Who the caller is: an account ({ username, role }) or the anonymous learner. */
-export const GET = jsonRoute(async (request: Request) => {
-  const user = await getRequestUser(request);
-  return Response.json({ user }, { headers: { "cache-control": "no-store" } });
-});
+export const GET = route({ auth: "optional" }, async ({ user }) => Response.json({ user }, { headers: { "cache-control": "no-store" } }));

@@ -1,8 +1,7 @@
-import { getRequestUser } from "@/lib/auth/request-user";
 import { newLearnerId } from "@/lib/auth/learner-id";
-import { learnerCookieHeader } from "@/lib/api/learner-cookie";
+import { learnerCookieHeader } from "@/lib/auth/learner-cookie";
 import { servedOverHttps } from "@/lib/api/served-over-https";
-import { jsonRoute, sameOrigin } from "@/lib/api/learner-route";
+import { route } from "@/lib/api/route";
 
 /**
  * Gives the browser an anonymous learner id (a signed `gb_learner` cookie) if it has no identity
@@ -11,13 +10,11 @@ import { jsonRoute, sameOrigin } from "@/lib/api/learner-route";
  * shared cache (CDN, proxy) may keep and serve to everyone; this answer is `no-store`.
  * Writes nothing: the learner's row is created by their first save.
  */
-export const POST = jsonRoute(async (request: Request) => {
-  const refused = sameOrigin(request);
-  if (refused) return refused;
+export const POST = route({ sameOrigin: true, auth: "optional" }, async ({ request, user }) => {
   const headers = new Headers({ "cache-control": "private, no-store" });
   // A browser that already speaks for someone (a signed-in account or a valid learner cookie)
   // keeps it: several requests of one page that all got 401 may ask, and only the first mints.
-  if (await getRequestUser(request)) return new Response(null, { status: 204, headers });
+  if (user) return new Response(null, { status: 204, headers });
   headers.append("set-cookie", learnerCookieHeader(newLearnerId(), servedOverHttps(request)));
   return Response.json({ created: true }, { status: 201, headers });
 });

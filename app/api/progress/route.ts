@@ -1,9 +1,5 @@
 import { progressOf } from "@/lib/db/progress";
-import { jsonRoute, readingUser } from "@/lib/api/learner-route";
+import { route } from "@/lib/api/route";
 
 /** The caller's progress in every lesson they have opened. */
-export const GET = jsonRoute(async (request: Request) => {
-  const user = await readingUser(request);
-  if (user instanceof Response) return user;
-  return Response.json({ progress: await progressOf(user.id) }, { headers: { "cache-control": "no-store" } });
-});
+export const GET = route({ auth: "reader" }, async ({ user }) => Response.json({ progress: await progressOf(user.id) }, { headers: { "cache-control": "no-store" } }));

@@ -6,7 +6,7 @@ createFreshDatabase();
 const { PUT } = await import("@/app/api/lessons/[slug]/cells/[cellId]/route");
 const { GET } = await import("@/app/api/lessons/[slug]/cells/route");
 const { prisma } = await import("@/lib/db/client");
-const { savableCellIds } = await import("@/lib/api/lesson-cell-ids");
+const { savableCellIds } = await import("@/lib/lessons/lesson-parts");
 
 const LESSON = "first-look-at-tensors";
 const learnerA = "11111111-1111-4111-8111-111111111111";

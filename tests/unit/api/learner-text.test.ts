@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { cellCodeSchema } from "@/lib/api/schemas";
-import { createRunBodySchema, endRunBodySchema, pointsBodySchema, saveVersionedCellBodySchema } from "@/lib/api/learner-schemas";
-import { submitBodySchema } from "@/lib/grading/api-schemas";
+import { createRunBodySchema } from "@/app/api/experiments/runs/schema";
+import { endRunBodySchema } from "@/app/api/experiments/runs/[runId]/schema";
+import { pointsBodySchema } from "@/app/api/experiments/runs/[runId]/points/schema";
+import { saveVersionedCellBodySchema } from "@/app/api/lessons/[slug]/cells/[cellId]/schema";
+import { submitBodySchema } from "@/app/api/exercises/[slug]/[exerciseId]/submit/schema";
 
 // Every learner text that is stored refuses a lone surrogate: SQLite writes UTF-8, where one
 // cannot be encoded, so the stored text would silently differ from what was sent.

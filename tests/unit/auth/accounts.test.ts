@@ -8,7 +8,7 @@ const signin = (await import("@/app/api/account/signin/route")).POST;
 const signout = (await import("@/app/api/account/signout/route")).POST;
 const me = (await import("@/app/api/account/route")).GET;
 const putCell = (await import("@/app/api/lessons/[slug]/cells/[cellId]/route")).PUT;
-const { requireInstructor, requireUser } = await import("@/lib/auth/request-user");
+const { requireInstructor, requireUser } = await import("@/lib/api/caller");
 const { createAccount } = await import("@/lib/auth/accounts");
 const { prisma } = await import("@/lib/db/client");
 

@@ -5,7 +5,7 @@ createFreshDatabase();
 
 const progressRoute = await import("@/app/api/lessons/[slug]/progress/route");
 const allProgress = await import("@/app/api/progress/route");
-const { lessonParts } = await import("@/lib/api/learner-lesson-parts");
+const { lessonParts } = await import("@/lib/lessons/lesson-parts");
 const { moveAnonymousWork } = await import("@/lib/db/users");
 const { saveCell } = await import("@/lib/db/cells");
 const { prisma } = await import("@/lib/db/client");

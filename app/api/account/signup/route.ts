@@ -1,21 +1,15 @@
 import { createAccount } from "@/lib/auth/accounts";
-import { getRequestUser } from "@/lib/auth/request-user";
 import { moveAnonymousWork } from "@/lib/db/users";
-import { errorResponse, readJsonBody } from "@/lib/api/responses";
-import { credentialsBodySchema } from "@/lib/api/learner-schemas";
+import { HttpError } from "@/lib/api/http-error";
 import { freshLearnerCookie, withAuthCookies } from "@/lib/api/learner-account";
-import { jsonRoute, sameOrigin } from "@/lib/api/learner-route";
+import { route } from "@/lib/api/route";
+import { credentialsBodySchema } from "../schema";
 
 /** Creates an account, signs it in, and moves the anonymous learner's work onto it. */
-export const POST = jsonRoute(async (request: Request) => {
-  const refused = sameOrigin(request);
-  if (refused) return refused;
-  const body = await readJsonBody(request, credentialsBodySchema);
-  if (!body.ok) return body.response;
-  const caller = await getRequestUser(request);
-  if (caller && !caller.anonymous) return errorResponse(400, `You are signed in as ${caller.username}; sign out first`);
-  const created = await createAccount(body.value.username, body.value.password, request.headers);
-  if (!created.ok) return errorResponse(created.status, created.message);
+export const POST = route({ sameOrigin: true, body: credentialsBodySchema, auth: "optional" }, async ({ request, body, user: caller }) => {
+  if (caller && !caller.anonymous) throw new HttpError(400, `You are signed in as ${caller.username}; sign out first`);
+  const created = await createAccount(body.username, body.password, request.headers);
+  if (!created.ok) throw new HttpError(created.status, created.message);
   const moved = caller ? await moveAnonymousWork(caller.id, created.userId) : null;
   return freshLearnerCookie(withAuthCookies({ user: { username: created.username, role: "learner" }, moved }, created.headers, request, { status: 201 }), request);
 });

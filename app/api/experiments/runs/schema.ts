@@ -1,21 +1,7 @@
 import { z } from "zod";
-import { cellCodeSchema, cellIdSchema, lessonSlugSchema, wellFormed } from "./schemas";
+import { cellIdSchema, lessonSlugSchema, wellFormed } from "@/lib/api/schemas";
 
-/** Request bodies and query strings of the learner-data routes (cells, progress, experiments, account). */
-
-export const cellVersionSchema = z.number().int("must be an integer").positive("must be positive").max(Number.MAX_SAFE_INTEGER);
-
-export const saveVersionedCellBodySchema = z
-  .object({
-    code: cellCodeSchema,
-    version: cellVersionSchema,
-  })
-  .strict();
-
-export const progressEventSchema = z.discriminatedUnion("event", [
-  z.object({ event: z.literal("opened") }).strict(),
-  z.object({ event: z.literal("executed"), cellId: cellIdSchema, status: z.enum(["ok", "error"]), executionCount: z.number().int().min(0).max(1_000_000) }).strict(),
-]);
+/** Experiment runs: the building blocks here are shared by /runs/[runId], /runs/[runId]/points and /export. */
 
 export const runIdSchema = z.uuid("must be a run id (a UUID)");
 /** ASCII only, so it cannot hold a lone surrogate either. */
@@ -23,14 +9,14 @@ export const runNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.:-]{0,63
 const paramValueSchema = z.union([wellFormed(z.string().max(200)), z.number().finite(), z.boolean(), z.null()]);
 
 const paramName = wellFormed(z.string().max(64));
-const metricName = wellFormed(z.string().min(1).max(64));
+export const metricName = wellFormed(z.string().min(1).max(64));
 
 /**
  * A flat JSON object stored as sent (params, metric values). zod's record skips an own
  * `__proto__` key without a word (assigning it would set the prototype), so the stored object
  * would silently lose a field: such an object is refused before the record parses it.
  */
-function storedRecord<V extends z.ZodType>(key: z.ZodString, value: V) {
+export function storedRecord<V extends z.ZodType>(key: z.ZodString, value: V) {
   return z
     .custom<unknown>((input) => typeof input !== "object" || input === null || !Object.hasOwn(input, "__proto__"), 'must not have a "__proto__" key')
     .pipe(z.record(key, value));
@@ -63,41 +49,8 @@ export const createRunBodySchema = z
   })
   .strict();
 
-export const MAX_POINTS_PER_BATCH = 1000;
-export const pointsBodySchema = z
-  .object({
-    points: z
-      .array(
-        z
-          .object({
-            step: z.number().int().min(0).max(100_000_000),
-            values: storedRecord(metricName, z.number().finite()).refine((v) => Object.keys(v).length <= 32, "at most 32 metrics per step"),
-          })
-          .strict(),
-      )
-      .min(1, "must hold at least one point")
-      .max(MAX_POINTS_PER_BATCH, `at most ${MAX_POINTS_PER_BATCH} points per batch`),
-  })
-  .strict();
-
-export const endRunBodySchema = z
-  .object({
-    status: z.enum(["finished", "failed", "interrupted", "crashed"]),
-    reason: wellFormed(z.string().max(500)).nullable().optional(),
-    durationMs: z.number().min(0).max(1e10).optional(),
-  })
-  .strict();
-
-export const runParamsSchema = z.object({ runId: runIdSchema });
-
 export const runQuerySchema = z.object({
   lesson: lessonSlugSchema.optional(),
   name: runNameSchema.optional(),
   points: z.enum(["0", "1"]).optional(),
 });
-
-export const exportQuerySchema = runQuerySchema.extend({ format: z.enum(["csv", "json"]) });
-
-export const usernameSchema = z.string().regex(/^[a-zA-Z0-9_.-]{3,30}$/, "must be 3-30 letters, digits, dots, dashes or underscores");
-export const passwordSchema = z.string().min(8, "must be at least 8 characters").max(128, "must be at most 128 characters");
-export const credentialsBodySchema = z.object({ username: usernameSchema, password: passwordSchema }).strict();

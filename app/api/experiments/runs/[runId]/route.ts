@@ -1,41 +1,25 @@
 import { deleteRun, endRun, getRun } from "@/lib/db/experiments";
-import { errorResponse, parseParams, readJsonBody } from "@/lib/api/responses";
-import { endRunBodySchema, runParamsSchema } from "@/lib/api/learner-schemas";
-import { jsonRoute, readingUser, sameOrigin, writingUser } from "@/lib/api/learner-route";
+import { HttpError } from "@/lib/api/http-error";
+import { route } from "@/lib/api/route";
+import { endRunBodySchema, runParamsSchema } from "./schema";
 
-type Context = { params: Promise<{ runId: string }> };
-const notFound = () => errorResponse(404, "No such run");
+const noSuchRun = () => new HttpError(404, "No such run");
 
 /** One of the caller's runs with its curves; someone else's run is 404, as if it did not exist. */
-export const GET = jsonRoute(async (request: Request, context: Context) => {
-  const params = parseParams(await context.params, runParamsSchema);
-  if (!params.ok) return params.response;
-  const user = await readingUser(request);
-  if (user instanceof Response) return user;
-  const run = await getRun(user.id, params.value.runId);
-  return run ? Response.json({ run }, { headers: { "cache-control": "no-store" } }) : notFound();
+export const GET = route({ params: runParamsSchema, auth: "reader" }, async ({ params, user }) => {
+  const run = await getRun(user.id, params.runId);
+  if (!run) throw noSuchRun();
+  return Response.json({ run }, { headers: { "cache-control": "no-store" } });
 });
 
 /** Ends a running run: finished, failed, interrupted or crashed. The first ending sticks. */
-export const PATCH = jsonRoute(async (request: Request, context: Context) => {
-  const params = parseParams(await context.params, runParamsSchema);
-  if (!params.ok) return params.response;
-  const body = await readJsonBody(request, endRunBodySchema);
-  if (!body.ok) return body.response;
-  const refused = sameOrigin(request);
-  if (refused) return refused;
-  const user = await writingUser(request);
-  if (user instanceof Response) return user;
-  const run = await endRun(user.id, params.value.runId, body.value.status, body.value.reason ?? null, new Date(), body.value.durationMs);
-  return run ? Response.json({ run }) : notFound();
+export const PATCH = route({ params: runParamsSchema, body: endRunBodySchema, auth: "writer" }, async ({ params, body, user }) => {
+  const run = await endRun(user.id, params.runId, body.status, body.reason ?? null, new Date(), body.durationMs);
+  if (!run) throw noSuchRun();
+  return Response.json({ run });
 });
 
-export const DELETE = jsonRoute(async (request: Request, context: Context) => {
-  const params = parseParams(await context.params, runParamsSchema);
-  if (!params.ok) return params.response;
-  const refused = sameOrigin(request);
-  if (refused) return refused;
-  const user = await writingUser(request);
-  if (user instanceof Response) return user;
-  return (await deleteRun(user.id, params.value.runId)) ? Response.json({ deleted: true }) : notFound();
+export const DELETE = route({ params: runParamsSchema, auth: "writer" }, async ({ params, user }) => {
+  if (!(await deleteRun(user.id, params.runId))) throw noSuchRun();
+  return Response.json({ deleted: true });
 });

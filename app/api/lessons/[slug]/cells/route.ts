@@ -1,14 +1,11 @@
-import { lessonFromParams } from "@/lib/api/lesson-params";
 import { savedCells } from "@/lib/db/cells";
-import { jsonRoute, readingUser } from "@/lib/api/learner-route";
-import { lessonParts } from "@/lib/api/learner-lesson-parts";
+import { knownLesson } from "@/lib/api/lookups";
+import { route } from "@/lib/api/route";
+import { lessonParamsSchema } from "@/lib/api/schemas";
+import { lessonParts } from "@/lib/lessons/lesson-parts";
 
 /** The calling learner's saved code (with versions) for every cell of a lesson, and the lesson's original code. */
-export const GET = jsonRoute(async (request: Request, context: { params: Promise<{ slug: string }> }) => {
-  const lesson = await lessonFromParams(context.params);
-  if (!lesson.ok) return lesson.response;
-  const user = await readingUser(request);
-  if (user instanceof Response) return user;
-  const cells = await savedCells(user.id, lesson.slug);
-  return Response.json({ cells, original: lessonParts(lesson.slug).originalCode }, { headers: { "cache-control": "no-store" } });
+export const GET = route({ params: lessonParamsSchema, lookup: ({ params }) => knownLesson(params.slug), auth: "reader" }, async ({ user, found: slug }) => {
+  const cells = await savedCells(user.id, slug);
+  return Response.json({ cells, original: lessonParts(slug).originalCode }, { headers: { "cache-control": "no-store" } });
 });

@@ -1,19 +1,18 @@
-import { z } from "zod";
 import { clientAddress } from "@/lib/api/client-address";
-import { errorResponse, parseParams, readJsonBody } from "@/lib/api/responses";
-import { jsonRoute, queryOf, readingUser } from "@/lib/api/learner-route";
-import { exerciseParamsSchema, submitBodySchema } from "@/lib/grading/api-schemas";
-import { resolveExercise, type ExerciseContext } from "@/lib/grading/exercise-route";
+import { HttpError } from "@/lib/api/http-error";
+import { exerciseKey, knownExercise } from "@/lib/api/lookups";
+import { route } from "@/lib/api/route";
+import { integerFromEnv, submissionQueue, type SubmissionJob } from "@/lib/api/submission-queue";
 import { clientKey } from "@/lib/grading/client-key";
-import { integerFromEnv, submissionQueue, type SubmissionJob } from "@/lib/grading/submission-queue";
 import type { JobView } from "@/lib/grading/queue";
 import type { GradeResult } from "@/lib/grading/types";
 import { lessonExerciseProgress } from "@/lib/db/submissions";
+import { exerciseParamsSchema } from "../schema";
+import { pollQuerySchema, submitBodySchema } from "./schema";
 
 type View = JobView<SubmissionJob, GradeResult>;
 
 const FAILED_MESSAGE = "Grading failed on the server and nothing was recorded; submit again.";
-const pollQuerySchema = z.object({ submission: z.uuid("must be a submission id from Submit") }).strict();
 
 /**
  * Submit: the learner's code joins the grading queue (lib/grading/queue.ts). The body is only
@@ -23,26 +22,18 @@ const pollQuerySchema = z.object({ submission: z.uuid("must be a submission id f
  * polls GET ?submission=id. 429 while this learner (or too many from this address) already
  * has a submission being graded, 503 with Retry-After when the queue is full: none records anything.
  * Hidden checks appear in a result by name and message, never by code.
+ * The body is validated before the exercise is looked up, so a bad body writes nothing.
  */
-export const POST = jsonRoute(async (request: Request, context: ExerciseContext) => {
-  let code = "";
-  const resolved = await resolveExercise(request, context, async () => {
-    const body = await readJsonBody(request, submitBodySchema);
-    if (!body.ok) return body.response;
-    code = body.value.code;
-    return null;
-  });
-  if (resolved instanceof Response) return resolved;
+export const POST = route({ params: exerciseParamsSchema, body: submitBodySchema, lookup: ({ params }) => knownExercise(params), auth: "writer" }, async ({ request, params, body: { code }, user }) => {
   const queue = submissionQueue();
-  const learner = resolved.user.id;
-  const enqueued = queue.enqueue({ learner, client: clientKey(clientAddress(request)) }, { key: resolved.key, code });
+  const learner = user.id;
+  const enqueued = queue.enqueue({ learner, client: clientKey(clientAddress(request)) }, { key: exerciseKey(user, params), code });
   if (!enqueued.ok) {
-    const response = errorResponse(enqueued.status, enqueued.message);
-    if (enqueued.retryAfterSeconds !== undefined) response.headers.set("Retry-After", String(enqueued.retryAfterSeconds));
-    return response;
+    const headers = enqueued.retryAfterSeconds === undefined ? undefined : { "Retry-After": String(enqueued.retryAfterSeconds) };
+    throw new HttpError(enqueued.status, enqueued.message, { headers });
   }
   const job = (await queue.waitFor(enqueued.job.id, learner, integerFromEnv("GRADER_SUBMIT_WAIT_MS", 2_500, 0))) ?? enqueued.job;
-  if (job.status === "failed") return errorResponse(500, FAILED_MESSAGE, { submission: { id: job.id } });
+  if (job.status === "failed") throw new HttpError(500, FAILED_MESSAGE, { details: { submission: { id: job.id } } });
   if (job.status === "done") return Response.json({ result: job.result, progress: await progressOf(job), submission: { id: job.id } });
   return Response.json({ submission: { ...describe(job), queuedAt: new Date(job.queuedAt).toISOString() } }, { status: 202 });
 });
@@ -53,16 +44,9 @@ export const POST = jsonRoute(async (request: Request, context: ExerciseContext)
  * forgotten after a few minutes, another learner's or another exercise's) is 404, so the
  * answer never tells whether someone else's job exists.
  */
-export const GET = jsonRoute(async (request: Request, context: ExerciseContext) => {
-  const params = parseParams(await context.params, exerciseParamsSchema);
-  if (!params.ok) return params.response;
-  const query = pollQuerySchema.safeParse(queryOf(request));
-  if (!query.success) return errorResponse(400, `Invalid query: ${query.error.issues.map((issue) => `${issue.path.join(".") || "query"}: ${issue.message}`).join("; ")}`);
-  const user = await readingUser(request);
-  if (user instanceof Response) return user;
-  const job = submissionQueue().status(query.data.submission, user.id);
-  const { slug, exerciseId } = params.value;
-  if (!job || job.payload.key.lessonSlug !== slug || job.payload.key.exerciseId !== exerciseId) return errorResponse(404, "No such submission (results are kept for a few minutes after grading)");
+export const GET = route({ params: exerciseParamsSchema, query: pollQuerySchema, auth: "reader" }, async ({ params: { slug, exerciseId }, query, user }) => {
+  const job = submissionQueue().status(query.submission, user.id);
+  if (!job || job.payload.key.lessonSlug !== slug || job.payload.key.exerciseId !== exerciseId) throw new HttpError(404, "No such submission (results are kept for a few minutes after grading)");
   const headers = { "Cache-Control": "no-store" };
   if (job.status === "failed") return Response.json({ submission: describe(job), error: FAILED_MESSAGE }, { headers });
   if (job.status === "done") return Response.json({ submission: describe(job), result: job.result, progress: await progressOf(job) }, { headers });

@@ -1,0 +1,3 @@
+import { z } from "zod";
+
+export const gradebookQuerySchema = z.object({ format: z.enum(["json", "csv"]).default("json") }).strict();
