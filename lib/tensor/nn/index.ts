@@ -12,6 +12,11 @@ import * as dropout from "./modules/dropout";
 import * as linear from "./modules/linear";
 import * as activations from "./modules/activation";
 import * as losses from "./modules/loss";
+import * as conv from "./modules/conv";
+import * as pooling from "./modules/pooling";
+import * as padding from "./modules/padding";
+import * as fold from "./modules/fold";
+import * as batchnorm2d from "./modules/batchnorm2d";
 import { Parameter } from "./parameter";
 import { register_module, type ModuleClass } from "./registry";
 
@@ -23,10 +28,15 @@ export * from "./modules/dropout";
 export * from "./modules/linear";
 export * from "./modules/activation";
 export * from "./modules/loss";
+export * from "./modules/conv";
+export * from "./modules/pooling";
+export * from "./modules/padding";
+export * from "./modules/fold";
+export * from "./modules/batchnorm2d";
 export { Module, Parameter, functional, init, register_module };
 
 // Built-in layers load without registration: every class the module files export.
-const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses };
+const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses, ...conv, ...pooling, ...padding, ...fold, ...batchnorm2d };
 for (const [name, cls] of Object.entries(layers)) {
   if (typeof cls === "function") register_module(name, cls as unknown as ModuleClass);
 }

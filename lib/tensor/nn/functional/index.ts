@@ -33,6 +33,9 @@ import {
   one_hot,
 } from "./loss";
 import { batch_norm } from "./normalization";
+import { conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold } from "./conv";
+import * as pooling from "./pooling";
+import { pad } from "./padding";
 
 export type { Reduction } from "./_util";
 
@@ -64,6 +67,15 @@ export const functional = {
   binary_cross_entropy_with_logits,
   cross_entropy,
   nll_loss,
+  // convolution, pooling, padding
+  conv1d,
+  conv2d,
+  conv_transpose1d,
+  conv_transpose2d,
+  unfold,
+  fold,
+  pad,
+  ...pooling,
 };
 
 export type Functional = typeof functional;

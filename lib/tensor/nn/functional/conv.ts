@@ -1,0 +1,166 @@
+/**
+ * F.conv1d, F.conv2d, F.conv_transpose1d, F.conv_transpose2d, F.unfold and F.fold:
+ * PyTorch's positional order, keywords in a trailing options object. Sizes are an int or a
+ * tuple (`stride: 2` or `stride: [2, 1]`); conv padding may also be "same" or "valid".
+ */
+import { parseArgs, type PyArgs } from "../../args";
+import { RuntimeError, TypeError_ } from "../../errors";
+import { convolution, convTranspose, fold as foldOp, unfold as unfoldOp, type ConvParams } from "../../ops/conv";
+import type { Tensor } from "../../tensor";
+import { checkTensor } from "./_util";
+
+/** An int, or one int per spatial dim. */
+export type Size = number | readonly number[];
+export type ConvPadding = Size | "same" | "valid";
+
+/** Expands an int to n copies and checks a tuple's length (PyTorch's _single/_pair). */
+export function ntuple(fn: string, name: string, v: unknown, n: number): number[] {
+  if (typeof v === "number") {
+    if (!Number.isInteger(v)) throw new TypeError_(`${fn}(): argument '${name}' must be an int or a tuple of ${n} ints, not ${v}`);
+    return new Array<number>(n).fill(v);
+  }
+  if (Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isInteger(x))) {
+    if (v.length === n) return (v as number[]).slice();
+    if (v.length === 1) return new Array<number>(n).fill(v[0] as number);
+    throw new RuntimeError(`${fn}: expected ${name} to be a single integer value or a list of ${n} values to match the convolution dimensions, but got ${name}=[${v.join(", ")}]`);
+  }
+  throw new TypeError_(`${fn}(): argument '${name}' must be an int or a tuple of ${n} ints, not ${v === null ? "None" : typeof v}`);
+}
+
+export interface ConvOptions {
+  bias?: Tensor | null;
+  stride?: Size;
+  padding?: ConvPadding;
+  dilation?: Size;
+  groups?: number;
+}
+
+type ConvPositional = [bias?: Tensor | null, stride?: Size, padding?: ConvPadding, dilation?: Size, groups?: number];
+const CONV_NAMES = ["bias", "stride", "padding", "dilation", "groups"] as const;
+
+/** Resolves padding (int, tuple, "same", "valid") into before/after amounts. */
+export function convPadding(fn: string, padding: ConvPadding | undefined, k: readonly number[], stride: number[], dilation: number[]): [number[], number[]] {
+  const r = k.length;
+  if (padding === undefined || padding === "valid") return [new Array<number>(r).fill(0), new Array<number>(r).fill(0)];
+  if (padding === "same") {
+    if (stride.some((s) => s !== 1)) throw new RuntimeError("padding='same' is not supported for strided convolutions");
+    const total = k.map((kk, i) => dilation[i] * (kk - 1));
+    const before = total.map((t) => Math.floor(t / 2));
+    return [before, total.map((t, i) => t - before[i])];
+  }
+  if (typeof padding === "string") {
+    throw new RuntimeError(`Invalid padding string '${String(padding)}', should be one of {'valid', 'same'}`);
+  }
+  const p = ntuple(fn, "padding", padding, r);
+  return [p, p.slice()];
+}
+
+function convN(fn: string, rank: number, input: Tensor, weight: Tensor, args: readonly unknown[]): Tensor {
+  checkTensor(input, fn);
+  checkTensor(weight, fn, "weight");
+  const a = parseArgs<ConvOptions>(fn, CONV_NAMES, args);
+  const bias = a.bias ?? null;
+  if (bias !== null) checkTensor(bias, fn, "bias");
+  const stride = ntuple(fn, "stride", a.stride ?? 1, rank);
+  const dilation = ntuple(fn, "dilation", a.dilation ?? 1, rank);
+  const k = weight.shape.slice(2);
+  if (k.length !== rank) {
+    throw new RuntimeError(`${fn}: expected weight to be ${rank + 2}-dimensional, but got weight of size [${weight.shape.join(", ")}]`);
+  }
+  const [padBefore, padAfter] = convPadding(fn, a.padding, k, stride, dilation);
+  const p: ConvParams = { stride, padBefore, padAfter, dilation, groups: a.groups ?? 1 };
+  return convolution(fn, input, weight, bias, rank, p);
+}
+
+/** F.conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1): input [N, C, L] or [C, L]. */
+export function conv1d(input: Tensor, weight: Tensor, ...args: PyArgs<ConvPositional, ConvOptions>): Tensor {
+  return convN("conv1d", 1, input, weight, args);
+}
+
+/** F.conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1): input [N, C, H, W] or [C, H, W]. */
+export function conv2d(input: Tensor, weight: Tensor, ...args: PyArgs<ConvPositional, ConvOptions>): Tensor {
+  return convN("conv2d", 2, input, weight, args);
+}
+
+export interface ConvTransposeOptions {
+  bias?: Tensor | null;
+  stride?: Size;
+  padding?: Size;
+  output_padding?: Size;
+  groups?: number;
+  dilation?: Size;
+}
+
+type ConvTransposePositional = [bias?: Tensor | null, stride?: Size, padding?: Size, output_padding?: Size, groups?: number, dilation?: Size];
+const CONVT_NAMES = ["bias", "stride", "padding", "output_padding", "groups", "dilation"] as const;
+
+function convTransposeN(fn: string, rank: number, input: Tensor, weight: Tensor, args: readonly unknown[]): Tensor {
+  checkTensor(input, fn);
+  checkTensor(weight, fn, "weight");
+  const a = parseArgs<ConvTransposeOptions>(fn, CONVT_NAMES, args);
+  const bias = a.bias ?? null;
+  if (bias !== null) checkTensor(bias, fn, "bias");
+  if (typeof a.padding === "string") throw new RuntimeError(`${fn}: padding='${String(a.padding)}' is not supported for transposed convolutions`);
+  const padding = ntuple(fn, "padding", a.padding ?? 0, rank);
+  return convTranspose(fn, input, weight, bias, rank, {
+    stride: ntuple(fn, "stride", a.stride ?? 1, rank),
+    padBefore: padding,
+    padAfter: padding,
+    dilation: ntuple(fn, "dilation", a.dilation ?? 1, rank),
+    groups: a.groups ?? 1,
+    outputPadding: ntuple(fn, "output_padding", a.output_padding ?? 0, rank),
+  });
+}
+
+/** F.conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1) */
+export function conv_transpose1d(input: Tensor, weight: Tensor, ...args: PyArgs<ConvTransposePositional, ConvTransposeOptions>): Tensor {
+  return convTransposeN("conv_transpose1d", 1, input, weight, args);
+}
+
+/** F.conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1) */
+export function conv_transpose2d(input: Tensor, weight: Tensor, ...args: PyArgs<ConvTransposePositional, ConvTransposeOptions>): Tensor {
+  return convTransposeN("conv_transpose2d", 2, input, weight, args);
+}
+
+export interface UnfoldOptions {
+  kernel_size?: Size;
+  dilation?: Size;
+  padding?: Size;
+  stride?: Size;
+}
+
+/** F.unfold(input, kernel_size, dilation=1, padding=0, stride=1): sliding blocks [N, C*kh*kw, L]. */
+export function unfold(input: Tensor, ...args: PyArgs<[kernel_size?: Size, dilation?: Size, padding?: Size, stride?: Size], UnfoldOptions>): Tensor {
+  const fn = "unfold";
+  checkTensor(input, fn);
+  const a = parseArgs<UnfoldOptions>(fn, ["kernel_size", "dilation", "padding", "stride"], args);
+  if (a.kernel_size === undefined) throw new TypeError_(`${fn}() missing 1 required positional argument: 'kernel_size'`);
+  return unfoldOp(input, {
+    kernel: ntuple(fn, "kernel_size", a.kernel_size, 2),
+    dilation: ntuple(fn, "dilation", a.dilation ?? 1, 2),
+    padding: ntuple(fn, "padding", a.padding ?? 0, 2),
+    stride: ntuple(fn, "stride", a.stride ?? 1, 2),
+  });
+}
+
+export interface FoldOptions extends UnfoldOptions {
+  output_size?: Size;
+}
+
+/** F.fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1): sums sliding blocks into [N, C, H, W]. */
+export function fold(
+  input: Tensor,
+  ...args: PyArgs<[output_size?: Size, kernel_size?: Size, dilation?: Size, padding?: Size, stride?: Size], FoldOptions>
+): Tensor {
+  const fn = "fold";
+  checkTensor(input, fn);
+  const a = parseArgs<FoldOptions>(fn, ["output_size", "kernel_size", "dilation", "padding", "stride"], args);
+  if (a.output_size === undefined) throw new TypeError_(`${fn}() missing 2 required positional arguments: 'output_size' and 'kernel_size'`);
+  if (a.kernel_size === undefined) throw new TypeError_(`${fn}() missing 1 required positional argument: 'kernel_size'`);
+  return foldOp(input, ntuple(fn, "output_size", a.output_size, 2), {
+    kernel: ntuple(fn, "kernel_size", a.kernel_size, 2),
+    dilation: ntuple(fn, "dilation", a.dilation ?? 1, 2),
+    padding: ntuple(fn, "padding", a.padding ?? 0, 2),
+    stride: ntuple(fn, "stride", a.stride ?? 1, 2),
+  });
+}

@@ -1,0 +1,125 @@
+/**
+ * Padding layers: ZeroPad1d/2d, ConstantPad1d/2d, ReflectionPad1d/2d, ReplicationPad1d/2d,
+ * CircularPad1d/2d, all through F.pad. The padding is an int (every side) or a tuple in F.pad's
+ * order ((left, right) or (left, right, top, bottom)).
+ */
+import { TypeError_, ValueError } from "../../errors";
+import type { Tensor } from "../../tensor";
+import { pad, type PadMode } from "../functional/padding";
+import { Module } from "../module";
+import { pyFloat } from "../repr";
+import { pyTuple } from "./_pyrepr";
+
+function sides(cls: string, padding: number | readonly number[], n: number): number[] {
+  if (padding === undefined) throw new TypeError_(`${cls}.__init__() missing 1 required positional argument: 'padding'`);
+  if (typeof padding === "number") return new Array<number>(2 * n).fill(padding);
+  if (padding.length !== 2 * n) throw new ValueError(`${cls}: padding must be an int or a tuple of ${2 * n} ints, got (${padding.join(", ")})`);
+  return padding.slice();
+}
+
+abstract class PadNd extends Module {
+  padding: number[];
+  protected abstract readonly mode: PadMode;
+  protected constructor(cls: string, padding: number | readonly number[], n: number) {
+    super();
+    this.padding = sides(cls, padding, n);
+  }
+  override forward(input: Tensor): Tensor {
+    return pad(input, this.padding, this.mode);
+  }
+  override extra_repr(): string {
+    return pyTuple(this.padding);
+  }
+}
+
+abstract class ConstantPadNd extends Module {
+  padding: number[];
+  value: number;
+  protected constructor(cls: string, padding: number | readonly number[], value: number, n: number) {
+    super();
+    this.padding = sides(cls, padding, n);
+    if (typeof value !== "number") throw new TypeError_(`${cls}.__init__() missing 1 required positional argument: 'value'`);
+    this.value = value;
+  }
+  override forward(input: Tensor): Tensor {
+    return pad(input, this.padding, "constant", this.value);
+  }
+  override extra_repr(): string {
+    return `padding=${pyTuple(this.padding)}, value=${pyFloat(this.value)}`;
+  }
+}
+
+/** new nn.ConstantPad1d(padding, value) */
+export class ConstantPad1d extends ConstantPadNd {
+  static override readonly __name__ = "ConstantPad1d";
+  constructor(padding: number | readonly number[], value: number) {
+    super("ConstantPad1d", padding, value, 1);
+  }
+}
+
+/** new nn.ConstantPad2d(padding, value) */
+export class ConstantPad2d extends ConstantPadNd {
+  static override readonly __name__ = "ConstantPad2d";
+  constructor(padding: number | readonly number[], value: number) {
+    super("ConstantPad2d", padding, value, 2);
+  }
+}
+
+/** Zero padding prints its padding only: ZeroPad2d((1, 1, 1, 1)). */
+abstract class ZeroPadNd extends ConstantPadNd {
+  override extra_repr(): string {
+    return pyTuple(this.padding);
+  }
+}
+
+/** new nn.ZeroPad1d(padding) */
+export class ZeroPad1d extends ZeroPadNd {
+  static override readonly __name__ = "ZeroPad1d";
+  constructor(padding: number | readonly number[]) {
+    super("ZeroPad1d", padding, 0, 1);
+  }
+}
+
+/** new nn.ZeroPad2d(padding) */
+export class ZeroPad2d extends ZeroPadNd {
+  static override readonly __name__ = "ZeroPad2d";
+  constructor(padding: number | readonly number[]) {
+    super("ZeroPad2d", padding, 0, 2);
+  }
+}
+
+/** new nn.ReflectionPad1d(padding) */
+export class ReflectionPad1d extends PadNd {
+  static override readonly __name__ = "ReflectionPad1d";
+  protected readonly mode = "reflect";
+  constructor(padding: number | readonly number[]) {
+    super("ReflectionPad1d", padding, 1);
+  }
+}
+
+/** new nn.ReflectionPad2d(padding) */
+export class ReflectionPad2d extends PadNd {
+  static override readonly __name__ = "ReflectionPad2d";
+  protected readonly mode = "reflect";
+  constructor(padding: number | readonly number[]) {
+    super("ReflectionPad2d", padding, 2);
+  }
+}
+
+/** new nn.ReplicationPad1d(padding) */
+export class ReplicationPad1d extends PadNd {
+  static override readonly __name__ = "ReplicationPad1d";
+  protected readonly mode = "replicate";
+  constructor(padding: number | readonly number[]) {
+    super("ReplicationPad1d", padding, 1);
+  }
+}
+
+/** new nn.ReplicationPad2d(padding) */
+export class ReplicationPad2d extends PadNd {
+  static override readonly __name__ = "ReplicationPad2d";
+  protected readonly mode = "replicate";
+  constructor(padding: number | readonly number[]) {
+    super("ReplicationPad2d", padding, 2);
+  }
+}

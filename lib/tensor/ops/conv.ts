@@ -1,0 +1,548 @@
+/**
+ * Convolution by im2col + matmul: convolution (conv1d/conv2d), conv_transpose (1-D/2-D),
+ * unfold (im2col) and fold (col2im), each with its backward.
+ *
+ * Layout: a sample's input is [C, H, W] (1-D ops use H = 1 and a 1-tall kernel). im2col
+ * writes the [C * kh * kw, OH * OW] "columns" of one sample into a reused scratch buffer, and
+ * the product W_g[Cout_g, K_g] @ cols_g[K_g, L] goes through the kernel registry's matmul
+ * (the WebAssembly SIMD kernel for float32) straight into the output sample. Backward recomputes
+ * the columns instead of keeping them (cheaper than allocating them), and col2im scatters the
+ * gradient of the columns back onto the input. One sample at a time keeps the scratch small
+ * (cache-resident) for the image sizes of the course.
+ *
+ * Padding may differ before and after (padding="same" with an even kernel), and is implicit:
+ * positions outside the input read as zero, no padded copy is made.
+ */
+import { record } from "../autograd/function";
+import type { Storage } from "../dtype";
+import { RuntimeError } from "../errors";
+import { kernels } from "../kernels/registry";
+import type { Tensor } from "../tensor";
+import { contiguousData, empty } from "./util";
+
+/** Sliding-window geometry of one sample: input [C, H, W], kernel, stride, padding before, dilation, output. */
+export interface Geom {
+  C: number;
+  H: number;
+  W: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  ph: number;
+  pw: number;
+  dh: number;
+  dw: number;
+  OH: number;
+  OW: number;
+}
+
+// ---- scratch -----------------------------------------------------------------------------
+// Grow-only buffers per dtype: fresh large typed arrays are expensive here, and ops never nest.
+const scratch32: Float32Array[] = [];
+const scratch64: Float64Array[] = [];
+
+/** Scratch buffer `slot` (0 or 1) of at least n elements, of the storage type of `like`. */
+export function scratchFor(like: Storage, n: number, slot = 0): Storage {
+  if (like instanceof Float64Array) {
+    if (!scratch64[slot] || scratch64[slot].length < n) scratch64[slot] = new Float64Array(Math.max(n, 1024));
+    return scratch64[slot];
+  }
+  if (!scratch32[slot] || scratch32[slot].length < n) scratch32[slot] = new Float32Array(Math.max(n, 1024));
+  return scratch32[slot];
+}
+
+// ---- im2col / col2im ---------------------------------------------------------------------
+
+/** The ow range [lo, hi) whose input column ow * sw + off lies inside [0, W). */
+function owRange(off: number, sw: number, W: number, OW: number): [number, number] {
+  const lo = off >= 0 ? 0 : Math.min(OW, Math.ceil(-off / sw));
+  const hi = Math.max(lo, Math.min(OW, Math.ceil((W - off) / sw)));
+  return [lo, hi];
+}
+
+/**
+ * cols[(c * kh + i) * kw + j, oh * OW + ow] = x[c, oh*sh - ph + i*dh, ow*sw - pw + j*dw] (0 outside)
+ * for channels c in [0, C) of the sample at x[xOff...].
+ */
+export function im2col(x: Storage, xOff: number, g: Geom, cols: Storage, colsOff: number): void {
+  const { C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW } = g;
+  const L = OH * OW;
+  for (let c = 0; c < C; c++) {
+    const xc = xOff + c * H * W;
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        let dst = colsOff + ((c * kh + i) * kw + j) * L;
+        const off = j * dw - pw;
+        const [lo, hi] = owRange(off, sw, W, OW);
+        for (let oh = 0; oh < OH; oh++, dst += OW) {
+          const ih = oh * sh - ph + i * dh;
+          if (ih < 0 || ih >= H) {
+            cols.fill(0, dst, dst + OW);
+            continue;
+          }
+          if (lo > 0) cols.fill(0, dst, dst + lo);
+          const src = xc + ih * W + off;
+          if (sw === 1) {
+            for (let ow = lo; ow < hi; ow++) cols[dst + ow] = x[src + ow];
+          } else {
+            for (let ow = lo; ow < hi; ow++) cols[dst + ow] = x[src + ow * sw];
+          }
+          if (hi < OW) cols.fill(0, dst + hi, dst + OW);
+        }
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: x[c, ih, iw] += cols[...] for every window position that reads (ih, iw). */
+export function col2im(cols: Storage, colsOff: number, g: Geom, x: Storage, xOff: number): void {
+  const { C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW } = g;
+  const L = OH * OW;
+  for (let c = 0; c < C; c++) {
+    const xc = xOff + c * H * W;
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        let src = colsOff + ((c * kh + i) * kw + j) * L;
+        const off = j * dw - pw;
+        const [lo, hi] = owRange(off, sw, W, OW);
+        for (let oh = 0; oh < OH; oh++, src += OW) {
+          const ih = oh * sh - ph + i * dh;
+          if (ih < 0 || ih >= H) continue;
+          const dst = xc + ih * W + off;
+          if (sw === 1) {
+            for (let ow = lo; ow < hi; ow++) x[dst + ow] += cols[src + ow];
+          } else {
+            for (let ow = lo; ow < hi; ow++) x[dst + ow * sw] += cols[src + ow];
+          }
+        }
+      }
+    }
+  }
+}
+
+/** True when the columns of a sample are the sample itself (1x1 kernel, stride 1, no padding). */
+function isPointwise(g: Geom): boolean {
+  return g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0 && g.OH === g.H && g.OW === g.W;
+}
+
+// ---- shapes and checks -------------------------------------------------------------------
+
+/** Output length of a window sweep; may be < 1 (callers report it). */
+export function convOutSize(size: number, k: number, s: number, padTotal: number, d: number): number {
+  return Math.floor((size + padTotal - d * (k - 1) - 1) / s) + 1;
+}
+
+/** Spatial parameters of a convolution, one entry per spatial dim (1 or 2). */
+export interface ConvParams {
+  stride: number[];
+  /** Padding before each spatial dim. */
+  padBefore: number[];
+  /** Padding after each spatial dim (equal to padBefore except for padding="same"). */
+  padAfter: number[];
+  dilation: number[];
+  groups: number;
+}
+
+function checkParams(fn: string, p: ConvParams): void {
+  if (p.stride.some((s) => !(s > 0))) throw new RuntimeError(`${fn}: non-positive stride is not supported`);
+  if ([...p.padBefore, ...p.padAfter].some((v) => v < 0)) throw new RuntimeError(`${fn}: negative padding is not supported`);
+  if (p.dilation.some((d) => !(d > 0))) throw new RuntimeError(`${fn}: dilation should be greater than zero`);
+  if (!(p.groups > 0) || !Number.isInteger(p.groups)) throw new RuntimeError(`${fn}: non-positive groups is not supported`);
+}
+
+function checkFloatSame(fn: string, input: Tensor, weight: Tensor, bias: Tensor | null): void {
+  if (!input.dtype.is_floating_point) throw new RuntimeError(`${fn}: expected a floating point input, but got ${input.dtype}`);
+  for (const [t, what] of [[weight, "weight"], [bias, "bias"]] as const) {
+    if (t && t.dtype !== input.dtype) {
+      throw new RuntimeError(`${fn}: expected ${what} to have the input's dtype ${input.dtype}, but got ${t.dtype} (convert one with .to(...))`);
+    }
+  }
+}
+
+const sizeStr = (s: readonly number[]): string => `[${s.join(", ")}]`;
+
+/** Splits an input of rank+2 (batched) or rank+1 (unbatched) dims into N, C and spatial sizes. */
+function splitInput(fn: string, input: Tensor, rank: number): { batched: boolean; N: number; C: number; sp: number[] } {
+  const d = input.dim();
+  if (d !== rank + 1 && d !== rank + 2) {
+    throw new RuntimeError(
+      `Expected ${rank + 1}D (unbatched) or ${rank + 2}D (batched) input to ${fn}, but got input of size: ${sizeStr(input.shape)}`,
+    );
+  }
+  const batched = d === rank + 2;
+  const s = input.shape;
+  return { batched, N: batched ? s[0] : 1, C: s[batched ? 1 : 0], sp: s.slice(batched ? 2 : 1) };
+}
+
+/** Geometry with 1-D ops mapped to H = 1. */
+function geom(C: number, sp: number[], k: number[], p: ConvParams, out: number[]): Geom {
+  if (sp.length === 1) {
+    return { C, H: 1, W: sp[0], kh: 1, kw: k[0], sh: 1, sw: p.stride[0], ph: 0, pw: p.padBefore[0], dh: 1, dw: p.dilation[0], OH: 1, OW: out[0] };
+  }
+  return {
+    C, H: sp[0], W: sp[1], kh: k[0], kw: k[1], sh: p.stride[0], sw: p.stride[1], ph: p.padBefore[0], pw: p.padBefore[1],
+    dh: p.dilation[0], dw: p.dilation[1], OH: out[0], OW: out[1],
+  };
+}
+
+// ---- convolution -------------------------------------------------------------------------
+
+/** out[n, co, l] (+)= ... with W [Cout, Cin/groups * kk] for every sample, no autograd. */
+function convForwardRaw(x: Storage, w: Storage, b: Storage | null, out: Storage, N: number, Cout: number, g: Geom, groups: number): void {
+  const L = g.OH * g.OW;
+  const Cg = g.C / groups;
+  const Coutg = Cout / groups;
+  const Kg = Cg * g.kh * g.kw;
+  const inSample = g.C * g.H * g.W;
+  const pointwise = isPointwise(g);
+  const cols = pointwise ? x : scratchFor(x, g.C * g.kh * g.kw * L);
+  for (let n = 0; n < N; n++) {
+    let colsBase = n * inSample;
+    if (!pointwise) {
+      im2col(x, n * inSample, g, cols, 0);
+      colsBase = 0;
+    }
+    for (let gi = 0; gi < groups; gi++) {
+      kernels.matmul(Coutg, L, Kg, w, gi * Coutg * Kg, Kg, 1, cols, colsBase + gi * Kg * L, L, 1, out, (n * Cout + gi * Coutg) * L);
+    }
+  }
+  if (b) {
+    for (let n = 0; n < N; n++) {
+      for (let co = 0; co < Cout; co++) {
+        const bv = b[co];
+        const base = (n * Cout + co) * L;
+        for (let l = 0; l < L; l++) out[base + l] += bv;
+      }
+    }
+  }
+}
+
+/**
+ * Gradients of the convolution: gx [N, C, H, W] (col2im of W^T @ gOut), gw [Cout, Kg]
+ * (sum over samples of gOut @ cols^T) and gb (sum of gOut over N and L); null when not wanted.
+ */
+function convBackwardRaw(
+  x: Storage, w: Storage, go: Storage, N: number, Cout: number, g: Geom, groups: number,
+  gx: Storage | null, gw: Storage | null, gb: Storage | null,
+): void {
+  const L = g.OH * g.OW;
+  const Cg = g.C / groups;
+  const Coutg = Cout / groups;
+  const Kg = Cg * g.kh * g.kw;
+  const inSample = g.C * g.H * g.W;
+  const pointwise = isPointwise(g);
+  const colsLen = g.C * g.kh * g.kw * L;
+  const cols = gw && !pointwise ? scratchFor(x, colsLen, 0) : x;
+  const gcols = gx && !pointwise ? scratchFor(x, colsLen, 1) : x;
+  const tmp = gw ? new (x instanceof Float64Array ? Float64Array : Float32Array)(Coutg * Kg) : null;
+  for (let n = 0; n < N; n++) {
+    const goBase = n * Cout * L;
+    if (gw && tmp) {
+      let colsBase = n * inSample;
+      if (!pointwise) {
+        im2col(x, n * inSample, g, cols, 0);
+        colsBase = 0;
+      }
+      for (let gi = 0; gi < groups; gi++) {
+        // tmp[Coutg, Kg] = gOut_g[Coutg, L] @ cols_g^T[L, Kg]
+        kernels.matmul(Coutg, Kg, L, go, goBase + gi * Coutg * L, L, 1, cols, colsBase + gi * Kg * L, 1, L, tmp, 0);
+        const wb = gi * Coutg * Kg;
+        for (let i = 0; i < Coutg * Kg; i++) gw[wb + i] += tmp[i];
+      }
+    }
+    if (gx) {
+      for (let gi = 0; gi < groups; gi++) {
+        // gcols_g[Kg, L] = W_g^T[Kg, Coutg] @ gOut_g[Coutg, L]
+        const dst = pointwise ? gx : gcols;
+        const dstOff = pointwise ? n * inSample + gi * Kg * L : gi * Kg * L;
+        kernels.matmul(Kg, L, Coutg, w, gi * Coutg * Kg, 1, Kg, go, goBase + gi * Coutg * L, L, 1, dst, dstOff);
+      }
+      if (!pointwise) col2im(gcols, 0, g, gx, n * inSample);
+    }
+  }
+  if (gb) {
+    for (let n = 0; n < N; n++) {
+      for (let co = 0; co < Cout; co++) {
+        const base = (n * Cout + co) * L;
+        let s = 0;
+        for (let l = 0; l < L; l++) s += go[base + l];
+        gb[co] += s;
+      }
+    }
+  }
+}
+
+/**
+ * The convolution behind F.conv1d / F.conv2d (rank 1 or 2): input [N, C, *sp] or [C, *sp],
+ * weight [Cout, C / groups, *k], bias [Cout] or null. grad_fn ConvolutionBackward0.
+ */
+export function convolution(fn: string, input: Tensor, weight: Tensor, bias: Tensor | null, rank: number, p: ConvParams): Tensor {
+  checkParams(fn, p);
+  checkFloatSame(fn, input, weight, bias);
+  const { batched, N, C, sp } = splitInput(fn, input, rank);
+  if (weight.dim() !== rank + 2) {
+    throw new RuntimeError(`${fn}: expected weight to be ${rank + 2}-dimensional, but got weight of size ${sizeStr(weight.shape)}`);
+  }
+  const Cout = weight.shape[0];
+  const k = weight.shape.slice(2);
+  const { groups } = p;
+  if (Cout % groups !== 0) {
+    throw new RuntimeError(`Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${sizeStr(weight.shape)} instead`);
+  }
+  if (weight.shape[1] * groups !== C) {
+    throw new RuntimeError(
+      `Given groups=${groups}, weight of size ${sizeStr(weight.shape)}, expected input${sizeStr(input.shape)} to have ` +
+        `${weight.shape[1] * groups} channels, but got ${C} channels instead`,
+    );
+  }
+  if (bias && (bias.dim() !== 1 || bias.shape[0] !== Cout)) {
+    throw new RuntimeError(`Given weight of size ${sizeStr(weight.shape)}, expected bias to be 1-dimensional with ${Cout} elements, but got bias of size ${sizeStr(bias.shape)} instead`);
+  }
+  const out = sp.map((s, i) => convOutSize(s, k[i], p.stride[i], p.padBefore[i] + p.padAfter[i], p.dilation[i]));
+  if (out.some((o) => o < 1)) {
+    const padded = sp.map((s, i) => s + p.padBefore[i] + p.padAfter[i]);
+    const eff = k.map((kk, i) => p.dilation[i] * (kk - 1) + 1);
+    throw new RuntimeError(
+      `Calculated padded input size per channel: (${padded.join(" x ")}). Kernel size: (${eff.join(" x ")}). ` +
+        `Kernel size can't be greater than actual input size`,
+    );
+  }
+  const g = geom(C, sp, k, p, out);
+  const outShape = batched ? [N, Cout, ...out] : [Cout, ...out];
+  const dt = input.dtype;
+  const x = contiguousData(input);
+  const w = contiguousData(weight);
+  const b = bias ? contiguousData(bias) : null;
+  const result = empty(outShape, dt);
+  if (N > 0) convForwardRaw(x, w, b, result._data, N, Cout, g, groups);
+  return record(
+    result, batched ? "ConvolutionBackward0" : "SqueezeBackward1", [input, weight, bias],
+    (grad) => {
+      const go = contiguousData(grad.dtype === dt ? grad : grad.to(dt));
+      const gx = input.requires_grad ? empty(input.shape, dt) : null;
+      const gw = weight.requires_grad ? empty(weight.shape, dt) : null;
+      const gb = bias && bias.requires_grad ? empty(bias.shape, dt) : null;
+      if (N > 0) convBackwardRaw(x, w, go, N, Cout, g, groups, gx?._data ?? null, gw?._data ?? null, gb?._data ?? null);
+      return [gx, gw, gb];
+    },
+    [input, weight],
+  );
+}
+
+// ---- transposed convolution --------------------------------------------------------------
+
+export interface ConvTransposeParams extends ConvParams {
+  outputPadding: number[];
+}
+
+/**
+ * The transposed convolution behind F.conv_transpose1d/2d: the adjoint of convolution with the
+ * same weight, i.e. input [N, Cin, *sp], weight [Cin, Cout / groups, *k], output
+ * (sp - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1.
+ */
+export function convTranspose(fn: string, input: Tensor, weight: Tensor, bias: Tensor | null, rank: number, p: ConvTransposeParams): Tensor {
+  checkParams(fn, p);
+  checkFloatSame(fn, input, weight, bias);
+  const { batched, N, C: Cin, sp } = splitInput(fn, input, rank);
+  if (weight.dim() !== rank + 2) {
+    throw new RuntimeError(`${fn}: expected weight to be ${rank + 2}-dimensional, but got weight of size ${sizeStr(weight.shape)}`);
+  }
+  const { groups } = p;
+  if (weight.shape[0] !== Cin) {
+    throw new RuntimeError(
+      `Given transposed=1, weight of size ${sizeStr(weight.shape)}, expected input${sizeStr(input.shape)} to have ${weight.shape[0]} channels, but got ${Cin} channels instead`,
+    );
+  }
+  if (Cin % groups !== 0) {
+    throw new RuntimeError(`Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${sizeStr(weight.shape)} instead`);
+  }
+  const Coutg = weight.shape[1];
+  const Cout = Coutg * groups;
+  if (bias && (bias.dim() !== 1 || bias.shape[0] !== Cout)) {
+    throw new RuntimeError(`Given transposed=1, weight of size ${sizeStr(weight.shape)}, expected bias to be 1-dimensional with ${Cout} elements, but got bias of size ${sizeStr(bias.shape)} instead`);
+  }
+  for (let i = 0; i < rank; i++) {
+    if (p.outputPadding[i] < 0 || (p.outputPadding[i] >= p.stride[i] && p.outputPadding[i] >= p.dilation[i])) {
+      throw new RuntimeError(`${fn}: output padding must be smaller than either stride or dilation, but got output_padding=${p.outputPadding[i]}, stride=${p.stride[i]}, dilation=${p.dilation[i]}`);
+    }
+  }
+  const k = weight.shape.slice(2);
+  const outSp = sp.map((s, i) => (s - 1) * p.stride[i] - p.padBefore[i] - p.padAfter[i] + p.dilation[i] * (k[i] - 1) + p.outputPadding[i] + 1);
+  if (outSp.some((o) => o < 1)) {
+    throw new RuntimeError(`${fn}: the output size ${sizeStr(outSp)} is too small (input ${sizeStr(sp)}, kernel ${sizeStr(k)})`);
+  }
+  // The geometry of the forward convolution whose adjoint this is: it maps the output image to the input grid.
+  const g = geom(Cout, outSp, k, p, sp);
+  const L = g.OH * g.OW;
+  const Cing = Cin / groups;
+  const Kg = Coutg * g.kh * g.kw;
+  const outSample = Cout * g.H * g.W;
+  const outShape = batched ? [N, Cout, ...outSp] : [Cout, ...outSp];
+  const dt = input.dtype;
+  const x = contiguousData(input);
+  const w = contiguousData(weight);
+  const b = bias ? contiguousData(bias) : null;
+  const result = empty(outShape, dt);
+  const y = result._data;
+  const colsLen = Cout * g.kh * g.kw * L;
+  if (N > 0) {
+    const cols = scratchFor(x, colsLen, 0);
+    for (let n = 0; n < N; n++) {
+      for (let gi = 0; gi < groups; gi++) {
+        // cols_g[Kg, L] = W_g^T[Kg, Cing] @ x_g[Cing, L]
+        kernels.matmul(Kg, L, Cing, w, gi * Cing * Kg, 1, Kg, x, (n * Cin + gi * Cing) * L, L, 1, cols, gi * Kg * L);
+      }
+      col2im(cols, 0, g, y, n * outSample);
+    }
+    if (b) {
+      const HW = g.H * g.W;
+      for (let n = 0; n < N; n++) {
+        for (let co = 0; co < Cout; co++) {
+          const base = (n * Cout + co) * HW;
+          for (let i = 0; i < HW; i++) y[base + i] += b[co];
+        }
+      }
+    }
+  }
+  return record(
+    result, batched ? "ConvolutionBackward0" : "SqueezeBackward1", [input, weight, bias],
+    (grad) => {
+      const go = contiguousData(grad.dtype === dt ? grad : grad.to(dt));
+      const gx = input.requires_grad ? empty(input.shape, dt) : null;
+      const gw = weight.requires_grad ? empty(weight.shape, dt) : null;
+      const gb = bias && bias.requires_grad ? empty(bias.shape, dt) : null;
+      if (N > 0 && (gx || gw)) {
+        const cols = scratchFor(x, colsLen, 0);
+        const tmp = gw ? new (x instanceof Float64Array ? Float64Array : Float32Array)(Cing * Kg) : null;
+        for (let n = 0; n < N; n++) {
+          im2col(go, n * outSample, g, cols, 0);
+          for (let gi = 0; gi < groups; gi++) {
+            // gx_g[Cing, L] = W_g[Cing, Kg] @ cols_g[Kg, L]
+            if (gx) kernels.matmul(Cing, L, Kg, w, gi * Cing * Kg, Kg, 1, cols, gi * Kg * L, L, 1, gx._data, (n * Cin + gi * Cing) * L);
+            if (gw && tmp) {
+              // gw_g[Cing, Kg] += x_g[Cing, L] @ cols_g^T[L, Kg]
+              kernels.matmul(Cing, Kg, L, x, (n * Cin + gi * Cing) * L, L, 1, cols, gi * Kg * L, 1, L, tmp, 0);
+              const wb = gi * Cing * Kg;
+              const gwd = gw._data;
+              for (let i = 0; i < Cing * Kg; i++) gwd[wb + i] += tmp[i];
+            }
+          }
+        }
+      }
+      if (gb && N > 0) {
+        const HW = g.H * g.W;
+        for (let n = 0; n < N; n++) {
+          for (let co = 0; co < Cout; co++) {
+            const base = (n * Cout + co) * HW;
+            let s = 0;
+            for (let i = 0; i < HW; i++) s += go[base + i];
+            gb._data[co] += s;
+          }
+        }
+      }
+      return [gx, gw, gb];
+    },
+    [input, weight],
+  );
+}
+
+// ---- unfold / fold -----------------------------------------------------------------------
+
+export interface WindowParams {
+  kernel: number[];
+  dilation: number[];
+  padding: number[];
+  stride: number[];
+}
+
+function windowCheck(fn: string, w: WindowParams): void {
+  if (w.kernel.some((k) => !(k > 0))) throw new RuntimeError(`${fn}: expected kernel width to be greater than zero, but got ${sizeStr(w.kernel)}`);
+  if (w.stride.some((s) => !(s > 0))) throw new RuntimeError(`${fn}: expected stride to be greater than zero, but got ${sizeStr(w.stride)}`);
+  if (w.dilation.some((d) => !(d > 0))) throw new RuntimeError(`${fn}: expected dilation to be greater than zero, but got ${sizeStr(w.dilation)}`);
+  if (w.padding.some((p) => p < 0)) throw new RuntimeError(`${fn}: expected padding to be non-negative, but got ${sizeStr(w.padding)}`);
+}
+
+function windowGeom(C: number, H: number, W: number, w: WindowParams, OH: number, OW: number): Geom {
+  return {
+    C, H, W, kh: w.kernel[0], kw: w.kernel[1], sh: w.stride[0], sw: w.stride[1], ph: w.padding[0], pw: w.padding[1],
+    dh: w.dilation[0], dw: w.dilation[1], OH, OW,
+  };
+}
+
+/** F.unfold (im2col): [N, C, H, W] or [C, H, W] -> [N, C * kh * kw, L]. grad_fn Im2ColBackward0. */
+export function unfold(input: Tensor, w: WindowParams): Tensor {
+  const fn = "unfold";
+  windowCheck(fn, w);
+  if (input.dim() !== 3 && input.dim() !== 4) {
+    throw new RuntimeError(`Input Error: Only 3D or 4D input Tensors are supported (got ${input.dim()}D)`);
+  }
+  if (!input.dtype.is_floating_point) throw new RuntimeError(`${fn}: expected a floating point input, but got ${input.dtype}`);
+  const batched = input.dim() === 4;
+  const s = input.shape;
+  const N = batched ? s[0] : 1;
+  const [C, H, W] = s.slice(batched ? 1 : 0);
+  const OH = convOutSize(H, w.kernel[0], w.stride[0], 2 * w.padding[0], w.dilation[0]);
+  const OW = convOutSize(W, w.kernel[1], w.stride[1], 2 * w.padding[1], w.dilation[1]);
+  if (OH < 1 || OW < 1) {
+    throw new RuntimeError(
+      `Given input with spatial size (${H}, ${W}), kernel_size=(${w.kernel.join(", ")}), dilation=(${w.dilation.join(", ")}), ` +
+        `padding=(${w.padding.join(", ")}), calculated shape of the array of sliding blocks as (${OH}, ${OW}), but its components must be at least one.`,
+    );
+  }
+  const g = windowGeom(C, H, W, w, OH, OW);
+  const K = C * g.kh * g.kw;
+  const L = OH * OW;
+  const dt = input.dtype;
+  const x = contiguousData(input);
+  const result = empty(batched ? [N, K, L] : [K, L], dt);
+  for (let n = 0; n < N; n++) im2col(x, n * C * H * W, g, result._data, n * K * L);
+  return record(result, "Im2ColBackward0", [input], (grad) => {
+    const go = contiguousData(grad.dtype === dt ? grad : grad.to(dt));
+    const gx = empty(input.shape, dt);
+    for (let n = 0; n < N; n++) col2im(go, n * K * L, g, gx._data, n * C * H * W);
+    return [gx];
+  });
+}
+
+/** F.fold (col2im): [N, C * kh * kw, L] or [C * kh * kw, L] -> [N, C, *output_size]. grad_fn Col2ImBackward0. */
+export function fold(input: Tensor, outputSize: number[], w: WindowParams): Tensor {
+  const fn = "fold";
+  windowCheck(fn, w);
+  if (input.dim() !== 2 && input.dim() !== 3) {
+    throw new RuntimeError(`Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported (got ${input.dim()}D)`);
+  }
+  if (!input.dtype.is_floating_point) throw new RuntimeError(`${fn}: expected a floating point input, but got ${input.dtype}`);
+  const batched = input.dim() === 3;
+  const s = input.shape;
+  const N = batched ? s[0] : 1;
+  const [K, L] = s.slice(batched ? 1 : 0);
+  const kk = w.kernel[0] * w.kernel[1];
+  if (K % kk !== 0) {
+    throw new RuntimeError(
+      `Expected size of input's dimension 1 to be divisible by the product of kernel_size, but got input.size(1)=${K} and kernel_size=(${w.kernel.join(", ")})`,
+    );
+  }
+  const [H, W] = outputSize;
+  const OH = convOutSize(H, w.kernel[0], w.stride[0], 2 * w.padding[0], w.dilation[0]);
+  const OW = convOutSize(W, w.kernel[1], w.stride[1], 2 * w.padding[1], w.dilation[1]);
+  if (OH < 1 || OW < 1 || OH * OW !== L) {
+    throw new RuntimeError(
+      `Given output_size=(${H}, ${W}), kernel_size=(${w.kernel.join(", ")}), dilation=(${w.dilation.join(", ")}), padding=(${w.padding.join(", ")}), ` +
+        `stride=(${w.stride.join(", ")}), expected size of input's dimension 2 to match the calculated number of sliding blocks ` +
+        `${OH} * ${OW} = ${OH * OW}, but got input.size(2)=${L}.`,
+    );
+  }
+  const C = K / kk;
+  const g = windowGeom(C, H, W, w, OH, OW);
+  const dt = input.dtype;
+  const x = contiguousData(input);
+  const result = empty(batched ? [N, C, H, W] : [C, H, W], dt);
+  for (let n = 0; n < N; n++) col2im(x, n * K * L, g, result._data, n * C * H * W);
+  return record(result, "Col2ImBackward0", [input], (grad) => {
+    const go = contiguousData(grad.dtype === dt ? grad : grad.to(dt));
+    const gx = empty(input.shape, dt);
+    for (let n = 0; n < N; n++) im2col(go, n * C * H * W, g, gx._data, n * K * L);
+    return [gx];
+  });
+}
