@@ -8,6 +8,11 @@
  * replaces `Math.abs` or `Array.prototype.every` does not change what a check concludes.
  */
 import { F, optim, torch, Tensor } from "../tensor";
+import { describe, fail, formatNumber, formatNumberish, formatShape, unflattenIndex } from "./assertion-failure";
+import { gradcheck, type GradcheckOptions } from "./gradcheck";
+
+export { AssertionError, formatNumber, unflattenIndex } from "./assertion-failure";
+export type { GradcheckOptions } from "./gradcheck";
 
 const MathAbs = Math.abs;
 const MathMax = Math.max;
@@ -19,14 +24,6 @@ const ObjectIs = Object.is;
 const StringOf = String;
 const JsonStringify = JSON.stringify;
 
-/** A check's expectation did not hold: the learner's answer is wrong, not the check. */
-export class AssertionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "AssertionError";
-  }
-}
-
 export interface CloseOptions {
   /** Relative tolerance (default 1e-5, like torch.allclose). */
   rtol?: number;
@@ -36,12 +33,6 @@ export interface CloseOptions {
   equal_nan?: boolean;
   /** Prefix for the failure message, e.g. "leaky_relu(x, 0.1)". */
   what?: string;
-}
-
-export interface GradcheckOptions {
-  eps?: number;
-  atol?: number;
-  rtol?: number;
 }
 
 /** Something with a forward pass and parameters: an nn.Module, or anything shaped like one. */
@@ -72,51 +63,6 @@ export interface TrainsReport {
   accuracy: number;
   loss: number;
   steps: number;
-}
-
-function fail(message: string): never {
-  throw new AssertionError(message);
-}
-
-function describe(value: unknown): string {
-  if (value instanceof Tensor) return `a tensor of shape [${value.shape.join(", ")}]`;
-  if (value === undefined) return "undefined (did the function return a value?)";
-  if (value === null) return "null";
-  if (typeof value === "function") return "a function";
-  if (ArrayIsArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === "object") return "an object";
-  return `${typeof value} ${formatNumberish(value)}`;
-}
-
-function formatNumberish(value: unknown): string {
-  if (typeof value === "number") return formatNumber(value);
-  if (typeof value === "string") return JsonStringify(value);
-  return StringOf(value);
-}
-
-/** Short but exact enough to see the difference: 4 significant digits, more when tiny. */
-export function formatNumber(value: number): string {
-  if (NumberIsNaN(value)) return "nan";
-  if (!NumberIsFinite(value)) return value > 0 ? "inf" : "-inf";
-  if (value === 0) return "0";
-  const magnitude = MathAbs(value);
-  if (magnitude >= 1e5 || magnitude < 1e-4) return value.toExponential(4);
-  return StringOf(Number(value.toPrecision(6)));
-}
-
-function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(", ")}]`;
-}
-
-/** Flat row-major index -> multi-index, e.g. 5 in shape [2, 3] -> [1, 2]. */
-export function unflattenIndex(flat: number, shape: readonly number[]): number[] {
-  const index: number[] = new Array(shape.length).fill(0);
-  let rest = flat;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    index[d] = rest % shape[d];
-    rest = (rest - index[d]) / shape[d];
-  }
-  return index;
 }
 
 interface Values {
@@ -260,49 +206,6 @@ function throws(fn: () => unknown, mentioning?: RegExp | string, message?: strin
   if (!matches) fail(`${prefix}expected an error${wanted}, but got ${JsonStringify(errorText(thrown))}`);
 }
 
-function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: GradcheckOptions = {}): void {
-  const eps = options.eps ?? 1e-6;
-  const atol = options.atol ?? 1e-5;
-  const rtol = options.rtol ?? 1e-3;
-  if (typeof fn !== "function") fail(`gradcheck: expected a function but got ${describe(fn)}`);
-  const xs = inputs.map((t) => {
-    if (!(t instanceof Tensor)) fail(`gradcheck: every input must be a tensor, got ${describe(t)}`);
-    if (!t.dtype.is_floating_point) return t;
-    return t.detach().to(torch.float64).clone().requires_grad_(true);
-  });
-  const differentiable = xs.filter((x) => x.requires_grad);
-  if (differentiable.length === 0) fail("gradcheck: no floating-point input to check");
-  const out0 = fn(...xs);
-  if (!(out0 instanceof Tensor)) fail(`gradcheck: the function returned ${describe(out0)}, not a tensor`);
-  if (!out0.requires_grad) fail("gradcheck: the output does not depend on the inputs through autograd (it has no grad_fn); was it computed with detach(), tolist() or plain numbers?");
-  // Fixed, asymmetric weights turn the output into a scalar where every element counts differently.
-  const weights = torch.linspace(-1, 1.5, MathMax(out0.numel(), 1), { dtype: torch.float64 }).reshape(out0.shape.slice());
-  const project = (out: Tensor): number => out.to(torch.float64).mul(weights).sum().item();
-  const analytic = torch.autograd.grad(out0.to(torch.float64).mul(weights).sum(), differentiable, null, { allow_unused: true });
-  differentiable.forEach((x, k) => {
-    const grad = analytic[k] ? analytic[k]!.contiguous() : torch.zeros_like(x);
-    const n = x.numel();
-    for (let i = 0; i < n; i++) {
-      const at = x._offset + i;
-      const original = x._data[at];
-      x._data[at] = original + eps;
-      const plus = torch.no_grad(() => project(fn(...xs)));
-      x._data[at] = original - eps;
-      const minus = torch.no_grad(() => project(fn(...xs)));
-      x._data[at] = original;
-      const numeric = (plus - minus) / (2 * eps);
-      const got = grad._data[grad._offset + i];
-      if (!(MathAbs(got - numeric) <= atol + rtol * MathAbs(numeric))) {
-        const index = x.shape.length ? ` at index ${formatShape(unflattenIndex(i, x.shape))}` : "";
-        fail(
-          `gradient of input ${xs.indexOf(x)} (shape ${formatShape(x.shape)}) is wrong${index}: ` +
-            `autograd gives ${formatNumber(got)} but finite differences give ${formatNumber(numeric)} (input value ${formatNumber(original)})`,
-        );
-      }
-    }
-  });
-}
-
 function trainsData(data: TrainsOptions["data"]): [Tensor, Tensor] {
   const pair = ArrayIsArray(data) ? data : [(data as { x: Tensor }).x, (data as { y: Tensor }).y];
   const [x, y] = pair as [unknown, unknown];
@@ -386,6 +289,6 @@ export const expect: Expect = ObjectFreeze({
   equal,
   true: truthy,
   throws,
-  gradcheck,
+  gradcheck: (fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], options?: GradcheckOptions) => void gradcheck(fn, inputs, options),
   trains,
 });

@@ -1,7 +1,7 @@
 /** Every activation, as F.* and as a module, against PyTorch 1.13 values and gradients. */
 import { describe, expect, it, vi } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
-import { gradcheck } from "../gradcheck";
+import { gradcheck } from "../../../../lib/grading/gradcheck";
 import { expectClose, fixture, tensorOf, type FT } from "./helpers";
 
 interface Case {

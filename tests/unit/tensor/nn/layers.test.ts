@@ -1,7 +1,7 @@
 /** BatchNorm1d, F.batch_norm, Dropout, Flatten and Identity. */
 import { describe, expect, it } from "vitest";
 import { F, nn, torch } from "../../../../lib/tensor/index";
-import { gradcheck } from "../gradcheck";
+import { gradcheck } from "../../../../lib/grading/gradcheck";
 import { expectClose, fixture, tensorOf, type FT } from "./helpers";
 
 interface BnStep {

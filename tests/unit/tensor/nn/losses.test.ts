@@ -1,7 +1,7 @@
 /** Losses as F.* and modules against PyTorch 1.13, every reduction, weights and pos_weight. */
 import { describe, expect, it, vi } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
-import { gradcheck } from "../gradcheck";
+import { gradcheck } from "../../../../lib/grading/gradcheck";
 import { expectClose, fixture, tensorOf, type FT } from "./helpers";
 
 interface Case {
