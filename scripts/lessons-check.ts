@@ -6,7 +6,7 @@
  * time budget, and every exercise's reference solution passes its checks while its starter
  * fails them (in the server grader's sandbox). Prints `file:line: message` per problem, a
  * summary, and exits 1 on any problem. `--static` skips running code. `--side-by-side` only
- * runs the cells and prints each one's outputs beside the prose before it (lib/lessons/validate/side-by-side.ts).
+ * runs the cells and prints each one's outputs beside the prose before it (scripts/lessons-check/side-by-side.ts).
  *
  * Runs under `tsx --conditions=import` (see package.json): some ESM-only MDX dependencies
  * export only an "import" condition, which tsx's CommonJS resolver would otherwise refuse.
@@ -14,7 +14,7 @@
 import path from "node:path";
 import { readdirSync } from "node:fs";
 import { readCourseOutline } from "../lib/lessons/files";
-import { formatProblem, validateLessonFile, type LessonReport } from "../lib/lessons/validate";
+import { formatProblem, validateLessonFile, type LessonReport } from "./lessons-check/index";
 
 function lessonFiles(args: string[]): string[] {
   if (args.length > 0) return args.map((file) => path.resolve(file));
@@ -35,7 +35,7 @@ async function main(): Promise<number> {
   const verbose = args.includes("--verbose");
   const files = lessonFiles(args.filter((arg) => !arg.startsWith("--")));
   if (args.includes("--side-by-side")) {
-    const { sideBySide } = await import("../lib/lessons/validate/side-by-side");
+    const { sideBySide } = await import("./lessons-check/side-by-side");
     let failed = 0;
     for (const file of files) failed += (await sideBySide(file, { width: process.stdout.columns || 160, write: (text) => console.log(text) })).failed;
     return failed === 0 ? 0 : 1;

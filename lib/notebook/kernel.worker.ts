@@ -1,9 +1,10 @@
 /// <reference lib="webworker" />
-import type { KernelToPage, PageToKernel } from "../protocol";
-import { KernelSession } from "./session";
-import { notebookBuiltins } from "./builtins";
-import { engineGlobals, engineModules } from "./engine";
-import { utils } from "../../tensor";
+/** The lesson page's kernel worker: a KernelSession with the notebook's globals (./globals.ts). */
+import type { KernelToPage, PageToKernel } from "../kernel/protocol";
+import { KernelSession } from "../kernel/worker/session";
+import { engineModules } from "../kernel/worker/engine";
+import { utils } from "../tensor";
+import { notebookGlobals } from "./globals";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -17,7 +18,7 @@ utils.data.set_dataset_source(async (name) => {
   return new Uint8Array(await response.arrayBuffer());
 });
 
-const session = new KernelSession(post, (s) => ({ ...engineGlobals(), ...notebookBuiltins(s) }), engineModules());
+const session = new KernelSession(post, notebookGlobals, engineModules());
 
 // An error thrown later by a callback (a timer, a promise nobody awaited) is the learner's,
 // not a crash of the kernel: report it as stderr of the cell running now and keep going.

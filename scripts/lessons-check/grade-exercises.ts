@@ -1,7 +1,7 @@
-import type { LessonCell } from "../cells";
-import type { LessonExercise } from "../exercises";
-import { defaultLimits, runInSandbox, type SandboxLimits, type SandboxResult } from "../../grading/sandbox/grader";
-import { gradedNames } from "../exercise-scope";
+import type { LessonCell } from "../../lib/lessons/cells";
+import type { LessonExercise } from "../../lib/lessons/exercises";
+import { defaultLimits, runInSandbox, type SandboxLimits, type SandboxResult } from "../../lib/grading/sandbox/grader";
+import { gradedNames } from "../../lib/lessons/exercise-scope";
 import type { LessonProblem } from "./problems";
 
 export interface ExerciseVerdict {

@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { applyKernelMessage, type CellOutput, type ExecuteReply, type KernelToPage } from "../../kernel/protocol";
-import { notebookBuiltins } from "../../kernel/worker/builtins";
-import { engineGlobals, engineModules } from "../../kernel/worker/engine";
-import { KernelSession } from "../../kernel/worker/session";
-import { utils } from "../../tensor";
+import { applyKernelMessage, type CellOutput, type ExecuteReply, type KernelToPage } from "../../lib/kernel/protocol";
+import { notebookBuiltins } from "../../lib/kernel/worker/builtins";
+import { engineGlobals, engineModules } from "../../lib/kernel/worker/engine";
+import { KernelSession } from "../../lib/kernel/worker/session";
+import { utils } from "../../lib/tensor";
 
 /** Where `npm run build`/`prepare` put the dataset files the browser fetches from /data. */
 const DATASET_DIR = path.join(process.cwd(), "public", "data");

@@ -11,12 +11,12 @@
 import { readFile } from "node:fs/promises";
 import matter from "gray-matter";
 import type { Root, RootContent } from "mdast";
-import { isCellBlock, parseMeta } from "../cells";
-import { EXERCISE_ELEMENT, isJsxElement } from "../exercises";
-import { parseLessonTree } from "../parse";
-import type { CellOutput } from "../../kernel/protocol";
-import { PLOTLY_MIME, TABLE_MIME, type PlotlyFigure, type TableData } from "../../kernel/display/mime";
-import { tableText } from "../../kernel/display/table";
+import { isCellBlock, parseMeta } from "../../lib/lessons/cells";
+import { EXERCISE_ELEMENT, isJsxElement } from "../../lib/lessons/exercises";
+import { parseLessonTree } from "../../lib/lessons/parse";
+import type { CellOutput } from "../../lib/kernel/protocol";
+import { PLOTLY_MIME, TABLE_MIME, type PlotlyFigure, type TableData } from "../../lib/kernel/display/mime";
+import { tableText } from "../../lib/kernel/display/table";
 import { NodeKernel } from "./node-kernel";
 import { DEFAULT_CELL_BUDGET_MS } from "./validate-lesson";
 

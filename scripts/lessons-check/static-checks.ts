@@ -1,10 +1,10 @@
 import { compile } from "@mdx-js/mdx";
 import matter from "gray-matter";
 import { visit } from "unist-util-visit";
-import { collectCells, type LessonCell } from "../cells";
-import { rehypePlugins, remarkPlugins } from "../compile";
-import { EXERCISE_ELEMENT, isJsxElement, parseExerciseNode, parseLessonTree, type LessonExercise } from "../exercises";
-import { lessonFrontmatterSchema, type CourseOutline, type LessonFrontmatter } from "../frontmatter";
+import { collectCells, type LessonCell } from "../../lib/lessons/cells";
+import { rehypePlugins, remarkPlugins } from "../../lib/lessons/compile";
+import { EXERCISE_ELEMENT, isJsxElement, parseExerciseNode, parseLessonTree, type LessonExercise } from "../../lib/lessons/exercises";
+import { lessonFrontmatterSchema, type CourseOutline, type LessonFrontmatter } from "../../lib/lessons/frontmatter";
 import type { LessonProblem } from "./problems";
 
 /** A lesson file read for validation: its parts, and what was wrong before anything ran. */

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
-import type { CourseOutline } from "../frontmatter";
-import type { LessonCell } from "../cells";
-import type { SandboxLimits } from "../../grading/sandbox/grader";
+import type { CourseOutline } from "../../lib/lessons/frontmatter";
+import type { LessonCell } from "../../lib/lessons/cells";
+import type { SandboxLimits } from "../../lib/grading/sandbox/grader";
 import { gradeExercises } from "./grade-exercises";
 import { NodeKernel } from "./node-kernel";
 import type { LessonProblem } from "./problems";

@@ -2,7 +2,7 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { KernelClient, type KernelStatus } from "@/lib/kernel/client";
-import { createKernelWorker } from "@/lib/kernel/create-worker";
+import { createKernelWorker } from "@/lib/notebook/create-worker";
 import type { NotebookPart } from "@/lib/lessons/notebook-parts";
 import { useLessonPersistence, type LessonPersistence } from "../persistence/useLessonPersistence";
 import { prefetchPlotlyWhenIdle } from "../plot/plotly-loader";

@@ -1,4 +1,4 @@
-import { Tensor } from "../../tensor/core";
+import { Tensor } from "../../tensor";
 import type { MimeBundle } from "../protocol";
 import { IMAGE_MIME, type GrayscaleImage } from "./mime";
 

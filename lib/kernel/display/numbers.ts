@@ -1,4 +1,4 @@
-import { Tensor } from "../../tensor/core";
+import { Tensor } from "../../tensor";
 
 export type NumbersLike = number[] | ArrayLike<number> | Tensor;
 

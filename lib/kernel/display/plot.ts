@@ -1,4 +1,4 @@
-import type { Tensor } from "../../tensor/core";
+import type { Tensor } from "../../tensor";
 import { PLOTLY_MIME, type PlotlyFigure } from "./mime";
 import { toMatrix, toNumbers, type NumbersLike } from "./numbers";
 import type { MimeBundle } from "../protocol";

@@ -1,7 +1,7 @@
 import type { MimeBundle } from "../protocol";
 import type { KernelSession } from "./session";
 import { createExperiments } from "./experiments";
-import type { Tensor } from "../../tensor/core";
+import { utils, type Tensor } from "../../tensor";
 import { isTensor } from "../display/numbers";
 import { figureBundle, heatmapFigure, histFigure, lineFigure, scatterFigure, type HistOptions, type Layout, type ScatterOptions, type Series } from "../display/plot";
 import { tableBundle, tableData } from "../display/table";
@@ -10,8 +10,6 @@ import { LiveChart, ProgressDisplay, type DisplaySink, type LiveChartOptions } f
 import type { PlotlyFigure } from "../display/mime";
 import type { NumbersLike } from "../display/numbers";
 import { createInspect } from "./inspect";
-import { load_mnist } from "../../tensor/utils/data/mnist";
-import { createGradingBridge } from "../../grading/worker-bridge";
 
 /** A display the cell can replace in place later (progress bars, live charts). */
 export interface DisplayHandle {
@@ -72,8 +70,7 @@ export function notebookBuiltins(session: KernelSession) {
     progress: (total: number, options: { label?: string } = {}) => new ProgressDisplay(sink(), total, options.label ?? ""),
     live_chart: (options: LiveChartOptions = {}) => new LiveChart(sink(), options),
     inspect: createInspect(show),
-    load_mnist,
-    __gb_grading: createGradingBridge(session),
+    load_mnist: utils.data.load_mnist,
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   };
 }

@@ -1,5 +1,5 @@
 import type { KernelSession } from "./session";
-import { default_generator, manual_seed } from "../../tensor/random";
+import { torch } from "../../tensor";
 import packageJson from "../../../package.json";
 
 /**
@@ -117,9 +117,9 @@ export function createExperiments(session: KernelSession) {
     const runParams = checkParams(params);
     if (options.seed !== undefined) {
       if (!Number.isSafeInteger(options.seed) || options.seed < 0) throw new TypeError("experiments.start: options.seed must be a non-negative integer");
-      manual_seed(options.seed);
+      torch.manual_seed(options.seed);
     }
-    const seed = default_generator.initial_seed();
+    const seed = torch.initial_seed();
     const id = crypto.randomUUID();
     const started = performance.now();
     const chart = options.chart === false ? null : openChart(session, runName);

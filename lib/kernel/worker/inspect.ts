@@ -1,5 +1,4 @@
-import { Tensor, torch } from "../../tensor/index";
-import { Module, ReLU } from "../../tensor/nn";
+import { nn, torch, type Module, type Tensor } from "../../tensor";
 import type { MimeBundle } from "../protocol";
 import { figureBundle, histFigure } from "../display/plot";
 import { tableBundle, tableData } from "../display/table";
@@ -12,7 +11,7 @@ function leafModules(model: Module): [string, Module][] {
 }
 
 function assertModule(model: unknown, fn: string): asserts model is Module {
-  if (!(model instanceof Module)) throw new TypeError(`inspect.${fn}(model, ...) needs an nn.Module as its first argument`);
+  if (!(model instanceof nn.Module)) throw new TypeError(`inspect.${fn}(model, ...) needs an nn.Module as its first argument`);
 }
 
 function flatValues(t: Tensor): Float64Array {
@@ -84,7 +83,7 @@ export function createInspect(show: Show) {
     /** A ReLU unit is dead on `x` when it outputs 0 for every example of the batch. */
     dead_relus(model: Module, x: Tensor): DeadReluStats[] {
       assertModule(model, "dead_relus");
-      const outputs = captureOutputs(model, x, (m) => m instanceof ReLU);
+      const outputs = captureOutputs(model, x, (m) => m instanceof nn.ReLU);
       if (outputs.length === 0) throw new Error("inspect.dead_relus: the model has no nn.ReLU layers");
       const stats = outputs.map(([layer, out]) => {
         const units = out.numel() / out.shape[0];

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { KernelSession } from "@/lib/kernel/worker/session";
-import { notebookBuiltins } from "@/lib/kernel/worker/builtins";
-import { engineGlobals, engineModules } from "@/lib/kernel/worker/engine";
+import { engineModules } from "@/lib/kernel/worker/engine";
+import { notebookGlobals } from "@/lib/notebook/globals";
 import type { KernelToPage } from "@/lib/kernel/protocol";
 import { checkCellCode, GRADING_COMM_TARGET, type GradingCommMessage } from "@/lib/grading/check-cell";
 
 /** A kernel session as the worker runs it, with its messages collected. */
 function kernel() {
   const messages: KernelToPage[] = [];
-  const session = new KernelSession((message) => messages.push(message), (s) => ({ ...engineGlobals(), ...notebookBuiltins(s) }), engineModules());
+  const session = new KernelSession((message) => messages.push(message), notebookGlobals, engineModules());
   let n = 0;
   const run = (code: string) => session.enqueue({ type: "execute_request", msg_id: `m${++n}`, cell_id: `c${n}`, code, time_budget_ms: 10_000 });
   const checkResults = () => messages.filter((m): m is Extract<KernelToPage, { type: "comm_msg" }> => m.type === "comm_msg" && m.target === GRADING_COMM_TARGET).map((m) => m.data as GradingCommMessage);

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { describeFigure, reflow, sideBySide, splitProseAndCells, wrap } from "@/lib/lessons/validate/side-by-side";
+import { describeFigure, reflow, sideBySide, splitProseAndCells, wrap } from "@/scripts/lessons-check/side-by-side";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 

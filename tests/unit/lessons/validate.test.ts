@@ -4,7 +4,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readCourseOutline } from "@/lib/lessons/files";
-import { validateLessonFile, type LessonReport } from "@/lib/lessons/validate";
+import { validateLessonFile, type LessonReport } from "@/scripts/lessons-check/index";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 const fixture = (name: string) => path.join(FIXTURES, name);
@@ -65,7 +65,7 @@ describe("lessons:check validator", () => {
   });
 
   it("reports a module that is not in the course outline", async () => {
-    const { readAndCheckLesson } = await import("@/lib/lessons/validate");
+    const { readAndCheckLesson } = await import("@/scripts/lessons-check/index");
     const raw = readFileSync(fixture("valid.mdx"), "utf8").replace("module: activation-functions", "module: quantum-basket-weaving");
     const parsed = await readAndCheckLesson("inline.mdx", raw, readCourseOutline());
     expect(parsed.problems).toEqual([{ file: "inline.mdx", line: 3, message: expect.stringContaining('"quantum-basket-weaving" is not a module of lessons/course.json') }]);
