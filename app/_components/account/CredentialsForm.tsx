@@ -25,8 +25,9 @@ export function CredentialsForm({ mode }: { mode: "signin" | "signup" }) {
         return;
       }
       // A full load, not router.push: the header widget and every page must see the new identity.
-      // eslint-disable-next-line @next/next/no-location-assign-relative-destination
-      window.location.assign("/");
+      // `?next=/lessons/x#comments` (the discussion's sign-in link) returns there: a path on this site only.
+      const next = new URLSearchParams(window.location.search).get("next");
+      window.location.assign(next && /^\/(?![/\\])[^\s\\]*$/.test(next) ? next : "/");
     } catch {
       setError("Could not reach the server. Check your connection and try again.");
     } finally {

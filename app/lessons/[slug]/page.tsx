@@ -10,6 +10,8 @@ import { CodeCell } from "@/app/_components/notebook/CodeCell";
 import { Exercise } from "@/app/_components/exercise/Exercise";
 import { Hint } from "@/app/_components/exercise/Hint";
 import { ExperimentCompare } from "@/app/_components/experiments/ExperimentCompare";
+import { CommentCountLink } from "@/app/_components/discussion/CommentCountLink";
+import { LessonDiscussion } from "@/app/_components/discussion/LessonDiscussion";
 
 export const dynamicParams = false;
 
@@ -37,11 +39,13 @@ export default async function LessonPage({ params }: Params) {
       </nav>
       <h1>{source.frontmatter.title}</h1>
       <p className="lead">{source.frontmatter.summary}</p>
+      <CommentCountLink />
       <NotebookProvider lessonSlug={slug} lessonTitle={source.frontmatter.title} parts={notebookParts(source.body)}>
         <div className="lesson-body">
           <Content components={{ Cell: CodeCell, ExperimentCompare, Exercise, Hint }} />
         </div>
       </NotebookProvider>
+      <LessonDiscussion lessonSlug={slug} />
     </article>
   );
 }
