@@ -221,7 +221,9 @@ function build(node: ArchNode, tensors: StateDict, prefix: string): Module {
   const Ctor = lookup_module(node.type)!;
   let m: Module;
   try {
-    m = FACTORIES[node.type]?.(node.settings) ?? new (Ctor as unknown as new () => Module)();
+    // A class may rebuild itself from its saved settings (static _from_settings), e.g. Conv2d from its sizes.
+    const own = (Ctor as unknown as { _from_settings?: (s: Record<string, unknown>) => Module })._from_settings;
+    m = FACTORIES[node.type]?.(node.settings) ?? own?.call(Ctor, node.settings) ?? new (Ctor as unknown as new () => Module)();
   } catch (err) {
     throw new RuntimeError(
       `Cannot rebuild module '${node.type}': its constructor failed when called without arguments ` +

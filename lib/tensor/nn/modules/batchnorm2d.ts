@@ -18,6 +18,11 @@ export class BatchNorm2d extends BatchNorm1d {
     super(num_features, parseArgs<BatchNormOptions>("BatchNorm2d", ["eps", "momentum", "affine", "track_running_stats", "dtype"], args));
   }
 
+  /** torch.load rebuilds the layer from its settings. */
+  static _from_settings(s: Record<string, unknown>): BatchNorm2d {
+    return new BatchNorm2d(s.num_features as number, { affine: s.affine as boolean, track_running_stats: s.track_running_stats as boolean });
+  }
+
   override forward(input: Tensor): Tensor {
     if (input.dim() !== 4) throw new ValueError(`expected 4D input (got ${input.dim()}D input)`);
     const [N, C, H, W] = input.shape;

@@ -111,6 +111,16 @@ abstract class ConvNd extends Module {
     this.reset_parameters();
   }
 
+  /** Rebuilds a saved layer (torch.load) from its settings; weights come from the file afterwards. */
+  static _from_settings(this: new (i: number, o: number, k: Size, opts: ConvModuleOptions & { output_padding?: Size }) => ConvNd, s: Record<string, unknown>): ConvNd {
+    const opts: ConvModuleOptions & { output_padding?: Size } = {
+      stride: s.stride as Size, padding: s.padding as ConvPadding, dilation: s.dilation as Size, groups: s.groups as number,
+      bias: s.bias !== null, padding_mode: s.padding_mode as PaddingMode,
+    };
+    if (s.transposed) opts.output_padding = s.output_padding as Size;
+    return new this(s.in_channels as number, s.out_channels as number, s.kernel_size as Size, opts);
+  }
+
   reset_parameters(): void {
     kaiming_uniform_(this.weight, Math.sqrt(5));
     if (this.bias) {

@@ -24,6 +24,10 @@ export class Unfold extends Module {
     this.stride = o.stride ?? 1;
   }
 
+  static _from_settings(s: Record<string, unknown>): Unfold {
+    return new Unfold(s.kernel_size as Size);
+  }
+
   override forward(input: Tensor): Tensor {
     return unfold(input, this.kernel_size, this.dilation, this.padding, this.stride);
   }
@@ -53,6 +57,10 @@ export class Fold extends Module {
     this.dilation = o.dilation ?? 1;
     this.padding = o.padding ?? 0;
     this.stride = o.stride ?? 1;
+  }
+
+  static _from_settings(s: Record<string, unknown>): Fold {
+    return new Fold(s.output_size as Size, s.kernel_size as Size);
   }
 
   override forward(input: Tensor): Tensor {

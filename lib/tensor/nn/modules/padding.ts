@@ -24,6 +24,10 @@ abstract class PadNd extends Module {
     super();
     this.padding = sides(cls, padding, n);
   }
+  /** torch.load rebuilds the layer from its settings. */
+  static _from_settings(this: new (p: number[]) => Module, s: Record<string, unknown>): Module {
+    return new this(s.padding as number[]);
+  }
   override forward(input: Tensor): Tensor {
     return pad(input, this.padding, this.mode);
   }
@@ -40,6 +44,10 @@ abstract class ConstantPadNd extends Module {
     this.padding = sides(cls, padding, n);
     if (typeof value !== "number") throw new TypeError_(`${cls}.__init__() missing 1 required positional argument: 'value'`);
     this.value = value;
+  }
+  /** torch.load rebuilds the layer from its settings. */
+  static _from_settings(this: new (p: number[], v: number) => Module, s: Record<string, unknown>): Module {
+    return new this(s.padding as number[], s.value as number);
   }
   override forward(input: Tensor): Tensor {
     return pad(input, this.padding, "constant", this.value);

@@ -56,6 +56,11 @@ abstract class MaxPoolNd extends Module {
     this.ceil_mode = o.ceil_mode ?? false;
   }
 
+  /** torch.load rebuilds the layer from its settings. */
+  static _from_settings(this: new (k: Size) => Module, s: Record<string, unknown>): Module {
+    return new this(s.kernel_size as Size);
+  }
+
   protected opts() {
     return { stride: this.stride, padding: this.padding, dilation: this.dilation, ceil_mode: this.ceil_mode };
   }
@@ -123,6 +128,10 @@ export class AvgPool2d extends Module {
     this.divisor_override = o.divisor_override ?? null;
   }
 
+  static _from_settings(s: Record<string, unknown>): AvgPool2d {
+    return new AvgPool2d(s.kernel_size as Size);
+  }
+
   override forward(input: Tensor): Tensor {
     return avg_pool2d(input, this.kernel_size, this.stride, this.padding, this.ceil_mode, this.count_include_pad, this.divisor_override);
   }
@@ -155,6 +164,10 @@ export class AvgPool1d extends Module {
     this.count_include_pad = o.count_include_pad ?? true;
   }
 
+  static _from_settings(s: Record<string, unknown>): AvgPool1d {
+    return new AvgPool1d(s.kernel_size as Size);
+  }
+
   override forward(input: Tensor): Tensor {
     return avg_pool1d(input, this.kernel_size, this.stride, this.padding, this.ceil_mode, this.count_include_pad);
   }
@@ -169,6 +182,9 @@ abstract class AdaptivePool extends Module {
   protected constructor(cls: string, output_size: AdaptiveSize) {
     super();
     this.output_size = need(cls, "output_size", output_size);
+  }
+  static _from_settings(this: new (o: AdaptiveSize) => Module, s: Record<string, unknown>): Module {
+    return new this(s.output_size as AdaptiveSize);
   }
   override extra_repr(): string {
     return `output_size=${pyValue(this.output_size)}`;
