@@ -244,18 +244,26 @@ export class Module {
     return this.named_modules().map(([, m]) => m);
   }
 
-  named_parameters(prefix = "", recurse = true): [string, Parameter][] {
+  /**
+   * The tensors `own` picks from this module (and, with recurse, every submodule), named by
+   * their path, each tensor once (the first name wins): named_parameters and named_buffers.
+   */
+  private _named_tensors<T extends Tensor>(own: (m: Module) => [string, T][], prefix: string, recurse: boolean): [string, T][] {
     const seen = new Set<Tensor>();
-    const out: [string, Parameter][] = [];
+    const out: [string, T][] = [];
     const mods: [string, Module][] = recurse ? this.named_modules(new Set(), prefix) : [[prefix, this]];
     for (const [modPrefix, m] of mods) {
-      for (const [name, p] of m._own_parameters()) {
-        if (seen.has(p)) continue;
-        seen.add(p);
-        out.push([modPrefix ? `${modPrefix}.${name}` : name, p]);
+      for (const [name, t] of own(m)) {
+        if (seen.has(t)) continue;
+        seen.add(t);
+        out.push([modPrefix ? `${modPrefix}.${name}` : name, t]);
       }
     }
     return out;
+  }
+
+  named_parameters(prefix = "", recurse = true): [string, Parameter][] {
+    return this._named_tensors((m) => m._own_parameters(), prefix, recurse);
   }
 
   parameters(recurse = true): Parameter[] {
@@ -263,17 +271,7 @@ export class Module {
   }
 
   named_buffers(prefix = "", recurse = true): [string, Tensor][] {
-    const seen = new Set<Tensor>();
-    const out: [string, Tensor][] = [];
-    const mods: [string, Module][] = recurse ? this.named_modules(new Set(), prefix) : [[prefix, this]];
-    for (const [modPrefix, m] of mods) {
-      for (const [name, b] of m._own_buffers()) {
-        if (seen.has(b)) continue;
-        seen.add(b);
-        out.push([modPrefix ? `${modPrefix}.${name}` : name, b]);
-      }
-    }
-    return out;
+    return this._named_tensors((m) => m._own_buffers(), prefix, recurse);
   }
 
   buffers(recurse = true): Tensor[] {

@@ -42,21 +42,30 @@ function forward(x: Tensor, d: number, log: boolean): Tensor {
   return out;
 }
 
-export function softmax(x: Tensor, dim: number | { dim: number }): Tensor {
+/**
+ * softmax and log_softmax share everything but the lane formula of their backward:
+ *   softmax:     dx = y * (g - sum(g * y))
+ *   log_softmax: dx = g - exp(y) * sum(g)
+ */
+function softmaxOp(x: Tensor, dim: number | { dim: number }, log: boolean): Tensor {
   const d = dimOf(x, dim);
-  const out = forward(x, d, false);
+  const out = forward(x, d, log);
   return record(
-    out, "SoftmaxBackward0", [x],
+    out, log ? "LogSoftmaxBackward0" : "SoftmaxBackward0", [x],
     (g) => {
-      // dx = y * (g - sum(g * y))
       const gd = contiguousData(g);
       const yd = out._data;
       const res = empty(x.shape, g.dtype);
       const rd = res._data;
       forEachLane(x, d, (base, inner, r) => {
-        let dot = 0;
-        for (let k = 0; k < r; k++) dot += gd[base + k * inner] * yd[base + k * inner];
-        for (let k = 0; k < r; k++) rd[base + k * inner] = yd[base + k * inner] * (gd[base + k * inner] - dot);
+        let s = 0;
+        if (log) {
+          for (let k = 0; k < r; k++) s += gd[base + k * inner];
+          for (let k = 0; k < r; k++) rd[base + k * inner] = gd[base + k * inner] - Math.exp(yd[base + k * inner]) * s;
+        } else {
+          for (let k = 0; k < r; k++) s += gd[base + k * inner] * yd[base + k * inner];
+          for (let k = 0; k < r; k++) rd[base + k * inner] = yd[base + k * inner] * (gd[base + k * inner] - s);
+        }
       });
       return [res];
     },
@@ -64,24 +73,10 @@ export function softmax(x: Tensor, dim: number | { dim: number }): Tensor {
   );
 }
 
+export function softmax(x: Tensor, dim: number | { dim: number }): Tensor {
+  return softmaxOp(x, dim, false);
+}
+
 export function log_softmax(x: Tensor, dim: number | { dim: number }): Tensor {
-  const d = dimOf(x, dim);
-  const out = forward(x, d, true);
-  return record(
-    out, "LogSoftmaxBackward0", [x],
-    (g) => {
-      // dx = g - exp(y) * sum(g)
-      const gd = contiguousData(g);
-      const yd = out._data;
-      const res = empty(x.shape, g.dtype);
-      const rd = res._data;
-      forEachLane(x, d, (base, inner, r) => {
-        let s = 0;
-        for (let k = 0; k < r; k++) s += gd[base + k * inner];
-        for (let k = 0; k < r; k++) rd[base + k * inner] = gd[base + k * inner] - Math.exp(yd[base + k * inner]) * s;
-      });
-      return [res];
-    },
-    [out],
-  );
+  return softmaxOp(x, dim, true);
 }

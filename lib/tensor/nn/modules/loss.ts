@@ -6,7 +6,7 @@
 import type { Tensor } from "../../tensor";
 import * as Fl from "../functional/loss";
 import { checkReduction, type Reduction } from "../functional/_util";
-import { Module } from "../module";
+import { Module, moduleTypeName } from "../module";
 
 /** Every loss module keeps its reduction; the weighted ones register their weights as buffers. */
 abstract class Loss extends Module {
@@ -18,6 +18,14 @@ abstract class Loss extends Module {
   abstract override forward(input: Tensor, target: Tensor): Tensor;
 }
 
+/** MSELoss and L1Loss: the reduction is their only setting. */
+abstract class RegressionLoss extends Loss {
+  constructor(...args: Fl.RegressionLossArgs) {
+    // new.target names the concrete class (MSELoss, L1Loss) in argument errors.
+    super(Fl.parseRegressionLoss(moduleTypeName(new.target), args));
+  }
+}
+
 abstract class WeightedLoss extends Loss {
   declare weight: Tensor | null;
   constructor(settings: Fl.WeightedLossOptions) {
@@ -26,21 +34,15 @@ abstract class WeightedLoss extends Loss {
   }
 }
 
-export class MSELoss extends Loss {
+export class MSELoss extends RegressionLoss {
   static override readonly __name__ = "MSELoss";
-  constructor(...args: Fl.RegressionLossArgs) {
-    super(Fl.parseRegressionLoss("MSELoss", args));
-  }
   override forward(input: Tensor, target: Tensor): Tensor {
     return Fl.mse_loss(input, target, { reduction: this.reduction });
   }
 }
 
-export class L1Loss extends Loss {
+export class L1Loss extends RegressionLoss {
   static override readonly __name__ = "L1Loss";
-  constructor(...args: Fl.RegressionLossArgs) {
-    super(Fl.parseRegressionLoss("L1Loss", args));
-  }
   override forward(input: Tensor, target: Tensor): Tensor {
     return Fl.l1_loss(input, target, { reduction: this.reduction });
   }

@@ -256,5 +256,8 @@ describe("every documented signature, positionally and with an options object", 
     expect(() => F.one_hot(classes(), 3, { num_classes: 3 } as never)).toThrow(/multiple values for argument 'num_classes'/);
     expect(() => nn.init.normal_(empty(2), { sd: 1 } as never)).toThrow(/unexpected keyword argument 'sd'/);
     expect(() => new optim.lr_scheduler.StepLR(new optim.SGD(params(), { lr: 1 }), { gamma: 0.5 })).toThrow(/missing 1 required positional argument: 'step_size'/);
+    // Shared module constructors still name the class the learner called.
+    expect(() => new nn.L1Loss({ reduce: true, weight: null } as never)).toThrow(/^L1Loss\(\) got an unexpected keyword argument 'weight'/);
+    expect(() => new nn.SiLU(true, false as never)).toThrow(/^SiLU\(\) takes at most 1 positional arguments/);
   });
 });
