@@ -42,8 +42,10 @@ function referenceVerdict(kind: "solution" | "starter", code: string, exercise: 
   let verdict = verdicts.get(key);
   if (!verdict) {
     verdict = runInSandbox({ dependencies, learnerCode: code, checks: exercise.checks, graded: gradedNames(exercise) }, limits).then((result) => {
-      const byName: Verdict = new Map(result.checks.map((check) => [check.name, check]));
-      if (result.checks.some((check) => check.status === "time_limit" || check.status === "memory_limit")) verdicts.delete(key);
+      // A check the sandbox itself failed on has no verdict: it is left out (counted as usual)
+      // and, like a limit hit, the run is not cached.
+      const byName: Verdict = new Map(result.checks.filter((check) => !result.crashedChecks.includes(check.name)).map((check) => [check.name, check]));
+      if (result.crashedChecks.length > 0 || result.checks.some((check) => check.status === "time_limit" || check.status === "memory_limit")) verdicts.delete(key);
       return byName;
     });
     // A failure to grade (not a verdict) is not cached either.

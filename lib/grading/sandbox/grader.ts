@@ -62,6 +62,8 @@ export interface SandboxResult {
   setupError: string | null;
   /** A dependency cell is broken: the author's fault, not the learner's. */
   dependencyBroken: boolean;
+  /** Checks the sandbox itself failed on (not a verdict on the code: never cache or blame). */
+  crashedChecks: string[];
   durationMs: number;
 }
 
@@ -86,6 +88,9 @@ let cachedData: ivm.ExternalCopy<ArrayBuffer> | undefined;
  */
 const wallClockMs = (limitMs: number) => limitMs * 2 + 500;
 
+/** isolated-vm takes a 32-bit integer timeout: a budget left over from performance.now() is a fraction. */
+const wholeMs = (ms: number) => Math.max(1, Math.floor(ms));
+
 class Sandbox {
   private constructor(
     readonly isolate: ivm.Isolate,
@@ -101,7 +106,7 @@ class Sandbox {
       const script = (await isolate.compileScript(source, { filename: "gradbook-engine.js", ...(produce ? { produceCachedData: true } : { cachedData }) })) as ivm.Script & ivm.CachedDataResult;
       if (produce && script.cachedData) cachedData = script.cachedData;
       const context = await isolate.createContext();
-      await script.run(context, { timeout: limits.setupMs });
+      await script.run(context, { timeout: wholeMs(limits.setupMs) });
       return new Sandbox(isolate, context);
     } catch (error) {
       if (!isolate.isDisposed) isolate.dispose();
@@ -187,7 +192,7 @@ async function runJob(job: SandboxJob, limits: SandboxLimits): Promise<SandboxRe
   const prepared = prepareScripts(job);
   if ("error" in prepared) {
     const status: CheckStatus = prepared.dependency ? "authoring_error" : "failed";
-    return { checks: job.checks.map((check) => checkResult(check, status, prepared.error, 0)), setupError: prepared.error, dependencyBroken: prepared.dependency, durationMs: elapsed() };
+    return { checks: job.checks.map((check) => checkResult(check, status, prepared.error, 0)), setupError: prepared.error, dependencyBroken: prepared.dependency, crashedChecks: [], durationMs: elapsed() };
   }
 
   let sandbox: Sandbox | null = null;
@@ -196,7 +201,7 @@ async function runJob(job: SandboxJob, limits: SandboxLimits): Promise<SandboxRe
     if (sandbox?.alive) return { sandbox };
     sandbox?.dispose();
     const remaining = limits.totalMs - elapsed();
-    const setupLimit = Math.max(1, Math.min(limits.setupMs, remaining));
+    const setupLimit = wholeMs(Math.min(limits.setupMs, remaining));
     try {
       sandbox = await Sandbox.open(limits);
       const outcome = await sandbox.call<SetupOutcome>("setup", [prepared], setupLimit);
@@ -204,12 +209,15 @@ async function runJob(job: SandboxJob, limits: SandboxLimits): Promise<SandboxRe
       return { sandbox };
     } catch (error) {
       const failure = classify(error, setupLimit, limits.memoryMb);
+      if (failure.kind === "crash") setupCrashed = true;
       const status: CheckStatus = failure.kind === "crash" ? "failed" : failure.kind;
       return { setupFailure: status, message: `your code did not finish before the checks could run: ${failure.message}`, dependency: false };
     }
   };
 
   const results: CheckResult[] = [];
+  const crashedChecks: string[] = [];
+  let setupCrashed = false;
   let setupError: string | null = null;
   let dependencyBroken = false;
   try {
@@ -238,17 +246,19 @@ async function runJob(job: SandboxJob, limits: SandboxLimits): Promise<SandboxRe
         results.push(checkResult(check, opened.setupFailure, opened.message, performance.now() - checkStarted));
         continue;
       }
-      const limit = Math.max(1, Math.min(limits.checkMs, remaining));
+      const limit = wholeMs(Math.min(limits.checkMs, remaining));
       try {
         const outcome = await opened.sandbox.call<{ status: CheckStatus; message: string }>("runCheck", [javascript, check.name, check.hidden], limit);
         results.push(checkResult(check, outcome.status, outcome.message, performance.now() - checkStarted));
       } catch (error) {
         const failure = classify(error, limit, limits.memoryMb);
+        if (failure.kind === "crash") crashedChecks.push(check.name);
         results.push(checkResult(check, failure.kind === "crash" ? "failed" : failure.kind, failure.message, performance.now() - checkStarted));
       }
     }
   } finally {
     (sandbox as Sandbox | null)?.dispose();
   }
-  return { checks: results, setupError, dependencyBroken, durationMs: elapsed() };
+  if (setupCrashed) for (const check of job.checks) if (!crashedChecks.includes(check.name)) crashedChecks.push(check.name);
+  return { checks: results, setupError, dependencyBroken, crashedChecks, durationMs: elapsed() };
 }
