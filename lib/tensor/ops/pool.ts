@@ -157,7 +157,7 @@ export interface AvgPoolParams extends PoolParams {
 /** avg_pool1d/2d with PyTorch's divisor rule. */
 export function avgPool(fn: string, input: Tensor, rank: number, p: AvgPoolParams): Tensor {
   const { P, lead, sp } = planes(fn, input, rank);
-  if (p.divisor_override !== null && !(p.divisor_override !== 0)) throw new RuntimeError(`${fn}: divisor must be not zero`);
+  if (p.divisor_override === 0) throw new RuntimeError(`${fn}: divisor must be not zero`);
   const out = poolGeometry(fn, input, sp, p);
   const { H, W, OH, OW, kh, kw, sh, sw, ph, pw } = as2d(sp, out, p);
   const x = contiguousData(input);

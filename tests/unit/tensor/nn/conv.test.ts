@@ -3,10 +3,12 @@
  * (tests/fixtures/torch/nn/conv.json, made by scripts/fixtures/conv_fixtures.py), in float64
  * (tight) and float32 (float32 tolerances), plus float64 gradchecks of every op.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import type { DType } from "../../../../lib/tensor/dtype";
 import { gradcheck } from "../../../../lib/grading/gradcheck";
+import { matmulStrided } from "../../../../lib/tensor/kernels/matmul";
+import { kernels, registerKernel } from "../../../../lib/tensor/kernels/registry";
 import { expectClose, fixture, tensorOf, type FT } from "./helpers";
 
 type Kw = Record<string, unknown>;
@@ -51,6 +53,20 @@ const precisions: { name: string; dtype: DType; tol: { rtol: number; atol: numbe
   { name: "float64", dtype: torch.float64, tol: { rtol: 1e-9, atol: 1e-10 } },
   { name: "float32", dtype: torch.float32, tol: { rtol: 1e-4, atol: 2e-5 } },
 ];
+
+/** The float32 cases again with the plain-TypeScript matmul in the registry (the WebAssembly kernel's fallback). */
+describe("float32 on the plain TypeScript matmul", () => {
+  let prev: typeof kernels.matmul;
+  beforeAll(() => void (prev = registerKernel("matmul", matmulStrided)));
+  afterAll(() => void registerKernel("matmul", prev));
+  const tol = precisions[1].tol;
+  for (const c of [...fx.conv, ...fx.fold]) {
+    it(`${c.name}`, () => {
+      expect(kernels.matmul).toBe(matmulStrided);
+      checkCase(c, torch.float32, tol, ([x, w, b]) => (c.fn === "unfold" || c.fn === "fold" ? Fany[c.fn](x, c.kwargs) : Fany[c.fn](x, w, b, c.kwargs)));
+    });
+  }
+});
 
 /** Runs f on fixture inputs in the given dtype and checks output (and indices) and gradients. */
 function checkCase(c: Case, dtype: DType, tol: { rtol: number; atol: number }, call: (xs: (Tensor | null)[]) => Tensor | [Tensor, Tensor]): void {
