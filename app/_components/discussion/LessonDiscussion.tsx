@@ -130,7 +130,7 @@ export function LessonDiscussion({ lessonSlug }: { lessonSlug: string }) {
       {page && threads.length === 0 ? <p className={styles.empty}>No comments yet. Be the first to comment!</p> : null}
       <ol className={styles.threads}>
         {threads.map((thread) => (
-          <li key={thread.id} className={styles.thread} data-testid="thread">
+          <li key={thread.id} className={styles.thread} data-testid="thread" data-thread-id={thread.id}>
             <CommentItem comment={thread} threadId={thread.id} lessonSlug={lessonSlug} cells={page?.cells ?? []} onChanged={() => reload()} />
             {thread.replies.length > 0 ? (
               <ol className={styles.replies}>
