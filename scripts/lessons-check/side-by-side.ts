@@ -110,7 +110,10 @@ export function describeFigure(figure: PlotlyFigure): string {
     if (numbers.length > 0) {
       // A loop, not Math.min(...numbers): a histogram can hold more values than the call stack allows arguments.
       let lo = Infinity, hi = -Infinity;
-      for (const n of numbers) (lo = Math.min(lo, n)), (hi = Math.max(hi, n));
+      for (const n of numbers) {
+        lo = Math.min(lo, n);
+        hi = Math.max(hi, n);
+      }
       text += `, ${t.type === "histogram" ? "values" : "y"} from ${fixed(lo)} to ${fixed(hi)}`;
       if (values.length <= 12 && t.type !== "histogram") text += `: ${values.map(fixed).join(", ")}`;
       else if (t.type !== "histogram") text += ` (first ${fixed(values[0])}, last ${fixed(values[values.length - 1])})`;
@@ -154,13 +157,19 @@ export function wrap(text: string, width: number): string[] {
     for (const word of raw.trim().split(/\s+/)) {
       let rest = word;
       while (rest.length > width - indent.length) {
-        if (line) out.push(line), (line = "");
+        if (line) {
+          out.push(line);
+          line = "";
+        }
         out.push(indent + rest.slice(0, width - indent.length));
         rest = rest.slice(width - indent.length);
       }
       if (!line) line = indent + rest;
       else if (line.length + 1 + rest.length <= width) line += ` ${rest}`;
-      else out.push(line), (line = indent + rest);
+      else {
+        out.push(line);
+        line = indent + rest;
+      }
     }
     if (line) out.push(line);
   }
