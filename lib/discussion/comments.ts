@@ -218,6 +218,8 @@ export async function createComment(slug: string, viewer: DiscussionViewer, inpu
     const parent = await findComment(input.parentId);
     if (!parent || parent.lessonSlug !== slug) throw new HttpError(404, `No comment "${input.parentId}" under this lesson`);
     const root = parent.parent ?? parent;
+    // A reply the viewer cannot read does not exist for them, even though replies join the root.
+    if (parent.parent && !canSeeText(parent, viewer)) throw new HttpError(404, `No comment "${input.parentId}" under this lesson`);
     if (!canSeeText(root, viewer)) {
       if (root.deletedAt) throw new HttpError(409, "This thread's first comment was deleted: it takes no new replies");
       throw new HttpError(404, `No comment "${input.parentId}" under this lesson`);

@@ -301,6 +301,13 @@ describe("moderation", () => {
     expect(thread).toMatchObject({ status: "hidden", html: null, author: null, cellId: null, can: { reply: false } });
     expect(thread.replies.map((r) => r.id)).toEqual([reply.id]);
     expect(JSON.stringify(thread)).not.toContain("rant");
+    // A hidden reply cannot be replied to by another learner either (it does not exist for them).
+    const open = await postOk(alice.cookie, { body: "an open thread" });
+    const hiddenReply = await postOk(carol.cookie, { body: "a reply to hide", parentId: open.id });
+    await moderate(teacher.cookie, hiddenReply.id, "hide");
+    expect((await post(bob.cookie, { body: "re", parentId: hiddenReply.id })).status).toBe(404);
+    expect((await post(carol.cookie, { body: "my own hidden reply is still mine", parentId: hiddenReply.id })).status).toBe(201);
+    expect(findThread((await list(bob.cookie)).json, open.id)!.replies).toEqual([]);
   });
 
   it("pins threads (first in either order), not replies, and removes comments", async () => {
