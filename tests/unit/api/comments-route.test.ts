@@ -306,8 +306,11 @@ describe("moderation", () => {
     const hiddenReply = await postOk(carol.cookie, { body: "a reply to hide", parentId: open.id });
     await moderate(teacher.cookie, hiddenReply.id, "hide");
     expect((await post(bob.cookie, { body: "re", parentId: hiddenReply.id })).status).toBe(404);
-    expect((await post(carol.cookie, { body: "my own hidden reply is still mine", parentId: hiddenReply.id })).status).toBe(201);
-    expect(findThread((await list(bob.cookie)).json, open.id)!.replies).toEqual([]);
+    // Its author can still answer under it (the answer joins the thread, published).
+    const answer = (await (await post(carol.cookie, { body: "replying under my hidden reply", parentId: hiddenReply.id })).json()).comment;
+    expect(answer.parentId).toBe(open.id);
+    expect(findThread((await list(bob.cookie)).json, open.id)!.replies.map((r) => r.id)).toEqual([answer.id]);
+    expect(findThread((await list(carol.cookie)).json, open.id)!.replies.map((r) => r.id)).toEqual([hiddenReply.id, answer.id]);
   });
 
   it("pins threads (first in either order), not replies, and removes comments", async () => {
