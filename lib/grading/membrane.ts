@@ -18,26 +18,13 @@
  * .caller` or `fn.caller` while a check calls it gets null, never the check.
  */
 import { isGenuineTensor, nn, Tensor } from "../tensor";
+import { ReflectApply, ReflectConstruct, ReflectOwnKeys, ObjectGetPrototypeOf, ObjectGetOwnPropertyDescriptor, ObjectHasOwn, ArrayIsArray, ProxyConstructor, FunctionToString, PromiseConstructor, PromiseResolve, PromiseThen, WeakMapConstructor, TypeErrorConstructor, ObjectPrototype, FunctionPrototype } from "./primordials";
 
-const ReflectApply = Reflect.apply;
-const ReflectConstruct = Reflect.construct;
-const ReflectOwnKeys = Reflect.ownKeys;
-const ObjectGetPrototypeOf = Object.getPrototypeOf;
-const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
-const ObjectHasOwn = Object.hasOwn;
-const ArrayIsArray = Array.isArray;
-const ProxyConstructor = Proxy;
-const PromiseConstructor = Promise;
-const PromiseResolve = Promise.resolve;
-const PromiseThen = Promise.prototype.then;
-const WeakMapConstructor = WeakMap;
-const TypeErrorConstructor = TypeError;
-const ObjectPrototype = Object.prototype;
-const FunctionPrototype = Function.prototype;
 const AsyncFunctionPrototype = ObjectGetPrototypeOf(async function () {}) as object;
 const TensorPrototype = Tensor.prototype;
 const TensorClone = Tensor.prototype.clone;
 const ParameterConstructor = nn.Parameter as unknown as abstract new (...args: never[]) => object;
+const ModuleConstructor = nn.Module as unknown as abstract new (...args: never[]) => object;
 
 /** Deeper than this, a result is refused rather than walked. */
 const MAX_DEPTH = 32;
@@ -74,6 +61,33 @@ function shadowedTensorMember(tensor: Tensor): string | null {
   return null;
 }
 
+/**
+ * A copy of an array or a plain object, each element (the length read once) or own enumerable
+ * string-keyed property copied by `copyItem`; undefined for anything else. Accessor properties
+ * are read once when `readAccessors` (a getter answers here, and the copy keeps the value it
+ * gave), else skipped. The copy is in `seen` before its items are copied, so cycles close.
+ */
+function copyContainer(value: object, seen: WeakMap<object, unknown>, copyItem: (item: unknown) => unknown, readAccessors: boolean): unknown[] | Record<string, unknown> | undefined {
+  if (ArrayIsArray(value)) {
+    const copy: unknown[] = [];
+    seen.set(value, copy);
+    const length = value.length;
+    for (let i = 0; i < length; i++) copy.push(copyItem(value[i]));
+    return copy;
+  }
+  if (!isPlainObject(value)) return undefined;
+  const copy: Record<string, unknown> = {};
+  seen.set(value, copy);
+  for (const key of ReflectOwnKeys(value)) {
+    if (typeof key !== "string") continue;
+    const descriptor = ObjectGetOwnPropertyDescriptor(value, key);
+    if (!descriptor || !descriptor.enumerable) continue;
+    if ("value" in descriptor) copy[key] = copyItem(descriptor.value);
+    else if (readAccessors) copy[key] = copyItem((value as Record<string, unknown>)[key]);
+  }
+  return copy;
+}
+
 /** A copy of what a check passes into the learner's code. */
 export function freshCopy(value: unknown, seen: WeakMap<object, unknown> = new WeakMapConstructor(), depth = 0): unknown {
   if ((typeof value !== "object" && typeof value !== "function") || value === null) return value;
@@ -87,23 +101,29 @@ export function freshCopy(value: unknown, seen: WeakMap<object, unknown> = new W
     return copy;
   }
   if (depth >= MAX_DEPTH || typeof value === "function") return value;
-  if (ArrayIsArray(value)) {
-    const copy: unknown[] = [];
-    seen.set(value, copy);
-    for (let i = 0; i < value.length; i++) copy.push(freshCopy(value[i], seen, depth + 1));
-    return copy;
-  }
-  if (isPlainObject(value)) {
-    const copy: Record<string, unknown> = {};
-    seen.set(value, copy);
-    for (const key of ReflectOwnKeys(value)) {
-      if (typeof key !== "string") continue;
-      const descriptor = ObjectGetOwnPropertyDescriptor(value, key);
-      if (descriptor && "value" in descriptor && descriptor.enumerable) copy[key] = freshCopy(descriptor.value, seen, depth + 1);
+  const copy = copyContainer(value, seen, (item) => freshCopy(item, seen, depth + 1), false);
+  return copy ?? value; // modules, optimizers, datasets, ...: the learner may act on them
+}
+
+/**
+ * Refuses the two shapes a value can take to answer anything a check asks: a callable Proxy
+ * (its traps can return itself for every property, so `for (const layer of model.modules())`
+ * runs zero times and a lax check passes having tested nothing) and an object posing as a
+ * module. V8 prints every callable Proxy, like a bound or built-in function, as native code;
+ * an engine module, a learner's function or class prints its source.
+ */
+export function refuseImpostor(value: object): void {
+  if (typeof value === "function") {
+    let source: string;
+    try {
+      source = ReflectApply(FunctionToString, value, []) as string;
+    } catch {
+      source = "{ [native code] }"; // a revoked Proxy
     }
-    return copy;
+    if (source.endsWith("{ [native code] }")) throw new LearnerValueError("your code returned a Proxy, a bound or a built-in function where the exercise expects your own function, model or value");
+  } else if (value instanceof ModuleConstructor) {
+    throw new LearnerValueError("your code returned an object posing as a module (a real nn.Module can be called): return the model itself");
   }
-  return value; // modules, optimizers, datasets, ...: the learner may act on them
 }
 
 /** What the learner's code produced, made safe for a check to look at. */
@@ -118,32 +138,15 @@ export function learnerValue(value: unknown, seen: WeakMap<object, unknown> = ne
     seen.set(value, value);
     return value;
   }
+  refuseImpostor(value);
   if (typeof value === "function") {
     if (!isPlainFunction(value)) return value; // a module (callable) or a class
     const guarded = guardLearnerFunction(value);
     seen.set(value, guarded);
     return guarded;
   }
-  if (ArrayIsArray(value)) {
-    const copy: unknown[] = [];
-    seen.set(value, copy);
-    const length = value.length;
-    for (let i = 0; i < length; i++) copy.push(learnerValue(value[i], seen, depth + 1));
-    return copy;
-  }
-  if (isPlainObject(value)) {
-    const copy: Record<string, unknown> = {};
-    seen.set(value, copy);
-    for (const key of ReflectOwnKeys(value)) {
-      if (typeof key !== "string") continue;
-      const descriptor = ObjectGetOwnPropertyDescriptor(value, key);
-      if (!descriptor || !descriptor.enumerable) continue;
-      // A getter answers once, here; the check sees the value it gave.
-      copy[key] = learnerValue("value" in descriptor ? descriptor.value : (value as Record<string, unknown>)[key], seen, depth + 1);
-    }
-    return copy;
-  }
-  return value; // a module, an optimizer, another class instance: the check uses it as it is
+  const copy = copyContainer(value, seen, (item) => learnerValue(item, seen, depth + 1), true);
+  return copy ?? value; // a module, an optimizer, another class instance: the check uses it as it is
 }
 
 /**

@@ -11,17 +11,15 @@
  * sees, and strict mode keeps `caller`/`arguments` from leading back into a check.
  */
 import { AssertionError } from "./assertions";
-import { guardLearnerFunction, learnerValue } from "./membrane";
+import { guardLearnerFunction, learnerValue, refuseImpostor } from "./membrane";
 import { capMessage, safeText, textOf } from "./message-caps";
 import type { CheckStatus } from "./types";
+import { ReflectApply, ObjectHasOwn, SetConstructor } from "./primordials";
 
 export type CompiledCheck = (values: readonly unknown[]) => Promise<unknown>;
 
 /** Evaluated by indirect eval: global scope; the source itself says "use strict". */
 const globalEval: (script: string) => unknown = eval;
-const ReflectApply = Reflect.apply;
-const ObjectHasOwn = Object.hasOwn;
-const SetConstructor = Set;
 
 export const CHECK_SOURCE_PREFIX = "gradbook-check:";
 export const LEARNER_SOURCE_NAME = "your-code.ts";
@@ -82,7 +80,9 @@ export function checkValues(scope: CheckScope, names: readonly string[]): unknow
     if (ObjectHasOwn(scope.pristine, name)) return scope.pristine[name];
     if (graded.has(name)) {
       const value = scope.learnerScope[name];
-      return typeof value === "function" ? guardLearnerFunction(value) : learnerValue(value);
+      if (typeof value !== "function") return learnerValue(value);
+      refuseImpostor(value);
+      return guardLearnerFunction(value);
     }
     if (dependencies.has(name) && ObjectHasOwn(scope.dependencyScope, name)) return scope.dependencyScope[name];
     return undefined;

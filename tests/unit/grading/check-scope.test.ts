@@ -81,6 +81,15 @@ describe("the membrane", () => {
     expect(learnerValue(real)).toBe(real);
   });
 
+  it("refuses a callable Proxy that answers anything, and an object posing as a module", async () => {
+    const anything: unknown = new Proxy(function () {}, { get: () => anything, apply: () => anything });
+    expect(() => learnerValue(anything)).toThrow(/a Proxy, a bound or a built-in function/);
+    expect(() => learnerValue(Object.create(nn.Module.prototype))).toThrow(/posing as a module/);
+    const outcome = await check("for (const layer of init(new nn.Linear(2, 2)).modules()) expect.true(false, 'never');", { learner: { init: () => anything } });
+    expect(outcome).toMatchObject({ status: "failed", message: expect.stringMatching(/a Proxy, a bound or a built-in function/) });
+    expect(learnerValue(new nn.Linear(2, 2))).toBeInstanceOf(nn.Linear);
+  });
+
   it("reads a getter once and keeps its answer", () => {
     let reads = 0;
     const copied = learnerValue({ get n() { return ++reads; } }) as { n: number };

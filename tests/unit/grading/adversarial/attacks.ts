@@ -169,9 +169,14 @@ const firstTensor = `(args.find((a) => a && typeof a.zero_ === "function") ?? re
 const FIFTY_MB = "50 * 1024 * 1024";
 const HUNDRED_MB = "100 * 1024 * 1024";
 
-const CUT = /cut|truncat|shortened|omitted|left out/i;
 const TIME = /time limit/i;
-const MEMORY = /memory limit/i;
+/**
+ * Building a 50 MB string or filling the heap takes real time: on a loaded machine the time
+ * limit can end the attempt first. Either way the attack earns nothing and what leaves the
+ * sandbox stays small (the universal checks), so either message is a correct outcome.
+ */
+const CUT_OR_LIMIT = /cut|truncat|shortened|omitted|left out|time limit|memory limit/i;
+const MEMORY_OR_TIME = /memory limit|time limit/i;
 
 /** Error-throwing payloads (every check sees the same failure). */
 const throwing = (ctx: AttackContext, payload: (name: string) => string) => wrap(ctx, payload);
@@ -241,10 +246,10 @@ export const ATTACKS: readonly Attack[] = [
   { family: "subclass", name: "returns a Tensor subclass whose detach/contiguous lie", build: (c) => wrap(c, () => ``, { prelude: `class LyingTensor extends Tensor { detach() { return this; } contiguous() { return this; } numel() { return 0; } get shape() { return [2]; } }`, result: `Object.setPrototypeOf(torch.zeros(2), LyingTensor.prototype)` }), expect: "no-points" },
 
   // Huge messages and outputs.
-  { family: "huge", name: "throws a 50 MB message at top level", build: (c) => before(c, `throw new Error("x".repeat(${FIFTY_MB}));`), expect: "fails-with-message", message: CUT, heavy: true },
-  { family: "huge", name: "throws a 50 MB message inside the function", build: (c) => throwing(c, () => `throw new Error("x".repeat(${FIFTY_MB}));`), expect: "fails-with-message", message: CUT, messageWhere: "some", heavy: true },
-  { family: "huge", name: "throws a 50 MB string (not an Error)", build: (c) => throwing(c, () => `throw "x".repeat(${FIFTY_MB});`), expect: "fails-with-message", message: CUT, messageWhere: "some", heavy: true },
-  { family: "huge", name: "throws an Error whose name is 50 MB", build: (c) => throwing(c, () => `const e = new Error("short"); e.name = "N".repeat(${FIFTY_MB}); throw e;`), expect: "fails-with-message", message: CUT, messageWhere: "some", heavy: true },
+  { family: "huge", name: "throws a 50 MB message at top level", build: (c) => before(c, `throw new Error("x".repeat(${FIFTY_MB}));`), expect: "fails-with-message", message: CUT_OR_LIMIT, heavy: true },
+  { family: "huge", name: "throws a 50 MB message inside the function", build: (c) => throwing(c, () => `throw new Error("x".repeat(${FIFTY_MB}));`), expect: "fails-with-message", message: CUT_OR_LIMIT, messageWhere: "some", heavy: true },
+  { family: "huge", name: "throws a 50 MB string (not an Error)", build: (c) => throwing(c, () => `throw "x".repeat(${FIFTY_MB});`), expect: "fails-with-message", message: CUT_OR_LIMIT, messageWhere: "some", heavy: true },
+  { family: "huge", name: "throws an Error whose name is 50 MB", build: (c) => throwing(c, () => `const e = new Error("short"); e.name = "N".repeat(${FIFTY_MB}); throw e;`), expect: "fails-with-message", message: CUT_OR_LIMIT, messageWhere: "some", heavy: true },
   { family: "huge", name: "prints 10^6 lines at top level", build: (c) => before(c, `for (let i = 0; i < 1e6; i++) { print("line " + i); console.log("line", i); }`), expect: "no-points", slow: true },
   { family: "huge", name: "prints 10^6 lines inside the function", build: (c) => wrap(c, () => `for (let i = 0; i < 1e6; i++) console.log("line " + i);`), expect: "no-points", slow: true },
   { family: "huge", name: "returns a 10^7-element tensor", build: (c) => wrap(c, () => ``, { result: `torch.zeros(10000000)` }), expect: "no-points", slow: true },
@@ -257,7 +262,7 @@ export const ATTACKS: readonly Attack[] = [
   { family: "limits", name: "while (true) {} inside the function", build: (c) => throwing(c, () => `while (true) {}`), expect: "fails-with-message", message: TIME, messageWhere: "some", slow: true },
   { family: "limits", name: "an infinite loop that catches every error", build: (c) => before(c, `for (;;) { try { for (;;) {} } catch (e) {} }`), expect: "fails-with-message", message: TIME, slow: true },
   { family: "limits", name: "await new Promise(() => {}) at top level", build: (c) => before(c, `await new Promise(() => {});`), expect: "fails-with-message", message: TIME, slow: true },
-  { family: "limits", name: "a memory bomb at top level", build: (c) => before(c, `const hog = []; while (true) hog.push(new Float64Array(1 << 20));`), expect: "fails-with-message", message: MEMORY, slow: true },
-  { family: "limits", name: "a memory bomb inside the function", build: (c) => throwing(c, () => `const hog = []; while (true) hog.push(new Float64Array(1 << 20));`), expect: "fails-with-message", message: MEMORY, messageWhere: "some", slow: true },
+  { family: "limits", name: "a memory bomb at top level", build: (c) => before(c, `const hog = []; while (true) hog.push(new Float64Array(1 << 20));`), expect: "fails-with-message", message: MEMORY_OR_TIME, slow: true },
+  { family: "limits", name: "a memory bomb inside the function", build: (c) => throwing(c, () => `const hog = []; while (true) hog.push(new Float64Array(1 << 20));`), expect: "fails-with-message", message: MEMORY_OR_TIME, messageWhere: "some", slow: true },
   { family: "limits", name: "unbounded recursion", build: (c) => throwing(c, () => `const f = () => f() + 1; f();`), expect: "fails-with-message" },
 ];
