@@ -5,13 +5,7 @@
  * learner who later replaces `Math.abs` or `JSON.stringify` does not change a message.
  */
 import { Tensor } from "../tensor";
-
-const MathAbs = Math.abs;
-const NumberIsNaN = Number.isNaN;
-const NumberIsFinite = Number.isFinite;
-const ArrayIsArray = Array.isArray;
-const StringOf = String;
-const JsonStringify = JSON.stringify;
+import { MathAbs, NumberIsNaN, NumberIsFinite, ArrayIsArray, StringOf, JsonStringify } from "./primordials";
 
 /** A check's expectation did not hold: the learner's answer is wrong, not the check. */
 export class AssertionError extends Error {

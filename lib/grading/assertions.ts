@@ -10,19 +10,10 @@
 import { F, optim, torch, Tensor } from "../tensor";
 import { describe, fail, formatNumber, formatNumberish, formatShape, unflattenIndex } from "./assertion-failure";
 import { gradcheck, type GradcheckOptions } from "./gradcheck";
+import { MathAbs, MathMax, NumberIsNaN, NumberIsFinite, ArrayIsArray, ObjectFreeze, ObjectIs, StringOf, JsonStringify } from "./primordials";
 
 export { AssertionError, formatNumber, unflattenIndex } from "./assertion-failure";
 export type { GradcheckOptions } from "./gradcheck";
-
-const MathAbs = Math.abs;
-const MathMax = Math.max;
-const NumberIsNaN = Number.isNaN;
-const NumberIsFinite = Number.isFinite;
-const ArrayIsArray = Array.isArray;
-const ObjectFreeze = Object.freeze;
-const ObjectIs = Object.is;
-const StringOf = String;
-const JsonStringify = JSON.stringify;
 
 export interface CloseOptions {
   /** Relative tolerance (default 1e-5, like torch.allclose). */

@@ -11,9 +11,7 @@
  */
 import { torch, Tensor } from "../tensor";
 import { describe, fail, formatNumber, formatShape, unflattenIndex } from "./assertion-failure";
-
-const MathAbs = Math.abs;
-const MathMax = Math.max;
+import { MathAbs, MathMax } from "./primordials";
 
 export interface GradcheckOptions {
   /** Step of the central differences (default 1e-6). */

@@ -5,7 +5,7 @@
  *
  * Used inside the grading isolate (before anything is copied out) and again on the host.
  */
-const StringOf = String;
+import { StringOf } from "./primordials";
 
 /** One check's failure message, in characters. */
 export const MAX_CHECK_MESSAGE_CHARS = 2_000;

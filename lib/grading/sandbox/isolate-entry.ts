@@ -17,6 +17,7 @@ import { AssertionError, expect } from "../assertions";
 import { capMessage } from "../message-caps";
 import { CheckCompileError, checkParameterNames, checkValues, compileCheck, describeCheckError, isOutOfMemoryError, runCompiledCheck, type CheckOutcome, type CheckScope } from "../run-checks";
 import { hardenDefinitions, lockdown, type Lockdown } from "./lockdown";
+import { ReflectOwnKeys } from "../primordials";
 
 /** A cell rewritten by the host (lib/kernel/rewrite): `async (scope, kernel) => result`. */
 export interface SandboxScript {
@@ -38,7 +39,6 @@ export type SetupOutcome = { ok: true } | { ok: false; message: string; where: "
 type CompiledCell = (scope: Record<string, unknown>, kernel: unknown) => Promise<unknown>;
 
 const globalEval: (script: string) => unknown = eval;
-const ReflectOwnKeys = Reflect.ownKeys;
 
 const engine = engineGlobals();
 const modules = engineModules();

@@ -14,13 +14,7 @@
  * function reads as hidden, so a learner function handed one of a check's callbacks cannot
  * print the check's code.
  */
-
-const ObjectPreventExtensions = Object.preventExtensions;
-const ObjectIsFrozen = Object.isFrozen;
-const ObjectGetPrototypeOf = Object.getPrototypeOf;
-const ObjectGetOwnPropertyDescriptors = Object.getOwnPropertyDescriptors;
-const ObjectDefineProperty = Object.defineProperty;
-const ReflectOwnKeys = Reflect.ownKeys;
+import { ObjectPreventExtensions, ObjectIsFrozen, ObjectGetPrototypeOf, ObjectGetOwnPropertyDescriptors, ObjectDefineProperty, ReflectOwnKeys, FunctionToString, ReflectApply } from "../primordials";
 
 /** Prototype properties code assigns on instances (`this.name = ...`, `obj.toString = ...`). */
 const OVERRIDABLE: Record<string, readonly string[]> = {
@@ -108,8 +102,6 @@ function isInstanceWithState(value: object): boolean {
   return true;
 }
 
-const FunctionToString = Function.prototype.toString;
-const ReflectApply = Reflect.apply;
 let hidingSources = false;
 
 /** Function.prototype.toString, but sources read as hidden while a check runs. */
