@@ -82,7 +82,7 @@
  * PRINTING  String(x) / x.toString() / torch.format(x): PyTorch 1.13 repr; torch.set_printoptions({...}).
  *   formatTensor(x, prefix) lets Parameter print as "Parameter containing:\n" + formatTensor(x).
  *
- * TESTING  tests/unit/tensor/gradcheck.ts exports gradcheck(fn, inputs, opts): runs fn on float64 copies and
+ * TESTING  lib/grading/gradcheck.ts exports gradcheck(fn, inputs, opts): runs fn on float64 copies and
  *   compares analytic gradients with central finite differences. Use it for nn.functional too.
  *
  * KERNELS  torch.kernels / registerKernel(name, impl): matmul, binary, copy, reduce, sumAll and
