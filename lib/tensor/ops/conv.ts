@@ -62,61 +62,81 @@ function owRange(off: number, sw: number, W: number, OW: number): [number, numbe
 }
 
 /**
- * cols[(c * kh + i) * kw + j, oh * OW + ow] = x[c, oh*sh - ph + i*dh, ow*sw - pw + j*dw] (0 outside)
- * for channels c in [0, C) of the sample at x[xOff...].
+ * The one window sweep behind im2col and col2im: for channel c, kernel tap (i, j) and output row
+ * oh, the output columns [lo, hi) read input row ih = oh*sh - ph + i*dh at columns ow*sw + off.
+ * Forward (adjoint false) writes those reads (and zeros outside the input) into the columns;
+ * adjoint adds the columns back onto the input.
  */
-export function im2col(x: Storage, xOff: number, g: Geom, cols: Storage, colsOff: number): void {
+function sweep(x: Storage, xOff: number, g: Geom, cols: Storage, colsOff: number, adjoint: boolean): void {
   const { C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW } = g;
   const L = OH * OW;
   for (let c = 0; c < C; c++) {
     const xc = xOff + c * H * W;
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
-        let dst = colsOff + ((c * kh + i) * kw + j) * L;
+        let at = colsOff + ((c * kh + i) * kw + j) * L;
         const off = j * dw - pw;
         const [lo, hi] = owRange(off, sw, W, OW);
-        for (let oh = 0; oh < OH; oh++, dst += OW) {
+        for (let oh = 0; oh < OH; oh++, at += OW) {
           const ih = oh * sh - ph + i * dh;
           if (ih < 0 || ih >= H) {
-            cols.fill(0, dst, dst + OW);
+            if (!adjoint) cols.fill(0, at, at + OW);
             continue;
           }
-          if (lo > 0) cols.fill(0, dst, dst + lo);
-          const src = xc + ih * W + off;
-          if (sw === 1) {
-            for (let ow = lo; ow < hi; ow++) cols[dst + ow] = x[src + ow];
-          } else {
-            for (let ow = lo; ow < hi; ow++) cols[dst + ow] = x[src + ow * sw];
+          const px = xc + ih * W + off;
+          if (adjoint) {
+            if (sw === 1) {
+              for (let ow = lo; ow < hi; ow++) x[px + ow] += cols[at + ow];
+            } else {
+              for (let ow = lo; ow < hi; ow++) x[px + ow * sw] += cols[at + ow];
+            }
+            continue;
           }
-          if (hi < OW) cols.fill(0, dst + hi, dst + OW);
+          if (lo > 0) cols.fill(0, at, at + lo);
+          if (sw === 1) {
+            for (let ow = lo; ow < hi; ow++) cols[at + ow] = x[px + ow];
+          } else {
+            for (let ow = lo; ow < hi; ow++) cols[at + ow] = x[px + ow * sw];
+          }
+          if (hi < OW) cols.fill(0, at + hi, at + OW);
         }
       }
     }
   }
 }
 
+/**
+ * cols[(c * kh + i) * kw + j, oh * OW + ow] = x[c, oh*sh - ph + i*dh, ow*sw - pw + j*dw] (0 outside)
+ * for channels c in [0, C) of the sample at x[xOff...].
+ */
+export function im2col(x: Storage, xOff: number, g: Geom, cols: Storage, colsOff: number): void {
+  sweep(x, xOff, g, cols, colsOff, false);
+}
+
 /** The adjoint of im2col: x[c, ih, iw] += cols[...] for every window position that reads (ih, iw). */
 export function col2im(cols: Storage, colsOff: number, g: Geom, x: Storage, xOff: number): void {
-  const { C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW } = g;
-  const L = OH * OW;
-  for (let c = 0; c < C; c++) {
-    const xc = xOff + c * H * W;
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        let src = colsOff + ((c * kh + i) * kw + j) * L;
-        const off = j * dw - pw;
-        const [lo, hi] = owRange(off, sw, W, OW);
-        for (let oh = 0; oh < OH; oh++, src += OW) {
-          const ih = oh * sh - ph + i * dh;
-          if (ih < 0 || ih >= H) continue;
-          const dst = xc + ih * W + off;
-          if (sw === 1) {
-            for (let ow = lo; ow < hi; ow++) x[dst + ow] += cols[src + ow];
-          } else {
-            for (let ow = lo; ow < hi; ow++) x[dst + ow * sw] += cols[src + ow];
-          }
-        }
-      }
+  sweep(x, xOff, g, cols, colsOff, true);
+}
+
+/** out[n, co, l] += b[co] for an output [N, Cout, L]. */
+function addBias(out: Storage, b: Storage, N: number, Cout: number, L: number): void {
+  for (let n = 0; n < N; n++) {
+    for (let co = 0; co < Cout; co++) {
+      const bv = b[co];
+      const base = (n * Cout + co) * L;
+      for (let l = 0; l < L; l++) out[base + l] += bv;
+    }
+  }
+}
+
+/** gb[co] += sum over n and l of go[n, co, l] (the bias gradient). */
+function biasGrad(go: Storage, gb: Storage, N: number, Cout: number, L: number): void {
+  for (let n = 0; n < N; n++) {
+    for (let co = 0; co < Cout; co++) {
+      const base = (n * Cout + co) * L;
+      let s = 0;
+      for (let l = 0; l < L; l++) s += go[base + l];
+      gb[co] += s;
     }
   }
 }
@@ -162,6 +182,35 @@ function checkFloatSame(fn: string, input: Tensor, weight: Tensor, bias: Tensor 
 
 const sizeStr = (s: readonly number[]): string => `[${s.join(", ")}]`;
 
+function checkWeightRank(fn: string, weight: Tensor, rank: number): void {
+  if (weight.dim() !== rank + 2) {
+    throw new RuntimeError(`${fn}: expected weight to be ${rank + 2}-dimensional, but got weight of size ${sizeStr(weight.shape)}`);
+  }
+}
+
+/**
+ * Records a convolution's result (grad_fn ConvolutionBackward0, SqueezeBackward1 when unbatched).
+ * Its backward allocates the wanted gradients (null when not wanted) and `accumulate` adds into them.
+ */
+function recordConv(
+  result: Tensor, batched: boolean, input: Tensor, weight: Tensor, bias: Tensor | null,
+  accumulate: (go: Storage, gx: Storage | null, gw: Storage | null, gb: Storage | null) => void,
+): Tensor {
+  const dt = input.dtype;
+  return record(
+    result, batched ? "ConvolutionBackward0" : "SqueezeBackward1", [input, weight, bias],
+    (grad) => {
+      const go = contiguousData(grad.dtype === dt ? grad : grad.to(dt));
+      const gx = input.requires_grad ? empty(input.shape, dt) : null;
+      const gw = weight.requires_grad ? empty(weight.shape, dt) : null;
+      const gb = bias && bias.requires_grad ? empty(bias.shape, dt) : null;
+      accumulate(go, gx?._data ?? null, gw?._data ?? null, gb?._data ?? null);
+      return [gx, gw, gb];
+    },
+    [input, weight],
+  );
+}
+
 /** Splits an input of rank+2 (batched) or rank+1 (unbatched) dims into N, C and spatial sizes. */
 function splitInput(fn: string, input: Tensor, rank: number): { batched: boolean; N: number; C: number; sp: number[] } {
   const d = input.dim();
@@ -188,34 +237,32 @@ function geom(C: number, sp: number[], k: number[], p: ConvParams, out: number[]
 
 // ---- convolution -------------------------------------------------------------------------
 
+/** Sizes of a (grouped) convolution over geometry g: L output positions, Kg = rows of a group's columns. */
+function convSizes(g: Geom, Cout: number, groups: number) {
+  const L = g.OH * g.OW;
+  const Coutg = Cout / groups;
+  const Kg = (g.C / groups) * g.kh * g.kw;
+  return { L, Coutg, Kg, inSample: g.C * g.H * g.W, pointwise: isPointwise(g) };
+}
+
+/** The columns of sample n: im2col into `cols` and offset 0, or (pointwise) the sample itself in x. */
+function sampleCols(x: Storage, n: number, inSample: number, g: Geom, cols: Storage, pointwise: boolean): number {
+  if (pointwise) return n * inSample;
+  im2col(x, n * inSample, g, cols, 0);
+  return 0;
+}
+
 /** out[n, co, l] (+)= ... with W [Cout, Cin/groups * kk] for every sample, no autograd. */
 function convForwardRaw(x: Storage, w: Storage, b: Storage | null, out: Storage, N: number, Cout: number, g: Geom, groups: number): void {
-  const L = g.OH * g.OW;
-  const Cg = g.C / groups;
-  const Coutg = Cout / groups;
-  const Kg = Cg * g.kh * g.kw;
-  const inSample = g.C * g.H * g.W;
-  const pointwise = isPointwise(g);
+  const { L, Coutg, Kg, inSample, pointwise } = convSizes(g, Cout, groups);
   const cols = pointwise ? x : scratchFor(x, g.C * g.kh * g.kw * L);
   for (let n = 0; n < N; n++) {
-    let colsBase = n * inSample;
-    if (!pointwise) {
-      im2col(x, n * inSample, g, cols, 0);
-      colsBase = 0;
-    }
+    const colsBase = sampleCols(x, n, inSample, g, cols, pointwise);
     for (let gi = 0; gi < groups; gi++) {
       kernels.matmul(Coutg, L, Kg, w, gi * Coutg * Kg, Kg, 1, cols, colsBase + gi * Kg * L, L, 1, out, (n * Cout + gi * Coutg) * L);
     }
   }
-  if (b) {
-    for (let n = 0; n < N; n++) {
-      for (let co = 0; co < Cout; co++) {
-        const bv = b[co];
-        const base = (n * Cout + co) * L;
-        for (let l = 0; l < L; l++) out[base + l] += bv;
-      }
-    }
-  }
+  if (b) addBias(out, b, N, Cout, L);
 }
 
 /**
@@ -226,12 +273,7 @@ function convBackwardRaw(
   x: Storage, w: Storage, go: Storage, N: number, Cout: number, g: Geom, groups: number,
   gx: Storage | null, gw: Storage | null, gb: Storage | null,
 ): void {
-  const L = g.OH * g.OW;
-  const Cg = g.C / groups;
-  const Coutg = Cout / groups;
-  const Kg = Cg * g.kh * g.kw;
-  const inSample = g.C * g.H * g.W;
-  const pointwise = isPointwise(g);
+  const { L, Coutg, Kg, inSample, pointwise } = convSizes(g, Cout, groups);
   const colsLen = g.C * g.kh * g.kw * L;
   const cols = gw && !pointwise ? scratchFor(x, colsLen, 0) : x;
   const gcols = gx && !pointwise ? scratchFor(x, colsLen, 1) : x;
@@ -239,11 +281,7 @@ function convBackwardRaw(
   for (let n = 0; n < N; n++) {
     const goBase = n * Cout * L;
     if (gw && tmp) {
-      let colsBase = n * inSample;
-      if (!pointwise) {
-        im2col(x, n * inSample, g, cols, 0);
-        colsBase = 0;
-      }
+      const colsBase = sampleCols(x, n, inSample, g, cols, pointwise);
       for (let gi = 0; gi < groups; gi++) {
         // tmp[Coutg, Kg] = gOut_g[Coutg, L] @ cols_g^T[L, Kg]
         kernels.matmul(Coutg, Kg, L, go, goBase + gi * Coutg * L, L, 1, cols, colsBase + gi * Kg * L, 1, L, tmp, 0);
@@ -261,16 +299,7 @@ function convBackwardRaw(
       if (!pointwise) col2im(gcols, 0, g, gx, n * inSample);
     }
   }
-  if (gb) {
-    for (let n = 0; n < N; n++) {
-      for (let co = 0; co < Cout; co++) {
-        const base = (n * Cout + co) * L;
-        let s = 0;
-        for (let l = 0; l < L; l++) s += go[base + l];
-        gb[co] += s;
-      }
-    }
-  }
+  if (gb) biasGrad(go, gb, N, Cout, L);
 }
 
 /**
@@ -281,9 +310,7 @@ export function convolution(fn: string, input: Tensor, weight: Tensor, bias: Ten
   checkParams(fn, p);
   checkFloatSame(fn, input, weight, bias);
   const { batched, N, C, sp } = splitInput(fn, input, rank);
-  if (weight.dim() !== rank + 2) {
-    throw new RuntimeError(`${fn}: expected weight to be ${rank + 2}-dimensional, but got weight of size ${sizeStr(weight.shape)}`);
-  }
+  checkWeightRank(fn, weight, rank);
   const Cout = weight.shape[0];
   const k = weight.shape.slice(2);
   const { groups } = p;
@@ -316,18 +343,9 @@ export function convolution(fn: string, input: Tensor, weight: Tensor, bias: Ten
   const b = bias ? contiguousData(bias) : null;
   const result = empty(outShape, dt);
   if (N > 0) convForwardRaw(x, w, b, result._data, N, Cout, g, groups);
-  return record(
-    result, batched ? "ConvolutionBackward0" : "SqueezeBackward1", [input, weight, bias],
-    (grad) => {
-      const go = contiguousData(grad.dtype === dt ? grad : grad.to(dt));
-      const gx = input.requires_grad ? empty(input.shape, dt) : null;
-      const gw = weight.requires_grad ? empty(weight.shape, dt) : null;
-      const gb = bias && bias.requires_grad ? empty(bias.shape, dt) : null;
-      if (N > 0) convBackwardRaw(x, w, go, N, Cout, g, groups, gx?._data ?? null, gw?._data ?? null, gb?._data ?? null);
-      return [gx, gw, gb];
-    },
-    [input, weight],
-  );
+  return recordConv(result, batched, input, weight, bias, (go, gx, gw, gb) => {
+    if (N > 0) convBackwardRaw(x, w, go, N, Cout, g, groups, gx, gw, gb);
+  });
 }
 
 // ---- transposed convolution --------------------------------------------------------------
@@ -345,9 +363,7 @@ export function convTranspose(fn: string, input: Tensor, weight: Tensor, bias: T
   checkParams(fn, p);
   checkFloatSame(fn, input, weight, bias);
   const { batched, N, C: Cin, sp } = splitInput(fn, input, rank);
-  if (weight.dim() !== rank + 2) {
-    throw new RuntimeError(`${fn}: expected weight to be ${rank + 2}-dimensional, but got weight of size ${sizeStr(weight.shape)}`);
-  }
+  checkWeightRank(fn, weight, rank);
   const { groups } = p;
   if (weight.shape[0] !== Cin) {
     throw new RuntimeError(
@@ -395,56 +411,28 @@ export function convTranspose(fn: string, input: Tensor, weight: Tensor, bias: T
       }
       col2im(cols, 0, g, y, n * outSample);
     }
-    if (b) {
-      const HW = g.H * g.W;
+    if (b) addBias(y, b, N, Cout, g.H * g.W);
+  }
+  return recordConv(result, batched, input, weight, bias, (go, gx, gw, gb) => {
+    if (N > 0 && (gx || gw)) {
+      const cols = scratchFor(x, colsLen, 0);
+      const tmp = gw ? new (x instanceof Float64Array ? Float64Array : Float32Array)(Cing * Kg) : null;
       for (let n = 0; n < N; n++) {
-        for (let co = 0; co < Cout; co++) {
-          const base = (n * Cout + co) * HW;
-          for (let i = 0; i < HW; i++) y[base + i] += b[co];
+        im2col(go, n * outSample, g, cols, 0);
+        for (let gi = 0; gi < groups; gi++) {
+          // gx_g[Cing, L] = W_g[Cing, Kg] @ cols_g[Kg, L]
+          if (gx) kernels.matmul(Cing, L, Kg, w, gi * Cing * Kg, Kg, 1, cols, gi * Kg * L, L, 1, gx, (n * Cin + gi * Cing) * L);
+          if (gw && tmp) {
+            // gw_g[Cing, Kg] += x_g[Cing, L] @ cols_g^T[L, Kg]
+            kernels.matmul(Cing, Kg, L, x, (n * Cin + gi * Cing) * L, L, 1, cols, gi * Kg * L, 1, L, tmp, 0);
+            const wb = gi * Cing * Kg;
+            for (let i = 0; i < Cing * Kg; i++) gw[wb + i] += tmp[i];
+          }
         }
       }
     }
-  }
-  return record(
-    result, batched ? "ConvolutionBackward0" : "SqueezeBackward1", [input, weight, bias],
-    (grad) => {
-      const go = contiguousData(grad.dtype === dt ? grad : grad.to(dt));
-      const gx = input.requires_grad ? empty(input.shape, dt) : null;
-      const gw = weight.requires_grad ? empty(weight.shape, dt) : null;
-      const gb = bias && bias.requires_grad ? empty(bias.shape, dt) : null;
-      if (N > 0 && (gx || gw)) {
-        const cols = scratchFor(x, colsLen, 0);
-        const tmp = gw ? new (x instanceof Float64Array ? Float64Array : Float32Array)(Cing * Kg) : null;
-        for (let n = 0; n < N; n++) {
-          im2col(go, n * outSample, g, cols, 0);
-          for (let gi = 0; gi < groups; gi++) {
-            // gx_g[Cing, L] = W_g[Cing, Kg] @ cols_g[Kg, L]
-            if (gx) kernels.matmul(Cing, L, Kg, w, gi * Cing * Kg, Kg, 1, cols, gi * Kg * L, L, 1, gx._data, (n * Cin + gi * Cing) * L);
-            if (gw && tmp) {
-              // gw_g[Cing, Kg] += x_g[Cing, L] @ cols_g^T[L, Kg]
-              kernels.matmul(Cing, Kg, L, x, (n * Cin + gi * Cing) * L, L, 1, cols, gi * Kg * L, 1, L, tmp, 0);
-              const wb = gi * Cing * Kg;
-              const gwd = gw._data;
-              for (let i = 0; i < Cing * Kg; i++) gwd[wb + i] += tmp[i];
-            }
-          }
-        }
-      }
-      if (gb && N > 0) {
-        const HW = g.H * g.W;
-        for (let n = 0; n < N; n++) {
-          for (let co = 0; co < Cout; co++) {
-            const base = (n * Cout + co) * HW;
-            let s = 0;
-            for (let i = 0; i < HW; i++) s += go[base + i];
-            gb._data[co] += s;
-          }
-        }
-      }
-      return [gx, gw, gb];
-    },
-    [input, weight],
-  );
+    if (gb) biasGrad(go, gb, N, Cout, g.H * g.W);
+  });
 }
 
 // ---- unfold / fold -----------------------------------------------------------------------

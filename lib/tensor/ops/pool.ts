@@ -8,7 +8,7 @@
  * and the max picks the first largest value (a NaN wins), so indices match PyTorch's.
  */
 import { record } from "../autograd/function";
-import { int64 } from "../dtype";
+import { int64, type Storage } from "../dtype";
 import { RuntimeError } from "../errors";
 import type { Tensor } from "../tensor";
 import { contiguousData, empty } from "./util";
@@ -102,13 +102,77 @@ function maxBackward(input: Tensor, grad: Tensor, idx: Float32Array, P: number, 
   return gx;
 }
 
-/** max_pool1d/2d. Returns the values and the indices (flat positions within each input plane, int64). */
-export function maxPool(fn: string, input: Tensor, rank: number, p: PoolParams): [Tensor, Tensor] {
-  const { P, lead, sp } = planes(fn, input, rank);
-  const out = poolGeometry(fn, input, sp, p);
-  const { H, W, OH, OW, kh, kw, sh, sw, ph, pw, dh, dw } = as2d(sp, out, p);
+/**
+ * The windows of a pooling op, the same in every plane: windows are separable, so output (oh, ow)
+ * reads input rows hb[2 * oh] up to hb[2 * oh + 1] (exclusive) in steps of dh, and columns
+ * wb[2 * ow] .. wb[2 * ow + 1] in steps of dw, already clipped to the input.
+ */
+interface Windows {
+  P: number;
+  H: number;
+  W: number;
+  OH: number;
+  OW: number;
+  hb: Int32Array;
+  wb: Int32Array;
+  dh: number;
+  dw: number;
+}
+
+/** Max-pool bounds in one dim: start stepped by d into the input, end clipped to it. */
+function maxBounds(I: number, O: number, k: number, s: number, pad: number, d: number): Int32Array {
+  const b = new Int32Array(2 * O);
+  for (let o = 0; o < O; o++) {
+    let st = o * s - pad;
+    const en = Math.min(st + (k - 1) * d + 1, I);
+    while (st < 0) st += d;
+    b[2 * o] = st;
+    b[2 * o + 1] = en;
+  }
+  return b;
+}
+
+/** Avg-pool bounds in one dim, clipped to the input, and the window sizes clipped only to the padded input. */
+function avgBounds(I: number, O: number, k: number, s: number, pad: number): { b: Int32Array; padded: Int32Array } {
+  const b = new Int32Array(2 * O);
+  const padded = new Int32Array(O);
+  for (let o = 0; o < O; o++) {
+    const st = o * s - pad;
+    const en = Math.min(st + k, I + pad);
+    padded[o] = en - st;
+    b[2 * o] = Math.max(st, 0);
+    b[2 * o + 1] = Math.min(en, I);
+  }
+  return { b, padded };
+}
+
+/** Adaptive window bounds: [floor(o * I / O), ceil((o + 1) * I / O)) for each o. */
+function adaptiveBounds(I: number, O: number): Int32Array {
+  const b = new Int32Array(2 * O);
+  for (let o = 0; o < O; o++) {
+    b[2 * o] = Math.floor((o * I) / O);
+    b[2 * o + 1] = Math.ceil(((o + 1) * I) / O);
+  }
+  return b;
+}
+
+/** Window areas (the average's divisor when padding is not counted), one per output position. */
+function windowAreas(w: Windows): Float64Array {
+  const { OH, OW, hb, wb } = w;
+  const div = new Float64Array(OH * OW);
+  for (let oh = 0, o = 0; oh < OH; oh++) {
+    for (let ow = 0; ow < OW; ow++, o++) div[o] = (hb[2 * oh + 1] - hb[2 * oh]) * (wb[2 * ow + 1] - wb[2 * ow]);
+  }
+  return div;
+}
+
+/**
+ * Max over every window of every plane: the values and their indices (flat positions within each
+ * input plane, int64); the max picks the first largest value and a NaN wins. grad_fn `node`.
+ */
+function maxPoolWindows(input: Tensor, outShape: number[], w: Windows, node: string): [Tensor, Tensor] {
+  const { P, H, W, OH, OW, hb, wb, dh, dw } = w;
   const x = contiguousData(input);
-  const outShape = [...lead, ...out];
   const result = empty(outShape, input.dtype);
   const indices = empty(outShape, int64);
   const y = result._data;
@@ -119,13 +183,9 @@ export function maxPool(fn: string, input: Tensor, rank: number, p: PoolParams):
     const xb = pl * inPlane;
     let o = pl * outPlane;
     for (let oh = 0; oh < OH; oh++) {
-      let hs = oh * sh - ph;
-      const he = Math.min(hs + (kh - 1) * dh + 1, H);
-      while (hs < 0) hs += dh;
+      const hs = hb[2 * oh], he = hb[2 * oh + 1];
       for (let ow = 0; ow < OW; ow++, o++) {
-        let ws = ow * sw - pw;
-        const we = Math.min(ws + (kw - 1) * dw + 1, W);
-        while (ws < 0) ws += dw;
+        const ws = wb[2 * ow], we = wb[2 * ow + 1];
         let best = -Infinity;
         let bi = hs * W + ws;
         for (let ih = hs; ih < he; ih += dh) {
@@ -143,10 +203,64 @@ export function maxPool(fn: string, input: Tensor, rank: number, p: PoolParams):
       }
     }
   }
-  // PyTorch runs the 1-D pools as 2-D pools on an unsqueezed input, so their grad_fn is the squeeze.
-  const node = rank === 1 ? "SqueezeBackward1" : "MaxPool2DWithIndicesBackward0";
   const values = record(result, node, [input], (g) => [maxBackward(input, g, idx, P, inPlane, outPlane)]);
   return [values, indices];
+}
+
+/**
+ * Average over every window (windows of step 1): forward, dst[o] = sum(src[window]) / div[o];
+ * backward, dst[window] += src[o] / div[o].
+ */
+function avgPlanes(src: Storage, dst: Storage, w: Windows, div: Float64Array, backward: boolean): void {
+  const { P, H, W, OH, OW, hb, wb } = w;
+  const inPlane = H * W;
+  const outPlane = OH * OW;
+  for (let pl = 0; pl < P; pl++) {
+    const xb = pl * inPlane;
+    const ob = pl * outPlane;
+    for (let oh = 0, o = 0; oh < OH; oh++) {
+      const hs = hb[2 * oh], he = hb[2 * oh + 1];
+      for (let ow = 0; ow < OW; ow++, o++) {
+        const ws = wb[2 * ow], we = wb[2 * ow + 1];
+        if (backward) {
+          const v = src[ob + o] / div[o];
+          for (let ih = hs; ih < he; ih++) {
+            const row = xb + ih * W;
+            for (let iw = ws; iw < we; iw++) dst[row + iw] += v;
+          }
+        } else {
+          let s = 0;
+          for (let ih = hs; ih < he; ih++) {
+            const row = xb + ih * W;
+            for (let iw = ws; iw < we; iw++) s += src[row + iw];
+          }
+          dst[ob + o] = s / div[o];
+        }
+      }
+    }
+  }
+}
+
+/** Average pooling over the windows with the divisors `div`, with backward; grad_fn `node`. */
+function avgPoolWindows(input: Tensor, outShape: number[], w: Windows, div: Float64Array, node: string): Tensor {
+  const result = empty(outShape, input.dtype);
+  avgPlanes(contiguousData(input), result._data, w, div, false);
+  return record(result, node, [input], (grad) => {
+    const dt = input.dtype;
+    const gx = empty(input.shape, dt);
+    avgPlanes(contiguousData(grad.dtype === dt ? grad : grad.to(dt)), gx._data, w, div, true);
+    return [gx];
+  });
+}
+
+/** max_pool1d/2d. Returns the values and the indices (flat positions within each input plane, int64). */
+export function maxPool(fn: string, input: Tensor, rank: number, p: PoolParams): [Tensor, Tensor] {
+  const { P, lead, sp } = planes(fn, input, rank);
+  const out = poolGeometry(fn, input, sp, p);
+  const { H, W, OH, OW, kh, kw, sh, sw, ph, pw, dh, dw } = as2d(sp, out, p);
+  const w: Windows = { P, H, W, OH, OW, hb: maxBounds(H, OH, kh, sh, ph, dh), wb: maxBounds(W, OW, kw, sw, pw, dw), dh, dw };
+  // PyTorch runs the 1-D pools as 2-D pools on an unsqueezed input, so their grad_fn is the squeeze.
+  return maxPoolWindows(input, [...lead, ...out], w, rank === 1 ? "SqueezeBackward1" : "MaxPool2DWithIndicesBackward0");
 }
 
 export interface AvgPoolParams extends PoolParams {
@@ -160,72 +274,20 @@ export function avgPool(fn: string, input: Tensor, rank: number, p: AvgPoolParam
   if (p.divisor_override === 0) throw new RuntimeError(`${fn}: divisor must be not zero`);
   const out = poolGeometry(fn, input, sp, p);
   const { H, W, OH, OW, kh, kw, sh, sw, ph, pw } = as2d(sp, out, p);
-  const x = contiguousData(input);
-  const result = empty([...lead, ...out], input.dtype);
-  const y = result._data;
-  const inPlane = H * W;
-  const outPlane = OH * OW;
-  // Per output position (the same in every plane): clipped window and divisor.
-  const win = new Int32Array(outPlane * 4);
-  const div = new Float64Array(outPlane);
-  for (let oh = 0, o = 0; oh < OH; oh++) {
-    for (let ow = 0; ow < OW; ow++, o++) {
-      let hs = oh * sh - ph;
-      let ws = ow * sw - pw;
-      let he = Math.min(hs + kh, H + ph);
-      let we = Math.min(ws + kw, W + pw);
-      const poolSize = (he - hs) * (we - ws);
-      hs = Math.max(hs, 0);
-      ws = Math.max(ws, 0);
-      he = Math.min(he, H);
-      we = Math.min(we, W);
-      win.set([hs, he, ws, we], o * 4);
-      div[o] = p.divisor_override !== null ? p.divisor_override : p.count_include_pad ? poolSize : (he - hs) * (we - ws);
-    }
+  const rows = avgBounds(H, OH, kh, sh, ph);
+  const cols = avgBounds(W, OW, kw, sw, pw);
+  const w: Windows = { P, H, W, OH, OW, hb: rows.b, wb: cols.b, dh: 1, dw: 1 };
+  // Divisor per output position (the same in every plane).
+  let div: Float64Array;
+  if (p.divisor_override !== null) {
+    div = new Float64Array(OH * OW).fill(p.divisor_override);
+  } else if (p.count_include_pad) {
+    div = new Float64Array(OH * OW);
+    for (let oh = 0, o = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++, o++) div[o] = rows.padded[oh] * cols.padded[ow];
+  } else {
+    div = windowAreas(w);
   }
-  for (let pl = 0; pl < P; pl++) {
-    const xb = pl * inPlane;
-    const ob = pl * outPlane;
-    for (let o = 0; o < outPlane; o++) {
-      const hs = win[o * 4], he = win[o * 4 + 1], ws = win[o * 4 + 2], we = win[o * 4 + 3];
-      let s = 0;
-      for (let ih = hs; ih < he; ih++) {
-        const row = xb + ih * W;
-        for (let iw = ws; iw < we; iw++) s += x[row + iw];
-      }
-      y[ob + o] = s / div[o];
-    }
-  }
-  const node = rank === 1 ? "SqueezeBackward1" : "AvgPool2DBackward0";
-  return record(result, node, [input], (grad) => {
-    const dt = input.dtype;
-    const go = contiguousData(grad.dtype === dt ? grad : grad.to(dt));
-    const gx = empty(input.shape, dt);
-    const r = gx._data;
-    for (let pl = 0; pl < P; pl++) {
-      const xb = pl * inPlane;
-      const ob = pl * outPlane;
-      for (let o = 0; o < outPlane; o++) {
-        const hs = win[o * 4], he = win[o * 4 + 1], ws = win[o * 4 + 2], we = win[o * 4 + 3];
-        const v = go[ob + o] / div[o];
-        for (let ih = hs; ih < he; ih++) {
-          const row = xb + ih * W;
-          for (let iw = ws; iw < we; iw++) r[row + iw] += v;
-        }
-      }
-    }
-    return [gx];
-  });
-}
-
-/** Adaptive window bounds: [floor(o * I / O), ceil((o + 1) * I / O)) for each o. */
-function adaptiveBounds(I: number, O: number): Int32Array {
-  const b = new Int32Array(2 * O);
-  for (let o = 0; o < O; o++) {
-    b[2 * o] = Math.floor((o * I) / O);
-    b[2 * o + 1] = Math.ceil(((o + 1) * I) / O);
-  }
-  return b;
+  return avgPoolWindows(input, [...lead, ...out], w, div, rank === 1 ? "SqueezeBackward1" : "AvgPool2DBackward0");
 }
 
 function adaptiveSetup(fn: string, input: Tensor, rank: number, outputSize: (number | null)[]) {
@@ -235,88 +297,20 @@ function adaptiveSetup(fn: string, input: Tensor, rank: number, outputSize: (num
   if (out.some((o) => !(o >= 0) || !Number.isInteger(o))) throw new RuntimeError(`${fn}: elements of output_size must be non-negative integers, but got ${sizeStr(out as number[])}`);
   const [H, W] = rank === 1 ? [1, sp[0]] : sp;
   const [OH, OW] = rank === 1 ? [1, out[0]] : out;
-  return { P, lead, out, H, W, OH, OW, hb: adaptiveBounds(H, OH), wb: adaptiveBounds(W, OW) };
+  const w: Windows = { P, H, W, OH, OW, hb: adaptiveBounds(H, OH), wb: adaptiveBounds(W, OW), dh: 1, dw: 1 };
+  return { outShape: [...lead, ...out], w };
 }
 
 /** adaptive_avg_pool1d/2d: output_size entries may be null (keep the input size). */
 export function adaptiveAvgPool(fn: string, input: Tensor, rank: number, outputSize: (number | null)[]): Tensor {
-  const { P, lead, out, H, W, OH, OW, hb, wb } = adaptiveSetup(fn, input, rank, outputSize);
-  const x = contiguousData(input);
-  const result = empty([...lead, ...out], input.dtype);
-  const y = result._data;
-  const inPlane = H * W;
-  const outPlane = OH * OW;
-  for (let pl = 0; pl < P; pl++) {
-    const xb = pl * inPlane;
-    let o = pl * outPlane;
-    for (let oh = 0; oh < OH; oh++) {
-      const hs = hb[2 * oh], he = hb[2 * oh + 1];
-      for (let ow = 0; ow < OW; ow++, o++) {
-        const ws = wb[2 * ow], we = wb[2 * ow + 1];
-        let s = 0;
-        for (let ih = hs; ih < he; ih++) for (let iw = ws; iw < we; iw++) s += x[xb + ih * W + iw];
-        y[o] = s / ((he - hs) * (we - ws));
-      }
-    }
-  }
+  const { outShape, w } = adaptiveSetup(fn, input, rank, outputSize);
   // PyTorch computes a 1x1 adaptive average as a mean.
-  const node = rank === 1 ? "SqueezeBackward1" : OH === 1 && OW === 1 ? "MeanBackward1" : "AdaptiveAvgPool2DBackward0";
-  return record(result, node, [input], (grad) => {
-    const dt = input.dtype;
-    const go = contiguousData(grad.dtype === dt ? grad : grad.to(dt));
-    const gx = empty(input.shape, dt);
-    const r = gx._data;
-    for (let pl = 0; pl < P; pl++) {
-      const xb = pl * inPlane;
-      let o = pl * outPlane;
-      for (let oh = 0; oh < OH; oh++) {
-        const hs = hb[2 * oh], he = hb[2 * oh + 1];
-        for (let ow = 0; ow < OW; ow++, o++) {
-          const ws = wb[2 * ow], we = wb[2 * ow + 1];
-          const v = go[o] / ((he - hs) * (we - ws));
-          for (let ih = hs; ih < he; ih++) for (let iw = ws; iw < we; iw++) r[xb + ih * W + iw] += v;
-        }
-      }
-    }
-    return [gx];
-  });
+  const node = rank === 1 ? "SqueezeBackward1" : w.OH === 1 && w.OW === 1 ? "MeanBackward1" : "AdaptiveAvgPool2DBackward0";
+  return avgPoolWindows(input, outShape, w, windowAreas(w), node);
 }
 
 /** adaptive_max_pool1d/2d: values and indices (flat positions within each input plane). */
 export function adaptiveMaxPool(fn: string, input: Tensor, rank: number, outputSize: (number | null)[]): [Tensor, Tensor] {
-  const { P, lead, out, H, W, OH, OW, hb, wb } = adaptiveSetup(fn, input, rank, outputSize);
-  const x = contiguousData(input);
-  const outShape = [...lead, ...out];
-  const result = empty(outShape, input.dtype);
-  const indices = empty(outShape, int64);
-  const y = result._data;
-  const idx = indices._data as Float32Array;
-  const inPlane = H * W;
-  const outPlane = OH * OW;
-  for (let pl = 0; pl < P; pl++) {
-    const xb = pl * inPlane;
-    let o = pl * outPlane;
-    for (let oh = 0; oh < OH; oh++) {
-      const hs = hb[2 * oh], he = hb[2 * oh + 1];
-      for (let ow = 0; ow < OW; ow++, o++) {
-        const ws = wb[2 * ow], we = wb[2 * ow + 1];
-        let best = -Infinity;
-        let bi = hs * W + ws;
-        for (let ih = hs; ih < he; ih++) {
-          for (let iw = ws; iw < we; iw++) {
-            const v = x[xb + ih * W + iw];
-            if (v > best || Number.isNaN(v)) {
-              best = v;
-              bi = ih * W + iw;
-            }
-          }
-        }
-        y[o] = best;
-        idx[o] = bi;
-      }
-    }
-  }
-  const node = rank === 1 ? "SqueezeBackward1" : "AdaptiveMaxPool2DBackward0";
-  const values = record(result, node, [input], (g) => [maxBackward(input, g, idx, P, inPlane, outPlane)]);
-  return [values, indices];
+  const { outShape, w } = adaptiveSetup(fn, input, rank, outputSize);
+  return maxPoolWindows(input, outShape, w, rank === 1 ? "SqueezeBackward1" : "AdaptiveMaxPool2DBackward0");
 }
