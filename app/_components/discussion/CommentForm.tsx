@@ -4,6 +4,7 @@ import { useId, useState, type FormEvent } from "react";
 import { MAX_COMMENT_CHARS } from "@/lib/discussion/limits";
 import { DiscussionRequestError } from "./discussion-api";
 import styles from "./discussion.module.css";
+import { ErrorAlert } from "./ErrorAlert";
 
 export interface CommentFormProps {
   /** The lesson's cells a comment may quote; none: no cell picker (replies). */
@@ -87,11 +88,7 @@ export function CommentForm({ cells, initialBody = "", initialCellId = null, sub
           {submitLabel}
         </button>
       </div>
-      {error ? (
-        <p className={styles.error} role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { useState, type MouseEvent } from "react";
 import { DiscussionRequestError, deleteComment, editComment, moderateComment, postComment, reportComment, type CommentView, type ModerationAction } from "./discussion-api";
 import { CommentForm } from "./CommentForm";
 import styles from "./discussion.module.css";
+import { ErrorAlert } from "./ErrorAlert";
 
 export interface CommentItemProps {
   comment: CommentView;
@@ -206,11 +207,7 @@ export function CommentItem({ comment, lessonSlug, cells, onChanged, threadId }:
           }}
         />
       ) : null}
-      {error ? (
-        <p className={styles.error} role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
     </article>
   );
 }

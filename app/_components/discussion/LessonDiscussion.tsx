@@ -8,6 +8,7 @@ import { commentsLabel, setCommentCount } from "./comment-count";
 import { CommentForm } from "./CommentForm";
 import { CommentItem } from "./CommentItem";
 import styles from "./discussion.module.css";
+import { ErrorAlert } from "./ErrorAlert";
 
 /**
  * The discussion under a lesson. Loaded by the client, so the lesson page stays static and
@@ -122,11 +123,7 @@ export function LessonDiscussion({ lessonSlug }: { lessonSlug: string }) {
           <Link href={returnTo}>Sign in to leave a comment</Link>
         </p>
       ) : null}
-      {error ? (
-        <p className={styles.error} role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
       {page && threads.length === 0 ? <p className={styles.empty}>No comments yet. Be the first to comment!</p> : null}
       <ol className={styles.threads}>
         {threads.map((thread) => (
