@@ -24,6 +24,12 @@ import * as nn from "./nn/index";
 import * as optim from "./optim/index";
 import { load, save } from "./serialize";
 import * as utils from "./utils/index";
+import { keepClassNames } from "./class-names";
+import { Tensor as TensorClass } from "./tensor";
+import { Generator as GeneratorClass } from "./random";
+
+// Minified bundles rename classes: print `Linear(...)`, not `cL(...)` (see ./class-names.ts).
+for (const namespace of [nn, optim, optim.lr_scheduler, utils.data, { Tensor: TensorClass, Generator: GeneratorClass }]) keepClassNames(namespace);
 
 /** nn.functional, the same object as nn.functional. */
 export const F = nn.functional;

@@ -2,10 +2,14 @@
  * Plain-text rendering of any value a cell returns or prints, in the spirit of Node's
  * util.inspect: short, one level of structure at a time, never throwing.
  */
+import { nn } from "../../tensor";
+
 const MAX_ITEMS = 100;
 const MAX_DEPTH = 3;
 
 export function formatValue(value: unknown, depth = 0, seen: Set<object> = new Set()): string {
+  // Modules are callable (typeof "function"): print their repr, as PyTorch does, not [Function].
+  if (value instanceof nn.Module) return String(value);
   switch (typeof value) {
     case "string":
       return depth === 0 ? value : JSON.stringify(value);
