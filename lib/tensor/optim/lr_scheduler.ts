@@ -1,30 +1,74 @@
 /**
- * Learning-rate schedulers (PyTorch's chainable form: each step() rescales the groups'
- * current lr, so other changes to group.lr compose). Call scheduler.step() after
- * optimizer.step(), typically once per epoch.
+ * Learning-rate schedulers, PyTorch 1.13's torch.optim.lr_scheduler. Most use the chainable
+ * form: each step() rescales the groups' current lr, so other changes to group.lr compose.
+ * Call scheduler.step() after optimizer.step(), typically once per epoch (OneCycleLR: once per
+ * batch; ReduceLROnPlateau: step(val_loss)).
+ *
+ * PyTorch's conventions kept: the constructor sets group.initial_lr only where it is absent
+ * (so a second scheduler or a resumed one keeps the original base), constructing runs one
+ * step (last_epoch becomes 0), `step(epoch)` jumps to that epoch through the closed form where
+ * one exists (SequentialLR uses it at its milestones), and state_dict() is every setting but
+ * the optimizer (and, for LambdaLR, the functions).
  */
 import { parseArgs, type PyArgs } from "../args";
 import { TypeError_, ValueError } from "../errors";
-import type { Optimizer } from "./optimizer";
+import { Optimizer } from "./optimizer";
 
 type AnyOptimizer = Optimizer<{ lr: number }> | Optimizer<object>;
 
+/** The fields of a param group the schedulers read and write. */
 interface LrGroup {
   lr: number;
   initial_lr?: number;
+  max_lr?: number;
+  min_lr?: number;
+  momentum?: number;
+  betas?: [number, number];
+  max_momentum?: number;
+  base_momentum?: number;
 }
+
+/** Python's a % b (the sign of b), which CosineAnnealingLR's period test relies on. */
+function pyMod(a: number, b: number): number {
+  return ((a % b) + b) % b;
+}
+
+/** Number of entries of the sorted list `xs` that are <= x (Python's bisect_right). */
+function bisectRight(xs: readonly number[], x: number): number {
+  let n = 0;
+  while (n < xs.length && xs[n] <= x) n++;
+  return n;
+}
+
+function groupsOf(optimizer: AnyOptimizer): LrGroup[] {
+  return optimizer.param_groups as unknown as LrGroup[];
+}
+
+function checkOptimizer(optimizer: unknown): AnyOptimizer {
+  if (!(optimizer instanceof Optimizer)) {
+    const name = typeof optimizer === "object" && optimizer !== null ? optimizer.constructor.name : typeof optimizer;
+    throw new TypeError_(`${name} is not an Optimizer`);
+  }
+  return optimizer;
+}
+
+/** Keys a scheduler's state_dict leaves out (not data, or saved separately). */
+const NOT_STATE = new Set(["optimizer", "lr_lambdas", "_schedulers"]);
 
 export abstract class LRScheduler {
   optimizer: AnyOptimizer;
   base_lrs: number[];
   last_epoch: number;
+  /** How many times step() ran (CosineAnnealingLR's first step after a resume uses the closed form). */
+  _step_count = 0;
   protected _last_lr: number[] = [];
 
   constructor(optimizer: AnyOptimizer, last_epoch = -1) {
-    this.optimizer = optimizer;
+    this.optimizer = checkOptimizer(optimizer);
     const groups = this.groups();
     if (last_epoch === -1) {
-      for (const g of groups) g.initial_lr = g.lr;
+      // PyTorch's group.setdefault("initial_lr", group["lr"]): an existing value wins.
+      for (const g of groups) if (g.initial_lr === undefined) g.initial_lr = g.lr;
     } else {
       groups.forEach((g, i) => {
         if (g.initial_lr === undefined) throw new ValueError(`param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
@@ -35,22 +79,40 @@ export abstract class LRScheduler {
   }
 
   /** Subclasses call this at the end of their constructor, once their settings exist. */
-  protected _initial_step(): void {
+  _initial_step(): void {
+    this._step_count = 0;
     this.step();
   }
 
   protected groups(): LrGroup[] {
-    return this.optimizer.param_groups as unknown as LrGroup[];
+    return groupsOf(this.optimizer);
+  }
+
+  protected currentLrs(): number[] {
+    return this.groups().map((g) => g.lr);
   }
 
   /** The learning rates for the current last_epoch (chainable form). */
   abstract get_lr(): number[];
 
-  step(): void {
-    this.last_epoch += 1;
-    const lrs = this.get_lr();
+  /** The learning rates at last_epoch computed from base_lrs alone, where the schedule has one. */
+  protected _get_closed_form_lr(): number[] | null {
+    return null;
+  }
+
+  /** Advances one epoch; `step(epoch)` (deprecated in PyTorch) jumps to that epoch instead. */
+  step(epoch?: number): void {
+    this._step_count += 1;
+    let lrs: number[];
+    if (epoch === undefined) {
+      this.last_epoch += 1;
+      lrs = this.get_lr();
+    } else {
+      this.last_epoch = epoch;
+      lrs = this._get_closed_form_lr() ?? this.get_lr();
+    }
     this.groups().forEach((g, i) => (g.lr = lrs[i]));
-    this._last_lr = this.groups().map((g) => g.lr);
+    this._last_lr = this.currentLrs();
   }
 
   /** The learning rates set by the last step(). */
@@ -58,15 +120,39 @@ export abstract class LRScheduler {
     return this._last_lr.slice();
   }
 
+  /** Every setting but the optimizer, copied (PyTorch's `__dict__` minus "optimizer"). */
   state_dict(): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(this).filter(([k]) => k !== "optimizer"));
+    return Object.fromEntries(
+      Object.entries(this).filter(([k]) => !NOT_STATE.has(k)).map(([k, v]) => [k, structuredCopy(v)]),
+    );
   }
+
+  load_state_dict(state: Record<string, unknown>): void {
+    for (const [k, v] of Object.entries(state)) {
+      if (NOT_STATE.has(k)) continue;
+      (this as unknown as Record<string, unknown>)[k] = structuredCopy(v);
+    }
+  }
+}
+
+/** Deep copy of the plain data a scheduler holds (numbers, strings, arrays, plain objects). */
+function structuredCopy<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(structuredCopy) as T;
+  if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, structuredCopy(x)])) as T;
+  }
+  return v;
 }
 
 /** A setting without a default (PyTorch's required positional argument). */
 function need<T>(fn: string, name: string, value: T | undefined): T {
   if (value === undefined) throw new TypeError_(`${fn}() missing 1 required positional argument: '${name}'`);
   return value;
+}
+
+/** Merges (first, ...rest) into one argument list for parseArgs; `first` may be the options object. */
+function argsOf(first: unknown, rest: readonly unknown[]): unknown[] {
+  return first === undefined && rest.length === 0 ? [] : [first, ...rest];
 }
 
 export interface StepLROptions {
@@ -94,8 +180,50 @@ export class StepLR extends LRScheduler {
   }
 
   get_lr(): number[] {
-    if (this.last_epoch === 0 || this.last_epoch % this.step_size !== 0) return this.groups().map((g) => g.lr);
-    return this.groups().map((g) => g.lr * this.gamma);
+    if (this.last_epoch === 0 || this.last_epoch % this.step_size !== 0) return this.currentLrs();
+    return this.currentLrs().map((lr) => lr * this.gamma);
+  }
+
+  protected override _get_closed_form_lr(): number[] {
+    return this.base_lrs.map((b) => b * this.gamma ** Math.floor(this.last_epoch / this.step_size));
+  }
+}
+
+export interface MultiStepLROptions {
+  milestones?: readonly number[];
+  gamma?: number;
+  last_epoch?: number;
+}
+
+/** Multiplies the lr by gamma at each milestone epoch (gamma^k when a milestone is listed k times). */
+export class MultiStepLR extends LRScheduler {
+  /** Milestone -> how many times it was listed (PyTorch's Counter). */
+  milestones: Record<number, number>;
+  gamma: number;
+
+  /** new lr_scheduler.MultiStepLR(optimizer, milestones, gamma=0.1) or (optimizer, { milestones, gamma }) */
+  constructor(
+    optimizer: AnyOptimizer,
+    milestones: readonly number[] | MultiStepLROptions,
+    ...args: PyArgs<[gamma?: number, last_epoch?: number], Omit<MultiStepLROptions, "milestones">>
+  ) {
+    const o = parseArgs<MultiStepLROptions>("MultiStepLR", ["milestones", "gamma", "last_epoch"], [milestones, ...args]);
+    super(optimizer, o.last_epoch ?? -1);
+    this.milestones = {};
+    for (const m of need("MultiStepLR", "milestones", o.milestones)) this.milestones[m] = (this.milestones[m] ?? 0) + 1;
+    this.gamma = o.gamma ?? 0.1;
+    this._initial_step();
+  }
+
+  get_lr(): number[] {
+    const k = this.milestones[this.last_epoch];
+    if (!k) return this.currentLrs();
+    return this.currentLrs().map((lr) => lr * this.gamma ** k);
+  }
+
+  protected override _get_closed_form_lr(): number[] {
+    const sorted = Object.entries(this.milestones).flatMap(([m, n]) => Array<number>(n).fill(Number(m))).sort((a, b) => a - b);
+    return this.base_lrs.map((b) => b * this.gamma ** bisectRight(sorted, this.last_epoch));
   }
 }
 
@@ -113,8 +241,539 @@ export class ExponentialLR extends LRScheduler {
     this.gamma = need("ExponentialLR", "gamma", o.gamma);
     this._initial_step();
   }
+
   get_lr(): number[] {
-    if (this.last_epoch === 0) return this.groups().map((g) => g.lr);
-    return this.groups().map((g) => g.lr * this.gamma);
+    if (this.last_epoch === 0) return this.currentLrs();
+    return this.currentLrs().map((lr) => lr * this.gamma);
+  }
+
+  protected override _get_closed_form_lr(): number[] {
+    return this.base_lrs.map((b) => b * this.gamma ** this.last_epoch);
   }
 }
+
+export interface CosineAnnealingLROptions {
+  T_max?: number;
+  eta_min?: number;
+  last_epoch?: number;
+}
+
+/**
+ * Cosine annealing from the base lr down to eta_min over T_max epochs, then back up (SGDR
+ * without restarts), in PyTorch's recursive form so it composes with other changes to lr.
+ */
+export class CosineAnnealingLR extends LRScheduler {
+  T_max: number;
+  eta_min: number;
+
+  /** new lr_scheduler.CosineAnnealingLR(optimizer, T_max, eta_min=0) or (optimizer, { T_max, eta_min }) */
+  constructor(
+    optimizer: AnyOptimizer,
+    T_max: number | CosineAnnealingLROptions,
+    ...args: PyArgs<[eta_min?: number, last_epoch?: number], Omit<CosineAnnealingLROptions, "T_max">>
+  ) {
+    const o = parseArgs<CosineAnnealingLROptions>("CosineAnnealingLR", ["T_max", "eta_min", "last_epoch"], [T_max, ...args]);
+    super(optimizer, o.last_epoch ?? -1);
+    this.T_max = need("CosineAnnealingLR", "T_max", o.T_max);
+    this.eta_min = o.eta_min ?? 0;
+    this._initial_step();
+  }
+
+  get_lr(): number[] {
+    const { T_max: T, eta_min: eta, last_epoch: e } = this;
+    const lrs = this.currentLrs();
+    if (e === 0) return lrs;
+    if (this._step_count === 1 && e > 0) {
+      return this.base_lrs.map((b) => eta + ((b - eta) * (1 + Math.cos((e * Math.PI) / T))) / 2);
+    }
+    if (pyMod(e - 1 - T, 2 * T) === 0) {
+      return lrs.map((lr, i) => lr + ((this.base_lrs[i] - eta) * (1 - Math.cos(Math.PI / T))) / 2);
+    }
+    return lrs.map((lr) => ((1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T))) * (lr - eta) + eta);
+  }
+
+  protected override _get_closed_form_lr(): number[] {
+    const { T_max: T, eta_min: eta, last_epoch: e } = this;
+    return this.base_lrs.map((b) => eta + ((b - eta) * (1 + Math.cos((Math.PI * e) / T))) / 2);
+  }
+}
+
+export interface LambdaLROptions {
+  lr_lambda?: ((epoch: number) => number) | readonly ((epoch: number) => number)[];
+  last_epoch?: number;
+}
+
+/** lr = base_lr * lr_lambda(epoch); one function for every group or one per group. */
+export class LambdaLR extends LRScheduler {
+  lr_lambdas: ((epoch: number) => number)[];
+
+  /** new lr_scheduler.LambdaLR(optimizer, (epoch) => 0.95 ** epoch) or (optimizer, { lr_lambda }) */
+  constructor(
+    optimizer: AnyOptimizer,
+    lr_lambda: LambdaLROptions["lr_lambda"] | LambdaLROptions,
+    ...args: PyArgs<[last_epoch?: number], { last_epoch?: number }>
+  ) {
+    const o = parseArgs<LambdaLROptions>("LambdaLR", ["lr_lambda", "last_epoch"], [lr_lambda, ...args]);
+    const fns = need("LambdaLR", "lr_lambda", o.lr_lambda);
+    const n = checkOptimizer(optimizer).param_groups.length;
+    let lambdas: ((epoch: number) => number)[];
+    if (typeof fns === "function") lambdas = Array.from({ length: n }, () => fns);
+    else {
+      if (fns.length !== n) throw new ValueError(`Expected ${n} lr_lambdas, but got ${fns.length}`);
+      lambdas = [...fns];
+    }
+    super(optimizer, o.last_epoch ?? -1);
+    this.lr_lambdas = lambdas;
+    this._initial_step();
+  }
+
+  get_lr(): number[] {
+    return this.base_lrs.map((b, i) => b * this.lr_lambdas[i](this.last_epoch));
+  }
+}
+
+export interface ConstantLROptions {
+  factor?: number;
+  total_iters?: number;
+  last_epoch?: number;
+}
+
+/** lr * factor for the first total_iters epochs, then the base lr. */
+export class ConstantLR extends LRScheduler {
+  factor: number;
+  total_iters: number;
+
+  /** new lr_scheduler.ConstantLR(optimizer, factor=1/3, total_iters=5) or (optimizer, { factor, total_iters }) */
+  constructor(optimizer: AnyOptimizer, ...args: PyArgs<[factor?: number, total_iters?: number, last_epoch?: number], ConstantLROptions>) {
+    const o = parseArgs<ConstantLROptions>("ConstantLR", ["factor", "total_iters", "last_epoch"], args);
+    const factor = o.factor ?? 1 / 3;
+    if (factor > 1 || factor < 0) throw new ValueError("Constant multiplicative factor expected to be between 0 and 1.");
+    super(optimizer, o.last_epoch ?? -1);
+    this.factor = factor;
+    this.total_iters = o.total_iters ?? 5;
+    this._initial_step();
+  }
+
+  get_lr(): number[] {
+    const lrs = this.currentLrs();
+    if (this.last_epoch === 0) return lrs.map((lr) => lr * this.factor);
+    if (this.last_epoch !== this.total_iters) return lrs;
+    return lrs.map((lr) => lr * (1 / this.factor));
+  }
+
+  protected override _get_closed_form_lr(): number[] {
+    const done = this.last_epoch >= this.total_iters ? 1 : 0;
+    return this.base_lrs.map((b) => b * (this.factor + done * (1 - this.factor)));
+  }
+}
+
+export interface LinearLROptions {
+  start_factor?: number;
+  end_factor?: number;
+  total_iters?: number;
+  last_epoch?: number;
+}
+
+/** Scales the lr linearly from start_factor to end_factor over total_iters epochs (warm-up). */
+export class LinearLR extends LRScheduler {
+  start_factor: number;
+  end_factor: number;
+  total_iters: number;
+
+  /** new lr_scheduler.LinearLR(optimizer, start_factor=1/3, end_factor=1, total_iters=5) or with options */
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args: PyArgs<[start_factor?: number, end_factor?: number, total_iters?: number, last_epoch?: number], LinearLROptions>
+  ) {
+    const o = parseArgs<LinearLROptions>("LinearLR", ["start_factor", "end_factor", "total_iters", "last_epoch"], args);
+    const start = o.start_factor ?? 1 / 3;
+    const end = o.end_factor ?? 1;
+    if (start > 1 || start < 0) throw new ValueError("Starting multiplicative factor expected to be greater than 0 and less or equal to 1.");
+    if (end > 1 || end < 0) throw new ValueError("Ending multiplicative factor expected to be between 0 and 1.");
+    super(optimizer, o.last_epoch ?? -1);
+    this.start_factor = start;
+    this.end_factor = end;
+    this.total_iters = o.total_iters ?? 5;
+    this._initial_step();
+  }
+
+  get_lr(): number[] {
+    const { start_factor: s, end_factor: f, total_iters: n, last_epoch: e } = this;
+    const lrs = this.currentLrs();
+    if (e === 0) return lrs.map((lr) => lr * s);
+    if (e > n) return lrs;
+    return lrs.map((lr) => lr * (1 + (f - s) / (n * s + (e - 1) * (f - s))));
+  }
+
+  protected override _get_closed_form_lr(): number[] {
+    const { start_factor: s, end_factor: f, total_iters: n, last_epoch: e } = this;
+    return this.base_lrs.map((b) => b * (s + ((f - s) * Math.min(n, e)) / n));
+  }
+}
+
+export interface SequentialLROptions {
+  schedulers?: readonly LRScheduler[];
+  milestones?: readonly number[];
+  last_epoch?: number;
+}
+
+/** Runs schedulers one after another, switching at the milestones (warm-up then decay). */
+export class SequentialLR {
+  optimizer: AnyOptimizer;
+  _schedulers: LRScheduler[];
+  _milestones: number[];
+  last_epoch: number;
+  protected _last_lr: number[];
+
+  /** new lr_scheduler.SequentialLR(optimizer, [warmup, decay], [5]) or (optimizer, { schedulers, milestones }) */
+  constructor(
+    optimizer: AnyOptimizer,
+    schedulers: readonly LRScheduler[] | SequentialLROptions,
+    ...args: PyArgs<[milestones?: readonly number[], last_epoch?: number], Omit<SequentialLROptions, "schedulers">>
+  ) {
+    const o = parseArgs<SequentialLROptions>("SequentialLR", ["schedulers", "milestones", "last_epoch"], [schedulers, ...args]);
+    const list = need("SequentialLR", "schedulers", o.schedulers);
+    const milestones = need("SequentialLR", "milestones", o.milestones);
+    list.forEach((s, i) => {
+      if (s.optimizer !== optimizer) {
+        throw new ValueError(`Sequential Schedulers expects all schedulers to belong to the same optimizer, but got schedulers at index ${i} to be different than the optimizer passed in.`);
+      }
+    });
+    if (milestones.length !== list.length - 1) {
+      throw new ValueError(
+        `Sequential Schedulers expects number of schedulers provided to be one more than the number of milestone points, but got number of schedulers ${list.length} and the number of milestones to be equal to ${milestones.length}`,
+      );
+    }
+    this.optimizer = optimizer;
+    this._schedulers = [...list];
+    this._milestones = [...milestones];
+    this.last_epoch = (o.last_epoch ?? -1) + 1;
+    // Undo what constructing the schedulers did, then start the first one afresh (as PyTorch does).
+    for (const g of groupsOf(optimizer)) g.lr = g.initial_lr as number;
+    for (const s of this._schedulers) s.last_epoch -= 1;
+    this._schedulers[0]._initial_step();
+    this._last_lr = this._schedulers[0].get_last_lr();
+  }
+
+  step(): void {
+    this.last_epoch += 1;
+    const idx = bisectRight(this._milestones, this.last_epoch);
+    const s = this._schedulers[idx];
+    if (idx > 0 && this._milestones[idx - 1] === this.last_epoch) s.step(0);
+    else s.step();
+    this._last_lr = s.get_last_lr();
+  }
+
+  get_last_lr(): number[] {
+    return this._last_lr.slice();
+  }
+
+  state_dict(): Record<string, unknown> {
+    const own = Object.fromEntries(Object.entries(this).filter(([k]) => !NOT_STATE.has(k)).map(([k, v]) => [k, structuredCopy(v)]));
+    return { ...own, _schedulers: this._schedulers.map((s) => s.state_dict()) };
+  }
+
+  load_state_dict(state: Record<string, unknown>): void {
+    const { _schedulers: inner, ...own } = state;
+    for (const [k, v] of Object.entries(own)) if (k !== "optimizer") (this as unknown as Record<string, unknown>)[k] = structuredCopy(v);
+    (inner as Record<string, unknown>[] | undefined)?.forEach((s, i) => this._schedulers[i].load_state_dict(s));
+  }
+}
+
+export interface OneCycleLROptions {
+  max_lr?: number | readonly number[];
+  total_steps?: number | null;
+  epochs?: number | null;
+  steps_per_epoch?: number | null;
+  pct_start?: number;
+  anneal_strategy?: "cos" | "linear";
+  cycle_momentum?: boolean;
+  base_momentum?: number | readonly number[];
+  max_momentum?: number | readonly number[];
+  div_factor?: number;
+  final_div_factor?: number;
+  three_phase?: boolean;
+  last_epoch?: number;
+}
+
+interface Phase {
+  end_step: number;
+  start_lr: "initial_lr" | "max_lr" | "min_lr";
+  end_lr: "initial_lr" | "max_lr" | "min_lr";
+  start_momentum: "max_momentum" | "base_momentum";
+  end_momentum: "max_momentum" | "base_momentum";
+}
+
+/**
+ * The 1cycle policy (Smith, 2018), stepped once per batch: lr rises from max_lr/div_factor to
+ * max_lr over pct_start of the steps, then anneals to initial_lr/final_div_factor (three_phase:
+ * back to initial_lr first); momentum (SGD) or beta1 (Adam) moves inversely.
+ */
+export class OneCycleLR extends LRScheduler {
+  total_steps!: number;
+  _schedule_phases!: Phase[];
+  anneal_strategy!: "cos" | "linear";
+  cycle_momentum!: boolean;
+  use_beta1!: boolean;
+
+  /** new lr_scheduler.OneCycleLR(optimizer, max_lr, total_steps) or (optimizer, { max_lr, epochs, steps_per_epoch, ... }) */
+  constructor(
+    optimizer: AnyOptimizer,
+    max_lr: number | readonly number[] | OneCycleLROptions,
+    ...args: PyArgs<
+      [
+        total_steps?: number | null, epochs?: number | null, steps_per_epoch?: number | null, pct_start?: number,
+        anneal_strategy?: "cos" | "linear", cycle_momentum?: boolean, base_momentum?: number | readonly number[],
+        max_momentum?: number | readonly number[], div_factor?: number, final_div_factor?: number, three_phase?: boolean,
+        last_epoch?: number,
+      ],
+      Omit<OneCycleLROptions, "max_lr">
+    >
+  ) {
+    const o = parseArgs<OneCycleLROptions>(
+      "OneCycleLR",
+      ["max_lr", "total_steps", "epochs", "steps_per_epoch", "pct_start", "anneal_strategy", "cycle_momentum", "base_momentum",
+        "max_momentum", "div_factor", "final_div_factor", "three_phase", "last_epoch"],
+      argsOf(max_lr, args),
+    );
+    const opt = checkOptimizer(optimizer);
+    const groups = groupsOf(opt);
+    const isPosInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v > 0;
+    let total: number;
+    if ((o.total_steps ?? null) === null && (o.epochs ?? null) === null && (o.steps_per_epoch ?? null) === null) {
+      throw new ValueError("You must define either total_steps OR (epochs AND steps_per_epoch)");
+    } else if ((o.total_steps ?? null) !== null) {
+      if (!isPosInt(o.total_steps)) throw new ValueError(`Expected positive integer total_steps, but got ${String(o.total_steps)}`);
+      total = o.total_steps;
+    } else {
+      if (!isPosInt(o.epochs)) throw new ValueError(`Expected positive integer epochs, but got ${String(o.epochs)}`);
+      if (!isPosInt(o.steps_per_epoch)) throw new ValueError(`Expected positive integer steps_per_epoch, but got ${String(o.steps_per_epoch)}`);
+      total = o.epochs * o.steps_per_epoch;
+    }
+    const pct = o.pct_start ?? 0.3;
+    const phases: Phase[] = o.three_phase
+      ? [
+        { end_step: pct * total - 1, start_lr: "initial_lr", end_lr: "max_lr", start_momentum: "max_momentum", end_momentum: "base_momentum" },
+        { end_step: 2 * pct * total - 2, start_lr: "max_lr", end_lr: "initial_lr", start_momentum: "base_momentum", end_momentum: "max_momentum" },
+        { end_step: total - 1, start_lr: "initial_lr", end_lr: "min_lr", start_momentum: "max_momentum", end_momentum: "max_momentum" },
+      ]
+      : [
+        { end_step: pct * total - 1, start_lr: "initial_lr", end_lr: "max_lr", start_momentum: "max_momentum", end_momentum: "base_momentum" },
+        { end_step: total - 1, start_lr: "max_lr", end_lr: "min_lr", start_momentum: "base_momentum", end_momentum: "max_momentum" },
+      ];
+    if (!(pct >= 0 && pct <= 1)) throw new ValueError(`Expected float between 0 and 1 pct_start, but got ${pct}`);
+    const strategy = o.anneal_strategy ?? "cos";
+    if (strategy !== "cos" && strategy !== "linear") {
+      throw new ValueError(`anneal_strategy must by one of 'cos' or 'linear', instead got ${String(strategy)}`);
+    }
+    const lastEpoch = o.last_epoch ?? -1;
+    const maxLrs = perGroup("max_lr", groups.length, need("OneCycleLR", "max_lr", o.max_lr));
+    // Groups change only once every setting is known to be valid.
+    const setLrs = (): void => {
+      if (lastEpoch !== -1) return;
+      groups.forEach((g, i) => {
+        g.initial_lr = maxLrs[i] / (o.div_factor ?? 25);
+        g.max_lr = maxLrs[i];
+        g.min_lr = g.initial_lr / (o.final_div_factor ?? 1e4);
+      });
+    };
+    const cycle = o.cycle_momentum ?? true;
+    let useBeta1 = false;
+    if (!cycle) setLrs();
+    else {
+      const defaults = opt.defaults as Record<string, unknown>;
+      if (!("momentum" in defaults) && !("betas" in defaults)) {
+        throw new ValueError("optimizer must support momentum with `cycle_momentum` option enabled");
+      }
+      useBeta1 = "betas" in defaults;
+      const maxM = perGroup("max_momentum", groups.length, o.max_momentum ?? 0.95);
+      const baseM = perGroup("base_momentum", groups.length, o.base_momentum ?? 0.85);
+      setLrs();
+      if (lastEpoch === -1) {
+        groups.forEach((g, i) => {
+          if (useBeta1) g.betas = [maxM[i], g.betas![1]];
+          else g.momentum = maxM[i];
+          g.max_momentum = maxM[i];
+          g.base_momentum = baseM[i];
+        });
+      }
+    }
+    super(opt, lastEpoch);
+    this.total_steps = total;
+    this._schedule_phases = phases;
+    this.anneal_strategy = strategy;
+    this.cycle_momentum = cycle;
+    this.use_beta1 = useBeta1;
+    this._initial_step();
+  }
+
+  private anneal(start: number, end: number, pct: number): number {
+    if (this.anneal_strategy === "linear") return (end - start) * pct + start;
+    return end + ((start - end) / 2) * (Math.cos(Math.PI * pct) + 1);
+  }
+
+  get_lr(): number[] {
+    const step = this.last_epoch;
+    if (step > this.total_steps) throw new ValueError(`Tried to step ${step} times. The specified number of total steps is ${this.total_steps}`);
+    return this.groups().map((g) => {
+      let start = 0;
+      let lr = g.lr;
+      let momentum = 0;
+      for (let i = 0; i < this._schedule_phases.length; i++) {
+        const ph = this._schedule_phases[i];
+        if (step <= ph.end_step || i === this._schedule_phases.length - 1) {
+          const pct = (step - start) / (ph.end_step - start);
+          lr = this.anneal(g[ph.start_lr] as number, g[ph.end_lr] as number, pct);
+          if (this.cycle_momentum) momentum = this.anneal(g[ph.start_momentum] as number, g[ph.end_momentum] as number, pct);
+          break;
+        }
+        start = ph.end_step;
+      }
+      if (this.cycle_momentum) {
+        if (this.use_beta1) g.betas = [momentum, g.betas![1]];
+        else g.momentum = momentum;
+      }
+      return lr;
+    });
+  }
+}
+
+/** One value per param group from a number or a list (PyTorch's _format_param). */
+function perGroup(name: string, n: number, v: number | readonly number[]): number[] {
+  if (typeof v === "number") return Array<number>(n).fill(v);
+  if (v.length !== n) throw new ValueError(`expected ${n} values for ${name}, got ${v.length}`);
+  return [...v];
+}
+
+export interface ReduceLROnPlateauOptions {
+  mode?: "min" | "max";
+  factor?: number;
+  patience?: number;
+  threshold?: number;
+  threshold_mode?: "rel" | "abs";
+  cooldown?: number;
+  min_lr?: number | readonly number[];
+  eps?: number;
+  verbose?: boolean;
+}
+
+/**
+ * Cuts the lr by `factor` when a metric stops improving for more than `patience` epochs:
+ * `scheduler.step(val_loss)` after each epoch.
+ */
+export class ReduceLROnPlateau {
+  optimizer: AnyOptimizer;
+  factor: number;
+  min_lrs: number[];
+  patience: number;
+  verbose: boolean;
+  cooldown: number;
+  cooldown_counter = 0;
+  mode: "min" | "max";
+  threshold: number;
+  threshold_mode: "rel" | "abs";
+  best = Infinity;
+  num_bad_epochs = 0;
+  mode_worse = Infinity;
+  eps: number;
+  last_epoch = 0;
+  protected _last_lr: number[];
+
+  /** new lr_scheduler.ReduceLROnPlateau(optimizer, "min", 0.1, 10) or (optimizer, { mode, factor, patience, ... }) */
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args: PyArgs<
+      [mode?: "min" | "max", factor?: number, patience?: number, threshold?: number, threshold_mode?: "rel" | "abs",
+        cooldown?: number, min_lr?: number | readonly number[], eps?: number, verbose?: boolean],
+      ReduceLROnPlateauOptions
+    >
+  ) {
+    const o = parseArgs<ReduceLROnPlateauOptions>(
+      "ReduceLROnPlateau",
+      ["mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "min_lr", "eps", "verbose"],
+      args,
+    );
+    this.factor = o.factor ?? 0.1;
+    if (this.factor >= 1) throw new ValueError("Factor should be < 1.0.");
+    this.optimizer = checkOptimizer(optimizer);
+    const n = optimizer.param_groups.length;
+    const minLr = o.min_lr ?? 0;
+    if (typeof minLr !== "number" && minLr.length !== n) throw new ValueError(`expected ${n} min_lrs, got ${minLr.length}`);
+    this.min_lrs = typeof minLr === "number" ? Array<number>(n).fill(minLr) : [...minLr];
+    this.patience = o.patience ?? 10;
+    this.verbose = o.verbose ?? false;
+    this.cooldown = o.cooldown ?? 0;
+    this.mode = o.mode ?? "min";
+    this.threshold = o.threshold ?? 1e-4;
+    this.threshold_mode = o.threshold_mode ?? "rel";
+    this.eps = o.eps ?? 1e-8;
+    this._init_is_better();
+    this._reset();
+    this._last_lr = groupsOf(this.optimizer).map((g) => g.lr);
+  }
+
+  private _init_is_better(): void {
+    if (this.mode !== "min" && this.mode !== "max") throw new ValueError(`mode ${String(this.mode)} is unknown!`);
+    if (this.threshold_mode !== "rel" && this.threshold_mode !== "abs") {
+      throw new ValueError(`threshold mode ${String(this.threshold_mode)} is unknown!`);
+    }
+    this.mode_worse = this.mode === "min" ? Infinity : -Infinity;
+  }
+
+  private _reset(): void {
+    this.best = this.mode_worse;
+    this.cooldown_counter = 0;
+    this.num_bad_epochs = 0;
+  }
+
+  get in_cooldown(): boolean {
+    return this.cooldown_counter > 0;
+  }
+
+  is_better(a: number, best: number): boolean {
+    if (this.mode === "min") return this.threshold_mode === "rel" ? a < best * (1 - this.threshold) : a < best - this.threshold;
+    return this.threshold_mode === "rel" ? a > best * (this.threshold + 1) : a > best + this.threshold;
+  }
+
+  /** One epoch's metric (a number or a one-element tensor: anything with item() works). */
+  step(metrics: number | { item(): number }, epoch?: number): void {
+    const current: unknown = typeof metrics === "number" ? metrics : (metrics as { item?: () => number } | null)?.item?.();
+    if (typeof current !== "number") {
+      throw new TypeError_("ReduceLROnPlateau.step() expects the metric as a number or a one-element tensor");
+    }
+    this.last_epoch = epoch ?? this.last_epoch + 1;
+    if (this.is_better(current, this.best)) {
+      this.best = current;
+      this.num_bad_epochs = 0;
+    } else this.num_bad_epochs += 1;
+    if (this.in_cooldown) {
+      this.cooldown_counter -= 1;
+      this.num_bad_epochs = 0; // bad epochs during cooldown do not count
+    }
+    if (this.num_bad_epochs > this.patience) {
+      groupsOf(this.optimizer).forEach((g, i) => {
+        const next = Math.max(g.lr * this.factor, this.min_lrs[i]);
+        if (g.lr - next > this.eps) g.lr = next;
+      });
+      this.cooldown_counter = this.cooldown;
+      this.num_bad_epochs = 0;
+    }
+    this._last_lr = groupsOf(this.optimizer).map((g) => g.lr);
+  }
+
+  get_last_lr(): number[] {
+    return this._last_lr.slice();
+  }
+
+  state_dict(): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(this).filter(([k]) => k !== "optimizer").map(([k, v]) => [k, structuredCopy(v)]));
+  }
+
+  load_state_dict(state: Record<string, unknown>): void {
+    for (const [k, v] of Object.entries(state)) if (k !== "optimizer") (this as unknown as Record<string, unknown>)[k] = structuredCopy(v);
+    this._init_is_better();
+  }
+}
+
+/** PyTorch 1.13's public name of the base class. */
+export { LRScheduler as _LRScheduler };
