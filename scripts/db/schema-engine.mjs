@@ -6,11 +6,19 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import * as engineGlue from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import { writePostgresSchema } from "./postgres-schema.mjs";
 
 const require = createRequire(import.meta.url);
-export const MIGRATIONS_DIR = path.resolve("prisma/migrations");
-export const SCHEMA_PATH = path.resolve("prisma/schema.prisma");
+// Each provider has its own migration history, kept in step by
+// tests/unit/db/migrations-in-step.test.ts (both must produce the models of prisma/schema.prisma).
+export const MIGRATIONS_DIRS = { sqlite: path.resolve("prisma/migrations"), postgres: path.resolve("prisma/postgres/migrations") };
+export const SCHEMA_PATHS = { sqlite: path.resolve("prisma/schema.prisma"), postgres: path.resolve("prisma/postgres/schema.prisma") };
+/** The models as of the newest PostgreSQL migration (scripts/db/migrate.mjs create diffs from it). */
+export const MIGRATED_POSTGRES_SCHEMA = path.resolve("prisma/postgres/migrated-schema.prisma");
+export const MIGRATIONS_DIR = MIGRATIONS_DIRS.sqlite;
+export const SCHEMA_PATH = SCHEMA_PATHS.sqlite;
 
 let wasmReady;
 // Node 20 cannot import the package's .wasm entry, so instantiate it by hand with the
@@ -28,6 +36,11 @@ async function loadWasm() {
 
 export function databaseUrl() {
   return process.env.DATABASE_URL || "file:./prisma/dev.db";
+}
+
+/** "postgres" for a postgres:// or postgresql:// URL, else "sqlite" (a file: URL). */
+export function providerOf(url) {
+  return /^postgres(ql)?:\/\//.test(url) ? "postgres" : "sqlite";
 }
 
 export function sqliteFileFromUrl(url) {
@@ -55,35 +68,46 @@ function scriptFriendly(adapter) {
   });
 }
 
-export async function openEngine() {
+/** The engine for DATABASE_URL (or `url`): { engine, schema, schemaPath, migrationsDir, provider, file }. */
+export async function openEngine(url = databaseUrl()) {
   await loadWasm();
-  const file = sqliteFileFromUrl(databaseUrl());
-  // Wait for a busy database (a running server writing) rather than failing at once.
-  const factory = new PrismaBetterSqlite3({ url: file, timeout: 10_000 });
+  const provider = providerOf(url);
+  let factory;
+  let file;
+  if (provider === "postgres") {
+    writePostgresSchema();
+    file = url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+    factory = new PrismaPg({ connectionString: url, max: 2 });
+  } else {
+    file = sqliteFileFromUrl(url);
+    // Wait for a busy database (a running server writing) rather than failing at once.
+    factory = new PrismaBetterSqlite3({ url: file, timeout: 10_000 });
+  }
   const migrationAware = {
     provider: factory.provider,
     adapterName: factory.adapterName,
     connect: () => factory.connect(),
     connectToShadowDb: async () => scriptFriendly(await factory.connectToShadowDb()),
   };
-  const schema = await readFile(SCHEMA_PATH, "utf8");
+  const schemaPath = SCHEMA_PATHS[provider];
+  const schema = await readFile(schemaPath, "utf8");
   const logs = [];
   const engine = await engineGlue.SchemaEngine.new(
-    { datamodels: [[SCHEMA_PATH, schema]] },
+    { datamodels: [[schemaPath, schema]] },
     (log) => logs.push(log),
     bindMigrationAwareSqlAdapterFactory(migrationAware),
   );
-  return { engine, schema, file };
+  return { engine, schema, schemaPath, migrationsDir: MIGRATIONS_DIRS[provider], provider, file };
 }
 
-export async function readMigrations() {
+export async function readMigrations(dir = MIGRATIONS_DIRS.sqlite) {
   let dirs = [];
   try {
-    dirs = (await readdir(MIGRATIONS_DIR, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    dirs = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
   } catch (error) {
     if (error.code !== "ENOENT") throw error;
   }
-  const lockPath = path.join(MIGRATIONS_DIR, "migration_lock.toml");
+  const lockPath = path.join(dir, "migration_lock.toml");
   let lockContent = null;
   try {
     lockContent = await readFile(lockPath, "utf8");
@@ -92,7 +116,7 @@ export async function readMigrations() {
   }
   const migrationDirectories = await Promise.all(
     dirs.map(async (name) => {
-      const filePath = path.join(MIGRATIONS_DIR, name, "migration.sql");
+      const filePath = path.join(dir, name, "migration.sql");
       let content;
       try {
         content = { tag: "ok", value: await readFile(filePath, "utf8") };
@@ -103,7 +127,7 @@ export async function readMigrations() {
     }),
   );
   return {
-    baseDir: MIGRATIONS_DIR,
+    baseDir: dir,
     lockfile: { path: "migration_lock.toml", content: lockContent },
     shadowDbInitScript: "",
     migrationDirectories,
