@@ -17,7 +17,7 @@ function toSavedCell(row: { cellId: string; code: string; version: bigint; execu
 }
 
 export async function savedCells(userId: string, lessonSlug: string): Promise<SavedCell[]> {
-  const rows = await prisma.cellState.findMany({ where: { userId, lessonSlug }, select: savedCellSelect, orderBy: { cellId: "asc" } });
+  const rows = await prisma.cellState.findMany({ where: { userId, lessonSlug, kind: null }, select: savedCellSelect, orderBy: { cellId: "asc" } });
   return rows.map(toSavedCell);
 }
 

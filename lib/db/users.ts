@@ -24,7 +24,7 @@ export async function moveAnonymousWork(anonymousId: string, accountId: string):
         await tx.cellState.update({ where: { id: cell.id }, data: { userId: accountId } });
         cells++;
       } else if (mine.version < cell.version) {
-        await tx.cellState.update({ where: { id: mine.id }, data: { code: cell.code, version: cell.version, executionCount: cell.executionCount, lastStatus: cell.lastStatus } });
+        await tx.cellState.update({ where: { id: mine.id }, data: { code: cell.code, version: cell.version, executionCount: cell.executionCount, lastStatus: cell.lastStatus, kind: cell.kind, anchor: cell.anchor, position: cell.position, deleted: cell.deleted } });
         cells++;
       }
     }
