@@ -17,6 +17,11 @@ import * as pooling from "./modules/pooling";
 import * as padding from "./modules/padding";
 import * as fold from "./modules/fold";
 import * as batchnorm2d from "./modules/batchnorm2d";
+import * as embedding from "./modules/embedding";
+import * as normalization from "./modules/normalization";
+import * as attention from "./modules/attention";
+import * as transformer from "./modules/transformer";
+import * as rnn from "./modules/rnn";
 import { Parameter } from "./parameter";
 import { register_module, type ModuleClass } from "./registry";
 
@@ -33,10 +38,15 @@ export * from "./modules/pooling";
 export * from "./modules/padding";
 export * from "./modules/fold";
 export * from "./modules/batchnorm2d";
+export * from "./modules/embedding";
+export * from "./modules/normalization";
+export * from "./modules/attention";
+export * from "./modules/transformer";
+export * from "./modules/rnn";
 export { Module, Parameter, functional, init, register_module };
 
 // Built-in layers load without registration: every class the module files export.
-const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses, ...conv, ...pooling, ...padding, ...fold, ...batchnorm2d };
+const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses, ...conv, ...pooling, ...padding, ...fold, ...batchnorm2d, ...embedding, ...normalization, ...attention, ...transformer, ...rnn };
 for (const [name, cls] of Object.entries(layers)) {
   if (typeof cls === "function") register_module(name, cls as unknown as ModuleClass);
 }

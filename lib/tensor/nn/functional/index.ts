@@ -32,7 +32,9 @@ import {
   nll_loss,
   one_hot,
 } from "./loss";
-import { batch_norm } from "./normalization";
+import { batch_norm, layer_norm } from "./normalization";
+import { embedding } from "./embedding";
+import { scaled_dot_product_attention } from "./attention";
 import { conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold } from "./conv";
 import * as pooling from "./pooling";
 import { pad } from "./padding";
@@ -59,6 +61,9 @@ export const functional = {
   linear,
   dropout,
   batch_norm,
+  layer_norm,
+  embedding,
+  scaled_dot_product_attention,
   one_hot,
   // losses
   mse_loss,

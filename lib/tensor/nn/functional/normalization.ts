@@ -188,3 +188,115 @@ export function batch_norm(
     [input, ...(weight ? [weight] : [])],
   );
 }
+
+export interface LayerNormFunctionalOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  eps?: number;
+}
+
+/**
+ * F.layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5), fused: each row of
+ * the trailing normalized_shape dims is normalised by its own mean and biased variance, then
+ * scaled by weight and shifted by bias (both of shape normalized_shape). Unlike batch_norm the
+ * statistics are per sample, so training and evaluation compute the same thing.
+ */
+export function layer_norm(
+  input: Tensor,
+  normalized_shape: number | readonly number[],
+  ...args: PyArgs<[weight?: Tensor | null, bias?: Tensor | null, eps?: number], LayerNormFunctionalOptions>
+): Tensor {
+  const fn = "layer_norm";
+  checkTensor(input, fn);
+  const a = parseArgs<LayerNormFunctionalOptions>(fn, ["weight", "bias", "eps"], args);
+  const shape = typeof normalized_shape === "number" ? [normalized_shape] : [...normalized_shape];
+  const weight = a.weight ?? null;
+  const bias = a.bias ?? null;
+  const eps = a.eps ?? 1e-5;
+  const k = shape.length;
+  const tail = input.shape.slice(input.dim() - k);
+  if (k === 0 || input.dim() < k || tail.join() !== shape.join()) {
+    throw new RuntimeError(
+      `Given normalized_shape=[${shape.join(", ")}], expected input with shape [*, ${shape.join(", ")}], but got input of size[${input.shape.join(", ")}]`,
+    );
+  }
+  for (const [t, what] of [[weight, "weight"], [bias, "bias"]] as const) {
+    if (t && t.shape.join() !== shape.join()) {
+      throw new RuntimeError(`${fn}: ${what} of shape [${t.shape.join(", ")}] does not match normalized_shape [${shape.join(", ")}]`);
+    }
+  }
+  const M = shape.reduce((p, s) => p * s, 1);
+  const rows = M === 0 ? 0 : input.numel() / M;
+  const dt = floatType(input);
+  const x = data(input);
+  const gamma = weight ? data(weight) : null;
+  const beta = bias ? data(bias) : null;
+  const mean = new Float64Array(rows);
+  const rstd = new Float64Array(rows);
+  const out = empty(input.shape, dt);
+  const y = out._data;
+  for (let r = 0; r < rows; r++) {
+    const base = r * M;
+    let s = 0;
+    for (let j = 0; j < M; j++) s += x[base + j];
+    const m = s / M;
+    let sq = 0;
+    for (let j = 0; j < M; j++) {
+      const d = x[base + j] - m;
+      sq += d * d;
+    }
+    const is = 1 / Math.sqrt(sq / M + eps);
+    mean[r] = m;
+    rstd[r] = is;
+    for (let j = 0; j < M; j++) y[base + j] = (x[base + j] - m) * is * (gamma ? gamma[j] : 1) + (beta ? beta[j] : 0);
+  }
+  return record(
+    out,
+    "NativeLayerNormBackward0",
+    [input, weight, bias],
+    (g) => {
+      const gd = data(g);
+      let gx: Tensor | null = null;
+      if (input.requires_grad) {
+        gx = empty(input.shape, dt);
+        const res = gx._data;
+        for (let r = 0; r < rows; r++) {
+          const base = r * M;
+          // With dxhat = dy * gamma: dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)).
+          let s1 = 0;
+          let s2 = 0;
+          for (let j = 0; j < M; j++) {
+            const dxh = gd[base + j] * (gamma ? gamma[j] : 1);
+            s1 += dxh;
+            s2 += dxh * (x[base + j] - mean[r]) * rstd[r];
+          }
+          const m1 = s1 / M;
+          const m2 = s2 / M;
+          for (let j = 0; j < M; j++) {
+            const xhat = (x[base + j] - mean[r]) * rstd[r];
+            res[base + j] = rstd[r] * (gd[base + j] * (gamma ? gamma[j] : 1) - m1 - xhat * m2);
+          }
+        }
+      }
+      let gw: Tensor | null = null;
+      let gb: Tensor | null = null;
+      if (weight && weight.requires_grad) gw = empty(weight.shape, weight.dtype);
+      if (bias && bias.requires_grad) gb = empty(bias.shape, bias.dtype);
+      if (gw || gb) {
+        const sw = new Float64Array(M);
+        const sb = new Float64Array(M);
+        for (let r = 0; r < rows; r++) {
+          const base = r * M;
+          for (let j = 0; j < M; j++) {
+            sw[j] += gd[base + j] * (x[base + j] - mean[r]) * rstd[r];
+            sb[j] += gd[base + j];
+          }
+        }
+        if (gw) gw._data.set(sw);
+        if (gb) gb._data.set(sb);
+      }
+      return [gx, gw, gb];
+    },
+    [input, ...(weight ? [weight] : [])],
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * F.embedding: a lookup of weight rows by integer index, fused. The backward adds each output
+ * row's gradient into the row it came from (an index used twice gets both), skips padding_idx
+ * (its row never trains, as in PyTorch) and, with scale_grad_by_freq, divides by how often the
+ * index occurs in the batch. max_norm renormalises the looked-up rows of weight in place first.
+ */
+import { parseArgs, type PyArgs } from "../../args";
+import { record } from "../../autograd/function";
+import { no_grad } from "../../autograd/grad_mode";
+import { IndexError, RuntimeError, TypeError_, ValueError } from "../../errors";
+import type { Tensor } from "../../tensor";
+import { checkTensor, data, empty } from "./_util";
+
+export interface EmbeddingFunctionalOptions {
+  padding_idx?: number | null;
+  max_norm?: number | null;
+  norm_type?: number;
+  scale_grad_by_freq?: boolean;
+  sparse?: boolean;
+}
+
+/** padding_idx as a row number in [0, num): negative counts from the end, out of range raises. */
+export function resolvePaddingIdx(padding_idx: number | null | undefined, num: number): number | null {
+  if (padding_idx === null || padding_idx === undefined) return null;
+  if (!Number.isInteger(padding_idx)) throw new TypeError_(`padding_idx must be an integer, got ${String(padding_idx)}`);
+  if (padding_idx >= num || padding_idx < -num) throw new ValueError("Padding_idx must be within num_embeddings");
+  return padding_idx < 0 ? padding_idx + num : padding_idx;
+}
+
+/**
+ * Scales each row of `weight` named in `indices` whose p-norm exceeds max_norm down to
+ * max_norm (PyTorch's embedding_renorm_: scale = max_norm / (norm + 1e-7)). In place, untracked.
+ */
+function renorm_(weight: Tensor, indices: ArrayLike<number>, max_norm: number, norm_type: number): void {
+  if (!weight.is_contiguous()) throw new RuntimeError("embedding: max_norm needs a contiguous weight");
+  const D = weight.shape[1];
+  const w = weight._data;
+  const base = weight._offset;
+  const seen = new Set<number>();
+  no_grad(() => {
+    for (let i = 0; i < indices.length; i++) {
+      const row = indices[i];
+      if (seen.has(row)) continue;
+      seen.add(row);
+      const at = base + row * D;
+      let norm = 0;
+      if (norm_type === Infinity) for (let j = 0; j < D; j++) norm = Math.max(norm, Math.abs(w[at + j]));
+      else {
+        for (let j = 0; j < D; j++) norm += Math.abs(w[at + j]) ** norm_type;
+        norm **= 1 / norm_type;
+      }
+      if (norm > max_norm) {
+        const scale = max_norm / (norm + 1e-7);
+        for (let j = 0; j < D; j++) w[at + j] *= scale;
+      }
+    }
+    weight._bump("embedding_renorm_");
+  });
+}
+
+/**
+ * F.embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+ * scale_grad_by_freq=False, sparse=False): input holds int64 indices of any shape, weight is
+ * [num_embeddings, embedding_dim]; the result has shape input.shape + [embedding_dim].
+ */
+export function embedding(
+  input: Tensor,
+  weight: Tensor,
+  ...args: PyArgs<
+    [padding_idx?: number | null, max_norm?: number | null, norm_type?: number, scale_grad_by_freq?: boolean, sparse?: boolean],
+    EmbeddingFunctionalOptions
+  >
+): Tensor {
+  const fn = "embedding";
+  checkTensor(input, fn);
+  checkTensor(weight, fn, "weight");
+  const a = parseArgs<EmbeddingFunctionalOptions>(fn, ["padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse"], args);
+  if (a.sparse) throw new RuntimeError("embedding: sparse gradients are not supported by this engine (use sparse=false)");
+  if (input.dtype.is_floating_point || input.dtype.name === "bool") {
+    throw new RuntimeError(
+      `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${input.dtype.name} instead (call .long() on the indices)`,
+    );
+  }
+  if (weight.dim() !== 2) throw new RuntimeError(`'weight' must be 2-D, got a ${weight.dim()}-D tensor`);
+  const [num, D] = weight.shape;
+  const padding = resolvePaddingIdx(a.padding_idx, num);
+  const idx = data(input);
+  for (let i = 0; i < idx.length; i++) {
+    if (!(idx[i] >= 0 && idx[i] < num)) throw new IndexError(`index out of range in self (index ${idx[i]}, num_embeddings ${num})`);
+  }
+  if (a.max_norm !== null && a.max_norm !== undefined) renorm_(weight, idx, a.max_norm, a.norm_type ?? 2);
+  const w = data(weight);
+  const n = idx.length;
+  const out = empty([...input.shape, D], weight.dtype);
+  const y = out._data;
+  for (let i = 0; i < n; i++) {
+    const from = idx[i] * D;
+    for (let j = 0; j < D; j++) y[i * D + j] = w[from + j];
+  }
+  const byFreq = a.scale_grad_by_freq ?? false;
+  return record(
+    out,
+    "EmbeddingBackward0",
+    [weight],
+    (g) => {
+      const gd = data(g);
+      const gw = empty(weight.shape, g.dtype);
+      const r = gw._data;
+      const counts = new Map<number, number>();
+      if (byFreq) for (let i = 0; i < n; i++) counts.set(idx[i], (counts.get(idx[i]) ?? 0) + 1);
+      for (let i = 0; i < n; i++) {
+        const row = idx[i];
+        if (row === padding) continue;
+        const scale = byFreq ? 1 / counts.get(row)! : 1;
+        const to = row * D;
+        for (let j = 0; j < D; j++) r[to + j] += gd[i * D + j] * scale;
+      }
+      return [gw];
+    },
+  );
+}

@@ -1,0 +1,217 @@
+/**
+ * nn.MultiheadAttention, PyTorch's layout: one packed in_proj_weight [3E, E] (or separate
+ * q/k/v_proj_weight when kdim/vdim differ from embed_dim), in_proj_bias [3E] and an out_proj
+ * Linear. Masks follow nn.MultiheadAttention's convention: a bool attn_mask or
+ * key_padding_mask is true where attention is NOT allowed; float masks are added to the scores.
+ */
+import { parseArgs, type PyArgs } from "../../args";
+import { float32, type DType } from "../../dtype";
+import { RuntimeError, ValueError } from "../../errors";
+import { empty } from "../../ops/util";
+import type { Tensor } from "../../tensor";
+import { softmax } from "../functional/activation";
+import { additiveMask, causalAllowed } from "../functional/attention";
+import { dropout as dropoutFn } from "../functional/dropout";
+import { linear } from "../functional/linear";
+import { constant_, xavier_uniform_ } from "../init";
+import { Module } from "../module";
+import { Parameter } from "../parameter";
+import { torchSize } from "../repr";
+import { Linear } from "./linear";
+
+/** PyTorch's class of MultiheadAttention.out_proj (a Linear; the name only matters for printing). */
+export class NonDynamicallyQuantizableLinear extends Linear {}
+// Linear types its __name__ as the literal "Linear", so the subclass sets its own at run time.
+Object.defineProperty(NonDynamicallyQuantizableLinear, "__name__", { value: "NonDynamicallyQuantizableLinear" });
+
+export interface MultiheadAttentionOptions {
+  dropout?: number;
+  bias?: boolean;
+  add_bias_kv?: boolean;
+  add_zero_attn?: boolean;
+  kdim?: number | null;
+  vdim?: number | null;
+  batch_first?: boolean;
+  dtype?: DType;
+}
+
+export interface MultiheadAttentionForwardOptions {
+  key_padding_mask?: Tensor | null;
+  need_weights?: boolean;
+  attn_mask?: Tensor | null;
+  average_attn_weights?: boolean;
+  /** With no attn_mask, applies the causal mask (each query sees itself and earlier keys). */
+  is_causal?: boolean;
+}
+
+type MhaPositional = [dropout?: number, bias?: boolean, add_bias_kv?: boolean, add_zero_attn?: boolean, kdim?: number | null, vdim?: number | null, batch_first?: boolean];
+type ForwardPositional = [key_padding_mask?: Tensor | null, need_weights?: boolean, attn_mask?: Tensor | null, average_attn_weights?: boolean, is_causal?: boolean];
+
+/**
+ * new nn.MultiheadAttention(embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False,
+ * add_zero_attn=False, kdim=None, vdim=None, batch_first=False). forward(query, key, value,
+ * key_padding_mask=None, need_weights=True, attn_mask=None, average_attn_weights=True,
+ * is_causal=False) returns [output, weights | null].
+ */
+export class MultiheadAttention extends Module {
+  static override readonly __name__ = "MultiheadAttention";
+  embed_dim: number;
+  kdim: number;
+  vdim: number;
+  _qkv_same_embed_dim: boolean;
+  num_heads: number;
+  dropout: number;
+  batch_first: boolean;
+  head_dim: number;
+  in_proj_weight: Parameter | null;
+  q_proj_weight: Parameter | null;
+  k_proj_weight: Parameter | null;
+  v_proj_weight: Parameter | null;
+  in_proj_bias: Parameter | null;
+  out_proj: NonDynamicallyQuantizableLinear;
+
+  constructor(embed_dim: number, num_heads: number, ...args: PyArgs<MhaPositional, MultiheadAttentionOptions>) {
+    super();
+    const a = parseArgs<MultiheadAttentionOptions>(
+      "MultiheadAttention",
+      ["dropout", "bias", "add_bias_kv", "add_zero_attn", "kdim", "vdim", "batch_first", "dtype"],
+      args,
+    );
+    if (!Number.isInteger(embed_dim) || embed_dim <= 0 || !Number.isInteger(num_heads) || num_heads <= 0) {
+      throw new ValueError(`embed_dim and num_heads must be greater than 0, got embed_dim=${embed_dim} and num_heads=${num_heads} instead`);
+    }
+    if (embed_dim % num_heads !== 0) throw new RuntimeError("embed_dim must be divisible by num_heads");
+    if (a.add_bias_kv || a.add_zero_attn) throw new RuntimeError("MultiheadAttention: add_bias_kv and add_zero_attn are not supported by this engine");
+    const dtype = a.dtype ?? float32;
+    const bias = a.bias ?? true;
+    this.embed_dim = embed_dim;
+    this.kdim = a.kdim ?? embed_dim;
+    this.vdim = a.vdim ?? embed_dim;
+    this._qkv_same_embed_dim = this.kdim === embed_dim && this.vdim === embed_dim;
+    this.num_heads = num_heads;
+    this.dropout = a.dropout ?? 0.0;
+    this.batch_first = a.batch_first ?? false;
+    this.head_dim = embed_dim / num_heads;
+    // Registration order is PyTorch's, so state_dict keys come out in the same order.
+    if (this._qkv_same_embed_dim) {
+      this.in_proj_weight = new Parameter(empty([3 * embed_dim, embed_dim], dtype));
+      this.q_proj_weight = null;
+      this.k_proj_weight = null;
+      this.v_proj_weight = null;
+    } else {
+      this.q_proj_weight = new Parameter(empty([embed_dim, embed_dim], dtype));
+      this.k_proj_weight = new Parameter(empty([embed_dim, this.kdim], dtype));
+      this.v_proj_weight = new Parameter(empty([embed_dim, this.vdim], dtype));
+      this.in_proj_weight = null;
+    }
+    this.in_proj_bias = bias ? new Parameter(empty([3 * embed_dim], dtype)) : null;
+    // Linear's own init draws from the generator before _reset_parameters, as in PyTorch; the
+    // weight keeps that init (only the biases are zeroed), so seeded streams line up.
+    this.out_proj = new NonDynamicallyQuantizableLinear(embed_dim, embed_dim, { bias, dtype });
+    this._reset_parameters();
+  }
+
+  static _from_settings(s: Record<string, unknown>): MultiheadAttention {
+    return new MultiheadAttention(s.embed_dim as number, s.num_heads as number, {
+      kdim: s.kdim as number,
+      vdim: s.vdim as number,
+      bias: s.in_proj_bias !== null,
+    });
+  }
+
+  _reset_parameters(): void {
+    if (this._qkv_same_embed_dim) xavier_uniform_(this.in_proj_weight!);
+    else {
+      xavier_uniform_(this.q_proj_weight!);
+      xavier_uniform_(this.k_proj_weight!);
+      xavier_uniform_(this.v_proj_weight!);
+    }
+    if (this.in_proj_bias) {
+      constant_(this.in_proj_bias, 0);
+      constant_(this.out_proj.bias!, 0);
+    }
+  }
+
+  /** The q, k and v projection weights and biases (slices of the packed ones when packed). */
+  private projections(): { w: Tensor[]; b: (Tensor | null)[] } {
+    const E = this.embed_dim;
+    const w = this._qkv_same_embed_dim ? this.in_proj_weight!.chunk(3, 0) : [this.q_proj_weight!, this.k_proj_weight!, this.v_proj_weight!];
+    const b = this.in_proj_bias ? [0, 1, 2].map((i) => this.in_proj_bias!.narrow(0, i * E, E)) : [null, null, null];
+    return { w, b };
+  }
+
+  override forward(query: Tensor, key: Tensor, value: Tensor, ...args: PyArgs<ForwardPositional, MultiheadAttentionForwardOptions>): [Tensor, Tensor | null] {
+    const o = parseArgs<MultiheadAttentionForwardOptions>(
+      "MultiheadAttention.forward",
+      ["key_padding_mask", "need_weights", "attn_mask", "average_attn_weights", "is_causal"],
+      args,
+    );
+    const E = this.embed_dim;
+    const H = this.num_heads;
+    const hd = this.head_dim;
+    const batched = query.dim() === 3;
+    if (!batched && query.dim() !== 2) throw new RuntimeError(`query should be unbatched 2D or batched 3D tensor but received ${query.dim()}-D query tensor`);
+    if (key.dim() !== query.dim() || value.dim() !== query.dim()) {
+      throw new RuntimeError(`For ${batched ? "batched (3-D)" : "unbatched (2-D)"} \`query\`, expected \`key\` and \`value\` to be ${batched ? "3-D" : "2-D"} but found ${key.dim()}-D and ${value.dim()}-D tensors respectively`);
+    }
+    // Work batch-first: [N, L, E].
+    const toBatchFirst = (t: Tensor): Tensor => (!batched ? t.unsqueeze(0) : this.batch_first ? t : t.transpose(0, 1));
+    const q0 = toBatchFirst(query);
+    const k0 = toBatchFirst(key);
+    const v0 = toBatchFirst(value);
+    const [N, L] = q0.shape;
+    const S = k0.shape[1];
+    if (q0.shape[2] !== E) throw new RuntimeError(`was expecting embedding dimension of ${E}, but got ${q0.shape[2]}`);
+    if (k0.shape[2] !== this.kdim || v0.shape[2] !== this.vdim) {
+      throw new RuntimeError(`expected key of embedding dimension ${this.kdim} and value of ${this.vdim}, got ${k0.shape[2]} and ${v0.shape[2]}`);
+    }
+    if (k0.shape[0] !== N || v0.shape[0] !== N || v0.shape[1] !== S) {
+      throw new RuntimeError(`key shape ${torchSize(key.shape)} does not match value shape ${torchSize(value.shape)} or the query's batch`);
+    }
+    const { w, b } = this.projections();
+    const heads = (t: Tensor, len: number): Tensor => t.reshape([N, len, H, hd]).transpose(1, 2); // [N, H, len, hd]
+    const q = heads(linear(q0, w[0], b[0]), L);
+    const k = heads(linear(k0, w[1], b[1]), S);
+    const v = heads(linear(v0, w[2], b[2]), S);
+    let scores = q.matmul(k.transpose(-2, -1)).mul(1 / Math.sqrt(hd)); // [N, H, L, S]
+    const mask = this.mergedMask(o, N, L, S, batched, scores);
+    if (mask) scores = scores.add(mask);
+    let weights = softmax(scores, -1);
+    if (this.dropout > 0 && this.training) weights = dropoutFn(weights, this.dropout, true);
+    const attended = weights.matmul(v).transpose(1, 2).reshape([N, L, E]);
+    let out = this.out_proj(attended);
+    out = !batched ? out.squeeze(0) : this.batch_first ? out : out.transpose(0, 1);
+    if (!(o.need_weights ?? true)) return [out, null];
+    let wOut = (o.average_attn_weights ?? true) ? weights.mean(1) : weights;
+    if (!batched) wOut = wOut.squeeze(0);
+    return [out, wOut];
+  }
+
+  /** attn_mask ([L, S] or [N*H, L, S]) and key_padding_mask ([N, S]) as one additive [.., .., L, S] mask. */
+  private mergedMask(o: MultiheadAttentionForwardOptions, N: number, L: number, S: number, batched: boolean, like: Tensor): Tensor | null {
+    const H = this.num_heads;
+    let mask: Tensor | null = null;
+    const attn = o.attn_mask ?? (o.is_causal ? causalAllowed(L, S).logical_not() : null);
+    if (attn) {
+      if (attn.dim() === 2) {
+        if (attn.shape[0] !== L || attn.shape[1] !== S) throw new RuntimeError(`The shape of the 2D attn_mask is ${torchSize(attn.shape)}, but should be (${L}, ${S}).`);
+        mask = additiveMask(attn, like, true, "attn_mask").reshape([1, 1, L, S]);
+      } else if (attn.dim() === 3) {
+        if (attn.shape[0] !== N * H || attn.shape[1] !== L || attn.shape[2] !== S) {
+          throw new RuntimeError(`The shape of the 3D attn_mask is ${torchSize(attn.shape)}, but should be (${N * H}, ${L}, ${S}).`);
+        }
+        mask = additiveMask(attn, like, true, "attn_mask").reshape([N, H, L, S]);
+      } else throw new RuntimeError(`attn_mask's dimension ${attn.dim()} is not supported`);
+    }
+    const kpm = o.key_padding_mask ?? null;
+    if (kpm) {
+      const want = batched ? [N, S] : [S];
+      if (kpm.shape.join() !== want.join()) {
+        throw new RuntimeError(`expecting key_padding_mask shape of (${want.join(", ")}), but got ${torchSize(kpm.shape)}`);
+      }
+      const pad = additiveMask(kpm, like, true, "key_padding_mask").reshape([N, 1, 1, S]);
+      mask = mask ? mask.add(pad) : pad;
+    }
+    return mask;
+  }
+}

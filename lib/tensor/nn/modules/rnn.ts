@@ -1,0 +1,391 @@
+/**
+ * Recurrent layers as PyTorch has them: nn.RNN (tanh or relu), nn.LSTM and nn.GRU with
+ * num_layers, bias, batch_first, dropout between layers and bidirectional; and the one-step
+ * cells nn.RNNCell, nn.LSTMCell, nn.GRUCell.
+ *
+ * Parameters carry PyTorch's names and layout (weight_ih_l0 [G*H, I], weight_hh_l0 [G*H, H],
+ * bias_ih_l0, bias_hh_l0, "_reverse" for the backward direction; gate blocks stacked LSTM
+ * i,f,g,o and GRU r,z,n) and its init (every parameter ~ U(-1/sqrt(H), 1/sqrt(H)), in
+ * registration order), so weights load from PyTorch and seeded models match.
+ *
+ * The recurrence is written with differentiable ops, so autograd unrolls it through time. The
+ * input projection x W_ih^T + b_ih is one matmul over all time steps; only the h W_hh^T part
+ * runs step by step.
+ */
+import { parseArgs, type PyArgs } from "../../args";
+import { float32, type DType } from "../../dtype";
+import { RuntimeError, ValueError } from "../../errors";
+import { zeros } from "../../ops/creation";
+import { stack, cat } from "../../ops/join";
+import { empty } from "../../ops/util";
+import type { Tensor } from "../../tensor";
+import { dropout as dropoutFn } from "../functional/dropout";
+import { linear } from "../functional/linear";
+import { uniform_ } from "../init";
+import { Module } from "../module";
+import { Parameter } from "../parameter";
+import { pyBool, pyFloat, pyStr, torchSize } from "../repr";
+
+type Mode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
+const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
+
+/** Hidden state of one layer and direction: h, plus c for the LSTM. */
+interface State {
+  h: Tensor;
+  c?: Tensor;
+}
+
+/**
+ * One time step. `xp` is the input's projection x W_ih^T + b_ih (already computed), so the
+ * cell adds h W_hh^T + b_hh and applies the gates.
+ */
+function step(mode: Mode, xp: Tensor, s: State, w_hh: Tensor, b_hh: Tensor | null): State {
+  const hp = linear(s.h, w_hh, b_hh);
+  if (mode === "RNN_TANH") return { h: xp.add(hp).tanh() };
+  if (mode === "RNN_RELU") return { h: xp.add(hp).relu() };
+  if (mode === "LSTM") {
+    const [i, f, g, o] = xp.add(hp).chunk(4, -1);
+    const c = f.sigmoid().mul(s.c!).add(i.sigmoid().mul(g.tanh()));
+    return { h: o.sigmoid().mul(c.tanh()), c };
+  }
+  // GRU: the reset gate scales only the hidden part of the candidate (h W_hn^T + b_hn).
+  const [ri, zi, ni] = xp.chunk(3, -1);
+  const [rh, zh, nh] = hp.chunk(3, -1);
+  const r = ri.add(rh).sigmoid();
+  const z = zi.add(zh).sigmoid();
+  const n = ni.add(r.mul(nh)).tanh();
+  return { h: n.add(z.mul(s.h.sub(n))) }; // (1 - z) * n + z * h
+}
+
+function checkSizes(cls: string, input_size: number, hidden_size: number): void {
+  if (!Number.isInteger(input_size) || input_size < 0) throw new ValueError(`${cls}: input_size must be a non-negative integer, got ${String(input_size)}`);
+  if (!Number.isInteger(hidden_size) || hidden_size <= 0) throw new ValueError("hidden_size must be greater than zero");
+}
+
+export interface RNNBaseOptions {
+  num_layers?: number;
+  bias?: boolean;
+  batch_first?: boolean;
+  dropout?: number;
+  bidirectional?: boolean;
+  proj_size?: number;
+  dtype?: DType;
+}
+export interface RNNOptions extends RNNBaseOptions {
+  nonlinearity?: "tanh" | "relu";
+}
+
+/** What forward returns: the top layer's output at every step and the last hidden state. */
+export type RNNResult<H> = [output: Tensor, h_n: H];
+
+abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Module {
+  declare mode: Mode;
+  declare input_size: number;
+  declare hidden_size: number;
+  declare num_layers: number;
+  declare bias: boolean;
+  declare batch_first: boolean;
+  declare dropout: number;
+  declare bidirectional: boolean;
+  declare proj_size: number;
+  declare _flat_weights_names: string[];
+
+  constructor(cls: string, mode: Mode, input_size: number, hidden_size: number, o: RNNBaseOptions) {
+    super();
+    checkSizes(cls, input_size, hidden_size);
+    const num_layers = o.num_layers ?? 1;
+    const p = o.dropout ?? 0;
+    if (!Number.isInteger(num_layers) || num_layers <= 0) throw new ValueError("num_layers must be greater than or equal to 1");
+    if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
+      throw new ValueError("dropout should be a number in range [0, 1] representing the probability of an element being zeroed");
+    }
+    if (o.proj_size) throw new RuntimeError(`${cls}: proj_size is not supported by this engine`);
+    this.mode = mode;
+    this.input_size = input_size;
+    this.hidden_size = hidden_size;
+    this.num_layers = num_layers;
+    this.bias = o.bias ?? true;
+    this.batch_first = o.batch_first ?? false;
+    this.dropout = p;
+    this.bidirectional = o.bidirectional ?? false;
+    this.proj_size = 0;
+    this._flat_weights_names = [];
+    const dtype = o.dtype ?? float32;
+    const G = GATES[mode] * hidden_size;
+    const D = this.bidirectional ? 2 : 1;
+    const self = this as unknown as Record<string, Parameter>;
+    for (let layer = 0; layer < num_layers; layer++) {
+      for (let dir = 0; dir < D; dir++) {
+        const inSize = layer === 0 ? input_size : hidden_size * D;
+        const sfx = `_l${layer}${dir === 1 ? "_reverse" : ""}`;
+        const shapes: [string, number[]][] = [
+          [`weight_ih${sfx}`, [G, inSize]],
+          [`weight_hh${sfx}`, [G, hidden_size]],
+        ];
+        if (this.bias) shapes.push([`bias_ih${sfx}`, [G]], [`bias_hh${sfx}`, [G]]);
+        for (const [name, shape] of shapes) {
+          self[name] = new Parameter(empty(shape, dtype));
+          this._flat_weights_names.push(name);
+        }
+      }
+    }
+    this.reset_parameters();
+  }
+
+  /** Rebuilds from saved settings (torch.load), with the same parameter set; the weights are loaded afterwards. */
+  static _from_settings(this: new (i: number, h: number, o: RNNOptions) => Module, s: Record<string, unknown>): Module {
+    const o: RNNOptions = {
+      num_layers: s.num_layers as number,
+      bias: s.bias as boolean,
+      batch_first: s.batch_first as boolean,
+      dropout: s.dropout as number,
+      bidirectional: s.bidirectional as boolean,
+    };
+    if (s.mode === "RNN_RELU") o.nonlinearity = "relu";
+    return new this(s.input_size as number, s.hidden_size as number, o);
+  }
+
+  reset_parameters(): void {
+    const stdv = 1 / Math.sqrt(this.hidden_size);
+    for (const p of this.parameters()) uniform_(p, -stdv, stdv);
+  }
+
+  /** The parameters of one layer and direction. */
+  private weights(layer: number, dir: number): { w_ih: Tensor; w_hh: Tensor; b_ih: Tensor | null; b_hh: Tensor | null } {
+    const self = this as unknown as Record<string, Tensor>;
+    const sfx = `_l${layer}${dir === 1 ? "_reverse" : ""}`;
+    return {
+      w_ih: self[`weight_ih${sfx}`],
+      w_hh: self[`weight_hh${sfx}`],
+      b_ih: this.bias ? self[`bias_ih${sfx}`] : null,
+      b_hh: this.bias ? self[`bias_hh${sfx}`] : null,
+    };
+  }
+
+  /** Checks one initial state tensor and returns it batched: [num_layers * D, N, H]. */
+  private initial(t: Tensor | undefined, batched: boolean, N: number, like: Tensor, what: string): Tensor {
+    const D = this.bidirectional ? 2 : 1;
+    const want = batched ? [this.num_layers * D, N, this.hidden_size] : [this.num_layers * D, this.hidden_size];
+    if (t === undefined) return zeros([this.num_layers * D, N, this.hidden_size], { dtype: like.dtype });
+    if (t.shape.join() !== want.join()) {
+      throw new RuntimeError(`Expected ${what} size (${want.join(", ")}), got [${t.shape.join(", ")}]`);
+    }
+    return batched ? t : t.unsqueeze(1);
+  }
+
+  override forward(input: Tensor, hx?: H | null): RNNResult<H> {
+    const cls = this._get_name();
+    const batched = input.dim() === 3;
+    if (!batched && input.dim() !== 2) throw new ValueError(`${cls}: Expected input to be 2D or 3D, got ${input.dim()}D tensor instead`);
+    if (input.shape[input.dim() - 1] !== this.input_size) {
+      throw new RuntimeError(`input.size(-1) must be equal to input_size. Expected ${this.input_size}, got ${input.shape[input.dim() - 1]}`);
+    }
+    // Time-major [T, N, I] inside.
+    const x = !batched ? input.unsqueeze(1) : this.batch_first ? input.transpose(0, 1) : input;
+    const [T, N] = x.shape;
+    const isLstm = this.mode === "LSTM";
+    let h0: Tensor;
+    let c0: Tensor | null = null;
+    if (isLstm) {
+      if (hx && !(Array.isArray(hx) && hx.length === 2)) throw new RuntimeError("LSTM: hx must be a pair [h_0, c_0]");
+      const pair = hx as [Tensor, Tensor] | null | undefined;
+      h0 = this.initial(pair?.[0], batched, N, x, "hidden");
+      c0 = this.initial(pair?.[1], batched, N, x, "cell");
+    } else {
+      if (Array.isArray(hx)) throw new RuntimeError(`${cls}: hx must be a tensor, not a pair`);
+      h0 = this.initial((hx as Tensor | null | undefined) ?? undefined, batched, N, x, "hidden");
+    }
+    const D = this.bidirectional ? 2 : 1;
+    const hN: Tensor[] = [];
+    const cN: Tensor[] = [];
+    let layerInput = x;
+    for (let layer = 0; layer < this.num_layers; layer++) {
+      const outs: Tensor[] = [];
+      for (let dir = 0; dir < D; dir++) {
+        const { w_ih, w_hh, b_ih, b_hh } = this.weights(layer, dir);
+        const idx = layer * D + dir;
+        const xp = linear(layerInput, w_ih, b_ih); // [T, N, G*H]
+        let s: State = { h: h0.select(0, idx), c: c0 ? c0.select(0, idx) : undefined };
+        const ys: Tensor[] = new Array<Tensor>(T);
+        for (let k = 0; k < T; k++) {
+          const t = dir === 0 ? k : T - 1 - k;
+          s = step(this.mode, xp.select(0, t), s, w_hh, b_hh);
+          ys[t] = s.h;
+        }
+        outs.push(T > 0 ? stack(ys, 0) : zeros([0, N, this.hidden_size], { dtype: x.dtype }));
+        hN.push(s.h);
+        if (s.c) cN.push(s.c);
+      }
+      layerInput = D === 2 ? cat(outs, 2) : outs[0];
+      if (this.dropout > 0 && this.training && layer < this.num_layers - 1) layerInput = dropoutFn(layerInput, this.dropout, true);
+    }
+    let output = layerInput;
+    output = !batched ? output.squeeze(1) : this.batch_first ? output.transpose(0, 1) : output;
+    const fix = (states: Tensor[]): Tensor => (batched ? stack(states, 0) : stack(states, 0).squeeze(1));
+    const h_n = (isLstm ? [fix(hN), fix(cN)] : fix(hN)) as H;
+    return [output, h_n];
+  }
+
+  override extra_repr(): string {
+    let s = `${this.input_size}, ${this.hidden_size}`;
+    if (this.num_layers !== 1) s += `, num_layers=${this.num_layers}`;
+    if (this.bias !== true) s += `, bias=${pyBool(this.bias)}`;
+    if (this.batch_first) s += `, batch_first=${pyBool(true)}`;
+    if (this.dropout !== 0) s += `, dropout=${pyFloat(this.dropout)}`;
+    if (this.bidirectional) s += `, bidirectional=${pyBool(true)}`;
+    return s;
+  }
+}
+
+type BasePositional = [num_layers?: number, bias?: boolean, batch_first?: boolean, dropout?: number, bidirectional?: boolean];
+const BASE_NAMES = ["num_layers", "bias", "batch_first", "dropout", "bidirectional", "proj_size", "dtype"] as const;
+
+/**
+ * new nn.RNN(input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
+ * batch_first=False, dropout=0.0, bidirectional=False): h_t = act(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh).
+ * forward(input, h_0=None) -> [output, h_n].
+ */
+export class RNN extends RNNBase<Tensor> {
+  static override readonly __name__ = "RNN";
+  declare nonlinearity: "tanh" | "relu";
+
+  constructor(
+    input_size: number,
+    hidden_size: number,
+    ...args: PyArgs<[num_layers?: number, nonlinearity?: "tanh" | "relu", bias?: boolean, batch_first?: boolean, dropout?: number, bidirectional?: boolean], RNNOptions>
+  ) {
+    const o = parseArgs<RNNOptions>("RNN", ["num_layers", "nonlinearity", "bias", "batch_first", "dropout", "bidirectional", "dtype"], args);
+    const nl = o.nonlinearity ?? "tanh";
+    if (nl !== "tanh" && nl !== "relu") throw new ValueError(`Unknown nonlinearity '${String(nl)}'. Select from 'tanh' or 'relu'.`);
+    super("RNN", nl === "tanh" ? "RNN_TANH" : "RNN_RELU", input_size, hidden_size, o);
+    this.nonlinearity = nl;
+  }
+}
+
+/**
+ * new nn.LSTM(input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
+ * dropout=0.0, bidirectional=False): gates i, f, g, o; c_t = f * c_{t-1} + i * g,
+ * h_t = o * tanh(c_t). forward(input, [h_0, c_0]=None) -> [output, [h_n, c_n]].
+ */
+export class LSTM extends RNNBase<[Tensor, Tensor]> {
+  static override readonly __name__ = "LSTM";
+  constructor(input_size: number, hidden_size: number, ...args: PyArgs<BasePositional, RNNBaseOptions>) {
+    super("LSTM", "LSTM", input_size, hidden_size, parseArgs<RNNBaseOptions>("LSTM", [...BASE_NAMES], args));
+  }
+}
+
+/**
+ * new nn.GRU(input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
+ * dropout=0.0, bidirectional=False): gates r, z, n; n_t = tanh(W_in x + b_in + r * (W_hn h + b_hn)),
+ * h_t = (1 - z) * n_t + z * h_{t-1}. forward(input, h_0=None) -> [output, h_n].
+ */
+export class GRU extends RNNBase<Tensor> {
+  static override readonly __name__ = "GRU";
+  constructor(input_size: number, hidden_size: number, ...args: PyArgs<BasePositional, RNNBaseOptions>) {
+    super("GRU", "GRU", input_size, hidden_size, parseArgs<RNNBaseOptions>("GRU", [...BASE_NAMES], args));
+  }
+}
+
+// ---- cells ---------------------------------------------------------------------------------
+
+abstract class RNNCellBase<H extends Tensor | [Tensor, Tensor]> extends Module {
+  declare input_size: number;
+  declare hidden_size: number;
+  declare bias: boolean;
+  declare weight_ih: Parameter;
+  declare weight_hh: Parameter;
+  declare bias_ih: Parameter | null;
+  declare bias_hh: Parameter | null;
+  declare _mode: Mode;
+
+  constructor(cls: string, mode: Mode, input_size: number, hidden_size: number, bias: boolean, dtype: DType) {
+    super();
+    checkSizes(cls, input_size, hidden_size);
+    this.input_size = input_size;
+    this.hidden_size = hidden_size;
+    this.bias = bias;
+    const G = GATES[mode] * hidden_size;
+    this.weight_ih = new Parameter(empty([G, input_size], dtype));
+    this.weight_hh = new Parameter(empty([G, hidden_size], dtype));
+    this.bias_ih = bias ? new Parameter(empty([G], dtype)) : null;
+    this.bias_hh = bias ? new Parameter(empty([G], dtype)) : null;
+    this._mode = mode;
+    this.reset_parameters();
+  }
+
+  reset_parameters(): void {
+    const stdv = 1 / Math.sqrt(this.hidden_size);
+    for (const p of this.parameters()) uniform_(p, -stdv, stdv);
+  }
+
+  private checkState(t: Tensor, batched: boolean, N: number, what: string): Tensor {
+    const want = batched ? [N, this.hidden_size] : [this.hidden_size];
+    if (t.shape.join() !== want.join()) {
+      throw new RuntimeError(`${this._get_name()}: Expected ${what} of size ${torchSize(want)}, got ${torchSize(t.shape)}`);
+    }
+    return batched ? t : t.unsqueeze(0);
+  }
+
+  override forward(input: Tensor, hx?: H | null): H {
+    const cls = this._get_name();
+    const batched = input.dim() === 2;
+    if (!batched && input.dim() !== 1) throw new ValueError(`${cls}: Expected input to be 1D or 2D, got ${input.dim()}D instead`);
+    if (input.shape[input.dim() - 1] !== this.input_size) {
+      throw new RuntimeError(`input has inconsistent input_size: got ${input.shape[input.dim() - 1]} expected ${this.input_size}`);
+    }
+    const x = batched ? input : input.unsqueeze(0);
+    const N = x.shape[0];
+    const zero = (): Tensor => zeros([N, this.hidden_size], { dtype: x.dtype });
+    let s: State;
+    if (this._mode === "LSTM") {
+      if (hx && !(Array.isArray(hx) && hx.length === 2)) throw new RuntimeError("LSTMCell: hx must be a pair [h, c]");
+      const pair = hx as [Tensor, Tensor] | null | undefined;
+      s = { h: pair ? this.checkState(pair[0], batched, N, "hidden") : zero(), c: pair ? this.checkState(pair[1], batched, N, "cell") : zero() };
+    } else {
+      if (Array.isArray(hx)) throw new RuntimeError(`${cls}: hx must be a tensor, not a pair`);
+      s = { h: hx ? this.checkState(hx as Tensor, batched, N, "hidden") : zero() };
+    }
+    const next = step(this._mode, linear(x, this.weight_ih, this.bias_ih), s, this.weight_hh, this.bias_hh);
+    const un = (t: Tensor): Tensor => (batched ? t : t.squeeze(0));
+    return (this._mode === "LSTM" ? [un(next.h), un(next.c!)] : un(next.h)) as H;
+  }
+
+  override extra_repr(): string {
+    let s = `${this.input_size}, ${this.hidden_size}`;
+    if (this.bias !== true) s += `, bias=${pyBool(this.bias)}`;
+    const nl = (this as unknown as { nonlinearity?: string }).nonlinearity;
+    if (nl !== undefined && nl !== "tanh") s += `, nonlinearity=${pyStr(nl)}`;
+    return s;
+  }
+}
+
+/** new nn.RNNCell(input_size, hidden_size, bias=True, nonlinearity="tanh"): one step, forward(input, h=None) -> h'. */
+export class RNNCell extends RNNCellBase<Tensor> {
+  static override readonly __name__ = "RNNCell";
+  declare nonlinearity: "tanh" | "relu";
+  constructor(input_size: number, hidden_size: number, ...args: PyArgs<[bias?: boolean, nonlinearity?: "tanh" | "relu"], { bias?: boolean; nonlinearity?: "tanh" | "relu"; dtype?: DType }>) {
+    const o = parseArgs<{ bias?: boolean; nonlinearity?: "tanh" | "relu"; dtype?: DType }>("RNNCell", ["bias", "nonlinearity", "dtype"], args);
+    const nl = o.nonlinearity ?? "tanh";
+    if (nl !== "tanh" && nl !== "relu") throw new RuntimeError(`Unknown nonlinearity: ${String(nl)}`);
+    super("RNNCell", nl === "tanh" ? "RNN_TANH" : "RNN_RELU", input_size, hidden_size, o.bias ?? true, o.dtype ?? float32);
+    this.nonlinearity = nl;
+  }
+}
+
+/** new nn.LSTMCell(input_size, hidden_size, bias=True): forward(input, [h, c]=None) -> [h', c']. */
+export class LSTMCell extends RNNCellBase<[Tensor, Tensor]> {
+  static override readonly __name__ = "LSTMCell";
+  constructor(input_size: number, hidden_size: number, ...args: PyArgs<[bias?: boolean], { bias?: boolean; dtype?: DType }>) {
+    const o = parseArgs<{ bias?: boolean; dtype?: DType }>("LSTMCell", ["bias", "dtype"], args);
+    super("LSTMCell", "LSTM", input_size, hidden_size, o.bias ?? true, o.dtype ?? float32);
+  }
+}
+
+/** new nn.GRUCell(input_size, hidden_size, bias=True): forward(input, h=None) -> h'. */
+export class GRUCell extends RNNCellBase<Tensor> {
+  static override readonly __name__ = "GRUCell";
+  constructor(input_size: number, hidden_size: number, ...args: PyArgs<[bias?: boolean], { bias?: boolean; dtype?: DType }>) {
+    const o = parseArgs<{ bias?: boolean; dtype?: DType }>("GRUCell", ["bias", "dtype"], args);
+    super("GRUCell", "GRU", input_size, hidden_size, o.bias ?? true, o.dtype ?? float32);
+  }
+}

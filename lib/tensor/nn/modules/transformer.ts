@@ -1,0 +1,439 @@
+/**
+ * The Transformer family as PyTorch has it: TransformerEncoderLayer / TransformerDecoderLayer
+ * (attention + feed-forward blocks with residuals and LayerNorm, post-norm by default,
+ * pre-norm with norm_first), TransformerEncoder / TransformerDecoder (num_layers deep copies of
+ * one layer, like PyTorch's copy.deepcopy, so every layer starts from the same weights) and
+ * nn.Transformer (encoder + decoder, xavier_uniform_ on every matrix).
+ *
+ * Masks are nn.MultiheadAttention's: bool true = not allowed, float = added to the scores.
+ */
+import { parseArgs, type PyArgs } from "../../args";
+import { float32, type DType } from "../../dtype";
+import { RuntimeError } from "../../errors";
+import { arange, zeros } from "../../ops/creation";
+import { Tensor } from "../../tensor";
+import { gelu, relu } from "../functional/activation";
+import { xavier_uniform_ } from "../init";
+import { Module } from "../module";
+import { Parameter } from "../parameter";
+import { MultiheadAttention } from "./attention";
+import { ModuleList } from "./container";
+import { Dropout } from "./dropout";
+import { Linear } from "./linear";
+import { LayerNorm } from "./normalization";
+
+/** "relu", "gelu", a function of a tensor, or a module (registered as a child, as in PyTorch). */
+export type TransformerActivation = "relu" | "gelu" | ((x: Tensor) => Tensor) | Module;
+
+export interface TransformerLayerOptions {
+  dim_feedforward?: number;
+  dropout?: number;
+  activation?: TransformerActivation;
+  layer_norm_eps?: number;
+  batch_first?: boolean;
+  norm_first?: boolean;
+  bias?: boolean;
+  dtype?: DType;
+}
+type LayerPositional = [
+  dim_feedforward?: number,
+  dropout?: number,
+  activation?: TransformerActivation,
+  layer_norm_eps?: number,
+  batch_first?: boolean,
+  norm_first?: boolean,
+  bias?: boolean,
+];
+const LAYER_NAMES = ["dim_feedforward", "dropout", "activation", "layer_norm_eps", "batch_first", "norm_first", "bias", "dtype"] as const;
+
+function activationFn(activation: TransformerActivation | undefined): ((x: Tensor) => Tensor) | Module {
+  if (activation === undefined || activation === "relu") return relu;
+  if (activation === "gelu") return gelu;
+  if (typeof activation === "function") return activation;
+  throw new RuntimeError(`activation should be relu/gelu, not ${String(activation)}`);
+}
+
+/**
+ * copy.deepcopy of a module without running constructors (so no random draws): same class,
+ * settings and hooks, parameters and buffers cloned, submodules copied recursively (a module
+ * shared inside the original is shared inside the copy).
+ */
+function deepcopyModule<M extends Module>(m: M, memo: Map<unknown, unknown> = new Map()): M {
+  const known = memo.get(m);
+  if (known) return known as M;
+  const copy = new Module();
+  Object.setPrototypeOf(copy, Object.getPrototypeOf(m) as object);
+  memo.set(m, copy);
+  copy.training = m.training;
+  copy._buffer_names = new Map(m._buffer_names);
+  copy._forward_pre_hooks = new Map(m._forward_pre_hooks);
+  copy._forward_hooks = new Map(m._forward_hooks);
+  copy._backward_hooks = new Map(m._backward_hooks);
+  const src = m as unknown as Record<string, unknown>;
+  const dst = copy as unknown as Record<string, unknown>;
+  for (const k of Object.keys(src)) dst[k] = copyValue(src[k], memo);
+  return copy as M;
+}
+
+function copyValue(v: unknown, memo: Map<unknown, unknown>): unknown {
+  if (v === null || typeof v !== "object" && typeof v !== "function") return v;
+  if (memo.has(v)) return memo.get(v);
+  let out: unknown;
+  if (v instanceof Module) return deepcopyModule(v, memo);
+  if (v instanceof Parameter) out = new Parameter(v.detach().clone(), v.requires_grad);
+  else if (v instanceof Tensor) out = v.detach().clone();
+  else if (Array.isArray(v)) out = v.map((x) => copyValue(x, memo));
+  else if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+    out = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copyValue(x, memo)]));
+  } else return v; // functions, dtypes, generators: shared, as deepcopy shares functions
+  memo.set(v, out);
+  return out;
+}
+
+/** One block of attention, optional second attention on memory, and feed-forward; shared by both layer kinds. */
+abstract class TransformerLayerBase extends Module {
+  declare norm_first: boolean;
+  declare activation: ((x: Tensor) => Tensor) | Module;
+  declare linear1: Linear;
+  declare dropout: Dropout;
+  declare linear2: Linear;
+
+  protected ff_block(x: Tensor, last: Dropout): Tensor {
+    const act = this.activation;
+    const h = act instanceof Module ? (act(this.linear1(x)) as Tensor) : act(this.linear1(x));
+    return last(this.linear2(this.dropout(h)));
+  }
+}
+
+export interface EncoderLayerForwardOptions {
+  src_mask?: Tensor | null;
+  src_key_padding_mask?: Tensor | null;
+  is_causal?: boolean;
+}
+
+/**
+ * new nn.TransformerEncoderLayer(d_model, nhead, dim_feedforward=2048, dropout=0.1,
+ * activation="relu", layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True).
+ * forward(src, src_mask=None, src_key_padding_mask=None, is_causal=False).
+ */
+export class TransformerEncoderLayer extends TransformerLayerBase {
+  static override readonly __name__ = "TransformerEncoderLayer";
+  declare self_attn: MultiheadAttention;
+  declare norm1: LayerNorm;
+  declare norm2: LayerNorm;
+  declare dropout1: Dropout;
+  declare dropout2: Dropout;
+
+  constructor(d_model: number, nhead: number, ...args: PyArgs<LayerPositional, TransformerLayerOptions>) {
+    super();
+    const a = parseArgs<TransformerLayerOptions>("TransformerEncoderLayer", [...LAYER_NAMES], args);
+    const p = a.dropout ?? 0.1;
+    const bias = a.bias ?? true;
+    const dtype = a.dtype ?? float32;
+    const eps = a.layer_norm_eps ?? 1e-5;
+    // Construction order is PyTorch's, so seeded initial weights match.
+    this.self_attn = new MultiheadAttention(d_model, nhead, { dropout: p, bias, batch_first: a.batch_first ?? false, dtype });
+    this.linear1 = new Linear(d_model, a.dim_feedforward ?? 2048, { bias, dtype });
+    this.dropout = new Dropout(p);
+    this.linear2 = new Linear(a.dim_feedforward ?? 2048, d_model, { bias, dtype });
+    this.norm_first = a.norm_first ?? false;
+    this.norm1 = new LayerNorm(d_model, { eps, bias, dtype });
+    this.norm2 = new LayerNorm(d_model, { eps, bias, dtype });
+    this.dropout1 = new Dropout(p);
+    this.dropout2 = new Dropout(p);
+    this.activation = activationFn(a.activation);
+  }
+
+  override forward(src: Tensor, ...args: PyArgs<[src_mask?: Tensor | null, src_key_padding_mask?: Tensor | null, is_causal?: boolean], EncoderLayerForwardOptions>): Tensor {
+    const o = parseArgs<EncoderLayerForwardOptions>("TransformerEncoderLayer.forward", ["src_mask", "src_key_padding_mask", "is_causal"], args);
+    const sa = (x: Tensor): Tensor =>
+      this.dropout1(
+        this.self_attn(x, x, x, { attn_mask: o.src_mask ?? null, key_padding_mask: o.src_key_padding_mask ?? null, need_weights: false, is_causal: o.is_causal ?? false })[0],
+      );
+    let x = src;
+    if (this.norm_first) {
+      x = x.add(sa(this.norm1(x)));
+      x = x.add(this.ff_block(this.norm2(x), this.dropout2));
+    } else {
+      x = this.norm1(x.add(sa(x)));
+      x = this.norm2(x.add(this.ff_block(x, this.dropout2)));
+    }
+    return x;
+  }
+}
+
+export interface DecoderLayerForwardOptions {
+  tgt_mask?: Tensor | null;
+  memory_mask?: Tensor | null;
+  tgt_key_padding_mask?: Tensor | null;
+  memory_key_padding_mask?: Tensor | null;
+  tgt_is_causal?: boolean;
+  memory_is_causal?: boolean;
+}
+type DecoderForwardPositional = [
+  tgt_mask?: Tensor | null,
+  memory_mask?: Tensor | null,
+  tgt_key_padding_mask?: Tensor | null,
+  memory_key_padding_mask?: Tensor | null,
+  tgt_is_causal?: boolean,
+  memory_is_causal?: boolean,
+];
+const DECODER_FORWARD_NAMES = ["tgt_mask", "memory_mask", "tgt_key_padding_mask", "memory_key_padding_mask", "tgt_is_causal", "memory_is_causal"] as const;
+
+/**
+ * new nn.TransformerDecoderLayer(d_model, nhead, ...same options as the encoder layer):
+ * self-attention on the target, attention on the encoder's memory, feed-forward.
+ * forward(tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
+ * memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False).
+ */
+export class TransformerDecoderLayer extends TransformerLayerBase {
+  static override readonly __name__ = "TransformerDecoderLayer";
+  declare self_attn: MultiheadAttention;
+  declare multihead_attn: MultiheadAttention;
+  declare norm1: LayerNorm;
+  declare norm2: LayerNorm;
+  declare norm3: LayerNorm;
+  declare dropout1: Dropout;
+  declare dropout2: Dropout;
+  declare dropout3: Dropout;
+
+  constructor(d_model: number, nhead: number, ...args: PyArgs<LayerPositional, TransformerLayerOptions>) {
+    super();
+    const a = parseArgs<TransformerLayerOptions>("TransformerDecoderLayer", [...LAYER_NAMES], args);
+    const p = a.dropout ?? 0.1;
+    const bias = a.bias ?? true;
+    const dtype = a.dtype ?? float32;
+    const eps = a.layer_norm_eps ?? 1e-5;
+    const batch_first = a.batch_first ?? false;
+    this.self_attn = new MultiheadAttention(d_model, nhead, { dropout: p, bias, batch_first, dtype });
+    this.multihead_attn = new MultiheadAttention(d_model, nhead, { dropout: p, bias, batch_first, dtype });
+    this.linear1 = new Linear(d_model, a.dim_feedforward ?? 2048, { bias, dtype });
+    this.dropout = new Dropout(p);
+    this.linear2 = new Linear(a.dim_feedforward ?? 2048, d_model, { bias, dtype });
+    this.norm_first = a.norm_first ?? false;
+    this.norm1 = new LayerNorm(d_model, { eps, bias, dtype });
+    this.norm2 = new LayerNorm(d_model, { eps, bias, dtype });
+    this.norm3 = new LayerNorm(d_model, { eps, bias, dtype });
+    this.dropout1 = new Dropout(p);
+    this.dropout2 = new Dropout(p);
+    this.dropout3 = new Dropout(p);
+    this.activation = activationFn(a.activation);
+  }
+
+  override forward(tgt: Tensor, memory: Tensor, ...args: PyArgs<DecoderForwardPositional, DecoderLayerForwardOptions>): Tensor {
+    const o = parseArgs<DecoderLayerForwardOptions>("TransformerDecoderLayer.forward", [...DECODER_FORWARD_NAMES], args);
+    const sa = (x: Tensor): Tensor =>
+      this.dropout1(
+        this.self_attn(x, x, x, { attn_mask: o.tgt_mask ?? null, key_padding_mask: o.tgt_key_padding_mask ?? null, need_weights: false, is_causal: o.tgt_is_causal ?? false })[0],
+      );
+    const mha = (x: Tensor): Tensor =>
+      this.dropout2(
+        this.multihead_attn(x, memory, memory, {
+          attn_mask: o.memory_mask ?? null,
+          key_padding_mask: o.memory_key_padding_mask ?? null,
+          need_weights: false,
+          is_causal: o.memory_is_causal ?? false,
+        })[0],
+      );
+    let x = tgt;
+    if (this.norm_first) {
+      x = x.add(sa(this.norm1(x)));
+      x = x.add(mha(this.norm2(x)));
+      x = x.add(this.ff_block(this.norm3(x), this.dropout3));
+    } else {
+      x = this.norm1(x.add(sa(x)));
+      x = this.norm2(x.add(mha(x)));
+      x = this.norm3(x.add(this.ff_block(x, this.dropout3)));
+    }
+    return x;
+  }
+}
+
+function clones(layer: Module, n: number): ModuleList {
+  if (!(layer instanceof Module)) throw new RuntimeError("expected a layer module to copy");
+  if (!Number.isInteger(n) || n < 0) throw new RuntimeError(`num_layers must be a non-negative integer, got ${String(n)}`);
+  return new ModuleList(Array.from({ length: n }, () => deepcopyModule(layer)));
+}
+
+export interface EncoderForwardOptions {
+  mask?: Tensor | null;
+  src_key_padding_mask?: Tensor | null;
+  is_causal?: boolean;
+}
+
+/**
+ * new nn.TransformerEncoder(encoder_layer, num_layers, norm=None): num_layers deep copies of
+ * encoder_layer, then the optional final norm. forward(src, mask=None,
+ * src_key_padding_mask=None, is_causal=False).
+ */
+export class TransformerEncoder extends Module {
+  static override readonly __name__ = "TransformerEncoder";
+  layers: ModuleList;
+  num_layers: number;
+  norm: Module | null;
+
+  constructor(encoder_layer: Module, num_layers: number, ...args: PyArgs<[norm?: Module | null], { norm?: Module | null; enable_nested_tensor?: boolean; mask_check?: boolean }>) {
+    super();
+    const a = parseArgs<{ norm?: Module | null; enable_nested_tensor?: boolean; mask_check?: boolean }>(
+      "TransformerEncoder",
+      ["norm", "enable_nested_tensor", "mask_check"],
+      args,
+    );
+    this.layers = clones(encoder_layer, num_layers);
+    this.num_layers = num_layers;
+    this.norm = a.norm ?? null;
+  }
+
+  override forward(src: Tensor, ...args: PyArgs<[mask?: Tensor | null, src_key_padding_mask?: Tensor | null, is_causal?: boolean], EncoderForwardOptions>): Tensor {
+    const o = parseArgs<EncoderForwardOptions>("TransformerEncoder.forward", ["mask", "src_key_padding_mask", "is_causal"], args);
+    let out = src;
+    for (const layer of this.layers.children()) {
+      out = (layer as TransformerEncoderLayer)(out, { src_mask: o.mask ?? null, src_key_padding_mask: o.src_key_padding_mask ?? null, is_causal: o.is_causal ?? false });
+    }
+    return this.norm ? (this.norm(out) as Tensor) : out;
+  }
+}
+
+/**
+ * new nn.TransformerDecoder(decoder_layer, num_layers, norm=None). forward(tgt, memory,
+ * tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None, memory_key_padding_mask=None,
+ * tgt_is_causal=False, memory_is_causal=False).
+ */
+export class TransformerDecoder extends Module {
+  static override readonly __name__ = "TransformerDecoder";
+  layers: ModuleList;
+  num_layers: number;
+  norm: Module | null;
+
+  constructor(decoder_layer: Module, num_layers: number, ...args: PyArgs<[norm?: Module | null], { norm?: Module | null }>) {
+    super();
+    const a = parseArgs<{ norm?: Module | null }>("TransformerDecoder", ["norm"], args);
+    this.layers = clones(decoder_layer, num_layers);
+    this.num_layers = num_layers;
+    this.norm = a.norm ?? null;
+  }
+
+  override forward(tgt: Tensor, memory: Tensor, ...args: PyArgs<DecoderForwardPositional, DecoderLayerForwardOptions>): Tensor {
+    const o = parseArgs<DecoderLayerForwardOptions>("TransformerDecoder.forward", [...DECODER_FORWARD_NAMES], args);
+    let out = tgt;
+    for (const layer of this.layers.children()) out = (layer as TransformerDecoderLayer)(out, memory, o);
+    return this.norm ? (this.norm(out) as Tensor) : out;
+  }
+}
+
+export interface TransformerOptions extends TransformerLayerOptions {
+  d_model?: number;
+  nhead?: number;
+  num_encoder_layers?: number;
+  num_decoder_layers?: number;
+  custom_encoder?: Module | null;
+  custom_decoder?: Module | null;
+}
+
+export interface TransformerForwardOptions {
+  src_mask?: Tensor | null;
+  tgt_mask?: Tensor | null;
+  memory_mask?: Tensor | null;
+  src_key_padding_mask?: Tensor | null;
+  tgt_key_padding_mask?: Tensor | null;
+  memory_key_padding_mask?: Tensor | null;
+  src_is_causal?: boolean;
+  tgt_is_causal?: boolean;
+  memory_is_causal?: boolean;
+}
+
+/**
+ * new nn.Transformer(d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6,
+ * dim_feedforward=2048, dropout=0.1, activation="relu", custom_encoder=None,
+ * custom_decoder=None, layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True).
+ * forward(src, tgt, src_mask, tgt_mask, memory_mask, src_key_padding_mask,
+ * tgt_key_padding_mask, memory_key_padding_mask) -> the decoder's output.
+ */
+export class Transformer extends Module {
+  static override readonly __name__ = "Transformer";
+  encoder: Module;
+  decoder: Module;
+  d_model: number;
+  nhead: number;
+  batch_first: boolean;
+
+  constructor(
+    ...args: PyArgs<
+      [
+        d_model?: number,
+        nhead?: number,
+        num_encoder_layers?: number,
+        num_decoder_layers?: number,
+        dim_feedforward?: number,
+        dropout?: number,
+        activation?: TransformerActivation,
+        custom_encoder?: Module | null,
+        custom_decoder?: Module | null,
+        layer_norm_eps?: number,
+        batch_first?: boolean,
+        norm_first?: boolean,
+        bias?: boolean,
+      ],
+      TransformerOptions
+    >
+  ) {
+    super();
+    const a = parseArgs<TransformerOptions>(
+      "Transformer",
+      ["d_model", "nhead", "num_encoder_layers", "num_decoder_layers", "dim_feedforward", "dropout", "activation", "custom_encoder", "custom_decoder", "layer_norm_eps", "batch_first", "norm_first", "bias", "dtype"],
+      args,
+    );
+    const d_model = a.d_model ?? 512;
+    const nhead = a.nhead ?? 8;
+    const layerOpts: TransformerLayerOptions = {
+      dim_feedforward: a.dim_feedforward ?? 2048,
+      dropout: a.dropout ?? 0.1,
+      activation: a.activation ?? "relu",
+      layer_norm_eps: a.layer_norm_eps ?? 1e-5,
+      batch_first: a.batch_first ?? false,
+      norm_first: a.norm_first ?? false,
+      bias: a.bias ?? true,
+      dtype: a.dtype ?? float32,
+    };
+    const norm = (): LayerNorm => new LayerNorm(d_model, { eps: layerOpts.layer_norm_eps, bias: layerOpts.bias, dtype: layerOpts.dtype });
+    if (a.custom_encoder) this.encoder = a.custom_encoder;
+    else {
+      const layer = new TransformerEncoderLayer(d_model, nhead, layerOpts);
+      this.encoder = new TransformerEncoder(layer, a.num_encoder_layers ?? 6, norm());
+    }
+    if (a.custom_decoder) this.decoder = a.custom_decoder;
+    else {
+      const layer = new TransformerDecoderLayer(d_model, nhead, layerOpts);
+      this.decoder = new TransformerDecoder(layer, a.num_decoder_layers ?? 6, norm());
+    }
+    this.d_model = d_model;
+    this.nhead = nhead;
+    this.batch_first = layerOpts.batch_first!;
+    for (const p of this.parameters()) if (p.dim() > 1) xavier_uniform_(p);
+  }
+
+  override forward(src: Tensor, tgt: Tensor, opts: TransformerForwardOptions = {}): Tensor {
+    const batched = src.dim() === 3;
+    const bdim = this.batch_first ? 0 : 1;
+    if (batched && src.shape[bdim] !== tgt.shape[bdim]) throw new RuntimeError("the batch number of src and tgt must be equal");
+    if (src.shape[src.dim() - 1] !== this.d_model || tgt.shape[tgt.dim() - 1] !== this.d_model) {
+      throw new RuntimeError("the feature number of src and tgt must be equal to d_model");
+    }
+    const memory = this.encoder(src, { mask: opts.src_mask ?? null, src_key_padding_mask: opts.src_key_padding_mask ?? null, is_causal: opts.src_is_causal ?? false }) as Tensor;
+    return this.decoder(tgt, memory, {
+      tgt_mask: opts.tgt_mask ?? null,
+      memory_mask: opts.memory_mask ?? null,
+      tgt_key_padding_mask: opts.tgt_key_padding_mask ?? null,
+      memory_key_padding_mask: opts.memory_key_padding_mask ?? null,
+      tgt_is_causal: opts.tgt_is_causal ?? false,
+      memory_is_causal: opts.memory_is_causal ?? false,
+    }) as Tensor;
+  }
+
+  /** [sz, sz] float mask: 0 on and below the diagonal, -inf above (position i sees 0..i). */
+  static generate_square_subsequent_mask(sz: number, opts: { dtype?: DType } = {}): Tensor {
+    if (!Number.isInteger(sz) || sz < 0) throw new RuntimeError(`generate_square_subsequent_mask: sz must be a non-negative integer, got ${String(sz)}`);
+    const future = arange(sz).unsqueeze(0).gt(arange(sz).unsqueeze(1));
+    return zeros([sz, sz], { dtype: opts.dtype ?? float32 }).masked_fill(future, -Infinity);
+  }
+}
