@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AccountPageLink } from "@/app/_components/account/AccountPageLink";
 import { CredentialsForm } from "@/app/_components/account/CredentialsForm";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -11,7 +11,7 @@ export default function SignInPage() {
       <p className="lead">Work you did as a guest in this browser joins your account.</p>
       <CredentialsForm mode="signin" />
       <p>
-        No account yet? <Link href="/signup">Sign up</Link>
+        No account yet? <AccountPageLink page="signup">Sign up</AccountPageLink>
       </p>
     </div>
   );

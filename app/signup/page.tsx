@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AccountPageLink } from "@/app/_components/account/AccountPageLink";
 import { CredentialsForm } from "@/app/_components/account/CredentialsForm";
 
 export const metadata: Metadata = { title: "Sign up" };
@@ -11,7 +11,7 @@ export default function SignUpPage() {
       <p className="lead">Keep your code, progress and experiment runs on any machine. Everything you did as a guest comes with you.</p>
       <CredentialsForm mode="signup" />
       <p>
-        Already have an account? <Link href="/signin">Sign in</Link>
+        Already have an account? <AccountPageLink page="signin">Sign in</AccountPageLink>
       </p>
     </div>
   );

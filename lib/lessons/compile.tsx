@@ -4,6 +4,7 @@ import * as runtime from "react/jsx-runtime";
 import remarkGfm from "remark-gfm";
 import remarkMath from "remark-math";
 import rehypeKatex from "rehype-katex";
+import rehypeSlug from "rehype-slug";
 import { remarkCells } from "./remark-cells";
 import { remarkExercises } from "./remark-exercises";
 import { readLesson, type LessonSource } from "./files";
@@ -15,7 +16,8 @@ export interface CompiledLesson {
 
 // remarkExercises runs before remarkCells: it checks `dependsOn` against the ```ts cell blocks.
 export const remarkPlugins = [remarkGfm, remarkMath, remarkExercises, remarkCells];
-export const rehypePlugins = [rehypeKatex];
+// rehypeSlug gives every heading an id (GitHub's slugs), so video chapters and links can jump to a section.
+export const rehypePlugins = [rehypeSlug, rehypeKatex];
 
 /** Compiles a lesson's MDX on the server (at build time for static pages). */
 export async function compileLesson(slug: string): Promise<CompiledLesson> {

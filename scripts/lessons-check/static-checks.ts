@@ -6,6 +6,7 @@ import { rehypePlugins, remarkPlugins } from "../../lib/lessons/compile";
 import { EXERCISE_ELEMENT, isJsxElement, parseExerciseNode, parseLessonTree, type LessonExercise } from "../../lib/lessons/exercises";
 import { lessonFrontmatterSchema, type CourseOutline, type LessonFrontmatter } from "../../lib/lessons/frontmatter";
 import type { LessonProblem } from "./problems";
+import { checkVideos } from "./video-checks";
 
 /** A lesson file read for validation: its parts, and what was wrong before anything ran. */
 export interface ParsedLesson {
@@ -134,6 +135,7 @@ export async function readAndCheckLesson(file: string, raw: string, outline: Cou
       problems.push({ file, line: offset + line, message: toFileLines((error as Error).message, offset) });
     }
   });
+  problems.push(...checkVideos(file, offset, tree));
   problems.push(...checkIds(file, offset, [...cells.map((c) => ({ id: c.id, line: c.line, kind: "cell" })), ...exerciseIds]));
   // A malformed exercise also stops the compiler (its remark plugin parses exercises the same
   // way), which would only repeat the message above without its line.

@@ -1,33 +1,16 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useState } from "react";
 import { forgetUnsentEdits, settleSavesBeforeSignOut } from "../persistence/active-savers";
 import styles from "./account.module.css";
-
-interface AccountUser {
-  username: string | null;
-  role: "learner" | "instructor";
-  anonymous: boolean;
-}
+import { signInHref, useAccount } from "./useAccount";
 
 /**
  * The header's account corner. A client component so pages stay static: it asks the API who
  * the visitor is after load.
  */
 export function AccountWidget() {
-  const [user, setUser] = useState<AccountUser | null | undefined>(undefined);
-
-  useEffect(() => {
-    let cancelled = false;
-    fetch("/api/account", { cache: "no-store" })
-      .then((response) => (response.ok ? (response.json() as Promise<{ user: AccountUser | null }>) : { user: null }))
-      .then((body) => !cancelled && setUser(body.user))
-      .catch(() => !cancelled && setUser(null));
-    return () => {
-      cancelled = true;
-    };
-  }, []);
+  const user = useAccount();
 
   const signOut = async () => {
     // Edits typed just before signing out belong to this account: send them first.
@@ -59,8 +42,8 @@ export function AccountWidget() {
           <span className={styles.muted} title="Your work is kept for this browser. Sign up to keep it on any machine.">
             Guest
           </span>
-          <Link href="/signin">Sign in</Link>
-          <Link href="/signup">Sign up</Link>
+          <Link href={signInHref()}>Sign in</Link>
+          <Link href={signInHref("", "signup")}>Sign up</Link>
         </>
       )}
     </nav>

@@ -12,6 +12,7 @@ import { Hint } from "@/app/_components/exercise/Hint";
 import { ExperimentCompare } from "@/app/_components/experiments/ExperimentCompare";
 import { CommentCountLink } from "@/app/_components/discussion/CommentCountLink";
 import { LessonDiscussion } from "@/app/_components/discussion/LessonDiscussion";
+import { Video } from "@/app/_components/video/Video";
 
 export const dynamicParams = false;
 
@@ -42,7 +43,7 @@ export default async function LessonPage({ params }: Params) {
       <CommentCountLink />
       <NotebookProvider lessonSlug={slug} lessonTitle={source.frontmatter.title} parts={notebookParts(source.body)}>
         <div className="lesson-body">
-          <Content components={{ Cell: CodeCell, ExperimentCompare, Exercise, Hint }} />
+          <Content components={{ Cell: CodeCell, ExperimentCompare, Exercise, Hint, Video }} />
         </div>
       </NotebookProvider>
       <LessonDiscussion lessonSlug={slug} />
