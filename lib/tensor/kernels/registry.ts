@@ -12,6 +12,7 @@ import { copyStrided } from "./copy";
 import { matmulStrided } from "./matmul";
 import { reduceAxis, sumAll } from "./reduce";
 import { unaryGradKernels, unaryKernels, type UnaryGradKernelName, type UnaryKernelName } from "./unary";
+import { createLocalGemm, type Gemm } from "./wasm/gemm";
 import { createWasmMatmul } from "./wasm/matmul_simd";
 import { createWasmUnary } from "./wasm/unary_simd";
 
@@ -23,6 +24,11 @@ export type UnaryKernel = (n: number, x: Arr, out: Arr, p0: number, p1: number) 
 export type UnaryGradKernel = (n: number, g: Arr, s: Arr, out: Arr, p0: number, p1: number) => void;
 
 export interface KernelTable {
+  /**
+   * The packed float32 GEMM behind matmul and convolution (WebAssembly SIMD; a thread pool's when
+   * threads are on), or null: then matmul is plain TS and convolution goes through im2col + matmul.
+   */
+  gemm: Gemm | null;
   /** Elementwise op `op` (see BinaryOp) over broadcast strides, written to a strided out. */
   binary: typeof binaryStrided;
   /** Copies a strided view into another strided layout of the same shape. */
@@ -37,11 +43,15 @@ export interface KernelTable {
   unaryGrad: Record<UnaryGradKernelName, UnaryGradKernel>;
 }
 
+/** The packed WebAssembly GEMM on this thread, or null without WebAssembly SIMD. */
+const localGemm = createLocalGemm();
+
 export const kernels: KernelTable = {
+  gemm: localGemm,
   binary: binaryStrided,
   copy: copyStrided,
   // The WebAssembly SIMD kernel when the host supports it (float32), else plain TS.
-  matmul: createWasmMatmul(matmulStrided) ?? matmulStrided,
+  matmul: createWasmMatmul(matmulStrided, () => kernels.gemm, localGemm) ?? matmulStrided,
   reduce: reduceAxis,
   sumAll,
   // exp and sigmoid over float32 go through WebAssembly SIMD when available.

@@ -16,6 +16,7 @@
 import { record } from "../autograd/function";
 import type { Storage } from "../dtype";
 import { RuntimeError } from "../errors";
+import { convForwardGemm, convInputGradGemm, convWeightGradGemm } from "../kernels/conv_gemm";
 import { kernels } from "../kernels/registry";
 import type { Tensor } from "../tensor";
 import { contiguousData, empty } from "./util";
@@ -252,9 +253,19 @@ function sampleCols(x: Storage, n: number, inSample: number, g: Geom, cols: Stor
   return 0;
 }
 
+/** True when the batched GEMM path (fused im2col, one product for the batch) applies. */
+function viaGemm(x: Storage, groups: number): boolean {
+  return kernels.gemm !== null && groups === 1 && x instanceof Float32Array;
+}
+
 /** out[n, co, l] (+)= ... with W [Cout, Cin/groups * kk] for every sample, no autograd. */
 function convForwardRaw(x: Storage, w: Storage, b: Storage | null, out: Storage, N: number, Cout: number, g: Geom, groups: number): void {
   const { L, Coutg, Kg, inSample, pointwise } = convSizes(g, Cout, groups);
+  if (kernels.gemm && viaGemm(x, groups)) {
+    convForwardGemm(kernels.gemm, x as Float32Array, w as Float32Array, out as Float32Array, N, Cout, g);
+    if (b) addBias(out, b, N, Cout, L);
+    return;
+  }
   const cols = pointwise ? x : scratchFor(x, g.C * g.kh * g.kw * L);
   for (let n = 0; n < N; n++) {
     const colsBase = sampleCols(x, n, inSample, g, cols, pointwise);
@@ -274,6 +285,12 @@ function convBackwardRaw(
   gx: Storage | null, gw: Storage | null, gb: Storage | null,
 ): void {
   const { L, Coutg, Kg, inSample, pointwise } = convSizes(g, Cout, groups);
+  if (kernels.gemm && viaGemm(x, groups)) {
+    if (gw) convWeightGradGemm(kernels.gemm, x as Float32Array, go as Float32Array, gw as Float32Array, N, Cout, g);
+    if (gx) convInputGradGemm(kernels.gemm, w as Float32Array, go as Float32Array, gx as Float32Array, N, Cout, g);
+    if (gb) biasGrad(go, gb, N, Cout, L);
+    return;
+  }
   const colsLen = g.C * g.kh * g.kw * L;
   const cols = gw && !pointwise ? scratchFor(x, colsLen, 0) : x;
   const gcols = gx && !pointwise ? scratchFor(x, colsLen, 1) : x;

@@ -64,6 +64,8 @@ export const op = {
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   br: (depth: number) => [0x0c, ...uleb(depth)],
   v128Load: (offset: number) => [0xfd, ...uleb(0x00), 4, ...uleb(offset)],
+  /** Loads one f32 and broadcasts it to the four lanes (a plain broadcast load on x64, no shuffle). */
+  v128Load32Splat: (offset: number) => [0xfd, ...uleb(0x09), 2, ...uleb(offset)],
   v128Store: (offset: number) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],
   v128Zero: [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)],
   f32x4Splat: [0xfd, ...uleb(0x13)],
@@ -92,12 +94,27 @@ export interface WasmFunction {
   body: number[];
 }
 
-/** A module exporting `memory` (initial pages given) and the functions. */
-export function buildModule(functions: WasmFunction[], memoryPages = 1): Uint8Array<ArrayBuffer> {
+/** A memory imported as env.memory, shared (for threads) with a maximum size in 64 KiB pages. */
+export interface SharedMemoryImport {
+  initial: number;
+  maximum: number;
+}
+
+/**
+ * A module exporting `memory` (initial pages given) and the functions; or, given a
+ * SharedMemoryImport, a module importing a shared env.memory (so several instances, one per
+ * thread, compute on the same memory).
+ */
+export function buildModule(functions: WasmFunction[], memory: number | SharedMemoryImport = 1): Uint8Array<ArrayBuffer> {
   const types = functions.map((f) => [0x60, ...vec(f.params.map((p) => [p])), ...vec(f.results.map((r) => [r]))]);
   const funcs = functions.map((_, i) => uleb(i));
-  const memory = [[0x00, ...uleb(memoryPages)]];
-  const exports = [[...name("memory"), 0x02, 0x00], ...functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)])];
+  const shared = typeof memory === "object";
+  const imports = shared ? [[...name("env"), ...name("memory"), 0x02, 0x03, ...uleb(memory.initial), ...uleb(memory.maximum)]] : [];
+  const memories = shared ? [] : [[0x00, ...uleb(memory)]];
+  const exports = [
+    ...(shared ? [] : [[...name("memory"), 0x02, 0x00]]),
+    ...functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]),
+  ];
   const codes = functions.map((f) => {
     // Run-length encode the local types.
     const groups: number[][] = [];
@@ -112,8 +129,9 @@ export function buildModule(functions: WasmFunction[], memoryPages = 1): Uint8Ar
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types)),
+    ...(shared ? section(2, vec(imports)) : []),
     ...section(3, vec(funcs)),
-    ...section(5, vec(memory)),
+    ...(shared ? [] : section(5, vec(memories))),
     ...section(7, vec(exports)),
     ...section(10, vec(codes)),
   ]);

@@ -9,7 +9,7 @@ import { unaryOp } from "../../../../lib/tensor/ops/unary";
 import { createWasmMatmul } from "../../../../lib/tensor/kernels/wasm/matmul_simd";
 import { createWasmUnary } from "../../../../lib/tensor/kernels/wasm/unary_simd";
 
-const wasm = createWasmMatmul(matmulStrided);
+const wasm = createWasmMatmul(matmulStrided, () => kernels.gemm, kernels.gemm);
 
 function maxRelErr(a: Float32Array, b: Float32Array): number {
   let m = 0;

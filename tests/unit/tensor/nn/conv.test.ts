@@ -54,11 +54,12 @@ const precisions: { name: string; dtype: DType; tol: { rtol: number; atol: numbe
   { name: "float32", dtype: torch.float32, tol: { rtol: 1e-4, atol: 2e-5 } },
 ];
 
-/** The float32 cases again with the plain-TypeScript matmul in the registry (the WebAssembly kernel's fallback). */
+/** The float32 cases again with the plain-TypeScript matmul in the registry and no packed GEMM (the WebAssembly kernels' fallback). */
 describe("float32 on the plain TypeScript matmul", () => {
   let prev: typeof kernels.matmul;
-  beforeAll(() => void (prev = registerKernel("matmul", matmulStrided)));
-  afterAll(() => void registerKernel("matmul", prev));
+  let prevGemm: typeof kernels.gemm;
+  beforeAll(() => void ((prev = registerKernel("matmul", matmulStrided)), (prevGemm = registerKernel("gemm", null))));
+  afterAll(() => void (registerKernel("matmul", prev), registerKernel("gemm", prevGemm)));
   const tol = precisions[1].tol;
   for (const c of [...fx.conv, ...fx.fold]) {
     it(`${c.name}`, () => {

@@ -1,0 +1,204 @@
+/**
+ * The packed float32 GEMM: C[m, n] = A[m, k] @ B[k, n] through the WebAssembly micro-kernel
+ * (gemm_kernel.ts), GotoBLAS-style. For each slice of KC steps of k, the caller's packers copy
+ * A into MR-row panels and B into NR-column panels inside the module's memory (zero-padded to
+ * whole panels), then the kernel sweeps blocks of MC rows; C accumulates in module memory and
+ * the caller's `unload` copies it out at the end.
+ *
+ * Operands come as packers, not arrays, so one driver serves strided matrices (matmul: free
+ * transposes) and gathered ones (convolution: im2col is fused into the B panels, col2im into the
+ * unload), with no intermediate column matrix.
+ *
+ * With a thread pool attached (threads.ts: shared memory, one kernel instance per worker) the
+ * row blocks of each k slice are shared out between the workers; packing stays on the calling
+ * thread, so the operands need not live in shared memory.
+ */
+import { buildModule, type SharedMemoryImport } from "./assembler";
+import { MR as KERNEL_MR, NR as KERNEL_NR, gemmFunctions } from "./gemm_kernel";
+
+// Local copies: an imported binding can compile to a getter call (CommonJS interop), too slow for packing loops.
+export const MR = KERNEL_MR;
+export const NR = KERNEL_NR;
+
+/** Steps of k per packed slice: one B panel (KC x NR floats = 8 KiB) stays in L1. */
+export const KC = 256;
+/** Rows per kernel call: an A block of MC x KC floats (144 KiB) stays in L2. */
+export const MC = 24 * MR;
+
+/** Packs rows [0, m) of A for k steps [p0, p0 + kc) into panels: panel ib at dst + ib * kc * MR, row r of step p at + p * MR + r. */
+export type PackA = (h: Float32Array, dst: number, p0: number, kc: number) => void;
+/** Packs columns [0, n) of B for k steps [p0, p0 + kc): panel jb at dst + jb * kc * NR, column jj of step p at + p * NR + jj. */
+export type PackB = (h: Float32Array, dst: number, p0: number, kc: number) => void;
+/** Copies the result out: C[i, j] is h[c + i * ldc + j] for i < m, j < n. */
+export type Unload = (h: Float32Array, c: number, ldc: number) => void;
+
+type KernelFn = (a: number, b: number, c: number, mb: number, nb: number, kc: number, ldc: number) => void;
+
+/** Runs the kernel over a list of row blocks; the single-thread runner calls the local instance. */
+export interface GemmRunner {
+  /** Calls `gemm_set` or `gemm_acc` for row-panel ranges; may split them across threads. */
+  run(acc: boolean, a: number, b: number, c: number, mb: number, nb: number, kc: number, ldc: number): void;
+}
+
+export interface Gemm {
+  gemm(m: number, n: number, k: number, packA: PackA, packB: PackB, unload: Unload): void;
+  /** The module memory's current float view (valid until the next gemm call may grow it). */
+  heap(): Float32Array;
+}
+
+export const gemmModuleBytes = (memory?: SharedMemoryImport): Uint8Array<ArrayBuffer> => buildModule(gemmFunctions(), memory ?? 1);
+
+/** Row panels per kernel call. */
+const MB_BLOCK = MC / MR;
+
+/** The single-thread runner: MC-row blocks one after the other on this thread. */
+export function localRunner(set: KernelFn, acc: KernelFn): GemmRunner {
+  return {
+    run(isAcc, a, b, c, mb, nb, kc, ldc) {
+      const fn = isAcc ? acc : set;
+      for (let ib = 0; ib < mb; ib += MB_BLOCK) {
+        const rows = Math.min(MB_BLOCK, mb - ib);
+        fn(a + ib * kc * MR * 4, b, c + ib * MR * ldc * 4, rows, nb, kc, ldc * 4);
+      }
+    },
+  };
+}
+
+/**
+ * The driver over a memory: `grow(bytes)` makes the memory at least that large and returns it
+ * (a plain memory grows in place; a shared one is preallocated by its owner).
+ */
+export function createGemm(grow: (bytes: number) => ArrayBuffer | SharedArrayBuffer, runner: () => GemmRunner): Gemm {
+  let buffer = grow(0);
+  let heap = new Float32Array(buffer);
+  function ensure(floats: number): Float32Array {
+    const b = grow(floats * 4);
+    if (b !== buffer || heap.length < floats) {
+      buffer = b;
+      heap = new Float32Array(b);
+    }
+    return heap;
+  }
+  return {
+    heap: () => heap,
+    gemm(m, n, k, packA, packB, unload) {
+      const mb = Math.ceil(m / MR);
+      const nb = Math.ceil(n / NR);
+      const kcMax = Math.min(KC, Math.max(k, 1));
+      const aLen = mb * MR * kcMax;
+      const bLen = nb * NR * kcMax;
+      const ldc = nb * NR;
+      const h = ensure(aLen + bLen + mb * MR * ldc);
+      const A = 0, B = aLen, C = aLen + bLen;
+      const run = runner();
+      if (k === 0) {
+        h.fill(0, C, C + mb * MR * ldc);
+      }
+      for (let p0 = 0; p0 < k; p0 += KC) {
+        const kc = Math.min(KC, k - p0);
+        packA(h, A, p0, kc);
+        packB(h, B, p0, kc);
+        run.run(p0 > 0, A * 4, B * 4, C * 4, mb, nb, kc, ldc);
+      }
+      unload(h, C, ldc);
+    },
+  };
+}
+
+// ---- packers for strided matrices ----------------------------------------------------------
+
+/** A[m, k] at a[aOff + i * as0 + p * as1]. */
+export function stridedA(m: number, a: Float32Array, aOff: number, as0: number, as1: number): PackA {
+  return function stridedAPanels(h, dst, p0, kc) {
+    const mb = Math.ceil(m / MR);
+    for (let ib = 0; ib < mb; ib++) {
+      const base = dst + ib * kc * MR;
+      for (let r = 0; r < MR; r++) {
+        const i = ib * MR + r;
+        if (i >= m) {
+          for (let p = 0; p < kc; p++) h[base + p * MR + r] = 0;
+          continue;
+        }
+        let src = aOff + i * as0 + p0 * as1;
+        for (let p = 0, d = base + r; p < kc; p++, d += MR, src += as1) h[d] = a[src];
+      }
+    }
+  };
+}
+
+/** B[k, n] at b[bOff + p * bs0 + j * bs1]. */
+export function stridedB(n: number, b: Float32Array, bOff: number, bs0: number, bs1: number): PackB {
+  return function stridedBPanels(h, dst, p0, kc) {
+    const nb = Math.ceil(n / NR);
+    const panel = kc * NR;
+    if (bs1 === 1) {
+      // Rows of B are contiguous: read each row once, write its 8-wide pieces into the panels.
+      const full = Math.floor(n / NR);
+      for (let p = 0; p < kc; p++) {
+        const src = bOff + (p0 + p) * bs0;
+        let d = dst + p * NR;
+        for (let jb = 0; jb < full; jb++, d += panel) {
+          const s = src + jb * NR;
+          h[d] = b[s]; h[d + 1] = b[s + 1]; h[d + 2] = b[s + 2]; h[d + 3] = b[s + 3];
+          h[d + 4] = b[s + 4]; h[d + 5] = b[s + 5]; h[d + 6] = b[s + 6]; h[d + 7] = b[s + 7];
+        }
+        if (full < nb) {
+          for (let jj = 0; jj < NR; jj++) {
+            const j = full * NR + jj;
+            h[d + jj] = j < n ? b[src + j] : 0;
+          }
+        }
+      }
+      return;
+    }
+    // Columns of B are contiguous (a transposed operand) or neither: walk each column along k.
+    for (let jb = 0; jb < nb; jb++) {
+      const base = dst + jb * panel;
+      for (let jj = 0; jj < NR; jj++) {
+        const j = jb * NR + jj;
+        if (j >= n) {
+          for (let p = 0; p < kc; p++) h[base + p * NR + jj] = 0;
+          continue;
+        }
+        let src = bOff + j * bs1 + p0 * bs0;
+        for (let p = 0, d = base + jj; p < kc; p++, d += NR, src += bs0) h[d] = b[src];
+      }
+    }
+  };
+}
+
+/** C[m, n] row-major at c[cOff...]. */
+export function denseC(m: number, n: number, c: Float32Array, cOff: number): Unload {
+  return (h, at, ldc) => {
+    if (ldc === n) c.set(h.subarray(at, at + m * n), cOff);
+    else for (let i = 0; i < m; i++) c.set(h.subarray(at + i * ldc, at + i * ldc + n), cOff + i * n);
+  };
+}
+
+// ---- the engine's instance -----------------------------------------------------------------
+
+/** Instantiates the kernel on a private memory, or returns null when this host has no WebAssembly SIMD. */
+export function instantiateLocal(): { set: KernelFn; acc: KernelFn; memory: WebAssembly.Memory } | null {
+  try {
+    if (typeof WebAssembly === "undefined") return null;
+    const bytes = gemmModuleBytes();
+    if (!WebAssembly.validate(bytes)) return null;
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    const e = instance.exports;
+    return { set: e.gemm_set as KernelFn, acc: e.gemm_acc as KernelFn, memory: e.memory as WebAssembly.Memory };
+  } catch {
+    return null;
+  }
+}
+
+/** A driver on a private, growable memory, single-threaded. */
+export function createLocalGemm(): Gemm | null {
+  const inst = instantiateLocal();
+  if (!inst) return null;
+  const { memory } = inst;
+  const runner = localRunner(inst.set, inst.acc);
+  return createGemm((bytes) => {
+    if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+    return memory.buffer;
+  }, () => runner);
+}
