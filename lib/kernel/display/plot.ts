@@ -2,6 +2,7 @@ import type { Tensor } from "../../tensor";
 import { PLOTLY_MIME, type PlotlyFigure } from "./mime";
 import { toMatrix, toNumbers, type NumbersLike } from "./numbers";
 import type { MimeBundle } from "../protocol";
+import { binGroups } from "./histogram";
 
 export interface Series {
   x?: NumbersLike;
@@ -72,13 +73,24 @@ export interface HistOptions extends Layout {
   bins?: number;
 }
 
+/** Binned in the kernel (./histogram.ts): the figure holds counts per bin, drawn as bars. */
 export function histFigure(values: NumbersLike | Record<string, NumbersLike>, options: HistOptions = {}): PlotlyFigure {
   const groups: [string, number[]][] = isNamedGroups(values)
     ? Object.entries(values).map(([name, v]) => [name, toNumbers(v, name)])
     : [["values", toNumbers(values as NumbersLike)]];
+  const { edges, groups: binned } = binGroups(groups, options.bins ?? 40);
+  const centers = edges.slice(0, -1).map((edge, i) => (edge + edges[i + 1]) / 2);
+  const width = edges.length > 1 ? edges[1] - edges[0] : 1;
   return {
-    data: groups.map(([name, v]) => ({ type: "histogram", name, x: v, opacity: groups.length > 1 ? 0.6 : 1, nbinsx: options.bins ?? 40 })),
-    layout: { ...layoutOf(options), barmode: "overlay", showlegend: groups.length > 1 },
+    data: binned.map((group) => ({
+      type: "bar",
+      name: group.skipped ? `${group.name} (${group.skipped} of ${group.total} not finite)` : group.name,
+      x: centers,
+      y: group.counts,
+      width,
+      opacity: groups.length > 1 ? 0.6 : 1,
+    })),
+    layout: { ...layoutOf({ ylabel: "count", ...options }), barmode: "overlay", bargap: 0, showlegend: groups.length > 1 },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { KernelToPage, MimeBundle } from "../protocol";
 import { formatValue } from "../display/format-value";
+import { boundBundle, describeSize, jsonSize, MAX_DISPLAY_CHARS_PER_CELL, MAX_DISPLAYS_PER_CELL } from "../display/bounds";
 
 type Post = (message: KernelToPage) => void;
 
@@ -18,6 +19,8 @@ export class OutputChannel {
   private streamed = 0;
   private truncated = false;
   private displayCounter = 0;
+  /** New displays this cell added, and their size: past the budget, one note stands for the rest. */
+  private displays = { count: 0, chars: 0, cut: false };
 
   constructor(private readonly post: Post) {}
 
@@ -29,6 +32,7 @@ export class OutputChannel {
     this.parentId = parentId;
     this.streamed = 0;
     this.truncated = false;
+    this.displays = { count: 0, chars: 0, cut: false };
     this.lastFlush = Date.now();
   }
 
@@ -61,12 +65,25 @@ export class OutputChannel {
 
   display(data: MimeBundle, displayId?: string): void {
     this.flush();
-    this.post({ type: "display_data", parent_id: this.parentId, data, display_id: displayId });
+    const bounded = boundBundle(data);
+    const size = jsonSize(bounded);
+    if (this.displays.count >= MAX_DISPLAYS_PER_CELL || this.displays.chars + size > MAX_DISPLAY_CHARS_PER_CELL) {
+      if (!this.displays.cut) {
+        this.displays.cut = true;
+        const note = `[further displays of this cell not shown: a cell shows at most ${MAX_DISPLAYS_PER_CELL} displays or ${describeSize(MAX_DISPLAY_CHARS_PER_CELL)}]`;
+        this.post({ type: "display_data", parent_id: this.parentId, data: { "text/plain": note } });
+      }
+      return;
+    }
+    this.displays.count++;
+    this.displays.chars += size;
+    this.post({ type: "display_data", parent_id: this.parentId, data: bounded, display_id: displayId });
   }
 
+  /** Replaces a display in place: bounded like any output, and it adds nothing to the cell's budget. */
   updateDisplay(data: MimeBundle, displayId: string): void {
     this.flush();
-    this.post({ type: "update_display_data", parent_id: this.parentId, data, display_id: displayId });
+    this.post({ type: "update_display_data", parent_id: this.parentId, data: boundBundle(data), display_id: displayId });
   }
 
   newDisplayId(): string {

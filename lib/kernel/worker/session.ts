@@ -1,6 +1,7 @@
 import type { ExecuteRequest, KernelToPage, MimeBundle } from "../protocol";
 import { rewriteCell } from "../rewrite/rewrite-cell";
 import { formatValue } from "../display/format-value";
+import { boundBundle } from "../display/bounds";
 import { describeError, sourceNameFor } from "./errors";
 import { InterruptGuard } from "./interrupt";
 import { OutputChannel } from "./output";
@@ -112,8 +113,8 @@ export class KernelSession {
   /** Values that know how to show themselves richly expose `_repr_mimebundle_`. */
   mimeBundleOf(value: unknown): MimeBundle {
     const rich = (value as { _repr_mimebundle_?: () => MimeBundle } | null)?._repr_mimebundle_;
-    if (typeof rich === "function") return rich.call(value);
-    return { "text/plain": formatValue(value) };
+    if (typeof rich === "function") return boundBundle(rich.call(value));
+    return boundBundle({ "text/plain": formatValue(value) });
   }
 
   private labelOf(executionCount: number): string {
