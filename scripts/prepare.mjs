@@ -13,6 +13,14 @@ if (!existsSync(path.join(generated, "client.ts")) || readStamp(clientStamp) !==
   run("npx", ["prisma", "generate"]);
   writeFileSync(path.join(root, clientStamp), schemaHash);
 }
+// The PostgreSQL client (DATABASE_URL=postgresql://...): the same models, prisma/postgres/schema.prisma.
+const pgClientStamp = "lib/generated/prisma-pg/.schema-hash";
+if (!existsSync(path.join(root, "lib/generated/prisma-pg/client.ts")) || readStamp(pgClientStamp) !== schemaHash) {
+  step("Generating the PostgreSQL Prisma client");
+  run("node", ["scripts/db/postgres-schema.mjs"]);
+  run("npx", ["prisma", "generate", "--schema", "prisma/postgres/schema.prisma"]);
+  writeFileSync(path.join(root, pgClientStamp), schemaHash);
+}
 
 step(`Applying database migrations (${process.env.DATABASE_URL || "file:./prisma/dev.db"})`);
 run("node", ["scripts/db/migrate.mjs", "deploy"]);

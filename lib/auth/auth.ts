@@ -1,7 +1,7 @@
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { username } from "better-auth/plugins";
-import { prisma } from "../db/client";
+import { databaseProvider, prisma } from "../db/client";
 import { authSecret } from "./secret";
 
 export const USERNAME_PATTERN = /^[a-zA-Z0-9_.-]{3,30}$/;
@@ -13,7 +13,7 @@ function createAuth() {
     secret: authSecret(),
     // Only used to build absolute URLs (we send no emails); cookies get `Secure` when it is https.
     baseURL: process.env.BETTER_AUTH_URL || "http://localhost:3000",
-    database: prismaAdapter(prisma, { provider: "sqlite" }),
+    database: prismaAdapter(prisma, { provider: databaseProvider === "postgres" ? "postgresql" : "sqlite" }),
     // Gradbook runs offline: nothing phones home.
     telemetry: { enabled: false },
     emailAndPassword: { enabled: true, minPasswordLength: MIN_PASSWORD_LENGTH, maxPasswordLength: 128, autoSignIn: true },

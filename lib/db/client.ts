@@ -1,11 +1,26 @@
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client";
+import { PrismaClient as PostgresPrismaClient } from "../generated/prisma-pg/client";
 
 export const DEFAULT_DATABASE_URL = "file:./prisma/dev.db";
 
+export type DatabaseProvider = "sqlite" | "postgres";
+
+/** "postgres" for a postgres:// or postgresql:// DATABASE_URL, else "sqlite" (a file: URL). */
+export function providerOf(url: string): DatabaseProvider {
+  return /^postgres(ql)?:\/\//.test(url) ? "postgres" : "sqlite";
+}
+
+export function databaseUrl(): string {
+  return process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+}
+
+export const databaseProvider: DatabaseProvider = providerOf(databaseUrl());
+
 function sqliteFile(url: string): string {
-  if (!url.startsWith("file:")) throw new Error(`DATABASE_URL must be a SQLite file: URL, got "${url}"`);
+  if (!url.startsWith("file:")) throw new Error(`DATABASE_URL must be a SQLite file: URL or a postgresql:// URL, got "${url}"`);
   return path.resolve(url.slice("file:".length));
 }
 
@@ -20,11 +35,10 @@ function synchronousMode(): "NORMAL" | "FULL" {
   return process.env.SQLITE_SYNCHRONOUS?.toUpperCase() === "FULL" ? "FULL" : "NORMAL";
 }
 
-function createClient(): PrismaClient {
-  const file = sqliteFile(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
+function createSqliteClient(url: string): PrismaClient {
   // `timeout` is SQLite's busy timeout: a writer waits up to 5 s for another process's lock
   // (a CLI script, a second server) instead of failing with SQLITE_BUSY.
-  const adapter = new PrismaBetterSqlite3({ url: file, timeout: 5000 });
+  const adapter = new PrismaBetterSqlite3({ url: sqliteFile(url), timeout: 5000 });
   const client = new PrismaClient({ adapter });
   // The adapter keeps one connection, so a connection-level PRAGMA applies to every query;
   // issued first, it runs before any request's query.
@@ -32,6 +46,29 @@ function createClient(): PrismaClient {
     console.error("[db] could not set PRAGMA synchronous:", error);
   });
   return client;
+}
+
+/**
+ * PostgreSQL through node-postgres. The client generated from prisma/postgres/schema.prisma has
+ * the same models and so the same API as the SQLite one (the schema is written once and only the
+ * provider differs), which is why it is typed as the SQLite client. PG_POOL_MAX connections per
+ * process (10): with several app instances and workers, keep their sum under max_connections.
+ */
+function createPostgresClient(url: string): PrismaClient {
+  const max = Number(process.env.PG_POOL_MAX || 10);
+  if (!Number.isInteger(max) || max < 1) throw new Error(`PG_POOL_MAX must be a whole number of at least 1, got "${process.env.PG_POOL_MAX}"`);
+  const adapter = new PrismaPg(
+    // A restarted server drops every pooled connection: the pool notices on the next use
+    // (the query fails once) and opens new ones; an idle connection's error is only logged.
+    { connectionString: url, max, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 },
+    { onPoolError: (error) => console.error("[db] idle PostgreSQL connection failed:", error.message) },
+  );
+  return new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;
+}
+
+function createClient(): PrismaClient {
+  const url = databaseUrl();
+  return providerOf(url) === "postgres" ? createPostgresClient(url) : createSqliteClient(url);
 }
 
 // One client per server process; Next's dev server reloads modules, so keep it on globalThis.
