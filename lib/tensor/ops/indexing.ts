@@ -2,14 +2,16 @@
  * Indexing: select, slice/narrow, the PyTorch-style `index(...)` front end, index_select,
  * gather, scatter, scatter_add, masked_select, chunk/split/unbind.
  */
-import { record } from "../autograd/function";
+import { needsGrad, record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import { bool, int64 } from "../dtype";
 import { IndexError, RuntimeError, TypeError_ } from "../errors";
 import { broadcastShapes, fmtShape, normalizeDim, numelOf } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
+import { advancedRead, advancedWrite, maskToIndices, planAdvanced, type AdvancedIndex, type AdvancedPlan } from "./advanced_index";
+import { copyOf } from "./copy";
 import { makeView } from "./views";
-import { contiguousData, empty } from "./util";
+import { contiguousData, empty, sumToShape } from "./util";
 
 /** A Python slice `start:stop:step`; build with torch.slice(start, stop, step) or a "a:b:c" string. */
 export class Slice {
@@ -124,20 +126,20 @@ function toIndexTensor(idx: Tensor | readonly number[], op: string): Tensor {
   return t;
 }
 
-/** PyTorch-style indexing front end; see IndexSpec. */
-export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
+/** The result of the basic specs (a view of x) and the tensor indices still to apply to it. */
+interface SplitSpecs {
+  view: Tensor;
+  adv: AdvancedIndex[];
+}
+
+/**
+ * Applies numbers, slices, None and "..." as views and collects tensor/array indices (a bool
+ * mask becomes one long index per dim it covers) with the view dim each applies to.
+ */
+function splitSpecs(x: Tensor, specs: readonly IndexSpec[]): SplitSpecs {
   const parsed = specs.map((s) => (typeof s === "string" ? parseSliceString(s) : s));
-  // A leading bool mask selects over the dims it covers (x[mask]).
-  if (parsed.length >= 1 && parsed[0] instanceof Tensor && parsed[0].dtype === bool) {
-    const mask = parsed[0];
-    const k = mask.dim();
-    if (k > x.dim() || mask.shape.some((s, i) => s !== x.shape[i])) {
-      throw new IndexError(`The shape of the mask ${fmtShape(mask.shape)} at index 0 does not match the shape of the indexed tensor ${fmtShape(x.shape)}`);
-    }
-    const rows = x.reshape([numelOf(mask.shape), ...x.shape.slice(k)]).index_select(0, nonzeroFlat(mask));
-    return parsed.length > 1 ? index(rows, [null, ...(parsed.slice(1) as IndexSpec[])]) : rows;
-  }
-  const consuming = parsed.filter((s) => s !== "..." && s !== "None").length;
+  const dimsUsed = (s: (typeof parsed)[number]): number => (s === "..." || s === "None" ? 0 : s instanceof Tensor && s.dtype === bool ? s.dim() : 1);
+  const consuming = parsed.reduce<number>((n, s) => n + dimsUsed(s), 0);
   const ellipses = parsed.filter((s) => s === "...").length;
   if (ellipses > 1) throw new IndexError("an index can only have a single ellipsis ('...')");
   if (consuming > x.dim()) throw new IndexError(`too many indices for tensor of dimension ${x.dim()}`);
@@ -148,26 +150,79 @@ export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
   }
   let out = x;
   let dim = 0; // current dim in `out`
-  let advanced: { dim: number; index: Tensor } | null = null;
+  let xDim = 0; // dim of x the spec applies to (for mask error messages)
+  const adv: AdvancedIndex[] = [];
   for (const s of expanded) {
-    if (s === null) dim++;
-    else if (s === "None") out = out.unsqueeze(dim++);
-    else if (typeof s === "number") out = select(out, dim, s);
-    else if (s instanceof Slice) out = sliceDim(out, dim++, s.start, s.stop, s.step);
-    else if (s instanceof Tensor || Array.isArray(s)) {
-      if (advanced) throw new IndexError("index: only one tensor/array index per call is supported; index in two steps");
-      const it = toIndexTensor(s as Tensor | number[], "index");
-      if (it.dtype === bool) throw new IndexError("index: a bool mask is only supported as the first index");
-      advanced = { dim, index: it };
+    if (s === null) {
       dim++;
+      xDim++;
+    } else if (s === "None") out = out.unsqueeze(dim++);
+    else if (typeof s === "number") {
+      out = select(out, dim, s);
+      xDim++;
+    } else if (s instanceof Slice) {
+      out = sliceDim(out, dim++, s.start, s.stop, s.step);
+      xDim++;
+    } else if (s instanceof Tensor && s.dtype === bool) {
+      const k = s.dim();
+      if (s.shape.some((n, i) => n !== out.shape[dim + i])) {
+        throw new IndexError(`The shape of the mask ${fmtShape(s.shape)} at index ${xDim} does not match the shape of the indexed tensor ${fmtShape(x.shape)}`);
+      }
+      for (const index of maskToIndices(s)) adv.push({ dim: dim++, index });
+      xDim += k;
+    } else if (s instanceof Tensor || Array.isArray(s)) {
+      adv.push({ dim: dim++, index: toIndexTensor(s as Tensor | number[], "index") });
+      xDim++;
     } else throw new TypeError_(`index: unsupported index ${String(s)}`);
   }
-  if (advanced) {
-    const { dim: d, index: it } = advanced;
-    const picked = index_select(out, d, it.reshape([-1]));
-    out = it.dim() === 1 ? picked : picked.reshape([...picked.shape.slice(0, d), ...it.shape, ...picked.shape.slice(d + 1)]);
+  return { view: out, adv };
+}
+
+/** PyTorch-style indexing front end; see IndexSpec. Several index tensors broadcast together. */
+export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
+  const { view, adv } = splitSpecs(x, specs);
+  if (adv.length === 0) return view;
+  if (adv.length === 1 && adv[0].index.dim() <= 1) {
+    // One index list: index_select keeps PyTorch's node name and is the fast path.
+    const { dim: d, index: it } = adv[0];
+    const picked = index_select(view, d, it.reshape([-1]));
+    return it.dim() === 1 ? picked : picked.reshape([...picked.shape.slice(0, d), ...picked.shape.slice(d + 1)]);
   }
-  return out;
+  return advancedRead(view, adv);
+}
+
+/**
+ * Out-of-place `x[specs] = value` (torch.index_put with the indices given as specs): a copy of
+ * x with value written, or added when accumulate (repeated indices then add up).
+ */
+export function index_put(x: Tensor, specs: readonly IndexSpec[], value: TensorLike, accumulate = false): Tensor {
+  const out = copyOf(x);
+  const v = value instanceof Tensor ? value : empty([], x.dtype).fill_(value);
+  const { view, adv } = no_grad(() => splitSpecs(out, specs));
+  const plan = planAdvanced(view.shape, adv);
+  advancedWrite(view, plan, v.detach().to(x.dtype), accumulate);
+  return recordPut(out, x, v, plan, view, accumulate);
+}
+
+/** Backward of index_put: x gets g except where overwritten, value gets g at the written positions. */
+function recordPut(out: Tensor, x: Tensor, v: Tensor, plan: AdvancedPlan, view: Tensor, accumulate: boolean): Tensor {
+  const pos = plan.positions(view._strides, view._offset);
+  return record(out, "IndexPutBackward0", [x, v], (g) => {
+    const gd = contiguousData(g);
+    let gx: Tensor | null = null;
+    if (x.requires_grad) {
+      gx = copyOf(g);
+      if (!accumulate) for (let i = 0; i < pos.length; i++) gx._data[pos[i]] = 0;
+    }
+    let gv: Tensor | null = null;
+    if (v.requires_grad) {
+      const picked = empty(plan.bFirstShape, g.dtype);
+      for (let i = 0; i < pos.length; i++) picked._data[i] = gd[pos[i]];
+      const ordered = plan.perm ? picked.permute(plan.perm) : picked;
+      gv = sumToShape(ordered, v.shape);
+    }
+    return [gx, gv];
+  }, []);
 }
 
 export function index_select(x: Tensor, dim: number, indexArg: Tensor | readonly number[]): Tensor {
@@ -264,29 +319,47 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   return record(out, "GatherBackward0", [x], (g) => [empty(x.shape, g.dtype).scatter_add(d, index, g)], [index]);
 }
 
-function scatterInto(target: Tensor, d: number, index: Tensor, src: Tensor | number, accumulate: boolean): void {
+/** How scatter combines a written value with the value already there. */
+export type ScatterMode = "set" | "add" | "multiply";
+
+function scatterInto(target: Tensor, d: number, index: Tensor, src: Tensor | number, mode: ScatterMode): void {
   const td = target._data;
   const idx = contiguousData(index);
   const size = target.shape[d];
   const sd = target._strides[d];
   const srcData = src instanceof Tensor ? contiguousData(src.expand(index.shape.slice()).contiguous()) : null;
+  // Check every index before writing, so a bad one changes nothing.
+  for (let i = 0; i < idx.length; i++) checkIndex(idx[i], size, d);
   forEachIndex(index.shape, target._strides, d, (base, pos) => {
-    const k = checkIndex(idx[pos], size, d);
+    const k = idx[pos] < 0 ? idx[pos] + size : idx[pos];
     const v = srcData ? srcData[pos] : (src as number);
-    if (accumulate) td[base + k * sd] += v;
-    else td[base + k * sd] = v;
+    const at = target._offset + base + k * sd;
+    if (mode === "add") td[at] += v;
+    else if (mode === "multiply") td[at] *= v;
+    else td[at] = v;
   });
 }
 
-/** Copy of x with src values written at index along dim (src may be a scalar). */
-export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorLike): Tensor {
+/**
+ * Copy of x with src values written at index along dim (src may be a scalar). With reduce
+ * ("add" | "multiply") the values are combined with what is there; that form has no gradient,
+ * as in PyTorch 1.13.
+ */
+export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorLike, reduce?: "add" | "multiply"): Tensor {
   const d = normalizeDim(dim, x.dim());
   checkGatherShapes(x, d, index, "scatter");
+  if (reduce !== undefined && reduce !== "add" && reduce !== "multiply") {
+    throw new RuntimeError(`scatter(): reduce argument must be either add or multiply, got ${String(reduce)}`);
+  }
   const srcT = src instanceof Tensor ? src : null;
   if (srcT && srcT.dim() !== index.dim()) throw new RuntimeError("scatter: src must have the same number of dimensions as index");
+  if (srcT) checkSrcCovers(srcT, index, "scatter");
+  if (reduce && needsGrad(x, srcT)) {
+    throw new RuntimeError(`the derivative for 'scatter' with reduce='${reduce}' is not implemented; use scatter_add or index_add for a differentiable sum`);
+  }
   const out = x.detach().clone();
   const srcView = srcT ? sliceToIndex(srcT, index) : (src as number);
-  scatterInto(out, d, index, srcView instanceof Tensor ? srcView : Number(srcView), false);
+  scatterInto(out, d, index, srcView instanceof Tensor ? srcView : Number(srcView), reduce ?? "set");
   return record(
     out, srcT ? "ScatterBackward0" : "ScatterBackward1", [x, srcT],
     (g) => [
@@ -297,12 +370,22 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorLike):
   );
 }
 
+function checkSrcCovers(src: Tensor, index: Tensor, op: string): void {
+  for (let i = 0; i < index.dim(); i++) {
+    if (index.shape[i] > src.shape[i]) {
+      throw new RuntimeError(`${op}(): Expected index ${fmtShape(index.shape)} to be smaller than src ${fmtShape(src.shape)} in every dimension`);
+    }
+  }
+}
+
 /** Copy of x with src values added at index along dim. */
 export function scatter_add(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   const d = normalizeDim(dim, x.dim());
   checkGatherShapes(x, d, index, "scatter_add");
+  if (src.dim() !== index.dim()) throw new RuntimeError("scatter_add: src must have the same number of dimensions as index");
+  checkSrcCovers(src, index, "scatter_add");
   const out = x.detach().clone();
-  scatterInto(out, d, index, sliceToIndex(src, index), true);
+  scatterInto(out, d, index, sliceToIndex(src, index), "add");
   return record(
     out, "ScatterAddBackward0", [x, src],
     (g) => [x.requires_grad ? g : null, src.requires_grad ? padTo(g.gather(d, index), src.shape) : null],

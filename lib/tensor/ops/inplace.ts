@@ -7,16 +7,18 @@
  * nothing. When autograd is involved, the out-of-place op is recorded on a snapshot of the
  * old value and the tensor takes the new node as its grad_fn (PyTorch's "rebase").
  */
+import { record } from "../autograd/function";
 import { is_grad_enabled } from "../autograd/grad_mode";
-import { bool, castValue, type DType } from "../dtype";
+import { Node } from "../autograd/node";
+import { allocStorage, bool, castValue, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { BinaryOp, type BinaryOpCode } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
 import { default_generator, type Generator } from "../random";
-import { broadcastShapes, broadcastStrides, fmtShape, shapesEqual } from "../shape";
+import { broadcastShapes, broadcastStrides, fmtShape, numelOf, shapesEqual } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
 import { copyOf } from "./copy";
-import type { IndexSpec } from "./indexing";
+import { index_put, type IndexSpec } from "./indexing";
 import { resultType, scalar } from "./util";
 
 function checkLeaf(self: Tensor, op: string): void {
@@ -51,12 +53,7 @@ function checkResult(self: Tensor, shape: readonly number[], dtype: DType, op: s
 
 /** Autograd path: record `compute(snapshot)` and make self its output. */
 function rebase(self: Tensor, op: string, compute: (old: Tensor) => Tensor): Tensor {
-  if (self._base && self._base.requires_grad) {
-    throw new RuntimeError(
-      `${op}: in-place modification of a view of a tensor that requires grad is not supported by this engine; ` +
-        "use an out-of-place op (for example torch.where) or clone() the tensor first.",
-    );
-  }
+  if (self._base) return rebaseView(self, op, compute);
   // The snapshot holds the old values so the recorded node can save them safely.
   const snapshot = copyOf(self);
   snapshot._requires_grad = self.requires_grad;
@@ -65,16 +62,103 @@ function rebase(self: Tensor, op: string, compute: (old: Tensor) => Tensor): Ten
   checkResult(self, r.shape, r.dtype, op);
   kernels.copy(self.shape, r._data, r._offset, r._strides, self._data, self._offset, self._strides);
   bump(self, op);
-  if (r.grad_fn) {
-    // The old node now produces the snapshot, and hooks registered so far move with it: like
-    // PyTorch, they see the gradient of the old value; hooks registered later see the new one.
-    if (self.grad_fn) self.grad_fn.out = snapshot;
-    snapshot._hooks = self._hooks;
-    self._hooks = null;
-    self.grad_fn = r.grad_fn;
-    self.grad_fn.out = self;
-    self._requires_grad = true;
-  }
+  if (r.grad_fn) moveNode(self, snapshot, r.grad_fn);
+  return self;
+}
+
+/**
+ * The old node now produces the snapshot, and hooks registered so far move with it: like
+ * PyTorch, they see the gradient of the old value; hooks registered later see the new one.
+ */
+function moveNode(self: Tensor, snapshot: Tensor, node: Node): void {
+  if (self.grad_fn) self.grad_fn.out = snapshot;
+  snapshot._hooks = self._hooks;
+  self._hooks = null;
+  self.grad_fn = node;
+  node.out = self;
+  self._requires_grad = true;
+}
+
+/** A tensor with base's geometry (shape, strides, offset) over a fresh copy of its storage. */
+function storageCopy(base: Tensor): Tensor {
+  return new Tensor(base._data.slice(), base.shape, base.dtype, base._strides, base._offset);
+}
+
+/** The region of `holder` (same geometry as base) that `view` covers. */
+function regionOf(holder: Tensor, view: Tensor): Tensor {
+  return new Tensor(holder._data, view.shape, holder.dtype, view._strides, view._offset);
+}
+
+/** g (base-shaped) laid out like base, so the view's strides address the right elements. */
+function inBaseLayout(base: Tensor, g: Tensor): Tensor {
+  const holder = new Tensor(allocStorage(g.dtype, base._data.length), base.shape, g.dtype, base._strides, base._offset);
+  kernels.copy(g.shape, g._data, g._offset, g._strides, holder._data, holder._offset, holder._strides);
+  return holder;
+}
+
+/**
+ * In place on a view (PyTorch's CopySlices): the base takes a node whose backward sends the
+ * gradient of the written region through the op and the rest to the base's old value; the
+ * view becomes a fresh view of the new base. `y = x * 2; y.index(0).mul_(3)` then
+ * differentiates like `torch.cat([y[0:1] * 3, y[1:]])`.
+ */
+function rebaseView(self: Tensor, op: string, compute: (old: Tensor) => Tensor): Tensor {
+  const base = self._base!;
+  const oldBase = storageCopy(base);
+  oldBase._requires_grad = base.requires_grad;
+  oldBase.grad_fn = base.grad_fn;
+  // The region of the old base, as a differentiable view of it.
+  const oldRegion = regionOf(oldBase, self);
+  const regionIn = record(oldRegion, "AsStridedBackward0", [oldBase], (g) => {
+    const holder = inBaseLayout(base, zerosOf(base.shape, g.dtype));
+    kernels.copy(g.shape, g._data, g._offset, g._strides, holder._data, self._offset, self._strides);
+    return [contiguousCopy(holder)];
+  });
+  const r = compute(regionIn);
+  checkResult(self, r.shape, r.dtype, op);
+  kernels.copy(self.shape, r._data, r._offset, r._strides, self._data, self._offset, self._strides);
+  bump(self, op);
+  const node = new Node("CopySlices", [oldBase, r], (g) => {
+    const holder = inBaseLayout(base, g);
+    const region = copyOf(regionOf(holder, self));
+    const zero = zerosOf(self.shape, g.dtype);
+    kernels.copy(self.shape, zero._data, 0, zero._strides, holder._data, self._offset, self._strides);
+    return [oldBase.requires_grad ? contiguousCopy(holder) : null, r.requires_grad ? region : null];
+  }, []);
+  moveNode(base, oldBase, node);
+  // The view now reads the new base: its gradient is its region of the base's gradient.
+  const viewNode = new Node("AsStridedBackward0", [base], (g) => {
+    const holder = inBaseLayout(base, zerosOf(base.shape, g.dtype));
+    kernels.copy(g.shape, g._data, g._offset, g._strides, holder._data, self._offset, self._strides);
+    return [contiguousCopy(holder)];
+  }, []);
+  if (self.grad_fn) self.grad_fn.out = null;
+  self.grad_fn = viewNode;
+  viewNode.out = self;
+  self._requires_grad = true;
+  return self;
+}
+
+function zerosOf(shape: readonly number[], dtype: DType): Tensor {
+  return new Tensor(allocStorage(dtype, numelOf(shape)), shape, dtype);
+}
+
+/** Contiguous copy of a tensor given in base layout, shaped like base. */
+function contiguousCopy(holder: Tensor): Tensor {
+  return copyOf(holder);
+}
+
+/**
+ * Generic in-place form of an out-of-place op: `compute(old)` gives the new value; `others`
+ * are the op's other tensor operands (they decide whether autograd records the op).
+ */
+export function apply_<T extends Tensor>(self: T, op: string, compute: (x: Tensor) => Tensor, others: readonly unknown[] = []): T {
+  checkLeaf(self, op);
+  if (involvesGrad(self, ...others)) return rebase(self, op, compute) as T;
+  const r = compute(self);
+  checkResult(self, r.shape, r.dtype, op);
+  kernels.copy(self.shape, r._data, r._offset, r._strides, self._data, self._offset, self._strides);
+  bump(self, op);
   return self;
 }
 
@@ -115,13 +199,7 @@ export function binary_<T extends Tensor>(self: T, other: TensorLike, op: "mul" 
 
 /** Generic in-place form of an out-of-place op (clamp_, relu_, masked_fill_, ...). */
 export function unary_<T extends Tensor>(self: T, op: string, compute: (x: Tensor) => Tensor): T {
-  checkLeaf(self, op);
-  if (involvesGrad(self)) return rebase(self, op, compute) as T;
-  const r = compute(self);
-  checkResult(self, r.shape, r.dtype, op);
-  kernels.copy(self.shape, r._data, r._offset, r._strides, self._data, self._offset, self._strides);
-  bump(self, op);
-  return self;
+  return apply_(self, op, compute);
 }
 
 export function fill_<T extends Tensor>(self: T, value: number | boolean | Tensor, op: string): T {
@@ -219,27 +297,11 @@ export function bernoulli_<T extends Tensor>(self: T, p: number, gen: Generator 
   });
 }
 
-/** x[specs] = value: basic indexing gives a view, advanced/mask indexing writes element-wise. */
-export function index_put_(self: Tensor, specs: readonly IndexSpec[], value: TensorLike): void {
-  const first = specs[0];
-  const hasAdvanced = specs.some((s) => s instanceof Tensor || Array.isArray(s));
-  if (!hasAdvanced) {
-    self.index(...specs).copy_(value);
-    return;
-  }
-  if (specs.length === 1 && first instanceof Tensor && first.dtype === bool && first.dim() === self.dim()) {
-    self.masked_fill_(first, value);
-    return;
-  }
-  if (specs.length === 1 && (first instanceof Tensor || Array.isArray(first))) {
-    // Row assignment along dim 0: write each selected row.
-    const idx = first instanceof Tensor ? (first.tolist() as number[]) : (first as number[]);
-    const v = value instanceof Tensor ? value : null;
-    idx.forEach((row, i) => {
-      const dst = self.select(0, row);
-      dst.copy_(v ? (v.dim() === self.dim() ? v.select(0, i) : v) : (value as number));
-    });
-    return;
-  }
-  throw new RuntimeError("index_put_: only basic indexing, a full bool mask, or one index list on dim 0 is supported");
+/**
+ * x[specs] = value (or += with accumulate): numbers and slices pick a region, index tensors
+ * (several broadcast together, bool masks included) pick elements; value broadcasts to the
+ * indexed shape. Recorded for autograd like any in-place op (CopySlices on views).
+ */
+export function index_put_<T extends Tensor>(self: T, specs: readonly IndexSpec[], value: TensorLike, accumulate = false): T {
+  return apply_(self, "index_put_", (old) => index_put(old, specs, value, accumulate), [value]);
 }

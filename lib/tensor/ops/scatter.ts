@@ -1,0 +1,60 @@
+/**
+ * index_add: adds alpha * source into x at the positions `index` names along dim (duplicates
+ * accumulate). scatter and scatter_add, the per-element forms, live in ./indexing with gather;
+ * the in-place spellings (scatter_, scatter_add_, index_add_) are in Tensor via ./inplace.
+ */
+import { record } from "../autograd/function";
+import { int64 } from "../dtype";
+import { IndexError, RuntimeError } from "../errors";
+import { fmtShape, normalizeDim, numelOf } from "../shape";
+import { Tensor } from "../tensor";
+import { contiguousData } from "./util";
+
+function checkIndexAdd(x: Tensor, d: number, index: Tensor, source: Tensor): void {
+  if (!(index instanceof Tensor) || index.dtype !== int64) throw new RuntimeError("index_add_(): Expected dtype int64 for index");
+  if (index.dim() > 1) throw new IndexError("index_add_(): Index is supposed to be a vector");
+  const n = index.numel();
+  const srcShape = source.dim() === 0 ? [1] : source.shape;
+  const xShape = x.dim() === 0 ? [1] : x.shape;
+  const want = xShape.slice();
+  want[d] = n;
+  if (srcShape.length !== want.length || srcShape.some((s, i) => s !== want[i])) {
+    throw new RuntimeError(`index_add_(): source ${fmtShape(source.shape)} must have the shape of self ${fmtShape(x.shape)} with dim ${d} of size ${n} (the index length)`);
+  }
+  const idx = contiguousData(index);
+  for (let i = 0; i < idx.length; i++) {
+    if (!Number.isInteger(idx[i]) || idx[i] < -xShape[d] || idx[i] >= xShape[d]) {
+      throw new IndexError(`index_add_(): index ${idx[i]} is out of bounds for dimension ${d} with size ${xShape[d]}`);
+    }
+  }
+}
+
+/** Copy of x with alpha * source[..., i, ...] added at x[..., index[i], ...] along dim. */
+export function index_add(x: Tensor, dim: number, index: Tensor, source: Tensor, alpha = 1): Tensor {
+  const d = normalizeDim(dim, Math.max(x.dim(), 1));
+  checkIndexAdd(x, d, index, source);
+  const out = x.detach().clone();
+  const xShape = x.dim() === 0 ? [1] : x.shape;
+  const size = xShape[d];
+  const outer = numelOf(xShape.slice(0, d));
+  const inner = numelOf(xShape.slice(d + 1));
+  const idx = contiguousData(index);
+  const sd = contiguousData(source.to(x.dtype));
+  const od = out._data;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < idx.length; i++) {
+      const k = idx[i] < 0 ? idx[i] + size : idx[i];
+      const to = (o * size + k) * inner;
+      const from = (o * idx.length + i) * inner;
+      for (let j = 0; j < inner; j++) od[to + j] += alpha * sd[from + j];
+    }
+  }
+  return record(
+    out, "IndexAddBackward0", [x, source],
+    (g) => [
+      x.requires_grad ? g : null,
+      source.requires_grad ? g.reshape(xShape.slice()).index_select(d, index).mul(alpha).reshape(source.shape.slice()) : null,
+    ],
+    [index],
+  );
+}
