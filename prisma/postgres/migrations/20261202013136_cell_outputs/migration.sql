@@ -1,0 +1,20 @@
+-- CreateTable
+CREATE TABLE "CellOutputs" (
+    "id" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "lessonSlug" TEXT NOT NULL,
+    "cellId" TEXT NOT NULL,
+    "outputs" TEXT NOT NULL,
+    "executionCount" INTEGER,
+    "codeHash" TEXT NOT NULL,
+    "ranAt" BIGINT NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "CellOutputs_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CellOutputs_userId_lessonSlug_cellId_key" ON "CellOutputs"("userId", "lessonSlug", "cellId");
+
+-- AddForeignKey
+ALTER TABLE "CellOutputs" ADD CONSTRAINT "CellOutputs_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
