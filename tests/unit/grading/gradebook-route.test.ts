@@ -7,6 +7,7 @@ createFreshDatabase();
 process.env.GRADER_SUBMIT_WAIT_MS = "60000";
 
 const { GET } = await import("@/app/api/instructor/gradebook/route");
+const learnerRoute = (await import("@/app/api/instructor/learners/[learnerId]/route")).GET;
 const submit = (await import("@/app/api/exercises/[slug]/[exerciseId]/submit/route")).POST;
 const hint = (await import("@/app/api/exercises/[slug]/[exerciseId]/hint/route")).POST;
 const solution = (await import("@/app/api/exercises/[slug]/[exerciseId]/solution/route")).POST;
@@ -70,7 +71,7 @@ describe("GET /api/instructor/gradebook", () => {
   });
 
   it("gives an instructor learners by exercises with best score, attempts, hints and pass rate", async () => {
-    const response = await GET(gradebookRequest(instructor), {});
+    const response = await GET(gradebookRequest(instructor, "?show=all"), {});
     expect(response.status).toBe(200);
     const { exercises, learners } = await response.json();
     const rowMeans = exercises.find((e: { key: string }) => e.key === `${LESSON}/${EXERCISE}`);
@@ -83,7 +84,7 @@ describe("GET /api/instructor/gradebook", () => {
   });
 
   it("marks a pass made after viewing the solution apart from a pass followed by a look at the solution", async () => {
-    const { learners } = await (await GET(gradebookRequest(instructor), {})).json();
+    const { learners } = await (await GET(gradebookRequest(instructor, "?show=all"), {})).json();
     const peeked = cellOf(learners, "peeker") as { passed: boolean; passedAfterSolution: boolean; solutionViewedAt: string; firstPassedAt: string };
     expect(peeked).toMatchObject({ passed: true, passedAfterSolution: true, solutionViewed: true });
     expect(Date.parse(peeked.solutionViewedAt)).toBeLessThanOrEqual(Date.parse(peeked.firstPassedAt));
@@ -108,7 +109,7 @@ describe("GET /api/instructor/gradebook", () => {
     // What a solution view recorded before solutionViewedAt existed looks like after the migration.
     await prisma.exerciseState.updateMany({ where: { userId: id }, data: { solutionViewed: true, solutionViewedAt: null } });
     try {
-      const { exercises, learners } = await (await GET(gradebookRequest(instructor), {})).json();
+      const { exercises, learners } = await (await GET(gradebookRequest(instructor, "?show=all"), {})).json();
       expect(cellOf(learners, "veteran")).toMatchObject({ passed: true, passedAfterSolution: true, solutionViewedAt: null });
       expect(exercises.find((e: { key: string }) => e.key === `${LESSON}/${EXERCISE}`)).toMatchObject({ attempted: 5, passedBy: 4, passedCleanBy: 2 });
     } finally {
@@ -116,24 +117,150 @@ describe("GET /api/instructor/gradebook", () => {
     }
   });
 
-  it("exports CSV with one row per learner and exercise, and the pass rates", async () => {
+  it("exports the LMS CSV: one row per signed-up learner, one column per exercise and the total, one table", async () => {
     const response = await GET(gradebookRequest(instructor, "?format=csv"), {});
     expect(response.headers.get("content-type")).toMatch(/text\/csv/);
     expect(response.headers.get("content-disposition")).toMatch(/attachment; filename="gradebook-\d{4}-\d\d-\d\d\.csv"/);
-    const lines = (await response.text()).split("\n");
-    expect(lines[0]).toBe(
-      "learner,user_id,lesson,exercise,best_score,max_score,passed,passed_after_solution,attempts,hints_used,solution_viewed,solution_viewed_at,last_submission,last_status",
-    );
-    expect(lines.find((line) => line.startsWith("student,"))).toMatch(new RegExp(`^student,[^,]+,${LESSON},${EXERCISE},1,1,true,false,1,0,false,,\\d{4}-[^,]+,graded$`));
-    expect(lines.find((line) => line.startsWith("peeker,"))).toMatch(new RegExp(`^peeker,[^,]+,${LESSON},${EXERCISE},1,1,true,true,1,0,true,\\d{4}-[^,]+,\\d{4}-[^,]+,graded$`));
-    expect(lines.find((line) => line.startsWith("checker,"))).toMatch(new RegExp(`^checker,[^,]+,${LESSON},${EXERCISE},1,1,true,false,1,0,true,\\d{4}-[^,]+,\\d{4}-[^,]+,graded$`));
-    expect(lines).toContain("lesson,exercise,learners_attempted,learners_passed,pass_rate,learners_passed_clean,clean_pass_rate");
-    expect(lines).toContain(`${LESSON},${EXERCISE},4,3,0.750,2,0.500`);
+    const lines = (await response.text()).trimEnd().split("\n");
+    const header = lines[0].split(",");
+    expect(header.slice(0, 4)).toEqual(["username", "name", "email", "user_id"]);
+    expect(header).toContain(`${LESSON}/${EXERCISE} (1 pt)`);
+    expect(header.at(-1)).toMatch(/^total \(\d+ pt\)$/);
+    // No blank line and no second table: every row has the header's columns.
+    for (const line of lines) expect(line.split(",")).toHaveLength(header.length);
+    // Signed-up learners only by default (the guest and the instructor are not rows), sorted by name.
+    expect(lines.slice(1).map((line) => line.split(",")[0])).toEqual(["checker", "peeker", "student"]);
+    const column = header.indexOf(`${LESSON}/${EXERCISE} (1 pt)`);
+    const student = lines.find((line) => line.startsWith("student,"))!.split(",");
+    expect(student.slice(1, 3)).toEqual(["student", "student@users.gradbook.invalid"]);
+    expect(student[column]).toBe("1");
+    expect(student.at(-1)).toBe("1");
+    // Every other exercise (never submitted) is an empty field, not 0: 4 identity columns, the total and row-means are filled.
+    expect(student.filter((field, i) => i >= 4 && i < header.length - 1 && field === "")).toHaveLength(header.length - 6);
+    const withGuests = (await (await GET(gradebookRequest(instructor, "?format=csv&show=all"), {})).text()).trimEnd().split("\n");
+    const guest = withGuests.find((line) => line.split(",")[3] === anonymous)!.split(",");
+    expect(guest[0]).toBe("");
+    expect(Number(guest[column])).toBeLessThan(1);
+  });
+
+  it("exports a per-exercise summary CSV over the learners the view selects", async () => {
+    const response = await GET(gradebookRequest(instructor, "?format=summary-csv"), {});
+    expect(response.headers.get("content-disposition")).toMatch(/filename="gradebook-exercises-/);
+    const lines = (await response.text()).trimEnd().split("\n");
+    expect(lines[0]).toBe("lesson,exercise,title,max_score,learners_attempted,learners_passed,pass_rate,learners_passed_clean,clean_pass_rate,average_score,in_course");
+    // student, peeker and checker submitted and passed; peeker's pass came after the solution.
+    expect(lines.find((line) => line.startsWith(`${LESSON},${EXERCISE},`))).toMatch(new RegExp(`^${LESSON},${EXERCISE},[^,]+,1,3,3,1\\.000,2,0\\.667,1\\.000,true$`));
+    const all = (await (await GET(gradebookRequest(instructor, "?format=summary-csv&show=all"), {})).text()).split("\n");
+    expect(all.find((line) => line.startsWith(`${LESSON},${EXERCISE},`))).toMatch(/,1,4,3,0\.750,2,0\.500,/);
   });
 
   it("rejects an unknown format with 400", async () => {
     const response = await GET(gradebookRequest(instructor, "?format=xml"), {});
     expect(response.status).toBe(400);
     expect((await response.json()).error).toMatch(/format/);
+  });
+});
+
+describe("GET /api/instructor/gradebook: paging, sorting, search and bad parameters", () => {
+  let instructor = "";
+  const COLUMN = `exercise:${LESSON}/${EXERCISE}`;
+
+  beforeAll(async () => {
+    instructor = await sessionCookie("teacher2", "instructor");
+    // 60 signed-up learners seeded straight into the tables (grading 60 submissions would take minutes):
+    // bulk00..bulk59 with best score (i % 5) / 4; bulk07 also has a grade on an exercise no longer in the course.
+    for (let i = 0; i < 60; i++) {
+      const username = `bulk${String(i).padStart(2, "0")}`;
+      const user = await prisma.user.create({ data: { id: `bulk-${i}`, username, name: `Bulk ${i}`, email: `${username}@school.example` } });
+      const score = (i % 5) / 4;
+      await prisma.submission.create({ data: { userId: user.id, lessonSlug: LESSON, exerciseId: EXERCISE, code: `// ${username}`, score, maxScore: 1, passed: score === 1, status: "graded", results: "{}" } });
+      await prisma.exerciseState.create({ data: { userId: user.id, lessonSlug: LESSON, exerciseId: EXERCISE, attempts: 1 } });
+    }
+    await prisma.submission.create({ data: { userId: "bulk-7", lessonSlug: "retired-lesson", exerciseId: "old-exercise", code: "//", score: 2, maxScore: 3, passed: false, status: "graded", results: "{}" } });
+  }, 60_000);
+
+  const page = async (query: string) => {
+    const response = await GET(gradebookRequest(instructor, query), {});
+    expect(response.status).toBe(200);
+    return (await response.json()) as { learners: { username: string | null; total: number; cells: Record<string, { bestScore: number }> }[]; matched: number; page: number; pageCount: number; exercises: { key: string; inCourse: boolean; points: number }[] };
+  };
+
+  it("sends one page of learners and how many match", async () => {
+    const first = await page("?pageSize=25");
+    expect(first).toMatchObject({ matched: 63, page: 1, pageCount: 3 });
+    expect(first.learners).toHaveLength(25);
+    expect(first.learners[0].username).toBe("bulk00");
+    const last = await page("?pageSize=25&page=3");
+    expect(last.learners.map((l) => l.username)).toEqual(["bulk50", "bulk51", "bulk52", "bulk53", "bulk54", "bulk55", "bulk56", "bulk57", "bulk58", "bulk59", "checker", "peeker", "student"]);
+    // A page past the end is the last page.
+    expect((await page("?pageSize=25&page=99")).page).toBe(3);
+  });
+
+  it("sorts by an exercise's score or the total, either way, ties by name", async () => {
+    const desc = await page(`?sort=${COLUMN}&dir=desc&pageSize=100`);
+    const scores = desc.learners.map((l) => l.cells[`${LESSON}/${EXERCISE}`]?.bestScore ?? -1);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(desc.learners[0].username).toBe("bulk04");
+    const totals = (await page("?sort=total&dir=asc&pageSize=100")).learners.map((l) => l.total);
+    expect(totals).toEqual([...totals].sort((a, b) => a - b));
+    expect(totals[0]).toBe(0);
+    // bulk07 has 0.5 + 2 from the retired exercise: the highest total.
+    expect((await page("?sort=total&dir=desc")).learners[0].username).toBe("bulk07");
+  });
+
+  it("keeps grades of an exercise no longer in the course as a column of its own", async () => {
+    const { exercises } = await page("");
+    expect(exercises.at(-1)).toMatchObject({ key: "retired-lesson/old-exercise", inCourse: false, points: 3 });
+  });
+
+  it("searches names and emails, and shows guests only when asked", async () => {
+    const found = await page("?q=BULK1");
+    expect(found.learners.map((l) => l.username)).toEqual(["bulk10", "bulk11", "bulk12", "bulk13", "bulk14", "bulk15", "bulk16", "bulk17", "bulk18", "bulk19"]);
+    expect((await page("?q=school.example")).matched).toBe(60);
+    expect((await page("?q=nobody-like-this")).learners).toEqual([]);
+    const guests = await page("?show=guests");
+    expect(guests.learners.map((l) => l.username)).toEqual([null]);
+    expect((await page("?show=all&pageSize=100")).matched).toBe(64);
+  });
+
+  it("answers 400 to malformed parameters and to sorting by an exercise the gradebook does not have", async () => {
+    for (const query of ["?sort=bogus", "?sort=exercise:nope/nothing", "?pageSize=7", "?page=0", "?page=two", "?show=everyone", "?dir=up", "?extra=1", `?q=${"x".repeat(101)}`]) {
+      const response = await GET(gradebookRequest(instructor, query), {});
+      expect(response.status, query).toBe(400);
+      expect((await response.json()).error, query).toMatch(/Invalid query/);
+    }
+  });
+
+  it("is 403 for learners at any page or sort", async () => {
+    const learner = await sessionCookie("student2", "learner");
+    expect((await GET(gradebookRequest(learner, "?sort=total&page=2"), {})).status).toBe(403);
+    expect((await GET(gradebookRequest(learner, "?format=summary-csv"), {})).status).toBe(403);
+  });
+});
+
+describe("GET /api/instructor/learners/[learnerId]", () => {
+  const get = (id: string, cookie?: string) => learnerRoute(new Request(`http://localhost/api/instructor/learners/${id}`, { headers: cookie ? { cookie } : {} }), { params: Promise.resolve({ learnerId: id }) });
+
+  it("gives an instructor a learner's submissions with their code, newest first", async () => {
+    const instructor = await sessionCookie("teacher3", "instructor");
+    const { id } = await prisma.user.findUniqueOrThrow({ where: { username: "student" } });
+    const response = await get(id, instructor);
+    expect(response.status).toBe(200);
+    const record = await response.json();
+    expect(record.identity).toMatchObject({ userId: id, username: "student" });
+    expect(record.submissions).toHaveLength(1);
+    expect(record.submissions[0]).toMatchObject({ lessonSlug: LESSON, exerciseId: EXERCISE, passed: true, code: PASSING });
+    const guest = await (await get(anonymous, instructor)).json();
+    expect(guest.submissions.map((s: { code: string }) => s.code)).toEqual(["function row_means(t) { return t.sum(1); }", "function row_means(t) { return t.sum(1); }"]);
+  });
+
+  it("is 404 for an unknown learner and for an instructor, 403 for a learner, 401 without identity", async () => {
+    const instructor = await sessionCookie("teacher4", "instructor");
+    expect((await get("no-such-learner", instructor)).status).toBe(404);
+    const { id: teacherId } = await prisma.user.findUniqueOrThrow({ where: { username: "teacher4" } });
+    expect((await get(teacherId, instructor)).status).toBe(404);
+    const { id } = await prisma.user.findUniqueOrThrow({ where: { username: "student" } });
+    expect((await get(id, anonCookie)).status).toBe(403);
+    expect((await get(id)).status).toBe(401);
   });
 });

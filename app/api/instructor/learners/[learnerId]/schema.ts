@@ -1,0 +1,3 @@
+import { z } from "zod";
+
+export const learnerParamsSchema = z.object({ learnerId: z.string().min(1).max(100) });

@@ -1,0 +1,112 @@
+/**
+ * What the instructor's gradebook reads: every learner (signed-up or guest) with any exercise
+ * activity and their cell per exercise, and one learner's submissions with their code.
+ * Instructors are never rows. Only the columns the gradebook shows are selected: a class of
+ * 1,000 learners has tens of thousands of submissions, and their code is not needed here.
+ */
+import { prisma } from "./client";
+import { passedAfterSolution, type GradebookCell } from "./submissions";
+import type { SubmissionStatus } from "../grading/types";
+
+export interface GradebookIdentity {
+  userId: string;
+  /** The account's username, or null for a guest (an anonymous learner who never signed up). */
+  username: string | null;
+  /** The account's display name ("" for guests). */
+  name: string;
+  email: string | null;
+}
+
+export interface GradebookMatrixRow extends GradebookIdentity {
+  /** `${lessonSlug}/${exerciseId}` -> cell. */
+  cells: Record<string, GradebookCell>;
+}
+
+const emptyCell = (): GradebookCell => ({
+  bestScore: null,
+  maxScore: null,
+  passed: false,
+  passedAfterSolution: false,
+  firstPassedAt: null,
+  attempts: 0,
+  hintsUsed: 0,
+  solutionViewed: false,
+  solutionViewedAt: null,
+  lastSubmissionAt: null,
+  lastStatus: null,
+});
+
+const identitySelect = { id: true, username: true, name: true, email: true, role: true } as const;
+
+/** Every non-instructor with exercise activity, with one cell per exercise they touched. */
+export async function gradebookMatrix(): Promise<GradebookMatrixRow[]> {
+  const [users, states, submissions] = await Promise.all([
+    prisma.user.findMany({ where: { role: { not: "instructor" }, OR: [{ exerciseStates: { some: {} } }, { submissions: { some: {} } }] }, select: identitySelect }),
+    prisma.exerciseState.findMany({ select: { userId: true, lessonSlug: true, exerciseId: true, attempts: true, hintsUsed: true, solutionViewed: true, solutionViewedAt: true } }),
+    prisma.submission.findMany({
+      select: { userId: true, lessonSlug: true, exerciseId: true, score: true, maxScore: true, passed: true, status: true, createdAt: true },
+      orderBy: { createdAt: "asc" },
+    }),
+  ]);
+  const rows = new Map<string, GradebookMatrixRow>();
+  for (const user of users) rows.set(user.id, { userId: user.id, username: user.username, name: user.name, email: user.email, cells: {} });
+  // Rows of instructors are not in `rows`: their states and submissions are skipped here.
+  const cellOf = (userId: string, lessonSlug: string, exerciseId: string): GradebookCell | undefined => {
+    const row = rows.get(userId);
+    return row ? (row.cells[`${lessonSlug}/${exerciseId}`] ??= emptyCell()) : undefined;
+  };
+  for (const state of states) {
+    const cell = cellOf(state.userId, state.lessonSlug, state.exerciseId);
+    if (!cell) continue;
+    cell.attempts = state.attempts;
+    cell.hintsUsed = state.hintsUsed;
+    cell.solutionViewed = state.solutionViewed;
+    cell.solutionViewedAt = state.solutionViewedAt?.toISOString() ?? null;
+  }
+  for (const submission of submissions) {
+    const cell = cellOf(submission.userId, submission.lessonSlug, submission.exerciseId);
+    if (!cell) continue;
+    cell.bestScore = Math.max(cell.bestScore ?? 0, submission.score);
+    cell.maxScore = submission.maxScore;
+    // Oldest first, so the first passing submission seen is the first pass.
+    if (submission.passed && !cell.passed) cell.firstPassedAt = submission.createdAt.toISOString();
+    cell.passed ||= submission.passed;
+    cell.lastSubmissionAt = submission.createdAt.toISOString();
+    cell.lastStatus = submission.status as SubmissionStatus;
+  }
+  for (const row of rows.values()) for (const cell of Object.values(row.cells)) cell.passedAfterSolution = passedAfterSolution(cell);
+  return [...rows.values()];
+}
+
+export interface LearnerSubmission {
+  id: string;
+  lessonSlug: string;
+  exerciseId: string;
+  code: string;
+  score: number;
+  maxScore: number;
+  passed: boolean;
+  status: SubmissionStatus;
+  createdAt: string;
+}
+
+export interface LearnerRecord {
+  identity: GradebookIdentity;
+  /** Newest first. */
+  submissions: LearnerSubmission[];
+}
+
+/** One learner (never an instructor) and every submission they made, with its code; null if there is no such learner. */
+export async function learnerRecord(userId: string): Promise<LearnerRecord | null> {
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: identitySelect });
+  if (!user || user.role === "instructor") return null;
+  const submissions = await prisma.submission.findMany({
+    where: { userId },
+    select: { id: true, lessonSlug: true, exerciseId: true, code: true, score: true, maxScore: true, passed: true, status: true, createdAt: true },
+    orderBy: { createdAt: "desc" },
+  });
+  return {
+    identity: { userId: user.id, username: user.username, name: user.name, email: user.email },
+    submissions: submissions.map((s) => ({ ...s, status: s.status as SubmissionStatus, createdAt: s.createdAt.toISOString() })),
+  };
+}
