@@ -54,3 +54,6 @@ export const runQuerySchema = z.object({
   name: runNameSchema.optional(),
   points: z.enum(["0", "1"]).optional(),
 });
+
+/** DELETE /api/experiments/runs: clear the caller's old repeats in a lesson (of one name, optionally). */
+export const clearRunsQuerySchema = z.object({ lesson: lessonSlugSchema, name: runNameSchema.optional() }).strict();
