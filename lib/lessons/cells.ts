@@ -11,6 +11,8 @@ export interface LessonCell {
   timeoutMs: number | null;
   /** Whether the author marked the cell as expected to fail (`raises`). */
   raises: boolean;
+  /** Ids the cell had in earlier versions of the lesson (`was=old-id,older-id`): saved work follows the cell. */
+  was: string[];
 }
 
 const CELL_LANGS = new Set(["ts", "typescript", "tsx"]);
@@ -50,6 +52,7 @@ export function collectCells(tree: Root): LessonCell[] {
       line: node.position?.start.line ?? 0,
       timeoutMs: timeout ? parseDuration(timeout) : null,
       raises: meta.has("raises"),
+      was: (meta.get("was") ?? "").split(",").filter(Boolean),
     });
   });
   return cells;

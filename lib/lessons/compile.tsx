@@ -21,7 +21,11 @@ export const rehypePlugins = [rehypeSlug, rehypeKatex];
 
 /** Compiles a lesson's MDX on the server (at build time for static pages). */
 export async function compileLesson(slug: string): Promise<CompiledLesson> {
-  const source = readLesson(slug);
+  return compileLessonSource(readLesson(slug));
+}
+
+/** Compiles a given version of a lesson (lib/lessons/versions.ts reads earlier ones). */
+export async function compileLessonSource(source: LessonSource): Promise<CompiledLesson> {
   const mdxModule = await evaluate(source.body, { ...runtime, remarkPlugins, rehypePlugins, development: false });
   return { source, Content: mdxModule.default as CompiledLesson["Content"] };
 }

@@ -8,6 +8,8 @@ export interface LessonParts {
   /** The lesson's original code per cell id (what "Reset cell" restores). */
   originalCode: Record<string, string>;
   exerciseIds: string[];
+  /** Earlier ids of renamed cells, by current id (`was=` in the cell's fence). */
+  formerIds: Record<string, string[]>;
 }
 
 const cache = new Map<string, LessonParts>();
@@ -25,7 +27,12 @@ export function lessonParts(slug: string): LessonParts {
     if (typeof id === "string") exerciseIds.push(id);
   });
   const cells = collectCells(tree);
-  const parts = { cellIds: cells.map((cell) => cell.id), originalCode: Object.fromEntries(cells.map((cell) => [cell.id, cell.code])), exerciseIds };
+  const parts = {
+    cellIds: cells.map((cell) => cell.id),
+    originalCode: Object.fromEntries(cells.map((cell) => [cell.id, cell.code])),
+    exerciseIds,
+    formerIds: Object.fromEntries(cells.filter((cell) => cell.was.length > 0).map((cell) => [cell.id, cell.was])),
+  };
   cache.set(slug, parts);
   return parts;
 }
@@ -52,4 +59,31 @@ export function savableCellIds(slug: string): ReadonlySet<string> {
     savable.set(slug, (ids = new Set([...parts.cellIds, ...parts.exerciseIds.map(exerciseCellId)])));
   }
   return ids;
+}
+
+/**
+ * A learner's saved code, matched to the lesson as it is now. Work is attached by id, so a cell
+ * that moved keeps it; a renamed cell (`was=old-id`) takes the code saved under its old id when
+ * it has none of its own; whatever matches no cell or exercise any more (removed in a revision)
+ * is returned as `earlier`, never dropped.
+ */
+export function attachSavedWork<Row extends { cellId: string }>(slug: string, rows: readonly Row[]): { cells: Row[]; earlier: Row[] } {
+  const parts = lessonParts(slug);
+  const byId = new Map(rows.map((row) => [row.cellId, row]));
+  const current = savableCellIds(slug);
+  const cells = rows.filter((row) => current.has(row.cellId));
+  const taken = new Set<string>();
+  for (const [id, formerIds] of Object.entries(parts.formerIds)) {
+    if (byId.has(id)) {
+      formerIds.forEach((former) => taken.add(former));
+      continue;
+    }
+    const former = formerIds.map((old) => byId.get(old)).find((row) => row !== undefined);
+    if (former) {
+      cells.push({ ...former, cellId: id });
+      taken.add(former.cellId);
+    }
+  }
+  const earlier = rows.filter((row) => !current.has(row.cellId) && !taken.has(row.cellId));
+  return { cells, earlier };
 }

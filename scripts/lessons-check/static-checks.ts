@@ -6,6 +6,7 @@ import { rehypePlugins, remarkPlugins } from "../../lib/lessons/compile";
 import { EXERCISE_ELEMENT, isJsxElement, parseExerciseNode, parseLessonTree, type LessonExercise } from "../../lib/lessons/exercises";
 import { lessonFrontmatterSchema, type CourseOutline, type LessonFrontmatter } from "../../lib/lessons/frontmatter";
 import type { LessonProblem } from "./problems";
+import { checkVersions } from "./version-checks";
 import { checkVideos } from "./video-checks";
 
 /** A lesson file read for validation: its parts, and what was wrong before anything ran. */
@@ -136,6 +137,7 @@ export async function readAndCheckLesson(file: string, raw: string, outline: Cou
     }
   });
   problems.push(...checkVideos(file, offset, tree));
+  if (frontmatter) problems.push(...checkVersions(file, offset, frontmatter, cells));
   problems.push(...checkIds(file, offset, [...cells.map((c) => ({ id: c.id, line: c.line, kind: "cell" })), ...exerciseIds]));
   // A malformed exercise also stops the compiler (its remark plugin parses exercises the same
   // way), which would only repeat the message above without its line.

@@ -13,6 +13,9 @@ import { ExperimentCompare } from "@/app/_components/experiments/ExperimentCompa
 import { CommentCountLink } from "@/app/_components/discussion/CommentCountLink";
 import { LessonDiscussion } from "@/app/_components/discussion/LessonDiscussion";
 import { Video } from "@/app/_components/video/Video";
+import { LessonVersions } from "@/app/_components/versions/LessonVersions";
+import { EarlierWork } from "@/app/_components/versions/EarlierWork";
+import { lessonVersions } from "@/lib/lessons/versions";
 
 export const dynamicParams = false;
 
@@ -40,11 +43,13 @@ export default async function LessonPage({ params }: Params) {
       </nav>
       <h1>{source.frontmatter.title}</h1>
       <p className="lead">{source.frontmatter.summary}</p>
+      <LessonVersions slug={slug} versions={lessonVersions(slug)} showing={source.frontmatter.version} />
       <CommentCountLink />
       <NotebookProvider lessonSlug={slug} lessonTitle={source.frontmatter.title} parts={notebookParts(source.body)}>
         <div className="lesson-body">
           <Content components={{ Cell: CodeCell, ExperimentCompare, Exercise, Hint, Video }} />
         </div>
+        <EarlierWork lessonSlug={slug} />
       </NotebookProvider>
       <LessonDiscussion lessonSlug={slug} />
     </article>
