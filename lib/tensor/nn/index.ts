@@ -24,6 +24,7 @@ import * as transformer from "./modules/transformer";
 import * as rnn from "./modules/rnn";
 import { Parameter } from "./parameter";
 import { register_module, type ModuleClass } from "./registry";
+import { utils } from "./utils";
 
 export type { BackwardHook, ForwardHook, ForwardPreHook, IncompatibleKeys, RemovableHandle, StateDict } from "./module";
 export type { ModuleClass } from "./registry";
@@ -43,7 +44,7 @@ export * from "./modules/normalization";
 export * from "./modules/attention";
 export * from "./modules/transformer";
 export * from "./modules/rnn";
-export { Module, Parameter, functional, init, register_module };
+export { Module, Parameter, functional, init, register_module, utils };
 
 // Built-in layers load without registration: every class the module files export.
 const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses, ...conv, ...pooling, ...padding, ...fold, ...batchnorm2d, ...embedding, ...normalization, ...attention, ...transformer, ...rnn };

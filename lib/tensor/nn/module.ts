@@ -19,7 +19,9 @@ import { record } from "../autograd/function";
 import { is_grad_enabled, no_grad } from "../autograd/grad_mode";
 import { RuntimeError, TypeError_ } from "../errors";
 import { Tensor } from "../tensor";
+import type { DType } from "../dtype";
 import { Parameter } from "./parameter";
+import { checkDevice, parseModuleTo, unsupportedPrecision, type DeviceLike, type ToOptions } from "./placement";
 import { addIndent, torchSize } from "./repr";
 
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown;
@@ -350,6 +352,35 @@ export class Module {
 
   float(): this {
     return this._apply_to_tensors((t) => (t.dtype.is_floating_point ? t.float() : t));
+  }
+
+  /**
+   * model.to("cpu") / to(torch.float64) / to({ device, dtype }) / to(tensor): converts floating
+   * parameters and buffers to the dtype; the CPU is the only device (others raise, see placement.ts).
+   */
+  to(...args: [device?: DeviceLike | DType | Tensor | ToOptions | null, dtype?: DType | ToOptions | null, non_blocking?: boolean | ToOptions]): this {
+    const { dtype } = parseModuleTo(args);
+    if (dtype === null) return this;
+    return this._apply_to_tensors((t) => (t.dtype.is_floating_point && t.dtype !== dtype ? t.to(dtype) : t));
+  }
+
+  cpu(): this {
+    return this;
+  }
+
+  /** Always raises: there is no GPU (the message says so and what to do instead). */
+  cuda(device?: number | string): this {
+    checkDevice(typeof device === "number" ? `cuda:${device}` : (device ?? "cuda"), "cuda");
+    return this;
+  }
+
+  /** Always raises: float16 storage does not exist in this engine. */
+  half(): this {
+    throw unsupportedPrecision("half");
+  }
+
+  bfloat16(): this {
+    throw unsupportedPrecision("bfloat16");
   }
 
   // ---- state ----------------------------------------------------------------------------

@@ -32,6 +32,7 @@ import {
   nll_loss,
   one_hot,
 } from "./loss";
+import { cosine_embedding_loss, cosine_similarity, huber_loss, kl_div, smooth_l1_loss } from "./loss_composed";
 import { batch_norm, layer_norm } from "./normalization";
 import { embedding } from "./embedding";
 import { scaled_dot_product_attention } from "./attention";
@@ -72,6 +73,11 @@ export const functional = {
   binary_cross_entropy_with_logits,
   cross_entropy,
   nll_loss,
+  huber_loss,
+  smooth_l1_loss,
+  kl_div,
+  cosine_embedding_loss,
+  cosine_similarity,
   // convolution, pooling, padding
   conv1d,
   conv2d,

@@ -1,10 +1,11 @@
 /**
- * Sequential and ModuleList. Children are stored under the keys "0", "1", ... so `seq[0]`
+ * Sequential, ModuleList, ModuleDict, ParameterList and ParameterDict. Children are stored under the keys "0", "1", ... so `seq[0]`
  * indexes like PyTorch and state_dict keys read "0.weight".
  */
-import { IndexError, TypeError_ } from "../../errors";
-import type { Tensor } from "../../tensor";
+import { IndexError, TorchError, TypeError_ } from "../../errors";
+import { Tensor } from "../../tensor";
 import { Module } from "../module";
+import { Parameter } from "../parameter";
 
 /** Children under integer keys, in order (JS keeps integer-like keys sorted ascending). */
 function indexedChildren(m: Module): Module[] {
@@ -112,5 +113,220 @@ export class ModuleList extends Module {
 
   [Symbol.iterator](): Iterator<Module> {
     return indexedChildren(this)[Symbol.iterator]();
+  }
+}
+
+/**
+ * A name can be stored on the instance only when it does not hide a method or setting of the
+ * container (PyTorch keeps entries in a separate dict; here they are properties).
+ */
+function checkKey(container: Module, key: string, what: string): void {
+  if (typeof key !== "string" || key === "") throw new TypeError_(`${what} keys should be non-empty strings, but got ${String(key)}`);
+  if (key.includes(".")) throw new KeyError_(`${what} key can't contain ".", got: ${key}`);
+  const own = Object.prototype.hasOwnProperty.call(container, key);
+  if (!own && key in container) throw new KeyError_(`${what} key '${key}' would hide ${what}.${key}; pick another name`);
+}
+
+/** Python's KeyError (a missing or unusable name). */
+class KeyError_ extends TorchError {
+  constructor(message: string) {
+    super(message, "KeyError");
+  }
+}
+
+type Entries<V> = Record<string, V> | Map<string, V> | Iterable<readonly [string, V]>;
+
+function entriesOf<V>(src: Entries<V>): [string, V][] {
+  if (src instanceof Map) return [...src.entries()];
+  if (typeof (src as Iterable<unknown>)[Symbol.iterator] === "function") return [...(src as Iterable<readonly [string, V]>)].map(([k, v]) => [k, v]);
+  return Object.entries(src as Record<string, V>);
+}
+
+/**
+ * Modules by name, registered like attributes: `new nn.ModuleDict({ enc: new nn.Linear(4, 2) })`,
+ * `md.get("enc")`, `md.set("dec", m)`, keys/values/items, `for (const [k, m] of md)`.
+ */
+export class ModuleDict extends Module {
+  static override readonly __name__ = "ModuleDict";
+
+  constructor(modules: Entries<Module> = {}) {
+    super();
+    this.update(modules);
+  }
+
+  get length(): number {
+    return this._own_children().length;
+  }
+
+  get(key: string): Module {
+    const m = this._own_children().find(([k]) => k === key);
+    if (!m) throw new KeyError_(`'${key}' (ModuleDict has: ${this.keys().join(", ") || "nothing"})`);
+    return m[1];
+  }
+
+  set(key: string, module: Module): this {
+    checkKey(this, key, "ModuleDict");
+    this.add_module(key, module);
+    return this;
+  }
+
+  has(key: string): boolean {
+    return this.keys().includes(key);
+  }
+
+  /** Removes key and returns its module (PyTorch's pop). */
+  pop(key: string): Module {
+    const m = this.get(key);
+    delete (this as unknown as Record<string, unknown>)[key];
+    return m;
+  }
+
+  clear(): void {
+    for (const k of this.keys()) delete (this as unknown as Record<string, unknown>)[k];
+  }
+
+  keys(): string[] {
+    return this._own_children().map(([k]) => k);
+  }
+
+  values(): Module[] {
+    return this._own_children().map(([, m]) => m);
+  }
+
+  items(): [string, Module][] {
+    return this._own_children();
+  }
+
+  update(modules: Entries<Module>): this {
+    for (const [k, m] of entriesOf(modules)) {
+      if (!(m instanceof Module)) throw new TypeError_(`ModuleDict.update: value of '${k}' is not a Module (got ${typeof m})`);
+      this.set(k, m);
+    }
+    return this;
+  }
+
+  [Symbol.iterator](): Iterator<string> {
+    return this.keys()[Symbol.iterator]();
+  }
+}
+
+const TYPE_NAMES: Record<string, string> = { float32: "FloatTensor", float64: "DoubleTensor", int64: "LongTensor", bool: "BoolTensor" };
+
+/**
+ * PyTorch 1.13's lines: ParameterList prints the dtype ("[torch.float32 of size 2x3]"),
+ * ParameterDict the tensor type ("[torch.FloatTensor of size 3]").
+ */
+function parameterLines(entries: [string, Parameter][], typeName: boolean): string {
+  const kind = (p: Parameter): string => (typeName ? `torch.${TYPE_NAMES[p.dtype.name]}` : `torch.${p.dtype.name}`);
+  return entries.map(([k, p]) => `  (${k}): Parameter containing: [${kind(p)} of size ${p.shape.join("x")}]`).join("\n");
+}
+
+function asParameter(v: Tensor | Parameter, what: string): Parameter {
+  if (v instanceof Parameter) return v;
+  if (v instanceof Tensor) return new Parameter(v);
+  throw new TypeError_(`${what} can only hold tensors or Parameters, but got ${typeof v}`);
+}
+
+/** A list of parameters that the owning module registers (plain arrays are invisible to parameters()). */
+export class ParameterList extends Module {
+  static override readonly __name__ = "ParameterList";
+  [index: number]: Parameter;
+
+  constructor(values: Iterable<Tensor | Parameter> = []) {
+    super();
+    this.extend(values);
+  }
+
+  private entries(): [string, Parameter][] {
+    return this._own_parameters().filter(([k]) => /^\d+$/.test(k));
+  }
+
+  get length(): number {
+    return this.entries().length;
+  }
+
+  get(idx: number): Parameter {
+    const ps = this.entries();
+    return ps[normIndex(idx, ps.length, "ParameterList")][1];
+  }
+
+  /** A plain tensor is wrapped in a Parameter, as PyTorch does. */
+  append(value: Tensor | Parameter): this {
+    this.register_parameter(String(this.length), asParameter(value, "ParameterList"));
+    return this;
+  }
+
+  extend(values: Iterable<Tensor | Parameter>): this {
+    for (const v of values) this.append(v);
+    return this;
+  }
+
+  override extra_repr(): string {
+    return parameterLines(this.entries(), false);
+  }
+
+  [Symbol.iterator](): Iterator<Parameter> {
+    return this.entries().map(([, p]) => p)[Symbol.iterator]();
+  }
+}
+
+/** Parameters by name: `new nn.ParameterDict({ scale: torch.ones(3) })`, get/set/keys/values/items. */
+export class ParameterDict extends Module {
+  static override readonly __name__ = "ParameterDict";
+
+  constructor(values: Entries<Tensor | Parameter> = {}) {
+    super();
+    this.update(values);
+  }
+
+  get length(): number {
+    return this._own_parameters().length;
+  }
+
+  get(key: string): Parameter {
+    const p = this._own_parameters().find(([k]) => k === key);
+    if (!p) throw new KeyError_(`'${key}' (ParameterDict has: ${this.keys().join(", ") || "nothing"})`);
+    return p[1];
+  }
+
+  set(key: string, value: Tensor | Parameter): this {
+    checkKey(this, key, "ParameterDict");
+    this.register_parameter(key, asParameter(value, "ParameterDict"));
+    return this;
+  }
+
+  has(key: string): boolean {
+    return this.keys().includes(key);
+  }
+
+  pop(key: string): Parameter {
+    const p = this.get(key);
+    delete (this as unknown as Record<string, unknown>)[key];
+    return p;
+  }
+
+  keys(): string[] {
+    return this._own_parameters().map(([k]) => k);
+  }
+
+  values(): Parameter[] {
+    return this._own_parameters().map(([, p]) => p);
+  }
+
+  items(): [string, Parameter][] {
+    return this._own_parameters();
+  }
+
+  update(values: Entries<Tensor | Parameter>): this {
+    for (const [k, v] of entriesOf(values)) this.set(k, v);
+    return this;
+  }
+
+  override extra_repr(): string {
+    return parameterLines(this._own_parameters(), true);
+  }
+
+  [Symbol.iterator](): Iterator<string> {
+    return this.keys()[Symbol.iterator]();
   }
 }

@@ -1,0 +1,189 @@
+/**
+ * Losses built from differentiable tensor ops (rather than fused kernels like ./loss.ts), so
+ * their gradients, and gradients of those gradients (create_graph), come from the ops' own
+ * formulas: huber_loss, smooth_l1_loss, kl_div, cosine_embedding_loss, plus
+ * cosine_similarity. Numerics follow PyTorch 1.13 (checked against its values in
+ * tests/fixtures/torch/nn/losses_extra.json).
+ */
+import { parseArgs, type PyArgs } from "../../args";
+import { composite } from "../../autograd/function";
+import { no_grad } from "../../autograd/grad_mode";
+import { RuntimeError, ValueError } from "../../errors";
+import { where } from "../../ops/where";
+import type { Tensor } from "../../tensor";
+import { torchSize } from "../repr";
+import { checkTensor, type Reduction } from "./_util";
+
+/** The deprecated size_average / reduce pair, when given, decides the reduction (PyTorch's legacy_get_string). */
+export function legacyReduction(a: { size_average?: boolean | null; reduce?: boolean | null; reduction?: string }, extra: readonly string[] = []): string {
+  if ((a.size_average ?? null) !== null || (a.reduce ?? null) !== null) {
+    const reduce = a.reduce ?? true;
+    const sizeAverage = a.size_average ?? true;
+    return !reduce ? "none" : sizeAverage ? "mean" : "sum";
+  }
+  const r = a.reduction ?? "mean";
+  if (!["mean", "sum", "none", ...extra].includes(r)) {
+    throw new ValueError(`${r} is not a valid value for reduction (use ${["mean", "sum", "none", ...extra].map((s) => `"${s}"`).join(", ")})`);
+  }
+  return r;
+}
+
+function reduce(v: Tensor, reduction: string): Tensor {
+  if (reduction === "none") return v;
+  return reduction === "sum" ? v.sum() : v.mean();
+}
+
+function checkPair(input: Tensor, target: Tensor, fn: string): void {
+  checkTensor(input, fn);
+  checkTensor(target, fn, "target");
+  if (!input.dtype.is_floating_point) throw new RuntimeError(`${fn}: expected a floating-point input, got ${input.dtype}`);
+}
+
+export interface HuberLossOptions {
+  reduction?: Reduction;
+  delta?: number;
+}
+
+/** F.huber_loss(input, target, reduction="mean", delta=1): squared error inside |d| < delta, linear outside. */
+export function huber_loss(input: Tensor, target: Tensor, ...args: PyArgs<[reduction?: Reduction, delta?: number], HuberLossOptions>): Tensor {
+  checkPair(input, target, "huber_loss");
+  const a = parseArgs<HuberLossOptions>("huber_loss", ["reduction", "delta"], args);
+  const reduction = legacyReduction(a);
+  const delta = a.delta ?? 1;
+  if (!(delta > 0)) throw new RuntimeError(`huber_loss does not support non-positive values for delta, got ${delta}`);
+  return composite("HuberLossBackward0", [input, target], (x, t) => {
+    const d = x.sub(t);
+    const ad = d.abs();
+    return reduce(where(ad.lt(delta), d.mul(d).mul(0.5), ad.sub(0.5 * delta).mul(delta)), reduction);
+  });
+}
+
+export interface SmoothL1LossOptions {
+  size_average?: boolean | null;
+  reduce?: boolean | null;
+  reduction?: Reduction;
+  beta?: number;
+}
+
+export type SmoothL1LossArgs = PyArgs<[size_average?: boolean | null, reduce?: boolean | null, reduction?: Reduction, beta?: number], SmoothL1LossOptions>;
+
+export const parseSmoothL1 = (fn: string, args: readonly unknown[]) =>
+  parseArgs<SmoothL1LossOptions>(fn, ["size_average", "reduce", "reduction", "beta"], args);
+
+/** F.smooth_l1_loss(input, target, { reduction, beta=1 }): 0.5 d^2 / beta inside |d| < beta, |d| - beta/2 outside. */
+export function smooth_l1_loss(input: Tensor, target: Tensor, ...args: SmoothL1LossArgs): Tensor {
+  checkPair(input, target, "smooth_l1_loss");
+  const a = parseSmoothL1("smooth_l1_loss", args);
+  const reduction = legacyReduction(a);
+  const beta = a.beta ?? 1;
+  if (beta < 0) throw new RuntimeError("smooth_l1_loss does not support negative values for beta.");
+  return composite("SmoothL1LossBackward0", [input, target], (x, t) => {
+    const d = x.sub(t);
+    const ad = d.abs();
+    // beta = 0 is plain L1 (PyTorch switches to l1_loss there rather than divide by zero).
+    if (beta === 0) return reduce(ad, reduction);
+    return reduce(where(ad.lt(beta), d.mul(d).mul(0.5 / beta), ad.sub(0.5 * beta)), reduction);
+  });
+}
+
+export interface KLDivOptions {
+  size_average?: boolean | null;
+  reduce?: boolean | null;
+  reduction?: Reduction | "batchmean";
+  log_target?: boolean;
+}
+
+export type KLDivArgs = PyArgs<
+  [size_average?: boolean | null, reduce?: boolean | null, reduction?: Reduction | "batchmean", log_target?: boolean],
+  KLDivOptions
+>;
+
+export const parseKLDiv = (fn: string, args: readonly unknown[]) =>
+  parseArgs<KLDivOptions>(fn, ["size_average", "reduce", "reduction", "log_target"], args);
+
+/**
+ * F.kl_div(input, target, { reduction, log_target }): input holds log-probabilities; the
+ * pointwise loss is target * (log target - input) (exp(target) * (target - input) with
+ * log_target). "batchmean" divides the sum by the batch size, the true KL divergence;
+ * "mean" (the default, as in PyTorch) divides by the number of elements.
+ */
+export function kl_div(input: Tensor, target: Tensor, ...args: KLDivArgs): Tensor {
+  checkPair(input, target, "kl_div");
+  const a = parseKLDiv("kl_div", args);
+  const reduction = legacyReduction(a, ["batchmean"]);
+  let v: Tensor;
+  if (a.log_target) v = target.exp().mul(target.sub(input));
+  else {
+    // xlogy(t, t): 0 where t == 0, without a 0 * log(0) NaN in the value or the gradient.
+    const safe = where(target.eq(0), 1, target);
+    v = target.mul(safe.log()).sub(target.mul(input));
+  }
+  if (reduction === "batchmean") return input.dim() === 0 ? v.sum() : v.sum().div(input.shape[0]);
+  return reduce(v, reduction);
+}
+
+export interface CosineEmbeddingOptions {
+  margin?: number;
+  size_average?: boolean | null;
+  reduce?: boolean | null;
+  reduction?: Reduction;
+}
+
+export type CosineEmbeddingArgs = PyArgs<[margin?: number, size_average?: boolean | null, reduce?: boolean | null, reduction?: Reduction], CosineEmbeddingOptions>;
+
+export const parseCosineEmbedding = (fn: string, args: readonly unknown[]) =>
+  parseArgs<CosineEmbeddingOptions>(fn, ["margin", "size_average", "reduce", "reduction"], args);
+
+/**
+ * F.cosine_embedding_loss(x1, x2, y, { margin=0, reduction }): 1 - cos(x1, x2) where y = 1,
+ * max(0, cos - margin) where y = -1; cos over dim 1 of (N, D) inputs (or of 1-D inputs).
+ */
+export function cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, ...args: CosineEmbeddingArgs): Tensor {
+  const fn = "cosine_embedding_loss";
+  checkPair(input1, input2, fn);
+  checkTensor(target, fn, "target");
+  const a = parseCosineEmbedding(fn, args);
+  const reduction = legacyReduction(a);
+  const margin = a.margin ?? 0;
+  const d = input1.dim();
+  if (d !== 1 && d !== 2) throw new RuntimeError(`${fn}: expected 1D or 2D input, got ${d}D input ${torchSize(input1.shape)}`);
+  if (input2.dim() !== d) throw new RuntimeError(`${fn}: expected input2 with ${d} dimensions like input1, got ${torchSize(input2.shape)}`);
+  if (target.dim() !== d - 1) throw new RuntimeError(`${fn}: expected ${d - 1}D target for ${d}D inputs, got ${target.dim()}D target`);
+  const dim = d - 1;
+  const EPS = 1e-12; // PyTorch's EPSILON in the magnitudes
+  const prod = input1.mul(input2).sum(dim);
+  const mag1 = input1.mul(input1).sum(dim).add(EPS);
+  const mag2 = input2.mul(input2).sum(dim).add(EPS);
+  const cos = prod.div(mag1.mul(mag2).sqrt());
+  const zeros = cos.mul(0);
+  const pos = where(target.eq(1), cos.neg().add(1), zeros);
+  const neg = where(target.eq(-1), cos.sub(margin).clamp({ min: 0 }), zeros);
+  return reduce(pos.add(neg), reduction);
+}
+
+export interface CosineSimilarityOptions {
+  dim?: number;
+  eps?: number;
+}
+
+/**
+ * F.cosine_similarity(x1, x2, dim=1, eps=1e-8), broadcasting x1 and x2. Like PyTorch 1.13
+ * the squared norms are clamped to eps^2 as a value only: the gradient is that of the
+ * unclamped formula evaluated there.
+ */
+export function cosine_similarity(x1: Tensor, x2: Tensor, ...args: PyArgs<[dim?: number, eps?: number], CosineSimilarityOptions>): Tensor {
+  checkPair(x1, x2, "cosine_similarity");
+  const a = parseArgs<CosineSimilarityOptions>("cosine_similarity", ["dim", "eps"], args);
+  const dim = a.dim ?? 1;
+  const eps = a.eps ?? 1e-8;
+  const s1 = clampedValue(x1.mul(x1).sum(dim, true), eps * eps);
+  const s2 = clampedValue(x2.mul(x2).sum(dim, true), eps * eps);
+  const denom = s1.mul(s2).rsqrt();
+  return x1.mul(x2).mul(denom).sum(dim);
+}
+
+/** s with values clamped below at `min`, its gradient passing through unchanged (PyTorch's no-grad clamp_min_). */
+function clampedValue(s: Tensor, min: number): Tensor {
+  const lift = no_grad(() => s.clamp({ min }).sub(s));
+  return s.add(lift);
+}

@@ -1,0 +1,107 @@
+/**
+ * torch.nn.utils: gradient clipping and flattening parameters into one vector, with PyTorch
+ * 1.13's formulas (clip_grad_norm_ always rescales by min(1, max_norm / (total + 1e-6)) and
+ * returns the total norm of the gradients taken together).
+ */
+import { parseArgs, type PyArgs } from "../args";
+import { no_grad } from "../autograd/grad_mode";
+import { RuntimeError, TypeError_ } from "../errors";
+import { cat, stack } from "../ops/join";
+import { tensor as makeTensor } from "../ops/creation";
+import { Tensor } from "../tensor";
+
+type Params = Tensor | Iterable<Tensor>;
+
+function paramList(parameters: Params, fn: string): Tensor[] {
+  if (parameters instanceof Tensor) return [parameters];
+  if (parameters === null || typeof parameters !== "object" || typeof (parameters as Iterable<Tensor>)[Symbol.iterator] !== "function") {
+    throw new TypeError_(`${fn}(): parameters must be a tensor or an iterable of tensors (e.g. model.parameters()), got ${String(parameters)}`);
+  }
+  const list = [...parameters];
+  list.forEach((p, i) => {
+    if (!(p instanceof Tensor)) throw new TypeError_(`${fn}(): parameters[${i}] is not a tensor`);
+  });
+  return list;
+}
+
+export interface ClipGradNormOptions {
+  max_norm?: number;
+  norm_type?: number | "inf";
+  error_if_nonfinite?: boolean;
+  foreach?: boolean | null;
+}
+
+/**
+ * Rescales the gradients in place so that their joint norm is at most max_norm; returns the
+ * norm before clipping. `clip_grad_norm_(model.parameters(), 1.0)` or `(params, { max_norm, norm_type: Infinity })`.
+ */
+export function clip_grad_norm_(
+  parameters: Params,
+  ...args: PyArgs<[max_norm?: number, norm_type?: number | "inf", error_if_nonfinite?: boolean, foreach?: boolean | null], ClipGradNormOptions>
+): Tensor {
+  const o = parseArgs<ClipGradNormOptions>("clip_grad_norm_", ["max_norm", "norm_type", "error_if_nonfinite", "foreach"], args);
+  if (typeof o.max_norm !== "number") throw new TypeError_("clip_grad_norm_() missing 1 required positional argument: 'max_norm'");
+  const normType = o.norm_type === "inf" ? Infinity : Number(o.norm_type ?? 2);
+  if (Number.isNaN(normType)) throw new TypeError_(`clip_grad_norm_(): norm_type must be a number or 'inf', got ${String(o.norm_type)}`);
+  const grads = paramList(parameters, "clip_grad_norm_").map((p) => p.grad).filter((g): g is Tensor => g !== null);
+  if (grads.length === 0) return makeTensor(0);
+  return no_grad(() => {
+    let total: Tensor;
+    if (normType === Infinity) {
+      const norms = grads.map((g) => g.detach().abs().max());
+      total = norms.length === 1 ? norms[0] : stack(norms).max();
+    } else {
+      total = stack(grads.map((g) => g.detach().norm(normType))).norm(normType);
+    }
+    if (o.error_if_nonfinite && !Number.isFinite(total.item())) {
+      throw new RuntimeError(
+        `The total norm of order ${normType === Infinity ? "inf" : pyNum(normType)} for gradients from \`parameters\` is non-finite, so it cannot be clipped. ` +
+          "To disable this error and scale the gradients by the non-finite norm anyway, set `error_if_nonfinite=False`",
+      );
+    }
+    const coef = makeTensor(o.max_norm!, { dtype: total.dtype }).div(total.add(1e-6)).clamp({ max: 1 });
+    for (const g of grads) g.mul_(coef.to(g.dtype));
+    return total;
+  });
+}
+
+function pyNum(x: number): string {
+  return Number.isInteger(x) ? `${x}.0` : String(x);
+}
+
+/** Clamps every gradient to [-clip_value, clip_value] in place. */
+export function clip_grad_value_(parameters: Params, ...args: PyArgs<[clip_value?: number, foreach?: boolean | null], { clip_value?: number; foreach?: boolean | null }>): void {
+  const o = parseArgs<{ clip_value?: number; foreach?: boolean | null }>("clip_grad_value_", ["clip_value", "foreach"], args);
+  if (typeof o.clip_value !== "number") throw new TypeError_("clip_grad_value_() missing 1 required positional argument: 'clip_value'");
+  const c = o.clip_value;
+  const ps = paramList(parameters, "clip_grad_value_");
+  no_grad(() => {
+    for (const p of ps) if (p.grad) p.grad.clamp_(-c, c);
+  });
+}
+
+/** All parameters flattened and concatenated into one vector (differentiable, like torch.cat). */
+export function parameters_to_vector(parameters: Params): Tensor {
+  const ps = paramList(parameters, "parameters_to_vector");
+  if (ps.length === 0) throw new RuntimeError("parameters_to_vector(): expected a non-empty list of parameters");
+  return cat(ps.map((p) => p.reshape([-1])));
+}
+
+/** Copies slices of `vec` into the parameters, in order (their .data then views vec, as in PyTorch). */
+export function vector_to_parameters(vec: Tensor, parameters: Params): void {
+  if (!(vec instanceof Tensor)) throw new TypeError_(`expected torch.Tensor, but got: ${typeof vec}`);
+  if (vec.dim() !== 1) throw new RuntimeError(`vector_to_parameters(): expected a 1-D vector, got shape [${vec.shape.join(", ")}]`);
+  const ps = paramList(parameters, "vector_to_parameters");
+  const need = ps.reduce((n, p) => n + p.numel(), 0);
+  if (need !== vec.numel()) {
+    throw new RuntimeError(`vector_to_parameters(): the vector has ${vec.numel()} elements but the parameters need ${need}`);
+  }
+  let at = 0;
+  for (const p of ps) {
+    const n = p.numel();
+    p.data = vec.detach().narrow(0, at, n).view(p.shape.slice());
+    at += n;
+  }
+}
+
+export const utils = { clip_grad_norm_, clip_grad_value_, parameters_to_vector, vector_to_parameters, clip_grad_norm: clip_grad_norm_ };
