@@ -199,7 +199,7 @@ export class CellSaver {
       await this.queue.confirm(edit.lessonSlug, edit.cellId, edit.version);
       if (this.pending.get(key)?.version === edit.version) this.pending.delete(key);
       if (body?.cell && edit.lessonSlug === this.lessonSlug) {
-        if (response.ok) this.channel?.postMessage({ lessonSlug: this.lessonSlug, ...body.cell });
+        if (response.ok) this.broadcast({ lessonSlug: this.lessonSlug, ...body.cell });
         else this.takeIfNewer(body.cell);
       }
     } else {
@@ -209,6 +209,20 @@ export class CellSaver {
       if (this.pending.get(key)?.version === edit.version) this.pending.delete(key);
     }
     this.updateState();
+  }
+
+  /**
+   * Tells other tabs about saved code. An answer can arrive after the page left the lesson (the
+   * edit sent as it closed): the channel is closed by then and posting would throw an uncaught
+   * InvalidStateError, so a disposed saver stays quiet.
+   */
+  private broadcast(message: ServerCell & { lessonSlug: string }): void {
+    if (this.disposed || !this.channel) return;
+    try {
+      this.channel.postMessage(message);
+    } catch {
+      // Closed under us: no tab is left to tell.
+    }
   }
 
   private scheduleRetry(): void {
