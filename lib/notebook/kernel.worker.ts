@@ -5,6 +5,7 @@ import { KernelSession } from "../kernel/worker/session";
 import { engineModules } from "../kernel/worker/engine";
 import { utils } from "../tensor";
 import { notebookGlobals } from "./globals";
+import { startGemmThreads } from "./gemm-threads";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -17,6 +18,9 @@ utils.data.set_dataset_source(async (name) => {
   if (!response.ok) throw new Error(`Could not load the dataset file ${name} (HTTP ${response.status})`);
   return new Uint8Array(await response.arrayBuffer());
 });
+
+// Matmul and convolution on all cores (up to 4) when the page is cross-origin isolated.
+startGemmThreads();
 
 const session = new KernelSession(post, notebookGlobals, engineModules());
 

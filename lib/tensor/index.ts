@@ -44,6 +44,7 @@ export { load_tensors, save_tensors, set_file_store, ARCHITECTURE_KEY, type File
 export { Tensor, isTensor, isGenuineTensor } from "./tensor";
 export type { DType, Storage } from "./dtype";
 export { Generator } from "./random";
+export { enableThreads, disableThreads, threadsReady, getNumThreads, type ThreadSpawner, type ThreadInit, type ThreadHandle } from "./kernels/parallel";
 export { TorchError, RuntimeError, IndexError, TypeError_, ValueError } from "./errors";
 export type { Module, Parameter, StateDict, IncompatibleKeys, RemovableHandle } from "./nn/index";
 export type { Optimizer } from "./optim/index";

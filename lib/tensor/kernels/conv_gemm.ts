@@ -202,11 +202,18 @@ function packGradOutB(go: Float32Array, Cout: number, pl: Plan): PackB {
 }
 
 /** Floats of the GEMM's result per call: larger batches go through in chunks of samples. */
-const MAX_RESULT = 1 << 22;
+let maxResult = 1 << 22;
 
-/** Samples per chunk so that a [rows, chunk * L] result stays under MAX_RESULT floats. */
+/** Sets the chunk bound (tests use a small one to exercise chunking); returns the previous one. */
+export function setConvChunkFloats(floats: number): number {
+  const prev = maxResult;
+  maxResult = floats;
+  return prev;
+}
+
+/** Samples per chunk so that a [rows, chunk * L] result stays under maxResult floats. */
 function chunkSize(N: number, rows: number, L: number): number {
-  return Math.max(1, Math.min(N, Math.floor(MAX_RESULT / Math.max(1, rows * L))));
+  return Math.max(1, Math.min(N, Math.floor(maxResult / Math.max(1, rows * L))));
 }
 
 /** out [N, Cout, L] = conv(x [N, C, H, W], w [Cout, K]) (bias not added). */
