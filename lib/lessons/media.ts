@@ -20,7 +20,8 @@ export function mediaContentType(file: string): string {
 /** The path of a media file, or null when the name is not one we serve or the file is missing. */
 export function mediaPath(file: string): string | null {
   if (!MEDIA_FILE_PATTERN.test(file)) return null;
-  const full = path.join(MEDIA_DIR, file);
+  // Spelled out (not MEDIA_DIR) so the bundler's file tracing stays inside media/.
+  const full = path.join(process.cwd(), "media", file);
   return existsSync(full) && statSync(full).isFile() ? full : null;
 }
 
@@ -74,7 +75,6 @@ export function parseChapters(vtt: string, file = "chapters"): VideoChapter[] {
 /** A lesson video's chapters, read at build time; an empty list when it has none. */
 export function readChapters(file: string | undefined): VideoChapter[] {
   if (!file) return [];
-  const full = mediaPath(file);
-  if (!full) throw new MediaFormatError(`media/${file} is missing or not a .vtt file we serve`);
-  return parseChapters(readFileSync(full, "utf8"), `media/${file}`);
+  if (!mediaPath(file) || !file.endsWith(".vtt")) throw new MediaFormatError(`media/${file} is missing or not a .vtt file we serve`);
+  return parseChapters(readFileSync(path.join(process.cwd(), "media", file), "utf8"), `media/${file}`);
 }

@@ -22,15 +22,12 @@ export interface LessonVersion {
   current: boolean;
 }
 
-function archiveFile(slug: string, version: number): string {
-  return path.join(ARCHIVE_DIR, slug, `v${version}.mdx`);
-}
 
 /** The archived (earlier) versions of a lesson, oldest first. */
 export function archivedVersions(slug: string): number[] {
-  const dir = path.join(ARCHIVE_DIR, slug);
-  if (!/^[a-z0-9-]+$/.test(slug) || !existsSync(dir)) return [];
-  return readdirSync(dir)
+  // Paths spelled out from process.cwd() so the bundler's file tracing stays inside lessons/archive.
+  if (!/^[a-z0-9-]+$/.test(slug) || !existsSync(path.join(process.cwd(), "lessons", "archive", slug))) return [];
+  return readdirSync(path.join(process.cwd(), "lessons", "archive", slug))
     .map((name) => /^v(\d+)\.mdx$/.exec(name))
     .filter((match): match is RegExpExecArray => match !== null)
     .map((match) => Number(match[1]))
@@ -50,8 +47,8 @@ export function readLessonVersion(slug: string, version: number): LessonSource |
   const current = readLesson(slug);
   if (version === current.frontmatter.version) return current;
   if (!archivedVersions(slug).includes(version)) return null;
-  const file = archiveFile(slug, version);
-  return parseLesson(slug, file, readFileSync(file, "utf8"));
+  const file = path.join(process.cwd(), "lessons", "archive", slug, `v${version}.mdx`);
+  return parseLesson(slug, file, readFileSync(path.join(process.cwd(), "lessons", "archive", slug, `v${version}.mdx`), "utf8"));
 }
 
 /**
