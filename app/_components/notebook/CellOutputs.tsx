@@ -2,12 +2,22 @@
 
 import type { CellOutput } from "@/lib/kernel/protocol";
 import { MimeOutput } from "../outputs/MimeOutput";
+import type { RestoredNotice } from "./useRestoredOutputs";
 
-/** Renders a cell's outputs in nbformat's shape: streams, results, displays and errors. */
-export function CellOutputs({ outputs }: { outputs: CellOutput[] }) {
+/**
+ * Renders a cell's outputs in nbformat's shape: streams, results, displays and errors. Outputs
+ * restored from an earlier session say so (with their execution count) until the cell runs again.
+ */
+export function CellOutputs({ outputs, restored = null }: { outputs: CellOutput[]; restored?: RestoredNotice | null }) {
   if (outputs.length === 0) return null;
   return (
-    <div className="cell-outputs" data-testid="cell-output">
+    <div className={restored ? "cell-outputs cell-outputs-restored" : "cell-outputs"} data-testid="cell-output" data-restored={restored ? "true" : undefined}>
+      {restored ? (
+        <p className="outputs-restored-note" data-testid="restored-outputs">
+          Outputs from an earlier session{restored.executionCount !== null ? ` (Out [${restored.executionCount}])` : ""}
+          {restored.codeChanged ? ", made by code that has changed since" : ""}. Run the cell to refresh them.
+        </p>
+      ) : null}
       {outputs.map((output, index) => (
         <OutputView key={index} output={output} />
       ))}

@@ -20,7 +20,7 @@ export function CodeCell({ id, code: lessonCode, timeoutMs }: CodeCellProps) {
   const { saveCode, resetCell } = persistence;
   const container = useRef<HTMLElement>(null);
   const code = usePersistedCode(id, lessonCode, { followExternalCode: true });
-  const { kernel, outputs, runState, executionCount, run } = useCellExecution(id, code.current, container, timeoutMs);
+  const { kernel, outputs, restored, runState, executionCount, run } = useCellExecution(id, code.current, container, timeoutMs);
   const { replace } = code;
 
   const reset = useCallback(() => {
@@ -48,7 +48,7 @@ export function CodeCell({ id, code: lessonCode, timeoutMs }: CodeCellProps) {
       <CellGutter runState={runState} executionCount={executionCount} canRun={kernel !== null} onRun={() => void run()} onReset={reset} />
       <div className="cell-body">
         <CodeEditor key={code.editorKey} modelPath={`file:///cells/${id}.ts`} value={code.value} ariaLabel={`Code of cell ${id}`} onChange={code.onChange} onRun={() => void run()} onRunAndAdvance={runAndAdvance} />
-        <CellOutputs outputs={outputs} />
+        <CellOutputs outputs={outputs} restored={restored} />
       </div>
     </section>
   );

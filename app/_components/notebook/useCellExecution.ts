@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState, useRef, type RefObject } from "react"
 import type { ExecuteReply } from "@/lib/kernel/protocol";
 import { useNotebook } from "./NotebookProvider";
 import { useCellOutputs } from "./useCellOutputs";
+import { useRestoredOutputs } from "./useRestoredOutputs";
 
 export type RunState = "idle" | "queued" | "running" | "done" | "error" | "cancelled";
 
@@ -12,10 +13,11 @@ export type RunState = "idle" | "queued" | "running" | "done" | "error" | "cance
  * notebook's registry (so Run all, Clear outputs and Export reach it).
  */
 export function useCellExecution(id: string, code: () => string, container: RefObject<HTMLElement | null>, timeoutMs?: string) {
-  const { kernel, persistence, registry } = useNotebook();
+  const { kernel, persistence, registry, lessonSlug } = useNotebook();
   const { recordExecution } = persistence;
-  const outputs = useCellOutputs();
-  const { clear: clearOutputs, apply, current: currentOutputs } = outputs;
+  const outputs = useCellOutputs({ lessonSlug, cellId: id });
+  const { clear: clearOutputs, apply, current: currentOutputs, keep: keepOutputs, forget: forgetOutputs, restoredCount } = outputs;
+  const restored = useRestoredOutputs(outputs.restored, code, container);
   const [runState, setRunState] = useState<RunState>("idle");
   const [executionCount, setExecutionCount] = useState<number | null>(null);
   const executionCountRef = useRef<number | null>(null);
@@ -24,7 +26,8 @@ export function useCellExecution(id: string, code: () => string, container: RefO
     if (!kernel) return null;
     clearOutputs();
     setRunState("queued");
-    const reply = await kernel.execute(id, code(), {
+    const source = code();
+    const reply = await kernel.execute(id, source, {
       timeBudgetMs: timeoutMs ? Number(timeoutMs) : undefined,
       onMessage: (message) => {
         if (message.type === "status" && message.execution_state === "busy") setRunState("running");
@@ -35,8 +38,9 @@ export function useCellExecution(id: string, code: () => string, container: RefO
     setExecutionCount(executionCountRef.current);
     setRunState(reply.status === "ok" ? "done" : "error");
     recordExecution(id, reply);
+    keepOutputs(executionCountRef.current, source);
     return reply;
-  }, [kernel, id, code, timeoutMs, recordExecution, clearOutputs, apply]);
+  }, [kernel, id, code, timeoutMs, recordExecution, clearOutputs, apply, keepOutputs]);
 
   useEffect(
     () =>
@@ -48,14 +52,16 @@ export function useCellExecution(id: string, code: () => string, container: RefO
         cancelQueued: () => setRunState((state) => (state === "queued" ? "cancelled" : state)),
         clearOutputs: () => {
           clearOutputs();
+          forgetOutputs();
           executionCountRef.current = null;
           setExecutionCount(null);
           setRunState("idle");
         },
-        snapshot: () => ({ code: code(), outputs: currentOutputs(), executionCount: executionCountRef.current }),
+        // Restored outputs export with the count they had, as a saved notebook keeps it.
+        snapshot: () => ({ code: code(), outputs: currentOutputs(), executionCount: executionCountRef.current ?? restoredCount() }),
       }),
-    [registry, id, container, run, code, clearOutputs, currentOutputs],
+    [registry, id, container, run, code, clearOutputs, forgetOutputs, currentOutputs, restoredCount],
   );
 
-  return { kernel, outputs: outputs.outputs, runState, executionCount, run };
+  return { kernel, outputs: outputs.outputs, restored, runState, executionCount, run };
 }

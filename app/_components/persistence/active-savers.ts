@@ -1,5 +1,6 @@
 import type { CellSaver } from "./cell-saver";
 import { SaveQueue } from "./save-queue";
+import { forgetSavedOutputs } from "../notebook/output-store";
 
 /** The autosavers of the lesson pages open in this tab, so account changes can settle them first. */
 const savers = new Set<CellSaver>();
@@ -21,4 +22,6 @@ export async function settleSavesBeforeSignOut(timeoutMs = 3000): Promise<void> 
 export async function forgetUnsentEdits(): Promise<void> {
   for (const saver of savers) saver.forgetPending();
   await new SaveQueue().clear();
+  // Outputs kept in this browser are the signed-out person's too.
+  await forgetSavedOutputs();
 }
