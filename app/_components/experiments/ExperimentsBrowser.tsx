@@ -5,6 +5,7 @@ import { RunChart } from "./RunChart";
 import { RunFilters } from "./RunFilters";
 import { RunsTable } from "./RunsTable";
 import { curveOf, runLabel, type RunSummary } from "./runs-api";
+import { configColour } from "./run-groups";
 import { useRuns } from "./useRuns";
 import styles from "./experiments.module.css";
 import { learnerFetch } from "@/app/_components/learner-fetch";
@@ -48,7 +49,11 @@ export function ExperimentsBrowser({ lessons, initialName, initialLesson }: { le
   const metricNames = useMemo(() => sortedUnique(visible.flatMap((run) => Object.keys(run.finalMetrics))), [visible]);
   const chosenMetric = metricToPlot(metric, metricNames);
   const selectedRuns = visible.filter((run) => selected.has(run.id));
-  const curves = useMemo(() => selectedRuns.map((run) => curveOf(run, chosenMetric)).filter((c) => c.steps.length > 0), [selectedRuns, chosenMetric]);
+  // One colour per ticked run, kept while other runs are ticked or unticked (the index in the visible list).
+  const curves = useMemo(
+    () => selectedRuns.map((run) => ({ ...curveOf(run, chosenMetric), color: configColour(visible.indexOf(run)) })).filter((c) => c.steps.length > 0),
+    [selectedRuns, visible, chosenMetric],
+  );
 
   const remove = async (run: RunSummary) => {
     if (!window.confirm(`Delete the run "${runLabel(run)}"? This cannot be undone.`)) return;

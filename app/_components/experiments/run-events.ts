@@ -15,3 +15,15 @@ export function onRunEnded(listener: (detail: RunEndedDetail) => void): () => vo
   window.addEventListener(RUN_ENDED_EVENT, handler);
   return () => window.removeEventListener(RUN_ENDED_EVENT, handler);
 }
+
+/** Page-wide signal that old runs were deleted ("Clear old runs"), so every comparison reloads. */
+export const RUNS_CLEARED_EVENT = "gradbook:runs-cleared";
+
+export function announceRunsCleared(): void {
+  window.dispatchEvent(new CustomEvent(RUNS_CLEARED_EVENT));
+}
+
+export function onRunsCleared(listener: () => void): () => void {
+  window.addEventListener(RUNS_CLEARED_EVENT, listener);
+  return () => window.removeEventListener(RUNS_CLEARED_EVENT, listener);
+}

@@ -36,5 +36,6 @@ export function PlotlyChart({ data, layout, label }: PlotlyChartProps) {
   }, []);
 
   if (error) return <div className="output-error">{error}</div>;
-  return <div ref={root} className="plotly-chart" role="img" aria-label={label ?? "chart"} data-testid="plotly-chart" />;
+  // role="figure", not "img": Plotly puts buttons (the mode bar) inside, and an image's content is presentational (axe: nested-interactive).
+  return <div ref={root} className="plotly-chart" role="figure" aria-label={label ?? "chart"} data-testid="plotly-chart" />;
 }

@@ -69,8 +69,14 @@ export class LiveChart {
   private lastSent = 0;
   private dirty = false;
 
-  constructor(private readonly sink: DisplaySink, private readonly options: LiveChartOptions = {}) {
+  constructor(private readonly sink: DisplaySink, private options: LiveChartOptions = {}) {
     sink.show(this.bundle());
+  }
+
+  /** A new title, drawn at once (an experiment's chart learns what varies when the next run starts). */
+  retitle(title: string): void {
+    this.options = { ...this.options, title };
+    this.flush(Date.now());
   }
 
   push(step: number, metrics: Record<string, number>): void {

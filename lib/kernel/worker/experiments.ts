@@ -1,5 +1,6 @@
 import type { KernelSession } from "./session";
 import { torch } from "../../tensor";
+import { runTitle } from "./run-title";
 import packageJson from "../../../package.json";
 
 /**
@@ -91,12 +92,13 @@ function checkMetrics(metrics: unknown): { step: number | undefined; values: Met
 interface ChartLike {
   push(step: number, metrics: Metrics): void;
   close(): void;
+  retitle?(title: string): void;
 }
 
 /** The lead's live_chart builtin when present; otherwise a one-line text display updated in place. */
-function openChart(session: KernelSession, name: string): ChartLike {
+function openChart(session: KernelSession, name: string, title = name): ChartLike {
   const liveChart = session.scope.live_chart;
-  if (typeof liveChart === "function") return (liveChart as (options: { title: string }) => ChartLike)({ title: name });
+  if (typeof liveChart === "function") return (liveChart as (options: { title: string }) => ChartLike)({ title });
   const id = session.output.newDisplayId();
   session.output.display({ "text/plain": `${name}: waiting for metrics` }, id);
   let last = "";
@@ -109,8 +111,28 @@ function openChart(session: KernelSession, name: string): ChartLike {
   };
 }
 
+/** Charts of a run name whose titles follow what varies; the oldest are let go past this many. */
+const TITLED_CHARTS_PER_NAME = 24;
+
 export function createExperiments(session: KernelSession) {
   const send = (message: ExperimentCommMessage) => session.sendComm(EXPERIMENTS_COMM_TARGET, message);
+  // The session's runs of each name, so each live chart is titled by what varies ("activation=relu").
+  const sweeps = new Map<string, { params: Params; chart: ChartLike | null; title: string }[]>();
+
+  /** Titles the new run's chart and retitles earlier ones of the name whose varying params changed. */
+  function titleFor(name: string, params: Params): { title: string; track(chart: ChartLike | null): void } {
+    const earlier = (sweeps.get(name) ?? []).slice(-(TITLED_CHARTS_PER_NAME - 1));
+    const paramSets = [...earlier.map((entry) => entry.params), params];
+    for (const entry of earlier) {
+      const title = runTitle(name, entry.params, paramSets);
+      if (title !== entry.title) {
+        entry.title = title;
+        entry.chart?.retitle?.(title);
+      }
+    }
+    const title = runTitle(name, params, paramSets);
+    return { title, track: (chart) => sweeps.set(name, [...earlier, { params, chart, title }]) };
+  }
 
   function start(name: unknown, params?: unknown, options: StartOptions = {}): ExperimentRun {
     const runName = checkName(name);
@@ -122,7 +144,9 @@ export function createExperiments(session: KernelSession) {
     const seed = torch.initial_seed();
     const id = crypto.randomUUID();
     const started = performance.now();
-    const chart = options.chart === false ? null : openChart(session, runName);
+    const titled = titleFor(runName, runParams);
+    const chart = options.chart === false ? null : openChart(session, runName, titled.title);
+    titled.track(chart);
     let nextStep = 0;
     let ended = false;
     send({ kind: "start", runId: id, name: runName, params: runParams, seed: Number.isSafeInteger(seed) ? seed : null, engineVersion: ENGINE_VERSION, startedAt: Date.now() });
