@@ -13,6 +13,7 @@
  * Like unpickling a PyTorch model, that needs every class: built-in layers are known, a
  * learner's own classes must be registered first with nn.register_module("Swish", Swish).
  */
+import { decodeCheckpoint, encodeCheckpoint, isStateDict, OBJECT_KEY, type Checkpoint } from "./checkpoint";
 import { bool, float32, float64, int64, type DType } from "./dtype";
 import { RuntimeError, TypeError_ } from "./errors";
 import { Module, type StateDict } from "./nn/module";
@@ -276,14 +277,17 @@ export function set_file_store(store: FileStore): void {
  * file store, so `torch.load("model.pt")` reads them back as in PyTorch. An options object
  * instead of a name adds metadata strings.
  */
-export function save(obj: Module | StateDict | Map<string, Tensor>, f?: string | Record<string, string>): Uint8Array {
+export function save(obj: Module | StateDict | Map<string, Tensor> | Checkpoint, f?: string | Record<string, string>): Uint8Array {
   const metadata = typeof f === "object" && f !== null ? f : {};
   let bytes: Uint8Array;
   if (obj instanceof Module) {
     bytes = save_tensors(obj.state_dict(), { format: "pt", ...metadata, [ARCHITECTURE_KEY]: JSON.stringify(describe(obj)) });
+  } else if (obj instanceof Map || isStateDict(obj)) {
+    bytes = save_tensors(obj as StateDict | Map<string, Tensor>, { format: "pt", ...metadata });
   } else {
-    if (obj === null || typeof obj !== "object") throw new TypeError_("save: expected a Module or a state_dict");
-    bytes = save_tensors(obj, { format: "pt", ...metadata });
+    // A general checkpoint ({ epoch, model_state_dict, optimizer_state_dict, ... }), see checkpoint.ts.
+    const { tensors, structure } = encodeCheckpoint(obj);
+    bytes = save_tensors(tensors, { format: "pt", ...metadata, [OBJECT_KEY]: structure });
   }
   if (typeof f === "string") fileStore.write(f, bytes);
   return bytes;
@@ -294,7 +298,7 @@ export function save(obj: Module | StateDict | Map<string, Tensor>, f?: string |
  * comes back as a Module (its classes must be built in or registered); a state dict as
  * { name: Tensor }.
  */
-export function load(f: Uint8Array | ArrayBuffer | string): Module | StateDict {
+export function load(f: Uint8Array | ArrayBuffer | string): Module | StateDict | Checkpoint {
   let bytes: Uint8Array | ArrayBuffer;
   if (typeof f === "string") {
     const stored = fileStore.read(f);
@@ -302,6 +306,7 @@ export function load(f: Uint8Array | ArrayBuffer | string): Module | StateDict {
     bytes = stored;
   } else bytes = f;
   const { tensors, metadata } = load_tensors(bytes);
+  if (metadata[OBJECT_KEY] !== undefined) return decodeCheckpoint(metadata[OBJECT_KEY], tensors);
   const archJson = metadata[ARCHITECTURE_KEY];
   if (!archJson) return tensors;
   const arch = JSON.parse(archJson) as ArchNode;

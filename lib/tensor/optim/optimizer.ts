@@ -137,13 +137,18 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     p._ver.lastOp = `${this.constructor.name}.step`;
   }
 
-  /** Options and state by parameter index, as PyTorch's optimizer.state_dict(). */
+  /**
+   * Options and state by parameter index, as PyTorch's optimizer.state_dict():
+   * { state: { 0: { momentum_buffer | step, exp_avg, exp_avg_sq | ... } }, param_groups: [{ lr, ..., params: [0, 1] }] }.
+   * Everything is copied, so later steps do not change a saved dict.
+   */
   state_dict(): OptimizerStateDict {
     const index = new Map<Tensor, number>();
     let next = 0;
     const param_groups = this.param_groups.map((g) => {
       const { params, ...opts } = g as ParamGroup<O> & Record<string, unknown>;
-      return { ...opts, params: params.map((p) => (index.has(p) ? index.get(p)! : (index.set(p, next), next++))) };
+      const copied = Object.fromEntries(Object.entries(opts).map(([k, v]) => [k, Array.isArray(v) ? [...(v as unknown[])] : v]));
+      return { ...copied, params: params.map((p) => (index.has(p) ? index.get(p)! : (index.set(p, next), next++))) };
     });
     const state: Record<number, OptimizerState> = {};
     for (const [p, s] of this.state) {
@@ -154,25 +159,46 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     return { state, param_groups };
   }
 
+  /**
+   * Restores options and state saved by state_dict() (also after torch.save / torch.load, or
+   * from PyTorch, whose "step" is a one-element tensor). Everything is checked before anything
+   * changes, so a mismatched dict leaves the optimizer as it was.
+   */
   load_state_dict(sd: OptimizerStateDict): void {
+    if (sd === null || typeof sd !== "object" || !Array.isArray(sd.param_groups) || typeof sd.state !== "object" || sd.state === null) {
+      throw new TypeError_("load_state_dict expects the dict returned by optimizer.state_dict() ({ state, param_groups })");
+    }
     if (sd.param_groups.length !== this.param_groups.length) {
       throw new ValueError("loaded state dict has a different number of parameter groups");
     }
-    const params = this.param_groups.flatMap((g) => g.params);
+    const byId = new Map<number, Tensor>();
     sd.param_groups.forEach((saved, gi) => {
       const ids = saved.params as number[];
-      if (ids.length !== this.param_groups[gi].params.length) {
+      if (!Array.isArray(ids) || ids.length !== this.param_groups[gi].params.length) {
         throw new ValueError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
       }
-      const opts: Record<string, unknown> = { ...saved };
-      delete opts.params;
+      ids.forEach((id, k) => byId.set(Number(id), this.param_groups[gi].params[k]));
+    });
+    const newState = new Map<Tensor, OptimizerState>();
+    for (const [i, s] of Object.entries(sd.state)) {
+      const p = byId.get(Number(i));
+      if (!p) throw new RuntimeError(`optimizer state refers to parameter ${i}, which this optimizer does not have`);
+      const entry: OptimizerState = {};
+      for (const [k, v] of Object.entries(s)) {
+        if (v instanceof Tensor) {
+          if (k === "step" && v.numel() === 1) entry[k] = v.item();
+          else if (v.shape.join() !== p.shape.join()) {
+            throw new ValueError(`loaded state of parameter ${i} has '${k}' of shape [${v.shape.join(", ")}], but the parameter has shape [${p.shape.join(", ")}]`);
+          } else entry[k] = v.to(p.dtype).clone();
+        } else entry[k] = v;
+      }
+      newState.set(p, entry);
+    }
+    sd.param_groups.forEach((saved, gi) => {
+      const opts: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(saved)) if (k !== "params") opts[k] = Array.isArray(v) ? [...(v as unknown[])] : v;
       Object.assign(this.param_groups[gi], opts);
     });
-    this.state.clear();
-    for (const [i, s] of Object.entries(sd.state)) {
-      const p = params[Number(i)];
-      if (!p) throw new RuntimeError(`optimizer state refers to parameter ${i}, which this optimizer does not have`);
-      this.state.set(p, Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Tensor ? v.clone() : v])));
-    }
+    this.state = newState;
   }
 }
