@@ -59,6 +59,25 @@ export const kernels: KernelTable = {
   unaryGrad: { ...unaryGradKernels },
 };
 
+/**
+ * The two backends: WebAssembly SIMD (the default where the host has it) and plain TypeScript
+ * (always there: the fallback, and what the value tests run a second time on, as tfjs-core runs
+ * one suite on each of its backends).
+ */
+export type BackendName = "wasm" | "ts";
+const backends: Record<BackendName, Pick<KernelTable, "gemm" | "matmul" | "unary">> = {
+  wasm: { gemm: kernels.gemm, matmul: kernels.matmul, unary: { ...kernels.unary } },
+  ts: { gemm: null, matmul: matmulStrided, unary: { ...unaryKernels } },
+};
+
+/** Switches matmul, convolution's GEMM and the SIMD unary kernels to one backend's. */
+export function selectBackend(name: BackendName): void {
+  const b = backends[name];
+  kernels.gemm = b.gemm;
+  kernels.matmul = b.matmul;
+  Object.assign(kernels.unary, b.unary);
+}
+
 type Replaceable = Exclude<keyof KernelTable, "unary" | "unaryGrad">;
 
 /** Replaces a kernel, returning the previous one so a backend can fall back to it. */
