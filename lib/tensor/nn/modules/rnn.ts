@@ -313,6 +313,13 @@ abstract class RNNCellBase<H extends Tensor | [Tensor, Tensor]> extends Module {
     this.reset_parameters();
   }
 
+  /** Rebuilds from saved settings (torch.load); the weights are loaded afterwards. */
+  static _from_settings(this: new (i: number, h: number, o: { bias?: boolean; nonlinearity?: "tanh" | "relu" }) => Module, s: Record<string, unknown>): Module {
+    const o: { bias?: boolean; nonlinearity?: "tanh" | "relu" } = { bias: s.bias as boolean };
+    if (s.nonlinearity === "relu") o.nonlinearity = "relu";
+    return new this(s.input_size as number, s.hidden_size as number, o);
+  }
+
   reset_parameters(): void {
     const stdv = 1 / Math.sqrt(this.hidden_size);
     for (const p of this.parameters()) uniform_(p, -stdv, stdv);

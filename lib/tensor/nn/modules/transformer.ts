@@ -53,6 +53,25 @@ function activationFn(activation: TransformerActivation | undefined): ((x: Tenso
   throw new RuntimeError(`activation should be relu/gelu, not ${String(activation)}`);
 }
 
+/** How torch.save records the activation: by name, as a child module, or a function it cannot save. */
+type ActivationKind = "relu" | "gelu" | "module" | "function";
+function activationKind(act: ((x: Tensor) => Tensor) | Module): ActivationKind {
+  if (act === relu) return "relu";
+  if (act === gelu) return "gelu";
+  return act instanceof Module ? "module" : "function";
+}
+
+/** A layer shell for torch.load: tiny sizes, since every child is replaced by the saved one. */
+function layerFromSettings<L extends Module>(Ctor: new (d: number, h: number, o: TransformerLayerOptions) => L, name: string, s: Record<string, unknown>): L {
+  if (s.activation_kind === "function") {
+    throw new RuntimeError(
+      `Cannot rebuild ${name}: it was built with a custom activation function, which cannot be saved. ` +
+        "Build the model again and load the weights with model.load_state_dict(torch.load(bytes)), or pass the activation as a module.",
+    );
+  }
+  return new Ctor(1, 1, { dim_feedforward: 1, activation: s.activation_kind === "gelu" ? "gelu" : "relu" });
+}
+
 /**
  * copy.deepcopy of a module without running constructors (so no random draws): same class,
  * settings and hooks, parameters and buffers cloned, submodules copied recursively (a module
@@ -94,6 +113,7 @@ function copyValue(v: unknown, memo: Map<unknown, unknown>): unknown {
 abstract class TransformerLayerBase extends Module {
   declare norm_first: boolean;
   declare activation: ((x: Tensor) => Tensor) | Module;
+  declare activation_kind: ActivationKind;
   declare linear1: Linear;
   declare dropout: Dropout;
   declare linear2: Linear;
@@ -142,6 +162,11 @@ export class TransformerEncoderLayer extends TransformerLayerBase {
     this.dropout1 = new Dropout(p);
     this.dropout2 = new Dropout(p);
     this.activation = activationFn(a.activation);
+    this.activation_kind = activationKind(this.activation);
+  }
+
+  static _from_settings(s: Record<string, unknown>): TransformerEncoderLayer {
+    return layerFromSettings(TransformerEncoderLayer, "TransformerEncoderLayer", s);
   }
 
   override forward(src: Tensor, ...args: PyArgs<[src_mask?: Tensor | null, src_key_padding_mask?: Tensor | null, is_causal?: boolean], EncoderLayerForwardOptions>): Tensor {
@@ -218,6 +243,11 @@ export class TransformerDecoderLayer extends TransformerLayerBase {
     this.dropout2 = new Dropout(p);
     this.dropout3 = new Dropout(p);
     this.activation = activationFn(a.activation);
+    this.activation_kind = activationKind(this.activation);
+  }
+
+  static _from_settings(s: Record<string, unknown>): TransformerDecoderLayer {
+    return layerFromSettings(TransformerDecoderLayer, "TransformerDecoderLayer", s);
   }
 
   override forward(tgt: Tensor, memory: Tensor, ...args: PyArgs<DecoderForwardPositional, DecoderLayerForwardOptions>): Tensor {
@@ -284,6 +314,11 @@ export class TransformerEncoder extends Module {
     this.norm = a.norm ?? null;
   }
 
+  /** A shell for torch.load, whose saved layers replace the empty list. */
+  static _from_settings(): TransformerEncoder {
+    return new TransformerEncoder(new Module(), 0);
+  }
+
   override forward(src: Tensor, ...args: PyArgs<[mask?: Tensor | null, src_key_padding_mask?: Tensor | null, is_causal?: boolean], EncoderForwardOptions>): Tensor {
     const o = parseArgs<EncoderForwardOptions>("TransformerEncoder.forward", ["mask", "src_key_padding_mask", "is_causal"], args);
     let out = src;
@@ -311,6 +346,10 @@ export class TransformerDecoder extends Module {
     this.layers = clones(decoder_layer, num_layers);
     this.num_layers = num_layers;
     this.norm = a.norm ?? null;
+  }
+
+  static _from_settings(): TransformerDecoder {
+    return new TransformerDecoder(new Module(), 0);
   }
 
   override forward(tgt: Tensor, memory: Tensor, ...args: PyArgs<DecoderForwardPositional, DecoderLayerForwardOptions>): Tensor {
@@ -410,6 +449,10 @@ export class Transformer extends Module {
     this.nhead = nhead;
     this.batch_first = layerOpts.batch_first!;
     for (const p of this.parameters()) if (p.dim() > 1) xavier_uniform_(p);
+  }
+
+  static _from_settings(s: Record<string, unknown>): Transformer {
+    return new Transformer({ d_model: s.d_model as number, nhead: s.nhead as number, custom_encoder: new Module(), custom_decoder: new Module() });
   }
 
   override forward(src: Tensor, tgt: Tensor, opts: TransformerForwardOptions = {}): Tensor {

@@ -14,3 +14,5 @@ export {
 } from "./synthetic";
 export { set_dataset_source, get_dataset_source, read_dataset_file, type DatasetSource } from "./source";
 export { load_mnist, MNIST_FILE, MNIST_MEAN, MNIST_STD, type MnistOptions } from "./mnist";
+export { SequenceTaskDataset, copy_task, reverse_task, sort_task, add_task, type SequenceTask, type SequenceTaskOptions } from "./sequence-tasks";
+export { SONNETS, CharTokenizer, CharDataset } from "./text-corpus";
