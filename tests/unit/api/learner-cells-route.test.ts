@@ -94,6 +94,12 @@ describe("PUT /api/lessons/:slug/learner-cells/:cellId", () => {
     expect((await list(alice)).body.cells[0].anchor).toBe("a-cell-an-earlier-version-had");
   });
 
+  it("follows a lesson cell that was renamed (was=old-id) to its new id", async () => {
+    // activation-functions renamed cell "linear" to "identity-activation" (was=linear).
+    expect((await save(alice, OWN, body({ anchor: "linear" }), OTHER_LESSON)).status).toBe(200);
+    expect((await list(alice, OTHER_LESSON)).body.cells[0].anchor).toBe("identity-activation");
+  });
+
   it(`refuses a new cell over ${MAX_LEARNER_CELLS_PER_LESSON} live ones per lesson with 409, yet saves edits of existing ones`, async () => {
     await prisma.user.upsert({ where: { id: alice }, create: { id: alice }, update: {} });
     await prisma.cellState.createMany({
