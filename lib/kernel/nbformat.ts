@@ -12,7 +12,10 @@ type NotebookCell =
   | { id: string; cell_type: "markdown"; metadata: Record<string, unknown>; source: string }
   | { id: string; cell_type: "code"; metadata: Record<string, unknown>; source: string; outputs: Record<string, unknown>[]; execution_count: number | null };
 
-export type ExportPart = { kind: "markdown"; source: string } | { kind: "code"; cellId: string; source: string; outputs: CellOutput[]; executionCount: number | null };
+/** `metadata` is the cell's nbformat metadata (a learner's own cell is marked there). */
+export type ExportPart =
+  | { kind: "markdown"; source: string; metadata?: Record<string, unknown> }
+  | { kind: "code"; cellId: string; source: string; outputs: CellOutput[]; executionCount: number | null; metadata?: Record<string, unknown> };
 
 /** nbformat cell ids: 1-64 of letters, digits, '-' and '_', unique within the notebook. */
 function cellId(candidate: string, used: Set<string>): string {
@@ -49,11 +52,11 @@ export function toNotebook(title: string, parts: ExportPart[]): Notebook {
       language_info: { name: "typescript", file_extension: ".ts", mimetype: "text/typescript", codemirror_mode: "typescript" },
     },
     cells: parts.map((part): NotebookCell => {
-      if (part.kind === "markdown") return { id: cellId(`md-${++markdownCount}`, used), cell_type: "markdown", metadata: {}, source: part.source };
+      if (part.kind === "markdown") return { id: cellId(`md-${++markdownCount}`, used), cell_type: "markdown", metadata: part.metadata ?? {}, source: part.source };
       return {
         id: cellId(part.cellId, used),
         cell_type: "code",
-        metadata: {},
+        metadata: part.metadata ?? {},
         source: part.source,
         outputs: part.outputs.map(toNbformatOutput),
         execution_count: part.executionCount,

@@ -9,7 +9,8 @@ export interface CellGutterProps {
   executionCount: number | null;
   canRun: boolean;
   onRun(): void;
-  onReset(): void;
+  /** Absent for the learner's own cells: they have no lesson code to go back to. */
+  onReset?(): void;
 }
 
 /** The left edge of a cell: execution count ([*] while busy), Run, Reset and the run state. */
@@ -23,9 +24,11 @@ export function CellGutter({ runState, executionCount, canRun, onRun, onReset }:
       <button type="button" className="cell-run" onClick={onRun} disabled={!canRun} aria-label="Run cell" title="Run cell (Shift+Enter)">
         ▶
       </button>
-      <button type="button" className="cell-reset" onClick={onReset} aria-label="Reset cell" title="Reset cell to the lesson’s original code">
-        ↺
-      </button>
+      {onReset ? (
+        <button type="button" className="cell-reset" onClick={onReset} aria-label="Reset cell" title="Reset cell to the lesson’s original code">
+          ↺
+        </button>
+      ) : null}
       <span className="cell-state" data-testid="cell-state">
         {STATE_LABEL[runState]}
       </span>

@@ -7,6 +7,9 @@ import { CellOutputs } from "./CellOutputs";
 import { CellGutter } from "./CellGutter";
 import { usePersistedCode } from "./usePersistedCode";
 import { useCellExecution } from "./useCellExecution";
+import { LearnerCellSlot } from "./LearnerCellSlot";
+import { focusNextCell } from "./command-mode";
+import learnerCellStyles from "./learner-cells.module.css";
 
 export interface CodeCellProps {
   id: string;
@@ -35,27 +38,26 @@ export function CodeCell({ id, code: lessonCode, timeoutMs }: CodeCellProps) {
   }, [run]);
 
   return (
-    <section
-      className={`cell cell-${runState}`}
-      ref={container}
-      id={id}
-      data-cell-id={id}
-      data-state={runState}
-      aria-label={`Code cell ${id}`}
-      onFocusCapture={() => setActiveCell(id)}
-      onPointerDown={() => setActiveCell(id)}
-    >
-      <CellGutter runState={runState} executionCount={executionCount} canRun={kernel !== null} onRun={() => void run()} onReset={reset} />
-      <div className="cell-body">
-        <CodeEditor key={code.editorKey} modelPath={`file:///cells/${id}.ts`} value={code.value} ariaLabel={`Code of cell ${id}`} onChange={code.onChange} onRun={() => void run()} onRunAndAdvance={runAndAdvance} />
-        <CellOutputs outputs={outputs} restored={restored} />
-      </div>
-    </section>
+    <>
+      <section
+        className={`cell cell-${runState} ${learnerCellStyles.selectable}`}
+        ref={container}
+        id={id}
+        // Focusable itself: command mode (Esc from the editor, J/K) selects the cell.
+        tabIndex={0}
+        data-cell-id={id}
+        data-state={runState}
+        aria-label={`Code cell ${id}`}
+        onFocusCapture={() => setActiveCell(id)}
+        onPointerDown={() => setActiveCell(id)}
+      >
+        <CellGutter runState={runState} executionCount={executionCount} canRun={kernel !== null} onRun={() => void run()} onReset={reset} />
+        <div className="cell-body">
+          <CodeEditor key={code.editorKey} modelPath={`file:///cells/${id}.ts`} value={code.value} ariaLabel={`Code of cell ${id}`} onChange={code.onChange} onRun={() => void run()} onRunAndAdvance={runAndAdvance} />
+          <CellOutputs outputs={outputs} restored={restored} />
+        </div>
+      </section>
+      <LearnerCellSlot anchor={id} />
+    </>
   );
-}
-
-function focusNextCell(current: HTMLElement | null): void {
-  const cells = Array.from(document.querySelectorAll<HTMLElement>("section.cell"));
-  const next = cells[cells.indexOf(current as HTMLElement) + 1];
-  next?.querySelector<HTMLTextAreaElement>("textarea")?.focus();
 }

@@ -23,13 +23,30 @@ export interface CodeEditorProps {
   onRunAndAdvance(): void;
   /** Ctrl/Cmd+Enter. */
   onRun(): void;
+  /** Focus the editor once it has loaded (a cell the learner just inserted). */
+  autoFocus?: boolean;
+}
+
+/**
+ * Esc leaves the editor for command mode (command-mode.ts): the focus goes to the cell (the
+ * enclosing section), so Tab, which indents inside the editor, no longer traps the keyboard.
+ * Only when no widget (suggestions, find, rename...) is open: Esc closes those first.
+ */
+const LEAVE_EDITOR_WHEN = "editorTextFocus && !suggestWidgetVisible && !findWidgetVisible && !parameterHintsVisible && !renameInputVisible && !inSnippetMode && !editorHasMultipleSelections && !markersNavigationVisible";
+
+function leaveEditor(editor: MonacoEditor.ICodeEditor): void {
+  const cell = editor.getDomNode()?.closest<HTMLElement>("section");
+  if (!cell) return;
+  if (!cell.hasAttribute("tabindex")) cell.tabIndex = -1;
+  cell.focus();
 }
 
 /** A Monaco editor that grows with its content, like a notebook cell. */
-export function CodeEditor({ modelPath, value, ariaLabel, onChange, onRunAndAdvance, onRun }: CodeEditorProps) {
+export function CodeEditor({ modelPath, value, ariaLabel, onChange, onRunAndAdvance, onRun, autoFocus = false }: CodeEditorProps) {
   const [height, setHeight] = useState(() => Math.max(MIN_LINES, value.split("\n").length) * LINE_HEIGHT + 16);
   const handlers = useRef({ onRunAndAdvance, onRun });
   const editorRef = useRef<MonacoEditor.IStandaloneCodeEditor | null>(null);
+  const focusOnMount = useRef(autoFocus);
 
   // The editor owns its text while the learner types (a controlled editor drops keystrokes
   // when React re-renders mid-typing); a new `value` from outside, such as the learner's
@@ -58,6 +75,14 @@ export function CodeEditor({ modelPath, value, ariaLabel, onChange, onRunAndAdva
       keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
       run: () => handlers.current.onRun(),
     });
+    editor.addAction({
+      id: "gradbook.leaveEditor",
+      label: "Leave the editor (command mode)",
+      keybindings: [monaco.KeyCode.Escape],
+      keybindingContext: LEAVE_EDITOR_WHEN,
+      run: (focused) => leaveEditor(focused),
+    });
+    if (focusOnMount.current) editor.focus();
     editor.onDidContentSizeChange(({ contentHeight }) => setHeight(Math.min(MAX_HEIGHT, Math.max(contentHeight, MIN_LINES * LINE_HEIGHT + 16))));
   }, []);
 

@@ -10,6 +10,11 @@ import { CellRegistry } from "./cell-registry";
 import { NotebookToolbar } from "./NotebookToolbar";
 import { useInterruptShortcut } from "./useInterruptShortcut";
 import { downloadNotebook } from "./export-notebook";
+import { LearnerCellStore } from "./LearnerCellStore";
+import { LearnerCellSlot, LearnerCellToast, OrphanLearnerCells } from "./LearnerCellSlot";
+import { TOP_ANCHOR } from "./learner-cell-order";
+import { useCommandMode } from "./command-mode";
+import { ShortcutsHelp } from "./ShortcutsHelp";
 
 interface NotebookContextValue {
   lessonSlug: string;
@@ -18,6 +23,10 @@ interface NotebookContextValue {
   notice: string | null;
   persistence: LessonPersistence;
   registry: CellRegistry;
+  /** The cells the learner added, and every change to them. */
+  learnerCells: LearnerCellStore;
+  /** The lesson's code cell ids in order (own cells are placed after them). */
+  lessonCellIds: readonly string[];
   setActiveCell(id: string): void;
 }
 
@@ -45,6 +54,28 @@ export function NotebookProvider({ lessonSlug, lessonTitle, parts, children }: N
   const persistence = useLessonPersistence(lessonSlug, kernel);
   const [registry] = useState(() => new CellRegistry());
   const activeCell = useRef<string | null>(null);
+  const lessonCellIds = useMemo(() => parts.flatMap((part) => (part.kind === "code" ? [part.cellId] : [])), [parts]);
+  const { saveLearnerCell, savedLearnerCells, onExternalCode } = persistence;
+  // saveLearnerCell is stable for the page's life (it reads the current saver when called).
+  const [learnerCells] = useState(() => new LearnerCellStore(lessonCellIds, saveLearnerCell));
+  const [helpOpen, setHelpOpen] = useState(false);
+  const ranSinceStart = useRef(false);
+
+  useEffect(() => {
+    if (savedLearnerCells) learnerCells.load(savedLearnerCells);
+  }, [learnerCells, savedLearnerCells]);
+  useEffect(() => onExternalCode((cellId, code, placement) => placement && learnerCells.external(cellId, code, placement)), [learnerCells, onExternalCode]);
+  // Restarting loses every name the cells defined: worth a confirmation only once a cell ran.
+  useEffect(
+    () =>
+      kernel?.onStatus((next) => {
+        if (next === "busy") ranSinceStart.current = true;
+        else if (next === "starting") ranSinceStart.current = false;
+      }),
+    [kernel],
+  );
+  const openHelp = useCallback(() => setHelpOpen(true), []);
+  useCommandMode({ store: learnerCells, registry, openHelp });
 
   useEffect(() => {
     const client = new KernelClient(createKernelWorker);
@@ -80,11 +111,15 @@ export function NotebookProvider({ lessonSlug, lessonTitle, parts, children }: N
         void registry.runSequence(index === -1 ? [] : cells.slice(0, index));
       },
       interrupt,
-      restart: () => kernel?.restart(),
+      restart: () => {
+        if (ranSinceStart.current && !window.confirm("Restart the kernel? Every name your cells defined is lost; run the cells again afterwards.")) return;
+        kernel?.restart();
+      },
       clearOutputs: () => registry.inOrder().forEach((cell) => cell.clearOutputs()),
-      exportNotebook: () => downloadNotebook(lessonSlug, lessonTitle, parts, registry),
+      exportNotebook: () => downloadNotebook(lessonSlug, lessonTitle, parts, registry, learnerCells),
+      openShortcuts: openHelp,
     }),
-    [registry, interrupt, kernel, lessonSlug, lessonTitle, parts],
+    [registry, interrupt, kernel, lessonSlug, lessonTitle, parts, learnerCells, openHelp],
   );
 
   const setActiveCell = useCallback((id: string) => {
@@ -92,13 +127,17 @@ export function NotebookProvider({ lessonSlug, lessonTitle, parts, children }: N
   }, []);
 
   const value = useMemo(
-    () => ({ lessonSlug, kernel, status, notice, persistence, registry, setActiveCell }),
-    [lessonSlug, kernel, status, notice, persistence, registry, setActiveCell],
+    () => ({ lessonSlug, kernel, status, notice, persistence, registry, learnerCells, lessonCellIds, setActiveCell }),
+    [lessonSlug, kernel, status, notice, persistence, registry, learnerCells, lessonCellIds, setActiveCell],
   );
   return (
     <NotebookContext.Provider value={value}>
       <NotebookToolbar status={status} notice={notice} canInterruptInPlace={kernel?.canInterruptInPlace ?? false} saveState={persistence.saveState} {...actions} />
+      <LearnerCellSlot anchor={TOP_ANCHOR} />
       {children}
+      <OrphanLearnerCells />
+      <LearnerCellToast />
+      <ShortcutsHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
     </NotebookContext.Provider>
   );
 }

@@ -14,6 +14,7 @@ export interface NotebookToolbarProps {
   restart(): void;
   clearOutputs(): void;
   exportNotebook(): void;
+  openShortcuts(): void;
 }
 
 const SAVE_LABEL: Record<SaveState, string> = { saved: "Saved", saving: "Saving…", offline: "Offline" };
@@ -41,6 +42,9 @@ export function NotebookToolbar(props: NotebookToolbarProps) {
         </button>
         <button type="button" onClick={props.exportNotebook}>
           Export notebook
+        </button>
+        <button type="button" onClick={props.openShortcuts} aria-keyshortcuts="?" title="Keyboard shortcuts (?)">
+          Shortcuts
         </button>
       </div>
       <div className="kernel-state" role="status" aria-live="polite">

@@ -1,6 +1,16 @@
 "use client";
 
 import type * as Monaco from "monaco-editor";
+import { engineHoverProvider } from "./engine-hover";
+
+/**
+ * The model of an exercise's editor: a .ts path like the cells' (file:///cells/<id>.ts), so the
+ * starter is checked as TypeScript (type annotations are fine) in the scope all cells share, and
+ * sees the lesson's names as cells do.
+ */
+export function exerciseModelPath(exerciseId: string): string {
+  return `file:///exercises/${exerciseId}.ts`;
+}
 
 /**
  * TypeScript diagnostics that are wrong for notebook cells: every cell is its own script
@@ -15,6 +25,7 @@ const IGNORED_DIAGNOSTICS = [
   2451, // cannot redeclare block-scoped variable
   2441, // duplicate identifier in top scope of a module
   7027, // unreachable code (a cell in progress)
+  2355, // a function with a return type must return a value: an exercise's starter stub does not yet
 ];
 
 let configured: Promise<void> | null = null;
@@ -45,6 +56,9 @@ export function configureMonaco(monaco: typeof Monaco): Promise<void> {
     });
     defaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false, diagnosticCodesToIgnore: IGNORED_DIAGNOSTICS });
     defaults.setEagerModelSync(true);
+    // Our hover instead of the built-in one: the same text without internal file:///gradbook paths.
+    defaults.setModeConfiguration({ ...defaults.modeConfiguration, hovers: false });
+    monaco.languages.registerHoverProvider("typescript", engineHoverProvider(monaco));
     try {
       const response = await fetch("/vendor/engine-types.json");
       if (!response.ok) throw new Error(`HTTP ${response.status}`);

@@ -1,4 +1,4 @@
-import { SaveQueue, type QueuedEdit } from "./save-queue";
+import { SaveQueue, type LearnerCellPlacement, type QueuedEdit } from "./save-queue";
 import { nextVersion } from "./versions";
 import { learnerFetch } from "@/app/_components/learner-fetch";
 
@@ -8,10 +8,22 @@ export const SAVE_DELAY_MS = 1000;
 const MAX_RETRY_MS = 8000;
 const CHANNEL = "gradbook-cells";
 
-interface ServerCell {
+interface ServerCell extends Partial<LearnerCellPlacement> {
   cellId: string;
   code: string;
   version: number;
+}
+
+/** A cell the learner added, as loaded: code and placement (deleted ones included). */
+export interface LoadedLearnerCell extends LearnerCellPlacement {
+  cellId: string;
+  code: string;
+}
+
+/** The placement fields of a server answer that describes a learner's own cell. */
+function placementOf(cell: ServerCell): LearnerCellPlacement | undefined {
+  const { kind, anchor, position, deleted } = cell;
+  return kind === undefined || anchor === undefined || position === undefined || deleted === undefined ? undefined : { kind, anchor, position, deleted };
 }
 
 export interface LoadedCells {
@@ -19,9 +31,12 @@ export interface LoadedCells {
   code: Record<string, string>;
   /** The lesson's original code per cell. */
   original: Record<string, string>;
+  /** The cells the learner added (server copy, overridden by newer queued edits). */
+  learnerCells: LoadedLearnerCell[];
 }
 
-type ExternalCodeListener = (cellId: string, code: string) => void;
+/** `learnerCell` is set when the cell is one the learner added (its kind and place came too). */
+type ExternalCodeListener = (cellId: string, code: string, learnerCell?: LearnerCellPlacement) => void;
 
 /**
  * Autosave for one lesson page. Each edit gets a version (its edit time), goes to the IndexedDB
@@ -68,12 +83,18 @@ export class CellSaver {
   /** The learner's code per cell: the server's copy, overridden by newer edits still queued here. */
   async load(): Promise<LoadedCells> {
     const code: Record<string, string> = {};
+    const learnerCells = new Map<string, LoadedLearnerCell>();
     let serverReached = true;
     try {
-      const body = await this.fetchCells();
+      const [body, own] = await Promise.all([this.fetchCells(), this.fetchLearnerCells()]);
       this.original = body.original;
       for (const cell of body.cells) {
         code[cell.cellId] = cell.code;
+        this.known.set(cell.cellId, cell.version);
+      }
+      for (const cell of own) {
+        const placement = placementOf(cell);
+        if (placement) learnerCells.set(cell.cellId, { cellId: cell.cellId, code: cell.code, ...placement });
         this.known.set(cell.cellId, cell.version);
       }
     } catch {
@@ -85,7 +106,8 @@ export class CellSaver {
           void this.queue.confirm(edit.lessonSlug, edit.cellId, edit.version);
           continue;
         }
-        code[edit.cellId] = edit.code;
+        if (edit.learnerCell) learnerCells.set(edit.cellId, { cellId: edit.cellId, code: edit.code, ...edit.learnerCell });
+        else code[edit.cellId] = edit.code;
         this.known.set(edit.cellId, edit.version);
       }
       // Edits of other lessons left from an earlier visit are sent too.
@@ -94,14 +116,17 @@ export class CellSaver {
     if (!serverReached) this.offline = true;
     this.updateState();
     if (this.pending.size) this.flush();
-    return { code, original: this.original };
+    return { code, original: this.original, learnerCells: [...learnerCells.values()] };
   }
 
-  /** Records an edit: queued durably now, sent after a pause in typing. */
-  edit(cellId: string, code: string): void {
+  /**
+   * Records an edit: queued durably now, sent after a pause in typing. A cell the learner added
+   * passes its placement: code and placement travel (and win or lose) together.
+   */
+  edit(cellId: string, code: string, learnerCell?: LearnerCellPlacement): void {
     const version = nextVersion(this.known.get(cellId));
     this.known.set(cellId, version);
-    const edit: QueuedEdit = { lessonSlug: this.lessonSlug, cellId, code, version };
+    const edit: QueuedEdit = { lessonSlug: this.lessonSlug, cellId, code, version, ...(learnerCell ? { learnerCell } : {}) };
     this.pending.set(SaveQueue.key(this.lessonSlug, cellId), edit);
     void this.queue.put(edit);
     this.updateState();
@@ -147,8 +172,8 @@ export class CellSaver {
   /** Re-reads the server's copy (tab shown again) and takes any newer code saved elsewhere. */
   async refresh(): Promise<void> {
     try {
-      const body = await this.fetchCells();
-      for (const cell of body.cells) this.takeIfNewer(cell);
+      const [body, own] = await Promise.all([this.fetchCells(), this.fetchLearnerCells()]);
+      for (const cell of [...body.cells, ...own]) this.takeIfNewer(cell);
     } catch {
       // Offline: the retry loop reports it.
     }
@@ -169,14 +194,21 @@ export class CellSaver {
     return (await response.json()) as { cells: ServerCell[]; original: Record<string, string> };
   }
 
+  private async fetchLearnerCells(): Promise<ServerCell[]> {
+    const response = await learnerFetch(`/api/lessons/${this.lessonSlug}/learner-cells`, { cache: "no-store" });
+    if (!response.ok) throw new Error(`Could not load your own cells (${response.status})`);
+    return ((await response.json()) as { cells: ServerCell[] }).cells;
+  }
+
   private async send(key: string, edit: QueuedEdit, keepalive: boolean): Promise<void> {
     this.inFlight.add(key);
     let response: Response | null = null;
+    const route = edit.learnerCell ? "learner-cells" : "cells";
     try {
-      response = await learnerFetch(`/api/lessons/${edit.lessonSlug}/cells/${encodeURIComponent(edit.cellId)}`, {
+      response = await learnerFetch(`/api/lessons/${edit.lessonSlug}/${route}/${encodeURIComponent(edit.cellId)}`, {
         method: "PUT",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ code: edit.code, version: edit.version }),
+        body: JSON.stringify({ code: edit.code, version: edit.version, ...edit.learnerCell }),
         // keepalive bodies are capped at 64 KB; a larger edit stays queued for the next visit.
         keepalive: keepalive && edit.code.length < 60_000,
       });
@@ -256,7 +288,7 @@ export class CellSaver {
       this.pending.delete(key);
       void this.queue.confirm(this.lessonSlug, cell.cellId, mine.version);
     }
-    for (const listener of this.codeListeners) listener(cell.cellId, cell.code);
+    for (const listener of this.codeListeners) listener(cell.cellId, cell.code, placementOf(cell));
     this.updateState();
   }
 

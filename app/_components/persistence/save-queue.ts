@@ -6,6 +6,16 @@ export interface QueuedEdit {
   cellId: string;
   code: string;
   version: number;
+  /** Set for a cell the learner added: its kind and place, saved with its code as one document. */
+  learnerCell?: LearnerCellPlacement;
+}
+
+/** What a learner's own cell stores beside its code (app/api/lessons/[slug]/learner-cells). */
+export interface LearnerCellPlacement {
+  kind: "code" | "note";
+  anchor: string;
+  position: number;
+  deleted: boolean;
 }
 
 /**

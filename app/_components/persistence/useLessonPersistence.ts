@@ -6,7 +6,8 @@ import type { ExecuteReply } from "@/lib/kernel/protocol";
 import type { EXPERIMENTS_COMM_TARGET } from "@/lib/kernel/worker/experiments";
 import { ExperimentTracker } from "../experiments/experiment-tracker";
 import { registerSaver } from "./active-savers";
-import { CellSaver, type SaveState } from "./cell-saver";
+import { CellSaver, type LoadedLearnerCell, type SaveState } from "./cell-saver";
+import type { LearnerCellPlacement } from "./save-queue";
 import { ProgressReporter } from "./progress-reporter";
 
 export type { SaveState };
@@ -20,6 +21,10 @@ export interface LessonPersistence {
   /** "saved" | "saving" | "offline", for the notebook toolbar. */
   saveState: SaveState;
   saveCode(cellId: string, code: string): void;
+  /** The cells the learner added to this lesson (deleted ones too); undefined until loaded. */
+  savedLearnerCells: LoadedLearnerCell[] | undefined;
+  /** Autosaves a cell the learner added: its code and placement, as one versioned edit. */
+  saveLearnerCell(cellId: string, code: string, placement: LearnerCellPlacement): void;
   /** Told about every finished execution (progress tracking, experiment runs cut short). */
   recordExecution(cellId: string, reply: ExecuteReply): void;
   /** Restores the lesson's original code for the cell (saved as the newest edit); returns it. */
@@ -28,7 +33,7 @@ export interface LessonPersistence {
    * Subscribes to code that changed outside this tab's editor: newer code saved in another tab,
    * or a reset. The cell should show it. Returns the unsubscribe function.
    */
-  onExternalCode(listener: (cellId: string, code: string) => void): () => void;
+  onExternalCode(listener: (cellId: string, code: string, learnerCell?: LearnerCellPlacement) => void): () => void;
 }
 
 /**
@@ -38,6 +43,7 @@ export interface LessonPersistence {
 export function useLessonPersistence(lessonSlug: string, kernel: KernelClient | null = null): LessonPersistence {
   const [savedCode, setSavedCode] = useState<Record<string, string> | undefined>(undefined);
   const [saveState, setSaveState] = useState<SaveState>("saved");
+  const [savedLearnerCells, setSavedLearnerCells] = useState<LoadedLearnerCell[] | undefined>(undefined);
   const [saver, setSaver] = useState<CellSaver | null>(null);
   const saverRef = useRef<CellSaver | null>(null);
   const progress = useMemo(() => new ProgressReporter(lessonSlug), [lessonSlug]);
@@ -59,6 +65,7 @@ export function useLessonPersistence(lessonSlug: string, kernel: KernelClient | 
       if (cancelled) return;
       for (const [cellId, code] of Object.entries({ ...loaded.original, ...loaded.code })) currentCode.set(cellId, code);
       setSavedCode(loaded.code);
+      setSavedLearnerCells(loaded.learnerCells);
     });
     progress.opened();
 
@@ -105,9 +112,18 @@ export function useLessonPersistence(lessonSlug: string, kernel: KernelClient | 
     saverRef.current?.edit(cellId, code);
   }, [currentCode]);
 
+  const saveLearnerCell = useCallback(
+    (cellId: string, code: string, placement: LearnerCellPlacement) => {
+      currentCode.set(cellId, code);
+      saverRef.current?.edit(cellId, code, placement);
+    },
+    [currentCode],
+  );
+
   const recordExecution = useCallback(
     (cellId: string, reply: ExecuteReply) => {
-      progress.executed(cellId, reply);
+      // Lesson progress counts the lesson's cells; the learner's own cells ("own-...") are not among them.
+      if (!cellId.startsWith("own-")) progress.executed(cellId, reply);
       tracker.executionEnded(cellId, reply);
     },
     [progress, tracker],
@@ -119,10 +135,10 @@ export function useLessonPersistence(lessonSlug: string, kernel: KernelClient | 
     return original;
   }, [currentCode]);
 
-  const onExternalCode = useCallback((listener: (cellId: string, code: string) => void) => saver?.onExternalCode(listener) ?? (() => {}), [saver]);
+  const onExternalCode = useCallback((listener: (cellId: string, code: string, learnerCell?: LearnerCellPlacement) => void) => saver?.onExternalCode(listener) ?? (() => {}), [saver]);
 
   return useMemo(
-    () => ({ savedCode, saveState, saveCode, recordExecution, resetCell, onExternalCode }),
-    [savedCode, saveState, saveCode, recordExecution, resetCell, onExternalCode],
+    () => ({ savedCode, saveState, saveCode, savedLearnerCells, saveLearnerCell, recordExecution, resetCell, onExternalCode }),
+    [savedCode, saveState, saveCode, savedLearnerCells, saveLearnerCell, recordExecution, resetCell, onExternalCode],
   );
 }
