@@ -16,6 +16,6 @@ export function keepClassNames(namespace: object): void {
   }
 }
 
-function isClass(value: (...args: never[]) => unknown): boolean {
+function isClass(value: object): boolean {
   return Function.prototype.toString.call(value).startsWith("class");
 }

@@ -3,7 +3,6 @@
 import type { ReactNode } from "react";
 import type { VisibleCheck } from "@/lib/grading/check-cell";
 import { CodeEditor } from "../notebook/CodeEditor";
-import { exerciseModelPath } from "../notebook/monaco-setup";
 import { CellOutputs } from "../notebook/CellOutputs";
 import { usePersistedCode } from "../notebook/usePersistedCode";
 import { ExerciseActions } from "./ExerciseActions";
@@ -11,6 +10,7 @@ import { ExerciseResults } from "./ExerciseResults";
 import { HintList, SolutionPanel } from "./ExerciseHelp";
 import { SubmissionStatus } from "./SubmissionStatus";
 import { useExercise } from "./useExercise";
+import { copySolutionIntoEditor } from "./copy-solution";
 import styles from "./exercise.module.css";
 
 export interface ExerciseClientProps {
@@ -43,7 +43,7 @@ export function ExerciseClient(props: ExerciseClientProps) {
       </header>
       <div className={styles.instructions}>{instructions}</div>
       <div className={styles.editor}>
-        <CodeEditor key={code.editorKey} modelPath={exerciseModelPath(id)} value={code.value} ariaLabel={`Your code for exercise ${title}`} onChange={code.onChange} onRun={runCheck} onRunAndAdvance={runCheck} />
+        <CodeEditor key={code.editorKey} value={code.value} ariaLabel={`Your code for exercise ${title}`} onChange={code.onChange} onRun={runCheck} onRunAndAdvance={runCheck} />
       </div>
       <ExerciseActions
         points={points}
@@ -66,7 +66,11 @@ export function ExerciseClient(props: ExerciseClientProps) {
       ) : null}
 
       <HintList hints={hints.opened} />
-      <SolutionPanel attemptsBeforeSolution={attemptsBeforeSolution} {...solution} />
+      <SolutionPanel
+        attemptsBeforeSolution={attemptsBeforeSolution}
+        {...solution}
+        copyIntoEditor={() => solution.code !== null && copySolutionIntoEditor(solution.code, code, starter, (question) => window.confirm(question))}
+      />
     </section>
   );
 }

@@ -20,10 +20,12 @@ export interface SolutionPanelProps {
   code: string | null;
   showEarly(): void;
   keepTrying(): void;
+  /** Puts the solution in the exercise's editor (asking first when that would overwrite edits). */
+  copyIntoEditor(): void;
 }
 
 /** The early-solution warning, then the reference solution once shown. */
-export function SolutionPanel({ attemptsBeforeSolution, failedAttempts, warning, code, showEarly, keepTrying }: SolutionPanelProps) {
+export function SolutionPanel({ attemptsBeforeSolution, failedAttempts, warning, code, showEarly, keepTrying, copyIntoEditor }: SolutionPanelProps) {
   return (
     <>
       {warning ? (
@@ -44,6 +46,9 @@ export function SolutionPanel({ attemptsBeforeSolution, failedAttempts, warning,
         <div data-testid="solution">
           <h4 className={styles.subhead}>Reference solution</h4>
           <pre className={styles.solution}>{code}</pre>
+          <button type="button" onClick={copyIntoEditor}>
+            Copy into editor
+          </button>
         </div>
       ) : null}
     </>

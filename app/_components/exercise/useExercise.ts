@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { VisibleCheck } from "@/lib/grading/check-cell";
 import type { GradeResult } from "@/lib/grading/types";
 import { useNotebook } from "../notebook/NotebookProvider";
@@ -22,10 +22,9 @@ export interface ExerciseSetup {
  * through the queue), hints opened one at a time, and the solution (early only after a warning).
  */
 export function useExercise({ id, checks, hintCount, attemptsBeforeSolution, code }: ExerciseSetup) {
-  const { lessonSlug } = useNotebook();
+  const { lessonSlug, registry } = useNotebook();
   const checkRun = useCheckRun(id, checks, code);
-  const { progress, setProgress, grade, setGrade, hints, setHints } = useRecordedProgress(lessonSlug, id);
-  const [solution, setSolution] = useState<string | null>(null);
+  const { progress, setProgress, grade, setGrade, hints, setHints, solution, setSolution } = useRecordedProgress(lessonSlug, id);
   const [solutionWarning, setSolutionWarning] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -60,7 +59,8 @@ export function useExercise({ id, checks, hintCount, attemptsBeforeSolution, cod
   }, [hintsShown, hintCount, lessonSlug, id, setProgress, setHints]);
 
   const failedAttempts = progress?.failedAttempts ?? 0;
-  const solutionOpen = failedAttempts >= attemptsBeforeSolution;
+  // Once seen, the solution opens again without the warning: looking was recorded already.
+  const solutionOpen = failedAttempts >= attemptsBeforeSolution || progress?.solutionViewed === true;
   const showSolution = useCallback(
     async (early: boolean) => {
       setError(null);
@@ -73,10 +73,17 @@ export function useExercise({ id, checks, hintCount, attemptsBeforeSolution, cod
         setError((failure as Error).message);
       }
     },
-    [lessonSlug, id, setProgress],
+    [lessonSlug, id, setProgress, setSolution],
   );
   /** The Show solution button: at once when it has opened, else after a warning. */
   const askForSolution = useCallback(() => (solutionOpen ? void showSolution(false) : setSolutionWarning(true)), [solutionOpen, showSolution]);
+
+  // The export reads the answer and the last grade when it runs.
+  const gradeRef = useRef(grade);
+  useEffect(() => {
+    gradeRef.current = grade;
+  }, [grade]);
+  useEffect(() => registry.registerExercise(id, () => ({ code: code(), grade: gradeRef.current })), [registry, id, code]);
 
   return {
     check: checkRun,
@@ -90,14 +97,15 @@ export function useExercise({ id, checks, hintCount, attemptsBeforeSolution, cod
 }
 
 /**
- * What the server recorded for this learner on the exercise: progress, the hints opened so far
- * and, coming back later, the last grade (shown until the next Submit).
+ * What the server recorded for this learner on the exercise: progress, the hints opened so far,
+ * the solution once seen and, coming back later, the last grade (shown until the next Submit).
  */
 function useRecordedProgress(lessonSlug: string, id: string) {
   const [progress, setProgress] = useState<ExerciseProgress | null>(null);
   const [grade, setGrade] = useState<GradeResult | null>(null);
   // Hints arrive from the server, as HTML, only once opened (and recorded).
   const [hints, setHints] = useState<string[]>([]);
+  const [solution, setSolution] = useState<string | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -106,6 +114,12 @@ function useRecordedProgress(lessonSlug: string, id: string) {
       if (cancelled || !mine) return;
       setProgress(mine);
       if (mine.hintsUsed > 0) void openedHints(lessonSlug, id).then((opened) => !cancelled && setHints((current) => (opened.length > current.length ? opened : current)));
+      // Seen before: shown again after a reload (asking again records nothing new).
+      if (mine.solutionViewed) {
+        void requestSolution(lessonSlug, id, true)
+          .then(({ solution: code }) => !cancelled && setSolution((current) => current ?? code))
+          .catch(() => undefined);
+      }
       const last = mine.lastSubmission;
       if (last) setGrade((current) => current ?? { status: last.status, score: last.score, maxScore: last.maxScore, passed: last.passed, checks: last.checks, setupError: null, durationMs: 0 });
     });
@@ -114,5 +128,5 @@ function useRecordedProgress(lessonSlug: string, id: string) {
     };
   }, [lessonSlug, id]);
 
-  return { progress, setProgress, grade, setGrade, hints, setHints };
+  return { progress, setProgress, grade, setGrade, hints, setHints, solution, setSolution };
 }

@@ -1,4 +1,5 @@
 import type { CellOutput, ExecuteReply } from "@/lib/kernel/protocol";
+import type { ExerciseSnapshot } from "./exercise-export";
 
 /** What the notebook can ask of each mounted cell (run all, clear, export). */
 export interface CellController {
@@ -11,9 +12,22 @@ export interface CellController {
   snapshot(): { code: string; outputs: CellOutput[]; executionCount: number | null };
 }
 
-/** The page's cells in document order. */
+/** The page's cells in document order, and what each exercise holds for the export. */
 export class CellRegistry {
   private readonly cells = new Map<string, CellController>();
+  private readonly exercises = new Map<string, () => ExerciseSnapshot>();
+
+  /** An exercise's answer and grade, read when the notebook is exported. */
+  registerExercise(id: string, snapshot: () => ExerciseSnapshot): () => void {
+    this.exercises.set(id, snapshot);
+    return () => {
+      if (this.exercises.get(id) === snapshot) this.exercises.delete(id);
+    };
+  }
+
+  exercise(id: string): ExerciseSnapshot | undefined {
+    return this.exercises.get(id)?.();
+  }
 
   register(cell: CellController): () => void {
     this.cells.set(cell.id, cell);

@@ -5,7 +5,8 @@ import { notebookParts } from "@/lib/lessons/notebook-parts";
 import { PLOTLY_MIME } from "@/lib/kernel/display/mime";
 import { nbformatSchema } from "../../nbformat-v4.5-schema";
 
-const validate = new Ajv({ allErrors: true }).compile(nbformatSchema);
+// strict: false: the official schema has an "item" keyword (a typo of "items") Ajv would refuse.
+const validate = new Ajv({ allErrors: true, strict: false }).compile(nbformatSchema);
 
 describe("notebook export", () => {
   it("writes a valid nbformat 4.5 notebook with code, outputs and prose", () => {
@@ -37,7 +38,7 @@ describe("notebook export", () => {
     expect(validate(notebook)).toBe(false);
   });
 
-  it("splits a lesson into prose and cells and leaves components out", () => {
+  it("splits a lesson into prose, cells and exercises; of an exercise only instructions and starter", () => {
     const body = [
       "# Title",
       "",
@@ -47,11 +48,27 @@ describe("notebook export", () => {
       "const a = 1",
       "```",
       "",
-      '<Exercise id="e1" points={1}>',
+      '<Exercise id="e1" points={1} title="Double it">',
       "",
-      "```ts hidden",
+      "Write `double(x)`.",
+      "",
+      "```ts starter",
+      "function double(x: number) { return x; }",
+      "```",
+      "",
+      '```ts check name="visible"',
+      "visibleCheckCode()",
+      "```",
+      "",
+      '```ts hidden name="secret"',
       "secretHiddenCheck()",
       "```",
+      "",
+      "```ts solution",
+      "function double(x: number) { return secretSolution(x); }",
+      "```",
+      "",
+      "<Hint>A hint opened on request</Hint>",
       "",
       "</Exercise>",
       "",
@@ -60,9 +77,11 @@ describe("notebook export", () => {
       "```",
     ].join("\n");
     const parts = notebookParts(body);
-    expect(parts.map((p) => p.kind)).toEqual(["markdown", "code", "markdown"]);
+    expect(parts.map((p) => p.kind)).toEqual(["markdown", "code", "exercise", "markdown"]);
     expect(parts[1]).toEqual({ kind: "code", cellId: "first", source: "const a = 1" });
-    expect(JSON.stringify(parts)).not.toContain("secretHiddenCheck");
-    expect(parts[2].source).toContain("print('shown, not run')");
+    expect(parts[2]).toEqual({ kind: "exercise", exerciseId: "e1", title: "Double it", instructions: "Write `double(x)`.", starter: "function double(x: number) { return x; }" });
+    const text = JSON.stringify(parts);
+    for (const secret of ["secretHiddenCheck", "secretSolution", "visibleCheckCode", "opened on request"]) expect(text).not.toContain(secret);
+    expect(parts[3]).toMatchObject({ kind: "markdown", source: expect.stringContaining("print('shown, not run')") });
   });
 });
