@@ -24,7 +24,7 @@ import { linear } from "../functional/linear";
 import { uniform_ } from "../init";
 import { Module } from "../module";
 import { Parameter } from "../parameter";
-import { pyBool, pyFloat, pyStr, torchSize } from "../repr";
+import { pyBool, pyFloat, torchSize } from "../repr";
 
 type Mode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
 const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
@@ -361,7 +361,7 @@ abstract class RNNCellBase<H extends Tensor | [Tensor, Tensor]> extends Module {
     let s = `${this.input_size}, ${this.hidden_size}`;
     if (this.bias !== true) s += `, bias=${pyBool(this.bias)}`;
     const nl = (this as unknown as { nonlinearity?: string }).nonlinearity;
-    if (nl !== undefined && nl !== "tanh") s += `, nonlinearity=${pyStr(nl)}`;
+    if (nl !== undefined && nl !== "tanh") s += `, nonlinearity=${nl}`; // PyTorch prints it unquoted
     return s;
   }
 }
