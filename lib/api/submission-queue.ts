@@ -1,23 +1,24 @@
 /**
- * The server's one grading queue for Submit: a job is the learner's code for one exercise;
- * running it grades the code in the sandbox and records the grade, so the grade is stored
- * when grading finishes whether or not the learner's page is still asking.
+ * The server's grading queue for Submit, kept in the database (lib/db/grading-jobs.ts): a job
+ * is the learner's code for one exercise; a grader worker grades it in the sandbox and records
+ * the grade, so the grade is stored whether or not the learner's page is still asking, and a
+ * worker dying mid-grade only delays it.
  *
- * Limits come from the environment, read once when the queue is first used:
- * GRADER_CONCURRENCY (2), GRADER_MAX_PER_CLIENT (4), GRADER_MAX_WAITING (200).
+ * Who grades: on SQLite the app process runs the worker itself; on PostgreSQL separate
+ * `npm run grader` processes do (any number, on any machine reaching the database), unless
+ * GRADER_IN_PROCESS=1. Settings, read once: GRADER_CONCURRENCY (2 jobs at once per worker),
+ * GRADER_MAX_PER_CLIENT (4 per address), GRADER_MAX_WAITING (5000 waiting in all),
+ * GRADER_LEASE_MS (30000), GRADER_POLL_MS (250).
  */
-import { recordSubmission, type ExerciseKey } from "../db/submissions";
+import { databaseProvider } from "../db/client";
+import { gradingJobStore, type SubmissionJob } from "../db/grading-jobs";
+import { databaseVerdicts } from "../db/verdicts";
 import { findExercise } from "../lessons/exercises";
-import { gradeExercise } from "../grading/grade-exercise";
-import { createGradingQueue, type GradingQueue } from "../grading/queue";
+import { gradeExercise, shareVerdictsThrough } from "../grading/grade-exercise";
+import { createGradingQueue, startGradingWorker, type GradingQueue, type GradingWorker } from "../grading/queue";
 import type { GradeResult } from "../grading/types";
 
-/** Plain data, so a durable queue could store it: the exercise is looked up when the job runs. */
-export interface SubmissionJob {
-  key: ExerciseKey;
-  code: string;
-}
-
+export type { SubmissionJob };
 export type SubmissionQueue = GradingQueue<SubmissionJob, GradeResult>;
 
 /** A whole number from the environment, at least `min`; a bad value is an error naming the variable. */
@@ -29,24 +30,44 @@ export function integerFromEnv(name: string, fallback: number, min = 1): number 
   return value;
 }
 
-export async function gradeAndRecord({ key, code }: SubmissionJob): Promise<GradeResult> {
+/** Grades one submission. Recording is the queue's (in the transaction that completes the job). */
+export async function gradeSubmission({ key, code }: SubmissionJob): Promise<GradeResult> {
   const found = findExercise(key.lessonSlug, key.exerciseId);
   // The route checked the exercise exists; it can only vanish if the lesson changed since.
   if (!found) throw new Error(`Exercise ${key.lessonSlug}/${key.exerciseId} no longer exists`);
-  const result = await gradeExercise({ exercise: found.exercise, dependencies: found.dependencies, learnerCode: code });
-  await recordSubmission(key, code, result);
-  return result;
+  return gradeExercise({ exercise: found.exercise, dependencies: found.dependencies, learnerCode: code });
 }
 
-// Kept on globalThis so the dev server's module reloads do not start a second queue.
-const holder = globalThis as typeof globalThis & { __gradbookSubmissionQueue?: SubmissionQueue };
+/** A grader worker on this process: what `npm run grader` runs, and the app itself on SQLite. */
+export function startSubmissionWorker(name?: string): GradingWorker {
+  shareVerdictsThrough(databaseVerdicts);
+  return startGradingWorker({
+    store: gradingJobStore,
+    run: gradeSubmission,
+    concurrency: integerFromEnv("GRADER_CONCURRENCY", 2),
+    leaseMs: integerFromEnv("GRADER_LEASE_MS", 30_000, 100),
+    pollMs: integerFromEnv("GRADER_POLL_MS", 250, 10),
+    name,
+  });
+}
+
+function gradesInProcess(): boolean {
+  const setting = process.env.GRADER_IN_PROCESS?.trim().toLowerCase();
+  if (setting === undefined || setting === "") return databaseProvider === "sqlite";
+  return !["0", "false", "no"].includes(setting);
+}
+
+// Kept on globalThis so the dev server's module reloads do not start a second queue or worker.
+const holder = globalThis as typeof globalThis & { __gradbookSubmissionQueue?: SubmissionQueue; __gradbookGradingWorker?: GradingWorker };
 
 export function submissionQueue(): SubmissionQueue {
-  holder.__gradbookSubmissionQueue ??= createGradingQueue({
-    run: gradeAndRecord,
-    concurrency: integerFromEnv("GRADER_CONCURRENCY", 2),
-    maxPerClient: integerFromEnv("GRADER_MAX_PER_CLIENT", 4),
-    maxWaiting: integerFromEnv("GRADER_MAX_WAITING", 200),
-  });
+  if (!holder.__gradbookSubmissionQueue) {
+    if (gradesInProcess()) holder.__gradbookGradingWorker ??= startSubmissionWorker();
+    holder.__gradbookSubmissionQueue = createGradingQueue({
+      store: gradingJobStore,
+      limits: { maxPerClient: integerFromEnv("GRADER_MAX_PER_CLIENT", 4), maxWaiting: integerFromEnv("GRADER_MAX_WAITING", 5_000) },
+      onEnqueued: () => holder.__gradbookGradingWorker?.poke(),
+    });
+  }
   return holder.__gradbookSubmissionQueue;
 }

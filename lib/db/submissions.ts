@@ -27,26 +27,50 @@ function whereKey(key: ExerciseKey) {
   return { userId_lessonSlug_exerciseId: { userId: key.userId, lessonSlug: key.lessonSlug, exerciseId: key.exerciseId } };
 }
 
-/** Stores a graded submission and counts the attempt, in one transaction. */
-export async function recordSubmission(key: ExerciseKey, code: string, result: GradeResult): Promise<void> {
-  await prisma.$transaction([
-    prisma.submission.create({
-      data: {
-        ...key,
-        code,
-        score: result.score,
-        maxScore: result.maxScore,
-        passed: result.passed,
-        status: result.status,
-        results: JSON.stringify({ checks: result.checks, setupError: result.setupError, durationMs: result.durationMs }),
-      },
-    }),
-    prisma.exerciseState.upsert({
-      where: whereKey(key),
-      create: { ...key, attempts: 1 },
-      update: { attempts: { increment: 1 } },
-    }),
-  ]);
+type Client = Pick<typeof prisma, "submission" | "exerciseState">;
+
+/**
+ * Stores a graded submission and counts the attempt. Inside the caller's transaction `db` when
+ * given (the grading queue completes its job in the same one); `id` is the grading job's, so a
+ * second recording of the same job fails on the primary key instead of counting twice.
+ */
+export async function recordSubmission(key: ExerciseKey, code: string, result: GradeResult, db?: Client, id?: string): Promise<void> {
+  const data = {
+    ...(id === undefined ? {} : { id }),
+    ...key,
+    code,
+    score: result.score,
+    maxScore: result.maxScore,
+    passed: result.passed,
+    status: result.status,
+    results: JSON.stringify({ checks: result.checks, setupError: result.setupError, durationMs: result.durationMs }),
+  };
+  const upsert = { where: whereKey(key), create: { ...key, attempts: 1 }, update: { attempts: { increment: 1 } } };
+  if (db) {
+    await db.submission.create({ data });
+    await db.exerciseState.upsert(upsert);
+    return;
+  }
+  await prisma.$transaction([prisma.submission.create({ data }), prisma.exerciseState.upsert(upsert)]);
+}
+
+/** A recorded submission as the grader reported it. */
+export function gradeOf(row: { status: string; score: number; maxScore: number; passed: boolean; results: string }): GradeResult {
+  let parsed: { checks?: CheckResult[]; setupError?: string | null; durationMs?: number } = {};
+  try {
+    parsed = JSON.parse(row.results);
+  } catch {
+    parsed = {};
+  }
+  return {
+    status: row.status as SubmissionStatus,
+    score: row.score,
+    maxScore: row.maxScore,
+    passed: row.passed,
+    checks: Array.isArray(parsed.checks) ? parsed.checks : [],
+    setupError: parsed.setupError ?? null,
+    durationMs: parsed.durationMs ?? 0,
+  };
 }
 
 /** Records that hint number `hintNumber` (1-based) was revealed; counts never go down. */

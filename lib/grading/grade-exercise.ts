@@ -4,7 +4,8 @@
  * input from the browser but the code itself is looked at.
  *
  * A check the author got wrong must not count against the learner. The reference solution
- * is the judge: each exercise's solution is graded once per server process (cached), and
+ * is the judge: each exercise's solution is graded once (cached in the process and, through
+ * shareVerdictsThrough, in the database for every grader process), and
  * a check the solution fails is reported as an authoring error and left out of the score.
  * Nor may a check pay for nothing: the untouched starter is graded the same way, and a check
  * it passes earns no points (like a check the author marked `free`).
@@ -28,6 +29,32 @@ type Verdict = Map<string, CheckResult>;
 
 const verdicts = new Map<string, Promise<Verdict>>();
 
+/**
+ * Where reference verdicts are shared between grader processes (lib/db/verdicts.ts): with
+ * several workers, each exercise version's solution and starter are still graded once.
+ */
+export interface VerdictStore {
+  get(key: string): Promise<CheckResult[] | null>;
+  put(key: string, checks: CheckResult[]): Promise<void>;
+}
+
+let sharedVerdicts: VerdictStore | null = null;
+
+export function shareVerdictsThrough(store: VerdictStore | null): void {
+  sharedVerdicts = store;
+}
+
+/** A shared store that fails (the database restarting) only costs a recomputation. */
+async function sharedVerdict(key: string): Promise<Verdict | null> {
+  try {
+    const checks = await sharedVerdicts?.get(key);
+    return checks ? new Map(checks.map((check) => [check.name, check])) : null;
+  } catch (error) {
+    console.error("[grading] could not read a shared verdict:", (error as Error).message);
+    return null;
+  }
+}
+
 function exerciseKey(kind: string, exercise: LessonExercise, dependencies: GradeRequest["dependencies"]): string {
   return createHash("sha256").update(JSON.stringify({ kind, exercise, dependencies })).digest("hex");
 }
@@ -41,11 +68,15 @@ function referenceVerdict(kind: "solution" | "starter", code: string, exercise: 
   const key = exerciseKey(kind, exercise, dependencies);
   let verdict = verdicts.get(key);
   if (!verdict) {
-    verdict = runInSandbox({ dependencies, learnerCode: code, checks: exercise.checks, graded: gradedNames(exercise) }, limits).then((result) => {
+    verdict = sharedVerdict(key).then(async (shared) => {
+      if (shared) return shared;
+      const result = await runInSandbox({ dependencies, learnerCode: code, checks: exercise.checks, graded: gradedNames(exercise) }, limits);
       // A check the sandbox itself failed on has no verdict: it is left out (counted as usual)
       // and, like a limit hit, the run is not cached.
-      const byName: Verdict = new Map(result.checks.filter((check) => !result.crashedChecks.includes(check.name)).map((check) => [check.name, check]));
+      const kept = result.checks.filter((check) => !result.crashedChecks.includes(check.name));
+      const byName: Verdict = new Map(kept.map((check) => [check.name, check]));
       if (result.crashedChecks.length > 0 || result.checks.some((check) => check.status === "time_limit" || check.status === "memory_limit")) verdicts.delete(key);
+      else await sharedVerdicts?.put(key, kept).catch((error: unknown) => console.error("[grading] could not share a verdict:", (error as Error).message));
       return byName;
     });
     // A failure to grade (not a verdict) is not cached either.

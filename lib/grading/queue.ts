@@ -1,14 +1,18 @@
 /**
- * The grading queue: every submission waits here for one of a few grading slots.
+ * The grading queue, durable: a submission is stored as a job before anything else happens,
+ * and grader workers (in the app process on SQLite, separate `npm run grader` processes on
+ * PostgreSQL, any number) claim jobs from the database under a lease. A worker that dies
+ * mid-grade stops renewing its lease; once the lease runs out another worker claims the job
+ * again. Completion is conditional on still holding the lease and records the grade under
+ * the job's id, so a job is graded and recorded exactly once.
  *
- * Fair share: waiting jobs are served round-robin across client addresses, and in order
- * within one address, so a client with 30 jobs waiting delays a learner from another address
- * by at most one job per round, not by 30. Limits, checked in this order when a job arrives:
- * one job queued-or-running per learner, `maxPerClient` per address, `maxWaiting` in all.
+ * Fair share and limits are the store's (the database's), so they hold across every app
+ * instance and worker: one job queued-or-running per learner, `maxPerClient` per client
+ * address, `maxWaiting` waiting in all; waiting jobs are served round-robin across addresses.
  *
- * In-process for now. The interface (enqueue, status, waitFor; no cancel) is what a
- * PostgreSQL-backed queue would offer too, which is why a job is a plain-data payload handed
- * to one `run` function rather than a closure.
+ * This module holds what does not depend on the database: the store's interface, the
+ * submitting side (enqueue, status, waitFor) and the worker loop. lib/db/grading-jobs.ts
+ * implements the store.
  */
 import { randomUUID } from "node:crypto";
 
@@ -27,191 +31,226 @@ export interface JobView<P, R> {
   result?: R;
 }
 
-export interface QueueOptions<P, R> {
-  /** Does the work of one job. A throw marks the job failed (logged) and frees its slot. */
-  run: (payload: P) => Promise<R>;
-  concurrency: number;
-  maxPerClient: number;
-  /** Jobs waiting (not running) beyond which new ones are refused with 503. */
-  maxWaiting: number;
-  /** How long a finished job stays readable by `status`. */
-  keepFinishedMs?: number;
-  /** At most this many finished jobs are kept (oldest dropped first). */
-  maxFinished?: number;
-  now?: () => number;
-}
-
 export type Refusal = { ok: false; status: 429 | 503; message: string; retryAfterSeconds?: number };
 export type Enqueued<P, R> = { ok: true; job: JobView<P, R> };
 
+export interface Owner {
+  learner: string;
+  client: string;
+}
+
+export interface QueueLimits {
+  maxPerClient: number;
+  /** Jobs waiting (not running) beyond which new ones are refused with 503. */
+  maxWaiting: number;
+}
+
+/** A job as a worker receives it. */
+export interface ClaimedJob<P> {
+  id: string;
+  payload: P;
+  /** How many times the job has been claimed, this time included. */
+  attempts: number;
+}
+
+/** Where jobs live: the database (lib/db/grading-jobs.ts). Every method is safe across processes. */
+export interface JobStore<P, R> {
+  enqueue(owner: Owner, payload: P, limits: QueueLimits): Promise<Enqueued<P, R> | Refusal>;
+  /** The job as its owner may see it; null for an unknown id or another learner's. */
+  view(id: string, learner: string): Promise<JobView<P, R> | null>;
+  /**
+   * Takes the next job: a waiting one in round-robin order, or one whose lease ran out (its
+   * worker died). A job already claimed `maxAttempts` times is failed instead of claimed again.
+   */
+  claim(worker: string, leaseMs: number, maxAttempts: number): Promise<ClaimedJob<P> | null>;
+  /** Extends the lease; false if the worker no longer holds it. */
+  renew(id: string, worker: string, leaseMs: number): Promise<boolean>;
+  /** Records the result and frees the job's limits, if `worker` still holds the lease (else false, nothing written). */
+  complete(id: string, worker: string, payload: P, result: R): Promise<boolean>;
+  /** Marks the job failed (nothing recorded but the failure) and frees its limits. */
+  fail(id: string, worker: string, message: string): Promise<boolean>;
+}
+
 export interface GradingQueue<P, R> {
-  enqueue(owner: { learner: string; client: string }, payload: P): Enqueued<P, R> | Refusal;
-  /** The job as its owner may see it; null for an unknown id, a forgotten one, or another learner's. */
-  status(id: string, learner: string): JobView<P, R> | null;
+  enqueue(owner: Owner, payload: P): Promise<Enqueued<P, R> | Refusal>;
+  status(id: string, learner: string): Promise<JobView<P, R> | null>;
   /** Resolves with the job's view once it has finished or `ms` have passed, whichever is first. */
   waitFor(id: string, learner: string, ms: number): Promise<JobView<P, R> | null>;
 }
 
-interface Job<P, R> {
-  id: string;
-  learner: string;
-  client: string;
-  payload: P;
-  status: JobStatus;
-  queuedAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  result?: R;
-  /** Wakes whoever waits for this job (waitFor); called once, when it finishes. */
-  finished: Promise<void>;
-  settle: () => void;
+function positiveInteger(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`grading queue: ${name} must be a positive integer, got ${value}`);
 }
 
-export const DEFAULT_KEEP_FINISHED_MS = 5 * 60_000;
-export const DEFAULT_MAX_FINISHED = 5_000;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function createGradingQueue<P, R>(options: QueueOptions<P, R>): GradingQueue<P, R> {
-  const { run, concurrency, maxPerClient, maxWaiting } = options;
-  for (const [name, value] of Object.entries({ concurrency, maxPerClient, maxWaiting })) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`grading queue: ${name} must be a positive integer, got ${value}`);
-  }
-  const keepFinishedMs = options.keepFinishedMs ?? DEFAULT_KEEP_FINISHED_MS;
-  const maxFinished = options.maxFinished ?? DEFAULT_MAX_FINISHED;
-  const now = options.now ?? Date.now;
-
-  /** Every job not yet forgotten: waiting, running, or finished (Map order = finish order for those). */
-  const jobs = new Map<string, Job<P, R>>();
-  const finished = new Map<string, Job<P, R>>();
-  /** Waiting jobs per address, oldest first. */
-  const waiting = new Map<string, Job<P, R>[]>();
-  /** Addresses with waiting jobs, in the order they will be served. */
-  const rotation: string[] = [];
-  const activeByLearner = new Set<string>();
-  const activeByClient = new Map<string, number>();
-  let running = 0;
-  let waitingCount = 0;
-  /** Recent run times, for a Retry-After that means something. */
-  let averageRunMs = 5_000;
-
-  function forgetOldFinished(): void {
-    const cutoff = now() - keepFinishedMs;
-    for (const [id, job] of finished) {
-      if (finished.size <= maxFinished && (job.finishedAt ?? 0) > cutoff) break;
-      finished.delete(id);
-      jobs.delete(id);
-    }
-  }
-
-  /** Round-robin position of every waiting job: round k serves each address's k-th job, in rotation order. */
-  function positionOf(job: Job<P, R>): number | null {
-    if (job.status !== "queued") return null;
-    const queue = waiting.get(job.client) ?? [];
-    const index = queue.indexOf(job);
-    const clientTurn = rotation.indexOf(job.client);
-    let ahead = 0;
-    rotation.forEach((client, turn) => {
-      const length = waiting.get(client)?.length ?? 0;
-      // Every address serves min(length, index) jobs in the earlier rounds, and one more in
-      // this round if it comes before this job's address and still has one left.
-      ahead += Math.min(length, index) + (turn < clientTurn && length > index ? 1 : 0);
-    });
-    return ahead + 1;
-  }
-
-  function view(job: Job<P, R>): JobView<P, R> {
-    const shown: JobView<P, R> = { id: job.id, payload: job.payload, status: job.status, position: positionOf(job), queuedAt: job.queuedAt, startedAt: job.startedAt, finishedAt: job.finishedAt };
-    if (job.status === "done") shown.result = job.result;
-    return shown;
-  }
-
-  function takeNext(): Job<P, R> | undefined {
-    const client = rotation.shift();
-    if (client === undefined) return undefined;
-    const queue = waiting.get(client)!;
-    const job = queue.shift()!;
-    if (queue.length > 0) rotation.push(client);
-    else waiting.delete(client);
-    waitingCount--;
-    return job;
-  }
-
-  function pump(): void {
-    while (running < concurrency) {
-      const job = takeNext();
-      if (!job) return;
-      running++;
-      job.status = "running";
-      job.startedAt = now();
-      void execute(job);
-    }
-  }
-
-  async function execute(job: Job<P, R>): Promise<void> {
-    try {
-      job.result = await run(job.payload);
-      job.status = "done";
-    } catch (error) {
-      job.status = "failed";
-      console.error(`[grading-queue] job ${job.id} failed:`, error);
-    }
-    job.finishedAt = now();
-    averageRunMs = averageRunMs * 0.8 + (job.finishedAt - (job.startedAt ?? job.finishedAt)) * 0.2;
-    running--;
-    activeByLearner.delete(job.learner);
-    const left = (activeByClient.get(job.client) ?? 1) - 1;
-    if (left > 0) activeByClient.set(job.client, left);
-    else activeByClient.delete(job.client);
-    finished.set(job.id, job);
-    forgetOldFinished();
-    job.settle();
-    pump();
-  }
-
-  function ownJob(id: string, learner: string): Job<P, R> | null {
-    forgetOldFinished();
-    const job = jobs.get(id);
-    return job && job.learner === learner ? job : null;
-  }
-
+/**
+ * The submitting side. `onEnqueued` lets an in-process worker start at once instead of at its
+ * next poll. waitFor polls the store every `pollMs`: the grade may be recorded by another process.
+ */
+export function createGradingQueue<P, R>(options: { store: JobStore<P, R>; limits: QueueLimits; pollMs?: number; onEnqueued?: () => void }): GradingQueue<P, R> {
+  const { store, limits } = options;
+  positiveInteger("maxPerClient", limits.maxPerClient);
+  positiveInteger("maxWaiting", limits.maxWaiting);
+  const pollMs = options.pollMs ?? 100;
   return {
-    enqueue({ learner, client }, payload) {
-      if (activeByLearner.has(learner)) return { ok: false, status: 429, message: "Your previous submission is still being graded; wait for its result before submitting again" };
-      if ((activeByClient.get(client) ?? 0) >= maxPerClient) {
-        return { ok: false, status: 429, message: `Your network address already has ${maxPerClient} submissions being graded; wait for one of them to finish` };
-      }
-      if (waitingCount >= maxWaiting) {
-        const retryAfterSeconds = Math.min(300, Math.max(5, Math.ceil((waitingCount * averageRunMs) / concurrency / 1000)));
-        return { ok: false, status: 503, message: `The grader is very busy (${waitingCount} submissions waiting); try again in about ${retryAfterSeconds} seconds`, retryAfterSeconds };
-      }
-      let settle = () => {};
-      const finishedPromise = new Promise<void>((resolve) => (settle = resolve));
-      const job: Job<P, R> = { id: randomUUID(), learner, client, payload, status: "queued", queuedAt: now(), startedAt: null, finishedAt: null, finished: finishedPromise, settle };
-      jobs.set(job.id, job);
-      activeByLearner.add(learner);
-      activeByClient.set(client, (activeByClient.get(client) ?? 0) + 1);
-      const queue = waiting.get(client);
-      if (queue) queue.push(job);
-      else {
-        waiting.set(client, [job]);
-        rotation.push(client);
-      }
-      waitingCount++;
-      pump();
-      return { ok: true, job: view(job) };
+    async enqueue(owner, payload) {
+      const answer = await store.enqueue(owner, payload, limits);
+      if (answer.ok) options.onEnqueued?.();
+      return answer;
     },
-
-    status(id, learner) {
-      const job = ownJob(id, learner);
-      return job ? view(job) : null;
-    },
-
+    status: (id, learner) => store.view(id, learner),
     async waitFor(id, learner, ms) {
-      const job = ownJob(id, learner);
-      if (!job) return null;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([job.finished, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-      clearTimeout(timer);
-      return view(job);
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const job = await store.view(id, learner);
+        if (!job || job.status === "done" || job.status === "failed") return job;
+        const left = deadline - Date.now();
+        if (left <= 0) return job;
+        await sleep(Math.min(pollMs, left));
+      }
+    },
+  };
+}
+
+export interface WorkerOptions<P, R> {
+  store: JobStore<P, R>;
+  /** Grades one job. A throw fails the job (logged); nothing else is recorded. */
+  run: (payload: P) => Promise<R>;
+  /** Jobs graded at once by this worker. */
+  concurrency: number;
+  /** A claim lasts this long unless renewed (every leaseMs / 3 while grading). */
+  leaseMs?: number;
+  /** How often an idle worker looks for work. */
+  pollMs?: number;
+  /** A job claimed this many times (each claim's worker died) is failed, not retried. */
+  maxAttempts?: number;
+  /** Names this worker in the leases it holds. */
+  name?: string;
+  log?: (message: string) => void;
+}
+
+export interface GradingWorker {
+  readonly name: string;
+  /** Look for work now rather than at the next poll. */
+  poke(): void;
+  /** Stops claiming; resolves when the jobs in hand are finished. */
+  stop(): Promise<void>;
+  /** Jobs this worker has finished (done or failed) since it started. */
+  readonly finished: number;
+}
+
+export const DEFAULT_LEASE_MS = 30_000;
+export const DEFAULT_MAX_ATTEMPTS = 3;
+
+/**
+ * Claims and grades jobs until stopped. A database error (the server restarting, say) is
+ * logged and retried after a pause; a job in hand whose completion cannot be written keeps
+ * its lease until it runs out, and is then graded again by whoever claims it.
+ */
+export function startGradingWorker<P, R>(options: WorkerOptions<P, R>): GradingWorker {
+  const { store, run, concurrency } = options;
+  positiveInteger("concurrency", concurrency);
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const pollMs = options.pollMs ?? 250;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const name = options.name ?? `worker-${randomUUID()}`;
+  const log = options.log ?? ((message: string) => console.error(`[grader ${name}] ${message}`));
+  let active = 0;
+  let finished = 0;
+  let stopping = false;
+  let wake: (() => void) | null = null;
+  const idle = new Set<() => void>();
+
+  async function renewing<T>(job: ClaimedJob<P>, work: Promise<T>): Promise<T> {
+    const timer = setInterval(() => {
+      store.renew(job.id, name, leaseMs).then(
+        (held) => held || log(`lost the lease on ${job.id} (another worker took it over)`),
+        (error: unknown) => log(`could not renew the lease on ${job.id}: ${(error as Error).message}`),
+      );
+    }, Math.max(50, Math.floor(leaseMs / 3)));
+    try {
+      return await work;
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  /** Writes the outcome, retrying through a database outage while the lease may still be ours. */
+  async function settle(write: () => Promise<boolean>, job: ClaimedJob<P>): Promise<void> {
+    const giveUp = Date.now() + leaseMs;
+    for (let pause = 200; ; pause = Math.min(pause * 2, 2_000)) {
+      try {
+        if (!(await write())) log(`job ${job.id}: lease lost before completion; its new holder records it`);
+        return;
+      } catch (error) {
+        if (Date.now() > giveUp) {
+          log(`job ${job.id}: could not record the outcome (${(error as Error).message}); it is graded again when its lease runs out`);
+          return;
+        }
+        await sleep(pause);
+      }
+    }
+  }
+
+  async function handle(job: ClaimedJob<P>): Promise<void> {
+    try {
+      let result: R;
+      try {
+        result = await renewing(job, run(job.payload));
+      } catch (error) {
+        log(`job ${job.id} failed: ${(error as Error)?.stack ?? error}`);
+        await settle(() => store.fail(job.id, name, String((error as Error)?.message ?? error)), job);
+        return;
+      }
+      await settle(() => store.complete(job.id, name, job.payload, result), job);
+    } finally {
+      active--;
+      finished++;
+      wake?.();
+      if (active === 0) for (const resolve of idle) resolve();
+    }
+  }
+
+  async function loop(): Promise<void> {
+    let pause = pollMs;
+    while (!stopping) {
+      if (active >= concurrency) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+        continue;
+      }
+      let job: ClaimedJob<P> | null = null;
+      try {
+        job = await store.claim(name, leaseMs, maxAttempts);
+        pause = pollMs;
+      } catch (error) {
+        log(`claiming failed: ${(error as Error).message}; retrying`);
+        pause = Math.min(Math.max(pause * 2, 500), 5_000);
+      }
+      if (job) {
+        active++;
+        void handle(job);
+        continue;
+      }
+      if (stopping) break;
+      await Promise.race([sleep(pause), new Promise<void>((resolve) => (wake = resolve))]);
+      wake = null;
+    }
+  }
+
+  const running = loop();
+  return {
+    name,
+    poke: () => wake?.(),
+    get finished() {
+      return finished;
+    },
+    async stop() {
+      stopping = true;
+      wake?.();
+      await running;
+      if (active > 0) await new Promise<void>((resolve) => idle.add(resolve));
     },
   };
 }

@@ -2,7 +2,7 @@
  * A throwaway PostgreSQL 15 cluster for a test file (scripts/db/pg-cluster.mjs: initdb in a temp
  * directory as an unprivileged user, pg_ctl on a free port, removed afterwards).
  *
- *   const pg = await usePostgresDatabase();   // before importing anything from lib/db
+ *   const pg = await freshPostgresDatabase();   // before importing anything from lib/db
  *
  * points DATABASE_URL at a fresh database with every PostgreSQL migration applied, through the
  * same script `npm run db:deploy` uses, and stops the cluster after the file's tests.
@@ -32,7 +32,7 @@ export function migrate(url: string): void {
   execFileSync(process.execPath, ["scripts/db/migrate.mjs", "deploy"], { env: { ...process.env, DATABASE_URL: url }, stdio: "pipe" });
 }
 
-export async function usePostgresDatabase(): Promise<PostgresCluster> {
+export async function freshPostgresDatabase(): Promise<PostgresCluster> {
   const cluster = await startCluster();
   afterAll(() => cluster.stop());
   process.env.DATABASE_URL = cluster.url;

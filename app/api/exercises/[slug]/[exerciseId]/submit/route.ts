@@ -15,7 +15,8 @@ type View = JobView<SubmissionJob, GradeResult>;
 const FAILED_MESSAGE = "Grading failed on the server and nothing was recorded; submit again.";
 
 /**
- * Submit: the learner's code joins the grading queue (lib/grading/queue.ts). The body is only
+ * Submit: the learner's code joins the grading queue (lib/grading/queue.ts), stored in the
+ * database before anything else happens. The body is only
  * `{ code }`: the grade is the server's, always. If grading finishes within
  * GRADER_SUBMIT_WAIT_MS (2.5 s) the answer is 200 { result, progress, submission: { id } };
  * otherwise 202 { submission: { id, status, position, queuedAt, elapsedMs } } and the page
@@ -27,7 +28,7 @@ const FAILED_MESSAGE = "Grading failed on the server and nothing was recorded; s
 export const POST = route({ params: exerciseParamsSchema, body: submitBodySchema, lookup: ({ params }) => knownExercise(params), auth: "writer" }, async ({ request, params, body: { code }, user }) => {
   const queue = submissionQueue();
   const learner = user.id;
-  const enqueued = queue.enqueue({ learner, client: clientKey(clientAddress(request)) }, { key: exerciseKey(user, params), code });
+  const enqueued = await queue.enqueue({ learner, client: clientKey(clientAddress(request)) }, { key: exerciseKey(user, params), code });
   if (!enqueued.ok) {
     const headers = enqueued.retryAfterSeconds === undefined ? undefined : { "Retry-After": String(enqueued.retryAfterSeconds) };
     throw new HttpError(enqueued.status, enqueued.message, { headers });
@@ -41,12 +42,12 @@ export const POST = route({ params: exerciseParamsSchema, body: submitBodySchema
 /**
  * Poll: GET ?submission=<id> answers { submission: { id, status, position, elapsedMs } }, plus
  * { result, progress } once graded, to the learner who submitted it. Any other id (unknown,
- * forgotten after a few minutes, another learner's or another exercise's) is 404, so the
+ * another learner's or another exercise's) is 404, so the
  * answer never tells whether someone else's job exists.
  */
 export const GET = route({ params: exerciseParamsSchema, query: pollQuerySchema, auth: "reader" }, async ({ params: { slug, exerciseId }, query, user }) => {
-  const job = submissionQueue().status(query.submission, user.id);
-  if (!job || job.payload.key.lessonSlug !== slug || job.payload.key.exerciseId !== exerciseId) throw new HttpError(404, "No such submission (results are kept for a few minutes after grading)");
+  const job = await submissionQueue().status(query.submission, user.id);
+  if (!job || job.payload.key.lessonSlug !== slug || job.payload.key.exerciseId !== exerciseId) throw new HttpError(404, "No such submission");
   const headers = { "Cache-Control": "no-store" };
   if (job.status === "failed") return Response.json({ submission: describe(job), error: FAILED_MESSAGE }, { headers });
   if (job.status === "done") return Response.json({ submission: describe(job), result: job.result, progress: await progressOf(job) }, { headers });
