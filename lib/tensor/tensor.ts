@@ -8,7 +8,7 @@ import { runBackward } from "./autograd/engine";
 import { is_grad_enabled } from "./autograd/grad_mode";
 import type { Node } from "./autograd/node";
 import { bool, float32, float64, int64, type DType, type Storage } from "./dtype";
-import { RuntimeError } from "./errors";
+import { RuntimeError, TypeError_ } from "./errors";
 import { formatTensor } from "./format";
 import type { Generator } from "./random";
 import * as arithmetic from "./ops/arithmetic";
@@ -19,10 +19,18 @@ import * as indexing from "./ops/indexing";
 import * as inplace from "./ops/inplace";
 import * as matmul from "./ops/matmul";
 import * as minmax from "./ops/minmax";
+import * as nanToNum from "./ops/nan_to_num";
+import * as rearrange from "./ops/repeat";
 import * as reduce from "./ops/reduce";
+import * as sampling from "./ops/sampling";
+import * as scan from "./ops/scan";
+import * as scatterOps from "./ops/scatter";
+import * as sorting from "./ops/sort";
 import * as softmax from "./ops/softmax";
 import * as stats from "./ops/stats";
+import * as triangular from "./ops/triangular";
 import * as unary from "./ops/unary";
+import * as uniq from "./ops/unique";
 import * as views from "./ops/views";
 import * as where from "./ops/where";
 import { contiguousStrides, isContiguous, normalizeDim, numelOf, shapeFromArgs } from "./shape";
@@ -61,10 +69,50 @@ export interface KeepdimOptions<D> {
   keepdim?: boolean;
 }
 export interface NormOptions extends KeepdimOptions<DimArg | null> {
-  p?: number | "fro";
+  p?: number | "fro" | "nuc";
 }
+/** sort / argsort keywords (sorting is always stable here, so `stable` changes nothing). */
+export interface SortOptions {
+  dim?: number;
+  descending?: boolean;
+  stable?: boolean;
+}
+export interface TopkOptions {
+  k?: number;
+  dim?: number;
+  largest?: boolean;
+  sorted?: boolean;
+}
+export interface ScatterOptions {
+  reduce?: "add" | "multiply";
+}
+export interface IndexAddOptions {
+  alpha?: number;
+}
+export interface CloseOptions {
+  rtol?: number;
+  atol?: number;
+  equal_nan?: boolean;
+}
+export interface NanToNumOptions {
+  nan?: number;
+  posinf?: number | null;
+  neginf?: number | null;
+}
+export interface MultinomialOptions {
+  num_samples?: number;
+  replacement?: boolean;
+  generator?: Generator;
+}
+export interface BernoulliOptions {
+  p?: number;
+  generator?: Generator;
+}
+export type UniqueOptions = uniq.UniqueOptions;
 export interface BackwardOptions {
   retain_graph?: boolean;
+  /** Record the backward pass so the gradients (in .grad) can be differentiated again. */
+  create_graph?: boolean;
   gradient?: Tensor;
 }
 
@@ -191,7 +239,7 @@ export class Tensor {
     return { remove: () => void this._hooks?.delete(id) };
   }
   /**
-   * backward(gradient?, { retain_graph }) or backward({ gradient, retain_graph }).
+   * backward(gradient?, { retain_graph, create_graph }) or backward({ gradient, retain_graph, create_graph }).
    * Without a gradient the tensor must hold a single element.
    */
   backward(gradient?: Tensor | BackwardOptions | null, opts: BackwardOptions = {}): void {
@@ -214,7 +262,7 @@ export class Tensor {
     } else if (g._shape.join() !== this._shape.join()) {
       throw new RuntimeError(`backward: gradient has shape [${g._shape.join(", ")}] but the tensor has shape [${this._shape.join(", ")}]`);
     }
-    runBackward([this], [g.detach()], { retain_graph: opts.retain_graph });
+    runBackward([this], [opts.create_graph ? g : g.detach()], { retain_graph: opts.retain_graph, create_graph: opts.create_graph });
   }
   /** A tensor sharing storage but cut from the graph. */
   detach(): Tensor {
@@ -339,6 +387,23 @@ export class Tensor {
   repeat(...sizes: (number | readonly number[])[]): Tensor {
     return views.repeat(this, shapeFromArgs(sizes));
   }
+  /** repeat(), padding a short list of sizes with leading 1s. */
+  tile(...dims: (number | readonly number[])[]): Tensor {
+    return rearrange.tile(this, shapeFromArgs(dims));
+  }
+  flip(...dims: (number | readonly number[])[]): Tensor {
+    return rearrange.flip(this, shapeFromArgs(dims));
+  }
+  fliplr(): Tensor {
+    return rearrange.flip(this, [1]);
+  }
+  flipud(): Tensor {
+    return rearrange.flip(this, [0]);
+  }
+  /** Cyclic shift along dims (or of the flattened tensor without dims). */
+  roll(shifts: number | readonly number[], ...args: PyArgs<[dims?: number | readonly number[] | null], { dims?: number | readonly number[] | null }>): Tensor {
+    return rearrange.roll(this, shifts, parseArgs<{ dims?: number | readonly number[] | null }>("roll", ["dims"], args).dims);
+  }
   chunk(chunks: number, ...args: PyArgs<[dim?: number], DimOptions>): Tensor[] {
     return indexing.chunk(this, chunks, parseArgs<DimOptions>("chunk", ["dim"], args).dim ?? 0);
   }
@@ -364,10 +429,19 @@ export class Tensor {
   get(...specs: IndexSpec[]): Tensor {
     return indexing.index(this, specs);
   }
-  /** `x[specs] = value` is `x.index_put_(specs, value)` (in place, returns x). */
-  index_put_(specs: readonly IndexSpec[], value: TensorLike): this {
-    inplace.index_put_(this, specs, value);
-    return this;
+  /**
+   * `x[specs] = value` is `x.index_put_(specs, value)` (in place, returns x); specs as for
+   * index(), several index tensors broadcast together. accumulate adds (`x[idx] += v` with
+   * repeated indices counted each time).
+   */
+  index_put_(specs: readonly IndexSpec[], value: TensorLike, ...args: PyArgs<[accumulate?: boolean], { accumulate?: boolean }>): this {
+    const a = parseArgs<{ accumulate?: boolean }>("index_put_", ["accumulate"], args);
+    return inplace.index_put_(this, specs, value, a.accumulate ?? false);
+  }
+  /** Out-of-place index_put_: a copy with value written (or added) at specs. */
+  index_put(specs: readonly IndexSpec[], value: TensorLike, ...args: PyArgs<[accumulate?: boolean], { accumulate?: boolean }>): Tensor {
+    const a = parseArgs<{ accumulate?: boolean }>("index_put", ["accumulate"], args);
+    return indexing.index_put(this, specs, value, a.accumulate ?? false);
   }
   select(dim: number, index: number): Tensor {
     return indexing.select(this, dim, index);
@@ -381,11 +455,27 @@ export class Tensor {
   gather(dim: number, index: Tensor): Tensor {
     return indexing.gather(this, dim, index);
   }
-  scatter(dim: number, index: Tensor, src: TensorLike): Tensor {
-    return indexing.scatter(this, dim, index, src);
+  /** Copy with src (tensor or number) written at index along dim; { reduce: "add" | "multiply" } combines. */
+  scatter(dim: number, index: Tensor, src: TensorLike, ...args: PyArgs<[reduce?: "add" | "multiply"], ScatterOptions>): Tensor {
+    return indexing.scatter(this, dim, index, src, parseArgs<ScatterOptions>("scatter", ["reduce"], args).reduce);
+  }
+  scatter_(dim: number, index: Tensor, src: TensorLike, ...args: PyArgs<[reduce?: "add" | "multiply"], ScatterOptions>): this {
+    const reduceMode = parseArgs<ScatterOptions>("scatter_", ["reduce"], args).reduce;
+    return inplace.apply_(this, "scatter_", (old) => indexing.scatter(old, dim, index, src, reduceMode), [src]);
   }
   scatter_add(dim: number, index: Tensor, src: Tensor): Tensor {
     return indexing.scatter_add(this, dim, index, src);
+  }
+  scatter_add_(dim: number, index: Tensor, src: Tensor): this {
+    return inplace.apply_(this, "scatter_add_", (old) => indexing.scatter_add(old, dim, index, src), [src]);
+  }
+  /** Copy with alpha * source added at the positions index names along dim. */
+  index_add(dim: number, index: Tensor, source: Tensor, ...args: PyArgs<[alpha?: number], IndexAddOptions>): Tensor {
+    return scatterOps.index_add(this, dim, index, source, parseArgs<IndexAddOptions>("index_add", ["alpha"], args).alpha ?? 1);
+  }
+  index_add_(dim: number, index: Tensor, source: Tensor, ...args: PyArgs<[alpha?: number], IndexAddOptions>): this {
+    const alpha = parseArgs<IndexAddOptions>("index_add_", ["alpha"], args).alpha ?? 1;
+    return inplace.apply_(this, "index_add_", (old) => scatterOps.index_add(old, dim, index, source, alpha), [source]);
   }
   masked_select(mask: Tensor): Tensor {
     return indexing.masked_select(this, mask);
@@ -559,8 +649,13 @@ export class Tensor {
   allclose(other: Tensor, opts?: { rtol?: number; atol?: number; equal_nan?: boolean }): boolean {
     return compare.allclose(this, other, opts);
   }
-  isclose(other: Tensor, opts?: { rtol?: number; atol?: number; equal_nan?: boolean }): Tensor {
-    return compare.isclose(this, other, opts);
+  isclose(other: Tensor, ...args: PyArgs<[rtol?: number, atol?: number, equal_nan?: boolean], CloseOptions>): Tensor {
+    return compare.isclose(this, other, parseArgs<CloseOptions>("isclose", ["rtol", "atol", "equal_nan"], args));
+  }
+  /** NaN -> nan (0), +inf -> posinf (largest finite), -inf -> neginf (lowest finite). */
+  nan_to_num(...args: PyArgs<[nan?: number, posinf?: number | null, neginf?: number | null], NanToNumOptions>): Tensor {
+    const a = parseArgs<NanToNumOptions>("nan_to_num", ["nan", "posinf", "neginf"], args);
+    return nanToNum.nan_to_num(this, a.nan ?? 0, a.posinf, a.neginf);
   }
   any(...args: PyArgs<[dim?: number, keepdim?: boolean], KeepdimOptions<number>>): Tensor {
     const a = parseArgs<KeepdimOptions<number>>("any", ["dim", "keepdim"], args);
@@ -662,12 +757,57 @@ export class Tensor {
   logsumexp(dim: DimArg | { dim: DimArg; keepdim?: boolean }, keepdim = false): Tensor {
     return stats.logsumexp(this, dim, keepdim);
   }
-  norm(...args: PyArgs<[p?: number | "fro", dim?: DimArg | null, keepdim?: boolean], NormOptions>): Tensor {
+  norm(...args: PyArgs<[p?: number | "fro" | "nuc", dim?: DimArg | null, keepdim?: boolean], NormOptions>): Tensor {
     const a = parseArgs<NormOptions>("norm", ["p", "dim", "keepdim"], args);
     return stats.norm(this, a.p ?? 2, a.dim, a.keepdim ?? false);
   }
   cumsum(dim: number | { dim: number }): Tensor {
     return reduce.cumsum(this, typeof dim === "number" ? dim : dim.dim);
+  }
+  cumprod(...args: PyArgs<[dim: number], { dim: number; dtype?: DType }>): Tensor {
+    const a = parseArgs<{ dim: number; dtype?: DType }>("cumprod", ["dim", "dtype"], args);
+    if (a.dim === undefined) throw new TypeError_("cumprod() missing required argument 'dim'");
+    return scan.cumprod(this, a.dim, a.dtype);
+  }
+  /** { values, indices } sorted along dim (default -1); stable, NaN last (first when descending). */
+  sort(...args: PyArgs<[dim?: number, descending?: boolean], SortOptions>): MinMaxResult {
+    const a = parseArgs<SortOptions>("sort", ["dim", "descending", "stable"], args);
+    return sorting.sort(this, a.dim ?? -1, a.descending ?? false);
+  }
+  argsort(...args: PyArgs<[dim?: number, descending?: boolean], SortOptions>): Tensor {
+    const a = parseArgs<SortOptions>("argsort", ["dim", "descending", "stable"], args);
+    return sorting.argsort(this, a.dim ?? -1, a.descending ?? false);
+  }
+  /** { values, indices } of the k largest (largest=false: smallest) along dim, in sorted order. */
+  topk(k: number | TopkOptions, ...args: PyArgs<[dim?: number, largest?: boolean, sorted?: boolean], TopkOptions>): MinMaxResult {
+    const a = parseArgs<TopkOptions>("topk", ["dim", "largest", "sorted", "k"], typeof k === "object" ? [k] : args);
+    const kk = typeof k === "number" ? k : a.k;
+    if (kk === undefined) throw new TypeError_("topk() missing required argument 'k'");
+    return sorting.topk(this, kk, a.dim ?? -1, a.largest ?? true);
+  }
+  tril(...args: PyArgs<[diagonal?: number], { diagonal?: number }>): Tensor {
+    return triangular.tril(this, parseArgs<{ diagonal?: number }>("tril", ["diagonal"], args).diagonal ?? 0);
+  }
+  triu(...args: PyArgs<[diagonal?: number], { diagonal?: number }>): Tensor {
+    return triangular.triu(this, parseArgs<{ diagonal?: number }>("triu", ["diagonal"], args).diagonal ?? 0);
+  }
+  /** Sorted unique values; with return_inverse / return_counts, [values, inverse?, counts?]. */
+  unique(opts: UniqueOptions = {}): Tensor | Tensor[] {
+    return uniq.unique(this, opts);
+  }
+  bincount(...args: PyArgs<[weights?: Tensor | null, minlength?: number], { weights?: Tensor | null; minlength?: number }>): Tensor {
+    const a = parseArgs<{ weights?: Tensor | null; minlength?: number }>("bincount", ["weights", "minlength"], args);
+    return uniq.bincount(this, a.weights, a.minlength ?? 0);
+  }
+  /** Samples category indices from rows of non-negative weights (seeded; PyTorch's draws). */
+  multinomial(num_samples: number, ...args: PyArgs<[replacement?: boolean], MultinomialOptions>): Tensor {
+    const a = parseArgs<MultinomialOptions>("multinomial", ["replacement", "generator"], args);
+    return sampling.multinomial(this, num_samples, a.replacement ?? false, a.generator);
+  }
+  /** 0/1 draws with this tensor's entries as probabilities (or a scalar p for every entry). */
+  bernoulli(...args: PyArgs<[p?: number], BernoulliOptions>): Tensor {
+    const a = parseArgs<BernoulliOptions>("bernoulli", ["p", "generator"], args);
+    return sampling.bernoulli(this, a.p, a.generator);
   }
 
   // ---- linear algebra -----------------------------------------------------------------

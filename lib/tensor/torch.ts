@@ -5,7 +5,8 @@
  * cannot, since those modules are built on it.
  */
 import { runBackward } from "./autograd/engine";
-import { enable_grad, is_grad_enabled, no_grad, set_grad_enabled } from "./autograd/grad_mode";
+import { Function, FunctionCtx } from "./autograd/custom_function";
+import { detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_detect_anomaly, set_grad_enabled } from "./autograd/grad_mode";
 import { Node } from "./autograd/node";
 import { bool, float32, float64, int64, type DType } from "./dtype";
 import { RuntimeError } from "./errors";
@@ -15,32 +16,41 @@ import * as arithmetic from "./ops/arithmetic";
 import * as activations from "./ops/activations";
 import * as compare from "./ops/compare";
 import * as creation from "./ops/creation";
+import * as einsumOps from "./ops/einsum";
 import * as indexing from "./ops/indexing";
 import * as join from "./ops/join";
 import * as matmul from "./ops/matmul";
+import * as norms from "./ops/norm";
 import * as softmax from "./ops/softmax";
+import * as triangular from "./ops/triangular";
 import * as unary from "./ops/unary";
 import * as where from "./ops/where";
 import { default_generator, Generator, manual_seed } from "./random";
-import { Tensor, type DimArg, type MinMaxResult, type ReduceOptions, type TensorLike, type VarOptions } from "./tensor";
+import { parseArgs, type PyArgs } from "./args";
+import type { DType as DTypeT } from "./dtype";
+import { Tensor, type DimArg, type IndexSpec, type MinMaxResult, type ReduceOptions, type TensorLike, type VarOptions } from "./tensor";
+
+/** The rest parameters of a method after its first (or third) fixed ones. */
+type AfterFirst<F> = F extends (first: never, ...rest: infer R) => unknown ? R : never;
+type AfterThird<F> = F extends (a: never, b: never, c: never, ...rest: infer R) => unknown ? R : never;
 
 /** torch.autograd.grad(outputs, inputs, grad_outputs?, { retain_graph }). Returns d outputs / d inputs. */
 function grad(
   outputs: Tensor | readonly Tensor[],
   inputs: Tensor | readonly Tensor[],
   grad_outputs?: Tensor | readonly Tensor[] | null,
-  opts: { retain_graph?: boolean; allow_unused?: boolean } = {},
+  opts: { retain_graph?: boolean; create_graph?: boolean; allow_unused?: boolean } = {},
 ): (Tensor | null)[] {
   const outs = outputs instanceof Tensor ? [outputs] : outputs;
   const ins = inputs instanceof Tensor ? [inputs] : inputs;
   const gos = grad_outputs ? (grad_outputs instanceof Tensor ? [grad_outputs] : grad_outputs) : null;
   const roots = outs.map((o, i) => {
-    if (gos && gos[i]) return gos[i].detach();
+    if (gos && gos[i]) return opts.create_graph ? gos[i] : gos[i].detach();
     if (o.numel() !== 1) throw new RuntimeError(`grad can be implicitly created only for scalar outputs (got shape [${o.shape.join(", ")}])`);
     return creation.ones_like(o);
   });
   for (const t of ins) if (!t.requires_grad) throw new RuntimeError("One of the differentiated Tensors does not require grad");
-  const res = runBackward(outs, roots, { retain_graph: opts.retain_graph, capture: ins });
+  const res = runBackward(outs, roots, { retain_graph: opts.retain_graph, create_graph: opts.create_graph, capture: ins });
   res.forEach((r, i) => {
     if (!r && !opts.allow_unused) {
       throw new RuntimeError(`One of the differentiated Tensors (input ${i}) appears to not have been used in the graph. Set allow_unused: true if this is the desired behavior.`);
@@ -49,7 +59,7 @@ function grad(
   return res;
 }
 
-function backward(tensors: Tensor | readonly Tensor[], grad_tensors?: Tensor | readonly Tensor[] | null, opts: { retain_graph?: boolean } = {}): void {
+function backward(tensors: Tensor | readonly Tensor[], grad_tensors?: Tensor | readonly Tensor[] | null, opts: { retain_graph?: boolean; create_graph?: boolean } = {}): void {
   const ts = tensors instanceof Tensor ? [tensors] : tensors;
   const gs = grad_tensors ? (grad_tensors instanceof Tensor ? [grad_tensors] : grad_tensors) : null;
   runBackward(ts, ts.map((t, i) => (gs && gs[i] ? gs[i].detach() : creation.ones_like(t))), opts);
@@ -78,7 +88,7 @@ export const torchCore = {
 
   // grad mode
   no_grad, enable_grad, is_grad_enabled, set_grad_enabled,
-  autograd: { grad, backward, Node },
+  autograd: { grad, backward, Node, Function, FunctionCtx, set_detect_anomaly, detect_anomaly, is_anomaly_enabled },
 
   // arithmetic
   add: arithmetic.add, sub: arithmetic.sub, subtract: arithmetic.sub, rsub: arithmetic.rsub, mul: arithmetic.mul, multiply: arithmetic.mul, div: arithmetic.div, divide: arithmetic.div,
@@ -95,7 +105,8 @@ export const torchCore = {
   gt: compare.gt, ge: compare.ge, lt: compare.lt, le: compare.le, eq: compare.eq, ne: compare.ne,
   greater: compare.gt, less: compare.lt, greater_equal: compare.ge, less_equal: compare.le, not_equal: compare.ne,
   logical_not: compare.logical_not, logical_and: compare.logical_and, logical_or: compare.logical_or, logical_xor: compare.logical_xor,
-  isnan: compare.isnan, isinf: compare.isinf, isfinite: compare.isfinite, equal: compare.equal, allclose: compare.allclose, isclose: compare.isclose,
+  isnan: compare.isnan, isinf: compare.isinf, isfinite: compare.isfinite, equal: compare.equal, allclose: compare.allclose,
+  isclose: (a: Tensor, b: Tensor, ...args: AfterFirst<Tensor["isclose"]>) => a.isclose(b, ...args),
   any: (x: Tensor, ...args: Parameters<Tensor["any"]>) => x.any(...args),
   all: (x: Tensor, ...args: Parameters<Tensor["all"]>) => x.all(...args),
 
@@ -136,6 +147,28 @@ export const torchCore = {
   logsumexp: (x: Tensor, dim: DimArg | { dim: DimArg; keepdim?: boolean }, keepdim = false) => x.logsumexp(dim, keepdim),
   norm: (x: Tensor, ...args: Parameters<Tensor["norm"]>) => x.norm(...args),
   cumsum: (x: Tensor, dim: number | { dim: number }) => x.cumsum(dim),
+  cumprod: (x: Tensor, ...args: Parameters<Tensor["cumprod"]>) => x.cumprod(...args),
+  sort: (x: Tensor, ...args: Parameters<Tensor["sort"]>) => x.sort(...args),
+  argsort: (x: Tensor, ...args: Parameters<Tensor["argsort"]>) => x.argsort(...args),
+  topk: (x: Tensor, k: Parameters<Tensor["topk"]>[0], ...args: AfterFirst<Tensor["topk"]>) => x.topk(k, ...args),
+  unique: (x: Tensor, ...args: Parameters<Tensor["unique"]>) => x.unique(...args),
+  bincount: (x: Tensor, ...args: Parameters<Tensor["bincount"]>) => x.bincount(...args),
+  nan_to_num: (x: Tensor, ...args: Parameters<Tensor["nan_to_num"]>) => x.nan_to_num(...args),
+  /** torch.linalg: norm(x, ord?, dim?, keepdim?), vector_norm(x, ord=2, dim?, keepdim?), matrix_norm(x, ord="fro", dim=[-2, -1], keepdim?). */
+  linalg: {
+    norm: (x: Tensor, ...args: PyArgs<[ord?: norms.MatrixOrd | null, dim?: DimArg | null, keepdim?: boolean], { ord?: norms.MatrixOrd | null; dim?: DimArg | null; keepdim?: boolean }>) => {
+      const a = parseArgs<{ ord?: norms.MatrixOrd | null; dim?: DimArg | null; keepdim?: boolean }>("linalg.norm", ["ord", "dim", "keepdim"], args);
+      return norms.linalgNorm(x, a.ord, a.dim, a.keepdim ?? false);
+    },
+    vector_norm: (x: Tensor, ...args: PyArgs<[ord?: number, dim?: DimArg | null, keepdim?: boolean], { ord?: number; dim?: DimArg | null; keepdim?: boolean; dtype?: DTypeT }>) => {
+      const a = parseArgs<{ ord?: number; dim?: DimArg | null; keepdim?: boolean; dtype?: DTypeT }>("linalg.vector_norm", ["ord", "dim", "keepdim", "dtype"], args);
+      return norms.vectorNorm(x, a.ord ?? 2, a.dim, a.keepdim ?? false, "LinalgVectorNormBackward0", a.dtype);
+    },
+    matrix_norm: (x: Tensor, ...args: PyArgs<[ord?: norms.MatrixOrd, dim?: readonly number[], keepdim?: boolean], { ord?: norms.MatrixOrd; dim?: readonly number[]; keepdim?: boolean }>) => {
+      const a = parseArgs<{ ord?: norms.MatrixOrd; dim?: readonly number[]; keepdim?: boolean }>("linalg.matrix_norm", ["ord", "dim", "keepdim"], args);
+      return norms.matrixNorm(x, a.ord ?? "fro", a.dim ?? [-2, -1], a.keepdim ?? false);
+    },
+  },
 
   // shape and indexing
   reshape: (x: Tensor, shape: readonly number[]) => x.reshape(shape),
@@ -149,8 +182,30 @@ export const torchCore = {
   narrow: (x: Tensor, dim: number, start: number, length: number) => x.narrow(dim, start, length),
   index_select: (x: Tensor, dim: number, index: Tensor | readonly number[]) => x.index_select(dim, index),
   gather: (x: Tensor, dim: number, index: Tensor) => x.gather(dim, index),
-  scatter: (x: Tensor, dim: number, index: Tensor, src: TensorLike) => x.scatter(dim, index, src),
+  scatter: (x: Tensor, dim: number, index: Tensor, src: TensorLike, ...args: AfterThird<Tensor["scatter"]>) => x.scatter(dim, index, src, ...args),
   scatter_add: (x: Tensor, dim: number, index: Tensor, src: Tensor) => x.scatter_add(dim, index, src),
+  index_add: (x: Tensor, dim: number, index: Tensor, source: Tensor, ...args: AfterThird<Tensor["index_add"]>) => x.index_add(dim, index, source, ...args),
+  /** torch.index_put(x, specs, values, accumulate?): out-of-place x[specs] = values. */
+  index_put: (x: Tensor, specs: readonly IndexSpec[], value: TensorLike, ...args: PyArgs<[accumulate?: boolean], { accumulate?: boolean }>) => x.index_put(specs, value, ...args),
+  tril: (x: Tensor, ...args: Parameters<Tensor["tril"]>) => x.tril(...args),
+  triu: (x: Tensor, ...args: Parameters<Tensor["triu"]>) => x.triu(...args),
+  tril_indices: (row: number, col: number, ...args: PyArgs<[offset?: number], { offset?: number; dtype?: DTypeT }>) => {
+    const a = parseArgs<{ offset?: number; dtype?: DTypeT }>("tril_indices", ["offset", "dtype"], args);
+    return triangular.tril_indices(row, col, a.offset ?? 0, a.dtype);
+  },
+  triu_indices: (row: number, col: number, ...args: PyArgs<[offset?: number], { offset?: number; dtype?: DTypeT }>) => {
+    const a = parseArgs<{ offset?: number; dtype?: DTypeT }>("triu_indices", ["offset", "dtype"], args);
+    return triangular.triu_indices(row, col, a.offset ?? 0, a.dtype);
+  },
+  tile: (x: Tensor, dims: readonly number[]) => x.tile(dims),
+  flip: (x: Tensor, dims: readonly number[]) => x.flip(dims),
+  fliplr: (x: Tensor) => x.fliplr(),
+  flipud: (x: Tensor) => x.flipud(),
+  roll: (x: Tensor, shifts: number | readonly number[], ...args: AfterFirst<Tensor["roll"]>) => x.roll(shifts, ...args),
+  /** torch.einsum("ij,jk->ik", a, b) or einsum(eq, [a, b]); ellipsis, implicit output, diagonals. */
+  einsum: einsumOps.einsum,
+  multinomial: (x: Tensor, num_samples: number, ...args: AfterFirst<Tensor["multinomial"]>) => x.multinomial(num_samples, ...args),
+  bernoulli: (x: Tensor, ...args: Parameters<Tensor["bernoulli"]>) => x.bernoulli(...args),
   masked_select: (x: Tensor, mask: Tensor) => x.masked_select(mask),
   masked_fill: where.masked_fill,
   where: where.where,

@@ -1,5 +1,6 @@
 /** Comparisons and logic: results are bool masks and carry no gradient. */
 import { bool, float64 } from "../dtype";
+import { RuntimeError } from "../errors";
 import type { BinaryOpName } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
 import { shapesEqual } from "../shape";
@@ -61,7 +62,10 @@ export function isclose(a: Tensor, b: Tensor, opts: CloseOptions = {}): Tensor {
   const atol = opts.atol ?? 1e-8;
   const a64 = a.to(float64).detach();
   const b64 = b.to(float64).detach();
-  const close = a64.sub(b64).abs().le(b64.abs().mul(rtol).add(atol)).logical_or(a64.eq(b64));
+  if (rtol < 0 || atol < 0) throw new RuntimeError(`isclose(): rtol and atol must be non-negative (got rtol=${rtol}, atol=${atol})`);
+  // Infinities are close only to themselves: |inf - x| <= rtol * inf would say otherwise.
+  const tolerance = a64.sub(b64).abs().le(b64.abs().mul(rtol).add(atol)).logical_and(a64.isfinite()).logical_and(b64.isfinite());
+  const close = tolerance.logical_or(a64.eq(b64));
   if (!opts.equal_nan) return close;
   return close.logical_or(a64.isnan().logical_and(b64.isnan()));
 }

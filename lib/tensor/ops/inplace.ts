@@ -291,9 +291,9 @@ export function normal_<T extends Tensor>(self: T, mean: number, std: number, ge
 }
 
 export function bernoulli_<T extends Tensor>(self: T, p: number, gen: Generator = default_generator): T {
+  // PyTorch's scalar-p path draws a 53-bit uniform per element whatever the dtype.
   return fillRandom(self, "bernoulli_", (buf) => {
-    const wide = buf instanceof Float64Array;
-    for (let i = 0; i < buf.length; i++) buf[i] = (wide ? gen.uniform53() : gen.uniform24()) < p ? 1 : 0;
+    for (let i = 0; i < buf.length; i++) buf[i] = gen.uniform53() < p ? 1 : 0;
   });
 }
 

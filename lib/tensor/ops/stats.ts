@@ -3,6 +3,7 @@ import { RuntimeError } from "../errors";
 import type { DimArg, Tensor, VarOptions } from "../tensor";
 import { composite } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
+import { matrixNorm, vectorNorm } from "./norm";
 import { parseReduceArgs } from "./reduce";
 
 interface ParsedVar {
@@ -62,19 +63,12 @@ export function logsumexp(x: Tensor, dim: DimArg | { dim: DimArg; keepdim?: bool
   });
 }
 
-/** p-norm over all elements or dims; p may be a number, Infinity or "fro". */
-export function norm(x: Tensor, p: number | "fro" = 2, dim?: DimArg | null, keepdim = false): Tensor {
-  return composite("NormBackward1", [x], (xx) => normImpl(xx, p, dim, keepdim));
-}
-
-function normImpl(x: Tensor, p: number | "fro", dim: DimArg | null | undefined, keepdim: boolean): Tensor {
-  const dims = dim === undefined || dim === null ? undefined : dim;
-  const pp = p === "fro" ? 2 : p;
-  if (pp === 2) return x.mul(x).sum(dims, keepdim).sqrt();
-  if (pp === 1) return x.abs().sum(dims, keepdim);
-  if (pp === Infinity) return x.abs().amax({ dim: dims, keepdim });
-  if (pp === -Infinity) return x.abs().amin({ dim: dims, keepdim });
-  if (pp === 0) return x.ne(0).to(x.dtype).sum(dims, keepdim);
-  if (!Number.isFinite(pp)) throw new RuntimeError(`norm: unsupported p=${p}`);
-  return x.abs().pow(pp).sum(dims, keepdim).pow(1 / pp);
+/**
+ * torch.norm / Tensor.norm: p-norm over all elements or dims; p may be a number, Infinity,
+ * "fro" (the 2-norm over the given dims) or "nuc" (refused: it needs SVD). See ./norm.
+ */
+export function norm(x: Tensor, p: number | "fro" | "nuc" = 2, dim?: DimArg | null, keepdim = false): Tensor {
+  if (p === "nuc") return matrixNorm(x, "nuc", typeof dim === "number" ? [dim] : (dim ?? [-2, -1]), keepdim);
+  if (p !== "fro" && typeof p !== "number") throw new RuntimeError(`norm: unsupported p=${String(p)}`);
+  return vectorNorm(x, p === "fro" ? 2 : p, dim, keepdim, "NormBackward1");
 }

@@ -1,0 +1,109 @@
+/**
+ * Norms: torch.linalg.vector_norm / matrix_norm / norm (and the vector part of torch.norm and
+ * Tensor.norm). The vector norm has its own backward, written like PyTorch's
+ * linalg_vector_norm_backward, so the gradient at a zero vector is 0 instead of 0/0 = NaN, and
+ * an inf-norm shares the gradient evenly between tied maxima. Matrix norms are compositions:
+ * "fro" (2-norm over both dims), 1 / -1 (max / min column sum), inf / -inf (max / min row sum).
+ * "nuc" and 2 / -2 need singular values, which the engine does not compute: they raise.
+ */
+import { record } from "../autograd/function";
+import { no_grad } from "../autograd/grad_mode";
+import type { DType } from "../dtype";
+import { RuntimeError } from "../errors";
+import { normalizeDim } from "../shape";
+import type { DimArg, Tensor } from "../tensor";
+import { parseReduceArgs } from "./reduce";
+
+export type VectorOrd = number;
+export type MatrixOrd = number | "fro" | "nuc";
+
+function reduceDims(x: Tensor, dim: DimArg | null | undefined): number[] | undefined {
+  return parseReduceArgs(x, dim ?? null).dims ?? undefined;
+}
+
+/** The p-norm of x over dims (all elements when dims is undefined). */
+export function vectorNorm(x: Tensor, ord: VectorOrd, dim: DimArg | null | undefined, keepdim: boolean, node = "LinalgVectorNormBackward0", dtype?: DType): Tensor {
+  if (typeof ord !== "number" || Number.isNaN(ord)) throw new RuntimeError(`linalg.vector_norm: ord must be a number (or Infinity), got ${String(ord)}`);
+  if (!x.dtype.is_floating_point) throw new RuntimeError(`linalg.vector_norm: Expected a floating point tensor as input. Got ${x.dtype}`);
+  const src = dtype && dtype !== x.dtype ? x.to(dtype) : x;
+  const dims = reduceDims(src, dim);
+  const out = no_grad(() => normValue(src, ord, dims, keepdim));
+  return record(out, node, [src], (g) => [normGrad(src, out, g, ord, dims, keepdim)], [src, out]);
+}
+
+function normValue(x: Tensor, p: number, dims: number[] | undefined, keepdim: boolean): Tensor {
+  const a = x.abs();
+  if (p === 2) return x.mul(x).sum(dims, keepdim).sqrt();
+  if (p === 1) return a.sum(dims, keepdim);
+  if (p === Infinity) return a.amax({ dim: dims, keepdim });
+  if (p === -Infinity) return a.amin({ dim: dims, keepdim });
+  if (p === 0) return x.ne(0).to(x.dtype).sum(dims, keepdim);
+  return a.pow(p).sum(dims, keepdim).pow(1 / p);
+}
+
+function normGrad(x: Tensor, norm: Tensor, g: Tensor, p: number, dims: number[] | undefined, keepdim: boolean): Tensor {
+  // g and the norm with the reduced dims kept, so they broadcast against x.
+  const keep = (t: Tensor): Tensor => {
+    if (keepdim) return t;
+    const shape = x.shape.map((s, i) => (dims === undefined || dims.includes(i) ? 1 : s));
+    return t.reshape(shape);
+  };
+  const gk = keep(g);
+  const nk = keep(norm);
+  if (p === 0) return x.mul(0);
+  if (p === 1) return x.sign().mul(gk);
+  if (p === Infinity || p === -Infinity) {
+    const hit = x.abs().eq(nk).to(x.dtype);
+    const count = hit.sum(dims, true);
+    return x.sign().mul(hit).mul(gk.div(count));
+  }
+  const zeroNorm = nk.eq(0);
+  if (p === 2) return x.mul(gk.div(nk).masked_fill(zeroNorm, 0));
+  const scaled = x.sign().mul(x.abs().pow(p - 1).masked_fill(x.eq(0), 0));
+  return scaled.mul(gk.div(nk.pow(p - 1)).masked_fill(zeroNorm, 0));
+}
+
+function matrixDims(x: Tensor, dim: readonly number[]): [number, number] {
+  if (dim.length !== 2) throw new RuntimeError(`linalg.matrix_norm: dim must be a 2-tuple. Got ${dim.length} dims`);
+  if (x.dim() < 2) throw new RuntimeError(`linalg.matrix_norm: The input tensor A must have at least 2 dimensions.`);
+  const d0 = normalizeDim(dim[0], x.dim());
+  const d1 = normalizeDim(dim[1], x.dim());
+  if (d0 === d1) throw new RuntimeError(`linalg.matrix_norm: dims must be different. Got (${dim[0]}, ${dim[1]})`);
+  return [d0, d1];
+}
+
+/** Matrix norm over the two dims `dim` (default the last two). */
+export function matrixNorm(x: Tensor, ord: MatrixOrd = "fro", dim: readonly number[] = [-2, -1], keepdim = false): Tensor {
+  const [d0, d1] = matrixDims(x, dim);
+  if (ord === "fro") return vectorNorm(x, 2, [d0, d1], keepdim);
+  if (ord === "nuc" || ord === 2 || ord === -2) {
+    throw new RuntimeError(`linalg.matrix_norm: ord=${String(ord)} needs singular values (SVD), which this engine does not compute; use "fro", 1, -1, Infinity or -Infinity`);
+  }
+  if (ord !== 1 && ord !== -1 && ord !== Infinity && ord !== -Infinity) {
+    throw new RuntimeError(`linalg.matrix_norm: Order ${String(ord)} not supported.`);
+  }
+  // 1-norms sum down columns (over d0) then pick over columns; inf-norms sum along rows.
+  const sumDim = ord === 1 || ord === -1 ? d0 : d1;
+  const pickDim = sumDim === d0 ? d1 : d0;
+  const sums = x.abs().sum(sumDim, true);
+  const picked = ord > 0 ? sums.amax({ dim: pickDim, keepdim: true }) : sums.amin({ dim: pickDim, keepdim: true });
+  return keepdim ? picked : picked.squeeze(Math.max(d0, d1)).squeeze(Math.min(d0, d1));
+}
+
+/**
+ * torch.linalg.norm: without ord, the 2-norm of the flattened input (or over dim); ord with a
+ * 1-D input or one dim is a vector norm, with a 2-D input or two dims a matrix norm.
+ */
+export function linalgNorm(x: Tensor, ord?: MatrixOrd | null, dim?: DimArg | null, keepdim = false): Tensor {
+  const dims = dim === undefined || dim === null ? null : typeof dim === "number" ? [dim] : dim;
+  if (ord === undefined || ord === null) {
+    if (dims && dims.length === 2) return matrixNorm(x, "fro", dims, keepdim);
+    return vectorNorm(x, 2, dims, keepdim);
+  }
+  if (dims ? dims.length === 2 : x.dim() === 2) return matrixNorm(x, ord, dims ?? [-2, -1], keepdim);
+  if (dims ? dims.length === 1 : x.dim() === 1) {
+    if (typeof ord !== "number") throw new RuntimeError(`linalg.norm: ord="${ord}" is a matrix norm; it needs a 2-D input or two dims`);
+    return vectorNorm(x, ord, dims, keepdim);
+  }
+  throw new RuntimeError(`linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got ${x.dim()}D.`);
+}

@@ -1,0 +1,74 @@
+/**
+ * Rearranging copies: tile (repeat with PyTorch's padding of short size lists), flip (reverse
+ * along dims) and roll (cyclic shift along dims, or of the flattened tensor). All are built on
+ * differentiable ops, or carry their own backward.
+ */
+import { record } from "../autograd/function";
+import { RuntimeError } from "../errors";
+import { contiguousStrides, normalizeDim } from "../shape";
+import type { Tensor } from "../tensor";
+import { cat } from "./join";
+import { contiguousData, empty } from "./util";
+
+/** Like repeat, but a size list shorter than x.dim() is padded with leading 1s. */
+export function tile(x: Tensor, dims: readonly number[]): Tensor {
+  if (dims.some((d) => !Number.isInteger(d) || d < 0)) throw new RuntimeError(`tile(): repeats must be non-negative integers, got [${dims.join(", ")}]`);
+  const sizes = dims.length < x.dim() ? [...new Array<number>(x.dim() - dims.length).fill(1), ...dims] : dims.slice();
+  return x.repeat(sizes);
+}
+
+function uniqueDims(x: Tensor, dims: readonly number[], op: string): number[] {
+  const norm = dims.map((d) => normalizeDim(d, Math.max(x.dim(), 1)));
+  if (new Set(norm).size !== norm.length) throw new RuntimeError(`${op}(): dims has duplicates: [${dims.join(", ")}]`);
+  return norm;
+}
+
+/** Copy of x reversed along each of `dims`. */
+export function flip(x: Tensor, dims: readonly number[]): Tensor {
+  const ds = uniqueDims(x, dims, "flip");
+  const out = flipRaw(x, ds);
+  return record(out, "FlipBackward0", [x], (g) => [flipRaw(g, ds)]);
+}
+
+function flipRaw(x: Tensor, dims: readonly number[]): Tensor {
+  const xd = contiguousData(x);
+  const out = empty(x.shape, x.dtype);
+  const shape = x.shape;
+  const strides = contiguousStrides(shape);
+  const nd = shape.length;
+  const coord = new Array<number>(nd).fill(0);
+  const flipped = shape.map((_, i) => dims.includes(i));
+  // Source offset of output element `i`: each flipped coordinate c reads size - 1 - c.
+  let src = 0;
+  for (let i = 0; i < nd; i++) if (flipped[i]) src += (shape[i] - 1) * strides[i];
+  for (let i = 0; i < xd.length; i++) {
+    out._data[i] = xd[src];
+    for (let d = nd - 1; d >= 0; d--) {
+      coord[d]++;
+      src += flipped[d] ? -strides[d] : strides[d];
+      if (coord[d] < shape[d]) break;
+      src -= (flipped[d] ? -strides[d] : strides[d]) * shape[d];
+      coord[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** Cyclic shift: element i moves to i + shift along each dim; without dims, of the flattened tensor. */
+export function roll(x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor {
+  const sh = typeof shifts === "number" ? [shifts] : shifts.slice();
+  if (dims === undefined || dims === null || (Array.isArray(dims) && dims.length === 0)) {
+    if (sh.length !== 1) throw new RuntimeError(`roll(): shifts and dimensions must align. shifts: ${sh.length}, dims: 0`);
+    return roll(x.flatten(), sh[0], 0).view(x.shape.slice());
+  }
+  const ds = typeof dims === "number" ? [dims] : dims.slice();
+  if (sh.length !== ds.length) throw new RuntimeError(`roll(): shifts and dimensions must align. shifts: ${sh.length}, dims: ${ds.length}`);
+  let out = x;
+  ds.forEach((dim, i) => {
+    const d = normalizeDim(dim, x.dim());
+    const size = x.shape[d];
+    const s = size === 0 ? 0 : ((sh[i] % size) + size) % size;
+    if (s !== 0) out = cat([out.narrow(d, size - s, s), out.narrow(d, 0, size - s)], d);
+  });
+  return out === x ? x.clone() : out;
+}
