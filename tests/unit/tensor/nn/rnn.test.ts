@@ -164,7 +164,7 @@ describe("learning", () => {
       torch.manual_seed(0);
       const L = 6;
       const train = utils.data.add_task(4000, L, 10, { random_state: 1 });
-      const test = utils.data.add_task(500, L, 10, { random_state: 2 });
+      const test = utils.data.add_task(300, L, 10, { random_state: 2 });
       class Adder extends nn.Module {
         emb = new nn.Embedding(train.src_vocab_size, 16);
         lstm = new nn.LSTM(16, 32, { batch_first: true });
@@ -174,12 +174,12 @@ describe("learning", () => {
         }
       }
       const model = new Adder();
-      const opt = new optim.Adam(model.parameters(), { lr: 1e-2 });
+      const opt = new optim.Adam(model.parameters(), { lr: 2e-2 });
       const accuracy = () => torch.no_grad(() => model(test.src).argmax(-1).eq(test.tgt).float().mean().item());
       const before = accuracy();
       let acc = before;
       for (let step = 1; step <= 600 && acc < 0.99; step++) {
-        const idx = torch.randint(0, 4000, [64]);
+        const idx = torch.randint(0, 4000, [32]);
         const loss = F.cross_entropy(model(train.src.index_select(0, idx)).reshape(-1, 10), train.tgt.index_select(0, idx).reshape(-1));
         opt.zero_grad();
         loss.backward();
