@@ -9,7 +9,8 @@ import styles from "./exercise.module.css";
  * reader is not interrupted every second.
  */
 export function SubmissionStatus({ state, elapsedMs }: { state: SubmissionPhase; elapsedMs: number }) {
-  const text = state.phase === "waiting" ? waitingText(state.status, state.position, elapsedMs) : null;
+  // While the POST is out the server may already be grading (it waits a moment for a quick grade): say so, with the time.
+  const text = state.phase === "waiting" ? waitingText(state.status, state.position, elapsedMs) : state.phase === "sending" ? waitingText("running", null, elapsedMs) : null;
   return (
     <div className={text ? styles.queue : undefined} data-testid="submission-status">
       <span role="status" aria-live="polite">

@@ -37,7 +37,8 @@ export function useSubmission(slug: string, exerciseId: string, onGraded: (resul
     };
   }, []);
 
-  const waiting = state.phase === "waiting";
+  // The clock ticks from the moment Submit is pressed: the server holds the request a while for a quick grade.
+  const waiting = state.phase !== "idle";
   useEffect(() => {
     if (!waiting) return;
     const timer = setInterval(() => setNow(Date.now()), 1_000);

@@ -1,0 +1,187 @@
+import { execFileSync } from "node:child_process";
+import Database from "better-sqlite3";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+
+/**
+ * The gradebook for a large class: 1,000 signed-up learners and 20 guests, each with a grade on
+ * 30 exercises (the course's exercises plus retired ones, which keep a column so no recorded
+ * grade disappears), seeded straight into the test database. Render time is measured and
+ * printed; sorting, search, the guest filter, the sticky header, the learner's page and both
+ * CSV exports are checked as an instructor uses them.
+ */
+
+const LEARNERS = 1000;
+const GUESTS = 20;
+const EXERCISES = 30;
+const PASSWORD = "correct horse battery";
+
+const sqliteTime = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
+
+/** The course's exercise keys, as the gradebook API lists them (its columns before any seeding). */
+async function courseExerciseKeys(instructor: Page): Promise<string[]> {
+  const response = await instructor.request.get("/api/instructor/gradebook");
+  expect(response.status()).toBe(200);
+  const { exercises } = (await response.json()) as { exercises: { key: string; inCourse: boolean }[] };
+  return exercises.filter((e) => e.inCourse).map((e) => e.key);
+}
+
+function seedClass(exerciseKeys: string[]): void {
+  const db = new Database(process.env.DATABASE_URL!.replace(/^file:/, ""));
+  try {
+    const now = Date.now();
+    const user = db.prepare(`INSERT INTO "User" ("id", "name", "email", "emailVerified", "username", "role", "createdAt", "updatedAt") VALUES (?, ?, ?, 0, ?, 'learner', ?, ?)`);
+    const submission = db.prepare(
+      `INSERT INTO "Submission" ("id", "userId", "lessonSlug", "exerciseId", "code", "score", "maxScore", "passed", "status", "results", "createdAt") VALUES (?, ?, ?, ?, ?, ?, 1, ?, 'graded', '{}', ?)`,
+    );
+    const state = db.prepare(`INSERT INTO "ExerciseState" ("id", "userId", "lessonSlug", "exerciseId", "attempts", "hintsUsed", "solutionViewed", "updatedAt") VALUES (?, ?, ?, ?, 1, ?, 0, ?)`);
+    db.transaction(() => {
+      for (let i = 0; i < LEARNERS + GUESTS; i++) {
+        const guest = i >= LEARNERS;
+        const id = guest ? `9e57${String(i).padStart(4, "0")}-0000-4000-8000-000000000000` : `seed-learner-${i}`;
+        const username = guest ? null : `learner${String(i).padStart(4, "0")}`;
+        user.run(id, username ?? "", username ? `${username}@school.example` : null, username, sqliteTime(now), sqliteTime(now));
+        exerciseKeys.forEach((key, e) => {
+          const [lesson, exercise] = key.split("/");
+          // Scores 0, 0.25, ..., 1 spread over learners and exercises; learner0007 has every exercise right.
+          const score = i === 7 ? 1 : ((i * 7 + e * 3) % 5) / 4;
+          submission.run(`s-${i}-${e}`, id, lesson, exercise, `// ${username ?? "guest"} on ${key}\nfunction answer() { return ${score}; }`, score, score === 1 ? 1 : 0, sqliteTime(now - (i * 31 + e) * 1000));
+          state.run(`st-${i}-${e}`, id, lesson, exercise, e % 3, sqliteTime(now));
+        });
+      }
+    })();
+  } finally {
+    db.close();
+  }
+}
+
+async function instructorPage(browser: Browser, baseURL: string | undefined): Promise<Page> {
+  const username = `gbteacher${Date.now() % 100000}`;
+  execFileSync("npm", ["run", "--silent", "user:create", "--", "--username", username, "--instructor", "--password", PASSWORD], { env: process.env, stdio: "pipe" });
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  expect((await page.request.post("/api/account/signin", { data: { username, password: PASSWORD } })).status()).toBe(200);
+  return page;
+}
+
+/** Server response plus the browser's work until the table is in the page: navigation start to DOMContentLoaded. */
+async function renderMs(page: Page, url: string): Promise<number> {
+  const response = await page.goto(url);
+  expect(response?.status()).toBe(200);
+  await expect(page.getByTestId("gradebook")).toBeVisible();
+  return page.evaluate(() => {
+    const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+    return nav.domContentLoadedEventEnd - nav.startTime;
+  });
+}
+
+test.describe.configure({ timeout: 240_000 });
+
+test("the gradebook of 1,000 learners x 30 exercises: fast pages, totals, sort, search, guests on request, sticky header, learner page, LMS CSV", async ({ page, browser, baseURL }) => {
+  const instructor = await instructorPage(browser, baseURL);
+  const course = await courseExerciseKeys(instructor);
+  expect(course.length).toBeGreaterThan(0);
+  expect(course.length).toBeLessThanOrEqual(EXERCISES);
+  const retired = Array.from({ length: EXERCISES - course.length }, (_, i) => `retired-lesson/old-exercise-${String(i + 1).padStart(2, "0")}`);
+  const keys = [...course, ...retired];
+  seedClass(keys);
+
+  // Learners cannot see it (page and API).
+  expect((await page.request.post("/api/learner")).status()).toBe(201);
+  expect((await page.goto("/instructor"))?.status()).toBe(403);
+  expect((await page.goto("/instructor/learners/seed-learner-1"))?.status()).toBe(403);
+  expect((await page.request.get("/api/instructor/learners/seed-learner-1")).status()).toBe(403);
+
+  await renderMs(instructor, "/instructor"); // warm the server (first compile of the lesson files)
+  const times: Record<string, number[]> = { "50 rows": [], "200 rows": [] };
+  for (let i = 0; i < 3; i++) {
+    times["50 rows"].push(await renderMs(instructor, "/instructor"));
+    times["200 rows"].push(await renderMs(instructor, "/instructor?pageSize=200&sort=total&dir=desc"));
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const report = Object.entries(times).map(([rows, values]) => `${rows}: median ${median(values).toFixed(0)} ms (${values.map((v) => v.toFixed(0)).join(", ")})`).join("; ");
+  console.log(`[gradebook] ${LEARNERS} learners + ${GUESTS} guests x ${EXERCISES} exercises, navigation to DOMContentLoaded: ${report}`);
+  test.info().annotations.push({ type: "gradebook render", description: report });
+  // A generous bound for a loaded 2-core machine; the figures above are the measurement.
+  expect(median(times["50 rows"])).toBeLessThan(4000);
+  expect(median(times["200 rows"])).toBeLessThan(6000);
+
+  // Default view: signed-up learners only, 50 a page, with a column per exercise and totals.
+  await instructor.goto("/instructor");
+  const table = instructor.getByTestId("gradebook");
+  await expect(instructor.getByTestId("gradebook-count")).toContainText(`${LEARNERS} learners · page 1 of ${LEARNERS / 50}`);
+  await expect(table).toHaveAttribute("data-rows", "50");
+  await expect(table).toHaveAttribute("data-columns", String(EXERCISES));
+  await expect(table.locator("tbody")).not.toContainText("guest ");
+  await expect(table.locator("tfoot").getByTestId("pass-rate")).toHaveCount(EXERCISES);
+
+  // Compact rows, and the header row stays in view while the table scrolls.
+  const rowHeight = (await table.locator("tbody tr").first().boundingBox())!.height;
+  expect(rowHeight).toBeLessThanOrEqual(32);
+  const scroller = instructor.getByRole("region", { name: /Gradebook table/ });
+  await scroller.evaluate((element) => element.scrollBy(0, 900));
+  const scrollerTop = (await scroller.boundingBox())!.y;
+  const headerTop = (await table.locator("thead th").first().boundingBox())!.y;
+  expect(Math.abs(headerTop - scrollerTop)).toBeLessThanOrEqual(2);
+
+  // Sort by total, high to low: learner0007 (every exercise right) first; totals never rise.
+  await table.locator('a[data-sort="total"]').click();
+  await expect(instructor).toHaveURL(/sort=total&dir=desc/);
+  await expect(table.getByTestId("learner-link").first()).toHaveText("learner0007");
+  await expect(table.getByTestId("learner-total").first()).toHaveText(String(EXERCISES));
+  const totals = (await table.getByTestId("learner-total").allTextContents()).map(Number);
+  expect(totals).toEqual([...totals].sort((a, b) => b - a));
+  // Clicking again sorts low to high.
+  await table.locator('a[data-sort="total"]').click();
+  await expect(instructor).toHaveURL(/dir=asc/);
+  const ascending = (await table.getByTestId("learner-total").allTextContents()).map(Number);
+  expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+  // Sort by one exercise's score.
+  await table.locator(`a[data-sort="exercise:${course[0]}"]`).click();
+  await expect(instructor).toHaveURL(new RegExp(`sort=exercise%3A${course[0].replace("/", "%2F")}&dir=desc`));
+  await expect(table.locator(`td[data-exercise="${course[0]}"]`).first().getByTestId("best-score")).toHaveText("1");
+
+  // Search by name or email.
+  const search = instructor.getByRole("searchbox");
+  await search.fill("learner0042@school");
+  await instructor.getByRole("button", { name: "Apply" }).click();
+  await expect(instructor.getByTestId("gradebook-count")).toContainText("1 learner matching");
+  await expect(table.getByTestId("learner-link")).toHaveText(["learner0042"]);
+
+  // Guests only on request.
+  await instructor.goto("/instructor");
+  await instructor.getByLabel("Show").selectOption("guests");
+  await instructor.getByRole("button", { name: "Apply" }).click();
+  await expect(instructor.getByTestId("gradebook-count")).toContainText(`${GUESTS} learners`);
+  await expect(table.getByTestId("learner-link").first()).toHaveText(/^guest 9e57/);
+
+  // Paging.
+  await instructor.goto("/instructor?page=3");
+  await expect(table.getByTestId("learner-link").first()).toHaveText("learner0100");
+  await instructor.getByRole("navigation", { name: "Gradebook pages" }).getByRole("link", { name: "Next ›" }).click();
+  await expect(table.getByTestId("learner-link").first()).toHaveText("learner0150");
+
+  // A learner's page: every submission with its code, read-only.
+  await table.getByTestId("learner-link").first().click();
+  await expect(instructor).toHaveURL(/\/instructor\/learners\/seed-learner-150$/);
+  await expect(instructor.getByTestId("learner-name")).toHaveText("learner0150");
+  await expect(instructor.getByTestId("submission")).toHaveCount(EXERCISES);
+  const code = instructor.getByTestId("submission-code").first();
+  await expect(code).toBeVisible();
+  await expect(code).toContainText("// learner0150 on");
+  expect(await code.evaluate((element: HTMLElement) => element.isContentEditable || element.querySelector("textarea, input") !== null)).toBe(false);
+  expect((await instructor.goto("/instructor/learners/no-such-learner"))?.status()).toBe(404);
+
+  // The LMS CSV: one row per learner, one column per exercise and the total; no second table.
+  const csv = await instructor.request.get("/api/instructor/gradebook?format=csv");
+  expect(csv.status()).toBe(200);
+  const lines = (await csv.text()).trimEnd().split("\n");
+  expect(lines).toHaveLength(1 + LEARNERS);
+  const header = lines[0].split(",");
+  expect(header).toHaveLength(4 + EXERCISES + 1);
+  expect(lines.every((line) => line.split(",").length === header.length)).toBe(true);
+  const row7 = lines.find((line) => line.startsWith("learner0007,"))!.split(",");
+  expect(row7.at(-1)).toBe(String(EXERCISES));
+  const summary = (await (await instructor.request.get("/api/instructor/gradebook?format=summary-csv")).text()).trimEnd().split("\n");
+  expect(summary).toHaveLength(1 + EXERCISES);
+  await instructor.context().close();
+});
