@@ -162,6 +162,7 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
   // PyTorch fills the first half from start and the second half from end (symmetric rounding).
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) t._data[i] = i < half ? start + step * i : end - step * (steps - i - 1);
+  if (steps === 1) t._data[0] = start; // PyTorch: a single step is `start`
   return finish(t, opts);
 }
 
