@@ -10,41 +10,27 @@
  * A correct password from an address that has not used up its budgets gets in while another
  * address is refused.
  *
- * An attempt is counted when it is reserved, before the password is checked, and the check and
- * the reservation happen in one synchronous call: concurrent requests cannot all pass the check
- * before any failure is recorded. A success gives its reservation back.
+ * An attempt is counted when it is reserved, before the password is checked: its rows are
+ * written first, then it is judged by the attempts counted before it (ThrottleHit ids increase),
+ * so concurrent requests, on one instance or several, cannot all pass the check before any
+ * failure is recorded. A refused attempt takes its rows back; a success gives its reservation back.
  *
- * In memory, per server process: enough for one machine; several instances would want a
- * shared store (each instance then allows its own budgets).
+ * Counted in the database (ThrottleHit), so every app instance shares the same budgets.
  */
+import { prisma } from "../db/client";
+
 export const WINDOW_MS = 10 * 60_000;
 export const LIMITS = { pair: 10, address: 30, username: 100 } as const;
 
 type Scope = keyof typeof LIMITS;
+const SCOPES = Object.keys(LIMITS) as Scope[];
+const THROTTLE_SCOPES = SCOPES.map((scope) => `signin:${scope}`);
 
-/** Timestamps of counted attempts per key, oldest first; never longer than the scope's limit. */
-const windows: Record<Scope, Map<string, number[]>> = { pair: new Map(), address: new Map(), username: new Map() };
 let reservationsSinceSweep = 0;
 
-function recent(scope: Scope, key: string, now: number): number[] {
-  const map = windows[scope];
-  const kept = (map.get(key) ?? []).filter((at) => now - at < WINDOW_MS);
-  if (kept.length) map.set(key, kept);
-  else map.delete(key);
-  return kept;
-}
-
-/** Drops keys whose attempts all expired, so sprayed usernames and addresses do not pile up. */
-function sweep(now: number): void {
-  for (const scope of Object.keys(windows) as Scope[]) for (const key of [...windows[scope].keys()]) recent(scope, key, now);
-}
-
-function removeOne(scope: Scope, key: string, at: number): void {
-  const list = windows[scope].get(key);
-  const index = list?.indexOf(at) ?? -1;
-  if (!list || index === -1) return;
-  list.splice(index, 1);
-  if (!list.length) windows[scope].delete(key);
+/** Drops attempts older than the window, so sprayed usernames and addresses do not pile up. */
+async function sweep(now: number): Promise<void> {
+  await prisma.throttleHit.deleteMany({ where: { scope: { in: THROTTLE_SCOPES }, at: { lt: new Date(now - WINDOW_MS) } } });
 }
 
 /**
@@ -61,43 +47,53 @@ export function addressKey(address: string): string {
 }
 
 export type SignInAttempt =
-  | { ok: true; succeeded(): void }
+  | { ok: true; succeeded(): Promise<void> }
   | { ok: false; scope: Scope; retryAfterSeconds: number };
 
 /**
  * Reserves one attempt for `username` from `address`, counted as a failure unless `succeeded()`
  * is called; or says which budget is spent and for how many seconds.
  */
-export function reserveSignInAttempt(username: string, address: string, now = Date.now()): SignInAttempt {
+export async function reserveSignInAttempt(username: string, address: string, now = Date.now()): Promise<SignInAttempt> {
   if (++reservationsSinceSweep >= 1000) {
     reservationsSinceSweep = 0;
-    sweep(now);
+    await sweep(now);
   }
   const user = username.toLowerCase();
   const from = addressKey(address);
   const keys: Record<Scope, string> = { pair: `${user}\n${from}`, address: from, username: user };
-  for (const scope of ["pair", "address", "username"] as const) {
-    const kept = recent(scope, keys[scope], now);
-    if (kept.length >= LIMITS[scope]) return { ok: false, scope, retryAfterSeconds: Math.max(1, Math.ceil((kept[kept.length - LIMITS[scope]] + WINDOW_MS - now) / 1000)) };
+  const at = new Date(now);
+  const rows = await prisma.$transaction(SCOPES.map((scope) => prisma.throttleHit.create({ data: { scope: `signin:${scope}`, key: keys[scope], at }, select: { id: true } })));
+  const ids = Object.fromEntries(SCOPES.map((scope, i) => [scope, rows[i].id])) as Record<Scope, number>;
+  for (const scope of SCOPES) {
+    // The most recent attempts counted before this one, within the window.
+    const earlier = await prisma.throttleHit.findMany({
+      where: { scope: `signin:${scope}`, key: keys[scope], at: { gt: new Date(now - WINDOW_MS) }, id: { lt: ids[scope] } },
+      orderBy: { id: "desc" },
+      take: LIMITS[scope],
+      select: { at: true },
+    });
+    if (earlier.length >= LIMITS[scope]) {
+      await prisma.throttleHit.deleteMany({ where: { id: { in: Object.values(ids) } } });
+      const freedAt = earlier[LIMITS[scope] - 1].at.getTime() + WINDOW_MS;
+      return { ok: false, scope, retryAfterSeconds: Math.max(1, Math.ceil((freedAt - now) / 1000)) };
+    }
   }
-  for (const scope of Object.keys(keys) as Scope[]) windows[scope].set(keys[scope], [...(windows[scope].get(keys[scope]) ?? []), now]);
   let settled = false;
   return {
     ok: true,
-    succeeded() {
+    async succeeded() {
       if (settled) return;
       settled = true;
       // The right password for this account from this address: its own failures are forgiven.
       // The address's and the username's other failures stay (a learner signing in to their
       // own account between guesses at others must not reset the address budget).
-      windows.pair.delete(keys.pair);
-      removeOne("address", keys.address, now);
-      removeOne("username", keys.username, now);
+      await prisma.throttleHit.deleteMany({ where: { OR: [{ scope: "signin:pair", key: keys.pair }, { id: { in: [ids.address, ids.username] } }] } });
     },
   };
 }
 
 /** Forgets every counted attempt (tests). */
-export function resetSignInThrottle(): void {
-  for (const map of Object.values(windows)) map.clear();
+export async function resetSignInThrottle(): Promise<void> {
+  await prisma.throttleHit.deleteMany({ where: { scope: { in: THROTTLE_SCOPES } } });
 }

@@ -18,13 +18,13 @@ function tooMany(username: string, scope: "pair" | "address" | "username", retry
 
 /** Signs in; work done anonymously in this browser joins the account (the account's newer cells win). */
 export const POST = route({ sameOrigin: true, body: credentialsBodySchema, auth: "none" }, async ({ request, body }) => {
-  // Reserved before any await: the check and the count are one step (see lib/auth/throttle.ts).
-  const attempt = reserveSignInAttempt(body.username, clientAddress(request));
+  // Reserved before anything else: counted first, then judged (see lib/auth/throttle.ts).
+  const attempt = await reserveSignInAttempt(body.username, clientAddress(request));
   if (!attempt.ok) throw tooMany(body.username, attempt.scope, attempt.retryAfterSeconds);
   const caller = await getRequestUser(request);
   const result = await signIn(body.username, body.password, request.headers);
   if (!result.ok) throw new HttpError(result.status, result.message);
-  attempt.succeeded();
+  await attempt.succeeded();
   const moved = caller?.anonymous ? await moveAnonymousWork(caller.id, result.userId) : null;
   const account = await prisma.user.findUniqueOrThrow({ where: { id: result.userId }, select: { role: true } });
   return freshLearnerCookie(withAuthCookies({ user: { username: result.username, role: account.role }, moved }, result.headers, request), request);
