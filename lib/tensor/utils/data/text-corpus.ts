@@ -20,7 +20,7 @@ import { from_array } from "../../ops/creation";
 import type { Tensor } from "../../tensor";
 import { Dataset } from "./dataset";
 
-const SONNET_TEXT = `I
+const SONNET_TEXT: string = `I
 
 From fairest creatures we desire increase,
 That thereby beauty's rose might never die,
