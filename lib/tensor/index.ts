@@ -10,7 +10,8 @@
  *                nn.functional (=== F), nn.init, nn.register_module
  *   optim        SGD, Adam, AdamW, RMSprop, Optimizer, lr_scheduler.StepLR / ExponentialLR
  *   utils.data   Dataset, TensorDataset, DataLoader, random_split, make_moons / make_circles /
- *                make_spirals / make_blobs, load_mnist, set_dataset_source
+ *                make_spirals / make_blobs, load_mnist, set_dataset_source, sequence tasks
+ *                (copy/reverse/sort/add_task), SONNETS + CharDataset for char-level models
  *
  * Hosts must register where dataset files come from before load_mnist is used:
  *   utils.data.set_dataset_source(async (name) => Uint8Array)   // e.g. fetch(`/data/${name}`)
