@@ -1,0 +1,104 @@
+/**
+ * In-place ops on views of tensors in the graph (PyTorch's CopySlices): the base takes a
+ * CopySlices node, the view an AsStridedBackward0 node of the new base, and gradients are the
+ * ones of the equivalent out-of-place computation. Leaf views still raise.
+ */
+import { describe, expect, it } from "vitest";
+import { torch } from "../../../../lib/tensor/index";
+import { expectClose } from "./fixtures";
+
+const f64 = { dtype: torch.float64 };
+
+describe("CopySlices", () => {
+  it("y = x * 2; y[0].mul_(3): nodes, version and gradient", () => {
+    const x = torch.tensor([[1, 2], [3, 4]], { ...f64, requires_grad: true });
+    const y = x.mul(2);
+    const row = y.index(0);
+    row.mul_(3);
+    expect(y.grad_fn!.name).toBe("CopySlices");
+    expect(row.grad_fn!.name).toBe("AsStridedBackward0");
+    expect(y._version).toBe(1);
+    expect(y.tolist()).toEqual([[6, 12], [6, 8]]);
+    y.mul(torch.tensor([[1, 2], [3, 4]], f64)).sum().backward();
+    expect(x.grad!.tolist()).toEqual([[6, 12], [6, 8]]);
+  });
+
+  it("h.narrow(1, 0, 2).zero_() stops the gradient of the zeroed region only", () => {
+    const w = torch.ones([2, 3], { ...f64, requires_grad: true });
+    const h = w.mul(5);
+    h.narrow(1, 0, 2).zero_();
+    h.sum().backward();
+    expect(w.grad!.tolist()).toEqual([[0, 0, 5], [0, 0, 5]]);
+  });
+
+  it("writing a graph tensor into a plain tensor's view makes the plain tensor part of the graph", () => {
+    const w = torch.tensor([1, 2], { ...f64, requires_grad: true });
+    const buf = torch.zeros([3], f64);
+    buf.index("0:2").copy_(w.mul(w));
+    expect(buf.requires_grad).toBe(true);
+    expect(buf.grad_fn!.name).toBe("CopySlices");
+    buf.mul(torch.tensor([10, 20, 30], f64)).sum().backward();
+    expect(w.grad!.tolist()).toEqual([20, 80]);
+  });
+
+  it("the view itself reads the new values and differentiates through the write", () => {
+    const x = torch.tensor([1, 2, 3, 4], { ...f64, requires_grad: true });
+    const y = x.mul(1);
+    const v = y.index("1:3");
+    v.pow_(2);
+    v.sum().backward();
+    expectClose(x.grad!, [0, 4, 6, 0]);
+  });
+
+  it("hooks registered on the base before the write see the gradient of the old value", () => {
+    const x = torch.tensor([1, 2, 3], { ...f64, requires_grad: true });
+    const y = x.mul(1);
+    const seen: number[][] = [];
+    y.register_hook((g) => void seen.push(g.tolist() as number[]));
+    y.index(1).mul_(10);
+    y.sum().backward();
+    expect(seen).toEqual([[1, 10, 1]]);
+    expect(x.grad!.tolist()).toEqual([1, 10, 1]);
+  });
+
+  it("under no_grad a view of a leaf that requires grad can be written (optimizer style)", () => {
+    const p = torch.ones([2, 2], { requires_grad: true });
+    torch.no_grad(() => p.index(0).fill_(7));
+    expect(p.tolist()).toEqual([[7, 7], [1, 1]]);
+    expect(p.is_leaf).toBe(true);
+  });
+
+  it("index_put_ with accumulate through advanced indices is differentiable for both operands", () => {
+    const x = torch.zeros([2, 3], { ...f64, requires_grad: true });
+    const v = torch.tensor([1, 2, 3], { ...f64, requires_grad: true });
+    const y = x.mul(1);
+    y.index_put_([torch.tensor([0, 0, 1], { dtype: torch.long }), torch.tensor([2, 2, 0], { dtype: torch.long })], v, { accumulate: true });
+    expect(y.tolist()).toEqual([[0, 0, 3], [3, 0, 0]]);
+    y.mul(torch.tensor([[1, 2, 3], [4, 5, 6]], f64)).sum().backward();
+    expect(x.grad!.tolist()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(v.grad!.tolist()).toEqual([3, 3, 4]);
+  });
+
+  it("index_put_ without accumulate: overwritten entries get no gradient", () => {
+    const x = torch.ones([2, 2], { ...f64, requires_grad: true });
+    const y = x.mul(2);
+    y.index_put_([torch.tensor([1], { dtype: torch.long }), torch.tensor([0], { dtype: torch.long })], torch.tensor(0, f64));
+    y.sum().backward();
+    expect(x.grad!.tolist()).toEqual([[2, 2], [0, 2]]);
+  });
+
+  it("probs[arange(n), y]: reading one entry per row matches a gather", () => {
+    const logits = torch.randn([4, 3], { ...f64, requires_grad: true });
+    const y = torch.tensor([2, 0, 1, 2], { dtype: torch.long });
+    const probs = logits.softmax(1);
+    const picked = probs.index(torch.arange(4), y);
+    expect(picked.grad_fn!.name).toBe("IndexBackward0");
+    const viaGather = probs.gather(1, y.unsqueeze(1)).squeeze(1);
+    expectClose(picked, viaGather.tolist());
+    picked.log().mean().neg().backward({ retain_graph: true });
+    const g1 = logits.grad!.clone();
+    logits.grad = null;
+    viaGather.log().mean().neg().backward();
+    expectClose(g1, logits.grad!.tolist(), 1e-12, 1e-12);
+  });
+});
