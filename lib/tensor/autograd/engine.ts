@@ -3,17 +3,27 @@
  * each input when the op ran, or to a leaf tensor. Nodes run in topological order, each
  * receiving the sum of the gradients flowing into it; tensor hooks and retain_grad run on
  * the way, and leaves accumulate into `.grad` at the end.
+ *
+ * With create_graph the backward formulas run with grad mode on, so the gradients carry a
+ * graph of their own and can be differentiated again. Nodes whose formula is not written in
+ * differentiable ops (see HigherOrder in node.ts) still give the right first gradient, tied
+ * to a node that raises, naming the op, if a second backward reaches it: never a silently
+ * missing term.
  */
 import { RuntimeError } from "../errors";
 import { fmtShape, shapesEqual } from "../shape";
 import type { Tensor } from "../tensor";
-import { no_grad } from "./grad_mode";
+import { enable_grad, is_anomaly_enabled, no_grad } from "./grad_mode";
 import { Node } from "./node";
 
 export interface EngineOptions {
   retain_graph?: boolean;
+  /** Record the backward pass itself, for higher-order gradients (default false). */
+  create_graph?: boolean;
   /** When given, gradients of these tensors are returned instead of accumulated (autograd.grad). */
   capture?: readonly Tensor[];
+  /** With capture: do not propagate past a captured tensor (partial derivatives w.r.t. it). */
+  stop_at_capture?: boolean;
 }
 
 /** Reverse post-order of a DFS over nodes: every node comes before the nodes it feeds. */
@@ -58,11 +68,42 @@ function runHooks(t: Tensor | null, g: Tensor): Tensor {
   return g;
 }
 
+/** Hook installed by function.ts: ties a gradient to a node that raises when differentiated. */
+let markNotDifferentiable: ((node: Node, grad: Tensor, result: Tensor) => Tensor) | null = null;
+
+export function setNotDifferentiableMarker(fn: (node: Node, grad: Tensor, result: Tensor) => Tensor): void {
+  markNotDifferentiable = fn;
+}
+
+/** One node's input gradients, differentiable when create_graph asks for it. */
+function applyNode(node: Node, g: Tensor, createGraph: boolean): (Tensor | null)[] {
+  if (!createGraph) return node.apply(g);
+  if (node.higher !== null) return enable_grad(() => node.applyHigher(g));
+  // A fused or raw formula: compute without recording (a partial graph would be silently wrong).
+  const grads = no_grad(() => node.apply(g));
+  const depends = g.requires_grad || node.inputs.some((t) => t !== null && t.requires_grad);
+  if (!depends || !markNotDifferentiable) return grads;
+  return grads.map((gi) => (gi ? markNotDifferentiable!(node, g, gi) : gi));
+}
+
+function checkNaN(node: Node, grads: readonly (Tensor | null)[]): void {
+  grads.forEach((gi, i) => {
+    if (!gi || !gi.dtype.is_floating_point) return;
+    if (gi.isnan().any().item()) {
+      const where = node.trace ? `\nThe forward call that created ${node.name}:\n${node.trace}` : "";
+      throw new RuntimeError(`Function '${node.name}' returned nan values in its ${i}th output.${where}`);
+    }
+  });
+}
+
 export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor[], opts: EngineOptions = {}): (Tensor | null)[] {
-  const retain = opts.retain_graph ?? false;
+  const createGraph = opts.create_graph ?? false;
+  const retain = opts.retain_graph ?? createGraph;
   const capture = opts.capture ? new Set(opts.capture) : null;
+  const stop = (opts.stop_at_capture ?? false) && capture !== null;
+  const anomaly = is_anomaly_enabled();
   const captured = new Map<Tensor, Tensor>();
-  no_grad(() => {
+  const body = (): void => {
     const pending = new Map<Node, Tensor>();
     const leafGrads = new Map<Tensor, Tensor>();
     roots.forEach((r, i) => {
@@ -75,9 +116,13 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       pending.delete(node);
       const out = node.out;
       g = runHooks(out, g);
-      if (out && capture?.has(out)) captured.set(out, g);
-      if (out && out._retains_grad && !capture) accumulateGrad(out, g);
-      const inGrads = node.apply(g);
+      if (out && capture?.has(out)) {
+        captured.set(out, g);
+        if (stop) continue;
+      }
+      if (out && out._retains_grad && !capture) accumulateGrad(out, g, createGraph);
+      const inGrads = applyNode(node, g, createGraph);
+      if (anomaly) checkNaN(node, inGrads);
       for (let i = 0; i < node.edges.length; i++) {
         const edge = node.edges[i];
         const gi = inGrads[i];
@@ -95,16 +140,26 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       const g = runHooks(leaf, g0);
       if (capture) {
         if (capture.has(leaf)) captured.set(leaf, g);
-      } else accumulateGrad(leaf, g);
+      } else accumulateGrad(leaf, g, createGraph);
     }
-  });
+  };
+  if (createGraph) enable_grad(body);
+  else no_grad(body);
   if (!opts.capture) return [];
   return opts.capture.map((t) => captured.get(t) ?? null);
 }
 
-/** `.grad` gets a private copy first, then in-place sums, like PyTorch's AccumulateGrad. */
-function accumulateGrad(t: Tensor, g: Tensor): void {
+/**
+ * `.grad` gets a private copy first, then in-place sums, like PyTorch's AccumulateGrad. With
+ * create_graph the gradient keeps its graph and sums are out of place, so `.grad` can itself
+ * be differentiated.
+ */
+function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
   const gg = g.dtype === t.dtype ? g : g.to(t.dtype);
+  if (createGraph) {
+    t.grad = t.grad ? t.grad.add(gg) : gg.requires_grad ? gg : gg.detach().clone();
+    return;
+  }
   if (t.grad) t.grad.add_(gg);
   else t.grad = gg.detach().clone();
 }

@@ -31,3 +31,29 @@ export function no_grad<T>(fn: () => T): T {
 export function enable_grad<T>(fn: () => T): T {
   return withMode(true, fn);
 }
+
+/**
+ * Anomaly detection (torch.autograd.set_detect_anomaly / detect_anomaly): while on, ops keep
+ * the stack trace of where they ran and backward raises as soon as a node returns NaN,
+ * naming it ("Function 'LogBackward0' returned nan values in its 0th output.").
+ */
+let anomaly = false;
+
+export function is_anomaly_enabled(): boolean {
+  return anomaly;
+}
+
+export function set_detect_anomaly(mode: boolean): void {
+  anomaly = Boolean(mode);
+}
+
+/** `torch.autograd.detect_anomaly(() => { ...; loss.backward(); })`: anomaly mode for fn only. */
+export function detect_anomaly<T>(fn: () => T): T {
+  const prev = anomaly;
+  anomaly = true;
+  try {
+    return fn();
+  } finally {
+    anomaly = prev;
+  }
+}

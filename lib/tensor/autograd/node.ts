@@ -7,6 +7,16 @@ import type { Tensor } from "../tensor";
 
 export type BackwardFn = (grad: Tensor) => (Tensor | null)[];
 
+/**
+ * How a node's backward behaves under create_graph (higher-order gradients):
+ *   true        its BackwardFn is written with recorded tensor ops, so it can run with grad
+ *               mode on and its result carries a graph;
+ *   a function  a separate, differentiable formula used instead of the (fused, raw) BackwardFn;
+ *   absent      not differentiable yet: the engine computes the gradient and ties it to a node
+ *               that raises, naming this op, if a later backward reaches it.
+ */
+export type HigherOrder = true | BackwardFn;
+
 interface SavedTensor {
   tensor: Tensor;
   version: number;
@@ -27,13 +37,24 @@ export class Node {
   readonly inputShapes: (readonly number[] | null)[];
   /** The tensor this node produced (its hooks and retain_grad live there). */
   out: Tensor | null = null;
+  /** The op's inputs (for create_graph and error messages); dropped on release. */
+  inputs: readonly (Tensor | null)[];
+  /** See HigherOrder. */
+  higher: HigherOrder | null;
+  /** Where the op ran (a stack trace), recorded only while anomaly detection is on. */
+  trace: string | null = null;
   private fn: BackwardFn | null;
   private saved: SavedTensor[];
   private freed = false;
 
-  constructor(name: string, inputs: readonly (Tensor | null)[], fn: BackwardFn, saved: readonly Tensor[], out: Tensor | null = null) {
+  constructor(
+    name: string, inputs: readonly (Tensor | null)[], fn: BackwardFn, saved: readonly Tensor[], out: Tensor | null = null,
+    higher: HigherOrder | null = null,
+  ) {
     this.out = out;
     this.name = name;
+    this.inputs = inputs;
+    this.higher = higher;
     this.edges = inputs.map((t) => (t && t.requires_grad ? (t.grad_fn ?? t) : null));
     this.inputShapes = inputs.map((t) => (t ? t.shape : null));
     this.fn = fn;
@@ -50,6 +71,17 @@ export class Node {
   }
 
   apply(grad: Tensor): (Tensor | null)[] {
+    this.checkUsable();
+    return this.fn!(grad);
+  }
+
+  /** The differentiable form of apply (create_graph); only for nodes with `higher` set. */
+  applyHigher(grad: Tensor): (Tensor | null)[] {
+    this.checkUsable();
+    return this.higher === true || this.higher === null ? this.fn!(grad) : this.higher(grad);
+  }
+
+  private checkUsable(): void {
     if (this.freed || !this.fn) {
       throw new RuntimeError(
         "Trying to backward through the graph a second time (or directly access saved tensors after they have " +
@@ -72,7 +104,6 @@ export class Node {
         );
       }
     }
-    return this.fn(grad);
   }
 
   /** Frees saved tensors after backward (unless retain_graph); nodes saving nothing stay reusable. */
@@ -80,6 +111,8 @@ export class Node {
     if (this.saved.length === 0) return;
     this.fn = null;
     this.saved = [];
+    this.inputs = [];
+    if (this.higher !== true) this.higher = null;
     this.freed = true;
   }
 

@@ -584,5 +584,5 @@ class BackwardHookState {
 /** An alias of t whose backward passes the gradient through unchanged. */
 function identity(t: Tensor): Tensor {
   const out = new Tensor(t._data, t.shape, t.dtype, t._strides, t._offset, t._ver);
-  return record(out, "BackwardHookFunctionBackward", [t], (g) => [g]);
+  return record(out, "BackwardHookFunctionBackward", [t], (g) => [g], [], true);
 }

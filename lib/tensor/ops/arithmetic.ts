@@ -28,7 +28,7 @@ export function add(input: TensorLike, other: TensorLike, opts?: { alpha?: numbe
   return record(out, "AddBackward0", [a, b], (g) => [
     a.requires_grad ? sumToShape(g, a.shape) : null,
     b.requires_grad ? sumToShape(alpha === 1 ? g : g.mul(alpha), b.shape) : null,
-  ]);
+  ], [], true);
 }
 
 export function sub(input: TensorLike, other: TensorLike, opts?: { alpha?: number }): Tensor {
@@ -38,7 +38,7 @@ export function sub(input: TensorLike, other: TensorLike, opts?: { alpha?: numbe
   return record(out, "SubBackward0", [a, b], (g) => [
     a.requires_grad ? sumToShape(g, a.shape) : null,
     b.requires_grad ? sumToShape(g.mul(-alpha), b.shape) : null,
-  ]);
+  ], [], true);
 }
 
 /** other - alpha * input (what `1 - x` becomes). */
@@ -49,7 +49,7 @@ export function rsub(input: TensorLike, other: TensorLike, opts?: { alpha?: numb
   return record(out, "RsubBackward1", [a, b], (g) => [
     a.requires_grad ? sumToShape(g.mul(-alpha), a.shape) : null,
     b.requires_grad ? sumToShape(g, b.shape) : null,
-  ]);
+  ], [], true);
 }
 
 export function mul(input: TensorLike, other: TensorLike): Tensor {
@@ -62,6 +62,7 @@ export function mul(input: TensorLike, other: TensorLike): Tensor {
       b.requires_grad ? sumToShape(g.mul(a), b.shape) : null,
     ],
     [...(a.requires_grad ? [b] : []), ...(b.requires_grad ? [a] : [])],
+    true,
   );
 }
 
@@ -83,6 +84,7 @@ export function div(input: TensorLike, other: TensorLike, opts?: { rounding_mode
       b.requires_grad ? sumToShape(g.mul(a).div(b.mul(b)).neg(), b.shape) : null,
     ],
     [b, ...(b.requires_grad ? [a] : [])],
+    true,
   );
 }
 
@@ -98,6 +100,7 @@ export function pow(input: TensorLike, exponent: TensorLike): Tensor {
       b.requires_grad ? sumToShape(g.mul(out).mul(a.log()).masked_fill(a.eq(0).logical_and(b.ge(0)), 0), b.shape) : null,
     ],
     [a, b, out],
+    true,
   );
 }
 
@@ -117,6 +120,7 @@ function powScalar(a: Tensor, p: number): Tensor {
       return [res];
     },
     [a],
+    (g) => [p === 0 ? g.mul(0) : g.mul(a.pow(p - 1)).mul(p)],
   );
 }
 
@@ -139,6 +143,7 @@ function extremum(kind: "maximum" | "minimum", input: TensorLike, other: TensorL
       ];
     },
     [a, b],
+    true,
   );
 }
 

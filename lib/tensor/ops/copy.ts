@@ -24,7 +24,7 @@ export function copyOf(t: Tensor, dtype: DType = t.dtype): Tensor {
 
 export function clone(t: Tensor): Tensor {
   const out = copyOf(t);
-  return record(out, "CloneBackward0", [t], (g) => [g]);
+  return record(out, "CloneBackward0", [t], (g) => [g], [], true);
 }
 
 export function to(t: Tensor, dtype: DType): Tensor {
@@ -32,7 +32,7 @@ export function to(t: Tensor, dtype: DType): Tensor {
   const out = copyOf(t, dtype);
   // Gradients flow between floating dtypes only (casting to long/bool cuts the graph).
   if (!dtype.is_floating_point) return out;
-  return record(out, "ToCopyBackward0", [t], (g) => [g.to(t.dtype)]);
+  return record(out, "ToCopyBackward0", [t], (g) => [g.to(t.dtype)], [], true);
 }
 
 export function onesLike(t: Tensor): Tensor {

@@ -50,7 +50,7 @@ export function cat(tensors: readonly Tensor[], dim: number | { dim: number } = 
       s += t.shape[d];
       return piece;
     });
-  });
+  }, [], true);
 }
 
 export function stack(tensors: readonly Tensor[], dim: number | { dim: number } = 0): Tensor {

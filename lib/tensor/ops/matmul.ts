@@ -37,6 +37,7 @@ export function mm(a: Tensor, b: Tensor, op = "mm"): Tensor {
     out, "MmBackward0", [a, b],
     (g) => [a.requires_grad ? mmRaw(g, b.t()) : null, b.requires_grad ? mmRaw(a.t(), g) : null],
     [...(a.requires_grad ? [b] : []), ...(b.requires_grad ? [a] : [])],
+    (g) => [a.requires_grad ? mm(g, b.t()) : null, b.requires_grad ? mm(a.t(), g) : null],
   );
 }
 
@@ -70,6 +71,14 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor, opts: { beta?: number;
       ];
     },
     [...(a.requires_grad ? [b] : []), ...(b.requires_grad ? [a] : [])],
+    (g) => {
+      const ga = alpha === 1 ? g : g.mul(alpha);
+      return [
+        bias.requires_grad ? sumToShape(beta === 1 ? g : g.mul(beta), bias.shape) : null,
+        a.requires_grad ? mm(ga, b.t()) : null,
+        b.requires_grad ? mm(a.t(), ga) : null,
+      ];
+    },
   );
 }
 
@@ -124,6 +133,10 @@ function batched(a: Tensor, b: Tensor, op: string, node: string): Tensor {
       b.requires_grad ? sumToShape(batchedRaw(a.mT, g, batch), b.shape) : null,
     ],
     [a, b],
+    (g) => [
+      a.requires_grad ? sumToShape(matmul(g, b.mT), a.shape) : null,
+      b.requires_grad ? sumToShape(matmul(a.mT, g), b.shape) : null,
+    ],
   );
 }
 

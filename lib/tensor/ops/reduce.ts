@@ -87,7 +87,7 @@ function expandBack(g: Tensor, x: Tensor, dims: number[] | null, keepdim: boolea
 export function sum(x: Tensor, a?: DimArg | ReduceOptions | null, b?: boolean | ReduceOptions, c?: ReduceOptions): Tensor {
   const { dims, keepdim, dtype } = parseReduceArgs(x, a, b, c);
   const out = sumRaw(x, dims, keepdim, sumDtype(x, dtype));
-  return record(out, dims ? "SumBackward1" : "SumBackward0", [x], (g) => [expandBack(g, x, dims, keepdim)]);
+  return record(out, dims ? "SumBackward1" : "SumBackward0", [x], (g) => [expandBack(g, x, dims, keepdim)], [], true);
 }
 
 export function mean(x: Tensor, a?: DimArg | ReduceOptions | null, b?: boolean | ReduceOptions, c?: ReduceOptions): Tensor {
@@ -103,7 +103,7 @@ export function mean(x: Tensor, a?: DimArg | ReduceOptions | null, b?: boolean |
   const out = sumRaw(x, dims, keepdim, dt);
   const od = out._data;
   for (let i = 0; i < od.length; i++) od[i] /= count;
-  return record(out, dims ? "MeanBackward1" : "MeanBackward0", [x], (g) => [expandBack(g.div(count), x, dims, keepdim)]);
+  return record(out, dims ? "MeanBackward1" : "MeanBackward0", [x], (g) => [expandBack(g.div(count), x, dims, keepdim)], [], true);
 }
 
 /** Product over all elements or one dim. Backward uses prefix/suffix products, so zeros are exact. */

@@ -70,6 +70,8 @@ function softmaxOp(x: Tensor, dim: number | { dim: number }, log: boolean): Tens
       return [res];
     },
     [out],
+    // create_graph: softmax dx = y (g - sum(g y)), log_softmax dx = g - e^y sum(g), in recorded ops.
+    (g) => [log ? g.sub(out.exp().mul(g.sum(d, true))) : out.mul(g.sub(g.mul(out).sum(d, true)))],
   );
 }
 

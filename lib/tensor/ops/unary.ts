@@ -4,6 +4,7 @@ import { float32, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { kernels, type UnaryGradKernelName, type UnaryKernelName } from "../kernels/registry";
 import type { Tensor } from "../tensor";
+import { UNARY_FORMULAS } from "./unary_formulas";
 import { contiguousData, empty } from "./util";
 
 /**
@@ -24,6 +25,7 @@ export function unaryOp(
   kernels.unary[name](xd.length, xd, out._data, p0, p1);
   if (!node) return out;
   const saved = saves === "x" ? [x] : saves === "y" ? [out] : [];
+  const formula = UNARY_FORMULAS[name as UnaryGradKernelName];
   return record(
     out, node, [x],
     (g) => {
@@ -34,13 +36,15 @@ export function unaryOp(
       return [res];
     },
     saved,
+    // create_graph: the same derivative in recorded ops (x, out keep their history).
+    formula ? (g) => [formula(g, x, out, p0, p1)] : null,
   );
 }
 
 /** Ops whose gradient is zero almost everywhere still record a node so graphs stay connected. */
 function zeroGradOp(x: Tensor, name: UnaryKernelName, node: string, keepDtype = true): Tensor {
   const out = unaryOp(x, name, null, "none", 0, 0, keepDtype ? x.dtype : undefined);
-  return record(out, node, [x], (g) => [g.mul(0)]);
+  return record(out, node, [x], (g) => [g.mul(0)], [], true);
 }
 
 export const neg = (x: Tensor): Tensor => {

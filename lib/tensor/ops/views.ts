@@ -13,7 +13,8 @@ import { sumToShape } from "./util";
 export function makeView(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number, node: string, backward: BackwardFn): Tensor {
   const v = new Tensor(x._data, shape, x.dtype, strides, offset, x._ver);
   v._base = x._base ?? x;
-  return record(v, node, [x], backward);
+  // Every view's backward is a reshape/transpose/permute/sum of g: differentiable as is.
+  return record(v, node, [x], backward, [], true);
 }
 
 /**

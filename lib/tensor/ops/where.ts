@@ -68,6 +68,7 @@ function recordWhere(out: Tensor, condition: Tensor, a: Tensor, b: Tensor): Tens
       ];
     },
     [condition],
+    true,
   );
 }
 

@@ -94,6 +94,7 @@ function pointwiseLoss(
   dTarget: Float64Array | null,
   dt: DType,
   shape: readonly number[],
+  derivative?: (x: Tensor, t: Tensor | null) => Tensor,
 ): Tensor {
   const n = values.length;
   let out: Tensor;
@@ -119,12 +120,21 @@ function pointwiseLoss(
     return res;
   };
   const inputs = target && dTarget ? [input, target] : [input];
+  // create_graph: d(value)/d(input) as recorded ops, scaled like `grads` (the target's is its negative).
+  const higher = derivative
+    ? (g: Tensor): (Tensor | null)[] => {
+      const d = derivative(input, target);
+      const gd = (reduction === "none" ? g : reduction === "mean" ? g.div(n) : g).mul(d);
+      const gt = inputs.length === 2 && target!.requires_grad ? sumToShape(gd.neg(), target!.shape) : null;
+      return inputs.length === 1 ? [input.requires_grad ? gd : null] : [input.requires_grad ? gd : null, gt];
+    }
+    : null;
   return record(out, name, inputs, (g) => {
     const gi = input.requires_grad && dInput ? grads(g, dInput, 1) : null;
     if (inputs.length === 1) return [gi];
     const gt = target!.requires_grad ? sumToShape(grads(g, dTarget!, 1), target!.shape) : null;
     return [gi, gt];
-  });
+  }, [], higher);
 }
 
 function broadcastShape(input: Tensor, target: Tensor, fn: string): readonly number[] {
@@ -172,7 +182,8 @@ function regressionLoss(fn: string, node: string, input: Tensor, target: Tensor,
     if (dT && d) dT[i] = -d[i];
   }
   const inShape = input.shape.join() === shape.join();
-  const res = pointwiseLoss(node, inShape ? input : input.expand(shape.slice()), target, reduction, values, d, dT, dt, shape);
+  const derivative = l1 ? (xx: Tensor, tt: Tensor | null) => xx.sub(tt!).sign() : (xx: Tensor, tt: Tensor | null) => xx.sub(tt!).mul(2);
+  const res = pointwiseLoss(node, inShape ? input : input.expand(shape.slice()), target, reduction, values, d, dT, dt, shape, derivative);
   return res;
 }
 
@@ -223,7 +234,13 @@ export function binary_cross_entropy(input: Tensor, target: Tensor, ...args: Wei
     values[i] = -wi * (t[i] * logP + (1 - t[i]) * log1mP);
     if (d) d[i] = (wi * (p - t[i])) / Math.max((1 - p) * p, 1e-12);
   }
-  return pointwiseLoss("BinaryCrossEntropyBackward0", input, null, reduction, values, d, null, dt, input.shape);
+  // PyTorch's derivative w (x - t) / max((1 - x) x, 1e-12), in recorded ops for create_graph.
+  const weight = a.weight ?? null;
+  const derivative = (xx: Tensor): Tensor => {
+    const r = xx.sub(target).div(xx.neg().add(1).mul(xx).clamp({ min: 1e-12 }));
+    return weight ? r.mul(weight) : r;
+  };
+  return pointwiseLoss("BinaryCrossEntropyBackward0", input, null, reduction, values, d, null, dt, input.shape, derivative);
 }
 
 /**
@@ -257,7 +274,15 @@ export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, 
       d[i] = wi * (L * sig - (pw ? pw[i] : 1) * ti);
     }
   }
-  return pointwiseLoss("BinaryCrossEntropyWithLogitsBackward0", input, null, reduction, values, d, null, dt, input.shape);
+  // d = w (L sigmoid(x) - pos_weight t), L = 1 + (pos_weight - 1) t, in recorded ops for create_graph.
+  const weight = a.weight ?? null;
+  const posWeight = a.pos_weight ?? null;
+  const derivative = (xx: Tensor): Tensor => {
+    const sig = xx.sigmoid();
+    const r = posWeight ? sig.mul(posWeight.sub(1).mul(target).add(1)).sub(target.mul(posWeight)) : sig.sub(target);
+    return weight ? r.mul(weight) : r;
+  };
+  return pointwiseLoss("BinaryCrossEntropyWithLogitsBackward0", input, null, reduction, values, d, null, dt, input.shape, derivative);
 }
 
 interface ClassLossOptions {
@@ -304,7 +329,7 @@ function classLoss(
   opts: ClassLossOptions,
   logSoftmax: boolean,
   fn: string,
-): { out: Float64Array; backward: (g: Tensor) => Tensor; total: number; smoothTotal: number } {
+): { out: Float64Array; backward: (g: Tensor) => Tensor; higher: (g: Tensor) => Tensor; total: number; smoothTotal: number } {
   const [M, C] = rows.shape;
   const x = data(rows);
   const w = opts.weight;
@@ -391,7 +416,27 @@ function classLoss(
     }
     return res;
   };
-  return { out, backward, total, smoothTotal };
+  // create_graph: the same gradient in recorded ops, with the targets, weights and normalisers as constants.
+  const higher = (g: Tensor): Tensor => {
+    const onehot = empty(rows.shape, rows.dtype);
+    const nllScale = empty([M, 1], rows.dtype); // (1 - eps) w[y] / nllDen, 0 for ignored rows
+    const smoothScale = empty([M, 1], rows.dtype); // eps / C / smoothDen, 0 for ignored rows
+    for (let i = 0; i < M; i++) {
+      if (rowWeight[i] === 0 && y[i] === opts.ignore_index) continue;
+      onehot._data[i * C + y[i]] = 1;
+      nllScale._data[i] = ((1 - eps) * rowWeight[i]) / (opts.reduction === "none" ? 1 : nllDen);
+      smoothScale._data[i] = eps / C / (opts.reduction === "none" ? 1 : smoothDen);
+    }
+    const gRows = opts.reduction === "none" ? g.reshape([M, 1]) : g.reshape([1, 1]);
+    const wVec = empty([1, C], rows.dtype);
+    for (let c = 0; c < C; c++) wVec._data[c] = w ? w[c] : 1;
+    if (!logSoftmax) return gRows.mul(onehot.mul(nllScale).add(wVec.mul(smoothScale))).neg();
+    const p = rows.softmax(1);
+    const nllPart = p.sub(onehot).mul(nllScale);
+    const smoothPart = p.mul(wAll).sub(wVec).mul(smoothScale);
+    return gRows.mul(nllPart.add(smoothPart));
+  };
+  return { out, backward, higher, total, smoothTotal };
 }
 
 function finishClassLoss(
@@ -399,13 +444,13 @@ function finishClassLoss(
   input: Tensor,
   rows: Tensor,
   outShape: readonly number[],
-  r: { out: Float64Array; backward: (g: Tensor) => Tensor },
+  r: { out: Float64Array; backward: (g: Tensor) => Tensor; higher: (g: Tensor) => Tensor },
   reduction: Reduction,
 ): Tensor {
   const dt = floatType(input);
   const out = empty(reduction === "none" ? [rows.shape[0]] : [], dt);
   out._data.set(r.out);
-  const recorded = record(out, node, [rows], (g) => [r.backward(g)], [rows]);
+  const recorded = record(out, node, [rows], (g) => [r.backward(g)], [rows], (g) => [r.higher(g)]);
   return reduction === "none" ? recorded.reshape(outShape.slice()) : recorded;
 }
 
@@ -485,6 +530,7 @@ function softTargetCrossEntropy(
   const loss = new Float64Array(M);
   const probs = new Float64Array(M * C);
   const tw = new Float64Array(M * C); // w_c * smoothed t_c
+  const logp = new Float64Array(M * C); // log_softmax, for the target's gradient
   for (let i = 0; i < M; i++) {
     const base = i * C;
     let m = -Infinity;
@@ -498,6 +544,7 @@ function softTargetCrossEntropy(
       const k = (weight ? weight[c] : 1) * tc;
       tw[base + c] = k;
       probs[base + c] = Math.exp(x[base + c] - lse);
+      logp[base + c] = x[base + c] - lse;
       l -= k * (x[base + c] - lse);
     }
     loss[i] = l;
@@ -509,7 +556,9 @@ function softTargetCrossEntropy(
     for (let i = 0; i < M; i++) s += loss[i];
     out._data[0] = reduction === "mean" ? s / M : s;
   }
-  const recorded = record(out, "DivBackward1", [rows], (g) => {
+  // The target (class probabilities) is differentiable too: d/dt_c = -(1 - eps) w_c log_softmax(x)_c.
+  const wOf = (c: number): number => (weight ? weight[c] : 1);
+  const recorded = record(out, "DivBackward1", [rows, tRows], (g) => {
     const gd = reduction === "none" ? data(g) : null;
     const g0 = gd ? 0 : scalarOf(g) / (reduction === "mean" ? M : 1);
     const res = empty(rows.shape, rows.dtype);
@@ -520,7 +569,24 @@ function softTargetCrossEntropy(
       for (let c = 0; c < C; c++) kSum += tw[base + c];
       for (let c = 0; c < C; c++) res._data[base + c] = gi * (kSum * probs[base + c] - tw[base + c]);
     }
-    return [res];
+    if (!tRows.requires_grad) return [rows.requires_grad ? res : null, null];
+    const gt = empty(tRows.shape, rows.dtype);
+    for (let i = 0; i < M; i++) {
+      const gi = gd ? gd[i] : g0;
+      for (let c = 0; c < C; c++) gt._data[i * C + c] = -gi * (1 - eps) * wOf(c) * logp[i * C + c];
+    }
+    return [rows.requires_grad ? res : null, gt];
+  }, [], (g) => {
+    // create_graph: the same two gradients in recorded ops (k = w * smoothed target).
+    const wVec = empty([1, C], rows.dtype);
+    for (let c = 0; c < C; c++) wVec._data[c] = wOf(c);
+    const k = tRows.mul(1 - eps).add(eps / C).mul(wVec);
+    const gRows = reduction === "none" ? g.reshape([M, 1]) : g.reshape([1, 1]).div(reduction === "mean" ? M : 1);
+    const lsm = rows.log_softmax(1);
+    return [
+      rows.requires_grad ? gRows.mul(lsm.exp().mul(k.sum(1, true)).sub(k)) : null,
+      tRows.requires_grad ? gRows.mul(lsm).mul(wVec).mul(-(1 - eps)) : null,
+    ];
   });
   return reduction === "none" ? recorded.reshape(outShape.slice()) : recorded;
 }

@@ -50,6 +50,8 @@ describe("new losses: finite-difference gradchecks", () => {
     ["kl_div log_target", () => [x(), x()], (a, b) => F.kl_div(a, b, { reduction: "none", log_target: true })],
     ["cosine_embedding_loss", () => [x(), x()], (a, b) => F.cosine_embedding_loss(a, b, torch.tensor([1, -1, -1], { dtype: torch.float64 }), { margin: -0.9 })],
     ["cosine_similarity", () => [x(), x()], (a, b) => F.cosine_similarity(a, b, { dim: 0 })],
+    // Class-probability targets are differentiable too (the target's gradient is -(1 - eps) w log_softmax(x)).
+    ["cross_entropy w.r.t. probability targets", () => [x(), probs()], (a, p) => F.cross_entropy(a, p, { label_smoothing: 0.2, weight: torch.tensor([1, 2, 0.5, 1], { dtype: torch.float64 }) })],
   ];
   for (const [name, inputs, fn] of cases) {
     it(name, () => {

@@ -1,0 +1,129 @@
+/**
+ * torch.autograd.Function: ops whose forward and backward a learner writes.
+ *
+ *   class Exp extends torch.autograd.Function {
+ *     static forward(ctx, x) { const y = x.exp(); ctx.save_for_backward(y); return y; }
+ *     static backward(ctx, g) { const [y] = ctx.saved_tensors; return g.mul(y); }
+ *   }
+ *   const y = Exp.apply(x);          // y.grad_fn.name === "ExpBackward"
+ *
+ * forward runs without recording; backward receives one gradient per output and returns one
+ * gradient per forward argument (null for non-tensor arguments or inputs that need none).
+ * backward is written with tensor ops, so it is recorded under create_graph and the result can
+ * be differentiated again, as in PyTorch.
+ */
+import { RuntimeError, TypeError_ } from "../errors";
+import { Tensor } from "../tensor";
+import { needsGrad, record } from "./function";
+import { no_grad } from "./grad_mode";
+
+/** The `ctx` of forward and backward. */
+export class FunctionCtx {
+  /** For each forward argument: is it a tensor that requires grad? */
+  needs_input_grad: boolean[] = [];
+  /** Set by forward with save_for_backward, read by backward. */
+  private _saved: Tensor[] = [];
+  private _nonDiff = new Set<Tensor>();
+  materialize_grads = true;
+  /** Anything else forward stores on ctx (ctx.alpha = 2) stays available to backward. */
+  [key: string]: unknown;
+
+  save_for_backward(...tensors: (Tensor | null | undefined)[]): void {
+    tensors.forEach((t, i) => {
+      if (t !== null && t !== undefined && !(t instanceof Tensor)) {
+        throw new TypeError_(`save_for_backward can only save variables, but argument ${i} is of type ${typeof t}`);
+      }
+    });
+    this._saved = tensors.filter((t): t is Tensor => t instanceof Tensor);
+  }
+
+  get saved_tensors(): Tensor[] {
+    return this._saved.slice();
+  }
+
+  /** Outputs that get no gradient (indices, masks): they do not require grad. */
+  mark_non_differentiable(...outputs: Tensor[]): void {
+    for (const t of outputs) this._nonDiff.add(t);
+  }
+
+  /** With false, backward receives null instead of zeros for outputs that got no gradient. */
+  set_materialize_grads(value: boolean): void {
+    this.materialize_grads = value;
+  }
+
+  /** @internal */
+  _isNonDifferentiable(t: Tensor): boolean {
+    return this._nonDiff.has(t);
+  }
+}
+
+type Grads = Tensor | null | undefined | (Tensor | null | undefined)[];
+
+/** Base class of learner-defined ops; subclasses define static forward and backward. */
+export class Function {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  static forward(_ctx: FunctionCtx, ..._args: unknown[]): Tensor | Tensor[] {
+    throw new RuntimeError("You must implement the forward function for custom autograd.Function.");
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  static backward(_ctx: FunctionCtx, ..._grads: (Tensor | null)[]): Grads {
+    throw new RuntimeError("You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.");
+  }
+
+  /** Runs forward and, when an input requires grad, records one backward node per output. */
+  static apply<T extends Tensor | Tensor[]>(this: { forward(ctx: FunctionCtx, ...a: never[]): T; name: string } & typeof Function, ...args: unknown[]): T {
+    if (this === Function) throw new RuntimeError("torch.autograd.Function is a base class: define a subclass with static forward and backward");
+    const ctx = new FunctionCtx();
+    ctx.needs_input_grad = args.map((a) => a instanceof Tensor && a.requires_grad);
+    const tensorArgs = args.map((a) => (a instanceof Tensor ? a : null));
+    const result = no_grad(() => this.forward(ctx, ...(args as never[])));
+    const outs = Array.isArray(result) ? result : [result];
+    outs.forEach((o, i) => {
+      if (!(o instanceof Tensor)) throw new TypeError_(`${this.name}.forward must return a tensor or an array of tensors (output ${i} is ${typeof o})`);
+    });
+    if (!needsGrad(...tensorArgs)) return result as T;
+    const name = `${this.name}Backward`;
+    const backward = (this as typeof Function).backward.bind(this);
+    // An output that is an input unchanged gets its own alias, so the input keeps its own history.
+    const recorded = outs.map((o, k) => {
+      if (ctx._isNonDifferentiable(o)) return o;
+      const out = tensorArgs.includes(o) ? o.detach() : o;
+      out._base = null;
+      return record(
+        out, name, tensorArgs,
+        (g) => {
+          // Each output has its own node: the other outputs' gradients are zero (backward is linear in them).
+          const grads = outs.map((other, j) => (j === k ? g : ctx.materialize_grads ? zerosOf(other) : null));
+          return checkGrads(name, backward(ctx, ...grads), args);
+        },
+        ctx.saved_tensors,
+        true,
+      );
+    });
+    return (Array.isArray(result) ? recorded : recorded[0]) as T;
+  }
+}
+
+function zerosOf(t: Tensor): Tensor {
+  return no_grad(() => t.detach().mul(0));
+}
+
+function checkGrads(name: string, raw: Grads, args: readonly unknown[]): (Tensor | null)[] {
+  const grads = Array.isArray(raw) ? raw : [raw];
+  if (grads.length !== args.length) {
+    throw new RuntimeError(`function ${name} returned an incorrect number of gradients (expected ${args.length}, got ${grads.length})`);
+  }
+  return grads.map((g, i) => {
+    const a = args[i];
+    if (g === null || g === undefined) return null;
+    if (!(g instanceof Tensor)) throw new TypeError_(`function ${name} returned a ${typeof g} as gradient ${i}; expected a tensor or null`);
+    if (!(a instanceof Tensor)) {
+      throw new RuntimeError(`function ${name} returned a gradient different than None at position ${i + 1}, but the corresponding forward input was not a Variable`);
+    }
+    if (g.shape.join() !== a.shape.join()) {
+      throw new RuntimeError(`Function ${name} returned an invalid gradient at index ${i} - got [${g.shape.join(", ")}] but expected shape compatible with [${a.shape.join(", ")}]`);
+    }
+    return a.requires_grad ? g : null;
+  });
+}

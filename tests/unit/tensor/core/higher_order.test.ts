@@ -1,0 +1,231 @@
+/**
+ * Higher-order gradients (create_graph), torch.autograd.Function, enable_grad and anomaly
+ * detection. Second derivatives are checked against finite differences of the first
+ * derivative (a gradgradcheck), in float64.
+ */
+import { describe, expect, it } from "vitest";
+import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
+
+const f64 = { dtype: torch.float64 };
+
+/**
+ * gradgradcheck: for fn(...inputs) -> tensor, projects the output on fixed weights w, takes
+ * g = d(w . fn)/d inputs with create_graph, projects g on fixed weights v, and compares
+ * d(v . g)/d inputs with central differences of (v . g) computed from first derivatives only.
+ */
+function gradgradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], { eps = 1e-6, atol = 1e-5, rtol = 1e-4 } = {}): void {
+  const xs = inputs.map((t) => t.detach().to(torch.float64).clone().requires_grad_(true));
+  const out0 = fn(...xs);
+  const w = torch.linspace(0.5, 1.5, out0.numel(), f64).reshape(out0.shape.slice());
+  const vs = xs.map((x) => torch.linspace(-1, 1.3, x.numel(), f64).reshape(x.shape.slice()));
+  const firstGrads = (ys: Tensor[], create: boolean): Tensor[] => {
+    const out = fn(...ys);
+    return torch.autograd.grad(out.mul(w).sum(), ys, null, { create_graph: create, allow_unused: true }).map((g, i) => g ?? ys[i].mul(0));
+  };
+  const vDotG = (gs: Tensor[]): Tensor => gs.map((g, i) => g.mul(vs[i]).sum()).reduce((a, b) => a.add(b));
+  const gs = firstGrads(xs, true);
+  const h = vDotG(gs);
+  expect(h.requires_grad, "first gradient carries a graph").toBe(true);
+  const analytic = torch.autograd.grad(h, xs, null, { allow_unused: true }).map((g, i) => g ?? xs[i].mul(0));
+  xs.forEach((x, k) => {
+    const flat = x.detach().reshape(-1);
+    for (let j = 0; j < flat.numel(); j++) {
+      const probe = (delta: number): number => {
+        const ys = xs.map((y) => y.detach().clone());
+        const yk = ys[k].reshape(-1);
+        yk.index_put_([j], yk.index(j).item() + delta);
+        const leaves = ys.map((y) => y.requires_grad_(true));
+        return vDotG(firstGrads(leaves, false)).item();
+      };
+      const numeric = (probe(eps) - probe(-eps)) / (2 * eps);
+      const a = analytic[k].reshape(-1).index(j).item();
+      if (!(Math.abs(a - numeric) <= atol + rtol * Math.abs(numeric))) {
+        expect.fail(`input ${k} element ${j}: second derivative ${a}, finite differences ${numeric}`);
+      }
+    }
+  });
+}
+
+describe("create_graph: second derivatives vs finite differences", () => {
+  torch.manual_seed(3);
+  const r = (...shape: number[]) => torch.randn(shape, f64);
+  const pos = (...shape: number[]) => torch.rand(shape, f64).add(0.5);
+  const cases: [string, () => Tensor[], (...xs: Tensor[]) => Tensor][] = [
+    ["add/sub/mul/div broadcast", () => [r(3, 4), pos(4)], (a, b) => a.mul(b).sub(a.div(b)).add(b.mul(b))],
+    ["pow (scalar and tensor)", () => [pos(3), r(3)], (a, b) => a.pow(3).add(a.pow(b))],
+    ["exp/log/sqrt/rsqrt/reciprocal", () => [pos(5)], (a) => a.exp().add(a.log()).add(a.sqrt()).add(a.rsqrt()).add(a.reciprocal())],
+    ["sin/cos/erf/square/abs/expm1/log1p", () => [r(5)], (a) => a.sin().mul(a.cos()).add(a.erf()).add(a.square()).add(a.abs().mul(a)).add(a.expm1()).add(a.mul(a).log1p())],
+    ["sigmoid/tanh/softplus/silu/gelu/elu/selu", () => [r(6)], (a) => a.sigmoid().add(a.tanh()).add(F.softplus(a, 2)).add(F.silu(a)).add(F.gelu(a)).add(F.gelu(a, "tanh")).add(F.elu(a)).add(F.selu(a)).mul(a)],
+    ["relu/leaky_relu/hardtanh/clamp (products)", () => [r(6)], (a) => F.relu(a).mul(a).add(F.leaky_relu(a, 0.2).mul(a)).add(F.hardtanh(a, -0.5, 0.5).mul(a)).add(a.clamp(-0.3, 0.4).mul(a))],
+    ["sum/mean with dims, views, expand, cat, where", () => [r(2, 3)], (a) => torch.cat([a.t().reshape(-1).mul(a.reshape(-1)), a.mean(1, true).expand(2, 3).reshape(-1), torch.where(a.gt(0), a.mul(a), a.mul(2)).sum(0)]).pow(2)],
+    ["maximum/minimum", () => [r(4), r(4)], (a, b) => torch.maximum(a, b).mul(torch.minimum(a, b)).mul(a)],
+    ["mm/matmul/addmm", () => [r(3, 4), r(4, 2), r(2)], (a, b, c) => torch.addmm(c, a, b).tanh().matmul(b.t()).mul(a)],
+    ["batched matmul", () => [r(2, 3, 4), r(4, 2)], (a, b) => a.matmul(b).pow(2)],
+    ["softmax/log_softmax", () => [r(3, 4)], (a) => F.softmax(a, 1).mul(a).add(F.log_softmax(a, 0).mul(a.sin()))],
+    ["var/std/logsumexp (composite ops)", () => [r(3, 4)], (a) => a.var(1).sum().add(a.std()).add(a.logsumexp(1).sum()).mul(a)],
+    ["mse_loss / l1_loss", () => [r(3, 4), r(3, 4)], (a, b) => F.mse_loss(a.tanh(), b).add(F.l1_loss(a.mul(a), b, { reduction: "sum" }))],
+    ["cross_entropy (weights, label_smoothing, ignore_index)", () => [r(4, 3)], (a) => F.cross_entropy(a.mul(a), torch.tensor([0, 2, 1, 2], { dtype: torch.long }), { weight: torch.tensor([0.5, 1, 2], f64), label_smoothing: 0.1, ignore_index: 1 })],
+    ["cross_entropy (class probabilities)", () => [r(4, 3), pos(4, 3)], (a, p) => F.cross_entropy(a.mul(a), p.div(p.sum(1, true)))],
+    ["nll_loss", () => [r(4, 3)], (a) => F.nll_loss(F.log_softmax(a.pow(3), 1), torch.tensor([0, 2, 1, 2], { dtype: torch.long }), { reduction: "sum" })],
+    ["binary_cross_entropy(_with_logits)", () => [r(5), torch.rand(5, f64)], (a, t) => F.binary_cross_entropy_with_logits(a.mul(a), t, { pos_weight: torch.tensor([2], f64) }).add(F.binary_cross_entropy(a.sigmoid(), t, { reduction: "sum" }))],
+    ["huber / smooth_l1 / kl_div / cosine_similarity", () => [r(3, 4), r(3, 4)], (a, b) => F.huber_loss(a.mul(a), b, { delta: 0.5 }).add(F.smooth_l1_loss(a, b.mul(b))).add(F.kl_div(F.log_softmax(a, 1), F.softmax(b, 1), { reduction: "batchmean" })).add(F.cosine_similarity(a, b).sum())],
+    ["nn.Linear + tanh MLP", () => [r(5, 3)], (x) => {
+      torch.manual_seed(0);
+      const m = new nn.Sequential(new nn.Linear(3, 4), new nn.Tanh(), new nn.Linear(4, 1)).double();
+      return m(x).pow(2);
+    }],
+  ];
+  for (const [name, inputs, fn] of cases) it(name, () => gradgradcheck(fn, inputs()));
+});
+
+describe("create_graph: API", () => {
+  it("d2/dx2 of x^3 is 6x, and a third derivative works", () => {
+    const x = torch.tensor([1, -2, 0.5], { dtype: torch.float64, requires_grad: true });
+    const [g1] = torch.autograd.grad(x.pow(3).sum(), x, null, { create_graph: true }) as Tensor[];
+    expect(g1.tolist()).toEqual([3, 12, 0.75]);
+    expect(g1.grad_fn).not.toBeNull();
+    const [g2] = torch.autograd.grad(g1.sum(), x, null, { create_graph: true }) as Tensor[];
+    expect(g2.tolist()).toEqual([6, -12, 3]);
+    const [g3] = torch.autograd.grad(g2.sum(), x) as Tensor[];
+    expect(g3.tolist()).toEqual([6, 6, 6]);
+  });
+
+  it("backward({ create_graph: true }) leaves a differentiable .grad (gradient penalty)", () => {
+    const w = torch.tensor([0.5, -1], { dtype: torch.float64, requires_grad: true });
+    const x = torch.tensor([[1, 2], [3, -1]], f64);
+    const loss = x.matmul(w).tanh().sum();
+    loss.backward({ create_graph: true });
+    const gw = w.grad!;
+    expect(gw.requires_grad).toBe(true);
+    const penalty = gw.pow(2).sum();
+    w.grad = null;
+    penalty.backward();
+    // Reference: the same penalty from a hand-written first gradient.
+    const w2 = torch.tensor([0.5, -1], { dtype: torch.float64, requires_grad: true });
+    const t = x.matmul(w2).tanh();
+    const manual = x.t().matmul(t.mul(t).neg().add(1)).pow(2).sum();
+    manual.backward();
+    expect(w.grad!.tolist()).toEqual(w2.grad!.tolist());
+  });
+
+  it("without create_graph the gradient has no graph (unchanged behaviour)", () => {
+    const x = torch.tensor([2], { requires_grad: true });
+    const [g] = torch.autograd.grad(x.pow(2).sum(), x) as Tensor[];
+    expect(g.requires_grad).toBe(false);
+    expect(g.grad_fn).toBeNull();
+  });
+
+  it("an op without a differentiable backward raises naming it, only when differentiated twice", () => {
+    const x = torch.tensor([1, 2, 3], { dtype: torch.float64, requires_grad: true });
+    const [g] = torch.autograd.grad(torch.cumsum(x.mul(x), 0).sum(), x, null, { create_graph: true }) as Tensor[];
+    expect(g.tolist()).toEqual([6, 8, 6]); // the first derivative is right
+    expect(() => torch.autograd.grad(g.sum(), x)).toThrow(/derivative of CumsumBackward0 is not implemented for higher-order gradients/);
+  });
+});
+
+describe("torch.autograd.Function", () => {
+  class MulConst extends torch.autograd.Function {
+    static override forward(ctx: InstanceType<typeof torch.autograd.FunctionCtx>, x: Tensor, k: number): Tensor {
+      ctx.k = k;
+      ctx.save_for_backward(x);
+      return x.mul(k).mul(x);
+    }
+    static override backward(ctx: InstanceType<typeof torch.autograd.FunctionCtx>, g: Tensor): [Tensor | null, null] {
+      const [x] = ctx.saved_tensors;
+      return [ctx.needs_input_grad[0] ? g.mul(x).mul(2 * (ctx.k as number)) : null, null];
+    }
+  }
+
+  it("forward/backward with ctx, non-tensor args, grad_fn name, needs_input_grad", () => {
+    const x = torch.tensor([1, -2, 3], { dtype: torch.float64, requires_grad: true });
+    const y = MulConst.apply(x, 3) as Tensor;
+    expect(y.tolist()).toEqual([3, 12, 27]);
+    expect(y.grad_fn!.name).toBe("MulConstBackward");
+    y.sum().backward();
+    expect(x.grad!.tolist()).toEqual([6, -12, 18]);
+    // No input needs grad: no node.
+    expect((MulConst.apply(torch.ones(2), 2) as Tensor).grad_fn).toBeNull();
+  });
+
+  it("its backward is differentiable under create_graph (second derivative 2k)", () => {
+    const x = torch.tensor([1, 2], { dtype: torch.float64, requires_grad: true });
+    const [g] = torch.autograd.grad((MulConst.apply(x, 5) as Tensor).sum(), x, null, { create_graph: true }) as Tensor[];
+    const [g2] = torch.autograd.grad(g.sum(), x) as Tensor[];
+    expect(g2.tolist()).toEqual([10, 10]);
+  });
+
+  it("multiple outputs, mark_non_differentiable, saved tensor modified in place", () => {
+    class SortLike extends torch.autograd.Function {
+      static override forward(ctx: InstanceType<typeof torch.autograd.FunctionCtx>, x: Tensor): Tensor[] {
+        const doubled = x.mul(2);
+        const mask = x.gt(0);
+        ctx.mark_non_differentiable(mask);
+        ctx.save_for_backward(x);
+        return [doubled, x.mul(x), mask];
+      }
+      static override backward(ctx: InstanceType<typeof torch.autograd.FunctionCtx>, gD: Tensor, gS: Tensor): Tensor {
+        const [x] = ctx.saved_tensors;
+        return gD.mul(2).add(gS.mul(x).mul(2));
+      }
+    }
+    const x = torch.tensor([1, -3], { dtype: torch.float64, requires_grad: true });
+    const [d, s, m] = SortLike.apply(x) as Tensor[];
+    expect(m.requires_grad).toBe(false);
+    d.sum().add(s.sum()).backward();
+    expect(x.grad!.tolist()).toEqual([4, -4]);
+    const x2 = torch.tensor([1, 2], { dtype: torch.float64, requires_grad: true });
+    const h = x2.mul(1);
+    const [d2] = SortLike.apply(h) as Tensor[];
+    h.mul_(3);
+    expect(() => d2.sum().backward()).toThrow(/modified by an inplace operation/);
+  });
+
+  it("wrong gradients are reported with PyTorch's messages", () => {
+    class Bad extends torch.autograd.Function {
+      static override forward(_ctx: unknown, x: Tensor): Tensor {
+        return x.clone();
+      }
+      static override backward(_ctx: unknown, g: Tensor): Tensor[] {
+        return [g, g];
+      }
+    }
+    class BadShape extends torch.autograd.Function {
+      static override forward(_ctx: unknown, x: Tensor): Tensor {
+        return x.sum();
+      }
+      static override backward(_ctx: unknown, g: Tensor): Tensor {
+        return g;
+      }
+    }
+    const x = torch.ones(2).requires_grad_(true);
+    expect(() => (Bad.apply(x) as Tensor).sum().backward()).toThrow(/function BadBackward returned an incorrect number of gradients \(expected 1, got 2\)/);
+    expect(() => (BadShape.apply(x) as Tensor).backward()).toThrow(/Function BadShapeBackward returned an invalid gradient at index 0 - got \[\] but expected shape compatible with \[2\]/);
+  });
+});
+
+describe("enable_grad and anomaly detection", () => {
+  it("enable_grad records inside no_grad", () => {
+    const x = torch.ones(2).requires_grad_(true);
+    const [a, b] = torch.no_grad(() => [x.mul(2), torch.enable_grad(() => x.mul(2))]);
+    expect(a.requires_grad).toBe(false);
+    expect(b.requires_grad).toBe(true);
+    expect(torch.is_grad_enabled()).toBe(true);
+  });
+
+  it("a NaN gradient raises naming the node, with the forward trace", () => {
+    const run = () => {
+      const x = torch.tensor([0, 1], { requires_grad: true });
+      x.sqrt().mul(0).sum().backward();
+      return x.grad!;
+    };
+    expect(run().isnan().any().item()).toBe(1); // silently NaN without anomaly mode
+    expect(() => torch.autograd.detect_anomaly(run)).toThrow(/Function 'SqrtBackward0' returned nan values in its 0th output\.\nThe forward call that created SqrtBackward0:/);
+    expect(torch.autograd.is_anomaly_enabled()).toBe(false);
+    torch.autograd.set_detect_anomaly(true);
+    try {
+      expect(run).toThrow(/SqrtBackward0/);
+    } finally {
+      torch.autograd.set_detect_anomaly(false);
+    }
+  });
+});
