@@ -228,6 +228,10 @@ export async function createComment(slug: string, viewer: DiscussionViewer, inpu
   }
   const html = renderCommentMarkdown(input.body);
   const created = await prisma.$transaction(async (tx) => {
+    // Touching the author's row first makes concurrent posts by one author take turns: on
+    // PostgreSQL the row lock is held until commit (without it, each transaction would count
+    // before the others' rows were visible and all would pass); SQLite serialises writers anyway.
+    await tx.user.update({ where: { id: authorId }, data: { updatedAt: now }, select: { id: true } });
     const row = await tx.lessonComment.create({
       data: { lessonSlug: slug, authorId, parentId, cellId: input.cellId ?? null, body: input.body, html, renderVersion: RENDER_VERSION, createdAt: now },
       select: { id: true },

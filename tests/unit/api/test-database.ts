@@ -14,11 +14,23 @@ export const TEST_AUTH_SECRET = "gradbook-unit-test-secret-0123456789abcdef";
  */
 export function createFreshDatabase(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), "gradbook-unit-"));
-  const url = `file:${path.join(dir, "unit.db")}`;
+  // GRADBOOK_TEST_POSTGRES_URL (set by scripts/db/test-on-postgres.mjs): a fresh database on
+  // that PostgreSQL server instead of a SQLite file, so the same tests run on both providers.
+  const postgres = process.env.GRADBOOK_TEST_POSTGRES_URL;
+  const url = postgres ? freshPostgresDatabase(postgres) : `file:${path.join(dir, "unit.db")}`;
   process.env.DATABASE_URL = url;
   process.env.BETTER_AUTH_SECRET = TEST_AUTH_SECRET;
   execFileSync(process.execPath, ["scripts/db/migrate.mjs", "deploy"], { env: { ...process.env, DATABASE_URL: url }, stdio: "pipe" });
   return url;
+}
+
+function freshPostgresDatabase(serverUrl: string): string {
+  const name = `unit_${process.pid}_${Date.now()}`;
+  const create = `const pg = require("pg"); const c = new pg.Client({ connectionString: process.argv[1] }); c.connect().then(() => c.query('CREATE DATABASE ${name}')).then(() => c.end()).catch((e) => { console.error(e); process.exit(1); });`;
+  execFileSync(process.execPath, ["-e", create, serverUrl], { stdio: "pipe" });
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 export function jsonRequest(url: string, method: string, body: unknown, cookie?: string): Request {
