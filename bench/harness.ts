@@ -18,6 +18,8 @@ export interface BenchRow {
 }
 
 const rows: BenchRow[] = [];
+/** Our figure of every row run so far, by "group: name" (for reference tables printed afterwards). */
+export const measured = new Map<string, number>();
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 export function registerBench(row: BenchRow): void {
@@ -75,6 +77,7 @@ export async function runAll(filter?: string, peerName = "peer", groups?: string
         peer = peer === undefined ? p : better(peer, p);
       }
     }
+    measured.set(label, ours);
     const ratio = peer ? ours / peer : undefined;
     const t = row.target;
     const met = t ? ((t.higherIsBetter ? ours >= t.value : ours <= t.value) ? "yes" : "NO") : "";

@@ -3,6 +3,8 @@
  * conv 8->16 5x5, ReLU, max-pool 2, linear 256->10, cross-entropy, backward, SGD update.
  */
 import { F, nn, optim, torch, type Tensor } from "../lib/tensor/index";
+import { registerBench, timeMs } from "./harness";
+import { jaxLenetStep } from "./jax_models";
 
 export const LENET_BATCH = 64;
 
@@ -32,3 +34,22 @@ export function lenetStep(): { step: () => number; model: nn.Sequential } {
     },
   };
 }
+
+export const LENET_ROW = "LeNet-5 step, 28x28, batch 64 (peer: no conv filter gradient in tfjs-wasm)";
+
+/** Median ms of our LeNet-5 training step. */
+export function oursLenetMs(): Promise<number> {
+  const { step } = lenetStep();
+  return timeMs(step, { warmup: 5, minMs: 1500, minIters: 10 });
+}
+
+registerBench({ group: "train", name: LENET_ROW, unit: "ms/step", ours: oursLenetMs, target: { value: 6, higherIsBetter: false } });
+registerBench({
+  group: "jax",
+  name: "LeNet-5 step, 28x28, batch 64",
+  unit: "ms/step",
+  ours: oursLenetMs,
+  // jax-js takes seconds per step here: a few samples are enough.
+  peer: async () => timeMs(await jaxLenetStep(LENET_BATCH), { warmup: 1, minMs: 0, minIters: 3 }),
+  target: { value: 6, higherIsBetter: false },
+});

@@ -1,19 +1,32 @@
 /**
- * `npm run bench [filter]`: our engine vs tfjs-core + tfjs-backend-wasm (1 thread), then
- * the kernel's own costs (interrupt checks; click-to-result in Chromium).
- * Rows come from the bench files imported below; add new files with registerBench().
+ * `npm run bench [filter]`: our engine vs tfjs-core + tfjs-backend-wasm (1 thread) and vs
+ * jax-js (WebAssembly, 1 thread in Node), our engine on all cores vs one, PyTorch's native
+ * figures for reference, then the kernel's own costs (interrupt checks; click-to-result in
+ * Chromium) and grading under attack. Rows come from the bench files imported below; add new
+ * files with registerBench().
  */
 import "./mlp";
 import "./ops";
+import "./conv";
+import "./lenet";
+import "./gpt";
+import "./threads";
 import "./kernel";
-import { runAll } from "./harness";
+import { measured, runAll } from "./harness";
 import { clickToResult } from "./click-to-result";
 import { graderAttack } from "./grader-attack";
+import { CORES } from "./threads";
+import { printTorchReference } from "./peer_torch";
 
 async function main() {
   const filter = process.argv[2];
   console.log("Engine (peer: tfjs-core with the wasm backend, 1 thread)");
-  await runAll(filter, "tfjs-wasm", ["train", "matmul", "elementwise"]);
+  await runAll(filter, "tfjs-wasm", ["train", "matmul", "conv", "elementwise"]);
+  console.log("\nEngine (peer: jax-js 0.1 with the wasm backend, jit; 1 thread: its pool needs a global Worker, which Node lacks)");
+  await runAll(filter, "jax-js", ["jax"]);
+  console.log(`\nEngine on ${CORES} threads (peer: our engine on 1 thread)`);
+  await runAll(filter, "1 thread", ["threads"]);
+  printTorchReference(measured);
   console.log("\nKernel (peer: the same cell without interrupt checks)");
   await runAll(filter, "no checks", ["kernel"]);
   if (!filter || "click-to-result".includes(filter)) {
