@@ -764,8 +764,8 @@ export class Tensor {
   cumsum(dim: number | { dim: number }): Tensor {
     return reduce.cumsum(this, typeof dim === "number" ? dim : dim.dim);
   }
-  cumprod(...args: PyArgs<[dim: number], { dim: number; dtype?: DType }>): Tensor {
-    const a = parseArgs<{ dim: number; dtype?: DType }>("cumprod", ["dim", "dtype"], args);
+  cumprod(...args: PyArgs<[dim: number], { dim?: number; dtype?: DType }>): Tensor {
+    const a = parseArgs<{ dim?: number; dtype?: DType }>("cumprod", ["dim", "dtype"], args);
     if (a.dim === undefined) throw new TypeError_("cumprod() missing required argument 'dim'");
     return scan.cumprod(this, a.dim, a.dtype);
   }
