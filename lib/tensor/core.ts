@@ -35,16 +35,20 @@
  *   contiguous(), is_contiguous(), data (detached alias; assignable), float(), double(), long(), bool(), to(dtype),
  *   view(...shape) / reshape(...shape) (-1 allowed), flatten(start=0, end=-1), unflatten(dim, sizes),
  *   squeeze(dim?), unsqueeze(dim), transpose(a, b), permute(...dims), t(), T, mT, expand(...sizes), expand_as,
- *   repeat(...sizes), split/chunk/unbind, toString() (PyTorch repr).
+ *   repeat(...sizes), tile(...sizes) (short lists padded with 1s), flip(...dims), fliplr(), flipud(),
+ *   roll(shifts, dims?), split(size | sizes[], dim)/chunk(n, dim)/unbind, toString() (PyTorch repr).
  *
  * INDEXING  (x[0, 1:3, ::2] is x.index(0, "1:3", "::2"); x.get is an alias)
  *   number: select · null or ":": whole dim · "a:b:c" string or torch.slice(a, b, c): slice · "...": ellipsis
- *   · "None": new axis · long Tensor or number[]: index_select along that dim (one per call)
- *   · bool Tensor first: mask over leading dims (x.index(mask)).
- *   Basic indexing returns views: x.index(0).fill_(1) writes into x. Assignment: x.index_put_([specs], value).
- *   select(dim, i), narrow(dim, start, length), index_select(dim, idx), gather(dim, idx), scatter(dim, idx, src),
- *   scatter_add(dim, idx, src), masked_select(mask), masked_fill(mask, value), torch.where(cond, a, b),
- *   torch.cat(list, dim=0), torch.stack(list, dim=0).
+ *   · "None": new axis · long Tensor or number[]: indices along that dim · bool Tensor: mask over the dims it covers.
+ *   Several index tensors broadcast together (PyTorch's advanced indexing): probs[arange(n), y] is
+ *   probs.index(torch.arange(n), y); their dims replace the indexed dims when those are adjacent, else come first.
+ *   Basic indexing returns views: x.index(0).fill_(1) writes into x. Assignment: x.index_put_([specs], value,
+ *   accumulate?) (same specs; accumulate adds, repeated indices count each time); torch.index_put / x.index_put copy.
+ *   select(dim, i), narrow(dim, start, length), index_select(dim, idx), gather(dim, idx),
+ *   scatter(dim, idx, src | value, reduce? "add" | "multiply"), scatter_add(dim, idx, src),
+ *   index_add(dim, idx, source, { alpha }), masked_select(mask), masked_fill(mask, value), torch.where(cond, a, b),
+ *   torch.cat(list, dim=0), torch.stack(list, dim=0), torch.tril_indices / triu_indices(rows, cols, offset=0).
  *
  * MATH (broadcasting; a JS number works wherever a tensor operand does)
  *   add(other, { alpha }), sub(other, { alpha }), mul, div(other, { rounding_mode }), pow, maximum, minimum,
@@ -58,7 +62,18 @@
  *   Reductions: sum/mean(dim? | dims[] | { dim, keepdim, dtype }, keepdim?), prod(dim?, keepdim?),
  *   max()/min() -> 0-d tensor; max(dim, keepdim?) / min(dim, keepdim?) -> { values, indices }; max(otherTensor) = maximum;
  *   amax/amin(dims?, keepdim), argmax/argmin(dim?, keepdim), var/std(dim?, unbiased=true, keepdim=false)
- *   or var(dim, { correction | unbiased, keepdim }), logsumexp(dim, keepdim), norm(p=2, dim?, keepdim), cumsum(dim).
+ *   or var(dim, { correction | unbiased, keepdim }), logsumexp(dim, keepdim), norm(p=2 | "fro" | Infinity, dim?, keepdim),
+ *   cumsum(dim), cumprod(dim, { dtype }) (exact gradient with zeros).
+ *   Ordering: sort(dim=-1, descending=false) and topk(k, dim=-1, largest=true, sorted=true) -> { values, indices }
+ *   (stable, NaN largest), argsort(dim, descending). Counting: unique({ sorted, return_inverse, return_counts, dim })
+ *   -> values or [values, inverse?, counts?]; bincount(weights?, minlength=0). isclose(other, rtol, atol, equal_nan);
+ *   nan_to_num(nan=0, posinf?, neginf?). tril/triu(diagonal=0) on the last two dims.
+ *   torch.linalg.norm(x, ord?, dim?, keepdim), vector_norm(x, ord=2, dim?, keepdim, { dtype }),
+ *   matrix_norm(x, ord="fro" | 1 | -1 | Infinity | -Infinity, dim=[-2, -1], keepdim) ("nuc" and 2 need SVD: error).
+ *   torch.einsum("bij,bjk->bik", a, b) (or a list): ellipsis, implicit output, repeated letters = diagonal/trace;
+ *   contractions run as batched matmuls.
+ *   Sampling (seeded, PyTorch 1.13's CPU draws): torch.multinomial(probs, n, replacement=false, { generator }),
+ *   torch.bernoulli(probs | x, p?, { generator }).
  *   Linear algebra: matmul (1-D/2-D/batched with broadcasting), mm, bmm, mv, dot, outer, t(),
  *   torch.addmm(bias, a, b, { beta, alpha }) (grad_fn AddmmBackward0; use it in Linear: torch.addmm(b, x, w.t())).
  *
@@ -66,7 +81,10 @@
  *   add_(other, { alpha }), sub_(other, { alpha }), mul_, div_, pow_, addcmul_(t1, t2, { value }),
  *   addcdiv_(t1, t2, { value }), lerp_(end, weight), zero_(), fill_(v), copy_(src), clamp_(min, max),
  *   relu_(), neg_(), sqrt_(), exp_(), masked_fill_(mask, v), uniform_(a=0, b=1, { generator }),
- *   normal_(mean=0, std=1, { generator }), bernoulli_(p, { generator }), index_put_(specs, value).
+ *   normal_(mean=0, std=1, { generator }), bernoulli_(p, { generator }), index_put_(specs, value, accumulate?),
+ *   scatter_(dim, idx, src, reduce?), scatter_add_(dim, idx, src), index_add_(dim, idx, source, { alpha }).
+ *   On a view of a tensor in the graph they are recorded like PyTorch's CopySlices: y = x.mul(2);
+ *   y.index(0).mul_(3) differentiates (y.grad_fn is CopySlices); on a view of a leaf that requires grad they raise.
  *   Modifying a tensor saved for backward makes backward throw "one of the variables needed for gradient
  *   computation has been modified by an inplace operation ... It was modified by mul_()".
  *
@@ -91,8 +109,8 @@
  *   when the host supports SIMD; plain TS otherwise and for float64.
  *
  * NOTES  item() returns a number (0/1 for bool tensors); tolist() returns booleans for bool tensors.
- *   empty() is zero-filled. In-place ops on a *view* of a non-leaf that requires grad are not
- *   differentiated (clear error); use out-of-place ops there.
+ *   empty() is zero-filled. After an in-place op through one view, other views of the same base
+ *   taken earlier keep their old grad_fn (PyTorch regenerates it); take views after writing.
  */
 export { Tensor, isTensor } from "./tensor";
 export type {
