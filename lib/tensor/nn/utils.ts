@@ -1,7 +1,8 @@
 /**
  * torch.nn.utils: gradient clipping and flattening parameters into one vector, with PyTorch
  * 1.13's formulas (clip_grad_norm_ always rescales by min(1, max_norm / (total + 1e-6)) and
- * returns the total norm of the gradients taken together).
+ * returns the total norm of the gradients taken together); utils.rnn (padding and packing
+ * sequences of different lengths) lives in ./rnn_utils.ts.
  */
 import { parseArgs, type PyArgs } from "../args";
 import { no_grad } from "../autograd/grad_mode";
@@ -9,6 +10,7 @@ import { RuntimeError, TypeError_ } from "../errors";
 import { cat, stack } from "../ops/join";
 import { tensor as makeTensor } from "../ops/creation";
 import { Tensor } from "../tensor";
+import { rnn } from "./rnn_utils";
 
 type Params = Tensor | Iterable<Tensor>;
 
@@ -104,4 +106,4 @@ export function vector_to_parameters(vec: Tensor, parameters: Params): void {
   }
 }
 
-export const utils = { clip_grad_norm_, clip_grad_value_, parameters_to_vector, vector_to_parameters, clip_grad_norm: clip_grad_norm_ };
+export const utils = { clip_grad_norm_, clip_grad_value_, parameters_to_vector, vector_to_parameters, clip_grad_norm: clip_grad_norm_, rnn };

@@ -15,9 +15,10 @@
 import { parseArgs, type PyArgs } from "../../args";
 import { float32, type DType } from "../../dtype";
 import { RuntimeError, ValueError } from "../../errors";
-import { zeros } from "../../ops/creation";
+import { tensor as makeTensor, zeros } from "../../ops/creation";
 import { stack, cat } from "../../ops/join";
 import { empty } from "../../ops/util";
+import { where } from "../../ops/where";
 import type { Tensor } from "../../tensor";
 import { dropout as dropoutFn } from "../functional/dropout";
 import { linear } from "../functional/linear";
@@ -25,6 +26,7 @@ import { uniform_ } from "../init";
 import { Module } from "../module";
 import { Parameter } from "../parameter";
 import { pyBool, pyFloat, torchSize } from "../repr";
+import { _pack_like, pad_packed_sequence, PackedSequence } from "../rnn_utils";
 
 type Mode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
 const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
@@ -76,7 +78,7 @@ export interface RNNOptions extends RNNBaseOptions {
 }
 
 /** What forward returns: the top layer's output at every step and the last hidden state. */
-export type RNNResult<H> = [output: Tensor, h_n: H];
+export type RNNResult<H, O = Tensor> = [output: O, h_n: H];
 
 abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Module {
   declare mode: Mode;
@@ -89,6 +91,8 @@ abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Module {
   declare bidirectional: boolean;
   declare proj_size: number;
   declare _flat_weights_names: string[];
+  /** The per-layer parameters by PyTorch's names: weight_ih_l0, bias_hh_l1_reverse, ... */
+  [param: `weight_${string}` | `bias_${string}`]: Parameter;
 
   constructor(cls: string, mode: Mode, input_size: number, hidden_size: number, o: RNNBaseOptions) {
     super();
@@ -173,7 +177,25 @@ abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Module {
     return batched ? t : t.unsqueeze(1);
   }
 
-  override forward(input: Tensor, hx?: H | null): RNNResult<H> {
+  /**
+   * forward(input, hx=None) -> [output, h_n]. input is [T, N, I] ([N, T, I] with batch_first),
+   * [T, I] unbatched, or a PackedSequence (then output is packed the same way and each
+   * sequence's h_n is its state at its own last step). In TypeScript, pass a PackedSequence
+   * through `.forward(packed)` (the call signature is typed for tensors).
+   */
+  override forward(input: PackedSequence, hx?: H | null): RNNResult<H, PackedSequence>;
+  override forward(input: Tensor, hx?: H | null): RNNResult<H>;
+  override forward(input: Tensor | PackedSequence, hx?: H | null): RNNResult<H, Tensor | PackedSequence> {
+    if (input instanceof PackedSequence) {
+      // Unpack to [T, N, I] in the caller's batch order; steps past a sequence's length keep its state.
+      const [padded, lengths] = pad_packed_sequence(input);
+      const [out, h_n] = this._run(padded, hx, true, lengths.tolist() as number[]);
+      return [_pack_like(out, input), h_n];
+    }
+    return this._run(input, hx, false, null);
+  }
+
+  private _run(input: Tensor, hx: H | null | undefined, packed: boolean, lengths: number[] | null): RNNResult<H> {
     const cls = this._get_name();
     const batched = input.dim() === 3;
     if (!batched && input.dim() !== 2) throw new ValueError(`${cls}: Expected input to be 2D or 3D, got ${input.dim()}D tensor instead`);
@@ -181,8 +203,10 @@ abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Module {
       throw new RuntimeError(`input.size(-1) must be equal to input_size. Expected ${this.input_size}, got ${input.shape[input.dim() - 1]}`);
     }
     // Time-major [T, N, I] inside.
-    const x = !batched ? input.unsqueeze(1) : this.batch_first ? input.transpose(0, 1) : input;
+    const x = !batched ? input.unsqueeze(1) : this.batch_first && !packed ? input.transpose(0, 1) : input;
     const [T, N] = x.shape;
+    // With lengths (packed input): keep[t] is [N, 1], true where step t is inside the sequence.
+    const keep = lengths ? Array.from({ length: T }, (_, t) => makeTensor(lengths.map((l) => [t < l]))) : null;
     const isLstm = this.mode === "LSTM";
     let h0: Tensor;
     let c0: Tensor | null = null;
@@ -209,7 +233,8 @@ abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Module {
         const ys: Tensor[] = new Array<Tensor>(T);
         for (let k = 0; k < T; k++) {
           const t = dir === 0 ? k : T - 1 - k;
-          s = step(this.mode, xp.select(0, t), s, w_hh, b_hh);
+          const next = step(this.mode, xp.select(0, t), s, w_hh, b_hh);
+          s = keep ? { h: where(keep[t], next.h, s.h), c: next.c ? where(keep[t], next.c, s.c!) : undefined } : next;
           ys[t] = s.h;
         }
         outs.push(T > 0 ? stack(ys, 0) : zeros([0, N, this.hidden_size], { dtype: x.dtype }));
@@ -220,7 +245,7 @@ abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Module {
       if (this.dropout > 0 && this.training && layer < this.num_layers - 1) layerInput = dropoutFn(layerInput, this.dropout, true);
     }
     let output = layerInput;
-    output = !batched ? output.squeeze(1) : this.batch_first ? output.transpose(0, 1) : output;
+    output = !batched ? output.squeeze(1) : this.batch_first && !packed ? output.transpose(0, 1) : output;
     const fix = (states: Tensor[]): Tensor => (batched ? stack(states, 0) : stack(states, 0).squeeze(1));
     const h_n = (isLstm ? [fix(hN), fix(cN)] : fix(hN)) as H;
     return [output, h_n];

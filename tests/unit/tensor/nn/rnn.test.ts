@@ -157,6 +157,75 @@ describe("construction", () => {
   });
 });
 
+interface PackCase extends Case {
+  lengths: number[];
+  enforce_sorted: boolean;
+  batch_first: boolean;
+  batch_sizes: number[];
+  unpacked: FT;
+  unpacked_lengths: number[];
+}
+const packing = seq.packing as {
+  sequences: FT[];
+  padded: FT;
+  padded_batch_first_minus1: FT;
+  packed: { data: FT; batch_sizes: number[]; sorted_indices: number[]; unsorted_indices: number[] };
+  cases: PackCase[];
+};
+const { pad_sequence, pack_padded_sequence, pad_packed_sequence, pack_sequence, PackedSequence } = nn.utils.rnn;
+
+describe("nn.utils.rnn: padding and packing vs PyTorch", () => {
+  it("pad_sequence, pack_padded_sequence (unsorted lengths) and back", () => {
+    const seqs = packing.sequences.map((t) => tensorOf(t));
+    expectClose(pad_sequence(seqs), packing.padded);
+    expectClose(pad_sequence(seqs, { batch_first: true, padding_value: -1 }), packing.padded_batch_first_minus1);
+    const packed = pack_padded_sequence(tensorOf(packing.padded), [3, 5, 2], { enforce_sorted: false });
+    expectClose(packed.data, packing.packed.data);
+    expect(packed.batch_sizes.tolist()).toEqual(packing.packed.batch_sizes);
+    expect(packed.sorted_indices!.tolist()).toEqual(packing.packed.sorted_indices);
+    expect(packed.unsorted_indices!.tolist()).toEqual(packing.packed.unsorted_indices);
+    const [padded, lengths] = pad_packed_sequence(packed);
+    expectClose(padded, packing.padded);
+    expect(lengths.tolist()).toEqual([3, 5, 2]);
+    expectClose(pack_sequence(seqs, false).data, packing.packed.data);
+  });
+
+  for (const { name, dtype, tol } of precisions) {
+    for (const c of packing.cases) {
+      it(`${c.name} (${name})`, () => {
+        const m = new classes[c.cls](...c.args, c.kwargs) as unknown as nn.LSTM;
+        if (dtype === torch.float64) m.double();
+        loadState(m, c.state, dtype);
+        const x = tensorOf(c.input, dtype, true);
+        const h0 = c.h0 ? c.h0.map((h) => tensorOf(h, dtype, true)) : null;
+        const hx = h0 ? (h0.length === 2 ? ([h0[0], h0[1]] as [Tensor, Tensor]) : h0[0]) : null;
+        const packed = pack_padded_sequence(x, c.lengths, { batch_first: c.batch_first, enforce_sorted: c.enforce_sorted });
+        const [out, h] = (m.forward as (p: InstanceType<typeof PackedSequence>, h: unknown) => [InstanceType<typeof PackedSequence>, Tensor | Tensor[]])(packed, hx);
+        expect(out).toBeInstanceOf(PackedSequence);
+        expect(out.batch_sizes.tolist()).toEqual(c.batch_sizes);
+        const results = [out.data, ...(Array.isArray(h) ? h : [h])];
+        results.forEach((r, i) => expectClose(r, c.outputs[i], { ...tol, label: `result ${i}` }));
+        const [unpacked, lens] = pad_packed_sequence(out, { batch_first: c.batch_first, total_length: c.input.shape[c.batch_first ? 1 : 0] + 1 });
+        expectClose(unpacked, c.unpacked, { ...tol, label: "unpacked" });
+        expect(lens.tolist()).toEqual(c.unpacked_lengths);
+        results.map((r, i) => r.mul(tensorOf(c.out_weights[i], dtype)).sum()).reduce((a, b) => a.add(b)).backward();
+        expectClose(x.grad!, c.grad_input, { ...tol, label: "grad_input" });
+        if (h0) h0.forEach((t, i) => expectClose(t.grad!, c.grad_h0![i], { ...tol, label: `grad of initial state ${i}` }));
+        expectParamGrads(m, c.grad_params, tol, c.name);
+      });
+    }
+  }
+
+  it("errors", () => {
+    const x = torch.randn(4, 3, 2);
+    expect(() => pack_padded_sequence(x, [2, 4, 3])).toThrow(/must be sorted in decreasing order when `enforce_sorted` is True/);
+    expect(() => pack_padded_sequence(x, [4, 3])).toThrow(/batch_size/);
+    expect(() => pack_padded_sequence(x, [4, 0, 0], { enforce_sorted: false })).toThrow(/greater than 0/);
+    expect(() => pad_packed_sequence(pack_padded_sequence(x, [4, 3, 1]), { total_length: 2 })).toThrow(/total_length/);
+    expect(() => pad_sequence([torch.randn(2, 3), torch.randn(2, 4)])).toThrow(/sequence 1 must be a tensor of shape/);
+  });
+});
+
 describe("learning", () => {
   it(
     "an LSTM learns multi-digit addition (carry from left to right), >= 99 % digit accuracy on held-out sums",

@@ -1,0 +1,176 @@
+/**
+ * torch.nn.utils.rnn: batches of sequences of different lengths.
+ *
+ *   pad_sequence([a, b, c])                 -> [T_max, B, *] (or [B, T_max, *] with batch_first)
+ *   pack_padded_sequence(padded, lengths)   -> PackedSequence: the valid steps only, time-major
+ *   pad_packed_sequence(packed)             -> [padded, lengths]
+ *   pack_sequence([a, b, c])                -> pack_padded_sequence(pad_sequence(...), lengths)
+ *
+ * PackedSequence's layout is PyTorch's: `data` holds step 0 of every sequence (longest first),
+ * then step 1 of those still running, and so on; batch_sizes[t] counts the sequences at step t;
+ * sorted_indices orders the batch by decreasing length (null when the caller sorted it already,
+ * enforce_sorted=true) and unsorted_indices undoes that. nn.RNN/LSTM/GRU accept one and return
+ * their output packed the same way, with h_n in the caller's batch order.
+ *
+ * Every step is a differentiable op (index_select, narrow, cat, stack), so gradients flow
+ * through packing and unpacking.
+ */
+import { parseArgs, type PyArgs } from "../args";
+import { int64 } from "../dtype";
+import { RuntimeError, TypeError_, ValueError } from "../errors";
+import { tensor as makeTensor, zeros } from "../ops/creation";
+import { cat, stack } from "../ops/join";
+import { Tensor } from "../tensor";
+
+export class PackedSequence {
+  constructor(
+    /** The valid steps, [sum(lengths), *], time-major, each step's sequences longest first. */
+    readonly data: Tensor,
+    /** int64 [T_max]: how many sequences are still running at each step. */
+    readonly batch_sizes: Tensor,
+    /** int64 [B] or null: sorted position -> original batch index. */
+    readonly sorted_indices: Tensor | null = null,
+    /** int64 [B] or null: original batch index -> sorted position. */
+    readonly unsorted_indices: Tensor | null = null,
+  ) {}
+
+  /** The batch sizes as plain numbers. */
+  _sizes(): number[] {
+    return this.batch_sizes.tolist() as number[];
+  }
+
+  toString(): string {
+    return `PackedSequence(data=${String(this.data)}, batch_sizes=${String(this.batch_sizes)}, sorted_indices=${this.sorted_indices === null ? "None" : String(this.sorted_indices)}, unsorted_indices=${this.unsorted_indices === null ? "None" : String(this.unsorted_indices)})`;
+  }
+}
+
+function lengthsOf(lengths: Tensor | readonly number[], fn: string): number[] {
+  const list = lengths instanceof Tensor ? (lengths.reshape(-1).tolist() as number[]) : [...lengths];
+  if (list.some((l) => !Number.isInteger(l))) throw new TypeError_(`${fn}: lengths must be integers, got [${list.join(", ")}]`);
+  return list;
+}
+
+const longs = (v: readonly number[]): Tensor => makeTensor([...v], { dtype: int64 });
+
+export interface PadSequenceOptions {
+  batch_first?: boolean;
+  padding_value?: number;
+}
+
+/** pad_sequence(sequences, batch_first=False, padding_value=0.0): [L_i, *] tensors -> [T_max, B, *]. */
+export function pad_sequence(sequences: readonly Tensor[], ...args: PyArgs<[batch_first?: boolean, padding_value?: number], PadSequenceOptions>): Tensor {
+  const o = parseArgs<PadSequenceOptions>("pad_sequence", ["batch_first", "padding_value"], args);
+  if (!Array.isArray(sequences) || sequences.length === 0) throw new RuntimeError("pad_sequence: received an empty list of sequences");
+  const trailing = sequences[0].shape.slice(1);
+  const T = Math.max(...sequences.map((s) => s.shape[0]));
+  const padded = sequences.map((s, i) => {
+    if (!(s instanceof Tensor) || s.dim() < 1 || s.shape.slice(1).join() !== trailing.join()) {
+      throw new RuntimeError(`pad_sequence: sequence ${i} must be a tensor of shape [L, ${trailing.join(", ")}]`);
+    }
+    const missing = T - s.shape[0];
+    if (missing === 0) return s;
+    return cat([s, zeros([missing, ...trailing], { dtype: s.dtype }).add(o.padding_value ?? 0)], 0);
+  });
+  return stack(padded, o.batch_first ? 0 : 1);
+}
+
+export interface PackPaddedOptions {
+  batch_first?: boolean;
+  enforce_sorted?: boolean;
+}
+
+/**
+ * pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True): input is
+ * [T, B, *] (or [B, T, *]); with enforce_sorted the lengths must already decrease.
+ */
+export function pack_padded_sequence(
+  input: Tensor,
+  lengths: Tensor | readonly number[],
+  ...args: PyArgs<[batch_first?: boolean, enforce_sorted?: boolean], PackPaddedOptions>
+): PackedSequence {
+  const fn = "pack_padded_sequence";
+  const o = parseArgs<PackPaddedOptions>(fn, ["batch_first", "enforce_sorted"], args);
+  const x = o.batch_first ? input.transpose(0, 1) : input; // [T, B, *]
+  const lens = lengthsOf(lengths, fn);
+  const [T, B] = x.shape;
+  if (lens.length !== B) throw new ValueError(`Expected \`len(lengths)\` to be equal to batch_size, but got ${lens.length} (batch_size=${B})`);
+  if (lens.some((l) => l <= 0)) throw new RuntimeError("Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0");
+  if (lens.some((l) => l > T)) throw new RuntimeError(`${fn}: a length (${Math.max(...lens)}) exceeds the padded length ${T}`);
+  let order = lens.map((_, i) => i);
+  let sorted: Tensor | null = null;
+  let unsorted: Tensor | null = null;
+  if (o.enforce_sorted ?? true) {
+    if (lens.some((l, i) => i > 0 && l > lens[i - 1])) {
+      throw new RuntimeError("`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You can pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to sidestep this requirement if you do not need ONNX exportability.");
+    }
+  } else {
+    order = [...order].sort((a, b) => lens[b] - lens[a]); // stable: ties keep batch order
+    const inverse = new Array<number>(B);
+    order.forEach((orig, pos) => (inverse[orig] = pos));
+    sorted = longs(order);
+    unsorted = longs(inverse);
+  }
+  const sortedLens = order.map((i) => lens[i]);
+  const batchSizes = Array.from({ length: sortedLens[0] }, (_, t) => sortedLens.filter((l) => l > t).length);
+  const ordered = sorted ? x.index_select(1, sorted) : x;
+  const data = cat(batchSizes.map((bs, t) => ordered.select(0, t).narrow(0, 0, bs)), 0);
+  return new PackedSequence(data, longs(batchSizes), sorted, unsorted);
+}
+
+export interface PadPackedOptions {
+  batch_first?: boolean;
+  padding_value?: number;
+  total_length?: number | null;
+}
+
+/** pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_length=None) -> [padded, lengths]. */
+export function pad_packed_sequence(
+  sequence: PackedSequence,
+  ...args: PyArgs<[batch_first?: boolean, padding_value?: number, total_length?: number | null], PadPackedOptions>
+): [Tensor, Tensor] {
+  const fn = "pad_packed_sequence";
+  if (!(sequence instanceof PackedSequence)) throw new TypeError_(`${fn}: expected a PackedSequence`);
+  const o = parseArgs<PadPackedOptions>(fn, ["batch_first", "padding_value", "total_length"], args);
+  const sizes = sequence._sizes();
+  const B = sizes[0];
+  const trailing = sequence.data.shape.slice(1);
+  const T = o.total_length ?? sizes.length;
+  if (T < sizes.length) {
+    throw new ValueError(`Expected total_length to be at least the length of the longest sequence in input, but got total_length=${T} and max sequence length being ${sizes.length}`);
+  }
+  const pad = o.padding_value ?? 0;
+  const rows: Tensor[] = [];
+  let at = 0;
+  for (let t = 0; t < T; t++) {
+    const bs = t < sizes.length ? sizes[t] : 0;
+    const parts: Tensor[] = [];
+    if (bs > 0) parts.push(sequence.data.narrow(0, at, bs));
+    if (bs < B) parts.push(zeros([B - bs, ...trailing], { dtype: sequence.data.dtype }).add(pad));
+    rows.push(parts.length === 1 ? parts[0] : cat(parts, 0));
+    at += bs;
+  }
+  let padded = stack(rows, 0); // [T, B, *] in sorted order
+  const sortedLens = Array.from({ length: B }, (_, b) => sizes.filter((s) => s > b).length);
+  let lens = sortedLens;
+  if (sequence.unsorted_indices) {
+    padded = padded.index_select(1, sequence.unsorted_indices);
+    const inv = sequence.unsorted_indices.tolist() as number[];
+    lens = inv.map((pos) => sortedLens[pos]);
+  }
+  return [o.batch_first ? padded.transpose(0, 1) : padded, longs(lens)];
+}
+
+/** Packs a padded [T, B, *] tensor (batch in the caller's order) exactly as `like` is packed (the RNN's output). */
+export function _pack_like(padded: Tensor, like: PackedSequence): PackedSequence {
+  const ordered = like.sorted_indices ? padded.index_select(1, like.sorted_indices) : padded;
+  const data = cat(like._sizes().map((bs, t) => ordered.select(0, t).narrow(0, 0, bs)), 0);
+  return new PackedSequence(data, like.batch_sizes, like.sorted_indices, like.unsorted_indices);
+}
+
+/** pack_sequence(sequences, enforce_sorted=True): pad_sequence then pack_padded_sequence. */
+export function pack_sequence(sequences: readonly Tensor[], ...args: PyArgs<[enforce_sorted?: boolean], { enforce_sorted?: boolean }>): PackedSequence {
+  const o = parseArgs<{ enforce_sorted?: boolean }>("pack_sequence", ["enforce_sorted"], args);
+  return pack_padded_sequence(pad_sequence(sequences), sequences.map((s) => s.shape[0]), { enforce_sorted: o.enforce_sorted ?? true });
+}
+
+export const rnn = { PackedSequence, pad_sequence, pack_padded_sequence, pad_packed_sequence, pack_sequence };
