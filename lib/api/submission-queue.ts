@@ -14,6 +14,7 @@ import { databaseProvider } from "../db/client";
 import { gradingJobStore, type SubmissionJob } from "../db/grading-jobs";
 import { databaseVerdicts } from "../db/verdicts";
 import { findExercise } from "../lessons/exercises";
+import { readLesson } from "../lessons/files";
 import { gradeExercise, shareVerdictsThrough } from "../grading/grade-exercise";
 import { createGradingQueue, startGradingWorker, type GradingQueue, type GradingWorker } from "../grading/queue";
 import type { GradeResult } from "../grading/types";
@@ -35,7 +36,9 @@ export async function gradeSubmission({ key, code }: SubmissionJob): Promise<Gra
   const found = findExercise(key.lessonSlug, key.exerciseId);
   // The route checked the exercise exists; it can only vanish if the lesson changed since.
   if (!found) throw new Error(`Exercise ${key.lessonSlug}/${key.exerciseId} no longer exists`);
-  return gradeExercise({ exercise: found.exercise, dependencies: found.dependencies, learnerCode: code });
+  const result = await gradeExercise({ exercise: found.exercise, dependencies: found.dependencies, learnerCode: code });
+  // Which version of the lesson this grade was earned on: the page says when the exercise changed since.
+  return { ...result, lessonVersion: readLesson(key.lessonSlug).frontmatter.version };
 }
 
 /** A grader worker on this process: what `npm run grader` runs, and the app itself on SQLite. */

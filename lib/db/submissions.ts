@@ -20,7 +20,18 @@ export interface ExerciseProgress {
   bestScore: number | null;
   maxScore: number | null;
   passed: boolean;
-  lastSubmission: { at: string; score: number; maxScore: number; passed: boolean; status: SubmissionStatus; checks: CheckResult[] } | null;
+  lastSubmission: {
+    at: string;
+    score: number;
+    maxScore: number;
+    passed: boolean;
+    status: SubmissionStatus;
+    checks: CheckResult[];
+    /** The lesson version it was graded on. */
+    lessonVersion: number;
+    /** Whether the exercise is graded differently now (filled in by the route, which knows the lesson). */
+    changedSince?: boolean;
+  } | null;
 }
 
 function whereKey(key: ExerciseKey) {
@@ -44,6 +55,7 @@ export async function recordSubmission(key: ExerciseKey, code: string, result: G
     passed: result.passed,
     status: result.status,
     results: JSON.stringify({ checks: result.checks, setupError: result.setupError, durationMs: result.durationMs }),
+    lessonVersion: result.lessonVersion ?? 1,
   };
   const upsert = { where: whereKey(key), create: { ...key, attempts: 1 }, update: { attempts: { increment: 1 } } };
   if (db) {
@@ -129,6 +141,7 @@ export async function lessonExerciseProgress(userId: string, lessonSlug: string)
       passed: submission.passed,
       status: submission.status as SubmissionStatus,
       checks: parseChecks(submission.results),
+      lessonVersion: submission.lessonVersion,
     };
   }
   return progress;

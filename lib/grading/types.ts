@@ -39,6 +39,8 @@ export interface GradeResult {
   /** Set when the learner's own code (or a cell it depends on) failed before any check ran. */
   setupError: string | null;
   durationMs: number;
+  /** The lesson's version (frontmatter `version`) the exercise was graded on; 1 when unknown. */
+  lessonVersion?: number;
 }
 
 /** A check as the runner receives it: TypeScript already stripped to JavaScript. */

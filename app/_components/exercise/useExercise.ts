@@ -24,15 +24,16 @@ export interface ExerciseSetup {
 export function useExercise({ id, checks, hintCount, attemptsBeforeSolution, code }: ExerciseSetup) {
   const { lessonSlug, registry } = useNotebook();
   const checkRun = useCheckRun(id, checks, code);
-  const { progress, setProgress, grade, setGrade, hints, setHints, solution, setSolution } = useRecordedProgress(lessonSlug, id);
+  const { progress, setProgress, grade, setGrade, hints, setHints, solution, setSolution, gradeOutdated, setGradeOutdated } = useRecordedProgress(lessonSlug, id);
   const [solutionWarning, setSolutionWarning] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   // The one way a server grade reaches the page, whether it came at once or after a wait in the queue.
   const showGrade = useCallback((result: GradeResult, next: ExerciseProgress) => {
     setGrade(result);
+    setGradeOutdated(null);
     setProgress(next);
-  }, [setGrade, setProgress]);
+  }, [setGrade, setGradeOutdated, setProgress]);
   const submission = useSubmission(lessonSlug, id, showGrade, setError);
   const submitting = submission.state.phase !== "idle";
   const { checking } = checkRun;
@@ -90,6 +91,7 @@ export function useExercise({ id, checks, hintCount, attemptsBeforeSolution, cod
     submission: { ...submission, submitting, submit },
     progress,
     grade,
+    gradeOutdated,
     hints: { opened: hints, showHint },
     solution: { code: solution, warning: solutionWarning, failedAttempts, ask: askForSolution, showEarly: () => void showSolution(true), keepTrying: () => setSolutionWarning(false) },
     error,
@@ -106,6 +108,8 @@ function useRecordedProgress(lessonSlug: string, id: string) {
   // Hints arrive from the server, as HTML, only once opened (and recorded).
   const [hints, setHints] = useState<string[]>([]);
   const [solution, setSolution] = useState<string | null>(null);
+  // The restored grade was earned on an earlier version of the lesson whose exercise differs.
+  const [gradeOutdated, setGradeOutdated] = useState<{ lessonVersion: number } | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -121,12 +125,15 @@ function useRecordedProgress(lessonSlug: string, id: string) {
           .catch(() => undefined);
       }
       const last = mine.lastSubmission;
-      if (last) setGrade((current) => current ?? { status: last.status, score: last.score, maxScore: last.maxScore, passed: last.passed, checks: last.checks, setupError: null, durationMs: 0 });
+      if (last) {
+        setGrade((current) => current ?? { status: last.status, score: last.score, maxScore: last.maxScore, passed: last.passed, checks: last.checks, setupError: null, durationMs: 0, lessonVersion: last.lessonVersion });
+        if (last.changedSince) setGradeOutdated((current) => current ?? { lessonVersion: last.lessonVersion });
+      }
     });
     return () => {
       cancelled = true;
     };
   }, [lessonSlug, id]);
 
-  return { progress, setProgress, grade, setGrade, hints, setHints, solution, setSolution };
+  return { progress, setProgress, grade, setGrade, hints, setHints, solution, setSolution, gradeOutdated, setGradeOutdated };
 }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Submission" ADD COLUMN     "lessonVersion" INTEGER NOT NULL DEFAULT 1;
