@@ -17,9 +17,14 @@ import { clickToResult } from "./click-to-result";
 import { graderAttack } from "./grader-attack";
 import { CORES } from "./threads";
 import { printTorchReference } from "./peer_torch";
+import { gemmModuleBytes } from "../lib/tensor/kernels/wasm/gemm";
 
 async function main() {
   const filter = process.argv[2];
+  // Chrome (114+) ships Relaxed SIMD, so the notebook's GEMM uses fused multiply-adds there; Node 20
+  // needs --experimental-wasm-relaxed-simd (which `npm run bench` passes) for the same kernel.
+  const fma = WebAssembly.validate(gemmModuleBytes(undefined, true));
+  console.log(`Our GEMM kernel: ${fma ? "Relaxed SIMD fused multiply-add (as in Chrome)" : "SIMD multiply + add (no Relaxed SIMD in this Node)"}\n`);
   console.log("Engine (peer: tfjs-core with the wasm backend, 1 thread)");
   await runAll(filter, "tfjs-wasm", ["train", "matmul", "conv", "elementwise"]);
   console.log("\nEngine (peer: jax-js 0.1 with the wasm backend, jit; 1 thread: its pool needs a global Worker, which Node lacks)");

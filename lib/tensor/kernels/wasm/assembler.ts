@@ -70,6 +70,8 @@ export const op = {
   v128Zero: [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)],
   f32x4Splat: [0xfd, ...uleb(0x13)],
   f32x4Add: [0xfd, ...uleb(0xe4)],
+  /** Relaxed SIMD: a * b + c, fused or not as the host prefers (an FMA on x64 with FMA3). */
+  f32x4RelaxedMadd: [0xfd, ...uleb(0x105)],
   f32x4Mul: [0xfd, ...uleb(0xe6)],
   f32x4Max: [0xfd, ...uleb(0xe9)],
   f32x4Min: [0xfd, ...uleb(0xe8)],

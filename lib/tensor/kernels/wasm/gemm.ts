@@ -46,7 +46,17 @@ export interface Gemm {
   heap(): Float32Array;
 }
 
-export const gemmModuleBytes = (memory?: SharedMemoryImport): Uint8Array<ArrayBuffer> => buildModule(gemmFunctions(), memory ?? 1);
+export const gemmModuleBytes = (memory?: SharedMemoryImport, fma = false): Uint8Array<ArrayBuffer> => buildModule(gemmFunctions(fma), memory ?? 1);
+
+/** The kernel module for this host: with fused multiply-adds when it validates (Relaxed SIMD), else mul + add. */
+export function hostGemmModuleBytes(memory?: SharedMemoryImport): Uint8Array<ArrayBuffer> | null {
+  if (typeof WebAssembly === "undefined") return null;
+  for (const fma of [true, false]) {
+    const bytes = gemmModuleBytes(memory, fma);
+    if (WebAssembly.validate(bytes)) return bytes;
+  }
+  return null;
+}
 
 /** Row panels per kernel call. */
 const MB_BLOCK = MC / MR;
@@ -180,9 +190,8 @@ export function denseC(m: number, n: number, c: Float32Array, cOff: number): Unl
 /** Instantiates the kernel on a private memory, or returns null when this host has no WebAssembly SIMD. */
 export function instantiateLocal(): { set: KernelFn; acc: KernelFn; memory: WebAssembly.Memory } | null {
   try {
-    if (typeof WebAssembly === "undefined") return null;
-    const bytes = gemmModuleBytes();
-    if (!WebAssembly.validate(bytes)) return null;
+    const bytes = hostGemmModuleBytes();
+    if (!bytes) return null;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
     const e = instance.exports;
     return { set: e.gemm_set as KernelFn, acc: e.gemm_acc as KernelFn, memory: e.memory as WebAssembly.Memory };

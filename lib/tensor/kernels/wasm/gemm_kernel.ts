@@ -6,7 +6,8 @@
  * contiguous per k step: 8 floats per step), C[MR x 8 block] = (or +=) A_panel @ B_panel over kc
  * steps. The MR x 8 block of C lives in 2 * MR f32x4 registers for the whole k loop; each step
  * is two vector loads of B, MR broadcast loads of A (v128.load32_splat is a plain broadcast load
- * on x64, it costs no shuffle) and 2 * MR multiply + add pairs. k is unrolled by two.
+ * on x64, it costs no shuffle) and 2 * MR multiply + add pairs (fused multiply-adds where the host
+ * has Relaxed SIMD). k is unrolled by two.
  * Loop order: B panels outer, A panels inner, so one B panel (kc x 8 floats) stays in L1 while
  * every A panel of the block streams past it (the caller sizes kc and the A block for L1/L2).
  * Pointers and ldc are in bytes.
@@ -23,7 +24,7 @@ const L_JB = 7, L_IB = 8, L_P = 9, L_A = 10, L_B = 11, L_CP = 12;
 const L_BL = 13, L_BH = 14, L_S = 15;
 const L_ACC = 16; // 2 * MR accumulators: row r low/high at L_ACC + 2r, +1
 
-function step(kOff: number): number[] {
+function step(kOff: number, fma: boolean): number[] {
   const g = op.localGet, s = op.localSet;
   const out: number[] = [
     ...g(L_B), ...op.v128Load(kOff * NR * 4), ...s(L_BL),
@@ -32,8 +33,15 @@ function step(kOff: number): number[] {
   for (let r = 0; r < MR; r++) {
     out.push(
       ...g(L_A), ...op.v128Load32Splat((kOff * MR + r) * 4), ...s(L_S),
-      ...g(L_ACC + 2 * r), ...g(L_S), ...g(L_BL), ...op.f32x4Mul, ...op.f32x4Add, ...s(L_ACC + 2 * r),
-      ...g(L_ACC + 2 * r + 1), ...g(L_S), ...g(L_BH), ...op.f32x4Mul, ...op.f32x4Add, ...s(L_ACC + 2 * r + 1),
+      ...(fma
+        ? [
+          ...g(L_S), ...g(L_BL), ...g(L_ACC + 2 * r), ...op.f32x4RelaxedMadd, ...s(L_ACC + 2 * r),
+          ...g(L_S), ...g(L_BH), ...g(L_ACC + 2 * r + 1), ...op.f32x4RelaxedMadd, ...s(L_ACC + 2 * r + 1),
+        ]
+        : [
+          ...g(L_ACC + 2 * r), ...g(L_S), ...g(L_BL), ...op.f32x4Mul, ...op.f32x4Add, ...s(L_ACC + 2 * r),
+          ...g(L_ACC + 2 * r + 1), ...g(L_S), ...g(L_BH), ...op.f32x4Mul, ...op.f32x4Add, ...s(L_ACC + 2 * r + 1),
+        ]),
     );
   }
   return out;
@@ -47,7 +55,7 @@ function advance(steps: number): number[] {
   ];
 }
 
-function gemmFunction(name: string, accumulate: boolean): WasmFunction {
+function gemmFunction(name: string, accumulate: boolean, fma: boolean): WasmFunction {
   const g = op.localGet, s = op.localSet;
   const zeroAcc: number[] = [];
   for (let i = 0; i < 2 * MR; i++) zeroAcc.push(...op.v128Zero, ...s(L_ACC + i));
@@ -55,11 +63,11 @@ function gemmFunction(name: string, accumulate: boolean): WasmFunction {
   const kLoop = op.block([
     ...g(L_P), ...op.i32Const(2), ...op.i32LtU, ...op.brIf(0),
     ...op.loop([
-      ...step(0), ...step(1), ...advance(2),
+      ...step(0, fma), ...step(1, fma), ...advance(2),
       ...g(L_P), ...op.i32Const(2), ...op.i32Sub, ...op.localTee(L_P), ...op.i32Const(2), ...op.i32LtU, ...op.i32Eqz, ...op.brIf(0),
     ]),
   ]);
-  const kTail = op.block([...g(L_P), ...op.i32Eqz, ...op.brIf(0), ...step(0)]);
+  const kTail = op.block([...g(L_P), ...op.i32Eqz, ...op.brIf(0), ...step(0, fma)]);
   const store: number[] = [];
   for (let r = 0; r < MR; r++) {
     for (let h = 0; h < 2; h++) {
@@ -104,7 +112,12 @@ function gemmFunction(name: string, accumulate: boolean): WasmFunction {
   };
 }
 
-/** The two exported kernels: C = A @ B and C += A @ B (for the second and later k blocks). */
-export function gemmFunctions(): WasmFunction[] {
-  return [gemmFunction("gemm_set", false), gemmFunction("gemm_acc", true)];
+/**
+ * The two exported kernels: C = A @ B and C += A @ B (for the second and later k blocks).
+ * With `fma`, each multiply-add is one relaxed_madd (Relaxed SIMD: Chrome 114+, Firefox 120+;
+ * Node 20 only with --experimental-wasm-relaxed-simd); hosts without it fail validation and
+ * get the mul + add module.
+ */
+export function gemmFunctions(fma = false): WasmFunction[] {
+  return [gemmFunction("gemm_set", false, fma), gemmFunction("gemm_acc", true, fma)];
 }

@@ -11,7 +11,7 @@
  * Node) running THREAD_SOURCE and posts it the init message. The calling thread blocks in
  * Atomics.wait, so it must itself be a worker (or Node's main thread), never a browser page.
  */
-import { KC, MC, MR, NR, createGemm, gemmModuleBytes, localRunner, type Gemm, type GemmRunner } from "./gemm";
+import { KC, MC, MR, NR, createGemm, hostGemmModuleBytes, localRunner, type Gemm, type GemmRunner } from "./gemm";
 
 /** What a pool thread receives: the compiled kernel, the shared memory and its control words. */
 export interface ThreadInit {
@@ -93,7 +93,9 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number): ThreadP
     throw new Error("WebAssembly threads need SharedArrayBuffer and Atomics (a cross-origin isolated page or Node)");
   }
   const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
-  const compiled = new WebAssembly.Module(gemmModuleBytes({ initial: 1, maximum: MAX_PAGES }));
+  const bytes = hostGemmModuleBytes({ initial: 1, maximum: MAX_PAGES });
+  if (!bytes) throw new Error("WebAssembly threads need WebAssembly SIMD and shared memory, which this host lacks");
+  const compiled = new WebAssembly.Module(bytes);
   const instance = new WebAssembly.Instance(compiled, { env: { memory } });
   type Kernel = (a: number, b: number, c: number, mb: number, nb: number, kc: number, ldc: number) => void;
   const set = instance.exports.gemm_set as Kernel;
