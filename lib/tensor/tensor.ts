@@ -477,6 +477,13 @@ export class Tensor {
     const alpha = parseArgs<IndexAddOptions>("index_add_", ["alpha"], args).alpha ?? 1;
     return inplace.apply_(this, "index_add_", (old) => scatterOps.index_add(old, dim, index, source, alpha), [source]);
   }
+  /** [n, dim] long coordinates of the nonzero entries; { as_tuple: true } gives one 1-D tensor per dim. */
+  nonzero(opts: { as_tuple?: boolean } = {}): Tensor | Tensor[] {
+    return indexing.nonzero(this, opts.as_tuple ?? false);
+  }
+  argwhere(): Tensor {
+    return indexing.nonzero(this) as Tensor;
+  }
   masked_select(mask: Tensor): Tensor {
     return indexing.masked_select(this, mask);
   }

@@ -208,7 +208,14 @@ export const torchCore = {
   bernoulli: (x: Tensor, ...args: Parameters<Tensor["bernoulli"]>) => x.bernoulli(...args),
   masked_select: (x: Tensor, mask: Tensor) => x.masked_select(mask),
   masked_fill: where.masked_fill,
-  where: where.where,
+  /** where(cond, a, b) picks elementwise; where(cond) alone is nonzero(cond, { as_tuple: true }). */
+  where: ((condition: Tensor, input?: TensorLike, other?: TensorLike) =>
+    input === undefined && other === undefined ? indexing.nonzero(condition, true) : where.where(condition, input as TensorLike, other as TensorLike)) as {
+    (condition: Tensor): Tensor[];
+    (condition: Tensor, input: TensorLike, other: TensorLike): Tensor;
+  },
+  nonzero: (x: Tensor, opts: { as_tuple?: boolean } = {}) => x.nonzero(opts),
+  argwhere: (x: Tensor) => x.argwhere(),
   cat: join.cat, concat: join.cat, stack: join.stack, hstack: join.hstack, vstack: join.vstack,
   split: (x: Tensor, size: number | readonly number[], ...args: Parameters<Tensor["unbind"]>) => x.split(size, ...args),
   chunk: (x: Tensor, chunks: number, ...args: Parameters<Tensor["unbind"]>) => x.chunk(chunks, ...args),

@@ -409,6 +409,21 @@ function padTo(g: Tensor, shape: readonly number[]): Tensor {
   return z;
 }
 
+/**
+ * Coordinates of the nonzero entries in row-major order: an [n, dim] long tensor, or with
+ * as_tuple one 1-D long tensor per dim (what torch.where(cond) returns).
+ */
+export function nonzero(x: Tensor, asTuple = false): Tensor | Tensor[] {
+  const src = x.dim() === 0 ? x.reshape([1]) : x;
+  const coords = maskToIndices(src);
+  if (asTuple) return coords;
+  const out = empty([coords[0].numel(), src.dim()], int64);
+  coords.forEach((c, d) => {
+    for (let i = 0; i < c.numel(); i++) out._data[i * src.dim() + d] = c._data[i];
+  });
+  return x.dim() === 0 ? empty([out.shape[0], 0], int64) : out;
+}
+
 /** 1-D tensor of the elements where mask is true (mask broadcasts with x). */
 export function masked_select(x: Tensor, mask: Tensor): Tensor {
   if (mask.dtype !== bool) throw new RuntimeError(`masked_select: expected a bool mask, got ${mask.dtype}`);

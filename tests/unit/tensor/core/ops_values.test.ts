@@ -155,6 +155,10 @@ const cases: Record<string, [string[], (...xs: Tensor[]) => Out]> = {
   isclose_tolerances: [[], () => torch.isclose(torch.tensor([1, 1.001, NaN, 100]), torch.tensor([1.1, 1, NaN, 101]), 0.01, 0.05, true)],
   nan_to_num: [["NANS"], (x) => torch.nan_to_num(x)],
   nan_to_num_custom: [["NANS"], (x) => x.nan_to_num({ nan: 0.5, posinf: 7, neginf: -9 })],
+  nonzero: [["X"], (x) => torch.nonzero(x.gt(0))],
+  nonzero_as_tuple: [["B"], (b) => torch.nonzero(b.gt(0.5), { as_tuple: true })],
+  where_condition_only: [["X"], (x) => torch.where(x.lt(0))],
+  argwhere: [["ZEROS"], (z) => torch.argwhere(z)],
   masked_fill: [["X"], (x) => x.masked_fill(x.gt(0.5), -1)],
   where: [["X", "S"], (x, s) => torch.where(x.gt(0), x, s.index(":3"))],
 };
