@@ -3,6 +3,7 @@
 import type { ReactNode } from "react";
 import type { VisibleCheck } from "@/lib/grading/check-cell";
 import { CodeEditor } from "../notebook/CodeEditor";
+import { exerciseModelPath } from "../notebook/monaco-setup";
 import { CellOutputs } from "../notebook/CellOutputs";
 import { usePersistedCode } from "../notebook/usePersistedCode";
 import { ExerciseActions } from "./ExerciseActions";
@@ -43,7 +44,7 @@ export function ExerciseClient(props: ExerciseClientProps) {
       </header>
       <div className={styles.instructions}>{instructions}</div>
       <div className={styles.editor}>
-        <CodeEditor key={code.editorKey} value={code.value} ariaLabel={`Your code for exercise ${title}`} onChange={code.onChange} onRun={runCheck} onRunAndAdvance={runCheck} />
+        <CodeEditor key={code.editorKey} modelPath={exerciseModelPath(id)} value={code.value} ariaLabel={`Your code for exercise ${title}`} onChange={code.onChange} onRun={runCheck} onRunAndAdvance={runCheck} />
       </div>
       <ExerciseActions
         points={points}
