@@ -119,7 +119,15 @@ function packCols(xp: Float32Array, pl: Plan): PackB {
     for (let jb = 0; jb < nb; jb++) {
       const j0 = jb * NR;
       let d = dst + jb * kc * NR;
-      if (j0 + NR <= P) {
+      if (j0 + NR <= P && posBase[j0 + NR - 1] - posBase[j0] === NR - 1) {
+        // Eight neighbours along one output row at stride 1: each tap reads 8 contiguous inputs.
+        const b0 = posBase[j0];
+        for (let t = p0; t < p0 + kc; t++, d += NR) {
+          const s = b0 + tapOff[t];
+          h[d] = xp[s]; h[d + 1] = xp[s + 1]; h[d + 2] = xp[s + 2]; h[d + 3] = xp[s + 3];
+          h[d + 4] = xp[s + 4]; h[d + 5] = xp[s + 5]; h[d + 6] = xp[s + 6]; h[d + 7] = xp[s + 7];
+        }
+      } else if (j0 + NR <= P) {
         const b0 = posBase[j0], b1 = posBase[j0 + 1], b2 = posBase[j0 + 2], b3 = posBase[j0 + 3];
         const b4 = posBase[j0 + 4], b5 = posBase[j0 + 5], b6 = posBase[j0 + 6], b7 = posBase[j0 + 7];
         for (let t = p0; t < p0 + kc; t++, d += NR) {
@@ -154,9 +162,11 @@ function packColsT(xp: Float32Array, pl: Plan): PackB {
           h[d + 4] = xp[b + o4]; h[d + 5] = xp[b + o5]; h[d + 6] = xp[b + o6]; h[d + 7] = xp[b + o7];
         }
       } else {
-        for (let p = p0; p < p0 + kc; p++, d += NR) {
-          const b = posBase[p];
-          for (let jj = 0; jj < NR; jj++) h[d + jj] = j0 + jj < K ? xp[b + tapOff[j0 + jj]] : 0;
+        // The last, partial panel: zero it, then fill the taps that exist, one at a time.
+        h.fill(0, d, d + kc * NR);
+        for (let jj = 0; j0 + jj < K; jj++) {
+          const o = tapOff[j0 + jj];
+          for (let p = p0, e = d + jj; p < p0 + kc; p++, e += NR) h[e] = xp[posBase[p] + o];
         }
       }
     }
@@ -216,8 +226,10 @@ function chunkSize(N: number, rows: number, L: number): number {
   return Math.max(1, Math.min(N, Math.floor(maxResult / Math.max(1, rows * L))));
 }
 
-/** out [N, Cout, L] = conv(x [N, C, H, W], w [Cout, K]) (bias not added). */
-export function convForwardGemm(gemm: Gemm, x: Float32Array, w: Float32Array, out: Float32Array, N: number, Cout: number, g: ConvShape): void {
+/** out [N, Cout, L] = conv(x [N, C, H, W], w [Cout, K]) + bias [Cout] (when given). */
+export function convForwardGemm(
+  gemm: Gemm, x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, N: number, Cout: number, g: ConvShape,
+): void {
   const L = g.OH * g.OW;
   const K = g.C * g.kh * g.kw;
   const inSample = g.C * g.H * g.W;
@@ -228,10 +240,19 @@ export function convForwardGemm(gemm: Gemm, x: Float32Array, w: Float32Array, ou
     const xp = padded(x.subarray(n0 * inSample), g, pl, nc);
     const outAt = n0 * Cout * L;
     gemm.gemm(Cout, pl.P, K, stridedA(Cout, w, 0, K, 1), packCols(xp, pl), function forwardUnload(h, c, ldc) {
-      // C[co, n * L + l] -> out[n, co, l]: one contiguous run of L per (co, n).
+      // C[co, n * L + l] -> out[n, co, l] (+ bias[co]): one contiguous run of L per (co, n).
       for (let co = 0; co < Cout; co++) {
         const row = c + co * ldc;
-        for (let n = 0; n < nc; n++) out.set(h.subarray(row + n * L, row + n * L + L), outAt + (n * Cout + co) * L);
+        if (!bias) {
+          for (let n = 0; n < nc; n++) out.set(h.subarray(row + n * L, row + n * L + L), outAt + (n * Cout + co) * L);
+          continue;
+        }
+        const bv = bias[co];
+        for (let n = 0; n < nc; n++) {
+          const src = row + n * L;
+          const dst = outAt + (n * Cout + co) * L;
+          for (let l = 0; l < L; l++) out[dst + l] = h[src + l] + bv;
+        }
       }
     });
   }
@@ -281,6 +302,20 @@ function inputGradChunk(gemm: Gemm, w: Float32Array, go: Float32Array, gx: Float
   gxp.fill(0, 0, len);
   gemm.gemm(K, P, Cout, stridedA(K, w, 0, 1, K), packGradOutB(go, Cout, pl), function col2imUnload(h, c, ldc) {
     // col2im: every window tap adds its column gradient onto the input position it read.
+    if (g.sw === 1) {
+      // Along an output row (OW positions) the inputs read are contiguous: no table per element.
+      const OW = g.OW;
+      for (let k = 0; k < K; k++) {
+        const o = tapOff[k];
+        const row = c + k * ldc;
+        for (let p = 0; p < P; p += OW) {
+          const at = posBase[p] + o;
+          const from = row + p;
+          for (let q = 0; q < OW; q++) gxp[at + q] += h[from + q];
+        }
+      }
+      return;
+    }
     for (let k = 0; k < K; k++) {
       const o = tapOff[k];
       const row = c + k * ldc;

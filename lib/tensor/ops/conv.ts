@@ -262,8 +262,7 @@ function viaGemm(x: Storage, groups: number): boolean {
 function convForwardRaw(x: Storage, w: Storage, b: Storage | null, out: Storage, N: number, Cout: number, g: Geom, groups: number): void {
   const { L, Coutg, Kg, inSample, pointwise } = convSizes(g, Cout, groups);
   if (kernels.gemm && viaGemm(x, groups)) {
-    convForwardGemm(kernels.gemm, x as Float32Array, w as Float32Array, out as Float32Array, N, Cout, g);
-    if (b) addBias(out, b, N, Cout, L);
+    convForwardGemm(kernels.gemm, x as Float32Array, w as Float32Array, b as Float32Array | null, out as Float32Array, N, Cout, g);
     return;
   }
   const cols = pointwise ? x : scratchFor(x, g.C * g.kh * g.kw * L);
