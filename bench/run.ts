@@ -1,5 +1,5 @@
 /**
- * `npm run bench [filter]`: our engine vs tfjs-core + tfjs-backend-wasm (1 thread) and vs
+ * `npm run bench [filter | engine]`: our engine vs tfjs-core + tfjs-backend-wasm (1 thread) and vs
  * jax-js (WebAssembly, 1 thread in Node), our engine on all cores vs one, PyTorch's native
  * figures for reference, then the kernel's own costs (interrupt checks; click-to-result in
  * Chromium) and grading under attack. Rows come from the bench files imported below; add new
@@ -20,7 +20,9 @@ import { printTorchReference } from "./peer_torch";
 import { gemmModuleBytes } from "../lib/tensor/kernels/wasm/gemm";
 
 async function main() {
-  const filter = process.argv[2];
+  // `npm run bench engine`: the engine tables only (no kernel, Chromium or grader benches).
+  const engineOnly = process.argv[2] === "engine";
+  const filter = engineOnly ? undefined : process.argv[2];
   // Chrome (114+) ships Relaxed SIMD, so the notebook's GEMM uses fused multiply-adds there; Node 20
   // needs --experimental-wasm-relaxed-simd (which `npm run bench` passes) for the same kernel.
   const fma = WebAssembly.validate(gemmModuleBytes(undefined, true));
@@ -32,6 +34,7 @@ async function main() {
   console.log(`\nEngine on ${CORES} threads (peer: our engine on 1 thread)`);
   await runAll(filter, "1 thread", ["threads"]);
   printTorchReference(measured);
+  if (engineOnly) return;
   console.log("\nKernel (peer: the same cell without interrupt checks)");
   await runAll(filter, "no checks", ["kernel"]);
   if (!filter || "click-to-result".includes(filter)) {
