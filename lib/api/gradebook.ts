@@ -6,7 +6,7 @@
  * one page of rows however large the class. Also the two CSV exports: the LMS grade import (one
  * row per learner, one column per exercise, and the total) and the per-exercise summary.
  */
-import { gradebookMatrix, type GradebookMatrixRow } from "../db/gradebook";
+import { gradebookMatrix, gradebookStamp, type GradebookMatrixRow } from "../db/gradebook";
 import type { GradebookCell } from "../db/submissions";
 import { readLessonExercises } from "../lessons/exercises";
 import { lessonSlugs, readCourseOutline, readLesson } from "../lessons/files";
@@ -91,7 +91,26 @@ function retiredColumns(rows: GradebookMatrixRow[], known: ReadonlySet<string>):
   });
 }
 
+let cached: { stamp: string; gradebook: Promise<Gradebook> } | null = null;
+
+/**
+ * The whole gradebook, rebuilt only when the database stamp says something changed: reading
+ * 30,000 submissions takes seconds, and an instructor sorting, searching and paging through a
+ * large class should not pay that on every click. Callers must not mutate what it returns.
+ */
 export async function buildGradebook(): Promise<Gradebook> {
+  const stamp = await gradebookStamp();
+  if (cached?.stamp !== stamp) cached = { stamp, gradebook: assembleGradebook() };
+  const current = cached;
+  try {
+    return await current.gradebook;
+  } catch (error) {
+    if (cached === current) cached = null;
+    throw error;
+  }
+}
+
+async function assembleGradebook(): Promise<Gradebook> {
   const rows = await gradebookMatrix();
   const course = courseColumns();
   const columns = [...course, ...retiredColumns(rows, new Set(course.map((c) => c.key)))];

@@ -38,44 +38,70 @@ const emptyCell = (): GradebookCell => ({
 
 const identitySelect = { id: true, username: true, name: true, email: true, role: true } as const;
 
-/** Every non-instructor with exercise activity, with one cell per exercise they touched. */
+/**
+ * Every non-instructor with exercise activity, with one cell per exercise they touched.
+ * Submissions are aggregated by the database (best score, last and first passing time per
+ * learner and exercise) rather than read one by one: a class of 1,000 has 30,000 and more.
+ */
 export async function gradebookMatrix(): Promise<GradebookMatrixRow[]> {
-  const [users, states, submissions] = await Promise.all([
+  const by = ["userId", "lessonSlug", "exerciseId"] as const;
+  const [users, states, best, firstPasses, unusual] = await Promise.all([
     prisma.user.findMany({ where: { role: { not: "instructor" }, OR: [{ exerciseStates: { some: {} } }, { submissions: { some: {} } }] }, select: identitySelect }),
     prisma.exerciseState.findMany({ select: { userId: true, lessonSlug: true, exerciseId: true, attempts: true, hintsUsed: true, solutionViewed: true, solutionViewedAt: true } }),
-    prisma.submission.findMany({
-      select: { userId: true, lessonSlug: true, exerciseId: true, score: true, maxScore: true, passed: true, status: true, createdAt: true },
-      orderBy: { createdAt: "asc" },
-    }),
+    prisma.submission.groupBy({ by, _max: { score: true, maxScore: true, createdAt: true } }),
+    prisma.submission.groupBy({ by, where: { passed: true }, _min: { createdAt: true } }),
+    // Few submissions end other than "graded" (time or memory limit, errors): the last one's status is shown.
+    prisma.submission.findMany({ where: { status: { not: "graded" } }, select: { userId: true, lessonSlug: true, exerciseId: true, status: true, createdAt: true } }),
   ]);
   const rows = new Map<string, GradebookMatrixRow>();
   for (const user of users) rows.set(user.id, { userId: user.id, username: user.username, name: user.name, email: user.email, cells: {} });
   // Rows of instructors are not in `rows`: their states and submissions are skipped here.
-  const cellOf = (userId: string, lessonSlug: string, exerciseId: string): GradebookCell | undefined => {
-    const row = rows.get(userId);
-    return row ? (row.cells[`${lessonSlug}/${exerciseId}`] ??= emptyCell()) : undefined;
+  const cellOf = (key: { userId: string; lessonSlug: string; exerciseId: string }): GradebookCell | undefined => {
+    const row = rows.get(key.userId);
+    return row ? (row.cells[`${key.lessonSlug}/${key.exerciseId}`] ??= emptyCell()) : undefined;
   };
   for (const state of states) {
-    const cell = cellOf(state.userId, state.lessonSlug, state.exerciseId);
+    const cell = cellOf(state);
     if (!cell) continue;
     cell.attempts = state.attempts;
     cell.hintsUsed = state.hintsUsed;
     cell.solutionViewed = state.solutionViewed;
     cell.solutionViewedAt = state.solutionViewedAt?.toISOString() ?? null;
   }
-  for (const submission of submissions) {
-    const cell = cellOf(submission.userId, submission.lessonSlug, submission.exerciseId);
+  for (const group of best) {
+    const cell = cellOf(group);
     if (!cell) continue;
-    cell.bestScore = Math.max(cell.bestScore ?? 0, submission.score);
-    cell.maxScore = submission.maxScore;
-    // Oldest first, so the first passing submission seen is the first pass.
-    if (submission.passed && !cell.passed) cell.firstPassedAt = submission.createdAt.toISOString();
-    cell.passed ||= submission.passed;
-    cell.lastSubmissionAt = submission.createdAt.toISOString();
-    cell.lastStatus = submission.status as SubmissionStatus;
+    cell.bestScore = group._max.score;
+    cell.maxScore = group._max.maxScore;
+    cell.lastSubmissionAt = group._max.createdAt?.toISOString() ?? null;
+    cell.lastStatus = "graded";
+  }
+  for (const group of firstPasses) {
+    const cell = cellOf(group);
+    if (!cell || !group._min.createdAt) continue;
+    cell.passed = true;
+    cell.firstPassedAt = group._min.createdAt.toISOString();
+  }
+  for (const submission of unusual) {
+    const cell = cellOf(submission);
+    if (cell && cell.lastSubmissionAt === submission.createdAt.toISOString()) cell.lastStatus = submission.status as SubmissionStatus;
   }
   for (const row of rows.values()) for (const cell of Object.values(row.cells)) cell.passedAfterSolution = passedAfterSolution(cell);
   return [...rows.values()];
+}
+
+/**
+ * Changes whenever anything the gradebook shows may have changed (a submission, an exercise
+ * state, an account): counts and latest times, answered from indexes in milliseconds, so a
+ * built gradebook can be reused until then.
+ */
+export async function gradebookStamp(): Promise<string> {
+  const [submissions, states, users] = await Promise.all([
+    prisma.submission.aggregate({ _count: { _all: true }, _max: { createdAt: true } }),
+    prisma.exerciseState.aggregate({ _count: { _all: true }, _max: { updatedAt: true } }),
+    prisma.user.aggregate({ _count: { _all: true }, _max: { updatedAt: true } }),
+  ]);
+  return JSON.stringify([submissions._count._all, submissions._max.createdAt, states._count._all, states._max.updatedAt, users._count._all, users._max.updatedAt]);
 }
 
 export interface LearnerSubmission {
