@@ -31,7 +31,7 @@ export interface ExerciseClientProps {
 export function ExerciseClient(props: ExerciseClientProps) {
   const { id, title, points, attemptsBeforeSolution, starter, checks, hiddenCheckCount, hasSolution, instructions, hintCount } = props;
   const code = usePersistedCode(`exercise-${id}`, starter);
-  const { check, submission, progress, grade, hints, solution, error } = useExercise({ id, checks, hintCount, attemptsBeforeSolution, code: code.current });
+  const { check, submission, progress, grade, gradeOutdated, hints, solution, error } = useExercise({ id, checks, hintCount, attemptsBeforeSolution, code: code.current });
   const runCheck = () => void check.check();
 
   return (
@@ -58,7 +58,7 @@ export function ExerciseClient(props: ExerciseClientProps) {
 
       <SubmissionStatus state={submission.state} elapsedMs={submission.elapsedMs} />
       <CellOutputs outputs={check.outputs} />
-      <ExerciseResults note={check.note} checkResults={check.results} grade={grade} />
+      <ExerciseResults note={check.note} checkResults={check.results} grade={grade} gradeOutdated={gradeOutdated} />
 
       {error ? (
         <p className={styles.error} role="alert">
