@@ -85,8 +85,9 @@ function fingerprintsOf(slug: string, version: number): Map<string, string> | nu
 }
 
 /**
- * Whether an exercise graded on `version` of its lesson is graded differently now. A version
- * that is no longer kept counts as changed only when it is older than the current one.
+ * Whether an exercise graded on `version` of its lesson is graded differently now. An exercise
+ * that version did not have, or a version that is not kept, counts as changed: nothing shows
+ * the grade was earned on the exercise as it is.
  */
 export function exerciseChangedSince(slug: string, exerciseId: string, version: number): boolean {
   const current = readLesson(slug).frontmatter.version;
