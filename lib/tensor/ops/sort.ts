@@ -44,11 +44,37 @@ function compareAsc(a: number, b: number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Stable order of one row's positions (Array.prototype.sort is stable). */
-function orderRow(data: ArrayLike<number>, start: number, len: number, descending: boolean): number[] {
+/**
+ * The first k positions of one row in stable sorted order. Rows without NaN compare as plain
+ * numbers; a small k takes a bounded insertion pass (O(len * k)) instead of a full sort.
+ */
+function orderRow(data: ArrayLike<number>, start: number, len: number, k: number, descending: boolean, vals: Float64Array): number[] {
+  let hasNaN = false;
+  for (let i = 0; i < len; i++) {
+    const v = data[start + i];
+    vals[i] = v;
+    if (v !== v) hasNaN = true;
+  }
+  const sign = descending ? -1 : 1;
+  if (!hasNaN && k * 8 < len) return smallestK(vals, len, k, sign);
   const pos = Array.from({ length: len }, (_, i) => i);
-  pos.sort((i, j) => (descending ? compareAsc(data[start + j], data[start + i]) : compareAsc(data[start + i], data[start + j])));
-  return pos;
+  if (hasNaN) pos.sort((i, j) => (descending ? compareAsc(vals[j], vals[i]) : compareAsc(vals[i], vals[j])));
+  else pos.sort((i, j) => (vals[i] === vals[j] ? 0 : sign * (vals[i] < vals[j] ? -1 : 1)));
+  return k < len ? pos.slice(0, k) : pos;
+}
+
+/** The k first positions by sign * value; ties keep the earlier position first (stable). */
+function smallestK(vals: Float64Array, len: number, k: number, sign: number): number[] {
+  const best: number[] = [];
+  for (let i = 0; i < len; i++) {
+    const key = sign * vals[i];
+    if (best.length === k && key >= sign * vals[best[k - 1]]) continue;
+    let at = best.length === k ? k - 1 : best.length;
+    while (at > 0 && sign * vals[best[at - 1]] > key) at--;
+    if (best.length === k) best.pop();
+    best.splice(at, 0, i);
+  }
+  return best;
 }
 
 /** Values and indices of the first `k` positions of each row in sorted order. */
@@ -59,8 +85,9 @@ function sortedPrefix(x: Tensor, d: number, k: number, descending: boolean, node
   movedShape[movedShape.length - 1] = k;
   const vals = empty(movedShape, x.dtype);
   const idx = empty(movedShape, int64);
+  const scratch = new Float64Array(rows.len);
   for (let r = 0; r < rows.count; r++) {
-    const order = orderRow(rows.data, r * rows.len, rows.len, descending);
+    const order = orderRow(rows.data, r * rows.len, rows.len, k, descending, scratch);
     for (let j = 0; j < k; j++) {
       vals._data[r * k + j] = rows.data[r * rows.len + order[j]];
       idx._data[r * k + j] = order[j];

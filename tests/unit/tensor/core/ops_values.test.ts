@@ -228,3 +228,19 @@ describe("seeded sampling reproduces PyTorch's draws", () => {
     });
   }
 });
+
+describe("topk's bounded selection (small k)", () => {
+  it("picks the same positions as the first k of a full stable sort, ties included", () => {
+    torch.manual_seed(5);
+    for (let trial = 0; trial < 60; trial++) {
+      const x = torch.randint(0, 6, [3, 20 + trial]).float();
+      const k = 1 + (trial % 3);
+      for (const largest of [true, false]) {
+        const t = x.topk(k, 1, largest);
+        const s = x.sort(1, largest);
+        expect(t.indices.tolist()).toEqual(s.indices.index(":", `0:${k}`).tolist());
+        expect(t.values.tolist()).toEqual(s.values.index(":", `0:${k}`).tolist());
+      }
+    }
+  });
+});
