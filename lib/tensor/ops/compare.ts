@@ -1,4 +1,5 @@
 /** Comparisons and logic: results are bool masks and carry no gradient. */
+import { parseArgs, type PyArgs } from "../args";
 import { bool, float64 } from "../dtype";
 import { RuntimeError } from "../errors";
 import type { BinaryOpName } from "../kernels/binary";
@@ -70,7 +71,9 @@ export function isclose(a: Tensor, b: Tensor, opts: CloseOptions = {}): Tensor {
   return close.logical_or(a64.isnan().logical_and(b64.isnan()));
 }
 
-export function allclose(a: Tensor, b: Tensor, opts: CloseOptions = {}): boolean {
+/** allclose(a, b, rtol=1e-5, atol=1e-8, equal_nan=false) or allclose(a, b, { rtol, atol, equal_nan }). */
+export function allclose(a: Tensor, b: Tensor, ...args: PyArgs<[rtol?: number, atol?: number, equal_nan?: boolean], CloseOptions>): boolean {
+  const opts = parseArgs<CloseOptions>("allclose", ["rtol", "atol", "equal_nan"], args);
   return isclose(a, b, opts).all().item() !== 0;
 }
 

@@ -20,6 +20,22 @@ export interface RandomOptions extends TensorOptions {
 export type ShapeArgs<O> = (number | readonly number[] | O | undefined)[];
 
 /** Splits `(2, 3, opts)` / `([2, 3], opts)` into a shape and options. */
+/** Keyword arguments the creation functions accept (anything else is PyTorch's TypeError, not silently ignored). */
+const CREATION_KEYS = ["dtype", "requires_grad", "generator", "device", "layout", "pin_memory", "memory_format"];
+
+/** Raises for a misspelled or unsupported keyword (`torch.zeros(2, { dtyp })` must not silently give float32). */
+export function checkCreationOptions(op: string, opts: object, extra: readonly string[] = []): void {
+  for (const k of Object.keys(opts)) {
+    if (!CREATION_KEYS.includes(k) && !extra.includes(k)) {
+      throw new TypeError_(`${op}() got an unexpected keyword argument '${k}' (accepted: ${[...extra, "dtype", "requires_grad"].join(", ")})`);
+    }
+  }
+  const device = (opts as { device?: unknown }).device;
+  if (device !== undefined && device !== null && device !== "cpu" && (device as { type?: string }).type !== "cpu") {
+    throw new RuntimeError(`${op}(): Gradbook's tensor engine runs on the CPU only, so device '${String((device as { type?: string }).type ?? device)}' is not available`);
+  }
+}
+
 export function splitShapeArgs<O extends object>(args: ShapeArgs<O>, op: string): [number[], O] {
   let opts = {} as O;
   const rest = args.filter((a) => a !== undefined);
@@ -27,6 +43,14 @@ export function splitShapeArgs<O extends object>(args: ShapeArgs<O>, op: string)
   if (last !== undefined && typeof last === "object" && !Array.isArray(last)) {
     opts = last as O;
     rest.pop();
+    // PyTorch's keyword form: torch.zeros({ size: [2, 3] }) / torch.zeros(size=(2, 3)).
+    const { size, ...others } = opts as O & { size?: readonly number[] };
+    if (size !== undefined) {
+      if (rest.length > 0) throw new TypeError_(`${op}() got multiple values for argument 'size'`);
+      rest.push(size as never);
+      opts = others as O;
+    }
+    checkCreationOptions(op, opts);
   }
   let shape: number[];
   if (rest.length === 1 && Array.isArray(rest[0])) shape = (rest[0] as number[]).slice();
@@ -129,21 +153,45 @@ export function empty(...args: ShapeArgs<TensorOptions>): Tensor {
   return filled(shape, 0, opts);
 }
 
-export function full(size: readonly number[], fill_value: number | boolean, opts: TensorOptions = {}): Tensor {
+export function full(size: readonly number[], fill_value: number | boolean | (TensorOptions & { fill_value?: number | boolean }), opts: TensorOptions = {}): Tensor {
+  if (typeof fill_value === "object" && fill_value !== null) {
+    // full(size, { fill_value, dtype })
+    const { fill_value: v, ...rest } = fill_value;
+    if (v === undefined) throw new TypeError_("full() missing 1 required positional argument: 'fill_value'");
+    fill_value = v;
+    opts = rest;
+  }
+  checkCreationOptions("full", opts);
   const [shape] = splitShapeArgs([size], "full");
   const dflt = typeof fill_value === "boolean" ? bool : float32;
   return filled(shape, typeof fill_value === "boolean" ? (fill_value ? 1 : 0) : fill_value, opts, dflt);
 }
 
 /** arange(end), arange(start, end), arange(start, end, step), options last. */
-export function arange(...args: (number | TensorOptions | undefined)[]): Tensor {
+export function arange(...args: (number | (TensorOptions & { start?: number; end?: number; step?: number }) | undefined)[]): Tensor {
   const nums = args.filter((a): a is number => typeof a === "number");
-  const opts = (args.find((a) => typeof a === "object" && a !== null) as TensorOptions | undefined) ?? {};
-  let start = 0, end: number, step = 1;
-  if (nums.length === 1) end = nums[0];
+  const given = (args.find((a) => typeof a === "object" && a !== null) as (TensorOptions & { start?: number; end?: number; step?: number }) | undefined) ?? {};
+  const { start: kStart, end: kEnd, step: kStep, ...opts } = given;
+  checkCreationOptions("arange", opts, ["start", "end", "step"]);
+  // Positional numbers fill (end) / (start, end) / (start, end, step); keywords fill the rest, as in Python.
+  let start = 0, end: number | undefined, step = 1;
+  if (nums.length === 1 && kEnd === undefined) end = nums[0];
+  else if (nums.length === 1) [start, end] = [nums[0], kEnd];
   else if (nums.length === 2) [start, end] = nums;
   else if (nums.length === 3) [start, end, step] = nums;
+  else if (nums.length === 0 && kEnd !== undefined) end = kEnd;
   else throw new TypeError_("arange(): expected (end), (start, end) or (start, end, step)");
+  if (kStart !== undefined) {
+    if (nums.length >= 2 || (nums.length === 1 && kEnd !== undefined)) throw new TypeError_("arange() got multiple values for argument 'start'");
+    start = kStart;
+  }
+  if (kStep !== undefined) {
+    if (nums.length === 3) throw new TypeError_("arange() got multiple values for argument 'step'");
+    step = kStep;
+  }
+  if (kEnd !== undefined && nums.length >= 2) throw new TypeError_("arange() got multiple values for argument 'end'");
+  if (end === undefined) throw new TypeError_("arange() missing 1 required positional argument: 'end'");
+  nums.push(...[kStart, kEnd, kStep].filter((v): v is number => v !== undefined));
   if (step === 0) throw new RuntimeError("arange(): step must be nonzero");
   if ((end - start) / step < 0) throw new RuntimeError("arange(): upper bound and larger bound inconsistent with step sign");
   const n = Math.max(0, Math.ceil((end - start) / step));
@@ -154,7 +202,9 @@ export function arange(...args: (number | TensorOptions | undefined)[]): Tensor 
   return finish(t, opts);
 }
 
-export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+export function linspace(start: number, end: number, ...args: PyArgs<[steps?: number], TensorOptions & { steps?: number }>): Tensor {
+  const { steps, ...opts } = parseArgs<TensorOptions & { steps?: number }>("linspace", ["steps", "dtype", "requires_grad"], args);
+  if (steps === undefined) throw new TypeError_("linspace() missing 1 required positional argument: 'steps'");
   if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError("linspace(): number of steps must be non-negative");
   const dtype = opts.dtype ?? float32;
   const t = new Tensor(allocStorage(dtype, steps), [steps], dtype);
@@ -190,8 +240,23 @@ export function randn(...args: ShapeArgs<RandomOptions>): Tensor {
 }
 
 /** randint(high, shape) or randint(low, high, shape): integers in [low, high), long by default. */
-export function randint(a: number, b: number | readonly number[], c?: readonly number[] | RandomOptions, d?: RandomOptions): Tensor {
+type RandintOptions = RandomOptions & { low?: number; high?: number; size?: readonly number[] };
+
+export function randint(a: number, b: number | readonly number[] | RandintOptions, c?: readonly number[] | RandintOptions, d?: RandintOptions): Tensor {
   let low = 0, high: number, size: readonly number[], opts: RandomOptions;
+  // Keyword forms: randint(high, { size }), randint(low, high, { size }), randint(low, { high, size }).
+  const kw = [b, c, d].find((v): v is RandintOptions => typeof v === "object" && v !== null && !Array.isArray(v));
+  if (kw && (kw.size !== undefined || kw.high !== undefined || kw.low !== undefined)) {
+    const { low: kLow, high: kHigh, size: kSize, ...rest } = kw;
+    const pos = [a, b, c].filter((v) => typeof v === "number" || Array.isArray(v)) as (number | readonly number[])[];
+    const nums = pos.filter((v): v is number => typeof v === "number");
+    const sizes = pos.filter((v): v is readonly number[] => Array.isArray(v));
+    const lowV = kLow ?? (nums.length === 2 || kHigh !== undefined ? nums[0] : 0);
+    const highV = kHigh ?? (nums.length === 2 ? nums[1] : nums[0]);
+    const sizeV = kSize ?? sizes[0];
+    if (sizeV === undefined || highV === undefined) throw new TypeError_("randint() missing required arguments: expected (high, size) or (low, high, size)");
+    return randint(lowV, highV, sizeV, rest);
+  }
   if (Array.isArray(b)) {
     high = a;
     size = b as readonly number[];
@@ -235,8 +300,13 @@ export const empty_like = (x: Tensor, opts: TensorOptions = {}): Tensor => empty
 export const full_like = (x: Tensor, value: number | boolean, opts: TensorOptions = {}): Tensor => full(x.shape.slice(), value, likeOpts(x, opts));
 export const rand_like = (x: Tensor, opts: RandomOptions = {}): Tensor => rand(x.shape.slice(), { ...opts, ...likeOpts(x, opts) });
 export const randn_like = (x: Tensor, opts: RandomOptions = {}): Tensor => randn(x.shape.slice(), { ...opts, ...likeOpts(x, opts) });
-export const randint_like = (x: Tensor, low: number, high: number, opts: RandomOptions = {}): Tensor =>
-  randint(low, high, x.shape.slice(), { ...opts, dtype: opts.dtype ?? x.dtype });
+/** randint_like(x, high) or randint_like(x, low, high), options last (PyTorch: low defaults to 0). */
+export const randint_like = (x: Tensor, low: number, high?: number | RandomOptions, opts: RandomOptions = {}): Tensor => {
+  if (typeof high === "object" && high !== null) [high, opts] = [undefined, high];
+  return high === undefined
+    ? randint(0, low, x.shape.slice(), { ...opts, dtype: opts.dtype ?? x.dtype })
+    : randint(low, high, x.shape.slice(), { ...opts, dtype: opts.dtype ?? x.dtype });
+};
 
 export function scalar_tensor(v: number | boolean, opts: TensorOptions = {}): Tensor {
   return tensor(v, opts);

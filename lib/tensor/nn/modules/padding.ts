@@ -3,12 +3,34 @@
  * CircularPad1d/2d, all through F.pad. The padding is an int (every side) or a tuple in F.pad's
  * order ((left, right) or (left, right, top, bottom)).
  */
+import { isOptions } from "../../args";
 import { TypeError_, ValueError } from "../../errors";
 import type { Tensor } from "../../tensor";
 import { pad, type PadMode } from "../functional/padding";
 import { Module } from "../module";
 import { pyFloat } from "../repr";
 import { pyTuple } from "./_pyrepr";
+
+type PaddingArg = number | readonly number[];
+/** PyTorch's keyword forms: ZeroPad2d({ padding: 1 }), ConstantPad1d({ padding: 2, value: 0.5 }), ConstantPad2d(p, { value: 3 }). */
+type PaddingOptions = { padding?: PaddingArg; value?: number };
+
+function unpack(padding: PaddingArg | PaddingOptions, value?: number | PaddingOptions): [PaddingArg, number | undefined] {
+  let p: PaddingArg | PaddingOptions | undefined = padding;
+  let v = value;
+  if (isOptions(p)) {
+    if (v !== undefined) throw new TypeError_("got an options object before another argument (pass the options object last)");
+    const o: PaddingOptions = p;
+    p = o.padding;
+    v = o.value;
+  }
+  if (isOptions(v)) {
+    const o = v as PaddingOptions;
+    if (o.padding !== undefined) throw new TypeError_("got multiple values for argument 'padding'");
+    v = o.value;
+  }
+  return [p as PaddingArg, v as number | undefined];
+}
 
 function sides(cls: string, padding: number | readonly number[], n: number): number[] {
   if (padding === undefined) throw new TypeError_(`${cls}.__init__() missing 1 required positional argument: 'padding'`);
@@ -20,9 +42,9 @@ function sides(cls: string, padding: number | readonly number[], n: number): num
 abstract class PadNd extends Module {
   padding: number[];
   protected abstract readonly mode: PadMode;
-  protected constructor(cls: string, padding: number | readonly number[], n: number) {
+  protected constructor(cls: string, padding: PaddingArg | PaddingOptions, n: number) {
     super();
-    this.padding = sides(cls, padding, n);
+    this.padding = sides(cls, unpack(padding)[0], n);
   }
   /** torch.load rebuilds the layer from its settings. */
   static _from_settings(this: new (p: number[]) => Module, s: Record<string, unknown>): Module {
@@ -39,8 +61,9 @@ abstract class PadNd extends Module {
 abstract class ConstantPadNd extends Module {
   padding: number[];
   value: number;
-  protected constructor(cls: string, padding: number | readonly number[], value: number, n: number) {
+  protected constructor(cls: string, paddingArg: PaddingArg | PaddingOptions, valueArg: number | PaddingOptions | undefined, n: number) {
     super();
+    const [padding, value] = unpack(paddingArg, valueArg);
     this.padding = sides(cls, padding, n);
     if (typeof value !== "number") throw new TypeError_(`${cls}.__init__() missing 1 required positional argument: 'value'`);
     this.value = value;
@@ -60,7 +83,7 @@ abstract class ConstantPadNd extends Module {
 /** new nn.ConstantPad1d(padding, value) */
 export class ConstantPad1d extends ConstantPadNd {
   static override readonly __name__ = "ConstantPad1d";
-  constructor(padding: number | readonly number[], value: number) {
+  constructor(padding: PaddingArg | PaddingOptions, value?: number | PaddingOptions) {
     super("ConstantPad1d", padding, value, 1);
   }
 }
@@ -68,7 +91,7 @@ export class ConstantPad1d extends ConstantPadNd {
 /** new nn.ConstantPad2d(padding, value) */
 export class ConstantPad2d extends ConstantPadNd {
   static override readonly __name__ = "ConstantPad2d";
-  constructor(padding: number | readonly number[], value: number) {
+  constructor(padding: PaddingArg | PaddingOptions, value?: number | PaddingOptions) {
     super("ConstantPad2d", padding, value, 2);
   }
 }
@@ -83,16 +106,16 @@ abstract class ZeroPadNd extends ConstantPadNd {
 /** new nn.ZeroPad1d(padding) */
 export class ZeroPad1d extends ZeroPadNd {
   static override readonly __name__ = "ZeroPad1d";
-  constructor(padding: number | readonly number[]) {
-    super("ZeroPad1d", padding, 0, 1);
+  constructor(padding: PaddingArg | PaddingOptions) {
+    super("ZeroPad1d", isOptions(padding) ? { value: 0, ...(padding as PaddingOptions) } : padding, isOptions(padding) ? undefined : 0, 1);
   }
 }
 
 /** new nn.ZeroPad2d(padding) */
 export class ZeroPad2d extends ZeroPadNd {
   static override readonly __name__ = "ZeroPad2d";
-  constructor(padding: number | readonly number[]) {
-    super("ZeroPad2d", padding, 0, 2);
+  constructor(padding: PaddingArg | PaddingOptions) {
+    super("ZeroPad2d", isOptions(padding) ? { value: 0, ...(padding as PaddingOptions) } : padding, isOptions(padding) ? undefined : 0, 2);
   }
 }
 
@@ -100,7 +123,7 @@ export class ZeroPad2d extends ZeroPadNd {
 export class ReflectionPad1d extends PadNd {
   static override readonly __name__ = "ReflectionPad1d";
   protected readonly mode = "reflect";
-  constructor(padding: number | readonly number[]) {
+  constructor(padding: PaddingArg | PaddingOptions) {
     super("ReflectionPad1d", padding, 1);
   }
 }
@@ -109,7 +132,7 @@ export class ReflectionPad1d extends PadNd {
 export class ReflectionPad2d extends PadNd {
   static override readonly __name__ = "ReflectionPad2d";
   protected readonly mode = "reflect";
-  constructor(padding: number | readonly number[]) {
+  constructor(padding: PaddingArg | PaddingOptions) {
     super("ReflectionPad2d", padding, 2);
   }
 }
@@ -118,7 +141,7 @@ export class ReflectionPad2d extends PadNd {
 export class ReplicationPad1d extends PadNd {
   static override readonly __name__ = "ReplicationPad1d";
   protected readonly mode = "replicate";
-  constructor(padding: number | readonly number[]) {
+  constructor(padding: PaddingArg | PaddingOptions) {
     super("ReplicationPad1d", padding, 1);
   }
 }
@@ -127,7 +150,7 @@ export class ReplicationPad1d extends PadNd {
 export class ReplicationPad2d extends PadNd {
   static override readonly __name__ = "ReplicationPad2d";
   protected readonly mode = "replicate";
-  constructor(padding: number | readonly number[]) {
+  constructor(padding: PaddingArg | PaddingOptions) {
     super("ReplicationPad2d", padding, 2);
   }
 }

@@ -2,7 +2,7 @@
  * Pooling modules: MaxPool1d/2d, AvgPool1d/2d, AdaptiveAvgPool1d/2d, AdaptiveMaxPool1d/2d,
  * with PyTorch's constructor order (MaxPool: return_indices before ceil_mode) and printing.
  */
-import { parseArgs, type PyArgs } from "../../args";
+import { isOptions, parseArgs, type PyArgs } from "../../args";
 import { TypeError_ } from "../../errors";
 import type { Tensor } from "../../tensor";
 import type { Size } from "../functional/conv";
@@ -37,6 +37,16 @@ export interface MaxPoolModuleOptions {
 type MaxPoolPositional = [stride?: Size | null, padding?: Size, dilation?: Size, return_indices?: boolean, ceil_mode?: boolean];
 const MAXPOOL_NAMES = ["stride", "padding", "dilation", "return_indices", "ceil_mode"] as const;
 
+/** A kernel_size given by keyword too: MaxPool1d({ kernel_size: 3, stride: 2 }) is MaxPool1d(3, { stride: 2 }). */
+type KernelArg<O> = Size | (O & { kernel_size: Size });
+
+function kernelFirst<O>(kernel_size: KernelArg<O>, args: readonly unknown[]): [Size, readonly unknown[]] {
+  if (!isOptions(kernel_size)) return [kernel_size, args];
+  if (args.length > 0) throw new TypeError_("got multiple values for argument 'kernel_size' (pass the options object last)");
+  const { kernel_size: k, ...rest } = kernel_size as { kernel_size?: Size };
+  return [k as Size, [rest]];
+}
+
 abstract class MaxPoolNd extends Module {
   kernel_size: Size;
   stride: Size;
@@ -45,8 +55,9 @@ abstract class MaxPoolNd extends Module {
   return_indices: boolean;
   ceil_mode: boolean;
 
-  protected constructor(cls: string, kernel_size: Size, args: readonly unknown[]) {
+  protected constructor(cls: string, kernelArg: KernelArg<MaxPoolModuleOptions>, rawArgs: readonly unknown[]) {
     super();
+    const [kernel_size, args] = kernelFirst(kernelArg, rawArgs);
     const o = parseArgs<MaxPoolModuleOptions>(cls, MAXPOOL_NAMES, args);
     this.kernel_size = need(cls, "kernel_size", kernel_size);
     this.stride = o.stride ?? kernel_size;
@@ -74,7 +85,7 @@ abstract class MaxPoolNd extends Module {
 /** new nn.MaxPool2d(kernel_size, stride=kernel_size, padding=0, dilation=1, return_indices=false, ceil_mode=false) */
 export class MaxPool2d extends MaxPoolNd {
   static override readonly __name__ = "MaxPool2d";
-  constructor(kernel_size: Size, ...args: PyArgs<MaxPoolPositional, MaxPoolModuleOptions>) {
+  constructor(kernel_size: KernelArg<MaxPoolModuleOptions>, ...args: PyArgs<MaxPoolPositional, MaxPoolModuleOptions>) {
     super("MaxPool2d", kernel_size, args);
   }
   /** The pooled output; with return_indices, [output, indices] at run time (typed as Tensor for the common case). */
@@ -87,7 +98,7 @@ export class MaxPool2d extends MaxPoolNd {
 /** new nn.MaxPool1d(kernel_size, stride=kernel_size, padding=0, dilation=1, return_indices=false, ceil_mode=false) */
 export class MaxPool1d extends MaxPoolNd {
   static override readonly __name__ = "MaxPool1d";
-  constructor(kernel_size: Size, ...args: PyArgs<MaxPoolPositional, MaxPoolModuleOptions>) {
+  constructor(kernel_size: KernelArg<MaxPoolModuleOptions>, ...args: PyArgs<MaxPoolPositional, MaxPoolModuleOptions>) {
     super("MaxPool1d", kernel_size, args);
   }
   override forward(input: Tensor): Tensor {
@@ -115,10 +126,11 @@ export class AvgPool2d extends Module {
   divisor_override: number | null;
 
   constructor(
-    kernel_size: Size,
-    ...args: PyArgs<[stride?: Size | null, padding?: Size, ceil_mode?: boolean, count_include_pad?: boolean, divisor_override?: number | null], AvgPoolModuleOptions>
+    kernelArg: KernelArg<AvgPoolModuleOptions>,
+    ...rawArgs: PyArgs<[stride?: Size | null, padding?: Size, ceil_mode?: boolean, count_include_pad?: boolean, divisor_override?: number | null], AvgPoolModuleOptions>
   ) {
     super();
+    const [kernel_size, args] = kernelFirst(kernelArg, rawArgs);
     const o = parseArgs<AvgPoolModuleOptions>("AvgPool2d", ["stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"], args);
     this.kernel_size = need("AvgPool2d", "kernel_size", kernel_size);
     this.stride = o.stride ?? kernel_size;
@@ -151,10 +163,11 @@ export class AvgPool1d extends Module {
   count_include_pad: boolean;
 
   constructor(
-    kernel_size: Size,
-    ...args: PyArgs<[stride?: Size | null, padding?: Size, ceil_mode?: boolean, count_include_pad?: boolean], Omit<AvgPoolModuleOptions, "divisor_override">>
+    kernelArg: KernelArg<Omit<AvgPoolModuleOptions, "divisor_override">>,
+    ...rawArgs: PyArgs<[stride?: Size | null, padding?: Size, ceil_mode?: boolean, count_include_pad?: boolean], Omit<AvgPoolModuleOptions, "divisor_override">>
   ) {
     super();
+    const [kernel_size, args] = kernelFirst(kernelArg, rawArgs);
     const o = parseArgs<Omit<AvgPoolModuleOptions, "divisor_override">>("AvgPool1d", ["stride", "padding", "ceil_mode", "count_include_pad"], args);
     const single = (v: Size): number[] => (typeof v === "number" ? [v] : v.slice(0, 1));
     this.kernel_size = single(need("AvgPool1d", "kernel_size", kernel_size));

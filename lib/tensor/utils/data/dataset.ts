@@ -5,7 +5,7 @@
 import { IndexError, ValueError } from "../../errors";
 import { int64 } from "../../dtype";
 import { randperm } from "../../ops/creation";
-import { default_generator, type Generator } from "../../random";
+import { default_generator, Generator } from "../../random";
 import { Tensor } from "../../tensor";
 
 export abstract class Dataset<T = unknown> {
@@ -89,8 +89,10 @@ export class Subset<T> extends Dataset<T> {
 export function random_split<T>(
   dataset: DatasetLike<T>,
   lengths: readonly number[],
-  opts: { generator?: Generator } = {},
+  opts: { generator?: Generator } | Generator = {},
 ): Subset<T>[] {
+  // PyTorch's third positional argument is the generator itself: random_split(ds, [8, 2], g).
+  const generator = opts instanceof Generator ? opts : opts.generator;
   const n = datasetLength(dataset);
   let sizes = lengths.slice();
   const total = sizes.reduce((a, b) => a + b, 0);
@@ -103,7 +105,7 @@ export function random_split<T>(
   if (sizes.reduce((a, b) => a + b, 0) !== n) {
     throw new ValueError("Sum of input lengths does not equal the length of the input dataset!");
   }
-  const perm = Array.from(randperm(n, { generator: opts.generator ?? default_generator, dtype: int64 })._data);
+  const perm = Array.from(randperm(n, { generator: generator ?? default_generator, dtype: int64 })._data);
   let offset = 0;
   return sizes.map((len) => {
     const s = new Subset(dataset, perm.slice(offset, offset + len));
