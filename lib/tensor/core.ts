@@ -90,9 +90,16 @@
  *
  * AUTOGRAD
  *   torch.no_grad(fn) -> fn's result; torch.enable_grad(fn); torch.is_grad_enabled(); torch.set_grad_enabled(b).
- *   torch.autograd.grad(outputs, inputs, grad_outputs?, { retain_graph, allow_unused }) -> grads (no .grad writes).
- *   torch.autograd.backward(tensors, grad_tensors?, { retain_graph }).
+ *   torch.autograd.grad(outputs, inputs, grad_outputs?, { retain_graph, create_graph, allow_unused }) -> grads (no .grad writes).
+ *   torch.autograd.backward(tensors, grad_tensors?, { retain_graph, create_graph }); x.backward({ create_graph }).
  *   Backward frees saved tensors unless { retain_graph: true }; a second pass then throws PyTorch's message.
+ *   create_graph records the backward pass so gradients can be differentiated again (Hessian-vector products,
+ *   gradient penalties): elementwise math, activations, sum/mean, matmul, softmax, views, cat/where, composite
+ *   ops and the losses have differentiable formulas; any other op raises "the derivative of XBackward0 is not
+ *   implemented for higher-order gradients" when a second backward reaches it (autograd/node.ts HigherOrder).
+ *   torch.autograd.Function: subclass with static forward(ctx, ...args) / backward(ctx, ...grads); Fn.apply(...args);
+ *   ctx.save_for_backward / saved_tensors / needs_input_grad / mark_non_differentiable.
+ *   torch.autograd.set_detect_anomaly(true) / detect_anomaly(fn): "Function 'XBackward0' returned nan values in its 0th output".
  *
  * ERRORS are RuntimeError / IndexError / TypeError-named subclasses of TorchError (./errors), with
  *   PyTorch-like messages naming shapes and the op.

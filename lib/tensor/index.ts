@@ -8,7 +8,9 @@
  *                torch.nn, torch.optim, torch.utils, torch.save and torch.load for convenience
  *   nn           Module (callable, hooks, state_dict), layers, activations, losses, Parameter,
  *                nn.functional (=== F), nn.init, nn.register_module
- *   optim        SGD, Adam, AdamW, RMSprop, Optimizer, lr_scheduler.StepLR / ExponentialLR
+ *   optim        SGD, Adam, AdamW, RMSprop, Optimizer (state_dict / load_state_dict in PyTorch's layout),
+ *                lr_scheduler: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR, ConstantLR,
+ *                LinearLR, SequentialLR, OneCycleLR, ReduceLROnPlateau
  *   utils.data   Dataset, TensorDataset, DataLoader, random_split, make_moons / make_circles /
  *                make_spirals / make_blobs, load_mnist, set_dataset_source, sequence tasks
  *                (copy/reverse/sort/add_task), SONNETS + CharDataset for char-level models
@@ -16,7 +18,8 @@
  * Hosts must register where dataset files come from before load_mnist is used:
  *   utils.data.set_dataset_source(async (name) => Uint8Array)   // e.g. fetch(`/data/${name}`)
  *
- * torch.save(model | state_dict, "name.pt"?) -> Uint8Array (safetensors layout); torch.load(bytes |
+ * torch.save(model | state_dict | checkpoint, "name.pt"?) -> Uint8Array (safetensors layout; a checkpoint is a plain
+ * object such as { epoch, model_state_dict, optimizer_state_dict, loss }, see checkpoint.ts); torch.load(bytes |
  * "name.pt") -> Module (when saved from a module: custom classes need nn.register_module first) or a
  * state dict. Named files live in an in-memory store unless the host installs one (set_file_store).
  */

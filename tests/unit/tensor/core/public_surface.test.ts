@@ -252,6 +252,18 @@ describe("public surface: positional and options-object calls agree", () => {
   });
 });
 
+describe("public surface: keyword mistakes are errors, not silently ignored", () => {
+  it("unknown or duplicated keywords raise Python's TypeError", () => {
+    expect(() => torch.zeros(2, { dtyp: torch.float64 } as never)).toThrow(/zeros\(\) got an unexpected keyword argument 'dtyp'/);
+    expect(() => torch.arange(0, 5, { end: 3 } as never)).toThrow(/multiple values for argument 'end'/);
+    expect(() => torch.linspace(0, 1)).toThrow(/missing 1 required positional argument: 'steps'/);
+    expect(() => torch.zeros(2, { device: "cuda" } as never)).toThrow(/CPU only/);
+    expect(() => torch.allclose(a23(), a23(), { rtl: 1 } as never)).toThrow(/unexpected keyword argument 'rtl'/);
+    expect(() => new nn.MaxPool2d({ kernel_size: 2 } as never, 1 as never)).toThrow(/multiple values for argument 'kernel_size'/);
+    expect(() => new nn.ConstantPad1d(2, { padding: 3 } as never)).toThrow(/multiple values for argument 'padding'/);
+  });
+});
+
 /**
  * Public names that take no keyword argument beyond their tensors and required values (in
  * PyTorch too), so there is no second call form to compare; or that are not functions one
