@@ -5,12 +5,18 @@ const VIDEO_ID = "video-activation-functions";
 const PASSWORD = "correct horse battery";
 const stamp = Date.now() % 1_000_000;
 
-test.describe.configure({ timeout: 120_000 });
+// Sign-ups, a lesson page with its kernel, and media loading: more than the default minute on a busy machine.
+test.describe.configure({ timeout: 240_000 });
 
 const player = (page: Page) => page.getByTestId("video-player");
 
-/** Waits until the browser has the video's metadata (its duration), which means it fetched and decoded the file. */
+/**
+ * Waits until the browser has the video's metadata (its duration), which means it fetched and
+ * decoded the file. Chromium defers even `preload="metadata"` for a video far below the fold,
+ * so the learner scrolls to it first, as they would to watch it.
+ */
 async function metadataLoaded(page: Page): Promise<number> {
+  await player(page).scrollIntoViewIfNeeded();
   await expect.poll(() => player(page).evaluate((video: HTMLVideoElement) => video.readyState), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
   return player(page).evaluate((video: HTMLVideoElement) => video.duration);
 }
