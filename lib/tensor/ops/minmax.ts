@@ -7,6 +7,7 @@ import { kernels } from "../kernels/registry";
 import { normalizeDim, numelOf } from "../shape";
 import type { DimArg, MinMaxResult, Tensor } from "../tensor";
 import { parseReduceArgs, reducedShape } from "./reduce";
+import { arange } from "./creation";
 import { contiguousData, empty } from "./util";
 
 function checkNonEmpty(x: Tensor, op: string): void {
@@ -48,6 +49,7 @@ function extremeAll(x: Tensor, isMax: boolean, dims: number[] | null, keepdim: b
       return [mask.div(count).mul(g.reshape(keepShape))];
     },
     [x, values],
+    true,
   );
 }
 
@@ -71,6 +73,14 @@ function minmax(x: Tensor, isMax: boolean, dim?: number | { dim: number; keepdim
       return [z.scatter(d, ik, gk).reshape(x.shape.slice())];
     },
     [idx],
+    (g) => {
+      // create_graph: g placed at the arg-extreme through a constant one-hot mask (recorded ops).
+      const gk = keepdim || x.dim() === 0 ? g.reshape(reducedShape(src.shape, [d], true)) : g.unsqueeze(d);
+      const ik = keepdim || x.dim() === 0 ? idx.reshape(reducedShape(src.shape, [d], true)) : idx.unsqueeze(d);
+      const along = src.shape.map((s, i) => (i === d ? s : 1));
+      const onehot = arange(src.shape[d]).reshape(along).eq(ik).to(g.dtype);
+      return [gk.mul(onehot).reshape(x.shape.slice())];
+    },
   );
   return { values: vals, indices: idx };
 }

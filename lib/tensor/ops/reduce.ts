@@ -172,6 +172,15 @@ export function cumsum(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.dim());
   const src = x.dim() === 0 ? x.reshape([1]) : x;
   const out = cumsumRaw(src, d, false).reshape(x.shape.slice());
-  return record(out, "CumsumBackward0", [x], (g) => [cumsumRaw(g.reshape(src.shape.slice()), d, true).reshape(x.shape.slice())]);
+  return record(
+    out, "CumsumBackward0", [x],
+    (g) => [cumsumRaw(g.reshape(src.shape.slice()), d, true).reshape(x.shape.slice())],
+    [],
+    // create_graph: the reversed cumulative sum as sum(g) - cumsum(g) + g, in recorded ops.
+    (g) => {
+      const gs = g.reshape(src.shape.slice());
+      return [gs.sum(d, true).sub(cumsum(gs, d)).add(gs).reshape(x.shape.slice())];
+    },
+  );
 }
 

@@ -43,5 +43,10 @@ export function dropout(input: Tensor, ...args: PyArgs<[p?: number, training?: b
     const res = empty(input.shape, g.dtype);
     for (let i = 0; i < n; i++) res._data[i] = gd[i] * mask[i];
     return [res];
+  }, [], (g) => {
+    // create_graph: g times the same (constant) mask, recorded.
+    const m = empty(input.shape, g.dtype);
+    m._data.set(mask);
+    return [g.mul(m)];
   });
 }
