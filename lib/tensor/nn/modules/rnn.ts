@@ -22,6 +22,7 @@ import { where } from "../../ops/where";
 import type { Tensor } from "../../tensor";
 import { dropout as dropoutFn } from "../functional/dropout";
 import { linear } from "../functional/linear";
+import { gru_cell, lstm_cell_output, lstm_cell_state } from "../functional/recurrent";
 import { uniform_ } from "../init";
 import { Module } from "../module";
 import { Parameter } from "../parameter";
@@ -46,17 +47,25 @@ function step(mode: Mode, xp: Tensor, s: State, w_hh: Tensor, b_hh: Tensor | nul
   if (mode === "RNN_TANH") return { h: xp.add(hp).tanh() };
   if (mode === "RNN_RELU") return { h: xp.add(hp).relu() };
   if (mode === "LSTM") {
-    const [i, f, g, o] = xp.add(hp).chunk(4, -1);
-    const c = f.sigmoid().mul(s.c!).add(i.sigmoid().mul(g.tanh()));
-    return { h: o.sigmoid().mul(c.tanh()), c };
+    // Gates i, f, g, o: c = sigmoid(f) * c_prev + sigmoid(i) * tanh(g), h = sigmoid(o) * tanh(c).
+    const gates = xp.add(hp);
+    const c = lstm_cell_state(gates, s.c!);
+    return { h: lstm_cell_output(gates, c), c };
   }
   // GRU: the reset gate scales only the hidden part of the candidate (h W_hn^T + b_hn).
-  const [ri, zi, ni] = xp.chunk(3, -1);
-  const [rh, zh, nh] = hp.chunk(3, -1);
-  const r = ri.add(rh).sigmoid();
-  const z = zi.add(zh).sigmoid();
-  const n = ni.add(r.mul(nh)).tanh();
-  return { h: n.add(z.mul(s.h.sub(n))) }; // (1 - z) * n + z * h
+  return { h: gru_cell(xp, hp, s.h) };
+}
+
+/**
+ * The T time steps of a [T, ...] tensor as views, split in halves recursively. Each view's
+ * backward writes into a zero tensor the size of its parent, so T plain selects would cost
+ * O(T^2) in the backward pass; halving keeps it O(T log T).
+ */
+function timeSteps(x: Tensor): Tensor[] {
+  const T = x.shape[0];
+  if (T <= 2) return Array.from({ length: T }, (_, t) => x.select(0, t));
+  const half = Math.floor(T / 2);
+  return [...timeSteps(x.narrow(0, 0, half)), ...timeSteps(x.narrow(0, half, T - half))];
 }
 
 function checkSizes(cls: string, input_size: number, hidden_size: number): void {
@@ -228,12 +237,12 @@ abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Module {
       for (let dir = 0; dir < D; dir++) {
         const { w_ih, w_hh, b_ih, b_hh } = this.weights(layer, dir);
         const idx = layer * D + dir;
-        const xp = linear(layerInput, w_ih, b_ih); // [T, N, G*H]
+        const xp = timeSteps(linear(layerInput, w_ih, b_ih)); // T x [N, G*H]
         let s: State = { h: h0.select(0, idx), c: c0 ? c0.select(0, idx) : undefined };
         const ys: Tensor[] = new Array<Tensor>(T);
         for (let k = 0; k < T; k++) {
           const t = dir === 0 ? k : T - 1 - k;
-          const next = step(this.mode, xp.select(0, t), s, w_hh, b_hh);
+          const next = step(this.mode, xp[t], s, w_hh, b_hh);
           s = keep ? { h: where(keep[t], next.h, s.h), c: next.c ? where(keep[t], next.c, s.c!) : undefined } : next;
           ys[t] = s.h;
         }

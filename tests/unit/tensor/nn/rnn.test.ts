@@ -260,4 +260,42 @@ describe("learning", () => {
     },
     60_000,
   );
+
+  it(
+    "a character-level LSTM on the sonnets corpus: loss on a fixed batch falls from the uniform guess (ln V) by over 1.3 nats in 80 steps",
+    () => {
+      torch.manual_seed(0);
+      const ds = new utils.data.CharDataset(utils.data.SONNETS.text, 16);
+      const V = ds.tokenizer.vocab_size;
+      class CharModel extends nn.Module {
+        emb = new nn.Embedding(V, 16);
+        lstm = new nn.LSTM(16, 32, { batch_first: true });
+        head = new nn.Linear(32, V);
+        override forward(x: Tensor): Tensor {
+          return this.head(this.lstm(this.emb(x))[0]);
+        }
+      }
+      const model = new CharModel();
+      const opt = new optim.Adam(model.parameters(), { lr: 2e-2 });
+      // 16 windows spread over the text (241 characters apart), starting at `start`.
+      const batch = (start: number) => {
+        const pairs = Array.from({ length: 16 }, (_, i) => ds.get((start + i * 241) % ds.length));
+        return [torch.stack(pairs.map((p) => p[0])), torch.stack(pairs.map((p) => p[1]))];
+      };
+      const lossOf = (x: Tensor, y: Tensor) => F.cross_entropy(model(x).reshape(-1, V), y.reshape(-1));
+      const [fixedX, fixedY] = batch(7);
+      const first = torch.no_grad(() => lossOf(fixedX, fixedY).item());
+      for (let step = 0; step < 80; step++) {
+        const [x, y] = batch(step * 37);
+        const loss = lossOf(x, y);
+        opt.zero_grad();
+        loss.backward();
+        opt.step();
+      }
+      const last = torch.no_grad(() => lossOf(fixedX, fixedY).item());
+      expect(Math.abs(first - Math.log(V))).toBeLessThan(0.3); // starts at the uniform guess
+      expect(last).toBeLessThan(first - 1.3); // letters, spaces and frequent pairs learnt (measured: 4.11 -> 2.38)
+    },
+    60_000,
+  );
 });
