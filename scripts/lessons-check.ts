@@ -14,19 +14,12 @@
 import path from "node:path";
 import { readdirSync } from "node:fs";
 import { readCourseOutline } from "../lib/lessons/files";
-import { formatProblem, validateLessonFile, type LessonReport } from "./lessons-check/index";
+import { courseTimeSummary, formatProblem, lessonSummary, validateLessonFile, type LessonReport } from "./lessons-check/index";
 
 function lessonFiles(args: string[]): string[] {
   if (args.length > 0) return args.map((file) => path.resolve(file));
   const dir = path.join(process.cwd(), "lessons");
   return readdirSync(dir).filter((name) => name.endsWith(".mdx")).sort().map((name) => path.join(dir, name));
-}
-
-function summaryOf(report: LessonReport): string {
-  const seconds = report.cellDurations.reduce((sum, cell) => sum + cell.ms, 0) / 1000;
-  const slowest = [...report.cellDurations].sort((a, b) => b.ms - a.ms)[0];
-  const timing = report.cellDurations.length ? `, cells ran in ${seconds.toFixed(1)} s (slowest: ${slowest.id}, ${(slowest.ms / 1000).toFixed(1)} s)` : "";
-  return `${path.relative(process.cwd(), report.file)}: ${report.cells} cells, ${report.exercises} exercises (${report.checks} checks)${timing} — ${report.problems.length === 0 ? "ok" : `${report.problems.length} problem(s)`}`;
 }
 
 async function main(): Promise<number> {
@@ -60,7 +53,9 @@ async function main(): Promise<number> {
     reports.push(report);
   }
   console.log("");
-  for (const report of reports) console.log(summaryOf(report));
+  for (const report of reports) console.log(lessonSummary(report));
+  const courseTime = courseTimeSummary(reports);
+  if (courseTime) console.log(courseTime);
   const problems = reports.reduce((n, r) => n + r.problems.length, 0);
   console.log(problems === 0 ? `lessons:check passed: ${reports.length} lesson(s), no problems.` : `lessons:check failed: ${problems} problem(s) in ${reports.filter((r) => r.problems.length).length} of ${reports.length} lesson(s).`);
   return problems === 0 ? 0 : 1;

@@ -4,3 +4,4 @@ export { formatProblem, type LessonProblem } from "./problems";
 export { readAndCheckLesson, type ParsedLesson } from "./static-checks";
 export { gradeExercises, type ExerciseVerdict } from "./grade-exercises";
 export { NodeKernel, type NodeCellRun } from "./node-kernel";
+export { lessonSummary, totalCellMs, courseTimeSummary } from "./summary";
