@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { viewSearch, type GradebookView } from "@/lib/api/gradebook-query";
 import styles from "./gradebook.module.css";
 
@@ -15,9 +14,9 @@ export function GradebookPager({ view, page, pageCount }: { view: GradebookView;
   return (
     <nav className={styles.pager} aria-label="Gradebook pages">
       {page > 1 ? (
-        <Link href={href(page - 1)} rel="prev">
+        <a href={href(page - 1)} rel="prev">
           ‹ Previous
-        </Link>
+        </a>
       ) : null}
       {pageNumbers(page, pageCount).map((n, i) =>
         n === "gap" ? (
@@ -29,15 +28,15 @@ export function GradebookPager({ view, page, pageCount }: { view: GradebookView;
             {n}
           </strong>
         ) : (
-          <Link key={n} href={href(n)}>
+          <a key={n} href={href(n)}>
             {n}
-          </Link>
+          </a>
         ),
       )}
       {page < pageCount ? (
-        <Link href={href(page + 1)} rel="next">
+        <a href={href(page + 1)} rel="next">
           Next ›
-        </Link>
+        </a>
       ) : null}
     </nav>
   );

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { viewSearch, type GradebookView } from "@/lib/api/gradebook-query";
 import styles from "./gradebook.module.css";
 
@@ -12,12 +11,12 @@ export function SortHeader({ view, sort, label, sub, title, className }: { view:
   const dir = active ? (view.dir === "asc" ? "desc" : "asc") : firstDir;
   return (
     <th scope="col" className={className} title={title} aria-sort={active ? (view.dir === "asc" ? "ascending" : "descending") : undefined}>
-      <Link href={`/instructor${viewSearch(view, { sort, dir, page: 1 })}`} className={styles.sortLink} data-sort={sort}>
+      <a href={`/instructor${viewSearch(view, { sort, dir, page: 1 })}`} className={styles.sortLink} data-sort={sort}>
         {label}
         <span aria-hidden="true" className={styles.arrow}>
           {active ? (view.dir === "asc" ? " ▲" : " ▼") : ""}
         </span>
-      </Link>
+      </a>
       {sub ? <span className={styles.sub}>{sub}</span> : null}
     </th>
   );

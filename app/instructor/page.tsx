@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { forbidden } from "next/navigation";
 import { getPageUser } from "@/lib/auth/request-user";
 import { buildGradebook, gradebookPage, learnerLabel, type GradebookExercise, type GradebookLearner } from "@/lib/api/gradebook";
@@ -28,22 +27,23 @@ function parseView(query: Record<string, string | string[] | undefined>): { view
   return { view: DEFAULT_VIEW, problem: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ") };
 }
 
-function cellDetails(exercise: GradebookExercise, learner: GradebookLearner): string {
-  const cell = learner.cells[exercise.key];
-  if (!cell) return `${learnerLabel(learner)} · ${exercise.title}: not started`;
-  const parts = [`${learnerLabel(learner)} · ${exercise.title}`, `best ${cell.bestScore ?? "–"} / ${exercise.points}`, `${cell.attempts} attempt${cell.attempts === 1 ? "" : "s"}`, `${cell.hintsUsed} hint${cell.hintsUsed === 1 ? "" : "s"}`];
+/** A cell's details on hover, kept short: a page of 200 learners has 6,000 of them. */
+function cellDetails(learner: GradebookLearner, key: string): string | undefined {
+  const cell = learner.cells[key];
+  if (!cell) return undefined;
+  const parts = [`${cell.attempts} att.`, `${cell.hintsUsed} hint${cell.hintsUsed === 1 ? "" : "s"}`];
   if (cell.passedAfterSolution) parts.push("passed after viewing the solution");
   else if (cell.solutionViewed) parts.push("solution viewed");
-  if (cell.lastSubmissionAt) parts.push(`last ${cell.lastSubmissionAt.slice(0, 16).replace("T", " ")} UTC${cell.lastStatus && cell.lastStatus !== "graded" ? ` (${cell.lastStatus.replace("_", " ")})` : ""}`);
+  if (cell.lastSubmissionAt) parts.push(`last ${cell.lastSubmissionAt.slice(0, 10)}${cell.lastStatus && cell.lastStatus !== "graded" ? ` (${cell.lastStatus.replace("_", " ")})` : ""}`);
   return parts.join(" · ");
 }
 
 function ScoreCell({ exercise, learner }: { exercise: GradebookExercise; learner: GradebookLearner }) {
   const cell = learner.cells[exercise.key];
-  if (!cell) return <td className={styles.empty} title={cellDetails(exercise, learner)} />;
+  if (!cell) return <td className={styles.empty} />;
   const cellClass = cell.passedAfterSolution ? styles.passedAfterSolution : cell.passed ? styles.passed : cell.bestScore !== null ? styles.failed : undefined;
   return (
-    <td className={cellClass} title={cellDetails(exercise, learner)} data-exercise={exercise.key} data-pass={cell.passedAfterSolution ? "after-solution" : cell.passed ? "clean" : undefined}>
+    <td className={cellClass} title={cellDetails(learner, exercise.key)} data-exercise={exercise.key} data-pass={cell.passedAfterSolution ? "after-solution" : cell.passed ? "clean" : undefined}>
       <span data-testid="best-score">{cell.bestScore === null ? "–" : score(cell.bestScore)}</span>
       {cell.passedAfterSolution ? (
         <abbr className={styles.mark} title="passed after viewing the solution" data-testid="passed-after-solution">
@@ -149,9 +149,9 @@ export default async function InstructorPage({ searchParams }: Props) {
             {learners.map((learner) => (
               <tr key={learner.userId} data-learner={learner.userId}>
                 <th scope="row" className={styles.learnerCol}>
-                  <Link href={`/instructor/learners/${encodeURIComponent(learner.userId)}`} data-testid="learner-link">
+                  <a href={`/instructor/learners/${encodeURIComponent(learner.userId)}`} data-testid="learner-link">
                     {learnerLabel(learner)}
-                  </Link>
+                  </a>
                 </th>
                 <td className={styles.num} data-testid="learner-total">
                   {score(learner.total)}
@@ -196,7 +196,7 @@ export default async function InstructorPage({ searchParams }: Props) {
       {page.matched === 0 ? <p>{view.q || view.show !== DEFAULT_VIEW.show ? "No learner matches this view." : "No learner has worked on an exercise yet."}</p> : null}
       <GradebookPager view={view} page={page.page} pageCount={page.pageCount} />
       <p className={styles.sub}>
-        <Link href={`/instructor${viewSearch(DEFAULT_VIEW)}`}>Reset the view</Link>
+        <a href={`/instructor${viewSearch(DEFAULT_VIEW)}`}>Reset the view</a>
       </p>
     </article>
   );
