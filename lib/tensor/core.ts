@@ -116,8 +116,8 @@
  *   when the host supports SIMD; plain TS otherwise and for float64.
  *
  * NOTES  item() returns a number (0/1 for bool tensors); tolist() returns booleans for bool tensors.
- *   empty() is zero-filled. After an in-place op through one view, other views of the same base
- *   taken earlier keep their old grad_fn (PyTorch regenerates it); take views after writing.
+ *   empty() is zero-filled. After an in-place op, views of the same base taken earlier get a rebuilt
+ *   grad_fn (AsStridedBackward0 of the base's new node), as in PyTorch.
  */
 export { Tensor, isTensor } from "./tensor";
 export type {

@@ -140,12 +140,32 @@ export class Tensor {
   _requires_grad = false;
   /** Accumulated gradient (leaves, and non-leaves after retain_grad()). */
   grad: Tensor | null = null;
-  /** The backward node that produced this tensor; null for leaves. */
-  grad_fn: Node | null = null;
+  #gradFn: Node | null = null;
   _retains_grad = false;
   _hooks: Map<number, Hook> | null = null;
   /** For views: the tensor whose storage this views (used by in-place checks). */
   _base: Tensor | null = null;
+  /**
+   * For views made in grad mode: the storage version their grad_fn belongs to (-1 otherwise).
+   * When an in-place op has since changed the base or another view, grad_fn is rebuilt from
+   * the base's current node, as PyTorch regenerates a view's grad_fn after CopySlices.
+   */
+  _viewVersion = -1;
+
+  /** The backward node that produced this tensor; null for leaves. */
+  get grad_fn(): Node | null {
+    const base = this._base;
+    if (base && this._viewVersion >= 0 && this._viewVersion !== this._ver.v && base.grad_fn) {
+      this.#gradFn = inplace.viewNodeOfBase(this, base);
+      this._viewVersion = this._ver.v;
+      this._requires_grad = true;
+    }
+    return this.#gradFn;
+  }
+  set grad_fn(node: Node | null) {
+    this.#gradFn = node;
+    if (this._viewVersion >= 0) this._viewVersion = this._ver.v;
+  }
 
   constructor(data: Storage, shape: readonly number[], dtype: DType = float32, strides?: readonly number[], offset = 0, ver?: VersionCounter) {
     this._data = data;

@@ -127,16 +127,20 @@ function rebaseView(self: Tensor, op: string, compute: (old: Tensor) => Tensor):
   }, []);
   moveNode(base, oldBase, node);
   // The view now reads the new base: its gradient is its region of the base's gradient.
-  const viewNode = new Node("AsStridedBackward0", [base], (g) => {
-    const holder = inBaseLayout(base, zerosOf(base.shape, g.dtype));
-    kernels.copy(g.shape, g._data, g._offset, g._strides, holder._data, self._offset, self._strides);
-    return [contiguousCopy(holder)];
-  }, []);
-  if (self.grad_fn) self.grad_fn.out = null;
-  self.grad_fn = viewNode;
-  viewNode.out = self;
+  self.grad_fn = viewNodeOfBase(self, base);
   self._requires_grad = true;
   return self;
+}
+
+/** A node making `view` a strided view of `base`'s current value (AsStridedBackward0). */
+export function viewNodeOfBase(view: Tensor, base: Tensor): Node {
+  const node = new Node("AsStridedBackward0", [base], (g) => {
+    const holder = inBaseLayout(base, zerosOf(base.shape, g.dtype));
+    kernels.copy(g.shape, g._data, g._offset, g._strides, holder._data, view._offset, view._strides);
+    return [contiguousCopy(holder)];
+  }, []);
+  node.out = view;
+  return node;
 }
 
 function zerosOf(shape: readonly number[], dtype: DType): Tensor {

@@ -3,6 +3,7 @@
  * squeeze, unsqueeze, transpose, permute, t, expand) plus repeat, which copies.
  */
 import { record } from "../autograd/function";
+import { is_grad_enabled } from "../autograd/grad_mode";
 import type { BackwardFn } from "../autograd/node";
 import { RuntimeError } from "../errors";
 import { fmtShape, inferShape, normalizeDim, numelOf } from "../shape";
@@ -13,6 +14,8 @@ import { sumToShape } from "./util";
 export function makeView(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number, node: string, backward: BackwardFn): Tensor {
   const v = new Tensor(x._data, shape, x.dtype, strides, offset, x._ver);
   v._base = x._base ?? x;
+  // Views made under no_grad never take a node from their base later (PyTorch's rule).
+  if (is_grad_enabled()) v._viewVersion = x._ver.v;
   // Every view's backward is a reshape/transpose/permute/sum of g: differentiable as is.
   return record(v, node, [x], backward, [], true);
 }

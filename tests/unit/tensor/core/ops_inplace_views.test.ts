@@ -61,6 +61,35 @@ describe("CopySlices", () => {
     expect(x.grad!.tolist()).toEqual([1, 10, 1]);
   });
 
+  it("a view taken before an in-place op on its base follows the new value (grad_fn rebuilt, like PyTorch)", () => {
+    const x = torch.tensor([1, 2, 3], { ...f64, requires_grad: true });
+    const y = x.mul(2);
+    const a = y.index("0:2");
+    y.mul_(3);
+    expect(a.grad_fn!.name).toBe("AsStridedBackward0");
+    a.sum().backward();
+    expect(x.grad!.tolist()).toEqual([6, 6, 0]); // torch 1.13: tensor([6., 6., 0.])
+  });
+
+  it("a write through one view reaches another view of the same base", () => {
+    const x = torch.tensor([1, 2, 3], { ...f64, requires_grad: true });
+    const y = x.mul(2);
+    const a = y.index(0);
+    const b = y.index("0:2");
+    a.mul_(5);
+    b.sum().backward();
+    expect(x.grad!.tolist()).toEqual([10, 2, 0]); // torch 1.13: tensor([10., 2., 0.])
+  });
+
+  it("a view made under no_grad stays out of the graph after its base changes", () => {
+    const x = torch.tensor([1, 2, 3], { ...f64, requires_grad: true });
+    const y = x.mul(2);
+    const v = torch.no_grad(() => y.index(0));
+    y.mul_(2);
+    expect(v.requires_grad).toBe(false);
+    expect(v.grad_fn).toBeNull();
+  });
+
   it("under no_grad a view of a leaf that requires grad can be written (optimizer style)", () => {
     const p = torch.ones([2, 2], { requires_grad: true });
     torch.no_grad(() => p.index(0).fill_(7));
