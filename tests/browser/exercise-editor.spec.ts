@@ -1,11 +1,13 @@
-import { expect, test, type Locator, type Page } from "@playwright/test";
-import { cell, openLesson, TENSORS_LESSON } from "./notebook";
+import { expect, test, type Page } from "@playwright/test";
+import { openLesson, TENSORS_LESSON } from "./notebook";
 
+type Model = { uri: { toString(): string; path: string }; getValue(): string; setValue(value: string): void; getPositionAt(offset: number): { lineNumber: number; column: number } };
 type MonacoWindow = {
   monaco: {
     editor: {
       getModelMarkers(filter: object): { message: string; severity: number; resource: { path: string } }[];
-      getModels(): { uri: { toString(): string } }[];
+      getModels(): Model[];
+      getEditors(): { getModel(): Model | null; getDomNode(): HTMLElement | null; revealPosition(position: object): void; getScrolledVisiblePosition(position: object): { left: number; top: number; height: number } | null }[];
     };
   };
 };
@@ -22,14 +24,32 @@ function errorMarkers(page: Page, pathPrefix: string): Promise<string[]> {
   );
 }
 
-/** Hovers the first token of an editor whose text is exactly `word` and returns the hover's text. */
-async function hoverText(page: Page, editor: Locator, word: string): Promise<string> {
-  const token = editor.locator(".view-line span span", { hasText: new RegExp(`^${word}$`) }).first();
-  await token.hover();
-  const hover = page.locator(".monaco-hover:not(.hidden) .monaco-hover-content").filter({ hasText: word }).first();
+/**
+ * Moves the mouse onto the first `word` (after `after`) in the editor of model `modelPath`, as a
+ * learner would to hover it, and returns the hover's text once Monaco shows it.
+ */
+async function hoverText(page: Page, modelPath: string, word: string, after = ""): Promise<string> {
+  await page.mouse.move(0, 0);
+  const point = await page.evaluate(
+    ({ modelPath, word, after }) => {
+      const editor = (window as unknown as MonacoWindow).monaco.editor.getEditors().find((e) => e.getModel()?.uri.path === modelPath);
+      const model = editor?.getModel();
+      if (!editor || !model) return null;
+      const offset = model.getValue().indexOf(word, model.getValue().indexOf(after) + after.length);
+      const start = model.getPositionAt(offset);
+      editor.getDomNode()?.scrollIntoView({ block: "center" });
+      editor.revealPosition(start);
+      const at = editor.getScrolledVisiblePosition({ lineNumber: start.lineNumber, column: start.column + Math.floor(word.length / 2) });
+      const box = editor.getDomNode()?.getBoundingClientRect();
+      return at && box ? { x: box.left + at.left + 2, y: box.top + at.top + at.height / 2 } : null;
+    },
+    { modelPath, word, after },
+  );
+  expect(point, `${word} in ${modelPath}`).not.toBeNull();
+  await page.mouse.move(point!.x, point!.y, { steps: 4 });
+  const hover = page.locator(".monaco-hover:not(.hidden)").filter({ hasText: word }).first();
   await expect(hover).toBeVisible({ timeout: 20_000 });
-  // The documentation part arrives with the signature; give Monaco a moment to render both.
-  await expect(hover).not.toHaveText(/Loading/);
+  await expect(hover).not.toContainText("Loading");
   return (await hover.innerText()).replace(/\u00a0/g, " ");
 }
 
@@ -42,12 +62,15 @@ test("an exercise's starter code is TypeScript that sees the lesson's names: no 
     .poll(() => page.evaluate(() => (window as unknown as MonacoWindow).monaco.editor.getModels().map((m) => m.uri.toString())), { timeout: 20_000 })
     .toContain("file:///exercises/row-means.ts");
   // Diagnostics run (a real mistake in the same model is flagged), then the starter alone is clean.
+  const starter = await page.evaluate(() => (window as unknown as MonacoWindow).monaco.editor.getModels().find((m) => m.uri.path === "/exercises/row-means.ts")?.getValue() ?? "");
+  expect(starter).toContain("function row_means(t: Tensor): Tensor");
   const editor = exercise.locator(".monaco-editor");
   await editor.click();
   await page.keyboard.press("ControlOrMeta+End");
   await page.keyboard.type("\nconst wrong: number = notDefinedAnywhere + x.sum();");
   await expect.poll(() => errorMarkers(page, "/exercises/"), { timeout: 30_000 }).toEqual(["/exercises/row-means.ts: Cannot find name 'notDefinedAnywhere'."]);
-  for (let i = 0; i < 2; i++) await page.keyboard.press("ControlOrMeta+Z");
+  // Back to the starter exactly: no marker at all.
+  await page.evaluate((text) => (window as unknown as MonacoWindow).monaco.editor.getModels().find((m) => m.uri.path === "/exercises/row-means.ts")?.setValue(text), starter);
   await expect.poll(() => errorMarkers(page, "/exercises/"), { timeout: 30_000 }).toEqual([]);
   await expect(exercise.locator(".squiggly-error")).toHaveCount(0);
   await expect(exercise.locator(".view-lines")).toContainText("function row_means(t: Tensor): Tensor");
@@ -55,24 +78,18 @@ test("an exercise's starter code is TypeScript that sees the lesson's names: no 
 
 test("hovering an engine name shows its documentation, never an internal file:/// path", async ({ page }) => {
   await openLesson(page, TENSORS_LESSON);
-  const exerciseEditor = page.getByTestId("exercise-row-means").locator(".monaco-editor");
-  const tensorHover = await hoverText(page, exerciseEditor, "Tensor");
-  expect(tensorHover).toContain("Tensor");
-  expect(tensorHover).not.toContain("file:///");
-  expect(tensorHover).not.toContain("gradbook/lib");
+  await expect(page.getByTestId("exercise-row-means").locator(".monaco-editor")).toBeVisible();
 
-  await page.mouse.move(0, 0);
-  const cellEditor = cell(page, "make").locator(".monaco-editor");
-  const torchHover = await hoverText(page, cellEditor, "tensor");
-  // torch.tensor's doc comment in lib/tensor reaches the hover.
-  expect(torchHover).toMatch(/tensor\(/);
-  expect(torchHover.length).toBeGreaterThan(40);
-  expect(torchHover).not.toContain("file:///");
-  expect(torchHover).not.toContain("gradbook/lib");
-
-  await page.mouse.move(0, 0);
-  const moduleHover = await hoverText(page, cellEditor, "torch");
-  expect(moduleHover).toContain("torch");
-  expect(moduleHover).not.toContain("file:///");
-  expect(moduleHover).not.toContain("gradbook/lib");
+  const tensorType = await hoverText(page, "/exercises/row-means.ts", "Tensor");
+  expect(tensorType).toContain("Tensor");
+  const factory = await hoverText(page, "/cells/make.ts", "tensor", "torch.");
+  // torch.tensor's signature and its doc comment from lib/tensor reach the hover.
+  expect(factory).toMatch(/tensor\(/);
+  expect(factory.length).toBeGreaterThan(60);
+  const engine = await hoverText(page, "/cells/make.ts", "torch");
+  expect(engine).toContain("torch");
+  for (const text of [tensorType, factory, engine]) {
+    expect(text).not.toContain("file:///");
+    expect(text).not.toContain("gradbook/lib");
+  }
 });

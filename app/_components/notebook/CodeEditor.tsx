@@ -35,7 +35,8 @@ export interface CodeEditorProps {
 const LEAVE_EDITOR_WHEN = "editorTextFocus && !suggestWidgetVisible && !findWidgetVisible && !parameterHintsVisible && !renameInputVisible && !inSnippetMode && !editorHasMultipleSelections && !markersNavigationVisible";
 
 function leaveEditor(editor: MonacoEditor.ICodeEditor): void {
-  const cell = editor.getDomNode()?.closest<HTMLElement>("section");
+  // From our wrapper (.cell-editor): @monaco-editor/react puts its own <section> inside it.
+  const cell = editor.getDomNode()?.closest(".cell-editor")?.closest<HTMLElement>("section");
   if (!cell) return;
   if (!cell.hasAttribute("tabindex")) cell.tabIndex = -1;
   cell.focus();

@@ -26,7 +26,7 @@ function LearnerCodeCell({ cell, index }: { cell: OwnCell; index: number }) {
   const { learnerCells, setActiveCell } = useNotebook();
   const container = useRef<HTMLElement>(null);
   const code = useCallback(() => learnerCells.get(cellId)?.code ?? "", [learnerCells, cellId]);
-  const { kernel, outputs, runState, executionCount, run } = useCellExecution(cellId, code, container);
+  const { kernel, outputs, restored, runState, executionCount, run } = useCellExecution(cellId, code, container);
   // Inserted just now: take focus once (the editor for a click on Insert, the cell for A/B).
   const [focusMode] = useState(() => learnerCells.takeFocus(cellId));
 
@@ -64,7 +64,7 @@ function LearnerCodeCell({ cell, index }: { cell: OwnCell; index: number }) {
           onRun={() => void run()}
           onRunAndAdvance={runAndAdvance}
         />
-        <CellOutputs outputs={outputs} />
+        <CellOutputs outputs={outputs} restored={restored} />
       </div>
     </section>
   );

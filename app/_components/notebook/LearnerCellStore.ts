@@ -17,6 +17,9 @@ export interface LearnerCellSnapshot {
 
 type Save = (cellId: string, code: string, placement: LearnerCellPlacement) => void;
 
+/** The server keeps at most this many live own cells per lesson (lib/db/learner-cells.ts). */
+const MAX_CELLS = 100;
+
 /**
  * The learner's own cells on one lesson page: what the page shows (a snapshot for
  * useSyncExternalStore) and every change to them, each saved at once through the lesson's
@@ -62,8 +65,12 @@ export class LearnerCellStore {
     this.publish();
   }
 
-  /** Adds a cell right after or before `relativeTo` (a lesson cell or an own cell); returns its id. */
-  insert(relativeTo: string, where: "after" | "before", kind: LearnerCellKind, focus: FocusMode): string {
+  /** Adds a cell right after or before `relativeTo` (a lesson cell or an own cell); returns its id (null when full). */
+  insert(relativeTo: string, where: "after" | "before", kind: LearnerCellKind, focus: FocusMode): string | null {
+    if ([...this.cells.values()].filter((cell) => !cell.deleted).length >= MAX_CELLS) {
+      this.tell(`A lesson holds at most ${MAX_CELLS} cells of your own; delete one first.`);
+      return null;
+    }
     const entries = orderedEntries(this.lessonCellIds, this.cells.values());
     const place = where === "after" ? placeAfter(entries, relativeTo) : placeBefore(entries, relativeTo);
     const cell: OwnCell = { cellId: newLearnerCellId(), kind, code: "", deleted: false, ...place };

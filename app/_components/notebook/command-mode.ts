@@ -47,21 +47,34 @@ export function selectCell(cell: HTMLElement | undefined | null): void {
   cell.scrollIntoView({ block: "nearest" });
 }
 
+type MonacoGlobal = { editor: { getEditors(): { getDomNode(): HTMLElement | null; focus(): void }[] } };
+
+/**
+ * Focuses the Monaco editor inside `cell`, through Monaco itself: with EditContext (Chromium) the
+ * element that takes the keys is not a textarea. False while the editor has not loaded.
+ */
+function focusEditorIn(cell: HTMLElement): boolean {
+  const monaco = (window as unknown as { monaco?: MonacoGlobal }).monaco;
+  const editor = monaco?.editor.getEditors().find((candidate) => {
+    const node = candidate.getDomNode();
+    return node !== null && cell.contains(node);
+  });
+  editor?.focus();
+  return editor !== undefined;
+}
+
 /** After Shift+Enter: the next cell's editor if it has one, else the next cell itself (a note). */
 export function focusNextCell(current: HTMLElement | null): void {
   const cells = allCells();
   const next = cells[cells.indexOf(current as HTMLElement) + 1];
-  if (!next) return;
-  const editor = next.querySelector<HTMLTextAreaElement>(".monaco-editor textarea");
-  if (editor) editor.focus();
-  else selectCell(next);
+  if (next && !focusEditorIn(next)) selectCell(next);
 }
 
 /** Enter on a selected cell: its editor (a note opens its text area). */
 function enterEditMode(cell: HTMLElement, store: LearnerCellStore): void {
   const id = cell.dataset.cellId ?? "";
   if (cell.dataset.ownCell === "note") store.setEditing(id, true);
-  else cell.querySelector<HTMLTextAreaElement>(".monaco-editor textarea")?.focus();
+  else focusEditorIn(cell);
 }
 
 export interface CommandModeOptions {
