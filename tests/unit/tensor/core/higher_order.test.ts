@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
+import { expectClose, fixture, tensorOf, type FT } from "../nn/helpers";
 
 const f64 = { dtype: torch.float64 };
 
@@ -81,6 +82,36 @@ describe("create_graph: second derivatives vs finite differences", () => {
     }],
   ];
   for (const [name, inputs, fn] of cases) it(name, () => gradgradcheck(fn, inputs()));
+});
+
+describe("create_graph vs PyTorch 1.13 (float64)", () => {
+  const fx = fixture<{
+    x: FT; y: number[]; params: FT[]; v: FT[]; loss: number; grads: FT[]; hvp: FT[]; penalty: number; gx: FT; penalty_grads: FT[];
+  }>("nn/higher_order.json");
+  const net = (inp: Tensor, p: Tensor[]) => F.linear(F.linear(inp, p[0], p[1]).tanh(), p[2], p[3]);
+
+  it("Hessian-vector product of an MLP's cross-entropy loss", () => {
+    const ps = fx.params.map((t) => tensorOf(t, torch.float64, true));
+    const loss = F.cross_entropy(net(tensorOf(fx.x), ps), torch.tensor(fx.y, { dtype: torch.long }), { label_smoothing: 0.1 });
+    expect(loss.item()).toBeCloseTo(fx.loss, 12);
+    const gs = torch.autograd.grad(loss, ps, null, { create_graph: true }) as Tensor[];
+    gs.forEach((g, i) => expectClose(g, fx.grads[i], { rtol: 1e-10, atol: 1e-12, label: `grad ${i}` }));
+    const gv = gs.map((g, i) => g.mul(tensorOf(fx.v[i])).sum()).reduce((a, b) => a.add(b));
+    const hvp = torch.autograd.grad(gv, ps) as Tensor[];
+    hvp.forEach((h, i) => expectClose(h, fx.hvp[i], { rtol: 1e-9, atol: 1e-12, label: `hvp ${i}` }));
+  });
+
+  it("gradient penalty ||d out / d x||^2 backpropagated to the parameters", () => {
+    const ps = fx.params.map((t) => tensorOf(t, torch.float64, true));
+    const x = tensorOf(fx.x, torch.float64, true);
+    const total = F.softplus(net(x, ps)).sum();
+    const [gx] = torch.autograd.grad(total, x, null, { create_graph: true }) as Tensor[];
+    expectClose(gx, fx.gx, { rtol: 1e-10, atol: 1e-12, label: "d out / d x" });
+    const penalty = gx.pow(2).sum();
+    expect(penalty.item()).toBeCloseTo(fx.penalty, 10);
+    penalty.backward();
+    ps.forEach((p, i) => expectClose(p.grad!, fx.penalty_grads[i], { rtol: 1e-9, atol: 1e-12, label: `penalty grad ${i}` }));
+  });
 });
 
 describe("create_graph: API", () => {
