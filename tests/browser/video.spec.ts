@@ -13,11 +13,12 @@ const player = (page: Page) => page.getByTestId("video-player");
 /**
  * Waits until the browser has the video's metadata (its duration), which means it fetched and
  * decoded the file. Chromium defers even `preload="metadata"` for a video far below the fold,
- * so the learner scrolls to it first, as they would to watch it.
+ * so the learner scrolls to it first, as they would to watch it. The request may queue behind
+ * the page's own (Monaco, the kernel, MNIST) on a busy machine: hence the minute.
  */
 async function metadataLoaded(page: Page): Promise<number> {
   await player(page).scrollIntoViewIfNeeded();
-  await expect.poll(() => player(page).evaluate((video: HTMLVideoElement) => video.readyState), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+  await expect.poll(() => player(page).evaluate((video: HTMLVideoElement) => video.readyState), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
   return player(page).evaluate((video: HTMLVideoElement) => video.duration);
 }
 
@@ -98,7 +99,8 @@ test("a signed-in learner watches from our origin with captions and chapters, an
   await expect(page.getByRole("status").filter({ hasText: "Resumed at 0:20" })).toBeVisible();
   expect(await player(page).evaluate((video: HTMLVideoElement) => video.currentTime)).toBeCloseTo(20, 0);
   await page.getByRole("button", { name: "Start over" }).click();
-  await expect.poll(() => player(page).evaluate((video: HTMLVideoElement) => video.currentTime)).toBeLessThan(3);
+  await expect.poll(() => player(page).evaluate((video: HTMLVideoElement) => video.currentTime)).toBe(0);
+  await expect(page.getByRole("status").filter({ hasText: "Resumed at" })).toHaveCount(0);
 });
 
 test("on a phone the video fits the screen", async ({ page }) => {

@@ -86,11 +86,12 @@ function Player({ account, src, captions, chapters, poster }: Omit<VideoPlayerPr
     };
   }, [account, src]);
 
-  const seek = (seconds: number) => {
+  /** Moves to `seconds`; a chapter also starts playing, "Start over" leaves play/pause as it was. */
+  const seek = (seconds: number, play: boolean) => {
     const element = video.current;
     if (!element) return;
     element.currentTime = seconds;
-    void element.play().catch(() => undefined);
+    if (play) void element.play().catch(() => undefined);
   };
 
   const playing = chapters.findLastIndex((chapter) => chapter.startSeconds <= current);
@@ -103,7 +104,7 @@ function Player({ account, src, captions, chapters, poster }: Omit<VideoPlayerPr
       {resumedAt !== null ? (
         <p className={styles.resume} role="status">
           Resumed at {formatTime(resumedAt)}.{" "}
-          <button type="button" className={styles.linkButton} onClick={() => (seek(0), setResumedAt(null))}>
+          <button type="button" className={styles.linkButton} onClick={() => (seek(0, false), setResumedAt(null))}>
             Start over
           </button>
         </p>
@@ -112,7 +113,7 @@ function Player({ account, src, captions, chapters, poster }: Omit<VideoPlayerPr
         <ol className={styles.chapters} aria-label="Chapters">
           {chapters.map((chapter, index) => (
             <li key={chapter.section} aria-current={index === playing ? "true" : undefined}>
-              <button type="button" className={styles.seek} onClick={() => seek(chapter.startSeconds)} aria-label={`Play from ${formatTime(chapter.startSeconds)}: ${chapter.title}`}>
+              <button type="button" className={styles.seek} onClick={() => seek(chapter.startSeconds, true)} aria-label={`Play from ${formatTime(chapter.startSeconds)}: ${chapter.title}`}>
                 {formatTime(chapter.startSeconds)}
               </button>{" "}
               <a href={`#${chapter.section}`}>{chapter.title}</a>
