@@ -819,8 +819,8 @@ export class Tensor {
     return triangular.triu(this, parseArgs<{ diagonal?: number }>("triu", ["diagonal"], args).diagonal ?? 0);
   }
   /** Sorted unique values; with return_inverse / return_counts, [values, inverse?, counts?]. */
-  unique(opts: UniqueOptions = {}): Tensor | Tensor[] {
-    return uniq.unique(this, opts);
+  unique(...args: PyArgs<[sorted?: boolean, return_inverse?: boolean, return_counts?: boolean, dim?: number | null], UniqueOptions>): Tensor | Tensor[] {
+    return uniq.unique(this, parseArgs<UniqueOptions>("unique", ["sorted", "return_inverse", "return_counts", "dim"], args));
   }
   bincount(...args: PyArgs<[weights?: Tensor | null, minlength?: number], { weights?: Tensor | null; minlength?: number }>): Tensor {
     const a = parseArgs<{ weights?: Tensor | null; minlength?: number }>("bincount", ["weights", "minlength"], args);
