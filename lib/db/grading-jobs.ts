@@ -67,8 +67,20 @@ async function viewOf(row: JobRow): Promise<View> {
 
 const learnerBusy: Refusal = { ok: false, status: 429, message: "Your previous submission is still being graded; wait for its result before submitting again" };
 
-async function enqueue({ learner, client }: Owner, { key, code }: SubmissionJob, { maxPerClient, maxWaiting }: QueueLimits): Promise<Enqueued<SubmissionJob, GradeResult> | Refusal> {
+/** A retry of a submission already stored (same id): its own job, if it is this learner's on this exercise. */
+async function retried(id: string, key: ExerciseKey): Promise<Enqueued<SubmissionJob, GradeResult> | Refusal | null> {
+  const row = await prisma.gradingJob.findUnique({ where: { id } });
+  if (!row) return null;
+  if (row.userId !== key.userId || row.lessonSlug !== key.lessonSlug || row.exerciseId !== key.exerciseId) return { ok: false, status: 409, message: "This submission id is already used" };
+  return { ok: true, job: await viewOf(row) };
+}
+
+async function enqueue({ learner, client }: Owner, { key, code }: SubmissionJob, { maxPerClient, maxWaiting }: QueueLimits, id?: string): Promise<Enqueued<SubmissionJob, GradeResult> | Refusal> {
   if (key.userId !== learner) throw new Error("grading queue: the job's learner is not its owner");
+  if (id !== undefined) {
+    const again = await retried(id, key);
+    if (again) return again;
+  }
   if (await prisma.gradingJob.findUnique({ where: { learnerSlot: learner }, select: { id: true } })) return learnerBusy;
   const clientBusy: Refusal = { ok: false, status: 429, message: `Your network address already has ${maxPerClient} submissions being graded; wait for one of them to finish` };
   // A slot another instance takes between our read and our insert fails the insert on the
@@ -87,11 +99,14 @@ async function enqueue({ learner, client }: Owner, { key, code }: SubmissionJob,
     const turn = await prisma.gradingJob.count({ where: { client, state: "queued" } });
     try {
       const row = await prisma.gradingJob.create({
-        data: { id: randomUUID(), userId: key.userId, lessonSlug: key.lessonSlug, exerciseId: key.exerciseId, code, client, learnerSlot: learner, clientSlot: slot, turn },
+        data: { id: id ?? randomUUID(), userId: key.userId, lessonSlug: key.lessonSlug, exerciseId: key.exerciseId, code, client, learnerSlot: learner, clientSlot: slot, turn },
       });
       return { ok: true, job: await viewOf(row) };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
+      // The same id sent twice at once: the other request stored it.
+      const again = id === undefined ? null : await retried(id, key);
+      if (again) return again;
       if (await prisma.gradingJob.findUnique({ where: { learnerSlot: learner }, select: { id: true } })) return learnerBusy;
     }
   }

@@ -31,7 +31,7 @@ export interface JobView<P, R> {
   result?: R;
 }
 
-export type Refusal = { ok: false; status: 429 | 503; message: string; retryAfterSeconds?: number };
+export type Refusal = { ok: false; status: 409 | 429 | 503; message: string; retryAfterSeconds?: number };
 export type Enqueued<P, R> = { ok: true; job: JobView<P, R> };
 
 export interface Owner {
@@ -55,7 +55,8 @@ export interface ClaimedJob<P> {
 
 /** Where jobs live: the database (lib/db/grading-jobs.ts). Every method is safe across processes. */
 export interface JobStore<P, R> {
-  enqueue(owner: Owner, payload: P, limits: QueueLimits): Promise<Enqueued<P, R> | Refusal>;
+  /** `id`: the caller's id for the job; enqueueing an id the owner already has answers that job. */
+  enqueue(owner: Owner, payload: P, limits: QueueLimits, id?: string): Promise<Enqueued<P, R> | Refusal>;
   /** The job as its owner may see it; null for an unknown id or another learner's. */
   view(id: string, learner: string): Promise<JobView<P, R> | null>;
   /**
@@ -72,7 +73,8 @@ export interface JobStore<P, R> {
 }
 
 export interface GradingQueue<P, R> {
-  enqueue(owner: Owner, payload: P): Promise<Enqueued<P, R> | Refusal>;
+  /** With `id`, idempotent: a retry of an enqueued job answers that job (see JobStore.enqueue). */
+  enqueue(owner: Owner, payload: P, id?: string): Promise<Enqueued<P, R> | Refusal>;
   status(id: string, learner: string): Promise<JobView<P, R> | null>;
   /** Resolves with the job's view once it has finished or `ms` have passed, whichever is first. */
   waitFor(id: string, learner: string, ms: number): Promise<JobView<P, R> | null>;
@@ -94,8 +96,8 @@ export function createGradingQueue<P, R>(options: { store: JobStore<P, R>; limit
   positiveInteger("maxWaiting", limits.maxWaiting);
   const pollMs = options.pollMs ?? 100;
   return {
-    async enqueue(owner, payload) {
-      const answer = await store.enqueue(owner, payload, limits);
+    async enqueue(owner, payload, id) {
+      const answer = await store.enqueue(owner, payload, limits, id);
       if (answer.ok) options.onEnqueued?.();
       return answer;
     },

@@ -83,7 +83,9 @@ export function cookieFor(env) {
   return (id) => `gb_learner=${id}.${createHmac("sha256", env.BETTER_AUTH_SECRET).update(id).digest("base64url")}`;
 }
 
+/** Builds when the sources changed (scripts/build-if-needed.mjs); LOAD_SKIP_BUILD=1 serves the build there is. */
 export function ensureBuild(env) {
+  if (["1", "true", "yes"].includes((process.env.LOAD_SKIP_BUILD ?? "").toLowerCase())) return;
   execFileSync(process.execPath, ["scripts/build-if-needed.mjs"], { env, stdio: "inherit" });
 }
 

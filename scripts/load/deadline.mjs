@@ -80,7 +80,7 @@ async function autosave(person, stop) {
   let version = Date.now();
   for (let n = 0; !stop.done; n++) {
     await sleep(1_000 + Math.random() * 2_000);
-    const cellId = `deadline-${n % 4}`;
+    const cellId = ["make", "shape", "broadcast", "grad"][n % 4];
     const code = `// ${person.id} ${++version}`;
     const answer = await request("PUT", `/api/lessons/${LESSON}/cells/${cellId}`, person.id, { code, version }, saveStats);
     if (answer.status === 200) {

@@ -7,14 +7,15 @@ import http from "node:http";
 import { percentile } from "./cluster.mjs";
 
 const LESSON = "first-look-at-tensors";
-const CELLS_PER_LEARNER = 8;
+/** The lesson's code cells (the cells route refuses ids the lesson does not have). */
+const CELLS = ["make", "shape", "broadcast", "grad"];
 const POINTS_PER_BATCH = 5;
 
 function exponential(rate) {
   return -Math.log(1 - Math.random()) / rate;
 }
 
-function send(agent, base, method, path, cookie, body) {
+function send(agent, base, method, path, cookie, body, retried = false) {
   const url = new URL(path, base);
   const payload = Buffer.from(JSON.stringify(body));
   return new Promise((resolve) => {
@@ -29,7 +30,12 @@ function send(agent, base, method, path, cookie, body) {
       },
     );
     request.setTimeout(15_000, () => request.destroy(new Error("timeout")));
-    request.on("error", (error) => resolve({ status: 0, body: String(error.message) }));
+    request.on("error", (error) => {
+      // The server closed an idle keep-alive socket as this request went out on it: nothing
+      // reached the handler, so send it again once (what Node's docs advise for this race).
+      if (!retried && request.reusedSocket && error.code === "ECONNRESET") resolve(send(agent, base, method, path, cookie, body, true));
+      else resolve({ status: 0, body: String(error.message) });
+    });
     request.end(payload);
   });
 }
@@ -74,6 +80,19 @@ export async function runOpenLoop({ bases, learners, seconds, savesPerSecond = 1
     }),
   );
 
+  // Warm-up (not measured): the first requests to each route load its code on every instance.
+  const warmup = { id: crypto.randomUUID(), runId: crypto.randomUUID() };
+  for (const base of bases) {
+    await send(agents.get(base), base, "POST", "/api/experiments/runs", cookie(warmup.id), { id: crypto.randomUUID(), lessonSlug: LESSON, cellId: "make", name: "warmup", params: {}, seed: 0, codeHash: null, engineVersion: "load", startedAt: Date.now() });
+  }
+  const warmRun = await send(agents.get(bases[0]), bases[0], "POST", "/api/experiments/runs", cookie(warmup.id), { id: warmup.runId, lessonSlug: LESSON, cellId: "make", name: "warmup", params: {}, seed: 0, codeHash: null, engineVersion: "load", startedAt: Date.now() });
+  if (warmRun.status !== 201) throw new Error(`warm-up run refused: ${warmRun.status} ${warmRun.body}`);
+  for (let i = 0; i < 20; i++) {
+    const base = bases[i % bases.length];
+    await send(agents.get(base), base, "PUT", `/api/lessons/${LESSON}/cells/${CELLS[i % CELLS.length]}`, cookie(warmup.id), { code: `warm ${i}`, version: Date.now() + i });
+    await send(agents.get(base), base, "POST", `/api/experiments/runs/${warmup.runId}/points`, cookie(warmup.id), { points: [{ step: i, values: { loss: 1 } }] });
+  }
+
   const events = [];
   for (const person of people) {
     for (let t = exponential(savesPerSecond); t < seconds; t += exponential(savesPerSecond)) events.push({ at: t * 1000, kind: "save", person });
@@ -83,6 +102,7 @@ export async function runOpenLoop({ bases, learners, seconds, savesPerSecond = 1
 
   const latencies = [];
   const inFlight = new Set();
+  let coalesced = 0;
   const started = performance.now();
   let next = 0;
   const fire = (event, due) => {
@@ -90,14 +110,37 @@ export async function runOpenLoop({ bases, learners, seconds, savesPerSecond = 1
     const base = pick();
     let request;
     if (event.kind === "save") {
-      const cellId = `load-${person.saves++ % CELLS_PER_LEARNER}`;
+      const cellId = CELLS[person.saves++ % CELLS.length];
       const version = ++person.version;
       const code = `// learner ${person.id}\nconst step = ${version};\n${"x".repeat(200)}`;
-      request = send(agents.get(base), base, "PUT", `/api/lessons/${LESSON}/cells/${cellId}`, cookie(person.id), { code, version }).then((answer) => {
-        if (answer.status !== 200) return fail("save cell", answer.status, answer.body);
-        const key = `${person.id}/${cellId}`;
-        if ((confirmedCells.get(key)?.version ?? 0) < version) confirmedCells.set(key, { version, code });
-      });
+      // Like the page's save queue: one save per cell in flight; a newer edit made meanwhile
+      // replaces the one waiting (it is sent when the save in flight is answered).
+      person.cells ??= new Map();
+      const slot = person.cells.get(cellId) ?? { busy: false, waiting: null };
+      person.cells.set(cellId, slot);
+      const save = async (edit) => {
+        slot.busy = true;
+        const target = pick();
+        const answer = await send(agents.get(target), target, "PUT", `/api/lessons/${LESSON}/cells/${cellId}`, cookie(person.id), { code: edit.code, version: edit.version });
+        latencies.push(performance.now() - started - edit.due);
+        if (answer.status !== 200) fail("save cell", answer.status, answer.body);
+        else {
+          const key = `${person.id}/${cellId}`;
+          if ((confirmedCells.get(key)?.version ?? 0) < edit.version) confirmedCells.set(key, { version: edit.version, code: edit.code });
+        }
+        const next = slot.waiting;
+        slot.waiting = null;
+        slot.busy = false;
+        if (next) await save(next);
+      };
+      if (slot.busy) {
+        if (slot.waiting) coalesced++;
+        slot.waiting = { version, code, due };
+        return;
+      }
+      const tracked = save({ version, code, due }).then(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+      return;
     } else {
       const points = Array.from({ length: POINTS_PER_BATCH }, () => {
         const step = person.step++;
@@ -131,7 +174,9 @@ export async function runOpenLoop({ bases, learners, seconds, savesPerSecond = 1
   for (const agent of agents.values()) agent.destroy();
   latencies.sort((a, b) => a - b);
   return {
-    requests: events.length,
+    requests: events.length - coalesced,
+    /** Saves replaced by a newer edit of the same cell while waiting (never sent, as in the page). */
+    coalesced,
     elapsed,
     rate: events.length / seconds,
     latency: { p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN },

@@ -142,6 +142,23 @@ function suite(label: string): void {
       await add(queue, "x", "X");
     });
 
+    it("a retry with the submission's own id answers that submission, never a second one, even sent at once", async () => {
+      const queue = queueWith();
+      const id = crypto.randomUUID();
+      const payload = { key: { userId: learner("x"), lessonSlug: LESSON, exerciseId: "row-means" }, code: "x" };
+      const answers = await Promise.all(Array.from({ length: 4 }, () => queue.enqueue({ learner: learner("x"), client: "X" }, payload, id)));
+      expect(answers.map((answer) => answer.ok && answer.job.id)).toEqual([id, id, id, id]);
+      worker(1);
+      await until(() => started.includes("x"), "x to start");
+      finish("x");
+      await until(async () => (await queue.status(id, learner("x")))?.status === "done", "x done");
+      expect(await queue.enqueue({ learner: learner("x"), client: "X" }, payload, id)).toMatchObject({ ok: true, job: { id, status: "done", result: { score: 1 } } });
+      expect(await prisma.gradingJob.count()).toBe(1);
+      expect(await prisma.submission.count()).toBe(1);
+      // Another learner (or exercise) cannot take over the id.
+      expect(await queue.enqueue({ learner: learner("y"), client: "Y" }, { ...payload, key: { ...payload.key, userId: learner("y") } }, id)).toMatchObject({ ok: false, status: 409 });
+    });
+
     it("at most maxPerClient in flight per address, even when they arrive at once", async () => {
       const queue = queueWith({ maxPerClient: 3 });
       const names = Array.from({ length: 10 }, (_, i) => `n${i}`);

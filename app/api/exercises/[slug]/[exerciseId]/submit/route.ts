@@ -16,7 +16,8 @@ const FAILED_MESSAGE = "Grading failed on the server and nothing was recorded; s
 
 /**
  * Submit: the learner's code joins the grading queue (lib/grading/queue.ts), stored in the
- * database before anything else happens. The body is only
+ * database before anything else happens. With `submissionId` (a UUID the page chose), a retry of
+ * a submission already stored is answered with that submission's state instead of a new one. The body is only
  * `{ code }`: the grade is the server's, always. If grading finishes within
  * GRADER_SUBMIT_WAIT_MS (2.5 s) the answer is 200 { result, progress, submission: { id } };
  * otherwise 202 { submission: { id, status, position, queuedAt, elapsedMs } } and the page
@@ -25,10 +26,10 @@ const FAILED_MESSAGE = "Grading failed on the server and nothing was recorded; s
  * Hidden checks appear in a result by name and message, never by code.
  * The body is validated before the exercise is looked up, so a bad body writes nothing.
  */
-export const POST = route({ params: exerciseParamsSchema, body: submitBodySchema, lookup: ({ params }) => knownExercise(params), auth: "writer" }, async ({ request, params, body: { code }, user }) => {
+export const POST = route({ params: exerciseParamsSchema, body: submitBodySchema, lookup: ({ params }) => knownExercise(params), auth: "writer" }, async ({ request, params, body: { code, submissionId }, user }) => {
   const queue = submissionQueue();
   const learner = user.id;
-  const enqueued = await queue.enqueue({ learner, client: clientKey(clientAddress(request)) }, { key: exerciseKey(user, params), code });
+  const enqueued = await queue.enqueue({ learner, client: clientKey(clientAddress(request)) }, { key: exerciseKey(user, params), code }, submissionId);
   if (!enqueued.ok) {
     const headers = enqueued.retryAfterSeconds === undefined ? undefined : { "Retry-After": String(enqueued.retryAfterSeconds) };
     throw new HttpError(enqueued.status, enqueued.message, { headers });
