@@ -34,6 +34,14 @@ ensureBuild(env);
 const apps = [await startApp(env, "app1"), await startApp(env, "app2")];
 const graders = [startGrader(env, "grader1"), startGrader(env, "grader2")];
 const cookie = cookieFor(env);
+// Interrupted (Ctrl-C, a timeout): leave no server, worker or cluster behind.
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    for (const child of [...apps.map((app) => app.child), ...graders.map((grader) => grader.child)]) child.kill("SIGKILL");
+    database.stop();
+    process.exit(130);
+  });
+}
 const alive = () => apps.filter((app) => app.child.exitCode === null && app.child.signalCode === null);
 console.log(`▸ PostgreSQL ${database.url}; apps ${apps.map((app) => app.base).join(", ")}; 2 grader workers; ${LEARNERS} learners within ${SECONDS} s`);
 
@@ -56,7 +64,7 @@ async function request(method, path, learner, body, stats) {
         method,
         headers: { "content-type": "application/json", cookie: cookie(learner), "x-forwarded-for": addressOf.get(learner) ?? "10.255.255.1" },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(30_000),
+        signal: AbortSignal.timeout(60_000),
       });
       if (response.status < 500) return { status: response.status, body: await response.json().catch(() => ({})) };
       stats.retries++;
@@ -73,7 +81,7 @@ const saveStats = { retries: 0 };
 const confirmedCells = new Map();
 const gradeTimes = [];
 const kinds = Array.from({ length: LEARNERS }, (_, i) => (i % 50 === 7 ? "loop" : i % 2 === 0 ? "correct" : "wrong"));
-const people = kinds.map((kind) => ({ id: crypto.randomUUID(), kind, submitAt: Math.random() * SECONDS * 1000 }));
+const people = kinds.map((kind) => ({ id: crypto.randomUUID(), submissionId: crypto.randomUUID(), kind, submitAt: Math.random() * SECONDS * 1000 }));
 const addressOf = new Map(people.map((person, i) => [person.id, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`]));
 
 async function autosave(person, stop) {
@@ -93,7 +101,8 @@ async function autosave(person, stop) {
 async function submit(person) {
   await sleep(person.submitAt);
   const sentAt = Date.now();
-  const answer = await request("POST", `/api/exercises/${LESSON}/${EXERCISE}/submit`, person.id, { code: ANSWERS[person.kind] }, stats);
+  // The page's own id for this submission: a retry after a lost answer is the same submission.
+  const answer = await request("POST", `/api/exercises/${LESSON}/${EXERCISE}/submit`, person.id, { code: ANSWERS[person.kind], submissionId: person.submissionId }, stats);
   stats.submitted++;
   if (answer.status === 200) return gradeTimes.push(Date.now() - sentAt);
   if (answer.status === 429 && /still being graded/.test(answer.body.error ?? "")) {
@@ -144,13 +153,21 @@ note("every learner has submitted and every page has its answer");
 stop.done = true;
 await Promise.all(saving);
 
-// Wait for the queue to drain (learners whose retry found their own stored job poll nothing).
+// Wait for the queue to drain (learners whose retry found their own stored job poll nothing),
+// at most DEADLINE_DRAIN_S (900) seconds.
+const drainUntil = Date.now() + Number(process.env.DEADLINE_DRAIN_S ?? 900) * 1000;
 for (;;) {
   const [row] = await database.query(`SELECT count(*) FILTER (WHERE "state" IN ('queued', 'running')) AS open FROM "GradingJob"`);
-  if (Number(row.open) === 0) break;
+  if (Number(row.open) === 0) {
+    note("queue drained");
+    break;
+  }
+  if (Date.now() > drainUntil) {
+    note(`stopped waiting: ${row.open} submissions still queued or being graded`);
+    break;
+  }
   await sleep(1_000);
 }
-note("queue drained");
 
 const jobs = await database.query(`SELECT "id", "userId", "state", "attempts" FROM "GradingJob"`);
 const submissions = await database.query(`SELECT "id", "userId", "status", "passed" FROM "Submission"`);
