@@ -14,6 +14,7 @@ import "./threads";
 import "./kernel";
 import { measured, runAll } from "./harness";
 import { clickToResult } from "./click-to-result";
+import { pageBench } from "./page";
 import { graderAttack } from "./grader-attack";
 import { CORES } from "./threads";
 import { printTorchReference } from "./peer_torch";
@@ -42,6 +43,7 @@ async function main() {
     await clickToResult();
   }
   if (!filter || "grader-attack".includes(filter)) await graderAttack();
+  if (!filter || "page".includes(filter)) await pageBench();
 }
 
 main().catch((e) => {

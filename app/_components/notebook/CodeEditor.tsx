@@ -11,7 +11,6 @@ loader.config({ paths: { vs: "/vendor/monaco/vs" } });
 
 const LINE_HEIGHT = 20;
 const MIN_LINES = 2;
-const MAX_HEIGHT = 640;
 
 export interface CodeEditorProps {
   /** A .ts path, so the editor's model is checked as TypeScript (not as a loose script). */
@@ -42,7 +41,10 @@ function leaveEditor(editor: MonacoEditor.ICodeEditor): void {
   cell.focus();
 }
 
-/** A Monaco editor that grows with its content, like a notebook cell. */
+/**
+ * A Monaco editor that grows with its content, like a notebook cell: never capped, so a long cell
+ * is never cut off behind a hidden scrollbar (the page scrolls instead).
+ */
 export function CodeEditor({ modelPath, value, ariaLabel, onChange, onRunAndAdvance, onRun, autoFocus = false }: CodeEditorProps) {
   const [height, setHeight] = useState(() => Math.max(MIN_LINES, value.split("\n").length) * LINE_HEIGHT + 16);
   const handlers = useRef({ onRunAndAdvance, onRun });
@@ -84,7 +86,7 @@ export function CodeEditor({ modelPath, value, ariaLabel, onChange, onRunAndAdva
       run: (focused) => leaveEditor(focused),
     });
     if (focusOnMount.current) editor.focus();
-    editor.onDidContentSizeChange(({ contentHeight }) => setHeight(Math.min(MAX_HEIGHT, Math.max(contentHeight, MIN_LINES * LINE_HEIGHT + 16))));
+    editor.onDidContentSizeChange(({ contentHeight }) => setHeight(Math.max(contentHeight, MIN_LINES * LINE_HEIGHT + 16)));
   }, []);
 
   return (

@@ -1,7 +1,9 @@
 "use client";
 
+import { useState } from "react";
 import type { KernelStatus } from "@/lib/kernel/client";
 import type { SaveState } from "../persistence/useLessonPersistence";
+import { KernelActivity } from "./KernelActivity";
 
 export interface NotebookToolbarProps {
   status: KernelStatus;
@@ -19,12 +21,28 @@ export interface NotebookToolbarProps {
 
 const SAVE_LABEL: Record<SaveState, string> = { saved: "Saved", saving: "Saving…", offline: "Offline" };
 
-/** The notebook's controls and the kernel's state, kept in view while scrolling. */
+/**
+ * The notebook's controls and the kernel's state, kept in view while scrolling. On a phone the
+ * buttons fold into a menu (globals.css hides them until the toggle opens it), so the sticky bar
+ * stays one line high; choosing an action closes the menu.
+ */
 export function NotebookToolbar(props: NotebookToolbarProps) {
   const { status, notice } = props;
+  const [menuOpen, setMenuOpen] = useState(false);
   return (
-    <div className="kernel-bar">
-      <div className="toolbar-buttons" role="toolbar" aria-label="Notebook">
+    <div className="kernel-bar" data-menu-open={menuOpen ? "" : undefined}>
+      <button type="button" className="toolbar-menu-toggle" aria-expanded={menuOpen} aria-controls="notebook-toolbar" onClick={() => setMenuOpen((open) => !open)}>
+        <span aria-hidden="true">☰</span> Notebook
+      </button>
+      <div
+        className="toolbar-buttons"
+        id="notebook-toolbar"
+        role="toolbar"
+        aria-label="Notebook"
+        onClick={(event) => {
+          if ((event.target as HTMLElement).closest("button")) setMenuOpen(false);
+        }}
+      >
         <button type="button" onClick={props.runAll}>
           Run all
         </button>
@@ -61,6 +79,7 @@ export function NotebookToolbar(props: NotebookToolbarProps) {
           </span>
         ) : null}
       </div>
+      <KernelActivity />
     </div>
   );
 }
