@@ -10,6 +10,7 @@ import { broadcastShapes, fmtShape, normalizeDim, numelOf } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
 import { advancedRead, advancedWrite, maskToIndices, planAdvanced, type AdvancedIndex, type AdvancedPlan } from "./advanced_index";
 import { copyOf } from "./copy";
+import { cat } from "./join";
 import { makeView } from "./views";
 import { contiguousData, empty, sumToShape } from "./util";
 
@@ -58,6 +59,17 @@ function checkIndex(i: number, size: number, dim: number): number {
   return i < 0 ? i + size : i;
 }
 
+/**
+ * create_graph form of a step-1 slice's backward: g between constant zero blocks along dim d
+ * (cat is recorded), i.e. the same scatter into zeros, differentiable in g.
+ */
+function padBackward(x: Tensor, d: number, start: number, end: number): (g: Tensor) => Tensor[] {
+  return (g) => {
+    const block = (len: number): Tensor[] => (len > 0 ? [empty(x.shape.map((s, k) => (k === d ? len : s)), g.dtype)] : []);
+    return [cat([...block(start), g, ...block(x.shape[d] - end)], d)];
+  };
+}
+
 /** Backward of a view-producing index op: scatter g into zeros through the same view. */
 function viewBackward(x: Tensor, reapply: (z: Tensor) => Tensor): (g: Tensor) => Tensor[] {
   return (g) => {
@@ -73,7 +85,8 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const i = checkIndex(index, x.shape[d], d);
   const shape = x.shape.filter((_, k) => k !== d);
   const strides = x._strides.filter((_, k) => k !== d);
-  return makeView(x, shape, strides, x._offset + i * x._strides[d], "SelectBackward0", viewBackward(x, (z) => select(z, d, i)));
+  const pad = padBackward(x, d, i, i + 1);
+  return makeView(x, shape, strides, x._offset + i * x._strides[d], "SelectBackward0", viewBackward(x, (z) => select(z, d, i)), (g) => pad(g.unsqueeze(d)));
 }
 
 /** Python slice semantics on one dim (clamped bounds, negative indices, positive step). */
@@ -94,7 +107,11 @@ export function sliceDim(x: Tensor, dim: number, start: number | null, stop: num
   const strides = x._strides.slice();
   shape[d] = len;
   strides[d] = x._strides[d] * st;
-  return makeView(x, shape, strides, x._offset + s * x._strides[d], "SliceBackward0", viewBackward(x, (z) => sliceDim(z, d, s, e, st)));
+  // Strided slices (step > 1) have no differentiable backward yet: create_graph through them raises.
+  return makeView(
+    x, shape, strides, x._offset + s * x._strides[d], "SliceBackward0", viewBackward(x, (z) => sliceDim(z, d, s, e, st)),
+    st === 1 ? padBackward(x, d, s, e) : null,
+  );
 }
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {

@@ -4,20 +4,27 @@
  */
 import { record } from "../autograd/function";
 import { is_grad_enabled } from "../autograd/grad_mode";
-import type { BackwardFn } from "../autograd/node";
+import type { BackwardFn, HigherOrder } from "../autograd/node";
 import { RuntimeError } from "../errors";
 import { fmtShape, inferShape, normalizeDim, numelOf } from "../shape";
 import { Tensor } from "../tensor";
 import { sumToShape } from "./util";
 
 /** A tensor over x's storage with the given geometry, recorded on the tape as `node`. */
-export function makeView(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number, node: string, backward: BackwardFn): Tensor {
+export function makeView(
+  x: Tensor, shape: readonly number[], strides: readonly number[], offset: number, node: string, backward: BackwardFn,
+  higher: HigherOrder | null = null,
+): Tensor {
   const v = new Tensor(x._data, shape, x.dtype, strides, offset, x._ver);
   v._base = x._base ?? x;
   // Views made under no_grad never take a node from their base later (PyTorch's rule).
   if (is_grad_enabled()) v._viewVersion = x._ver.v;
-  // Every view's backward is a reshape/transpose/permute/sum of g: differentiable as is.
-  return record(v, node, [x], backward, [], true);
+  return record(v, node, [x], backward, [], higher);
+}
+
+/** The views of this file: their backward is a reshape/transpose/permute/sum of g, differentiable as is. */
+function shapeView(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number, node: string, backward: BackwardFn): Tensor {
+  return makeView(x, shape, strides, offset, node, backward, true);
 }
 
 /**
@@ -67,7 +74,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
         `contiguous subspaces). Use .reshape(...) instead. (input shape ${fmtShape(x.shape)}, requested ${fmtShape(target)})`,
     );
   }
-  return makeView(x, target, strides, x._offset, "ViewBackward0", (g) => [g.reshape(x.shape.slice())]);
+  return shapeView(x, target, strides, x._offset, "ViewBackward0", (g) => [g.reshape(x.shape.slice())]);
 }
 
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -99,7 +106,7 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
     const d = normalizeDim(dim, x.dim());
     keep = x.shape.map((_, i) => i).filter((i) => i !== d || x.shape[i] !== 1);
   }
-  return makeView(
+  return shapeView(
     x, keep.map((i) => x.shape[i]), keep.map((i) => x._strides[i]), x._offset,
     dim === undefined ? "SqueezeBackward0" : "SqueezeBackward1",
     (g) => [g.reshape(x.shape.slice())],
@@ -113,18 +120,18 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   const stride = d < x.dim() ? x._strides[d] * x.shape[d] : 1;
   shape.splice(d, 0, 1);
   strides.splice(d, 0, stride);
-  return makeView(x, shape, strides, x._offset, "UnsqueezeBackward0", (g) => [g.reshape(x.shape.slice())]);
+  return shapeView(x, shape, strides, x._offset, "UnsqueezeBackward0", (g) => [g.reshape(x.shape.slice())]);
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
-  if (x.dim() === 0) return makeView(x, [], [], x._offset, "TransposeBackward0", (g) => [g]);
+  if (x.dim() === 0) return shapeView(x, [], [], x._offset, "TransposeBackward0", (g) => [g]);
   const a = normalizeDim(dim0, x.dim());
   const b = normalizeDim(dim1, x.dim());
   const shape = x.shape.slice();
   const strides = x._strides.slice();
   [shape[a], shape[b]] = [shape[b], shape[a]];
   [strides[a], strides[b]] = [strides[b], strides[a]];
-  return makeView(x, shape, strides, x._offset, "TransposeBackward0", (g) => [g.transpose(a, b)]);
+  return shapeView(x, shape, strides, x._offset, "TransposeBackward0", (g) => [g.transpose(a, b)]);
 }
 
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
@@ -135,7 +142,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (new Set(norm).size !== norm.length) throw new RuntimeError("permute(): duplicate dims are not allowed.");
   const inverse = new Array<number>(norm.length);
   norm.forEach((d, i) => (inverse[d] = i));
-  return makeView(
+  return shapeView(
     x, norm.map((d) => x.shape[d]), norm.map((d) => x._strides[d]), x._offset,
     "PermuteBackward0", (g) => [g.permute(inverse)],
   );
@@ -143,7 +150,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 
 export function t(x: Tensor): Tensor {
   if (x.dim() > 2) throw new RuntimeError(`t() expects a tensor with <= 2 dimensions, but self is ${x.dim()}D`);
-  if (x.dim() < 2) return makeView(x, x.shape, x._strides, x._offset, "TBackward0", (g) => [g]);
+  if (x.dim() < 2) return shapeView(x, x.shape, x._strides, x._offset, "TBackward0", (g) => [g]);
   const v = transpose(x, 0, 1);
   if (v.grad_fn) (v.grad_fn as { name: string }).name = "TBackward0";
   return v;
@@ -181,7 +188,7 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
       );
     }
   }
-  return makeView(x, shape, strides, x._offset, "ExpandBackward0", (g) => [sumToShape(g, x.shape)]);
+  return shapeView(x, shape, strides, x._offset, "ExpandBackward0", (g) => [sumToShape(g, x.shape)]);
 }
 
 /** Tiles the tensor `sizes[i]` times along each dim (a copy, not a view). */

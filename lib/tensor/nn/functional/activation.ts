@@ -6,7 +6,8 @@
  * `inplace` is accepted for compatibility but the result is always a new tensor: the values are
  * the same, and autograd stays safe.
  */
-import { record } from "../../autograd/function";
+import { differentiateThrough, record } from "../../autograd/function";
+import { where } from "../../ops/where";
 import { RuntimeError } from "../../errors";
 import { parseArgs, type PyArgs } from "../../args";
 import type { DType } from "../../dtype";
@@ -196,6 +197,11 @@ export function prelu(input: Tensor, weight: Tensor): Tensor {
       return [input.requires_grad ? gx : null, weight.requires_grad ? gw : null];
     },
     [input, weight],
+    // create_graph: max(0, x) + w min(0, x) per channel, in recorded ops.
+    (g) => differentiateThrough((xx, ww) => {
+      const wb = C === 1 ? ww.reshape([]) : ww.reshape([C, ...new Array<number>(Math.max(0, input.dim() - 2)).fill(1)]);
+      return where(xx.gt(0), xx, xx.mul(wb));
+    }, [input, weight], g),
   );
 }
 

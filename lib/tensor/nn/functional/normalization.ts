@@ -8,7 +8,7 @@
  * running statistics normalise.
  */
 import { parseArgs, type PyArgs } from "../../args";
-import { record } from "../../autograd/function";
+import { differentiateThrough, record } from "../../autograd/function";
 import { no_grad } from "../../autograd/grad_mode";
 import { RuntimeError, ValueError } from "../../errors";
 import type { Tensor } from "../../tensor";
@@ -186,6 +186,24 @@ export function batch_norm(
       return [gx, gw, gb];
     },
     [input, ...(weight ? [weight] : [])],
+    // create_graph: the same normalisation in recorded ops (batch statistics from x when training).
+    (g) => differentiateThrough((xx, ww, bb) => {
+      const along = input.dim() === 3 ? [1, C, 1] : [1, C];
+      const dims = input.dim() === 3 ? [0, 2] : [0];
+      let yy: Tensor;
+      if (training) {
+        const d = xx.sub(xx.mean(dims, true));
+        yy = d.mul(d.mul(d).mean(dims, true).add(eps).rsqrt());
+      } else {
+        const m = empty(along, dt);
+        const k = empty(along, dt);
+        m._data.set(mean);
+        k._data.set(invstd);
+        yy = xx.sub(m).mul(k);
+      }
+      if (ww) yy = yy.mul(ww.reshape(along));
+      return bb ? yy.add(bb.reshape(along)) : yy;
+    }, inputs, g),
   );
 }
 
@@ -298,5 +316,13 @@ export function layer_norm(
       return [gx, gw, gb];
     },
     [input, ...(weight ? [weight] : [])],
+    // create_graph: the same normalisation in recorded ops.
+    (g) => differentiateThrough((xx, ww, bb) => {
+      const dims = shape.map((_, i) => input.dim() - k + i);
+      const d = xx.sub(xx.mean(dims, true));
+      let yy = d.mul(d.mul(d).mean(dims, true).add(eps).rsqrt());
+      if (ww) yy = yy.mul(ww);
+      return bb ? yy.add(bb) : yy;
+    }, [input, weight, bias], g),
   );
 }

@@ -68,6 +68,14 @@ describe("create_graph: second derivatives vs finite differences", () => {
       torch.manual_seed(1);
       return sq.max(1).values.add(sq.min(0).values.sum()).add(sq.amax(1)).add(sq.max()).mul(a.sum(1)).sum().add(sq.cumsum(1).mul(a).sum()).add(F.dropout(sq, 0.5, true).mul(a).sum());
     }],
+    ["layer_norm", () => [r(4, 3), pos(3), r(3)], (a, w, b) => F.layer_norm(a.mul(a), [3], w, b).mul(a)],
+    ["batch_norm (training)", () => [r(4, 3), pos(3), r(3)], (a, w, b) => F.batch_norm(a.mul(a), null, null, { weight: w, bias: b, training: true }).mul(a)],
+    ["batch_norm (eval)", () => [r(4, 3), pos(3), r(3)], (a, w, b) => F.batch_norm(a.mul(a), torch.tensor([0.1, 0.2, 0.3], f64), torch.tensor([1, 2, 0.5], f64), w, b, false).mul(a)],
+    ["prelu (per channel and shared weight)", () => [r(4, 3), pos(3)], (a, w) => F.prelu(a, w).mul(a).add(F.prelu(a, w.narrow(0, 0, 1)).mul(a))],
+    ["select / narrow / index slices", () => [r(3, 4)], (a) => {
+      const sq = a.mul(a);
+      return sq.select(1, 2).mul(a.select(0, 1).narrow(0, 0, 3)).sum().add(sq.index("1:3", "0:2").mul(a.narrow(1, 2, 2).narrow(0, 0, 2)).sum()).mul(a);
+    }],
     ["var/std/logsumexp (composite ops)", () => [r(3, 4)], (a) => a.var(1).sum().add(a.std()).add(a.logsumexp(1).sum()).mul(a)],
     ["mse_loss / l1_loss", () => [r(3, 4), r(3, 4)], (a, b) => F.mse_loss(a.tanh(), b).add(F.l1_loss(a.mul(a), b, { reduction: "sum" }))],
     ["cross_entropy (weights, label_smoothing, ignore_index)", () => [r(4, 3)], (a) => F.cross_entropy(a.mul(a), torch.tensor([0, 2, 1, 2], { dtype: torch.long }), { weight: torch.tensor([0.5, 1, 2], f64), label_smoothing: 0.1, ignore_index: 1 })],
@@ -149,6 +157,13 @@ describe("create_graph: API", () => {
     const [g] = torch.autograd.grad(x.pow(2).sum(), x) as Tensor[];
     expect(g.requires_grad).toBe(false);
     expect(g.grad_fn).toBeNull();
+  });
+
+  it("strided slices are not differentiable twice yet: a clear error, not a wrong value", () => {
+    const x = torch.tensor([1, 2, 3, 4], { dtype: torch.float64, requires_grad: true });
+    const [g] = torch.autograd.grad(x.mul(x).index("::2").sum(), x, null, { create_graph: true }) as Tensor[];
+    expect(g.tolist()).toEqual([2, 0, 6, 0]);
+    expect(() => torch.autograd.grad(g.sum(), x)).toThrow(/derivative of SliceBackward0 is not implemented/);
   });
 
   it("an op without a differentiable backward raises naming it, only when differentiated twice", () => {
