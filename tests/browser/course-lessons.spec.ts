@@ -17,11 +17,11 @@ const lessons = readdirSync(LESSONS_DIR)
   .sort();
 
 /**
- * What the CNN lesson's 300-step Run all reaches on the 1,424 test digits (Node: see the lesson's
- * experiment cell). Issue 13 asks for 98 %, which needs several passes over the data: more than a
+ * What the CNN lesson's 300-step Run all reaches on the 1,424 test digits (Node: 0.957, the lesson's
+ * experiment cell), with a margin for the browser's own arithmetic. Issue 13 asks for 98 %, which needs several passes over the data: more than a
  * CI Run all can afford, so the lesson says so and this checks the short run's honest figure.
  */
-const CNN_MIN_ACCURACY = 0.95;
+const CNN_MIN_ACCURACY = 0.94;
 
 /** Assertions a lesson's issue asks for beyond "Run all finishes cleanly", run after its Run all. */
 const AFTER_RUN_ALL: Record<string, (page: Page) => Promise<void>> = {
