@@ -44,7 +44,7 @@ test("Esc leaves the editor for command mode; arrows, J/K and Enter move between
   // Typing lands in the editor, not in command mode (J types a "j").
   await page.keyboard.press("End");
   await page.keyboard.type(" // jk");
-  await expect(cell(page, "make").locator(".view-lines")).toContainText("// jk");
+  await expect(cell(page, "make").locator(".view-lines")).toContainText("jk");
   await page.keyboard.press("Escape");
   await expect.poll(() => focused(page)).toBe("cell:make");
 
@@ -79,14 +79,20 @@ test("A/B insert own cells, M makes a note, Enter/Esc edit it, D D deletes (Z an
   await page.keyboard.press("a");
   await expect.poll(() => cellOrder(page)).toEqual(["make", "own-code", "shape", "own-note", "broadcast", "grad"]);
   await expect.poll(() => focused(page)).toBe("cell:own-code");
+  await expect(page.locator('section.cell[data-own-cell="code"] .monaco-editor')).toBeVisible();
   await page.keyboard.press("Enter");
   await expect.poll(() => focused(page), { timeout: 20_000 }).toBe("editor:own-code");
   await page.keyboard.type("const typedByKeyboard = 3");
   await page.keyboard.press("Escape");
 
-  // D D deletes the own cell (a single D does nothing); Z brings it back.
+  // Two D's too far apart delete nothing; D D deletes the own cell; Z brings it back.
+  await expect.poll(() => focused(page)).toBe("cell:own-code");
   await page.keyboard.press("d");
-  await expect.poll(() => cellOrder(page)).toEqual(["make", "own-code", "shape", "own-note", "broadcast", "grad"]);
+  await page.waitForTimeout(900);
+  await page.keyboard.press("d");
+  expect(await cellOrder(page)).toEqual(["make", "own-code", "shape", "own-note", "broadcast", "grad"]);
+  await page.waitForTimeout(900);
+  await page.keyboard.press("d");
   await page.keyboard.press("d");
   await expect.poll(() => cellOrder(page)).toEqual(["make", "shape", "own-note", "broadcast", "grad"]);
   await expect(page.getByTestId("learner-cell-toast")).toContainText("deleted");
