@@ -33,7 +33,19 @@ async function failure(response: Response): Promise<Error> {
 }
 
 export async function submitForGrading(slug: string, id: string, code: string): Promise<SubmitAnswer> {
-  const response = await learnerFetch(submitUrl(slug, id), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code }) });
+  // The submission's own id: if the answer is lost (the server instance died, a network blip),
+  // sending again with it is the same submission, never a second one. (randomUUID needs a
+  // secure context; without one the server picks the id and there is no retry.)
+  const submissionId = typeof crypto !== "undefined" && typeof crypto.randomUUID === "function" ? crypto.randomUUID() : undefined;
+  const send = () => learnerFetch(submitUrl(slug, id), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code, submissionId }) });
+  let response: Response;
+  try {
+    response = await send();
+  } catch (failed) {
+    if (!submissionId) throw failed;
+    response = await send();
+  }
+  if (submissionId && response.status >= 502 && response.status <= 504) response = await send();
   if (response.status === 202) return { kind: "queued", submission: ((await response.json()) as { submission: SubmissionProgress }).submission };
   if (!response.ok) throw await failure(response);
   const body = (await response.json()) as { result: GradeResult; progress: ExerciseProgress };
