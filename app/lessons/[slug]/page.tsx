@@ -1,3 +1,4 @@
+import type { ComponentProps } from "react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -32,6 +33,11 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
   return { title: source.frontmatter.title, description: source.frontmatter.summary };
 }
 
+/** A static code block may scroll sideways: focusable, so a keyboard can scroll it (axe: scrollable-region-focusable). */
+function FocusablePre(props: ComponentProps<"pre">) {
+  return <pre tabIndex={0} {...props} />;
+}
+
 export default async function LessonPage({ params }: Params) {
   const { slug } = await params;
   if (!lessonExists(slug)) notFound();
@@ -47,7 +53,7 @@ export default async function LessonPage({ params }: Params) {
       <CommentCountLink />
       <NotebookProvider lessonSlug={slug} lessonTitle={source.frontmatter.title} parts={notebookParts(source.body)}>
         <div className="lesson-body">
-          <Content components={{ Cell: CodeCell, ExperimentCompare, Exercise, Hint, Video }} />
+          <Content components={{ Cell: CodeCell, ExperimentCompare, Exercise, Hint, Video, pre: FocusablePre }} />
         </div>
         <EarlierWork lessonSlug={slug} />
       </NotebookProvider>
