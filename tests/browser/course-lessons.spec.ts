@@ -23,6 +23,13 @@ const lessons = readdirSync(LESSONS_DIR)
  */
 const CNN_MIN_ACCURACY = 0.94;
 
+/**
+ * The transformer lesson's trained validation loss must be below this fraction of ln V (4.08 for the
+ * sonnets' 59 characters). Node reaches about 2.2 after the lesson's 300 steps; 0.65 x ln V = 2.65
+ * is "clearly below uniform" with room for the browser's own arithmetic and sampling.
+ */
+const TRANSFORMER_MAX_LOSS_FRACTION = 0.65;
+
 /** Assertions a lesson's issue asks for beyond "Run all finishes cleanly", run after its Run all. */
 const AFTER_RUN_ALL: Record<string, (page: Page) => Promise<void>> = {
   // Issue 13: the CNN beats the MLP on the test digits, with fewer parameters, and reaches its accuracy.
@@ -36,6 +43,29 @@ const AFTER_RUN_ALL: Record<string, (page: Page) => Promise<void>> = {
     expect(cnnParams).toBeLessThan(mlpParams);
     expect(cnnAccuracy).toBeGreaterThanOrEqual(CNN_MIN_ACCURACY);
     await expect(cell(page, "conv-vs-engine").getByTestId("cell-output")).toContainText("largest difference from the loops: 0");
+  },
+  // Issue 13: the char-level transformer generates text from the corpus's alphabet, and its trained
+  // loss is clearly below the uniform baseline ln V.
+  transformers: async (page) => {
+    const corpusText = await cell(page, "corpus").getByTestId("cell-output").innerText();
+    const vocabMatch = /vocabulary of (\d+): ("(?:[^"\\]|\\.)*")/.exec(corpusText);
+    expect(vocabMatch, corpusText).not.toBeNull();
+    const alphabet = new Set<string>(JSON.parse(vocabMatch![2]) as string);
+    expect(alphabet.size).toBe(Number(vocabMatch![1]));
+
+    const text = await cell(page, "generate").getByTestId("cell-output").innerText();
+    const summary = /generated (\d+) characters .*trained validation loss ([\d.]+), baseline ln V ([\d.]+)/.exec(text);
+    expect(summary, text).not.toBeNull();
+    const [generated, trainedLoss, baseline] = summary!.slice(1).map(Number);
+    const sample = text.slice(0, text.indexOf("--- generated")).trim();
+    console.log(`transformers in the browser: loss ${trainedLoss} (baseline ${baseline}), sample: ${JSON.stringify(sample.slice(0, 120))}`);
+    expect(sample.startsWith("Shall I ")).toBe(true);
+    expect(generated).toBeGreaterThanOrEqual(200);
+    expect(sample.length).toBeGreaterThanOrEqual(200);
+    const foreign = [...sample].filter((c) => !alphabet.has(c));
+    expect(foreign, "characters outside the corpus's alphabet").toEqual([]);
+    expect(baseline).toBeCloseTo(Math.log(alphabet.size), 2);
+    expect(trainedLoss).toBeLessThan(TRANSFORMER_MAX_LOSS_FRACTION * baseline);
   },
 };
 
