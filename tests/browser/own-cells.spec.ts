@@ -102,12 +102,14 @@ test("a learner adds code and note cells, runs them with the lesson's, moves, de
   await page.getByRole("button", { name: "Export notebook" }).click();
   const notebook = JSON.parse(await readFile(String(await (await download).path()), "utf8")) as { cells: { id: string; cell_type: string; source: string; metadata: Record<string, unknown>; outputs?: unknown[] }[] };
   const lessonCells = ["make", "shape", "broadcast", "grad"];
-  const ids = notebook.cells.filter((c) => lessonCells.includes(c.id) || c.metadata.gradbook).map((c) => (c.metadata.gradbook ? `own-${c.cell_type}` : c.id));
+  // Exercises carry gradbook metadata too; the learner's own cells are marked learner_cell.
+  const isOwn = (c: { metadata: Record<string, unknown> }) => (c.metadata.gradbook as { learner_cell?: boolean } | undefined)?.learner_cell === true;
+  const ids = notebook.cells.filter((c) => lessonCells.includes(c.id) || isOwn(c)).map((c) => (isOwn(c) ? `own-${c.cell_type}` : c.id));
   expect(ids).toEqual(["own-markdown", "make", "shape", "own-code", "broadcast", "grad"]);
-  const ownCode = notebook.cells.find((c) => c.cell_type === "code" && c.metadata.gradbook);
+  const ownCode = notebook.cells.find((c) => c.cell_type === "code" && isOwn(c));
   expect(ownCode?.source).toContain("const mine = x.sum().item() * 2; mine");
   expect(JSON.stringify(ownCode?.outputs)).toContain("42");
-  expect(notebook.cells.find((c) => c.cell_type === "markdown" && c.metadata.gradbook)?.source).toContain("## My notes");
+  expect(notebook.cells.find((c) => c.cell_type === "markdown" && isOwn(c))?.source).toContain("## My notes");
 });
 
 test("a cell whose lesson cell is gone is kept at the end; another learner sees none of them", async ({ page, browser }) => {
