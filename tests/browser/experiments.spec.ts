@@ -69,6 +69,8 @@ test("a run cut short by an error is marked interrupted, and one cut short by a 
   await typeIntoCell(page, "broadcast", `const open = experiments.start("left-open", {}); open.log({ loss: 1 });`);
   await runCell(page, "broadcast");
   await expect.poll(async () => (await runs(page, "left-open"))[0]?.status, { timeout: 15_000 }).toBe("running");
+  // Cells ran, so Restart asks for confirmation first.
+  page.once("dialog", (dialog) => void dialog.accept());
   await page.getByRole("button", { name: /Restart/ }).click();
   await expect.poll(async () => (await runs(page, "left-open"))[0]?.status, { timeout: 15_000 }).toBe("interrupted");
 });

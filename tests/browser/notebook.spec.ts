@@ -59,6 +59,8 @@ test("Restart kernel forgets names and says so", async ({ page }) => {
   await openLesson(page, TENSORS_LESSON);
   await typeIntoCell(page, "make", "const gone = 1");
   await runCell(page, "make");
+  // A cell ran, so Restart asks first (keyboard.spec.ts tests the question itself).
+  page.once("dialog", (dialog) => void dialog.accept());
   await page.getByRole("button", { name: "Restart kernel" }).click();
   await expect(page.getByTestId("kernel-notice")).toContainText("Kernel restarted");
   await expect(page.getByTestId("kernel-status")).toHaveText("idle");
