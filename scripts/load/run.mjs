@@ -31,9 +31,17 @@ ensureBuild(env);
 const apps = [];
 for (let i = 0; i < INSTANCES; i++) apps.push(await startApp(env, `app${i + 1}`));
 const cookie = cookieFor(env);
+// Interrupted (Ctrl-C, a timeout): leave no server or cluster behind.
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    for (const app of apps) app.child.kill("SIGKILL");
+    database.stop();
+    process.exit(130);
+  });
+}
 console.log(`▸ ${PROVIDER} (${database.url.replace(/\/\/[^@]*@/, "//")}); ${INSTANCES} app instance(s): ${apps.map((app) => app.base).join(", ")}`);
 
-const pids = () => [...apps.map((app) => app.child.pid), ...(database.cluster ? [] : [])];
+const pids = () => apps.map((app) => app.child.pid);
 
 async function step(learners) {
   const cpuBefore = cpuSeconds(pids());
