@@ -44,12 +44,11 @@ const identitySelect = { id: true, username: true, name: true, email: true, role
  * learner and exercise) rather than read one by one: a class of 1,000 has 30,000 and more.
  */
 export async function gradebookMatrix(): Promise<GradebookMatrixRow[]> {
-  const by = ["userId", "lessonSlug", "exerciseId"] as const;
   const [users, states, best, firstPasses, unusual] = await Promise.all([
     prisma.user.findMany({ where: { role: { not: "instructor" }, OR: [{ exerciseStates: { some: {} } }, { submissions: { some: {} } }] }, select: identitySelect }),
     prisma.exerciseState.findMany({ select: { userId: true, lessonSlug: true, exerciseId: true, attempts: true, hintsUsed: true, solutionViewed: true, solutionViewedAt: true } }),
-    prisma.submission.groupBy({ by, _max: { score: true, maxScore: true, createdAt: true } }),
-    prisma.submission.groupBy({ by, where: { passed: true }, _min: { createdAt: true } }),
+    prisma.submission.groupBy({ by: ["userId", "lessonSlug", "exerciseId"], _max: { score: true, maxScore: true, createdAt: true } }),
+    prisma.submission.groupBy({ by: ["userId", "lessonSlug", "exerciseId"], where: { passed: true }, _min: { createdAt: true } }),
     // Few submissions end other than "graded" (time or memory limit, errors): the last one's status is shown.
     prisma.submission.findMany({ where: { status: { not: "graded" } }, select: { userId: true, lessonSlug: true, exerciseId: true, status: true, createdAt: true } }),
   ]);
@@ -71,16 +70,17 @@ export async function gradebookMatrix(): Promise<GradebookMatrixRow[]> {
   for (const group of best) {
     const cell = cellOf(group);
     if (!cell) continue;
-    cell.bestScore = group._max.score;
-    cell.maxScore = group._max.maxScore;
-    cell.lastSubmissionAt = group._max.createdAt?.toISOString() ?? null;
+    cell.bestScore = group._max?.score ?? null;
+    cell.maxScore = group._max?.maxScore ?? null;
+    cell.lastSubmissionAt = group._max?.createdAt?.toISOString() ?? null;
     cell.lastStatus = "graded";
   }
   for (const group of firstPasses) {
     const cell = cellOf(group);
-    if (!cell || !group._min.createdAt) continue;
+    const first = group._min?.createdAt;
+    if (!cell || !first) continue;
     cell.passed = true;
-    cell.firstPassedAt = group._min.createdAt.toISOString();
+    cell.firstPassedAt = first.toISOString();
   }
   for (const submission of unusual) {
     const cell = cellOf(submission);
