@@ -47,7 +47,7 @@ for (const viewport of VIEWPORTS) {
         await expectNoHorizontalScroll(page);
       }
       await page.goto(LESSON);
-      await expect(page.getByTestId("kernel-status")).toHaveText("idle", { timeout: 30_000 });
+      await expect(page.getByTestId("kernel-status")).toHaveText("idle", { timeout: 90_000 });
       await expect(page.locator(".monaco-editor").first()).toBeVisible({ timeout: 30_000 });
       await expectSignInVisible(page);
       await expectNoHorizontalScroll(page);
@@ -60,14 +60,14 @@ for (const viewport of VIEWPORTS) {
 
     test("the toolbar stays small (a menu on a phone) and a chart fits the width", async ({ page }) => {
       await page.goto(LESSON);
-      await expect(page.getByTestId("kernel-status")).toHaveText("idle", { timeout: 30_000 });
+      await expect(page.getByTestId("kernel-status")).toHaveText("idle", { timeout: 90_000 });
       const bar = page.locator(".kernel-bar");
       const height = (await bar.boundingBox())!.height;
       expect(height / viewport.height).toBeLessThan(0.08);
       const runAll = page.getByRole("button", { name: "Run all", exact: true });
       if (viewport.name === "phone") {
         await expect(runAll).toBeHidden();
-        const toggle = page.getByRole("button", { name: "Notebook" });
+        const toggle = page.getByRole("button", { name: "Notebook", exact: true });
         await expect(toggle).toHaveAttribute("aria-expanded", "false");
         await toggle.click();
         await expect(toggle).toHaveAttribute("aria-expanded", "true");
