@@ -44,6 +44,17 @@ const AFTER_RUN_ALL: Record<string, (page: Page) => Promise<void>> = {
     expect(cnnAccuracy).toBeGreaterThanOrEqual(CNN_MIN_ACCURACY);
     await expect(cell(page, "conv-vs-engine").getByTestId("cell-output")).toContainText("largest difference from the loops: 0");
   },
+  // Issue 13: the deployment lesson reloads a state dict bit-identically, resumes a checkpoint
+  // exactly, and its int8 per-channel model stays within a point of the float32 accuracy.
+  deployment: async (page) => {
+    await expect(cell(page, "save-state-dict").getByTestId("cell-output")).toContainText("bit-identical outputs: true");
+    await expect(cell(page, "resume").getByTestId("cell-output")).toContainText("resumed vs live: 0");
+    const text = await cell(page, "quantized-model").getByTestId("cell-output").innerText();
+    const match = /smaller and changes test accuracy by (-?[\d.]+) percentage points/.exec(text);
+    expect(match, text).not.toBeNull();
+    console.log(`deployment in the browser: int8 accuracy change ${match![1]} points`);
+    expect(Math.abs(Number(match![1]))).toBeLessThan(1);
+  },
   // Issue 13: the char-level transformer generates text from the corpus's alphabet, and its trained
   // loss is clearly below the uniform baseline ln V.
   transformers: async (page) => {
