@@ -34,6 +34,7 @@ function cellDetails(learner: GradebookLearner, key: string): string | undefined
   const parts = [`${cell.attempts} att.`, `${cell.hintsUsed} hint${cell.hintsUsed === 1 ? "" : "s"}`];
   if (cell.passedAfterSolution) parts.push("passed after viewing the solution");
   else if (cell.solutionViewed) parts.push("solution viewed");
+  if (cell.lessonVersion !== null) parts.push(`best grade on lesson version ${cell.lessonVersion}`);
   if (cell.lastSubmissionAt) parts.push(`last ${cell.lastSubmissionAt.slice(0, 10)}${cell.lastStatus && cell.lastStatus !== "graded" ? ` (${cell.lastStatus.replace("_", " ")})` : ""}`);
   return parts.join(" · ");
 }
@@ -48,6 +49,11 @@ function ScoreCell({ exercise, learner }: { exercise: GradebookExercise; learner
       {cell.passedAfterSolution ? (
         <abbr className={styles.mark} title="passed after viewing the solution" data-testid="passed-after-solution">
           S
+        </abbr>
+      ) : null}
+      {cell.lessonVersion !== null && exercise.lessonVersion !== null && cell.lessonVersion < exercise.lessonVersion ? (
+        <abbr className={styles.mark} title={`earned on version ${cell.lessonVersion} of the lesson (now version ${exercise.lessonVersion})`} data-testid="earlier-version">
+          v{cell.lessonVersion}
         </abbr>
       ) : null}
     </td>

@@ -23,6 +23,8 @@ export interface GradebookColumn {
   points: number;
   /** False for an exercise with grades that the course no longer has. */
   inCourse: boolean;
+  /** The lesson's current version (null for an exercise the course no longer has). */
+  lessonVersion: number | null;
 }
 
 export interface GradebookExercise extends GradebookColumn {
@@ -57,12 +59,12 @@ export interface Gradebook {
 }
 
 /** Lessons in course order: by module as course.json lists them, then by `order`. */
-function orderedLessons(): { slug: string; title: string }[] {
+function orderedLessons(): { slug: string; title: string; version: number }[] {
   const moduleIndex = new Map(readCourseOutline().modules.map((module, index) => [module.id, index]));
   return lessonSlugs()
     .map((slug) => ({ slug, frontmatter: readLesson(slug).frontmatter }))
     .sort((a, b) => (moduleIndex.get(a.frontmatter.module) ?? 99) - (moduleIndex.get(b.frontmatter.module) ?? 99) || a.frontmatter.order - b.frontmatter.order)
-    .map(({ slug, frontmatter }) => ({ slug, title: frontmatter.title }));
+    .map(({ slug, frontmatter }) => ({ slug, title: frontmatter.title, version: frontmatter.version }));
 }
 
 function courseColumns(): GradebookColumn[] {
@@ -75,6 +77,7 @@ function courseColumns(): GradebookColumn[] {
       title: exercise.title,
       points: exercise.points,
       inCourse: true,
+      lessonVersion: lesson.version,
     })),
   );
 }
@@ -87,7 +90,7 @@ function retiredColumns(rows: GradebookMatrixRow[], known: ReadonlySet<string>):
   }
   return [...points.keys()].sort().map((key) => {
     const [lessonSlug, exerciseId] = key.split("/");
-    return { key, lessonSlug, lessonTitle: `${lessonSlug} (no longer in the course)`, exerciseId, title: exerciseId, points: points.get(key) ?? 0, inCourse: false };
+    return { key, lessonSlug, lessonTitle: `${lessonSlug} (no longer in the course)`, exerciseId, title: exerciseId, points: points.get(key) ?? 0, inCourse: false, lessonVersion: null };
   });
 }
 

@@ -34,6 +34,7 @@ const emptyCell = (): GradebookCell => ({
   solutionViewedAt: null,
   lastSubmissionAt: null,
   lastStatus: null,
+  lessonVersion: null,
 });
 
 const identitySelect = { id: true, username: true, name: true, email: true, role: true } as const;
@@ -47,7 +48,8 @@ export async function gradebookMatrix(): Promise<GradebookMatrixRow[]> {
   const [users, states, best, firstPasses, unusual] = await Promise.all([
     prisma.user.findMany({ where: { role: { not: "instructor" }, OR: [{ exerciseStates: { some: {} } }, { submissions: { some: {} } }] }, select: identitySelect }),
     prisma.exerciseState.findMany({ select: { userId: true, lessonSlug: true, exerciseId: true, attempts: true, hintsUsed: true, solutionViewed: true, solutionViewedAt: true } }),
-    prisma.submission.groupBy({ by: ["userId", "lessonSlug", "exerciseId"], _max: { score: true, maxScore: true, createdAt: true } }),
+    // Per lesson version too, so the gradebook can say which version the best grade was earned on.
+    prisma.submission.groupBy({ by: ["userId", "lessonSlug", "exerciseId", "lessonVersion"], _max: { score: true, maxScore: true, createdAt: true } }),
     prisma.submission.groupBy({ by: ["userId", "lessonSlug", "exerciseId"], where: { passed: true }, _min: { createdAt: true } }),
     // Few submissions end other than "graded" (time or memory limit, errors): the last one's status is shown.
     prisma.submission.findMany({ where: { status: { not: "graded" } }, select: { userId: true, lessonSlug: true, exerciseId: true, status: true, createdAt: true } }),
@@ -69,10 +71,16 @@ export async function gradebookMatrix(): Promise<GradebookMatrixRow[]> {
   }
   for (const group of best) {
     const cell = cellOf(group);
-    if (!cell) continue;
-    cell.bestScore = group._max?.score ?? null;
-    cell.maxScore = group._max?.maxScore ?? null;
-    cell.lastSubmissionAt = group._max?.createdAt?.toISOString() ?? null;
+    const score = group._max?.score ?? null;
+    if (!cell || score === null) continue;
+    const better = cell.bestScore === null || score > cell.bestScore || (score === cell.bestScore && group.lessonVersion > (cell.lessonVersion ?? 0));
+    if (better) {
+      cell.bestScore = score;
+      cell.maxScore = group._max?.maxScore ?? null;
+      cell.lessonVersion = group.lessonVersion;
+    }
+    const last = group._max?.createdAt?.toISOString() ?? null;
+    if (last && (cell.lastSubmissionAt === null || last > cell.lastSubmissionAt)) cell.lastSubmissionAt = last;
     cell.lastStatus = "graded";
   }
   for (const group of firstPasses) {
@@ -114,6 +122,8 @@ export interface LearnerSubmission {
   passed: boolean;
   status: SubmissionStatus;
   createdAt: string;
+  /** The lesson version it was graded on. */
+  lessonVersion: number;
 }
 
 export interface LearnerRecord {
@@ -128,7 +138,7 @@ export async function learnerRecord(userId: string): Promise<LearnerRecord | nul
   if (!user || user.role === "instructor") return null;
   const submissions = await prisma.submission.findMany({
     where: { userId },
-    select: { id: true, lessonSlug: true, exerciseId: true, code: true, score: true, maxScore: true, passed: true, status: true, createdAt: true },
+    select: { id: true, lessonSlug: true, exerciseId: true, code: true, score: true, maxScore: true, passed: true, status: true, createdAt: true, lessonVersion: true },
     orderBy: { createdAt: "desc" },
   });
   return {

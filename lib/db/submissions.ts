@@ -167,6 +167,8 @@ export interface GradebookCell {
   solutionViewedAt: string | null;
   lastSubmissionAt: string | null;
   lastStatus: SubmissionStatus | null;
+  /** The lesson version the best grade was earned on (the latest such version on a tie). */
+  lessonVersion: number | null;
 }
 
 /** Whether a pass counts as "after viewing the solution" (see GradebookCell.passedAfterSolution). */
@@ -174,63 +176,4 @@ export function passedAfterSolution(cell: Pick<GradebookCell, "passed" | "firstP
   if (!cell.passed || !cell.solutionViewed || cell.firstPassedAt === null) return false;
   if (cell.solutionViewedAt === null) return true;
   return Date.parse(cell.solutionViewedAt) <= Date.parse(cell.firstPassedAt);
-}
-
-export interface GradebookLearner {
-  userId: string;
-  /** The account's username, or null for an anonymous learner. */
-  username: string | null;
-  /** `${lessonSlug}/${exerciseId}` -> cell. */
-  cells: Record<string, GradebookCell>;
-}
-
-/** Every learner with any exercise activity, with their best score and usage per exercise. */
-export async function gradebookRows(): Promise<GradebookLearner[]> {
-  const [states, submissions] = await Promise.all([
-    prisma.exerciseState.findMany({ include: { user: { select: { username: true, role: true } } } }),
-    prisma.submission.findMany({
-      select: { userId: true, lessonSlug: true, exerciseId: true, score: true, maxScore: true, passed: true, status: true, createdAt: true, user: { select: { username: true, role: true } } },
-      orderBy: { createdAt: "asc" },
-    }),
-  ]);
-  const learners = new Map<string, GradebookLearner>();
-  const cellOf = (userId: string, username: string | null, lessonSlug: string, exerciseId: string): GradebookCell => {
-    let learner = learners.get(userId);
-    if (!learner) learners.set(userId, (learner = { userId, username, cells: {} }));
-    return (learner.cells[`${lessonSlug}/${exerciseId}`] ??= {
-      bestScore: null,
-      maxScore: null,
-      passed: false,
-      passedAfterSolution: false,
-      firstPassedAt: null,
-      attempts: 0,
-      hintsUsed: 0,
-      solutionViewed: false,
-      solutionViewedAt: null,
-      lastSubmissionAt: null,
-      lastStatus: null,
-    });
-  };
-  for (const state of states) {
-    if (state.user.role === "instructor") continue;
-    Object.assign(cellOf(state.userId, state.user.username, state.lessonSlug, state.exerciseId), {
-      attempts: state.attempts,
-      hintsUsed: state.hintsUsed,
-      solutionViewed: state.solutionViewed,
-      solutionViewedAt: state.solutionViewedAt?.toISOString() ?? null,
-    });
-  }
-  for (const submission of submissions) {
-    if (submission.user.role === "instructor") continue;
-    const cell = cellOf(submission.userId, submission.user.username, submission.lessonSlug, submission.exerciseId);
-    cell.bestScore = Math.max(cell.bestScore ?? 0, submission.score);
-    cell.maxScore = submission.maxScore;
-    // Submissions come oldest first, so the first passing one seen is the first pass.
-    if (submission.passed && !cell.passed) cell.firstPassedAt = submission.createdAt.toISOString();
-    cell.passed ||= submission.passed;
-    cell.lastSubmissionAt = submission.createdAt.toISOString();
-    cell.lastStatus = submission.status as SubmissionStatus;
-  }
-  for (const learner of learners.values()) for (const cell of Object.values(learner.cells)) cell.passedAfterSolution = passedAfterSolution(cell);
-  return [...learners.values()].sort((a, b) => (a.username ?? `~${a.userId}`).localeCompare(b.username ?? `~${b.userId}`));
 }

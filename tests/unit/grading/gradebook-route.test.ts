@@ -83,6 +83,23 @@ describe("GET /api/instructor/gradebook", () => {
     expect(learners.some((l: { username: string | null }) => l.username === "teacher")).toBe(false);
   });
 
+  it("says which lesson version each grade was earned on, and which version the best grade is from", async () => {
+    // This lesson has not been revised: every grade so far is on version 1.
+    const { learners: before } = await (await GET(gradebookRequest(instructor, "?show=all"), {})).json();
+    expect(cellOf(before, "student")).toMatchObject({ lessonVersion: 1 });
+    const versioned = await sessionCookie("reviser", "learner");
+    expect((await (await submitAs(versioned)).json()).result.passed).toBe(true);
+    const { id } = await prisma.user.findUniqueOrThrow({ where: { username: "reviser" } });
+    // Rewrite history: that passing grade was earned on version 3, and a failing one later on version 4.
+    await prisma.submission.updateMany({ where: { userId: id }, data: { lessonVersion: 3 } });
+    const last = await prisma.submission.findFirstOrThrow({ where: { userId: id } });
+    await prisma.submission.create({ data: { userId: id, lessonSlug: LESSON, exerciseId: EXERCISE, code: "x", score: 0, maxScore: 1, passed: false, status: "graded", results: "{}", lessonVersion: 4, createdAt: new Date(last.createdAt.getTime() + 1000) } });
+    const { learners } = await (await GET(gradebookRequest(instructor, "?show=all"), {})).json();
+    expect(cellOf(learners, "reviser")).toMatchObject({ bestScore: 1, lessonVersion: 3, lastSubmissionAt: new Date(last.createdAt.getTime() + 1000).toISOString() });
+    await prisma.submission.deleteMany({ where: { userId: id } });
+    await prisma.exerciseState.deleteMany({ where: { userId: id } });
+  });
+
   it("marks a pass made after viewing the solution apart from a pass followed by a look at the solution", async () => {
     const { learners } = await (await GET(gradebookRequest(instructor, "?show=all"), {})).json();
     const peeked = cellOf(learners, "peeker") as { passed: boolean; passedAfterSolution: boolean; solutionViewedAt: string; firstPassedAt: string };
@@ -249,7 +266,7 @@ describe("GET /api/instructor/learners/[learnerId]", () => {
     const record = await response.json();
     expect(record.identity).toMatchObject({ userId: id, username: "student" });
     expect(record.submissions).toHaveLength(1);
-    expect(record.submissions[0]).toMatchObject({ lessonSlug: LESSON, exerciseId: EXERCISE, passed: true, code: PASSING });
+    expect(record.submissions[0]).toMatchObject({ lessonSlug: LESSON, exerciseId: EXERCISE, passed: true, code: PASSING, lessonVersion: 1 });
     const guest = await (await get(anonymous, instructor)).json();
     expect(guest.submissions.map((s: { code: string }) => s.code)).toEqual(["function row_means(t) { return t.sum(1); }", "function row_means(t) { return t.sum(1); }"]);
   });

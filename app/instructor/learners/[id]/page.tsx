@@ -77,6 +77,7 @@ export default async function LearnerPage({ params }: Props) {
               <summary>
                 {when(submission.createdAt)} · {submission.score} / {submission.maxScore} {submission.passed ? "· passed" : ""}
                 {submission.status !== "graded" ? ` · ${submission.status.replace("_", " ")}` : ""}
+                <span data-testid="submission-version"> · lesson version {submission.lessonVersion}</span>
               </summary>
               <pre className={styles.code} data-testid="submission-code" aria-label={`Code submitted ${when(submission.createdAt)}`} tabIndex={0}>
                 <code>{submission.code}</code>
