@@ -76,6 +76,7 @@ test("the activation experiment records three runs and the comparison chart over
   const chart = compare.getByTestId("run-chart");
   await expect(chart).toHaveAttribute("data-curves", "3", { timeout: 30_000 });
   await expect(chart.locator(".scatterlayer .trace")).toHaveCount(3, { timeout: 30_000 });
-  const legend = chart.locator('[role="img"]');
+  // The chart is a figure (role=img would make Plotly's mode-bar buttons nested-interactive for axe).
+  const legend = chart.locator('[role="figure"]');
   for (const activation of ["sigmoid", "tanh", "relu"]) await expect(legend).toHaveAttribute("aria-label", new RegExp(`activation[^,]*${activation}`));
 });
