@@ -89,5 +89,5 @@ test("<ExperimentCompare> in a lesson overlays the learner's runs and refreshes 
   // No reload: the chart picks up the two runs as they end.
   await expect(compare.getByTestId("run-chart")).toHaveAttribute("data-curves", "2", { timeout: 15_000 });
   await expect(compare.locator(".scatterlayer .trace")).toHaveCount(2, { timeout: 20_000 });
-  await expect(compare.getByTestId("compare-run-count")).toHaveText("2 runs shown");
+  await expect(compare.getByTestId("compare-run-count")).toHaveText("2 configurations · 2 runs");
 });
