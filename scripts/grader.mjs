@@ -17,7 +17,7 @@ import { build } from "esbuild";
 // (some lesson-parsing packages are ESM-only). Rebuilt at each start (about a second).
 const outfile = path.resolve("lib/generated/grader-worker/worker.mjs");
 await build({
-  stdin: { contents: 'export { startSubmissionWorker } from "./lib/api/submission-queue"; export { prisma } from "./lib/db/client";', resolveDir: process.cwd(), loader: "ts" },
+  stdin: { contents: 'export { startSubmissionWorker } from "./lib/api/submission-queue"; export { prisma } from "./lib/db/client"; export { sandboxesReleased } from "./lib/grading/sandbox/grader";', resolveDir: process.cwd(), loader: "ts" },
   bundle: true,
   platform: "node",
   format: "esm",
@@ -27,7 +27,7 @@ await build({
   outfile,
   logLevel: "warning",
 });
-const { startSubmissionWorker, prisma } = await import(pathToFileURL(outfile).href);
+const { startSubmissionWorker, prisma, sandboxesReleased } = await import(pathToFileURL(outfile).href);
 
 const name = process.env.GRADER_NAME || `${os.hostname()}-${process.pid}`;
 const worker = startSubmissionWorker(name);
@@ -41,6 +41,7 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
     console.log(`▸ Grader ${name}: finishing the jobs in hand (again to quit at once)`);
     await worker.stop();
     await prisma.$disconnect();
+    await sandboxesReleased(); // exiting while isolated-vm frees an isolate crashes Node
     console.log(`▸ Grader ${name}: stopped after ${worker.finished} job(s)`);
     process.exit(0);
   });

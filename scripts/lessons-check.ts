@@ -14,6 +14,7 @@
 import path from "node:path";
 import { readdirSync } from "node:fs";
 import { readCourseOutline } from "../lib/lessons/files";
+import { sandboxesReleased } from "../lib/grading/sandbox/grader";
 import { courseTimeSummary, formatProblem, lessonSummary, validateLessonFile, type LessonReport } from "./lessons-check/index";
 
 function lessonFiles(args: string[]): string[] {
@@ -62,9 +63,13 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
+  async (code) => {
+    await sandboxesReleased();
+    process.exit(code);
+  },
+  async (error: unknown) => {
     console.error(error);
+    await sandboxesReleased();
     process.exit(2);
   },
 );

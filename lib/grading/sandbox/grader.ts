@@ -99,6 +99,7 @@ class Sandbox {
 
   static async open(limits: SandboxLimits): Promise<Sandbox> {
     const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb });
+    sandboxesOpened += 1;
     try {
       const source = engineBundleSource();
       // V8's code cache makes every isolate after the first skip parsing the engine.
@@ -147,6 +148,21 @@ class Sandbox {
   dispose(): void {
     if (!this.isolate.isDisposed) this.isolate.dispose();
   }
+}
+
+let sandboxesOpened = 0;
+
+/**
+ * Resolves once isolated-vm has freed the isolates of finished jobs, for a process about to
+ * exit. isolated-vm frees an isolate on its own thread pool just after the last call into it
+ * returns; a process.exit() in that window tears V8's platform down under it and Node dies with
+ * SIGSEGV (gdb: ivm::PlatformDelegate::UnregisterIsolate from ~IsolateEnvironment on an ivm
+ * pool thread, while the main thread joins that thread at exit). Nothing observable marks the
+ * end of that release, so this gives the pool a moment, and only if an isolate ever existed.
+ */
+export async function sandboxesReleased(): Promise<void> {
+  if (sandboxesOpened === 0) return;
+  await new Promise((resolve) => setTimeout(resolve, 200));
 }
 
 /** Host-side rewrite: the same transform the notebook kernel applies to a cell. */
