@@ -36,4 +36,14 @@ const server = createServer((request, response) => {
 server.listen(port, hostname, () => {
   console.log(`▸ Ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}${trustsProxy ? " (trusting X-Forwarded-For from TRUSTED_PROXY)" : ""}`);
 });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.close(() => process.exit(0)));
+// On a stop signal the in-process grader (instrumentation.ts, SQLite) finishes its jobs in hand
+// while the connections close; a second signal quits at once.
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, async () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    await Promise.all([new Promise((resolve) => server.close(resolve)), globalThis.__gradbookBeforeExit?.()]);
+    process.exit(0);
+  });
+}

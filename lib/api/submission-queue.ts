@@ -63,9 +63,27 @@ function gradesInProcess(): boolean {
 // Kept on globalThis so the dev server's module reloads do not start a second queue or worker.
 const holder = globalThis as typeof globalThis & { __gradbookSubmissionQueue?: SubmissionQueue; __gradbookGradingWorker?: GradingWorker };
 
+/**
+ * Starts this process's worker when the app grades in process (SQLite, or GRADER_IN_PROCESS=1):
+ * called at server boot (instrumentation.ts), so jobs left queued by a restart, or written by
+ * another process, are graded without waiting for a request. Null when other processes grade.
+ */
+export function startInProcessGrading(): GradingWorker | null {
+  if (!gradesInProcess()) return null;
+  return (holder.__gradbookGradingWorker ??= startSubmissionWorker());
+}
+
+/** Stops the in-process worker (SIGTERM): it claims nothing more and finishes the jobs in hand. */
+export async function stopInProcessGrading(): Promise<void> {
+  const worker = holder.__gradbookGradingWorker;
+  if (!worker) return;
+  holder.__gradbookGradingWorker = undefined;
+  await worker.stop();
+}
+
 export function submissionQueue(): SubmissionQueue {
   if (!holder.__gradbookSubmissionQueue) {
-    if (gradesInProcess()) holder.__gradbookGradingWorker ??= startSubmissionWorker();
+    startInProcessGrading();
     holder.__gradbookSubmissionQueue = createGradingQueue({
       store: gradingJobStore,
       limits: { maxPerClient: integerFromEnv("GRADER_MAX_PER_CLIENT", 4), maxWaiting: integerFromEnv("GRADER_MAX_WAITING", 5_000) },
