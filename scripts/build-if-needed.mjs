@@ -8,7 +8,7 @@ const distDir = process.env.NEXT_DIST_DIR || ".next";
 const buildStamp = `${distDir}/gradbook-source-hash`;
 const ignore = (relative) => /(^|\/)(node_modules|\.next[^/]*|generated)(\/|$)|\.db(-journal|-wal|-shm)?$/.test(relative);
 const sourceHash = hashInputs(
-  ["app", "lib", "lessons", "public", "proxy.ts", "next.config.js", "package-lock.json", "tsconfig.json", "scripts/gen-engine-types.mjs"],
+  ["app", "lib", "lessons", "public", "proxy.ts", "instrumentation.ts", "next.config.js", "package-lock.json", "tsconfig.json", "scripts/gen-engine-types.mjs"],
   (relative) => ignore(relative) || relative.startsWith("public/vendor") || relative.startsWith("public/data"),
 );
 if (!existsSync(path.join(root, distDir, "BUILD_ID")) || readStamp(buildStamp) !== sourceHash) {
