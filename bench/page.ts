@@ -1,204 +1,218 @@
 /**
  * `npm run bench -- page`: the lesson page and the gradebook in Debian's Chromium against a
- * production build (scripts/test-server.mjs on a fresh temporary database):
+ * production build (scripts/test-server.mjs on a fresh temporary database; NEXT_DIST_DIR picks
+ * the build directory):
  * - first contentful paint of the Activation Functions lesson, and the time until its first
  *   cell can be run (Run enabled, kernel idle);
- * - JavaScript bytes fetched before the first run, split app / engine (the kernel worker and
- *   what it loads) / editor (Monaco), and when Monaco arrived relative to that first-cell time;
- * - Run all time for the lesson, and the page's memory (main thread and workers, after GC)
- *   after each of PAGE_BENCH_RUN_ALLS (default 5) Run alls: it must level off, not keep growing;
- * - gradebook render time with 1,000 learners x 30 exercises seeded (first view, then cached).
+ * - JavaScript fetched before the first run, split app / engine (the kernel worker's bundle) /
+ *   editor (Monaco, served from /vendor/monaco), and whether Monaco arrived after the page was
+ *   usable;
+ * - gradebook render time with 1,000 learners x 30 exercises seeded (first view, then warm);
+ * - Run all time for the lesson, and the page's memory (main thread and workers) after each of
+ *   PAGE_BENCH_RUN_ALLS (default 5) Run alls: it must level off, not keep growing.
  */
-import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
-import os from "node:os";
-import path from "node:path";
-import { chromium, type Browser, type Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import type { Browser, Page, Response } from "@playwright/test";
 import { seedClass, withRetiredExercises } from "../tests/browser/seed-gradebook";
+import { withProductionServer } from "./browser-server";
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const LESSON = "/lessons/activation-functions";
 const RUN_ALLS = Number(process.env.PAGE_BENCH_RUN_ALLS ?? 5);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-async function waitForServer(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`The server at ${url} did not start within ${timeoutMs / 1000} s`);
-}
+/** Memory may grow by at most this fraction from the second Run all to the last to count as levelled off. */
+const MEMORY_GROWTH_LIMIT = 0.1;
+const PASSWORD = "correct horse battery";
 
 type Kind = "app" | "engine" | "editor";
 
 /**
- * Which part of the product a script is: Monaco by its own class names, the engine and kernel
- * (the worker's bundle) by a name only the engine has, everything else the app.
+ * Which part of the product a script is: Monaco by where it is served from (CodeEditor loads it
+ * from /vendor/monaco), the engine by a class name only the engine has (the kernel worker's
+ * bundle; class names survive minification), everything else the app.
  */
-function classify(body: string): Kind {
-  if (body.includes("monaco-editor")) return "editor";
+function classify(url: string, body: string): Kind {
+  if (new URL(url).pathname.startsWith("/vendor/monaco/")) return "editor";
   if (body.includes("NonDynamicallyQuantizableLinear")) return "engine";
   return "app";
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+interface Script {
+  kind: Kind;
+  url: string;
+  decoded: number;
+  transferred: number;
+  /** When the last byte arrived, in ms since the epoch. */
+  arrivedAt: number;
+}
+
+async function scriptOf(response: Response): Promise<Script | null> {
+  const request = response.request();
+  if (!(request.resourceType() === "script" || /\.m?js(\?|$)/.test(response.url()))) return null;
+  const body = await response.body();
+  const timing = request.timing();
+  // Timing and sizes can be missing (-1, or an error) for a worker's requests: fall back to now and 0.
+  const arrivedAt = timing.responseEnd >= 0 ? timing.startTime + timing.responseEnd : Date.now();
+  const transferred = await request.sizes().then((sizes) => sizes.responseBodySize, () => 0);
+  return { kind: classify(response.url(), body.toString("latin1")), url: response.url(), decoded: body.length, transferred, arrivedAt };
+}
 
 async function lessonLoad(browser: Browser, base: string): Promise<void> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const scripts: { kind: Kind; bytes: number; at: number }[] = [];
-  const started = Date.now();
-  let firstRunClicked = false;
-  const pending: Promise<void>[] = [];
+  const pending: Promise<Script | null>[] = [];
+  let counting = true;
   // Worker scripts are requested by the worker, not the page: the context sees both.
-  context.on("response", (response) => {
-    if (firstRunClicked) return;
-    const type = response.request().resourceType();
-    if (!(type === "script" || /\.m?js(\?|$)/.test(response.url()))) return;
-    const at = Date.now() - started;
-    pending.push(
-      response
-        .body()
-        .then((body) => void scripts.push({ kind: classify(body.toString("latin1")), bytes: body.length, at }))
-        .catch(() => undefined),
-    );
-  });
+  const onResponse = (response: Response) => {
+    if (counting) pending.push(scriptOf(response).catch(() => null));
+  };
+  context.on("response", onResponse);
   await page.goto(`${base}${LESSON}`);
   const timing = await page.evaluate(
     () =>
-      new Promise<{ fcp: number; interactive: number }>((resolve) => {
+      new Promise<{ fcp: number; interactive: number; timeOrigin: number }>((resolve) => {
         const check = () => {
           const run = document.querySelector<HTMLButtonElement>('section.cell button[aria-label="Run cell"]');
           const idle = document.querySelector('[data-testid="kernel-status"]')?.textContent === "idle";
           if (run && !run.disabled && idle) {
             const fcp = performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN;
-            resolve({ fcp, interactive: performance.now() });
+            resolve({ fcp, interactive: performance.now(), timeOrigin: performance.timeOrigin });
           } else requestAnimationFrame(check);
         };
         check();
       }),
   );
-  // Let lazy chunks (Monaco, Plotly prefetch) arrive, then count what came before the first run.
-  await page.waitForTimeout(5000);
-  firstRunClicked = true;
-  await Promise.all(pending);
-  const total = (kind: Kind) => scripts.filter((s) => s.kind === kind).reduce((sum, s) => sum + s.bytes, 0);
-  const monacoAt = Math.min(...scripts.filter((s) => s.kind === "editor").map((s) => s.at));
-  console.log(`lesson first contentful paint: ${timing.fcp.toFixed(0)} ms; first cell runnable (Run enabled, kernel idle): ${timing.interactive.toFixed(0)} ms`);
-  console.log(`JS before the first run (decoded bytes): app ${kb(total("app"))}, engine ${kb(total("engine"))}, editor ${kb(total("editor"))}; total ${kb(total("app") + total("engine") + total("editor"))}`);
-  console.log(
-    Number.isFinite(monacoAt)
-      ? `Monaco's first chunk arrived ${monacoAt} ms after navigation (first cell runnable at ${timing.interactive.toFixed(0)} ms: ${monacoAt >= timing.interactive ? "after" : "BEFORE"} the page was usable)`
-      : "Monaco did not load within 5 s of the page being usable",
-  );
+  const usableAt = timing.timeOrigin + timing.interactive;
+  // What a learner's browser fetches before their first run: the page, then the editors (Monaco
+  // replaces the static code once loaded) and whatever else loads lazily, until the network is quiet.
+  await page.locator(".monaco-editor").first().waitFor({ timeout: 120_000 });
+  await page.waitForLoadState("networkidle");
+  counting = false;
+  context.off("response", onResponse);
+  const scripts = (await Promise.all(pending)).filter((s): s is Script => s !== null);
+  const sum = (kind: Kind, field: "decoded" | "transferred", before = Infinity) => scripts.filter((s) => s.kind === kind && s.arrivedAt <= before).reduce((total, s) => total + s[field], 0);
+  const split = (field: "decoded" | "transferred", before = Infinity) =>
+    `app ${kb(sum("app", field, before))}, engine ${kb(sum("engine", field, before))}, editor ${kb(sum("editor", field, before))}; total ${kb(sum("app", field, before) + sum("engine", field, before) + sum("editor", field, before))}`;
+  console.log(`lesson first contentful paint: ${timing.fcp.toFixed(0)} ms; first cell runnable (Run enabled, kernel idle): ${timing.interactive.toFixed(0)} ms after navigation`);
+  console.log(`JS before the first run (${scripts.length} scripts), decoded: ${split("decoded")}`);
+  console.log(`JS before the first run, transferred (compressed): ${split("transferred")}`);
+  console.log(`  of which before the first cell was runnable, decoded: ${split("decoded", usableAt)}`);
+  const monaco = scripts.filter((s) => s.kind === "editor");
+  if (monaco.length === 0) {
+    console.log("Monaco: no script from /vendor/monaco was fetched before the network went quiet (NOT loaded)");
+  } else {
+    const first = Math.min(...monaco.map((s) => s.arrivedAt)) - timing.timeOrigin;
+    const last = Math.max(...monaco.map((s) => s.arrivedAt)) - timing.timeOrigin;
+    const after = first >= timing.interactive;
+    console.log(
+      `Monaco (${monaco.length} scripts): first arrived ${first.toFixed(0)} ms, last ${last.toFixed(0)} ms after navigation; first cell runnable at ${timing.interactive.toFixed(0)} ms: Monaco loads ${after ? "after the page is usable (yes)" : "BEFORE the page is usable (NO)"}`,
+    );
+  }
   await context.close();
 }
 
+/** Clicks Run all and waits until the first cell has a new execution count and no cell is queued or running. */
 async function runAllOnce(page: Page): Promise<number> {
+  const firstCount = page.locator('section.cell [data-testid="execution-count"]').first();
+  const before = await firstCount.textContent();
   const started = Date.now();
-  await page.getByRole("button", { name: "Run all", exact: true }).click();
-  await page.waitForFunction(() => document.querySelectorAll('[data-cell-id][data-state="queued"], [data-cell-id][data-state="running"]').length === 0, undefined, { timeout: 900_000, polling: 500 });
-  return Date.now() - started;
+  await page.getByRole("toolbar", { name: "Notebook" }).getByRole("button", { name: "Run all", exact: true }).click();
+  await page.waitForFunction(
+    (previous) =>
+      document.querySelector('section.cell [data-testid="execution-count"]')?.textContent !== previous &&
+      document.querySelectorAll('[data-cell-id][data-state="queued"], [data-cell-id][data-state="running"]').length === 0,
+    before,
+    { timeout: 900_000, polling: 250 },
+  );
+  const elapsed = Date.now() - started;
+  const errors = await page.locator(".output-error").count();
+  if (errors > 0) throw new Error(`Run all ended with ${errors} error output(s): the figures would not be a full Run all`);
+  return elapsed;
 }
 
-/** Memory of the page and its workers after a GC (measureUserAgentSpecificMemory needs cross-origin isolation, which the app has). */
+/**
+ * Memory of the page and its workers: performance.measureUserAgentSpecificMemory (the app is
+ * cross-origin isolated, which it needs) reports after the next garbage collection, so the
+ * figure is live memory, not garbage. Chromium forces that collection within 20 s.
+ */
 async function pageMemoryMB(page: Page): Promise<number> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("HeapProfiler.collectGarbage");
-  const measured = await page.evaluate(async () => {
+  const bytes = await page.evaluate(async () => {
     const measure = (performance as unknown as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> }).measureUserAgentSpecificMemory;
-    if (!measure || !crossOriginIsolated) return null;
+    if (!measure || !crossOriginIsolated) throw new Error("performance.measureUserAgentSpecificMemory needs a cross-origin isolated page in Chromium");
     return (await measure.call(performance)).bytes;
   });
-  if (measured !== null) return measured / 1024 / 1024;
-  const { usedSize } = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number };
-  return usedSize / 1024 / 1024;
+  return bytes / 1024 / 1024;
 }
 
 async function runAlls(browser: Browser, base: string): Promise<void> {
   const page = await browser.newPage();
   await page.goto(`${base}${LESSON}`);
   await page.getByTestId("kernel-status").filter({ hasText: "idle" }).waitFor({ timeout: 120_000 });
+  await page.locator(".monaco-editor").first().waitFor({ timeout: 120_000 });
   const times: number[] = [];
   const memory: number[] = [await pageMemoryMB(page)];
+  console.log(`Activation Functions, ${RUN_ALLS} Run alls in one page (memory: main thread + workers, after GC; before the first: ${memory[0].toFixed(0)} MB)`);
   for (let i = 0; i < RUN_ALLS; i++) {
     times.push(await runAllOnce(page));
     memory.push(await pageMemoryMB(page));
-    console.log(`  Run all ${i + 1}: ${(times[i] / 1000).toFixed(1)} s, memory after: ${memory[i + 1].toFixed(0)} MB`);
+    console.log(`  Run all ${i + 1}: ${seconds(times[i])}, memory after: ${memory[i + 1].toFixed(0)} MB`);
   }
-  const sorted = [...times].sort((a, b) => a - b);
-  console.log(`Run all, Activation Functions: median ${(sorted[Math.floor(sorted.length / 2)] / 1000).toFixed(1)} s over ${times.length}`);
-  const growthLast = memory.length > 3 ? memory.at(-1)! - memory[2] : NaN;
-  console.log(`page memory (main + workers, after GC): before ${memory[0].toFixed(0)} MB, after each Run all ${memory.slice(1).map((m) => m.toFixed(0)).join(" / ")} MB; growth from Run all 2 to ${RUN_ALLS}: ${growthLast.toFixed(0)} MB`);
+  console.log(`Run all, Activation Functions: first ${seconds(times[0])} (loads the MNIST digits), median ${seconds(median(times))} over ${times.length}`);
+  console.log(`page memory after each Run all: ${memory.slice(1).map((m) => m.toFixed(0)).join(" / ")} MB`);
+  if (memory.length > 3) {
+    const growth = memory.at(-1)! - memory[2];
+    const bounded = growth <= MEMORY_GROWTH_LIMIT * memory[2];
+    console.log(`  growth from Run all 2 to ${RUN_ALLS}: ${growth.toFixed(0)} MB (${((100 * growth) / memory[2]).toFixed(1)} %): ${bounded ? "levels off (yes)" : `keeps growing (NO: over ${MEMORY_GROWTH_LIMIT * 100} %)`}`);
+  }
   await page.close();
 }
 
 async function gradebook(browser: Browser, base: string, databaseUrl: string): Promise<void> {
   const username = `benchteacher${Date.now() % 100000}`;
-  execFileSync("npm", ["run", "--silent", "user:create", "--", "--username", username, "--instructor", "--password", "correct horse battery"], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: "pipe" });
+  execFileSync("npm", ["run", "--silent", "user:create", "--", "--username", username, "--instructor", "--password", PASSWORD], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: "pipe" });
   const context = await browser.newContext({ baseURL: base });
   const page = await context.newPage();
-  await page.request.post("/api/account/signin", { data: { username, password: "correct horse battery" } });
+  page.setDefaultTimeout(120_000);
+  const signin = await page.request.post("/api/account/signin", { data: { username, password: PASSWORD } });
+  if (!signin.ok()) throw new Error(`The bench instructor could not sign in: HTTP ${signin.status()}`);
   const { exercises } = (await (await page.request.get("/api/instructor/gradebook")).json()) as { exercises: { key: string; inCourse: boolean }[] };
-  seedClass(databaseUrl, { learners: 1000, guests: 20, exerciseKeys: withRetiredExercises(exercises.filter((e) => e.inCourse).map((e) => e.key), 30) });
+  const exerciseKeys = withRetiredExercises(
+    exercises.filter((e) => e.inCourse).map((e) => e.key),
+    30,
+  );
+  seedClass(databaseUrl, { learners: 1000, guests: 20, exerciseKeys });
+  /** Server render (navigation start to first byte) and DOMContentLoaded of one gradebook view. */
   const load = async (url: string) => {
     await page.goto(url);
-    await page.getByTestId("gradebook").waitFor();
-    return page.evaluate(() => {
+    const rows = Number(await page.getByTestId("gradebook").getAttribute("data-rows"));
+    const times = await page.evaluate(() => {
       const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
-      return nav.domContentLoadedEventEnd - nav.startTime;
+      return { server: nav.responseStart - nav.startTime, ready: nav.domContentLoadedEventEnd - nav.startTime };
     });
+    return { rows, ...times };
   };
   const first = await load("/instructor");
-  const warm: number[] = [];
-  const big: number[] = [];
+  const sorted: Awaited<ReturnType<typeof load>>[] = [];
+  const big: Awaited<ReturnType<typeof load>>[] = [];
   for (let i = 0; i < 5; i++) {
-    warm.push(await load("/instructor?sort=total&dir=desc"));
+    sorted.push(await load("/instructor?sort=total&dir=desc"));
     big.push(await load("/instructor?pageSize=200"));
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  console.log(`gradebook 1,000 learners x 30 exercises (navigation to DOMContentLoaded): first view ${first.toFixed(0)} ms; 50 rows median ${median(warm).toFixed(0)} ms; 200 rows median ${median(big).toFixed(0)} ms`);
+  const summary = (views: Awaited<ReturnType<typeof load>>[]) => `${views[0].rows} rows, median ${median(views.map((v) => v.ready)).toFixed(0)} ms (server ${median(views.map((v) => v.server)).toFixed(0)} ms)`;
+  console.log(`gradebook, 1,000 learners x ${exerciseKeys.length} exercises (+20 guests), navigation to DOMContentLoaded:`);
+  console.log(`  first view: ${first.rows} rows, ${first.ready.toFixed(0)} ms (server ${first.server.toFixed(0)} ms); sorted by total: ${summary(sorted)}; page of 200: ${summary(big)}`);
   await context.close();
 }
 
 export async function pageBench(): Promise<void> {
-  if (!existsSync(CHROMIUM)) {
-    console.log(`skipped: Chromium not found at ${CHROMIUM}`);
-    return;
-  }
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const databaseUrl = `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "gradbook-bench-")), "bench.db")}`;
   console.log("\nLesson page and gradebook in Chromium (a production build; the first run builds)");
-  const server = spawn(process.execPath, ["scripts/test-server.mjs"], { env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl }, stdio: "ignore", detached: true });
-  try {
-    await waitForServer(`${base}/`, 900_000);
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
-    try {
-      await lessonLoad(browser, base);
-      await gradebook(browser, base, databaseUrl);
-      await runAlls(browser, base);
-    } finally {
-      await browser.close();
-    }
-  } finally {
-    if (server.pid) process.kill(-server.pid, "SIGTERM");
-  }
+  await withProductionServer({}, async ({ base, databaseUrl, browser }) => {
+    await lessonLoad(browser, base);
+    await gradebook(browser, base, databaseUrl);
+    await runAlls(browser, base);
+  });
 }
 
 if (process.argv[1]?.endsWith("page.ts")) {

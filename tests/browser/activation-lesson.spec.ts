@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
+import { expectLessonAccessible } from "./axe";
 import { cell, openLesson } from "./notebook";
 
 const LESSON = "/lessons/activation-functions";
@@ -33,6 +34,8 @@ test("Run all runs every cell of the lesson in order without an error", async ({
   await expect(cell(page, "softmax").getByTestId("cell-output")).toContainText("each row sums to: tensor([1., 1., 1.])");
   await expect(cell(page, "save-load").getByTestId("cell-output")).toContainText("loading before registering fails");
   await expect(cell(page, "sigmoid").getByTestId("plotly-chart")).toBeVisible({ timeout: 30_000 });
+  // Issue 11: the fully run lesson has no serious or critical axe violation.
+  await expectLessonAccessible(page, "activation-functions");
 });
 
 test("solving the Leaky ReLU exercise records a full grade from the server", async ({ page }) => {

@@ -1,11 +1,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
+import { expectLessonAccessible } from "./axe";
 import { cell, openLesson } from "./notebook";
 
 /**
  * Every lesson of the course, as a learner meets it: Run all finishes with every cell counted
- * in order and no error output, in the production build. The Activation Functions lesson has
+ * in order and no error output, in the production build, and the fully run lesson has no serious
+ * or critical axe violation (issue 11: checked here so each lesson's Run all is paid once in CI). The Activation Functions lesson has
  * its own, longer spec (activation-lesson.spec.ts); new lessons are picked up from lessons/.
  */
 const LESSONS_DIR = path.join(process.cwd(), "lessons");
@@ -97,5 +99,6 @@ for (const slug of lessons) {
     expect(await page.locator('section.cell [data-testid="execution-count"]').allInnerTexts()).toEqual(ids.map((_, i) => `[${i + 1}]`));
     await expect(page.locator(".output-error")).toHaveCount(0);
     await AFTER_RUN_ALL[slug]?.(page);
+    await expectLessonAccessible(page, slug);
   });
 }
