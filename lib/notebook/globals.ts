@@ -7,7 +7,8 @@ import { createGradingBridge } from "../grading/worker-bridge";
 import { notebookBuiltins } from "../kernel/worker/builtins";
 import { engineGlobals } from "../kernel/worker/engine";
 import type { KernelSession } from "../kernel/worker/session";
+import { fetchModelPublisher } from "./model-publisher";
 
 export function notebookGlobals(session: KernelSession) {
-  return { ...engineGlobals(), ...notebookBuiltins(session), __gb_grading: createGradingBridge(session) };
+  return { ...engineGlobals(), ...notebookBuiltins(session, fetchModelPublisher), __gb_grading: createGradingBridge(session) };
 }

@@ -10,6 +10,7 @@ import { LiveChart, ProgressDisplay, type DisplaySink, type LiveChartOptions } f
 import type { PlotlyFigure } from "../display/mime";
 import type { NumbersLike } from "../display/numbers";
 import { createInspect } from "./inspect";
+import { createPublishModel, type ModelPublisher } from "./publish";
 
 /** A display the cell can replace in place later (progress bars, live charts). */
 export interface DisplayHandle {
@@ -30,8 +31,11 @@ function richBundle(session: KernelSession, value: unknown): MimeBundle {
   return session.mimeBundleOf(value);
 }
 
-/** Names every cell sees besides the engine. */
-export function notebookBuiltins(session: KernelSession) {
+/**
+ * Names every cell sees besides the engine. `publisher` sends `publish_model` requests to the
+ * server (the browser worker passes one; in Node there is none and publish_model says so).
+ */
+export function notebookBuiltins(session: KernelSession, publisher: ModelPublisher | null = null) {
   const console = session.output.console();
   const show = (bundle: MimeBundle) => session.output.display(bundle);
   const sink = (): DisplaySink => {
@@ -72,5 +76,6 @@ export function notebookBuiltins(session: KernelSession) {
     inspect: createInspect(show),
     load_mnist: utils.data.load_mnist,
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    publish_model: createPublishModel(session, publisher),
   };
 }
