@@ -43,6 +43,8 @@ export const modelSpecSchema = z
     format: z.literal(MODEL_SPEC_FORMAT),
     /** The shape of one example, without the batch dimension. */
     input_shape: z.array(dim).min(1).max(3),
+    /** Whether the model was trained on standardised pixels ((x - 0.1307) / 0.3081, `load_mnist({ standardize: true })`) or on [0, 1]. */
+    standardize: z.boolean().default(true),
     layers: z.array(layerSchema).min(1).max(MAX_LAYERS),
   })
   .strict();
@@ -211,11 +213,11 @@ function defaultInputShape(first: LayerSpec): number[] {
 }
 
 /** A trained model as a spec and its weights (copied, float32). Throws a TypeError naming an unknown layer. */
-export function modelToSpec(model: unknown, inputShape?: readonly number[]): { spec: ModelSpec; weights: Float32Array } {
+export function modelToSpec(model: unknown, inputShape?: readonly number[], standardize = true): { spec: ModelSpec; weights: Float32Array } {
   if (!isModule(model)) throw new TypeError("publish_model(model): model must be an nn.Module, such as the nn.Sequential you trained");
   const parts = layersOf(model).map(layerOf);
   const layers = parts.map((part) => part.layer);
-  const parsed = modelSpecSchema.safeParse({ format: MODEL_SPEC_FORMAT, input_shape: inputShape ? [...inputShape] : defaultInputShape(layers[0]), layers });
+  const parsed = modelSpecSchema.safeParse({ format: MODEL_SPEC_FORMAT, input_shape: inputShape ? [...inputShape] : defaultInputShape(layers[0]), standardize, layers });
   if (!parsed.success) throw new TypeError(`publish_model: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);
   const spec = parsed.data;
   const tensors = parts.flatMap((part) => part.tensors.filter((t): t is Tensor => t !== null));

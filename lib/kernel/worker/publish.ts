@@ -36,6 +36,8 @@ export interface PublishOptions {
   name?: unknown;
   /** The shape of one input without the batch dimension: [784] (default for an MLP) or [1, 28, 28] (for a CNN). */
   input_shape?: number[];
+  /** Whether the model was trained on `load_mnist({ standardize: true })` pixels (default) or on [0, 1]: the page prepares drawings the same way. */
+  standardize?: boolean;
 }
 
 function checkName(name: unknown): string {
@@ -48,7 +50,7 @@ function checkName(name: unknown): string {
 export function createPublishModel(session: KernelSession, publisher: ModelPublisher | null) {
   return async function publish_model(model: unknown, options: PublishOptions = {}): Promise<PublishedModelLink> {
     const name = checkName(options.name);
-    const { spec, weights } = modelToSpec(model, options.input_shape);
+    const { spec, weights } = modelToSpec(model, options.input_shape, options.standardize ?? true);
     if (!publisher) throw new Error(NO_PUBLISHER_MESSAGE);
     const published = await publisher({ name, spec, weights: weightsToBase64(weights) });
     const size = (weights.byteLength / 1024).toFixed(0);
