@@ -22,11 +22,15 @@
  * object such as { epoch, model_state_dict, optimizer_state_dict, loss }, see checkpoint.ts); torch.load(bytes |
  * "name.pt") -> Module (when saved from a module: custom classes need nn.register_module first) or a
  * state dict. Named files live in an in-memory store unless the host installs one (set_file_store).
+ *
+ * torch.onnx.export(model, sample, { input_names, output_names, dynamic_axes, opset_version }) -> Uint8Array, an ONNX
+ * model of a Sequential of known layers (see onnx/export.ts); torch.onnx.describe(bytes) reads its graph back.
  */
 import { torchCore } from "./torch";
 import * as nn from "./nn/index";
 import * as optim from "./optim/index";
 import { load, save } from "./serialize";
+import { onnx } from "./onnx/index";
 import * as utils from "./utils/index";
 import { keepClassNames } from "./class-names";
 import { Tensor as TensorClass } from "./tensor";
@@ -39,7 +43,7 @@ for (const namespace of [nn, optim, optim.lr_scheduler, utils.data, { Tensor: Te
 export const F = nn.functional;
 
 /** The core torch namespace extended with the submodules, as `import torch` gives in Python. */
-export const torch = { ...torchCore, nn, optim, utils, save, load };
+export const torch = { ...torchCore, nn, optim, utils, save, load, onnx };
 
 export type Torch = typeof torch;
 
