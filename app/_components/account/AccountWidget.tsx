@@ -29,6 +29,7 @@ export function AccountWidget() {
       {user?.role === "instructor" ? <Link href="/instructor">Gradebook</Link> : null}
       {user && !user.anonymous ? (
         <>
+          <Link href="/models">My models</Link>
           <span>
             Signed in as <span className={styles.name} data-testid="account-username">{user.username}</span>
             {user.role === "instructor" ? <span className={styles.muted}> (instructor)</span> : null}

@@ -116,7 +116,7 @@ describe("/api/models", () => {
 
   it(`429 at the cap of ${MAX_PUBLISHED_MODELS} published models`, async () => {
     await prisma.publishedModel.createMany({
-      data: Array.from({ length: MAX_PUBLISHED_MODELS }, (_, i) => ({ userId: ada.id, name: `m${i}`, spec: JSON.stringify(spec), weights: new Uint8Array(weights.buffer) })),
+      data: Array.from({ length: MAX_PUBLISHED_MODELS }, (_, i) => ({ userId: ada.id, name: `m${i}`, spec: JSON.stringify(spec), weights: new Uint8Array(weights.slice().buffer) })),
     });
     const refused = await publish(ada.cookie, validBody());
     expect(refused.status).toBe(429);
