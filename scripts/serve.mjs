@@ -27,6 +27,9 @@ const server = createServer((request, response) => {
     request.headers["x-forwarded-for"] = request.socket.remoteAddress ?? "";
     delete request.headers["x-real-ip"];
   }
+  // Autosaves and metric batches: their route handlers called without Next's router
+  // (lib/api/hot-path.ts, installed by instrumentation.ts); false for everything else.
+  if (globalThis.__gradbookHotPath?.(request, response)) return;
   handle(request, response).catch((error) => {
     console.error("[serve] request failed:", error);
     if (!response.headersSent) response.writeHead(500);

@@ -1,6 +1,7 @@
 import { cache } from "react";
 import { cookies, headers } from "next/headers";
 import { prisma } from "../db/client";
+import { learnerRowOf, rememberAnonymousLearner } from "../db/users";
 import { LEARNER_COOKIE, readCookie } from "./learner-cookie";
 import { getAuth } from "./auth";
 import { verifyLearnerCookie } from "./learner-id";
@@ -42,9 +43,10 @@ async function sessionUser(requestHeaders: Headers): Promise<RequestUser | null>
 async function anonymousUser(cookieValue: string | null | undefined): Promise<{ user: RequestUser; rowExists: boolean } | null> {
   const cookieId = verifyLearnerCookie(cookieValue);
   if (!cookieId) return null;
-  const row = await prisma.user.findUnique({ where: { id: cookieId }, select: { username: true } });
-  if (row && row.username !== null) return null;
-  return { user: { id: cookieId, role: "learner", username: null, anonymous: true }, rowExists: row !== null };
+  // Answered from memory for a row seen in the last few seconds (lib/db/users.ts).
+  const row = await learnerRowOf(cookieId);
+  if (row === "account") return null;
+  return { user: { id: cookieId, role: "learner", username: null, anonymous: true }, rowExists: row === "anonymous" };
 }
 
 async function identify(request: Request): Promise<{ user: RequestUser; rowExists: boolean } | null> {
@@ -62,6 +64,7 @@ export async function getRequestUser(request: Request): Promise<RequestUser | nu
 export async function ensureUserRow(user: RequestUser): Promise<void> {
   if (!user.anonymous) return;
   await prisma.user.upsert({ where: { id: user.id }, create: { id: user.id }, update: {} });
+  rememberAnonymousLearner(user.id);
 }
 
 /**

@@ -3,6 +3,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client";
 import { PrismaClient as PostgresPrismaClient } from "../generated/prisma-pg/client";
+import { withStatementCache } from "./sqlite-statement-cache";
 
 export const DEFAULT_DATABASE_URL = "file:./prisma/dev.db";
 
@@ -38,7 +39,7 @@ function synchronousMode(): "NORMAL" | "FULL" {
 function createSqliteClient(url: string): PrismaClient {
   // `timeout` is SQLite's busy timeout: a writer waits up to 5 s for another process's lock
   // (a CLI script, a second server) instead of failing with SQLITE_BUSY.
-  const adapter = new PrismaBetterSqlite3({ url: sqliteFile(url), timeout: 5000 });
+  const adapter = withStatementCache(new PrismaBetterSqlite3({ url: sqliteFile(url), timeout: 5000 }));
   const client = new PrismaClient({ adapter });
   // The adapter keeps one connection, so a connection-level PRAGMA applies to every query;
   // issued first, it runs before any request's query.

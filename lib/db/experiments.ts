@@ -126,7 +126,10 @@ export type AddPointsResult =
   | { outcome: "full"; limit: number };
 
 /** Whether a batch would take the run past `limit` points (steps already stored are replaced, not added). */
-async function wouldOverfill(runId: string, steps: number[], limit: number): Promise<boolean> {
+async function wouldOverfill(runId: string, lastStep: number, steps: number[], limit: number): Promise<boolean> {
+  // Steps are unique whole numbers from 0, so a run holds at most lastStep + 1 points: for every
+  // run short of the limit in steps (all but pathological ones) there is nothing to count.
+  if (lastStep + 1 + steps.length <= limit) return false;
   const stored = await prisma.metricPoint.count({ where: { runId } });
   if (stored + steps.length <= limit) return false;
   const replaced = await prisma.metricPoint.count({ where: { runId, step: { in: steps } } });
@@ -142,7 +145,7 @@ export async function addPoints(userId: string, runId: string, points: MetricPoi
   if (!run) return { outcome: "not_found" };
   const ordered = [...new Map(points.map((p) => [p.step, p])).values()].sort((a, b) => a.step - b.step);
   const limit = maxPointsPerRun();
-  if (await wouldOverfill(runId, ordered.map((p) => p.step), limit)) return { outcome: "full", limit };
+  if (await wouldOverfill(runId, run.lastStep, ordered.map((p) => p.step), limit)) return { outcome: "full", limit };
   const final = parseObject<Record<string, number>>(run.finalMetrics);
   // Only points at or after the last stored step move the "final" values forward.
   for (const point of ordered) if (point.step >= run.lastStep) Object.assign(final, point.values);

@@ -12,6 +12,7 @@ import { parseCellIds } from "./progress";
  */
 export async function moveAnonymousWork(anonymousId: string, accountId: string): Promise<{ cells: number; progress: number; runs: number; submissions: number; exerciseStates: number }> {
   if (anonymousId === accountId) return { cells: 0, progress: 0, runs: 0, submissions: 0, exerciseStates: 0 };
+  forgetAnonymousLearner(anonymousId);
   return prisma.$transaction(async (tx) => {
     const anonymous = await tx.user.findUnique({ where: { id: anonymousId }, select: { username: true } });
     // Only a true anonymous row may be merged: never another account's.
@@ -54,4 +55,41 @@ export async function moveAnonymousWork(anonymousId: string, accountId: string):
     await tx.user.delete({ where: { id: anonymousId } });
     return { cells, progress, runs, submissions, exerciseStates };
   });
+}
+
+/**
+ * Anonymous learners whose row was seen recently, so that the learner lookup behind every
+ * autosave and metric batch (lib/auth/request-user.ts) is not a database read each time: an id
+ * seen within ANONYMOUS_ROW_TTL_MS as an anonymous row (no username) is answered from memory.
+ * Only that answer is kept; a missing row or an account row is read every time. An anonymous row
+ * goes away only when its work moves onto an account (moveAnonymousWork), which forgets it here;
+ * another app instance may answer from memory for up to the TTL after that, and a write it lets
+ * through then fails on the missing row (500, nothing stored) rather than storing anywhere else.
+ */
+export const ANONYMOUS_ROW_TTL_MS = 5_000;
+const ANONYMOUS_ROWS_KEPT = 50_000;
+const anonymousRowsSeen = new Map<string, number>();
+
+export type LearnerRow = "anonymous" | "account" | "missing";
+
+/** Whether `id` names an anonymous learner's row, an account's, or none. */
+export async function learnerRowOf(id: string, now = Date.now()): Promise<LearnerRow> {
+  const seenUntil = anonymousRowsSeen.get(id);
+  if (seenUntil !== undefined && seenUntil > now) return "anonymous";
+  const row = await prisma.user.findUnique({ where: { id }, select: { username: true } });
+  if (!row) return "missing";
+  if (row.username !== null) return "account";
+  rememberAnonymousLearner(id, now);
+  return "anonymous";
+}
+
+/** Notes that an anonymous learner's row exists (just read or just created). */
+export function rememberAnonymousLearner(id: string, now = Date.now()): void {
+  anonymousRowsSeen.delete(id);
+  if (anonymousRowsSeen.size >= ANONYMOUS_ROWS_KEPT) anonymousRowsSeen.delete(anonymousRowsSeen.keys().next().value!);
+  anonymousRowsSeen.set(id, now + ANONYMOUS_ROW_TTL_MS);
+}
+
+export function forgetAnonymousLearner(id: string): void {
+  anonymousRowsSeen.delete(id);
 }
