@@ -15,11 +15,18 @@ import type Database from "better-sqlite3";
 type Statement = Database.Statement<unknown[]>;
 
 /** What the adapter uses of a bound statement (see its performIO/executeIO). */
+// A statement's result columns never change: asked for at every read, computed once.
+const columnsOf = new WeakMap<Statement, Database.ColumnDefinition[]>();
+
 function boundView(statement: Statement, args: unknown[]) {
   return {
     reader: statement.reader,
     run: () => statement.run(args),
-    columns: () => statement.columns(),
+    columns: () => {
+      let columns = columnsOf.get(statement);
+      if (!columns) columnsOf.set(statement, (columns = statement.columns()));
+      return columns;
+    },
     raw: (toggle?: boolean) => {
       statement.raw(toggle ?? true);
       return { all: () => statement.all(args), get: () => statement.get(args), iterate: () => statement.iterate(args) };

@@ -61,7 +61,10 @@ let step = 0;
 const code = () => `const step = ${version};\n${"x".repeat(200)}`;
 const batch = () => Array.from({ length: 5 }, () => ({ step: step++, values: { loss: Math.random(), acc: Math.random() } }));
 
+// HANDLER_CPU_ONLY=<word>: only the measurements whose label has it (to profile one with --cpu-prof).
+const only = process.env.HANDLER_CPU_ONLY;
 async function measure(label, call) {
+  if (only && !label.includes(only)) return;
   for (let i = 0; i < 200; i++) await call(); // warm up (JIT, prepared statements)
   const before = process.cpuUsage();
   const t0 = performance.now();
