@@ -46,12 +46,18 @@ export interface ExportOptions {
   training?: "eval" | boolean;
   input_names?: readonly string[];
   output_names?: readonly string[];
+  /** Only "ONNX" (the default): standard operators, nothing else. */
+  operator_export_type?: "ONNX" | null;
   opset_version?: number;
   do_constant_folding?: boolean;
   dynamic_axes?: DynamicAxes;
 }
 
-const ARG_NAMES = ["f", "export_params", "verbose", "training", "input_names", "output_names", "opset_version", "do_constant_folding", "dynamic_axes"] as const;
+// PyTorch's positional order. A trailing plain object is always the options, so dynamic_axes
+// (itself a plain object) is passed as a keyword.
+const ARG_NAMES = [
+  "f", "export_params", "verbose", "training", "input_names", "output_names", "operator_export_type", "opset_version", "do_constant_folding", "dynamic_axes",
+] as const;
 
 /** The layer classes this exporter knows, by exact class (a subclass may override forward). */
 type Emitter<M extends Module = Module> = (g: GraphBuilder, m: M, x: string, input: Tensor, path: string) => string;
@@ -248,6 +254,9 @@ function resolveOptions(a: Partial<ExportOptions>): Required<Pick<ExportOptions,
     throw new TypeError_("torch.onnx.export returns the model's bytes instead of writing a file: leave f out (or pass null) and keep the returned Uint8Array");
   }
   if (a.export_params === false) throw new ValueError("torch.onnx.export: export_params=False is not supported (the weights are always included)");
+  if (a.operator_export_type != null && a.operator_export_type !== "ONNX") {
+    throw new ValueError(`torch.onnx.export: operator_export_type must be "ONNX" (standard operators only), got ${JSON.stringify(a.operator_export_type)}`);
+  }
   if (a.training === true) throw new ValueError("torch.onnx.export: only the eval-mode graph can be exported (training=TrainingMode.EVAL)");
   const opset = a.opset_version ?? DEFAULT_OPSET;
   if (!(SUPPORTED_OPSETS as readonly number[]).includes(opset)) {
@@ -272,10 +281,16 @@ function resolveOptions(a: Partial<ExportOptions>): Required<Pick<ExportOptions,
 
 /**
  * torch.onnx.export(model, args, f?, export_params?, verbose?, training?, input_names?, output_names?,
- * opset_version?, do_constant_folding?, dynamic_axes?) -> Uint8Array, the ONNX model's bytes.
+ * operator_export_type?, opset_version?, do_constant_folding?, { dynamic_axes }?) -> Uint8Array, the ONNX model's bytes.
  * `args` is the sample input (a tensor, or a one-element array of it).
  */
-export function exportModel(model: Module, args: Tensor | readonly Tensor[], ...rest: PyArgs<[f?: string | null], ExportOptions>): Uint8Array {
+export function exportModel(model: Module, args: Tensor | readonly Tensor[], ...rest: PyArgs<
+    [
+      f?: string | null, export_params?: boolean, verbose?: boolean, training?: "eval" | boolean, input_names?: readonly string[],
+      output_names?: readonly string[], operator_export_type?: "ONNX" | null, opset_version?: number, do_constant_folding?: boolean,
+    ],
+    ExportOptions
+  >): Uint8Array {
   if (!(model instanceof Module)) throw new TypeError_("torch.onnx.export: model must be an nn.Module");
   const sample = Array.isArray(args) ? (args.length === 1 ? args[0] : undefined) : args;
   if (!(sample instanceof Tensor)) throw new TypeError_("torch.onnx.export: args must be one sample input tensor (or an array holding exactly one)");

@@ -128,6 +128,21 @@ describe("torch.onnx.describe", () => {
   });
 });
 
+describe("torch.onnx.export call forms", () => {
+  it("PyTorch's positional order (f, export_params, verbose, training, input_names, output_names, operator_export_type, opset_version, do_constant_folding) gives the same bytes as keywords", () => {
+    torch.manual_seed(4);
+    const model = new nn.Sequential(new nn.Linear(3, 2), new nn.Tanh());
+    const x = torch.randn([2, 3]);
+    const positional = torch.onnx.export(model, x, null, true, false, "eval", ["x"], ["y"], "ONNX", 15, true, { dynamic_axes: { x: { 0: "n" } } });
+    const keywords = torch.onnx.export(model, [x], { input_names: ["x"], output_names: ["y"], opset_version: 15, dynamic_axes: { x: { 0: "n" } } });
+    expect(positional).toEqual(keywords);
+    const info = torch.onnx.describe(keywords);
+    expect([info.opset_version, info.ir_version]).toEqual([15, 8]);
+    expect(info.inputs).toEqual([{ name: "x", shape: ["n", 3] }]);
+    expect(info.outputs).toEqual([{ name: "y", shape: [2, 2] }]);
+  });
+});
+
 describe("torch.onnx.export refuses what it cannot export, clearly and without side effects", () => {
   const sample = torch.randn([2, 4]);
 
@@ -172,6 +187,7 @@ describe("torch.onnx.export refuses what it cannot export, clearly and without s
     expect(() => torch.onnx.export(model, sample, { input_names: ["a", "b"] })).toThrow(/input_names must list one non-empty name/);
     expect(() => torch.onnx.export(model, sample.double())).toThrow(/must be float32/);
     expect(() => torch.onnx.export(model, [sample, sample])).toThrow(/one sample input tensor/);
+    expect(() => torch.onnx.export(model, sample, { operator_export_type: "ONNX_ATEN" as never })).toThrow(/operator_export_type must be "ONNX"/);
     expect(() => torch.onnx.export(model, sample, { opset: 13 } as never)).toThrow(/unexpected keyword argument 'opset'/);
     const hooked = new nn.Sequential(new nn.Linear(4, 2));
     hooked.register_forward_hook(() => undefined);
