@@ -109,6 +109,32 @@ function copyValue(v: unknown, memo: Map<unknown, unknown>): unknown {
   return out;
 }
 
+/** A layer's constructor options with PyTorch's defaults filled in. */
+interface LayerSettings {
+  p: number;
+  bias: boolean;
+  dtype: DType;
+  eps: number;
+  batch_first: boolean;
+  norm_first: boolean;
+  dim_feedforward: number;
+  activation: TransformerLayerOptions["activation"];
+}
+
+function layerSettings(name: string, args: PyArgs<LayerPositional, TransformerLayerOptions>): LayerSettings {
+  const a = parseArgs<TransformerLayerOptions>(name, [...LAYER_NAMES], args);
+  return {
+    p: a.dropout ?? 0.1,
+    bias: a.bias ?? true,
+    dtype: a.dtype ?? float32,
+    eps: a.layer_norm_eps ?? 1e-5,
+    batch_first: a.batch_first ?? false,
+    norm_first: a.norm_first ?? false,
+    dim_feedforward: a.dim_feedforward ?? 2048,
+    activation: a.activation,
+  };
+}
+
 /** One block of attention, optional second attention on memory, and feed-forward; shared by both layer kinds. */
 abstract class TransformerLayerBase extends Module {
   declare norm_first: boolean;
@@ -117,6 +143,23 @@ abstract class TransformerLayerBase extends Module {
   declare linear1: Linear;
   declare dropout: Dropout;
   declare linear2: Linear;
+
+  /** linear1, dropout, linear2 (in PyTorch's construction order, after the attention modules). */
+  protected init_feed_forward(d_model: number, s: LayerSettings): void {
+    this.linear1 = new Linear(d_model, s.dim_feedforward, { bias: s.bias, dtype: s.dtype });
+    this.dropout = new Dropout(s.p);
+    this.linear2 = new Linear(s.dim_feedforward, d_model, { bias: s.bias, dtype: s.dtype });
+    this.norm_first = s.norm_first;
+  }
+
+  /** norm1..normN, then dropout1..dropoutN, then the activation: the rest of PyTorch's order. */
+  protected init_norms_and_dropouts(d_model: number, s: LayerSettings, count: number): void {
+    const self = this as unknown as Record<string, Module>;
+    for (let i = 1; i <= count; i++) self[`norm${i}`] = new LayerNorm(d_model, { eps: s.eps, bias: s.bias, dtype: s.dtype });
+    for (let i = 1; i <= count; i++) self[`dropout${i}`] = new Dropout(s.p);
+    this.activation = activationFn(s.activation);
+    this.activation_kind = activationKind(this.activation);
+  }
 
   protected ff_block(x: Tensor, last: Dropout): Tensor {
     const act = this.activation;
@@ -146,23 +189,11 @@ export class TransformerEncoderLayer extends TransformerLayerBase {
 
   constructor(d_model: number, nhead: number, ...args: PyArgs<LayerPositional, TransformerLayerOptions>) {
     super();
-    const a = parseArgs<TransformerLayerOptions>("TransformerEncoderLayer", [...LAYER_NAMES], args);
-    const p = a.dropout ?? 0.1;
-    const bias = a.bias ?? true;
-    const dtype = a.dtype ?? float32;
-    const eps = a.layer_norm_eps ?? 1e-5;
+    const s = layerSettings("TransformerEncoderLayer", args);
     // Construction order is PyTorch's, so seeded initial weights match.
-    this.self_attn = new MultiheadAttention(d_model, nhead, { dropout: p, bias, batch_first: a.batch_first ?? false, dtype });
-    this.linear1 = new Linear(d_model, a.dim_feedforward ?? 2048, { bias, dtype });
-    this.dropout = new Dropout(p);
-    this.linear2 = new Linear(a.dim_feedforward ?? 2048, d_model, { bias, dtype });
-    this.norm_first = a.norm_first ?? false;
-    this.norm1 = new LayerNorm(d_model, { eps, bias, dtype });
-    this.norm2 = new LayerNorm(d_model, { eps, bias, dtype });
-    this.dropout1 = new Dropout(p);
-    this.dropout2 = new Dropout(p);
-    this.activation = activationFn(a.activation);
-    this.activation_kind = activationKind(this.activation);
+    this.self_attn = new MultiheadAttention(d_model, nhead, { dropout: s.p, bias: s.bias, batch_first: s.batch_first, dtype: s.dtype });
+    this.init_feed_forward(d_model, s);
+    this.init_norms_and_dropouts(d_model, s, 2);
   }
 
   static _from_settings(s: Record<string, unknown>): TransformerEncoderLayer {
@@ -224,26 +255,13 @@ export class TransformerDecoderLayer extends TransformerLayerBase {
 
   constructor(d_model: number, nhead: number, ...args: PyArgs<LayerPositional, TransformerLayerOptions>) {
     super();
-    const a = parseArgs<TransformerLayerOptions>("TransformerDecoderLayer", [...LAYER_NAMES], args);
-    const p = a.dropout ?? 0.1;
-    const bias = a.bias ?? true;
-    const dtype = a.dtype ?? float32;
-    const eps = a.layer_norm_eps ?? 1e-5;
-    const batch_first = a.batch_first ?? false;
-    this.self_attn = new MultiheadAttention(d_model, nhead, { dropout: p, bias, batch_first, dtype });
-    this.multihead_attn = new MultiheadAttention(d_model, nhead, { dropout: p, bias, batch_first, dtype });
-    this.linear1 = new Linear(d_model, a.dim_feedforward ?? 2048, { bias, dtype });
-    this.dropout = new Dropout(p);
-    this.linear2 = new Linear(a.dim_feedforward ?? 2048, d_model, { bias, dtype });
-    this.norm_first = a.norm_first ?? false;
-    this.norm1 = new LayerNorm(d_model, { eps, bias, dtype });
-    this.norm2 = new LayerNorm(d_model, { eps, bias, dtype });
-    this.norm3 = new LayerNorm(d_model, { eps, bias, dtype });
-    this.dropout1 = new Dropout(p);
-    this.dropout2 = new Dropout(p);
-    this.dropout3 = new Dropout(p);
-    this.activation = activationFn(a.activation);
-    this.activation_kind = activationKind(this.activation);
+    const s = layerSettings("TransformerDecoderLayer", args);
+    // Construction order is PyTorch's, so seeded initial weights match.
+    const attention = { dropout: s.p, bias: s.bias, batch_first: s.batch_first, dtype: s.dtype };
+    this.self_attn = new MultiheadAttention(d_model, nhead, attention);
+    this.multihead_attn = new MultiheadAttention(d_model, nhead, attention);
+    this.init_feed_forward(d_model, s);
+    this.init_norms_and_dropouts(d_model, s, 3);
   }
 
   static _from_settings(s: Record<string, unknown>): TransformerDecoderLayer {
