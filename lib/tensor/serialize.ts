@@ -23,6 +23,7 @@ import { Parameter } from "./nn/parameter";
 import { lookup_module } from "./nn/registry";
 import { contiguousData, empty } from "./ops/util";
 import { Tensor } from "./tensor";
+import { utf8Decode, utf8Encode } from "./utf8";
 
 /** Metadata key holding the JSON architecture of a saved model. */
 export const ARCHITECTURE_KEY = "gradbook.architecture";
@@ -39,35 +40,6 @@ const CODES: [DType, string, number][] = [
   [int64, "I64", 8],
   [bool, "BOOL", 1],
 ];
-
-// ---- UTF-8 (TextEncoder is a web API; the engine stays free of host APIs) --------------------
-function utf8Encode(s: string): Uint8Array {
-  const out: number[] = [];
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else {
-      out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    }
-  }
-  return Uint8Array.from(out);
-}
-
-function utf8Decode(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; ) {
-    const c = b[i++];
-    let cp: number;
-    if (c < 0x80) cp = c;
-    else if (c < 0xe0) cp = ((c & 31) << 6) | (b[i++] & 63);
-    else if (c < 0xf0) cp = ((c & 15) << 12) | ((b[i++] & 63) << 6) | (b[i++] & 63);
-    else cp = ((c & 7) << 18) | ((b[i++] & 63) << 12) | ((b[i++] & 63) << 6) | (b[i++] & 63);
-    s += String.fromCodePoint(cp);
-  }
-  return s;
-}
 
 // ---- tensors <-> bytes ------------------------------------------------------------------------
 function encodeTensor(t: Tensor, out: DataView, at: number): void {

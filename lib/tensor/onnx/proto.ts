@@ -4,7 +4,8 @@
  * a model's bytes back into its graph: inputs, outputs, initializers and nodes.
  * Field numbers are onnx.proto's; they never change between ONNX releases.
  */
-import { ProtoWriter, readFields, readPackedInts, utf8Decode, type WireField } from "./protobuf";
+import { ProtoWriter, readFields, readPackedInts, type WireField } from "./protobuf";
+import { utf8Decode } from "../utf8";
 
 /** TensorProto.DataType values used here. */
 export const FLOAT = 1;

@@ -1,6 +1,7 @@
 /** The hand-written protobuf wire format against the encoding guide's own examples (protobuf.dev/programming-guides/encoding). */
 import { describe, expect, it } from "vitest";
-import { ProtoWriter, readFields, readPackedInts, utf8Decode, utf8Encode } from "../../../lib/tensor/onnx/protobuf";
+import { ProtoWriter, readFields, readPackedInts } from "../../../lib/tensor/onnx/protobuf";
+import { utf8Decode, utf8Encode } from "../../../lib/tensor/utf8";
 
 const hex = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart(2, "0")).join(" ");
 
