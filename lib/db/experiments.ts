@@ -1,3 +1,4 @@
+import { Prisma } from "../generated/prisma/client";
 import { prisma } from "./client";
 
 export const RUN_STATUSES = ["running", "finished", "failed", "interrupted", "crashed"] as const;
@@ -165,8 +166,10 @@ export async function addPoints(userId: string, runId: string, points: MetricPoi
     try {
       await prisma.$transaction([prisma.metricPoint.createMany({ data: rows }), runUpdate()]);
       return { outcome: "stored", stored: ordered.length };
-    } catch {
-      // fall through
+    } catch (error) {
+      // Only a duplicate step falls through. Anything else (no connection free in time under
+      // load, say) is the request's error: a second, heavier transaction would only add load.
+      if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
     }
   }
   await prisma.$transaction([prisma.metricPoint.deleteMany({ where: { runId, step: { in: steps } } }), prisma.metricPoint.createMany({ data: rows }), runUpdate()]);
