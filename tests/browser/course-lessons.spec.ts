@@ -19,11 +19,11 @@ const lessons = readdirSync(LESSONS_DIR)
   .sort();
 
 /**
- * What the CNN lesson's 300-step Run all reaches on the 1,424 test digits (Node: 0.957, the lesson's
- * experiment cell), with a margin for the browser's own arithmetic. Issue 13 asks for 98 %, which needs several passes over the data: more than a
- * CI Run all can afford, so the lesson says so and this checks the short run's honest figure.
+ * What the CNN lesson's final network (cell lenet-final: LeNet + BatchNorm2d, random shifts,
+ * one-cycle Adam, 400 steps) reaches on the 1,424 test digits (Node: 0.976), with a margin for the
+ * browser's own arithmetic. Issue 13 asks for 98 %: the lesson explains why its test digits stop short.
  */
-const CNN_MIN_ACCURACY = 0.94;
+const CNN_MIN_ACCURACY = 0.965;
 
 /**
  * The transformer lesson's trained validation loss must be below this fraction of ln V (4.08 for the
@@ -43,7 +43,12 @@ const AFTER_RUN_ALL: Record<string, (page: Page) => Promise<void>> = {
     console.log(`convolutional-networks in the browser: CNN ${cnnAccuracy} (${cnnParams} parameters), MLP ${mlpAccuracy} (${mlpParams})`);
     expect(cnnAccuracy).toBeGreaterThan(mlpAccuracy);
     expect(cnnParams).toBeLessThan(mlpParams);
-    expect(cnnAccuracy).toBeGreaterThanOrEqual(CNN_MIN_ACCURACY);
+    const final = await cell(page, "lenet-final").getByTestId("cell-output").innerText();
+    const finalMatch = /final CNN test accuracy ([\d.]+) with (\d+) parameters/.exec(final);
+    expect(finalMatch, final).not.toBeNull();
+    console.log(`convolutional-networks in the browser: final CNN ${finalMatch![1]} (${finalMatch![2]} parameters)`);
+    expect(Number(finalMatch![1])).toBeGreaterThanOrEqual(CNN_MIN_ACCURACY);
+    expect(Number(finalMatch![2])).toBeLessThan(mlpParams);
     await expect(cell(page, "conv-vs-engine").getByTestId("cell-output")).toContainText("largest difference from the loops: 0");
   },
   // Issue 13: the deployment lesson reloads a state dict bit-identically, resumes a checkpoint
