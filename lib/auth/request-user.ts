@@ -1,7 +1,6 @@
 import { cache } from "react";
 import { cookies, headers } from "next/headers";
-import { prisma } from "../db/client";
-import { learnerRowOf, rememberAnonymousLearner } from "../db/users";
+import { ensureAnonymousRow, learnerRowOf } from "../db/users";
 import { LEARNER_COOKIE, readCookie } from "./learner-cookie";
 import { getAuth } from "./auth";
 import { verifyLearnerCookie } from "./learner-id";
@@ -63,8 +62,7 @@ export async function getRequestUser(request: Request): Promise<RequestUser | nu
 /** Makes sure the anonymous learner's row exists before anything is written for them. */
 export async function ensureUserRow(user: RequestUser): Promise<void> {
   if (!user.anonymous) return;
-  await prisma.user.upsert({ where: { id: user.id }, create: { id: user.id }, update: {} });
-  rememberAnonymousLearner(user.id);
+  await ensureAnonymousRow(user.id);
 }
 
 /**

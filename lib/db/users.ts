@@ -1,3 +1,4 @@
+import { Prisma } from "../generated/prisma/client";
 import { prisma } from "./client";
 import { mergeExerciseState, mergeLessonProgress } from "./merge-state";
 import { parseCellIds } from "./progress";
@@ -81,6 +82,20 @@ export async function learnerRowOf(id: string, now = Date.now()): Promise<Learne
   if (row.username !== null) return "account";
   rememberAnonymousLearner(id, now);
   return "anonymous";
+}
+
+/**
+ * Creates an anonymous learner's row unless it exists. Two first requests of one learner at
+ * once (an autosave and a Submit) may both try: on PostgreSQL an upsert is a read then an insert,
+ * so the second insert fails on the primary key, which only means the row is there.
+ */
+export async function ensureAnonymousRow(id: string): Promise<void> {
+  try {
+    await prisma.user.upsert({ where: { id }, create: { id }, update: {} });
+  } catch (error) {
+    if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+  }
+  rememberAnonymousLearner(id);
 }
 
 /** Notes that an anonymous learner's row exists (just read or just created). */

@@ -66,7 +66,16 @@ async function request(method, path, learner, body, stats) {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(60_000),
       });
-      if (response.status < 500) return { status: response.status, body: await response.json().catch(() => ({})) };
+      if (response.status < 500) {
+        // An instance killed mid-answer cuts the body short: that is a lost answer, retried as
+        // the page retries it (the same submission id), not an answer without a body.
+        const text = await response.text();
+        try {
+          return { status: response.status, body: text === "" ? {} : JSON.parse(text) };
+        } catch {
+          // fall through to the retry
+        }
+      }
       stats.retries++;
     } catch {
       stats.retries++;

@@ -35,3 +35,13 @@ describe("learnerRowOf", () => {
     expect(await learnerRowOf(guest)).toBe("missing");
   });
 });
+
+describe("ensureAnonymousRow", () => {
+  it("many first requests of one learner at once: one row, none of them fails", async () => {
+    const { ensureAnonymousRow } = await import("@/lib/db/users");
+    const id = "f5f5f5f5-5555-4555-8555-555555555555";
+    await Promise.all(Array.from({ length: 8 }, () => ensureAnonymousRow(id)));
+    expect(await prisma.user.count({ where: { id } })).toBe(1);
+    expect(await learnerRowOf(id)).toBe("anonymous");
+  });
+});
