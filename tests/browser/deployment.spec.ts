@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { expectNoSeriousViolations } from "./axe";
 import { cell, openLesson } from "./notebook";
 
 /**
@@ -57,8 +58,17 @@ test("publish the lesson's trained model, classify a drawn 1 on its page, unpubl
   await expect(page.getByTestId("prediction")).toContainText("Prediction: 1 (");
   console.log(`deployment: drawn 1 -> ${await page.getByTestId("prediction").innerText()}`);
 
+  await expectNoSeriousViolations(page, "published model page with a prediction");
+
   // Clear empties the pad and the prediction.
   await page.getByRole("button", { name: "Clear" }).click();
+  await expect(page.getByTestId("prediction")).toHaveText("Draw a digit to see what the model thinks it is.");
+
+  // The keyboard draws too: arrow keys move the pen from its position, drawing a stroke.
+  await pad.focus();
+  for (let step = 0; step < 15; step++) await page.keyboard.press("ArrowDown");
+  await expect(page.getByTestId("prediction")).toContainText("Prediction: ");
+  await page.keyboard.press("Delete");
   await expect(page.getByTestId("prediction")).toHaveText("Draw a digit to see what the model thinks it is.");
 
   // The learner's list, reached from the account menu; unpublish after confirming.
@@ -66,6 +76,7 @@ test("publish the lesson's trained model, classify a drawn 1 on its page, unpubl
   await expect(page).toHaveURL(/\/models$/);
   const row = page.getByTestId("published-model").filter({ hasText: "My MNIST digits" });
   await expect(row).toHaveCount(1);
+  await expectNoSeriousViolations(page, "my published models");
   page.once("dialog", (dialog) => void dialog.accept());
   await row.getByRole("button", { name: "Unpublish My MNIST digits" }).click();
   await expect(page.getByTestId("no-models")).toBeVisible();
