@@ -130,18 +130,6 @@ function addBias(out: Storage, b: Storage, N: number, Cout: number, L: number): 
   }
 }
 
-/** gb[co] += sum over n and l of go[n, co, l] (the bias gradient). */
-function biasGrad(go: Storage, gb: Storage, N: number, Cout: number, L: number): void {
-  for (let n = 0; n < N; n++) {
-    for (let co = 0; co < Cout; co++) {
-      const base = (n * Cout + co) * L;
-      let s = 0;
-      for (let l = 0; l < L; l++) s += go[base + l];
-      gb[co] += s;
-    }
-  }
-}
-
 /** True when the columns of a sample are the sample itself (1x1 kernel, stride 1, no padding). */
 function isPointwise(g: Geom): boolean {
   return g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0 && g.OH === g.H && g.OW === g.W;
@@ -187,29 +175,6 @@ function checkWeightRank(fn: string, weight: Tensor, rank: number): void {
   if (weight.dim() !== rank + 2) {
     throw new RuntimeError(`${fn}: expected weight to be ${rank + 2}-dimensional, but got weight of size ${sizeStr(weight.shape)}`);
   }
-}
-
-/**
- * Records a convolution's result (grad_fn ConvolutionBackward0, SqueezeBackward1 when unbatched).
- * Its backward allocates the wanted gradients (null when not wanted) and `accumulate` adds into them.
- */
-function recordConv(
-  result: Tensor, batched: boolean, input: Tensor, weight: Tensor, bias: Tensor | null,
-  accumulate: (go: Storage, gx: Storage | null, gw: Storage | null, gb: Storage | null) => void,
-): Tensor {
-  const dt = input.dtype;
-  return record(
-    result, batched ? "ConvolutionBackward0" : "SqueezeBackward1", [input, weight, bias],
-    (grad) => {
-      const go = contiguousData(grad.dtype === dt ? grad : grad.to(dt));
-      const gx = input.requires_grad ? empty(input.shape, dt) : null;
-      const gw = weight.requires_grad ? empty(weight.shape, dt) : null;
-      const gb = bias && bias.requires_grad ? empty(bias.shape, dt) : null;
-      accumulate(go, gx?._data ?? null, gw?._data ?? null, gb?._data ?? null);
-      return [gx, gw, gb];
-    },
-    [input, weight],
-  );
 }
 
 /** Splits an input of rank+2 (batched) or rank+1 (unbatched) dims into N, C and spatial sizes. */
@@ -275,47 +240,149 @@ function convForwardRaw(x: Storage, w: Storage, b: Storage | null, out: Storage,
   if (b) addBias(out, b, N, Cout, L);
 }
 
-/**
- * Gradients of the convolution: gx [N, C, H, W] (col2im of W^T @ gOut), gw [Cout, Kg]
- * (sum over samples of gOut @ cols^T) and gb (sum of gOut over N and L); null when not wanted.
- */
-function convBackwardRaw(
-  x: Storage, w: Storage, go: Storage, N: number, Cout: number, g: Geom, groups: number,
-  gx: Storage | null, gw: Storage | null, gb: Storage | null,
-): void {
+/** gx [N, C, H, W] = col2im of W^T @ gOut (overwrites gx, which must be zeros for the TypeScript path). */
+function convInputGradRaw(w: Storage, go: Storage, gx: Storage, N: number, Cout: number, g: Geom, groups: number): void {
   const { L, Coutg, Kg, inSample, pointwise } = convSizes(g, Cout, groups);
-  if (kernels.gemm && viaGemm(x, groups)) {
-    if (gw) convWeightGradGemm(kernels.gemm, x as Float32Array, go as Float32Array, gw as Float32Array, N, Cout, g);
-    if (gx) convInputGradGemm(kernels.gemm, w as Float32Array, go as Float32Array, gx as Float32Array, N, Cout, g);
-    if (gb) biasGrad(go, gb, N, Cout, L);
+  if (kernels.gemm && viaGemm(go, groups)) {
+    convInputGradGemm(kernels.gemm, w as Float32Array, go as Float32Array, gx as Float32Array, N, Cout, g);
     return;
   }
-  const colsLen = g.C * g.kh * g.kw * L;
-  const cols = gw && !pointwise ? scratchFor(x, colsLen, 0) : x;
-  const gcols = gx && !pointwise ? scratchFor(x, colsLen, 1) : x;
-  const tmp = gw ? new (x instanceof Float64Array ? Float64Array : Float32Array)(Coutg * Kg) : null;
+  const gcols = pointwise ? gx : scratchFor(go, g.C * g.kh * g.kw * L, 1);
   for (let n = 0; n < N; n++) {
     const goBase = n * Cout * L;
-    if (gw && tmp) {
-      const colsBase = sampleCols(x, n, inSample, g, cols, pointwise);
-      for (let gi = 0; gi < groups; gi++) {
-        // tmp[Coutg, Kg] = gOut_g[Coutg, L] @ cols_g^T[L, Kg]
-        kernels.matmul(Coutg, Kg, L, go, goBase + gi * Coutg * L, L, 1, cols, colsBase + gi * Kg * L, 1, L, tmp, 0);
-        const wb = gi * Coutg * Kg;
-        for (let i = 0; i < Coutg * Kg; i++) gw[wb + i] += tmp[i];
-      }
+    for (let gi = 0; gi < groups; gi++) {
+      // gcols_g[Kg, L] = W_g^T[Kg, Coutg] @ gOut_g[Coutg, L]
+      const dstOff = pointwise ? n * inSample + gi * Kg * L : gi * Kg * L;
+      kernels.matmul(Kg, L, Coutg, w, gi * Coutg * Kg, 1, Kg, go, goBase + gi * Coutg * L, L, 1, gcols, dstOff);
     }
-    if (gx) {
-      for (let gi = 0; gi < groups; gi++) {
-        // gcols_g[Kg, L] = W_g^T[Kg, Coutg] @ gOut_g[Coutg, L]
-        const dst = pointwise ? gx : gcols;
-        const dstOff = pointwise ? n * inSample + gi * Kg * L : gi * Kg * L;
-        kernels.matmul(Kg, L, Coutg, w, gi * Coutg * Kg, 1, Kg, go, goBase + gi * Coutg * L, L, 1, dst, dstOff);
-      }
-      if (!pointwise) col2im(gcols, 0, g, gx, n * inSample);
+    if (!pointwise) col2im(gcols, 0, g, gx, n * inSample);
+  }
+}
+
+/** gw [Cout, Kg] = sum over samples of gOut @ cols^T (overwrites gw, which must be zeros for the TypeScript path). */
+function convWeightGradRaw(x: Storage, go: Storage, gw: Storage, N: number, Cout: number, g: Geom, groups: number): void {
+  const { L, Coutg, Kg, inSample, pointwise } = convSizes(g, Cout, groups);
+  if (kernels.gemm && viaGemm(x, groups)) {
+    convWeightGradGemm(kernels.gemm, x as Float32Array, go as Float32Array, gw as Float32Array, N, Cout, g);
+    return;
+  }
+  const cols = pointwise ? x : scratchFor(x, g.C * g.kh * g.kw * L, 0);
+  const tmp = new (x instanceof Float64Array ? Float64Array : Float32Array)(Coutg * Kg);
+  for (let n = 0; n < N; n++) {
+    const goBase = n * Cout * L;
+    const colsBase = sampleCols(x, n, inSample, g, cols, pointwise);
+    for (let gi = 0; gi < groups; gi++) {
+      // tmp[Coutg, Kg] = gOut_g[Coutg, L] @ cols_g^T[L, Kg]
+      kernels.matmul(Coutg, Kg, L, go, goBase + gi * Coutg * L, L, 1, cols, colsBase + gi * Kg * L, 1, L, tmp, 0);
+      const wb = gi * Coutg * Kg;
+      for (let i = 0; i < Coutg * Kg; i++) gw[wb + i] += tmp[i];
     }
   }
-  if (gb) biasGrad(go, gb, N, Cout, L);
+}
+
+// ---- the differentiable family -----------------------------------------------------------
+// A convolution y = A_w x is linear in x and in w, and so are its two gradients:
+//   inputGrad(gy, w)  = A_w^T gy               (also the transposed convolution's forward)
+//   weightGrad(x, gy) = the w with <v, w> = <A_v x, gy> for every v
+// Each one's derivatives are again members of the family (for an upstream gradient h):
+//   conv(x, w):        dx = inputGrad(h, w),  dw = weightGrad(x, h),   db = h summed over N and space
+//   inputGrad(gy, w):  dgy = conv(h, w),      dw = weightGrad(h, gy)
+//   weightGrad(x, gy): dx = inputGrad(gy, h), dgy = conv(x, h)
+// so every backward is written with these recorded ops and gradients of any order exist
+// (create_graph), each evaluated by the same fast kernels as the first-order gradients.
+
+/** What the three ops share: the forward convolution's geometry, output channels, groups and batching. */
+interface ConvSpec {
+  g: Geom;
+  Cout: number;
+  groups: number;
+  batched: boolean;
+}
+
+const DOUBLE_BACKWARD = "ConvolutionBackwardBackward0";
+
+function asDtype(t: Tensor, dt: Tensor["dtype"]): Tensor {
+  return t.dtype === dt ? t : t.to(dt);
+}
+
+/** Samples in a tensor whose samples hold `perSample` elements. */
+function samplesOf(t: Tensor, perSample: number): number {
+  return perSample === 0 ? 0 : t.numel() / perSample;
+}
+
+/** The bias gradient: h summed over the batch and spatial dims (dim 0 is the channel when unbatched). */
+function biasGradOf(h: Tensor, s: ConvSpec): Tensor {
+  const dims: number[] = [];
+  for (let d = 0; d < h.dim(); d++) if (d !== (s.batched ? 1 : 0)) dims.push(d);
+  return h.sum(dims);
+}
+
+/** y = conv(x, w) + b with x, w, b already checked; grad_fn `node`. */
+function convApply(x: Tensor, w: Tensor, b: Tensor | null, s: ConvSpec, outShape: readonly number[], node = "ConvolutionBackward0"): Tensor {
+  const dt = x.dtype;
+  const { g, Cout, groups } = s;
+  const result = empty(outShape, dt);
+  const N = samplesOf(x, g.C * g.H * g.W);
+  if (N > 0) convForwardRaw(contiguousData(x), contiguousData(w), b ? contiguousData(b) : null, result._data, N, Cout, g, groups);
+  return record(
+    result, node, [x, w, b],
+    (h) => {
+      const gy = asDtype(h, dt);
+      return [
+        x.requires_grad ? inputGrad(gy, w, null, s, x.shape) : null,
+        w.requires_grad ? weightGrad(x, gy, s, w.shape) : null,
+        b && b.requires_grad ? biasGradOf(gy, s) : null,
+      ];
+    },
+    [x, w],
+    true,
+  );
+}
+
+/** A_w^T gy (+ b per channel of the result), of shape xShape; grad_fn `node`. */
+function inputGrad(gy: Tensor, w: Tensor, b: Tensor | null, s: ConvSpec, xShape: readonly number[], node = DOUBLE_BACKWARD): Tensor {
+  const dt = w.dtype;
+  const { g, Cout, groups } = s;
+  const result = empty(xShape, dt);
+  const N = samplesOf(result, g.C * g.H * g.W);
+  if (N > 0) {
+    convInputGradRaw(contiguousData(w), contiguousData(asDtype(gy, dt)), result._data, N, Cout, g, groups);
+    if (b) addBias(result._data, contiguousData(b), N, g.C, g.H * g.W);
+  }
+  return record(
+    result, node, [gy, w, b],
+    (h) => {
+      const hx = asDtype(h, dt);
+      return [
+        gy.requires_grad ? convApply(hx, w, null, s, gy.shape) : null,
+        w.requires_grad ? weightGrad(hx, gy, s, w.shape) : null,
+        b && b.requires_grad ? biasGradOf(hx, s) : null,
+      ];
+    },
+    [gy, w],
+    true,
+  );
+}
+
+/** The weight gradient of conv(x, .) for the output gradient gy, of shape wShape. */
+function weightGrad(x: Tensor, gy: Tensor, s: ConvSpec, wShape: readonly number[]): Tensor {
+  const dt = x.dtype;
+  const { g, Cout, groups } = s;
+  const result = empty(wShape, dt);
+  const N = samplesOf(x, g.C * g.H * g.W);
+  if (N > 0) convWeightGradRaw(contiguousData(x), contiguousData(asDtype(gy, dt)), result._data, N, Cout, g, groups);
+  return record(
+    result, DOUBLE_BACKWARD, [x, gy],
+    (h) => {
+      const hw = asDtype(h, dt);
+      return [
+        x.requires_grad ? inputGrad(gy, hw, null, s, x.shape) : null,
+        gy.requires_grad ? convApply(x, hw, null, s, gy.shape) : null,
+      ];
+    },
+    [x, gy],
+    true,
+  );
 }
 
 /**
@@ -351,17 +418,10 @@ export function convolution(fn: string, input: Tensor, weight: Tensor, bias: Ten
         `Kernel size can't be greater than actual input size`,
     );
   }
-  const g = geom(C, sp, k, p, out);
+  const spec: ConvSpec = { g: geom(C, sp, k, p, out), Cout, groups, batched };
   const outShape = batched ? [N, Cout, ...out] : [Cout, ...out];
-  const dt = input.dtype;
-  const x = contiguousData(input);
-  const w = contiguousData(weight);
-  const b = bias ? contiguousData(bias) : null;
-  const result = empty(outShape, dt);
-  if (N > 0) convForwardRaw(x, w, b, result._data, N, Cout, g, groups);
-  return recordConv(result, batched, input, weight, bias, (go, gx, gw, gb) => {
-    if (N > 0) convBackwardRaw(x, w, go, N, Cout, g, groups, gx, gw, gb);
-  });
+  // PyTorch runs an unbatched input as a batch of one and squeezes: its grad_fn is the squeeze.
+  return convApply(input, weight, bias, spec, outShape, batched ? "ConvolutionBackward0" : "SqueezeBackward1");
 }
 
 // ---- transposed convolution --------------------------------------------------------------
@@ -389,8 +449,7 @@ export function convTranspose(fn: string, input: Tensor, weight: Tensor, bias: T
   if (Cin % groups !== 0) {
     throw new RuntimeError(`Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${sizeStr(weight.shape)} instead`);
   }
-  const Coutg = weight.shape[1];
-  const Cout = Coutg * groups;
+  const Cout = weight.shape[1] * groups;
   if (bias && (bias.dim() !== 1 || bias.shape[0] !== Cout)) {
     throw new RuntimeError(`Given transposed=1, weight of size ${sizeStr(weight.shape)}, expected bias to be 1-dimensional with ${Cout} elements, but got bias of size ${sizeStr(bias.shape)} instead`);
   }
@@ -404,51 +463,11 @@ export function convTranspose(fn: string, input: Tensor, weight: Tensor, bias: T
   if (outSp.some((o) => o < 1)) {
     throw new RuntimeError(`${fn}: the output size ${sizeStr(outSp)} is too small (input ${sizeStr(sp)}, kernel ${sizeStr(k)})`);
   }
-  // The geometry of the forward convolution whose adjoint this is: it maps the output image to the input grid.
-  const g = geom(Cout, outSp, k, p, sp);
-  const L = g.OH * g.OW;
-  const Cing = Cin / groups;
-  const Kg = Coutg * g.kh * g.kw;
-  const outSample = Cout * g.H * g.W;
+  // The forward convolution whose adjoint this is: it maps the output image (Cout channels) to
+  // the input grid (Cin channels) with the same weight, read as [Cin, Cout / groups, *k].
+  const spec: ConvSpec = { g: geom(Cout, outSp, k, p, sp), Cout: Cin, groups, batched };
   const outShape = batched ? [N, Cout, ...outSp] : [Cout, ...outSp];
-  const dt = input.dtype;
-  const x = contiguousData(input);
-  const w = contiguousData(weight);
-  const b = bias ? contiguousData(bias) : null;
-  const result = empty(outShape, dt);
-  const y = result._data;
-  const colsLen = Cout * g.kh * g.kw * L;
-  if (N > 0) {
-    const cols = scratchFor(x, colsLen, 0);
-    for (let n = 0; n < N; n++) {
-      for (let gi = 0; gi < groups; gi++) {
-        // cols_g[Kg, L] = W_g^T[Kg, Cing] @ x_g[Cing, L]
-        kernels.matmul(Kg, L, Cing, w, gi * Cing * Kg, 1, Kg, x, (n * Cin + gi * Cing) * L, L, 1, cols, gi * Kg * L);
-      }
-      col2im(cols, 0, g, y, n * outSample);
-    }
-    if (b) addBias(y, b, N, Cout, g.H * g.W);
-  }
-  return recordConv(result, batched, input, weight, bias, (go, gx, gw, gb) => {
-    if (N > 0 && (gx || gw)) {
-      const cols = scratchFor(x, colsLen, 0);
-      const tmp = gw ? new (x instanceof Float64Array ? Float64Array : Float32Array)(Cing * Kg) : null;
-      for (let n = 0; n < N; n++) {
-        im2col(go, n * outSample, g, cols, 0);
-        for (let gi = 0; gi < groups; gi++) {
-          // gx_g[Cing, L] = W_g[Cing, Kg] @ cols_g[Kg, L]
-          if (gx) kernels.matmul(Cing, L, Kg, w, gi * Cing * Kg, Kg, 1, cols, gi * Kg * L, L, 1, gx, (n * Cin + gi * Cing) * L);
-          if (gw && tmp) {
-            // gw_g[Cing, Kg] += x_g[Cing, L] @ cols_g^T[L, Kg]
-            kernels.matmul(Cing, Kg, L, x, (n * Cin + gi * Cing) * L, L, 1, cols, gi * Kg * L, 1, L, tmp, 0);
-            const wb = gi * Cing * Kg;
-            for (let i = 0; i < Cing * Kg; i++) gw[wb + i] += tmp[i];
-          }
-        }
-      }
-    }
-    if (gb) biasGrad(go, gb, N, Cout, g.H * g.W);
-  });
+  return inputGrad(input, weight, bias, spec, outShape, batched ? "ConvolutionBackward0" : "SqueezeBackward1");
 }
 
 // ---- unfold / fold -----------------------------------------------------------------------
