@@ -1,18 +1,13 @@
 /** softmax and log_softmax along a dim: fused, max-shifted (numerically stable) loops. */
 import { record } from "../autograd/function";
-import { float32 } from "../dtype";
+import { float32, type Storage } from "../dtype";
+import { kernels } from "../kernels/registry";
 import { normalizeDim, numelOf } from "../shape";
 import type { Tensor } from "../tensor";
 import { contiguousData, empty } from "./util";
 
 function layout(x: Tensor, dim: number): [number, number, number] {
   return [numelOf(x.shape.slice(0, dim)), x.dim() === 0 ? 1 : x.shape[dim], numelOf(x.shape.slice(dim + 1))];
-}
-
-/** Calls `lane` for every 1-D lane along `dim`, with the lane's first index and its stride. */
-function forEachLane(x: Tensor, dim: number, lane: (base: number, stride: number, length: number) => void): void {
-  const [outer, r, inner] = layout(x, dim);
-  for (let o = 0; o < outer; o++) for (let j = 0; j < inner; j++) lane(o * r * inner + j, inner, r);
 }
 
 function dimOf(x: Tensor, dim: number | { dim: number }): number {
@@ -24,22 +19,71 @@ function forward(x: Tensor, d: number, log: boolean): Tensor {
   const xd = contiguousData(src);
   const out = empty(x.shape, src.dtype);
   const od = out._data;
-  forEachLane(x, d, (base, inner, r) => {
-    let m = -Infinity;
-    for (let k = 0; k < r; k++) { const v = xd[base + k * inner]; if (v > m || v !== v) m = v; }
-    if (m === -Infinity) m = 0; // all -inf: avoid (-inf) - (-inf)
-    let s = 0;
-    if (log) {
-      for (let k = 0; k < r; k++) s += Math.exp(xd[base + k * inner] - m);
-      const lse = m + Math.log(s);
-      for (let k = 0; k < r; k++) od[base + k * inner] = xd[base + k * inner] - lse;
-    } else {
-      for (let k = 0; k < r; k++) { const e = Math.exp(xd[base + k * inner] - m); od[base + k * inner] = e; s += e; }
-      const inv = 1 / s;
-      for (let k = 0; k < r; k++) od[base + k * inner] *= inv;
+  const [outer, r, inner] = layout(x, d);
+  if (inner === 1 && !log && od instanceof Float32Array && r > 0) {
+    lastDimSoftmax32(xd, od, outer, r);
+    return out;
+  }
+  // Plain nested loops (no per-lane callback): this runs once per attention score row.
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      const base = o * r * inner + j;
+      const end = base + r * inner;
+      let m = -Infinity;
+      for (let k = base; k < end; k += inner) { const v = xd[k]; if (v > m || v !== v) m = v; }
+      if (m === -Infinity) m = 0; // all -inf: avoid (-inf) - (-inf)
+      let s = 0;
+      if (log) {
+        for (let k = base; k < end; k += inner) s += Math.exp(xd[k] - m);
+        const lse = m + Math.log(s);
+        for (let k = base; k < end; k += inner) od[k] = xd[k] - lse;
+      } else {
+        for (let k = base; k < end; k += inner) { const e = Math.exp(xd[k] - m); od[k] = e; s += e; }
+        const inv = 1 / s;
+        for (let k = base; k < end; k += inner) od[k] *= inv;
+      }
     }
-  });
+  }
   return out;
+}
+
+/**
+ * softmax over contiguous float32 rows: x - rowmax written out, one call of the exp kernel over
+ * the whole buffer (WebAssembly SIMD where available: the exp was most of a softmax's time),
+ * then each row scaled by 1 / its sum.
+ */
+function lastDimSoftmax32(xd: Storage, od: Float32Array, rows: number, r: number): void {
+  for (let base = 0; base < rows * r; base += r) {
+    let m = -Infinity;
+    for (let k = base; k < base + r; k++) { const v = xd[k]; if (v > m || v !== v) m = v; }
+    if (m === -Infinity) m = 0; // all -inf: avoid (-inf) - (-inf)
+    for (let k = base; k < base + r; k++) od[k] = xd[k] - m;
+  }
+  kernels.unary.exp(rows * r, od, od, 0, 0);
+  for (let base = 0; base < rows * r; base += r) {
+    let s = 0;
+    for (let k = base; k < base + r; k++) s += od[k];
+    const inv = 1 / s;
+    for (let k = base; k < base + r; k++) od[k] *= inv;
+  }
+}
+
+/** The lane formulas of the backward, over contiguous g and y: see softmaxOp. */
+function backward(g: Storage, y: Storage, res: Storage, [outer, r, inner]: [number, number, number], log: boolean): void {
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      const base = o * r * inner + j;
+      const end = base + r * inner;
+      let s = 0;
+      if (log) {
+        for (let k = base; k < end; k += inner) s += g[k];
+        for (let k = base; k < end; k += inner) res[k] = g[k] - Math.exp(y[k]) * s;
+      } else {
+        for (let k = base; k < end; k += inner) s += g[k] * y[k];
+        for (let k = base; k < end; k += inner) res[k] = y[k] * (g[k] - s);
+      }
+    }
+  }
 }
 
 /**
@@ -53,20 +97,8 @@ function softmaxOp(x: Tensor, dim: number | { dim: number }, log: boolean): Tens
   return record(
     out, log ? "LogSoftmaxBackward0" : "SoftmaxBackward0", [x],
     (g) => {
-      const gd = contiguousData(g);
-      const yd = out._data;
       const res = empty(x.shape, g.dtype);
-      const rd = res._data;
-      forEachLane(x, d, (base, inner, r) => {
-        let s = 0;
-        if (log) {
-          for (let k = 0; k < r; k++) s += gd[base + k * inner];
-          for (let k = 0; k < r; k++) rd[base + k * inner] = gd[base + k * inner] - Math.exp(yd[base + k * inner]) * s;
-        } else {
-          for (let k = 0; k < r; k++) s += gd[base + k * inner] * yd[base + k * inner];
-          for (let k = 0; k < r; k++) rd[base + k * inner] = yd[base + k * inner] * (gd[base + k * inner] - s);
-        }
-      });
+      backward(contiguousData(g), out._data, res._data, layout(x, d), log);
       return [res];
     },
     [out],

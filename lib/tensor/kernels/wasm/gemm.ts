@@ -118,13 +118,28 @@ export function createGemm(grow: (bytes: number) => ArrayBuffer | SharedArrayBuf
 // ---- packers for strided matrices ----------------------------------------------------------
 
 /** A[m, k] at a[aOff + i * as0 + p * as1]. */
+// stridedA's whole-panel loop writes MR = 4 rows per step by hand.
+if (MR !== 4) throw new Error("gemm.ts: stridedA assumes MR = 4");
+
 export function stridedA(m: number, a: Float32Array, aOff: number, as0: number, as1: number): PackA {
   return function stridedAPanels(h, dst, p0, kc) {
-    const mb = Math.ceil(m / MR);
-    for (let ib = 0; ib < mb; ib++) {
-      const base = dst + ib * kc * MR;
+    const full = Math.floor(m / MR);
+    // Whole panels: one pass over k writing MR consecutive floats per step (the panel's own
+    // order), reading the MR rows side by side; columns-contiguous A (a transposed operand)
+    // then reads MR neighbouring floats per step instead of striding through memory per row.
+    for (let ib = 0; ib < full; ib++) {
+      const i0 = ib * MR;
+      let d = dst + ib * kc * MR;
+      let s0 = aOff + i0 * as0 + p0 * as1;
+      const s1 = as0, s2 = 2 * as0, s3 = 3 * as0;
+      for (let p = 0; p < kc; p++, d += MR, s0 += as1) {
+        h[d] = a[s0]; h[d + 1] = a[s0 + s1]; h[d + 2] = a[s0 + s2]; h[d + 3] = a[s0 + s3];
+      }
+    }
+    if (full * MR < m) {
+      const base = dst + full * kc * MR;
       for (let r = 0; r < MR; r++) {
-        const i = ib * MR + r;
+        const i = full * MR + r;
         if (i >= m) {
           for (let p = 0; p < kc; p++) h[base + p * MR + r] = 0;
           continue;

@@ -274,45 +274,41 @@ export function layer_norm(
     [input, weight, bias],
     (g) => {
       const gd = data(g);
-      let gx: Tensor | null = null;
-      if (input.requires_grad) {
-        gx = empty(input.shape, dt);
-        const res = gx._data;
-        for (let r = 0; r < rows; r++) {
-          const base = r * M;
-          // With dxhat = dy * gamma: dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)).
-          let s1 = 0;
-          let s2 = 0;
-          for (let j = 0; j < M; j++) {
-            const dxh = gd[base + j] * (gamma ? gamma[j] : 1);
-            s1 += dxh;
-            s2 += dxh * (x[base + j] - mean[r]) * rstd[r];
-          }
-          const m1 = s1 / M;
-          const m2 = s2 / M;
-          for (let j = 0; j < M; j++) {
-            const xhat = (x[base + j] - mean[r]) * rstd[r];
-            res[base + j] = rstd[r] * (gd[base + j] * (gamma ? gamma[j] : 1) - m1 - xhat * m2);
-          }
+      const gx = input.requires_grad ? empty(input.shape, dt) : null;
+      const gw = weight && weight.requires_grad ? empty(weight.shape, weight.dtype) : null;
+      const gb = bias && bias.requires_grad ? empty(bias.shape, bias.dtype) : null;
+      const res = gx ? gx._data : null;
+      const sw = gw ? new Float64Array(M) : null;
+      const sb = gb ? new Float64Array(M) : null;
+      // One row at a time, everything a row needs in two passes: the sums (and the weight/bias
+      // gradients) first, then dx. With dxhat = dy * gamma:
+      // dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)).
+      for (let r = 0; r < rows; r++) {
+        const base = r * M;
+        const m = mean[r];
+        const is = rstd[r];
+        let s1 = 0;
+        let s2 = 0;
+        for (let j = 0; j < M; j++) {
+          const gv = gd[base + j];
+          const xhat = (x[base + j] - m) * is;
+          const dxh = gamma ? gv * gamma[j] : gv;
+          s1 += dxh;
+          s2 += dxh * xhat;
+          if (sw) sw[j] += gv * xhat;
+          if (sb) sb[j] += gv;
+        }
+        if (!res) continue;
+        const m1 = s1 / M;
+        const m2 = s2 / M;
+        for (let j = 0; j < M; j++) {
+          const xhat = (x[base + j] - m) * is;
+          const dxh = gamma ? gd[base + j] * gamma[j] : gd[base + j];
+          res[base + j] = is * (dxh - m1 - xhat * m2);
         }
       }
-      let gw: Tensor | null = null;
-      let gb: Tensor | null = null;
-      if (weight && weight.requires_grad) gw = empty(weight.shape, weight.dtype);
-      if (bias && bias.requires_grad) gb = empty(bias.shape, bias.dtype);
-      if (gw || gb) {
-        const sw = new Float64Array(M);
-        const sb = new Float64Array(M);
-        for (let r = 0; r < rows; r++) {
-          const base = r * M;
-          for (let j = 0; j < M; j++) {
-            sw[j] += gd[base + j] * (x[base + j] - mean[r]) * rstd[r];
-            sb[j] += gd[base + j];
-          }
-        }
-        if (gw) gw._data.set(sw);
-        if (gb) gb._data.set(sb);
-      }
+      if (gw && sw) gw._data.set(sw);
+      if (gb && sb) gb._data.set(sb);
       return [gx, gw, gb];
     },
     [input, ...(weight ? [weight] : [])],

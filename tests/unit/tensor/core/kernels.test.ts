@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { torch } from "../../../../lib/tensor/index";
 import { kernels, registerKernel } from "../../../../lib/tensor/kernels/registry";
 import { matmulStrided } from "../../../../lib/tensor/kernels/matmul";
-import { unaryKernels } from "../../../../lib/tensor/kernels/unary";
+import { erf, erf32, unaryKernels } from "../../../../lib/tensor/kernels/unary";
 import { BinaryOp } from "../../../../lib/tensor/kernels/binary";
 import { unaryOp } from "../../../../lib/tensor/ops/unary";
 import { createWasmMatmul } from "../../../../lib/tensor/kernels/wasm/matmul_simd";
@@ -127,5 +127,31 @@ describe("kernel registry", () => {
     expect(() => kernels.binary(99, [1], 1, new Float32Array(1), 0, [1], new Float32Array(1), 0, [1], new Float32Array(1), 0, [1])).toThrow(/unknown binary op 99/);
     expect(BinaryOp.add).toBe(0);
     delete (kernels as unknown as Record<string, unknown>).matmull;
+  });
+});
+
+describe("float32 erf (GELU's fast path)", () => {
+  it("stays within 1e-7 of the float64 erf over [-8, 8] and keeps the edges (+-1 far out, NaN)", () => {
+    let worst = 0;
+    for (let i = -80000; i <= 80000; i++) {
+      const x = i / 10000;
+      worst = Math.max(worst, Math.abs(erf32(x) - erf(x)));
+    }
+    expect(worst).toBeLessThan(1e-7);
+    expect(erf32(0)).toBe(0);
+    expect(erf32(Infinity)).toBeCloseTo(1, 7);
+    expect(erf32(-Infinity)).toBeCloseTo(-1, 7);
+    expect(erf32(NaN)).toBeNaN();
+  });
+
+  it("is what float32 gelu uses, while float64 keeps the exact erf", () => {
+    const x32 = new Float32Array([-3, -0.5, 0.1, 1.7]);
+    const o32 = new Float32Array(4);
+    unaryKernels.gelu(4, x32, o32, 0, 0);
+    for (let i = 0; i < 4; i++) expect(o32[i]).toBe(Math.fround(0.5 * x32[i] * (1 + erf32(x32[i] * Math.SQRT1_2))));
+    const x64 = Float64Array.from(x32);
+    const o64 = new Float64Array(4);
+    unaryKernels.gelu(4, x64, o64, 0, 0);
+    for (let i = 0; i < 4; i++) expect(o64[i]).toBe(0.5 * x64[i] * (1 + erf(x64[i] * Math.SQRT1_2)));
   });
 });
