@@ -3,6 +3,9 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client";
 import { PrismaClient as PostgresPrismaClient } from "../generated/prisma-pg/client";
+import type Database from "better-sqlite3";
+import pg from "pg";
+import { registerDriver, setDriverHandle } from "./direct";
 import { withStatementCache } from "./sqlite-statement-cache";
 
 export const DEFAULT_DATABASE_URL = "file:./prisma/dev.db";
@@ -36,11 +39,27 @@ function synchronousMode(): "NORMAL" | "FULL" {
   return process.env.SQLITE_SYNCHRONOUS?.toUpperCase() === "FULL" ? "FULL" : "NORMAL";
 }
 
+/**
+ * Hands the adapter's better-sqlite3 connection to lib/db/direct.ts (the hot writes), with its own
+ * prepare: applied inside withStatementCache, this runs before that wraps `prepare`.
+ */
+function exposingConnection(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    const db = (adapter as unknown as { client?: Database.Database }).client;
+    if (db) setDriverHandle({ provider: "sqlite", db, prepare: db.prepare.bind(db) });
+    return adapter;
+  };
+  return factory;
+}
+
 function createSqliteClient(url: string): PrismaClient {
   // `timeout` is SQLite's busy timeout: a writer waits up to 5 s for another process's lock
   // (a CLI script, a second server) instead of failing with SQLITE_BUSY.
-  const adapter = withStatementCache(new PrismaBetterSqlite3({ url: sqliteFile(url), timeout: 5000 }));
+  const adapter = withStatementCache(exposingConnection(new PrismaBetterSqlite3({ url: sqliteFile(url), timeout: 5000 })));
   const client = new PrismaClient({ adapter });
+  registerDriver(() => client.$connect());
   // The adapter keeps one connection, so a connection-level PRAGMA applies to every query;
   // issued first, it runs before any request's query.
   void client.$executeRawUnsafe(`PRAGMA synchronous = ${synchronousMode()}`).catch((error: unknown) => {
@@ -58,12 +77,13 @@ function createSqliteClient(url: string): PrismaClient {
 function createPostgresClient(url: string): PrismaClient {
   const max = Number(process.env.PG_POOL_MAX || 10);
   if (!Number.isInteger(max) || max < 1) throw new Error(`PG_POOL_MAX must be a whole number of at least 1, got "${process.env.PG_POOL_MAX}"`);
-  const adapter = new PrismaPg(
-    // A restarted server drops every pooled connection: the pool notices on the next use
-    // (the query fails once) and opens new ones; an idle connection's error is only logged.
-    { connectionString: url, max, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 },
-    { onPoolError: (error) => console.error("[db] idle PostgreSQL connection failed:", error.message) },
-  );
+  // A restarted server drops every pooled connection: the pool notices on the next use
+  // (the query fails once) and opens new ones; an idle connection's error is only logged.
+  // The pool is made here so that the hot writes (lib/db/direct.ts) share it with Prisma.
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 });
+  pool.on("error", (error) => console.error("[db] idle PostgreSQL connection failed:", error.message));
+  const adapter = new PrismaPg(pool);
+  setDriverHandle({ provider: "postgres", pool });
   return new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;
 }
 
