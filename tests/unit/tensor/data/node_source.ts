@@ -1,6 +1,6 @@
 /**
  * Node host for dataset files in tests: registers an fs-based source for utils.data and
- * builds public/data/mnist.bin first when it is missing (the build script is idempotent).
+ * builds the MNIST files in public/data first when one is missing (the build script is idempotent).
  * The browser worker registers a fetch-based source instead.
  */
 import { execFileSync } from "node:child_process";
@@ -12,7 +12,8 @@ import { utils } from "../../../../lib/tensor/index";
 const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 
 export function ensureMnist(): void {
-  if (!existsSync(`${ROOT}public/data/mnist.bin`)) {
+  const files = ["mnist.bin", "mnist-full-test.bin.gz", ...[0, 1, 2, 3, 4, 5].map((k) => `mnist-full-train-${k}.bin.gz`)];
+  if (files.some((name) => !existsSync(`${ROOT}public/data/${name}`))) {
     execFileSync(process.execPath, [`${ROOT}scripts/build-mnist.mjs`], { stdio: "inherit" });
   }
 }
