@@ -1,6 +1,7 @@
 import { APIError } from "better-auth/api";
 import { prisma } from "../db/client";
 import { getAuth, placeholderEmail } from "./auth";
+import { forgetSession } from "./session-cache";
 
 export type AccountResult = { ok: true; userId: string; username: string; headers: Headers } | { ok: false; status: 400 | 401 | 409; message: string };
 
@@ -41,10 +42,15 @@ export async function signIn(username: string, password: string, requestHeaders:
 
 /** Ends the session; returns the headers that clear the session cookie. */
 export async function signOut(requestHeaders: Headers): Promise<Headers> {
+  // Forgotten before and after the session row goes, so that this instance never answers from
+  // memory for a signed-out session (lib/auth/session-cache.ts).
+  forgetSession(requestHeaders.get("cookie"));
   try {
     const { headers } = await getAuth().api.signOut({ headers: requestHeaders, returnHeaders: true });
     return headers;
   } catch {
     return new Headers();
+  } finally {
+    forgetSession(requestHeaders.get("cookie"));
   }
 }

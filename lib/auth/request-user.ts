@@ -3,6 +3,7 @@ import { cookies, headers } from "next/headers";
 import { ensureAnonymousRow, learnerRowOf } from "../db/users";
 import { LEARNER_COOKIE, readCookie } from "./learner-cookie";
 import { getAuth } from "./auth";
+import { cachedSession, rememberSession, sessionTokenOf } from "./session-cache";
 import { verifyLearnerCookie } from "./learner-id";
 
 /**
@@ -27,11 +28,19 @@ function roleOf(value: unknown): RequestUser["role"] {
 
 async function sessionUser(requestHeaders: Headers): Promise<RequestUser | null> {
   // Skip the session lookup (a DB read) for the common anonymous request.
-  if (!(requestHeaders.get("cookie") ?? "").includes(SESSION_COOKIE_MARKER)) return null;
+  const cookie = requestHeaders.get("cookie") ?? "";
+  if (!cookie.includes(SESSION_COOKIE_MARKER)) return null;
+  // Answered from memory for a session looked up in the last few seconds (./session-cache.ts).
+  const token = sessionTokenOf(cookie);
+  const cached = cachedSession(token);
+  if (cached) return cached;
+  const lookedUpAt = Date.now();
   const session = await getAuth().api.getSession({ headers: requestHeaders });
   if (!session) return null;
   const user = session.user as typeof session.user & { role?: string; username?: string | null };
-  return { id: user.id, role: roleOf(user.role), username: user.username ?? null, anonymous: false };
+  const found: RequestUser = { id: user.id, role: roleOf(user.role), username: user.username ?? null, anonymous: false };
+  rememberSession(token, found, new Date(session.session.expiresAt), lookedUpAt);
+  return found;
 }
 
 /**
