@@ -10,6 +10,11 @@
  * gradient of the columns back onto the input. One sample at a time keeps the scratch small
  * (cache-resident) for the image sizes of the course.
  *
+ * Float32 with groups = 1 goes through the packed GEMM instead (kernels/conv_gemm.ts: the whole
+ * batch as one product, im2col fused into the packing). The forward, input gradient and weight
+ * gradient are recorded ops whose backwards are each other (see "the differentiable family"),
+ * so convolutions have gradients of every order under create_graph.
+ *
  * Padding may differ before and after (padding="same" with an even kernel), and is implicit:
  * positions outside the input read as zero, no padded copy is made.
  */

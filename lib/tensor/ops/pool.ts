@@ -6,6 +6,10 @@
  * Output sizes, windows and divisors follow PyTorch's CPU kernels (pooling_output_shape,
  * the avg-pool divisor rule, adaptive start = floor(o * I / O), end = ceil((o + 1) * I / O)),
  * and the max picks the first largest value (a NaN wins), so indices match PyTorch's.
+ *
+ * Every backward is itself a recorded op (a max pool's is a scatter by the saved indices, whose
+ * derivative is the gather; an average pool's is its adjoint, whose derivative is the pool), so
+ * pooling has gradients of every order under create_graph.
  */
 import { record } from "../autograd/function";
 import { int64, type Storage } from "../dtype";
@@ -88,18 +92,51 @@ function as2d(sp: number[], out: number[], p: PoolParams) {
   };
 }
 
-/** Scatters g[o] into gx[plane base + idx[o]] (the backward of every max pool). */
-function maxBackward(input: Tensor, grad: Tensor, idx: Float32Array, P: number, inPlane: number, outPlane: number): Tensor {
-  const dt = input.dtype;
+/** The name of the node that differentiates `node`'s backward (PyTorch's XBackwardBackward0). */
+function backwardName(node: string): string {
+  return node.replace(/\d+$/, "") + "Backward0";
+}
+
+/** What a max pool's backward needs: the picked flat positions per plane and the plane sizes. */
+interface MaxPicks {
+  idx: Storage;
+  P: number;
+  inPlane: number;
+  outPlane: number;
+  /** The 2-D forward node's name (the 1-D pools wrap it in a squeeze). */
+  node: string;
+}
+
+/**
+ * The backward of a max pool as a recorded op: g scattered onto the positions the max picked,
+ * gx[plane, idx[o]] += g[o]. It is linear in g, and its derivative is the gather of the same
+ * positions (maxGather), so max pooling has gradients of every order.
+ */
+function maxScatter(grad: Tensor, m: MaxPicks, inShape: readonly number[], dt: Tensor["dtype"]): Tensor {
+  const { idx, P, inPlane, outPlane } = m;
   const go = contiguousData(grad.dtype === dt ? grad : grad.to(dt));
-  const gx = empty(input.shape, dt);
+  const gx = empty(inShape, dt);
   const r = gx._data;
   for (let p = 0; p < P; p++) {
     const ib = p * inPlane;
     const ob = p * outPlane;
     for (let o = 0; o < outPlane; o++) r[ib + idx[ob + o]] += go[ob + o];
   }
-  return gx;
+  return record(gx, backwardName(m.node), [grad], (h) => [maxGather(h, m, grad.shape, dt)], [], true);
+}
+
+/** h read at the positions the max picked: out[plane, o] = h[plane, idx[o]] (the adjoint of maxScatter). */
+function maxGather(h: Tensor, m: MaxPicks, outShape: readonly number[], dt: Tensor["dtype"]): Tensor {
+  const { idx, P, inPlane, outPlane } = m;
+  const x = contiguousData(h.dtype === dt ? h : h.to(dt));
+  const out = empty(outShape, dt);
+  const y = out._data;
+  for (let p = 0; p < P; p++) {
+    const ib = p * inPlane;
+    const ob = p * outPlane;
+    for (let o = 0; o < outPlane; o++) y[ob + o] = x[ib + idx[ob + o]];
+  }
+  return record(out, m.node, [h], (k) => [maxScatter(k, m, h.shape, dt)], [], true);
 }
 
 /**
@@ -166,22 +203,48 @@ function windowAreas(w: Windows): Float64Array {
   return div;
 }
 
+/** True when every window spans exactly `k` rows (or columns) at step 1: no clipping at the borders. */
+function allSpan(b: Int32Array, k: number, d: number): boolean {
+  if (d !== 1) return false;
+  for (let i = 0; i < b.length; i += 2) if (b[i + 1] - b[i] !== k) return false;
+  return true;
+}
+
 /**
- * Max over every window of every plane: the values and their indices (flat positions within each
- * input plane, int64); the max picks the first largest value and a NaN wins. grad_fn `node`.
+ * Max over 2x2 windows (the common CNN pool): four loads and three comparisons per output,
+ * with the general loop's tie rule (the first largest value, a later NaN wins).
  */
-function maxPoolWindows(input: Tensor, outShape: number[], w: Windows, node: string): [Tensor, Tensor] {
-  const { P, H, W, OH, OW, hb, wb, dh, dw } = w;
-  const x = contiguousData(input);
-  const result = empty(outShape, input.dtype);
-  const indices = empty(outShape, int64);
-  const y = result._data;
-  const idx = indices._data as Float32Array;
+function max2x2(x: Storage, y: Storage, idx: Storage, w: Windows): void {
+  const { P, H, W, OH, OW, hb, wb } = w;
   const inPlane = H * W;
-  const outPlane = OH * OW;
-  for (let pl = 0; pl < P; pl++) {
+  for (let pl = 0, o = 0; pl < P; pl++) {
     const xb = pl * inPlane;
-    let o = pl * outPlane;
+    for (let oh = 0; oh < OH; oh++) {
+      const r0 = hb[2 * oh] * W;
+      const r1 = r0 + W;
+      for (let ow = 0; ow < OW; ow++, o++) {
+        const c = wb[2 * ow];
+        let bi = r0 + c;
+        let best = x[xb + bi];
+        let v = x[xb + r0 + c + 1];
+        if (v > best || v !== v) { best = v; bi = r0 + c + 1; }
+        v = x[xb + r1 + c];
+        if (v > best || v !== v) { best = v; bi = r1 + c; }
+        v = x[xb + r1 + c + 1];
+        if (v > best || v !== v) { best = v; bi = r1 + c + 1; }
+        y[o] = best;
+        idx[o] = bi;
+      }
+    }
+  }
+}
+
+/** Max over arbitrary windows (padding, dilation, adaptive and clipped windows). */
+function maxGeneral(x: Storage, y: Storage, idx: Storage, w: Windows): void {
+  const { P, H, W, OH, OW, hb, wb, dh, dw } = w;
+  const inPlane = H * W;
+  for (let pl = 0, o = 0; pl < P; pl++) {
+    const xb = pl * inPlane;
     for (let oh = 0; oh < OH; oh++) {
       const hs = hb[2 * oh], he = hb[2 * oh + 1];
       for (let ow = 0; ow < OW; ow++, o++) {
@@ -192,7 +255,7 @@ function maxPoolWindows(input: Tensor, outShape: number[], w: Windows, node: str
           const row = ih * W;
           for (let iw = ws; iw < we; iw += dw) {
             const v = x[xb + row + iw];
-            if (v > best || Number.isNaN(v)) {
+            if (v > best || v !== v) {
               best = v;
               bi = row + iw;
             }
@@ -203,7 +266,23 @@ function maxPoolWindows(input: Tensor, outShape: number[], w: Windows, node: str
       }
     }
   }
-  const values = record(result, node, [input], (g) => [maxBackward(input, g, idx, P, inPlane, outPlane)]);
+}
+
+/**
+ * Max over every window of every plane: the values and their indices (flat positions within each
+ * input plane, int64); the max picks the first largest value and a NaN wins. grad_fn `node`
+ * (`inner` is the 2-D op's name, which the 1-D pools wrap in a squeeze).
+ */
+function maxPoolWindows(input: Tensor, outShape: number[], w: Windows, node: string, inner: string): [Tensor, Tensor] {
+  const x = contiguousData(input);
+  const result = empty(outShape, input.dtype);
+  const indices = empty(outShape, int64);
+  const idx = indices._data;
+  if (allSpan(w.hb, 2, w.dh) && allSpan(w.wb, 2, w.dw)) max2x2(x, result._data, idx, w);
+  else maxGeneral(x, result._data, idx, w);
+  const picks: MaxPicks = { idx, P: w.P, inPlane: w.H * w.W, outPlane: w.OH * w.OW, node: inner };
+  const dt = input.dtype;
+  const values = record(result, node, [input], (g) => [maxScatter(g, picks, input.shape, dt)], [], true);
   return [values, indices];
 }
 
@@ -241,16 +320,35 @@ function avgPlanes(src: Storage, dst: Storage, w: Windows, div: Float64Array, ba
   }
 }
 
-/** Average pooling over the windows with the divisors `div`, with backward; grad_fn `node`. */
-function avgPoolWindows(input: Tensor, outShape: number[], w: Windows, div: Float64Array, node: string): Tensor {
-  const result = empty(outShape, input.dtype);
-  avgPlanes(contiguousData(input), result._data, w, div, false);
-  return record(result, node, [input], (grad) => {
-    const dt = input.dtype;
-    const gx = empty(input.shape, dt);
-    avgPlanes(contiguousData(grad.dtype === dt ? grad : grad.to(dt)), gx._data, w, div, true);
-    return [gx];
-  });
+/** What an average pool's two directions share: the windows and the divisor of each output. */
+interface AvgWindows {
+  w: Windows;
+  div: Float64Array;
+  /** The 2-D forward node's name. */
+  node: string;
+}
+
+/**
+ * Average pooling of x as a recorded op (grad_fn `node`). Average pooling is linear, so its
+ * backward is its adjoint (avgAdjoint) and the adjoint's backward is the pooling again: gradients
+ * of every order.
+ */
+function avgApply(x: Tensor, a: AvgWindows, outShape: readonly number[], dt: Tensor["dtype"], node = a.node): Tensor {
+  const result = empty(outShape, dt);
+  avgPlanes(contiguousData(x.dtype === dt ? x : x.to(dt)), result._data, a.w, a.div, false);
+  return record(result, node, [x], (g) => [avgAdjoint(g, a, x.shape, dt)], [], true);
+}
+
+/** The adjoint of avgApply: g[o] / div[o] spread over window o. */
+function avgAdjoint(g: Tensor, a: AvgWindows, inShape: readonly number[], dt: Tensor["dtype"]): Tensor {
+  const gx = empty(inShape, dt);
+  avgPlanes(contiguousData(g.dtype === dt ? g : g.to(dt)), gx._data, a.w, a.div, true);
+  return record(gx, backwardName(a.node), [g], (h) => [avgApply(h, a, g.shape, dt)], [], true);
+}
+
+/** Average pooling over the windows with the divisors `div`; grad_fn `node` (`inner`: the 2-D op's name). */
+function avgPoolWindows(input: Tensor, outShape: number[], w: Windows, div: Float64Array, node: string, inner: string): Tensor {
+  return avgApply(input, { w, div, node: inner }, outShape, input.dtype, node);
 }
 
 /** max_pool1d/2d. Returns the values and the indices (flat positions within each input plane, int64). */
@@ -260,7 +358,8 @@ export function maxPool(fn: string, input: Tensor, rank: number, p: PoolParams):
   const { H, W, OH, OW, kh, kw, sh, sw, ph, pw, dh, dw } = as2d(sp, out, p);
   const w: Windows = { P, H, W, OH, OW, hb: maxBounds(H, OH, kh, sh, ph, dh), wb: maxBounds(W, OW, kw, sw, pw, dw), dh, dw };
   // PyTorch runs the 1-D pools as 2-D pools on an unsqueezed input, so their grad_fn is the squeeze.
-  return maxPoolWindows(input, [...lead, ...out], w, rank === 1 ? "SqueezeBackward1" : "MaxPool2DWithIndicesBackward0");
+  const inner = "MaxPool2DWithIndicesBackward0";
+  return maxPoolWindows(input, [...lead, ...out], w, rank === 1 ? "SqueezeBackward1" : inner, inner);
 }
 
 export interface AvgPoolParams extends PoolParams {
@@ -287,7 +386,8 @@ export function avgPool(fn: string, input: Tensor, rank: number, p: AvgPoolParam
   } else {
     div = windowAreas(w);
   }
-  return avgPoolWindows(input, [...lead, ...out], w, div, rank === 1 ? "SqueezeBackward1" : "AvgPool2DBackward0");
+  const inner = "AvgPool2DBackward0";
+  return avgPoolWindows(input, [...lead, ...out], w, div, rank === 1 ? "SqueezeBackward1" : inner, inner);
 }
 
 function adaptiveSetup(fn: string, input: Tensor, rank: number, outputSize: (number | null)[]) {
@@ -305,12 +405,13 @@ function adaptiveSetup(fn: string, input: Tensor, rank: number, outputSize: (num
 export function adaptiveAvgPool(fn: string, input: Tensor, rank: number, outputSize: (number | null)[]): Tensor {
   const { outShape, w } = adaptiveSetup(fn, input, rank, outputSize);
   // PyTorch computes a 1x1 adaptive average as a mean.
-  const node = rank === 1 ? "SqueezeBackward1" : w.OH === 1 && w.OW === 1 ? "MeanBackward1" : "AdaptiveAvgPool2DBackward0";
-  return avgPoolWindows(input, outShape, w, windowAreas(w), node);
+  const inner = w.OH === 1 && w.OW === 1 ? "MeanBackward1" : "AdaptiveAvgPool2DBackward0";
+  return avgPoolWindows(input, outShape, w, windowAreas(w), rank === 1 ? "SqueezeBackward1" : inner, inner);
 }
 
 /** adaptive_max_pool1d/2d: values and indices (flat positions within each input plane). */
 export function adaptiveMaxPool(fn: string, input: Tensor, rank: number, outputSize: (number | null)[]): [Tensor, Tensor] {
   const { outShape, w } = adaptiveSetup(fn, input, rank, outputSize);
-  return maxPoolWindows(input, outShape, w, rank === 1 ? "SqueezeBackward1" : "AdaptiveMaxPool2DBackward0");
+  const inner = "AdaptiveMaxPool2DBackward0";
+  return maxPoolWindows(input, outShape, w, rank === 1 ? "SqueezeBackward1" : inner, inner);
 }
