@@ -3,7 +3,9 @@
 import Editor, { loader, type BeforeMount, type OnMount } from "@monaco-editor/react";
 import { configureMonaco } from "./monaco-setup";
 import type { editor as MonacoEditor } from "monaco-editor";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { openEditors, openEditorsWhenIdle, useEditorsOpen } from "./editor-gate";
+import { useKernelStatus } from "./NotebookProvider";
 
 // Monaco is copied to /vendor/monaco at set-up and served from our own origin; the React
 // wrapper would otherwise fetch it from a CDN, which offline machines cannot reach.
@@ -22,7 +24,7 @@ export interface CodeEditorProps {
   onRunAndAdvance(): void;
   /** Ctrl/Cmd+Enter. */
   onRun(): void;
-  /** Focus the editor once it has loaded (a cell the learner just inserted). */
+  /** Focus the editor on mount (a cell the learner just inserted): its stand-in until Monaco has loaded. */
   autoFocus?: boolean;
 }
 
@@ -33,23 +35,66 @@ export interface CodeEditorProps {
  */
 const LEAVE_EDITOR_WHEN = "editorTextFocus && !suggestWidgetVisible && !findWidgetVisible && !parameterHintsVisible && !renameInputVisible && !inSnippetMode && !editorHasMultipleSelections && !markersNavigationVisible";
 
-function leaveEditor(editor: MonacoEditor.ICodeEditor): void {
+/** Esc from an editor or its stand-in: the focus goes to the enclosing cell (command mode). */
+function leaveEditor(from: HTMLElement | null | undefined): void {
   // From our wrapper (.cell-editor): @monaco-editor/react puts its own <section> inside it.
-  const cell = editor.getDomNode()?.closest(".cell-editor")?.closest<HTMLElement>("section");
+  const cell = from?.closest(".cell-editor")?.closest<HTMLElement>("section");
   if (!cell) return;
   if (!cell.hasAttribute("tabindex")) cell.tabIndex = -1;
   cell.focus();
 }
 
+const lineCount = (text: string) => text.split("\n").length;
+/** Monaco's height for `lines` lines: its padding is 8 px above and below (options below). */
+const heightFor = (lines: number) => Math.max(MIN_LINES, lines) * LINE_HEIGHT + 16;
+
+/**
+ * Monaco takes over from the stand-in: the text typed while it loaded, and, when the stand-in
+ * has the focus, the caret (or selection) where the learner put it.
+ */
+function takeOver(editor: MonacoEditor.IStandaloneCodeEditor, standIn: HTMLTextAreaElement): void {
+  const model = editor.getModel();
+  if (!model) return;
+  if (model.getValue() !== standIn.value) editor.setValue(standIn.value);
+  if (document.activeElement !== standIn) return;
+  const start = model.getPositionAt(standIn.selectionStart);
+  const end = model.getPositionAt(standIn.selectionEnd);
+  const [anchor, caret] = standIn.selectionDirection === "backward" ? [end, start] : [start, end];
+  editor.setSelection({ selectionStartLineNumber: anchor.lineNumber, selectionStartColumn: anchor.column, positionLineNumber: caret.lineNumber, positionColumn: caret.column });
+  editor.focus();
+}
+
 /**
  * A Monaco editor that grows with its content, like a notebook cell: never capped, so a long cell
  * is never cut off behind a hidden scrollbar (the page scrolls instead).
+ *
+ * Monaco loads only once the page is usable (editor-gate.ts: the kernel first reached idle, then
+ * the main thread idled). Until it has mounted, a plain text area of the same size, font and line
+ * height stands in: readable, focusable and editable. Focusing it (click, Tab, Enter in command
+ * mode) loads Monaco at once for every editor, and Monaco takes over its text, caret and focus.
  */
 export function CodeEditor({ modelPath, value, ariaLabel, onChange, onRunAndAdvance, onRun, autoFocus = false }: CodeEditorProps) {
-  const [height, setHeight] = useState(() => Math.max(MIN_LINES, value.split("\n").length) * LINE_HEIGHT + 16);
+  const mayLoad = useEditorsOpen();
+  const kernelStatus = useKernelStatus();
+  const [mounted, setMounted] = useState(false);
+  // What the learner typed into the stand-in, and the `value` it was typed over: a new `value`
+  // from outside (saved code arriving) replaces it, as it replaces Monaco's text.
+  const [typed, setTyped] = useState<{ text: string; over: string } | null>(null);
+  const standInText = typed !== null && typed.over === value ? typed.text : value;
+  const [contentHeight, setContentHeight] = useState<number | null>(null);
+  const height = contentHeight ?? heightFor(lineCount(standInText));
   const handlers = useRef({ onRunAndAdvance, onRun });
   const editorRef = useRef<MonacoEditor.IStandaloneCodeEditor | null>(null);
-  const focusOnMount = useRef(autoFocus);
+  const standInRef = useRef<HTMLTextAreaElement | null>(null);
+
+  // A page with a kernel is usable once the kernel first leaves "starting" (idle, or dead with its
+  // notice shown); a page without one (no NotebookProvider) is usable once mounted.
+  useEffect(() => {
+    if (kernelStatus !== "starting") openEditorsWhenIdle();
+  }, [kernelStatus]);
+  useEffect(() => {
+    if (autoFocus) standInRef.current?.focus();
+  }, [autoFocus]);
 
   // The editor owns its text while the learner types (a controlled editor drops keystrokes
   // when React re-renders mid-typing); a new `value` from outside, such as the learner's
@@ -83,40 +128,87 @@ export function CodeEditor({ modelPath, value, ariaLabel, onChange, onRunAndAdva
       label: "Leave the editor (command mode)",
       keybindings: [monaco.KeyCode.Escape],
       keybindingContext: LEAVE_EDITOR_WHEN,
-      run: (focused) => leaveEditor(focused),
+      run: (focused) => leaveEditor(focused.getDomNode()),
     });
-    if (focusOnMount.current) editor.focus();
-    editor.onDidContentSizeChange(({ contentHeight }) => setHeight(Math.max(contentHeight, MIN_LINES * LINE_HEIGHT + 16)));
+    if (standInRef.current) takeOver(editor, standInRef.current);
+    setMounted(true);
+    editor.onDidContentSizeChange(({ contentHeight }) => setContentHeight(Math.max(contentHeight, MIN_LINES * LINE_HEIGHT + 16)));
   }, []);
+
+  // The stand-in's keys mirror Monaco's: Shift+Enter, Ctrl/Cmd+Enter and Esc (Tab moves the focus).
+  const onStandInKey = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    const run = event.key === "Enter" && event.shiftKey ? handlers.current.onRunAndAdvance : event.key === "Enter" && (event.ctrlKey || event.metaKey) ? handlers.current.onRun : null;
+    if (run) {
+      event.preventDefault();
+      run();
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      leaveEditor(event.currentTarget);
+    }
+  };
+
+  const options = useMemo<MonacoEditor.IStandaloneEditorConstructionOptions>(
+    () => ({
+      ariaLabel,
+      minimap: { enabled: false },
+      scrollBeyondLastLine: false,
+      lineNumbers: "on",
+      lineNumbersMinChars: 3,
+      fontSize: 14,
+      lineHeight: LINE_HEIGHT,
+      padding: { top: 8, bottom: 8 },
+      scrollbar: { alwaysConsumeMouseWheel: false, vertical: "hidden" },
+      overviewRulerLanes: 0,
+      renderLineHighlight: "none",
+      automaticLayout: true,
+      tabSize: 2,
+      fixedOverflowWidgets: true,
+    }),
+    [ariaLabel],
+  );
 
   return (
     <div className="cell-editor" style={{ height }}>
-      <Editor
-        path={modelPath}
-        defaultValue={value}
-        language="typescript"
-        theme="vs"
-        onChange={(code) => onChange(code ?? "")}
-        beforeMount={beforeMount}
-        onMount={onMount}
-        loading={<pre className="cell-editor-fallback">{value}</pre>}
-        options={{
-          ariaLabel,
-          minimap: { enabled: false },
-          scrollBeyondLastLine: false,
-          lineNumbers: "on",
-          lineNumbersMinChars: 3,
-          fontSize: 14,
-          lineHeight: LINE_HEIGHT,
-          padding: { top: 8, bottom: 8 },
-          scrollbar: { alwaysConsumeMouseWheel: false, vertical: "hidden" },
-          overviewRulerLanes: 0,
-          renderLineHighlight: "none",
-          automaticLayout: true,
-          tabSize: 2,
-          fixedOverflowWidgets: true,
-        }}
-      />
+      {mayLoad ? (
+        <Editor
+          path={modelPath}
+          defaultValue={standInText}
+          language="typescript"
+          theme="vs"
+          onChange={(code) => onChange(code ?? "")}
+          beforeMount={beforeMount}
+          onMount={onMount}
+          loading={null}
+          options={options}
+        />
+      ) : null}
+      {mounted ? null : (
+        // Over the (hidden, loading) editor until Monaco has mounted, so nothing moves meanwhile.
+        <div className="cell-editor-fallback">
+          <div className="cell-editor-fallback-lines" aria-hidden="true">
+            {Array.from({ length: lineCount(standInText) }, (_, i) => (
+              <div key={i}>{i + 1}</div>
+            ))}
+          </div>
+          <textarea
+            ref={standInRef}
+            className="cell-editor-fallback-text"
+            aria-label={ariaLabel}
+            value={standInText}
+            wrap="off"
+            spellCheck={false}
+            autoCapitalize="off"
+            autoComplete="off"
+            autoCorrect="off"
+            onFocus={openEditors}
+            onKeyDown={onStandInKey}
+            onChange={(event) => {
+              setTyped({ text: event.target.value, over: value });
+              onChange(event.target.value);
+            }}
+          />
+        </div>
+      )}
     </div>
   );
 }

@@ -38,6 +38,11 @@ export function useNotebook(): NotebookContextValue {
   return value;
 }
 
+/** The kernel's status, or null outside a <NotebookProvider> (a page without a kernel). */
+export function useKernelStatus(): KernelStatus | null {
+  return useContext(NotebookContext)?.status ?? null;
+}
+
 export interface NotebookProviderProps {
   lessonSlug: string;
   lessonTitle: string;

@@ -50,8 +50,10 @@ export function selectCell(cell: HTMLElement | undefined | null): void {
 type MonacoGlobal = { editor: { getEditors(): { getDomNode(): HTMLElement | null; focus(): void }[] } };
 
 /**
- * Focuses the Monaco editor inside `cell`, through Monaco itself: with EditContext (Chromium) the
- * element that takes the keys is not a textarea. False while the editor has not loaded.
+ * Focuses the editor inside `cell`. Monaco's, through Monaco itself: with EditContext (Chromium)
+ * the element that takes the keys is not a textarea. Before Monaco has mounted, its stand-in
+ * (CodeEditor.tsx), which loads Monaco, and Monaco takes the focus over once mounted. False when
+ * the cell has no editor (a note).
  */
 function focusEditorIn(cell: HTMLElement): boolean {
   const monaco = (window as unknown as { monaco?: MonacoGlobal }).monaco;
@@ -59,8 +61,10 @@ function focusEditorIn(cell: HTMLElement): boolean {
     const node = candidate.getDomNode();
     return node !== null && cell.contains(node);
   });
-  editor?.focus();
-  return editor !== undefined;
+  const standIn = cell.querySelector<HTMLTextAreaElement>(".cell-editor-fallback-text");
+  if (standIn) standIn.focus();
+  else editor?.focus();
+  return standIn !== null || editor !== undefined;
 }
 
 /** After Shift+Enter: the next cell's editor if it has one, else the next cell itself (a note). */
