@@ -102,6 +102,8 @@ test("a cell taller than 640 px shows all its lines (the editor grows to its con
   await page.goto(LESSON);
   const long = cell(page, "dead-relu-helpers");
   await long.scrollIntoViewIfNeeded();
+  // Monaco loads once the page is usable (the kernel ready), after its stand-in of the same height.
+  await expect(page.getByTestId("kernel-status")).toHaveText("idle", { timeout: 90_000 });
   await expect(long.locator(".monaco-editor")).toBeVisible({ timeout: 30_000 });
   const lines = await long.locator(".view-line").count();
   const editor = (await long.locator(".cell-editor").boundingBox())!;
