@@ -95,7 +95,8 @@
  *   Backward frees saved tensors unless { retain_graph: true }; a second pass then throws PyTorch's message.
  *   create_graph records the backward pass so gradients can be differentiated again (Hessian-vector products,
  *   gradient penalties): elementwise math, activations, sum/mean, matmul, softmax, views, cat/where, composite
- *   ops, convolution, pooling and the losses have differentiable formulas; any other op raises "the derivative of XBackward0 is not
+ *   ops, convolution, pooling, the losses, gather/scatter/index_select/index_add and advanced indexing (read,
+ *   index_put) have differentiable formulas; any other op raises "the derivative of XBackward0 is not
  *   implemented for higher-order gradients" when a second backward reaches it (autograd/node.ts HigherOrder).
  *   torch.autograd.Function: subclass with static forward(ctx, ...args) / backward(ctx, ...grads); Fn.apply(...args);
  *   ctx.save_for_backward / saved_tensors / needs_input_grad / mark_non_differentiable.

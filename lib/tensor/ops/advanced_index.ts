@@ -114,7 +114,12 @@ export function advancedRead(view: Tensor, adv: readonly AdvancedIndex[]): Tenso
     const z = empty(view.shape, g.dtype);
     for (let i = 0; i < flatPos.length; i++) z._data[flatPos[i]] += gd[i];
     return [z];
-  }, adv.map((a) => a.index));
+  }, adv.map((a) => a.index), (g) => {
+    // create_graph: the same scatter as a recorded index_add over the flattened view.
+    const flat = empty([flatPos.length], int64);
+    for (let i = 0; i < flatPos.length; i++) flat._data[i] = flatPos[i];
+    return [empty([view.numel()], g.dtype).index_add(0, flat, g.reshape([-1])).reshape(view.shape.slice())];
+  });
   return plan.perm ? res.permute(plan.perm) : res;
 }
 

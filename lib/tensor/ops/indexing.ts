@@ -239,7 +239,32 @@ function recordPut(out: Tensor, x: Tensor, v: Tensor, plan: AdvancedPlan, view: 
       gv = sumToShape(ordered, v.shape);
     }
     return [gx, gv];
-  }, []);
+  }, [], (g) => {
+    // create_graph: the same selections in recorded ops (a constant keep-mask, index_select).
+    const flat = positionsTensor(pos);
+    let gx: Tensor | null = null;
+    if (x.requires_grad) {
+      if (accumulate) gx = g;
+      else {
+        const keep = empty(g.shape, g.dtype).fill_(1);
+        for (let i = 0; i < pos.length; i++) keep._data[pos[i]] = 0;
+        gx = g.mul(keep);
+      }
+    }
+    let gv: Tensor | null = null;
+    if (v.requires_grad) {
+      const picked = g.reshape([-1]).index_select(0, flat).reshape(plan.bFirstShape.slice());
+      gv = sumToShape(plan.perm ? picked.permute(plan.perm) : picked, v.shape);
+    }
+    return [gx, gv];
+  });
+}
+
+/** Flat element positions as a long tensor (for the recorded, differentiable backward formulas). */
+function positionsTensor(pos: ArrayLike<number>): Tensor {
+  const t = empty([pos.length], int64);
+  for (let i = 0; i < pos.length; i++) t._data[i] = pos[i];
+  return t;
 }
 
 export function index_select(x: Tensor, dim: number, indexArg: Tensor | readonly number[]): Tensor {
@@ -283,6 +308,8 @@ export function index_select(x: Tensor, dim: number, indexArg: Tensor | readonly
       return [z.reshape(x.shape.slice())];
     },
     [idxT],
+    // create_graph: the scatter of g as a recorded index_add (differentiable in g).
+    (g) => [empty(src.shape, g.dtype).index_add(d, idxT.dtype === int64 ? idxT : idxT.to(int64), g.reshape(shape)).reshape(x.shape.slice())],
   );
 }
 
@@ -333,7 +360,8 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     const k = checkIndex(idx[pos], size, d);
     od[pos] = xd[xo + base + k * sd];
   });
-  return record(out, "GatherBackward0", [x], (g) => [empty(x.shape, g.dtype).scatter_add(d, index, g)], [index]);
+  // The backward is a recorded scatter_add (differentiable in g), so it serves create_graph as it is.
+  return record(out, "GatherBackward0", [x], (g) => [empty(x.shape, g.dtype).scatter_add(d, index, g)], [index], true);
 }
 
 /** How scatter combines a written value with the value already there. */
@@ -384,6 +412,10 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorLike, 
       srcT && srcT.requires_grad ? padTo(g.gather(d, index), srcT.shape) : null,
     ],
     [index],
+    (g) => [
+      x.requires_grad ? g.scatter(d, index, 0) : null,
+      srcT && srcT.requires_grad ? padRecorded(g.gather(d, index), srcT.shape) : null,
+    ],
   );
 }
 
@@ -407,6 +439,7 @@ export function scatter_add(x: Tensor, dim: number, index: Tensor, src: Tensor):
     out, "ScatterAddBackward0", [x, src],
     (g) => [x.requires_grad ? g : null, src.requires_grad ? padTo(g.gather(d, index), src.shape) : null],
     [index],
+    (g) => [x.requires_grad ? g : null, src.requires_grad ? padRecorded(g.gather(d, index), src.shape) : null],
   );
 }
 
@@ -424,6 +457,18 @@ function padTo(g: Tensor, shape: readonly number[]): Tensor {
   for (let i = 0; i < g.dim(); i++) view = sliceDim(view, i, 0, g.shape[i], 1);
   no_grad(() => view.copy_(g));
   return z;
+}
+
+/** padTo in recorded ops (zeros concatenated after each short dim), for create_graph. */
+function padRecorded(g: Tensor, shape: readonly number[]): Tensor {
+  let out = g;
+  for (let i = 0; i < shape.length; i++) {
+    if (out.shape[i] === shape[i]) continue;
+    const fill = out.shape.slice();
+    fill[i] = shape[i] - out.shape[i];
+    out = cat([out, empty(fill, g.dtype)], i);
+  }
+  return out;
 }
 
 /**

@@ -56,5 +56,6 @@ export function index_add(x: Tensor, dim: number, index: Tensor, source: Tensor,
       source.requires_grad ? g.reshape(xShape.slice()).index_select(d, index).mul(alpha).reshape(source.shape.slice()) : null,
     ],
     [index],
+    true, // the backward is recorded ops (reshape, index_select, mul): differentiable as it is
   );
 }

@@ -46,6 +46,25 @@ describe("create_graph: second derivatives vs finite differences", () => {
     ["nll_loss", () => [r(4, 3)], (a) => F.nll_loss(F.log_softmax(a.pow(3), 1), torch.tensor([0, 2, 1, 2], { dtype: torch.long }), { reduction: "sum" })],
     ["binary_cross_entropy(_with_logits)", () => [r(5), torch.rand(5, f64)], (a, t) => F.binary_cross_entropy_with_logits(a.mul(a), t, { pos_weight: torch.tensor([2], f64) }).add(F.binary_cross_entropy(a.sigmoid(), t, { reduction: "sum" }))],
     ["huber / smooth_l1 / kl_div / cosine_similarity", () => [r(3, 4), r(3, 4)], (a, b) => F.huber_loss(a.mul(a), b, { delta: 0.5 }).add(F.smooth_l1_loss(a, b.mul(b))).add(F.kl_div(F.log_softmax(a, 1), F.softmax(b, 1), { reduction: "batchmean" })).add(F.cosine_similarity(a, b).sum())],
+    // Indexing: each backward is a scatter/select of the incoming gradient, differentiated again.
+    ["gather / scatter / scatter_add", () => [r(3, 4), r(3, 2)], (a, s) => {
+      const idx = torch.tensor([[0, 3], [2, 2], [1, 0]], { dtype: torch.long });
+      const distinct = torch.tensor([[0, 3], [2, 1], [1, 0]], { dtype: torch.long }); // scatter's writes must not collide
+      const sq = a.mul(a);
+      return sq.gather(1, idx).mul(s).sum().add(sq.scatter(1, distinct, s.mul(s)).mul(a).sum()).add(sq.scatter_add(1, idx, s.mul(a.narrow(1, 0, 2))).mul(a).sum());
+    }],
+    ["index_select / index_add", () => [r(4, 3), r(2, 3)], (a, s) => {
+      const idx = torch.tensor([3, 0, 3], { dtype: torch.long });
+      const sq = a.mul(a);
+      return sq.index_select(0, idx).mul(a.narrow(0, 0, 3)).sum().add(sq.index_add(0, torch.tensor([1, 1], { dtype: torch.long }), s.mul(s)).mul(a).sum());
+    }],
+    ["advanced indexing read and index_put (probs[arange(n), y])", () => [r(3, 4), r(3)], (a, v) => {
+      const rows = torch.arange(3);
+      const cols = torch.tensor([1, 3, 1], { dtype: torch.long });
+      const sq = a.mul(a);
+      const picked = sq.index(rows, cols).mul(v).sum().add(sq.index(null, cols).mul(a.index(null, "0:3")).sum());
+      return picked.add(torch.index_put(sq, [rows, cols], v.mul(v)).mul(a).sum()).add(torch.index_put(sq, [rows, cols], v.mul(a.select(1, 0)), true).mul(a).sum());
+    }],
     ["nn.Linear + tanh MLP", () => [r(5, 3)], (x) => {
       torch.manual_seed(0);
       const m = new nn.Sequential(new nn.Linear(3, 4), new nn.Tanh(), new nn.Linear(4, 1)).double();
