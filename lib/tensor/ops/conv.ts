@@ -18,7 +18,7 @@
  * Padding may differ before and after (padding="same" with an even kernel), and is implicit:
  * positions outside the input read as zero, no padded copy is made.
  */
-import { record } from "../autograd/function";
+import { needsGrad, record } from "../autograd/function";
 import type { Storage } from "../dtype";
 import { RuntimeError } from "../errors";
 import { convForwardGemm, convInputGradGemm, convWeightGradGemm } from "../kernels/conv_gemm";
@@ -132,6 +132,18 @@ function addBias(out: Storage, b: Storage, N: number, Cout: number, L: number): 
       const base = (n * Cout + co) * L;
       for (let l = 0; l < L; l++) out[base + l] += bv;
     }
+  }
+}
+
+/** gb[co] = sum over n and l of go[n, co, l] (the bias gradient); float64 sums like the reduction kernel. */
+function biasGradRaw(go: Storage, gb: Storage, N: number, Cout: number, L: number): void {
+  for (let co = 0; co < Cout; co++) {
+    let s = 0;
+    for (let n = 0; n < N; n++) {
+      const base = (n * Cout + co) * L;
+      for (let l = 0; l < L; l++) s += go[base + l];
+    }
+    gb[co] = s;
   }
 }
 
@@ -317,6 +329,14 @@ function samplesOf(t: Tensor, perSample: number): number {
 
 /** The bias gradient: h summed over the batch and spatial dims (dim 0 is the channel when unbatched). */
 function biasGradOf(h: Tensor, s: ConvSpec): Tensor {
+  if (!needsGrad(h)) {
+    // First-order backward: one pass over the contiguous gradient, no reduction bookkeeping.
+    const C = h.shape[s.batched ? 1 : 0];
+    const L = s.batched ? h.numel() / Math.max(1, h.shape[0] * C) : h.numel() / Math.max(1, C);
+    const gb = empty([C], h.dtype);
+    if (h.numel() > 0) biasGradRaw(contiguousData(h), gb._data, h.numel() / (C * L), C, L);
+    return gb;
+  }
   const dims: number[] = [];
   for (let d = 0; d < h.dim(); d++) if (d !== (s.batched ? 1 : 0)) dims.push(d);
   return h.sum(dims);
