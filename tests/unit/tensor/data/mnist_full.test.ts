@@ -4,6 +4,7 @@
  * engine and compared with those IDX files byte for byte; only the training parts a `limit`
  * needs are read; bad options and broken files give clear errors.
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -89,6 +90,25 @@ describe("load_mnist({ full: true })", () => {
     expect(names).toEqual(["mnist.bin"]);
     expect(train.X.shape).toEqual([3, 784]);
     expect(test.X.shape).toEqual([1424, 784]);
+  });
+
+  it("the compact set's 10,000 digits are the first 10,000 official training digits (docs/authoring.md says so)", async () => {
+    const key = (bytes: ArrayLike<number>) => createHash("sha1").update(Uint8Array.from(bytes)).digest("hex");
+    const official = idx("train-images-idx3-ubyte");
+    const first = new Map<string, number>();
+    for (let i = 0; i < 10000; i++) first.set(key(official.subarray(i * PIXELS, (i + 1) * PIXELS)), idx("train-labels-idx1-ubyte")[i]);
+    const seen = new Set<string>();
+    for (const train of [true, false]) {
+      const { X, y } = await utils.data.load_mnist({ train });
+      const labels = y.tolist() as number[];
+      const pixels = (X.flatten().tolist() as number[]).map((v) => Math.round(v * 255));
+      for (let i = 0; i < labels.length; i++) {
+        const k = key(pixels.slice(i * PIXELS, (i + 1) * PIXELS));
+        expect(first.get(k)).toBe(labels[i]);
+        seen.add(k);
+      }
+    }
+    expect(seen.size).toBe(10000);
   });
 
   it("refuses unknown options, a bad limit and a positional argument", async () => {
