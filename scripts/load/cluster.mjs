@@ -89,10 +89,14 @@ export function ensureBuild(env) {
   execFileSync(process.execPath, ["scripts/build-if-needed.mjs"], { env, stdio: "inherit" });
 }
 
-/** An app instance (scripts/serve.mjs) on a free port; resolves once it answers. */
+/**
+ * An app instance (scripts/serve.mjs) on a free port; resolves once it answers.
+ * LOAD_CPU_PROF=<dir>: each instance writes a V8 CPU profile there when it stops (node --cpu-prof).
+ */
 export async function startApp(env, label = "app") {
   const port = await freePort();
-  const child = spawn(process.execPath, ["scripts/serve.mjs", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  const profile = process.env.LOAD_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.LOAD_CPU_PROF)}`] : [];
+  const child = spawn(process.execPath, [...profile, "scripts/serve.mjs", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "ignore", "inherit"] });
   const base = `http://127.0.0.1:${port}`;
   await waitUntilUp(`${base}/api/account`, child);
   return { label, base, child, port };

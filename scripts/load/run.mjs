@@ -10,7 +10,8 @@
 //
 // Env: LOAD_LEARNERS (100), LOAD_SECONDS (30; 15 per sweep step), LOAD_SAVES_PER_S (1 per
 // learner), LOAD_BATCHES_PER_S (1 per learner), LOAD_DB (sqlite | postgres), LOAD_INSTANCES (1),
-// LOAD_SWEEP_STEP (100 learners), NEXT_DIST_DIR (.next).
+// LOAD_SWEEP_STEP (100 learners), NEXT_DIST_DIR (.next), LOAD_CPU_PROF (a directory: each app
+// instance writes a CPU profile there when it stops; summarise it with scripts/load/profile.mjs).
 import os from "node:os";
 import { cookieFor, cpuSeconds, ensureBuild, freshDatabase, loadEnv, startApp, stopProcess } from "./cluster.mjs";
 import { checkStored, runOpenLoop } from "./open-loop.mjs";
