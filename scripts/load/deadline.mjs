@@ -3,8 +3,9 @@
 // app instances and two grader workers, DEADLINE_LEARNERS (300) learners each submit once at a
 // random time within DEADLINE_SECONDS (60): a correct answer, a wrong one, or (a few) an infinite
 // loop; meanwhile each autosaves a cell every ~2 s. During the run:
-//   at 25 % of the window  one grader worker is killed with SIGKILL (its jobs' leases run out and
-//                          the other worker grades them),
+//   at 25 % of the window  one grader worker is killed with SIGKILL the moment it holds a claimed
+//                          job (the queue is polled for one leased to it); its jobs' leases run out
+//                          and the other worker grades them, each exactly once,
 //   at 45 %                one app instance is killed (learners' requests to it fail; they retry
 //                          on the other, as the page's save queue and Submit do),
 //   at 65 %                PostgreSQL is restarted (pg_ctl restart -m fast).
@@ -140,11 +141,27 @@ async function submit(person) {
   }
 }
 
+/** The jobs `worker` holds now (claimed, running, under its lease). */
+async function jobsHeldBy(worker) {
+  return (await database.query(`SELECT "id" FROM "GradingJob" WHERE "state" = 'running' AND "leaseOwner" = $1`, [worker])).map((row) => row.id);
+}
+
+/** The grader killed: its ids, and the jobs it held when it died (each must be graded once, by the other). */
+const killed = { worker: graders[0].name, jobs: [] };
+
 async function faults() {
   if (!FAULTS) return;
   await sleep(SECONDS * 250);
-  note(`SIGKILL grader1 (pid ${graders[0].child.pid})`);
+  // Killed while it holds a claimed job (a worker killed idle proves nothing): poll the queue
+  // until grader1 holds one, for at most a quarter of the window, then kill it at once.
+  const giveUpAt = Date.now() + SECONDS * 250;
+  for (;;) {
+    killed.jobs = await jobsHeldBy(killed.worker);
+    if (killed.jobs.length > 0 || Date.now() > giveUpAt) break;
+    await sleep(20);
+  }
   graders[0].child.kill("SIGKILL");
+  note(`SIGKILL grader1 (pid ${graders[0].child.pid}) holding ${killed.jobs.length} claimed job(s)${killed.jobs.length ? `: ${killed.jobs.join(", ")}` : " (it held none within the wait)"}`);
   await sleep(SECONDS * 200);
   note(`SIGKILL app1 (pid ${apps[0].child.pid})`);
   apps[0].child.kill("SIGKILL");
@@ -178,7 +195,7 @@ for (;;) {
   await sleep(1_000);
 }
 
-const jobs = await database.query(`SELECT "id", "userId", "state", "attempts" FROM "GradingJob"`);
+const jobs = await database.query(`SELECT "id", "userId", "state", "attempts", "leaseOwner" FROM "GradingJob"`);
 const submissions = await database.query(`SELECT "id", "userId", "status", "passed" FROM "Submission"`);
 const jobsPerLearner = new Map();
 for (const job of jobs) jobsPerLearner.set(job.userId, (jobsPerLearner.get(job.userId) ?? 0) + 1);
@@ -208,6 +225,20 @@ console.log("\n=== Deadline: two app instances, two grader workers, PostgreSQL =
 for (const line of log) console.log(line);
 console.log(`learners ${LEARNERS}: ${kinds.filter((k) => k === "correct").length} correct, ${kinds.filter((k) => k === "wrong").length} wrong, ${kinds.filter((k) => k === "loop").length} infinite loops`);
 console.log(`grading jobs ${jobs.length}: done ${doneJobs}, failed ${failedJobs}; claimed again after a worker died: ${reclaimed}`);
+// The killed worker's jobs: each finished by the other worker, with exactly one Submission row.
+const jobById = new Map(jobs.map((job) => [job.id, job]));
+const submissionsById = new Map();
+for (const submission of submissions) submissionsById.set(submission.id, (submissionsById.get(submission.id) ?? 0) + 1);
+const killedJobsFinishedOnce = killed.jobs.filter((id) => {
+  const job = jobById.get(id);
+  return job && job.state === "done" && job.leaseOwner !== killed.worker && submissionsById.get(id) === 1;
+}).length;
+if (FAULTS) {
+  console.log(
+    `jobs held by the killed ${killed.worker} when killed: ${killed.jobs.length}; finished on the other worker exactly once: ${killedJobsFinishedOnce}` +
+      killed.jobs.map((id) => `\n  ${id}: ${jobById.get(id)?.state} by ${jobById.get(id)?.leaseOwner ?? "-"} after ${jobById.get(id)?.attempts} claim(s), ${submissionsById.get(id) ?? 0} submission row(s)`).join(""),
+  );
+}
 console.log(`submissions recorded ${submissions.length} (${Object.entries(byStatus).map(([status, n]) => `${status} ${n}`).join(", ")}); without a job: ${submissionsWithoutJob}`);
 console.log(`learners without a stored submission: ${learnersWithoutJob}; with two jobs: ${learnersWithTwo}; graded twice: ${gradedTwice}; retries that found their own stored job (429): ${people.filter((p) => p.retriedIntoOwnJob).length}`);
 console.log(`refused without a queued record: ${[...stats.refused.values()].reduce((a, b) => a + b, 0)}${[...stats.refused].map(([key, n]) => `\n  ${n} × ${key}`).join("")}`);
@@ -219,6 +250,7 @@ const goals = [
   ["graded exactly once", gradedTwice === 0 && learnersWithTwo === 0 && failedJobs === 0 && doneJobs === jobs.length && submissions.length === doneJobs && submissionsWithoutJob === 0],
   ["none refused without a queued record", stats.refused.size === 0],
   ["no autosave lost", savesLost === 0],
+  ...(FAULTS ? [["the killed worker held a job, and each it held finished on the other worker exactly once", killed.jobs.length > 0 && killedJobsFinishedOnce === killed.jobs.length]] : []),
 ];
 for (const [goal, met] of goals) console.log(`${met ? "✓" : "✗"} ${goal}`);
 
