@@ -379,7 +379,7 @@ function inputGrad(gy: Tensor, w: Tensor, b: Tensor | null, s: ConvSpec, xShape:
     (h) => {
       const hx = asDtype(h, dt);
       return [
-        gy.requires_grad ? convApply(hx, w, null, s, gy.shape) : null,
+        gy.requires_grad ? convApply(hx, w, null, s, gy.shape, DOUBLE_BACKWARD) : null,
         w.requires_grad ? weightGrad(hx, gy, s, w.shape) : null,
         b && b.requires_grad ? biasGradOf(hx, s) : null,
       ];
@@ -402,7 +402,7 @@ function weightGrad(x: Tensor, gy: Tensor, s: ConvSpec, wShape: readonly number[
       const hw = asDtype(h, dt);
       return [
         x.requires_grad ? inputGrad(gy, hw, null, s, x.shape) : null,
-        gy.requires_grad ? convApply(x, hw, null, s, gy.shape) : null,
+        gy.requires_grad ? convApply(x, hw, null, s, gy.shape, DOUBLE_BACKWARD) : null,
       ];
     },
     [x, gy],

@@ -1,13 +1,15 @@
 /**
  * Second derivatives (create_graph) of convolution and pooling: float64 gradgradchecks against
- * central differences of the first gradient, grad_fn names like PyTorch's, a third derivative,
+ * central differences of the first gradient, values against PyTorch 1.13
+ * (tests/fixtures/torch/nn/conv_higher.json, made by scripts/fixtures/conv_higher_fixtures.py),
+ * grad_fn names like PyTorch's, a third derivative,
  * and float32 (the packed-GEMM path) against float64.
  */
 import { describe, expect, it } from "vitest";
 import { F, torch, type Tensor } from "../../../../lib/tensor/index";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { gradgradcheck } from "../gradgradcheck";
-import { expectClose } from "./helpers";
+import { expectClose, fixture, tensorOf, type FT } from "./helpers";
 
 const f64 = { dtype: torch.float64 };
 const r = (...s: number[]): Tensor => torch.randn(s, f64);
@@ -47,6 +49,39 @@ describe("pooling: second derivatives vs finite differences (float64)", () => {
     ["adaptive_max_pool2d", () => [r(1, 2, 5, 5)], (x) => F.adaptive_max_pool2d(x, 2).pow(2)],
   ];
   for (const [name, inputs, fn] of cases) it(name, () => gradgradcheck(fn, inputs()));
+});
+
+interface HigherCase { name: string; kind: string; inputs: FT[]; w: FT; v: FT[]; grads: FT[]; hv: FT[]; grad_fns: string[] }
+const fx = fixture<{ torch_version: string; cases: HigherCase[] }>("nn/conv_higher.json");
+
+/** The fixture script's functions, by kind. */
+const fixtureFns: Record<string, (...xs: Tensor[]) => Tensor> = {
+  conv2d: (x, w, b) => F.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2 }).pow(2),
+  conv1d: (x, w, b) => F.conv1d(x, w, b, 2, 1, 2).pow(2),
+  conv_transpose2d: (x, w, b) => F.conv_transpose2d(x, w, b, 2, 1, 1).pow(2),
+  lenet: (x, w1, w2) => F.conv2d(F.max_pool2d(F.relu(F.conv2d(x, w1)), 2).mul(x.sum()), w2),
+  max_pool2d: (x) => F.max_pool2d(x, 3, 2, 1).pow(2),
+  avg_pool2d: (x) => F.avg_pool2d(x, 3, 2, 1, false, false).pow(2),
+  adaptive_avg_pool2d: (x) => F.adaptive_avg_pool2d(x, [3, 2]).pow(2),
+  adaptive_max_pool2d: (x) => F.adaptive_max_pool2d(x, 2).pow(2),
+};
+
+describe("second derivatives vs PyTorch 1.13 (float64)", () => {
+  it("fixture is from torch 1.13", () => expect(fx.torch_version.startsWith("1.13")).toBe(true));
+  for (const c of fx.cases) {
+    it(c.name, () => {
+      const xs = c.inputs.map((t) => tensorOf(t, torch.float64, true));
+      const gs = torch.autograd.grad(fixtureFns[c.kind](...xs).mul(tensorOf(c.w)).sum(), xs, null, { create_graph: true }) as Tensor[];
+      gs.forEach((g, i) => expectClose(g, c.grads[i], { rtol: 1e-9, atol: 1e-10, label: `grad ${i}` }));
+      // The convolutions' weight/input gradients and the pools' gradient are named like PyTorch's
+      // (PyTorch's bias gradient shares the conv's node; ours is a sum).
+      const named = c.kind === "lenet" ? [] : c.kind.startsWith("conv") ? [0, 1] : [0];
+      for (const i of named) expect(gs[i].grad_fn?.name, `grad_fn of grad ${i}`).toBe(c.grad_fns[i]);
+      const h = gs.map((g, i) => g.mul(tensorOf(c.v[i])).sum()).reduce((a, b) => a.add(b));
+      const hv = torch.autograd.grad(h, xs) as Tensor[];
+      hv.forEach((g, i) => expectClose(g, c.hv[i], { rtol: 1e-9, atol: 1e-10, label: `second derivative ${i}` }));
+    });
+  }
 });
 
 describe("create_graph through convolution and pooling: API", () => {
