@@ -2,15 +2,12 @@
  * Issue 12 asks for "a CNN reaching at least 98 % on MNIST test digits within a minute of training
  * in Node". This is the recipe the convolutional-networks lesson ends with: LeNet-style with
  * BatchNorm2d and 64 hidden units, Adam under a one-cycle learning-rate schedule, every batch
- * moved by random shifts of up to 2 pixels, 400 steps of 64 (about a minute of processor time on
- * one thread of a loaded machine). Its settings were chosen on a random validation split of the
- * training digits, where it reaches 98.9 %.
+ * moved by random shifts of up to 2 pixels, 400 steps of 64. Its settings were chosen on a
+ * validation split of the compact set's training digits (lessons/convolutional-networks.mdx).
  *
- * On the 1,424 test digits it reaches 97.4 % (Node, seed 0), short of the issue's 98 %: the test
- * split is the last seventh of each digit's file in the `mnist` package, and those digits are
- * harder than the rest (a validation split taken from the same end of the training portion gives
- * 97.3 %). The bound below is the figure it reaches, so a regression in the engine or the recipe
- * fails it; 98 % is not claimed.
+ * Trained on the official 60,000 MNIST training digits (load_mnist({ full: true })) and scored on
+ * the official 10,000 test digits, it reaches 98.4 % (Node, seed 0) in about a minute of
+ * processor time on one thread of our loaded machine (printed below with the wall time).
  *
  * One test on purpose: it is the slowest of the unit suite (several minutes of wall time on a loaded machine).
  */
@@ -59,9 +56,10 @@ function accuracy(model: nn.Module, X: Tensor, y: Tensor, chunk = 500): number {
 describe("a CNN on MNIST", () => {
   beforeAll(() => useNodeDatasetSource());
 
-  it("reaches at least 97% on the held-out test digits after 400 steps", async () => {
-    const train = await utils.data.load_mnist({ train: true, flatten: false, standardize: true });
-    const test = await utils.data.load_mnist({ train: false, flatten: false, standardize: true });
+  it("reaches at least 98% on the official MNIST test set after 400 steps", async () => {
+    const train = await utils.data.load_mnist({ full: true, train: true, flatten: false, standardize: true });
+    const test = await utils.data.load_mnist({ full: true, train: false, flatten: false, standardize: true });
+    expect([train.X.shape[0], test.X.shape[0]]).toEqual([60000, 10000]);
     torch.manual_seed(0);
     const model = lenetBN();
     const opt = new optim.Adam(model.parameters(), { lr: MAX_LR });
@@ -81,9 +79,9 @@ describe("a CNN on MNIST", () => {
     const used = process.cpuUsage(cpu);
     const acc = accuracy(model, test.X, test.y);
     console.log(
-      `MNIST CNN: ${STEPS} steps of ${BATCH} in ${((performance.now() - wall) / 1000).toFixed(1)} s wall, ` +
+      `MNIST CNN (official split): ${STEPS} steps of ${BATCH} in ${((performance.now() - wall) / 1000).toFixed(1)} s wall, ` +
         `${((used.user + used.system) / 1e6).toFixed(1)} s CPU; last loss ${loss.toFixed(3)}, test accuracy ${(acc * 100).toFixed(2)}%`,
     );
-    expect(acc).toBeGreaterThanOrEqual(0.97);
+    expect(acc).toBeGreaterThanOrEqual(0.98);
   });
 });
