@@ -69,7 +69,7 @@
  *   -> values or [values, inverse?, counts?]; bincount(weights?, minlength=0). isclose(other, rtol, atol, equal_nan);
  *   nan_to_num(nan=0, posinf?, neginf?). tril/triu(diagonal=0) on the last two dims.
  *   torch.linalg.norm(x, ord?, dim?, keepdim), vector_norm(x, ord=2, dim?, keepdim, { dtype }),
- *   matrix_norm(x, ord="fro" | 1 | -1 | Infinity | -Infinity, dim=[-2, -1], keepdim) ("nuc" and 2 need SVD: error).
+ *   matrix_norm(x, ord="fro" | "nuc" | 1 | -1 | 2 | -2 | Infinity | -Infinity, dim=[-2, -1], keepdim) (nuc, 2, -2 by a Jacobi SVD).
  *   torch.einsum("bij,bjk->bik", a, b) (or a list): ellipsis, implicit output, repeated letters = diagonal/trace;
  *   contractions run as batched matmuls.
  *   Sampling (seeded, PyTorch 1.13's CPU draws): torch.multinomial(probs, n, replacement=false, { generator }),

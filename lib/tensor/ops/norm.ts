@@ -4,15 +4,17 @@
  * linalg_vector_norm_backward, so the gradient at a zero vector is 0 instead of 0/0 = NaN, and
  * an inf-norm shares the gradient evenly between tied maxima. Matrix norms are compositions:
  * "fro" (2-norm over both dims), 1 / -1 (max / min column sum), inf / -inf (max / min row sum).
- * "nuc" and 2 / -2 need singular values, which the engine does not compute: they raise.
+ * "nuc" (sum of singular values) and 2 / -2 (largest / smallest) come from a Jacobi SVD (./svd.ts).
  */
 import { record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import type { DType } from "../dtype";
 import { RuntimeError } from "../errors";
-import { normalizeDim } from "../shape";
+import { normalizeDim, numelOf } from "../shape";
 import type { DimArg, Tensor } from "../tensor";
 import { parseReduceArgs } from "./reduce";
+import { thinSvd } from "./svd";
+import { contiguousData, empty } from "./util";
 
 export type VectorOrd = number;
 export type MatrixOrd = number | "fro" | "nuc";
@@ -76,9 +78,7 @@ function matrixDims(x: Tensor, dim: readonly number[]): [number, number] {
 export function matrixNorm(x: Tensor, ord: MatrixOrd = "fro", dim: readonly number[] = [-2, -1], keepdim = false): Tensor {
   const [d0, d1] = matrixDims(x, dim);
   if (ord === "fro") return vectorNorm(x, 2, [d0, d1], keepdim);
-  if (ord === "nuc" || ord === 2 || ord === -2) {
-    throw new RuntimeError(`linalg.matrix_norm: ord=${String(ord)} needs singular values (SVD), which this engine does not compute; use "fro", 1, -1, Infinity or -Infinity`);
-  }
+  if (ord === "nuc" || ord === 2 || ord === -2) return singularValueNorm(x, ord, d0, d1, keepdim);
   if (ord !== 1 && ord !== -1 && ord !== Infinity && ord !== -Infinity) {
     throw new RuntimeError(`linalg.matrix_norm: Order ${String(ord)} not supported.`);
   }
@@ -88,6 +88,45 @@ export function matrixNorm(x: Tensor, ord: MatrixOrd = "fro", dim: readonly numb
   const sums = x.abs().sum(sumDim, true);
   const picked = ord > 0 ? sums.amax({ dim: pickDim, keepdim: true }) : sums.amin({ dim: pickDim, keepdim: true });
   return keepdim ? picked : picked.squeeze(Math.max(d0, d1)).squeeze(Math.min(d0, d1));
+}
+
+/**
+ * The nuclear norm (sum of the singular values), or the largest (2) / smallest (-2) singular
+ * value, of each matrix over dims d0, d1, from a float64 Jacobi SVD (./svd.ts). Gradient:
+ * U V^T for "nuc" (over the nonzero singular values), u v^T of the chosen singular pair for 2 / -2,
+ * as PyTorch's svd backward gives for distinct singular values.
+ */
+function singularValueNorm(x: Tensor, ord: "nuc" | 2 | -2, d0: number, d1: number, keepdim: boolean): Tensor {
+  if (!x.dtype.is_floating_point) throw new RuntimeError(`linalg.matrix_norm: Expected a floating point tensor as input. Got ${x.dtype}`);
+  const rest = x.shape.map((_, i) => i).filter((i) => i !== d0 && i !== d1);
+  const xp = x.permute([...rest, d0, d1]);
+  const m = x.shape[d0];
+  const n = x.shape[d1];
+  const batchShape = rest.map((i) => x.shape[i]);
+  const count = numelOf(batchShape);
+  const xd = no_grad(() => contiguousData(xp));
+  const out = empty(batchShape, x.dtype);
+  // d norm / d A for each matrix, kept for the backward.
+  const dA: Float64Array[] = [];
+  for (let b = 0; b < count; b++) {
+    const grad = new Float64Array(m * n);
+    dA.push(grad);
+    const k = Math.min(m, n);
+    if (k === 0) continue;
+    const { s, u, v } = thinSvd(Float64Array.from(xd.subarray(b * m * n, (b + 1) * m * n)), m, n);
+    const pairs = ord === "nuc" ? Array.from({ length: k }, (_, j) => j).filter((j) => s[j] > 0) : [ord === 2 ? 0 : k - 1];
+    out._data[b] = ord === "nuc" ? s.reduce((acc, sv) => acc + sv, 0) : s[pairs[0]];
+    for (const j of pairs) {
+      for (let i = 0; i < m; i++) for (let c = 0; c < n; c++) grad[i * n + c] += u[i * k + j] * v[c * k + j];
+    }
+  }
+  const res = record(out, "LinalgMatrixNormBackward0", [xp], (g) => {
+    const gd = contiguousData(g);
+    const gx = empty(xp.shape, g.dtype);
+    for (let b = 0; b < count; b++) for (let i = 0; i < m * n; i++) gx._data[b * m * n + i] = gd[b] * dA[b][i];
+    return [gx];
+  });
+  return keepdim ? res.unsqueeze(Math.min(d0, d1)).unsqueeze(Math.max(d0, d1)) : res;
 }
 
 /**

@@ -65,7 +65,7 @@ export function logsumexp(x: Tensor, dim: DimArg | { dim: DimArg; keepdim?: bool
 
 /**
  * torch.norm / Tensor.norm: p-norm over all elements or dims; p may be a number, Infinity,
- * "fro" (the 2-norm over the given dims) or "nuc" (refused: it needs SVD). See ./norm.
+ * "fro" (the 2-norm over the given dims) or "nuc" (the sum of singular values over two dims). See ./norm.
  */
 export function norm(x: Tensor, p: number | "fro" | "nuc" = 2, dim?: DimArg | null, keepdim = false): Tensor {
   if (p === "nuc") return matrixNorm(x, "nuc", typeof dim === "number" ? [dim] : (dim ?? [-2, -1]), keepdim);

@@ -108,6 +108,8 @@ const cases: Case[] = [
   ["linalg.norm matrix inf", (x) => torch.linalg.norm(x, Infinity), () => [spread(3, 4)]],
   ["linalg.matrix_norm 1", (x) => torch.linalg.matrix_norm(x, 1), () => [spread(3, 4)]],
   ["linalg.matrix_norm fro batched", (x) => torch.linalg.matrix_norm(x), () => [r(2, 3, 4)]],
+  ["linalg.matrix_norm nuc (tall, wide, batched over other dims)", (x) => torch.linalg.matrix_norm(x, "nuc").sum().add(torch.linalg.matrix_norm(x, "nuc", [2, 0]).mul(torch.tensor([1, 2, 3], { dtype: torch.float64 })).sum()), () => [r(2, 3, 4)]],
+  ["torch.norm p='nuc' / matrix_norm 2 and -2", (x) => torch.norm(x, { p: "nuc" }).add(torch.linalg.matrix_norm(x, 2)).add(torch.linalg.matrix_norm(x, -2).mul(3)), () => [r(4, 3)]],
   // cleanup and selection
   ["nan_to_num (finite entries pass the gradient)", (x) => x.nan_to_num({ posinf: 3 }), () => [r(3, 4)]],
   ["masked_fill", (x) => x.masked_fill(x.gt(0.3), -1), () => [r(3, 4)]],
