@@ -50,7 +50,7 @@ export async function saveCell(userId: string, lessonSlug: string, cellId: strin
   const handle = await driver();
   for (let attempt = 0; ; attempt++) {
     const now = storedTime(handle, new Date());
-    const decided = handle.provider === "sqlite" ? await sqliteWrite(handle, (sql) => saveOnSqlite(sql, userId, lessonSlug, cellId, code, version, now)) : await saveOnPostgres(handle.pool, userId, lessonSlug, cellId, code, version, now);
+    const decided = handle.provider === "sqlite" ? await sqliteWrite(handle, (sql) => saveOnSqlite(sql, userId, lessonSlug, cellId, code, version, now), { atomic: false }) : await saveOnPostgres(handle.pool, userId, lessonSlug, cellId, code, version, now);
     if (decided) return decided;
     // The row changed between our statements (another request created it with an older
     // version, or it was deleted): decide once more, against the row as it is now.
@@ -71,6 +71,8 @@ function decide(stored: { code: string; version: number } | undefined, cellId: s
   return { outcome: "stale", cell };
 }
 
+// Each statement on its own (the usual save is the UPDATE alone): run synchronously, no other
+// statement comes between them, and each one alone leaves the row consistent.
 function saveOnSqlite(sql: SqliteWriter, userId: string, lessonSlug: string, cellId: string, code: string, version: number, now: string): SaveCellResult | null {
   const saved: SaveCellResult = { outcome: "saved", cell: { cellId, code, version } };
   if (sql.run(UPDATE_IF_NEWER, [code, version, now, userId, lessonSlug, cellId]) === 1) return saved;

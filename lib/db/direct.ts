@@ -87,18 +87,32 @@ export interface SqliteWriter {
 
 const IDLE_POLL_MS = 1;
 
+/** The connection's writer and its transaction wrapper, made once (better-sqlite3 builds a wrapper per transaction() call). */
+const writers = new WeakMap<Database.Database, { writer: SqliteWriter; inTransaction: (work: (writer: SqliteWriter) => unknown) => unknown }>();
+
+function writerOf(handle: SqliteHandle) {
+  let made = writers.get(handle.db);
+  if (!made) {
+    const writer: SqliteWriter = {
+      run: (sql, params) => statementOf(handle, sql).run(namedParams(params)).changes,
+      get: <R>(sql: string, params: unknown[]) => statementOf(handle, sql).get(namedParams(params)) as R | undefined,
+    };
+    writers.set(handle.db, (made = { writer, inTransaction: handle.db.transaction((work: (writer: SqliteWriter) => unknown) => work(writer)) }));
+  }
+  return made;
+}
+
 /**
- * Runs `work` on the SQLite connection in its own transaction, once no Prisma transaction is open
- * on it. `work` is synchronous: between the check and the COMMIT nothing else runs.
+ * Runs `work` on the SQLite connection once no Prisma transaction is open on it. `work` is
+ * synchronous, so nothing else runs on the connection until it returns. `atomic`: in one
+ * transaction (several writes that stand or fall together); otherwise each statement commits on
+ * its own, which is cheaper for a single write.
  */
-export async function sqliteWrite<T>(handle: SqliteHandle, work: (writer: SqliteWriter) => T): Promise<T> {
+export async function sqliteWrite<T>(handle: SqliteHandle, work: (writer: SqliteWriter) => T, { atomic = true } = {}): Promise<T> {
   // Prisma's interactive transactions are rare (grading, sign-in merges) and short.
   while (handle.db.inTransaction) await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
-  const writer: SqliteWriter = {
-    run: (sql, params) => statementOf(handle, sql).run(namedParams(params)).changes,
-    get: <R>(sql: string, params: unknown[]) => statementOf(handle, sql).get(namedParams(params)) as R | undefined,
-  };
-  return handle.db.transaction(() => work(writer))();
+  const { writer, inTransaction } = writerOf(handle);
+  return (atomic ? inTransaction(work) : work(writer)) as T;
 }
 
 /** A timestamp as Prisma stores it: SQLite TEXT "…+00:00" (the adapter's iso8601), PostgreSQL TIMESTAMP(3) in UTC. */
