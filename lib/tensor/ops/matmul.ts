@@ -17,6 +17,17 @@ function shapeError(op: string, a: Tensor, b: Tensor, ka: number, kb: number): R
   return new RuntimeError(`${op}: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be multiplied (${ka} != ${kb})`);
 }
 
+/**
+ * The gradient a^T @ g of the right operand b of a @ b, laid out like b: when b is a transposed
+ * contiguous matrix (Linear's weight.t()), it is computed as (g^T @ a)^T, so the gradient that
+ * reaches the weight is contiguous and the optimizer's update runs over rows instead of striding
+ * through memory (a strided weight update was 8% of an MLP step).
+ */
+function rightGrad(a: Tensor, g: Tensor, b: Tensor): Tensor {
+  const transposed = b._strides[0] === 1 && b._strides[1] === b.shape[0] && b.shape[0] > 1;
+  return transposed ? mmRaw(g.t(), a).t() : mmRaw(a.t(), g);
+}
+
 /** a[m,k] @ b[k,n] for 2-D tensors of any strides, no autograd. */
 export function mmRaw(a: Tensor, b: Tensor): Tensor {
   const [m, k] = a.shape;
@@ -35,7 +46,7 @@ export function mm(a: Tensor, b: Tensor, op = "mm"): Tensor {
   const out = mmRaw(a, b);
   return record(
     out, "MmBackward0", [a, b],
-    (g) => [a.requires_grad ? mmRaw(g, b.t()) : null, b.requires_grad ? mmRaw(a.t(), g) : null],
+    (g) => [a.requires_grad ? mmRaw(g, b.t()) : null, b.requires_grad ? rightGrad(a, g, b) : null],
     [...(a.requires_grad ? [b] : []), ...(b.requires_grad ? [a] : [])],
     (g) => [a.requires_grad ? mm(g, b.t()) : null, b.requires_grad ? mm(a.t(), g) : null],
   );
@@ -67,7 +78,7 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor, opts: { beta?: number;
       return [
         bias.requires_grad ? sumToShape(beta === 1 ? g : g.mul(beta), bias.shape) : null,
         a.requires_grad ? mmRaw(ga, b.t()) : null,
-        b.requires_grad ? mmRaw(a.t(), ga) : null,
+        b.requires_grad ? rightGrad(a, ga, b) : null,
       ];
     },
     [...(a.requires_grad ? [b] : []), ...(b.requires_grad ? [a] : [])],
@@ -161,6 +172,13 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (db === 1) {
     if (a.shape[da - 1] !== b.shape[0]) throw shapeError("matmul", a, b, a.shape[da - 1], b.shape[0]);
     return matmul(a, b.unsqueeze(1)).squeeze(-1);
+  }
+  if (db === 2) {
+    // [..., m, k] @ [k, n] folds the batch into the rows, as PyTorch does: one GEMM instead of
+    // one per batch entry, and b's gradient is one product instead of a batch of them summed.
+    const k = a.shape[da - 1];
+    if (k !== b.shape[0]) throw shapeError("matmul", a, b, k, b.shape[0]);
+    return mm(a.reshape([-1, k]), b, "matmul").reshape([...a.shape.slice(0, -1), b.shape[1]]);
   }
   return batched(a, b, "matmul", da === 3 && db === 3 ? "BmmBackward0" : "MatmulBackward0");
 }

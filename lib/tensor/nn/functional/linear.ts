@@ -9,6 +9,11 @@ export function linear(input: Tensor, weight: Tensor, ...args: PyArgs<[bias?: Te
   checkTensor(weight, "linear", "weight");
   const bias = parseArgs<{ bias?: Tensor | null }>("linear", ["bias"], args).bias;
   if (input.dim() === 2 && bias) return addmm(bias, input, weight.t());
+  if (input.dim() > 2 && bias) {
+    // Batched input folds into rows for one addmm (PyTorch's grad_fn here is ViewBackward0 too).
+    const k = input.shape[input.dim() - 1];
+    return addmm(bias, input.reshape([-1, k]), weight.t()).reshape([...input.shape.slice(0, -1), weight.shape[0]]);
+  }
   const out = input.matmul(weight.t());
   return bias ? out.add(bias) : out;
 }
