@@ -82,7 +82,8 @@ export function scaled_dot_product_attention(
   if (a.is_causal && mask !== null) throw new RuntimeError(`${fn}: Explicit attn_mask should not be set when is_causal=True`);
   if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new TypeError_(`${fn}: dropout_p must be a probability in [0, 1], got ${String(p)}`);
   const scale = a.scale ?? 1 / Math.sqrt(E);
-  let scores = query.matmul(key.transpose(-2, -1)).mul(scale);
+  // The scale goes on the query ([..., L, E]) rather than the scores ([..., L, S]): S / E times fewer multiplies.
+  let scores = query.mul(scale).matmul(key.transpose(-2, -1));
   if (a.is_causal) scores = scores.masked_fill(causalAllowed(L, S).logical_not(), -Infinity);
   if (mask !== null) scores = scores.add(additiveMask(mask, scores, false, "attn_mask"));
   let weights = softmax(scores, -1);
