@@ -83,5 +83,7 @@ describe("a CNN on MNIST", () => {
         `${((used.user + used.system) / 1e6).toFixed(1)} s CPU; last loss ${loss.toFixed(3)}, test accuracy ${(acc * 100).toFixed(2)}%`,
     );
     expect(acc).toBeGreaterThanOrEqual(0.98);
-  });
+    // About 80 s of processor time in all (training, then 10,000 test digits through the network):
+    // more than the suite's 120 s of wall time when the machine is shared.
+  }, 900_000);
 });
