@@ -19,11 +19,12 @@ const lessons = readdirSync(LESSONS_DIR)
   .sort();
 
 /**
- * What the CNN lesson's final network (cell lenet-final: LeNet + BatchNorm2d, random shifts,
- * one-cycle Adam, 400 steps) reaches on the 1,424 test digits (Node: 0.976), with a margin for the
- * browser's own arithmetic. Issue 13 asks for 98 %: the lesson explains why its test digits stop short.
+ * Issue 13's goal for the CNN lesson's final network (cell lenet-final: LeNet + BatchNorm2d, random
+ * shifts, one-cycle Adam, 400 steps on the first 30,000 official MNIST training digits) on the
+ * standard 10,000-digit MNIST test set. Node reaches 0.98+ (lessons:check prints the figure); the
+ * browser's threaded matmuls add a little rounding noise, not a different recipe.
  */
-const CNN_MIN_ACCURACY = 0.965;
+const CNN_MIN_ACCURACY = 0.98;
 
 /**
  * The transformer lesson's trained validation loss must be below this fraction of ln V (4.08 for the
@@ -48,6 +49,8 @@ const AFTER_RUN_ALL: Record<string, (page: Page) => Promise<void>> = {
     expect(finalMatch, final).not.toBeNull();
     console.log(`convolutional-networks in the browser: final CNN ${finalMatch![1]} (${finalMatch![2]} parameters)`);
     expect(Number(finalMatch![1])).toBeGreaterThanOrEqual(CNN_MIN_ACCURACY);
+    // Scored on the full MNIST's official test set, not the compact set's 1,424 digits.
+    expect(final).toMatch(/of the 10000 standard MNIST test digits wrong/);
     expect(Number(finalMatch![2])).toBeLessThan(mlpParams);
     await expect(cell(page, "conv-vs-engine").getByTestId("cell-output")).toContainText("largest difference from the loops: 0");
   },
