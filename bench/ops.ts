@@ -3,6 +3,7 @@ import { torch } from "../lib/tensor/index";
 import { registerBench, timeMs } from "./harness";
 import { tfjs } from "./peer_tfjs";
 import { jaxMatmul } from "./jax_models";
+import { fmaCeilingGflops } from "./fma_ceiling";
 
 function gflops(n: number, ms: number): number {
   return (2 * n * n * n) / (ms * 1e6);
@@ -36,6 +37,9 @@ for (const n of [64, 256, 512, 1024]) {
     },
   });
 }
+
+// The SIMD ceiling in the same run: what the matmul rows can at most reach on this machine today.
+registerBench({ group: "matmul", name: "SIMD FMA ceiling (12 f32x4 accumulators, no memory)", unit: "GFLOP/s", ours: fmaCeilingGflops });
 
 /** Our n x n matmul throughput (the same measurement as the rows above). */
 export async function oursMatmulGflops(n: number): Promise<number> {
