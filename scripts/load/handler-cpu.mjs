@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The server CPU our own code spends on the two hot routes, without Next: the autosave
 // (PUT /api/lessons/:slug/cells/:cellId) and metric-batch (POST /api/experiments/runs/:id/points)
-// handlers called in this process, N times each, on a fresh SQLite database, with the CPU time
-// (process.cpuUsage) per request of each layer: the whole route() handler, the learner lookup,
-// and the database call alone. `npm run load` measures the same routes through Next.
+// handlers called in this process, N times each, on a fresh SQLite database (or, with
+// HANDLER_CPU_DB=postgres, a throwaway PostgreSQL cluster), with the CPU time (process.cpuUsage)
+// per request of each layer: the whole route() handler, the learner lookup, and the database call
+// alone. `npm run load` measures the same routes through the HTTP server.
 //
 //   node scripts/load/handler-cpu.mjs [requests per route, default 3000]
 import { createHmac, randomUUID } from "node:crypto";
@@ -13,10 +14,13 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { startPostgres } from "../db/pg-cluster.mjs";
 
 const N = Number(process.argv[2] ?? 3000);
 const dir = mkdtempSync(path.join(os.tmpdir(), "gradbook-handler-cpu-"));
-process.env.DATABASE_URL = `file:${path.join(dir, "cpu.db")}`;
+const cluster = process.env.HANDLER_CPU_DB === "postgres" ? await startPostgres() : null;
+process.env.DATABASE_URL = cluster ? cluster.url : `file:${path.join(dir, "cpu.db")}`;
+console.log(`▸ ${cluster ? "PostgreSQL" : "SQLite"}, ${N} requests per measurement`);
 process.env.BETTER_AUTH_SECRET = "handler-cpu-secret-0123456789abcdef0123456789";
 execFileSync(process.execPath, ["scripts/db/migrate.mjs", "deploy"], { env: process.env, stdio: "ignore" });
 
@@ -92,4 +96,5 @@ await measure("metric batch route (5 points)", async () => {
 await measure("  of which addPoints", async () => {
   await addPoints(learner, runId, batch());
 });
+cluster?.stop();
 process.exit(0);
