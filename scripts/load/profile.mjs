@@ -3,10 +3,10 @@
 // node --cpu-prof scripts/load/handler-cpu.mjs) by layer (self time of each sampled frame, by the
 // file it runs in), then the heaviest functions.
 //
-//   node scripts/load/profile.mjs <file.cpuprofile> [--skip SECONDS] [--top N]
+//   node scripts/load/profile.mjs <file.cpuprofile> [--skip SECONDS] [--until SECONDS] [--top N]
 //
-// --skip leaves out the first seconds (the server starting, the warm-up) so that the figures are
-// those of the requests.
+// --skip leaves out the first seconds (the server starting, the warm-up) and --until what comes
+// after (shutting down), so that the figures are those of the requests.
 import { readFileSync } from "node:fs";
 
 const file = process.argv[2];
@@ -19,6 +19,7 @@ const option = (flag, fallback) => {
   return index === -1 ? fallback : Number(process.argv[index + 1]);
 };
 const skipUs = option("--skip", 0) * 1e6;
+const untilUs = option("--until", Infinity) * 1e6;
 const top = option("--top", 25);
 
 const profile = JSON.parse(readFileSync(file, "utf8"));
@@ -52,7 +53,7 @@ let counted = 0;
 for (let i = 0; i < profile.samples.length; i++) {
   const delta = profile.timeDeltas[i] ?? 0;
   elapsed += delta;
-  if (elapsed < skipUs) continue;
+  if (elapsed < skipUs || elapsed > untilUs) continue;
   const node = nodes.get(profile.samples[i]);
   const layer = layerOf(node);
   byLayer.set(layer, (byLayer.get(layer) ?? 0) + delta);
@@ -65,7 +66,7 @@ for (let i = 0; i < profile.samples.length; i++) {
 
 const ms = (us) => `${(us / 1000).toFixed(0).padStart(7)} ms`;
 const share = (us) => `${((100 * us) / counted).toFixed(1).padStart(5)} %`;
-console.log(`${file}: ${ms(counted).trim()} of CPU sampled (idle left out${skipUs ? `, first ${skipUs / 1e6} s skipped` : ""})\n`);
+console.log(`${file}: ${ms(counted).trim()} of CPU sampled (idle left out${skipUs ? `, first ${skipUs / 1e6} s skipped` : ""}${untilUs < Infinity ? `, after ${untilUs / 1e6} s left out` : ""})\n`);
 for (const [layer, us] of [...byLayer].sort((a, b) => b[1] - a[1])) if (layer !== "idle") console.log(`${share(us)} ${ms(us)}  ${layer}`);
 console.log(`\nheaviest functions (self time):`);
 for (const [key, us] of [...bySelf].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${share(us)} ${ms(us)}  ${key}`);
