@@ -59,6 +59,9 @@ for (const viewport of VIEWPORTS) {
     });
 
     test("the toolbar stays small (a menu on a phone) and a chart fits the width", async ({ page }) => {
+      // Kernel start, two runs and a chart, each allowed 90 s under load: more than the default 60 s
+      // in all (at load 28 every step of it took 2-5 s, and Monaco now loads once the kernel is idle).
+      test.setTimeout(240_000);
       await page.goto(LESSON);
       await expect(page.getByTestId("kernel-status")).toHaveText("idle", { timeout: 90_000 });
       const bar = page.locator(".kernel-bar");
