@@ -331,10 +331,11 @@ function samplesOf(t: Tensor, perSample: number): number {
 function biasGradOf(h: Tensor, s: ConvSpec): Tensor {
   if (!needsGrad(h)) {
     // First-order backward: one pass over the contiguous gradient, no reduction bookkeeping.
+    const N = s.batched ? h.shape[0] : 1;
     const C = h.shape[s.batched ? 1 : 0];
-    const L = s.batched ? h.numel() / Math.max(1, h.shape[0] * C) : h.numel() / Math.max(1, C);
+    const L = h.shape.slice(s.batched ? 2 : 1).reduce((a, b) => a * b, 1);
     const gb = empty([C], h.dtype);
-    if (h.numel() > 0) biasGradRaw(contiguousData(h), gb._data, h.numel() / (C * L), C, L);
+    if (h.numel() > 0) biasGradRaw(contiguousData(h), gb._data, N, C, L);
     return gb;
   }
   const dims: number[] = [];
