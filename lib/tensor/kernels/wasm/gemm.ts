@@ -118,8 +118,8 @@ export function createGemm(grow: (bytes: number) => ArrayBuffer | SharedArrayBuf
 // ---- packers for strided matrices ----------------------------------------------------------
 
 /** A[m, k] at a[aOff + i * as0 + p * as1]. */
-// stridedA's whole-panel loop writes MR = 4 rows per step by hand.
-if (MR !== 4) throw new Error("gemm.ts: stridedA assumes MR = 4");
+// stridedA's and stridedB's whole-panel loops write MR = 4 rows / NR = 8 columns per step by hand.
+if (MR !== 4 || NR !== 8) throw new Error("gemm.ts: the strided packers assume MR = 4 and NR = 8");
 
 export function stridedA(m: number, a: Float32Array, aOff: number, as0: number, as1: number): PackA {
   return function stridedAPanels(h, dst, p0, kc) {
@@ -176,8 +176,21 @@ export function stridedB(n: number, b: Float32Array, bOff: number, bs0: number, 
       }
       return;
     }
-    // Columns of B are contiguous (a transposed operand) or neither: walk each column along k.
-    for (let jb = 0; jb < nb; jb++) {
+    // Columns of B are contiguous (a transposed operand) or neither. Whole panels: one pass over
+    // k writing the panel's 8 floats per step in order, reading the 8 columns side by side (as
+    // stridedA does for rows; about twice as fast as one column at a time with strided writes).
+    const full = Math.floor(n / NR);
+    for (let jb = 0; jb < full; jb++) {
+      let d = dst + jb * panel;
+      let s0 = bOff + jb * NR * bs1 + p0 * bs0;
+      const c1 = bs1, c2 = 2 * bs1, c3 = 3 * bs1, c4 = 4 * bs1, c5 = 5 * bs1, c6 = 6 * bs1, c7 = 7 * bs1;
+      for (let p = 0; p < kc; p++, d += NR, s0 += bs0) {
+        h[d] = b[s0]; h[d + 1] = b[s0 + c1]; h[d + 2] = b[s0 + c2]; h[d + 3] = b[s0 + c3];
+        h[d + 4] = b[s0 + c4]; h[d + 5] = b[s0 + c5]; h[d + 6] = b[s0 + c6]; h[d + 7] = b[s0 + c7];
+      }
+    }
+    // The last, partial panel (zero-padded) one column at a time.
+    for (let jb = full; jb < nb; jb++) {
       const base = dst + jb * panel;
       for (let jj = 0; jj < NR; jj++) {
         const j = jb * NR + jj;
