@@ -3,7 +3,7 @@
 // app instances and two grader workers, DEADLINE_LEARNERS (300) learners each submit once at a
 // random time within DEADLINE_SECONDS (60): a correct answer, a wrong one, or (a few) an infinite
 // loop; meanwhile each autosaves a cell every ~2 s. During the run:
-//   at 25 % of the window  one grader worker is killed with SIGKILL the moment it holds a claimed
+//   from 25 % of the window  one grader worker is killed with SIGKILL the moment it holds a claimed
 //                          job (the queue is polled for one leased to it); its jobs' leases run out
 //                          and the other worker grades them, each exactly once,
 //   at 45 %                one app instance is killed (learners' requests to it fail; they retry
@@ -13,6 +13,7 @@
 // queued record, every confirmed autosave stored; p50/p99 from submit to grade.
 //
 // Env: DEADLINE_LEARNERS (300), DEADLINE_SECONDS (60), DEADLINE_FAULTS (1; 0 for none),
+// DEADLINE_KILL_WAIT_S (180: how long to wait for grader1 to hold a job), DEADLINE_DRAIN_S (900),
 // GRADER_CONCURRENCY (2 per worker), GRADER_LEASE_MS (10000 here), NEXT_DIST_DIR (.next).
 import { cookieFor, ensureBuild, freshDatabase, loadEnv, percentile, sleep, startApp, startGrader, stopProcess } from "./cluster.mjs";
 
@@ -149,20 +150,31 @@ async function jobsHeldBy(worker) {
 /** The grader killed: its ids, and the jobs it held when it died (each must be graded once, by the other). */
 const killed = { worker: graders[0].name, jobs: [] };
 
-async function faults() {
-  if (!FAULTS) return;
+/**
+ * grader1 is killed while it holds a claimed job (a worker killed idle proves nothing): from 25 %
+ * of the window the queue is polled until a job is leased to it (a worker still starting up under
+ * load holds none yet), then it is killed at once. Gives up DEADLINE_KILL_WAIT_S (180) s later.
+ */
+async function killGraderHoldingAJob() {
   await sleep(SECONDS * 250);
-  // Killed while it holds a claimed job (a worker killed idle proves nothing): poll the queue
-  // until grader1 holds one, for at most a quarter of the window, then kill it at once.
-  const giveUpAt = Date.now() + SECONDS * 250;
+  const giveUpAt = Date.now() + Number(process.env.DEADLINE_KILL_WAIT_S ?? 180) * 1000;
   for (;;) {
-    killed.jobs = await jobsHeldBy(killed.worker);
+    try {
+      killed.jobs = await jobsHeldBy(killed.worker);
+    } catch {
+      // PostgreSQL restarting: ask again
+    }
     if (killed.jobs.length > 0 || Date.now() > giveUpAt) break;
     await sleep(20);
   }
   graders[0].child.kill("SIGKILL");
   note(`SIGKILL grader1 (pid ${graders[0].child.pid}) holding ${killed.jobs.length} claimed job(s)${killed.jobs.length ? `: ${killed.jobs.join(", ")}` : " (it held none within the wait)"}`);
-  await sleep(SECONDS * 200);
+}
+
+async function faults() {
+  if (!FAULTS) return;
+  const grader = killGraderHoldingAJob();
+  await sleep(SECONDS * 450);
   note(`SIGKILL app1 (pid ${apps[0].child.pid})`);
   apps[0].child.kill("SIGKILL");
   await sleep(SECONDS * 200);
@@ -170,6 +182,7 @@ async function faults() {
   const before = Date.now();
   database.cluster.restart("fast");
   note(`PostgreSQL back after ${((Date.now() - before) / 1000).toFixed(1)} s`);
+  await grader;
 }
 
 const stop = { done: false };
