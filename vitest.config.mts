@@ -1,4 +1,6 @@
 import { defineConfig } from "vitest/config";
+import SlowFirstSequencer from "./tests/unit/slow-first-sequencer.mts";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 
 export default defineConfig({
@@ -7,6 +9,9 @@ export default defineConfig({
     environment: "node",
     testTimeout: 120_000,
     pool: "forks",
+    // Vitest's default is one worker fewer than the cores: on CI's two cores, one file at a time.
+    maxWorkers: availableParallelism(),
+    sequence: { sequencer: SlowFirstSequencer },
     projects: [
       { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
       {

@@ -1,0 +1,4 @@
+// Shard 2 of 4 of the adversarial suite (adversarial-suite.ts): the shards run in parallel workers.
+import { defineAdversarialSuite } from "./adversarial-suite";
+
+defineAdversarialSuite(1, 4);
