@@ -71,7 +71,7 @@ declare global {
   type Tensor = engine.Tensor;
 ${typeNamespace("nn")}
 ${typeNamespace("optim")}
-${["print", "display", "table", "plot", "progress", "live_chart", "inspect", "load_mnist", "sleep", "experiments", "publish_model"].map((name) => `  const ${name}: Builtins["${name}"];`).join("\n")}
+${["print", "display", "table", "plot", "progress", "live_chart", "inspect", "load_mnist", "sleep", "experiments", "publish_model", "download"].map((name) => `  const ${name}: Builtins["${name}"];`).join("\n")}
 }
 export {};
 `;

@@ -1,6 +1,7 @@
 import { Tensor } from "../../tensor";
 import type { MimeBundle } from "../protocol";
 import { IMAGE_MIME, type GrayscaleImage } from "./mime";
+import { bytesToBase64 } from "./base64";
 
 export interface ImageGridOptions {
   labels?: ArrayLike<number> | Tensor;
@@ -45,15 +46,10 @@ export function imageGrid(images: Tensor, options: ImageGridOptions = {}): Grays
     }
   }
   const labels = options.labels === undefined ? undefined : options.labels instanceof Tensor ? (options.labels.flatten().tolist() as number[]) : Array.from(options.labels);
-  return { width, height, pixels: toBase64(pixels), caption: labels ? `labels: ${labels.slice(0, n).join(" ")}` : undefined };
+  return { width, height, pixels: bytesToBase64(pixels), caption: labels ? `labels: ${labels.slice(0, n).join(" ")}` : undefined };
 }
 
 export function imageBundle(image: GrayscaleImage, summary: string): MimeBundle {
   return { "text/plain": summary, [IMAGE_MIME]: image };
 }
 
-function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}

@@ -3,6 +3,8 @@ export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 export const TABLE_MIME = "application/vnd.gradbook.table+json";
 export const IMAGE_MIME = "application/vnd.gradbook.grayscale+json";
 export const PROGRESS_MIME = "application/vnd.gradbook.progress+json";
+export const LINK_MIME = "application/vnd.gradbook.link+json";
+export const FILE_MIME = "application/vnd.gradbook.file+json";
 
 export interface PlotlyFigure {
   data: Record<string, unknown>[];
@@ -31,4 +33,20 @@ export interface ProgressData {
   postfix?: string;
   elapsed_s: number;
   done: boolean;
+}
+
+/** A link to a page of this site (a path such as /models/abc): cells never link elsewhere. */
+export interface LinkData {
+  href: string;
+  text: string;
+}
+
+/** A file the cell made for the learner to download (an exported model, a CSV). */
+export interface FileData {
+  name: string;
+  /** Its media type, e.g. application/octet-stream. */
+  type: string;
+  /** Its length in bytes (before base64). */
+  bytes: number;
+  base64: string;
 }

@@ -11,6 +11,7 @@
  */
 import { z } from "zod";
 import { nn, torch, type Module, type Tensor } from "../../tensor";
+import { base64ToBytes, bytesToBase64 } from "../display/base64";
 
 export const MODEL_SPEC_FORMAT = "gradbook-model/1";
 export const MAX_LAYERS = 64;
@@ -295,16 +296,11 @@ export function specToModel(spec: ModelSpec, weights: Float32Array): Module {
 
 /** Base64 of the weights' bytes (JSON carries them; btoa exists in browsers, workers and Node). */
 export function weightsToBase64(weights: Float32Array): string {
-  const bytes = new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength);
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
+  return bytesToBase64(new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength));
 }
 
 export function weightsFromBase64(base64: string): Float32Array {
-  const binary = atob(base64);
-  if (binary.length % 4 !== 0) throw new TypeError(`weights must be whole float32 numbers (a multiple of 4 bytes), got ${binary.length} bytes`);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  const bytes = base64ToBytes(base64);
+  if (bytes.length % 4 !== 0) throw new TypeError(`weights must be whole float32 numbers (a multiple of 4 bytes), got ${bytes.length} bytes`);
   return new Float32Array(bytes.buffer);
 }

@@ -11,6 +11,7 @@ import type { PlotlyFigure } from "../display/mime";
 import type { NumbersLike } from "../display/numbers";
 import { createInspect } from "./inspect";
 import { createPublishModel, type ModelPublisher } from "./publish";
+import { fileBundle } from "../display/files";
 
 /** A display the cell can replace in place later (progress bars, live charts). */
 export interface DisplayHandle {
@@ -77,5 +78,7 @@ export function notebookBuiltins(session: KernelSession, publisher: ModelPublish
     load_mnist: utils.data.load_mnist,
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
     publish_model: createPublishModel(session, publisher),
+    /** A Download button for bytes the cell made: `download(torch.onnx.export(net, x), "net.onnx")`. */
+    download: (data: string | Uint8Array | ArrayBuffer, filename: string, options: { type?: string } = {}) => show(fileBundle(data, filename, options.type)),
   };
 }

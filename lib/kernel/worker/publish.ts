@@ -1,5 +1,6 @@
 import type { KernelSession } from "./session";
 import { modelToSpec, weightsToBase64, type ModelSpec } from "../models/spec";
+import { linkBundle } from "../display/files";
 
 /**
  * `publish_model(model, { name })` in a cell: the model becomes a declarative spec of known layers
@@ -54,7 +55,8 @@ export function createPublishModel(session: KernelSession, publisher: ModelPubli
     if (!publisher) throw new Error(NO_PUBLISHER_MESSAGE);
     const published = await publisher({ name, spec, weights: weightsToBase64(weights) });
     const size = (weights.byteLength / 1024).toFixed(0);
-    session.output.display({ "text/plain": `Published "${published.name}" (${spec.layers.length} layers, ${size} KB of weights): ${published.url}` });
+    const summary = `Published "${published.name}" (${spec.layers.length} layers, ${size} KB of weights): ${published.url}`;
+    session.output.display(linkBundle(`/models/${encodeURIComponent(published.id)}`, `Open "${published.name}" and draw a digit`, summary));
     return published;
   };
 }

@@ -5,6 +5,7 @@ import { engineGlobals, engineModules } from "@/lib/kernel/worker/engine";
 import { NO_PUBLISHER_MESSAGE, type ModelPublisher, type PublishRequest } from "@/lib/kernel/worker/publish";
 import { KernelSession } from "@/lib/kernel/worker/session";
 import { modelSpecSchema, specToModel, weightsFromBase64 } from "@/lib/kernel/models/spec";
+import { LINK_MIME } from "@/lib/kernel/display/mime";
 import { torch, type Tensor } from "@/lib/tensor";
 
 function kernel(publisher: ModelPublisher | null) {
@@ -34,6 +35,9 @@ describe("publish_model in a cell", () => {
       print(published.id);
     `);
     expect(text(outputs)).toBe('Published "digits" (3 layers, 25 KB of weights): http://localhost/models/abc123\nabc123\n');
+    // The page shows it as a link to the model's page on this site.
+    const shown = outputs.find((o) => o.output_type === "display_data");
+    expect(shown?.output_type === "display_data" && shown.data[LINK_MIME]).toEqual({ href: "/models/abc123", text: 'Open "digits" and draw a digit' });
     expect(sent).toHaveLength(1);
     expect(sent[0].name).toBe("digits");
     // What was sent rebuilds into the same function: compare against the cell's own net.
