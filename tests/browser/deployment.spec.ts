@@ -42,6 +42,10 @@ test("publish the lesson's trained model, classify a drawn 1 on its page, unpubl
   expect(output).toMatch(/Published "My MNIST digits" \(5 layers, \d+ KB of weights\)/);
   const id = /\/models\/([a-z0-9]+)/.exec(output)?.[1];
   expect(id, output).toBeTruthy();
+  // The output links to the model's page on this site, opening beside the notebook.
+  const link = cell(page, "publish").getByTestId("link-output").getByRole("link", { name: 'Open "My MNIST digits" and draw a digit' });
+  await expect(link).toHaveAttribute("href", `/models/${id}`);
+  await expect(link).toHaveAttribute("target", "_blank");
 
   await page.goto(`/models/${id}`);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("My MNIST digits");

@@ -8,11 +8,14 @@ import type { LinkData } from "@/lib/kernel/display/mime";
 export function LinkOutput({ link, plain }: { link: LinkData; plain: string }) {
   if (!isSitePath(link.href)) return <pre>{plain}</pre>;
   return (
-    <p className="output-link" data-testid="link-output">
-      <a href={link.href} target="_blank" rel="noopener">
-        {link.text}
-      </a>{" "}
-      <span className="output-link-note">(opens in a new tab)</span>
-    </p>
+    <>
+      <pre>{plain}</pre>
+      <p className="output-link" data-testid="link-output">
+        <a href={link.href} target="_blank" rel="noopener">
+          {link.text}
+        </a>{" "}
+        <span className="output-link-note">(opens in a new tab)</span>
+      </p>
+    </>
   );
 }
