@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { startPostgres } from "./pg-cluster.mjs";
 
-const DEFAULT_FILES = ["tests/unit/db/progress.test.ts", "tests/unit/db/experiments.test.ts", "tests/unit/api/cells-route.test.ts", "tests/unit/auth/signin-throttle.test.ts", "tests/unit/api/comments-route.test.ts"];
+const DEFAULT_FILES = ["tests/unit/db/progress.test.ts", "tests/unit/db/experiments.test.ts", "tests/unit/db/hot-writes.test.ts", "tests/unit/api/cells-route.test.ts", "tests/unit/auth/signin-throttle.test.ts", "tests/unit/api/comments-route.test.ts"];
 const files = process.argv.slice(2).length ? process.argv.slice(2) : DEFAULT_FILES;
 const cluster = await startPostgres();
 let status = 1;
