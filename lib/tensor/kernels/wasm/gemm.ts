@@ -44,6 +44,20 @@ export interface Gemm {
   gemm(m: number, n: number, k: number, packA: PackA, packB: PackB, unload: Unload): void;
   /** The module memory's current float view (valid until the next gemm call may grow it). */
   heap(): Float32Array;
+  /**
+   * The module memory itself, for callers that pack and unload with their own WebAssembly code on
+   * it (conv_pack.ts). Floats [0, gemmFloats(m, n, k)) belong to a gemm call; anything above is
+   * the caller's and survives the call (the driver only grows memory).
+   */
+  readonly memory?: WebAssembly.Memory;
+}
+
+/** Floats of module memory a gemm(m, n, k) call uses for its A and B panels and its C block. */
+export function gemmFloats(m: number, n: number, k: number): number {
+  const mb = Math.ceil(m / MR);
+  const nb = Math.ceil(n / NR);
+  const kcMax = Math.min(KC, Math.max(k, 1));
+  return mb * MR * kcMax + nb * NR * kcMax + mb * MR * nb * NR;
 }
 
 export const gemmModuleBytes = (memory?: SharedMemoryImport, fma = false): Uint8Array<ArrayBuffer> => buildModule(gemmFunctions(fma), memory ?? 1);
@@ -78,7 +92,7 @@ export function localRunner(set: KernelFn, acc: KernelFn): GemmRunner {
  * The driver over a memory: `grow(bytes)` makes the memory at least that large and returns it
  * (a plain memory grows in place; a shared one is preallocated by its owner).
  */
-export function createGemm(grow: (bytes: number) => ArrayBuffer | SharedArrayBuffer, runner: () => GemmRunner): Gemm {
+export function createGemm(grow: (bytes: number) => ArrayBuffer | SharedArrayBuffer, runner: () => GemmRunner, memory?: WebAssembly.Memory): Gemm {
   let buffer = grow(0);
   let heap = new Float32Array(buffer);
   function ensure(floats: number): Float32Array {
@@ -91,6 +105,7 @@ export function createGemm(grow: (bytes: number) => ArrayBuffer | SharedArrayBuf
   }
   return {
     heap: () => heap,
+    memory,
     gemm(m, n, k, packA, packB, unload) {
       const mb = Math.ceil(m / MR);
       const nb = Math.ceil(n / NR);
@@ -98,7 +113,7 @@ export function createGemm(grow: (bytes: number) => ArrayBuffer | SharedArrayBuf
       const aLen = mb * MR * kcMax;
       const bLen = nb * NR * kcMax;
       const ldc = nb * NR;
-      const h = ensure(aLen + bLen + mb * MR * ldc);
+      const h = ensure(gemmFloats(m, n, k)); // = aLen + bLen + mb * MR * ldc
       const A = 0, B = aLen, C = aLen + bLen;
       const run = runner();
       if (k === 0) {
@@ -237,5 +252,5 @@ export function createLocalGemm(): Gemm | null {
   return createGemm((bytes) => {
     if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
     return memory.buffer;
-  }, () => runner);
+  }, () => runner, memory);
 }

@@ -166,7 +166,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number): ThreadP
       memory.grow(pages);
     }
     return memory.buffer;
-  }, () => runner);
+  }, () => runner, memory);
 
   return {
     threads,
