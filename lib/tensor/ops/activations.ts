@@ -1,5 +1,7 @@
 /** Activation functions with fused forward and backward kernels. */
+import { float32 } from "../dtype";
 import type { Tensor } from "../tensor";
+import { gelu32 } from "./gelu";
 import { unaryOp } from "./unary";
 
 export const relu = (x: Tensor): Tensor => unaryOp(x, "relu", "ReluBackward0", "y", 0, 0, x.dtype);
@@ -19,5 +21,6 @@ export const relu6 = (x: Tensor): Tensor => hardtanh(x, 0, 6);
 /** Exact GELU (erf form) by default; `{ approximate: "tanh" }` for the tanh approximation. */
 export function gelu(x: Tensor, opts?: { approximate?: "none" | "tanh" }): Tensor {
   const tanhForm = opts?.approximate === "tanh";
+  if (!tanhForm && x.dtype === float32) return gelu32(x);
   return unaryOp(x, tanhForm ? "gelu_tanh" : "gelu", "GeluBackward0", "x");
 }
