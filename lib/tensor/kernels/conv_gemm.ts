@@ -10,13 +10,20 @@
  * position and one per tap, on a zero-padded copy of the input (so no bounds checks inside).
  * gOut[co, p] = go[goBase[p] + co * L] reads the [N, Cout, L] gradient in place.
  *
+ * The data lives in the GEMM's WebAssembly memory for the whole call: the input (and output
+ * gradient) is copied in once above the GEMM's own panels, the packing, the unload and col2im run
+ * as WebAssembly there (wasm/conv_pack.ts), and the result is copied out once. Only the small
+ * weight operand and the partial last panels are packed in TypeScript.
+ *
  * Groups other than 1 and float64 stay on the im2col + matmul path of ops/conv.ts.
  */
-import { MR as GEMM_MR, NR as GEMM_NR, stridedA, type Gemm, type PackA, type PackB } from "./wasm/gemm";
+import { convPackOn, type ConvPack } from "./wasm/conv_pack";
+import { MR as GEMM_MR, NR as GEMM_NR, gemmFloats, stridedA, type Gemm, type PackA, type PackB } from "./wasm/gemm";
 
 // Local copies: an imported binding can compile to a getter call (CommonJS interop), too slow for packing loops.
 const MR = GEMM_MR;
 const NR = GEMM_NR;
+if (MR !== 4 || NR !== 8) throw new Error("conv_gemm.ts: the WebAssembly packers assume MR = 4 and NR = 8");
 
 /** Sliding-window geometry of one sample (the same fields as ops/conv.ts's Geom). */
 export interface ConvShape {
@@ -28,9 +35,8 @@ export interface ConvShape {
   OH: number; OW: number;
 }
 
-/** Index tables and padded sizes for one geometry and batch size (cached: a training loop repeats them). */
+/** Offset tables (in bytes, as the WebAssembly packers read them) and padded sizes for one geometry and batch size. */
 interface Plan {
-  key: string;
   N: number;
   L: number;
   P: number;
@@ -43,9 +49,21 @@ interface Plan {
   tapOff: Int32Array;
   /** Offset of position p's (n, l) in an [N, Cout, L] tensor, without the co * L term. */
   goBase: (Cout: number) => Int32Array;
+  /** co * L (in bytes) for the channels of an [N, Cout, L] tensor. */
+  chanOff: (Cout: number) => Int32Array;
 }
 
 const plans = new Map<string, Plan>();
+
+/** The packing code on the GEMM's memory, or null when the GEMM does not expose one (then ops/conv.ts uses im2col + matmul). */
+function packerFor(gemm: Gemm): ConvPack | null {
+  return gemm.memory ? convPackOn(gemm.memory) : null;
+}
+
+/** True when convolution can run through this GEMM (its memory is exposed and the packing module instantiates). */
+export function convGemmSupported(gemm: Gemm): boolean {
+  return packerFor(gemm) !== null;
+}
 
 function planFor(g: ConvShape, N: number): Plan {
   const key = [N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.OH, g.OW].join(",");
@@ -61,24 +79,34 @@ function planFor(g: ConvShape, N: number): Plan {
   const posBase = new Int32Array(P);
   for (let n = 0, p = 0; n < N; n++) {
     for (let oh = 0; oh < g.OH; oh++) {
-      for (let ow = 0; ow < g.OW; ow++, p++) posBase[p] = n * sample + oh * g.sh * Wp + ow * g.sw;
+      for (let ow = 0; ow < g.OW; ow++, p++) posBase[p] = 4 * (n * sample + oh * g.sh * Wp + ow * g.sw);
     }
   }
   const tapOff = new Int32Array(K);
   for (let c = 0, k = 0; c < g.C; c++) {
     for (let i = 0; i < g.kh; i++) {
-      for (let j = 0; j < g.kw; j++, k++) tapOff[k] = c * Hp * Wp + i * g.dh * Wp + j * g.dw;
+      for (let j = 0; j < g.kw; j++, k++) tapOff[k] = 4 * (c * Hp * Wp + i * g.dh * Wp + j * g.dw);
     }
   }
   const goBases = new Map<number, Int32Array>();
+  const chanOffs = new Map<number, Int32Array>();
   const plan: Plan = {
-    key, N, L, P, K, Hp, Wp, posBase, tapOff,
+    N, L, P, K, Hp, Wp, posBase, tapOff,
     goBase: (Cout) => {
       let t = goBases.get(Cout);
       if (!t) {
         t = new Int32Array(P);
-        for (let n = 0, p = 0; n < N; n++) for (let l = 0; l < L; l++, p++) t[p] = n * Cout * L + l;
+        for (let n = 0, p = 0; n < N; n++) for (let l = 0; l < L; l++, p++) t[p] = 4 * (n * Cout * L + l);
         goBases.set(Cout, t);
+      }
+      return t;
+    },
+    chanOff: (Cout) => {
+      let t = chanOffs.get(Cout);
+      if (!t) {
+        t = new Int32Array(Cout);
+        for (let co = 0; co < Cout; co++) t[co] = 4 * co * L;
+        chanOffs.set(Cout, t);
       }
       return t;
     },
@@ -89,125 +117,79 @@ function planFor(g: ConvShape, N: number): Plan {
   return plan;
 }
 
-// Grow-only scratch for the padded input and the padded input gradient.
-let padScratch = new Float32Array(0);
-let gradScratch = new Float32Array(0);
+/**
+ * The caller's region of the GEMM's memory, above the floats a gemm(m, n, k) call uses: `alloc`
+ * hands out 16-byte aligned byte offsets, `commit` grows the memory to hold them all and returns
+ * float and int views of it (valid until the memory grows again).
+ */
+function arena(gemm: Gemm, m: number, n: number, k: number) {
+  let top = align16(gemmFloats(m, n, k) * 4);
+  return {
+    alloc(elements: number): number {
+      const at = top;
+      top += align16(elements * 4);
+      return at;
+    },
+    commit(): { f: Float32Array; i: Int32Array } {
+      const memory = gemm.memory as WebAssembly.Memory;
+      const have = memory.buffer.byteLength;
+      if (top > have) memory.grow(Math.ceil((top - have) / 65536));
+      return { f: new Float32Array(memory.buffer), i: new Int32Array(memory.buffer) };
+    },
+  };
+}
 
-/** x [N, C, H, W] copied into a zeroed [N, C, Hp, Wp] with the padding before at (ph, pw); x itself when no padding is needed. */
-function padded(x: Float32Array, g: ConvShape, pl: Plan, N: number): Float32Array {
+function align16(bytes: number): number {
+  return (bytes + 15) & ~15;
+}
+
+/** Copies samples x [N, C, H, W] into the zeroed [N, C, Hp, Wp] at float `at`, the padding before at (ph, pw). */
+function copyPadded(f: Float32Array, at: number, x: Float32Array, g: ConvShape, pl: Plan, N: number): void {
   const { C, H, W, ph, pw } = g;
   const { Hp, Wp } = pl;
-  if (Hp === H && Wp === W && ph === 0 && pw === 0) return x;
-  const len = N * C * Hp * Wp;
-  if (padScratch.length < len) padScratch = new Float32Array(len);
-  const xp = padScratch;
-  xp.fill(0, 0, len);
+  if (Hp === H && Wp === W) {
+    f.set(x.subarray(0, N * C * H * W), at);
+    return;
+  }
+  f.fill(0, at, at + N * C * Hp * Wp);
   for (let nc = 0; nc < N * C; nc++) {
     for (let h = 0; h < H; h++) {
       const src = (nc * H + h) * W;
-      xp.set(x.subarray(src, src + W), (nc * Hp + h + ph) * Wp + pw);
+      f.set(x.subarray(src, src + W), at + (nc * Hp + h + ph) * Wp + pw);
     }
   }
-  return xp;
 }
 
-/** B = cols[K, P] (columns: positions): panel jb holds positions 8jb..8jb+7 for each tap. */
-function packCols(xp: Float32Array, pl: Plan): PackB {
-  const { P, posBase, tapOff } = pl;
-  return function packColsPanels(h, dst, p0, kc) {
-    const nb = Math.ceil(P / NR);
-    for (let jb = 0; jb < nb; jb++) {
-      const j0 = jb * NR;
-      let d = dst + jb * kc * NR;
-      if (j0 + NR <= P && posBase[j0 + NR - 1] - posBase[j0] === NR - 1) {
-        // Eight neighbours along one output row at stride 1: each tap reads 8 contiguous inputs.
-        const b0 = posBase[j0];
-        for (let t = p0; t < p0 + kc; t++, d += NR) {
-          const s = b0 + tapOff[t];
-          h[d] = xp[s]; h[d + 1] = xp[s + 1]; h[d + 2] = xp[s + 2]; h[d + 3] = xp[s + 3];
-          h[d + 4] = xp[s + 4]; h[d + 5] = xp[s + 5]; h[d + 6] = xp[s + 6]; h[d + 7] = xp[s + 7];
-        }
-      } else if (j0 + NR <= P) {
-        const b0 = posBase[j0], b1 = posBase[j0 + 1], b2 = posBase[j0 + 2], b3 = posBase[j0 + 3];
-        const b4 = posBase[j0 + 4], b5 = posBase[j0 + 5], b6 = posBase[j0 + 6], b7 = posBase[j0 + 7];
-        for (let t = p0; t < p0 + kc; t++, d += NR) {
-          const o = tapOff[t];
-          h[d] = xp[b0 + o]; h[d + 1] = xp[b1 + o]; h[d + 2] = xp[b2 + o]; h[d + 3] = xp[b3 + o];
-          h[d + 4] = xp[b4 + o]; h[d + 5] = xp[b5 + o]; h[d + 6] = xp[b6 + o]; h[d + 7] = xp[b7 + o];
-        }
-      } else {
-        for (let t = p0; t < p0 + kc; t++, d += NR) {
-          const o = tapOff[t];
-          for (let jj = 0; jj < NR; jj++) h[d + jj] = j0 + jj < P ? xp[posBase[j0 + jj] + o] : 0;
-        }
-      }
+/**
+ * B panels whose columns are `rows` (positions) and k steps `cols` (taps or channels): the whole
+ * panels in WebAssembly, the partial last one (zero-padded) here.
+ */
+function packRowsB(pk: ConvPack, base: number, rowTab: number, colTab: number, nRows: number, rowOff: Int32Array, colOff: Int32Array): PackB {
+  const full = Math.floor(nRows / NR);
+  return function rowsPanels(h, dst, c0, kc) {
+    if (full > 0) pk.gather_rows8(dst * 4, base, rowTab, colTab, full, c0, kc);
+    if (full * NR === nRows) return;
+    const j0 = full * NR;
+    let d = dst + full * kc * NR;
+    const b = base >> 2;
+    for (let t = c0; t < c0 + kc; t++, d += NR) {
+      const o = colOff[t];
+      for (let jj = 0; jj < NR; jj++) h[d + jj] = j0 + jj < nRows ? h[b + ((rowOff[j0 + jj] + o) >> 2)] : 0;
     }
   };
 }
 
-/** B = cols[K, P]^T (rows: positions, columns: taps): panel jb holds taps 8jb..8jb+7 for each position. */
-function packColsT(xp: Float32Array, pl: Plan): PackB {
-  const { K, posBase, tapOff } = pl;
-  return function packColsTPanels(h, dst, p0, kc) {
-    const nb = Math.ceil(K / NR);
-    for (let jb = 0; jb < nb; jb++) {
-      const j0 = jb * NR;
-      let d = dst + jb * kc * NR;
-      if (j0 + NR <= K) {
-        const o0 = tapOff[j0], o1 = tapOff[j0 + 1], o2 = tapOff[j0 + 2], o3 = tapOff[j0 + 3];
-        const o4 = tapOff[j0 + 4], o5 = tapOff[j0 + 5], o6 = tapOff[j0 + 6], o7 = tapOff[j0 + 7];
-        for (let p = p0; p < p0 + kc; p++, d += NR) {
-          const b = posBase[p];
-          h[d] = xp[b + o0]; h[d + 1] = xp[b + o1]; h[d + 2] = xp[b + o2]; h[d + 3] = xp[b + o3];
-          h[d + 4] = xp[b + o4]; h[d + 5] = xp[b + o5]; h[d + 6] = xp[b + o6]; h[d + 7] = xp[b + o7];
-        }
-      } else {
-        // The last, partial panel: zero it, then fill the taps that exist, one at a time.
-        h.fill(0, d, d + kc * NR);
-        for (let jj = 0; j0 + jj < K; jj++) {
-          const o = tapOff[j0 + jj];
-          for (let p = p0, e = d + jj; p < p0 + kc; p++, e += NR) h[e] = xp[posBase[p] + o];
-        }
-      }
-    }
-  };
-}
-
-/** A = gOut[Cout, P] read in place from go [N, Cout, L]: row co, step p at go[goBase[p] + co * L]. */
-function packGradOutA(go: Float32Array, Cout: number, pl: Plan): PackA {
-  const goBase = pl.goBase(Cout);
-  const { L } = pl;
-  return function packGradOutAPanels(h, dst, p0, kc) {
-    const mb = Math.ceil(Cout / MR);
-    for (let ib = 0; ib < mb; ib++) {
-      const base = dst + ib * kc * MR;
-      for (let r = 0; r < MR; r++) {
-        const co = ib * MR + r;
-        if (co >= Cout) {
-          for (let p = 0; p < kc; p++) h[base + p * MR + r] = 0;
-          continue;
-        }
-        const rowOff = co * L;
-        for (let p = 0, d = base + r; p < kc; p++, d += MR) h[d] = go[goBase[p0 + p] + rowOff];
-      }
-    }
-  };
-}
-
-/** B = gOut[Cout, P] (k: output channels, columns: positions): panel jb holds positions 8jb..8jb+7 per channel. */
-function packGradOutB(go: Float32Array, Cout: number, pl: Plan): PackB {
-  const goBase = pl.goBase(Cout);
-  const { L, P } = pl;
-  return function packGradOutBPanels(h, dst, p0, kc) {
-    const nb = Math.ceil(P / NR);
-    for (let jb = 0; jb < nb; jb++) {
-      const j0 = jb * NR;
-      let d = dst + jb * kc * NR;
-      for (let co = p0; co < p0 + kc; co++, d += NR) {
-        const rowOff = co * L;
-        for (let jj = 0; jj < NR; jj++) h[d + jj] = j0 + jj < P ? go[goBase[j0 + jj] + rowOff] : 0;
-      }
-    }
+/** Panels of width `lanes` (4: A, 8: B) whose lanes are `nCols` columns and k steps rows (positions). */
+function packColsPanels(pk: ConvPack, lanes: 4 | 8, base: number, rowTab: number, colTab: number, nCols: number): PackA & PackB {
+  const full = Math.floor(nCols / lanes);
+  const rest = nCols - full * lanes;
+  const gather = lanes === 8 ? pk.gather_cols8 : pk.gather_cols4;
+  return function colsPanels(h, dst, p0, kc) {
+    if (full > 0) gather(dst * 4, base, rowTab, colTab, full, p0, kc);
+    if (rest === 0) return;
+    const d = dst + full * kc * lanes;
+    h.fill(0, d, d + kc * lanes);
+    pk.gather_partial(d * 4, base, rowTab, colTab + full * lanes * 4, lanes, rest, p0, kc);
   };
 }
 
@@ -226,10 +208,17 @@ function chunkSize(N: number, rows: number, L: number): number {
   return Math.max(1, Math.min(N, Math.floor(maxResult / Math.max(1, rows * L))));
 }
 
+function requirePacker(gemm: Gemm): ConvPack {
+  const pk = packerFor(gemm);
+  if (!pk) throw new Error("conv_gemm: this GEMM exposes no WebAssembly memory (check convGemmSupported first)");
+  return pk;
+}
+
 /** out [N, Cout, L] = conv(x [N, C, H, W], w [Cout, K]) + bias [Cout] (when given). */
 export function convForwardGemm(
   gemm: Gemm, x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, N: number, Cout: number, g: ConvShape,
 ): void {
+  const pk = requirePacker(gemm);
   const L = g.OH * g.OW;
   const K = g.C * g.kh * g.kw;
   const inSample = g.C * g.H * g.W;
@@ -237,40 +226,60 @@ export function convForwardGemm(
   for (let n0 = 0; n0 < N; n0 += step) {
     const nc = Math.min(step, N - n0);
     const pl = planFor(g, nc);
-    const xp = padded(x.subarray(n0 * inSample), g, pl, nc);
-    const outAt = n0 * Cout * L;
-    gemm.gemm(Cout, pl.P, K, stridedA(Cout, w, 0, K, 1), packCols(xp, pl), function forwardUnload(h, c, ldc) {
-      // C[co, n * L + l] -> out[n, co, l] (+ bias[co]): one contiguous run of L per (co, n).
-      for (let co = 0; co < Cout; co++) {
-        const row = c + co * ldc;
-        if (!bias) {
-          for (let n = 0; n < nc; n++) out.set(h.subarray(row + n * L, row + n * L + L), outAt + (n * Cout + co) * L);
-          continue;
-        }
-        const bv = bias[co];
-        for (let n = 0; n < nc; n++) {
-          const src = row + n * L;
-          const dst = outAt + (n * Cout + co) * L;
-          for (let l = 0; l < L; l++) out[dst + l] = h[src + l] + bv;
-        }
-      }
+    const { P } = pl;
+    const mem = arena(gemm, Cout, P, K);
+    const xAt = mem.alloc(nc * g.C * pl.Hp * pl.Wp);
+    const posAt = mem.alloc(P);
+    const tapAt = mem.alloc(K);
+    const outAt = mem.alloc(nc * Cout * L);
+    const biasAt = mem.alloc(Cout);
+    const { f, i } = mem.commit();
+    copyPadded(f, xAt >> 2, x.subarray(n0 * inSample), g, pl, nc);
+    i.set(pl.posBase, posAt >> 2);
+    i.set(pl.tapOff, tapAt >> 2);
+    if (bias) f.set(bias.subarray(0, Cout), biasAt >> 2);
+    const packB = packRowsB(pk, xAt, posAt, tapAt, P, pl.posBase, pl.tapOff);
+    gemm.gemm(Cout, P, K, stridedA(Cout, w, 0, K, 1), packB, function forwardUnload(h, c, ldc) {
+      // C[co, n * L + l] (+ bias[co]) -> out[n, co, l] in module memory, then one copy out.
+      pk.unload_forward(c * 4, ldc * 4, outAt, Cout, nc, L, biasAt, bias ? 1 : 0);
+      out.set(h.subarray(outAt >> 2, (outAt >> 2) + nc * Cout * L), n0 * Cout * L);
     });
   }
 }
 
 /** gw [Cout, K] = the weight gradient (overwritten), given go [N, Cout, L]. */
 export function convWeightGradGemm(gemm: Gemm, x: Float32Array, go: Float32Array, gw: Float32Array, N: number, Cout: number, g: ConvShape): void {
+  const pk = requirePacker(gemm);
   const L = g.OH * g.OW;
   const K = g.C * g.kh * g.kw;
   const inSample = g.C * g.H * g.W;
-  // The reduction runs over positions, so the result is small: chunk only to bound the padded copy.
+  // The reduction runs over positions, so the result is small: chunk only to bound the copies.
   const step = chunkSize(N, g.C, Math.max(L, g.H * g.W));
   gw.fill(0, 0, Cout * K);
   for (let n0 = 0; n0 < N; n0 += step) {
     const nc = Math.min(step, N - n0);
     const pl = planFor(g, nc);
-    const xp = padded(x.subarray(n0 * inSample), g, pl, nc);
-    gemm.gemm(Cout, K, pl.P, packGradOutA(go.subarray(n0 * Cout * L), Cout, pl), packColsT(xp, pl), function weightGradUnload(h, c, ldc) {
+    const { P } = pl;
+    const goBase = pl.goBase(Cout);
+    const chanOff = pl.chanOff(Cout);
+    const mem = arena(gemm, Cout, K, P);
+    const xAt = mem.alloc(nc * g.C * pl.Hp * pl.Wp);
+    const goAt = mem.alloc(nc * Cout * L);
+    const posAt = mem.alloc(P);
+    const tapAt = mem.alloc(K);
+    const goBaseAt = mem.alloc(P);
+    const chanAt = mem.alloc(Cout);
+    const { f, i } = mem.commit();
+    copyPadded(f, xAt >> 2, x.subarray(n0 * inSample), g, pl, nc);
+    f.set(go.subarray(n0 * Cout * L, (n0 + nc) * Cout * L), goAt >> 2);
+    i.set(pl.posBase, posAt >> 2);
+    i.set(pl.tapOff, tapAt >> 2);
+    i.set(goBase, goBaseAt >> 2);
+    i.set(chanOff, chanAt >> 2);
+    // A = gOut[Cout, P] (rows: channels, k: positions); B = cols^T[P, K] (k: positions, columns: taps).
+    const packA = packColsPanels(pk, 4, goAt, goBaseAt, chanAt, Cout);
+    const packB = packColsPanels(pk, 8, xAt, posAt, tapAt, K);
+    gemm.gemm(Cout, K, P, packA, packB, function weightGradUnload(h, c, ldc) {
       for (let co = 0; co < Cout; co++) {
         const row = c + co * ldc;
         for (let k = 0; k < K; k++) gw[co * K + k] += h[row + k];
@@ -281,52 +290,53 @@ export function convWeightGradGemm(gemm: Gemm, x: Float32Array, go: Float32Array
 
 /** gx [N, C, H, W] = the input gradient (overwritten), given go [N, Cout, L] and w [Cout, K]. */
 export function convInputGradGemm(gemm: Gemm, w: Float32Array, go: Float32Array, gx: Float32Array, N: number, Cout: number, g: ConvShape): void {
+  const pk = requirePacker(gemm);
   const L = g.OH * g.OW;
   const K = g.C * g.kh * g.kw;
   const inSample = g.C * g.H * g.W;
   const step = chunkSize(N, K, L);
   for (let n0 = 0; n0 < N; n0 += step) {
     const nc = Math.min(step, N - n0);
-    inputGradChunk(gemm, w, go.subarray(n0 * Cout * L), gx.subarray(n0 * inSample), nc, Cout, g, K);
+    inputGradChunk(gemm, pk, w, go.subarray(n0 * Cout * L), gx.subarray(n0 * inSample), nc, Cout, g, K);
   }
 }
 
-function inputGradChunk(gemm: Gemm, w: Float32Array, go: Float32Array, gx: Float32Array, N: number, Cout: number, g: ConvShape, K: number): void {
+function inputGradChunk(gemm: Gemm, pk: ConvPack, w: Float32Array, go: Float32Array, gx: Float32Array, N: number, Cout: number, g: ConvShape, K: number): void {
   const pl = planFor(g, N);
-  const { P, Hp, Wp, posBase, tapOff } = pl;
+  const { P, L, Hp, Wp } = pl;
   const { C, H, W, ph, pw } = g;
-  const direct = Hp === H && Wp === W && ph === 0 && pw === 0;
-  const len = N * C * Hp * Wp;
-  if (!direct && gradScratch.length < len) gradScratch = new Float32Array(len);
-  const gxp = direct ? gx : gradScratch;
-  gxp.fill(0, 0, len);
-  gemm.gemm(K, P, Cout, stridedA(K, w, 0, 1, K), packGradOutB(go, Cout, pl), function col2imUnload(h, c, ldc) {
-    // col2im: every window tap adds its column gradient onto the input position it read.
-    if (g.sw === 1) {
-      // Along an output row (OW positions) the inputs read are contiguous: no table per element.
-      const OW = g.OW;
-      for (let k = 0; k < K; k++) {
-        const o = tapOff[k];
-        const row = c + k * ldc;
-        for (let p = 0; p < P; p += OW) {
-          const at = posBase[p] + o;
-          const from = row + p;
-          for (let q = 0; q < OW; q++) gxp[at + q] += h[from + q];
-        }
-      }
+  const goBase = pl.goBase(Cout);
+  const chanOff = pl.chanOff(Cout);
+  const mem = arena(gemm, K, P, Cout);
+  const goAt = mem.alloc(N * Cout * L);
+  const goBaseAt = mem.alloc(P);
+  const chanAt = mem.alloc(Cout);
+  const gxAt = mem.alloc(N * C * Hp * Wp);
+  const posAt = mem.alloc(P);
+  const tapAt = mem.alloc(K);
+  const { f, i } = mem.commit();
+  f.set(go.subarray(0, N * Cout * L), goAt >> 2);
+  i.set(goBase, goBaseAt >> 2);
+  i.set(chanOff, chanAt >> 2);
+  i.set(pl.posBase, posAt >> 2);
+  i.set(pl.tapOff, tapAt >> 2);
+  // B = gOut[Cout, P] (k: channels, columns: positions).
+  const packB = packRowsB(pk, goAt, goBaseAt, chanAt, P, goBase, chanOff);
+  gemm.gemm(K, P, Cout, stridedA(K, w, 0, 1, K), packB, function col2imUnload(h, c, ldc) {
+    // col2im: every window tap adds its column gradient onto the input position it read; along an
+    // output row at stride 1 (OW positions) the inputs read are contiguous.
+    const gxf = gxAt >> 2;
+    h.fill(0, gxf, gxf + N * C * Hp * Wp);
+    pk.col2im(c * 4, ldc * 4, gxAt, posAt, tapAt, K, P, g.sw === 1 ? g.OW : 1);
+    if (Hp === H && Wp === W) {
+      gx.set(h.subarray(gxf, gxf + N * C * H * W));
       return;
     }
-    for (let k = 0; k < K; k++) {
-      const o = tapOff[k];
-      const row = c + k * ldc;
-      for (let p = 0; p < P; p++) gxp[posBase[p] + o] += h[row + p];
+    for (let nc = 0; nc < N * C; nc++) {
+      for (let hh = 0; hh < H; hh++) {
+        const src = gxf + (nc * Hp + hh + ph) * Wp + pw;
+        gx.set(h.subarray(src, src + W), (nc * H + hh) * W);
+      }
     }
   });
-  if (direct) return;
-  for (let nc = 0; nc < N * C; nc++) {
-    for (let hh = 0; hh < H; hh++) {
-      const src = (nc * Hp + hh + ph) * Wp + pw;
-      gx.set(gxp.subarray(src, src + W), (nc * H + hh) * W);
-    }
-  }
 }

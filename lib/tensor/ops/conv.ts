@@ -21,7 +21,7 @@
 import { needsGrad, record } from "../autograd/function";
 import type { Storage } from "../dtype";
 import { RuntimeError } from "../errors";
-import { convForwardGemm, convInputGradGemm, convWeightGradGemm } from "../kernels/conv_gemm";
+import { convForwardGemm, convGemmSupported, convInputGradGemm, convWeightGradGemm } from "../kernels/conv_gemm";
 import { kernels } from "../kernels/registry";
 import type { Tensor } from "../tensor";
 import { contiguousData, empty } from "./util";
@@ -237,7 +237,7 @@ function sampleCols(x: Storage, n: number, inSample: number, g: Geom, cols: Stor
 
 /** True when the batched GEMM path (fused im2col, one product for the batch) applies. */
 function viaGemm(x: Storage, groups: number): boolean {
-  return kernels.gemm !== null && groups === 1 && x instanceof Float32Array;
+  return kernels.gemm !== null && groups === 1 && x instanceof Float32Array && convGemmSupported(kernels.gemm);
 }
 
 /** out[n, co, l] (+)= ... with W [Cout, Cin/groups * kk] for every sample, no autograd. */

@@ -100,6 +100,11 @@ export interface WasmFunction {
 export interface SharedMemoryImport {
   initial: number;
   maximum: number;
+  /**
+   * False: import a plain (unshared, growable, no declared maximum) env.memory instead, e.g. to
+   * run extra code on another module's exported memory. Default true.
+   */
+  shared?: boolean;
 }
 
 /**
@@ -111,7 +116,8 @@ export function buildModule(functions: WasmFunction[], memory: number | SharedMe
   const types = functions.map((f) => [0x60, ...vec(f.params.map((p) => [p])), ...vec(f.results.map((r) => [r]))]);
   const funcs = functions.map((_, i) => uleb(i));
   const shared = typeof memory === "object";
-  const imports = shared ? [[...name("env"), ...name("memory"), 0x02, 0x03, ...uleb(memory.initial), ...uleb(memory.maximum)]] : [];
+  const limits = !shared ? [] : memory.shared === false ? [0x00, ...uleb(memory.initial)] : [0x03, ...uleb(memory.initial), ...uleb(memory.maximum)];
+  const imports = shared ? [[...name("env"), ...name("memory"), 0x02, ...limits]] : [];
   const memories = shared ? [] : [[0x00, ...uleb(memory)]];
   const exports = [
     ...(shared ? [] : [[...name("memory"), 0x02, 0x00]]),
