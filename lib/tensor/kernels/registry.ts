@@ -10,9 +10,11 @@ import type { Storage } from "../dtype";
 import { binaryStrided } from "./binary";
 import { copyStrided } from "./copy";
 import { matmulStrided } from "./matmul";
+import { optimKernels, type OptimKernels } from "./optim";
 import { reduceAxis, sumAll } from "./reduce";
 import { unaryGradKernels, unaryKernels, type UnaryGradKernelName, type UnaryKernelName } from "./unary";
 import { createLocalGemm, type Gemm } from "./wasm/gemm";
+import { createWasmElementwise } from "./wasm/elementwise_simd";
 import { createWasmMatmul } from "./wasm/matmul_simd";
 import { createWasmUnary } from "./wasm/unary_simd";
 
@@ -41,14 +43,18 @@ export interface KernelTable {
   sumAll: typeof sumAll;
   unary: Record<UnaryKernelName, UnaryKernel>;
   unaryGrad: Record<UnaryGradKernelName, UnaryGradKernel>;
+  /** The optimizers' fused per-parameter updates (SGD, Adam/AdamW) over flat arrays. */
+  optim: OptimKernels;
 }
 
 /** The packed WebAssembly GEMM on this thread, or null without WebAssembly SIMD. */
 const localGemm = createLocalGemm();
+/** Float32 contiguous add/sub/mul/div and the optimizer updates in WebAssembly SIMD, or null. */
+const elementwiseSimd = createWasmElementwise({ binary: binaryStrided, optim: optimKernels });
 
 export const kernels: KernelTable = {
   gemm: localGemm,
-  binary: binaryStrided,
+  binary: elementwiseSimd?.binary ?? binaryStrided,
   copy: copyStrided,
   // The WebAssembly SIMD kernel when the host supports it (float32), else plain TS.
   matmul: createWasmMatmul(matmulStrided, () => kernels.gemm, localGemm) ?? matmulStrided,
@@ -57,6 +63,7 @@ export const kernels: KernelTable = {
   // exp and sigmoid over float32 go through WebAssembly SIMD when available.
   unary: { ...unaryKernels, ...(createWasmUnary(unaryKernels) ?? {}) },
   unaryGrad: { ...unaryGradKernels },
+  optim: elementwiseSimd?.optim ?? optimKernels,
 };
 
 /**
@@ -65,20 +72,22 @@ export const kernels: KernelTable = {
  * one suite on each of its backends).
  */
 export type BackendName = "wasm" | "ts";
-const backends: Record<BackendName, Pick<KernelTable, "gemm" | "matmul" | "unary">> = {
-  wasm: { gemm: kernels.gemm, matmul: kernels.matmul, unary: { ...kernels.unary } },
-  ts: { gemm: null, matmul: matmulStrided, unary: { ...unaryKernels } },
+const backends: Record<BackendName, Pick<KernelTable, "gemm" | "matmul" | "unary" | "binary" | "optim">> = {
+  wasm: { gemm: kernels.gemm, matmul: kernels.matmul, unary: { ...kernels.unary }, binary: kernels.binary, optim: kernels.optim },
+  ts: { gemm: null, matmul: matmulStrided, unary: { ...unaryKernels }, binary: binaryStrided, optim: optimKernels },
 };
 
-/** Switches matmul, convolution's GEMM and the SIMD unary kernels to one backend's. */
+/** Switches matmul, convolution's GEMM, the SIMD unary/binary kernels and the optimizer updates to one backend's. */
 export function selectBackend(name: BackendName): void {
   const b = backends[name];
   kernels.gemm = b.gemm;
   kernels.matmul = b.matmul;
+  kernels.binary = b.binary;
+  kernels.optim = b.optim;
   Object.assign(kernels.unary, b.unary);
 }
 
-type Replaceable = Exclude<keyof KernelTable, "unary" | "unaryGrad">;
+type Replaceable = Exclude<keyof KernelTable, "unary" | "unaryGrad" | "optim">;
 
 /** Replaces a kernel, returning the previous one so a backend can fall back to it. */
 export function registerKernel<K extends Replaceable>(name: K, impl: KernelTable[K]): KernelTable[K] {

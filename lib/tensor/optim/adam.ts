@@ -8,6 +8,8 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
+import { kernels } from "../kernels/registry";
+import type { AdamParams } from "../kernels/optim";
 import type { Tensor } from "../tensor";
 import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
 
@@ -67,39 +69,19 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
       const m = (state.exp_avg as Tensor)._data;
       const v = (state.exp_avg_sq as Tensor)._data;
       const vmax = amsgrad ? (state.max_exp_avg_sq as Tensor)._data : null;
-      const bc1 = 1 - beta1 ** step;
-      const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
-      const stepSize = lr / bc1;
-      const decay = this.decoupled ? 1 - lr * wd : 1;
-      const l2 = this.decoupled ? 0 : wd;
-      this._withRaw(p, (w, grad) => adamStep(w, grad, m, v, vmax, maximize ? -1 : 1, l2, decay, beta1, beta2, stepSize, bc2Sqrt, eps));
+      const params: AdamParams = {
+        sign: maximize ? -1 : 1,
+        l2: this.decoupled ? 0 : wd,
+        decay: this.decoupled ? 1 - lr * wd : 1,
+        beta1,
+        beta2,
+        stepSize: lr / (1 - beta1 ** step),
+        bc2Sqrt: Math.sqrt(1 - beta2 ** step),
+        eps,
+      };
+      // One fused pass over the parameter's elements (WebAssembly SIMD for long float32 ones).
+      this._withRaw(p, (w, grad) => kernels.optim.adam(w, grad, m, v, vmax, params));
     }
-  }
-}
-
-type Arr = Float32Array | Float64Array;
-
-/** One Adam/AdamW update of a parameter's elements; the flags are fixed per call (hot loop). */
-function adamStep(
-  w: Arr, grad: Arr, m: Arr, v: Arr, vmax: Arr | null, sign: number, l2: number, decay: number,
-  beta1: number, beta2: number, stepSize: number, bc2Sqrt: number, eps: number,
-): void {
-  const n = w.length;
-  const a1 = 1 - beta1;
-  const a2 = 1 - beta2;
-  if (decay !== 1) for (let i = 0; i < n; i++) w[i] *= decay;
-  for (let i = 0; i < n; i++) {
-    const gi = l2 !== 0 ? sign * grad[i] + l2 * w[i] : sign * grad[i];
-    // Read the moments back after the store so they carry float32 rounding, as in PyTorch.
-    m[i] = beta1 * m[i] + a1 * gi;
-    v[i] = beta2 * v[i] + a2 * gi * gi;
-    const mi = m[i];
-    let vi = v[i];
-    if (vmax !== null) {
-      if (vi > vmax[i]) vmax[i] = vi;
-      vi = vmax[i];
-    }
-    w[i] -= (stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
   }
 }
 

@@ -6,6 +6,8 @@
  *   p = p - lr * d
  */
 import { parseArgs, type PyArgs } from "../args";
+import { kernels } from "../kernels/registry";
+import type { SgdParams } from "../kernels/optim";
 import type { Tensor } from "../tensor";
 import { ValueError } from "../errors";
 import { Optimizer, required, type ParamGroup, type ParamsArg } from "./optimizer";
@@ -57,51 +59,17 @@ export class SGD extends Optimizer<SGDOptions> {
         buf = this._zerosLike(p);
         state.momentum_buffer = buf;
       }
-      this._withRaw(p, (w, grad) => {
-        if (momentum === 0) plainStep(w, grad, lr, wd, maximize ? -1 : 1);
-        else momentumStep(w, grad, buf!._data, lr, wd, maximize ? -1 : 1, momentum, first ? 0 : momentum, first ? 1 : 1 - dampening, nesterov);
-      });
-    }
-  }
-}
-
-type Arr = Float32Array | Float64Array;
-
-// The loops below are kept branch-free inside (the flags are decided once per parameter):
-// an optimizer step touches every weight, so it is a hot loop of its own.
-
-/** p -= lr * (sign * g + wd * p) */
-function plainStep(w: Arr, grad: Arr, lr: number, wd: number, sign: number): void {
-  const n = w.length;
-  if (wd === 0) {
-    const k = lr * sign;
-    for (let i = 0; i < n; i++) w[i] -= k * grad[i];
-  } else {
-    for (let i = 0; i < n; i++) w[i] -= lr * (sign * grad[i] + wd * w[i]);
-  }
-}
-
-/**
- * buf = decay * buf + scale * d (decay = 0, scale = 1 on the first step: buf = d), then
- * p -= lr * (d + momentum * buf) with nesterov, else p -= lr * buf.
- */
-function momentumStep(w: Arr, grad: Arr, b: Arr, lr: number, wd: number, sign: number, momentum: number, decay: number, scale: number, nesterov: boolean): void {
-  const n = w.length;
-  if (nesterov) {
-    for (let i = 0; i < n; i++) {
-      const d = sign * grad[i] + wd * w[i];
-      const bi = (b[i] = decay * b[i] + scale * d);
-      w[i] -= lr * (d + momentum * bi);
-    }
-  } else if (wd === 0) {
-    for (let i = 0; i < n; i++) {
-      const bi = (b[i] = decay * b[i] + scale * sign * grad[i]);
-      w[i] -= lr * bi;
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const bi = (b[i] = decay * b[i] + scale * (sign * grad[i] + wd * w[i]));
-      w[i] -= lr * bi;
+      const params: SgdParams = {
+        lr,
+        sign: maximize ? -1 : 1,
+        weight_decay: wd,
+        momentum,
+        decay: first ? 0 : momentum,
+        scale: first ? 1 : 1 - dampening,
+        nesterov,
+      };
+      // One fused pass over the parameter's elements (WebAssembly SIMD for long float32 ones).
+      this._withRaw(p, (w, grad) => kernels.optim.sgd(w, grad, buf ? buf._data : null, params));
     }
   }
 }

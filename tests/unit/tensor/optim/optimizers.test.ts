@@ -1,6 +1,7 @@
 /** Optimizers and StepLR against PyTorch 1.13 traces, step by step. */
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
+import { selectBackend } from "../../../../lib/tensor/kernels/registry";
 import { expectClose, fixture, tensorOf, type FT } from "../nn/helpers";
 
 interface Case {
@@ -44,6 +45,41 @@ describe("optimizer steps vs PyTorch 1.13", () => {
     });
   }
 });
+
+/**
+ * The same traces on long parameters, where the update runs as one WebAssembly SIMD pass (and
+ * again on the TypeScript loop): the rules are elementwise, so a parameter made of K copies of
+ * the fixture's must hold K copies of PyTorch's values. K = 2731 gives 16,386 weights (more than
+ * one SIMD chunk, a ragged tail) and 8,193 biases.
+ */
+const K = 2731;
+const tiled = (t: FT): FT => ({ shape: [t.shape[0] * K, ...t.shape.slice(1)], data: Array.from({ length: K }, () => t.data).flat() });
+
+for (const backend of ["wasm", "ts"] as const) {
+  describe(`optimizer steps vs PyTorch 1.13 on long parameters (${backend} kernels)`, () => {
+    beforeAll(() => selectBackend(backend));
+    afterAll(() => selectBackend("wasm"));
+    for (const c of fx.cases) {
+      it(label(c), () => {
+        const w = tensorOf(tiled(fx.w0), torch.float32, true);
+        const b = tensorOf(tiled(fx.b0), torch.float32, true);
+        const params = c.groups.per_group ? c.groups.per_group.map((g, i) => ({ params: [[w], [b]][i], ...g })) : [w, b];
+        const opt = new ctors[c.name](params, c.groups.defaults);
+        const sched = c.trace[0].last_lr ? new optim.lr_scheduler.StepLR(opt, 2, 0.5) : null;
+        c.trace.forEach((expected, step) => {
+          [w, b].forEach((p, i) => {
+            const g = fx.grads[step][i];
+            p.grad = g ? tensorOf(tiled(g), torch.float32) : null;
+          });
+          opt.step();
+          expectClose(w, tiled(expected.w), { rtol: 2e-6, atol: 1e-7, label: `step ${step} w` });
+          expectClose(b, tiled(expected.b), { rtol: 2e-6, atol: 1e-7, label: `step ${step} b` });
+          sched?.step();
+        });
+      });
+    }
+  });
+}
 
 describe("Optimizer behaviour", () => {
   it("zero_grad follows PyTorch 1.13: zero tensors by default, None on request", () => {

@@ -1,0 +1,268 @@
+/**
+ * WebAssembly SIMD float32 kernels for long contiguous elementwise work, four lanes at a time:
+ *   - add / sub / mul / div of two arrays, or of an array and a scalar (either side);
+ *   - the optimizers' fused updates: SGD (weight decay, momentum, Nesterov) and Adam/AdamW
+ *     (L2 or decoupled decay, AMSGrad), one pass over each parameter's elements.
+ * Operands are copied into this module's memory in chunks (a typed-array copy is a memcpy, far
+ * cheaper than a JS loop over the same elements), processed, and copied back. Each chunk's
+ * arrays are padded to a multiple of four floats; the padding lanes compute on stale values and
+ * are never copied out. Float64 data and short arrays stay on the TypeScript kernels.
+ *
+ * add/sub (alpha 1)/mul/div are correctly rounded float32 operations, so they give exactly the
+ * TypeScript kernels' results (a float64 operation rounded once to float32 is the same number).
+ * The optimizer updates round every intermediate to float32, as PyTorch's float32 kernels do;
+ * the TypeScript versions keep intermediates in float64: the two agree to float32 rounding.
+ */
+import type { Storage } from "../../dtype";
+import { BinaryOp, type BinaryOpCode } from "../binary";
+import type { AdamParams, OptimKernels, SgdParams } from "../optim";
+import { F32, I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
+
+/** Floats per operand per chunk: five Adam operands fit the module's initial memory. */
+const CHUNK = 16384;
+const PAGES = Math.ceil((5 * CHUNK * 4) / 65536);
+/** Below this many elements the TypeScript loop is cheaper than the copies and the call. */
+const MIN_BINARY = 1024;
+const MIN_OPTIM = 256;
+
+const f32x4Sqrt = [0xfd, ...uleb(0xe3)];
+const g = op.localGet, s = op.localSet;
+const splat = (param: number, local: number) => [...g(param), ...op.f32x4Splat, ...s(local)];
+/** ptr += 16 for each pointer local. */
+const advance = (...ptrs: number[]) => ptrs.flatMap((p) => [...g(p), ...op.i32Const(16), ...op.i32Add, ...s(p)]);
+/** `body` n4 times (n4 is a local), skipped when n4 is 0. */
+const loopN4 = (n4: number, body: number[]) => [
+  ...op.block([...g(n4), ...op.i32Eqz, ...op.brIf(0), ...op.loop([...body, ...g(n4), ...op.i32Const(1), ...op.i32Sub, ...op.localTee(n4), ...op.brIf(0)])]),
+];
+
+// ---- binary: (pa, pb, s, pout, n4) --------------------------------------------------------
+type Mode = "vv" | "vs" | "sv";
+const BIN_OPS = { add: op.f32x4Add, sub: op.f32x4Sub, mul: op.f32x4Mul, div: op.f32x4Div } as const;
+type BinName = keyof typeof BIN_OPS;
+
+function binaryFunction(name: BinName, mode: Mode): WasmFunction {
+  const PA = 0, PB = 1, S = 2, POUT = 3, N4 = 4, SV = 5;
+  const lhs = mode === "sv" ? g(SV) : [...g(PA), ...op.v128Load(0)];
+  const rhs = mode === "vs" ? g(SV) : [...g(PB), ...op.v128Load(0)];
+  return {
+    name: `${name}_${mode}`,
+    params: [I32, I32, F32, I32, I32],
+    results: [],
+    locals: [V128],
+    body: [
+      ...splat(S, SV),
+      ...loopN4(N4, [...g(POUT), ...lhs, ...rhs, ...BIN_OPS[name], ...op.v128Store(0), ...advance(PA, PB, POUT)]),
+    ],
+  };
+}
+
+// ---- SGD: (pw, pg, pb, n4, sign, wd, lr, decay, scale, momentum) ---------------------------
+type Momentum = "none" | "plain" | "nesterov";
+
+function sgdFunction(momentum: Momentum, wd: boolean): WasmFunction {
+  const PW = 0, PG = 1, PB = 2, N4 = 3, SIGN = 4, WD = 5, LR = 6, DECAY = 7, SCALE = 8, MOM = 9;
+  const VSIGN = 10, VWD = 11, VLR = 12, VDECAY = 13, VSCALE = 14, VMOM = 15, W = 16, D = 17, B = 18;
+  const body = [
+    ...g(PW), ...op.v128Load(0), ...s(W),
+    // d = sign * g (+ wd * w)
+    ...g(PG), ...op.v128Load(0), ...g(VSIGN), ...op.f32x4Mul,
+    ...(wd ? [...g(W), ...g(VWD), ...op.f32x4Mul, ...op.f32x4Add] : []), ...s(D),
+    ...(momentum === "none"
+      ? []
+      : [
+          // buf = decay * buf + scale * d
+          ...g(PB), ...op.v128Load(0), ...g(VDECAY), ...op.f32x4Mul, ...g(D), ...g(VSCALE), ...op.f32x4Mul, ...op.f32x4Add, ...s(B),
+          ...g(PB), ...g(B), ...op.v128Store(0),
+        ]),
+    // w = w - lr * step, step = d | buf | d + momentum * buf
+    ...g(PW), ...g(W), ...g(VLR),
+    ...(momentum === "none" ? g(D) : momentum === "plain" ? g(B) : [...g(D), ...g(B), ...g(VMOM), ...op.f32x4Mul, ...op.f32x4Add]),
+    ...op.f32x4Mul, ...op.f32x4Sub, ...op.v128Store(0),
+    ...advance(PW, PG, ...(momentum === "none" ? [] : [PB])),
+  ];
+  return {
+    name: `sgd_${momentum}_${wd ? "wd" : "nowd"}`,
+    params: [I32, I32, I32, I32, F32, F32, F32, F32, F32, F32],
+    results: [],
+    locals: new Array<number>(9).fill(V128),
+    body: [
+      ...splat(SIGN, VSIGN), ...splat(WD, VWD), ...splat(LR, VLR), ...splat(DECAY, VDECAY), ...splat(SCALE, VSCALE), ...splat(MOM, VMOM),
+      ...loopN4(N4, body),
+    ],
+  };
+}
+
+// ---- Adam: (pw, pg, pm, pv, pvmax, n4, sign, wd, beta1, a1, beta2, a2, stepSize, bc2Sqrt, eps) ----
+type Decay = "none" | "l2" | "decoupled";
+
+function adamFunction(decay: Decay, amsgrad: boolean): WasmFunction {
+  const PW = 0, PG = 1, PM = 2, PV = 3, PVMAX = 4, N4 = 5;
+  const FIRST = 6; // the nine f32 params, splatted into locals FIRST + 9 + i
+  const V = (i: number) => FIRST + 9 + i;
+  const SIGN = V(0), WD = V(1), B1 = V(2), A1 = V(3), B2 = V(4), A2 = V(5), STEP = V(6), BC2 = V(7), EPS = V(8);
+  const W = V(9), G = V(10), M = V(11), VV = V(12);
+  const body = [
+    ...g(PW), ...op.v128Load(0), ...(decay === "decoupled" ? [...g(WD), ...op.f32x4Mul] : []), ...s(W),
+    // gi = sign * g (+ l2 * w)
+    ...g(PG), ...op.v128Load(0), ...g(SIGN), ...op.f32x4Mul,
+    ...(decay === "l2" ? [...g(W), ...g(WD), ...op.f32x4Mul, ...op.f32x4Add] : []), ...s(G),
+    // m = m * beta1 + gi * (1 - beta1)   (exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1))
+    ...g(PM), ...op.v128Load(0), ...g(B1), ...op.f32x4Mul, ...g(G), ...g(A1), ...op.f32x4Mul, ...op.f32x4Add, ...s(M),
+    ...g(PM), ...g(M), ...op.v128Store(0),
+    // v = v * beta2 + (1 - beta2) * gi * gi   (exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2))
+    ...g(PV), ...op.v128Load(0), ...g(B2), ...op.f32x4Mul, ...g(A2), ...g(G), ...op.f32x4Mul, ...g(G), ...op.f32x4Mul, ...op.f32x4Add, ...s(VV),
+    ...g(PV), ...g(VV), ...op.v128Store(0),
+    // amsgrad: vmax = max(vmax, v), and the denominator uses vmax (NaN propagates, as torch.maximum)
+    ...(amsgrad ? [...g(PVMAX), ...op.v128Load(0), ...g(VV), ...op.f32x4Max, ...s(VV), ...g(PVMAX), ...g(VV), ...op.v128Store(0)] : []),
+    // w = w - (stepSize * m) / (sqrt(v) / bc2Sqrt + eps)   (param.addcdiv_(exp_avg, denom, value=-step_size))
+    ...g(PW), ...g(W),
+    ...g(STEP), ...g(M), ...op.f32x4Mul,
+    ...g(VV), ...f32x4Sqrt, ...g(BC2), ...op.f32x4Div, ...g(EPS), ...op.f32x4Add,
+    ...op.f32x4Div, ...op.f32x4Sub, ...op.v128Store(0),
+    ...advance(PW, PG, PM, PV, ...(amsgrad ? [PVMAX] : [])),
+  ];
+  return {
+    name: `adam_${decay}_${amsgrad ? "ams" : "plain"}`,
+    params: [I32, I32, I32, I32, I32, I32, ...new Array<number>(9).fill(F32)],
+    results: [],
+    locals: new Array<number>(13).fill(V128),
+    body: [...Array.from({ length: 9 }, (_, i) => splat(FIRST + i, V(i))).flat(), ...loopN4(N4, body)],
+  };
+}
+
+const MODES: Mode[] = ["vv", "vs", "sv"];
+const MOMENTA: Momentum[] = ["none", "plain", "nesterov"];
+const DECAYS: Decay[] = ["none", "l2", "decoupled"];
+
+export const elementwiseModuleBytes = (): Uint8Array<ArrayBuffer> =>
+  buildModule([
+    ...(Object.keys(BIN_OPS) as BinName[]).flatMap((name) => MODES.map((mode) => binaryFunction(name, mode))),
+    ...MOMENTA.flatMap((m) => [sgdFunction(m, false), sgdFunction(m, true)]),
+    ...DECAYS.flatMap((d) => [adamFunction(d, false), adamFunction(d, true)]),
+  ], PAGES);
+
+type BinaryKernel = (
+  op: BinaryOpCode, shape: readonly number[], alpha: number,
+  out: Storage, oOff: number, oStrides: readonly number[],
+  a: Storage, aOff: number, aStrides: readonly number[],
+  b: Storage, bOff: number, bStrides: readonly number[],
+) => void;
+
+/**
+ * How an operand walks `shape` in row-major order: "v" contiguous (stride = product of the
+ * later sizes), "s" one element (every stride 0), null anything else. Size-1 dims never count.
+ */
+function layout(shape: readonly number[], strides: readonly number[]): "v" | "s" | null {
+  let expected = 1;
+  let contiguous = true, scalar = true;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] === 1) continue;
+    if (strides[d] !== expected) contiguous = false;
+    if (strides[d] !== 0) scalar = false;
+    expected *= shape[d];
+  }
+  return contiguous ? "v" : scalar ? "s" : null;
+}
+
+const BIN_NAMES: Partial<Record<BinaryOpCode, BinName>> = {
+  [BinaryOp.add]: "add", [BinaryOp.sub]: "sub", [BinaryOp.mul]: "mul", [BinaryOp.div]: "div",
+};
+
+export interface ElementwiseSimd {
+  /** kernels.binary with the float32 contiguous add/sub/mul/div cases in SIMD. */
+  binary: BinaryKernel;
+  optim: OptimKernels;
+}
+
+/** The SIMD kernels wrapping the TypeScript ones, or null without WebAssembly SIMD. */
+export function createWasmElementwise(fallback: { binary: BinaryKernel; optim: OptimKernels }): ElementwiseSimd | null {
+  let instance: WebAssembly.Instance;
+  try {
+    if (typeof WebAssembly === "undefined") return null;
+    const bytes = elementwiseModuleBytes();
+    if (!WebAssembly.validate(bytes)) return null;
+    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+  } catch {
+    return null;
+  }
+  const ex = instance.exports as Record<string, (...args: number[]) => void>;
+  // The memory never grows (PAGES covers the largest chunk set), so this view stays valid.
+  const heap = new Float32Array((instance.exports.memory as WebAssembly.Memory).buffer);
+  /** Byte address of operand slot k. */
+  const slot = (k: number) => k * CHUNK * 4;
+
+  const binary: BinaryKernel = (code, shape, alpha, out, oOff, oS, a, aOff, aS, b, bOff, bS) => {
+    const name = BIN_NAMES[code];
+    if (name === undefined || (alpha !== 1 && (name === "add" || name === "sub")) ||
+      !(out instanceof Float32Array) || !(a instanceof Float32Array) || !(b instanceof Float32Array)) {
+      fallback.binary(code, shape, alpha, out, oOff, oS, a, aOff, aS, b, bOff, bS);
+      return;
+    }
+    let n = 1;
+    for (const d of shape) n *= d;
+    const lo = n >= MIN_BINARY ? layout(shape, oS) : null;
+    const la = lo === "v" ? layout(shape, aS) : null;
+    const lb = la !== null ? layout(shape, bS) : null;
+    if (lb === null || (la === "s" && lb === "s")) {
+      fallback.binary(code, shape, alpha, out, oOff, oS, a, aOff, aS, b, bOff, bS);
+      return;
+    }
+    const mode: Mode = la === "s" ? "sv" : lb === "s" ? "vs" : "vv";
+    const fn = ex[`${name}_${mode}`];
+    const sv = mode === "sv" ? a[aOff] : mode === "vs" ? b[bOff] : 0;
+    for (let start = 0; start < n; start += CHUNK) {
+      const len = Math.min(CHUNK, n - start);
+      if (mode !== "sv") heap.set(a.subarray(aOff + start, aOff + start + len), 0);
+      if (mode !== "vs") heap.set(b.subarray(bOff + start, bOff + start + len), CHUNK);
+      fn(slot(0), slot(1), sv, slot(2), (len + 3) >>> 2);
+      out.set(heap.subarray(2 * CHUNK, 2 * CHUNK + len), oOff + start);
+    }
+  };
+
+  const sgd = (w: Storage, grad: Storage, buf: Storage | null, p: SgdParams): void => {
+    const n = w.length;
+    if (n < MIN_OPTIM || !(w instanceof Float32Array) || !(grad instanceof Float32Array) || (buf !== null && !(buf instanceof Float32Array))) {
+      fallback.optim.sgd(w, grad, buf, p);
+      return;
+    }
+    const momentum: Momentum = buf === null ? "none" : p.nesterov ? "nesterov" : "plain";
+    const fn = ex[`sgd_${momentum}_${p.weight_decay !== 0 ? "wd" : "nowd"}`];
+    for (let start = 0; start < n; start += CHUNK) {
+      const len = Math.min(CHUNK, n - start), end = start + len;
+      heap.set(w.subarray(start, end), 0);
+      heap.set(grad.subarray(start, end), CHUNK);
+      if (buf !== null) heap.set(buf.subarray(start, end), 2 * CHUNK);
+      fn(slot(0), slot(1), slot(2), (len + 3) >>> 2, p.sign, p.weight_decay, p.lr, p.decay, p.scale, p.momentum);
+      w.set(heap.subarray(0, len), start);
+      if (buf !== null) buf.set(heap.subarray(2 * CHUNK, 2 * CHUNK + len), start);
+    }
+  };
+
+  const adam = (w: Storage, grad: Storage, m: Storage, v: Storage, vmax: Storage | null, p: AdamParams): void => {
+    const n = w.length;
+    if (n < MIN_OPTIM || !(w instanceof Float32Array) || !(grad instanceof Float32Array) || !(m instanceof Float32Array) ||
+      !(v instanceof Float32Array) || (vmax !== null && !(vmax instanceof Float32Array))) {
+      fallback.optim.adam(w, grad, m, v, vmax, p);
+      return;
+    }
+    const decay: Decay = p.decay !== 1 ? "decoupled" : p.l2 !== 0 ? "l2" : "none";
+    const fn = ex[`adam_${decay}_${vmax !== null ? "ams" : "plain"}`];
+    const wd = decay === "decoupled" ? p.decay : p.l2;
+    for (let start = 0; start < n; start += CHUNK) {
+      const len = Math.min(CHUNK, n - start), end = start + len;
+      heap.set(w.subarray(start, end), 0);
+      heap.set(grad.subarray(start, end), CHUNK);
+      heap.set(m.subarray(start, end), 2 * CHUNK);
+      heap.set(v.subarray(start, end), 3 * CHUNK);
+      if (vmax !== null) heap.set(vmax.subarray(start, end), 4 * CHUNK);
+      fn(slot(0), slot(1), slot(2), slot(3), slot(4), (len + 3) >>> 2,
+        p.sign, wd, p.beta1, 1 - p.beta1, p.beta2, 1 - p.beta2, p.stepSize, p.bc2Sqrt, p.eps);
+      w.set(heap.subarray(0, len), start);
+      m.set(heap.subarray(2 * CHUNK, 2 * CHUNK + len), start);
+      v.set(heap.subarray(3 * CHUNK, 3 * CHUNK + len), start);
+      if (vmax !== null) vmax.set(heap.subarray(4 * CHUNK, 4 * CHUNK + len), start);
+    }
+  };
+
+  return { binary, optim: { sgd, adam } };
+}
