@@ -1,10 +1,13 @@
 /**
- * WebAssembly SIMD matmul for float32: the packed GEMM (gemm.ts) with strided packers, so
- * transposed operands cost nothing extra. Falls back to the plain-TS kernel for float64
- * (gradcheck) and tiny products.
+ * WebAssembly SIMD matmul for float32: the packed GEMM (gemm.ts). Where the driver exposes its
+ * memory, the operands are copied into it once (the span each strided view covers) and packed
+ * there by WebAssembly loops (matmul_pack.ts: whole panels; the partial last panel in JS), so
+ * transposed operands cost nothing extra and no JS loop touches every element; otherwise the
+ * JS strided packers. Falls back to the plain-TS kernel for float64 (gradcheck) and tiny products.
  */
 import type { Storage } from "../../dtype";
-import { denseC, stridedA, stridedB, type Gemm } from "./gemm";
+import { MR, NR, denseC, gemmFloats, stridedA, stridedB, type Gemm, type PackA } from "./gemm";
+import { matmulPackFor, type MatmulPack } from "./matmul_pack";
 
 type Matmul = (
   m: number, n: number, k: number,
@@ -15,6 +18,37 @@ type Matmul = (
 
 /** Products smaller than this many multiply-adds stay in JS (packing overhead dominates). */
 const MIN_WORK = 16 * 16 * 16;
+
+/**
+ * A packer over an operand already copied into the heap at float `at`: `lanes` rows (A, W = MR)
+ * or columns (B, W = NR) at stride sLane, k steps at stride sStep (floats).
+ */
+function heapPacker(pack: MatmulPack, W: number, lanes: number, at: number, sLane: number, sStep: number): PackA {
+  const full = Math.floor(lanes / W);
+  const fn = sLane === 1 ? (W === 4 ? pack.copy4 : pack.copy8) : W === 4 ? pack.pack4 : pack.pack8;
+  return function heapPanels(h, dst, p0, kc) {
+    if (full > 0) fn(dst * 4, (at + p0 * sStep) * 4, sLane * 4, sStep * 4, full, kc);
+    if (full * W === lanes) return;
+    // The partial last panel: its lanes, then zeros.
+    const base = dst + full * kc * W;
+    for (let w = 0; w < W; w++) {
+      const lane = full * W + w;
+      if (lane >= lanes) {
+        for (let p = 0; p < kc; p++) h[base + p * W + w] = 0;
+        continue;
+      }
+      let src = at + lane * sLane + p0 * sStep;
+      for (let p = 0, d = base + w; p < kc; p++, d += W, src += sStep) h[d] = h[src];
+    }
+  };
+}
+
+/** Grows `memory` to at least `floats` floats and returns its current float view. */
+function heapOf(memory: WebAssembly.Memory, floats: number): Float32Array {
+  const have = memory.buffer.byteLength;
+  if (floats * 4 > have) memory.grow(Math.ceil((floats * 4 - have) / 65536));
+  return new Float32Array(memory.buffer);
+}
 
 /**
  * The matmul kernel over the packed GEMM `gemm()` returns at call time (the fallback when it
@@ -28,6 +62,19 @@ export function createWasmMatmul(fallback: Matmul, gemm: () => Gemm | null, avai
       fallback(m, n, k, a, aOff, as0, as1, b, bOff, bs0, bs1, c, cOff);
       return;
     }
-    g.gemm(m, n, k, stridedA(m, a, aOff, as0, as1), stridedB(n, b, bOff, bs0, bs1), denseC(m, n, c, cOff));
+    const pack = g.memory && as0 >= 0 && as1 >= 0 && bs0 >= 0 && bs1 >= 0 ? matmulPackFor(g.memory) : null;
+    if (!pack) {
+      g.gemm(m, n, k, stridedA(m, a, aOff, as0, as1), stridedB(n, b, bOff, bs0, bs1), denseC(m, n, c, cOff));
+      return;
+    }
+    // Stage both operands above the driver's floats (which it leaves alone), 4-float aligned.
+    const aSpan = (m - 1) * as0 + (k - 1) * as1 + 1;
+    const bSpan = (k - 1) * bs0 + (n - 1) * bs1 + 1;
+    const stageA = Math.ceil(gemmFloats(m, n, k) / 4) * 4;
+    const stageB = stageA + Math.ceil(aSpan / 4) * 4;
+    const h = heapOf(g.memory!, stageB + bSpan + 8);
+    h.set(a.subarray(aOff, aOff + aSpan), stageA);
+    h.set(b.subarray(bOff, bOff + bSpan), stageB);
+    g.gemm(m, n, k, heapPacker(pack, MR, m, stageA, as0, as1), heapPacker(pack, NR, n, stageB, bs1, bs0), denseC(m, n, c, cOff));
   };
 }

@@ -16,6 +16,7 @@ import { RuntimeError, TypeError_ } from "../../errors";
 import { arange, zeros } from "../../ops/creation";
 import type { Tensor } from "../../tensor";
 import { softmax } from "./activation";
+import { fusedAttention, fusedAttentionApplies } from "./attention_core";
 import { dropout } from "./dropout";
 import { checkTensor } from "./_util";
 
@@ -82,10 +83,13 @@ export function scaled_dot_product_attention(
   if (a.is_causal && mask !== null) throw new RuntimeError(`${fn}: Explicit attn_mask should not be set when is_causal=True`);
   if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new TypeError_(`${fn}: dropout_p must be a probability in [0, 1], got ${String(p)}`);
   const scale = a.scale ?? 1 / Math.sqrt(E);
+  const additive = mask !== null ? additiveMask(mask, query, false, "attn_mask") : null;
+  // Without dropout, one fused op (attention_core.ts): no score-sized intermediates or nodes.
+  if (p === 0 && fusedAttentionApplies(query, key, value, additive)) return fusedAttention(query, key, value, additive, a.is_causal ?? false, scale);
   // The scale goes on the query ([..., L, E]) rather than the scores ([..., L, S]): S / E times fewer multiplies.
   let scores = query.mul(scale).matmul(key.transpose(-2, -1));
   if (a.is_causal) scores = scores.masked_fill(causalAllowed(L, S).logical_not(), -Infinity);
-  if (mask !== null) scores = scores.add(additiveMask(mask, scores, false, "attn_mask"));
+  if (additive !== null) scores = scores.add(additive);
   let weights = softmax(scores, -1);
   if (p > 0) weights = dropout(weights, p, true);
   return weights.matmul(value);

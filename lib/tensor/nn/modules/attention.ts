@@ -11,6 +11,7 @@ import { empty } from "../../ops/util";
 import type { Tensor } from "../../tensor";
 import { softmax } from "../functional/activation";
 import { additiveMask, causalAllowed } from "../functional/attention";
+import { fusedAttention, fusedAttentionApplies } from "../functional/attention_core";
 import { dropout as dropoutFn } from "../functional/dropout";
 import { linear } from "../functional/linear";
 import { constant_, xavier_uniform_ } from "../init";
@@ -173,15 +174,23 @@ export class MultiheadAttention extends Module {
     const q = heads(linear(q0, w[0], b[0]), L);
     const k = heads(linear(k0, w[1], b[1]), S);
     const v = heads(linear(v0, w[2], b[2]), S);
+    const needWeights = o.need_weights ?? true;
+    const dropping = this.dropout > 0 && this.training;
+    const mask = this.mergedMask(o, N, L, S, batched, q);
+    if (!needWeights && !dropping && fusedAttentionApplies(q, k, v, mask)) {
+      // The weights are not returned: the fused core (attention_core.ts) never materialises them as a tensor.
+      const attended = fusedAttention(q, k, v, mask, false, 1 / Math.sqrt(hd)).transpose(1, 2).reshape([N, L, E]);
+      const out = this.out_proj(attended);
+      return [!batched ? out.squeeze(0) : this.batch_first ? out : out.transpose(0, 1), null];
+    }
     let scores = q.matmul(k.transpose(-2, -1)).mul(1 / Math.sqrt(hd)); // [N, H, L, S]
-    const mask = this.mergedMask(o, N, L, S, batched, scores);
     if (mask) scores = scores.add(mask);
     let weights = softmax(scores, -1);
-    if (this.dropout > 0 && this.training) weights = dropoutFn(weights, this.dropout, true);
+    if (dropping) weights = dropoutFn(weights, this.dropout, true);
     const attended = weights.matmul(v).transpose(1, 2).reshape([N, L, E]);
     let out = this.out_proj(attended);
     out = !batched ? out.squeeze(0) : this.batch_first ? out : out.transpose(0, 1);
-    if (!(o.need_weights ?? true)) return [out, null];
+    if (!needWeights) return [out, null];
     let wOut = (o.average_attn_weights ?? true) ? weights.mean(1) : weights;
     if (!batched) wOut = wOut.squeeze(0);
     return [out, wOut];

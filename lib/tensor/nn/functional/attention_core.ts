@@ -1,0 +1,163 @@
+/**
+ * The fused attention core softmax(scale * Q K^T + mask) V as ONE recorded op, shared by
+ * F.scaled_dot_product_attention and nn.MultiheadAttention.
+ *
+ * Why fused: built from separate ops, attention materialised the scores three more times (the
+ * scaling, the mask add, the softmax) and recorded a node for each, and the score-sized passes of
+ * their backwards dominated a small transformer's step. Here each (batch, head) slice runs two
+ * GEMMs forward (Q K^T into the probability buffer, then P V) with scale, mask, causal cut and a
+ * max-shifted softmax applied in one pass over the scores between them (the exps in one call of
+ * the SIMD exp kernel over the whole buffer); the backward is four GEMMs per slice with the
+ * softmax backward fused in between:
+ *   dV = P^T dO,  dP = dO V^T,  dS = scale * P * (dP - rowsum(dP * P)),  dQ = dS K,  dK = dS^T Q.
+ * Q, K and V are read through their strides (heads split by a view, keys transposed for free).
+ *
+ * Fully masked rows give NaN, as PyTorch's softmax of an all -inf row does.
+ */
+import { differentiateThrough, needsGrad, record } from "../../autograd/function";
+import { allocStorage, type Storage } from "../../dtype";
+import { kernels } from "../../kernels/registry";
+import { numelOf } from "../../shape";
+import type { Tensor } from "../../tensor";
+import { contiguousData, empty } from "../../ops/util";
+
+/** Element offsets of every batch slice of t (batch dims = all but the last two), in row-major batch order. */
+function sliceOffsets(t: Tensor): number[] {
+  const nd = t.dim() - 2;
+  const batch = t.shape.slice(0, nd);
+  const n = numelOf(batch);
+  const out = new Array<number>(n);
+  const idx = new Array<number>(nd).fill(0);
+  for (let i = 0; i < n; i++) {
+    let o = t._offset;
+    for (let d = 0; d < nd; d++) o += idx[d] * t._strides[d];
+    out[i] = o;
+    for (let d = nd - 1; d >= 0; d--) {
+      if (++idx[d] < batch[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether the fused core applies: q [..., L, E], k [..., S, E], v [..., S, Ev] with the same
+ * batch dims and dtype (no broadcasting between them, whose gradients would need summing), and a
+ * mask (if any) that needs no gradient and broadcasts to [..., L, S].
+ */
+export function fusedAttentionApplies(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null): boolean {
+  const nd = q.dim();
+  if (nd < 2 || k.dim() !== nd || v.dim() !== nd) return false;
+  if (k.dtype !== q.dtype || v.dtype !== q.dtype || !q.dtype.is_floating_point) return false;
+  for (let d = 0; d < nd - 2; d++) if (k.shape[d] !== q.shape[d] || v.shape[d] !== q.shape[d]) return false;
+  if (mask) {
+    if (mask.dtype !== q.dtype || mask.requires_grad || mask.dim() > nd) return false;
+    const full = [...q.shape.slice(0, nd - 2), q.shape[nd - 2], k.shape[nd - 2]];
+    const lead = nd - mask.dim();
+    for (let d = 0; d < mask.dim(); d++) if (mask.shape[d] !== 1 && mask.shape[d] !== full[lead + d]) return false;
+  }
+  return true;
+}
+
+/** The same attention in recorded ops (for create_graph and as the reference). */
+function decomposed(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, causal: boolean, scale: number): Tensor {
+  let scores = q.matmul(k.transpose(-2, -1)).mul(scale);
+  if (causal) {
+    const L = q.shape[q.dim() - 2];
+    const S = k.shape[k.dim() - 2];
+    const cut = empty([L, S], q.dtype);
+    const c = cut._data;
+    for (let i = 0; i < L; i++) for (let j = 0; j < S; j++) c[i * S + j] = j > i ? -Infinity : 0;
+    scores = scores.add(cut);
+  }
+  if (mask) scores = scores.add(mask);
+  return scores.softmax(-1).matmul(v);
+}
+
+/**
+ * softmax(scale * q k^T + mask, causal) v for q [..., L, E], k [..., S, E], v [..., S, Ev]
+ * (check fusedAttentionApplies first). `mask` is additive (-inf where blocked); `causal` blocks
+ * keys after the query's own position (top-left aligned, as torch.tril).
+ */
+export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, causal: boolean, scale: number): Tensor {
+  const nd = q.dim();
+  const batch = q.shape.slice(0, nd - 2);
+  const L = q.shape[nd - 2], E = q.shape[nd - 1];
+  const S = k.shape[nd - 2], Ev = v.shape[nd - 1];
+  const nb = numelOf(batch);
+  const dt = q.dtype;
+  const qo = sliceOffsets(q), ko = sliceOffsets(k), vo = sliceOffsets(v);
+  const [qsL, qsE] = q._strides.slice(nd - 2), [ksS, ksE] = k._strides.slice(nd - 2), [vsS, vsE] = v._strides.slice(nd - 2);
+  const qd = q._data, kd = k._data, vd = v._data;
+  const LS = L * S;
+  const P = allocStorage(dt, nb * LS);
+  const mk = mask ? mask.expand([...batch, L, S]) : null;
+  const mo = mk ? sliceOffsets(mk) : null;
+  for (let b = 0; b < nb; b++) kernels.matmul(L, S, E, qd, qo[b], qsL, qsE, kd, ko[b], ksE, ksS, P, b * LS);
+  // Scale, mask and causal cut, then each row shifted by its max (one pass per row)...
+  for (let b = 0; b < nb; b++) {
+    for (let i = 0; i < L; i++) {
+      const row = b * LS + i * S;
+      const end = causal ? Math.min(S, i + 1) : S;
+      let m = -Infinity;
+      if (mk) {
+        const ms0 = mk._strides[nd - 2], ms1 = mk._strides[nd - 1];
+        const md = mk._data;
+        let at = mo![b] + i * ms0;
+        for (let j = 0; j < end; j++, at += ms1) {
+          const x = P[row + j] * scale + md[at];
+          P[row + j] = x;
+          if (x > m || x !== x) m = x;
+        }
+      } else {
+        for (let j = 0; j < end; j++) {
+          const x = P[row + j] * scale;
+          P[row + j] = x;
+          if (x > m || x !== x) m = x;
+        }
+      }
+      if (m === -Infinity) m = 0; // a fully masked row: exp(-inf) = 0 everywhere, 0 / 0 = NaN below
+      for (let j = 0; j < end; j++) P[row + j] -= m;
+      for (let j = end; j < S; j++) P[row + j] = -Infinity;
+    }
+  }
+  // ...one vectorised exp over all scores, then each row divided by its sum.
+  kernels.unary.exp(nb * LS, P, P, 0, 0);
+  for (let r = 0; r < nb * L; r++) {
+    const row = r * S;
+    let s = 0;
+    for (let j = 0; j < S; j++) s += P[row + j];
+    const inv = 1 / s;
+    for (let j = 0; j < S; j++) P[row + j] *= inv;
+  }
+  const out = empty([...batch, L, Ev], dt);
+  for (let b = 0; b < nb; b++) kernels.matmul(L, Ev, S, P, b * LS, S, 1, vd, vo[b], vsS, vsE, out._data, b * L * Ev);
+  if (!needsGrad(q, k, v)) return out;
+  return record(
+    out, "ScaledDotProductAttentionBackward0", [q, k, v],
+    (g) => {
+      const gd = contiguousData(g);
+      const gq = q.requires_grad ? empty(q.shape, dt) : null;
+      const gk = k.requires_grad ? empty(k.shape, dt) : null;
+      const gv = v.requires_grad ? empty(v.shape, dt) : null;
+      const dS: Storage = allocStorage(dt, LS);
+      for (let b = 0; b < nb; b++) {
+        const pOff = b * LS, gOff = b * L * Ev;
+        if (gv) kernels.matmul(S, Ev, L, P, pOff, 1, S, gd, gOff, Ev, 1, gv._data, b * S * Ev);
+        if (!gq && !gk) continue;
+        kernels.matmul(L, S, Ev, gd, gOff, Ev, 1, vd, vo[b], vsE, vsS, dS, 0);
+        for (let i = 0; i < L; i++) {
+          const row = i * S;
+          let dot = 0;
+          for (let j = 0; j < S; j++) dot += dS[row + j] * P[pOff + row + j];
+          for (let j = 0; j < S; j++) dS[row + j] = scale * P[pOff + row + j] * (dS[row + j] - dot);
+        }
+        if (gq) kernels.matmul(L, E, S, dS, 0, S, 1, kd, ko[b], ksS, ksE, gq._data, b * L * E);
+        if (gk) kernels.matmul(S, E, L, dS, 0, 1, S, qd, qo[b], qsL, qsE, gk._data, b * S * E);
+      }
+      return [gq, gk, gv];
+    },
+    [q, k, v],
+    (g) => differentiateThrough((q2, k2, v2) => decomposed(q2, k2, v2, mask, causal, scale), [q, k, v], g),
+  );
+}
