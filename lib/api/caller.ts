@@ -16,11 +16,11 @@ export type CallerOf<A extends Auth> = A extends "none" ? undefined : A extends 
 
 const NO_IDENTITY = "Not signed in: this request carries no session or learner cookie";
 
-export async function resolveCaller<A extends Auth>(request: Request, auth: A): Promise<CallerOf<A>> {
+export async function resolveCaller<A extends Auth>(request: Pick<Request, "headers">, auth: A): Promise<CallerOf<A>> {
   return (await callerFor(request, auth)) as CallerOf<A>;
 }
 
-async function callerFor(request: Request, auth: Auth): Promise<RequestUser | null | undefined> {
+async function callerFor(request: Pick<Request, "headers">, auth: Auth): Promise<RequestUser | null | undefined> {
   switch (auth) {
     case "none":
       return undefined;

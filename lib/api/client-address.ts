@@ -63,6 +63,6 @@ function normalizeAddress(value: string | null): string | null {
 }
 
 /** The client's address (see above), or "unknown" when the request does not say. */
-export function clientAddress(request: Request): string {
+export function clientAddress(request: Pick<Request, "headers">): string {
   return normalizeAddress(forwardedEntry(request.headers.get("x-forwarded-for"), trustedProxyHops())) ?? "unknown";
 }

@@ -3,14 +3,18 @@
  * served by their own route handlers without going through Next's router. Next spends about
  * 2.5 ms of CPU on each API request before and after the handler (routing, its request and
  * response wrappers), more than the handler itself; for these two routes that was most of the
- * server's work under load. Everything the route does is unchanged: the same exported handler
- * (lib/api/route.ts: same-origin check, schemas, size limit, caller, database) answers, only
- * called from scripts/serve.mjs directly (instrumentation.ts installs the table). Any request
+ * server's work under load. Everything the route does is unchanged: the same route (lib/api/route.ts:
+ * same-origin check, schemas, size limit, caller, database) answers through its `answer` entry,
+ * called from scripts/serve.mjs directly (instrumentation.ts installs the table). No fetch
+ * Request or Response is built on the way: the route reads the request's head and body from Node's
+ * IncomingMessage (./api-request.ts) and a JSON reply (./reply.ts) is written to the socket as is;
+ * those objects and the body's web stream were about a fifth of the CPU left. Any request
  * the table does not name exactly (another method, a trailing slash, a malformed escape) goes to
  * Next as before. GRADBOOK_HOT_PATH=0 sends everything to Next.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { MAX_BODY_BYTES } from "./responses";
+import { concatBytes, type ApiRequest } from "./api-request";
+import { JsonReply } from "./reply";
 import type { RouteHandler } from "./route";
 
 export interface HotRoute {
@@ -58,43 +62,48 @@ function headersOf(request: IncomingMessage): Headers {
   return headers;
 }
 
-/**
- * The body's bytes, reading at most one byte past MAX_BODY_BYTES: a larger body reaches the
- * route truncated just past the limit, which it refuses (413) as it would the whole one.
- */
-function readBody(request: IncomingMessage): Promise<Buffer> {
+/** The body's bytes; reading stops (and the rest is left unread) once more than `limit` arrived: null then. */
+function readBody(request: IncomingMessage, limit: number): Promise<Uint8Array | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
     const onData = (chunk: Buffer) => {
       chunks.push(chunk);
       total += chunk.length;
-      if (total > MAX_BODY_BYTES) {
+      if (total > limit) {
         request.off("data", onData);
         request.pause();
-        resolve(Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES + 1));
+        resolve(null);
       }
     };
     request.on("data", onData);
-    request.once("end", () => resolve(Buffer.concat(chunks)));
+    request.once("end", () => resolve(concatBytes(chunks, total)));
     request.once("error", reject);
   });
 }
 
+function apiRequestOf(request: IncomingMessage, url: string): ApiRequest {
+  return { method: request.method ?? "GET", url, headers: headersOf(request), bodyBytes: (limit) => readBody(request, limit) };
+}
+
 async function answer(route: HotRoute, params: Record<string, string>, url: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
   try {
-    const method = request.method ?? "GET";
-    const body = method === "GET" || method === "HEAD" ? undefined : await readBody(request);
-    const answered = await route.handler(new Request(url, { method, headers: headersOf(request), body: body && new Uint8Array(body) }), { params: Promise.resolve(params) });
+    const reply = await route.handler.answer(apiRequestOf(request, url), params);
+    if (reply instanceof JsonReply) {
+      const bytes = Buffer.from(JSON.stringify(reply.body));
+      response.writeHead(reply.status, { ...SECURITY_HEADERS, "content-type": "application/json", ...reply.headers, "content-length": String(bytes.length) });
+      response.end(bytes);
+      return;
+    }
     const headers: Record<string, string | string[]> = { ...SECURITY_HEADERS };
-    answered.headers.forEach((value, name) => {
+    reply.headers.forEach((value, name) => {
       if (name !== "set-cookie") headers[name] = value;
     });
-    const cookies = answered.headers.getSetCookie();
+    const cookies = reply.headers.getSetCookie();
     if (cookies.length > 0) headers["set-cookie"] = cookies;
-    const bytes = Buffer.from(await answered.arrayBuffer());
+    const bytes = Buffer.from(await reply.arrayBuffer());
     headers["content-length"] = String(bytes.length);
-    response.writeHead(answered.status, headers);
+    response.writeHead(reply.status, headers);
     response.end(bytes);
   } catch (error) {
     // route() answers its own errors; this is a failure around it (the connection, say).

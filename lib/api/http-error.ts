@@ -1,6 +1,12 @@
+import { json, type JsonReply } from "./reply";
+
 /** A JSON error a learner's browser can show: what was wrong, never a stack trace. */
 export function errorResponse(status: number, message: string, details?: unknown): Response {
-  return Response.json({ error: message, ...(details === undefined ? {} : { details }) }, { status });
+  return Response.json(errorBody(message, details), { status });
+}
+
+function errorBody(message: string, details: unknown): { error: string; details?: unknown } {
+  return { error: message, ...(details === undefined ? {} : { details }) };
 }
 
 /**
@@ -21,9 +27,11 @@ export class HttpError extends Error {
     this.headers = options.headers;
   }
 
+  toReply(): JsonReply {
+    return json(errorBody(this.message, this.details), { status: this.status, headers: this.headers === undefined ? undefined : Object.fromEntries(new Headers(this.headers)) });
+  }
+
   toResponse(): Response {
-    const response = errorResponse(this.status, this.message, this.details);
-    new Headers(this.headers).forEach((value, name) => response.headers.set(name, value));
-    return response;
+    return this.toReply().toResponse();
   }
 }

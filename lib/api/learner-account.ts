@@ -7,7 +7,7 @@ import { servedOverHttps, withSecure } from "./served-over-https";
  * decides `Secure` once, from BETTER_AUTH_URL; a site served over HTTPS through a proxy without
  * that setting still gets Secure cookies here, decided per request.
  */
-export function withAuthCookies(body: unknown, authHeaders: Headers, request: Request, init: ResponseInit = {}): Response {
+export function withAuthCookies(body: unknown, authHeaders: Headers, request: Pick<Request, "url" | "headers">, init: ResponseInit = {}): Response {
   const response = Response.json(body, init);
   const secure = servedOverHttps(request);
   for (const cookie of authHeaders.getSetCookie()) response.headers.append("set-cookie", secure ? withSecure(cookie) : cookie);
@@ -19,7 +19,7 @@ export function withAuthCookies(body: unknown, authHeaders: Headers, request: Re
  * After sign-up, sign-in or sign-out the browser gets a new anonymous id: the old one's work
  * moved to the account, and signing out must not bring back a previous anonymous identity.
  */
-export function freshLearnerCookie(response: Response, request: Request): Response {
+export function freshLearnerCookie(response: Response, request: Pick<Request, "url" | "headers">): Response {
   response.headers.append("set-cookie", learnerCookieHeader(newLearnerId(), servedOverHttps(request)));
   return response;
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { fromFetchRequest, type ApiRequest } from "./api-request";
 import { HttpError } from "./http-error";
 
 export function describeZodError(error: z.ZodError, whole = "body"): string {
@@ -14,7 +15,7 @@ const tooLarge = () => new HttpError(413, `Request body is larger than ${MAX_BOD
  * Requiring it also keeps these routes out of reach of cross-site HTML forms, which can only send
  * form and text content types.
  */
-function requireJsonContentType(request: Request): void {
+function requireJsonContentType(request: ApiRequest): void {
   const header = request.headers.get("content-type") ?? "";
   const [mediaType, ...parameters] = header.split(";").map((part) => part.trim().toLowerCase());
   const charset = parameters.find((parameter) => parameter.startsWith("charset="))?.slice("charset=".length).replace(/"/g, "");
@@ -24,42 +25,14 @@ function requireJsonContentType(request: Request): void {
 }
 
 /**
- * The body's bytes, or null once it passes `limit`: reading stops there (the rest is never
- * buffered), so a client that lies about or leaves out Content-Length cannot make us hold more.
- */
-async function readLimited(request: Request, limit: number): Promise<Uint8Array | null> {
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
-
-/**
  * Reads and validates a JSON body: the parsed value, or an HttpError 415/413/400 that says what is
  * wrong; nothing downstream runs on bad input. The size limit counts bytes.
  */
-export async function jsonBody<T>(request: Request, schema: z.ZodType<T>): Promise<T> {
+export async function jsonBody<T>(request: ApiRequest, schema: z.ZodType<T>): Promise<T> {
   requireJsonContentType(request);
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const bytes = await readLimited(request, MAX_BODY_BYTES);
+  const bytes = await request.bodyBytes(MAX_BODY_BYTES);
   if (!bytes) throw tooLarge();
   let json: unknown;
   try {
@@ -73,7 +46,7 @@ export async function jsonBody<T>(request: Request, schema: z.ZodType<T>): Promi
 /** jsonBody as a result rather than a throw (for code outside route()). */
 export async function readJsonBody<T>(request: Request, schema: z.ZodType<T>): Promise<{ ok: true; value: T } | { ok: false; response: Response }> {
   try {
-    return { ok: true, value: await jsonBody(request, schema) };
+    return { ok: true, value: await jsonBody(fromFetchRequest(request), schema) };
   } catch (error) {
     if (error instanceof HttpError) return { ok: false, response: error.toResponse() };
     throw error;

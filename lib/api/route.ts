@@ -1,6 +1,8 @@
 import type { z } from "zod";
+import { fromFetchRequest, type ApiRequest } from "./api-request";
 import { resolveCaller, type Auth, type CallerOf } from "./caller";
-import { errorResponse, HttpError } from "./http-error";
+import { HttpError } from "./http-error";
+import { json, toResponse, type Reply } from "./reply";
 import { jsonBody, validated } from "./responses";
 import { refuseCrossSite } from "./same-origin";
 
@@ -22,6 +24,10 @@ import { refuseCrossSite } from "./same-origin";
  *    the caller (401, or 403 for "instructor").
  * Anything under route() may `throw new HttpError(status, message)` to answer a JSON error;
  * any other error is logged and answered with a plain 500, never its details.
+ *
+ * The handler answers `json(...)` (./reply.ts) or any Response. What route() returns is the
+ * function Next calls, with `answer` beside it: the same steps for the hot path (./hot-path.ts),
+ * which passes the request and URL parameters as they are and writes the reply itself.
  */
 export interface RouteSpec<P, Q, B, A extends Auth, F> {
   params?: z.ZodType<P>;
@@ -33,7 +39,7 @@ export interface RouteSpec<P, Q, B, A extends Auth, F> {
 }
 
 export interface RouteInput<P, Q, B, A extends Auth, F> {
-  request: Request;
+  request: ApiRequest;
   params: P;
   query: Q;
   body: B;
@@ -42,18 +48,21 @@ export interface RouteInput<P, Q, B, A extends Auth, F> {
 }
 
 /** What Next.js calls: the request and, for dynamic routes, a promise of the URL's segments. */
-export type RouteHandler = (request: Request, context?: { params?: Promise<unknown> }) => Promise<Response>;
+export type NextRouteHandler = (request: Request, context?: { params?: Promise<unknown> }) => Promise<Response>;
+
+/** A route: what Next calls, and `answer`, the same route for a request read without Next. */
+export type RouteHandler = NextRouteHandler & { answer: (request: ApiRequest, params: unknown) => Promise<Reply> };
 
 const SERVER_ERROR = "Something went wrong on the server; your change was not saved. Try again.";
 
 export function route<A extends Auth, P = undefined, Q = undefined, B = undefined, F = undefined>(
   spec: RouteSpec<P, Q, B, A, F>,
-  handler: (input: RouteInput<P, Q, B, A, F>) => Promise<Response>,
+  handler: (input: RouteInput<P, Q, B, A, F>) => Promise<Reply>,
 ): RouteHandler {
-  return async (request, context) => {
+  const answer = async (request: ApiRequest, rawParams: unknown): Promise<Reply> => {
     try {
       if (spec.sameOrigin) refuseCrossSite(request);
-      const params = (spec.params ? validated(await context?.params, spec.params, "URL parameter", "params") : undefined) as P;
+      const params = (spec.params ? validated(rawParams, spec.params, "URL parameter", "params") : undefined) as P;
       const query = (spec.query ? validated(Object.fromEntries(new URL(request.url).searchParams), spec.query, "query", "query") : undefined) as Q;
       const body = (spec.body ? await jsonBody(request, spec.body) : undefined) as B;
       const found = (spec.lookup ? await spec.lookup({ params, query, body }) : undefined) as F;
@@ -61,9 +70,11 @@ export function route<A extends Auth, P = undefined, Q = undefined, B = undefine
       const user = await resolveCaller(request, spec.auth);
       return await handler({ request, params, query, body, user, found });
     } catch (error) {
-      if (error instanceof HttpError) return error.toResponse();
+      if (error instanceof HttpError) return error.toReply();
       console.error(`[api] ${request.method} ${new URL(request.url).pathname} failed:`, error);
-      return errorResponse(500, SERVER_ERROR);
+      return json({ error: SERVER_ERROR }, { status: 500 });
     }
   };
+  const forNext: NextRouteHandler = async (request, context) => toResponse(await answer(fromFetchRequest(request), await context?.params));
+  return Object.assign(forNext, { answer });
 }

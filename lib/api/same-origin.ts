@@ -11,11 +11,11 @@ import { HttpError } from "./http-error";
  * The origin is compared with Host; X-Forwarded-Host is anyone's to send unless a proxy we
  * trust (TRUSTED_PROXY) writes it.
  */
-export function refuseCrossSite(request: Request): void {
+export function refuseCrossSite(request: Pick<Request, "url" | "headers">): void {
   if (isCrossSite(request)) throw new HttpError(403, "Cross-site request refused");
 }
 
-function isCrossSite(request: Request): boolean {
+function isCrossSite(request: Pick<Request, "url" | "headers">): boolean {
   const site = request.headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") return true;
   const origin = request.headers.get("origin");

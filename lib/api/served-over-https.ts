@@ -4,7 +4,7 @@
  * X-Forwarded-Proto. The header is believed without TRUSTED_PROXY because all a client gains by
  * faking it is a Secure flag on its own cookies, which then only travel over HTTPS.
  */
-export function servedOverHttps(request: Request): boolean {
+export function servedOverHttps(request: Pick<Request, "url" | "headers">): boolean {
   if ((process.env.BETTER_AUTH_URL ?? "").toLowerCase().startsWith("https:")) return true;
   if (new URL(request.url).protocol === "https:") return true;
   return (request.headers.get("x-forwarded-proto") ?? "").split(",").some((proto) => proto.trim().toLowerCase() === "https");

@@ -57,14 +57,14 @@ async function anonymousUser(cookieValue: string | null | undefined): Promise<{ 
   return { user: { id: cookieId, role: "learner", username: null, anonymous: true }, rowExists: row === "anonymous" };
 }
 
-async function identify(request: Request): Promise<{ user: RequestUser; rowExists: boolean } | null> {
+async function identify(request: Pick<Request, "headers">): Promise<{ user: RequestUser; rowExists: boolean } | null> {
   const fromSession = await sessionUser(request.headers);
   if (fromSession) return { user: fromSession, rowExists: true };
   return anonymousUser(readCookie(request, LEARNER_COOKIE));
 }
 
 /** The caller, or null when the request carries neither a session nor an anonymous cookie. */
-export async function getRequestUser(request: Request): Promise<RequestUser | null> {
+export async function getRequestUser(request: Pick<Request, "headers">): Promise<RequestUser | null> {
   return (await identify(request))?.user ?? null;
 }
 
@@ -78,7 +78,7 @@ export async function ensureUserRow(user: RequestUser): Promise<void> {
  * For writes: the caller, with their user row guaranteed to exist (an anonymous learner's row is
  * created on first use), or null when the request has no identity at all (lib/api answers 401).
  */
-export async function getWritingUser(request: Request): Promise<RequestUser | null> {
+export async function getWritingUser(request: Pick<Request, "headers">): Promise<RequestUser | null> {
   const found = await identify(request);
   if (!found) return null;
   // Only the first write of a new anonymous learner creates their row (no write per request).

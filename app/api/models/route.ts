@@ -1,3 +1,4 @@
+import type { ApiRequest } from "@/lib/api/api-request";
 import { route } from "@/lib/api/route";
 import { HttpError } from "@/lib/api/http-error";
 import { validated } from "@/lib/api/responses";
@@ -17,25 +18,14 @@ const tooLarge = () =>
  * carries the weights, and read here (not by route()'s `body`) so that guests are refused before
  * megabytes are read. Reading stops at the limit whatever Content-Length claims.
  */
-async function readPublishBody(request: Request): Promise<unknown> {
+async function readPublishBody(request: ApiRequest): Promise<unknown> {
   const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json") throw new HttpError(415, `Content-Type must be application/json; got ${type ? `"${type}"` : "none"}`);
   if (Number(request.headers.get("content-length") ?? "0") > MAX_PUBLISH_BODY_BYTES) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = request.body?.getReader();
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_PUBLISH_BODY_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
+  const bytes = await request.bodyBytes(MAX_PUBLISH_BODY_BYTES);
+  if (!bytes) throw tooLarge();
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"));
   } catch {
     throw new HttpError(400, "Request body must be valid JSON (UTF-8)");
   }

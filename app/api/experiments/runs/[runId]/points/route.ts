@@ -1,5 +1,6 @@
 import { addPoints } from "@/lib/db/experiments";
 import { HttpError } from "@/lib/api/http-error";
+import { json } from "@/lib/api/reply";
 import { route } from "@/lib/api/route";
 import { runParamsSchema } from "../schema";
 import { pointsBodySchema } from "./schema";
@@ -9,5 +10,5 @@ export const POST = route({ params: runParamsSchema, body: pointsBodySchema, aut
   const result = await addPoints(user.id, params.runId, body.points);
   if (result.outcome === "not_found") throw new HttpError(404, "No such run");
   if (result.outcome === "full") throw new HttpError(409, `This run already holds the most points a run may keep (${result.limit}); start a new run`);
-  return Response.json({ stored: result.stored });
+  return json({ stored: result.stored });
 });

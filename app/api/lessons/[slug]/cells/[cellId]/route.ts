@@ -1,5 +1,6 @@
 import { saveCell } from "@/lib/db/cells";
 import { knownCell, knownLesson } from "@/lib/api/lookups";
+import { json } from "@/lib/api/reply";
 import { route } from "@/lib/api/route";
 import { savableCellIds } from "@/lib/lessons/lesson-parts";
 import { cellParamsSchema, saveVersionedCellBodySchema } from "./schema";
@@ -24,7 +25,7 @@ export const PUT = route(
   },
   async ({ params, body, user }) => {
     const result = await saveCell(user.id, params.slug, params.cellId, body.code, body.version);
-    if (result.outcome === "stale") return Response.json({ error: "A newer version of this cell is saved (another tab?)", cell: result.cell }, { status: 409 });
-    return Response.json({ cell: result.cell });
+    if (result.outcome === "stale") return json({ error: "A newer version of this cell is saved (another tab?)", cell: result.cell }, { status: 409 });
+    return json({ cell: result.cell });
   },
 );
