@@ -23,6 +23,7 @@ import type { Storage } from "../dtype";
 import { RuntimeError } from "../errors";
 import { convForwardGemm, convGemmSupported, convInputGradGemm, convWeightGradGemm } from "../kernels/conv_gemm";
 import { kernels } from "../kernels/registry";
+import { poolKernelsOn, scratchViews } from "../kernels/wasm/pool_kernels";
 import type { Tensor } from "../tensor";
 import { contiguousData, empty } from "./util";
 
@@ -137,6 +138,18 @@ function addBias(out: Storage, b: Storage, N: number, Cout: number, L: number): 
 
 /** gb[co] = sum over n and l of go[n, co, l] (the bias gradient); float64 sums like the reduction kernel. */
 function biasGradRaw(go: Storage, gb: Storage, N: number, Cout: number, L: number): void {
+  const memory = kernels.gemm?.memory;
+  const wasm = memory && go instanceof Float32Array ? poolKernelsOn(memory) : null;
+  if (memory && wasm) {
+    // The same float64 sums in the same order, in WebAssembly on the GEMM's memory (scratch between its calls).
+    const n = N * Cout * L;
+    const gbAt = (n * 4 + 15) & ~15;
+    const { f } = scratchViews(memory, gbAt + Cout * 4);
+    f.set(go.subarray(0, n), 0);
+    wasm.bias_grad(0, gbAt, N, Cout, L);
+    gb.set(f.subarray(gbAt >> 2, (gbAt >> 2) + Cout));
+    return;
+  }
   for (let co = 0; co < Cout; co++) {
     let s = 0;
     for (let n = 0; n < N; n++) {

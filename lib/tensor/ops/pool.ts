@@ -14,8 +14,23 @@
 import { record } from "../autograd/function";
 import { int64, type Storage } from "../dtype";
 import { RuntimeError } from "../errors";
+import { kernels } from "../kernels/registry";
+import { poolKernelsOn, scratchViews, type PoolKernels } from "../kernels/wasm/pool_kernels";
 import type { Tensor } from "../tensor";
 import { contiguousData, empty } from "./util";
+
+/**
+ * The WebAssembly pooling kernels on the GEMM's memory, for float32 on the WebAssembly backend;
+ * null otherwise (float64, or the plain-TypeScript backend, keeps the TypeScript loops).
+ */
+function wasmPool(x: Storage): { k: PoolKernels; memory: WebAssembly.Memory } | null {
+  const memory = kernels.gemm?.memory;
+  if (!memory || !(x instanceof Float32Array)) return null;
+  const k = poolKernelsOn(memory);
+  return k ? { k, memory } : null;
+}
+
+const align16 = (bytes: number): number => (bytes + 15) & ~15;
 
 const sizeStr = (s: readonly number[]): string => `[${s.join(", ")}]`;
 
@@ -117,6 +132,19 @@ function maxScatter(grad: Tensor, m: MaxPicks, inShape: readonly number[], dt: T
   const go = contiguousData(grad.dtype === dt ? grad : grad.to(dt));
   const gx = empty(inShape, dt);
   const r = gx._data;
+  const wasm = wasmPool(go);
+  if (wasm) {
+    // gx and go copied through the module memory (scratch between GEMM calls).
+    const inN = P * inPlane, outN = P * outPlane;
+    const goAt = align16(inN * 4), idxAt = goAt + align16(outN * 4);
+    const { f } = scratchViews(wasm.memory, idxAt + outN * 4);
+    f.fill(0, 0, inN);
+    f.set(go.subarray(0, outN), goAt >> 2);
+    f.set(idx.subarray(0, outN), idxAt >> 2);
+    wasm.k.max_scatter(0, goAt, idxAt, P, inPlane * 4, outPlane);
+    r.set(f.subarray(0, inN));
+    return record(gx, backwardName(m.node), [grad], (h) => [maxGather(h, m, grad.shape, dt)], [], true);
+  }
   for (let p = 0; p < P; p++) {
     const ib = p * inPlane;
     const ob = p * outPlane;
@@ -239,6 +267,27 @@ function max2x2(x: Storage, y: Storage, idx: Storage, w: Windows): void {
   }
 }
 
+/** True when the windows are the plain 2x2 stride-2 grid from (0, 0) that the WebAssembly kernel covers. */
+function isStride2Grid(w: Windows): boolean {
+  if (!(allSpan(w.hb, 2, w.dh) && allSpan(w.wb, 2, w.dw))) return false;
+  for (let o = 0; o < w.OH; o++) if (w.hb[2 * o] !== 2 * o) return false;
+  for (let o = 0; o < w.OW; o++) if (w.wb[2 * o] !== 2 * o) return false;
+  return true;
+}
+
+/** max2x2 over the stride-2 grid in WebAssembly: x copied into the module memory, values and indices copied out. */
+function max2x2Wasm(k: PoolKernels, memory: WebAssembly.Memory, x: Float32Array, y: Storage, idx: Storage, w: Windows): void {
+  const { P, H, W, OH, OW } = w;
+  const inN = P * H * W, outN = P * OH * OW;
+  // Padding after each region: the last group of four outputs reads up to 8 floats past a row and writes 4 past the end.
+  const yAt = align16(inN * 4 + 64), idxAt = yAt + align16(outN * 4 + 16);
+  const { f } = scratchViews(memory, idxAt + outN * 4 + 16);
+  f.set(x.subarray(0, inN), 0);
+  k.max_2x2(0, yAt, idxAt, P, H * W * 4, W, OH, OW, Math.ceil(OW / 4));
+  y.set(f.subarray(yAt >> 2, (yAt >> 2) + outN));
+  idx.set(f.subarray(idxAt >> 2, (idxAt >> 2) + outN));
+}
+
 /** Max over arbitrary windows (padding, dilation, adaptive and clipped windows). */
 function maxGeneral(x: Storage, y: Storage, idx: Storage, w: Windows): void {
   const { P, H, W, OH, OW, hb, wb, dh, dw } = w;
@@ -278,7 +327,9 @@ function maxPoolWindows(input: Tensor, outShape: number[], w: Windows, node: str
   const result = empty(outShape, input.dtype);
   const indices = empty(outShape, int64);
   const idx = indices._data;
-  if (allSpan(w.hb, 2, w.dh) && allSpan(w.wb, 2, w.dw)) max2x2(x, result._data, idx, w);
+  const wasm = isStride2Grid(w) ? wasmPool(x) : null;
+  if (wasm) max2x2Wasm(wasm.k, wasm.memory, x as Float32Array, result._data, idx, w);
+  else if (allSpan(w.hb, 2, w.dh) && allSpan(w.wb, 2, w.dw)) max2x2(x, result._data, idx, w);
   else maxGeneral(x, result._data, idx, w);
   const picks: MaxPicks = { idx, P: w.P, inPlane: w.H * w.W, outPlane: w.OH * w.OW, node: inner };
   const dt = input.dtype;

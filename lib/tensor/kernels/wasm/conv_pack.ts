@@ -22,18 +22,18 @@
 import { F32, I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
 
 // Instructions the shared op table lacks (MVP encodings: opcode, log2 alignment, offset).
-const i32Load = (offset = 0) => [0x28, 2, ...uleb(offset)];
-const f32Store = (offset = 0) => [0x38, 2, ...uleb(offset)];
+export const i32Load = (offset = 0) => [0x28, 2, ...uleb(offset)];
+export const f32Store = (offset = 0) => [0x38, 2, ...uleb(offset)];
 const i32Eq = [0x46];
-const i32GeU = [0x4f];
+export const i32GeU = [0x4f];
 const i32And = [0x71];
-const f32Add = [0x92];
+export const f32Add = [0x92];
 const ifElse = (cond: number[], then: number[], otherwise: number[]) => [...cond, 0x04, 0x40, ...then, 0x05, ...otherwise, 0x0b];
 
 const g = op.localGet, s = op.localSet, c = op.i32Const;
 
 /** A function whose params and locals are named; `body` receives their indices. */
-function fn(name: string, params: string[], locals: Record<string, number>, body: (v: Record<string, number>) => number[]): WasmFunction {
+export function fn(name: string, params: string[], locals: Record<string, number>, body: (v: Record<string, number>) => number[]): WasmFunction {
   const v: Record<string, number> = {};
   params.forEach((p, i) => (v[p] = i));
   const names = Object.keys(locals);
@@ -42,7 +42,7 @@ function fn(name: string, params: string[], locals: Record<string, number>, body
 }
 
 /** while (i < end) { body; i += step }: `i` and `end` are locals; `step` is an i32 expression. */
-function whileLt(i: number, end: number, step: number[], body: number[]): number[] {
+export function whileLt(i: number, end: number, step: number[], body: number[]): number[] {
   return op.block([
     ...g(i), ...g(end), ...i32GeU, ...op.brIf(0),
     ...op.loop([...body, ...g(i), ...step, ...op.i32Add, ...op.localTee(i), ...g(end), ...op.i32LtU, ...op.brIf(0)]),
@@ -50,7 +50,7 @@ function whileLt(i: number, end: number, step: number[], body: number[]): number
 }
 
 /** local += n (an i32 expression). */
-const addTo = (l: number, n: number[]) => [...g(l), ...n, ...op.i32Add, ...s(l)];
+export const addTo = (l: number, n: number[]) => [...g(l), ...n, ...op.i32Add, ...s(l)];
 
 /** gather_rows8(dst, base, rowTab, colTab, panels, c0, kc). */
 function gatherRows8(): WasmFunction {
