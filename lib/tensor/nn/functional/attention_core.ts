@@ -59,6 +59,26 @@ export function fusedAttentionApplies(q: Tensor, k: Tensor, v: Tensor, mask: Ten
   return true;
 }
 
+/**
+ * Whether `mask` ([L, S], bool with true = blocked, or additive float) is exactly the causal cut
+ * (blocked strictly above the diagonal), so the fused core can apply it as a flag: checked, not
+ * trusted from an is_causal hint.
+ */
+export function isCausalMask(mask: Tensor, L: number, S: number): boolean {
+  if (mask.dim() !== 2 || mask.shape[0] !== L || mask.shape[1] !== S) return false;
+  const d = contiguousData(mask);
+  const isBool = mask.dtype.name === "bool";
+  if (!isBool && !mask.dtype.is_floating_point) return false;
+  for (let i = 0; i < L; i++) {
+    for (let j = 0; j < S; j++) {
+      const v = d[i * S + j];
+      const ok = j > i ? (isBool ? v !== 0 : v === -Infinity) : v === 0;
+      if (!ok) return false;
+    }
+  }
+  return true;
+}
+
 /** The same attention in recorded ops (for create_graph and as the reference). */
 function decomposed(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, causal: boolean, scale: number): Tensor {
   let scores = q.matmul(k.transpose(-2, -1)).mul(scale);
@@ -123,12 +143,14 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
   }
   // ...one vectorised exp over all scores, then each row divided by its sum.
   kernels.unary.exp(nb * LS, P, P, 0, 0);
+  // (Under the causal cut, entries past the diagonal are exp(-inf) = 0 already: rows stop there.)
   for (let r = 0; r < nb * L; r++) {
     const row = r * S;
+    const end = causal ? Math.min(S, (r % L) + 1) : S;
     let s = 0;
-    for (let j = 0; j < S; j++) s += P[row + j];
+    for (let j = 0; j < end; j++) s += P[row + j];
     const inv = 1 / s;
-    for (let j = 0; j < S; j++) P[row + j] *= inv;
+    for (let j = 0; j < end; j++) P[row + j] *= inv;
   }
   const out = empty([...batch, L, Ev], dt);
   for (let b = 0; b < nb; b++) kernels.matmul(L, Ev, S, P, b * LS, S, 1, vd, vo[b], vsS, vsE, out._data, b * L * Ev);
@@ -148,9 +170,11 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
         kernels.matmul(L, S, Ev, gd, gOff, Ev, 1, vd, vo[b], vsE, vsS, dS, 0);
         for (let i = 0; i < L; i++) {
           const row = i * S;
+          const end = causal ? Math.min(S, i + 1) : S;
           let dot = 0;
-          for (let j = 0; j < S; j++) dot += dS[row + j] * P[pOff + row + j];
-          for (let j = 0; j < S; j++) dS[row + j] = scale * P[pOff + row + j] * (dS[row + j] - dot);
+          for (let j = 0; j < end; j++) dot += dS[row + j] * P[pOff + row + j];
+          for (let j = 0; j < end; j++) dS[row + j] = scale * P[pOff + row + j] * (dS[row + j] - dot);
+          for (let j = end; j < S; j++) dS[row + j] = 0; // P = 0 past the causal cut
         }
         if (gq) kernels.matmul(L, E, S, dS, 0, S, 1, kd, ko[b], ksS, ksE, gq._data, b * L * E);
         if (gk) kernels.matmul(S, E, L, dS, 0, 1, S, qd, qo[b], qsL, qsE, gk._data, b * S * E);

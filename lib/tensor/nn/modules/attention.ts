@@ -11,7 +11,7 @@ import { empty } from "../../ops/util";
 import type { Tensor } from "../../tensor";
 import { softmax } from "../functional/activation";
 import { additiveMask, causalAllowed } from "../functional/attention";
-import { fusedAttention, fusedAttentionApplies } from "../functional/attention_core";
+import { fusedAttention, fusedAttentionApplies, isCausalMask } from "../functional/attention_core";
 import { dropout as dropoutFn } from "../functional/dropout";
 import { linear } from "../functional/linear";
 import { constant_, xavier_uniform_ } from "../init";
@@ -176,10 +176,14 @@ export class MultiheadAttention extends Module {
     const v = heads(linear(v0, w[2], b[2]), S);
     const needWeights = o.need_weights ?? true;
     const dropping = this.dropout > 0 && this.training;
-    const mask = this.mergedMask(o, N, L, S, batched, q);
-    if (!needWeights && !dropping && fusedAttentionApplies(q, k, v, mask)) {
+    const fusable = !needWeights && !dropping;
+    // The fused core applies the causal cut as a flag (rows stop at the diagonal): for is_causal
+    // with no attn_mask, or with an attn_mask that is exactly the causal one.
+    const causal = fusable && (o.is_causal ?? false) && (!o.attn_mask || isCausalMask(o.attn_mask, L, S));
+    const mask = this.mergedMask(causal ? { ...o, attn_mask: null, is_causal: false } : o, N, L, S, batched, q);
+    if (fusable && fusedAttentionApplies(q, k, v, mask)) {
       // The weights are not returned: the fused core (attention_core.ts) never materialises them as a tensor.
-      const attended = fusedAttention(q, k, v, mask, false, 1 / Math.sqrt(hd)).transpose(1, 2).reshape([N, L, E]);
+      const attended = fusedAttention(q, k, v, mask, causal, 1 / Math.sqrt(hd)).transpose(1, 2).reshape([N, L, E]);
       const out = this.out_proj(attended);
       return [!batched ? out.squeeze(0) : this.batch_first ? out : out.transpose(0, 1), null];
     }

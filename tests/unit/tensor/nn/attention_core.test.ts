@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
-import { fusedAttention, fusedAttentionApplies } from "../../../../lib/tensor/nn/functional/attention_core";
+import { fusedAttention, fusedAttentionApplies, isCausalMask } from "../../../../lib/tensor/nn/functional/attention_core";
 import { gradcheck } from "../../../../lib/grading/gradcheck";
 import { gradgradcheck } from "../gradgradcheck";
 
@@ -93,5 +93,23 @@ describe("fused attention core", () => {
     const gFast = torch.autograd.grad(fast.sum(), [q, mha.in_proj_weight!]);
     const gSlow = torch.autograd.grad(slow.sum(), [q, mha.in_proj_weight!]);
     for (let i = 0; i < 2; i++) expect(maxDiff(gFast[i], gSlow[i])).toBeLessThan(1e-4);
+    // is_causal with the causal mask (taken as the causal flag) and with another mask (used as given).
+    const [hinted] = mha(q, q, q, { attn_mask: mask, need_weights: false, is_causal: true });
+    expect(maxDiff(hinted, slow)).toBeLessThan(1e-5);
+    expect(torch.autograd.grad(hinted.sum(), [q])[0].sub(gSlow[0]).abs().max().item()).toBeLessThan(1e-4);
+    const other = torch.ones(6, 6, { dtype: torch.bool }).tril(-1);
+    const [given] = mha(q, q, q, { attn_mask: other, need_weights: false, is_causal: true });
+    const [givenSlow] = mha(q, q, q, { attn_mask: other, need_weights: true, is_causal: true });
+    expect(maxDiff(given, givenSlow)).toBeLessThan(1e-5);
+    expect(maxDiff(given, slow)).toBeGreaterThan(1e-3);
+  });
+
+  it("isCausalMask recognises exactly the causal cut, bool or additive", () => {
+    const bool = torch.ones(4, 6, { dtype: torch.bool }).triu(1);
+    expect(isCausalMask(bool, 4, 6)).toBe(true);
+    expect(isCausalMask(torch.zeros(4, 6).masked_fill(bool, -Infinity), 4, 6)).toBe(true);
+    expect(isCausalMask(torch.ones(4, 6, { dtype: torch.bool }).triu(2), 4, 6)).toBe(false);
+    expect(isCausalMask(torch.zeros(4, 6).masked_fill(bool, -1e9), 4, 6)).toBe(false);
+    expect(isCausalMask(bool, 6, 4)).toBe(false);
   });
 });
