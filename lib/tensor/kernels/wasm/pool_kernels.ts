@@ -15,7 +15,7 @@
  * Pointers and table entries are in bytes; counts in elements.
  */
 import { I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
-import { addTo, f32Add, f32Store, fn, i32Load, whileLt } from "./conv_pack";
+import { addTo, f32Add, f32Store, fn, whileLt } from "./conv_pack";
 
 const F64 = 0x7c;
 const i32TruncF32S = [0xa8];

@@ -1,0 +1,96 @@
+/**
+ * The WebAssembly loops of a CNN step against the plain-TypeScript backend: the 2x2 stride-2 max
+ * pool (values, indices, backward scatter; four outputs per SIMD step, so widths that leave a
+ * partial group, NaNs and ties matter), the max pool's backward scatter for overlapping windows,
+ * and the conv bias gradient (the same float64 sums, so the same bits). Convolution's packing
+ * itself is compared in kernels-gemm.test.ts.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { F, torch, type Tensor } from "../../../../lib/tensor/index";
+import { convGemmSupported } from "../../../../lib/tensor/kernels/conv_gemm";
+import { kernels, selectBackend, type BackendName } from "../../../../lib/tensor/kernels/registry";
+import { poolKernelsOn } from "../../../../lib/tensor/kernels/wasm/pool_kernels";
+
+const describeWasm = kernels.gemm ? describe : describe.skip;
+
+function on<T>(backend: BackendName, f: () => T): T {
+  selectBackend(backend);
+  try {
+    return f();
+  } finally {
+    selectBackend("wasm");
+  }
+}
+
+/** Values with ties (few distinct levels), NaNs and infinities at fixed places. */
+function awkward(shape: number[], seed: number): Tensor {
+  torch.manual_seed(seed);
+  const t = torch.randn(shape).mul(2).round();
+  const d = t._data;
+  for (let i = 0; i < d.length; i += 37) d[i] = NaN;
+  for (let i = 5; i < d.length; i += 53) d[i] = -Infinity;
+  for (let i = 11; i < d.length; i += 61) d[i] = Infinity;
+  return t;
+}
+
+function poolRun(x0: Tensor, kw: Record<string, unknown>): number[][] {
+  const x = x0.detach().clone().requires_grad_();
+  const [y, idx] = F.max_pool2d(x, 2, { ...kw, return_indices: true }) as unknown as [Tensor, Tensor];
+  torch.manual_seed(3);
+  y.backward(torch.randn(y.shape));
+  return [Array.from(y._data), Array.from(idx._data), Array.from(x.grad!._data)];
+}
+
+describeWasm("WebAssembly pooling and bias-gradient kernels", () => {
+  afterEach(() => selectBackend("wasm"));
+
+  it("instantiate on the GEMM's memory (so the WebAssembly backend really uses them)", () => {
+    const memory = kernels.gemm!.memory;
+    expect(memory).toBeInstanceOf(WebAssembly.Memory);
+    expect(poolKernelsOn(memory!)).not.toBeNull();
+    expect(convGemmSupported(kernels.gemm!)).toBe(true);
+  });
+
+  const shapes = [
+    [2, 3, 8, 8],
+    [1, 2, 7, 9],
+    [2, 1, 28, 28],
+    [1, 1, 2, 2],
+    [3, 2, 5, 11],
+    [2, 4, 24, 24],
+  ];
+  for (const shape of shapes) {
+    it(`max_pool2d 2x2 on ${shape.join("x")}: values, indices (ties, NaN, inf) and gradient equal the TypeScript loops`, () => {
+      const x = awkward(shape, shape.reduce((a, b) => a + b, 0));
+      const ours = poolRun(x, {});
+      const plain = on("ts", () => poolRun(x, {}));
+      expect(ours[0].map(String)).toEqual(plain[0].map(String));
+      expect(ours[1]).toEqual(plain[1]);
+      expect(ours[2]).toEqual(plain[2]);
+    });
+  }
+
+  it("overlapping and padded windows (the general forward) scatter their gradient the same way", () => {
+    const x = awkward([2, 3, 9, 10], 4);
+    for (const kw of [{ stride: 1 }, { padding: 1 }, { ceil_mode: true }]) {
+      const ours = poolRun(x, kw);
+      const plain = on("ts", () => poolRun(x, kw));
+      expect(ours[0].map(String)).toEqual(plain[0].map(String));
+      expect(ours[1]).toEqual(plain[1]);
+      expect(ours[2]).toEqual(plain[2]);
+    }
+  });
+
+  it("conv2d's bias gradient has the same bits on both backends", () => {
+    const run = () => {
+      torch.manual_seed(9);
+      const x = torch.randn(5, 3, 9, 9);
+      const w = torch.randn(6, 3, 3, 3);
+      const b = torch.randn(6).requires_grad_();
+      const y = F.conv2d(x, w, b);
+      y.backward(torch.randn(y.shape).mul(1000));
+      return Array.from(b.grad!._data);
+    };
+    expect(run()).toEqual(on("ts", run));
+  });
+});
