@@ -1,6 +1,7 @@
 /** Matrix products: mm, matmul (with batch broadcasting), bmm, addmm, dot, mv, outer. */
 import { record } from "../autograd/function";
 import { RuntimeError } from "../errors";
+import { matmulBatched } from "../kernels/batched_matmul";
 import { BinaryOp } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
 import { broadcastShapes, fmtShape, numelOf } from "../shape";
@@ -110,18 +111,22 @@ function batchedRaw(a: Tensor, b: Tensor, batch: readonly number[]): Tensor {
   const nb = numelOf(batch);
   const nd = batch.length;
   const idx = new Array<number>(nd).fill(0);
+  const aOffs = new Array<number>(nb), bOffs = new Array<number>(nb);
   for (let i = 0; i < nb; i++) {
     let ao = ae._offset, bo = be._offset;
     for (let d = 0; d < nd; d++) {
       ao += idx[d] * ae._strides[d];
       bo += idx[d] * be._strides[d];
     }
-    kernels.matmul(m, n, k, ae._data, ao, ae._strides[nd], ae._strides[nd + 1], be._data, bo, be._strides[nd], be._strides[nd + 1], out._data, i * m * n);
+    aOffs[i] = ao;
+    bOffs[i] = bo;
     for (let d = nd - 1; d >= 0; d--) {
       if (++idx[d] < batch[d]) break;
       idx[d] = 0;
     }
   }
+  // One batched call: the WebAssembly GEMM stages each operand once and packs every slice in module memory.
+  matmulBatched(nb, m, n, k, ae._data, aOffs, ae._strides[nd], ae._strides[nd + 1], be._data, bOffs, be._strides[nd], be._strides[nd + 1], out._data, 0);
   return out;
 }
 

@@ -6,8 +6,12 @@
  * JS strided packers. Falls back to the plain-TS kernel for float64 (gradcheck) and tiny products.
  */
 import type { Storage } from "../../dtype";
-import { MR, NR, denseC, gemmFloats, stridedA, stridedB, type Gemm, type PackA } from "./gemm";
+import { MR as GEMM_MR, NR as GEMM_NR, denseC, gemmFloats, stridedA, stridedB, type Gemm, type PackA } from "./gemm";
 import { matmulPackFor, type MatmulPack } from "./matmul_pack";
+
+// Local copies: an imported binding can compile to a getter call (CommonJS interop).
+const MR = GEMM_MR;
+const NR = GEMM_NR;
 
 type Matmul = (
   m: number, n: number, k: number,
@@ -24,9 +28,15 @@ const MIN_WORK = 16 * 16 * 16;
  * or columns (B, W = NR) at stride sLane, k steps at stride sStep (floats).
  */
 function heapPacker(pack: MatmulPack, W: number, lanes: number, at: number, sLane: number, sStep: number): PackA {
+  return heapPackerAt(pack, W, lanes, () => at, sLane, sStep);
+}
+
+/** heapPacker whose operand position `at()` is read at each call (one packer serves every slice of a batch). */
+function heapPackerAt(pack: MatmulPack, W: number, lanes: number, atOf: () => number, sLane: number, sStep: number): PackA {
   const full = Math.floor(lanes / W);
   const fn = sLane === 1 ? (W === 4 ? pack.copy4 : pack.copy8) : W === 4 ? pack.pack4 : pack.pack8;
-  return function heapPanels(h, dst, p0, kc) {
+  return (h, dst, p0, kc) => {
+    const at = atOf();
     if (full > 0) fn(dst * 4, (at + p0 * sStep) * 4, sLane * 4, sStep * 4, full, kc);
     if (full * W === lanes) return;
     // The partial last panel: its lanes, then zeros.
@@ -76,5 +86,55 @@ export function createWasmMatmul(fallback: Matmul, gemm: () => Gemm | null, avai
     h.set(a.subarray(aOff, aOff + aSpan), stageA);
     h.set(b.subarray(bOff, bOff + bSpan), stageB);
     g.gemm(m, n, k, heapPacker(pack, MR, m, stageA, as0, as1), heapPacker(pack, NR, n, stageB, bs1, bs0), denseC(m, n, c, cOff));
+  };
+}
+
+/** C_i[m, n] = A_i @ B_i for i < count: slice i of A at a[aOffs[i] + ...] (strides shared), C_i dense at c[cOff + i m n]. */
+export type BatchedMatmul = (
+  count: number, m: number, n: number, k: number,
+  a: Storage, aOffs: readonly number[], as0: number, as1: number,
+  b: Storage, bOffs: readonly number[], bs0: number, bs1: number,
+  c: Storage, cOff: number,
+) => void;
+
+/**
+ * A batch of products of one shape (attention's per-head Q K^T, P V and their gradients) in one
+ * call: each operand's whole span is copied into the GEMM's memory once and every slice is packed
+ * there by WebAssembly, so a slice costs its packing calls and kernel call, not a JS matmul call's
+ * closures and copies (the per-head products are small: 64 x 64 x 16 in the GPT bench). Without a
+ * memory-exposing GEMM, float64 or negative strides: one `single` call per slice.
+ */
+export function createBatchedMatmul(single: () => Matmul, gemm: () => Gemm | null): BatchedMatmul {
+  return (count, m, n, k, a, aOffs, as0, as1, b, bOffs, bs0, bs1, c, cOff) => {
+    const g = gemm();
+    const pack = g && g.memory && a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array &&
+      as0 >= 0 && as1 >= 0 && bs0 >= 0 && bs1 >= 0 && m * n * k >= MIN_WORK && count > 1 ? matmulPackFor(g.memory) : null;
+    if (!pack || !g) {
+      const mm = single();
+      for (let i = 0; i < count; i++) mm(m, n, k, a, aOffs[i], as0, as1, b, bOffs[i], bs0, bs1, c, cOff + i * m * n);
+      return;
+    }
+    const aSpan = (m - 1) * as0 + (k - 1) * as1 + 1;
+    const bSpan = (k - 1) * bs0 + (n - 1) * bs1 + 1;
+    let aLo = Infinity, aHi = 0, bLo = Infinity, bHi = 0;
+    for (let i = 0; i < count; i++) {
+      aLo = Math.min(aLo, aOffs[i]); aHi = Math.max(aHi, aOffs[i] + aSpan);
+      bLo = Math.min(bLo, bOffs[i]); bHi = Math.max(bHi, bOffs[i] + bSpan);
+    }
+    const stageA = Math.ceil(gemmFloats(m, n, k) / 4) * 4;
+    const stageB = stageA + Math.ceil((aHi - aLo) / 4) * 4;
+    const h = heapOf(g.memory!, stageB + (bHi - bLo) + 8);
+    h.set(a.subarray(aLo, aHi), stageA);
+    h.set(b.subarray(bLo, bHi), stageB);
+    let slice = 0;
+    const packA = heapPackerAt(pack, MR, m, () => stageA + aOffs[slice] - aLo, as0, as1);
+    const packB = heapPackerAt(pack, NR, n, () => stageB + bOffs[slice] - bLo, bs1, bs0);
+    const mn = m * n;
+    const unload = (heap: Float32Array, at: number, ldc: number): void => {
+      const to = cOff + slice * mn;
+      if (ldc === n) c.set(heap.subarray(at, at + mn), to);
+      else for (let i = 0; i < m; i++) c.set(heap.subarray(at + i * ldc, at + i * ldc + n), to + i * n);
+    };
+    for (slice = 0; slice < count; slice++) g.gemm(m, n, k, packA, packB, unload);
   };
 }

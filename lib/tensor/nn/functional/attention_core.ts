@@ -16,6 +16,7 @@
  */
 import { differentiateThrough, needsGrad, record } from "../../autograd/function";
 import { allocStorage, type Storage } from "../../dtype";
+import { matmulBatched } from "../../kernels/batched_matmul";
 import { kernels } from "../../kernels/registry";
 import { numelOf } from "../../shape";
 import type { Tensor } from "../../tensor";
@@ -113,7 +114,8 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
   const P = allocStorage(dt, nb * LS);
   const mk = mask ? mask.expand([...batch, L, S]) : null;
   const mo = mk ? sliceOffsets(mk) : null;
-  for (let b = 0; b < nb; b++) kernels.matmul(L, S, E, qd, qo[b], qsL, qsE, kd, ko[b], ksE, ksS, P, b * LS);
+  const pOffs = Array.from({ length: nb }, (_, b) => b * LS);
+  matmulBatched(nb, L, S, E, qd, qo, qsL, qsE, kd, ko, ksE, ksS, P, 0);
   // Scale, mask and causal cut, then each row shifted by its max (one pass per row)...
   for (let b = 0; b < nb; b++) {
     for (let i = 0; i < L; i++) {
@@ -153,7 +155,7 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
     for (let j = 0; j < end; j++) P[row + j] *= inv;
   }
   const out = empty([...batch, L, Ev], dt);
-  for (let b = 0; b < nb; b++) kernels.matmul(L, Ev, S, P, b * LS, S, 1, vd, vo[b], vsS, vsE, out._data, b * L * Ev);
+  matmulBatched(nb, L, Ev, S, P, pOffs, S, 1, vd, vo, vsS, vsE, out._data, 0);
   if (!needsGrad(q, k, v)) return out;
   return record(
     out, "ScaledDotProductAttentionBackward0", [q, k, v],
@@ -162,23 +164,22 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
       const gq = q.requires_grad ? empty(q.shape, dt) : null;
       const gk = k.requires_grad ? empty(k.shape, dt) : null;
       const gv = v.requires_grad ? empty(v.shape, dt) : null;
-      const dS: Storage = allocStorage(dt, LS);
-      for (let b = 0; b < nb; b++) {
-        const pOff = b * LS, gOff = b * L * Ev;
-        if (gv) kernels.matmul(S, Ev, L, P, pOff, 1, S, gd, gOff, Ev, 1, gv._data, b * S * Ev);
-        if (!gq && !gk) continue;
-        kernels.matmul(L, S, Ev, gd, gOff, Ev, 1, vd, vo[b], vsE, vsS, dS, 0);
-        for (let i = 0; i < L; i++) {
-          const row = i * S;
-          const end = causal ? Math.min(S, i + 1) : S;
-          let dot = 0;
-          for (let j = 0; j < end; j++) dot += dS[row + j] * P[pOff + row + j];
-          for (let j = 0; j < end; j++) dS[row + j] = scale * P[pOff + row + j] * (dS[row + j] - dot);
-          for (let j = end; j < S; j++) dS[row + j] = 0; // P = 0 past the causal cut
-        }
-        if (gq) kernels.matmul(L, E, S, dS, 0, S, 1, kd, ko[b], ksS, ksE, gq._data, b * L * E);
-        if (gk) kernels.matmul(S, E, L, dS, 0, 1, S, qd, qo[b], qsL, qsE, gk._data, b * S * E);
+      const gOffs = Array.from({ length: nb }, (_, b) => b * L * Ev);
+      if (gv) matmulBatched(nb, S, Ev, L, P, pOffs, 1, S, gd, gOffs, Ev, 1, gv._data, 0);
+      if (!gq && !gk) return [null, null, gv];
+      // dP = dO V^T for every slice, then dS = scale * P * (dP - rowsum(dP * P)) in place.
+      const dS: Storage = allocStorage(dt, nb * LS);
+      matmulBatched(nb, L, S, Ev, gd, gOffs, Ev, 1, vd, vo, vsE, vsS, dS, 0);
+      for (let r = 0; r < nb * L; r++) {
+        const row = r * S;
+        const end = causal ? Math.min(S, (r % L) + 1) : S;
+        let dot = 0;
+        for (let j = row; j < row + end; j++) dot += dS[j] * P[j];
+        for (let j = row; j < row + end; j++) dS[j] = scale * P[j] * (dS[j] - dot);
+        for (let j = row + end; j < row + S; j++) dS[j] = 0; // P = 0 past the causal cut
       }
+      if (gq) matmulBatched(nb, L, E, S, dS, pOffs, S, 1, kd, ko, ksS, ksE, gq._data, 0);
+      if (gk) matmulBatched(nb, S, E, L, dS, pOffs, 1, S, qd, qo, qsL, qsE, gk._data, 0);
       return [gq, gk, gv];
     },
     [q, k, v],

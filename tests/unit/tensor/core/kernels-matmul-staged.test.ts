@@ -1,0 +1,56 @@
+/**
+ * matmul through the WebAssembly GEMM with operands staged in module memory and packed by
+ * WebAssembly (wasm/matmul_pack.ts), single and batched (kernels/batched_matmul.ts), against the
+ * plain-TS kernel: operands at offsets inside larger arrays, transposed and strided views, shapes
+ * that are not multiples of the micro-tile, k across several packed slices, slices that overlap
+ * (broadcast operands), and nothing written outside C.
+ */
+import { describe, expect, it } from "vitest";
+import { kernels } from "../../../../lib/tensor/kernels/registry";
+import { matmulStrided } from "../../../../lib/tensor/kernels/matmul";
+import { matmulBatched } from "../../../../lib/tensor/kernels/batched_matmul";
+
+function randomArray(n: number, seed: number): Float32Array {
+  let x = seed >>> 0;
+  return Float32Array.from({ length: n }, () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x / 2 ** 31 - 1;
+  });
+}
+
+const shapes: [number, number, number][] = [[64, 64, 16], [64, 16, 64], [5, 9, 130], [33, 17, 300], [1, 40, 200], [70, 3, 50]];
+const layouts = [[false, false], [true, false], [false, true], [true, true]] as const;
+
+describe("staged WebAssembly matmul (single and batched)", () => {
+  for (const [m, n, k] of shapes) {
+    for (const [ta, tb] of layouts) {
+      it(`${m}x${k} @ ${k}x${n}${ta ? ", A transposed" : ""}${tb ? ", B transposed" : ""}: matches the TS kernel per slice`, () => {
+        const count = 4;
+        // Slices of A spaced by a gap inside one array (like head views); B's last slice reuses the first's data.
+        const aGap = m * k + 3, bGap = k * n + 5;
+        const a = randomArray(count * aGap + 11, m * 31 + k);
+        const b = randomArray(count * bGap + 7, n * 17 + k);
+        const [as0, as1] = ta ? [1, m] : [k, 1];
+        const [bs0, bs1] = tb ? [1, k] : [n, 1];
+        const aOffs = [0, 1, 2, 3].map((i) => 2 + i * aGap);
+        const bOffs = [1, 1 + bGap, 1 + 2 * bGap, 1];
+        const got = new Float32Array(count * m * n + 2).fill(Number.NaN);
+        matmulBatched(count, m, n, k, a, aOffs, as0, as1, b, bOffs, bs0, bs1, got, 1);
+        const single = new Float32Array(m * n + 2).fill(Number.NaN);
+        let worst = 0;
+        for (let i = 0; i < count; i++) {
+          const ref = new Float32Array(m * n);
+          matmulStrided(m, n, k, a, aOffs[i], as0, as1, b, bOffs[i], bs0, bs1, ref, 0);
+          kernels.matmul(m, n, k, a, aOffs[i], as0, as1, b, bOffs[i], bs0, bs1, single, 1);
+          for (let j = 0; j < m * n; j++) {
+            const tol = 1 + Math.abs(ref[j]);
+            worst = Math.max(worst, Math.abs(got[1 + i * m * n + j] - ref[j]) / tol, Math.abs(single[1 + j] - ref[j]) / tol);
+          }
+        }
+        expect(worst).toBeLessThan(2e-6 * Math.sqrt(k) + 1e-6);
+        expect(Number.isNaN(got[0]) && Number.isNaN(got[count * m * n + 1])).toBe(true);
+        expect(Number.isNaN(single[0]) && Number.isNaN(single[m * n + 1])).toBe(true);
+      });
+    }
+  }
+});
