@@ -11,8 +11,10 @@
  * missing term.
  */
 import { RuntimeError } from "../errors";
+import { BinaryOp } from "../kernels/binary";
+import { kernels } from "../kernels/registry";
 import { fmtShape, shapesEqual } from "../shape";
-import type { Tensor } from "../tensor";
+import type { Tensor, VersionCounter } from "../tensor";
 import { enable_grad, is_anomaly_enabled, no_grad } from "./grad_mode";
 import { Node } from "./node";
 
@@ -150,6 +152,24 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
 }
 
 /**
+ * Gradients that hold only zeros: optimizer.zero_grad() marks them, and any change since (every
+ * in-place op, on the gradient or a view of it) has moved its version counter on.
+ */
+const zeroed = new WeakMap<Tensor, { ver: VersionCounter; v: number }>();
+
+export function markZeroGrad(grad: Tensor): void {
+  zeroed.set(grad, { ver: grad._ver, v: grad._ver.v });
+}
+
+function knownZero(grad: Tensor): boolean {
+  const z = zeroed.get(grad);
+  return z !== undefined && z.ver === grad._ver && z.v === grad._ver.v;
+}
+
+const ZERO32 = new Float32Array(1);
+const ZERO64 = new Float64Array(1);
+
+/**
  * `.grad` gets a private copy first, then in-place sums, like PyTorch's AccumulateGrad. With
  * create_graph the gradient keeps its graph and sums are out of place, so `.grad` can itself
  * be differentiated.
@@ -160,6 +180,15 @@ function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
     t.grad = t.grad ? t.grad.add(gg) : gg.requires_grad ? gg : gg.detach().clone();
     return;
   }
-  if (t.grad) t.grad.add_(gg);
-  else t.grad = gg.detach().clone();
+  const cur = t.grad;
+  if (!cur) t.grad = gg.detach().clone();
+  else if (knownZero(cur) && cur.dtype === gg.dtype && cur.is_contiguous() && shapesEqual(cur.shape, gg.shape)) {
+    // .grad is zeros since zero_grad (the usual training loop): write g + 0 without reading the
+    // zeros. It is the same IEEE sum as 0 + g, so -0 becomes 0 exactly as PyTorch's add_ gives.
+    const zero = cur._data instanceof Float64Array ? ZERO64 : ZERO32;
+    kernels.binary(BinaryOp.add, cur.shape, 1, cur._data, cur._offset, cur._strides, gg._data, gg._offset, gg._strides,
+      zero, 0, cur.shape.map(() => 0));
+    cur._ver.v++;
+    cur._ver.lastOp = "add_";
+  } else cur.add_(gg);
 }

@@ -50,7 +50,9 @@ export interface KernelTable {
 /** The packed WebAssembly GEMM on this thread, or null without WebAssembly SIMD. */
 const localGemm = createLocalGemm();
 /** Float32 contiguous add/sub/mul/div and the optimizer updates in WebAssembly SIMD, or null. */
-const elementwiseSimd = createWasmElementwise({ binary: binaryStrided, optim: optimKernels });
+const elementwiseSimd = createWasmElementwise({
+  binary: binaryStrided, optim: optimKernels, relu: unaryKernels.relu, reluGrad: unaryGradKernels.relu,
+});
 
 export const kernels: KernelTable = {
   gemm: localGemm,
@@ -61,8 +63,8 @@ export const kernels: KernelTable = {
   reduce: reduceAxis,
   sumAll,
   // exp and sigmoid over float32 go through WebAssembly SIMD when available.
-  unary: { ...unaryKernels, ...(createWasmUnary(unaryKernels) ?? {}) },
-  unaryGrad: { ...unaryGradKernels },
+  unary: { ...unaryKernels, ...(createWasmUnary(unaryKernels) ?? {}), ...(elementwiseSimd ? { relu: elementwiseSimd.relu } : {}) },
+  unaryGrad: { ...unaryGradKernels, ...(elementwiseSimd ? { relu: elementwiseSimd.reluGrad } : {}) },
   optim: elementwiseSimd?.optim ?? optimKernels,
 };
 
@@ -72,9 +74,9 @@ export const kernels: KernelTable = {
  * one suite on each of its backends).
  */
 export type BackendName = "wasm" | "ts";
-const backends: Record<BackendName, Pick<KernelTable, "gemm" | "matmul" | "unary" | "binary" | "optim">> = {
-  wasm: { gemm: kernels.gemm, matmul: kernels.matmul, unary: { ...kernels.unary }, binary: kernels.binary, optim: kernels.optim },
-  ts: { gemm: null, matmul: matmulStrided, unary: { ...unaryKernels }, binary: binaryStrided, optim: optimKernels },
+const backends: Record<BackendName, Pick<KernelTable, "gemm" | "matmul" | "unary" | "unaryGrad" | "binary" | "optim">> = {
+  wasm: { gemm: kernels.gemm, matmul: kernels.matmul, unary: { ...kernels.unary }, unaryGrad: { ...kernels.unaryGrad }, binary: kernels.binary, optim: kernels.optim },
+  ts: { gemm: null, matmul: matmulStrided, unary: { ...unaryKernels }, unaryGrad: { ...unaryGradKernels }, binary: binaryStrided, optim: optimKernels },
 };
 
 /** Switches matmul, convolution's GEMM, the SIMD unary/binary kernels and the optimizer updates to one backend's. */
@@ -85,6 +87,7 @@ export function selectBackend(name: BackendName): void {
   kernels.binary = b.binary;
   kernels.optim = b.optim;
   Object.assign(kernels.unary, b.unary);
+  Object.assign(kernels.unaryGrad, b.unaryGrad);
 }
 
 type Replaceable = Exclude<keyof KernelTable, "unary" | "unaryGrad" | "optim">;

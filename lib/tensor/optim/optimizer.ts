@@ -10,6 +10,7 @@
  * set_to_none defaults to false, so gradients become zero tensors. PyTorch 2 flipped the
  * default to true; pass `zero_grad(true)` for that behaviour.
  */
+import { markZeroGrad } from "../autograd/engine";
 import { enable_grad, no_grad } from "../autograd/grad_mode";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { contiguousData, empty } from "../ops/util";
@@ -85,6 +86,8 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
           if (p.grad.grad_fn) p.grad = p.grad.detach();
           p.grad._data.fill(0, p.grad._offset, p.grad._offset + p.grad.numel());
           p.grad._ver.v++;
+          // The next backward can then write its gradient instead of adding it to zeros.
+          markZeroGrad(p.grad);
         }
       }
     }

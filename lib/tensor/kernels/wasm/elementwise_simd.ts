@@ -2,7 +2,8 @@
  * WebAssembly SIMD float32 kernels for long contiguous elementwise work, four lanes at a time:
  *   - add / sub / mul / div of two arrays, or of an array and a scalar (either side);
  *   - the optimizers' fused updates: SGD (weight decay, momentum, Nesterov) and Adam/AdamW
- *     (L2 or decoupled decay, AMSGrad), one pass over each parameter's elements.
+ *     (L2 or decoupled decay, AMSGrad), one pass over each parameter's elements;
+ *   - ReLU and its gradient, on the bit patterns exactly as the TypeScript kernels.
  * Operands are copied into this module's memory in chunks (a typed-array copy is a memcpy, far
  * cheaper than a JS loop over the same elements), processed, and copied back. Each chunk's
  * arrays are padded to a multiple of four floats; the padding lanes compute on stale values and
@@ -26,6 +27,9 @@ const MIN_BINARY = 1024;
 const MIN_OPTIM = 256;
 
 const f32x4Sqrt = [0xfd, ...uleb(0xe3)];
+const i32x4Ne = [0xfd, ...uleb(0x38)];
+const v128And = [0xfd, ...uleb(0x4e)];
+const v128AndNot = [0xfd, ...uleb(0x4f)];
 const g = op.localGet, s = op.localSet;
 const splat = (param: number, local: number) => [...g(param), ...op.f32x4Splat, ...s(local)];
 /** ptr += 16 for each pointer local. */
@@ -130,6 +134,37 @@ function adamFunction(decay: Decay, amsgrad: boolean): WasmFunction {
   };
 }
 
+// ---- ReLU on the bit patterns, exactly the TypeScript kernels' (unary.ts) ------------------
+/** relu(px, pout, n4): a set sign bit (negative, -0, -inf) gives +0, anything else passes: x & ~(x >> 31). */
+function reluFunction(): WasmFunction {
+  const PX = 0, POUT = 1, N4 = 2, X = 3;
+  return {
+    name: "relu",
+    params: [I32, I32, I32],
+    results: [],
+    locals: [V128],
+    body: loopN4(N4, [
+      ...g(POUT), ...g(PX), ...op.v128Load(0), ...op.localTee(X), ...g(X), ...op.i32Const(31), ...op.i32x4ShrS, ...v128AndNot, ...op.v128Store(0),
+      ...advance(PX, POUT),
+    ]),
+  };
+}
+
+/** relu_grad(pg, py, pout, n4): g where the saved output's bits are nonzero (y > 0 or NaN), else +0. */
+function reluGradFunction(): WasmFunction {
+  const PG = 0, PY = 1, POUT = 2, N4 = 3;
+  return {
+    name: "relu_grad",
+    params: [I32, I32, I32, I32],
+    results: [],
+    locals: [],
+    body: loopN4(N4, [
+      ...g(POUT), ...g(PG), ...op.v128Load(0), ...g(PY), ...op.v128Load(0), ...op.v128Zero, ...i32x4Ne, ...v128And, ...op.v128Store(0),
+      ...advance(PG, PY, POUT),
+    ]),
+  };
+}
+
 const MODES: Mode[] = ["vv", "vs", "sv"];
 const MOMENTA: Momentum[] = ["none", "plain", "nesterov"];
 const DECAYS: Decay[] = ["none", "l2", "decoupled"];
@@ -139,6 +174,8 @@ export const elementwiseModuleBytes = (): Uint8Array<ArrayBuffer> =>
     ...(Object.keys(BIN_OPS) as BinName[]).flatMap((name) => MODES.map((mode) => binaryFunction(name, mode))),
     ...MOMENTA.flatMap((m) => [sgdFunction(m, false), sgdFunction(m, true)]),
     ...DECAYS.flatMap((d) => [adamFunction(d, false), adamFunction(d, true)]),
+    reluFunction(),
+    reluGradFunction(),
   ], PAGES);
 
 type BinaryKernel = (
@@ -168,14 +205,21 @@ const BIN_NAMES: Partial<Record<BinaryOpCode, BinName>> = {
   [BinaryOp.add]: "add", [BinaryOp.sub]: "sub", [BinaryOp.mul]: "mul", [BinaryOp.div]: "div",
 };
 
+type Unary = (n: number, x: Storage, out: Storage, p0: number, p1: number) => void;
+type UnaryGrad = (n: number, g: Storage, s: Storage, out: Storage, p0: number, p1: number) => void;
+
 export interface ElementwiseSimd {
   /** kernels.binary with the float32 contiguous add/sub/mul/div cases in SIMD. */
   binary: BinaryKernel;
   optim: OptimKernels;
+  relu: Unary;
+  reluGrad: UnaryGrad;
 }
 
 /** The SIMD kernels wrapping the TypeScript ones, or null without WebAssembly SIMD. */
-export function createWasmElementwise(fallback: { binary: BinaryKernel; optim: OptimKernels }): ElementwiseSimd | null {
+export function createWasmElementwise(
+  fallback: { binary: BinaryKernel; optim: OptimKernels; relu: Unary; reluGrad: UnaryGrad },
+): ElementwiseSimd | null {
   let instance: WebAssembly.Instance;
   try {
     if (typeof WebAssembly === "undefined") return null;
@@ -264,5 +308,32 @@ export function createWasmElementwise(fallback: { binary: BinaryKernel; optim: O
     }
   };
 
-  return { binary, optim: { sgd, adam } };
+  const relu: Unary = (n, x, out, p0, p1) => {
+    if (n < MIN_BINARY || !(x instanceof Float32Array) || !(out instanceof Float32Array)) {
+      fallback.relu(n, x, out, p0, p1);
+      return;
+    }
+    for (let start = 0; start < n; start += CHUNK) {
+      const len = Math.min(CHUNK, n - start);
+      heap.set(x.subarray(start, start + len), 0);
+      ex.relu(slot(0), slot(1), (len + 3) >>> 2);
+      out.set(heap.subarray(CHUNK, CHUNK + len), start);
+    }
+  };
+
+  const reluGrad: UnaryGrad = (n, gr, y, out, p0, p1) => {
+    if (n < MIN_BINARY || !(gr instanceof Float32Array) || !(y instanceof Float32Array) || !(out instanceof Float32Array)) {
+      fallback.reluGrad(n, gr, y, out, p0, p1);
+      return;
+    }
+    for (let start = 0; start < n; start += CHUNK) {
+      const len = Math.min(CHUNK, n - start);
+      heap.set(gr.subarray(start, start + len), 0);
+      heap.set(y.subarray(start, start + len), CHUNK);
+      ex.relu_grad(slot(0), slot(1), slot(2), (len + 3) >>> 2);
+      out.set(heap.subarray(2 * CHUNK, 2 * CHUNK + len), start);
+    }
+  };
+
+  return { binary, optim: { sgd, adam }, relu, reluGrad };
 }

@@ -8,8 +8,9 @@ import { BinaryOp, binaryStrided, type BinaryOpCode } from "../../../../lib/tens
 import { optimKernels, type AdamParams, type SgdParams } from "../../../../lib/tensor/kernels/optim";
 import { createWasmElementwise } from "../../../../lib/tensor/kernels/wasm/elementwise_simd";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
+import { unaryGradKernels, unaryKernels } from "../../../../lib/tensor/kernels/unary";
 
-const simd = createWasmElementwise({ binary: binaryStrided, optim: optimKernels })!;
+const simd = createWasmElementwise({ binary: binaryStrided, optim: optimKernels, relu: unaryKernels.relu, reluGrad: unaryGradKernels.relu })!;
 
 /** Deterministic values in [-scale, scale) (a small LCG: the test must not depend on a seed elsewhere). */
 function values(n: number, seed: number, scale = 4): Float32Array {
@@ -91,6 +92,29 @@ describe("WebAssembly SIMD binary kernels", () => {
     const a64 = Float64Array.from(a);
     expect(run(simd.binary, BinaryOp.div, 1, [128, 1], a64)).toEqual(run(binaryStrided, BinaryOp.div, 1, [128, 1], a64));
   });
+});
+
+describe("WebAssembly SIMD ReLU", () => {
+  it("is registered by default for relu and its gradient", () => {
+    expect(kernels.unary.relu).not.toBe(unaryKernels.relu);
+    expect(kernels.unaryGrad.relu).not.toBe(unaryGradKernels.relu);
+  });
+
+  for (const n of [1024, 16_387]) {
+    it(`relu and its gradient over ${n} elements equal the TypeScript kernels bit for bit (NaN, -0, infinities)`, () => {
+      const x = withSpecials(values(n, 7));
+      const want = new Float32Array(n), got = new Float32Array(n);
+      unaryKernels.relu(n, x, want, 0, 0);
+      simd.relu(n, x, got, 0, 0);
+      expect(Array.from(got)).toEqual(Array.from(want));
+      const g = withSpecials(values(n, 8));
+      const gw = new Float32Array(n), gg = new Float32Array(n);
+      unaryGradKernels.relu(n, g, want, gw, 0, 0);
+      simd.reluGrad(n, g, want, gg, 0, 0);
+      expect(Array.from(gg)).toEqual(Array.from(gw));
+      expect(gw.some((v) => v !== 0) && gw.some((v, i) => v === 0 && g[i] !== 0)).toBe(true);
+    });
+  }
 });
 
 /** The largest |got - want| / (atol + rtol |want|): at most 1 when every element is within tolerance. */
