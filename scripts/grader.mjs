@@ -8,26 +8,14 @@
 // GRADER_NAME (host-pid), and the sandbox limits GRADER_MEMORY_MB, GRADER_SETUP_MS,
 // GRADER_CHECK_MS, GRADER_TOTAL_MS. SIGTERM/SIGINT finish the jobs in hand, then exit.
 import os from "node:os";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { bundleForNode } from "./bundle-for-node.mjs";
 
-// The worker's TypeScript (lib/api/submission-queue.ts and what it imports) bundled as one ES
-// module, packages left to Node: run as ESM, every package resolves as it does under Next
-// (some lesson-parsing packages are ESM-only). Rebuilt at each start (about a second).
-const outfile = path.resolve("lib/generated/grader-worker/worker.mjs");
-await build({
-  stdin: { contents: 'export { startSubmissionWorker } from "./lib/api/submission-queue"; export { prisma } from "./lib/db/client"; export { sandboxesReleased } from "./lib/grading/sandbox/grader";', resolveDir: process.cwd(), loader: "ts" },
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  packages: "external",
-  tsconfig: "tsconfig.json",
-  outfile,
-  logLevel: "warning",
-});
-const { startSubmissionWorker, prisma, sandboxesReleased } = await import(pathToFileURL(outfile).href);
+// The worker's TypeScript (lib/api/submission-queue.ts and what it imports), rebuilt at each
+// start (about a second).
+const { startSubmissionWorker, prisma, sandboxesReleased } = await bundleForNode(
+  'export { startSubmissionWorker } from "./lib/api/submission-queue"; export { prisma } from "./lib/db/client"; export { sandboxesReleased } from "./lib/grading/sandbox/grader";',
+  "lib/generated/grader-worker/worker.mjs",
+);
 
 const name = process.env.GRADER_NAME || `${os.hostname()}-${process.pid}`;
 const worker = startSubmissionWorker(name);

@@ -12,8 +12,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { bundleForNode } from "../bundle-for-node.mjs";
 import { startPostgres } from "../db/pg-cluster.mjs";
 
 const N = Number(process.argv[2] ?? 3000);
@@ -24,33 +23,22 @@ console.log(`▸ ${cluster ? "PostgreSQL" : "SQLite"}, ${N} requests per measure
 process.env.BETTER_AUTH_SECRET = "handler-cpu-secret-0123456789abcdef0123456789";
 execFileSync(process.execPath, ["scripts/db/migrate.mjs", "deploy"], { env: process.env, stdio: "ignore" });
 
-// Inside the repository, so the packages left out of the bundle resolve from node_modules.
-const outfile = path.resolve("lib/generated/handler-cpu/routes.mjs");
-await build({
-  stdin: {
-    contents: [
-      'export { PUT as saveRoute } from "./app/api/lessons/[slug]/cells/[cellId]/route";',
-      'export { POST as pointsRoute } from "./app/api/experiments/runs/[runId]/points/route";',
-      'export { POST as createRunRoute } from "./app/api/experiments/runs/route";',
-      'export { getWritingUser } from "./lib/auth/request-user";',
-      'export { saveCell } from "./lib/db/cells";',
-      'export { addPoints } from "./lib/db/experiments";',
-    ].join("\n"),
-    resolveDir: process.cwd(),
-    loader: "ts",
+const { saveRoute, pointsRoute, createRunRoute, getWritingUser, saveCell, addPoints } = await bundleForNode(
+  [
+    'export { PUT as saveRoute } from "./app/api/lessons/[slug]/cells/[cellId]/route";',
+    'export { POST as pointsRoute } from "./app/api/experiments/runs/[runId]/points/route";',
+    'export { POST as createRunRoute } from "./app/api/experiments/runs/route";',
+    'export { getWritingUser } from "./lib/auth/request-user";',
+    'export { saveCell } from "./lib/db/cells";',
+    'export { addPoints } from "./lib/db/experiments";',
+  ].join("\n"),
+  "lib/generated/handler-cpu/routes.mjs",
+  {
+    logLevel: "error",
+    // Next's subpath entry points have no "exports" map: Node's ESM loader needs the file name.
+    plugins: [{ name: "next-subpaths", setup: (b) => b.onResolve({ filter: /^next\/(headers|server)$/ }, (args) => ({ path: `${args.path}.js`, external: true })) }],
   },
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  packages: "external",
-  tsconfig: "tsconfig.json",
-  outfile,
-  logLevel: "error",
-  // Next's subpath entry points have no "exports" map: Node's ESM loader needs the file name.
-  plugins: [{ name: "next-subpaths", setup: (b) => b.onResolve({ filter: /^next\/(headers|server)$/ }, (args) => ({ path: `${args.path}.js`, external: true })) }],
-});
-const { saveRoute, pointsRoute, createRunRoute, getWritingUser, saveCell, addPoints } = await import(pathToFileURL(outfile).href);
+);
 
 const LESSON = "first-look-at-tensors";
 const learner = randomUUID();
@@ -75,13 +63,24 @@ async function measure(label, call) {
   for (let i = 0; i < N; i++) await call();
   const cpu = process.cpuUsage(before);
   const ms = (cpu.user + cpu.system) / 1000 / N;
-  console.log(`${label.padEnd(44)} ${ms.toFixed(3)} ms CPU per request (${((performance.now() - t0) / N).toFixed(3)} ms wall)`);
+  console.log(`${label.padEnd(50)} ${ms.toFixed(3)} ms CPU per request (${((performance.now() - t0) / N).toFixed(3)} ms wall)`);
 }
 
 const params = (value) => ({ params: Promise.resolve(value) });
 await measure("autosave route (route() + auth + zod + db)", async () => {
   const response = await saveRoute(json(`/api/lessons/${LESSON}/cells/make`, "PUT", { code: code(), version: ++version }), params({ slug: LESSON, cellId: "make" }));
   if (response.status !== 200) throw new Error(`save: ${response.status} ${await response.text()}`);
+});
+// What the hot path (lib/api/hot-path.ts) calls: the same route, without fetch Request/Response.
+const headers = { "content-type": "application/json", cookie, origin: "http://localhost", host: "localhost" };
+const apiRequest = (url, method, body) => {
+  const bytes = new TextEncoder().encode(JSON.stringify(body));
+  return { method, url: `http://localhost${url}`, headers: new Headers(headers), bodyBytes: async () => bytes };
+};
+await measure("autosave through the hot path's route.answer", async () => {
+  const reply = await saveRoute.answer(apiRequest(`/api/lessons/${LESSON}/cells/make`, "PUT", { code: code(), version: ++version }), { slug: LESSON, cellId: "make" });
+  if (reply.status !== 200) throw new Error(`save: ${reply.status} ${JSON.stringify(reply.body)}`);
+  JSON.stringify(reply.body);
 });
 await measure("  of which the learner lookup", async () => {
   if (!(await getWritingUser(json("/x", "GET")))) throw new Error("no user");
@@ -92,6 +91,11 @@ await measure("  of which saveCell", async () => {
 await measure("metric batch route (5 points)", async () => {
   const response = await pointsRoute(json(`/api/experiments/runs/${runId}/points`, "POST", { points: batch() }), params({ runId }));
   if (response.status !== 200) throw new Error(`points: ${response.status} ${await response.text()}`);
+});
+await measure("metric batch through the hot path's route.answer", async () => {
+  const reply = await pointsRoute.answer(apiRequest(`/api/experiments/runs/${runId}/points`, "POST", { points: batch() }), { runId });
+  if (reply.status !== 200) throw new Error(`points: ${reply.status} ${JSON.stringify(reply.body)}`);
+  JSON.stringify(reply.body);
 });
 await measure("  of which addPoints", async () => {
   await addPoints(learner, runId, batch());
