@@ -208,6 +208,18 @@ function chunkSize(N: number, rows: number, L: number): number {
   return Math.max(1, Math.min(N, Math.floor(maxResult / Math.max(1, rows * L))));
 }
 
+/**
+ * Floats of a [rows, chunk * L] operand that stay in the L2 cache between being written and read
+ * again: the forward's packed columns (read by the kernel) and the input gradient's column
+ * gradient (read by col2im) come back from cache instead of memory when a chunk of samples is
+ * this small. Whole-batch products were memory-bound on those two.
+ */
+const CACHE_FLOATS = 1 << 16;
+
+function cacheChunk(N: number, rows: number, L: number): number {
+  return Math.max(1, Math.min(chunkSize(N, rows, L), Math.floor(CACHE_FLOATS / Math.max(1, rows * L))));
+}
+
 function requirePacker(gemm: Gemm): ConvPack {
   const pk = packerFor(gemm);
   if (!pk) throw new Error("conv_gemm: this GEMM exposes no WebAssembly memory (check convGemmSupported first)");
@@ -222,7 +234,7 @@ export function convForwardGemm(
   const L = g.OH * g.OW;
   const K = g.C * g.kh * g.kw;
   const inSample = g.C * g.H * g.W;
-  const step = chunkSize(N, Cout, L);
+  const step = cacheChunk(N, Math.max(Cout, K), L);
   for (let n0 = 0; n0 < N; n0 += step) {
     const nc = Math.min(step, N - n0);
     const pl = planFor(g, nc);
@@ -294,7 +306,7 @@ export function convInputGradGemm(gemm: Gemm, w: Float32Array, go: Float32Array,
   const L = g.OH * g.OW;
   const K = g.C * g.kh * g.kw;
   const inSample = g.C * g.H * g.W;
-  const step = chunkSize(N, K, L);
+  const step = cacheChunk(N, K, L);
   for (let n0 = 0; n0 < N; n0 += step) {
     const nc = Math.min(step, N - n0);
     inputGradChunk(gemm, pk, w, go.subarray(n0 * Cout * L), gx.subarray(n0 * inSample), nc, Cout, g, K);
