@@ -51,7 +51,7 @@ export interface KernelTable {
 const localGemm = createLocalGemm();
 /** Float32 contiguous add/sub/mul/div and the optimizer updates in WebAssembly SIMD, or null. */
 const elementwiseSimd = createWasmElementwise({
-  binary: binaryStrided, optim: optimKernels, relu: unaryKernels.relu, reluGrad: unaryGradKernels.relu,
+  binary: binaryStrided, optim: optimKernels, relu: unaryKernels.relu, reluGrad: unaryGradKernels.relu, reduce: reduceAxis,
 });
 
 export const kernels: KernelTable = {
@@ -60,7 +60,7 @@ export const kernels: KernelTable = {
   copy: copyStrided,
   // The WebAssembly SIMD kernel when the host supports it (float32), else plain TS.
   matmul: createWasmMatmul(matmulStrided, () => kernels.gemm, localGemm) ?? matmulStrided,
-  reduce: reduceAxis,
+  reduce: elementwiseSimd?.reduce ?? reduceAxis,
   sumAll,
   // exp and sigmoid over float32 go through WebAssembly SIMD when available.
   unary: { ...unaryKernels, ...(createWasmUnary(unaryKernels) ?? {}), ...(elementwiseSimd ? { relu: elementwiseSimd.relu } : {}) },
@@ -74,9 +74,15 @@ export const kernels: KernelTable = {
  * one suite on each of its backends).
  */
 export type BackendName = "wasm" | "ts";
-const backends: Record<BackendName, Pick<KernelTable, "gemm" | "matmul" | "unary" | "unaryGrad" | "binary" | "optim">> = {
-  wasm: { gemm: kernels.gemm, matmul: kernels.matmul, unary: { ...kernels.unary }, unaryGrad: { ...kernels.unaryGrad }, binary: kernels.binary, optim: kernels.optim },
-  ts: { gemm: null, matmul: matmulStrided, unary: { ...unaryKernels }, unaryGrad: { ...unaryGradKernels }, binary: binaryStrided, optim: optimKernels },
+const backends: Record<BackendName, Pick<KernelTable, "gemm" | "matmul" | "unary" | "unaryGrad" | "binary" | "optim" | "reduce">> = {
+  wasm: {
+    gemm: kernels.gemm, matmul: kernels.matmul, unary: { ...kernels.unary }, unaryGrad: { ...kernels.unaryGrad },
+    binary: kernels.binary, optim: kernels.optim, reduce: kernels.reduce,
+  },
+  ts: {
+    gemm: null, matmul: matmulStrided, unary: { ...unaryKernels }, unaryGrad: { ...unaryGradKernels },
+    binary: binaryStrided, optim: optimKernels, reduce: reduceAxis,
+  },
 };
 
 /** Switches matmul, convolution's GEMM, the SIMD unary/binary kernels and the optimizer updates to one backend's. */
@@ -86,6 +92,7 @@ export function selectBackend(name: BackendName): void {
   kernels.matmul = b.matmul;
   kernels.binary = b.binary;
   kernels.optim = b.optim;
+  kernels.reduce = b.reduce;
   Object.assign(kernels.unary, b.unary);
   Object.assign(kernels.unaryGrad, b.unaryGrad);
 }

@@ -30,6 +30,13 @@ const f32x4Sqrt = [0xfd, ...uleb(0xe3)];
 const i32x4Ne = [0xfd, ...uleb(0x38)];
 const v128And = [0xfd, ...uleb(0x4e)];
 const v128AndNot = [0xfd, ...uleb(0x4f)];
+const f64x2PromoteLow = [0xfd, ...uleb(0x5f)];
+const f32x4DemoteZero = [0xfd, ...uleb(0x5e)];
+const f64x2Add = [0xfd, ...uleb(0xf0)];
+/** i8x16.shuffle picking bytes `lanes` of the two operands (0-15 first, 16-31 second). */
+const shuffle = (lanes: number[]) => [0xfd, ...uleb(0x0d), ...lanes];
+const HIGH_HALF = shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
+const JOIN_LOW_HALVES = shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
 const g = op.localGet, s = op.localSet;
 const splat = (param: number, local: number) => [...g(param), ...op.f32x4Splat, ...s(local)];
 /** ptr += 16 for each pointer local. */
@@ -165,6 +172,32 @@ function reluGradFunction(): WasmFunction {
   };
 }
 
+// ---- column sums: out[j] = sum_k x[k, j], accumulated in float64 in row order -------------
+/**
+ * colsum(px, pout, r, groups, rowBytes): for each group of four columns, two f64x2 accumulators
+ * add the rows in order k = 0..r-1, the same sums as reduce.ts's float64 scratch loop (bit-identical).
+ */
+function colsumFunction(): WasmFunction {
+  const PX = 0, POUT = 1, R = 2, GROUPS = 3, ROW = 4, P = 5, K = 6, LO = 7, HI = 8, V = 9;
+  const inner = [
+    ...g(P), ...op.v128Load(0), ...op.localTee(V), ...f64x2PromoteLow, ...g(LO), ...f64x2Add, ...s(LO),
+    ...g(V), ...g(V), ...HIGH_HALF, ...f64x2PromoteLow, ...g(HI), ...f64x2Add, ...s(HI),
+    ...g(P), ...g(ROW), ...op.i32Add, ...s(P),
+  ];
+  return {
+    name: "colsum",
+    params: [I32, I32, I32, I32, I32],
+    results: [],
+    locals: [I32, I32, V128, V128, V128],
+    body: loopN4(GROUPS, [
+      ...op.v128Zero, ...s(LO), ...op.v128Zero, ...s(HI), ...g(PX), ...s(P), ...g(R), ...s(K),
+      ...loopN4(K, inner),
+      ...g(POUT), ...g(LO), ...f32x4DemoteZero, ...g(HI), ...f32x4DemoteZero, ...JOIN_LOW_HALVES, ...op.v128Store(0),
+      ...advance(PX, POUT),
+    ]),
+  };
+}
+
 const MODES: Mode[] = ["vv", "vs", "sv"];
 const MOMENTA: Momentum[] = ["none", "plain", "nesterov"];
 const DECAYS: Decay[] = ["none", "l2", "decoupled"];
@@ -176,6 +209,7 @@ export const elementwiseModuleBytes = (): Uint8Array<ArrayBuffer> =>
     ...DECAYS.flatMap((d) => [adamFunction(d, false), adamFunction(d, true)]),
     reluFunction(),
     reluGradFunction(),
+    colsumFunction(),
   ], PAGES);
 
 type BinaryKernel = (
@@ -201,11 +235,28 @@ function layout(shape: readonly number[], strides: readonly number[]): "v" | "s"
   return contiguous ? "v" : scalar ? "s" : null;
 }
 
+/**
+ * The row length L when an operand repeats one contiguous row of L elements over the leading
+ * dims (a bias added to a batch: strides [0, 1] over [m, n]), else 0.
+ */
+function rowLength(shape: readonly number[], strides: readonly number[]): number {
+  let expected = 1;
+  let d = shape.length - 1;
+  for (; d >= 0; d--) {
+    if (shape[d] === 1) continue;
+    if (strides[d] !== expected) break;
+    expected *= shape[d];
+  }
+  for (; d >= 0; d--) if (shape[d] !== 1 && strides[d] !== 0) return 0;
+  return expected;
+}
+
 const BIN_NAMES: Partial<Record<BinaryOpCode, BinName>> = {
   [BinaryOp.add]: "add", [BinaryOp.sub]: "sub", [BinaryOp.mul]: "mul", [BinaryOp.div]: "div",
 };
 
 type Unary = (n: number, x: Storage, out: Storage, p0: number, p1: number) => void;
+type Reduce = (op: number, x: Storage, outer: number, r: number, inner: number, out: Storage, idx: Storage | null) => void;
 type UnaryGrad = (n: number, g: Storage, s: Storage, out: Storage, p0: number, p1: number) => void;
 
 export interface ElementwiseSimd {
@@ -214,11 +265,13 @@ export interface ElementwiseSimd {
   optim: OptimKernels;
   relu: Unary;
   reluGrad: UnaryGrad;
+  /** kernels.reduce with float32 sums over rows of a multiple of four columns in SIMD. */
+  reduce: Reduce;
 }
 
 /** The SIMD kernels wrapping the TypeScript ones, or null without WebAssembly SIMD. */
 export function createWasmElementwise(
-  fallback: { binary: BinaryKernel; optim: OptimKernels; relu: Unary; reluGrad: UnaryGrad },
+  fallback: { binary: BinaryKernel; optim: OptimKernels; relu: Unary; reluGrad: UnaryGrad; reduce: Reduce },
 ): ElementwiseSimd | null {
   let instance: WebAssembly.Instance;
   try {
@@ -247,6 +300,22 @@ export function createWasmElementwise(
     const lo = n >= MIN_BINARY ? layout(shape, oS) : null;
     const la = lo === "v" ? layout(shape, aS) : null;
     const lb = la !== null ? layout(shape, bS) : null;
+    if (la === "v" && lb === null) {
+      // A row repeated down the batch (bias): the row once, then each row of a against it.
+      const L = rowLength(shape, bS);
+      if (L > 0 && L % 4 === 0 && L <= CHUNK) {
+        const fn = ex[`${name}_vv`];
+        heap.set(b.subarray(bOff, bOff + L), CHUNK);
+        const rowsPer = Math.floor(CHUNK / L);
+        for (let start = 0; start < n; start += rowsPer * L) {
+          const len = Math.min(rowsPer * L, n - start);
+          heap.set(a.subarray(aOff + start, aOff + start + len), 0);
+          for (let row = 0; row < len; row += L) fn(slot(0) + row * 4, slot(1), 0, slot(2) + row * 4, L >>> 2);
+          out.set(heap.subarray(2 * CHUNK, 2 * CHUNK + len), oOff + start);
+        }
+        return;
+      }
+    }
     if (lb === null || (la === "s" && lb === "s")) {
       fallback.binary(code, shape, alpha, out, oOff, oS, a, aOff, aS, b, bOff, bS);
       return;
@@ -335,5 +404,22 @@ export function createWasmElementwise(
     }
   };
 
-  return { binary, optim: { sgd, adam }, relu, reluGrad };
+  // Sums (op 0) of [outer, r, inner] float32 with inner a multiple of 4 and one slice fitting the heap.
+  const reduce: Reduce = (code, x, outer, r, inner, out, idx) => {
+    if (code !== 0 || inner % 4 !== 0 || r * inner < MIN_BINARY || r * inner > 4 * CHUNK || !(x instanceof Float32Array) || !(out instanceof Float32Array)) {
+      fallback.reduce(code, x, outer, r, inner, out, idx);
+      return;
+    }
+    const outAt = 4 * CHUNK;
+    for (let o = 0; o < outer; o++) {
+      heap.set(x.subarray(o * r * inner, (o + 1) * r * inner), 0);
+      for (let c0 = 0; c0 < inner; c0 += CHUNK) {
+        const cols = Math.min(CHUNK, inner - c0);
+        ex.colsum(c0 * 4, outAt * 4, r, cols >>> 2, inner * 4);
+        out.set(heap.subarray(outAt, outAt + cols), o * inner + c0);
+      }
+    }
+  };
+
+  return { binary, optim: { sgd, adam }, relu, reluGrad, reduce };
 }

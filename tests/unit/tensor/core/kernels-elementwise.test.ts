@@ -9,8 +9,11 @@ import { optimKernels, type AdamParams, type SgdParams } from "../../../../lib/t
 import { createWasmElementwise } from "../../../../lib/tensor/kernels/wasm/elementwise_simd";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { unaryGradKernels, unaryKernels } from "../../../../lib/tensor/kernels/unary";
+import { reduceAxis } from "../../../../lib/tensor/kernels/reduce";
 
-const simd = createWasmElementwise({ binary: binaryStrided, optim: optimKernels, relu: unaryKernels.relu, reluGrad: unaryGradKernels.relu })!;
+const simd = createWasmElementwise({
+  binary: binaryStrided, optim: optimKernels, relu: unaryKernels.relu, reluGrad: unaryGradKernels.relu, reduce: reduceAxis,
+})!;
 
 /** Deterministic values in [-scale, scale) (a small LCG: the test must not depend on a seed elsewhere). */
 function values(n: number, seed: number, scale = 4): Float32Array {
@@ -76,7 +79,25 @@ describe("WebAssembly SIMD binary kernels", () => {
     expect(Array.from(got.subarray(0, 10))).toEqual(Array.from(base.subarray(0, 10)));
   });
 
-  it("leaves strided, broadcast-row, alpha != 1 and float64 cases to the TypeScript kernel with the same results", () => {
+  for (const [label, shape, bStrides] of [
+    ["a bias row over a batch", [64, 128], [0, 1]],
+    ["a [5, 8] block over 3 x 200 (several chunks of rows)", [3, 200, 5, 8], [0, 0, 8, 1]],
+    ["rows of 16384 (one row per chunk)", [3, 16_384], [0, 1]],
+  ] as [string, number[], number[]][]) {
+    it(`adds and multiplies ${label} bit for bit`, () => {
+      const n = shape.reduce((x, y) => x * y, 1);
+      const a = withSpecials(values(n, 12));
+      const b = withSpecials(values(n, 13));
+      for (const code of [BinaryOp.add, BinaryOp.mul, BinaryOp.div]) {
+        const want = new Float32Array(n), got = new Float32Array(n);
+        binaryStrided(code, shape, 1, want, 0, contiguous(shape), a, 0, contiguous(shape), b, 3, bStrides);
+        simd.binary(code, shape, 1, got, 0, contiguous(shape), a, 0, contiguous(shape), b, 3, bStrides);
+        expect(Array.from(got)).toEqual(Array.from(want));
+      }
+    });
+  }
+
+  it("leaves strided, ragged-row, alpha != 1 and float64 cases to the TypeScript kernel with the same results", () => {
     const shape = [64, 128];
     const a = values(64 * 128, 5);
     const row = values(128, 6);
@@ -85,8 +106,12 @@ describe("WebAssembly SIMD binary kernels", () => {
       f(code, shape, alpha, out, 0, [128, 1], a, 0, aStrides, bArr as Float32Array, 0, bStrides);
       return Array.from(out);
     };
-    // bias-style row broadcast, a transposed operand, sub with alpha, a float64 operand
-    expect(run(simd.binary, BinaryOp.add, 1, [0, 1], row)).toEqual(run(binaryStrided, BinaryOp.add, 1, [0, 1], row));
+    // a row of 10 (not whole groups of four), a transposed operand, sub with alpha, a float64 operand
+    const shape10 = [64, 10];
+    const out10 = [new Float32Array(640), new Float32Array(640)];
+    binaryStrided(BinaryOp.add, shape10, 1, out10[0], 0, [10, 1], a, 0, [10, 1], row, 0, [0, 1]);
+    simd.binary(BinaryOp.add, shape10, 1, out10[1], 0, [10, 1], a, 0, [10, 1], row, 0, [0, 1]);
+    expect(Array.from(out10[1])).toEqual(Array.from(out10[0]));
     expect(run(simd.binary, BinaryOp.mul, 1, [1, 64], a)).toEqual(run(binaryStrided, BinaryOp.mul, 1, [1, 64], a));
     expect(run(simd.binary, BinaryOp.sub, 0.3, [128, 1], a)).toEqual(run(binaryStrided, BinaryOp.sub, 0.3, [128, 1], a));
     const a64 = Float64Array.from(a);
@@ -115,6 +140,35 @@ describe("WebAssembly SIMD ReLU", () => {
       expect(gw.some((v) => v !== 0) && gw.some((v, i) => v === 0 && g[i] !== 0)).toBe(true);
     });
   }
+});
+
+describe("WebAssembly SIMD column sums", () => {
+  // [outer, r, inner]: a bias gradient (64 x 128), several slices, a wide row, a row count of 1
+  for (const [outer, r, inner] of [[1, 64, 128], [3, 20, 52], [1, 4, 16_384], [2, 1, 2048], [1, 300, 8]]) {
+    it(`sums [${outer}, ${r}, ${inner}] over the middle axis exactly as the float64 TypeScript loop`, () => {
+      const x = withSpecials(values(outer * r * inner, 9));
+      x[100] = 1e30; x[100 + inner] = -1e30; // cancels in float64 order, as in the TS loop
+      const want = new Float32Array(outer * inner), got = new Float32Array(outer * inner).fill(5);
+      reduceAxis(0, x, outer, r, inner, want, null);
+      simd.reduce(0, x, outer, r, inner, got, null);
+      expect(Array.from(got)).toEqual(Array.from(want));
+    });
+  }
+
+  it("leaves max/min, ragged rows and float64 to the TypeScript loop", () => {
+    const x = values(64 * 10, 10);
+    const [a, b] = [new Float32Array(10), new Float32Array(10)];
+    reduceAxis(0, x, 1, 64, 10, a, null);
+    simd.reduce(0, x, 1, 64, 10, b, null);
+    expect(Array.from(b)).toEqual(Array.from(a));
+    const y = values(64 * 128, 11);
+    const [m1, m2] = [new Float32Array(128), new Float32Array(128)];
+    const [i1, i2] = [new Float32Array(128), new Float32Array(128)];
+    reduceAxis(2, y, 1, 64, 128, m1, i1);
+    simd.reduce(2, y, 1, 64, 128, m2, i2);
+    expect(Array.from(m2)).toEqual(Array.from(m1));
+    expect(Array.from(i2)).toEqual(Array.from(i1));
+  });
 });
 
 /** The largest |got - want| / (atol + rtol |want|): at most 1 when every element is within tolerance. */
