@@ -1,6 +1,6 @@
-/** MLP 784-128-10, batch 64, one SGD step (forward, cross-entropy, backward, update). */
+/** MLP 784-128-10, batch 64, one SGD (or Adam) step (forward, cross-entropy, backward, update). */
 import * as nn from "../lib/tensor/nn";
-import { SGD } from "../lib/tensor/optim";
+import { Adam, SGD } from "../lib/tensor/optim";
 import { torch } from "../lib/tensor/index";
 import { registerBench, timeMs } from "./harness";
 import { tfjs } from "./peer_tfjs";
@@ -8,10 +8,10 @@ import { jaxMlpStep } from "./jax_models";
 
 const BATCH = 64;
 
-export async function oursStep(): Promise<number> {
+export async function oursStep(optimizer: "sgd" | "adam" = "sgd"): Promise<number> {
   torch.manual_seed(0);
   const model = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
-  const opt = new SGD(model.parameters(), { lr: 0.01 });
+  const opt = optimizer === "adam" ? new Adam(model.parameters(), { lr: 1e-3 }) : new SGD(model.parameters(), { lr: 0.01 });
   const x = torch.rand(BATCH, 784);
   const y = torch.randint(0, 10, [BATCH]);
   return timeMs(() => {
@@ -22,7 +22,7 @@ export async function oursStep(): Promise<number> {
   }, { warmup: 20, minMs: 1000 });
 }
 
-async function peerStep(): Promise<number> {
+async function peerStep(optimizer: "sgd" | "adam" = "sgd"): Promise<number> {
   const tf = await tfjs();
   const w1 = tf.variable(tf.randomNormal([784, 128], 0, 0.05));
   const b1 = tf.variable(tf.zeros([128]));
@@ -30,7 +30,7 @@ async function peerStep(): Promise<number> {
   const b2 = tf.variable(tf.zeros([10]));
   const x = tf.randomUniform([BATCH, 784]);
   const labels = tf.oneHot(tf.randomUniform([BATCH], 0, 10, "int32"), 10);
-  const opt = tf.train.sgd(0.01);
+  const opt = optimizer === "adam" ? tf.train.adam(1e-3) : tf.train.sgd(0.01);
   const ms = await timeMs(() => {
     const cost = opt.minimize(() => {
       const h = tf.relu(tf.add(tf.matMul(x, w1), b1));
@@ -45,12 +45,13 @@ async function peerStep(): Promise<number> {
 }
 
 export const MLP_ROW = "MLP 784-128-10 step, batch 64";
-registerBench({ group: "train", name: MLP_ROW, unit: "ms/step", ours: oursStep, peer: peerStep, target: { value: 1.2, higherIsBetter: false } });
+registerBench({ group: "train", name: MLP_ROW, unit: "ms/step", ours: () => oursStep(), peer: () => peerStep(), target: { value: 1.2, higherIsBetter: false } });
+registerBench({ group: "train", name: `${MLP_ROW}, Adam`, unit: "ms/step", ours: () => oursStep("adam"), peer: () => peerStep("adam") });
 registerBench({
   group: "jax",
   name: MLP_ROW,
   unit: "ms/step",
-  ours: oursStep,
+  ours: () => oursStep(),
   peer: async () => timeMs(await jaxMlpStep(BATCH), { warmup: 5, minMs: 1000 }),
   target: { value: 1.2, higherIsBetter: false },
 });
