@@ -193,6 +193,24 @@ function packColsPanels(pk: ConvPack, lanes: 4 | 8, base: number, rowTab: number
   };
 }
 
+/**
+ * A packer for the (small) weight operand that packs each k slice once and copies it for the
+ * following chunks of the batch (the same panels every chunk).
+ */
+function packedOnce(m: number, pack: PackA): PackA {
+  const slices = new Map<number, Float32Array>();
+  return function packedOnceA(h, dst, p0, kc) {
+    const done = slices.get(p0);
+    if (done) {
+      h.set(done, dst);
+      return;
+    }
+    pack(h, dst, p0, kc);
+    const len = Math.ceil(m / MR) * MR * kc;
+    slices.set(p0, h.slice(dst, dst + len));
+  };
+}
+
 /** Floats of the GEMM's result per call: larger batches go through in chunks of samples. */
 let maxResult = 1 << 22;
 
@@ -235,6 +253,7 @@ export function convForwardGemm(
   const K = g.C * g.kh * g.kw;
   const inSample = g.C * g.H * g.W;
   const step = cacheChunk(N, Math.max(Cout, K), L);
+  const packA = packedOnce(Cout, stridedA(Cout, w, 0, K, 1));
   for (let n0 = 0; n0 < N; n0 += step) {
     const nc = Math.min(step, N - n0);
     const pl = planFor(g, nc);
@@ -251,7 +270,7 @@ export function convForwardGemm(
     i.set(pl.tapOff, tapAt >> 2);
     if (bias) f.set(bias.subarray(0, Cout), biasAt >> 2);
     const packB = packRowsB(pk, xAt, posAt, tapAt, P, pl.posBase, pl.tapOff);
-    gemm.gemm(Cout, P, K, stridedA(Cout, w, 0, K, 1), packB, function forwardUnload(h, c, ldc) {
+    gemm.gemm(Cout, P, K, packA, packB, function forwardUnload(h, c, ldc) {
       // C[co, n * L + l] (+ bias[co]) -> out[n, co, l] in module memory, then one copy out.
       pk.unload_forward(c * 4, ldc * 4, outAt, Cout, nc, L, biasAt, bias ? 1 : 0);
       out.set(h.subarray(outAt >> 2, (outAt >> 2) + nc * Cout * L), n0 * Cout * L);
@@ -307,13 +326,14 @@ export function convInputGradGemm(gemm: Gemm, w: Float32Array, go: Float32Array,
   const K = g.C * g.kh * g.kw;
   const inSample = g.C * g.H * g.W;
   const step = cacheChunk(N, K, L);
+  const packA = packedOnce(K, stridedA(K, w, 0, 1, K));
   for (let n0 = 0; n0 < N; n0 += step) {
     const nc = Math.min(step, N - n0);
-    inputGradChunk(gemm, pk, w, go.subarray(n0 * Cout * L), gx.subarray(n0 * inSample), nc, Cout, g, K);
+    inputGradChunk(gemm, pk, packA, go.subarray(n0 * Cout * L), gx.subarray(n0 * inSample), nc, Cout, g, K);
   }
 }
 
-function inputGradChunk(gemm: Gemm, pk: ConvPack, w: Float32Array, go: Float32Array, gx: Float32Array, N: number, Cout: number, g: ConvShape, K: number): void {
+function inputGradChunk(gemm: Gemm, pk: ConvPack, packA: PackA, go: Float32Array, gx: Float32Array, N: number, Cout: number, g: ConvShape, K: number): void {
   const pl = planFor(g, N);
   const { P, L, Hp, Wp } = pl;
   const { C, H, W, ph, pw } = g;
@@ -334,7 +354,7 @@ function inputGradChunk(gemm: Gemm, pk: ConvPack, w: Float32Array, go: Float32Ar
   i.set(pl.tapOff, tapAt >> 2);
   // B = gOut[Cout, P] (k: channels, columns: positions).
   const packB = packRowsB(pk, goAt, goBaseAt, chanAt, P, goBase, chanOff);
-  gemm.gemm(K, P, Cout, stridedA(K, w, 0, 1, K), packB, function col2imUnload(h, c, ldc) {
+  gemm.gemm(K, P, Cout, packA, packB, function col2imUnload(h, c, ldc) {
     // col2im: every window tap adds its column gradient onto the input position it read; along an
     // output row at stride 1 (OW positions) the inputs read are contiguous.
     const gxf = gxAt >> 2;

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { F, torch, type Tensor } from "../../../../lib/tensor/index";
-import { convGemmSupported } from "../../../../lib/tensor/kernels/conv_gemm";
+import { convGemmSupported, setConvChunkFloats } from "../../../../lib/tensor/kernels/conv_gemm";
 import { kernels, selectBackend, type BackendName } from "../../../../lib/tensor/kernels/registry";
 import { poolKernelsOn } from "../../../../lib/tensor/kernels/wasm/pool_kernels";
 
@@ -92,5 +92,27 @@ describeWasm("WebAssembly pooling and bias-gradient kernels", () => {
       return Array.from(b.grad!._data);
     };
     expect(run()).toEqual(on("ts", run));
+  });
+
+  it("a convolution with more taps than one packed k slice (K = 360), in chunks of samples, matches the TypeScript backend", () => {
+    const run = () => {
+      torch.manual_seed(21);
+      const x = torch.randn(5, 40, 7, 6).requires_grad_();
+      const w = torch.randn(6, 40, 3, 3).mul(0.1).requires_grad_();
+      const b = torch.randn(6).requires_grad_();
+      const y = F.conv2d(x, w, b, { padding: 1 });
+      y.backward(torch.randn(y.shape));
+      return [y.detach(), x.grad!, w.grad!, b.grad!];
+    };
+    for (const chunk of [1 << 22, 100]) {
+      const prev = setConvChunkFloats(chunk);
+      try {
+        const ours = run();
+        const plain = on("ts", run);
+        ours.forEach((t, i) => expect(t.allclose(plain[i], { rtol: 1e-4, atol: 1e-4 }), String(i)).toBe(true));
+      } finally {
+        setConvChunkFloats(prev);
+      }
+    }
   });
 });
