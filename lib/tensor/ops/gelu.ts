@@ -1,18 +1,25 @@
 /**
- * Exact (erf) GELU over float32 with a fused backward: the forward keeps Phi(x) (the normal
- * CDF it computes anyway), so the backward only needs the density exp(-x^2 / 2), and takes it
- * from the SIMD exp kernel over the whole buffer instead of one Math.exp per element (a scalar
- * Math.exp costs about 20 ns here; the GELU backward was the largest elementwise op of a GPT step).
+ * Exact (erf) GELU over float32 with a fused backward: the forward keeps Phi(x) (the normal CDF
+ * it computes anyway), so the backward only needs the density exp(-x^2 / 2). On the WebAssembly
+ * backend both directions run as SIMD (kernels/wasm/gelu_simd.ts: the rational erf and Cephes exp
+ * four lanes at a time); on the plain-TS backend (and for the last n % 4 elements) JS loops, whose
+ * exps come from the exp kernel in one call over the buffer rather than one Math.exp per element
+ * (a scalar Math.exp costs about 20 ns here).
  */
 import { record } from "../autograd/function";
 import { float32 } from "../dtype";
 import { erf32 } from "../kernels/unary";
 import { kernels } from "../kernels/registry";
+import { createGeluSimd } from "../kernels/wasm/gelu_simd";
 import type { Tensor } from "../tensor";
 import { UNARY_FORMULAS } from "./unary_formulas";
 import { contiguousData, empty } from "./util";
 
 const INV_SQRT_2PI = 0.3989422804014327;
+const simd = createGeluSimd();
+
+/** The SIMD kernels when the WebAssembly backend is selected (selectBackend("ts") clears kernels.gemm). */
+const simdSelected = (): boolean => simd !== null && kernels.gemm !== null;
 
 /** GELU(x) = x Phi(x) for a float32 tensor, recording GeluBackward0 (create_graph: the unary formula). */
 export function gelu32(x: Tensor): Tensor {
@@ -22,9 +29,12 @@ export function gelu32(x: Tensor): Tensor {
   const out = empty(x.shape, float32);
   const o = out._data as Float32Array;
   const cdf = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
+  const fast = simdSelected();
+  if (fast) simd!.forward(n, xd, o, cdf);
+  for (let i = fast ? n & ~3 : 0; i < n; i++) {
     const v = xd[i];
-    const c = 0.5 * (1 + erf32(v * Math.SQRT1_2));
+    // erf32 may round a hair below -1 past its clamp: Phi >= 0 keeps GELU(-inf) = -inf * 0 = NaN, as in float64.
+    const c = Math.max(0, 0.5 * (1 + erf32(v * Math.SQRT1_2)));
     cdf[i] = c;
     o[i] = v * c;
   }
@@ -32,14 +42,17 @@ export function gelu32(x: Tensor): Tensor {
   return record(
     out, "GeluBackward0", [x],
     (g) => {
-      const gd = contiguousData(g);
+      const gd = contiguousData(g) as Float32Array;
       const res = empty(x.shape, g.dtype);
-      const r = res._data;
-      // pdf(x) = exp(-x^2 / 2) / sqrt(2 pi): the exponents first, then one vectorised exp.
-      const pdf = new Float32Array(n);
-      for (let i = 0; i < n; i++) { const v = xd[i]; pdf[i] = -0.5 * v * v; }
-      kernels.unary.exp(n, pdf, pdf, 0, 0);
-      for (let i = 0; i < n; i++) r[i] = gd[i] * (cdf[i] + xd[i] * pdf[i] * INV_SQRT_2PI);
+      const r = res._data as Float32Array;
+      const simdNow = simdSelected();
+      if (simdNow) simd!.backward(n, gd, xd, cdf, r);
+      const from = simdNow ? n & ~3 : 0;
+      // pdf(x) = exp(-x^2 / 2) / sqrt(2 pi): the exponents first, then one call of the exp kernel.
+      const pdf = new Float32Array(n - from);
+      for (let i = from; i < n; i++) { const v = xd[i]; pdf[i - from] = -0.5 * v * v; }
+      kernels.unary.exp(n - from, pdf, pdf, 0, 0);
+      for (let i = from; i < n; i++) r[i] = gd[i] * (cdf[i] + xd[i] * pdf[i - from] * INV_SQRT_2PI);
       return [res];
     },
     [x],
