@@ -90,14 +90,66 @@ function gatherRows8(): WasmFunction {
   });
 }
 
-/** gather_cols{W}(dst, base, rowTab, colTab, panels, p0, kc). */
+// 4x4 transposes by shuffles: float lanes of (a, b) as byte lanes 0..31.
+const shuffleFloats = (lanes: number[]) => [0xfd, ...uleb(0x0d), ...lanes.flatMap((f) => [4 * f, 4 * f + 1, 4 * f + 2, 4 * f + 3])];
+const LO_PAIRS = shuffleFloats([0, 4, 1, 5]);
+const HI_PAIRS = shuffleFloats([2, 6, 3, 7]);
+const LO_HALVES = shuffleFloats([0, 1, 4, 5]);
+const HI_HALVES = shuffleFloats([2, 3, 6, 7]);
+
+/**
+ * gather_cols{W}(dst, base, rowTab, colTab, panels, p0, kc). Where four consecutive rows
+ * (positions) are four consecutive floats (an output row at stride 1), each column (tap) is one
+ * vector load for all four and 4x4 transposes by shuffles turn them into the panel's per-row
+ * order; other rows are gathered one float at a time.
+ */
 function gatherCols(W: 4 | 8): WasmFunction {
   const o = Array.from({ length: W }, (_, j) => `o${j}`);
-  const locals: Record<string, number> = { cp: I32, cend: I32, d: I32, dd: I32, rp: I32, rend: I32, row: I32, panel: I32 };
+  const vs = Array.from({ length: W }, (_, j) => `v${j}`);
+  const locals: Record<string, number> = { cp: I32, cend: I32, d: I32, dd: I32, rp: I32, rend: I32, rend4: I32, row: I32, panel: I32, t0: V128, t1: V128, t2: V128, t3: V128 };
   for (const name of o) locals[name] = I32;
+  for (const name of vs) locals[name] = V128;
   return fn(`gather_cols${W}`, ["dst", "base", "rowTab", "colTab", "panels", "p0", "kc"], locals, (v) => {
     const gathers: number[] = [];
     for (let j = 0; j < W; j++) gathers.push(...g(v.dd), ...g(v.row), ...g(v[o[j]]), ...op.i32Add, ...op.f32Load(0), ...f32Store(4 * j));
+    // Columns 4h..4h+3 of four rows: transpose v[4h..4h+3] and store row q's four floats at dd + q * 4W + 16h.
+    const transposeStore = (h: number) => {
+      const [a, b, cc, d] = [0, 1, 2, 3].map((i) => v[vs[4 * h + i]]);
+      const out: number[] = [
+        ...g(a), ...g(b), ...LO_PAIRS, ...s(v.t0),
+        ...g(cc), ...g(d), ...LO_PAIRS, ...s(v.t1),
+        ...g(a), ...g(b), ...HI_PAIRS, ...s(v.t2),
+        ...g(cc), ...g(d), ...HI_PAIRS, ...s(v.t3),
+      ];
+      const rows: [number, number, number[]][] = [[v.t0, v.t1, LO_HALVES], [v.t0, v.t1, HI_HALVES], [v.t2, v.t3, LO_HALVES], [v.t2, v.t3, HI_HALVES]];
+      rows.forEach(([x, y, sh], q) => out.push(...g(v.dd), ...g(x), ...g(y), ...sh, ...op.v128Store(q * 4 * W + 16 * h)));
+      return out;
+    };
+    const four = [
+      ...g(v.rp), ...i32Load(), ...s(v.row),
+      ...vs.flatMap((name, j) => [...g(v.row), ...g(v[o[j]]), ...op.i32Add, ...op.v128Load(0), ...s(v[name])]),
+      ...transposeStore(0),
+      ...(W === 8 ? transposeStore(1) : []),
+      ...addTo(v.dd, c(16 * W)),
+      ...addTo(v.rp, c(16)),
+    ];
+    const one = [...g(v.rp), ...i32Load(), ...s(v.row), ...gathers, ...addTo(v.dd, c(4 * W)), ...addTo(v.rp, c(4))];
+    // while (rp < rend) { if (rp < rend4 && rowTab[rp + 3] - rowTab[rp] == 12) four rows else one }
+    const rowsLoop = op.block([
+      ...g(v.rp), ...g(v.rend), ...i32GeU, ...op.brIf(0),
+      ...op.loop([
+        ...ifElse(
+          [
+            ...g(v.rp), ...g(v.rend4), ...op.i32LtU,
+            ...g(v.rp), ...i32Load(12), ...g(v.rp), ...i32Load(), ...op.i32Sub, ...c(12), ...i32Eq,
+            ...i32And,
+          ],
+          four,
+          one,
+        ),
+        ...g(v.rp), ...g(v.rend), ...op.i32LtU, ...op.brIf(0),
+      ]),
+    ]);
     return [
       ...g(v.kc), ...c(4 * W), ...op.i32Mul, ...s(v.panel),
       ...g(v.colTab), ...s(v.cp),
@@ -107,8 +159,10 @@ function gatherCols(W: 4 | 8): WasmFunction {
         ...o.flatMap((name, j) => [...g(v.base), ...g(v.cp), ...i32Load(4 * j), ...op.i32Add, ...s(v[name])]),
         ...g(v.rowTab), ...g(v.p0), ...c(4), ...op.i32Mul, ...op.i32Add, ...s(v.rp),
         ...g(v.rp), ...g(v.kc), ...c(4), ...op.i32Mul, ...op.i32Add, ...s(v.rend),
+        // rp < rend4 <=> rp + 16 <= rend: four whole rows left
+        ...g(v.rend), ...c(12), ...op.i32Sub, ...s(v.rend4),
         ...g(v.d), ...s(v.dd),
-        ...whileLt(v.rp, v.rend, c(4), [...g(v.rp), ...i32Load(), ...s(v.row), ...gathers, ...addTo(v.dd, c(4 * W))]),
+        ...rowsLoop,
         ...addTo(v.d, g(v.panel)),
       ]),
     ];
