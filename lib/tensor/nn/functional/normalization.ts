@@ -14,6 +14,12 @@ import { RuntimeError, ValueError } from "../../errors";
 import type { Tensor } from "../../tensor";
 import { torchSize } from "../repr";
 import { checkTensor, data, empty, floatType } from "./_util";
+import { float32 } from "../../dtype";
+import { kernels } from "../../kernels/registry";
+import { createLayerNormSimd } from "../../kernels/wasm/layernorm_simd";
+
+/** The SIMD layer norm (kernels/wasm/layernorm_simd.ts), used on the WebAssembly backend (kernels.gemm set). */
+const layerNormSimd = createLayerNormSimd();
 
 export interface BatchNormFunctionalOptions {
   weight?: Tensor | null;
@@ -253,7 +259,13 @@ export function layer_norm(
   const rstd = new Float64Array(rows);
   const out = empty(input.shape, dt);
   const y = out._data;
-  for (let r = 0; r < rows; r++) {
+  // float32 rows of a multiple of 4 on the WebAssembly backend: the SIMD kernel, both directions.
+  const simd = layerNormSimd !== null && kernels.gemm !== null && input.dtype === float32 && x instanceof Float32Array &&
+    (!gamma || gamma instanceof Float32Array) && (!beta || beta instanceof Float32Array) && M % 4 === 0 && rows > 0 && M > 0;
+  const mean32 = simd ? new Float32Array(rows) : null;
+  const rstd32 = simd ? new Float32Array(rows) : null;
+  if (simd) layerNormSimd!.forward(rows, M, x as Float32Array, gamma as Float32Array | null, beta as Float32Array | null, eps, y as Float32Array, mean32!, rstd32!);
+  for (let r = 0; r < (simd ? 0 : rows); r++) {
     const base = r * M;
     let s = 0;
     for (let j = 0; j < M; j++) s += x[base + j];
@@ -278,6 +290,17 @@ export function layer_norm(
       const gw = weight && weight.requires_grad ? empty(weight.shape, weight.dtype) : null;
       const gb = bias && bias.requires_grad ? empty(bias.shape, bias.dtype) : null;
       const res = gx ? gx._data : null;
+      if (simd && g.dtype === float32) {
+        const sw32 = new Float32Array(M), sb32 = new Float32Array(M);
+        layerNormSimd!.backward(rows, M, gd as Float32Array, x as Float32Array, gamma as Float32Array | null, mean32!, rstd32!, res as Float32Array | null, sw32, sb32);
+        if (gw) gw._data.set(sw32);
+        if (gb) gb._data.set(sb32);
+        return [gx, gw, gb];
+      }
+      if (simd) {
+        // A gradient of another dtype (rare): the JS loops need the float64 row statistics.
+        for (let r = 0; r < rows; r++) { mean[r] = mean32![r]; rstd[r] = rstd32![r]; }
+      }
       const sw = gw ? new Float64Array(M) : null;
       const sb = gb ? new Float64Array(M) : null;
       // One row at a time, everything a row needs in two passes: the sums (and the weight/bias

@@ -1,0 +1,175 @@
+/**
+ * layer_norm over float32 rows whose length M is a multiple of 4, as WebAssembly SIMD (four lanes
+ * at a time, one row after another; a JS pass over a row costs several ns per element here, and
+ * the norms were a tenth of a small transformer's training step):
+ *   ln_fwd(x, y, gamma, beta, mean, rstd, rows, M, eps):
+ *       mean = sum(x) / M, rstd = 1 / sqrt(sum((x - mean)^2) / M + eps) (two passes, as the JS
+ *       kernel), y = (x - mean) * rstd * gamma + beta
+ *   ln_bwd(g, x, gamma, mean, rstd, dx, sw, sb, rows, M):
+ *       xhat = (x - mean) * rstd, dxhat = g * gamma,
+ *       dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)); sw += g * xhat; sb += g
+ *       (sw and sb accumulate over rows; the caller zeroes them).
+ * Sums accumulate in float32 lanes (PyTorch's float32 kernels accumulate in float32 too).
+ * Pointers are bytes; M counts floats.
+ */
+import { F32, I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
+
+const f32Store = (offset: number) => [0x38, 2, ...uleb(offset)];
+const f32Add = [0x92];
+const f32Div = [0x95];
+const f32Sqrt = [0x91];
+const f32ConvertI32U = [0xb3];
+const extractLane = (lane: number) => [0xfd, ...uleb(0x1f), lane];
+
+const g = op.localGet, s = op.localSet;
+const advance = (p: number, bytes: number[]) => [...g(p), ...bytes, ...op.i32Add, ...s(p)];
+
+/** The four lanes of local v summed (an f32 on the stack). */
+const hsum = (v: number) => [...g(v), ...extractLane(0), ...g(v), ...extractLane(1), ...f32Add, ...g(v), ...extractLane(2), ...f32Add, ...g(v), ...extractLane(3), ...f32Add];
+
+/** for (j = 0; j < end; j += 16) body: j and end are locals (bytes); end > 0. */
+const overRow = (j: number, end: number, body: number[]) => [
+  ...op.i32Const(0), ...s(j),
+  ...op.loop([...body, ...g(j), ...op.i32Const(16), ...op.i32Add, ...op.localTee(j), ...g(end), ...op.i32LtU, ...op.brIf(0)]),
+];
+
+/** for (r = rows; r > 0; r--) body. */
+const overRows = (rows: number, body: number[]) => op.block([
+  ...g(rows), ...op.i32Eqz, ...op.brIf(0),
+  ...op.loop([...body, ...g(rows), ...op.i32Const(1), ...op.i32Sub, ...op.localTee(rows), ...op.brIf(0)]),
+]);
+
+function forward(): WasmFunction {
+  const X = 0, Y = 1, GAM = 2, BET = 3, MEAN = 4, RSTD = 5, ROWS = 6, M = 7, EPS = 8;
+  const J = 9, END = 10, ACC = 11, VM = 12, VRS = 13, D = 14, MF = 15, RS = 16;
+  const at = (base: number) => [...g(base), ...g(J), ...op.i32Add];
+  const row = [
+    ...op.v128Zero, ...s(ACC),
+    ...overRow(J, END, [...g(ACC), ...at(X), ...op.v128Load(0), ...op.f32x4Add, ...s(ACC)]),
+    ...hsum(ACC), ...g(M), ...f32ConvertI32U, ...f32Div, ...s(MF),
+    ...g(MF), ...op.f32x4Splat, ...s(VM),
+    ...op.v128Zero, ...s(ACC),
+    ...overRow(J, END, [...at(X), ...op.v128Load(0), ...g(VM), ...op.f32x4Sub, ...s(D), ...g(ACC), ...g(D), ...g(D), ...op.f32x4Mul, ...op.f32x4Add, ...s(ACC)]),
+    ...op.f32Const(1), ...hsum(ACC), ...g(M), ...f32ConvertI32U, ...f32Div, ...g(EPS), ...f32Add, ...f32Sqrt, ...f32Div, ...s(RS),
+    ...g(MEAN), ...g(MF), ...f32Store(0),
+    ...g(RSTD), ...g(RS), ...f32Store(0),
+    ...g(RS), ...op.f32x4Splat, ...s(VRS),
+    ...overRow(J, END, [
+      ...at(Y),
+      ...at(X), ...op.v128Load(0), ...g(VM), ...op.f32x4Sub, ...g(VRS), ...op.f32x4Mul,
+      ...at(GAM), ...op.v128Load(0), ...op.f32x4Mul, ...at(BET), ...op.v128Load(0), ...op.f32x4Add,
+      ...op.v128Store(0),
+    ]),
+    ...advance(X, g(END)), ...advance(Y, g(END)), ...advance(MEAN, op.i32Const(4)), ...advance(RSTD, op.i32Const(4)),
+  ];
+  return {
+    name: "ln_fwd",
+    params: [I32, I32, I32, I32, I32, I32, I32, I32, F32],
+    results: [],
+    locals: [I32, I32, V128, V128, V128, V128, F32, F32],
+    body: [...g(M), ...op.i32Const(4), ...op.i32Mul, ...s(END), ...op.block([...g(END), ...op.i32Eqz, ...op.brIf(0), ...overRows(ROWS, row)])],
+  };
+}
+
+function backward(): WasmFunction {
+  const GR = 0, X = 1, GAM = 2, MEAN = 3, RSTD = 4, DX = 5, SW = 6, SB = 7, ROWS = 8, M = 9;
+  const J = 10, END = 11, VM = 12, VRS = 13, A1 = 14, A2 = 15, GV = 16, XH = 17, DXH = 18, MF = 19;
+  const at = (base: number) => [...g(base), ...g(J), ...op.i32Add];
+  const xhat = [...at(X), ...op.v128Load(0), ...g(VM), ...op.f32x4Sub, ...g(VRS), ...op.f32x4Mul, ...s(XH)];
+  const row = [
+    ...g(MEAN), ...op.f32Load(0), ...op.f32x4Splat, ...s(VM),
+    ...g(RSTD), ...op.f32Load(0), ...op.f32x4Splat, ...s(VRS),
+    ...op.v128Zero, ...s(A1), ...op.v128Zero, ...s(A2),
+    ...overRow(J, END, [
+      ...at(GR), ...op.v128Load(0), ...s(GV),
+      ...xhat,
+      ...g(GV), ...at(GAM), ...op.v128Load(0), ...op.f32x4Mul, ...s(DXH),
+      ...g(A1), ...g(DXH), ...op.f32x4Add, ...s(A1),
+      ...g(A2), ...g(DXH), ...g(XH), ...op.f32x4Mul, ...op.f32x4Add, ...s(A2),
+      ...at(SW), ...at(SW), ...op.v128Load(0), ...g(GV), ...g(XH), ...op.f32x4Mul, ...op.f32x4Add, ...op.v128Store(0),
+      ...at(SB), ...at(SB), ...op.v128Load(0), ...g(GV), ...op.f32x4Add, ...op.v128Store(0),
+    ]),
+    ...g(M), ...f32ConvertI32U, ...s(MF),
+    ...hsum(A1), ...g(MF), ...f32Div, ...op.f32x4Splat, ...s(A1), // mean(dxhat)
+    ...hsum(A2), ...g(MF), ...f32Div, ...op.f32x4Splat, ...s(A2), // mean(dxhat * xhat)
+    ...overRow(J, END, [
+      ...xhat,
+      ...at(DX),
+      ...at(GR), ...op.v128Load(0), ...at(GAM), ...op.v128Load(0), ...op.f32x4Mul,
+      ...g(A1), ...op.f32x4Sub, ...g(XH), ...g(A2), ...op.f32x4Mul, ...op.f32x4Sub, ...g(VRS), ...op.f32x4Mul,
+      ...op.v128Store(0),
+    ]),
+    ...advance(GR, g(END)), ...advance(X, g(END)), ...advance(DX, g(END)), ...advance(MEAN, op.i32Const(4)), ...advance(RSTD, op.i32Const(4)),
+  ];
+  return {
+    name: "ln_bwd",
+    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32],
+    results: [],
+    locals: [I32, I32, V128, V128, V128, V128, V128, V128, V128, F32],
+    body: [...g(M), ...op.i32Const(4), ...op.i32Mul, ...s(END), ...op.block([...g(END), ...op.i32Eqz, ...op.brIf(0), ...overRows(ROWS, row)])],
+  };
+}
+
+export const layerNormModuleBytes = (): Uint8Array<ArrayBuffer> => buildModule([forward(), backward()]);
+
+export interface LayerNormSimd {
+  /** rows x M (M % 4 === 0) contiguous float32 rows; gamma/beta null mean 1/0. */
+  forward(rows: number, M: number, x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, eps: number, y: Float32Array, mean: Float32Array, rstd: Float32Array): void;
+  /** dx (if wanted) and the row sums sw = sum(g * xhat), sb = sum(g) (length M each). */
+  backward(rows: number, M: number, gr: Float32Array, x: Float32Array, gamma: Float32Array | null, mean: Float32Array, rstd: Float32Array, dx: Float32Array | null, sw: Float32Array, sb: Float32Array): void;
+}
+
+/** The SIMD layer norm on its own memory (grown to each call's operands), or null without WebAssembly SIMD. */
+export function createLayerNormSimd(): LayerNormSimd | null {
+  let e: WebAssembly.Exports;
+  try {
+    if (typeof WebAssembly === "undefined") return null;
+    const bytes = layerNormModuleBytes();
+    if (!WebAssembly.validate(bytes)) return null;
+    e = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
+  } catch {
+    return null;
+  }
+  const memory = e.memory as WebAssembly.Memory;
+  const fwd = e.ln_fwd as (...a: number[]) => void;
+  const bwd = e.ln_bwd as (...a: number[]) => void;
+  const heap = (floats: number): Float32Array => {
+    const have = memory.buffer.byteLength;
+    if (floats * 4 > have) memory.grow(Math.ceil((floats * 4 - have) / 65536));
+    return new Float32Array(memory.buffer);
+  };
+  /** gamma (or ones) and beta (or zeros) at [at, at + M). */
+  const put = (h: Float32Array, at: number, M: number, v: Float32Array | null, fill: number): void => {
+    if (v) h.set(v.subarray(0, M), at);
+    else h.fill(fill, at, at + M);
+  };
+  return {
+    forward(rows, M, x, gamma, beta, eps, y, mean, rstd) {
+      const n = rows * M;
+      const X = 0, Y = n, GM = 2 * n, BT = GM + M, MN = BT + M, RS = MN + rows;
+      const h = heap(RS + rows);
+      h.set(x.subarray(0, n), X);
+      put(h, GM, M, gamma, 1);
+      put(h, BT, M, beta, 0);
+      fwd(X * 4, Y * 4, GM * 4, BT * 4, MN * 4, RS * 4, rows, M, eps);
+      y.set(h.subarray(Y, Y + n));
+      mean.set(h.subarray(MN, MN + rows));
+      rstd.set(h.subarray(RS, RS + rows));
+    },
+    backward(rows, M, gr, x, gamma, mean, rstd, dx, sw, sb) {
+      const n = rows * M;
+      const G = 0, X = n, DX = 2 * n, GM = 3 * n, MN = GM + M, RS = MN + rows, SW = RS + rows, SB = SW + M;
+      const h = heap(SB + M);
+      h.set(gr.subarray(0, n), G);
+      h.set(x.subarray(0, n), X);
+      put(h, GM, M, gamma, 1);
+      h.set(mean, MN);
+      h.set(rstd, RS);
+      h.fill(0, SW, SB + M);
+      bwd(G * 4, X * 4, GM * 4, MN * 4, RS * 4, DX * 4, SW * 4, SB * 4, rows, M);
+      if (dx) dx.set(h.subarray(DX, DX + n));
+      sw.set(h.subarray(SW, SW + M));
+      sb.set(h.subarray(SB, SB + M));
+    },
+  };
+}
