@@ -7,7 +7,8 @@
  * steps. The MR x 8 block of C lives in 2 * MR f32x4 registers for the whole k loop; each step
  * is two vector loads of B, MR broadcast loads of A (v128.load32_splat is a plain broadcast load
  * on x64, it costs no shuffle) and 2 * MR multiply + add pairs (fused multiply-adds where the host
- * has Relaxed SIMD). k is unrolled by two.
+ * has Relaxed SIMD). One k step per loop iteration (K_UNROLL): unrolling by 2 or 4 measured about a
+ * third slower in V8 here (best of 25 interleaved runs of the bare kernel: 39-41 vs 27-31 GFLOP/s).
  * Loop order: B panels outer, A panels inner, so one B panel (kc x 8 floats) stays in L1 while
  * every A panel of the block streams past it (the caller sizes kc and the A block for L1/L2).
  * Pointers and ldc are in bytes.
@@ -23,6 +24,8 @@ const P_A = 0, P_B = 1, P_C = 2, P_MB = 3, P_NB = 4, P_K = 5, P_LDC = 6;
 const L_JB = 7, L_IB = 8, L_P = 9, L_A = 10, L_B = 11, L_CP = 12;
 const L_BL = 13, L_BH = 14, L_S = 15;
 const L_ACC = 16; // 2 * MR accumulators: row r low/high at L_ACC + 2r, +1
+/** k steps per loop iteration (see the header: 1 measured fastest; the results are the same bits either way). */
+const K_UNROLL = 1;
 
 function step(kOff: number, fma: boolean): number[] {
   const g = op.localGet, s = op.localSet;
@@ -55,19 +58,34 @@ function advance(steps: number): number[] {
   ];
 }
 
-function gemmFunction(name: string, accumulate: boolean, fma: boolean): WasmFunction {
+/** `unroll` k steps per iteration while p >= unroll, then the rest one step at a time. */
+function unrolledK(unroll: number, fma: boolean): number[] {
+  const g = op.localGet;
+  const steps: number[] = [];
+  for (let u = 0; u < unroll; u++) steps.push(...step(u, fma));
+  const main = op.block([
+    ...g(L_P), ...op.i32Const(unroll), ...op.i32LtU, ...op.brIf(0),
+    ...op.loop([
+      ...steps, ...advance(unroll),
+      ...g(L_P), ...op.i32Const(unroll), ...op.i32Sub, ...op.localTee(L_P), ...op.i32Const(unroll), ...op.i32LtU, ...op.i32Eqz, ...op.brIf(0),
+    ]),
+  ]);
+  const tail = op.block([
+    ...g(L_P), ...op.i32Eqz, ...op.brIf(0),
+    ...op.loop([
+      ...step(0, fma), ...advance(1),
+      ...g(L_P), ...op.i32Const(1), ...op.i32Sub, ...op.localTee(L_P), ...op.brIf(0),
+    ]),
+  ]);
+  return [...main, ...tail];
+}
+
+function gemmFunction(name: string, accumulate: boolean, fma: boolean, unroll = K_UNROLL): WasmFunction {
   const g = op.localGet, s = op.localSet;
   const zeroAcc: number[] = [];
   for (let i = 0; i < 2 * MR; i++) zeroAcc.push(...op.v128Zero, ...s(L_ACC + i));
-  // Two k steps per iteration while p >= 2, then one more when kc is odd.
-  const kLoop = op.block([
-    ...g(L_P), ...op.i32Const(2), ...op.i32LtU, ...op.brIf(0),
-    ...op.loop([
-      ...step(0, fma), ...step(1, fma), ...advance(2),
-      ...g(L_P), ...op.i32Const(2), ...op.i32Sub, ...op.localTee(L_P), ...op.i32Const(2), ...op.i32LtU, ...op.i32Eqz, ...op.brIf(0),
-    ]),
-  ]);
-  const kTail = op.block([...g(L_P), ...op.i32Eqz, ...op.brIf(0), ...step(0, fma)]);
+  const kLoop = unrolledK(unroll, fma);
+  const kTail: number[] = [];
   const store: number[] = [];
   for (let r = 0; r < MR; r++) {
     for (let h = 0; h < 2; h++) {
@@ -118,6 +136,6 @@ function gemmFunction(name: string, accumulate: boolean, fma: boolean): WasmFunc
  * Node 20 only with --experimental-wasm-relaxed-simd); hosts without it fail validation and
  * get the mul + add module.
  */
-export function gemmFunctions(fma = false): WasmFunction[] {
-  return [gemmFunction("gemm_set", false, fma), gemmFunction("gemm_acc", true, fma)];
+export function gemmFunctions(fma = false, unroll = K_UNROLL): WasmFunction[] {
+  return [gemmFunction("gemm_set", false, fma, unroll), gemmFunction("gemm_acc", true, fma, unroll)];
 }
