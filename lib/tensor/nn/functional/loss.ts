@@ -426,6 +426,12 @@ function classLoss(
       const b = eps > 0 ? (gi * eps) / C / (gd ? 1 : smoothDen) : 0; // scale of the smoothing part
       const base = i * C;
       const yi = y[i];
+      if (probs && eps === 0) {
+        // No smoothing (the usual case): a * (p - onehot) without a branch per class.
+        for (let c = 0; c < C; c++) r[base + c] = a * probs[base + c];
+        r[base + yi] = a * (probs[base + yi] - 1);
+        continue;
+      }
       for (let c = 0; c < C; c++) {
         const wc = w ? w[c] : 1;
         if (probs) {
