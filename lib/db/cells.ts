@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { prisma } from "./client";
 import { cuid } from "./cuid";
-import { driver, sqliteWrite, storedTime, type SqliteWriter } from "./direct";
+import { driver, pgQuery, sqliteWrite, storedTime, type SqliteWriter } from "./direct";
 
 export interface SavedCell {
   cellId: string;
@@ -83,9 +83,9 @@ function saveOnSqlite(sql: SqliteWriter, userId: string, lessonSlug: string, cel
 
 async function saveOnPostgres(pool: pg.Pool, userId: string, lessonSlug: string, cellId: string, code: string, version: number, now: string): Promise<SaveCellResult | null> {
   const saved: SaveCellResult = { outcome: "saved", cell: { cellId, code, version } };
-  if ((await pool.query(UPDATE_IF_NEWER, [code, version, now, userId, lessonSlug, cellId])).rowCount === 1) return saved;
-  if ((await pool.query(INSERT_NEW, [cuid(), userId, lessonSlug, cellId, code, version, now])).rowCount === 1) return saved;
-  const { rows } = await pool.query<{ code: string; version: string }>(STORED, [userId, lessonSlug, cellId]);
+  if ((await pgQuery(pool, UPDATE_IF_NEWER, [code, version, now, userId, lessonSlug, cellId])).rowCount === 1) return saved;
+  if ((await pgQuery(pool, INSERT_NEW, [cuid(), userId, lessonSlug, cellId, code, version, now])).rowCount === 1) return saved;
+  const { rows } = await pgQuery<{ code: string; version: string }>(pool, STORED, [userId, lessonSlug, cellId]);
   return decide(rows[0] && { code: rows[0].code, version: Number(rows[0].version) }, cellId, code, version);
 }
 

@@ -115,6 +115,20 @@ export async function sqliteWrite<T>(handle: SqliteHandle, work: (writer: Sqlite
   return (atomic ? inTransaction(work) : work(writer)) as T;
 }
 
+const preparedNames = new Map<string, string>();
+
+/**
+ * A query on the pool as a named prepared statement: each connection parses and plans `text`
+ * once, not on every call (PostgreSQL's share of an autosave's CPU, on the same machine as the
+ * app in a small deployment). For the hot path's few fixed texts only: every distinct text keeps
+ * a statement on every connection.
+ */
+export function pgQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  let name = preparedNames.get(text);
+  if (!name) preparedNames.set(text, (name = `gradbook_hot_${preparedNames.size + 1}`));
+  return pool.query<R>({ name, text, values });
+}
+
 /** A timestamp as Prisma stores it: SQLite TEXT "…+00:00" (the adapter's iso8601), PostgreSQL TIMESTAMP(3) in UTC. */
 export function storedTime(handle: DriverHandle, date: Date): string {
   // TIMESTAMP WITHOUT TIME ZONE ignores the "Z", so this is the UTC wall time Prisma writes.

@@ -1,6 +1,6 @@
 import { prisma } from "./client";
 import { cuid } from "./cuid";
-import { driver, sqliteWrite, storedTime } from "./direct";
+import { driver, pgQuery, sqliteWrite, storedTime } from "./direct";
 
 export const RUN_STATUSES = ["running", "finished", "failed", "interrupted", "crashed"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -217,7 +217,7 @@ export async function addPoints(userId: string, runId: string, points: MetricPoi
   }
 
   const { pool } = handle;
-  const { rows } = await pool.query<RunForPoints>(RUN_FOR_POINTS, [runId]);
+  const { rows } = await pgQuery<RunForPoints>(pool, RUN_FOR_POINTS, [runId]);
   const run = rows[0];
   if (!run || run.userId !== userId) return { outcome: "not_found" };
   if (mayOverfill(run.lastStep, steps.length, limit)) {
@@ -226,7 +226,7 @@ export async function addPoints(userId: string, runId: string, points: MetricPoi
     if (overfills(await count(COUNT_POINTS, [runId]), replaced, steps.length, limit)) return { outcome: "full", limit };
   }
   const next = runAfter(run, ordered);
-  await pool.query(writePointsPostgres(next.revive), [runId, now, next.finalMetrics, next.lastStep, ids, steps, values]);
+  await pgQuery(pool, writePointsPostgres(next.revive), [runId, now, next.finalMetrics, next.lastStep, ids, steps, values]);
   return { outcome: "stored", stored: ordered.length };
 }
 
