@@ -3,6 +3,7 @@
  * dtype uses Float32Array (long labels and bool masks are exact integers below 2^24).
  * The dtype decides printing, promotion and validity checks, not the storage layout.
  */
+import { noteAllocated, takePooled } from "./buffer_pool";
 export type Storage = Float32Array | Float64Array;
 
 export interface DType {
@@ -39,7 +40,11 @@ export const int64 = makeDType("int64", false, 8);
 export const bool = makeDType("bool", false, 1);
 
 export function allocStorage(dtype: DType, n: number): Storage {
-  return dtype === float64 ? new Float64Array(n) : new Float32Array(n);
+  // Large buffers may come from the pool of gradients the autograd engine proved dead (zero-filled).
+  const wide = dtype === float64;
+  const buf = takePooled(wide, n) ?? (wide ? new Float64Array(n) : new Float32Array(n));
+  noteAllocated(buf);
+  return buf;
 }
 
 /** Tensor-tensor type promotion, following PyTorch's category order bool < long < float. */

@@ -90,7 +90,7 @@ export class Function {
       if (ctx._isNonDifferentiable(o)) return o;
       const out = tensorArgs.includes(o) ? o.detach() : o;
       out._base = null;
-      return record(
+      const recordedOut = record(
         out, name, tensorArgs,
         (g) => {
           // Each output has its own node: the other outputs' gradients are zero (backward is linear in them).
@@ -100,6 +100,8 @@ export class Function {
         ctx.saved_tensors,
         true,
       );
+      if (recordedOut.grad_fn) recordedOut.grad_fn.userCode = true;
+      return recordedOut;
     });
     return (Array.isArray(result) ? recorded : recorded[0]) as T;
   }

@@ -10,6 +10,8 @@
  * to a node that raises, naming the op, if a second backward reaches it: never a silently
  * missing term.
  */
+import { allocatedInBackward, enterBackward, leaveBackward, releaseBuffer } from "../buffer_pool";
+import type { Storage } from "../dtype";
 import { RuntimeError } from "../errors";
 import { BinaryOp } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
@@ -56,13 +58,65 @@ function topoOrder(roots: readonly Node[]): Node[] {
   return post.reverse();
 }
 
-function addInto<K>(map: Map<K, Tensor>, key: K, g: Tensor): void {
-  const prev = map.get(key);
-  map.set(key, prev ? prev.add(g) : g);
+/**
+ * The references the engine holds to gradient buffers (the pending and leaf sums), so a buffer no
+ * one else can reach goes back to the pool (buffer_pool.ts) once consumed. Null when recycling is
+ * off (autograd.grad's captured results, create_graph).
+ */
+class GradRefs {
+  private live = new Map<Storage, number>();
+  /** Never recycled: the caller's root gradients, a torch.autograd.Function's results, released ones. */
+  private kept = new Set<Storage>();
+
+  hold(t: Tensor): void {
+    this.live.set(t._data, (this.live.get(t._data) ?? 0) + 1);
+  }
+  drop(t: Tensor): void {
+    this.live.set(t._data, (this.live.get(t._data) ?? 1) - 1);
+  }
+  keep(t: Tensor): void {
+    this.kept.add(t._data);
+  }
+
+  /**
+   * Recycles t's buffer when nothing can reach it: allocated during this backward (so not a
+   * caller's or a forward tensor's), the whole buffer, no pending or leaf gradient left on it (a
+   * built-in formula that passes the gradient through or returns a view of it holds it), not kept,
+   * and no hook ran (a hook may keep or replace what it is given).
+   */
+  releaseIfDead(t: Tensor): void {
+    const buf = t._data;
+    if (hookRan || this.kept.has(buf) || (this.live.get(buf) ?? 0) > 0 || !allocatedInBackward(buf)) return;
+    if (t._offset !== 0 || t.numel() !== buf.length) return;
+    this.kept.add(buf);
+    releaseBuffer(buf);
+  }
 }
+
+/** Stores g, or the sum with what is there. The caller holds g in refs beforehand. */
+function addInto<K>(map: Map<K, Tensor>, key: K, g: Tensor, refs: GradRefs | null): void {
+  const prev = map.get(key);
+  if (!prev) {
+    map.set(key, g);
+    return;
+  }
+  const sum = prev.add(g);
+  map.set(key, sum);
+  if (refs) {
+    refs.hold(sum);
+    refs.drop(prev);
+    refs.drop(g);
+    refs.releaseIfDead(prev);
+    refs.releaseIfDead(g);
+  }
+}
+
+/** Set when any hook ran in the backward pass in progress: hooks may keep the gradients they see. */
+let hookRan = false;
 
 function runHooks(t: Tensor | null, g: Tensor): Tensor {
   if (!t || !t._hooks) return g;
+  if (t._hooks.size > 0) hookRan = true;
   for (const hook of t._hooks.values()) {
     const r = hook(g);
     if (r) g = r;
@@ -105,12 +159,17 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   const stop = (opts.stop_at_capture ?? false) && capture !== null;
   const anomaly = is_anomaly_enabled();
   const captured = new Map<Tensor, Tensor>();
+  // Buffer recycling (buffer_pool.ts) only in a plain backward: no captured results, no graph of gradients.
+  const recycle = !createGraph && !opts.capture;
+  const refs = recycle ? new GradRefs() : null;
   const body = (): void => {
     const pending = new Map<Node, Tensor>();
     const leafGrads = new Map<Tensor, Tensor>();
     roots.forEach((r, i) => {
-      if (r.grad_fn) addInto(pending, r.grad_fn, rootGrads[i]);
-      else if (r.requires_grad) addInto(leafGrads, r, rootGrads[i]);
+      refs?.keep(rootGrads[i]);
+      refs?.hold(rootGrads[i]);
+      if (r.grad_fn) addInto(pending, r.grad_fn, rootGrads[i], refs);
+      else if (r.requires_grad) addInto(leafGrads, r, rootGrads[i], refs);
     });
     for (const node of topoOrder(roots.map((r) => r.grad_fn).filter((n): n is Node => n !== null))) {
       let g = pending.get(node);
@@ -124,6 +183,16 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       }
       if (out && out._retains_grad && !capture) accumulateGrad(out, g, createGraph);
       const inGrads = applyNode(node, g, createGraph);
+      if (refs) {
+        // Hold every gradient this node passes on before any is summed (and its parts recycled):
+        // a formula may return one tensor for several inputs.
+        for (let i = 0; i < node.edges.length; i++) {
+          const gi = inGrads[i];
+          if (!gi) continue;
+          if (node.userCode) refs.keep(gi);
+          if (node.edges[i]) refs.hold(gi);
+        }
+      }
       if (anomaly) checkNaN(node, inGrads);
       for (let i = 0; i < node.edges.length; i++) {
         const edge = node.edges[i];
@@ -133,8 +202,12 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
         if (!shapesEqual(shape, gi.shape)) {
           throw new RuntimeError(`internal autograd error: ${node.name} returned a gradient of shape ${fmtShape(gi.shape)} for an input of shape ${fmtShape(shape)}`);
         }
-        if (edge instanceof Node) addInto(pending, edge, gi);
-        else addInto(leafGrads, edge, gi);
+        if (edge instanceof Node) addInto(pending, edge, gi, refs);
+        else addInto(leafGrads, edge, gi, refs);
+      }
+      if (refs) {
+        refs.drop(g);
+        refs.releaseIfDead(g);
       }
       if (!retain) node.release();
     }
@@ -143,13 +216,28 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       if (capture) {
         if (capture.has(leaf)) captured.set(leaf, g);
       } else accumulateGrad(leaf, g, createGraph);
+      if (refs) {
+        refs.drop(g0);
+        refs.releaseIfDead(g0);
+      }
     }
   };
-  if (createGraph) enable_grad(body);
-  else no_grad(body);
+  const outermost = !backwardRunning;
+  if (outermost) hookRan = false;
+  backwardRunning = true;
+  enterBackward();
+  try {
+    if (createGraph) enable_grad(body);
+    else no_grad(body);
+  } finally {
+    leaveBackward();
+    if (outermost) backwardRunning = false;
+  }
   if (!opts.capture) return [];
   return opts.capture.map((t) => captured.get(t) ?? null);
 }
+
+let backwardRunning = false;
 
 /**
  * Gradients that hold only zeros: optimizer.zero_grad() marks them, and any change since (every

@@ -43,6 +43,11 @@ export class Node {
   higher: HigherOrder | null;
   /** Where the op ran (a stack trace), recorded only while anomaly detection is on. */
   trace: string | null = null;
+  /**
+   * The backward runs user code (a torch.autograd.Function's backward), which may keep the
+   * gradients it makes: the engine never recycles their buffers.
+   */
+  userCode = false;
   private fn: BackwardFn | null;
   private saved: SavedTensor[];
   private freed = false;
