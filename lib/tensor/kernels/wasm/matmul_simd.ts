@@ -89,12 +89,17 @@ export function createWasmMatmul(fallback: Matmul, gemm: () => Gemm | null, avai
   };
 }
 
-/** C_i[m, n] = A_i @ B_i for i < count: slice i of A at a[aOffs[i] + ...] (strides shared), C_i dense at c[cOff + i m n]. */
+/**
+ * C_i[m, n] = A_i @ B_i for i < count: slice i of A at a[aOffs[i] + ...] (strides shared); C_i
+ * dense at c[cOff + i m n], or, given `out`, row r of C_i at c[out.offs[i] + r * out.row] (so
+ * attention can write heads straight into a [N, L, H, E] layout).
+ */
 export type BatchedMatmul = (
   count: number, m: number, n: number, k: number,
   a: Storage, aOffs: readonly number[], as0: number, as1: number,
   b: Storage, bOffs: readonly number[], bs0: number, bs1: number,
   c: Storage, cOff: number,
+  out?: { offs: readonly number[]; row: number },
 ) => void;
 
 /**
@@ -105,13 +110,25 @@ export type BatchedMatmul = (
  * memory-exposing GEMM, float64 or negative strides: one `single` call per slice.
  */
 export function createBatchedMatmul(single: () => Matmul, gemm: () => Gemm | null): BatchedMatmul {
-  return (count, m, n, k, a, aOffs, as0, as1, b, bOffs, bs0, bs1, c, cOff) => {
+  return (count, m, n, k, a, aOffs, as0, as1, b, bOffs, bs0, bs1, c, cOff, out) => {
+    const mn = m * n;
+    const cAt = out ? out.offs : null;
+    const cRow = out ? out.row : n;
     const g = gemm();
     const pack = g && g.memory && a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array &&
       as0 >= 0 && as1 >= 0 && bs0 >= 0 && bs1 >= 0 && m * n * k >= MIN_WORK && count > 1 ? matmulPackFor(g.memory) : null;
     if (!pack || !g) {
       const mm = single();
-      for (let i = 0; i < count; i++) mm(m, n, k, a, aOffs[i], as0, as1, b, bOffs[i], bs0, bs1, c, cOff + i * m * n);
+      if (!cAt) {
+        for (let i = 0; i < count; i++) mm(m, n, k, a, aOffs[i], as0, as1, b, bOffs[i], bs0, bs1, c, cOff + i * mn);
+        return;
+      }
+      // Strided output: each product into a scratch slice, then its rows into place.
+      const tmp = c instanceof Float64Array ? new Float64Array(mn) : new Float32Array(mn);
+      for (let i = 0; i < count; i++) {
+        mm(m, n, k, a, aOffs[i], as0, as1, b, bOffs[i], bs0, bs1, tmp, 0);
+        for (let r = 0; r < m; r++) c.set(tmp.subarray(r * n, r * n + n), cAt[i] + r * cRow);
+      }
       return;
     }
     const aSpan = (m - 1) * as0 + (k - 1) * as1 + 1;
@@ -129,11 +146,10 @@ export function createBatchedMatmul(single: () => Matmul, gemm: () => Gemm | nul
     let slice = 0;
     const packA = heapPackerAt(pack, MR, m, () => stageA + aOffs[slice] - aLo, as0, as1);
     const packB = heapPackerAt(pack, NR, n, () => stageB + bOffs[slice] - bLo, bs1, bs0);
-    const mn = m * n;
     const unload = (heap: Float32Array, at: number, ldc: number): void => {
-      const to = cOff + slice * mn;
-      if (ldc === n) c.set(heap.subarray(at, at + mn), to);
-      else for (let i = 0; i < m; i++) c.set(heap.subarray(at + i * ldc, at + i * ldc + n), to + i * n);
+      const to = cAt ? cAt[slice] : cOff + slice * mn;
+      if (ldc === n && cRow === n) c.set(heap.subarray(at, at + mn), to);
+      else for (let i = 0; i < m; i++) c.set(heap.subarray(at + i * ldc, at + i * ldc + n), to + i * cRow);
     };
     for (slice = 0; slice < count; slice++) g.gemm(m, n, k, packA, packB, unload);
   };

@@ -15,11 +15,11 @@
  * Fully masked rows give NaN, as PyTorch's softmax of an all -inf row does.
  */
 import { differentiateThrough, needsGrad, record } from "../../autograd/function";
-import { allocStorage, type Storage } from "../../dtype";
+import { allocStorage, type DType, type Storage } from "../../dtype";
 import { matmulBatched } from "../../kernels/batched_matmul";
 import { kernels } from "../../kernels/registry";
-import { numelOf } from "../../shape";
-import type { Tensor } from "../../tensor";
+import { contiguousStrides, numelOf } from "../../shape";
+import { Tensor } from "../../tensor";
 import { contiguousData, empty } from "../../ops/util";
 
 /** Element offsets of every batch slice of t (batch dims = all but the last two), in row-major batch order. */
@@ -40,6 +40,37 @@ function sliceOffsets(t: Tensor): number[] {
   }
   return out;
 }
+
+/** An operand, output or gradient of shape [...batch, rows, cols] and where each slice's rows are. */
+interface SliceLayout {
+  t: Tensor;
+  /** Element offset of each batch slice. */
+  offs: number[];
+  /** Elements between consecutive rows of a slice. */
+  row: number;
+}
+
+/**
+ * A new [...batch, rows, cols] tensor. With `interleaved` (and at least two batch dims) it is
+ * stored as [...batch[:-1], rows, batch[-1], cols] and returned as the transposed view, the layout
+ * of heads split from a [N, L, H * E] projection: transpose(-3, -2) of it is contiguous, so merging
+ * heads back (or the gradient reaching the projection) needs no copy.
+ */
+function sliceLayout(batch: readonly number[], rows: number, cols: number, dt: DType, interleaved: boolean): SliceLayout {
+  const nb = numelOf(batch);
+  if (!interleaved || batch.length < 2) {
+    return { t: empty([...batch, rows, cols], dt), offs: Array.from({ length: nb }, (_, b) => b * rows * cols), row: cols };
+  }
+  const H = batch[batch.length - 1];
+  const block = rows * H * cols;
+  const outer = batch.slice(0, -1);
+  const strides = [...contiguousStrides(outer).map((st) => st * block), cols, H * cols, 1];
+  const t = new Tensor(allocStorage(dt, numelOf(outer) * block), [...batch, rows, cols], dt, strides);
+  return { t, offs: Array.from({ length: nb }, (_, b) => Math.floor(b / H) * block + (b % H) * cols), row: H * cols };
+}
+
+/** Whether t [..., H, rows, cols] has its heads interleaved within rows (a head split of a [N, L, H * E] tensor). */
+const headsInterleaved = (t: Tensor): boolean => t.dim() >= 4 && t._strides[t.dim() - 3] < t._strides[t.dim() - 2];
 
 /**
  * Whether the fused core applies: q [..., L, E], k [..., S, E], v [..., S, Ev] with the same
@@ -154,19 +185,21 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
     const inv = 1 / s;
     for (let j = 0; j < end; j++) P[row + j] *= inv;
   }
-  const out = empty([...batch, L, Ev], dt);
-  matmulBatched(nb, L, Ev, S, P, pOffs, S, 1, vd, vo, vsS, vsE, out._data, 0);
+  const outL = sliceLayout(batch, L, Ev, dt, headsInterleaved(q));
+  const out = outL.t;
+  matmulBatched(nb, L, Ev, S, P, pOffs, S, 1, vd, vo, vsS, vsE, out._data, 0, outL);
   if (!needsGrad(q, k, v)) return out;
   return record(
     out, "ScaledDotProductAttentionBackward0", [q, k, v],
     (g) => {
       const gd = contiguousData(g);
-      const gq = q.requires_grad ? empty(q.shape, dt) : null;
-      const gk = k.requires_grad ? empty(k.shape, dt) : null;
-      const gv = v.requires_grad ? empty(v.shape, dt) : null;
+      // Each gradient in its input's layout (heads interleaved when the input's are: no copy on the way back).
+      const gq = q.requires_grad ? sliceLayout(batch, L, E, dt, headsInterleaved(q)) : null;
+      const gk = k.requires_grad ? sliceLayout(batch, S, E, dt, headsInterleaved(k)) : null;
+      const gv = v.requires_grad ? sliceLayout(batch, S, Ev, dt, headsInterleaved(v)) : null;
       const gOffs = Array.from({ length: nb }, (_, b) => b * L * Ev);
-      if (gv) matmulBatched(nb, S, Ev, L, P, pOffs, 1, S, gd, gOffs, Ev, 1, gv._data, 0);
-      if (!gq && !gk) return [null, null, gv];
+      if (gv) matmulBatched(nb, S, Ev, L, P, pOffs, 1, S, gd, gOffs, Ev, 1, gv.t._data, 0, gv);
+      if (!gq && !gk) return [null, null, gv ? gv.t : null];
       // dP = dO V^T for every slice, then dS = scale * P * (dP - rowsum(dP * P)) in place.
       const dS: Storage = allocStorage(dt, nb * LS);
       matmulBatched(nb, L, S, Ev, gd, gOffs, Ev, 1, vd, vo, vsE, vsS, dS, 0);
@@ -178,9 +211,9 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
         for (let j = row; j < row + end; j++) dS[j] = scale * P[j] * (dS[j] - dot);
         for (let j = row + end; j < row + S; j++) dS[j] = 0; // P = 0 past the causal cut
       }
-      if (gq) matmulBatched(nb, L, E, S, dS, pOffs, S, 1, kd, ko, ksS, ksE, gq._data, 0);
-      if (gk) matmulBatched(nb, S, E, L, dS, pOffs, 1, S, qd, qo, qsL, qsE, gk._data, 0);
-      return [gq, gk, gv];
+      if (gq) matmulBatched(nb, L, E, S, dS, pOffs, S, 1, kd, ko, ksS, ksE, gq.t._data, 0, gq);
+      if (gk) matmulBatched(nb, S, E, L, dS, pOffs, 1, S, qd, qo, qsL, qsE, gk.t._data, 0, gk);
+      return [gq ? gq.t : null, gk ? gk.t : null, gv ? gv.t : null];
     },
     [q, k, v],
     (g) => differentiateThrough((q2, k2, v2) => decomposed(q2, k2, v2, mask, causal, scale), [q, k, v], g),

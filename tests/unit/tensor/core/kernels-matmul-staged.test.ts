@@ -50,6 +50,25 @@ describe("staged WebAssembly matmul (single and batched)", () => {
         expect(worst).toBeLessThan(2e-6 * Math.sqrt(k) + 1e-6);
         expect(Number.isNaN(got[0]) && Number.isNaN(got[count * m * n + 1])).toBe(true);
         expect(Number.isNaN(single[0]) && Number.isNaN(single[m * n + 1])).toBe(true);
+        // The same products written with a row stride, interleaved as heads: slice i's rows at 1 + i * n + r * count * n.
+        const inter = new Float32Array(count * m * n + 2).fill(Number.NaN);
+        const out = { offs: [0, 1, 2, 3].map((i) => 1 + i * n), row: count * n };
+        matmulBatched(count, m, n, k, a, aOffs, as0, as1, b, bOffs, bs0, bs1, inter, 0, out);
+        // float64 operands take the per-slice fallback, which scatters rows from a scratch product.
+        const inter64 = new Float64Array(count * m * n + 2).fill(Number.NaN);
+        matmulBatched(count, m, n, k, Float64Array.from(a), aOffs, as0, as1, Float64Array.from(b), bOffs, bs0, bs1, inter64, 0, out);
+        let worstStrided = 0;
+        for (let i = 0; i < count; i++) {
+          for (let r = 0; r < m; r++) {
+            for (let j = 0; j < n; j++) {
+              const want = got[1 + i * m * n + r * n + j];
+              const at = out.offs[i] + r * out.row + j;
+              worstStrided = Math.max(worstStrided, Math.abs(inter[at] - want), Math.abs(inter64[at] - want) / (1 + Math.abs(want)) / 10);
+            }
+          }
+        }
+        expect(worstStrided).toBeLessThan(2e-6 * Math.sqrt(k) + 1e-6);
+        expect(Number.isNaN(inter[0]) && Number.isNaN(inter64[0]) && Number.isNaN(inter[count * m * n + 1])).toBe(true);
       });
     }
   }
