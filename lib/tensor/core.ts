@@ -111,10 +111,16 @@
  * TESTING  lib/grading/gradcheck.ts exports gradcheck(fn, inputs, opts): runs fn on float64 copies and
  *   compares analytic gradients with central finite differences. Use it for nn.functional too.
  *
- * KERNELS  torch.kernels / registerKernel(name, impl): matmul, binary, copy, reduce, sumAll and
- *   unary/unaryGrad tables; a backend can swap any of them. Built in: WebAssembly SIMD kernels for
- *   float32 matmul, exp and sigmoid (generated at load by kernels/wasm/assembler.ts, no fetch), used
- *   when the host supports SIMD; plain TS otherwise and for float64.
+ * KERNELS  torch.kernels / registerKernel(name, impl): matmul, binary, copy, reduce, sumAll,
+ *   unary/unaryGrad tables and optim (the optimizers' fused updates); a backend can swap any of them.
+ *   Built in: WebAssembly SIMD kernels for float32 matmul, exp and sigmoid, relu (and its gradient),
+ *   contiguous and row-broadcast add/sub/mul/div, column sums and the SGD/Adam/AdamW updates
+ *   (generated at load by kernels/wasm/assembler.ts, no fetch), used when the host supports SIMD;
+ *   plain TS otherwise and for float64 (registry.ts selectBackend("ts") switches to it).
+ *
+ * MEMORY  Large gradient buffers are recycled (buffer_pool.ts, bounded): backward gives a consumed
+ *   gradient back only when nothing can reach it (no hook ran, not the caller's, not autograd.grad).
+ *   After optimizer.zero_grad() the next backward writes into the zeroed .grad instead of adding.
  *
  * NOTES  item() returns a number (0/1 for bool tensors); tolist() returns booleans for bool tensors.
  *   empty() is zero-filled. After an in-place op, views of the same base taken earlier get a rebuilt
