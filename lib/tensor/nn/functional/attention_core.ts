@@ -192,17 +192,19 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
   return record(
     out, "ScaledDotProductAttentionBackward0", [q, k, v],
     (g) => {
-      const gd = contiguousData(g);
+      // dO read through its strides (heads merged back by a view arrive interleaved).
+      const gd = g._data;
+      const gOffs = sliceOffsets(g);
+      const [gsL, gsE] = g._strides.slice(nd - 2);
       // Each gradient in its input's layout (heads interleaved when the input's are: no copy on the way back).
       const gq = q.requires_grad ? sliceLayout(batch, L, E, dt, headsInterleaved(q)) : null;
       const gk = k.requires_grad ? sliceLayout(batch, S, E, dt, headsInterleaved(k)) : null;
       const gv = v.requires_grad ? sliceLayout(batch, S, Ev, dt, headsInterleaved(v)) : null;
-      const gOffs = Array.from({ length: nb }, (_, b) => b * L * Ev);
-      if (gv) matmulBatched(nb, S, Ev, L, P, pOffs, 1, S, gd, gOffs, Ev, 1, gv.t._data, 0, gv);
+      if (gv) matmulBatched(nb, S, Ev, L, P, pOffs, 1, S, gd, gOffs, gsL, gsE, gv.t._data, 0, gv);
       if (!gq && !gk) return [null, null, gv ? gv.t : null];
       // dP = dO V^T for every slice, then dS = scale * P * (dP - rowsum(dP * P)) in place.
       const dS: Storage = allocStorage(dt, nb * LS);
-      matmulBatched(nb, L, S, Ev, gd, gOffs, Ev, 1, vd, vo, vsE, vsS, dS, 0);
+      matmulBatched(nb, L, S, Ev, gd, gOffs, gsL, gsE, vd, vo, vsE, vsS, dS, 0);
       for (let r = 0; r < nb * L; r++) {
         const row = r * S;
         const end = causal ? Math.min(S, (r % L) + 1) : S;

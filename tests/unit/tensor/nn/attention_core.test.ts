@@ -50,9 +50,18 @@ describe("fused attention core", () => {
       const ref = reference(q, k, v, mask, c.causal, 0.3);
       expect(maxDiff(fused, ref)).toBeLessThan(1e-5);
       const w = torch.randn(...fused.shape);
-      const gf = torch.autograd.grad(fused.mul(w).sum(), [xq, xk, xv]);
-      const gr = torch.autograd.grad(ref.mul(w).sum(), [xq, xk, xv]);
+      const keep = { retain_graph: true };
+      const gf = torch.autograd.grad(fused.mul(w).sum(), [xq, xk, xv], null, keep);
+      const gr = torch.autograd.grad(ref.mul(w).sum(), [xq, xk, xv], null, keep);
       for (let i = 0; i < 3; i++) expect(maxDiff(gf[i], gr[i])).toBeLessThan(1e-4);
+      // Output gradients that arrive as views: expanded (from sum) and heads merged back by transpose + reshape.
+      const merged = (t: Tensor) => t.transpose(1, 2).reshape([N, c.L, -1]);
+      const wm = torch.randn(N, c.L, H * 5);
+      for (const [f, r] of [[fused.sum(), ref.sum()], [merged(fused).mul(wm).sum(), merged(ref).mul(wm).sum()]]) {
+        const a = torch.autograd.grad(f, [xq, xk, xv], null, keep);
+        const b = torch.autograd.grad(r, [xq, xk, xv], null, keep);
+        for (let i = 0; i < 3; i++) expect(maxDiff(a[i], b[i])).toBeLessThan(1e-4);
+      }
     });
   }
 
