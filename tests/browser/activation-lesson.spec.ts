@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { expectLessonAccessible } from "./axe";
+import { expectSmallValidExport } from "./export";
 import { cell, openLesson } from "./notebook";
 
 const LESSON = "/lessons/activation-functions";
@@ -13,8 +14,8 @@ function exercise(page: Page, id: string) {
   return page.getByTestId(`exercise-${id}`);
 }
 
-test("Run all runs every cell of the lesson in order without an error", async ({ page }) => {
-  test.setTimeout(300_000);
+test("Run all runs every cell of the lesson in order without an error, and the run lesson exports a small, valid notebook", async ({ page }) => {
+  test.setTimeout(360_000);
   await openLesson(page, LESSON);
   const cells = page.locator("section.cell");
   await expect(cells).toHaveCount(CELL_IDS.length);
@@ -34,8 +35,11 @@ test("Run all runs every cell of the lesson in order without an error", async ({
   await expect(cell(page, "softmax").getByTestId("cell-output")).toContainText("each row sums to: tensor([1., 1., 1.])");
   await expect(cell(page, "save-load").getByTestId("cell-output")).toContainText("loading before registering fails");
   await expect(cell(page, "sigmoid").getByTestId("plotly-chart")).toBeVisible({ timeout: 30_000 });
-  // Issue 11: the fully run lesson has no serious or critical axe violation.
+  // The learner's names, not the minifier's.
+  await expect(cell(page, "pipeline-view").getByTestId("cell-output")).toContainText("steps: hidden (Linear) → activation (ReLU) → output (Linear)");
+  // Issue 11: the fully run lesson has no serious or critical axe violation, and exports a small, valid notebook.
   await expectLessonAccessible(page, "activation-functions");
+  await expectSmallValidExport(page);
 });
 
 test("solving the Leaky ReLU exercise records a full grade from the server", async ({ page }) => {
