@@ -28,6 +28,7 @@ function check(x: Tensor): void {
     expect(nanMismatch).toBe(0);
     expect(worst).toBeLessThan(1e-5);
   };
+  if (!g32 || !g64) throw new Error("no gradient");
   close(y32, y64);
   close(g32, g64);
 }
