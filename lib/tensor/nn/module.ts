@@ -15,6 +15,7 @@
  * fast and the types plain. Plain arrays of modules are not registered, as in PyTorch: use
  * nn.ModuleList. Buffers are registered explicitly with `register_buffer`.
  */
+import { markZeroGrad } from "../autograd/engine";
 import { record } from "../autograd/function";
 import { is_grad_enabled, no_grad } from "../autograd/grad_mode";
 import { RuntimeError, TypeError_ } from "../errors";
@@ -327,6 +328,7 @@ export class Module {
       else {
         if (p.grad.grad_fn) p.grad = p.grad.detach();
         p.grad.zero_();
+        markZeroGrad(p.grad); // the next backward writes its gradient instead of adding to zeros
       }
     }
   }

@@ -4,7 +4,7 @@
  * keep the .grad object (and views of it) and fall back to adding whenever .grad changed since.
  */
 import { describe, expect, it } from "vitest";
-import { nn, optim, torch } from "../../../../lib/tensor/index";
+import { nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
 
 describe("accumulating into a zeroed .grad", () => {
   it("keeps the same .grad tensor, views of it see the new values, and -0 becomes +0 as in 0 + g", () => {
@@ -69,5 +69,23 @@ describe("accumulating into a zeroed .grad", () => {
     }
     const pa = [...a.parameters()], pb = [...b.parameters()];
     pa.forEach((p, i) => expect(p.equal(pb[i])).toBe(true));
+  });
+});
+
+describe("Module.zero_grad", () => {
+  it("marks .grad as zeros too: the next backward writes it (and -0 becomes 0), views see it", () => {
+    const lin = new nn.Linear(100, 50, { bias: false });
+    const w: Tensor = lin.weight;
+    lin(torch.ones(1, 100)).sum().backward();
+    const g = w.grad!;
+    lin.zero_grad();
+    w.mul(-0).sum().backward();
+    expect(w.grad).toBe(g);
+    expect(Object.is(g._data[7], 0)).toBe(true);
+    lin.zero_grad();
+    g.view(-1).index(0).fill_(4);
+    w.sum().backward();
+    expect(g.view(-1).index(0).item()).toBe(5);
+    expect(g.view(-1).index(1).item()).toBe(1);
   });
 });
