@@ -149,7 +149,14 @@ export function createBatchedMatmul(single: () => Matmul, gemm: () => Gemm | nul
     const unload = (heap: Float32Array, at: number, ldc: number): void => {
       const to = cAt ? cAt[slice] : cOff + slice * mn;
       if (ldc === n && cRow === n) c.set(heap.subarray(at, at + mn), to);
-      else for (let i = 0; i < m; i++) c.set(heap.subarray(at + i * ldc, at + i * ldc + n), to + i * cRow);
+      else if (n >= 64) for (let i = 0; i < m; i++) c.set(heap.subarray(at + i * ldc, at + i * ldc + n), to + i * cRow);
+      else {
+        // Short rows (a head's 16 floats): a plain loop beats a subarray object per row.
+        for (let i = 0; i < m; i++) {
+          const src = at + i * ldc, dst = to + i * cRow;
+          for (let j = 0; j < n; j++) c[dst + j] = heap[src + j];
+        }
+      }
     };
     for (slice = 0; slice < count; slice++) g.gemm(m, n, k, packA, packB, unload);
   };
