@@ -278,6 +278,16 @@ export function convForwardGemm(
   }
 }
 
+/**
+ * Whether the weight gradient is computed transposed (gW^T = cols @ gOut^T): the GEMM pads rows
+ * to 4 and columns to 8, so e.g. LeNet's conv1 (Cout 8, K 25) wastes 7 of 32 columns as
+ * gOut @ cols^T but 3 of 28 rows the other way round.
+ */
+function transposedWeightGrad(Cout: number, K: number): boolean {
+  const padded = (rows: number, cols: number) => Math.ceil(rows / MR) * MR * Math.ceil(cols / NR) * NR;
+  return padded(K, Cout) < padded(Cout, K);
+}
+
 /** gw [Cout, K] = the weight gradient (overwritten), given go [N, Cout, L]. */
 export function convWeightGradGemm(gemm: Gemm, x: Float32Array, go: Float32Array, gw: Float32Array, N: number, Cout: number, g: ConvShape): void {
   const pk = requirePacker(gemm);
@@ -307,6 +317,18 @@ export function convWeightGradGemm(gemm: Gemm, x: Float32Array, go: Float32Array
     i.set(pl.tapOff, tapAt >> 2);
     i.set(goBase, goBaseAt >> 2);
     i.set(chanOff, chanAt >> 2);
+    if (transposedWeightGrad(Cout, K)) {
+      // gW^T[K, Cout] = cols[K, P] @ gOut^T[P, Cout]: A rows are taps, B columns channels.
+      const packA = packColsPanels(pk, 4, xAt, posAt, tapAt, K);
+      const packB = packColsPanels(pk, 8, goAt, goBaseAt, chanAt, Cout);
+      gemm.gemm(K, Cout, P, packA, packB, function weightGradUnloadT(h, c, ldc) {
+        for (let k = 0; k < K; k++) {
+          const row = c + k * ldc;
+          for (let co = 0; co < Cout; co++) gw[co * K + k] += h[row + co];
+        }
+      });
+      continue;
+    }
     // A = gOut[Cout, P] (rows: channels, k: positions); B = cols^T[P, K] (k: positions, columns: taps).
     const packA = packColsPanels(pk, 4, goAt, goBaseAt, chanAt, Cout);
     const packB = packColsPanels(pk, 8, xAt, posAt, tapAt, K);
