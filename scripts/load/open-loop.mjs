@@ -45,7 +45,7 @@ function send(agent, base, method, path, cookie, body, retried = false) {
  * and logs a metric batch at `batchesPerSecond` on average. Resolves with latencies, errors and
  * every write the server confirmed (for checkStored).
  */
-export async function runOpenLoop({ bases, learners, seconds, savesPerSecond = 1, batchesPerSecond = 1, cookie, onTimedStart = () => {} }) {
+export async function runOpenLoop({ bases, learners, seconds, savesPerSecond = 1, batchesPerSecond = 1, cookie, beforeTimed = async () => {}, onTimedStart = () => {} }) {
   const agents = new Map(bases.map((base) => [base, new http.Agent({ keepAlive: true, maxSockets: 1024 })]));
   let turn = 0;
   const pick = () => bases[turn++ % bases.length];
@@ -104,6 +104,7 @@ export async function runOpenLoop({ bases, learners, seconds, savesPerSecond = 1
   const inFlight = new Set();
   let coalesced = 0;
   // The timed part starts here: setting up runs and warming up is not counted (CPU included).
+  await beforeTimed();
   onTimedStart();
   const started = performance.now();
   let next = 0;

@@ -44,12 +44,25 @@ console.log(`▸ ${PROVIDER} (${database.url.replace(/\/\/[^@]*@/, "//")}); ${IN
 
 const pids = () => apps.map((app) => app.child.pid);
 
+/**
+ * Waits (at most 30 s) until the app instances are quiet: for some seconds after a start V8 keeps
+ * compiling and Next keeps loading code on background threads (about 20 ms of CPU a second per
+ * instance), which would otherwise be counted against the first requests measured.
+ */
+async function settled() {
+  for (let waited = 0; waited < 30; waited++) {
+    const before = cpuSeconds(pids());
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (cpuSeconds(pids()) - before < 0.003 * apps.length) return;
+  }
+}
+
 async function step(learners) {
   // CPU of the timed part only: creating the learners' runs and the warm-up (which loads every
   // route's code) would otherwise count against the requests measured.
   let cpuBefore = null;
   const onTimedStart = () => (cpuBefore = cpuSeconds(pids()));
-  const result = await runOpenLoop({ bases: apps.map((app) => app.base), learners, seconds: SECONDS, savesPerSecond: SAVES, batchesPerSecond: BATCHES, cookie, onTimedStart });
+  const result = await runOpenLoop({ bases: apps.map((app) => app.base), learners, seconds: SECONDS, savesPerSecond: SAVES, batchesPerSecond: BATCHES, cookie, beforeTimed: settled, onTimedStart });
   const cpu = cpuBefore === null ? null : cpuSeconds(pids()) - cpuBefore;
   const stored = await checkStored(database, result);
   const ms = (value) => `${value.toFixed(1)} ms`;
