@@ -136,10 +136,15 @@ function addBias(out: Storage, b: Storage, N: number, Cout: number, L: number): 
   }
 }
 
-/** gb[co] = sum over n and l of go[n, co, l] (the bias gradient); float64 sums like the reduction kernel. */
+/**
+ * gb[co] = sum over n and l of go[n, co, l] (the bias gradient), in float64: four partial sums by
+ * position l % 4 (independent add chains; one chain is bound by the add latency), combined as
+ * (s0 + s2) + (s1 + s3). The WebAssembly kernel (rows of whole groups of four) uses the same
+ * order, so both backends give the same bits.
+ */
 function biasGradRaw(go: Storage, gb: Storage, N: number, Cout: number, L: number): void {
   const memory = kernels.gemm?.memory;
-  const wasm = memory && go instanceof Float32Array ? poolKernelsOn(memory) : null;
+  const wasm = memory && go instanceof Float32Array && L % 4 === 0 ? poolKernelsOn(memory) : null;
   if (memory && wasm) {
     // The same float64 sums in the same order, in WebAssembly on the GEMM's memory (scratch between its calls).
     const n = N * Cout * L;
@@ -150,13 +155,23 @@ function biasGradRaw(go: Storage, gb: Storage, N: number, Cout: number, L: numbe
     gb.set(f.subarray(gbAt >> 2, (gbAt >> 2) + Cout));
     return;
   }
+  const L4 = L - (L % 4);
   for (let co = 0; co < Cout; co++) {
-    let s = 0;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (let n = 0; n < N; n++) {
       const base = (n * Cout + co) * L;
-      for (let l = 0; l < L; l++) s += go[base + l];
+      let l = 0;
+      for (; l < L4; l += 4) {
+        s0 += go[base + l];
+        s1 += go[base + l + 1];
+        s2 += go[base + l + 2];
+        s3 += go[base + l + 3];
+      }
+      if (l < L) s0 += go[base + l];
+      if (l + 1 < L) s1 += go[base + l + 1];
+      if (l + 2 < L) s2 += go[base + l + 2];
     }
-    gb[co] = s;
+    gb[co] = (s0 + s2) + (s1 + s3);
   }
 }
 

@@ -11,18 +11,16 @@
  *       ceil(OW / 4). Ties keep the first (row-major) value and a NaN wins, as PyTorch.
  *   max_scatter(gx, go, idx, planes, inPlane, outPlane)   gx[pl, idx[pl, o]] += go[pl, o]
  *   bias_grad(go, gb, N, Cout, L)   gb[co] = sum over n, l of go[n, co, l], summed in float64 in
- *       the same order as the TypeScript loop (so both backends give the same bits).
+ *       four partial sums by l % 4, in the same order as the TypeScript loop (so both backends
+ *       give the same bits); L a multiple of 4.
  * Pointers and table entries are in bytes; counts in elements.
  */
 import { I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
 import { addTo, f32Add, f32Store, fn, whileLt } from "./conv_pack";
 
-const F64 = 0x7c;
 const i32TruncF32S = [0xa8];
-const f64PromoteF32 = [0xbb];
 const f32DemoteF64 = [0xb6];
 const f64Add = [0xa0];
-const f64Const0 = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
 
 const g = op.localGet, s = op.localSet, c = op.i32Const;
 
@@ -120,21 +118,41 @@ function maxScatter(): WasmFunction {
   ]);
 }
 
+const f64x2PromoteLowF32x4 = simd(0x5f);
+const f64x2Add = simd(0xf0);
+const f64x2ExtractLane = (lane: number) => [...simd(0x21), lane];
+/** Floats 2, 3 of a vector moved to lanes 0, 1 (for promoting the high half). */
+const HIGH_HALF = shuffle([8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]);
+
+/**
+ * Four float64 partial sums per channel, one per lane of a float32 vector (position l % 4 of a
+ * row), as two f64x2 accumulators: four independent add chains instead of one (a single float64
+ * chain is bound by the add latency, ~4 cycles per element). Rows must be whole groups of four
+ * (L % 4 === 0; ops/conv.ts checks). The lanes are combined as (s0 + s2) + (s1 + s3), the order
+ * ops/conv.ts's TypeScript loop uses.
+ */
 function biasGrad(): WasmFunction {
-  const locals = { co: I32, n: I32, p: I32, end: I32, lb: I32, acc: F64 };
+  const locals = { co: I32, n: I32, p: I32, end: I32, lb: I32, v: V128, lo: V128, hi: V128 };
   return fn("bias_grad", ["go", "gb", "N", "Cout", "L"], locals, (v) => [
     ...g(v.L), ...c(4), ...op.i32Mul, ...s(v.lb),
     ...c(0), ...s(v.co),
     ...whileLt(v.co, v.Cout, c(1), [
-      ...f64Const0, ...s(v.acc),
+      ...op.v128Zero, ...s(v.lo), ...op.v128Zero, ...s(v.hi),
       ...c(0), ...s(v.n),
       ...whileLt(v.n, v.N, c(1), [
         // p = go + ((n * Cout + co) * L) * 4
         ...g(v.go), ...g(v.n), ...g(v.Cout), ...op.i32Mul, ...g(v.co), ...op.i32Add, ...g(v.lb), ...op.i32Mul, ...op.i32Add, ...s(v.p),
         ...g(v.p), ...g(v.lb), ...op.i32Add, ...s(v.end),
-        ...whileLt(v.p, v.end, c(4), [...g(v.acc), ...g(v.p), ...op.f32Load(0), ...f64PromoteF32, ...f64Add, ...s(v.acc)]),
+        ...whileLt(v.p, v.end, c(16), [
+          ...g(v.p), ...op.v128Load(0), ...s(v.v),
+          ...g(v.lo), ...g(v.v), ...f64x2PromoteLowF32x4, ...f64x2Add, ...s(v.lo),
+          ...g(v.hi), ...g(v.v), ...g(v.v), ...HIGH_HALF, ...f64x2PromoteLowF32x4, ...f64x2Add, ...s(v.hi),
+        ]),
       ]),
-      ...g(v.gb), ...g(v.co), ...c(4), ...op.i32Mul, ...op.i32Add, ...g(v.acc), ...f32DemoteF64, ...f32Store(),
+      // (s0 + s2) + (s1 + s3)
+      ...g(v.lo), ...g(v.hi), ...f64x2Add, ...s(v.v),
+      ...g(v.gb), ...g(v.co), ...c(4), ...op.i32Mul, ...op.i32Add,
+      ...g(v.v), ...f64x2ExtractLane(0), ...g(v.v), ...f64x2ExtractLane(1), ...f64Add, ...f32DemoteF64, ...f32Store(),
     ]),
   ]);
 }

@@ -81,18 +81,28 @@ describeWasm("WebAssembly pooling and bias-gradient kernels", () => {
     }
   });
 
-  it("conv2d's bias gradient has the same bits on both backends", () => {
-    const run = () => {
-      torch.manual_seed(9);
-      const x = torch.randn(5, 3, 9, 9);
-      const w = torch.randn(6, 3, 3, 3);
-      const b = torch.randn(6).requires_grad_();
-      const y = F.conv2d(x, w, b);
-      y.backward(torch.randn(y.shape).mul(1000));
-      return Array.from(b.grad!._data);
-    };
-    expect(run()).toEqual(on("ts", run));
-  });
+  // Output planes of 7x7 (L = 49: a partial group of four per row) and 8x8 / 24x24 (whole groups:
+  // the WebAssembly kernel's four SIMD partial sums).
+  for (const [H, k] of [[9, 3], [10, 3], [28, 5]]) {
+    it(`conv2d's bias gradient has the same bits on both backends and is the float64 sum (${H}x${H} input, ${k}x${k} kernel)`, () => {
+      const run = () => {
+        torch.manual_seed(9);
+        const x = torch.randn(5, 3, H, H);
+        const w = torch.randn(6, 3, k, k);
+        const b = torch.randn(6).requires_grad_();
+        const y = F.conv2d(x, w, b);
+        torch.manual_seed(10);
+        const g = torch.randn(y.shape).mul(1000);
+        y.backward(g);
+        return { gb: Array.from(b.grad!._data), g };
+      };
+      const ours = run();
+      expect(ours.gb).toEqual(on("ts", run).gb);
+      // Against the exact sums of the float32 gradient (float64 partial sums round once at the end).
+      const exact = ours.g.to(torch.float64).sum([0, 2, 3]);
+      for (let co = 0; co < 6; co++) expect(ours.gb[co]).toBe(Math.fround(exact._data[co]));
+    });
+  }
 
   it("a convolution with more taps than one packed k slice (K = 360), in chunks of samples, matches the TypeScript backend", () => {
     const run = () => {
