@@ -34,11 +34,16 @@ export interface ThreadHandle {
  */
 export type ThreadSpawner = (source: string, init: ThreadInit) => ThreadHandle;
 
-// Control words per thread: SEQ (bumped by the caller to start a job), DONE (set by the thread
-// to the SEQ it finished), then the job: ACC flag (-1 = exit), A, B, C, mBlocks, nBlocks, kc, ldc;
-// READY (set to 1 once the thread has instantiated the kernel and waits for jobs).
-const WORDS = 16;
-const SEQ = 0, DONE = 1, ACC = 2, ARGS = 3, READY = 10;
+// Control words, WORDS per thread (block 0, the caller's, holds only the shared chunk counter):
+// SEQ (bumped by the caller to post a job), STATE (IDLE, POSTED by the caller, RUNNING once the
+// thread claimed the job; a posted job the caller finished alone is taken back, POSTED -> IDLE),
+// then the job: ACC flag (-1 = exit), A, B, C, mBlocks, nBlocks, kc, ldc (bytes); READY (1 once
+// the thread has instantiated the kernel); BY_ROWS, CHUNK (panels per chunk), TOTAL (panels),
+// A_STEP, B_STEP, C_STEP (bytes per panel of the split side). NEXT (block 0): next chunk to take.
+// The thread body below repeats these offsets as literals (it runs alone in the worker).
+const WORDS = 20;
+const SEQ = 0, STATE = 1, ACC = 2, READY = 10, BY_ROWS = 11, NEXT = 19;
+const IDLE = 0, POSTED = 1;
 
 /**
  * The body of a pool thread. Self-contained (no imports, no outer variables): hosts run its
@@ -51,16 +56,30 @@ function gemmThread(init: ThreadInit | { data: ThreadInit }): void {
   const set = exports.gemm_set as Kernel;
   const acc = exports.gemm_acc as Kernel;
   const words = new Int32Array(control);
-  const base = index * 16;
+  const base = index * 20;
   let seen = 0;
   Atomics.store(words, base + 10, 1);
   for (;;) {
+    // Spin a little (a few hundred µs at most) before sleeping: a training step calls the GEMM in
+    // quick succession, and waking a sleeping thread (futex + scheduler) costs tens of µs.
+    for (let spin = 0; spin < 20000 && Atomics.load(words, base) === seen; spin++);
     Atomics.wait(words, base, seen);
     seen = Atomics.load(words, base);
+    // Claim the job; if the caller already finished it alone (and took it back), wait again.
+    if (Atomics.compareExchange(words, base + 1, 1, 2) !== 1) continue;
     const mode = words[base + 2];
     if (mode < 0) return;
-    (mode ? acc : set)(words[base + 3], words[base + 4], words[base + 5], words[base + 6], words[base + 7], words[base + 8], words[base + 9]);
-    Atomics.store(words, base + 1, seen);
+    const fn = mode ? acc : set;
+    const a = words[base + 3], b = words[base + 4], c = words[base + 5], mb = words[base + 6], nb = words[base + 7];
+    const kc = words[base + 8], ldc = words[base + 9], byRows = words[base + 11], chunk = words[base + 12], total = words[base + 13];
+    const aStep = words[base + 14], bStep = words[base + 15], cStep = words[base + 16];
+    for (;;) {
+      const lo = Atomics.add(words, 19, 1) * chunk;
+      if (lo >= total) break;
+      const n = Math.min(chunk, total - lo);
+      fn(a + lo * aStep, b + lo * bStep, c + lo * cStep, byRows ? n : mb, byRows ? nb : n, kc, ldc);
+    }
+    Atomics.store(words, base + 1, 0);
     Atomics.notify(words, base + 1);
   }
 }
@@ -71,8 +90,21 @@ function gemmThread(init: ThreadInit | { data: ThreadInit }): void {
  */
 export const THREAD_SOURCE = `const gemmThread = ${gemmThread.toString()};\n`;
 
-/** Multiply-adds below which a k slice runs on the calling thread alone (waking threads costs tens of µs). */
-const MIN_PARALLEL_WORK = 1 << 18;
+/**
+ * Multiply-adds per k slice below which the calling thread computes alone. Measured on 2 cores
+ * (a LeNet-5 step timed with pools of several thresholds; its convolution GEMMs are 0.4 to 1.0 M
+ * multiply-adds per slice, and the machine's other core was busy): splitting
+ * those made the step 1.5x slower than one thread (13.3 vs 8.7 ms) with the old 2^18, while
+ * from 2^20 on the step matches one thread; products of 2^20 and more (matmul 256 and up, the
+ * MLP's and GPT's layers, large convolutions) still go to the pool.
+ */
+const MIN_PARALLEL_WORK = 1 << 20;
+
+/** Row panels per kernel call (MC rows), as in the single-thread runner. */
+const MB_BLOCK = MC / MR;
+
+/** Polls of a thread's STATE word before the caller sleeps on it (about 0.1 ms). */
+const JOIN_SPINS = 20000;
 
 /** 64 KiB pages the shared memory may grow to (its maximum must be declared up front): 2 GiB. */
 const MAX_PAGES = 32768;
@@ -86,8 +118,12 @@ export interface ThreadPool {
   terminate(): void;
 }
 
-/** Starts `threads - 1` pool threads with `spawn`; the calling thread is the first of `threads`. */
-export function createThreadPool(spawn: ThreadSpawner, threads: number): ThreadPool {
+/**
+ * Starts `threads - 1` pool threads with `spawn`; the calling thread is the first of `threads`.
+ * `minParallelWork` (multiply-adds per k slice below which the caller computes alone) is a
+ * parameter for the bench that measures it.
+ */
+export function createThreadPool(spawn: ThreadSpawner, threads: number, minParallelWork = MIN_PARALLEL_WORK): ThreadPool {
   if (!(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`threads must be a positive integer, got ${threads}`);
   if (typeof SharedArrayBuffer === "undefined" || typeof Atomics === "undefined") {
     throw new Error("WebAssembly threads need SharedArrayBuffer and Atomics (a cross-origin isolated page or Node)");
@@ -106,21 +142,24 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number): ThreadP
   const handles: ThreadHandle[] = [];
   for (let i = 1; i < threads; i++) handles.push(spawn(THREAD_SOURCE, { module: compiled, memory, control, index: i }));
 
-  function start(t: number, isAcc: boolean, args: number[]): void {
+  /** Posts a job to thread t: `kernel` = [ACC, A, B, C, mBlocks, nBlocks, kc, ldc], `split` = [BY_ROWS .. C_STEP]. */
+  function post(t: number, kernel: number[], split: number[]): void {
     const base = t * WORDS;
-    words[base + ACC] = isAcc ? 1 : 0;
-    for (let i = 0; i < args.length; i++) words[base + ARGS + i] = args[i];
+    for (let i = 0; i < kernel.length; i++) words[base + ACC + i] = kernel[i];
+    for (let i = 0; i < split.length; i++) words[base + BY_ROWS + i] = split[i];
+    Atomics.store(words, base + STATE, POSTED);
     Atomics.add(words, base + SEQ, 1);
     Atomics.notify(words, base + SEQ);
   }
 
+  /** Takes the job back if thread t never claimed it, else waits (spinning first) until it is done. */
   function join(t: number): void {
     const base = t * WORDS;
-    const seq = Atomics.load(words, base + SEQ);
-    for (;;) {
-      const done = Atomics.load(words, base + DONE);
-      if (done === seq) return;
-      Atomics.wait(words, base + DONE, done);
+    if (Atomics.compareExchange(words, base + STATE, POSTED, IDLE) === POSTED) return;
+    for (let spin = 0; ; spin++) {
+      const state = Atomics.load(words, base + STATE);
+      if (state === IDLE) return;
+      if (spin >= JOIN_SPINS) Atomics.wait(words, base + STATE, state);
     }
   }
 
@@ -137,25 +176,31 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number): ThreadP
 
   const runner: GemmRunner = {
     run(isAcc, a, b, c, mb, nb, kc, ldc) {
-      if (threads === 1 || mb * nb * kc * MR * NR < MIN_PARALLEL_WORK || !ready()) {
+      if (threads === 1 || mb * nb * kc * MR * NR < minParallelWork || !ready()) {
         local.run(isAcc, a, b, c, mb, nb, kc, ldc);
         return;
       }
-      // Split the longer side in panels; each thread gets a contiguous range.
+      // Split the longer side into chunks of panels, taken from a shared counter by whichever
+      // thread is free: a thread that wakes late (a busy machine) takes fewer or none, and the
+      // caller is never stuck waiting for work nobody started. Each C element is still computed
+      // by one kernel call over the whole k slice, so the bits match the single-thread kernel.
       const byRows = mb >= nb;
       const total = byRows ? mb : nb;
-      const parts = Math.min(threads, total);
-      const ranges: [number, number][] = [];
-      for (let t = 0; t < parts; t++) ranges.push([Math.floor((t * total) / parts), Math.floor(((t + 1) * total) / parts)]);
-      const jobArgs = ([lo, hi]: [number, number]) =>
-        byRows
-          ? [a + lo * kc * MR * 4, b, c + lo * MR * ldc * 4, hi - lo, nb, kc, ldc * 4]
-          : [a, b + lo * kc * NR * 4, c + lo * NR * 4, mb, hi - lo, kc, ldc * 4];
-      for (let t = 1; t < parts; t++) start(t, isAcc, jobArgs(ranges[t]));
-      const [lo, hi] = ranges[0];
-      if (byRows) local.run(isAcc, a + lo * kc * MR * 4, b, c + lo * MR * ldc * 4, hi - lo, nb, kc, ldc);
-      else local.run(isAcc, a, b + lo * kc * NR * 4, c + lo * NR * 4, mb, hi - lo, kc, ldc);
-      for (let t = 1; t < parts; t++) join(t);
+      // About 4 chunks per thread for balance; row chunks at most MC rows (the A block in L2).
+      const chunk = Math.max(1, Math.min(byRows ? MB_BLOCK : total, Math.ceil(total / (threads * 4))));
+      const aStep = byRows ? kc * MR * 4 : 0, bStep = byRows ? 0 : kc * NR * 4, cStep = byRows ? MR * ldc * 4 : NR * 4;
+      Atomics.store(words, NEXT, 0);
+      const kernel = [isAcc ? 1 : 0, a, b, c, mb, nb, kc, ldc * 4];
+      const split = [byRows ? 1 : 0, chunk, total, aStep, bStep, cStep];
+      for (let t = 1; t < threads; t++) post(t, kernel, split);
+      const fn = isAcc ? acc : set;
+      for (;;) {
+        const lo = Atomics.add(words, NEXT, 1) * chunk;
+        if (lo >= total) break;
+        const n = Math.min(chunk, total - lo);
+        fn(a + lo * aStep, b + lo * bStep, c + lo * cStep, byRows ? n : mb, byRows ? nb : n, kc, ldc * 4);
+      }
+      for (let t = 1; t < threads; t++) join(t);
     },
   };
 
@@ -175,6 +220,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number): ThreadP
     terminate() {
       for (let t = 1; t < threads; t++) {
         words[t * WORDS + ACC] = -1;
+        Atomics.store(words, t * WORDS + STATE, POSTED);
         Atomics.add(words, t * WORDS + SEQ, 1);
         Atomics.notify(words, t * WORDS + SEQ);
       }

@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { F, optim, torch } from "../../../../lib/tensor/index";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { disableThreads, enableThreads, getNumThreads, threadsReady } from "../../../../lib/tensor/kernels/parallel";
+import { createThreadPool } from "../../../../lib/tensor/kernels/wasm/threads";
+import { createLocalGemm, denseC, stridedA, stridedB } from "../../../../lib/tensor/kernels/wasm/gemm";
 import { nodeThreadSpawner } from "../../../../bench/node-threads";
 import { lenet } from "../../../../bench/lenet";
 
@@ -60,6 +62,31 @@ describeWasm("WebAssembly thread pool", () => {
     expect(two.length).toBe(one.length);
     two.forEach((l, i) => expect(Math.abs(l - one[i])).toBeLessThan(1e-5));
     expect(one[3]).toBeLessThan(one[0]); // it trains
+  });
+
+  it("gives the single-thread bits when every product is split, with more threads than cores (late threads, taken-back jobs)", async () => {
+    const local = createLocalGemm()!;
+    // Threshold 0: even the smallest product is shared out, so chunks race between 3 threads on
+    // however many cores there are; a thread that wakes late finds its job taken back or done.
+    const pool = createThreadPool(nodeThreadSpawner, 3, 0);
+    try {
+      while (!pool.ready()) await new Promise((resolve) => setTimeout(resolve, 5));
+      let seed = 2;
+      const random = (len: number) => Float32Array.from({ length: len }, () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1);
+      for (const [m, n, k] of [[1, 1, 1], [5, 3, 7], [8, 2304, 25], [200, 320, 16], [37, 41, 600], [300, 9, 513], [96, 96, 96], [16, 4000, 300], [400, 120, 300]]) {
+        const a = random(m * k);
+        const b = random(k * n);
+        const want = new Float32Array(m * n);
+        local.gemm(m, n, k, stridedA(m, a, 0, k, 1), stridedB(n, b, 0, n, 1), denseC(m, n, want, 0));
+        for (let rep = 0; rep < 10; rep++) {
+          const got = new Float32Array(m * n).fill(NaN);
+          pool.gemm.gemm(m, n, k, stridedA(m, a, 0, k, 1), stridedB(n, b, 0, n, 1), denseC(m, n, got, 0));
+          expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), `${m}x${n}x${k} repeat ${rep}`).toBe(true);
+        }
+      }
+    } finally {
+      pool.terminate();
+    }
   });
 
   it("rejects a bad thread count and leaves the engine single-threaded", () => {
