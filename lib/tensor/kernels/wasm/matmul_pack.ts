@@ -10,7 +10,8 @@
  *                   B): one or two v128 copies per step.
  * The last, partial panel (fewer than W lanes) is left to the caller. Pointers and strides are bytes.
  */
-import { I32, buildModule, op, uleb, type WasmFunction } from "./assembler";
+import { I32, op, uleb, type WasmFunction } from "./assembler";
+import { kernelsOnMemory } from "./on_memory";
 
 const f32Store = (offset: number) => [0x38, 2, ...uleb(offset)];
 const g = op.localGet, s = op.localSet, c = op.i32Const;
@@ -72,22 +73,5 @@ export interface MatmulPack {
   copy8: PackFn;
 }
 
-const instances = new WeakMap<WebAssembly.Memory, MatmulPack | null>();
-
 /** The packing functions on `memory` (a GEMM driver's), or null when they cannot be instantiated. */
-export function matmulPackFor(memory: WebAssembly.Memory): MatmulPack | null {
-  const known = instances.get(memory);
-  if (known !== undefined) return known;
-  let made: MatmulPack | null = null;
-  try {
-    const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
-    // A shared memory's import must declare a maximum at least its own (the pool's is 2 GiB).
-    const bytes = buildModule(matmulPackFunctions(), { initial: 1, maximum: 65536, shared });
-    const e = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
-    made = { pack4: e.pack4 as PackFn, pack8: e.pack8 as PackFn, copy4: e.copy4 as PackFn, copy8: e.copy8 as PackFn };
-  } catch {
-    made = null;
-  }
-  instances.set(memory, made);
-  return made;
-}
+export const matmulPackFor = kernelsOnMemory<MatmulPack>(matmulPackFunctions);
