@@ -25,14 +25,17 @@ let bornInBackward = new WeakSet<Storage>();
 /** Free lists keyed by length, float64 ones on negative keys. */
 const keyOf = (wide: boolean, n: number) => (wide ? -n : n);
 
-/** A zero-filled pooled buffer of n elements, or null (the caller allocates). */
-export function takePooled(wide: boolean, n: number): Storage | null {
+/**
+ * A zero-filled pooled buffer of n elements, or null (the caller allocates). With zero false the
+ * old contents stay: only for callers that overwrite every element.
+ */
+export function takePooled(wide: boolean, n: number, zero = true): Storage | null {
   if (n < MIN_POOLED) return null;
   const list = free.get(keyOf(wide, n));
   const buf = list?.pop();
   if (!buf) return null;
   freeBytes -= buf.byteLength;
-  buf.fill(0);
+  if (zero) buf.fill(0);
   return buf;
 }
 

@@ -39,10 +39,11 @@ export const float64 = makeDType("float64", true, 8);
 export const int64 = makeDType("int64", false, 8);
 export const bool = makeDType("bool", false, 1);
 
-export function allocStorage(dtype: DType, n: number): Storage {
-  // Large buffers may come from the pool of gradients the autograd engine proved dead (zero-filled).
+export function allocStorage(dtype: DType, n: number, zeroed = true): Storage {
+  // Large buffers may come from the pool of gradients the autograd engine proved dead (zero-filled
+  // unless the caller overwrites every element and asks for zeroed = false).
   const wide = dtype === float64;
-  const buf = takePooled(wide, n) ?? (wide ? new Float64Array(n) : new Float32Array(n));
+  const buf = takePooled(wide, n, zeroed) ?? (wide ? new Float64Array(n) : new Float32Array(n));
   noteAllocated(buf);
   return buf;
 }

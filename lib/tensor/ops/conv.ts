@@ -25,7 +25,7 @@ import { convForwardGemm, convGemmSupported, convInputGradGemm, convWeightGradGe
 import { kernels } from "../kernels/registry";
 import { poolKernelsOn, scratchViews } from "../kernels/wasm/pool_kernels";
 import type { Tensor } from "../tensor";
-import { contiguousData, empty } from "./util";
+import { contiguousData, empty, emptyForOverwrite } from "./util";
 
 /** Sliding-window geometry of one sample: input [C, H, W], kernel, stride, padding before, dilation, output. */
 export interface Geom {
@@ -375,9 +375,11 @@ function biasGradOf(h: Tensor, s: ConvSpec): Tensor {
 function convApply(x: Tensor, w: Tensor, b: Tensor | null, s: ConvSpec, outShape: readonly number[], node = "ConvolutionBackward0"): Tensor {
   const dt = x.dtype;
   const { g, Cout, groups } = s;
-  const result = empty(outShape, dt);
+  const xd = contiguousData(x);
+  // The GEMM path writes every output element (no zero-fill of a pooled buffer); the others add into zeros.
+  const result = (viaGemm(xd, groups) ? emptyForOverwrite : empty)(outShape, dt);
   const N = samplesOf(x, g.C * g.H * g.W);
-  if (N > 0) convForwardRaw(contiguousData(x), contiguousData(w), b ? contiguousData(b) : null, result._data, N, Cout, g, groups);
+  if (N > 0) convForwardRaw(xd, contiguousData(w), b ? contiguousData(b) : null, result._data, N, Cout, g, groups);
   return record(
     result, node, [x, w, b],
     (h) => {
@@ -397,10 +399,12 @@ function convApply(x: Tensor, w: Tensor, b: Tensor | null, s: ConvSpec, outShape
 function inputGrad(gy: Tensor, w: Tensor, b: Tensor | null, s: ConvSpec, xShape: readonly number[], node = DOUBLE_BACKWARD): Tensor {
   const dt = w.dtype;
   const { g, Cout, groups } = s;
-  const result = empty(xShape, dt);
+  const go = contiguousData(asDtype(gy, dt));
+  // The GEMM path writes every element of the input gradient; the others add into zeros.
+  const result = (viaGemm(go, groups) ? emptyForOverwrite : empty)(xShape, dt);
   const N = samplesOf(result, g.C * g.H * g.W);
   if (N > 0) {
-    convInputGradRaw(contiguousData(w), contiguousData(asDtype(gy, dt)), result._data, N, Cout, g, groups);
+    convInputGradRaw(contiguousData(w), go, result._data, N, Cout, g, groups);
     if (b) addBias(result._data, contiguousData(b), N, g.C, g.H * g.W);
   }
   return record(

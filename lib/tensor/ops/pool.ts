@@ -17,7 +17,7 @@ import { RuntimeError } from "../errors";
 import { kernels } from "../kernels/registry";
 import { poolKernelsOn, scratchViews, type PoolKernels } from "../kernels/wasm/pool_kernels";
 import type { Tensor } from "../tensor";
-import { contiguousData, empty } from "./util";
+import { contiguousData, empty, emptyForOverwrite } from "./util";
 
 /**
  * The WebAssembly pooling kernels on the GEMM's memory, for float32 on the WebAssembly backend;
@@ -130,9 +130,10 @@ interface MaxPicks {
 function maxScatter(grad: Tensor, m: MaxPicks, inShape: readonly number[], dt: Tensor["dtype"]): Tensor {
   const { idx, P, inPlane, outPlane } = m;
   const go = contiguousData(grad.dtype === dt ? grad : grad.to(dt));
-  const gx = empty(inShape, dt);
-  const r = gx._data;
   const wasm = wasmPool(go);
+  // The WebAssembly path copies its whole result out (no zero-fill of a pooled buffer); the loop adds into zeros.
+  const gx = (wasm ? emptyForOverwrite : empty)(inShape, dt);
+  const r = gx._data;
   if (wasm) {
     // gx and go copied through the module memory (scratch between GEMM calls).
     const inN = P * inPlane, outN = P * outPlane;
@@ -324,10 +325,12 @@ function maxGeneral(x: Storage, y: Storage, idx: Storage, w: Windows): void {
  */
 function maxPoolWindows(input: Tensor, outShape: number[], w: Windows, node: string, inner: string): [Tensor, Tensor] {
   const x = contiguousData(input);
-  const result = empty(outShape, input.dtype);
-  const indices = empty(outShape, int64);
-  const idx = indices._data;
   const wasm = isStride2Grid(w) ? wasmPool(x) : null;
+  // The WebAssembly path copies out every value and index: a pooled buffer needs no zero-fill.
+  const alloc = wasm ? emptyForOverwrite : empty;
+  const result = alloc(outShape, input.dtype);
+  const indices = alloc(outShape, int64);
+  const idx = indices._data;
   if (wasm) max2x2Wasm(wasm.k, wasm.memory, x as Float32Array, result._data, idx, w);
   else if (allSpan(w.hb, 2, w.dh) && allSpan(w.wb, 2, w.dw)) max2x2(x, result._data, idx, w);
   else maxGeneral(x, result._data, idx, w);

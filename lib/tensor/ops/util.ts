@@ -10,6 +10,14 @@ export function empty(shape: readonly number[], dtype: DType = float32): Tensor 
   return new Tensor(allocStorage(dtype, numelOf(shape)), shape, dtype);
 }
 
+/**
+ * Like empty, but a buffer from the gradient pool keeps its old contents (no zero-fill): only for
+ * kernels that write every element of the result.
+ */
+export function emptyForOverwrite(shape: readonly number[], dtype: DType = float32): Tensor {
+  return new Tensor(allocStorage(dtype, numelOf(shape), false), shape, dtype);
+}
+
 /** Wraps a JS scalar as a 0-d tensor stored in the given dtype (so float32 ops round like PyTorch). */
 export function scalar(v: number | boolean, dtype: DType): Tensor {
   const t = empty([], dtype);

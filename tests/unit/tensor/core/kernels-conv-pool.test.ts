@@ -10,6 +10,7 @@ import { F, torch, type Tensor } from "../../../../lib/tensor/index";
 import { convGemmSupported, setConvChunkFloats } from "../../../../lib/tensor/kernels/conv_gemm";
 import { kernels, selectBackend, type BackendName } from "../../../../lib/tensor/kernels/registry";
 import { poolKernelsOn } from "../../../../lib/tensor/kernels/wasm/pool_kernels";
+import { releaseBuffer, takePooled } from "../../../../lib/tensor/buffer_pool";
 
 const describeWasm = kernels.gemm ? describe : describe.skip;
 
@@ -124,5 +125,71 @@ describeWasm("WebAssembly pooling and bias-gradient kernels", () => {
         setConvChunkFloats(prev);
       }
     }
+  });
+
+  /**
+   * Leaves exactly `count` NaN-filled float32 buffers of n elements in the gradient pool (the
+   * others of that size drained), so the next allocations of that size get them, unzeroed where
+   * the op asked for a buffer it overwrites.
+   */
+  function poisonPool(n: number, count: number): Float32Array[] {
+    while (takePooled(false, n, false)) {
+      // drain
+    }
+    const bufs = Array.from({ length: count }, () => new Float32Array(n).fill(NaN));
+    for (const b of bufs) releaseBuffer(b);
+    return bufs;
+  }
+
+  it("outputs written into unzeroed pooled buffers (conv forward and input gradient, max pool values, indices and scatter) equal those in fresh memory", () => {
+    torch.manual_seed(5);
+    const x = torch.randn(8, 8, 16, 16);
+    const w = torch.randn(8, 8, 3, 3);
+    const gy = torch.randn(8, 8, 16, 16);
+    const n = x.numel(); // 16384: the smallest pooled size; output and input the same size
+    const convRun = () => {
+      const xr = x.detach().clone().requires_grad_();
+      const y = F.conv2d(xr, w, null, { padding: 1 });
+      y.backward(gy);
+      return [y, xr.grad!];
+    };
+    const poolRunPlain = () => {
+      const xr = x.detach().clone().requires_grad_();
+      const [y, idx] = F.max_pool2d(xr, 2, { return_indices: true }) as unknown as [Tensor, Tensor];
+      y.backward(torch.ones(y.shape));
+      return [y, idx, xr.grad!];
+    };
+    const fresh = [...convRun(), ...poolRunPlain()].map((t) => Array.from(t._data));
+
+    // Conv forward output: it must take the poisoned buffer and overwrite all of it.
+    const xr = x.detach().clone().requires_grad_();
+    let bufs = poisonPool(n, 1);
+    const y = F.conv2d(xr, w, null, { padding: 1 });
+    expect(y._data).toBe(bufs[0]);
+    expect(Array.from(y._data)).toEqual(fresh[0]);
+    // Input gradient (allocated in the backward; the leaf's .grad is a copy of it).
+    bufs = poisonPool(n, 1);
+    y.backward(gy);
+    expect(Array.from(bufs[0])).toEqual(fresh[1]);
+    expect(Array.from(xr.grad!._data)).toEqual(fresh[1]);
+
+    // Max pool on [8, 32, 16, 16] -> values and indices of 16384 each, scatter of 65536.
+    const xp = x.reshape([8, 8, 256]).repeat([1, 4, 1]).reshape([8, 32, 16, 16]).detach().clone().requires_grad_();
+    const plain = on("ts", () => {
+      const [py, pidx] = F.max_pool2d(xp, 2, { return_indices: true }) as unknown as [Tensor, Tensor];
+      py.backward(torch.ones(py.shape));
+      const r = [py, pidx, xp.grad!].map((t) => Array.from(t._data));
+      xp.grad = null;
+      return r;
+    });
+    bufs = poisonPool(16384, 2);
+    const [py, pidx] = F.max_pool2d(xp, 2, { return_indices: true }) as unknown as [Tensor, Tensor];
+    expect([py._data, pidx._data]).toEqual(expect.arrayContaining(bufs));
+    expect(Array.from(py._data)).toEqual(plain[0]);
+    expect(Array.from(pidx._data)).toEqual(plain[1]);
+    bufs = poisonPool(4 * 16384, 1);
+    py.backward(torch.ones(py.shape));
+    expect(Array.from(bufs[0])).toEqual(plain[2]);
+    expect(Array.from(xp.grad!._data)).toEqual(plain[2]);
   });
 });
