@@ -2,8 +2,8 @@
  * A pool of WebAssembly threads for the packed GEMM: one shared WebAssembly.Memory, the kernel
  * module instantiated once per thread on it, and a control block of Int32 words (Atomics) per
  * thread. The calling thread packs the operands (gemm.ts), then splits the micro-tiles of each
- * k slice into contiguous ranges of row panels (or of column panels when there are few rows):
- * one range per thread, the calling thread computing the first. Each C element is still summed
+ * k slice into chunks of row panels (or of column panels when there are few rows) that the
+ * threads, the calling one included, take from a shared counter. Each C element is still summed
  * by one thread in the same order, so results are bit-identical to the single-thread kernel.
  *
  * The engine creates no threads itself (it stays free of DOM and Node APIs): the host injects a
@@ -39,10 +39,11 @@ export type ThreadSpawner = (source: string, init: ThreadInit) => ThreadHandle;
 // thread claimed the job; a posted job the caller finished alone is taken back, POSTED -> IDLE),
 // then the job: ACC flag (-1 = exit), A, B, C, mBlocks, nBlocks, kc, ldc (bytes); READY (1 once
 // the thread has instantiated the kernel); BY_ROWS, CHUNK (panels per chunk), TOTAL (panels),
-// A_STEP, B_STEP, C_STEP (bytes per panel of the split side). NEXT (block 0): next chunk to take.
+// A_STEP, B_STEP, C_STEP (bytes per panel of the split side); SPIN (polls of SEQ before sleeping).
+// NEXT (block 0): next chunk to take.
 // The thread body below repeats these offsets as literals (it runs alone in the worker).
 const WORDS = 20;
-const SEQ = 0, STATE = 1, ACC = 2, READY = 10, BY_ROWS = 11, NEXT = 19;
+const SEQ = 0, STATE = 1, ACC = 2, READY = 10, BY_ROWS = 11, SPIN = 17, NEXT = 19;
 const IDLE = 0, POSTED = 1;
 
 /**
@@ -60,9 +61,10 @@ function gemmThread(init: ThreadInit | { data: ThreadInit }): void {
   let seen = 0;
   Atomics.store(words, base + 10, 1);
   for (;;) {
-    // Spin a little (a few hundred µs at most) before sleeping: a training step calls the GEMM in
-    // quick succession, and waking a sleeping thread (futex + scheduler) costs tens of µs.
-    for (let spin = 0; spin < 20000 && Atomics.load(words, base) === seen; spin++);
+    // Spin a little before sleeping: a training step calls the GEMM in quick succession, and
+    // waking a sleeping thread (futex + scheduler) costs tens of µs.
+    const spins = words[base + 17];
+    for (let spin = 0; spin < spins && Atomics.load(words, base) === seen; spin++);
     Atomics.wait(words, base, seen);
     seen = Atomics.load(words, base);
     // Claim the job; if the caller already finished it alone (and took it back), wait again.
@@ -100,11 +102,19 @@ export const THREAD_SOURCE = `const gemmThread = ${gemmThread.toString()};\n`;
  */
 const MIN_PARALLEL_WORK = 1 << 20;
 
+/** Longest run of products the caller computes alone after the threads missed one (see `skip`). */
+const MAX_SKIP = 64;
+
 /** Row panels per kernel call (MC rows), as in the single-thread runner. */
 const MB_BLOCK = MC / MR;
 
-/** Polls of a thread's STATE word before the caller sleeps on it (about 0.1 ms). */
-const JOIN_SPINS = 20000;
+/**
+ * Polls of a word before a waiting thread (pool thread or caller) sleeps on it: about 15 to 80 µs.
+ * Measured on the 2 shared cores (MLP step and matmul 256, 1 thread vs pools spinning 0, 2000 and
+ * 20000 polls, alternated): 2000 was the best; 20000 (up to 0.8 ms) made the MLP step slower, the
+ * spinning thread taking the caller's core when other programs use the second one.
+ */
+const SPIN_POLLS = 2000;
 
 /** 64 KiB pages the shared memory may grow to (its maximum must be declared up front): 2 GiB. */
 const MAX_PAGES = 32768;
@@ -120,10 +130,10 @@ export interface ThreadPool {
 
 /**
  * Starts `threads - 1` pool threads with `spawn`; the calling thread is the first of `threads`.
- * `minParallelWork` (multiply-adds per k slice below which the caller computes alone) is a
- * parameter for the bench that measures it.
+ * `minParallelWork` (multiply-adds per k slice below which the caller computes alone) and
+ * `spinPolls` are parameters for the benches that measure them.
  */
-export function createThreadPool(spawn: ThreadSpawner, threads: number, minParallelWork = MIN_PARALLEL_WORK): ThreadPool {
+export function createThreadPool(spawn: ThreadSpawner, threads: number, minParallelWork = MIN_PARALLEL_WORK, spinPolls = SPIN_POLLS): ThreadPool {
   if (!(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`threads must be a positive integer, got ${threads}`);
   if (typeof SharedArrayBuffer === "undefined" || typeof Atomics === "undefined") {
     throw new Error("WebAssembly threads need SharedArrayBuffer and Atomics (a cross-origin isolated page or Node)");
@@ -139,6 +149,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
   const local = localRunner(set, acc);
   const control = new SharedArrayBuffer(threads * WORDS * 4);
   const words = new Int32Array(control);
+  for (let t = 1; t < threads; t++) words[t * WORDS + SPIN] = spinPolls;
   const handles: ThreadHandle[] = [];
   for (let i = 1; i < threads; i++) handles.push(spawn(THREAD_SOURCE, { module: compiled, memory, control, index: i }));
 
@@ -152,14 +163,17 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     Atomics.notify(words, base + SEQ);
   }
 
-  /** Takes the job back if thread t never claimed it, else waits (spinning first) until it is done. */
-  function join(t: number): void {
+  /**
+   * Takes the job back if thread t never claimed it (returns false), else waits (spinning first)
+   * until it is done (returns true).
+   */
+  function join(t: number): boolean {
     const base = t * WORDS;
-    if (Atomics.compareExchange(words, base + STATE, POSTED, IDLE) === POSTED) return;
+    if (Atomics.compareExchange(words, base + STATE, POSTED, IDLE) === POSTED) return false;
     for (let spin = 0; ; spin++) {
       const state = Atomics.load(words, base + STATE);
-      if (state === IDLE) return;
-      if (spin >= JOIN_SPINS) Atomics.wait(words, base + STATE, state);
+      if (state === IDLE) return true;
+      if (spin >= spinPolls) Atomics.wait(words, base + STATE, state);
     }
   }
 
@@ -174,9 +188,15 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     return allReady;
   };
 
+  // Back-off: when the threads did not even claim a job before the caller finished it alone (the
+  // cores are busy with other programs, or the product was too short for a wake-up), the next
+  // `skip` products run alone, doubling up to MAX_SKIP while it keeps happening: posting costs a
+  // wake-up and a spinning thread that competes with the caller for a core.
+  let skip = 0, missed = 0;
   const runner: GemmRunner = {
     run(isAcc, a, b, c, mb, nb, kc, ldc) {
-      if (threads === 1 || mb * nb * kc * MR * NR < minParallelWork || !ready()) {
+      if (threads === 1 || mb * nb * kc * MR * NR < minParallelWork || !ready() || skip > 0) {
+        if (skip > 0 && mb * nb * kc * MR * NR >= minParallelWork) skip--;
         local.run(isAcc, a, b, c, mb, nb, kc, ldc);
         return;
       }
@@ -200,7 +220,13 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
         const n = Math.min(chunk, total - lo);
         fn(a + lo * aStep, b + lo * bStep, c + lo * cStep, byRows ? n : mb, byRows ? nb : n, kc, ldc * 4);
       }
-      for (let t = 1; t < threads; t++) join(t);
+      let claimed = false;
+      for (let t = 1; t < threads; t++) if (join(t)) claimed = true;
+      if (claimed) missed = 0;
+      else {
+        skip = Math.min(MAX_SKIP, 1 << missed);
+        if (skip < MAX_SKIP) missed++;
+      }
     },
   };
 
