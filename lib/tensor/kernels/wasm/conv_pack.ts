@@ -19,7 +19,8 @@
  *                    of `run` positions whose inputs are contiguous (OW at stride 1, else 1).
  * Pointers, strides and table entries are in bytes.
  */
-import { F32, I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
+import { F32, I32, V128, op, uleb, type WasmFunction } from "./assembler";
+import { kernelsOnMemory } from "./on_memory";
 
 // Instructions the shared op table lacks (MVP encodings: opcode, log2 alignment, offset).
 export const i32Load = (offset = 0) => [0x28, 2, ...uleb(offset)];
@@ -272,25 +273,5 @@ export interface ConvPack {
 
 const functions = (): WasmFunction[] => [gatherRows8(), gatherCols(8), gatherCols(4), gatherPartial(), unloadForward(), col2im()];
 
-/** The module importing a plain memory, or a shared one (a thread pool's; any maximum up to 4 GiB). */
-export function convPackBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  return buildModule(functions(), { initial: 1, maximum: 65536, shared });
-}
-
-const instances = new WeakMap<WebAssembly.Memory, ConvPack | null>();
-
 /** The packing code instantiated on `memory` (once per memory), or null where the host cannot run it. */
-export function convPackOn(memory: WebAssembly.Memory): ConvPack | null {
-  let inst = instances.get(memory);
-  if (inst === undefined) {
-    try {
-      const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
-      const compiled = new WebAssembly.Module(convPackBytes(shared));
-      inst = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as ConvPack;
-    } catch {
-      inst = null;
-    }
-    instances.set(memory, inst);
-  }
-  return inst;
-}
+export const convPackOn = kernelsOnMemory<ConvPack>(functions);

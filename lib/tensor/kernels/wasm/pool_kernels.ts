@@ -15,7 +15,8 @@
  *       give the same bits); L a multiple of 4.
  * Pointers and table entries are in bytes; counts in elements.
  */
-import { I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
+import { I32, V128, op, uleb, type WasmFunction } from "./assembler";
+import { kernelsOnMemory } from "./on_memory";
 import { addTo, f32Add, f32Store, fn, whileLt } from "./conv_pack";
 
 const i32TruncF32S = [0xa8];
@@ -163,27 +164,10 @@ export interface PoolKernels {
   bias_grad(go: number, gb: number, N: number, Cout: number, L: number): void;
 }
 
-export function poolKernelBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  return buildModule([max2x2(), maxScatter(), biasGrad()], { initial: 1, maximum: 65536, shared });
-}
-
-const instances = new WeakMap<WebAssembly.Memory, PoolKernels | null>();
+const poolFunctions = (): WasmFunction[] => [max2x2(), maxScatter(), biasGrad()];
 
 /** The kernels instantiated on `memory` (once per memory), or null where the host cannot run them. */
-export function poolKernelsOn(memory: WebAssembly.Memory): PoolKernels | null {
-  let inst = instances.get(memory);
-  if (inst === undefined) {
-    try {
-      const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
-      const compiled = new WebAssembly.Module(poolKernelBytes(shared));
-      inst = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as PoolKernels;
-    } catch {
-      inst = null;
-    }
-    instances.set(memory, inst);
-  }
-  return inst;
-}
+export const poolKernelsOn = kernelsOnMemory<PoolKernels>(poolFunctions);
 
 /**
  * Views of `memory` at least `bytes` long (grown when needed): scratch for one kernel call. The
