@@ -2,38 +2,125 @@
  * Our engine on all cores (the WebAssembly thread pool, worker_threads here) beside our engine on
  * one thread: the "peer" column of this table is ourselves single-threaded, so ours/peer is the
  * time ratio (ms) or the speed-up (GFLOP/s) the threads buy.
+ *
+ * The two are timed interleaved, call by call in one window (the pool is started once and the
+ * engine's GEMM switched between it and the single-thread one before each call): this machine's
+ * speed drifts by 1.5x within minutes, so timing one side after the other compared two moments,
+ * not two engines.
  */
 import { availableParallelism } from "node:os";
+import { F, nn, optim, torch } from "../lib/tensor/index";
+import { kernels } from "../lib/tensor/kernels/registry";
 import { disableThreads, enableThreads, threadsReady } from "../lib/tensor/kernels/parallel";
 import { registerBench, type Unit } from "./harness";
 import { nodeThreadSpawner } from "./node-threads";
-import { oursStep as oursMlpMs, MLP_ROW } from "./mlp";
-import { oursLenetMs } from "./lenet";
-import { GPT_ROW, oursGptMs } from "./gpt";
-import { oursMatmulGflops } from "./ops";
-import { CONV_SHAPES, oursConvGflops } from "./conv";
+import { MLP_ROW } from "./mlp";
+import { lenetStep } from "./lenet";
+import { GPT_ROW, gptStep } from "./gpt";
+import { CONV_SHAPES } from "./conv";
 
 export const CORES = availableParallelism();
 
-async function threaded(measure: () => Promise<number>): Promise<number> {
+/** Median ms per call of `fn` on one thread and on the pool, alternating the two call by call. */
+export async function interleavedMs(fn: () => unknown, opts: { warmup: number; minMs: number; minIters: number }): Promise<{ one: number; many: number }> {
+  const single = kernels.gemm;
   enableThreads(nodeThreadSpawner, CORES);
   try {
     await threadsReady();
-    return await measure();
+    const pooled = kernels.gemm;
+    const time = (gemm: typeof single): number => {
+      kernels.gemm = gemm;
+      const t0 = performance.now();
+      fn();
+      return performance.now() - t0;
+    };
+    for (let i = 0; i < opts.warmup; i++) {
+      time(single);
+      time(pooled);
+    }
+    const one: number[] = [], many: number[] = [];
+    const start = performance.now();
+    for (let i = 0; i < opts.minIters || performance.now() - start < opts.minMs; i++) {
+      // Alternate which goes first, so neither always runs right after the other's wake-ups.
+      if (i % 2) {
+        one.push(time(single));
+        many.push(time(pooled));
+      } else {
+        many.push(time(pooled));
+        one.push(time(single));
+      }
+    }
+    kernels.gemm = pooled; // disableThreads restores the single-thread GEMM
+    const median = (s: number[]) => s.sort((a, b) => a - b)[Math.floor(s.length / 2)];
+    return { one: median(one), many: median(many) };
   } finally {
     disableThreads();
   }
 }
 
-const rows: [string, Unit, () => Promise<number>][] = [
-  [MLP_ROW, "ms/step", oursMlpMs],
-  ["LeNet-5 step, 28x28, batch 64", "ms/step", oursLenetMs],
-  [GPT_ROW, "ms/step", oursGptMs],
-  ["matmul 256x256 @ 256x256", "GFLOP/s", () => oursMatmulGflops(256)],
-  ["matmul 1024x1024 @ 1024x1024", "GFLOP/s", () => oursMatmulGflops(1024)],
-  ...CONV_SHAPES.map((s) => [s.name, "GFLOP/s", () => oursConvGflops(s.x, s.w)] as [string, Unit, () => Promise<number>]),
+function mlpStep(): () => void {
+  torch.manual_seed(0);
+  const model = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
+  const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
+  const x = torch.rand(64, 784);
+  const y = torch.randint(0, 10, [64]);
+  return () => {
+    opt.zero_grad();
+    F.cross_entropy(model(x), y).backward();
+    opt.step();
+  };
+}
+
+function matmul(n: number): () => void {
+  torch.manual_seed(1);
+  const a = torch.randn(n, n);
+  const b = torch.randn(n, n);
+  return () => torch.mm(a, b);
+}
+
+function conv(x: number[], w: number[]): () => void {
+  torch.manual_seed(2);
+  const xt = torch.randn(x);
+  const wt = torch.randn(w);
+  return () => torch.no_grad(() => F.conv2d(xt, wt));
+}
+
+const convFlops = (x: number[], w: number[]) => 2 * x[0] * w[0] * (x[2] - w[2] + 1) * (x[3] - w[3] + 1) * w[1] * w[2] * w[3];
+
+interface Row {
+  name: string;
+  unit: Unit;
+  make: () => () => unknown;
+  /** GFLOP per call for GFLOP/s rows. */
+  gflop?: number;
+  opts: { warmup: number; minMs: number; minIters: number };
+}
+
+const rows: Row[] = [
+  { name: MLP_ROW, unit: "ms/step", make: mlpStep, opts: { warmup: 20, minMs: 1500, minIters: 20 } },
+  { name: "LeNet-5 step, 28x28, batch 64", unit: "ms/step", make: () => lenetStep().step, opts: { warmup: 5, minMs: 2000, minIters: 10 } },
+  { name: GPT_ROW, unit: "ms/step", make: gptStep, opts: { warmup: 2, minMs: 3000, minIters: 5 } },
+  ...[256, 1024].map((n): Row => ({
+    name: `matmul ${n}x${n} @ ${n}x${n}`, unit: "GFLOP/s", make: () => matmul(n), gflop: (2 * n ** 3) / 1e9,
+    opts: { warmup: n >= 512 ? 2 : 10, minMs: n >= 512 ? 3000 : 1500, minIters: 5 },
+  })),
+  ...CONV_SHAPES.map((s): Row => ({ name: s.name, unit: "GFLOP/s", make: () => conv(s.x, s.w), gflop: convFlops(s.x, s.w) / 1e9, opts: { warmup: 3, minMs: 1500, minIters: 5 } })),
 ];
 
-for (const [name, unit, measure] of rows) {
-  registerBench({ group: "threads", name: `${name}, ${CORES} threads`, unit, ours: () => threaded(measure), peer: measure });
+for (const row of rows) {
+  // One interleaved run yields both figures: `ours` measures and keeps the single-thread median
+  // of the same run for `peer`, which the harness calls right after it.
+  let oneThread = NaN;
+  const metric = (ms: number) => (row.gflop ? row.gflop / (ms / 1000) : ms);
+  registerBench({
+    group: "threads",
+    name: `${row.name}, ${CORES} threads`,
+    unit: row.unit,
+    ours: async () => {
+      const { one, many } = await interleavedMs(row.make(), row.opts);
+      oneThread = metric(one);
+      return metric(many);
+    },
+    peer: () => oneThread,
+  });
 }
