@@ -18,6 +18,7 @@ import type { Storage } from "../../dtype";
 import { BinaryOp, type BinaryOpCode } from "../binary";
 import type { AdamParams, OptimKernels, SgdParams } from "../optim";
 import { F32, I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
+import { instantiateOwnMemory } from "./own_memory";
 
 /** Floats per operand per chunk: five Adam operands fit the module's initial memory. */
 const CHUNK = 16384;
@@ -273,18 +274,11 @@ export interface ElementwiseSimd {
 export function createWasmElementwise(
   fallback: { binary: BinaryKernel; optim: OptimKernels; relu: Unary; reluGrad: UnaryGrad; reduce: Reduce },
 ): ElementwiseSimd | null {
-  let instance: WebAssembly.Instance;
-  try {
-    if (typeof WebAssembly === "undefined") return null;
-    const bytes = elementwiseModuleBytes();
-    if (!WebAssembly.validate(bytes)) return null;
-    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-  } catch {
-    return null;
-  }
-  const ex = instance.exports as Record<string, (...args: number[]) => void>;
+  const wasm = instantiateOwnMemory<Record<string, (...args: number[]) => void>>(elementwiseModuleBytes);
+  if (!wasm) return null;
+  const ex = wasm.exports;
   // The memory never grows (PAGES covers the largest chunk set), so this view stays valid.
-  const heap = new Float32Array((instance.exports.memory as WebAssembly.Memory).buffer);
+  const heap = wasm.heap(0);
   /** Byte address of operand slot k. */
   const slot = (k: number) => k * CHUNK * 4;
 

@@ -10,6 +10,7 @@
  * Pointers are bytes; n4 counts groups of four floats.
  */
 import { I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
+import { instantiateOwnMemory } from "./own_memory";
 
 const ERF_P = [-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06, -5.69250639462346e-05, -7.34990630326855e-04, -2.95459980854025e-03, -1.60960333262415e-02];
 const ERF_Q = [-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03, -7.37332916720468e-03, -1.42647390514189e-02];
@@ -98,21 +99,12 @@ export interface GeluSimd {
 
 /** The SIMD GELU on its own memory, or null without WebAssembly SIMD. Handles the first 4 * floor(n / 4) floats. */
 export function createGeluSimd(): GeluSimd | null {
-  let e: WebAssembly.Exports;
-  try {
-    if (typeof WebAssembly === "undefined") return null;
-    const bytes = geluModuleBytes();
-    if (!WebAssembly.validate(bytes)) return null;
-    e = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
-  } catch {
-    return null;
-  }
-  const memory = e.memory as WebAssembly.Memory;
-  const fwd = e.gelu_fwd as (x: number, y: number, c: number, n4: number) => void;
-  const bwd = e.gelu_bwd as (gr: number, x: number, c: number, out: number, n4: number) => void;
-  const need = 4 * CHUNK * 4;
-  if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
-  const h = new Float32Array(memory.buffer);
+  type Exports = { gelu_fwd(x: number, y: number, c: number, n4: number): void; gelu_bwd(gr: number, x: number, c: number, out: number, n4: number): void };
+  const wasm = instantiateOwnMemory<Exports>(geluModuleBytes);
+  if (!wasm) return null;
+  const { gelu_fwd: fwd, gelu_bwd: bwd } = wasm.exports;
+  // Four chunk slots, sized once (the memory never grows again, so the view stays valid).
+  const h = wasm.heap(4 * CHUNK);
   const [R0, R1, R2, R3] = [0, CHUNK, 2 * CHUNK, 3 * CHUNK];
   return {
     forward(n, x, y, cdf) {

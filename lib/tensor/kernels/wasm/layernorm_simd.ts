@@ -13,6 +13,7 @@
  * Pointers are bytes; M counts floats.
  */
 import { F32, I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
+import { instantiateOwnMemory } from "./own_memory";
 
 const f32Store = (offset: number) => [0x38, 2, ...uleb(offset)];
 const f32Add = [0x92];
@@ -121,23 +122,10 @@ export interface LayerNormSimd {
 
 /** The SIMD layer norm on its own memory (grown to each call's operands), or null without WebAssembly SIMD. */
 export function createLayerNormSimd(): LayerNormSimd | null {
-  let e: WebAssembly.Exports;
-  try {
-    if (typeof WebAssembly === "undefined") return null;
-    const bytes = layerNormModuleBytes();
-    if (!WebAssembly.validate(bytes)) return null;
-    e = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
-  } catch {
-    return null;
-  }
-  const memory = e.memory as WebAssembly.Memory;
-  const fwd = e.ln_fwd as (...a: number[]) => void;
-  const bwd = e.ln_bwd as (...a: number[]) => void;
-  const heap = (floats: number): Float32Array => {
-    const have = memory.buffer.byteLength;
-    if (floats * 4 > have) memory.grow(Math.ceil((floats * 4 - have) / 65536));
-    return new Float32Array(memory.buffer);
-  };
+  const wasm = instantiateOwnMemory<{ ln_fwd(...a: number[]): void; ln_bwd(...a: number[]): void }>(layerNormModuleBytes);
+  if (!wasm) return null;
+  const { ln_fwd: fwd, ln_bwd: bwd } = wasm.exports;
+  const heap = wasm.heap;
   /** gamma (or ones) and beta (or zeros) at [at, at + M). */
   const put = (h: Float32Array, at: number, M: number, v: Float32Array | null, fill: number): void => {
     if (v) h.set(v.subarray(0, M), at);

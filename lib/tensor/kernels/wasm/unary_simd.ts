@@ -7,6 +7,7 @@
  */
 import type { Storage } from "../../dtype";
 import { I32, V128, buildModule, op, type WasmFunction } from "./assembler";
+import { instantiateOwnMemory } from "./own_memory";
 
 type Unary = (n: number, x: Storage, out: Storage, p0: number, p1: number) => void;
 
@@ -68,26 +69,11 @@ const MIN_N = 64;
 
 /** SIMD exp and sigmoid kernels wrapping the JS ones, or null without WebAssembly SIMD. */
 export function createWasmUnary(fallback: Record<"exp" | "sigmoid", Unary>): Record<"exp" | "sigmoid", Unary> | null {
-  let instance: WebAssembly.Instance;
-  try {
-    if (typeof WebAssembly === "undefined") return null;
-    const bytes = unaryModuleBytes();
-    if (!WebAssembly.validate(bytes)) return null;
-    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-  } catch {
-    return null;
-  }
-  const memory = instance.exports.memory as WebAssembly.Memory;
-  let heap = new Float32Array(memory.buffer);
-  const ensure = (floats: number): Float32Array => {
-    if (floats * 4 > memory.buffer.byteLength) {
-      memory.grow(Math.ceil((floats * 4 - memory.buffer.byteLength) / 65536));
-      heap = new Float32Array(memory.buffer);
-    }
-    return heap;
-  };
+  const wasm = instantiateOwnMemory<Record<string, (inp: number, out: number, n4: number) => void>>(unaryModuleBytes);
+  if (!wasm) return null;
+  const ensure = wasm.heap;
   const wrap = (name: "exp" | "sigmoid"): Unary => {
-    const fn = instance.exports[`${name}_f32`] as (inp: number, out: number, n4: number) => void;
+    const fn = wasm.exports[`${name}_f32`];
     const js = fallback[name];
     return (n, x, out, p0, p1) => {
       if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || n < MIN_N) {
