@@ -13,7 +13,8 @@ import { RuntimeError } from "../errors";
 import { normalizeDim, numelOf } from "../shape";
 import type { DimArg, Tensor } from "../tensor";
 import { parseReduceArgs } from "./reduce";
-import { thinSvd } from "./svd";
+import { thinSvd, type ThinSvd } from "./svd";
+import { polarFactorVjp, singularPairVjp } from "./svd_grad";
 import { contiguousData, empty } from "./util";
 
 export type VectorOrd = number;
@@ -30,7 +31,8 @@ export function vectorNorm(x: Tensor, ord: VectorOrd, dim: DimArg | null | undef
   const src = dtype && dtype !== x.dtype ? x.to(dtype) : x;
   const dims = reduceDims(src, dim);
   const out = no_grad(() => normValue(src, ord, dims, keepdim));
-  return record(out, node, [src], (g) => [normGrad(src, out, g, ord, dims, keepdim)], [src, out]);
+  // normGrad is written in recorded ops on x and the norm, so create_graph differentiates it as is.
+  return record(out, node, [src], (g) => [normGrad(src, out, g, ord, dims, keepdim)], [src, out], true);
 }
 
 function normValue(x: Tensor, p: number, dims: number[] | undefined, keepdim: boolean): Tensor {
@@ -94,7 +96,8 @@ export function matrixNorm(x: Tensor, ord: MatrixOrd = "fro", dim: readonly numb
  * The nuclear norm (sum of the singular values), or the largest (2) / smallest (-2) singular
  * value, of each matrix over dims d0, d1, from a float64 Jacobi SVD (./svd.ts). Gradient:
  * U V^T for "nuc" (over the nonzero singular values), u v^T of the chosen singular pair for 2 / -2,
- * as PyTorch's svd backward gives for distinct singular values.
+ * as PyTorch's svd backward gives for distinct singular values. Under create_graph that gradient is
+ * itself recorded, its derivative from the singular vectors' perturbation formulas (./svd_grad.ts).
  */
 function singularValueNorm(x: Tensor, ord: "nuc" | 2 | -2, d0: number, d1: number, keepdim: boolean): Tensor {
   if (!x.dtype.is_floating_point) throw new RuntimeError(`linalg.matrix_norm: Expected a floating point tensor as input. Got ${x.dtype}`);
@@ -106,26 +109,51 @@ function singularValueNorm(x: Tensor, ord: "nuc" | 2 | -2, d0: number, d1: numbe
   const count = numelOf(batchShape);
   const xd = no_grad(() => contiguousData(xp));
   const out = empty(batchShape, x.dtype);
-  // d norm / d A for each matrix, kept for the backward.
+  const k = Math.min(m, n);
+  const chosen = ord === 2 ? 0 : k - 1;
+  // Each matrix's SVD and d norm / d A, kept for the backward (and the second derivative).
+  const svds: ThinSvd[] = [];
   const dA: Float64Array[] = [];
   for (let b = 0; b < count; b++) {
     const grad = new Float64Array(m * n);
     dA.push(grad);
-    const k = Math.min(m, n);
     if (k === 0) continue;
-    const { s, u, v } = thinSvd(Float64Array.from(xd.subarray(b * m * n, (b + 1) * m * n)), m, n);
-    const pairs = ord === "nuc" ? Array.from({ length: k }, (_, j) => j).filter((j) => s[j] > 0) : [ord === 2 ? 0 : k - 1];
+    const svd = thinSvd(Float64Array.from(xd.subarray(b * m * n, (b + 1) * m * n)), m, n);
+    svds.push(svd);
+    const { s, u, v } = svd;
+    const pairs = ord === "nuc" ? Array.from({ length: k }, (_, j) => j).filter((j) => s[j] > 0) : [chosen];
     out._data[b] = ord === "nuc" ? s.reduce((acc, sv) => acc + sv, 0) : s[pairs[0]];
     for (const j of pairs) {
       for (let i = 0; i < m; i++) for (let c = 0; c < n; c++) grad[i * n + c] += u[i * k + j] * v[c * k + j];
     }
   }
-  const res = record(out, "LinalgMatrixNormBackward0", [xp], (g) => {
-    const gd = contiguousData(g);
-    const gx = empty(xp.shape, g.dtype);
-    for (let b = 0; b < count; b++) for (let i = 0; i < m * n; i++) gx._data[b * m * n + i] = gd[b] * dA[b][i];
-    return [gx];
-  });
+  const opName = `linalg.matrix_norm(ord=${typeof ord === "string" ? `"${ord}"` : ord})`;
+  // d norm / d A as a tensor of A, recorded so that it can be differentiated once more.
+  const gradientOfNorm = (): Tensor => {
+    const values = empty(xp.shape, x.dtype);
+    dA.forEach((grad, b) => values._data.set(grad, b * m * n));
+    return record(values, "LinalgMatrixNormBackward0Backward", [xp], (c) => {
+      const cd = contiguousData(c);
+      const gx = empty(xp.shape, c.dtype);
+      svds.forEach((svd, b) => {
+        const cb = Float64Array.from(cd.subarray(b * m * n, (b + 1) * m * n));
+        const vjp = ord === "nuc" ? polarFactorVjp(svd, m, n, cb, opName) : singularPairVjp(svd, m, n, chosen, cb, opName);
+        gx._data.set(vjp, b * m * n);
+      });
+      return [gx];
+    });
+  };
+  const res = record(
+    out, "LinalgMatrixNormBackward0", [xp],
+    (g) => {
+      const gd = contiguousData(g);
+      const gx = empty(xp.shape, g.dtype);
+      for (let b = 0; b < count; b++) for (let i = 0; i < m * n; i++) gx._data[b * m * n + i] = gd[b] * dA[b][i];
+      return [gx];
+    },
+    [],
+    (g) => [g.reshape([...batchShape, 1, 1]).mul(gradientOfNorm())],
+  );
   return keepdim ? res.unsqueeze(Math.min(d0, d1)).unsqueeze(Math.max(d0, d1)) : res;
 }
 

@@ -65,6 +65,17 @@ describe("create_graph: second derivatives vs finite differences", () => {
       const picked = sq.index(rows, cols).mul(v).sum().add(sq.index(null, cols).mul(a.index(null, "0:3")).sum());
       return picked.add(torch.index_put(sq, [rows, cols], v.mul(v)).mul(a).sum()).add(torch.index_put(sq, [rows, cols], v.mul(a.select(1, 0)), true).mul(a).sum());
     }],
+    // Singular-value norms: tall, wide and batched matrices; x * norm makes the second derivative
+    // depend on the first one as well as on the singular vectors' own derivatives.
+    ["matrix_norm nuc / 2 / -2 (tall and wide)", () => [r(4, 3), r(2, 5)], (a, b) => torch.cat([
+      torch.linalg.matrix_norm(a, "nuc").mul(a.sum()).reshape(1), torch.linalg.matrix_norm(a, 2).reshape(1), torch.linalg.matrix_norm(a, -2).pow(2).reshape(1),
+      torch.linalg.matrix_norm(b, "nuc").reshape(1), torch.linalg.matrix_norm(b, 2).mul(b.sum()).reshape(1), torch.linalg.matrix_norm(b, -2).reshape(1),
+    ])],
+    ["vector norms (2, 1, 3, inf, over dims) and the Frobenius norm", () => [r(3, 4)], (a) => torch.stack([
+      torch.linalg.vector_norm(a).mul(a.sum()), torch.linalg.vector_norm(a, 1, 1).sum(), torch.linalg.vector_norm(a, 3, 0).pow(2).sum(),
+      torch.linalg.vector_norm(a, Infinity).mul(a.sum()), torch.linalg.matrix_norm(a, "fro").pow(3), a.norm(2, 1).mul(a.sum(1)).sum(),
+    ])],
+    ["linalg.norm nuc / 2 over a batch and chosen dims", () => [r(2, 3, 3)], (a) => torch.linalg.norm(a, "nuc", [0, 2]).mul(torch.linalg.norm(a, 2, [1, 2]).sum())],
     ["nn.Linear + tanh MLP", () => [r(5, 3)], (x) => {
       torch.manual_seed(0);
       const m = new nn.Sequential(new nn.Linear(3, 4), new nn.Tanh(), new nn.Linear(4, 1)).double();
@@ -146,6 +157,22 @@ describe("create_graph: API", () => {
     const [g] = torch.autograd.grad(x.mul(x).index("::2").sum(), x, null, { create_graph: true }) as Tensor[];
     expect(g.tolist()).toEqual([2, 0, 6, 0]);
     expect(() => torch.autograd.grad(g.sum(), x)).toThrow(/derivative of SliceBackward0 is not implemented/);
+  });
+
+  it("singular-value norms: second derivatives where they exist, a clear error where they do not", () => {
+    const secondOf = (a: Tensor, ord: "nuc" | 2 | -2) => {
+      const x = a.clone().requires_grad_(true);
+      const [g] = torch.autograd.grad(torch.linalg.matrix_norm(x, ord), x, null, { create_graph: true });
+      return () => torch.autograd.grad(g!.mul(torch.linspace(-1, 1, x.numel(), f64).reshape(x.shape.slice())).sum(), x);
+    };
+    const rankOne = torch.tensor([[1, 2], [2, 4], [3, 6]], f64);
+    expect(() => secondOf(rankOne, "nuc")()).toThrow(/second derivative of the nuclear norm does not exist for a rank-deficient matrix/);
+    expect(() => secondOf(rankOne, -2)()).toThrow(/matrix_norm\(ord=-2\): the second derivative does not exist where the chosen singular value is 0/);
+    expect(() => secondOf(torch.eye(3, f64), 2)()).toThrow(/chosen singular value is repeated/);
+    // The largest singular value of a rank-one matrix is simple: its derivative exists.
+    expect(Boolean(secondOf(rankOne, 2)()[0]!.isfinite().all().item())).toBe(true);
+    // The polar factor's derivative exists for repeated singular values (2 I has U V^T = I).
+    expect(Boolean(secondOf(torch.eye(3, f64).mul(2), "nuc")()[0]!.isfinite().all().item())).toBe(true);
   });
 
   it("an op without a differentiable backward raises naming it, only when differentiated twice", () => {
