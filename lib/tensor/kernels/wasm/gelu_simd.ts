@@ -11,10 +11,10 @@
  */
 import { I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
 import { instantiateOwnMemory } from "./own_memory";
+import { expF32x4 } from "./simd_exp";
 
 const ERF_P = [-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06, -5.69250639462346e-05, -7.34990630326855e-04, -2.95459980854025e-03, -1.60960333262415e-02];
 const ERF_Q = [-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03, -7.37332916720468e-03, -1.42647390514189e-02];
-const EXP_P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
 
 // SIMD instructions the shared op table lacks.
 const f32x4Ge = [0xfd, ...uleb(0x46)];
@@ -32,22 +32,6 @@ function erf(v: number, t: number, q: number): number[] {
     ...g(t), ...g(t), ...op.f32x4Mul, ...s(q), // q = t^2
     ...g(t), ...horner(ERF_P, q), ...op.f32x4Mul, // t * P(t^2)
     ...horner(ERF_Q, q), ...op.f32x4Div,
-  ];
-}
-
-/** Leaves exp(x) on the stack for x in local `x` (clobbered), with scratch locals kf, r, ki, k1 (v128). */
-function exp(x: number, kf: number, r: number, ki: number, k1: number): number[] {
-  const c127 = [...op.i32Const(127), ...op.i32x4Splat];
-  return [
-    ...g(x), ...splat(88.8), ...op.f32x4Min, ...splat(-104), ...op.f32x4Max, ...s(x),
-    ...g(x), ...splat(Math.LOG2E), ...op.f32x4Mul, ...op.f32x4Nearest, ...s(kf),
-    ...g(x), ...g(kf), ...splat(0.693359375), ...op.f32x4Mul, ...op.f32x4Sub, ...g(kf), ...splat(-2.12194440e-4), ...op.f32x4Mul, ...op.f32x4Sub, ...s(r),
-    ...horner(EXP_P, r),
-    ...g(r), ...op.f32x4Mul, ...g(r), ...op.f32x4Mul, ...g(r), ...op.f32x4Add, ...splat(1), ...op.f32x4Add,
-    ...g(kf), ...op.i32x4TruncSatF32x4S, ...s(ki),
-    ...g(ki), ...op.i32Const(1), ...op.i32x4ShrS, ...s(k1),
-    ...g(k1), ...c127, ...op.i32x4Add, ...op.i32Const(23), ...op.i32x4Shl, ...op.f32x4Mul,
-    ...g(ki), ...g(k1), ...op.i32x4Sub, ...c127, ...op.i32x4Add, ...op.i32Const(23), ...op.i32x4Shl, ...op.f32x4Mul,
   ];
 }
 
@@ -79,7 +63,7 @@ function geluBackward(): WasmFunction {
     ...g(G), ...op.v128Load(0),
     ...g(C), ...op.v128Load(0),
     ...g(T), ...splat(-103), ...f32x4Ge, ...s(MASK),
-    ...g(V), ...exp(T, KF, R, KI, K1), ...g(MASK), ...v128And, ...op.f32x4Mul, ...splat(0.3989422804014327), ...op.f32x4Mul,
+    ...g(V), ...expF32x4(T, KF, R, KI, K1), ...g(MASK), ...v128And, ...op.f32x4Mul, ...splat(0.3989422804014327), ...op.f32x4Mul,
     ...op.f32x4Add, ...op.f32x4Mul, ...op.v128Store(0),
     ...advance(G, 16), ...advance(X, 16), ...advance(C, 16), ...advance(OUT, 16),
   ];

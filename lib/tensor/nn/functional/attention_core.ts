@@ -6,9 +6,9 @@
  * scaling, the mask add, the softmax) and recorded a node for each, and the score-sized passes of
  * their backwards dominated a small transformer's step. Here each (batch, head) slice runs two
  * GEMMs forward (Q K^T into the probability buffer, then P V) with scale, mask, causal cut and a
- * max-shifted softmax applied in one pass over the scores between them (the exps in one call of
- * the SIMD exp kernel over the whole buffer); the backward is four GEMMs per slice with the
- * softmax backward fused in between:
+ * max-shifted softmax applied in one pass over the score rows between them (attention_rows.ts:
+ * SIMD on the WebAssembly backend); the backward is four GEMMs per slice with the softmax
+ * backward fused in between:
  *   dV = P^T dO,  dP = dO V^T,  dS = scale * P * (dP - rowsum(dP * P)),  dQ = dS K,  dK = dS^T Q.
  * Q, K and V are read through their strides (heads split by a view, keys transposed for free).
  *
@@ -17,10 +17,10 @@
 import { differentiateThrough, needsGrad, record } from "../../autograd/function";
 import { allocStorage, type DType, type Storage } from "../../dtype";
 import { matmulBatched } from "../../kernels/batched_matmul";
-import { kernels } from "../../kernels/registry";
 import { contiguousStrides, numelOf } from "../../shape";
 import { Tensor } from "../../tensor";
 import { contiguousData, empty } from "../../ops/util";
+import { softmaxBackwardRows, softmaxRows } from "./attention_rows";
 
 /** Element offsets of every batch slice of t (batch dims = all but the last two), in row-major batch order. */
 function sliceOffsets(t: Tensor): number[] {
@@ -147,44 +147,8 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
   const mo = mk ? sliceOffsets(mk) : null;
   const pOffs = Array.from({ length: nb }, (_, b) => b * LS);
   matmulBatched(nb, L, S, E, qd, qo, qsL, qsE, kd, ko, ksE, ksS, P, 0);
-  // Scale, mask and causal cut, then each row shifted by its max (one pass per row)...
-  for (let b = 0; b < nb; b++) {
-    for (let i = 0; i < L; i++) {
-      const row = b * LS + i * S;
-      const end = causal ? Math.min(S, i + 1) : S;
-      let m = -Infinity;
-      if (mk) {
-        const ms0 = mk._strides[nd - 2], ms1 = mk._strides[nd - 1];
-        const md = mk._data;
-        let at = mo![b] + i * ms0;
-        for (let j = 0; j < end; j++, at += ms1) {
-          const x = P[row + j] * scale + md[at];
-          P[row + j] = x;
-          if (x > m || x !== x) m = x;
-        }
-      } else {
-        for (let j = 0; j < end; j++) {
-          const x = P[row + j] * scale;
-          P[row + j] = x;
-          if (x > m || x !== x) m = x;
-        }
-      }
-      if (m === -Infinity) m = 0; // a fully masked row: exp(-inf) = 0 everywhere, 0 / 0 = NaN below
-      for (let j = 0; j < end; j++) P[row + j] -= m;
-      for (let j = end; j < S; j++) P[row + j] = -Infinity;
-    }
-  }
-  // ...one vectorised exp over all scores, then each row divided by its sum.
-  kernels.unary.exp(nb * LS, P, P, 0, 0);
-  // (Under the causal cut, entries past the diagonal are exp(-inf) = 0 already: rows stop there.)
-  for (let r = 0; r < nb * L; r++) {
-    const row = r * S;
-    const end = causal ? Math.min(S, (r % L) + 1) : S;
-    let s = 0;
-    for (let j = 0; j < end; j++) s += P[row + j];
-    const inv = 1 / s;
-    for (let j = 0; j < end; j++) P[row + j] *= inv;
-  }
+  // Scale, mask, causal cut and softmax, row by row (attention_rows.ts).
+  softmaxRows(P, nb, L, S, causal, scale, mk ? { data: mk._data, offs: mo!, rowStride: mk._strides[nd - 2], colStride: mk._strides[nd - 1] } : null);
   const outL = sliceLayout(batch, L, Ev, dt, headsInterleaved(q));
   const out = outL.t;
   matmulBatched(nb, L, Ev, S, P, pOffs, S, 1, vd, vo, vsS, vsE, out._data, 0, outL);
@@ -205,14 +169,7 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
       // dP = dO V^T for every slice, then dS = scale * P * (dP - rowsum(dP * P)) in place.
       const dS: Storage = allocStorage(dt, nb * LS);
       matmulBatched(nb, L, S, Ev, gd, gOffs, gsL, gsE, vd, vo, vsE, vsS, dS, 0);
-      for (let r = 0; r < nb * L; r++) {
-        const row = r * S;
-        const end = causal ? Math.min(S, (r % L) + 1) : S;
-        let dot = 0;
-        for (let j = row; j < row + end; j++) dot += dS[j] * P[j];
-        for (let j = row; j < row + end; j++) dS[j] = scale * P[j] * (dS[j] - dot);
-        for (let j = row + end; j < row + S; j++) dS[j] = 0; // P = 0 past the causal cut
-      }
+      softmaxBackwardRows(dS, P, nb * L, L, S, causal, scale);
       if (gq) matmulBatched(nb, L, E, S, dS, pOffs, S, 1, kd, ko, ksS, ksE, gq.t._data, 0, gq);
       if (gk) matmulBatched(nb, S, E, L, dS, pOffs, 1, S, qd, qo, qsL, qsE, gk.t._data, 0, gk);
       return [gq ? gq.t : null, gk ? gk.t : null, gv ? gv.t : null];

@@ -1,0 +1,262 @@
+/**
+ * The row passes of fused attention (nn/functional/attention_core.ts) as WebAssembly SIMD, four
+ * float32 lanes at a time, in place over rows of S scores (S a multiple of 4):
+ *   attn_softmax_fwd(p, rows, S, L, i, causal, scale):
+ *       x = scale * s (the product in float64, rounded once), m = max(x) over the row's first `end`
+ *       entries (end = min(S, i + 1) under the causal cut, else S; i = the row's query position,
+ *       counted mod L from the first row), p = exp(x - m) / sum(exp(x - m)) there and 0 past it.
+ *   attn_softmax_bwd(ds, p, rows, S, L, i, causal, scale):
+ *       ds = scale * p * (ds - sum(ds * p)) over the first `end` entries, 0 past them.
+ * Why: the same passes in JS cost a tenth of a small GPT's training step, and the separate exp call
+ * ran over the masked half too (exp(-inf) takes the slow underflow path of the x64 multiplier).
+ * The row sums (sum of exps, sum of ds * p) and the normalising products are float64 (f64x2
+ * lanes), as the JS loops they replace: float32 sums moved a fixture gradient by 2-5e-5. Only the
+ * order of the float64 additions differs (two lanes of even/odd positions), ~1e-16 relative.
+ * exp is simd_exp.ts's Cephes expf (the bits of the exp kernel the JS path calls).
+ * Pointers are bytes; S, L, i count floats / rows.
+ */
+import { F32, I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
+import { instantiateOwnMemory } from "./own_memory";
+import { expF32x4 } from "./simd_exp";
+
+const F64 = 0x7c;
+const simd = (code: number) => [0xfd, ...uleb(code)];
+const i8x16Shuffle = (lanes: number[]) => [...simd(0x0d), ...lanes];
+const f32x4ExtractLane = (lane: number) => [...simd(0x1f), lane];
+const f64x2ExtractLane = (lane: number) => [...simd(0x21), lane];
+const f64x2Splat = simd(0x14);
+const f32x4DemoteF64x2Zero = simd(0x5e);
+const f64x2PromoteLowF32x4 = simd(0x5f);
+const f64x2Add = simd(0xf0);
+const f64x2Sub = simd(0xf1);
+const f64x2Mul = simd(0xf2);
+const f32Load = [0x2a, 2, 0];
+const f32Store = [0x38, 2, 0];
+const f32Max = [0x97];
+const f32Eq = [0x5b];
+const f32DemoteF64 = [0xb6];
+const f64PromoteF32 = [0xbb];
+const f64Add = [0xa0];
+const f64Sub = [0xa1];
+const f64Mul = [0xa2];
+const f64Div = [0xa3];
+const f64Const = (v: number) => [0x44, ...new Uint8Array(new Float64Array([v]).buffer)];
+const i32And = [0x71];
+const i32Eq = [0x46];
+const i32GeU = [0x4f];
+const select = [0x1b];
+
+const g = op.localGet, s = op.localSet;
+/** The upper two floats of a v128 moved to the lower half (for promote_low). */
+const highHalf = i8x16Shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
+/** The lower halves of two v128s (two demoted f64x2 results) as one f32x4. */
+const joinLows = i8x16Shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+
+/** Lanes of local v (f32x4) times local f (f64x2) in float64, each rounded once to float32. */
+const mulF64 = (v: number, f: number) => [
+  ...g(v), ...f64x2PromoteLowF32x4, ...g(f), ...f64x2Mul, ...f32x4DemoteF64x2Zero,
+  ...g(v), ...g(v), ...highHalf, ...f64x2PromoteLowF32x4, ...g(f), ...f64x2Mul, ...f32x4DemoteF64x2Zero,
+  ...joinLows,
+];
+
+/** for (j = from; j < to; j += step) body, with j and to locals (bytes). */
+const forBytes = (j: number, from: number[], to: number, step: number, body: number[]) => [
+  ...from, ...s(j),
+  ...op.block([
+    ...g(j), ...g(to), ...i32GeU, ...op.brIf(0),
+    ...op.loop([...body, ...g(j), ...op.i32Const(step), ...op.i32Add, ...op.localTee(j), ...g(to), ...op.i32LtU, ...op.brIf(0)]),
+  ]),
+];
+
+/** for (r = rows; r > 0; r--) body. */
+const overRows = (rows: number, body: number[]) => op.block([
+  ...g(rows), ...op.i32Eqz, ...op.brIf(0),
+  ...op.loop([...body, ...g(rows), ...op.i32Const(1), ...op.i32Sub, ...op.localTee(rows), ...op.brIf(0)]),
+]);
+
+/** end = causal && i + 1 < S ? i + 1 : S (floats), and its byte bounds: whole groups, end, end rounded up to a group. */
+function rowBounds(S: number, i: number, causal: number, end: number, fullB: number, endB: number, roundB: number): number[] {
+  return [
+    ...g(i), ...op.i32Const(1), ...op.i32Add, ...g(S),
+    ...g(causal), ...g(i), ...op.i32Const(1), ...op.i32Add, ...g(S), ...op.i32LtU, ...i32And,
+    ...select, ...s(end),
+    ...g(end), ...op.i32Const(-4), ...i32And, ...op.i32Const(2), ...op.i32Shl, ...s(fullB),
+    ...g(end), ...op.i32Const(2), ...op.i32Shl, ...s(endB),
+    ...g(end), ...op.i32Const(3), ...op.i32Add, ...op.i32Const(-4), ...i32And, ...op.i32Const(2), ...op.i32Shl, ...s(roundB),
+  ];
+}
+
+/** i = i + 1 == L ? 0 : i + 1. */
+const nextQuery = (i: number, L: number) => [
+  ...op.i32Const(0), ...g(i), ...op.i32Const(1), ...op.i32Add, ...op.localTee(i),
+  ...g(i), ...g(L), ...i32Eq, ...select, ...s(i),
+];
+
+/** Sum of the two f64x2 locals' four lanes: (a0 + a1) + (b0 + b1). */
+const sumLanes = (a: number, b: number) => [
+  ...g(a), ...f64x2ExtractLane(0), ...g(a), ...f64x2ExtractLane(1), ...f64Add,
+  ...g(b), ...f64x2ExtractLane(0), ...g(b), ...f64x2ExtractLane(1), ...f64Add, ...f64Add,
+];
+
+/** Zeroes [from, to) bytes of the row at base: floats up to the next group, then whole groups. */
+const zeroTail = (base: number, j: number, endB: number, roundB: number, sB: number) => [
+  ...forBytes(j, g(endB), roundB, 4, [...g(base), ...g(j), ...op.i32Add, ...op.f32Const(0), ...f32Store]),
+  ...forBytes(j, g(roundB), sB, 16, [...g(base), ...g(j), ...op.i32Add, ...op.v128Zero, ...op.v128Store(0)]),
+];
+
+function softmaxForward(): WasmFunction {
+  const P = 0, ROWS = 1, S = 2, L = 3, I = 4, CAUSAL = 5, SCALE = 6;
+  const END = 7, FULLB = 8, ENDB = 9, ROUNDB = 10, SB = 11, J = 12;
+  const VM = 13, X = 14, KF = 15, R = 16, KI = 17, K1 = 18, ACC0 = 19, ACC1 = 20, VF = 21, V = 22;
+  const M = 23, XS = 24;
+  const at = [...g(P), ...g(J), ...op.i32Add];
+  const row = [
+    ...rowBounds(S, I, CAUSAL, END, FULLB, ENDB, ROUNDB),
+    // x = scale * s (float64 product), running max; whole groups, then the last end % 4 floats.
+    ...g(SCALE), ...f64x2Splat, ...s(VF),
+    ...op.f32Const(-Infinity), ...op.f32x4Splat, ...s(VM),
+    ...forBytes(J, op.i32Const(0), FULLB, 16, [
+      ...at, ...op.v128Load(0), ...s(V),
+      ...at, ...mulF64(V, VF), ...op.localTee(X), ...op.v128Store(0),
+      ...g(VM), ...g(X), ...op.f32x4Max, ...s(VM),
+    ]),
+    ...g(VM), ...f32x4ExtractLane(0), ...g(VM), ...f32x4ExtractLane(1), ...f32Max,
+    ...g(VM), ...f32x4ExtractLane(2), ...g(VM), ...f32x4ExtractLane(3), ...f32Max, ...f32Max, ...s(M),
+    ...forBytes(J, g(FULLB), ENDB, 4, [
+      ...at, ...at, ...f32Load, ...f64PromoteF32, ...g(SCALE), ...f64Mul, ...f32DemoteF64, ...op.localTee(XS), ...f32Store,
+      ...g(M), ...g(XS), ...f32Max, ...s(M),
+    ]),
+    // A fully masked row: exp(-inf) = 0 everywhere, and 0 / 0 = NaN below (as the JS loop).
+    ...op.f32Const(0), ...g(M), ...g(M), ...op.f32Const(-Infinity), ...f32Eq, ...select, ...s(M),
+    // The group holding the cut gets -inf past it (exp gives exactly 0 there, adding nothing to the sum).
+    ...forBytes(J, g(ENDB), ROUNDB, 4, [...at, ...op.f32Const(-Infinity), ...f32Store]),
+    // e = exp(x - m) in place, summed in float64 (even and odd positions in two f64x2 lanes each).
+    ...g(M), ...op.f32x4Splat, ...s(VM),
+    ...op.v128Zero, ...s(ACC0), ...op.v128Zero, ...s(ACC1),
+    ...forBytes(J, op.i32Const(0), ROUNDB, 16, [
+      ...at, ...op.v128Load(0), ...g(VM), ...op.f32x4Sub, ...s(X),
+      ...expF32x4(X, KF, R, KI, K1), ...s(V),
+      ...at, ...g(V), ...op.v128Store(0),
+      ...g(ACC0), ...g(V), ...f64x2PromoteLowF32x4, ...f64x2Add, ...s(ACC0),
+      ...g(ACC1), ...g(V), ...g(V), ...highHalf, ...f64x2PromoteLowF32x4, ...f64x2Add, ...s(ACC1),
+    ]),
+    // p = e * (1 / sum), the product in float64.
+    ...f64Const(1), ...sumLanes(ACC0, ACC1), ...f64Div, ...f64x2Splat, ...s(VF),
+    ...forBytes(J, op.i32Const(0), ROUNDB, 16, [...at, ...at, ...op.v128Load(0), ...s(V), ...mulF64(V, VF), ...op.v128Store(0)]),
+    ...zeroTail(P, J, ENDB, ROUNDB, SB),
+    ...g(P), ...g(SB), ...op.i32Add, ...s(P),
+    ...nextQuery(I, L),
+  ];
+  return {
+    name: "attn_softmax_fwd",
+    params: [I32, I32, I32, I32, I32, I32, F64],
+    results: [],
+    locals: [I32, I32, I32, I32, I32, I32, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, F32, F32],
+    body: [...g(S), ...op.i32Const(2), ...op.i32Shl, ...s(SB), ...overRows(ROWS, row)],
+  };
+}
+
+function softmaxBackward(): WasmFunction {
+  const DS = 0, P = 1, ROWS = 2, S = 3, L = 4, I = 5, CAUSAL = 6, SCALE = 7;
+  const END = 8, FULLB = 9, ENDB = 10, ROUNDB = 11, SB = 12, J = 13;
+  const VD = 14, VP = 15, ACC0 = 16, ACC1 = 17, VDOT = 18, VSC = 19;
+  const DOT = 20;
+  const atD = [...g(DS), ...g(J), ...op.i32Add];
+  const atP = [...g(P), ...g(J), ...op.i32Add];
+  /** scale * p * (ds - dot) for the lanes of VD/VP in float64: half = [] (low) or highHalf. */
+  const grad = (half: number[]) => [
+    ...g(VSC), ...g(VP), ...(half.length ? [...g(VP), ...half] : []), ...f64x2PromoteLowF32x4, ...f64x2Mul,
+    ...g(VD), ...(half.length ? [...g(VD), ...half] : []), ...f64x2PromoteLowF32x4, ...g(VDOT), ...f64x2Sub,
+    ...f64x2Mul, ...f32x4DemoteF64x2Zero,
+  ];
+  const row = [
+    ...rowBounds(S, I, CAUSAL, END, FULLB, ENDB, ROUNDB),
+    // dot = sum(ds * p) over the row's first `end` entries, in float64.
+    ...op.v128Zero, ...s(ACC0), ...op.v128Zero, ...s(ACC1),
+    ...forBytes(J, op.i32Const(0), FULLB, 16, [
+      ...atD, ...op.v128Load(0), ...s(VD), ...atP, ...op.v128Load(0), ...s(VP),
+      ...g(ACC0), ...g(VD), ...f64x2PromoteLowF32x4, ...g(VP), ...f64x2PromoteLowF32x4, ...f64x2Mul, ...f64x2Add, ...s(ACC0),
+      ...g(ACC1), ...g(VD), ...g(VD), ...highHalf, ...f64x2PromoteLowF32x4, ...g(VP), ...g(VP), ...highHalf, ...f64x2PromoteLowF32x4, ...f64x2Mul, ...f64x2Add, ...s(ACC1),
+    ]),
+    ...sumLanes(ACC0, ACC1), ...s(DOT),
+    ...forBytes(J, g(FULLB), ENDB, 4, [
+      ...g(DOT), ...atD, ...f32Load, ...f64PromoteF32, ...atP, ...f32Load, ...f64PromoteF32, ...f64Mul, ...f64Add, ...s(DOT),
+    ]),
+    ...g(DOT), ...f64x2Splat, ...s(VDOT),
+    ...forBytes(J, op.i32Const(0), FULLB, 16, [
+      ...atD, ...op.v128Load(0), ...s(VD), ...atP, ...op.v128Load(0), ...s(VP),
+      ...atD, ...grad([]), ...grad(highHalf), ...joinLows, ...op.v128Store(0),
+    ]),
+    ...forBytes(J, g(FULLB), ENDB, 4, [
+      ...atD,
+      ...g(SCALE), ...atP, ...f32Load, ...f64PromoteF32, ...f64Mul,
+      ...atD, ...f32Load, ...f64PromoteF32, ...g(DOT), ...f64Sub, ...f64Mul, ...f32DemoteF64, ...f32Store,
+    ]),
+    // p = 0 past the causal cut.
+    ...zeroTail(DS, J, ENDB, ROUNDB, SB),
+    ...g(DS), ...g(SB), ...op.i32Add, ...s(DS),
+    ...g(P), ...g(SB), ...op.i32Add, ...s(P),
+    ...nextQuery(I, L),
+  ];
+  return {
+    name: "attn_softmax_bwd",
+    params: [I32, I32, I32, I32, I32, I32, I32, F64],
+    results: [],
+    locals: [I32, I32, I32, I32, I32, I32, V128, V128, V128, V128, V128, V128, F64],
+    body: [...g(SCALE), ...f64x2Splat, ...s(VSC), ...g(S), ...op.i32Const(2), ...op.i32Shl, ...s(SB), ...overRows(ROWS, row)],
+  };
+}
+
+export const attentionModuleBytes = (): Uint8Array<ArrayBuffer> => buildModule([softmaxForward(), softmaxBackward()]);
+
+/** Floats per operand staged in module memory at a time (whole rows; two operands stay in L2). */
+const CHUNK = 1 << 14;
+
+export interface AttentionSimd {
+  /**
+   * The forward row pass in place over `rows` rows of S floats (S % 4 === 0, S > 0); row r is
+   * query position r % L. p holds the raw scores Q K^T (or, with a mask, scores already scaled and
+   * masked by the caller: then scale = 1).
+   */
+  softmaxForward(p: Float32Array, rows: number, S: number, L: number, causal: boolean, scale: number): void;
+  /** The backward row pass in place on ds (dO V^T in, dS out), p the forward's probabilities. */
+  softmaxBackward(ds: Float32Array, p: Float32Array, rows: number, S: number, L: number, causal: boolean, scale: number): void;
+}
+
+/** The SIMD row passes on their own memory, or null without WebAssembly SIMD. */
+export function createAttentionSimd(): AttentionSimd | null {
+  type Exports = {
+    attn_softmax_fwd(p: number, rows: number, S: number, L: number, i: number, causal: number, scale: number): void;
+    attn_softmax_bwd(ds: number, p: number, rows: number, S: number, L: number, i: number, causal: number, scale: number): void;
+  };
+  const wasm = instantiateOwnMemory<Exports>(attentionModuleBytes);
+  if (!wasm) return null;
+  const { attn_softmax_fwd: fwd, attn_softmax_bwd: bwd } = wasm.exports;
+  /** Rows per chunk (at least one, however long) and the heap holding `operands` chunks of them. */
+  const chunkOf = (S: number, operands: number) => {
+    const rows = Math.max(1, Math.floor(CHUNK / S));
+    return { rows, heap: wasm.heap(operands * rows * S) };
+  };
+  return {
+    softmaxForward(p, rows, S, L, causal, scale) {
+      const { rows: per, heap } = chunkOf(S, 1);
+      for (let r0 = 0; r0 < rows; r0 += per) {
+        const n = Math.min(per, rows - r0) * S;
+        heap.set(p.subarray(r0 * S, r0 * S + n), 0);
+        fwd(0, n / S, S, L, r0 % L, causal ? 1 : 0, scale);
+        p.set(heap.subarray(0, n), r0 * S);
+      }
+    },
+    softmaxBackward(ds, p, rows, S, L, causal, scale) {
+      const { rows: per, heap } = chunkOf(S, 2);
+      const second = per * S;
+      for (let r0 = 0; r0 < rows; r0 += per) {
+        const n = Math.min(per, rows - r0) * S;
+        heap.set(ds.subarray(r0 * S, r0 * S + n), 0);
+        heap.set(p.subarray(r0 * S, r0 * S + n), second);
+        bwd(0, second * 4, n / S, S, L, r0 % L, causal ? 1 : 0, scale);
+        ds.set(heap.subarray(0, n), r0 * S);
+      }
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * Cephes expf over four float32 lanes as WebAssembly instructions, for kernels that need exp inside
+ * a fused loop (GELU's backward, attention's softmax): range reduction by ln 2, a degree-5
+ * polynomial (about 1 ulp), 2^k applied as two normal powers of two so results near the overflow
+ * edge stay finite and tiny ones become denormals or 0 (exp(-inf) = 0 exactly). The same
+ * arithmetic, in the same order, as the exp kernel of unary_simd.ts, so both give the same bits.
+ */
+import { op } from "./assembler";
+
+const EXP_P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+
+const g = op.localGet, s = op.localSet;
+const splat = (v: number) => [...op.f32Const(v), ...op.f32x4Splat];
+
+/** Leaves exp(x) on the stack for x in local `x` (clobbered), with scratch v128 locals kf, r, ki, k1. */
+export function expF32x4(x: number, kf: number, r: number, ki: number, k1: number): number[] {
+  const c127 = [...op.i32Const(127), ...op.i32x4Splat];
+  return [
+    ...g(x), ...splat(88.8), ...op.f32x4Min, ...splat(-104), ...op.f32x4Max, ...s(x),
+    // kf = nearest(x * log2 e); r = x - kf * C1 - kf * C2
+    ...g(x), ...splat(Math.LOG2E), ...op.f32x4Mul, ...op.f32x4Nearest, ...s(kf),
+    ...g(x), ...g(kf), ...splat(0.693359375), ...op.f32x4Mul, ...op.f32x4Sub, ...g(kf), ...splat(-2.12194440e-4), ...op.f32x4Mul, ...op.f32x4Sub, ...s(r),
+    // p = horner(coefficients, r); e = p * r^2 + r + 1
+    ...splat(EXP_P[0]), ...EXP_P.slice(1).flatMap((c) => [...g(r), ...op.f32x4Mul, ...splat(c), ...op.f32x4Add]),
+    ...g(r), ...op.f32x4Mul, ...g(r), ...op.f32x4Mul, ...g(r), ...op.f32x4Add, ...splat(1), ...op.f32x4Add,
+    // 2^k = 2^k1 * 2^k2 with k1 = k >> 1, k2 = k - k1, each built from exponent bits
+    ...g(kf), ...op.i32x4TruncSatF32x4S, ...s(ki),
+    ...g(ki), ...op.i32Const(1), ...op.i32x4ShrS, ...s(k1),
+    ...g(k1), ...c127, ...op.i32x4Add, ...op.i32Const(23), ...op.i32x4Shl, ...op.f32x4Mul,
+    ...g(ki), ...g(k1), ...op.i32x4Sub, ...c127, ...op.i32x4Add, ...op.i32Const(23), ...op.i32x4Shl, ...op.f32x4Mul,
+  ];
+}
