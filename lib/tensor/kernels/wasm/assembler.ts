@@ -67,6 +67,8 @@ export const op = {
   /** Loads one f32 and broadcasts it to the four lanes (a plain broadcast load on x64, no shuffle). */
   v128Load32Splat: (offset: number) => [0xfd, ...uleb(0x09), 2, ...uleb(offset)],
   v128Store: (offset: number) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],
+  /** i8x16.shuffle of the two operands by 16 byte-lane indices (0-15 first operand, 16-31 second). */
+  i8x16Shuffle: (lanes: readonly number[]) => [0xfd, ...uleb(0x0d), ...lanes],
   v128Zero: [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)],
   f32x4Splat: [0xfd, ...uleb(0x13)],
   f32x4Add: [0xfd, ...uleb(0xe4)],

@@ -2,121 +2,176 @@
  * The float32 GEMM micro-kernel, written as WebAssembly SIMD bytecode.
  *
  * `gemm_set` / `gemm_acc` (A, B, C, mBlocks, nBlocks, kc, ldc): for every pair of a packed A
- * panel (MR rows, interleaved per k step: MR floats per step) and a packed B panel (8 columns,
+ * panel (MR = 4 rows, interleaved per k step: MR floats per step) and a packed B panel (8 columns,
  * contiguous per k step: 8 floats per step), C[MR x 8 block] = (or +=) A_panel @ B_panel over kc
- * steps. The MR x 8 block of C lives in 2 * MR f32x4 registers for the whole k loop; each step
- * is two vector loads of B, MR broadcast loads of A (v128.load32_splat is a plain broadcast load
- * on x64, it costs no shuffle) and 2 * MR multiply + add pairs (fused multiply-adds where the host
- * has Relaxed SIMD). One k step per loop iteration (K_UNROLL): unrolling by 2 or 4 measured about a
- * third slower in V8 here (best of 25 interleaved runs of the bare kernel: 39-41 vs 27-31 GFLOP/s).
- * Loop order: B panels outer, A panels inner, so one B panel (kc x 8 floats) stays in L1 while
- * every A panel of the block streams past it (the caller sizes kc and the A block for L1/L2).
- * Pointers and ldc are in bytes.
+ * steps. Pointers and ldc are in bytes.
+ *
+ * The register tile is TILE_ROWS x 8, independent of the panels' 4 rows: a tile row is read
+ * through whichever panel holds it (five panels, 20 rows, are four 5-row tiles). Each k step loads
+ * the B panel's two f32x4, the A rows (a panel holding two or more of the tile's rows: one v128 load
+ * and a lane-splat shuffle per row; a panel holding one: a broadcast load), and does 2 x TILE_ROWS
+ * multiply + adds into accumulators that stay in registers for the whole k loop (fused
+ * multiply-adds where the host has Relaxed SIMD).
+ *
+ * Why 5 rows: a 4 x 8 tile has only 8 independent accumulator chains, exactly the FMA latency
+ * (4 cycles) times its throughput (2 per cycle), which measured ~85 % of the 12-chain FMA loop;
+ * 10 chains reach it. More rows do not fit: V8 (TurboFan) hoists every load of the step to its top,
+ * so 10 accumulators + 2 B + 2 A vectors + 1 shuffle result are all the 15 vector registers it
+ * allocates on x64 (xmm15 is its scratch); 6 x 8 spilled accumulators to the stack and was slower.
+ * Panels left over (mBlocks mod 5) take 4 x 8 tiles. Every C element still sums its k products
+ * in k order from zero, so the result is bit-identical to a 4 x 8 kernel's, whatever the tile
+ * (the packing layout conv_pack.ts and the thread split assume is unchanged).
+ *
+ * One k step per loop iteration: TurboFan unrolls the loop by itself, and hand unrolling by 2 or 4
+ * measured about a third slower in V8 here. Loop order: B panels outer, A tiles inner, so one B
+ * panel (kc x 8 floats) stays in L1 while every A panel of the block streams past it (the caller
+ * sizes kc and the A block for L1/L2).
  */
 import { I32, V128, op, type WasmFunction } from "./assembler";
 
-/** Rows of a micro-tile: 2 * MR accumulators + 2 B vectors + 1 broadcast fit x64's 16 vector registers. */
+/** Rows of a packed A panel. */
 export const MR = 4;
-/** Columns of a micro-tile (two f32x4). */
+/** Columns of a packed B panel and of the register tile (two f32x4). */
 export const NR = 8;
+/** Rows of the register tile where enough panels are left (see the header). */
+export const TILE_ROWS = 5;
 
 const P_A = 0, P_B = 1, P_C = 2, P_MB = 3, P_NB = 4, P_K = 5, P_LDC = 6;
-const L_JB = 7, L_IB = 8, L_P = 9, L_A = 10, L_B = 11, L_CP = 12;
-const L_BL = 13, L_BH = 14, L_S = 15;
-const L_ACC = 16; // 2 * MR accumulators: row r low/high at L_ACC + 2r, +1
-/** k steps per loop iteration (see the header: 1 measured fastest; the results are the same bits either way). */
-const K_UNROLL = 1;
+const L_JB = 7, L_IB = 8, L_P = 9, L_PA0 = 10, L_PA1 = 11, L_PB = 12, L_CP = 13, L_BBASE = 14, L_CCOL = 15, L_PANEL = 16;
+const L_BL = 17, L_BH = 18, L_S = 19, L_AV = 20; // L_AV, L_AV + 1: the A vectors of the step
+const L_ACC = 22; // accumulators: tile row r low/high at L_ACC + 2r, +1
+const MAX_TILE_ROWS = 6;
 
-function step(kOff: number, fma: boolean): number[] {
-  const g = op.localGet, s = op.localSet;
+const g = op.localGet, s = op.localSet;
+
+/** A tile row: the panel pointer (local) it is read through and its lane in that panel. */
+type TileRow = readonly [ptr: number, lane: number];
+
+/** i8x16.shuffle lanes that splat f32 lane `lane` of the first operand. */
+function splatLanes(lane: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < 4; i++) out.push(lane * 4, lane * 4 + 1, lane * 4 + 2, lane * 4 + 3);
+  return out;
+}
+
+function step(rows: readonly TileRow[], fma: boolean): number[] {
   const out: number[] = [
-    ...g(L_B), ...op.v128Load(kOff * NR * 4), ...s(L_BL),
-    ...g(L_B), ...op.v128Load(kOff * NR * 4 + 16), ...s(L_BH),
+    ...g(L_PB), ...op.v128Load(0), ...s(L_BL),
+    ...g(L_PB), ...op.v128Load(16), ...s(L_BH),
   ];
-  for (let r = 0; r < MR; r++) {
+  // In a tile wider than a panel, panels holding two or more of its rows are loaded whole (one
+  // vector per panel, then a shuffle per row): broadcast loads would all be live at once (see the
+  // header). A one-panel tile has registers to spare for broadcast loads, which measured ~2 % faster.
+  const vectorOf = new Map<number, number>();
+  for (const [ptr] of rows) {
+    if (rows.length <= MR || vectorOf.has(ptr) || rows.filter(([p]) => p === ptr).length < 2) continue;
+    const v = L_AV + vectorOf.size;
+    vectorOf.set(ptr, v);
+    out.push(...g(ptr), ...op.v128Load(0), ...s(v));
+  }
+  rows.forEach(([ptr, lane], r) => {
+    const lo = L_ACC + 2 * r, hi = lo + 1;
+    const v = vectorOf.get(ptr);
     out.push(
-      ...g(L_A), ...op.v128Load32Splat((kOff * MR + r) * 4), ...s(L_S),
+      ...(v === undefined
+        ? [...g(ptr), ...op.v128Load32Splat(lane * 4)]
+        : [...g(v), ...g(v), ...op.i8x16Shuffle(splatLanes(lane))]),
+      ...s(L_S),
       ...(fma
         ? [
-          ...g(L_S), ...g(L_BL), ...g(L_ACC + 2 * r), ...op.f32x4RelaxedMadd, ...s(L_ACC + 2 * r),
-          ...g(L_S), ...g(L_BH), ...g(L_ACC + 2 * r + 1), ...op.f32x4RelaxedMadd, ...s(L_ACC + 2 * r + 1),
+          ...g(L_S), ...g(L_BL), ...g(lo), ...op.f32x4RelaxedMadd, ...s(lo),
+          ...g(L_S), ...g(L_BH), ...g(hi), ...op.f32x4RelaxedMadd, ...s(hi),
         ]
         : [
-          ...g(L_ACC + 2 * r), ...g(L_S), ...g(L_BL), ...op.f32x4Mul, ...op.f32x4Add, ...s(L_ACC + 2 * r),
-          ...g(L_ACC + 2 * r + 1), ...g(L_S), ...g(L_BH), ...op.f32x4Mul, ...op.f32x4Add, ...s(L_ACC + 2 * r + 1),
+          ...g(lo), ...g(L_S), ...g(L_BL), ...op.f32x4Mul, ...op.f32x4Add, ...s(lo),
+          ...g(hi), ...g(L_S), ...g(L_BH), ...op.f32x4Mul, ...op.f32x4Add, ...s(hi),
         ]),
     );
+  });
+  return out;
+}
+
+/**
+ * One register tile: accumulators from zero over kc steps of the panels its rows name (starting
+ * where L_PA0 / L_PA1 point) and of the B panel at L_BBASE, then stored (or added) to C at L_CP,
+ * one row every ldc bytes.
+ */
+function tile(rows: readonly TileRow[], accumulate: boolean, fma: boolean): number[] {
+  const ptrs = [...new Set(rows.map(([ptr]) => ptr))];
+  const out: number[] = [];
+  for (let i = 0; i < 2 * rows.length; i++) out.push(...op.v128Zero, ...s(L_ACC + i));
+  out.push(...g(L_BBASE), ...s(L_PB), ...g(P_K), ...s(L_P));
+  const advance: number[] = [];
+  for (const ptr of ptrs) advance.push(...g(ptr), ...op.i32Const(MR * 4), ...op.i32Add, ...s(ptr));
+  advance.push(...g(L_PB), ...op.i32Const(NR * 4), ...op.i32Add, ...s(L_PB));
+  out.push(...op.block([
+    ...g(L_P), ...op.i32Eqz, ...op.brIf(0),
+    ...op.loop([
+      ...step(rows, fma), ...advance,
+      ...g(L_P), ...op.i32Const(1), ...op.i32Sub, ...op.localTee(L_P), ...op.brIf(0),
+    ]),
+  ]));
+  for (let r = 0; r < rows.length; r++) {
+    for (let h = 0; h < 2; h++) {
+      const acc = L_ACC + 2 * r + h;
+      if (accumulate) out.push(...g(L_CP), ...g(L_CP), ...op.v128Load(16 * h), ...g(acc), ...op.f32x4Add, ...op.v128Store(16 * h));
+      else out.push(...g(L_CP), ...g(acc), ...op.v128Store(16 * h));
+    }
+    out.push(...g(L_CP), ...g(P_LDC), ...op.i32Add, ...s(L_CP));
   }
   return out;
 }
 
-function advance(steps: number): number[] {
-  const g = op.localGet, s = op.localSet;
+/** Points L_PA0 at panel ib + `panel` (L_PA1 at the next) and L_CP at C row ib * MR + `row` of the column block. */
+function placeTile(panel: number, row: number): number[] {
   return [
-    ...g(L_A), ...op.i32Const(steps * MR * 4), ...op.i32Add, ...s(L_A),
-    ...g(L_B), ...op.i32Const(steps * NR * 4), ...op.i32Add, ...s(L_B),
+    ...g(P_A), ...g(L_IB), ...op.i32Const(panel), ...op.i32Add, ...g(L_PANEL), ...op.i32Mul, ...op.i32Add, ...op.localTee(L_PA0),
+    ...g(L_PANEL), ...op.i32Add, ...s(L_PA1),
+    ...g(L_CCOL), ...g(L_IB), ...op.i32Const(MR), ...op.i32Mul, ...op.i32Const(row), ...op.i32Add, ...g(P_LDC), ...op.i32Mul, ...op.i32Add, ...s(L_CP),
   ];
 }
 
-/** `unroll` k steps per iteration while p >= unroll, then the rest one step at a time. */
-function unrolledK(unroll: number, fma: boolean): number[] {
-  const g = op.localGet;
-  const steps: number[] = [];
-  for (let u = 0; u < unroll; u++) steps.push(...step(u, fma));
-  const main = op.block([
-    ...g(L_P), ...op.i32Const(unroll), ...op.i32LtU, ...op.brIf(0),
+/**
+ * A loop over groups of `panels` panels (while at least that many are left), each cut into
+ * tiles of `rows` rows (rows divides panels * MR).
+ */
+function tileLoop(panels: number, rows: number, accumulate: boolean, fma: boolean): number[] {
+  const body: number[] = [];
+  for (let r0 = 0; r0 < panels * MR; r0 += rows) {
+    const first = Math.floor(r0 / MR);
+    const tileRows: TileRow[] = [];
+    for (let r = r0; r < r0 + rows; r++) tileRows.push([Math.floor(r / MR) === first ? L_PA0 : L_PA1, r % MR]);
+    body.push(...placeTile(first, r0), ...tile(tileRows, accumulate, fma));
+  }
+  return op.block([
     ...op.loop([
-      ...steps, ...advance(unroll),
-      ...g(L_P), ...op.i32Const(unroll), ...op.i32Sub, ...op.localTee(L_P), ...op.i32Const(unroll), ...op.i32LtU, ...op.i32Eqz, ...op.brIf(0),
+      // while mb - ib >= panels (ib <= mb throughout)
+      ...g(P_MB), ...g(L_IB), ...op.i32Sub, ...op.i32Const(panels), ...op.i32LtU, ...op.brIf(1),
+      ...body,
+      ...g(L_IB), ...op.i32Const(panels), ...op.i32Add, ...s(L_IB),
+      ...op.br(0),
     ]),
   ]);
-  const tail = op.block([
-    ...g(L_P), ...op.i32Eqz, ...op.brIf(0),
-    ...op.loop([
-      ...step(0, fma), ...advance(1),
-      ...g(L_P), ...op.i32Const(1), ...op.i32Sub, ...op.localTee(L_P), ...op.brIf(0),
-    ]),
-  ]);
-  return [...main, ...tail];
 }
 
-function gemmFunction(name: string, accumulate: boolean, fma: boolean, unroll = K_UNROLL): WasmFunction {
-  const g = op.localGet, s = op.localSet;
-  const zeroAcc: number[] = [];
-  for (let i = 0; i < 2 * MR; i++) zeroAcc.push(...op.v128Zero, ...s(L_ACC + i));
-  const kLoop = unrolledK(unroll, fma);
-  const kTail: number[] = [];
-  const store: number[] = [];
-  for (let r = 0; r < MR; r++) {
-    for (let h = 0; h < 2; h++) {
-      const acc = L_ACC + 2 * r + h;
-      if (accumulate) store.push(...g(L_CP), ...g(L_CP), ...op.v128Load(16 * h), ...g(acc), ...op.f32x4Add, ...op.v128Store(16 * h));
-      else store.push(...g(L_CP), ...g(acc), ...op.v128Store(16 * h));
-    }
-    store.push(...g(L_CP), ...g(P_LDC), ...op.i32Add, ...s(L_CP));
-  }
-  const ibLoop = op.loop([
-    ...zeroAcc,
-    // a = A + ib * kc * MR * 4; b = B + jb * kc * NR * 4
-    ...g(P_A), ...g(L_IB), ...g(P_K), ...op.i32Mul, ...op.i32Const(MR * 4), ...op.i32Mul, ...op.i32Add, ...s(L_A),
-    ...g(P_B), ...g(L_JB), ...g(P_K), ...op.i32Mul, ...op.i32Const(NR * 4), ...op.i32Mul, ...op.i32Add, ...s(L_B),
-    ...g(P_K), ...s(L_P),
-    ...kLoop,
-    ...kTail,
-    // c = C + ib * MR * ldc + jb * NR * 4
-    ...g(P_C), ...g(L_IB), ...op.i32Const(MR), ...op.i32Mul, ...g(P_LDC), ...op.i32Mul, ...op.i32Add,
-    ...g(L_JB), ...op.i32Const(NR * 4), ...op.i32Mul, ...op.i32Add, ...s(L_CP),
-    ...store,
-    ...g(L_IB), ...op.i32Const(1), ...op.i32Add, ...op.localTee(L_IB), ...g(P_MB), ...op.i32LtU, ...op.brIf(0),
-  ]);
+function gemmFunction(name: string, accumulate: boolean, fma: boolean, tileRows: number): WasmFunction {
+  if (!(tileRows >= 1 && tileRows <= MAX_TILE_ROWS)) throw new Error(`gemm_kernel: tile rows ${tileRows} not in 1..${MAX_TILE_ROWS}`);
+  // Smallest whole number of panels that whole tiles cover.
+  let panels = 1;
+  while ((panels * MR) % tileRows !== 0) panels++;
   const body = [
     ...op.block([
       ...g(P_MB), ...op.i32Eqz, ...op.brIf(0),
       ...g(P_NB), ...op.i32Eqz, ...op.brIf(0),
+      ...g(P_K), ...op.i32Const(MR * 4), ...op.i32Mul, ...s(L_PANEL),
       ...op.i32Const(0), ...s(L_JB),
       ...op.loop([
+        // B panel jb at B + jb * kc * NR * 4; its C columns at C + jb * NR * 4
+        ...g(P_B), ...g(L_JB), ...g(P_K), ...op.i32Mul, ...op.i32Const(NR * 4), ...op.i32Mul, ...op.i32Add, ...s(L_BBASE),
+        ...g(P_C), ...g(L_JB), ...op.i32Const(NR * 4), ...op.i32Mul, ...op.i32Add, ...s(L_CCOL),
         ...op.i32Const(0), ...s(L_IB),
-        ...ibLoop,
+        ...(tileRows === MR ? [] : tileLoop(panels, tileRows, accumulate, fma)),
+        ...tileLoop(1, MR, accumulate, fma),
         ...g(L_JB), ...op.i32Const(1), ...op.i32Add, ...op.localTee(L_JB), ...g(P_NB), ...op.i32LtU, ...op.brIf(0),
       ]),
     ]),
@@ -125,7 +180,7 @@ function gemmFunction(name: string, accumulate: boolean, fma: boolean, unroll = 
     name,
     params: [I32, I32, I32, I32, I32, I32, I32],
     results: [],
-    locals: [I32, I32, I32, I32, I32, I32, V128, V128, V128, ...new Array<number>(2 * MR).fill(V128)],
+    locals: [...new Array<number>(L_BL - L_JB).fill(I32), ...new Array<number>(L_ACC - L_BL + 2 * MAX_TILE_ROWS).fill(V128)],
     body,
   };
 }
@@ -134,8 +189,8 @@ function gemmFunction(name: string, accumulate: boolean, fma: boolean, unroll = 
  * The two exported kernels: C = A @ B and C += A @ B (for the second and later k blocks).
  * With `fma`, each multiply-add is one relaxed_madd (Relaxed SIMD: Chrome 114+, Firefox 120+;
  * Node 20 only with --experimental-wasm-relaxed-simd); hosts without it fail validation and
- * get the mul + add module.
+ * get the mul + add module. `tileRows` is for benches and tests (the results are the same bits).
  */
-export function gemmFunctions(fma = false, unroll = K_UNROLL): WasmFunction[] {
-  return [gemmFunction("gemm_set", false, fma, unroll), gemmFunction("gemm_acc", true, fma, unroll)];
+export function gemmFunctions(fma = false, tileRows = TILE_ROWS): WasmFunction[] {
+  return [gemmFunction("gemm_set", false, fma, tileRows), gemmFunction("gemm_acc", true, fma, tileRows)];
 }
