@@ -174,12 +174,14 @@ function reluGradFunction(): WasmFunction {
 }
 
 // ---- column sums: out[j] = sum_k x[k, j], accumulated in float64 in row order -------------
+const f64x2Load = op.v128Load;
 /**
- * colsum(px, pout, r, groups, rowBytes): for each group of four columns, two f64x2 accumulators
- * add the rows in order k = 0..r-1, the same sums as reduce.ts's float64 scratch loop (bit-identical).
+ * colsum(px, pacc, r, groups, rowBytes): for each group of four columns, adds the rows k = 0..r-1
+ * in order to two f64x2 accumulators kept at pacc (32 bytes a group), so a sum may arrive in
+ * chunks of rows: the same sums as reduce.ts's float64 scratch loop (bit-identical).
  */
 function colsumFunction(): WasmFunction {
-  const PX = 0, POUT = 1, R = 2, GROUPS = 3, ROW = 4, P = 5, K = 6, LO = 7, HI = 8, V = 9;
+  const PX = 0, PACC = 1, R = 2, GROUPS = 3, ROW = 4, P = 5, K = 6, LO = 7, HI = 8, V = 9;
   const inner = [
     ...g(P), ...op.v128Load(0), ...op.localTee(V), ...f64x2PromoteLow, ...g(LO), ...f64x2Add, ...s(LO),
     ...g(V), ...g(V), ...HIGH_HALF, ...f64x2PromoteLow, ...g(HI), ...f64x2Add, ...s(HI),
@@ -191,10 +193,27 @@ function colsumFunction(): WasmFunction {
     results: [],
     locals: [I32, I32, V128, V128, V128],
     body: loopN4(GROUPS, [
-      ...op.v128Zero, ...s(LO), ...op.v128Zero, ...s(HI), ...g(PX), ...s(P), ...g(R), ...s(K),
+      ...g(PACC), ...f64x2Load(0), ...s(LO), ...g(PACC), ...f64x2Load(16), ...s(HI), ...g(PX), ...s(P), ...g(R), ...s(K),
       ...loopN4(K, inner),
-      ...g(POUT), ...g(LO), ...f32x4DemoteZero, ...g(HI), ...f32x4DemoteZero, ...JOIN_LOW_HALVES, ...op.v128Store(0),
-      ...advance(PX, POUT),
+      ...g(PACC), ...g(LO), ...op.v128Store(0), ...g(PACC), ...g(HI), ...op.v128Store(16),
+      ...g(PACC), ...op.i32Const(32), ...op.i32Add, ...s(PACC),
+      ...advance(PX),
+    ]),
+  };
+}
+
+/** colsum_out(pacc, pout, groups): the float64 accumulators rounded to float32 (pout <= pacc may overlap: written behind the reads). */
+function colsumOutFunction(): WasmFunction {
+  const PACC = 0, POUT = 1, GROUPS = 2;
+  return {
+    name: "colsum_out",
+    params: [I32, I32, I32],
+    results: [],
+    locals: [],
+    body: loopN4(GROUPS, [
+      ...g(POUT), ...g(PACC), ...f64x2Load(0), ...f32x4DemoteZero, ...g(PACC), ...f64x2Load(16), ...f32x4DemoteZero, ...JOIN_LOW_HALVES, ...op.v128Store(0),
+      ...g(PACC), ...op.i32Const(32), ...op.i32Add, ...s(PACC),
+      ...advance(POUT),
     ]),
   };
 }
@@ -211,6 +230,7 @@ export const elementwiseModuleBytes = (): Uint8Array<ArrayBuffer> =>
     reluFunction(),
     reluGradFunction(),
     colsumFunction(),
+    colsumOutFunction(),
   ], PAGES);
 
 type BinaryKernel = (
@@ -398,19 +418,32 @@ export function createWasmElementwise(
     }
   };
 
-  // Sums (op 0) of [outer, r, inner] float32 with inner a multiple of 4 and one slice fitting the heap.
+  // Sums (op 0) of [outer, r, inner] float32: the first inner & ~3 columns in SIMD, rows staged in
+  // chunks (a bias gradient of [1024, 256] is four times the staging slots), the float64
+  // accumulators in slot 4 (so at most CHUNK / 2 columns); the last inner % 4 columns in JS, in the
+  // same float64 row order. Bit-identical to reduce.ts either way.
   const reduce: Reduce = (code, x, outer, r, inner, out, idx) => {
-    if (code !== 0 || inner % 4 !== 0 || r * inner < MIN_BINARY || r * inner > 4 * CHUNK || !(x instanceof Float32Array) || !(out instanceof Float32Array)) {
+    const cols = inner & ~3;
+    if (code !== 0 || cols === 0 || r * inner < MIN_BINARY || inner > CHUNK / 2 || !(x instanceof Float32Array) || !(out instanceof Float32Array)) {
       fallback.reduce(code, x, outer, r, inner, out, idx);
       return;
     }
-    const outAt = 4 * CHUNK;
+    const accAt = 4 * CHUNK;
+    const rowsPer = Math.floor((4 * CHUNK) / inner);
     for (let o = 0; o < outer; o++) {
-      heap.set(x.subarray(o * r * inner, (o + 1) * r * inner), 0);
-      for (let c0 = 0; c0 < inner; c0 += CHUNK) {
-        const cols = Math.min(CHUNK, inner - c0);
-        ex.colsum(c0 * 4, outAt * 4, r, cols >>> 2, inner * 4);
-        out.set(heap.subarray(outAt, outAt + cols), o * inner + c0);
+      const base = o * r * inner;
+      heap.fill(0, accAt, accAt + 2 * cols);
+      for (let k0 = 0; k0 < r; k0 += rowsPer) {
+        const rows = Math.min(rowsPer, r - k0);
+        heap.set(x.subarray(base + k0 * inner, base + (k0 + rows) * inner), 0);
+        ex.colsum(0, accAt * 4, rows, cols >>> 2, inner * 4);
+      }
+      ex.colsum_out(accAt * 4, accAt * 4, cols >>> 2);
+      out.set(heap.subarray(accAt, accAt + cols), o * inner);
+      for (let j = cols; j < inner; j++) {
+        let acc = 0;
+        for (let k = 0; k < r; k++) acc += x[base + k * inner + j];
+        out[o * inner + j] = acc;
       }
     }
   };

@@ -143,8 +143,12 @@ describe("WebAssembly SIMD ReLU", () => {
 });
 
 describe("WebAssembly SIMD column sums", () => {
-  // [outer, r, inner]: a bias gradient (64 x 128), several slices, a wide row, a row count of 1
-  for (const [outer, r, inner] of [[1, 64, 128], [3, 20, 52], [1, 4, 16_384], [2, 1, 2048], [1, 300, 8]]) {
+  // [outer, r, inner]: a bias gradient (64 x 128), several slices, a wide row (past the SIMD's
+  // 8192 columns), a row count of 1; rows staged in several chunks (a transformer's [1024, 256]
+  // bias gradient, the widest SIMD row), a last group of 1-3 columns summed in JS (65: a
+  // character vocabulary's logits), with chunks too.
+  const shapes = [[1, 64, 128], [3, 20, 52], [1, 4, 16_384], [2, 1, 2048], [1, 300, 8], [1, 1024, 256], [1, 9, 8192], [2, 1500, 65], [1, 40, 7]];
+  for (const [outer, r, inner] of shapes) {
     it(`sums [${outer}, ${r}, ${inner}] over the middle axis exactly as the float64 TypeScript loop`, () => {
       const x = withSpecials(values(outer * r * inner, 9));
       x[100] = 1e30; x[100 + inner] = -1e30; // cancels in float64 order, as in the TS loop
@@ -155,11 +159,11 @@ describe("WebAssembly SIMD column sums", () => {
     });
   }
 
-  it("leaves max/min, ragged rows and float64 to the TypeScript loop", () => {
-    const x = values(64 * 10, 10);
-    const [a, b] = [new Float32Array(10), new Float32Array(10)];
-    reduceAxis(0, x, 1, 64, 10, a, null);
-    simd.reduce(0, x, 1, 64, 10, b, null);
+  it("leaves max/min, rows under 4 columns and float64 to the TypeScript loop", () => {
+    const x = values(1024 * 3, 10);
+    const [a, b] = [new Float32Array(3), new Float32Array(3)];
+    reduceAxis(0, x, 1, 1024, 3, a, null);
+    simd.reduce(0, x, 1, 1024, 3, b, null);
     expect(Array.from(b)).toEqual(Array.from(a));
     const y = values(64 * 128, 11);
     const [m1, m2] = [new Float32Array(128), new Float32Array(128)];
