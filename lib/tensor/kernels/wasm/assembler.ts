@@ -56,6 +56,7 @@ export const op = {
   i32Shl: [0x74],
   i32LtU: [0x49],
   i32Ne: [0x47],
+  i32Eq: [0x46],
   i32Eqz: [0x45],
   f32Load: (offset: number) => [0x2a, 2, ...uleb(offset)],
   f32Const: (v: number) => [0x43, ...new Uint8Array(new Float32Array([v]).buffer)],

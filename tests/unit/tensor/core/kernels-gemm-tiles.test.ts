@@ -52,6 +52,19 @@ describe("GEMM micro-kernel register tiles", () => {
     expect(() => gemmFunctions(false, 7)).toThrow(/tile rows/);
   });
 
+  it("kc = 0: gemm_set zeroes the C block, gemm_acc leaves it", () => {
+    const inst = instantiate(false, TILE_ROWS)!;
+    const mb = 7, nb = 2, ldc = nb * NR + 4;
+    const c0 = random(mb * MR * ldc + 8, 5);
+    const set = run(inst, false, new Float32Array(0), new Float32Array(0), c0, mb, nb, 0);
+    const acc = run(inst, true, new Float32Array(0), new Float32Array(0), c0, mb, nb, 0);
+    set.forEach((v, i) => {
+      const inBlock = i >= 4 && i < 4 + mb * MR * ldc && (i - 4) % ldc < nb * NR;
+      if (v !== (inBlock ? 0 : c0[i])) throw new Error(`element ${i}: ${v}`);
+    });
+    expect(sameBits(acc, c0)).toBe(true);
+  });
+
   for (const fma of [false, true]) {
     const reference = instantiate(fma, MR);
     const maybe = reference ? it : it.skip;
