@@ -51,7 +51,8 @@ export interface VarOptions extends ReduceOptions {
   unbiased?: boolean;
   correction?: number;
 }
-export interface MinMaxResult {
+/** PyTorch's (values, indices) named tuple: read its fields, or destructure `const [values, indices] = x.topk(1)`. */
+export interface MinMaxResult extends Iterable<Tensor> {
   values: Tensor;
   indices: Tensor;
 }

@@ -71,40 +71,58 @@ export class Function {
     throw new RuntimeError("You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.");
   }
 
-  /** Runs forward and, when an input requires grad, records one backward node per output. */
-  static apply<T extends Tensor | Tensor[]>(this: { forward(ctx: FunctionCtx, ...a: never[]): T; name: string } & typeof Function, ...args: unknown[]): T {
-    if (this === Function) throw new RuntimeError("torch.autograd.Function is a base class: define a subclass with static forward and backward");
-    const ctx = new FunctionCtx();
-    ctx.needs_input_grad = args.map((a) => a instanceof Tensor && a.requires_grad);
-    const tensorArgs = args.map((a) => (a instanceof Tensor ? a : null));
-    const result = no_grad(() => this.forward(ctx, ...(args as never[])));
-    const outs = Array.isArray(result) ? result : [result];
-    outs.forEach((o, i) => {
-      if (!(o instanceof Tensor)) throw new TypeError_(`${this.name}.forward must return a tensor or an array of tensors (output ${i} is ${typeof o})`);
-    });
-    if (!needsGrad(...tensorArgs)) return result as T;
-    const name = `${this.name}Backward`;
-    const backward = (this as typeof Function).backward.bind(this);
-    // An output that is an input unchanged gets its own alias, so the input keeps its own history.
-    const recorded = outs.map((o, k) => {
-      if (ctx._isNonDifferentiable(o)) return o;
-      const out = tensorArgs.includes(o) ? o.detach() : o;
-      out._base = null;
-      const recordedOut = record(
-        out, name, tensorArgs,
-        (g) => {
-          // Each output has its own node: the other outputs' gradients are zero (backward is linear in them).
-          const grads = outs.map((other, j) => (j === k ? g : ctx.materialize_grads ? zerosOf(other) : null));
-          return checkGrads(name, backward(ctx, ...grads), args);
-        },
-        ctx.saved_tensors,
-        true,
-      );
-      if (recordedOut.grad_fn) recordedOut.grad_fn.userCode = true;
-      return recordedOut;
-    });
-    return (Array.isArray(result) ? recorded : recorded[0]) as T;
+  /**
+   * Runs forward and, when an input requires grad, records one backward node per output. Also
+   * works detached from its class, as PyTorch tutorials use it: `const P3 = Legendre.apply; P3(x)`
+   * (the base class defines `apply` as a getter that binds the subclass; see below).
+   */
+  static apply<T extends Tensor | Tensor[]>(this: ({ forward(ctx: FunctionCtx, ...a: never[]): T; name: string } & typeof Function) | void, ...args: unknown[]): T {
+    // Never reached: the getter below replaces this method at run time; this body serves the types.
+    return applyFunction(this as typeof Function, args) as T;
   }
+}
+
+// `Sub.apply` reads this getter with `this` = Sub and returns a function bound to Sub, so the
+// method still works when taken off the class.
+Object.defineProperty(Function, "apply", {
+  configurable: true,
+  get(this: typeof Function) {
+    return (...args: unknown[]) => applyFunction(this, args);
+  },
+});
+
+function applyFunction(cls: typeof Function, args: unknown[]): Tensor | Tensor[] {
+  if (cls === Function) throw new RuntimeError("torch.autograd.Function is a base class: define a subclass with static forward and backward");
+  const ctx = new FunctionCtx();
+  ctx.needs_input_grad = args.map((a) => a instanceof Tensor && a.requires_grad);
+  const tensorArgs = args.map((a) => (a instanceof Tensor ? a : null));
+  const result = no_grad(() => cls.forward(ctx, ...(args as never[])));
+  const outs = Array.isArray(result) ? result : [result];
+  outs.forEach((o, i) => {
+    if (!(o instanceof Tensor)) throw new TypeError_(`${cls.name}.forward must return a tensor or an array of tensors (output ${i} is ${typeof o})`);
+  });
+  if (!needsGrad(...tensorArgs)) return result;
+  const name = `${cls.name}Backward`;
+  const backward = cls.backward.bind(cls);
+  // An output that is an input unchanged gets its own alias, so the input keeps its own history.
+  const recorded = outs.map((o, k) => {
+    if (ctx._isNonDifferentiable(o)) return o;
+    const out = tensorArgs.includes(o) ? o.detach() : o;
+    out._base = null;
+    const recordedOut = record(
+      out, name, tensorArgs,
+      (g) => {
+        // Each output has its own node: the other outputs' gradients are zero (backward is linear in them).
+        const grads = outs.map((other, j) => (j === k ? g : ctx.materialize_grads ? zerosOf(other) : null));
+        return checkGrads(name, backward(ctx, ...grads), args);
+      },
+      ctx.saved_tensors,
+      true,
+    );
+    if (recordedOut.grad_fn) recordedOut.grad_fn.userCode = true;
+    return recordedOut;
+  });
+  return (Array.isArray(result) ? recorded : recorded[0]);
 }
 
 function zerosOf(t: Tensor): Tensor {

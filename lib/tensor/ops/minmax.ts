@@ -8,7 +8,7 @@ import { normalizeDim, numelOf } from "../shape";
 import type { DimArg, MinMaxResult, Tensor } from "../tensor";
 import { parseReduceArgs, reducedShape } from "./reduce";
 import { arange } from "./creation";
-import { contiguousData, empty } from "./util";
+import { contiguousData, empty, valuesAndIndices } from "./util";
 
 function checkNonEmpty(x: Tensor, op: string): void {
   if (x.numel() === 0) {
@@ -82,7 +82,7 @@ function minmax(x: Tensor, isMax: boolean, dim?: number | { dim: number; keepdim
       return [gk.mul(onehot).reshape(x.shape.slice())];
     },
   );
-  return { values: vals, indices: idx };
+  return valuesAndIndices(vals, idx);
 }
 
 export function max(x: Tensor, dim?: number | { dim: number; keepdim?: boolean }, keepdim = false): Tensor | MinMaxResult {

@@ -8,7 +8,7 @@ import { int64 } from "../dtype";
 import { RuntimeError } from "../errors";
 import { normalizeDim } from "../shape";
 import type { MinMaxResult, Tensor } from "../tensor";
-import { contiguousData, empty } from "./util";
+import { contiguousData, empty, valuesAndIndices } from "./util";
 
 /** x with `dim` moved last, as contiguous rows of length `len`. */
 export interface Rows {
@@ -102,7 +102,7 @@ function sortedPrefix(x: Tensor, d: number, k: number, descending: boolean, node
     },
     [indices],
   );
-  return { values, indices };
+  return valuesAndIndices(values, indices);
 }
 
 function checkDim(x: Tensor, dim: number): number {

@@ -3,7 +3,7 @@ import { allocStorage, float32, promoteTypes, promoteWithScalar, type DType, typ
 import { TypeError_ } from "../errors";
 import { kernels } from "../kernels/registry";
 import { contiguousStrides, numelOf, shapesEqual } from "../shape";
-import { Tensor, type TensorLike } from "../tensor";
+import { Tensor, type MinMaxResult, type TensorLike } from "../tensor";
 
 /** A fresh contiguous tensor (zero-filled by the typed array). */
 export function empty(shape: readonly number[], dtype: DType = float32): Tensor {
@@ -74,4 +74,12 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
   }
   const s = dims.length > 0 ? g.sum(dims, true) : g;
   return s.reshape(shape.slice());
+}
+
+/** A (values, indices) result that is also iterable in that order, like PyTorch's named tuples. */
+export function valuesAndIndices(values: Tensor, indices: Tensor): MinMaxResult {
+  const result = { values, indices };
+  // Not enumerable: the fields stay the whole printed / compared object.
+  Object.defineProperty(result, Symbol.iterator, { enumerable: false, value: () => [values, indices][Symbol.iterator]() });
+  return result as MinMaxResult;
 }

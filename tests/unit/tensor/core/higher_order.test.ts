@@ -214,6 +214,27 @@ describe("torch.autograd.Function", () => {
     expect(g2.tolist()).toEqual([10, 10]);
   });
 
+  it("apply works taken off its class (const P3 = Legendre.apply), and on the base class raises", () => {
+    class Legendre3 extends torch.autograd.Function {
+      static override forward(ctx: InstanceType<typeof torch.autograd.FunctionCtx>, x: Tensor) {
+        ctx.save_for_backward(x);
+        return x.pow(3).mul(5).sub(x.mul(3)).mul(0.5);
+      }
+      static override backward(ctx: InstanceType<typeof torch.autograd.FunctionCtx>, g: Tensor) {
+        const [x] = ctx.saved_tensors;
+        return g.mul(x.pow(2).mul(5).sub(1).mul(1.5));
+      }
+    }
+    const P3 = Legendre3.apply;
+    const x = torch.tensor([-0.5, 0.25, 1], { dtype: torch.float64, requires_grad: true });
+    const y = P3(x) as Tensor;
+    expect(y.grad_fn!.name).toBe("Legendre3Backward");
+    y.sum().backward();
+    expect(x.grad!.tolist()).toEqual([0.375, -1.03125, 6]);
+    const { apply } = torch.autograd.Function;
+    expect(() => apply(x)).toThrow(/torch.autograd.Function is a base class/);
+  });
+
   it("multiple outputs, mark_non_differentiable, saved tensor modified in place", () => {
     class SortLike extends torch.autograd.Function {
       static override forward(ctx: InstanceType<typeof torch.autograd.FunctionCtx>, x: Tensor): Tensor[] {

@@ -130,6 +130,19 @@ describe("joins, selection, reductions", () => {
     expect(torch.stack([torch.ones(2), torch.zeros(2)], 1).tolist()).toEqual([[1, 0], [1, 0]]);
     expect(() => torch.cat([torch.ones(2, 3), torch.ones(2, 2)])).toThrow(/Sizes of tensors must match except in dimension 0/);
   });
+  it("(values, indices) results destructure like PyTorch's named tuples", () => {
+    const x = torch.tensor([[3, 1, 2], [0, 5, 4]]);
+    const [top, at] = x.topk(2);
+    expect([top.tolist(), at.tolist()]).toEqual([[[3, 2], [5, 4]], [[0, 2], [1, 2]]]);
+    const [sorted, order] = torch.sort(x, { dim: 1, descending: true });
+    expect([sorted.tolist(), order.tolist()]).toEqual([[[3, 2, 1], [5, 4, 0]], [[0, 2, 1], [1, 2, 0]]]);
+    const [biggest, where] = x.max(0);
+    expect([biggest.tolist(), where.tolist()]).toEqual([[3, 5, 4], [0, 1, 1]]);
+    const [least] = torch.min(x, 1);
+    expect(least.tolist()).toEqual([1, 0]);
+    // The fields are the whole object: printing and comparing it shows values and indices only.
+    expect(Object.keys(x.topk(1))).toEqual(["values", "indices"]);
+  });
   it("where and masked_fill", () => {
     const a = torch.tensor([1, -2, 3]);
     expect(torch.where(a.gt(0), a, 0).tolist()).toEqual([1, 0, 3]);
