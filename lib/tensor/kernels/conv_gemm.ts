@@ -18,6 +18,7 @@
  * Groups other than 1 and float64 stay on the im2col + matmul path of ops/conv.ts.
  */
 import { convPackOn, type ConvPack } from "./wasm/conv_pack";
+import { poolKernelsOn } from "./wasm/pool_kernels";
 import { MR as GEMM_MR, NR as GEMM_NR, gemmFloats, stridedA, type Gemm, type PackA, type PackB } from "./wasm/gemm";
 
 // Local copies: an imported binding can compile to a getter call (CommonJS interop), too slow for packing loops.
@@ -244,9 +245,15 @@ function requirePacker(gemm: Gemm): ConvPack {
   return pk;
 }
 
-/** out [N, Cout, L] = conv(x [N, C, H, W], w [Cout, K]) + bias [Cout] (when given). */
-export function convForwardGemm(
-  gemm: Gemm, x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, N: number, Cout: number, g: ConvShape,
+/**
+ * The forward's loop over chunks of samples: each chunk's [nc, Cout, L] result (+ bias) is
+ * unloaded at byte offset `outAt` of the GEMM's memory and handed to `take`, with `extraFloats(nc)`
+ * floats of the caller's at `extraAt` (after 64 bytes of padding past the result).
+ */
+function forwardChunks(
+  gemm: Gemm, x: Float32Array, w: Float32Array, bias: Float32Array | null, N: number, Cout: number, g: ConvShape,
+  extraFloats: (nc: number) => number,
+  take: (h: Float32Array, n0: number, nc: number, outAt: number, extraAt: number) => void,
 ): void {
   const pk = requirePacker(gemm);
   const L = g.OH * g.OW;
@@ -262,8 +269,9 @@ export function convForwardGemm(
     const xAt = mem.alloc(nc * g.C * pl.Hp * pl.Wp);
     const posAt = mem.alloc(P);
     const tapAt = mem.alloc(K);
-    const outAt = mem.alloc(nc * Cout * L);
+    const outAt = mem.alloc(nc * Cout * L + 16);
     const biasAt = mem.alloc(Cout);
+    const extraAt = mem.alloc(extraFloats(nc));
     const { f, i } = mem.commit();
     copyPadded(f, xAt >> 2, x.subarray(n0 * inSample), g, pl, nc);
     i.set(pl.posBase, posAt >> 2);
@@ -271,11 +279,55 @@ export function convForwardGemm(
     if (bias) f.set(bias.subarray(0, Cout), biasAt >> 2);
     const packB = packRowsB(pk, xAt, posAt, tapAt, P, pl.posBase, pl.tapOff);
     gemm.gemm(Cout, P, K, packA, packB, function forwardUnload(h, c, ldc) {
-      // C[co, n * L + l] (+ bias[co]) -> out[n, co, l] in module memory, then one copy out.
+      // C[co, n * L + l] (+ bias[co]) -> out[n, co, l] in module memory, for the caller to take.
       pk.unload_forward(c * 4, ldc * 4, outAt, Cout, nc, L, biasAt, bias ? 1 : 0);
-      out.set(h.subarray(outAt >> 2, (outAt >> 2) + nc * Cout * L), n0 * Cout * L);
+      take(h, n0, nc, outAt, extraAt);
     });
   }
+}
+
+/** out [N, Cout, L] = conv(x [N, C, H, W], w [Cout, K]) + bias [Cout] (when given). */
+export function convForwardGemm(
+  gemm: Gemm, x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, N: number, Cout: number, g: ConvShape,
+): void {
+  const L = g.OH * g.OW;
+  forwardChunks(gemm, x, w, bias, N, Cout, g, () => 0, function copyOut(h, n0, nc, outAt) {
+    out.set(h.subarray(outAt >> 2, (outAt >> 2) + nc * Cout * L), n0 * Cout * L);
+  });
+}
+
+/**
+ * pooled [N, Cout, OH / 2, OW / 2] and idx (flat positions in each [OH, OW] plane, as floats) =
+ * 2x2 max pool at stride 2 of relu(conv(x, w) + bias): the convolution's result never leaves the
+ * GEMM's memory; ReLU runs in place there (the elementwise kernels' bits) and the pool reads it
+ * where it is (pool_kernels.ts's max_2x2, the unfused pool's kernel), so the values and indices
+ * are those of the three ops one after the other.
+ */
+export function convReluPool2x2Gemm(
+  gemm: Gemm, x: Float32Array, w: Float32Array, bias: Float32Array | null, pooled: Float32Array, idx: Float32Array,
+  N: number, Cout: number, g: ConvShape,
+): void {
+  const pool = poolKernelsOn(gemm.memory as WebAssembly.Memory);
+  if (!pool) throw new Error("conv_gemm: the pooling kernels do not run on this GEMM's memory (check convReluPoolSupported first)");
+  const L = g.OH * g.OW;
+  const PH = g.OH >> 1, PW = g.OW >> 1;
+  const outPlane = PH * PW;
+  // The pooled values and indices, each followed by 4 floats of padding (max_2x2 writes whole groups of four).
+  const pooledFloats = (nc: number) => align16((nc * Cout * outPlane + 4) * 4) / 4;
+  forwardChunks(gemm, x, w, bias, N, Cout, g, (nc) => 2 * pooledFloats(nc), function reluPool(h, n0, nc, outAt, yAt) {
+    const n = nc * Cout * L;
+    pool.relu_inplace(outAt, Math.ceil(n / 4));
+    const idxAt = yAt + pooledFloats(nc) * 4;
+    pool.max_2x2(outAt, yAt, idxAt, nc * Cout, L * 4, g.OW, PH, PW, Math.ceil(PW / 4));
+    const m = nc * Cout * outPlane;
+    pooled.set(h.subarray(yAt >> 2, (yAt >> 2) + m), n0 * Cout * outPlane);
+    idx.set(h.subarray(idxAt >> 2, (idxAt >> 2) + m), n0 * Cout * outPlane);
+  });
+}
+
+/** True when conv -> ReLU -> 2x2 pool can run fused on this GEMM (convolution and pooling kernels on its memory). */
+export function convReluPoolSupported(gemm: Gemm): boolean {
+  return convGemmSupported(gemm) && poolKernelsOn(gemm.memory as WebAssembly.Memory) !== null;
 }
 
 /**

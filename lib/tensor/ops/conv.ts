@@ -337,7 +337,7 @@ function convWeightGradRaw(x: Storage, go: Storage, gw: Storage, N: number, Cout
 // (create_graph), each evaluated by the same fast kernels as the first-order gradients.
 
 /** What the three ops share: the forward convolution's geometry, output channels, groups and batching. */
-interface ConvSpec {
+export interface ConvSpec {
   g: Geom;
   Cout: number;
   groups: number;
@@ -356,7 +356,7 @@ function samplesOf(t: Tensor, perSample: number): number {
 }
 
 /** The bias gradient: h summed over the batch and spatial dims (dim 0 is the channel when unbatched). */
-function biasGradOf(h: Tensor, s: ConvSpec): Tensor {
+export function biasGradOf(h: Tensor, s: ConvSpec): Tensor {
   if (!needsGrad(h)) {
     // First-order backward: one pass over the contiguous gradient, no reduction bookkeeping.
     const N = s.batched ? h.shape[0] : 1;
@@ -396,7 +396,7 @@ function convApply(x: Tensor, w: Tensor, b: Tensor | null, s: ConvSpec, outShape
 }
 
 /** A_w^T gy (+ b per channel of the result), of shape xShape; grad_fn `node`. */
-function inputGrad(gy: Tensor, w: Tensor, b: Tensor | null, s: ConvSpec, xShape: readonly number[], node = DOUBLE_BACKWARD): Tensor {
+export function inputGrad(gy: Tensor, w: Tensor, b: Tensor | null, s: ConvSpec, xShape: readonly number[], node = DOUBLE_BACKWARD): Tensor {
   const dt = w.dtype;
   const { g, Cout, groups } = s;
   const go = contiguousData(asDtype(gy, dt));
@@ -423,7 +423,7 @@ function inputGrad(gy: Tensor, w: Tensor, b: Tensor | null, s: ConvSpec, xShape:
 }
 
 /** The weight gradient of conv(x, .) for the output gradient gy, of shape wShape. */
-function weightGrad(x: Tensor, gy: Tensor, s: ConvSpec, wShape: readonly number[]): Tensor {
+export function weightGrad(x: Tensor, gy: Tensor, s: ConvSpec, wShape: readonly number[]): Tensor {
   const dt = x.dtype;
   const { g, Cout, groups } = s;
   const result = empty(wShape, dt);
@@ -448,6 +448,13 @@ function weightGrad(x: Tensor, gy: Tensor, s: ConvSpec, wShape: readonly number[
  * weight [Cout, C / groups, *k], bias [Cout] or null. grad_fn ConvolutionBackward0.
  */
 export function convolution(fn: string, input: Tensor, weight: Tensor, bias: Tensor | null, rank: number, p: ConvParams): Tensor {
+  const { spec, outShape } = convSetup(fn, input, weight, bias, rank, p);
+  // PyTorch runs an unbatched input as a batch of one and squeezes: its grad_fn is the squeeze.
+  return convApply(input, weight, bias, spec, outShape, spec.batched ? "ConvolutionBackward0" : "SqueezeBackward1");
+}
+
+/** A convolution's checks (PyTorch's messages), geometry and output shape. */
+export function convSetup(fn: string, input: Tensor, weight: Tensor, bias: Tensor | null, rank: number, p: ConvParams): { spec: ConvSpec; outShape: number[] } {
   checkParams(fn, p);
   checkFloatSame(fn, input, weight, bias);
   const { batched, N, C, sp } = splitInput(fn, input, rank);
@@ -477,9 +484,7 @@ export function convolution(fn: string, input: Tensor, weight: Tensor, bias: Ten
     );
   }
   const spec: ConvSpec = { g: geom(C, sp, k, p, out), Cout, groups, batched };
-  const outShape = batched ? [N, Cout, ...out] : [Cout, ...out];
-  // PyTorch runs an unbatched input as a batch of one and squeezes: its grad_fn is the squeeze.
-  return convApply(input, weight, bias, spec, outShape, batched ? "ConvolutionBackward0" : "SqueezeBackward1");
+  return { spec, outShape: batched ? [N, Cout, ...out] : [Cout, ...out] };
 }
 
 // ---- transposed convolution --------------------------------------------------------------

@@ -113,7 +113,7 @@ function backwardName(node: string): string {
 }
 
 /** What a max pool's backward needs: the picked flat positions per plane and the plane sizes. */
-interface MaxPicks {
+export interface MaxPicks {
   idx: Storage;
   P: number;
   inPlane: number;
@@ -127,7 +127,7 @@ interface MaxPicks {
  * gx[plane, idx[o]] += g[o]. It is linear in g, and its derivative is the gather of the same
  * positions (maxGather), so max pooling has gradients of every order.
  */
-function maxScatter(grad: Tensor, m: MaxPicks, inShape: readonly number[], dt: Tensor["dtype"]): Tensor {
+export function maxScatter(grad: Tensor, m: MaxPicks, inShape: readonly number[], dt: Tensor["dtype"]): Tensor {
   const { idx, P, inPlane, outPlane } = m;
   const go = contiguousData(grad.dtype === dt ? grad : grad.to(dt));
   const wasm = wasmPool(go);

@@ -13,6 +13,8 @@
  *   bias_grad(go, gb, N, Cout, L)   gb[co] = sum over n, l of go[n, co, l], summed in float64 in
  *       four partial sums by l % 4, in the same order as the TypeScript loop (so both backends
  *       give the same bits); L a multiple of 4.
+ *   relu_inplace(x, n4)   x = relu(x) on 4 * n4 floats, on the bit patterns as the elementwise
+ *       kernels (a set sign bit gives +0): the fused conv -> ReLU -> pool (ops/conv_relu_pool.ts).
  * Pointers and table entries are in bytes; counts in elements.
  */
 import { I32, V128, op, uleb, type WasmFunction } from "./assembler";
@@ -158,13 +160,27 @@ function biasGrad(): WasmFunction {
   ]);
 }
 
+const v128AndNot = simd(0x4f);
+
+/** relu_inplace(x, n4): x & ~(x >> 31) lane-wise, as elementwise_simd.ts's relu (the same bits). */
+function reluInplace(): WasmFunction {
+  const locals = { end: I32, v: V128 };
+  return fn("relu_inplace", ["x", "n4"], locals, (v) => [
+    ...g(v.x), ...g(v.n4), ...c(16), ...op.i32Mul, ...op.i32Add, ...s(v.end),
+    ...whileLt(v.x, v.end, c(16), [
+      ...g(v.x), ...g(v.x), ...op.v128Load(0), ...op.localTee(v.v), ...g(v.v), ...c(31), ...op.i32x4ShrS, ...v128AndNot, ...op.v128Store(0),
+    ]),
+  ]);
+}
+
 export interface PoolKernels {
   max_2x2(x: number, y: number, idx: number, planes: number, inPlane: number, W: number, OH: number, OW: number, groups: number): void;
   max_scatter(gx: number, go: number, idx: number, planes: number, inPlane: number, outPlane: number): void;
   bias_grad(go: number, gb: number, N: number, Cout: number, L: number): void;
+  relu_inplace(x: number, n4: number): void;
 }
 
-const poolFunctions = (): WasmFunction[] => [max2x2(), maxScatter(), biasGrad()];
+const poolFunctions = (): WasmFunction[] => [max2x2(), maxScatter(), biasGrad(), reluInplace()];
 
 /** The kernels instantiated on `memory` (once per memory), or null where the host cannot run them. */
 export const poolKernelsOn = kernelsOnMemory<PoolKernels>(poolFunctions);

@@ -6,6 +6,7 @@ import { IndexError, TorchError, TypeError_ } from "../../errors";
 import { Tensor } from "../../tensor";
 import { Module } from "../module";
 import { Parameter } from "../parameter";
+import { fusedConvReluPool } from "./conv_relu_pool";
 
 /** Children under integer keys, in order (JS keeps integer-like keys sorted ascending). */
 function indexedChildren(m: Module): Module[] {
@@ -46,7 +47,17 @@ export class Sequential extends Module {
 
   override forward(input: Tensor): Tensor {
     let x: unknown = input;
-    for (const m of allChildren(this)) x = m(x);
+    const kids = allChildren(this);
+    for (let i = 0; i < kids.length; i++) {
+      // Conv2d, ReLU, MaxPool2d(2): one fused op when they qualify (only Sequential sees the intermediates).
+      const fused = i + 2 < kids.length ? fusedConvReluPool(kids[i], kids[i + 1], kids[i + 2], x) : null;
+      if (fused) {
+        x = fused;
+        i += 2;
+        continue;
+      }
+      x = kids[i](x);
+    }
     return x as Tensor;
   }
 
