@@ -7,13 +7,13 @@
  * (a scalar Math.exp costs about 20 ns here).
  */
 import { record } from "../autograd/function";
-import { float32 } from "../dtype";
+import { allocStorage, float32 } from "../dtype";
 import { erf32 } from "../kernels/unary";
 import { kernels } from "../kernels/registry";
 import { createGeluSimd } from "../kernels/wasm/gelu_simd";
 import type { Tensor } from "../tensor";
 import { UNARY_FORMULAS } from "./unary_formulas";
-import { contiguousData, empty } from "./util";
+import { contiguousData, emptyForOverwrite } from "./util";
 
 const INV_SQRT_2PI = 0.3989422804014327;
 const simd = createGeluSimd();
@@ -26,9 +26,10 @@ export function gelu32(x: Tensor): Tensor {
   if (x.dtype !== float32) throw new Error("gelu32: float32 input expected");
   const xd = contiguousData(x) as Float32Array;
   const n = xd.length;
-  const out = empty(x.shape, float32);
+  // out and cdf: every element written below (SIMD and the JS tail), so no zero-fill.
+  const out = emptyForOverwrite(x.shape, float32);
   const o = out._data as Float32Array;
-  const cdf = new Float32Array(n);
+  const cdf = allocStorage(float32, n, false) as Float32Array;
   const fast = simdSelected();
   if (fast) simd!.forward(n, xd, o, cdf);
   for (let i = fast ? n & ~3 : 0; i < n; i++) {
@@ -43,7 +44,7 @@ export function gelu32(x: Tensor): Tensor {
     out, "GeluBackward0", [x],
     (g) => {
       const gd = contiguousData(g) as Float32Array;
-      const res = empty(x.shape, g.dtype);
+      const res = emptyForOverwrite(x.shape, g.dtype);
       const r = res._data as Float32Array;
       const simdNow = simdSelected();
       if (simdNow) simd!.backward(n, gd, xd, cdf, r);

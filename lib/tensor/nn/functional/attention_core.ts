@@ -19,7 +19,7 @@ import { allocStorage, type DType, type Storage } from "../../dtype";
 import { matmulBatched } from "../../kernels/batched_matmul";
 import { contiguousStrides, numelOf } from "../../shape";
 import { Tensor } from "../../tensor";
-import { contiguousData, empty } from "../../ops/util";
+import { contiguousData, empty, emptyForOverwrite } from "../../ops/util";
 import { softmaxBackwardRows, softmaxRows } from "./attention_rows";
 
 /** Element offsets of every batch slice of t (batch dims = all but the last two), in row-major batch order. */
@@ -51,21 +51,23 @@ interface SliceLayout {
 }
 
 /**
- * A new [...batch, rows, cols] tensor. With `interleaved` (and at least two batch dims) it is
+ * A new [...batch, rows, cols] tensor, left unzeroed when `overwritten` (a product with k > 0
+ * writes every element: its buffer may come from the gradient pool as it was). With
+ * `interleaved` (and at least two batch dims) it is
  * stored as [...batch[:-1], rows, batch[-1], cols] and returned as the transposed view, the layout
  * of heads split from a [N, L, H * E] projection: transpose(-3, -2) of it is contiguous, so merging
  * heads back (or the gradient reaching the projection) needs no copy.
  */
-function sliceLayout(batch: readonly number[], rows: number, cols: number, dt: DType, interleaved: boolean): SliceLayout {
+function sliceLayout(batch: readonly number[], rows: number, cols: number, dt: DType, interleaved: boolean, overwritten: boolean): SliceLayout {
   const nb = numelOf(batch);
   if (!interleaved || batch.length < 2) {
-    return { t: empty([...batch, rows, cols], dt), offs: Array.from({ length: nb }, (_, b) => b * rows * cols), row: cols };
+    return { t: (overwritten ? emptyForOverwrite : empty)([...batch, rows, cols], dt), offs: Array.from({ length: nb }, (_, b) => b * rows * cols), row: cols };
   }
   const H = batch[batch.length - 1];
   const block = rows * H * cols;
   const outer = batch.slice(0, -1);
   const strides = [...contiguousStrides(outer).map((st) => st * block), cols, H * cols, 1];
-  const t = new Tensor(allocStorage(dt, numelOf(outer) * block), [...batch, rows, cols], dt, strides);
+  const t = new Tensor(allocStorage(dt, numelOf(outer) * block, !overwritten), [...batch, rows, cols], dt, strides);
   return { t, offs: Array.from({ length: nb }, (_, b) => Math.floor(b / H) * block + (b % H) * cols), row: H * cols };
 }
 
@@ -142,14 +144,15 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
   const [qsL, qsE] = q._strides.slice(nd - 2), [ksS, ksE] = k._strides.slice(nd - 2), [vsS, vsE] = v._strides.slice(nd - 2);
   const qd = q._data, kd = k._data, vd = v._data;
   const LS = L * S;
-  const P = allocStorage(dt, nb * LS);
+  // Every score is written by the Q K^T product (unless E = 0: zeros).
+  const P = allocStorage(dt, nb * LS, E === 0);
   const mk = mask ? mask.expand([...batch, L, S]) : null;
   const mo = mk ? sliceOffsets(mk) : null;
   const pOffs = Array.from({ length: nb }, (_, b) => b * LS);
   matmulBatched(nb, L, S, E, qd, qo, qsL, qsE, kd, ko, ksE, ksS, P, 0);
   // Scale, mask, causal cut and softmax, row by row (attention_rows.ts).
   softmaxRows(P, nb, L, S, causal, scale, mk ? { data: mk._data, offs: mo!, rowStride: mk._strides[nd - 2], colStride: mk._strides[nd - 1] } : null);
-  const outL = sliceLayout(batch, L, Ev, dt, headsInterleaved(q));
+  const outL = sliceLayout(batch, L, Ev, dt, headsInterleaved(q), S > 0);
   const out = outL.t;
   matmulBatched(nb, L, Ev, S, P, pOffs, S, 1, vd, vo, vsS, vsE, out._data, 0, outL);
   if (!needsGrad(q, k, v)) return out;
@@ -161,13 +164,13 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
       const gOffs = sliceOffsets(g);
       const [gsL, gsE] = g._strides.slice(nd - 2);
       // Each gradient in its input's layout (heads interleaved when the input's are: no copy on the way back).
-      const gq = q.requires_grad ? sliceLayout(batch, L, E, dt, headsInterleaved(q)) : null;
-      const gk = k.requires_grad ? sliceLayout(batch, S, E, dt, headsInterleaved(k)) : null;
-      const gv = v.requires_grad ? sliceLayout(batch, S, Ev, dt, headsInterleaved(v)) : null;
+      const gq = q.requires_grad ? sliceLayout(batch, L, E, dt, headsInterleaved(q), S > 0) : null;
+      const gk = k.requires_grad ? sliceLayout(batch, S, E, dt, headsInterleaved(k), L > 0) : null;
+      const gv = v.requires_grad ? sliceLayout(batch, S, Ev, dt, headsInterleaved(v), L > 0) : null;
       if (gv) matmulBatched(nb, S, Ev, L, P, pOffs, 1, S, gd, gOffs, gsL, gsE, gv.t._data, 0, gv);
       if (!gq && !gk) return [null, null, gv ? gv.t : null];
       // dP = dO V^T for every slice, then dS = scale * P * (dP - rowsum(dP * P)) in place.
-      const dS: Storage = allocStorage(dt, nb * LS);
+      const dS: Storage = allocStorage(dt, nb * LS, Ev === 0);
       matmulBatched(nb, L, S, Ev, gd, gOffs, gsL, gsE, vd, vo, vsE, vsS, dS, 0);
       softmaxBackwardRows(dS, P, nb * L, L, S, causal, scale);
       if (gq) matmulBatched(nb, L, E, S, dS, pOffs, S, 1, kd, ko, ksS, ksE, gq.t._data, 0, gq);

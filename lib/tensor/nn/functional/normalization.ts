@@ -17,6 +17,7 @@ import { checkTensor, data, empty, floatType } from "./_util";
 import { float32 } from "../../dtype";
 import { kernels } from "../../kernels/registry";
 import { createLayerNormSimd } from "../../kernels/wasm/layernorm_simd";
+import { emptyForOverwrite } from "../../ops/util";
 
 /** The SIMD layer norm (kernels/wasm/layernorm_simd.ts), used on the WebAssembly backend (kernels.gemm set). */
 const layerNormSimd = createLayerNormSimd();
@@ -257,7 +258,7 @@ export function layer_norm(
   const beta = bias ? data(bias) : null;
   const mean = new Float64Array(rows);
   const rstd = new Float64Array(rows);
-  const out = empty(input.shape, dt);
+  const out = emptyForOverwrite(input.shape, dt); // every row written below (SIMD or JS)
   const y = out._data;
   // float32 rows of a multiple of 4 on the WebAssembly backend: the SIMD kernel, both directions.
   const simd = layerNormSimd !== null && kernels.gemm !== null && input.dtype === float32 && x instanceof Float32Array &&
@@ -286,7 +287,7 @@ export function layer_norm(
     [input, weight, bias],
     (g) => {
       const gd = data(g);
-      const gx = input.requires_grad ? empty(input.shape, dt) : null;
+      const gx = input.requires_grad ? emptyForOverwrite(input.shape, dt) : null; // every row written below
       const gw = weight && weight.requires_grad ? empty(weight.shape, weight.dtype) : null;
       const gb = bias && bias.requires_grad ? empty(bias.shape, bias.dtype) : null;
       const res = gx ? gx._data : null;

@@ -1,0 +1,59 @@
+/**
+ * Ops of a transformer block that take their result buffers unzeroed (emptyForOverwrite /
+ * allocStorage(.., false)): the fused attention's scores, output, dS and q/k/v gradients, GELU's
+ * output, saved CDF and gradient, layer_norm's output and input gradient. With the gradient pool
+ * holding only NaN-filled buffers of the sizes they ask for, they must take them and overwrite
+ * every element: results equal to the same ops run with the pool drained (fresh, zeroed memory).
+ */
+import { describe, expect, it } from "vitest";
+import { F, torch, type Tensor } from "../../../../lib/tensor/index";
+import { releaseBuffer, takePooled, MIN_POOLED } from "../../../../lib/tensor/buffer_pool";
+import { fusedAttention } from "../../../../lib/tensor/nn/functional/attention_core";
+
+const N = MIN_POOLED; // every buffer below is this size: the smallest the pool keeps
+
+/** Leaves exactly `count` NaN-filled float32 buffers of N floats in the pool (the others drained). */
+function poisonPool(count: number): Float32Array[] {
+  while (takePooled(false, N, false)) {
+    // drain
+  }
+  const bufs = Array.from({ length: count }, () => new Float32Array(N).fill(NaN));
+  for (const b of bufs) releaseBuffer(b);
+  return bufs;
+}
+
+/**
+ * Runs `op` forward and backward on fresh leaves, the pool poisoned with `poison[0]` buffers before
+ * the forward and `poison[1]` before the backward; returns the output, the leaves' gradients and
+ * the poisoned buffers.
+ */
+function run(inputs: Tensor[], op: (...xs: Tensor[]) => Tensor, g: Tensor, poison: [number, number]): { results: Tensor[]; bufs: Float32Array[] } {
+  const leaves = inputs.map((t) => t.detach().clone().requires_grad_());
+  const bufs = poisonPool(poison[0]);
+  const out = op(...leaves);
+  bufs.push(...poisonPool(poison[1]));
+  out.backward(g);
+  return { results: [out, ...leaves.map((l) => l.grad!)], bufs };
+}
+
+describe("results written into unzeroed pooled buffers equal those in fresh memory", () => {
+  torch.manual_seed(8);
+  // poisoned: buffers the forward (scores and output) and the backward (dV, dS, dQ, dK) take (at most 4: the pool keeps 4 of a size).
+  const cases: { name: string; inputs: Tensor[]; op: (...xs: Tensor[]) => Tensor; poisoned: [number, number] }[] = [
+    // [1, 4, 64, 64]: scores 4 x 64 x 64, output and every gradient 16384 floats.
+    { name: "fused causal attention", inputs: [0, 1, 2].map(() => torch.randn(1, 4, 64, 64)), op: (q, k, v) => fusedAttention(q, k, v, null, true, 0.125), poisoned: [2, 4] },
+    { name: "fused attention, heads interleaved", inputs: [0, 1, 2].map(() => torch.randn(1, 64, 4, 64)), op: (q, k, v) => fusedAttention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2), null, false, 0.125), poisoned: [2, 4] },
+    { name: "GELU", inputs: [torch.randn(16, 1024)], op: (x) => F.gelu(x), poisoned: [2, 1] },
+    { name: "layer_norm", inputs: [torch.randn(256, 64), torch.randn(64), torch.randn(64)], op: (x, w, b) => F.layer_norm(x, [64], w, b), poisoned: [1, 1] },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const g = c.name.includes("interleaved") ? torch.randn(1, 4, 64, 64) : torch.randn(...c.inputs[0].shape);
+      const fresh = run(c.inputs, c.op, g, [0, 0]).results.map((t) => Array.from(t.contiguous()._data));
+      const { results, bufs } = run(c.inputs, c.op, g, c.poisoned);
+      results.forEach((t, i) => expect(Array.from(t.contiguous()._data)).toEqual(fresh[i]));
+      // Every poisoned buffer was taken and overwritten (else this test would prove nothing).
+      expect(bufs.filter((b) => b.some((v) => Number.isNaN(v)))).toEqual([]);
+    });
+  }
+});
