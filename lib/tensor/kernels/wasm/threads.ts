@@ -34,17 +34,20 @@ export interface ThreadHandle {
  */
 export type ThreadSpawner = (source: string, init: ThreadInit) => ThreadHandle;
 
-// Control words, WORDS per thread (block 0, the caller's, holds only the shared chunk counter):
+// Control words, WORDS per thread (block 0, the caller's, holds only the shared panel counter):
 // SEQ (bumped by the caller to post a job), STATE (IDLE, POSTED by the caller, RUNNING once the
 // thread claimed the job; a posted job the caller finished alone is taken back, POSTED -> IDLE),
 // then the job: ACC flag (-1 = exit), A, B, C, mBlocks, nBlocks, kc, ldc (bytes); READY (1 once
-// the thread has instantiated the kernel); BY_ROWS, CHUNK (panels per chunk), TOTAL (panels),
-// A_STEP, B_STEP, C_STEP (bytes per panel of the split side); SPIN (polls of SEQ before sleeping).
-// NEXT (block 0): next chunk to take.
+// the thread has instantiated the kernel); BY_ROWS, CHUNK (most panels per chunk), TOTAL (panels),
+// A_STEP, B_STEP, C_STEP (bytes per panel of the split side); SPIN (polls of SEQ before sleeping);
+// QUANTUM (chunks are whole multiples of it, but for the last), DIV (a chunk is at most 1/DIV of
+// the panels left). NEXT (block 0): first panel not yet taken.
 // The thread body below repeats these offsets as literals (it runs alone in the worker).
-const WORDS = 20;
-const SEQ = 0, STATE = 1, ACC = 2, READY = 10, BY_ROWS = 11, SPIN = 17, NEXT = 19;
+const WORDS = 24;
+const SEQ = 0, STATE = 1, ACC = 2, READY = 10, BY_ROWS = 11, SPIN = 17, QUANTUM = 18, NEXT = 19, DIV = 20;
 const IDLE = 0, POSTED = 1;
+/** The control block's layout, for tests that stand in their own pool thread. */
+export const CONTROL = { WORDS, SEQ, STATE, ACC, READY } as const;
 
 /**
  * The body of a pool thread. Self-contained (no imports, no outer variables): hosts run its
@@ -57,7 +60,7 @@ function gemmThread(init: ThreadInit | { data: ThreadInit }): void {
   const set = exports.gemm_set as Kernel;
   const acc = exports.gemm_acc as Kernel;
   const words = new Int32Array(control);
-  const base = index * 20;
+  const base = index * 24;
   let seen = 0;
   Atomics.store(words, base + 10, 1);
   for (;;) {
@@ -75,10 +78,14 @@ function gemmThread(init: ThreadInit | { data: ThreadInit }): void {
     const a = words[base + 3], b = words[base + 4], c = words[base + 5], mb = words[base + 6], nb = words[base + 7];
     const kc = words[base + 8], ldc = words[base + 9], byRows = words[base + 11], chunk = words[base + 12], total = words[base + 13];
     const aStep = words[base + 14], bStep = words[base + 15], cStep = words[base + 16];
+    const quantum = words[base + 18], div = words[base + 20];
+    // The same guided chunking as the caller's `take` in threads.ts (kept in step by hand).
     for (;;) {
-      const lo = Atomics.add(words, 19, 1) * chunk;
-      if (lo >= total) break;
-      const n = Math.min(chunk, total - lo);
+      const lo = Atomics.load(words, 19);
+      const left = total - lo;
+      if (left <= 0) break;
+      const n = Math.min(left, Math.max(quantum, Math.min(chunk, Math.ceil(left / div / quantum) * quantum)));
+      if (Atomics.compareExchange(words, 19, lo, lo + n) !== lo) continue;
       fn(a + lo * aStep, b + lo * bStep, c + lo * cStep, byRows ? n : mb, byRows ? nb : n, kc, ldc);
     }
     Atomics.store(words, base + 1, 0);
@@ -102,11 +109,25 @@ export const THREAD_SOURCE = `const gemmThread = ${gemmThread.toString()};\n`;
  */
 const MIN_PARALLEL_WORK = 1 << 20;
 
-/** Longest run of products the caller computes alone after the threads missed one (see `skip`). */
-const MAX_SKIP = 64;
+/** Products of one shape between tries of the way that lost (see SplitChooser), at first and at most. */
+const PROBE_MIN = 4, PROBE_MAX = 64;
 
 /** Row panels per kernel call (MC rows), as in the single-thread runner. */
 const MB_BLOCK = MC / MR;
+
+/**
+ * Row chunks are whole multiples of 3 panels (12 rows), but for the last: the kernel's register
+ * tile may span one and a half panels (gemm_kernel.ts), and a chunk boundary inside a tile would
+ * send its rows through the narrower edge tile.
+ */
+const ROW_QUANTUM = 3;
+
+/**
+ * A chunk is at most 1/(GUIDED * threads) of the panels left ("guided" self-scheduling): large
+ * chunks first, ever smaller ones at the end, so the threads finish within a small chunk of each
+ * other (fixed chunks of MC rows left up to 24 of matmul 1024's 256 row panels to one thread).
+ */
+const GUIDED = 2;
 
 /**
  * Polls of a word before a waiting thread (pool thread or caller) sleeps on it: about 15 to 80 µs.
@@ -115,6 +136,58 @@ const MB_BLOCK = MC / MR;
  * spinning thread taking the caller's core when other programs use the second one.
  */
 const SPIN_POLLS = 2000;
+
+const now: () => number = typeof performance !== "undefined" ? () => performance.now() : () => Date.now();
+
+/**
+ * Whether splitting pays, per product shape (mBlocks x nBlocks x kc), from timing both ways: each
+ * shape is run alone once and split once, then the faster way is kept, the other tried again now
+ * and then (after 4 products, then 8, .. up to PROBE_MAX while the winner stays the same) because
+ * the machine's load changes which one wins: with the other cores busy (other programs, or a
+ * scheduler that gives this process a fixed share of the CPU) the threads only split the same
+ * CPU time, pay the hand-off, and splitting is slower. Each way's time is a moving average, a
+ * sample clipped to 3x the average so one preempted run does not flip the verdict. A training
+ * step issues the same shapes step after step, so each soon settles on its faster way, which is
+ * what keeps the pool from making a step slower than one thread.
+ */
+export class SplitChooser {
+  private readonly shapes = new Map<string, { alone: number; split: number; since: number; every: number; splitWins: boolean; probing: boolean }>();
+
+  /** True when the next product of this shape should be split. */
+  split(key: string): boolean {
+    const v = this.shapes.get(key);
+    if (!v) return false; // first time: measure it alone
+    if (Number.isNaN(v.split)) return true;
+    if (++v.since >= v.every) {
+      v.since = 0;
+      v.probing = true;
+      return !v.splitWins; // re-try the way that lost
+    }
+    return v.splitWins;
+  }
+
+  /** Records how long (ms) a product of this shape took, split or alone. */
+  record(key: string, split: boolean, ms: number): void {
+    let v = this.shapes.get(key);
+    if (!v) {
+      // Bounded: a program sweeping through many shapes forgets the old verdicts.
+      if (this.shapes.size >= 1024) this.shapes.clear();
+      v = { alone: NaN, split: NaN, since: 0, every: PROBE_MIN, splitWins: false, probing: false };
+      this.shapes.set(key, v);
+    }
+    const old = split ? v.split : v.alone;
+    const avg = Number.isNaN(old) ? ms : old + (Math.min(ms, 3 * old) - old) * 0.3;
+    if (split) v.split = avg;
+    else v.alone = avg;
+    const splitWins = v.split < v.alone;
+    if (splitWins !== v.splitWins) {
+      v.splitWins = splitWins;
+      v.every = PROBE_MIN;
+      v.since = 0;
+    } else if (v.probing) v.every = Math.min(PROBE_MAX, 2 * v.every); // the re-try confirmed the winner
+    v.probing = false;
+  }
+}
 
 /** 64 KiB pages the shared memory may grow to (its maximum must be declared up front): 2 GiB. */
 const MAX_PAGES = 32768;
@@ -125,15 +198,18 @@ export interface ThreadPool {
   readonly gemm: Gemm;
   /** True once every thread has started (until then products run on the calling thread alone). */
   ready(): boolean;
+  /** Products large enough to split so far: how many were split and how many the caller ran alone. */
+  counts(): { split: number; alone: number };
   terminate(): void;
 }
 
 /**
  * Starts `threads - 1` pool threads with `spawn`; the calling thread is the first of `threads`.
  * `minParallelWork` (multiply-adds per k slice below which the caller computes alone) and
- * `spinPolls` are parameters for the benches that measure them.
+ * `spinPolls` are parameters for the benches that measure them; `adaptive` = false splits every
+ * product from minParallelWork up instead of timing which way is faster (SplitChooser), for tests.
  */
-export function createThreadPool(spawn: ThreadSpawner, threads: number, minParallelWork = MIN_PARALLEL_WORK, spinPolls = SPIN_POLLS): ThreadPool {
+export function createThreadPool(spawn: ThreadSpawner, threads: number, minParallelWork = MIN_PARALLEL_WORK, spinPolls = SPIN_POLLS, adaptive = true): ThreadPool {
   if (!(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`threads must be a positive integer, got ${threads}`);
   if (typeof SharedArrayBuffer === "undefined" || typeof Atomics === "undefined") {
     throw new Error("WebAssembly threads need SharedArrayBuffer and Atomics (a cross-origin isolated page or Node)");
@@ -153,11 +229,13 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
   const handles: ThreadHandle[] = [];
   for (let i = 1; i < threads; i++) handles.push(spawn(THREAD_SOURCE, { module: compiled, memory, control, index: i }));
 
-  /** Posts a job to thread t: `kernel` = [ACC, A, B, C, mBlocks, nBlocks, kc, ldc], `split` = [BY_ROWS .. C_STEP]. */
+  /** Posts a job to thread t: `kernel` = [ACC, A, B, C, mBlocks, nBlocks, kc, ldc], `split` = [BY_ROWS .. C_STEP, QUANTUM, DIV]. */
   function post(t: number, kernel: number[], split: number[]): void {
     const base = t * WORDS;
     for (let i = 0; i < kernel.length; i++) words[base + ACC + i] = kernel[i];
-    for (let i = 0; i < split.length; i++) words[base + BY_ROWS + i] = split[i];
+    for (let i = 0; i < 6; i++) words[base + BY_ROWS + i] = split[i];
+    words[base + QUANTUM] = split[6];
+    words[base + DIV] = split[7];
     Atomics.store(words, base + STATE, POSTED);
     Atomics.add(words, base + SEQ, 1);
     Atomics.notify(words, base + SEQ);
@@ -188,16 +266,20 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     return allReady;
   };
 
-  // Back-off: when the threads did not even claim a job before the caller finished it alone (the
-  // cores are busy with other programs, or the product was too short for a wake-up), the next
-  // `skip` products run alone, doubling up to MAX_SKIP while it keeps happening: posting costs a
-  // wake-up and a spinning thread that competes with the caller for a core.
-  let skip = 0, missed = 0;
+  const chooser = new SplitChooser();
+  const counts = { split: 0, alone: 0 };
   const runner: GemmRunner = {
     run(isAcc, a, b, c, mb, nb, kc, ldc) {
-      if (threads === 1 || mb * nb * kc * MR * NR < minParallelWork || !ready() || skip > 0) {
-        if (skip > 0 && mb * nb * kc * MR * NR >= minParallelWork) skip--;
+      if (threads === 1 || mb * nb * kc * MR * NR < minParallelWork || !ready()) {
         local.run(isAcc, a, b, c, mb, nb, kc, ldc);
+        return;
+      }
+      const key = adaptive ? `${mb},${nb},${kc}` : "";
+      const t0 = now();
+      if (adaptive && !chooser.split(key)) {
+        local.run(isAcc, a, b, c, mb, nb, kc, ldc);
+        chooser.record(key, false, now() - t0);
+        counts.alone++;
         return;
       }
       // Split the longer side into chunks of panels, taken from a shared counter by whichever
@@ -206,27 +288,28 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
       // by one kernel call over the whole k slice, so the bits match the single-thread kernel.
       const byRows = mb >= nb;
       const total = byRows ? mb : nb;
-      // About 4 chunks per thread for balance; row chunks at most MC rows (the A block in L2).
-      const chunk = Math.max(1, Math.min(byRows ? MB_BLOCK : total, Math.ceil(total / (threads * 4))));
+      // Row chunks at most MC rows (the A block in L2); column chunks whole B panels.
+      const cap = byRows ? MB_BLOCK : total;
+      const quantum = byRows ? ROW_QUANTUM : 1;
+      const div = GUIDED * threads;
       const aStep = byRows ? kc * MR * 4 : 0, bStep = byRows ? 0 : kc * NR * 4, cStep = byRows ? MR * ldc * 4 : NR * 4;
       Atomics.store(words, NEXT, 0);
       const kernel = [isAcc ? 1 : 0, a, b, c, mb, nb, kc, ldc * 4];
-      const split = [byRows ? 1 : 0, chunk, total, aStep, bStep, cStep];
+      const split = [byRows ? 1 : 0, cap, total, aStep, bStep, cStep, quantum, div];
       for (let t = 1; t < threads; t++) post(t, kernel, split);
       const fn = isAcc ? acc : set;
       for (;;) {
-        const lo = Atomics.add(words, NEXT, 1) * chunk;
-        if (lo >= total) break;
-        const n = Math.min(chunk, total - lo);
+        // The pool threads' loop (gemmThread) takes chunks the same way.
+        const lo = Atomics.load(words, NEXT);
+        const left = total - lo;
+        if (left <= 0) break;
+        const n = Math.min(left, Math.max(quantum, Math.min(cap, Math.ceil(left / div / quantum) * quantum)));
+        if (Atomics.compareExchange(words, NEXT, lo, lo + n) !== lo) continue;
         fn(a + lo * aStep, b + lo * bStep, c + lo * cStep, byRows ? n : mb, byRows ? nb : n, kc, ldc * 4);
       }
-      let claimed = false;
-      for (let t = 1; t < threads; t++) if (join(t)) claimed = true;
-      if (claimed) missed = 0;
-      else {
-        skip = Math.min(MAX_SKIP, 1 << missed);
-        if (skip < MAX_SKIP) missed++;
-      }
+      for (let t = 1; t < threads; t++) join(t);
+      if (adaptive) chooser.record(key, true, now() - t0);
+      counts.split++;
     },
   };
 
@@ -243,6 +326,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     threads,
     gemm,
     ready,
+    counts: () => ({ ...counts }),
     terminate() {
       for (let t = 1; t < threads; t++) {
         words[t * WORDS + ACC] = -1;

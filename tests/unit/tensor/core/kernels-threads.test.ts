@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { F, optim, torch } from "../../../../lib/tensor/index";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { disableThreads, enableThreads, getNumThreads, threadsReady } from "../../../../lib/tensor/kernels/parallel";
-import { createThreadPool } from "../../../../lib/tensor/kernels/wasm/threads";
+import { CONTROL, SplitChooser, createThreadPool, type ThreadSpawner } from "../../../../lib/tensor/kernels/wasm/threads";
 import { createLocalGemm, denseC, stridedA, stridedB } from "../../../../lib/tensor/kernels/wasm/gemm";
 import { nodeThreadSpawner } from "../../../../bench/node-threads";
 import { lenet } from "../../../../bench/lenet";
@@ -45,10 +45,13 @@ describeWasm("WebAssembly thread pool", () => {
     await threadsReady();
     expect(getNumThreads()).toBe(2);
     expect(kernels.gemm).not.toBe(gemmBefore);
-    pairs.forEach(([a, b], i) => {
-      expect(a.mm(b).eq(single[i]).all().item(), `case ${i}`).toBe(1);
-      expect(b.t().mm(a.t()).eq(singleT[i]).all().item(), `case ${i} transposed`).toBe(1);
-    });
+    // Repeated: the pool runs a shape's first product alone and splits the next to time both ways.
+    for (let rep = 0; rep < 3; rep++) {
+      pairs.forEach(([a, b], i) => {
+        expect(a.mm(b).eq(single[i]).all().item(), `case ${i}`).toBe(1);
+        expect(b.t().mm(a.t()).eq(singleT[i]).all().item(), `case ${i} transposed`).toBe(1);
+      });
+    }
     disableThreads();
     expect(getNumThreads()).toBe(1);
     expect(kernels.gemm).toBe(gemmBefore);
@@ -68,7 +71,7 @@ describeWasm("WebAssembly thread pool", () => {
     const local = createLocalGemm()!;
     // Threshold 0: even the smallest product is shared out, so chunks race between 3 threads on
     // however many cores there are; a thread that wakes late finds its job taken back or done.
-    const pool = createThreadPool(nodeThreadSpawner, 3, 0);
+    const pool = createThreadPool(nodeThreadSpawner, 3, 0, undefined, false);
     try {
       while (!pool.ready()) await new Promise((resolve) => setTimeout(resolve, 5));
       let seed = 2;
@@ -89,6 +92,51 @@ describeWasm("WebAssembly thread pool", () => {
     }
   });
 
+  it("stops splitting a shape whose split is slower than one thread (a pool thread that holds every job 20 ms)", async () => {
+    // A stand-in pool thread: claims each job, takes no chunk of it, and keeps the caller
+    // waiting 20 ms before it says done, as a thread descheduled by other programs would.
+    // Source text (a worker runs it alone, so the control layout goes in as literals).
+    const { WORDS, SEQ, STATE, ACC, READY } = CONTROL;
+    const slowThread = `const gemmThread = (init) => {
+      const words = new Int32Array(init.control);
+      const base = init.index * ${WORDS};
+      Atomics.store(words, base + ${READY}, 1);
+      let seen = 0;
+      for (;;) {
+        Atomics.wait(words, base + ${SEQ}, seen);
+        seen = Atomics.load(words, base + ${SEQ});
+        if (Atomics.compareExchange(words, base + ${STATE}, 1, 2) !== 1) continue;
+        if (words[base + ${ACC}] < 0) return;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+        Atomics.store(words, base + ${STATE}, 0);
+        Atomics.notify(words, base + ${STATE});
+      }
+    };\n`;
+    const spawnSlow: ThreadSpawner = (_source, init) => nodeThreadSpawner(slowThread, init);
+    const local = createLocalGemm()!;
+    const pool = createThreadPool(spawnSlow, 2);
+    try {
+      while (!pool.ready()) await new Promise((resolve) => setTimeout(resolve, 5));
+      const [m, n, k] = [128, 128, 256]; // 2^22 multiply-adds: above the split threshold
+      const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i));
+      const b = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i));
+      const want = new Float32Array(m * n);
+      local.gemm(m, n, k, stridedA(m, a, 0, k, 1), stridedB(n, b, 0, n, 1), denseC(m, n, want, 0));
+      for (let rep = 0; rep < 100; rep++) {
+        const got = new Float32Array(m * n);
+        pool.gemm.gemm(m, n, k, stridedA(m, a, 0, k, 1), stridedB(n, b, 0, n, 1), denseC(m, n, got, 0));
+        expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), `repeat ${rep}`).toBe(true);
+      }
+      const { split, alone } = pool.counts();
+      expect(split + alone).toBe(100);
+      // Tried once, then only re-tried after 4, 8, 16, 32 and 64 products run alone.
+      expect(split).toBeGreaterThanOrEqual(2);
+      expect(split).toBeLessThanOrEqual(7);
+    } finally {
+      pool.terminate();
+    }
+  });
+
   it("rejects a bad thread count and leaves the engine single-threaded", () => {
     const gemmBefore = kernels.gemm;
     expect(() => enableThreads(nodeThreadSpawner, 0)).toThrow(/positive integer/);
@@ -98,3 +146,36 @@ describeWasm("WebAssembly thread pool", () => {
   });
 });
 
+describe("SplitChooser", () => {
+  /** The chooser's decisions for `n` products when a split takes splitMs(i) and alone takes aloneMs. */
+  function run(n: number, aloneMs: number, splitMs: (i: number) => number): boolean[] {
+    const chooser = new SplitChooser();
+    const ways: boolean[] = [];
+    for (let i = 0; i < n; i++) {
+      const split = chooser.split("s");
+      ways.push(split);
+      chooser.record("s", split, split ? splitMs(i) : aloneMs);
+    }
+    return ways;
+  }
+  const splitsAt = (ways: boolean[]) => ways.flatMap((w, i) => (w ? [i] : []));
+
+  it("measures alone, then split, then keeps the faster way and re-tries the slower ever less often", () => {
+    // Splitting is slower: tried at product 1, then again after 4, 8, 16, 32, 64, 64 products alone.
+    expect(splitsAt(run(200, 1, () => 2))).toEqual([1, 5, 13, 29, 61, 125, 189]);
+    // Splitting is faster: all split but the first, alone re-tried after 4, 8, 16, .. products.
+    const ways = run(200, 2, () => 1);
+    expect(ways.filter((w) => !w).length).toBeLessThanOrEqual(7);
+    expect(ways.slice(1, 5)).toEqual([true, true, true, true]);
+  });
+
+  it("switches when the machine's load changes which way wins, and one outlier does not flip it", () => {
+    // Splits get slow from product 50 on (the other core got busy): within a few re-tries the chooser runs alone.
+    const ways = run(300, 2, (i) => (i < 50 ? 1 : 4));
+    expect(ways.slice(250).every((w) => !w)).toBe(true);
+    // A single 100 ms split among 1 ms ones is clipped: splitting stays the choice (alone only
+    // as its scheduled re-tries), where an unclipped average would run alone for dozens of products.
+    const steady = run(100, 2, (i) => (i === 20 ? 100 : 1));
+    expect(steady.slice(21, 60).filter((w) => !w).length).toBeLessThanOrEqual(2);
+  });
+});
