@@ -54,6 +54,8 @@ export const op = {
   i32Sub: [0x6b],
   i32Mul: [0x6c],
   i32Shl: [0x74],
+  i32ShrU: [0x76],
+  i32And: [0x71],
   i32LtU: [0x49],
   i32Ne: [0x47],
   i32Eq: [0x46],

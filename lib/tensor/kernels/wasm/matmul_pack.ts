@@ -8,9 +8,14 @@
  *                   src + (q W + w) sLane + p sStep; written in panel order (W floats per step).
  *   copy4 / copy8   the same when sLane is 4 bytes (lanes contiguous: a transposed A, a row-major
  *                   B): one or two v128 copies per step.
+ *   tpack4 / tpack8 the same when sStep is 4 bytes (steps contiguous: a row-major A, a transposed B,
+ *                   as in x @ W^T): four steps at a time, one v128 load per lane and a 4 x 4
+ *                   transpose by shuffles per four lanes (then the kc mod 4 last steps one float at a
+ *                   time); about a third of pack4 / pack8's instructions, which load and store every
+ *                   float on its own.
  * The last, partial panel (fewer than W lanes) is left to the caller. Pointers and strides are bytes.
  */
-import { I32, op, uleb, type WasmFunction } from "./assembler";
+import { I32, V128, op, uleb, type WasmFunction } from "./assembler";
 import { kernelsOnMemory } from "./on_memory";
 
 const f32Store = (offset: number) => [0x38, 2, ...uleb(offset)];
@@ -63,7 +68,80 @@ function packFunction(W: number, contiguous: boolean): WasmFunction {
   };
 }
 
-export const matmulPackFunctions = (): WasmFunction[] => [packFunction(4, false), packFunction(8, false), packFunction(4, true), packFunction(8, true)];
+// tpack locals after the params: Q, P (groups of 4 steps, then single steps), PTR, COL, D (the
+// step's destination), then W - 1 lane offsets, then 8 v128 (4 loaded lanes, 4 half-transposed).
+const T_Q = 6, T_P = 7, T_PTR = 8, T_COL = 9, T_D = 10, T_OFF = 11;
+
+/** i8x16.shuffle bytes taking f32 lanes `lanes` (0-3 first operand, 4-7 second). */
+const f32Lanes = (lanes: number[]) => lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
+
+function transposePackFunction(W: number): WasmFunction {
+  const R = T_OFF + W - 1, T = R + 4; // v128 locals
+  const laneAt = (w: number) => (w === 0 ? g(T_PTR) : [...g(T_PTR), ...g(T_OFF + w - 1), ...op.i32Add]);
+  // Four steps of one panel: per group of 4 lanes, rows r_i = 4 consecutive steps of lane i, then
+  // t = interleaved pairs, out_j = step j's 4 lanes, stored at D + j * W floats + the group's place.
+  const four: number[] = [];
+  for (let gr = 0; gr < W / 4; gr++) {
+    for (let i = 0; i < 4; i++) four.push(...laneAt(4 * gr + i), ...op.v128Load(0), ...s(R + i));
+    four.push(
+      ...g(R), ...g(R + 1), ...op.i8x16Shuffle(f32Lanes([0, 4, 1, 5])), ...s(T),
+      ...g(R), ...g(R + 1), ...op.i8x16Shuffle(f32Lanes([2, 6, 3, 7])), ...s(T + 1),
+      ...g(R + 2), ...g(R + 3), ...op.i8x16Shuffle(f32Lanes([0, 4, 1, 5])), ...s(T + 2),
+      ...g(R + 2), ...g(R + 3), ...op.i8x16Shuffle(f32Lanes([2, 6, 3, 7])), ...s(T + 3),
+    );
+    const outs: [number, number, number[]][] = [[T, T + 2, [0, 1, 4, 5]], [T, T + 2, [2, 3, 6, 7]], [T + 1, T + 3, [0, 1, 4, 5]], [T + 1, T + 3, [2, 3, 6, 7]]];
+    outs.forEach(([x, y, lanes], j) => four.push(...g(T_D), ...g(x), ...g(y), ...op.i8x16Shuffle(f32Lanes(lanes)), ...op.v128Store(16 * gr + 4 * W * j)));
+  }
+  const one: number[] = [];
+  for (let w = 0; w < W; w++) one.push(...g(T_D), ...laneAt(w), ...op.f32Load(0), ...f32Store(4 * w));
+  const body: number[] = [];
+  for (let w = 1; w < W; w++) body.push(...g(S_LANE), ...c(w), ...op.i32Mul, ...s(T_OFF + w - 1));
+  body.push(
+    ...g(SRC), ...s(T_COL),
+    ...g(DST), ...s(T_D),
+    ...c(0), ...s(T_Q),
+    ...op.block([
+      ...g(PANELS), ...op.i32Eqz, ...op.brIf(0),
+      ...g(KC), ...op.i32Eqz, ...op.brIf(0),
+      ...op.loop([
+        ...g(T_COL), ...s(T_PTR),
+        ...g(KC), ...c(2), ...op.i32ShrU, ...s(T_P),
+        ...op.block([
+          ...g(T_P), ...op.i32Eqz, ...op.brIf(0),
+          ...op.loop([
+            ...four,
+            ...g(T_D), ...c(16 * W), ...op.i32Add, ...s(T_D),
+            ...g(T_PTR), ...c(16), ...op.i32Add, ...s(T_PTR),
+            ...g(T_P), ...c(1), ...op.i32Sub, ...op.localTee(T_P), ...op.brIf(0),
+          ]),
+        ]),
+        ...g(KC), ...c(3), ...op.i32And, ...s(T_P),
+        ...op.block([
+          ...g(T_P), ...op.i32Eqz, ...op.brIf(0),
+          ...op.loop([
+            ...one,
+            ...g(T_D), ...c(4 * W), ...op.i32Add, ...s(T_D),
+            ...g(T_PTR), ...c(4), ...op.i32Add, ...s(T_PTR),
+            ...g(T_P), ...c(1), ...op.i32Sub, ...op.localTee(T_P), ...op.brIf(0),
+          ]),
+        ]),
+        ...g(T_COL), ...g(S_LANE), ...c(W), ...op.i32Mul, ...op.i32Add, ...s(T_COL),
+        ...g(T_Q), ...c(1), ...op.i32Add, ...op.localTee(T_Q), ...g(PANELS), ...op.i32LtU, ...op.brIf(0),
+      ]),
+    ]),
+  );
+  return {
+    name: `tpack${W}`,
+    params: [I32, I32, I32, I32, I32, I32],
+    results: [],
+    locals: [...new Array<number>(R - T_Q).fill(I32), ...new Array<number>(8).fill(V128)],
+    body,
+  };
+}
+
+export const matmulPackFunctions = (): WasmFunction[] => [
+  packFunction(4, false), packFunction(8, false), packFunction(4, true), packFunction(8, true), transposePackFunction(4), transposePackFunction(8),
+];
 
 type PackFn = (dst: number, src: number, sLane: number, sStep: number, panels: number, kc: number) => void;
 export interface MatmulPack {
@@ -71,6 +149,9 @@ export interface MatmulPack {
   pack8: PackFn;
   copy4: PackFn;
   copy8: PackFn;
+  /** pack4 / pack8 for sStep = 4 bytes (the argument is ignored). */
+  tpack4: PackFn;
+  tpack8: PackFn;
 }
 
 /** The packing functions on `memory` (a GEMM driver's), or null when they cannot be instantiated. */

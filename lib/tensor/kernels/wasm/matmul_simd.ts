@@ -6,7 +6,7 @@
  * JS strided packers. Falls back to the plain-TS kernel for float64 (gradcheck) and tiny products.
  */
 import type { Storage } from "../../dtype";
-import { MR as GEMM_MR, NR as GEMM_NR, denseC, gemmFloats, stridedA, stridedB, type Gemm, type PackA } from "./gemm";
+import { MR as GEMM_MR, NR as GEMM_NR, denseC, driverFor, gemmFloats, stridedA, stridedB, type Gemm, type PackA } from "./gemm";
 import { matmulPackFor, type MatmulPack } from "./matmul_pack";
 
 // Local copies: an imported binding can compile to a getter call (CommonJS interop).
@@ -34,7 +34,9 @@ function heapPacker(pack: MatmulPack, W: number, lanes: number, at: number, sLan
 /** heapPacker whose operand position `at()` is read at each call (one packer serves every slice of a batch). */
 function heapPackerAt(pack: MatmulPack, W: number, lanes: number, atOf: () => number, sLane: number, sStep: number): PackA {
   const full = Math.floor(lanes / W);
-  const fn = sLane === 1 ? (W === 4 ? pack.copy4 : pack.copy8) : W === 4 ? pack.pack4 : pack.pack8;
+  const fn = sLane === 1 ? (W === 4 ? pack.copy4 : pack.copy8)
+    : sStep === 1 ? (W === 4 ? pack.tpack4 : pack.tpack8)
+    : W === 4 ? pack.pack4 : pack.pack8;
   return (h, dst, p0, kc) => {
     const at = atOf();
     if (full > 0) fn(dst * 4, (at + p0 * sStep) * 4, sLane * 4, sStep * 4, full, kc);
@@ -67,7 +69,8 @@ function heapOf(memory: WebAssembly.Memory, floats: number): Float32Array {
 export function createWasmMatmul(fallback: Matmul, gemm: () => Gemm | null, available: Gemm | null): Matmul | null {
   if (!available) return null;
   return function matmulWasm(m, n, k, a, aOff, as0, as1, b, bOff, bs0, bs1, c, cOff) {
-    const g = gemm();
+    const g0 = gemm();
+    const g = g0 && driverFor(g0, m, n, k); // a thread pool's, or the single-thread one for a small product
     if (!g || !(a instanceof Float32Array) || !(b instanceof Float32Array) || !(c instanceof Float32Array) || m * n * k < MIN_WORK) {
       fallback(m, n, k, a, aOff, as0, as1, b, bOff, bs0, bs1, c, cOff);
       return;
@@ -114,7 +117,8 @@ export function createBatchedMatmul(single: () => Matmul, gemm: () => Gemm | nul
     const mn = m * n;
     const cAt = out ? out.offs : null;
     const cRow = out ? out.row : n;
-    const g = gemm();
+    const g0 = gemm();
+    const g = g0 && driverFor(g0, m, n, k);
     const pack = g && g.memory && a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array &&
       as0 >= 0 && as1 >= 0 && bs0 >= 0 && bs1 >= 0 && m * n * k >= MIN_WORK && count > 1 ? matmulPackFor(g.memory) : null;
     if (!pack || !g) {
