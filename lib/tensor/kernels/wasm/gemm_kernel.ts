@@ -35,6 +35,19 @@ export const MR = 4;
 export const NR = 8;
 /** Rows of the register tile where enough panels are left (see the header). */
 export const TILE_ROWS = 5;
+/**
+ * Panels that whole register tiles cover (4 TILE_ROWS-row tiles over 5 panels): a run of row
+ * panels given to one kernel call (a block, a thread's chunk) ideally has a multiple of this many,
+ * since the panels left over go through the narrower 4-row tile.
+ */
+export const TILE_PANELS = panelsForTiles(TILE_ROWS);
+
+/** The fewest panels that tiles of `rows` rows cover exactly. */
+function panelsForTiles(rows: number): number {
+  let panels = 1;
+  while ((panels * MR) % rows !== 0) panels++;
+  return panels;
+}
 
 const P_A = 0, P_B = 1, P_C = 2, P_MB = 3, P_NB = 4, P_K = 5, P_LDC = 6;
 const L_JB = 7, L_IB = 8, L_BEND = 9, L_PA0 = 10, L_PA1 = 11, L_PB = 12, L_CP = 13, L_BBASE = 14, L_CCOL = 15, L_PANEL = 16;
@@ -157,9 +170,7 @@ function tileLoop(panels: number, rows: number, accumulate: boolean, fma: boolea
 
 function gemmFunction(name: string, accumulate: boolean, fma: boolean, tileRows: number): WasmFunction {
   if (!(tileRows >= 1 && tileRows <= MAX_TILE_ROWS)) throw new Error(`gemm_kernel: tile rows ${tileRows} not in 1..${MAX_TILE_ROWS}`);
-  // Smallest whole number of panels that whole tiles cover.
-  let panels = 1;
-  while ((panels * MR) % tileRows !== 0) panels++;
+  const panels = panelsForTiles(tileRows);
   const body = [
     ...op.block([
       ...g(P_MB), ...op.i32Eqz, ...op.brIf(0),

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { buildModule } from "../../../../lib/tensor/kernels/wasm/assembler";
-import { MR, NR, TILE_ROWS, gemmFunctions } from "../../../../lib/tensor/kernels/wasm/gemm_kernel";
+import { MR, NR, TILE_PANELS, TILE_ROWS, gemmFunctions } from "../../../../lib/tensor/kernels/wasm/gemm_kernel";
 
 type Kernel = (a: number, b: number, c: number, mb: number, nb: number, kc: number, ldc: number) => void;
 interface Instance { set: Kernel; acc: Kernel; heap: () => Float32Array }
@@ -48,7 +48,7 @@ const sameBits = (x: Float32Array, y: Float32Array) => x.length === y.length && 
 
 describe("GEMM micro-kernel register tiles", () => {
   it("ships a tile of 5 rows over 4-row panels", () => {
-    expect([MR, NR, TILE_ROWS]).toEqual([4, 8, 5]);
+    expect([MR, NR, TILE_ROWS, TILE_PANELS]).toEqual([4, 8, 5, 5]);
     expect(() => gemmFunctions(false, 7)).toThrow(/tile rows/);
   });
 
