@@ -1,7 +1,7 @@
 /**
  * Ops of a transformer block that take their result buffers unzeroed (emptyForOverwrite /
  * allocStorage(.., false)): the fused attention's scores, output, dS and q/k/v gradients, GELU's
- * output, saved CDF and gradient, layer_norm's output and input gradient. With the gradient pool
+ * output, saved CDF and gradient, layer_norm's output and input gradient, embedding's lookup. With the gradient pool
  * holding only NaN-filled buffers of the sizes they ask for, they must take them and overwrite
  * every element: results equal to the same ops run with the pool drained (fresh, zeroed memory).
  */
@@ -38,17 +38,19 @@ function run(inputs: Tensor[], op: (...xs: Tensor[]) => Tensor, g: Tensor, poiso
 
 describe("results written into unzeroed pooled buffers equal those in fresh memory", () => {
   torch.manual_seed(8);
+  const tokens = torch.randint(0, 65, [4, 64]);
   // poisoned: buffers the forward (scores and output) and the backward (dV, dS, dQ, dK) take (at most 4: the pool keeps 4 of a size).
   const cases: { name: string; inputs: Tensor[]; op: (...xs: Tensor[]) => Tensor; poisoned: [number, number] }[] = [
     // [1, 4, 64, 64]: scores 4 x 64 x 64, output and every gradient 16384 floats.
     { name: "fused causal attention", inputs: [0, 1, 2].map(() => torch.randn(1, 4, 64, 64)), op: (q, k, v) => fusedAttention(q, k, v, null, true, 0.125), poisoned: [2, 4] },
     { name: "fused attention, heads interleaved", inputs: [0, 1, 2].map(() => torch.randn(1, 64, 4, 64)), op: (q, k, v) => fusedAttention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2), null, false, 0.125), poisoned: [2, 4] },
     { name: "GELU", inputs: [torch.randn(16, 1024)], op: (x) => F.gelu(x), poisoned: [2, 1] },
+    { name: "embedding lookup", inputs: [torch.randn(65, 64)], op: (w) => F.embedding(tokens, w), poisoned: [1, 0] },
     { name: "layer_norm", inputs: [torch.randn(256, 64), torch.randn(64), torch.randn(64)], op: (x, w, b) => F.layer_norm(x, [64], w, b), poisoned: [1, 1] },
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const g = c.name.includes("interleaved") ? torch.randn(1, 4, 64, 64) : torch.randn(...c.inputs[0].shape);
+      const g = c.name.includes("interleaved") ? torch.randn(1, 4, 64, 64) : c.name.includes("embedding") ? torch.randn(4, 64, 64) : torch.randn(...c.inputs[0].shape);
       const fresh = run(c.inputs, c.op, g, [0, 0]).results.map((t) => Array.from(t.contiguous()._data));
       const { results, bufs } = run(c.inputs, c.op, g, c.poisoned);
       results.forEach((t, i) => expect(Array.from(t.contiguous()._data)).toEqual(fresh[i]));
