@@ -32,7 +32,8 @@
  *   shape, size(dim?), dim(), ndim, numel(), dtype, device ("cpu"), requires_grad (get/set), grad,
  *   grad_fn (.name like "AddmmBackward0", .next_functions), is_leaf, item(), tolist(), clone(), detach(),
  *   requires_grad_(flag=true), retain_grad(), register_hook(fn) -> { remove() }, backward(gradient?, { retain_graph }),
- *   contiguous(), is_contiguous(), data (detached alias; assignable), float(), double(), long(), bool(), to(dtype),
+ *   contiguous(), is_contiguous(), data (detached alias; assignable), float(), double(), long(), bool(),
+ *   to(dtype) / to(device, dtype?) / to(other) / to({ device, dtype, copy }) (device: the CPU; a GPU one is a clear error),
  *   view(...shape) / reshape(...shape) (-1 allowed), flatten(start=0, end=-1), unflatten(dim, sizes),
  *   squeeze(dim?), unsqueeze(dim), transpose(a, b), permute(...dims), t(), T, mT, expand(...sizes), expand_as,
  *   repeat(...sizes), tile(...sizes) (short lists padded with 1s), flip(...dims), fliplr(), flipud(),
@@ -89,7 +90,9 @@
  *   computation has been modified by an inplace operation ... It was modified by mul_()".
  *
  * AUTOGRAD
- *   torch.no_grad(fn) -> fn's result; torch.enable_grad(fn); torch.is_grad_enabled(); torch.set_grad_enabled(b).
+ *   torch.no_grad(fn) -> fn's result; torch.enable_grad(fn); torch.is_grad_enabled(); torch.set_grad_enabled(b, fn?).
+ *   Devices (./device.ts): torch.device("cpu"), torch.cuda.is_available() (false), torch.backends.mps/cudnn flags,
+ *   torch.use_deterministic_algorithms(b) (every kernel here is deterministic already).
  *   torch.autograd.grad(outputs, inputs, grad_outputs?, { retain_graph, create_graph, allow_unused }) -> grads (no .grad writes).
  *   torch.autograd.backward(tensors, grad_tensors?, { retain_graph, create_graph }); x.backward({ create_graph }).
  *   Backward frees saved tensors unless { retain_graph: true }; a second pass then throws PyTorch's message.

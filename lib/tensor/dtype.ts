@@ -30,6 +30,11 @@ class TorchDType implements DType {
   }
 }
 
+/** True for one of the engine's dtypes (torch.float32, ...). */
+export function isDType(value: unknown): value is DType {
+  return value instanceof TorchDType;
+}
+
 function makeDType(name: DType["name"], is_floating_point: boolean, itemsize: number): DType {
   return new TorchDType(name, is_floating_point, itemsize);
 }

@@ -8,6 +8,8 @@
  *                torch.nn, torch.optim, torch.utils, torch.save and torch.load for convenience
  *   nn           Module (callable, hooks, state_dict), layers, activations, losses, Parameter,
  *                nn.functional (=== F), nn.init, nn.register_module
+ *                more activations: hardswish, hardsigmoid, mish, logsigmoid, softsign, soft/hard/tanhshrink,
+ *                threshold, celu, glu, rrelu, softmin (F and module), Softmax2d
  *   optim        SGD, Adam, AdamW, RMSprop, Optimizer (state_dict / load_state_dict in PyTorch's layout),
  *                lr_scheduler: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR, ConstantLR,
  *                LinearLR, SequentialLR, OneCycleLR, ReduceLROnPlateau

@@ -33,6 +33,8 @@ import * as unary from "./ops/unary";
 import * as uniq from "./ops/unique";
 import * as views from "./ops/views";
 import * as where from "./ops/where";
+import { installExtraMethods } from "./tensor_extra_methods";
+import * as extraTorch from "./torch_extra";
 import { contiguousStrides, isContiguous, normalizeDim, numelOf, shapeFromArgs } from "./shape";
 
 export type Scalar = number | boolean;
@@ -606,8 +608,9 @@ export class Tensor {
   ceil(): Tensor {
     return unary.ceil(this);
   }
-  round(): Tensor {
-    return unary.round(this);
+  /** round() half to even; round({ decimals }) at 10^-decimals (PyTorch's keyword; a number works too). */
+  round(...args: PyArgs<[decimals?: number], { decimals?: number }>): Tensor {
+    return extraTorch.round(this, ...args);
   }
   trunc(): Tensor {
     return unary.trunc(this);
@@ -934,6 +937,9 @@ export class Tensor {
     this._ver.lastOp = op;
   }
 }
+
+// More methods (elementwise math, in-place forms, dtype helpers) live in tensor_extra_methods.ts.
+installExtraMethods(Tensor.prototype);
 
 export function isTensor(x: unknown): x is Tensor {
   return x instanceof Tensor;

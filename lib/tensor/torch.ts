@@ -25,6 +25,7 @@ import * as softmax from "./ops/softmax";
 import * as triangular from "./ops/triangular";
 import * as unary from "./ops/unary";
 import * as where from "./ops/where";
+import * as extra from "./torch_extra";
 import { default_generator, Generator, manual_seed } from "./random";
 import { parseArgs, type PyArgs } from "./args";
 import type { DType as DTypeT } from "./dtype";
@@ -97,8 +98,10 @@ export const torchCore = {
   remainder: arithmetic.remainder, fmod: arithmetic.fmod, pow: arithmetic.pow, maximum: arithmetic.maximum, minimum: arithmetic.minimum,
   neg: unary.neg, negative: unary.neg, exp: unary.exp, expm1: unary.expm1, log: unary.log, log2: unary.log2, log1p: unary.log1p,
   sqrt: unary.sqrt, rsqrt: unary.rsqrt, square: unary.square, reciprocal: unary.reciprocal, abs: unary.abs, sign: unary.sign,
-  sin: unary.sin, cos: unary.cos, erf: unary.erf, floor: unary.floor, ceil: unary.ceil, round: unary.round, trunc: unary.trunc,
+  sin: unary.sin, cos: unary.cos, erf: unary.erf, floor: unary.floor, ceil: unary.ceil, round: extra.round, trunc: unary.trunc,
   clamp: unary.clamp, clip: unary.clamp,
+  // API breadth a1: more elementwise math (torch_extra.ts)
+  ...extra.extraMath,
   addmm: matmul.addmm, matmul: matmul.matmul, mm: matmul.mm, bmm: matmul.bmm, dot: matmul.dot, outer: matmul.outer, mv: (a: Tensor, v: Tensor) => matmul.matmul(a, v),
 
   // comparisons

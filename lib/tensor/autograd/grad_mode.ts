@@ -8,8 +8,16 @@ export function is_grad_enabled(): boolean {
   return enabled;
 }
 
-export function set_grad_enabled(mode: boolean): void {
-  enabled = mode;
+/**
+ * `torch.set_grad_enabled(false)` switches recording off until switched back;
+ * `torch.set_grad_enabled(phase === "train", () => ...)` runs fn in that mode (PyTorch's
+ * `with torch.set_grad_enabled(...)`) and returns its result.
+ */
+export function set_grad_enabled(mode: boolean): void;
+export function set_grad_enabled<T>(mode: boolean, fn: () => T): T;
+export function set_grad_enabled<T>(mode: boolean, fn?: () => T): T | void {
+  if (fn) return withMode(Boolean(mode), fn);
+  enabled = Boolean(mode);
 }
 
 function withMode<T>(mode: boolean, fn: () => T): T {

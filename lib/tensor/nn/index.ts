@@ -22,6 +22,7 @@ import * as normalization from "./modules/normalization";
 import * as attention from "./modules/attention";
 import * as transformer from "./modules/transformer";
 import * as rnn from "./modules/rnn";
+import * as activationExtra from "./modules/activation_extra";
 import { Parameter } from "./parameter";
 import { register_module, type ModuleClass } from "./registry";
 import { utils } from "./utils";
@@ -44,10 +45,11 @@ export * from "./modules/normalization";
 export * from "./modules/attention";
 export * from "./modules/transformer";
 export * from "./modules/rnn";
+export * from "./modules/activation_extra";
 export { Module, Parameter, functional, init, register_module, utils };
 
 // Built-in layers load without registration: every class the module files export.
-const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses, ...conv, ...pooling, ...padding, ...fold, ...batchnorm2d, ...embedding, ...normalization, ...attention, ...transformer, ...rnn };
+const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses, ...conv, ...pooling, ...padding, ...fold, ...batchnorm2d, ...embedding, ...normalization, ...attention, ...transformer, ...rnn, ...activationExtra };
 for (const [name, cls] of Object.entries(layers)) {
   if (typeof cls === "function") register_module(name, cls as unknown as ModuleClass);
 }

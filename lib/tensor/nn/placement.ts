@@ -6,6 +6,9 @@
  */
 import { float32, float64, type DType } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
+import { checkDevice, isDeviceLike, type DeviceLike } from "../device";
+
+export { checkDevice, type DeviceLike };
 import { Tensor } from "../tensor";
 
 /** What Module.to(...) was asked for: a dtype to convert floating tensors to, or nothing. */
@@ -13,28 +16,11 @@ export interface Placement {
   dtype: DType | null;
 }
 
-export type DeviceLike = string | { type: string };
 export interface ToOptions {
   device?: DeviceLike | null;
   dtype?: DType | null;
   non_blocking?: boolean;
   copy?: boolean;
-}
-
-/** Throws unless `device` names the CPU ("cpu", "cpu:0", or a { type: "cpu" } device). */
-export function checkDevice(device: DeviceLike | null | undefined, what = "to"): void {
-  if (device === null || device === undefined) return;
-  const name = typeof device === "string" ? device : device?.type;
-  if (typeof name !== "string") throw new TypeError_(`${what}() received an invalid device: ${String(device)}`);
-  if (/^cpu(:0)?$/.test(name)) return;
-  const kind = name.split(":")[0];
-  if (["cuda", "mps", "xpu", "meta", "hip", "xla"].includes(kind)) {
-    throw new RuntimeError(
-      `${what}('${name}'): Gradbook's tensor engine runs on the CPU only, so device '${name}' is not available ` +
-        "(torch.cuda.is_available() is False here). Leave the model on the CPU, or use .to('cpu'), which does nothing.",
-    );
-  }
-  throw new RuntimeError(`Expected one of cpu, cuda, mps, xpu, meta device type at start of device string: ${name}`);
 }
 
 function isDType(v: unknown): v is DType {
@@ -48,8 +34,7 @@ export function parseModuleTo(args: readonly unknown[]): Placement {
     if (a === undefined || a === null || typeof a === "boolean") continue;
     if (isDType(a)) dtype = a;
     else if (a instanceof Tensor) dtype = a.dtype;
-    else if (typeof a === "string") checkDevice(a);
-    else if (typeof a === "object" && "type" in a && typeof (a as { type: unknown }).type === "string") checkDevice(a as { type: string });
+    else if (isDeviceLike(a)) checkDevice(a);
     else if (typeof a === "object") {
       const o = a as ToOptions;
       for (const k of Object.keys(o)) {

@@ -21,6 +21,7 @@ import {
   softplus,
   tanh,
 } from "./activation";
+import { celu, glu, hardshrink, hardsigmoid, hardswish, logsigmoid, mish, rrelu, softmin, softshrink, softsign, tanhshrink, threshold } from "./activation_extra";
 import { dropout } from "./dropout";
 import { linear } from "./linear";
 import {
@@ -87,6 +88,8 @@ export const functional = {
   fold,
   pad,
   ...pooling,
+  // API breadth a3: activations, dropout variants, normalization, resampling, losses
+  hardswish, hardsigmoid, mish, logsigmoid, softsign, softshrink, hardshrink, tanhshrink, threshold, celu, glu, rrelu, softmin,
 };
 
 export type Functional = typeof functional;

@@ -75,6 +75,14 @@ const forms: Form[] = [
   { name: "torch.scalar_tensor", positional: () => torch.scalar_tensor(2).double(), options: () => torch.scalar_tensor(2, { dtype: torch.float64 }) },
   { name: "torch.from_array", positional: () => torch.from_array(new Float32Array([1, 2, 3, 4]), [2, 2]), options: () => torch.from_array(new Float32Array([1, 2, 3, 4])).reshape(2, 2) },
 
+  // API breadth a1: elementwise math with keywords
+  { name: "torch.logit", positional: () => torch.logit(q(), 0.2), options: () => torch.logit(q(), { eps: 0.2 }) },
+  { name: "torch.lerp", positional: () => torch.lerp(a23(), b23(), 0.3), options: () => torch.lerp(a23(), b23(), { weight: 0.3 }) },
+  { name: "torch.addcmul", positional: () => torch.addcmul(a23(), b23(), q(), 0.5), options: () => torch.addcmul(a23(), b23(), q(), { value: 0.5 }) },
+  { name: "torch.addcdiv", positional: () => torch.addcdiv(a23(), b23(), q(), -2), options: () => torch.addcdiv(a23(), b23(), q(), { value: -2 }) },
+  { name: "torch.round", positional: () => torch.round(a23().mul(7), 1), options: () => torch.round(a23().mul(7), { decimals: 1 }) },
+  { name: "torch.clamp_min", positional: () => torch.clamp_min(a23(), 0.1), options: () => torch.clamp_min(a23(), { min: 0.1 }) },
+  { name: "torch.clamp_max", positional: () => torch.clamp_max(a23(), 0.1), options: () => torch.clamp_max(a23(), { max: 0.1 }) },
   // torch arithmetic and reductions with keywords
   { name: "torch.add", positional: () => torch.add(a23(), b23(), { alpha: 2 }), options: () => torch.add(a23(), b23().mul(2)) },
   { name: "torch.sub", positional: () => torch.sub(a23(), b23(), { alpha: 2 }), options: () => torch.sub(a23(), b23().mul(2)) },
@@ -279,6 +287,13 @@ const NO_KEYWORDS: Record<string, string> = {
       "not_equal", "logical_not", "logical_and", "logical_or", "logical_xor", "isnan", "isinf", "isfinite", "equal", "sigmoid", "tanh", "relu",
       "relu6", "selu", "silu", "reshape", "unsqueeze", "transpose", "permute", "t", "select", "narrow", "index_select", "gather",
       "masked_select", "masked_fill", "where", "hstack", "vstack", "clone", "detach", "fliplr", "flipud", "is_tensor", "numel",
+    ].map((n) => [`torch.${n}`, "tensor-only (PyTorch's other parameter is out=)"]),
+  ),
+  // API breadth a1: tensor-only elementwise math
+  ...Object.fromEntries(
+    [
+      "acos", "arccos", "asin", "arcsin", "atan", "arctan", "atan2", "arctan2", "sinh", "cosh", "tan", "deg2rad", "rad2deg", "exp2", "log10",
+      "frac", "lgamma", "digamma", "erfinv", "sinc", "signbit", "absolute", "hypot", "logaddexp", "xlogy", "heaviside",
     ].map((n) => [`torch.${n}`, "tensor-only (PyTorch's other parameter is out=)"]),
   ),
   "torch.subtract": "alias of torch.sub (covered)", "torch.divide": "alias of torch.div (covered)", "torch.clip": "alias of torch.clamp (covered)",

@@ -1,0 +1,92 @@
+/**
+ * Devices as PyTorch code names them: torch.device, torch.cuda, torch.backends, and the
+ * device check behind Tensor.to / Module.to. The engine runs on the CPU (in the notebook's
+ * worker, in Node and in the grader), so the usual preamble of a tutorial works unchanged:
+ *
+ *   const device = torch.cuda.is_available() ? "cuda" : "cpu";   // "cpu"
+ *   model.to(device); x = x.to(device);
+ *
+ * A device object may name "cuda" (PyTorch allows building one without a GPU); moving a
+ * tensor or module there is a clear error rather than a silent no-op that would mislead a
+ * learner copying GPU code.
+ */
+import { RuntimeError, TypeError_ } from "./errors";
+
+const KNOWN_KINDS = ["cpu", "cuda", "mps", "xpu", "meta", "hip", "xla"];
+
+/** torch.device: a type ("cpu", "cuda", ...) and an optional index; prints as "cpu" or "cuda:0". */
+export class Device {
+  readonly type: string;
+  readonly index: number | null;
+  constructor(type: string, index: number | null = null) {
+    this.type = type;
+    this.index = index;
+  }
+  toString(): string {
+    return this.index === null ? this.type : `${this.type}:${this.index}`;
+  }
+}
+
+/** torch.device("cpu") / torch.device("cuda:0") / torch.device("cuda", 0) / torch.device(otherDevice). */
+export function device(spec: string | Device, index?: number): Device {
+  if (spec instanceof Device) return spec;
+  if (typeof spec !== "string") throw new TypeError_(`device() received an invalid combination of arguments - got (${typeof spec})`);
+  const match = /^([a-z]+)(?::(\d+))?$/.exec(spec);
+  if (!match || !KNOWN_KINDS.includes(match[1])) {
+    throw new RuntimeError(`Expected one of cpu, cuda, mps, xpu, meta device type at start of device string: ${spec}`);
+  }
+  if (match[2] !== undefined && index !== undefined) throw new RuntimeError(`type (string) must not include an index because index was passed explicitly: ${spec}`);
+  if (index !== undefined && (!Number.isInteger(index) || index < 0)) throw new RuntimeError(`Device index must not be negative`);
+  return new Device(match[1], match[2] !== undefined ? Number(match[2]) : (index ?? null));
+}
+
+export type DeviceLike = string | { type: string } | Device;
+
+/** Throws unless `where` names the CPU ("cpu", "cpu:0", or a device whose type is "cpu"). */
+export function checkDevice(where: DeviceLike | null | undefined, what = "to"): void {
+  if (where === null || where === undefined) return;
+  const name = typeof where === "string" ? where : where instanceof Device ? where.toString() : where?.type;
+  if (typeof name !== "string") throw new TypeError_(`${what}() received an invalid device: ${String(where)}`);
+  if (/^cpu(:0)?$/.test(name)) return;
+  const kind = name.split(":")[0];
+  if (KNOWN_KINDS.includes(kind)) {
+    throw new RuntimeError(
+      `${what}('${name}'): Gradbook's tensor engine runs on the CPU only, so device '${name}' is not available ` +
+        "(torch.cuda.is_available() is False here). Leave the model on the CPU, or use .to('cpu'), which does nothing.",
+    );
+  }
+  throw new RuntimeError(`Expected one of cpu, cuda, mps, xpu, meta device type at start of device string: ${name}`);
+}
+
+/** True for a value Tensor.to / Module.to reads as a device. */
+export function isDeviceLike(value: unknown): value is DeviceLike {
+  if (typeof value === "string" || value instanceof Device) return true;
+  return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string" && !("is_floating_point" in value);
+}
+
+/** torch.cuda: no GPU here. Seeding is accepted and ignored, as PyTorch does without CUDA. */
+export const cuda = {
+  is_available: (): boolean => false,
+  device_count: (): number => 0,
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  manual_seed: (_seed: number): void => {},
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  manual_seed_all: (_seed: number): void => {},
+  empty_cache: (): void => {},
+  is_initialized: (): boolean => false,
+};
+
+/** torch.backends: the flags tutorials read or set; none changes anything on the CPU engine. */
+export const backends = {
+  mps: { is_available: (): boolean => false, is_built: (): boolean => false },
+  cudnn: { enabled: true, benchmark: false, deterministic: false, is_available: (): boolean => false },
+};
+
+/** torch.use_deterministic_algorithms: every kernel here is already deterministic. */
+let deterministic = false;
+export function use_deterministic_algorithms(mode: boolean): void {
+  deterministic = Boolean(mode);
+}
+export function are_deterministic_algorithms_enabled(): boolean {
+  return deterministic;
+}

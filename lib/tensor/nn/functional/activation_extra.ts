@@ -1,0 +1,181 @@
+/**
+ * The rest of torch.nn.functional's activations: hardswish, hardsigmoid, mish, logsigmoid,
+ * softsign, softshrink, hardshrink, tanhshrink, threshold, celu, glu, rrelu, softmin.
+ *
+ * Each is built from differentiable tensor ops inside `composite`, so it records one node
+ * named like PyTorch's (HardswishBackward0, ...) and its gradient (and gradient of gradient)
+ * comes from the ops' own formulas. Values match PyTorch 1.13 (tests/fixtures/torch/nn/api_a3.json).
+ * `inplace` is accepted for compatibility; the result is always a new tensor.
+ */
+import { parseArgs, type PyArgs } from "../../args";
+import { composite } from "../../autograd/function";
+import { RuntimeError } from "../../errors";
+import { default_generator, type Generator } from "../../random";
+import { where } from "../../ops/where";
+import type { Tensor } from "../../tensor";
+import { parseInplace, parseSoftmax, implicitSoftmaxDim, type InplaceArgs, type SoftmaxArgs } from "./activation";
+import { checkTensor, empty, floatType } from "./_util";
+
+function checkFloating(input: Tensor, kernel: string): void {
+  const names: Record<string, string> = { int64: "Long", bool: "Bool" };
+  if (!input.dtype.is_floating_point) throw new RuntimeError(`"${kernel}" not implemented for '${names[input.dtype.name]}'`);
+}
+
+/** F.hardswish(input, inplace=False): x * relu6(x + 3) / 6. */
+export function hardswish(input: Tensor, ...args: InplaceArgs): Tensor {
+  checkTensor(input, "hardswish");
+  parseInplace("hardswish", args);
+  return composite("HardswishBackward0", [input], (x) => x.mul(x.add(3).hardtanh(0, 6)).div(6));
+}
+
+/** F.hardsigmoid(input, inplace=False): relu6(x + 3) / 6. */
+export function hardsigmoid(input: Tensor, ...args: InplaceArgs): Tensor {
+  checkTensor(input, "hardsigmoid");
+  parseInplace("hardsigmoid", args);
+  return composite("HardsigmoidBackward0", [input], (x) => x.add(3).hardtanh(0, 6).div(6));
+}
+
+/** F.mish(input, inplace=False): x * tanh(softplus(x)). */
+export function mish(input: Tensor, ...args: InplaceArgs): Tensor {
+  checkTensor(input, "mish");
+  parseInplace("mish", args);
+  return composite("MishBackward0", [input], (x) => x.mul(x.softplus(1, 20).tanh()));
+}
+
+/** F.logsigmoid(input): log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)), stable for any x. */
+export function logsigmoid(input: Tensor): Tensor {
+  checkTensor(input, "logsigmoid");
+  return composite("LogSigmoidBackward0", [input], (x) => x.clamp_max(0).sub(x.abs().neg().exp().log1p()));
+}
+
+/** F.softsign(input): x / (1 + |x|). */
+export function softsign(input: Tensor): Tensor {
+  checkTensor(input, "softsign");
+  return input.div(input.abs().add(1));
+}
+
+export interface ShrinkOptions {
+  lambd?: number;
+}
+export type ShrinkArgs = PyArgs<[lambd?: number], ShrinkOptions>;
+export const parseShrink = (fn: string, args: readonly unknown[]) => parseArgs<ShrinkOptions>(fn, ["lambd"], args);
+
+function shrinkLambda(fn: string, args: readonly unknown[]): number {
+  const lambd = parseShrink(fn, args).lambd ?? 0.5;
+  if (!(lambd >= 0)) throw new RuntimeError(`lambda must be greater or equal to 0, but found to be ${lambd}.`);
+  return lambd;
+}
+
+/** F.softshrink(input, lambd=0.5): x - lambd above lambd, x + lambd below -lambd, else 0. */
+export function softshrink(input: Tensor, ...args: ShrinkArgs): Tensor {
+  checkTensor(input, "softshrink");
+  const lambd = shrinkLambda("softshrink", args);
+  return composite("SoftshrinkBackward0", [input], (x) => x.sub(x.clamp(-lambd, lambd)));
+}
+
+/** F.hardshrink(input, lambd=0.5): x where |x| > lambd, else 0. */
+export function hardshrink(input: Tensor, ...args: ShrinkArgs): Tensor {
+  checkTensor(input, "hardshrink");
+  const lambd = shrinkLambda("hardshrink", args);
+  return composite("HardshrinkBackward0", [input], (x) => where(x.abs().gt(lambd), x, 0));
+}
+
+/** F.tanhshrink(input): x - tanh(x). */
+export function tanhshrink(input: Tensor): Tensor {
+  checkTensor(input, "tanhshrink");
+  return input.sub(input.tanh());
+}
+
+export interface ThresholdOptions {
+  threshold?: number;
+  value?: number;
+  inplace?: boolean;
+}
+export type ThresholdArgs = PyArgs<[threshold: number, value: number, inplace?: boolean], ThresholdOptions>;
+export function parseThreshold(fn: string, args: readonly unknown[]): { threshold: number; value: number; inplace: boolean } {
+  const a = parseArgs<ThresholdOptions>(fn, ["threshold", "value", "inplace"], args);
+  if (a.threshold === undefined) throw new RuntimeError(`${fn}() missing required argument 'threshold'`);
+  if (a.value === undefined) throw new RuntimeError(`${fn}() missing required argument 'value'`);
+  return { threshold: a.threshold, value: a.value, inplace: a.inplace ?? false };
+}
+
+/** F.threshold(input, threshold, value, inplace=False): x where x > threshold, else value. */
+export function threshold(input: Tensor, ...args: ThresholdArgs): Tensor {
+  checkTensor(input, "threshold");
+  const a = parseThreshold("threshold", args);
+  return composite("ThresholdBackward0", [input], (x) => where(x.gt(a.threshold), x, a.value));
+}
+
+export interface CELUOptions {
+  alpha?: number;
+  inplace?: boolean;
+}
+export type CELUArgs = PyArgs<[alpha?: number, inplace?: boolean], CELUOptions>;
+export const parseCELU = (fn: string, args: readonly unknown[]) => parseArgs<CELUOptions>(fn, ["alpha", "inplace"], args);
+
+/** F.celu(input, alpha=1.0, inplace=False): max(0, x) + min(0, alpha * (exp(x / alpha) - 1)). */
+export function celu(input: Tensor, ...args: CELUArgs): Tensor {
+  checkTensor(input, "celu");
+  const alpha = parseCELU("celu", args).alpha ?? 1;
+  if (alpha === 0) throw new RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU");
+  // celu(x, alpha) = alpha * elu(x / alpha, 1): the same two branches.
+  return composite("CeluBackward0", [input], (x) => x.div(alpha).elu(1).mul(alpha));
+}
+
+export interface GLUOptions {
+  dim?: number;
+}
+export type GLUArgs = PyArgs<[dim?: number], GLUOptions>;
+export const parseGLU = (fn: string, args: readonly unknown[]) => parseArgs<GLUOptions>(fn, ["dim"], args);
+
+/** F.glu(input, dim=-1): the first half of `dim` gated by the sigmoid of the second half. */
+export function glu(input: Tensor, ...args: GLUArgs): Tensor {
+  checkTensor(input, "glu");
+  if (input.dim() === 0) throw new RuntimeError("glu does not support scalars because halving size must be even");
+  checkFloating(input, "glu_cpu");
+  const dim = parseGLU("glu", args).dim ?? -1;
+  const d = dim < 0 ? dim + input.dim() : dim;
+  if (d < 0 || d >= input.dim()) {
+    throw new RuntimeError(`Dimension out of range (expected to be in range of [${-input.dim()}, ${input.dim() - 1}], but got ${dim})`);
+  }
+  const n = input.shape[d];
+  if (n % 2 !== 0) throw new RuntimeError(`Halving dimension must be even, but dimension ${d} is size ${n}`);
+  return composite("GluBackward0", [input], (x) => x.narrow(d, 0, n / 2).mul(x.narrow(d, n / 2, n / 2).sigmoid()));
+}
+
+export interface RReLUOptions {
+  lower?: number;
+  upper?: number;
+  training?: boolean;
+  inplace?: boolean;
+  /** Keyword only: the stream the training slopes are drawn from (default: torch's seeded generator). */
+  generator?: Generator;
+}
+export type RReLUArgs = PyArgs<[lower?: number, upper?: number, training?: boolean, inplace?: boolean], RReLUOptions>;
+
+/**
+ * F.rrelu(input, lower=1/8, upper=1/3, training=False, inplace=False): leaky ReLU whose
+ * negative slope is drawn uniformly from [lower, upper] per element in training, and is the
+ * fixed (lower + upper) / 2 otherwise. The training slopes come from the engine's seeded
+ * generator (torch.manual_seed repeats them) but are not PyTorch's stream.
+ */
+export function rrelu(input: Tensor, ...args: RReLUArgs): Tensor {
+  checkTensor(input, "rrelu");
+  const a = parseArgs<RReLUOptions>("rrelu", ["lower", "upper", "training", "inplace", "generator"], args);
+  const lower = a.lower ?? 1 / 8;
+  const upper = a.upper ?? 1 / 3;
+  if (lower > upper) throw new RuntimeError(`Lower bound should be less than or equal to the upper bound`);
+  if (!(a.training ?? false)) return input.leaky_relu((lower + upper) / 2);
+  const gen = a.generator ?? default_generator;
+  const s = empty(input.shape, floatType(input));
+  for (let i = 0; i < s._data.length; i++) s._data[i] = lower + (upper - lower) * gen.uniform24();
+  return composite("RreluWithNoiseBackward0", [input], (x) => where(x.ge(0), x, x.mul(s)));
+}
+
+/** F.softmin(input, dim=None, _stacklevel=3, dtype=None): softmax(-input, dim). */
+export function softmin(input: Tensor, ...args: SoftmaxArgs): Tensor {
+  checkTensor(input, "softmin");
+  const a = parseSoftmax("softmin", args);
+  const x = a.dtype ? input.to(a.dtype) : input;
+  return x.neg().softmax(a.dim ?? implicitSoftmaxDim(x.dim(), "softmin"));
+}

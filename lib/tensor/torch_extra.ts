@@ -1,0 +1,31 @@
+/**
+ * More functions of the `torch` namespace (spread into torchCore by torch.ts): elementwise math
+ * (acos ... addcdiv, clamp_min / clamp_max, absolute) and round with decimals.
+ */
+import { parseArgs, type PyArgs } from "./args";
+import * as ew from "./ops/elementwise_extra";
+import * as unary from "./ops/unary";
+import type { Tensor, TensorLike } from "./tensor";
+import { epsArg, valueArg, weightArg } from "./tensor_extra_methods";
+
+/** torch.round(x) or torch.round(x, { decimals }) (PyTorch's keyword; a number works too). */
+export function round(x: Tensor, ...args: PyArgs<[decimals?: number], { decimals?: number }>): Tensor {
+  const d = parseArgs<{ decimals?: number }>("round", ["decimals"], args).decimals ?? 0;
+  return d === 0 ? unary.round(x) : ew.roundDecimals(x, d);
+}
+
+export const extraMath = {
+  acos: ew.acos, arccos: ew.acos, asin: ew.asin, arcsin: ew.asin, atan: ew.atan, arctan: ew.atan, atan2: ew.atan2, arctan2: ew.atan2,
+  sinh: ew.sinh, cosh: ew.cosh, tan: ew.tan, deg2rad: ew.deg2rad, rad2deg: ew.rad2deg, exp2: ew.exp2, log10: ew.log10, frac: ew.frac,
+  lgamma: ew.lgamma, digamma: ew.digamma, erfinv: ew.erfinv, sinc: ew.sinc, signbit: ew.signbit, absolute: unary.abs,
+  hypot: (x: Tensor, other: Tensor) => ew.hypot(x, other),
+  logaddexp: (x: Tensor, other: TensorLike) => ew.logaddexp(x, other),
+  xlogy: (x: TensorLike, other: TensorLike) => ew.xlogy(x, other),
+  heaviside: (x: Tensor, values: Tensor) => ew.heaviside(x, values),
+  logit: (x: Tensor, ...args: PyArgs<[eps?: number | null], { eps?: number | null }>) => ew.logit(x, epsArg("logit", args)),
+  lerp: (x: Tensor, end: Tensor, ...args: PyArgs<[weight?: TensorLike], { weight?: TensorLike }>) => ew.lerp(x, end, weightArg("lerp", args)),
+  addcmul: (x: Tensor, t1: Tensor, t2: Tensor, ...args: PyArgs<[value?: number], { value?: number }>) => ew.addcmul(x, t1, t2, valueArg("addcmul", args)),
+  addcdiv: (x: Tensor, t1: Tensor, t2: Tensor, ...args: PyArgs<[value?: number], { value?: number }>) => ew.addcdiv(x, t1, t2, valueArg("addcdiv", args)),
+  clamp_min: (x: Tensor, min: number | { min: number }) => unary.clamp(x, typeof min === "number" ? min : parseArgs<{ min?: number }>("clamp_min", ["min"], [min]).min, null),
+  clamp_max: (x: Tensor, max: number | { max: number }) => unary.clamp(x, null, typeof max === "number" ? max : parseArgs<{ max?: number }>("clamp_max", ["max"], [max]).max),
+};

@@ -1,0 +1,69 @@
+/** The device preamble of PyTorch tutorials, on an engine that runs on the CPU only. */
+import { describe, expect, it } from "vitest";
+import { nn, torch } from "../../../../lib/tensor/index";
+
+describe("devices", () => {
+  it("the usual preamble picks the CPU, and tensors and modules move there", () => {
+    const device = torch.cuda.is_available() ? "cuda" : torch.backends.mps.is_available() ? "mps" : "cpu";
+    expect(device).toBe("cpu");
+    expect(torch.cuda.device_count()).toBe(0);
+    const model = new nn.Linear(2, 1).to(torch.device(device));
+    const x = torch.tensor([[1, 2]]).to(device);
+    expect(model(x).shape).toEqual([1, 1]);
+    expect(String(torch.device("cuda", 1))).toBe("cuda:1");
+    expect(torch.device("cuda:0").type).toBe("cuda");
+    expect(torch.device("cpu").index).toBeNull();
+  });
+
+  it("Tensor.to takes a device, a dtype, both, another tensor or an options object", () => {
+    const x = torch.tensor([1.5, -2]);
+    expect(x.to("cpu")).toBe(x);
+    expect(x.to(torch.device("cpu"), torch.float64).dtype).toBe(torch.float64);
+    expect(x.to(torch.int64).tolist()).toEqual([1, -2]);
+    expect(x.to(torch.zeros(1, { dtype: torch.float64 })).dtype).toBe(torch.float64);
+    expect(x.to({ device: "cpu", dtype: torch.float64 }).dtype).toBe(torch.float64);
+    const copied = x.to({ copy: true });
+    expect(copied).not.toBe(x);
+    expect(copied.tolist()).toEqual([1.5, -2]);
+    // The gradient flows through a dtype change made with a device argument as well.
+    const w = torch.tensor([2.0], { requires_grad: true });
+    w.to("cpu", torch.float64).mul(3).sum().backward();
+    expect(w.grad!.tolist()).toEqual([3]);
+  });
+
+  it("a GPU device, or a misspelt one, is a clear error that changes nothing", () => {
+    const x = torch.ones(2);
+    expect(() => x.to("cuda")).toThrow(/runs on the CPU only, so device 'cuda' is not available \(torch.cuda.is_available\(\) is False here\)/);
+    expect(() => x.to(torch.device("mps"))).toThrow(/device 'mps' is not available/);
+    expect(() => torch.device("gpu")).toThrow(/Expected one of cpu, cuda, mps, xpu, meta device type at start of device string: gpu/);
+    expect(() => x.to({ devise: "cpu" } as never)).toThrow(/to\(\) got an unexpected keyword argument 'devise'/);
+    const m = new nn.Linear(1, 1);
+    expect(() => m.to(torch.device("cuda:0"))).toThrow(/device 'cuda:0' is not available/);
+    expect(m.weight.dtype).toBe(torch.float32);
+  });
+
+  it("set_grad_enabled switches recording globally, or for one function as PyTorch's with-block", () => {
+    const w = torch.ones(1, { requires_grad: true });
+    expect(torch.set_grad_enabled(false, () => w.mul(2)).requires_grad).toBe(false);
+    expect(torch.is_grad_enabled()).toBe(true);
+    torch.set_grad_enabled(false);
+    try {
+      expect(w.mul(2).requires_grad).toBe(false);
+    } finally {
+      torch.set_grad_enabled(true);
+    }
+    expect(w.mul(2).requires_grad).toBe(true);
+  });
+
+  it("seeding CUDA and cudnn flags are accepted and change nothing on the CPU", () => {
+    torch.manual_seed(0);
+    const a = torch.rand(3).tolist();
+    torch.manual_seed(0);
+    torch.cuda.manual_seed_all(123);
+    torch.backends.cudnn.deterministic = true;
+    torch.use_deterministic_algorithms(true);
+    expect(torch.are_deterministic_algorithms_enabled()).toBe(true);
+    expect(torch.rand(3).tolist()).toEqual(a);
+    torch.use_deterministic_algorithms(false);
+  });
+});
