@@ -22,10 +22,11 @@
 import { needsGrad, record } from "../autograd/function";
 import { bool, float32, int64 } from "../dtype";
 import { convReluPool2x2Gemm, convReluPoolSupported } from "../kernels/conv_gemm";
+import { driverFor } from "../kernels/wasm/gemm";
 import { kernels } from "../kernels/registry";
 import type { Tensor } from "../tensor";
 import { biasGradOf, convSetup, inputGrad, weightGrad, type ConvParams } from "./conv";
-import { maxScatter, type MaxPicks } from "./pool";
+import { maxScatter, reluMaxScatter, type MaxPicks } from "./pool";
 import { contiguousData, empty, emptyForOverwrite } from "./util";
 import { where } from "./where";
 
@@ -49,7 +50,8 @@ export function convReluMaxPool2d(input: Tensor, weight: Tensor, bias: Tensor | 
   const pooled = emptyForOverwrite(pooledShape, float32);
   const idx = emptyForOverwrite(pooledShape, int64)._data as Float32Array;
   const x = contiguousData(input) as Float32Array;
-  convReluPool2x2Gemm(gemm, x, contiguousData(weight) as Float32Array, bias ? (contiguousData(bias) as Float32Array) : null, pooled._data as Float32Array, idx, N, Cout, g);
+  // A pool of threads takes only products large enough to split (driverFor).
+  convReluPool2x2Gemm(driverFor(gemm, Cout, N * g.OH * g.OW, g.C * g.kh * g.kw), x, contiguousData(weight) as Float32Array, bias ? (contiguousData(bias) as Float32Array) : null, pooled._data as Float32Array, idx, N, Cout, g);
   // ReLU's saved output at the picked positions, private (an in-place change of the result must not move the mask).
   const relu = (pooled._data as Float32Array).slice(0, pooled.numel());
   const picks: MaxPicks = { idx, P: N * Cout, inPlane: g.OH * g.OW, outPlane: PH * PW, node: NODE };
@@ -58,8 +60,10 @@ export function convReluMaxPool2d(input: Tensor, weight: Tensor, bias: Tensor | 
     pooled, NODE, [input, weight, bias],
     (h) => {
       const gy = h.dtype === float32 ? h : h.to(float32);
-      // The convolution's output gradient: the pool's scatter of ReLU's masked gradient.
-      const gz = maxScatter(reluMasked(gy, relu, pooledShape), picks, convShape, float32);
+      // The convolution's output gradient: the pool's scatter of ReLU's masked gradient (recorded under create_graph).
+      const gz = needsGrad(gy)
+        ? maxScatter(reluMasked(gy, relu, pooledShape), picks, convShape, float32)
+        : reluMaxScatter(gy, picks, convShape, relu);
       return [
         input.requires_grad ? inputGrad(gz, weight, null, spec, input.shape) : null,
         weight.requires_grad ? weightGrad(input, gz, spec, weight.shape) : null,
@@ -71,26 +75,12 @@ export function convReluMaxPool2d(input: Tensor, weight: Tensor, bias: Tensor | 
   );
 }
 
-/** ReLU's backward at the pooled positions: g where relu's bits are nonzero, else +0 (unary.ts's relu gradient). */
+/** ReLU's backward at the pooled positions as a recorded op (create_graph): g where relu's bits are nonzero, else +0. */
 function reluMasked(g: Tensor, relu: Float32Array, shape: readonly number[]): Tensor {
-  const n = relu.length;
-  const ri = new Int32Array(relu.buffer, relu.byteOffset, n);
-  if (needsGrad(g)) {
-    // Recorded (create_graph): where() selects without arithmetic, so the bits are the same.
-    const mask = empty(shape, bool);
-    const m = mask._data;
-    for (let i = 0; i < n; i++) m[i] = ri[i] !== 0 ? 1 : 0;
-    return where(mask, g, 0);
-  }
-  const gd = contiguousData(g) as Float32Array;
-  const out = emptyForOverwrite(shape, float32);
-  const od = out._data as Float32Array;
-  const gi = new Int32Array(gd.buffer, gd.byteOffset, n);
-  const oi = new Int32Array(od.buffer, od.byteOffset, n);
-  // Branch-free (random signs would mispredict): all ones where relu's bits are nonzero.
-  for (let i = 0; i < n; i++) {
-    const b = ri[i];
-    oi[i] = gi[i] & -((b | -b) >>> 31);
-  }
-  return out;
+  const ri = new Int32Array(relu.buffer, relu.byteOffset, relu.length);
+  const mask = empty(shape, bool);
+  const m = mask._data;
+  for (let i = 0; i < ri.length; i++) m[i] = ri[i] !== 0 ? 1 : 0;
+  // where() selects without arithmetic: the same bits as the unary kernel's mask.
+  return where(mask, g, 0);
 }

@@ -12,10 +12,11 @@
  * pooling has gradients of every order under create_graph.
  */
 import { record } from "../autograd/function";
-import { int64, type Storage } from "../dtype";
+import { float32, int64, type Storage } from "../dtype";
 import { RuntimeError } from "../errors";
 import { kernels } from "../kernels/registry";
 import { poolKernelsOn, scratchViews, type PoolKernels } from "../kernels/wasm/pool_kernels";
+import { scratchMemoryOf } from "../kernels/wasm/gemm";
 import type { Tensor } from "../tensor";
 import { contiguousData, empty, emptyForOverwrite } from "./util";
 
@@ -24,7 +25,7 @@ import { contiguousData, empty, emptyForOverwrite } from "./util";
  * null otherwise (float64, or the plain-TypeScript backend, keeps the TypeScript loops).
  */
 function wasmPool(x: Storage): { k: PoolKernels; memory: WebAssembly.Memory } | null {
-  const memory = kernels.gemm?.memory;
+  const memory = scratchMemoryOf(kernels.gemm);
   if (!memory || !(x instanceof Float32Array)) return null;
   const k = poolKernelsOn(memory);
   return k ? { k, memory } : null;
@@ -128,30 +129,60 @@ export interface MaxPicks {
  * positions (maxGather), so max pooling has gradients of every order.
  */
 export function maxScatter(grad: Tensor, m: MaxPicks, inShape: readonly number[], dt: Tensor["dtype"]): Tensor {
+  const gx = scatterRaw(contiguousData(grad.dtype === dt ? grad : grad.to(dt)), m, inShape, dt, null);
+  return record(gx, backwardName(m.node), [grad], (h) => [maxGather(h, m, grad.shape, dt)], [], true);
+}
+
+/**
+ * The scatter of a max pool behind a ReLU, first order only (not recorded): g kept where ReLU's
+ * output at the picked position (`relu`, one per pooled output) has nonzero bits, +0 elsewhere
+ * (unary.ts's relu gradient), then scattered. The same bits as maxScatter followed by ReLU's
+ * backward: a picked position gets 0 + g or 0 + +0, every other position +0.
+ */
+export function reluMaxScatter(grad: Tensor, m: MaxPicks, inShape: readonly number[], relu: Float32Array): Tensor {
+  return scatterRaw(contiguousData(grad.dtype === float32 ? grad : grad.to(float32)), m, inShape, float32, relu);
+}
+
+function scatterRaw(go: Storage, m: MaxPicks, inShape: readonly number[], dt: Tensor["dtype"], relu: Float32Array | null): Tensor {
   const { idx, P, inPlane, outPlane } = m;
-  const go = contiguousData(grad.dtype === dt ? grad : grad.to(dt));
   const wasm = wasmPool(go);
   // The WebAssembly path copies its whole result out (no zero-fill of a pooled buffer); the loop adds into zeros.
   const gx = (wasm ? emptyForOverwrite : empty)(inShape, dt);
   const r = gx._data;
+  const outN = P * outPlane;
   if (wasm) {
     // gx and go copied through the module memory (scratch between GEMM calls).
-    const inN = P * inPlane, outN = P * outPlane;
-    const goAt = align16(inN * 4), idxAt = goAt + align16(outN * 4);
-    const { f } = scratchViews(wasm.memory, idxAt + outN * 4);
+    const inN = P * inPlane;
+    const goAt = align16(inN * 4), idxAt = goAt + align16(outN * 4), reluAt = idxAt + align16(outN * 4);
+    const { f } = scratchViews(wasm.memory, reluAt + align16(outN * 4));
     f.fill(0, 0, inN);
     f.set(go.subarray(0, outN), goAt >> 2);
     f.set(idx.subarray(0, outN), idxAt >> 2);
+    if (relu) {
+      f.set(relu.subarray(0, outN), reluAt >> 2);
+      wasm.k.relu_mask(goAt, reluAt, Math.ceil(outN / 4));
+    }
     wasm.k.max_scatter(0, goAt, idxAt, P, inPlane * 4, outPlane);
     r.set(f.subarray(0, inN));
-    return record(gx, backwardName(m.node), [grad], (h) => [maxGather(h, m, grad.shape, dt)], [], true);
+    return gx;
+  }
+  let g = go;
+  if (relu) {
+    const masked = new Int32Array(outN);
+    const gi = new Int32Array(go.buffer, go.byteOffset, outN);
+    const ri = new Int32Array(relu.buffer, relu.byteOffset, outN);
+    for (let i = 0; i < outN; i++) {
+      const b = ri[i];
+      masked[i] = gi[i] & -((b | -b) >>> 31);
+    }
+    g = new Float32Array(masked.buffer);
   }
   for (let p = 0; p < P; p++) {
     const ib = p * inPlane;
     const ob = p * outPlane;
-    for (let o = 0; o < outPlane; o++) r[ib + idx[ob + o]] += go[ob + o];
+    for (let o = 0; o < outPlane; o++) r[ib + idx[ob + o]] += g[ob + o];
   }
-  return record(gx, backwardName(m.node), [grad], (h) => [maxGather(h, m, grad.shape, dt)], [], true);
+  return gx;
 }
 
 /** h read at the positions the max picked: out[plane, o] = h[plane, idx[o]] (the adjoint of maxScatter). */

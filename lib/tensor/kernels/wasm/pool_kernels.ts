@@ -15,6 +15,8 @@
  *       give the same bits); L a multiple of 4.
  *   relu_inplace(x, n4)   x = relu(x) on 4 * n4 floats, on the bit patterns as the elementwise
  *       kernels (a set sign bit gives +0): the fused conv -> ReLU -> pool (ops/conv_relu_pool.ts).
+ *   relu_mask(g, y, n4)   g = y's bits nonzero ? g : +0 on 4 * n4 floats in place: ReLU's backward
+ *       (elementwise_simd.ts's relu_grad) on a pooled gradient before its scatter.
  * Pointers and table entries are in bytes; counts in elements.
  */
 import { I32, V128, op, uleb, type WasmFunction } from "./assembler";
@@ -173,14 +175,30 @@ function reluInplace(): WasmFunction {
   ]);
 }
 
+const i32x4Ne = simd(0x38);
+const v128And = simd(0x4e);
+
+/** relu_mask(g, y, n4): g & (y != 0) lane-wise on the integer bits. */
+function reluMask(): WasmFunction {
+  const locals = { end: I32 };
+  return fn("relu_mask", ["g", "y", "n4"], locals, (v) => [
+    ...g(v.g), ...g(v.n4), ...c(16), ...op.i32Mul, ...op.i32Add, ...s(v.end),
+    ...whileLt(v.g, v.end, c(16), [
+      ...g(v.g), ...g(v.g), ...op.v128Load(0), ...g(v.y), ...op.v128Load(0), ...op.v128Zero, ...i32x4Ne, ...v128And, ...op.v128Store(0),
+      ...addTo(v.y, c(16)),
+    ]),
+  ]);
+}
+
 export interface PoolKernels {
   max_2x2(x: number, y: number, idx: number, planes: number, inPlane: number, W: number, OH: number, OW: number, groups: number): void;
   max_scatter(gx: number, go: number, idx: number, planes: number, inPlane: number, outPlane: number): void;
   bias_grad(go: number, gb: number, N: number, Cout: number, L: number): void;
   relu_inplace(x: number, n4: number): void;
+  relu_mask(g: number, y: number, n4: number): void;
 }
 
-const poolFunctions = (): WasmFunction[] => [max2x2(), maxScatter(), biasGrad(), reluInplace()];
+const poolFunctions = (): WasmFunction[] => [max2x2(), maxScatter(), biasGrad(), reluInplace(), reluMask()];
 
 /** The kernels instantiated on `memory` (once per memory), or null where the host cannot run them. */
 export const poolKernelsOn = kernelsOnMemory<PoolKernels>(poolFunctions);

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { setConvChunkFloats } from "../../../../lib/tensor/kernels/conv_gemm";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
+import { maxPool, maxScatter, reluMaxScatter, type MaxPicks } from "../../../../lib/tensor/ops/pool";
 
 const wasm = kernels.gemm !== null;
 
@@ -94,7 +95,7 @@ describe("fused Conv2d -> ReLU -> MaxPool2d in nn.Sequential", () => {
       const xi = x.detach().requires_grad_();
       const out = f(xi);
       const [gx, gw] = torch.autograd.grad(out.pow(2).sum(), [xi, w], null, { create_graph: true });
-      const [ggx, ggw, ggb] = torch.autograd.grad(gx.mul(gx).sum().add(gw.sum()), [xi, w, b], null, { allow_unused: true });
+      const [ggx, ggw, ggb] = torch.autograd.grad(gx!.mul(gx!).sum().add(gw!.sum()), [xi, w, b], null, { allow_unused: true });
       return { out, gs: [gx, gw, ggx, ggw, ggb] };
     };
     const a = secondOrder((xi) => seq(xi));
@@ -173,5 +174,26 @@ describe("fused Conv2d -> ReLU -> MaxPool2d in nn.Sequential", () => {
     expect(() => seq(torch.randn(1, 2, 8, 8))).toThrow(/expected input\[1, 2, 8, 8\] to have 3 channels, but got 2 channels instead/);
     const tiny = new nn.Sequential(new nn.Conv2d(1, 1, 3), new nn.ReLU(), new nn.MaxPool2d(2));
     expect(() => tiny(torch.randn(1, 1, 3, 3))).toThrow(/Output size is too small/);
+  });
+
+  it("the masked scatter (first-order backward) equals the pool's scatter after ReLU's backward, on this backend", () => {
+    torch.manual_seed(5);
+    // ReLU of mostly negative values: many windows pool to +0 (masked), one to NaN (kept).
+    const pre = torch.randn(1, 1, 8, 8).sub(1);
+    pre._data[0] = NaN;
+    pre._data[9] = -0;
+    const y = F.relu(pre);
+    const [pooled, idx] = maxPool("max_pool2d", y, 2, { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], ceil_mode: false });
+    const g = torch.tensor([-0, 1, NaN, Infinity, -2, -Infinity, 3, -0, 4, 5, -6, 7, 0, -0, 8, 9]).reshape(1, 1, 4, 4);
+    const picks: MaxPicks = { idx: idx._data, P: 1, inPlane: 64, outPlane: 16, node: "MaxPool2DWithIndicesBackward0" };
+    const relu = (pooled._data as Float32Array).slice();
+    expect(relu.some((v) => Object.is(v, 0)) && relu.some((v) => v > 0)).toBe(true);
+    const fusedGrad = reluMaxScatter(g, picks, [1, 1, 8, 8], relu);
+    // Unfused: scatter, then ReLU's backward against its output.
+    const scattered = maxScatter(g, picks, [1, 1, 8, 8], torch.float32);
+    const y2 = y.detach().requires_grad_();
+    F.relu(y2).backward(scattered);
+    sameBits(fusedGrad, y2.grad!);
+    expect(fusedGrad.abs().sum().item()).not.toBe(0);
   });
 });
