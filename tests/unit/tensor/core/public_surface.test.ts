@@ -212,6 +212,29 @@ const forms: Form[] = [
   { name: "nn.CosineEmbeddingLoss", positional: () => new nn.CosineEmbeddingLoss(0.2, null, null, "sum"), options: () => new nn.CosineEmbeddingLoss({ margin: 0.2, reduction: "sum" }) },
   { name: "nn.CosineSimilarity", positional: () => new nn.CosineSimilarity(0, 1e-3), options: () => new nn.CosineSimilarity({ dim: 0, eps: 1e-3 }) },
 
+  // API breadth a3: nn.functional and nn modules (activations, dropout variants, normalization, resampling, losses)
+  { name: "F.hardswish", positional: () => F.hardswish(x3(), false), options: () => F.hardswish(x3(), { inplace: false }) },
+  { name: "F.hardsigmoid", positional: () => F.hardsigmoid(x3(), false), options: () => F.hardsigmoid(x3(), { inplace: false }) },
+  { name: "F.mish", positional: () => F.mish(x3(), false), options: () => F.mish(x3(), { inplace: false }) },
+  { name: "F.softshrink", positional: () => F.softshrink(x3(), 0.3), options: () => F.softshrink(x3(), { lambd: 0.3 }) },
+  { name: "F.hardshrink", positional: () => F.hardshrink(x3(), 0.3), options: () => F.hardshrink(x3(), { lambd: 0.3 }) },
+  { name: "F.threshold", positional: () => F.threshold(x3(), 0.1, 2), options: () => F.threshold(x3(), { threshold: 0.1, value: 2 }) },
+  { name: "F.celu", positional: () => F.celu(x3(), 0.5), options: () => F.celu(x3(), { alpha: 0.5 }) },
+  { name: "F.glu", positional: () => F.glu(x4(), 1), options: () => F.glu(x4(), { dim: 1 }) },
+  { name: "F.rrelu", positional: () => F.rrelu(x3().sub(0.5), 0.1, 0.3, true), options: () => F.rrelu(x3().sub(0.5), { lower: 0.1, upper: 0.3, training: true }) },
+  { name: "F.softmin", positional: () => F.softmin(x3(), 1), options: () => F.softmin(x3(), { dim: 1 }) },
+  { name: "nn.Hardswish", positional: () => new nn.Hardswish(true), options: () => new nn.Hardswish({ inplace: true }) },
+  { name: "nn.Hardsigmoid", positional: () => new nn.Hardsigmoid(true), options: () => new nn.Hardsigmoid({ inplace: true }) },
+  { name: "nn.Mish", positional: () => new nn.Mish(true), options: () => new nn.Mish({ inplace: true }) },
+  { name: "nn.Softshrink", positional: () => new nn.Softshrink(0.3), options: () => new nn.Softshrink({ lambd: 0.3 }) },
+  { name: "nn.Hardshrink", positional: () => new nn.Hardshrink(0.3), options: () => new nn.Hardshrink({ lambd: 0.3 }) },
+  { name: "nn.Threshold", positional: () => new nn.Threshold(0.1, 2, true), options: () => new nn.Threshold(0.1, { value: 2, inplace: true }) },
+  { name: "nn.CELU", positional: () => new nn.CELU(0.5, true), options: () => new nn.CELU({ alpha: 0.5, inplace: true }) },
+  { name: "nn.GLU", positional: () => new nn.GLU(1), options: () => new nn.GLU({ dim: 1 }) },
+  { name: "nn.RReLU", positional: () => new nn.RReLU(0.1, 0.2, true), options: () => new nn.RReLU({ lower: 0.1, upper: 0.2, inplace: true }) },
+  { name: "nn.Softmin", positional: () => new nn.Softmin(1), options: () => new nn.Softmin({ dim: 1 }) },
+  // end API breadth a3
+
   // lr schedulers: the lr and momentum trajectories must agree
   { name: "lr_scheduler.MultiStepLR", positional: () => trajectory((o) => new optim.lr_scheduler.MultiStepLR(o, [2, 5], 0.5)), options: () => trajectory((o) => new optim.lr_scheduler.MultiStepLR(o, { milestones: [2, 5], gamma: 0.5 })) },
   { name: "lr_scheduler.CosineAnnealingLR", positional: () => trajectory((o) => new optim.lr_scheduler.CosineAnnealingLR(o, 4, 0.1)), options: () => trajectory((o) => new optim.lr_scheduler.CosineAnnealingLR(o, { T_max: 4, eta_min: 0.1 })) },
@@ -301,10 +324,16 @@ const NO_KEYWORDS: Record<string, string> = {
   "torch.scatter_add": "(input, dim, index, src)", "torch.tile": "(input, dims)", "torch.flip": "(input, dims)", "torch.argwhere": "tensor-only",
   "torch.Tensor": "class", "torch.Generator": "class (seed argument only)", "torch.manual_seed": "one value", "torch.seed": "no arguments",
   "torch.initial_seed": "no arguments", "torch.get_rng_state": "no arguments", "torch.set_rng_state": "one value", "torch.no_grad": "a function to run",
-  "torch.enable_grad": "a function to run", "torch.is_grad_enabled": "no arguments", "torch.set_grad_enabled": "one flag",
+  "torch.enable_grad": "a function to run", "torch.is_grad_enabled": "no arguments", "torch.set_grad_enabled": "(mode, fn?) positional",
+  "torch.device": "(type, index?) positional in PyTorch", "torch.use_deterministic_algorithms": "one flag",
+  "torch.are_deterministic_algorithms_enabled": "no arguments",
   "torch.slice": "Python slice(start, stop, step), positional only", "torch.set_printoptions": "options object only",
   "torch.get_printoptions": "no arguments", "torch.format": "one tensor", "torch.registerKernel": "engine plumbing",
   "torch.registerUnaryKernel": "engine plumbing", "torch.save": "(obj, file)", "torch.load": "(file)", "torch.einsum": "(equation, *operands)",
+  // API breadth a3: tensor-only functions and modules without settings
+  "F.logsigmoid": "tensor-only", "F.softsign": "tensor-only", "F.tanhshrink": "tensor-only",
+  "nn.LogSigmoid": "no settings", "nn.Softsign": "no settings", "nn.Tanhshrink": "no settings", "nn.Softmax2d": "no settings",
+  // end API breadth a3
   // F / nn: tensor-only
   "F.sigmoid": "tensor-only", "F.tanh": "tensor-only", "F.prelu": "(input, weight)",
   "nn.Module": "base class", "nn.Parameter": "(data, requires_grad) positional", "nn.register_module": "(name, class)",
