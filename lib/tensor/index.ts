@@ -11,6 +11,7 @@
  *                more activations: hardswish, hardsigmoid, mish, logsigmoid, softsign, soft/hard/tanhshrink,
  *                threshold, celu, glu, rrelu, softmin (F and module), Softmax2d
  *   optim        SGD, Adam, AdamW, RMSprop, Optimizer (state_dict / load_state_dict in PyTorch's layout),
+ *                Adagrad, Adadelta, Adamax, NAdam, RAdam, Rprop, ASGD, LBFGS (step(closure), line_search_fn "strong_wolfe"),
  *                lr_scheduler: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR, ConstantLR,
  *                LinearLR, SequentialLR, OneCycleLR, ReduceLROnPlateau
  *   utils.data   Dataset, TensorDataset, DataLoader, random_split, make_moons / make_circles /

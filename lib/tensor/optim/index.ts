@@ -6,4 +6,12 @@ export type { OptimizerState, OptimizerStateDict, ParamGroup, ParamGroupInput, P
 export { SGD, type SGDOptions } from "./sgd";
 export { Adam, AdamW, type AdamOptions } from "./adam";
 export { RMSprop, type RMSpropOptions } from "./rmsprop";
+export { Adagrad, type AdagradOptions } from "./adagrad";
+export { Adadelta, type AdadeltaOptions } from "./adadelta";
+export { Adamax, type AdamaxOptions } from "./adamax";
+export { NAdam, type NAdamOptions } from "./nadam";
+export { RAdam, type RAdamOptions } from "./radam";
+export { Rprop, type RpropOptions } from "./rprop";
+export { ASGD, type ASGDOptions } from "./asgd";
+export { LBFGS, type LBFGSOptions } from "./lbfgs";
 export { lr_scheduler };

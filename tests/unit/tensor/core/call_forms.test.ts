@@ -154,6 +154,16 @@ const forms: Form[] = [
   { name: "optim.Adam", positional: () => new optim.Adam(params(), 0.01, [0.8, 0.9], 1e-6, 0.1, true), options: () => new optim.Adam(params(), 0.01, { betas: [0.8, 0.9], eps: 1e-6, weight_decay: 0.1, amsgrad: true }) },
   { name: "optim.AdamW", positional: () => new optim.AdamW(params(), 0.01, [0.8, 0.9]), options: () => new optim.AdamW(params(), { lr: 0.01, betas: [0.8, 0.9] }) },
   { name: "optim.RMSprop", positional: () => new optim.RMSprop(params(), 0.01, 0.9, 1e-6, 0, 0.5, true), options: () => new optim.RMSprop(params(), { lr: 0.01, alpha: 0.9, eps: 1e-6, momentum: 0.5, centered: true }) },
+  // API breadth a4
+  { name: "optim.Adagrad", positional: () => new optim.Adagrad(params(), 0.05, 0.1, 0.01, 0.2, 1e-6), options: () => new optim.Adagrad(params(), 0.05, { lr_decay: 0.1, weight_decay: 0.01, initial_accumulator_value: 0.2, eps: 1e-6 }) },
+  { name: "optim.Adadelta", positional: () => new optim.Adadelta(params(), 0.5, 0.8, 1e-5, 0.1), options: () => new optim.Adadelta(params(), { lr: 0.5, rho: 0.8, eps: 1e-5, weight_decay: 0.1 }) },
+  { name: "optim.Adamax", positional: () => new optim.Adamax(params(), 0.01, [0.8, 0.9], 1e-6, 0.1), options: () => new optim.Adamax(params(), { lr: 0.01, betas: [0.8, 0.9], eps: 1e-6, weight_decay: 0.1 }) },
+  { name: "optim.NAdam", positional: () => new optim.NAdam(params(), 0.01, [0.8, 0.9], 1e-6, 0.1, 0.01), options: () => new optim.NAdam(params(), 0.01, { betas: [0.8, 0.9], eps: 1e-6, weight_decay: 0.1, momentum_decay: 0.01 }) },
+  { name: "optim.RAdam", positional: () => new optim.RAdam(params(), 0.01, [0.8, 0.9], 1e-6, 0.1), options: () => new optim.RAdam(params(), { lr: 0.01, betas: [0.8, 0.9], eps: 1e-6, weight_decay: 0.1 }) },
+  { name: "optim.Rprop", positional: () => new optim.Rprop(params(), 0.05, [0.3, 1.5], [0.01, 1]), options: () => new optim.Rprop(params(), { lr: 0.05, etas: [0.3, 1.5], step_sizes: [0.01, 1] }) },
+  { name: "optim.ASGD", positional: () => new optim.ASGD(params(), 0.05, 0.01, 0.5, 2, 0.1), options: () => new optim.ASGD(params(), { lr: 0.05, lambd: 0.01, alpha: 0.5, t0: 2, weight_decay: 0.1 }) },
+  { name: "optim.LBFGS", positional: () => new optim.LBFGS(params(), 0.5, 5, null, 1e-5, 1e-8, 10, "strong_wolfe"), options: () => new optim.LBFGS(params(), { lr: 0.5, max_iter: 5, tolerance_grad: 1e-5, tolerance_change: 1e-8, history_size: 10, line_search_fn: "strong_wolfe" }) },
+  // end API breadth a4
   {
     name: "lr_scheduler.StepLR",
     positional: () => stepped((o) => new optim.lr_scheduler.StepLR(o, 2, 0.5)),

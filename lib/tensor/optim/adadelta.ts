@@ -1,0 +1,58 @@
+/**
+ * Adadelta, exactly PyTorch 1.13's rule:
+ *   g = g (+ weight_decay * p);  v = rho * v + (1 - rho) * g^2
+ *   delta = sqrt(u + eps) / sqrt(v + eps) * g;  u = rho * u + (1 - rho) * delta^2;  p = p - lr * delta
+ */
+import { parseArgs, type PyArgs } from "../args";
+import { ValueError } from "../errors";
+import type { Tensor } from "../tensor";
+import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+
+export interface AdadeltaOptions {
+  lr: number;
+  rho: number;
+  eps: number;
+  weight_decay: number;
+  maximize: boolean;
+}
+
+export class Adadelta extends Optimizer<AdadeltaOptions> {
+  /** new optim.Adadelta(params, { lr: 1.0, rho: 0.9, eps: 1e-6, weight_decay: 0 }) */
+  constructor(params: ParamsArg<AdadeltaOptions>, ...args: PyArgs<[lr?: number, rho?: number, eps?: number, weight_decay?: number], Partial<AdadeltaOptions>>) {
+    const o = parseArgs<AdadeltaOptions>("Adadelta", ["lr", "rho", "eps", "weight_decay", "maximize"], args);
+    super(params, { lr: o.lr ?? 1.0, rho: o.rho ?? 0.9, eps: o.eps ?? 1e-6, weight_decay: o.weight_decay ?? 0, maximize: o.maximize ?? false });
+  }
+
+  protected override _validate(g: ParamGroup<AdadeltaOptions>): void {
+    if (!(g.lr >= 0)) throw new ValueError(`Invalid learning rate: ${g.lr}`);
+    if (!(g.rho >= 0 && g.rho <= 1)) throw new ValueError(`Invalid rho value: ${g.rho}`);
+    if (!(g.eps >= 0)) throw new ValueError(`Invalid epsilon value: ${g.eps}`);
+    if (!(g.weight_decay >= 0)) throw new ValueError(`Invalid weight_decay value: ${g.weight_decay}`);
+  }
+
+  protected override _update_group(g: ParamGroup<AdadeltaOptions>): void {
+    const { lr, rho, eps, weight_decay: wd, maximize } = g;
+    const sign = maximize ? -1 : 1;
+    for (const p of g.params) {
+      if (!p.grad) continue;
+      const state = this._state(p);
+      if (state.step === undefined) {
+        state.step = 0;
+        state.square_avg = this._zerosLike(p);
+        state.acc_delta = this._zerosLike(p);
+      }
+      state.step = (state.step as number) + 1;
+      const v = (state.square_avg as Tensor)._data;
+      const u = (state.acc_delta as Tensor)._data;
+      this._withRaw(p, (w, grad) => {
+        for (let i = 0; i < w.length; i++) {
+          const gi = wd !== 0 ? sign * grad[i] + wd * w[i] : sign * grad[i];
+          v[i] = rho * v[i] + (1 - rho) * gi * gi;
+          const delta = (Math.sqrt(u[i] + eps) / Math.sqrt(v[i] + eps)) * gi;
+          u[i] = rho * u[i] + (1 - rho) * delta * delta;
+          w[i] -= lr * delta;
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Adamax, exactly PyTorch 1.13's rule:
+ *   g = g (+ weight_decay * p);  m = beta1 * m + (1 - beta1) * g
+ *   u = max(beta2 * u, |g| + eps);  p = p - lr / (1 - beta1^t) * m / u
+ */
+import { parseArgs, type PyArgs } from "../args";
+import type { Tensor } from "../tensor";
+import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+import { validateAdamLike } from "./validate";
+
+export interface AdamaxOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weight_decay: number;
+  maximize: boolean;
+}
+
+export class Adamax extends Optimizer<AdamaxOptions> {
+  /** new optim.Adamax(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0 }) */
+  constructor(params: ParamsArg<AdamaxOptions>, ...args: PyArgs<[lr?: number, betas?: [number, number], eps?: number, weight_decay?: number], Partial<AdamaxOptions>>) {
+    const o = parseArgs<AdamaxOptions>("Adamax", ["lr", "betas", "eps", "weight_decay", "maximize"], args);
+    super(params, {
+      lr: o.lr ?? 2e-3,
+      betas: o.betas ? [o.betas[0], o.betas[1]] : [0.9, 0.999],
+      eps: o.eps ?? 1e-8,
+      weight_decay: o.weight_decay ?? 0,
+      maximize: o.maximize ?? false,
+    });
+  }
+
+  protected override _validate(g: ParamGroup<AdamaxOptions>): void {
+    validateAdamLike(g);
+  }
+
+  protected override _update_group(g: ParamGroup<AdamaxOptions>): void {
+    const { lr, eps, weight_decay: wd, maximize } = g;
+    const [beta1, beta2] = g.betas;
+    const sign = maximize ? -1 : 1;
+    for (const p of g.params) {
+      if (!p.grad) continue;
+      const state = this._state(p);
+      if (state.step === undefined) {
+        state.step = 0;
+        state.exp_avg = this._zerosLike(p);
+        state.exp_inf = this._zerosLike(p);
+      }
+      const step = (state.step as number) + 1;
+      state.step = step;
+      const m = (state.exp_avg as Tensor)._data;
+      const u = (state.exp_inf as Tensor)._data;
+      const clr = lr / (1 - beta1 ** step);
+      this._withRaw(p, (w, grad) => {
+        for (let i = 0; i < w.length; i++) {
+          const gi = wd !== 0 ? sign * grad[i] + wd * w[i] : sign * grad[i];
+          m[i] = beta1 * m[i] + (1 - beta1) * gi;
+          // Stored first, so the max compares float32 values as torch.amax does.
+          u[i] = beta2 * u[i];
+          const a = Math.abs(gi) + eps;
+          if (a > u[i] || Number.isNaN(a)) u[i] = a;
+          w[i] -= (clr * m[i]) / u[i];
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * ASGD (averaged SGD), exactly PyTorch 1.13's rule; eta and mu are float32 scalars in PyTorch's
+ * state and are rounded the same way here:
+ *   g = g (+ weight_decay * p);  p = p * (1 - lambd * eta) - eta * g
+ *   ax = ax + mu * (p - ax)  (ax = p while mu = 1)
+ *   eta = lr / (1 + lambd * lr * t)^alpha;  mu = 1 / max(1, t - t0)
+ */
+import { parseArgs, type PyArgs } from "../args";
+import { ValueError } from "../errors";
+import type { Tensor } from "../tensor";
+import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+
+export interface ASGDOptions {
+  lr: number;
+  lambd: number;
+  alpha: number;
+  t0: number;
+  weight_decay: number;
+  maximize: boolean;
+}
+
+export class ASGD extends Optimizer<ASGDOptions> {
+  /** new optim.ASGD(params, { lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weight_decay: 0 }) */
+  constructor(
+    params: ParamsArg<ASGDOptions>,
+    ...args: PyArgs<[lr?: number, lambd?: number, alpha?: number, t0?: number, weight_decay?: number], Partial<ASGDOptions>>
+  ) {
+    const o = parseArgs<ASGDOptions>("ASGD", ["lr", "lambd", "alpha", "t0", "weight_decay", "maximize"], args);
+    super(params, {
+      lr: o.lr ?? 1e-2,
+      lambd: o.lambd ?? 1e-4,
+      alpha: o.alpha ?? 0.75,
+      t0: o.t0 ?? 1e6,
+      weight_decay: o.weight_decay ?? 0,
+      maximize: o.maximize ?? false,
+    });
+  }
+
+  protected override _validate(g: ParamGroup<ASGDOptions>): void {
+    if (!(g.lr >= 0)) throw new ValueError(`Invalid learning rate: ${g.lr}`);
+    if (!(g.weight_decay >= 0)) throw new ValueError(`Invalid weight_decay value: ${g.weight_decay}`);
+  }
+
+  protected override _update_group(g: ParamGroup<ASGDOptions>): void {
+    const { lr, lambd, alpha, t0, weight_decay: wd } = g;
+    const sign = g.maximize ? -1 : 1;
+    for (const p of g.params) {
+      if (!p.grad) continue;
+      const state = this._state(p);
+      if (state.step === undefined) {
+        state.step = 0;
+        state.eta = Math.fround(lr);
+        state.mu = 1;
+        state.ax = this._zerosLike(p);
+      }
+      const step = (state.step as number) + 1;
+      state.step = step;
+      const eta = state.eta as number;
+      const mu = state.mu as number;
+      const ax = (state.ax as Tensor)._data;
+      const scale = 1 - lambd * eta;
+      this._withRaw(p, (w, grad) => {
+        for (let i = 0; i < w.length; i++) {
+          const gi = wd !== 0 ? sign * grad[i] + wd * w[i] : sign * grad[i];
+          // Two in-place updates in PyTorch: the parameter is rounded between them.
+          w[i] *= scale;
+          w[i] -= eta * gi;
+          if (mu !== 1) ax[i] += (w[i] - ax[i]) * mu;
+          else ax[i] = w[i];
+        }
+      });
+      state.eta = Math.fround(lr / (1 + lambd * lr * step) ** alpha);
+      state.mu = Math.fround(1 / Math.max(1, step - t0));
+    }
+  }
+}

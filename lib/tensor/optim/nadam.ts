@@ -1,0 +1,80 @@
+/**
+ * NAdam, exactly PyTorch 1.13's rule (no `maximize` in 1.13):
+ *   g = g (+ weight_decay * p);  mu_t = beta1 * (1 - 0.5 * 0.96^(t * momentum_decay))
+ *   mu_product = prod mu_1..mu_t (a float32 scalar in PyTorch's state, rounded the same here)
+ *   m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g^2;  d = sqrt(v / (1 - beta2^t)) + eps
+ *   p = p - lr * (1 - mu_t) / (1 - mu_product) * g / d - lr * mu_{t+1} / (1 - mu_product * mu_{t+1}) * m / d
+ */
+import { parseArgs, type PyArgs } from "../args";
+import { ValueError } from "../errors";
+import type { Tensor } from "../tensor";
+import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+import { validateAdamLike } from "./validate";
+
+export interface NAdamOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weight_decay: number;
+  momentum_decay: number;
+}
+
+export class NAdam extends Optimizer<NAdamOptions> {
+  /** new optim.NAdam(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, momentum_decay: 4e-3 }) */
+  constructor(
+    params: ParamsArg<NAdamOptions>,
+    ...args: PyArgs<[lr?: number, betas?: [number, number], eps?: number, weight_decay?: number, momentum_decay?: number], Partial<NAdamOptions>>
+  ) {
+    const o = parseArgs<NAdamOptions>("NAdam", ["lr", "betas", "eps", "weight_decay", "momentum_decay"], args);
+    super(params, {
+      lr: o.lr ?? 2e-3,
+      betas: o.betas ? [o.betas[0], o.betas[1]] : [0.9, 0.999],
+      eps: o.eps ?? 1e-8,
+      weight_decay: o.weight_decay ?? 0,
+      momentum_decay: o.momentum_decay ?? 4e-3,
+    });
+  }
+
+  protected override _validate(g: ParamGroup<NAdamOptions>): void {
+    validateAdamLike(g);
+    if (!(g.momentum_decay >= 0)) throw new ValueError(`Invalid momentum_decay value: ${g.momentum_decay}`);
+  }
+
+  protected override _update_group(g: ParamGroup<NAdamOptions>): void {
+    const { lr, eps, weight_decay: wd, momentum_decay } = g;
+    const [beta1, beta2] = g.betas;
+    for (const p of g.params) {
+      if (!p.grad) continue;
+      const state = this._state(p);
+      if (state.step === undefined) {
+        state.step = 0;
+        state.mu_product = 1;
+        state.exp_avg = this._zerosLike(p);
+        state.exp_avg_sq = this._zerosLike(p);
+      }
+      const step = (state.step as number) + 1;
+      state.step = step;
+      const bc2 = 1 - beta2 ** step;
+      const mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentum_decay));
+      const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * momentum_decay));
+      const muProduct = Math.fround((state.mu_product as number) * mu);
+      state.mu_product = muProduct;
+      const muProductNext = Math.fround(Math.fround(muProduct * mu) * muNext);
+      const cg = (lr * (1 - mu)) / (1 - muProduct);
+      const cm = (lr * muNext) / (1 - muProductNext);
+      const m = (state.exp_avg as Tensor)._data;
+      const v = (state.exp_avg_sq as Tensor)._data;
+      this._withRaw(p, (w, grad) => {
+        for (let i = 0; i < w.length; i++) {
+          const gi = wd !== 0 ? grad[i] + wd * w[i] : grad[i];
+          m[i] = beta1 * m[i] + (1 - beta1) * gi;
+          v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
+          const d = Math.sqrt(v[i] / bc2) + eps;
+          // Two separate in-place updates in PyTorch: the parameter is rounded between them.
+          w[i] -= (cg * gi) / d;
+          w[i] -= (cm * m[i]) / d;
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Rprop, exactly PyTorch 1.13's rule (elementwise, `prev` the last gradient used):
+ *   s = sign(g * prev): step_size *= etaplus (s > 0), etaminus (s < 0), 1 (s = 0), clamped to step_sizes
+ *   where s < 0 the gradient counts as 0 (no move, and prev = 0);  p = p - sign(g) * step_size;  prev = g
+ */
+import { parseArgs, type PyArgs } from "../args";
+import { ValueError } from "../errors";
+import type { Tensor } from "../tensor";
+import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+
+export interface RpropOptions {
+  lr: number;
+  etas: [number, number];
+  step_sizes: [number, number];
+  maximize: boolean;
+}
+
+export class Rprop extends Optimizer<RpropOptions> {
+  /** new optim.Rprop(params, { lr: 1e-2, etas: [0.5, 1.2], step_sizes: [1e-6, 50] }) */
+  constructor(params: ParamsArg<RpropOptions>, ...args: PyArgs<[lr?: number, etas?: [number, number], step_sizes?: [number, number]], Partial<RpropOptions>>) {
+    const o = parseArgs<RpropOptions>("Rprop", ["lr", "etas", "step_sizes", "maximize"], args);
+    super(params, {
+      lr: o.lr ?? 1e-2,
+      etas: o.etas ? [o.etas[0], o.etas[1]] : [0.5, 1.2],
+      step_sizes: o.step_sizes ? [o.step_sizes[0], o.step_sizes[1]] : [1e-6, 50],
+      maximize: o.maximize ?? false,
+    });
+  }
+
+  protected override _validate(g: ParamGroup<RpropOptions>): void {
+    if (!(g.lr >= 0)) throw new ValueError(`Invalid learning rate: ${g.lr}`);
+    const [em, ep] = g.etas;
+    if (!(em > 0 && em < 1 && ep > 1)) throw new ValueError(`Invalid eta values: ${em}, ${ep}`);
+  }
+
+  protected override _update_group(g: ParamGroup<RpropOptions>): void {
+    const [etaminus, etaplus] = g.etas;
+    const [smin, smax] = g.step_sizes;
+    const sign = g.maximize ? -1 : 1;
+    for (const p of g.params) {
+      if (!p.grad) continue;
+      const state = this._state(p);
+      if (state.step === undefined) {
+        state.step = 0;
+        state.prev = this._zerosLike(p);
+        const sizes = this._zerosLike(p);
+        sizes._data.fill(g.lr);
+        state.step_size = sizes;
+      }
+      state.step = (state.step as number) + 1;
+      const prev = (state.prev as Tensor)._data;
+      const size = (state.step_size as Tensor)._data;
+      this._withRaw(p, (w, grad) => {
+        for (let i = 0; i < w.length; i++) {
+          let gi = sign * grad[i];
+          const s = Math.sign(gi * prev[i]);
+          const factor = s > 0 ? etaplus : s < 0 ? etaminus : 1;
+          size[i] = Math.min(Math.max(size[i] * factor, smin), smax);
+          // PyTorch zeroes the gradient where the factor came out as etaminus.
+          if (factor === etaminus) gi = 0;
+          w[i] -= Math.sign(gi) * size[i];
+          prev[i] = gi;
+        }
+      });
+    }
+  }
+}
