@@ -10,6 +10,7 @@
  *                nn.functional (=== F), nn.init, nn.register_module
  *                more activations: hardswish, hardsigmoid, mish, logsigmoid, softsign, soft/hard/tanhshrink,
  *                threshold, celu, glu, rrelu, softmin (F and module), Softmax2d
+ *                dropout1d/2d/3d, alpha_dropout, feature_alpha_dropout (F and module)
  *   optim        SGD, Adam, AdamW, RMSprop, Optimizer (state_dict / load_state_dict in PyTorch's layout),
  *                Adagrad, Adadelta, Adamax, NAdam, RAdam, Rprop, ASGD, LBFGS (step(closure), line_search_fn "strong_wolfe"),
  *                lr_scheduler: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR, ConstantLR,
