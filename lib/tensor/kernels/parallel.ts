@@ -19,7 +19,8 @@ let single: typeof kernels.gemm = null;
  */
 export function enableThreads(spawn: ThreadSpawner, threads: number): void {
   if (!pool && !kernels.gemm) throw new Error("enableThreads: this host has no WebAssembly SIMD, so there is no GEMM to run on threads");
-  const next = createThreadPool(spawn, threads);
+  // Products too small to split stay on the single-thread GEMM (its private memory copies faster).
+  const next = createThreadPool(spawn, threads, undefined, undefined, true, pool ? single : kernels.gemm);
   disableThreads();
   single = kernels.gemm;
   pool = next;

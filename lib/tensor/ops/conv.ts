@@ -24,6 +24,7 @@ import { RuntimeError } from "../errors";
 import { convForwardGemm, convGemmSupported, convInputGradGemm, convWeightGradGemm } from "../kernels/conv_gemm";
 import { kernels } from "../kernels/registry";
 import { poolKernelsOn, scratchViews } from "../kernels/wasm/pool_kernels";
+import { driverFor, scratchMemoryOf } from "../kernels/wasm/gemm";
 import type { Tensor } from "../tensor";
 import { contiguousData, empty, emptyForOverwrite } from "./util";
 
@@ -143,7 +144,7 @@ function addBias(out: Storage, b: Storage, N: number, Cout: number, L: number): 
  * order, so both backends give the same bits.
  */
 function biasGradRaw(go: Storage, gb: Storage, N: number, Cout: number, L: number): void {
-  const memory = kernels.gemm?.memory;
+  const memory = scratchMemoryOf(kernels.gemm);
   const wasm = memory && go instanceof Float32Array && L % 4 === 0 ? poolKernelsOn(memory) : null;
   if (memory && wasm) {
     // The same float64 sums in the same order, in WebAssembly on the GEMM's memory (scratch between its calls).
@@ -272,7 +273,7 @@ function viaGemm(x: Storage, groups: number): boolean {
 function convForwardRaw(x: Storage, w: Storage, b: Storage | null, out: Storage, N: number, Cout: number, g: Geom, groups: number): void {
   const { L, Coutg, Kg, inSample, pointwise } = convSizes(g, Cout, groups);
   if (kernels.gemm && viaGemm(x, groups)) {
-    convForwardGemm(kernels.gemm, x as Float32Array, w as Float32Array, b as Float32Array | null, out as Float32Array, N, Cout, g);
+    convForwardGemm(driverFor(kernels.gemm, Cout, N * L, Kg), x as Float32Array, w as Float32Array, b as Float32Array | null, out as Float32Array, N, Cout, g);
     return;
   }
   const cols = pointwise ? x : scratchFor(x, g.C * g.kh * g.kw * L);
@@ -289,7 +290,7 @@ function convForwardRaw(x: Storage, w: Storage, b: Storage | null, out: Storage,
 function convInputGradRaw(w: Storage, go: Storage, gx: Storage, N: number, Cout: number, g: Geom, groups: number): void {
   const { L, Coutg, Kg, inSample, pointwise } = convSizes(g, Cout, groups);
   if (kernels.gemm && viaGemm(go, groups)) {
-    convInputGradGemm(kernels.gemm, w as Float32Array, go as Float32Array, gx as Float32Array, N, Cout, g);
+    convInputGradGemm(driverFor(kernels.gemm, Kg, N * L, Cout), w as Float32Array, go as Float32Array, gx as Float32Array, N, Cout, g);
     return;
   }
   const gcols = pointwise ? gx : scratchFor(go, g.C * g.kh * g.kw * L, 1);
@@ -308,7 +309,7 @@ function convInputGradRaw(w: Storage, go: Storage, gx: Storage, N: number, Cout:
 function convWeightGradRaw(x: Storage, go: Storage, gw: Storage, N: number, Cout: number, g: Geom, groups: number): void {
   const { L, Coutg, Kg, inSample, pointwise } = convSizes(g, Cout, groups);
   if (kernels.gemm && viaGemm(x, groups)) {
-    convWeightGradGemm(kernels.gemm, x as Float32Array, go as Float32Array, gw as Float32Array, N, Cout, g);
+    convWeightGradGemm(driverFor(kernels.gemm, Cout, Kg, N * L), x as Float32Array, go as Float32Array, gw as Float32Array, N, Cout, g);
     return;
   }
   const cols = pointwise ? x : scratchFor(x, g.C * g.kh * g.kw * L, 0);

@@ -50,6 +50,29 @@ export interface Gemm {
    * the caller's and survives the call (the driver only grows memory).
    */
   readonly memory?: WebAssembly.Memory;
+  /**
+   * The driver an m x n x k product should run on, when this one hands some products to another
+   * (a thread pool sends those too small to split to the single-thread driver: on its private
+   * memory they skip the shared memory's slower copies). See driverFor.
+   */
+  forProduct?(m: number, n: number, k: number): Gemm;
+}
+
+/**
+ * The driver to run an m x n x k product on: `g` or the one it hands that product to. Callers
+ * that stage data in a driver's memory ask first and use the returned driver's memory.
+ */
+export function driverFor(g: Gemm, m: number, n: number, k: number): Gemm {
+  return g.forProduct ? g.forProduct(m, n, k) : g;
+}
+
+/**
+ * The memory other kernels may use as scratch between a driver's calls (convolution's bias
+ * gradient, pooling): that of the driver an empty product goes to, i.e. the single-thread one
+ * behind a thread pool, whose private memory copies faster.
+ */
+export function scratchMemoryOf(g: Gemm | null): WebAssembly.Memory | undefined {
+  return g ? driverFor(g, 0, 0, 0).memory : undefined;
 }
 
 /** Floats of module memory a gemm(m, n, k) call uses for its A and B panels and its C block. */

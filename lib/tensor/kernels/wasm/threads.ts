@@ -208,8 +208,13 @@ export interface ThreadPool {
  * `minParallelWork` (multiply-adds per k slice below which the caller computes alone) and
  * `spinPolls` are parameters for the benches that measure them; `adaptive` = false splits every
  * product from minParallelWork up instead of timing which way is faster (SplitChooser), for tests.
+ * Given `small` (the single-thread driver), the pool's driver hands it every product with no k
+ * slice large enough to split (Gemm.forProduct): the calling thread's copies into and out of a
+ * shared memory are several times slower for small blocks (V8 copies shared buffers word by
+ * word: 16 KB in 3.2 vs 0.46 µs), which made a LeNet-5 step 7% slower on the pool's memory
+ * with no product split at all.
  */
-export function createThreadPool(spawn: ThreadSpawner, threads: number, minParallelWork = MIN_PARALLEL_WORK, spinPolls = SPIN_POLLS, adaptive = true): ThreadPool {
+export function createThreadPool(spawn: ThreadSpawner, threads: number, minParallelWork = MIN_PARALLEL_WORK, spinPolls = SPIN_POLLS, adaptive = true, small: Gemm | null = null): ThreadPool {
   if (!(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`threads must be a positive integer, got ${threads}`);
   if (typeof SharedArrayBuffer === "undefined" || typeof Atomics === "undefined") {
     throw new Error("WebAssembly threads need SharedArrayBuffer and Atomics (a cross-origin isolated page or Node)");
@@ -321,6 +326,10 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     }
     return memory.buffer;
   }, () => runner, memory);
+  if (small) {
+    gemm.forProduct = (m, n, k) =>
+      Math.ceil(m / MR) * Math.ceil(n / NR) * Math.min(k, KC) * MR * NR >= minParallelWork && threads > 1 && ready() ? gemm : small;
+  }
 
   return {
     threads,
