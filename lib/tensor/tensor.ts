@@ -7,7 +7,8 @@ import { parseArgs, type PyArgs } from "./args";
 import { runBackward } from "./autograd/engine";
 import { is_grad_enabled } from "./autograd/grad_mode";
 import type { Node } from "./autograd/node";
-import { bool, float32, float64, int64, type DType, type Storage } from "./dtype";
+import { checkDevice, isDeviceLike, type DeviceLike } from "./device";
+import { bool, float32, float64, int64, isDType, type DType, type Storage } from "./dtype";
 import { RuntimeError, TypeError_ } from "./errors";
 import { formatTensor } from "./format";
 import type { Generator } from "./random";
@@ -52,6 +53,13 @@ export interface ReduceOptions {
 export interface VarOptions extends ReduceOptions {
   unbiased?: boolean;
   correction?: number;
+}
+/** Tensor.to({ device, dtype, non_blocking, copy }). */
+export interface TensorToOptions {
+  device?: DeviceLike | null;
+  dtype?: DType | null;
+  non_blocking?: boolean;
+  copy?: boolean;
 }
 /** PyTorch's (values, indices) named tuple: read its fields, or destructure `const [values, indices] = x.topk(1)`. */
 export interface MinMaxResult extends Iterable<Tensor> {
@@ -323,7 +331,29 @@ export class Tensor {
   contiguous(): Tensor {
     return this.is_contiguous() ? this : copy.clone(this);
   }
-  to(dtype: DType): Tensor {
+  /**
+   * to(dtype) / to(device, dtype?) / to(other) / to({ device, dtype, copy }): the device must be
+   * the CPU (torch.device("cpu"), "cpu"); a GPU device is a clear error (see ../device.ts).
+   */
+  to(...args: (DType | DeviceLike | Tensor | boolean | null | undefined | TensorToOptions)[]): Tensor {
+    let dtype: DType = this.dtype;
+    let copyAlways = false;
+    for (const a of args) {
+      if (a === null || a === undefined || typeof a === "boolean") continue;
+      if (isDType(a)) dtype = a;
+      else if (a instanceof Tensor) dtype = a.dtype;
+      else if (isDeviceLike(a)) checkDevice(a);
+      else {
+        for (const k of Object.keys(a)) {
+          if (!["device", "dtype", "non_blocking", "copy", "memory_format"].includes(k)) throw new TypeError_(`to() got an unexpected keyword argument '${k}'`);
+        }
+        const o = a as TensorToOptions;
+        checkDevice(o.device);
+        if (o.dtype) dtype = o.dtype;
+        copyAlways = Boolean(o.copy);
+      }
+    }
+    if (copyAlways && dtype === this.dtype) return copy.clone(this);
     return copy.to(this, dtype);
   }
   type(dtype: DType): Tensor {

@@ -6,6 +6,7 @@
  */
 import { runBackward } from "./autograd/engine";
 import { Function, FunctionCtx } from "./autograd/custom_function";
+import { are_deterministic_algorithms_enabled, backends, cuda, device, use_deterministic_algorithms } from "./device";
 import { detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_detect_anomaly, set_grad_enabled } from "./autograd/grad_mode";
 import { Node } from "./autograd/node";
 import { bool, float32, float64, int64, type DType } from "./dtype";
@@ -86,6 +87,9 @@ export const torchCore = {
   rand_like: creation.rand_like, randn_like: creation.randn_like, randint_like: creation.randint_like,
   is_tensor: (x: unknown): x is Tensor => x instanceof Tensor,
   numel: (x: Tensor) => x.numel(),
+
+  // devices: the CPU only (see ./device.ts)
+  device, cuda, backends, use_deterministic_algorithms, are_deterministic_algorithms_enabled,
 
   // grad mode
   no_grad, enable_grad, is_grad_enabled, set_grad_enabled,
