@@ -11,10 +11,12 @@
  *                more activations: hardswish, hardsigmoid, mish, logsigmoid, softsign, soft/hard/tanhshrink,
  *                threshold, celu, glu, rrelu, softmin (F and module), Softmax2d
  *                dropout1d/2d/3d, alpha_dropout, feature_alpha_dropout (F and module)
+ *                normalize, group_norm / GroupNorm, instance_norm / InstanceNorm1d/2d/3d, local_response_norm / LocalResponseNorm
  *   optim        SGD, Adam, AdamW, RMSprop, Optimizer (state_dict / load_state_dict in PyTorch's layout),
  *                Adagrad, Adadelta, Adamax, NAdam, RAdam, Rprop, ASGD, LBFGS (step(closure), line_search_fn "strong_wolfe"),
  *                lr_scheduler: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR, ConstantLR,
  *                LinearLR, SequentialLR, OneCycleLR, ReduceLROnPlateau
+ *                MultiplicativeLR, PolynomialLR, ChainedScheduler, CosineAnnealingWarmRestarts (fractional step(epoch)), CyclicLR
  *   utils.data   Dataset, TensorDataset, DataLoader, random_split, make_moons / make_circles /
  *                make_spirals / make_blobs, load_mnist, set_dataset_source, sequence tasks
  *                (copy/reverse/sort/add_task), SONNETS + CharDataset for char-level models

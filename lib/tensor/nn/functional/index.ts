@@ -24,6 +24,7 @@ import {
 import { celu, glu, hardshrink, hardsigmoid, hardswish, logsigmoid, mish, rrelu, softmin, softshrink, softsign, tanhshrink, threshold } from "./activation_extra";
 import { dropout } from "./dropout";
 import { alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout } from "./dropout_extra";
+import { group_norm, instance_norm, local_response_norm, normalize } from "./normalization_extra";
 import { linear } from "./linear";
 import {
   binary_cross_entropy,
@@ -92,6 +93,7 @@ export const functional = {
   // API breadth a3: activations, dropout variants, normalization, resampling, losses
   hardswish, hardsigmoid, mish, logsigmoid, softsign, softshrink, hardshrink, tanhshrink, threshold, celu, glu, rrelu, softmin,
   dropout1d, dropout2d, dropout3d, alpha_dropout, feature_alpha_dropout,
+  normalize, group_norm, instance_norm, local_response_norm,
 };
 
 export type Functional = typeof functional;

@@ -1,0 +1,166 @@
+/**
+ * torch.nn.functional's other normalizations: normalize (unit p-norm along a dim), group_norm,
+ * instance_norm (with optional running statistics) and local_response_norm. All are built
+ * from differentiable tensor ops, so gradients (and gradients of gradients) come from the ops;
+ * values match PyTorch 1.13 (tests/fixtures/torch/nn/api_a3_norm.json).
+ */
+import { parseArgs, type PyArgs } from "../../args";
+import { RuntimeError, ValueError } from "../../errors";
+import { no_grad } from "../../autograd/grad_mode";
+import { cat } from "../../ops/join";
+import type { Tensor } from "../../tensor";
+import { torchSize } from "../repr";
+import { checkTensor } from "./_util";
+
+export interface NormalizeOptions {
+  p?: number;
+  dim?: number;
+  eps?: number;
+  out?: null;
+}
+
+/** F.normalize(input, p=2.0, dim=1, eps=1e-12): input / max(||input||_p along dim, eps). */
+export function normalize(input: Tensor, ...args: PyArgs<[p?: number, dim?: number, eps?: number, out?: null], NormalizeOptions>): Tensor {
+  checkTensor(input, "normalize");
+  const a = parseArgs<NormalizeOptions>("normalize", ["p", "dim", "eps", "out"], args);
+  const denom = input.norm(a.p ?? 2, a.dim ?? 1, true).clamp_min(a.eps ?? 1e-12);
+  return input.div(denom.expand_as(input));
+}
+
+/** The shape [1, C, 1, ...] that broadcasts a per-channel vector over (N, C, *) input. */
+function channelShape(input: Tensor): number[] {
+  return [1, input.shape[1], ...new Array<number>(input.dim() - 2).fill(1)];
+}
+
+function affine(y: Tensor, input: Tensor, weight: Tensor | null | undefined, bias: Tensor | null | undefined): Tensor {
+  let out = y;
+  if (weight) out = out.mul(weight.reshape(channelShape(input)));
+  if (bias) out = out.add(bias.reshape(channelShape(input)));
+  return out;
+}
+
+export interface GroupNormOptions {
+  num_groups?: number;
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  eps?: number;
+}
+
+/** F.group_norm(input, num_groups, weight=None, bias=None, eps=1e-05): normalizes each group of C / num_groups channels per sample. */
+export function group_norm(
+  input: Tensor,
+  ...args: PyArgs<[num_groups: number, weight?: Tensor | null, bias?: Tensor | null, eps?: number], GroupNormOptions>
+): Tensor {
+  checkTensor(input, "group_norm");
+  const a = parseArgs<GroupNormOptions>("group_norm", ["num_groups", "weight", "bias", "eps"], args);
+  const G = a.num_groups;
+  if (G === undefined) throw new RuntimeError("group_norm() missing 1 required positional argument: 'num_groups'");
+  if (input.dim() < 2) throw new RuntimeError(`Expected at least 2 dimensions for input tensor but received ${input.dim()}`);
+  const [N, C] = input.shape;
+  if (C % G !== 0) {
+    throw new RuntimeError(`Expected number of channels in input to be divisible by num_groups, but got input of shape [${input.shape.join(", ")}] and num_groups=${G}`);
+  }
+  for (const [name, t] of [["weight", a.weight], ["bias", a.bias]] as const) {
+    if (t && (t.dim() !== 1 || t.numel() !== C)) {
+      throw new RuntimeError(`Expected ${name} to be a vector of size equal to the number of channels in input, but got ${name} of shape [${t.shape.join(", ")}] and input of shape [${input.shape.join(", ")}]`);
+    }
+  }
+  const g = input.reshape(N, G, -1);
+  const mean = g.mean(-1, true);
+  const variance = g.var(-1, false, true);
+  const y = g.sub(mean).div(variance.add(a.eps ?? 1e-5).sqrt()).reshape(input.shape.slice());
+  return affine(y, input, a.weight, a.bias);
+}
+
+export interface InstanceNormOptions {
+  running_mean?: Tensor | null;
+  running_var?: Tensor | null;
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  use_input_stats?: boolean;
+  momentum?: number;
+  eps?: number;
+}
+export type InstanceNormArgs = PyArgs<
+  [running_mean?: Tensor | null, running_var?: Tensor | null, weight?: Tensor | null, bias?: Tensor | null, use_input_stats?: boolean, momentum?: number, eps?: number],
+  InstanceNormOptions
+>;
+
+/**
+ * F.instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
+ * use_input_stats=True, momentum=0.1, eps=1e-05): normalizes every (sample, channel) over its
+ * spatial positions. With use_input_stats and running buffers, the buffers move toward the
+ * batch average of the per-instance mean and unbiased variance (as PyTorch's batch_norm over
+ * the reshaped (1, N*C, *) input does); without use_input_stats the buffers normalize.
+ */
+export function instance_norm(input: Tensor, ...args: InstanceNormArgs): Tensor {
+  checkTensor(input, "instance_norm");
+  const a = parseArgs<InstanceNormOptions>("instance_norm", ["running_mean", "running_var", "weight", "bias", "use_input_stats", "momentum", "eps"], args);
+  const eps = a.eps ?? 1e-5;
+  const useInputStats = a.use_input_stats ?? true;
+  if (input.dim() < 2) throw new ValueError(`Expected 2D or higher input (got ${input.dim()}D input)`);
+  const [N, C] = input.shape;
+  const spatial = input.numel() / (N * C);
+  if (useInputStats && spatial <= 1) {
+    throw new ValueError(`Expected more than 1 spatial element when training, got input size ${torchSize(input.shape)}`);
+  }
+  const cs = channelShape(input);
+  let y: Tensor;
+  if (useInputStats) {
+    const flat = input.reshape(N, C, -1);
+    const mean = flat.mean(-1, true);
+    const variance = flat.var(-1, false, true);
+    y = flat.sub(mean).div(variance.add(eps).sqrt()).reshape(input.shape.slice());
+    const rm = a.running_mean;
+    const rv = a.running_var;
+    if (rm || rv) {
+      const m = a.momentum ?? 0.1;
+      no_grad(() => {
+        if (rm) rm.mul_(1 - m).add_(mean.detach().reshape(N, C).mean(0).mul(m));
+        if (rv) rv.mul_(1 - m).add_(flat.detach().var(-1, true).mean(0).mul(m));
+      });
+    }
+  } else {
+    if (!a.running_mean || !a.running_var) throw new RuntimeError("Expected running_mean and running_var to be defined when use_input_stats is false");
+    y = input.sub(a.running_mean.reshape(cs)).div(a.running_var.reshape(cs).add(eps).sqrt());
+  }
+  return affine(y, input, a.weight, a.bias);
+}
+
+export interface LocalResponseNormOptions {
+  size?: number;
+  alpha?: number;
+  beta?: number;
+  k?: number;
+}
+
+/**
+ * F.local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0): each value divided by
+ * (k + alpha * mean of squares over `size` neighbouring channels)^beta, the window zero-padded
+ * by size // 2 before and (size - 1) // 2 after, as PyTorch's avg_pool with padding counted.
+ */
+export function local_response_norm(
+  input: Tensor,
+  ...args: PyArgs<[size: number, alpha?: number, beta?: number, k?: number], LocalResponseNormOptions>
+): Tensor {
+  checkTensor(input, "local_response_norm");
+  const a = parseArgs<LocalResponseNormOptions>("local_response_norm", ["size", "alpha", "beta", "k"], args);
+  const size = a.size;
+  if (size === undefined) throw new RuntimeError("local_response_norm() missing 1 required positional argument: 'size'");
+  if (input.dim() < 3) throw new ValueError(`Expected 3D or higher dimensionality                          input (got ${input.dim()} dimensions)`);
+  if (input.numel() === 0) return input;
+  const C = input.shape[1];
+  const sq = input.mul(input);
+  const before = Math.floor(size / 2);
+  const after = Math.floor((size - 1) / 2);
+  const zeros = (n: number): Tensor => sq.narrow(1, 0, 1).mul(0).expand([input.shape[0], n, ...input.shape.slice(2)]);
+  const parts: Tensor[] = [];
+  if (before > 0) parts.push(zeros(before));
+  parts.push(sq);
+  if (after > 0) parts.push(zeros(after));
+  const padded = parts.length === 1 ? sq : cat(parts, 1);
+  let sum = padded.narrow(1, 0, C);
+  for (let j = 1; j < size; j++) sum = sum.add(padded.narrow(1, j, C));
+  const div = sum.div(size).mul(a.alpha ?? 1e-4).add(a.k ?? 1.0).pow(a.beta ?? 0.75);
+  return input.div(div);
+}
