@@ -20,6 +20,11 @@
  *   torch.linspace(start, end, steps, opts)   torch.eye(n, m?, opts)
  *   torch.randint(high, shape, opts) | torch.randint(low, high, shape, opts)   (long)
  *   torch.randperm(n, { generator? })   (long; PyTorch's shuffle on the seeded generator)
+ *   (API breadth a1) torch.normal(mean, std, size?, { generator }) (tensors or numbers), torch.poisson(rates), torch.logspace(start,
+ *   end, steps, base=10); x.new_zeros/new_ones/new_empty(size), new_full(size, v), new_tensor(data) (x's dtype unless given);
+ *   torch.get_default_dtype()/set_default_dtype(float32 | float64) (what creation picks); result_type, promote_types, can_cast,
+ *   is_floating_point, is_nonzero; torch.inference_mode(fn) (= no_grad). x.type_as(y), element_size(), is_cuda (false);
+ *   half/bfloat16/byte/char/short/cuda()/data_ptr() raise a clear error (float32, float64, int64, bool only; no GPU).
  *   torch.zeros_like/ones_like/empty_like/rand_like/randn_like(x, opts), full_like(x, value, opts)
  *   torch.from_array(typedArray, shape?, opts)   (wraps without copying)
  *   torch.manual_seed(s); torch.default_generator; new torch.Generator(seed)
@@ -55,6 +60,9 @@
  *   add(other, { alpha }), sub(other, { alpha }), mul, div(other, { rounding_mode }), pow, maximum, minimum,
  *   remainder, fmod, neg, exp, expm1, log, log2, log1p, sqrt, rsqrt, square, reciprocal, abs, sign, sin, cos, erf,
  *   floor, ceil, round, trunc, clamp(min?, max?) or clamp({ min, max }).
+ *   (API breadth a1, ops/elementwise_extra.ts) acos, asin, atan, atan2, sinh, cosh, tan, deg2rad, rad2deg, exp2, log10, frac, hypot,
+ *   lgamma, digamma, erfinv, logaddexp, logit(eps?), xlogy, signbit, sinc, heaviside(values), lerp(end, weight), addcmul/addcdiv
+ *   (t1, t2, { value }), clamp_min/clamp_max, absolute, round({ decimals }) (arc* aliases too; twice differentiable).
  *   Comparisons gt/ge/lt/le/eq/ne -> bool masks; logical_not/and/or/xor; isnan/isinf/isfinite;
  *   equal(other) -> boolean; allclose(other, { rtol, atol }) -> boolean; any()/all().
  *   Activations (tensor methods and torch.*): relu, relu6, sigmoid, tanh, leaky_relu(x, slope=0.01), elu(x, alpha=1),

@@ -104,8 +104,9 @@ export const torchCore = {
   sqrt: unary.sqrt, rsqrt: unary.rsqrt, square: unary.square, reciprocal: unary.reciprocal, abs: unary.abs, sign: unary.sign,
   sin: unary.sin, cos: unary.cos, erf: unary.erf, floor: unary.floor, ceil: unary.ceil, round: extra.round, trunc: unary.trunc,
   clamp: unary.clamp, clip: unary.clamp,
-  // API breadth a1: more elementwise math (torch_extra.ts)
+  // API breadth a1: more elementwise math, creation and dtype helpers (torch_extra.ts)
   ...extra.extraMath,
+  ...extra.extraCreation,
   addmm: matmul.addmm, matmul: matmul.matmul, mm: matmul.mm, bmm: matmul.bmm, dot: matmul.dot, outer: matmul.outer, mv: (a: Tensor, v: Tensor) => matmul.matmul(a, v),
 
   // comparisons

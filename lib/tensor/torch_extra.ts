@@ -1,8 +1,14 @@
 /**
  * More functions of the `torch` namespace (spread into torchCore by torch.ts): elementwise math
- * (acos ... addcdiv, clamp_min / clamp_max, absolute) and round with decimals.
+ * (acos ... addcdiv, clamp_min / clamp_max, absolute) and round with decimals; creation (normal,
+ * poisson, logspace), the default dtype, dtype questions and inference_mode.
  */
 import { parseArgs, type PyArgs } from "./args";
+import { TypeError_ } from "./errors";
+import { get_default_dtype, set_default_dtype } from "./default_dtype";
+import { is_grad_enabled, no_grad } from "./autograd/grad_mode";
+import * as created from "./ops/creation_extra";
+import * as dtypes from "./ops/dtype_utils";
 import * as ew from "./ops/elementwise_extra";
 import * as unary from "./ops/unary";
 import type { Tensor, TensorLike } from "./tensor";
@@ -28,4 +34,32 @@ export const extraMath = {
   addcdiv: (x: Tensor, t1: Tensor, t2: Tensor, ...args: PyArgs<[value?: number], { value?: number }>) => ew.addcdiv(x, t1, t2, valueArg("addcdiv", args)),
   clamp_min: (x: Tensor, min: number | { min: number }) => unary.clamp(x, typeof min === "number" ? min : parseArgs<{ min?: number }>("clamp_min", ["min"], [min]).min, null),
   clamp_max: (x: Tensor, max: number | { max: number }) => unary.clamp(x, null, typeof max === "number" ? max : parseArgs<{ max?: number }>("clamp_max", ["max"], [max]).max),
+};
+
+let inferenceDepth = 0;
+
+/**
+ * torch.inference_mode(fn) / inference_mode(mode, fn): like no_grad (PyTorch's inference mode is
+ * no_grad plus bookkeeping this engine does not need); inference_mode(false, fn) leaves grad mode as it is.
+ */
+function inference_mode<T>(mode: boolean | (() => T), fn?: () => T): T {
+  const run = typeof mode === "function" ? mode : fn;
+  const on = typeof mode === "function" ? true : Boolean(mode);
+  if (typeof run !== "function") throw new TypeError_("inference_mode(): pass the function to run, as with torch.no_grad(() => ...)");
+  if (!on) return run();
+  inferenceDepth++;
+  try {
+    return no_grad(run);
+  } finally {
+    inferenceDepth--;
+  }
+}
+
+export const extraCreation = {
+  normal: created.normal, poisson: created.poisson, logspace: created.logspace,
+  get_default_dtype, set_default_dtype,
+  is_floating_point: (x: Tensor) => x.dtype.is_floating_point,
+  is_nonzero: dtypes.is_nonzero, result_type: dtypes.result_type, promote_types: dtypes.promote_types, can_cast: dtypes.can_cast,
+  inference_mode,
+  is_inference_mode_enabled: (): boolean => inferenceDepth > 0 && !is_grad_enabled(),
 };

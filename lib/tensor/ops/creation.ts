@@ -4,6 +4,7 @@
  * with an options object last: zeros(2, 3, { dtype }) or zeros([2, 3], { requires_grad: true }).
  */
 import { parseArgs, type PyArgs } from "../args";
+import { get_default_dtype } from "../default_dtype";
 import { allocStorage, bool, float32, float64, int64, type DType, type Storage } from "../dtype";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { default_generator, type Generator } from "../random";
@@ -67,7 +68,7 @@ function finish(t: Tensor, opts: TensorOptions): Tensor {
   return t;
 }
 
-function filled(shape: readonly number[], value: number, opts: TensorOptions, dflt: DType = float32): Tensor {
+function filled(shape: readonly number[], value: number, opts: TensorOptions, dflt: DType = get_default_dtype()): Tensor {
   const dtype = opts.dtype ?? dflt;
   const t = new Tensor(allocStorage(dtype, numelOf(shape)), shape, dtype);
   if (value !== 0) t._data.fill(dtype === bool ? (value ? 1 : 0) : dtype === int64 ? Math.trunc(value) : value);
@@ -94,7 +95,7 @@ function allBooleans(data: NestedArray): boolean {
 
 /**
  * torch.tensor(data, { dtype, requires_grad }). JS numbers carry no int/float distinction, so
- * numbers give float32 unless dtype says otherwise (pass { dtype: torch.long } for labels);
+ * numbers give the default dtype (float32 unless torch.set_default_dtype) unless dtype says otherwise (pass { dtype: torch.long } for labels);
  * booleans give bool. Typed arrays are accepted as 1-D data.
  */
 export function tensor(data: NestedArray | Storage | Tensor, opts: TensorOptions = {}): Tensor {
@@ -109,7 +110,7 @@ export function tensor(data: NestedArray | Storage | Tensor, opts: TensorOptions
     return finish(t, opts);
   }
   const shape = inferShapeOf(data as NestedArray);
-  const dtype = opts.dtype ?? (allBooleans(data as NestedArray) ? bool : float32);
+  const dtype = opts.dtype ?? (allBooleans(data as NestedArray) ? bool : get_default_dtype());
   const t = new Tensor(allocStorage(dtype, numelOf(shape)), shape, dtype);
   const out = t._data;
   let k = 0;
@@ -163,7 +164,7 @@ export function full(size: readonly number[], fill_value: number | boolean | (Te
   }
   checkCreationOptions("full", opts);
   const [shape] = splitShapeArgs([size], "full");
-  const dflt = typeof fill_value === "boolean" ? bool : float32;
+  const dflt = typeof fill_value === "boolean" ? bool : get_default_dtype();
   return filled(shape, typeof fill_value === "boolean" ? (fill_value ? 1 : 0) : fill_value, opts, dflt);
 }
 
@@ -196,7 +197,7 @@ export function arange(...args: (number | (TensorOptions & { start?: number; end
   if ((end - start) / step < 0) throw new RuntimeError("arange(): upper bound and larger bound inconsistent with step sign");
   const n = Math.max(0, Math.ceil((end - start) / step));
   // Integer arguments give long in PyTorch; JS cannot tell 2.0 from 2, so integral args give long too.
-  const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? int64 : float32);
+  const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? int64 : get_default_dtype());
   const t = new Tensor(allocStorage(dtype, n), [n], dtype);
   for (let i = 0; i < n; i++) t._data[i] = start + i * step;
   return finish(t, opts);
@@ -206,7 +207,7 @@ export function linspace(start: number, end: number, ...args: PyArgs<[steps?: nu
   const { steps, ...opts } = parseArgs<TensorOptions & { steps?: number }>("linspace", ["steps", "dtype", "requires_grad"], args);
   if (steps === undefined) throw new TypeError_("linspace() missing 1 required positional argument: 'steps'");
   if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError("linspace(): number of steps must be non-negative");
-  const dtype = opts.dtype ?? float32;
+  const dtype = opts.dtype ?? get_default_dtype();
   const t = new Tensor(allocStorage(dtype, steps), [steps], dtype);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // PyTorch fills the first half from start and the second half from end (symmetric rounding).

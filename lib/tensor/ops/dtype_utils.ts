@@ -1,0 +1,78 @@
+/**
+ * dtype questions and conversions PyTorch code asks of tensors: result_type, promote_types,
+ * can_cast, is_nonzero, element_size, type_as, and honest errors for what this engine lacks
+ * (16-bit floats, 8/16-bit integers, CUDA, raw pointers).
+ */
+import { bool, promoteTypes, type DType } from "../dtype";
+import { RuntimeError, TypeError_ } from "../errors";
+import { Tensor, type TensorLike } from "../tensor";
+import { resultType } from "./util";
+
+/** torch.result_type(a, b): the dtype an arithmetic op on a and b gives (PyTorch's promotion). */
+export function result_type(a: TensorLike, b: TensorLike): DType {
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
+    throw new TypeError_("result_type() received an invalid combination of arguments: at least one argument must be a Tensor");
+  }
+  return resultType(a, b);
+}
+
+export function promote_types(a: DType, b: DType): DType {
+  return promoteTypes(a, b);
+}
+
+const category = (d: DType): number => (d === bool ? 0 : d.is_floating_point ? 2 : 1);
+
+/** torch.can_cast(from, to): PyTorch's casting rule (no cast to a lower kind: float -> int, int -> bool). */
+export function can_cast(from: DType, to: DType): boolean {
+  return category(from) <= category(to);
+}
+
+/** The truth value of a one-element tensor (PyTorch's bool(tensor)). */
+export function is_nonzero(x: Tensor): boolean {
+  const n = x.numel();
+  if (n === 0) throw new RuntimeError("Boolean value of Tensor with no values is ambiguous");
+  if (n > 1) throw new RuntimeError("Boolean value of Tensor with more than one value is ambiguous");
+  return x.item() !== 0;
+}
+
+/** Bytes per element of the dtype PyTorch reports (float32 4, float64 8, int64 8, bool 1). */
+export function element_size(x: Tensor): number {
+  return x.dtype.itemsize;
+}
+
+export function type_as(x: Tensor, other: Tensor): Tensor {
+  if (!(other instanceof Tensor)) throw new TypeError_(`type_as(): argument 'other' must be a Tensor, not ${typeof other}`);
+  return x.to(other.dtype);
+}
+
+/** .half() / .bfloat16(): the same answer Module.half() gives (nn/placement.ts). */
+export function unsupportedFloat(name: "half" | "bfloat16"): never {
+  const dt = name === "half" ? "torch.float16" : "torch.bfloat16";
+  throw new RuntimeError(
+    `${name}(): ${dt} is not supported by Gradbook's tensor engine, which stores float32 and float64 only. ` +
+      "Use .float() (float32, the default) or .double() (float64).",
+  );
+}
+
+/** .byte() / .char() / .short(): no 8- or 16-bit integer dtypes here. */
+export function unsupportedInt(name: "byte" | "char" | "short"): never {
+  const dt = { byte: "torch.uint8", char: "torch.int8", short: "torch.int16" }[name];
+  throw new RuntimeError(
+    `${name}(): ${dt} is not supported by Gradbook's tensor engine, whose integer dtype is torch.int64 (long) only. ` +
+      "Use .long() for integers, .bool() for masks, or .float().",
+  );
+}
+
+export function noCuda(): never {
+  throw new RuntimeError(
+    "cuda(): Gradbook's tensor engine runs on the CPU (in your browser), so there is no GPU: torch.cuda.is_available() is False. " +
+      "Leave tensors on the CPU; .cpu() and .to('cpu') do nothing.",
+  );
+}
+
+export function noDataPtr(): never {
+  throw new RuntimeError(
+    "data_ptr(): tensors here live in JavaScript typed arrays, which have no memory address, so the engine does not expose one. " +
+      "Use x._base (the tensor a view shares storage with) to tell whether two tensors share storage.",
+  );
+}
