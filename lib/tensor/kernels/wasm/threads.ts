@@ -12,6 +12,7 @@
  * Atomics.wait, so it must itself be a worker (or Node's main thread), never a browser page.
  */
 import { KC, MC, MR, NR, createGemm, hostGemmModuleBytes, localRunner, type Gemm, type GemmRunner } from "./gemm";
+import { TILE_PANELS } from "./gemm_kernel";
 
 /** What a pool thread receives: the compiled kernel, the shared memory and its control words. */
 export interface ThreadInit {
@@ -116,11 +117,11 @@ const PROBE_MIN = 4, PROBE_MAX = 64;
 const MB_BLOCK = MC / MR;
 
 /**
- * Row chunks are whole multiples of 3 panels (12 rows), but for the last: the kernel's register
- * tile may span one and a half panels (gemm_kernel.ts), and a chunk boundary inside a tile would
- * send its rows through the narrower edge tile.
+ * Row chunks are whole multiples of TILE_PANELS panels, but for the last: the kernel's register
+ * tiles span panel boundaries (gemm_kernel.ts), and panels left over at a chunk's end go through
+ * the narrower edge tile.
  */
-const ROW_QUANTUM = 3;
+const ROW_QUANTUM = TILE_PANELS;
 
 /**
  * A chunk is at most 1/(GUIDED * threads) of the panels left ("guided" self-scheduling): large
@@ -294,7 +295,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
       const byRows = mb >= nb;
       const total = byRows ? mb : nb;
       // Row chunks at most MC rows (the A block in L2); column chunks whole B panels.
-      const cap = byRows ? MB_BLOCK : total;
+      const cap = byRows ? Math.max(ROW_QUANTUM, MB_BLOCK - (MB_BLOCK % ROW_QUANTUM)) : total;
       const quantum = byRows ? ROW_QUANTUM : 1;
       const div = GUIDED * threads;
       const aStep = byRows ? kc * MR * 4 : 0, bStep = byRows ? 0 : kc * NR * 4, cStep = byRows ? MR * ldc * 4 : NR * 4;
