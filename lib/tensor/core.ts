@@ -81,6 +81,11 @@
  *   matrix_norm(x, ord="fro" | "nuc" | 1 | -1 | 2 | -2 | Infinity | -Infinity, dim=[-2, -1], keepdim) (nuc, 2, -2 by a Jacobi SVD).
  *   torch.einsum("bij,bjk->bik", a, b) (or a list): ellipsis, implicit output, repeated letters = diagonal/trace;
  *   contractions run as batched matmuls.
+ *   Shape and indexing (API breadth a2, ops/shape_extra.ts): diag, diagonal / unfold / as_strided (views), diag_embed,
+ *   diagflat, trace, movedim / moveaxis, swapaxes / swapdims, ravel, broadcast_to / broadcast_tensors / broadcast_shapes,
+ *   atleast_1d/2d/3d, column_stack, dstack, rot90, tensor_split, take, take_along_dim, repeat_interleave,
+ *   meshgrid(indexing "ij" | "xy"), cartesian_prod, combinations, block_diag, kron, tensordot, inner, cross,
+ *   linalg.cross, vander, slice_scatter; Tensor.H / mH.
  *   Sampling (seeded, PyTorch 1.13's CPU draws): torch.multinomial(probs, n, replacement=false, { generator }),
  *   torch.bernoulli(probs | x, p?, { generator }).
  *   Linear algebra: matmul (1-D/2-D/batched with broadcasting), mm, bmm, mv, dot, outer, t(),

@@ -26,6 +26,7 @@ import * as reduce from "./ops/reduce";
 import * as sampling from "./ops/sampling";
 import * as scan from "./ops/scan";
 import * as scatterOps from "./ops/scatter";
+import * as shapeExtra from "./ops/shape_extra";
 import * as sorting from "./ops/sort";
 import * as softmax from "./ops/softmax";
 import * as stats from "./ops/stats";
@@ -67,6 +68,10 @@ export interface MinMaxResult extends Iterable<Tensor> {
   indices: Tensor;
 }
 export type Hook = (grad: Tensor) => Tensor | void | undefined;
+/** The parameters of an op after its input tensor (a method forwards them as they are). */
+type Rest<F> = F extends (x: Tensor, ...rest: infer R) => unknown ? R : never;
+type Rest2<F> = F extends (x: Tensor, y: never, ...rest: infer R) => unknown ? R : never;
+type Second<F extends (...args: never[]) => unknown> = Parameters<F>[1];
 export interface RemovableHandle {
   remove(): void;
 }
@@ -889,6 +894,80 @@ export class Tensor {
   }
   outer(other: Tensor): Tensor {
     return matmul.outer(this, other);
+  }
+
+  // ---- API breadth a2: more shape, indexing and diagonal ops (ops/shape_extra.ts) -----------
+  diag(...args: Rest<typeof shapeExtra.diag>): Tensor {
+    return shapeExtra.diag(this, ...args);
+  }
+  diagonal(...args: Rest<typeof shapeExtra.diagonal>): Tensor {
+    return shapeExtra.diagonal(this, ...args);
+  }
+  diag_embed(...args: Rest<typeof shapeExtra.diag_embed>): Tensor {
+    return shapeExtra.diag_embed(this, ...args);
+  }
+  diagflat(...args: Rest<typeof shapeExtra.diagflat>): Tensor {
+    return shapeExtra.diagflat(this, ...args);
+  }
+  trace(): Tensor {
+    return shapeExtra.trace(this);
+  }
+  movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor {
+    return shapeExtra.movedim(this, source, destination);
+  }
+  moveaxis(source: number | readonly number[], destination: number | readonly number[]): Tensor {
+    return shapeExtra.movedim(this, source, destination);
+  }
+  swapdims(dim0: number, dim1: number): Tensor {
+    return views.transpose(this, dim0, dim1);
+  }
+  ravel(): Tensor {
+    return shapeExtra.ravel(this);
+  }
+  broadcast_to(size: readonly number[]): Tensor {
+    return shapeExtra.broadcast_to(this, size);
+  }
+  rot90(...args: Rest<typeof shapeExtra.rot90>): Tensor {
+    return shapeExtra.rot90(this, ...args);
+  }
+  tensor_split(indices_or_sections: Second<typeof shapeExtra.tensor_split>, ...args: Rest2<typeof shapeExtra.tensor_split>): Tensor[] {
+    return shapeExtra.tensor_split(this, indices_or_sections, ...args);
+  }
+  take(index: Tensor): Tensor {
+    return shapeExtra.take(this, index);
+  }
+  take_along_dim(indices: Second<typeof shapeExtra.take_along_dim>, ...args: Rest2<typeof shapeExtra.take_along_dim>): Tensor {
+    return shapeExtra.take_along_dim(this, indices, ...args);
+  }
+  repeat_interleave(...args: Rest<typeof shapeExtra.repeat_interleave>): Tensor {
+    return shapeExtra.repeat_interleave(this, ...args);
+  }
+  kron(other: Tensor): Tensor {
+    return shapeExtra.kron(this, other);
+  }
+  inner(other: Tensor): Tensor {
+    return shapeExtra.inner(this, other);
+  }
+  cross(other: Second<typeof shapeExtra.cross>, ...args: Rest2<typeof shapeExtra.cross>): Tensor {
+    return shapeExtra.cross(this, other, ...args);
+  }
+  slice_scatter(src: Second<typeof shapeExtra.slice_scatter>, ...args: Rest2<typeof shapeExtra.slice_scatter>): Tensor {
+    return shapeExtra.slice_scatter(this, src, ...args);
+  }
+  /** unfold(dimension, size, step): sliding windows as a new last dim (a view). */
+  unfold(dimension: number, size: number, step: number): Tensor {
+    return shapeExtra.unfold(this, dimension, size, step);
+  }
+  as_strided(size: readonly number[], stride: readonly number[], storage_offset?: number | null): Tensor {
+    return shapeExtra.as_strided(this, size, stride, storage_offset);
+  }
+  /** Conjugate transpose: the transpose for real tensors (H of a matrix, mH of the last two dims). */
+  get H(): Tensor {
+    if (this.dim() !== 2) throw new RuntimeError(`tensor.H is only supported on matrices (2-D tensors). Got ${this.dim()}-D tensor.`);
+    return views.transpose(this, 0, 1);
+  }
+  get mH(): Tensor {
+    return views.transpose(this, -2, -1);
   }
 
   // ---- in place -------------------------------------------------------------------------

@@ -22,6 +22,8 @@ import * as indexing from "./ops/indexing";
 import * as join from "./ops/join";
 import * as matmul from "./ops/matmul";
 import * as norms from "./ops/norm";
+import * as linalgOps from "./ops/linalg";
+import * as shapeExtra from "./ops/shape_extra";
 import * as softmax from "./ops/softmax";
 import * as triangular from "./ops/triangular";
 import * as unary from "./ops/unary";
@@ -176,6 +178,8 @@ export const torchCore = {
       const a = parseArgs<{ ord?: norms.MatrixOrd; dim?: readonly number[]; keepdim?: boolean }>("linalg.matrix_norm", ["ord", "dim", "keepdim"], args);
       return norms.matrixNorm(x, a.ord ?? "fro", a.dim ?? [-2, -1], a.keepdim ?? false);
     },
+    // API breadth a2: inv, det, solve, svd, qr, eigh, ... (ops/linalg.ts)
+    ...linalgOps.linalgExtra,
   },
 
   // shape and indexing
@@ -212,6 +216,17 @@ export const torchCore = {
   roll: (x: Tensor, shifts: number | readonly number[], ...args: AfterFirst<Tensor["roll"]>) => x.roll(shifts, ...args),
   /** torch.einsum("ij,jk->ik", a, b) or einsum(eq, [a, b]); ellipsis, implicit output, diagonals. */
   einsum: einsumOps.einsum,
+  // API breadth a2: shape, indexing and diagonal ops (ops/shape_extra.ts)
+  diag: shapeExtra.diag, diagonal: shapeExtra.diagonal, diag_embed: shapeExtra.diag_embed, diagflat: shapeExtra.diagflat, trace: shapeExtra.trace,
+  movedim: shapeExtra.movedim, moveaxis: shapeExtra.movedim, swapaxes: (x: Tensor, d0: number, d1: number) => x.transpose(d0, d1),
+  swapdims: (x: Tensor, d0: number, d1: number) => x.transpose(d0, d1), ravel: shapeExtra.ravel, broadcast_to: shapeExtra.broadcast_to,
+  broadcast_tensors: shapeExtra.broadcast_tensors, broadcast_shapes: shapeExtra.broadcast_shapes,
+  atleast_1d: shapeExtra.atleast_1d, atleast_2d: shapeExtra.atleast_2d, atleast_3d: shapeExtra.atleast_3d,
+  column_stack: shapeExtra.column_stack, dstack: shapeExtra.dstack, rot90: shapeExtra.rot90, tensor_split: shapeExtra.tensor_split,
+  take: shapeExtra.take, take_along_dim: shapeExtra.take_along_dim, repeat_interleave: shapeExtra.repeat_interleave,
+  meshgrid: shapeExtra.meshgrid, cartesian_prod: shapeExtra.cartesian_prod, combinations: shapeExtra.combinations,
+  block_diag: shapeExtra.block_diag, kron: shapeExtra.kron, tensordot: shapeExtra.tensordot, inner: shapeExtra.inner, cross: shapeExtra.cross,
+  vander: shapeExtra.vander, slice_scatter: shapeExtra.slice_scatter, as_strided: shapeExtra.as_strided,
   multinomial: (x: Tensor, num_samples: number, ...args: AfterFirst<Tensor["multinomial"]>) => x.multinomial(num_samples, ...args),
   bernoulli: (x: Tensor, ...args: Parameters<Tensor["bernoulli"]>) => x.bernoulli(...args),
   masked_select: (x: Tensor, mask: Tensor) => x.masked_select(mask),

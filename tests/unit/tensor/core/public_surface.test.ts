@@ -135,6 +135,21 @@ const forms: Form[] = [
   { name: "torch.multinomial", positional: () => torch.multinomial(q(), 4, true), options: () => torch.multinomial(q(), 4, { replacement: true }) },
   { name: "torch.bernoulli", positional: () => torch.bernoulli(q(), 0.3), options: () => torch.bernoulli(q(), { p: 0.3 }) },
   { name: "torch.nonzero", positional: () => torch.nonzero(a23().gt(0)) as Tensor, options: () => torch.nonzero(a23().gt(0), { as_tuple: false }) as Tensor },
+  // API breadth a2
+  { name: "torch.diag", positional: () => torch.diag(a23(), 1), options: () => torch.diag(a23(), { diagonal: 1 }) },
+  { name: "torch.diagonal", positional: () => torch.diagonal(x3(), 1, 2, 0), options: () => torch.diagonal(x3(), { offset: 1, dim1: 2, dim2: 0 }) },
+  { name: "torch.diag_embed", positional: () => torch.diag_embed(a23(), -1, 0, 2), options: () => torch.diag_embed(a23(), { offset: -1, dim1: 0, dim2: 2 }) },
+  { name: "torch.diagflat", positional: () => torch.diagflat(a23(), 2), options: () => torch.diagflat(a23(), { offset: 2 }) },
+  { name: "torch.rot90", positional: () => torch.rot90(x3(), 3, [2, 1]), options: () => torch.rot90(x3(), { k: 3, dims: [2, 1] }) },
+  { name: "torch.tensor_split", positional: () => torch.tensor_split(x3(), 3, 2), options: () => torch.tensor_split(x3(), 3, { dim: 2 }) },
+  { name: "torch.take_along_dim", positional: () => torch.take_along_dim(a23(), ids().remainder(3), 1), options: () => torch.take_along_dim(a23(), ids().remainder(3), { dim: 1 }) },
+  { name: "torch.repeat_interleave", positional: () => torch.repeat_interleave(a23(), 2, 1), options: () => torch.repeat_interleave(a23(), { repeats: 2, dim: 1 }) },
+  { name: "torch.meshgrid", positional: () => torch.meshgrid([a23().reshape(-1), b23().reshape(-1)]), options: () => torch.meshgrid(a23().reshape(-1), b23().reshape(-1), { indexing: "ij" }) },
+  { name: "torch.combinations", positional: () => torch.combinations(a23().reshape(-1), 3, true), options: () => torch.combinations(a23().reshape(-1), { r: 3, with_replacement: true }) },
+  { name: "torch.tensordot", positional: () => torch.tensordot(x3(), a23(), [[0, 1], [0, 1]]), options: () => torch.tensordot(x3().permute(2, 0, 1), a23(), { dims: 2 }).reshape(4) },
+  { name: "torch.cross", positional: () => torch.cross(a23(), b23(), 1), options: () => torch.cross(a23(), b23(), { dim: 1 }) },
+  { name: "torch.vander", positional: () => torch.vander(a23().reshape(-1), 3, true), options: () => torch.vander(a23().reshape(-1), { N: 3, increasing: true }) },
+  { name: "torch.slice_scatter", positional: () => torch.slice_scatter(x3(), a23().reshape(2, 3, 1), 2, 1, 2, 1), options: () => torch.slice_scatter(x3(), a23().reshape(2, 3, 1), { dim: 2, start: 1, end: 2 }) },
 
   // nn.functional
   { name: "F.conv2d", positional: () => F.conv2d(x4(), w2d(), torch.ones(2), 1, 1), options: () => F.conv2d(x4(), w2d(), { bias: torch.ones(2), padding: 1 }) },
@@ -375,6 +390,14 @@ function namesIn(file: string): string[] {
 describe("public surface: coverage", () => {
   it("every public function and class has both call forms tested, or is listed as taking no keyword", () => {
     const covered = new Set([...namesIn("./call_forms.test.ts"), ...namesIn("./public_surface.test.ts")]);
+  // API breadth a2
+  ...Object.fromEntries(
+    [
+      "trace", "movedim", "moveaxis", "swapaxes", "swapdims", "ravel", "broadcast_to", "broadcast_tensors", "broadcast_shapes", "atleast_1d",
+      "atleast_2d", "atleast_3d", "column_stack", "dstack", "take", "cartesian_prod", "block_diag", "kron", "inner",
+    ].map((n) => [`torch.${n}`, "tensors and required values only"]),
+  ),
+  "torch.as_strided": "(input, size, stride, storage_offset) positional",
     const surface: [string, object][] = [
       ["torch", torch], ["F", F], ["nn.init", nn.init], ["nn.utils", nn.utils], ["nn", nn], ["optim", optim],
       ["lr_scheduler", optim.lr_scheduler], ["utils.data", utils.data],

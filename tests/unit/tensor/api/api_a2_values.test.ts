@@ -1,0 +1,115 @@
+/**
+ * API breadth (helper A2): shape and indexing ops, reductions and statistics, torch.linalg
+ * against PyTorch 1.13. Every case of scripts/fixtures/api_a2_fixtures.py
+ * (tests/fixtures/torch/core/api_a2.json) mirrored by name: outputs, and for differentiable
+ * cases the gradients of sum(out[0] * W) (W = linspace(0.5, 1.5)) with respect to the float inputs.
+ */
+import { describe, expect, it } from "vitest";
+import { torch, type Tensor } from "../../../../lib/tensor/index";
+import { expectClose, loadFixture } from "../core/fixtures";
+
+interface Stored {
+  shape: number[];
+  dtype: "float32" | "float64" | "int64" | "bool";
+  data: number[];
+}
+interface Case {
+  out: Stored[];
+  grad?: Stored[];
+}
+const fx = loadFixture<{ inputs: Record<string, Stored>; cases: Record<string, Case> }>("api_a2.json");
+const dtypes = { float32: torch.float32, float64: torch.float64, int64: torch.long, bool: torch.bool };
+const load = (s: Stored): Tensor => torch.tensor(s.data, { dtype: dtypes[s.dtype] }).reshape(s.shape);
+const L = (v: number[] | number[][] | number[][][]) => torch.tensor(v, { dtype: torch.long });
+
+type Out = Tensor | Tensor[] | Iterable<Tensor>;
+/** name -> [input names, fn]. Mirrors CASES in api_a2_fixtures.py. */
+const cases: Record<string, [string[], (...xs: Tensor[]) => Out]> = {
+  diag_vec: [["V"], (v) => torch.diag(v)],
+  diag_vec_offset: [["V"], (v) => torch.diag(v, -2)],
+  diag_mat: [["X"], (x) => x.diag()],
+  diag_mat_offset: [["X"], (x) => torch.diag(x, { diagonal: 1 })],
+  diagonal_3d: [["B"], (x) => torch.diagonal(x, 1, 1, 2)],
+  diagonal_dims: [["B"], (x) => x.diagonal({ offset: -1, dim1: 2, dim2: 0 })],
+  diag_embed: [["X"], (x) => torch.diag_embed(x, 1)],
+  diag_embed_dims: [["X"], (x) => torch.diag_embed(x, { offset: -1, dim1: 0, dim2: 2 })],
+  diagflat: [["X"], (x) => torch.diagflat(x, 1)],
+  trace: [["X"], (x) => torch.trace(x)],
+  movedim: [["B"], (x) => torch.movedim(x, 0, 2)],
+  movedim_lists: [["B"], (x) => x.movedim([0, 1], [2, 0])],
+  moveaxis: [["B"], (x) => torch.moveaxis(x, -1, 0)],
+  swapaxes: [["B"], (x) => torch.swapaxes(x, 0, 2)],
+  ravel: [["B"], (x) => x.transpose(0, 2).ravel()],
+  broadcast_to: [["V"], (v) => torch.broadcast_to(v, [3, 5])],
+  broadcast_tensors: [["X", "V"], (x, v) => torch.broadcast_tensors(x.reshape(3, 1, 4), v.reshape(5, 1))],
+  column_stack: [["V", "X"], (v, x) => torch.column_stack([v.index(":3"), x, v.index("1:4")])],
+  dstack: [["X", "V"], (x) => torch.dstack([x, x.mul(2)])],
+  rot90: [["X"], (x) => torch.rot90(x)],
+  rot90_k2: [["B"], (x) => torch.rot90(x, 2, [1, 2])],
+  rot90_k_neg1: [["B"], (x) => x.rot90({ k: -1, dims: [0, 2] })],
+  tensor_split_sections: [["E"], (x) => torch.tensor_split(x, 4)],
+  tensor_split_indices: [["X"], (x) => torch.tensor_split(x, [1, 3], { dim: 1 })],
+  take: [["X", "IDX"], (x, i) => torch.take(x, i)],
+  take_along_dim: [["X"], (x) => torch.take_along_dim(x, torch.argsort(x, 1), 1)],
+  take_along_dim_broadcast: [["B"], (x) => torch.take_along_dim(x, L([[[0], [3], [1]]]), 2)],
+  take_along_dim_flat: [["X"], (x) => x.take_along_dim(L([0, 5, 11]))],
+  repeat_interleave_int: [["X"], (x) => torch.repeat_interleave(x, 2, 0)],
+  repeat_interleave_flat: [["X"], (x) => x.repeat_interleave(2)],
+  repeat_interleave_tensor: [["X"], (x) => x.repeat_interleave(L([1, 0, 2, 3]), { dim: 1 })],
+  repeat_interleave_counts: [["COUNTS"], (c) => torch.repeat_interleave(c)],
+  meshgrid_ij: [["V", "E"], (v, e) => torch.meshgrid(v, e.index(":3"), { indexing: "ij" })],
+  meshgrid_xy: [["V", "E"], (v, e) => torch.meshgrid([v, e.index(":3"), e.index("3:")], { indexing: "xy" })],
+  cartesian_prod: [["V", "E"], (v, e) => torch.cartesian_prod(v.index(":3"), e.index(":2"))],
+  combinations: [["V"], (v) => torch.combinations(v)],
+  combinations_r3_repl: [["E"], (e) => torch.combinations(e.index(":3"), { r: 3, with_replacement: true })],
+  block_diag: [["X", "V", "S"], (x, v, s) => torch.block_diag(x, v.index(":2"), s.index(":2", ":2"))],
+  kron: [["X", "S"], (x, s) => torch.kron(x.index(":2", ":3"), s.index(":2"))],
+  kron_mixed_dims: [["B", "V"], (b, v) => b.kron(v.index(":2"))],
+  tensordot_int: [["B", "X"], (b, x) => torch.tensordot(b, x, 2)],
+  tensordot_lists: [["B", "S"], (b, s) => torch.tensordot(b, s, { dims: [[2], [1]] })],
+  inner: [["B", "X"], (b, x) => torch.inner(b, x)],
+  cross_default: [["V3", "W3"], (a, b) => torch.cross(a, b)],
+  cross_dim: [["V3", "W3"], (a, b) => a.t().cross(b.t(), { dim: 0 })],
+  linalg_cross: [["V3", "W3"], (a, b) => torch.linalg.cross(a, b.index(":1"))],
+  vander: [["V"], (v) => torch.vander(v)],
+  vander_inc: [["V"], (v) => torch.vander(v, { N: 3, increasing: true })],
+  slice_scatter: [["X", "V"], (x, v) => torch.slice_scatter(x, v.index(":3").reshape(3, 1).mul(1), { dim: 1, start: 1, end: 2 })],
+  slice_scatter_step: [["S", "X"], (s, x) => torch.slice_scatter(s, x.index(":2"), 0, 0, null, 2)],
+  unfold: [["X"], (x) => x.unfold(1, 2, 1)],
+  unfold_step: [["B"], (x) => x.unfold(2, 2, 2)],
+  as_strided: [["X"], (x) => x.as_strided([3, 3], [1, 2], 1)],
+};
+
+function outputs(o: Out): Tensor[] {
+  if (o instanceof torch.Tensor) return [o];
+  return [...o];
+}
+
+describe("API breadth a2 against PyTorch 1.13", () => {
+  it("mirrors every fixture case", () => {
+    expect(Object.keys(cases).sort()).toEqual(Object.keys(fx.cases).sort());
+  });
+  it.each(Object.keys(fx.cases))("%s", (name) => {
+    const [names, fn] = cases[name];
+    const c = fx.cases[name];
+    const xs = names.map((n) => {
+      const t = load(fx.inputs[n]);
+      return c.grad && t.dtype.is_floating_point ? t.requires_grad_(true) : t;
+    });
+    const outs = outputs(fn(...xs));
+    expect(outs.length).toBe(c.out.length);
+    const tol = fx.inputs[names[0]]?.dtype === "float64" ? 1e-9 : 1e-5;
+    outs.forEach((o, i) => {
+      expect([...o.shape], `${name} out ${i} shape`).toEqual(c.out[i].shape);
+      expect(String(o.dtype), `${name} out ${i} dtype`).toBe(String(dtypes[c.out[i].dtype]));
+      expectClose(o, c.out[i].data, tol * 10, tol, `${name} out ${i}`);
+    });
+    if (c.grad) {
+      const first = outs[0];
+      const w = torch.linspace(0.5, 1.5, first.numel(), { dtype: first.dtype }).reshape(first.shape.slice());
+      first.mul(w).sum().backward();
+      const floats = xs.filter((x) => x.dtype.is_floating_point);
+      floats.forEach((x, i) => expectClose(x.grad ?? torch.zeros_like(x), c.grad![i].data, tol * 10, tol, `${name} grad ${i}`));
+    }
+  });
+});
