@@ -7,17 +7,22 @@
  * steps. Pointers and ldc are in bytes.
  *
  * The register tile is TILE_ROWS x 8, independent of the panels' 4 rows: a tile row is read
- * through whichever panel holds it (five panels, 20 rows, are four 5-row tiles). Each k step loads
- * the B panel's two f32x4, the A rows (a panel holding two or more of the tile's rows: one v128 load
- * and a lane-splat shuffle per row; a panel holding one: a broadcast load), and does 2 x TILE_ROWS
+ * through whichever panel holds it, and written to its own C row. Five panels (20 rows) are four
+ * 5-row tiles: tile t is panel t's four rows plus row t of panel 4. Each k step loads the B panel's
+ * two f32x4, the A rows (a panel holding two or more of the tile's rows: one v128 load and a
+ * lane-splat shuffle per row; a panel holding one: a broadcast load), and does 2 x TILE_ROWS
  * multiply + adds into accumulators that stay in registers for the whole k loop (fused
- * multiply-adds where the host has Relaxed SIMD).
+ * multiply-adds where the host has Relaxed SIMD). (Consecutive rows 0-4, 5-9, ... measured the
+ * same and need up to 2 vector loads and 5 shuffles per step instead of 1 and 4.)
  *
  * Why 5 rows: a 4 x 8 tile has only 8 independent accumulator chains, exactly the FMA latency
  * (4 cycles) times its throughput (2 per cycle), which measured ~85 % of the 12-chain FMA loop;
  * 10 chains reach it. More rows do not fit: V8 (TurboFan) hoists every load of the step to its top,
  * so 10 accumulators + 2 B + 2 A vectors + 1 shuffle result are all the 15 vector registers it
  * allocates on x64 (xmm15 is its scratch); 6 x 8 spilled accumulators to the stack and was slower.
+ * The trade: 4 shuffles per step, which share ports with the FMAs. Bare kernel vs 4 rows, paired
+ * runs in CPU time: x1.05-1.10 on a quiet machine (Node 20) and x1.08-1.11 in Chromium 156, but
+ * x0.85-1.03 when the machine was saturated (load 20: the FMA ports then are the limit, not latency).
  * Panels left over (mBlocks mod 5) take 4 x 8 tiles. Every C element still sums its k products
  * in k order from zero, so the result is bit-identical to a 4 x 8 kernel's, whatever the tile
  * (the packing layout conv_pack.ts and the thread split assume is unchanged).
@@ -57,8 +62,8 @@ const MAX_TILE_ROWS = 6;
 
 const g = op.localGet, s = op.localSet;
 
-/** A tile row: the panel pointer (local) it is read through and its lane in that panel. */
-type TileRow = readonly [ptr: number, lane: number];
+/** A tile row: the panel pointer (local) it is read through, its lane in that panel, and its C row after ib * MR. */
+type TileRow = readonly [ptr: number, lane: number, cRow: number];
 
 /** i8x16.shuffle lanes that splat f32 lane `lane` of the first operand. */
 function splatLanes(lane: number): number[] {
@@ -125,38 +130,58 @@ function tile(rows: readonly TileRow[], accumulate: boolean, fma: boolean): numb
       ...g(L_PB), ...op.i32Const(NR * 4), ...op.i32Add, ...op.localTee(L_PB), ...g(L_BEND), ...op.i32Ne, ...op.brIf(0),
     ]),
   ]));
-  for (let r = 0; r < rows.length; r++) {
+  rows.forEach(([, , cRow], r) => {
+    // c = C column block + (ib * MR + cRow) * ldc, or the previous row's + ldc
+    if (r > 0 && cRow === rows[r - 1][2] + 1) out.push(...g(L_CP), ...g(P_LDC), ...op.i32Add, ...s(L_CP));
+    else out.push(...g(L_CCOL), ...g(L_IB), ...op.i32Const(MR), ...op.i32Mul, ...op.i32Const(cRow), ...op.i32Add, ...g(P_LDC), ...op.i32Mul, ...op.i32Add, ...s(L_CP));
     for (let h = 0; h < 2; h++) {
       const acc = L_ACC + 2 * r + h;
       if (accumulate) out.push(...g(L_CP), ...g(L_CP), ...op.v128Load(16 * h), ...g(acc), ...op.f32x4Add, ...op.v128Store(16 * h));
       else out.push(...g(L_CP), ...g(acc), ...op.v128Store(16 * h));
     }
-    out.push(...g(L_CP), ...g(P_LDC), ...op.i32Add, ...s(L_CP));
-  }
+  });
   return out;
 }
 
-/** Points L_PA0 at panel ib + `panel` (L_PA1 at the next) and L_CP at C row ib * MR + `row` of the column block. */
-function placeTile(panel: number, row: number): number[] {
-  return [
-    ...g(P_A), ...g(L_IB), ...op.i32Const(panel), ...op.i32Add, ...g(L_PANEL), ...op.i32Mul, ...op.i32Add, ...op.localTee(L_PA0),
-    ...g(L_PANEL), ...op.i32Add, ...s(L_PA1),
-    ...g(L_CCOL), ...g(L_IB), ...op.i32Const(MR), ...op.i32Mul, ...op.i32Const(row), ...op.i32Add, ...g(P_LDC), ...op.i32Mul, ...op.i32Add, ...s(L_CP),
-  ];
+/** A register tile: the panels (after ib) L_PA0 and L_PA1 point at, and its rows. */
+interface TileSpec {
+  panel0: number;
+  panel1: number;
+  rows: TileRow[];
+}
+
+function placeTile({ panel0, panel1 }: TileSpec): number[] {
+  const at = (panel: number) => [...g(P_A), ...g(L_IB), ...op.i32Const(panel), ...op.i32Add, ...g(L_PANEL), ...op.i32Mul, ...op.i32Add];
+  return [...at(panel0), ...s(L_PA0), ...at(panel1), ...s(L_PA1)];
 }
 
 /**
- * A loop over groups of `panels` panels (while at least that many are left), each cut into
- * tiles of `rows` rows (rows divides panels * MR).
+ * The tiles of `rows` rows that cover `panels` panels. Five rows: tile t is panel t's 4 rows and
+ * row t of panel 4 (one vector load and a broadcast per step, 4 shuffles); other heights: runs of
+ * consecutive rows.
  */
-function tileLoop(panels: number, rows: number, accumulate: boolean, fma: boolean): number[] {
-  const body: number[] = [];
+function tileSpecs(panels: number, rows: number): TileSpec[] {
+  const specs: TileSpec[] = [];
+  if (rows === MR + 1) {
+    for (let t = 0; t < MR; t++) {
+      const own: TileRow[] = [0, 1, 2, 3].map((lane) => [L_PA0, lane, t * MR + lane]);
+      specs.push({ panel0: t, panel1: MR, rows: [...own, [L_PA1, t, MR * MR + t]] });
+    }
+    return specs;
+  }
   for (let r0 = 0; r0 < panels * MR; r0 += rows) {
     const first = Math.floor(r0 / MR);
     const tileRows: TileRow[] = [];
-    for (let r = r0; r < r0 + rows; r++) tileRows.push([Math.floor(r / MR) === first ? L_PA0 : L_PA1, r % MR]);
-    body.push(...placeTile(first, r0), ...tile(tileRows, accumulate, fma));
+    for (let r = r0; r < r0 + rows; r++) tileRows.push([Math.floor(r / MR) === first ? L_PA0 : L_PA1, r % MR, r]);
+    specs.push({ panel0: first, panel1: first + 1, rows: tileRows });
   }
+  return specs;
+}
+
+/** A loop over groups of `panels` panels (while at least that many are left), each cut into tiles of `rows` rows. */
+function tileLoop(panels: number, rows: number, accumulate: boolean, fma: boolean): number[] {
+  const body: number[] = [];
+  for (const spec of tileSpecs(panels, rows)) body.push(...placeTile(spec), ...tile(spec.rows, accumulate, fma));
   return op.block([
     ...op.loop([
       // while mb - ib >= panels (ib <= mb throughout)

@@ -1,6 +1,6 @@
 /**
  * The GEMM micro-kernel's register tiles (gemm_kernel.ts): whatever the tile height (the shipped
- * 5 rows reads a tile through two panels at four different lane offsets), `gemm_set` and
+ * 5 rows reads a tile through two panels and writes it to non-adjacent C rows), `gemm_set` and
  * `gemm_acc` give the bits of the plain 4-row tile, compute A_panels @ B_panels (against float64),
  * and write only the C block (row stride ldc, padding between rows untouched). Row-block counts
  * 1..11 cover every tile phase and every left-over count.
