@@ -12,6 +12,8 @@
  *                threshold, celu, glu, rrelu, softmin (F and module), Softmax2d
  *                dropout1d/2d/3d, alpha_dropout, feature_alpha_dropout (F and module)
  *                normalize, group_norm / GroupNorm, instance_norm / InstanceNorm1d/2d/3d, local_response_norm / LocalResponseNorm
+ *                losses: margin_ranking, hinge_embedding, soft_margin, multilabel_soft_margin, multi_margin, multilabel_margin,
+ *                triplet_margin, gaussian_nll, poisson_nll (F and module); pairwise_distance / PairwiseDistance, pdist
  *   optim        SGD, Adam, AdamW, RMSprop, Optimizer (state_dict / load_state_dict in PyTorch's layout),
  *                Adagrad, Adadelta, Adamax, NAdam, RAdam, Rprop, ASGD, LBFGS (step(closure), line_search_fn "strong_wolfe"),
  *                lr_scheduler: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR, ConstantLR,

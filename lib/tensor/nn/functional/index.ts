@@ -25,6 +25,19 @@ import { celu, glu, hardshrink, hardsigmoid, hardswish, logsigmoid, mish, rrelu,
 import { dropout } from "./dropout";
 import { alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout } from "./dropout_extra";
 import { group_norm, instance_norm, local_response_norm, normalize } from "./normalization_extra";
+import {
+  gaussian_nll_loss,
+  hinge_embedding_loss,
+  margin_ranking_loss,
+  multi_margin_loss,
+  multilabel_margin_loss,
+  multilabel_soft_margin_loss,
+  pairwise_distance,
+  pdist,
+  poisson_nll_loss,
+  soft_margin_loss,
+  triplet_margin_loss,
+} from "./loss_extra";
 import { linear } from "./linear";
 import {
   binary_cross_entropy,
@@ -94,6 +107,8 @@ export const functional = {
   hardswish, hardsigmoid, mish, logsigmoid, softsign, softshrink, hardshrink, tanhshrink, threshold, celu, glu, rrelu, softmin,
   dropout1d, dropout2d, dropout3d, alpha_dropout, feature_alpha_dropout,
   normalize, group_norm, instance_norm, local_response_norm,
+  margin_ranking_loss, hinge_embedding_loss, soft_margin_loss, multilabel_soft_margin_loss, multi_margin_loss, multilabel_margin_loss,
+  triplet_margin_loss, gaussian_nll_loss, poisson_nll_loss, pairwise_distance, pdist,
 };
 
 export type Functional = typeof functional;

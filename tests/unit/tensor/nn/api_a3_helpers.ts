@@ -23,7 +23,7 @@ export function caseName(c: A3Case): string {
 }
 
 export function leavesOf(c: A3Case, requires_grad = true): Tensor[] {
-  return c.inputs.map((t) => (t.long ? tensorOf(t, torch.long) : tensorOf(t, torch.float64, requires_grad && c.grads.some((g) => g))));
+  return c.inputs.map((t, i) => (t.long ? tensorOf(t, torch.long) : tensorOf(t, torch.float64, requires_grad && !!c.grads[i])));
 }
 
 /** F.<fn> on float64 copies of the inputs: the output and the gradients of sum(output * weight). */
