@@ -777,3 +777,309 @@ export class ReduceLROnPlateau {
 
 /** PyTorch 1.13's public name of the base class. */
 export { LRScheduler as _LRScheduler };
+
+export interface MultiplicativeLROptions {
+  lr_lambda?: ((epoch: number) => number) | readonly ((epoch: number) => number)[];
+  last_epoch?: number;
+}
+
+/** lr = lr * lr_lambda(epoch) every step after the first; one function for every group or one per group. */
+export class MultiplicativeLR extends LRScheduler {
+  lr_lambdas: ((epoch: number) => number)[];
+
+  /** new lr_scheduler.MultiplicativeLR(optimizer, (epoch) => 0.95) or (optimizer, { lr_lambda }) */
+  constructor(
+    optimizer: AnyOptimizer,
+    lr_lambda: MultiplicativeLROptions["lr_lambda"] | MultiplicativeLROptions,
+    ...args: PyArgs<[last_epoch?: number], { last_epoch?: number }>
+  ) {
+    const o = parseArgs<MultiplicativeLROptions>("MultiplicativeLR", ["lr_lambda", "last_epoch"], [lr_lambda, ...args]);
+    const fns = need("MultiplicativeLR", "lr_lambda", o.lr_lambda);
+    const n = checkOptimizer(optimizer).param_groups.length;
+    let lambdas: ((epoch: number) => number)[];
+    if (typeof fns === "function") lambdas = Array.from({ length: n }, () => fns);
+    else {
+      if (fns.length !== n) throw new ValueError(`Expected ${n} lr_lambdas, but got ${fns.length}`);
+      lambdas = [...fns];
+    }
+    super(optimizer, o.last_epoch ?? -1);
+    this.lr_lambdas = lambdas;
+    this._initial_step();
+  }
+
+  get_lr(): number[] {
+    const lrs = this.currentLrs();
+    if (this.last_epoch <= 0) return lrs;
+    return lrs.map((lr, i) => lr * this.lr_lambdas[i](this.last_epoch));
+  }
+}
+
+export interface PolynomialLROptions {
+  total_iters?: number;
+  power?: number;
+  last_epoch?: number;
+}
+
+/** lr = base_lr * (1 - min(epoch, total_iters) / total_iters)^power (PyTorch 1.13). */
+export class PolynomialLR extends LRScheduler {
+  total_iters: number;
+  power: number;
+
+  /** new lr_scheduler.PolynomialLR(optimizer, total_iters=5, power=1.0) or (optimizer, { total_iters, power }) */
+  constructor(optimizer: AnyOptimizer, ...args: PyArgs<[total_iters?: number, power?: number, last_epoch?: number], PolynomialLROptions>) {
+    const o = parseArgs<PolynomialLROptions>("PolynomialLR", ["total_iters", "power", "last_epoch"], args);
+    super(optimizer, o.last_epoch ?? -1);
+    this.total_iters = o.total_iters ?? 5;
+    this.power = o.power ?? 1.0;
+    this._initial_step();
+  }
+
+  get_lr(): number[] {
+    const { last_epoch: e, total_iters: n } = this;
+    const lrs = this.currentLrs();
+    if (e === 0 || e > n) return lrs;
+    const factor = ((1 - e / n) / (1 - (e - 1) / n)) ** this.power;
+    return lrs.map((lr) => lr * factor);
+  }
+
+  protected override _get_closed_form_lr(): number[] {
+    return this.base_lrs.map((b) => b * (1 - Math.min(this.total_iters, this.last_epoch) / this.total_iters) ** this.power);
+  }
+}
+
+/** Steps every scheduler in the list at each step(), so their factors multiply. */
+export class ChainedScheduler {
+  optimizer: AnyOptimizer;
+  _schedulers: LRScheduler[];
+  protected _last_lr: number[];
+
+  /** new lr_scheduler.ChainedScheduler([s1, s2]) or ChainedScheduler({ schedulers: [s1, s2] }) */
+  constructor(schedulers: readonly LRScheduler[] | { schedulers?: readonly LRScheduler[] }) {
+    const o = parseArgs<{ schedulers: readonly LRScheduler[] }>("ChainedScheduler", ["schedulers"], [schedulers]);
+    const list = need("ChainedScheduler", "schedulers", o.schedulers);
+    if (list.length === 0) throw new ValueError("ChainedScheduler expects at least one scheduler");
+    for (let i = 1; i < list.length; i++) {
+      if (list[i].optimizer !== list[0].optimizer) {
+        throw new ValueError(`ChainedScheduler expects all schedulers to belong to the same optimizer, but got schedulers at index 0 and ${i} to be different`);
+      }
+    }
+    this._schedulers = [...list];
+    this.optimizer = list[0].optimizer;
+    this._last_lr = groupsOf(this.optimizer).map((g) => g.lr);
+  }
+
+  step(): void {
+    for (const s of this._schedulers) s.step();
+    this._last_lr = groupsOf(this.optimizer).map((g) => g.lr);
+  }
+
+  get_last_lr(): number[] {
+    return this._last_lr.slice();
+  }
+
+  state_dict(): Record<string, unknown> {
+    const own = Object.fromEntries(Object.entries(this).filter(([k]) => !NOT_STATE.has(k)).map(([k, v]) => [k, structuredCopy(v)]));
+    return { ...own, _schedulers: this._schedulers.map((s) => s.state_dict()) };
+  }
+
+  load_state_dict(state: Record<string, unknown>): void {
+    const { _schedulers: inner, ...own } = state;
+    for (const [k, v] of Object.entries(own)) if (k !== "optimizer") (this as unknown as Record<string, unknown>)[k] = structuredCopy(v);
+    (inner as Record<string, unknown>[] | undefined)?.forEach((s, i) => this._schedulers[i].load_state_dict(s));
+  }
+}
+
+export interface CosineAnnealingWarmRestartsOptions {
+  T_0?: number;
+  T_mult?: number;
+  eta_min?: number;
+  last_epoch?: number;
+}
+
+/**
+ * SGDR: cosine annealing from base_lr to eta_min over T_i epochs, then a restart with
+ * T_i *= T_mult. step(epoch) takes fractional epochs (epoch + batch / batches_per_epoch).
+ */
+export class CosineAnnealingWarmRestarts extends LRScheduler {
+  T_0: number;
+  T_i: number;
+  T_mult: number;
+  eta_min: number;
+  T_cur: number;
+
+  /** new lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0, T_mult=1, eta_min=0) or with options */
+  constructor(
+    optimizer: AnyOptimizer,
+    T_0: number | CosineAnnealingWarmRestartsOptions,
+    ...args: PyArgs<[T_mult?: number, eta_min?: number, last_epoch?: number], Omit<CosineAnnealingWarmRestartsOptions, "T_0">>
+  ) {
+    const o = parseArgs<CosineAnnealingWarmRestartsOptions>("CosineAnnealingWarmRestarts", ["T_0", "T_mult", "eta_min", "last_epoch"], [T_0, ...args]);
+    const t0 = need("CosineAnnealingWarmRestarts", "T_0", o.T_0);
+    const mult = o.T_mult ?? 1;
+    if (!Number.isInteger(t0) || t0 <= 0) throw new ValueError(`Expected positive integer T_0, but got ${t0}`);
+    if (!Number.isInteger(mult) || mult < 1) throw new ValueError(`Expected integer T_mult >= 1, but got ${mult}`);
+    const lastEpoch = o.last_epoch ?? -1;
+    super(optimizer, lastEpoch);
+    this.T_0 = t0;
+    this.T_i = t0;
+    this.T_mult = mult;
+    this.eta_min = o.eta_min ?? 0;
+    this.T_cur = lastEpoch;
+    this._initial_step();
+  }
+
+  get_lr(): number[] {
+    return this.base_lrs.map((b) => this.eta_min + ((b - this.eta_min) * (1 + Math.cos((Math.PI * this.T_cur) / this.T_i))) / 2);
+  }
+
+  /** Next epoch, or jump to `epoch` (may be fractional: restarts are found from the closed form). */
+  override step(epoch?: number): void {
+    this._step_count += 1;
+    if (epoch === undefined && this.last_epoch < 0) epoch = 0;
+    if (epoch === undefined) {
+      epoch = this.last_epoch + 1;
+      this.T_cur += 1;
+      if (this.T_cur >= this.T_i) {
+        this.T_cur -= this.T_i;
+        this.T_i *= this.T_mult;
+      }
+    } else {
+      if (epoch < 0) throw new ValueError(`Expected non-negative epoch, but got ${epoch}`);
+      if (epoch >= this.T_0) {
+        if (this.T_mult === 1) this.T_cur = pyMod(epoch, this.T_0);
+        else {
+          const n = Math.trunc(Math.log((epoch / this.T_0) * (this.T_mult - 1) + 1) / Math.log(this.T_mult));
+          this.T_cur = epoch - (this.T_0 * (this.T_mult ** n - 1)) / (this.T_mult - 1);
+          this.T_i = this.T_0 * this.T_mult ** n;
+        }
+      } else {
+        this.T_i = this.T_0;
+        this.T_cur = epoch;
+      }
+    }
+    this.last_epoch = Math.floor(epoch);
+    const lrs = this.get_lr();
+    this.groups().forEach((g, i) => (g.lr = lrs[i]));
+    this._last_lr = this.currentLrs();
+  }
+}
+
+export interface CyclicLROptions {
+  base_lr?: number | readonly number[];
+  max_lr?: number | readonly number[];
+  step_size_up?: number;
+  step_size_down?: number | null;
+  mode?: "triangular" | "triangular2" | "exp_range";
+  gamma?: number;
+  scale_fn?: ((x: number) => number) | null;
+  scale_mode?: "cycle" | "iterations";
+  cycle_momentum?: boolean;
+  base_momentum?: number | readonly number[];
+  max_momentum?: number | readonly number[];
+  last_epoch?: number;
+}
+
+/**
+ * Cyclical learning rates (Smith, 2017), stepped once per batch: lr goes base_lr -> max_lr over
+ * step_size_up steps and back over step_size_down, the amplitude scaled per cycle (triangular2:
+ * halved each cycle) or per iteration (exp_range: gamma^iteration); momentum moves inversely.
+ */
+export class CyclicLR extends LRScheduler {
+  max_lrs: number[];
+  total_size: number;
+  step_ratio: number;
+  mode: string;
+  gamma: number;
+  scale_mode: "cycle" | "iterations";
+  _scale_fn_custom: ((x: number) => number) | null;
+  cycle_momentum: boolean;
+  base_momentums: number[] = [];
+  max_momentums: number[] = [];
+
+  /** new lr_scheduler.CyclicLR(optimizer, base_lr, max_lr, step_size_up=2000, ...) or (optimizer, { base_lr, max_lr, ... }) */
+  constructor(
+    optimizer: AnyOptimizer,
+    base_lr: number | readonly number[] | CyclicLROptions,
+    ...args: PyArgs<
+      [
+        max_lr?: number | readonly number[], step_size_up?: number, step_size_down?: number | null,
+        mode?: "triangular" | "triangular2" | "exp_range", gamma?: number, scale_fn?: ((x: number) => number) | null,
+        scale_mode?: "cycle" | "iterations", cycle_momentum?: boolean, base_momentum?: number | readonly number[],
+        max_momentum?: number | readonly number[], last_epoch?: number,
+      ],
+      Omit<CyclicLROptions, "base_lr">
+    >
+  ) {
+    const o = parseArgs<CyclicLROptions>(
+      "CyclicLR",
+      ["base_lr", "max_lr", "step_size_up", "step_size_down", "mode", "gamma", "scale_fn", "scale_mode", "cycle_momentum", "base_momentum", "max_momentum", "last_epoch"],
+      argsOf(base_lr, args),
+    );
+    const opt = checkOptimizer(optimizer);
+    const groups = groupsOf(opt);
+    const lastEpoch = o.last_epoch ?? -1;
+    const baseLrs = perGroup("base_lr", groups.length, need("CyclicLR", "base_lr", o.base_lr));
+    const maxLrs = perGroup("max_lr", groups.length, need("CyclicLR", "max_lr", o.max_lr));
+    const up = o.step_size_up ?? 2000;
+    const down = o.step_size_down ?? up;
+    const mode = o.mode ?? "triangular";
+    const scaleFn = o.scale_fn ?? null;
+    if (!["triangular", "triangular2", "exp_range"].includes(mode) && scaleFn === null) throw new ValueError("mode is invalid and scale_fn is None");
+    const cycleMomentum = o.cycle_momentum ?? true;
+    if (cycleMomentum && !("momentum" in (opt.defaults as Record<string, unknown>))) {
+      throw new ValueError("optimizer must support momentum with `cycle_momentum` option enabled");
+    }
+    const baseM = cycleMomentum ? perGroup("base_momentum", groups.length, o.base_momentum ?? 0.8) : [];
+    const maxM = cycleMomentum ? perGroup("max_momentum", groups.length, o.max_momentum ?? 0.9) : [];
+    // Groups change only once every setting is known to be valid.
+    if (lastEpoch === -1) {
+      groups.forEach((g, i) => {
+        g.lr = baseLrs[i];
+        if (cycleMomentum) g.momentum = baseM[i];
+      });
+    }
+    super(opt, lastEpoch);
+    this.max_lrs = maxLrs;
+    this.total_size = up + down;
+    this.step_ratio = up / this.total_size;
+    this.mode = mode;
+    this.gamma = o.gamma ?? 1;
+    this._scale_fn_custom = scaleFn;
+    this.scale_mode = scaleFn !== null ? (o.scale_mode ?? "cycle") : mode === "exp_range" ? "iterations" : "cycle";
+    this.cycle_momentum = cycleMomentum;
+    if (cycleMomentum) {
+      this.base_momentums = groups.map((g) => g.momentum as number);
+      this.max_momentums = maxM;
+    }
+    this._initial_step();
+    this.base_lrs = baseLrs;
+  }
+
+  scale_fn(x: number): number {
+    if (this._scale_fn_custom !== null) return this._scale_fn_custom(x);
+    if (this.mode === "triangular2") return 1 / 2 ** (x - 1);
+    if (this.mode === "exp_range") return this.gamma ** x;
+    return 1;
+  }
+
+  get_lr(): number[] {
+    const cycle = Math.floor(1 + this.last_epoch / this.total_size);
+    const x = 1 + this.last_epoch / this.total_size - cycle;
+    const scale = x <= this.step_ratio ? x / this.step_ratio : (x - 1) / (this.step_ratio - 1);
+    const s = this.scale_fn(this.scale_mode === "cycle" ? cycle : this.last_epoch);
+    const lrs = this.base_lrs.map((b, i) => b + (this.max_lrs[i] - b) * scale * s);
+    if (this.cycle_momentum) {
+      this.groups().forEach((g, i) => {
+        g.momentum = this.max_momentums[i] - (this.max_momentums[i] - this.base_momentums[i]) * scale * s;
+      });
+    }
+    return lrs;
+  }
+
+  /** state_dict without the custom scale function (PyTorch 1.13 drops it too). */
+  override state_dict(): Record<string, unknown> {
+    const sd = super.state_dict();
+    delete sd._scale_fn_custom;
+    return sd;
+  }
+}

@@ -267,6 +267,21 @@ const forms: Form[] = [
   },
   { name: "lr_scheduler.OneCycleLR", positional: () => trajectory((o) => new optim.lr_scheduler.OneCycleLR(o, 1, 8, null, null, 0.25, "linear")), options: () => trajectory((o) => new optim.lr_scheduler.OneCycleLR(o, { max_lr: 1, total_steps: 8, pct_start: 0.25, anneal_strategy: "linear" })) },
   { name: "lr_scheduler.ReduceLROnPlateau", positional: () => trajectory((o) => new optim.lr_scheduler.ReduceLROnPlateau(o, "min", 0.5, 1) as never, true), options: () => trajectory((o) => new optim.lr_scheduler.ReduceLROnPlateau(o, { factor: 0.5, patience: 1 }) as never, true) },
+  // API breadth a4
+  { name: "lr_scheduler.MultiplicativeLR", positional: () => trajectory((o) => new optim.lr_scheduler.MultiplicativeLR(o, () => 0.9)), options: () => trajectory((o) => new optim.lr_scheduler.MultiplicativeLR(o, { lr_lambda: () => 0.9 })) },
+  { name: "lr_scheduler.PolynomialLR", positional: () => trajectory((o) => new optim.lr_scheduler.PolynomialLR(o, 4, 2)), options: () => trajectory((o) => new optim.lr_scheduler.PolynomialLR(o, { total_iters: 4, power: 2 })) },
+  {
+    name: "lr_scheduler.ChainedScheduler",
+    positional: () => trajectory((o) => new optim.lr_scheduler.ChainedScheduler([new optim.lr_scheduler.ConstantLR(o, 0.5, 2), new optim.lr_scheduler.ExponentialLR(o, 0.9)])),
+    options: () => trajectory((o) => new optim.lr_scheduler.ChainedScheduler({ schedulers: [new optim.lr_scheduler.ConstantLR(o, 0.5, 2), new optim.lr_scheduler.ExponentialLR(o, 0.9)] })),
+  },
+  { name: "lr_scheduler.CosineAnnealingWarmRestarts", positional: () => trajectory((o) => new optim.lr_scheduler.CosineAnnealingWarmRestarts(o, 2, 2, 0.1)), options: () => trajectory((o) => new optim.lr_scheduler.CosineAnnealingWarmRestarts(o, { T_0: 2, T_mult: 2, eta_min: 0.1 })) },
+  {
+    name: "lr_scheduler.CyclicLR",
+    positional: () => trajectory((o) => new optim.lr_scheduler.CyclicLR(o, 0.1, 1, 2, 3, "exp_range", 0.9, null, "cycle", true, 0.7, 0.95)),
+    options: () => trajectory((o) => new optim.lr_scheduler.CyclicLR(o, { base_lr: 0.1, max_lr: 1, step_size_up: 2, step_size_down: 3, mode: "exp_range", gamma: 0.9, base_momentum: 0.7, max_momentum: 0.95 })),
+  },
+  // end API breadth a4
 
   // utils.data
   { name: "utils.data.make_circles", positional: () => { const d = utils.data.make_circles(20, { noise: 0.1 }); return [d.X, d.y]; }, options: () => { const d = utils.data.make_circles({ n_samples: 20, noise: 0.1 }); return [d.X, d.y]; } },
