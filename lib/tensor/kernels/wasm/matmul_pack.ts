@@ -13,6 +13,9 @@
  *                   transpose by shuffles per four lanes (then the kc mod 4 last steps one float at a
  *                   time); about a third of pack4 / pack8's instructions, which load and store every
  *                   float on its own.
+ *   copyRows        (dst, src, rows, n, srcRow, dstRow): n floats of each of `rows` rows from
+ *                   src + i srcRow to dst + i dstRow (v128 copies, then the n mod 4 last floats):
+ *                   a batched product's C rows into their strided place (attention's heads).
  * The last, partial panel (fewer than W lanes) is left to the caller. Pointers and strides are bytes.
  */
 import { I32, V128, op, uleb, type WasmFunction } from "./assembler";
@@ -139,8 +142,40 @@ function transposePackFunction(W: number): WasmFunction {
   };
 }
 
+function copyRowsFunction(): WasmFunction {
+  const D = 0, S = 1, ROWS = 2, N = 3, S_ROW = 4, D_ROW = 5, I = 6, J = 7, VEC = 8; // VEC: n rounded down to 4, bytes
+  const copyFrom = (vector: boolean) => [
+    ...g(D), ...g(J), ...op.i32Add,
+    ...g(S), ...g(J), ...op.i32Add, ...(vector ? op.v128Load(0) : op.f32Load(0)),
+    ...(vector ? op.v128Store(0) : f32Store(0)),
+    ...addTo(J, c(vector ? 16 : 4)),
+  ];
+  return {
+    name: "copyRows",
+    params: [I32, I32, I32, I32, I32, I32],
+    results: [],
+    locals: [I32, I32, I32],
+    body: [
+      ...g(N), ...c(-4), ...op.i32And, ...c(4), ...op.i32Mul, ...s(VEC),
+      ...g(N), ...c(4), ...op.i32Mul, ...s(N), // bytes from here on
+      ...c(0), ...s(I),
+      ...op.block([
+        ...g(ROWS), ...op.i32Eqz, ...op.brIf(0),
+        ...op.loop([
+          ...c(0), ...s(J),
+          ...op.block([...op.loop([...g(J), ...g(VEC), ...op.i32LtU, ...op.i32Eqz, ...op.brIf(1), ...copyFrom(true), ...op.br(0)])]),
+          ...op.block([...op.loop([...g(J), ...g(N), ...op.i32LtU, ...op.i32Eqz, ...op.brIf(1), ...copyFrom(false), ...op.br(0)])]),
+          ...addTo(D, g(D_ROW)), ...addTo(S, g(S_ROW)),
+          ...g(I), ...c(1), ...op.i32Add, ...op.localTee(I), ...g(ROWS), ...op.i32LtU, ...op.brIf(0),
+        ]),
+      ]),
+    ],
+  };
+}
+
 export const matmulPackFunctions = (): WasmFunction[] => [
   packFunction(4, false), packFunction(8, false), packFunction(4, true), packFunction(8, true), transposePackFunction(4), transposePackFunction(8),
+  copyRowsFunction(),
 ];
 
 type PackFn = (dst: number, src: number, sLane: number, sStep: number, panels: number, kc: number) => void;
@@ -152,6 +187,7 @@ export interface MatmulPack {
   /** pack4 / pack8 for sStep = 4 bytes (the argument is ignored). */
   tpack4: PackFn;
   tpack8: PackFn;
+  copyRows: (dst: number, src: number, rows: number, n: number, srcRow: number, dstRow: number) => void;
 }
 
 /** The packing functions on `memory` (a GEMM driver's), or null when they cannot be instantiated. */

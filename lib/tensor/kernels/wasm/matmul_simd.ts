@@ -142,17 +142,29 @@ export function createBatchedMatmul(single: () => Matmul, gemm: () => Gemm | nul
       aLo = Math.min(aLo, aOffs[i]); aHi = Math.max(aHi, aOffs[i] + aSpan);
       bLo = Math.min(bLo, bOffs[i]); bHi = Math.max(bHi, bOffs[i] + bSpan);
     }
+    // Rows of C with a stride (attention's heads side by side): every slice's rows go into place in
+    // a copy of C's span staged in the heap (WebAssembly row copies), which goes back in one set;
+    // staging the old span first keeps whatever the slices do not write. Only for compact spans.
+    let cLo = 0, cHi = 0;
+    if (cAt && cRow !== n) {
+      cLo = Infinity;
+      for (let i = 0; i < count; i++) { cLo = Math.min(cLo, cAt[i]); cHi = Math.max(cHi, cAt[i] + (m - 1) * cRow + n); }
+      if (cHi - cLo > 2 * count * mn) cLo = cHi = 0;
+    }
     const stageA = Math.ceil(gemmFloats(m, n, k) / 4) * 4;
     const stageB = stageA + Math.ceil((aHi - aLo) / 4) * 4;
-    const h = heapOf(g.memory!, stageB + (bHi - bLo) + 8);
+    const stageC = stageB + Math.ceil((bHi - bLo) / 4) * 4;
+    const h = heapOf(g.memory!, stageC + (cHi - cLo) + 8);
     h.set(a.subarray(aLo, aHi), stageA);
     h.set(b.subarray(bLo, bHi), stageB);
+    if (cHi > cLo) h.set(c.subarray(cLo, cHi), stageC);
     let slice = 0;
     const packA = heapPackerAt(pack, MR, m, () => stageA + aOffs[slice] - aLo, as0, as1);
     const packB = heapPackerAt(pack, NR, n, () => stageB + bOffs[slice] - bLo, bs1, bs0);
     const unload = (heap: Float32Array, at: number, ldc: number): void => {
       const to = cAt ? cAt[slice] : cOff + slice * mn;
-      if (ldc === n && cRow === n) c.set(heap.subarray(at, at + mn), to);
+      if (cHi > cLo) pack.copyRows((stageC + to - cLo) * 4, at * 4, m, n, ldc * 4, cRow * 4);
+      else if (ldc === n && cRow === n) c.set(heap.subarray(at, at + mn), to);
       else if (n >= 64) for (let i = 0; i < m; i++) c.set(heap.subarray(at + i * ldc, at + i * ldc + n), to + i * cRow);
       else {
         // Short rows (a head's 16 floats): a plain loop beats a subarray object per row.
@@ -163,5 +175,6 @@ export function createBatchedMatmul(single: () => Matmul, gemm: () => Gemm | nul
       }
     };
     for (slice = 0; slice < count; slice++) g.gemm(m, n, k, packA, packB, unload);
+    if (cHi > cLo) c.set(new Float32Array(g.memory!.buffer, stageC * 4, cHi - cLo), cLo);
   };
 }

@@ -2,10 +2,14 @@
  * matmul's WebAssembly packers (wasm/matmul_pack.ts) against the definition: panel q, step p,
  * lane w of the output is the float at src + (q W + w) sLane + p sStep. The transposing packers
  * (tpack4 / tpack8: steps contiguous, four at a time through a 4 x 4 shuffle transpose, then the
- * kc mod 4 rest) for every kc remainder, and nothing written past the panels.
+ * kc mod 4 rest) for every kc remainder, and nothing written past the panels. copyRows, and the
+ * batched matmul's strided output staged through it: elements between the slices' rows keep their
+ * values.
  */
 import { describe, expect, it } from "vitest";
 import { matmulPackFor, type MatmulPack } from "../../../../lib/tensor/kernels/wasm/matmul_pack";
+import { matmulBatched } from "../../../../lib/tensor/kernels/batched_matmul";
+import { kernels } from "../../../../lib/tensor/kernels/registry";
 
 const memory = new WebAssembly.Memory({ initial: 8 });
 const pack = matmulPackFor(memory);
@@ -41,4 +45,39 @@ describeWasm("matmul packing in WebAssembly", () => {
       }
     });
   }
+
+  for (const n of [0, 1, 3, 4, 5, 8, 17]) {
+    it(`copyRows: ${n} floats per row, strided rows, nothing else written`, () => {
+      const h = new Float32Array(memory.buffer);
+      for (let i = 0; i < DST; i++) h[i] = i + 1;
+      const rows = 5, srcRow = n + 3, dstRow = 2 * n + 7;
+      h.fill(Number.NaN, DST, DST + rows * dstRow + 16);
+      pack!.copyRows(DST * 4, SRC * 4, rows, n, srcRow * 4, dstRow * 4);
+      for (let i = 0; i < rows * dstRow + 16; i++) {
+        const r = Math.floor(i / dstRow), j = i % dstRow;
+        const want = r < rows && j < n ? h[SRC + r * srcRow + j] : Number.NaN;
+        if (!Object.is(h[DST + i], want)) throw new Error(`float ${i}: ${h[DST + i]} != ${want}`);
+      }
+    });
+  }
+
+  const maybe = kernels.gemm ? it : it.skip;
+  maybe("batched matmul into strided rows with gaps between them: the products land in place, the gaps keep their values", () => {
+    const count = 3, m = 16, n = 6, k = 48;
+    const a = Float32Array.from({ length: count * m * k }, (_, i) => Math.sin(i));
+    const b = Float32Array.from({ length: count * k * n }, (_, i) => Math.cos(i));
+    const aOffs = [0, 1, 2].map((i) => i * m * k), bOffs = [0, 1, 2].map((i) => i * k * n);
+    const dense = new Float32Array(count * m * n);
+    matmulBatched(count, m, n, k, a, aOffs, k, 1, b, bOffs, n, 1, dense, 0);
+    const row = count * n + 2; // two floats between consecutive rows that no slice writes
+    const out = { offs: [0, 1, 2].map((i) => 5 + i * n), row };
+    const c = Float32Array.from({ length: 5 + m * row + 5 }, (_, i) => -i);
+    matmulBatched(count, m, n, k, a, aOffs, k, 1, b, bOffs, n, 1, c, 0, out);
+    c.forEach((v, at) => {
+      const rel = at - 5, r = Math.floor(rel / row), col = rel - r * row;
+      const slice = Math.floor(col / n);
+      const want = rel >= 0 && r < m && slice < count ? dense[slice * m * n + r * n + (col % n)] : -at;
+      if (!Object.is(v, want)) throw new Error(`c[${at}] = ${v}, want ${want}`);
+    });
+  });
 });
