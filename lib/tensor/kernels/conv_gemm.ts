@@ -342,12 +342,32 @@ function transposedWeightGrad(Cout: number, K: number): boolean {
 
 /** gw [Cout, K] = the weight gradient (overwritten), given go [N, Cout, L]. */
 export function convWeightGradGemm(gemm: Gemm, x: Float32Array, go: Float32Array, gw: Float32Array, N: number, Cout: number, g: ConvShape): void {
+  const L = g.OH * g.OW;
+  weightGradChunks(gemm, x, gw, N, Cout, g, 0, function copyGoIn(f, goAt, n0, nc) {
+    f.set(go.subarray(n0 * Cout * L, (n0 + nc) * Cout * L), goAt >> 2);
+  });
+}
+
+/** Samples per chunk of the weight gradient: the reduction runs over positions, so the result is small; chunks only bound the copies. */
+function weightGradStep(N: number, g: ConvShape): number {
+  return chunkSize(N, g.C, Math.max(g.OH * g.OW, g.H * g.W));
+}
+
+/**
+ * The weight gradient's loop over chunks of samples; `fillGo(f, goAt, n0, nc, extraAt)` writes
+ * the chunk's output gradient [nc, Cout, L] at byte offset goAt of the GEMM's memory, with
+ * `extraFloats` floats of the caller's scratch at extraAt.
+ */
+function weightGradChunks(
+  gemm: Gemm, x: Float32Array, gw: Float32Array, N: number, Cout: number, g: ConvShape, extraFloats: number,
+  fillGo: (f: Float32Array, goAt: number, n0: number, nc: number, extraAt: number) => void,
+): void {
   const pk = requirePacker(gemm);
   const L = g.OH * g.OW;
   const K = g.C * g.kh * g.kw;
   const inSample = g.C * g.H * g.W;
-  // The reduction runs over positions, so the result is small: chunk only to bound the copies.
-  const step = chunkSize(N, g.C, Math.max(L, g.H * g.W));
+  const step = weightGradStep(N, g);
+  const transposed = transposedWeightGrad(Cout, K);
   gw.fill(0, 0, Cout * K);
   for (let n0 = 0; n0 < N; n0 += step) {
     const nc = Math.min(step, N - n0);
@@ -355,21 +375,22 @@ export function convWeightGradGemm(gemm: Gemm, x: Float32Array, go: Float32Array
     const { P } = pl;
     const goBase = pl.goBase(Cout);
     const chanOff = pl.chanOff(Cout);
-    const mem = arena(gemm, Cout, K, P);
+    const mem = transposed ? arena(gemm, K, Cout, P) : arena(gemm, Cout, K, P);
     const xAt = mem.alloc(nc * g.C * pl.Hp * pl.Wp);
     const goAt = mem.alloc(nc * Cout * L);
     const posAt = mem.alloc(P);
     const tapAt = mem.alloc(K);
     const goBaseAt = mem.alloc(P);
     const chanAt = mem.alloc(Cout);
+    const extraAt = mem.alloc(extraFloats);
     const { f, i } = mem.commit();
     copyPadded(f, xAt >> 2, x.subarray(n0 * inSample), g, pl, nc);
-    f.set(go.subarray(n0 * Cout * L, (n0 + nc) * Cout * L), goAt >> 2);
+    fillGo(f, goAt, n0, nc, extraAt);
     i.set(pl.posBase, posAt >> 2);
     i.set(pl.tapOff, tapAt >> 2);
     i.set(goBase, goBaseAt >> 2);
     i.set(chanOff, chanAt >> 2);
-    if (transposedWeightGrad(Cout, K)) {
+    if (transposed) {
       // gW^T[K, Cout] = cols[K, P] @ gOut^T[P, Cout]: A rows are taps, B columns channels.
       const packA = packColsPanels(pk, 4, xAt, posAt, tapAt, K);
       const packB = packColsPanels(pk, 8, goAt, goBaseAt, chanAt, Cout);
@@ -391,6 +412,43 @@ export function convWeightGradGemm(gemm: Gemm, x: Float32Array, go: Float32Array
       }
     });
   }
+}
+
+/**
+ * The weight gradient gw (and bias gradient gb, and the convolution's output gradient gz when
+ * asked) of conv -> ReLU -> 2x2 pool from the pooled gradient gp [N, Cout, OH / 2, OW / 2]: the
+ * convolution's output gradient is built where the weight gradient reads it, in the GEMM's memory
+ * (ReLU's mask by `relu`'s bits, then the scatter to the picks `idx`: pool_kernels.ts's relu_mask
+ * and max_scatter, as ops/pool.ts's reluMaxScatter), and the bias gradient is summed there
+ * (bias_grad, as ops/conv.ts's). The same kernels on the same data as the separate ops, so the
+ * same bits. False (nothing written) when it does not apply: the batch needs several chunks,
+ * L % 4 !== 0 (the bias gradient's WebAssembly rows) or no pooling kernels on this memory.
+ */
+export function convReluPoolParamGradsGemm(
+  gemm: Gemm, x: Float32Array, gp: Float32Array, idx: Float32Array, relu: Float32Array,
+  gw: Float32Array, gb: Float32Array | null, gz: Float32Array | null, N: number, Cout: number, g: ConvShape,
+): boolean {
+  const pool = gemm.memory ? poolKernelsOn(gemm.memory) : null;
+  const L = g.OH * g.OW;
+  if (!pool || L % 4 !== 0 || weightGradStep(N, g) < N || !convGemmSupported(gemm)) return false;
+  const outPlane = (g.OH >> 1) * (g.OW >> 1);
+  const outN = N * Cout * outPlane;
+  const region = align16(outN * 4) / 4;
+  weightGradChunks(gemm, x, gw, N, Cout, g, 3 * region + Cout, function scatterGoIn(f, goAt, _n0, _nc, extraAt) {
+    const gpAt = extraAt, idxAt = gpAt + region * 4, reluAt = idxAt + region * 4, gbAt = reluAt + region * 4;
+    f.fill(0, goAt >> 2, (goAt >> 2) + N * Cout * L);
+    f.set(gp.subarray(0, outN), gpAt >> 2);
+    f.set(idx.subarray(0, outN), idxAt >> 2);
+    f.set(relu.subarray(0, outN), reluAt >> 2);
+    pool.relu_mask(gpAt, reluAt, Math.ceil(outN / 4));
+    pool.max_scatter(goAt, gpAt, idxAt, N * Cout, L * 4, outPlane);
+    if (gb) {
+      pool.bias_grad(goAt, gbAt, N, Cout, L);
+      gb.set(f.subarray(gbAt >> 2, (gbAt >> 2) + Cout));
+    }
+    if (gz) gz.set(f.subarray(goAt >> 2, (goAt >> 2) + N * Cout * L));
+  });
+  return true;
 }
 
 /** gx [N, C, H, W] = the input gradient (overwritten), given go [N, Cout, L] and w [Cout, K]. */

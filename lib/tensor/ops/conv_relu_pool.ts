@@ -21,7 +21,7 @@
  */
 import { needsGrad, record } from "../autograd/function";
 import { bool, float32, int64 } from "../dtype";
-import { convReluPool2x2Gemm, convReluPoolSupported } from "../kernels/conv_gemm";
+import { convReluPool2x2Gemm, convReluPoolParamGradsGemm, convReluPoolSupported } from "../kernels/conv_gemm";
 import { driverFor } from "../kernels/wasm/gemm";
 import { kernels } from "../kernels/registry";
 import type { Tensor } from "../tensor";
@@ -56,10 +56,30 @@ export function convReluMaxPool2d(input: Tensor, weight: Tensor, bias: Tensor | 
   const relu = (pooled._data as Float32Array).slice(0, pooled.numel());
   const picks: MaxPicks = { idx, P: N * Cout, inPlane: g.OH * g.OW, outPlane: PH * PW, node: NODE };
   const convShape = [N, Cout, g.OH, g.OW];
+  /**
+   * First order with the weight's gradient wanted: the weight and bias gradients from the
+   * convolution's output gradient built in the GEMM's memory (never copied out unless the input
+   * needs its gradient too); null where that path does not apply.
+   */
+  function paramGradsInMemory(gy: Tensor): { gw: Tensor; gb: Tensor | null; gz: Tensor | null } | null {
+    const g0 = kernels.gemm;
+    if (!g0 || !weight.requires_grad) return null;
+    const K = g.C * g.kh * g.kw;
+    const gw = empty(weight.shape, float32);
+    const gb = bias && bias.requires_grad ? empty([Cout], float32) : null;
+    const gz = input.requires_grad ? emptyForOverwrite(convShape, float32) : null;
+    const ok = convReluPoolParamGradsGemm(
+      driverFor(g0, Cout, K, N * g.OH * g.OW), contiguousData(input) as Float32Array, contiguousData(gy) as Float32Array, idx, relu,
+      gw._data as Float32Array, gb ? (gb._data as Float32Array) : null, gz ? (gz._data as Float32Array) : null, N, Cout, g,
+    );
+    return ok ? { gw, gb, gz } : null;
+  }
   return record(
     pooled, NODE, [input, weight, bias],
     (h) => {
       const gy = h.dtype === float32 ? h : h.to(float32);
+      const direct = needsGrad(gy) ? null : paramGradsInMemory(gy);
+      if (direct) return [direct.gz ? inputGrad(direct.gz, weight, null, spec, input.shape) : null, direct.gw, direct.gb];
       // The convolution's output gradient: the pool's scatter of ReLU's masked gradient (recorded under create_graph).
       const gz = needsGrad(gy)
         ? maxScatter(reluMasked(gy, relu, pooledShape), picks, convShape, float32)

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { setConvChunkFloats } from "../../../../lib/tensor/kernels/conv_gemm";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
+import { releaseBuffer, takePooled, MIN_POOLED } from "../../../../lib/tensor/buffer_pool";
 import { maxPool, maxScatter, reluMaxScatter, type MaxPicks } from "../../../../lib/tensor/ops/pool";
 
 const wasm = kernels.gemm !== null;
@@ -35,17 +36,17 @@ function sameBits(a: Tensor, b: Tensor): void {
 }
 
 /** Forward and first-order gradients of seq on x, fused (seq(x)) and one by one: all the same bits. */
-function expectSameAsUnfused(seq: nn.Sequential, x: Tensor, expectFused: boolean): void {
-  const params = seq.parameters();
+function expectSameAsUnfused(seq: nn.Sequential, x: Tensor, expectFused: boolean, inputGrad = true): void {
+  const params = seq.parameters().filter((p) => p.requires_grad);
   const run = (f: (x: Tensor) => Tensor) => {
-    const xi = x.detach().requires_grad_();
+    const xi = x.detach().requires_grad_(inputGrad);
     for (const p of params) p.grad = null;
     const out = f(xi);
     // A weighting with negative, zero and -0 entries exercises the masked and the sign-carrying paths.
     const gen = new torch.Generator(5);
     const w = torch.randn(out.shape, { generator: gen }).mul(torch.randint(0, 3, out.shape, { generator: gen }).sub(1));
     out.mul(w).sum().backward();
-    return { out, grads: [xi.grad!, ...params.map((p) => p.grad!)] };
+    return { out, grads: [...(inputGrad ? [xi.grad!] : []), ...params.map((p) => p.grad!)] };
   };
   const a = run((xi) => seq(xi));
   const b = run((xi) => oneByOne(seq, xi));
@@ -63,6 +64,14 @@ describe("fused Conv2d -> ReLU -> MaxPool2d in nn.Sequential", () => {
       new nn.Conv2d(8, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2),
     );
     expectSameAsUnfused(seq, torch.randn(16, 1, 28, 28), true);
+    // The first block's input (the images) needs no gradient: its output gradient is never materialised.
+    expectSameAsUnfused(seq, torch.randn(16, 1, 28, 28), true, false);
+    // Without the bias, and a bias without a gradient.
+    const noBias = new nn.Sequential(new nn.Conv2d(3, 4, 3, { bias: false }), new nn.ReLU(), new nn.MaxPool2d(2));
+    expectSameAsUnfused(noBias, torch.randn(4, 3, 10, 10), true, false);
+    const frozenBias = new nn.Sequential(new nn.Conv2d(3, 4, 3), new nn.ReLU(), new nn.MaxPool2d(2));
+    (frozenBias.get(0) as nn.Conv2d).bias!.requires_grad_(false);
+    expectSameAsUnfused(frozenBias, torch.randn(4, 3, 10, 10), true);
   });
 
   it("odd sizes (a row and column left over), padding, stride, no bias, several chunks of samples", () => {
@@ -195,5 +204,36 @@ describe("fused Conv2d -> ReLU -> MaxPool2d in nn.Sequential", () => {
     F.relu(y2).backward(scattered);
     sameBits(fusedGrad, y2.grad!);
     expect(fusedGrad.abs().sum().item()).not.toBe(0);
+  });
+
+  it("results written into NaN-poisoned pooled buffers (pooled values, indices, the output gradient) equal those in fresh memory", () => {
+    torch.manual_seed(6);
+    // Pooled values and indices of MIN_POOLED floats, the convolution's output (gradient) of 4x that.
+    const seq = new nn.Sequential(new nn.Conv2d(3, 4, 3), new nn.ReLU(), new nn.MaxPool2d(2));
+    const x = torch.randn(16, 3, 34, 34);
+    const g = torch.randn(16, 4, 16, 16);
+    const sizes = [MIN_POOLED, 4 * MIN_POOLED];
+    const setPool = (poison: boolean) => {
+      for (const n of sizes) {
+        while (takePooled(false, n, false)) {
+          // drain
+        }
+        if (poison) for (let i = 0; i < 4; i++) releaseBuffer(new Float32Array(n).fill(NaN));
+      }
+    };
+    const run = (poison: boolean) => {
+      const xi = x.detach().requires_grad_();
+      for (const p of seq.parameters()) p.grad = null;
+      setPool(poison);
+      const out = seq(xi);
+      setPool(poison);
+      out.backward(g);
+      return [out, xi.grad!, ...seq.parameters().map((p) => p.grad!)];
+    };
+    const fresh = run(false);
+    const poisoned = run(true);
+    expect(fused(poisoned[0])).toBe(wasm);
+    fresh.forEach((t, i) => sameBits(poisoned[i], t));
+    setPool(false);
   });
 });
