@@ -8,12 +8,15 @@
  *                torch.nn, torch.optim, torch.utils, torch.save and torch.load for convenience
  *   nn           Module (callable, hooks, state_dict), layers, activations, losses, Parameter,
  *                nn.functional (=== F), nn.init, nn.register_module
+ *                nn.init also: eye_, dirac_, trunc_normal_, orthogonal_, sparse_ (seeded like PyTorch)
  *                more activations: hardswish, hardsigmoid, mish, logsigmoid, softsign, soft/hard/tanhshrink,
  *                threshold, celu, glu, rrelu, softmin (F and module), Softmax2d
  *                dropout1d/2d/3d, alpha_dropout, feature_alpha_dropout (F and module)
  *                normalize, group_norm / GroupNorm, instance_norm / InstanceNorm1d/2d/3d, local_response_norm / LocalResponseNorm
  *                losses: margin_ranking, hinge_embedding, soft_margin, multilabel_soft_margin, multi_margin, multilabel_margin,
  *                triplet_margin, gaussian_nll, poisson_nll (F and module); pairwise_distance / PairwiseDistance, pdist
+ *                resampling: interpolate / Upsample(+Nearest2d, Bilinear2d), upsample*, pixel_(un)shuffle / PixelShuffle,
+ *                PixelUnshuffle, affine_grid, grid_sample (2-D)
  *   optim        SGD, Adam, AdamW, RMSprop, Optimizer (state_dict / load_state_dict in PyTorch's layout),
  *                Adagrad, Adadelta, Adamax, NAdam, RAdam, Rprop, ASGD, LBFGS (step(closure), line_search_fn "strong_wolfe"),
  *                lr_scheduler: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR, ConstantLR,

@@ -26,6 +26,7 @@ import * as activationExtra from "./modules/activation_extra";
 import * as dropoutExtra from "./modules/dropout_extra";
 import * as normalizationExtra from "./modules/normalization_extra";
 import * as lossExtra from "./modules/loss_extra";
+import * as resampling from "./modules/resampling";
 import { Parameter } from "./parameter";
 import { register_module, type ModuleClass } from "./registry";
 import { utils } from "./utils";
@@ -52,10 +53,11 @@ export * from "./modules/activation_extra";
 export * from "./modules/dropout_extra";
 export * from "./modules/normalization_extra";
 export * from "./modules/loss_extra";
+export * from "./modules/resampling";
 export { Module, Parameter, functional, init, register_module, utils };
 
 // Built-in layers load without registration: every class the module files export.
-const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses, ...conv, ...pooling, ...padding, ...fold, ...batchnorm2d, ...embedding, ...normalization, ...attention, ...transformer, ...rnn, ...activationExtra, ...dropoutExtra, ...normalizationExtra, ...lossExtra };
+const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses, ...conv, ...pooling, ...padding, ...fold, ...batchnorm2d, ...embedding, ...normalization, ...attention, ...transformer, ...rnn, ...activationExtra, ...dropoutExtra, ...normalizationExtra, ...lossExtra, ...resampling };
 for (const [name, cls] of Object.entries(layers)) {
   if (typeof cls === "function") register_module(name, cls as unknown as ModuleClass);
 }

@@ -38,6 +38,16 @@ import {
   soft_margin_loss,
   triplet_margin_loss,
 } from "./loss_extra";
+import {
+  affine_grid,
+  grid_sample,
+  interpolate,
+  pixel_shuffle,
+  pixel_unshuffle,
+  upsample,
+  upsample_bilinear,
+  upsample_nearest,
+} from "./resampling";
 import { linear } from "./linear";
 import {
   binary_cross_entropy,
@@ -109,6 +119,7 @@ export const functional = {
   normalize, group_norm, instance_norm, local_response_norm,
   margin_ranking_loss, hinge_embedding_loss, soft_margin_loss, multilabel_soft_margin_loss, multi_margin_loss, multilabel_margin_loss,
   triplet_margin_loss, gaussian_nll_loss, poisson_nll_loss, pairwise_distance, pdist,
+  interpolate, upsample, upsample_nearest, upsample_bilinear, pixel_shuffle, pixel_unshuffle, affine_grid, grid_sample,
 };
 
 export type Functional = typeof functional;

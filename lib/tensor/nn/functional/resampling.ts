@@ -1,0 +1,400 @@
+/**
+ * Resampling and spatial transformers, as torch.nn.functional has them: interpolate (nearest,
+ * nearest-exact, linear, bilinear, trilinear; size or scale_factor; align_corners) with the
+ * deprecated upsample / upsample_nearest / upsample_bilinear, pixel_shuffle /
+ * pixel_unshuffle, affine_grid and grid_sample (2-D: bilinear or nearest; zeros, border or
+ * reflection padding; gradients to input and grid).
+ *
+ * Everything is composed of differentiable tensor ops (index_select, gather, arithmetic), with
+ * the sampling positions and weights computed exactly as PyTorch 1.13's CPU kernels compute
+ * them (nearest's float32 scale included), so values match its (tests/fixtures/torch/nn/api_a3_resampling.json).
+ */
+import { parseArgs, type PyArgs } from "../../args";
+import { bool, int64 } from "../../dtype";
+import { RuntimeError, TorchError, TypeError_, ValueError } from "../../errors";
+import { where } from "../../ops/where";
+import type { Tensor } from "../../tensor";
+import { checkTensor, data, empty, floatType } from "./_util";
+
+/** Python's NotImplementedError, which PyTorch raises for unsupported modes and ranks. */
+class NotImplementedError extends TorchError {
+  constructor(message: string) {
+    super(message, "NotImplementedError");
+  }
+}
+
+export type InterpolateMode = "nearest" | "nearest-exact" | "linear" | "bilinear" | "trilinear" | "bicubic" | "area";
+
+export interface InterpolateOptions {
+  size?: number | readonly number[] | null;
+  scale_factor?: number | readonly number[] | null;
+  mode?: InterpolateMode;
+  align_corners?: boolean | null;
+  recompute_scale_factor?: boolean | null;
+  antialias?: boolean;
+}
+export type InterpolateArgs = PyArgs<
+  [
+    size?: number | readonly number[] | null,
+    scale_factor?: number | readonly number[] | null,
+    mode?: InterpolateMode,
+    align_corners?: boolean | null,
+    recompute_scale_factor?: boolean | null,
+    antialias?: boolean,
+  ],
+  InterpolateOptions
+>;
+
+function longTensor(values: ArrayLike<number>): Tensor {
+  const t = empty([values.length], int64);
+  t._data.set(values);
+  return t;
+}
+
+/** The weights of one axis, shaped to broadcast along `dim` of an n-d tensor. */
+function axisWeights(values: ArrayLike<number>, dim: number, ndim: number, like: Tensor): Tensor {
+  const shape = new Array<number>(ndim).fill(1);
+  shape[dim] = values.length;
+  const t = empty(shape, floatType(like));
+  t._data.set(values);
+  return t;
+}
+
+/** PyTorch's nearest_idx: float32 scale, floorf(dst * scale) (or of dst + 0.5 for nearest-exact), capped at in - 1. */
+function nearestIndices(inSize: number, outSize: number, scale: number | null, exact: boolean): number[] {
+  const idx: number[] = [];
+  const s = Math.fround(scale !== null && scale > 0 ? 1 / scale : inSize / outSize);
+  for (let o = 0; o < outSize; o++) {
+    if (!exact && outSize === inSize) idx.push(o);
+    else if (!exact && outSize === 2 * inSize) idx.push(o >> 1);
+    else idx.push(Math.min(Math.floor(Math.fround((exact ? o + 0.5 : o) * s)), inSize - 1));
+  }
+  return idx;
+}
+
+/** PyTorch's area_pixel_compute_source_index for linear modes: the two neighbours and their weights. */
+function linearTaps(inSize: number, outSize: number, alignCorners: boolean, scale: number | null): { i0: number[]; i1: number[]; w0: number[]; w1: number[] } {
+  let s: number;
+  if (alignCorners) s = outSize > 1 ? (inSize - 1) / (outSize - 1) : 0;
+  else s = scale !== null && scale > 0 ? 1 / scale : inSize / outSize;
+  const i0: number[] = [], i1: number[] = [], w0: number[] = [], w1: number[] = [];
+  for (let o = 0; o < outSize; o++) {
+    const src = alignCorners ? s * o : Math.max(s * (o + 0.5) - 0.5, 0);
+    const lo = Math.floor(src);
+    const l1 = Math.min(Math.max(src - lo, 0), 1);
+    i0.push(lo);
+    i1.push(lo + (lo < inSize - 1 ? 1 : 0));
+    w0.push(1 - l1);
+    w1.push(l1);
+  }
+  return { i0, i1, w0, w1 };
+}
+
+const MODE_DIMS: Partial<Record<InterpolateMode, number>> = { linear: 3, bilinear: 4, trilinear: 5, bicubic: 4 };
+
+/**
+ * F.interpolate(input, size=None, scale_factor=None, mode='nearest', align_corners=None,
+ * recompute_scale_factor=None, antialias=False): resizes the spatial dims (all but N and C).
+ */
+export function interpolate(input: Tensor, ...args: InterpolateArgs): Tensor {
+  checkTensor(input, "interpolate");
+  const a = parseArgs<InterpolateOptions>("interpolate", ["size", "scale_factor", "mode", "align_corners", "recompute_scale_factor", "antialias"], args);
+  return resample(input, a, "interpolate");
+}
+
+function resample(input: Tensor, a: InterpolateOptions, fn: string): Tensor {
+  const mode = a.mode ?? "nearest";
+  const known = ["nearest", "nearest-exact", "linear", "bilinear", "trilinear", "bicubic", "area"];
+  if (!known.includes(mode)) throw new NotImplementedError(`Input Error: Only 3D, 4D and 5D input Tensors supported (got ${input.dim()}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ${mode})`);
+  const nearest = mode === "nearest" || mode === "nearest-exact" || mode === "area";
+  if (nearest && a.align_corners !== undefined && a.align_corners !== null) {
+    throw new ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear");
+  }
+  if (a.antialias) throw new NotImplementedError(`${fn}: antialias=True is not supported by this engine`);
+  const sd = input.dim() - 2;
+  if (sd < 1 || sd > 3) {
+    throw new NotImplementedError(`Input Error: Only 3D, 4D and 5D input Tensors supported (got ${input.dim()}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ${mode})`);
+  }
+  const need = MODE_DIMS[mode];
+  if (need !== undefined && need !== input.dim()) throw new NotImplementedError(`Got ${input.dim()}D input, but ${mode} mode needs ${need}D input`);
+  if (mode === "bicubic" || mode === "area") throw new NotImplementedError(`${fn}: mode '${mode}' is not supported by this engine (use nearest, nearest-exact, linear, bilinear or trilinear)`);
+  const hasSize = a.size !== undefined && a.size !== null;
+  const hasScale = a.scale_factor !== undefined && a.scale_factor !== null;
+  if (hasSize && hasScale) throw new ValueError("only one of size or scale_factor should be defined");
+  if (!hasSize && !hasScale) throw new ValueError("either size or scale_factor should be defined");
+  const spatial = input.shape.slice(2);
+  let outSize: number[];
+  let scales: (number | null)[] = new Array<number | null>(sd).fill(null);
+  if (hasSize) {
+    const s = a.size!;
+    if (Array.isArray(s) && s.length !== sd) {
+      throw new ValueError(`Input and output must have the same number of spatial dimensions, but got input with spatial dimensions of [${spatial.join(", ")}] and output size of [${s.join(", ")}]. Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.`);
+    }
+    outSize = typeof s === "number" ? new Array<number>(sd).fill(s) : [...(s as readonly number[])];
+  } else {
+    const f = a.scale_factor!;
+    if (Array.isArray(f) && f.length !== sd) {
+      throw new ValueError(`Input and scale_factor must have the same number of spatial dimensions, but got input with spatial dimensions of [${spatial.join(", ")}] and scale_factor of shape [${f.join(", ")}]. Please provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.`);
+    }
+    const fs = typeof f === "number" ? new Array<number>(sd).fill(f) : [...(f as readonly number[])];
+    outSize = spatial.map((n, i) => Math.floor(n * fs[i]));
+    if (!a.recompute_scale_factor) scales = fs;
+  }
+  for (const o of outSize) {
+    if (!(Number.isInteger(o) && o > 0)) throw new RuntimeError(`Input and output sizes should be greater than 0, but got input (${spatial.join(", ")}) and output (${outSize.join(", ")})`);
+  }
+  const align = a.align_corners ?? false;
+  let x = input.dtype.is_floating_point || nearest ? input : input.to(floatType(input));
+  for (let i = 0; i < sd; i++) {
+    const dim = i + 2;
+    const inN = spatial[i];
+    const outN = outSize[i];
+    if (nearest) {
+      x = x.index_select(dim, longTensor(nearestIndices(inN, outN, scales[i], mode === "nearest-exact")));
+    } else {
+      const t = linearTaps(inN, outN, align, scales[i]);
+      const lo = x.index_select(dim, longTensor(t.i0)).mul(axisWeights(t.w0, dim, x.dim(), x));
+      const hi = x.index_select(dim, longTensor(t.i1)).mul(axisWeights(t.w1, dim, x.dim(), x));
+      x = lo.add(hi);
+    }
+  }
+  return x;
+}
+
+/** F.upsample: the deprecated name of interpolate (same arguments). */
+export function upsample(input: Tensor, ...args: InterpolateArgs): Tensor {
+  checkTensor(input, "upsample");
+  console.warn("UserWarning: nn.functional.upsample is deprecated. Use nn.functional.interpolate instead.");
+  const a = parseArgs<InterpolateOptions>("upsample", ["size", "scale_factor", "mode", "align_corners", "recompute_scale_factor", "antialias"], args);
+  return resample(input, a, "upsample");
+}
+
+interface UpsampleFixedOptions {
+  size?: number | readonly number[] | null;
+  scale_factor?: number | readonly number[] | null;
+}
+type UpsampleFixedArgs = PyArgs<[size?: number | readonly number[] | null, scale_factor?: number | readonly number[] | null], UpsampleFixedOptions>;
+
+/** F.upsample_nearest(input, size=None, scale_factor=None) (deprecated): interpolate in nearest mode. */
+export function upsample_nearest(input: Tensor, ...args: UpsampleFixedArgs): Tensor {
+  checkTensor(input, "upsample_nearest");
+  console.warn("UserWarning: nn.functional.upsample_nearest is deprecated. Use nn.functional.interpolate instead.");
+  const a = parseArgs<UpsampleFixedOptions>("upsample_nearest", ["size", "scale_factor"], args);
+  return resample(input, { ...a, mode: "nearest" }, "upsample_nearest");
+}
+
+/** F.upsample_bilinear(input, size=None, scale_factor=None) (deprecated): bilinear with align_corners=True. */
+export function upsample_bilinear(input: Tensor, ...args: UpsampleFixedArgs): Tensor {
+  checkTensor(input, "upsample_bilinear");
+  console.warn("UserWarning: nn.functional.upsample_bilinear is deprecated. Use nn.functional.interpolate instead.");
+  const a = parseArgs<UpsampleFixedOptions>("upsample_bilinear", ["size", "scale_factor"], args);
+  return resample(input, { ...a, mode: "bilinear", align_corners: true }, "upsample_bilinear");
+}
+
+/** F.pixel_shuffle(input, upscale_factor): (*, C r^2, H, W) -> (*, C, H r, W r). */
+export function pixel_shuffle(input: Tensor, ...args: PyArgs<[upscale_factor: number], { upscale_factor?: number }>): Tensor {
+  checkTensor(input, "pixel_shuffle");
+  const r = parseArgs<{ upscale_factor?: number }>("pixel_shuffle", ["upscale_factor"], args).upscale_factor;
+  if (r === undefined) throw new TypeError_("pixel_shuffle() missing 1 required positional argument: 'upscale_factor'");
+  if (input.dim() < 3) throw new RuntimeError(`pixel_shuffle expects input to have at least 3 dimensions, but got input with ${input.dim()} dimension(s)`);
+  if (!(r > 0)) throw new RuntimeError(`pixel_shuffle expects a positive upscale_factor, but got ${r}`);
+  const n = input.dim();
+  const [c, h, w] = input.shape.slice(n - 3);
+  if (c % (r * r) !== 0) {
+    throw new RuntimeError(`pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=${c} is not divisible by ${r * r}`);
+  }
+  const batch = input.shape.slice(0, n - 3);
+  const b = batch.length;
+  const oc = c / (r * r);
+  const perm = [...batch.map((_, i) => i), b, b + 3, b + 1, b + 4, b + 2];
+  return input.reshape([...batch, oc, r, r, h, w]).permute(perm).reshape([...batch, oc, h * r, w * r]);
+}
+
+/** F.pixel_unshuffle(input, downscale_factor): (*, C, H r, W r) -> (*, C r^2, H, W). */
+export function pixel_unshuffle(input: Tensor, ...args: PyArgs<[downscale_factor: number], { downscale_factor?: number }>): Tensor {
+  checkTensor(input, "pixel_unshuffle");
+  const r = parseArgs<{ downscale_factor?: number }>("pixel_unshuffle", ["downscale_factor"], args).downscale_factor;
+  if (r === undefined) throw new TypeError_("pixel_unshuffle() missing 1 required positional argument: 'downscale_factor'");
+  if (input.dim() < 3) throw new RuntimeError(`pixel_unshuffle expects input to have at least 3 dimensions, but got input with ${input.dim()} dimension(s)`);
+  if (!(r > 0)) throw new RuntimeError(`pixel_unshuffle expects a positive downscale_factor, but got ${r}`);
+  const n = input.dim();
+  const [c, h, w] = input.shape.slice(n - 3);
+  if (h % r !== 0) throw new RuntimeError(`pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)=${h} is not divisible by ${r}`);
+  if (w % r !== 0) throw new RuntimeError(`pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)=${w} is not divisible by ${r}`);
+  const batch = input.shape.slice(0, n - 3);
+  const b = batch.length;
+  const perm = [...batch.map((_, i) => i), b, b + 2, b + 4, b + 1, b + 3];
+  return input.reshape([...batch, c, h / r, r, w / r, r]).permute(perm).reshape([...batch, c * r * r, h / r, w / r]);
+}
+
+function warnAlignCorners(): void {
+  console.warn(
+    "UserWarning: Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. Please specify align_corners=True if the old behavior is desired. See the documentation of grid_sample for details.",
+  );
+}
+
+/** -1..1 over n points; without align_corners the points are the pixel centres (scaled by (n - 1) / n). */
+function baseLine(n: number, alignCorners: boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = n <= 1 ? -1 : -1 + (2 * i) / (n - 1);
+    out.push(alignCorners ? v : (v * (n - 1)) / n);
+  }
+  if (n === 1) out[0] = 0;
+  return out;
+}
+
+/**
+ * F.affine_grid(theta, size, align_corners=None): the sampling grid (N, H, W, 2) of the 2-D
+ * affine maps theta (N, 2, 3) for an output of size (N, C, H, W); differentiable in theta.
+ */
+export function affine_grid(theta: Tensor, ...args: PyArgs<[size: readonly number[], align_corners?: boolean | null], { size?: readonly number[]; align_corners?: boolean | null }>): Tensor {
+  checkTensor(theta, "affine_grid", "theta");
+  const a = parseArgs<{ size?: readonly number[]; align_corners?: boolean | null }>("affine_grid", ["size", "align_corners"], args);
+  const size = a.size;
+  if (!size) throw new TypeError_("affine_grid() missing 1 required positional argument: 'size'");
+  if (a.align_corners === undefined || a.align_corners === null) warnAlignCorners();
+  const align = a.align_corners ?? false;
+  if (!theta.dtype.is_floating_point) throw new ValueError(`Expected theta to have floating point type, but got ${theta.dtype.name === "int64" ? "torch.int64" : String(theta.dtype)}`);
+  if (size.length === 5) throw new NotImplementedError("affine_grid: only 2-D grids (size of length 4) are supported by this engine");
+  if (size.length !== 4) throw new NotImplementedError(`affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, respectively. Got size [${size.join(", ")}].`);
+  const [N, , H, W] = size;
+  if (theta.dim() !== 3 || theta.shape[0] !== N || theta.shape[1] !== 2 || theta.shape[2] !== 3) {
+    throw new ValueError(`Expected a batch of 2D affine matrices of shape Nx2x3 for size [${size.join(", ")}]. Got [${theta.shape.join(", ")}].`);
+  }
+  if (Math.min(...size) <= 0) throw new ValueError(`Expected non-zero, positive output size. Got [${size.join(", ")}]`);
+  const xs = baseLine(W, align);
+  const ys = baseLine(H, align);
+  const base = empty([1, H * W, 3], theta.dtype);
+  for (let i = 0; i < H; i++) {
+    for (let j = 0; j < W; j++) {
+      const k = (i * W + j) * 3;
+      base._data[k] = xs[j];
+      base._data[k + 1] = ys[i];
+      base._data[k + 2] = 1;
+    }
+  }
+  return base.matmul(theta.transpose(1, 2)).reshape(N, H, W, 2);
+}
+
+export type GridSampleMode = "bilinear" | "nearest" | "bicubic";
+export type GridSamplePadding = "zeros" | "border" | "reflection";
+export interface GridSampleOptions {
+  mode?: GridSampleMode;
+  padding_mode?: GridSamplePadding;
+  align_corners?: boolean | null;
+}
+
+/** PyTorch's reflect_coordinates: folds coord into [twiceLow / 2, twiceHigh / 2]; differentiable (slope +-1). */
+function reflect(coord: Tensor, twiceLow: number, twiceHigh: number): Tensor {
+  if (twiceLow === twiceHigh) return coord.mul(0);
+  const min = twiceLow / 2;
+  const span = (twiceHigh - twiceLow) / 2;
+  const c = coord.sub(min).abs();
+  const flips = c.detach().div(span).floor();
+  const extra = c.sub(flips.mul(span)); // fmod(c, span), slope 1
+  const even = flips.remainder(2).eq(0);
+  return where(even, extra.add(min), extra.neg().add(span + min));
+}
+
+/** Grid coordinate in [-1, 1] -> pixel coordinate, padded as PyTorch's grid_sampler_compute_source_index. */
+function sourceIndex(coord: Tensor, size: number, padding: GridSamplePadding, align: boolean): Tensor {
+  let c = align ? coord.add(1).div(2).mul(size - 1) : coord.add(1).mul(size).sub(1).div(2);
+  if (padding === "border") c = c.clamp(0, size - 1);
+  else if (padding === "reflection") {
+    c = align ? reflect(c, 0, 2 * (size - 1)) : reflect(c, -1, 2 * size - 1);
+    c = c.clamp(0, size - 1);
+  }
+  return c;
+}
+
+/** Round half to even (C's nearbyint), as grid_sample's nearest mode rounds. */
+function nearbyint(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * F.grid_sample(input, grid, mode='bilinear', padding_mode='zeros', align_corners=None):
+ * samples input (N, C, H, W) at grid (N, Ho, Wo, 2) positions ((x, y) in [-1, 1]); gradients
+ * flow to input and (bilinear) to grid.
+ */
+export function grid_sample(
+  input: Tensor,
+  grid: Tensor,
+  ...args: PyArgs<[mode?: GridSampleMode, padding_mode?: GridSamplePadding, align_corners?: boolean | null], GridSampleOptions>
+): Tensor {
+  checkTensor(input, "grid_sample");
+  checkTensor(grid, "grid_sample", "grid");
+  const a = parseArgs<GridSampleOptions>("grid_sample", ["mode", "padding_mode", "align_corners"], args);
+  const mode: string = a.mode ?? "bilinear";
+  const padding: string = a.padding_mode ?? "zeros";
+  if (mode !== "bilinear" && mode !== "nearest" && mode !== "bicubic") {
+    throw new ValueError(`nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but got: '${mode}'`);
+  }
+  if (padding !== "zeros" && padding !== "border" && padding !== "reflection") {
+    throw new ValueError(`nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or 'reflection', but got: '${padding}'`);
+  }
+  if (mode === "bicubic") throw new NotImplementedError("grid_sample: mode 'bicubic' is not supported by this engine (use bilinear or nearest)");
+  if (a.align_corners === undefined || a.align_corners === null) warnAlignCorners();
+  const align = a.align_corners ?? false;
+  if (input.dim() === 5) throw new NotImplementedError("grid_sample: only 4-D input (2-D sampling) is supported by this engine");
+  if (input.dim() !== 4 || grid.dim() !== 4) {
+    throw new RuntimeError(`grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but got input with sizes [${input.shape.join(", ")}] and grid with sizes [${grid.shape.join(", ")}]`);
+  }
+  if (input.shape[0] !== grid.shape[0]) {
+    throw new RuntimeError(`grid_sampler(): expected grid and input to have same batch size, but got input with sizes [${input.shape.join(", ")}] and grid with sizes [${grid.shape.join(", ")}]`);
+  }
+  if (grid.shape[3] !== 2) throw new RuntimeError(`grid_sampler(): expected grid to have size 2 in last dimension, but got grid with sizes [${grid.shape.join(", ")}]`);
+  if (input.dtype !== grid.dtype) throw new RuntimeError(`grid_sampler(): expected input and grid to have same dtype, but input has ${String(input.dtype)} and grid has ${String(grid.dtype)}`);
+  const [N, C, H, W] = input.shape;
+  const [, Ho, Wo] = grid.shape;
+  const P = Ho * Wo;
+  const ix = sourceIndex(grid.select(3, 0), W, padding as GridSamplePadding, align);
+  const iy = sourceIndex(grid.select(3, 1), H, padding as GridSamplePadding, align);
+  const flat = input.reshape(N, C, H * W);
+  const dt = floatType(input);
+
+  /** Values at integer pixel positions (xs, ys: plain numbers, N * P of them), 0 outside the image. */
+  const sampleAt = (xs: ArrayLike<number>, ys: ArrayLike<number>): { values: Tensor; inside: Tensor } => {
+    const idx = empty([N, 1, P], int64);
+    const inside = empty([N, 1, Ho, Wo], dt);
+    for (let k = 0; k < N * P; k++) {
+      const x = xs[k];
+      const y = ys[k];
+      const ok = x >= 0 && x < W && y >= 0 && y < H;
+      idx._data[k] = ok ? y * W + x : 0;
+      inside._data[k] = ok ? 1 : 0;
+    }
+    const values = flat.gather(2, idx.expand([N, C, P])).reshape(N, C, Ho, Wo);
+    return { values, inside };
+  };
+
+  if (mode === "nearest") {
+    const xs = Array.from(data(ix.detach().contiguous()), nearbyint);
+    const ys = Array.from(data(iy.detach().contiguous()), nearbyint);
+    const { values, inside } = sampleAt(xs, ys);
+    // Nearest sampling is flat in the grid: PyTorch gives the grid a zero gradient (not none).
+    // A never-taken where() branch connects it with zero slope, whatever values the grid holds.
+    const never = empty([1], bool);
+    never._data[0] = 0;
+    return where(never, ix.unsqueeze(1).add(iy.unsqueeze(1)), values.mul(inside));
+  }
+  const x0 = ix.detach().floor();
+  const y0 = iy.detach().floor();
+  const wx1 = ix.sub(x0).unsqueeze(1);
+  const wy1 = iy.sub(y0).unsqueeze(1);
+  const wx0 = wx1.neg().add(1);
+  const wy0 = wy1.neg().add(1);
+  const xs0 = data(x0.contiguous());
+  const ys0 = data(y0.contiguous());
+  const shift = (v: ArrayLike<number>, d: number): number[] => Array.from(v, (u) => u + d);
+  let out: Tensor | null = null;
+  for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]] as const) {
+    const { values, inside } = sampleAt(shift(xs0, dx), shift(ys0, dy));
+    const w = (dx ? wx1 : wx0).mul(dy ? wy1 : wy0).mul(inside);
+    const term = values.mul(w);
+    out = out ? out.add(term) : term;
+  }
+  return out!;
+}
