@@ -8,6 +8,7 @@ import { float64 } from "../dtype";
 import { ValueError } from "../errors";
 import { default_generator, type Generator } from "../random";
 import type { Tensor } from "../tensor";
+import { dirac_, eye_, orthogonal_, sparse_, trunc_normal_ } from "./init_extra";
 
 interface GenOpt {
   generator?: Generator;
@@ -196,4 +197,10 @@ export const init = {
   xavier_normal_,
   kaiming_uniform_,
   kaiming_normal_,
+  // API breadth a4
+  eye_,
+  dirac_,
+  trunc_normal_,
+  orthogonal_,
+  sparse_,
 };

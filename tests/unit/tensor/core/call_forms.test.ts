@@ -163,6 +163,10 @@ const forms: Form[] = [
   { name: "optim.Rprop", positional: () => new optim.Rprop(params(), 0.05, [0.3, 1.5], [0.01, 1]), options: () => new optim.Rprop(params(), { lr: 0.05, etas: [0.3, 1.5], step_sizes: [0.01, 1] }) },
   { name: "optim.ASGD", positional: () => new optim.ASGD(params(), 0.05, 0.01, 0.5, 2, 0.1), options: () => new optim.ASGD(params(), { lr: 0.05, lambd: 0.01, alpha: 0.5, t0: 2, weight_decay: 0.1 }) },
   { name: "optim.LBFGS", positional: () => new optim.LBFGS(params(), 0.5, 5, null, 1e-5, 1e-8, 10, "strong_wolfe"), options: () => new optim.LBFGS(params(), { lr: 0.5, max_iter: 5, tolerance_grad: 1e-5, tolerance_change: 1e-8, history_size: 10, line_search_fn: "strong_wolfe" }) },
+  { name: "nn.init.dirac_", positional: () => nn.init.dirac_(empty(4, 2, 3), 2), options: () => nn.init.dirac_(empty(4, 2, 3), { groups: 2 }) },
+  { name: "nn.init.trunc_normal_", positional: () => nn.init.trunc_normal_(empty(3, 4), 1, 0.5, 0, 1.5), options: () => nn.init.trunc_normal_(empty(3, 4), 1, { std: 0.5, a: 0, b: 1.5 }) },
+  { name: "nn.init.orthogonal_", positional: () => nn.init.orthogonal_(empty(3, 4), 2), options: () => nn.init.orthogonal_(empty(3, 4), { gain: 2 }) },
+  { name: "nn.init.sparse_", positional: () => nn.init.sparse_(empty(6, 4), 0.5, 0.1), options: () => nn.init.sparse_(empty(6, 4), { sparsity: 0.5, std: 0.1 }) },
   // end API breadth a4
   {
     name: "lr_scheduler.StepLR",

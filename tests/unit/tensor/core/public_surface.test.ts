@@ -380,6 +380,9 @@ const NO_KEYWORDS: Record<string, string> = {
   "nn.init.zeros_": "tensor-only", "nn.init.ones_": "tensor-only", "nn.init.calculate_gain": "(nonlinearity, param) positional in PyTorch",
   "nn.init._calculate_fan_in_and_fan_out": "tensor-only", "nn.utils.parameters_to_vector": "parameters only",
   "nn.utils.vector_to_parameters": "(vec, parameters)",
+  // API breadth a4
+  "nn.init.eye_": "tensor-only",
+  // end API breadth a4
   "optim.Optimizer": "base class", "optim.required": "constant", "optim.lr_scheduler": "namespace",
   "lr_scheduler.LRScheduler": "base class", "lr_scheduler._LRScheduler": "base class (PyTorch 1.13 name)",
   "utils.data.Dataset": "base class", "utils.data.TensorDataset": "tensors only", "utils.data.Subset": "(dataset, indices)",
