@@ -1,7 +1,8 @@
 /**
  * More Tensor methods, kept out of tensor.ts so that file stays a short index: elementwise math
  * (acos ... addcdiv), creation from a tensor (new_zeros ...) and dtype helpers (type_as,
- * element_size, and honest errors for half / byte / cuda / data_ptr). Each method is a one-line delegation to an op function; tensor.ts installs
+ * element_size, and honest errors for half / byte / cuda / data_ptr), and in-place forms (log_ ... put_,
+ * squeeze_ / t_, random_, apply_ / map_; ops/inplace_extra.ts). Each method is a one-line delegation to an op function; tensor.ts installs
  * them on Tensor.prototype once the class exists (installExtraMethods), and the interface below
  * merges them into the Tensor type.
  */
@@ -11,6 +12,9 @@ import * as created from "./ops/creation_extra";
 import type { ShapeArgs, TensorOptions } from "./ops/creation";
 import * as dtypes from "./ops/dtype_utils";
 import * as ew from "./ops/elementwise_extra";
+import { unary_ } from "./ops/inplace";
+import * as ip from "./ops/inplace_extra";
+import type { Generator } from "./random";
 import type { NestedArray, Tensor, TensorLike } from "./tensor";
 
 export interface ExtraMathMethods {
@@ -79,9 +83,59 @@ export interface ExtraDtypeMethods {
   is_shared(): boolean;
 }
 
+/** In-place forms of elementwise methods that take no argument (same semantics as x.name()). */
+const UNARY_INPLACE = [
+  "log", "log2", "log10", "log1p", "exp2", "expm1", "abs", "absolute", "sigmoid", "tanh", "sign", "floor", "ceil", "trunc", "frac", "sin", "cos", "tan",
+  "asin", "acos", "atan", "sinh", "cosh", "erf", "erfinv", "rsqrt", "reciprocal", "square", "lgamma", "digamma", "sinc", "deg2rad", "rad2deg", "logical_not",
+] as const;
+type UnaryInplace = { [K in (typeof UNARY_INPLACE)[number] as `${K}_`]: () => Tensor };
+type Cmp = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
+type CompareInplace = { [K in Cmp as `${K}_`]: (other: TensorLike) => Tensor };
+type RandomOpts = { from?: number; to?: number | null; generator?: Generator };
+
+export interface ExtraInplaceMethods extends UnaryInplace, CompareInplace {
+  round_(...args: PyArgs<[decimals?: number], { decimals?: number }>): Tensor;
+  clip_(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): Tensor;
+  clamp_min_(min: number): Tensor;
+  clamp_max_(max: number): Tensor;
+  nan_to_num_(...args: PyArgs<[nan?: number, posinf?: number | null, neginf?: number | null], { nan?: number; posinf?: number | null; neginf?: number | null }>): Tensor;
+  logit_(...args: PyArgs<[eps?: number | null], { eps?: number | null }>): Tensor;
+  atan2_(other: TensorLike): Tensor;
+  hypot_(other: Tensor): Tensor;
+  xlogy_(other: TensorLike): Tensor;
+  triu_(...args: PyArgs<[diagonal?: number], { diagonal?: number }>): Tensor;
+  tril_(...args: PyArgs<[diagonal?: number], { diagonal?: number }>): Tensor;
+  cumsum_(dim: number | { dim: number }): Tensor;
+  squeeze_(...args: PyArgs<[dim?: number], { dim?: number }>): Tensor;
+  unsqueeze_(dim: number): Tensor;
+  t_(): Tensor;
+  transpose_(dim0: number, dim1: number): Tensor;
+  /** Integers uniform in [from, to): random_(), random_(to), random_(from, to), { generator }. */
+  random_(...args: PyArgs<[from?: number, to?: number | null], RandomOpts>): Tensor;
+  exponential_(...args: PyArgs<[lambd?: number], { lambd?: number; generator?: Generator }>): Tensor;
+  index_fill(dim: number, index: Tensor, value: TensorLike): Tensor;
+  index_fill_(dim: number, index: Tensor, value: TensorLike): Tensor;
+  index_copy(dim: number, index: Tensor, source: Tensor): Tensor;
+  index_copy_(dim: number, index: Tensor, source: Tensor): Tensor;
+  masked_scatter(mask: Tensor, source: Tensor): Tensor;
+  masked_scatter_(mask: Tensor, source: Tensor): Tensor;
+  put(index: Tensor, source: Tensor, ...args: PyArgs<[accumulate?: boolean], { accumulate?: boolean }>): Tensor;
+  put_(index: Tensor, source: Tensor, ...args: PyArgs<[accumulate?: boolean], { accumulate?: boolean }>): Tensor;
+  addmm(mat1: Tensor, mat2: Tensor, opts?: { beta?: number; alpha?: number }): Tensor;
+  addmm_(mat1: Tensor, mat2: Tensor, opts?: { beta?: number; alpha?: number }): Tensor;
+  renorm(p: number, dim: number, maxnorm: number): Tensor;
+  renorm_(p: number, dim: number, maxnorm: number): Tensor;
+  sum_to_size(...size: (number | readonly number[])[]): Tensor;
+  narrow_copy(dim: number, start: number, length: number): Tensor;
+  /** fn(value) for every element, in place (no autograd: refused when requires_grad, as in PyTorch). */
+  apply_(fn: (v: number) => number): Tensor;
+  /** fn(self value, other value) for every element, other broadcast to self; in place, no autograd. */
+  map_(other: Tensor, fn: (a: number, b: number) => number): Tensor;
+}
+
 declare module "./tensor" {
   // The class Tensor and this interface merge: the methods installed below are typed members.
-  interface Tensor extends ExtraMathMethods, ExtraDtypeMethods {}
+  interface Tensor extends ExtraMathMethods, ExtraDtypeMethods, ExtraInplaceMethods {}
 }
 
 /** The `value` keyword of addcmul / addcdiv. */
@@ -149,9 +203,77 @@ const dtypeMethods: Omit<ExtraDtypeMethods, "is_cuda"> & ThisType<Tensor> = {
   is_shared() { return false; },
 };
 
+type Method = (this: Tensor, ...args: never[]) => unknown;
+const sizeOf = (args: (number | readonly number[])[]): number[] => (args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as number[])] : (args as number[]));
+const dimArg = (fn: string, args: readonly unknown[]): number | undefined => parseArgs<{ dim?: number }>(fn, ["dim"], args).dim;
+
+const inplaceMethods: Record<string, Method> = {
+  ...Object.fromEntries(
+    UNARY_INPLACE.map((name) => [`${name}_`, function (this: Tensor) {
+      return unary_(this, `${name}_`, (x) => (x[name] as () => Tensor)());
+    }]),
+  ),
+  ...Object.fromEntries(
+    (["eq", "ne", "lt", "le", "gt", "ge"] as const).map((name) => [`${name}_`, function (this: Tensor, other: TensorLike) {
+      return ip.applyOp(this, `${name}_`, (x) => x[name](other), other);
+    }]),
+  ),
+};
+
+const inplaceExtra: Omit<ExtraInplaceMethods, keyof UnaryInplace | keyof CompareInplace> & ThisType<Tensor> = {
+  round_(...args) { return unary_(this, "round_", (x) => x.round(...args)); },
+  clip_(min, max) { return unary_(this, "clip_", (x) => x.clamp(min, max)); },
+  clamp_min_(min) { return unary_(this, "clamp_min_", (x) => x.clamp_min(min)); },
+  clamp_max_(max) { return unary_(this, "clamp_max_", (x) => x.clamp_max(max)); },
+  nan_to_num_(...args) { return unary_(this, "nan_to_num_", (x) => x.nan_to_num(...args)); },
+  logit_(...args) { return unary_(this, "logit_", (x) => x.logit(...args)); },
+  atan2_(other) { return ip.applyOp(this, "atan2_", (x) => x.atan2(other), other); },
+  hypot_(other) { return ip.applyOp(this, "hypot_", (x) => x.hypot(other), other); },
+  xlogy_(other) { return ip.applyOp(this, "xlogy_", (x) => x.xlogy(other), other); },
+  triu_(...args) { return unary_(this, "triu_", (x) => x.triu(...args)); },
+  tril_(...args) { return unary_(this, "tril_", (x) => x.tril(...args)); },
+  cumsum_(dim) { return unary_(this, "cumsum_", (x) => x.cumsum(dim)); },
+  squeeze_(...args) {
+    const dim = dimArg("squeeze_", args);
+    return ip.viewInPlace(this, "squeeze_", (x) => (dim === undefined ? x.squeeze() : x.squeeze(dim)));
+  },
+  unsqueeze_(dim) { return ip.viewInPlace(this, "unsqueeze_", (x) => x.unsqueeze(dim)); },
+  t_() { return ip.viewInPlace(this, "t_", (x) => x.t()); },
+  transpose_(dim0, dim1) { return ip.viewInPlace(this, "transpose_", (x) => x.transpose(dim0, dim1)); },
+  random_(...args) {
+    const a = parseArgs<RandomOpts>("random_", ["from", "to", "generator"], args);
+    return ip.random_(this, a.from, a.to ?? undefined, a.generator);
+  },
+  exponential_(...args) {
+    const a = parseArgs<{ lambd?: number; generator?: Generator }>("exponential_", ["lambd", "generator"], args);
+    return ip.exponential_(this, a.lambd ?? 1, a.generator);
+  },
+  index_fill(dim, index, value) { return ip.index_fill(this, dim, index, value); },
+  index_fill_(dim, index, value) { return ip.applyOp(this, "index_fill_", (x) => ip.index_fill(x, dim, index, value), value); },
+  index_copy(dim, index, source) { return ip.index_copy(this, dim, index, source); },
+  index_copy_(dim, index, source) { return ip.applyOp(this, "index_copy_", (x) => ip.index_copy(x, dim, index, source), source); },
+  masked_scatter(mask, source) { return ip.masked_scatter(this, mask, source); },
+  masked_scatter_(mask, source) { return ip.applyOp(this, "masked_scatter_", (x) => ip.masked_scatter(x, mask, source), source); },
+  put(index, source, ...args) { return ip.put(this, index, source, accumulateArg("put", args)); },
+  put_(index, source, ...args) {
+    const acc = accumulateArg("put_", args);
+    return ip.applyOp(this, "put_", (x) => ip.put(x, index, source, acc), source);
+  },
+  addmm(mat1, mat2, opts) { return ip.addmm(this, mat1, mat2, opts); },
+  addmm_(mat1, mat2, opts) { return ip.applyOp(this, "addmm_", (x) => ip.addmm(x, mat1, mat2, opts), mat1, mat2); },
+  renorm(p, dim, maxnorm) { return ip.renorm(this, p, dim, maxnorm); },
+  renorm_(p, dim, maxnorm) { return unary_(this, "renorm_", (x) => ip.renorm(x, p, dim, maxnorm)); },
+  sum_to_size(...size) { return ip.sum_to_size(this, sizeOf(size)); },
+  narrow_copy(dim, start, length) { return ip.narrow_copy(this, dim, start, length); },
+  apply_(fn) { return ip.applyFn(this, fn); },
+  map_(other, fn) { return ip.mapFn(this, other, fn); },
+};
+
+const accumulateArg = (fn: string, args: readonly unknown[]): boolean => parseArgs<{ accumulate?: boolean }>(fn, ["accumulate"], args).accumulate ?? false;
+
 /** Puts the methods on Tensor.prototype like class methods (non-enumerable). Called once by tensor.ts. */
 export function installExtraMethods(proto: object): void {
-  for (const group of [mathMethods, dtypeMethods]) {
+  for (const group of [mathMethods, dtypeMethods, inplaceMethods, inplaceExtra]) {
     for (const [name, fn] of Object.entries(group)) {
       // A method the class itself defines wins (another helper may have added it there).
       if (Object.prototype.hasOwnProperty.call(proto, name)) continue;

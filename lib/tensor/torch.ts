@@ -109,6 +109,7 @@ export const torchCore = {
   // API breadth a1: more elementwise math, creation and dtype helpers (torch_extra.ts)
   ...extra.extraMath,
   ...extra.extraCreation,
+  ...extra.extraInplacePartners,
   addmm: matmul.addmm, matmul: matmul.matmul, mm: matmul.mm, bmm: matmul.bmm, dot: matmul.dot, outer: matmul.outer, mv: (a: Tensor, v: Tensor) => matmul.matmul(a, v),
 
   // comparisons

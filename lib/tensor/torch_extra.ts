@@ -10,6 +10,7 @@ import { is_grad_enabled, no_grad } from "./autograd/grad_mode";
 import * as created from "./ops/creation_extra";
 import * as dtypes from "./ops/dtype_utils";
 import * as ew from "./ops/elementwise_extra";
+import * as ip from "./ops/inplace_extra";
 import * as unary from "./ops/unary";
 import type { Tensor, TensorLike } from "./tensor";
 import { epsArg, valueArg, weightArg } from "./tensor_extra_methods";
@@ -62,4 +63,15 @@ export const extraCreation = {
   is_nonzero: dtypes.is_nonzero, result_type: dtypes.result_type, promote_types: dtypes.promote_types, can_cast: dtypes.can_cast,
   inference_mode,
   is_inference_mode_enabled: (): boolean => inferenceDepth > 0 && !is_grad_enabled(),
+};
+
+/** Out-of-place partners of the a1 in-place forms (torch.renorm, torch.index_fill, ...). */
+export const extraInplacePartners = {
+  renorm: (x: Tensor, p: number, dim: number, maxnorm: number) => ip.renorm(x, p, dim, maxnorm),
+  index_fill: (x: Tensor, dim: number, index: Tensor, value: TensorLike) => ip.index_fill(x, dim, index, value),
+  index_copy: (x: Tensor, dim: number, index: Tensor, source: Tensor) => ip.index_copy(x, dim, index, source),
+  masked_scatter: (x: Tensor, mask: Tensor, source: Tensor) => ip.masked_scatter(x, mask, source),
+  put: (x: Tensor, index: Tensor, source: Tensor, ...args: PyArgs<[accumulate?: boolean], { accumulate?: boolean }>) =>
+    ip.put(x, index, source, parseArgs<{ accumulate?: boolean }>("put", ["accumulate"], args).accumulate ?? false),
+  narrow_copy: (x: Tensor, dim: number, start: number, length: number) => ip.narrow_copy(x, dim, start, length),
 };

@@ -35,6 +35,16 @@ const made: Record<string, () => Tensor> = {
   normal_tensor_std: () => (torch.manual_seed(5), torch.normal(1.5, torch.linspace(0.1, 2, 18))),
   normal_numbers: () => (torch.manual_seed(6), torch.normal(2, 3, [4, 5])),
   normal_broadcast: () => (torch.manual_seed(7), torch.normal({ mean: torch.zeros(3, 1), std: torch.ones(1, 4) })),
+  random_: () => {
+    torch.manual_seed(9);
+    return torch.cat([torch.empty(5).random_(), torch.empty(5).random_(10), torch.empty(5).random_(-3, 4), torch.empty(4, { dtype: torch.float64 }).random_(0, 2 ** 33).float()]);
+  },
+  random_f64_long: () => {
+    torch.manual_seed(10);
+    return torch.cat([torch.empty(4, { dtype: torch.float64 }).random_(), torch.empty(3, { dtype: torch.long }).random_({ to: 100 }).double()]);
+  },
+  exponential_: () => (torch.manual_seed(11), torch.empty(20).exponential_()),
+  exponential_f64: () => (torch.manual_seed(12), torch.empty(7, { dtype: torch.float64 }).exponential_({ lambd: 2.5 })),
   default_f64_tensor: () => withDefault64(() => torch.tensor([0.1, 0.2])),
   default_f64_linspace: () => withDefault64(() => torch.linspace(0, 1, 3)),
   default_f64_arange: () => withDefault64(() => torch.arange(0.5, 2)),
@@ -62,7 +72,7 @@ describe("creation helpers match PyTorch 1.13", () => {
       expect(t.dtype).toBe(dtypes[e.dtype]);
       if (name === "new_empty_shape") return; // contents unspecified (PyTorch: uninitialised)
       // Poisson counts are exact; normal draws get float32 rounding of mean + std * z (atol 1e-5 near cancellation).
-      const exact = name.startsWith("poisson");
+      const exact = name.startsWith("poisson") || name.startsWith("random");
       expectClose(t, e.data, exact ? 0 : 2e-6, exact ? 0 : name.startsWith("normal") ? 1e-5 : 1e-6, name);
     });
   }

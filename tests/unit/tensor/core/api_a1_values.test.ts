@@ -20,6 +20,7 @@ const fx = loadFixture<{ inputs: Record<string, Stored>; cases: Record<string, C
 const dtypes = { float32: torch.float32, float64: torch.float64, int64: torch.long, bool: torch.bool };
 const load = (s: Stored): Tensor => torch.tensor(s.data, { dtype: dtypes[s.dtype] }).reshape(s.shape);
 const T = (v: number[]) => torch.tensor(v);
+const L = (v: number[]) => torch.tensor(v, { dtype: torch.long });
 
 /** name -> [input names, fn]. Mirrors CASES in api_a1_fixtures.py. */
 const cases: Record<string, [string[], (...xs: Tensor[]) => Tensor | Tensor[]]> = {
@@ -65,6 +66,32 @@ const cases: Record<string, [string[], (...xs: Tensor[]) => Tensor | Tensor[]]> 
   round_decimals: [["HALF"], (x) => torch.round(x, { decimals: 2 })],
   round_decimals_neg: [["HALF"], (x) => x.round({ decimals: -1 })],
   round_decimals_f64: [[], () => torch.round(T([1.005, 2.675, 0.125, -3.14159]).double(), { decimals: 3 })],
+  log_: [["POS"], (x) => x.mul(1).log_()],
+  sigmoid_tanh_: [["X"], (x) => x.mul(1).sigmoid_().mul(3).tanh_()],
+  abs_sign_floor_: [["BIG"], (x) => torch.cat([x.clone().abs_(), x.clone().sign_(), x.clone().floor_(), x.clone().ceil_(), x.clone().trunc_()])],
+  round_decimals_: [["HALF"], (x) => x.clone().round_({ decimals: 1 })],
+  clip_: [["X"], (x) => x.mul(1).clip_(-0.5, 0.3)],
+  nan_to_num_: [[], () => T([NaN, Infinity, -Infinity, 1]).nan_to_num_({ posinf: 9 })],
+  triu_tril_: [["X"], (x) => torch.cat([x.mul(1).triu_(1), x.mul(2).tril_(-1)])],
+  cumsum_: [["X"], (x) => x.mul(1).cumsum_(1)],
+  logical_not_: [["EDGE"], (x) => x.clone().logical_not_()],
+  compare_: [["X", "Y"], (x, y) => torch.cat([x.clone().eq_(x), x.clone().ne_(y), x.clone().lt_(y), x.clone().le_(0.1), x.clone().gt_(y), x.clone().ge_(y)])],
+  squeeze_: [["X"], (x) => x.mul(2).reshape(3, 1, 4).squeeze_(1)],
+  unsqueeze_t_: [["X"], (x) => x.mul(2).t_().unsqueeze_(0)],
+  transpose_: [["X"], (x) => x.mul(3).reshape(3, 2, 2).transpose_(0, 2)],
+  index_fill: [["X"], (x) => x.index_fill(1, L([0, 2]), -1.5)],
+  index_fill_: [["X"], (x) => x.mul(1).index_fill_(0, L([1]), 2)],
+  index_copy: [["X", "Y"], (x, y) => x.index_copy(0, L([2, 0]), y.index("0:2"))],
+  index_copy_dim1_: [["X", "Y"], (x, y) => x.mul(1).index_copy_(1, L([3, 1]), y.index(":", "0:2"))],
+  masked_scatter: [["X", "Y"], (x, y) => x.masked_scatter(x.gt(0), y)],
+  masked_scatter_broadcast_: [["X", "R"], (x, r) => x.mul(1).masked_scatter_(torch.tensor([true, false, true, false]), r.repeat(3))],
+  put: [["X", "R"], (x, r) => x.put(L([0, -1, 5, 7]), r)],
+  put_accumulate_: [["X", "R"], (x, r) => x.mul(1).put_(L([0, 0, 11, 3]), r, { accumulate: true })],
+  addmm_: [["X", "Y", "R"], (x, y, r) => x.mul(1).addmm_(y, r.reshape(4, 1).expand(4, 4), { beta: 0.5, alpha: 2 })],
+  renorm: [["X"], (x) => torch.renorm(x, 2, 0, 1)],
+  renorm_p1_dim1_: [["X"], (x) => x.mul(1).renorm_(1, 1, 0.8)],
+  sum_to_size: [["X"], (x) => x.sum_to_size(1, 4)],
+  narrow_copy: [["X"], (x) => x.narrow_copy(1, 1, 2)],
 };
 
 describe("API breadth a1 matches PyTorch 1.13 (tests/fixtures/torch/core/api_a1.json)", () => {

@@ -87,6 +87,7 @@ const forms: Form[] = [
   { name: "torch.normal (numbers)", positional: () => torch.normal(1, 2, [3]), options: () => torch.normal(1, { std: 2, size: [3] }) },
   { name: "torch.poisson", positional: () => torch.poisson(q().mul(5), new torch.Generator(4)), options: () => torch.poisson(q().mul(5), { generator: new torch.Generator(4) }) },
   { name: "torch.logspace", positional: () => torch.logspace(0, 3, 4, 2), options: () => torch.logspace(0, 3, { steps: 4, base: 2 }) },
+  { name: "torch.put", positional: () => torch.put(a23(), ids().reshape(-1).narrow(0, 0, 3), b23().reshape(-1).narrow(0, 0, 3), true), options: () => torch.put(a23(), ids().reshape(-1).narrow(0, 0, 3), b23().reshape(-1).narrow(0, 0, 3), { accumulate: true }) },
   // torch arithmetic and reductions with keywords
   { name: "torch.add", positional: () => torch.add(a23(), b23(), { alpha: 2 }), options: () => torch.add(a23(), b23().mul(2)) },
   { name: "torch.sub", positional: () => torch.sub(a23(), b23(), { alpha: 2 }), options: () => torch.sub(a23(), b23().mul(2)) },
@@ -356,6 +357,8 @@ const NO_KEYWORDS: Record<string, string> = {
   "torch.get_default_dtype": "no arguments", "torch.set_default_dtype": "one dtype", "torch.is_floating_point": "tensor-only",
   "torch.is_nonzero": "tensor-only", "torch.result_type": "(tensor, other) positional in PyTorch", "torch.promote_types": "(type1, type2) positional in PyTorch",
   "torch.can_cast": "(from, to) positional in PyTorch", "torch.inference_mode": "a function to run (mode, fn)", "torch.is_inference_mode_enabled": "no arguments",
+  "torch.renorm": "(input, p, dim, maxnorm) positional", "torch.index_fill": "(input, dim, index, value)", "torch.index_copy": "(input, dim, index, source)",
+  "torch.masked_scatter": "(input, mask, source)", "torch.narrow_copy": "(input, dim, start, length)",
   "torch.subtract": "alias of torch.sub (covered)", "torch.divide": "alias of torch.div (covered)", "torch.clip": "alias of torch.clamp (covered)",
   "torch.concat": "alias of torch.cat (covered)", "torch.rsub": "alpha covered through torch.sub", "torch.any": "covered in call_forms.test.ts",
   "torch.scatter_add": "(input, dim, index, src)", "torch.tile": "(input, dims)", "torch.flip": "(input, dims)", "torch.argwhere": "tensor-only",
