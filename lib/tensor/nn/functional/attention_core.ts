@@ -15,6 +15,7 @@
  * Fully masked rows give NaN, as PyTorch's softmax of an all -inf row does.
  */
 import { differentiateThrough, needsGrad, record } from "../../autograd/function";
+import { releaseBuffer } from "../../buffer_pool";
 import { allocStorage, type DType, type Storage } from "../../dtype";
 import { matmulBatched } from "../../kernels/batched_matmul";
 import { contiguousStrides, numelOf } from "../../shape";
@@ -175,6 +176,8 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
       softmaxBackwardRows(dS, P, nb * L, L, S, causal, scale);
       if (gq) matmulBatched(nb, L, E, S, dS, pOffs, S, 1, kd, ko, ksS, ksE, gq.t._data, 0, gq);
       if (gk) matmulBatched(nb, S, E, L, dS, pOffs, 1, S, qd, qo, qsL, qsE, gk.t._data, 0, gk);
+      // dS never leaves this closure: back to the pool for the next layer's (a fresh buffer page-faults).
+      releaseBuffer(dS);
       return [gq ? gq.t : null, gk ? gk.t : null, gv ? gv.t : null];
     },
     [q, k, v],

@@ -59,3 +59,25 @@ describe("results written into unzeroed pooled buffers equal those in fresh memo
     });
   }
 });
+
+describe("fused attention's dS buffer", () => {
+  it("goes back to the pool at the end of the backward; a second backward (retain_graph) gives the same gradients", () => {
+    torch.manual_seed(9);
+    // Heads of 16: q/k/v and their gradients are 4096 floats (too small for the pool); dS is 4 x 64 x 64.
+    const [q, k, v] = [0, 1, 2].map(() => torch.randn(1, 4, 64, 16).requires_grad_());
+    const g = torch.randn(1, 4, 64, 16);
+    const out = fusedAttention(q, k, v, null, true, 0.125);
+    poisonPool(0);
+    const before = takePooled(false, N, false);
+    expect(before).toBeNull();
+    out.backward(g, { retain_graph: true });
+    const grads = [q, k, v].map((t) => Array.from(t.grad!._data));
+    // dS is the only pooled-size buffer of the backward: it is in the pool now.
+    const given = takePooled(false, N, false);
+    expect(given).not.toBeNull();
+    for (const t of [q, k, v]) t.grad = null;
+    out.backward(g);
+    [q, k, v].forEach((t, i) => expect(Array.from(t.grad!._data)).toEqual(grads[i]));
+  });
+});
+
