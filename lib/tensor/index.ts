@@ -9,6 +9,7 @@
  *   nn           Module (callable, hooks, state_dict), layers, activations, losses, Parameter,
  *                nn.functional (=== F), nn.init, nn.register_module
  *                nn.init also: eye_, dirac_, trunc_normal_, orthogonal_, sparse_ (seeded like PyTorch)
+ *                nn.utils also: weight_norm / remove_weight_norm, spectral_norm / remove_spectral_norm (hook-based, as 1.13)
  *                more activations: hardswish, hardsigmoid, mish, logsigmoid, softsign, soft/hard/tanhshrink,
  *                threshold, celu, glu, rrelu, softmin (F and module), Softmax2d
  *                dropout1d/2d/3d, alpha_dropout, feature_alpha_dropout (F and module)
@@ -17,6 +18,7 @@
  *                triplet_margin, gaussian_nll, poisson_nll (F and module); pairwise_distance / PairwiseDistance, pdist
  *                resampling: interpolate / Upsample(+Nearest2d, Bilinear2d), upsample*, pixel_(un)shuffle / PixelShuffle,
  *                PixelUnshuffle, affine_grid, grid_sample (2-D)
+ *                layers: bilinear / Bilinear, max_unpool1d/2d / MaxUnpool1d/2d, embedding_bag / EmbeddingBag, Unflatten
  *   optim        SGD, Adam, AdamW, RMSprop, Optimizer (state_dict / load_state_dict in PyTorch's layout),
  *                Adagrad, Adadelta, Adamax, NAdam, RAdam, Rprop, ASGD, LBFGS (step(closure), line_search_fn "strong_wolfe"),
  *                lr_scheduler: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR, ConstantLR,

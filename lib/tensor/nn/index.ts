@@ -27,6 +27,7 @@ import * as dropoutExtra from "./modules/dropout_extra";
 import * as normalizationExtra from "./modules/normalization_extra";
 import * as lossExtra from "./modules/loss_extra";
 import * as resampling from "./modules/resampling";
+import * as layersExtra from "./modules/layers_extra";
 import { Parameter } from "./parameter";
 import { register_module, type ModuleClass } from "./registry";
 import { utils } from "./utils";
@@ -54,10 +55,11 @@ export * from "./modules/dropout_extra";
 export * from "./modules/normalization_extra";
 export * from "./modules/loss_extra";
 export * from "./modules/resampling";
+export * from "./modules/layers_extra";
 export { Module, Parameter, functional, init, register_module, utils };
 
 // Built-in layers load without registration: every class the module files export.
-const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses, ...conv, ...pooling, ...padding, ...fold, ...batchnorm2d, ...embedding, ...normalization, ...attention, ...transformer, ...rnn, ...activationExtra, ...dropoutExtra, ...normalizationExtra, ...lossExtra, ...resampling };
+const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses, ...conv, ...pooling, ...padding, ...fold, ...batchnorm2d, ...embedding, ...normalization, ...attention, ...transformer, ...rnn, ...activationExtra, ...dropoutExtra, ...normalizationExtra, ...lossExtra, ...resampling, ...layersExtra };
 for (const [name, cls] of Object.entries(layers)) {
   if (typeof cls === "function") register_module(name, cls as unknown as ModuleClass);
 }

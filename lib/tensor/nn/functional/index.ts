@@ -48,6 +48,7 @@ import {
   upsample_bilinear,
   upsample_nearest,
 } from "./resampling";
+import { bilinear, embedding_bag, max_unpool1d, max_unpool2d } from "./layers_extra";
 import { linear } from "./linear";
 import {
   binary_cross_entropy,
@@ -120,6 +121,7 @@ export const functional = {
   margin_ranking_loss, hinge_embedding_loss, soft_margin_loss, multilabel_soft_margin_loss, multi_margin_loss, multilabel_margin_loss,
   triplet_margin_loss, gaussian_nll_loss, poisson_nll_loss, pairwise_distance, pdist,
   interpolate, upsample, upsample_nearest, upsample_bilinear, pixel_shuffle, pixel_unshuffle, affine_grid, grid_sample,
+  bilinear, max_unpool1d, max_unpool2d, embedding_bag,
 };
 
 export type Functional = typeof functional;

@@ -25,7 +25,7 @@ function scaleRepr(v: number | readonly number[]): string {
 
 /** new nn.Upsample(size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None) */
 export class Upsample extends Module {
-  static override readonly __name__ = "Upsample";
+  static override readonly __name__: string = "Upsample";
   size: Size;
   scale_factor: Size;
   mode: Fr.InterpolateMode;
