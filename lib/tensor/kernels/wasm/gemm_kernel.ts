@@ -227,8 +227,10 @@ function gemmFunction(name: string, accumulate: boolean, fma: boolean, tileRows:
  * The two exported kernels: C = A @ B and C += A @ B (for the second and later k blocks).
  * With `fma`, each multiply-add is one relaxed_madd (Relaxed SIMD: Chrome 114+, Firefox 120+;
  * Node 20 only with --experimental-wasm-relaxed-simd); hosts without it fail validation and
- * get the mul + add module. `tileRows` is for benches and tests (the results are the same bits).
+ * get the mul + add module, with 4-row tiles: its product temporaries need a register more, and
+ * 5-row tiles measured x0.87-0.98 of 4-row ones there. `tileRows` is for benches and tests (the
+ * results are the same bits).
  */
-export function gemmFunctions(fma = false, tileRows = TILE_ROWS): WasmFunction[] {
+export function gemmFunctions(fma = false, tileRows = fma ? TILE_ROWS : MR): WasmFunction[] {
   return [gemmFunction("gemm_set", false, fma, tileRows), gemmFunction("gemm_acc", true, fma, tileRows)];
 }

@@ -50,6 +50,10 @@ describe("GEMM micro-kernel register tiles", () => {
   it("ships a tile of 5 rows over 4-row panels", () => {
     expect([MR, NR, TILE_ROWS, TILE_PANELS]).toEqual([4, 8, 5, 5]);
     expect(() => gemmFunctions(false, 7)).toThrow(/tile rows/);
+    // 5-row tiles with fused multiply-adds; the mul + add module keeps 4-row tiles.
+    expect(buildModule(gemmFunctions(true), 1)).toEqual(buildModule(gemmFunctions(true, TILE_ROWS), 1));
+    expect(buildModule(gemmFunctions(false), 1)).toEqual(buildModule(gemmFunctions(false, MR), 1));
+    expect(buildModule(gemmFunctions(false), 1)).not.toEqual(buildModule(gemmFunctions(false, TILE_ROWS), 1));
   });
 
   it("kc = 0: gemm_set zeroes the C block, gemm_acc leaves it", () => {
