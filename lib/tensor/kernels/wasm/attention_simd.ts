@@ -42,6 +42,11 @@ const f64Mul = [0xa2];
 const f64Div = [0xa3];
 const f64Const = (v: number) => [0x44, ...new Uint8Array(new Float64Array([v]).buffer)];
 const i32And = [0x71];
+const i32ShrU = [0x76];
+const i32x4GtS = simd(0x3b);
+const v128And = simd(0x4e);
+/** v128.const i32x4 (0, 1, 2, 3). */
+const LANE_INDEX = [...simd(0x0c), ...new Uint8Array(new Int32Array([0, 1, 2, 3]).buffer)];
 const i32Eq = [0x46];
 const i32GeU = [0x4f];
 const select = [0x1b];
@@ -110,6 +115,14 @@ function softmaxForward(): WasmFunction {
   const VM = 13, X = 14, KF = 15, R = 16, KI = 17, K1 = 18, ACC0 = 19, ACC1 = 20, VF = 21, V = 22;
   const M = 23, XS = 24;
   const at = [...g(P), ...g(J), ...op.i32Add];
+  /** The four floats at j: e = exp(x - m) (ANDed with the lane mask `mask` leaves, if any), stored and summed. */
+  const expGroup = (mask: number[]) => [
+    ...at, ...op.v128Load(0), ...g(VM), ...op.f32x4Sub, ...s(X),
+    ...expF32x4(X, KF, R, KI, K1), ...mask, ...s(V),
+    ...at, ...g(V), ...op.v128Store(0),
+    ...g(ACC0), ...g(V), ...f64x2PromoteLowF32x4, ...f64x2Add, ...s(ACC0),
+    ...g(ACC1), ...g(V), ...g(V), ...highHalf, ...f64x2PromoteLowF32x4, ...f64x2Add, ...s(ACC1),
+  ];
   const row = [
     ...rowBounds(S, I, CAUSAL, END, FULLB, ENDB, ROUNDB),
     // x = scale * s (float64 product), running max; whole groups, then the last end % 4 floats.
@@ -128,17 +141,18 @@ function softmaxForward(): WasmFunction {
     ]),
     // A fully masked row: exp(-inf) = 0 everywhere, and 0 / 0 = NaN below (as the JS loop).
     ...op.f32Const(0), ...g(M), ...g(M), ...op.f32Const(-Infinity), ...f32Eq, ...select, ...s(M),
-    // The group holding the cut gets -inf past it (exp gives exactly 0 there, adding nothing to the sum).
-    ...forBytes(J, g(ENDB), ROUNDB, 4, [...at, ...op.f32Const(-Infinity), ...f32Store]),
+    // The group holding the cut gets m past it (exp(0): not -inf, whose exp takes the x64
+    // multiplier's slow underflow path, once a row), and those lanes' exps are masked to 0 below.
+    ...forBytes(J, g(ENDB), ROUNDB, 4, [...at, ...g(M), ...f32Store]),
     // e = exp(x - m) in place, summed in float64 (even and odd positions in two f64x2 lanes each).
     ...g(M), ...op.f32x4Splat, ...s(VM),
     ...op.v128Zero, ...s(ACC0), ...op.v128Zero, ...s(ACC1),
-    ...forBytes(J, op.i32Const(0), ROUNDB, 16, [
-      ...at, ...op.v128Load(0), ...g(VM), ...op.f32x4Sub, ...s(X),
-      ...expF32x4(X, KF, R, KI, K1), ...s(V),
-      ...at, ...g(V), ...op.v128Store(0),
-      ...g(ACC0), ...g(V), ...f64x2PromoteLowF32x4, ...f64x2Add, ...s(ACC0),
-      ...g(ACC1), ...g(V), ...g(V), ...highHalf, ...f64x2PromoteLowF32x4, ...f64x2Add, ...s(ACC1),
+    ...forBytes(J, op.i32Const(0), FULLB, 16, expGroup([])),
+    // The group holding the cut: lanes l < (end - fullB) kept.
+    ...op.block([
+      ...g(ENDB), ...g(FULLB), ...op.i32Sub, ...op.i32Eqz, ...op.brIf(0),
+      ...g(FULLB), ...s(J),
+      ...expGroup([...g(ENDB), ...g(FULLB), ...op.i32Sub, ...op.i32Const(2), ...i32ShrU, ...op.i32x4Splat, ...LANE_INDEX, ...i32x4GtS, ...v128And]),
     ]),
     // p = e * (1 / sum), the product in float64.
     ...f64Const(1), ...sumLanes(ACC0, ACC1), ...f64Div, ...f64x2Splat, ...s(VF),
