@@ -167,6 +167,10 @@ const forms: Form[] = [
   { name: "nn.init.trunc_normal_", positional: () => nn.init.trunc_normal_(empty(3, 4), 1, 0.5, 0, 1.5), options: () => nn.init.trunc_normal_(empty(3, 4), 1, { std: 0.5, a: 0, b: 1.5 }) },
   { name: "nn.init.orthogonal_", positional: () => nn.init.orthogonal_(empty(3, 4), 2), options: () => nn.init.orthogonal_(empty(3, 4), { gain: 2 }) },
   { name: "nn.init.sparse_", positional: () => nn.init.sparse_(empty(6, 4), 0.5, 0.1), options: () => nn.init.sparse_(empty(6, 4), { sparsity: 0.5, std: 0.1 }) },
+  { name: "nn.utils.weight_norm", positional: () => nn.utils.weight_norm(new nn.Linear(3, 2), "weight", 1), options: () => nn.utils.weight_norm(new nn.Linear(3, 2), { name: "weight", dim: 1 }) },
+  { name: "nn.utils.remove_weight_norm", positional: () => nn.utils.remove_weight_norm(nn.utils.weight_norm(new nn.Linear(3, 2)), "weight"), options: () => nn.utils.remove_weight_norm(nn.utils.weight_norm(new nn.Linear(3, 2)), { name: "weight" }) },
+  { name: "nn.utils.spectral_norm", positional: () => nn.utils.spectral_norm(new nn.Linear(3, 2), "weight", 2, 1e-10, 1), options: () => nn.utils.spectral_norm(new nn.Linear(3, 2), { n_power_iterations: 2, eps: 1e-10, dim: 1 }) },
+  { name: "nn.utils.remove_spectral_norm", positional: () => nn.utils.remove_spectral_norm(nn.utils.spectral_norm(new nn.Linear(3, 2)), "weight"), options: () => nn.utils.remove_spectral_norm(nn.utils.spectral_norm(new nn.Linear(3, 2)), { name: "weight" }) },
   // end API breadth a4
   {
     name: "lr_scheduler.StepLR",
