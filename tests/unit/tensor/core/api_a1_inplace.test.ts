@@ -71,6 +71,13 @@ describe("apply_ / map_, random_ / exponential_", () => {
     expect(() => w.apply_((v) => v)).toThrow("Can't call apply_() on Variable that requires grad. Use var.detach().apply_() instead.");
     expect(() => w.map_(w, (a) => a)).toThrow("Can't call map_() on Variable that requires grad. Use var.detach().map_() instead.");
   });
+  it("lerp_ takes a tensor weight (same values and gradients as lerp)", () => {
+    const a = torch.tensor([1, 2, 3]);
+    const b = torch.tensor([5, -2, 0]);
+    const w = torch.tensor([0.25, 0.5, 0.9]);
+    expect(a.clone().lerp_(b, w).tolist()).toEqual(torch.lerp(a, b, w).tolist());
+    expect(gradcheck((x, e, wt) => x.mul(1).lerp_(e, wt), [r(3), r(3), torch.rand([3], d)].map((t) => t.requires_grad_(true)))).toBe(true);
+  });
   it("random_ bounds and errors; exponential_ is positive", () => {
     const t = torch.empty(200).random_(-2, 3);
     expect(new Set(t.tolist() as number[])).toEqual(new Set([-2, -1, 0, 1, 2]));
