@@ -38,6 +38,13 @@ type KernelFn = (a: number, b: number, c: number, mb: number, nb: number, kc: nu
 export interface GemmRunner {
   /** Calls `gemm_set` or `gemm_acc` for row-panel ranges; may split them across threads. */
   run(acc: boolean, a: number, b: number, c: number, mb: number, nb: number, kc: number, ldc: number): void;
+  /**
+   * run in two halves (a thread pool's): `start` hands the slice to the other threads and returns
+   * at once, so the caller packs the next slice meanwhile; `finish` computes the caller's share
+   * and waits for the rest.
+   */
+  start?(acc: boolean, a: number, b: number, c: number, mb: number, nb: number, kc: number, ldc: number): void;
+  finish?(): void;
 }
 
 export interface Gemm {
@@ -75,12 +82,17 @@ export function scratchMemoryOf(g: Gemm | null): WebAssembly.Memory | undefined 
   return g ? driverFor(g, 0, 0, 0).memory : undefined;
 }
 
-/** Floats of module memory a gemm(m, n, k) call uses for its A and B panels and its C block. */
+/**
+ * Floats of module memory a gemm(m, n, k) call uses for its A and B panels and its C block, and
+ * with more than one k slice a second pair of panels (a runner with start/finish packs the next
+ * slice there while the current one is computed).
+ */
 export function gemmFloats(m: number, n: number, k: number): number {
   const mb = Math.ceil(m / MR);
   const nb = Math.ceil(n / NR);
   const kcMax = Math.min(KC, Math.max(k, 1));
-  return mb * MR * kcMax + nb * NR * kcMax + mb * MR * nb * NR;
+  const panels = mb * MR * kcMax + nb * NR * kcMax;
+  return panels + mb * MR * nb * NR + (k > KC ? panels : 0);
 }
 
 export const gemmModuleBytes = (memory?: SharedMemoryImport, fma = false): Uint8Array<ArrayBuffer> => buildModule(gemmFunctions(fma), memory ?? 1);
@@ -136,11 +148,31 @@ export function createGemm(grow: (bytes: number) => ArrayBuffer | SharedArrayBuf
       const aLen = mb * MR * kcMax;
       const bLen = nb * NR * kcMax;
       const ldc = nb * NR;
-      const h = ensure(gemmFloats(m, n, k)); // = aLen + bLen + mb * MR * ldc
+      const h = ensure(gemmFloats(m, n, k)); // = aLen + bLen + mb * MR * ldc (+ aLen + bLen)
       const A = 0, B = aLen, C = aLen + bLen;
       const run = runner();
       if (k === 0) {
         h.fill(0, C, C + mb * MR * ldc);
+      }
+      if (run.start && run.finish && k > KC) {
+        // Pipelined: while the other threads compute slice s, the caller packs slice s + 1 into
+        // the other pair of panels (packing is otherwise the serial part of a threaded product),
+        // then takes its share of slice s. Slice s + 1 starts only after all of slice s is done.
+        const A2 = C + mb * MR * ldc, B2 = A2 + aLen;
+        packA(h, A, 0, KC);
+        packB(h, B, 0, KC);
+        for (let p0 = 0, s = 0; p0 < k; p0 += KC, s++) {
+          const a = s % 2 ? A2 : A, b = s % 2 ? B2 : B;
+          run.start(p0 > 0, a * 4, b * 4, C * 4, mb, nb, Math.min(KC, k - p0), ldc);
+          const p1 = p0 + KC;
+          if (p1 < k) {
+            packA(h, s % 2 ? A : A2, p1, Math.min(KC, k - p1));
+            packB(h, s % 2 ? B : B2, p1, Math.min(KC, k - p1));
+          }
+          run.finish();
+        }
+        unload(h, C, ldc);
+        return;
       }
       for (let p0 = 0; p0 < k; p0 += KC) {
         const kc = Math.min(KC, k - p0);

@@ -146,8 +146,9 @@ const now: () => number = typeof performance !== "undefined" ? () => performance
  * and then (after 4 products, then 8, .. up to PROBE_MAX while the winner stays the same) because
  * the machine's load changes which one wins: with the other cores busy (other programs, or a
  * scheduler that gives this process a fixed share of the CPU) the threads only split the same
- * CPU time, pay the hand-off, and splitting is slower. Each way's time is a moving average, a
- * sample clipped to 3x the average so one preempted run does not flip the verdict. A training
+ * CPU time, pay the hand-off, and splitting is slower. Each way's time is a moving average that
+ * follows faster samples quickly and slower ones slowly (clipped to 3x the average), so one
+ * preempted run does not flip the verdict. A training
  * step issues the same shapes step after step, so each soon settles on its faster way, which is
  * what keeps the pool from making a step slower than one thread.
  */
@@ -176,8 +177,10 @@ export class SplitChooser {
       v = { alone: NaN, split: NaN, since: 0, every: PROBE_MIN, splitWins: false, probing: false };
       this.shapes.set(key, v);
     }
+    // Noise here only ever adds time (preemption, a cold cache), so a faster sample is believed
+    // quickly and a slower one slowly, clipped to 3x.
     const old = split ? v.split : v.alone;
-    const avg = Number.isNaN(old) ? ms : old + (Math.min(ms, 3 * old) - old) * 0.3;
+    const avg = Number.isNaN(old) ? ms : ms < old ? old + (ms - old) * 0.7 : old + (Math.min(ms, 3 * old) - old) * 0.3;
     if (split) v.split = avg;
     else v.alone = avg;
     const splitWins = v.split < v.alone;
@@ -274,49 +277,76 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
 
   const chooser = new SplitChooser();
   const counts = { split: 0, alone: 0 };
-  const runner: GemmRunner = {
-    run(isAcc, a, b, c, mb, nb, kc, ldc) {
-      if (threads === 1 || mb * nb * kc * MR * NR < minParallelWork || !ready()) {
-        local.run(isAcc, a, b, c, mb, nb, kc, ldc);
-        return;
-      }
-      const key = adaptive ? `${mb},${nb},${kc}` : "";
-      const t0 = now();
-      if (adaptive && !chooser.split(key)) {
-        local.run(isAcc, a, b, c, mb, nb, kc, ldc);
+  // The slice between start and finish: posted to the pool threads (split) or left to the caller.
+  let job: { isAcc: boolean; a: number; b: number; c: number; mb: number; nb: number; kc: number; ldc: number } | null = null;
+  let split = false, key = "", byRows = false, total = 0, cap = 0, quantum = 1, aStep = 0, bStep = 0, cStep = 0;
+  let posted = 0, resumed = 0;
+  const div = GUIDED * threads;
+
+  function start(isAcc: boolean, a: number, b: number, c: number, mb: number, nb: number, kc: number, ldc: number): void {
+    job = { isAcc, a, b, c, mb, nb, kc, ldc };
+    split = false;
+    key = "";
+    if (threads === 1 || mb * nb * kc * MR * NR < minParallelWork || !ready()) return;
+    key = adaptive ? `${mb},${nb},${kc}` : "";
+    if (adaptive && !chooser.split(key)) return;
+    split = true;
+    // Split the longer side into chunks of panels, taken from a shared counter by whichever
+    // thread is free: a thread that wakes late (a busy machine) takes fewer or none, and the
+    // caller is never stuck waiting for work nobody started. Each C element is still computed
+    // by one kernel call over the whole k slice, so the bits match the single-thread kernel.
+    byRows = mb >= nb;
+    total = byRows ? mb : nb;
+    // Row chunks at most MC rows (the A block in L2); column chunks whole B panels.
+    cap = byRows ? Math.max(ROW_QUANTUM, MB_BLOCK - (MB_BLOCK % ROW_QUANTUM)) : total;
+    quantum = byRows ? ROW_QUANTUM : 1;
+    aStep = byRows ? kc * MR * 4 : 0;
+    bStep = byRows ? 0 : kc * NR * 4;
+    cStep = byRows ? MR * ldc * 4 : NR * 4;
+    posted = now();
+    Atomics.store(words, NEXT, 0);
+    const kernel = [isAcc ? 1 : 0, a, b, c, mb, nb, kc, ldc * 4];
+    const splitWords = [byRows ? 1 : 0, cap, total, aStep, bStep, cStep, quantum, div];
+    for (let t = 1; t < threads; t++) post(t, kernel, splitWords);
+    resumed = now();
+  }
+
+  function finish(): void {
+    if (!job) return;
+    const { isAcc, a, b, c, mb, nb, kc, ldc } = job;
+    job = null;
+    const t0 = now();
+    if (!split) {
+      local.run(isAcc, a, b, c, mb, nb, kc, ldc);
+      if (key !== "") {
         chooser.record(key, false, now() - t0);
         counts.alone++;
-        return;
       }
-      // Split the longer side into chunks of panels, taken from a shared counter by whichever
-      // thread is free: a thread that wakes late (a busy machine) takes fewer or none, and the
-      // caller is never stuck waiting for work nobody started. Each C element is still computed
-      // by one kernel call over the whole k slice, so the bits match the single-thread kernel.
-      const byRows = mb >= nb;
-      const total = byRows ? mb : nb;
-      // Row chunks at most MC rows (the A block in L2); column chunks whole B panels.
-      const cap = byRows ? Math.max(ROW_QUANTUM, MB_BLOCK - (MB_BLOCK % ROW_QUANTUM)) : total;
-      const quantum = byRows ? ROW_QUANTUM : 1;
-      const div = GUIDED * threads;
-      const aStep = byRows ? kc * MR * 4 : 0, bStep = byRows ? 0 : kc * NR * 4, cStep = byRows ? MR * ldc * 4 : NR * 4;
-      Atomics.store(words, NEXT, 0);
-      const kernel = [isAcc ? 1 : 0, a, b, c, mb, nb, kc, ldc * 4];
-      const split = [byRows ? 1 : 0, cap, total, aStep, bStep, cStep, quantum, div];
-      for (let t = 1; t < threads; t++) post(t, kernel, split);
-      const fn = isAcc ? acc : set;
-      for (;;) {
-        // The pool threads' loop (gemmThread) takes chunks the same way.
-        const lo = Atomics.load(words, NEXT);
-        const left = total - lo;
-        if (left <= 0) break;
-        const n = Math.min(left, Math.max(quantum, Math.min(cap, Math.ceil(left / div / quantum) * quantum)));
-        if (Atomics.compareExchange(words, NEXT, lo, lo + n) !== lo) continue;
-        fn(a + lo * aStep, b + lo * bStep, c + lo * cStep, byRows ? n : mb, byRows ? nb : n, kc, ldc * 4);
-      }
-      for (let t = 1; t < threads; t++) join(t);
-      if (adaptive) chooser.record(key, true, now() - t0);
-      counts.split++;
+      return;
+    }
+    const fn = isAcc ? acc : set;
+    for (;;) {
+      // The pool threads' loop (gemmThread) takes chunks the same way.
+      const lo = Atomics.load(words, NEXT);
+      const left = total - lo;
+      if (left <= 0) break;
+      const n = Math.min(left, Math.max(quantum, Math.min(cap, Math.ceil(left / div / quantum) * quantum)));
+      if (Atomics.compareExchange(words, NEXT, lo, lo + n) !== lo) continue;
+      fn(a + lo * aStep, b + lo * bStep, c + lo * cStep, byRows ? n : mb, byRows ? nb : n, kc, ldc * 4);
+    }
+    for (let t = 1; t < threads; t++) join(t);
+    // The split's time without what the caller did between start and finish (packing the next slice).
+    if (adaptive) chooser.record(key, true, now() - posted - (t0 - resumed));
+    counts.split++;
+  }
+
+  const runner: GemmRunner = {
+    run(isAcc, a, b, c, mb, nb, kc, ldc) {
+      start(isAcc, a, b, c, mb, nb, kc, ldc);
+      finish();
     },
+    start,
+    finish,
   };
 
   const gemm = createGemm((bytes) => {

@@ -181,5 +181,16 @@ describe("SplitChooser", () => {
     // as its scheduled re-tries), where an unclipped average would run alone for dozens of products.
     const steady = run(100, 2, (i) => (i === 20 ? 100 : 1));
     expect(steady.slice(21, 60).filter((w) => !w).length).toBeLessThanOrEqual(2);
+    // A preempted first run alone (30 ms; 0.2 after) against 20 ms splits: splitting wins at first,
+    // and one fast run alone is enough to switch back.
+    const chooser = new SplitChooser();
+    const slowStart: boolean[] = [];
+    for (let i = 0; i < 100; i++) {
+      const split = chooser.split("s");
+      slowStart.push(split);
+      chooser.record("s", split, split ? 20 : i === 0 ? 30 : 0.2);
+    }
+    expect(slowStart.filter((w) => w).length).toBeLessThanOrEqual(10);
+    expect(slowStart.slice(90).every((w) => !w)).toBe(true);
   });
 });
