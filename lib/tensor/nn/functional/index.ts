@@ -49,6 +49,7 @@ import {
   upsample_nearest,
 } from "./resampling";
 import { bilinear, embedding_bag, max_unpool1d, max_unpool2d } from "./layers_extra";
+import { avg_pool3d, conv3d, max_pool3d } from "./conv3d";
 import { linear } from "./linear";
 import {
   binary_cross_entropy,
@@ -122,6 +123,7 @@ export const functional = {
   triplet_margin_loss, gaussian_nll_loss, poisson_nll_loss, pairwise_distance, pdist,
   interpolate, upsample, upsample_nearest, upsample_bilinear, pixel_shuffle, pixel_unshuffle, affine_grid, grid_sample,
   bilinear, max_unpool1d, max_unpool2d, embedding_bag,
+  conv3d, max_pool3d, avg_pool3d,
 };
 
 export type Functional = typeof functional;

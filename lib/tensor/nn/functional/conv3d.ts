@@ -1,0 +1,172 @@
+/**
+ * 3-D convolution and pooling (F.conv3d, F.max_pool3d, F.avg_pool3d) built on the engine's 2-D
+ * kernels: the input is padded once, then for each kernel depth tap kd the depth slices
+ * od * stride + kd * dilation of every output depth od are stacked into the batch and
+ * convolved (or pooled) in 2-D; the taps are summed (max-ed for max pooling). Gradients come
+ * from the 2-D ops. Values match PyTorch 1.13 (tests/fixtures/torch/nn/api_a3_conv3d.json).
+ */
+import { parseArgs, type PyArgs } from "../../args";
+import { int64 } from "../../dtype";
+import { RuntimeError } from "../../errors";
+import type { Tensor } from "../../tensor";
+import { conv2d, convPadding, ntuple, type ConvPadding, type Size } from "./conv";
+import { pad } from "./padding";
+import { avg_pool2d, max_pool2d } from "./pooling";
+import { checkTensor, empty } from "./_util";
+
+function longTensor(values: readonly number[]): Tensor {
+  const t = empty([values.length], int64);
+  t._data.set(values);
+  return t;
+}
+
+/** The depth slices od * s + kd * dil (od = 0..Do-1) of x (N, C, D, H, W), as a (N * Do, C, H, W) batch. */
+function depthTap(x: Tensor, Do: number, s: number, kd: number, dil: number): Tensor {
+  const [N, C, , H, W] = x.shape;
+  const idx = Array.from({ length: Do }, (_, od) => od * s + kd * dil);
+  return x.index_select(2, longTensor(idx)).permute(0, 2, 1, 3, 4).reshape(N * Do, C, H, W);
+}
+
+/** (N * Do, C, H, W) back to (N, C, Do, H, W). */
+function fromBatch(y: Tensor, N: number, Do: number): Tensor {
+  const [, C, H, W] = y.shape;
+  return y.reshape(N, Do, C, H, W).permute(0, 2, 1, 3, 4);
+}
+
+export interface Conv3dOptions {
+  bias?: Tensor | null;
+  stride?: Size;
+  padding?: ConvPadding;
+  dilation?: Size;
+  groups?: number;
+}
+export type Conv3dArgs = PyArgs<[bias?: Tensor | null, stride?: Size, padding?: ConvPadding, dilation?: Size, groups?: number], Conv3dOptions>;
+
+/** F.conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1): (N, C, D, H, W) or unbatched (C, D, H, W). */
+export function conv3d(input: Tensor, weight: Tensor, ...args: Conv3dArgs): Tensor {
+  checkTensor(input, "conv3d");
+  checkTensor(weight, "conv3d", "weight");
+  const a = parseArgs<Conv3dOptions>("conv3d", ["bias", "stride", "padding", "dilation", "groups"], args);
+  if (input.dim() === 4) return conv3d(input.unsqueeze(0), weight, { ...a }).squeeze(0);
+  if (input.dim() !== 5) throw new RuntimeError(`Expected 4D (unbatched) or 5D (batched) input to conv3d, but got input of size: [${input.shape.join(", ")}]`);
+  if (weight.dim() !== 5) throw new RuntimeError(`weight should have at least three dimensions`);
+  const groups = a.groups ?? 1;
+  const k = weight.shape.slice(2);
+  const stride = ntuple("conv3d", "stride", a.stride ?? 1, 3);
+  const dilation = ntuple("conv3d", "dilation", a.dilation ?? 1, 3);
+  const [before, after] = convPadding("conv3d", a.padding ?? 0, k, stride, dilation);
+  const [N, C] = input.shape;
+  if (C !== weight.shape[1] * groups) {
+    throw new RuntimeError(`Given groups=${groups}, weight of size [${weight.shape.join(", ")}], expected input[${input.shape.join(", ")}] to have ${weight.shape[1] * groups} channels, but got ${C} channels instead`);
+  }
+  const x = before.some((p) => p) || after.some((p) => p) ? pad(input, [before[2], after[2], before[1], after[1], before[0], after[0]]) : input;
+  const Dp = x.shape[2];
+  const Do = Math.floor((Dp - dilation[0] * (k[0] - 1) - 1) / stride[0]) + 1;
+  if (Do < 1) throw new RuntimeError(`Calculated output size is too small: input depth ${Dp} (padded), kernel depth ${k[0]}`);
+  let out: Tensor | null = null;
+  for (let kd = 0; kd < k[0]; kd++) {
+    const y = conv2d(depthTap(x, Do, stride[0], kd, dilation[0]), weight.select(2, kd), null, stride.slice(1), 0, dilation.slice(1), groups);
+    out = out ? out.add(y) : y;
+  }
+  let res = fromBatch(out!, N, Do);
+  if (a.bias) res = res.add(a.bias.reshape(1, -1, 1, 1, 1));
+  return res;
+}
+
+export interface Pool3dOptions {
+  kernel_size?: Size;
+  stride?: Size | null;
+  padding?: Size;
+  dilation?: Size;
+  ceil_mode?: boolean;
+  return_indices?: boolean;
+  count_include_pad?: boolean;
+  divisor_override?: number | null;
+}
+
+/** PyTorch's pooling_output_shape for one dim. */
+function pooledSize(n: number, k: number, p: number, s: number, d: number, ceil: boolean): number {
+  const num = n + 2 * p - d * (k - 1) - 1;
+  let out = Math.floor((ceil ? num + s - 1 : num) / s) + 1;
+  if (ceil && (out - 1) * s >= n + p) out--;
+  return out;
+}
+
+function poolSetup(fn: string, input: Tensor, a: Pool3dOptions) {
+  if (a.kernel_size === undefined) throw new RuntimeError(`${fn}() missing 1 required positional argument: 'kernel_size'`);
+  if (input.dim() !== 4 && input.dim() !== 5) throw new RuntimeError(`non-empty 4D or 5D (batch mode) tensor expected for input`);
+  const k = ntuple(fn, "kernel_size", a.kernel_size, 3);
+  const s = a.stride === undefined || a.stride === null || (Array.isArray(a.stride) && a.stride.length === 0) ? k.slice() : ntuple(fn, "stride", a.stride, 3);
+  const p = ntuple(fn, "padding", a.padding ?? 0, 3);
+  p.forEach((pp, i) => {
+    if (pp > k[i] / 2) throw new RuntimeError(`pad should be at most half of effective kernel size, but got pad=${pp}, kernel_size=${k[i]} and dilation=1`);
+  });
+  return { k, s, p };
+}
+
+/** F.max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False) */
+export function max_pool3d(
+  input: Tensor,
+  ...args: PyArgs<[kernel_size: Size, stride?: Size | null, padding?: Size, dilation?: Size, ceil_mode?: boolean, return_indices?: boolean], Pool3dOptions>
+): Tensor {
+  checkTensor(input, "max_pool3d");
+  const a = parseArgs<Pool3dOptions>("max_pool3d", ["kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices"], args);
+  if (a.return_indices) throw new RuntimeError("max_pool3d: return_indices=True is not supported by this engine");
+  if (input.dim() === 4) return max_pool3d(input.unsqueeze(0), { ...a }).squeeze(0);
+  const { k, s, p } = poolSetup("max_pool3d", input, a);
+  const d = ntuple("max_pool3d", "dilation", a.dilation ?? 1, 3);
+  const ceil = a.ceil_mode ?? false;
+  const [N, C, D] = input.shape;
+  const Do = pooledSize(D, k[0], p[0], s[0], d[0], ceil);
+  // Depth padding with -inf on both sides (enough for ceil_mode's last window); H and W pad inside max_pool2d.
+  const need = (Do - 1) * s[0] + d[0] * (k[0] - 1) + 1;
+  const right = Math.max(0, need - D - p[0]);
+  const x = p[0] || right ? pad(input, [0, 0, 0, 0, p[0], right], "constant", -Infinity) : input;
+  let out: Tensor | null = null;
+  for (let kd = 0; kd < k[0]; kd++) {
+    const slab = depthTap(x, Do, s[0], kd, d[0]);
+    const y = max_pool2d(slab, k.slice(1), s.slice(1), p.slice(1), d.slice(1), ceil);
+    out = out ? out.maximum(y) : y;
+  }
+  return fromBatch(out!, N, Do).reshape(N, C, Do, out!.shape[2], out!.shape[3]);
+}
+
+/** F.avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None) */
+export function avg_pool3d(
+  input: Tensor,
+  ...args: PyArgs<[kernel_size: Size, stride?: Size | null, padding?: Size, ceil_mode?: boolean, count_include_pad?: boolean, divisor_override?: number | null], Pool3dOptions>
+): Tensor {
+  checkTensor(input, "avg_pool3d");
+  const a = parseArgs<Pool3dOptions>("avg_pool3d", ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"], args);
+  if (input.dim() === 4) return avg_pool3d(input.unsqueeze(0), { ...a }).squeeze(0);
+  if (a.ceil_mode) throw new RuntimeError("avg_pool3d: ceil_mode=True is not supported by this engine");
+  const { k, s, p } = poolSetup("avg_pool3d", input, a);
+  const [N, , D] = input.shape;
+  const Do = pooledSize(D, k[0], p[0], s[0], 1, false);
+  const x = p[0] ? pad(input, [0, 0, 0, 0, p[0], p[0]]) : input;
+  const khw = k[1] * k[2];
+  // Window sums: avg_pool2d with padding counted, times kh * kw, summed over the depth taps.
+  let sum: Tensor | null = null;
+  for (let kd = 0; kd < k[0]; kd++) {
+    const y = avg_pool2d(depthTap(x, Do, s[0], kd, 1), k.slice(1), s.slice(1), p.slice(1), false, true).mul(khw);
+    sum = sum ? sum.add(y) : y;
+  }
+  let res = fromBatch(sum!, N, Do);
+  if (a.divisor_override) {
+    if (a.divisor_override === 0) throw new RuntimeError("divisor must be not zero");
+    return res.div(a.divisor_override);
+  }
+  if (a.count_include_pad ?? true) return res.div(k[0] * khw);
+  // Count the real (unpadded) elements of each window the same way, on a tensor of ones.
+  const ones = empty([1, 1, D, input.shape[3], input.shape[4]], input.dtype);
+  ones._data.fill(1);
+  const onesP = p[0] ? pad(ones, [0, 0, 0, 0, p[0], p[0]]) : ones;
+  let count: Tensor | null = null;
+  for (let kd = 0; kd < k[0]; kd++) {
+    const y = avg_pool2d(depthTap(onesP, Do, s[0], kd, 1), k.slice(1), s.slice(1), p.slice(1), false, true).mul(khw);
+    count = count ? count.add(y) : y;
+  }
+  res = res.div(fromBatch(count!, 1, Do));
+  return res;
+}
+
