@@ -86,6 +86,10 @@
  *   atleast_1d/2d/3d, column_stack, dstack, rot90, tensor_split, take, take_along_dim, repeat_interleave,
  *   meshgrid(indexing "ij" | "xy"), cartesian_prod, combinations, block_diag, kron, tensordot, inner, cross,
  *   linalg.cross, vander, slice_scatter; Tensor.H / mH.
+ *   Statistics (API breadth a2, ops/stats_extra.ts): median / nanmedian / mode / kthvalue (dim -> (values, indices)),
+ *   quantile / nanquantile(q, dim?, keepdim, interpolation), nansum, nanmean, count_nonzero, aminmax -> (min, max), std_mean,
+ *   cummax / cummin -> (values, indices), logcumsumexp, diff(n, dim, prepend, append), histc, histogram -> (hist, bin_edges),
+ *   bucketize, searchsorted(right | side, sorter), isin, unique_consecutive, msort, trapezoid / trapz, cov, corrcoef, cdist, dist.
  *   Sampling (seeded, PyTorch 1.13's CPU draws): torch.multinomial(probs, n, replacement=false, { generator }),
  *   torch.bernoulli(probs | x, p?, { generator }).
  *   Linear algebra: matmul (1-D/2-D/batched with broadcasting), mm, bmm, mv, dot, outer, t(),

@@ -27,6 +27,7 @@ import * as sampling from "./ops/sampling";
 import * as scan from "./ops/scan";
 import * as scatterOps from "./ops/scatter";
 import * as shapeExtra from "./ops/shape_extra";
+import * as statsExtra from "./ops/stats_extra";
 import * as sorting from "./ops/sort";
 import * as softmax from "./ops/softmax";
 import * as stats from "./ops/stats";
@@ -970,6 +971,76 @@ export class Tensor {
     return views.transpose(this, -2, -1);
   }
 
+  // ---- API breadth a2: more reductions and statistics (ops/stats_extra.ts) ------------------
+  /** median() -> the lower median; median(dim, keepdim?) -> (values, indices). */
+  median(): Tensor;
+  median(...args: PyArgs<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): MinMaxResult;
+  median(...args: unknown[]): Tensor | MinMaxResult {
+    return statsExtra.median(this, ...(args as [number]));
+  }
+  nanmedian(): Tensor;
+  nanmedian(...args: PyArgs<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): MinMaxResult;
+  nanmedian(...args: unknown[]): Tensor | MinMaxResult {
+    return statsExtra.nanmedian(this, ...(args as [number]));
+  }
+  mode(...args: Rest<typeof statsExtra.mode>): MinMaxResult {
+    return statsExtra.mode(this, ...args);
+  }
+  kthvalue(k: number, ...args: Rest2<typeof statsExtra.kthvalue>): MinMaxResult {
+    return statsExtra.kthvalue(this, k, ...args);
+  }
+  msort(): Tensor {
+    return statsExtra.msort(this);
+  }
+  quantile(...args: Rest<typeof statsExtra.quantile>): Tensor {
+    return statsExtra.quantile(this, ...args);
+  }
+  nanquantile(...args: Rest<typeof statsExtra.nanquantile>): Tensor {
+    return statsExtra.nanquantile(this, ...args);
+  }
+  nansum(...args: Rest<typeof statsExtra.nansum>): Tensor {
+    return statsExtra.nansum(this, ...args);
+  }
+  nanmean(...args: Rest<typeof statsExtra.nanmean>): Tensor {
+    return statsExtra.nanmean(this, ...args);
+  }
+  count_nonzero(...args: Rest<typeof statsExtra.count_nonzero>): Tensor {
+    return statsExtra.count_nonzero(this, ...args);
+  }
+  aminmax(...args: Rest<typeof statsExtra.aminmax>): ReturnType<typeof statsExtra.aminmax> {
+    return statsExtra.aminmax(this, ...args);
+  }
+  cummax(...args: Rest<typeof statsExtra.cummax>): MinMaxResult {
+    return statsExtra.cummax(this, ...args);
+  }
+  cummin(...args: Rest<typeof statsExtra.cummin>): MinMaxResult {
+    return statsExtra.cummin(this, ...args);
+  }
+  logcumsumexp(...args: Rest<typeof statsExtra.logcumsumexp>): Tensor {
+    return statsExtra.logcumsumexp(this, ...args);
+  }
+  diff(...args: Rest<typeof statsExtra.diff>): Tensor {
+    return statsExtra.diff(this, ...args);
+  }
+  histc(...args: Rest<typeof statsExtra.histc>): Tensor {
+    return statsExtra.histc(this, ...args);
+  }
+  histogram(...args: Rest<typeof statsExtra.histogram>): ReturnType<typeof statsExtra.histogram> {
+    return statsExtra.histogram(this, ...args);
+  }
+  unique_consecutive(...args: Rest<typeof statsExtra.unique_consecutive>): Tensor | Tensor[] {
+    return statsExtra.unique_consecutive(this, ...args);
+  }
+  cov(...args: Rest<typeof statsExtra.cov>): Tensor {
+    return statsExtra.cov(this, ...args);
+  }
+  corrcoef(): Tensor {
+    return statsExtra.corrcoef(this);
+  }
+  dist(other: Tensor, ...args: Rest2<typeof statsExtra.dist>): Tensor {
+    return statsExtra.dist(this, other, ...args);
+  }
+
   // ---- in place -------------------------------------------------------------------------
   add_(other: TensorLike, opts?: { alpha?: number }): this {
     return inplace.add_(this, other, opts?.alpha ?? 1);
@@ -994,9 +1065,8 @@ export class Tensor {
   addcdiv_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
     return inplace.addcdiv_(this, t1, t2, opts?.value ?? 1);
   }
-  /** self += weight * (end - self); weight a number (the optimizers' fused path) or a tensor. */
-  lerp_(end: Tensor, weight: number | Tensor): this {
-    if (weight instanceof Tensor) return inplace.apply_(this, "lerp_", (x) => x.lerp(end, weight), [end, weight]);
+  /** self += weight * (end - self) */
+  lerp_(end: Tensor, weight: number): this {
     return inplace.lerp_(this, end, weight);
   }
   zero_(): this {

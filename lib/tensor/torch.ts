@@ -24,6 +24,7 @@ import * as matmul from "./ops/matmul";
 import * as norms from "./ops/norm";
 import * as linalgOps from "./ops/linalg";
 import * as shapeExtra from "./ops/shape_extra";
+import * as statsExtra from "./ops/stats_extra";
 import * as softmax from "./ops/softmax";
 import * as triangular from "./ops/triangular";
 import * as unary from "./ops/unary";
@@ -228,6 +229,14 @@ export const torchCore = {
   meshgrid: shapeExtra.meshgrid, cartesian_prod: shapeExtra.cartesian_prod, combinations: shapeExtra.combinations,
   block_diag: shapeExtra.block_diag, kron: shapeExtra.kron, tensordot: shapeExtra.tensordot, inner: shapeExtra.inner, cross: shapeExtra.cross,
   vander: shapeExtra.vander, slice_scatter: shapeExtra.slice_scatter, as_strided: shapeExtra.as_strided,
+  // API breadth a2: reductions and statistics (ops/stats_extra.ts)
+  median: statsExtra.median, nanmedian: statsExtra.nanmedian, mode: statsExtra.mode, kthvalue: statsExtra.kthvalue, msort: statsExtra.msort,
+  quantile: statsExtra.quantile, nanquantile: statsExtra.nanquantile, nansum: statsExtra.nansum, nanmean: statsExtra.nanmean,
+  count_nonzero: statsExtra.count_nonzero, aminmax: statsExtra.aminmax, std_mean: statsExtra.std_mean,
+  cummax: statsExtra.cummax, cummin: statsExtra.cummin, logcumsumexp: statsExtra.logcumsumexp, diff: statsExtra.diff,
+  histc: statsExtra.histc, histogram: statsExtra.histogram, bucketize: statsExtra.bucketize, searchsorted: statsExtra.searchsorted,
+  isin: statsExtra.isin, unique_consecutive: statsExtra.unique_consecutive, trapezoid: statsExtra.trapezoid, trapz: statsExtra.trapezoid,
+  cov: statsExtra.cov, corrcoef: statsExtra.corrcoef, cdist: statsExtra.cdist, dist: statsExtra.dist,
   multinomial: (x: Tensor, num_samples: number, ...args: AfterFirst<Tensor["multinomial"]>) => x.multinomial(num_samples, ...args),
   bernoulli: (x: Tensor, ...args: Parameters<Tensor["bernoulli"]>) => x.bernoulli(...args),
   masked_select: (x: Tensor, mask: Tensor) => x.masked_select(mask),

@@ -1,0 +1,587 @@
+/**
+ * More reductions and statistics of PyTorch (API breadth a2): order statistics (median,
+ * nanmedian, mode, kthvalue, quantile, nanquantile, msort), NaN-aware sums and means, aminmax,
+ * running max / min / logsumexp, diff, histograms and searching (histc, histogram, bucketize,
+ * searchsorted, isin, unique_consecutive), trapezoid, cov / corrcoef, cdist and dist.
+ *
+ * The order statistics find their positions in plain JS (per row along the dim) and read the
+ * values with gather, so the gradient goes to the chosen element, as in PyTorch.
+ */
+import { composite } from "../autograd/function";
+import { no_grad } from "../autograd/grad_mode";
+import { parseArgs, type PyArgs } from "../args";
+import { bool, float32, int64 } from "../dtype";
+import { RuntimeError } from "../errors";
+import { normalizeDim } from "../shape";
+import { Tensor, type MinMaxResult } from "../tensor";
+import { linspace, tensor as makeTensor } from "./creation";
+import { cat } from "./join";
+import { rowsAlong, sort } from "./sort";
+import { contiguousData, valuesAndIndices } from "./util";
+
+type KeepdimOptions = { dim?: number; keepdim?: boolean };
+
+/** Ascending, NaN last (the order of sort). */
+function ascending(a: number, b: number): number {
+  if (a !== a) return b !== b ? 0 : 1;
+  if (b !== b) return -1;
+  return a - b;
+}
+
+/**
+ * (values, indices) along dim where `pick(row)` names the chosen position of each row (an
+ * index into the row). Values are gathered from x, so gradients flow to the chosen entries.
+ */
+function pickAlong(x: Tensor, dim: number | undefined, keepdim: boolean, op: string, pick: (row: number[]) => number): MinMaxResult {
+  if (dim === undefined) {
+    const flat = x.reshape(-1);
+    if (flat.numel() === 0) throw new RuntimeError(`${op}() input tensor cannot be empty`);
+    const i = pick(Array.from(contiguousData(flat.detach())));
+    const idx = makeTensor([i], { dtype: int64 });
+    return valuesAndIndices(flat.gather(0, idx).reshape([]), idx.reshape([]));
+  }
+  const d = normalizeDim(dim, Math.max(x.dim(), 1));
+  const rows = rowsAlong(x, d);
+  if (rows.len === 0) throw new RuntimeError(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
+  const picks: number[] = new Array<number>(rows.count);
+  for (let r = 0; r < rows.count; r++) {
+    const row: number[] = new Array<number>(rows.len);
+    for (let j = 0; j < rows.len; j++) row[j] = rows.data[r * rows.len + j];
+    picks[r] = pick(row);
+  }
+  const movedShape = x.dim() === 0 ? [1] : x.transpose(d, Math.max(x.dim(), 1) - 1).shape.slice();
+  movedShape[movedShape.length - 1] = 1;
+  let idx = rows.restore(makeTensor(picks, { dtype: int64 }).reshape(movedShape));
+  if (x.dim() === 0) idx = idx.reshape([]);
+  let values = x.dim() === 0 ? x.clone() : x.gather(d, idx);
+  if (!keepdim && x.dim() > 0) {
+    values = values.squeeze(d);
+    idx = idx.squeeze(d);
+  }
+  return valuesAndIndices(values, idx);
+}
+
+/** Positions of a row sorted ascending (NaN last), stable. */
+function order(row: number[]): number[] {
+  return row.map((_, i) => i).sort((a, b) => ascending(row[a], row[b]) || a - b);
+}
+
+function medianPick(ignoreNan: boolean): (row: number[]) => number {
+  return (row) => {
+    const o = order(row);
+    const nans = row.filter((v) => v !== v).length;
+    if (nans > 0 && !ignoreNan) return o[row.length - nans];
+    const n = row.length - nans;
+    if (n === 0) return o[0];
+    return o[Math.floor((n - 1) / 2)];
+  };
+}
+
+function dimArgs(op: string, args: readonly unknown[]): { dim?: number; keepdim: boolean } {
+  const a = parseArgs<KeepdimOptions>(op, ["dim", "keepdim"], args);
+  return { dim: a.dim, keepdim: a.keepdim ?? false };
+}
+
+/** median(x) -> the lower median of all entries; median(x, dim, keepdim) -> (values, indices). NaN propagates. */
+export function median(x: Tensor): Tensor;
+export function median(x: Tensor, ...args: PyArgs<[dim: number, keepdim?: boolean], KeepdimOptions>): MinMaxResult;
+export function median(x: Tensor, ...args: unknown[]): Tensor | MinMaxResult {
+  const a = dimArgs("median", args);
+  const r = pickAlong(x, a.dim, a.keepdim, "median", medianPick(false));
+  return a.dim === undefined ? r.values : r;
+}
+
+/** nanmedian: median ignoring NaN (NaN only where a row is all NaN). */
+export function nanmedian(x: Tensor): Tensor;
+export function nanmedian(x: Tensor, ...args: PyArgs<[dim: number, keepdim?: boolean], KeepdimOptions>): MinMaxResult;
+export function nanmedian(x: Tensor, ...args: unknown[]): Tensor | MinMaxResult {
+  const a = dimArgs("nanmedian", args);
+  const r = pickAlong(x, a.dim, a.keepdim, "nanmedian", medianPick(true));
+  return a.dim === undefined ? r.values : r;
+}
+
+/** mode(x, dim=-1, keepdim=false) -> (values, indices): the most frequent value (the smallest on ties), at its last position. */
+export function mode(x: Tensor, ...args: PyArgs<[dim?: number, keepdim?: boolean], KeepdimOptions>): MinMaxResult {
+  const a = dimArgs("mode", args);
+  return pickAlong(x, a.dim ?? -1, a.keepdim, "mode", (row) => {
+    const o = order(row);
+    let best = o[0];
+    let bestCount = 0;
+    for (let i = 0; i < o.length; ) {
+      let j = i;
+      while (j < o.length && (row[o[j]] === row[o[i]] || (row[o[j]] !== row[o[j]] && row[o[i]] !== row[o[i]]))) j++;
+      if (j - i > bestCount) {
+        bestCount = j - i;
+        best = o.slice(i, j).reduce((m, v) => Math.max(m, v), -1);
+      }
+      i = j;
+    }
+    return best;
+  });
+}
+
+/** kthvalue(x, k, dim=-1, keepdim=false) -> (values, indices) of the k-th smallest (1-based). */
+export function kthvalue(x: Tensor, k: number, ...args: PyArgs<[dim?: number, keepdim?: boolean], KeepdimOptions>): MinMaxResult {
+  const a = dimArgs("kthvalue", args);
+  const d = normalizeDim(a.dim ?? -1, Math.max(x.dim(), 1));
+  const size = x.dim() === 0 ? 1 : x.shape[d];
+  if (!Number.isInteger(k) || k < 1 || k > size) throw new RuntimeError(`kthvalue(): selected number k out of range for dimension ${d}`);
+  return pickAlong(x, d, a.keepdim, "kthvalue", (row) => order(row)[k - 1]);
+}
+
+/** msort(x): sorted along the first dim. */
+export function msort(x: Tensor): Tensor {
+  return sort(x, 0).values;
+}
+
+type Interpolation = "linear" | "lower" | "higher" | "midpoint" | "nearest";
+type QuantileOptions = { q?: number | Tensor; dim?: number | null; keepdim?: boolean; interpolation?: Interpolation };
+
+function quantileImpl(x: Tensor, op: string, ignoreNan: boolean, args: readonly unknown[]): Tensor {
+  const a = parseArgs<QuantileOptions>(op, ["q", "dim", "keepdim", "interpolation"], args);
+  if (a.q === undefined) throw new RuntimeError(`${op}() missing required argument 'q'`);
+  if (!x.dtype.is_floating_point) throw new RuntimeError(`${op}() input tensor must be either float or double dtype`);
+  const interpolation = a.interpolation ?? "linear";
+  if (!["linear", "lower", "higher", "midpoint", "nearest"].includes(interpolation)) {
+    throw new RuntimeError(`${op}() interpolation must be one of linear, lower, higher, midpoint or nearest. Got ${String(interpolation)}`);
+  }
+  const qScalar = !(a.q instanceof Tensor) || a.q.dim() === 0;
+  const qs = a.q instanceof Tensor ? (contiguousData(a.q.detach()) as ArrayLike<number>) : [a.q];
+  if (a.q instanceof Tensor && a.q.dim() > 1) throw new RuntimeError(`${op}() q must be a scalar or 1D tensor`);
+  for (const q of Array.from(qs)) if (!(q >= 0 && q <= 1)) throw new RuntimeError(`${op}() q values must be in the range [0, 1]`);
+  const keepdim = a.keepdim ?? false;
+  const src = a.dim === undefined || a.dim === null ? x.reshape(-1) : x;
+  const d = a.dim === undefined || a.dim === null ? 0 : normalizeDim(a.dim, Math.max(x.dim(), 1));
+  const sorted = sort(src.dim() === 0 ? src.reshape(1) : src, d).values;
+  const rows = rowsAlong(sorted, d);
+  if (rows.len === 0) throw new RuntimeError(`${op}() input tensor must be non-empty`);
+  const nq = qs.length;
+  // Per (q, row): the two sorted positions and the weight of the upper one.
+  const lo: number[] = [];
+  const hi: number[] = [];
+  const w: number[] = [];
+  // n - 1 per (q, row) for linear interpolation (0 elsewhere): the weight's derivative in q.
+  const nm1: number[] = [];
+  for (let qi = 0; qi < nq; qi++) {
+    for (let r = 0; r < rows.count; r++) {
+      let nans = 0;
+      for (let j = 0; j < rows.len; j++) if (rows.data[r * rows.len + j] !== rows.data[r * rows.len + j]) nans++;
+      const n = ignoreNan ? rows.len - nans : rows.len;
+      if ((!ignoreNan && nans > 0) || n === 0) {
+        // NaN sorts last: both positions read it, so the result is NaN.
+        lo.push(rows.len - 1);
+        hi.push(rows.len - 1);
+        w.push(0);
+        nm1.push(0);
+        continue;
+      }
+      // PyTorch computes the rank in the input's dtype (0.1 * 5 rounds up in float32).
+      const round = x.dtype === float32 ? Math.fround : (v: number): number => v;
+      const pos = round(round(qs[qi]) * (n - 1));
+      let l = Math.floor(pos);
+      let h = Math.ceil(pos);
+      let weight = pos - l;
+      if (interpolation === "lower") h = l;
+      else if (interpolation === "higher") l = h;
+      else if (interpolation === "nearest") {
+        // Round half to even, as torch.round.
+        const rr = Math.abs(pos - Math.floor(pos) - 0.5) < 1e-12 ? (Math.floor(pos) % 2 === 0 ? Math.floor(pos) : Math.ceil(pos)) : Math.round(pos);
+        l = h = rr;
+      } else if (interpolation === "midpoint") weight = l === h ? 0 : 0.5;
+      if (interpolation !== "linear" && interpolation !== "midpoint") weight = 0;
+      lo.push(l);
+      hi.push(h);
+      w.push(weight);
+      nm1.push(interpolation === "linear" ? n - 1 : 0);
+    }
+  }
+  // Index tensors shaped [nq, ...moved shape with last dim 1], restored to the layout of `sorted`.
+  const moved = sorted.transpose(d, sorted.dim() - 1).shape.slice();
+  moved[moved.length - 1] = 1;
+  const shapeQ = [nq, ...moved];
+  const back = (t: Tensor): Tensor => (d === sorted.dim() - 1 ? t : t.transpose(d + 1, sorted.dim()).contiguous());
+  const loT = back(makeTensor(lo, { dtype: int64 }).reshape(shapeQ));
+  const hiT = back(makeTensor(hi, { dtype: int64 }).reshape(shapeQ));
+  let wT = back(makeTensor(w, { dtype: x.dtype }).reshape(shapeQ));
+  if (a.q instanceof Tensor && a.q.requires_grad && interpolation === "linear") {
+    // weight = q * (n - 1) - lo, written with q so the gradient reaches it (values unchanged).
+    const slope = back(makeTensor(nm1, { dtype: x.dtype }).reshape(shapeQ));
+    const qCol = a.q.reshape([nq, ...shapeQ.slice(1).map(() => 1)]);
+    wT = qCol.mul(slope).sub(qCol.detach().mul(slope)).add(wT);
+  }
+  const expanded = sorted.unsqueeze(0).expand([nq, ...sorted.shape]);
+  const vLo = expanded.gather(d + 1, loT);
+  const vHi = expanded.gather(d + 1, hiT);
+  let out = interpolation === "linear" || interpolation === "midpoint" ? vLo.add(vHi.sub(vLo).mul(wT)) : vLo;
+  // out: [nq, ...src shape with dim d of size 1]
+  if (a.dim === undefined || a.dim === null) {
+    out = keepdim ? out.reshape([nq, ...x.shape.map(() => 1)]) : out.reshape([nq]);
+  } else if (!keepdim) out = out.squeeze(d + 1);
+  return qScalar ? out.squeeze(0) : out;
+}
+
+/** quantile(x, q, dim?, keepdim=false, { interpolation: "linear" | "lower" | "higher" | "midpoint" | "nearest" }); NaN propagates. */
+export function quantile(x: Tensor, ...args: PyArgs<[q: number | Tensor, dim?: number | null, keepdim?: boolean, interpolation?: Interpolation], QuantileOptions>): Tensor {
+  return quantileImpl(x, "quantile", false, args);
+}
+
+/** nanquantile: quantile ignoring NaN. */
+export function nanquantile(x: Tensor, ...args: PyArgs<[q: number | Tensor, dim?: number | null, keepdim?: boolean, interpolation?: Interpolation], QuantileOptions>): Tensor {
+  return quantileImpl(x, "nanquantile", true, args);
+}
+
+type NanReduceOptions = { dim?: number | readonly number[] | null; keepdim?: boolean };
+
+/** nansum(x, dim?, keepdim=false): NaN counted as zero. */
+export function nansum(x: Tensor, ...args: PyArgs<[dim?: number | readonly number[] | null, keepdim?: boolean], NanReduceOptions>): Tensor {
+  const a = parseArgs<NanReduceOptions>("nansum", ["dim", "keepdim"], args);
+  const clean = x.dtype.is_floating_point ? x.masked_fill(x.isnan(), 0) : x;
+  return a.dim === undefined || a.dim === null ? clean.sum() : clean.sum(a.dim, a.keepdim ?? false);
+}
+
+/** nanmean(x, dim?, keepdim=false): the mean of the non-NaN entries. */
+export function nanmean(x: Tensor, ...args: PyArgs<[dim?: number | readonly number[] | null, keepdim?: boolean], NanReduceOptions>): Tensor {
+  const a = parseArgs<NanReduceOptions>("nanmean", ["dim", "keepdim"], args);
+  if (!x.dtype.is_floating_point) throw new RuntimeError(`nanmean(): expected input to have floating point dtype but got ${x.dtype}`);
+  const count = x.isnan().logical_not().to(x.dtype);
+  const all = a.dim === undefined || a.dim === null;
+  const n = all ? count.sum() : count.sum(a.dim!, a.keepdim ?? false);
+  return nansum(x, { dim: a.dim, keepdim: a.keepdim ?? false }).div(n);
+}
+
+/** count_nonzero(x, dim?) -> long counts. */
+export function count_nonzero(x: Tensor, ...args: PyArgs<[dim?: number | readonly number[] | null], { dim?: number | readonly number[] | null }>): Tensor {
+  const dim = parseArgs<{ dim?: number | readonly number[] | null }>("count_nonzero", ["dim"], args).dim;
+  const nz = no_grad(() => x.ne(0).to(int64));
+  return dim === undefined || dim === null ? nz.sum() : nz.sum(dim);
+}
+
+/** aminmax(x, { dim, keepdim }) -> { min, max } (iterable as [min, max]). */
+export function aminmax(x: Tensor, ...args: PyArgs<[], { dim?: number | null; keepdim?: boolean }>): { min: Tensor; max: Tensor } & Iterable<Tensor> {
+  const a = parseArgs<{ dim?: number | null; keepdim?: boolean }>("aminmax", ["dim", "keepdim"], args);
+  if (x.numel() === 0) throw new RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.");
+  const all = a.dim === undefined || a.dim === null;
+  const kd = a.keepdim ?? false;
+  const min = all ? (kd ? x.amin(x.shape.map((_, i) => i), true) : x.amin()) : x.amin(a.dim!, kd);
+  const max = all ? (kd ? x.amax(x.shape.map((_, i) => i), true) : x.amax()) : x.amax(a.dim!, kd);
+  const result = { min, max };
+  Object.defineProperty(result, Symbol.iterator, { enumerable: false, value: () => [min, max][Symbol.iterator]() });
+  return result as { min: Tensor; max: Tensor } & Iterable<Tensor>;
+}
+
+/** std_mean(x, ...var's arguments) -> [std, mean]. */
+export function std_mean(x: Tensor, ...args: Parameters<Tensor["std"]>): [Tensor, Tensor] {
+  const [a, b, c] = args;
+  const opts = (a !== null && typeof a === "object" && !Array.isArray(a) ? a : typeof b === "object" ? b : typeof c === "object" ? c : {}) as { dim?: number | readonly number[]; keepdim?: boolean };
+  const dim = typeof a === "number" || Array.isArray(a) ? (a as number | readonly number[]) : opts.dim;
+  const keepdim = typeof c === "boolean" ? c : (opts.keepdim ?? false);
+  return [x.std(...args), dim === undefined ? x.mean() : x.mean(dim, keepdim)];
+}
+
+function cumulativeExtreme(x: Tensor, dim: number, op: "cummax" | "cummin"): MinMaxResult {
+  const d = normalizeDim(dim, Math.max(x.dim(), 1));
+  const rows = rowsAlong(x, d);
+  const idx: number[] = new Array<number>(rows.count * rows.len);
+  for (let r = 0; r < rows.count; r++) {
+    let best = 0;
+    for (let j = 0; j < rows.len; j++) {
+      const v = rows.data[r * rows.len + j];
+      const b = rows.data[r * rows.len + best];
+      if (b === b && (v !== v || (op === "cummax" ? v >= b : v <= b))) best = j;
+      idx[r * rows.len + j] = best;
+    }
+  }
+  const moved = x.dim() === 0 ? [1] : x.transpose(d, x.dim() - 1).shape.slice();
+  let indices = rows.restore(makeTensor(idx, { dtype: int64 }).reshape(moved));
+  if (x.dim() === 0) indices = indices.reshape([]);
+  const values = x.dim() === 0 ? x.clone() : x.gather(d, indices);
+  return valuesAndIndices(values, indices);
+}
+
+/** cummax(x, dim) -> (values, indices) of the running maximum (NaN propagates). */
+export function cummax(x: Tensor, ...args: PyArgs<[dim: number], { dim?: number }>): MinMaxResult {
+  const dim = parseArgs<{ dim?: number }>("cummax", ["dim"], args).dim;
+  if (dim === undefined) throw new RuntimeError("cummax() missing required argument 'dim'");
+  return cumulativeExtreme(x, dim, "cummax");
+}
+
+export function cummin(x: Tensor, ...args: PyArgs<[dim: number], { dim?: number }>): MinMaxResult {
+  const dim = parseArgs<{ dim?: number }>("cummin", ["dim"], args).dim;
+  if (dim === undefined) throw new RuntimeError("cummin() missing required argument 'dim'");
+  return cumulativeExtreme(x, dim, "cummin");
+}
+
+/** logcumsumexp(x, dim): log(cumsum(exp(x))) shifted by the (constant) max for stability. */
+export function logcumsumexp(x: Tensor, ...args: PyArgs<[dim: number], { dim?: number }>): Tensor {
+  const dim = parseArgs<{ dim?: number }>("logcumsumexp", ["dim"], args).dim;
+  if (dim === undefined) throw new RuntimeError("logcumsumexp() missing required argument 'dim'");
+  if (!x.dtype.is_floating_point) throw new RuntimeError(`logcumsumexp(): expected a floating point input, got ${x.dtype}`);
+  return composite("LogcumsumexpBackward0", [x], (xx) => {
+    const m = no_grad(() => {
+      const mm = xx.amax({ dim, keepdim: true });
+      return mm.masked_fill(mm.isinf(), 0);
+    });
+    return xx.sub(m).exp().cumsum(dim).log().add(m);
+  });
+}
+
+type DiffOptions = { n?: number; dim?: number; prepend?: Tensor | null; append?: Tensor | null };
+
+/** diff(x, n=1, dim=-1, prepend?, append?): n-th forward difference along dim. */
+export function diff(x: Tensor, ...args: PyArgs<[n?: number, dim?: number, prepend?: Tensor | null, append?: Tensor | null], DiffOptions>): Tensor {
+  const a = parseArgs<DiffOptions>("diff", ["n", "dim", "prepend", "append"], args);
+  if (x.dim() === 0) throw new RuntimeError("diff expects input to be at least one-dimensional");
+  const n = a.n ?? 1;
+  if (n < 0) throw new RuntimeError(`order must be non-negative but got ${n}`);
+  const d = normalizeDim(a.dim ?? -1, x.dim());
+  let y = x;
+  if (a.prepend || a.append) y = cat([...(a.prepend ? [a.prepend] : []), x, ...(a.append ? [a.append] : [])], d);
+  for (let i = 0; i < n && y.shape[d] > 0; i++) {
+    const len = y.shape[d] - 1;
+    const hiPart = y.narrow(d, 1, len);
+    const loPart = y.narrow(d, 0, len);
+    y = y.dtype === bool ? hiPart.logical_xor(loPart) : hiPart.sub(loPart);
+  }
+  return y;
+}
+
+type HistcOptions = { bins?: number; min?: number; max?: number };
+
+/** histc(x, bins=100, min=0, max=0): counts in equal bins over [min, max] (the data's range when min == max). */
+export function histc(x: Tensor, ...args: PyArgs<[bins?: number, min?: number, max?: number], HistcOptions>): Tensor {
+  const a = parseArgs<HistcOptions>("histc", ["bins", "min", "max"], args);
+  if (!x.dtype.is_floating_point) throw new RuntimeError(`"histogram_cpu" not implemented for '${x.dtype === int64 ? "Long" : String(x.dtype)}'`);
+  const bins = a.bins ?? 100;
+  if (!(bins > 0)) throw new RuntimeError(`torch.histc: bins must be > 0, but got ${bins} for bins`);
+  const data = contiguousData(x.detach());
+  let lo = a.min ?? 0;
+  let hi = a.max ?? 0;
+  if (lo === hi && data.length > 0) {
+    lo = Infinity;
+    hi = -Infinity;
+    for (const v of data) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  if (lo === hi) {
+    lo -= 1;
+    hi += 1;
+  }
+  if (lo > hi) throw new RuntimeError(`torch.histc: max must be larger than min`);
+  const counts = new Array<number>(bins).fill(0);
+  for (const v of data) {
+    if (!(v >= lo && v <= hi)) continue;
+    counts[Math.min(Math.floor(((v - lo) * bins) / (hi - lo)), bins - 1)]++;
+  }
+  return makeTensor(counts, { dtype: x.dtype });
+}
+
+type HistogramOptions = { bins?: number | Tensor; range?: readonly [number, number] | null; weight?: Tensor | null; density?: boolean };
+
+/** histogram(x, bins=100 | edges, { range, weight, density }) -> [hist, bin_edges]. */
+export function histogram(x: Tensor, ...args: PyArgs<[bins?: number | Tensor], HistogramOptions>): [Tensor, Tensor] & { hist: Tensor; bin_edges: Tensor } {
+  const a = parseArgs<HistogramOptions>("histogram", ["bins", "range", "weight", "density"], args);
+  if (!x.dtype.is_floating_point) throw new RuntimeError(`torch.histogram: input tensor and bins tensors should have the same dtype, but got input ${x.dtype}`);
+  const data = contiguousData(x.detach());
+  const wd = a.weight ? contiguousData(a.weight.detach()) : null;
+  let edges: Tensor;
+  const bins = a.bins ?? 100;
+  if (bins instanceof Tensor) edges = bins.to(x.dtype);
+  else {
+    let lo = a.range ? a.range[0] : Infinity;
+    let hi = a.range ? a.range[1] : -Infinity;
+    if (!a.range) {
+      for (const v of data) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      if (data.length === 0) lo = hi = 0;
+    }
+    if (lo > hi) throw new RuntimeError(`torch.histogram: min should not exceed max, but got min ${lo} max ${hi}`);
+    if (lo === hi) {
+      lo -= 0.5;
+      hi += 0.5;
+    }
+    edges = linspace(lo, hi, bins + 1, { dtype: x.dtype });
+  }
+  const e = contiguousData(edges);
+  const nb = e.length - 1;
+  const hist = new Array<number>(nb).fill(0);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (!(v >= e[0] && v <= e[nb])) continue;
+    let lo = 0;
+    let hi = nb;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (v >= e[mid]) lo = mid;
+      else hi = mid;
+    }
+    hist[lo] += wd ? wd[i] : 1;
+  }
+  let h = makeTensor(hist, { dtype: x.dtype });
+  if (a.density) {
+    const total = hist.reduce((s, v) => s + v, 0);
+    h = h.div(makeTensor(Array.from({ length: nb }, (_, i) => (e[i + 1] - e[i]) * total), { dtype: x.dtype }));
+  }
+  const result = [h, edges] as [Tensor, Tensor] & { hist: Tensor; bin_edges: Tensor };
+  result.hist = h;
+  result.bin_edges = edges;
+  return result;
+}
+
+type SearchOptions = { out_int32?: boolean; right?: boolean; side?: "left" | "right" | null; sorter?: Tensor | null };
+
+/** searchsorted(sorted_sequence, values, { out_int32, right, side, sorter }): insertion positions keeping each row sorted. */
+export function searchsorted(sorted_sequence: Tensor, values: Tensor | number, ...args: PyArgs<[], SearchOptions>): Tensor {
+  const a = parseArgs<SearchOptions>("searchsorted", ["out_int32", "right", "side", "sorter"], args);
+  if (a.side && a.right === false && a.side === "right") throw new RuntimeError("torch.searchsorted(): side and right can't be set to opposites, got side of right while right was False");
+  const right = a.side ? a.side === "right" : (a.right ?? false);
+  const scalar = !(values instanceof Tensor);
+  const v = values instanceof Tensor ? values : makeTensor([values], { dtype: sorted_sequence.dtype });
+  const seq = a.sorter ? sorted_sequence.gather(-1, a.sorter) : sorted_sequence;
+  if (seq.dim() > 1 && (v.dim() !== seq.dim() || seq.shape.slice(0, -1).join() !== v.shape.slice(0, -1).join())) {
+    throw new RuntimeError(`torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions of boundaries tensor and input value tensor must match, but we got boundaries tensor [${seq.shape.join(", ")}] and input value tensor [${v.shape.join(", ")}]`);
+  }
+  const s = contiguousData(seq.detach());
+  const vd = contiguousData(v.detach());
+  const len = seq.shape[seq.dim() - 1] ?? 1;
+  const inner = v.dim() === 0 ? 1 : v.shape[v.dim() - 1];
+  const out = new Array<number>(vd.length);
+  for (let i = 0; i < vd.length; i++) {
+    const base = seq.dim() > 1 ? Math.floor(i / inner) * len : 0;
+    let lo = 0;
+    let hi = len;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const m = s[base + mid];
+      if (right ? !(vd[i] < m) : m < vd[i]) lo = mid + 1;
+      else hi = mid;
+    }
+    out[i] = lo;
+  }
+  const r = makeTensor(out, { dtype: int64 }).reshape(v.shape.slice());
+  return scalar ? r.reshape([]) : r;
+}
+
+/** bucketize(input, boundaries, { out_int32, right }): the bucket of each input among 1-D boundaries. */
+export function bucketize(input: Tensor | number, boundaries: Tensor, ...args: PyArgs<[], { out_int32?: boolean; right?: boolean }>): Tensor {
+  const a = parseArgs<{ out_int32?: boolean; right?: boolean }>("bucketize", ["out_int32", "right"], args);
+  if (boundaries.dim() !== 1) throw new RuntimeError(`boundaries tensor must be 1 dimension, but got dim(${boundaries.dim()})`);
+  return searchsorted(boundaries, input, { right: a.right ?? false });
+}
+
+/** isin(elements, test_elements, { assume_unique, invert }) -> bool mask. */
+export function isin(elements: Tensor | number, test_elements: Tensor | number, ...args: PyArgs<[], { assume_unique?: boolean; invert?: boolean }>): Tensor {
+  const a = parseArgs<{ assume_unique?: boolean; invert?: boolean }>("isin", ["assume_unique", "invert"], args);
+  const el = elements instanceof Tensor ? elements : makeTensor([elements]).reshape([]);
+  const set = new Set(test_elements instanceof Tensor ? Array.from(contiguousData(test_elements.detach())) : [test_elements]);
+  const d = contiguousData(el.detach());
+  const out = Array.from(d, (v) => (set.has(v) !== (a.invert ?? false) ? 1 : 0));
+  return makeTensor(out, { dtype: bool }).reshape(el.shape.slice());
+}
+
+type UniqueConsecutiveOptions = { return_inverse?: boolean; return_counts?: boolean; dim?: number | null };
+
+/** unique_consecutive(x, { return_inverse, return_counts, dim }): collapses runs of equal values (of the flattened x, or of slices along dim). */
+export function unique_consecutive(x: Tensor, ...args: PyArgs<[return_inverse?: boolean, return_counts?: boolean, dim?: number | null], UniqueConsecutiveOptions>): Tensor | Tensor[] {
+  const a = parseArgs<UniqueConsecutiveOptions>("unique_consecutive", ["return_inverse", "return_counts", "dim"], args);
+  const byDim = a.dim !== undefined && a.dim !== null;
+  const d = byDim ? normalizeDim(a.dim!, x.dim()) : 0;
+  const src = byDim ? x.movedim(d, 0).contiguous() : x.reshape(-1);
+  const n = src.shape[0] ?? 0;
+  const width = n === 0 ? 0 : src.numel() / n;
+  const data = contiguousData(src.detach());
+  const keep: number[] = [];
+  const inverse: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let same = i > 0;
+    for (let j = 0; same && j < width; j++) if (data[i * width + j] !== data[(i - 1) * width + j]) same = false;
+    if (!same) {
+      keep.push(i);
+      counts.push(0);
+    }
+    counts[counts.length - 1]++;
+    inverse.push(keep.length - 1);
+  }
+  let values = src.index_select(0, makeTensor(keep, { dtype: int64 }));
+  if (byDim) values = values.movedim(0, d);
+  if (!a.return_inverse && !a.return_counts) return values;
+  const out = [values];
+  if (a.return_inverse) out.push(makeTensor(inverse, { dtype: int64 }).reshape(byDim ? [n] : x.shape.slice()));
+  if (a.return_counts) out.push(makeTensor(counts, { dtype: int64 }));
+  return out;
+}
+
+type TrapezoidOptions = { x?: Tensor | null; dx?: number | null; dim?: number };
+
+/** trapezoid(y, x?, { dx, dim }) (alias trapz): the trapezoidal rule along dim. */
+export function trapezoid(y: Tensor, ...args: PyArgs<[x?: Tensor | null], TrapezoidOptions>): Tensor {
+  const a = parseArgs<TrapezoidOptions>("trapezoid", ["x", "dx", "dim"], args);
+  const d = normalizeDim(a.dim ?? -1, Math.max(y.dim(), 1));
+  const n = y.shape[d];
+  if (n === 0) return y.sum(d);
+  const avg = y.narrow(d, 1, n - 1).add(y.narrow(d, 0, n - 1)).div(2);
+  if (a.x) {
+    const dx = a.x.dim() === 1 ? diff(a.x).reshape(y.shape.map((s, i) => (i === d ? n - 1 : 1))) : diff(a.x, 1, d);
+    return avg.mul(dx).sum(d);
+  }
+  return avg.sum(d).mul(a.dx ?? 1);
+}
+
+type CovOptions = { correction?: number; fweights?: Tensor | null; aweights?: Tensor | null };
+
+/** cov(x, { correction=1, fweights, aweights }): rows are variables, columns observations. */
+export function cov(x: Tensor, ...args: PyArgs<[], CovOptions>): Tensor {
+  const a = parseArgs<CovOptions>("cov", ["correction", "fweights", "aweights"], args);
+  if (x.dim() > 2) throw new RuntimeError(`cov(): expected input to have two or fewer dimensions but got an input with ${x.dim()} dimensions`);
+  const m = x.dim() < 2 ? x.reshape(1, -1) : x;
+  const xf = m.dtype.is_floating_point ? m : m.to(float32);
+  const nObs = xf.shape[1];
+  let w: Tensor | null = null;
+  if (a.fweights) w = a.fweights.to(xf.dtype);
+  if (a.aweights) w = w ? w.mul(a.aweights.to(xf.dtype)) : a.aweights.to(xf.dtype);
+  const correction = a.correction ?? 1;
+  let out: Tensor;
+  if (w) {
+    const wSum = w.sum();
+    const avg = xf.mul(w).sum(1, true).div(wSum);
+    const centered = xf.sub(avg);
+    const norm = a.aweights ? wSum.sub(w.mul(a.aweights.to(xf.dtype)).sum().div(wSum).mul(correction)) : wSum.sub(correction);
+    out = centered.mul(w).matmul(centered.t()).div(norm.clamp({ min: 0 }));
+  } else {
+    const centered = xf.sub(xf.mean(1, true));
+    out = centered.matmul(centered.t()).div(Math.max(nObs - correction, 0));
+  }
+  return x.dim() < 2 ? out.reshape([]) : out;
+}
+
+/** corrcoef(x): Pearson correlation coefficients of the rows (clipped to [-1, 1]). */
+export function corrcoef(x: Tensor): Tensor {
+  const c = cov(x);
+  if (c.dim() === 0) return c.div(c);
+  const d = c.diagonal().sqrt();
+  return c.div(d.unsqueeze(1)).div(d.unsqueeze(0)).clamp(-1, 1);
+}
+
+type CdistOptions = { p?: number; compute_mode?: string };
+
+/** cdist(x1, x2, p=2): p-norm distances between the rows of x1 [..., P, M] and of x2 [..., R, M] -> [..., P, R]. */
+export function cdist(x1: Tensor, x2: Tensor, ...args: PyArgs<[p?: number, compute_mode?: string], CdistOptions>): Tensor {
+  const p = parseArgs<CdistOptions>("cdist", ["p", "compute_mode"], args).p ?? 2;
+  if (x1.dim() < 2 || x2.dim() < 2) throw new RuntimeError(`cdist only supports at least 2D tensors, X1 got: ${x1.dim()}D`);
+  if (x1.shape[x1.dim() - 1] !== x2.shape[x2.dim() - 1]) {
+    throw new RuntimeError(`X1 and X2 must have the same number of columns. X1: ${x1.shape[x1.dim() - 1]} X2: ${x2.shape[x2.dim() - 1]}`);
+  }
+  if (!(p >= 0)) throw new RuntimeError("cdist only supports non-negative p values");
+  const delta = x1.unsqueeze(-2).sub(x2.unsqueeze(-3));
+  return delta.norm(p, -1);
+}
+
+/** dist(a, b, p=2): the p-norm of a - b. */
+export function dist(a: Tensor, b: Tensor, ...args: PyArgs<[p?: number], { p?: number }>): Tensor {
+  return a.sub(b).norm(parseArgs<{ p?: number }>("dist", ["p"], args).p ?? 2);
+}
+
