@@ -29,6 +29,7 @@ import * as lossExtra from "./modules/loss_extra";
 import * as resampling from "./modules/resampling";
 import * as layersExtra from "./modules/layers_extra";
 import * as conv3d from "./modules/conv3d";
+import * as lazy from "./modules/lazy";
 import { Parameter } from "./parameter";
 import { register_module, type ModuleClass } from "./registry";
 import { utils } from "./utils";
@@ -58,10 +59,11 @@ export * from "./modules/loss_extra";
 export * from "./modules/resampling";
 export * from "./modules/layers_extra";
 export * from "./modules/conv3d";
+export * from "./modules/lazy";
 export { Module, Parameter, functional, init, register_module, utils };
 
 // Built-in layers load without registration: every class the module files export.
-const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses, ...conv, ...pooling, ...padding, ...fold, ...batchnorm2d, ...embedding, ...normalization, ...attention, ...transformer, ...rnn, ...activationExtra, ...dropoutExtra, ...normalizationExtra, ...lossExtra, ...resampling, ...layersExtra, ...conv3d };
+const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses, ...conv, ...pooling, ...padding, ...fold, ...batchnorm2d, ...embedding, ...normalization, ...attention, ...transformer, ...rnn, ...activationExtra, ...dropoutExtra, ...normalizationExtra, ...lossExtra, ...resampling, ...layersExtra, ...conv3d, ...lazy };
 for (const [name, cls] of Object.entries(layers)) {
   if (typeof cls === "function") register_module(name, cls as unknown as ModuleClass);
 }
