@@ -340,6 +340,13 @@ const forms: Form[] = [
   { name: "nn.MaxUnpool1d", positional: () => new nn.MaxUnpool1d(3, 2, 1), options: () => new nn.MaxUnpool1d(3, { stride: 2, padding: 1 }) },
   { name: "nn.MaxUnpool2d", positional: () => new nn.MaxUnpool2d(3, 2, 1), options: () => new nn.MaxUnpool2d({ kernel_size: 3, stride: 2, padding: 1 }) },
   { name: "nn.EmbeddingBag", positional: () => new nn.EmbeddingBag(5, 2, null, 2, false, "sum", false, null, false, 0), options: () => new nn.EmbeddingBag(5, 2, { mode: "sum", padding_idx: 0 }) },
+  { name: "F.conv3d", positional: () => F.conv3d(x4().reshape(1, 2, 2, 2, 4), torch.ones(1, 2, 1, 2, 2), null, 1, 1), options: () => F.conv3d(x4().reshape(1, 2, 2, 2, 4), torch.ones(1, 2, 1, 2, 2), { padding: 1 }) },
+  { name: "F.max_pool3d", positional: () => F.max_pool3d(x4().reshape(1, 2, 2, 2, 4), 2, 1, 1), options: () => F.max_pool3d(x4().reshape(1, 2, 2, 2, 4), { kernel_size: 2, stride: 1, padding: 1 }) },
+  { name: "F.avg_pool3d", positional: () => F.avg_pool3d(x4().reshape(1, 2, 2, 2, 4), 2, 1, 1, false, false), options: () => F.avg_pool3d(x4().reshape(1, 2, 2, 2, 4), 2, { stride: 1, padding: 1, count_include_pad: false }) },
+  { name: "nn.Conv3d", positional: () => new nn.Conv3d(2, 4, 3, 2, 1, 1, 2, false), options: () => new nn.Conv3d(2, 4, 3, { stride: 2, padding: 1, groups: 2, bias: false }) },
+  { name: "nn.MaxPool3d", positional: () => new nn.MaxPool3d(3, 2, 1), options: () => new nn.MaxPool3d({ kernel_size: 3, stride: 2, padding: 1 }) },
+  { name: "nn.AvgPool3d", positional: () => new nn.AvgPool3d(3, 2, 1), options: () => new nn.AvgPool3d(3, { stride: 2, padding: 1 }) },
+  { name: "nn.LazyLinear", positional: () => { const m = new nn.LazyLinear(3, false); m(x3()); return m; }, options: () => { const m = new nn.LazyLinear({ out_features: 3, bias: false }); m(x3()); return m; } },
   // end API breadth a3
 
   // lr schedulers: the lr and momentum trajectories must agree
