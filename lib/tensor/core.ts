@@ -25,6 +25,9 @@
  *   torch.get_default_dtype()/set_default_dtype(float32 | float64) (what creation picks); result_type, promote_types, can_cast,
  *   is_floating_point, is_nonzero; torch.inference_mode(fn) (= no_grad). x.type_as(y), element_size(), is_cuda (false);
  *   half/bfloat16/byte/char/short/cuda()/data_ptr() raise a clear error (float32, float64, int64, bool only; no GPU).
+ *   torch.finfo(dtype?) / iinfo(dtype) (bits, eps, max, min, tiny, resolution); x.type() -> "torch.FloatTensor", x.type(name |
+ *   dtype); torch.set_default_tensor_type(name); is_complex (false); aliases sgn, fix, float_power, logaddexp2; torch.special.*
+ *   (expit, logit, erf, erfinv, gammaln, digamma/psi, xlogy, sinc, exp2, expm1, log1p, round, ndtr, logsumexp, softmax, log_softmax).
  *   torch.zeros_like/ones_like/empty_like/rand_like/randn_like(x, opts), full_like(x, value, opts)
  *   torch.from_array(typedArray, shape?, opts)   (wraps without copying)
  *   torch.manual_seed(s); torch.default_generator; new torch.Generator(seed)

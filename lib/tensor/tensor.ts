@@ -36,6 +36,7 @@ import * as unary from "./ops/unary";
 import * as uniq from "./ops/unique";
 import * as views from "./ops/views";
 import * as where from "./ops/where";
+import * as dtypeInfo from "./ops/dtype_info";
 import { installExtraMethods } from "./tensor_extra_methods";
 import * as extraTorch from "./torch_extra";
 import { contiguousStrides, isContiguous, normalizeDim, numelOf, shapeFromArgs } from "./shape";
@@ -362,8 +363,12 @@ export class Tensor {
     if (copyAlways && dtype === this.dtype) return copy.clone(this);
     return copy.to(this, dtype);
   }
-  type(dtype: DType): Tensor {
-    return copy.to(this, dtype);
+  /** type() -> the legacy name ("torch.FloatTensor"); type(dtype | "torch.DoubleTensor") -> the converted tensor. */
+  type(): string;
+  type(dtype: DType | string): Tensor;
+  type(dtype?: DType | string): Tensor | string {
+    if (dtype === undefined) return dtypeInfo.typeName(this.dtype);
+    return copy.to(this, typeof dtype === "string" ? dtypeInfo.dtypeOfTypeName(dtype) : dtype);
   }
   float(): Tensor {
     return copy.to(this, float32);

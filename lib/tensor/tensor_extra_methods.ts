@@ -50,6 +50,11 @@ export interface ExtraMathMethods {
   lerp(end: Tensor, ...args: PyArgs<[weight?: TensorLike], { weight?: TensorLike }>): Tensor;
   addcmul(tensor1: Tensor, tensor2: Tensor, ...args: PyArgs<[value?: number], { value?: number }>): Tensor;
   addcdiv(tensor1: Tensor, tensor2: Tensor, ...args: PyArgs<[value?: number], { value?: number }>): Tensor;
+  sgn(): Tensor;
+  fix(): Tensor;
+  is_complex(): boolean;
+  float_power(exponent: TensorLike): Tensor;
+  logaddexp2(other: TensorLike): Tensor;
 }
 
 type NewOptions = TensorOptions & { device?: unknown };
@@ -86,7 +91,7 @@ export interface ExtraDtypeMethods {
 /** In-place forms of elementwise methods that take no argument (same semantics as x.name()). */
 const UNARY_INPLACE = [
   "log", "log2", "log10", "log1p", "exp2", "expm1", "abs", "absolute", "sigmoid", "tanh", "sign", "floor", "ceil", "trunc", "frac", "sin", "cos", "tan",
-  "asin", "acos", "atan", "sinh", "cosh", "erf", "erfinv", "rsqrt", "reciprocal", "square", "lgamma", "digamma", "sinc", "deg2rad", "rad2deg", "logical_not",
+  "asin", "acos", "atan", "sinh", "cosh", "erf", "erfinv", "sgn", "fix", "rsqrt", "reciprocal", "square", "lgamma", "digamma", "sinc", "deg2rad", "rad2deg", "logical_not",
 ] as const;
 type UnaryInplace = { [K in (typeof UNARY_INPLACE)[number] as `${K}_`]: () => Tensor };
 type Cmp = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
@@ -179,6 +184,11 @@ const mathMethods: ExtraMathMethods & ThisType<Tensor> = {
   lerp(end, ...args) { return ew.lerp(this, end, weightArg("lerp", args)); },
   addcmul(t1, t2, ...args) { return ew.addcmul(this, t1, t2, valueArg("addcmul", args)); },
   addcdiv(t1, t2, ...args) { return ew.addcdiv(this, t1, t2, valueArg("addcdiv", args)); },
+  sgn() { return this.sign(); },
+  fix() { return this.trunc(); },
+  is_complex() { return false; },
+  float_power(exponent) { return ew.floatPower(this, exponent); },
+  logaddexp2(other) { return ew.logaddexp2(this, other); },
 };
 
 const dtypeMethods: Omit<ExtraDtypeMethods, "is_cuda"> & ThisType<Tensor> = {

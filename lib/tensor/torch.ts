@@ -111,6 +111,7 @@ export const torchCore = {
   ...extra.extraMath,
   ...extra.extraCreation,
   ...extra.extraInplacePartners,
+  ...extra.extraInfo,
   addmm: matmul.addmm, matmul: matmul.matmul, mm: matmul.mm, bmm: matmul.bmm, dot: matmul.dot, outer: matmul.outer, mv: (a: Tensor, v: Tensor) => matmul.matmul(a, v),
 
   // comparisons

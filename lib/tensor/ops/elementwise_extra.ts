@@ -222,6 +222,17 @@ export function addcdiv(input: Tensor, t1: Tensor, t2: Tensor, value = 1): Tenso
   return composite("AddcdivBackward0", [input, t1, t2], (i, a, b) => i.add(a.mul(value).div(b)));
 }
 
+/** torch.float_power: pow computed in float64 (either operand may be a number). */
+export function floatPower(x: TensorLike, exponent: TensorLike): Tensor {
+  const e = exponent instanceof Tensor ? exponent.double() : exponent;
+  if (x instanceof Tensor) return x.double().pow(e);
+  if (e instanceof Tensor) return e.mul(0).add(x).pow(e);
+  throw new RuntimeError("float_power(): at least one argument must be a Tensor");
+}
+
+export const logaddexp2 = (x: Tensor, other: TensorLike): Tensor =>
+  logaddexp(x.mul(Math.LN2), other instanceof Tensor ? other.mul(Math.LN2) : (other as number) * Math.LN2).div(Math.LN2);
+
 // ---- scalar special functions (float64) -------------------------------------------------
 const LANCZOS = [
   0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,

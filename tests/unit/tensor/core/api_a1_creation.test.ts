@@ -175,3 +175,29 @@ describe("normal / poisson / logspace errors", () => {
     expect(() => torch.logspace(0, 1)).toThrow(/missing 1 required positional argument: 'steps'/);
   });
 });
+
+describe("finfo / iinfo / legacy type names", () => {
+  it("finfo and iinfo give PyTorch's limits and errors", () => {
+    const f = torch.finfo(torch.float32);
+    expect([f.bits, f.eps, f.max, f.tiny, f.resolution, f.dtype]).toEqual([32, 1.1920928955078125e-7, 3.4028234663852886e38, 1.1754943508222875e-38, 1e-6, "float32"]);
+    expect(f.min).toBe(-f.max);
+    expect(torch.finfo()).toBe(f);
+    expect(torch.finfo(torch.float64).eps).toBe(2.220446049250313e-16);
+    expect(torch.iinfo(torch.long).bits).toBe(64);
+    expect(() => torch.finfo(torch.long)).toThrow("torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'");
+    expect(() => torch.iinfo(torch.float32)).toThrow("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'");
+    expect(() => torch.iinfo(torch.bool)).toThrow("torch.bool is not supported by torch.iinfo");
+  });
+  it("type() names the legacy tensor type; type(name) converts; set_default_tensor_type", () => {
+    expect([torch.zeros(1).type(), torch.zeros(1, { dtype: torch.long }).type(), torch.tensor([true]).type(), torch.zeros(1).double().type()])
+      .toEqual(["torch.FloatTensor", "torch.LongTensor", "torch.BoolTensor", "torch.DoubleTensor"]);
+    expect(torch.tensor([1.5]).type("torch.DoubleTensor").dtype).toBe(torch.float64);
+    expect(torch.tensor([1.5]).type(torch.long).tolist()).toEqual([1]);
+    expect(() => torch.zeros(1).type("torch.cuda.FloatTensor")).toThrow(/needs a GPU/);
+    torch.set_default_tensor_type("torch.DoubleTensor");
+    expect(torch.zeros(1).dtype).toBe(torch.float64);
+    torch.set_default_tensor_type("torch.FloatTensor");
+    expect(torch.zeros(1).dtype).toBe(torch.float32);
+    expect(torch.is_complex(torch.zeros(1))).toBe(false);
+  });
+});

@@ -92,6 +92,12 @@ const cases: Record<string, [string[], (...xs: Tensor[]) => Tensor | Tensor[]]> 
   renorm_p1_dim1_: [["X"], (x) => x.mul(1).renorm_(1, 1, 0.8)],
   sum_to_size: [["X"], (x) => x.sum_to_size(1, 4)],
   narrow_copy: [["X"], (x) => x.narrow_copy(1, 1, 2)],
+  float_power: [["POS", "X"], (p, x) => torch.float_power(p, x)],
+  float_power_scalar: [["X"], (x) => x.float_power(2)],
+  logaddexp2: [["X", "Y"], (x, y) => torch.logaddexp2(x, y)],
+  sgn_fix: [["BIG"], (x) => torch.cat([torch.sgn(x), x.fix()])],
+  special_ndtr: [["X"], (x) => torch.special.ndtr(x)],
+  special_expit_gammaln: [["POS"], (x) => torch.special.expit(x).add(torch.special.gammaln(x))],
 };
 
 describe("API breadth a1 matches PyTorch 1.13 (tests/fixtures/torch/core/api_a1.json)", () => {

@@ -1,0 +1,69 @@
+/**
+ * torch.finfo / torch.iinfo (the numeric limits of a dtype, with PyTorch's field names) and the
+ * legacy type names of Tensor.type() ("torch.FloatTensor", ...), with set_default_tensor_type.
+ */
+import { set_default_dtype } from "../default_dtype";
+import { bool, float32, float64, int64, type DType } from "../dtype";
+import { TypeError_ } from "../errors";
+
+export interface FInfo {
+  readonly bits: number;
+  readonly eps: number;
+  readonly max: number;
+  readonly min: number;
+  readonly tiny: number;
+  readonly smallest_normal: number;
+  readonly resolution: number;
+  readonly dtype: string;
+}
+
+export interface IInfo {
+  readonly bits: number;
+  /** 2^63 - 1 and -2^63 as JS numbers (the nearest doubles; this engine's long storage is exact below 2^24). */
+  readonly max: number;
+  readonly min: number;
+  readonly dtype: string;
+}
+
+const F32: FInfo = Object.freeze({
+  bits: 32, eps: 2 ** -23, max: 3.4028234663852886e38, min: -3.4028234663852886e38, tiny: 2 ** -126, smallest_normal: 2 ** -126, resolution: 1e-6, dtype: "float32",
+});
+const F64: FInfo = Object.freeze({
+  bits: 64, eps: Number.EPSILON, max: Number.MAX_VALUE, min: -Number.MAX_VALUE, tiny: 2 ** -1022, smallest_normal: 2 ** -1022, resolution: 1e-15, dtype: "float64",
+});
+
+/** torch.finfo(dtype = default float32). */
+export function finfo(dtype: DType = float32): FInfo {
+  if (dtype === float32) return F32;
+  if (dtype === float64) return F64;
+  throw new TypeError_("torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'");
+}
+
+export function iinfo(dtype: DType): IInfo {
+  if (dtype === int64) return Object.freeze({ bits: 64, max: 2 ** 63 - 1, min: -(2 ** 63), dtype: "int64" });
+  if (dtype === bool) throw new TypeError_("torch.bool is not supported by torch.iinfo");
+  throw new TypeError_("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'");
+}
+
+const TYPE_NAMES: [DType, string][] = [[float32, "torch.FloatTensor"], [float64, "torch.DoubleTensor"], [int64, "torch.LongTensor"], [bool, "torch.BoolTensor"]];
+
+/** "torch.FloatTensor" for float32, ... (Tensor.type() without an argument). */
+export function typeName(dtype: DType): string {
+  return TYPE_NAMES.find(([d]) => d === dtype)![1];
+}
+
+/** The dtype a legacy type name stands for ("torch.DoubleTensor" -> float64); "torch.IntTensor" is int64 here. */
+export function dtypeOfTypeName(name: string): DType {
+  const aliases: Record<string, DType> = { "torch.IntTensor": int64, "torch.cuda.FloatTensor": float32 };
+  const hit = TYPE_NAMES.find(([, n]) => n === name)?.[0] ?? aliases[name];
+  if (!hit) throw new TypeError_(`invalid type: '${name}' (this engine has ${TYPE_NAMES.map(([, n]) => n).join(", ")})`);
+  if (name.startsWith("torch.cuda.")) throw new TypeError_(`type '${name}' needs a GPU, which this engine does not have; use 'torch.FloatTensor'`);
+  return hit;
+}
+
+/** torch.set_default_tensor_type("torch.DoubleTensor" | "torch.FloatTensor" | dtype-like). */
+export function set_default_tensor_type(t: string): void {
+  const d = dtypeOfTypeName(t);
+  if (!d.is_floating_point) throw new TypeError_("only floating-point types are supported as the default type");
+  set_default_dtype(d);
+}
