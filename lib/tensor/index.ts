@@ -21,6 +21,8 @@
  *                layers: bilinear / Bilinear, max_unpool1d/2d / MaxUnpool1d/2d, embedding_bag / EmbeddingBag, Unflatten
  *                3-D: conv3d / Conv3d, max_pool3d / MaxPool3d, avg_pool3d / AvgPool3d (on the 2-D kernels)
  *                LazyLinear (in_features from the first input, then a Linear)
+ *                gumbel_softmax, channel_shuffle / ChannelShuffle, lp_pool1d/2d / LPPool1d/2d,
+ *                triplet_margin_with_distance_loss / TripletMarginWithDistanceLoss, F.relu_ / elu_ / ... / threshold_ (in place)
  *   optim        SGD, Adam, AdamW, RMSprop, Optimizer (state_dict / load_state_dict in PyTorch's layout),
  *                Adagrad, Adadelta, Adamax, NAdam, RAdam, Rprop, ASGD, LBFGS (step(closure), line_search_fn "strong_wolfe"),
  *                lr_scheduler: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR, ConstantLR,

@@ -50,6 +50,22 @@ import {
 } from "./resampling";
 import { bilinear, embedding_bag, max_unpool1d, max_unpool2d } from "./layers_extra";
 import { avg_pool3d, conv3d, max_pool3d } from "./conv3d";
+import {
+  celu_,
+  channel_shuffle,
+  elu_,
+  gumbel_softmax,
+  hardtanh_,
+  leaky_relu_,
+  lp_pool1d,
+  lp_pool2d,
+  native_channel_shuffle,
+  relu_,
+  rrelu_,
+  selu_,
+  threshold_,
+  triplet_margin_with_distance_loss,
+} from "./misc_extra";
 import { linear } from "./linear";
 import {
   binary_cross_entropy,
@@ -124,6 +140,8 @@ export const functional = {
   interpolate, upsample, upsample_nearest, upsample_bilinear, pixel_shuffle, pixel_unshuffle, affine_grid, grid_sample,
   bilinear, max_unpool1d, max_unpool2d, embedding_bag,
   conv3d, max_pool3d, avg_pool3d,
+  gumbel_softmax, channel_shuffle, native_channel_shuffle, lp_pool1d, lp_pool2d, triplet_margin_with_distance_loss,
+  relu_, elu_, leaky_relu_, hardtanh_, selu_, celu_, rrelu_, threshold_,
 };
 
 export type Functional = typeof functional;
