@@ -347,6 +347,20 @@ const forms: Form[] = [
   { name: "nn.MaxPool3d", positional: () => new nn.MaxPool3d(3, 2, 1), options: () => new nn.MaxPool3d({ kernel_size: 3, stride: 2, padding: 1 }) },
   { name: "nn.AvgPool3d", positional: () => new nn.AvgPool3d(3, 2, 1), options: () => new nn.AvgPool3d(3, { stride: 2, padding: 1 }) },
   { name: "nn.LazyLinear", positional: () => { const m = new nn.LazyLinear(3, false); m(x3()); return m; }, options: () => { const m = new nn.LazyLinear({ out_features: 3, bias: false }); m(x3()); return m; } },
+  { name: "F.gumbel_softmax", positional: () => F.gumbel_softmax(a23(), 0.5, true, 1e-10, 0), options: () => F.gumbel_softmax(a23(), { tau: 0.5, hard: true, dim: 0 }) },
+  { name: "F.channel_shuffle", positional: () => F.channel_shuffle(x4(), 2), options: () => F.channel_shuffle(x4(), { groups: 2 }) },
+  { name: "F.native_channel_shuffle", positional: () => F.native_channel_shuffle(x4(), 2), options: () => F.native_channel_shuffle(x4(), { groups: 2 }) },
+  { name: "F.lp_pool1d", positional: () => F.lp_pool1d(x3().abs(), 2, 2, 1), options: () => F.lp_pool1d(x3().abs(), { norm_type: 2, kernel_size: 2, stride: 1 }) },
+  { name: "F.lp_pool2d", positional: () => F.lp_pool2d(x4().abs(), 2, 2, 1, true), options: () => F.lp_pool2d(x4().abs(), 2, { kernel_size: 2, stride: 1, ceil_mode: true }) },
+  { name: "F.elu_", positional: () => F.elu_(a23(), 0.5), options: () => F.elu_(a23(), { alpha: 0.5 }) },
+  { name: "F.leaky_relu_", positional: () => F.leaky_relu_(a23(), 0.2), options: () => F.leaky_relu_(a23(), { negative_slope: 0.2 }) },
+  { name: "F.hardtanh_", positional: () => F.hardtanh_(a23(), -0.5, 0.5), options: () => F.hardtanh_(a23(), { min_val: -0.5, max_val: 0.5 }) },
+  { name: "F.celu_", positional: () => F.celu_(a23(), 0.5), options: () => F.celu_(a23(), { alpha: 0.5 }) },
+  { name: "F.rrelu_", positional: () => F.rrelu_(a23(), 0.1, 0.3, true), options: () => F.rrelu_(a23(), { lower: 0.1, upper: 0.3, training: true }) },
+  { name: "F.threshold_", positional: () => F.threshold_(a23(), 0.1, 2), options: () => F.threshold_(a23(), 0.1, { value: 2 }) },
+  { name: "nn.ChannelShuffle", positional: () => new nn.ChannelShuffle(2), options: () => new nn.ChannelShuffle({ groups: 2 }) },
+  { name: "nn.LPPool1d", positional: () => new nn.LPPool1d(2, 3, 1), options: () => new nn.LPPool1d(2, { kernel_size: 3, stride: 1 }) },
+  { name: "nn.LPPool2d", positional: () => new nn.LPPool2d(2, 3, 1, true), options: () => new nn.LPPool2d({ norm_type: 2, kernel_size: 3, stride: 1, ceil_mode: true }) },
   // end API breadth a3
 
   // lr schedulers: the lr and momentum trajectories must agree
@@ -471,6 +485,9 @@ const NO_KEYWORDS: Record<string, string> = {
   "F.logsigmoid": "tensor-only", "F.softsign": "tensor-only", "F.tanhshrink": "tensor-only",
   "nn.LogSigmoid": "no settings", "nn.Softsign": "no settings", "nn.Tanhshrink": "no settings", "nn.Softmax2d": "no settings",
   "nn.GaussianNLLLoss": "keyword-only settings in PyTorch (full, eps, reduction): options object only",
+  "F.relu_": "tensor-only", "F.selu_": "tensor-only",
+  "F.triplet_margin_with_distance_loss": "keyword-only settings in PyTorch: options object only",
+  "nn.TripletMarginWithDistanceLoss": "keyword-only settings in PyTorch: options object only",
   // end API breadth a3
   // API breadth a2
   ...Object.fromEntries(
