@@ -1070,8 +1070,9 @@ export class Tensor {
   addcdiv_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
     return inplace.addcdiv_(this, t1, t2, opts?.value ?? 1);
   }
-  /** self += weight * (end - self) */
-  lerp_(end: Tensor, weight: number): this {
+  /** self += weight * (end - self); weight a number (the optimizers' fused path) or a tensor. */
+  lerp_(end: Tensor, weight: number | Tensor): this {
+    if (weight instanceof Tensor) return inplace.apply_(this, "lerp_", (x) => x.lerp(end, weight), [end, weight]);
     return inplace.lerp_(this, end, weight);
   }
   zero_(): this {
