@@ -31,6 +31,7 @@ import * as layersExtra from "./modules/layers_extra";
 import * as conv3d from "./modules/conv3d";
 import * as lazy from "./modules/lazy";
 import * as miscExtra from "./modules/misc_extra";
+import * as batchnorm3d from "./modules/batchnorm3d";
 import { Parameter } from "./parameter";
 import { register_module, type ModuleClass } from "./registry";
 import { utils } from "./utils";
@@ -62,10 +63,11 @@ export * from "./modules/layers_extra";
 export * from "./modules/conv3d";
 export * from "./modules/lazy";
 export * from "./modules/misc_extra";
+export * from "./modules/batchnorm3d";
 export { Module, Parameter, functional, init, register_module, utils };
 
 // Built-in layers load without registration: every class the module files export.
-const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses, ...conv, ...pooling, ...padding, ...fold, ...batchnorm2d, ...embedding, ...normalization, ...attention, ...transformer, ...rnn, ...activationExtra, ...dropoutExtra, ...normalizationExtra, ...lossExtra, ...resampling, ...layersExtra, ...conv3d, ...lazy, ...miscExtra };
+const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses, ...conv, ...pooling, ...padding, ...fold, ...batchnorm2d, ...embedding, ...normalization, ...attention, ...transformer, ...rnn, ...activationExtra, ...dropoutExtra, ...normalizationExtra, ...lossExtra, ...resampling, ...layersExtra, ...conv3d, ...lazy, ...miscExtra, ...batchnorm3d };
 for (const [name, cls] of Object.entries(layers)) {
   if (typeof cls === "function") register_module(name, cls as unknown as ModuleClass);
 }

@@ -48,7 +48,7 @@ import {
   upsample_bilinear,
   upsample_nearest,
 } from "./resampling";
-import { bilinear, embedding_bag, max_unpool1d, max_unpool2d } from "./layers_extra";
+import { bilinear, embedding_bag, max_unpool1d, max_unpool2d, max_unpool3d } from "./layers_extra";
 import { avg_pool3d, conv3d, max_pool3d } from "./conv3d";
 import {
   celu_,
@@ -138,7 +138,7 @@ export const functional = {
   margin_ranking_loss, hinge_embedding_loss, soft_margin_loss, multilabel_soft_margin_loss, multi_margin_loss, multilabel_margin_loss,
   triplet_margin_loss, gaussian_nll_loss, poisson_nll_loss, pairwise_distance, pdist,
   interpolate, upsample, upsample_nearest, upsample_bilinear, pixel_shuffle, pixel_unshuffle, affine_grid, grid_sample,
-  bilinear, max_unpool1d, max_unpool2d, embedding_bag,
+  bilinear, max_unpool1d, max_unpool2d, max_unpool3d, embedding_bag,
   conv3d, max_pool3d, avg_pool3d,
   gumbel_softmax, channel_shuffle, native_channel_shuffle, lp_pool1d, lp_pool2d, triplet_margin_with_distance_loss,
   relu_, elu_, leaky_relu_, hardtanh_, selu_, celu_, rrelu_, threshold_,

@@ -107,6 +107,11 @@ export function max_unpool2d(input: Tensor, indices: Tensor, ...args: MaxUnpoolA
   return maxUnpool("max_unpool2d", 2, input, indices, args);
 }
 
+/** F.max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None) */
+export function max_unpool3d(input: Tensor, indices: Tensor, ...args: MaxUnpoolArgs): Tensor {
+  return maxUnpool("max_unpool3d", 3, input, indices, args);
+}
+
 export type EmbeddingBagMode = "sum" | "mean" | "max";
 export interface EmbeddingBagOptions {
   offsets?: Tensor | null;

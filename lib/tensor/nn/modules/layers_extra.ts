@@ -127,6 +127,18 @@ export class MaxUnpool2d extends MaxUnpoolNd {
   }
 }
 
+/** new nn.MaxUnpool3d(kernel_size, stride=None, padding=0); forward(input, indices, output_size=None) */
+export class MaxUnpool3d extends MaxUnpoolNd {
+  static override readonly __name__ = "MaxUnpool3d";
+  protected readonly n = 3;
+  constructor(...args: MaxUnpoolArgs) {
+    super(3, args);
+  }
+  override forward(input: Tensor, indices: Tensor, output_size: readonly number[] | null = null): Tensor {
+    return Fl.max_unpool3d(input, indices, this.kernel_size, this.stride, this.padding, output_size);
+  }
+}
+
 interface EmbeddingBagModuleOptions {
   num_embeddings?: number;
   embedding_dim?: number;
