@@ -361,6 +361,9 @@ const forms: Form[] = [
   { name: "nn.ChannelShuffle", positional: () => new nn.ChannelShuffle(2), options: () => new nn.ChannelShuffle({ groups: 2 }) },
   { name: "nn.LPPool1d", positional: () => new nn.LPPool1d(2, 3, 1), options: () => new nn.LPPool1d(2, { kernel_size: 3, stride: 1 }) },
   { name: "nn.LPPool2d", positional: () => new nn.LPPool2d(2, 3, 1, true), options: () => new nn.LPPool2d({ norm_type: 2, kernel_size: 3, stride: 1, ceil_mode: true }) },
+  { name: "F.max_unpool3d", positional: () => F.max_unpool3d(x4().reshape(1, 1, 2, 2, 8).narrow(4, 0, 2), torch.tensor([0, 7, 18, 63, 42, 21, 56, 9], { dtype: torch.long }).reshape(1, 1, 2, 2, 2), 2, 2), options: () => F.max_unpool3d(x4().reshape(1, 1, 2, 2, 8).narrow(4, 0, 2), torch.tensor([0, 7, 18, 63, 42, 21, 56, 9], { dtype: torch.long }).reshape(1, 1, 2, 2, 2), { kernel_size: 2, stride: 2 }) },
+  { name: "nn.MaxUnpool3d", positional: () => new nn.MaxUnpool3d(3, 2, 1), options: () => new nn.MaxUnpool3d(3, { stride: 2, padding: 1 }) },
+  { name: "nn.BatchNorm3d", positional: () => new nn.BatchNorm3d(3, 1e-3, 0.2, false), options: () => new nn.BatchNorm3d(3, { eps: 1e-3, momentum: 0.2, affine: false }) },
   // end API breadth a3
 
   // lr schedulers: the lr and momentum trajectories must agree
