@@ -11,7 +11,8 @@ import { RuntimeError } from "../../errors";
 import type { Tensor } from "../../tensor";
 import { conv2d, convPadding, ntuple, type ConvPadding, type Size } from "./conv";
 import { pad } from "./padding";
-import { avg_pool2d, max_pool2d } from "./pooling";
+import { adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d, type AdaptiveSize } from "./pooling";
+import { stack } from "../../ops/join";
 import { checkTensor, empty } from "./_util";
 
 function longTensor(values: readonly number[]): Tensor {
@@ -170,3 +171,48 @@ export function avg_pool3d(
   return res;
 }
 
+
+/** Output sizes of 3-D adaptive pooling: an int, or a triple whose null entries keep the input's size. */
+function adaptive3(fn: string, input: Tensor, size: AdaptiveSize | undefined): number[] {
+  if (size === undefined) throw new RuntimeError(`${fn}() missing 1 required positional argument: 'output_size'`);
+  const sp = input.shape.slice(input.dim() - 3);
+  const arr = size === null ? [null, null, null] : typeof size === "number" ? [size, size, size] : size.length === 1 ? [size[0], size[0], size[0]] : [...size];
+  if (arr.length !== 3) throw new RuntimeError(`${fn}: output_size must be 3`);
+  return arr.map((v, i) => (v === null ? sp[i] : v));
+}
+
+/** One adaptive window per output depth (PyTorch's start = floor(o * D / Do), end = ceil((o + 1) * D / Do)), reduced by `reduce`, then pooled in 2-D. */
+function adaptive3d(fn: string, input: Tensor, size: AdaptiveSize | undefined, reduce: (slab: Tensor) => Tensor, pool2d: (x: Tensor, hw: number[]) => Tensor): Tensor {
+  checkTensor(input, fn);
+  if (input.dim() === 4) return adaptive3d(fn, input.unsqueeze(0), size, reduce, pool2d).squeeze(0);
+  if (input.dim() !== 5) throw new RuntimeError(`${fn}(): Expected 4D or 5D tensor, but got [${input.shape.join(", ")}]`);
+  const [Do, Ho, Wo] = adaptive3(fn, input, size);
+  const D = input.shape[2];
+  const planes: Tensor[] = [];
+  for (let o = 0; o < Do; o++) {
+    const start = Math.floor((o * D) / Do);
+    const end = Math.ceil(((o + 1) * D) / Do);
+    planes.push(pool2d(reduce(input.narrow(2, start, end - start)), [Ho, Wo]));
+  }
+  return stack(planes, 2);
+}
+
+/**
+ * F.adaptive_avg_pool3d(input, output_size): the mean over each adaptive (depth x height x
+ * width) box; the box is a product of ranges, so the depth mean then the 2-D adaptive mean
+ * gives the same value.
+ */
+export function adaptive_avg_pool3d(input: Tensor, ...args: PyArgs<[output_size: AdaptiveSize], { output_size?: AdaptiveSize }>): Tensor {
+  const size = parseArgs<{ output_size?: AdaptiveSize }>("adaptive_avg_pool3d", ["output_size"], args).output_size;
+  return adaptive3d("adaptive_avg_pool3d", input, size, (s) => s.mean(2), (x, hw) => adaptive_avg_pool2d(x, hw));
+}
+
+/** F.adaptive_max_pool3d(input, output_size, return_indices=False): the maximum over each adaptive box (return_indices unsupported). */
+export function adaptive_max_pool3d(
+  input: Tensor,
+  ...args: PyArgs<[output_size: AdaptiveSize, return_indices?: boolean], { output_size?: AdaptiveSize; return_indices?: boolean }>
+): Tensor {
+  const a = parseArgs<{ output_size?: AdaptiveSize; return_indices?: boolean }>("adaptive_max_pool3d", ["output_size", "return_indices"], args);
+  if (a.return_indices) throw new RuntimeError("adaptive_max_pool3d: return_indices=True is not supported by this engine");
+  return adaptive3d("adaptive_max_pool3d", input, a.output_size, (s) => s.amax(2), (x, hw) => adaptive_max_pool2d(x, hw));
+}

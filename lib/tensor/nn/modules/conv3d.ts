@@ -1,4 +1,4 @@
-/** Conv3d, MaxPool3d and AvgPool3d over ../functional/conv3d.ts, with PyTorch's initialisation and printing. */
+/** Conv3d, MaxPool3d, AvgPool3d, AdaptiveAvgPool3d and AdaptiveMaxPool3d over ../functional/conv3d.ts, with PyTorch's initialisation and printing. */
 import { parseArgs, type PyArgs } from "../../args";
 import { float32, type DType } from "../../dtype";
 import { ValueError } from "../../errors";
@@ -165,5 +165,46 @@ export class AvgPool3d extends Module {
   }
   override extra_repr(): string {
     return `kernel_size=${repr(this.kernel_size)}, stride=${repr(this.stride)}, padding=${repr(this.padding)}`;
+  }
+}
+
+type Adaptive = number | null | readonly (number | null)[];
+const adaptiveRepr = (v: Adaptive): string => pyValue(v === null || typeof v === "number" ? v : [...v]);
+
+/** new nn.AdaptiveAvgPool3d(output_size) */
+export class AdaptiveAvgPool3d extends Module {
+  static override readonly __name__ = "AdaptiveAvgPool3d";
+  output_size: Adaptive;
+  constructor(...args: PyArgs<[output_size: Adaptive], { output_size?: Adaptive }>) {
+    super();
+    const s = parseArgs<{ output_size?: Adaptive }>("AdaptiveAvgPool3d", ["output_size"], args).output_size;
+    if (s === undefined) throw new ValueError("AdaptiveAvgPool3d() missing 1 required positional argument: 'output_size'");
+    this.output_size = s;
+  }
+  override forward(input: Tensor): Tensor {
+    return F3.adaptive_avg_pool3d(input, this.output_size);
+  }
+  override extra_repr(): string {
+    return `output_size=${adaptiveRepr(this.output_size)}`;
+  }
+}
+
+/** new nn.AdaptiveMaxPool3d(output_size, return_indices=false) */
+export class AdaptiveMaxPool3d extends Module {
+  static override readonly __name__ = "AdaptiveMaxPool3d";
+  output_size: Adaptive;
+  return_indices: boolean;
+  constructor(...args: PyArgs<[output_size: Adaptive, return_indices?: boolean], { output_size?: Adaptive; return_indices?: boolean }>) {
+    super();
+    const a = parseArgs<{ output_size?: Adaptive; return_indices?: boolean }>("AdaptiveMaxPool3d", ["output_size", "return_indices"], args);
+    if (a.output_size === undefined) throw new ValueError("AdaptiveMaxPool3d() missing 1 required positional argument: 'output_size'");
+    this.output_size = a.output_size;
+    this.return_indices = a.return_indices ?? false;
+  }
+  override forward(input: Tensor): Tensor {
+    return F3.adaptive_max_pool3d(input, this.output_size, this.return_indices);
+  }
+  override extra_repr(): string {
+    return `output_size=${adaptiveRepr(this.output_size)}`;
   }
 }
