@@ -364,6 +364,10 @@ const forms: Form[] = [
   { name: "F.max_unpool3d", positional: () => F.max_unpool3d(x4().reshape(1, 1, 2, 2, 8).narrow(4, 0, 2), torch.tensor([0, 7, 18, 63, 42, 21, 56, 9], { dtype: torch.long }).reshape(1, 1, 2, 2, 2), 2, 2), options: () => F.max_unpool3d(x4().reshape(1, 1, 2, 2, 8).narrow(4, 0, 2), torch.tensor([0, 7, 18, 63, 42, 21, 56, 9], { dtype: torch.long }).reshape(1, 1, 2, 2, 2), { kernel_size: 2, stride: 2 }) },
   { name: "nn.MaxUnpool3d", positional: () => new nn.MaxUnpool3d(3, 2, 1), options: () => new nn.MaxUnpool3d(3, { stride: 2, padding: 1 }) },
   { name: "nn.BatchNorm3d", positional: () => new nn.BatchNorm3d(3, 1e-3, 0.2, false), options: () => new nn.BatchNorm3d(3, { eps: 1e-3, momentum: 0.2, affine: false }) },
+  { name: "F.adaptive_avg_pool3d", positional: () => F.adaptive_avg_pool3d(x4().reshape(1, 2, 2, 2, 4), [1, 2, 3]), options: () => F.adaptive_avg_pool3d(x4().reshape(1, 2, 2, 2, 4), { output_size: [1, 2, 3] }) },
+  { name: "F.adaptive_max_pool3d", positional: () => F.adaptive_max_pool3d(x4().reshape(1, 2, 2, 2, 4), 1, false), options: () => F.adaptive_max_pool3d(x4().reshape(1, 2, 2, 2, 4), { output_size: 1, return_indices: false }) },
+  { name: "nn.AdaptiveAvgPool3d", positional: () => new nn.AdaptiveAvgPool3d([2, null, 1]), options: () => new nn.AdaptiveAvgPool3d({ output_size: [2, null, 1] }) },
+  { name: "nn.AdaptiveMaxPool3d", positional: () => new nn.AdaptiveMaxPool3d(2, false), options: () => new nn.AdaptiveMaxPool3d({ output_size: 2, return_indices: false }) },
   // end API breadth a3
 
   // lr schedulers: the lr and momentum trajectories must agree
