@@ -130,6 +130,8 @@
  *   torch.autograd.Function: subclass with static forward(ctx, ...args) / backward(ctx, ...grads); Fn.apply(...args);
  *   ctx.save_for_backward / saved_tensors / needs_input_grad / mark_non_differentiable.
  *   torch.autograd.set_detect_anomaly(true) / detect_anomaly(fn): "Function 'XBackward0' returned nan values in its 0th output".
+ *   torch.autograd.functional: jacobian, hessian, vjp, jvp, hvp, vhp (create_graph, strict); torch.autograd.gradcheck /
+ *   gradgradcheck(fn, inputs, { eps, atol, rtol, raise_exception }): PyTorch's full-Jacobian check (autograd/gradcheck.ts).
  *
  * ERRORS are RuntimeError / IndexError / TypeError-named subclasses of TorchError (./errors), with
  *   PyTorch-like messages naming shapes and the op.

@@ -9,6 +9,8 @@ import { Function, FunctionCtx } from "./autograd/custom_function";
 import { are_deterministic_algorithms_enabled, backends, cuda, device, use_deterministic_algorithms } from "./device";
 import { detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_detect_anomaly, set_grad_enabled } from "./autograd/grad_mode";
 import { Node } from "./autograd/node";
+import { functional } from "./autograd/functional";
+import { gradcheck, gradgradcheck } from "./autograd/gradcheck";
 import { bool, float32, float64, int64, type DType } from "./dtype";
 import { RuntimeError } from "./errors";
 import { formatTensor, get_printoptions, set_printoptions } from "./format";
@@ -96,7 +98,7 @@ export const torchCore = {
 
   // grad mode
   no_grad, enable_grad, is_grad_enabled, set_grad_enabled,
-  autograd: { grad, backward, Node, Function, FunctionCtx, set_detect_anomaly, detect_anomaly, is_anomaly_enabled },
+  autograd: { grad, backward, Node, Function, FunctionCtx, set_detect_anomaly, detect_anomaly, is_anomaly_enabled, functional, gradcheck, gradgradcheck },
 
   // arithmetic
   add: arithmetic.add, sub: arithmetic.sub, subtract: arithmetic.sub, rsub: arithmetic.rsub, mul: arithmetic.mul, multiply: arithmetic.mul, div: arithmetic.div, divide: arithmetic.div,
