@@ -25,6 +25,9 @@ export const required = Symbol("required");
 
 export type OptimizerState = Record<string, Tensor | number>;
 
+/** State entries that are plain numbers here and one-element tensors in PyTorch's state_dict. */
+const SCALAR_STATE = new Set(["step", "mu_product", "eta", "mu"]);
+
 export interface OptimizerStateDict {
   state: Record<number, OptimizerState>;
   param_groups: Record<string, unknown>[];
@@ -189,7 +192,8 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
       const entry: OptimizerState = {};
       for (const [k, v] of Object.entries(s)) {
         if (v instanceof Tensor) {
-          if (k === "step" && v.numel() === 1) entry[k] = v.item();
+          // PyTorch keeps these scalars as one-element tensors (NAdam's mu_product, ASGD's eta and mu).
+          if (SCALAR_STATE.has(k) && v.numel() === 1) entry[k] = v.item();
           else if (v.shape.join() !== p.shape.join()) {
             throw new ValueError(`loaded state of parameter ${i} has '${k}' of shape [${v.shape.join(", ")}], but the parameter has shape [${p.shape.join(", ")}]`);
           } else entry[k] = v.to(p.dtype).clone();

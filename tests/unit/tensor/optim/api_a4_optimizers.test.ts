@@ -137,6 +137,22 @@ describe("A4 optimizers: PyTorch's errors", () => {
     expect(() => new optim.ASGD(p(), { weight_decay: -1 })).toThrow("Invalid weight_decay value: -1");
   });
 
+  it("load_state_dict takes PyTorch's one-element tensors for NAdam's mu_product and ASGD's eta and mu", () => {
+    for (const [name, keys] of [["NAdam", ["step", "mu_product"]], ["ASGD", ["step", "eta", "mu"]]] as const) {
+      const w = torch.ones(2, { requires_grad: true });
+      const opt = new ctors[name]([w], {});
+      w.grad = torch.tensor([0.5, -1]);
+      opt.step();
+      const sd = opt.state_dict();
+      const fromTorch = { ...sd, state: { 0: { ...sd.state[0] } } };
+      for (const k of keys) fromTorch.state[0][k] = torch.tensor(sd.state[0][k] as number, { dtype: torch.float32 });
+      const w2 = torch.ones(2, { requires_grad: true });
+      const o2 = new ctors[name]([w2], {});
+      o2.load_state_dict(fromTorch);
+      for (const k of keys) expect(o2.state.get(w2)![k], `${name}.${k}`).toBe(Math.fround(sd.state[0][k] as number));
+    }
+  });
+
   it("Adagrad creates its state at construction, as PyTorch does", () => {
     const w = torch.ones(2, { requires_grad: true });
     const opt = new optim.Adagrad([w], { initial_accumulator_value: 0.5 });
