@@ -264,6 +264,12 @@ function sampleCols(x: Storage, n: number, inSample: number, g: Geom, cols: Stor
   return 0;
 }
 
+/*
+ * The GEMM paths below run products over chunks of samples (conv_gemm.ts sizes them for the
+ * cache), so a thread pool is asked with one sample's product (driverFor(gemm, .., L, ..)): a
+ * layer goes to the pool's shared memory only when even a one-sample chunk is large enough to
+ * split, never to pay its slower copies for chunks it would not split.
+ */
 /** True when the batched GEMM path (fused im2col, one product for the batch) applies. */
 function viaGemm(x: Storage, groups: number): boolean {
   return kernels.gemm !== null && groups === 1 && x instanceof Float32Array && convGemmSupported(kernels.gemm);
@@ -273,7 +279,7 @@ function viaGemm(x: Storage, groups: number): boolean {
 function convForwardRaw(x: Storage, w: Storage, b: Storage | null, out: Storage, N: number, Cout: number, g: Geom, groups: number): void {
   const { L, Coutg, Kg, inSample, pointwise } = convSizes(g, Cout, groups);
   if (kernels.gemm && viaGemm(x, groups)) {
-    convForwardGemm(driverFor(kernels.gemm, Cout, N * L, Kg), x as Float32Array, w as Float32Array, b as Float32Array | null, out as Float32Array, N, Cout, g);
+    convForwardGemm(driverFor(kernels.gemm, Cout, L, Kg), x as Float32Array, w as Float32Array, b as Float32Array | null, out as Float32Array, N, Cout, g);
     return;
   }
   const cols = pointwise ? x : scratchFor(x, g.C * g.kh * g.kw * L);
@@ -290,7 +296,7 @@ function convForwardRaw(x: Storage, w: Storage, b: Storage | null, out: Storage,
 function convInputGradRaw(w: Storage, go: Storage, gx: Storage, N: number, Cout: number, g: Geom, groups: number): void {
   const { L, Coutg, Kg, inSample, pointwise } = convSizes(g, Cout, groups);
   if (kernels.gemm && viaGemm(go, groups)) {
-    convInputGradGemm(driverFor(kernels.gemm, Kg, N * L, Cout), w as Float32Array, go as Float32Array, gx as Float32Array, N, Cout, g);
+    convInputGradGemm(driverFor(kernels.gemm, Kg, L, Cout), w as Float32Array, go as Float32Array, gx as Float32Array, N, Cout, g);
     return;
   }
   const gcols = pointwise ? gx : scratchFor(go, g.C * g.kh * g.kw * L, 1);
@@ -309,7 +315,7 @@ function convInputGradRaw(w: Storage, go: Storage, gx: Storage, N: number, Cout:
 function convWeightGradRaw(x: Storage, go: Storage, gw: Storage, N: number, Cout: number, g: Geom, groups: number): void {
   const { L, Coutg, Kg, inSample, pointwise } = convSizes(g, Cout, groups);
   if (kernels.gemm && viaGemm(x, groups)) {
-    convWeightGradGemm(driverFor(kernels.gemm, Cout, Kg, N * L), x as Float32Array, go as Float32Array, gw as Float32Array, N, Cout, g);
+    convWeightGradGemm(driverFor(kernels.gemm, Cout, Kg, L), x as Float32Array, go as Float32Array, gw as Float32Array, N, Cout, g);
     return;
   }
   const cols = pointwise ? x : scratchFor(x, g.C * g.kh * g.kw * L, 0);

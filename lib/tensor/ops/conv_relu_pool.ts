@@ -50,8 +50,8 @@ export function convReluMaxPool2d(input: Tensor, weight: Tensor, bias: Tensor | 
   const pooled = emptyForOverwrite(pooledShape, float32);
   const idx = emptyForOverwrite(pooledShape, int64)._data as Float32Array;
   const x = contiguousData(input) as Float32Array;
-  // A pool of threads takes only products large enough to split (driverFor).
-  convReluPool2x2Gemm(driverFor(gemm, Cout, N * g.OH * g.OW, g.C * g.kh * g.kw), x, contiguousData(weight) as Float32Array, bias ? (contiguousData(bias) as Float32Array) : null, pooled._data as Float32Array, idx, N, Cout, g);
+  // A pool of threads takes only layers whose one-sample chunk is large enough to split (see ops/conv.ts).
+  convReluPool2x2Gemm(driverFor(gemm, Cout, g.OH * g.OW, g.C * g.kh * g.kw), x, contiguousData(weight) as Float32Array, bias ? (contiguousData(bias) as Float32Array) : null, pooled._data as Float32Array, idx, N, Cout, g);
   // ReLU's saved output at the picked positions, private (an in-place change of the result must not move the mask).
   const relu = (pooled._data as Float32Array).slice(0, pooled.numel());
   const picks: MaxPicks = { idx, P: N * Cout, inPlane: g.OH * g.OW, outPlane: PH * PW, node: NODE };
@@ -69,7 +69,7 @@ export function convReluMaxPool2d(input: Tensor, weight: Tensor, bias: Tensor | 
     const gb = bias && bias.requires_grad ? empty([Cout], float32) : null;
     const gz = input.requires_grad ? emptyForOverwrite(convShape, float32) : null;
     const ok = convReluPoolParamGradsGemm(
-      driverFor(g0, Cout, K, N * g.OH * g.OW), contiguousData(input) as Float32Array, contiguousData(gy) as Float32Array, idx, relu,
+      driverFor(g0, Cout, K, g.OH * g.OW), contiguousData(input) as Float32Array, contiguousData(gy) as Float32Array, idx, relu,
       gw._data as Float32Array, gb ? (gb._data as Float32Array) : null, gz ? (gz._data as Float32Array) : null, N, Cout, g,
     );
     return ok ? { gw, gb, gz } : null;
