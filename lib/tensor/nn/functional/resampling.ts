@@ -1,6 +1,6 @@
 /**
  * Resampling and spatial transformers, as torch.nn.functional has them: interpolate (nearest,
- * nearest-exact, linear, bilinear, trilinear; size or scale_factor; align_corners) with the
+ * nearest-exact, linear, bilinear, trilinear, bicubic, area; size or scale_factor; align_corners) with the
  * deprecated upsample / upsample_nearest / upsample_bilinear, pixel_shuffle /
  * pixel_unshuffle, affine_grid and grid_sample (2-D: bilinear or nearest; zeros, border or
  * reflection padding; gradients to input and grid).
@@ -14,6 +14,8 @@ import { bool, int64 } from "../../dtype";
 import { RuntimeError, TorchError, TypeError_, ValueError } from "../../errors";
 import { where } from "../../ops/where";
 import type { Tensor } from "../../tensor";
+import { adaptive_avg_pool3d } from "./conv3d";
+import { adaptive_avg_pool1d, adaptive_avg_pool2d } from "./pooling";
 import { checkTensor, data, empty, floatType } from "./_util";
 
 /** Python's NotImplementedError, which PyTorch raises for unsupported modes and ranks. */
@@ -90,6 +92,33 @@ function linearTaps(inSize: number, outSize: number, alignCorners: boolean, scal
   return { i0, i1, w0, w1 };
 }
 
+/**
+ * PyTorch's bicubic taps (A = -0.75): the four neighbours floor(src) - 1 .. floor(src) + 2,
+ * clamped to the border, and their cubic-convolution weights; the source index is not
+ * clamped at 0 (cubic=True in area_pixel_compute_source_index).
+ */
+function cubicTaps(inSize: number, outSize: number, alignCorners: boolean, scale: number | null): { idx: number[][]; w: number[][] } {
+  const A = -0.75;
+  const conv1 = (v: number): number => ((A + 2) * v - (A + 3)) * v * v + 1;
+  const conv2 = (v: number): number => ((A * v - 5 * A) * v + 8 * A) * v - 4 * A;
+  let s: number;
+  if (alignCorners) s = outSize > 1 ? (inSize - 1) / (outSize - 1) : 0;
+  else s = scale !== null && scale > 0 ? 1 / scale : inSize / outSize;
+  const idx: number[][] = [[], [], [], []];
+  const w: number[][] = [[], [], [], []];
+  for (let o = 0; o < outSize; o++) {
+    const src = alignCorners ? s * o : s * (o + 0.5) - 0.5;
+    const i0 = Math.floor(src);
+    const t = src - i0;
+    const ws = [conv2(t + 1), conv1(t), conv1(1 - t), conv2(2 - t)];
+    for (let k = 0; k < 4; k++) {
+      idx[k].push(Math.min(Math.max(i0 - 1 + k, 0), inSize - 1));
+      w[k].push(ws[k]);
+    }
+  }
+  return { idx, w };
+}
+
 const MODE_DIMS: Partial<Record<InterpolateMode, number>> = { linear: 3, bilinear: 4, trilinear: 5, bicubic: 4 };
 
 /**
@@ -117,7 +146,6 @@ function resample(input: Tensor, a: InterpolateOptions, fn: string): Tensor {
   }
   const need = MODE_DIMS[mode];
   if (need !== undefined && need !== input.dim()) throw new NotImplementedError(`Got ${input.dim()}D input, but ${mode} mode needs ${need}D input`);
-  if (mode === "bicubic" || mode === "area") throw new NotImplementedError(`${fn}: mode '${mode}' is not supported by this engine (use nearest, nearest-exact, linear, bilinear or trilinear)`);
   const hasSize = a.size !== undefined && a.size !== null;
   const hasScale = a.scale_factor !== undefined && a.scale_factor !== null;
   if (hasSize && hasScale) throw new ValueError("only one of size or scale_factor should be defined");
@@ -144,6 +172,11 @@ function resample(input: Tensor, a: InterpolateOptions, fn: string): Tensor {
     if (!(Number.isInteger(o) && o > 0)) throw new RuntimeError(`Input and output sizes should be greater than 0, but got input (${spatial.join(", ")}) and output (${outSize.join(", ")})`);
   }
   const align = a.align_corners ?? false;
+  if (mode === "area") {
+    // PyTorch's area mode is adaptive average pooling to the output size.
+    if (sd === 1) return adaptive_avg_pool1d(input, outSize[0]);
+    return sd === 2 ? adaptive_avg_pool2d(input, outSize) : adaptive_avg_pool3d(input, outSize);
+  }
   let x = input.dtype.is_floating_point || nearest ? input : input.to(floatType(input));
   for (let i = 0; i < sd; i++) {
     const dim = i + 2;
@@ -151,6 +184,14 @@ function resample(input: Tensor, a: InterpolateOptions, fn: string): Tensor {
     const outN = outSize[i];
     if (nearest) {
       x = x.index_select(dim, longTensor(nearestIndices(inN, outN, scales[i], mode === "nearest-exact")));
+    } else if (mode === "bicubic") {
+      const t = cubicTaps(inN, outN, align, scales[i]);
+      let acc: Tensor | null = null;
+      for (let k = 0; k < 4; k++) {
+        const term = x.index_select(dim, longTensor(t.idx[k])).mul(axisWeights(t.w[k], dim, x.dim(), x));
+        acc = acc ? acc.add(term) : term;
+      }
+      x = acc!;
     } else {
       const t = linearTaps(inN, outN, align, scales[i]);
       const lo = x.index_select(dim, longTensor(t.i0)).mul(axisWeights(t.w0, dim, x.dim(), x));

@@ -26,6 +26,8 @@ describe("resampling: finite-difference gradchecks", () => {
     ["interpolate bilinear", () => [img()], (x) => F.interpolate(x, { scale_factor: 1.5, mode: "bilinear" })],
     ["interpolate bilinear align_corners", () => [img()], (x) => F.interpolate(x, [3, 7], null, "bilinear", true)],
     ["interpolate nearest", () => [img()], (x) => F.interpolate(x, { size: [5, 3] })],
+    ["interpolate bicubic", () => [img()], (x) => F.interpolate(x, { scale_factor: 1.7, mode: "bicubic" })],
+    ["interpolate area", () => [img()], (x) => F.interpolate(x, [3, 2], null, "area")],
     ["interpolate linear", () => [torch.randn(2, 2, 5, { dtype: torch.float64 })], (x) => F.interpolate(x, 9, null, "linear")],
     ["pixel_shuffle", () => [torch.randn(1, 8, 2, 3, { dtype: torch.float64 })], (x) => F.pixel_shuffle(x, 2)],
     ["pixel_unshuffle", () => [img().reshape(1, 1, 8, 5).narrow(3, 0, 4)], (x) => F.pixel_unshuffle(x, 2)],
