@@ -28,6 +28,7 @@ import * as scan from "./ops/scan";
 import * as scatterOps from "./ops/scatter";
 import * as shapeExtra from "./ops/shape_extra";
 import * as statsExtra from "./ops/stats_extra";
+import * as linalgOps from "./ops/linalg";
 import * as sorting from "./ops/sort";
 import * as softmax from "./ops/softmax";
 import * as stats from "./ops/stats";
@@ -1044,6 +1045,32 @@ export class Tensor {
   }
   dist(other: Tensor, ...args: Rest2<typeof statsExtra.dist>): Tensor {
     return statsExtra.dist(this, other, ...args);
+  }
+
+  // ---- API breadth a2: linear algebra methods (ops/linalg.ts) ------------------------------
+  det(): Tensor {
+    return linalgOps.det(this);
+  }
+  logdet(): Tensor {
+    return linalgOps.logdet(this);
+  }
+  slogdet(): ReturnType<typeof linalgOps.slogdet> {
+    return linalgOps.slogdet(this);
+  }
+  inverse(): Tensor {
+    return linalgOps.inv(this);
+  }
+  pinverse(...args: Rest<typeof linalgOps.pinv>): Tensor {
+    return linalgOps.pinv(this, ...args);
+  }
+  cholesky(...args: Rest<typeof linalgOps.cholesky>): Tensor {
+    return linalgOps.cholesky(this, ...args);
+  }
+  svd(...args: Rest<typeof linalgOps.svdOld>): ReturnType<typeof linalgOps.svdOld> {
+    return linalgOps.svdOld(this, ...args);
+  }
+  matrix_power(n: number): Tensor {
+    return linalgOps.matrix_power(this, n);
   }
 
   // ---- in place -------------------------------------------------------------------------

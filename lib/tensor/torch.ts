@@ -240,6 +240,9 @@ export const torchCore = {
   histc: statsExtra.histc, histogram: statsExtra.histogram, bucketize: statsExtra.bucketize, searchsorted: statsExtra.searchsorted,
   isin: statsExtra.isin, unique_consecutive: statsExtra.unique_consecutive, trapezoid: statsExtra.trapezoid, trapz: statsExtra.trapezoid,
   cov: statsExtra.cov, corrcoef: statsExtra.corrcoef, cdist: statsExtra.cdist, dist: statsExtra.dist,
+  // API breadth a2: linear algebra under their old torch.* names (ops/linalg.ts)
+  det: linalgOps.det, inverse: linalgOps.inv, logdet: linalgOps.logdet, slogdet: linalgOps.slogdet, svd: linalgOps.svdOld,
+  matrix_power: linalgOps.matrix_power, pinverse: linalgOps.pinv, cholesky: linalgOps.cholesky, chain_matmul: (...ms: Tensor[]) => linalgOps.multi_dot(ms),
   multinomial: (x: Tensor, num_samples: number, ...args: AfterFirst<Tensor["multinomial"]>) => x.multinomial(num_samples, ...args),
   bernoulli: (x: Tensor, ...args: Parameters<Tensor["bernoulli"]>) => x.bernoulli(...args),
   masked_select: (x: Tensor, mask: Tensor) => x.masked_select(mask),

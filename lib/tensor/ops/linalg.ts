@@ -1,8 +1,641 @@
 /**
- * torch.linalg beyond the norms (API breadth a2). Spread into torch.linalg by ../torch.ts.
+ * torch.linalg beyond the norms (API breadth a2): inv, det, slogdet, solve, cholesky, qr, eigh /
+ * eigvalsh, svd / svdvals, matrix_rank, pinv, lstsq, matmul, multi_dot, matrix_power, cross;
+ * plus the old names torch.det / inverse / logdet / slogdet / svd / matrix_power. Spread into
+ * torch.linalg by ../torch.ts.
+ *
+ * Every factorisation runs per matrix of the batch in float64 (small dense matrices: LU with
+ * partial pivoting, Cholesky, Householder QR, cyclic Jacobi for eigh, one-sided Jacobi SVD from
+ * ./svd.ts) and returns the input's dtype. Gradients follow PyTorch's formulas, written with
+ * differentiable ops; factorisations with several outputs record one node over their packed
+ * outputs (multiOutput) so any subset of the outputs can carry a gradient.
  */
+import { record } from "../autograd/function";
+import { no_grad } from "../autograd/grad_mode";
+import { parseArgs, type PyArgs } from "../args";
+import { float32, float64, int64 } from "../dtype";
+import { RuntimeError } from "../errors";
+import { fmtShape } from "../shape";
+import { Tensor } from "../tensor";
+import { eye, tensor as makeTensor, zeros } from "./creation";
+import { cat } from "./join";
+import { matmul } from "./matmul";
 import { linalgCross } from "./shape_extra";
+import { thinSvd } from "./svd";
+import { contiguousData } from "./util";
+
+// ---- plumbing ----------------------------------------------------------------------------
+
+function checkFloat(x: Tensor, op: string): void {
+  if (!x.dtype.is_floating_point) throw new RuntimeError(`${op}: Expected a floating point tensor as input. Got ${x.dtype === int64 ? "Long" : String(x.dtype)}`);
+}
+
+function checkMatrix(x: Tensor, op: string, square = false): void {
+  checkFloat(x, op);
+  if (x.dim() < 2) throw new RuntimeError(`${op}: The input tensor A must have at least 2 dimensions.`);
+  if (square && x.shape[x.dim() - 1] !== x.shape[x.dim() - 2]) {
+    throw new RuntimeError(`${op}: A must be batches of square matrices, but they are ${x.shape[x.dim() - 2]} by ${x.shape[x.dim() - 1]} matrices`);
+  }
+}
+
+/** The matrices of x (batch flattened) as float64 row-major arrays. */
+function matrices(x: Tensor): { batch: number[]; m: number; n: number; mats: Float64Array[] } {
+  const m = x.shape[x.dim() - 2];
+  const n = x.shape[x.dim() - 1];
+  const data = contiguousData(x.detach());
+  const count = m * n === 0 ? 0 : data.length / (m * n);
+  const mats: Float64Array[] = [];
+  for (let b = 0; b < count; b++) mats.push(Float64Array.from(data.subarray(b * m * n, (b + 1) * m * n)));
+  return { batch: x.shape.slice(0, -2), m, n, mats };
+}
+
+/** Stacks per-matrix results (each `inner` shaped) into a tensor of batch + inner, in dtype. */
+function fromMats(batch: readonly number[], inner: readonly number[], parts: ArrayLike<number>[], like: Tensor): Tensor {
+  const size = inner.reduce((a, b) => a * b, 1);
+  const all = new Float64Array(parts.length * size);
+  parts.forEach((p, i) => all.set(p as Float64Array, i * size));
+  const t = makeTensor(Array.from(all), { dtype: float64 }).reshape([...batch, ...inner]);
+  return like.dtype === float64 ? t : t.to(like.dtype);
+}
+
+/**
+ * Several outputs of one op recorded as ONE node: the outputs are views of a packed tensor,
+ * so backward receives every output's gradient (zeros where an output was not used).
+ */
+function multiOutput(name: string, inputs: readonly Tensor[], outs: readonly Tensor[], backward: (grads: Tensor[]) => (Tensor | null)[], diff: readonly boolean[]): Tensor[] {
+  if (!inputs.some((t) => t.requires_grad) || !outs.some((_, i) => diff[i])) return outs.slice();
+  const packed = cat(outs.filter((_, i) => diff[i]).map((o) => o.reshape(-1)), 0);
+  const shapes = outs.map((o) => o.shape.slice());
+  const recorded = record(packed, name, inputs, (g) => {
+    let off = 0;
+    const grads = outs.map((o, i) => {
+      if (!diff[i]) return zeros(shapes[i], { dtype: g.dtype });
+      const piece = g.narrow(0, off, o.numel()).reshape(shapes[i]);
+      off += o.numel();
+      return piece;
+    });
+    return backward(grads);
+  });
+  let off = 0;
+  return outs.map((o, i) => {
+    if (!diff[i]) return o;
+    const v = recorded.narrow(0, off, o.numel()).reshape(shapes[i]);
+    off += o.numel();
+    return v;
+  });
+}
+
+const mT = (t: Tensor): Tensor => t.transpose(-2, -1);
+
+// ---- numerics (float64, row-major) -------------------------------------------------------
+
+interface Lu {
+  lu: Float64Array;
+  perm: number[];
+  sign: number;
+  singular: boolean;
+}
+
+function luDecompose(a: Float64Array, n: number): Lu {
+  const lu = Float64Array.from(a);
+  const perm = Array.from({ length: n }, (_, i) => i);
+  let sign = 1;
+  let singular = false;
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(lu[i * n + k]) > Math.abs(lu[p * n + k])) p = i;
+    if (p !== k) {
+      for (let j = 0; j < n; j++) [lu[k * n + j], lu[p * n + j]] = [lu[p * n + j], lu[k * n + j]];
+      [perm[k], perm[p]] = [perm[p], perm[k]];
+      sign = -sign;
+    }
+    const piv = lu[k * n + k];
+    if (piv === 0) {
+      singular = true;
+      continue;
+    }
+    for (let i = k + 1; i < n; i++) {
+      const f = (lu[i * n + k] /= piv);
+      if (f !== 0) for (let j = k + 1; j < n; j++) lu[i * n + j] -= f * lu[k * n + j];
+    }
+  }
+  return { lu, perm, sign, singular };
+}
+
+/** Solves A X = B for the n x r right-hand sides b, given A's LU. */
+function luSolve({ lu, perm }: Lu, n: number, b: Float64Array, r: number): Float64Array {
+  const x = new Float64Array(n * r);
+  for (let i = 0; i < n; i++) for (let j = 0; j < r; j++) x[i * r + j] = b[perm[i] * r + j];
+  for (let i = 0; i < n; i++) for (let k = 0; k < i; k++) {
+    const f = lu[i * n + k];
+    if (f !== 0) for (let j = 0; j < r; j++) x[i * r + j] -= f * x[k * r + j];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    for (let k = i + 1; k < n; k++) {
+      const f = lu[i * n + k];
+      if (f !== 0) for (let j = 0; j < r; j++) x[i * r + j] -= f * x[k * r + j];
+    }
+    for (let j = 0; j < r; j++) x[i * r + j] /= lu[i * n + i];
+  }
+  return x;
+}
+
+function identity(n: number): Float64Array {
+  const e = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) e[i * n + i] = 1;
+  return e;
+}
+
+/** Householder QR: Q (m x m) and R (m x n), R's diagonal as LAPACK's geqrf signs it. */
+function householderQr(a: Float64Array, m: number, n: number): { q: Float64Array; r: Float64Array } {
+  const r = Float64Array.from(a);
+  const q = identity(m);
+  for (let k = 0; k < Math.min(m - 1, n); k++) {
+    let norm = 0;
+    for (let i = k; i < m; i++) norm += r[i * n + k] * r[i * n + k];
+    norm = Math.sqrt(norm);
+    if (norm === 0) continue;
+    const alpha = r[k * n + k] >= 0 ? -norm : norm;
+    const v = new Float64Array(m);
+    for (let i = k; i < m; i++) v[i] = r[i * n + k];
+    v[k] -= alpha;
+    let vv = 0;
+    for (let i = k; i < m; i++) vv += v[i] * v[i];
+    if (vv === 0) continue;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let i = k; i < m; i++) s += v[i] * r[i * n + j];
+      s = (2 * s) / vv;
+      for (let i = k; i < m; i++) r[i * n + j] -= s * v[i];
+    }
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let l = k; l < m; l++) s += q[i * m + l] * v[l];
+      s = (2 * s) / vv;
+      for (let l = k; l < m; l++) q[i * m + l] -= s * v[l];
+    }
+  }
+  for (let i = 1; i < m; i++) for (let j = 0; j < Math.min(i, n); j++) r[i * n + j] = 0;
+  return { q, r };
+}
+
+/** Symmetric eigendecomposition by cyclic Jacobi: ascending eigenvalues, eigenvectors as columns. */
+function jacobiEigh(a: Float64Array, n: number): { w: Float64Array; v: Float64Array } {
+  const s = Float64Array.from(a);
+  const v = identity(n);
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += s[p * n + q] * s[p * n + q];
+    if (off < 1e-30) break;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = s[p * n + q];
+        if (Math.abs(apq) < 1e-300) continue;
+        const theta = (s[q * n + q] - s[p * n + p]) / (2 * apq);
+        const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const sn = t * c;
+        for (let k = 0; k < n; k++) {
+          const skp = s[k * n + p];
+          const skq = s[k * n + q];
+          s[k * n + p] = c * skp - sn * skq;
+          s[k * n + q] = sn * skp + c * skq;
+        }
+        for (let k = 0; k < n; k++) {
+          const spk = s[p * n + k];
+          const sqk = s[q * n + k];
+          s[p * n + k] = c * spk - sn * sqk;
+          s[q * n + k] = sn * spk + c * sqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k * n + p];
+          const vkq = v[k * n + q];
+          v[k * n + p] = c * vkp - sn * vkq;
+          v[k * n + q] = sn * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => s[x * n + x] - s[y * n + y]);
+  const w = new Float64Array(n);
+  const vs = new Float64Array(n * n);
+  order.forEach((j, k) => {
+    w[k] = s[j * n + j];
+    for (let i = 0; i < n; i++) vs[i * n + k] = v[i * n + j];
+  });
+  return { w, v: vs };
+}
+
+/** Fills zero columns of the m x cols row-major q (first `have` columns given) with an orthonormal completion. */
+function completeBasis(u: Float64Array, m: number, k: number, cols: number): Float64Array {
+  const q = new Float64Array(m * cols);
+  for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) q[i * cols + j] = u[i * k + j];
+  let candidate = 0;
+  for (let j = 0; j < cols; j++) {
+    let norm = 0;
+    for (let i = 0; i < m; i++) norm += q[i * cols + j] ** 2;
+    if (norm > 0.5) continue;
+    // Gram-Schmidt a standard basis vector against the columns so far.
+    for (; candidate < m; candidate++) {
+      const v = new Float64Array(m);
+      v[candidate] = 1;
+      for (let l = 0; l < cols; l++) {
+        if (l === j) continue;
+        let d = 0;
+        for (let i = 0; i < m; i++) d += q[i * cols + l] * v[i];
+        for (let i = 0; i < m; i++) v[i] -= d * q[i * cols + l];
+      }
+      let nn = 0;
+      for (let i = 0; i < m; i++) nn += v[i] * v[i];
+      if (nn > 1e-8) {
+        nn = Math.sqrt(nn);
+        for (let i = 0; i < m; i++) q[i * cols + j] = v[i] / nn;
+        candidate++;
+        break;
+      }
+    }
+  }
+  return q;
+}
+
+// ---- inverse, determinants, solve ---------------------------------------------------------
+
+/** linalg.inv(A) (alias torch.inverse). */
+export function inv(A: Tensor): Tensor {
+  checkMatrix(A, "linalg.inv", true);
+  const { batch, n, mats } = matrices(A);
+  const parts = mats.map((a, b) => {
+    const lu = luDecompose(a, n);
+    if (lu.singular) {
+      throw new RuntimeError(`linalg.inv: ${batch.length ? `(Batch element ${b}): ` : ""}The diagonal element ${lu.lu.findIndex((_, i) => i % (n + 1) === 0 && lu.lu[i] === 0) / (n + 1) + 1} is zero, the inversion could not be completed because the input matrix is singular.`);
+    }
+    return luSolve(lu, n, identity(n), n);
+  });
+  const out = fromMats(batch, [n, n], parts, A);
+  return record(out, "LinalgInvExBackward0", [A], (g) => [mT(out).neg().matmul(g).matmul(mT(out))], [out], true);
+}
+
+/** linalg.det(A) (alias torch.det). */
+export function det(A: Tensor): Tensor {
+  checkMatrix(A, "linalg.det", true);
+  const { batch, n, mats } = matrices(A);
+  const vals = mats.map((a) => {
+    const { lu, sign } = luDecompose(a, n);
+    let d = sign;
+    for (let i = 0; i < n; i++) d *= lu[i * n + i];
+    return [d];
+  });
+  const out = fromMats(batch, [], vals, A);
+  // d det / dA = det * A^-T (an invertible A; a singular one has no inverse to use).
+  return record(out, "LinalgDetBackward0", [A], (g) => [g.mul(out).unsqueeze(-1).unsqueeze(-1).mul(mT(inv(A)))], [out]);
+}
+
+/** linalg.slogdet(A) -> (sign, logabsdet). */
+export function slogdet(A: Tensor): Tensor[] & { sign: Tensor; logabsdet: Tensor } {
+  checkMatrix(A, "linalg.slogdet", true);
+  const { batch, n, mats } = matrices(A);
+  const signs: number[][] = [];
+  const logs: number[][] = [];
+  for (const a of mats) {
+    const { lu, sign, singular } = luDecompose(a, n);
+    let s = sign;
+    let l = 0;
+    for (let i = 0; i < n; i++) {
+      s *= Math.sign(lu[i * n + i]);
+      l += Math.log(Math.abs(lu[i * n + i]));
+    }
+    signs.push([singular ? 0 : s]);
+    logs.push([singular ? -Infinity : l]);
+  }
+  const sign = fromMats(batch, [], signs, A);
+  const logabs = fromMats(batch, [], logs, A);
+  const [s, l] = multiOutput("LinalgSlogdetBackward0", [A], [sign, logabs], ([, gl]) => [gl.unsqueeze(-1).unsqueeze(-1).mul(mT(inv(A)))], [false, true]);
+  const result = [s, l] as Tensor[] & { sign: Tensor; logabsdet: Tensor };
+  result.sign = s;
+  result.logabsdet = l;
+  return result;
+}
+
+/** torch.logdet(A): log det (NaN for a negative determinant). */
+export function logdet(A: Tensor): Tensor {
+  const { sign, logabsdet } = slogdet(A);
+  return logabsdet.masked_fill(sign.detach().lt(0), NaN);
+}
+
+/** linalg.solve(A, B, { left }): X with A X = B (B a matrix or a vector). */
+export function solve(A: Tensor, B: Tensor, ...args: PyArgs<[], { left?: boolean }>): Tensor {
+  const left = parseArgs<{ left?: boolean }>("linalg.solve", ["left"], args).left ?? true;
+  if (!left) return mT(solve(mT(A), mT(B)));
+  checkMatrix(A, "linalg.solve", true);
+  checkFloat(B, "linalg.solve");
+  const n = A.shape[A.dim() - 1];
+  const vector = B.dim() === 1 || (B.dim() === A.dim() - 1 && B.shape.slice(0, -1).join() === A.shape.slice(0, -2).join());
+  const Bm = vector ? B.unsqueeze(-1) : B;
+  if (Bm.shape[Bm.dim() - 2] !== n) {
+    throw new RuntimeError(`linalg.solve: Incompatible shapes of A and B for the equation AX = B (${A.shape.slice(-2).join("x")} and ${Bm.shape.slice(-2).join("x")})`);
+  }
+  // X = A^-1 B as a differentiable composition: inv's and matmul's gradients give PyTorch's formula.
+  const X = matmul(inv(A), Bm.to(A.dtype));
+  return vector ? X.squeeze(-1) : X;
+}
+
+// ---- factorisations -----------------------------------------------------------------------
+
+/** Lower-triangle-with-half-diagonal (Φ of the Cholesky gradient). */
+function phi(x: Tensor): Tensor {
+  return x.tril().sub(x.diagonal(0, -2, -1).mul(0.5).diag_embed());
+}
+
+/** linalg.cholesky(A, { upper }): L with A = L L^T (reads the lower triangle). */
+export function cholesky(A: Tensor, ...args: PyArgs<[], { upper?: boolean }>): Tensor {
+  const upper = parseArgs<{ upper?: boolean }>("linalg.cholesky", ["upper"], args).upper ?? false;
+  checkMatrix(A, "linalg.cholesky", true);
+  const { batch, n, mats } = matrices(A);
+  const parts = mats.map((a, b) => {
+    const l = new Float64Array(n * n);
+    for (let j = 0; j < n; j++) {
+      let d = a[j * n + j];
+      for (let k = 0; k < j; k++) d -= l[j * n + k] ** 2;
+      if (!(d > 0)) {
+        throw new RuntimeError(`linalg.cholesky: ${batch.length ? `(Batch element ${b}): ` : ""}The factorization could not be completed because the input is not positive-definite (the leading minor of order ${j + 1} is not positive-definite).`);
+      }
+      l[j * n + j] = Math.sqrt(d);
+      for (let i = j + 1; i < n; i++) {
+        let s = a[i * n + j];
+        for (let k = 0; k < j; k++) s -= l[i * n + k] * l[j * n + k];
+        l[i * n + j] = s / l[j * n + j];
+      }
+    }
+    return l;
+  });
+  const L = fromMats(batch, [n, n], parts, A);
+  // Murray (2016): gA = sym(L^-T Φ(L^T gL) L^-1) / 2, symmetrised since only a triangle is read.
+  const out = record(L, "LinalgCholeskyExBackward0", [A], (g) => {
+    const Linv = inv(L);
+    const s = mT(Linv).matmul(phi(mT(L).matmul(g))).matmul(Linv);
+    return [s.add(mT(s)).mul(0.5)];
+  }, [L]);
+  return upper ? mT(out) : out;
+}
+
+/** linalg.qr(A, mode="reduced" | "complete" | "r") -> (Q, R). */
+export function qr(A: Tensor, ...args: PyArgs<[mode?: "reduced" | "complete" | "r"], { mode?: "reduced" | "complete" | "r" }>): Tensor[] & { Q: Tensor; R: Tensor } {
+  const mode = parseArgs<{ mode?: "reduced" | "complete" | "r" }>("linalg.qr", ["mode"], args).mode ?? "reduced";
+  if (!["reduced", "complete", "r"].includes(mode)) throw new RuntimeError(`qr received unrecognized mode '${String(mode)}' but expected one of 'reduced' (default), 'r', or 'complete'`);
+  checkMatrix(A, "linalg.qr");
+  const { batch, m, n, mats } = matrices(A);
+  const k = Math.min(m, n);
+  const qCols = mode === "complete" ? m : k;
+  const rRows = mode === "complete" ? m : k;
+  const qs: Float64Array[] = [];
+  const rs: Float64Array[] = [];
+  for (const a of mats) {
+    const { q, r } = householderQr(a, m, n);
+    const qq = new Float64Array(m * qCols);
+    for (let i = 0; i < m; i++) for (let j = 0; j < qCols; j++) qq[i * qCols + j] = q[i * m + j];
+    qs.push(qq);
+    rs.push(r.subarray(0, rRows * n));
+  }
+  const Q = mode === "r" ? zeros([0], { dtype: A.dtype }) : fromMats(batch, [m, qCols], qs, A);
+  const R = fromMats(batch, [rRows, n], rs, A);
+  const [q, r] = multiOutput("LinalgQrBackward0", [A], [Q, R], ([gQ, gR]) => {
+    if (mode === "r") throw new RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr.");
+    if (m < n) throw new RuntimeError("The derivative of linalg.qr is not implemented here for wide matrices (m < n)");
+    if (mode === "complete" && m > n) throw new RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.");
+    // Liao et al. (2019): M = R gR^T - gQ^T Q; gA = (gQ + Q copyltu(M)) R^-T.
+    const M = R.matmul(mT(gR)).sub(mT(gQ).matmul(Q));
+    const copyltu = M.tril(-1).add(mT(M.tril(-1))).add(M.diagonal(0, -2, -1).diag_embed());
+    return [gQ.add(Q.matmul(copyltu)).matmul(mT(inv(R)))];
+  }, [mode !== "r", true]);
+  const result = [q, r] as Tensor[] & { Q: Tensor; R: Tensor };
+  result.Q = q;
+  result.R = r;
+  return result;
+}
+
+/** linalg.eigh(A, UPLO="L") -> (eigenvalues ascending, eigenvectors as columns). */
+export function eigh(A: Tensor, ...args: PyArgs<[UPLO?: "L" | "U"], { UPLO?: "L" | "U" }>): Tensor[] & { eigenvalues: Tensor; eigenvectors: Tensor } {
+  const uplo = parseArgs<{ UPLO?: "L" | "U" }>("linalg.eigh", ["UPLO"], args).UPLO ?? "L";
+  if (uplo !== "L" && uplo !== "U") throw new RuntimeError(`Expected UPLO argument to be 'L' or 'U', but got ${String(uplo)}`);
+  checkMatrix(A, "linalg.eigh", true);
+  const { batch, n, mats } = matrices(A);
+  const ws: Float64Array[] = [];
+  const vs: Float64Array[] = [];
+  for (const a of mats) {
+    // Only the named triangle is read: mirror it.
+    const s = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      const lower = uplo === "L" ? i >= j : i <= j;
+      s[i * n + j] = lower ? a[i * n + j] : a[j * n + i];
+    }
+    const { w, v } = jacobiEigh(s, n);
+    ws.push(w);
+    vs.push(v);
+  }
+  const L = fromMats(batch, [n], ws, A);
+  const V = fromMats(batch, [n, n], vs, A);
+  const [l, v] = multiOutput("LinalgEighBackward0", [A], [L, V], ([gL, gV]) => {
+    // gA = V (diag(gL) + skew(V^T gV) / 2 / E) V^T, E_ij = L_j - L_i (distinct eigenvalues).
+    const VtgV = mT(V).matmul(gV);
+    const skew = VtgV.sub(mT(VtgV)).mul(0.5);
+    const E = L.unsqueeze(-2).sub(L.unsqueeze(-1));
+    const offdiag = eye(n, { dtype: L.dtype }).logical_not();
+    const inner = skew.div(E.where(offdiag, 1)).mul(offdiag.to(L.dtype)).add(gL.diag_embed());
+    return [V.matmul(inner).matmul(mT(V))];
+  }, [true, true]);
+  const result = [l, v] as Tensor[] & { eigenvalues: Tensor; eigenvectors: Tensor };
+  result.eigenvalues = l;
+  result.eigenvectors = v;
+  return result;
+}
+
+export function eigvalsh(A: Tensor, ...args: PyArgs<[UPLO?: "L" | "U"], { UPLO?: "L" | "U" }>): Tensor {
+  return eigh(A, ...args)[0];
+}
+
+/** linalg.svd(A, full_matrices=true) -> (U, S, Vh), singular values descending. */
+export function svd(A: Tensor, ...args: PyArgs<[full_matrices?: boolean], { full_matrices?: boolean }>): Tensor[] & { U: Tensor; S: Tensor; Vh: Tensor } {
+  const full = parseArgs<{ full_matrices?: boolean }>("linalg.svd", ["full_matrices"], args).full_matrices ?? true;
+  checkMatrix(A, "linalg.svd");
+  const { batch, m, n, mats } = matrices(A);
+  const k = Math.min(m, n);
+  const uCols = full ? m : k;
+  const vRows = full ? n : k;
+  const us: Float64Array[] = [];
+  const ss: Float64Array[] = [];
+  const vhs: Float64Array[] = [];
+  for (const a of mats) {
+    const t = thinSvd(a, m, n);
+    ss.push(t.s);
+    us.push(completeBasis(t.u, m, k, uCols));
+    const v = completeBasis(t.v, n, k, vRows);
+    const vh = new Float64Array(vRows * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < vRows; j++) vh[j * n + i] = v[i * vRows + j];
+    vhs.push(vh);
+  }
+  const U = fromMats(batch, [m, uCols], us, A);
+  const S = fromMats(batch, [k], ss, A);
+  const Vh = fromMats(batch, [vRows, n], vhs, A);
+  const [u, s, vh] = multiOutput("LinalgSvdBackward0", [A], [U, S, Vh], ([gU, gS, gVh]) => svdBackward(U, S, Vh, gU, gS, gVh, k), [true, true, true]);
+  const result = [u, s, vh] as Tensor[] & { U: Tensor; S: Tensor; Vh: Tensor };
+  result.U = u;
+  result.S = s;
+  result.Vh = vh;
+  return result;
+}
+
+/** PyTorch's svd_backward (distinct, non-zero singular values), on the thin factors. */
+function svdBackward(Uf: Tensor, S: Tensor, Vhf: Tensor, gUf: Tensor, gS: Tensor, gVhf: Tensor, k: number): Tensor[] {
+  const m = Uf.shape[Uf.dim() - 2];
+  const n = Vhf.shape[Vhf.dim() - 1];
+  if (gUf.shape[gUf.dim() - 1] > k && gUf.narrow(-1, k, gUf.shape[gUf.dim() - 1] - k).abs().sum().item() !== 0) {
+    throw new RuntimeError("linalg.svd: the gradient of the extra columns of U (full_matrices=True) is not defined; use full_matrices=False");
+  }
+  if (gVhf.shape[gVhf.dim() - 2] > k && gVhf.narrow(-2, k, gVhf.shape[gVhf.dim() - 2] - k).abs().sum().item() !== 0) {
+    throw new RuntimeError("linalg.svd: the gradient of the extra rows of Vh (full_matrices=True) is not defined; use full_matrices=False");
+  }
+  const U = Uf.narrow(-1, 0, k);
+  const Vh = Vhf.narrow(-2, 0, k);
+  const gU = gUf.narrow(-1, 0, k);
+  const gV = mT(gVhf.narrow(-2, 0, k));
+  const V = mT(Vh);
+  const skew = (x: Tensor): Tensor => x.sub(mT(x));
+  const UhgU = skew(mT(U).matmul(gU));
+  const VhgV = skew(Vh.matmul(gV));
+  const S2 = S.mul(S);
+  const offdiag = eye(k, { dtype: S.dtype }).logical_not();
+  const E = S2.unsqueeze(-2).sub(S2.unsqueeze(-1)).where(offdiag, 1);
+  const inner = UhgU.mul(S.unsqueeze(-2)).add(S.unsqueeze(-1).mul(VhgV)).div(E).mul(offdiag.to(S.dtype)).add(gS.diag_embed());
+  let gA = U.matmul(inner).matmul(Vh);
+  if (m > k) gA = gA.add(gU.sub(U.matmul(mT(U).matmul(gU))).div(S.unsqueeze(-2)).matmul(Vh));
+  if (n > k) gA = gA.add(U.matmul(mT(gV.sub(V.matmul(Vh.matmul(gV))).div(S.unsqueeze(-2)))));
+  return [gA];
+}
+
+/** linalg.svdvals(A): the singular values, descending. */
+export function svdvals(A: Tensor): Tensor {
+  return svd(A, false)[1];
+}
+
+/** torch.svd(A, some=true, compute_uv=true) -> (U, S, V) (the old API: V, not Vh). */
+export function svdOld(A: Tensor, ...args: PyArgs<[some?: boolean, compute_uv?: boolean], { some?: boolean; compute_uv?: boolean }>): Tensor[] & { U: Tensor; S: Tensor; V: Tensor } {
+  const a = parseArgs<{ some?: boolean; compute_uv?: boolean }>("svd", ["some", "compute_uv"], args);
+  const [U, S, Vh] = svd(A, !(a.some ?? true));
+  const computeUv = a.compute_uv ?? true;
+  const u = computeUv ? U : zeros(U.shape.slice(), { dtype: U.dtype });
+  const v = computeUv ? mT(Vh) : zeros(mT(Vh).shape.slice(), { dtype: Vh.dtype });
+  const result = [u, S, v] as Tensor[] & { U: Tensor; S: Tensor; V: Tensor };
+  result.U = u;
+  result.S = S;
+  result.V = v;
+  return result;
+}
+
+// ---- derived ------------------------------------------------------------------------------
+
+type RankOptions = { atol?: number | null; rtol?: number | null; hermitian?: boolean; tol?: number | null };
+
+function tolerance(S: Tensor, m: number, n: number, a: RankOptions): Tensor {
+  const eps = S.dtype === float32 ? 1.1920928955078125e-7 : 2.220446049250313e-16;
+  const smax = S.amax(-1, true);
+  const atol = a.atol ?? a.tol ?? 0;
+  const rtol = a.rtol ?? (a.atol === undefined || a.atol === null ? (a.tol === undefined || a.tol === null ? eps * Math.max(m, n) : 0) : 0);
+  return smax.mul(rtol).clamp({ min: atol });
+}
+
+/** linalg.matrix_rank(A, { atol, rtol, hermitian }) (or a positional tol). */
+export function matrix_rank(A: Tensor, ...args: PyArgs<[tol?: number | null], RankOptions>): Tensor {
+  const a = parseArgs<RankOptions>("linalg.matrix_rank", ["tol", "atol", "rtol", "hermitian"], args);
+  checkMatrix(A, "linalg.matrix_rank");
+  return no_grad(() => {
+    const S = a.hermitian ? eigvalsh(A).abs() : svdvals(A);
+    const m = A.shape[A.dim() - 2];
+    const n = A.shape[A.dim() - 1];
+    return S.gt(tolerance(S, m, n, a)).to(int64).sum(-1);
+  });
+}
+
+/** linalg.pinv(A, { atol, rtol, hermitian }) (or a positional rcond): the Moore-Penrose inverse. */
+export function pinv(A: Tensor, ...args: PyArgs<[rcond?: number | null], RankOptions & { rcond?: number | null }>): Tensor {
+  const a = parseArgs<RankOptions & { rcond?: number | null }>("linalg.pinv", ["rcond", "atol", "rtol", "hermitian"], args);
+  checkMatrix(A, "linalg.pinv");
+  const m = A.shape[A.dim() - 2];
+  const n = A.shape[A.dim() - 1];
+  const opts: RankOptions = { atol: a.atol, rtol: a.rtol ?? a.rcond };
+  const S = no_grad(() => svdvals(A));
+  const fullRank = no_grad(() => S.gt(tolerance(S, m, n, opts)).all().item()) === 1;
+  if (fullRank) {
+    // Full rank: the normal-equation forms, whose gradient is pinv's (through inv and matmul).
+    return m >= n ? inv(mT(A).matmul(A)).matmul(mT(A)) : mT(A).matmul(inv(A.matmul(mT(A))));
+  }
+  const out = no_grad(() => {
+    const [U, Sv, Vh] = svd(A, false);
+    const keep = Sv.gt(tolerance(Sv, m, n, opts));
+    const sInv = keep.to(Sv.dtype).div(Sv.where(keep, 1));
+    return mT(Vh).mul(sInv.unsqueeze(-2)).matmul(mT(U));
+  });
+  return record(out, "LinalgPinvBackward0", [A], () => {
+    throw new RuntimeError("linalg.pinv: the gradient of a rank-deficient matrix's pseudo-inverse is not implemented");
+  });
+}
+
+/** linalg.lstsq(A, B, rcond?, { driver }) -> (solution, residuals, rank, singular_values), PyTorch's CPU default driver 'gelsy'. */
+export function lstsq(A: Tensor, B: Tensor, ...args: PyArgs<[rcond?: number | null], { rcond?: number | null; driver?: string | null }>): Tensor[] & { solution: Tensor; residuals: Tensor; rank: Tensor; singular_values: Tensor } {
+  const a = parseArgs<{ rcond?: number | null; driver?: string | null }>("linalg.lstsq", ["rcond", "driver"], args);
+  checkMatrix(A, "linalg.lstsq");
+  const vector = B.dim() === A.dim() - 1;
+  const Bm = vector ? B.unsqueeze(-1) : B;
+  if (Bm.shape[Bm.dim() - 2] !== A.shape[A.dim() - 2]) {
+    throw new RuntimeError(`torch.linalg.lstsq: input.size(-2) should match other.size(-2) (got ${fmtShape(A.shape)} and ${fmtShape(B.shape)})`);
+  }
+  const X = pinv(A, { rtol: a.rcond ?? undefined }).matmul(Bm.to(A.dtype));
+  const solution = vector ? X.squeeze(-1) : X;
+  const rank = matrix_rank(A, { rtol: a.rcond ?? undefined });
+  const driver = a.driver ?? "gelsy";
+  const sv = driver === "gelsd" || driver === "gelss" ? no_grad(() => svdvals(A)) : zeros([0], { dtype: A.dtype });
+  const result = [solution, zeros([0], { dtype: A.dtype }), rank, sv] as Tensor[] & { solution: Tensor; residuals: Tensor; rank: Tensor; singular_values: Tensor };
+  result.solution = solution;
+  result.residuals = result[1];
+  result.rank = rank;
+  result.singular_values = sv;
+  return result;
+}
+
+/** linalg.matrix_power(A, n): A^n by repeated squaring (n < 0 inverts first). */
+export function matrix_power(A: Tensor, n: number): Tensor {
+  checkMatrix(A, "linalg.matrix_power", true);
+  if (!Number.isInteger(n)) throw new RuntimeError(`matrix_power(): n must be an integer, got ${n}`);
+  const size = A.shape[A.dim() - 1];
+  if (n === 0) return eye(size, { dtype: A.dtype }).expand(A.shape.slice()).clone();
+  let base = n < 0 ? inv(A) : A;
+  let e = Math.abs(n);
+  let result: Tensor | null = null;
+  while (e > 0) {
+    if (e & 1) result = result ? result.matmul(base) : base;
+    e >>= 1;
+    if (e > 0) base = base.matmul(base);
+  }
+  return result!;
+}
+
+/** linalg.multi_dot(tensors): a chain of matmuls (first and last may be vectors). */
+export function multi_dot(tensors: readonly Tensor[]): Tensor {
+  if (tensors.length < 2) throw new RuntimeError(`multi_dot(): expected at least 2 tensors but got ${tensors.length}`);
+  const first = tensors[0].dim() === 1 ? tensors[0].unsqueeze(0) : tensors[0];
+  const lastT = tensors[tensors.length - 1];
+  const last = lastT.dim() === 1 ? lastT.unsqueeze(1) : lastT;
+  const mats = [first, ...tensors.slice(1, -1), last];
+  mats.forEach((t, i) => {
+    if (t.dim() !== 2) throw new RuntimeError(`multi_dot(): tensor ${i} must be 2D but got ${t.dim()}D`);
+  });
+  let out = mats.reduce((acc, t) => acc.matmul(t));
+  if (tensors[0].dim() === 1) out = out.squeeze(0);
+  if (lastT.dim() === 1) out = out.squeeze(-1);
+  return out;
+}
 
 export const linalgExtra = {
   cross: linalgCross,
+  inv, det, slogdet, solve, cholesky, qr, eigh, eigvalsh, svd, svdvals, matrix_rank, pinv, lstsq, matrix_power, multi_dot,
+  matmul: (a: Tensor, b: Tensor) => matmul(a, b),
 };

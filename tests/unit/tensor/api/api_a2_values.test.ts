@@ -23,6 +23,18 @@ const load = (s: Stored): Tensor => torch.tensor(s.data, { dtype: dtypes[s.dtype
 const L = (v: number[] | number[][] | number[][][]) => torch.tensor(v, { dtype: torch.long });
 
 type Out = Tensor | Tensor[] | Iterable<Tensor>;
+/** +1/-1 per column so that the first row of each column is non-negative (eigen/singular vectors' sign is arbitrary). */
+const signs = (v: Tensor) => v.narrow(-2, 0, 1).lt(0).to(v.dtype).mul(-2).add(1).detach();
+function signedEigh(a: Tensor): Tensor[] {
+  const [w, v] = torch.linalg.eigh(a);
+  return [w, v.mul(signs(v))];
+}
+function signedSvd(a: Tensor, full: boolean): Tensor[] {
+  const [u, s, vh] = torch.linalg.svd(a, full);
+  const k = s.shape[s.dim() - 1];
+  const su = signs(u.narrow(-1, 0, k));
+  return [s, u.narrow(-1, 0, k).mul(su), vh.narrow(-2, 0, k).mul(su.transpose(-1, -2))];
+}
 /** name -> [input names, fn]. Mirrors CASES in api_a2_fixtures.py. */
 const cases: Record<string, [string[], (...xs: Tensor[]) => Out]> = {
   diag_vec: [["V"], (v) => torch.diag(v)],
@@ -141,6 +153,37 @@ const cases: Record<string, [string[], (...xs: Tensor[]) => Out]> = {
   cdist_batched_p3: [["B"], (b) => torch.cdist(b, b.index(":", ":2").add(1), 3)],
   dist: [["X", "S"], (a, b) => torch.dist(a, b.index(":3"))],
   dist_p1: [["X", "S"], (a, b) => a.dist(b.index(":3"), 1)],
+  // linear algebra (float64)
+  linalg_inv: [["M"], (a) => torch.linalg.inv(a)],
+  inverse_batched: [["MB"], (a) => torch.inverse(a)],
+  linalg_det: [["MB"], (a) => torch.linalg.det(a)],
+  det_method: [["M"], (a) => a.det()],
+  slogdet: [["M"], (a) => [...torch.linalg.slogdet(a)].reverse()],
+  logdet: [["SPD"], (a) => torch.logdet(a)],
+  solve: [["M", "RHS"], (a, b) => torch.linalg.solve(a, b)],
+  solve_vector: [["M", "RHS"], (a, b) => torch.linalg.solve(a, b.index(":", 0))],
+  solve_batched_broadcast: [["MB", "RHS"], (a, b) => torch.linalg.solve(a, b)],
+  cholesky: [["SPD"], (a) => torch.linalg.cholesky(a)],
+  cholesky_upper: [["SPD"], (a) => torch.linalg.cholesky(a, { upper: true })],
+  qr_reduced: [["R"], (a) => torch.linalg.qr(a)],
+  qr_r_grad: [["R"], (a) => [...torch.linalg.qr(a)].reverse()],
+  qr_complete: [["R"], (a) => torch.linalg.qr(a, "complete")],
+  eigh: [["SPD"], (a) => signedEigh(a)],
+  eigvalsh_upper: [["M"], (a) => torch.linalg.eigvalsh(a, { UPLO: "U" })],
+  svd_thin: [["R"], (a) => signedSvd(a, false)],
+  svd_full: [["R"], (a) => signedSvd(a, true)],
+  svdvals: [["MB"], (a) => torch.linalg.svdvals(a)],
+  svd_old: [["R"], (a) => torch.svd(a)[1]],
+  matrix_rank: [["R"], (a) => torch.linalg.matrix_rank(torch.cat([a, a.index(":", ":1").mul(2)], 1))],
+  matrix_rank_hermitian: [["SPD"], (a) => torch.linalg.matrix_rank(a, { hermitian: true })],
+  pinv: [["R"], (a) => torch.linalg.pinv(a)],
+  pinv_rank_deficient: [["R"], (a) => torch.linalg.pinv(torch.cat([a, a.index(":", ":1").mul(2)], 1))],
+  lstsq: [["R", "RHS"], (a, b) => torch.linalg.lstsq(a, torch.cat([b, b.index(":1")], 0)).solution],
+  matrix_power: [["M"], (a) => torch.linalg.matrix_power(a, 3)],
+  matrix_power_neg: [["M"], (a) => torch.matrix_power(a, -2)],
+  multi_dot: [["R", "M", "RHS"], (r, m, b) => torch.linalg.multi_dot([r, m, b])],
+  multi_dot_vectors: [["R", "M"], (r, m) => torch.linalg.multi_dot([r.index(0), m, r.index(1)])],
+  linalg_matmul: [["MB", "M"], (a, b) => torch.linalg.matmul(a, b)],
 };
 
 function outputs(o: Out): Tensor[] {

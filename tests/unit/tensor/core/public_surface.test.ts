@@ -177,6 +177,9 @@ const forms: Form[] = [
   { name: "torch.cov", positional: () => torch.cov(a23()), options: () => torch.cov(a23(), { correction: 1 }) },
   { name: "torch.cdist", positional: () => torch.cdist(a23(), b23(), 1), options: () => torch.cdist(a23(), b23(), { p: 1 }) },
   { name: "torch.dist", positional: () => torch.dist(a23(), b23(), 3), options: () => torch.dist(a23(), b23(), { p: 3 }) },
+  { name: "torch.svd", positional: () => [...torch.svd(a23(), false, true)], options: () => [...torch.svd(a23(), { some: false })] },
+  { name: "torch.pinverse", positional: () => torch.pinverse(a23(), 1e-10), options: () => torch.pinverse(a23(), { rcond: 1e-10 }) },
+  { name: "torch.cholesky", positional: () => torch.cholesky(torch.tensor([[4, 2], [2, 3]])).mT, options: () => torch.cholesky(torch.tensor([[4, 2], [2, 3]]), { upper: true }) },
 
   // nn.functional
   { name: "F.conv2d", positional: () => F.conv2d(x4(), w2d(), torch.ones(2), 1, 1), options: () => F.conv2d(x4(), w2d(), { bias: torch.ones(2), padding: 1 }) },
@@ -501,6 +504,7 @@ const NO_KEYWORDS: Record<string, string> = {
     [
       "trace", "movedim", "moveaxis", "swapaxes", "swapdims", "ravel", "broadcast_to", "broadcast_tensors", "broadcast_shapes", "atleast_1d",
       "atleast_2d", "atleast_3d", "column_stack", "dstack", "take", "cartesian_prod", "block_diag", "kron", "inner", "msort", "corrcoef",
+      "det", "inverse", "logdet", "slogdet", "matrix_power", "chain_matmul",
     ].map((n) => [`torch.${n}`, "tensors and required values only"]),
   ),
   "torch.as_strided": "(input, size, stride, storage_offset) positional",
