@@ -19,7 +19,7 @@
  *                resampling: interpolate / Upsample(+Nearest2d, Bilinear2d), upsample*, pixel_(un)shuffle / PixelShuffle,
  *                PixelUnshuffle, affine_grid, grid_sample (2-D)
  *                layers: bilinear / Bilinear, max_unpool1d/2d / MaxUnpool1d/2d, embedding_bag / EmbeddingBag, Unflatten
- *                3-D: conv3d / Conv3d, max_pool3d / MaxPool3d, avg_pool3d / AvgPool3d (on the 2-D kernels), BatchNorm3d,
+ *                3-D: conv3d / Conv3d, conv_transpose3d / ConvTranspose3d, max_pool3d / MaxPool3d, avg_pool3d / AvgPool3d (on the 2-D kernels), BatchNorm3d,
  *                max_unpool3d / MaxUnpool3d, adaptive_avg_pool3d / adaptive_max_pool3d / AdaptiveAvgPool3d / AdaptiveMaxPool3d
  *                LazyLinear (in_features from the first input, then a Linear)
  *                gumbel_softmax, channel_shuffle / ChannelShuffle, lp_pool1d/2d / LPPool1d/2d,

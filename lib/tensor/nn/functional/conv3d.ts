@@ -9,7 +9,7 @@ import { parseArgs, type PyArgs } from "../../args";
 import { int64 } from "../../dtype";
 import { RuntimeError } from "../../errors";
 import type { Tensor } from "../../tensor";
-import { conv2d, convPadding, ntuple, type ConvPadding, type Size } from "./conv";
+import { conv2d, conv_transpose2d, convPadding, ntuple, type ConvPadding, type Size } from "./conv";
 import { pad } from "./padding";
 import { adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d, type AdaptiveSize } from "./pooling";
 import { stack } from "../../ops/join";
@@ -215,4 +215,71 @@ export function adaptive_max_pool3d(
   const a = parseArgs<{ output_size?: AdaptiveSize; return_indices?: boolean }>("adaptive_max_pool3d", ["output_size", "return_indices"], args);
   if (a.return_indices) throw new RuntimeError("adaptive_max_pool3d: return_indices=True is not supported by this engine");
   return adaptive3d("adaptive_max_pool3d", input, a.output_size, (s) => s.amax(2), (x, hw) => adaptive_max_pool2d(x, hw));
+}
+
+export interface ConvTranspose3dOptions {
+  bias?: Tensor | null;
+  stride?: Size;
+  padding?: Size;
+  output_padding?: Size;
+  groups?: number;
+  dilation?: Size;
+}
+
+/**
+ * F.conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+ * dilation=1): each kernel depth tap kd is a 2-D transposed convolution of every input depth
+ * slice id, added at output depth id * stride + kd * dilation - padding (taps landing outside
+ * the output are cropped, as the padding does).
+ */
+export function conv_transpose3d(
+  input: Tensor,
+  weight: Tensor,
+  ...args: PyArgs<[bias?: Tensor | null, stride?: Size, padding?: Size, output_padding?: Size, groups?: number, dilation?: Size], ConvTranspose3dOptions>
+): Tensor {
+  checkTensor(input, "conv_transpose3d");
+  checkTensor(weight, "conv_transpose3d", "weight");
+  const a = parseArgs<ConvTranspose3dOptions>("conv_transpose3d", ["bias", "stride", "padding", "output_padding", "groups", "dilation"], args);
+  if (input.dim() === 4) return conv_transpose3d(input.unsqueeze(0), weight, { ...a }).squeeze(0);
+  if (input.dim() !== 5) throw new RuntimeError(`Expected 4D (unbatched) or 5D (batched) input to conv_transpose3d, but got input of size: [${input.shape.join(", ")}]`);
+  if (weight.dim() !== 5) throw new RuntimeError("weight should have at least three dimensions");
+  const groups = a.groups ?? 1;
+  const s = ntuple("conv_transpose3d", "stride", a.stride ?? 1, 3);
+  const p = ntuple("conv_transpose3d", "padding", a.padding ?? 0, 3);
+  const op = ntuple("conv_transpose3d", "output_padding", a.output_padding ?? 0, 3);
+  const d = ntuple("conv_transpose3d", "dilation", a.dilation ?? 1, 3);
+  const [N, C, D, H, W] = input.shape;
+  if (C !== weight.shape[0]) {
+    throw new RuntimeError(`Given transposed=1, weight of size [${weight.shape.join(", ")}], expected input[${input.shape.join(", ")}] to have ${weight.shape[0]} channels, but got ${C} channels instead`);
+  }
+  op.forEach((o, i) => {
+    if (o >= s[i] && o >= d[i]) throw new RuntimeError("output padding must be smaller than either stride or dilation");
+  });
+  const kD = weight.shape[2];
+  const Do = (D - 1) * s[0] - 2 * p[0] + d[0] * (kD - 1) + op[0] + 1;
+  const slices = input.permute(0, 2, 1, 3, 4).reshape(N * D, C, H, W);
+  let out: Tensor | null = null;
+  for (let kd = 0; kd < kD; kd++) {
+    const y = conv_transpose2d(slices, weight.select(2, kd), null, s.slice(1), p.slice(1), op.slice(1), groups, d.slice(1));
+    const [, Co, Ho, Wo] = y.shape;
+    const planes = y.reshape(N, D, Co, Ho, Wo);
+    const src: number[] = [];
+    const dst: number[] = [];
+    for (let id = 0; id < D; id++) {
+      const od = id * s[0] + kd * d[0] - p[0];
+      if (od >= 0 && od < Do) {
+        src.push(id);
+        dst.push(od);
+      }
+    }
+    if (!out) {
+      const zeros = empty([N, Do, Co, Ho, Wo], y.dtype);
+      zeros._data.fill(0);
+      out = zeros;
+    }
+    if (src.length) out = out.index_add(1, longTensor(dst), planes.index_select(1, longTensor(src)));
+  }
+  let res = out!.permute(0, 2, 1, 3, 4);
+  if (a.bias) res = res.add(a.bias.reshape(1, -1, 1, 1, 1));
+  return res;
 }

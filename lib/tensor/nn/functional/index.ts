@@ -49,7 +49,7 @@ import {
   upsample_nearest,
 } from "./resampling";
 import { bilinear, embedding_bag, max_unpool1d, max_unpool2d, max_unpool3d } from "./layers_extra";
-import { adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, conv3d, max_pool3d } from "./conv3d";
+import { adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, conv3d, conv_transpose3d, max_pool3d } from "./conv3d";
 import {
   celu_,
   channel_shuffle,
@@ -139,7 +139,7 @@ export const functional = {
   triplet_margin_loss, gaussian_nll_loss, poisson_nll_loss, pairwise_distance, pdist,
   interpolate, upsample, upsample_nearest, upsample_bilinear, pixel_shuffle, pixel_unshuffle, affine_grid, grid_sample,
   bilinear, max_unpool1d, max_unpool2d, max_unpool3d, embedding_bag,
-  conv3d, max_pool3d, avg_pool3d, adaptive_avg_pool3d, adaptive_max_pool3d,
+  conv3d, conv_transpose3d, max_pool3d, avg_pool3d, adaptive_avg_pool3d, adaptive_max_pool3d,
   gumbel_softmax, channel_shuffle, native_channel_shuffle, lp_pool1d, lp_pool2d, triplet_margin_with_distance_loss,
   relu_, elu_, leaky_relu_, hardtanh_, selu_, celu_, rrelu_, threshold_,
 };

@@ -1,4 +1,4 @@
-/** Conv3d, MaxPool3d, AvgPool3d, AdaptiveAvgPool3d and AdaptiveMaxPool3d over ../functional/conv3d.ts, with PyTorch's initialisation and printing. */
+/** Conv3d, ConvTranspose3d, MaxPool3d, AvgPool3d, AdaptiveAvgPool3d and AdaptiveMaxPool3d over ../functional/conv3d.ts, with PyTorch's initialisation and printing. */
 import { parseArgs, type PyArgs } from "../../args";
 import { float32, type DType } from "../../dtype";
 import { ValueError } from "../../errors";
@@ -206,5 +206,97 @@ export class AdaptiveMaxPool3d extends Module {
   }
   override extra_repr(): string {
     return `output_size=${adaptiveRepr(this.output_size)}`;
+  }
+}
+
+interface ConvTranspose3dModuleOptions {
+  stride?: Size;
+  padding?: Size;
+  output_padding?: Size;
+  groups?: number;
+  bias?: boolean;
+  dilation?: Size;
+  padding_mode?: "zeros";
+  device?: string | null;
+  dtype?: DType;
+}
+
+/**
+ * new nn.ConvTranspose3d(in_channels, out_channels, kernel_size, stride=1, padding=0,
+ * output_padding=0, groups=1, bias=true, dilation=1, padding_mode="zeros");
+ * forward(input, output_size=None). Weight (in, out / groups, kD, kH, kW), PyTorch's init.
+ */
+export class ConvTranspose3d extends Module {
+  static override readonly __name__ = "ConvTranspose3d";
+  in_channels: number;
+  out_channels: number;
+  kernel_size: number[];
+  stride: number[];
+  padding: number[];
+  output_padding: number[];
+  groups: number;
+  dilation: number[];
+  weight: Parameter;
+  bias: Parameter | null;
+  constructor(
+    in_channels: number,
+    out_channels: number,
+    kernel_size: Size,
+    ...args: PyArgs<
+      [stride?: Size, padding?: Size, output_padding?: Size, groups?: number, bias?: boolean, dilation?: Size, padding_mode?: "zeros", device?: string | null, dtype?: DType],
+      ConvTranspose3dModuleOptions
+    >
+  ) {
+    super();
+    const o = parseArgs<ConvTranspose3dModuleOptions>(
+      "ConvTranspose3d", ["stride", "padding", "output_padding", "groups", "bias", "dilation", "padding_mode", "device", "dtype"], args,
+    );
+    if ((o.padding_mode ?? "zeros") !== "zeros") throw new ValueError('Only "zeros" padding mode is supported for ConvTranspose3d');
+    const groups = o.groups ?? 1;
+    if (in_channels % groups !== 0) throw new ValueError("in_channels must be divisible by groups");
+    if (out_channels % groups !== 0) throw new ValueError("out_channels must be divisible by groups");
+    this.in_channels = in_channels;
+    this.out_channels = out_channels;
+    this.kernel_size = ntuple("ConvTranspose3d", "kernel_size", kernel_size, 3);
+    this.stride = ntuple("ConvTranspose3d", "stride", o.stride ?? 1, 3);
+    this.padding = ntuple("ConvTranspose3d", "padding", o.padding ?? 0, 3);
+    this.output_padding = ntuple("ConvTranspose3d", "output_padding", o.output_padding ?? 0, 3);
+    this.groups = groups;
+    this.dilation = ntuple("ConvTranspose3d", "dilation", o.dilation ?? 1, 3);
+    const dtype = o.dtype ?? float32;
+    this.weight = new Parameter(empty([in_channels, out_channels / groups, ...this.kernel_size], dtype));
+    this.bias = o.bias ?? true ? new Parameter(empty([out_channels], dtype)) : null;
+    this.reset_parameters();
+  }
+  reset_parameters(): void {
+    kaiming_uniform_(this.weight, Math.sqrt(5));
+    if (this.bias) {
+      const [fanIn] = _calculate_fan_in_and_fan_out(this.weight);
+      if (fanIn !== 0) uniform_(this.bias, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn));
+    }
+  }
+  override forward(input: Tensor, output_size: readonly number[] | null = null): Tensor {
+    let op = this.output_padding;
+    if (output_size) {
+      const sizes = output_size.slice(-3);
+      const sp = input.shape.slice(-3);
+      op = sizes.map((want, i) => {
+        const min = (sp[i] - 1) * this.stride[i] - 2 * this.padding[i] + this.dilation[i] * (this.kernel_size[i] - 1) + 1;
+        if (want < min || want > min + this.stride[i] - 1) {
+          throw new ValueError(`requested an output size of [${sizes.join(", ")}], but valid sizes range from ${min} to ${min + this.stride[i] - 1} (for an input of [${sp.join(", ")}])`);
+        }
+        return want - min;
+      });
+    }
+    return F3.conv_transpose3d(input, this.weight, this.bias, this.stride, this.padding, op, this.groups, this.dilation);
+  }
+  override extra_repr(): string {
+    let s = `${this.in_channels}, ${this.out_channels}, kernel_size=${pyTuple(this.kernel_size)}, stride=${pyTuple(this.stride)}`;
+    if (this.padding.some((p) => p !== 0)) s += `, padding=${pyTuple(this.padding)}`;
+    if (this.dilation.some((d) => d !== 1)) s += `, dilation=${pyTuple(this.dilation)}`;
+    if (this.output_padding.some((p) => p !== 0)) s += `, output_padding=${pyTuple(this.output_padding)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    if (this.bias === null) s += ", bias=False";
+    return s;
   }
 }

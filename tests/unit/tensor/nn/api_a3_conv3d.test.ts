@@ -17,6 +17,7 @@ describe("3-D ops: finite-difference gradchecks", () => {
     ["conv3d", () => [x(), torch.randn(2, 2, 2, 2, 2, { dtype: torch.float64 }), torch.randn(2, { dtype: torch.float64 })], (a, w, b) => F.conv3d(a, w, b, 1, 1)],
     ["conv3d strided groups", () => [x(), torch.randn(4, 1, 2, 1, 2, { dtype: torch.float64 })], (a, w) => F.conv3d(a, w, { stride: 2, groups: 2 })],
     ["max_pool3d", () => [x()], (a) => F.max_pool3d(a, 2, 1)],
+    ["conv_transpose3d", () => [x(), torch.randn(2, 2, 2, 2, 2, { dtype: torch.float64 })], (a, w) => F.conv_transpose3d(a, w, null, 2, 1, 1)],
     ["avg_pool3d", () => [x()], (a) => F.avg_pool3d(a, 2, { stride: 1, padding: 1, count_include_pad: false })],
   ];
   it.each(cases)("%s", (_, inputs, fn) => {
@@ -30,6 +31,7 @@ describe("3-D modules", () => {
     Conv3d: () => new nn.Conv3d(4, 6, 3), "Conv3d s": () => new nn.Conv3d(4, 6, [3, 2, 2], { stride: 2, padding: 1, bias: false }),
     MaxPool3d: () => new nn.MaxPool3d(2), "MaxPool3d t": () => new nn.MaxPool3d([2, 3, 3], [1, 2, 2], 1), AvgPool3d: () => new nn.AvgPool3d(2),
     "AvgPool3d p": () => new nn.AvgPool3d(3, 2, 1, { count_include_pad: false }),
+    ConvTranspose3d: () => new nn.ConvTranspose3d(4, 6, 3, { stride: 2 }), "ConvTranspose3d p": () => new nn.ConvTranspose3d(4, 6, [3, 2, 2], 2, 1, 1, 2, false, 1),
   };
   it.each(Object.entries(fx.reprs))("%s prints as PyTorch: %s", (key, repr) => expect(String(make[key]())).toBe(repr));
 
@@ -42,6 +44,14 @@ describe("3-D modules", () => {
     expectClose(m(x) as Tensor, F.conv3d(x, m.weight, m.bias), { rtol: 0, atol: 0 });
     const r = new nn.Conv3d(2, 3, 3, { padding: 1, padding_mode: "replicate" });
     expect((r(x) as Tensor).shape).toEqual([1, 3, 3, 3, 3]);
+  });
+
+  it("ConvTranspose3d inverts Conv3d's shape, with output_size", () => {
+    const m = new nn.ConvTranspose3d(2, 3, 3, { stride: 2, padding: 1 });
+    const x = torch.randn(1, 2, 3, 4, 5);
+    expect((m(x) as Tensor).shape).toEqual([1, 3, 5, 7, 9]);
+    expect((m.forward(x, [6, 8, 10]) as Tensor).shape).toEqual([1, 3, 6, 8, 10]);
+    expectClose(m.forward(x, [6, 8, 10]), F.conv_transpose3d(x, m.weight, m.bias, 2, 1, 1), { rtol: 0, atol: 0 });
   });
 
   it("bad input raises PyTorch's errors", () => {
