@@ -371,6 +371,8 @@ const forms: Form[] = [
   { name: "F.adaptive_max_pool3d", positional: () => F.adaptive_max_pool3d(x4().reshape(1, 2, 2, 2, 4), 1, false), options: () => F.adaptive_max_pool3d(x4().reshape(1, 2, 2, 2, 4), { output_size: 1, return_indices: false }) },
   { name: "nn.AdaptiveAvgPool3d", positional: () => new nn.AdaptiveAvgPool3d([2, null, 1]), options: () => new nn.AdaptiveAvgPool3d({ output_size: [2, null, 1] }) },
   { name: "nn.AdaptiveMaxPool3d", positional: () => new nn.AdaptiveMaxPool3d(2, false), options: () => new nn.AdaptiveMaxPool3d({ output_size: 2, return_indices: false }) },
+  { name: "F.conv_transpose3d", positional: () => F.conv_transpose3d(x4().reshape(1, 2, 2, 2, 4), torch.ones(2, 1, 1, 2, 2), null, 2, 0, 1), options: () => F.conv_transpose3d(x4().reshape(1, 2, 2, 2, 4), torch.ones(2, 1, 1, 2, 2), { stride: 2, output_padding: 1 }) },
+  { name: "nn.ConvTranspose3d", positional: () => new nn.ConvTranspose3d(2, 4, 3, 2, 1, 1, 2, false), options: () => new nn.ConvTranspose3d(2, 4, 3, { stride: 2, padding: 1, output_padding: 1, groups: 2, bias: false }) },
   // end API breadth a3
 
   // lr schedulers: the lr and momentum trajectories must agree
