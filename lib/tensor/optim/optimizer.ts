@@ -15,6 +15,7 @@ import { enable_grad, no_grad } from "../autograd/grad_mode";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { contiguousData, empty } from "../ops/util";
 import { Tensor } from "../tensor";
+import { pyBool, pyNumber } from "../nn/repr";
 
 export type ParamGroup<O> = O & { params: Tensor[] };
 export type ParamGroupInput<O> = Partial<O> & { params: Iterable<Tensor> | Tensor };
@@ -110,6 +111,28 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   }
 
   protected abstract _update_group(group: ParamGroup<O>): void;
+
+  /**
+   * PyTorch's repr: `Adam (\nParameter Group 0\n    amsgrad: False\n    betas: (0.9, 0.999)\n ...)`, each
+   * group's settings sorted by name (PyTorch's groups also list its foreach/differentiable flags,
+   * which the engine does not have).
+   */
+  toString(): string {
+    const value = (v: unknown): string => {
+      if (v === null || v === undefined) return "None";
+      if (typeof v === "boolean") return pyBool(v);
+      if (typeof v === "number") return pyNumber(v);
+      if (Array.isArray(v)) return v.length === 1 ? `(${value(v[0])},)` : `(${v.map(value).join(", ")})`;
+      if (typeof v === "function") return `<function ${v.name || "<lambda>"}>`;
+      return String(v);
+    };
+    let s = `${this.constructor.name} (`;
+    this.param_groups.forEach((g, i) => {
+      s += `\nParameter Group ${i}\n`;
+      for (const key of Object.keys(g).filter((k) => k !== "params").sort()) s += `    ${key}: ${value((g as Record<string, unknown>)[key])}\n`;
+    });
+    return `${s})`;
+  }
 
   /** The state entry of p, created on first use. */
   protected _state(p: Tensor): OptimizerState {
