@@ -11,6 +11,7 @@ import { convGemmSupported, setConvChunkFloats } from "../../../../lib/tensor/ke
 import { kernels, selectBackend, type BackendName } from "../../../../lib/tensor/kernels/registry";
 import { poolKernelsOn } from "../../../../lib/tensor/kernels/wasm/pool_kernels";
 import { releaseBuffer, takePooled } from "../../../../lib/tensor/buffer_pool";
+import type { ConvOptions } from "../../../../lib/tensor/nn/functional/conv";
 
 const describeWasm = kernels.gemm ? describe : describe.skip;
 
@@ -124,6 +125,30 @@ describeWasm("WebAssembly pooling and bias-gradient kernels", () => {
       } finally {
         setConvChunkFloats(prev);
       }
+    }
+  });
+
+  it("geometries that differ in one field only (padding, stride) get their own cached plans", () => {
+    // Each pair has the same input, kernel and output sizes: only the cached plan's field compare tells them apart.
+    const variants: [string, ConvOptions][] = [
+      ["no padding", { stride: [1, 4] }],
+      ["padding 1 on W", { stride: [1, 4], padding: [0, 1] }],
+      ["padding 1 on H (kernel 1 tall, stride 4)", { stride: [4, 4], padding: [1, 0] }],
+      ["stride 4 on H", { stride: [4, 4] }],
+    ];
+    const run = () => {
+      torch.manual_seed(22);
+      const x = torch.randn(2, 2, 12, 12);
+      const w = torch.randn(3, 2, 1, 3);
+      return variants.map(([, o]) => F.conv2d(x, w, null, o));
+    };
+    // Twice in a row on the WebAssembly backend (the second time from the cache), against plain TS.
+    const plain = on("ts", run);
+    for (const ours of [run(), run()]) {
+      ours.forEach((t, i) => {
+        expect(t.shape, variants[i][0]).toEqual(plain[i].shape);
+        expect(t.allclose(plain[i], { rtol: 1e-5, atol: 1e-5 }), variants[i][0]).toBe(true);
+      });
     }
   });
 
