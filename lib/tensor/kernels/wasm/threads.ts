@@ -101,14 +101,14 @@ function gemmThread(init: ThreadInit | { data: ThreadInit }): void {
 export const THREAD_SOURCE = `const gemmThread = ${gemmThread.toString()};\n`;
 
 /**
- * Multiply-adds per k slice below which the calling thread computes alone. Measured on 2 cores
- * (a LeNet-5 step timed with pools of several thresholds; its convolution GEMMs are 0.4 to 1.0 M
- * multiply-adds per slice, and the machine's other core was busy): splitting
- * those made the step 1.5x slower than one thread (13.3 vs 8.7 ms) with the old 2^18, while
- * from 2^20 on the step matches one thread; products of 2^20 and more (matmul 256 and up, the
- * MLP's and GPT's layers, large convolutions) still go to the pool.
+ * Multiply-adds per k slice below which a product stays on the single-thread driver (and the
+ * calling thread computes alone). A product on the pool pays the shared memory's slower copies
+ * whether it is split or not: with 2^20 the MLP step's 2 M forward products went to the pool and
+ * the step was 19-50% slower than one thread (interleaved, load 14-16, pools spinning 0 and 2000
+ * polls). 2^22 keeps GPT's 4 M products, the MLP's 6 M weight gradient and matmul 256 (16 M) on
+ * the pool, where SplitChooser decides. (2^18 once made a LeNet-5 step 1.5x slower.)
  */
-const MIN_PARALLEL_WORK = 1 << 20;
+const MIN_PARALLEL_WORK = 1 << 22;
 
 /** Products of one shape between tries of the way that lost (see SplitChooser), at first and at most. */
 const PROBE_MIN = 4, PROBE_MAX = 64;

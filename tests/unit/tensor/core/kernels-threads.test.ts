@@ -70,6 +70,24 @@ describeWasm("WebAssembly thread pool", () => {
     expect(one[3]).toBeLessThan(one[0]); // it trains
   });
 
+  it("LeNet-5 trained with every product on the pool and split gives the single-thread losses (to 1e-5)", async () => {
+    // LeNet's products are all below the split threshold, so enableThreads leaves them on one
+    // thread; this pool takes and splits every one (threshold 0, no timing).
+    const one = lenetLosses(4);
+    const single = kernels.gemm!;
+    const pool = createThreadPool(nodeThreadSpawner, 2, 0, undefined, false, single);
+    try {
+      while (!pool.ready()) await new Promise((resolve) => setTimeout(resolve, 5));
+      kernels.gemm = pool.gemm;
+      const two = lenetLosses(4);
+      two.forEach((l, i) => expect(Math.abs(l - one[i])).toBeLessThan(1e-5));
+      expect(pool.counts().split).toBeGreaterThan(0);
+    } finally {
+      kernels.gemm = single;
+      pool.terminate();
+    }
+  });
+
   it("gives the single-thread bits when every product is split, with more threads than cores (late threads, taken-back jobs)", async () => {
     const local = createLocalGemm()!;
     // Threshold 0: even the smallest product is shared out, so chunks race between 3 threads on
