@@ -111,7 +111,8 @@
  *   scatter_(dim, idx, src, reduce?), scatter_add_(dim, idx, src), index_add_(dim, idx, source, { alpha }).
  *   (API breadth a1, ops/inplace_extra.ts) name_() of the unary math (log_, abs_, sigmoid_, tanh_, sign_, floor_, ceil_,
  *   trunc_, frac_, sin_, acos_, ...), round_({ decimals }), clip_, clamp_min_/clamp_max_, nan_to_num_, logit_, atan2_/hypot_/
- *   xlogy_, eq_/ne_/lt_/le_/gt_/ge_ (1/0 in self's dtype), triu_/tril_, cumsum_, squeeze_/unsqueeze_/t_/transpose_ (geometry
+ *   xlogy_, eq_/ne_/lt_/le_/gt_/ge_ (1/0 in self's dtype), remainder_/fmod_/true_divide_/floor_divide_, logical_and_/or_/xor_,
+ *   negative_, triu_/tril_, cumsum_, squeeze_/unsqueeze_/t_/transpose_ (geometry
  *   and grad_fn change), random_(from?, to?) / exponential_(lambd) (PyTorch's draws), index_fill(_), index_copy(_),
  *   masked_scatter(_), put(_)(index, source, accumulate), addmm(_), renorm(_)(p, dim, maxnorm), sum_to_size, narrow_copy,
  *   apply_(fn) / map_(other, fn) (JS callbacks; refused when requires_grad, as in PyTorch).

@@ -91,10 +91,10 @@ export interface ExtraDtypeMethods {
 /** In-place forms of elementwise methods that take no argument (same semantics as x.name()). */
 const UNARY_INPLACE = [
   "log", "log2", "log10", "log1p", "exp2", "expm1", "abs", "absolute", "sigmoid", "tanh", "sign", "floor", "ceil", "trunc", "frac", "sin", "cos", "tan",
-  "asin", "acos", "atan", "sinh", "cosh", "erf", "erfinv", "sgn", "fix", "rsqrt", "reciprocal", "square", "lgamma", "digamma", "sinc", "deg2rad", "rad2deg", "logical_not",
+  "asin", "acos", "atan", "sinh", "cosh", "erf", "erfinv", "sgn", "fix", "rsqrt", "reciprocal", "square", "lgamma", "digamma", "sinc", "deg2rad", "rad2deg", "logical_not", "negative",
 ] as const;
 type UnaryInplace = { [K in (typeof UNARY_INPLACE)[number] as `${K}_`]: () => Tensor };
-type Cmp = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
+type Cmp = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "remainder" | "fmod" | "true_divide" | "floor_divide" | "logical_and" | "logical_or" | "logical_xor";
 type CompareInplace = { [K in Cmp as `${K}_`]: (other: TensorLike) => Tensor };
 type RandomOpts = { from?: number; to?: number | null; generator?: Generator };
 
@@ -224,7 +224,7 @@ const inplaceMethods: Record<string, Method> = {
     }]),
   ),
   ...Object.fromEntries(
-    (["eq", "ne", "lt", "le", "gt", "ge"] as const).map((name) => [`${name}_`, function (this: Tensor, other: TensorLike) {
+    (["eq", "ne", "lt", "le", "gt", "ge", "remainder", "fmod", "true_divide", "floor_divide", "logical_and", "logical_or", "logical_xor"] as const).map((name) => [`${name}_`, function (this: Tensor, other: TensorLike) {
       return ip.applyOp(this, `${name}_`, (x) => x[name](other), other);
     }]),
   ),
