@@ -6,6 +6,7 @@
  *
  *   torch        tensors, autograd, creation, seeded RNG (see ./core.ts for the full list), plus
  *                torch.nn, torch.optim, torch.utils, torch.save and torch.load for convenience
+ *                torch.special (expit, ndtr, gammaln, ...), torch.finfo / iinfo, get/set_default_dtype (core.ts)
  *   nn           Module (callable, hooks, state_dict), layers, activations, losses, Parameter,
  *                nn.functional (=== F), nn.init, nn.register_module
  *                nn.init also: eye_, dirac_, trunc_normal_, orthogonal_, sparse_ (seeded like PyTorch)
