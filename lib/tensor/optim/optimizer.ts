@@ -183,7 +183,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     for (const [p, s] of this.state) {
       const i = index.get(p);
       if (i === undefined) continue;
-      state[i] = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Tensor ? v.clone() : v]));
+      state[i] = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Tensor ? v.clone() : copyState(v)]));
     }
     return { state, param_groups };
   }
@@ -220,7 +220,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
           else if (v.shape.join() !== p.shape.join()) {
             throw new ValueError(`loaded state of parameter ${i} has '${k}' of shape [${v.shape.join(", ")}], but the parameter has shape [${p.shape.join(", ")}]`);
           } else entry[k] = v.to(p.dtype).clone();
-        } else entry[k] = v;
+        } else entry[k] = copyState(v);
       }
       newState.set(p, entry);
     }
@@ -231,4 +231,11 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     });
     this.state = newState;
   }
+}
+
+/** A deep copy of non-tensor state (LBFGS keeps arrays of flat vectors and numbers). */
+function copyState<T>(v: T): T {
+  if (ArrayBuffer.isView(v)) return (v as unknown as Float32Array).slice() as unknown as T;
+  if (Array.isArray(v)) return v.map(copyState) as unknown as T;
+  return v;
 }

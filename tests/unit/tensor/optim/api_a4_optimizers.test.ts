@@ -95,6 +95,50 @@ describe("LBFGS vs PyTorch 1.13", () => {
     });
   }
 
+  it("resumes exactly through state_dict / load_state_dict (its history is copied, not shared)", () => {
+    const c = fx.lbfgs.cases[1];
+    const run = (split: boolean): Tensor => {
+      let x = tensorOf(fx.lbfgs.x0, torch.float32, true);
+      let opt = new optim.LBFGS([x], c.kwargs);
+      for (let s = 0; s < 3; s++) {
+        if (split && s === 2) {
+          const x2 = x.detach().clone().requires_grad_(true);
+          const o2 = new optim.LBFGS([x2], c.kwargs);
+          o2.load_state_dict(opt.state_dict());
+          [x, opt] = [x2, o2];
+        }
+        const xs = x;
+        const o = opt;
+        o.step(() => {
+          o.zero_grad();
+          const r = A.matmul(xs).sub(y);
+          const loss = r.mul(r).sum().add(xs.pow(4).sum().mul(0.1));
+          loss.backward();
+          return loss;
+        });
+      }
+      return x;
+    };
+    expect(run(true).equal(run(false))).toBe(true);
+    const x = tensorOf(fx.lbfgs.x0, torch.float32, true);
+    const opt = new optim.LBFGS([x], c.kwargs);
+    opt.step(() => {
+      opt.zero_grad();
+      const l = A.matmul(x).sub(y).pow(2).sum();
+      l.backward();
+      return l;
+    });
+    const sd = opt.state_dict();
+    const before = JSON.stringify(sd.state[0]);
+    opt.step(() => {
+      opt.zero_grad();
+      const l = A.matmul(x).sub(y).pow(2).sum();
+      l.backward();
+      return l;
+    });
+    expect(JSON.stringify(sd.state[0])).toBe(before);
+  });
+
   it("needs a closure and one parameter group", () => {
     const p = torch.ones(2, { requires_grad: true });
     expect(() => new optim.LBFGS([p]).step()).toThrow(/closure/);
