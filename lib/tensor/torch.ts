@@ -243,6 +243,7 @@ export const torchCore = {
   // API breadth a2: linear algebra under their old torch.* names (ops/linalg.ts)
   det: linalgOps.det, inverse: linalgOps.inv, logdet: linalgOps.logdet, slogdet: linalgOps.slogdet, svd: linalgOps.svdOld,
   matrix_power: linalgOps.matrix_power, pinverse: linalgOps.pinv, cholesky: linalgOps.cholesky, chain_matmul: (...ms: Tensor[]) => linalgOps.multi_dot(ms),
+  triangular_solve: linalgOps.triangular_solve, matrix_exp: linalgOps.matrix_exp,
   multinomial: (x: Tensor, num_samples: number, ...args: AfterFirst<Tensor["multinomial"]>) => x.multinomial(num_samples, ...args),
   bernoulli: (x: Tensor, ...args: Parameters<Tensor["bernoulli"]>) => x.bernoulli(...args),
   masked_select: (x: Tensor, mask: Tensor) => x.masked_select(mask),

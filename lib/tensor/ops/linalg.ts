@@ -20,6 +20,7 @@ import { Tensor } from "../tensor";
 import { eye, tensor as makeTensor, zeros } from "./creation";
 import { cat } from "./join";
 import { matmul } from "./matmul";
+import { matrixNorm, type MatrixOrd } from "./norm";
 import { linalgCross } from "./shape_extra";
 import { thinSvd } from "./svd";
 import { contiguousData } from "./util";
@@ -634,8 +635,90 @@ export function multi_dot(tensors: readonly Tensor[]): Tensor {
   return out;
 }
 
+/** linalg.solve_triangular(A, B, { upper, left, unitriangular }): reads only the named triangle of A. */
+export function solve_triangular(A: Tensor, B: Tensor, ...args: PyArgs<[], { upper?: boolean; left?: boolean; unitriangular?: boolean }>): Tensor {
+  const a = parseArgs<{ upper?: boolean; left?: boolean; unitriangular?: boolean }>("linalg.solve_triangular", ["upper", "left", "unitriangular"], args);
+  if (a.upper === undefined) throw new RuntimeError("linalg.solve_triangular() missing required keyword argument 'upper'");
+  checkMatrix(A, "linalg.solve_triangular", true);
+  let tri = a.upper ? A.triu() : A.tril();
+  if (a.unitriangular) tri = tri.sub(tri.diagonal(0, -2, -1).diag_embed()).add(eye(A.shape[A.dim() - 1], { dtype: A.dtype }));
+  return solve(tri, B, { left: a.left ?? true });
+}
+
+/** torch.triangular_solve(b, A, upper=true, transpose=false, unitriangular=false) -> (solution, cloned_coefficient). */
+export function triangular_solve(b: Tensor, A: Tensor, ...args: PyArgs<[upper?: boolean, transpose?: boolean, unitriangular?: boolean], { upper?: boolean; transpose?: boolean; unitriangular?: boolean }>): Tensor[] & { solution: Tensor; cloned_coefficient: Tensor } {
+  const a = parseArgs<{ upper?: boolean; transpose?: boolean; unitriangular?: boolean }>("triangular_solve", ["upper", "transpose", "unitriangular"], args);
+  const upper = a.upper ?? true;
+  const coef = a.transpose ? mT(A) : A;
+  const solution = solve_triangular(coef, b, { upper: a.transpose ? !upper : upper, unitriangular: a.unitriangular ?? false });
+  const result = [solution, A.clone()] as Tensor[] & { solution: Tensor; cloned_coefficient: Tensor };
+  result.solution = solution;
+  result.cloned_coefficient = result[1];
+  return result;
+}
+
+/** The (result, info) pair of the *_ex functions: info 0, or the LAPACK-style failing index when check_errors is false. */
+function withInfo(A: Tensor, checkErrors: boolean, fn: () => Tensor): Tensor[] & { info: Tensor } {
+  let out: Tensor;
+  let info = 0;
+  try {
+    out = fn();
+  } catch (e) {
+    if (checkErrors) throw e;
+    const m = /order (\d+)|element (\d+)/.exec(String((e as Error).message));
+    info = m ? Number(m[1] ?? m[2]) : 1;
+    out = zeros(A.shape.slice(), { dtype: A.dtype }).add(NaN);
+  }
+  const infoT = zeros(A.shape.slice(0, -2), { dtype: int64 }).add(info);
+  const result = [out, infoT] as Tensor[] & { info: Tensor };
+  result.info = infoT;
+  return result;
+}
+
+/** linalg.inv_ex(A, { check_errors }) -> (inverse, info). */
+export function inv_ex(A: Tensor, ...args: PyArgs<[], { check_errors?: boolean }>): Tensor[] & { info: Tensor } {
+  const a = parseArgs<{ check_errors?: boolean }>("linalg.inv_ex", ["check_errors"], args);
+  return withInfo(A, a.check_errors ?? false, () => inv(A));
+}
+
+/** linalg.cholesky_ex(A, { upper, check_errors }) -> (L, info). */
+export function cholesky_ex(A: Tensor, ...args: PyArgs<[], { upper?: boolean; check_errors?: boolean }>): Tensor[] & { info: Tensor } {
+  const a = parseArgs<{ upper?: boolean; check_errors?: boolean }>("linalg.cholesky_ex", ["upper", "check_errors"], args);
+  return withInfo(A, a.check_errors ?? false, () => cholesky(A, { upper: a.upper ?? false }));
+}
+
+/** linalg.matrix_exp(A): scaling and squaring with a degree-18 Taylor polynomial, in float64 (differentiable as written). */
+export function matrix_exp(A: Tensor): Tensor {
+  checkMatrix(A, "linalg.matrix_exp", true);
+  const n = A.shape[A.dim() - 1];
+  const a64 = A.to(float64);
+  const norm1 = no_grad(() => (a64.numel() === 0 ? 0 : a64.abs().sum(-2).amax().item()));
+  const s = norm1 > 0.5 ? Math.ceil(Math.log2(norm1 / 0.5)) : 0;
+  const b = a64.div(2 ** s);
+  const I = eye(n, { dtype: float64 });
+  // Horner: I + B/1 (I + B/2 (I + B/3 (...))).
+  let t = I;
+  for (let k = 18; k >= 1; k--) t = I.add(b.matmul(t).div(k));
+  for (let i = 0; i < s; i++) t = t.matmul(t);
+  return A.dtype === float64 ? t : t.to(A.dtype);
+}
+
+/** linalg.cond(A, p=None): the condition number (ratio of extreme singular values for p = None / 2 / -2). */
+export function cond(A: Tensor, ...args: PyArgs<[p?: number | "fro" | "nuc" | null], { p?: number | "fro" | "nuc" | null }>): Tensor {
+  const p = parseArgs<{ p?: number | "fro" | "nuc" | null }>("linalg.cond", ["p"], args).p ?? null;
+  checkMatrix(A, "linalg.cond");
+  if (p === null || p === 2 || p === -2) {
+    const sv = svdvals(A);
+    const hi = sv.amax(-1);
+    const lo = sv.amin(-1);
+    return p === -2 ? lo.div(hi) : hi.div(lo);
+  }
+  return matrixNorm(A, p as MatrixOrd, [-2, -1], false).mul(matrixNorm(inv(A), p as MatrixOrd, [-2, -1], false));
+}
+
 export const linalgExtra = {
   cross: linalgCross,
   inv, det, slogdet, solve, cholesky, qr, eigh, eigvalsh, svd, svdvals, matrix_rank, pinv, lstsq, matrix_power, multi_dot,
   matmul: (a: Tensor, b: Tensor) => matmul(a, b),
+  solve_triangular, inv_ex, cholesky_ex, matrix_exp, cond,
 };

@@ -30,6 +30,9 @@ const cases: [string, (...xs: Tensor[]) => Tensor, () => Tensor[]][] = [
   ["matrix_power -3", (a) => torch.linalg.matrix_power(a, -3), () => [r(3, 3).add(torch.eye(3, { dtype: torch.float64 }).mul(2))]],
   ["multi_dot", (a, b, c) => torch.linalg.multi_dot([a, b, c]), () => [r(2, 3), r(3, 4), r(4)]],
   ["logdet", (x) => torch.logdet(spd(x)), () => [r(3, 3)]],
+  ["solve_triangular (lower, unit, right)", (a, b) => torch.linalg.solve_triangular(a.add(torch.eye(3, { dtype: torch.float64 }).mul(3)), b, { upper: false, left: false, unitriangular: true }), () => [r(3, 3), r(2, 3)]],
+  ["matrix_exp", (a) => torch.linalg.matrix_exp(a), () => [r(3, 3)]],
+  ["cond (2 and 1)", (a) => torch.linalg.cond(a).add(torch.linalg.cond(a, 1)), () => [r(3, 3).add(torch.eye(3, { dtype: torch.float64 }).mul(2))]],
 ];
 
 describe("API breadth a2: linalg gradcheck (float64)", () => {
@@ -54,6 +57,13 @@ describe("API breadth a2: factorisation identities", () => {
     const l = torch.linalg.cholesky(b);
     expect(l.matmul(l.mT).allclose(b, { atol: 1e-10 })).toBe(true);
     expect(l.triu(1).abs().sum().item()).toBe(0);
+  });
+  it("the *_ex functions report a failure in info instead of raising (unless check_errors)", () => {
+    const [l, info] = torch.linalg.cholesky_ex(torch.tensor([[1, 2], [2, 1]]));
+    expect(info.item()).toBe(2);
+    expect(l.isnan().all().item()).toBe(1);
+    expect(() => torch.linalg.cholesky_ex(torch.tensor([[1, 2], [2, 1]]), { check_errors: true })).toThrow(/not positive-definite/);
+    expect(torch.linalg.inv_ex(torch.eye(2)).info.item()).toBe(0);
   });
   it("old names: torch.svd returns V (not Vh), torch.det / inverse / slogdet agree with linalg", () => {
     const a = r(3, 3);

@@ -180,6 +180,7 @@ const forms: Form[] = [
   { name: "torch.svd", positional: () => [...torch.svd(a23(), false, true)], options: () => [...torch.svd(a23(), { some: false })] },
   { name: "torch.pinverse", positional: () => torch.pinverse(a23(), 1e-10), options: () => torch.pinverse(a23(), { rcond: 1e-10 }) },
   { name: "torch.cholesky", positional: () => torch.cholesky(torch.tensor([[4, 2], [2, 3]])).mT, options: () => torch.cholesky(torch.tensor([[4, 2], [2, 3]]), { upper: true }) },
+  { name: "torch.triangular_solve", positional: () => [...torch.triangular_solve(b23().t(), torch.tensor([[2, 0, 0], [1, 3, 0], [0.5, 1, 4]]), false, true)], options: () => [...torch.triangular_solve(b23().t(), torch.tensor([[2, 0, 0], [1, 3, 0], [0.5, 1, 4]]), { upper: false, transpose: true })] },
 
   // nn.functional
   { name: "F.conv2d", positional: () => F.conv2d(x4(), w2d(), torch.ones(2), 1, 1), options: () => F.conv2d(x4(), w2d(), { bias: torch.ones(2), padding: 1 }) },
@@ -506,7 +507,7 @@ const NO_KEYWORDS: Record<string, string> = {
     [
       "trace", "movedim", "moveaxis", "swapaxes", "swapdims", "ravel", "broadcast_to", "broadcast_tensors", "broadcast_shapes", "atleast_1d",
       "atleast_2d", "atleast_3d", "column_stack", "dstack", "take", "cartesian_prod", "block_diag", "kron", "inner", "msort", "corrcoef",
-      "det", "inverse", "logdet", "slogdet", "matrix_power", "chain_matmul",
+      "det", "inverse", "logdet", "slogdet", "matrix_power", "chain_matmul", "matrix_exp",
     ].map((n) => [`torch.${n}`, "tensors and required values only"]),
   ),
   "torch.as_strided": "(input, size, stride, storage_offset) positional",
