@@ -22,7 +22,7 @@
  *                layers: bilinear / Bilinear, max_unpool1d/2d / MaxUnpool1d/2d, embedding_bag / EmbeddingBag, Unflatten
  *                3-D: conv3d / Conv3d, conv_transpose3d / ConvTranspose3d, max_pool3d / MaxPool3d, avg_pool3d / AvgPool3d (on the 2-D kernels), BatchNorm3d,
  *                max_unpool3d / MaxUnpool3d, adaptive_avg_pool3d / adaptive_max_pool3d / AdaptiveAvgPool3d / AdaptiveMaxPool3d
- *                LazyLinear (in_features from the first input, then a Linear)
+ *                LazyLinear, LazyConv1d/2d/3d, LazyBatchNorm1d/2d/3d (input size from the first call, then the real layer)
  *                gumbel_softmax, channel_shuffle / ChannelShuffle, lp_pool1d/2d / LPPool1d/2d,
  *                triplet_margin_with_distance_loss / TripletMarginWithDistanceLoss, F.relu_ / elu_ / ... / threshold_ (in place)
  *   optim        SGD, Adam, AdamW, RMSprop, Optimizer (state_dict / load_state_dict in PyTorch's layout),

@@ -1,5 +1,5 @@
 /**
- * nn.LazyLinear(out_features, bias=true): a Linear whose in_features is read from the last dim
+ * Lazy modules. nn.LazyLinear(out_features, bias=true): a Linear whose in_features is read from the last dim
  * of the first input. Until then it holds empty placeholder parameters and prints as
  * `LazyLinear(in_features=0, out_features=5, bias=True)`; the first call materialises weight
  * and bias (PyTorch's Linear initialisation, drawn in PyTorch's order from the seeded
@@ -15,6 +15,13 @@ import { Module } from "../module";
 import { Parameter } from "../parameter";
 import { pyBool } from "../repr";
 import { Linear } from "./linear";
+import { default_generator } from "../../random";
+import { Conv1d, Conv2d, type ConvModuleOptions } from "./conv";
+import { Conv3d } from "./conv3d";
+import { BatchNorm1d, type BatchNormOptions } from "./batchnorm";
+import { BatchNorm2d } from "./batchnorm2d";
+import { BatchNorm3d } from "./batchnorm3d";
+import type { Size } from "../functional/conv";
 
 interface LazyLinearOptions {
   out_features?: number;
@@ -68,4 +75,149 @@ export class LazyLinear extends Module {
   override extra_repr(): string {
     return `in_features=0, out_features=${this.out_features}, bias=${pyBool(this.bias !== null)}`;
   }
+}
+
+/** Runs fn without moving the seeded generator (a template layer must not draw, as PyTorch's zero-size init draws nothing). */
+function withoutDraws<T>(fn: () => T): T {
+  const state = default_generator.get_state();
+  try {
+    return fn();
+  } finally {
+    default_generator.set_state(state);
+  }
+}
+
+/**
+ * Turns `self` into `real` (same object, so parents and hooks keep it): its own attributes are
+ * replaced by real's, its class becomes real's, as PyTorch's cls_to_become does.
+ */
+function become(self: Module, real: Module): void {
+  const rec = self as unknown as Record<string, unknown>;
+  const src = real as unknown as Record<string, unknown>;
+  for (const k of Object.keys(self)) delete rec[k];
+  for (const k of Object.keys(real)) rec[k] = src[k];
+  const names = (real as unknown as { _buffer_names: Map<string, boolean> })._buffer_names;
+  for (const [k, v] of names) (self as unknown as { _buffer_names: Map<string, boolean> })._buffer_names.set(k, v);
+  Object.setPrototypeOf(self, Object.getPrototypeOf(real) as object);
+}
+
+/**
+ * PyTorch's LazyModuleMixin for layers whose input size is the channel dim: the first call reads
+ * it (dim 1, or dim 0 for unbatched input of `rank` spatial dims), builds the real layer with
+ * PyTorch's seeded initialisation and turns this module into it.
+ */
+abstract class LazyChannels extends Module {
+  protected abstract readonly rank: number;
+  protected abstract build(channels: number): Module;
+  /** The layer printed before materialisation: the real one with 0 input channels. */
+  protected abstract template(): string;
+  has_uninitialized_params(): boolean {
+    return true;
+  }
+  initialize_parameters(input: Tensor): void {
+    const unbatched = input.dim() === this.rank + 1;
+    const channels = input.shape[unbatched ? 0 : 1];
+    if (channels === undefined) throw new ValueError(`${this._get_name()}: cannot infer the number of channels from an input of shape [${input.shape.join(", ")}]`);
+    const training = this.training;
+    become(this, this.build(channels));
+    this.training = training;
+  }
+  override forward(input: Tensor): Tensor {
+    this.initialize_parameters(input);
+    return (this as unknown as { forward(x: Tensor): Tensor }).forward(input);
+  }
+  override extra_repr(): string {
+    return this.template();
+  }
+}
+
+type ConvLazyArgs = PyArgs<
+  [kernel_size: Size, stride?: Size, padding?: ConvModuleOptions["padding"], dilation?: Size, groups?: number, bias?: boolean, padding_mode?: ConvModuleOptions["padding_mode"]],
+  ConvModuleOptions & { kernel_size?: Size }
+>;
+const LAZY_CONV_NAMES = ["kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode", "device", "dtype"] as const;
+
+abstract class LazyConvNd extends LazyChannels {
+  out_channels: number;
+  kernel_size: Size;
+  declare private readonly settings: ConvModuleOptions;
+  protected abstract readonly cls: new (i: number, o: number, k: Size, opts: ConvModuleOptions) => Module;
+  constructor(out_channels: number, ...args: ConvLazyArgs) {
+    super();
+    const a = parseArgs<ConvModuleOptions & { kernel_size?: Size }>(this._get_name(), [...LAZY_CONV_NAMES], args);
+    if (a.kernel_size === undefined) throw new ValueError(`${this._get_name()}() missing 1 required positional argument: 'kernel_size'`);
+    this.out_channels = out_channels;
+    this.kernel_size = a.kernel_size;
+    const { kernel_size: _k, ...settings } = a;
+    void _k;
+    Object.defineProperty(this, "settings", { value: settings, enumerable: false, writable: true, configurable: true });
+  }
+  protected build(channels: number): Module {
+    return new this.cls(channels, this.out_channels, this.kernel_size, this.settings);
+  }
+  protected template(): string {
+    const groups = this.settings.groups ?? 1;
+    const t = withoutDraws(() => new this.cls(groups, this.out_channels, this.kernel_size, this.settings));
+    return t.extra_repr().replace(/^\d+,/, "0,");
+  }
+}
+
+/** new nn.LazyConv1d(out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=true, padding_mode="zeros") */
+export class LazyConv1d extends LazyConvNd {
+  static override readonly __name__ = "LazyConv1d";
+  protected readonly rank = 1;
+  protected readonly cls = Conv1d as unknown as new (i: number, o: number, k: Size, opts: ConvModuleOptions) => Module;
+}
+
+/** new nn.LazyConv2d(out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=true, padding_mode="zeros") */
+export class LazyConv2d extends LazyConvNd {
+  static override readonly __name__ = "LazyConv2d";
+  protected readonly rank = 2;
+  protected readonly cls = Conv2d as unknown as new (i: number, o: number, k: Size, opts: ConvModuleOptions) => Module;
+}
+
+/** new nn.LazyConv3d(out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=true, padding_mode="zeros") */
+export class LazyConv3d extends LazyConvNd {
+  static override readonly __name__ = "LazyConv3d";
+  protected readonly rank = 3;
+  protected readonly cls = Conv3d as unknown as new (i: number, o: number, k: Size, opts: ConvModuleOptions) => Module;
+}
+
+type LazyBNArgs = PyArgs<[eps?: number, momentum?: number | null, affine?: boolean, track_running_stats?: boolean], BatchNormOptions>;
+
+abstract class LazyBatchNormNd extends LazyChannels {
+  declare private readonly settings: BatchNormOptions;
+  protected abstract readonly cls: new (n: number, opts: BatchNormOptions) => Module;
+  constructor(...args: LazyBNArgs) {
+    super();
+    const a = parseArgs<BatchNormOptions>(this._get_name(), ["eps", "momentum", "affine", "track_running_stats", "dtype"], args);
+    Object.defineProperty(this, "settings", { value: a, enumerable: false, writable: true, configurable: true });
+  }
+  protected build(channels: number): Module {
+    return new this.cls(channels, this.settings);
+  }
+  protected template(): string {
+    return withoutDraws(() => new this.cls(1, this.settings)).extra_repr().replace(/^\d+,/, "0,");
+  }
+}
+
+/** new nn.LazyBatchNorm1d(eps=1e-5, momentum=0.1, affine=true, track_running_stats=true): num_features from dim 1 of the first input. */
+export class LazyBatchNorm1d extends LazyBatchNormNd {
+  static override readonly __name__ = "LazyBatchNorm1d";
+  protected readonly rank = 1;
+  protected readonly cls = BatchNorm1d as unknown as new (n: number, opts: BatchNormOptions) => Module;
+}
+
+/** new nn.LazyBatchNorm2d(eps=1e-5, momentum=0.1, affine=true, track_running_stats=true) */
+export class LazyBatchNorm2d extends LazyBatchNormNd {
+  static override readonly __name__ = "LazyBatchNorm2d";
+  protected readonly rank = 2;
+  protected readonly cls = BatchNorm2d as unknown as new (n: number, opts: BatchNormOptions) => Module;
+}
+
+/** new nn.LazyBatchNorm3d(eps=1e-5, momentum=0.1, affine=true, track_running_stats=true) */
+export class LazyBatchNorm3d extends LazyBatchNormNd {
+  static override readonly __name__ = "LazyBatchNorm3d";
+  protected readonly rank = 3;
+  protected readonly cls = BatchNorm3d as unknown as new (n: number, opts: BatchNormOptions) => Module;
 }
