@@ -374,6 +374,12 @@ const forms: Form[] = [
   { name: "nn.AdaptiveMaxPool3d", positional: () => new nn.AdaptiveMaxPool3d(2, false), options: () => new nn.AdaptiveMaxPool3d({ output_size: 2, return_indices: false }) },
   { name: "F.conv_transpose3d", positional: () => F.conv_transpose3d(x4().reshape(1, 2, 2, 2, 4), torch.ones(2, 1, 1, 2, 2), null, 2, 0, 1), options: () => F.conv_transpose3d(x4().reshape(1, 2, 2, 2, 4), torch.ones(2, 1, 1, 2, 2), { stride: 2, output_padding: 1 }) },
   { name: "nn.ConvTranspose3d", positional: () => new nn.ConvTranspose3d(2, 4, 3, 2, 1, 1, 2, false), options: () => new nn.ConvTranspose3d(2, 4, 3, { stride: 2, padding: 1, output_padding: 1, groups: 2, bias: false }) },
+  { name: "nn.LazyConv1d", positional: () => new nn.LazyConv1d(4, 2, 2, 0, 1, 1, false), options: () => new nn.LazyConv1d(4, { kernel_size: 2, stride: 2, bias: false }) },
+  { name: "nn.LazyConv2d", positional: () => new nn.LazyConv2d(4, 3, 1, 1), options: () => new nn.LazyConv2d(4, 3, { padding: 1 }) },
+  { name: "nn.LazyConv3d", positional: () => new nn.LazyConv3d(4, 3, 2), options: () => new nn.LazyConv3d(4, 3, { stride: 2 }) },
+  { name: "nn.LazyBatchNorm1d", positional: () => new nn.LazyBatchNorm1d(1e-3, 0.2), options: () => new nn.LazyBatchNorm1d({ eps: 1e-3, momentum: 0.2 }) },
+  { name: "nn.LazyBatchNorm2d", positional: () => new nn.LazyBatchNorm2d(1e-3, 0.2, false), options: () => new nn.LazyBatchNorm2d({ eps: 1e-3, momentum: 0.2, affine: false }) },
+  { name: "nn.LazyBatchNorm3d", positional: () => new nn.LazyBatchNorm3d(1e-3), options: () => new nn.LazyBatchNorm3d({ eps: 1e-3 }) },
   // end API breadth a3
 
   // lr schedulers: the lr and momentum trajectories must agree
