@@ -99,7 +99,8 @@
  *   inv_ex / cholesky_ex -> (result, info), matrix_exp, cond; gradients of inv, det,
  *   slogdet, solve, cholesky, qr (m >= n), eigh and svd (distinct values), pinv (full rank), others raise on backward.
  *   Old names: torch.det / inverse / logdet / slogdet / svd(some, compute_uv) -> (U, S, V) / pinverse / cholesky / matrix_power /
- *   triangular_solve / matrix_exp / chain_matmul.
+ *   triangular_solve / matrix_exp / chain_matmul / qr(some), cholesky_solve, cholesky_inverse, addmv, addr, baddbmm, addbmm
+ *   ({ beta, alpha }), vdot, ger, adjoint; diagonal_scatter, select_scatter, hsplit / vsplit / dsplit.
  *   Sampling (seeded, PyTorch 1.13's CPU draws): torch.multinomial(probs, n, replacement=false, { generator }),
  *   torch.bernoulli(probs | x, p?, { generator }).
  *   Linear algebra: matmul (1-D/2-D/batched with broadcasting), mm, bmm, mv, dot, outer, t(),

@@ -1072,6 +1072,57 @@ export class Tensor {
   matrix_power(n: number): Tensor {
     return linalgOps.matrix_power(this, n);
   }
+  matrix_exp(): Tensor {
+    return linalgOps.matrix_exp(this);
+  }
+  triangular_solve(A: Tensor, ...args: Rest2<typeof linalgOps.triangular_solve>): ReturnType<typeof linalgOps.triangular_solve> {
+    return linalgOps.triangular_solve(this, A, ...args);
+  }
+  qr(...args: Rest<typeof linalgOps.qrOld>): ReturnType<typeof linalgOps.qrOld> {
+    return linalgOps.qrOld(this, ...args);
+  }
+  cholesky_solve(L: Tensor, ...args: Rest2<typeof linalgOps.cholesky_solve>): Tensor {
+    return linalgOps.cholesky_solve(this, L, ...args);
+  }
+  cholesky_inverse(...args: Rest<typeof linalgOps.cholesky_inverse>): Tensor {
+    return linalgOps.cholesky_inverse(this, ...args);
+  }
+  addmv(mat: Tensor, vec: Tensor, opts?: { beta?: number; alpha?: number }): Tensor {
+    return linalgOps.addmv(this, mat, vec, opts ?? {});
+  }
+  addr(vec1: Tensor, vec2: Tensor, opts?: { beta?: number; alpha?: number }): Tensor {
+    return linalgOps.addr(this, vec1, vec2, opts ?? {});
+  }
+  baddbmm(batch1: Tensor, batch2: Tensor, opts?: { beta?: number; alpha?: number }): Tensor {
+    return linalgOps.baddbmm(this, batch1, batch2, opts ?? {});
+  }
+  addbmm(batch1: Tensor, batch2: Tensor, opts?: { beta?: number; alpha?: number }): Tensor {
+    return linalgOps.addbmm(this, batch1, batch2, opts ?? {});
+  }
+  vdot(other: Tensor): Tensor {
+    return linalgOps.vdot(this, other);
+  }
+  ger(vec2: Tensor): Tensor {
+    return this.outer(vec2);
+  }
+  adjoint(): Tensor {
+    return this.mH;
+  }
+  diagonal_scatter(src: Tensor, ...args: Rest2<typeof shapeExtra.diagonal_scatter>): Tensor {
+    return shapeExtra.diagonal_scatter(this, src, ...args);
+  }
+  select_scatter(src: Tensor, dim: number, index: number): Tensor {
+    return shapeExtra.select_scatter(this, src, dim, index);
+  }
+  hsplit(sections: number | readonly number[]): Tensor[] {
+    return shapeExtra.hsplit(this, sections);
+  }
+  vsplit(sections: number | readonly number[]): Tensor[] {
+    return shapeExtra.vsplit(this, sections);
+  }
+  dsplit(sections: number | readonly number[]): Tensor[] {
+    return shapeExtra.dsplit(this, sections);
+  }
 
   // ---- in place -------------------------------------------------------------------------
   add_(other: TensorLike, opts?: { alpha?: number }): this {

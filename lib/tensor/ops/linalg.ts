@@ -716,6 +716,65 @@ export function cond(A: Tensor, ...args: PyArgs<[p?: number | "fro" | "nuc" | nu
   return matrixNorm(A, p as MatrixOrd, [-2, -1], false).mul(matrixNorm(inv(A), p as MatrixOrd, [-2, -1], false));
 }
 
+/** torch.qr(A, some=true) -> (Q, R) (the old API). */
+export function qrOld(A: Tensor, ...args: PyArgs<[some?: boolean], { some?: boolean }>): Tensor[] & { Q: Tensor; R: Tensor } {
+  return qr(A, (parseArgs<{ some?: boolean }>("qr", ["some"], args).some ?? true) ? "reduced" : "complete");
+}
+
+/** cholesky_solve(B, L, upper=false): X with (L L^T) X = B. */
+export function cholesky_solve(B: Tensor, L: Tensor, ...args: PyArgs<[upper?: boolean], { upper?: boolean }>): Tensor {
+  const upper = parseArgs<{ upper?: boolean }>("cholesky_solve", ["upper"], args).upper ?? false;
+  const lower = upper ? mT(L.triu()) : L.tril();
+  return solve(lower.matmul(mT(lower)), B);
+}
+
+/** cholesky_inverse(L, upper=false): (L L^T)^-1. */
+export function cholesky_inverse(L: Tensor, ...args: PyArgs<[upper?: boolean], { upper?: boolean }>): Tensor {
+  const upper = parseArgs<{ upper?: boolean }>("cholesky_inverse", ["upper"], args).upper ?? false;
+  const lower = upper ? mT(L.triu()) : L.tril();
+  return inv(lower.matmul(mT(lower)));
+}
+
+type BetaAlpha = { beta?: number; alpha?: number };
+
+function scaled(input: Tensor, product: Tensor, a: BetaAlpha): Tensor {
+  const beta = a.beta ?? 1;
+  const alpha = a.alpha ?? 1;
+  // beta = 0 ignores input entirely (NaN included), as PyTorch.
+  const left = beta === 0 ? product.mul(0) : input.mul(beta);
+  return left.add(alpha === 1 ? product : product.mul(alpha));
+}
+
+/** addmv(input, mat, vec, { beta, alpha }): beta input + alpha mat @ vec. */
+export function addmv(input: Tensor, mat: Tensor, vec: Tensor, ...args: PyArgs<[], BetaAlpha>): Tensor {
+  if (mat.dim() !== 2 || vec.dim() !== 1) throw new RuntimeError(`vector + matrix @ vector expected, got ${input.dim()}, ${mat.dim()}, ${vec.dim()}`);
+  return scaled(input, matmul(mat, vec), parseArgs<BetaAlpha>("addmv", ["beta", "alpha"], args));
+}
+
+/** addr(input, vec1, vec2, { beta, alpha }): beta input + alpha outer(vec1, vec2). */
+export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, ...args: PyArgs<[], BetaAlpha>): Tensor {
+  if (vec1.dim() !== 1 || vec2.dim() !== 1) throw new RuntimeError(`addr: Expected 1-D arguments for vec1 and vec2, but got ${vec1.dim()}-D and ${vec2.dim()}-D`);
+  return scaled(input, vec1.unsqueeze(1).mul(vec2.unsqueeze(0)), parseArgs<BetaAlpha>("addr", ["beta", "alpha"], args));
+}
+
+/** baddbmm(input, batch1, batch2, { beta, alpha }): beta input + alpha batch1 @ batch2. */
+export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, ...args: PyArgs<[], BetaAlpha>): Tensor {
+  if (batch1.dim() !== 3 || batch2.dim() !== 3) throw new RuntimeError(`batch1 must be a 3D tensor`);
+  return scaled(input, batch1.bmm(batch2), parseArgs<BetaAlpha>("baddbmm", ["beta", "alpha"], args));
+}
+
+/** addbmm(input, batch1, batch2, { beta, alpha }): beta input + alpha sum_b batch1[b] @ batch2[b]. */
+export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, ...args: PyArgs<[], BetaAlpha>): Tensor {
+  if (batch1.dim() !== 3 || batch2.dim() !== 3) throw new RuntimeError(`batch1 must be a 3D tensor`);
+  return scaled(input, batch1.bmm(batch2).sum(0), parseArgs<BetaAlpha>("addbmm", ["beta", "alpha"], args));
+}
+
+/** vdot(a, b): the dot product of two 1-D tensors (no conjugation for real ones). */
+export function vdot(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 1 || b.dim() !== 1) throw new RuntimeError(`1D tensors expected, but got ${a.dim()}D and ${b.dim()}D tensors`);
+  return a.dot(b);
+}
+
 export const linalgExtra = {
   cross: linalgCross,
   inv, det, slogdet, solve, cholesky, qr, eigh, eigvalsh, svd, svdvals, matrix_rank, pinv, lstsq, matrix_power, multi_dot,

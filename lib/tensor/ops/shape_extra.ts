@@ -518,3 +518,48 @@ export function slice_scatter(x: Tensor, src: Tensor, ...args: PyArgs<[dim?: num
     src.requires_grad ? sliceDim(g, d, start, end, step) : null,
   ], [], true);
 }
+
+/** diagonal_scatter(x, src, offset=0, dim1=0, dim2=1): a copy of x with its diagonal replaced by src. */
+export function diagonal_scatter(x: Tensor, src: Tensor, ...args: PyArgs<[offset?: number, dim1?: number, dim2?: number], DiagonalOptions>): Tensor {
+  const a = parseArgs<DiagonalOptions>("diagonal_scatter", ["offset", "dim1", "dim2"], args);
+  const [offset, d1, d2] = [a.offset ?? 0, a.dim1 ?? 0, a.dim2 ?? 1];
+  const target = diagonal(x.detach(), offset, d1, d2);
+  if (target.shape.join() !== src.shape.join()) {
+    throw new RuntimeError(`expected src to have a size equal to the slice of self. src size = ${fmtShape(src.shape)}, slice size = ${fmtShape(target.shape)}`);
+  }
+  const out = x.detach().clone();
+  no_grad(() => diagonal(out, offset, d1, d2).copy_(src));
+  return record(out, "DiagonalScatterBackward0", [x, src], (g) => [
+    x.requires_grad ? diagonal_scatter(g, zeros(src.shape.slice(), { dtype: g.dtype }), offset, d1, d2) : null,
+    src.requires_grad ? diagonal(g, offset, d1, d2) : null,
+  ], [], true);
+}
+
+/** select_scatter(x, src, dim, index): a copy of x with x.select(dim, index) replaced by src. */
+export function select_scatter(x: Tensor, src: Tensor, dim: number, index: number): Tensor {
+  const d = normalizeDim(dim, x.dim());
+  const i = index < 0 ? index + x.shape[d] : index;
+  if (i < 0 || i >= x.shape[d]) throw new IndexError(`select(): index ${index} out of range for tensor of size ${fmtShape(x.shape)} at dimension ${d}`);
+  return slice_scatter(x, src.unsqueeze(d), d, i, i + 1, 1);
+}
+
+function splitAlong(x: Tensor, sections: number | readonly number[], dim: number, op: string): Tensor[] {
+  if (typeof sections === "number" && x.shape[dim] % sections !== 0) {
+    throw new RuntimeError(`torch.${op} attempted to split along dimension ${dim}, but the size of the dimension ${x.shape[dim]} is not divisible by the split_size ${sections}!`);
+  }
+  return tensor_split(x, sections, dim);
+}
+
+/** hsplit / vsplit / dsplit(x, sections | indices): tensor_split along dim 1 (0 for 1-D), 0 and 2, equal sections only. */
+export function hsplit(x: Tensor, sections: number | readonly number[]): Tensor[] {
+  if (x.dim() < 1) throw new RuntimeError(`torch.hsplit requires a tensor with at least 1 dimension, but got a tensor with ${x.dim()} dimensions!`);
+  return splitAlong(x, sections, x.dim() === 1 ? 0 : 1, "hsplit");
+}
+export function vsplit(x: Tensor, sections: number | readonly number[]): Tensor[] {
+  if (x.dim() < 2) throw new RuntimeError(`torch.vsplit requires a tensor with at least 2 dimension, but got a tensor with ${x.dim()} dimensions!`);
+  return splitAlong(x, sections, 0, "vsplit");
+}
+export function dsplit(x: Tensor, sections: number | readonly number[]): Tensor[] {
+  if (x.dim() < 3) throw new RuntimeError(`torch.dsplit requires a tensor with at least 3 dimension, but got a tensor with ${x.dim()} dimensions!`);
+  return splitAlong(x, sections, 2, "dsplit");
+}

@@ -93,5 +93,10 @@ describe("API breadth a2: shape op errors (PyTorch's messages)", () => {
     expect(() => torch.zeros(4).as_strided([3], [2])).toThrow(/out of bounds for storage of size 4/);
     expect(() => torch.slice_scatter(torch.zeros(4, 4), torch.zeros(2, 4), 0, 0, 3)).toThrow(/expected src to have a size equal to the slice of self/);
     expect(() => torch.block_diag(torch.zeros(1, 1, 1))).toThrow(/must have 2 or fewer dimensions/);
+    expect(() => torch.hsplit(torch.zeros(2, 3), 2)).toThrow(/not divisible by the split_size 2/);
+    expect(() => torch.vsplit(torch.zeros(3), 1)).toThrow(/at least 2 dimension/);
+    expect(() => torch.diagonal_scatter(torch.zeros(3, 3), torch.zeros(2))).toThrow(/expected src to have a size equal to the slice/);
+    expect(() => torch.select_scatter(torch.zeros(3, 3), torch.zeros(3), 0, 3)).toThrow(/out of range/);
+    expect(() => torch.vdot(torch.zeros(2, 2), torch.zeros(2))).toThrow(/1D tensors expected/);
   });
 });

@@ -195,6 +195,21 @@ const cases: Record<string, [string[], (...xs: Tensor[]) => Out]> = {
   cond: [["M"], (a) => torch.linalg.cond(a)],
   cond_fro: [["MB"], (a) => torch.linalg.cond(a, "fro")],
   cond_1: [["M"], (a) => torch.linalg.cond(a, 1)],
+  qr_old: [["R"], (a) => torch.qr(a)],
+  cholesky_solve: [["RHS", "SPD"], (b, a) => torch.cholesky_solve(b, torch.linalg.cholesky(a.index(0)))],
+  cholesky_inverse_upper: [["SPD"], (a) => torch.cholesky_inverse(torch.linalg.cholesky(a.index(1)).mT, { upper: true })],
+  addmv: [["V", "X", "E"], (v, x, e) => torch.addmv(v.index(":3"), x, e.index(":4"), { beta: 0.5, alpha: 2 })],
+  addr: [["X", "V", "E"], (x, v, e) => x.addr(v.index(":3"), e.index(":4"), { alpha: -1 })],
+  baddbmm: [["B", "S"], (b, s) => torch.baddbmm(b.index(":", ":", ":3"), b, s.index(":", ":3").expand(2, 4, 3), { beta: 0.25 })],
+  addbmm: [["X", "B", "S"], (x, b, s) => torch.addbmm(x.index(":", ":3"), b, s.index(":", ":3").expand(2, 4, 3), { alpha: 0.5 })],
+  vdot: [["V", "E"], (v, e) => torch.vdot(v, e.index(":5"))],
+  ger: [["V", "E"], (v, e) => torch.ger(v, e)],
+  adjoint: [["B"], (b) => b.adjoint()],
+  diagonal_scatter: [["X", "V"], (x, v) => torch.diagonal_scatter(x, v.index(":3").mul(1), 1)],
+  select_scatter: [["B", "V"], (b, v) => torch.select_scatter(b, v.index(":4").expand(2, 4).mul(1), 1, -1)],
+  hsplit: [["X"], (x) => torch.hsplit(x, 2)],
+  vsplit_indices: [["X"], (x) => x.vsplit([1, 2])],
+  dsplit: [["B"], (b) => torch.dsplit(b, [3])],
 };
 
 function outputs(o: Out): Tensor[] {

@@ -181,6 +181,14 @@ const forms: Form[] = [
   { name: "torch.pinverse", positional: () => torch.pinverse(a23(), 1e-10), options: () => torch.pinverse(a23(), { rcond: 1e-10 }) },
   { name: "torch.cholesky", positional: () => torch.cholesky(torch.tensor([[4, 2], [2, 3]])).mT, options: () => torch.cholesky(torch.tensor([[4, 2], [2, 3]]), { upper: true }) },
   { name: "torch.triangular_solve", positional: () => [...torch.triangular_solve(b23().t(), torch.tensor([[2, 0, 0], [1, 3, 0], [0.5, 1, 4]]), false, true)], options: () => [...torch.triangular_solve(b23().t(), torch.tensor([[2, 0, 0], [1, 3, 0], [0.5, 1, 4]]), { upper: false, transpose: true })] },
+  { name: "torch.qr", positional: () => [...torch.qr(a23().t(), false)], options: () => [...torch.qr(a23().t(), { some: false })] },
+  { name: "torch.cholesky_solve", positional: () => torch.cholesky_solve(a23().t(), torch.tensor([[2, 0, 0], [1, 3, 0], [0.5, 1, 4]]), false), options: () => torch.cholesky_solve(a23().t(), torch.tensor([[2, 0, 0], [1, 3, 0], [0.5, 1, 4]]), { upper: false }) },
+  { name: "torch.cholesky_inverse", positional: () => torch.cholesky_inverse(torch.tensor([[2, 1], [0, 3]]), true), options: () => torch.cholesky_inverse(torch.tensor([[2, 1], [0, 3]]), { upper: true }) },
+  { name: "torch.addmv", positional: () => torch.addmv(torch.ones(2), a23(), b23().index(0)), options: () => torch.addmv(torch.ones(2), a23(), b23().index(0), { beta: 1, alpha: 1 }) },
+  { name: "torch.addr", positional: () => torch.addr(a23(), torch.ones(2), b23().index(0)), options: () => torch.addr(a23(), torch.ones(2), b23().index(0), { beta: 1, alpha: 1 }) },
+  { name: "torch.baddbmm", positional: () => torch.baddbmm(x3().narrow(2, 0, 3), x3(), x3().transpose(1, 2).narrow(2, 0, 3)), options: () => torch.baddbmm(x3().narrow(2, 0, 3), x3(), x3().transpose(1, 2).narrow(2, 0, 3), { alpha: 1 }) },
+  { name: "torch.addbmm", positional: () => torch.addbmm(torch.ones(3, 3), x3(), x3().transpose(1, 2).narrow(2, 0, 3)), options: () => torch.addbmm(torch.ones(3, 3), x3(), x3().transpose(1, 2).narrow(2, 0, 3), { beta: 1 }) },
+  { name: "torch.diagonal_scatter", positional: () => torch.diagonal_scatter(a23(), torch.ones(2), 1, 0, 1), options: () => torch.diagonal_scatter(a23(), torch.ones(2), { offset: 1 }) },
 
   // nn.functional
   { name: "F.conv2d", positional: () => F.conv2d(x4(), w2d(), torch.ones(2), 1, 1), options: () => F.conv2d(x4(), w2d(), { bias: torch.ones(2), padding: 1 }) },
@@ -514,6 +522,7 @@ const NO_KEYWORDS: Record<string, string> = {
       "trace", "movedim", "moveaxis", "swapaxes", "swapdims", "ravel", "broadcast_to", "broadcast_tensors", "broadcast_shapes", "atleast_1d",
       "atleast_2d", "atleast_3d", "column_stack", "dstack", "take", "cartesian_prod", "block_diag", "kron", "inner", "msort", "corrcoef",
       "det", "inverse", "logdet", "slogdet", "matrix_power", "chain_matmul", "matrix_exp",
+      "vdot", "ger", "adjoint", "select_scatter", "hsplit", "vsplit", "dsplit",
     ].map((n) => [`torch.${n}`, "tensors and required values only"]),
   ),
   "torch.as_strided": "(input, size, stride, storage_offset) positional",
