@@ -96,7 +96,7 @@
  *   torch.linalg (API breadth a2, ops/linalg.ts; float64 inside): inv, det, slogdet -> (sign, logabsdet), solve({ left }),
  *   cholesky({ upper }), qr(mode) -> (Q, R), eigh / eigvalsh(UPLO) (Jacobi), svd(full_matrices) -> (U, S, Vh), svdvals, matrix_rank,
  *   pinv, lstsq -> (solution, residuals, rank, singular_values), matrix_power, multi_dot, matmul, cross, solve_triangular,
- *   inv_ex / cholesky_ex -> (result, info), matrix_exp, cond; gradients of inv, det,
+ *   inv_ex / cholesky_ex -> (result, info), matrix_exp, cond, lu_factor / lu / lu_solve (no gradient); gradients of inv, det,
  *   slogdet, solve, cholesky, qr (m >= n), eigh and svd (distinct values), pinv (full rank), others raise on backward.
  *   Old names: torch.det / inverse / logdet / slogdet / svd(some, compute_uv) -> (U, S, V) / pinverse / cholesky / matrix_power /
  *   triangular_solve / matrix_exp / chain_matmul / qr(some), cholesky_solve, cholesky_inverse, addmv, addr, baddbmm, addbmm

@@ -249,6 +249,7 @@ export const torchCore = {
   ger: (a: Tensor, b: Tensor) => a.outer(b), adjoint: (x: Tensor) => x.mH,
   diagonal_scatter: shapeExtra.diagonal_scatter, select_scatter: shapeExtra.select_scatter,
   hsplit: shapeExtra.hsplit, vsplit: shapeExtra.vsplit, dsplit: shapeExtra.dsplit,
+  lu: (A: Tensor) => [...linalgOps.lu_factor(A)], lu_solve: (b: Tensor, LU_data: Tensor, LU_pivots: Tensor) => linalgOps.lu_solve(LU_data, LU_pivots, b),
   multinomial: (x: Tensor, num_samples: number, ...args: AfterFirst<Tensor["multinomial"]>) => x.multinomial(num_samples, ...args),
   bernoulli: (x: Tensor, ...args: Parameters<Tensor["bernoulli"]>) => x.bernoulli(...args),
   masked_select: (x: Tensor, mask: Tensor) => x.masked_select(mask),

@@ -93,6 +93,8 @@ const mT = (t: Tensor): Tensor => t.transpose(-2, -1);
 interface Lu {
   lu: Float64Array;
   perm: number[];
+  /** LAPACK's 1-based row interchanges (row k swapped with pivots[k] - 1). */
+  pivots: number[];
   sign: number;
   singular: boolean;
 }
@@ -100,11 +102,13 @@ interface Lu {
 function luDecompose(a: Float64Array, n: number): Lu {
   const lu = Float64Array.from(a);
   const perm = Array.from({ length: n }, (_, i) => i);
+  const pivots: number[] = [];
   let sign = 1;
   let singular = false;
   for (let k = 0; k < n; k++) {
     let p = k;
     for (let i = k + 1; i < n; i++) if (Math.abs(lu[i * n + k]) > Math.abs(lu[p * n + k])) p = i;
+    pivots.push(p + 1);
     if (p !== k) {
       for (let j = 0; j < n; j++) [lu[k * n + j], lu[p * n + j]] = [lu[p * n + j], lu[k * n + j]];
       [perm[k], perm[p]] = [perm[p], perm[k]];
@@ -120,7 +124,7 @@ function luDecompose(a: Float64Array, n: number): Lu {
       if (f !== 0) for (let j = k + 1; j < n; j++) lu[i * n + j] -= f * lu[k * n + j];
     }
   }
-  return { lu, perm, sign, singular };
+  return { lu, perm, pivots, sign, singular };
 }
 
 /** Solves A X = B for the n x r right-hand sides b, given A's LU. */
@@ -775,9 +779,79 @@ export function vdot(a: Tensor, b: Tensor): Tensor {
   return a.dot(b);
 }
 
+/** Values of a factorisation whose gradient is not implemented here: backward raises instead of being wrong. */
+function noGradient(out: Tensor, inputs: readonly Tensor[], op: string): Tensor {
+  return record(out, `${op}Backward0`, inputs, () => {
+    throw new RuntimeError(`the derivative of ${op} is not implemented in this engine`);
+  });
+}
+
+/** linalg.lu_factor(A) -> (LU, pivots): partial pivoting as LAPACK's getrf (pivots 1-based, int64 here). */
+export function lu_factor(A: Tensor, ...args: PyArgs<[], { pivot?: boolean }>): Tensor[] & { LU: Tensor; pivots: Tensor } {
+  const a = parseArgs<{ pivot?: boolean }>("linalg.lu_factor", ["pivot"], args);
+  if (a.pivot === false) throw new RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on CPU");
+  checkMatrix(A, "linalg.lu_factor", true);
+  const { batch, n, mats } = matrices(A);
+  const lus = mats.map((m) => luDecompose(m, n));
+  const LU = noGradient(fromMats(batch, [n, n], lus.map((l) => l.lu), A), [A], "LinalgLuFactorEx");
+  const pivots = makeTensor(lus.flatMap((l) => l.pivots), { dtype: int64 }).reshape([...batch, n]);
+  const result = [LU, pivots] as Tensor[] & { LU: Tensor; pivots: Tensor };
+  result.LU = LU;
+  result.pivots = pivots;
+  return result;
+}
+
+/** linalg.lu(A) -> (P, L, U) with A = P L U. */
+export function lu(A: Tensor, ...args: PyArgs<[], { pivot?: boolean }>): Tensor[] & { P: Tensor; L: Tensor; U: Tensor } {
+  const [LU, pivots] = lu_factor(A, ...args);
+  const n = A.shape[A.dim() - 1];
+  const piv = contiguousData(pivots);
+  const count = piv.length / Math.max(n, 1);
+  const ps: Float64Array[] = [];
+  for (let b = 0; b < count; b++) {
+    const perm = Array.from({ length: n }, (_, i) => i);
+    for (let k = 0; k < n; k++) {
+      const p = piv[b * n + k] - 1;
+      [perm[k], perm[p]] = [perm[p], perm[k]];
+    }
+    // Row k of P^T A is row perm[k] of A, so P[perm[k], k] = 1.
+    const P = new Float64Array(n * n);
+    for (let k = 0; k < n; k++) P[perm[k] * n + k] = 1;
+    ps.push(P);
+  }
+  const eyeN = eye(n, { dtype: A.dtype });
+  const L = LU.tril(-1).add(eyeN);
+  const U = LU.triu();
+  const P = fromMats(A.shape.slice(0, -2), [n, n], ps, A);
+  const result = [P, L, U] as Tensor[] & { P: Tensor; L: Tensor; U: Tensor };
+  result.P = P;
+  result.L = L;
+  result.U = U;
+  return result;
+}
+
+/** linalg.lu_solve(LU, pivots, B) (torch.lu_solve(B, LU, pivots) in the old order): X with A X = B. */
+export function lu_solve(LU: Tensor, pivots: Tensor, B: Tensor): Tensor {
+  const n = LU.shape[LU.dim() - 1];
+  const { batch, mats } = matrices(LU);
+  const piv = contiguousData(pivots);
+  const Bb = B.expand([...batch, ...B.shape.slice(-2)]).contiguous();
+  const r = B.shape[B.dim() - 1];
+  const bd = matrices(Bb).mats;
+  const parts = mats.map((m, b) => {
+    const perm = Array.from({ length: n }, (_, i) => i);
+    for (let k = 0; k < n; k++) {
+      const p = piv[b * n + k] - 1;
+      [perm[k], perm[p]] = [perm[p], perm[k]];
+    }
+    return luSolve({ lu: m, perm, pivots: [], sign: 1, singular: false }, n, bd[b], r);
+  });
+  return noGradient(fromMats(batch, [n, r], parts, LU), [LU, B], "LinalgLuSolve");
+}
+
 export const linalgExtra = {
   cross: linalgCross,
   inv, det, slogdet, solve, cholesky, qr, eigh, eigvalsh, svd, svdvals, matrix_rank, pinv, lstsq, matrix_power, multi_dot,
   matmul: (a: Tensor, b: Tensor) => matmul(a, b),
-  solve_triangular, inv_ex, cholesky_ex, matrix_exp, cond,
+  solve_triangular, inv_ex, cholesky_ex, matrix_exp, cond, lu_factor, lu, lu_solve,
 };

@@ -92,5 +92,7 @@ describe("API breadth a2: linalg errors", () => {
     expect(() => torch.linalg.qr(a, "r")[1].sum().backward()).toThrow(/not computed when mode='r'/);
     const d = torch.cat([r(3, 2), torch.zeros(3, 1, { dtype: torch.float64 })], 1).requires_grad_(true);
     expect(() => torch.linalg.pinv(d).sum().backward()).toThrow(/rank-deficient .* not implemented/);
+    const m = r(3, 3).requires_grad_(true);
+    expect(() => torch.linalg.lu(m).U.sum().backward()).toThrow(/derivative of LinalgLuFactorEx is not implemented/);
   });
 });

@@ -210,6 +210,10 @@ const cases: Record<string, [string[], (...xs: Tensor[]) => Out]> = {
   hsplit: [["X"], (x) => torch.hsplit(x, 2)],
   vsplit_indices: [["X"], (x) => x.vsplit([1, 2])],
   dsplit: [["B"], (b) => torch.dsplit(b, [3])],
+  lu_factor: [["MB"], (a) => torch.linalg.lu_factor(a)],
+  lu: [["M"], (a) => torch.linalg.lu(a)],
+  lu_solve: [["MB", "RHS"], (a, b) => { const [f, p] = torch.linalg.lu_factor(a); return torch.linalg.lu_solve(f, p, b); }],
+  lu_old: [["M", "RHS"], (a, b) => { const [f, p] = torch.lu(a); return torch.lu_solve(b, f, p); }],
 };
 
 function outputs(o: Out): Tensor[] {

@@ -522,7 +522,7 @@ const NO_KEYWORDS: Record<string, string> = {
       "trace", "movedim", "moveaxis", "swapaxes", "swapdims", "ravel", "broadcast_to", "broadcast_tensors", "broadcast_shapes", "atleast_1d",
       "atleast_2d", "atleast_3d", "column_stack", "dstack", "take", "cartesian_prod", "block_diag", "kron", "inner", "msort", "corrcoef",
       "det", "inverse", "logdet", "slogdet", "matrix_power", "chain_matmul", "matrix_exp",
-      "vdot", "ger", "adjoint", "select_scatter", "hsplit", "vsplit", "dsplit",
+      "vdot", "ger", "adjoint", "select_scatter", "hsplit", "vsplit", "dsplit", "lu", "lu_solve",
     ].map((n) => [`torch.${n}`, "tensors and required values only"]),
   ),
   "torch.as_strided": "(input, size, stride, storage_offset) positional",
