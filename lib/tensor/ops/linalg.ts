@@ -22,7 +22,7 @@ import { cat } from "./join";
 import { matmul } from "./matmul";
 import { matrixNorm, type MatrixOrd } from "./norm";
 import { linalgCross } from "./shape_extra";
-import { thinSvd } from "./svd";
+import { rotateColumns, thinSvd } from "./svd";
 import { contiguousData } from "./util";
 
 // ---- plumbing ----------------------------------------------------------------------------
@@ -200,24 +200,14 @@ function jacobiEigh(a: Float64Array, n: number): { w: Float64Array; v: Float64Ar
         const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
         const c = 1 / Math.sqrt(t * t + 1);
         const sn = t * c;
-        for (let k = 0; k < n; k++) {
-          const skp = s[k * n + p];
-          const skq = s[k * n + q];
-          s[k * n + p] = c * skp - sn * skq;
-          s[k * n + q] = sn * skp + c * skq;
-        }
+        rotateColumns(s, n, n, p, q, c, sn);
         for (let k = 0; k < n; k++) {
           const spk = s[p * n + k];
           const sqk = s[q * n + k];
           s[p * n + k] = c * spk - sn * sqk;
           s[q * n + k] = sn * spk + c * sqk;
         }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p];
-          const vkq = v[k * n + q];
-          v[k * n + p] = c * vkp - sn * vkq;
-          v[k * n + q] = sn * vkp + c * vkq;
-        }
+        rotateColumns(v, n, n, p, q, c, sn);
       }
     }
   }

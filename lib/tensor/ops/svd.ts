@@ -18,6 +18,16 @@ export interface ThinSvd {
 
 const MAX_SWEEPS = 60;
 
+/** Applies the plane rotation (c, s) to columns p and q of a row-major rows x cols matrix, in place. */
+export function rotateColumns(a: Float64Array, rows: number, cols: number, p: number, q: number, c: number, s: number): void {
+  for (let i = 0; i < rows; i++) {
+    const ap = a[i * cols + p];
+    const aq = a[i * cols + q];
+    a[i * cols + p] = c * ap - s * aq;
+    a[i * cols + q] = s * ap + c * aq;
+  }
+}
+
 /** A = U diag(s) V^T for the m x n row-major matrix `a` (not modified). */
 export function thinSvd(a: Float64Array, m: number, n: number): ThinSvd {
   if (m < n) {
@@ -51,18 +61,8 @@ export function thinSvd(a: Float64Array, m: number, n: number): ThinSvd {
         const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t);
         const s = c * t;
-        for (let i = 0; i < m; i++) {
-          const wp = w[i * n + p];
-          const wq = w[i * n + q];
-          w[i * n + p] = c * wp - s * wq;
-          w[i * n + q] = s * wp + c * wq;
-        }
-        for (let i = 0; i < n; i++) {
-          const vp = v[i * n + p];
-          const vq = v[i * n + q];
-          v[i * n + p] = c * vp - s * vq;
-          v[i * n + q] = s * vp + c * vq;
-        }
+        rotateColumns(w, m, n, p, q, c, s);
+        rotateColumns(v, n, n, p, q, c, s);
       }
     }
     if (!rotated) break;

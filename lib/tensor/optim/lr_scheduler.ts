@@ -298,6 +298,17 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 }
 
+/** LambdaLR's and MultiplicativeLR's lr_lambda: one function for every param group, or one per group. */
+function lambdasPerGroup(
+  scheduler: string, optimizer: AnyOptimizer, lr_lambda: LambdaLROptions["lr_lambda"] | undefined,
+): ((epoch: number) => number)[] {
+  const fns = need(scheduler, "lr_lambda", lr_lambda);
+  const n = checkOptimizer(optimizer).param_groups.length;
+  if (typeof fns === "function") return Array.from({ length: n }, () => fns);
+  if (fns.length !== n) throw new ValueError(`Expected ${n} lr_lambdas, but got ${fns.length}`);
+  return [...fns];
+}
+
 export interface LambdaLROptions {
   lr_lambda?: ((epoch: number) => number) | readonly ((epoch: number) => number)[];
   last_epoch?: number;
@@ -314,14 +325,7 @@ export class LambdaLR extends LRScheduler {
     ...args: PyArgs<[last_epoch?: number], { last_epoch?: number }>
   ) {
     const o = parseArgs<LambdaLROptions>("LambdaLR", ["lr_lambda", "last_epoch"], [lr_lambda, ...args]);
-    const fns = need("LambdaLR", "lr_lambda", o.lr_lambda);
-    const n = checkOptimizer(optimizer).param_groups.length;
-    let lambdas: ((epoch: number) => number)[];
-    if (typeof fns === "function") lambdas = Array.from({ length: n }, () => fns);
-    else {
-      if (fns.length !== n) throw new ValueError(`Expected ${n} lr_lambdas, but got ${fns.length}`);
-      lambdas = [...fns];
-    }
+    const lambdas = lambdasPerGroup("LambdaLR", optimizer, o.lr_lambda);
     super(optimizer, o.last_epoch ?? -1);
     this.lr_lambdas = lambdas;
     this._initial_step();
@@ -794,14 +798,7 @@ export class MultiplicativeLR extends LRScheduler {
     ...args: PyArgs<[last_epoch?: number], { last_epoch?: number }>
   ) {
     const o = parseArgs<MultiplicativeLROptions>("MultiplicativeLR", ["lr_lambda", "last_epoch"], [lr_lambda, ...args]);
-    const fns = need("MultiplicativeLR", "lr_lambda", o.lr_lambda);
-    const n = checkOptimizer(optimizer).param_groups.length;
-    let lambdas: ((epoch: number) => number)[];
-    if (typeof fns === "function") lambdas = Array.from({ length: n }, () => fns);
-    else {
-      if (fns.length !== n) throw new ValueError(`Expected ${n} lr_lambdas, but got ${fns.length}`);
-      lambdas = [...fns];
-    }
+    const lambdas = lambdasPerGroup("MultiplicativeLR", optimizer, o.lr_lambda);
     super(optimizer, o.last_epoch ?? -1);
     this.lr_lambdas = lambdas;
     this._initial_step();
