@@ -150,10 +150,11 @@ describeWasm("WebAssembly thread pool", () => {
       }
       const { split, alone } = pool.counts();
       expect(split + alone).toBe(100);
-      // Tried once, then re-tried after 4, 8, 16, 32 and 64 products run alone (5 splits), a few
-      // more when alone runs get preempted on a busy machine; never most of them.
+      // Tried once, then re-tried after 4, 8, 16, 32 and 64 products run alone (5 splits), more
+      // when alone runs get preempted on a busy machine (26 seen with CI's parallel test files);
+      // a chooser that kept splitting would split all 100, one that alternated 50.
       expect(split).toBeGreaterThanOrEqual(2);
-      expect(split).toBeLessThanOrEqual(20);
+      expect(split).toBeLessThanOrEqual(40);
     } finally {
       pool.terminate();
     }
