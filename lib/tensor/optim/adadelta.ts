@@ -5,7 +5,6 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
-import type { Tensor } from "../tensor";
 import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
 
 export interface AdadeltaOptions {
@@ -33,17 +32,10 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
   protected override _update_group(g: ParamGroup<AdadeltaOptions>): void {
     const { lr, rho, eps, weight_decay: wd, maximize } = g;
     const sign = maximize ? -1 : 1;
-    for (const p of g.params) {
-      if (!p.grad) continue;
-      const state = this._state(p);
-      if (state.step === undefined) {
-        state.step = 0;
-        state.square_avg = this._zerosLike(p);
-        state.acc_delta = this._zerosLike(p);
-      }
-      state.step = (state.step as number) + 1;
-      const v = (state.square_avg as Tensor)._data;
-      const u = (state.acc_delta as Tensor)._data;
+    for (const p of this._paramsWithGrad(g)) {
+      const { buf } = this._nextStep(p, { square_avg: 0, acc_delta: 0 });
+      const v = buf.square_avg;
+      const u = buf.acc_delta;
       this._withRaw(p, (w, grad) => {
         for (let i = 0; i < w.length; i++) {
           const gi = wd !== 0 ? sign * grad[i] + wd * w[i] : sign * grad[i];

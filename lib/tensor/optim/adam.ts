@@ -10,7 +10,6 @@ import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
 import { kernels } from "../kernels/registry";
 import type { AdamParams } from "../kernels/optim";
-import type { Tensor } from "../tensor";
 import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
 
 export interface AdamOptions {
@@ -55,20 +54,11 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
   protected override _update_group(g: ParamGroup<AdamOptions>): void {
     const { lr, eps, weight_decay: wd, amsgrad, maximize } = g;
     const [beta1, beta2] = g.betas;
-    for (const p of g.params) {
-      if (!p.grad) continue;
-      const state = this._state(p);
-      if (state.step === undefined) {
-        state.step = 0;
-        state.exp_avg = this._zerosLike(p);
-        state.exp_avg_sq = this._zerosLike(p);
-        if (amsgrad) state.max_exp_avg_sq = this._zerosLike(p);
-      }
-      const step = (state.step as number) + 1;
-      state.step = step;
-      const m = (state.exp_avg as Tensor)._data;
-      const v = (state.exp_avg_sq as Tensor)._data;
-      const vmax = amsgrad ? (state.max_exp_avg_sq as Tensor)._data : null;
+    for (const p of this._paramsWithGrad(g)) {
+      const { step, buf } = this._nextStep(p, amsgrad ? { exp_avg: 0, exp_avg_sq: 0, max_exp_avg_sq: 0 } : { exp_avg: 0, exp_avg_sq: 0 });
+      const m = buf.exp_avg;
+      const v = buf.exp_avg_sq;
+      const vmax = amsgrad ? buf.max_exp_avg_sq : null;
       const params: AdamParams = {
         sign: maximize ? -1 : 1,
         l2: this.decoupled ? 0 : wd,

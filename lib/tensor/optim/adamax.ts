@@ -4,7 +4,6 @@
  *   u = max(beta2 * u, |g| + eps);  p = p - lr / (1 - beta1^t) * m / u
  */
 import { parseArgs, type PyArgs } from "../args";
-import type { Tensor } from "../tensor";
 import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
 import { validateAdamLike } from "./validate";
 
@@ -37,18 +36,10 @@ export class Adamax extends Optimizer<AdamaxOptions> {
     const { lr, eps, weight_decay: wd, maximize } = g;
     const [beta1, beta2] = g.betas;
     const sign = maximize ? -1 : 1;
-    for (const p of g.params) {
-      if (!p.grad) continue;
-      const state = this._state(p);
-      if (state.step === undefined) {
-        state.step = 0;
-        state.exp_avg = this._zerosLike(p);
-        state.exp_inf = this._zerosLike(p);
-      }
-      const step = (state.step as number) + 1;
-      state.step = step;
-      const m = (state.exp_avg as Tensor)._data;
-      const u = (state.exp_inf as Tensor)._data;
+    for (const p of this._paramsWithGrad(g)) {
+      const { step, buf } = this._nextStep(p, { exp_avg: 0, exp_inf: 0 });
+      const m = buf.exp_avg;
+      const u = buf.exp_inf;
       const clr = lr / (1 - beta1 ** step);
       this._withRaw(p, (w, grad) => {
         for (let i = 0; i < w.length; i++) {

@@ -7,7 +7,6 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
-import type { Tensor } from "../tensor";
 import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
 
 export interface ASGDOptions {
@@ -44,20 +43,11 @@ export class ASGD extends Optimizer<ASGDOptions> {
   protected override _update_group(g: ParamGroup<ASGDOptions>): void {
     const { lr, lambd, alpha, t0, weight_decay: wd } = g;
     const sign = g.maximize ? -1 : 1;
-    for (const p of g.params) {
-      if (!p.grad) continue;
-      const state = this._state(p);
-      if (state.step === undefined) {
-        state.step = 0;
-        state.eta = Math.fround(lr);
-        state.mu = 1;
-        state.ax = this._zerosLike(p);
-      }
-      const step = (state.step as number) + 1;
-      state.step = step;
+    for (const p of this._paramsWithGrad(g)) {
+      const { step, state, buf } = this._nextStep(p, { ax: 0 }, { eta: Math.fround(lr), mu: 1 });
       const eta = state.eta as number;
       const mu = state.mu as number;
-      const ax = (state.ax as Tensor)._data;
+      const ax = buf.ax;
       const scale = 1 - lambd * eta;
       this._withRaw(p, (w, grad) => {
         for (let i = 0; i < w.length; i++) {

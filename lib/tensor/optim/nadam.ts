@@ -7,7 +7,6 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
-import type { Tensor } from "../tensor";
 import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
 import { validateAdamLike } from "./validate";
 
@@ -43,17 +42,8 @@ export class NAdam extends Optimizer<NAdamOptions> {
   protected override _update_group(g: ParamGroup<NAdamOptions>): void {
     const { lr, eps, weight_decay: wd, momentum_decay } = g;
     const [beta1, beta2] = g.betas;
-    for (const p of g.params) {
-      if (!p.grad) continue;
-      const state = this._state(p);
-      if (state.step === undefined) {
-        state.step = 0;
-        state.mu_product = 1;
-        state.exp_avg = this._zerosLike(p);
-        state.exp_avg_sq = this._zerosLike(p);
-      }
-      const step = (state.step as number) + 1;
-      state.step = step;
+    for (const p of this._paramsWithGrad(g)) {
+      const { step, state, buf } = this._nextStep(p, { exp_avg: 0, exp_avg_sq: 0 }, { mu_product: 1 });
       const bc2 = 1 - beta2 ** step;
       const mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentum_decay));
       const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * momentum_decay));
@@ -62,8 +52,8 @@ export class NAdam extends Optimizer<NAdamOptions> {
       const muProductNext = Math.fround(Math.fround(muProduct * mu) * muNext);
       const cg = (lr * (1 - mu)) / (1 - muProduct);
       const cm = (lr * muNext) / (1 - muProductNext);
-      const m = (state.exp_avg as Tensor)._data;
-      const v = (state.exp_avg_sq as Tensor)._data;
+      const m = buf.exp_avg;
+      const v = buf.exp_avg_sq;
       this._withRaw(p, (w, grad) => {
         for (let i = 0; i < w.length; i++) {
           const gi = wd !== 0 ? grad[i] + wd * w[i] : grad[i];

@@ -144,6 +144,39 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     return s;
   }
 
+  /** The parameters of a group that have a gradient: the ones a step updates. */
+  protected *_paramsWithGrad(g: ParamGroup<O>): Generator<Tensor> {
+    for (const p of g.params) if (p.grad) yield p;
+  }
+
+  /**
+   * Counts one more step of p and returns its step number, its state and the raw arrays of its
+   * state buffers. On p's first step the state is created as PyTorch creates it, in the same key
+   * order (so state_dict() lists the same keys): `step: 0`, then `scalars`, then one buffer shaped
+   * like p per entry of `buffers`, filled with that entry's value (zero for most optimizers).
+   */
+  protected _nextStep(
+    p: Tensor,
+    buffers: Record<string, number>,
+    scalars: Record<string, number> = {},
+  ): { step: number; state: OptimizerState; buf: Record<string, Float32Array | Float64Array> } {
+    const state = this._state(p);
+    if (state.step === undefined) {
+      state.step = 0;
+      Object.assign(state, scalars);
+      for (const [name, fill] of Object.entries(buffers)) {
+        const t = this._zerosLike(p);
+        t._data.fill(fill);
+        state[name] = t;
+      }
+    }
+    const step = (state.step as number) + 1;
+    state.step = step;
+    const buf: Record<string, Float32Array | Float64Array> = {};
+    for (const name of Object.keys(buffers)) buf[name] = (state[name] as Tensor)._data;
+    return { step, state, buf };
+  }
+
   /** A zero tensor shaped like p, for state buffers. */
   protected _zerosLike(p: Tensor): Tensor {
     return empty(p.shape, p.dtype);

@@ -6,7 +6,6 @@
  *   else:      p = p - lr * m_hat
  */
 import { parseArgs, type PyArgs } from "../args";
-import type { Tensor } from "../tensor";
 import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
 import { validateAdamLike } from "./validate";
 
@@ -36,23 +35,15 @@ export class RAdam extends Optimizer<RAdamOptions> {
   protected override _update_group(g: ParamGroup<RAdamOptions>): void {
     const { lr, eps, weight_decay: wd } = g;
     const [beta1, beta2] = g.betas;
-    for (const p of g.params) {
-      if (!p.grad) continue;
-      const state = this._state(p);
-      if (state.step === undefined) {
-        state.step = 0;
-        state.exp_avg = this._zerosLike(p);
-        state.exp_avg_sq = this._zerosLike(p);
-      }
-      const step = (state.step as number) + 1;
-      state.step = step;
+    for (const p of this._paramsWithGrad(g)) {
+      const { step, buf } = this._nextStep(p, { exp_avg: 0, exp_avg_sq: 0 });
       const bc1 = 1 - beta1 ** step;
       const bc2 = 1 - beta2 ** step;
       const rhoInf = 2 / (1 - beta2) - 1;
       const rhoT = rhoInf - (2 * step * beta2 ** step) / bc2;
       const rect = rhoT > 5 ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
-      const m = (state.exp_avg as Tensor)._data;
-      const v = (state.exp_avg_sq as Tensor)._data;
+      const m = buf.exp_avg;
+      const v = buf.exp_avg_sq;
       const sqrtBc2 = Math.sqrt(bc2);
       this._withRaw(p, (w, grad) => {
         for (let i = 0; i < w.length; i++) {

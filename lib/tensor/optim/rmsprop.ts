@@ -7,7 +7,6 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
-import type { Tensor } from "../tensor";
 import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
 
 export interface RMSpropOptions {
@@ -52,20 +51,15 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
 
   protected override _update_group(g: ParamGroup<RMSpropOptions>): void {
     const { lr, alpha, eps, weight_decay: wd, momentum, centered, maximize } = g;
-    for (const p of g.params) {
-      if (!p.grad) continue;
-      const state = this._state(p);
-      if (state.step === undefined) {
-        state.step = 0;
-        state.square_avg = this._zerosLike(p);
-        if (momentum > 0) state.momentum_buffer = this._zerosLike(p);
-        if (centered) state.grad_avg = this._zerosLike(p);
-      }
-      state.step = (state.step as number) + 1;
-      const s = (state.square_avg as Tensor)._data;
-      const buf = momentum > 0 ? (state.momentum_buffer as Tensor)._data : null;
-      const a = centered ? (state.grad_avg as Tensor)._data : null;
-      this._withRaw(p, (w, grad) => rmspropStep(w, grad, s, a, buf, maximize ? -1 : 1, wd, alpha, eps, lr, momentum));
+    // The buffers PyTorch creates, in its order: momentum's and centered's only when they are on.
+    const buffers: Record<string, number> = { square_avg: 0 };
+    if (momentum > 0) buffers.momentum_buffer = 0;
+    if (centered) buffers.grad_avg = 0;
+    for (const p of this._paramsWithGrad(g)) {
+      const { buf } = this._nextStep(p, buffers);
+      const mom = momentum > 0 ? buf.momentum_buffer : null;
+      const a = centered ? buf.grad_avg : null;
+      this._withRaw(p, (w, grad) => rmspropStep(w, grad, buf.square_avg, a, mom, maximize ? -1 : 1, wd, alpha, eps, lr, momentum));
     }
   }
 }

@@ -5,7 +5,6 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
-import type { Tensor } from "../tensor";
 import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
 
 export interface RpropOptions {
@@ -37,19 +36,11 @@ export class Rprop extends Optimizer<RpropOptions> {
     const [etaminus, etaplus] = g.etas;
     const [smin, smax] = g.step_sizes;
     const sign = g.maximize ? -1 : 1;
-    for (const p of g.params) {
-      if (!p.grad) continue;
-      const state = this._state(p);
-      if (state.step === undefined) {
-        state.step = 0;
-        state.prev = this._zerosLike(p);
-        const sizes = this._zerosLike(p);
-        sizes._data.fill(g.lr);
-        state.step_size = sizes;
-      }
-      state.step = (state.step as number) + 1;
-      const prev = (state.prev as Tensor)._data;
-      const size = (state.step_size as Tensor)._data;
+    for (const p of this._paramsWithGrad(g)) {
+      // Every element's step size starts at lr.
+      const { buf } = this._nextStep(p, { prev: 0, step_size: g.lr });
+      const prev = buf.prev;
+      const size = buf.step_size;
       this._withRaw(p, (w, grad) => {
         for (let i = 0; i < w.length; i++) {
           let gi = sign * grad[i];
