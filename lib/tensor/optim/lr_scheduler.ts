@@ -298,37 +298,43 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 }
 
-/** LambdaLR's and MultiplicativeLR's lr_lambda: one function for every param group, or one per group. */
-function lambdasPerGroup(
-  scheduler: string, optimizer: AnyOptimizer, lr_lambda: LambdaLROptions["lr_lambda"] | undefined,
-): ((epoch: number) => number)[] {
-  const fns = need(scheduler, "lr_lambda", lr_lambda);
-  const n = checkOptimizer(optimizer).param_groups.length;
-  if (typeof fns === "function") return Array.from({ length: n }, () => fns);
-  if (fns.length !== n) throw new ValueError(`Expected ${n} lr_lambdas, but got ${fns.length}`);
-  return [...fns];
-}
-
 export interface LambdaLROptions {
   lr_lambda?: ((epoch: number) => number) | readonly ((epoch: number) => number)[];
   last_epoch?: number;
 }
 
-/** lr = base_lr * lr_lambda(epoch); one function for every group or one per group. */
-export class LambdaLR extends LRScheduler {
+/**
+ * LambdaLR's and MultiplicativeLR's shared construction: `(optimizer, lr_lambda, last_epoch)` or
+ * options, lr_lambda one function for every param group or one per group.
+ */
+abstract class LambdaSchedulerBase extends LRScheduler {
   lr_lambdas: ((epoch: number) => number)[];
 
+  constructor(
+    scheduler: string,
+    optimizer: AnyOptimizer,
+    lr_lambda: LambdaLROptions["lr_lambda"] | LambdaLROptions,
+    args: PyArgs<[last_epoch?: number], { last_epoch?: number }>,
+  ) {
+    const o = parseArgs<LambdaLROptions>(scheduler, ["lr_lambda", "last_epoch"], [lr_lambda, ...args]);
+    const fns = need(scheduler, "lr_lambda", o.lr_lambda);
+    const n = checkOptimizer(optimizer).param_groups.length;
+    if (typeof fns !== "function" && fns.length !== n) throw new ValueError(`Expected ${n} lr_lambdas, but got ${fns.length}`);
+    super(optimizer, o.last_epoch ?? -1);
+    this.lr_lambdas = typeof fns === "function" ? Array.from({ length: n }, () => fns) : [...fns];
+    this._initial_step();
+  }
+}
+
+/** lr = base_lr * lr_lambda(epoch); one function for every group or one per group. */
+export class LambdaLR extends LambdaSchedulerBase {
   /** new lr_scheduler.LambdaLR(optimizer, (epoch) => 0.95 ** epoch) or (optimizer, { lr_lambda }) */
   constructor(
     optimizer: AnyOptimizer,
     lr_lambda: LambdaLROptions["lr_lambda"] | LambdaLROptions,
     ...args: PyArgs<[last_epoch?: number], { last_epoch?: number }>
   ) {
-    const o = parseArgs<LambdaLROptions>("LambdaLR", ["lr_lambda", "last_epoch"], [lr_lambda, ...args]);
-    const lambdas = lambdasPerGroup("LambdaLR", optimizer, o.lr_lambda);
-    super(optimizer, o.last_epoch ?? -1);
-    this.lr_lambdas = lambdas;
-    this._initial_step();
+    super("LambdaLR", optimizer, lr_lambda, args);
   }
 
   get_lr(): number[] {
@@ -782,26 +788,17 @@ export class ReduceLROnPlateau {
 /** PyTorch 1.13's public name of the base class. */
 export { LRScheduler as _LRScheduler };
 
-export interface MultiplicativeLROptions {
-  lr_lambda?: ((epoch: number) => number) | readonly ((epoch: number) => number)[];
-  last_epoch?: number;
-}
+export type MultiplicativeLROptions = LambdaLROptions;
 
 /** lr = lr * lr_lambda(epoch) every step after the first; one function for every group or one per group. */
-export class MultiplicativeLR extends LRScheduler {
-  lr_lambdas: ((epoch: number) => number)[];
-
+export class MultiplicativeLR extends LambdaSchedulerBase {
   /** new lr_scheduler.MultiplicativeLR(optimizer, (epoch) => 0.95) or (optimizer, { lr_lambda }) */
   constructor(
     optimizer: AnyOptimizer,
     lr_lambda: MultiplicativeLROptions["lr_lambda"] | MultiplicativeLROptions,
     ...args: PyArgs<[last_epoch?: number], { last_epoch?: number }>
   ) {
-    const o = parseArgs<MultiplicativeLROptions>("MultiplicativeLR", ["lr_lambda", "last_epoch"], [lr_lambda, ...args]);
-    const lambdas = lambdasPerGroup("MultiplicativeLR", optimizer, o.lr_lambda);
-    super(optimizer, o.last_epoch ?? -1);
-    this.lr_lambdas = lambdas;
-    this._initial_step();
+    super("MultiplicativeLR", optimizer, lr_lambda, args);
   }
 
   get_lr(): number[] {
