@@ -427,13 +427,38 @@ export interface SequentialLROptions {
   last_epoch?: number;
 }
 
+/**
+ * What SequentialLR and ChainedScheduler share: schedulers of one optimizer, the lrs of the last
+ * step, and a state_dict holding each scheduler's own. The fields are `declare`d so that each
+ * subclass keeps its own state_dict key order.
+ */
+abstract class SchedulerOfSchedulers {
+  declare optimizer: AnyOptimizer;
+  declare _schedulers: LRScheduler[];
+  protected declare _last_lr: number[];
+
+  abstract step(): void;
+
+  get_last_lr(): number[] {
+    return this._last_lr.slice();
+  }
+
+  state_dict(): Record<string, unknown> {
+    const own = Object.fromEntries(Object.entries(this).filter(([k]) => !NOT_STATE.has(k)).map(([k, v]) => [k, structuredCopy(v)]));
+    return { ...own, _schedulers: this._schedulers.map((s) => s.state_dict()) };
+  }
+
+  load_state_dict(state: Record<string, unknown>): void {
+    const { _schedulers: inner, ...own } = state;
+    for (const [k, v] of Object.entries(own)) if (k !== "optimizer") (this as unknown as Record<string, unknown>)[k] = structuredCopy(v);
+    (inner as Record<string, unknown>[] | undefined)?.forEach((s, i) => this._schedulers[i].load_state_dict(s));
+  }
+}
+
 /** Runs schedulers one after another, switching at the milestones (warm-up then decay). */
-export class SequentialLR {
-  optimizer: AnyOptimizer;
-  _schedulers: LRScheduler[];
+export class SequentialLR extends SchedulerOfSchedulers {
   _milestones: number[];
   last_epoch: number;
-  protected _last_lr: number[];
 
   /** new lr_scheduler.SequentialLR(optimizer, [warmup, decay], [5]) or (optimizer, { schedulers, milestones }) */
   constructor(
@@ -441,6 +466,7 @@ export class SequentialLR {
     schedulers: readonly LRScheduler[] | SequentialLROptions,
     ...args: PyArgs<[milestones?: readonly number[], last_epoch?: number], Omit<SequentialLROptions, "schedulers">>
   ) {
+    super();
     const o = parseArgs<SequentialLROptions>("SequentialLR", ["schedulers", "milestones", "last_epoch"], [schedulers, ...args]);
     const list = need("SequentialLR", "schedulers", o.schedulers);
     const milestones = need("SequentialLR", "milestones", o.milestones);
@@ -472,21 +498,6 @@ export class SequentialLR {
     if (idx > 0 && this._milestones[idx - 1] === this.last_epoch) s.step(0);
     else s.step();
     this._last_lr = s.get_last_lr();
-  }
-
-  get_last_lr(): number[] {
-    return this._last_lr.slice();
-  }
-
-  state_dict(): Record<string, unknown> {
-    const own = Object.fromEntries(Object.entries(this).filter(([k]) => !NOT_STATE.has(k)).map(([k, v]) => [k, structuredCopy(v)]));
-    return { ...own, _schedulers: this._schedulers.map((s) => s.state_dict()) };
-  }
-
-  load_state_dict(state: Record<string, unknown>): void {
-    const { _schedulers: inner, ...own } = state;
-    for (const [k, v] of Object.entries(own)) if (k !== "optimizer") (this as unknown as Record<string, unknown>)[k] = structuredCopy(v);
-    (inner as Record<string, unknown>[] | undefined)?.forEach((s, i) => this._schedulers[i].load_state_dict(s));
   }
 }
 
@@ -842,13 +853,11 @@ export class PolynomialLR extends LRScheduler {
 }
 
 /** Steps every scheduler in the list at each step(), so their factors multiply. */
-export class ChainedScheduler {
-  optimizer: AnyOptimizer;
-  _schedulers: LRScheduler[];
-  protected _last_lr: number[];
+export class ChainedScheduler extends SchedulerOfSchedulers {
 
   /** new lr_scheduler.ChainedScheduler([s1, s2]) or ChainedScheduler({ schedulers: [s1, s2] }) */
   constructor(schedulers: readonly LRScheduler[] | { schedulers?: readonly LRScheduler[] }) {
+    super();
     const o = parseArgs<{ schedulers: readonly LRScheduler[] }>("ChainedScheduler", ["schedulers"], [schedulers]);
     const list = need("ChainedScheduler", "schedulers", o.schedulers);
     if (list.length === 0) throw new ValueError("ChainedScheduler expects at least one scheduler");
@@ -865,21 +874,6 @@ export class ChainedScheduler {
   step(): void {
     for (const s of this._schedulers) s.step();
     this._last_lr = groupsOf(this.optimizer).map((g) => g.lr);
-  }
-
-  get_last_lr(): number[] {
-    return this._last_lr.slice();
-  }
-
-  state_dict(): Record<string, unknown> {
-    const own = Object.fromEntries(Object.entries(this).filter(([k]) => !NOT_STATE.has(k)).map(([k, v]) => [k, structuredCopy(v)]));
-    return { ...own, _schedulers: this._schedulers.map((s) => s.state_dict()) };
-  }
-
-  load_state_dict(state: Record<string, unknown>): void {
-    const { _schedulers: inner, ...own } = state;
-    for (const [k, v] of Object.entries(own)) if (k !== "optimizer") (this as unknown as Record<string, unknown>)[k] = structuredCopy(v);
-    (inner as Record<string, unknown>[] | undefined)?.forEach((s, i) => this._schedulers[i].load_state_dict(s));
   }
 }
 
