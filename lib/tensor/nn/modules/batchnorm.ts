@@ -5,13 +5,11 @@
  * cumulative moving average (factor 1 / num_batches_tracked).
  */
 import { parseArgs, type PyArgs } from "../../args";
-import { float32, int64, type DType } from "../../dtype";
+import { float32, type DType } from "../../dtype";
 import { ValueError } from "../../errors";
-import { empty } from "../../ops/util";
 import type { Tensor } from "../../tensor";
 import { batch_norm } from "../functional/normalization";
-import { Module } from "../module";
-import { Parameter } from "../parameter";
+import { NormBase } from "./norm_base";
 import { pyBool, pyFloat } from "../repr";
 
 export interface BatchNormOptions {
@@ -22,18 +20,8 @@ export interface BatchNormOptions {
   dtype?: DType;
 }
 
-export class BatchNorm1d extends Module {
+export class BatchNorm1d extends NormBase {
   static override readonly __name__ = "BatchNorm1d";
-  num_features: number;
-  eps: number;
-  momentum: number | null;
-  affine: boolean;
-  track_running_stats: boolean;
-  weight: Parameter | null;
-  bias: Parameter | null;
-  declare running_mean: Tensor | null;
-  declare running_var: Tensor | null;
-  declare num_batches_tracked: Tensor | null;
 
   /** new nn.BatchNorm1d(num_features, eps=1e-5, momentum=0.1, affine=true, track_running_stats=true) */
   constructor(
@@ -42,41 +30,9 @@ export class BatchNorm1d extends Module {
   ) {
     super();
     const a = parseArgs<BatchNormOptions>("BatchNorm1d", ["eps", "momentum", "affine", "track_running_stats", "dtype"], args);
-    const dtype = a.dtype ?? float32;
-    this.num_features = num_features;
-    this.eps = a.eps ?? 1e-5;
     // null is a setting of its own (a cumulative average), so only a missing momentum defaults.
-    this.momentum = a.momentum === undefined ? 0.1 : a.momentum;
-    this.affine = a.affine ?? true;
-    this.track_running_stats = a.track_running_stats ?? true;
-    this.weight = this.affine ? new Parameter(empty([num_features], dtype)) : null;
-    this.bias = this.affine ? new Parameter(empty([num_features], dtype)) : null;
-    if (this.track_running_stats) {
-      this.register_buffer("running_mean", empty([num_features], dtype));
-      this.register_buffer("running_var", empty([num_features], dtype));
-      this.register_buffer("num_batches_tracked", empty([], int64));
-    } else {
-      this.register_buffer("running_mean", null);
-      this.register_buffer("running_var", null);
-      this.register_buffer("num_batches_tracked", null);
-    }
-    this.reset_parameters();
-  }
-
-  reset_running_stats(): void {
-    if (!this.track_running_stats) return;
-    this.running_mean!._data.fill(0);
-    this.running_var!._data.fill(1);
-    this.num_batches_tracked!._data.fill(0);
-    for (const t of [this.running_mean!, this.running_var!, this.num_batches_tracked!]) t._bump("reset_running_stats");
-  }
-
-  reset_parameters(): void {
-    this.reset_running_stats();
-    if (this.affine) {
-      this.weight!._data.fill(1);
-      this.bias!._data.fill(0);
-    }
+    const momentum = a.momentum === undefined ? 0.1 : a.momentum;
+    this._initNorm(num_features, a.eps ?? 1e-5, momentum, a.affine ?? true, a.track_running_stats ?? true, a.dtype ?? float32);
   }
 
   override forward(input: Tensor): Tensor {

@@ -1,11 +1,12 @@
 /** GroupNorm, InstanceNorm1d/2d/3d and LocalResponseNorm over ../functional/normalization_extra.ts. */
 import { parseArgs, type PyArgs } from "../../args";
-import { float32, int64, type DType } from "../../dtype";
+import { float32, type DType } from "../../dtype";
 import { ValueError } from "../../errors";
 import { empty } from "../../ops/util";
 import type { Tensor } from "../../tensor";
 import * as Fn from "../functional/normalization_extra";
 import { Module } from "../module";
+import { NormBase } from "./norm_base";
 import { Parameter } from "../parameter";
 import { pyBool, pyFloat } from "../repr";
 
@@ -63,17 +64,8 @@ interface InstanceNormModuleOptions {
 }
 
 /** PyTorch's _InstanceNorm: affine off and no running statistics by default. */
-abstract class InstanceNorm extends Module {
-  num_features: number;
-  eps: number;
-  momentum: number;
-  affine: boolean;
-  track_running_stats: boolean;
-  weight: Parameter | null;
-  bias: Parameter | null;
-  declare running_mean: Tensor | null;
-  declare running_var: Tensor | null;
-  declare num_batches_tracked: Tensor | null;
+abstract class InstanceNorm extends NormBase {
+  declare momentum: number;
   protected abstract readonly spatialDims: number;
 
   /** new nn.InstanceNorm2d(num_features, eps=1e-5, momentum=0.1, affine=false, track_running_stats=false) */
@@ -81,40 +73,7 @@ abstract class InstanceNorm extends Module {
     super();
     const a = parseArgs<InstanceNormModuleOptions>(this._get_name(), ["num_features", "eps", "momentum", "affine", "track_running_stats", "dtype"], args);
     if (a.num_features === undefined) throw new ValueError(`${this._get_name()}() needs num_features`);
-    const dtype = a.dtype ?? float32;
-    this.num_features = a.num_features;
-    this.eps = a.eps ?? 1e-5;
-    this.momentum = a.momentum ?? 0.1;
-    this.affine = a.affine ?? false;
-    this.track_running_stats = a.track_running_stats ?? false;
-    this.weight = this.affine ? new Parameter(empty([this.num_features], dtype)) : null;
-    this.bias = this.affine ? new Parameter(empty([this.num_features], dtype)) : null;
-    if (this.track_running_stats) {
-      this.register_buffer("running_mean", empty([this.num_features], dtype));
-      this.register_buffer("running_var", empty([this.num_features], dtype));
-      this.register_buffer("num_batches_tracked", empty([], int64));
-    } else {
-      this.register_buffer("running_mean", null);
-      this.register_buffer("running_var", null);
-      this.register_buffer("num_batches_tracked", null);
-    }
-    this.reset_parameters();
-  }
-
-  reset_running_stats(): void {
-    if (!this.track_running_stats) return;
-    this.running_mean!._data.fill(0);
-    this.running_var!._data.fill(1);
-    this.num_batches_tracked!._data.fill(0);
-    for (const t of [this.running_mean!, this.running_var!, this.num_batches_tracked!]) t._bump("reset_running_stats");
-  }
-
-  reset_parameters(): void {
-    this.reset_running_stats();
-    if (this.affine) {
-      this.weight!._data.fill(1);
-      this.bias!._data.fill(0);
-    }
+    this._initNorm(a.num_features, a.eps ?? 1e-5, a.momentum ?? 0.1, a.affine ?? false, a.track_running_stats ?? false, a.dtype ?? float32);
   }
 
   override forward(input: Tensor): Tensor {
