@@ -2,6 +2,8 @@
  * A backward node: what one op needs to turn the gradient of its output into gradients of
  * its inputs. Nodes form the dynamic tape; the engine walks them from the output back.
  */
+import { releaseBuffer } from "../buffer_pool";
+import type { Storage } from "../dtype";
 import { RuntimeError } from "../errors";
 import type { Tensor } from "../tensor";
 
@@ -48,6 +50,12 @@ export class Node {
    * gradients it makes: the engine never recycles their buffers.
    */
   userCode = false;
+  /**
+   * Buffers only this node's backward reads (an op's private forward state, e.g. GELU's Phi(x) or
+   * attention's probabilities): no tensor wraps them, so once the node is released (its closure
+   * can never run again) nothing can reach them and they go back to the buffer pool.
+   */
+  scratch: Storage[] | null = null;
   private fn: BackwardFn | null;
   private saved: SavedTensor[];
   private freed = false;
@@ -119,6 +127,8 @@ export class Node {
     this.inputs = [];
     if (this.higher !== true) this.higher = null;
     this.freed = true;
+    if (this.scratch) for (const buf of this.scratch) releaseBuffer(buf);
+    this.scratch = null;
   }
 
   toString(): string {

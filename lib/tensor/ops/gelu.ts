@@ -6,7 +6,8 @@
  * exps come from the exp kernel in one call over the buffer rather than one Math.exp per element
  * (a scalar Math.exp costs about 20 ns here).
  */
-import { record } from "../autograd/function";
+import { needsGrad, record } from "../autograd/function";
+import { releaseBuffer } from "../buffer_pool";
 import { allocStorage, float32 } from "../dtype";
 import { erf32 } from "../kernels/unary";
 import { kernels } from "../kernels/registry";
@@ -40,7 +41,12 @@ export function gelu32(x: Tensor): Tensor {
     o[i] = v * c;
   }
   const formula = UNARY_FORMULAS.gelu!;
-  return record(
+  if (!needsGrad(x)) {
+    // No backward will read Phi(x): its buffer is dead now.
+    releaseBuffer(cdf);
+    return out;
+  }
+  const result = record(
     out, "GeluBackward0", [x],
     (g) => {
       const gd = contiguousData(g) as Float32Array;
@@ -59,4 +65,7 @@ export function gelu32(x: Tensor): Tensor {
     [x],
     (g) => [formula(g, x, out, 0, 0)],
   );
+  // Phi(x) is read only by the closure above: back to the pool when the graph is freed.
+  result.grad_fn!.scratch = [cdf];
+  return result;
 }

@@ -156,8 +156,12 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
   const outL = sliceLayout(batch, L, Ev, dt, headsInterleaved(q), S > 0);
   const out = outL.t;
   matmulBatched(nb, L, Ev, S, P, pOffs, S, 1, vd, vo, vsS, vsE, out._data, 0, outL);
-  if (!needsGrad(q, k, v)) return out;
-  return record(
+  if (!needsGrad(q, k, v)) {
+    // No backward will read the probabilities: their buffer is dead now.
+    releaseBuffer(P);
+    return out;
+  }
+  const result = record(
     out, "ScaledDotProductAttentionBackward0", [q, k, v],
     (g) => {
       // dO read through its strides (heads merged back by a view arrive interleaved).
@@ -183,4 +187,7 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
     [q, k, v],
     (g) => differentiateThrough((q2, k2, v2) => decomposed(q2, k2, v2, mask, causal, scale), [q, k, v], g),
   );
+  // P is read only by the closure above: back to the pool when the graph is freed.
+  result.grad_fn!.scratch = [P];
+  return result;
 }

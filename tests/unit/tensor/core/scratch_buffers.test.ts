@@ -1,0 +1,102 @@
+/**
+ * Op-private forward buffers (Node.scratch: GELU's Phi(x), fused attention's probabilities) go
+ * back to the buffer pool when the graph is freed after backward, or at once when no graph is
+ * recorded; never while a retained graph can still read them.
+ */
+import { describe, expect, it } from "vitest";
+import { F, torch, type Tensor } from "../../../../lib/tensor/index";
+import { MIN_POOLED, takePooled } from "../../../../lib/tensor/buffer_pool";
+import type { Storage } from "../../../../lib/tensor/dtype";
+
+/** Empties the pool's float32 list of length n and returns what it held. */
+function drainPool(n: number): Storage[] {
+  const out: Storage[] = [];
+  for (let b = takePooled(false, n, false); b; b = takePooled(false, n, false)) out.push(b);
+  return out;
+}
+
+const snapshot = (t: Tensor) => Array.from(t.detach().contiguous()._data.subarray(t._offset, t._offset + t.numel()));
+
+/** Ops of the same sizes run in between, so a wrongly pooled buffer would be handed out and overwritten. */
+function churn(make: () => Tensor): void {
+  for (let i = 0; i < 6; i++) make().sum().backward();
+}
+
+describe("op-private scratch buffers", () => {
+  const rows = 64, cols = 512; // 32768 floats: pooled
+  const n = rows * cols;
+
+  it("GELU's Phi(x) buffer returns to the pool after backward, not before", () => {
+    expect(n).toBeGreaterThanOrEqual(MIN_POOLED);
+    torch.manual_seed(0);
+    const x = torch.randn(rows, cols, { requires_grad: true });
+    const y = F.gelu(x);
+    const cdf = y.grad_fn!.scratch![0];
+    expect(cdf.length).toBe(n);
+    drainPool(n);
+    // autograd.grad: nothing is allocated after GELU's node is released (backward's .grad could take the buffer at once).
+    const [gx] = torch.autograd.grad(y.sum(), [x]) as Tensor[];
+    expect(y.grad_fn!.scratch).toBeNull();
+    expect(drainPool(n)).toContain(cdf);
+    expect(gx._data).not.toBe(cdf);
+  });
+
+  it("under no_grad GELU returns its Phi(x) buffer at once", () => {
+    const x = torch.randn(rows, cols);
+    drainPool(n);
+    const y = torch.no_grad(() => F.gelu(x));
+    expect(y.grad_fn).toBeNull();
+    expect(drainPool(n).length).toBe(1);
+  });
+
+  it("a retained GELU graph keeps Phi(x): a second backward after other GELU steps gives the same gradient", () => {
+    torch.manual_seed(1);
+    const x = torch.randn(rows, cols, { requires_grad: true });
+    const y = F.gelu(x);
+    const yValues = snapshot(y);
+    y.sum().backward({ retain_graph: true });
+    const first = snapshot(x.grad!);
+    expect(y.grad_fn!.scratch).not.toBeNull();
+    churn(() => F.gelu(torch.randn(rows, cols, { requires_grad: true })));
+    x.grad = null;
+    y.sum().backward();
+    expect(snapshot(x.grad!)).toEqual(first);
+    // The output the caller holds is not scratch: later steps leave it alone.
+    churn(() => F.gelu(torch.randn(rows, cols, { requires_grad: true })));
+    expect(snapshot(y)).toEqual(yValues);
+  });
+
+  // [2, 4, 64, 64]: 32768 attention probabilities.
+  const qkv = (grad: boolean) => [0, 1, 2].map(() => torch.randn(2, 4, 64, 16, { requires_grad: grad }));
+  const nP = 2 * 4 * 64 * 64;
+
+  it("fused attention's probabilities return to the pool after backward, or at once without a graph", () => {
+    torch.manual_seed(2);
+    const [q, k, v] = qkv(true);
+    const out = F.scaled_dot_product_attention(q, k, v, { is_causal: true });
+    const P = out.grad_fn!.scratch![0];
+    expect(P.length).toBe(nP);
+    drainPool(nP);
+    out.sum().backward();
+    expect(drainPool(nP)).toContain(P);
+    const [q2, k2, v2] = qkv(false);
+    F.scaled_dot_product_attention(q2, k2, v2);
+    expect(drainPool(nP).length).toBe(1);
+  });
+
+  it("a retained attention graph keeps its probabilities across other attention steps", () => {
+    torch.manual_seed(3);
+    const [q, k, v] = qkv(true);
+    const w = torch.randn(2, 4, 64, 16);
+    const out = F.scaled_dot_product_attention(q, k, v, { is_causal: true });
+    out.mul(w).sum().backward({ retain_graph: true });
+    const first = [q, k, v].map((t) => snapshot(t.grad!));
+    churn(() => {
+      const [a, b, c] = qkv(true);
+      return F.scaled_dot_product_attention(a, b, c, { is_causal: true });
+    });
+    for (const t of [q, k, v]) t.grad = null;
+    out.mul(w).sum().backward();
+    expect([q, k, v].map((t) => snapshot(t.grad!))).toEqual(first);
+  });
+});
