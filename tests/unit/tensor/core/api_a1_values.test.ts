@@ -5,20 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { torch, type Tensor } from "../../../../lib/tensor/index";
-import { expectClose, loadFixture } from "./fixtures";
+import { checkOpCase, type StoredCase, type StoredTensor } from "../op_cases";
+import { loadFixture } from "./fixtures";
 
-interface Stored {
-  shape: number[];
-  dtype: "float32" | "float64" | "int64" | "bool";
-  data: number[];
-}
-interface Case {
-  out: Stored[];
-  grad?: Stored[];
-}
-const fx = loadFixture<{ inputs: Record<string, Stored>; cases: Record<string, Case> }>("api_a1.json");
-const dtypes = { float32: torch.float32, float64: torch.float64, int64: torch.long, bool: torch.bool };
-const load = (s: Stored): Tensor => torch.tensor(s.data, { dtype: dtypes[s.dtype] }).reshape(s.shape);
+const fx = loadFixture<{ inputs: Record<string, StoredTensor>; cases: Record<string, StoredCase> }>("api_a1.json");
 const T = (v: number[]) => torch.tensor(v);
 const L = (v: number[]) => torch.tensor(v, { dtype: torch.long });
 
@@ -109,25 +99,11 @@ describe("API breadth a1 matches PyTorch 1.13 (tests/fixtures/torch/core/api_a1.
   for (const [name, c] of Object.entries(fx.cases)) {
     it(name, () => {
       const [names, fn] = cases[name];
-      const xs = names.map((n) => {
-        const t = load(fx.inputs[n]);
-        return c.grad && t.dtype.is_floating_point ? t.requires_grad_(true) : t;
-      });
-      const r = fn(...xs);
-      const outs = Array.isArray(r) ? r : [r];
-      expect(outs.length, "number of outputs").toBe(c.out.length);
-      outs.forEach((o, i) => {
-        expect(o.shape, `${name} output ${i} shape`).toEqual(c.out[i].shape);
-        expect(o.dtype, `${name} output ${i} dtype`).toBe(dtypes[c.out[i].dtype]);
-        expectClose(o, c.out[i].data, 2e-6, 1e-6, `${name} output ${i}`);
-      });
-      if (!c.grad) return;
-      const first = outs[0];
-      const w = torch.linspace(0.5, 1.5, first.numel()).reshape(first.shape.slice());
-      first.mul(w).sum().backward();
-      const floats = xs.filter((x) => x.dtype.is_floating_point);
-      expect(floats.length).toBe(c.grad.length);
-      floats.forEach((x, i) => expectClose(x.grad ?? torch.zeros_like(x), c.grad![i].data, 1e-5, 1e-6, `${name} grad ${i}`));
+      const run = (...xs: Tensor[]) => {
+        const r = fn(...xs);
+        return Array.isArray(r) ? r : [r];
+      };
+      checkOpCase(name, c, fx.inputs, names, run, { out: [2e-6, 1e-6], grad: [1e-5, 1e-6] });
     });
   }
 });

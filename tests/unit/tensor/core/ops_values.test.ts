@@ -6,23 +6,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { torch, type Tensor } from "../../../../lib/tensor/index";
-import { expectClose, loadFixture } from "./fixtures";
+import { checkOpCase, loadStored, type StoredCase, type StoredTensor } from "../op_cases";
+import { loadFixture } from "./fixtures";
 
-interface Stored {
-  shape: number[];
-  dtype: "float32" | "float64" | "int64" | "bool";
-  data: number[];
-}
-interface Case {
-  out: Stored[];
-  grad?: Stored[];
-}
-const fx = loadFixture<{ inputs: Record<string, Stored>; cases: Record<string, Case>; sampling: Record<string, Stored> }>("ops.json");
-
-const dtypes = { float32: torch.float32, float64: torch.float64, int64: torch.long, bool: torch.bool };
-function load(s: Stored): Tensor {
-  return torch.tensor(s.data, { dtype: dtypes[s.dtype] }).reshape(s.shape);
-}
+const fx = loadFixture<{ inputs: Record<string, StoredTensor>; cases: Record<string, StoredCase>; sampling: Record<string, StoredTensor> }>("ops.json");
 const L = (v: number[] | number[][]) => torch.tensor(v, { dtype: torch.long });
 const S = torch.slice;
 
@@ -181,29 +168,7 @@ describe("tensor ops match PyTorch 1.13 (tests/fixtures/torch/core/ops.json)", (
   for (const [name, c] of Object.entries(fx.cases)) {
     it(name, () => {
       const [names, fn] = cases[name];
-      const xs = names.map((n) => {
-        const t = load(fx.inputs[n]);
-        return c.grad && t.dtype.is_floating_point ? t.requires_grad_(true) : t;
-      });
-      const outs = outputs(fn(...xs));
-      expect(outs.length, "number of outputs").toBe(c.out.length);
-      outs.forEach((o, i) => {
-        expect(o.shape, `${name} output ${i} shape`).toEqual(c.out[i].shape);
-        expect(o.dtype, `${name} output ${i} dtype`).toBe(dtypes[c.out[i].dtype]);
-        expectClose(o, c.out[i].data, 1e-5, 1e-5, `${name} output ${i}`);
-      });
-      if (!c.grad) return;
-      const first = outs[0];
-      const w = torch.linspace(0.5, 1.5, first.numel()).reshape(first.shape.slice());
-      first.mul(w).sum().backward();
-      const floats = xs.filter((x) => x.dtype.is_floating_point);
-      expect(floats.length).toBe(c.grad.length);
-      floats.forEach((x, i) => {
-        // An input the output does not depend on gets no gradient (PyTorch: None, stored as zeros).
-        const g = x.grad ?? torch.zeros_like(x);
-        if (!x.grad) expect(c.grad![i].data.every((v) => v === 0), `${name}: input ${i} got no gradient`).toBe(true);
-        expectClose(g, c.grad![i].data, 1e-4, 1e-5, `${name} grad ${i}`);
-      });
+      checkOpCase(name, c, fx.inputs, names, (...xs) => outputs(fn(...xs)), { out: [1e-5, 1e-5], grad: [1e-4, 1e-5] });
     });
   }
 });
@@ -229,7 +194,7 @@ describe("seeded sampling reproduces PyTorch's draws", () => {
     it(name, () => {
       const t = draw();
       expect(t.shape).toEqual(fx.sampling[name].shape);
-      expect(t.tolist()).toEqual(load(fx.sampling[name]).tolist());
+      expect(t.tolist()).toEqual(loadStored(fx.sampling[name]).tolist());
     });
   }
 });
