@@ -3,35 +3,14 @@
  * engine's seeded generator (or `{ generator }`), with PyTorch's formulas and messages.
  */
 import { parseArgs, type PyArgs } from "../args";
-import { no_grad } from "../autograd/grad_mode";
-import { float64 } from "../dtype";
 import { ValueError } from "../errors";
 import { default_generator, type Generator } from "../random";
 import type { Tensor } from "../tensor";
 import { dirac_, eye_, orthogonal_, sparse_, trunc_normal_ } from "./init_extra";
+import { fillInPlace, wide } from "./init_fill";
 
 interface GenOpt {
   generator?: Generator;
-}
-
-/** Writes `fill(buffer)` into t's elements (t may be a strided view), bumping its version. */
-function fillInPlace(t: Tensor, fill: (out: Float32Array | Float64Array) => void): Tensor {
-  no_grad(() => {
-    const n = t.numel();
-    if (t.is_contiguous()) {
-      fill(t._data.subarray(t._offset, t._offset + n));
-    } else {
-      const tmp = t.contiguous().clone();
-      fill(tmp._data);
-      t.copy_(tmp);
-    }
-    t._bump("init");
-  });
-  return t;
-}
-
-function wide(t: Tensor): boolean {
-  return t.dtype === float64;
 }
 
 export interface UniformOptions extends GenOpt {

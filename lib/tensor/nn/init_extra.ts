@@ -14,39 +14,19 @@
  *   entries are zeroed.
  */
 import { parseArgs, type PyArgs } from "../args";
-import { no_grad } from "../autograd/grad_mode";
-import { float64 } from "../dtype";
 import { TypeError_, ValueError } from "../errors";
 import { erf } from "../kernels/unary";
 import { randperm } from "../ops/creation";
 import { erfinvScalar } from "../ops/elementwise_extra";
 import { default_generator, type Generator } from "../random";
 import type { Tensor } from "../tensor";
-
-/** Runs fill over t's elements as one flat row-major array (t may be a strided view); bumps its version. */
-function writeFlat(t: Tensor, fill: (out: Float32Array | Float64Array) => void): Tensor {
-  no_grad(() => {
-    const n = t.numel();
-    if (t.is_contiguous()) fill(t._data.subarray(t._offset, t._offset + n));
-    else {
-      const tmp = t.contiguous().clone();
-      fill(tmp._data);
-      t.copy_(tmp);
-    }
-    t._bump("init");
-  });
-  return t;
-}
-
-function wide(t: Tensor): boolean {
-  return t.dtype === float64;
-}
+import { fillInPlace, wide } from "./init_fill";
 
 /** Fills a 2-D tensor with the identity (ones on the main diagonal), as nn.init.eye_. */
 export function eye_(tensor: Tensor): Tensor {
   if (tensor.dim() !== 2) throw new ValueError("Only tensors with 2 dimensions are supported");
   const [rows, cols] = tensor.shape;
-  return writeFlat(tensor, (out) => {
+  return fillInPlace(tensor, (out) => {
     out.fill(0);
     for (let i = 0; i < Math.min(rows, cols); i++) out[i * cols + i] = 1;
   });
@@ -67,7 +47,7 @@ export function dirac_(tensor: Tensor, ...args: PyArgs<[groups?: number], { grou
   const strides = sizes.map((_, i) => sizes.slice(i + 1).reduce((a, b) => a * b, 1));
   let centre = 0;
   for (let k = 2; k < dims; k++) centre += Math.floor(sizes[k] / 2) * strides[k];
-  return writeFlat(tensor, (out) => {
+  return fillInPlace(tensor, (out) => {
     out.fill(0);
     for (let g = 0; g < groups; g++) for (let d = 0; d < minDim; d++) out[(g * perGroup + d) * strides[0] + d * strides[1] + centre] = 1;
   });
@@ -103,7 +83,7 @@ export function trunc_normal_(
   const l = normCdf((a - mean) / std);
   const u = normCdf((b - mean) / std);
   const scale = std * Math.SQRT2;
-  return writeFlat(tensor, (out) => {
+  return fillInPlace(tensor, (out) => {
     gen.fillUniform(out, 2 * l - 1, 2 * u - 1, wide(tensor));
     // One in-place op after another, each rounded to the tensor's dtype by the store.
     for (let i = 0; i < out.length; i++) out[i] = erfinvScalar(out[i]);
@@ -130,7 +110,7 @@ export function orthogonal_(tensor: Tensor, ...args: PyArgs<[gain?: number], Ort
   const gen = o.generator ?? default_generator;
   const rows = tensor.shape[0];
   const cols = tensor.numel() / rows;
-  return writeFlat(tensor, (out) => {
+  return fillInPlace(tensor, (out) => {
     // The normal draw, in the tensor's dtype, laid out rows x cols as PyTorch's new(rows, cols).normal_().
     const draw = wide(tensor) ? new Float64Array(rows * cols) : new Float32Array(rows * cols);
     gen.fillNormal(draw, 0, 1, wide(tensor));
@@ -182,7 +162,7 @@ export function sparse_(tensor: Tensor, ...args: PyArgs<[sparsity?: number, std?
   const numZeros = Math.ceil(o.sparsity * rows);
   const gen = o.generator ?? default_generator;
   const std = o.std ?? 0.01;
-  return writeFlat(tensor, (out) => {
+  return fillInPlace(tensor, (out) => {
     gen.fillNormal(out, 0, std, wide(tensor));
     for (let c = 0; c < cols; c++) {
       const perm = randperm(rows, { generator: gen })._data;
