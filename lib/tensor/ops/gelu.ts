@@ -1,13 +1,14 @@
 /**
- * Exact (erf) GELU over float32 with a fused backward: the forward keeps Phi(x) (the normal CDF
- * it computes anyway), so the backward only needs the density exp(-x^2 / 2). On the WebAssembly
- * backend both directions run as SIMD (kernels/wasm/gelu_simd.ts: the rational erf and Cephes exp
- * four lanes at a time); on the plain-TS backend (and for the last n % 4 elements) JS loops, whose
- * exps come from the exp kernel in one call over the buffer rather than one Math.exp per element
- * (a scalar Math.exp costs about 20 ns here).
+ * Exact (erf) GELU over float32 with a fused backward: when a graph is recorded the forward also
+ * computes the derivative d = Phi(x) + x pdf(x) (Phi is at hand, the density is one exp), so the
+ * backward is the product g * d and reads nothing else (d goes back to the buffer pool with the
+ * graph: Node.scratch). On the WebAssembly backend both directions run as SIMD
+ * (kernels/wasm/gelu_simd.ts: the rational erf and Cephes exp four lanes at a time); on the
+ * plain-TS backend (and for the last n % 4 elements) JS loops, whose exps come from the exp kernel
+ * in one call over the buffer rather than one Math.exp per element (a scalar Math.exp costs about
+ * 20 ns here).
  */
 import { needsGrad, record } from "../autograd/function";
-import { releaseBuffer } from "../buffer_pool";
 import { allocStorage, float32 } from "../dtype";
 import { erf32 } from "../kernels/unary";
 import { kernels } from "../kernels/registry";
@@ -27,25 +28,30 @@ export function gelu32(x: Tensor): Tensor {
   if (x.dtype !== float32) throw new Error("gelu32: float32 input expected");
   const xd = contiguousData(x) as Float32Array;
   const n = xd.length;
-  // out and cdf: every element written below (SIMD and the JS tail), so no zero-fill.
+  // out and d: every element written below (SIMD and the JS tail), so no zero-fill.
   const out = emptyForOverwrite(x.shape, float32);
   const o = out._data as Float32Array;
-  const cdf = allocStorage(float32, n, false) as Float32Array;
   const fast = simdSelected();
-  if (fast) simd!.forward(n, xd, o, cdf);
-  for (let i = fast ? n & ~3 : 0; i < n; i++) {
-    const v = xd[i];
-    // erf32 may round a hair below -1 past its clamp: Phi >= 0 keeps GELU(-inf) = -inf * 0 = NaN, as in float64.
-    const c = Math.max(0, 0.5 * (1 + erf32(v * Math.SQRT1_2)));
-    cdf[i] = c;
-    o[i] = v * c;
-  }
-  const formula = UNARY_FORMULAS.gelu!;
+  const from = fast ? n & ~3 : 0;
   if (!needsGrad(x)) {
-    // No backward will read Phi(x): its buffer is dead now.
-    releaseBuffer(cdf);
+    // No backward: the values alone (no derivative buffer, no exp).
+    if (fast) simd!.values(n, xd, o);
+    for (let i = from; i < n; i++) o[i] = xd[i] * phi(xd[i]);
     return out;
   }
+  // The derivative d = Phi(x) + x pdf(x) is computed now, while x is at hand: the backward is g * d.
+  const d = allocStorage(float32, n, false) as Float32Array;
+  if (fast) simd!.forward(n, xd, o, d);
+  // pdf(x) = exp(-x^2 / 2) / sqrt(2 pi) for the JS part: the exponents first, then one call of the exp kernel.
+  const pdf = new Float32Array(n - from);
+  for (let i = from; i < n; i++) { const v = xd[i]; pdf[i - from] = -0.5 * v * v; }
+  kernels.unary.exp(n - from, pdf, pdf, 0, 0);
+  for (let i = from; i < n; i++) {
+    const v = xd[i], c = phi(v);
+    o[i] = v * c;
+    d[i] = c + v * pdf[i - from] * INV_SQRT_2PI;
+  }
+  const formula = UNARY_FORMULAS.gelu!;
   const result = record(
     out, "GeluBackward0", [x],
     (g) => {
@@ -53,19 +59,17 @@ export function gelu32(x: Tensor): Tensor {
       const res = emptyForOverwrite(x.shape, g.dtype);
       const r = res._data as Float32Array;
       const simdNow = simdSelected();
-      if (simdNow) simd!.backward(n, gd, xd, cdf, r);
-      const from = simdNow ? n & ~3 : 0;
-      // pdf(x) = exp(-x^2 / 2) / sqrt(2 pi): the exponents first, then one call of the exp kernel.
-      const pdf = new Float32Array(n - from);
-      for (let i = from; i < n; i++) { const v = xd[i]; pdf[i - from] = -0.5 * v * v; }
-      kernels.unary.exp(n - from, pdf, pdf, 0, 0);
-      for (let i = from; i < n; i++) r[i] = gd[i] * (cdf[i] + xd[i] * pdf[i - from] * INV_SQRT_2PI);
+      if (simdNow) simd!.backward(n, gd, d, r);
+      for (let i = simdNow ? n & ~3 : 0; i < n; i++) r[i] = gd[i] * d[i];
       return [res];
     },
     [x],
     (g) => [formula(g, x, out, 0, 0)],
   );
-  // Phi(x) is read only by the closure above: back to the pool when the graph is freed.
-  result.grad_fn!.scratch = [cdf];
+  // d is read only by the closure above: back to the pool when the graph is freed.
+  result.grad_fn!.scratch = [d];
   return result;
 }
+
+/** Phi(v) = (1 + erf(v / sqrt 2)) / 2; erf32 may round a hair below -1 past its clamp: >= 0 keeps GELU(-inf) = -inf * 0 = NaN, as in float64. */
+const phi = (v: number): number => Math.max(0, 0.5 * (1 + erf32(v * Math.SQRT1_2)));

@@ -12,8 +12,11 @@ const EXP_P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-
 const g = op.localGet, s = op.localSet;
 const splat = (v: number) => [...op.f32Const(v), ...op.f32x4Splat];
 
-/** Leaves exp(x) on the stack for x in local `x` (clobbered), with scratch v128 locals kf, r, ki, k1. */
-export function expF32x4(x: number, kf: number, r: number, ki: number, k1: number): number[] {
+/**
+ * Leaves exp(x) on the stack for x in local `x` (clobbered), with scratch v128 locals kf, r, ki, k1.
+ * With `fma` (Relaxed SIMD) the polynomial uses fused multiply-adds: not the exp kernel's bits.
+ */
+export function expF32x4(x: number, kf: number, r: number, ki: number, k1: number, fma = false): number[] {
   const c127 = [...op.i32Const(127), ...op.i32x4Splat];
   return [
     ...g(x), ...splat(88.8), ...op.f32x4Min, ...splat(-104), ...op.f32x4Max, ...s(x),
@@ -21,7 +24,7 @@ export function expF32x4(x: number, kf: number, r: number, ki: number, k1: numbe
     ...g(x), ...splat(Math.LOG2E), ...op.f32x4Mul, ...op.f32x4Nearest, ...s(kf),
     ...g(x), ...g(kf), ...splat(0.693359375), ...op.f32x4Mul, ...op.f32x4Sub, ...g(kf), ...splat(-2.12194440e-4), ...op.f32x4Mul, ...op.f32x4Sub, ...s(r),
     // p = horner(coefficients, r); e = p * r^2 + r + 1
-    ...splat(EXP_P[0]), ...EXP_P.slice(1).flatMap((c) => [...g(r), ...op.f32x4Mul, ...splat(c), ...op.f32x4Add]),
+    ...splat(EXP_P[0]), ...EXP_P.slice(1).flatMap((c) => (fma ? [...g(r), ...splat(c), ...op.f32x4RelaxedMadd] : [...g(r), ...op.f32x4Mul, ...splat(c), ...op.f32x4Add])),
     ...g(r), ...op.f32x4Mul, ...g(r), ...op.f32x4Mul, ...g(r), ...op.f32x4Add, ...splat(1), ...op.f32x4Add,
     // 2^k = 2^k1 * 2^k2 with k1 = k >> 1, k2 = k - k1, each built from exponent bits
     ...g(kf), ...op.i32x4TruncSatF32x4S, ...s(ki),
