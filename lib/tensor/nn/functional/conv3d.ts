@@ -9,7 +9,7 @@ import { parseArgs, type PyArgs } from "../../args";
 import { int64 } from "../../dtype";
 import { RuntimeError } from "../../errors";
 import type { Tensor } from "../../tensor";
-import { conv2d, conv_transpose2d, convPadding, ntuple, type ConvPadding, type Size } from "./conv";
+import { conv2d, conv_transpose2d, convPadding, ntuple, type ConvPadding, type ConvTransposeOptions, type Size } from "./conv";
 import { pad } from "./padding";
 import { adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d, type AdaptiveSize } from "./pooling";
 import { stack } from "../../ops/join";
@@ -217,14 +217,8 @@ export function adaptive_max_pool3d(
   return adaptive3d("adaptive_max_pool3d", input, a.output_size, (s) => s.amax(2), (x, hw) => adaptive_max_pool2d(x, hw));
 }
 
-export interface ConvTranspose3dOptions {
-  bias?: Tensor | null;
-  stride?: Size;
-  padding?: Size;
-  output_padding?: Size;
-  groups?: number;
-  dilation?: Size;
-}
+/** conv_transpose1d/2d's keywords. */
+export type ConvTranspose3dOptions = ConvTransposeOptions;
 
 /**
  * F.conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,

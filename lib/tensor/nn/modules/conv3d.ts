@@ -1,100 +1,30 @@
 /** Conv3d, ConvTranspose3d, MaxPool3d, AvgPool3d, AdaptiveAvgPool3d and AdaptiveMaxPool3d over ../functional/conv3d.ts, with PyTorch's initialisation and printing. */
 import { parseArgs, type PyArgs } from "../../args";
-import { float32, type DType } from "../../dtype";
 import { ValueError } from "../../errors";
-import { empty } from "../../ops/util";
 import type { Tensor } from "../../tensor";
-import { convPadding, ntuple, type ConvPadding, type Size } from "../functional/conv";
+import type { Size } from "../functional/conv";
 import * as F3 from "../functional/conv3d";
-import { pad } from "../functional/padding";
-import { _calculate_fan_in_and_fan_out, kaiming_uniform_, uniform_ } from "../init";
 import { Module } from "../module";
-import { Parameter } from "../parameter";
 import { pyBool } from "../repr";
-import { pyTuple, pyValue } from "./_pyrepr";
-
-type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
-interface Conv3dModuleOptions {
-  stride?: Size;
-  padding?: ConvPadding;
-  dilation?: Size;
-  groups?: number;
-  bias?: boolean;
-  padding_mode?: PaddingMode;
-  device?: string | null;
-  dtype?: DType;
-}
+import { pyValue } from "./_pyrepr";
+import {
+  CONV_NAMES, CONVT_NAMES, ConvNd, ConvTransposeNd, outputPaddingFor,
+  type ConvModuleOptions, type ConvPositional, type ConvTransposeModuleOptions, type ConvTransposePositional,
+} from "./conv_base";
 
 /**
  * new nn.Conv3d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
  * groups=1, bias=true, padding_mode="zeros"): weight kaiming_uniform_(a=sqrt(5)), bias
  * U(-1/sqrt(fan_in), 1/sqrt(fan_in)), drawn in PyTorch's order.
  */
-export class Conv3d extends Module {
+export class Conv3d extends ConvNd {
   static override readonly __name__ = "Conv3d";
-  in_channels: number;
-  out_channels: number;
-  kernel_size: number[];
-  stride: number[];
-  padding: number[] | "same" | "valid";
-  dilation: number[];
-  groups: number;
-  padding_mode: PaddingMode;
-  weight: Parameter;
-  bias: Parameter | null;
-  constructor(
-    in_channels: number,
-    out_channels: number,
-    kernel_size: Size,
-    ...args: PyArgs<[stride?: Size, padding?: ConvPadding, dilation?: Size, groups?: number, bias?: boolean, padding_mode?: PaddingMode, device?: string | null, dtype?: DType], Conv3dModuleOptions>
-  ) {
-    super();
-    const o = parseArgs<Conv3dModuleOptions>("Conv3d", ["stride", "padding", "dilation", "groups", "bias", "padding_mode", "device", "dtype"], args);
-    const groups = o.groups ?? 1;
-    if (!(groups > 0) || !Number.isInteger(groups)) throw new ValueError("groups must be a positive integer");
-    if (in_channels % groups !== 0) throw new ValueError("in_channels must be divisible by groups");
-    if (out_channels % groups !== 0) throw new ValueError("out_channels must be divisible by groups");
-    this.in_channels = in_channels;
-    this.out_channels = out_channels;
-    this.kernel_size = ntuple("Conv3d", "kernel_size", kernel_size, 3);
-    this.stride = ntuple("Conv3d", "stride", o.stride ?? 1, 3);
-    const padding = o.padding ?? 0;
-    if (typeof padding === "string" && padding !== "same" && padding !== "valid") throw new ValueError(`Invalid padding string '${padding}', should be one of {'valid', 'same'}`);
-    if (padding === "same" && this.stride.some((s) => s !== 1)) throw new ValueError("padding='same' is not supported for strided convolutions");
-    this.padding = typeof padding === "string" ? padding : ntuple("Conv3d", "padding", padding, 3);
-    this.dilation = ntuple("Conv3d", "dilation", o.dilation ?? 1, 3);
-    this.groups = groups;
-    this.padding_mode = o.padding_mode ?? "zeros";
-    if (!["zeros", "reflect", "replicate", "circular"].includes(this.padding_mode)) {
-      throw new ValueError(`padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but got padding_mode='${String(this.padding_mode)}'`);
-    }
-    const dtype = o.dtype ?? float32;
-    this.weight = new Parameter(empty([out_channels, in_channels / groups, ...this.kernel_size], dtype));
-    this.bias = o.bias ?? true ? new Parameter(empty([out_channels], dtype)) : null;
-    this.reset_parameters();
-  }
-  reset_parameters(): void {
-    kaiming_uniform_(this.weight, Math.sqrt(5));
-    if (this.bias) {
-      const [fanIn] = _calculate_fan_in_and_fan_out(this.weight);
-      if (fanIn !== 0) uniform_(this.bias, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn));
-    }
+  constructor(in_channels: number, out_channels: number, kernel_size: Size, ...args: PyArgs<ConvPositional, ConvModuleOptions>) {
+    super("Conv3d", 3, false, in_channels, out_channels, kernel_size, parseArgs<ConvModuleOptions>("Conv3d", CONV_NAMES, args));
   }
   override forward(input: Tensor): Tensor {
-    if (this.padding_mode === "zeros") return F3.conv3d(input, this.weight, this.bias, this.stride, this.padding, this.dilation, this.groups);
-    const [before, after] = convPadding("Conv3d", this.padding, this.kernel_size, this.stride, this.dilation);
-    const padded = pad(input, [before[2], after[2], before[1], after[1], before[0], after[0]], this.padding_mode);
-    return F3.conv3d(padded, this.weight, this.bias, this.stride, 0, this.dilation, this.groups);
-  }
-  override extra_repr(): string {
-    let s = `${this.in_channels}, ${this.out_channels}, kernel_size=${pyTuple(this.kernel_size)}, stride=${pyTuple(this.stride)}`;
-    if (typeof this.padding === "string") s += `, padding=${this.padding}`;
-    else if (this.padding.some((p) => p !== 0)) s += `, padding=${pyTuple(this.padding)}`;
-    if (this.dilation.some((d) => d !== 1)) s += `, dilation=${pyTuple(this.dilation)}`;
-    if (this.groups !== 1) s += `, groups=${this.groups}`;
-    if (this.bias === null) s += ", bias=False";
-    if (this.padding_mode !== "zeros") s += `, padding_mode=${this.padding_mode}`;
-    return s;
+    if (this.padding_mode !== "zeros") return F3.conv3d(this.padded(input), this.weight, this.bias, this.stride, 0, this.dilation, this.groups);
+    return F3.conv3d(input, this.weight, this.bias, this.stride, this.padding, this.dilation, this.groups);
   }
 }
 
@@ -209,94 +139,18 @@ export class AdaptiveMaxPool3d extends Module {
   }
 }
 
-interface ConvTranspose3dModuleOptions {
-  stride?: Size;
-  padding?: Size;
-  output_padding?: Size;
-  groups?: number;
-  bias?: boolean;
-  dilation?: Size;
-  padding_mode?: "zeros";
-  device?: string | null;
-  dtype?: DType;
-}
-
 /**
  * new nn.ConvTranspose3d(in_channels, out_channels, kernel_size, stride=1, padding=0,
  * output_padding=0, groups=1, bias=true, dilation=1, padding_mode="zeros");
  * forward(input, output_size=None). Weight (in, out / groups, kD, kH, kW), PyTorch's init.
  */
-export class ConvTranspose3d extends Module {
+export class ConvTranspose3d extends ConvTransposeNd {
   static override readonly __name__ = "ConvTranspose3d";
-  in_channels: number;
-  out_channels: number;
-  kernel_size: number[];
-  stride: number[];
-  padding: number[];
-  output_padding: number[];
-  groups: number;
-  dilation: number[];
-  weight: Parameter;
-  bias: Parameter | null;
-  constructor(
-    in_channels: number,
-    out_channels: number,
-    kernel_size: Size,
-    ...args: PyArgs<
-      [stride?: Size, padding?: Size, output_padding?: Size, groups?: number, bias?: boolean, dilation?: Size, padding_mode?: "zeros", device?: string | null, dtype?: DType],
-      ConvTranspose3dModuleOptions
-    >
-  ) {
-    super();
-    const o = parseArgs<ConvTranspose3dModuleOptions>(
-      "ConvTranspose3d", ["stride", "padding", "output_padding", "groups", "bias", "dilation", "padding_mode", "device", "dtype"], args,
-    );
-    if ((o.padding_mode ?? "zeros") !== "zeros") throw new ValueError('Only "zeros" padding mode is supported for ConvTranspose3d');
-    const groups = o.groups ?? 1;
-    if (in_channels % groups !== 0) throw new ValueError("in_channels must be divisible by groups");
-    if (out_channels % groups !== 0) throw new ValueError("out_channels must be divisible by groups");
-    this.in_channels = in_channels;
-    this.out_channels = out_channels;
-    this.kernel_size = ntuple("ConvTranspose3d", "kernel_size", kernel_size, 3);
-    this.stride = ntuple("ConvTranspose3d", "stride", o.stride ?? 1, 3);
-    this.padding = ntuple("ConvTranspose3d", "padding", o.padding ?? 0, 3);
-    this.output_padding = ntuple("ConvTranspose3d", "output_padding", o.output_padding ?? 0, 3);
-    this.groups = groups;
-    this.dilation = ntuple("ConvTranspose3d", "dilation", o.dilation ?? 1, 3);
-    const dtype = o.dtype ?? float32;
-    this.weight = new Parameter(empty([in_channels, out_channels / groups, ...this.kernel_size], dtype));
-    this.bias = o.bias ?? true ? new Parameter(empty([out_channels], dtype)) : null;
-    this.reset_parameters();
-  }
-  reset_parameters(): void {
-    kaiming_uniform_(this.weight, Math.sqrt(5));
-    if (this.bias) {
-      const [fanIn] = _calculate_fan_in_and_fan_out(this.weight);
-      if (fanIn !== 0) uniform_(this.bias, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn));
-    }
+  constructor(in_channels: number, out_channels: number, kernel_size: Size, ...args: PyArgs<ConvTransposePositional, ConvTransposeModuleOptions>) {
+    super("ConvTranspose3d", 3, in_channels, out_channels, kernel_size, parseArgs<ConvTransposeModuleOptions>("ConvTranspose3d", CONVT_NAMES, args));
   }
   override forward(input: Tensor, output_size: readonly number[] | null = null): Tensor {
-    let op = this.output_padding;
-    if (output_size) {
-      const sizes = output_size.slice(-3);
-      const sp = input.shape.slice(-3);
-      op = sizes.map((want, i) => {
-        const min = (sp[i] - 1) * this.stride[i] - 2 * this.padding[i] + this.dilation[i] * (this.kernel_size[i] - 1) + 1;
-        if (want < min || want > min + this.stride[i] - 1) {
-          throw new ValueError(`requested an output size of [${sizes.join(", ")}], but valid sizes range from ${min} to ${min + this.stride[i] - 1} (for an input of [${sp.join(", ")}])`);
-        }
-        return want - min;
-      });
-    }
-    return F3.conv_transpose3d(input, this.weight, this.bias, this.stride, this.padding, op, this.groups, this.dilation);
-  }
-  override extra_repr(): string {
-    let s = `${this.in_channels}, ${this.out_channels}, kernel_size=${pyTuple(this.kernel_size)}, stride=${pyTuple(this.stride)}`;
-    if (this.padding.some((p) => p !== 0)) s += `, padding=${pyTuple(this.padding)}`;
-    if (this.dilation.some((d) => d !== 1)) s += `, dilation=${pyTuple(this.dilation)}`;
-    if (this.output_padding.some((p) => p !== 0)) s += `, output_padding=${pyTuple(this.output_padding)}`;
-    if (this.groups !== 1) s += `, groups=${this.groups}`;
-    if (this.bias === null) s += ", bias=False";
-    return s;
+    const op = outputPaddingFor(this, input, output_size);
+    return F3.conv_transpose3d(input, this.weight, this.bias, this.stride, this.padding as number[], op, this.groups, this.dilation);
   }
 }
