@@ -61,6 +61,23 @@ function validateV(v: Tensor[], other: Tensor[], tuple: boolean): void {
   });
 }
 
+/**
+ * The v of vjp / jvp / vhp / hvp as a list checked against `like` (the outputs for vjp, the
+ * inputs for the others); when v is omitted, ones, allowed only when `like` is one single-element
+ * tensor (`whose` names it in PyTorch's error).
+ */
+function vectorOrOnes(v: Inputs | null | undefined, like: Tensor[], likeTuple: boolean, fn: string, whose: string): Tensor[] {
+  if (v !== undefined && v !== null) {
+    const list = asList(v, "v", fn).list;
+    validateV(list, like, likeTuple);
+    return list;
+  }
+  if (like.length !== 1 || like[0].numel() !== 1) {
+    throw new RuntimeError(`The vector v can only be None if ${whose} a single Tensor with a single element.`);
+  }
+  return [ones_like(like[0])];
+}
+
 /** Gradients of sum(outs * gos) with respect to xs; null where an x is not reached. */
 function autogradGrad(outs: Tensor[], xs: Tensor[], gos: Tensor[], createGraph: boolean, retain = true): (Tensor | null)[] {
   const live = outs.map((o, i) => [o, gos[i]] as const).filter(([o]) => o.requires_grad);
@@ -92,16 +109,7 @@ export function vjp(func: Fn, inputs: Inputs, ...args: PyArgs<[v?: Inputs | null
   const { list, tuple } = asList(inputs, "inputs", "vjp");
   const xs = prepare(list, cg);
   const { outs, tuple: outTuple } = callFn(func, xs, "vjp");
-  let v: Tensor[];
-  if (o.v === undefined || o.v === null) {
-    if (outs.length !== 1 || outs[0].numel() !== 1) {
-      throw new RuntimeError("The vector v can only be None if the user-provided function returns a single Tensor with a single element.");
-    }
-    v = [ones_like(outs[0])];
-  } else {
-    v = asList(o.v, "v", "vjp").list;
-    validateV(v, outs, outTuple);
-  }
+  const v = vectorOrOnes(o.v, outs, outTuple, "vjp", "the user-provided function returns");
   const grads = autogradGrad(outs, xs, v, cg);
   checkStrict(grads, o.strict ?? false, "output");
   const res = grads.map((g, i) => post(g ?? zeros_like(xs[i]), cg));
@@ -115,16 +123,7 @@ export function jvp(func: Fn, inputs: Inputs, ...args: PyArgs<[v?: Inputs | null
   const cg = o.create_graph ?? false;
   const { list, tuple } = asList(inputs, "inputs", "jvp");
   const xs = prepare(list, cg);
-  let v: Tensor[];
-  if (o.v === undefined || o.v === null) {
-    if (xs.length !== 1 || xs[0].numel() !== 1) {
-      throw new RuntimeError("The vector v can only be None if the input to the user-provided function is a single Tensor with a single element.");
-    }
-    v = [ones_like(xs[0])];
-  } else {
-    v = asList(o.v, "v", "jvp").list;
-    validateV(v, xs, tuple);
-  }
+  const v = vectorOrOnes(o.v, xs, tuple, "jvp", "the input to the user-provided function is");
   const { outs, tuple: outTuple } = callFn(func, xs, "jvp");
   // The double-backward trick: g(u) = J^T u is linear in u, so d(g(u) . v)/du = J v.
   const us = outs.map((t) => zeros_like(t).requires_grad_(true));
@@ -227,16 +226,7 @@ function hessianVector(fn: string, func: Fn, inputs: Inputs, args: readonly unkn
   const cg = o.create_graph ?? false;
   const { list, tuple } = asList(inputs, "inputs", fn);
   const xs = prepare(list, cg);
-  let v: Tensor[];
-  if (o.v === undefined || o.v === null) {
-    if (xs.length !== 1 || xs[0].numel() !== 1) {
-      throw new RuntimeError("The vector v can only be None if the input to the user-provided function is a single Tensor with a single element.");
-    }
-    v = [ones_like(xs[0])];
-  } else {
-    v = asList(o.v, "v", fn).list;
-    validateV(v, xs, tuple);
-  }
+  const v = vectorOrOnes(o.v, xs, tuple, fn, "the input to the user-provided function is");
   const { outs } = callFn(func, xs, fn);
   if (outs.length !== 1 || outs[0].numel() !== 1) throw new RuntimeError(`The function given to ${fn} should return a single element Tensor.`);
   const out = outs[0];
