@@ -15,6 +15,7 @@
  */
 import { buildModule, type SharedMemoryImport } from "./assembler";
 import { MR as KERNEL_MR, NR as KERNEL_NR, gemmFunctions } from "./gemm_kernel";
+import { withBatch, type BatchFn } from "./gemm_batch";
 
 // Local copies: an imported binding can compile to a getter call (CommonJS interop), too slow for packing loops.
 export const MR = KERNEL_MR;
@@ -33,6 +34,14 @@ export type PackB = (h: Float32Array, dst: number, p0: number, kc: number) => vo
 export type Unload = (h: Float32Array, c: number, ldc: number) => void;
 
 type KernelFn = (a: number, b: number, c: number, mb: number, nb: number, kc: number, ldc: number) => void;
+
+/** Runs gemm_batch (gemm_batch.ts) on the driver's memory; a thread pool's shares the slices out. */
+export interface BatchRunner {
+  /** Threads that may run slices at once: each needs its own scratch. */
+  readonly threads: number;
+  /** Slices [0, count) of the job at byte `job`; thread t's scratch at scratch + t * scratchBytes. */
+  run(job: number, count: number, scratch: number, scratchBytes: number): void;
+}
 
 /** Runs the kernel over a list of row blocks; the single-thread runner calls the local instance. */
 export interface GemmRunner {
@@ -63,6 +72,10 @@ export interface Gemm {
    * memory they skip the shared memory's slower copies). See driverFor.
    */
   forProduct?(m: number, n: number, k: number): Gemm;
+  /** As forProduct, for a batch of `count` products that gemm_batch computes (a pool splits it by slices). */
+  forBatch?(count: number, m: number, n: number, k: number): Gemm;
+  /** gemm_batch on this driver's memory (absent on drivers without an exposed memory). */
+  batch?: BatchRunner;
 }
 
 /**
@@ -95,7 +108,7 @@ export function gemmFloats(m: number, n: number, k: number): number {
   return panels + mb * MR * nb * NR + (k > KC ? panels : 0);
 }
 
-export const gemmModuleBytes = (memory?: SharedMemoryImport, fma = false): Uint8Array<ArrayBuffer> => buildModule(gemmFunctions(fma), memory ?? 1);
+export const gemmModuleBytes = (memory?: SharedMemoryImport, fma = false): Uint8Array<ArrayBuffer> => buildModule(withBatch(gemmFunctions(fma)), memory ?? 1);
 
 /** The kernel module for this host: with fused multiply-adds when it validates (Relaxed SIMD), else mul + add. */
 export function hostGemmModuleBytes(memory?: SharedMemoryImport): Uint8Array<ArrayBuffer> | null {
@@ -286,13 +299,13 @@ export function denseC(m: number, n: number, c: Float32Array, cOff: number): Unl
 // ---- the engine's instance -----------------------------------------------------------------
 
 /** Instantiates the kernel on a private memory, or returns null when this host has no WebAssembly SIMD. */
-export function instantiateLocal(): { set: KernelFn; acc: KernelFn; memory: WebAssembly.Memory } | null {
+export function instantiateLocal(): { set: KernelFn; acc: KernelFn; batch: BatchFn; memory: WebAssembly.Memory } | null {
   try {
     const bytes = hostGemmModuleBytes();
     if (!bytes) return null;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
     const e = instance.exports;
-    return { set: e.gemm_set as KernelFn, acc: e.gemm_acc as KernelFn, memory: e.memory as WebAssembly.Memory };
+    return { set: e.gemm_set as KernelFn, acc: e.gemm_acc as KernelFn, batch: e.gemm_batch as BatchFn, memory: e.memory as WebAssembly.Memory };
   } catch {
     return null;
   }
@@ -304,8 +317,11 @@ export function createLocalGemm(): Gemm | null {
   if (!inst) return null;
   const { memory } = inst;
   const runner = localRunner(inst.set, inst.acc);
-  return createGemm((bytes) => {
+  const gemm = createGemm((bytes) => {
     if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
     return memory.buffer;
   }, () => runner, memory);
+  const batch = inst.batch;
+  gemm.batch = { threads: 1, run: (job, count, scratch) => batch(job, 0, count, scratch) };
+  return gemm;
 }

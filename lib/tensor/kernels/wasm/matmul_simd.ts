@@ -6,7 +6,8 @@
  * JS strided packers. Falls back to the plain-TS kernel for float64 (gradcheck) and tiny products.
  */
 import type { Storage } from "../../dtype";
-import { MR as GEMM_MR, NR as GEMM_NR, denseC, driverFor, gemmFloats, stridedA, stridedB, type Gemm, type PackA } from "./gemm";
+import { KC, MC, MR as GEMM_MR, NR as GEMM_NR, denseC, driverFor, gemmFloats, stridedA, stridedB, type BatchRunner, type Gemm, type PackA } from "./gemm";
+import { BATCH_FN, BATCH_JOB_WORDS, batchScratchBytes } from "./gemm_batch";
 import { matmulPackFor, type MatmulPack } from "./matmul_pack";
 
 // Local copies: an imported binding can compile to a getter call (CommonJS interop).
@@ -118,7 +119,9 @@ export function createBatchedMatmul(single: () => Matmul, gemm: () => Gemm | nul
     const cAt = out ? out.offs : null;
     const cRow = out ? out.row : n;
     const g0 = gemm();
-    const g = g0 && driverFor(g0, m, n, k);
+    // Whole panels and one k slice: gemm_batch computes the batch in one call (see batchInModule).
+    const inModule = m % MR === 0 && n % NR === 0 && k <= KC && m * k <= MC * KC;
+    const g = g0 && (inModule && g0.forBatch ? g0.forBatch(count, m, n, k) : driverFor(g0, m, n, k));
     const pack = g && g.memory && a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array &&
       as0 >= 0 && as1 >= 0 && bs0 >= 0 && bs1 >= 0 && m * n * k >= MIN_WORK && count > 1 ? matmulPackFor(g.memory) : null;
     if (!pack || !g) {
@@ -151,6 +154,12 @@ export function createBatchedMatmul(single: () => Matmul, gemm: () => Gemm | nul
       for (let i = 0; i < count; i++) { cLo = Math.min(cLo, cAt[i]); cHi = Math.max(cHi, cAt[i] + (m - 1) * cRow + n); }
       if (cHi - cLo > 2 * count * mn) cLo = cHi = 0;
     }
+    if (g.batch && inModule && (!cAt || cHi > cLo)) {
+      // (pack is non-null only for Float32Array operands.)
+      batchInModule(g.batch, g.memory!, count, m, n, k, a as Float32Array, aOffs, aLo, aHi, as0, as1, b as Float32Array, bOffs, bLo, bHi, bs0, bs1,
+        c as Float32Array, cOff, cAt, cRow, cLo, cHi);
+      return;
+    }
     const stageA = Math.ceil(gemmFloats(m, n, k) / 4) * 4;
     const stageB = stageA + Math.ceil((aHi - aLo) / 4) * 4;
     const stageC = stageB + Math.ceil((bHi - bLo) / 4) * 4;
@@ -177,4 +186,51 @@ export function createBatchedMatmul(single: () => Matmul, gemm: () => Gemm | nul
     for (slice = 0; slice < count; slice++) g.gemm(m, n, k, packA, packB, unload);
     if (cHi > cLo) c.set(new Float32Array(g.memory!.buffer, stageC * 4, cHi - cLo), cLo);
   };
+}
+
+/** A packer's function index for lanes at stride sLane and steps at sStep (floats), as heapPackerAt picks. */
+function packerIndex(W: number, sLane: number, sStep: number): number {
+  if (sLane === 1) return W === MR ? BATCH_FN.copy4 : BATCH_FN.copy8;
+  if (sStep === 1) return W === MR ? BATCH_FN.tpack4 : BATCH_FN.tpack8;
+  return W === MR ? BATCH_FN.pack4 : BATCH_FN.pack8;
+}
+
+/**
+ * The batch of whole-panel, one-k-slice products as one gemm_batch job (gemm_batch.ts): per
+ * thread scratch, the job words and per-slice tables, the operands' spans, then C (the slices
+ * dense, or the strided output's span staged with its old values) in module memory; C goes back
+ * in one set.
+ */
+function batchInModule(
+  batch: BatchRunner, memory: WebAssembly.Memory, count: number, m: number, n: number, k: number,
+  a: Float32Array, aOffs: readonly number[], aLo: number, aHi: number, as0: number, as1: number,
+  b: Float32Array, bOffs: readonly number[], bLo: number, bHi: number, bs0: number, bs1: number,
+  c: Float32Array, cOff: number, cAt: readonly number[] | null, cRow: number, cLo: number, cHi: number,
+): void {
+  const mn = m * n;
+  const scratchBytes = Math.ceil(batchScratchBytes(m, n, k) / 16) * 16;
+  const jobAt = (batch.threads * scratchBytes) / 4;
+  const tabAt = jobAt + Math.ceil(BATCH_JOB_WORDS / 4) * 4;
+  const stageA = tabAt + Math.ceil((3 * count) / 4) * 4;
+  const stageB = stageA + Math.ceil((aHi - aLo) / 4) * 4;
+  const stageC = stageB + Math.ceil((bHi - bLo) / 4) * 4;
+  const cLen = cAt ? cHi - cLo : count * mn;
+  const h = heapOf(memory, stageC + cLen + 8);
+  const words = new Int32Array(memory.buffer);
+  h.set(a.subarray(aLo, aHi), stageA);
+  h.set(b.subarray(bLo, bHi), stageB);
+  if (cAt) h.set(c.subarray(cLo, cHi), stageC);
+  for (let i = 0; i < count; i++) {
+    words[tabAt + i] = (stageA + aOffs[i] - aLo) * 4;
+    words[tabAt + count + i] = (stageB + bOffs[i] - bLo) * 4;
+    words[tabAt + 2 * count + i] = (stageC + (cAt ? cAt[i] - cLo : i * mn)) * 4;
+  }
+  const job = [
+    m / MR, n / NR, k, packerIndex(MR, as0, as1), as0 * 4, as1 * 4, packerIndex(NR, bs1, bs0), bs1 * 4, bs0 * 4,
+    m, n, (cAt ? cRow : n) * 4, tabAt * 4, (tabAt + count) * 4, (tabAt + 2 * count) * 4,
+  ];
+  for (let w = 0; w < BATCH_JOB_WORDS; w++) words[jobAt + w] = job[w];
+  batch.run(jobAt * 4, count, 0, scratchBytes);
+  const out = new Float32Array(memory.buffer, stageC * 4, cLen);
+  c.set(out, cAt ? cLo : cOff);
 }

@@ -11,7 +11,7 @@
  * Node) running THREAD_SOURCE and posts it the init message. The calling thread blocks in
  * Atomics.wait, so it must itself be a worker (or Node's main thread), never a browser page.
  */
-import { KC, MC, MR, NR, createGemm, hostGemmModuleBytes, localRunner, type Gemm, type GemmRunner } from "./gemm";
+import { KC, MC, MR, NR, createGemm, hostGemmModuleBytes, localRunner, type BatchRunner, type Gemm, type GemmRunner } from "./gemm";
 import { TILE_PANELS } from "./gemm_kernel";
 
 /** What a pool thread receives: the compiled kernel, the shared memory and its control words. */
@@ -38,7 +38,8 @@ export type ThreadSpawner = (source: string, init: ThreadInit) => ThreadHandle;
 // Control words, WORDS per thread (block 0, the caller's, holds only the shared panel counter):
 // SEQ (bumped by the caller to post a job), STATE (IDLE, POSTED by the caller, RUNNING once the
 // thread claimed the job; a posted job the caller finished alone is taken back, POSTED -> IDLE),
-// then the job: ACC flag (-1 = exit), A, B, C, mBlocks, nBlocks, kc, ldc (bytes); READY (1 once
+// then the job: ACC flag (-1 = exit, 2 = a gemm_batch job: A = the job's address, B = the scratch,
+// C = scratch bytes per thread, units = slices), A, B, C, mBlocks, nBlocks, kc, ldc (bytes); READY (1 once
 // the thread has instantiated the kernel); BY_ROWS, CHUNK (most panels per chunk), TOTAL (panels),
 // A_STEP, B_STEP, C_STEP (bytes per panel of the split side); SPIN (polls of SEQ before sleeping);
 // QUANTUM (chunks are whole multiples of it, but for the last), DIV (a chunk is at most 1/DIV of
@@ -60,6 +61,7 @@ function gemmThread(init: ThreadInit | { data: ThreadInit }): void {
   type Kernel = (a: number, b: number, c: number, mb: number, nb: number, kc: number, ldc: number) => void;
   const set = exports.gemm_set as Kernel;
   const acc = exports.gemm_acc as Kernel;
+  const batch = exports.gemm_batch as (job: number, lo: number, hi: number, scratch: number) => void;
   const words = new Int32Array(control);
   const base = index * 24;
   let seen = 0;
@@ -76,6 +78,7 @@ function gemmThread(init: ThreadInit | { data: ThreadInit }): void {
     const mode = words[base + 2];
     if (mode < 0) return;
     const fn = mode ? acc : set;
+    const isBatch = mode === 2;
     const a = words[base + 3], b = words[base + 4], c = words[base + 5], mb = words[base + 6], nb = words[base + 7];
     const kc = words[base + 8], ldc = words[base + 9], byRows = words[base + 11], chunk = words[base + 12], total = words[base + 13];
     const aStep = words[base + 14], bStep = words[base + 15], cStep = words[base + 16];
@@ -87,7 +90,8 @@ function gemmThread(init: ThreadInit | { data: ThreadInit }): void {
       if (left <= 0) break;
       const n = Math.min(left, Math.max(quantum, Math.min(chunk, Math.ceil(left / div / quantum) * quantum)));
       if (Atomics.compareExchange(words, 19, lo, lo + n) !== lo) continue;
-      fn(a + lo * aStep, b + lo * bStep, c + lo * cStep, byRows ? n : mb, byRows ? nb : n, kc, ldc);
+      if (isBatch) batch(a, lo, lo + n, b + index * c); // slices [lo, lo + n) on this thread's scratch
+      else fn(a + lo * aStep, b + lo * bStep, c + lo * cStep, byRows ? n : mb, byRows ? nb : n, kc, ldc);
     }
     Atomics.store(words, base + 1, 0);
     Atomics.notify(words, base + 1);
@@ -231,6 +235,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
   type Kernel = (a: number, b: number, c: number, mb: number, nb: number, kc: number, ldc: number) => void;
   const set = instance.exports.gemm_set as Kernel;
   const acc = instance.exports.gemm_acc as Kernel;
+  const batchFn = instance.exports.gemm_batch as (job: number, lo: number, hi: number, scratch: number) => void;
   const local = localRunner(set, acc);
   const control = new SharedArrayBuffer(threads * WORDS * 4);
   const words = new Int32Array(control);
@@ -340,6 +345,41 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     counts.split++;
   }
 
+  /**
+   * A gemm_batch job's slices shared out like a product's panels (same counter, guided chunks of
+   * whole slices), when SplitChooser finds that faster for this batch shape; each thread packs
+   * and multiplies its slices on its own scratch, so nothing is serial but the caller's staging.
+   */
+  const batch: BatchRunner = {
+    threads,
+    run(jobAt, count, scratch, scratchBytes) {
+      const shape = new Int32Array(memory.buffer, jobAt, 3); // mb, nb, kc
+      const bkey = `b${count},${shape[0]},${shape[1]},${shape[2]}`;
+      const t0 = now();
+      if (threads === 1 || count < 2 || !ready() || (adaptive && !chooser.split(bkey))) {
+        batchFn(jobAt, 0, count, scratch);
+        if (threads > 1 && adaptive) chooser.record(bkey, false, now() - t0);
+        counts.alone++;
+        return;
+      }
+      Atomics.store(words, NEXT, 0);
+      const kernel = [2, jobAt, scratch, scratchBytes, 0, 0, 0, 0];
+      const splitWords = [1, count, count, 0, 0, 0, 1, div];
+      for (let t = 1; t < threads; t++) post(t, kernel, splitWords);
+      for (;;) {
+        const lo = Atomics.load(words, NEXT);
+        const left = count - lo;
+        if (left <= 0) break;
+        const n = Math.min(left, Math.max(1, Math.ceil(left / div)));
+        if (Atomics.compareExchange(words, NEXT, lo, lo + n) !== lo) continue;
+        batchFn(jobAt, lo, lo + n, scratch);
+      }
+      for (let t = 1; t < threads; t++) join(t);
+      if (adaptive) chooser.record(bkey, true, now() - t0);
+      counts.split++;
+    },
+  };
+
   const runner: GemmRunner = {
     run(isAcc, a, b, c, mb, nb, kc, ldc) {
       start(isAcc, a, b, c, mb, nb, kc, ldc);
@@ -357,9 +397,13 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     }
     return memory.buffer;
   }, () => runner, memory);
+  gemm.batch = batch;
   if (small) {
     gemm.forProduct = (m, n, k) =>
       Math.ceil(m / MR) * Math.ceil(n / NR) * Math.min(k, KC) * MR * NR >= minParallelWork && threads > 1 && ready() ? gemm : small;
+    // A batch splits by slices, so it is its total work that counts (attention's per-head products
+    // are far below the threshold one by one, 4 M multiply-adds per batch in the GPT bench).
+    gemm.forBatch = (count, m, n, k) => count * m * n * k >= minParallelWork && count > 1 && threads > 1 && ready() ? gemm : small;
   }
 
   return {

@@ -72,4 +72,34 @@ describe("staged WebAssembly matmul (single and batched)", () => {
       });
     }
   }
+
+  it("whole-panel batches go through gemm_batch in one call and give each slice's kernels.matmul bits (dense and head-interleaved C)", () => {
+    const gemm = kernels.gemm;
+    if (!gemm?.batch) return; // the plain-TS backend has no GEMM module
+    const N = 2, H = 4, L = 64, E = 16, count = N * H;
+    const offs = Array.from({ length: count }, (_, i) => Math.floor(i / H) * L * H * E + (i % H) * E);
+    const q = randomArray(N * L * H * E, 5), v = randomArray(N * L * H * E, 6), p = randomArray(count * L * L, 7);
+    const pOffs = Array.from({ length: count }, (_, i) => i * L * L);
+    const batch = gemm.batch;
+    let calls = 0;
+    gemm.batch = { threads: batch.threads, run: (...args) => { calls++; batch.run(...args); } };
+    try {
+      const scores = new Float32Array(count * L * L);
+      matmulBatched(count, L, L, E, q, offs, H * E, 1, v, offs, 1, H * E, scores, 0);
+      const heads = new Float32Array(N * L * H * E).fill(Number.NaN);
+      const out = { offs, row: H * E };
+      matmulBatched(count, L, E, L, p, pOffs, 1, L, q, offs, H * E, 1, heads, 0, out); // P^T Q (A transposed)
+      expect(calls).toBe(2);
+      for (let i = 0; i < count; i++) {
+        const s1 = new Float32Array(L * L), h1 = new Float32Array(L * E);
+        kernels.matmul(L, L, E, q, offs[i], H * E, 1, v, offs[i], 1, H * E, s1, 0);
+        kernels.matmul(L, E, L, p, pOffs[i], 1, L, q, offs[i], H * E, 1, h1, 0);
+        expect(Array.from(scores.subarray(i * L * L, (i + 1) * L * L))).toEqual(Array.from(s1));
+        for (let r = 0; r < L; r++) expect(Array.from(heads.subarray(offs[i] + r * H * E, offs[i] + r * H * E + E))).toEqual(Array.from(h1.subarray(r * E, r * E + E)));
+      }
+      expect(heads.some(Number.isNaN)).toBe(false); // the heads fill every row
+    } finally {
+      gemm.batch = batch;
+    }
+  });
 });

@@ -11,6 +11,7 @@ import { CONTROL, SplitChooser, createThreadPool, type ThreadSpawner } from "../
 import { createLocalGemm, denseC, driverFor, stridedA, stridedB } from "../../../../lib/tensor/kernels/wasm/gemm";
 import { nodeThreadSpawner } from "../../../../bench/node-threads";
 import { lenet } from "../../../../bench/lenet";
+import { matmulBatched } from "../../../../lib/tensor/kernels/batched_matmul";
 
 const describeWasm = kernels.gemm ? describe : describe.skip;
 
@@ -58,6 +59,36 @@ describeWasm("WebAssembly thread pool", () => {
     disableThreads();
     expect(getNumThreads()).toBe(1);
     expect(kernels.gemm).toBe(gemmBefore);
+  });
+
+  it("splits a batch of attention-shaped products by slices (gemm_batch on every thread) with the single-thread bits", async () => {
+    // Heads interleaved as attention lays them out: slice (b, h) of a [N, L, H * E] tensor.
+    const N = 3, H = 4, L = 64, E = 16, count = N * H;
+    const offs = Array.from({ length: count }, (_, i) => Math.floor(i / H) * L * H * E + (i % H) * E);
+    const pOffs = Array.from({ length: count }, (_, i) => i * L * L);
+    torch.manual_seed(3);
+    const q = torch.randn(N * L * H * E)._data as Float32Array, k = torch.randn(N * L * H * E)._data as Float32Array;
+    const p = torch.randn(count * L * L)._data as Float32Array;
+    const run = (): Float32Array[] => {
+      const scores = new Float32Array(count * L * L), heads = new Float32Array(N * L * H * E + 1).fill(7);
+      matmulBatched(count, L, L, E, q, offs, H * E, 1, k, offs, 1, H * E, scores, 0); // Q K^T, dense out
+      matmulBatched(count, L, E, L, p, pOffs, L, 1, k, offs, H * E, 1, heads, 1, { offs: offs.map((o) => o + 1), row: H * E }); // P V, heads interleaved
+      return [scores, heads];
+    };
+    const single = run();
+    const pool = createThreadPool(nodeThreadSpawner, 2, 0, undefined, false, null); // splits every batch
+    const before = kernels.gemm;
+    try {
+      while (!pool.ready()) await new Promise((resolve) => setTimeout(resolve, 5));
+      kernels.gemm = pool.gemm;
+      const split = run();
+      expect(pool.counts().split).toBeGreaterThanOrEqual(2);
+      for (let i = 0; i < 2; i++) expect(Array.from(split[i])).toEqual(Array.from(single[i]));
+      expect(split[1][0]).toBe(7); // nothing written before the first head's rows
+    } finally {
+      kernels.gemm = before;
+      pool.terminate();
+    }
   });
 
   it("LeNet-5 trained on one and on two threads gives the same losses (to 1e-5)", async () => {
