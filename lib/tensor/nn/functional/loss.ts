@@ -8,7 +8,8 @@
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { needsGrad, record } from "../../autograd/function";
-import { int64, type DType, type Storage } from "../../dtype";
+import { releaseBuffer } from "../../buffer_pool";
+import { allocStorage, float32, int64, type DType, type Storage } from "../../dtype";
 import { RuntimeError, ValueError } from "../../errors";
 import { kernels } from "../../kernels/registry";
 import { sumToShape } from "../../ops/util";
@@ -320,6 +321,37 @@ function targetRows(target: Tensor, outShape: readonly number[], fn: string, inp
 }
 
 /**
+ * For float32 logits x (M rows of C): ex = exp(x - rowmax) (one call of the exp kernel: SIMD on
+ * the wasm backend, a Math.exp per logit costs about 20 ns here), lse = log sum exp per row and,
+ * when given, invSum = 1 / sum exp(x - rowmax); sums in float64. Plain loops over locals (no
+ * captured variables), so V8 keeps them tight.
+ */
+function logSumExpRows(x: Float32Array, M: number, C: number, ex: Float32Array, lse: Float64Array, invSum: Float64Array | null): void {
+  for (let i = 0; i < M; i++) {
+    const base = i * C;
+    let m = -Infinity;
+    for (let c = 0; c < C; c++) if (x[base + c] > m) m = x[base + c];
+    lse[i] = m;
+    for (let c = 0; c < C; c++) ex[base + c] = x[base + c] - m;
+  }
+  kernels.unary.exp(M * C, ex, ex, 0, 0);
+  for (let i = 0; i < M; i++) {
+    const base = i * C;
+    let s = 0;
+    for (let c = 0; c < C; c++) s += ex[base + c];
+    if (invSum) invSum[i] = 1 / s;
+    lse[i] += Math.log(s);
+  }
+}
+
+/** r[base + c] = a * (p_c - [c = y]) with p_c = ex[base + c] * inv (float64 products). */
+function softmaxMinusOneHotRow(r: Storage, ex: Float32Array, base: number, C: number, a: number, inv: number, y: number): void {
+  const as = a * inv;
+  for (let c = 0; c < C; c++) r[base + c] = as * ex[base + c];
+  r[base + y] = a * (ex[base + y] * inv - 1);
+}
+
+/**
  * The fused (M, C) kernel behind cross_entropy (logSoftmax = true) and nll_loss (input already
  * holds log-probabilities). Weighted "mean" divides by the sum of the targets' weights.
  */
@@ -330,7 +362,7 @@ function classLoss(
   opts: ClassLossOptions,
   logSoftmax: boolean,
   fn: string,
-): { out: Float64Array; backward: (g: Tensor) => Tensor; higher: (g: Tensor) => Tensor; total: number; smoothTotal: number } {
+): { out: Float64Array; backward: (g: Tensor) => Tensor; higher: (g: Tensor) => Tensor; total: number; smoothTotal: number; scratch: Storage | null } {
   const [M, C] = rows.shape;
   const x = data(rows);
   const w = opts.weight;
@@ -342,24 +374,23 @@ function classLoss(
   const smooth = new Float64Array(M); // per-row sum_c w_c * -log p[c]
   const rowWeight = new Float64Array(M); // w[y], 0 for ignored rows
   const lse = new Float64Array(M);
-  // Softmax probabilities, kept from the forward pass so backward needs no exp().
-  const probs = logSoftmax && needsGrad(rows) ? new Float64Array(M * C) : null;
+  const wantProbs = logSoftmax && needsGrad(rows);
   // float32 logits: every row's exp(x - max) in one call of the exp kernel (SIMD on the wasm
-  // backend) instead of a Math.exp per logit (about 20 ns each here); sums stay in float64.
+  // backend) instead of a Math.exp per logit (about 20 ns each here); sums stay in float64. The
+  // backward reads the probabilities as ex * invSum (in float64, as ex / sum would be): no
+  // M x C float64 copy of them, and ex (every element written: pooled, unzeroed) goes back to the
+  // buffer pool with the graph.
   let ex: Float32Array | null = null;
-  let rowMax: Float64Array | null = null;
+  let rowLse: Float64Array | null = null;
+  let invSum: Float64Array | null = null;
   if (logSoftmax && x instanceof Float32Array && M * C >= 64) {
-    ex = new Float32Array(M * C);
-    rowMax = new Float64Array(M);
-    for (let i = 0; i < M; i++) {
-      const base = i * C;
-      let m = -Infinity;
-      for (let c = 0; c < C; c++) if (x[base + c] > m) m = x[base + c];
-      rowMax[i] = m;
-      for (let c = 0; c < C; c++) ex[base + c] = x[base + c] - m;
-    }
-    kernels.unary.exp(M * C, ex, ex, 0, 0);
+    ex = allocStorage(float32, M * C, false) as Float32Array;
+    rowLse = new Float64Array(M);
+    if (wantProbs) invSum = new Float64Array(M);
+    logSumExpRows(x, M, C, ex, rowLse, invSum);
   }
+  // Softmax probabilities of the non-exp-kernel path, kept from the forward pass so backward needs no exp().
+  let probs: Float64Array | null = null;
   let total = 0;
   let wSum = 0;
   for (let i = 0; i < M; i++) {
@@ -370,13 +401,10 @@ function classLoss(
       throw new RuntimeError(`${fn}: Target ${yi} is out of bounds (expected a class index in [0, ${C - 1}])`);
     }
     let l = 0;
-    if (ex) {
-      const m = rowMax![i];
-      let s = 0;
-      for (let c = 0; c < C; c++) s += ex[base + c];
-      if (probs) for (let c = 0; c < C; c++) probs[base + c] = ex[base + c] / s;
-      l = m + Math.log(s);
+    if (rowLse) {
+      l = rowLse[i];
     } else if (logSoftmax) {
+      probs ??= wantProbs ? new Float64Array(M * C) : null;
       let m = -Infinity;
       for (let c = 0; c < C; c++) if (x[base + c] > m) m = x[base + c];
       let s = 0;
@@ -426,16 +454,20 @@ function classLoss(
       const b = eps > 0 ? (gi * eps) / C / (gd ? 1 : smoothDen) : 0; // scale of the smoothing part
       const base = i * C;
       const yi = y[i];
-      if (probs && eps === 0) {
+      if (invSum && eps === 0) {
         // No smoothing (the usual case): a * (p - onehot) without a branch per class.
+        softmaxMinusOneHotRow(r, ex!, base, C, a, invSum[i], yi);
+        continue;
+      }
+      if (probs && eps === 0) {
         for (let c = 0; c < C; c++) r[base + c] = a * probs[base + c];
         r[base + yi] = a * (probs[base + yi] - 1);
         continue;
       }
       for (let c = 0; c < C; c++) {
         const wc = w ? w[c] : 1;
-        if (probs) {
-          const p = probs[base + c];
+        if (invSum || probs) {
+          const p = invSum ? ex![base + c] * invSum[i] : probs![base + c];
           // d(-log p_y)/dx_c = p_c - [c = y]; d(sum_k -w_k log p_k)/dx_c = wAll p_c - w_c
           r[base + c] = a * (p - (c === yi ? 1 : 0)) + b * (wAll * p - wc);
         } else {
@@ -465,7 +497,10 @@ function classLoss(
     const smoothPart = p.mul(wAll).sub(wVec).mul(smoothScale);
     return gRows.mul(nllPart.add(smoothPart));
   };
-  return { out, backward, higher, total, smoothTotal };
+  // Without a graph ex is dead now; with one, only the backward above reads it.
+  const scratch = invSum ? ex : null;
+  if (ex && !invSum) releaseBuffer(ex);
+  return { out, backward, higher, total, smoothTotal, scratch };
 }
 
 function finishClassLoss(
@@ -473,13 +508,15 @@ function finishClassLoss(
   input: Tensor,
   rows: Tensor,
   outShape: readonly number[],
-  r: { out: Float64Array; backward: (g: Tensor) => Tensor; higher: (g: Tensor) => Tensor },
+  r: { out: Float64Array; backward: (g: Tensor) => Tensor; higher: (g: Tensor) => Tensor; scratch?: Storage | null },
   reduction: Reduction,
 ): Tensor {
   const dt = floatType(input);
   const out = empty(reduction === "none" ? [rows.shape[0]] : [], dt);
   out._data.set(r.out);
   const recorded = record(out, node, [rows], (g) => [r.backward(g)], [rows], (g) => [r.higher(g)]);
+  // The backward's private buffer returns to the pool when the graph is freed.
+  if (r.scratch && recorded.grad_fn) recorded.grad_fn.scratch = [r.scratch];
   return reduction === "none" ? recorded.reshape(outShape.slice()) : recorded;
 }
 

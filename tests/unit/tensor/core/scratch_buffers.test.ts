@@ -1,5 +1,5 @@
 /**
- * Op-private forward buffers (Node.scratch: GELU's derivative, fused attention's probabilities) go
+ * Op-private forward buffers (Node.scratch: GELU's derivative, fused attention's probabilities, cross_entropy's exponentials) go
  * back to the buffer pool when the graph is freed after backward, or at once when no graph is
  * recorded; never while a retained graph can still read them.
  */
@@ -68,6 +68,27 @@ describe("op-private scratch buffers", () => {
     // The output the caller holds is not scratch: later steps leave it alone.
     churn(() => F.gelu(torch.randn(rows, cols, { requires_grad: true })));
     expect(snapshot(y)).toEqual(yValues);
+  });
+
+  it("cross_entropy's exponentials return to the pool after backward; a retained graph keeps them", () => {
+    torch.manual_seed(4);
+    const [M, C] = [512, 65];
+    const logits = torch.randn(M, C).mul(3).requires_grad_(true);
+    const y = torch.randint(0, C, [M]);
+    const loss = F.cross_entropy(logits, y);
+    const ex = loss.grad_fn!.scratch![0];
+    expect(ex.length).toBe(M * C);
+    loss.backward({ retain_graph: true });
+    const first = snapshot(logits.grad!);
+    churn(() => F.cross_entropy(torch.randn(M, C).requires_grad_(true), y));
+    logits.grad = null;
+    drainPool(M * C);
+    const [g] = torch.autograd.grad(loss, [logits]) as Tensor[];
+    expect(snapshot(g)).toEqual(first);
+    expect(drainPool(M * C)).toContain(ex);
+    // Without a graph the buffer is given back at once.
+    torch.no_grad(() => F.cross_entropy(torch.randn(M, C), y));
+    expect(drainPool(M * C).length).toBe(1);
   });
 
   // [2, 4, 64, 64]: 32768 attention probabilities.
