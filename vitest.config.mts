@@ -13,17 +13,26 @@ export default defineConfig({
     maxWorkers: availableParallelism(),
     sequence: { sequencer: SlowFirstSequencer },
     projects: [
-      { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
+      // Files that need a fresh module graph each (the database, env vars, module mocks, global state).
+      { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], exclude: ["tests/unit/tensor/**"] } },
+      {
+        // The engine's suites share one loaded engine per worker (isolate: false): loading lib/tensor
+        // anew for every file took longer than the tests. The setup file resets the engine's global
+        // settings before each file, so no file depends on the order files run in.
+        extends: true,
+        test: { name: "tensor", include: ["tests/unit/tensor/**/*.test.ts"], isolate: false, setupFiles: ["tests/unit/tensor/engine-defaults.setup.ts"] },
+      },
       {
         // The engine's value suites again on the plain-TypeScript kernels (the WebAssembly fallback).
         extends: true,
         test: {
           name: "tensor-ts-kernels",
+          isolate: false,
           include: ["tests/unit/tensor/core/**/*.test.ts", "tests/unit/tensor/nn/**/*.test.ts"],
           // kernels*.test.ts compare the WebAssembly kernels with the TS ones explicitly already; the
           // training runs (LeNet, character LSTM) would take minutes on plain TS on a loaded machine.
           exclude: ["tests/unit/tensor/core/kernels*.test.ts", "tests/unit/tensor/nn/conv_lenet.test.ts", "tests/unit/tensor/nn/rnn.test.ts"],
-          setupFiles: ["tests/unit/tensor/ts-kernels.setup.ts"],
+          setupFiles: ["tests/unit/tensor/engine-defaults.setup.ts", "tests/unit/tensor/ts-kernels.setup.ts"],
         },
       },
     ],

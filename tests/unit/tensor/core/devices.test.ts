@@ -65,5 +65,6 @@ describe("devices", () => {
     expect(torch.are_deterministic_algorithms_enabled()).toBe(true);
     expect(torch.rand(3).tolist()).toEqual(a);
     torch.use_deterministic_algorithms(false);
+    torch.backends.cudnn.deterministic = false;
   });
 });
