@@ -2,6 +2,7 @@
 import { record } from "../autograd/function";
 import { RuntimeError } from "../errors";
 import { matmulBatched } from "../kernels/batched_matmul";
+import { matmulBias } from "../kernels/matmul_bias";
 import { BinaryOp } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
 import { broadcastShapes, fmtShape, numelOf } from "../shape";
@@ -65,13 +66,21 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor, opts: { beta?: number;
   if (bias.dim() > 2 || broadcastShapes(bias.shape, outShape).some((s, i) => s !== outShape[i])) {
     throw new RuntimeError(`addmm: bias of shape ${fmtShape(bias.shape)} cannot be broadcast to the output shape ${fmtShape(outShape)}`);
   }
-  const prod = mmRaw(a, b);
-  const out = prod;
-  // out = alpha * prod + beta * bias, computed in place into the product buffer.
-  const scaledBias = beta === 1 ? bias : bias.detach().mul(beta);
-  if (alpha !== 1) prod._data.forEach((v, i) => (prod._data[i] = v * alpha));
-  kernels.binary(BinaryOp.add, outShape, 1, out._data, 0, out._strides, out._data, 0, out._strides, scaledBias._data, scaledBias._offset,
-    broadcastStridesFor(scaledBias, outShape));
+  const [m, k] = a.shape;
+  const n = outShape[1];
+  const out = empty(outShape, a.dtype);
+  // A bias row (Linear's) goes into the GEMM's C block before the products are added: no pass of its own over the output.
+  const rowBias = alpha === 1 && beta === 1 && bias.dim() >= 1 && bias.shape[bias.dim() - 1] === n && (bias.dim() === 1 || bias.shape[0] === 1);
+  const fused = rowBias && matmulBias(m, n, k, a._data, a._offset, a._strides[0], a._strides[1], b._data, b._offset, b._strides[0], b._strides[1],
+    bias._data, bias._offset, bias._strides[bias.dim() - 1], out._data, 0);
+  if (!fused) {
+    kernels.matmul(m, n, k, a._data, a._offset, a._strides[0], a._strides[1], b._data, b._offset, b._strides[0], b._strides[1], out._data, 0);
+    // out = alpha * prod + beta * bias, computed in place into the product buffer.
+    const scaledBias = beta === 1 ? bias : bias.detach().mul(beta);
+    if (alpha !== 1) out._data.forEach((v, i) => (out._data[i] = v * alpha));
+    kernels.binary(BinaryOp.add, outShape, 1, out._data, 0, out._strides, out._data, 0, out._strides, scaledBias._data, scaledBias._offset,
+      broadcastStridesFor(scaledBias, outShape));
+  }
   return record(
     out, "AddmmBackward0", [bias, a, b],
     (g) => {

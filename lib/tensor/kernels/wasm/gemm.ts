@@ -57,7 +57,11 @@ export interface GemmRunner {
 }
 
 export interface Gemm {
-  gemm(m: number, n: number, k: number, packA: PackA, packB: PackB, unload: Unload): void;
+  /**
+   * C = A @ B, unloaded by `unload`. With `preload`, C starts as what preload writes into the C
+   * block (a bias row for addmm) and the products are added to it: the bias costs no pass of its own.
+   */
+  gemm(m: number, n: number, k: number, packA: PackA, packB: PackB, unload: Unload, preload?: Unload): void;
   /** The module memory's current float view (valid until the next gemm call may grow it). */
   heap(): Float32Array;
   /**
@@ -154,7 +158,7 @@ export function createGemm(grow: (bytes: number) => ArrayBuffer | SharedArrayBuf
   return {
     heap: () => heap,
     memory,
-    gemm(m, n, k, packA, packB, unload) {
+    gemm(m, n, k, packA, packB, unload, preload) {
       const mb = Math.ceil(m / MR);
       const nb = Math.ceil(n / NR);
       const kcMax = Math.min(KC, Math.max(k, 1));
@@ -164,9 +168,9 @@ export function createGemm(grow: (bytes: number) => ArrayBuffer | SharedArrayBuf
       const h = ensure(gemmFloats(m, n, k)); // = aLen + bLen + mb * MR * ldc (+ aLen + bLen)
       const A = 0, B = aLen, C = aLen + bLen;
       const run = runner();
-      if (k === 0) {
-        h.fill(0, C, C + mb * MR * ldc);
-      }
+      if (preload) preload(h, C, ldc);
+      else if (k === 0) h.fill(0, C, C + mb * MR * ldc);
+      const first = !!preload; // the first slice adds to C too
       if (run.start && run.finish && k > KC) {
         // Pipelined: while the other threads compute slice s, the caller packs slice s + 1 into
         // the other pair of panels (packing is otherwise the serial part of a threaded product),
@@ -176,7 +180,7 @@ export function createGemm(grow: (bytes: number) => ArrayBuffer | SharedArrayBuf
         packB(h, B, 0, KC);
         for (let p0 = 0, s = 0; p0 < k; p0 += KC, s++) {
           const a = s % 2 ? A2 : A, b = s % 2 ? B2 : B;
-          run.start(p0 > 0, a * 4, b * 4, C * 4, mb, nb, Math.min(KC, k - p0), ldc);
+          run.start(p0 > 0 || first, a * 4, b * 4, C * 4, mb, nb, Math.min(KC, k - p0), ldc);
           const p1 = p0 + KC;
           if (p1 < k) {
             packA(h, s % 2 ? A : A2, p1, Math.min(KC, k - p1));
@@ -191,7 +195,7 @@ export function createGemm(grow: (bytes: number) => ArrayBuffer | SharedArrayBuf
         const kc = Math.min(KC, k - p0);
         packA(h, A, p0, kc);
         packB(h, B, p0, kc);
-        run.run(p0 > 0, A * 4, B * 4, C * 4, mb, nb, kc, ldc);
+        run.run(p0 > 0 || first, A * 4, B * 4, C * 4, mb, nb, kc, ldc);
       }
       unload(h, C, ldc);
     },

@@ -81,15 +81,63 @@ export function createWasmMatmul(fallback: Matmul, gemm: () => Gemm | null, avai
       g.gemm(m, n, k, stridedA(m, a, aOff, as0, as1), stridedB(n, b, bOff, bs0, bs1), denseC(m, n, c, cOff));
       return;
     }
-    // Stage both operands above the driver's floats (which it leaves alone), 4-float aligned.
-    const aSpan = (m - 1) * as0 + (k - 1) * as1 + 1;
-    const bSpan = (k - 1) * bs0 + (n - 1) * bs1 + 1;
-    const stageA = Math.ceil(gemmFloats(m, n, k) / 4) * 4;
-    const stageB = stageA + Math.ceil(aSpan / 4) * 4;
-    const h = heapOf(g.memory!, stageB + bSpan + 8);
-    h.set(a.subarray(aOff, aOff + aSpan), stageA);
-    h.set(b.subarray(bOff, bOff + bSpan), stageB);
-    g.gemm(m, n, k, heapPacker(pack, MR, m, stageA, as0, as1), heapPacker(pack, NR, n, stageB, bs1, bs0), denseC(m, n, c, cOff));
+    stagedMatmul(g, pack, m, n, k, a, aOff, as0, as1, b, bOff, bs0, bs1, c, cOff, null, 0, 0);
+  };
+}
+
+/**
+ * Both operands staged above the driver's floats (which it leaves alone), 4-float aligned, and
+ * packed there; with a bias, its n floats (at bias[biasOff + j * biasStride]) staged after them
+ * and copied into every row of the C block before the products are added (gemm's preload).
+ */
+function stagedMatmul(
+  g: Gemm, pack: MatmulPack, m: number, n: number, k: number,
+  a: Float32Array, aOff: number, as0: number, as1: number,
+  b: Float32Array, bOff: number, bs0: number, bs1: number,
+  c: Float32Array, cOff: number,
+  bias: Float32Array | null, biasOff: number, biasStride: number,
+): void {
+  const aSpan = (m - 1) * as0 + (k - 1) * as1 + 1;
+  const bSpan = (k - 1) * bs0 + (n - 1) * bs1 + 1;
+  const stageA = Math.ceil(gemmFloats(m, n, k) / 4) * 4;
+  const stageB = stageA + Math.ceil(aSpan / 4) * 4;
+  const stageBias = stageB + Math.ceil(bSpan / 4) * 4;
+  const h = heapOf(g.memory!, stageBias + (bias ? n : 0) + 8);
+  h.set(a.subarray(aOff, aOff + aSpan), stageA);
+  h.set(b.subarray(bOff, bOff + bSpan), stageB);
+  let preload: ((heap: Float32Array, at: number, ldc: number) => void) | undefined;
+  if (bias) {
+    if (biasStride === 1) h.set(bias.subarray(biasOff, biasOff + n), stageBias);
+    else for (let j = 0; j < n; j++) h[stageBias + j] = bias[biasOff + j * biasStride];
+    preload = (_heap, at, ldc) => pack.copyRows(at * 4, stageBias * 4, m, n, 0, ldc * 4);
+  }
+  g.gemm(m, n, k, heapPacker(pack, MR, m, stageA, as0, as1), heapPacker(pack, NR, n, stageB, bs1, bs0), denseC(m, n, c, cOff), preload);
+}
+
+/**
+ * C[m, n] = A @ B + bias (one row, broadcast over C's rows) for addmm, the bias added where C is
+ * built (gemm's preload) instead of in a pass over C afterwards. Returns false, writing nothing,
+ * where it does not apply (no memory-exposing GEMM, float64, negative strides, tiny products): the
+ * caller then adds the bias itself.
+ */
+export type BiasMatmul = (
+  m: number, n: number, k: number,
+  a: Storage, aOff: number, as0: number, as1: number,
+  b: Storage, bOff: number, bs0: number, bs1: number,
+  bias: Storage, biasOff: number, biasStride: number,
+  c: Storage, cOff: number,
+) => boolean;
+
+export function createBiasMatmul(gemm: () => Gemm | null): BiasMatmul {
+  return (m, n, k, a, aOff, as0, as1, b, bOff, bs0, bs1, bias, biasOff, biasStride, c, cOff) => {
+    const g0 = gemm();
+    const g = g0 && driverFor(g0, m, n, k);
+    if (!g || !g.memory || !(a instanceof Float32Array) || !(b instanceof Float32Array) || !(c instanceof Float32Array) || !(bias instanceof Float32Array)) return false;
+    if (m * n * k < MIN_WORK || as0 < 0 || as1 < 0 || bs0 < 0 || bs1 < 0 || biasStride < 0) return false;
+    const pack = matmulPackFor(g.memory);
+    if (!pack) return false;
+    stagedMatmul(g, pack, m, n, k, a, aOff, as0, as1, b, bOff, bs0, bs1, c, cOff, bias, biasOff, biasStride);
+    return true;
   };
 }
 
