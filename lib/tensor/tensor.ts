@@ -8,7 +8,7 @@ import { runBackward } from "./autograd/engine";
 import { is_grad_enabled } from "./autograd/grad_mode";
 import type { Node } from "./autograd/node";
 import { checkDevice, isDeviceLike, type DeviceLike } from "./device";
-import { bool, float32, float64, int64, isDType, type DType, type Storage } from "./dtype";
+import { allocStorage, bool, float32, float64, int64, isDType, type DType, type Storage } from "./dtype";
 import { RuntimeError, TypeError_ } from "./errors";
 import { formatTensor } from "./format";
 import type { Generator } from "./random";
@@ -26,6 +26,7 @@ import * as reduce from "./ops/reduce";
 import * as sampling from "./ops/sampling";
 import * as scan from "./ops/scan";
 import * as scatterOps from "./ops/scatter";
+import * as scatterReduce from "./ops/scatter_reduce";
 import * as shapeExtra from "./ops/shape_extra";
 import * as statsExtra from "./ops/stats_extra";
 import * as linalgOps from "./ops/linalg";
@@ -542,6 +543,15 @@ export class Tensor {
     const alpha = parseArgs<IndexAddOptions>("index_add_", ["alpha"], args).alpha ?? 1;
     return inplace.apply_(this, "index_add_", (old) => scatterOps.index_add(old, dim, index, source, alpha), [source]);
   }
+  /** Copy with src combined into index's positions along dim: reduce "sum" | "prod" | "mean" | "amax" | "amin", { include_self }. */
+  scatter_reduce(dim: number, index: Tensor, src: Tensor, ...args: scatterReduce.ScatterReduceArgs): Tensor {
+    const a = scatterReduce.parseScatterReduce("scatter_reduce", args);
+    return scatterReduce.scatter_reduce(this, dim, index, src, a.reduce, a.include_self);
+  }
+  scatter_reduce_(dim: number, index: Tensor, src: Tensor, ...args: scatterReduce.ScatterReduceArgs): this {
+    const a = scatterReduce.parseScatterReduce("scatter_reduce_", args);
+    return inplace.apply_(this, "scatter_reduce_", (old) => scatterReduce.scatter_reduce(old, dim, index, src, a.reduce, a.include_self), [src]);
+  }
   /** [n, dim] long coordinates of the nonzero entries; { as_tuple: true } gives one 1-D tensor per dim. */
   nonzero(opts: { as_tuple?: boolean } = {}): Tensor | Tensor[] {
     return indexing.nonzero(this, opts.as_tuple ?? false);
@@ -715,6 +725,12 @@ export class Tensor {
   }
   isfinite(): Tensor {
     return compare.isfinite(this);
+  }
+  /** All true: every dtype here is real (PyTorch's isreal is false only for complex values with an imaginary part). */
+  isreal(): Tensor {
+    const out = new Tensor(allocStorage(bool, this.numel()), this.shape, bool);
+    out._data.fill(1);
+    return out;
   }
   equal(other: Tensor): boolean {
     return compare.equal(this, other);

@@ -19,9 +19,11 @@ import * as arithmetic from "./ops/arithmetic";
 import * as activations from "./ops/activations";
 import * as compare from "./ops/compare";
 import * as creation from "./ops/creation";
+import * as bufferOps from "./ops/frombuffer";
 import * as einsumOps from "./ops/einsum";
 import * as indexing from "./ops/indexing";
 import * as join from "./ops/join";
+import type { ScatterReduceArgs } from "./ops/scatter_reduce";
 import * as matmul from "./ops/matmul";
 import * as norms from "./ops/norm";
 import * as linalgOps from "./ops/linalg";
@@ -86,6 +88,7 @@ export const torchCore = {
 
   // creation
   tensor: creation.tensor, as_tensor: creation.tensor, from_array: creation.from_array, scalar_tensor: creation.scalar_tensor,
+  frombuffer: bufferOps.frombuffer, from_numpy: bufferOps.from_numpy,
   zeros: creation.zeros, ones: creation.ones, empty: creation.empty, full: creation.full, arange: creation.arange, linspace: creation.linspace, eye: creation.eye,
   rand: creation.rand, randn: creation.randn, randint: creation.randint, randperm: creation.randperm,
   zeros_like: creation.zeros_like, ones_like: creation.ones_like, empty_like: creation.empty_like, full_like: creation.full_like,
@@ -121,6 +124,7 @@ export const torchCore = {
   greater: compare.gt, less: compare.lt, greater_equal: compare.ge, less_equal: compare.le, not_equal: compare.ne,
   logical_not: compare.logical_not, logical_and: compare.logical_and, logical_or: compare.logical_or, logical_xor: compare.logical_xor,
   isnan: compare.isnan, isinf: compare.isinf, isfinite: compare.isfinite, equal: compare.equal, allclose: compare.allclose,
+  isreal: (x: Tensor) => x.isreal(),
   isclose: (a: Tensor, b: Tensor, ...args: AfterFirst<Tensor["isclose"]>) => a.isclose(b, ...args),
   any: (x: Tensor, ...args: Parameters<Tensor["any"]>) => x.any(...args),
   all: (x: Tensor, ...args: Parameters<Tensor["all"]>) => x.all(...args),
@@ -201,6 +205,7 @@ export const torchCore = {
   gather: (x: Tensor, dim: number, index: Tensor) => x.gather(dim, index),
   scatter: (x: Tensor, dim: number, index: Tensor, src: TensorLike, ...args: AfterThird<Tensor["scatter"]>) => x.scatter(dim, index, src, ...args),
   scatter_add: (x: Tensor, dim: number, index: Tensor, src: Tensor) => x.scatter_add(dim, index, src),
+  scatter_reduce: (x: Tensor, dim: number, index: Tensor, src: Tensor, ...args: ScatterReduceArgs) => x.scatter_reduce(dim, index, src, ...args),
   index_add: (x: Tensor, dim: number, index: Tensor, source: Tensor, ...args: AfterThird<Tensor["index_add"]>) => x.index_add(dim, index, source, ...args),
   /** torch.index_put(x, specs, values, accumulate?): out-of-place x[specs] = values. */
   index_put: (x: Tensor, specs: readonly IndexSpec[], value: TensorLike, ...args: PyArgs<[accumulate?: boolean], { accumulate?: boolean }>) => x.index_put(specs, value, ...args),

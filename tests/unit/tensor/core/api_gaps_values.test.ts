@@ -1,0 +1,160 @@
+/**
+ * The last API gaps against PyTorch 1.13 (scripts/fixtures/api_gaps_fixtures.py,
+ * tests/fixtures/torch/core/api_gaps.json): scatter_reduce (every reduce, include_self, dims,
+ * ties, zeros, int64, 0-d), isreal, frombuffer; then float64 gradchecks of scatter_reduce, the
+ * errors, and torch.from_numpy's pointer to the alternatives.
+ */
+import { describe, expect, it } from "vitest";
+import { torch, type Tensor } from "../../../../lib/tensor/index";
+import { gradcheck } from "../../../../lib/grading/gradcheck";
+import { checkOpCase, loadStored, type StoredCase, type StoredTensor } from "../op_cases";
+import { loadFixture } from "./fixtures";
+
+const fx = loadFixture<{
+  inputs: Record<string, StoredTensor>;
+  cases: Record<string, StoredCase>;
+  frombuffer: { raw: number[]; cases: Record<string, StoredTensor> };
+}>("api_gaps.json");
+
+type Reduce = "sum" | "prod" | "mean" | "amax" | "amin";
+const REDUCES: Reduce[] = ["sum", "prod", "mean", "amax", "amin"];
+
+/** name -> [input names, fn]. Mirrors CASES in api_gaps_fixtures.py. */
+const cases: Record<string, [string[], (...xs: Tensor[]) => Tensor]> = {
+  amax_wide_src: [["X", "IDX", "SRCW"], (x, i, s) => x.scatter_reduce(1, i, s, "amax")],
+  sum_0d: [["X0", "IDX00", "SRC00"], (x, i, s) => x.scatter_reduce(0, i, s, "sum")],
+  isreal: [["X"], (x) => torch.isreal(x)],
+  isreal_long: [["XL"], (x) => x.isreal()],
+};
+for (const r of REDUCES) {
+  for (const include_self of [true, false]) {
+    const tag = include_self ? "" : "_noself";
+    cases[`${r}${tag}`] = [["X", "IDX", "SRC"], (x, i, s) => x.scatter_reduce(1, i, s, r, { include_self })];
+    cases[`${r}${tag}_dim0`] = [["SRC0", "IDX0", "X"], (s, i, x) => torch.scatter_reduce(x, 0, i, s, r, { include_self })];
+    cases[`${r}${tag}_ties`] = [["XT", "IDXT", "SRCT"], (x, i, s) => x.scatter_reduce(1, i, s, { reduce: r, include_self })];
+    cases[`${r}${tag}_long`] = [["XL", "IDXL", "SRCL"], (x, i, s) => x.scatter_reduce(1, i, s, r, { include_self })];
+  }
+}
+
+describe("scatter_reduce and isreal match PyTorch 1.13 (tests/fixtures/torch/core/api_gaps.json)", () => {
+  it("mirrors every fixture case", () => {
+    expect(Object.keys(cases).sort()).toEqual(Object.keys(fx.cases).sort());
+  });
+  for (const [name, c] of Object.entries(fx.cases)) {
+    it(name, () => {
+      const [names, fn] = cases[name];
+      checkOpCase(name, c, fx.inputs, names, (...xs) => [fn(...xs)], { out: [1e-6, 1e-6], grad: [1e-5, 1e-6] });
+    });
+  }
+});
+
+describe("frombuffer matches PyTorch 1.13", () => {
+  const raw = () => new Uint8Array(fx.frombuffer.raw);
+  const made: Record<string, () => Tensor> = {
+    f32_all: () => torch.frombuffer(raw().buffer, { dtype: torch.float32 }),
+    f32_offset_count: () => torch.frombuffer(raw(), { dtype: torch.float32, offset: 16, count: 2 }),
+    f64_offset: () => torch.frombuffer(new DataView(raw().buffer), { dtype: torch.float64, offset: 8 }),
+    i64: () => torch.frombuffer(raw(), { dtype: torch.int64, count: 2 }),
+    bool: () => torch.frombuffer(new Uint8Array([0, 1, 2, 0]), { dtype: torch.bool }),
+    f32_unaligned: () => torch.frombuffer(raw(), { dtype: torch.float32, offset: 2, count: 3 }),
+  };
+  it("mirrors every fixture case", () => expect(Object.keys(made).sort()).toEqual(Object.keys(fx.frombuffer.cases).sort()));
+  for (const [name, make] of Object.entries(made)) {
+    it(name, () => {
+      const want = loadStored(fx.frombuffer.cases[name]);
+      const t = make();
+      expect(t.dtype).toBe(want.dtype);
+      expect(t.shape).toEqual(want.shape);
+      expect(t.tolist()).toEqual(want.tolist());
+    });
+  }
+
+  it("shares the memory of an aligned float buffer, as PyTorch does", () => {
+    const arr = new Float32Array([1, 2, 3, 4]);
+    const t = torch.frombuffer(arr, { dtype: torch.float32, offset: 4, count: 2 });
+    t.mul_(10);
+    expect(Array.from(arr)).toEqual([1, 20, 30, 4]);
+    arr[1] = -1;
+    expect(t.tolist()).toEqual([-1, 30]);
+    // A typed array's own window of bytes is the buffer, not the whole ArrayBuffer under it.
+    expect(torch.frombuffer(arr.subarray(2), { dtype: torch.float32 }).tolist()).toEqual([30, 4]);
+  });
+
+  it("raises PyTorch's errors and changes nothing", () => {
+    const b = new Uint8Array(12).buffer;
+    expect(() => torch.frombuffer(b, {} as { dtype: typeof torch.float32 })).toThrow(/missing required keyword argument 'dtype'/);
+    expect(() => torch.frombuffer(b, { dtype: torch.float32, offset: 12 })).toThrow(/offset \(12 bytes\) must be non-negative/);
+    expect(() => torch.frombuffer(b, { dtype: torch.float64 })).toThrow(/must be a multiple of element size \(8\)/);
+    expect(() => torch.frombuffer(b, { dtype: torch.float32, count: 4 })).toThrow(/requested buffer length \(4 \* 4 bytes\)/);
+    expect(() => torch.frombuffer(new ArrayBuffer(0), { dtype: torch.float32 })).toThrow(/must not be 0/);
+    expect(() => torch.frombuffer([1, 2] as unknown as ArrayBuffer, { dtype: torch.float32 })).toThrow(/buffer interface/);
+    expect(() => torch.frombuffer(b, { dtype: torch.float32, bogus: 1 } as { dtype: typeof torch.float32 })).toThrow(/unexpected keyword argument 'bogus'/);
+  });
+
+  it("requires_grad makes a leaf", () => {
+    const t = torch.frombuffer(new Float64Array([1, 2]), { dtype: torch.float64, requires_grad: true });
+    expect(t.requires_grad && t.is_leaf).toBe(true);
+  });
+});
+
+describe("torch.from_numpy", () => {
+  it("raises an error naming the alternatives", () => {
+    expect(() => torch.from_numpy({})).toThrow(/no NumPy here.*torch\.tensor.*torch\.from_array.*torch\.frombuffer/);
+  });
+});
+
+describe("scatter_reduce gradients (float64 finite differences)", () => {
+  const long = (v: number[][]) => torch.tensor(v, { dtype: torch.long });
+  const idx = long([[0, 1, 1], [3, 3, 3], [2, 0, 2]]);
+  // Values spaced apart so amax/amin winners do not change under the finite-difference step.
+  const spread = (rows: number, cols: number, shift: number) =>
+    torch.randperm(rows * cols).to(torch.float64).mul(0.37).sub(shift).reshape(rows, cols);
+  for (const r of REDUCES) {
+    for (const include_self of [true, false]) {
+      it(`${r}, include_self=${include_self}`, () => {
+        torch.manual_seed(3);
+        const x = spread(3, 4, 2);
+        const s = spread(3, 3, 1.5);
+        expect(gradcheck((a, b) => a.scatter_reduce(1, idx, b, r, { include_self }), [x, s])).toBe(true);
+      });
+    }
+  }
+  it("prod with zeros among the values (one zero, and two into the same place)", () => {
+    const x = torch.tensor([[0, 1.5, 2, -1]], { dtype: torch.float64 });
+    const s = torch.tensor([[0.5, 0, 3, 0]], { dtype: torch.float64 });
+    const i = long([[0, 2, 3, 3]]);
+    expect(gradcheck((a, b) => a.scatter_reduce(1, i, b, "prod"), [x, s])).toBe(true);
+  });
+  it("a src wider than index gets zero gradient outside the index block", () => {
+    const s = torch.ones(3, 5, { dtype: torch.float64, requires_grad: true });
+    torch.zeros(3, 4, { dtype: torch.float64 }).scatter_reduce(1, idx, s, "sum").sum().backward();
+    expect(s.grad!.tolist()).toEqual([[1, 1, 1, 0, 0], [1, 1, 1, 0, 0], [1, 1, 1, 0, 0]]);
+  });
+  it("in place: scatter_reduce_ on a graph tensor", () => {
+    const x = torch.randn(3, 4, { dtype: torch.float64 });
+    const s = torch.randn(3, 3, { dtype: torch.float64 });
+    expect(gradcheck((a, b) => a.mul(1).scatter_reduce_(1, idx, b, "mean"), [x, s])).toBe(true);
+  });
+});
+
+describe("scatter_reduce errors change nothing", () => {
+  const x = () => torch.zeros(2, 3);
+  const i = torch.tensor([[0, 2]], { dtype: torch.long });
+  const s = torch.ones(1, 2);
+  it("checks reduce, dtypes, shapes and indices", () => {
+    expect(() => x().scatter_reduce(1, i, s, "max" as Reduce)).toThrow(/reduce argument must be either sum, prod, mean, amax or amin, got max/);
+    expect(() => (x().scatter_reduce as (...a: unknown[]) => Tensor)(1, i, s)).toThrow(/missing 1 required positional argument: 'reduce'/);
+    expect(() => x().scatter_reduce(1, i.float(), s, "sum")).toThrow(/Expected dtype int64 for index/);
+    expect(() => x().scatter_reduce(1, i, s.double(), "sum")).toThrow(/Expected self.dtype to be equal to src.dtype/);
+    expect(() => x().scatter_reduce(1, torch.tensor([0], { dtype: torch.long }), s, "sum")).toThrow(/same number of dimensions/);
+    expect(() => x().scatter_reduce(1, torch.tensor([[0, 1, 2]], { dtype: torch.long }), s, "sum")).toThrow(/smaller size than src/);
+    expect(() => x().scatter_reduce(1, torch.tensor([[0, 3]], { dtype: torch.long }), s, "sum")).toThrow(/index 3 is out of bounds for dimension 1 with size 3/);
+    expect(() => x().scatter_reduce(1, i, s, "sum", { include_self: false, bogus: 1 } as { include_self: boolean })).toThrow(/unexpected keyword argument 'bogus'/);
+  });
+  it("a failing in-place call leaves the tensor as it was", () => {
+    const t = torch.ones(2, 3);
+    expect(() => t.scatter_reduce_(1, torch.tensor([[0, 5]], { dtype: torch.long }), s, "sum")).toThrow(/out of bounds/);
+    expect(t.tolist()).toEqual([[1, 1, 1], [1, 1, 1]]);
+    expect(t._version).toBe(0);
+  });
+});
