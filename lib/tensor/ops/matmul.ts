@@ -7,7 +7,7 @@ import { BinaryOp } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
 import { broadcastShapes, fmtShape, numelOf } from "../shape";
 import type { Tensor } from "../tensor";
-import { empty, sumToShape } from "./util";
+import { emptyForOverwrite, sumToShape } from "./util";
 
 function checkDtypes(a: Tensor, b: Tensor, op: string): void {
   if (a.dtype !== b.dtype) {
@@ -34,7 +34,8 @@ function rightGrad(a: Tensor, g: Tensor, b: Tensor): Tensor {
 export function mmRaw(a: Tensor, b: Tensor): Tensor {
   const [m, k] = a.shape;
   const n = b.shape[1];
-  const out = empty([m, n], a.dtype);
+  // Unzeroed (a pooled buffer as it was): every matmul kernel writes all of C, zeros too when k = 0.
+  const out = emptyForOverwrite([m, n], a.dtype);
   kernels.matmul(m, n, k, a._data, a._offset, a._strides[0], a._strides[1], b._data, b._offset, b._strides[0], b._strides[1], out._data, 0);
   return out;
 }
@@ -68,7 +69,7 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor, opts: { beta?: number;
   }
   const [m, k] = a.shape;
   const n = outShape[1];
-  const out = empty(outShape, a.dtype);
+  const out = emptyForOverwrite(outShape, a.dtype);
   // A bias row (Linear's) goes into the GEMM's C block before the products are added: no pass of its own over the output.
   const rowBias = alpha === 1 && beta === 1 && bias.dim() >= 1 && bias.shape[bias.dim() - 1] === n && (bias.dim() === 1 || bias.shape[0] === 1);
   const fused = rowBias && matmulBias(m, n, k, a._data, a._offset, a._strides[0], a._strides[1], b._data, b._offset, b._strides[0], b._strides[1],
@@ -116,7 +117,7 @@ function batchedRaw(a: Tensor, b: Tensor, batch: readonly number[]): Tensor {
   const n = b.shape[b.dim() - 1];
   const ae = a.expand([...batch, m, k]);
   const be = b.expand([...batch, k, n]);
-  const out = empty([...batch, m, n], a.dtype);
+  const out = emptyForOverwrite([...batch, m, n], a.dtype);
   const nb = numelOf(batch);
   const nd = batch.length;
   const idx = new Array<number>(nd).fill(0);

@@ -13,6 +13,7 @@ import { matmulBias } from "../../../../lib/tensor/kernels/matmul_bias";
 import { createThreadPool } from "../../../../lib/tensor/kernels/wasm/threads";
 import { nodeThreadSpawner } from "../../../../bench/node-threads";
 import type { Tensor } from "../../../../lib/tensor/tensor";
+import { releaseBuffer } from "../../../../lib/tensor/buffer_pool";
 
 /** x @ w + bias with the bias added by a separate op (no fusion possible: mm then add). */
 const unfused = (bias: Tensor, x: Tensor, w: Tensor): Tensor => torch.mm(x, w).add(bias);
@@ -77,5 +78,23 @@ describe("addmm with the bias added inside the GEMM", () => {
       kernels.gemm = gemmAtStart;
       pool.terminate();
     }
+  });
+
+  it("writes every element of an output taken unzeroed from the buffer pool (mm with k = 0, the TS kernel's tiny products, bmm, addmm)", () => {
+    torch.manual_seed(8);
+    const dirty = (n: number) => releaseBuffer(new Float32Array(n).fill(Number.NaN));
+    const m = 128, n = 128; // m * n >= MIN_POOLED: the output comes from the pool
+    dirty(m * n);
+    expect(torch.mm(torch.randn(m, 0), torch.randn(0, n)).abs().max().item()).toBe(0);
+    const x = torch.randn(m, 1), w = torch.randn(1, n); // 16 K multiply-adds: the TS kernel
+    dirty(m * n);
+    expect(same(torch.mm(x, w), x.mul(w))).toBe(true);
+    const a = torch.randn(4, 64, 16), b = torch.randn(4, 16, 64);
+    dirty(4 * 64 * 64);
+    const prod = torch.bmm(a, b);
+    expect(prod.isnan().any().item()).toBe(0);
+    expect(prod.select(0, 3).sub(torch.mm(a.select(0, 3), b.select(0, 3))).abs().max().item()).toBeLessThan(1e-5);
+    dirty(m * n);
+    expect(torch.addmm(torch.zeros(n), x, w).isnan().any().item()).toBe(0);
   });
 });
