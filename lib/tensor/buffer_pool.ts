@@ -68,6 +68,42 @@ export function releaseBuffer(buf: Storage): void {
   bornInBackward.delete(buf);
 }
 
+/**
+ * Op-private scratch (GELU's derivative, attention's probabilities, cross_entropy's exponentials:
+ * Node.scratch) cycles through a pool of its own: taken in the forward, given back when the graph
+ * is freed, taken again by the next step's same op. Were it handed to any allocation (the pool
+ * above), a buffer that had lived through a step (so sat in V8's old space) would become some
+ * forward activation's storage and die with it in old space, reclaimable only by a full
+ * mark-compact, while the activation's own fresh buffer would have died young.
+ */
+const scratchFree = new Map<number, Storage[]>();
+let scratchBytes = 0;
+const MAX_SCRATCH_PER_SIZE = 8;
+
+/** A float32 (or float64 with `wide`) scratch buffer of n elements with arbitrary contents: the caller writes every element before reading. */
+export function takeScratch(wide: boolean, n: number): Storage {
+  return takePooledScratch(wide, n) ?? (wide ? new Float64Array(n) : new Float32Array(n));
+}
+
+/** A free scratch buffer of n elements, or null (takeScratch then allocates one). */
+export function takePooledScratch(wide: boolean, n: number): Storage | null {
+  const buf = scratchFree.get(keyOf(wide, n))?.pop();
+  if (!buf) return null;
+  scratchBytes -= buf.byteLength;
+  return buf;
+}
+
+/** Gives back a scratch buffer nothing can read any more (small ones are left to the collector). */
+export function releaseScratch(buf: Storage): void {
+  if (buf.length < MIN_POOLED || scratchBytes + buf.byteLength > MAX_BYTES) return;
+  const key = keyOf(buf instanceof Float64Array, buf.length);
+  let list = scratchFree.get(key);
+  if (!list) scratchFree.set(key, (list = []));
+  if (list.length >= MAX_SCRATCH_PER_SIZE || list.includes(buf)) return;
+  list.push(buf);
+  scratchBytes += buf.byteLength;
+}
+
 /** For tests: the number of free buffers and their bytes. */
 export function poolStats(): { buffers: number; bytes: number } {
   let buffers = 0;

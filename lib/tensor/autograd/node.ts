@@ -2,7 +2,7 @@
  * A backward node: what one op needs to turn the gradient of its output into gradients of
  * its inputs. Nodes form the dynamic tape; the engine walks them from the output back.
  */
-import { releaseBuffer } from "../buffer_pool";
+import { releaseScratch } from "../buffer_pool";
 import type { Storage } from "../dtype";
 import { RuntimeError } from "../errors";
 import type { Tensor } from "../tensor";
@@ -53,7 +53,7 @@ export class Node {
   /**
    * Buffers only this node's backward reads (an op's private forward state, e.g. GELU's Phi(x) or
    * attention's probabilities): no tensor wraps them, so once the node is released (its closure
-   * can never run again) nothing can reach them and they go back to the buffer pool.
+   * can never run again) nothing can reach them and they go back to the scratch pool (takeScratch).
    */
   scratch: Storage[] | null = null;
   private fn: BackwardFn | null;
@@ -127,7 +127,7 @@ export class Node {
     this.inputs = [];
     if (this.higher !== true) this.higher = null;
     this.freed = true;
-    if (this.scratch) for (const buf of this.scratch) releaseBuffer(buf);
+    if (this.scratch) for (const buf of this.scratch) releaseScratch(buf);
     this.scratch = null;
   }
 

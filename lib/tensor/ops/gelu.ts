@@ -9,7 +9,8 @@
  * 20 ns here).
  */
 import { needsGrad, record } from "../autograd/function";
-import { allocStorage, float32 } from "../dtype";
+import { takeScratch } from "../buffer_pool";
+import { float32 } from "../dtype";
 import { erf32 } from "../kernels/unary";
 import { kernels } from "../kernels/registry";
 import { createGeluSimd } from "../kernels/wasm/gelu_simd";
@@ -40,7 +41,7 @@ export function gelu32(x: Tensor): Tensor {
     return out;
   }
   // The derivative d = Phi(x) + x pdf(x) is computed now, while x is at hand: the backward is g * d.
-  const d = allocStorage(float32, n, false) as Float32Array;
+  const d = takeScratch(false, n) as Float32Array;
   if (fast) simd!.forward(n, xd, o, d);
   // pdf(x) = exp(-x^2 / 2) / sqrt(2 pi) for the JS part: the exponents first, then one call of the exp kernel.
   const pdf = new Float32Array(n - from);

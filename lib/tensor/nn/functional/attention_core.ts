@@ -15,8 +15,8 @@
  * Fully masked rows give NaN, as PyTorch's softmax of an all -inf row does.
  */
 import { differentiateThrough, needsGrad, record } from "../../autograd/function";
-import { releaseBuffer } from "../../buffer_pool";
-import { allocStorage, type DType, type Storage } from "../../dtype";
+import { releaseScratch, takeScratch } from "../../buffer_pool";
+import { allocStorage, float64, type DType, type Storage } from "../../dtype";
 import { matmulBatched } from "../../kernels/batched_matmul";
 import { contiguousStrides, numelOf } from "../../shape";
 import { Tensor } from "../../tensor";
@@ -146,7 +146,8 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
   const qd = q._data, kd = k._data, vd = v._data;
   const LS = L * S;
   // Every score is written by the Q K^T product (unless E = 0: zeros).
-  const P = allocStorage(dt, nb * LS, E === 0);
+  const P = takeScratch(dt === float64, nb * LS);
+  if (E === 0) P.fill(0);
   const mk = mask ? mask.expand([...batch, L, S]) : null;
   const mo = mk ? sliceOffsets(mk) : null;
   const pOffs = Array.from({ length: nb }, (_, b) => b * LS);
@@ -158,7 +159,7 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
   matmulBatched(nb, L, Ev, S, P, pOffs, S, 1, vd, vo, vsS, vsE, out._data, 0, outL);
   if (!needsGrad(q, k, v)) {
     // No backward will read the probabilities: their buffer is dead now.
-    releaseBuffer(P);
+    releaseScratch(P);
     return out;
   }
   const result = record(
@@ -175,13 +176,14 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
       if (gv) matmulBatched(nb, S, Ev, L, P, pOffs, 1, S, gd, gOffs, gsL, gsE, gv.t._data, 0, gv);
       if (!gq && !gk) return [null, null, gv ? gv.t : null];
       // dP = dO V^T for every slice, then dS = scale * P * (dP - rowsum(dP * P)) in place.
-      const dS: Storage = allocStorage(dt, nb * LS, Ev === 0);
+      const dS: Storage = takeScratch(dt === float64, nb * LS);
+      if (Ev === 0) dS.fill(0);
       matmulBatched(nb, L, S, Ev, gd, gOffs, gsL, gsE, vd, vo, vsE, vsS, dS, 0);
       softmaxBackwardRows(dS, P, nb * L, L, S, causal, scale);
       if (gq) matmulBatched(nb, L, E, S, dS, pOffs, S, 1, kd, ko, ksS, ksE, gq.t._data, 0, gq);
       if (gk) matmulBatched(nb, S, E, L, dS, pOffs, 1, S, qd, qo, qsL, qsE, gk.t._data, 0, gk);
       // dS never leaves this closure: back to the pool for the next layer's (a fresh buffer page-faults).
-      releaseBuffer(dS);
+      releaseScratch(dS);
       return [gq ? gq.t : null, gk ? gk.t : null, gv ? gv.t : null];
     },
     [q, k, v],

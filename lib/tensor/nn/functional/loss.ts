@@ -8,8 +8,8 @@
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { needsGrad, record } from "../../autograd/function";
-import { releaseBuffer } from "../../buffer_pool";
-import { allocStorage, float32, int64, type DType, type Storage } from "../../dtype";
+import { releaseScratch, takeScratch } from "../../buffer_pool";
+import { int64, type DType, type Storage } from "../../dtype";
 import { RuntimeError, ValueError } from "../../errors";
 import { kernels } from "../../kernels/registry";
 import { sumToShape } from "../../ops/util";
@@ -379,12 +379,12 @@ function classLoss(
   // backend) instead of a Math.exp per logit (about 20 ns each here); sums stay in float64. The
   // backward reads the probabilities as ex * invSum (in float64, as ex / sum would be): no
   // M x C float64 copy of them, and ex (every element written: pooled, unzeroed) goes back to the
-  // buffer pool with the graph.
+  // scratch pool with the graph.
   let ex: Float32Array | null = null;
   let rowLse: Float64Array | null = null;
   let invSum: Float64Array | null = null;
   if (logSoftmax && x instanceof Float32Array && M * C >= 64) {
-    ex = allocStorage(float32, M * C, false) as Float32Array;
+    ex = takeScratch(false, M * C) as Float32Array;
     rowLse = new Float64Array(M);
     if (wantProbs) invSum = new Float64Array(M);
     logSumExpRows(x, M, C, ex, rowLse, invSum);
@@ -499,7 +499,7 @@ function classLoss(
   };
   // Without a graph ex is dead now; with one, only the backward above reads it.
   const scratch = invSum ? ex : null;
-  if (ex && !invSum) releaseBuffer(ex);
+  if (ex && !invSum) releaseScratch(ex);
   return { out, backward, higher, total, smoothTotal, scratch };
 }
 

@@ -1,15 +1,23 @@
 /**
- * Op-private forward buffers (Node.scratch: GELU's derivative, fused attention's probabilities, cross_entropy's exponentials) go
- * back to the buffer pool when the graph is freed after backward, or at once when no graph is
- * recorded; never while a retained graph can still read them.
+ * Op-private forward buffers (Node.scratch: GELU's derivative, fused attention's probabilities,
+ * cross_entropy's exponentials) go back to the scratch pool (buffer_pool.ts takeScratch) when the
+ * graph is freed after backward, or at once when no graph is recorded; never while a retained
+ * graph can still read them; and never into the pool any allocation takes from.
  */
 import { describe, expect, it } from "vitest";
 import { F, torch, type Tensor } from "../../../../lib/tensor/index";
-import { MIN_POOLED, releaseBuffer, takePooled } from "../../../../lib/tensor/buffer_pool";
+import { MIN_POOLED, releaseScratch, takePooled, takePooledScratch } from "../../../../lib/tensor/buffer_pool";
 import type { Storage } from "../../../../lib/tensor/dtype";
 
-/** Empties the pool's float32 list of length n and returns what it held. */
+/** Empties the scratch pool's float32 list of length n and returns what it held. */
 function drainPool(n: number): Storage[] {
+  const out: Storage[] = [];
+  for (let b = takePooledScratch(false, n); b; b = takePooledScratch(false, n)) out.push(b);
+  return out;
+}
+
+/** Empties the general pool's float32 list of length n. */
+function drainGeneral(n: number): Storage[] {
   const out: Storage[] = [];
   for (let b = takePooled(false, n, false); b; b = takePooled(false, n, false)) out.push(b);
   return out;
@@ -41,16 +49,24 @@ describe("op-private scratch buffers", () => {
     expect(gx._data).not.toBe(cdf);
   });
 
-  it("under no_grad GELU allocates only its output", () => {
-    const x = torch.randn(rows, cols);
-    drainPool(n);
-    const spare = new Float32Array(n);
-    releaseBuffer(spare);
-    const y = torch.no_grad(() => F.gelu(x));
-    expect(y.grad_fn).toBeNull();
-    // The one pooled buffer became the output; nothing else of n floats was taken or given back.
-    expect(y._data).toBe(spare);
-    expect(drainPool(n)).toEqual([]);
+  it("under no_grad GELU takes no scratch", () => {
+    const x = torch.randn(rows, cols, { requires_grad: true });
+    F.gelu(x).sum().backward();
+    const free = drainPool(n);
+    expect(free.length).toBe(1);
+    for (const b of free) releaseScratch(b);
+    torch.no_grad(() => F.gelu(x));
+    expect(drainPool(n)).toEqual(free);
+  });
+
+  it("scratch never reaches the pool other allocations take from", () => {
+    const x = torch.randn(rows, cols, { requires_grad: true });
+    const y = F.gelu(x);
+    const d = y.grad_fn!.scratch![0];
+    drainGeneral(n);
+    y.sum().backward();
+    expect(drainGeneral(n)).not.toContain(d);
+    expect(drainPool(n)).toContain(d);
   });
 
   it("a retained GELU graph keeps its derivative: a second backward after other GELU steps gives the same gradient", () => {
