@@ -38,6 +38,7 @@ import {
   soft_margin_loss,
   triplet_margin_loss,
 } from "./loss_extra";
+import { ctc_loss } from "./ctc_loss";
 import {
   affine_grid,
   grid_sample,
@@ -137,6 +138,7 @@ export const functional = {
   normalize, group_norm, instance_norm, local_response_norm,
   margin_ranking_loss, hinge_embedding_loss, soft_margin_loss, multilabel_soft_margin_loss, multi_margin_loss, multilabel_margin_loss,
   triplet_margin_loss, gaussian_nll_loss, poisson_nll_loss, pairwise_distance, pdist,
+  ctc_loss,
   interpolate, upsample, upsample_nearest, upsample_bilinear, pixel_shuffle, pixel_unshuffle, affine_grid, grid_sample,
   bilinear, max_unpool1d, max_unpool2d, max_unpool3d, embedding_bag,
   conv3d, conv_transpose3d, max_pool3d, avg_pool3d, adaptive_avg_pool3d, adaptive_max_pool3d,

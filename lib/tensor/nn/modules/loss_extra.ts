@@ -1,7 +1,7 @@
 /**
  * Loss and distance modules over ../functional/loss_extra.ts: MarginRankingLoss,
  * HingeEmbeddingLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss,
- * MultiLabelMarginLoss, TripletMarginLoss, GaussianNLLLoss, PoissonNLLLoss, PairwiseDistance.
+ * MultiLabelMarginLoss, TripletMarginLoss, GaussianNLLLoss, PoissonNLLLoss, PairwiseDistance, CTCLoss.
  * Constructors take PyTorch's positional order (with the deprecated size_average / reduce) or
  * an options object; class weights are buffers, as in PyTorch.
  */
@@ -9,6 +9,7 @@ import { parseArgs } from "../../args";
 import { ValueError } from "../../errors";
 import type { Tensor } from "../../tensor";
 import * as Fl from "../functional/loss_extra";
+import { ctc_loss, type CTCLossArgs, type CTCLossOptions } from "../functional/ctc_loss";
 import { legacyReduction } from "../functional/loss_composed";
 import type { Reduction } from "../functional/_util";
 import { Module } from "../module";
@@ -188,3 +189,22 @@ export class PairwiseDistance extends Module {
   }
 }
 
+/** new nn.CTCLoss(blank=0, reduction="mean", zero_infinity=false); forward(log_probs, targets, input_lengths, target_lengths) */
+export class CTCLoss extends Module {
+  static override readonly __name__ = "CTCLoss";
+  blank: number;
+  reduction: Reduction;
+  zero_infinity: boolean;
+  constructor(...args: CTCLossArgs) {
+    super();
+    const a = parseArgs<CTCLossOptions>("CTCLoss", ["blank", "reduction", "zero_infinity"], args);
+    this.blank = a.blank ?? 0;
+    this.reduction = a.reduction ?? "mean";
+    this.zero_infinity = a.zero_infinity ?? false;
+  }
+  override forward(
+    log_probs: Tensor, targets: Tensor, input_lengths: Tensor | readonly number[] | number, target_lengths: Tensor | readonly number[] | number,
+  ): Tensor {
+    return ctc_loss(log_probs, targets, input_lengths, target_lengths, { blank: this.blank, reduction: this.reduction, zero_infinity: this.zero_infinity });
+  }
+}

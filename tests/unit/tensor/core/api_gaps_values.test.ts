@@ -2,13 +2,14 @@
  * The last API gaps against PyTorch 1.13 (scripts/fixtures/api_gaps_fixtures.py,
  * tests/fixtures/torch/core/api_gaps.json): scatter_reduce (every reduce, include_self, dims,
  * ties, zeros, int64, 0-d), isreal, frombuffer; then float64 gradchecks of scatter_reduce, the
- * errors, and torch.from_numpy's pointer to the alternatives.
+ * errors, and torch.from_numpy's pointer to the alternatives; F.ctc_loss / nn.CTCLoss (values, gradients
+ * w.r.t. logits and log_probs, float64 gradchecks, errors).
  */
 import { describe, expect, it } from "vitest";
-import { torch, type Tensor } from "../../../../lib/tensor/index";
+import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { gradcheck } from "../../../../lib/grading/gradcheck";
 import { checkOpCase, loadStored, type StoredCase, type StoredTensor } from "../op_cases";
-import { loadFixture } from "./fixtures";
+import { expectClose, loadFixture } from "./fixtures";
 
 const fx = loadFixture<{
   inputs: Record<string, StoredTensor>;
@@ -156,5 +157,70 @@ describe("scatter_reduce errors change nothing", () => {
     expect(() => t.scatter_reduce_(1, torch.tensor([[0, 5]], { dtype: torch.long }), s, "sum")).toThrow(/out of bounds/);
     expect(t.tolist()).toEqual([[1, 1, 1], [1, 1, 1]]);
     expect(t._version).toBe(0);
+  });
+});
+
+describe("F.ctc_loss / nn.CTCLoss match PyTorch 1.13", () => {
+  interface CtcCase {
+    il: number[];
+    tl: number[];
+    targets: StoredTensor;
+    kw: { blank?: number; reduction?: "mean" | "sum" | "none"; zero_infinity?: boolean };
+    loss: StoredTensor;
+    grad_logits?: StoredTensor;
+    grad_log_probs?: StoredTensor;
+  }
+  const ctc = (fx as unknown as { ctc: { logits: StoredTensor; cases: Record<string, CtcCase> } }).ctc;
+  const weights = (loss: Tensor) => torch.linspace(0.5, 1.5, loss.numel()).reshape(loss.shape.slice());
+
+  for (const [name, c] of Object.entries(ctc.cases).filter(([n]) => n !== "unbatched")) {
+    it(name, () => {
+      const x = loadStored(ctc.logits).requires_grad_(true);
+      const lengths = torch.tensor(c.il, { dtype: torch.long });
+      const loss = F.ctc_loss(x.log_softmax(2), loadStored(c.targets), lengths, c.tl, c.kw);
+      expect(loss.shape).toEqual(c.loss.shape);
+      expectClose(loss, c.loss.data, 1e-5, 1e-5, `${name} loss`);
+      if (!c.grad_logits) return;
+      loss.mul(weights(loss)).sum().backward();
+      expectClose(x.grad!, c.grad_logits.data, 1e-4, 1e-6, `${name} grad w.r.t. logits`);
+      // The module form, and log_probs as a leaf (PyTorch's fused formula exp(log_probs) - posterior).
+      const leaf = loadStored(ctc.logits).log_softmax(2).detach().requires_grad_(true);
+      const m = new nn.CTCLoss(c.kw);
+      m(leaf, loadStored(c.targets), c.il, torch.tensor(c.tl, { dtype: torch.long })).mul(weights(loss)).sum().backward();
+      expectClose(leaf.grad!, c.grad_log_probs!.data, 1e-4, 1e-6, `${name} grad w.r.t. log_probs`);
+    });
+  }
+
+  it("unbatched: (T, C) log_probs and a 1-D target", () => {
+    const c = ctc.cases.unbatched;
+    const x = loadStored(ctc.logits).select(1, 0).detach().requires_grad_(true);
+    const loss = F.ctc_loss(x.log_softmax(1), torch.tensor([1, 1, 2], { dtype: torch.long }), 6, 3, { reduction: "none" });
+    expect(loss.shape).toEqual([]);
+    expectClose(loss, c.loss.data, 1e-5, 1e-5, "unbatched loss");
+    loss.backward();
+    expectClose(x.grad!, c.grad_logits!.data, 1e-4, 1e-6, "unbatched grad");
+  });
+
+  it("gradients through log_softmax agree with float64 finite differences", () => {
+    torch.manual_seed(4);
+    const x = torch.randn(5, 2, 4, { dtype: torch.float64 });
+    const targets = torch.tensor([[1, 1, 3], [2, 0, 0]], { dtype: torch.long });
+    for (const reduction of ["mean", "sum", "none"] as const) {
+      expect(gradcheck((a) => F.ctc_loss(a.log_softmax(2), targets, [5, 4], [3, 1], { reduction }), [x])).toBe(true);
+    }
+    expect(gradcheck((a) => F.ctc_loss(a.log_softmax(2), targets, [5, 3], [3, 1], 2, "sum"), [x])).toBe(true);
+  });
+
+  it("checks its arguments with clear errors", () => {
+    const lp = torch.randn(4, 2, 3).log_softmax(2);
+    const t = torch.tensor([[1, 2], [1, 0]], { dtype: torch.long });
+    expect(() => F.ctc_loss(lp, t, [4, 4], [2, 1], { blank: 3 })).toThrow(/blank must be in label range/);
+    expect(() => F.ctc_loss(lp, t, [5, 4], [2, 1])).toThrow(/input_lengths to have value at most 4/);
+    expect(() => F.ctc_loss(lp, t, [4], [2, 1])).toThrow(/input_lengths must be of size batch_size \(2\)/);
+    expect(() => F.ctc_loss(lp, t, [4, 4], [3, 1])).toThrow(/size at least 3 at dimension 1/);
+    expect(() => F.ctc_loss(lp, t.float(), [4, 4], [2, 1])).toThrow(/targets must be a long tensor/);
+    expect(() => F.ctc_loss(lp, torch.tensor([[1, 7], [1, 0]], { dtype: torch.long }), [4, 4], [2, 1])).toThrow(/target label 7 is out of range/);
+    expect(() => F.ctc_loss(lp, t, [4, 4], [2, 1], { reduction: "avg" as "mean" })).toThrow(/reduction/);
+    expect(() => new nn.CTCLoss({ bogus: 1 } as never)).toThrow(/unexpected keyword argument 'bogus'/);
   });
 });
