@@ -350,13 +350,17 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
    * whole slices), when SplitChooser finds that faster for this batch shape; each thread packs
    * and multiplies its slices on its own scratch, so nothing is serial but the caller's staging.
    */
+  let splitDecided: string | null = null; // a batch shape forBatch already chose to split
+  const batchKey = (count: number, mb: number, nb: number, kc: number) => `b${count},${mb},${nb},${kc}`;
   const batch: BatchRunner = {
     threads,
     run(jobAt, count, scratch, scratchBytes) {
       const shape = new Int32Array(memory.buffer, jobAt, 3); // mb, nb, kc
-      const bkey = `b${count},${shape[0]},${shape[1]},${shape[2]}`;
+      const bkey = batchKey(count, shape[0], shape[1], shape[2]);
+      const decided = splitDecided === bkey;
+      splitDecided = null;
       const t0 = now();
-      if (threads === 1 || count < 2 || !ready() || (adaptive && !chooser.split(bkey))) {
+      if (threads === 1 || count < 2 || !ready() || (adaptive && !decided && !chooser.split(bkey))) {
         batchFn(jobAt, 0, count, scratch);
         if (threads > 1 && adaptive) chooser.record(bkey, false, now() - t0);
         counts.alone++;
@@ -403,7 +407,34 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
       Math.ceil(m / MR) * Math.ceil(n / NR) * Math.min(k, KC) * MR * NR >= minParallelWork && threads > 1 && ready() ? gemm : small;
     // A batch splits by slices, so it is its total work that counts (attention's per-head products
     // are far below the threshold one by one, 4 M multiply-adds per batch in the GPT bench).
-    gemm.forBatch = (count, m, n, k) => count * m * n * k >= minParallelWork && count > 1 && threads > 1 && ready() ? gemm : small;
+    // The chooser decides before the operands are staged: a batch it runs alone goes to the
+    // single-thread driver (private memory, faster copies), timed there for the chooser.
+    let aloneKey: string | null = null;
+    const smallBatch = small.batch;
+    const timedSmall: Gemm = {
+      ...small,
+      batch: smallBatch && {
+        threads: smallBatch.threads,
+        run(jobAt, count, scratch, scratchBytes) {
+          const t0 = now();
+          smallBatch.run(jobAt, count, scratch, scratchBytes);
+          if (aloneKey !== null) chooser.record(aloneKey, false, now() - t0);
+          aloneKey = null;
+          counts.alone++;
+        },
+      },
+    };
+    gemm.forBatch = (count, m, n, k) => {
+      if (!(count * m * n * k >= minParallelWork && count > 1 && threads > 1 && ready())) return small;
+      if (!adaptive || !smallBatch) return gemm;
+      const key = batchKey(count, Math.ceil(m / MR), Math.ceil(n / NR), k);
+      if (chooser.split(key)) {
+        splitDecided = key;
+        return gemm;
+      }
+      aloneKey = key;
+      return timedSmall;
+    };
   }
 
   return {

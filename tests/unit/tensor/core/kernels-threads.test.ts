@@ -89,6 +89,27 @@ describeWasm("WebAssembly thread pool", () => {
       kernels.gemm = before;
       pool.terminate();
     }
+    // Adaptive, as enableThreads makes it: a batch is first run alone (on the single-thread
+    // driver, whose memory is private), then split, each timed for the chooser; the bits never change.
+    const adaptive = createThreadPool(nodeThreadSpawner, 2, 1 << 18, undefined, true, before); // this batch: 2^19.6 multiply-adds
+    try {
+      while (!adaptive.ready()) await new Promise((resolve) => setTimeout(resolve, 5));
+      kernels.gemm = adaptive.gemm;
+      const onPool = adaptive.gemm.forBatch!(count, L, E, L);
+      expect(onPool).not.toBe(adaptive.gemm); // a shape not yet timed runs alone, on the private memory
+      expect(onPool.memory).toBe(before!.memory);
+      expect(adaptive.gemm.forBatch!(2, L, E, L)).toBe(before); // below the threshold in total
+      for (let rep = 0; rep < 4; rep++) {
+        const got = run();
+        for (let i = 0; i < 2; i++) expect(Array.from(got[i])).toEqual(Array.from(single[i]));
+      }
+      const { split, alone } = adaptive.counts();
+      expect(split).toBeGreaterThanOrEqual(1);
+      expect(alone).toBeGreaterThanOrEqual(1);
+    } finally {
+      kernels.gemm = before;
+      adaptive.terminate();
+    }
   });
 
   it("LeNet-5 trained on one and on two threads gives the same losses (to 1e-5)", async () => {
