@@ -55,6 +55,20 @@ export interface ExtraMathMethods {
   is_complex(): boolean;
   float_power(exponent: TensorLike): Tensor;
   logaddexp2(other: TensorLike): Tensor;
+  asinh(): Tensor;
+  arcsinh(): Tensor;
+  acosh(): Tensor;
+  arccosh(): Tensor;
+  atanh(): Tensor;
+  arctanh(): Tensor;
+  erfc(): Tensor;
+  isposinf(): Tensor;
+  isneginf(): Tensor;
+  positive(): Tensor;
+  /** Maximum where a NaN loses to a number. */
+  fmax(other: TensorLike): Tensor;
+  fmin(other: TensorLike): Tensor;
+  copysign(other: TensorLike): Tensor;
 }
 
 type NewOptions = TensorOptions & { device?: unknown };
@@ -189,6 +203,19 @@ const mathMethods: ExtraMathMethods & ThisType<Tensor> = {
   is_complex() { return false; },
   float_power(exponent) { return ew.floatPower(this, exponent); },
   logaddexp2(other) { return ew.logaddexp2(this, other); },
+  asinh() { return ew.asinh(this); },
+  arcsinh() { return ew.asinh(this); },
+  acosh() { return ew.acosh(this); },
+  arccosh() { return ew.acosh(this); },
+  atanh() { return ew.atanh(this); },
+  arctanh() { return ew.atanh(this); },
+  erfc() { return ew.erfc(this); },
+  isposinf() { return ew.isposinf(this); },
+  isneginf() { return ew.isneginf(this); },
+  positive() { return ew.positive(this); },
+  fmax(other) { return ew.fmax(this, other); },
+  fmin(other) { return ew.fmin(this, other); },
+  copysign(other) { return ew.copysign(this, other); },
 };
 
 const dtypeMethods: Omit<ExtraDtypeMethods, "is_cuda"> & ThisType<Tensor> = {

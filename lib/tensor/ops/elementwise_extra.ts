@@ -132,6 +132,20 @@ function halfEven(v: number): number {
   return Math.abs(v % 1) === 0.5 ? 2 * Math.round(v / 2) : r;
 }
 
+// Inverse hyperbolic functions, erfc, isposinf / isneginf, positive.
+export const asinh = (x: Tensor): Tensor => map1(x, "AsinhBackward0", Math.asinh, (g, x) => g.div(x.mul(x).add(1).sqrt()));
+export const acosh = (x: Tensor): Tensor => map1(x, "AcoshBackward0", Math.acosh, (g, x) => g.div(x.mul(x).sub(1).sqrt()));
+export const atanh = (x: Tensor): Tensor => map1(x, "AtanhBackward0", Math.atanh, (g, x) => g.div(oneMinusSq(x)));
+export const erfc = (x: Tensor): Tensor =>
+  map1(x, "ErfcBackward0", erfcScalar, (g, x) => g.mul(x.mul(x).neg().exp()).mul(-2 / Math.sqrt(Math.PI)));
+export const isposinf = (x: Tensor): Tensor => map1(x, "", (v) => (v === Infinity ? 1 : 0), null, bool);
+export const isneginf = (x: Tensor): Tensor => map1(x, "", (v) => (v === -Infinity ? 1 : 0), null, bool);
+/** +x: x itself, as PyTorch returns its input (refused for bool, as there). */
+export function positive(x: Tensor): Tensor {
+  if (x.dtype === bool) throw new RuntimeError("The `+` operator, on a bool tensor is not supported.");
+  return x;
+}
+
 // ---- binary and ternary --------------------------------------------------------------
 export function atan2(a: TensorLike, b: TensorLike): Tensor {
   const [x, y, dt] = floatOperands(a, b, "atan2");
@@ -145,6 +159,29 @@ export function hypot(a: TensorLike, b: TensorLike): Tensor {
   const [x, y, dt] = floatOperands(a, b, "hypot");
   if (!(a instanceof Tensor && b instanceof Tensor)) throw new RuntimeError("hypot(): both arguments must be tensors");
   return mapN([x, y], dt, "HypotBackward0", "hypot", Math.hypot, (g, [x, y], h) => [g.mul(x).div(h), g.mul(y).div(h)]);
+}
+
+/** fmax / fmin: maximum / minimum where a NaN loses to a number; a tie's gradient goes to the first input (PyTorch's rule). */
+function nanIgnoring(kind: "fmax" | "fmin", a: TensorLike, b: TensorLike): Tensor {
+  const [x, y, dt] = operands(a, b, kind);
+  const better = kind === "fmax" ? (u: number, v: number) => u >= v : (u: number, v: number) => u <= v;
+  const f = (u: number, v: number): number => (Number.isNaN(v) || better(u, v) ? u : v);
+  const grad: GradN | null = dt.is_floating_point
+    ? (g, [x, y]) => {
+        const first = (kind === "fmax" ? x.ge(y) : x.le(y)).logical_or(y.isnan());
+        return [where(first, g, 0), where(first, 0, g)];
+      }
+    : null;
+  return mapN([x, y], dt, kind === "fmax" ? "FmaxBackward0" : "FminBackward0", kind, f, grad);
+}
+export const fmax = (a: TensorLike, b: TensorLike): Tensor => nanIgnoring("fmax", a, b);
+export const fmin = (a: TensorLike, b: TensorLike): Tensor => nanIgnoring("fmin", a, b);
+
+/** copysign(a, b): |a| with b's sign (-0 counts as negative); the gradient reaches a only. */
+export function copysign(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y, dt] = floatOperands(a, b, "copysign");
+  const f = (u: number, v: number): number => (v < 0 || Object.is(v, -0) ? -Math.abs(u) : Math.abs(u));
+  return mapN([x, y], dt, "CopysignBackward0", "copysign", f, (g, [x], out) => [where(x.eq(0), 0, g.mul(out).div(x)), null]);
 }
 
 export function logaddexp(a: TensorLike, b: TensorLike): Tensor {
@@ -234,6 +271,27 @@ export const logaddexp2 = (x: Tensor, other: TensorLike): Tensor =>
   logaddexp(x.mul(Math.LN2), other instanceof Tensor ? other.mul(Math.LN2) : (other as number) * Math.LN2).div(Math.LN2);
 
 // ---- scalar special functions (float64) -------------------------------------------------
+/** erfc in float64: 1 - erf(x) below 2; above, exp(-x^2) times its continued fraction (1 - erf(x) would lose every digit). */
+function erfcScalar(x: number): number {
+  if (!(x >= 2)) return 1 - erfScalar(x);
+  // Lentz's evaluation of erfc(x) = exp(-x^2) / sqrt(pi) * 1 / (x + (1/2) / (x + 1 / (x + (3/2) / (x + ...))))
+  const tiny = 1e-300;
+  let f = x;
+  let c = x;
+  let d = 0;
+  for (let n = 1; n < 200; n++) {
+    const an = n / 2;
+    d = x + an * d;
+    d = d === 0 ? tiny : 1 / d;
+    c = x + an / c;
+    if (c === 0) c = tiny;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f);
+}
+
 const LANCZOS = [
   0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
   -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,

@@ -21,10 +21,23 @@ type Reduce = "sum" | "prod" | "mean" | "amax" | "amin";
 const REDUCES: Reduce[] = ["sum", "prod", "mean", "amax", "amin"];
 
 /** name -> [input names, fn]. Mirrors CASES in api_gaps_fixtures.py. */
-const cases: Record<string, [string[], (...xs: Tensor[]) => Tensor]> = {
+const cases: Record<string, [string[], (...xs: Tensor[]) => Tensor | Tensor[]]> = {
   amax_wide_src: [["X", "IDX", "SRCW"], (x, i, s) => x.scatter_reduce(1, i, s, "amax")],
   sum_0d: [["X0", "IDX00", "SRC00"], (x, i, s) => x.scatter_reduce(0, i, s, "sum")],
   isreal: [["X"], (x) => torch.isreal(x)],
+  asinh: [["X"], (x) => torch.asinh(x)],
+  arccosh: [["ABOVE1"], (x) => x.arccosh()],
+  atanh: [["U"], (x) => torch.arctanh(x)],
+  erfc: [["X"], (x) => torch.erfc(x)],
+  erfc_tail_f64: [["WIDE"], (x) => x.erfc()],
+  isposinf_isneginf: [["INFS"], (x) => [torch.isposinf(x), x.isneginf()]],
+  positive: [["X"], (x) => torch.positive(x)],
+  fmax: [["X", "Y"], (x, y) => torch.fmax(x, y)],
+  fmin_broadcast: [["X", "R"], (x, r) => x.fmin(r)],
+  fmax_nan: [["NANS", "NANS2"], (x, y) => torch.fmax(x, y)],
+  fmin_nan_ties: [["NANS", "NANS2"], (x, y) => torch.fmin(x, y)],
+  copysign: [["X", "Y"], (x, y) => torch.copysign(x, y)],
+  copysign_zeros: [["NANS2", "NANS"], (x, y) => x.copysign(y)],
   isreal_long: [["XL"], (x) => x.isreal()],
 };
 for (const r of REDUCES) {
@@ -37,14 +50,20 @@ for (const r of REDUCES) {
   }
 }
 
-describe("scatter_reduce and isreal match PyTorch 1.13 (tests/fixtures/torch/core/api_gaps.json)", () => {
+describe("scatter_reduce, isreal and the elementwise gaps match PyTorch 1.13 (tests/fixtures/torch/core/api_gaps.json)", () => {
   it("mirrors every fixture case", () => {
     expect(Object.keys(cases).sort()).toEqual(Object.keys(fx.cases).sort());
   });
   for (const [name, c] of Object.entries(fx.cases)) {
     it(name, () => {
       const [names, fn] = cases[name];
-      checkOpCase(name, c, fx.inputs, names, (...xs) => [fn(...xs)], { out: [1e-6, 1e-6], grad: [1e-5, 1e-6] });
+      const run = (...xs: Tensor[]) => {
+        const r = fn(...xs);
+        return Array.isArray(r) ? r : [r];
+      };
+      // float64 outputs (erfc's tail) to float64 precision; gradients to W's float32 rounding (linspace's last bit may differ).
+      const f64 = fx.inputs[names[0]]?.dtype === "float64";
+      checkOpCase(name, c, fx.inputs, names, run, { out: f64 ? [1e-12, 0] : [1e-6, 1e-6], grad: f64 ? [1e-6, 0] : [1e-5, 1e-6] });
     });
   }
 });
@@ -222,5 +241,24 @@ describe("F.ctc_loss / nn.CTCLoss match PyTorch 1.13", () => {
     expect(() => F.ctc_loss(lp, torch.tensor([[1, 7], [1, 0]], { dtype: torch.long }), [4, 4], [2, 1])).toThrow(/target label 7 is out of range/);
     expect(() => F.ctc_loss(lp, t, [4, 4], [2, 1], { reduction: "avg" as "mean" })).toThrow(/reduction/);
     expect(() => new nn.CTCLoss({ bogus: 1 } as never)).toThrow(/unexpected keyword argument 'bogus'/);
+  });
+});
+
+describe("the elementwise gaps' gradients (float64 finite differences)", () => {
+  const f64 = (v: number[]) => torch.tensor(v, { dtype: torch.float64 });
+  const cases: [string, (...xs: Tensor[]) => Tensor, () => Tensor[]][] = [
+    ["asinh", (x) => x.asinh(), () => [f64([-3, -0.4, 0, 0.7, 5])]],
+    ["acosh", (x) => torch.acosh(x), () => [f64([1.2, 2, 7.5])]],
+    ["atanh", (x) => x.atanh(), () => [f64([-0.9, -0.2, 0.3, 0.8])]],
+    ["erfc", (x) => torch.erfc(x), () => [f64([-2, -0.3, 0.5, 1.9, 2.1, 3.5])]],
+    ["fmax", (x, y) => torch.fmax(x, y), () => [f64([1, -2, 3.5, 0.2]), f64([0.5, -1, 4, 0.1])]],
+    ["fmin broadcast", (x, y) => x.fmin(y), () => [f64([1, -2, 3.5, 0.2]), f64([0.4])]],
+    ["copysign", (x, y) => x.copysign(y), () => [f64([1, -2, 3.5, -0.2]), f64([-0.5, -1, 4, 0.1])]],
+  ];
+  for (const [name, fn, make] of cases) it(name, () => expect(gradcheck(fn, make())).toBe(true));
+  it("positive returns its input; bool refused", () => {
+    const x = torch.ones(2);
+    expect(torch.positive(x)).toBe(x);
+    expect(() => torch.positive(torch.ones(2).bool())).toThrow(/on a bool tensor is not supported/);
   });
 });
