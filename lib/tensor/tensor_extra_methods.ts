@@ -14,6 +14,7 @@ import * as dtypes from "./ops/dtype_utils";
 import * as ew from "./ops/elementwise_extra";
 import { unary_ } from "./ops/inplace";
 import * as ip from "./ops/inplace_extra";
+import { fill_diagonal } from "./ops/fill_diagonal";
 import type { Generator } from "./random";
 import type { NestedArray, Tensor, TensorLike } from "./tensor";
 
@@ -134,6 +135,8 @@ export interface ExtraInplaceMethods extends UnaryInplace, CompareInplace {
   exponential_(...args: PyArgs<[lambd?: number], { lambd?: number; generator?: Generator }>): Tensor;
   index_fill(dim: number, index: Tensor, value: TensorLike): Tensor;
   index_fill_(dim: number, index: Tensor, value: TensorLike): Tensor;
+  /** fill_value on the main diagonal (wrap: a tall matrix's diagonal restarts every cols + 1 rows). */
+  fill_diagonal_(fill_value: number, ...args: PyArgs<[wrap?: boolean], { wrap?: boolean }>): Tensor;
   index_copy(dim: number, index: Tensor, source: Tensor): Tensor;
   index_copy_(dim: number, index: Tensor, source: Tensor): Tensor;
   masked_scatter(mask: Tensor, source: Tensor): Tensor;
@@ -287,6 +290,10 @@ const inplaceExtra: Omit<ExtraInplaceMethods, keyof UnaryInplace | keyof Compare
   },
   index_fill(dim, index, value) { return ip.index_fill(this, dim, index, value); },
   index_fill_(dim, index, value) { return ip.applyOp(this, "index_fill_", (x) => ip.index_fill(x, dim, index, value), value); },
+  fill_diagonal_(fill_value, ...args) {
+    const wrap = parseArgs<{ wrap?: boolean }>("fill_diagonal_", ["wrap"], args).wrap ?? false;
+    return ip.applyOp(this, "fill_diagonal_", (x) => fill_diagonal(x, fill_value, wrap));
+  },
   index_copy(dim, index, source) { return ip.index_copy(this, dim, index, source); },
   index_copy_(dim, index, source) { return ip.applyOp(this, "index_copy_", (x) => ip.index_copy(x, dim, index, source), source); },
   masked_scatter(mask, source) { return ip.masked_scatter(this, mask, source); },

@@ -25,6 +25,10 @@ const cases: Record<string, [string[], (...xs: Tensor[]) => Tensor | Tensor[]]> 
   amax_wide_src: [["X", "IDX", "SRCW"], (x, i, s) => x.scatter_reduce(1, i, s, "amax")],
   sum_0d: [["X0", "IDX00", "SRC00"], (x, i, s) => x.scatter_reduce(0, i, s, "sum")],
   isreal: [["X"], (x) => torch.isreal(x)],
+  fill_diagonal_wrap: [["TALL"], (x) => x.clone().fill_diagonal_(5, true)],
+  fill_diagonal_tall: [["TALL"], (x) => x.clone().fill_diagonal_(-2.5)],
+  fill_diagonal_wide: [["Y"], (x) => x.t().clone().fill_diagonal_(0.5, { wrap: true })],
+  fill_diagonal_cube: [["CUBE"], (x) => x.clone().fill_diagonal_(9)],
   asinh: [["X"], (x) => torch.asinh(x)],
   arccosh: [["ABOVE1"], (x) => x.arccosh()],
   atanh: [["U"], (x) => torch.arctanh(x)],
@@ -256,6 +260,16 @@ describe("the elementwise gaps' gradients (float64 finite differences)", () => {
     ["copysign", (x, y) => x.copysign(y), () => [f64([1, -2, 3.5, -0.2]), f64([-0.5, -1, 4, 0.1])]],
   ];
   for (const [name, fn, make] of cases) it(name, () => expect(gradcheck(fn, make())).toBe(true));
+  it("fill_diagonal_ on a graph tensor", () => {
+    expect(gradcheck((x) => x.mul(2).fill_diagonal_(0.5), [torch.randn(4, 3, { dtype: torch.float64 })])).toBe(true);
+  });
+  it("fill_diagonal_ errors change nothing", () => {
+    const v = torch.ones(3);
+    expect(() => v.fill_diagonal_(0)).toThrow(/dimensions must larger than 1/);
+    const c = torch.ones(2, 3, 2);
+    expect(() => c.fill_diagonal_(0)).toThrow(/all dimensions of input must be of equal length/);
+    expect(c.sum().item()).toBe(12);
+  });
   it("positive returns its input; bool refused", () => {
     const x = torch.ones(2);
     expect(torch.positive(x)).toBe(x);
