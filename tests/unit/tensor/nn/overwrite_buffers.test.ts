@@ -1,25 +1,32 @@
 /**
  * Ops of a transformer block that take their result buffers unzeroed (emptyForOverwrite /
- * allocStorage(.., false)): the fused attention's scores, output, dS and q/k/v gradients, GELU's
- * output, saved CDF and gradient, layer_norm's output and input gradient, embedding's lookup. With the gradient pool
- * holding only NaN-filled buffers of the sizes they ask for, they must take them and overwrite
- * every element: results equal to the same ops run with the pool drained (fresh, zeroed memory).
+ * allocStorage(.., false), or scratch from takeScratch): the fused attention's scores (scratch),
+ * output, dS (scratch) and q/k/v gradients, GELU's output, saved derivative (scratch) and
+ * gradient, layer_norm's output and input gradient, embedding's lookup. With the gradient pool and
+ * the scratch pool holding only NaN-filled buffers of the sizes they ask for, they must take them
+ * and overwrite every element: results equal to the same ops run with the pools drained (fresh,
+ * zeroed memory).
  */
 import { describe, expect, it } from "vitest";
 import { F, torch, type Tensor } from "../../../../lib/tensor/index";
-import { releaseBuffer, takePooled, MIN_POOLED } from "../../../../lib/tensor/buffer_pool";
+import { releaseBuffer, releaseScratch, takePooled, takePooledScratch, MIN_POOLED } from "../../../../lib/tensor/buffer_pool";
 import { fusedAttention } from "../../../../lib/tensor/nn/functional/attention_core";
 
 const N = MIN_POOLED; // every buffer below is this size: the smallest the pool keeps
 
-/** Leaves exactly `count` NaN-filled float32 buffers of N floats in the pool (the others drained). */
-function poisonPool(count: number): Float32Array[] {
+/** Leaves exactly `count` NaN-filled float32 buffers of N floats in the gradient pool and `scratch` in the scratch pool (the others drained). */
+function poisonPool(count: number, scratch = 0): Float32Array[] {
   while (takePooled(false, N, false)) {
+    // drain
+  }
+  while (takePooledScratch(false, N)) {
     // drain
   }
   const bufs = Array.from({ length: count }, () => new Float32Array(N).fill(NaN));
   for (const b of bufs) releaseBuffer(b);
-  return bufs;
+  const scratchBufs = Array.from({ length: scratch }, () => new Float32Array(N).fill(NaN));
+  for (const b of scratchBufs) releaseScratch(b);
+  return [...bufs, ...scratchBufs];
 }
 
 /**
@@ -27,11 +34,11 @@ function poisonPool(count: number): Float32Array[] {
  * the forward and `poison[1]` before the backward; returns the output, the leaves' gradients and
  * the poisoned buffers.
  */
-function run(inputs: Tensor[], op: (...xs: Tensor[]) => Tensor, g: Tensor, poison: [number, number]): { results: Tensor[]; bufs: Float32Array[] } {
+function run(inputs: Tensor[], op: (...xs: Tensor[]) => Tensor, g: Tensor, poison: [number, number], scratch: [number, number] = [0, 0]): { results: Tensor[]; bufs: Float32Array[] } {
   const leaves = inputs.map((t) => t.detach().clone().requires_grad_());
-  const bufs = poisonPool(poison[0]);
+  const bufs = poisonPool(poison[0], scratch[0]);
   const out = op(...leaves);
-  bufs.push(...poisonPool(poison[1]));
+  bufs.push(...poisonPool(poison[1], scratch[1]));
   out.backward(g);
   return { results: [out, ...leaves.map((l) => l.grad!)], bufs };
 }
@@ -39,12 +46,14 @@ function run(inputs: Tensor[], op: (...xs: Tensor[]) => Tensor, g: Tensor, poiso
 describe("results written into unzeroed pooled buffers equal those in fresh memory", () => {
   torch.manual_seed(8);
   const tokens = torch.randint(0, 65, [4, 64]);
-  // poisoned: buffers the forward (scores and output) and the backward (dV, dS, dQ, dK) take (at most 4: the pool keeps 4 of a size).
-  const cases: { name: string; inputs: Tensor[]; op: (...xs: Tensor[]) => Tensor; poisoned: [number, number] }[] = [
+  // poisoned: gradient-pool buffers the forward (output) and the backward (dV, dQ, dK) take (at most 4: the pool keeps 4 of a
+  // size); scratch: scratch-pool buffers the forward (scores) and the backward (dS) take.
+  const cases: { name: string; inputs: Tensor[]; op: (...xs: Tensor[]) => Tensor; poisoned: [number, number]; scratch?: [number, number] }[] = [
     // [1, 4, 64, 64]: scores 4 x 64 x 64, output and every gradient 16384 floats.
-    { name: "fused causal attention", inputs: [0, 1, 2].map(() => torch.randn(1, 4, 64, 64)), op: (q, k, v) => fusedAttention(q, k, v, null, true, 0.125), poisoned: [2, 4] },
-    { name: "fused attention, heads interleaved", inputs: [0, 1, 2].map(() => torch.randn(1, 64, 4, 64)), op: (q, k, v) => fusedAttention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2), null, false, 0.125), poisoned: [2, 4] },
-    { name: "GELU", inputs: [torch.randn(16, 1024)], op: (x) => F.gelu(x), poisoned: [2, 1] },
+    { name: "fused causal attention", inputs: [0, 1, 2].map(() => torch.randn(1, 4, 64, 64)), op: (q, k, v) => fusedAttention(q, k, v, null, true, 0.125), poisoned: [1, 3], scratch: [1, 1] },
+    { name: "fused attention, heads interleaved", inputs: [0, 1, 2].map(() => torch.randn(1, 64, 4, 64)), op: (q, k, v) => fusedAttention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2), null, false, 0.125), poisoned: [1, 3], scratch: [1, 1] },
+    // output and gradient from the gradient pool, the saved derivative from the scratch pool
+    { name: "GELU", inputs: [torch.randn(16, 1024)], op: (x) => F.gelu(x), poisoned: [1, 1], scratch: [1, 0] },
     { name: "embedding lookup", inputs: [torch.randn(65, 64)], op: (w) => F.embedding(tokens, w), poisoned: [1, 0] },
     { name: "layer_norm", inputs: [torch.randn(256, 64), torch.randn(64), torch.randn(64)], op: (x, w, b) => F.layer_norm(x, [64], w, b), poisoned: [1, 1] },
   ];
@@ -52,7 +61,7 @@ describe("results written into unzeroed pooled buffers equal those in fresh memo
     it(c.name, () => {
       const g = c.name.includes("interleaved") ? torch.randn(1, 4, 64, 64) : c.name.includes("embedding") ? torch.randn(4, 64, 64) : torch.randn(...c.inputs[0].shape);
       const fresh = run(c.inputs, c.op, g, [0, 0]).results.map((t) => Array.from(t.contiguous()._data));
-      const { results, bufs } = run(c.inputs, c.op, g, c.poisoned);
+      const { results, bufs } = run(c.inputs, c.op, g, c.poisoned, c.scratch);
       results.forEach((t, i) => expect(Array.from(t.contiguous()._data)).toEqual(fresh[i]));
       // Every poisoned buffer was taken and overwritten (else this test would prove nothing).
       expect(bufs.filter((b) => b.some((v) => Number.isNaN(v)))).toEqual([]);
@@ -68,12 +77,11 @@ describe("fused attention's dS buffer", () => {
     const g = torch.randn(1, 4, 64, 16);
     const out = fusedAttention(q, k, v, null, true, 0.125);
     poisonPool(0);
-    const before = takePooled(false, N, false);
-    expect(before).toBeNull();
+    expect(takePooledScratch(false, N)).toBeNull();
     out.backward(g, { retain_graph: true });
     const grads = [q, k, v].map((t) => Array.from(t.grad!._data));
-    // dS is the only pooled-size buffer of the backward: it is in the pool now.
-    const given = takePooled(false, N, false);
+    // dS is the only pooled-size scratch of the backward: it is in the scratch pool now.
+    const given = takePooledScratch(false, N);
     expect(given).not.toBeNull();
     for (const t of [q, k, v]) t.grad = null;
     out.backward(g);
