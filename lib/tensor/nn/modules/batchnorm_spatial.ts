@@ -1,0 +1,28 @@
+/**
+ * What BatchNorm2d and BatchNorm3d share: BatchNorm1d's math (buffers, momentum, train/eval) with
+ * the statistics per channel over N and every spatial position, computed by viewing the
+ * (N, C, *spatial) input as (N, C, prod(spatial)). Kept out of nn's exports.
+ */
+import { parseArgs, type PyArgs } from "../../args";
+import { ValueError } from "../../errors";
+import type { Tensor } from "../../tensor";
+import { BatchNorm1d, type BatchNormOptions } from "./batchnorm";
+
+export type BatchNormArgs = PyArgs<[eps?: number, momentum?: number | null, affine?: boolean, track_running_stats?: boolean], BatchNormOptions>;
+
+export abstract class SpatialBatchNorm extends BatchNorm1d {
+  protected abstract readonly spatialDims: number;
+
+  /** Parses under the subclass's name, so errors name BatchNorm2d / BatchNorm3d. */
+  protected constructor(name: string, num_features: number, args: BatchNormArgs) {
+    super(num_features, parseArgs<BatchNormOptions>(name, ["eps", "momentum", "affine", "track_running_stats", "dtype"], args));
+  }
+
+  override forward(input: Tensor): Tensor {
+    const d = this.spatialDims + 2;
+    if (input.dim() !== d) throw new ValueError(`expected ${d}D input (got ${input.dim()}D input)`);
+    const [N, C, ...spatial] = input.shape;
+    const flat = spatial.reduce((a, b) => a * b, 1);
+    return super.forward(input.reshape(N, C, flat)).reshape(input.shape.slice());
+  }
+}
