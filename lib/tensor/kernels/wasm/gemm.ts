@@ -76,6 +76,12 @@ export interface Gemm {
    * memory they skip the shared memory's slower copies). See driverFor.
    */
   forProduct?(m: number, n: number, k: number): Gemm;
+  /**
+   * As forProduct, for matmul's products, which a pool may also decide to run alone before their
+   * operands are staged (then on the single-thread driver's private memory). Call it only right
+   * before running the product on the returned driver: it may count as the product's decision.
+   */
+  forMatmul?(m: number, n: number, k: number): Gemm;
   /** As forProduct, for a batch of `count` products that gemm_batch computes (a pool splits it by slices). */
   forBatch?(count: number, m: number, n: number, k: number): Gemm;
   /** gemm_batch on this driver's memory (absent on drivers without an exposed memory). */

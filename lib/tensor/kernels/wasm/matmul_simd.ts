@@ -71,8 +71,10 @@ export function createWasmMatmul(fallback: Matmul, gemm: () => Gemm | null, avai
   if (!available) return null;
   return function matmulWasm(m, n, k, a, aOff, as0, as1, b, bOff, bs0, bs1, c, cOff) {
     const g0 = gemm();
-    const g = g0 && driverFor(g0, m, n, k); // a thread pool's, or the single-thread one for a small product
-    if (!g || !(a instanceof Float32Array) || !(b instanceof Float32Array) || !(c instanceof Float32Array) || m * n * k < MIN_WORK) {
+    const staged = a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array && m * n * k >= MIN_WORK;
+    // A thread pool's, or the single-thread one for a small product or one the pool runs alone.
+    const g = g0 && staged && (g0.forMatmul ? g0.forMatmul(m, n, k) : driverFor(g0, m, n, k));
+    if (!g || !(a instanceof Float32Array) || !(b instanceof Float32Array) || !(c instanceof Float32Array)) {
       fallback(m, n, k, a, aOff, as0, as1, b, bOff, bs0, bs1, c, cOff);
       return;
     }
@@ -130,10 +132,11 @@ export type BiasMatmul = (
 
 export function createBiasMatmul(gemm: () => Gemm | null): BiasMatmul {
   return (m, n, k, a, aOff, as0, as1, b, bOff, bs0, bs1, bias, biasOff, biasStride, c, cOff) => {
-    const g0 = gemm();
-    const g = g0 && driverFor(g0, m, n, k);
-    if (!g || !g.memory || !(a instanceof Float32Array) || !(b instanceof Float32Array) || !(c instanceof Float32Array) || !(bias instanceof Float32Array)) return false;
+    if (!(a instanceof Float32Array) || !(b instanceof Float32Array) || !(c instanceof Float32Array) || !(bias instanceof Float32Array)) return false;
     if (m * n * k < MIN_WORK || as0 < 0 || as1 < 0 || bs0 < 0 || bs1 < 0 || biasStride < 0) return false;
+    const g0 = gemm();
+    const g = g0 && (g0.forMatmul ? g0.forMatmul(m, n, k) : driverFor(g0, m, n, k));
+    if (!g || !g.memory) return false;
     const pack = matmulPackFor(g.memory);
     if (!pack) return false;
     stagedMatmul(g, pack, m, n, k, a, aOff, as0, as1, b, bOff, bs0, bs1, c, cOff, bias, biasOff, biasStride);

@@ -11,7 +11,7 @@
  * Node) running THREAD_SOURCE and posts it the init message. The calling thread blocks in
  * Atomics.wait, so it must itself be a worker (or Node's main thread), never a browser page.
  */
-import { KC, MC, MR, NR, createGemm, hostGemmModuleBytes, localRunner, type BatchRunner, type Gemm, type GemmRunner } from "./gemm";
+import { KC, MC, MR, NR, createGemm, hostGemmModuleBytes, localRunner, type BatchRunner, type Gemm, type GemmRunner, type PackA, type PackB, type Unload } from "./gemm";
 import { TILE_PANELS } from "./gemm_kernel";
 
 /** What a pool thread receives: the compiled kernel, the shared memory and its control words. */
@@ -294,7 +294,9 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     key = "";
     if (threads === 1 || mb * nb * kc * MR * NR < minParallelWork || !ready()) return;
     key = adaptive ? `${mb},${nb},${kc}` : "";
-    if (adaptive && !chooser.split(key)) return;
+    const decided = productDecided === key; // forMatmul already chose to split this product
+    productDecided = null;
+    if (adaptive && !decided && !chooser.split(key)) return;
     split = true;
     // Split the longer side into chunks of panels, taken from a shared counter by whichever
     // thread is free: a thread that wakes late (a busy machine) takes fewer or none, and the
@@ -351,6 +353,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
    * and multiplies its slices on its own scratch, so nothing is serial but the caller's staging.
    */
   let splitDecided: string | null = null; // a batch shape forBatch already chose to split
+  let productDecided: string | null = null; // the same for a one-slice product and forMatmul
   const batchKey = (count: number, mb: number, nb: number, kc: number) => `b${count},${mb},${nb},${kc}`;
   const batch: BatchRunner = {
     threads,
@@ -423,6 +426,38 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
           counts.alone++;
         },
       },
+    };
+    // One-slice matmul products likewise: alone means the private memory, timed there as the
+    // pool times its alone runs (the kernel only: packing and unloading left out).
+    let productAlone: string | null = null;
+    const timedSmallProduct: Gemm = {
+      ...small,
+      gemm(m, n, k, packA, packB, unload, preload) {
+        const key = productAlone;
+        productAlone = null;
+        let outside = 0;
+        const timedA: PackA = (h, d, p, kc) => { const t = now(); packA(h, d, p, kc); outside += now() - t; };
+        const timedB: PackB = (h, d, p, kc) => { const t = now(); packB(h, d, p, kc); outside += now() - t; };
+        const timedC: Unload = (h, c, ldc) => { const t = now(); unload(h, c, ldc); outside += now() - t; };
+        const timedP: Unload | undefined = preload && ((h, c, ldc) => { const t = now(); preload(h, c, ldc); outside += now() - t; });
+        const t0 = now();
+        small.gemm(m, n, k, timedA, timedB, timedC, timedP);
+        if (key !== null) {
+          chooser.record(key, false, now() - t0 - outside);
+          counts.alone++;
+        }
+      },
+    };
+    gemm.forMatmul = (m, n, k) => {
+      const g = gemm.forProduct!(m, n, k);
+      if (g !== gemm || !adaptive || k > KC) return g; // several k slices: decided slice by slice (pipelined)
+      const key = `${Math.ceil(m / MR)},${Math.ceil(n / NR)},${k}`;
+      if (chooser.split(key)) {
+        productDecided = key;
+        return gemm;
+      }
+      productAlone = key;
+      return timedSmallProduct;
     };
     gemm.forBatch = (count, m, n, k) => {
       if (!(count * m * n * k >= minParallelWork && count > 1 && threads > 1 && ready())) return small;

@@ -106,6 +106,17 @@ describeWasm("WebAssembly thread pool", () => {
       const { split, alone } = adaptive.counts();
       expect(split).toBeGreaterThanOrEqual(1);
       expect(alone).toBeGreaterThanOrEqual(1);
+      // One-slice matmul products too: an untimed shape runs alone on the private memory, then split, same bits.
+      const x = torch.randn(1024, 64), w = torch.randn(64, 48);
+      kernels.gemm = before;
+      const want = x.mm(w);
+      kernels.gemm = adaptive.gemm;
+      expect(adaptive.gemm.forMatmul!(1024, 48, 64).memory).toBe(before!.memory);
+      const countsBefore = adaptive.counts();
+      for (let rep = 0; rep < 3; rep++) expect(x.mm(w).eq(want).all().item()).toBe(1);
+      const countsAfter = adaptive.counts();
+      expect(countsAfter.alone).toBeGreaterThan(countsBefore.alone);
+      expect(countsAfter.split).toBeGreaterThan(countsBefore.split);
     } finally {
       kernels.gemm = before;
       adaptive.terminate();
