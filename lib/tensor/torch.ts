@@ -34,6 +34,7 @@ import * as triangular from "./ops/triangular";
 import * as unary from "./ops/unary";
 import * as where from "./ops/where";
 import * as extra from "./torch_extra";
+import { distributions } from "./distributions";
 import { default_generator, Generator, manual_seed } from "./random";
 import { parseArgs, type PyArgs } from "./args";
 import type { DType as DTypeT } from "./dtype";
@@ -173,6 +174,8 @@ export const torchCore = {
   unique: (x: Tensor, ...args: Parameters<Tensor["unique"]>) => x.unique(...args),
   bincount: (x: Tensor, ...args: Parameters<Tensor["bincount"]>) => x.bincount(...args),
   nan_to_num: (x: Tensor, ...args: Parameters<Tensor["nan_to_num"]>) => x.nan_to_num(...args),
+  /** torch.distributions: Normal and Categorical (sample, rsample, log_prob, entropy, ...). */
+  distributions,
   /** torch.linalg: norm(x, ord?, dim?, keepdim?), vector_norm(x, ord=2, dim?, keepdim?), matrix_norm(x, ord="fro", dim=[-2, -1], keepdim?). */
   linalg: {
     norm: (x: Tensor, ...args: PyArgs<[ord?: norms.MatrixOrd | null, dim?: DimArg | null, keepdim?: boolean], { ord?: norms.MatrixOrd | null; dim?: DimArg | null; keepdim?: boolean }>) => {

@@ -276,3 +276,82 @@ describe("the elementwise gaps' gradients (float64 finite differences)", () => {
     expect(() => torch.positive(torch.ones(2).bool())).toThrow(/on a bool tensor is not supported/);
   });
 });
+
+describe("torch.distributions (Normal, Categorical) match PyTorch 1.13", () => {
+  type S = StoredTensor;
+  const d = (fx as unknown as {
+    distributions: {
+      value: S; log_prob: S; entropy: S; cdf: S; icdf: S; variance: S; log_prob_grad: S[]; rsample: S; rsample_grad: S[]; sample: S; sample_scalar: S;
+      categorical: { probs: S; logits: S; log_prob: S; entropy: S; log_prob_bcast: S; sample: S; from_logits: { probs: S; log_prob: S; entropy: S; grad: S } };
+    };
+  }).distributions;
+  const { Normal, Categorical } = torch.distributions;
+  const close = (t: Tensor, s: S, label: string) => {
+    expect(t.shape).toEqual(s.shape);
+    expectClose(t, s.data, 1e-5, 1e-6, label);
+  };
+  const params = () => [torch.tensor([0.5, -1, 2], { requires_grad: true }), torch.tensor([1, 0.5, 2], { requires_grad: true })];
+
+  it("Normal: log_prob, entropy, cdf, icdf, variance and log_prob's gradients", () => {
+    const [loc, scale] = params();
+    const n = new Normal(loc, scale);
+    const v = loadStored(d.value);
+    close(n.log_prob(v), d.log_prob, "log_prob");
+    close(n.entropy(), d.entropy, "entropy");
+    close(n.cdf(v), d.cdf, "cdf");
+    close(n.icdf(torch.tensor([0.1, 0.5, 0.97])), d.icdf, "icdf");
+    close(n.variance, d.variance, "variance");
+    n.log_prob(v).sum().backward();
+    close(loc.grad!, d.log_prob_grad[0], "d log_prob / d loc");
+    close(scale.grad!, d.log_prob_grad[1], "d log_prob / d scale");
+  });
+
+  it("Normal: seeded sample and rsample draw PyTorch's values; rsample's gradients reach loc and scale", () => {
+    const [loc, scale] = params();
+    const n = new Normal({ loc, scale });
+    torch.manual_seed(5);
+    const rs = n.rsample([2]);
+    close(rs, d.rsample, "rsample");
+    rs.sum().backward();
+    close(loc.grad!, d.rsample_grad[0], "d rsample / d loc");
+    close(scale.grad!, d.rsample_grad[1], "d rsample / d scale");
+    torch.manual_seed(6);
+    const s = n.sample([4]);
+    expect(s.requires_grad).toBe(false);
+    close(s, d.sample, "sample");
+    torch.manual_seed(7);
+    close(new Normal(0, 2).sample([5]), d.sample_scalar, "sample from numbers");
+  });
+
+  it("Categorical from probs and from logits: normalisation, log_prob, entropy, gradients, seeded sample", () => {
+    const c = new Categorical(torch.tensor([[0.1, 0.2, 0.3, 0.4], [2, 1, 1, 0]]));
+    const idx = torch.tensor([3, 0], { dtype: torch.long });
+    close(c.probs, d.categorical.probs, "probs");
+    close(c.logits, d.categorical.logits, "logits");
+    close(c.log_prob(idx), d.categorical.log_prob, "log_prob");
+    close(c.entropy(), d.categorical.entropy, "entropy");
+    close(c.log_prob(torch.tensor([[1], [2]], { dtype: torch.long })), d.categorical.log_prob_bcast, "log_prob broadcast");
+    torch.manual_seed(8);
+    const s = c.sample([3, 2]);
+    expect(s.dtype).toBe(torch.long);
+    expect(s.shape).toEqual(d.categorical.sample.shape);
+    expect(s.tolist()).toEqual(loadStored(d.categorical.sample).tolist());
+    const logits = torch.tensor([[0.5, -1, 2, 0], [1, 1, -3, 0.2]], { requires_grad: true });
+    const cl = new Categorical({ logits });
+    close(cl.probs, d.categorical.from_logits.probs, "probs from logits");
+    close(cl.log_prob(idx), d.categorical.from_logits.log_prob, "log_prob from logits");
+    close(cl.entropy(), d.categorical.from_logits.entropy, "entropy from logits");
+    cl.log_prob(idx).sum().add(cl.entropy().sum()).backward();
+    close(logits.grad!, d.categorical.from_logits.grad, "gradient w.r.t. logits");
+  });
+
+  it("checks its parameters", () => {
+    expect(() => new Normal(torch.zeros(2), torch.tensor([1, 0]))).toThrow(/constraint GreaterThan\(lower_bound=0\.0\)/);
+    expect(() => new Normal(torch.zeros(2), torch.tensor([1, 0]), false)).not.toThrow();
+    expect(() => new Categorical(torch.ones(3), torch.ones(3))).toThrow(/Either `probs` or `logits` must be specified, but not both/);
+    expect(() => new Categorical()).toThrow(/Either `probs` or `logits`/);
+    expect(() => new Categorical(torch.tensor(1))).toThrow(/at least one-dimensional/);
+    expect(String(new Categorical({ logits: torch.zeros(2, 3) }))).toBe("Categorical(logits: torch.Size([2, 3]))");
+    expect(String(new Normal(0, 1))).toBe("Normal(loc: 0.0, scale: 1.0)");
+  });
+});

@@ -1,0 +1,176 @@
+/**
+ * torch.distributions: Normal and Categorical, PyTorch 1.13's formulas and sampling calls, so a
+ * seeded sample draws what PyTorch draws (Normal.sample is torch.normal(loc, scale) over the
+ * sample's shape; rsample is loc + scale * a standard normal_(); Categorical.sample is
+ * multinomial over the flattened batch). Parameters are tensors or numbers, broadcast together.
+ */
+import { parseArgs, type PyArgs } from "./args";
+import { no_grad } from "./autograd/grad_mode";
+import { float32 } from "./dtype";
+import { RuntimeError, TypeError_, ValueError } from "./errors";
+import * as created from "./ops/creation_extra";
+import { empty } from "./ops/util";
+import { broadcast_tensors } from "./ops/shape_extra";
+import { pyFloat } from "./nn/repr";
+import { Tensor } from "./tensor";
+
+type Param = Tensor | number;
+
+export interface NormalOptions {
+  loc?: Param;
+  scale?: Param;
+  validate_args?: boolean | null;
+}
+
+export interface CategoricalOptions {
+  probs?: Tensor | null;
+  logits?: Tensor | null;
+  validate_args?: boolean | null;
+}
+const asTensor = (v: Param, like?: Tensor): Tensor => (v instanceof Tensor ? v : new Tensor(Float32Array.of(v), [], like?.dtype ?? float32));
+
+function fmt(t: Tensor): string {
+  // A scalar parameter prints its value (PyTorch: `Normal(loc: 0.0, scale: 1.0)`), a larger one its size.
+  return t.dim() === 0 ? pyFloat(t.item()) : `torch.Size([${t.shape.join(", ")}])`;
+}
+
+/** The normal distribution N(loc, scale^2): new torch.distributions.Normal(loc, scale). */
+export class Normal {
+  readonly loc: Tensor;
+  readonly scale: Tensor;
+  readonly batch_shape: number[];
+  readonly event_shape: number[] = [];
+
+  /** new Normal(loc, scale, validate_args?) or new Normal({ loc, scale, validate_args }) */
+  constructor(...args: PyArgs<[loc: Param, scale: Param, validate_args?: boolean | null], NormalOptions>) {
+    const opts = parseArgs<NormalOptions>("Normal", ["loc", "scale", "validate_args"], args);
+    const { loc, scale } = opts;
+    if (loc === undefined || scale === undefined) throw new TypeError_("Normal() missing required arguments: 'loc' and 'scale'");
+    const l0 = asTensor(loc, scale instanceof Tensor ? scale : undefined);
+    const s0 = asTensor(scale, l0);
+    [this.loc, this.scale] = broadcast_tensors(l0, s0) as [Tensor, Tensor];
+    this.batch_shape = this.loc.shape.slice();
+    if (opts.validate_args !== false) {
+      // PyTorch validates by default (validate_args=None follows Distribution's default, true).
+      const bad = no_grad(() => this.scale.le(0).logical_or(this.scale.isnan()).any().item());
+      if (bad) {
+        throw new ValueError(
+          `Expected parameter scale (Tensor of shape (${this.scale.shape.join(", ")})) of distribution Normal(loc: ${fmt(this.loc)}, scale: ${fmt(this.scale)}) to satisfy the constraint GreaterThan(lower_bound=0.0), but found invalid values`,
+        );
+      }
+    }
+  }
+
+  get mean(): Tensor {
+    return this.loc;
+  }
+  get stddev(): Tensor {
+    return this.scale;
+  }
+  get variance(): Tensor {
+    return this.scale.pow(2);
+  }
+
+  private shapeFor(sample_shape: readonly number[]): number[] {
+    return [...sample_shape, ...this.batch_shape];
+  }
+
+  /** A draw without gradient: torch.normal(loc, scale) expanded to sample_shape + batch_shape. */
+  sample(sample_shape: readonly number[] = []): Tensor {
+    const shape = this.shapeFor(sample_shape);
+    return no_grad(() => created.normal(this.loc.expand(shape), this.scale.expand(shape)));
+  }
+
+  /** A reparameterised draw, loc + scale * eps: gradients reach loc and scale. */
+  rsample(sample_shape: readonly number[] = []): Tensor {
+    const eps = empty(this.shapeFor(sample_shape), this.loc.dtype).normal_();
+    return this.loc.add(eps.mul(this.scale));
+  }
+
+  log_prob(value: Tensor): Tensor {
+    const variance = this.scale.pow(2);
+    return value.sub(this.loc).pow(2).neg().div(variance.mul(2)).sub(this.scale.log()).sub(Math.log(Math.sqrt(2 * Math.PI)));
+  }
+
+  entropy(): Tensor {
+    return this.scale.log().add(0.5 + 0.5 * Math.log(2 * Math.PI));
+  }
+
+  cdf(value: Tensor): Tensor {
+    return value.sub(this.loc).mul(this.scale.reciprocal()).div(Math.SQRT2).erf().add(1).mul(0.5);
+  }
+
+  icdf(value: Tensor): Tensor {
+    return this.loc.add(this.scale.mul(value.mul(2).sub(1).erfinv()).mul(Math.SQRT2));
+  }
+
+  toString(): string {
+    return `Normal(loc: ${fmt(this.loc)}, scale: ${fmt(this.scale)})`;
+  }
+}
+
+/**
+ * A categorical distribution over the last dim: new torch.distributions.Categorical({ probs })
+ * or ({ logits }); probs are normalised to sum to 1, logits to log-probabilities.
+ */
+export class Categorical {
+  readonly probs: Tensor;
+  readonly logits: Tensor;
+  readonly batch_shape: number[];
+  readonly event_shape: number[] = [];
+
+  private readonly fromProbs: boolean;
+
+  /** new Categorical(probs) or new Categorical({ logits }) (PyTorch's Categorical(probs=None, logits=None, validate_args=None)). */
+  constructor(...args: PyArgs<[probs?: Tensor | null, logits?: Tensor | null, validate_args?: boolean | null], CategoricalOptions>) {
+    const o = parseArgs<CategoricalOptions>("Categorical", ["probs", "logits", "validate_args"], args);
+    const probs = o.probs ?? null;
+    const logits = o.logits ?? null;
+    if ((probs == null) === (logits == null)) throw new ValueError("Either `probs` or `logits` must be specified, but not both.");
+    const given = (probs ?? logits)!;
+    if (!(given instanceof Tensor)) throw new ValueError("Categorical: probs / logits must be a tensor");
+    if (given.dim() < 1) throw new ValueError("`probs` parameter must be at least one-dimensional.");
+    if (probs) {
+      this.probs = probs.div(probs.sum(-1, true));
+      // PyTorch's probs_to_logits: log of probs clamped to [eps, 1 - eps].
+      const eps = probs.dtype.name === "float64" ? 2.220446049250313e-16 : 1.1920928955078125e-7;
+      this.logits = this.probs.clamp(eps, 1 - eps).log();
+    } else {
+      this.logits = logits!.sub(logits!.logsumexp(-1, true));
+      this.probs = this.logits.softmax(-1);
+    }
+    this.batch_shape = given.shape.slice(0, -1);
+    this.fromProbs = probs !== null;
+  }
+
+  get param_shape(): number[] {
+    return this.probs.shape.slice();
+  }
+
+  /** Category indices (long), shaped sample_shape + batch_shape. */
+  sample(sample_shape: readonly number[] = []): Tensor {
+    const k = this.probs.shape[this.probs.dim() - 1];
+    const n = sample_shape.reduce((a, b) => a * b, 1);
+    return no_grad(() => {
+      const flat = this.probs.reshape(-1, k);
+      return flat.multinomial(n, true).t().reshape([...sample_shape, ...this.batch_shape]);
+    });
+  }
+
+  log_prob(value: Tensor): Tensor {
+    if (!(value instanceof Tensor)) throw new RuntimeError("Categorical.log_prob: value must be a tensor of category indices");
+    const [v, logPmf] = broadcast_tensors(value.long().unsqueeze(-1), this.logits);
+    return logPmf.gather(-1, v.narrow(-1, 0, 1)).squeeze(-1);
+  }
+
+  entropy(): Tensor {
+    const min = this.logits.dtype.name === "float64" ? -Number.MAX_VALUE : -3.4028234663852886e38;
+    return this.logits.clamp(min, null).mul(this.probs).sum(-1).neg();
+  }
+
+  toString(): string {
+    return `Categorical(${this.fromProbs ? "probs" : "logits"}: torch.Size([${this.probs.shape.join(", ")}]))`;
+  }
+}
+
+export const distributions = { Normal, Categorical };
