@@ -281,6 +281,7 @@ describe("torch.distributions (Normal, Categorical) match PyTorch 1.13", () => {
   type S = StoredTensor;
   const d = (fx as unknown as {
     distributions: {
+      kl_normal: S; kl_categorical: S; kl_categorical_inf: S;
       value: S; log_prob: S; entropy: S; cdf: S; icdf: S; variance: S; log_prob_grad: S[]; rsample: S; rsample_grad: S[]; sample: S; sample_scalar: S;
       categorical: { probs: S; logits: S; log_prob: S; entropy: S; log_prob_bcast: S; sample: S; from_logits: { probs: S; log_prob: S; entropy: S; grad: S } };
     };
@@ -343,6 +344,17 @@ describe("torch.distributions (Normal, Categorical) match PyTorch 1.13", () => {
     close(cl.entropy(), d.categorical.from_logits.entropy, "entropy from logits");
     cl.log_prob(idx).sum().add(cl.entropy().sum()).backward();
     close(logits.grad!, d.categorical.from_logits.grad, "gradient w.r.t. logits");
+  });
+
+  it("kl_divergence: Normal-Normal and Categorical-Categorical (infinite where q has no mass)", () => {
+    const [loc, scale] = params();
+    const q = new Normal(torch.tensor([0, 1, 2.5]), torch.tensor([2, 0.5, 1]));
+    close(torch.distributions.kl_divergence(new Normal(loc, scale), q), d.kl_normal, "KL normal");
+    const pc = new Categorical(torch.tensor([[0.1, 0.2, 0.3, 0.4], [0.5, 0.5, 0, 0]]));
+    const qc = new Categorical(torch.tensor([[0.25, 0.25, 0.25, 0.25], [0.2, 0.3, 0.5, 0]]));
+    close(torch.distributions.kl.kl_divergence(pc, qc), d.kl_categorical, "KL categorical");
+    close(torch.distributions.kl_divergence(qc, pc), d.kl_categorical_inf, "KL categorical, q without mass");
+    expect(() => torch.distributions.kl_divergence(pc, q)).toThrow(/No KL\(p \|\| q\) is implemented for p = Categorical and q = Normal/);
   });
 
   it("checks its parameters", () => {
