@@ -36,6 +36,7 @@ import * as where from "./ops/where";
 import * as extra from "./torch_extra";
 import { distributions } from "./distributions";
 import { default_generator, Generator, manual_seed } from "./random";
+import { getNumThreads, setNumThreads } from "./kernels/parallel";
 import { parseArgs, type PyArgs } from "./args";
 import type { DType as DTypeT } from "./dtype";
 import { Tensor, type DimArg, type IndexSpec, type MinMaxResult, type ReduceOptions, type TensorLike, type VarOptions } from "./tensor";
@@ -86,6 +87,9 @@ export const torchCore = {
   initial_seed: (): number => default_generator.initial_seed(),
   get_rng_state: () => default_generator.get_state(),
   set_rng_state: (s: ReturnType<Generator["get_state"]>) => void default_generator.set_state(s),
+  // threads of matmul and convolution (the pool the notebook's kernel worker starts; see kernels/parallel.ts)
+  get_num_threads: getNumThreads,
+  set_num_threads: setNumThreads,
 
   // creation
   tensor: creation.tensor, as_tensor: creation.tensor, from_array: creation.from_array, scalar_tensor: creation.scalar_tensor,

@@ -276,3 +276,27 @@ describe("SplitChooser", () => {
     expect(slowStart.slice(90).every((w) => !w)).toBe(true);
   });
 });
+
+describeWasm("torch.set_num_threads / get_num_threads", () => {
+  afterEach(() => disableThreads());
+
+  it("restarts the host's pool with the asked number of threads, stops it at 1, and rejects a non-positive count unchanged", async () => {
+    enableThreads(nodeThreadSpawner, 2);
+    await threadsReady();
+    expect(torch.get_num_threads()).toBe(2);
+    torch.set_num_threads(1);
+    expect(torch.get_num_threads()).toBe(1);
+    const single = kernels.gemm;
+    // Back up to two on the spawner the host gave: products split again with the single-thread bits.
+    torch.set_num_threads(2);
+    await threadsReady();
+    expect(torch.get_num_threads()).toBe(2);
+    expect(kernels.gemm).not.toBe(single);
+    torch.manual_seed(4);
+    const [a, b] = [torch.randn(300, 600), torch.randn(600, 250)];
+    const alone = (() => { const gemm = kernels.gemm; kernels.gemm = single; try { return a.mm(b); } finally { kernels.gemm = gemm; } })();
+    for (let rep = 0; rep < 3; rep++) expect(a.mm(b).eq(alone).all().item()).toBe(1);
+    for (const bad of [0, -1, 1.5, Number.NaN]) expect(() => torch.set_num_threads(bad)).toThrow(/positive integer/);
+    expect(torch.get_num_threads()).toBe(2);
+  });
+});

@@ -510,7 +510,7 @@ const NO_KEYWORDS: Record<string, string> = {
   "torch.from_numpy": "raises: no NumPy here (the error names the alternatives)",
   "torch.scatter_add": "(input, dim, index, src)", "torch.tile": "(input, dims)", "torch.flip": "(input, dims)", "torch.argwhere": "tensor-only",
   "torch.Tensor": "class", "torch.Generator": "class (seed argument only)", "torch.manual_seed": "one value", "torch.seed": "no arguments",
-  "torch.initial_seed": "no arguments", "torch.get_rng_state": "no arguments", "torch.set_rng_state": "one value", "torch.no_grad": "a function to run",
+  "torch.initial_seed": "no arguments", "torch.get_rng_state": "no arguments", "torch.set_rng_state": "one value", "torch.get_num_threads": "no arguments", "torch.set_num_threads": "one number", "torch.no_grad": "a function to run",
   "torch.enable_grad": "a function to run", "torch.is_grad_enabled": "no arguments", "torch.set_grad_enabled": "(mode, fn?) positional",
   "torch.device": "(type, index?) positional in PyTorch", "torch.use_deterministic_algorithms": "one flag",
   "torch.are_deterministic_algorithms_enabled": "no arguments",
