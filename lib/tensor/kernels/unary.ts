@@ -37,23 +37,30 @@ export function erf(x: number): number {
     return x < 0 ? -r : r;
   }
   if (ax > 6) return x < 0 ? -1 : 1;
-  // erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))), modified Lentz.
+  const erfc = erfcContinuedFraction(ax);
+  return x < 0 ? erfc - 1 : 1 - erfc;
+}
+
+/**
+ * erfc(x) for x >= 2 without cancellation: exp(-x^2) / sqrt(pi) times the continued fraction
+ * 1 / (x + (1/2) / (x + 1 / (x + (3/2) / (x + ...)))), by the modified Lentz method.
+ */
+export function erfcContinuedFraction(x: number): number {
   const tiny = 1e-300;
-  let f = ax;
-  let C = ax;
-  let D = 0;
+  let f = x;
+  let c = x;
+  let d = 0;
   for (let k = 1; k < 300; k++) {
     const a = k / 2;
-    D = ax + a * D;
-    D = D === 0 ? tiny : 1 / D;
-    C = ax + a / C;
-    if (C === 0) C = tiny;
-    const delta = C * D;
+    d = x + a * d;
+    d = d === 0 ? tiny : 1 / d;
+    c = x + a / c;
+    if (c === 0) c = tiny;
+    const delta = c * d;
     f *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }
-  const erfc = Math.exp(-ax * ax) / (Math.sqrt(Math.PI) * f);
-  return x < 0 ? erfc - 1 : 1 - erfc;
+  return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f);
 }
 
 /**

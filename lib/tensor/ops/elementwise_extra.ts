@@ -8,7 +8,7 @@
 import { composite, record } from "../autograd/function";
 import { bool, float32, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
-import { erf as erfScalar } from "../kernels/unary";
+import { erfcContinuedFraction, erf as erfScalar } from "../kernels/unary";
 import { broadcastShapes } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
 import { contiguousData, empty, operands, sumToShape } from "./util";
@@ -271,26 +271,8 @@ export const logaddexp2 = (x: Tensor, other: TensorLike): Tensor =>
   logaddexp(x.mul(Math.LN2), other instanceof Tensor ? other.mul(Math.LN2) : (other as number) * Math.LN2).div(Math.LN2);
 
 // ---- scalar special functions (float64) -------------------------------------------------
-/** erfc in float64: 1 - erf(x) below 2; above, exp(-x^2) times its continued fraction (1 - erf(x) would lose every digit). */
-function erfcScalar(x: number): number {
-  if (!(x >= 2)) return 1 - erfScalar(x);
-  // Lentz's evaluation of erfc(x) = exp(-x^2) / sqrt(pi) * 1 / (x + (1/2) / (x + 1 / (x + (3/2) / (x + ...))))
-  const tiny = 1e-300;
-  let f = x;
-  let c = x;
-  let d = 0;
-  for (let n = 1; n < 200; n++) {
-    const an = n / 2;
-    d = x + an * d;
-    d = d === 0 ? tiny : 1 / d;
-    c = x + an / c;
-    if (c === 0) c = tiny;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f);
-}
+/** erfc in float64: 1 - erf(x) below 2; above, the continued fraction (1 - erf(x) would lose every digit). */
+const erfcScalar = (x: number): number => (x >= 2 ? erfcContinuedFraction(x) : 1 - erfScalar(x));
 
 const LANCZOS = [
   0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
