@@ -15,15 +15,46 @@ export const MIN_POOLED = 16384;
 const MAX_PER_SIZE = 4;
 const MAX_BYTES = 32 * 1024 * 1024;
 
-const free = new Map<number, Storage[]>();
-let freeBytes = 0;
+/** Free lists keyed by length, float64 ones on negative keys. */
+const keyOf = (wide: boolean, n: number) => (wide ? -n : n);
+
+/** Free buffers of each length and kind, at most maxPerSize of one and MAX_BYTES in all. */
+class FreeLists {
+  private readonly lists = new Map<number, Storage[]>();
+  bytes = 0;
+
+  constructor(private readonly maxPerSize: number) {}
+
+  take(wide: boolean, n: number): Storage | null {
+    const buf = this.lists.get(keyOf(wide, n))?.pop();
+    if (!buf) return null;
+    this.bytes -= buf.byteLength;
+    return buf;
+  }
+
+  /** Keeps buf for a later take, unless it is small, a duplicate or over the bounds. */
+  give(buf: Storage): void {
+    if (buf.length < MIN_POOLED || this.bytes + buf.byteLength > MAX_BYTES) return;
+    const key = keyOf(buf instanceof Float64Array, buf.length);
+    let list = this.lists.get(key);
+    if (!list) this.lists.set(key, (list = []));
+    if (list.length >= this.maxPerSize || list.includes(buf)) return;
+    list.push(buf);
+    this.bytes += buf.byteLength;
+  }
+
+  count(): number {
+    let buffers = 0;
+    for (const l of this.lists.values()) buffers += l.length;
+    return buffers;
+  }
+}
+
+const free = new FreeLists(MAX_PER_SIZE);
 
 /** Buffers allocated while a backward pass runs (depth > 0): the only ones the engine may release. */
 let backwardDepth = 0;
 let bornInBackward = new WeakSet<Storage>();
-
-/** Free lists keyed by length, float64 ones on negative keys. */
-const keyOf = (wide: boolean, n: number) => (wide ? -n : n);
 
 /**
  * A zero-filled pooled buffer of n elements, or null (the caller allocates). With zero false the
@@ -31,10 +62,8 @@ const keyOf = (wide: boolean, n: number) => (wide ? -n : n);
  */
 export function takePooled(wide: boolean, n: number, zero = true): Storage | null {
   if (n < MIN_POOLED) return null;
-  const list = free.get(keyOf(wide, n));
-  const buf = list?.pop();
+  const buf = free.take(wide, n);
   if (!buf) return null;
-  freeBytes -= buf.byteLength;
   if (zero) buf.fill(0);
   return buf;
 }
@@ -58,13 +87,7 @@ export function allocatedInBackward(buf: Storage): boolean {
 
 /** Gives a dead buffer back (the engine's proof of death is its responsibility). */
 export function releaseBuffer(buf: Storage): void {
-  if (buf.length < MIN_POOLED || freeBytes + buf.byteLength > MAX_BYTES) return;
-  const key = keyOf(buf instanceof Float64Array, buf.length);
-  let list = free.get(key);
-  if (!list) free.set(key, (list = []));
-  if (list.length >= MAX_PER_SIZE || list.includes(buf)) return;
-  list.push(buf);
-  freeBytes += buf.byteLength;
+  free.give(buf);
   bornInBackward.delete(buf);
 }
 
@@ -76,9 +99,7 @@ export function releaseBuffer(buf: Storage): void {
  * forward activation's storage and die with it in old space, reclaimable only by a full
  * mark-compact, while the activation's own fresh buffer would have died young.
  */
-const scratchFree = new Map<number, Storage[]>();
-let scratchBytes = 0;
-const MAX_SCRATCH_PER_SIZE = 8;
+const scratchFree = new FreeLists(8);
 
 /** A float32 (or float64 with `wide`) scratch buffer of n elements with arbitrary contents: the caller writes every element before reading. */
 export function takeScratch(wide: boolean, n: number): Storage {
@@ -87,26 +108,15 @@ export function takeScratch(wide: boolean, n: number): Storage {
 
 /** A free scratch buffer of n elements, or null (takeScratch then allocates one). */
 export function takePooledScratch(wide: boolean, n: number): Storage | null {
-  const buf = scratchFree.get(keyOf(wide, n))?.pop();
-  if (!buf) return null;
-  scratchBytes -= buf.byteLength;
-  return buf;
+  return scratchFree.take(wide, n);
 }
 
 /** Gives back a scratch buffer nothing can read any more (small ones are left to the collector). */
 export function releaseScratch(buf: Storage): void {
-  if (buf.length < MIN_POOLED || scratchBytes + buf.byteLength > MAX_BYTES) return;
-  const key = keyOf(buf instanceof Float64Array, buf.length);
-  let list = scratchFree.get(key);
-  if (!list) scratchFree.set(key, (list = []));
-  if (list.length >= MAX_SCRATCH_PER_SIZE || list.includes(buf)) return;
-  list.push(buf);
-  scratchBytes += buf.byteLength;
+  scratchFree.give(buf);
 }
 
 /** For tests: the number of free buffers and their bytes. */
 export function poolStats(): { buffers: number; bytes: number } {
-  let buffers = 0;
-  for (const l of free.values()) buffers += l.length;
-  return { buffers, bytes: freeBytes };
+  return { buffers: free.count(), bytes: free.bytes };
 }

@@ -14,7 +14,7 @@ import { parseArgs, type PyArgs } from "../args";
 import { record } from "../autograd/function";
 import { int64 } from "../dtype";
 import { IndexError, RuntimeError, TypeError_ } from "../errors";
-import { fmtShape, normalizeDim, numelOf } from "../shape";
+import { contiguousStrides, fmtShape, normalizeDim, numelOf } from "../shape";
 import { Tensor } from "../tensor";
 import { contiguousData, empty } from "./util";
 
@@ -33,16 +33,6 @@ export function parseScatterReduce(fn: string, args: readonly unknown[]): { redu
   const a = parseArgs<ScatterReduceOptions>(fn, ["reduce", "include_self"], args);
   if (a.reduce === undefined) throw new TypeError_(`${fn}() missing 1 required positional argument: 'reduce'`);
   return { reduce: a.reduce, include_self: a.include_self ?? true };
-}
-
-function rowMajorStrides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
 }
 
 function check(x: Tensor, d: number, index: Tensor, src: Tensor, reduce: string): void {
@@ -74,8 +64,8 @@ function check(x: Tensor, d: number, index: Tensor, src: Tensor, reduce: string)
 /** For each position of index (row-major): the flat offset it writes in out and the one it reads in src. */
 function targets(xShape: readonly number[], iShape: readonly number[], sShape: readonly number[], d: number, idx: ArrayLike<number>): { to: Int32Array; from: Int32Array } {
   const n = numelOf(iShape);
-  const xs = rowMajorStrides(xShape);
-  const ss = rowMajorStrides(sShape);
+  const xs = contiguousStrides(xShape);
+  const ss = contiguousStrides(sShape);
   const to = new Int32Array(n);
   const from = new Int32Array(n);
   const coord = new Array<number>(iShape.length).fill(0);
