@@ -35,6 +35,14 @@ export interface OpCaseTolerances {
   weightsInOutputDtype?: boolean;
 }
 
+/** What an op returns: one tensor, a list, or a named tuple such as sort's (values, indices). */
+export type OpResult = Tensor | readonly Tensor[] | Iterable<Tensor>;
+
+/** The op's outputs in order (a named tuple iterates as PyTorch's does). */
+export function opOutputs(result: OpResult): Tensor[] {
+  return result instanceof torch.Tensor ? [result] : [...result];
+}
+
 /**
  * Runs fn on the case's inputs (float ones requiring grad when the case stores gradients) and
  * compares every output's shape, dtype and values, then the gradients.
@@ -44,14 +52,14 @@ export function checkOpCase(
   c: StoredCase,
   inputs: Record<string, StoredTensor>,
   names: string[],
-  fn: (...xs: Tensor[]) => Tensor[],
+  fn: (...xs: Tensor[]) => OpResult,
   tol: OpCaseTolerances,
 ): void {
   const xs = names.map((n) => {
     const t = loadStored(inputs[n]);
     return c.grad && t.dtype.is_floating_point ? t.requires_grad_(true) : t;
   });
-  const outs = fn(...xs);
+  const outs = opOutputs(fn(...xs));
   expect(outs.length, "number of outputs").toBe(c.out.length);
   outs.forEach((o, i) => {
     expect([...o.shape], `${name} output ${i} shape`).toEqual(c.out[i].shape);
