@@ -40,6 +40,7 @@ import * as views from "./ops/views";
 import * as where from "./ops/where";
 import * as dtypeInfo from "./ops/dtype_info";
 import { installExtraMethods } from "./tensor_extra_methods";
+import { installGapMethods } from "./tensor_gap_methods";
 import * as extraTorch from "./torch_extra";
 import { contiguousStrides, isContiguous, normalizeDim, numelOf, shapeFromArgs } from "./shape";
 
@@ -1220,6 +1221,7 @@ export class Tensor {
 
 // More methods (elementwise math, in-place forms, dtype helpers) live in tensor_extra_methods.ts.
 installExtraMethods(Tensor.prototype);
+installGapMethods(Tensor.prototype);
 
 export function isTensor(x: unknown): x is Tensor {
   return x instanceof Tensor;

@@ -34,6 +34,7 @@ import * as triangular from "./ops/triangular";
 import * as unary from "./ops/unary";
 import * as where from "./ops/where";
 import * as extra from "./torch_extra";
+import { gapFunctions } from "./torch_gaps";
 import { distributions } from "./distributions";
 import { default_generator, Generator, manual_seed } from "./random";
 import { getNumThreads, setNumThreads } from "./kernels/parallel";
@@ -122,6 +123,8 @@ export const torchCore = {
   ...extra.extraCreation,
   ...extra.extraInplacePartners,
   ...extra.extraInfo,
+  // issue 12 gaps: bitwise / integer ops (torch_gaps.ts)
+  ...gapFunctions,
   addmm: matmul.addmm, matmul: matmul.matmul, mm: matmul.mm, bmm: matmul.bmm, dot: matmul.dot, outer: matmul.outer, mv: (a: Tensor, v: Tensor) => matmul.matmul(a, v),
 
   // comparisons

@@ -1,6 +1,7 @@
 /** Broadcasting arithmetic: add, sub, rsub, mul, div, pow, maximum, minimum, remainder, fmod. */
 import { record } from "../autograd/function";
 import { float32, int64, type DType } from "../dtype";
+import { RuntimeError } from "../errors";
 import { BinaryOp, type BinaryOpName } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
 import { broadcastShapes, broadcastStrides } from "../shape";
@@ -71,9 +72,10 @@ export function div(input: TensorLike, other: TensorLike, opts?: { rounding_mode
   const mode = opts?.rounding_mode ?? null;
   if (mode) {
     // Rounded division keeps integer dtypes and has zero gradient almost everywhere.
+    checkIntegerDivisor(b, dt0);
     const q = binaryKernel(mode === "floor" ? "floor_divide" : "div", a, b, dt0);
     if (mode === "trunc") for (let i = 0; i < q._data.length; i++) q._data[i] = Math.trunc(q._data[i]);
-    return q;
+    return dt0 === int64 ? withoutNegativeZero(q) : q;
   }
   const dt = dt0.is_floating_point ? dt0 : float32; // true division of integers gives floats
   const out = binaryKernel("div", a, b, dt);
@@ -158,7 +160,8 @@ export function minimum(input: TensorLike, other: TensorLike): Tensor {
 /** Python-style modulus (sign of the divisor). Gradient: 1 for input, -floor(a/b) for other. */
 export function remainder(input: TensorLike, other: TensorLike): Tensor {
   const [a, b, dt] = operands(input, other, "remainder");
-  const out = binaryKernel("remainder", a, b, dt);
+  checkIntegerDivisor(b, dt);
+  const out = withoutNegativeZero(binaryKernel("remainder", a, b, dt));
   return record(out, "RemainderBackward0", [a, b], (g) => [
     a.requires_grad ? sumToShape(g, a.shape) : null,
     b.requires_grad ? sumToShape(g.mul(a.div(b, { rounding_mode: "floor" })).neg(), b.shape) : null,
@@ -168,9 +171,26 @@ export function remainder(input: TensorLike, other: TensorLike): Tensor {
 /** C-style modulus (sign of the dividend). */
 export function fmod(input: TensorLike, other: TensorLike): Tensor {
   const [a, b, dt] = operands(input, other, "fmod");
-  const out = binaryKernel("fmod", a, b, dt);
+  checkIntegerDivisor(b, dt);
+  const out = withoutNegativeZero(binaryKernel("fmod", a, b, dt));
   return record(out, "FmodBackward0", [a, b], (g) => [
     a.requires_grad ? sumToShape(g, a.shape) : null,
     b.requires_grad ? sumToShape(g.mul(a.div(b, { rounding_mode: "trunc" })).neg(), b.shape) : null,
   ], [a, b]);
+}
+
+/** Integer division, remainder and fmod by zero raise in PyTorch (floats give inf / NaN instead). */
+function checkIntegerDivisor(b: Tensor, dt: DType): void {
+  if (dt.is_floating_point) return;
+  const bc = b.contiguous();
+  const bd = bc._data.subarray(bc._offset, bc._offset + bc.numel());
+  for (let i = 0; i < bd.length; i++) if (bd[i] === 0) throw new RuntimeError("ZeroDivisionError");
+}
+
+/** Integer results carry no sign on zero (the float kernels can leave -0, e.g. remainder(-4, 2)). */
+function withoutNegativeZero(t: Tensor): Tensor {
+  if (t.dtype.is_floating_point) return t;
+  const d = t._data;
+  for (let i = 0; i < d.length; i++) if (d[i] === 0) d[i] = 0;
+  return t;
 }

@@ -506,6 +506,11 @@ const NO_KEYWORDS: Record<string, string> = {
   "torch.arccosh": "tensor-only", "torch.atanh": "tensor-only", "torch.arctanh": "tensor-only", "torch.erfc": "tensor-only",
   "torch.isposinf": "tensor-only", "torch.isneginf": "tensor-only", "torch.positive": "tensor-only",
   "torch.fmax": "tensor-only (PyTorch's other parameter is out=)", "torch.fmin": "tensor-only (PyTorch's other parameter is out=)",
+  // issue-12 gaps, helper A: operands only (PyTorch's remaining parameter is out=)
+  ...Object.fromEntries(
+    ["bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "gcd", "lcm", "frexp", "ldexp"]
+      .map((n) => [`torch.${n}`, "operands only (PyTorch's other parameter is out=)"]),
+  ),
   "torch.copysign": "tensor-only (PyTorch's other parameter is out=)", "torch.frombuffer": "(buffer, { dtype, count, offset, requires_grad }): all keyword-only in PyTorch",
   "torch.from_numpy": "raises: no NumPy here (the error names the alternatives)",
   "torch.scatter_add": "(input, dim, index, src)", "torch.tile": "(input, dims)", "torch.flip": "(input, dims)", "torch.argwhere": "tensor-only",
