@@ -1,11 +1,12 @@
 /**
  * Tensor methods of the issue-12 API gaps (bitwise and integer ops, special functions, in-place
- * random fills), kept out of tensor.ts like tensor_extra_methods.ts: each is a one-line
+ * random fills, index_reduce), kept out of tensor.ts like tensor_extra_methods.ts: each is a one-line
  * delegation, installed on Tensor.prototype by installGapMethods and typed by the interface below.
  * PyTorch's operator dunders (__and__, __or__, __xor__, __invert__, __lshift__, __rshift__) are
  * included, since translated notebooks call them where Python wrote `x & y`.
  */
 import * as bw from "./ops/bitwise";
+import { index_reduce, parseIndexReduce, type IndexReduceArgs } from "./ops/index_reduce";
 import { applyOp } from "./ops/inplace_extra";
 import type { Tensor, TensorLike } from "./tensor";
 
@@ -38,6 +39,9 @@ export interface GapMethods {
   frexp(): [Tensor, Tensor] & { mantissa: Tensor; exponent: Tensor };
   ldexp: Binary;
   ldexp_: Binary;
+  /** Combines source's slices into self's slices index[i] along dim ("prod" | "mean" | "amax" | "amin"; { include_self }). */
+  index_reduce(dim: number, index: Tensor, source: Tensor, ...args: IndexReduceArgs): Tensor;
+  index_reduce_(dim: number, index: Tensor, source: Tensor, ...args: IndexReduceArgs): Tensor;
 }
 
 declare module "./tensor" {
@@ -72,6 +76,14 @@ const methods: GapMethods & ThisType<Tensor> = {
   frexp() { return bw.frexp(this); },
   ldexp(other) { return bw.ldexp(this, other); },
   ldexp_(other) { return applyOp(this, "ldexp_", (x) => bw.ldexp(x, other), other); },
+  index_reduce(dim, index, source, ...args) {
+    const a = parseIndexReduce("index_reduce", args);
+    return index_reduce(this, dim, index, source, a.reduce, a.include_self);
+  },
+  index_reduce_(dim, index, source, ...args) {
+    const a = parseIndexReduce("index_reduce_", args);
+    return applyOp(this, "index_reduce_", (old) => index_reduce(old, dim, index, source, a.reduce, a.include_self), source);
+  },
 };
 
 export function installGapMethods(proto: object): void {

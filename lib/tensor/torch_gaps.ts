@@ -1,11 +1,14 @@
 /**
  * torch.* functions of the issue-12 API gaps (spread into torchCore by torch.ts): bitwise and
- * integer ops (ops/bitwise.ts).
+ * integer ops (ops/bitwise.ts), index_reduce (ops/index_reduce.ts).
  */
 import * as bw from "./ops/bitwise";
+import type { IndexReduceArgs } from "./ops/index_reduce";
+import type { Tensor } from "./tensor";
 
 export const gapFunctions = {
   bitwise_and: bw.bitwise_and, bitwise_or: bw.bitwise_or, bitwise_xor: bw.bitwise_xor, bitwise_not: bw.bitwise_not,
   bitwise_left_shift: bw.bitwise_left_shift, bitwise_right_shift: bw.bitwise_right_shift,
   gcd: bw.gcd, lcm: bw.lcm, frexp: bw.frexp, ldexp: bw.ldexp,
+  index_reduce: (x: Tensor, dim: number, index: Tensor, source: Tensor, ...args: IndexReduceArgs) => x.index_reduce(dim, index, source, ...args),
 };
