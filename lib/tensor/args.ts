@@ -64,3 +64,19 @@ export function parseArgs<O extends object>(fn: string, names: readonly (keyof O
   }
   return out as Partial<O>;
 }
+
+/**
+ * parseArgs for a signature that starts with required parameters, which PyTorch code may also pass
+ * by keyword (`nn.Conv2d(1, 16, kernel_size=3)`, `nn.Linear(in_features=784, out_features=20)`):
+ * `names` lists every parameter in positional order; the first `required` of them must be given,
+ * one way or the other, else Python's "missing ... required positional argument" TypeError.
+ */
+export function parseArgsRequired<O extends object>(fn: string, names: readonly (keyof O & string)[], required: number, args: readonly unknown[]): Partial<O> {
+  const out = parseArgs<O>(fn, names, args);
+  const missing = names.slice(0, required).filter((n) => (out as Record<string, unknown>)[n] === undefined);
+  if (missing.length > 0) {
+    const list = missing.map((n) => `'${n}'`).join(missing.length === 2 ? " and " : ", ");
+    throw new TypeError_(`${fn}.__init__() missing ${missing.length} required positional argument${missing.length > 1 ? "s" : ""}: ${list}`);
+  }
+  return out;
+}

@@ -391,8 +391,14 @@ export class Tensor {
   cpu(): Tensor {
     return this;
   }
+  /**
+   * The values as a typed array. As PyTorch's numpy() shares memory with the tensor, a contiguous
+   * tensor's array is a view of its storage (t.add_(1) shows in it); a strided one gets a copy.
+   */
   numpy(): Storage {
-    return this.contiguous()._data.slice(this.contiguous()._offset, this.contiguous()._offset + this.numel());
+    if (this.requires_grad) throw new RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
+    const c = this.contiguous();
+    return c._data.subarray(c._offset, c._offset + this.numel());
   }
   toString(): string {
     return formatTensor(this);

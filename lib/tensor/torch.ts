@@ -25,6 +25,7 @@ import * as indexing from "./ops/indexing";
 import * as join from "./ops/join";
 import type { ScatterReduceArgs } from "./ops/scatter_reduce";
 import * as matmul from "./ops/matmul";
+import { withOutAll } from "./ops/out_arg";
 import * as norms from "./ops/norm";
 import * as linalgOps from "./ops/linalg";
 import * as shapeExtra from "./ops/shape_extra";
@@ -77,7 +78,7 @@ function backward(tensors: Tensor | readonly Tensor[], grad_tensors?: Tensor | r
   runBackward(ts, ts.map((t, i) => (gs && gs[i] ? gs[i].detach() : creation.ones_like(t))), opts);
 }
 
-export const torchCore = {
+const torchBase = {
   // dtypes (PyTorch aliases included)
   float32, float: float32, float64, double: float64, int64, long: int64, int: int64, bool,
   Tensor,
@@ -292,6 +293,17 @@ export const torchCore = {
   // kernels (for alternative backends)
   kernels, registerKernel, registerUnaryKernel,
 };
+
+/** The torch.* functions that take PyTorch's out= keyword here (see ./ops/out_arg.ts). */
+const OUT_FUNCTIONS = [
+  "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide", "remainder", "fmod", "pow", "maximum", "minimum",
+  "neg", "negative", "exp", "expm1", "log", "log2", "log1p", "sqrt", "rsqrt", "square", "reciprocal", "abs", "sign", "sin", "cos", "tan", "erf",
+  "floor", "ceil", "round", "trunc", "clamp", "clip", "sigmoid", "tanh", "atan2", "lerp", "addcmul", "addcdiv",
+  "addmm", "matmul", "mm", "bmm", "dot", "outer", "mv", "cat", "concat", "stack", "hstack", "vstack",
+  "eq", "ne", "gt", "ge", "lt", "le", "logical_not", "logical_and", "logical_or", "logical_xor", "sum", "mean", "prod", "cumsum",
+] as const;
+
+export const torchCore = { ...torchBase, ...withOutAll(torchBase, OUT_FUNCTIONS) };
 
 export type TorchCore = typeof torchCore;
 export type { DType };

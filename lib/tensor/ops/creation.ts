@@ -6,6 +6,7 @@
 import { parseArgs, type PyArgs } from "../args";
 import { get_default_dtype } from "../default_dtype";
 import { allocStorage, bool, float32, float64, int64, type DType, type Storage } from "../dtype";
+import type { DeviceLike } from "../device";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { default_generator, type Generator } from "../random";
 import { numelOf } from "../shape";
@@ -14,6 +15,8 @@ import { Tensor, type NestedArray } from "../tensor";
 export interface TensorOptions {
   dtype?: DType;
   requires_grad?: boolean;
+  /** Accepted as PyTorch code passes it (`device=device`); only the CPU exists, anything else raises. */
+  device?: DeviceLike;
 }
 export interface RandomOptions extends TensorOptions {
   generator?: Generator;
@@ -99,6 +102,7 @@ function allBooleans(data: NestedArray): boolean {
  * booleans give bool. Typed arrays are accepted as 1-D data.
  */
 export function tensor(data: NestedArray | Storage | Tensor, opts: TensorOptions = {}): Tensor {
+  checkCreationOptions("tensor", opts);
   if (data instanceof Tensor) {
     const t = data.detach().clone().to(opts.dtype ?? data.dtype);
     return finish(t.is_leaf ? t : t.detach(), opts);
@@ -204,7 +208,8 @@ export function arange(...args: (number | (TensorOptions & { start?: number; end
 }
 
 export function linspace(start: number, end: number, ...args: PyArgs<[steps?: number], TensorOptions & { steps?: number }>): Tensor {
-  const { steps, ...opts } = parseArgs<TensorOptions & { steps?: number }>("linspace", ["steps", "dtype", "requires_grad"], args);
+  const { steps, ...opts } = parseArgs<TensorOptions & { steps?: number }>("linspace", ["steps", "dtype", "requires_grad", "device"], args);
+  checkCreationOptions("linspace", opts);
   if (steps === undefined) throw new TypeError_("linspace() missing 1 required positional argument: 'steps'");
   if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError("linspace(): number of steps must be non-negative");
   const dtype = opts.dtype ?? get_default_dtype();
@@ -219,7 +224,8 @@ export function linspace(start: number, end: number, ...args: PyArgs<[steps?: nu
 
 /** eye(n, m?, opts) or eye(n, { m, dtype, requires_grad }). */
 export function eye(n: number, ...args: PyArgs<[m?: number], TensorOptions & { m?: number }>): Tensor {
-  const { m, ...opts } = parseArgs<TensorOptions & { m?: number }>("eye", ["m", "dtype", "requires_grad"], args);
+  const { m, ...opts } = parseArgs<TensorOptions & { m?: number }>("eye", ["m", "dtype", "requires_grad", "device"], args);
+  checkCreationOptions("eye", opts);
   const cols = m ?? n;
   const t = filled([n, cols], 0, opts);
   for (let i = 0; i < Math.min(n, cols); i++) t._data[i * cols + i] = 1;

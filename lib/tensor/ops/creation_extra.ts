@@ -56,7 +56,8 @@ export interface NormalOptions extends creation.TensorOptions {
  * scales them, as PyTorch does: out = randn * std + mean.
  */
 export function normal(...args: PyArgs<[mean?: Tensor | number, std?: Tensor | number, size?: readonly number[]], NormalOptions>): Tensor {
-  const a = parseArgs<NormalOptions>("normal", ["mean", "std", "size", "generator", "dtype", "requires_grad"], args);
+  const a = parseArgs<NormalOptions>("normal", ["mean", "std", "size", "generator", "dtype", "requires_grad", "device"], args);
+  creation.checkCreationOptions("normal", { device: a.device });
   const mean = a.mean ?? 0;
   const std = a.std ?? 1;
   const gen = a.generator ?? default_generator;
@@ -131,7 +132,8 @@ export interface LogspaceOptions extends creation.TensorOptions {
 
 /** torch.logspace(start, end, steps, base=10, { dtype }): base ** linspace(start, end, steps), PyTorch's symmetric fill. */
 export function logspace(start: number, end: number, ...args: PyArgs<[steps?: number, base?: number], LogspaceOptions>): Tensor {
-  const { steps, base = 10, ...opts } = parseArgs<LogspaceOptions>("logspace", ["steps", "base", "dtype", "requires_grad"], args);
+  const { steps, base = 10, ...opts } = parseArgs<LogspaceOptions>("logspace", ["steps", "base", "dtype", "requires_grad", "device"], args);
+  creation.checkCreationOptions("logspace", opts);
   if (steps === undefined) throw new TypeError_("logspace() missing 1 required positional argument: 'steps'");
   if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError("logspace(): number of steps must be non-negative");
   const dtype = opts.dtype ?? get_default_dtype();

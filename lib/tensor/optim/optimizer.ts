@@ -34,7 +34,9 @@ export interface OptimizerStateDict {
   param_groups: Record<string, unknown>[];
 }
 
-export abstract class Optimizer<O extends object = Record<string, unknown>> {
+// The default `object` (not Record<string, unknown>, which option interfaces do not satisfy) lets a
+// function take any optimizer: `function train(opt: Optimizer)` accepts an SGD or an Adam.
+export abstract class Optimizer<O extends object = object> {
   defaults: O;
   param_groups: ParamGroup<O>[] = [];
   /** Per-parameter state (momentum buffers, moment estimates, step counts), as in PyTorch. */

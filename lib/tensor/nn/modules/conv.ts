@@ -4,7 +4,7 @@
  * drawn in that order from the seeded generator, so `torch.manual_seed(s)` gives PyTorch's
  * weights), padding modes ("zeros", "reflect", "replicate", "circular") and printing.
  */
-import { parseArgs, type PyArgs } from "../../args";
+import { parseArgsRequired, type PyArgs } from "../../args";
 import type { Tensor } from "../../tensor";
 import { conv1d, conv2d, conv_transpose1d, conv_transpose2d, type Size } from "../functional/conv";
 import {
@@ -12,14 +12,20 @@ import {
   type ConvModuleOptions, type ConvPositional, type ConvTransposeModuleOptions, type ConvTransposePositional,
 } from "./conv_base";
 
+/** kernel_size is required, positionally or by keyword (`nn.Conv2d(1, 16, { kernel_size: 3, stride: 2 })`). */
+interface KernelSize {
+  kernel_size?: Size;
+}
+
 export type { ConvModuleOptions, ConvTransposeModuleOptions, PaddingMode } from "./conv_base";
 
 /** new nn.Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=true, padding_mode="zeros") */
 export class Conv2d extends ConvNd {
   static override readonly __name__ = "Conv2d";
 
-  constructor(in_channels: number, out_channels: number, kernel_size: Size, ...args: PyArgs<ConvPositional, ConvModuleOptions>) {
-    super("Conv2d", 2, false, in_channels, out_channels, kernel_size, parseArgs<ConvModuleOptions>("Conv2d", CONV_NAMES, args));
+  constructor(in_channels: number, out_channels: number, ...args: PyArgs<[kernel_size?: Size, ...ConvPositional], KernelSize & ConvModuleOptions>) {
+    const o = parseArgsRequired<KernelSize & ConvModuleOptions>("Conv2d", ["kernel_size", ...CONV_NAMES], 1, args);
+    super("Conv2d", 2, false, in_channels, out_channels, o.kernel_size!, o);
   }
 
   override forward(input: Tensor): Tensor {
@@ -32,8 +38,9 @@ export class Conv2d extends ConvNd {
 export class Conv1d extends ConvNd {
   static override readonly __name__ = "Conv1d";
 
-  constructor(in_channels: number, out_channels: number, kernel_size: Size, ...args: PyArgs<ConvPositional, ConvModuleOptions>) {
-    super("Conv1d", 1, false, in_channels, out_channels, kernel_size, parseArgs<ConvModuleOptions>("Conv1d", CONV_NAMES, args));
+  constructor(in_channels: number, out_channels: number, ...args: PyArgs<[kernel_size?: Size, ...ConvPositional], KernelSize & ConvModuleOptions>) {
+    const o = parseArgsRequired<KernelSize & ConvModuleOptions>("Conv1d", ["kernel_size", ...CONV_NAMES], 1, args);
+    super("Conv1d", 1, false, in_channels, out_channels, o.kernel_size!, o);
   }
 
   override forward(input: Tensor): Tensor {
@@ -46,8 +53,9 @@ export class Conv1d extends ConvNd {
 export class ConvTranspose2d extends ConvTransposeNd {
   static override readonly __name__ = "ConvTranspose2d";
 
-  constructor(in_channels: number, out_channels: number, kernel_size: Size, ...args: PyArgs<ConvTransposePositional, ConvTransposeModuleOptions>) {
-    super("ConvTranspose2d", 2, in_channels, out_channels, kernel_size, parseArgs<ConvTransposeModuleOptions>("ConvTranspose2d", CONVT_NAMES, args));
+  constructor(in_channels: number, out_channels: number, ...args: PyArgs<[kernel_size?: Size, ...ConvTransposePositional], KernelSize & ConvTransposeModuleOptions>) {
+    const o = parseArgsRequired<KernelSize & ConvTransposeModuleOptions>("ConvTranspose2d", ["kernel_size", ...CONVT_NAMES], 1, args);
+    super("ConvTranspose2d", 2, in_channels, out_channels, o.kernel_size!, o);
   }
 
   /** forward(input, output_size?) */
@@ -61,8 +69,9 @@ export class ConvTranspose2d extends ConvTransposeNd {
 export class ConvTranspose1d extends ConvTransposeNd {
   static override readonly __name__ = "ConvTranspose1d";
 
-  constructor(in_channels: number, out_channels: number, kernel_size: Size, ...args: PyArgs<ConvTransposePositional, ConvTransposeModuleOptions>) {
-    super("ConvTranspose1d", 1, in_channels, out_channels, kernel_size, parseArgs<ConvTransposeModuleOptions>("ConvTranspose1d", CONVT_NAMES, args));
+  constructor(in_channels: number, out_channels: number, ...args: PyArgs<[kernel_size?: Size, ...ConvTransposePositional], KernelSize & ConvTransposeModuleOptions>) {
+    const o = parseArgsRequired<KernelSize & ConvTransposeModuleOptions>("ConvTranspose1d", ["kernel_size", ...CONVT_NAMES], 1, args);
+    super("ConvTranspose1d", 1, in_channels, out_channels, o.kernel_size!, o);
   }
 
   /** forward(input, output_size?) */

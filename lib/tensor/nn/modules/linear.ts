@@ -1,6 +1,7 @@
 /** Linear, Identity and Flatten. */
-import { parseArgs, type PyArgs } from "../../args";
+import { parseArgs, parseArgsRequired, type PyArgs } from "../../args";
 import { float32, type DType } from "../../dtype";
+import { TypeError_ } from "../../errors";
 import { empty } from "../../ops/util";
 import type { Tensor } from "../../tensor";
 import { linear } from "../functional/linear";
@@ -10,6 +11,9 @@ import { Parameter } from "../parameter";
 import { pyBool } from "../repr";
 
 export interface LinearOptions {
+  /** Required; also accepted by keyword, as `nn.Linear(in_features=784, out_features=20)`. */
+  in_features?: number;
+  out_features?: number;
   bias?: boolean;
   dtype?: DType;
 }
@@ -25,9 +29,14 @@ export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(in_features: number, out_features: number, ...args: PyArgs<[bias?: boolean], LinearOptions>) {
+  constructor(...args: PyArgs<[in_features?: number, out_features?: number, bias?: boolean], LinearOptions>) {
     super();
-    const opts = parseArgs<LinearOptions>("Linear", ["bias", "dtype"], args);
+    const opts = parseArgsRequired<LinearOptions>("Linear", ["in_features", "out_features", "bias", "dtype"], 2, args);
+    const in_features = opts.in_features!;
+    const out_features = opts.out_features!;
+    for (const [v, what] of [[in_features, "in_features"], [out_features, "out_features"]] as const) {
+      if (!Number.isInteger(v) || v < 0) throw new TypeError_(`Linear.__init__(): argument '${what}' must be a non-negative int, not ${typeof v === "number" ? v : typeof v}`);
+    }
     const dtype = opts.dtype ?? float32;
     this.in_features = in_features;
     this.out_features = out_features;

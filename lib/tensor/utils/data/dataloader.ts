@@ -74,7 +74,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
   readonly shuffle: boolean;
   readonly drop_last: boolean;
   readonly generator: Generator | undefined;
-  readonly collate_fn: ((samples: T[]) => B) | undefined;
+  /** Declared method-style so a DataLoader of specific samples is still a `DataLoader` (as a parameter type). */
+  readonly collate_fn: { collate(samples: T[]): B }["collate"] | undefined;
 
   /**
    * new DataLoader(dataset, { batch_size: 1, shuffle: false, drop_last: false }), or

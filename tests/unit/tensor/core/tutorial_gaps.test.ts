@@ -1,0 +1,125 @@
+/**
+ * Gaps the tutorial suite (tests/unit/tensor/tutorials) found in the public API, each checked
+ * against PyTorch 1.13's behaviour and messages: out= on torch.* functions, device= on the
+ * creation functions, required constructor arguments by keyword (nn.Linear, nn.Conv*d), and
+ * Tensor.numpy() sharing memory.
+ */
+import { describe, expect, it } from "vitest";
+import { nn, torch, type Optimizer } from "../../../../lib/tensor/index";
+
+describe("out= on torch.* functions", () => {
+  it("writes the result into out and returns out: matmul, mul, add with alpha, cat, sum with options", () => {
+    const a = torch.randn(3, 4);
+    const b = torch.randn(4, 2);
+    const y = torch.empty(3, 2);
+    const r = torch.matmul(a, b, { out: y });
+    expect(r).toBe(y);
+    expect(y.equal(torch.matmul(a, b))).toBe(true);
+    const z = torch.zeros(3, 4);
+    expect(torch.mul(a, a, { out: z })).toBe(z);
+    expect(z.equal(a.mul(a))).toBe(true);
+    torch.add(a, a, { alpha: 2, out: z });
+    expect(z.equal(torch.add(a, a, { alpha: 2 }))).toBe(true);
+    const c = torch.empty(6, 4);
+    torch.cat([a, a], 0, { out: c });
+    expect(c.equal(torch.cat([a, a]))).toBe(true);
+    const s = torch.empty(3, 1);
+    torch.sum(a, { dim: 1, keepdim: true, out: s });
+    expect(s.equal(a.sum(1, true))).toBe(true);
+    // out: null is the same as no out
+    expect(torch.exp(a, { out: null }).equal(a.exp())).toBe(true);
+  });
+
+  it("resizes an out of another shape (PyTorch warns and resizes), casts to out's dtype", () => {
+    const o = torch.zeros(5);
+    torch.matmul(torch.ones(2, 3), torch.ones(3, 2), { out: o });
+    expect(o.shape).toEqual([2, 2]);
+    expect(o.tolist()).toEqual([[3, 3], [3, 3]]);
+    const d = torch.zeros(2, { dtype: torch.float64 });
+    torch.add(torch.tensor([1.5, 2]), 1, { out: d });
+    expect(d.dtype).toBe(torch.float64);
+    expect(d.tolist()).toEqual([2.5, 3]);
+  });
+
+  it("refuses autograd, lossy casts, views to resize and non-tensors, changing nothing", () => {
+    const a = torch.randn(2, 3, { requires_grad: true });
+    const o = torch.zeros(2, 3);
+    expect(() => torch.mul(a, a, { out: o })).toThrow("mul(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.");
+    expect(o.abs().sum().item()).toBe(0);
+    // under no_grad it is allowed, as in PyTorch
+    torch.no_grad(() => torch.mul(a, 2, { out: o }));
+    expect(o.equal(a.detach().mul(2))).toBe(true);
+    const l = torch.zeros(2, 3, { dtype: torch.long });
+    expect(() => torch.mul(a.detach(), 2.5, { out: l })).toThrow("result type Float can't be cast to the desired output type Long");
+    expect(l.abs().sum().item()).toBe(0);
+    const base = torch.zeros(4, 4);
+    expect(() => torch.matmul(torch.ones(2, 3), torch.ones(3, 2), { out: base.index(0) })).toThrow(/cannot be resized/);
+    expect(base.abs().sum().item()).toBe(0);
+    expect(() => torch.add(torch.ones(2), 1, { out: [1] as never })).toThrow("add(): argument 'out' must be Tensor, not list");
+  });
+});
+
+describe("device= on creation functions", () => {
+  it("accepts the CPU (string or torch.device) on linspace, eye, logspace, tensor, rand, full, arange, normal", () => {
+    const device = torch.device("cpu");
+    expect(torch.linspace(-1, 1, 5, { device, dtype: torch.float64 }).dtype).toBe(torch.float64);
+    expect(torch.eye(2, { device: "cpu" }).tolist()).toEqual([[1, 0], [0, 1]]);
+    expect(torch.logspace(0, 2, 3, { device }).tolist()).toEqual([1, 10, 100]);
+    expect(torch.tensor([1, 2], { device }).tolist()).toEqual([1, 2]);
+    expect(torch.rand(2, { device }).shape).toEqual([2]);
+    expect(torch.full([2], 7, { device }).tolist()).toEqual([7, 7]);
+    expect(torch.arange(3, { device }).tolist()).toEqual([0, 1, 2]);
+    expect(torch.normal(0, 1, [3], { device }).shape).toEqual([3]);
+  });
+
+  it("a GPU device or an unknown keyword is a clear error", () => {
+    expect(() => torch.linspace(0, 1, 3, { device: "cuda" })).toThrow(/runs on the CPU only, so device 'cuda' is not available/);
+    expect(() => torch.eye(2, { device: torch.device("cuda", 0) })).toThrow(/device 'cuda' is not available/);
+    expect(() => torch.tensor([1], { dtpye: torch.float64 } as never)).toThrow("tensor() got an unexpected keyword argument 'dtpye'");
+  });
+});
+
+describe("required constructor arguments by keyword", () => {
+  it("nn.Linear(in_features=, out_features=) and nn.Conv2d(1, 16, kernel_size=3, stride=2, padding=1)", () => {
+    torch.manual_seed(0);
+    const a = new nn.Linear({ in_features: 4, out_features: 3 });
+    torch.manual_seed(0);
+    const b = new nn.Linear(4, 3);
+    expect(a.weight.equal(b.weight)).toBe(true);
+    expect(String(new nn.Linear(4, { out_features: 2, bias: false }))).toBe("Linear(in_features=4, out_features=2, bias=False)");
+    const conv = new nn.Conv2d(1, 16, { kernel_size: 3, stride: 2, padding: 1 });
+    expect(String(conv)).toBe("Conv2d(1, 16, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1))");
+    expect(conv(torch.randn(1, 1, 28, 28)).shape).toEqual([1, 16, 14, 14]);
+    expect(new nn.ConvTranspose2d(4, 2, { kernel_size: 4, stride: 2, padding: 1, bias: false })(torch.randn(1, 4, 3, 3)).shape).toEqual([1, 2, 6, 6]);
+    expect(new nn.Conv1d(2, 3, 5).kernel_size).toEqual([5]);
+  });
+
+  it("a missing one is Python's TypeError", () => {
+    expect(() => new nn.Linear({ in_features: 3 })).toThrow("Linear.__init__() missing 1 required positional argument: 'out_features'");
+    expect(() => new nn.Linear()).toThrow("Linear.__init__() missing 2 required positional arguments: 'in_features' and 'out_features'");
+    expect(() => new nn.Conv2d(1, 2)).toThrow("Conv2d.__init__() missing 1 required positional argument: 'kernel_size'");
+    expect(() => new nn.Linear(3, 2.5)).toThrow(/argument 'out_features' must be a non-negative int/);
+    expect(() => new nn.Conv2d(1, 2, 3, { kernel_size: 3 })).toThrow("Conv2d() got multiple values for argument 'kernel_size'");
+  });
+});
+
+describe("Tensor.numpy()", () => {
+  it("shares memory with a contiguous tensor, copies a strided one, refuses one that requires grad", () => {
+    const t = torch.ones(5);
+    const n = t.numpy();
+    t.add_(1);
+    expect(Array.from(n)).toEqual([2, 2, 2, 2, 2]);
+    const m = torch.arange(6, { dtype: torch.float32 }).reshape(2, 3);
+    expect(Array.from(m.index(1).numpy())).toEqual([3, 4, 5]);
+    expect(Array.from(m.t().numpy())).toEqual([0, 3, 1, 4, 2, 5]);
+    expect(() => torch.ones(3, { requires_grad: true }).numpy()).toThrow("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
+  });
+});
+
+describe("parameter types a tutorial writes", () => {
+  it("a function typed (opt: Optimizer) takes any optimizer (checked by tsc)", () => {
+    const stepAll = (opt: Optimizer): number => opt.param_groups.length;
+    const p = [torch.zeros(2, { requires_grad: true })];
+    expect(stepAll(new torch.optim.SGD(p, { lr: 0.1 })) + stepAll(new torch.optim.Adam(p))).toBe(2);
+  });
+});
