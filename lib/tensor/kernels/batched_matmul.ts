@@ -7,4 +7,6 @@
 import { kernels } from "./registry";
 import { createBatchedMatmul } from "./wasm/matmul_simd";
 
+export type { CausalSkip } from "./wasm/matmul_simd";
+
 export const matmulBatched = createBatchedMatmul(() => kernels.matmul, () => kernels.gemm);

@@ -7,7 +7,7 @@
  */
 import type { Storage } from "../../dtype";
 import { KC, MC, MR as GEMM_MR, NR as GEMM_NR, denseC, driverFor, gemmFloats, stridedA, stridedB, type BatchRunner, type Gemm, type PackA } from "./gemm";
-import { BATCH_FN, BATCH_JOB_WORDS, batchScratchBytes } from "./gemm_batch";
+import { BATCH_FN, BATCH_JOB_WORDS, BATCH_SKIP, batchScratchBytes } from "./gemm_batch";
 import { matmulPackFor, type MatmulPack } from "./matmul_pack";
 
 // Local copies: an imported binding can compile to a getter call (CommonJS interop).
@@ -145,16 +145,32 @@ export function createBiasMatmul(gemm: () => Gemm | null): BiasMatmul {
 }
 
 /**
+ * What causal attention lets a batched product leave out (the causal cut's dead half; row i of a
+ * slice sees columns / steps up to i, top-left aligned): "outputPastDiagonal", C[i, j] for j > i
+ * may be left unwritten (scores the softmax overwrites); "aPastDiagonal", A[i, p] = 0 for p > i
+ * (P, dS), so those terms may be skipped; "aBeforeDiagonal", A[i, p] = 0 for p < i (P^T, dS^T).
+ * A hint: paths that cannot skip compute the whole product, which is the same result.
+ */
+export type CausalSkip = "outputPastDiagonal" | "aPastDiagonal" | "aBeforeDiagonal";
+
+const SKIP_WORD: Record<CausalSkip, number> = {
+  outputPastDiagonal: BATCH_SKIP.C_PAST_DIAGONAL,
+  aPastDiagonal: BATCH_SKIP.A_PAST_DIAGONAL,
+  aBeforeDiagonal: BATCH_SKIP.A_BEFORE_DIAGONAL,
+};
+
+/**
  * C_i[m, n] = A_i @ B_i for i < count: slice i of A at a[aOffs[i] + ...] (strides shared); C_i
  * dense at c[cOff + i m n], or, given `out`, row r of C_i at c[out.offs[i] + r * out.row] (so
- * attention can write heads straight into a [N, L, H, E] layout).
+ * attention can write heads straight into a [N, L, H, E] layout). `skip`: see CausalSkip.
  */
 export type BatchedMatmul = (
   count: number, m: number, n: number, k: number,
   a: Storage, aOffs: readonly number[], as0: number, as1: number,
   b: Storage, bOffs: readonly number[], bs0: number, bs1: number,
   c: Storage, cOff: number,
-  out?: { offs: readonly number[]; row: number },
+  out?: { offs: readonly number[]; row: number } | null,
+  skip?: CausalSkip | null,
 ) => void;
 
 /**
@@ -165,7 +181,7 @@ export type BatchedMatmul = (
  * memory-exposing GEMM, float64 or negative strides: one `single` call per slice.
  */
 export function createBatchedMatmul(single: () => Matmul, gemm: () => Gemm | null): BatchedMatmul {
-  return (count, m, n, k, a, aOffs, as0, as1, b, bOffs, bs0, bs1, c, cOff, out) => {
+  return (count, m, n, k, a, aOffs, as0, as1, b, bOffs, bs0, bs1, c, cOff, out, skip) => {
     const mn = m * n;
     const cAt = out ? out.offs : null;
     const cRow = out ? out.row : n;
@@ -208,7 +224,7 @@ export function createBatchedMatmul(single: () => Matmul, gemm: () => Gemm | nul
     if (g.batch && inModule && (!cAt || cHi > cLo)) {
       // (pack is non-null only for Float32Array operands.)
       batchInModule(g.batch, g.memory!, count, m, n, k, a as Float32Array, aOffs, aLo, aHi, as0, as1, b as Float32Array, bOffs, bLo, bHi, bs0, bs1,
-        c as Float32Array, cOff, cAt, cRow, cLo, cHi);
+        c as Float32Array, cOff, cAt, cRow, cLo, cHi, skip ? SKIP_WORD[skip] : BATCH_SKIP.NONE);
       return;
     }
     const stageA = Math.ceil(gemmFloats(m, n, k) / 4) * 4;
@@ -256,7 +272,7 @@ function batchInModule(
   batch: BatchRunner, memory: WebAssembly.Memory, count: number, m: number, n: number, k: number,
   a: Float32Array, aOffs: readonly number[], aLo: number, aHi: number, as0: number, as1: number,
   b: Float32Array, bOffs: readonly number[], bLo: number, bHi: number, bs0: number, bs1: number,
-  c: Float32Array, cOff: number, cAt: readonly number[] | null, cRow: number, cLo: number, cHi: number,
+  c: Float32Array, cOff: number, cAt: readonly number[] | null, cRow: number, cLo: number, cHi: number, skip: number,
 ): void {
   const mn = m * n;
   const scratchBytes = Math.ceil(batchScratchBytes(m, n, k) / 16) * 16;
@@ -278,7 +294,7 @@ function batchInModule(
   }
   const job = [
     m / MR, n / NR, k, packerIndex(MR, as0, as1), as0 * 4, as1 * 4, packerIndex(NR, bs1, bs0), bs1 * 4, bs0 * 4,
-    m, n, (cAt ? cRow : n) * 4, tabAt * 4, (tabAt + count) * 4, (tabAt + 2 * count) * 4,
+    m, n, (cAt ? cRow : n) * 4, tabAt * 4, (tabAt + count) * 4, (tabAt + 2 * count) * 4, skip,
   ];
   for (let w = 0; w < BATCH_JOB_WORDS; w++) words[jobAt + w] = job[w];
   batch.run(jobAt * 4, count, 0, scratchBytes);

@@ -151,12 +151,14 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
   const mk = mask ? mask.expand([...batch, L, S]) : null;
   const mo = mk ? sliceOffsets(mk) : null;
   const pOffs = Array.from({ length: nb }, (_, b) => b * LS);
-  matmulBatched(nb, L, S, E, qd, qo, qsL, qsE, kd, ko, ksE, ksS, P, 0);
+  // Under the causal cut the GEMM may leave out the dead half of each product (kernels/batched_matmul CausalSkip).
+  const cut = causal ? "outputPastDiagonal" : null, pastCut = causal ? "aPastDiagonal" : null, beforeCut = causal ? "aBeforeDiagonal" : null;
+  matmulBatched(nb, L, S, E, qd, qo, qsL, qsE, kd, ko, ksE, ksS, P, 0, null, cut);
   // Scale, mask, causal cut and softmax, row by row (attention_rows.ts).
   softmaxRows(P, nb, L, S, causal, scale, mk ? { data: mk._data, offs: mo!, rowStride: mk._strides[nd - 2], colStride: mk._strides[nd - 1] } : null);
   const outL = sliceLayout(batch, L, Ev, dt, headsInterleaved(q), S > 0);
   const out = outL.t;
-  matmulBatched(nb, L, Ev, S, P, pOffs, S, 1, vd, vo, vsS, vsE, out._data, 0, outL);
+  matmulBatched(nb, L, Ev, S, P, pOffs, S, 1, vd, vo, vsS, vsE, out._data, 0, outL, pastCut);
   if (!needsGrad(q, k, v)) {
     // No backward will read the probabilities: their buffer is dead now.
     releaseScratch(P);
@@ -173,15 +175,15 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
       const gq = q.requires_grad ? sliceLayout(batch, L, E, dt, headsInterleaved(q), S > 0) : null;
       const gk = k.requires_grad ? sliceLayout(batch, S, E, dt, headsInterleaved(k), L > 0) : null;
       const gv = v.requires_grad ? sliceLayout(batch, S, Ev, dt, headsInterleaved(v), L > 0) : null;
-      if (gv) matmulBatched(nb, S, Ev, L, P, pOffs, 1, S, gd, gOffs, gsL, gsE, gv.t._data, 0, gv);
+      if (gv) matmulBatched(nb, S, Ev, L, P, pOffs, 1, S, gd, gOffs, gsL, gsE, gv.t._data, 0, gv, beforeCut);
       if (!gq && !gk) return [null, null, gv ? gv.t : null];
       // dP = dO V^T for every slice, then dS = scale * P * (dP - rowsum(dP * P)) in place.
       const dS: Storage = takeScratch(dt === float64, nb * LS);
       if (Ev === 0) dS.fill(0);
-      matmulBatched(nb, L, S, Ev, gd, gOffs, gsL, gsE, vd, vo, vsE, vsS, dS, 0);
+      matmulBatched(nb, L, S, Ev, gd, gOffs, gsL, gsE, vd, vo, vsE, vsS, dS, 0, null, cut);
       softmaxBackwardRows(dS, P, nb * L, L, S, causal, scale);
-      if (gq) matmulBatched(nb, L, E, S, dS, pOffs, S, 1, kd, ko, ksS, ksE, gq.t._data, 0, gq);
-      if (gk) matmulBatched(nb, S, E, L, dS, pOffs, 1, S, qd, qo, qsL, qsE, gk.t._data, 0, gk);
+      if (gq) matmulBatched(nb, L, E, S, dS, pOffs, S, 1, kd, ko, ksS, ksE, gq.t._data, 0, gq, pastCut);
+      if (gk) matmulBatched(nb, S, E, L, dS, pOffs, 1, S, qd, qo, qsL, qsE, gk.t._data, 0, gk, beforeCut);
       // dS never leaves this closure: back to the pool for the next layer's (a fresh buffer page-faults).
       releaseScratch(dS);
       return [gq ? gq.t : null, gk ? gk.t : null, gv ? gv.t : null];
