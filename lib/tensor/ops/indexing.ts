@@ -214,9 +214,14 @@ export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
  */
 export function index_put(x: Tensor, specs: readonly IndexSpec[], value: TensorLike, accumulate = false): Tensor {
   const out = copyOf(x);
-  const v = value instanceof Tensor ? value : empty([], x.dtype).fill_(value);
+  let v = value instanceof Tensor ? value : empty([], x.dtype).fill_(value);
   const { view, adv } = no_grad(() => splitSpecs(out, specs));
   const plan = planAdvanced(view.shape, adv);
+  // Python's x[i] = v drops v's leading size-1 dims beyond the result's (PyTorch's
+  // slicePrefix1sSize): x[0] = torch.ones(1, 6) fills a row of a 6 x 6 x.
+  let drop = 0;
+  while (v.dim() - drop > plan.shape.length && v.shape[drop] === 1) drop++;
+  if (drop > 0) v = v.reshape(v.shape.slice(drop));
   advancedWrite(view, plan, v.detach().to(x.dtype), accumulate);
   return recordPut(out, x, v, plan, view, accumulate);
 }

@@ -103,6 +103,26 @@ describe("required constructor arguments by keyword", () => {
   });
 });
 
+describe("x[i] = v drops v's leading size-1 dims (index_put_ as Python's setitem)", () => {
+  it("fills a row from a [1, n] value, a slice from [1, 1, k], and the value's gradient keeps its shape", () => {
+    // torch 1.13: x = zeros(6, 6); x[0] = ones(1, 6) fills row 0; y = zeros(6); y[1:3] = ones(1, 1, 2)
+    const x = torch.zeros(6, 6);
+    x.index_put_([0], torch.ones(1, 6));
+    expect(x.sum(1).tolist()).toEqual([6, 0, 0, 0, 0, 0]);
+    const y = torch.zeros(6);
+    y.index_put_(["1:3"], torch.ones(1, 1, 2));
+    y.index_put_([[4, 5]], torch.full([1, 2], 2));
+    expect(y.tolist()).toEqual([0, 1, 1, 0, 2, 2]);
+    const v = torch.tensor([[1, 2, 3]], { requires_grad: true });
+    const z = torch.zeros(2, 3).index_put([1], v.mul(2));
+    z.sum().backward();
+    expect(v.grad!.shape).toEqual([1, 3]);
+    expect(v.grad!.tolist()).toEqual([[2, 2, 2]]);
+    // a non-unit extra dim still fails with PyTorch's message
+    expect(() => torch.zeros(6).index_put_(["1:3"], torch.ones(2, 2))).toThrow("shape mismatch: value tensor of shape [2, 2] cannot be broadcast to indexing result of shape [2]");
+  });
+});
+
 describe("Tensor.numpy()", () => {
   it("shares memory with a contiguous tensor, copies a strided one, refuses one that requires grad", () => {
     const t = torch.ones(5);
