@@ -1,6 +1,6 @@
 /**
  * Tensor methods of the issue-12 API gaps (bitwise and integer ops, special functions, in-place
- * random fills, index_reduce), kept out of tensor.ts like tensor_extra_methods.ts: each is a one-line
+ * random fills, index_reduce, i0 / polygamma / mvlgamma), kept out of tensor.ts like tensor_extra_methods.ts: each is a one-line
  * delegation, installed on Tensor.prototype by installGapMethods and typed by the interface below.
  * PyTorch's operator dunders (__and__, __or__, __xor__, __invert__, __lshift__, __rshift__) are
  * included, since translated notebooks call them where Python wrote `x & y`.
@@ -8,6 +8,7 @@
 import * as bw from "./ops/bitwise";
 import { index_reduce, parseIndexReduce, type IndexReduceArgs } from "./ops/index_reduce";
 import { applyOp } from "./ops/inplace_extra";
+import * as sp from "./ops/special";
 import type { Tensor, TensorLike } from "./tensor";
 
 type Binary = (other: TensorLike) => Tensor;
@@ -42,6 +43,15 @@ export interface GapMethods {
   /** Combines source's slices into self's slices index[i] along dim ("prod" | "mean" | "amax" | "amin"; { include_self }). */
   index_reduce(dim: number, index: Tensor, source: Tensor, ...args: IndexReduceArgs): Tensor;
   index_reduce_(dim: number, index: Tensor, source: Tensor, ...args: IndexReduceArgs): Tensor;
+  /** Modified Bessel function I0. */
+  i0(): Tensor;
+  i0_(): Tensor;
+  /** polygamma(n): the n-th derivative of digamma (PyTorch's method order: x.polygamma(n)). */
+  polygamma(n: number): Tensor;
+  polygamma_(n: number): Tensor;
+  /** Log of the multivariate gamma function of dimension p. */
+  mvlgamma(...args: sp.PArgs): Tensor;
+  mvlgamma_(...args: sp.PArgs): Tensor;
 }
 
 declare module "./tensor" {
@@ -84,6 +94,12 @@ const methods: GapMethods & ThisType<Tensor> = {
     const a = parseIndexReduce("index_reduce_", args);
     return applyOp(this, "index_reduce_", (old) => index_reduce(old, dim, index, source, a.reduce, a.include_self), source);
   },
+  i0() { return sp.i0(this); },
+  i0_() { return applyOp(this, "i0_", (x) => sp.i0(x)); },
+  polygamma(n) { return sp.polygamma(n, this); },
+  polygamma_(n) { return applyOp(this, "polygamma_", (x) => sp.polygamma(n, x)); },
+  mvlgamma(...args) { return sp.mvlgamma(this, sp.pArg("mvlgamma", args)); },
+  mvlgamma_(...args) { return applyOp(this, "mvlgamma_", (x) => sp.mvlgamma(x, sp.pArg("mvlgamma_", args))); },
 };
 
 export function installGapMethods(proto: object): void {

@@ -10,8 +10,6 @@ import { is_grad_enabled, no_grad } from "./autograd/grad_mode";
 import * as created from "./ops/creation_extra";
 import * as dtypes from "./ops/dtype_utils";
 import * as info from "./ops/dtype_info";
-import * as activations from "./ops/activations";
-import * as softmaxOps from "./ops/softmax";
 import * as ew from "./ops/elementwise_extra";
 import * as ip from "./ops/inplace_extra";
 import * as unary from "./ops/unary";
@@ -84,9 +82,7 @@ export const extraInplacePartners = {
   narrow_copy: (x: Tensor, dim: number, start: number, length: number) => ip.narrow_copy(x, dim, start, length),
 };
 
-const ndtr = (x: Tensor): Tensor => x.mul(Math.SQRT1_2).erf().add(1).mul(0.5);
-
-/** Numeric limits, legacy type names, aliases (sgn, fix, float_power, logaddexp2) and torch.special. */
+/** Numeric limits, legacy type names and aliases (sgn, fix, float_power, logaddexp2); torch.special is in special.ts. */
 export const extraInfo = {
   finfo: info.finfo, iinfo: info.iinfo, set_default_tensor_type: info.set_default_tensor_type,
   is_complex: (x: Tensor): boolean => {
@@ -96,11 +92,4 @@ export const extraInfo = {
   sgn: unary.sign, fix: unary.trunc,
   float_power: ew.floatPower,
   logaddexp2: ew.logaddexp2,
-  /** torch.special: the functions of that namespace this engine has (aliases of the torch ones). */
-  special: {
-    expit: activations.sigmoid, logit: extraMath.logit, erf: unary.erf, erfinv: ew.erfinv, gammaln: ew.lgamma, digamma: ew.digamma, psi: ew.digamma,
-    xlogy: extraMath.xlogy, sinc: ew.sinc, exp2: ew.exp2, expm1: unary.expm1, log1p: unary.log1p, round, ndtr,
-    logsumexp: (x: Tensor, dim: number | readonly number[], keepdim = false) => x.logsumexp(dim, keepdim),
-    softmax: softmaxOps.softmax, log_softmax: softmaxOps.log_softmax,
-  },
 };

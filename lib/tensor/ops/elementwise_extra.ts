@@ -12,6 +12,7 @@ import { erfcContinuedFraction, erf as erfScalar } from "../kernels/unary";
 import { broadcastShapes } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
 import { contiguousData, empty, operands, sumToShape } from "./util";
+import { polygamma } from "./special";
 import { where } from "./where";
 
 type Grad1 = (g: Tensor, x: Tensor, y: Tensor) => Tensor;
@@ -20,7 +21,7 @@ type Grad1 = (g: Tensor, x: Tensor, y: Tensor) => Tensor;
 const floatOf = (x: Tensor): DType => (x.dtype.is_floating_point ? x.dtype : float32);
 
 /** y = f(x) elementwise; `grad` (null: not differentiable) gives dL/dx from (g, x, y). */
-function map1(x: Tensor, node: string, f: (v: number) => number, grad: Grad1 | null, outDtype: DType = floatOf(x)): Tensor {
+export function map1(x: Tensor, node: string, f: (v: number) => number, grad: Grad1 | null, outDtype: DType = floatOf(x)): Tensor {
   const xd = contiguousData(x);
   const out = empty(x.shape, outDtype);
   const o = out._data;
@@ -40,7 +41,7 @@ function broadcastData(ts: readonly Tensor[], dt: DType, op: string): [Float32Ar
 type GradN = (g: Tensor, xs: readonly Tensor[], y: Tensor) => (Tensor | null)[];
 
 /** y = f(a, b, ...) elementwise with broadcasting; `grad` gives each input's gradient (broadcast shape). */
-function mapN(
+export function mapN(
   xs: readonly Tensor[], dt: DType, node: string, op: string, f: (...v: number[]) => number, grad: GradN | null, outDtype: DType = dt,
 ): Tensor {
   const [data, shape] = broadcastData(xs, dt, op);
@@ -59,7 +60,7 @@ function mapN(
 }
 
 /** Two operands as tensors of their common dtype, promoted to float for float-valued ops. */
-function floatOperands(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor, DType] {
+export function floatOperands(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor, DType] {
   const [x, y, dt] = operands(a, b, op);
   return [x, y, dt.is_floating_point ? dt : float32];
 }
@@ -83,11 +84,8 @@ export const frac = (x: Tensor): Tensor => {
   return map1(x, "FracBackward0", (v) => v - Math.trunc(v), (g) => g);
 };
 export const lgamma = (x: Tensor): Tensor => map1(x, "LgammaBackward0", lgammaScalar, (g, x) => g.mul(digamma(x)));
-/** digamma: the derivative of lgamma (not differentiable again here: polygamma is not implemented). */
-export const digamma = (x: Tensor): Tensor =>
-  map1(x, "DigammaBackward0", digammaScalar, () => {
-    throw new RuntimeError("the derivative for 'digamma' (polygamma(1, x)) is not implemented");
-  });
+/** digamma: the derivative of lgamma; its own derivative is polygamma(1, x) (ops/special.ts). */
+export const digamma = (x: Tensor): Tensor => map1(x, "DigammaBackward0", digammaScalar, (g, x) => g.mul(polygamma(1, x)));
 export const erfinv = (x: Tensor): Tensor =>
   map1(x, "ErfinvBackward0", erfinvScalar, (g, _x, y) => g.mul(y.mul(y).exp()).mul(Math.sqrt(Math.PI) / 2));
 export const sinc = (x: Tensor): Tensor =>
@@ -292,16 +290,17 @@ export function lgammaScalar(v: number): number {
   return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
-/** ψ(v): recurrence up to 6, then the asymptotic series; reflection for negatives. */
+/** ψ(v): recurrence up to 10 (the series then has float64 accuracy), then the asymptotic series; reflection for negatives. */
 export function digammaScalar(v: number): number {
   if (Number.isNaN(v)) return NaN;
   if (v === 0) return Object.is(v, -0) ? Infinity : -Infinity;
   if (v < 0) {
     if (Number.isInteger(v)) return NaN;
-    return digammaScalar(1 - v) - Math.PI / Math.tan(Math.PI * v);
+    // tan(π frac(v)) rather than tan(πv): π·v loses digits for |v| > 1, the fractional part does not.
+    return digammaScalar(1 - v) - Math.PI / Math.tan(Math.PI * (v - Math.trunc(v)));
   }
   let r = 0;
-  while (v < 6) {
+  while (v < 10) {
     r -= 1 / v;
     v += 1;
   }

@@ -102,7 +102,7 @@ describe("bitwise and integer ops: forms, gradients and errors", () => {
     for (const f of [() => torch.floor_divide(a, L([1, 0])), () => torch.remainder(a, 0), () => torch.fmod(a, L([0])), () => torch.div(a, 0, { rounding_mode: "trunc" })]) {
       expect(f).toThrow(/ZeroDivisionError/);
     }
-    expect(torch.fmod(torch.tensor([3, -4]), 0).tolist().every(Number.isNaN)).toBe(true);
+    expect((torch.fmod(torch.tensor([3, -4]), 0).tolist() as number[]).every(Number.isNaN)).toBe(true);
     expect(a.tolist()).toEqual([3, -4]);
     expect(Object.is(torch.remainder(L([-4]), 2).item(), 0)).toBe(true); // no -0 in integer results
   });

@@ -127,6 +127,7 @@ const forms: Form[] = [
   { name: "torch.squeeze", positional: () => torch.squeeze(a23().unsqueeze(0), 0), options: () => torch.squeeze(a23().unsqueeze(0), { dim: 0 }) },
   { name: "torch.scatter", positional: () => torch.scatter(a23(), 1, ids().narrow(0, 0, 1).remainder(3), b23().narrow(0, 0, 1), "add"), options: () => torch.scatter(a23(), 1, ids().narrow(0, 0, 1).remainder(3), b23().narrow(0, 0, 1), { reduce: "add" }) },
   { name: "torch.index_add", positional: () => torch.index_add(a23(), 1, torch.tensor([0, 2], { dtype: torch.long }), b23().narrow(1, 0, 2), 2), options: () => torch.index_add(a23(), 1, torch.tensor([0, 2], { dtype: torch.long }), b23().narrow(1, 0, 2), { alpha: 2 }) },
+  { name: "torch.mvlgamma", positional: () => torch.mvlgamma(a23().add(3), 2), options: () => torch.mvlgamma(a23().add(3), { p: 2 }) },
   { name: "torch.index_reduce", positional: () => torch.index_reduce(a23(), 1, torch.tensor([0, 2, 0], { dtype: torch.long }), b23(), "amax"), options: () => torch.index_reduce(a23(), 1, torch.tensor([0, 2, 0], { dtype: torch.long }), b23(), { reduce: "amax", include_self: true }) },
   { name: "torch.scatter_reduce", positional: () => torch.scatter_reduce(a23(), 1, torch.tensor([[0, 0], [2, 2]], { dtype: torch.long }), b23(), "amax"), options: () => torch.scatter_reduce(a23(), 1, torch.tensor([[0, 0], [2, 2]], { dtype: torch.long }), b23(), { reduce: "amax", include_self: true }) },
   { name: "torch.index_put", positional: () => torch.index_put(a23(), [torch.tensor([0, 0], { dtype: torch.long })], torch.ones(3), true), options: () => torch.index_put(a23(), [torch.tensor([0, 0], { dtype: torch.long })], torch.ones(3), { accumulate: true }) },
@@ -509,7 +510,7 @@ const NO_KEYWORDS: Record<string, string> = {
   "torch.fmax": "tensor-only (PyTorch's other parameter is out=)", "torch.fmin": "tensor-only (PyTorch's other parameter is out=)",
   // issue-12 gaps, helper A: operands only (PyTorch's remaining parameter is out=)
   ...Object.fromEntries(
-    ["bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "gcd", "lcm", "frexp", "ldexp"]
+    ["bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "gcd", "lcm", "frexp", "ldexp", "i0", "polygamma"]
       .map((n) => [`torch.${n}`, "operands only (PyTorch's other parameter is out=)"]),
   ),
   "torch.copysign": "tensor-only (PyTorch's other parameter is out=)", "torch.frombuffer": "(buffer, { dtype, count, offset, requires_grad }): all keyword-only in PyTorch",

@@ -1,0 +1,130 @@
+/**
+ * Special functions as tensor ops (PyTorch 1.13 names): i0 / i0e / i1 / i1e, polygamma, mvlgamma
+ * (multigammaln), erfcx, ndtr, ndtri, log_ndtr, xlog1py, entr, zeta. Forwards evaluate the float64
+ * scalars of special_math.ts per element (one rounding into float32 outputs); integer inputs give
+ * the default float32 as PyTorch's do. Backwards are recorded tensor ops, so they differentiate
+ * again: i0' = i1, digamma' = polygamma(1), polygamma(n)' = polygamma(n + 1), and so on.
+ */
+import { parseArgs, type PyArgs } from "../args";
+import { RuntimeError, TypeError_ } from "../errors";
+import { Tensor, type TensorLike } from "../tensor";
+import { floatOperands, lgamma, map1, mapN } from "./elementwise_extra";
+import * as m from "./special_math";
+import { where } from "./where";
+
+const LOG_PI = Math.log(Math.PI);
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+function tensorArg(x: unknown, fn: string): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError_(`${fn}(): argument 'input' (position 1) must be Tensor, not ${x === null ? "None" : typeof x}`);
+}
+
+export function i0(x: Tensor): Tensor {
+  tensorArg(x, "i0");
+  return map1(x, "I0Backward0", m.i0, (g, x) => g.mul(i1(x)));
+}
+
+/** exp(-|x|) I0(x); derivative i1e(x) - sign(x) i0e(x). */
+export function i0e(x: Tensor): Tensor {
+  tensorArg(x, "special_i0e");
+  return map1(x, "SpecialI0EBackward0", m.i0e, (g, x, y) => g.mul(i1e(x).sub(x.sign().mul(y))));
+}
+
+/** I1(x); derivative I0(x) - I1(x) / x, which is 1/2 at x = 0. */
+export function i1(x: Tensor): Tensor {
+  tensorArg(x, "special_i1");
+  return map1(x, "SpecialI1Backward0", m.i1, (g, x, y) => g.mul(where(x.eq(0), 0.5, i0(x).sub(y.div(x)))));
+}
+
+/** exp(-|x|) I1(x); derivative i0e(x) - i1e(x) (sign(x) + 1 / x), which is 1/2 at x = 0. */
+export function i1e(x: Tensor): Tensor {
+  tensorArg(x, "special_i1e");
+  return map1(x, "SpecialI1EBackward0", m.i1e, (g, x, y) => g.mul(where(x.eq(0), 0.5, i0e(x).sub(y.mul(x.sign().add(x.reciprocal()))))));
+}
+
+/** ψ⁽ⁿ⁾(x), the n-th derivative of digamma; n a non-negative integer (0 is digamma itself). */
+export function polygamma(n: number, x: Tensor): Tensor {
+  if (typeof n !== "number" || !Number.isInteger(n)) throw new TypeError_(`polygamma(): argument 'n' (position 1) must be int, not ${typeof n}`);
+  if (n < 0) throw new RuntimeError("polygamma(n, x) does not support negative n.");
+  tensorArg(x, "polygamma");
+  if (n === 0) return x.digamma();
+  return map1(x, "PolygammaBackward0", (v) => m.polygammaN(n, v), (g, x) => g.mul(polygamma(n + 1, x)));
+}
+
+/**
+ * log of the multivariate gamma function of dimension p: p(p-1)/4 log π + Σ_{i<p} lgamma(x - i/2).
+ * PyTorch 1.13 checks nothing about x (values at or below (p-1)/2 give inf or NaN as lgamma does).
+ */
+export function mvlgamma(x: Tensor, p: number): Tensor {
+  tensorArg(x, "mvlgamma");
+  if (typeof p !== "number" || !Number.isInteger(p)) throw new TypeError_(`mvlgamma(): argument 'p' must be int, not ${typeof p}`);
+  if (p < 1) throw new RuntimeError("p has to be greater than or equal to 1");
+  if (!x.dtype.is_floating_point) throw new RuntimeError(`mvlgamma is not implemented for ${x.dtype}`);
+  let sum = lgamma(x);
+  for (let i = 1; i < p; i++) sum = sum.add(lgamma(x.sub(i / 2)));
+  return sum.add((p * (p - 1) * LOG_PI) / 4);
+}
+
+/** The `p` argument of mvlgamma / multigammaln, positional or keyword. */
+export function pArg(fn: string, args: readonly unknown[]): number {
+  const p = parseArgs<{ p?: number }>(fn, ["p"], args).p;
+  if (p === undefined) throw new TypeError_(`${fn}() missing 1 required positional argument: 'p'`);
+  return p;
+}
+export type PArgs = PyArgs<[p: number], { p?: number }>;
+
+/** exp(x²) erfc(x); derivative 2x erfcx(x) - 2/√π. */
+export function erfcx(x: Tensor): Tensor {
+  tensorArg(x, "special_erfcx");
+  return map1(x, "SpecialErfcxBackward0", m.erfcx, (g, x, y) => g.mul(x.mul(y).mul(2).sub(2 / Math.sqrt(Math.PI))));
+}
+
+/** Φ(x), the standard normal CDF (the lower tail without cancellation); derivative φ(x). */
+export function ndtr(x: Tensor): Tensor {
+  tensorArg(x, "special_ndtr");
+  return map1(x, "SpecialNdtrBackward0", m.ndtr, (g, x) => g.mul(x.mul(x).mul(-0.5).exp().mul(INV_SQRT_2PI)));
+}
+
+/**
+ * Φ⁻¹(p) to float64 accuracy; derivative √(2π) exp(y²/2). PyTorch 1.13's own kernel is less
+ * exact (about 1e-7 relative, and -inf at p = 1e-300): values here are the true quantiles.
+ */
+export function ndtri(x: Tensor): Tensor {
+  tensorArg(x, "special_ndtri");
+  return map1(x, "SpecialNdtriBackward0", m.ndtri, (g, _x, y) => g.mul(y.mul(y).mul(0.5).exp().mul(Math.sqrt(2 * Math.PI))));
+}
+
+/** log Φ(x), accurate far into both tails; derivative φ(x) / Φ(x) = exp(-x²/2 - log Φ(x)) / √(2π). */
+export function log_ndtr(x: Tensor): Tensor {
+  tensorArg(x, "special_log_ndtr");
+  return map1(x, "SpecialLogNdtrBackward0", m.logNdtr, (g, x, y) => g.mul(x.mul(x).mul(-0.5).sub(y).exp().mul(INV_SQRT_2PI)));
+}
+
+/** x log(1 + y), 0 where x == 0 (unless y is NaN). */
+export function xlog1py(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y, dt] = floatOperands(a, b, "special_xlog1py");
+  const f = (u: number, v: number): number => (Number.isNaN(v) ? NaN : u === 0 ? 0 : u * Math.log1p(v));
+  return mapN([x, y], dt, "SpecialXlog1PyBackward0", "special_xlog1py", f, (g, [x, y]) => [
+    where(x.eq(0).logical_and(y.le(-1)), 0, xlog1py(g, y)),
+    g.mul(x).div(y.add(1)),
+  ]);
+}
+
+/** -x log x elementwise: 0 at 0, -inf for negative x; derivative -(1 + log x). */
+export function entr(x: Tensor): Tensor {
+  tensorArg(x, "special_entr");
+  const f = (v: number): number => (Number.isNaN(v) ? NaN : v > 0 ? -v * Math.log(v) : v === 0 ? 0 : -Infinity);
+  return map1(x, "SpecialEntrBackward0", f, (g, x) => g.mul(x.log().add(1).neg()));
+}
+
+/**
+ * Hurwitz zeta ζ(x, q) = Σ_k (q + k)^-x. Differentiable in q only (-x ζ(x + 1, q)); PyTorch
+ * has no derivative in x either.
+ */
+export function zeta(a: TensorLike, b: TensorLike): Tensor {
+  const [x, q, dt] = floatOperands(a, b, "special_zeta");
+  return mapN([x, q], dt, "SpecialZetaBackward0", "special_zeta", m.zeta, (g, [x, q]) => {
+    if (x.requires_grad) throw new RuntimeError("the derivative for 'self' is not implemented.");
+    return [null, g.mul(x.neg()).mul(zeta(x.add(1), q))];
+  });
+}

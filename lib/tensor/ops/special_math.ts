@@ -1,0 +1,261 @@
+/**
+ * Scalar special functions in float64 for torch.special (ops/special.ts): modified Bessel
+ * functions I0, I1 (and their exp-scaled forms), trigamma, the Hurwitz zeta function (hence
+ * polygamma), erfcx, log_ndtr and ndtri. Each is written from its series or asymptotic expansion
+ * with the branch points chosen for double precision; the edge values (poles, infinities, NaN)
+ * follow PyTorch 1.13, whose CPU kernels derive from Cephes.
+ */
+import { erf as erfScalar, erfcContinuedFraction } from "../kernels/unary";
+
+const EPS = 1.1102230246251565e-16; // 2^-53
+const SQRT2 = Math.SQRT2;
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
+// ---- modified Bessel functions of the first kind ----------------------------------------
+/**
+ * Power series (x/2)^ν Σ (x²/4)^k / (k! (k+ν)!) for ν = 0 or 1: every term is positive, so the
+ * sum keeps full relative precision; the number of terms grows like |x|, used up to |x| = 30.
+ */
+function besselISeries(ax: number, nu: 0 | 1): number {
+  const q = (ax * ax) / 4;
+  let term = nu === 0 ? 1 : ax / 2;
+  let sum = term;
+  for (let k = 1; k < 500; k++) {
+    term *= q / (k * (k + nu));
+    sum += term;
+    if (term < sum * EPS * 0.5) break;
+  }
+  return sum;
+}
+
+/**
+ * exp(-x) I_ν(x) for x >= 30 by the Hankel asymptotic series
+ * (2πx)^-1/2 Σ_k (-1)^k Π_{j<=k} (4ν² - (2j-1)²) / (k! (8x)^k); its terms shrink past 1e-17
+ * long before they start growing (about k = 2x).
+ */
+function besselIScaledAsymptotic(ax: number, nu: 0 | 1): number {
+  const mu = 4 * nu * nu;
+  let term = 1;
+  let sum = 1;
+  for (let k = 1; k < 60; k++) {
+    term *= -(mu - (2 * k - 1) ** 2) / (k * 8 * ax);
+    sum += term;
+    if (Math.abs(term) < Math.abs(sum) * EPS * 0.5) break;
+  }
+  return sum / Math.sqrt(2 * Math.PI * ax);
+}
+
+const SERIES_LIMIT = 30;
+
+export function i0e(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  const ax = Math.abs(x);
+  if (ax === Infinity) return 0;
+  return ax <= SERIES_LIMIT ? besselISeries(ax, 0) * Math.exp(-ax) : besselIScaledAsymptotic(ax, 0);
+}
+
+export function i0(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  const ax = Math.abs(x);
+  if (ax <= SERIES_LIMIT) return besselISeries(ax, 0);
+  // exp(ax) overflows near 709.8 while I0 still fits up to about 713.99: split the exponential.
+  const h = Math.exp(ax / 2);
+  return besselIScaledAsymptotic(ax, 0) * h * h;
+}
+
+/** I1 is odd: the sign of x carries over. */
+export function i1e(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  const ax = Math.abs(x);
+  const v = ax === Infinity ? 0 : ax <= SERIES_LIMIT ? besselISeries(ax, 1) * Math.exp(-ax) : besselIScaledAsymptotic(ax, 1);
+  return x < 0 ? -v : v;
+}
+
+export function i1(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  const ax = Math.abs(x);
+  let v: number;
+  if (ax <= SERIES_LIMIT) v = besselISeries(ax, 1);
+  else {
+    const h = Math.exp(ax / 2);
+    v = besselIScaledAsymptotic(ax, 1) * h * h;
+  }
+  return x < 0 ? -v : v;
+}
+
+// ---- trigamma, Hurwitz zeta, polygamma ---------------------------------------------------
+/** The Bernoulli numbers B_2, B_4, ..., B_24: the weights of the Euler-Maclaurin and asymptotic tails. */
+const BERNOULLI: readonly number[] = [
+  1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510, 43867 / 798, -174611 / 330, 854513 / 138, -236364091 / 2730,
+];
+const FACT: number[] = [1];
+for (let i = 1; i <= 24; i++) FACT.push(FACT[i - 1] * i);
+
+/**
+ * ψ₁(x) = d²/dx² log Γ(x): reflection ψ₁(1 - x) + ψ₁(x) = π² / sin²(πx) below 1/2 (so x = -1
+ * gives a huge finite value from sin(-π) != 0, as PyTorch's does), ten recurrence steps, then the
+ * asymptotic series 1/x + 1/(2x²) + Σ_{k<=6} B_2k / x^(2k+1), whose next term is below 1e-15 there.
+ */
+export function trigamma(x: number): number {
+  let sign = 1;
+  let result = 0;
+  if (x < 0.5) {
+    sign = -1;
+    const s = Math.sin(Math.PI * x);
+    result -= (Math.PI * Math.PI) / (s * s);
+    x = 1 - x;
+  }
+  for (let i = 0; i < 10; i++) {
+    result += 1 / (x * x);
+    x += 1;
+  }
+  const ixx = 1 / (x * x);
+  let tail = 0;
+  for (let k = 5; k >= 0; k--) tail = tail * ixx + BERNOULLI[k];
+  result += 1 / x + ixx / 2 + (tail * ixx) / x;
+  return sign * result;
+}
+
+/**
+ * Hurwitz zeta ζ(s, q) = Σ_k (q + k)^-s by Euler-Maclaurin: direct terms until q + k > 9 (at least
+ * nine), then the integral, half the last term and the Bernoulli corrections. PyTorch's edge
+ * values: s = 1 gives inf, s < 1 NaN; q a non-positive integer gives inf, q negative with s not
+ * an integer NaN.
+ */
+export function zeta(s: number, q: number): number {
+  if (Number.isNaN(s) || Number.isNaN(q)) return NaN;
+  if (s === 1) return Infinity;
+  if (s < 1) return NaN;
+  if (q <= 0) {
+    if (q === Math.floor(q)) return Infinity;
+    if (s !== Math.floor(s)) return NaN;
+  }
+  let sum = q ** -s;
+  let a = q;
+  let b = 0;
+  let i = 0;
+  while (i < 9 || a <= 9) {
+    i += 1;
+    a += 1;
+    b = a ** -s;
+    sum += b;
+    if (Math.abs(b) < EPS * Math.abs(sum)) return sum;
+  }
+  // The terms past a: ∫_a^∞ t^-s dt - a^-s / 2 + Σ_k B_2k / (2k)! s (s+1) ... (s+2k-2) a^(-s-2k+1).
+  sum += (b * a) / (s - 1) - b / 2;
+  let rising = 1;
+  let power = b;
+  for (let k = 0; k < 12; k++) {
+    rising *= s + 2 * k;
+    power /= a;
+    const t = (rising * power * BERNOULLI[k]) / FACT[2 * k + 2];
+    sum += t;
+    if (Math.abs(t / sum) < EPS) break;
+    rising *= s + 2 * k + 1;
+    power /= a;
+  }
+  return sum;
+}
+
+/** ψ⁽ⁿ⁾(x) for n >= 1: trigamma for n = 1, else (-1)^(n+1) n! ζ(n + 1, x). */
+export function polygammaN(n: number, x: number): number {
+  if (n === 1) return trigamma(x);
+  const sign = n % 2 === 1 ? 1 : -1;
+  return sign * Math.exp(lgammaInt(n + 1)) * zeta(n + 1, x);
+}
+
+/** log(n!) for a non-negative integer argument n + 1 (exact product below 171). */
+function lgammaInt(m: number): number {
+  if (m - 1 <= 24) return Math.log(FACT[m - 1]);
+  let r = 0;
+  for (let k = 2; k < m; k++) r += Math.log(k);
+  return r;
+}
+
+// ---- error-function family -------------------------------------------------------------
+/** erfc(x) for any x: the continued fraction past 2 keeps the tail's digits. */
+export function erfc(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x >= 2) return erfcContinuedFraction(x);
+  return 1 - erfScalar(x);
+}
+
+/**
+ * erfcx(x) = exp(x²) erfc(x). Past 2, the continued fraction's own value without its exp(-x²)
+ * factor (so 1e10 gives 5.6e-11 rather than 0 / 0); below, exp(x²) (1 - erf(x)); for negative x,
+ * 2 exp(x²) - erfcx(-x), which overflows to inf below about -26.6 as PyTorch's does.
+ */
+export function erfcx(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x < 0) {
+    if (x < -26.7) return Infinity;
+    return 2 * Math.exp(x * x) - erfcx(-x);
+  }
+  if (x < 2) return Math.exp(x * x) * (1 - erfScalar(x));
+  if (x > 1e8) return 1 / (Math.sqrt(Math.PI) * x); // the fraction's first term is exact here
+  // Modified Lentz on 1 / (x + (1/2) / (x + 1 / (x + (3/2) / (x + ...)))).
+  const tiny = 1e-300;
+  let f = x;
+  let c = x;
+  let d = 0;
+  for (let k = 1; k < 300; k++) {
+    const a = k / 2;
+    d = x + a * d;
+    d = d === 0 ? tiny : 1 / d;
+    c = x + a / c;
+    if (c === 0) c = tiny;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return 1 / (Math.sqrt(Math.PI) * f);
+}
+
+/** Φ(x), the standard normal CDF, with the lower tail from erfc (no cancellation). */
+export function ndtr(x: number): number {
+  const t = x * Math.SQRT1_2;
+  return t < 0 ? erfc(-t) / 2 : 1 - erfc(t) / 2;
+}
+
+/** log Φ(x): for x < -1 through erfcx (log(erfcx(-x/√2) / 2) - x²/2), else log1p(-erfc(x/√2) / 2). */
+export function logNdtr(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  const t = x * Math.SQRT1_2;
+  if (x < -1) return Math.log(erfcx(-t) / 2) - t * t;
+  return Math.log1p(-erfc(t) / 2);
+}
+
+/**
+ * Φ⁻¹(p): a starting point from erfinv (central) or the tail's asymptotic form, then Newton steps
+ * on log Φ(x) = log p, whose derivative φ(x) / Φ(x) is computed as exp(log φ - log Φ) so the far
+ * lower tail (p = 1e-300) converges as well as the middle. p > 1/2 uses Φ⁻¹(p) = -Φ⁻¹(1 - p).
+ */
+export function ndtri(p: number): number {
+  if (Number.isNaN(p) || p < 0 || p > 1) return NaN;
+  if (p === 0) return -Infinity;
+  if (p === 1) return Infinity;
+  if (p > 0.5) return -ndtri(1 - p);
+  let x: number;
+  if (p > 0.02) {
+    x = SQRT2 * erfinvStart(2 * p - 1);
+  } else {
+    const l = -2 * Math.log(p);
+    x = -Math.sqrt(l - Math.log(l) - Math.log(2 * Math.PI));
+  }
+  const logP = Math.log(p);
+  for (let i = 0; i < 50; i++) {
+    const lphi = -0.5 * x * x - LOG_SQRT_2PI;
+    const step = (logNdtr(x) - logP) / Math.exp(lphi - logNdtr(x));
+    x -= step;
+    if (Math.abs(step) <= 1e-15 * Math.max(1, Math.abs(x))) break;
+  }
+  return x;
+}
+
+/** erf⁻¹ to a few digits (Newton does the rest): Winitzki's closed form. */
+function erfinvStart(y: number): number {
+  const a = 0.147;
+  const l = Math.log(1 - y * y);
+  const t = 2 / (Math.PI * a) + l / 2;
+  return Math.sign(y) * Math.sqrt(Math.sqrt(t * t - l / a) - t);
+}
