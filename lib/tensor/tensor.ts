@@ -41,6 +41,7 @@ import * as where from "./ops/where";
 import * as dtypeInfo from "./ops/dtype_info";
 import { installExtraMethods } from "./tensor_extra_methods";
 import { installGapMethods } from "./tensor_gap_methods";
+import { legacyDefault } from "./ops/legacy_constructors";
 import * as extraTorch from "./torch_extra";
 import { contiguousStrides, isContiguous, normalizeDim, numelOf, shapeFromArgs } from "./shape";
 
@@ -188,13 +189,23 @@ export class Tensor {
     if (this._viewVersion >= 0) this._viewVersion = this._ver.v;
   }
 
-  constructor(data: Storage, shape: readonly number[], dtype: DType = float32, strides?: readonly number[], offset = 0, ver?: VersionCounter) {
-    this._data = data;
-    this._shape = Object.freeze(shape.slice());
-    this._strides = Object.freeze(strides ? strides.slice() : contiguousStrides(shape));
-    this._offset = offset;
-    this.dtype = dtype;
-    this._ver = ver ?? { v: 0, lastOp: null };
+  /** Python's legacy `torch.Tensor([1, 2])` / `torch.Tensor(2, 3)` (ops/legacy_constructors.ts); prefer torch.tensor / torch.empty. */
+  constructor(data?: NestedArray);
+  constructor(...sizes: number[]);
+  /** The engine's own: a strided view of `data`. */
+  constructor(data: Storage, shape: readonly number[], dtype?: DType, strides?: readonly number[], offset?: number, ver?: VersionCounter);
+  constructor(data?: unknown, shape?: unknown, dtype: unknown = float32, strides?: unknown, offset: unknown = 0, ver?: unknown) {
+    if (shape === undefined || typeof shape === "number") {
+      // eslint-disable-next-line prefer-rest-params
+      const t = legacyDefault([...arguments]);
+      [data, shape, dtype, strides, offset] = [t._data, t._shape, t.dtype, undefined, 0];
+    }
+    this._data = data as Storage;
+    this._shape = Object.freeze((shape as readonly number[]).slice());
+    this._strides = Object.freeze(strides ? (strides as readonly number[]).slice() : contiguousStrides(this._shape));
+    this._offset = offset as number;
+    this.dtype = dtype as DType;
+    this._ver = (ver as VersionCounter | undefined) ?? { v: 0, lastOp: null };
   }
 
   // ---- shape and metadata -------------------------------------------------------------

@@ -26,6 +26,7 @@ import * as join from "./ops/join";
 import type { ScatterReduceArgs } from "./ops/scatter_reduce";
 import * as matmul from "./ops/matmul";
 import { withOutAll } from "./ops/out_arg";
+import { legacyConstructors } from "./ops/legacy_constructors";
 import * as norms from "./ops/norm";
 import * as linalgOps from "./ops/linalg";
 import * as shapeExtra from "./ops/shape_extra";
@@ -289,6 +290,9 @@ const torchBase = {
 
   // printing
   set_printoptions, get_printoptions, format: (x: Tensor) => formatTensor(x),
+
+  // legacy typed constructors: torch.LongTensor([1, 2]), torch.FloatTensor(2, 3) (ops/legacy_constructors.ts)
+  ...legacyConstructors,
 
   // kernels (for alternative backends)
   kernels, registerKernel, registerUnaryKernel,

@@ -143,3 +143,29 @@ describe("parameter types a tutorial writes", () => {
     expect(stepAll(new torch.optim.SGD(p, { lr: 0.1 })) + stepAll(new torch.optim.Adam(p))).toBe(2);
   });
 });
+
+describe("legacy typed constructors", () => {
+  it("new torch.Tensor(list | ...sizes), torch.LongTensor / FloatTensor / DoubleTensor / BoolTensor, as torch 1.13", () => {
+    const z = new torch.Tensor([0]);
+    expect(z).toBeInstanceOf(torch.Tensor);
+    expect(String(z)).toBe("tensor([0.])");
+    expect(new torch.Tensor(2, 3).shape).toEqual([2, 3]);
+    expect(new torch.Tensor().shape).toEqual([0]);
+    expect(new torch.Tensor([[1, 2]]).dtype).toBe(torch.float32);
+    expect(String(torch.LongTensor([1.7, -2.5]))).toBe("tensor([ 1, -2])");
+    expect(torch.LongTensor(3).shape).toEqual([3]);
+    expect(String(torch.BoolTensor([1, 0]))).toBe("tensor([ True, False])");
+    expect(torch.DoubleTensor([[1, 2]]).dtype).toBe(torch.float64);
+    expect(torch.FloatTensor(2, 2).sum().item()).toBe(0);
+    // the tensor works as any other: grad, views, in place
+    const t = new torch.Tensor([1, 2, 3]).requires_grad_();
+    t.mul(2).sum().backward();
+    expect(t.grad!.tolist()).toEqual([2, 2, 2]);
+  });
+
+  it("bad arguments give PyTorch's errors", () => {
+    expect(() => torch.LongTensor(2.5)).toThrow("new(): data must be a sequence (got float)");
+    expect(() => new torch.Tensor("a" as never)).toThrow("new(): invalid data type 'str'");
+    expect(() => new torch.Tensor(-1)).toThrow("Trying to create tensor with negative dimension -1: [-1]");
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * PyTorch's legacy typed constructors, which older tutorials still use:
+ * `torch.Tensor([0])` (here `new torch.Tensor([0])`), `torch.Tensor(2, 3)`, `torch.LongTensor(letter_indexes)`,
+ * `torch.FloatTensor(...)`, `torch.DoubleTensor(...)`, `torch.BoolTensor(...)`. A list gives a tensor
+ * of those values in the constructor's dtype (long truncates toward zero); integers give an
+ * "uninitialized" tensor of that size (zero-filled here, as torch.empty); nothing gives shape [0].
+ */
+import { get_default_dtype } from "../default_dtype";
+import { bool, float32, float64, int64, type DType } from "../dtype";
+import { RuntimeError, TypeError_ } from "../errors";
+import type { NestedArray, Tensor } from "../tensor";
+import * as creation from "./creation";
+
+const typeName = (v: unknown): string => (v === null ? "NoneType" : typeof v === "number" ? (Number.isInteger(v) ? "int" : "float") : typeof v === "string" ? "str" : typeof v);
+
+/** A tensor of dtype from the legacy arguments: (), (data list), or (...sizes). */
+export function legacyTensor(dtype: DType, args: readonly unknown[]): Tensor {
+  if (args.length === 0) return creation.empty([0], { dtype });
+  if (args.length === 1 && Array.isArray(args[0])) return creation.tensor(args[0] as NestedArray, { dtype });
+  for (const a of args) {
+    if (typeof a !== "number") {
+      throw new TypeError_(args.length === 1 ? `new(): invalid data type '${typeName(a)}'` : `new(): argument 'size' must be tuple of ints, but found element of type ${typeName(a)}`);
+    }
+    if (!Number.isInteger(a)) throw new TypeError_(`new(): data must be a sequence (got ${typeName(a)})`);
+    if (a < 0) throw new RuntimeError(`Trying to create tensor with negative dimension ${a}: [${args.join(", ")}]`);
+  }
+  return creation.empty(args as number[], { dtype });
+}
+
+type Legacy = { (data: NestedArray): Tensor; (...sizes: number[]): Tensor };
+const make = (dtype: () => DType): Legacy => ((...args: unknown[]) => legacyTensor(dtype(), args)) as Legacy;
+
+/** torch.FloatTensor / DoubleTensor / LongTensor / BoolTensor, called like functions (`torch.LongTensor([1, 2])`). */
+export const legacyConstructors = {
+  FloatTensor: make(() => float32),
+  DoubleTensor: make(() => float64),
+  LongTensor: make(() => int64),
+  BoolTensor: make(() => bool),
+};
+
+/** `new torch.Tensor(...)` in the legacy form: the default dtype. */
+export const legacyDefault = (args: readonly unknown[]): Tensor => legacyTensor(get_default_dtype(), args);
