@@ -2,17 +2,21 @@
  * A bounded pool of large storage buffers, so a training loop does not allocate (and the browser
  * zero-fill and page in) a fresh multi-hundred-kilobyte array for the same gradient every step.
  *
- * Only the autograd engine gives buffers back, and only ones it can prove dead (engine.ts
- * releaseIfDead): gradients it allocated during the backward pass in progress, seen once, never
- * shown to a hook, user code or the caller. Everything else is left to the garbage collector. A
- * buffer handed out again is zero-filled, as allocStorage promises.
+ * Only the autograd engine gives buffers back, and only ones it can prove dead: gradients it
+ * allocated during the backward pass in progress, seen once, never shown to a hook, user code or
+ * the caller (engine.ts releaseIfDead), and forward activations of a built-in module's private
+ * forward once the graph that saved them is freed (autograd/activation_recycling.ts). Everything
+ * else is left to the garbage collector. A buffer handed out again is zero-filled, as allocStorage
+ * promises. A buffer that keeps cycling through the pool never dies in V8's old space; one dropped
+ * because its size's list is full does, so the per-size bound (16) is meant to cover the
+ * same-sized activations and gradients a transformer step frees together.
  */
 import type { Storage } from "./dtype";
 
 /** Smaller arrays are cheap to allocate: not pooled (64 KB of float32). */
 export const MIN_POOLED = 16384;
 /** At most this many free buffers of one length and kind, and this many bytes in all. */
-const MAX_PER_SIZE = 4;
+const MAX_PER_SIZE = 16;
 const MAX_BYTES = 32 * 1024 * 1024;
 
 /** Free lists keyed by length, float64 ones on negative keys. */
@@ -68,9 +72,36 @@ export function takePooled(wide: boolean, n: number, zero = true): Storage | nul
   return buf;
 }
 
+/**
+ * Forward activations no user code can reach (autograd/activation_recycling.ts): buffers allocated
+ * while a built-in module's forward runs in a private scope (privateDepth > 0), outside any backward.
+ */
+let privateDepth = 0;
+const privateBuffers = new WeakSet<Storage>();
+
 /** Called by allocStorage for every new or pooled buffer. */
 export function noteAllocated(buf: Storage): void {
-  if (backwardDepth > 0 && buf.length >= MIN_POOLED) bornInBackward.add(buf);
+  if (buf.length < MIN_POOLED) return;
+  if (backwardDepth > 0) bornInBackward.add(buf);
+  else if (privateDepth > 0) privateBuffers.add(buf);
+}
+
+/** Buffers allocated until the matching leavePrivate are private (see privateBuffers). */
+export function enterPrivate(): void {
+  privateDepth++;
+}
+
+export function leavePrivate(): void {
+  privateDepth--;
+}
+
+export function isPrivate(buf: Storage): boolean {
+  return privateBuffers.has(buf);
+}
+
+/** buf is (or may be) seen by code outside the scope: never recycled as an activation. */
+export function markEscaped(buf: Storage): void {
+  privateBuffers.delete(buf);
 }
 
 export function enterBackward(): void {
@@ -89,6 +120,7 @@ export function allocatedInBackward(buf: Storage): boolean {
 export function releaseBuffer(buf: Storage): void {
   free.give(buf);
   bornInBackward.delete(buf);
+  privateBuffers.delete(buf);
 }
 
 /**

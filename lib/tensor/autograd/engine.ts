@@ -11,6 +11,7 @@
  * missing term.
  */
 import { allocatedInBackward, enterBackward, leaveBackward, releaseBuffer } from "../buffer_pool";
+import { recycleDead } from "./activation_recycling";
 import type { Storage } from "../dtype";
 import { RuntimeError } from "../errors";
 import { BinaryOp } from "../kernels/binary";
@@ -77,6 +78,10 @@ class GradRefs {
   keep(t: Tensor): void {
     this.kept.add(t._data);
   }
+  /** A pending or leaf gradient still lives on buf. */
+  inUse(buf: Storage): boolean {
+    return (this.live.get(buf) ?? 0) > 0;
+  }
 
   /**
    * Recycles t's buffer when nothing can reach it: allocated during this backward (so not a
@@ -109,6 +114,13 @@ function addInto<K>(map: Map<K, Tensor>, key: K, g: Tensor, refs: GradRefs | nul
     refs.releaseIfDead(prev);
     refs.releaseIfDead(g);
   }
+}
+
+function recycleActivations(node: Node, refs: GradRefs): void {
+  const held = node.held;
+  node.held = null;
+  const outBuf = node.out ? [node.out._data] : [];
+  recycleDead(held ? [...outBuf, ...held] : outBuf, (buf) => refs.inUse(buf));
 }
 
 /** Set when any hook ran in the backward pass in progress: hooks may keep the gradients they see. */
@@ -209,7 +221,11 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
         refs.drop(g);
         refs.releaseIfDead(g);
       }
-      if (!retain) node.release();
+      if (!retain) {
+        node.release();
+        // The node's output and what it saved may now be dead forward activations (activation_recycling.ts).
+        if (refs && !hookRan) recycleActivations(node, refs);
+      }
     }
     for (const [leaf, g0] of leafGrads) {
       const g = runHooks(leaf, g0);

@@ -3,6 +3,7 @@
  * its inputs. Nodes form the dynamic tape; the engine walks them from the output back.
  */
 import { releaseScratch } from "../buffer_pool";
+import { dropHolds, registerNode } from "./activation_recycling";
 import type { Storage } from "../dtype";
 import { RuntimeError } from "../errors";
 import type { Tensor } from "../tensor";
@@ -56,6 +57,8 @@ export class Node {
    * can never run again) nothing can reach them and they go back to the scratch pool (takeScratch).
    */
   scratch: Storage[] | null = null;
+  /** Private activation buffers its saved tensors cover (activation_recycling.ts), held until release. */
+  held: Storage[] | null;
   private fn: BackwardFn | null;
   private saved: SavedTensor[];
   private freed = false;
@@ -76,6 +79,7 @@ export class Node {
       version: tensor._ver.v,
       producer: tensor === out ? name : tensor.grad_fn ? tensor.grad_fn.name : null,
     }));
+    this.held = registerNode(saved, out);
   }
 
   /** Like PyTorch's `grad_fn.next_functions`: the nodes of the inputs (null for leaves). */
@@ -129,6 +133,7 @@ export class Node {
     this.freed = true;
     if (this.scratch) for (const buf of this.scratch) releaseScratch(buf);
     this.scratch = null;
+    if (this.held) dropHolds(this.held);
   }
 
   toString(): string {

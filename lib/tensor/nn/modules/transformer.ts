@@ -8,6 +8,7 @@
  * Masks are nn.MultiheadAttention's: bool true = not allowed, float = added to the scores.
  */
 import { parseArgs, type PyArgs } from "../../args";
+import { withPrivateActivations } from "../../autograd/activation_recycling";
 import { float32, type DType } from "../../dtype";
 import { RuntimeError } from "../../errors";
 import { arange, zeros } from "../../ops/creation";
@@ -16,7 +17,7 @@ import { gelu, relu } from "../functional/activation";
 import { xavier_uniform_ } from "../init";
 import { Module } from "../module";
 import { Parameter } from "../parameter";
-import { MultiheadAttention } from "./attention";
+import { MultiheadAttention, NonDynamicallyQuantizableLinear } from "./attention";
 import { ModuleList } from "./container";
 import { Dropout } from "./dropout";
 import { Linear } from "./linear";
@@ -168,6 +169,28 @@ abstract class TransformerLayerBase extends Module {
   }
 }
 
+/** The built-in modules whose forward (with no hooks) runs no user code: see runsOnlyLibraryCode. */
+const LIBRARY_PARTS: ReadonlySet<object> = new Set<object>([
+  MultiheadAttention.prototype, NonDynamicallyQuantizableLinear.prototype, Linear.prototype, LayerNorm.prototype, Dropout.prototype,
+]);
+
+/**
+ * True when calling `layer` runs only this library's code: the layer is exactly `cls` (no
+ * subclass overriding a block), its activation is the built-in relu or gelu, every submodule is
+ * one of LIBRARY_PARTS, and no module in it has hooks or an instance-level forward. Then no
+ * intermediate tensor of its forward can reach user code, and the forward's large activations
+ * may go back to the buffer pool when backward frees the graph (autograd/activation_recycling.ts).
+ */
+function runsOnlyLibraryCode(layer: TransformerLayerBase, cls: object): boolean {
+  if (Object.getPrototypeOf(layer) !== cls || (layer.activation !== relu && layer.activation !== gelu)) return false;
+  for (const m of layer.modules()) {
+    if (m !== layer && !LIBRARY_PARTS.has(Object.getPrototypeOf(m) as object)) return false;
+    if (m._forward_pre_hooks.size > 0 || m._forward_hooks.size > 0 || m._backward_hooks.size > 0) return false;
+    if (["forward", "_call_impl", "ff_block", "encode"].some((k) => Object.prototype.hasOwnProperty.call(m, k))) return false;
+  }
+  return true;
+}
+
 export interface EncoderLayerForwardOptions {
   src_mask?: Tensor | null;
   src_key_padding_mask?: Tensor | null;
@@ -202,6 +225,11 @@ export class TransformerEncoderLayer extends TransformerLayerBase {
 
   override forward(src: Tensor, ...args: PyArgs<[src_mask?: Tensor | null, src_key_padding_mask?: Tensor | null, is_causal?: boolean], EncoderLayerForwardOptions>): Tensor {
     const o = parseArgs<EncoderLayerForwardOptions>("TransformerEncoderLayer.forward", ["src_mask", "src_key_padding_mask", "is_causal"], args);
+    const body = () => this.encode(src, o);
+    return runsOnlyLibraryCode(this, TransformerEncoderLayer.prototype) ? withPrivateActivations(body) : body();
+  }
+
+  private encode(src: Tensor, o: EncoderLayerForwardOptions): Tensor {
     const sa = (x: Tensor): Tensor =>
       this.dropout1(
         this.self_attn(x, x, x, { attn_mask: o.src_mask ?? null, key_padding_mask: o.src_key_padding_mask ?? null, need_weights: false, is_causal: o.is_causal ?? false })[0],
