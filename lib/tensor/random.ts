@@ -91,8 +91,9 @@ export class Generator {
   /** Fills `out` with uniform [from, to) values; `wide` selects the 53-bit draw for float64. */
   fillUniform(out: Float32Array | Float64Array, from: number, to: number, wide: boolean): void {
     if (wide) {
+      // PyTorch's CPU kernels are built with FMA: u * span + from is one fused rounding there.
       const span = to - from;
-      for (let i = 0; i < out.length; i++) out[i] = this.uniform53() * span + from;
+      for (let i = 0; i < out.length; i++) out[i] = fusedMultiplyAdd(this.uniform53(), span, from);
       return;
     }
     // PyTorch's float path: bounds rounded to float32, span subtracted in float32, then
@@ -129,6 +130,28 @@ export class Generator {
     }
     this.mti = 0;
   }
+}
+
+const SPLITTER = 134217729; // 2^27 + 1, Dekker's split of a double into two 26-bit halves
+
+/**
+ * a * b + c with a single rounding, as a hardware FMA gives: the product is split exactly into
+ * p + e (Dekker), p + c into s + t (Knuth's two-sum), then s + (t + e) rounds once more. Equal to
+ * the correctly rounded result except in rare double-rounding ties.
+ */
+export function fusedMultiplyAdd(a: number, b: number, c: number): number {
+  const p = a * b;
+  const ca = SPLITTER * a;
+  const ah = ca - (ca - a);
+  const al = a - ah;
+  const cb = SPLITTER * b;
+  const bh = cb - (cb - b);
+  const bl = b - bh;
+  const e = ah * bh - p + ah * bl + al * bh + al * bl;
+  const s = p + c;
+  const bv = s - p;
+  const t = p - (s - bv) + (c - bv);
+  return s + (t + e);
 }
 
 function boxMuller16(data: Float32Array | Float64Array, base: number, mean: number, std: number): void {

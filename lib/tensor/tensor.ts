@@ -41,6 +41,7 @@ import * as where from "./ops/where";
 import * as dtypeInfo from "./ops/dtype_info";
 import { installExtraMethods } from "./tensor_extra_methods";
 import { installGapMethods } from "./tensor_gap_methods";
+import { bernoulliTensor_ } from "./ops/random_fills";
 import { legacyDefault } from "./ops/legacy_constructors";
 import * as extraTorch from "./torch_extra";
 import { contiguousStrides, isContiguous, normalizeDim, numelOf, shapeFromArgs } from "./shape";
@@ -1222,8 +1223,10 @@ export class Tensor {
     const a = parseArgs<{ mean?: number; std?: number; generator?: Generator }>("normal_", ["mean", "std", "generator"], args);
     return inplace.normal_(this, a.mean ?? 0, a.std ?? 1, a.generator);
   }
-  bernoulli_(...args: PyArgs<[p?: number], { p?: number; generator?: Generator }>): this {
-    const a = parseArgs<{ p?: number; generator?: Generator }>("bernoulli_", ["p", "generator"], args);
+  /** p a number, or a tensor of probabilities broadcast to this tensor (ops/random_fills.ts). */
+  bernoulli_(...args: PyArgs<[p?: number | Tensor], { p?: number | Tensor; generator?: Generator }>): this {
+    const a = parseArgs<{ p?: number | Tensor; generator?: Generator }>("bernoulli_", ["p", "generator"], args);
+    if (a.p instanceof Tensor) return bernoulliTensor_(this, a.p, a.generator);
     return inplace.bernoulli_(this, a.p ?? 0.5, a.generator);
   }
   /** Marks the tensor as modified in place (bumps the version counter). */

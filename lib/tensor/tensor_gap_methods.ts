@@ -1,6 +1,6 @@
 /**
  * Tensor methods of the issue-12 API gaps (bitwise and integer ops, special functions, in-place
- * random fills, index_reduce, i0 / polygamma / mvlgamma), kept out of tensor.ts like tensor_extra_methods.ts: each is a one-line
+ * random fills geometric_ / log_normal_ / cauchy_, index_reduce, i0 / polygamma / mvlgamma), kept out of tensor.ts like tensor_extra_methods.ts: each is a one-line
  * delegation, installed on Tensor.prototype by installGapMethods and typed by the interface below.
  * PyTorch's operator dunders (__and__, __or__, __xor__, __invert__, __lshift__, __rshift__) are
  * included, since translated notebooks call them where Python wrote `x & y`.
@@ -9,6 +9,10 @@ import * as bw from "./ops/bitwise";
 import { index_reduce, parseIndexReduce, type IndexReduceArgs } from "./ops/index_reduce";
 import { applyOp } from "./ops/inplace_extra";
 import * as sp from "./ops/special";
+import * as rf from "./ops/random_fills";
+import { parseArgs, type PyArgs } from "./args";
+import type { Generator } from "./random";
+import { TypeError_ } from "./errors";
 import type { Tensor, TensorLike } from "./tensor";
 
 type Binary = (other: TensorLike) => Tensor;
@@ -52,6 +56,12 @@ export interface GapMethods {
   /** Log of the multivariate gamma function of dimension p. */
   mvlgamma(...args: sp.PArgs): Tensor;
   mvlgamma_(...args: sp.PArgs): Tensor;
+  /** Fills with Geometric(p) draws (trials up to the first success), PyTorch's seeded stream. */
+  geometric_(...args: PyArgs<[p: number], { p?: number; generator?: Generator }>): Tensor;
+  /** Fills with exp(N(mean, std)) draws (defaults 1 and 2, as PyTorch). */
+  log_normal_(...args: PyArgs<[mean?: number, std?: number], { mean?: number; std?: number; generator?: Generator }>): Tensor;
+  /** Fills with Cauchy(median, sigma) draws. */
+  cauchy_(...args: PyArgs<[median?: number, sigma?: number], { median?: number; sigma?: number; generator?: Generator }>): Tensor;
 }
 
 declare module "./tensor" {
@@ -100,6 +110,19 @@ const methods: GapMethods & ThisType<Tensor> = {
   polygamma_(n) { return applyOp(this, "polygamma_", (x) => sp.polygamma(n, x)); },
   mvlgamma(...args) { return sp.mvlgamma(this, sp.pArg("mvlgamma", args)); },
   mvlgamma_(...args) { return applyOp(this, "mvlgamma_", (x) => sp.mvlgamma(x, sp.pArg("mvlgamma_", args))); },
+  geometric_(...args) {
+    const a = parseArgs<{ p?: number; generator?: Generator }>("geometric_", ["p", "generator"], args);
+    if (a.p === undefined) throw new TypeError_("geometric_() missing 1 required positional argument: 'p'");
+    return rf.geometric_(this, a.p, a.generator);
+  },
+  log_normal_(...args) {
+    const a = parseArgs<{ mean?: number; std?: number; generator?: Generator }>("log_normal_", ["mean", "std", "generator"], args);
+    return rf.log_normal_(this, a.mean ?? 1, a.std ?? 2, a.generator);
+  },
+  cauchy_(...args) {
+    const a = parseArgs<{ median?: number; sigma?: number; generator?: Generator }>("cauchy_", ["median", "sigma", "generator"], args);
+    return rf.cauchy_(this, a.median ?? 0, a.sigma ?? 1, a.generator);
+  },
 };
 
 export function installGapMethods(proto: object): void {
