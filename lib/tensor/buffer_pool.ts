@@ -8,7 +8,7 @@
  * forward once the graph that saved them is freed (autograd/activation_recycling.ts). Everything
  * else is left to the garbage collector. A buffer handed out again is zero-filled, as allocStorage
  * promises. A buffer that keeps cycling through the pool never dies in V8's old space; one dropped
- * because its size's list is full does, so the per-size bound (16) is meant to cover the
+ * because its size's list is full does, so the per-size bound (32) is meant to cover the
  * same-sized activations and gradients a transformer step frees together.
  */
 import type { Storage } from "./dtype";
@@ -16,7 +16,7 @@ import type { Storage } from "./dtype";
 /** Smaller arrays are cheap to allocate: not pooled (64 KB of float32). */
 export const MIN_POOLED = 16384;
 /** At most this many free buffers of one length and kind, and this many bytes in all. */
-const MAX_PER_SIZE = 16;
+const MAX_PER_SIZE = 32;
 const MAX_BYTES = 32 * 1024 * 1024;
 
 /** Free lists keyed by length, float64 ones on negative keys. */

@@ -66,7 +66,7 @@ function topoOrder(roots: readonly Node[]): Node[] {
  */
 class GradRefs {
   private live = new Map<Storage, number>();
-  /** Never recycled: the caller's root gradients, a torch.autograd.Function's results, released ones. */
+  /** Never recycled: the caller's root gradients, a torch.autograd.Function's results. */
   private kept = new Set<Storage>();
 
   hold(t: Tensor): void {
@@ -93,7 +93,8 @@ class GradRefs {
     const buf = t._data;
     if (hookRan || this.kept.has(buf) || (this.live.get(buf) ?? 0) > 0 || !allocatedInBackward(buf)) return;
     if (t._offset !== 0 || t.numel() !== buf.length) return;
-    this.kept.add(buf);
+    // releaseBuffer ends allocatedInBackward(buf), so this incarnation is never given twice; once a
+    // later gradient of this backward takes the buffer again, that one may be recycled in turn.
     releaseBuffer(buf);
   }
 }
