@@ -174,21 +174,29 @@ const LIBRARY_PARTS: ReadonlySet<object> = new Set<object>([
   MultiheadAttention.prototype, NonDynamicallyQuantizableLinear.prototype, Linear.prototype, LayerNorm.prototype, Dropout.prototype,
 ]);
 
+/** The modules an encoder layer's forward calls (other submodules a user may attach are never called). */
+const ENCODER_PARTS = ["self_attn", "norm1", "norm2", "dropout1", "dropout2", "linear1", "dropout", "linear2"] as const;
+
+/** No hooks, no instance-level override of a method its forward runs, and (parts only) exactly a LIBRARY_PARTS class. */
+function plainModule(m: Module, part: boolean): boolean {
+  if (part && !LIBRARY_PARTS.has(Object.getPrototypeOf(m) as object)) return false;
+  if (m._forward_pre_hooks.size > 0 || m._forward_hooks.size > 0 || m._backward_hooks.size > 0) return false;
+  return !["forward", "_call_impl", "ff_block", "encode"].some((k) => Object.prototype.hasOwnProperty.call(m, k));
+}
+
 /**
- * True when calling `layer` runs only this library's code: the layer is exactly `cls` (no
- * subclass overriding a block), its activation is the built-in relu or gelu, every submodule is
- * one of LIBRARY_PARTS, and no module in it has hooks or an instance-level forward. Then no
- * intermediate tensor of its forward can reach user code, and the forward's large activations
- * may go back to the buffer pool when backward frees the graph (autograd/activation_recycling.ts).
+ * True when calling the encoder layer runs only this library's code: the layer is exactly
+ * TransformerEncoderLayer (no subclass overriding a block), its activation is the built-in relu or
+ * gelu, every module its forward calls is one of LIBRARY_PARTS, and none of them has hooks or an
+ * instance-level forward. Then no intermediate tensor of its forward can reach user code, and the
+ * forward's large activations may go back to the buffer pool when backward frees the graph
+ * (autograd/activation_recycling.ts). (Checked per call: cheap, and hooks may come and go.)
  */
-function runsOnlyLibraryCode(layer: TransformerLayerBase, cls: object): boolean {
-  if (Object.getPrototypeOf(layer) !== cls || (layer.activation !== relu && layer.activation !== gelu)) return false;
-  for (const m of layer.modules()) {
-    if (m !== layer && !LIBRARY_PARTS.has(Object.getPrototypeOf(m) as object)) return false;
-    if (m._forward_pre_hooks.size > 0 || m._forward_hooks.size > 0 || m._backward_hooks.size > 0) return false;
-    if (["forward", "_call_impl", "ff_block", "encode"].some((k) => Object.prototype.hasOwnProperty.call(m, k))) return false;
-  }
-  return true;
+function runsOnlyLibraryCode(layer: TransformerEncoderLayer): boolean {
+  if (Object.getPrototypeOf(layer) !== TransformerEncoderLayer.prototype || (layer.activation !== relu && layer.activation !== gelu)) return false;
+  if (!plainModule(layer, false)) return false;
+  for (const name of ENCODER_PARTS) if (!plainModule(layer[name], true)) return false;
+  return plainModule(layer.self_attn.out_proj, true);
 }
 
 export interface EncoderLayerForwardOptions {
@@ -226,7 +234,7 @@ export class TransformerEncoderLayer extends TransformerLayerBase {
   override forward(src: Tensor, ...args: PyArgs<[src_mask?: Tensor | null, src_key_padding_mask?: Tensor | null, is_causal?: boolean], EncoderLayerForwardOptions>): Tensor {
     const o = parseArgs<EncoderLayerForwardOptions>("TransformerEncoderLayer.forward", ["src_mask", "src_key_padding_mask", "is_causal"], args);
     const body = () => this.encode(src, o);
-    return runsOnlyLibraryCode(this, TransformerEncoderLayer.prototype) ? withPrivateActivations(body) : body();
+    return runsOnlyLibraryCode(this) ? withPrivateActivations(body) : body();
   }
 
   private encode(src: Tensor, o: EncoderLayerForwardOptions): Tensor {
