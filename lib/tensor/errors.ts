@@ -36,3 +36,10 @@ export class ValueError extends TorchError {
     super(message, "ValueError");
   }
 }
+
+/** What PyTorch leaves unimplemented (an entropy a distribution lacks, a KL pair nobody registered): Python's NotImplementedError. */
+export class NotImplementedError extends TorchError {
+  constructor(message: string) {
+    super(message, "NotImplementedError");
+  }
+}

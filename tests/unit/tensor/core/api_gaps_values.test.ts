@@ -350,7 +350,7 @@ describe("torch.distributions (Normal, Categorical) match PyTorch 1.13", () => {
     const qc = new Categorical(torch.tensor([[0.25, 0.25, 0.25, 0.25], [0.2, 0.3, 0.5, 0]]));
     close(torch.distributions.kl.kl_divergence(pc, qc), d.kl_categorical, "KL categorical");
     close(torch.distributions.kl_divergence(qc, pc), d.kl_categorical_inf, "KL categorical, q without mass");
-    expect(() => torch.distributions.kl_divergence(pc, q)).toThrow(/No KL\(p \|\| q\) is implemented for p = Categorical and q = Normal/);
+    expect(() => torch.distributions.kl_divergence(pc, q)).toThrow(/No KL\(p \|\| q\) is implemented for p type Categorical and q type Normal/);
   });
 
   it("checks its parameters", () => {

@@ -1,19 +1,19 @@
 /**
- * torch.distributions: Normal and Categorical, PyTorch 1.13's formulas and sampling calls, so a
+ * torch.distributions Normal and Categorical, PyTorch 1.13's formulas and sampling calls, so a
  * seeded sample draws what PyTorch draws (Normal.sample is torch.normal(loc, scale) over the
  * sample's shape; rsample is loc + scale * a standard normal_(); Categorical.sample is
  * multinomial over the flattened batch). Parameters are tensors or numbers, broadcast together.
- * kl_divergence covers Normal-Normal and Categorical-Categorical.
+ * Their KL divergences are in kl.ts with the other pairs.
  */
-import { parseArgs, type PyArgs } from "./args";
-import { no_grad } from "./autograd/grad_mode";
-import { float32 } from "./dtype";
-import { RuntimeError, TypeError_, ValueError } from "./errors";
-import * as created from "./ops/creation_extra";
-import { empty } from "./ops/util";
-import { broadcast_tensors } from "./ops/shape_extra";
-import { pyFloat } from "./nn/repr";
-import { Tensor } from "./tensor";
+import { parseArgs, type PyArgs } from "../args";
+import { no_grad } from "../autograd/grad_mode";
+import { float32 } from "../dtype";
+import { RuntimeError, TypeError_, ValueError } from "../errors";
+import * as created from "../ops/creation_extra";
+import { empty } from "../ops/util";
+import { broadcast_tensors } from "../ops/shape_extra";
+import { pyFloat } from "../nn/repr";
+import { Tensor } from "../tensor";
 
 type Param = Tensor | number;
 
@@ -173,23 +173,3 @@ export class Categorical {
     return `Categorical(${this.fromProbs ? "probs" : "logits"}: torch.Size([${this.probs.shape.join(", ")}]))`;
   }
 }
-
-/** KL(p || q) for the pairs PyTorch 1.13 registers among these: Normal-Normal and Categorical-Categorical. */
-export function kl_divergence(p: Normal | Categorical, q: Normal | Categorical): Tensor {
-  if (p instanceof Normal && q instanceof Normal) {
-    const varRatio = p.scale.div(q.scale).pow(2);
-    const t1 = p.loc.sub(q.loc).div(q.scale).pow(2);
-    return varRatio.add(t1).sub(1).sub(varRatio.log()).mul(0.5);
-  }
-  if (p instanceof Categorical && q instanceof Categorical) {
-    // Where q has no mass KL is infinite; where p has none the term is 0 (PyTorch's masks).
-    let t = p.probs.mul(p.logits.sub(q.logits));
-    t = t.masked_fill(q.probs.eq(0).expand(t.shape.slice()), Infinity);
-    t = t.masked_fill(p.probs.eq(0).expand(t.shape.slice()), 0);
-    return t.sum(-1);
-  }
-  const name = (d: unknown) => (d instanceof Normal ? "Normal" : d instanceof Categorical ? "Categorical" : typeof d);
-  throw new RuntimeError(`No KL(p || q) is implemented for p = ${name(p)} and q = ${name(q)} (this engine has Normal-Normal and Categorical-Categorical)`);
-}
-
-export const distributions = { Normal, Categorical, kl_divergence, kl: { kl_divergence } };

@@ -1,0 +1,166 @@
+/**
+ * kl_divergence(p, q) for the pairs PyTorch 1.13 registers among this engine's distributions, with
+ * its formulas (infinite where q has no mass under p's support, as PyTorch's masks give):
+ * Normal, Categorical, OneHotCategorical, Bernoulli, Uniform, Exponential, Laplace, Poisson, Gamma,
+ * Beta, Dirichlet and MultivariateNormal each with itself, Independent with Independent (same
+ * reinterpreted dims), and the cross pairs Exponential-Gamma, Gamma-Exponential, Uniform-Normal,
+ * Uniform-Exponential and Uniform-Gamma. Any other pair raises NotImplementedError as PyTorch does.
+ */
+import { NotImplementedError, ValueError } from "../errors";
+import { solve_triangular } from "../ops/linalg";
+import { broadcastShapes } from "../shape";
+import type { Tensor } from "../tensor";
+import { Beta, Dirichlet, Gamma } from "./gamma";
+import { Independent, MultivariateNormal, OneHotCategorical, mahalanobis, type BaseDistribution } from "./multivariate";
+import { Categorical, Normal } from "./normal_categorical";
+import { Bernoulli, Exponential, Laplace, Poisson, Uniform } from "./simple";
+import { sumRightmost } from "./util";
+
+type Dist = BaseDistribution | Normal | Categorical;
+
+const softplus = (t: Tensor): Tensor => t.clamp_min(0).add(t.abs().neg().exp().log1p());
+
+function klNormal(p: Normal, q: Normal): Tensor {
+  const varRatio = p.scale.div(q.scale).pow(2);
+  const t1 = p.loc.sub(q.loc).div(q.scale).pow(2);
+  return varRatio.add(t1).sub(1).sub(varRatio.log()).mul(0.5);
+}
+
+function klCategorical(p: Categorical, q: Categorical): Tensor {
+  let t = p.probs.mul(p.logits.sub(q.logits));
+  t = t.masked_fill(q.probs.eq(0).expand(t.shape.slice()), Infinity);
+  t = t.masked_fill(p.probs.eq(0).expand(t.shape.slice()), 0);
+  return t.sum(-1);
+}
+
+function klBernoulli(p: Bernoulli, q: Bernoulli): Tensor {
+  let t1 = p.probs.mul(softplus(q.logits.neg()).sub(softplus(p.logits.neg())));
+  t1 = t1.masked_fill(q.probs.eq(0).expand(t1.shape.slice()), Infinity).masked_fill(p.probs.eq(0).expand(t1.shape.slice()), 0);
+  let t2 = p.probs.neg().add(1).mul(softplus(q.logits).sub(softplus(p.logits)));
+  t2 = t2.masked_fill(q.probs.eq(1).expand(t2.shape.slice()), Infinity).masked_fill(p.probs.eq(1).expand(t2.shape.slice()), 0);
+  return t1.add(t2);
+}
+
+function klUniform(p: Uniform, q: Uniform): Tensor {
+  const r = q.high.sub(q.low).div(p.high.sub(p.low)).log();
+  return r.masked_fill(q.low.gt(p.low).logical_or(q.high.lt(p.high)).expand(r.shape.slice()), Infinity);
+}
+
+function klExponential(p: Exponential, q: Exponential): Tensor {
+  const ratio = q.rate.div(p.rate);
+  return ratio.log().neg().add(ratio).sub(1);
+}
+
+function klLaplace(p: Laplace, q: Laplace): Tensor {
+  const scaleRatio = p.scale.div(q.scale);
+  const locAbsDiff = p.loc.sub(q.loc).abs();
+  return scaleRatio.log().neg().add(locAbsDiff.div(q.scale)).add(scaleRatio.mul(locAbsDiff.neg().div(p.scale).exp())).sub(1);
+}
+
+const klPoisson = (p: Poisson, q: Poisson): Tensor => p.rate.mul(p.rate.log().sub(q.rate.log())).sub(p.rate.sub(q.rate));
+
+function klGamma(p: Gamma, q: Gamma): Tensor {
+  const t1 = q.concentration.mul(p.rate.div(q.rate).log());
+  const t2 = q.concentration.lgamma().sub(p.concentration.lgamma());
+  const t3 = p.concentration.sub(q.concentration).mul(p.concentration.digamma());
+  const t4 = q.rate.sub(p.rate).mul(p.concentration.div(p.rate));
+  return t1.add(t2).add(t3).add(t4);
+}
+
+function klBeta(p: Beta, q: Beta): Tensor {
+  const sp = p.concentration1.add(p.concentration0);
+  const sq = q.concentration1.add(q.concentration0);
+  const t1 = q.concentration1.lgamma().add(q.concentration0.lgamma()).add(sp.lgamma());
+  const t2 = p.concentration1.lgamma().add(p.concentration0.lgamma()).add(sq.lgamma());
+  const t3 = p.concentration1.sub(q.concentration1).mul(p.concentration1.digamma());
+  const t4 = p.concentration0.sub(q.concentration0).mul(p.concentration0.digamma());
+  const t5 = sq.sub(sp).mul(sp.digamma());
+  return t1.sub(t2).add(t3).add(t4).add(t5);
+}
+
+function klDirichlet(p: Dirichlet, q: Dirichlet): Tensor {
+  const sp = p.concentration.sum(-1);
+  const sq = q.concentration.sum(-1);
+  const t1 = sp.lgamma().sub(sq.lgamma());
+  const t2 = p.concentration.lgamma().sub(q.concentration.lgamma()).sum(-1);
+  const t3 = p.concentration.sub(q.concentration);
+  const t4 = p.concentration.digamma().sub(sp.digamma().unsqueeze(-1));
+  return t1.sub(t2).add(t3.mul(t4).sum(-1));
+}
+
+function klMultivariateNormal(p: MultivariateNormal, q: MultivariateNormal): Tensor {
+  if (p.event_shape[0] !== q.event_shape[0]) {
+    throw new ValueError("KL-divergence between two Multivariate Normals with different event shapes cannot be computed");
+  }
+  const n = p.event_shape[0];
+  const logDiag = (L: Tensor) => L.diagonal(0, -2, -1).log().sum(-1);
+  const halfTerm1 = logDiag(q.scale_tril).sub(logDiag(p.scale_tril));
+  const batch = broadcastShapes(q.scale_tril.shape.slice(0, -2), p.scale_tril.shape.slice(0, -2), "kl_divergence");
+  const qL = q.scale_tril.expand([...batch, n, n]);
+  const pL = p.scale_tril.expand([...batch, n, n]);
+  const term2 = solve_triangular(qL, pL, { upper: false }).pow(2).sum([-2, -1]);
+  const term3 = mahalanobis(q.scale_tril, q.loc.sub(p.loc));
+  return halfTerm1.add(term2.add(term3).sub(n).mul(0.5));
+}
+
+// Cross pairs (PyTorch 1.13's kl.py).
+function klExponentialGamma(p: Exponential, q: Gamma): Tensor {
+  const ratio = q.rate.div(p.rate);
+  const t1 = q.concentration.mul(ratio.log()).neg();
+  return t1.add(ratio).add(q.concentration.lgamma()).add(q.concentration.mul(0.5772156649015329)).sub(1 + 0.5772156649015329);
+}
+
+function klGammaExponential(p: Gamma, q: Exponential): Tensor {
+  return p.entropy().neg().sub(q.rate.log()).add(q.rate.mul(p.mean));
+}
+
+function klUniformNormal(p: Uniform, q: Normal): Tensor {
+  const common = p.high.sub(p.low);
+  const t1 = q.scale.mul(Math.sqrt(Math.PI * 2)).div(common).log();
+  const t2 = common.pow(2).div(12);
+  const t3 = p.high.add(p.low).sub(q.loc.mul(2)).div(2).pow(2);
+  return t1.add(t2.add(t3).mul(0.5).div(q.scale.pow(2)));
+}
+
+function klUniformExponential(p: Uniform, q: Exponential): Tensor {
+  const r = q.rate.mul(p.high.add(p.low)).div(2).sub(p.high.sub(p.low).mul(q.rate).log());
+  return r.masked_fill(p.low.lt(0).expand(r.shape.slice()), Infinity);
+}
+
+function klUniformGamma(p: Uniform, q: Gamma): Tensor {
+  const common = p.high.sub(p.low);
+  const t1 = common.log().neg();
+  const t2 = q.concentration.mul(q.rate.log());
+  const t3 = q.concentration.lgamma();
+  const t4 = q.concentration.sub(1).mul(
+    p.high.mul(p.high.log().sub(1)).sub(p.low.mul(p.low.log().sub(1))).div(common),
+  );
+  const t5 = q.rate.mul(p.high.add(p.low)).div(2);
+  const r = t1.sub(t2).add(t3).sub(t4).add(t5);
+  return r.masked_fill(p.low.lt(0).expand(r.shape.slice()), Infinity);
+}
+
+function klIndependent(p: Independent, q: Independent): Tensor {
+  if (p.reinterpreted_batch_ndims !== q.reinterpreted_batch_ndims) throw new NotImplementedError("");
+  return sumRightmost(kl_divergence(p.base_dist as Dist, q.base_dist as Dist), p.reinterpreted_batch_ndims);
+}
+
+type Rule = [new (...a: never[]) => unknown, new (...a: never[]) => unknown, (p: never, q: never) => Tensor];
+const RULES: Rule[] = [
+  [Normal, Normal, klNormal], [Categorical, Categorical, klCategorical], [Bernoulli, Bernoulli, klBernoulli], [Uniform, Uniform, klUniform],
+  [Exponential, Exponential, klExponential], [Laplace, Laplace, klLaplace], [Poisson, Poisson, klPoisson], [Gamma, Gamma, klGamma],
+  [Beta, Beta, klBeta], [Dirichlet, Dirichlet, klDirichlet], [MultivariateNormal, MultivariateNormal, klMultivariateNormal],
+  [OneHotCategorical, OneHotCategorical, (p: OneHotCategorical, q: OneHotCategorical) => klCategorical(p.categorical, q.categorical)],
+  [Independent, Independent, klIndependent], [Exponential, Gamma, klExponentialGamma], [Gamma, Exponential, klGammaExponential],
+  [Uniform, Normal, klUniformNormal], [Uniform, Exponential, klUniformExponential], [Uniform, Gamma, klUniformGamma],
+];
+
+const typeName = (d: unknown): string => (d && typeof d === "object" ? d.constructor.name : typeof d);
+
+/** KL(p || q). */
+export function kl_divergence(p: Dist, q: Dist): Tensor {
+  for (const [P, Q, fn] of RULES) {
+    if (p instanceof P && q instanceof Q) return (fn as (p: Dist, q: Dist) => Tensor)(p, q);
+  }
+  throw new NotImplementedError(`No KL(p || q) is implemented for p type ${typeName(p)} and q type ${typeName(q)}`);
+}
