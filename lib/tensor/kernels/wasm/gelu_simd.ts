@@ -14,7 +14,7 @@
  */
 import { I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
 import { instantiateOwnMemory } from "./own_memory";
-import { expF32x4 } from "./simd_exp";
+import { expF32x4, f32x4Pmax, f32x4Pmin } from "./simd_exp";
 
 const ERF_P = [-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06, -5.69250639462346e-05, -7.34990630326855e-04, -2.95459980854025e-03, -1.60960333262415e-02];
 const ERF_Q = [-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03, -7.37332916720468e-03, -1.42647390514189e-02];
@@ -22,6 +22,7 @@ const ERF_Q = [-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-
 // SIMD instructions the shared op table lacks.
 const f32x4Ge = [0xfd, ...uleb(0x46)];
 const v128And = [0xfd, ...uleb(0x4e)];
+
 
 const g = op.localGet, s = op.localSet;
 const splat = (v: number) => [...op.f32Const(v), ...op.f32x4Splat];
@@ -35,7 +36,7 @@ const advance = (p: number, bytes: number) => [...g(p), ...op.i32Const(bytes), .
 /** Leaves erf(v) on the stack, with v in local `v` and scratch locals `t`, `q` (v128). */
 function erf(v: number, t: number, q: number, fma: boolean): number[] {
   return [
-    ...g(v), ...splat(4), ...op.f32x4Min, ...splat(-4), ...op.f32x4Max, ...s(t), // t = clamp(v)
+    ...g(v), ...splat(4), ...f32x4Pmin, ...splat(-4), ...f32x4Pmax, ...s(t), // t = clamp(v)
     ...g(t), ...g(t), ...op.f32x4Mul, ...s(q), // q = t^2
     ...g(t), ...horner(ERF_P, q, fma), ...op.f32x4Mul, // t * P(t^2)
     ...horner(ERF_Q, q, fma), ...op.f32x4Div,
@@ -50,7 +51,7 @@ function loopOver(n4: number, body: number[]): number[] {
 function phi(x: number, v: number, t: number, q: number, cdf: number, fma: boolean): number[] {
   return [
     ...g(x), ...op.v128Load(0), ...splat(Math.SQRT1_2), ...op.f32x4Mul, ...s(v),
-    ...erf(v, t, q, fma), ...splat(0.5), ...op.f32x4Mul, ...splat(0.5), ...op.f32x4Add, ...splat(0), ...op.f32x4Max, ...s(cdf),
+    ...erf(v, t, q, fma), ...splat(0.5), ...op.f32x4Mul, ...splat(0.5), ...op.f32x4Add, ...splat(0), ...f32x4Pmax, ...s(cdf),
   ];
 }
 

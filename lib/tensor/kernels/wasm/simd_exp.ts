@@ -5,11 +5,20 @@
  * edge stay finite and tiny ones become denormals or 0 (exp(-inf) = 0 exactly). The same
  * arithmetic, in the same order, as the exp kernel of unary_simd.ts, so both give the same bits.
  */
-import { op } from "./assembler";
+import { op, uleb } from "./assembler";
 
 const EXP_P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
 
 const g = op.localGet, s = op.localSet;
+/**
+ * Pseudo-min/max (b < a ? b : a, a < b ? b : a): one minps/maxps on x64, where f32x4.min/max
+ * take a sequence of about eight (NaN and -0 ordering). With the data first and a constant bound
+ * second they give min/max's results: a NaN in `a` fails the comparison and is returned, and the
+ * bounds used (exp's and erf's clamps, GELU's cdf >= 0) never tie with a signed zero. Not for a
+ * running max over data (a NaN in the second operand would be dropped).
+ */
+export const f32x4Pmin = [0xfd, ...uleb(0xea)];
+export const f32x4Pmax = [0xfd, ...uleb(0xeb)];
 const splat = (v: number) => [...op.f32Const(v), ...op.f32x4Splat];
 
 /**
@@ -19,7 +28,8 @@ const splat = (v: number) => [...op.f32Const(v), ...op.f32x4Splat];
 export function expF32x4(x: number, kf: number, r: number, ki: number, k1: number, fma = false): number[] {
   const c127 = [...op.i32Const(127), ...op.i32x4Splat];
   return [
-    ...g(x), ...splat(88.8), ...op.f32x4Min, ...splat(-104), ...op.f32x4Max, ...s(x),
+    // Clamped with pseudo-min/max, data first (f32x4Pmin above): one instruction each, NaN kept.
+    ...g(x), ...splat(88.8), ...f32x4Pmin, ...splat(-104), ...f32x4Pmax, ...s(x),
     // kf = nearest(x * log2 e); r = x - kf * C1 - kf * C2
     ...g(x), ...splat(Math.LOG2E), ...op.f32x4Mul, ...op.f32x4Nearest, ...s(kf),
     ...g(x), ...g(kf), ...splat(0.693359375), ...op.f32x4Mul, ...op.f32x4Sub, ...g(kf), ...splat(-2.12194440e-4), ...op.f32x4Mul, ...op.f32x4Sub, ...s(r),

@@ -8,6 +8,7 @@
 import type { Storage } from "../../dtype";
 import { I32, V128, buildModule, op, type WasmFunction } from "./assembler";
 import { instantiateOwnMemory } from "./own_memory";
+import { f32x4Pmax, f32x4Pmin } from "./simd_exp";
 
 type Unary = (n: number, x: Storage, out: Storage, p0: number, p1: number) => void;
 
@@ -32,7 +33,7 @@ function expFunction(name: string, sigmoid: boolean): WasmFunction {
   const body: number[] = [
     ...g(P_IN), ...op.v128Load(0),
     ...(sigmoid ? op.f32x4Neg : []),
-    ...g(C_HI), ...op.f32x4Min, ...g(C_LO), ...op.f32x4Max, ...s(X),
+    ...g(C_HI), ...f32x4Pmin, ...g(C_LO), ...f32x4Pmax, ...s(X), // data first: NaN kept (simd_exp.ts)
     // kf = nearest(x * log2 e); r = x - kf * C1 - kf * C2
     ...g(X), ...g(C_LOG2E), ...op.f32x4Mul, ...op.f32x4Nearest, ...s(KF),
     ...g(X), ...g(KF), ...g(C_C1), ...op.f32x4Mul, ...op.f32x4Sub, ...g(KF), ...g(C_C2), ...op.f32x4Mul, ...op.f32x4Sub, ...s(R),
