@@ -7,6 +7,8 @@
  *   torch        tensors, autograd, creation, seeded RNG (see ./core.ts for the full list), plus
  *                torch.nn, torch.optim, torch.utils, torch.save and torch.load for convenience
  *                torch.special (expit, ndtr, gammaln, ...), torch.finfo / iinfo, get/set_default_dtype (core.ts)
+ *                torch.distributions (Normal ... MultivariateNormal, Gamma/Beta/Dirichlet, kl_divergence; distributions/),
+ *                torch.fft (fftfreq, rfftfreq, fftshift, ifftshift; transforms and complex dtypes raise: complex.ts)
  *   nn           Module (callable, hooks, state_dict), layers, activations, losses, Parameter,
  *                nn.functional (=== F), nn.init, nn.register_module
  *                nn.init also: eye_, dirac_, trunc_normal_, orthogonal_, sparse_ (seeded like PyTorch)
@@ -46,6 +48,7 @@
  * model of a Sequential of known layers (see onnx/export.ts); torch.onnx.describe(bytes) reads its graph back.
  */
 import { torchCore } from "./torch";
+import { defineComplexDtypes } from "./complex";
 import * as nn from "./nn/index";
 import * as optim from "./optim/index";
 import { load, save } from "./serialize";
@@ -63,6 +66,7 @@ export const F = nn.functional;
 
 /** The core torch namespace extended with the submodules, as `import torch` gives in Python. */
 export const torch = { ...torchCore, nn, optim, utils, save, load, onnx };
+defineComplexDtypes(torch); // non-enumerable getters: the spread above does not copy them
 
 export type Torch = typeof torch;
 

@@ -1,6 +1,7 @@
 /**
  * Tensor methods of the issue-12 API gaps (bitwise and integer ops, special functions, in-place
- * random fills geometric_ / log_normal_ / cauchy_, index_reduce, i0 / polygamma / mvlgamma), kept out of tensor.ts like tensor_extra_methods.ts: each is a one-line
+ * random fills geometric_ / log_normal_ / cauchy_, index_reduce, i0 / polygamma / mvlgamma, and the real-tensor
+ * complex helpers of complex.ts), kept out of tensor.ts like tensor_extra_methods.ts: each is a one-line
  * delegation, installed on Tensor.prototype by installGapMethods and typed by the interface below.
  * PyTorch's operator dunders (__and__, __or__, __xor__, __invert__, __lshift__, __rshift__) are
  * included, since translated notebooks call them where Python wrote `x & y`.
@@ -12,6 +13,7 @@ import * as sp from "./ops/special";
 import * as rf from "./ops/random_fills";
 import { parseArgs, type PyArgs } from "./args";
 import type { Generator } from "./random";
+import { installComplexMethods, type ComplexMethods } from "./complex";
 import { TypeError_ } from "./errors";
 import type { Tensor, TensorLike } from "./tensor";
 
@@ -66,8 +68,7 @@ export interface GapMethods {
 
 declare module "./tensor" {
   // The class Tensor and this interface merge: the methods installed below are typed members.
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-  interface Tensor extends GapMethods {}
+  interface Tensor extends GapMethods, ComplexMethods {}
 }
 
 const methods: GapMethods & ThisType<Tensor> = {
@@ -126,6 +127,7 @@ const methods: GapMethods & ThisType<Tensor> = {
 };
 
 export function installGapMethods(proto: object): void {
+  installComplexMethods(proto);
   for (const [name, fn] of Object.entries(methods)) {
     // A method the class itself defines wins (another helper may have added it there).
     if (Object.prototype.hasOwnProperty.call(proto, name)) continue;

@@ -37,6 +37,7 @@ import * as unary from "./ops/unary";
 import * as where from "./ops/where";
 import * as extra from "./torch_extra";
 import { gapFunctions } from "./torch_gaps";
+import { defineComplexDtypes } from "./complex";
 import { distributions } from "./distributions";
 import { default_generator, Generator, manual_seed } from "./random";
 import { getNumThreads, setNumThreads } from "./kernels/parallel";
@@ -308,6 +309,8 @@ const OUT_FUNCTIONS = [
 ] as const;
 
 export const torchCore = { ...torchBase, ...withOutAll(torchBase, OUT_FUNCTIONS) };
+// torch.complex64 and friends: reading one explains that there are no complex dtypes (complex.ts).
+defineComplexDtypes(torchCore);
 
 export type TorchCore = typeof torchCore;
 export type { DType };

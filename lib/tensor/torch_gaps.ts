@@ -1,9 +1,11 @@
 /**
  * torch.* functions of the issue-12 API gaps (spread into torchCore by torch.ts): bitwise and
  * integer ops (ops/bitwise.ts), index_reduce (ops/index_reduce.ts), torch.special (special.ts) and
- * the special functions PyTorch also has at top level (i0, polygamma, mvlgamma).
+ * the special functions PyTorch also has at top level (i0, polygamma, mvlgamma), and torch.fft / the
+ * complex functions (complex.ts: clear refusals, plus what is real-valued).
  */
 import * as bw from "./ops/bitwise";
+import { complexFunctions } from "./complex";
 import * as sp from "./ops/special";
 import { special } from "./special";
 import type { IndexReduceArgs } from "./ops/index_reduce";
@@ -14,6 +16,7 @@ export const gapFunctions = {
   bitwise_left_shift: bw.bitwise_left_shift, bitwise_right_shift: bw.bitwise_right_shift,
   gcd: bw.gcd, lcm: bw.lcm, frexp: bw.frexp, ldexp: bw.ldexp,
   special,
+  ...complexFunctions,
   i0: sp.i0, polygamma: sp.polygamma,
   mvlgamma: (x: Tensor, ...args: sp.PArgs) => sp.mvlgamma(x, sp.pArg("mvlgamma", args)),
   index_reduce: (x: Tensor, dim: number, index: Tensor, source: Tensor, ...args: IndexReduceArgs) => x.index_reduce(dim, index, source, ...args),

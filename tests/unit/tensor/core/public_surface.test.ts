@@ -514,6 +514,11 @@ const NO_KEYWORDS: Record<string, string> = {
     ["bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "gcd", "lcm", "frexp", "ldexp", "i0", "polygamma"]
       .map((n) => [`torch.${n}`, "operands only (PyTorch's other parameter is out=)"]),
   ),
+  // complex.ts: refusals (no complex dtype) and real-tensor identities, tensor-only
+  ...Object.fromEntries(
+    ["complex", "polar", "view_as_complex", "view_as_real"].map((n) => [`torch.${n}`, "raises: no complex dtype (the error names the supported dtypes)"]),
+  ),
+  ...Object.fromEntries(["real", "imag", "conj", "conj_physical", "resolve_conj", "resolve_neg", "angle"].map((n) => [`torch.${n}`, "tensor-only"])),
   "torch.copysign": "tensor-only (PyTorch's other parameter is out=)", "torch.frombuffer": "(buffer, { dtype, count, offset, requires_grad }): all keyword-only in PyTorch",
   "torch.from_numpy": "raises: no NumPy here (the error names the alternatives)",
   "torch.scatter_add": "(input, dim, index, src)", "torch.tile": "(input, dims)", "torch.flip": "(input, dims)", "torch.argwhere": "tensor-only",

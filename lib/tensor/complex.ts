@@ -1,0 +1,138 @@
+/**
+ * Complex numbers and torch.fft: this engine has no complex dtype (float32, float64, int64 and
+ * bool only), and does not pretend to. Everything that would make or need a complex tensor
+ * (torch.complex, polar, view_as_complex / view_as_real, the complex64 / complex128 dtypes, every
+ * torch.fft transform, Tensor.imag) raises one clear error naming what is supported instead.
+ * What is real-valued works as PyTorch's: torch.fft.fftfreq / rfftfreq / fftshift / ifftshift,
+ * and for real tensors Tensor.real (itself), conj / conj_physical / resolve_conj / resolve_neg
+ * (itself) and angle (0 or π).
+ */
+import { parseArgs, type PyArgs } from "./args";
+import { get_default_dtype } from "./default_dtype";
+import type { DType } from "./dtype";
+import { RuntimeError } from "./errors";
+import { arange } from "./ops/creation";
+import { map1 } from "./ops/elementwise_extra";
+import type { Tensor } from "./tensor";
+
+export const SUPPORTED_DTYPES = "float32, float64, int64 and bool";
+
+/** The one message every complex request gets. */
+export function complexUnsupported(what: string): never {
+  throw new RuntimeError(
+    `${what}: complex numbers are not supported by this engine (it has no complex dtype; its dtypes are ${SUPPORTED_DTYPES}). ` +
+      "Keep real and imaginary parts as two real tensors, and write a Fourier transform with real arithmetic " +
+      "(e.g. products with cos / sin DFT matrices in float64).",
+  );
+}
+
+type FreqArgs = PyArgs<[d?: number], { d?: number; dtype?: DType; requires_grad?: boolean }>;
+
+function freqOptions(fn: string, args: readonly unknown[]): { d: number; dtype: DType; requires_grad: boolean } {
+  const a = parseArgs<{ d?: number; dtype?: DType; requires_grad?: boolean }>(fn, ["d", "dtype", "requires_grad"], args);
+  return { d: a.d ?? 1, dtype: a.dtype ?? get_default_dtype(), requires_grad: a.requires_grad ?? false };
+}
+
+/** The sample frequencies of an n-point FFT: [0, 1, ..., ceil(n/2) - 1, -floor(n/2), ..., -1] / (d n). */
+function fftfreq(n: number, ...args: FreqArgs): Tensor {
+  const { d, dtype, requires_grad } = freqOptions("fft.fftfreq", args);
+  const k = arange(n).to(dtype);
+  const half = Math.ceil(n / 2);
+  const signed = k.sub(k.ge(half).to(dtype).mul(n));
+  return signed.div(d * n).requires_grad_(requires_grad);
+}
+
+/** The frequencies of rfft's n // 2 + 1 outputs: [0, 1, ..., n // 2] / (d n). */
+function rfftfreq(n: number, ...args: FreqArgs): Tensor {
+  const { d, dtype, requires_grad } = freqOptions("fft.rfftfreq", args);
+  return arange(Math.floor(n / 2) + 1).to(dtype).div(d * n).requires_grad_(requires_grad);
+}
+
+type ShiftArgs = PyArgs<[dim?: number | readonly number[] | null], { dim?: number | readonly number[] | null }>;
+
+/** Rolls each named dim (all by default) by floor(size / 2): zero frequency to the centre; ifftshift undoes it. */
+function shift(fn: string, x: Tensor, inverse: boolean, args: readonly unknown[]): Tensor {
+  const dim = parseArgs<{ dim?: number | readonly number[] | null }>(fn, ["dim"], args).dim;
+  const dims = dim == null ? x.shape.map((_, i) => i) : typeof dim === "number" ? [dim] : [...dim];
+  const sizes = dims.map((d) => x.shape[d < 0 ? d + x.dim() : d]);
+  const shifts = sizes.map((s) => (inverse ? -Math.floor(s / 2) : Math.floor(s / 2)));
+  return dims.length === 0 ? x : x.roll(shifts, dims);
+}
+
+const refuse = (name: string) => (): never => complexUnsupported(`torch.fft.${name}`);
+const TRANSFORMS = [
+  "fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2", "irfft2", "rfftn", "irfftn",
+  "hfft", "ihfft", "hfft2", "ihfft2", "hfftn", "ihfftn",
+] as const;
+
+export const fft = {
+  ...(Object.fromEntries(TRANSFORMS.map((n) => [n, refuse(n)])) as Record<(typeof TRANSFORMS)[number], () => never>),
+  fftfreq,
+  rfftfreq,
+  fftshift: (x: Tensor, ...args: ShiftArgs) => shift("fft.fftshift", x, false, args),
+  ifftshift: (x: Tensor, ...args: ShiftArgs) => shift("fft.ifftshift", x, true, args),
+};
+
+/** angle of a real tensor: π where negative, 0 elsewhere (NaN stays NaN); zero gradient, as PyTorch's. */
+export function angle(x: Tensor): Tensor {
+  return map1(x, "AngleBackward0", (v) => (Number.isNaN(v) ? NaN : v < 0 ? Math.PI : 0), (g) => g.mul(0));
+}
+
+export const complexFunctions = {
+  fft,
+  complex: (): never => complexUnsupported("torch.complex"),
+  polar: (): never => complexUnsupported("torch.polar"),
+  view_as_complex: (): never => complexUnsupported("torch.view_as_complex"),
+  view_as_real: (): never => complexUnsupported("torch.view_as_real (only complex tensors have a real view)"),
+  real: (x: Tensor): Tensor => x,
+  imag: (x: Tensor): Tensor => x.imag,
+  conj: (x: Tensor): Tensor => x,
+  conj_physical: (x: Tensor): Tensor => x,
+  resolve_conj: (x: Tensor): Tensor => x,
+  resolve_neg: (x: Tensor): Tensor => x,
+  angle,
+};
+
+const COMPLEX_DTYPES = ["complex64", "complex128", "cfloat", "cdouble", "complex32", "chalf"] as const;
+
+/**
+ * torch.complex64 and its aliases: reading one raises the complex error (a getter, not
+ * enumerable, so listing torch's names does not trip it).
+ */
+export function defineComplexDtypes(ns: object): void {
+  for (const name of COMPLEX_DTYPES) {
+    Object.defineProperty(ns, name, { get: () => complexUnsupported(`torch.${name}`), enumerable: false, configurable: true });
+  }
+}
+
+export interface ComplexMethods {
+  /** A real tensor is its own real part. */
+  readonly real: Tensor;
+  /** Raises, as PyTorch does for a real tensor. */
+  readonly imag: Tensor;
+  conj(): Tensor;
+  conj_physical(): Tensor;
+  resolve_conj(): Tensor;
+  resolve_neg(): Tensor;
+  angle(): Tensor;
+}
+
+export function installComplexMethods(proto: object): void {
+  const values: Record<string, (this: Tensor) => Tensor> = {
+    conj() { return this; },
+    conj_physical() { return this; },
+    resolve_conj() { return this; },
+    resolve_neg() { return this; },
+    angle() { return angle(this); },
+  };
+  for (const [name, fn] of Object.entries(values)) {
+    if (!Object.prototype.hasOwnProperty.call(proto, name)) Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true, enumerable: false });
+  }
+  const getters: Record<string, (this: Tensor) => Tensor> = {
+    real() { return this; },
+    imag() { throw new RuntimeError("imag is not implemented for tensors with non-complex dtypes."); },
+  };
+  for (const [name, get] of Object.entries(getters)) {
+    if (!Object.prototype.hasOwnProperty.call(proto, name)) Object.defineProperty(proto, name, { get, configurable: true, enumerable: false });
+  }
+}
