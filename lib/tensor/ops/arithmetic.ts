@@ -6,13 +6,14 @@ import { BinaryOp, type BinaryOpName } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
 import { broadcastShapes, broadcastStrides } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
-import { empty, operands, sumToShape } from "./util";
+import { empty, emptyForOverwrite, operands, sumToShape } from "./util";
 import { where } from "./where";
 
 /** Runs a broadcasting binary kernel into a fresh tensor of dtype `outDtype`. */
 export function binaryKernel(op: BinaryOpName, a: Tensor, b: Tensor, outDtype: DType, alpha = 1, opLabel: string = op): Tensor {
   const shape = broadcastShapes(a.shape, b.shape, opLabel);
-  const out = empty(shape, outDtype);
+  // Every binary kernel writes each element of its output: a pooled buffer needs no zero-fill.
+  const out = emptyForOverwrite(shape, outDtype);
   kernels.binary(
     BinaryOp[op], shape, alpha,
     out._data, 0, out._strides,

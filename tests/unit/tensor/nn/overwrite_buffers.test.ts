@@ -2,7 +2,7 @@
  * Ops of a transformer block that take their result buffers unzeroed (emptyForOverwrite /
  * allocStorage(.., false), or scratch from takeScratch): the fused attention's scores (scratch),
  * output, dS (scratch) and q/k/v gradients, GELU's output, saved derivative (scratch) and
- * gradient, layer_norm's output and input gradient, embedding's lookup. With the gradient pool and
+ * gradient, layer_norm's output and input gradient, embedding's lookup, binary ops' outputs. With the gradient pool and
  * the scratch pool holding only NaN-filled buffers of the sizes they ask for, they must take them
  * and overwrite every element: results equal to the same ops run with the pools drained (fresh,
  * zeroed memory).
@@ -56,6 +56,9 @@ describe("results written into unzeroed pooled buffers equal those in fresh memo
     { name: "GELU", inputs: [torch.randn(16, 1024)], op: (x) => F.gelu(x), poisoned: [1, 1], scratch: [1, 0] },
     { name: "embedding lookup", inputs: [torch.randn(65, 64)], op: (w) => F.embedding(tokens, w), poisoned: [1, 0] },
     { name: "layer_norm", inputs: [torch.randn(256, 64), torch.randn(64), torch.randn(64)], op: (x, w, b) => F.layer_norm(x, [64], w, b), poisoned: [1, 1] },
+    // binary ops (binaryKernel): the output, and mul's two input gradients (g * b, g * a)
+    { name: "add with a broadcast bias", inputs: [torch.randn(256, 64), torch.randn(64)], op: (x, b) => x.add(b), poisoned: [1, 0] },
+    { name: "mul", inputs: [torch.randn(256, 64), torch.randn(256, 64)], op: (x, y) => x.mul(y), poisoned: [1, 2] },
   ];
   for (const c of cases) {
     it(c.name, () => {
