@@ -13,10 +13,14 @@
  * general path for the rest. Each C element is summed in k order from zero as gemm.ts's driver
  * does, so the bits are the same as a product by product loop.
  *
- * The job is 16 i32 words at `job` (bytes): mb, nb, kc, aFn, aLane, aStep, bFn, bLane, bStep, m, n,
- * cRow, aTab, bTab, cTab, skip (m and n unused by the kernel; kept for readers of a job); aFn / bFn
- * are BATCH_FN's function indices, strides and cRow (C's row stride) in bytes,
- * and the tables hold each slice's A origin, B origin and C destination (byte addresses).
+ * The job is 17 i32 words at `job` (bytes): mb, nb, kc, aFn, aLane, aStep, bFn, bLane, bStep, m, n,
+ * cRow, aTab, bTab, cTab, skip, acc (m and n unused by the kernel; kept for readers of a job); aFn
+ * / bFn are BATCH_FN's function indices, strides and cRow (C's row stride) in bytes, the tables
+ * hold each slice's A origin, B origin and C destination (byte addresses), and with acc = 1 the
+ * products are added to what C holds (gemm_acc: a bias row preloaded there) instead of written.
+ *
+ * Slices with the same B origin as the slice before on the same call (one product cut into row
+ * slices, as matmul_simd.ts does so that each thread packs its own rows of A) pack B only once.
  *
  * `skip` (BATCH_SKIP) lets causal attention leave out the half of each product the causal cut
  * makes dead: the slice's rows go in groups of CAUSAL_GROUP_PANELS panels, and a group of rows
@@ -46,7 +50,7 @@ export const BATCH_FN = (() => {
 })();
 
 /** Words of a job (see the header). */
-export const BATCH_JOB_WORDS = 16;
+export const BATCH_JOB_WORDS = 17;
 
 /** The job's `skip` word: which part of each product causal attention lets gemm_batch leave out (see the header). */
 export const BATCH_SKIP = { NONE: 0, C_PAST_DIAGONAL: 1, A_PAST_DIAGONAL: 2, A_BEFORE_DIAGONAL: 3 } as const;
@@ -58,7 +62,7 @@ const IF = [0x04, 0x40], ELSE = [0x05], END = [0x0b];
 
 const JOB = 0, LO = 1, HI = 2, SCRATCH = 3;
 const I = 4, B_AT = 5, A_FN = 6, B_FN = 7;
-const SKIP = 8, GROUP = 9, IB = 10, GP = 11, R0 = 12, R1 = 13, KS = 14, KG = 15, NBG = 16, LOCALS = 17;
+const SKIP = 8, GROUP = 9, IB = 10, GP = 11, R0 = 12, R1 = 13, KS = 14, KG = 15, NBG = 16, LAST_B = 17, LOCALS = 18;
 
 /** Calls the packer whose index is in local `fnLocal` (one of the three for panel width W), after pushing its arguments. */
 function packCall(fnLocal: number, W: number, args: number[]): number[] {
@@ -88,6 +92,7 @@ function batchFunction(): WasmFunction {
   const skipIs = (mode: number) => [...g(SKIP), ...c(mode), ...op.i32Eq];
   /** if (cond) then else otherwise, as an i32 value. */
   const pick = (cond: number[], then: number[], otherwise: number[]) => [...then, ...otherwise, ...cond, ...SELECT];
+  const kernelArgs = [...g(SCRATCH), ...g(B_AT), ...slice(14), ...g(R0), ...job(11), ...op.i32Mul, ...op.i32Add, ...g(GP), ...g(NBG), ...g(KG), ...job(11)];
   // One row group [r0, r1) = [IB, IB + GP) panels: its steps [KS, KS + KG) and B panels [0, NBG).
   const group = [
     ...minU(g(GROUP), [...job(0), ...g(IB), ...op.i32Sub]), ...s(GP),
@@ -101,8 +106,13 @@ function batchFunction(): WasmFunction {
       ...slice(12), ...g(R0), ...job(4), ...op.i32Mul, ...op.i32Add, ...g(KS), ...job(5), ...op.i32Mul, ...op.i32Add,
       ...job(4), ...job(5), ...g(GP), ...g(KG),
     ]),
-    ...packCall(B_FN, NR, [...g(B_AT), ...slice(13), ...g(KS), ...job(8), ...op.i32Mul, ...op.i32Add, ...job(7), ...job(8), ...g(NBG), ...g(KG)]),
-    ...g(SCRATCH), ...g(B_AT), ...slice(14), ...g(R0), ...job(11), ...op.i32Mul, ...op.i32Add, ...g(GP), ...g(NBG), ...g(KG), ...job(11), ...call(0),
+    // B again unless this is a whole slice (no skip) with the B the slice before packed.
+    ...op.block([
+      ...g(SKIP), ...op.i32Eqz, ...slice(13), ...g(LAST_B), ...op.i32Eq, ...op.i32And, ...op.brIf(0),
+      ...packCall(B_FN, NR, [...g(B_AT), ...slice(13), ...g(KS), ...job(8), ...op.i32Mul, ...op.i32Add, ...job(7), ...job(8), ...g(NBG), ...g(KG)]),
+      ...pick([...g(SKIP), ...op.i32Eqz], slice(13), c(-1)), ...s(LAST_B),
+    ]),
+    ...job(16), ...IF, ...kernelArgs, ...call(1), ...ELSE, ...kernelArgs, ...call(0), ...END,
   ];
   const body = [
     // B panels after A's (mb * MR * kc floats).
@@ -110,6 +120,7 @@ function batchFunction(): WasmFunction {
     ...job(3), ...s(A_FN),
     ...job(6), ...s(B_FN),
     ...job(15), ...s(SKIP),
+    ...c(-1), ...s(LAST_B),
     // Without a skip, the whole slice is one group.
     ...pick([...g(SKIP), ...op.i32Eqz], job(0), c(CAUSAL_GROUP_PANELS)), ...s(GROUP),
     ...g(LO), ...s(I),
