@@ -259,3 +259,95 @@ function erfinvStart(y: number): number {
   const t = 2 / (Math.PI * a) + l / 2;
   return Math.sign(y) * Math.sqrt(Math.sqrt(t * t - l / a) - t);
 }
+
+// ---- Bessel functions of the first kind J0, J1 -------------------------------------------
+/** Power series (x/2)^ν Σ (-x²/4)^k / (k! (k+ν)!): alternating, used where its terms stay below ~1 (|x| <= 2). */
+function besselJSeries(x: number, nu: 0 | 1): number {
+  const q = -(x * x) / 4;
+  let term = nu === 0 ? 1 : x / 2;
+  let sum = term;
+  for (let k = 1; k < 100; k++) {
+    term *= q / (k * (k + nu));
+    sum += term;
+    if (Math.abs(term) < Math.abs(sum) * EPS * 0.25) break;
+  }
+  return sum;
+}
+
+/**
+ * [J0(x), J1(x)] for 2 < |x| <= 25 by Miller's backward recurrence J_{k-1} = (2k/x) J_k - J_{k+1},
+ * started far above x from (0, tiny) and normalised by J0 + 2 (J2 + J4 + ...) = 1: stable where
+ * the forward recurrence and the series both lose digits.
+ */
+function besselJMiller(x: number): [number, number] {
+  const m = 2 * Math.floor((Math.abs(x) + 60) / 2);
+  let next = 0; // J_{k+1}
+  let cur = 1e-30; // J_k
+  let norm = 0;
+  let j0 = 0;
+  let j1 = 0;
+  for (let k = m; k >= 1; k--) {
+    const prev = ((2 * k) / x) * cur - next; // J_{k-1}
+    next = cur;
+    cur = prev;
+    if (Math.abs(cur) > 1e250) {
+      // Rescale everything kept so far; the ratio is all that matters.
+      cur *= 1e-250;
+      next *= 1e-250;
+      norm *= 1e-250;
+      j1 *= 1e-250;
+    }
+    if (k - 1 === 1) j1 = cur;
+    if ((k - 1) % 2 === 0 && k - 1 > 0) norm += 2 * cur;
+  }
+  j0 = cur;
+  norm += j0;
+  return [j0 / norm, j1 / norm];
+}
+
+/**
+ * Hankel's asymptotic form for |x| > 25: √(2/(πx)) (P cos χ - Q sin χ), χ = x - (2ν+1)π/4, with
+ * cos χ and sin χ expanded through cos x and sin x (no rounding of x - π/4 for large x).
+ */
+function besselJAsymptotic(ax: number, nu: 0 | 1): number {
+  const mu = 4 * nu * nu;
+  let p = 1;
+  let q = 0;
+  let term = 1;
+  for (let k = 1; k < 80; k++) {
+    const next = term * ((mu - (2 * k - 1) ** 2) / (k * 8 * ax));
+    if (Math.abs(next) > Math.abs(term) && k > 2) break; // the asymptotic series starts to diverge
+    term = next;
+    // a_k enters Q for odd k and P for even k, with signs (-1)^floor(k/2).
+    const sign = Math.floor(k / 2) % 2 === 0 ? 1 : -1;
+    if (k % 2 === 1) q += sign * term;
+    else p += sign * term;
+    if (Math.abs(term) < EPS * 0.25) break;
+  }
+  const c = Math.cos(ax);
+  const s = Math.sin(ax);
+  const cosChi = nu === 0 ? (c + s) * Math.SQRT1_2 : (s - c) * Math.SQRT1_2;
+  const sinChi = nu === 0 ? (s - c) * Math.SQRT1_2 : -(s + c) * Math.SQRT1_2;
+  return Math.sqrt(2 / (Math.PI * ax)) * (p * cosChi - q * sinChi);
+}
+
+export function j0(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  const ax = Math.abs(x);
+  if (ax === Infinity) return 0;
+  if (ax <= 2) return besselJSeries(ax, 0);
+  if (ax <= 25) return besselJMiller(ax)[0];
+  return besselJAsymptotic(ax, 0);
+}
+
+/** J1 is odd: the sign of x carries over. */
+export function j1(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  const ax = Math.abs(x);
+  let v: number;
+  if (ax === Infinity) v = 0;
+  else if (ax <= 2) v = besselJSeries(ax, 1);
+  else if (ax <= 25) v = besselJMiller(ax)[1];
+  else v = besselJAsymptotic(ax, 1);
+  return x < 0 ? -v : v;
+}

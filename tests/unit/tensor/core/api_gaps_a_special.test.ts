@@ -8,10 +8,10 @@
 import { describe, expect, it } from "vitest";
 import { torch, type Tensor } from "../../../../lib/tensor/index";
 import { gradcheck } from "../../../../lib/grading/gradcheck";
-import { checkOpCase, type OpCaseTolerances, type StoredCase, type StoredTensor } from "../op_cases";
-import { loadFixture } from "./fixtures";
+import { checkOpCase, loadStored, type OpCaseTolerances, type StoredCase, type StoredTensor } from "../op_cases";
+import { expectClose, loadFixture } from "./fixtures";
 
-const fx = loadFixture<{ inputs: Record<string, StoredTensor>; cases: Record<string, StoredCase> }>("api_gaps_a.json");
+const fx = loadFixture<{ inputs: Record<string, StoredTensor>; cases: Record<string, StoredCase>; bessel_reference: { j0: number[]; j1: number[] } }>("api_gaps_a.json");
 const S = torch.special;
 
 type Fn = (...xs: Tensor[]) => Tensor | Tensor[];
@@ -42,6 +42,8 @@ const cases: Record<string, [string[], Fn]> = {
   xlog1py: [["XL1", "YL1"], (x, y) => S.xlog1py(x, y)],
   entr: [["ENT"], (x) => S.entr(x)],
   entr_edges: [["ENTX"], (x) => S.entr(x)],
+  bessel_j: [["BJ"], (x) => [S.bessel_j0(x), S.bessel_j1(x)]],
+  bessel_j_f32: [["F32"], (x) => [S.bessel_j0(x), S.bessel_j1(x)]],
   zeta: [["ZX", "ZQ"], (x, q) => S.zeta(x.detach(), q)],
   zeta_edges: [["ZXE", "ZQE"], (x, q) => S.zeta(x, q)],
   special_aliases: [["P32"], (x) => [S.expit(x), S.logit(x, 0.1), S.exp2(x), S.expm1(x), S.log1p(x), S.sinc(x), S.erf(x), S.erfc(x),
@@ -57,6 +59,10 @@ const TOL: Record<string, OpCaseTolerances> = {
   // polygamma(n >= 2) goes through zeta in both and agrees to 1e-12.
   polygamma_1: { out: [1e-9, 0], grad: [1e-6, 1e-12] },
   special_f32: { out: [2e-6, 1e-6], grad: [1e-5, 1e-6] },
+  // PyTorch 1.13's bessel_j0 / j1 are off by up to ~1.6e-7 (e.g. J0(5.5): mpmath -0.0068438694178192, PyTorch -0.0068440327);
+  // the float64-exact comparison is against mpmath below.
+  bessel_j: { out: [0, 3e-7], grad: [0, 0] },
+  bessel_j_f32: { out: [0, 3e-7], grad: [0, 0] },
   special_bessel_f32: { out: [2e-6, 1e-6], grad: [1e-5, 1e-6] },
   polygamma_f32: { out: [2e-6, 1e-6], grad: [1e-5, 1e-6] },
   special_bessel_long: { out: [1e-6, 1e-7], grad: [0, 0] },
@@ -76,6 +82,14 @@ describe("torch.special matches PyTorch 1.13 (api_gaps_a.json)", () => {
   }
 });
 
+describe("Bessel J0 / J1 are float64-exact (mpmath reference, 30 digits)", () => {
+  it("from 0 to 1e4, both signs, through the series, recurrence and asymptotic ranges", () => {
+    const x = loadStored(fx.inputs.BJ);
+    expectClose(S.bessel_j0(x), fx.bessel_reference.j0, 0, 2e-15, "j0");
+    expectClose(S.bessel_j1(x), fx.bessel_reference.j1, 0, 2e-15, "j1");
+  });
+});
+
 describe("torch.special gradients (float64 finite differences)", () => {
   const d = (v: number[]) => torch.tensor(v, { dtype: torch.float64 });
   const grads: [string, (x: Tensor) => Tensor, number[]][] = [
@@ -92,6 +106,8 @@ describe("torch.special gradients (float64 finite differences)", () => {
     ["ndtri", (x) => S.ndtri(x), [1e-6, 0.2, 0.5, 0.93]],
     ["log_ndtr", (x) => S.log_ndtr(x), [-30, -3, -0.5, 0.4, 6]],
     ["entr", (x) => S.entr(x), [0.05, 0.4, 2]],
+    ["bessel_j0", (x) => S.bessel_j0(x), [-7, -0.3, 0, 1.9, 2.1, 24, 30]],
+    ["bessel_j1", (x) => S.bessel_j1(x), [-7, -0.3, 0, 1.9, 2.1, 24, 30]],
   ];
   for (const [name, f, v] of grads) {
     it(name, () => expect(gradcheck(f, [d(v)])).toBe(true));
@@ -135,6 +151,6 @@ describe("torch.special forms and errors", () => {
     expect(() => torch.mvlgamma(torch.ones(1), 0)).toThrow(/p has to be greater than or equal to 1/);
     const x = torch.tensor([2.0], { dtype: torch.float64, requires_grad: true });
     expect(() => S.zeta(x, torch.tensor([1.5], { dtype: torch.float64 })).sum().backward()).toThrow(/derivative for 'self' is not implemented/);
-    expect(() => S.bessel_j0()).toThrow(/torch.special.bessel_j0 is not available in this engine; torch.special has: .*i0e/);
+    expect(() => S.bessel_y0()).toThrow(/torch.special.bessel_y0 is not available in this engine; torch.special has: .*i0e/);
   });
 });
