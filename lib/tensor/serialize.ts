@@ -18,7 +18,6 @@ import { bool, float32, float64, int64, type DType } from "./dtype";
 import { RuntimeError, TypeError_ } from "./errors";
 import { Module, type StateDict } from "./nn/module";
 import { BatchNorm1d } from "./nn/modules/batchnorm";
-import { Linear } from "./nn/modules/linear";
 import { Parameter } from "./nn/parameter";
 import { lookup_module } from "./nn/registry";
 import { contiguousData, empty } from "./ops/util";
@@ -180,7 +179,6 @@ function describe(m: Module): ArchNode {
 
 /** Modules whose constructor needs sizes; every other class is built with `new Class()`. */
 const FACTORIES: Record<string, (s: Record<string, unknown>) => Module> = {
-  Linear: (s) => new Linear(s.in_features as number, s.out_features as number, { bias: s.bias !== null }),
   BatchNorm1d: (s) => new BatchNorm1d(s.num_features as number),
 };
 

@@ -45,6 +45,11 @@ export class Linear extends Module {
     this.reset_parameters();
   }
 
+  /** Rebuilds a saved Linear, or a subclass such as attention's out_proj, from its saved sizes (torch.load of a whole model). */
+  static _from_settings(this: new (i: number, o: number, opts: LinearOptions) => Module, s: Record<string, unknown>): Module {
+    return new this(s.in_features as number, s.out_features as number, { bias: s.bias !== null });
+  }
+
   reset_parameters(): void {
     kaiming_uniform_(this.weight, Math.sqrt(5));
     if (this.bias) {
