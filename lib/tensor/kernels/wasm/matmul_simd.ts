@@ -88,13 +88,16 @@ export function createWasmMatmul(fallback: Matmul, gemm: () => Gemm | null, avai
   };
 }
 
+/** Whether tall products run as row slices (rowSliced); benches turn it off to compare in one process. */
+export const rowSlicing = { enabled: true };
+
 /**
  * Rows per slice when one product runs as a gemm_batch job of row slices (rowSliced), or 0 where
  * it does not: one k slice, whole B panels, and m cut into at least two slices of 128, 64 or 32
  * rows whose A slice is at most 16 Ki floats (it stays in L1/L2 between its packing and its use).
  */
 function rowSliceRows(m: number, n: number, k: number): number {
-  if (k === 0 || k > KC || n % NR !== 0) return 0;
+  if (!rowSlicing.enabled || k === 0 || k > KC || n % NR !== 0) return 0;
   for (const rows of [128, 64, 32]) if (m % rows === 0 && m > rows && rows * k <= 1 << 14) return rows;
   return 0;
 }
