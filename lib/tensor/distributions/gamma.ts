@@ -101,6 +101,8 @@ export class Gamma {
   readonly rate: Tensor;
   readonly batch_shape: number[];
   readonly event_shape: number[] = [];
+  /** Whether rsample (a reparameterised, differentiable draw) exists, as PyTorch's flag. */
+  readonly has_rsample = true;
 
   constructor(...args: PyArgs<[concentration: Param, rate: Param, validate_args?: boolean | null], { concentration?: Param; rate?: Param } & Validate>) {
     const o = parseArgs<{ concentration?: Param; rate?: Param } & Validate>("Gamma", ["concentration", "rate", "validate_args"], args);
@@ -156,6 +158,8 @@ export class Dirichlet {
   readonly concentration: Tensor;
   readonly batch_shape: number[];
   readonly event_shape: number[];
+  /** Whether rsample (a reparameterised, differentiable draw) exists, as PyTorch's flag. */
+  readonly has_rsample = true;
 
   constructor(...args: PyArgs<[concentration: Tensor, validate_args?: boolean | null], { concentration?: Tensor } & Validate>) {
     const o = parseArgs<{ concentration?: Tensor } & Validate>("Dirichlet", ["concentration", "validate_args"], args);
@@ -176,6 +180,9 @@ export class Dirichlet {
   get variance(): Tensor {
     const c0 = this.concentration.sum(-1, true);
     return this.concentration.mul(c0.sub(this.concentration)).div(c0.pow(2).mul(c0.add(1)));
+  }
+  get stddev(): Tensor {
+    return this.variance.sqrt();
   }
 
   rsample(sample_shape: readonly number[] = []): Tensor {
@@ -210,6 +217,8 @@ export class Beta {
   readonly concentration0: Tensor;
   readonly batch_shape: number[];
   readonly event_shape: number[] = [];
+  /** Whether rsample (a reparameterised, differentiable draw) exists, as PyTorch's flag. */
+  readonly has_rsample = true;
   private readonly dirichlet: Dirichlet;
 
   constructor(...args: PyArgs<[concentration1: Param, concentration0: Param, validate_args?: boolean | null], { concentration1?: Param; concentration0?: Param } & Validate>) {
@@ -226,6 +235,9 @@ export class Beta {
   get variance(): Tensor {
     const total = this.concentration1.add(this.concentration0);
     return this.concentration1.mul(this.concentration0).div(total.pow(2).mul(total.add(1)));
+  }
+  get stddev(): Tensor {
+    return this.variance.sqrt();
   }
 
   rsample(sample_shape: readonly number[] = []): Tensor {

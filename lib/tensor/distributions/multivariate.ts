@@ -23,6 +23,8 @@ export class OneHotCategorical {
   readonly categorical: Categorical;
   readonly batch_shape: number[];
   readonly event_shape: number[];
+  /** Whether rsample (a reparameterised, differentiable draw) exists, as PyTorch's flag. */
+  readonly has_rsample = false;
 
   /** new OneHotCategorical(probs) or new OneHotCategorical({ logits }). */
   constructor(...args: PyArgs<[probs?: Tensor | null, logits?: Tensor | null, validate_args?: boolean | null], { probs?: Tensor | null; logits?: Tensor | null } & Validate>) {
@@ -43,6 +45,9 @@ export class OneHotCategorical {
   }
   get variance(): Tensor {
     return this.probs.mul(this.probs.neg().add(1));
+  }
+  get stddev(): Tensor {
+    return this.variance.sqrt();
   }
 
   /** one_hot(Categorical.sample(sample_shape), K) in the probabilities' dtype. */
@@ -88,6 +93,8 @@ export class MultivariateNormal {
   readonly scale_tril: Tensor;
   readonly batch_shape: number[];
   readonly event_shape: number[];
+  /** Whether rsample (a reparameterised, differentiable draw) exists, as PyTorch's flag. */
+  readonly has_rsample = true;
   private readonly given: "covariance_matrix" | "precision_matrix" | "scale_tril";
   private readonly givenMatrix: Tensor;
 
@@ -227,6 +234,12 @@ export class Independent {
   }
   get variance(): Tensor {
     return this.base_dist.variance;
+  }
+  get stddev(): Tensor {
+    return this.base_dist.variance.sqrt();
+  }
+  get has_rsample(): boolean {
+    return typeof this.base_dist.rsample === "function" && (this.base_dist as { has_rsample?: boolean }).has_rsample !== false;
   }
 
   sample(sample_shape: readonly number[] = []): Tensor {

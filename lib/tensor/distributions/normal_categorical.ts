@@ -41,6 +41,8 @@ export class Normal {
   readonly scale: Tensor;
   readonly batch_shape: number[];
   readonly event_shape: number[] = [];
+  /** Whether rsample (a reparameterised, differentiable draw) exists, as PyTorch's flag. */
+  readonly has_rsample = true;
 
   /** new Normal(loc, scale, validate_args?) or new Normal({ loc, scale, validate_args }) */
   constructor(...args: PyArgs<[loc: Param, scale: Param, validate_args?: boolean | null], NormalOptions>) {
@@ -119,6 +121,8 @@ export class Categorical {
   readonly logits: Tensor;
   readonly batch_shape: number[];
   readonly event_shape: number[] = [];
+  /** Whether rsample (a reparameterised, differentiable draw) exists, as PyTorch's flag. */
+  readonly has_rsample = false;
 
   private readonly fromProbs: boolean;
 

@@ -26,6 +26,8 @@ export class Bernoulli {
   readonly logits: Tensor;
   readonly batch_shape: number[];
   readonly event_shape: number[] = [];
+  /** Whether rsample (a reparameterised, differentiable draw) exists, as PyTorch's flag. */
+  readonly has_rsample = false;
   private readonly fromProbs: boolean;
 
   /** new Bernoulli(probs) or new Bernoulli({ logits }) (PyTorch's Bernoulli(probs=None, logits=None, validate_args=None)). */
@@ -84,6 +86,8 @@ export class Uniform {
   readonly high: Tensor;
   readonly batch_shape: number[];
   readonly event_shape: number[] = [];
+  /** Whether rsample (a reparameterised, differentiable draw) exists, as PyTorch's flag. */
+  readonly has_rsample = true;
 
   constructor(...args: PyArgs<[low: Param, high: Param, validate_args?: boolean | null], { low?: Param; high?: Param } & Validate>) {
     const o = parseArgs<{ low?: Param; high?: Param } & Validate>("Uniform", ["low", "high", "validate_args"], args);
@@ -142,6 +146,8 @@ export class Exponential {
   readonly rate: Tensor;
   readonly batch_shape: number[];
   readonly event_shape: number[] = [];
+  /** Whether rsample (a reparameterised, differentiable draw) exists, as PyTorch's flag. */
+  readonly has_rsample = true;
 
   constructor(...args: PyArgs<[rate: Param, validate_args?: boolean | null], { rate?: Param } & Validate>) {
     const o = parseArgs<{ rate?: Param } & Validate>("Exponential", ["rate", "validate_args"], args);
@@ -198,6 +204,8 @@ export class Laplace {
   readonly scale: Tensor;
   readonly batch_shape: number[];
   readonly event_shape: number[] = [];
+  /** Whether rsample (a reparameterised, differentiable draw) exists, as PyTorch's flag. */
+  readonly has_rsample = true;
 
   constructor(...args: PyArgs<[loc: Param, scale: Param, validate_args?: boolean | null], { loc?: Param; scale?: Param } & Validate>) {
     const o = parseArgs<{ loc?: Param; scale?: Param } & Validate>("Laplace", ["loc", "scale", "validate_args"], args);
@@ -256,6 +264,8 @@ export class Poisson {
   readonly rate: Tensor;
   readonly batch_shape: number[];
   readonly event_shape: number[] = [];
+  /** Whether rsample (a reparameterised, differentiable draw) exists, as PyTorch's flag. */
+  readonly has_rsample = false;
 
   constructor(...args: PyArgs<[rate: Param, validate_args?: boolean | null], { rate?: Param } & Validate>) {
     const o = parseArgs<{ rate?: Param } & Validate>("Poisson", ["rate", "validate_args"], args);

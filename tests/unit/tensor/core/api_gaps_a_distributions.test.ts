@@ -28,6 +28,8 @@ interface DistCase {
   rsample?: StoredTensor;
   rsample_grad?: Record<string, StoredTensor>;
   repr: string;
+  has_rsample: boolean;
+  stddev: StoredTensor;
 }
 const fx = loadFixture<{ distributions: { cases: Record<string, DistCase>; draws: Record<string, StoredTensor>; kl: Record<string, StoredTensor> } }>("api_gaps_a.json").distributions;
 const D = torch.distributions;
@@ -37,6 +39,8 @@ interface Dist {
   event_shape: number[];
   mean: Tensor;
   variance: Tensor;
+  stddev: Tensor;
+  has_rsample: boolean;
   log_prob(v: Tensor): Tensor;
   entropy(): Tensor;
   sample(s?: number[]): Tensor;
@@ -79,6 +83,8 @@ describe("torch.distributions match PyTorch 1.13 (api_gaps_a.json)", () => {
       expect(d.event_shape).toEqual(c.event_shape);
       expectClose(d.mean, c.mean.data, rtol, atol, `${name} mean`);
       expectClose(d.variance, c.variance.data, rtol, atol, `${name} variance`);
+      expectClose(d.stddev, c.stddev.data, rtol, atol, `${name} stddev`);
+      expect(d.has_rsample, `${name} has_rsample`).toBe(c.has_rsample);
       expectClose(d.log_prob(value), c.log_prob.data, rtol, atol, `${name} log_prob`);
       let total = d.log_prob(value).sum();
       if (c.entropy) {
