@@ -13,6 +13,7 @@ import { broadcastShapes } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
 import { contiguousData, empty, operands, sumToShape } from "./util";
 import { polygamma } from "./special";
+import { lgammaScalar } from "./special_math";
 import { where } from "./where";
 
 type Grad1 = (g: Tensor, x: Tensor, y: Tensor) => Tensor;
@@ -269,26 +270,9 @@ export const logaddexp2 = (x: Tensor, other: TensorLike): Tensor =>
   logaddexp(x.mul(Math.LN2), other instanceof Tensor ? other.mul(Math.LN2) : (other as number) * Math.LN2).div(Math.LN2);
 
 // ---- scalar special functions (float64) -------------------------------------------------
+export { lgammaScalar }; // lives in special_math.ts with the other float64 special functions
 /** erfc in float64: 1 - erf(x) below 2; above, the continued fraction (1 - erf(x) would lose every digit). */
 const erfcScalar = (x: number): number => (x >= 2 ? erfcContinuedFraction(x) : 1 - erfScalar(x));
-
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
-/** log|Γ(v)| (Lanczos, g = 7; reflection below 0.5); +inf at the poles 0, -1, -2, ... */
-export function lgammaScalar(v: number): number {
-  if (Number.isNaN(v)) return NaN;
-  if (v === Infinity || v === -Infinity) return Infinity;
-  if (v <= 0 && Number.isInteger(v)) return Infinity;
-  if (v < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * v))) - lgammaScalar(1 - v);
-  const z = v - 1;
-  let a = LANCZOS[0];
-  const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += LANCZOS[i] / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
-}
 
 /** ψ(v): recurrence up to 10 (the series then has float64 accuracy), then the asymptotic series; reflection for negatives. */
 export function digammaScalar(v: number): number {
