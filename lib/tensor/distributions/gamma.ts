@@ -10,8 +10,8 @@
  * reparameterisation gradient dx/dα = -∂P(α, x)/∂α / pdf(x), computed to ~1e-9 (PyTorch's
  * _standard_gamma_grad is a ~1e-3 approximation of the same quantity).
  * Difference from PyTorch: Dirichlet's (hence Beta's) rsample gradient with respect to the
- * concentration (ATen's _dirichlet_grad) is not implemented; backpropagating into a concentration
- * through Dirichlet or Beta rsample raises.
+ * concentration is the gamma-composition pathwise gradient (unbiased, see sampleDirichlet), not
+ * ATen's _dirichlet_grad estimator: same samples, different per-draw gradients.
  */
 import { parseArgs, type PyArgs } from "../args";
 import { record } from "../autograd/function";
@@ -62,13 +62,6 @@ export function sampleGamma(alpha: number, gen: Generator, f32: boolean): number
   }
 }
 
-/** A backward that refuses: Dirichlet's reparameterisation gradient is not implemented here. */
-function noConcentrationGrad(out: Tensor, name: string, concentration: Tensor): Tensor {
-  return record(out, name, [concentration], () => {
-    throw new RuntimeError(`${name}: the reparameterised gradient of a Dirichlet (or Beta) sample with respect to its concentration is not implemented in this engine; use sample() or detach the concentration`);
-  });
-}
-
 /** torch._standard_gamma(alpha): elementwise Gamma(alpha, 1) draws, at least the dtype's smallest normal number. */
 export function standardGamma(alpha: Tensor, gen: Generator = default_generator): Tensor {
   const a = contiguousData(alpha);
@@ -84,7 +77,13 @@ export function standardGamma(alpha: Tensor, gen: Generator = default_generator)
   });
 }
 
-/** torch._sample_dirichlet(alpha) over the last dim: float64 gammas, normalised, clamped into (0, 1). */
+/**
+ * torch._sample_dirichlet(alpha) over the last dim: float64 gammas, normalised, clamped into (0, 1).
+ * Its gradient is the gamma-composition pathwise one: with x = g / S, S = Σ g and each g_i's
+ * implicit gradient dg_i/dα_i, the vector-Jacobian product is dg_i/dα_i / S · (G_i - Σ_j G_j x_j).
+ * It is unbiased (E[∂f(x)/∂α] = ∂E[f(x)]/∂α) but not PyTorch's estimator (_dirichlet_grad), so
+ * per-draw gradients differ from PyTorch's while the samples themselves are equal.
+ */
 export function sampleDirichlet(alpha: Tensor, gen: Generator = default_generator): Tensor {
   const a = contiguousData(alpha);
   const k = alpha.shape[alpha.dim() - 1];
@@ -93,6 +92,7 @@ export function sampleDirichlet(alpha: Tensor, gen: Generator = default_generato
   const lo = f32 ? FLOAT_MIN : DOUBLE_MIN;
   const hi = f32 ? 1 - 2 ** -24 : 1 - 2 ** -53; // nexttoward(1, 0)
   const g = new Float64Array(a.length);
+  const sums = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) g[i] = Math.max(DOUBLE_MIN, sampleGamma(a[i], gen, false));
   for (let row = 0; row < a.length; row += k) {
     let sum = 0;
@@ -100,9 +100,14 @@ export function sampleDirichlet(alpha: Tensor, gen: Generator = default_generato
     for (let j = 0; j < k; j++) {
       const v = f32 ? Math.fround(g[row + j] / sum) : g[row + j] / sum;
       out._data[row + j] = Math.min(hi, Math.max(lo, v));
+      sums[row + j] = sum;
     }
   }
-  return noConcentrationGrad(out, "DirichletBackward", alpha);
+  return record(out, "DirichletBackward", [alpha], (grad) => {
+    const scale = empty(alpha.shape, alpha.dtype);
+    for (let i = 0; i < a.length; i++) scale._data[i] = standardGammaGrad(a[i], g[i]) / sums[i];
+    return [scale.mul(grad.sub(out.mul(grad).sum(-1, true)))];
+  });
 }
 
 export class Gamma {

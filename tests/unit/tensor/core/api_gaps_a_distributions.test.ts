@@ -182,7 +182,7 @@ describe("torch.distributions gradients, forms and errors", () => {
     expect(gradcheck((l, a) => new D.MultivariateNormal(l, cov(a)).log_prob(d64([[0.3, -0.2], [1, 1]])), [d64([0.1, 0.5]), d64([[1, 0.2], [-0.3, 0.8]])])).toBe(true);
     expect(gradcheck((a) => D.kl_divergence(new D.MultivariateNormal(d64([0, 1]), cov(a)), new D.MultivariateNormal(d64([1, 0]), d64([[2, 0.1], [0.1, 1]]))), [d64([[1, 0.2], [-0.3, 0.8]])])).toBe(true);
   });
-  it("Gamma.rsample differentiates in rate and concentration (implicit gradient within 1e-8 of mpmath); Dirichlet/Beta concentrations raise", () => {
+  it("Gamma.rsample differentiates in rate and concentration (implicit gradient within 1e-8 of mpmath)", () => {
     const rate = torch.tensor([2, 0.5], { dtype: torch.float64, requires_grad: true });
     torch.manual_seed(1);
     const x = new D.Gamma(d64([1.5, 3]), rate).rsample();
@@ -199,9 +199,24 @@ describe("torch.distributions gradients, forms and errors", () => {
     s.sum().backward();
     const want = (alpha.detach().tolist() as number[]).map((a, i) => standardGammaGrad(a, (s.detach().tolist() as number[])[i]));
     expectClose(alpha.grad!, want, 1e-12, 0, "backward uses the sample's own gradient");
-    const conc = torch.tensor([1.5, 2], { requires_grad: true });
-    expect(() => new D.Dirichlet(conc).rsample().sum().backward()).toThrow(/reparameterised gradient of a Dirichlet \(or Beta\) sample .* is not implemented/);
-    expect(() => new D.Beta(conc, 1).rsample().sum().backward()).toThrow(/is not implemented/);
+  });
+  it("Gamma, Dirichlet and Beta rsample gradients are unbiased: Monte Carlo means match d/dα of the exact means", () => {
+    const N = 20000;
+    torch.manual_seed(11);
+    const a = torch.tensor([0.4, 2.5], { dtype: torch.float64, requires_grad: true });
+    new D.Gamma(a, 1).rsample([N]).mean(0).sum().backward(); // E[x] = α: d/dα = 1
+    expectClose(a.grad!, [1, 1], 0, 0.03, "Gamma");
+    const c = torch.tensor([0.7, 2.5, 1.1], { dtype: torch.float64, requires_grad: true });
+    const w = d64([1, -2, 0.5]);
+    new D.Dirichlet(c).rsample([N]).mul(w).sum(-1).mean().backward();
+    const A = 0.7 + 2.5 + 1.1;
+    const Ef = (0.7 * 1 - 2.5 * 2 + 1.1 * 0.5) / A;
+    expectClose(c.grad!, [1, -2, 0.5].map((wi) => (wi - Ef) / A), 0, 0.01, "Dirichlet");
+    const c1 = torch.tensor([0.6], { dtype: torch.float64, requires_grad: true });
+    const c0 = torch.tensor([1.8], { dtype: torch.float64, requires_grad: true });
+    new D.Beta(c1, c0).rsample([N]).mean().backward(); // E[x] = c1 / (c1 + c0)
+    expectClose(c1.grad!, [1.8 / 2.4 ** 2], 0, 0.01, "Beta c1");
+    expectClose(c0.grad!, [-0.6 / 2.4 ** 2], 0, 0.01, "Beta c0");
   });
   it("positional and options forms agree; numbers broadcast with tensors", () => {
     torch.manual_seed(2);
