@@ -2,8 +2,8 @@
  * torch.special as in PyTorch 1.13: the functions of that namespace this engine has. Most are
  * the torch.* functions under their special.* names (expit is sigmoid, gammaln is lgamma, psi is
  * digamma, ...); the Bessel, zeta/polygamma and normal-distribution functions live in
- * ops/special.ts. Not here (yet): airy_ai, bessel_y0/y1, modified_bessel_k*, gammainc /
- * gammaincc, spherical_bessel_j0 and the orthogonal polynomials: calling one raises an error
+ * ops/special.ts. Not here (yet): airy_ai, bessel_y0/y1, modified_bessel_k*, spherical_bessel_j0
+ * and the orthogonal polynomials: calling one raises an error
  * that says so.
  */
 import { parseArgs, type PyArgs } from "./args";
@@ -27,7 +27,7 @@ function logsumexp(x: Tensor, ...args: DimArgs): Tensor {
 /** Functions of PyTorch 1.13's torch.special that this engine does not have. */
 const MISSING = [
   "airy_ai", "bessel_y0", "bessel_y1", "modified_bessel_i0", "modified_bessel_i1", "modified_bessel_k0",
-  "modified_bessel_k1", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1", "spherical_bessel_j0", "gammainc", "gammaincc",
+  "modified_bessel_k1", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1", "spherical_bessel_j0",
   "chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w", "hermite_polynomial_h",
   "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p", "shifted_chebyshev_polynomial_t",
   "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w",
@@ -46,6 +46,8 @@ const available = {
   gammaln: ew.lgamma, digamma: ew.digamma, psi: ew.digamma, polygamma: sp.polygamma,
   multigammaln: (x: Tensor, ...args: sp.PArgs) => sp.mvlgamma(x, sp.pArg("special.multigammaln", args)),
   zeta: (x: TensorLike, other: TensorLike) => sp.zeta(x, other),
+  gammainc: (x: TensorLike, other: TensorLike) => sp.gammainc(x, other),
+  gammaincc: (x: TensorLike, other: TensorLike) => sp.gammaincc(x, other),
   // Bessel functions of the first kind (J) and modified ones (I)
   i0: sp.i0, i0e: sp.i0e, i1: sp.i1, i1e: sp.i1e, bessel_j0: sp.bessel_j0, bessel_j1: sp.bessel_j1,
   // logs, exponentials and the rest

@@ -49,6 +49,12 @@ export interface GapMethods {
   /** Combines source's slices into self's slices index[i] along dim ("prod" | "mean" | "amax" | "amin"; { include_self }). */
   index_reduce(dim: number, index: Tensor, source: Tensor, ...args: IndexReduceArgs): Tensor;
   index_reduce_(dim: number, index: Tensor, source: Tensor, ...args: IndexReduceArgs): Tensor;
+  /** Regularized lower incomplete gamma P(self, other). */
+  igamma: Binary;
+  /** Regularized upper incomplete gamma Q(self, other). */
+  igammac: Binary;
+  igamma_: Binary;
+  igammac_: Binary;
   /** Modified Bessel function I0. */
   i0(): Tensor;
   i0_(): Tensor;
@@ -105,6 +111,10 @@ const methods: GapMethods & ThisType<Tensor> = {
     const a = parseIndexReduce("index_reduce_", args);
     return applyOp(this, "index_reduce_", (old) => index_reduce(old, dim, index, source, a.reduce, a.include_self), source);
   },
+  igamma(other) { return sp.gammainc(this, other); },
+  igammac(other) { return sp.gammaincc(this, other); },
+  igamma_(other) { return applyOp(this, "igamma_", (x) => sp.gammainc(x, other), other); },
+  igammac_(other) { return applyOp(this, "igammac_", (x) => sp.gammaincc(x, other), other); },
   i0() { return sp.i0(this); },
   i0_() { return applyOp(this, "i0_", (x) => sp.i0(x)); },
   polygamma(n) { return sp.polygamma(n, this); },

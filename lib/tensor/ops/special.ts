@@ -144,3 +144,20 @@ export function bessel_j1(x: Tensor): Tensor {
   tensorArg(x, "special_bessel_j1");
   return map1(x, "SpecialBesselJ1Backward0", m.j1, (g, x, y) => g.mul(where(x.eq(0), 0.5, bessel_j0(x).sub(y.div(x)))));
 }
+
+/**
+ * Regularized incomplete gamma functions P(a, x) (gammainc / igamma) and Q(a, x) (gammaincc /
+ * igammac), float64-exact. Differentiable in x (±x^(a-1) e^-x / Γ(a)); like PyTorch, not in a.
+ */
+function incompleteGamma(a: TensorLike, b: TensorLike, upper: boolean): Tensor {
+  const op = upper ? "igammac" : "igamma";
+  const [x, y, dt] = floatOperands(a, b, op);
+  return mapN([x, y], dt, upper ? "IgammacBackward0" : "IgammaBackward0", op, (u, v) => m.gammaincEdge(u, v, upper), (g, [a, x]) => {
+    if (a.requires_grad) throw new RuntimeError(`the derivative for '${op}: input' is not implemented.`);
+    const density = a.sub(1).mul(x.log()).sub(x).sub(a.lgamma()).exp();
+    return [null, upper ? g.mul(density).neg() : g.mul(density)];
+  });
+}
+
+export const gammainc = (a: TensorLike, x: TensorLike): Tensor => incompleteGamma(a, x, false);
+export const gammaincc = (a: TensorLike, x: TensorLike): Tensor => incompleteGamma(a, x, true);

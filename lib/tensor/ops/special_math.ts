@@ -430,3 +430,22 @@ export function standardGammaGrad(alpha: number, x: number): number {
   const r = -dP * Math.exp(logTail - logPdf);
   return Number.isFinite(r) ? r : 0;
 }
+
+/** P(a, x) or Q(a, x) (upper) with PyTorch's edge values: NaN for negative arguments, P(0, x > 0) = 1, P(a, 0) = 0, P(a, inf) = 1, P(inf, x) = 0. */
+export function gammaincEdge(a: number, x: number, upper: boolean): number {
+  if (Number.isNaN(a) || Number.isNaN(x) || a < 0 || x < 0) return NaN;
+  let p: number;
+  if (a === 0) {
+    if (x === 0) return NaN;
+    p = 1;
+  } else if (x === 0) p = 0;
+  else if (a === Infinity) {
+    if (x === Infinity) return NaN;
+    p = 0;
+  } else if (x === Infinity) p = 1;
+  else {
+    const [logP, logQ] = logGammaincPQ(a, x);
+    return Math.exp(upper ? logQ : logP);
+  }
+  return upper ? 1 - p : p;
+}

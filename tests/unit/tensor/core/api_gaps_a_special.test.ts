@@ -42,6 +42,10 @@ const cases: Record<string, [string[], Fn]> = {
   xlog1py: [["XL1", "YL1"], (x, y) => S.xlog1py(x, y)],
   entr: [["ENT"], (x) => S.entr(x)],
   entr_edges: [["ENTX"], (x) => S.entr(x)],
+  gammainc_edges: [["GA", "GX"], (a, x) => [S.gammainc(a, x), S.gammaincc(a, x)]],
+  gammainc: [["GA2", "GX2"], (a, x) => S.gammainc(a.detach(), x)],
+  gammaincc: [["GA2", "GX2"], (a, x) => torch.igammac(a.detach(), x)],
+  igamma_f32: [["POS32", "P32"], (a, x) => [a.igamma(x.mul(5)), a.igammac(x.mul(5))]],
   bessel_j: [["BJ"], (x) => [S.bessel_j0(x), S.bessel_j1(x)]],
   bessel_j_f32: [["F32"], (x) => [S.bessel_j0(x), S.bessel_j1(x)]],
   zeta: [["ZX", "ZQ"], (x, q) => S.zeta(x.detach(), q)],
@@ -62,6 +66,12 @@ const TOL: Record<string, OpCaseTolerances> = {
   // PyTorch 1.13's bessel_j0 / j1 are off by up to ~1.6e-7 (e.g. J0(5.5): mpmath -0.0068438694178192, PyTorch -0.0068440327);
   // the float64-exact comparison is against mpmath below.
   bessel_j: { out: [0, 3e-7], grad: [0, 0] },
+  igamma_f32: { out: [2e-6, 1e-7], grad: [0, 0] },
+  // PyTorch 1.13's igamma is good to ~1e-9 relative: P(100, 90) = 0.15822098918643017 (mpmath), this engine
+  // 0.15822098918643868, PyTorch 0.15822098907532103.
+  gammainc_edges: { out: [2e-9, 0], grad: [0, 0] },
+  gammainc: { out: [2e-9, 0], grad: [1e-6, 1e-12] },
+  gammaincc: { out: [2e-9, 0], grad: [1e-6, 1e-12] },
   bessel_j_f32: { out: [0, 3e-7], grad: [0, 0] },
   special_bessel_f32: { out: [2e-6, 1e-6], grad: [1e-5, 1e-6] },
   polygamma_f32: { out: [2e-6, 1e-6], grad: [1e-5, 1e-6] },
@@ -112,6 +122,12 @@ describe("torch.special gradients (float64 finite differences)", () => {
   for (const [name, f, v] of grads) {
     it(name, () => expect(gradcheck(f, [d(v)])).toBe(true));
   }
+  it("gammainc / gammaincc in x; their derivative in a raises as PyTorch's", () => {
+    expect(gradcheck((x) => S.gammainc(d([0.3, 1.5, 4, 25]), x), [d([0.1, 2, 7.5, 20])])).toBe(true);
+    expect(gradcheck((x) => S.gammaincc(d([0.3, 1.5, 4, 25]), x), [d([0.1, 2, 7.5, 20])])).toBe(true);
+    const a = d([1.5]).requires_grad_(true);
+    expect(() => torch.igamma(a, d([2])).sum().backward()).toThrow(/the derivative for 'igamma: input' is not implemented/);
+  });
   it("xlog1py in both arguments, zeta in q", () => {
     expect(gradcheck((x, y) => S.xlog1py(x, y), [d([0.5, -2, 3]), d([0.3, 1.5, -0.4])])).toBe(true);
     expect(gradcheck((q) => S.zeta(d([2, 3.5, 5]), q), [d([0.7, 2, 9])])).toBe(true);

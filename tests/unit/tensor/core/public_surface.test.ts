@@ -511,7 +511,7 @@ const NO_KEYWORDS: Record<string, string> = {
   "torch.fmax": "tensor-only (PyTorch's other parameter is out=)", "torch.fmin": "tensor-only (PyTorch's other parameter is out=)",
   // issue-12 gaps, helper A: operands only (PyTorch's remaining parameter is out=)
   ...Object.fromEntries(
-    ["bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "gcd", "lcm", "frexp", "ldexp", "i0", "polygamma"]
+    ["bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "gcd", "lcm", "frexp", "ldexp", "i0", "polygamma", "igamma", "igammac"]
       .map((n) => [`torch.${n}`, "operands only (PyTorch's other parameter is out=)"]),
   ),
   // complex.ts: refusals (no complex dtype) and real-tensor identities, tensor-only
