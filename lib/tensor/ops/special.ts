@@ -161,3 +161,15 @@ function incompleteGamma(a: TensorLike, b: TensorLike, upper: boolean): Tensor {
 
 export const gammainc = (a: TensorLike, x: TensorLike): Tensor => incompleteGamma(a, x, false);
 export const gammaincc = (a: TensorLike, x: TensorLike): Tensor => incompleteGamma(a, x, true);
+
+/** sin(x) / x, 1 at 0 (a short series below 1e-4 keeps the last digits); derivative (cos x - sin x / x) / x. */
+export function spherical_bessel_j0(x: Tensor): Tensor {
+  tensorArg(x, "special_spherical_bessel_j0");
+  const f = (v: number): number => {
+    if (Number.isNaN(v)) return NaN;
+    if (!Number.isFinite(v)) return 0;
+    if (Math.abs(v) < 1e-4) return 1 - (v * v) / 6;
+    return Math.sin(v) / v;
+  };
+  return map1(x, "SpecialSphericalBesselJ0Backward0", f, (g, x, y) => g.mul(where(x.eq(0), 0, x.cos().sub(y).div(x))));
+}

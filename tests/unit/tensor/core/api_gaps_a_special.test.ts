@@ -46,6 +46,8 @@ const cases: Record<string, [string[], Fn]> = {
   gammainc: [["GA2", "GX2"], (a, x) => S.gammainc(a.detach(), x)],
   gammaincc: [["GA2", "GX2"], (a, x) => torch.igammac(a.detach(), x)],
   igamma_f32: [["POS32", "P32"], (a, x) => [a.igamma(x.mul(5)), a.igammac(x.mul(5))]],
+  modified_bessel_and_spherical: [["BES"], (x) => [S.modified_bessel_i0(x), S.modified_bessel_i1(x), S.spherical_bessel_j0(x)]],
+  spherical_bessel_j0_edges: [["SBJ"], (x) => S.spherical_bessel_j0(x)],
   bessel_j: [["BJ"], (x) => [S.bessel_j0(x), S.bessel_j1(x)]],
   bessel_j_f32: [["F32"], (x) => [S.bessel_j0(x), S.bessel_j1(x)]],
   zeta: [["ZX", "ZQ"], (x, q) => S.zeta(x.detach(), q)],
@@ -118,6 +120,7 @@ describe("torch.special gradients (float64 finite differences)", () => {
     ["entr", (x) => S.entr(x), [0.05, 0.4, 2]],
     ["bessel_j0", (x) => S.bessel_j0(x), [-7, -0.3, 0, 1.9, 2.1, 24, 30]],
     ["bessel_j1", (x) => S.bessel_j1(x), [-7, -0.3, 0, 1.9, 2.1, 24, 30]],
+    ["spherical_bessel_j0", (x) => S.spherical_bessel_j0(x), [-7, -0.3, 1e-5, 1.9, 30]],
   ];
   for (const [name, f, v] of grads) {
     it(name, () => expect(gradcheck(f, [d(v)])).toBe(true));
