@@ -50,18 +50,16 @@ export function dropHolds(held: readonly Storage[]): void {
 }
 
 /**
- * After a plain backward released `out`'s node (and dropped its holds): recycles each candidate
- * (the node's output and the buffers it held) that is private, owned, held by no unreleased node
- * and not a pending gradient's storage (`inUse`: a formula may pass a saved tensor on as a gradient).
+ * After a plain backward released a node (and dropped its holds), for its output's buffer and each
+ * buffer it held: recycles buf if it is private, owned, held by no unreleased node and not a
+ * pending gradient's storage (`inUse`: a formula may pass a saved tensor on as a gradient).
  */
-export function recycleDead(candidates: readonly Storage[], inUse: (buf: Storage) => boolean): void {
-  for (const buf of candidates) {
-    if (!isPrivate(buf) || !owned.has(buf) || (holds.get(buf) ?? 0) > 0 || inUse(buf)) continue;
-    owned.delete(buf);
-    holds.delete(buf);
-    releaseBuffer(buf); // also ends its private mark: a buffer is recycled once
-    recycled++;
-  }
+export function recycleIfDead(buf: Storage, inUse: (buf: Storage) => boolean): void {
+  if (!isPrivate(buf) || !owned.has(buf) || (holds.get(buf) ?? 0) > 0 || inUse(buf)) return;
+  owned.delete(buf);
+  holds.delete(buf);
+  releaseBuffer(buf); // also ends its private mark: a buffer is recycled once
+  recycled++;
 }
 
 let recycled = 0;

@@ -11,7 +11,7 @@
  * missing term.
  */
 import { allocatedInBackward, enterBackward, leaveBackward, releaseBuffer } from "../buffer_pool";
-import { recycleDead } from "./activation_recycling";
+import { recycleIfDead } from "./activation_recycling";
 import type { Storage } from "../dtype";
 import { RuntimeError } from "../errors";
 import { BinaryOp } from "../kernels/binary";
@@ -118,10 +118,10 @@ function addInto<K>(map: Map<K, Tensor>, key: K, g: Tensor, refs: GradRefs | nul
 }
 
 function recycleActivations(node: Node, refs: GradRefs): void {
-  const held = node.held;
+  const inUse = (buf: Storage) => refs.inUse(buf);
+  if (node.out) recycleIfDead(node.out._data, inUse);
+  if (node.held) for (const buf of node.held) recycleIfDead(buf, inUse);
   node.held = null;
-  const outBuf = node.out ? [node.out._data] : [];
-  recycleDead(held ? [...outBuf, ...held] : outBuf, (buf) => refs.inUse(buf));
 }
 
 /** Set when any hook ran in the backward pass in progress: hooks may keep the gradients they see. */
