@@ -247,7 +247,9 @@ export function set_file_store(store: FileStore): void {
  * file store, so `torch.load("model.pt")` reads them back as in PyTorch. An options object
  * instead of a name adds metadata strings.
  */
-export function save(obj: Module | StateDict | Map<string, Tensor> | Checkpoint, f?: string | Record<string, string>): Uint8Array {
+// `object` admits checkpoints holding typed records such as optimizer.state_dict() (an interface,
+// which TypeScript will not match to Checkpoint's index signature); encodeCheckpoint checks the values.
+export function save(obj: Module | StateDict | Map<string, Tensor> | Checkpoint | object, f?: string | Record<string, string>): Uint8Array {
   const metadata = typeof f === "object" && f !== null ? f : {};
   let bytes: Uint8Array;
   if (obj instanceof Module) {

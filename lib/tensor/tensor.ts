@@ -73,6 +73,9 @@ export interface TensorToOptions {
 export interface MinMaxResult extends Iterable<Tensor> {
   values: Tensor;
   indices: Tensor;
+  /** r[0] is r.values and r[1] is r.indices, as on PyTorch's named tuples. */
+  readonly 0: Tensor;
+  readonly 1: Tensor;
 }
 export type Hook = (grad: Tensor) => Tensor | void | undefined;
 /** The parameters of an op after its input tensor (a method forwards them as they are). */

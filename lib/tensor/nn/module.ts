@@ -18,6 +18,7 @@
 import { markZeroGrad } from "../autograd/engine";
 import { record } from "../autograd/function";
 import { is_grad_enabled, no_grad } from "../autograd/grad_mode";
+import { parseArgs, type PyArgs } from "../args";
 import { RuntimeError, TypeError_ } from "../errors";
 import { Tensor } from "../tensor";
 import type { DType } from "../dtype";
@@ -49,6 +50,19 @@ let nextHandleId = 0;
 
 function handleFor(map: Map<number, unknown>, id: number): RemovableHandle {
   return { id, remove: () => void map.delete(id) };
+}
+
+/**
+ * A boolean argument (`strict`, `recurse`, `persistent`, ...): its default when not given, else it
+ * must be a boolean, so a mistyped `load_state_dict(sd, { strict: 0 })` raises instead of meaning true.
+ */
+function flag(fn: string, name: string, v: unknown, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  if (typeof v !== "boolean") {
+    const py = typeof v === "number" ? (Number.isInteger(v) ? "int" : "float") : typeof v === "string" ? "str" : typeName(v);
+    throw new TypeError_(`${fn}(): argument '${name}' must be bool, not ${py}`);
+  }
+  return v;
 }
 
 /** Fields that every module carries; kept off the child/parameter scan. */
@@ -173,7 +187,8 @@ export class Module {
   }
 
   /** Buffers are state that is saved but not trained (BatchNorm's running statistics). */
-  register_buffer(name: string, tensor: Tensor | null, persistent = true): void {
+  register_buffer(name: string, tensor: Tensor | null, ...args: PyArgs<[persistent?: boolean], { persistent?: boolean }>): void {
+    const persistent = flag("register_buffer", "persistent", parseArgs<{ persistent?: boolean }>("register_buffer", ["persistent"], args).persistent, true);
     if (tensor !== null && !(tensor instanceof Tensor)) {
       throw new TypeError_(`cannot assign '${typeName(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
     }
@@ -265,19 +280,23 @@ export class Module {
     return out;
   }
 
-  named_parameters(prefix = "", recurse = true): [string, Parameter][] {
-    return this._named_tensors((m) => m._own_parameters(), prefix, recurse);
+  named_parameters(...args: PyArgs<[prefix?: string, recurse?: boolean], { prefix?: string; recurse?: boolean }>): [string, Parameter][] {
+    const o = parseArgs<{ prefix?: string; recurse?: boolean }>("named_parameters", ["prefix", "recurse"], args);
+    return this._named_tensors((m) => m._own_parameters(), o.prefix ?? "", flag("named_parameters", "recurse", o.recurse, true));
   }
 
-  parameters(recurse = true): Parameter[] {
+  parameters(...args: PyArgs<[recurse?: boolean], { recurse?: boolean }>): Parameter[] {
+    const recurse = flag("parameters", "recurse", parseArgs<{ recurse?: boolean }>("parameters", ["recurse"], args).recurse, true);
     return this.named_parameters("", recurse).map(([, p]) => p);
   }
 
-  named_buffers(prefix = "", recurse = true): [string, Tensor][] {
-    return this._named_tensors((m) => m._own_buffers(), prefix, recurse);
+  named_buffers(...args: PyArgs<[prefix?: string, recurse?: boolean], { prefix?: string; recurse?: boolean }>): [string, Tensor][] {
+    const o = parseArgs<{ prefix?: string; recurse?: boolean }>("named_buffers", ["prefix", "recurse"], args);
+    return this._named_tensors((m) => m._own_buffers(), o.prefix ?? "", flag("named_buffers", "recurse", o.recurse, true));
   }
 
-  buffers(recurse = true): Tensor[] {
+  buffers(...args: PyArgs<[recurse?: boolean], { recurse?: boolean }>): Tensor[] {
+    const recurse = flag("buffers", "recurse", parseArgs<{ recurse?: boolean }>("buffers", ["recurse"], args).recurse, true);
     return this.named_buffers("", recurse).map(([, b]) => b);
   }
 
@@ -301,7 +320,8 @@ export class Module {
   }
 
   // ---- modes and gradients --------------------------------------------------------------
-  train(mode = true): this {
+  train(mode_or_options?: boolean | { mode?: boolean }): this {
+    const mode = parseArgs<{ mode?: boolean }>("train", ["mode"], mode_or_options === undefined ? [] : [mode_or_options]).mode ?? true;
     if (typeof mode !== "boolean") throw new TypeError_("training mode is expected to be boolean");
     this.training = mode;
     for (const child of this.children()) child.train(mode);
@@ -312,7 +332,8 @@ export class Module {
     return this.train(false);
   }
 
-  requires_grad_(requires_grad = true): this {
+  requires_grad_(...args: PyArgs<[requires_grad?: boolean], { requires_grad?: boolean }>): this {
+    const requires_grad = flag("requires_grad_", "requires_grad", parseArgs<{ requires_grad?: boolean }>("requires_grad_", ["requires_grad"], args).requires_grad, true);
     for (const p of this.parameters()) p.requires_grad_(requires_grad);
     return this;
   }
@@ -321,7 +342,8 @@ export class Module {
    * PyTorch 1.13 semantics (the fixtures' version): set_to_none defaults to false, so the
    * gradients become zero tensors. (PyTorch 2 changed the default to true.)
    */
-  zero_grad(set_to_none = false): void {
+  zero_grad(...args: PyArgs<[set_to_none?: boolean], { set_to_none?: boolean }>): void {
+    const set_to_none = flag("zero_grad", "set_to_none", parseArgs<{ set_to_none?: boolean }>("zero_grad", ["set_to_none"], args).set_to_none, false);
     for (const p of this.parameters()) {
       if (!p.grad) continue;
       if (set_to_none) p.grad = null;
@@ -421,7 +443,8 @@ export class Module {
    * and unexpected keys and shape mismatches raise one error listing all of them, worded as
    * PyTorch's. Unlike PyTorch, nothing is copied when there is an error.
    */
-  load_state_dict(state_dict: StateDict | Map<string, Tensor>, strict = true): IncompatibleKeys {
+  load_state_dict(state_dict: StateDict | Map<string, Tensor>, ...args: PyArgs<[strict?: boolean], { strict?: boolean }>): IncompatibleKeys {
+    const strict = flag("load_state_dict", "strict", parseArgs<{ strict?: boolean }>("load_state_dict", ["strict"], args).strict, true);
     const sd: Record<string, unknown> = state_dict instanceof Map ? Object.fromEntries(state_dict) : state_dict;
     const targets = this.state_dict({ keep_vars: true });
     const missing_keys: string[] = [];

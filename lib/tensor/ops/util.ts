@@ -76,10 +76,15 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
   return s.reshape(shape.slice());
 }
 
-/** A (values, indices) result that is also iterable in that order, like PyTorch's named tuples. */
+/**
+ * A (values, indices) result that is also iterable and indexable in that order, like PyTorch's
+ * named tuples: `const [v, i] = x.max(1)`, and `x.max(1)[1]` as the DQN tutorial writes it.
+ */
 export function valuesAndIndices(values: Tensor, indices: Tensor): MinMaxResult {
   const result = { values, indices };
   // Not enumerable: the fields stay the whole printed / compared object.
   Object.defineProperty(result, Symbol.iterator, { enumerable: false, value: () => [values, indices][Symbol.iterator]() });
+  Object.defineProperty(result, 0, { enumerable: false, value: values });
+  Object.defineProperty(result, 1, { enumerable: false, value: indices });
   return result as MinMaxResult;
 }

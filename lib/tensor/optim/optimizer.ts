@@ -10,6 +10,7 @@
  * set_to_none defaults to false, so gradients become zero tensors. PyTorch 2 flipped the
  * default to true; pass `zero_grad(true)` for that behaviour.
  */
+import { parseArgs, type PyArgs } from "../args";
 import { markZeroGrad } from "../autograd/engine";
 import { enable_grad, no_grad } from "../autograd/grad_mode";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
@@ -83,7 +84,9 @@ export abstract class Optimizer<O extends object = object> {
   protected _validate(_group: ParamGroup<O>): void {}
 
   /** Zeroes (default) or drops (set_to_none = true) every parameter's gradient. */
-  zero_grad(set_to_none = false): void {
+  zero_grad(...args: PyArgs<[set_to_none?: boolean], { set_to_none?: boolean }>): void {
+    const set_to_none = parseArgs<{ set_to_none?: boolean }>("zero_grad", ["set_to_none"], args).set_to_none ?? false;
+    if (typeof set_to_none !== "boolean") throw new TypeError_(`zero_grad(): argument 'set_to_none' must be bool, not ${typeof set_to_none}`);
     for (const g of this.param_groups) {
       for (const p of g.params) {
         if (!p.grad) continue;

@@ -169,3 +169,77 @@ describe("legacy typed constructors", () => {
     expect(() => new torch.Tensor(-1)).toThrow("Trying to create tensor with negative dimension -1: [-1]");
   });
 });
+
+describe("Module and Optimizer flags by keyword (they were truthy objects before)", () => {
+  it("register_buffer persistent, load_state_dict strict, zero_grad set_to_none, parameters recurse, requires_grad_, train mode", () => {
+    class M extends nn.Module {
+      fc = new nn.Linear(2, 2);
+      constructor() {
+        super();
+        this.register_buffer("scratch", torch.zeros(2), { persistent: false });
+        this.register_buffer("kept", torch.zeros(1), false);
+      }
+      forward(x: ReturnType<typeof torch.zeros>) {
+        return this.fc(x);
+      }
+    }
+    const m = new M();
+    // torch 1.13: state_dict keys ['fc.weight', 'fc.bias'] (neither buffer persistent)
+    expect(Object.keys(m.state_dict())).toEqual(["fc.weight", "fc.bias"]);
+    expect(m.named_buffers({ prefix: "m" }).map(([n]) => n)).toEqual(["m.scratch", "m.kept"]);
+    expect(m.parameters({ recurse: false })).toHaveLength(0);
+    expect(m.named_parameters({ recurse: true }).map(([n]) => n)).toEqual(["fc.weight", "fc.bias"]);
+    const res = new M().load_state_dict({ "fc.weight": torch.zeros(2, 2) }, { strict: false });
+    expect(res.missing_keys).toEqual(["fc.bias"]);
+    expect(() => new M().load_state_dict({ "fc.weight": torch.zeros(2, 2) }, { strict: true })).toThrow(/Missing key\(s\) in state_dict: "fc.bias"/);
+    m.fc(torch.ones(1, 2)).sum().backward();
+    m.zero_grad({ set_to_none: true });
+    expect(m.fc.weight.grad).toBeNull();
+    m.requires_grad_({ requires_grad: false });
+    expect(m.fc.weight.requires_grad).toBe(false);
+    m.train({ mode: false });
+    expect(m.training).toBe(false);
+    const p = torch.zeros(2, { requires_grad: true });
+    p.sum().backward();
+    const opt = new torch.optim.SGD([p], { lr: 0.1 });
+    opt.zero_grad({ set_to_none: true });
+    expect(p.grad).toBeNull();
+  });
+
+  it("a flag that is not a bool is PyTorch's TypeError", () => {
+    const lin = new nn.Linear(2, 2);
+    expect(() => lin.load_state_dict(lin.state_dict(), { strict: 0 as never })).toThrow("load_state_dict(): argument 'strict' must be bool, not int");
+    expect(() => lin.register_buffer("b", torch.zeros(1), { persistnt: false } as never)).toThrow("register_buffer() got an unexpected keyword argument 'persistnt'");
+  });
+});
+
+describe("named-tuple results index like PyTorch's", () => {
+  it("max(1)[0] / [1], topk(...)[1], sort(...)[0] (torch 1.13: max values [5, 3], indices [1, 0])", () => {
+    const q = torch.tensor([[1, 5], [3, 2]]);
+    expect(q.max(1)[0].tolist()).toEqual([5, 3]);
+    expect(q.max(1)[1].tolist()).toEqual([1, 0]);
+    expect(torch.max(q, 1)[1].view(-1, 1).tolist()).toEqual([[1], [0]]);
+    expect(q.min(1)[0].tolist()).toEqual([1, 2]);
+    expect(q.topk(1)[1].tolist()).toEqual([[1], [0]]);
+    expect(q.sort({ dim: 1, descending: true })[0].tolist()).toEqual([[5, 1], [3, 2]]);
+    const [values, indices] = q.max(0);
+    expect([values.tolist(), indices.tolist()]).toEqual([[3, 5], [1, 0]]);
+    // the indices are not enumerable fields: the result still compares and prints as { values, indices }
+    expect(Object.keys(q.max(1))).toEqual(["values", "indices"]);
+  });
+});
+
+describe("a general checkpoint with an optimizer's state_dict type-checks (tsc) and round-trips", () => {
+  it("torch.save({ epoch, model_state_dict, optimizer_state_dict, loss })", () => {
+    const model = new nn.Linear(2, 1);
+    const opt = new torch.optim.Adam(model.parameters(), { lr: 0.01 });
+    model(torch.ones(1, 2)).sum().backward();
+    opt.step();
+    const bytes = torch.save({ epoch: 3, model_state_dict: model.state_dict(), optimizer_state_dict: opt.state_dict(), loss: 0.5 });
+    const back = torch.load(bytes) as Record<string, unknown>;
+    const opt2 = new torch.optim.Adam(new nn.Linear(2, 1).parameters());
+    opt2.load_state_dict(back.optimizer_state_dict as ReturnType<typeof opt.state_dict>);
+    expect(opt2.param_groups[0].lr).toBe(0.01);
+    expect(back.epoch).toBe(3);
+  });
+});
