@@ -2,15 +2,15 @@
  * torch.special as in PyTorch 1.13: the functions of that namespace this engine has. Most are
  * the torch.* functions under their special.* names (expit is sigmoid, gammaln is lgamma, psi is
  * digamma, ...); the Bessel, zeta/polygamma and normal-distribution functions live in
- * ops/special.ts. Not here (yet): airy_ai, bessel_y0/y1, modified_bessel_k*
- * and the orthogonal polynomials: calling one raises an error
- * that says so.
+ * ops/special.ts. Not here (yet): airy_ai, bessel_y0/y1, modified_bessel_k*:
+ * calling one raises an error that says so.
  */
 import { parseArgs, type PyArgs } from "./args";
 import { RuntimeError } from "./errors";
 import * as activations from "./ops/activations";
 import * as ew from "./ops/elementwise_extra";
 import * as sp from "./ops/special";
+import { orthogonalPolynomials } from "./ops/orthogonal_polynomials";
 import * as softmaxOps from "./ops/softmax";
 import * as unary from "./ops/unary";
 import type { Tensor, TensorLike } from "./tensor";
@@ -28,9 +28,6 @@ function logsumexp(x: Tensor, ...args: DimArgs): Tensor {
 const MISSING = [
   "airy_ai", "bessel_y0", "bessel_y1", "modified_bessel_k0",
   "modified_bessel_k1", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
-  "chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w", "hermite_polynomial_h",
-  "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p", "shifted_chebyshev_polynomial_t",
-  "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w",
 ] as const;
 
 const missing = Object.fromEntries(
@@ -62,6 +59,8 @@ const available = {
   },
   logsumexp,
   softmax: softmaxOps.softmax, log_softmax: softmaxOps.log_softmax,
+  // Chebyshev, Hermite, Laguerre and Legendre polynomials (ops/orthogonal_polynomials.ts)
+  ...orthogonalPolynomials,
 };
 
 export const special = { ...available, ...missing };

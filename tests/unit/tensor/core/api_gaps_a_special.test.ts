@@ -56,6 +56,17 @@ const cases: Record<string, [string[], Fn]> = {
     S.erfinv(x), S.psi(x), S.xlogy(x, x), S.round(x.mul(10), { decimals: 1 }), S.logsumexp(x, 1), S.softmax(x, 0), S.log_softmax(x, 1)]],
 };
 
+const POLYNOMIALS = [
+  "chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w",
+  "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w",
+  "hermite_polynomial_h", "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p",
+] as const;
+for (const f of POLYNOMIALS) {
+  const p = S[f] as (x: Tensor | number, n: Tensor | number) => Tensor;
+  cases[`poly_${f}`] = [["PX", "PN"], (x, n) => [p(x, n), p(x, 3), p(x, -1), p(x, 2.7)]];
+  cases[`poly_${f}_f32`] = [["PX", "PN"], (x, n) => [p(x.float(), n.float()), p(x.float(), 3), p(x.float(), -1), p(x.float(), 2.7)]];
+}
+
 /** float64 to 1e-12 relative unless noted; float32 outputs to their rounding. */
 const TOL: Record<string, OpCaseTolerances> = {
   // PyTorch 1.13's ndtri is good to ~1e-7 only (this engine's is float64-exact), its gradient likewise.
@@ -81,6 +92,8 @@ const TOL: Record<string, OpCaseTolerances> = {
   special_aliases: { out: [1e-6, 1e-6], grad: [1e-5, 1e-6] },
   entr_edges: { out: [1e-6, 0], grad: [0, 0] },
 };
+// PyTorch evaluates float32 polynomials in float32 (this engine in float64, rounded once).
+for (const f of POLYNOMIALS) TOL[`poly_${f}_f32`] = { out: [1e-6, 1e-6], grad: [0, 0] };
 const F64: OpCaseTolerances = { out: [1e-12, 1e-15], grad: [1e-6, 1e-12] };
 
 describe("torch.special matches PyTorch 1.13 (api_gaps_a.json)", () => {
