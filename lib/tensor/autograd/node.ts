@@ -82,9 +82,13 @@ export class Node {
     this.held = registerNode(saved, out);
   }
 
-  /** Like PyTorch's `grad_fn.next_functions`: the nodes of the inputs (null for leaves). */
-  get next_functions(): (Node | null)[] {
-    return this.edges.map((e) => (e instanceof Node ? e : null));
+  /**
+   * PyTorch's `grad_fn.next_functions`: one [node, output index] pair per input, the node being
+   * the input's grad_fn, an AccumulateGrad for a leaf that requires grad, or null for a constant.
+   * `loss.grad_fn.next_functions[0][0]` is the previous layer's node, as in the 60 Minute Blitz.
+   */
+  get next_functions(): [Node | null, number][] {
+    return this.edges.map((e): [Node | null, number] => [e instanceof Node ? e : e ? AccumulateGrad.of(e) : null, 0]);
   }
 
   apply(grad: Tensor): (Tensor | null)[] {
@@ -138,5 +142,26 @@ export class Node {
 
   toString(): string {
     return `<${this.name}>`;
+  }
+}
+
+/**
+ * The node PyTorch shows for a leaf that requires grad (it adds the incoming gradient to
+ * `variable.grad`); one per leaf, so `a.next_functions[0][0] === b.next_functions[0][0]` when
+ * both use the same weight. Only for inspecting the graph: the engine accumulates leaves itself.
+ */
+export class AccumulateGrad extends Node {
+  private static readonly byLeaf = new WeakMap<Tensor, AccumulateGrad>();
+  readonly variable: Tensor;
+
+  private constructor(variable: Tensor) {
+    super("AccumulateGrad", [], () => [], []);
+    this.variable = variable;
+  }
+
+  static of(leaf: Tensor): AccumulateGrad {
+    let node = AccumulateGrad.byLeaf.get(leaf);
+    if (!node) AccumulateGrad.byLeaf.set(leaf, (node = new AccumulateGrad(leaf)));
+    return node;
   }
 }

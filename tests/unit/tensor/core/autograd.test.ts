@@ -98,7 +98,12 @@ describe("leaves, retain_grad and hooks", () => {
     expect(x.is_leaf).toBe(true);
     expect(y.is_leaf).toBe(false);
     expect(y.grad_fn!.name).toBe("MulBackward0");
-    expect(y.grad_fn!.next_functions).toEqual([null, null]);
+    // PyTorch: ((<AccumulateGrad>, 0), (None, 0)): x's accumulator, and none for the constant 2
+    const [[acc, i0], [none, i1]] = y.grad_fn!.next_functions;
+    expect([acc!.name, i0, none, i1]).toEqual(["AccumulateGrad", 0, null, 0]);
+    expect((acc as unknown as { variable: unknown }).variable).toBe(x);
+    expect(x.mul(3).grad_fn!.next_functions[0][0]).toBe(acc); // one accumulator per leaf
+    expect(acc!.next_functions).toEqual([]);
     expect(() => (y.requires_grad = false)).toThrow(/only change requires_grad flags of leaf variables/);
     expect(() => torch.tensor([1, 2], { dtype: torch.long }).requires_grad_()).toThrow(/floating point/);
   });
