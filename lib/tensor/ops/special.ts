@@ -173,3 +173,15 @@ export function spherical_bessel_j0(x: Tensor): Tensor {
   };
   return map1(x, "SpecialSphericalBesselJ0Backward0", f, (g, x, y) => g.mul(where(x.eq(0), 0, x.cos().sub(y).div(x))));
 }
+
+/** Bessel function of the second kind Y0 (NaN below 0, -inf at 0); derivative -Y1. Float64-exact (mpmath-checked). */
+export function bessel_y0(x: Tensor): Tensor {
+  tensorArg(x, "special_bessel_y0");
+  return map1(x, "SpecialBesselY0Backward0", m.y0, (g, x) => g.mul(bessel_y1(x)).neg());
+}
+
+/** Y1; derivative Y0(x) - Y1(x) / x. */
+export function bessel_y1(x: Tensor): Tensor {
+  tensorArg(x, "special_bessel_y1");
+  return map1(x, "SpecialBesselY1Backward0", m.y1, (g, x, y) => g.mul(bessel_y0(x).sub(y.div(x))));
+}

@@ -294,48 +294,39 @@ function besselJSeries(x: number, nu: 0 | 1): number {
 }
 
 /**
- * [J0(x), J1(x)] for 2 < |x| <= 25 by Miller's backward recurrence J_{k-1} = (2k/x) J_k - J_{k+1},
+ * J_0(x), ..., J_m(x) for 0 < x <= 25 by Miller's backward recurrence J_{k-1} = (2k/x) J_k - J_{k+1},
  * started far above x from (0, tiny) and normalised by J0 + 2 (J2 + J4 + ...) = 1: stable where
  * the forward recurrence and the series both lose digits.
  */
-function besselJMiller(x: number): [number, number] {
+function besselJOrders(x: number): Float64Array {
   const m = 2 * Math.floor((Math.abs(x) + 60) / 2);
-  let next = 0; // J_{k+1}
-  let cur = 1e-30; // J_k
-  let norm = 0;
-  let j0 = 0;
-  let j1 = 0;
+  const j = new Float64Array(m + 2);
+  j[m + 1] = 0;
+  j[m] = 1e-30;
   for (let k = m; k >= 1; k--) {
-    const prev = ((2 * k) / x) * cur - next; // J_{k-1}
-    next = cur;
-    cur = prev;
-    if (Math.abs(cur) > 1e250) {
-      // Rescale everything kept so far; the ratio is all that matters.
-      cur *= 1e-250;
-      next *= 1e-250;
-      norm *= 1e-250;
-      j1 *= 1e-250;
-    }
-    if (k - 1 === 1) j1 = cur;
-    if ((k - 1) % 2 === 0 && k - 1 > 0) norm += 2 * cur;
+    j[k - 1] = ((2 * k) / x) * j[k] - j[k + 1];
+    if (Math.abs(j[k - 1]) > 1e250) for (let i = k - 1; i <= m + 1; i++) j[i] *= 1e-250; // keep the ratios, drop the scale
   }
-  j0 = cur;
-  norm += j0;
-  return [j0 / norm, j1 / norm];
+  let norm = j[0];
+  for (let k = 2; k <= m; k += 2) norm += 2 * j[k];
+  for (let k = 0; k <= m + 1; k++) j[k] /= norm;
+  return j;
 }
 
-/**
- * Hankel's asymptotic form for |x| > 25: √(2/(πx)) (P cos χ - Q sin χ), χ = x - (2ν+1)π/4, with
- * cos χ and sin χ expanded through cos x and sin x (no rounding of x - π/4 for large x).
- */
-function besselJAsymptotic(ax: number, nu: 0 | 1): number {
+function besselJMiller(x: number): [number, number] {
+  const j = besselJOrders(x);
+  return [j[0], j[1]];
+}
+
+/** Hankel's P and Q series for order ν at x > 25 (truncated before the asymptotic terms start growing). */
+function hankelPQ(ax: number, nu: 0 | 1): [number, number] {
   const mu = 4 * nu * nu;
   let p = 1;
   let q = 0;
   let term = 1;
   for (let k = 1; k < 80; k++) {
     const next = term * ((mu - (2 * k - 1) ** 2) / (k * 8 * ax));
-    if (Math.abs(next) > Math.abs(term) && k > 2) break; // the asymptotic series starts to diverge
+    if (Math.abs(next) > Math.abs(term) && k > 2) break;
     term = next;
     // a_k enters Q for odd k and P for even k, with signs (-1)^floor(k/2).
     const sign = Math.floor(k / 2) % 2 === 0 ? 1 : -1;
@@ -343,10 +334,20 @@ function besselJAsymptotic(ax: number, nu: 0 | 1): number {
     else p += sign * term;
     if (Math.abs(term) < EPS * 0.25) break;
   }
+  return [p, q];
+}
+
+/** [cos χ, sin χ] for χ = x - (2ν+1)π/4, through cos x and sin x (no rounding of x - π/4 for large x). */
+function hankelPhase(ax: number, nu: 0 | 1): [number, number] {
   const c = Math.cos(ax);
   const s = Math.sin(ax);
-  const cosChi = nu === 0 ? (c + s) * Math.SQRT1_2 : (s - c) * Math.SQRT1_2;
-  const sinChi = nu === 0 ? (s - c) * Math.SQRT1_2 : -(s + c) * Math.SQRT1_2;
+  return nu === 0 ? [(c + s) * Math.SQRT1_2, (s - c) * Math.SQRT1_2] : [(s - c) * Math.SQRT1_2, -(s + c) * Math.SQRT1_2];
+}
+
+/** Hankel's asymptotic form for |x| > 25: J_ν = √(2/(πx)) (P cos χ - Q sin χ). */
+function besselJAsymptotic(ax: number, nu: 0 | 1): number {
+  const [p, q] = hankelPQ(ax, nu);
+  const [cosChi, sinChi] = hankelPhase(ax, nu);
   return Math.sqrt(2 / (Math.PI * ax)) * (p * cosChi - q * sinChi);
 }
 
@@ -449,3 +450,47 @@ export function gammaincEdge(a: number, x: number, upper: boolean): number {
   }
   return upper ? 1 - p : p;
 }
+
+// ---- Bessel functions of the second kind Y0, Y1 ------------------------------------------
+const EULER_GAMMA = 0.5772156649015329;
+
+/**
+ * [Y0(x), Y1(x)] for 0 < x <= 25 from Neumann's series over Miller's J_n:
+ * Y0 = (2/π)(ln(x/2) + γ) J0 - (4/π) Σ_k (-1)^k J_2k / k, and Y1 = -Y0', differentiated term by
+ * term (J0' = -J1, J_n' = (J_{n-1} - J_{n+1}) / 2). Below 1e-3 the leading terms of the power
+ * series (the recurrence's 2k/x would be huge there).
+ */
+function besselYSmall(x: number): [number, number] {
+  const lg = Math.log(x / 2) + EULER_GAMMA;
+  if (x < 1e-3) {
+    const q = (x * x) / 4;
+    const y0 = (2 / Math.PI) * (lg * (1 - q) + q);
+    const y1 = -2 / (Math.PI * x) + (2 / Math.PI) * Math.log(x / 2) * (x / 2) - ((1 - 2 * EULER_GAMMA) * x) / (2 * Math.PI);
+    return [y0, y1];
+  }
+  const j = besselJOrders(x);
+  const m = j.length - 2;
+  let s0 = 0;
+  let s1 = 0;
+  for (let k = 1; 2 * k + 1 <= m; k++) {
+    const sign = k % 2 === 0 ? 1 : -1;
+    s0 += (sign * j[2 * k]) / k;
+    s1 += (sign * (j[2 * k - 1] - j[2 * k + 1])) / (2 * k);
+  }
+  const y0 = (2 / Math.PI) * lg * j[0] - (4 / Math.PI) * s0;
+  const dy0 = (2 / Math.PI) * (j[0] / x - lg * j[1]) - (4 / Math.PI) * s1;
+  return [y0, -dy0];
+}
+
+function besselY(x: number, nu: 0 | 1): number {
+  if (Number.isNaN(x) || x < 0) return NaN;
+  if (x === 0) return -Infinity;
+  if (x === Infinity) return NaN; // PyTorch 1.13's value (the limit is 0)
+  if (x <= 25) return besselYSmall(x)[nu];
+  const [p, q] = hankelPQ(x, nu);
+  const [cosChi, sinChi] = hankelPhase(x, nu);
+  return Math.sqrt(2 / (Math.PI * x)) * (p * sinChi + q * cosChi);
+}
+
+export const y0 = (x: number): number => besselY(x, 0);
+export const y1 = (x: number): number => besselY(x, 1);

@@ -11,7 +11,7 @@ import { gradcheck } from "../../../../lib/grading/gradcheck";
 import { checkOpCase, loadStored, type OpCaseTolerances, type StoredCase, type StoredTensor } from "../op_cases";
 import { expectClose, loadFixture } from "./fixtures";
 
-const fx = loadFixture<{ inputs: Record<string, StoredTensor>; cases: Record<string, StoredCase>; bessel_reference: { j0: number[]; j1: number[] } }>("api_gaps_a.json");
+const fx = loadFixture<{ inputs: Record<string, StoredTensor>; cases: Record<string, StoredCase>; bessel_reference: { j0: number[]; j1: number[]; y0: number[]; y1: number[] } }>("api_gaps_a.json");
 const S = torch.special;
 
 type Fn = (...xs: Tensor[]) => Tensor | Tensor[];
@@ -48,6 +48,8 @@ const cases: Record<string, [string[], Fn]> = {
   igamma_f32: [["POS32", "P32"], (a, x) => [a.igamma(x.mul(5)), a.igammac(x.mul(5))]],
   modified_bessel_and_spherical: [["BES"], (x) => [S.modified_bessel_i0(x), S.modified_bessel_i1(x), S.spherical_bessel_j0(x)]],
   spherical_bessel_j0_edges: [["SBJ"], (x) => S.spherical_bessel_j0(x)],
+  bessel_y: [["BY"], (x) => [S.bessel_y0(x), S.bessel_y1(x)]],
+  bessel_y_edges: [["BYX"], (x) => [S.bessel_y0(x), S.bessel_y1(x)]],
   bessel_j: [["BJ"], (x) => [S.bessel_j0(x), S.bessel_j1(x)]],
   bessel_j_f32: [["F32"], (x) => [S.bessel_j0(x), S.bessel_j1(x)]],
   zeta: [["ZX", "ZQ"], (x, q) => S.zeta(x.detach(), q)],
@@ -86,6 +88,8 @@ const TOL: Record<string, OpCaseTolerances> = {
   gammainc: { out: [2e-9, 0], grad: [1e-6, 1e-12] },
   gammaincc: { out: [2e-9, 0], grad: [1e-6, 1e-12] },
   bessel_j_f32: { out: [0, 3e-7], grad: [0, 0] },
+  // PyTorch 1.13's bessel_y0 / y1 are off by up to 1.2e-8 (Y0(7): mpmath -0.0259497439672091, PyTorch -0.0259497556454620); against mpmath below they agree to 1e-13.
+  bessel_y: { out: [0, 2e-8], grad: [0, 0] },
   special_bessel_f32: { out: [2e-6, 1e-6], grad: [1e-5, 1e-6] },
   polygamma_f32: { out: [2e-6, 1e-6], grad: [1e-5, 1e-6] },
   special_bessel_long: { out: [1e-6, 1e-7], grad: [0, 0] },
@@ -113,6 +117,11 @@ describe("Bessel J0 / J1 are float64-exact (mpmath reference, 30 digits)", () =>
     expectClose(S.bessel_j0(x), fx.bessel_reference.j0, 0, 2e-15, "j0");
     expectClose(S.bessel_j1(x), fx.bessel_reference.j1, 0, 2e-15, "j1");
   });
+  it("Y0 / Y1 from 1e-5 (where Y1 is -6e4) to 1e4, near their zeros too", () => {
+    const x = loadStored(fx.inputs.BY);
+    expectClose(S.bessel_y0(x), fx.bessel_reference.y0, 1e-13, 2e-15, "y0");
+    expectClose(S.bessel_y1(x), fx.bessel_reference.y1, 1e-13, 2e-15, "y1");
+  });
 });
 
 describe("torch.special gradients (float64 finite differences)", () => {
@@ -134,6 +143,8 @@ describe("torch.special gradients (float64 finite differences)", () => {
     ["bessel_j0", (x) => S.bessel_j0(x), [-7, -0.3, 0, 1.9, 2.1, 24, 30]],
     ["bessel_j1", (x) => S.bessel_j1(x), [-7, -0.3, 0, 1.9, 2.1, 24, 30]],
     ["spherical_bessel_j0", (x) => S.spherical_bessel_j0(x), [-7, -0.3, 1e-5, 1.9, 30]],
+    ["bessel_y0", (x) => S.bessel_y0(x), [0.01, 0.7, 2.2, 24, 30]],
+    ["bessel_y1", (x) => S.bessel_y1(x), [0.05, 0.7, 2.2, 24, 30]],
   ];
   for (const [name, f, v] of grads) {
     it(name, () => expect(gradcheck(f, [d(v)])).toBe(true));
@@ -183,6 +194,6 @@ describe("torch.special forms and errors", () => {
     expect(() => torch.mvlgamma(torch.ones(1), 0)).toThrow(/p has to be greater than or equal to 1/);
     const x = torch.tensor([2.0], { dtype: torch.float64, requires_grad: true });
     expect(() => S.zeta(x, torch.tensor([1.5], { dtype: torch.float64 })).sum().backward()).toThrow(/derivative for 'self' is not implemented/);
-    expect(() => S.bessel_y0()).toThrow(/torch.special.bessel_y0 is not available in this engine; torch.special has: .*i0e/);
+    expect(() => S.airy_ai()).toThrow(/torch.special.airy_ai is not available in this engine; torch.special has: .*i0e/);
   });
 });
