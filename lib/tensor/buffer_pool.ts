@@ -91,8 +91,9 @@ export function enterPrivate(): void {
   privateDepth++;
 }
 
-export function leavePrivate(): void {
-  privateDepth--;
+/** Returns the depth left (0: the outermost scope ended). */
+export function leavePrivate(): number {
+  return --privateDepth;
 }
 
 export function isPrivate(buf: Storage): boolean {

@@ -72,16 +72,18 @@ export function recycledActivations(): number {
 /**
  * Runs a built-in module's forward with its large allocations private (the caller checks that no
  * user code can run inside: no hooks, only built-in submodules). The result (and any buffer it
- * views) escapes to the caller.
+ * views) escapes to the caller, unless the caller is itself a private forward (a layer of an
+ * encoder stack): then it escapes when the outermost one returns.
  */
 export function withPrivateActivations(forward: () => Tensor): Tensor {
+  let outermost = false;
   enterPrivate();
   let result: Tensor;
   try {
     result = forward();
   } finally {
-    leavePrivate();
+    outermost = leavePrivate() === 0;
   }
-  markEscaped(result._data);
+  if (outermost) markEscaped(result._data);
   return result;
 }

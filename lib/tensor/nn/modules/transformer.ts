@@ -174,14 +174,15 @@ const LIBRARY_PARTS: ReadonlySet<object> = new Set<object>([
   MultiheadAttention.prototype, NonDynamicallyQuantizableLinear.prototype, Linear.prototype, LayerNorm.prototype, Dropout.prototype,
 ]);
 
-/** The modules an encoder layer's forward calls (other submodules a user may attach are never called). */
+/** The modules a layer's forward calls (other submodules a user may attach are never called). */
 const ENCODER_PARTS = ["self_attn", "norm1", "norm2", "dropout1", "dropout2", "linear1", "dropout", "linear2"] as const;
+const DECODER_PARTS = [...ENCODER_PARTS, "multihead_attn", "norm3", "dropout3"] as const;
 
 /** No hooks, no instance-level override of a method its forward runs, and (parts only) exactly a LIBRARY_PARTS class. */
 function plainModule(m: Module, part: boolean): boolean {
   if (part && !LIBRARY_PARTS.has(Object.getPrototypeOf(m) as object)) return false;
   if (m._forward_pre_hooks.size > 0 || m._forward_hooks.size > 0 || m._backward_hooks.size > 0) return false;
-  return !["forward", "_call_impl", "ff_block", "encode"].some((k) => Object.prototype.hasOwnProperty.call(m, k));
+  return !["forward", "_call_impl", "ff_block", "encode", "decode"].some((k) => Object.prototype.hasOwnProperty.call(m, k));
 }
 
 /**
@@ -192,11 +193,21 @@ function plainModule(m: Module, part: boolean): boolean {
  * forward's large activations may go back to the buffer pool when backward frees the graph
  * (autograd/activation_recycling.ts). (Checked per call: cheap, and hooks may come and go.)
  */
-function runsOnlyLibraryCode(layer: TransformerEncoderLayer): boolean {
-  if (Object.getPrototypeOf(layer) !== TransformerEncoderLayer.prototype || (layer.activation !== relu && layer.activation !== gelu)) return false;
-  if (!plainModule(layer, false)) return false;
-  for (const name of ENCODER_PARTS) if (!plainModule(layer[name], true)) return false;
-  return plainModule(layer.self_attn.out_proj, true);
+function runsOnlyLibraryCode(layer: Module): boolean {
+  const encoder = Object.getPrototypeOf(layer) === TransformerEncoderLayer.prototype;
+  if (!encoder && Object.getPrototypeOf(layer) !== TransformerDecoderLayer.prototype) return false;
+  const l = layer as TransformerDecoderLayer;
+  if ((l.activation !== relu && l.activation !== gelu) || !plainModule(l, false)) return false;
+  for (const name of encoder ? ENCODER_PARTS : DECODER_PARTS) if (!plainModule(l[name], true)) return false;
+  return plainModule(l.self_attn.out_proj, true) && (encoder || plainModule(l.multihead_attn.out_proj, true));
+}
+
+/** An encoder or decoder stack whose layers (and final norm, if any) all run only library code: see runsOnlyLibraryCode. */
+function stackRunsOnlyLibraryCode(stack: TransformerEncoder | TransformerDecoder): boolean {
+  if (!plainModule(stack, false) || !plainModule(stack.layers, false)) return false;
+  if (stack.norm && (Object.getPrototypeOf(stack.norm) !== LayerNorm.prototype || !plainModule(stack.norm, false))) return false;
+  for (const layer of stack.layers.children()) if (!runsOnlyLibraryCode(layer)) return false;
+  return true;
 }
 
 export interface EncoderLayerForwardOptions {
@@ -306,6 +317,11 @@ export class TransformerDecoderLayer extends TransformerLayerBase {
 
   override forward(tgt: Tensor, memory: Tensor, ...args: PyArgs<DecoderForwardPositional, DecoderLayerForwardOptions>): Tensor {
     const o = parseArgs<DecoderLayerForwardOptions>("TransformerDecoderLayer.forward", [...DECODER_FORWARD_NAMES], args);
+    const body = () => this.decode(tgt, memory, o);
+    return runsOnlyLibraryCode(this) ? withPrivateActivations(body) : body();
+  }
+
+  private decode(tgt: Tensor, memory: Tensor, o: DecoderLayerForwardOptions): Tensor {
     const sa = (x: Tensor): Tensor =>
       this.dropout1(
         this.self_attn(x, x, x, { attn_mask: o.tgt_mask ?? null, key_padding_mask: o.tgt_key_padding_mask ?? null, need_weights: false, is_causal: o.tgt_is_causal ?? false })[0],
@@ -375,11 +391,15 @@ export class TransformerEncoder extends Module {
 
   override forward(src: Tensor, ...args: PyArgs<[mask?: Tensor | null, src_key_padding_mask?: Tensor | null, is_causal?: boolean], EncoderForwardOptions>): Tensor {
     const o = parseArgs<EncoderForwardOptions>("TransformerEncoder.forward", ["mask", "src_key_padding_mask", "is_causal"], args);
-    let out = src;
-    for (const layer of this.layers.children()) {
-      out = (layer as TransformerEncoderLayer)(out, { src_mask: o.mask ?? null, src_key_padding_mask: o.src_key_padding_mask ?? null, is_causal: o.is_causal ?? false });
-    }
-    return this.norm ? (this.norm(out) as Tensor) : out;
+    const body = () => {
+      let out = src;
+      for (const layer of this.layers.children()) {
+        out = (layer as TransformerEncoderLayer)(out, { src_mask: o.mask ?? null, src_key_padding_mask: o.src_key_padding_mask ?? null, is_causal: o.is_causal ?? false });
+      }
+      return this.norm ? (this.norm(out) as Tensor) : out;
+    };
+    // Built-in layers throughout: the outputs between layers are private too (only the stack's result escapes).
+    return stackRunsOnlyLibraryCode(this) ? withPrivateActivations(body) : body();
   }
 }
 
@@ -408,9 +428,12 @@ export class TransformerDecoder extends Module {
 
   override forward(tgt: Tensor, memory: Tensor, ...args: PyArgs<DecoderForwardPositional, DecoderLayerForwardOptions>): Tensor {
     const o = parseArgs<DecoderLayerForwardOptions>("TransformerDecoder.forward", [...DECODER_FORWARD_NAMES], args);
-    let out = tgt;
-    for (const layer of this.layers.children()) out = (layer as TransformerDecoderLayer)(out, memory, o);
-    return this.norm ? (this.norm(out) as Tensor) : out;
+    const body = () => {
+      let out = tgt;
+      for (const layer of this.layers.children()) out = (layer as TransformerDecoderLayer)(out, memory, o);
+      return this.norm ? (this.norm(out) as Tensor) : out;
+    };
+    return stackRunsOnlyLibraryCode(this) ? withPrivateActivations(body) : body();
   }
 }
 

@@ -52,6 +52,60 @@ describe("activation recycling", () => {
     }
   });
 
+  it("decoder layers and encoder/decoder stacks train to the same bits with recycling", () => {
+    const opts = { dim_feedforward: 4 * E, dropout: 0, activation: "gelu" as const, batch_first: true, norm_first: true };
+    const build = () => {
+      torch.manual_seed(7);
+      const encoder = new nn.TransformerEncoder(new nn.TransformerEncoderLayer(E, 4, opts), 2, { norm: new nn.LayerNorm(E) });
+      const decoder = new nn.TransformerDecoder(new nn.TransformerDecoderLayer(E, 4, opts), 2, { norm: new nn.LayerNorm(E) });
+      const params = [...encoder.parameters(), ...decoder.parameters()];
+      const opt = new optim.AdamW(params, { lr: 1e-2 });
+      const src = torch.randn(B, L, E), tgt = torch.randn(B, L, E), y = torch.randn(B, L, E);
+      const mask = nn.Transformer.generate_square_subsequent_mask(L);
+      const step = (noRecycle: boolean) => {
+        opt.zero_grad();
+        const memory = encoder(src) as Tensor;
+        const out = decoder(tgt, memory, { tgt_mask: mask, tgt_is_causal: true }) as Tensor;
+        const loss = F.mse_loss(out, y);
+        if (noRecycle) loss.register_hook(() => undefined);
+        loss.backward();
+        opt.step();
+        return { loss: loss.item(), memory, out };
+      };
+      return { params, step };
+    };
+    const a = build(), b = build();
+    const before = recycledActivations();
+    let kept: { memory: Tensor; out: Tensor; values: number[][] } | null = null;
+    for (let i = 0; i < 4; i++) {
+      const ra = a.step(false), rb = b.step(true);
+      expect(ra.loss).toBe(rb.loss);
+      if (i === 0) kept = { memory: ra.memory, out: ra.out, values: [snapshot(ra.memory), snapshot(ra.out)] };
+    }
+    // Per step at least: each layer's intermediates, and the outputs between layers of a stack.
+    expect(recycledActivations() - before).toBeGreaterThanOrEqual(4 * 20);
+    a.params.forEach((p, i) => expect(snapshot(p)).toEqual(snapshot(b.params[i])));
+    // The stacks' results (the encoder's memory, the decoder's output) escaped: never recycled.
+    expect([snapshot(kept!.memory), snapshot(kept!.out)]).toEqual(kept!.values);
+  });
+
+  it("an encoder stack recycles its layers' outputs too; the same layers called from user code do not", () => {
+    torch.manual_seed(8);
+    const opts = { dim_feedforward: 4 * E, dropout: 0, activation: "gelu" as const, batch_first: true, norm_first: true };
+    const encoder = new nn.TransformerEncoder(new nn.TransformerEncoderLayer(E, 4, opts), 2, { norm: new nn.LayerNorm(E) });
+    const src = torch.randn(B, L, E);
+    const count = (forward: () => Tensor) => {
+      const before = recycledActivations();
+      forward().square().mean().backward();
+      return recycledActivations() - before;
+    };
+    const stacked = count(() => encoder(src) as Tensor);
+    const layers = encoder.layers.children();
+    const byHand = count(() => encoder.norm!(layers.reduce((x, layer) => layer(x) as Tensor, src)) as Tensor);
+    // Layer 1's output (layer 2's input) and layer 2's output (the final norm's input).
+    expect(stacked - byHand).toBe(2);
+  });
+
   it("never recycles the layer's output, a user's tensors or what a forward hook saw", () => {
     const { layer, x, step } = setup(1);
     const out = layer(x) as Tensor; // the layer's result escapes to the caller
