@@ -270,7 +270,7 @@ describe("A bidirectional LSTM classifier on padded, packed batches", () => {
       forward(text: Tensor, lengths: number[]): Tensor {
         const embedded = this.dropout(this.embedding(text));
         const packed = nn.utils.rnn.pack_padded_sequence(embedded, lengths, { batch_first: true, enforce_sorted: false });
-        const [, [hidden]] = this.lstm(packed);
+        const [, [hidden]] = this.lstm.forward(packed); // the call signature is typed for tensors: a packed input goes through forward
         // the last layer's forward (hidden[-2]) and backward (hidden[-1]) final states
         const h = this.dropout(torch.cat([hidden.index(-2), hidden.index(-1)], { dim: 1 }));
         return this.fc(h);
