@@ -2,7 +2,7 @@
  * torch.special as in PyTorch 1.13: the functions of that namespace this engine has. Most are
  * the torch.* functions under their special.* names (expit is sigmoid, gammaln is lgamma, psi is
  * digamma, ...); the Bessel, zeta/polygamma and normal-distribution functions live in
- * ops/special.ts. Not here (yet): airy_ai, modified_bessel_k0/k1 and their scaled forms:
+ * ops/special.ts. Not here (yet): airy_ai:
  * calling one raises an error that says so.
  */
 import { parseArgs, type PyArgs } from "./args";
@@ -26,8 +26,7 @@ function logsumexp(x: Tensor, ...args: DimArgs): Tensor {
 
 /** Functions of PyTorch 1.13's torch.special that this engine does not have. */
 const MISSING = [
-  "airy_ai", "modified_bessel_k0",
-  "modified_bessel_k1", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
+  "airy_ai",
 ] as const;
 
 const missing = Object.fromEntries(
@@ -48,6 +47,8 @@ const available = {
   // Bessel functions of the first kind (J) and modified ones (I)
   i0: sp.i0, i0e: sp.i0e, i1: sp.i1, i1e: sp.i1e, bessel_j0: sp.bessel_j0, bessel_j1: sp.bessel_j1, bessel_y0: sp.bessel_y0, bessel_y1: sp.bessel_y1,
   modified_bessel_i0: sp.i0, modified_bessel_i1: sp.i1, spherical_bessel_j0: sp.spherical_bessel_j0,
+  modified_bessel_k0: sp.modified_bessel_k0, modified_bessel_k1: sp.modified_bessel_k1,
+  scaled_modified_bessel_k0: sp.scaled_modified_bessel_k0, scaled_modified_bessel_k1: sp.scaled_modified_bessel_k1,
   // logs, exponentials and the rest
   xlogy: (x: TensorLike, other: TensorLike) => ew.xlogy(x, other), xlog1py: (x: TensorLike, other: TensorLike) => sp.xlog1py(x, other),
   entr: sp.entr, sinc: ew.sinc, expit: activations.sigmoid,

@@ -185,3 +185,27 @@ export function bessel_y1(x: Tensor): Tensor {
   tensorArg(x, "special_bessel_y1");
   return map1(x, "SpecialBesselY1Backward0", m.y1, (g, x, y) => g.mul(bessel_y0(x).sub(y.div(x))));
 }
+
+/** Modified Bessel function of the second kind K0 (NaN below 0, inf at 0); derivative -K1. */
+export function modified_bessel_k0(x: Tensor): Tensor {
+  tensorArg(x, "special_modified_bessel_k0");
+  return map1(x, "SpecialModifiedBesselK0Backward0", m.k0, (g, x) => g.mul(modified_bessel_k1(x)).neg());
+}
+
+/** K1; derivative -K0 - K1 / x. */
+export function modified_bessel_k1(x: Tensor): Tensor {
+  tensorArg(x, "special_modified_bessel_k1");
+  return map1(x, "SpecialModifiedBesselK1Backward0", m.k1, (g, x, y) => g.mul(modified_bessel_k0(x).add(y.div(x))).neg());
+}
+
+/** e^x K0(x), finite for large x; derivative e^x K0 - e^x K1. */
+export function scaled_modified_bessel_k0(x: Tensor): Tensor {
+  tensorArg(x, "special_scaled_modified_bessel_k0");
+  return map1(x, "SpecialScaledModifiedBesselK0Backward0", m.k0e, (g, x, y) => g.mul(y.sub(scaled_modified_bessel_k1(x))));
+}
+
+/** e^x K1(x); derivative e^x K1 (1 - 1/x) - e^x K0. */
+export function scaled_modified_bessel_k1(x: Tensor): Tensor {
+  tensorArg(x, "special_scaled_modified_bessel_k1");
+  return map1(x, "SpecialScaledModifiedBesselK1Backward0", m.k1e, (g, x, y) => g.mul(y.sub(y.div(x)).sub(scaled_modified_bessel_k0(x))));
+}

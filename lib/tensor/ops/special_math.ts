@@ -494,3 +494,91 @@ function besselY(x: number, nu: 0 | 1): number {
 
 export const y0 = (x: number): number => besselY(x, 0);
 export const y1 = (x: number): number => besselY(x, 1);
+
+// ---- modified Bessel functions of the second kind K0, K1 ---------------------------------
+/**
+ * [K0(x), K1(x)] for 0 < x <= 2 by their power series: K0 = -(ln(x/2) + γ) I0 + Σ H_k (x²/4)^k / (k!)²,
+ * K1 = 1/x + ln(x/2) I1 - (x/4) Σ (ψ(k+1) + ψ(k+2)) (x²/4)^k / (k! (k+1)!), I0, I1 summed alongside.
+ */
+function besselKSeries(x: number): [number, number] {
+  const q = (x * x) / 4;
+  const lg = Math.log(x / 2);
+  let t0 = 1;
+  let i0 = 1;
+  let s0 = 0;
+  let harmonic = 0;
+  let t1 = x / 2;
+  let i1 = t1;
+  let s1 = (1 - 2 * EULER_GAMMA) * t1; // ψ(1) + ψ(2) = 1 - 2γ
+  let psiSum = 1 - 2 * EULER_GAMMA;
+  for (let k = 1; k < 200; k++) {
+    t0 *= q / (k * k);
+    harmonic += 1 / k;
+    i0 += t0;
+    s0 += harmonic * t0;
+    t1 *= q / (k * (k + 1));
+    i1 += t1;
+    psiSum += 1 / k + 1 / (k + 1);
+    s1 += psiSum * t1;
+    if (t0 < EPS * 1e-3 && t1 < EPS * 1e-3) break;
+  }
+  const k0 = -(lg + EULER_GAMMA) * i0 + s0;
+  const k1 = 1 / x + lg * i1 - s1 / 2;
+  return [k0, k1];
+}
+/**
+ * [e^x K0(x), e^x K1(x)] for x > 2: Steed's continued fraction for K (CF2, with Temme's
+ * normalisation sum s): e^x K0 = √(π/(2x)) / s, K1 = K0 (x + 1/2 - h) / x.
+ */
+function besselKScaledCF(x: number): [number, number] {
+  let b = 2 * (1 + x);
+  let d = 1 / b;
+  let h = d;
+  let delh = d;
+  let q1 = 0;
+  let q2 = 1;
+  const a1 = 0.25;
+  let q = a1;
+  let c = a1;
+  let a = -a1;
+  let s = 1 + q * delh;
+  for (let i = 1; i < 10000; i++) {
+    a -= 2 * i;
+    c = (-a * c) / (i + 1);
+    const qnew = (q1 - b * q2) / a;
+    q1 = q2;
+    q2 = qnew;
+    q += c * qnew;
+    b += 2;
+    d = 1 / (b + a * d);
+    delh = (b * d - 1) * delh;
+    h += delh;
+    const dels = q * delh;
+    s += dels;
+    if (Math.abs(dels / s) < EPS) break;
+  }
+  h = a1 * h;
+  const k0 = Math.sqrt(Math.PI / (2 * x)) / s;
+  const k1 = (k0 * (x + 0.5 - h)) / x;
+  return [k0, k1];
+}
+/** [K0, K1] (scaled: times e^x) with PyTorch's edge values: NaN below 0, inf at 0, 0 at inf. */
+function besselK(x: number, scaled: boolean): [number, number] {
+  if (Number.isNaN(x) || x < 0) return [NaN, NaN];
+  if (x === 0) return [Infinity, Infinity];
+  if (x === Infinity) return [0, 0];
+  if (x <= 2) {
+    const [k0, k1] = besselKSeries(x);
+    const e = scaled ? Math.exp(x) : 1;
+    return [k0 * e, k1 * e];
+  }
+  const [k0e, k1e] = besselKScaledCF(x);
+  if (scaled) return [k0e, k1e];
+  const e = Math.exp(-x);
+  return [k0e * e, k1e * e];
+}
+
+export const k0 = (x: number): number => besselK(x, false)[0];
+export const k1 = (x: number): number => besselK(x, false)[1];
+export const k0e = (x: number): number => besselK(x, true)[0];
+export const k1e = (x: number): number => besselK(x, true)[1];

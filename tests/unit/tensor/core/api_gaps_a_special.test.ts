@@ -11,7 +11,7 @@ import { gradcheck } from "../../../../lib/grading/gradcheck";
 import { checkOpCase, loadStored, type OpCaseTolerances, type StoredCase, type StoredTensor } from "../op_cases";
 import { expectClose, loadFixture } from "./fixtures";
 
-const fx = loadFixture<{ inputs: Record<string, StoredTensor>; cases: Record<string, StoredCase>; bessel_reference: { j0: number[]; j1: number[]; y0: number[]; y1: number[] } }>("api_gaps_a.json");
+const fx = loadFixture<{ inputs: Record<string, StoredTensor>; cases: Record<string, StoredCase>; bessel_reference: Record<"j0" | "j1" | "y0" | "y1" | "k0" | "k1" | "k0e" | "k1e", number[]> }>("api_gaps_a.json");
 const S = torch.special;
 
 type Fn = (...xs: Tensor[]) => Tensor | Tensor[];
@@ -48,6 +48,8 @@ const cases: Record<string, [string[], Fn]> = {
   igamma_f32: [["POS32", "P32"], (a, x) => [a.igamma(x.mul(5)), a.igammac(x.mul(5))]],
   modified_bessel_and_spherical: [["BES"], (x) => [S.modified_bessel_i0(x), S.modified_bessel_i1(x), S.spherical_bessel_j0(x)]],
   spherical_bessel_j0_edges: [["SBJ"], (x) => S.spherical_bessel_j0(x)],
+  bessel_k: [["BK"], (x) => [S.modified_bessel_k0(x), S.modified_bessel_k1(x), S.scaled_modified_bessel_k0(x), S.scaled_modified_bessel_k1(x)]],
+  bessel_k_edges: [["BKX"], (x) => [S.modified_bessel_k0(x), S.modified_bessel_k1(x), S.scaled_modified_bessel_k0(x), S.scaled_modified_bessel_k1(x)]],
   bessel_y: [["BY"], (x) => [S.bessel_y0(x), S.bessel_y1(x)]],
   bessel_y_edges: [["BYX"], (x) => [S.bessel_y0(x), S.bessel_y1(x)]],
   bessel_j: [["BJ"], (x) => [S.bessel_j0(x), S.bessel_j1(x)]],
@@ -122,6 +124,14 @@ describe("Bessel J0 / J1 are float64-exact (mpmath reference, 30 digits)", () =>
     expectClose(S.bessel_y0(x), fx.bessel_reference.y0, 1e-13, 2e-15, "y0");
     expectClose(S.bessel_y1(x), fx.bessel_reference.y1, 1e-13, 2e-15, "y1");
   });
+  it("K0 / K1 and their scaled forms from 1e-5 to 800 (K underflows there, e^x K does not)", () => {
+    const x = loadStored(fx.inputs.BK);
+    const ref = fx.bessel_reference;
+    expectClose(S.modified_bessel_k0(x), ref.k0, 1e-14, 0, "k0");
+    expectClose(S.modified_bessel_k1(x), ref.k1, 1e-14, 0, "k1");
+    expectClose(S.scaled_modified_bessel_k0(x), ref.k0e, 1e-14, 0, "k0e");
+    expectClose(S.scaled_modified_bessel_k1(x), ref.k1e, 1e-14, 0, "k1e");
+  });
 });
 
 describe("torch.special gradients (float64 finite differences)", () => {
@@ -144,6 +154,10 @@ describe("torch.special gradients (float64 finite differences)", () => {
     ["bessel_j1", (x) => S.bessel_j1(x), [-7, -0.3, 0, 1.9, 2.1, 24, 30]],
     ["spherical_bessel_j0", (x) => S.spherical_bessel_j0(x), [-7, -0.3, 1e-5, 1.9, 30]],
     ["bessel_y0", (x) => S.bessel_y0(x), [0.01, 0.7, 2.2, 24, 30]],
+    ["modified_bessel_k0", (x) => S.modified_bessel_k0(x), [0.05, 0.7, 1.99, 2.01, 9]],
+    ["modified_bessel_k1", (x) => S.modified_bessel_k1(x), [0.05, 0.7, 1.99, 2.01, 9]],
+    ["scaled_modified_bessel_k0", (x) => S.scaled_modified_bessel_k0(x), [0.05, 0.7, 1.99, 2.01, 30]],
+    ["scaled_modified_bessel_k1", (x) => S.scaled_modified_bessel_k1(x), [0.05, 0.7, 1.99, 2.01, 30]],
     ["bessel_y1", (x) => S.bessel_y1(x), [0.05, 0.7, 2.2, 24, 30]],
   ];
   for (const [name, f, v] of grads) {
