@@ -28,7 +28,7 @@ export default defineConfig({
         test: {
           name: "tensor-ts-kernels",
           isolate: false,
-          include: ["tests/unit/tensor/core/**/*.test.ts", "tests/unit/tensor/nn/**/*.test.ts"],
+          include: ["tests/unit/tensor/core/**/*.test.ts", "tests/unit/tensor/nn/**/*.test.ts", "tests/unit/tensor/tutorials/**/*.test.ts"],
           // kernels*.test.ts compare the WebAssembly kernels with the TS ones explicitly already; the
           // training runs (LeNet, character LSTM) would take minutes on plain TS on a loaded machine.
           exclude: ["tests/unit/tensor/core/kernels*.test.ts", "tests/unit/tensor/nn/conv_lenet.test.ts", "tests/unit/tensor/nn/rnn.test.ts"],

@@ -122,10 +122,10 @@ describe("60 Minute Blitz", () => {
       const images = torch.rand([n, 3, 32, 32], { generator: g }).mul(2).sub(1).mul(0.5).add(cast.index(labels).view(n, 3, 1, 1));
       return new utils.data.TensorDataset(images, labels);
     };
-    const trainloader = new utils.data.DataLoader(make(256, 1), { batch_size: 16, shuffle: true });
-    const testloader = new utils.data.DataLoader(make(128, 2), { batch_size: 32, shuffle: false });
+    const trainloader = new utils.data.DataLoader(make(128, 1), { batch_size: 8, shuffle: true });
+    const testloader = new utils.data.DataLoader(make(64, 2), { batch_size: 32, shuffle: false });
     const [images, labels] = trainloader[Symbol.iterator]().next().value as Tensor[];
-    expect(images.shape).toEqual([16, 3, 32, 32]);
+    expect(images.shape).toEqual([8, 3, 32, 32]);
     expect(labels.dtype).toBe(torch.int64);
 
     class CifarNet extends nn.Module {

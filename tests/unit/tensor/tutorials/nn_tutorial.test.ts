@@ -216,7 +216,8 @@ describe("What is torch.nn really?", () => {
       }
     }
     const preprocess = (x: Tensor, y: Tensor): [Tensor, Tensor] => [x.view(-1, 1, 28, 28), y];
-    const train_dl = new WrappedDataLoader(new DataLoader(new TensorDataset(x_train, y_train), { batch_size: bs, shuffle: true }), preprocess);
+    // Half the images at half the batch size: the same 8 steps an epoch at half the cost.
+    const train_dl = new WrappedDataLoader(new DataLoader(new TensorDataset(x_train.index(":256"), y_train.index(":256")), { batch_size: bs / 2, shuffle: true }), preprocess);
     const valid_dl = new WrappedDataLoader(new DataLoader(new TensorDataset(x_valid, y_valid), { batch_size: bs * 2 }), preprocess);
 
     torch.manual_seed(0);

@@ -281,7 +281,7 @@ describe("A bidirectional LSTM classifier on padded, packed batches", () => {
     const optimizer = new optim.Adam(model.parameters(), { lr: 0.01 });
     const criterion = new nn.CrossEntropyLoss();
     const losses: number[] = [];
-    for (let step = 0; step < 80; step++) {
+    for (let step = 0; step < 60; step++) {
       const { x, lengths, y } = makeBatch(32);
       optimizer.zero_grad();
       const loss = criterion(model(x, lengths), y);
