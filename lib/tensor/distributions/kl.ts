@@ -2,7 +2,8 @@
  * kl_divergence(p, q) for the pairs PyTorch 1.13 registers among this engine's distributions, with
  * its formulas (infinite where q has no mass under p's support, as PyTorch's masks give):
  * Normal, Categorical, OneHotCategorical, Bernoulli, Uniform, Exponential, Laplace, Poisson, Gamma,
- * Beta, Dirichlet and MultivariateNormal each with itself, Independent with Independent (same
+ * Beta, Dirichlet, MultivariateNormal, Geometric, Cauchy, HalfNormal and LogNormal each with itself,
+ * Independent with Independent (same
  * reinterpreted dims), and the cross pairs Exponential-Gamma, Gamma-Exponential, Uniform-Normal,
  * Uniform-Exponential and Uniform-Gamma. Any other pair raises NotImplementedError as PyTorch does.
  */
@@ -10,6 +11,7 @@ import { NotImplementedError, ValueError } from "../errors";
 import { solve_triangular } from "../ops/linalg";
 import { broadcastShapes } from "../shape";
 import type { Tensor } from "../tensor";
+import { Cauchy, Geometric, HalfNormal, LogNormal } from "./derived";
 import { Beta, Dirichlet, Gamma } from "./gamma";
 import { Independent, MultivariateNormal, OneHotCategorical, mahalanobis, type BaseDistribution } from "./multivariate";
 import { Categorical, Normal } from "./normal_categorical";
@@ -103,6 +105,13 @@ function klMultivariateNormal(p: MultivariateNormal, q: MultivariateNormal): Ten
   return halfTerm1.add(term2.add(term3).sub(n).mul(0.5));
 }
 
+const klGeometric = (p: Geometric, q: Geometric): Tensor => p.entropy().neg().sub(q.probs.neg().log1p().div(p.probs)).sub(q.logits);
+
+function klCauchy(p: Cauchy, q: Cauchy): Tensor {
+  const t1 = p.scale.add(q.scale).pow(2).add(p.loc.sub(q.loc).pow(2)).log();
+  return t1.sub(p.scale.mul(q.scale).mul(4).log());
+}
+
 // Cross pairs (PyTorch 1.13's kl.py).
 function klExponentialGamma(p: Exponential, q: Gamma): Tensor {
   const ratio = q.rate.div(p.rate);
@@ -152,6 +161,10 @@ const RULES: Rule[] = [
   [Beta, Beta, klBeta], [Dirichlet, Dirichlet, klDirichlet], [MultivariateNormal, MultivariateNormal, klMultivariateNormal],
   [OneHotCategorical, OneHotCategorical, (p: OneHotCategorical, q: OneHotCategorical) => klCategorical(p.categorical, q.categorical)],
   [Independent, Independent, klIndependent], [Exponential, Gamma, klExponentialGamma], [Gamma, Exponential, klGammaExponential],
+  [Geometric, Geometric, klGeometric], [Cauchy, Cauchy, klCauchy],
+  // HalfNormal and LogNormal: the KL of their base Normals (the transform is the same on both sides)
+  [HalfNormal, HalfNormal, (p: HalfNormal, q: HalfNormal) => klNormal(p.base_dist, q.base_dist)],
+  [LogNormal, LogNormal, (p: LogNormal, q: LogNormal) => klNormal(p.base_dist, q.base_dist)],
   [Uniform, Normal, klUniformNormal], [Uniform, Exponential, klUniformExponential], [Uniform, Gamma, klUniformGamma],
 ];
 

@@ -2,7 +2,7 @@
  * Issue-12 gaps: torch.distributions beyond Normal / Categorical against PyTorch 1.13 (api_gaps_a.json,
  * distributions): Bernoulli (probs, logits), Uniform, Exponential, Laplace, Poisson, Gamma (float32
  * and float64), Beta, Dirichlet, OneHotCategorical, MultivariateNormal (covariance_matrix,
- * scale_tril with batches, precision_matrix), Independent: shapes, mean, variance, log_prob,
+ * scale_tril with batches, precision_matrix), Independent, LogNormal, HalfNormal, Cauchy, Geometric: shapes, mean, variance, log_prob,
  * entropy, their gradients, cdf / icdf, seeded sample and rsample (with rsample's gradients), the
  * rejection samplers' draws, kl_divergence pairs; then float64 gradchecks, call forms and errors.
  */
@@ -68,6 +68,10 @@ const makers: Record<string, (p: P) => Dist> = {
   mvn_tril: (p) => new D.MultivariateNormal(p.loc, { scale_tril: p.scale_tril }),
   mvn_precision: (p) => new D.MultivariateNormal({ loc: p.loc, precision_matrix: p.precision_matrix }),
   independent: (p) => new D.Independent(new D.Normal(p.loc, p.scale), 1),
+  lognormal: (p) => new D.LogNormal(p.loc, p.scale),
+  halfnormal: (p) => new D.HalfNormal({ scale: p.scale }),
+  cauchy: (p) => new D.Cauchy(p.loc, p.scale),
+  geometric: (p) => new D.Geometric(p.probs),
 };
 /** The rejection samplers draw through log / exp / pow: their float64 values may differ from glibc's in the last bits. */
 const TOL = (dt: string): [number, number] => (dt === "float64" ? [1e-12, 1e-14] : [2e-6, 1e-6]);
@@ -146,6 +150,10 @@ describe("kl_divergence pairs match PyTorch 1.13", () => {
     onehot: () => [new D.OneHotCategorical(t([0.1, 0.2, 0.7])), new D.OneHotCategorical(t([0.3, 0.3, 0.4]))],
     mvn: () => [new D.MultivariateNormal(t([0, 1]), t([[2, 0.3], [0.3, 1]])), new D.MultivariateNormal(t([1, -1]), { scale_tril: t([[1, 0], [0.5, 2]]) })],
     independent: () => [new D.Independent(P(), 1), new D.Independent(new D.Normal(t([0.5, 0]), t([1, 1])), 1)],
+    geometric: () => [new D.Geometric(t([0.2, 0.7])), new D.Geometric(t([0.5, 0.1]))],
+    cauchy: () => [new D.Cauchy(t([0, 1]), t([1, 2])), new D.Cauchy(t([1, -1]), t([2, 0.5]))],
+    halfnormal: () => [new D.HalfNormal(t([1, 2])), new D.HalfNormal(t([0.5, 3]))],
+    lognormal: () => [new D.LogNormal(t([0, 1]), t([1, 2])), new D.LogNormal(t([0.5, 0]), t([1, 1]))],
     exponential_gamma: () => [new D.Exponential(t([0.5, 2])), new D.Gamma(t([1.5, 2]), t([0.5, 1]))],
     gamma_exponential: () => [new D.Gamma(t([1.5, 2]), t([0.5, 1])), new D.Exponential(t([0.5, 2]))],
     uniform_normal: () => [new D.Uniform(t([0, -1]), t([1, 2])), P()],
