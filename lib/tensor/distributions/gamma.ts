@@ -1,5 +1,5 @@
 /**
- * Gamma, Beta and Dirichlet, PyTorch 1.13's formulas. Their samples come from PyTorch's own
+ * Gamma, Beta, Dirichlet, Chi2 and StudentT, PyTorch 1.13's formulas. Their samples come from PyTorch's own
  * rejection sampler, reproduced step for step so seeded draws are PyTorch's: torch._standard_gamma
  * is Marsaglia and Tsang's method with a boost for concentration < 1 (ATen's sample_gamma), its
  * normals the cached scalar Box-Muller draws and its uniforms 53-bit, with the float32 roundings
@@ -273,5 +273,88 @@ export class Beta {
 
   toString(): string {
     return "Beta()";
+  }
+}
+
+/** Chi-squared with df degrees of freedom: exactly Gamma(df / 2, 1 / 2), PyTorch's definition. */
+export class Chi2 extends Gamma {
+  constructor(...args: PyArgs<[df: Param, validate_args?: boolean | null], { df?: Param } & Validate>) {
+    const o = parseArgs<{ df?: Param } & Validate>("Chi2", ["df", "validate_args"], args);
+    if (o.df === undefined) throw new TypeError_("Chi2() missing 1 required positional argument: 'df'");
+    super(o.df instanceof Tensor ? o.df.mul(0.5) : o.df * 0.5, 0.5, o.validate_args ?? null);
+  }
+
+  get df(): Tensor {
+    return this.concentration.mul(2);
+  }
+
+  toString(): string {
+    return `Chi2(df: ${fmtParam(this.df)})`;
+  }
+}
+
+/**
+ * Student's t with df degrees of freedom, location and scale. rsample is PyTorch's: a standard
+ * normal X (empty(shape).normal_()), then Z ~ Chi2(df) from the gamma sampler, loc + scale X / √(Z/df).
+ */
+export class StudentT {
+  readonly df: Tensor;
+  readonly loc: Tensor;
+  readonly scale: Tensor;
+  readonly batch_shape: number[];
+  readonly event_shape: number[] = [];
+  readonly has_rsample = true;
+  private readonly chi2: Chi2;
+
+  constructor(...args: PyArgs<[df: Param, loc?: Param, scale?: Param, validate_args?: boolean | null], { df?: Param; loc?: Param; scale?: Param } & Validate>) {
+    const o = parseArgs<{ df?: Param; loc?: Param; scale?: Param } & Validate>("StudentT", ["df", "loc", "scale", "validate_args"], args);
+    if (o.df === undefined) throw new TypeError_("StudentT() missing 1 required positional argument: 'df'");
+    [this.df, this.loc, this.scale] = broadcastAll(o.df, o.loc ?? 0, o.scale ?? 1);
+    this.batch_shape = this.df.shape.slice();
+    if (o.validate_args !== false) {
+      checkParam("df", this.df, positive, "GreaterThan(lower_bound=0.0)", () => this.toString());
+      checkParam("scale", this.scale, positive, "GreaterThan(lower_bound=0.0)", () => this.toString());
+    }
+    this.chi2 = new Chi2(this.df, { validate_args: false });
+  }
+
+  /** loc where df > 1, NaN otherwise. */
+  get mean(): Tensor {
+    return this.loc.masked_fill(this.df.le(1), NaN);
+  }
+  /** scale² df / (df - 2) where df > 2, inf for 1 < df <= 2, NaN for df <= 1. */
+  get variance(): Tensor {
+    const v = this.scale.pow(2).mul(this.df).div(this.df.sub(2));
+    return v.masked_fill(this.df.le(2), Infinity).masked_fill(this.df.le(1), NaN);
+  }
+  get stddev(): Tensor {
+    return this.variance.sqrt();
+  }
+
+  rsample(sample_shape: readonly number[] = []): Tensor {
+    const x = empty(extendedShape(sample_shape, this.batch_shape), this.df.dtype).normal_();
+    const z = this.chi2.rsample(sample_shape);
+    return this.loc.add(this.scale.mul(x.mul(z.div(this.df).rsqrt())));
+  }
+
+  sample(sample_shape: readonly number[] = []): Tensor {
+    return no_grad(() => this.rsample(sample_shape));
+  }
+
+  log_prob(value: Tensor): Tensor {
+    const y = value.sub(this.loc).div(this.scale);
+    const z = this.scale.log().add(this.df.log().mul(0.5)).add(0.5 * Math.log(Math.PI)).add(this.df.mul(0.5).lgamma()).sub(this.df.add(1).mul(0.5).lgamma());
+    return this.df.add(1).mul(-0.5).mul(y.pow(2).div(this.df).log1p()).sub(z);
+  }
+
+  entropy(): Tensor {
+    const half = this.df.mul(0.5);
+    const halfUp = this.df.add(1).mul(0.5);
+    const lbeta = half.lgamma().add(0.5 * Math.log(Math.PI)).sub(halfUp.lgamma());
+    return this.scale.log().add(halfUp.mul(halfUp.digamma().sub(half.digamma()))).add(this.df.log().mul(0.5)).add(lbeta);
+  }
+
+  toString(): string {
+    return `StudentT(df: ${fmtParam(this.df)}, loc: ${fmtParam(this.loc)}, scale: ${fmtParam(this.scale)})`;
   }
 }
