@@ -4,7 +4,7 @@
  * statistics in train() and running statistics in eval(). momentum = null gives the
  * cumulative moving average (factor 1 / num_batches_tracked).
  */
-import { parseArgs, type PyArgs } from "../../args";
+import { parseArgsRequired, type PyArgs } from "../../args";
 import { float32, type DType } from "../../dtype";
 import { ValueError } from "../../errors";
 import type { Tensor } from "../../tensor";
@@ -13,6 +13,8 @@ import { NormBase } from "./norm_base";
 import { pyBool, pyFloat } from "../repr";
 
 export interface BatchNormOptions {
+  /** Required; also accepted by keyword (`nn.BatchNorm2d(num_features=64)`). */
+  num_features?: number;
   eps?: number;
   momentum?: number | null;
   affine?: boolean;
@@ -24,12 +26,10 @@ export class BatchNorm1d extends NormBase {
   static override readonly __name__ = "BatchNorm1d";
 
   /** new nn.BatchNorm1d(num_features, eps=1e-5, momentum=0.1, affine=true, track_running_stats=true) */
-  constructor(
-    num_features: number,
-    ...args: PyArgs<[eps?: number, momentum?: number | null, affine?: boolean, track_running_stats?: boolean], BatchNormOptions>
-  ) {
+  constructor(...args: PyArgs<[num_features?: number, eps?: number, momentum?: number | null, affine?: boolean, track_running_stats?: boolean], BatchNormOptions>) {
     super();
-    const a = parseArgs<BatchNormOptions>("BatchNorm1d", ["eps", "momentum", "affine", "track_running_stats", "dtype"], args);
+    const a = parseArgsRequired<BatchNormOptions>("BatchNorm1d", ["num_features", "eps", "momentum", "affine", "track_running_stats", "dtype"], 1, args);
+    const num_features = a.num_features!;
     // null is a setting of its own (a cumulative average), so only a missing momentum defaults.
     const momentum = a.momentum === undefined ? 0.1 : a.momentum;
     this._initNorm(num_features, a.eps ?? 1e-5, momentum, a.affine ?? true, a.track_running_stats ?? true, a.dtype ?? float32);

@@ -8,8 +8,8 @@ export class BatchNorm2d extends SpatialBatchNorm {
   protected readonly spatialDims = 2;
 
   /** new nn.BatchNorm2d(num_features, eps=1e-5, momentum=0.1, affine=true, track_running_stats=true) */
-  constructor(num_features: number, ...args: BatchNormArgs) {
-    super("BatchNorm2d", num_features, args);
+  constructor(...args: BatchNormArgs) {
+    super("BatchNorm2d", args);
   }
 
   /** torch.load rebuilds the layer from its settings. */

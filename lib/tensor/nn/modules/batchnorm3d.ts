@@ -9,8 +9,8 @@ export class BatchNorm3d extends SpatialBatchNorm {
   protected readonly spatialDims = 3;
 
   /** new nn.BatchNorm3d(num_features, eps=1e-5, momentum=0.1, affine=true, track_running_stats=true) */
-  constructor(num_features: number, ...args: BatchNormArgs) {
-    super("BatchNorm3d", num_features, args);
+  constructor(...args: BatchNormArgs) {
+    super("BatchNorm3d", args);
   }
 
   /** torch.load rebuilds the layer from its settings. */

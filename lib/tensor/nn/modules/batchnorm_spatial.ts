@@ -3,19 +3,19 @@
  * the statistics per channel over N and every spatial position, computed by viewing the
  * (N, C, *spatial) input as (N, C, prod(spatial)). Kept out of nn's exports.
  */
-import { parseArgs, type PyArgs } from "../../args";
+import { parseArgsRequired, type PyArgs } from "../../args";
 import { ValueError } from "../../errors";
 import type { Tensor } from "../../tensor";
 import { BatchNorm1d, type BatchNormOptions } from "./batchnorm";
 
-export type BatchNormArgs = PyArgs<[eps?: number, momentum?: number | null, affine?: boolean, track_running_stats?: boolean], BatchNormOptions>;
+export type BatchNormArgs = PyArgs<[num_features?: number, eps?: number, momentum?: number | null, affine?: boolean, track_running_stats?: boolean], BatchNormOptions>;
 
 export abstract class SpatialBatchNorm extends BatchNorm1d {
   protected abstract readonly spatialDims: number;
 
   /** Parses under the subclass's name, so errors name BatchNorm2d / BatchNorm3d. */
-  protected constructor(name: string, num_features: number, args: BatchNormArgs) {
-    super(num_features, parseArgs<BatchNormOptions>(name, ["eps", "momentum", "affine", "track_running_stats", "dtype"], args));
+  protected constructor(name: string, args: BatchNormArgs) {
+    super(parseArgsRequired<BatchNormOptions>(name, ["num_features", "eps", "momentum", "affine", "track_running_stats", "dtype"], 1, args));
   }
 
   override forward(input: Tensor): Tensor {

@@ -12,8 +12,10 @@ import {
   type ConvModuleOptions, type ConvPositional, type ConvTransposeModuleOptions, type ConvTransposePositional,
 } from "./conv_base";
 
-/** kernel_size is required, positionally or by keyword (`nn.Conv2d(1, 16, { kernel_size: 3, stride: 2 })`). */
-interface KernelSize {
+/** Required, positionally or by keyword: `nn.Conv2d(1, 16, { kernel_size: 3, stride: 2 })`, `nn.Conv2d({ in_channels: 1, out_channels: 6, kernel_size: 5 })`. */
+interface ConvRequired {
+  in_channels?: number;
+  out_channels?: number;
   kernel_size?: Size;
 }
 
@@ -23,9 +25,9 @@ export type { ConvModuleOptions, ConvTransposeModuleOptions, PaddingMode } from 
 export class Conv2d extends ConvNd {
   static override readonly __name__ = "Conv2d";
 
-  constructor(in_channels: number, out_channels: number, ...args: PyArgs<[kernel_size?: Size, ...ConvPositional], KernelSize & ConvModuleOptions>) {
-    const o = parseArgsRequired<KernelSize & ConvModuleOptions>("Conv2d", ["kernel_size", ...CONV_NAMES], 1, args);
-    super("Conv2d", 2, false, in_channels, out_channels, o.kernel_size!, o);
+  constructor(...args: PyArgs<[in_channels?: number, out_channels?: number, kernel_size?: Size, ...ConvPositional], ConvRequired & ConvModuleOptions>) {
+    const o = parseArgsRequired<ConvRequired & ConvModuleOptions>("Conv2d", ["in_channels", "out_channels", "kernel_size", ...CONV_NAMES], 3, args);
+    super("Conv2d", 2, false, o.in_channels!, o.out_channels!, o.kernel_size!, o);
   }
 
   override forward(input: Tensor): Tensor {
@@ -38,9 +40,9 @@ export class Conv2d extends ConvNd {
 export class Conv1d extends ConvNd {
   static override readonly __name__ = "Conv1d";
 
-  constructor(in_channels: number, out_channels: number, ...args: PyArgs<[kernel_size?: Size, ...ConvPositional], KernelSize & ConvModuleOptions>) {
-    const o = parseArgsRequired<KernelSize & ConvModuleOptions>("Conv1d", ["kernel_size", ...CONV_NAMES], 1, args);
-    super("Conv1d", 1, false, in_channels, out_channels, o.kernel_size!, o);
+  constructor(...args: PyArgs<[in_channels?: number, out_channels?: number, kernel_size?: Size, ...ConvPositional], ConvRequired & ConvModuleOptions>) {
+    const o = parseArgsRequired<ConvRequired & ConvModuleOptions>("Conv1d", ["in_channels", "out_channels", "kernel_size", ...CONV_NAMES], 3, args);
+    super("Conv1d", 1, false, o.in_channels!, o.out_channels!, o.kernel_size!, o);
   }
 
   override forward(input: Tensor): Tensor {
@@ -53,9 +55,9 @@ export class Conv1d extends ConvNd {
 export class ConvTranspose2d extends ConvTransposeNd {
   static override readonly __name__ = "ConvTranspose2d";
 
-  constructor(in_channels: number, out_channels: number, ...args: PyArgs<[kernel_size?: Size, ...ConvTransposePositional], KernelSize & ConvTransposeModuleOptions>) {
-    const o = parseArgsRequired<KernelSize & ConvTransposeModuleOptions>("ConvTranspose2d", ["kernel_size", ...CONVT_NAMES], 1, args);
-    super("ConvTranspose2d", 2, in_channels, out_channels, o.kernel_size!, o);
+  constructor(...args: PyArgs<[in_channels?: number, out_channels?: number, kernel_size?: Size, ...ConvTransposePositional], ConvRequired & ConvTransposeModuleOptions>) {
+    const o = parseArgsRequired<ConvRequired & ConvTransposeModuleOptions>("ConvTranspose2d", ["in_channels", "out_channels", "kernel_size", ...CONVT_NAMES], 3, args);
+    super("ConvTranspose2d", 2, o.in_channels!, o.out_channels!, o.kernel_size!, o);
   }
 
   /** forward(input, output_size?) */
@@ -69,9 +71,9 @@ export class ConvTranspose2d extends ConvTransposeNd {
 export class ConvTranspose1d extends ConvTransposeNd {
   static override readonly __name__ = "ConvTranspose1d";
 
-  constructor(in_channels: number, out_channels: number, ...args: PyArgs<[kernel_size?: Size, ...ConvTransposePositional], KernelSize & ConvTransposeModuleOptions>) {
-    const o = parseArgsRequired<KernelSize & ConvTransposeModuleOptions>("ConvTranspose1d", ["kernel_size", ...CONVT_NAMES], 1, args);
-    super("ConvTranspose1d", 1, in_channels, out_channels, o.kernel_size!, o);
+  constructor(...args: PyArgs<[in_channels?: number, out_channels?: number, kernel_size?: Size, ...ConvTransposePositional], ConvRequired & ConvTransposeModuleOptions>) {
+    const o = parseArgsRequired<ConvRequired & ConvTransposeModuleOptions>("ConvTranspose1d", ["in_channels", "out_channels", "kernel_size", ...CONVT_NAMES], 3, args);
+    super("ConvTranspose1d", 1, o.in_channels!, o.out_channels!, o.kernel_size!, o);
   }
 
   /** forward(input, output_size?) */

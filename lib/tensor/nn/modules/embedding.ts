@@ -1,5 +1,5 @@
 /** Embedding: a learnable table of vectors looked up by integer index (token ids). */
-import { parseArgs, type PyArgs } from "../../args";
+import { parseArgsRequired, type PyArgs } from "../../args";
 import { no_grad } from "../../autograd/grad_mode";
 import { float32, type DType } from "../../dtype";
 import { RuntimeError } from "../../errors";
@@ -12,6 +12,9 @@ import { Parameter } from "../parameter";
 import { pyBool, pyFloat } from "../repr";
 
 export interface EmbeddingOptions {
+  /** Required; also accepted by keyword (`nn.Embedding(num_embeddings=10, embedding_dim=3)`). */
+  num_embeddings?: number;
+  embedding_dim?: number;
   padding_idx?: number | null;
   max_norm?: number | null;
   norm_type?: number;
@@ -26,8 +29,8 @@ export interface FromPretrainedOptions extends Omit<EmbeddingOptions, "_weight" 
   freeze?: boolean;
 }
 
-type EmbeddingPositional = [padding_idx?: number | null, max_norm?: number | null, norm_type?: number, scale_grad_by_freq?: boolean, sparse?: boolean];
-const NAMES = ["padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse", "_weight", "dtype"] as const;
+type EmbeddingPositional = [num_embeddings?: number, embedding_dim?: number, padding_idx?: number | null, max_norm?: number | null, norm_type?: number, scale_grad_by_freq?: boolean, sparse?: boolean];
+const NAMES = ["num_embeddings", "embedding_dim", "padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse", "_weight", "dtype"] as const;
 
 /**
  * new nn.Embedding(num_embeddings, embedding_dim, padding_idx=None, max_norm=None,
@@ -45,9 +48,11 @@ export class Embedding extends Module {
   sparse: boolean;
   weight: Parameter;
 
-  constructor(num_embeddings: number, embedding_dim: number, ...args: PyArgs<EmbeddingPositional, EmbeddingOptions>) {
+  constructor(...args: PyArgs<EmbeddingPositional, EmbeddingOptions>) {
     super();
-    const a = parseArgs<EmbeddingOptions>("Embedding", [...NAMES], args);
+    const a = parseArgsRequired<EmbeddingOptions>("Embedding", [...NAMES], 2, args);
+    const num_embeddings = a.num_embeddings!;
+    const embedding_dim = a.embedding_dim!;
     for (const [v, what] of [[num_embeddings, "num_embeddings"], [embedding_dim, "embedding_dim"]] as const) {
       if (!Number.isInteger(v) || v < 0) throw new RuntimeError(`Embedding: ${what} must be a non-negative integer, got ${String(v)}`);
     }

@@ -12,7 +12,7 @@
  * input projection x W_ih^T + b_ih is one matmul over all time steps; only the h W_hh^T part
  * runs step by step.
  */
-import { parseArgs, type PyArgs } from "../../args";
+import { parseArgs, parseArgsRequired, type PyArgs } from "../../args";
 import { float32, type DType } from "../../dtype";
 import { RuntimeError, ValueError } from "../../errors";
 import { tensor as makeTensor, zeros } from "../../ops/creation";
@@ -74,6 +74,9 @@ function checkSizes(cls: string, input_size: number, hidden_size: number): void 
 }
 
 export interface RNNBaseOptions {
+  /** Required; also accepted by keyword, as `nn.LSTM(input_size=8, hidden_size=16, batch_first=True)`. */
+  input_size?: number;
+  hidden_size?: number;
   num_layers?: number;
   bias?: boolean;
   batch_first?: boolean;
@@ -271,8 +274,8 @@ abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Module {
   }
 }
 
-type BasePositional = [num_layers?: number, bias?: boolean, batch_first?: boolean, dropout?: number, bidirectional?: boolean];
-const BASE_NAMES = ["num_layers", "bias", "batch_first", "dropout", "bidirectional", "proj_size", "dtype"] as const;
+type BasePositional = [input_size?: number, hidden_size?: number, num_layers?: number, bias?: boolean, batch_first?: boolean, dropout?: number, bidirectional?: boolean];
+const BASE_NAMES = ["input_size", "hidden_size", "num_layers", "bias", "batch_first", "dropout", "bidirectional", "proj_size", "dtype"] as const;
 
 /**
  * new nn.RNN(input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
@@ -284,11 +287,14 @@ export class RNN extends RNNBase<Tensor> {
   declare nonlinearity: "tanh" | "relu";
 
   constructor(
-    input_size: number,
-    hidden_size: number,
-    ...args: PyArgs<[num_layers?: number, nonlinearity?: "tanh" | "relu", bias?: boolean, batch_first?: boolean, dropout?: number, bidirectional?: boolean], RNNOptions>
+    ...args: PyArgs<
+      [input_size?: number, hidden_size?: number, num_layers?: number, nonlinearity?: "tanh" | "relu", bias?: boolean, batch_first?: boolean, dropout?: number, bidirectional?: boolean],
+      RNNOptions
+    >
   ) {
-    const o = parseArgs<RNNOptions>("RNN", ["num_layers", "nonlinearity", "bias", "batch_first", "dropout", "bidirectional", "dtype"], args);
+    const o = parseArgsRequired<RNNOptions>("RNN", ["input_size", "hidden_size", "num_layers", "nonlinearity", "bias", "batch_first", "dropout", "bidirectional", "dtype"], 2, args);
+    const input_size = o.input_size!;
+    const hidden_size = o.hidden_size!;
     const nl = o.nonlinearity ?? "tanh";
     if (nl !== "tanh" && nl !== "relu") throw new ValueError(`Unknown nonlinearity '${String(nl)}'. Select from 'tanh' or 'relu'.`);
     super("RNN", nl === "tanh" ? "RNN_TANH" : "RNN_RELU", input_size, hidden_size, o);
@@ -303,8 +309,9 @@ export class RNN extends RNNBase<Tensor> {
  */
 export class LSTM extends RNNBase<[Tensor, Tensor]> {
   static override readonly __name__ = "LSTM";
-  constructor(input_size: number, hidden_size: number, ...args: PyArgs<BasePositional, RNNBaseOptions>) {
-    super("LSTM", "LSTM", input_size, hidden_size, parseArgs<RNNBaseOptions>("LSTM", [...BASE_NAMES], args));
+  constructor(...args: PyArgs<BasePositional, RNNBaseOptions>) {
+    const o = parseArgsRequired<RNNBaseOptions>("LSTM", [...BASE_NAMES], 2, args);
+    super("LSTM", "LSTM", o.input_size!, o.hidden_size!, o);
   }
 }
 
@@ -315,8 +322,9 @@ export class LSTM extends RNNBase<[Tensor, Tensor]> {
  */
 export class GRU extends RNNBase<Tensor> {
   static override readonly __name__ = "GRU";
-  constructor(input_size: number, hidden_size: number, ...args: PyArgs<BasePositional, RNNBaseOptions>) {
-    super("GRU", "GRU", input_size, hidden_size, parseArgs<RNNBaseOptions>("GRU", [...BASE_NAMES], args));
+  constructor(...args: PyArgs<BasePositional, RNNBaseOptions>) {
+    const o = parseArgsRequired<RNNBaseOptions>("GRU", [...BASE_NAMES], 2, args);
+    super("GRU", "GRU", o.input_size!, o.hidden_size!, o);
   }
 }
 

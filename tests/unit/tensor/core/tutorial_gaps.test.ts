@@ -243,3 +243,30 @@ describe("a general checkpoint with an optimizer's state_dict type-checks (tsc) 
     expect(back.epoch).toBe(3);
   });
 });
+
+describe("more required constructor arguments by keyword", () => {
+  it("nn.LSTM / GRU / RNN(input_size=, hidden_size=), nn.Embedding(num_embeddings=, embedding_dim=), nn.BatchNorm*d(num_features=), nn.Conv2d(in_channels=, out_channels=, kernel_size=)", () => {
+    torch.manual_seed(0);
+    const a = new nn.LSTM({ input_size: 3, hidden_size: 4, num_layers: 2, batch_first: true });
+    torch.manual_seed(0);
+    const b = new nn.LSTM(3, 4, 2, { batch_first: true });
+    expect(String(a)).toBe("LSTM(3, 4, num_layers=2, batch_first=True)");
+    expect(a.weight_hh_l1.equal(b.weight_hh_l1)).toBe(true);
+    expect(String(new nn.GRU(5, { hidden_size: 2 }))).toBe("GRU(5, 2)");
+    expect(new nn.RNN({ input_size: 2, hidden_size: 3, nonlinearity: "relu" }).nonlinearity).toBe("relu");
+    expect(new nn.Embedding({ num_embeddings: 10, embedding_dim: 3, padding_idx: 0 }).weight.shape).toEqual([10, 3]);
+    expect(String(new nn.BatchNorm2d({ num_features: 8, momentum: 0.2 }))).toBe("BatchNorm2d(8, eps=1e-05, momentum=0.2, affine=True, track_running_stats=True)");
+    expect(new nn.BatchNorm1d({ num_features: 4 }).running_mean!.shape).toEqual([4]);
+    expect(new nn.BatchNorm3d(2).num_features).toBe(2);
+    const conv = new nn.Conv2d({ in_channels: 1, out_channels: 6, kernel_size: 5 });
+    expect(String(conv)).toBe("Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1))");
+  });
+
+  it("missing or doubled ones are Python's TypeErrors (BatchNorm2d({ num_features }) silently took the object as the size before)", () => {
+    expect(() => new nn.LSTM({ input_size: 3 })).toThrow("LSTM.__init__() missing 1 required positional argument: 'hidden_size'");
+    expect(() => new nn.Embedding(10)).toThrow("Embedding.__init__() missing 1 required positional argument: 'embedding_dim'");
+    expect(() => new nn.BatchNorm2d()).toThrow("BatchNorm2d.__init__() missing 1 required positional argument: 'num_features'");
+    expect(() => new nn.BatchNorm2d(3, { num_features: 3 })).toThrow("BatchNorm2d() got multiple values for argument 'num_features'");
+    expect(() => new nn.Conv2d({ out_channels: 2, kernel_size: 3 })).toThrow("Conv2d.__init__() missing 1 required positional argument: 'in_channels'");
+  });
+});
