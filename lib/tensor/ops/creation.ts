@@ -93,7 +93,14 @@ function inferShapeOf(data: NestedArray, path = "data"): number[] {
 
 function allBooleans(data: NestedArray): boolean {
   if (Array.isArray(data)) return data.length > 0 && data.every(allBooleans);
-  return typeof data === "boolean";
+  return typeof data === "boolean" || ((data as unknown) instanceof Tensor && (data as unknown as Tensor).dtype === bool);
+}
+
+/** The value of a one-element tensor inside torch.tensor's data (PyTorch's error otherwise). */
+function scalarOf(t: Tensor): number | boolean {
+  if (t.numel() !== 1) throw new ValueError("only one element tensors can be converted to Python scalars");
+  const v = t.item();
+  return t.dtype === bool ? v !== 0 : v;
 }
 
 /**
@@ -101,7 +108,7 @@ function allBooleans(data: NestedArray): boolean {
  * numbers give the default dtype (float32 unless torch.set_default_dtype) unless dtype says otherwise (pass { dtype: torch.long } for labels);
  * booleans give bool. Typed arrays are accepted as 1-D data.
  */
-export function tensor(data: NestedArray | Storage | Tensor, opts: TensorOptions = {}): Tensor {
+export function tensor(data: NestedArray | Storage | Tensor | readonly (Tensor | NestedArray)[], opts: TensorOptions = {}): Tensor {
   checkCreationOptions("tensor", opts);
   if (data instanceof Tensor) {
     const t = data.detach().clone().to(opts.dtype ?? data.dtype);
@@ -123,6 +130,8 @@ export function tensor(data: NestedArray | Storage | Tensor, opts: TensorOptions
       for (const x of v) walk(x);
       return;
     }
+    // A one-element tensor stands for its value, as in torch.tensor([loss1, loss2]).
+    if (typeof v === "object" && (v as unknown) instanceof Tensor) v = scalarOf(v as unknown as Tensor);
     if (typeof v !== "number" && typeof v !== "boolean") throw new TypeError_(`torch.tensor: unsupported element ${JSON.stringify(v)}`);
     const num = typeof v === "boolean" ? (v ? 1 : 0) : v;
     out[k++] = dtype === int64 ? Math.trunc(num) : dtype === bool ? (num !== 0 ? 1 : 0) : num;

@@ -270,3 +270,17 @@ describe("more required constructor arguments by keyword", () => {
     expect(() => new nn.Conv2d({ out_channels: 2, kernel_size: 3 })).toThrow("Conv2d.__init__() missing 1 required positional argument: 'in_channels'");
   });
 });
+
+describe("torch.tensor of one-element tensors", () => {
+  it("takes their values, as torch 1.13 (tensor([tensor(1.5), tensor(2)]) -> [1.5, 2]); a bigger tensor is PyTorch's ValueError", () => {
+    expect(torch.tensor([torch.tensor(1.5), torch.tensor(2)]).tolist()).toEqual([1.5, 2]);
+    expect(torch.tensor([[torch.tensor(1), 2]] as never).tolist()).toEqual([[1, 2]]);
+    expect(torch.tensor([torch.tensor([1.5])]).tolist()).toEqual([1.5]);
+    const b = torch.tensor([torch.tensor(true), torch.tensor(false)]);
+    expect(b.dtype).toBe(torch.bool);
+    const losses = [torch.tensor(0.5, { requires_grad: true }).mul(2), torch.tensor(3)];
+    const t = torch.tensor(losses, { dtype: torch.float64 });
+    expect([t.dtype, t.requires_grad, t.tolist()]).toEqual([torch.float64, false, [1, 3]]);
+    expect(() => torch.tensor([torch.tensor([1, 2]), torch.tensor([3, 4])])).toThrow("only one element tensors can be converted to Python scalars");
+  });
+});
