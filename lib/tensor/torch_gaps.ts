@@ -6,6 +6,7 @@
  */
 import * as bw from "./ops/bitwise";
 import { complexFunctions } from "./complex";
+import { binomial } from "./distributions/binomial";
 import * as sp from "./ops/special";
 import { special } from "./special";
 import type { IndexReduceArgs } from "./ops/index_reduce";
@@ -16,6 +17,7 @@ export const gapFunctions = {
   bitwise_left_shift: bw.bitwise_left_shift, bitwise_right_shift: bw.bitwise_right_shift,
   gcd: bw.gcd, lcm: bw.lcm, frexp: bw.frexp, ldexp: bw.ldexp,
   special,
+  binomial,
   ...complexFunctions,
   i0: sp.i0, polygamma: sp.polygamma,
   igamma: (x: TensorLike, other: TensorLike) => sp.gammainc(x, other), igammac: (x: TensorLike, other: TensorLike) => sp.gammaincc(x, other),

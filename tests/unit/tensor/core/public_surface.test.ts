@@ -514,6 +514,7 @@ const NO_KEYWORDS: Record<string, string> = {
     ["bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "gcd", "lcm", "frexp", "ldexp", "i0", "polygamma", "igamma", "igammac"]
       .map((n) => [`torch.${n}`, "operands only (PyTorch's other parameter is out=)"]),
   ),
+  "torch.binomial": "(count, prob) tensors; its only keyword, generator, is keyword-only (tested in api_gaps_a_distributions)",
   // complex.ts: refusals (no complex dtype) and real-tensor identities, tensor-only
   ...Object.fromEntries(
     ["complex", "polar", "view_as_complex", "view_as_real"].map((n) => [`torch.${n}`, "raises: no complex dtype (the error names the supported dtypes)"]),
