@@ -143,6 +143,8 @@ describe("torch.distributions match PyTorch 1.13 (api_gaps_a.json)", () => {
       torch.manual_seed(9);
       const draws = torch.binomial(cnt.expand(30, 8).contiguous(), prb.expand(30, 8).contiguous());
       expect((draws.tolist() as number[][]).flat()).toEqual(fx.draws[`binomial_${dt.name}`].data);
+      const g = new torch.Generator().manual_seed(9);
+      expect(torch.binomial(cnt.expand(30, 8).contiguous(), prb.expand(30, 8).contiguous(), { generator: g }).tolist()).toEqual(draws.tolist());
     });
   }
 });
