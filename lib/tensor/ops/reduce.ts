@@ -1,7 +1,7 @@
 /** Sum-like reductions: sum, mean, prod (all elements or given dims, with keepdim) and cumsum. */
 import { record } from "../autograd/function";
 import { int64, type DType } from "../dtype";
-import { RuntimeError } from "../errors";
+import { RuntimeError, TypeError_ } from "../errors";
 import { ReduceOp } from "../kernels/reduce";
 import { kernels } from "../kernels/registry";
 import { normalizeDim, numelOf } from "../shape";
@@ -15,16 +15,28 @@ export interface ParsedReduce {
   dtype?: DType;
 }
 
-/** Accepts (dim, keepdim), (dim, { keepdim }), ({ dim, keepdim }) and (null / undefined). */
-export function parseReduceArgs(x: Tensor, a?: DimArg | ReduceOptions | null, b?: boolean | ReduceOptions, c?: ReduceOptions): ParsedReduce {
+const REDUCE_KEYS = ["dim", "keepdim", "dtype", "axis", "keepdims"];
+
+/**
+ * Accepts (dim, keepdim), (dim, { keepdim }), ({ dim, keepdim }) and (null / undefined), and
+ * NumPy's names PyTorch also takes (`x.sum(axis=1, keepdims=True)`). An unknown keyword is a
+ * TypeError: `x.sum({ dimm: 1 })` must not quietly sum everything.
+ */
+export function parseReduceArgs(x: Tensor, a?: DimArg | ReduceOptions | null, b?: boolean | ReduceOptions, c?: ReduceOptions, op = "reduction"): ParsedReduce {
   let dim: DimArg | null | undefined;
   let keepdim = false;
   let dtype: DType | undefined;
   const takeOpts = (o: ReduceOptions | undefined): void => {
     if (!o) return;
-    if (o.dim !== undefined) dim = o.dim;
-    if (o.keepdim !== undefined) keepdim = o.keepdim;
-    if (o.dtype !== undefined) dtype = o.dtype;
+    for (const k of Object.keys(o)) {
+      if (!REDUCE_KEYS.includes(k)) throw new TypeError_(`${op}() got an unexpected keyword argument '${k}' (accepted: dim, keepdim, dtype)`);
+    }
+    const aliased = o as ReduceOptions & { axis?: DimArg; keepdims?: boolean };
+    if (aliased.dim !== undefined) dim = aliased.dim;
+    else if (aliased.axis !== undefined) dim = aliased.axis;
+    if (aliased.keepdim !== undefined) keepdim = aliased.keepdim;
+    else if (aliased.keepdims !== undefined) keepdim = aliased.keepdims;
+    if (aliased.dtype !== undefined) dtype = aliased.dtype;
   };
   if (a !== null && typeof a === "object" && !Array.isArray(a)) takeOpts(a as ReduceOptions);
   else dim = a as DimArg | null | undefined;
@@ -85,13 +97,13 @@ function expandBack(g: Tensor, x: Tensor, dims: number[] | null, keepdim: boolea
 }
 
 export function sum(x: Tensor, a?: DimArg | ReduceOptions | null, b?: boolean | ReduceOptions, c?: ReduceOptions): Tensor {
-  const { dims, keepdim, dtype } = parseReduceArgs(x, a, b, c);
+  const { dims, keepdim, dtype } = parseReduceArgs(x, a, b, c, "sum");
   const out = sumRaw(x, dims, keepdim, sumDtype(x, dtype));
   return record(out, dims ? "SumBackward1" : "SumBackward0", [x], (g) => [expandBack(g, x, dims, keepdim)], [], true);
 }
 
 export function mean(x: Tensor, a?: DimArg | ReduceOptions | null, b?: boolean | ReduceOptions, c?: ReduceOptions): Tensor {
-  const { dims, keepdim, dtype } = parseReduceArgs(x, a, b, c);
+  const { dims, keepdim, dtype } = parseReduceArgs(x, a, b, c, "mean");
   const dt = dtype ?? x.dtype;
   if (!dt.is_floating_point) {
     throw new RuntimeError(
@@ -108,7 +120,7 @@ export function mean(x: Tensor, a?: DimArg | ReduceOptions | null, b?: boolean |
 
 /** Product over all elements or one dim. Backward uses prefix/suffix products, so zeros are exact. */
 export function prod(x: Tensor, a?: number | ReduceOptions | null, b?: boolean | ReduceOptions): Tensor {
-  const { dims, keepdim, dtype } = parseReduceArgs(x, a as DimArg, b);
+  const { dims, keepdim, dtype } = parseReduceArgs(x, a as DimArg, b, undefined, "prod");
   if (dims && dims.length > 1) throw new RuntimeError("prod(): only one dim is supported");
   const dt = dtype ?? (x.dtype.is_floating_point ? x.dtype : int64);
   const flat = dims ? x : x.reshape([-1]);

@@ -284,3 +284,22 @@ describe("torch.tensor of one-element tensors", () => {
     expect(() => torch.tensor([torch.tensor([1, 2]), torch.tensor([3, 4])])).toThrow("only one element tensors can be converted to Python scalars");
   });
 });
+
+describe("keywords that were silently ignored", () => {
+  it("sum/mean take NumPy's axis / keepdims as torch 1.13 does; an unknown keyword raises instead of reducing everything", () => {
+    const x = torch.ones(2, 3);
+    // torch 1.13: torch.sum(x, axis=1) -> [3., 3.]; x.mean(axis=0) -> [1., 1., 1.]; x.sum(dim=1, keepdims=True).shape -> [2, 1]
+    expect(x.sum({ axis: 1 } as never).tolist()).toEqual([3, 3]);
+    expect(torch.sum(x, { axis: 1 } as never).tolist()).toEqual([3, 3]);
+    expect(x.mean({ axis: 0 } as never).tolist()).toEqual([1, 1, 1]);
+    expect(x.sum({ dim: 1, keepdims: true } as never).shape).toEqual([2, 1]);
+    expect(() => x.sum({ dimm: 1 } as never)).toThrow("sum() got an unexpected keyword argument 'dimm'");
+    expect(() => x.prod({ keep: true } as never)).toThrow("prod() got an unexpected keyword argument 'keep'");
+  });
+
+  it("nn.Parameter(data, requires_grad=False)", () => {
+    expect(new nn.Parameter(torch.ones(2), { requires_grad: false }).requires_grad).toBe(false);
+    expect(new nn.Parameter(torch.ones(2)).requires_grad).toBe(true);
+    expect(() => new nn.Parameter(torch.ones(2), { requires_grad: 1 as never })).toThrow("Parameter(): argument 'requires_grad' must be bool, not number");
+  });
+});
