@@ -19,8 +19,11 @@
  * hold each slice's A origin, B origin and C destination (byte addresses), and with acc = 1 the
  * products are added to what C holds (gemm_acc: a bias row preloaded there) instead of written.
  *
- * Slices with the same B origin as the slice before on the same call (one product cut into row
- * slices, as matmul_simd.ts does so that each thread packs its own rows of A) pack B only once.
+ * Slices with the same B origin as the slice this thread packed last (one product cut into row
+ * slices, as matmul_simd.ts does so that each thread packs its own rows of A) pack B only once:
+ * a thread's scratch ends with two words, [1, B origin] once it packed a whole B, which the caller
+ * zeroes before each job (batchScratchBytes counts them), so a thread that takes several chunks of
+ * one job's slices packs B once, and never reuses a B packed for another job.
  *
  * `skip` (BATCH_SKIP) lets causal attention leave out the half of each product the causal cut
  * makes dead: the slice's rows go in groups of CAUSAL_GROUP_PANELS panels, and a group of rows
@@ -57,12 +60,13 @@ export const BATCH_SKIP = { NONE: 0, C_PAST_DIAGONAL: 1, A_PAST_DIAGONAL: 2, A_B
 
 const g = op.localGet, s = op.localSet, c = op.i32Const;
 const i32Load = (offset: number) => [0x28, 2, ...uleb(offset)];
+const i32Store = (offset: number) => [0x36, 2, ...uleb(offset)];
 const call = (fn: number) => [0x10, ...uleb(fn)];
 const IF = [0x04, 0x40], ELSE = [0x05], END = [0x0b];
 
 const JOB = 0, LO = 1, HI = 2, SCRATCH = 3;
 const I = 4, B_AT = 5, A_FN = 6, B_FN = 7;
-const SKIP = 8, GROUP = 9, IB = 10, GP = 11, R0 = 12, R1 = 13, KS = 14, KG = 15, NBG = 16, LAST_B = 17, LOCALS = 18;
+const SKIP = 8, GROUP = 9, IB = 10, GP = 11, R0 = 12, R1 = 13, KS = 14, KG = 15, NBG = 16, LAST_B = 17, PACKED_B = 18, LOCALS = 19;
 
 /** Calls the packer whose index is in local `fnLocal` (one of the three for panel width W), after pushing its arguments. */
 function packCall(fnLocal: number, W: number, args: number[]): number[] {
@@ -106,11 +110,13 @@ function batchFunction(): WasmFunction {
       ...slice(12), ...g(R0), ...job(4), ...op.i32Mul, ...op.i32Add, ...g(KS), ...job(5), ...op.i32Mul, ...op.i32Add,
       ...job(4), ...job(5), ...g(GP), ...g(KG),
     ]),
-    // B again unless this is a whole slice (no skip) with the B the slice before packed.
+    // B again unless this is a whole slice (no skip) with the B this thread packed last in this job.
     ...op.block([
       ...g(SKIP), ...op.i32Eqz, ...slice(13), ...g(LAST_B), ...op.i32Eq, ...op.i32And, ...op.brIf(0),
       ...packCall(B_FN, NR, [...g(B_AT), ...slice(13), ...g(KS), ...job(8), ...op.i32Mul, ...op.i32Add, ...job(7), ...job(8), ...g(NBG), ...g(KG)]),
       ...pick([...g(SKIP), ...op.i32Eqz], slice(13), c(-1)), ...s(LAST_B),
+      ...g(PACKED_B), ...g(LAST_B), ...c(-1), ...op.i32Ne, ...i32Store(0),
+      ...g(PACKED_B), ...g(LAST_B), ...i32Store(4),
     ]),
     ...job(16), ...IF, ...kernelArgs, ...call(1), ...ELSE, ...kernelArgs, ...call(0), ...END,
   ];
@@ -120,7 +126,9 @@ function batchFunction(): WasmFunction {
     ...job(3), ...s(A_FN),
     ...job(6), ...s(B_FN),
     ...job(15), ...s(SKIP),
-    ...c(-1), ...s(LAST_B),
+    // The packed-B words after the B panels: the B this thread packed earlier in this job, if any.
+    ...g(B_AT), ...job(1), ...job(2), ...op.i32Mul, ...c(NR * 4), ...op.i32Mul, ...op.i32Add, ...s(PACKED_B),
+    ...pick([...g(PACKED_B), ...i32Load(0)], [...g(PACKED_B), ...i32Load(4)], c(-1)), ...s(LAST_B),
     // Without a skip, the whole slice is one group.
     ...pick([...g(SKIP), ...op.i32Eqz], job(0), c(CAUSAL_GROUP_PANELS)), ...s(GROUP),
     ...g(LO), ...s(I),
@@ -146,7 +154,12 @@ function batchFunction(): WasmFunction {
 
 export type BatchFn = (job: number, lo: number, hi: number, scratch: number) => void;
 
-/** Bytes of scratch one thread's gemm_batch needs: the A and B panels. */
+/** Bytes of scratch one thread's gemm_batch needs: the A and B panels, then the two words saying which B is packed. */
 export function batchScratchBytes(m: number, n: number, k: number): number {
+  return 4 * (m * k + n * k) + 8;
+}
+
+/** Byte offset of the packed-B words in a thread's scratch (zeroed by the caller before each job). */
+export function batchPackedBAt(m: number, n: number, k: number): number {
   return 4 * (m * k + n * k);
 }

@@ -7,7 +7,7 @@
  */
 import type { Storage } from "../../dtype";
 import { KC, MC, MR as GEMM_MR, NR as GEMM_NR, denseC, driverFor, gemmFloats, stridedA, stridedB, type BatchRunner, type Gemm, type PackA } from "./gemm";
-import { BATCH_FN, BATCH_JOB_WORDS, BATCH_SKIP, batchScratchBytes } from "./gemm_batch";
+import { BATCH_FN, BATCH_JOB_WORDS, BATCH_SKIP, batchPackedBAt, batchScratchBytes } from "./gemm_batch";
 import { matmulPackFor, type MatmulPack } from "./matmul_pack";
 
 // Local copies: an imported binding can compile to a getter call (CommonJS interop).
@@ -369,6 +369,9 @@ function batchInModule(
     m, n, (cAt ? cRow : n) * 4, tabAt * 4, (tabAt + count) * 4, (tabAt + 2 * count) * 4, skip, bias ? 1 : 0,
   ];
   for (let w = 0; w < BATCH_JOB_WORDS; w++) words[jobAt + w] = job[w];
+  // No thread has packed this job's B yet (see gemm_batch.ts).
+  const packedB = batchPackedBAt(m, n, k) / 4;
+  for (let t = 0; t < batch.threads; t++) words[(t * scratchBytes) / 4 + packedB] = 0;
   batch.run(jobAt * 4, count, 0, scratchBytes);
   const out = new Float32Array(memory.buffer, stageC * 4, cLen);
   c.set(out, cAt ? cLo : cOff);

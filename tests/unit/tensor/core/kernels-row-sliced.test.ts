@@ -30,8 +30,8 @@ const cases: [number, number, number, boolean, boolean][] = [
 ];
 
 /** C = A @ B (+ bias) through the engine, and the same product 4 rows at a time (the one-product path). */
-function both(m: number, n: number, k: number, ta: boolean, tb: boolean, withBias: boolean): [Float32Array, Float32Array] {
-  const a = randomArray(m * k + 3, m + k), b = randomArray(k * n + 5, n + 7 * k), bias = randomArray(n, 3);
+function both(m: number, n: number, k: number, ta: boolean, tb: boolean, withBias: boolean, seed = 0): [Float32Array, Float32Array] {
+  const a = randomArray(m * k + 3, m + k), b = randomArray(k * n + 5, n + 7 * k + seed), bias = randomArray(n, 3);
   const [as0, as1] = ta ? [1, m] : [k, 1];
   const [bs0, bs1] = tb ? [1, k] : [n, 1];
   const run = (rows: number, out: Float32Array) => {
@@ -67,8 +67,8 @@ describeWasm("matmul as row slices of one gemm_batch job", () => {
     gemm.batch = { threads: batch.threads, run: (...args) => { calls++; batch.run(...args); } };
     let single: Float32Array[];
     try {
-      single = [both(1024, 64, 64, false, true, true)[0], both(1024, 256, 64, false, false, false)[0]];
-      expect(calls).toBe(2);
+      single = [both(1024, 64, 64, false, true, true)[0], both(1024, 256, 64, false, false, false)[0], both(1024, 256, 64, false, false, false, 1)[0]];
+      expect(calls).toBe(3);
     } finally {
       gemm.batch = batch;
     }
@@ -76,9 +76,11 @@ describeWasm("matmul as row slices of one gemm_batch job", () => {
     try {
       while (!pool.ready()) await new Promise((resolve) => setTimeout(resolve, 5));
       kernels.gemm = pool.gemm;
-      const split = [both(1024, 64, 64, false, true, true)[0], both(1024, 256, 64, false, false, false)[0]];
-      expect(pool.counts().split).toBeGreaterThanOrEqual(2);
-      for (let i = 0; i < 2; i++) expect(Array.from(split[i])).toEqual(Array.from(single[i]));
+      // (The last two: same shapes and staging, another B: a thread must not reuse the B it packed for the job before.)
+      const split = [both(1024, 64, 64, false, true, true)[0], both(1024, 256, 64, false, false, false)[0], both(1024, 256, 64, false, false, false, 1)[0]];
+      expect(pool.counts().split).toBeGreaterThanOrEqual(3);
+      for (let i = 0; i < 3; i++) expect(Array.from(split[i])).toEqual(Array.from(single[i]));
+      expect(Array.from(single[2])).not.toEqual(Array.from(single[1]));
     } finally {
       kernels.gemm = gemm;
       pool.terminate();
