@@ -4,24 +4,29 @@
  *   const loader = new DataLoader(new TensorDataset(X, y), { batch_size: 64, shuffle: true });
  *   for (const [xb, yb] of loader) { ... }          // loader.length batches per epoch
  *
- * Shuffling follows PyTorch 1.13's DataLoader and RandomSampler exactly: each epoch first
- * draws the iterator's 64-bit base seed from the generator (even without shuffling), then the
- * sampler draws another 64-bit seed, seeds a fresh mt19937 with it and takes randperm(n) (with
- * an explicit `generator`, randperm runs on it directly). So after torch.manual_seed(s) the
- * batches repeat exactly, match PyTorch's own order, and leave the global generator where
- * PyTorch leaves it.
+ * Indices come from PyTorch 1.13's samplers (sampler.ts): SequentialSampler, or RandomSampler
+ * when shuffle=true, wrapped in a BatchSampler; or the caller's sampler= / batch_sampler=.
+ * Each epoch first draws the iterator's 64-bit base seed from the generator (even without
+ * shuffling), as PyTorch's _BaseDataLoaderIter does, then the sampler draws what it draws. So
+ * after torch.manual_seed(s) the batches repeat exactly, match PyTorch's own order, and leave
+ * the global generator where PyTorch leaves it. An IterableDataset is read in its own order.
+ *
+ * Loading is always single-process: num_workers is accepted (and checked) so PyTorch code runs,
+ * but no worker is started, so get_worker_info() is null.
  *
  * TensorDataset batches are gathered with one index_select per tensor instead of stacking
  * single samples, which keeps an epoch over MNIST cheap.
  */
 import { parseArgs, type PyArgs } from "../../args";
-import { int64 } from "../../dtype";
+import { float64, int64 } from "../../dtype";
 import { TypeError_, ValueError } from "../../errors";
 import { stack } from "../../ops/join";
-import { from_array, randperm } from "../../ops/creation";
+import { from_array } from "../../ops/creation";
 import { default_generator, Generator } from "../../random";
 import { Tensor } from "../../tensor";
-import { datasetItem, datasetLength, TensorDataset, type DatasetLike } from "./dataset";
+import { IterableDataset } from "./combined";
+import { datasetItem, TensorDataset, type DatasetLike } from "./dataset";
+import { BatchSampler, drawSeedLowWord, RandomSampler, SequentialSampler, sizedLength } from "./sampler";
 
 /** The batch type default_collate makes from samples of type T (tensors and numbers become tensors). */
 export type Collated<T> = T extends Tensor
@@ -40,10 +45,43 @@ export interface DataLoaderOptions<T = unknown, B = Collated<T>> {
   drop_last?: boolean;
   generator?: Generator;
   collate_fn?: (samples: T[]) => B;
-  /** Accepted so PyTorch snippets run; batches are always loaded in this thread. */
+  /** Indices to read, in order (a Sampler or any iterable of indices); excludes shuffle. */
+  sampler?: Iterable<number> | null;
+  /** Index batches to read (a BatchSampler or any iterable of index arrays); excludes batch_size, shuffle, sampler, drop_last. */
+  batch_sampler?: Iterable<readonly number[]> | null;
+  /** Accepted (must be >= 0) so PyTorch snippets run; batches are always loaded in this thread. */
   num_workers?: number;
+  /** Accepted so PyTorch snippets run (must be >= 0); loading never waits on a worker. */
+  timeout?: number;
+  /** Accepted so PyTorch snippets run; never called, since there are no worker processes. */
+  worker_init_fn?: ((worker_id: number) => void) | null;
   /** Accepted so PyTorch snippets run; there is no device memory to pin. */
   pin_memory?: boolean;
+}
+
+/**
+ * What DataLoader applies to each sample when batching is off (batch_size=null): PyTorch turns
+ * NumPy arrays into tensors and keeps everything else; here typed arrays (the NumPy of this
+ * world) become 1-D tensors, arrays and plain objects are converted per element.
+ */
+export function default_convert(data: unknown): unknown {
+  if (data instanceof Tensor) return data;
+  if (data instanceof Float64Array) return from_array(data, [data.length], { dtype: float64 });
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView) && !(data instanceof BigInt64Array) && !(data instanceof BigUint64Array)) {
+    const a = data as unknown as ArrayLike<number>;
+    const integral = !(data instanceof Float32Array);
+    return from_array(Float32Array.from(a), [a.length], { dtype: integral ? int64 : undefined });
+  }
+  if (Array.isArray(data)) return data.map(default_convert);
+  if (data !== null && typeof data === "object" && Object.getPrototypeOf(data) === Object.prototype) {
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, default_convert(v)]));
+  }
+  return data;
+}
+
+/** Information about the current DataLoader worker process: always null, as loading happens in the main thread. */
+export function get_worker_info(): null {
+  return null;
 }
 
 /** Merges samples into a batch: tensors are stacked, arrays and objects collated per field. */
@@ -59,41 +97,75 @@ export function default_collate(samples: unknown[]): unknown {
   return samples;
 }
 
-/**
- * An int64 `random_()` draw: two 32-bit outputs, high word first. Only the low word matters
- * to us: a generator seeded with it is seeded from its low 32 bits, like PyTorch's mt19937.
- */
-function drawSeedLowWord(gen: Generator): number {
-  gen.random();
-  return gen.random();
-}
-
 export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
   readonly dataset: DatasetLike<T>;
+  /** null when batching is off (batch_size=null, or a batch_sampler given). */
   readonly batch_size: number | null;
   readonly shuffle: boolean;
   readonly drop_last: boolean;
   readonly generator: Generator | undefined;
+  readonly num_workers: number;
+  /** The index sampler (null for an IterableDataset, which PyTorch reads with an infinite dummy sampler). */
+  readonly sampler: Iterable<number> | null;
+  /** The batch sampler (null when batching is off or the dataset is iterable). */
+  readonly batch_sampler: Iterable<readonly number[]> | null;
   /** Declared method-style so a DataLoader of specific samples is still a `DataLoader` (as a parameter type). */
   readonly collate_fn: { collate(samples: T[]): B }["collate"] | undefined;
+  private readonly iterable: boolean;
 
   /**
    * new DataLoader(dataset, { batch_size: 1, shuffle: false, drop_last: false }), or
-   * (dataset, batch_size, shuffle), or (dataset, batch_size, { shuffle, drop_last }).
+   * (dataset, batch_size, shuffle), or (dataset, batch_size, { shuffle, drop_last, sampler, ... }).
    */
   constructor(dataset: DatasetLike<T>, ...args: PyArgs<[batch_size?: number | null, shuffle?: boolean], DataLoaderOptions<T, B>>) {
-    const o = parseArgs<DataLoaderOptions<T, B>>("DataLoader", ["batch_size", "shuffle", "drop_last", "generator", "collate_fn", "num_workers", "pin_memory"], args);
-    if (!dataset || (typeof (dataset as { __len__?: unknown }).__len__ !== "function" && !Array.isArray(dataset))) {
-      throw new TypeError_("DataLoader: dataset must be a Dataset (with __len__ and __getitem__) or an array of samples");
+    const o = parseArgs<DataLoaderOptions<T, B>>(
+      "DataLoader",
+      ["batch_size", "shuffle", "sampler", "batch_sampler", "num_workers", "collate_fn", "pin_memory", "drop_last", "timeout", "worker_init_fn", "generator"],
+      args,
+    );
+    this.iterable = dataset instanceof IterableDataset;
+    if (!dataset || (!this.iterable && typeof (dataset as { __len__?: unknown }).__len__ !== "function" && !Array.isArray(dataset))) {
+      throw new TypeError_("DataLoader: dataset must be a Dataset (with __len__ and __getitem__), an IterableDataset or an array of samples");
     }
+    const num_workers = o.num_workers ?? 0;
+    if (num_workers < 0) throw new ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.");
+    if ((o.timeout ?? 0) < 0) throw new ValueError("timeout option should be non-negative");
+    let batch_size = o.batch_size === undefined ? 1 : o.batch_size;
+    if (batch_size !== null && !(Number.isInteger(batch_size) && batch_size > 0)) {
+      throw new ValueError(`batch_size should be a positive integer value, but got batch_size=${batch_size}`);
+    }
+    const shuffle = o.shuffle ?? false;
+    let drop_last = o.drop_last ?? false;
+    let sampler = o.sampler ?? null;
+    let batch_sampler = o.batch_sampler ?? null;
+    // PyTorch's checks, in its order: iterable-style datasets first, then the sampler options.
+    if (this.iterable) {
+      if (shuffle) throw new ValueError(`DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=${shuffle}`);
+      if (sampler !== null) throw new ValueError(`DataLoader with IterableDataset: expected unspecified sampler option, but got sampler=${describe(sampler)}`);
+      if (batch_sampler !== null) throw new ValueError(`DataLoader with IterableDataset: expected unspecified batch_sampler option, but got batch_sampler=${describe(batch_sampler)}`);
+    }
+    if (sampler !== null && shuffle) throw new ValueError("sampler option is mutually exclusive with shuffle");
+    if (batch_sampler !== null) {
+      if (batch_size !== 1 || shuffle || sampler !== null || drop_last) {
+        throw new ValueError("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last");
+      }
+      batch_size = null;
+      drop_last = false;
+    } else if (batch_size === null && drop_last) {
+      throw new ValueError("batch_size=None option disables auto-batching and is mutually exclusive with drop_last");
+    }
+    if (sampler === null && !this.iterable) {
+      sampler = shuffle ? new RandomSampler(dataset as DatasetLike<unknown> & ({ __len__(): number } | readonly unknown[]), { generator: o.generator ?? null }) : new SequentialSampler(dataset as readonly unknown[]);
+    }
+    if (batch_size !== null && batch_sampler === null && sampler !== null) batch_sampler = new BatchSampler(sampler, batch_size, drop_last);
     this.dataset = dataset;
-    this.batch_size = o.batch_size === undefined ? 1 : o.batch_size;
-    if (this.batch_size !== null && !(Number.isInteger(this.batch_size) && this.batch_size > 0)) {
-      throw new ValueError(`batch_size should be a positive integer value, but got batch_size=${this.batch_size}`);
-    }
-    this.shuffle = o.shuffle ?? false;
-    this.drop_last = o.drop_last ?? false;
+    this.batch_size = batch_size;
+    this.shuffle = shuffle;
+    this.drop_last = drop_last;
     this.generator = o.generator;
+    this.num_workers = num_workers;
+    this.sampler = sampler;
+    this.batch_sampler = batch_sampler;
     this.collate_fn = o.collate_fn;
   }
 
@@ -103,41 +175,74 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
   }
 
   __len__(): number {
-    const n = datasetLength(this.dataset);
-    if (this.batch_size === null) return n;
-    return this.drop_last ? Math.floor(n / this.batch_size) : Math.ceil(n / this.batch_size);
+    if (this.iterable) {
+      const n = sizedLength(this.dataset);
+      if (this.batch_size === null) return n;
+      return this.drop_last ? Math.floor(n / this.batch_size) : Math.ceil(n / this.batch_size);
+    }
+    return sizedLength(this.batch_sampler ?? this.sampler);
   }
 
-  /** The sample order of one epoch (draws from the generator when shuffling). */
-  private order(): Int32Array {
-    const n = datasetLength(this.dataset);
-    const base = this.generator ?? default_generator;
-    drawSeedLowWord(base); // _BaseDataLoaderIter's _base_seed (used by worker processes in PyTorch)
-    if (!this.shuffle) return Int32Array.from({ length: n }, (_, i) => i);
-    const gen = this.generator ?? new Generator(drawSeedLowWord(base));
-    return Int32Array.from(randperm(n, { generator: gen })._data);
+  private collate(samples: T[]): B {
+    return (this.collate_fn ? this.collate_fn(samples) : default_collate(samples)) as B;
   }
 
-  *[Symbol.iterator](): Iterator<B> {
-    const idx = this.order();
-    const n = idx.length;
-    const bs = this.batch_size;
-    if (bs === null) {
-      for (let i = 0; i < n; i++) yield datasetItem(this.dataset, idx[i]) as unknown as B;
+  /** Starts an epoch: draws the base seed now, as PyTorch's iter(loader) does, then reads lazily. */
+  [Symbol.iterator](): Iterator<B> {
+    drawSeedLowWord(this.generator ?? default_generator); // _BaseDataLoaderIter's _base_seed (seeds worker processes in PyTorch)
+    return this.iterable ? this.iterateStream() : this.iterateIndexed();
+  }
+
+  private *iterateIndexed(): Generator_<B> {
+    if (this.batch_sampler === null) {
+      // No auto-batching: one sample at a time through collate_fn (default_convert by default).
+      for (const i of this.sampler as Iterable<number>) {
+        const item = datasetItem(this.dataset, Number(i));
+        yield (this.collate_fn ? (this.collate_fn as unknown as (s: T) => B)(item) : default_convert(item)) as B;
+      }
       return;
     }
     const fast = this.dataset instanceof TensorDataset && !this.collate_fn;
-    for (let start = 0; start < n; start += bs) {
-      const end = Math.min(start + bs, n);
-      if (end - start < bs && this.drop_last) return;
-      const batchIdx = idx.subarray(start, end);
+    for (const batchIdx of this.batch_sampler) {
       if (fast) {
         const index = from_array(Float32Array.from(batchIdx), [batchIdx.length], { dtype: int64 });
         yield (this.dataset as TensorDataset).tensors.map((t) => t.index_select(0, index)) as unknown as B;
       } else {
-        const samples = Array.from(batchIdx, (i) => datasetItem(this.dataset, i));
-        yield (this.collate_fn ? this.collate_fn(samples) : default_collate(samples)) as B;
+        yield this.collate(Array.from(batchIdx, (i) => datasetItem(this.dataset, Number(i))));
       }
     }
   }
+
+  private *iterateStream(): Generator_<B> {
+    const stream = (this.dataset as IterableDataset<T>)[Symbol.iterator]();
+    const bs = this.batch_size;
+    if (bs === null) {
+      for (let r = stream.next(); !r.done; r = stream.next()) {
+        yield (this.collate_fn ? (this.collate_fn as unknown as (s: T) => B)(r.value) : default_convert(r.value)) as B;
+      }
+      return;
+    }
+    for (;;) {
+      const samples: T[] = [];
+      let ended = false;
+      while (samples.length < bs) {
+        const r = stream.next();
+        if (r.done) {
+          ended = true;
+          break;
+        }
+        samples.push(r.value);
+      }
+      if (samples.length === 0 || (this.drop_last && samples.length < bs)) return;
+      yield this.collate(samples);
+      if (ended) return;
+    }
+  }
+}
+
+type Generator_<T> = globalThis.Generator<T, void, undefined>;
+
+/** How PyTorch's messages print an object: its class name. */
+function describe(x: unknown): string {
+  return `<${(x as object).constructor?.name ?? typeof x} object>`;
 }

@@ -1,6 +1,17 @@
-/** torch.utils.data: datasets, DataLoader, toy datasets and MNIST. */
+/** torch.utils.data: datasets, samplers, DataLoader, toy datasets and MNIST. */
 export { Dataset, TensorDataset, Subset, random_split, type DatasetLike } from "./dataset";
-export { DataLoader, default_collate, type Collated, type DataLoaderOptions } from "./dataloader";
+export { DataLoader, default_collate, default_convert, get_worker_info, type Collated, type DataLoaderOptions } from "./dataloader";
+export {
+  Sampler,
+  SequentialSampler,
+  RandomSampler,
+  SubsetRandomSampler,
+  WeightedRandomSampler,
+  BatchSampler,
+  type RandomSamplerOptions,
+  type WeightedRandomSamplerOptions,
+} from "./sampler";
+export { IterableDataset, ChainDataset, ConcatDataset } from "./combined";
 export {
   make_moons,
   make_circles,

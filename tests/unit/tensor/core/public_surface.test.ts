@@ -436,6 +436,11 @@ const forms: Form[] = [
   { name: "utils.data.reverse_task", positional: () => task(utils.data.reverse_task(4, 5)), options: () => task(utils.data.reverse_task(4, { seq_len: 5 })) },
   { name: "utils.data.sort_task", positional: () => task(utils.data.sort_task(3)), options: () => task(utils.data.sort_task({ n_samples: 3 })) },
   { name: "utils.data.add_task", positional: () => task(utils.data.add_task(3, 4)), options: () => task(utils.data.add_task({ n_samples: 3, seq_len: 4 })) },
+  // data samplers (helper A2)
+  { name: "utils.data.RandomSampler", positional: () => [...new utils.data.RandomSampler([1, 2, 3, 4, 5], true, 9, new torch.Generator(2))], options: () => [...new utils.data.RandomSampler([1, 2, 3, 4, 5], { replacement: true, num_samples: 9, generator: new torch.Generator(2) })] },
+  { name: "utils.data.SubsetRandomSampler", positional: () => [...new utils.data.SubsetRandomSampler([4, 8, 9], new torch.Generator(1))], options: () => [...new utils.data.SubsetRandomSampler([4, 8, 9], { generator: new torch.Generator(1) })] },
+  { name: "utils.data.WeightedRandomSampler", positional: () => [...new utils.data.WeightedRandomSampler([1, 2, 3], 3, false, new torch.Generator(4))], options: () => [...new utils.data.WeightedRandomSampler([1, 2, 3], { num_samples: 3, replacement: false, generator: new torch.Generator(4) })] },
+  { name: "utils.data.BatchSampler", positional: () => [...new utils.data.BatchSampler([0, 1, 2, 3, 4], 2, true)].flat(), options: () => [...new utils.data.BatchSampler([0, 1, 2, 3, 4], { batch_size: 2, drop_last: true })].flat() },
 ];
 
 function describeResult(r: Result): unknown {
@@ -568,6 +573,8 @@ const NO_KEYWORDS: Record<string, string> = {
   "utils.data.read_dataset_file": "(name)", "utils.data.load_mnist": "options object only", "utils.data.MNIST_FILE": "constant",
   "utils.data.MNIST_MEAN": "constant", "utils.data.MNIST_STD": "constant", "utils.data.SequenceTaskDataset": "built by the *_task functions",
   "utils.data.SONNETS": "constant", "utils.data.CharTokenizer": "(text)", "utils.data.CharDataset": "(text, block_size, tokenizer?) positional",
+  "utils.data.Sampler": "base class", "utils.data.SequentialSampler": "(data_source)", "utils.data.IterableDataset": "base class",
+  "utils.data.ChainDataset": "(datasets)", "utils.data.ConcatDataset": "(datasets)", "utils.data.default_convert": "(data)", "utils.data.get_worker_info": "no arguments",
 };
 
 /**
