@@ -12,6 +12,7 @@ import { execSync } from "node:child_process";
 import { kernels } from "../lib/tensor/kernels/registry";
 import { matmulBias } from "../lib/tensor/kernels/matmul_bias";
 import { matmulBatched } from "../lib/tensor/kernels/batched_matmul";
+import { registerBench } from "./harness";
 
 const N = 16, L = 64, E = 64, H = 4, hd = E / H, M = N * L, V = 65, F = 4 * E, layers = 2;
 
@@ -112,6 +113,18 @@ export function timeProducts(products: Product[], rounds: number): number[] {
   }
   return samples.map(median);
 }
+
+/** The step's GEMMs in dense-equivalent GFLOP/s (730 MFLOP over the sum of their CPU-time medians). */
+export function gptGemmsGflops(rounds = 15): number {
+  const products = gptProducts();
+  timeProducts(products, 2);
+  const ms = timeProducts(products, rounds);
+  let total = 0, flop = 0;
+  products.forEach((p, i) => { total += ms[i] * p.count; flop += p.flop * p.count; });
+  return flop / total / 1e6;
+}
+
+registerBench({ group: "matmul", name: "GPT step's 51 GEMMs (bench/gpt_gemms.ts; causal skips counted dense)", unit: "GFLOP/s", ours: () => gptGemmsGflops() });
 
 if (process.argv[1]?.endsWith("gpt_gemms.ts")) {
   const rounds = Number(process.argv[2] ?? 25);

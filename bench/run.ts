@@ -10,6 +10,7 @@ import "./ops";
 import "./conv";
 import "./lenet";
 import "./gpt";
+import "./gpt_gemms";
 import "./threads";
 import "./kernel";
 import { measured, runAll } from "./harness";
