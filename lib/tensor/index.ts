@@ -9,6 +9,8 @@
  *                torch.special (expit, ndtr, gammaln, ...), torch.finfo / iinfo, get/set_default_dtype (core.ts)
  *                torch.distributions (Normal ... MultivariateNormal, Gamma/Beta/Dirichlet, kl_divergence; distributions/),
  *                torch.fft (fftfreq, rfftfreq, fftshift, ifftshift; transforms and complex dtypes raise: complex.ts)
+ *                torch.relu_(x) ... (in-place forms), torch.conv2d / dropout / batch_norm / embedding / kl_div ... in torch's
+ *                own argument orders, torch.e / pi / inf / nan (torch_aliases.ts)
  *   nn           Module (callable, hooks, state_dict), layers, activations, losses, Parameter,
  *                nn.functional (=== F), nn.init, nn.register_module
  *                nn.init also: eye_, dirac_, trunc_normal_, orthogonal_, sparse_ (seeded like PyTorch)
@@ -48,6 +50,7 @@
  * model of a Sequential of known layers (see onnx/export.ts); torch.onnx.describe(bytes) reads its graph back.
  */
 import { torchCore } from "./torch";
+import { torchAliases } from "./torch_aliases";
 import { defineComplexDtypes } from "./complex";
 import * as nn from "./nn/index";
 import * as optim from "./optim/index";
@@ -65,7 +68,7 @@ for (const namespace of [nn, optim, optim.lr_scheduler, utils.data, { Tensor: Te
 export const F = nn.functional;
 
 /** The core torch namespace extended with the submodules, as `import torch` gives in Python. */
-export const torch = { ...torchCore, nn, optim, utils, save, load, onnx };
+export const torch = { ...torchCore, ...torchAliases, nn, optim, utils, save, load, onnx };
 defineComplexDtypes(torch); // non-enumerable getters: the spread above does not copy them
 
 export type Torch = typeof torch;

@@ -176,7 +176,7 @@ describe("DataLoader with samplers and iterable datasets", () => {
     const dl = new DataLoader(range(5), { batch_size: 2, collate_fn: (s: number[]) => s.reduce((a, b) => a + b, 0), num_workers: 2 });
     expect([...dl]).toEqual([1, 5, 4]);
     expect(dl.num_workers).toBe(2);
-    const plain = [...new DataLoader([{ a: Float32Array.of(1, 2), b: 3 }], { batch_size: null })] as { a: Tensor; b: number }[];
+    const plain = [...new DataLoader([{ a: Float32Array.of(1, 2), b: 3 }], { batch_size: null })] as unknown as { a: Tensor; b: number }[];
     expect(plain[0].a).toBeInstanceOf(torch.Tensor);
     expect(plain[0].a.tolist()).toEqual([1, 2]);
     expect(plain[0].b).toBe(3);

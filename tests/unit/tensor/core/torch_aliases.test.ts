@@ -1,0 +1,165 @@
+/**
+ * torch.* aliases (lib/tensor/torch_aliases.ts) and window functions (ops/windows.ts): values of
+ * each call in torch's own positional order vs torch 1.13
+ * (scripts/fixtures/torch_aliases_a2_fixtures.py), in-place forms, keyword forms and errors.
+ */
+import { describe, expect, it } from "vitest";
+import { F, torch, type Tensor } from "../../../../lib/tensor/index";
+import { fixture } from "../nn/helpers";
+
+interface TD {
+  shape: number[];
+  dtype: string;
+  data: (number | string)[];
+}
+const fx = fixture<{ inputs: Record<string, TD>; cases: Record<string, TD[]>; windows: Record<string, TD> }>("core/torch_aliases_a2.json");
+
+const num = (v: number | string) => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : (v as number));
+function fromTD(t: TD): Tensor {
+  const dtype = t.dtype === "int64" ? torch.int64 : t.dtype === "float32" ? torch.float32 : torch.float64;
+  return torch.tensor(t.data.map(num), { dtype }).reshape(t.shape);
+}
+const I = new Proxy({} as Record<string, Tensor>, { get: (_, k: string) => fromTD(fx.inputs[k]) });
+const lin = (shape: number[], lo = -2, hi = 2) => torch.linspace(lo, hi, shape.reduce((a, b) => a * b, 1), { dtype: torch.float64 }).reshape(shape);
+const sl = (t: Tensor, col: number) => t.select(1, col);
+
+function expectClose(got: Tensor, want: TD, tol = 1e-10) {
+  expect(got.shape).toEqual(want.shape);
+  const g = got.reshape(-1).tolist() as number[];
+  want.data.map(num).forEach((w, i) => {
+    if (Number.isNaN(w)) expect(g[i]).toBeNaN();
+    else expect(Math.abs(g[i] - w)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(w)));
+  });
+}
+
+const cases: Record<string, () => Tensor | Tensor[]> = {
+  conv1d: () => torch.conv1d(I.x, I.w1, I.b3, 2, 1, 1, 1),
+  conv2d: () => torch.conv2d(I.img, I.w2, I.b2, 1, 1, 1, 1),
+  conv3d: () => torch.conv3d(I.vol, I.w3, null, 1, 1),
+  conv_transpose1d: () => torch.conv_transpose1d(I.x, I.wt1, null, 2, 1, 1),
+  conv_transpose2d: () => torch.conv_transpose2d(I.img, I.wt2, null, 2, 0, 1),
+  conv_transpose3d: () => torch.conv_transpose3d(I.vol, I.wt3, null, 1, 0),
+  dropout_eval: () => torch.dropout(I.a, 0.5, false),
+  layer_norm: () => torch.layer_norm(I.x, [5], I.g5, I.h5, 1e-3),
+  batch_norm_train: () => torch.batch_norm(I.img, I.g2, I.h2, I.rm, I.rv, true, 0.2, 1e-4, false),
+  batch_norm_eval: () => torch.batch_norm(I.img, I.g2, I.h2, I.rm, I.rv, false, 0.1, 1e-5, false),
+  group_norm: () => torch.group_norm(I.img, 2, I.g2, I.h2, 1e-4),
+  instance_norm: () => torch.instance_norm(I.img, I.g2, I.h2, null, null, true, 0.1, 1e-5, false),
+  max_pool1d: () => torch.max_pool1d(I.x, 2, 1, 1),
+  max_pool2d: () => torch.max_pool2d(I.img.sin(), 2, 2),
+  max_pool3d: () => torch.max_pool3d(I.vol.cos(), 2, 1),
+  max_pool1d_with_indices: () => torch.max_pool1d_with_indices(I.x.sin(), 3, 2),
+  avg_pool1d: () => torch.avg_pool1d(I.x, 3, 2, 1, false, false),
+  adaptive_avg_pool1d: () => torch.adaptive_avg_pool1d(I.x, 3),
+  adaptive_max_pool1d: () => torch.adaptive_max_pool1d(I.x.cos(), 2),
+  embedding: () => torch.embedding(I.emb, I.idx),
+  pixel_shuffle: () => torch.pixel_shuffle(lin([1, 4, 2, 2]), 2),
+  pixel_unshuffle: () => torch.pixel_unshuffle(I.img, 2),
+  channel_shuffle: () => torch.channel_shuffle(lin([1, 4, 2, 2]), 2),
+  prelu: () => torch.prelu(I.img, I.a1),
+  celu: () => torch.celu(I.a, 0.7),
+  rrelu_eval: () => torch.rrelu(I.a, 0.1, 0.3, false),
+  hardshrink: () => torch.hardshrink(I.a, 0.6),
+  threshold: () => torch.threshold(I.a, 0.2, -5.0),
+  bilinear: () => torch.bilinear(I.a.narrow(1, 0, 5), I.b.narrow(1, 0, 4), I.bw, I.bb),
+  cosine_similarity: () => torch.cosine_similarity(I.a, I.b, 0, 1e-6),
+  pairwise_distance: () => torch.pairwise_distance(I.a, I.b, 1.5, 1e-6, true),
+  pdist: () => torch.pdist(I.a, 3.0),
+  kl_div: () => torch.kl_div(I.logp, I.prob, 2),
+  kl_div_log_target: () => torch.kl_div(I.logp, I.prob.log(), 0, { log_target: true }),
+  ctc_loss: () => torch.ctc_loss(I.ctc_lp, I.ctc_t, [6, 5], [3, 2], 0, 0, false),
+  cosine_embedding_loss: () => torch.cosine_embedding_loss(I.a, I.b, I.t4, 0.1, 0),
+  margin_ranking_loss: () => torch.margin_ranking_loss(sl(I.a, 0), sl(I.b, 0), I.t4, 0.2, 2),
+  hinge_embedding_loss: () => torch.hinge_embedding_loss(sl(I.a, 0), I.t4, 0.5, 1),
+  triplet_margin_loss: () => torch.triplet_margin_loss(I.a, I.b, I.c, 0.5, 1.0, 1e-6, true, 0),
+  poisson_nll_loss: () => torch.poisson_nll_loss(I.rate, I.cnt, false, true, 1e-8, 1),
+  bce_with_logits: () => torch.binary_cross_entropy_with_logits(sl(I.a, 0), I.p4, null, torch.tensor(2.0, { dtype: torch.float64 }), 0),
+};
+
+describe("torch.* functional forms in torch's argument order", () => {
+  it("covers every fixture case", () => expect(Object.keys(cases).sort()).toEqual(Object.keys(fx.cases).sort()));
+  for (const [name, run] of Object.entries(cases)) {
+    it(`${name} equals torch 1.13's`, () => {
+      const got = run();
+      const list = Array.isArray(got) ? got : [got];
+      const want = fx.cases[name];
+      expect(list.length).toBe(want.length);
+      list.forEach((g, i) => expectClose(g, want[i]));
+    });
+  }
+
+  it("keyword forms equal the positional ones; torch's required arguments are required", () => {
+    expect(torch.dropout(I.a, { p: 0.5, train: false }).tolist()).toEqual(I.a.tolist());
+    expect(() => torch.dropout(I.a, 0.5 as never)).toThrow("dropout() missing 1 required positional argument: 'train'");
+    expect(() => torch.batch_norm(I.img, null, null, null, null, true as never)).toThrow("batch_norm() missing 3 required positional arguments: 'momentum', 'eps' and 'cudnn_enabled'");
+    expect(torch.kl_div(I.logp, I.prob, { reduction: "sum" }).item()).toBeCloseTo(torch.kl_div(I.logp, I.prob, 2).item(), 12);
+    expect(() => torch.kl_div(I.logp, I.prob, 3 as never)).toThrow("kl_div(): 3 is not a valid value for reduction");
+    expect(torch.embedding(I.emb, I.idx, { padding_idx: 1 }).tolist()).toEqual(F.embedding(I.idx, I.emb, { padding_idx: 1 }).tolist());
+    expect(() => torch.dropout(I.a, 0.5, false, { inplace: true } as never)).toThrow("unexpected keyword argument 'inplace'");
+  });
+
+  it("torch.dropout in training zeroes and rescales as F.dropout with the same seed", () => {
+    torch.manual_seed(3);
+    const a = torch.dropout(I.a, 0.3, true);
+    torch.manual_seed(3);
+    expect(a.tolist()).toEqual(F.dropout(I.a, 0.3, true).tolist());
+  });
+});
+
+describe("in-place torch.X_(t) forms", () => {
+  it("modify their argument, return it, and equal the out-of-place op", () => {
+    const unary = ["exp", "sqrt", "abs", "sigmoid", "tanh", "relu", "neg", "floor", "ceil", "trunc", "frac", "sin", "cos", "log1p", "expm1", "square", "reciprocal", "rsqrt", "erf", "deg2rad"] as const;
+    for (const name of unary) {
+      const x = torch.tensor([0.25, 1.5, 2.75], { dtype: torch.float64 });
+      const want = (x as unknown as Record<string, () => Tensor>)[name]().tolist();
+      const r = (torch as unknown as Record<string, (t: Tensor) => Tensor>)[`${name}_`](x);
+      expect(r).toBe(x);
+      expect(x.tolist()).toEqual(want);
+    }
+    const c = torch.tensor([-2, 0.5, 3], { dtype: torch.float64 });
+    torch.clamp_(c, -1, 1);
+    expect(c.tolist()).toEqual([-1, 0.5, 1]);
+    torch.fill_(c, 7);
+    expect(c.tolist()).toEqual([7, 7, 7]);
+    torch.zero_(c);
+    expect(c.tolist()).toEqual([0, 0, 0]);
+  });
+
+  it("a leaf that requires grad is refused, unchanged; a non-tensor is a TypeError", () => {
+    const w = torch.ones(2, { requires_grad: true });
+    expect(() => torch.exp_(w)).toThrow("a leaf Variable that requires grad is being used in an in-place operation");
+    expect(w.tolist()).toEqual([1, 1]);
+    expect(() => torch.relu_(3 as never)).toThrow("relu_(): argument 'input' (position 1) must be Tensor, not number");
+  });
+
+  it("the constants", () => {
+    expect([torch.e, torch.pi, torch.inf]).toEqual([Math.E, Math.PI, Infinity]);
+    expect(torch.nan).toBeNaN();
+  });
+});
+
+describe("window functions", () => {
+  const fns = { hann_window: torch.hann_window, hamming_window: torch.hamming_window, blackman_window: torch.blackman_window, bartlett_window: torch.bartlett_window, kaiser_window: torch.kaiser_window };
+  for (const [name, fn] of Object.entries(fns)) {
+    it(`${name}: periodic and symmetric, lengths 0..8, vs torch 1.13`, () => {
+      for (const n of [0, 1, 2, 7, 8]) {
+        for (const periodic of [true, false]) {
+          const w = fn(n, periodic, { dtype: torch.float64 });
+          expect(w.dtype).toBe(torch.float64);
+          expectClose(w, fx.windows[`${name}_${n}_${periodic ? "True" : "False"}`], 1e-12);
+        }
+      }
+    });
+  }
+
+  it("parameters, dtypes and errors", () => {
+    expectClose(torch.hamming_window(9, true, 0.6, 0.4, { dtype: torch.float64 }), fx.windows["hamming_window_9_True_0.6_0.4"], 1e-12);
+    expectClose(torch.kaiser_window(9, { periodic: false, beta: 5.0, dtype: torch.float64 }), fx.windows["kaiser_window_9_False_5.0"], 1e-12);
+    const f32 = torch.hann_window(6);
+    expect(f32.dtype).toBe(torch.float32);
+    expectClose(f32, fx.windows.hann_window_float32_6, 1e-6);
+    expect(() => torch.hann_window(-1)).toThrow("hann_window requires non-negative window_length, got window_length=-1");
+    expect(() => torch.hann_window(3, { dtype: torch.int64 })).toThrow("hann_window expects floating point dtypes");
+    expect(() => torch.kaiser_window(3, { beta2: 1 } as never)).toThrow("unexpected keyword argument 'beta2'");
+  });
+});
