@@ -11,6 +11,8 @@ import { cat, stack } from "../ops/join";
 import { tensor as makeTensor } from "../ops/creation";
 import { Tensor } from "../tensor";
 import { rnn } from "./rnn_utils";
+import { parametrizations } from "./utils/parametrizations";
+import { parametrize } from "./utils/parametrize";
 import { prune } from "./utils/prune";
 import { remove_spectral_norm, remove_weight_norm, spectral_norm, weight_norm } from "./weight_norm";
 
@@ -112,6 +114,6 @@ export const utils = {
   clip_grad_norm_, clip_grad_value_, parameters_to_vector, vector_to_parameters, clip_grad_norm: clip_grad_norm_, rnn,
   // API breadth a4
   weight_norm, remove_weight_norm, spectral_norm, remove_spectral_norm,
-  // helper A3: torch.nn.utils.prune
-  prune,
+  // helper A3: torch.nn.utils.prune, parametrize, parametrizations
+  prune, parametrize, parametrizations,
 };
