@@ -14,6 +14,9 @@ import { rnn } from "./rnn_utils";
 import { parametrizations } from "./utils/parametrizations";
 import { parametrize } from "./utils/parametrize";
 import { prune } from "./utils/prune";
+import { fusion, fuse_conv_bn_eval, fuse_conv_bn_weights } from "./utils/fusion";
+import { skip_init } from "./utils/skip_init";
+import { stateless } from "./utils/stateless";
 import { remove_spectral_norm, remove_weight_norm, spectral_norm, weight_norm } from "./weight_norm";
 
 type Params = Tensor | Iterable<Tensor>;
@@ -116,4 +119,7 @@ export const utils = {
   weight_norm, remove_weight_norm, spectral_norm, remove_spectral_norm,
   // helper A3: torch.nn.utils.prune, parametrize, parametrizations
   prune, parametrize, parametrizations,
+  // helper A3: stateless.functional_call, skip_init, fusion, convert_parameters (PyTorch's module names)
+  stateless, skip_init, init: { skip_init }, fusion, fuse_conv_bn_eval, fuse_conv_bn_weights,
+  convert_parameters: { parameters_to_vector, vector_to_parameters },
 };

@@ -1,0 +1,104 @@
+/**
+ * torch.nn.utils.fusion (PyTorch 1.13): folding an eval-mode BatchNorm into the preceding
+ * convolution or linear layer, W' = W * gamma / sqrt(var + eps) (per output channel; per input
+ * channel slot of a transposed convolution's weight), b' = (b - mean) * gamma / sqrt(var + eps) + beta.
+ */
+import { parseArgs, type PyArgs } from "../../args";
+import { TorchError } from "../../errors";
+import { Tensor } from "../../tensor";
+import { Module } from "../module";
+import { Parameter } from "../parameter";
+
+type Slots = Record<string, unknown>;
+const slotsOf = (m: Module) => m as unknown as Slots;
+const assertionError = (message: string) => new TorchError(message, "AssertionError");
+
+/**
+ * copy.deepcopy of a module without running its constructor (no random draws): same class,
+ * hooks and settings, tensors cloned, submodules copied. (transformer.ts has the same walk
+ * privately; importing it from nn.utils would close an import cycle through nn/index.)
+ */
+function deepcopy<M extends Module>(m: M, memo = new Map<unknown, unknown>()): M {
+  const known = memo.get(m);
+  if (known) return known as M;
+  const copy = new Module();
+  Object.setPrototypeOf(copy, Object.getPrototypeOf(m) as object);
+  memo.set(m, copy);
+  copy.training = m.training;
+  copy._buffer_names = new Map(m._buffer_names);
+  copy._forward_pre_hooks = new Map(m._forward_pre_hooks);
+  copy._forward_hooks = new Map(m._forward_hooks);
+  copy._backward_hooks = new Map(m._backward_hooks);
+  const copyValue = (v: unknown): unknown => {
+    if (v instanceof Module) return deepcopy(v, memo);
+    if (v instanceof Parameter) return new Parameter(v.detach().clone(), v.requires_grad);
+    if (v instanceof Tensor) return v.detach().clone();
+    if (Array.isArray(v)) return v.map(copyValue);
+    if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copyValue(x)]));
+    }
+    return v;
+  };
+  for (const k of Object.keys(m)) slotsOf(copy)[k] = copyValue(slotsOf(m)[k]);
+  return copy as M;
+}
+
+/** The fused (weight, bias) as Parameters. */
+export function fuse_conv_bn_weights(
+  conv_w: Tensor, conv_b: Tensor | null, bn_rm: Tensor, bn_rv: Tensor, bn_eps: number, bn_w: Tensor | null, bn_b: Tensor | null,
+  ...args: PyArgs<[transpose?: boolean], { transpose?: boolean }>
+): [Parameter, Parameter] {
+  const transpose = parseArgs<{ transpose: boolean }>("fuse_conv_bn_weights", ["transpose"], args).transpose ?? false;
+  const b = conv_b ?? bn_rm.mul(0);
+  const w = bn_w ?? bn_rm.mul(0).add(1);
+  const beta = bn_b ?? bn_rm.mul(0);
+  const rsqrt = bn_rv.add(bn_eps).rsqrt();
+  const rest = new Array<number>(conv_w.dim() - 2).fill(1);
+  const shape = transpose ? [1, -1, ...rest] : [-1, 1, ...rest];
+  const fusedW = conv_w.mul(w.mul(rsqrt).reshape(shape));
+  const fusedB = b.sub(bn_rm).mul(rsqrt).mul(w).add(beta);
+  return [new Parameter(fusedW.detach(), conv_w.requires_grad), new Parameter(fusedB.detach(), b.requires_grad)];
+}
+
+/** A copy of conv with bn folded in: `fuse_conv_bn_eval(conv.eval(), bn.eval())`. */
+export function fuse_conv_bn_eval<M extends Module>(conv: M, bn: Module, ...args: PyArgs<[transpose?: boolean], { transpose?: boolean }>): M {
+  const transpose = parseArgs<{ transpose: boolean }>("fuse_conv_bn_eval", ["transpose"], args).transpose ?? false;
+  if (conv.training || bn.training) throw assertionError("Fusion only for eval!");
+  const fused = deepcopy(conv);
+  const s = slotsOf(fused);
+  const b = slotsOf(bn);
+  const [w, bias] = fuse_conv_bn_weights(
+    s.weight as Tensor, (s.bias as Tensor | null) ?? null, b.running_mean as Tensor, b.running_var as Tensor, b.eps as number,
+    (b.weight as Tensor | null) ?? null, (b.bias as Tensor | null) ?? null, transpose,
+  );
+  s.weight = w;
+  s.bias = bias;
+  return fused;
+}
+
+/** The fused (weight, bias) of a Linear followed by BatchNorm1d. */
+export function fuse_linear_bn_weights(
+  linear_w: Tensor, linear_b: Tensor | null, bn_rm: Tensor, bn_rv: Tensor, bn_eps: number, bn_w: Tensor, bn_b: Tensor,
+): [Parameter, Parameter] {
+  const b = linear_b ?? bn_rm.mul(0);
+  const scale = bn_w.mul(bn_rv.add(bn_eps).rsqrt());
+  const fusedW = linear_w.mul(scale.unsqueeze(-1));
+  const fusedB = b.sub(bn_rm).mul(scale).add(bn_b);
+  return [new Parameter(fusedW.detach(), linear_w.requires_grad), new Parameter(fusedB.detach(), b.requires_grad)];
+}
+
+/** A copy of linear with bn folded in. */
+export function fuse_linear_bn_eval<M extends Module>(linear: M, bn: Module): M {
+  if (linear.training || bn.training) throw assertionError("Fusion only for eval!");
+  const fused = deepcopy(linear);
+  const s = slotsOf(fused);
+  const b = slotsOf(bn);
+  const [w, bias] = fuse_linear_bn_weights(
+    s.weight as Tensor, (s.bias as Tensor | null) ?? null, b.running_mean as Tensor, b.running_var as Tensor, b.eps as number, b.weight as Tensor, b.bias as Tensor,
+  );
+  s.weight = w;
+  s.bias = bias;
+  return fused;
+}
+
+export const fusion = { fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval, fuse_linear_bn_weights };

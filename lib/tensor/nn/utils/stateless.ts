@@ -1,0 +1,72 @@
+/**
+ * torch.nn.utils.stateless.functional_call (PyTorch 1.13's location; torch.func has it from 2.0):
+ * calls the module with some of its parameters and buffers replaced by the given tensors, for
+ * that call only, so gradients flow to the given tensors and the module is left untouched.
+ *
+ *   functional_call(model, { "0.weight": w, "0.bias": b }, [x])   // args: an array is the tuple
+ *   functional_call(model, params, x)                             // a single argument
+ *
+ * PyTorch swaps the class for one whose __getattribute__ answers the replaced names; here the
+ * replaced names are own properties of each submodule, set before the call and restored after
+ * (a parametrized name, an accessor on the class, is shadowed by an own property meanwhile).
+ */
+import { RuntimeError, TypeError_ } from "../../errors";
+import { Tensor } from "../../tensor";
+import { Module } from "../module";
+
+type Slots = Record<string, unknown>;
+
+function submodule(root: Module, path: string[], full: string): Module {
+  let m: unknown = root;
+  for (const p of path) {
+    m = (m as Slots)[p];
+    if (!(m instanceof Module)) throw new TorchAttributeError(`'${root._get_name()}' has no submodule '${path.join(".")}' (in '${full}')`);
+  }
+  return m as Module;
+}
+
+class TorchAttributeError extends RuntimeError {
+  constructor(message: string) {
+    super(message);
+    this.name = "AttributeError";
+  }
+}
+
+/** Runs fn with module's tensors at the given dotted names replaced, restoring them afterwards. */
+export function reparametrizeModule<T>(module: Module, parametersAndBuffers: Record<string, Tensor> | Map<string, Tensor>, fn: () => T): T {
+  const entries = parametersAndBuffers instanceof Map ? [...parametersAndBuffers.entries()] : Object.entries(parametersAndBuffers);
+  const restore: (() => void)[] = [];
+  try {
+    for (const [name, tensor] of entries) {
+      if (!(tensor instanceof Tensor)) throw new TypeError_(`functional_call(): expected a Tensor for '${name}', got ${typeof tensor}`);
+      const path = name.split(".");
+      const leaf = path.pop() as string;
+      const owner = submodule(module, path, name);
+      const own = Object.getOwnPropertyDescriptor(owner, leaf);
+      Object.defineProperty(owner, leaf, { value: tensor, writable: true, configurable: true, enumerable: own ? own.enumerable : false });
+      restore.push(() => {
+        if (own) Object.defineProperty(owner, leaf, own);
+        else delete (owner as unknown as Slots)[leaf];
+      });
+    }
+    return fn();
+  } finally {
+    for (const r of restore.reverse()) r();
+  }
+}
+
+/** module(...args) with parameters_and_buffers (dotted names, as state_dict keys) in place of the module's own. */
+export function functional_call(
+  module: Module,
+  parameters_and_buffers: Record<string, Tensor> | Map<string, Tensor>,
+  args: unknown,
+  kwargs: Record<string, unknown> | null = null,
+): unknown {
+  if (!(module instanceof Module)) throw new TypeError_(`functional_call(): expected a Module, got ${typeof module}`);
+  const call = module as unknown as (...a: unknown[]) => unknown;
+  const positional = Array.isArray(args) ? args : [args];
+  const extra = kwargs && Object.keys(kwargs).length > 0 ? [kwargs] : [];
+  return reparametrizeModule(module, parameters_and_buffers, () => call(...positional, ...extra));
+}
+
+export const stateless = { functional_call };
