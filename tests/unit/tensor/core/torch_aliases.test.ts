@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { F, torch, type Tensor } from "../../../../lib/tensor/index";
+import { gradcheck } from "../../../../lib/grading/gradcheck";
 import { fixture } from "../nn/helpers";
 
 interface TD {
@@ -73,6 +74,19 @@ const cases: Record<string, () => Tensor | Tensor[]> = {
   hinge_embedding_loss: () => torch.hinge_embedding_loss(sl(I.a, 0), I.t4, 0.5, 1),
   triplet_margin_loss: () => torch.triplet_margin_loss(I.a, I.b, I.c, 0.5, 1.0, 1e-6, true, 0),
   poisson_nll_loss: () => torch.poisson_nll_loss(I.rate, I.cnt, false, true, 1e-8, 1),
+  nextafter: () => torch.nextafter(torch.tensor([1, 0, -1, Infinity, 2, -0], { dtype: torch.float64 }), torch.tensor([2, 1, -2, 0, 2, -1], { dtype: torch.float64 })),
+  nextafter_f32: () => torch.nextafter(torch.tensor([1, 0, -1, 3.5]), torch.tensor([2, -1, 0, 3])),
+  gradient: () => torch.gradient(I.a.exp()),
+  gradient_spacing_edge2: () => torch.gradient(I.a.exp(), { spacing: 2.0, dim: 1, edge_order: 2 }),
+  gradient_coordinates: () => torch.gradient(I.a.exp(), { spacing: [torch.tensor([0, 1, 3, 4, 4.5])], dim: 1 }),
+  gradient_coordinates_edge2: () => torch.gradient(I.a.exp(), { spacing: [torch.tensor([0, 0.5, 2, 2.5]), torch.tensor([0, 1, 3, 4, 4.5])], edge_order: 2 }),
+  gradient_list_dims: () => torch.gradient(I.x.sin(), { spacing: [0.5, 2.0], dim: [0, 2] }),
+  cumulative_trapezoid: () => torch.cumulative_trapezoid(I.a.exp()),
+  cumulative_trapezoid_dx: () => torch.cumulative_trapezoid(I.a.exp(), { dx: 0.5, dim: 0 }),
+  cumulative_trapezoid_x: () => torch.cumulative_trapezoid(I.a.exp(), torch.tensor([0, 1, 3, 4, 4.5])),
+  range: () => torch.range(1, 4),
+  range_step: () => torch.range(0, 1, 0.25),
+  range_neg: () => torch.range(3, -2, -1.5),
   bce_with_logits: () => torch.binary_cross_entropy_with_logits(sl(I.a, 0), I.p4, null, torch.tensor(2.0, { dtype: torch.float64 }), 0),
 };
 
@@ -84,7 +98,7 @@ describe("torch.* functional forms in torch's argument order", () => {
       const list = Array.isArray(got) ? got : [got];
       const want = fx.cases[name];
       expect(list.length).toBe(want.length);
-      list.forEach((g, i) => expectClose(g, want[i]));
+      list.forEach((g, i) => expectClose(g, want[i], g.dtype === torch.float32 ? 1e-7 : 1e-10));
     });
   }
 
@@ -161,5 +175,118 @@ describe("window functions", () => {
     expect(() => torch.hann_window(-1)).toThrow("hann_window requires non-negative window_length, got window_length=-1");
     expect(() => torch.hann_window(3, { dtype: torch.int64 })).toThrow("hann_window expects floating point dtypes");
     expect(() => torch.kaiser_window(3, { beta2: 1 } as never)).toThrow("unexpected keyword argument 'beta2'");
+  });
+});
+
+describe("gradient, cumulative_trapezoid, range and the small torch.* helpers", () => {
+  it("gradient and cumulative_trapezoid are differentiable (float64 gradcheck)", () => {
+    const y = torch.tensor([[0.3, -1.2, 2, 0.7, 1.1], [1.5, 0.2, -0.4, 0.9, -2]], { dtype: torch.float64 });
+    const xs = torch.tensor([0, 1, 3, 4, 4.5], { dtype: torch.float64 });
+    expect(gradcheck((t) => torch.gradient(t, { edge_order: 2, dim: 1 })[0], [y.clone().requires_grad_(true)])).toBe(true);
+    expect(gradcheck((t) => torch.gradient(t, { spacing: [xs], dim: 1, edge_order: 2 })[0], [y.clone().requires_grad_(true)])).toBe(true);
+    expect(gradcheck((t) => torch.cumulative_trapezoid(t, xs), [y.clone().requires_grad_(true)])).toBe(true);
+    expect(gradcheck((t) => torch.cumulative_trapezoid(y, t), [xs.clone().requires_grad_(true)])).toBe(true);
+  });
+
+  it("PyTorch's errors", () => {
+    expect(() => torch.gradient(torch.tensor([1]))).toThrow("torch.gradient expected each dimension size to be at least edge_order+1");
+    expect(() => torch.gradient(torch.ones(3), { edge_order: 3 })).toThrow("torch.gradient only supports edge_order=1 and edge_order=2.");
+    expect(() => torch.nextafter(torch.tensor([1]).long(), torch.tensor([2]).long())).toThrow(`"nextafter_cpu" not implemented for 'Long'`);
+    expect(() => torch.range(0, 1, 0)).toThrow("step must be nonzero");
+    expect(() => torch.cumulative_trapezoid(torch.ones(3), torch.ones(3), { dx: 1 })).toThrow("received both x and dx");
+  });
+
+  it("range warns that it is deprecated; Size, typename, is_storage, asarray, row_stack, concatenate, unflatten", () => {
+    const warn = console.warn;
+    const seen: string[] = [];
+    console.warn = (m: string) => seen.push(m);
+    try {
+      torch.range(0, 2);
+    } finally {
+      console.warn = warn;
+    }
+    expect(seen[0]).toMatch(/torch.range is deprecated/);
+    expect(torch.Size([2, 3])).toEqual([2, 3]);
+    expect(() => torch.Size([2.5])).toThrow("torch.Size() takes an iterable of 'int' (item 0 is 'float')");
+    expect([torch.typename(torch.zeros(1)), torch.typename(torch.zeros(1).long()), torch.typename(new torch.nn.Linear(1, 1))]).toEqual(["torch.FloatTensor", "torch.LongTensor", "Linear"]);
+    expect(torch.is_storage(torch.zeros(1))).toBe(false);
+    const t = torch.ones(2);
+    expect(torch.asarray(t)).toBe(t);
+    expect(torch.asarray(t, { copy: true })).not.toBe(t);
+    expect(torch.asarray(t, { dtype: torch.float64 }).dtype).toBe(torch.float64);
+    expect(() => torch.asarray(t, { dtype: torch.float64, copy: false })).toThrow("can't alias tensor");
+    expect(torch.asarray([[1, 2]]).shape).toEqual([1, 2]);
+    expect(torch.row_stack([torch.ones(2), torch.zeros(2)]).tolist()).toEqual([[1, 1], [0, 0]]);
+    expect(torch.concatenate([torch.ones(1), torch.zeros(1)]).tolist()).toEqual([1, 0]);
+    expect(torch.unflatten(torch.arange(6), 0, [2, 3]).shape).toEqual([2, 3]);
+    expect([torch.is_signed(t), torch.is_signed(t.gt(0)), torch.is_same_size(t, torch.zeros(2)), torch.get_device(t)]).toEqual([true, false, true, -1]);
+  });
+});
+
+describe("Tensor aliases", () => {
+  const d = (v: number[]) => torch.tensor(v, { dtype: torch.float64 });
+  it("second names equal the first ones", () => {
+    const a = d([1, -2, 3]), b = d([2, 2, -1]);
+    expect(a.divide(b).tolist()).toEqual(a.div(b).tolist());
+    expect(a.divide(b, { rounding_mode: "floor" }).tolist()).toEqual(a.div(b, { rounding_mode: "floor" }).tolist());
+    expect(a.multiply(b).tolist()).toEqual(a.mul(b).tolist());
+    expect(a.subtract(b, { alpha: 2 }).tolist()).toEqual(a.sub(b, { alpha: 2 }).tolist());
+    expect(a.greater_equal(b).tolist()).toEqual(a.ge(b).tolist());
+    expect(a.less_equal(b).tolist()).toEqual(a.le(b).tolist());
+    expect(a.not_equal(b).tolist()).toEqual(a.ne(b).tolist());
+    for (const [name, ref] of [["divide_", "div"], ["multiply_", "mul"], ["subtract_", "sub"], ["greater_", "gt"], ["greater_equal_", "ge"], ["less_", "lt"], ["less_equal_", "le"], ["not_equal_", "ne"]] as const) {
+      const x = a.clone();
+      const r = (x as unknown as Record<string, (o: Tensor) => Tensor>)[name](b);
+      expect(r).toBe(x);
+      expect(x.tolist()).toEqual((a as unknown as Record<string, (o: Tensor) => Tensor>)[ref](b).to(torch.float64).tolist());
+    }
+    expect(torch.zeros(2, 3).ndimension()).toBe(2);
+    const s = torch.zeros(2, 3);
+    expect(s.swapaxes_(0, 1).shape).toEqual([3, 2]);
+    expect(s.swapdims_(0, 1).shape).toEqual([2, 3]);
+  });
+
+  it("in-place forms equal the op, record gradients and refuse leaves", () => {
+    const M = torch.arange(6, { dtype: torch.float64 }).reshape(2, 3).div(4);
+    const v = d([1, 2, 3]);
+    const one = (name: string, x: Tensor, ...args: unknown[]) => {
+      const want = (x as unknown as Record<string, (...a: unknown[]) => Tensor>)[name.replace(/_$/, "").replace(/^arc(sinh|cosh|tanh)$/, "a$1")](...args).tolist();
+      const y = x.clone();
+      expect((y as unknown as Record<string, (...a: unknown[]) => Tensor>)[name](...args)).toBe(y);
+      expect(y.tolist()).toEqual(want);
+    };
+    one("addmv_", d([1, 1]), M, v);
+    one("addr_", M, d([1, 2]), v);
+    one("addbmm_", M, M.unsqueeze(0), torch.ones(1, 3, 3, { dtype: torch.float64 }));
+    one("baddbmm_", M.unsqueeze(0), M.unsqueeze(0), torch.ones(1, 3, 3, { dtype: torch.float64 }));
+    one("cumprod_", v, 0);
+    one("copysign_", v, d([-1, 1, -1]));
+    one("heaviside_", d([-1, 0, 2]), d([0.5, 0.5, 0.5]));
+    one("float_power_", v, 2);
+    one("erfc_", v);
+    one("asinh_", v);
+    one("acosh_", v);
+    one("atanh_", d([0.1, -0.5, 0.9]));
+    one("arcsinh_", v);
+    one("arccosh_", v);
+    one("arctanh_", d([0.1, -0.5, 0.9]));
+    one("nextafter_", v, d([0, 5, 3]));
+    expect(() => torch.ones(2).float_power_(2)).toThrow("the base given to float_power_ has dtype Float but the operation's result requires dtype Double");
+    const w = d([0.5, 0.2]).requires_grad_(true);
+    expect(() => w.asinh_()).toThrow("a leaf Variable that requires grad");
+    expect(w.tolist()).toEqual([0.5, 0.2]);
+    expect(gradcheck((t) => t.mul(1).asinh_().mul(t), [d([0.5, -0.2, 1.5]).requires_grad_(true)])).toBe(true);
+    expect(gradcheck((t) => t.mul(1).cumprod_(0), [d([0.5, -0.2, 1.5]).requires_grad_(true)])).toBe(true);
+  });
+
+  it("device and layout questions, legacy new, new_empty_strided", () => {
+    const x = torch.zeros(2).long();
+    expect([x.is_cpu, x.is_sparse, x.is_quantized, x.is_meta, x.get_device(), x.is_signed()]).toEqual([true, false, false, false, -1, true]);
+    expect(x.is_same_size(torch.ones(2))).toBe(true);
+    expect(x.is_same_size(torch.ones(2, 1))).toBe(false);
+    expect(x.new([1, 2, 3]).dtype).toBe(torch.int64);
+    expect(x.new(2, 3).shape).toEqual([2, 3]);
+    expect(x.new().shape).toEqual([0]);
+    expect(x.new_empty_strided([2, 2], [2, 1]).shape).toEqual([2, 2]);
   });
 });

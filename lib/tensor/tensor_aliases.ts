@@ -1,0 +1,147 @@
+/**
+ * Tensor methods PyTorch 1.13 has under a second name or only as an in-place form, each a
+ * delegation (installed on Tensor.prototype by installTensorAliases, which torch_aliases.ts
+ * calls; a method the class already defines wins): divide / multiply / subtract / greater_ /
+ * greater_equal / less_ / less_equal / not_equal (and _ forms), ndimension, swapaxes_ /
+ * swapdims_, the in-place addbmm_ / addmv_ / addr_ / baddbmm_ / cumprod_ / copysign_ /
+ * heaviside_ / float_power_ / erfc_ / asinh_ / acosh_ / atanh_ / arc*_ (through inplace.apply_,
+ * so autograd records them like every in-place op), nextafter(_), the device and layout
+ * questions of a CPU strided tensor (is_cpu, get_device() = -1, is_sparse / is_quantized /
+ * is_meta = false), is_signed, is_same_size, legacy new(...) and new_empty_strided.
+ */
+import { bool, float64 } from "./dtype";
+import { RuntimeError } from "./errors";
+import { applyOp } from "./ops/inplace_extra";
+import { nextafter } from "./ops/nextafter";
+import type { Tensor, TensorLike } from "./tensor";
+
+type M<K extends keyof Tensor> = Tensor[K];
+
+export interface TensorAliasMethods {
+  divide: M<"div">;
+  divide_: M<"div_">;
+  multiply: M<"mul">;
+  multiply_: M<"mul_">;
+  subtract: M<"sub">;
+  subtract_: M<"sub_">;
+  greater_: M<"gt_">;
+  greater_equal: M<"ge">;
+  greater_equal_: M<"ge_">;
+  less_: M<"lt_">;
+  less_equal: M<"le">;
+  less_equal_: M<"le_">;
+  not_equal: M<"ne">;
+  not_equal_: M<"ne_">;
+  /** dim(), under its old name. */
+  ndimension(): number;
+  swapaxes_(dim0: number, dim1: number): Tensor;
+  swapdims_(dim0: number, dim1: number): Tensor;
+  addbmm_(...args: Parameters<M<"addbmm">>): Tensor;
+  addmv_(...args: Parameters<M<"addmv">>): Tensor;
+  addr_(...args: Parameters<M<"addr">>): Tensor;
+  baddbmm_(...args: Parameters<M<"baddbmm">>): Tensor;
+  cumprod_(...args: Parameters<M<"cumprod">>): Tensor;
+  copysign_(other: TensorLike): Tensor;
+  heaviside_(values: Tensor): Tensor;
+  /** In place; PyTorch requires self to be float64 (the result's dtype). */
+  float_power_(exponent: TensorLike): Tensor;
+  erfc_(): Tensor;
+  asinh_(): Tensor;
+  acosh_(): Tensor;
+  atanh_(): Tensor;
+  arcsinh_(): Tensor;
+  arccosh_(): Tensor;
+  arctanh_(): Tensor;
+  arccos_(): Tensor;
+  arcsin_(): Tensor;
+  arctan_(): Tensor;
+  arctan2_(other: Tensor): Tensor;
+  nextafter(other: TensorLike): Tensor;
+  nextafter_(other: TensorLike): Tensor;
+  /** Always true: the engine's tensors live in CPU memory. */
+  readonly is_cpu: boolean;
+  readonly is_sparse: boolean;
+  readonly is_quantized: boolean;
+  readonly is_meta: boolean;
+  /** -1, PyTorch's answer for a CPU tensor. */
+  get_device(): number;
+  /** True unless bool (the engine has no unsigned dtypes). */
+  is_signed(): boolean;
+  is_same_size(other: Tensor): boolean;
+  /** Legacy x.new(data) / x.new(...sizes) / x.new(): a tensor of x's dtype (uninitialised sizes come zeroed). */
+  "new"(...args: unknown[]): Tensor;
+  /** new_empty(size) (strides are the engine's own, contiguous). */
+  new_empty_strided(size: readonly number[], stride: readonly number[], opts?: { dtype?: Tensor["dtype"]; requires_grad?: boolean }): Tensor;
+}
+
+declare module "./tensor" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Tensor extends TensorAliasMethods {}
+}
+
+type AnyFn = (this: Tensor, ...args: never[]) => unknown;
+
+/** Same method under another name. */
+const alias = (name: string): AnyFn =>
+  function (this: Tensor, ...args: unknown[]) {
+    return (this as unknown as Record<string, (...a: unknown[]) => unknown>)[name](...args);
+  } as AnyFn;
+
+/** In-place form of an out-of-place method, through inplace.apply_ (leaf check, version, autograd). */
+const inplace = (op: string, name: string): AnyFn =>
+  function (this: Tensor, ...args: unknown[]) {
+    return applyOp(this, op, (x) => (x as unknown as Record<string, (...a: unknown[]) => Tensor>)[name](...args), ...args);
+  } as AnyFn;
+
+const methods: Record<string, AnyFn> = {
+  divide: alias("div"), divide_: alias("div_"), multiply: alias("mul"), multiply_: alias("mul_"),
+  subtract: alias("sub"), subtract_: alias("sub_"), greater_: alias("gt_"), greater_equal: alias("ge"), greater_equal_: alias("ge_"),
+  less_: alias("lt_"), less_equal: alias("le"), less_equal_: alias("le_"), not_equal: alias("ne"), not_equal_: alias("ne_"),
+  ndimension: alias("dim"), swapaxes_: alias("transpose_"), swapdims_: alias("transpose_"),
+  addbmm_: inplace("addbmm_", "addbmm"), addmv_: inplace("addmv_", "addmv"), addr_: inplace("addr_", "addr"), baddbmm_: inplace("baddbmm_", "baddbmm"),
+  cumprod_: inplace("cumprod_", "cumprod"), copysign_: inplace("copysign_", "copysign"), heaviside_: inplace("heaviside_", "heaviside"),
+  erfc_: inplace("erfc_", "erfc"), asinh_: inplace("asinh_", "asinh"), acosh_: inplace("acosh_", "acosh"), atanh_: inplace("atanh_", "atanh"),
+  arcsinh_: inplace("arcsinh_", "asinh"), arccosh_: inplace("arccosh_", "acosh"), arctanh_: inplace("arctanh_", "atanh"),
+  arccos_: alias("acos_"), arcsin_: alias("asin_"), arctan_: alias("atan_"), arctan2_: alias("atan2_"),
+  float_power_(this: Tensor, exponent: TensorLike) {
+    if (this.dtype !== float64) {
+      throw new RuntimeError(`the base given to float_power_ has dtype ${this.dtype.name === "float32" ? "Float" : this.dtype.name === "int64" ? "Long" : "Bool"} but the operation's result requires dtype Double`);
+    }
+    return applyOp(this, "float_power_", (x) => x.float_power(exponent), exponent);
+  },
+  nextafter(this: Tensor, other: TensorLike) {
+    return nextafter(this, other);
+  },
+  nextafter_(this: Tensor, other: TensorLike) {
+    return applyOp(this, "nextafter_", (x) => nextafter(x, other).to(this.dtype), other);
+  },
+  get_device() {
+    return -1;
+  },
+  is_signed(this: Tensor) {
+    return this.dtype !== bool;
+  },
+  is_same_size(this: Tensor, other: Tensor) {
+    return this.shape.length === other.shape.length && this.shape.every((s, i) => s === other.shape[i]);
+  },
+  new(this: Tensor, ...args: unknown[]) {
+    if (args.length === 1 && typeof args[0] === "object" && args[0] !== null) return this.new_tensor(args[0] as never);
+    return this.new_zeros((args.length === 0 ? [0] : args) as never);
+  },
+  new_empty_strided(this: Tensor, size: readonly number[], stride: readonly number[], opts?: { dtype?: Tensor["dtype"]; requires_grad?: boolean }) {
+    return this.new_empty(size as never, opts as never);
+  },
+};
+
+const flags: Record<string, boolean> = { is_cpu: true, is_sparse: false, is_quantized: false, is_meta: false };
+
+export function installTensorAliases(proto: object): void {
+  for (const [name, fn] of Object.entries(methods)) {
+    if (name in proto) continue; // a method the class (or another helper) already defines wins
+    Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true, enumerable: false });
+  }
+  for (const [name, value] of Object.entries(flags)) {
+    if (name in proto) continue;
+    Object.defineProperty(proto, name, { get: () => value, configurable: true, enumerable: false });
+  }
+}
