@@ -66,6 +66,17 @@ export function parseArgs<O extends object>(fn: string, names: readonly (keyof O
 }
 
 /**
+ * Raises Python's TypeError for a keyword `fn` does not take, for functions that read their
+ * options object directly: `x.var({ unbaised: false })` must not quietly compute the unbiased one.
+ */
+export function checkKeywords(fn: string, opts: object | null | undefined, allowed: readonly string[]): void {
+  if (!opts) return;
+  for (const k of Object.keys(opts)) {
+    if (!allowed.includes(k)) throw new TypeError_(`${fn}() got an unexpected keyword argument '${k}' (accepted: ${allowed.join(", ")})`);
+  }
+}
+
+/**
  * parseArgs for a signature that starts with required parameters, which PyTorch code may also pass
  * by keyword (`nn.Conv2d(1, 16, kernel_size=3)`, `nn.Linear(in_features=784, out_features=20)`):
  * `names` lists every parameter in positional order; the first `required` of them must be given,

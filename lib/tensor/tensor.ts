@@ -3,7 +3,7 @@
  * Methods delegate to op functions in ./ops (one file per op family, forward and backward
  * together), so this file stays a readable index of the Tensor API.
  */
-import { parseArgs, type PyArgs } from "./args";
+import { checkKeywords, parseArgs, type PyArgs } from "./args";
 import { runBackward } from "./autograd/engine";
 import { is_grad_enabled } from "./autograd/grad_mode";
 import type { Node } from "./autograd/node";
@@ -303,6 +303,7 @@ export class Tensor {
       opts = gradient;
       gradient = opts.gradient;
     }
+    checkKeywords("backward", opts, ["gradient", "retain_graph", "create_graph"]);
     if (!this._requires_grad) {
       throw new RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn");
     }

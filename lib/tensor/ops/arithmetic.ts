@@ -1,4 +1,5 @@
 /** Broadcasting arithmetic: add, sub, rsub, mul, div, pow, maximum, minimum, remainder, fmod. */
+import { checkKeywords } from "../args";
 import { record } from "../autograd/function";
 import { float32, int64, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
@@ -24,6 +25,7 @@ export function binaryKernel(op: BinaryOpName, a: Tensor, b: Tensor, outDtype: D
 }
 
 export function add(input: TensorLike, other: TensorLike, opts?: { alpha?: number }): Tensor {
+  if (opts) checkKeywords("add", opts, ["alpha"]);
   const alpha = opts?.alpha ?? 1;
   const [a, b, dt] = operands(input, other, "add");
   const out = binaryKernel("add", a, b, dt, alpha);
@@ -34,6 +36,7 @@ export function add(input: TensorLike, other: TensorLike, opts?: { alpha?: numbe
 }
 
 export function sub(input: TensorLike, other: TensorLike, opts?: { alpha?: number }): Tensor {
+  if (opts) checkKeywords("sub", opts, ["alpha"]);
   const alpha = opts?.alpha ?? 1;
   const [a, b, dt] = operands(input, other, "sub");
   const out = binaryKernel("sub", a, b, dt, alpha);
@@ -69,6 +72,7 @@ export function mul(input: TensorLike, other: TensorLike): Tensor {
 }
 
 export function div(input: TensorLike, other: TensorLike, opts?: { rounding_mode?: "trunc" | "floor" | null }): Tensor {
+  if (opts) checkKeywords("div", opts, ["rounding_mode"]);
   const [a, b, dt0] = operands(input, other, "div");
   const mode = opts?.rounding_mode ?? null;
   if (mode) {

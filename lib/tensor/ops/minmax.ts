@@ -1,4 +1,5 @@
 /** max / min (values and indices), amax / amin, argmax / argmin. */
+import { checkKeywords } from "../args";
 import { record } from "../autograd/function";
 import { int64 } from "../dtype";
 import { RuntimeError } from "../errors";
@@ -105,6 +106,7 @@ export function amin(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
 
 function argExtreme(x: Tensor, isMax: boolean, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim = false): Tensor {
   if (dim !== null && typeof dim === "object") {
+    checkKeywords(isMax ? "argmax" : "argmin", dim, ["dim", "keepdim"]);
     keepdim = dim.keepdim ?? false;
     dim = dim.dim;
   }

@@ -303,3 +303,21 @@ describe("keywords that were silently ignored", () => {
     expect(() => new nn.Parameter(torch.ones(2), { requires_grad: 1 as never })).toThrow("Parameter(): argument 'requires_grad' must be bool, not number");
   });
 });
+
+describe("misspelled keywords raise instead of being ignored", () => {
+  it("var/std, argmax/argmin, add/sub/div, logsumexp and backward check their keywords", () => {
+    const x = torch.tensor([[1, 2], [3, 5]]);
+    expect(() => x.var({ unbaised: false } as never)).toThrow("var() got an unexpected keyword argument 'unbaised'");
+    expect(() => x.std({ dim: 0, keep_dim: true } as never)).toThrow("got an unexpected keyword argument 'keep_dim'");
+    expect(() => x.argmax({ dimm: 1 } as never)).toThrow("argmax() got an unexpected keyword argument 'dimm'");
+    expect(() => x.add(1, { alpah: 2 } as never)).toThrow("add() got an unexpected keyword argument 'alpah'");
+    expect(() => torch.div(x, 2, { rounding: "floor" } as never)).toThrow("div() got an unexpected keyword argument 'rounding'");
+    expect(() => x.logsumexp({ dim: 1, keepdims: true } as never)).toThrow("logsumexp() got an unexpected keyword argument 'keepdims'");
+    const w = torch.ones(2, { requires_grad: true });
+    expect(() => w.sum().backward({ retain_graf: true } as never)).toThrow("backward() got an unexpected keyword argument 'retain_graf'");
+    // the right keywords still work
+    expect(x.var({ dim: 0, unbiased: false }).tolist()).toEqual([1, 2.25]);
+    expect(x.argmax({ dim: 1, keepdim: true }).tolist()).toEqual([[1], [1]]);
+    expect(torch.div(x, 2, { rounding_mode: "floor" }).tolist()).toEqual([[0, 1], [1, 2]]);
+  });
+});
