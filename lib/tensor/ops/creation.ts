@@ -283,6 +283,7 @@ export function randint(a: number, b: number | readonly number[] | RandintOption
     size = c as readonly number[];
     opts = d ?? {};
   }
+  checkCreationOptions("randint", opts);
   if (!(high > low)) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   const t = filled(size, 0, { ...opts, dtype: opts.dtype ?? int64 });
   const gen = opts.generator ?? default_generator;
@@ -293,6 +294,7 @@ export function randint(a: number, b: number | readonly number[] | RandintOption
 
 /** A random permutation of 0..n-1 (long), PyTorch's swap shuffle on the seeded generator. */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  checkCreationOptions("randperm", opts);
   const t = filled([n], 0, { ...opts, dtype: opts.dtype ?? int64 });
   const gen = opts.generator ?? default_generator;
   const r = t._data;
@@ -306,16 +308,17 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   return t;
 }
 
-function likeOpts(x: Tensor, opts: TensorOptions): TensorOptions {
+function likeOpts(x: Tensor, opts: TensorOptions, op: string): TensorOptions {
+  checkCreationOptions(op, opts);
   return { dtype: opts.dtype ?? x.dtype, requires_grad: opts.requires_grad };
 }
 
-export const zeros_like = (x: Tensor, opts: TensorOptions = {}): Tensor => zeros(x.shape.slice(), likeOpts(x, opts));
-export const ones_like = (x: Tensor, opts: TensorOptions = {}): Tensor => ones(x.shape.slice(), likeOpts(x, opts));
-export const empty_like = (x: Tensor, opts: TensorOptions = {}): Tensor => empty(x.shape.slice(), likeOpts(x, opts));
-export const full_like = (x: Tensor, value: number | boolean, opts: TensorOptions = {}): Tensor => full(x.shape.slice(), value, likeOpts(x, opts));
-export const rand_like = (x: Tensor, opts: RandomOptions = {}): Tensor => rand(x.shape.slice(), { ...opts, ...likeOpts(x, opts) });
-export const randn_like = (x: Tensor, opts: RandomOptions = {}): Tensor => randn(x.shape.slice(), { ...opts, ...likeOpts(x, opts) });
+export const zeros_like = (x: Tensor, opts: TensorOptions = {}): Tensor => zeros(x.shape.slice(), likeOpts(x, opts, "zeros_like"));
+export const ones_like = (x: Tensor, opts: TensorOptions = {}): Tensor => ones(x.shape.slice(), likeOpts(x, opts, "ones_like"));
+export const empty_like = (x: Tensor, opts: TensorOptions = {}): Tensor => empty(x.shape.slice(), likeOpts(x, opts, "empty_like"));
+export const full_like = (x: Tensor, value: number | boolean, opts: TensorOptions = {}): Tensor => full(x.shape.slice(), value, likeOpts(x, opts, "full_like"));
+export const rand_like = (x: Tensor, opts: RandomOptions = {}): Tensor => rand(x.shape.slice(), { ...opts, ...likeOpts(x, opts, "rand_like") });
+export const randn_like = (x: Tensor, opts: RandomOptions = {}): Tensor => randn(x.shape.slice(), { ...opts, ...likeOpts(x, opts, "randn_like") });
 /** randint_like(x, high) or randint_like(x, low, high), options last (PyTorch: low defaults to 0). */
 export const randint_like = (x: Tensor, low: number, high?: number | RandomOptions, opts: RandomOptions = {}): Tensor => {
   if (typeof high === "object" && high !== null) [high, opts] = [undefined, high];

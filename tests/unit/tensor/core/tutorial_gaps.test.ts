@@ -321,3 +321,14 @@ describe("misspelled keywords raise instead of being ignored", () => {
     expect(torch.div(x, 2, { rounding_mode: "floor" }).tolist()).toEqual([[0, 1], [1, 2]]);
   });
 });
+
+describe("creation keywords are checked", () => {
+  it("randint / randperm / *_like refuse a misspelled keyword (a typo in dtype= silently gave the default)", () => {
+    expect(() => torch.randint(0, 3, [2], { dtpye: torch.float32 } as never)).toThrow("randint() got an unexpected keyword argument 'dtpye'");
+    expect(() => torch.randperm(3, { generater: new torch.Generator(1) } as never)).toThrow("randperm() got an unexpected keyword argument 'generater'");
+    expect(() => torch.zeros_like(torch.ones(2), { dtpye: torch.float64 } as never)).toThrow("zeros_like() got an unexpected keyword argument 'dtpye'");
+    expect(torch.zeros_like(torch.ones(2), { dtype: torch.float64, device: "cpu" }).dtype).toBe(torch.float64);
+    expect(torch.rand_like(torch.ones(2), { generator: new torch.Generator(1) }).shape).toEqual([2]);
+    expect(torch.randint(0, 3, [2], { generator: new torch.Generator(1) }).dtype).toBe(torch.int64);
+  });
+});
