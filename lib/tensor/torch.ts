@@ -6,6 +6,7 @@
  */
 import { runBackward } from "./autograd/engine";
 import { Function, FunctionCtx } from "./autograd/custom_function";
+import { autogradNamespace } from "./autograd/namespace";
 import { are_deterministic_algorithms_enabled, backends, cuda, device, use_deterministic_algorithms } from "./device";
 import { detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_detect_anomaly, set_grad_enabled } from "./autograd/grad_mode";
 import { Node } from "./autograd/node";
@@ -110,7 +111,7 @@ const torchBase = {
 
   // grad mode
   no_grad, enable_grad, is_grad_enabled, set_grad_enabled,
-  autograd: { grad, backward, Node, Function, FunctionCtx, set_detect_anomaly, detect_anomaly, is_anomaly_enabled, functional, gradcheck, gradgradcheck },
+  autograd: { grad, backward, Node, Function, FunctionCtx, set_detect_anomaly, detect_anomaly, is_anomaly_enabled, functional, gradcheck, gradgradcheck, ...autogradNamespace },
 
   // arithmetic
   add: arithmetic.add, sub: arithmetic.sub, subtract: arithmetic.sub, rsub: arithmetic.rsub, mul: arithmetic.mul, multiply: arithmetic.mul, div: arithmetic.div, divide: arithmetic.div,
