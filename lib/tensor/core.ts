@@ -15,6 +15,9 @@
  *
  * CREATION (shape as varargs or one array, options object last)
  *   torch.tensor(data: nested number/boolean array | number | Float32Array | Float64Array, { dtype?, requires_grad? })
+ *   (one-element tensors inside data count as their values: torch.tensor([loss_a, loss_b])). Every creation function takes
+ *   device: "cpu" (or torch.device("cpu")); another device is a clear error. Legacy constructors: new torch.Tensor([0]) /
+ *   new torch.Tensor(2, 3), torch.FloatTensor / DoubleTensor / LongTensor / BoolTensor(list | ...sizes) (ops/legacy_constructors.ts).
  *   torch.zeros(2, 3) / torch.zeros([2, 3], { dtype, requires_grad }); ones, empty (zero-filled), rand, randn
  *   torch.full(shape, value, opts)   torch.arange(end) | (start, end) | (start, end, step), opts last
  *   torch.linspace(start, end, steps, opts)   torch.eye(n, m?, opts)
@@ -38,7 +41,8 @@
  *
  * TENSOR PROPERTIES AND METHODS
  *   shape, size(dim?), dim(), ndim, numel(), dtype, device ("cpu"), requires_grad (get/set), grad,
- *   grad_fn (.name like "AddmmBackward0", .next_functions), is_leaf, item(), tolist(), clone(), detach(),
+ *   grad_fn (.name like "AddmmBackward0", .next_functions: PyTorch's [node, index] pairs, a leaf that requires grad as its
+ *   AccumulateGrad node, a constant as null), is_leaf, item(), tolist(), clone(), detach(),
  *   requires_grad_(flag=true), retain_grad(), register_hook(fn) -> { remove() }, backward(gradient?, { retain_graph }),
  *   contiguous(), is_contiguous(), data (detached alias; assignable), float(), double(), long(), bool(),
  *   to(dtype) / to(device, dtype?) / to(other) / to({ device, dtype, copy }) (device: the CPU; a GPU one is a clear error),
@@ -60,6 +64,8 @@
  *   torch.cat(list, dim=0), torch.stack(list, dim=0), torch.tril_indices / triu_indices(rows, cols, offset=0).
  *
  * MATH (broadcasting; a JS number works wherever a tensor operand does)
+ *   out=: torch.add / mul / matmul / cat / sum / exp / ... (torch.ts OUT_FUNCTIONS) take { out: y } in their options and write
+ *   the result into y, PyTorch's rules (no autograd, no lossy cast, resize unless a view; ops/out_arg.ts).
  *   add(other, { alpha }), sub(other, { alpha }), mul, div(other, { rounding_mode }), pow, maximum, minimum,
  *   remainder, fmod, neg, exp, expm1, log, log2, log1p, sqrt, rsqrt, square, reciprocal, abs, sign, sin, cos, erf,
  *   floor, ceil, round, trunc, clamp(min?, max?) or clamp({ min, max }).
@@ -72,7 +78,8 @@
  *   selu, gelu(x, { approximate: "none" | "tanh" }), silu, softplus(x, beta=1, threshold=20), hardtanh(x, min=-1, max=1),
  *   softmax(x, dim | { dim }), log_softmax(x, dim | { dim }).
  *   Reductions: sum/mean(dim? | dims[] | { dim, keepdim, dtype }, keepdim?), prod(dim?, keepdim?),
- *   max()/min() -> 0-d tensor; max(dim, keepdim?) / min(dim, keepdim?) -> { values, indices }; max(otherTensor) = maximum;
+ *   max()/min() -> 0-d tensor; max(dim, keepdim?) / min(dim, keepdim?) -> { values, indices } (also r[0] / r[1] and
+ *   const [v, i] = ..., as PyTorch's named tuples; so do sort, topk, median, mode, kthvalue, cummax); max(otherTensor) = maximum;
  *   amax/amin(dims?, keepdim), argmax/argmin(dim?, keepdim), var/std(dim?, unbiased=true, keepdim=false)
  *   or var(dim, { correction | unbiased, keepdim }), logsumexp(dim, keepdim), norm(p=2 | "fro" | Infinity, dim?, keepdim),
  *   cumsum(dim), cumprod(dim, { dtype }) (exact gradient with zeros).
