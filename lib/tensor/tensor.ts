@@ -41,6 +41,7 @@ import * as where from "./ops/where";
 import * as dtypeInfo from "./ops/dtype_info";
 import { installExtraMethods } from "./tensor_extra_methods";
 import { installGapMethods } from "./tensor_gap_methods";
+import { UnsupportedDType } from "./dtype_unsupported";
 import { bernoulliTensor_ } from "./ops/random_fills";
 import { legacyDefault } from "./ops/legacy_constructors";
 import * as extraTorch from "./torch_extra";
@@ -208,6 +209,7 @@ export class Tensor {
     this._shape = Object.freeze((shape as readonly number[]).slice());
     this._strides = Object.freeze(strides ? (strides as readonly number[]).slice() : contiguousStrides(this._shape));
     this._offset = offset as number;
+    if (dtype instanceof UnsupportedDType) dtype.refuse(); // torch.int32, float16, ...: one clear error (dtype_unsupported.ts)
     this.dtype = dtype as DType;
     this._ver = (ver as VersionCounter | undefined) ?? { v: 0, lastOp: null };
   }

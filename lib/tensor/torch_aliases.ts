@@ -14,6 +14,7 @@ import * as nn from "./nn/index";
 import { Tensor } from "./tensor";
 import { installTensorAliases } from "./tensor_aliases";
 import { nextafter } from "./ops/nextafter";
+import { unsupportedDtypes } from "./dtype_unsupported";
 import { cumulative_trapezoid, gradient } from "./ops/gradient";
 import { get_default_dtype } from "./default_dtype";
 import { float64, type DType } from "./dtype";
@@ -253,6 +254,7 @@ export const torchMisc = {
 };
 
 export const torchAliases = {
+  ...unsupportedDtypes,
   ...torchMisc,
   ...inplaceFunctions(),
   ...torchFunctionalAliases,

@@ -290,3 +290,26 @@ describe("Tensor aliases", () => {
     expect(x.new_empty_strided([2, 2], [2, 1]).shape).toEqual([2, 2]);
   });
 });
+
+describe("dtypes the engine does not store", () => {
+  it("exist and print as PyTorch's; creating or converting a tensor with one is one clear error", () => {
+    const names = ["int8", "int16", "int32", "uint8", "float16", "bfloat16", "half", "short"] as const;
+    for (const n of names) {
+      const dt = torch[n];
+      expect(String(dt)).toBe(`torch.${n === "half" ? "float16" : n === "short" ? "int16" : n}`);
+      const message = new RegExp(`^${String(dt).replace(".", "\\.")} is not supported by Gradbook's tensor engine, which stores float32, float64, int64 and bool tensors only\\.`);
+      for (const make of [
+        () => torch.zeros(2, { dtype: dt as never }),
+        () => torch.tensor([1, 2], { dtype: dt as never }),
+        () => torch.ones(2).to(dt as never),
+        () => torch.arange(3, { dtype: dt as never }),
+        () => torch.randn(2, { dtype: dt as never }),
+        () => torch.full([2], 1, { dtype: dt as never }),
+      ]) {
+        expect(make).toThrow(message);
+      }
+    }
+    expect(torch.half).toBe(torch.float16);
+    expect(torch.short).toBe(torch.int16);
+  });
+});

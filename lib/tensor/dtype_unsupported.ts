@@ -1,0 +1,54 @@
+/**
+ * torch.int8 / int16 / int32 / uint8 / float16 / bfloat16 (and the aliases half, short): PyTorch dtypes the engine does not store (its tensors are float32, float64, int64 and
+ * bool). They exist so code that names them loads and prints them; reading anything a tensor
+ * would need from one (is_floating_point, itemsize, its storage name) raises one clear error, so
+ * creating or converting a tensor with it fails at the call, naming the dtype and what to use.
+ */
+import { float32 } from "./dtype";
+import { RuntimeError } from "./errors";
+
+export class UnsupportedDType {
+  constructor(readonly torchName: string, private readonly advice: string) {
+    Object.freeze(this);
+  }
+
+  /** Raises the error that names this dtype and the supported ones. */
+  refuse(): never {
+    throw new RuntimeError(
+      `torch.${this.torchName} is not supported by Gradbook's tensor engine, which stores float32, float64, int64 and bool tensors only. ${this.advice}`,
+    );
+  }
+
+  get name(): never {
+    return this.refuse();
+  }
+
+  get is_floating_point(): never {
+    return this.refuse();
+  }
+
+  get itemsize(): never {
+    return this.refuse();
+  }
+
+  toString(): string {
+    return `torch.${this.torchName}`;
+  }
+}
+
+// Instances pass the engine's isDType() check (so an options parser takes them as a dtype, not as
+// an options object) and then fail at the first property a tensor needs.
+Object.setPrototypeOf(UnsupportedDType.prototype, Object.getPrototypeOf(float32));
+
+const INT = "Use torch.int64 (torch.long) for integers or torch.bool for masks.";
+const FLOAT = "Use torch.float32 (the default) or torch.float64.";
+
+const int8 = new UnsupportedDType("int8", INT);
+const int16 = new UnsupportedDType("int16", INT);
+const int32 = new UnsupportedDType("int32", INT);
+const uint8 = new UnsupportedDType("uint8", INT);
+const float16 = new UnsupportedDType("float16", FLOAT);
+const bfloat16 = new UnsupportedDType("bfloat16", FLOAT);
+
+/** The torch.* names of the unsupported dtypes (PyTorch's aliases point at the same objects). */
+export const unsupportedDtypes = { int8, int16, int32, uint8, float16, bfloat16, half: float16, short: int16 };
