@@ -148,6 +148,8 @@
  *   torch.autograd.set_detect_anomaly(true) / detect_anomaly(fn): "Function 'XBackward0' returned nan values in its 0th output".
  *   torch.autograd.functional: jacobian, hessian, vjp, jvp, hvp, vhp (create_graph, strict); torch.autograd.gradcheck /
  *   gradgradcheck(fn, inputs, { eps, atol, rtol, raise_exception }): PyTorch's full-Jacobian check (autograd/gradcheck.ts).
+ *   torch.autograd also: no_grad / enable_grad / set_grad_enabled / inference_mode, grad_mode, anomaly_mode, Variable
+ *   (legacy), graph.save_on_cpu; graph.saved_tensors_hooks raises and forward_ad is absent (autograd/namespace.ts).
  *
  * ERRORS are RuntimeError / IndexError / TypeError-named subclasses of TorchError (./errors), with
  *   PyTorch-like messages naming shapes and the op.

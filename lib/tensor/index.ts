@@ -15,6 +15,9 @@
  *                nn.functional (=== F), nn.init, nn.register_module
  *                nn.init also: eye_, dirac_, trunc_normal_, orthogonal_, sparse_ (seeded like PyTorch)
  *                nn.utils also: weight_norm / remove_weight_norm, spectral_norm / remove_spectral_norm (hook-based, as 1.13)
+ *                nn.utils.prune (the pruning methods, global_unstructured, remove, is_pruned; nn/utils/prune.ts),
+ *                nn.utils.parametrize (register_parametrization, cached, ...) and parametrizations.orthogonal / spectral_norm,
+ *                nn.utils.stateless.functional_call, skip_init, fusion.fuse_conv_bn_eval / fuse_linear_bn_eval
  *                more activations: hardswish, hardsigmoid, mish, logsigmoid, softsign, soft/hard/tanhshrink,
  *                threshold, celu, glu, rrelu, softmin (F and module), Softmax2d
  *                dropout1d/2d/3d, alpha_dropout, feature_alpha_dropout (F and module)
