@@ -1,4 +1,5 @@
 /** Joining: cat and stack. */
+import { checkKeywords } from "../args";
 import { record } from "../autograd/function";
 import { promoteTypes } from "../dtype";
 import { RuntimeError } from "../errors";
@@ -9,6 +10,7 @@ import { narrow } from "./indexing";
 import { empty } from "./util";
 
 export function cat(tensors: readonly Tensor[], dim: number | { dim: number } = 0): Tensor {
+  if (typeof dim === "object") checkKeywords("cat", dim, ["dim"]);
   const dimArg = typeof dim === "number" ? dim : dim.dim;
   if (tensors.length === 0) throw new RuntimeError("torch.cat(): expected a non-empty list of Tensors");
   // PyTorch skips 1-D empty tensors (legacy behaviour) when joining.
@@ -54,6 +56,7 @@ export function cat(tensors: readonly Tensor[], dim: number | { dim: number } = 
 }
 
 export function stack(tensors: readonly Tensor[], dim: number | { dim: number } = 0): Tensor {
+  if (typeof dim === "object") checkKeywords("stack", dim, ["dim"]);
   const dimArg = typeof dim === "number" ? dim : dim.dim;
   if (tensors.length === 0) throw new RuntimeError("stack expects a non-empty TensorList");
   const ref = tensors[0];

@@ -57,6 +57,7 @@ function extremeAll(x: Tensor, isMax: boolean, dims: number[] | null, keepdim: b
 function minmax(x: Tensor, isMax: boolean, dim?: number | { dim: number; keepdim?: boolean }, keepdim = false): Tensor | MinMaxResult {
   if (dim === undefined) return extremeAll(x, isMax, null, false, isMax ? "MaxBackward1" : "MinBackward1");
   if (typeof dim === "object") {
+    checkKeywords(isMax ? "max" : "min", dim, ["dim", "keepdim"]);
     keepdim = dim.keepdim ?? false;
     dim = dim.dim;
   }

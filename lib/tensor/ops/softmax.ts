@@ -1,4 +1,5 @@
 /** softmax and log_softmax along a dim: fused, max-shifted (numerically stable) loops. */
+import { checkKeywords } from "../args";
 import { record } from "../autograd/function";
 import { float32, type Storage } from "../dtype";
 import { kernels } from "../kernels/registry";
@@ -11,6 +12,8 @@ function layout(x: Tensor, dim: number): [number, number, number] {
 }
 
 function dimOf(x: Tensor, dim: number | { dim: number }): number {
+  // (F.softmax takes dtype too; Tensor.softmax here only dim)
+  if (typeof dim === "object") checkKeywords("softmax", dim, ["dim"]);
   return normalizeDim(typeof dim === "number" ? dim : dim.dim, x.dim());
 }
 

@@ -332,3 +332,15 @@ describe("creation keywords are checked", () => {
     expect(torch.randint(0, 3, [2], { generator: new torch.Generator(1) }).dtype).toBe(torch.int64);
   });
 });
+
+describe("clear keyword errors instead of 'Dimension out of range ... got undefined'", () => {
+  it("max/min, softmax, cat and stack name the unexpected keyword", () => {
+    const x = torch.ones(2, 3);
+    expect(() => x.max({ dim: 1, keepdims: true } as never)).toThrow("max() got an unexpected keyword argument 'keepdims'");
+    expect(() => x.softmax({ axis: 1 } as never)).toThrow("softmax() got an unexpected keyword argument 'axis'");
+    expect(() => torch.cat([x, x], { axis: 0 } as never)).toThrow("cat() got an unexpected keyword argument 'axis'");
+    expect(() => torch.stack([x, x], { dims: 0 } as never)).toThrow("stack() got an unexpected keyword argument 'dims'");
+    expect(torch.cat([x, x], { dim: 1 }).shape).toEqual([2, 6]);
+    expect(x.max({ dim: 1, keepdim: true }).values.shape).toEqual([2, 1]);
+  });
+});
