@@ -157,6 +157,9 @@ function isPlainValue(v: unknown): boolean {
 }
 
 function describe(m: Module): ArchNode {
+  // A class may refuse pickling by a throwing __getstate__, as parametrized modules do in PyTorch.
+  const getstate = (m as unknown as { __getstate__?: () => unknown }).__getstate__;
+  if (typeof getstate === "function") getstate.call(m);
   const params = new Set(m._own_parameters().map(([n]) => n));
   const bufferNames = new Set(m._buffer_names.keys());
   // All names, so a module shared under two names is saved (and rebuilt) under both.

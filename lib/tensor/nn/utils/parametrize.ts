@@ -187,7 +187,17 @@ export function type_before_parametrizations(module: Module): new (...args: neve
 function injectNewClass(module: Module): void {
   const Base = module.constructor as new (...args: never[]) => Module;
   const name = `Parametrized${moduleTypeName(Base)}`;
-  const Sub = { [name]: class extends (Base as unknown as typeof Module) {} }[name];
+  const Sub = {
+    [name]: class extends (Base as unknown as typeof Module) {
+      /** torch.save(module) refuses, as PyTorch's pickling of a parametrized module does. */
+      __getstate__(): never {
+        throw new RuntimeError(
+          "Serialization of parametrized modules is only supported through state_dict(). See:\n" +
+            "https://pytorch.org/tutorials/beginner/saving_loading_models.html#saving-loading-a-general-checkpoint-for-inference-and-or-resuming-training",
+        );
+      }
+    },
+  }[name];
   Object.defineProperty(Sub, "__name__", { value: name });
   Object.setPrototypeOf(module, Sub.prototype);
 }

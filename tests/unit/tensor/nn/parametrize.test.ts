@@ -144,6 +144,8 @@ describe("parametrize vs PyTorch 1.13 (the Parametrizations Tutorial)", () => {
     P.register_parametrization(lin, "weight", new Symmetric());
     expect(() => { (lin as unknown as { weight: Tensor }).weight = torch.zeros(3, 3); }).toThrow("parametrization Symmetric does not implement right_inverse.");
     expect(() => P.register_parametrization(lin, "weight", new Symmetric(), { unsafe: true, x: 1 } as never)).toThrow("unexpected keyword argument 'x'");
+    expect(() => torch.save(lin)).toThrow("Serialization of parametrized modules is only supported through state_dict()");
+    expect(torch.save(lin.state_dict())).toBeInstanceOf(Uint8Array);
   });
 });
 
