@@ -5,6 +5,7 @@
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { TorchError } from "../../errors";
+import { ones_like, zeros_like } from "../../ops/creation";
 import { Tensor } from "../../tensor";
 import { Module } from "../module";
 import { Parameter } from "../parameter";
@@ -49,9 +50,9 @@ export function fuse_conv_bn_weights(
   ...args: PyArgs<[transpose?: boolean], { transpose?: boolean }>
 ): [Parameter, Parameter] {
   const transpose = parseArgs<{ transpose: boolean }>("fuse_conv_bn_weights", ["transpose"], args).transpose ?? false;
-  const b = conv_b ?? bn_rm.mul(0);
-  const w = bn_w ?? bn_rm.mul(0).add(1);
-  const beta = bn_b ?? bn_rm.mul(0);
+  const b = conv_b ?? zeros_like(bn_rm);
+  const w = bn_w ?? ones_like(bn_rm);
+  const beta = bn_b ?? zeros_like(bn_rm);
   const rsqrt = bn_rv.add(bn_eps).rsqrt();
   const rest = new Array<number>(conv_w.dim() - 2).fill(1);
   const shape = transpose ? [1, -1, ...rest] : [-1, 1, ...rest];
@@ -80,7 +81,7 @@ export function fuse_conv_bn_eval<M extends Module>(conv: M, bn: Module, ...args
 export function fuse_linear_bn_weights(
   linear_w: Tensor, linear_b: Tensor | null, bn_rm: Tensor, bn_rv: Tensor, bn_eps: number, bn_w: Tensor, bn_b: Tensor,
 ): [Parameter, Parameter] {
-  const b = linear_b ?? bn_rm.mul(0);
+  const b = linear_b ?? zeros_like(bn_rm);
   const scale = bn_w.mul(bn_rv.add(bn_eps).rsqrt());
   const fusedW = linear_w.mul(scale.unsqueeze(-1));
   const fusedB = b.sub(bn_rm).mul(scale).add(bn_b);

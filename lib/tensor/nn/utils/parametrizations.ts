@@ -15,7 +15,7 @@ import { parseArgs, type PyArgs } from "../../args";
 import { no_grad } from "../../autograd/grad_mode";
 import { float64 } from "../../dtype";
 import { IndexError, NotImplementedError, ValueError } from "../../errors";
-import { eye, randn } from "../../ops/creation";
+import { eye, randn, zeros_like } from "../../ops/creation";
 import { cat } from "../../ops/join";
 import { qr, solve } from "../../ops/linalg";
 import { Tensor } from "../../tensor";
@@ -131,7 +131,7 @@ export class _Orthogonal extends Module {
         Q = makeOrthogonal(cat([Q, N], -1));
       }
       slotsOf(this).base = Q.detach();
-      const negId = Qinit.detach().mul(0);
+      const negId = zeros_like(Qinit);
       negId.diagonal(0, -2, -1).fill_(-1);
       return negId;
     });

@@ -18,7 +18,7 @@ import { parseArgs } from "../../args";
 import { no_grad } from "../../autograd/grad_mode";
 import { IndexError, TorchError, TypeError_, ValueError } from "../../errors";
 import { cat } from "../../ops/join";
-import { rand, tensor as makeTensor } from "../../ops/creation";
+import { ones_like, rand, tensor as makeTensor } from "../../ops/creation";
 import { int64 } from "../../dtype";
 import { Tensor } from "../../tensor";
 import type { Module } from "../module";
@@ -150,7 +150,7 @@ export abstract class BasePruningMethod {
   prune(t: Tensor, default_mask: Tensor | null = null, importance_scores: Tensor | null = null): Tensor {
     const scores = importance_scores ?? t;
     if (importance_scores && !sameShape(importance_scores, t)) throw assertionError("importance_scores should have the same shape as tensor t");
-    return t.mul(this.compute_mask(scores, default_mask ?? t.detach().mul(0).add(1)));
+    return t.mul(this.compute_mask(scores, default_mask ?? ones_like(t)));
   }
 
   /** Makes the pruning permanent: module[name] becomes a parameter holding the pruned values. */
@@ -207,7 +207,7 @@ function applyPruning(module: Module, name: string, make: () => BasePruningMetho
     // PyTorch: register name_orig, then drop name from _parameters (so name_orig comes last).
     delete slots[name];
     module.register_parameter(`${name}_orig`, orig as Parameter);
-    defaultMask = no_grad(() => orig.detach().mul(0).add(1));
+    defaultMask = ones_like(orig);
   } else {
     defaultMask = (slots[`${name}_mask`] as Tensor).detach().clone().contiguous();
   }
@@ -524,7 +524,7 @@ export function global_unstructured(
   };
   const flat = (ts: Tensor[]) => cat(ts.map((t) => t.detach().reshape(-1)));
   const importance = flat(pairs.map(([m, name]) => scoreFor(m, name) ?? attr(m, name)));
-  const defaultMask = flat(pairs.map(([m, name]) => (slotsOf(m)[`${name}_mask`] as Tensor | undefined) ?? attr(m, name).detach().mul(0).add(1)));
+  const defaultMask = flat(pairs.map(([m, name]) => (slotsOf(m)[`${name}_mask`] as Tensor | undefined) ?? ones_like(attr(m, name))));
   const container = new PruningContainer();
   container._tensor_name = "temp";
   const method = new (Method as new (o: object) => BasePruningMethod)(opts);

@@ -7,6 +7,7 @@
  */
 import { no_grad } from "../../autograd/grad_mode";
 import { RuntimeError } from "../../errors";
+import { zeros_like } from "../../ops/creation";
 import { default_generator } from "../../random";
 import { Module } from "../module";
 
@@ -22,7 +23,7 @@ export function skip_init<M extends Module, A extends unknown[]>(module_cls: new
     default_generator.set_state(state);
   }
   no_grad(() => {
-    for (const t of [...m.parameters(), ...m.buffers()]) t.data = t.detach().mul(0);
+    for (const t of [...m.parameters(), ...m.buffers()]) t.data = zeros_like(t);
   });
   return m;
 }

@@ -213,4 +213,11 @@ describe("prune: custom methods, gradients, errors", () => {
     expect(() => prune.global_unstructured([[lin, "weight"]], prune.LnStructured, { amount: 1, n: 2, dim: 0 })).toThrow('Only "unstructured" PRUNING_TYPE supported');
     expect(prune.is_pruned(lin)).toBe(false);
   });
+
+  it("a weight holding inf / NaN still gets a 0/1 mask (inf counts as the largest magnitude, NaN larger still)", () => {
+    const lin = new nn.Linear(2, 2, { bias: false });
+    torch.no_grad(() => lin.weight.copy_(torch.tensor([[Infinity, 0.5], [NaN, -0.1]])));
+    prune.l1_unstructured(lin, "weight", 2);
+    expect(slot(lin, "weight_mask").tolist()).toEqual([[1, 0], [1, 0]]);
+  });
 });
