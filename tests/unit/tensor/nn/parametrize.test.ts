@@ -130,6 +130,19 @@ describe("parametrize vs PyTorch 1.13 (the Parametrizations Tutorial)", () => {
     expectClose(orig.grad!, w.grad!, { rtol: 1e-10, atol: 1e-12 });
   });
 
+  it("type_before_parametrizations and transfer_parametrizations_and_params (the original is shared, as torch assigns it)", () => {
+    const a = linear();
+    P.register_parametrization(a, "weight", new Symmetric());
+    expect(P.type_before_parametrizations(a)).toBe(nn.Linear);
+    expect(P.type_before_parametrizations(new nn.ReLU())).toBe(nn.ReLU);
+    const b = new nn.Linear(3, 3);
+    P.transfer_parametrizations_and_params(a, b);
+    expect(P.is_parametrized(b, "weight")).toBe(true);
+    expect(slot(plist(b), "original")).toBe(slot(plist(a), "original"));
+    expectClose(b.weight, a.weight, { rtol: 0, atol: 0 });
+    expect(Object.keys(b.state_dict())).toEqual(fx.sym.state);
+  });
+
   it("errors as PyTorch", () => {
     const lin = linear();
     class Bad extends nn.Module {
