@@ -30,6 +30,7 @@ import { withOutAll } from "./ops/out_arg";
 import { legacyConstructors } from "./ops/legacy_constructors";
 import * as norms from "./ops/norm";
 import * as linalgOps from "./ops/linalg";
+import { linalgA2 } from "./ops/linalg_a2";
 import * as shapeExtra from "./ops/shape_extra";
 import * as statsExtra from "./ops/stats_extra";
 import * as softmax from "./ops/softmax";
@@ -203,6 +204,8 @@ const torchBase = {
     },
     // API breadth a2: inv, det, solve, svd, qr, eigh, ... (ops/linalg.ts)
     ...linalgOps.linalgExtra,
+    // vander, vecdot, diagonal, tensorinv, tensorsolve, solve_ex, lu_factor_ex (ops/linalg_a2.ts)
+    ...linalgA2,
   },
 
   // shape and indexing

@@ -8,6 +8,7 @@ import { default_generator, type Generator } from "../random";
 import type { Tensor } from "../tensor";
 import { dirac_, eye_, orthogonal_, sparse_, trunc_normal_ } from "./init_extra";
 import { fillInPlace, wide } from "./init_fill";
+import { deprecatedInits } from "./init_deprecated";
 
 interface GenOpt {
   generator?: Generator;
@@ -164,7 +165,11 @@ export function kaiming_normal_(tensor: Tensor, ...args: KaimingArgs): Tensor {
   return normal_(tensor, 0, std, { generator });
 }
 
+const underscoreInits = { uniform_, normal_, constant_, eye_, dirac_, xavier_uniform_, xavier_normal_, kaiming_uniform_, kaiming_normal_, orthogonal_, sparse_ };
+
 export const init = {
+  // PyTorch 1.13's deprecated names without the underscore: warn, then call the _ form (init_deprecated.ts)
+  ...deprecatedInits(underscoreInits),
   uniform_,
   normal_,
   constant_,

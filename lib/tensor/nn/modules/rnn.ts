@@ -92,7 +92,7 @@ export interface RNNOptions extends RNNBaseOptions {
 /** What forward returns: the top layer's output at every step and the last hidden state. */
 export type RNNResult<H, O = Tensor> = [output: O, h_n: H];
 
-abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Module {
+export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Module {
   declare mode: Mode;
   declare input_size: number;
   declare hidden_size: number;
@@ -330,7 +330,7 @@ export class GRU extends RNNBase<Tensor> {
 
 // ---- cells ---------------------------------------------------------------------------------
 
-abstract class RNNCellBase<H extends Tensor | [Tensor, Tensor]> extends Module {
+export abstract class RNNCellBase<H extends Tensor | [Tensor, Tensor]> extends Module {
   declare input_size: number;
   declare hidden_size: number;
   declare bias: boolean;

@@ -484,6 +484,8 @@ const forms: Form[] = [
   { name: "torch.kaiser_window", positional: () => torch.kaiser_window(5, false, 3), options: () => torch.kaiser_window(5, { periodic: false, beta: 3 }) },
   { name: "torch.cumulative_trapezoid", positional: () => torch.cumulative_trapezoid(a23(), torch.tensor([0, 1, 3])), options: () => torch.cumulative_trapezoid(a23(), { x: torch.tensor([0, 1, 3]) }) },
   { name: "torch.range", positional: () => torch.range(0, 2, 0.5), options: () => torch.range(0, 2, { step: 0.5 }) },
+  { name: "F.adaptive_max_pool1d_with_indices", positional: () => F.adaptive_max_pool1d_with_indices(x3(), 2), options: () => F.adaptive_max_pool1d_with_indices(x3(), { output_size: 2 }) },
+  { name: "F.adaptive_max_pool2d_with_indices", positional: () => F.adaptive_max_pool2d_with_indices(x4(), [2, 3]), options: () => F.adaptive_max_pool2d_with_indices(x4(), { output_size: [2, 3] }) },
   // data samplers (helper A2)
   { name: "utils.data.RandomSampler", positional: () => [...new utils.data.RandomSampler([1, 2, 3, 4, 5], true, 9, new torch.Generator(2))], options: () => [...new utils.data.RandomSampler([1, 2, 3, 4, 5], { replacement: true, num_samples: 9, generator: new torch.Generator(2) })] },
   { name: "utils.data.SubsetRandomSampler", positional: () => [...new utils.data.SubsetRandomSampler([4, 8, 9], new torch.Generator(1))], options: () => [...new utils.data.SubsetRandomSampler([4, 8, 9], { generator: new torch.Generator(1) })] },
@@ -625,6 +627,8 @@ const NO_KEYWORDS: Record<string, string> = {
   ...Object.fromEntries(["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "adaptive_avg_pool1d", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "prelu", "celu", "celu_", "selu_", "rrelu", "rrelu_", "hardshrink", "threshold", "threshold_", "bilinear", "cosine_similarity", "pairwise_distance", "pdist"].map((n) => [`torch.${n}`, `the function F.${n} (call forms tested there)`])),
   ...Object.fromEntries(["abs_", "acos_", "asin_", "atan_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_", "deg2rad_", "detach_", "erf_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_", "gcd_", "i0_", "index_put_", "lcm_", "ldexp_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_"].map((n) => [`torch.${n}`, `x.${n}(...) with the method"s own arguments`])),
   "torch.adaptive_max_pool1d": "(input, output_size) positional in ATen",
+  ...Object.fromEntries(["uniform", "normal", "constant", "eye", "dirac", "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal", "orthogonal", "sparse"].map((n) => [`nn.init.${n}`, `deprecated name of nn.init.${n}_ (same arguments, call forms tested there)`])),
+  "nn.RNNBase": "abstract base class", "nn.RNNCellBase": "abstract base class",
   "torch.gradient": "input, then keyword-only spacing / dim / edge_order (an options object)", "torch.asarray": "obj, then keyword-only dtype / copy / requires_grad",
   "torch.row_stack": "the function torch.vstack", "torch.concatenate": "the function torch.cat", "torch.unflatten": "(input, dim, sizes) positional",
   "torch.nextafter": "(input, other)", "torch.Size": "(sizes)", "torch.typename": "(obj)", "torch.is_storage": "(obj)", "torch.is_signed": "(input)",

@@ -23,6 +23,7 @@ function fromTD(t: TD): Tensor {
 const I = new Proxy({} as Record<string, Tensor>, { get: (_, k: string) => fromTD(fx.inputs[k]) });
 const lin = (shape: number[], lo = -2, hi = 2) => torch.linspace(lo, hi, shape.reduce((a, b) => a * b, 1), { dtype: torch.float64 }).reshape(shape);
 const sl = (t: Tensor, col: number) => t.select(1, col);
+const eyePlus = (n: number, k: number) => torch.eye(n, { dtype: torch.float64 }).add(lin([n, n]).mul(k));
 
 function expectClose(got: Tensor, want: TD, tol = 1e-10) {
   expect(got.shape).toEqual(want.shape);
@@ -87,6 +88,20 @@ const cases: Record<string, () => Tensor | Tensor[]> = {
   range: () => torch.range(1, 4),
   range_step: () => torch.range(0, 1, 0.25),
   range_neg: () => torch.range(3, -2, -1.5),
+  linalg_vander: () => torch.linalg.vander(I.g5),
+  linalg_vander_N: () => torch.linalg.vander(I.a.narrow(0, 0, 2).narrow(1, 0, 3), { N: 4 }),
+  linalg_vecdot: () => torch.linalg.vecdot(I.a, I.b),
+  linalg_vecdot_dim0: () => torch.linalg.vecdot(I.a, I.b, { dim: 0 }),
+  linalg_diagonal: () => torch.linalg.diagonal(I.x, { offset: 1 }),
+  linalg_diagonal_dims: () => torch.linalg.diagonal(I.x, { offset: -1, dim1: 0, dim2: 2 }),
+  linalg_tensorinv: () => torch.linalg.tensorinv(eyePlus(4, 0.1).reshape(4, 2, 2), { ind: 1 }),
+  linalg_tensorsolve: () => torch.linalg.tensorsolve(eyePlus(6, 0.1).reshape(2, 3, 6), lin([2, 3])),
+  linalg_tensorsolve_dims: () => torch.linalg.tensorsolve(eyePlus(6, 0.1).reshape(6, 2, 3), lin([2, 3]), [0]),
+  linalg_solve_ex: () => [...torch.linalg.solve_ex(eyePlus(3, 0.2), lin([3, 2]))],
+  linalg_solve_ex_singular: () => [...torch.linalg.solve_ex(torch.zeros(2, 2, { dtype: torch.float64 }), torch.ones(2, { dtype: torch.float64 }))],
+  linalg_lu_factor_ex: () => [...torch.linalg.lu_factor_ex(eyePlus(3, 0.7))],
+  F_adaptive_max_pool1d_with_indices: () => F.adaptive_max_pool1d_with_indices(I.x.sin(), 3),
+  F_adaptive_max_pool2d_with_indices: () => F.adaptive_max_pool2d_with_indices(I.img.cos(), [3, 2]),
   bce_with_logits: () => torch.binary_cross_entropy_with_logits(sl(I.a, 0), I.p4, null, torch.tensor(2.0, { dtype: torch.float64 }), 0),
 };
 
@@ -311,5 +326,57 @@ describe("dtypes the engine does not store", () => {
     }
     expect(torch.half).toBe(torch.float16);
     expect(torch.short).toBe(torch.int16);
+  });
+});
+
+describe("linalg, nn and init leftovers", () => {
+  const d = (v: number[]) => torch.tensor(v, { dtype: torch.float64 });
+  it("linalg.vander, vecdot, tensorinv and tensorsolve are differentiable (float64 gradcheck)", () => {
+    expect(gradcheck((x) => torch.linalg.vander(x, { N: 4 }), [d([0.5, -1.2, 2]).requires_grad_(true)])).toBe(true);
+    expect(gradcheck((x, y) => torch.linalg.vecdot(x, y), [d([0.5, -1.2, 2]).requires_grad_(true), d([1, 2, -0.5]).requires_grad_(true)])).toBe(true);
+    expect(gradcheck((A) => torch.linalg.tensorinv(A, 1), [eyePlus(4, 0.1).reshape(4, 2, 2).requires_grad_(true)])).toBe(true);
+    expect(gradcheck((A, B) => torch.linalg.tensorsolve(A, B), [eyePlus(4, 0.1).reshape(2, 2, 4).requires_grad_(true), lin([2, 2]).requires_grad_(true)])).toBe(true);
+  });
+
+  it("their errors and named results", () => {
+    expect(() => torch.linalg.vander(d([1, 2]), { N: 1 })).toThrow("N must be greater than 1.");
+    expect(() => torch.linalg.tensorinv(torch.ones(2, 3), 1)).toThrow("Expected self to satisfy the requirement prod(self.shape[ind:]) == prod(self.shape[:ind]), but got 3 != 2");
+    expect(() => torch.linalg.tensorinv(torch.ones(2, 2), { ind: 0 })).toThrow("Expected a strictly positive integer for 'ind', but got 0");
+    expect(() => torch.linalg.solve_ex(torch.zeros(2, 2), torch.ones(2), { check_errors: true })).toThrow();
+    const r = torch.linalg.lu_factor_ex(eyePlus(3, 0.7));
+    expect([r.LU, r.pivots, r.info]).toEqual([...r]);
+    expect(torch.linalg.solve_ex(eyePlus(3, 0.2), lin([3, 2])).result).toBeInstanceOf(torch.Tensor);
+  });
+
+  it("nn.RNNBase / RNNCellBase are the recurrent layers' base classes", () => {
+    expect(new torch.nn.LSTM(2, 3)).toBeInstanceOf(torch.nn.RNNBase);
+    expect(new torch.nn.GRU(2, 3)).toBeInstanceOf(torch.nn.RNNBase);
+    expect(new torch.nn.GRUCell(2, 3)).toBeInstanceOf(torch.nn.RNNCellBase);
+    expect(new torch.nn.LSTMCell(2, 3)).not.toBeInstanceOf(torch.nn.RNNBase);
+  });
+
+  it("nn.init's deprecated names warn as PyTorch and give the _ form's values", () => {
+    const init = torch.nn.init as unknown as Record<string, (t: Tensor, ...r: unknown[]) => Tensor>;
+    const cases: [string, unknown[], number[]][] = [
+      ["uniform", [-1, 2], [3, 4]], ["normal", [1, 0.5], [3, 4]], ["constant", [0.25], [3, 4]], ["eye", [], [3, 4]],
+      ["dirac", [], [2, 2, 3]], ["xavier_uniform", [2], [3, 4]], ["xavier_normal", [], [3, 4]], ["kaiming_uniform", [{ a: 0.1 }], [3, 4]],
+      ["kaiming_normal", [0, "fan_out"], [3, 4]], ["orthogonal", [], [3, 4]], ["sparse", [0.5], [4, 3]],
+    ];
+    const warn = console.warn;
+    try {
+      for (const [name, args, shape] of cases) {
+        const seen: string[] = [];
+        console.warn = (m: string) => seen.push(m);
+        torch.manual_seed(5);
+        const a = init[name](torch.empty(shape), ...args);
+        torch.manual_seed(5);
+        const b = init[`${name}_`](torch.empty(shape), ...args);
+        expect(seen).toEqual([`UserWarning: nn.init.${name} is now deprecated in favor of nn.init.${name}_.`]);
+        expect(a.tolist()).toEqual(b.tolist());
+        expect(init[name].name).toBe(name);
+      }
+    } finally {
+      console.warn = warn;
+    }
   });
 });
