@@ -43,13 +43,14 @@ export type ThreadSpawner = (source: string, init: ThreadInit) => ThreadHandle;
 // the thread has instantiated the kernel); BY_ROWS, CHUNK (most panels per chunk), TOTAL (panels),
 // A_STEP, B_STEP, C_STEP (bytes per panel of the split side); SPIN (polls of SEQ before sleeping);
 // QUANTUM (chunks are whole multiples of it, but for the last), DIV (a chunk is at most 1/DIV of
-// the panels left). NEXT (block 0): first panel not yet taken.
+// the panels left); FAILED (1 once the thread's kernel threw: the thread has stopped, the job is
+// unfinished). NEXT (block 0): first panel not yet taken.
 // The thread body below repeats these offsets as literals (it runs alone in the worker).
 const WORDS = 24;
-const SEQ = 0, STATE = 1, ACC = 2, READY = 10, BY_ROWS = 11, SPIN = 17, QUANTUM = 18, NEXT = 19, DIV = 20;
+const SEQ = 0, STATE = 1, ACC = 2, READY = 10, BY_ROWS = 11, SPIN = 17, QUANTUM = 18, NEXT = 19, DIV = 20, FAILED = 21;
 const IDLE = 0, POSTED = 1;
 /** The control block's layout, for tests that stand in their own pool thread. */
-export const CONTROL = { WORDS, SEQ, STATE, ACC, READY } as const;
+export const CONTROL = { WORDS, SEQ, STATE, ACC, READY, FAILED } as const;
 
 /**
  * The body of a pool thread. Self-contained (no imports, no outer variables): hosts run its
@@ -83,15 +84,25 @@ function gemmThread(init: ThreadInit | { data: ThreadInit }): void {
     const kc = words[base + 8], ldc = words[base + 9], byRows = words[base + 11], chunk = words[base + 12], total = words[base + 13];
     const aStep = words[base + 14], bStep = words[base + 15], cStep = words[base + 16];
     const quantum = words[base + 18], div = words[base + 20];
-    // The same guided chunking as the caller's `take` in threads.ts (kept in step by hand).
-    for (;;) {
-      const lo = Atomics.load(words, 19);
-      const left = total - lo;
-      if (left <= 0) break;
-      const n = Math.min(left, Math.max(quantum, Math.min(chunk, Math.ceil(left / div / quantum) * quantum)));
-      if (Atomics.compareExchange(words, 19, lo, lo + n) !== lo) continue;
-      if (isBatch) batch(a, lo, lo + n, b + index * c); // slices [lo, lo + n) on this thread's scratch
-      else fn(a + lo * aStep, b + lo * bStep, c + lo * cStep, byRows ? n : mb, byRows ? nb : n, kc, ldc);
+    try {
+      // The same guided chunking as the caller's `take` in threads.ts (kept in step by hand).
+      for (;;) {
+        const lo = Atomics.load(words, 19);
+        const left = total - lo;
+        if (left <= 0) break;
+        const n = Math.min(left, Math.max(quantum, Math.min(chunk, Math.ceil(left / div / quantum) * quantum)));
+        if (Atomics.compareExchange(words, 19, lo, lo + n) !== lo) continue;
+        if (isBatch) batch(a, lo, lo + n, b + index * c); // slices [lo, lo + n) on this thread's scratch
+        else fn(a + lo * aStep, b + lo * bStep, c + lo * cStep, byRows ? n : mb, byRows ? nb : n, kc, ldc);
+      }
+    } catch (error) {
+      // A kernel that throws (a trap: a bug) must not leave the caller waiting forever for a
+      // job that will never finish: flag it, hand the job back unfinished, and stop this thread.
+      console.error("GEMM pool thread", index, "failed:", error);
+      Atomics.store(words, base + 21, 1);
+      Atomics.store(words, base + 1, 0);
+      Atomics.notify(words, base + 1);
+      return;
     }
     Atomics.store(words, base + 1, 0);
     Atomics.notify(words, base + 1);
@@ -269,10 +280,24 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     }
   }
 
+  /**
+   * After a join: if a pool thread's kernel threw, the product is unfinished (its chunks were never
+   * computed), so it throws rather than hand back wrong values, and the pool stops splitting: every
+   * later product runs on the calling thread (ready() stays false).
+   */
+  let failedThread = 0;
+  function throwIfFailed(): void {
+    for (let t = 1; t < threads && !failedThread; t++) if (Atomics.load(words, t * WORDS + FAILED) === 1) failedThread = t;
+    if (failedThread) {
+      throw new Error(`GEMM thread ${failedThread} of the WebAssembly thread pool failed, so this product was not computed; later products run on one thread (torch.set_num_threads restarts the pool)`);
+    }
+  }
+
   // Browsers start a nested worker only once its creator returns to the event loop, so a
   // product must never wait for a thread that is not up yet: until all are, run alone.
   let allReady = threads === 1;
   const ready = () => {
+    if (failedThread) return false;
     if (!allReady) {
       allReady = true;
       for (let t = 1; t < threads; t++) if (Atomics.load(words, t * WORDS + READY) !== 1) allReady = false;
@@ -342,6 +367,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
       fn(a + lo * aStep, b + lo * bStep, c + lo * cStep, byRows ? n : mb, byRows ? nb : n, kc, ldc * 4);
     }
     for (let t = 1; t < threads; t++) join(t);
+    throwIfFailed();
     // The split's time without what the caller did between start and finish (packing the next slice).
     if (adaptive) chooser.record(key, true, now() - posted - (t0 - resumed));
     counts.split++;
@@ -382,6 +408,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
         batchFn(jobAt, lo, lo + n, scratch);
       }
       for (let t = 1; t < threads; t++) join(t);
+      throwIfFailed();
       if (adaptive) chooser.record(bkey, true, now() - t0);
       counts.split++;
     },

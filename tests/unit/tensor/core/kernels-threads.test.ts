@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { F, optim, torch } from "../../../../lib/tensor/index";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { disableThreads, enableThreads, getNumThreads, threadsReady } from "../../../../lib/tensor/kernels/parallel";
-import { CONTROL, SplitChooser, createThreadPool, type ThreadSpawner } from "../../../../lib/tensor/kernels/wasm/threads";
+import { CONTROL, SplitChooser, THREAD_SOURCE, createThreadPool, type ThreadSpawner } from "../../../../lib/tensor/kernels/wasm/threads";
 import { createLocalGemm, denseC, driverFor, stridedA, stridedB } from "../../../../lib/tensor/kernels/wasm/gemm";
 import { nodeThreadSpawner } from "../../../../bench/node-threads";
 import { lenet } from "../../../../bench/lenet";
@@ -218,6 +218,45 @@ describeWasm("WebAssembly thread pool", () => {
       // a chooser that kept splitting would split all 100, one that alternated 50.
       expect(split).toBeGreaterThanOrEqual(2);
       expect(split).toBeLessThanOrEqual(40);
+    } finally {
+      pool.terminate();
+    }
+  });
+
+  it("a pool thread whose kernel throws fails that product with a clear error instead of hanging, and later products run on one thread", async () => {
+    // The real thread body, with its kernels replaced by ones that trap as a bug would.
+    const trapping = THREAD_SOURCE.replace(/exports\.gemm_(set|acc|batch)/g, '(() => { throw new Error("injected trap"); })');
+    expect(trapping).not.toBe(THREAD_SOURCE);
+    const errors: unknown[] = [];
+    const spawnTrapping: ThreadSpawner = (_source, init) => nodeThreadSpawner(trapping, init);
+    const local = createLocalGemm()!;
+    const pool = createThreadPool(spawnTrapping, 2, 0, undefined, false); // splits every product
+    try {
+      while (!pool.ready()) await new Promise((resolve) => setTimeout(resolve, 5));
+      const [m, n, k] = [256, 256, 128];
+      const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i));
+      const b = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i));
+      const want = new Float32Array(m * n);
+      local.gemm(m, n, k, stridedA(m, a, 0, k, 1), stridedB(n, b, 0, n, 1), denseC(m, n, want, 0));
+      // The caller may finish a product alone before the thread wakes; the thread fails on the
+      // first chunk it takes. Until then every product is still right.
+      for (let rep = 0; rep < 200 && errors.length === 0; rep++) {
+        const got = new Float32Array(m * n);
+        try {
+          pool.gemm.gemm(m, n, k, stridedA(m, a, 0, k, 1), stridedB(n, b, 0, n, 1), denseC(m, n, got, 0));
+          expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), `repeat ${rep}`).toBe(true);
+        } catch (error) {
+          errors.push(error);
+        }
+      }
+      expect(errors).toHaveLength(1);
+      expect(String(errors[0])).toMatch(/GEMM thread 1 of the WebAssembly thread pool failed, so this product was not computed/);
+      expect(pool.ready()).toBe(false);
+      const before = pool.counts();
+      const got = new Float32Array(m * n);
+      pool.gemm.gemm(m, n, k, stridedA(m, a, 0, k, 1), stridedB(n, b, 0, n, 1), denseC(m, n, got, 0));
+      expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), "after the failure").toBe(true);
+      expect(pool.counts().split).toBe(before.split);
     } finally {
       pool.terminate();
     }
