@@ -1,5 +1,5 @@
 /**
- * Padding layers: ZeroPad1d/2d, ConstantPad1d/2d, ReflectionPad1d/2d, ReplicationPad1d/2d,
+ * Padding layers: ZeroPad1d/2d, ConstantPad1d/2d/3d, ReflectionPad1d/2d/3d, ReplicationPad1d/2d/3d,
  * CircularPad1d/2d, all through F.pad. The padding is an int (every side) or a tuple in F.pad's
  * order ((left, right) or (left, right, top, bottom)).
  */
@@ -152,5 +152,31 @@ export class ReplicationPad2d extends PadNd {
   protected readonly mode = "replicate";
   constructor(padding: PaddingArg | PaddingOptions) {
     super("ReplicationPad2d", padding, 2);
+  }
+}
+
+/** new nn.ConstantPad3d(padding, value): (left, right, top, bottom, front, back) of the last three dims. */
+export class ConstantPad3d extends ConstantPadNd {
+  static override readonly __name__ = "ConstantPad3d";
+  constructor(padding: PaddingArg | PaddingOptions, value?: number | PaddingOptions) {
+    super("ConstantPad3d", padding, value, 3);
+  }
+}
+
+/** new nn.ReflectionPad3d(padding) */
+export class ReflectionPad3d extends PadNd {
+  static override readonly __name__ = "ReflectionPad3d";
+  protected readonly mode = "reflect";
+  constructor(padding: PaddingArg | PaddingOptions) {
+    super("ReflectionPad3d", padding, 3);
+  }
+}
+
+/** new nn.ReplicationPad3d(padding) */
+export class ReplicationPad3d extends PadNd {
+  static override readonly __name__ = "ReplicationPad3d";
+  protected readonly mode = "replicate";
+  constructor(padding: PaddingArg | PaddingOptions) {
+    super("ReplicationPad3d", padding, 3);
   }
 }

@@ -486,6 +486,9 @@ const forms: Form[] = [
   { name: "torch.range", positional: () => torch.range(0, 2, 0.5), options: () => torch.range(0, 2, { step: 0.5 }) },
   { name: "F.adaptive_max_pool1d_with_indices", positional: () => F.adaptive_max_pool1d_with_indices(x3(), 2), options: () => F.adaptive_max_pool1d_with_indices(x3(), { output_size: 2 }) },
   { name: "F.adaptive_max_pool2d_with_indices", positional: () => F.adaptive_max_pool2d_with_indices(x4(), [2, 3]), options: () => F.adaptive_max_pool2d_with_indices(x4(), { output_size: [2, 3] }) },
+  { name: "nn.ConstantPad3d", positional: () => new nn.ConstantPad3d([1, 2, 0, 1, 1, 0], 3), options: () => new nn.ConstantPad3d([1, 2, 0, 1, 1, 0], { value: 3 }) },
+  { name: "nn.ReflectionPad3d", positional: () => new nn.ReflectionPad3d(1), options: () => new nn.ReflectionPad3d({ padding: 1 }) },
+  { name: "nn.ReplicationPad3d", positional: () => new nn.ReplicationPad3d(1), options: () => new nn.ReplicationPad3d({ padding: 1 }) },
   // data samplers (helper A2)
   { name: "utils.data.RandomSampler", positional: () => [...new utils.data.RandomSampler([1, 2, 3, 4, 5], true, 9, new torch.Generator(2))], options: () => [...new utils.data.RandomSampler([1, 2, 3, 4, 5], { replacement: true, num_samples: 9, generator: new torch.Generator(2) })] },
   { name: "utils.data.SubsetRandomSampler", positional: () => [...new utils.data.SubsetRandomSampler([4, 8, 9], new torch.Generator(1))], options: () => [...new utils.data.SubsetRandomSampler([4, 8, 9], { generator: new torch.Generator(1) })] },

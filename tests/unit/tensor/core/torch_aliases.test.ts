@@ -13,7 +13,7 @@ interface TD {
   dtype: string;
   data: (number | string)[];
 }
-const fx = fixture<{ inputs: Record<string, TD>; cases: Record<string, TD[]>; windows: Record<string, TD> }>("core/torch_aliases_a2.json");
+const fx = fixture<{ inputs: Record<string, TD>; cases: Record<string, TD[]>; windows: Record<string, TD>; reprs: Record<string, string> }>("core/torch_aliases_a2.json");
 
 const num = (v: number | string) => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : (v as number));
 function fromTD(t: TD): Tensor {
@@ -100,6 +100,9 @@ const cases: Record<string, () => Tensor | Tensor[]> = {
   linalg_solve_ex: () => [...torch.linalg.solve_ex(eyePlus(3, 0.2), lin([3, 2]))],
   linalg_solve_ex_singular: () => [...torch.linalg.solve_ex(torch.zeros(2, 2, { dtype: torch.float64 }), torch.ones(2, { dtype: torch.float64 }))],
   linalg_lu_factor_ex: () => [...torch.linalg.lu_factor_ex(eyePlus(3, 0.7))],
+  ConstantPad3d: () => new torch.nn.ConstantPad3d([1, 0, 0, 1, 2, 0], 3.5).forward(I.vol),
+  ReflectionPad3d: () => new torch.nn.ReflectionPad3d(1).forward(I.vol.sin()),
+  ReplicationPad3d: () => new torch.nn.ReplicationPad3d([0, 1, 2, 0, 1, 1]).forward(I.vol.cos()),
   F_adaptive_max_pool1d_with_indices: () => F.adaptive_max_pool1d_with_indices(I.x.sin(), 3),
   F_adaptive_max_pool2d_with_indices: () => F.adaptive_max_pool2d_with_indices(I.img.cos(), [3, 2]),
   bce_with_logits: () => torch.binary_cross_entropy_with_logits(sl(I.a, 0), I.p4, null, torch.tensor(2.0, { dtype: torch.float64 }), 0),
@@ -346,6 +349,14 @@ describe("linalg, nn and init leftovers", () => {
     const r = torch.linalg.lu_factor_ex(eyePlus(3, 0.7));
     expect([r.LU, r.pivots, r.info]).toEqual([...r]);
     expect(torch.linalg.solve_ex(eyePlus(3, 0.2), lin([3, 2])).result).toBeInstanceOf(torch.Tensor);
+  });
+
+  it("3-D padding layers print as PyTorch's; bad padding is an error", () => {
+    expect(String(new torch.nn.ConstantPad3d([1, 0, 0, 1, 2, 0], 3.5))).toBe(fx.reprs.ConstantPad3d);
+    expect(String(new torch.nn.ReflectionPad3d(1))).toBe(fx.reprs.ReflectionPad3d);
+    expect(String(new torch.nn.ReplicationPad3d([0, 1, 2, 0, 1, 1]))).toBe(fx.reprs.ReplicationPad3d);
+    expect(String(new torch.nn.ConstantPad3d({ padding: 1, value: 2 }))).toBe(String(new torch.nn.ConstantPad3d(1, 2)));
+    expect(() => new torch.nn.ReflectionPad3d([1, 1])).toThrow("ReflectionPad3d: padding must be an int or a tuple of 6 ints, got (1, 1)");
   });
 
   it("nn.RNNBase / RNNCellBase are the recurrent layers' base classes", () => {
