@@ -37,6 +37,17 @@ export class Generator {
     return this.seed_;
   }
 
+  /**
+   * torch.Generator.seed(): reseeds from a non-deterministic source and returns the new seed.
+   * PyTorch reads std::random_device; the engine has no host APIs, so Math.random (the JS
+   * runtime's own entropy-seeded generator) supplies 53 bits, which stay exact as a number.
+   */
+  seed(): number {
+    const high = Math.floor(Math.random() * 2 ** 21);
+    const low = Math.floor(Math.random() * 2 ** 32);
+    return this.manual_seed(high * 2 ** 32 + low).initial_seed();
+  }
+
   /** A snapshot that `set_state` restores exactly (for reproducible sub-streams). */
   get_state(): { mt: Uint32Array; mti: number; seed: number; nextNormal: number | null } {
     return { mt: this.mt.slice(), mti: this.mti, seed: this.seed_, nextNormal: this.nextNormal };

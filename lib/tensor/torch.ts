@@ -41,7 +41,8 @@ import * as extra from "./torch_extra";
 import { gapFunctions } from "./torch_gaps";
 import { defineComplexDtypes } from "./complex";
 import { distributions } from "./distributions";
-import { default_generator, Generator, manual_seed } from "./random";
+import { default_generator, Generator } from "./random";
+import { get_rng_state, initial_seed, manual_seed, randomNamespace, seed, set_rng_state } from "./random_namespace";
 import { getNumThreads, setNumThreads } from "./kernels/parallel";
 import { parseArgs, type PyArgs } from "./args";
 import type { DType as DTypeT } from "./dtype";
@@ -87,12 +88,9 @@ const torchBase = {
   float32, float: float32, float64, double: float64, int64, long: int64, int: int64, bool,
   Tensor,
   Generator,
-  default_generator,
-  manual_seed,
-  seed: (): number => default_generator.initial_seed(),
-  initial_seed: (): number => default_generator.initial_seed(),
-  get_rng_state: () => default_generator.get_state(),
-  set_rng_state: (s: ReturnType<Generator["get_state"]>) => void default_generator.set_state(s),
+  // torch.random and its re-exports on torch (torch.seed() reseeds non-deterministically)
+  default_generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state,
+  random: randomNamespace,
   // threads of matmul and convolution (the pool the notebook's kernel worker starts; see kernels/parallel.ts)
   get_num_threads: getNumThreads,
   set_num_threads: setNumThreads,
