@@ -5,6 +5,8 @@
  * and bias (PyTorch's Linear initialisation, drawn in PyTorch's order from the seeded
  * generator) and the module becomes a Linear, as PyTorch's cls_to_become does. As in PyTorch,
  * build the optimizer after that first call (a dry run): the placeholders are replaced.
+ * The same for LazyConv1d/2d/3d, LazyConvTranspose1d/2d/3d, LazyBatchNorm1d/2d/3d and
+ * LazyInstanceNorm1d/2d/3d (PyTorch's lazy norm defaults: affine and running statistics on).
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { float32, type DType } from "../../dtype";
@@ -16,8 +18,10 @@ import { Parameter } from "../parameter";
 import { pyBool } from "../repr";
 import { Linear } from "./linear";
 import { default_generator } from "../../random";
-import { Conv1d, Conv2d, type ConvModuleOptions } from "./conv";
-import { Conv3d } from "./conv3d";
+import { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, type ConvModuleOptions } from "./conv";
+import { Conv3d, ConvTranspose3d } from "./conv3d";
+import type { ConvTransposeModuleOptions } from "./conv_base";
+import { InstanceNorm1d, InstanceNorm2d, InstanceNorm3d } from "./normalization_extra";
 import { BatchNorm1d, type BatchNormOptions } from "./batchnorm";
 import { BatchNorm2d } from "./batchnorm2d";
 import { BatchNorm3d } from "./batchnorm3d";
@@ -220,4 +224,105 @@ export class LazyBatchNorm3d extends LazyBatchNormNd {
   static override readonly __name__ = "LazyBatchNorm3d";
   protected readonly rank = 3;
   protected readonly cls = BatchNorm3d as unknown as new (n: number, opts: BatchNormOptions) => Module;
+}
+
+// ---- LazyConvTranspose1d/2d/3d and LazyInstanceNorm1d/2d/3d (PyTorch 1.13) ----
+
+type ConvTCtor = new (i: number, o: number, k: Size, opts: ConvTransposeModuleOptions) => Module;
+type ConvTLazyArgs = PyArgs<
+  [kernel_size: Size, stride?: Size, padding?: Size, output_padding?: Size, groups?: number, bias?: boolean, dilation?: Size, padding_mode?: ConvTransposeModuleOptions["padding_mode"]],
+  ConvTransposeModuleOptions & { kernel_size?: Size }
+>;
+const NAMES = ["kernel_size", "stride", "padding", "output_padding", "groups", "bias", "dilation", "padding_mode", "device", "dtype"] as const;
+
+abstract class LazyConvTransposeNd extends LazyChannels {
+  out_channels: number;
+  kernel_size: Size;
+  declare private readonly settings: ConvTransposeModuleOptions;
+  protected abstract readonly cls: ConvTCtor;
+  constructor(out_channels: number, ...args: ConvTLazyArgs) {
+    super();
+    const a = parseArgs<ConvTransposeModuleOptions & { kernel_size?: Size }>(this._get_name(), [...NAMES], args);
+    if (a.kernel_size === undefined) throw new ValueError(`${this._get_name()}() missing 1 required positional argument: 'kernel_size'`);
+    this.out_channels = out_channels;
+    this.kernel_size = a.kernel_size;
+    const { kernel_size: _k, ...settings } = a;
+    void _k;
+    Object.defineProperty(this, "settings", { value: settings, enumerable: false, writable: true, configurable: true });
+  }
+  protected build(channels: number): Module {
+    return new this.cls(channels, this.out_channels, this.kernel_size, this.settings);
+  }
+  protected template(): string {
+    const groups = this.settings.groups ?? 1;
+    return withoutDraws(() => new this.cls(groups, this.out_channels, this.kernel_size, this.settings)).extra_repr().replace(/^\d+,/, "0,");
+  }
+}
+
+/** new nn.LazyConvTranspose1d(out_channels, kernel_size, ...): in_channels from dim 1 of the first input. */
+export class LazyConvTranspose1d extends LazyConvTransposeNd {
+  static override readonly __name__ = "LazyConvTranspose1d";
+  protected readonly rank = 1;
+  protected readonly cls = ConvTranspose1d as unknown as ConvTCtor;
+}
+
+/** new nn.LazyConvTranspose2d(out_channels, kernel_size, ...) */
+export class LazyConvTranspose2d extends LazyConvTransposeNd {
+  static override readonly __name__ = "LazyConvTranspose2d";
+  protected readonly rank = 2;
+  protected readonly cls = ConvTranspose2d as unknown as ConvTCtor;
+}
+
+/** new nn.LazyConvTranspose3d(out_channels, kernel_size, ...) */
+export class LazyConvTranspose3d extends LazyConvTransposeNd {
+  static override readonly __name__ = "LazyConvTranspose3d";
+  protected readonly rank = 3;
+  protected readonly cls = ConvTranspose3d as unknown as ConvTCtor;
+}
+
+interface LazyInstanceNormOptions {
+  eps?: number;
+  momentum?: number;
+  affine?: boolean;
+  track_running_stats?: boolean;
+}
+type InstanceCtor = new (n: number, opts: LazyInstanceNormOptions) => Module;
+
+abstract class LazyInstanceNormNd extends LazyChannels {
+  declare private readonly settings: LazyInstanceNormOptions;
+  protected abstract readonly cls: InstanceCtor;
+  constructor(...args: PyArgs<[eps?: number, momentum?: number, affine?: boolean, track_running_stats?: boolean], LazyInstanceNormOptions>) {
+    super();
+    const a = parseArgs<LazyInstanceNormOptions>(this._get_name(), ["eps", "momentum", "affine", "track_running_stats"], args);
+    // PyTorch 1.13's _LazyNormBase defaults differ from InstanceNorm's: affine and running statistics on.
+    const settings = { affine: true, track_running_stats: true, ...Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) };
+    Object.defineProperty(this, "settings", { value: settings, enumerable: false, writable: true, configurable: true });
+  }
+  protected build(channels: number): Module {
+    return new this.cls(channels, this.settings);
+  }
+  protected template(): string {
+    return withoutDraws(() => new this.cls(1, this.settings)).extra_repr().replace(/^\d+,/, "0,");
+  }
+}
+
+/** new nn.LazyInstanceNorm1d(eps=1e-5, momentum=0.1, affine=true, track_running_stats=true) */
+export class LazyInstanceNorm1d extends LazyInstanceNormNd {
+  static override readonly __name__ = "LazyInstanceNorm1d";
+  protected readonly rank = 1;
+  protected readonly cls = InstanceNorm1d as unknown as InstanceCtor;
+}
+
+/** new nn.LazyInstanceNorm2d(eps=1e-5, momentum=0.1, affine=true, track_running_stats=true) */
+export class LazyInstanceNorm2d extends LazyInstanceNormNd {
+  static override readonly __name__ = "LazyInstanceNorm2d";
+  protected readonly rank = 2;
+  protected readonly cls = InstanceNorm2d as unknown as InstanceCtor;
+}
+
+/** new nn.LazyInstanceNorm3d(eps=1e-5, momentum=0.1, affine=true, track_running_stats=true) */
+export class LazyInstanceNorm3d extends LazyInstanceNormNd {
+  static override readonly __name__ = "LazyInstanceNorm3d";
+  protected readonly rank = 3;
+  protected readonly cls = InstanceNorm3d as unknown as InstanceCtor;
 }

@@ -489,6 +489,12 @@ const forms: Form[] = [
   { name: "nn.ConstantPad3d", positional: () => new nn.ConstantPad3d([1, 2, 0, 1, 1, 0], 3), options: () => new nn.ConstantPad3d([1, 2, 0, 1, 1, 0], { value: 3 }) },
   { name: "nn.ReflectionPad3d", positional: () => new nn.ReflectionPad3d(1), options: () => new nn.ReflectionPad3d({ padding: 1 }) },
   { name: "nn.ReplicationPad3d", positional: () => new nn.ReplicationPad3d(1), options: () => new nn.ReplicationPad3d({ padding: 1 }) },
+  { name: "nn.LazyConvTranspose1d", positional: () => new nn.LazyConvTranspose1d(4, 3, 2, 1, 1), options: () => new nn.LazyConvTranspose1d(4, 3, { stride: 2, padding: 1, output_padding: 1 }) },
+  { name: "nn.LazyConvTranspose2d", positional: () => new nn.LazyConvTranspose2d(4, 3, 1, 1), options: () => new nn.LazyConvTranspose2d(4, 3, { padding: 1 }) },
+  { name: "nn.LazyConvTranspose3d", positional: () => new nn.LazyConvTranspose3d(2, 2, 1, 0, 0, 1, false), options: () => new nn.LazyConvTranspose3d(2, 2, { bias: false }) },
+  { name: "nn.LazyInstanceNorm1d", positional: () => new nn.LazyInstanceNorm1d(1e-3, 0.2, false), options: () => new nn.LazyInstanceNorm1d({ eps: 1e-3, momentum: 0.2, affine: false }) },
+  { name: "nn.LazyInstanceNorm2d", positional: () => new nn.LazyInstanceNorm2d(1e-3, 0.2, true, false), options: () => new nn.LazyInstanceNorm2d({ eps: 1e-3, momentum: 0.2, track_running_stats: false }) },
+  { name: "nn.LazyInstanceNorm3d", positional: () => new nn.LazyInstanceNorm3d(1e-4), options: () => new nn.LazyInstanceNorm3d({ eps: 1e-4 }) },
   // data samplers (helper A2)
   { name: "utils.data.RandomSampler", positional: () => [...new utils.data.RandomSampler([1, 2, 3, 4, 5], true, 9, new torch.Generator(2))], options: () => [...new utils.data.RandomSampler([1, 2, 3, 4, 5], { replacement: true, num_samples: 9, generator: new torch.Generator(2) })] },
   { name: "utils.data.SubsetRandomSampler", positional: () => [...new utils.data.SubsetRandomSampler([4, 8, 9], new torch.Generator(1))], options: () => [...new utils.data.SubsetRandomSampler([4, 8, 9], { generator: new torch.Generator(1) })] },

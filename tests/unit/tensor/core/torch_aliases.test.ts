@@ -13,7 +13,13 @@ interface TD {
   dtype: string;
   data: (number | string)[];
 }
-const fx = fixture<{ inputs: Record<string, TD>; cases: Record<string, TD[]>; windows: Record<string, TD>; reprs: Record<string, string> }>("core/torch_aliases_a2.json");
+interface LazyCase {
+  before: string;
+  after: string;
+  out: TD;
+  state: Record<string, TD>;
+}
+const fx = fixture<{ lazy: Record<string, LazyCase>; inputs: Record<string, TD>; cases: Record<string, TD[]>; windows: Record<string, TD>; reprs: Record<string, string> }>("core/torch_aliases_a2.json");
 
 const num = (v: number | string) => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : (v as number));
 function fromTD(t: TD): Tensor {
@@ -358,6 +364,30 @@ describe("linalg, nn and init leftovers", () => {
     expect(String(new torch.nn.ConstantPad3d({ padding: 1, value: 2 }))).toBe(String(new torch.nn.ConstantPad3d(1, 2)));
     expect(() => new torch.nn.ReflectionPad3d([1, 1])).toThrow("ReflectionPad3d: padding must be an int or a tuple of 6 ints, got (1, 1)");
   });
+
+  const f32 = (shape: number[]) => lin(shape).float();
+  const lazyCases: Record<string, [() => InstanceType<typeof torch.nn.Module>, Tensor]> = {
+    LazyConvTranspose1d: [() => new torch.nn.LazyConvTranspose1d(4, 3, { stride: 2 }), f32([2, 3, 5])],
+    LazyConvTranspose2d: [() => new torch.nn.LazyConvTranspose2d(2, [2, 3], 1, 1, 0, 1, false), f32([1, 3, 4, 4])],
+    LazyConvTranspose3d: [() => new torch.nn.LazyConvTranspose3d(2, 2), f32([1, 2, 3, 3, 3])],
+    LazyInstanceNorm1d: [() => new torch.nn.LazyInstanceNorm1d({ affine: true }), f32([2, 3, 5])],
+    LazyInstanceNorm2d: [() => new torch.nn.LazyInstanceNorm2d(1e-3, 0.2, false, true), f32([2, 3, 4, 4]).sin()],
+    LazyInstanceNorm3d: [() => new torch.nn.LazyInstanceNorm3d(), f32([1, 2, 3, 3, 3]).cos()],
+  };
+  for (const [name, [make, x]] of Object.entries(lazyCases)) {
+    it(`${name}: repr before and after the first call, seeded parameters, output and buffers equal torch 1.13's`, () => {
+      const c = fx.lazy[name];
+      torch.manual_seed(0);
+      const m = make();
+      expect(String(m)).toBe(c.before);
+      const y = m.forward(x) as Tensor;
+      expect(String(m)).toBe(c.after);
+      expectClose(y, c.out, 1e-5);
+      const state = m.state_dict();
+      expect(Object.keys(state).sort()).toEqual(Object.keys(c.state).sort());
+      for (const [k, v] of Object.entries(c.state)) expectClose(state[k], v, 1e-6);
+    });
+  }
 
   it("nn.RNNBase / RNNCellBase are the recurrent layers' base classes", () => {
     expect(new torch.nn.LSTM(2, 3)).toBeInstanceOf(torch.nn.RNNBase);
