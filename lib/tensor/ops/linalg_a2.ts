@@ -9,7 +9,7 @@ import { parseArgs, type PyArgs } from "../args";
 import { int64 } from "../dtype";
 import { RuntimeError } from "../errors";
 import { Tensor } from "../tensor";
-import { zeros } from "./creation";
+import { eye, tensor as fromValues, zeros } from "./creation";
 import { cat } from "./join";
 import { inv, lu_factor, solve } from "./linalg";
 
@@ -105,4 +105,31 @@ export function lu_factor_ex(A: Tensor, ...args: PyArgs<[], { pivot?: boolean; c
   return out;
 }
 
-export const linalgA2 = { vander, vecdot, diagonal, tensorinv, tensorsolve, solve_ex, lu_factor_ex };
+/**
+ * linalg.householder_product(A, tau): the first n columns of H_1 ... H_k, H_i = I - tau_i v_i v_i^T
+ * with v_i = (0, ..., 0, 1, A[i+1:, i]) (LAPACK's orgqr), composed from matmuls so A and tau get
+ * gradients.
+ */
+export function householder_product(A: Tensor, tau: Tensor): Tensor {
+  const fn = "torch.linalg.householder_product";
+  if (A.dim() < 2) throw new RuntimeError(`${fn}: input must have at least 2 dimensions.`);
+  const m = A.shape[A.dim() - 2], n = A.shape[A.dim() - 1];
+  if (m < n) throw new RuntimeError(`${fn}: input.shape[-2] must be greater than or equal to input.shape[-1]`);
+  const k = tau.shape[tau.dim() - 1] ?? 0;
+  if (n < k) throw new RuntimeError(`${fn}: input.shape[-1] must be greater than or equal to tau.shape[-1]`);
+  const batch = A.shape.slice(0, -2);
+  if (tau.dim() !== A.dim() - 1 || tau.shape.slice(0, -1).some((s, i) => s !== batch[i])) {
+    throw new RuntimeError(`${fn}: Expected batch dimensions of tau to be equal to input.shape[:-2], but got [${tau.shape.slice(0, -1).join(", ")}]`);
+  }
+  let Q: Tensor = eye(m, { dtype: A.dtype }).expand([...batch, m, m]);
+  for (let i = 0; i < k; i++) {
+    const below = fromValues(Array.from({ length: m }, (_, r) => (r > i ? 1 : 0)), { dtype: A.dtype });
+    const unit = fromValues(Array.from({ length: m }, (_, r) => (r === i ? 1 : 0)), { dtype: A.dtype });
+    const v = A.select(-1, i).mul(below).add(unit).unsqueeze(-1); // [..., m, 1]
+    const t = tau.select(-1, i).unsqueeze(-1).unsqueeze(-1);
+    Q = Q.sub(Q.matmul(v).matmul(v.transpose(-2, -1)).mul(t));
+  }
+  return Q.narrow(-1, 0, n);
+}
+
+export const linalgA2 = { vander, vecdot, diagonal, tensorinv, tensorsolve, solve_ex, lu_factor_ex, householder_product };

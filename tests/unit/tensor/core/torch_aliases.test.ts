@@ -29,6 +29,7 @@ function fromTD(t: TD): Tensor {
 const I = new Proxy({} as Record<string, Tensor>, { get: (_, k: string) => fromTD(fx.inputs[k]) });
 const lin = (shape: number[], lo = -2, hi = 2) => torch.linspace(lo, hi, shape.reduce((a, b) => a * b, 1), { dtype: torch.float64 }).reshape(shape);
 const sl = (t: Tensor, col: number) => t.select(1, col);
+const d64 = (v: number[] | number[][]) => torch.tensor(v, { dtype: torch.float64 });
 const eyePlus = (n: number, k: number) => torch.eye(n, { dtype: torch.float64 }).add(lin([n, n]).mul(k));
 
 function expectClose(got: Tensor, want: TD, tol = 1e-10) {
@@ -109,6 +110,8 @@ const cases: Record<string, () => Tensor | Tensor[]> = {
   ConstantPad3d: () => new torch.nn.ConstantPad3d([1, 0, 0, 1, 2, 0], 3.5).forward(I.vol),
   ReflectionPad3d: () => new torch.nn.ReflectionPad3d(1).forward(I.vol.sin()),
   ReplicationPad3d: () => new torch.nn.ReplicationPad3d([0, 1, 2, 0, 1, 1]).forward(I.vol.cos()),
+  linalg_householder_product: () => torch.linalg.householder_product(lin([4, 3], -1, 1.2), d64([1.2, 0.4, 1.7])),
+  linalg_householder_product_batch: () => torch.linalg.householder_product(lin([2, 3, 3]).sin(), d64([[1.1, 0.3], [0.2, 1.9]])),
   F_adaptive_max_pool1d_with_indices: () => F.adaptive_max_pool1d_with_indices(I.x.sin(), 3),
   F_adaptive_max_pool2d_with_indices: () => F.adaptive_max_pool2d_with_indices(I.img.cos(), [3, 2]),
   bce_with_logits: () => torch.binary_cross_entropy_with_logits(sl(I.a, 0), I.p4, null, torch.tensor(2.0, { dtype: torch.float64 }), 0),
@@ -345,6 +348,14 @@ describe("linalg, nn and init leftovers", () => {
     expect(gradcheck((x, y) => torch.linalg.vecdot(x, y), [d([0.5, -1.2, 2]).requires_grad_(true), d([1, 2, -0.5]).requires_grad_(true)])).toBe(true);
     expect(gradcheck((A) => torch.linalg.tensorinv(A, 1), [eyePlus(4, 0.1).reshape(4, 2, 2).requires_grad_(true)])).toBe(true);
     expect(gradcheck((A, B) => torch.linalg.tensorsolve(A, B), [eyePlus(4, 0.1).reshape(2, 2, 4).requires_grad_(true), lin([2, 2]).requires_grad_(true)])).toBe(true);
+  });
+
+  it("linalg.householder_product is differentiable in A and tau; PyTorch's errors", () => {
+    expect(gradcheck((A, t) => torch.linalg.householder_product(A, t), [lin([4, 3], -1, 1.2).requires_grad_(true), d64([1.2, 0.4]).requires_grad_(true)])).toBe(true);
+    expect(() => torch.linalg.householder_product(torch.ones(3), torch.ones(1))).toThrow("torch.linalg.householder_product: input must have at least 2 dimensions.");
+    expect(() => torch.linalg.householder_product(torch.ones(2, 3), torch.ones(1))).toThrow("input.shape[-2] must be greater than or equal to input.shape[-1]");
+    expect(() => torch.linalg.householder_product(torch.ones(3, 2), torch.ones(3))).toThrow("input.shape[-1] must be greater than or equal to tau.shape[-1]");
+    expect(() => torch.linalg.householder_product(torch.ones(2, 3, 2), torch.ones(3, 1))).toThrow("Expected batch dimensions of tau to be equal to input.shape[:-2], but got [3]");
   });
 
   it("their errors and named results", () => {
