@@ -7,9 +7,9 @@
  * heaviside_ / float_power_ / erfc_ / asinh_ / acosh_ / atanh_ / arc*_ (through inplace.apply_,
  * so autograd records them like every in-place op), nextafter(_), the device and layout
  * questions of a CPU strided tensor (is_cpu, get_device() = -1, is_sparse / is_quantized /
- * is_meta = false), is_signed, is_same_size, legacy new(...) and new_empty_strided.
+ * is_meta = false), is_signed, is_same_size, legacy new(...), new_empty_strided, resize_ / resize_as_.
  */
-import { bool, float64 } from "./dtype";
+import { allocStorage, bool, float64 } from "./dtype";
 import { RuntimeError } from "./errors";
 import { applyOp } from "./ops/inplace_extra";
 import { nextafter } from "./ops/nextafter";
@@ -63,6 +63,14 @@ export interface TensorAliasMethods {
   readonly is_sparse: boolean;
   readonly is_quantized: boolean;
   readonly is_meta: boolean;
+  /**
+   * Changes the shape in place (resize_(2, 3) or resize_([2, 3])): the tensor becomes contiguous over
+   * its storage from its offset, PyTorch's memory-order reinterpretation; a larger size grows the
+   * storage (new elements are 0 here, uninitialised in PyTorch). Refused for tensors that require grad.
+   */
+  resize_(...sizes: (number | readonly number[])[]): Tensor;
+  /** resize_(other.shape). */
+  resize_as_(other: Tensor): Tensor;
   /** -1, PyTorch's answer for a CPU tensor. */
   get_device(): number;
   /** True unless bool (the engine has no unsigned dtypes). */
@@ -117,6 +125,32 @@ const methods: Record<string, AnyFn> = {
   },
   get_device() {
     return -1;
+  },
+  resize_(this: Tensor, ...sizes: (number | readonly number[])[]) {
+    const shape = sizes.length === 1 && Array.isArray(sizes[0]) ? [...(sizes[0] as readonly number[])] : (sizes as number[]);
+    if (shape.some((s) => !Number.isInteger(s) || s < 0)) throw new RuntimeError("numel: integer multiplication overflow");
+    if (this.requires_grad) throw new RuntimeError("cannot resize variables that require grad");
+    const n = shape.reduce((a, b) => a * b, 1);
+    const self = this as unknown as { _data: Tensor["_data"]; _shape: readonly number[]; _strides: readonly number[]; _offset: number; _ver: { v: number } };
+    if (self._offset + n > self._data.length) {
+      // Grow the storage, keeping what it held from the tensor's offset on (PyTorch keeps the whole storage).
+      const grown = allocStorage(this.dtype, n);
+      grown.set(self._data.subarray(self._offset, Math.min(self._data.length, self._offset + n)));
+      self._data = grown;
+      self._offset = 0;
+    }
+    self._shape = Object.freeze(shape.slice());
+    const strides = new Array<number>(shape.length);
+    for (let i = shape.length - 1, st = 1; i >= 0; i--) {
+      strides[i] = st;
+      st *= shape[i];
+    }
+    self._strides = Object.freeze(strides);
+    self._ver.v++;
+    return this;
+  },
+  resize_as_(this: Tensor, other: Tensor) {
+    return this.resize_([...other.shape]);
   },
   is_signed(this: Tensor) {
     return this.dtype !== bool;

@@ -306,6 +306,23 @@ describe("Tensor aliases", () => {
     expect(gradcheck((t) => t.mul(1).cumprod_(0), [d([0.5, -0.2, 1.5]).requires_grad_(true)])).toBe(true);
   });
 
+  it("resize_ / resize_as_ as PyTorch: memory-order reinterpretation, growth, refusal with grad", () => {
+    const x = torch.arange(6, { dtype: torch.float64 });
+    expect(x.resize_(2, 2)).toBe(x);
+    expect(x.tolist()).toEqual([[0, 1], [2, 3]]);
+    const y = torch.arange(3, { dtype: torch.float64 });
+    y.resize_([5]);
+    expect(y.shape).toEqual([5]);
+    expect(y.narrow(0, 0, 3).tolist()).toEqual([0, 1, 2]);
+    const w = torch.tensor([[1, 2, 3], [4, 5, 6]]).t();
+    expect(w.resize_(4).tolist()).toEqual([1, 2, 3, 4]);
+    expect(torch.ones(2).resize_as_(torch.zeros(1, 2)).shape).toEqual([1, 2]);
+    const g = torch.ones(2, { requires_grad: true });
+    expect(() => g.resize_(3)).toThrow("cannot resize variables that require grad");
+    expect(g.shape).toEqual([2]);
+    expect(() => torch.ones(2).resize_(-1)).toThrow("numel: integer multiplication overflow");
+  });
+
   it("device and layout questions, legacy new, new_empty_strided", () => {
     const x = torch.zeros(2).long();
     expect([x.is_cpu, x.is_sparse, x.is_quantized, x.is_meta, x.get_device(), x.is_signed()]).toEqual([true, false, false, false, -1, true]);
