@@ -495,6 +495,16 @@ const forms: Form[] = [
   { name: "nn.LazyInstanceNorm1d", positional: () => new nn.LazyInstanceNorm1d(1e-3, 0.2, false), options: () => new nn.LazyInstanceNorm1d({ eps: 1e-3, momentum: 0.2, affine: false }) },
   { name: "nn.LazyInstanceNorm2d", positional: () => new nn.LazyInstanceNorm2d(1e-3, 0.2, true, false), options: () => new nn.LazyInstanceNorm2d({ eps: 1e-3, momentum: 0.2, track_running_stats: false }) },
   { name: "nn.LazyInstanceNorm3d", positional: () => new nn.LazyInstanceNorm3d(1e-4), options: () => new nn.LazyInstanceNorm3d({ eps: 1e-4 }) },
+  {
+    name: "F.multi_head_attention_forward",
+    positional: () => [F.multi_head_attention_forward(x3().transpose(0, 1), x3().transpose(0, 1), x3().transpose(0, 1), 4, 2, torch.ones(12, 4).div(5), null, null, null, false, 0, torch.eye(4), null, true, null, false)[0] as Tensor],
+    options: () => [
+      F.multi_head_attention_forward(x3().transpose(0, 1), x3().transpose(0, 1), x3().transpose(0, 1), {
+        embed_dim_to_check: 4, num_heads: 2, in_proj_weight: torch.ones(12, 4).div(5), in_proj_bias: null, bias_k: null, bias_v: null,
+        add_zero_attn: false, dropout_p: 0, out_proj_weight: torch.eye(4), out_proj_bias: null, need_weights: false,
+      })[0] as Tensor,
+    ],
+  },
   // data samplers (helper A2)
   { name: "utils.data.RandomSampler", positional: () => [...new utils.data.RandomSampler([1, 2, 3, 4, 5], true, 9, new torch.Generator(2))], options: () => [...new utils.data.RandomSampler([1, 2, 3, 4, 5], { replacement: true, num_samples: 9, generator: new torch.Generator(2) })] },
   { name: "utils.data.SubsetRandomSampler", positional: () => [...new utils.data.SubsetRandomSampler([4, 8, 9], new torch.Generator(1))], options: () => [...new utils.data.SubsetRandomSampler([4, 8, 9], { generator: new torch.Generator(1) })] },

@@ -112,6 +112,19 @@ const cases: Record<string, () => Tensor | Tensor[]> = {
   ReplicationPad3d: () => new torch.nn.ReplicationPad3d([0, 1, 2, 0, 1, 1]).forward(I.vol.cos()),
   linalg_householder_product: () => torch.linalg.householder_product(lin([4, 3], -1, 1.2), d64([1.2, 0.4, 1.7])),
   linalg_householder_product_batch: () => torch.linalg.householder_product(lin([2, 3, 3]).sin(), d64([[1.1, 0.3], [0.2, 1.9]])),
+  mha_packed: () => {
+    const kpm = torch.tensor([[false, false, false, true, false], [false, true, false, false, false]]);
+    return F.multi_head_attention_forward(lin([3, 2, 4]).sin(), lin([5, 2, 4]).cos(), lin([5, 2, 4]), 4, 2, lin([12, 4], -0.5, 0.5), lin([12], -0.1, 0.1),
+      null, null, false, 0.0, lin([4, 4], -0.3, 0.4), lin([4], 0, 0.1), true, kpm, true, lin([3, 5], -0.2, 0.3)) as Tensor[];
+  },
+  mha_bias_zero_attn: () => {
+    const mask = torch.tensor([0, 1, 2].map(() => [false, true, false, false, false]));
+    return F.multi_head_attention_forward(lin([3, 2, 4]).sin(), lin([5, 2, 4]).cos(), lin([5, 2, 4]), 4, 2, lin([12, 4], -0.5, 0.5), lin([12], -0.1, 0.1),
+      lin([1, 1, 4], 0.1, 0.4), lin([1, 1, 4], -0.4, 0.2), true, 0.0, lin([4, 4], -0.3, 0.4), null, true, null, true, mask, { average_attn_weights: false }) as Tensor[];
+  },
+  mha_separate_unbatched: () =>
+    F.multi_head_attention_forward(lin([3, 4]).sin(), lin([5, 4]).cos(), lin([5, 4]), 4, 1, null, lin([12], -0.1, 0.1), null, null, false, 0.0, lin([4, 4], -0.3, 0.4), lin([4], 0, 0.1), false,
+      null, true, null, true, lin([4, 4], -0.5, 0.2), lin([4, 4], 0.1, 0.6), lin([4, 4], -0.2, 0.3)) as Tensor[],
   F_adaptive_max_pool1d_with_indices: () => F.adaptive_max_pool1d_with_indices(I.x.sin(), 3),
   F_adaptive_max_pool2d_with_indices: () => F.adaptive_max_pool2d_with_indices(I.img.cos(), [3, 2]),
   bce_with_logits: () => torch.binary_cross_entropy_with_logits(sl(I.a, 0), I.p4, null, torch.tensor(2.0, { dtype: torch.float64 }), 0),
@@ -373,6 +386,13 @@ describe("linalg, nn and init leftovers", () => {
     expect(() => torch.linalg.householder_product(torch.ones(2, 3), torch.ones(1))).toThrow("input.shape[-2] must be greater than or equal to input.shape[-1]");
     expect(() => torch.linalg.householder_product(torch.ones(3, 2), torch.ones(3))).toThrow("input.shape[-1] must be greater than or equal to tau.shape[-1]");
     expect(() => torch.linalg.householder_product(torch.ones(2, 3, 2), torch.ones(3, 1))).toThrow("Expected batch dimensions of tau to be equal to input.shape[:-2], but got [3]");
+  });
+
+  it("F.multi_head_attention_forward is differentiable in query and the projections (float64 gradcheck)", () => {
+    const f = (q: Tensor, w: Tensor) =>
+      F.multi_head_attention_forward(q, lin([4, 1, 4]).cos(), lin([4, 1, 4]), 4, 2, w, null, null, null, false, 0.0, lin([4, 4], -0.3, 0.4), null, true, null, false)[0] as Tensor;
+    expect(gradcheck(f, [lin([2, 1, 4]).sin().requires_grad_(true), lin([12, 4], -0.5, 0.5).requires_grad_(true)])).toBe(true);
+    expect(() => F.multi_head_attention_forward(lin([2, 1, 4]), lin([2, 1, 4]), lin([2, 1, 4]), 6, 2, null, null, null, null, false, 0, lin([4, 4]), null)).toThrow("was expecting embedding dimension of 6, but got 4");
   });
 
   it("their errors and named results", () => {
