@@ -590,7 +590,9 @@ export class Tensor {
   masked_fill(mask: Tensor, value: TensorLike): Tensor {
     return where.masked_fill(this, mask, value);
   }
-  where(condition: Tensor, other: TensorLike): Tensor {
+  where(condition: Tensor, ...args: PyArgs<[other: TensorLike], { other?: TensorLike }>): Tensor {
+    const { other } = parseArgs<{ other: TensorLike }>("where", ["other"], args);
+    if (other === undefined) throw new TypeError_("where() missing 1 required positional argument: 'other'");
     return where.where(condition, this, other);
   }
 

@@ -13,7 +13,7 @@ import { Node } from "./autograd/node";
 import { functional } from "./autograd/functional";
 import { gradcheck, gradgradcheck } from "./autograd/gradcheck";
 import { bool, float32, float64, int64, type DType } from "./dtype";
-import { RuntimeError } from "./errors";
+import { NotImplementedError, RuntimeError } from "./errors";
 import { formatTensor, get_printoptions, set_printoptions } from "./format";
 import { registerKernel, registerUnaryKernel, kernels } from "./kernels/registry";
 import * as arithmetic from "./ops/arithmetic";
@@ -53,12 +53,20 @@ type AfterFirst<F> = F extends (first: never, ...rest: infer R) => unknown ? R :
 type AfterThird<F> = F extends (a: never, b: never, c: never, ...rest: infer R) => unknown ? R : never;
 
 /** torch.autograd.grad(outputs, inputs, grad_outputs?, { retain_graph }). Returns d outputs / d inputs. */
+type GradOutputs = Tensor | readonly Tensor[] | null;
+interface GradOptions { grad_outputs?: GradOutputs; retain_graph?: boolean | null; create_graph?: boolean; only_inputs?: boolean; allow_unused?: boolean; is_grads_batched?: boolean }
 function grad(
   outputs: Tensor | readonly Tensor[],
   inputs: Tensor | readonly Tensor[],
-  grad_outputs?: Tensor | readonly Tensor[] | null,
-  opts: { retain_graph?: boolean; create_graph?: boolean; allow_unused?: boolean } = {},
+  ...args: PyArgs<[grad_outputs?: GradOutputs, retain_graph?: boolean | null, create_graph?: boolean, only_inputs?: boolean, allow_unused?: boolean, is_grads_batched?: boolean], GradOptions>
 ): (Tensor | null)[] {
+  // torch 1.13's keywords, all checked: an unknown one raises rather than being dropped.
+  const opts = parseArgs<GradOptions>("grad", ["grad_outputs", "retain_graph", "create_graph", "only_inputs", "allow_unused", "is_grads_batched"], args);
+  const grad_outputs = opts.grad_outputs;
+  if (opts.is_grads_batched) throw new NotImplementedError("grad(): is_grads_batched=True needs vmap, which this engine does not have; call grad once per row of grad_outputs");
+  if (opts.only_inputs === false) {
+    console.warn("UserWarning: only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate gradient for other parts of the graph, please use torch.autograd.backward.");
+  }
   const outs = outputs instanceof Tensor ? [outputs] : outputs;
   const ins = inputs instanceof Tensor ? [inputs] : inputs;
   const gos = grad_outputs ? (grad_outputs instanceof Tensor ? [grad_outputs] : grad_outputs) : null;
@@ -68,7 +76,7 @@ function grad(
     return creation.ones_like(o);
   });
   for (const t of ins) if (!t.requires_grad) throw new RuntimeError("One of the differentiated Tensors does not require grad");
-  const res = runBackward(outs, roots, { retain_graph: opts.retain_graph, create_graph: opts.create_graph, capture: ins });
+  const res = runBackward(outs, roots, { retain_graph: opts.retain_graph ?? undefined, create_graph: opts.create_graph, capture: ins });
   res.forEach((r, i) => {
     if (!r && !opts.allow_unused) {
       throw new RuntimeError(`One of the differentiated Tensors (input ${i}) appears to not have been used in the graph. Set allow_unused: true if this is the desired behavior.`);
@@ -275,10 +283,11 @@ const torchBase = {
   masked_select: (x: Tensor, mask: Tensor) => x.masked_select(mask),
   masked_fill: where.masked_fill,
   /** where(cond, a, b) picks elementwise; where(cond) alone is nonzero(cond, { as_tuple: true }). */
-  where: ((condition: Tensor, input?: TensorLike, other?: TensorLike) =>
-    input === undefined && other === undefined ? indexing.nonzero(condition, true) : where.where(condition, input as TensorLike, other as TensorLike)) as {
+  where: ((condition: Tensor, ...args: unknown[]) => where.torchWhere((c) => indexing.nonzero(c, true) as Tensor[], condition, ...args)) as {
     (condition: Tensor): Tensor[];
-    (condition: Tensor, input: TensorLike, other: TensorLike): Tensor;
+    (condition: Tensor, input: TensorLike, other: TensorLike, options?: { input?: TensorLike; other?: TensorLike }): Tensor;
+    (condition: Tensor, options: { input: TensorLike; other: TensorLike }): Tensor;
+    (condition: Tensor, input: TensorLike, options: { other: TensorLike }): Tensor;
   },
   nonzero: (x: Tensor, opts: { as_tuple?: boolean } = {}) => x.nonzero(opts),
   argwhere: (x: Tensor) => x.argwhere(),

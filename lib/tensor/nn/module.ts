@@ -18,7 +18,7 @@
 import { markZeroGrad } from "../autograd/engine";
 import { record } from "../autograd/function";
 import { is_grad_enabled, no_grad } from "../autograd/grad_mode";
-import { parseArgs, type PyArgs } from "../args";
+import { isOptions, parseArgs, type PyArgs } from "../args";
 import { RuntimeError, TypeError_ } from "../errors";
 import { Tensor } from "../tensor";
 import type { DType } from "../dtype";
@@ -40,6 +40,13 @@ export interface RemovableHandle {
 }
 
 export type StateDict = Record<string, Tensor>;
+
+/** Module.state_dict's keywords, as torch 1.13 (destination is filled and returned). */
+export interface StateDictOptions {
+  destination?: StateDict;
+  prefix?: string;
+  keep_vars?: boolean;
+}
 
 export interface IncompatibleKeys {
   missing_keys: string[];
@@ -413,11 +420,19 @@ export class Module {
    * parameters, then its buffers, then its children). Values are detached aliases, so they
    * share storage with the model, as in PyTorch.
    */
-  state_dict(opts: { prefix?: string; keep_vars?: boolean } = {}): StateDict {
-    const out: StateDict = {};
-    const keep = opts.keep_vars ?? false;
-    for (const [modPrefix, m] of this._state_modules(opts.prefix ?? "")) {
-      const p = modPrefix ? `${modPrefix}.` : "";
+  state_dict(...args: PyArgs<[destination?: StateDict, prefix?: string, keep_vars?: boolean], StateDictOptions>): StateDict {
+    const opts = parseArgs<StateDictOptions>("Module.state_dict", ["destination", "prefix", "keep_vars"], args);
+    if (args.length > 0 && !isOptions(args[args.length - 1]) || args.length > 1) {
+      console.warn("UserWarning: Positional args are being deprecated, use kwargs instead. Refer to https://pytorch.org/docs/master/generated/torch.nn.Module.html#torch.nn.Module.state_dict for details.");
+    }
+    // destination: PyTorch fills and returns the caller's dict (merging several modules' states).
+    const out: StateDict = opts.destination ?? {};
+    const keep = flag("state_dict", "keep_vars", opts.keep_vars, false);
+    const prefix = opts.prefix ?? "";
+    if (typeof prefix !== "string") throw new TypeError_(`state_dict(): argument 'prefix' must be str, not ${typeof prefix}`);
+    // PyTorch's prefix is prepended verbatim ("model." gives "model.weight"); children add "name.".
+    for (const [modPrefix, m] of this._state_modules("")) {
+      const p = prefix + (modPrefix ? `${modPrefix}.` : "");
       for (const [name, t] of m._own_parameters()) out[p + name] = keep ? t : t.detach();
       for (const [name, t] of m._own_buffers(true)) out[p + name] = keep ? t : t.detach();
     }

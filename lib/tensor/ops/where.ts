@@ -1,7 +1,8 @@
 /** Selection by mask: where and masked_fill. */
 import { composite, record } from "../autograd/function";
 import { bool } from "../dtype";
-import { RuntimeError } from "../errors";
+import { parseArgs } from "../args";
+import { RuntimeError, TypeError_ } from "../errors";
 import { broadcastShapes, broadcastStrides, fmtShape } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
 import { empty, operands, sumToShape } from "./util";
@@ -10,6 +11,21 @@ function checkMask(cond: Tensor, op: string): void {
   if (cond.dtype !== bool) {
     throw new RuntimeError(`${op}: expected a bool mask (got ${cond.dtype}); build one with a comparison like x.gt(0) or t.bool()`);
   }
+}
+
+/**
+ * torch.where's call forms: where(condition, input, other) picks elementwise, where(condition)
+ * alone is nonzero(condition, as_tuple=True) (given as `nonzero`, which this module cannot
+ * import without a cycle). input / other may be keywords; a third positional or an unknown
+ * keyword raises as in PyTorch instead of being dropped.
+ */
+export function torchWhere(nonzero: (c: Tensor) => Tensor[], condition: Tensor, ...args: unknown[]): Tensor | Tensor[] {
+  const a = parseArgs<{ input: TensorLike; other: TensorLike }>("where", ["input", "other"], args);
+  if (a.input === undefined && a.other === undefined) return nonzero(condition);
+  if (a.input === undefined || a.other === undefined) {
+    throw new TypeError_(`where() received an invalid combination of arguments: expected (condition) or (condition, input, other), but '${a.input === undefined ? "input" : "other"}' is missing`);
+  }
+  return where(condition, a.input, a.other);
 }
 
 /** cond ? a : b elementwise with broadcasting over all three. */
