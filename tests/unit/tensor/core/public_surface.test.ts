@@ -505,6 +505,8 @@ const forms: Form[] = [
       })[0] as Tensor,
     ],
   },
+  { name: "F.max_pool3d_with_indices", positional: () => F.max_pool3d_with_indices(x4().unsqueeze(0), 2, 1, 1), options: () => F.max_pool3d_with_indices(x4().unsqueeze(0), 2, { stride: 1, padding: 1 }) },
+  { name: "F.adaptive_max_pool3d_with_indices", positional: () => F.adaptive_max_pool3d_with_indices(x4(), [1, 2, 3]), options: () => F.adaptive_max_pool3d_with_indices(x4(), { output_size: [1, 2, 3] }) },
   // data samplers (helper A2)
   { name: "utils.data.RandomSampler", positional: () => [...new utils.data.RandomSampler([1, 2, 3, 4, 5], true, 9, new torch.Generator(2))], options: () => [...new utils.data.RandomSampler([1, 2, 3, 4, 5], { replacement: true, num_samples: 9, generator: new torch.Generator(2) })] },
   { name: "utils.data.SubsetRandomSampler", positional: () => [...new utils.data.SubsetRandomSampler([4, 8, 9], new torch.Generator(1))], options: () => [...new utils.data.SubsetRandomSampler([4, 8, 9], { generator: new torch.Generator(1) })] },

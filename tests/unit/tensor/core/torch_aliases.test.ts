@@ -125,6 +125,10 @@ const cases: Record<string, () => Tensor | Tensor[]> = {
   mha_separate_unbatched: () =>
     F.multi_head_attention_forward(lin([3, 4]).sin(), lin([5, 4]).cos(), lin([5, 4]), 4, 1, null, lin([12], -0.1, 0.1), null, null, false, 0.0, lin([4, 4], -0.3, 0.4), lin([4], 0, 0.1), false,
       null, true, null, true, lin([4, 4], -0.5, 0.2), lin([4, 4], 0.1, 0.6), lin([4, 4], -0.2, 0.3)) as Tensor[],
+  F_max_pool3d_with_indices: () => F.max_pool3d_with_indices(lin([2, 2, 4, 5, 5]).sin().mul(lin([2, 2, 4, 5, 5]).cos()), 2, 1, 1, 1, false),
+  F_max_pool3d_with_indices_ceil_dil: () => F.max_pool3d_with_indices(lin([1, 2, 5, 6, 5]).sin(), [2, 3, 2], [2, 2, 1], 0, [1, 1, 2], true),
+  F_max_pool3d_with_indices_unbatched: () => F.max_pool3d_with_indices(lin([2, 3, 3, 4]).cos(), 2),
+  F_adaptive_max_pool3d_with_indices: () => F.adaptive_max_pool3d_with_indices(lin([2, 2, 5, 4, 7]).sin(), [2, 3, 3]),
   F_adaptive_max_pool1d_with_indices: () => F.adaptive_max_pool1d_with_indices(I.x.sin(), 3),
   F_adaptive_max_pool2d_with_indices: () => F.adaptive_max_pool2d_with_indices(I.img.cos(), [3, 2]),
   bce_with_logits: () => torch.binary_cross_entropy_with_logits(sl(I.a, 0), I.p4, null, torch.tensor(2.0, { dtype: torch.float64 }), 0),
@@ -393,6 +397,12 @@ describe("linalg, nn and init leftovers", () => {
       F.multi_head_attention_forward(q, lin([4, 1, 4]).cos(), lin([4, 1, 4]), 4, 2, w, null, null, null, false, 0.0, lin([4, 4], -0.3, 0.4), null, true, null, false)[0] as Tensor;
     expect(gradcheck(f, [lin([2, 1, 4]).sin().requires_grad_(true), lin([12, 4], -0.5, 0.5).requires_grad_(true)])).toBe(true);
     expect(() => F.multi_head_attention_forward(lin([2, 1, 4]), lin([2, 1, 4]), lin([2, 1, 4]), 6, 2, null, null, null, null, false, 0, lin([4, 4]), null)).toThrow("was expecting embedding dimension of 6, but got 4");
+  });
+
+  it("3-D max pools with indices route gradients to the argmax (float64 gradcheck)", () => {
+    expect(gradcheck((x) => F.max_pool3d_with_indices(x, 2, 1, 1)[0], [lin([1, 1, 3, 3, 4]).sin().requires_grad_(true)])).toBe(true);
+    expect(gradcheck((x) => F.adaptive_max_pool3d_with_indices(x, [2, 2, 3])[0], [lin([1, 2, 3, 3, 4]).cos().requires_grad_(true)])).toBe(true);
+    expect(() => F.max_pool3d_with_indices(lin([2, 3, 3]), 2)).toThrow("max_pool3d_with_indices: Expected 4D or 5D tensor for input, but got: 3D");
   });
 
   it("their errors and named results", () => {
