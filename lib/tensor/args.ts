@@ -91,3 +91,12 @@ export function parseArgsRequired<O extends object>(fn: string, names: readonly 
   }
   return out;
 }
+
+/**
+ * For functions that take only their tensor input (F.sigmoid(input)): anything after it raises
+ * Python's TypeError (an unknown keyword, or too many positionals) instead of being dropped as
+ * a JS function drops extra arguments. `extra` is the rest parameter, empty on every valid call.
+ */
+export function checkNoMoreArgs(fn: string, extra: readonly unknown[]): void {
+  if (extra.length > 0) parseArgs<object>(fn, [], extra);
+}

@@ -101,7 +101,18 @@ export class Module {
   declare _forward_hooks: Map<number, ForwardHook>;
   declare _backward_hooks: Map<number, BackwardHook>;
 
-  constructor() {
+  constructor(...args: never[]) {
+    // Reached with arguments only by a class without a constructor of its own (nn.Sigmoid,
+    // nn.Tanh, ...), which takes none: `nn.Sigmoid({ inplace: true })` must raise as PyTorch.
+    if (args.length > 0) {
+      const cls = (new.target as unknown as { __name__?: string }).__name__ ?? new.target.name;
+      const first = args[0] as unknown;
+      if (isOptions(first)) {
+        const key = Object.keys(first)[0];
+        if (key !== undefined) throw new TypeError_(`${cls}.__init__() got an unexpected keyword argument '${key}'`);
+      }
+      throw new TypeError_(`${cls}.__init__() takes 1 positional argument but ${args.length + 1} were given`);
+    }
     const self = ((...args: unknown[]) => self._call_impl(...args)) as unknown as Module;
     // A function's own `name`/`length` are read-only; drop them so subclasses may use those names.
     delete (self as { name?: unknown }).name;

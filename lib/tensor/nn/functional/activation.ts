@@ -9,7 +9,7 @@
 import { differentiateThrough, record } from "../../autograd/function";
 import { where } from "../../ops/where";
 import { RuntimeError } from "../../errors";
-import { parseArgs, type PyArgs } from "../../args";
+import { parseArgs, type PyArgs, checkNoMoreArgs } from "../../args";
 import type { DType } from "../../dtype";
 import type { Tensor } from "../../tensor";
 import { checkTensor, data, empty, floatType } from "./_util";
@@ -70,13 +70,15 @@ export function relu6(input: Tensor, ...args: InplaceArgs): Tensor {
   return input.hardtanh(0, 6);
 }
 
-export function sigmoid(input: Tensor): Tensor {
+export function sigmoid(input: Tensor, ...extra: never[]): Tensor {
   checkTensor(input, "sigmoid");
+  checkNoMoreArgs("sigmoid", extra);
   return input.sigmoid();
 }
 
-export function tanh(input: Tensor): Tensor {
+export function tanh(input: Tensor, ...extra: never[]): Tensor {
   checkTensor(input, "tanh");
+  checkNoMoreArgs("tanh", extra);
   return input.tanh();
 }
 

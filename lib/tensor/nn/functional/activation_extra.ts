@@ -7,7 +7,7 @@
  * comes from the ops' own formulas. Values match PyTorch 1.13 (tests/fixtures/torch/nn/api_a3.json).
  * `inplace` is accepted for compatibility; the result is always a new tensor.
  */
-import { parseArgs, type PyArgs } from "../../args";
+import { parseArgs, type PyArgs, checkNoMoreArgs } from "../../args";
 import { composite } from "../../autograd/function";
 import { RuntimeError } from "../../errors";
 import { default_generator, type Generator } from "../../random";
@@ -43,14 +43,16 @@ export function mish(input: Tensor, ...args: InplaceArgs): Tensor {
 }
 
 /** F.logsigmoid(input): log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)), stable for any x. */
-export function logsigmoid(input: Tensor): Tensor {
+export function logsigmoid(input: Tensor, ...extra: never[]): Tensor {
   checkTensor(input, "logsigmoid");
+  checkNoMoreArgs("logsigmoid", extra);
   return composite("LogSigmoidBackward0", [input], (x) => x.clamp_max(0).sub(x.abs().neg().exp().log1p()));
 }
 
 /** F.softsign(input): x / (1 + |x|). */
-export function softsign(input: Tensor): Tensor {
+export function softsign(input: Tensor, ...extra: never[]): Tensor {
   checkTensor(input, "softsign");
+  checkNoMoreArgs("softsign", extra);
   return input.div(input.abs().add(1));
 }
 
@@ -81,8 +83,9 @@ export function hardshrink(input: Tensor, ...args: ShrinkArgs): Tensor {
 }
 
 /** F.tanhshrink(input): x - tanh(x). */
-export function tanhshrink(input: Tensor): Tensor {
+export function tanhshrink(input: Tensor, ...extra: never[]): Tensor {
   checkTensor(input, "tanhshrink");
+  checkNoMoreArgs("tanhshrink", extra);
   return input.sub(input.tanh());
 }
 

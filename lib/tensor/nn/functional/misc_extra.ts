@@ -5,7 +5,7 @@
  * overwritten with the result through copy_, so autograd sees an in-place op as in PyTorch).
  * Built from differentiable tensor ops; values as PyTorch 1.13's (tests/fixtures/torch/nn/api_a3_misc.json).
  */
-import { parseArgs, type PyArgs } from "../../args";
+import { parseArgs, type PyArgs, checkNoMoreArgs } from "../../args";
 import { RuntimeError, ValueError } from "../../errors";
 import { default_generator, type Generator } from "../../random";
 import type { Tensor } from "../../tensor";
@@ -135,8 +135,9 @@ function inplace(input: Tensor, result: Tensor): Tensor {
 }
 
 /** F.relu_(input) */
-export function relu_(input: Tensor): Tensor {
+export function relu_(input: Tensor, ...extra: never[]): Tensor {
   checkTensor(input, "relu_");
+  checkNoMoreArgs("relu_", extra);
   return inplace(input, Fa.relu(input));
 }
 /** F.elu_(input, alpha=1.0) */

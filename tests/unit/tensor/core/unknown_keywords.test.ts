@@ -34,6 +34,7 @@ const EXCLUDED: Record<string, string> = {
   "torch.manual_seed": "process-wide state (tested in random_namespace.test.ts)", "torch.seed": "process-wide state (tested in random_namespace.test.ts)",
   "torch.use_deterministic_algorithms": "process-wide state",
   "torch.autograd.set_detect_anomaly": "process-wide state",
+  "nn.Identity": "takes and ignores any argument, as PyTorch's Identity(*args, **kwargs)",
   "nn.ModuleDict": "its argument is a dict of modules", "nn.ParameterDict": "its argument is a dict of parameters",
   "utils.data.default_collate": "takes any batch structure, dicts included", "utils.data.default_convert": "takes any structure, dicts included",
 };
@@ -213,5 +214,20 @@ describe("keywords once ignored, now as torch 1.13", () => {
     expect(() => torch.autograd.grad(loss(), w, { retain_graf: true } as never)).toThrow("grad() got an unexpected keyword argument 'retain_graf'");
     const unused = torch.tensor([1], { requires_grad: true });
     expect(torch.autograd.grad(loss(), [w, unused], { allow_unused: true })[1]).toBeNull();
+  });
+});
+
+describe("keyword-less functions and modules", () => {
+  it("F.sigmoid & co. take only the input: an extra argument raises as PyTorch", () => {
+    const t = torch.tensor([0.5, -1]);
+    expect(() => F.sigmoid(t, { inplace: true } as never)).toThrow("sigmoid() got an unexpected keyword argument 'inplace'");
+    expect(() => (F.tanh as (...z: unknown[]) => unknown)(t, 1)).toThrow("tanh() takes at most 0 positional arguments after the input but 1 were given");
+    expect(F.sigmoid(t).tolist()).toEqual(t.sigmoid().tolist());
+  });
+
+  it("modules without a constructor of their own refuse arguments (nn.Sigmoid(inplace=True) raises in torch 1.13)", () => {
+    expect(() => new (nn.Sigmoid as unknown as new (o: object) => unknown)({ inplace: true })).toThrow("Sigmoid.__init__() got an unexpected keyword argument 'inplace'");
+    expect(() => new (nn.Tanh as unknown as new (n: number) => unknown)(3)).toThrow("Tanh.__init__() takes 1 positional argument but 2 were given");
+    expect(new nn.Identity(3, { anything: 1 })).toBeInstanceOf(nn.Identity);
   });
 });
