@@ -54,7 +54,7 @@ type AfterThird<F> = F extends (a: never, b: never, c: never, ...rest: infer R) 
 
 /** torch.autograd.grad(outputs, inputs, grad_outputs?, { retain_graph }). Returns d outputs / d inputs. */
 type GradOutputs = Tensor | readonly Tensor[] | null;
-interface GradOptions { grad_outputs?: GradOutputs; retain_graph?: boolean | null; create_graph?: boolean; only_inputs?: boolean; allow_unused?: boolean; is_grads_batched?: boolean }
+export interface GradOptions { grad_outputs?: GradOutputs; retain_graph?: boolean | null; create_graph?: boolean; only_inputs?: boolean; allow_unused?: boolean; is_grads_batched?: boolean }
 function grad(
   outputs: Tensor | readonly Tensor[],
   inputs: Tensor | readonly Tensor[],

@@ -69,7 +69,7 @@ function required<O extends object>(fn: string, a: Partial<O>, names: readonly (
   }
 }
 
-interface DropoutArgsT { p?: number; train?: boolean }
+export interface DropoutArgsT { p?: number; train?: boolean }
 function dropoutLike(fn: string, impl: (x: Tensor, o: { p: number; training: boolean }) => Tensor) {
   return (input: Tensor, ...args: PyArgs<[p: number, train: boolean], DropoutArgsT>): Tensor => {
     const a = parseArgs<DropoutArgsT>(fn, ["p", "train"], args);
@@ -78,8 +78,8 @@ function dropoutLike(fn: string, impl: (x: Tensor, o: { p: number; training: boo
   };
 }
 
-interface BatchNormT { weight?: Tensor | null; bias?: Tensor | null; running_mean?: Tensor | null; running_var?: Tensor | null; training?: boolean; momentum?: number; eps?: number; cudnn_enabled?: boolean }
-interface InstanceNormT { weight?: Tensor | null; bias?: Tensor | null; running_mean?: Tensor | null; running_var?: Tensor | null; use_input_stats?: boolean; momentum?: number; eps?: number; cudnn_enabled?: boolean }
+export interface BatchNormT { weight?: Tensor | null; bias?: Tensor | null; running_mean?: Tensor | null; running_var?: Tensor | null; training?: boolean; momentum?: number; eps?: number; cudnn_enabled?: boolean }
+export interface InstanceNormT { weight?: Tensor | null; bias?: Tensor | null; running_mean?: Tensor | null; running_var?: Tensor | null; use_input_stats?: boolean; momentum?: number; eps?: number; cudnn_enabled?: boolean }
 type MaybeT = Tensor | null;
 
 export const torchFunctionalAliases = {
@@ -184,7 +184,7 @@ export const torchFunctionalAliases = {
   },
 };
 
-interface RangeOptions { step?: number; dtype?: DType; requires_grad?: boolean; device?: unknown }
+export interface RangeOptions { step?: number; dtype?: DType; requires_grad?: boolean; device?: unknown }
 
 /**
  * torch.range(start, end, step=1): deprecated in PyTorch, kept for old tutorials. Unlike arange
@@ -220,7 +220,7 @@ function typename(obj: unknown): string {
   return (obj as object).constructor?.name ?? "object";
 }
 
-interface AsarrayOptions { dtype?: DType; copy?: boolean | null; requires_grad?: boolean; device?: unknown }
+export interface AsarrayOptions { dtype?: DType; copy?: boolean | null; requires_grad?: boolean; device?: unknown }
 
 /** torch.asarray(obj, *, dtype, copy, requires_grad): shares a tensor unless a copy or another dtype is asked for. */
 function asarray(obj: unknown, ...args: PyArgs<[], AsarrayOptions>): Tensor {
