@@ -27,6 +27,7 @@ import * as join from "./ops/join";
 import type { ScatterReduceArgs } from "./ops/scatter_reduce";
 import * as matmul from "./ops/matmul";
 import { withOutAll } from "./ops/out_arg";
+import { withFixedArityAll } from "./ops/fixed_arity";
 import { legacyConstructors } from "./ops/legacy_constructors";
 import * as norms from "./ops/norm";
 import * as linalgOps from "./ops/linalg";
@@ -319,7 +320,9 @@ const OUT_FUNCTIONS = [
   "eq", "ne", "gt", "ge", "lt", "le", "logical_not", "logical_and", "logical_or", "logical_xor", "sum", "mean", "prod", "cumsum",
 ] as const;
 
-export const torchCore = { ...torchBase, ...withOutAll(torchBase, OUT_FUNCTIONS) };
+// Operand-only functions refuse extra arguments (fixed_arity.ts); out= is stripped before they see the call.
+const torchChecked = { ...torchBase, ...withFixedArityAll(torchBase) };
+export const torchCore = { ...torchChecked, ...withOutAll(torchChecked, OUT_FUNCTIONS) };
 // torch.complex64 and friends: reading one explains that there are no complex dtypes (complex.ts).
 defineComplexDtypes(torchCore);
 

@@ -231,3 +231,18 @@ describe("keyword-less functions and modules", () => {
     expect(new nn.Identity(3, { anything: 1 })).toBeInstanceOf(nn.Identity);
   });
 });
+
+describe("operand-only torch functions (ops/fixed_arity.ts)", () => {
+  it("raise for a keyword or an extra positional; out= and an empty options object still work", () => {
+    const a = torch.tensor([0.5, 2]);
+    const b = torch.tensor([1, -1]);
+    expect(() => torch.exp(a, { zzz_unknown: 1 } as never)).toThrow("exp() got an unexpected keyword argument 'zzz_unknown'");
+    expect(() => (torch.atan2 as (...z: unknown[]) => unknown)(a, b, a)).toThrow("atan2() takes 2 positional arguments but 3 were given");
+    expect(() => torch.sigmoid(a, { inplace: true } as never)).toThrow("sigmoid() got an unexpected keyword argument 'inplace'");
+    const y = torch.zeros(2);
+    expect(torch.exp(a, { out: y })).toBe(y);
+    expect(y.tolist()).toEqual(torch.exp(a).tolist());
+    expect(torch.matmul(a, b, {} as never).item()).toBeCloseTo(-1.5, 6);
+    expect(() => torch.matmul(a, b, { out: torch.zeros([]), zz: 1 } as never)).toThrow("matmul() got an unexpected keyword argument 'zz'");
+  });
+});
