@@ -1,7 +1,7 @@
 /** softmax and log_softmax along a dim: fused, max-shifted (numerically stable) loops. */
-import { checkKeywords } from "../args";
+import { checkKeywords, parseArgs } from "../args";
 import { record } from "../autograd/function";
-import { float32, type Storage } from "../dtype";
+import { float32, type DType, type Storage } from "../dtype";
 import { kernels } from "../kernels/registry";
 import { normalizeDim, numelOf } from "../shape";
 import type { Tensor } from "../tensor";
@@ -110,10 +110,20 @@ function softmaxOp(x: Tensor, dim: number | { dim: number }, log: boolean): Tens
   );
 }
 
-export function softmax(x: Tensor, dim: number | { dim: number }): Tensor {
-  return softmaxOp(x, dim, false);
+export function softmax(x: Tensor, dim: number | { dim: number }, ...extra: unknown[]): Tensor {
+  return softmaxOp(castFor("softmax", x, extra), dim, false);
 }
 
-export function log_softmax(x: Tensor, dim: number | { dim: number }): Tensor {
-  return softmaxOp(x, dim, true);
+export function log_softmax(x: Tensor, dim: number | { dim: number }, ...extra: unknown[]): Tensor {
+  return softmaxOp(castFor("log_softmax", x, extra), dim, true);
+}
+
+/**
+ * torch.softmax(input, dim, dtype=None): the input is cast to dtype first. Anything else after
+ * dim (a keyword other than dtype, a second positional) raises instead of being dropped.
+ */
+function castFor(fn: string, x: Tensor, extra: readonly unknown[]): Tensor {
+  if (extra.length === 0) return x;
+  const { dtype } = parseArgs<{ dtype: DType | null }>(fn, ["dtype"], extra);
+  return dtype ? x.to(dtype) : x;
 }

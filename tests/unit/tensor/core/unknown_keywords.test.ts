@@ -246,3 +246,16 @@ describe("operand-only torch functions (ops/fixed_arity.ts)", () => {
     expect(() => torch.matmul(a, b, { out: torch.zeros([]), zz: 1 } as never)).toThrow("matmul() got an unexpected keyword argument 'zz'");
   });
 });
+
+describe("torch.softmax / log_softmax after dim", () => {
+  it("take torch 1.13's dtype (input cast first) and refuse anything else", () => {
+    const a = torch.tensor([[1, 2, 3]]);
+    const ref = a.double().softmax(1);
+    const got = torch.softmax(a, 1, torch.float64 as never);
+    expect(got.dtype).toBe(torch.float64);
+    expect(got.tolist()).toEqual(ref.tolist());
+    expect(torch.log_softmax(a, 1, { dtype: torch.float64 } as never).tolist()).toEqual(a.double().log_softmax(1).tolist());
+    expect(() => torch.softmax(a, 1, { dimm: 0 } as never)).toThrow("softmax() got an unexpected keyword argument 'dimm'");
+    expect(() => torch.log_softmax(a, 1, { zzz_unknown: 1 } as never)).toThrow("log_softmax() got an unexpected keyword argument 'zzz_unknown'");
+  });
+});
