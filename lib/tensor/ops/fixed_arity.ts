@@ -28,6 +28,9 @@ export const FIXED_ARITY: Readonly<Record<string, number>> = {
   atan2: 2, arctan2: 2, hypot: 2, copysign: 2, logaddexp: 2, logaddexp2: 2, heaviside: 2, fmax: 2, fmin: 2, maximum: 2,
   minimum: 2, nextafter: 2, ldexp: 2, igamma: 2, igammac: 2, logical_and: 2, logical_or: 2, logical_xor: 2, matmul: 2,
   mm: 2, dot: 2, vdot: 2, outer: 2, ger: 2, mv: 2, inner: 2, kron: 2,
+  // indexing and views with a fixed positional signature in torch 1.13
+  transpose: 3, swapaxes: 3, swapdims: 3, movedim: 3, select: 3, narrow: 4, index_select: 3, take: 2, masked_select: 2,
+  masked_fill: 3, unsqueeze: 2, lu_solve: 3,
 };
 
 /** fn, raising Python's TypeError for anything after its `arity` operands (an empty `{}` is allowed). */
