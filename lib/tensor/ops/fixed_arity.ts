@@ -17,6 +17,7 @@ export const FIXED_ARITY: Readonly<Record<string, number>> = {
   digamma: 1, deg2rad: 1, rad2deg: 1, exp2: 1, sinc: 1, i0: 1, positive: 1, bitwise_not: 1, logical_not: 1, frexp: 1,
   isposinf: 1, isneginf: 1, isnan: 1, isinf: 1, isfinite: 1, isreal: 1, real: 1, imag: 1, angle: 1,
   conj: 1, conj_physical: 1, resolve_conj: 1, resolve_neg: 1, relu: 1, sigmoid: 1, tanh: 1,
+  arccos: 1, arcsin: 1, arctan: 1, arccosh: 1, arcsinh: 1, arctanh: 1,
   // one operand, shape and linear algebra
   t: 1, ravel: 1, fliplr: 1, flipud: 1, adjoint: 1, trace: 1, msort: 1, det: 1, inverse: 1, logdet: 1, slogdet: 1, matrix_exp: 1,
   // in place, one operand
@@ -29,7 +30,7 @@ export const FIXED_ARITY: Readonly<Record<string, number>> = {
   minimum: 2, nextafter: 2, ldexp: 2, igamma: 2, igammac: 2, logical_and: 2, logical_or: 2, logical_xor: 2, matmul: 2,
   mm: 2, dot: 2, vdot: 2, outer: 2, ger: 2, mv: 2, inner: 2, kron: 2,
   // indexing and views with a fixed positional signature in torch 1.13
-  transpose: 3, swapaxes: 3, swapdims: 3, movedim: 3, select: 3, narrow: 4, index_select: 3, take: 2, masked_select: 2,
+  transpose: 3, swapaxes: 3, swapdims: 3, movedim: 3, moveaxis: 3, select: 3, narrow: 4, index_select: 3, take: 2, masked_select: 2,
   masked_fill: 3, unsqueeze: 2, lu_solve: 3,
 };
 
