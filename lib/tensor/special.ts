@@ -5,6 +5,7 @@
  * ops/special.ts. Not here (yet): airy_ai:
  * calling one raises an error that says so.
  */
+import { SPECIAL_FIXED_ARITY, withFixedArityAll } from "./ops/fixed_arity";
 import { parseArgs, type PyArgs } from "./args";
 import { RuntimeError } from "./errors";
 import * as activations from "./ops/activations";
@@ -64,4 +65,6 @@ const available = {
   ...orthogonalPolynomials,
 };
 
-export const special = { ...available, ...missing };
+const specialAll = { ...available, ...missing };
+/** Operand-only functions refuse extra arguments (ops/fixed_arity.ts). */
+export const special = { ...specialAll, ...withFixedArityAll(specialAll, SPECIAL_FIXED_ARITY) };

@@ -54,10 +54,22 @@ export function withFixedArity<F extends (...args: never[]) => unknown>(name: st
   return wrapped as unknown as F;
 }
 
-/** The FIXED_ARITY functions of ns, wrapped; names absent from ns are skipped. */
-export function withFixedArityAll<T extends Record<string, unknown>>(ns: T): Partial<T> {
+/** torch.special: every function takes only its operands (and out=) in torch 1.13. */
+const SPECIAL_UNARY = ["bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "digamma", "psi", "entr", "erf", "erfc", "erfcx", "erfinv",
+  "exp2", "expit", "expm1", "gammaln", "i0", "i0e", "i1", "i1e", "log1p", "log_ndtr", "modified_bessel_i0", "modified_bessel_i1", "modified_bessel_k0", "modified_bessel_k1",
+  "ndtr", "ndtri", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1", "sinc", "spherical_bessel_j0"];
+const SPECIAL_BINARY = ["chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w",
+  "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w",
+  "hermite_polynomial_h", "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p", "gammainc", "gammaincc",
+  "xlog1py", "xlogy", "zeta"];
+export const SPECIAL_FIXED_ARITY: Readonly<Record<string, number>> = Object.fromEntries([
+  ...SPECIAL_UNARY.map((n) => [n, 1] as const), ...SPECIAL_BINARY.map((n) => [n, 2] as const),
+]);
+
+/** The functions of ns named in `table` (name -> operand count), wrapped; names absent from ns are skipped. */
+export function withFixedArityAll<T extends Record<string, unknown>>(ns: T, table: Readonly<Record<string, number>> = FIXED_ARITY): Partial<T> {
   const out: Record<string, unknown> = {};
-  for (const [name, arity] of Object.entries(FIXED_ARITY)) {
+  for (const [name, arity] of Object.entries(table)) {
     if (typeof ns[name] === "function") out[name] = withFixedArity(name, arity, ns[name] as (...a: never[]) => unknown);
   }
   return out as Partial<T>;
