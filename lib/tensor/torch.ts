@@ -27,7 +27,7 @@ import * as join from "./ops/join";
 import type { ScatterReduceArgs } from "./ops/scatter_reduce";
 import * as matmul from "./ops/matmul";
 import { withOutAll } from "./ops/out_arg";
-import { withFixedArityAll } from "./ops/fixed_arity";
+import { LINALG_FIXED_ARITY, withFixedArityAll } from "./ops/fixed_arity";
 import { legacyConstructors } from "./ops/legacy_constructors";
 import * as norms from "./ops/norm";
 import * as linalgOps from "./ops/linalg";
@@ -321,7 +321,7 @@ const OUT_FUNCTIONS = [
 ] as const;
 
 // Operand-only functions refuse extra arguments (fixed_arity.ts); out= is stripped before they see the call.
-const torchChecked = { ...torchBase, ...withFixedArityAll(torchBase) };
+const torchChecked = { ...torchBase, ...withFixedArityAll(torchBase), linalg: { ...torchBase.linalg, ...withFixedArityAll(torchBase.linalg, LINALG_FIXED_ARITY) } };
 export const torchCore = { ...torchChecked, ...withOutAll(torchChecked, OUT_FUNCTIONS) };
 // torch.complex64 and friends: reading one explains that there are no complex dtypes (complex.ts).
 defineComplexDtypes(torchCore);

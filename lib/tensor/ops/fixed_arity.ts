@@ -66,6 +66,9 @@ export const SPECIAL_FIXED_ARITY: Readonly<Record<string, number>> = Object.from
   ...SPECIAL_UNARY.map((n) => [n, 1] as const), ...SPECIAL_BINARY.map((n) => [n, 2] as const),
 ]);
 
+/** torch.linalg functions without keywords in torch 1.13 (besides out=). */
+export const LINALG_FIXED_ARITY: Readonly<Record<string, number>> = { det: 1, inv: 1, matrix_exp: 1, slogdet: 1, matmul: 2, householder_product: 2 };
+
 /** The functions of ns named in `table` (name -> operand count), wrapped; names absent from ns are skipped. */
 export function withFixedArityAll<T extends Record<string, unknown>>(ns: T, table: Readonly<Record<string, number>> = FIXED_ARITY): Partial<T> {
   const out: Record<string, unknown> = {};
