@@ -41,11 +41,16 @@ export function erf(x: number): number {
   return x < 0 ? erfc - 1 : 1 - erfc;
 }
 
+/** erfc(x) for x >= 2 without cancellation: exp(-x^2) times erfcx's continued fraction. */
+export function erfcContinuedFraction(x: number): number {
+  return Math.exp(-x * x) * erfcxContinuedFraction(x);
+}
+
 /**
- * erfc(x) for x >= 2 without cancellation: exp(-x^2) / sqrt(pi) times the continued fraction
+ * erfcx(x) = exp(x^2) erfc(x) for x >= 2: 1 / sqrt(pi) times the continued fraction
  * 1 / (x + (1/2) / (x + 1 / (x + (3/2) / (x + ...)))), by the modified Lentz method.
  */
-export function erfcContinuedFraction(x: number): number {
+export function erfcxContinuedFraction(x: number): number {
   const tiny = 1e-300;
   let f = x;
   let c = x;
@@ -60,7 +65,7 @@ export function erfcContinuedFraction(x: number): number {
     f *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }
-  return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f);
+  return 1 / (Math.sqrt(Math.PI) * f);
 }
 
 /**

@@ -2,7 +2,7 @@
  * Error-function family in float64 (for ops/special.ts): erfc with its tail, erfcx, the normal
  * CDF ndtr, log_ndtr and its inverse ndtri, each accurate far into the tails.
  */
-import { erf as erfScalar, erfcContinuedFraction } from "../kernels/unary";
+import { erf as erfScalar, erfcContinuedFraction, erfcxContinuedFraction } from "../kernels/unary";
 
 const SQRT2 = Math.SQRT2;
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -28,22 +28,7 @@ export function erfcx(x: number): number {
   }
   if (x < 2) return Math.exp(x * x) * (1 - erfScalar(x));
   if (x > 1e8) return 1 / (Math.sqrt(Math.PI) * x); // the fraction's first term is exact here
-  // Modified Lentz on 1 / (x + (1/2) / (x + 1 / (x + (3/2) / (x + ...)))).
-  const tiny = 1e-300;
-  let f = x;
-  let c = x;
-  let d = 0;
-  for (let k = 1; k < 300; k++) {
-    const a = k / 2;
-    d = x + a * d;
-    d = d === 0 ? tiny : 1 / d;
-    c = x + a / c;
-    if (c === 0) c = tiny;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return 1 / (Math.sqrt(Math.PI) * f);
+  return erfcxContinuedFraction(x);
 }
 
 /** Φ(x), the standard normal CDF, with the lower tail from erfc (no cancellation). */
