@@ -7,16 +7,14 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { no_grad } from "../autograd/grad_mode";
-import { NotImplementedError, RuntimeError, TypeError_, ValueError } from "../errors";
+import { NotImplementedError, RuntimeError, TypeError_ } from "../errors";
 import { arange } from "../ops/creation";
 import { lgammaScalar } from "../ops/special_gamma";
 import { contiguousData, empty } from "../ops/util";
 import { default_generator, type Generator } from "../random";
 import { Tensor } from "../tensor";
-import { Categorical } from "./normal_categorical";
-import { binaryLogits, broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, nonNegative, outsideUnit, type Param } from "./util";
-
-type Validate = { validate_args?: boolean | null };
+import { CategoricalBacked } from "./base";
+import { binaryLogits, broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, nonNegative, outsideUnit, probsOrLogits, type Param, type Validate } from "./util";
 
 /** log(k!) minus its Stirling approximation (k + 1/2) log(k + 1) - (k + 1) + log(2π)/2: exact below 10, series beyond. */
 function stirlingTail(k: number): number {
@@ -103,9 +101,7 @@ export class Binomial {
   /** new Binomial(total_count, probs) or new Binomial(total_count, { logits }). */
   constructor(...args: PyArgs<[total_count?: Param, probs?: Param | null, logits?: Param | null, validate_args?: boolean | null], { total_count?: Param; probs?: Param | null; logits?: Param | null } & Validate>) {
     const o = parseArgs<{ total_count?: Param; probs?: Param | null; logits?: Param | null } & Validate>("Binomial", ["total_count", "probs", "logits", "validate_args"], args);
-    const probs = o.probs ?? null;
-    const logits = o.logits ?? null;
-    if ((probs === null) === (logits === null)) throw new ValueError("Either `probs` or `logits` must be specified, but not both.");
+    const { probs, logits } = probsOrLogits(o);
     this.fromProbs = probs !== null;
     const [n, param] = broadcastAll(o.total_count ?? 1, (probs ?? logits)!);
     this.total_count = n.to(param.dtype);
@@ -162,38 +158,23 @@ export class Binomial {
   }
 }
 
-export class Multinomial {
+export class Multinomial extends CategoricalBacked {
   readonly total_count: number;
-  readonly categorical: Categorical;
-  readonly batch_shape: number[];
-  readonly event_shape: number[];
-  readonly has_rsample = false;
 
   /** new Multinomial(total_count, probs) or (total_count, { logits }); total_count one integer, as PyTorch. */
   constructor(...args: PyArgs<[total_count?: number, probs?: Tensor | null, logits?: Tensor | null, validate_args?: boolean | null], { total_count?: number; probs?: Tensor | null; logits?: Tensor | null } & Validate>) {
     const o = parseArgs<{ total_count?: number; probs?: Tensor | null; logits?: Tensor | null } & Validate>("Multinomial", ["total_count", "probs", "logits", "validate_args"], args);
     const n = o.total_count ?? 1;
     if (typeof n !== "number" || !Number.isInteger(n)) throw new NotImplementedError("inhomogeneous total_count is not supported");
+    super(o);
     this.total_count = n;
-    this.categorical = new Categorical({ probs: o.probs ?? null, logits: o.logits ?? null, validate_args: o.validate_args });
-    this.batch_shape = this.categorical.batch_shape.slice();
-    this.event_shape = this.categorical.param_shape.slice(-1);
   }
 
-  get probs(): Tensor {
-    return this.categorical.probs;
-  }
-  get logits(): Tensor {
-    return this.categorical.logits;
-  }
   get mean(): Tensor {
     return this.probs.mul(this.total_count);
   }
   get variance(): Tensor {
     return this.probs.mul(this.probs.neg().add(1)).mul(this.total_count);
-  }
-  get stddev(): Tensor {
-    return this.variance.sqrt();
   }
 
   /** total_count categorical draws per row (PyTorch's call order), counted per category, in the probabilities' dtype. */

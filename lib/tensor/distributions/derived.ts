@@ -12,10 +12,9 @@ import { TypeError_, ValueError } from "../errors";
 import { empty } from "../ops/util";
 import { where } from "../ops/where";
 import { Tensor } from "../tensor";
+import { LocScale, type LocScaleArgs } from "./base";
 import { Normal } from "./normal_categorical";
-import { bceWithLogits, binaryLogits, broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, nonNegative, outsideUnit, positive, pyTuple, type Param } from "./util";
-
-type Validate = { validate_args?: boolean | null };
+import { bceWithLogits, binaryLogits, broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, nonNegative, outsideUnit, positive, probsOrLogits, pyTuple, type Param, type Validate } from "./util";
 
 export class LogNormal {
   readonly base_dist: Normal;
@@ -130,19 +129,9 @@ export class HalfNormal {
   }
 }
 
-export class Cauchy {
-  readonly loc: Tensor;
-  readonly scale: Tensor;
-  readonly batch_shape: number[];
-  readonly event_shape: number[] = [];
-  readonly has_rsample = true;
-
-  constructor(...args: PyArgs<[loc: Param, scale: Param, validate_args?: boolean | null], { loc?: Param; scale?: Param } & Validate>) {
-    const o = parseArgs<{ loc?: Param; scale?: Param } & Validate>("Cauchy", ["loc", "scale", "validate_args"], args);
-    if (o.loc === undefined || o.scale === undefined) throw new TypeError_("Cauchy() missing required arguments: 'loc' and 'scale'");
-    [this.loc, this.scale] = broadcastAll(o.loc, o.scale);
-    this.batch_shape = this.loc.shape.slice();
-    if (o.validate_args !== false) checkParam("scale", this.scale, positive, "GreaterThan(lower_bound=0.0)", () => this.toString());
+export class Cauchy extends LocScale {
+  constructor(...args: LocScaleArgs) {
+    super("Cauchy", args);
   }
 
   /** Undefined for a Cauchy: NaN, as PyTorch returns. */
@@ -161,9 +150,6 @@ export class Cauchy {
     const eps = empty(extendedShape(sample_shape, this.batch_shape), this.loc.dtype).cauchy_();
     return this.loc.add(eps.mul(this.scale));
   }
-  sample(sample_shape: readonly number[] = []): Tensor {
-    return no_grad(() => this.rsample(sample_shape));
-  }
 
   log_prob(value: Tensor): Tensor {
     const z = value.sub(this.loc).div(this.scale);
@@ -180,10 +166,6 @@ export class Cauchy {
   entropy(): Tensor {
     return this.scale.log().add(Math.log(4 * Math.PI));
   }
-
-  toString(): string {
-    return `Cauchy(loc: ${fmtParam(this.loc)}, scale: ${fmtParam(this.scale)})`;
-  }
 }
 
 /** Failures before the first success, success probability p: support 0, 1, 2, ... */
@@ -197,9 +179,7 @@ export class Geometric {
   /** new Geometric(probs) or new Geometric({ logits }). */
   constructor(...args: PyArgs<[probs?: Param | null, logits?: Param | null, validate_args?: boolean | null], { probs?: Param | null; logits?: Param | null } & Validate>) {
     const o = parseArgs<{ probs?: Param | null; logits?: Param | null } & Validate>("Geometric", ["probs", "logits", "validate_args"], args);
-    const probs = o.probs ?? null;
-    const logits = o.logits ?? null;
-    if ((probs === null) === (logits === null)) throw new ValueError("Either `probs` or `logits` must be specified, but not both.");
+    const { probs, logits } = probsOrLogits(o);
     if (probs !== null) {
       [this.probs] = broadcastAll(probs);
       if (o.validate_args !== false) {

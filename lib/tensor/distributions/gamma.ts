@@ -23,9 +23,7 @@ import { stack } from "../ops/join";
 import { contiguousData, empty } from "../ops/util";
 import { Tensor } from "../tensor";
 import { standardGammaGrad } from "../ops/special_math";
-import { broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, positive, type Param } from "./util";
-
-type Validate = { validate_args?: boolean | null };
+import { broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, positive, type Param, type Validate } from "./util";
 
 const ONE_THIRD_F = Math.fround(1 / 3);
 const C_SQUEEZE = Math.fround(0.0331);

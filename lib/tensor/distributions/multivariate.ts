@@ -14,40 +14,20 @@ import { broadcast_tensors } from "../ops/shape_extra";
 import { empty } from "../ops/util";
 import { broadcastShapes } from "../shape";
 import { Tensor } from "../tensor";
-import { Categorical } from "./normal_categorical";
-import { checkSupport, extendedShape, pyTuple, sumRightmost } from "./util";
+import { CategoricalBacked } from "./base";
+import { checkSupport, extendedShape, pyTuple, sumRightmost, type Validate } from "./util";
 
-type Validate = { validate_args?: boolean | null };
-
-export class OneHotCategorical {
-  readonly categorical: Categorical;
-  readonly batch_shape: number[];
-  readonly event_shape: number[];
-  /** Whether rsample (a reparameterised, differentiable draw) exists, as PyTorch's flag. */
-  readonly has_rsample = false;
-
+export class OneHotCategorical extends CategoricalBacked {
   /** new OneHotCategorical(probs) or new OneHotCategorical({ logits }). */
   constructor(...args: PyArgs<[probs?: Tensor | null, logits?: Tensor | null, validate_args?: boolean | null], { probs?: Tensor | null; logits?: Tensor | null } & Validate>) {
-    const o = parseArgs<{ probs?: Tensor | null; logits?: Tensor | null } & Validate>("OneHotCategorical", ["probs", "logits", "validate_args"], args);
-    this.categorical = new Categorical({ probs: o.probs ?? null, logits: o.logits ?? null, validate_args: o.validate_args });
-    this.batch_shape = this.categorical.batch_shape.slice();
-    this.event_shape = this.categorical.param_shape.slice(-1);
+    super(parseArgs<{ probs?: Tensor | null; logits?: Tensor | null } & Validate>("OneHotCategorical", ["probs", "logits", "validate_args"], args));
   }
 
-  get probs(): Tensor {
-    return this.categorical.probs;
-  }
-  get logits(): Tensor {
-    return this.categorical.logits;
-  }
   get mean(): Tensor {
     return this.probs;
   }
   get variance(): Tensor {
     return this.probs.mul(this.probs.neg().add(1));
-  }
-  get stddev(): Tensor {
-    return this.variance.sqrt();
   }
 
   /** one_hot(Categorical.sample(sample_shape), K) in the probabilities' dtype. */

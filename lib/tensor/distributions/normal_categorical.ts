@@ -14,6 +14,7 @@ import { empty } from "../ops/util";
 import { broadcast_tensors } from "../ops/shape_extra";
 import { pyFloat } from "../nn/repr";
 import { Tensor } from "../tensor";
+import { probsOrLogits } from "./util";
 
 type Param = Tensor | number;
 
@@ -129,9 +130,7 @@ export class Categorical {
   /** new Categorical(probs) or new Categorical({ logits }) (PyTorch's Categorical(probs=None, logits=None, validate_args=None)). */
   constructor(...args: PyArgs<[probs?: Tensor | null, logits?: Tensor | null, validate_args?: boolean | null], CategoricalOptions>) {
     const o = parseArgs<CategoricalOptions>("Categorical", ["probs", "logits", "validate_args"], args);
-    const probs = o.probs ?? null;
-    const logits = o.logits ?? null;
-    if ((probs == null) === (logits == null)) throw new ValueError("Either `probs` or `logits` must be specified, but not both.");
+    const { probs, logits } = probsOrLogits(o);
     const given = (probs ?? logits)!;
     if (!(given instanceof Tensor)) throw new ValueError("Categorical: probs / logits must be a tensor");
     if (given.dim() < 1) throw new ValueError("`probs` parameter must be at least one-dimensional.");

@@ -15,11 +15,10 @@ import * as created from "../ops/creation_extra";
 import { bernoulli } from "../ops/sampling";
 import { empty } from "../ops/util";
 import { Tensor } from "../tensor";
+import { LocScale, type LocScaleArgs } from "./base";
 import {
-  bceWithLogits, binaryLogits, broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, nonNegative, outsideUnit, positive, type Param,
+  bceWithLogits, binaryLogits, broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, nonNegative, outsideUnit, positive, probsOrLogits, type Param, type Validate,
 } from "./util";
-
-type Validate = { validate_args?: boolean | null };
 
 export class Bernoulli {
   readonly probs: Tensor;
@@ -33,9 +32,7 @@ export class Bernoulli {
   /** new Bernoulli(probs) or new Bernoulli({ logits }) (PyTorch's Bernoulli(probs=None, logits=None, validate_args=None)). */
   constructor(...args: PyArgs<[probs?: Param | null, logits?: Param | null, validate_args?: boolean | null], { probs?: Param | null; logits?: Param | null } & Validate>) {
     const o = parseArgs<{ probs?: Param | null; logits?: Param | null } & Validate>("Bernoulli", ["probs", "logits", "validate_args"], args);
-    const probs = o.probs ?? null;
-    const logits = o.logits ?? null;
-    if ((probs === null) === (logits === null)) throw new ValueError("Either `probs` or `logits` must be specified, but not both.");
+    const { probs, logits } = probsOrLogits(o);
     this.fromProbs = probs !== null;
     if (probs !== null) {
       [this.probs] = broadcastAll(probs);
@@ -199,20 +196,9 @@ export class Exponential {
   }
 }
 
-export class Laplace {
-  readonly loc: Tensor;
-  readonly scale: Tensor;
-  readonly batch_shape: number[];
-  readonly event_shape: number[] = [];
-  /** Whether rsample (a reparameterised, differentiable draw) exists, as PyTorch's flag. */
-  readonly has_rsample = true;
-
-  constructor(...args: PyArgs<[loc: Param, scale: Param, validate_args?: boolean | null], { loc?: Param; scale?: Param } & Validate>) {
-    const o = parseArgs<{ loc?: Param; scale?: Param } & Validate>("Laplace", ["loc", "scale", "validate_args"], args);
-    if (o.loc === undefined || o.scale === undefined) throw new TypeError_("Laplace() missing required arguments: 'loc' and 'scale'");
-    [this.loc, this.scale] = broadcastAll(o.loc, o.scale);
-    this.batch_shape = this.loc.shape.slice();
-    if (o.validate_args !== false) checkParam("scale", this.scale, positive, "GreaterThan(lower_bound=0.0)", () => this.toString());
+export class Laplace extends LocScale {
+  constructor(...args: LocScaleArgs) {
+    super("Laplace", args);
   }
 
   get mean(): Tensor {
@@ -233,10 +219,6 @@ export class Laplace {
     return this.loc.sub(this.scale.mul(u.sign()).mul(u.abs().neg().log1p()));
   }
 
-  sample(sample_shape: readonly number[] = []): Tensor {
-    return no_grad(() => this.rsample(sample_shape));
-  }
-
   log_prob(value: Tensor): Tensor {
     return this.scale.mul(2).log().neg().sub(value.sub(this.loc).abs().div(this.scale));
   }
@@ -253,10 +235,6 @@ export class Laplace {
 
   entropy(): Tensor {
     return this.scale.mul(2).log().add(1);
-  }
-
-  toString(): string {
-    return `Laplace(loc: ${fmtParam(this.loc)}, scale: ${fmtParam(this.scale)})`;
   }
 }
 

@@ -13,6 +13,17 @@ import { Tensor } from "../tensor";
 
 export type Param = Tensor | number;
 
+/** The validate_args option every distribution takes (PyTorch validates unless it is false). */
+export type Validate = { validate_args?: boolean | null };
+
+/** Exactly one of probs and logits, as PyTorch requires; the one given is returned under its name, the other as null. */
+export function probsOrLogits<T>(o: { probs?: T | null; logits?: T | null }): { probs: T | null; logits: T | null } {
+  const probs = o.probs ?? null;
+  const logits = o.logits ?? null;
+  if ((probs === null) === (logits === null)) throw new ValueError("Either `probs` or `logits` must be specified, but not both.");
+  return { probs, logits };
+}
+
 /** A parameter as a tensor: numbers take `like`'s dtype (else float32), as PyTorch's broadcast_all does. */
 export const asTensor = (v: Param, like?: Tensor): Tensor => (v instanceof Tensor ? v : new Tensor(Float32Array.of(v), [], float32).to(like?.dtype ?? float32));
 
