@@ -65,7 +65,7 @@ import { Tensor as TensorClass } from "./tensor";
 import { Generator as GeneratorClass } from "./random";
 
 // Minified bundles rename classes: print `Linear(...)`, not `cL(...)` (see ./class-names.ts).
-for (const namespace of [nn, optim, optim.lr_scheduler, utils.data, { Tensor: TensorClass, Generator: GeneratorClass }]) keepClassNames(namespace);
+for (const namespace of [nn, optim, optim.lr_scheduler, optim.swa_utils, utils.data, { Tensor: TensorClass, Generator: GeneratorClass }]) keepClassNames(namespace);
 
 /** nn.functional, the same object as nn.functional. */
 export const F = nn.functional;

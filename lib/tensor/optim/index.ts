@@ -1,5 +1,6 @@
 /** torch.optim: optimizers and lr_scheduler. Re-exported as a namespace by the entry. */
 import * as lr_scheduler from "./lr_scheduler";
+import * as swa_utils from "./swa_utils";
 
 export { Optimizer, required } from "./optimizer";
 export type { OptimizerState, OptimizerStateDict, ParamGroup, ParamGroupInput, ParamsArg } from "./optimizer";
@@ -14,4 +15,5 @@ export { RAdam, type RAdamOptions } from "./radam";
 export { Rprop, type RpropOptions } from "./rprop";
 export { ASGD, type ASGDOptions } from "./asgd";
 export { LBFGS, type LBFGSOptions } from "./lbfgs";
-export { lr_scheduler };
+export { SparseAdam, type SparseAdamOptions } from "./sparse_adam";
+export { lr_scheduler, swa_utils };

@@ -512,6 +512,9 @@ const forms: Form[] = [
   { name: "utils.data.SubsetRandomSampler", positional: () => [...new utils.data.SubsetRandomSampler([4, 8, 9], new torch.Generator(1))], options: () => [...new utils.data.SubsetRandomSampler([4, 8, 9], { generator: new torch.Generator(1) })] },
   { name: "utils.data.WeightedRandomSampler", positional: () => [...new utils.data.WeightedRandomSampler([1, 2, 3], 3, false, new torch.Generator(4))], options: () => [...new utils.data.WeightedRandomSampler([1, 2, 3], { num_samples: 3, replacement: false, generator: new torch.Generator(4) })] },
   { name: "utils.data.BatchSampler", positional: () => [...new utils.data.BatchSampler([0, 1, 2, 3, 4], 2, true)].flat(), options: () => [...new utils.data.BatchSampler([0, 1, 2, 3, 4], { batch_size: 2, drop_last: true })].flat() },
+  // helper A4: the remaining torch 1.13 names (issue 12)
+  { name: "optim.SparseAdam", positional: () => new optim.SparseAdam(params(), 0.01, [0.8, 0.9], 1e-6), options: () => new optim.SparseAdam(params(), { lr: 0.01, betas: [0.8, 0.9], eps: 1e-6 }) },
+  // end helper A4
 ];
 
 function describeResult(r: Result): unknown {

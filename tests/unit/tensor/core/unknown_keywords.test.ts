@@ -135,7 +135,7 @@ function audit(): Map<string, { outcome: Outcome; detail: string }> {
   const spaces: [string, object][] = [
     ["torch", torch], ["torch.linalg", t.linalg], ["torch.special", t.special], ["torch.fft", t.fft], ["torch.random", t.random],
     ["torch.autograd", t.autograd], ["F", F], ["nn.init", nn.init], ["nn.utils", nn.utils], ["nn", nn], ["optim", optim],
-    ["optim.lr_scheduler", optim.lr_scheduler], ["utils.data", utils.data],
+    ["optim.lr_scheduler", optim.lr_scheduler], ["optim.swa_utils", optim.swa_utils], ["utils.data", utils.data],
   ];
   for (const [prefix, ns] of spaces) if (ns) walk(prefix, ns, out, seen);
   // Tensor methods, called on a fresh float tensor each time (in-place ones must not leak).
