@@ -108,13 +108,22 @@ function become(self: Module, real: Module): void {
 /**
  * PyTorch's LazyModuleMixin for layers whose input size is the channel dim: the first call reads
  * it (dim 1, or dim 0 for unbatched input of `rank` spatial dims), builds the real layer with
- * PyTorch's seeded initialisation and turns this module into it.
+ * PyTorch's seeded initialisation and turns this module into it. Before that it prints as the
+ * real layer with 0 input channels.
  */
-abstract class LazyChannels extends Module {
+abstract class LazyChannels<O> extends Module {
+  declare protected readonly settings: O;
   protected abstract readonly rank: number;
+  /** The real layer for `channels` input channels. */
   protected abstract build(channels: number): Module;
-  /** The layer printed before materialisation: the real one with 0 input channels. */
-  protected abstract template(): string;
+  /** The channel count of the layer whose repr stands in before materialisation (it is printed as 0). */
+  protected templateChannels(): number {
+    return 1;
+  }
+  /** Keeps the constructor options off the module's own enumerable attributes (state, repr, become). */
+  protected keepSettings(settings: O): void {
+    Object.defineProperty(this, "settings", { value: settings, enumerable: false, writable: true, configurable: true });
+  }
   has_uninitialized_params(): boolean {
     return true;
   }
@@ -131,38 +140,52 @@ abstract class LazyChannels extends Module {
     return (this as unknown as { forward(x: Tensor): Tensor }).forward(input);
   }
   override extra_repr(): string {
-    return this.template();
+    return withoutDraws(() => this.build(this.templateChannels())).extra_repr().replace(/^\d+,/, "0,");
   }
 }
 
+/** Lazy convolutions (plain and transposed): out_channels, then kernel_size and the layer's options. */
+abstract class LazyKernelLayer<O extends { groups?: number }> extends LazyChannels<O> {
+  out_channels: number;
+  kernel_size: Size;
+  protected abstract readonly cls: new (i: number, o: number, k: Size, opts: O) => Module;
+  protected constructor(out_channels: number, names: readonly (keyof O & string | "kernel_size")[], args: unknown[]) {
+    super();
+    const a = parseArgs<O & { kernel_size?: Size }>(this._get_name(), names as (keyof (O & { kernel_size?: Size }) & string)[], args as PyArgs<[], O>);
+    if (a.kernel_size === undefined) throw new ValueError(`${this._get_name()}() missing 1 required positional argument: 'kernel_size'`);
+    this.out_channels = out_channels;
+    this.kernel_size = a.kernel_size;
+    const { kernel_size: _k, ...settings } = a;
+    void _k;
+    this.keepSettings(settings as unknown as O);
+  }
+  protected build(channels: number): Module {
+    return new this.cls(channels, this.out_channels, this.kernel_size, this.settings);
+  }
+  /** A grouped template needs as many input channels as groups. */
+  protected override templateChannels(): number {
+    return this.settings.groups ?? 1;
+  }
+}
+
+/** Lazy norms: num_features from the input, the rest of the options kept for the real layer. */
+abstract class LazyNormLayer<O> extends LazyChannels<O> {
+  protected abstract readonly cls: new (n: number, opts: O) => Module;
+  protected build(channels: number): Module {
+    return new this.cls(channels, this.settings);
+  }
+}
+
+type ConvCtor = new (i: number, o: number, k: Size, opts: ConvModuleOptions) => Module;
 type ConvLazyArgs = PyArgs<
   [kernel_size: Size, stride?: Size, padding?: ConvModuleOptions["padding"], dilation?: Size, groups?: number, bias?: boolean, padding_mode?: ConvModuleOptions["padding_mode"]],
   ConvModuleOptions & { kernel_size?: Size }
 >;
 const LAZY_CONV_NAMES = ["kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode", "device", "dtype"] as const;
 
-abstract class LazyConvNd extends LazyChannels {
-  out_channels: number;
-  kernel_size: Size;
-  declare private readonly settings: ConvModuleOptions;
-  protected abstract readonly cls: new (i: number, o: number, k: Size, opts: ConvModuleOptions) => Module;
+abstract class LazyConvNd extends LazyKernelLayer<ConvModuleOptions> {
   constructor(out_channels: number, ...args: ConvLazyArgs) {
-    super();
-    const a = parseArgs<ConvModuleOptions & { kernel_size?: Size }>(this._get_name(), [...LAZY_CONV_NAMES], args);
-    if (a.kernel_size === undefined) throw new ValueError(`${this._get_name()}() missing 1 required positional argument: 'kernel_size'`);
-    this.out_channels = out_channels;
-    this.kernel_size = a.kernel_size;
-    const { kernel_size: _k, ...settings } = a;
-    void _k;
-    Object.defineProperty(this, "settings", { value: settings, enumerable: false, writable: true, configurable: true });
-  }
-  protected build(channels: number): Module {
-    return new this.cls(channels, this.out_channels, this.kernel_size, this.settings);
-  }
-  protected template(): string {
-    const groups = this.settings.groups ?? 1;
-    const t = withoutDraws(() => new this.cls(groups, this.out_channels, this.kernel_size, this.settings));
-    return t.extra_repr().replace(/^\d+,/, "0,");
+    super(out_channels, LAZY_CONV_NAMES, args);
   }
 }
 
@@ -170,38 +193,30 @@ abstract class LazyConvNd extends LazyChannels {
 export class LazyConv1d extends LazyConvNd {
   static override readonly __name__ = "LazyConv1d";
   protected readonly rank = 1;
-  protected readonly cls = Conv1d as unknown as new (i: number, o: number, k: Size, opts: ConvModuleOptions) => Module;
+  protected readonly cls = Conv1d as unknown as ConvCtor;
 }
 
 /** new nn.LazyConv2d(out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=true, padding_mode="zeros") */
 export class LazyConv2d extends LazyConvNd {
   static override readonly __name__ = "LazyConv2d";
   protected readonly rank = 2;
-  protected readonly cls = Conv2d as unknown as new (i: number, o: number, k: Size, opts: ConvModuleOptions) => Module;
+  protected readonly cls = Conv2d as unknown as ConvCtor;
 }
 
 /** new nn.LazyConv3d(out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=true, padding_mode="zeros") */
 export class LazyConv3d extends LazyConvNd {
   static override readonly __name__ = "LazyConv3d";
   protected readonly rank = 3;
-  protected readonly cls = Conv3d as unknown as new (i: number, o: number, k: Size, opts: ConvModuleOptions) => Module;
+  protected readonly cls = Conv3d as unknown as ConvCtor;
 }
 
+type BatchNormCtor = new (n: number, opts: BatchNormOptions) => Module;
 type LazyBNArgs = PyArgs<[eps?: number, momentum?: number | null, affine?: boolean, track_running_stats?: boolean], BatchNormOptions>;
 
-abstract class LazyBatchNormNd extends LazyChannels {
-  declare private readonly settings: BatchNormOptions;
-  protected abstract readonly cls: new (n: number, opts: BatchNormOptions) => Module;
+abstract class LazyBatchNormNd extends LazyNormLayer<BatchNormOptions> {
   constructor(...args: LazyBNArgs) {
     super();
-    const a = parseArgs<BatchNormOptions>(this._get_name(), ["eps", "momentum", "affine", "track_running_stats", "dtype"], args);
-    Object.defineProperty(this, "settings", { value: a, enumerable: false, writable: true, configurable: true });
-  }
-  protected build(channels: number): Module {
-    return new this.cls(channels, this.settings);
-  }
-  protected template(): string {
-    return withoutDraws(() => new this.cls(1, this.settings)).extra_repr().replace(/^\d+,/, "0,");
+    this.keepSettings(parseArgs<BatchNormOptions>(this._get_name(), ["eps", "momentum", "affine", "track_running_stats", "dtype"], args));
   }
 }
 
@@ -209,21 +224,21 @@ abstract class LazyBatchNormNd extends LazyChannels {
 export class LazyBatchNorm1d extends LazyBatchNormNd {
   static override readonly __name__ = "LazyBatchNorm1d";
   protected readonly rank = 1;
-  protected readonly cls = BatchNorm1d as unknown as new (n: number, opts: BatchNormOptions) => Module;
+  protected readonly cls = BatchNorm1d as unknown as BatchNormCtor;
 }
 
 /** new nn.LazyBatchNorm2d(eps=1e-5, momentum=0.1, affine=true, track_running_stats=true) */
 export class LazyBatchNorm2d extends LazyBatchNormNd {
   static override readonly __name__ = "LazyBatchNorm2d";
   protected readonly rank = 2;
-  protected readonly cls = BatchNorm2d as unknown as new (n: number, opts: BatchNormOptions) => Module;
+  protected readonly cls = BatchNorm2d as unknown as BatchNormCtor;
 }
 
 /** new nn.LazyBatchNorm3d(eps=1e-5, momentum=0.1, affine=true, track_running_stats=true) */
 export class LazyBatchNorm3d extends LazyBatchNormNd {
   static override readonly __name__ = "LazyBatchNorm3d";
   protected readonly rank = 3;
-  protected readonly cls = BatchNorm3d as unknown as new (n: number, opts: BatchNormOptions) => Module;
+  protected readonly cls = BatchNorm3d as unknown as BatchNormCtor;
 }
 
 // ---- LazyConvTranspose1d/2d/3d and LazyInstanceNorm1d/2d/3d (PyTorch 1.13) ----
@@ -235,27 +250,9 @@ type ConvTLazyArgs = PyArgs<
 >;
 const NAMES = ["kernel_size", "stride", "padding", "output_padding", "groups", "bias", "dilation", "padding_mode", "device", "dtype"] as const;
 
-abstract class LazyConvTransposeNd extends LazyChannels {
-  out_channels: number;
-  kernel_size: Size;
-  declare private readonly settings: ConvTransposeModuleOptions;
-  protected abstract readonly cls: ConvTCtor;
+abstract class LazyConvTransposeNd extends LazyKernelLayer<ConvTransposeModuleOptions> {
   constructor(out_channels: number, ...args: ConvTLazyArgs) {
-    super();
-    const a = parseArgs<ConvTransposeModuleOptions & { kernel_size?: Size }>(this._get_name(), [...NAMES], args);
-    if (a.kernel_size === undefined) throw new ValueError(`${this._get_name()}() missing 1 required positional argument: 'kernel_size'`);
-    this.out_channels = out_channels;
-    this.kernel_size = a.kernel_size;
-    const { kernel_size: _k, ...settings } = a;
-    void _k;
-    Object.defineProperty(this, "settings", { value: settings, enumerable: false, writable: true, configurable: true });
-  }
-  protected build(channels: number): Module {
-    return new this.cls(channels, this.out_channels, this.kernel_size, this.settings);
-  }
-  protected template(): string {
-    const groups = this.settings.groups ?? 1;
-    return withoutDraws(() => new this.cls(groups, this.out_channels, this.kernel_size, this.settings)).extra_repr().replace(/^\d+,/, "0,");
+    super(out_channels, NAMES, args);
   }
 }
 
@@ -288,21 +285,12 @@ interface LazyInstanceNormOptions {
 }
 type InstanceCtor = new (n: number, opts: LazyInstanceNormOptions) => Module;
 
-abstract class LazyInstanceNormNd extends LazyChannels {
-  declare private readonly settings: LazyInstanceNormOptions;
-  protected abstract readonly cls: InstanceCtor;
+abstract class LazyInstanceNormNd extends LazyNormLayer<LazyInstanceNormOptions> {
   constructor(...args: PyArgs<[eps?: number, momentum?: number, affine?: boolean, track_running_stats?: boolean], LazyInstanceNormOptions>) {
     super();
     const a = parseArgs<LazyInstanceNormOptions>(this._get_name(), ["eps", "momentum", "affine", "track_running_stats"], args);
     // PyTorch 1.13's _LazyNormBase defaults differ from InstanceNorm's: affine and running statistics on.
-    const settings = { affine: true, track_running_stats: true, ...Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) };
-    Object.defineProperty(this, "settings", { value: settings, enumerable: false, writable: true, configurable: true });
-  }
-  protected build(channels: number): Module {
-    return new this.cls(channels, this.settings);
-  }
-  protected template(): string {
-    return withoutDraws(() => new this.cls(1, this.settings)).extra_repr().replace(/^\d+,/, "0,");
+    this.keepSettings({ affine: true, track_running_stats: true, ...Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) });
   }
 }
 
