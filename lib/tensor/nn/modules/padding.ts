@@ -39,12 +39,16 @@ function sides(cls: string, padding: number | readonly number[], n: number): num
   return padding.slice();
 }
 
+/** What a padding layer's constructor reads from its class: the Python name and how many dims it pads. */
+type PadClass = { readonly __name__: string; readonly padDims: number };
+
 abstract class PadNd extends Module {
   padding: number[];
   protected abstract readonly mode: PadMode;
-  protected constructor(cls: string, padding: PaddingArg | PaddingOptions, n: number) {
+  constructor(padding: PaddingArg | PaddingOptions) {
     super();
-    this.padding = sides(cls, unpack(padding)[0], n);
+    const cls = new.target as unknown as PadClass;
+    this.padding = sides(cls.__name__, unpack(padding)[0], cls.padDims);
   }
   /** torch.load rebuilds the layer from its settings. */
   static _from_settings(this: new (p: number[]) => Module, s: Record<string, unknown>): Module {
@@ -58,14 +62,23 @@ abstract class PadNd extends Module {
   }
 }
 
+abstract class ReflectionPadNd extends PadNd {
+  protected readonly mode = "reflect";
+}
+
+abstract class ReplicationPadNd extends PadNd {
+  protected readonly mode = "replicate";
+}
+
 abstract class ConstantPadNd extends Module {
   padding: number[];
   value: number;
-  protected constructor(cls: string, paddingArg: PaddingArg | PaddingOptions, valueArg: number | PaddingOptions | undefined, n: number) {
+  constructor(paddingArg: PaddingArg | PaddingOptions, valueArg?: number | PaddingOptions) {
     super();
+    const cls = new.target as unknown as PadClass;
     const [padding, value] = unpack(paddingArg, valueArg);
-    this.padding = sides(cls, padding, n);
-    if (typeof value !== "number") throw new TypeError_(`${cls}.__init__() missing 1 required positional argument: 'value'`);
+    this.padding = sides(cls.__name__, padding, cls.padDims);
+    if (typeof value !== "number") throw new TypeError_(`${cls.__name__}.__init__() missing 1 required positional argument: 'value'`);
     this.value = value;
   }
   /** torch.load rebuilds the layer from its settings. */
@@ -80,103 +93,78 @@ abstract class ConstantPadNd extends Module {
   }
 }
 
-/** new nn.ConstantPad1d(padding, value) */
-export class ConstantPad1d extends ConstantPadNd {
-  static override readonly __name__ = "ConstantPad1d";
-  constructor(padding: PaddingArg | PaddingOptions, value?: number | PaddingOptions) {
-    super("ConstantPad1d", padding, value, 1);
-  }
-}
-
-/** new nn.ConstantPad2d(padding, value) */
-export class ConstantPad2d extends ConstantPadNd {
-  static override readonly __name__ = "ConstantPad2d";
-  constructor(padding: PaddingArg | PaddingOptions, value?: number | PaddingOptions) {
-    super("ConstantPad2d", padding, value, 2);
-  }
-}
-
-/** Zero padding prints its padding only: ZeroPad2d((1, 1, 1, 1)). */
+/** Zero padding is constant padding by 0 and prints its padding only: ZeroPad2d((1, 1, 1, 1)). */
 abstract class ZeroPadNd extends ConstantPadNd {
+  constructor(padding: PaddingArg | PaddingOptions) {
+    super(isOptions(padding) ? { value: 0, ...(padding as PaddingOptions) } : padding, isOptions(padding) ? undefined : 0);
+  }
   override extra_repr(): string {
     return pyTuple(this.padding);
   }
 }
 
-/** new nn.ZeroPad1d(padding) */
-export class ZeroPad1d extends ZeroPadNd {
-  static override readonly __name__ = "ZeroPad1d";
-  constructor(padding: PaddingArg | PaddingOptions) {
-    super("ZeroPad1d", isOptions(padding) ? { value: 0, ...(padding as PaddingOptions) } : padding, isOptions(padding) ? undefined : 0, 1);
-  }
+/** new nn.ConstantPad1d(padding, value) */
+export class ConstantPad1d extends ConstantPadNd {
+  static override readonly __name__ = "ConstantPad1d";
+  static readonly padDims = 1;
 }
 
-/** new nn.ZeroPad2d(padding) */
-export class ZeroPad2d extends ZeroPadNd {
-  static override readonly __name__ = "ZeroPad2d";
-  constructor(padding: PaddingArg | PaddingOptions) {
-    super("ZeroPad2d", isOptions(padding) ? { value: 0, ...(padding as PaddingOptions) } : padding, isOptions(padding) ? undefined : 0, 2);
-  }
-}
-
-/** new nn.ReflectionPad1d(padding) */
-export class ReflectionPad1d extends PadNd {
-  static override readonly __name__ = "ReflectionPad1d";
-  protected readonly mode = "reflect";
-  constructor(padding: PaddingArg | PaddingOptions) {
-    super("ReflectionPad1d", padding, 1);
-  }
-}
-
-/** new nn.ReflectionPad2d(padding) */
-export class ReflectionPad2d extends PadNd {
-  static override readonly __name__ = "ReflectionPad2d";
-  protected readonly mode = "reflect";
-  constructor(padding: PaddingArg | PaddingOptions) {
-    super("ReflectionPad2d", padding, 2);
-  }
-}
-
-/** new nn.ReplicationPad1d(padding) */
-export class ReplicationPad1d extends PadNd {
-  static override readonly __name__ = "ReplicationPad1d";
-  protected readonly mode = "replicate";
-  constructor(padding: PaddingArg | PaddingOptions) {
-    super("ReplicationPad1d", padding, 1);
-  }
-}
-
-/** new nn.ReplicationPad2d(padding) */
-export class ReplicationPad2d extends PadNd {
-  static override readonly __name__ = "ReplicationPad2d";
-  protected readonly mode = "replicate";
-  constructor(padding: PaddingArg | PaddingOptions) {
-    super("ReplicationPad2d", padding, 2);
-  }
+/** new nn.ConstantPad2d(padding, value) */
+export class ConstantPad2d extends ConstantPadNd {
+  static override readonly __name__ = "ConstantPad2d";
+  static readonly padDims = 2;
 }
 
 /** new nn.ConstantPad3d(padding, value): (left, right, top, bottom, front, back) of the last three dims. */
 export class ConstantPad3d extends ConstantPadNd {
   static override readonly __name__ = "ConstantPad3d";
-  constructor(padding: PaddingArg | PaddingOptions, value?: number | PaddingOptions) {
-    super("ConstantPad3d", padding, value, 3);
-  }
+  static readonly padDims = 3;
+}
+
+/** new nn.ZeroPad1d(padding) */
+export class ZeroPad1d extends ZeroPadNd {
+  static override readonly __name__ = "ZeroPad1d";
+  static readonly padDims = 1;
+}
+
+/** new nn.ZeroPad2d(padding) */
+export class ZeroPad2d extends ZeroPadNd {
+  static override readonly __name__ = "ZeroPad2d";
+  static readonly padDims = 2;
+}
+
+/** new nn.ReflectionPad1d(padding) */
+export class ReflectionPad1d extends ReflectionPadNd {
+  static override readonly __name__ = "ReflectionPad1d";
+  static readonly padDims = 1;
+}
+
+/** new nn.ReflectionPad2d(padding) */
+export class ReflectionPad2d extends ReflectionPadNd {
+  static override readonly __name__ = "ReflectionPad2d";
+  static readonly padDims = 2;
 }
 
 /** new nn.ReflectionPad3d(padding) */
-export class ReflectionPad3d extends PadNd {
+export class ReflectionPad3d extends ReflectionPadNd {
   static override readonly __name__ = "ReflectionPad3d";
-  protected readonly mode = "reflect";
-  constructor(padding: PaddingArg | PaddingOptions) {
-    super("ReflectionPad3d", padding, 3);
-  }
+  static readonly padDims = 3;
+}
+
+/** new nn.ReplicationPad1d(padding) */
+export class ReplicationPad1d extends ReplicationPadNd {
+  static override readonly __name__ = "ReplicationPad1d";
+  static readonly padDims = 1;
+}
+
+/** new nn.ReplicationPad2d(padding) */
+export class ReplicationPad2d extends ReplicationPadNd {
+  static override readonly __name__ = "ReplicationPad2d";
+  static readonly padDims = 2;
 }
 
 /** new nn.ReplicationPad3d(padding) */
-export class ReplicationPad3d extends PadNd {
+export class ReplicationPad3d extends ReplicationPadNd {
   static override readonly __name__ = "ReplicationPad3d";
-  protected readonly mode = "replicate";
-  constructor(padding: PaddingArg | PaddingOptions) {
-    super("ReplicationPad3d", padding, 3);
-  }
+  static readonly padDims = 3;
 }
