@@ -170,6 +170,11 @@ const now: () => number = typeof performance !== "undefined" ? () => performance
 export class SplitChooser {
   private readonly shapes = new Map<string, { alone: number; split: number; since: number; every: number; splitWins: boolean; probing: boolean }>();
 
+  /** Each shape's timings so far (ms, moving averages) and verdict, for benches. */
+  verdicts(): { key: string; alone: number; split: number; splitWins: boolean }[] {
+    return [...this.shapes].map(([key, v]) => ({ key, alone: v.alone, split: v.split, splitWins: v.splitWins }));
+  }
+
   /** True when the next product of this shape should be split. */
   split(key: string): boolean {
     const v = this.shapes.get(key);
@@ -219,6 +224,8 @@ export interface ThreadPool {
   ready(): boolean;
   /** Products large enough to split so far: how many were split and how many the caller ran alone. */
   counts(): { split: number; alone: number };
+  /** The adaptive chooser's timings and verdict per product shape (SplitChooser.verdicts), for benches. */
+  verdicts(): ReturnType<SplitChooser["verdicts"]>;
   terminate(): void;
 }
 
@@ -504,6 +511,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     gemm,
     ready,
     counts: () => ({ ...counts }),
+    verdicts: () => chooser.verdicts(),
     terminate() {
       for (let t = 1; t < threads; t++) {
         words[t * WORDS + ACC] = -1;
