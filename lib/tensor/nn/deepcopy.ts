@@ -1,8 +1,9 @@
 /**
  * copy.deepcopy of a module without running constructors (so no random draws): same class,
  * settings and hooks, parameters and buffers cloned, submodules copied recursively (a module
- * shared inside the original is shared inside the copy). Used by optim.swa_utils.AveragedModel;
- * transformer.ts and utils/fusion.ts keep private copies of the same routine.
+ * shared inside the original is shared inside the copy). Used by TransformerEncoder/Decoder's
+ * layer clones, nn.utils.fusion and optim.swa_utils.AveragedModel; a leaf module (tensor, Module,
+ * Parameter only) so nn.utils and optim can import it without a cycle through nn/index.
  */
 import { Tensor } from "../tensor";
 import { Module } from "./module";

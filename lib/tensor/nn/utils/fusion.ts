@@ -7,42 +7,13 @@ import { parseArgs, type PyArgs } from "../../args";
 import { TorchError } from "../../errors";
 import { ones_like, zeros_like } from "../../ops/creation";
 import { Tensor } from "../../tensor";
+import { deepcopyModule } from "../deepcopy";
 import { Module } from "../module";
 import { Parameter } from "../parameter";
 
 type Slots = Record<string, unknown>;
 const slotsOf = (m: Module) => m as unknown as Slots;
 const assertionError = (message: string) => new TorchError(message, "AssertionError");
-
-/**
- * copy.deepcopy of a module without running its constructor (no random draws): same class,
- * hooks and settings, tensors cloned, submodules copied. (transformer.ts has the same walk
- * privately; importing it from nn.utils would close an import cycle through nn/index.)
- */
-function deepcopy<M extends Module>(m: M, memo = new Map<unknown, unknown>()): M {
-  const known = memo.get(m);
-  if (known) return known as M;
-  const copy = new Module();
-  Object.setPrototypeOf(copy, Object.getPrototypeOf(m) as object);
-  memo.set(m, copy);
-  copy.training = m.training;
-  copy._buffer_names = new Map(m._buffer_names);
-  copy._forward_pre_hooks = new Map(m._forward_pre_hooks);
-  copy._forward_hooks = new Map(m._forward_hooks);
-  copy._backward_hooks = new Map(m._backward_hooks);
-  const copyValue = (v: unknown): unknown => {
-    if (v instanceof Module) return deepcopy(v, memo);
-    if (v instanceof Parameter) return new Parameter(v.detach().clone(), v.requires_grad);
-    if (v instanceof Tensor) return v.detach().clone();
-    if (Array.isArray(v)) return v.map(copyValue);
-    if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copyValue(x)]));
-    }
-    return v;
-  };
-  for (const k of Object.keys(m)) slotsOf(copy)[k] = copyValue(slotsOf(m)[k]);
-  return copy as M;
-}
 
 /** The fused (weight, bias) as Parameters. */
 export function fuse_conv_bn_weights(
@@ -65,7 +36,7 @@ export function fuse_conv_bn_weights(
 export function fuse_conv_bn_eval<M extends Module>(conv: M, bn: Module, ...args: PyArgs<[transpose?: boolean], { transpose?: boolean }>): M {
   const transpose = parseArgs<{ transpose: boolean }>("fuse_conv_bn_eval", ["transpose"], args).transpose ?? false;
   if (conv.training || bn.training) throw assertionError("Fusion only for eval!");
-  const fused = deepcopy(conv);
+  const fused = deepcopyModule(conv);
   const s = slotsOf(fused);
   const b = slotsOf(bn);
   const [w, bias] = fuse_conv_bn_weights(
@@ -91,7 +62,7 @@ export function fuse_linear_bn_weights(
 /** A copy of linear with bn folded in. */
 export function fuse_linear_bn_eval<M extends Module>(linear: M, bn: Module): M {
   if (linear.training || bn.training) throw assertionError("Fusion only for eval!");
-  const fused = deepcopy(linear);
+  const fused = deepcopyModule(linear);
   const s = slotsOf(fused);
   const b = slotsOf(bn);
   const [w, bias] = fuse_linear_bn_weights(
