@@ -306,93 +306,107 @@ export class Identity extends BasePruningMethod {
   }
 }
 
-/** Prunes `amount` entries chosen uniformly at random (the largest of rand_like(t), as PyTorch draws). */
-export class RandomUnstructured extends BasePruningMethod {
+type AmountArgs = [amount: number] | [{ amount: number }];
+
+/** Unstructured pruning of `amount` entries (a count or a fraction): the top `amount` of a per-entry score are zeroed. */
+abstract class ScoredUnstructured extends BasePruningMethod {
   static PRUNING_TYPE: PruningType = "unstructured";
   amount: number;
-  constructor(...args: [amount: number] | [{ amount: number }]) {
+  /** `cls` is the Python class name, for argument errors. */
+  protected constructor(cls: string, args: AmountArgs) {
     super();
-    this.amount = amountArg("RandomUnstructured", ["amount"], args).amount as number;
+    this.amount = amountArg(cls, ["amount"], args).amount as number;
   }
+  /** Each entry's score (flattened) and whether the largest or the smallest scores are pruned. */
+  protected abstract scores(t: Tensor): { values: number[]; largest: boolean };
   compute_mask(t: Tensor, default_mask: Tensor): Tensor {
     const n = nparamsToPrune(this.amount, t.numel());
     if (n === 0) return default_mask.clone().contiguous();
-    const prob = rand(t.shape.slice(), { dtype: t.dtype });
-    return zeroAt(default_mask, torchTopkIndices(prob.reshape(-1).tolist() as number[], n, true));
+    const { values, largest } = this.scores(t);
+    return zeroAt(default_mask, torchTopkIndices(values, n, largest));
+  }
+}
+
+/** Prunes `amount` entries chosen uniformly at random (the largest of rand_like(t), as PyTorch draws). */
+export class RandomUnstructured extends ScoredUnstructured {
+  constructor(...args: AmountArgs) {
+    super("RandomUnstructured", args);
+  }
+  protected scores(t: Tensor): { values: number[]; largest: boolean } {
+    return { values: rand(t.shape.slice(), { dtype: t.dtype }).reshape(-1).tolist() as number[], largest: true };
   }
 }
 
 /** Prunes the `amount` entries of smallest absolute value (topk of |t|, smallest first). */
-export class L1Unstructured extends BasePruningMethod {
-  static PRUNING_TYPE: PruningType = "unstructured";
-  amount: number;
-  constructor(...args: [amount: number] | [{ amount: number }]) {
-    super();
-    this.amount = amountArg("L1Unstructured", ["amount"], args).amount as number;
+export class L1Unstructured extends ScoredUnstructured {
+  constructor(...args: AmountArgs) {
+    super("L1Unstructured", args);
   }
-  compute_mask(t: Tensor, default_mask: Tensor): Tensor {
-    const n = nparamsToPrune(this.amount, t.numel());
-    if (n === 0) return default_mask.clone().contiguous();
-    return zeroAt(default_mask, torchTopkIndices(t.abs().reshape(-1).tolist() as number[], n, false));
+  protected scores(t: Tensor): { values: number[]; largest: boolean } {
+    return { values: t.abs().reshape(-1).tolist() as number[], largest: false };
   }
 }
 
-/** Prunes `amount` whole channels along `dim` (default -1), chosen at random. */
-export class RandomStructured extends BasePruningMethod {
+/** Structured pruning of `amount` whole channels along `dim` (default -1). */
+abstract class ChannelStructured extends BasePruningMethod {
   static PRUNING_TYPE: PruningType = "structured";
   amount: number;
   dim: number;
-  constructor(...args: [amount: number, dim?: number] | [amount: number, { dim?: number }] | [{ amount: number; dim?: number }]) {
+  /** `o` is the parsed arguments (amount validated by amountArg). */
+  protected constructor(o: Record<string, unknown>) {
     super();
-    const o = amountArg("RandomStructured", ["amount", "dim"], args);
     this.amount = o.amount as number;
     this.dim = (o.dim as number | undefined) ?? -1;
   }
+  /** Which of the `size` channels along `dim` to keep when `n` are pruned; null when nothing is pruned. */
+  protected abstract keptChannels(t: Tensor, dim: number, size: number, n: number): boolean[] | null;
   compute_mask(t: Tensor, default_mask: Tensor): Tensor {
     validateStructured(t);
     const dim = checkedDim(t, this.dim);
     const size = t.shape[dim];
-    const n = nparamsToPrune(this.amount, size);
-    if (n === 0) return default_mask;
+    const keep = this.keptChannels(t, dim, size, nparamsToPrune(this.amount, size));
+    if (keep === null) return default_mask;
+    return channelMask(t, dim, keep).mul(default_mask.to(t.dtype));
+  }
+}
+
+/** Prunes `amount` whole channels along `dim` (default -1), chosen at random. */
+export class RandomStructured extends ChannelStructured {
+  constructor(...args: [amount: number, dim?: number] | [amount: number, { dim?: number }] | [{ amount: number; dim?: number }]) {
+    super(amountArg("RandomStructured", ["amount", "dim"], args));
+  }
+  protected keptChannels(_t: Tensor, _dim: number, size: number, n: number): boolean[] | null {
+    if (n === 0) return null;
     // PyTorch: prob = torch.rand(nchannels); keep the channels above the n-th smallest.
     const prob = rand([size]);
     const threshold = prob.kthvalue(n).values.item();
-    const probs = prob.tolist() as number[];
-    return channelMask(t, dim, probs.map((p) => p > threshold)).mul(default_mask.to(t.dtype));
+    return (prob.tolist() as number[]).map((p) => p > threshold);
   }
 }
 
 /** Prunes the `amount` channels along `dim` of smallest L`n` norm (n: a number, Infinity, -Infinity, "fro", "nuc"). */
-export class LnStructured extends BasePruningMethod {
-  static PRUNING_TYPE: PruningType = "structured";
-  amount: number;
+export class LnStructured extends ChannelStructured {
   n: number | "fro" | "nuc";
-  dim: number;
   constructor(
     ...args:
       | [amount: number, n: number | "fro" | "nuc", dim?: number]
       | [amount: number, n: number | "fro" | "nuc", { dim?: number }]
       | [{ amount: number; n: number | "fro" | "nuc"; dim?: number }]
   ) {
-    super();
     const o = amountArg("LnStructured", ["amount", "n", "dim"], args);
     if (o.n === undefined) throw new TypeError_("LnStructured.__init__() missing 1 required positional argument: 'n'");
-    this.amount = o.amount as number;
+    super(o);
     this.n = o.n as number | "fro" | "nuc";
-    this.dim = (o.dim as number | undefined) ?? -1;
   }
-  compute_mask(t: Tensor, default_mask: Tensor): Tensor {
-    validateStructured(t);
-    const dim = checkedDim(t, this.dim);
-    const size = t.shape[dim];
-    const n = nparamsToPrune(this.amount, size);
+  protected keptChannels(t: Tensor, dim: number, size: number, n: number): boolean[] | null {
+    // As PyTorch, the norms (and their errors) come before the nothing-to-prune shortcut.
     const others = t.shape.map((_, i) => i).filter((i) => i !== dim);
     const norm = t.norm(this.n as number, others);
     const kept = torchTopkIndices(norm.tolist() as number[], size - n, true);
-    if (n === 0) return default_mask;
+    if (n === 0) return null;
     const keep = new Array<boolean>(size).fill(false);
     for (const i of kept) keep[i] = true;
-    return channelMask(t, dim, keep).mul(default_mask.to(t.dtype));
+    return keep;
   }
 }
 
