@@ -32,6 +32,7 @@ import * as conv3d from "./modules/conv3d";
 import * as lazy from "./modules/lazy";
 import * as miscExtra from "./modules/misc_extra";
 import * as batchnorm3d from "./modules/batchnorm3d";
+import * as namesA4 from "./modules/names_a4";
 import { Parameter } from "./parameter";
 import { register_module, type ModuleClass } from "./registry";
 import { utils } from "./utils";
@@ -64,10 +65,11 @@ export * from "./modules/conv3d";
 export * from "./modules/lazy";
 export * from "./modules/misc_extra";
 export * from "./modules/batchnorm3d";
+export * from "./modules/names_a4";
 export { Module, Parameter, functional, init, register_module, utils };
 
 // Built-in layers load without registration: every class the module files export.
-const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses, ...conv, ...pooling, ...padding, ...fold, ...batchnorm2d, ...embedding, ...normalization, ...attention, ...transformer, ...rnn, ...activationExtra, ...dropoutExtra, ...normalizationExtra, ...lossExtra, ...resampling, ...layersExtra, ...conv3d, ...lazy, ...miscExtra, ...batchnorm3d };
+const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses, ...conv, ...pooling, ...padding, ...fold, ...batchnorm2d, ...embedding, ...normalization, ...attention, ...transformer, ...rnn, ...activationExtra, ...dropoutExtra, ...normalizationExtra, ...lossExtra, ...resampling, ...layersExtra, ...conv3d, ...lazy, ...miscExtra, ...batchnorm3d, ...namesA4 };
 for (const [name, cls] of Object.entries(layers)) {
   if (typeof cls === "function") register_module(name, cls as unknown as ModuleClass);
 }

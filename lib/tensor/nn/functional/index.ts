@@ -85,6 +85,7 @@ import { conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold } from
 import * as pooling from "./pooling";
 import { multi_head_attention_forward } from "./mha_forward";
 import { adaptive_max_pool3d_with_indices, max_pool3d_with_indices } from "./pool3d_indices";
+import { fractional_max_pool2d, fractional_max_pool2d_with_indices, fractional_max_pool3d, fractional_max_pool3d_with_indices } from "./fractional_pool";
 import { parseArgs, type PyArgs } from "../../args";
 import type { Tensor } from "../../tensor";
 import { pad } from "./padding";
@@ -149,6 +150,7 @@ export const functional = {
   gumbel_softmax, channel_shuffle, native_channel_shuffle, lp_pool1d, lp_pool2d, triplet_margin_with_distance_loss,
   relu_, elu_, leaky_relu_, hardtanh_, selu_, celu_, rrelu_, threshold_,
   multi_head_attention_forward, max_pool3d_with_indices, adaptive_max_pool3d_with_indices,
+  fractional_max_pool2d, fractional_max_pool2d_with_indices, fractional_max_pool3d, fractional_max_pool3d_with_indices,
   /** F.adaptive_max_pool1d_with_indices(input, output_size) -> [values, indices] (PyTorch's always-indices form). */
   adaptive_max_pool1d_with_indices: (input: Tensor, ...args: PyArgs<[output_size: pooling.AdaptiveSize, return_indices?: boolean], { output_size?: pooling.AdaptiveSize; return_indices?: boolean }>): [Tensor, Tensor] => {
     const a = parseArgs<{ output_size?: pooling.AdaptiveSize; return_indices?: boolean }>("adaptive_max_pool1d_with_indices", ["output_size", "return_indices"], args);

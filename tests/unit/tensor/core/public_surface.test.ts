@@ -514,6 +514,14 @@ const forms: Form[] = [
   { name: "utils.data.BatchSampler", positional: () => [...new utils.data.BatchSampler([0, 1, 2, 3, 4], 2, true)].flat(), options: () => [...new utils.data.BatchSampler([0, 1, 2, 3, 4], { batch_size: 2, drop_last: true })].flat() },
   // helper A4: the remaining torch 1.13 names (issue 12)
   { name: "optim.SparseAdam", positional: () => new optim.SparseAdam(params(), 0.01, [0.8, 0.9], 1e-6), options: () => new optim.SparseAdam(params(), { lr: 0.01, betas: [0.8, 0.9], eps: 1e-6 }) },
+  { name: "nn.AdaptiveLogSoftmaxWithLoss", positional: () => (torch.manual_seed(0), new nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2, 4], 2.0, true)), options: () => (torch.manual_seed(0), new nn.AdaptiveLogSoftmaxWithLoss(4, 6, { cutoffs: [2, 4], div_value: 2.0, head_bias: true })) },
+  { name: "nn.FractionalMaxPool2d", positional: () => new nn.FractionalMaxPool2d(2, [2, 3], null, false, torch.full([1, 2, 2], 0.4))(x4()) as Tensor, options: () => new nn.FractionalMaxPool2d(2, { output_size: [2, 3], _random_samples: torch.full([1, 2, 2], 0.4) })(x4()) as Tensor },
+  { name: "nn.FractionalMaxPool3d", positional: () => new nn.FractionalMaxPool3d(2, null, 0.5, false, torch.full([1, 1, 3], 0.4))(x4()) as Tensor, options: () => new nn.FractionalMaxPool3d(2, { output_ratio: 0.5, _random_samples: torch.full([1, 1, 3], 0.4) })(x4()) as Tensor },
+  { name: "F.fractional_max_pool2d", positional: () => F.fractional_max_pool2d(x4(), 2, 3, null, false, torch.full([1, 2, 2], 0.7)) as Tensor, options: () => F.fractional_max_pool2d(x4(), { kernel_size: 2, output_size: 3, _random_samples: torch.full([1, 2, 2], 0.7) }) as Tensor },
+  { name: "F.fractional_max_pool3d", positional: () => F.fractional_max_pool3d(x4(), 2, [1, 2, 2], null, false, torch.full([1, 1, 3], 0.7)) as Tensor, options: () => F.fractional_max_pool3d(x4(), 2, { output_size: [1, 2, 2], _random_samples: torch.full([1, 1, 3], 0.7) }) as Tensor },
+  { name: "F.fractional_max_pool2d_with_indices", positional: () => F.fractional_max_pool2d_with_indices(x4(), 2, null, 0.5, true, torch.full([1, 2, 2], 0.2)), options: () => F.fractional_max_pool2d_with_indices(x4(), 2, { output_ratio: 0.5, _random_samples: torch.full([1, 2, 2], 0.2) }) },
+  { name: "F.fractional_max_pool3d_with_indices", positional: () => F.fractional_max_pool3d_with_indices(x4(), 2, 1, null, true, torch.full([1, 1, 3], 0.2)), options: () => F.fractional_max_pool3d_with_indices(x4(), { kernel_size: 2, output_size: 1, _random_samples: torch.full([1, 1, 3], 0.2) }) },
+  { name: "nn.SyncBatchNorm", positional: () => new nn.SyncBatchNorm(3, 1e-3, 0.2, false, true, null), options: () => new nn.SyncBatchNorm(3, { eps: 1e-3, momentum: 0.2, affine: false, process_group: null }) },
   // end helper A4
 ];
 
