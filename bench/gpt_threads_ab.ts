@@ -14,7 +14,7 @@ import { nodeThreadSpawner } from "./node-threads";
 import { gptStep } from "./gpt";
 
 const rounds = Number(process.argv[2] ?? 20), threads = Number(process.argv[3] ?? 2), per = 3;
-// Optional: polls a waiting thread spins before sleeping (threads.ts SPIN_POLLS by default).
+// Optional: µs a pool thread polls for its next job before sleeping (threads.ts SPIN_MICROS by default).
 const spin = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
 const single = kernels.gemm!;
 const pool = createThreadPool(nodeThreadSpawner, threads, undefined, spin, true, single);

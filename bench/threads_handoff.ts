@@ -5,7 +5,7 @@
  * norms and softmaxes separate its GEMMs, letting the pool thread fall asleep). Prints medians of
  * wall µs per product and process CPU µs per product+gap cycle minus the gap's, with the load.
  *
- *   node --experimental-wasm-relaxed-simd --import tsx bench/threads_handoff.ts [m n k] [rounds] [spin polls]
+ *   node --experimental-wasm-relaxed-simd --import tsx bench/threads_handoff.ts [m n k] [rounds] [spin µs]
  */
 import { execSync } from "node:child_process";
 import { kernels } from "../lib/tensor/kernels/registry";
@@ -14,7 +14,7 @@ import { nodeThreadSpawner } from "./node-threads";
 
 const [m, n, k] = [Number(process.argv[2] ?? 1024), Number(process.argv[3] ?? 64), Number(process.argv[4] ?? 64)];
 const rounds = Number(process.argv[5] ?? 400);
-// Polls a waiting thread spins before sleeping (threads.ts's SPIN_POLLS by default).
+// µs a pool thread polls for its next job before sleeping (threads.ts SPIN_MICROS by default).
 const spin = process.argv[6] === undefined ? undefined : Number(process.argv[6]);
 const single = kernels.gemm!;
 const pool = createThreadPool(nodeThreadSpawner, 2, undefined, spin, false, single);

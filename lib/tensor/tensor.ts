@@ -44,6 +44,7 @@ import { installGapMethods } from "./tensor_gap_methods";
 import { UnsupportedDType } from "./dtype_unsupported";
 import { bernoulliTensor_ } from "./ops/random_fills";
 import { legacyDefault } from "./ops/legacy_constructors";
+import { inferenceState } from "./inference_state";
 import * as extraTorch from "./torch_extra";
 import { contiguousStrides, isContiguous, normalizeDim, numelOf, shapeFromArgs } from "./shape";
 
@@ -212,6 +213,8 @@ export class Tensor {
     if (dtype instanceof UnsupportedDType) dtype.refuse(); // torch.int32, float16, ...: one clear error (dtype_unsupported.ts)
     this.dtype = dtype as DType;
     this._ver = (ver as VersionCounter | undefined) ?? { v: 0, lastOp: null };
+    // Fresh storage made under torch.inference_mode is an inference tensor (x.is_inference()).
+    if (inferenceState.depth > 0 && ver === undefined) inferenceState.tensors.add(this);
   }
 
   // ---- shape and metadata -------------------------------------------------------------

@@ -3,6 +3,7 @@
  * (acos ... addcdiv, clamp_min / clamp_max, absolute) and round with decimals; creation (normal,
  * poisson, logspace), the default dtype, dtype questions and inference_mode.
  */
+import { inferenceState } from "./inference_state";
 import { parseArgs, type PyArgs } from "./args";
 import { TypeError_ } from "./errors";
 import { get_default_dtype, set_default_dtype } from "./default_dtype";
@@ -43,7 +44,6 @@ export const extraMath = {
   clamp_max: (x: Tensor, max: number | { max: number }) => unary.clamp(x, null, typeof max === "number" ? max : parseArgs<{ max?: number }>("clamp_max", ["max"], [max]).max),
 };
 
-let inferenceDepth = 0;
 
 /**
  * torch.inference_mode(fn) / inference_mode(mode, fn): like no_grad (PyTorch's inference mode is
@@ -54,11 +54,11 @@ function inference_mode<T>(mode: boolean | (() => T), fn?: () => T): T {
   const on = typeof mode === "function" ? true : Boolean(mode);
   if (typeof run !== "function") throw new TypeError_("inference_mode(): pass the function to run, as with torch.no_grad(() => ...)");
   if (!on) return run();
-  inferenceDepth++;
+  inferenceState.depth++;
   try {
     return no_grad(run);
   } finally {
-    inferenceDepth--;
+    inferenceState.depth--;
   }
 }
 
@@ -68,7 +68,7 @@ export const extraCreation = {
   is_floating_point: (x: Tensor) => x.dtype.is_floating_point,
   is_nonzero: dtypes.is_nonzero, result_type: dtypes.result_type, promote_types: dtypes.promote_types, can_cast: dtypes.can_cast,
   inference_mode,
-  is_inference_mode_enabled: (): boolean => inferenceDepth > 0 && !is_grad_enabled(),
+  is_inference_mode_enabled: (): boolean => inferenceState.depth > 0 && !is_grad_enabled(),
 };
 
 /** Out-of-place partners of the a1 in-place forms (torch.renorm, torch.index_fill, ...). */

@@ -18,7 +18,7 @@ import { BinaryOp } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
 import { fmtShape, shapesEqual } from "../shape";
 import type { Tensor, VersionCounter } from "../tensor";
-import { enable_grad, is_anomaly_enabled, no_grad } from "./grad_mode";
+import { enable_grad, is_anomaly_check_nan_enabled, is_anomaly_enabled, no_grad } from "./grad_mode";
 import { Node } from "./node";
 
 export interface EngineOptions {
@@ -170,7 +170,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   const retain = opts.retain_graph ?? createGraph;
   const capture = opts.capture ? new Set(opts.capture) : null;
   const stop = (opts.stop_at_capture ?? false) && capture !== null;
-  const anomaly = is_anomaly_enabled();
+  const anomaly = is_anomaly_enabled() && is_anomaly_check_nan_enabled();
   const captured = new Map<Tensor, Tensor>();
   // Buffer recycling (buffer_pool.ts) only in a plain backward: no captured results, no graph of gradients.
   const recycle = !createGraph && !opts.capture;

@@ -51,8 +51,16 @@ export function is_anomaly_enabled(): boolean {
   return anomaly;
 }
 
-export function set_detect_anomaly(mode: boolean): void {
+/** With check_nan off (torch.set_anomaly_enabled(true, false)), anomaly mode keeps traces but backward does not test for NaN. */
+let anomalyCheckNan = true;
+
+export function is_anomaly_check_nan_enabled(): boolean {
+  return anomalyCheckNan;
+}
+
+export function set_detect_anomaly(mode: boolean, check_nan = true): void {
   anomaly = Boolean(mode);
+  anomalyCheckNan = Boolean(check_nan);
 }
 
 /** `torch.autograd.detect_anomaly(() => { ...; loss.backward(); })`: anomaly mode for fn only. */

@@ -41,13 +41,15 @@ export type ThreadSpawner = (source: string, init: ThreadInit) => ThreadHandle;
 // then the job: ACC flag (-1 = exit, 2 = a gemm_batch job: A = the job's address, B = the scratch,
 // C = scratch bytes per thread, units = slices), A, B, C, mBlocks, nBlocks, kc, ldc (bytes); READY (1 once
 // the thread has instantiated the kernel); BY_ROWS, CHUNK (most panels per chunk), TOTAL (panels),
-// A_STEP, B_STEP, C_STEP (bytes per panel of the split side); SPIN (polls of SEQ before sleeping);
+// A_STEP, B_STEP, C_STEP (bytes per panel of the split side); SPIN (µs the thread polls SEQ before sleeping);
 // QUANTUM (chunks are whole multiples of it, but for the last), DIV (a chunk is at most 1/DIV of
 // the panels left); FAILED (1 once the thread's kernel threw: the thread has stopped, the job is
-// unfinished). NEXT (block 0): first panel not yet taken.
+// unfinished); SPINNING (1 while the thread polls SEQ: posting a job then needs no Atomics.notify,
+// a syscall that under load also wakes the thread on the caller's own core). NEXT (block 0):
+// first panel not yet taken.
 // The thread body below repeats these offsets as literals (it runs alone in the worker).
 const WORDS = 24;
-const SEQ = 0, STATE = 1, ACC = 2, READY = 10, BY_ROWS = 11, SPIN = 17, QUANTUM = 18, NEXT = 19, DIV = 20, FAILED = 21;
+const SEQ = 0, STATE = 1, ACC = 2, READY = 10, BY_ROWS = 11, SPIN = 17, QUANTUM = 18, NEXT = 19, DIV = 20, FAILED = 21, SPINNING = 22;
 const IDLE = 0, POSTED = 1;
 /** The control block's layout, for tests that stand in their own pool thread. */
 export const CONTROL = { WORDS, SEQ, STATE, ACC, READY, FAILED } as const;
@@ -65,13 +67,22 @@ function gemmThread(init: ThreadInit | { data: ThreadInit }): void {
   const batch = exports.gemm_batch as (job: number, lo: number, hi: number, scratch: number) => void;
   const words = new Int32Array(control);
   const base = index * 24;
+  const clock = typeof performance !== "undefined" ? performance : Date;
   let seen = 0;
   Atomics.store(words, base + 10, 1);
   for (;;) {
-    // Spin a little before sleeping: a training step calls the GEMM in quick succession, and
-    // waking a sleeping thread (futex + scheduler) costs tens of µs.
-    const spins = words[base + 17];
-    for (let spin = 0; spin < spins && Atomics.load(words, base) === seen; spin++);
+    // Poll for the next job for SPIN µs before sleeping: a training step posts its products
+    // between row passes (layer norm, softmax, GELU) that take a few hundred µs, and a sleeping
+    // thread costs the caller a notify (10-20 µs idle, and under load it can preempt the caller
+    // on its own core) and starts late. The clock is read every 1024 polls (about 12 µs).
+    const spinUs = words[base + 17];
+    if (spinUs > 0 && Atomics.load(words, base) === seen) {
+      Atomics.store(words, base + 22, 1);
+      const until = clock.now() + spinUs / 1000;
+      for (let poll = 1; Atomics.load(words, base) === seen; poll++) if ((poll & 1023) === 0 && clock.now() >= until) break;
+      // A caller that saw SPINNING = 1 bumped SEQ before this store, so the wait returns at once.
+      Atomics.store(words, base + 22, 0);
+    }
     Atomics.wait(words, base, seen);
     seen = Atomics.load(words, base);
     // Claim the job; if the caller already finished it alone (and took it back), wait again.
@@ -146,12 +157,22 @@ const ROW_QUANTUM = TILE_PANELS;
 const GUIDED = 2;
 
 /**
- * Polls of a word before a waiting thread (pool thread or caller) sleeps on it: about 15 to 80 µs.
- * Measured on the 2 shared cores (MLP step and matmul 256, 1 thread vs pools spinning 0, 2000 and
- * 20000 polls, alternated): 2000 was the best; 20000 (up to 0.8 ms) made the MLP step slower, the
- * spinning thread taking the caller's core when other programs use the second one.
+ * Polls of STATE before the caller, waiting for a pool thread to finish its last chunk, sleeps on
+ * it (about 25 µs here).
  */
-const SPIN_POLLS = 2000;
+const JOIN_POLLS = 2000;
+
+/**
+ * µs a pool thread polls for its next job before it sleeps. A GPT step posts its products a few
+ * hundred µs apart (row passes in between), so a thread that slept after 2000 polls (~25 µs, the
+ * old setting) was asleep at nearly every product: the caller paid a notify and the thread
+ * started late. bench/gpt_threads_ab.ts, 16 rounds x 3 steps, 2 threads vs 1 alternated, both
+ * cores idle at the start: 2000 polls wall x1.03 (27.3 vs 27.2 ms), 300 µs x0.96, 1000 µs x0.95
+ * (27.1 vs 29.0 ms), 100000 polls (~1.2 ms) x0.92 (25.5 vs 27.2), the pool's CPU x1.42-1.56. Under
+ * load the chooser runs products alone and the thread, posted nothing, sleeps after this window.
+ * (OpenMP's default KMP_BLOCKTIME is 200 ms.)
+ */
+const SPIN_MICROS = 1000;
 
 const now: () => number = typeof performance !== "undefined" ? () => performance.now() : () => Date.now();
 
@@ -232,7 +253,8 @@ export interface ThreadPool {
 /**
  * Starts `threads - 1` pool threads with `spawn`; the calling thread is the first of `threads`.
  * `minParallelWork` (multiply-adds per k slice below which the caller computes alone) and
- * `spinPolls` are parameters for the benches that measure them; `adaptive` = false splits every
+ * `spinMicros` (how long a pool thread polls for its next job before it sleeps) are parameters
+ * for the benches that measure them; `adaptive` = false splits every
  * product from minParallelWork up instead of timing which way is faster (SplitChooser), for tests.
  * Given `small` (the single-thread driver), the pool's driver hands it every product with no k
  * slice large enough to split (Gemm.forProduct): the calling thread's copies into and out of a
@@ -240,7 +262,7 @@ export interface ThreadPool {
  * word: 16 KB in 3.2 vs 0.46 µs), which made a LeNet-5 step 7% slower on the pool's memory
  * with no product split at all.
  */
-export function createThreadPool(spawn: ThreadSpawner, threads: number, minParallelWork = MIN_PARALLEL_WORK, spinPolls = SPIN_POLLS, adaptive = true, small: Gemm | null = null): ThreadPool {
+export function createThreadPool(spawn: ThreadSpawner, threads: number, minParallelWork = MIN_PARALLEL_WORK, spinMicros = SPIN_MICROS, adaptive = true, small: Gemm | null = null): ThreadPool {
   if (!(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`threads must be a positive integer, got ${threads}`);
   if (typeof SharedArrayBuffer === "undefined" || typeof Atomics === "undefined") {
     throw new Error("WebAssembly threads need SharedArrayBuffer and Atomics (a cross-origin isolated page or Node)");
@@ -257,7 +279,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
   const local = localRunner(set, acc);
   const control = new SharedArrayBuffer(threads * WORDS * 4);
   const words = new Int32Array(control);
-  for (let t = 1; t < threads; t++) words[t * WORDS + SPIN] = spinPolls;
+  for (let t = 1; t < threads; t++) words[t * WORDS + SPIN] = spinMicros;
   const handles: ThreadHandle[] = [];
   for (let i = 1; i < threads; i++) handles.push(spawn(THREAD_SOURCE, { module: compiled, memory, control, index: i }));
 
@@ -270,7 +292,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     words[base + DIV] = split[7];
     Atomics.store(words, base + STATE, POSTED);
     Atomics.add(words, base + SEQ, 1);
-    Atomics.notify(words, base + SEQ);
+    if (!Atomics.load(words, base + SPINNING)) Atomics.notify(words, base + SEQ);
   }
 
   /**
@@ -283,7 +305,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     for (let spin = 0; ; spin++) {
       const state = Atomics.load(words, base + STATE);
       if (state === IDLE) return true;
-      if (spin >= spinPolls) Atomics.wait(words, base + STATE, state);
+      if (spin >= JOIN_POLLS) Atomics.wait(words, base + STATE, state);
     }
   }
 

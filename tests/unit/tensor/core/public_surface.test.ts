@@ -522,6 +522,23 @@ const forms: Form[] = [
   { name: "F.fractional_max_pool2d_with_indices", positional: () => F.fractional_max_pool2d_with_indices(x4(), 2, null, 0.5, true, torch.full([1, 2, 2], 0.2)), options: () => F.fractional_max_pool2d_with_indices(x4(), 2, { output_ratio: 0.5, _random_samples: torch.full([1, 2, 2], 0.2) }) },
   { name: "F.fractional_max_pool3d_with_indices", positional: () => F.fractional_max_pool3d_with_indices(x4(), 2, 1, null, true, torch.full([1, 1, 3], 0.2)), options: () => F.fractional_max_pool3d_with_indices(x4(), { kernel_size: 2, output_size: 1, _random_samples: torch.full([1, 1, 3], 0.2) }) },
   { name: "nn.SyncBatchNorm", positional: () => new nn.SyncBatchNorm(3, 1e-3, 0.2, false, true, null), options: () => new nn.SyncBatchNorm(3, { eps: 1e-3, momentum: 0.2, affine: false, process_group: null }) },
+  {
+    name: "torch.set_anomaly_enabled",
+    positional: () => {
+      const tt = torch as unknown as { set_anomaly_enabled(...a: unknown[]): void; is_anomaly_check_nan_enabled(): boolean };
+      tt.set_anomaly_enabled(false, false);
+      const r = torch.tensor([Number(tt.is_anomaly_check_nan_enabled())]);
+      tt.set_anomaly_enabled(false);
+      return r;
+    },
+    options: () => {
+      const tt = torch as unknown as { set_anomaly_enabled(...a: unknown[]): void; is_anomaly_check_nan_enabled(): boolean };
+      tt.set_anomaly_enabled({ enabled: false, check_nan: false });
+      const r = torch.tensor([Number(tt.is_anomaly_check_nan_enabled())]);
+      tt.set_anomaly_enabled(false);
+      return r;
+    },
+  },
   // end helper A4
 ];
 
@@ -648,6 +665,9 @@ const NO_KEYWORDS: Record<string, string> = {
   // API breadth a4
   "nn.init.eye_": "tensor-only",
   // end API breadth a4
+  // helper A4 (remaining torch 1.13 names)
+  "torch.is_anomaly_enabled": "no arguments", "torch.is_anomaly_check_nan_enabled": "no arguments", "torch.is_inference": "tensor-only",
+  "torch.is_conj": "tensor-only", "torch.is_neg": "tensor-only",
   "optim.Optimizer": "base class", "optim.required": "constant", "optim.lr_scheduler": "namespace",
   "lr_scheduler.LRScheduler": "base class", "lr_scheduler._LRScheduler": "base class (PyTorch 1.13 name)",
   "utils.data.Dataset": "base class", "utils.data.TensorDataset": "tensors only", "utils.data.Subset": "(dataset, indices)",

@@ -1,0 +1,101 @@
+/**
+ * torch 1.13 names helper A4 added (issue 12) that belong to no op family: anomaly-mode switches,
+ * inference / conj / neg flags, torch.profiler and torch.autograd.profiler / forward_ad, and the
+ * Tensor methods is_inference / is_conj / is_neg. Spread into torch by index.ts, which also
+ * registers what a running profiler wraps (installA4).
+ */
+import { parseArgs, type PyArgs } from "./args";
+import { forward_ad } from "./autograd/forward_ad";
+import { is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly } from "./autograd/grad_mode";
+import { TypeError_ } from "./errors";
+import { inferenceState } from "./inference_state";
+import { Module } from "./nn/module";
+import { EventList, FunctionEvent, FunctionEventAvg, ProfilerActivity, legacyProfile, profile, record_function, registerProfilerTargets } from "./profiler";
+import { Tensor } from "./tensor";
+
+function tensorArg(fn: string, x: unknown, rest: readonly unknown[]): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError_(`${fn}(): argument 'input' (position 1) must be Tensor, not ${x === null ? "NoneType" : typeof x}`);
+  parseArgs<object>(fn, [], rest);
+  return x;
+}
+
+/** torch.set_anomaly_enabled(enabled, check_nan=True). */
+function set_anomaly_enabled(...args: PyArgs<[enabled: boolean, check_nan?: boolean], { enabled?: boolean; check_nan?: boolean }>): void {
+  const o = parseArgs<{ enabled?: boolean; check_nan?: boolean }>("set_anomaly_enabled", ["enabled", "check_nan"], args);
+  if (typeof o.enabled !== "boolean") throw new TypeError_(`set_anomaly_enabled(): argument 'enabled' (position 1) must be bool, not ${o.enabled === undefined ? "NoneType" : typeof o.enabled}`);
+  set_detect_anomaly(o.enabled, o.check_nan ?? true);
+}
+
+const isInference = (x: Tensor): boolean => inferenceState.tensors.has(x);
+
+/** torch.profiler's namespace. */
+export const profilerNamespace = { profile, record_function, ProfilerActivity, EventList, FunctionEvent, FunctionEventAvg };
+/** torch.autograd.profiler's namespace (the legacy profile signature: enabled, use_cuda, record_shapes, ...). */
+export const autogradProfilerNamespace = { profile: legacyProfile, record_function, EventList, FunctionEvent, FunctionEventAvg };
+
+export const torchNamesA4 = {
+  set_anomaly_enabled,
+  is_anomaly_enabled: (...rest: unknown[]): boolean => (parseArgs<object>("is_anomaly_enabled", [], rest), is_anomaly_enabled()),
+  is_anomaly_check_nan_enabled: (...rest: unknown[]): boolean => (parseArgs<object>("is_anomaly_check_nan_enabled", [], rest), is_anomaly_check_nan_enabled()),
+  /** True for a tensor created under torch.inference_mode. */
+  is_inference: (input: Tensor, ...rest: unknown[]): boolean => isInference(tensorArg("is_inference", input, rest)),
+  /** The engine has no lazily conjugated (or negated) views: always False, as for any real tensor. */
+  is_conj: (input: Tensor, ...rest: unknown[]): boolean => (tensorArg("is_conj", input, rest), false),
+  is_neg: (input: Tensor, ...rest: unknown[]): boolean => (tensorArg("is_neg", input, rest), false),
+  profiler: profilerNamespace,
+};
+
+export interface NamesA4Methods {
+  /** True for a tensor created under torch.inference_mode. */
+  is_inference(): boolean;
+  /** Whether the conjugate bit is set: never here (no complex dtype, no lazy conjugation). */
+  is_conj(): boolean;
+  /** Whether the negative bit is set: never here (no lazy negation). */
+  is_neg(): boolean;
+}
+
+declare module "./tensor" {
+  // The class Tensor and this interface merge: the methods installed below are typed members.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Tensor extends NamesA4Methods {}
+}
+
+const methods: NamesA4Methods & ThisType<Tensor> = {
+  is_inference(...rest: unknown[]) { parseArgs<object>("is_inference", [], rest); return isInference(this); },
+  is_conj(...rest: unknown[]) { parseArgs<object>("is_conj", [], rest); return false; },
+  is_neg(...rest: unknown[]) { parseArgs<object>("is_neg", [], rest); return false; },
+};
+for (const [k, v] of Object.entries(methods)) {
+  Object.defineProperty(Tensor.prototype, k, { value: v, writable: true, configurable: true, enumerable: false });
+}
+
+/** Built-in layer -> the aten op PyTorch's forward dispatches to (for the profiler's module events). */
+const MODULE_OPS: Record<string, string> = {
+  Linear: "linear", Bilinear: "bilinear", Conv1d: "conv1d", Conv2d: "conv2d", Conv3d: "conv3d",
+  ConvTranspose1d: "conv_transpose1d", ConvTranspose2d: "conv_transpose2d", ConvTranspose3d: "conv_transpose3d",
+  BatchNorm1d: "batch_norm", BatchNorm2d: "batch_norm", BatchNorm3d: "batch_norm", LayerNorm: "layer_norm", GroupNorm: "group_norm",
+  InstanceNorm1d: "instance_norm", InstanceNorm2d: "instance_norm", InstanceNorm3d: "instance_norm",
+  ReLU: "relu", ReLU6: "hardtanh", LeakyReLU: "leaky_relu", GELU: "gelu", SiLU: "silu", ELU: "elu", SELU: "selu", Sigmoid: "sigmoid", Tanh: "tanh",
+  Softmax: "softmax", LogSoftmax: "log_softmax", Dropout: "dropout", Dropout2d: "dropout2d", Embedding: "embedding", Flatten: "flatten",
+  MaxPool1d: "max_pool1d", MaxPool2d: "max_pool2d", MaxPool3d: "max_pool3d", AvgPool1d: "avg_pool1d", AvgPool2d: "avg_pool2d", AvgPool3d: "avg_pool3d",
+  AdaptiveAvgPool1d: "adaptive_avg_pool1d", AdaptiveAvgPool2d: "adaptive_avg_pool2d", AdaptiveAvgPool3d: "adaptive_avg_pool3d",
+  AdaptiveMaxPool2d: "adaptive_max_pool2d", CrossEntropyLoss: "cross_entropy_loss", MSELoss: "mse_loss", NLLLoss: "nll_loss",
+  LSTM: "lstm", GRU: "gru", RNN: "rnn_tanh", MultiheadAttention: "_native_multi_head_attention",
+};
+
+/** Registers torch / F / Tensor methods / built-in modules as what a running profiler records. */
+export function installA4(torch: Record<string, unknown>, F: object): void {
+  const namespaces = [torch, F, torch.linalg, torch.special, torch.fft].filter((n): n is object => typeof n === "object" && n !== null);
+  registerProfilerTargets({
+    namespaces,
+    tensorProto: Tensor.prototype,
+    moduleProto: Module.prototype,
+    moduleOp: (m) => {
+      const cls = (m.constructor as { __name__?: string }).__name__ ?? m.constructor.name;
+      // Only the exact built-in classes: a user's subclass may compute something else.
+      return Object.prototype.hasOwnProperty.call(MODULE_OPS, cls) ? MODULE_OPS[cls] : null;
+    },
+  });
+  const autograd = torch.autograd as Record<string, unknown>;
+  Object.assign(autograd, { profiler: autogradProfilerNamespace, forward_ad });
+}
