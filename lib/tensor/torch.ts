@@ -7,6 +7,7 @@
 import { runBackward } from "./autograd/engine";
 import { Function, FunctionCtx } from "./autograd/custom_function";
 import { autogradNamespace } from "./autograd/namespace";
+import { autocast, autocastState, cpuAmp, cudaAmp } from "./amp";
 import { are_deterministic_algorithms_enabled, backends, cuda, device, use_deterministic_algorithms } from "./device";
 import { detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_detect_anomaly, set_grad_enabled } from "./autograd/grad_mode";
 import { Node } from "./autograd/node";
@@ -115,7 +116,9 @@ const torchBase = {
   numel: (x: Tensor) => x.numel(),
 
   // devices: the CPU only (see ./device.ts)
-  device, cuda, backends, use_deterministic_algorithms, are_deterministic_algorithms_enabled,
+  device, cuda: { ...cuda, amp: cudaAmp }, backends, use_deterministic_algorithms, are_deterministic_algorithms_enabled,
+  // automatic mixed precision as on a CPU-only PyTorch build (./amp.ts)
+  autocast, amp: { autocast }, cpu: { amp: cpuAmp }, ...autocastState,
 
   // grad mode
   no_grad, enable_grad, is_grad_enabled, set_grad_enabled,

@@ -69,6 +69,7 @@ const forms: Form[] = [
   { name: "torch.empty_like", positional: () => torch.empty_like(a23()).double(), options: () => torch.empty_like(a23(), { dtype: torch.float64 }) },
   { name: "torch.full_like", positional: () => torch.full_like(a23(), 2).double(), options: () => torch.full_like(a23(), 2, { dtype: torch.float64 }) },
   { name: "torch.rand_like", positional: () => torch.rand_like(a23()), options: () => torch.rand_like(a23(), {}) },
+  { name: "torch.autocast", positional: () => torch.autocast("cpu", null, false, () => a23().exp()), options: () => torch.autocast({ device_type: "cpu", enabled: false }, () => a23().exp()) },
   { name: "torch.randn_like", positional: () => torch.randn_like(a23()), options: () => torch.randn_like(a23(), {}) },
   { name: "torch.tensor", positional: () => torch.tensor([1, 2]).double(), options: () => torch.tensor([1, 2], { dtype: torch.float64 }) },
   { name: "torch.as_tensor", positional: () => torch.as_tensor([1, 2]).long(), options: () => torch.as_tensor([1, 2], { dtype: torch.long }) },
@@ -685,6 +686,8 @@ const NO_KEYWORDS: Record<string, string> = {
   "torch.row_stack": "the function torch.vstack", "torch.concatenate": "the function torch.cat", "torch.unflatten": "(input, dim, sizes) positional",
   "torch.nextafter": "(input, other)", "torch.Size": "(sizes)", "torch.typename": "(obj)", "torch.is_storage": "(obj)", "torch.is_signed": "(input)",
   "torch.is_same_size": "(input, other)", "torch.get_device": "(input)",
+  "torch.is_autocast_enabled": "no arguments", "torch.is_autocast_cpu_enabled": "no arguments", "torch.get_autocast_gpu_dtype": "no arguments",
+  "torch.get_autocast_cpu_dtype": "no arguments",
   "utils.data.Sampler": "base class", "utils.data.SequentialSampler": "(data_source)", "utils.data.IterableDataset": "base class",
   "utils.data.ChainDataset": "(datasets)", "utils.data.ConcatDataset": "(datasets)", "utils.data.default_convert": "(data)", "utils.data.get_worker_info": "no arguments",
 };
