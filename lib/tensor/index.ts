@@ -60,6 +60,7 @@ import * as nn from "./nn/index";
 import * as optim from "./optim/index";
 import { load, save } from "./serialize";
 import { onnx } from "./onnx/index";
+import { func, functorch } from "./functorch/index";
 import * as utils from "./utils/index";
 import { keepClassNames } from "./class-names";
 import { Tensor as TensorClass } from "./tensor";
@@ -72,13 +73,13 @@ for (const namespace of [nn, optim, optim.lr_scheduler, optim.swa_utils, utils.d
 export const F = nn.functional;
 
 /** The core torch namespace extended with the submodules, as `import torch` gives in Python. */
-export const torch = { ...torchCore, ...torchAliases, ...torchNamesA4, nn, optim, utils, save, load, onnx };
+export const torch = { ...torchCore, ...torchAliases, ...torchNamesA4, nn, optim, utils, save, load, onnx, func };
 installA4(torch, nn.functional);
 defineComplexDtypes(torch); // non-enumerable getters: the spread above does not copy them
 
 export type Torch = typeof torch;
 
-export { nn, optim, utils, save, load };
+export { nn, optim, utils, save, load, functorch };
 export { load_tensors, save_tensors, set_file_store, ARCHITECTURE_KEY, type FileStore } from "./serialize";
 export { Tensor, isTensor, isGenuineTensor } from "./tensor";
 export type { DType, Storage } from "./dtype";
