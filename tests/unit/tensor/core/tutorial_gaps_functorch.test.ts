@@ -100,6 +100,7 @@ describe("functorch.grad and the Jacobian transforms", () => {
     expect(gd.w.tolist()).toEqual([3, 3]);
     expect(gd.b.tolist()).toEqual([2]);
     // an input the function ignores gets zeros
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
     expect((grad((a: Tensor, _b: Tensor) => a.sum(), { argnums: 1 })(torch.ones(2), torch.ones(3)) as Tensor).tolist()).toEqual([0, 0, 0]);
   });
 
