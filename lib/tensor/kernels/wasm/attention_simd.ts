@@ -16,6 +16,7 @@
  * Pointers are bytes; S, L, i count floats / rows.
  */
 import { F32, I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
+import { kernelsOnMemory } from "./on_memory";
 import { instantiateOwnMemory } from "./own_memory";
 import { expF32x4 } from "./simd_exp";
 
@@ -223,6 +224,18 @@ function softmaxBackward(): WasmFunction {
 
 export const attentionModuleBytes = (): Uint8Array<ArrayBuffer> => buildModule([softmaxForward(), softmaxBackward()]);
 
+/** The two row passes as exported (pointers in bytes; i = the first row's query position; causal 0 / 1). */
+export interface AttentionRowKernels {
+  attn_softmax_fwd(p: number, rows: number, S: number, L: number, i: number, causal: number, scale: number): void;
+  attn_softmax_bwd(ds: number, p: number, rows: number, S: number, L: number, i: number, causal: number, scale: number): void;
+}
+
+/**
+ * The row passes on a GEMM driver's memory, for scores that stay there between attention's
+ * products (gemm_session.ts): no staging, all rows in one call. Null where they cannot run.
+ */
+export const attentionRowsOn = kernelsOnMemory<AttentionRowKernels>(() => [softmaxForward(), softmaxBackward()]);
+
 /** Floats per operand staged in module memory at a time (whole rows; two operands stay in L2). */
 const CHUNK = 1 << 14;
 
@@ -239,11 +252,7 @@ export interface AttentionSimd {
 
 /** The SIMD row passes on their own memory, or null without WebAssembly SIMD. */
 export function createAttentionSimd(): AttentionSimd | null {
-  type Exports = {
-    attn_softmax_fwd(p: number, rows: number, S: number, L: number, i: number, causal: number, scale: number): void;
-    attn_softmax_bwd(ds: number, p: number, rows: number, S: number, L: number, i: number, causal: number, scale: number): void;
-  };
-  const wasm = instantiateOwnMemory<Exports>(attentionModuleBytes);
+  const wasm = instantiateOwnMemory<AttentionRowKernels>(attentionModuleBytes);
   if (!wasm) return null;
   const { attn_softmax_fwd: fwd, attn_softmax_bwd: bwd } = wasm.exports;
   /** Rows per chunk (at least one, however long) and the heap holding `operands` chunks of them. */

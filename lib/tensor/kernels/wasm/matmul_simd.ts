@@ -22,7 +22,7 @@ type Matmul = (
 ) => void;
 
 /** Products smaller than this many multiply-adds stay in JS (packing overhead dominates). */
-const MIN_WORK = 16 * 16 * 16;
+export const MIN_WORK = 16 * 16 * 16;
 
 /**
  * A packer over an operand already copied into the heap at float `at`: `lanes` rows (A, W = MR)
@@ -320,7 +320,7 @@ export function createBatchedMatmul(single: () => Matmul, gemm: () => Gemm | nul
 }
 
 /** A packer's function index for lanes at stride sLane and steps at sStep (floats), as heapPackerAt picks. */
-function packerIndex(W: number, sLane: number, sStep: number): number {
+export function packerIndex(W: number, sLane: number, sStep: number): number {
   if (sLane === 1) return W === MR ? BATCH_FN.copy4 : BATCH_FN.copy8;
   if (sStep === 1) return W === MR ? BATCH_FN.tpack4 : BATCH_FN.tpack8;
   return W === MR ? BATCH_FN.pack4 : BATCH_FN.pack8;

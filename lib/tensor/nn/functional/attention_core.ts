@@ -21,6 +21,7 @@ import { matmulBatched } from "../../kernels/batched_matmul";
 import { contiguousStrides, numelOf } from "../../shape";
 import { Tensor } from "../../tensor";
 import { contiguousData, empty, emptyForOverwrite } from "../../ops/util";
+import { attentionBackwardInModule, attentionForwardInModule, type SliceOperand } from "./attention_in_module";
 import { softmaxBackwardRows, softmaxRows } from "./attention_rows";
 
 /** Element offsets of every batch slice of t (batch dims = all but the last two), in row-major batch order. */
@@ -153,13 +154,20 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
   const pOffs = Array.from({ length: nb }, (_, b) => b * LS);
   // Under the causal cut the GEMM may leave out the dead half of each product (kernels/batched_matmul CausalSkip).
   const cut = causal ? "outputPastDiagonal" : null, pastCut = causal ? "aPastDiagonal" : null, beforeCut = causal ? "aBeforeDiagonal" : null;
-  matmulBatched(nb, L, S, E, qd, qo, qsL, qsE, kd, ko, ksE, ksS, P, 0, null, cut);
-  // Scale, mask, causal cut and softmax, row by row (attention_rows.ts).
-  softmaxRows(P, nb, L, S, causal, scale, mk ? { data: mk._data, offs: mo!, rowStride: mk._strides[nd - 2], colStride: mk._strides[nd - 1] } : null);
   const outL = sliceLayout(batch, L, Ev, dt, headsInterleaved(q), S > 0);
   const out = outL.t;
-  matmulBatched(nb, L, Ev, S, P, pOffs, S, 1, vd, vo, vsS, vsE, out._data, 0, outL, pastCut);
-  if (!needsGrad(q, k, v)) {
+  const grads = needsGrad(q, k, v);
+  const qOp: SliceOperand = { data: qd, offs: qo, rows: L, cols: E, s0: qsL, s1: qsE };
+  const kOp: SliceOperand = { data: kd, offs: ko, rows: S, cols: E, s0: ksS, s1: ksE };
+  const vOp: SliceOperand = { data: vd, offs: vo, rows: S, cols: Ev, s0: vsS, s1: vsE };
+  // The whole chain inside the GEMM module's memory where it applies (attention_in_module.ts), else product by product.
+  if (mk || !attentionForwardInModule(nb, L, S, E, Ev, qOp, kOp, vOp, { data: out._data, offs: outL.offs, row: outL.row }, grads ? P : null, causal, scale)) {
+    matmulBatched(nb, L, S, E, qd, qo, qsL, qsE, kd, ko, ksE, ksS, P, 0, null, cut);
+    // Scale, mask, causal cut and softmax, row by row (attention_rows.ts).
+    softmaxRows(P, nb, L, S, causal, scale, mk ? { data: mk._data, offs: mo!, rowStride: mk._strides[nd - 2], colStride: mk._strides[nd - 1] } : null);
+    matmulBatched(nb, L, Ev, S, P, pOffs, S, 1, vd, vo, vsS, vsE, out._data, 0, outL, pastCut);
+  }
+  if (!grads) {
     // No backward will read the probabilities: their buffer is dead now.
     releaseScratch(P);
     return out;
@@ -175,8 +183,12 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
       const gq = q.requires_grad ? sliceLayout(batch, L, E, dt, headsInterleaved(q), S > 0) : null;
       const gk = k.requires_grad ? sliceLayout(batch, S, E, dt, headsInterleaved(k), L > 0) : null;
       const gv = v.requires_grad ? sliceLayout(batch, S, Ev, dt, headsInterleaved(v), L > 0) : null;
+      const gradients = (): (Tensor | null)[] => [gq ? gq.t : null, gk ? gk.t : null, gv ? gv.t : null];
+      const gOp: SliceOperand = { data: gd, offs: gOffs, rows: L, cols: Ev, s0: gsL, s1: gsE };
+      const into = (l: SliceLayout | null) => (l ? { data: l.t._data, offs: l.offs, row: l.row } : null);
+      if (attentionBackwardInModule(nb, L, S, E, Ev, P, gOp, qOp, kOp, vOp, into(gq), into(gk), into(gv), causal, scale)) return gradients();
       if (gv) matmulBatched(nb, S, Ev, L, P, pOffs, 1, S, gd, gOffs, gsL, gsE, gv.t._data, 0, gv, beforeCut);
-      if (!gq && !gk) return [null, null, gv ? gv.t : null];
+      if (!gq && !gk) return gradients();
       // dP = dO V^T for every slice, then dS = scale * P * (dP - rowsum(dP * P)) in place.
       const dS: Storage = takeScratch(dt === float64, nb * LS);
       if (Ev === 0) dS.fill(0);
@@ -186,7 +198,7 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
       if (gk) matmulBatched(nb, S, E, L, dS, pOffs, 1, S, qd, qo, qsL, qsE, gk.t._data, 0, gk, beforeCut);
       // dS never leaves this closure: back to the pool for the next layer's (a fresh buffer page-faults).
       releaseScratch(dS);
-      return [gq ? gq.t : null, gk ? gk.t : null, gv ? gv.t : null];
+      return gradients();
     },
     [q, k, v],
     (g) => differentiateThrough((q2, k2, v2) => decomposed(q2, k2, v2, mask, causal, scale), [q, k, v], g),

@@ -69,7 +69,7 @@ describe("nn.AdaptiveLogSoftmaxWithLoss", () => {
     const m = build();
     expect(() => m(torch.randn(2, 8), long([0, 25]))).toThrow("Target values should be in [0, 19], but values in range [0, 25] were found. ");
     expect(() => m(torch.randn(3, 8), long([0, 1]))).toThrow("Input and target should have the same size in the batch dimension.");
-    expect(() => m(torch.randn(2, 8), long([[0, 1]]))).toThrow("0D or 1D target tensor expected, multi-target not supported");
+    expect(() => m(torch.randn(2, 8), torch.tensor([[0, 1]], { dtype: torch.long }))).toThrow("0D or 1D target tensor expected, multi-target not supported");
     expect(() => new nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4], { zzz_unknown: 1 } as never)).toThrow("unexpected keyword argument 'zzz_unknown'");
     torch.manual_seed(1);
     const p = new nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4], 2.0, true);

@@ -11,6 +11,8 @@ import { describe, expect, it } from "vitest";
 import { F, torch, type Tensor } from "../../../../lib/tensor/index";
 import { releaseBuffer, releaseScratch, takePooled, takePooledScratch, MIN_POOLED } from "../../../../lib/tensor/buffer_pool";
 import { fusedAttention } from "../../../../lib/tensor/nn/functional/attention_core";
+import { attentionInModule } from "../../../../lib/tensor/nn/functional/attention_in_module";
+import { kernels } from "../../../../lib/tensor/kernels/registry";
 
 const N = MIN_POOLED; // every buffer below is this size: the smallest the pool keeps
 
@@ -60,35 +62,55 @@ describe("results written into unzeroed pooled buffers equal those in fresh memo
     { name: "add with a broadcast bias", inputs: [torch.randn(256, 64), torch.randn(64)], op: (x, b) => x.add(b), poisoned: [1, 0] },
     { name: "mul", inputs: [torch.randn(256, 64), torch.randn(256, 64)], op: (x, y) => x.mul(y), poisoned: [1, 2] },
   ];
-  for (const c of cases) {
-    it(c.name, () => {
-      const g = c.name.includes("interleaved") ? torch.randn(1, 4, 64, 64) : c.name.includes("embedding") ? torch.randn(4, 64, 64) : torch.randn(...c.inputs[0].shape);
-      const fresh = run(c.inputs, c.op, g, [0, 0]).results.map((t) => Array.from(t.contiguous()._data));
-      const { results, bufs } = run(c.inputs, c.op, g, c.poisoned, c.scratch);
-      results.forEach((t, i) => expect(Array.from(t.contiguous()._data)).toEqual(fresh[i]));
-      // Every poisoned buffer was taken and overwritten (else this test would prove nothing).
-      expect(bufs.filter((b) => b.some((v) => Number.isNaN(v)))).toEqual([]);
+  // Attention runs both ways: product by product, and as chains in the GEMM module's memory
+  // (attention_in_module.ts, WebAssembly backend only), whose backward takes no dS scratch.
+  const variants = cases.flatMap((c) => (c.name.includes("attention") ? [{ ...c, inModule: false }, { ...c, inModule: true }] : [{ ...c, inModule: false }]));
+  for (const c of variants) {
+    it(`${c.name}${c.name.includes("attention") ? (c.inModule ? ", chains in module memory" : ", product by product") : ""}`, () => {
+      attentionInModule.enabled = c.inModule;
+      try {
+        const scratch: [number, number] | undefined = c.inModule && kernels.gemm && c.scratch ? [c.scratch[0], 0] : c.scratch;
+        const g = c.name.includes("interleaved") ? torch.randn(1, 4, 64, 64) : c.name.includes("embedding") ? torch.randn(4, 64, 64) : torch.randn(...c.inputs[0].shape);
+        const fresh = run(c.inputs, c.op, g, [0, 0]).results.map((t) => Array.from(t.contiguous()._data));
+        const { results, bufs } = run(c.inputs, c.op, g, c.poisoned, scratch);
+        results.forEach((t, i) => expect(Array.from(t.contiguous()._data)).toEqual(fresh[i]));
+        // Every poisoned buffer was taken and overwritten (else this test would prove nothing).
+        expect(bufs.filter((b) => b.some((v) => Number.isNaN(v)))).toEqual([]);
+      } finally {
+        attentionInModule.enabled = true;
+      }
     });
   }
 });
 
 describe("fused attention's dS buffer", () => {
   it("goes back to the pool at the end of the backward; a second backward (retain_graph) gives the same gradients", () => {
-    torch.manual_seed(9);
-    // Heads of 16: q/k/v and their gradients are 4096 floats (too small for the pool); dS is 4 x 64 x 64.
-    const [q, k, v] = [0, 1, 2].map(() => torch.randn(1, 4, 64, 16).requires_grad_());
-    const g = torch.randn(1, 4, 64, 16);
-    const out = fusedAttention(q, k, v, null, true, 0.125);
-    poisonPool(0);
-    expect(takePooledScratch(false, N)).toBeNull();
-    out.backward(g, { retain_graph: true });
-    const grads = [q, k, v].map((t) => Array.from(t.grad!._data));
-    // dS is the only pooled-size scratch of the backward: it is in the scratch pool now.
-    const given = takePooledScratch(false, N);
-    expect(given).not.toBeNull();
-    for (const t of [q, k, v]) t.grad = null;
-    out.backward(g);
-    [q, k, v].forEach((t, i) => expect(Array.from(t.grad!._data)).toEqual(grads[i]));
+    // The product-by-product path's dS (the chains in module memory keep dS there).
+    attentionInModule.enabled = false;
+    try {
+      dsGoesBack();
+    } finally {
+      attentionInModule.enabled = true;
+    }
   });
 });
+
+/** The product-by-product backward's dS goes back to the scratch pool, and a retained second backward repeats the gradients. */
+function dsGoesBack(): void {
+  torch.manual_seed(9);
+  // Heads of 16: q/k/v and their gradients are 4096 floats (too small for the pool); dS is 4 x 64 x 64.
+  const [q, k, v] = [0, 1, 2].map(() => torch.randn(1, 4, 64, 16).requires_grad_());
+  const g = torch.randn(1, 4, 64, 16);
+  const out = fusedAttention(q, k, v, null, true, 0.125);
+  poisonPool(0);
+  expect(takePooledScratch(false, N)).toBeNull();
+  out.backward(g, { retain_graph: true });
+  const grads = [q, k, v].map((t) => Array.from(t.grad!._data));
+  // dS is the only pooled-size scratch of the backward: it is in the scratch pool now.
+  const given = takePooledScratch(false, N);
+  expect(given).not.toBeNull();
+  for (const t of [q, k, v]) t.grad = null;
+  out.backward(g);
+  [q, k, v].forEach((t, i) => expect(Array.from(t.grad!._data)).toEqual(grads[i]));
+}
 

@@ -77,7 +77,7 @@ describe("swa_utils.AveragedModel", () => {
       });
       // A deep copy: the original model is untouched, the averaged model runs forward like a model.
       expectClose((base.get(0) as nn.Linear).weight, fx.averaged.states[0].w, { label: "original weight" });
-      expect(am(torch.ones(4, 2)).shape).toEqual([4, 3]);
+      expect((am(torch.ones(4, 2)) as Tensor).shape).toEqual([4, 3]);
       expect(am.parameters().every((p) => p.requires_grad)).toBe(true);
     });
   }

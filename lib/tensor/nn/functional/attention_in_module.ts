@@ -1,0 +1,188 @@
+/**
+ * Fused attention's forward and backward chains run inside the GEMM module's memory (a gemm
+ * session, kernels/wasm/gemm_session.ts): Q, K and V are staged once (one copy of the projection's
+ * span when they are views of one [N, L, 3 H E] tensor), the scores stay in module memory for the
+ * softmax row pass (attention_simd.ts's kernels on that memory) and the next product, and only the
+ * results (and P, which the backward reads) are copied out. Per-call matmulBatched copied every
+ * operand's span in and every result out, and the row passes copied the scores in and out of
+ * their own memory: ~19 MB per layer in the GPT bench.
+ *
+ * Same products (gemm_batch jobs with the same packers, skips and k order) and the same row
+ * kernels as attention_core.ts's per-call path, so the same bits. Each function returns false,
+ * having written nothing, where the session does not apply (float64, the plain-TS backend, shapes
+ * gemm_batch does not take in one job, rows not a multiple of 4, strided outputs that do not tile
+ * their span): the caller then runs its per-call path.
+ */
+import type { Storage } from "../../dtype";
+import { kernels } from "../../kernels/registry";
+import { attentionRowsOn } from "../../kernels/wasm/attention_simd";
+import { BATCH_SKIP } from "../../kernels/wasm/gemm_batch";
+import { inModuleShape, openGemmSession, type BatchShape, type GemmSession } from "../../kernels/wasm/gemm_session";
+import { MIN_WORK } from "../../kernels/wasm/matmul_simd";
+
+/** A batched operand: slice i's element (r, c) at data[offs[i] + r * s0 + c * s1]. */
+export interface SliceOperand {
+  data: Storage;
+  offs: readonly number[];
+  rows: number;
+  cols: number;
+  s0: number;
+  s1: number;
+}
+
+/** A result written slice by slice: row r of slice i at data[offs[i] + r * row]. */
+export interface SliceResult {
+  data: Storage;
+  offs: readonly number[];
+  row: number;
+}
+
+const f32 = (s: Storage): s is Float32Array => s instanceof Float32Array;
+
+/** [lo, hi) of the elements an operand's slices read. */
+function spanOf(o: SliceOperand): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (const off of o.offs) {
+    lo = Math.min(lo, off);
+    hi = Math.max(hi, off + (o.rows - 1) * o.s0 + (o.cols - 1) * o.s1 + 1);
+  }
+  return [lo, hi];
+}
+
+/** Whether an operand can be staged: float32, non-negative strides. */
+const stageable = (o: SliceOperand): boolean => f32(o.data) && o.s0 >= 0 && o.s1 >= 0;
+
+/**
+ * The first element of a result's span when its slices (rows x cols each) tile it exactly (so
+ * copying the whole span back writes nothing the products did not), else -1. sliceLayout's dense
+ * and head-interleaved layouts do.
+ */
+function tiledStart(r: SliceResult, rows: number, cols: number): number {
+  if (!f32(r.data) || r.row < cols) return -1;
+  let lo = Infinity, hi = -Infinity;
+  for (const off of r.offs) {
+    lo = Math.min(lo, off);
+    hi = Math.max(hi, off + (rows - 1) * r.row + cols);
+  }
+  if (hi - lo !== r.offs.length * rows * cols) return -1;
+  // Disjoint blocks: each slice starts on its own (row block, column block) cell of the span.
+  const cells = new Set<number>();
+  const block = rows * r.row;
+  for (const off of r.offs) {
+    const rel = off - lo, col = rel % r.row;
+    if (col % cols !== 0 || col + cols > r.row || Math.floor(rel / r.row) % rows !== 0) return -1;
+    cells.add(Math.floor(rel / block) * r.row + col);
+  }
+  return cells.size === r.offs.length ? lo : -1;
+}
+
+/** Stages each distinct storage once (the union of its operands' spans); per operand, slice addresses in module memory. */
+function stageOperands(sess: GemmSession, ops: readonly SliceOperand[]): number[][] {
+  const spans = new Map<Storage, [number, number]>();
+  for (const o of ops) {
+    const [lo, hi] = spanOf(o);
+    const had = spans.get(o.data);
+    spans.set(o.data, had ? [Math.min(had[0], lo), Math.max(had[1], hi)] : [lo, hi]);
+  }
+  const bases = new Map<Storage, number>();
+  for (const [data, [lo, hi]] of spans) bases.set(data, sess.stage(data as Float32Array, lo, hi));
+  return ops.map((o) => o.offs.map((off) => bases.get(o.data)! + off));
+}
+
+/** Slice addresses of a dense [count, per] region at `at`. */
+const denseSlices = (at: number, count: number, per: number): number[] => Array.from({ length: count }, (_, i) => at + i * per);
+
+/** Whether the chains run in module memory (benches turn it off to compare in one process), and how many did (for tests). */
+export const attentionInModule = { enabled: true, runs: 0 };
+
+/**
+ * Opens a session for these shapes and the row kernels on its memory, or null. Only batches
+ * matmulBatched runs as gemm_batch jobs (more than one slice, at least MIN_WORK multiply-adds
+ * each): smaller ones it runs on the plain-TS kernel, whose bits the session would not give.
+ */
+function open(shapes: BatchShape[]): { sess: GemmSession; rows: NonNullable<ReturnType<typeof attentionRowsOn>> } | null {
+  const batched = ([count, m, n, k]: BatchShape) => count > 1 && m * n * k >= MIN_WORK && inModuleShape(m, n, k);
+  if (!attentionInModule.enabled || !kernels.gemm || !shapes.every(batched)) return null;
+  const sess = openGemmSession(kernels.gemm, shapes);
+  const rows = sess && attentionRowsOn(sess.memory);
+  if (!sess || !rows) return null;
+  attentionInModule.runs++;
+  return { sess, rows };
+}
+
+/**
+ * out = softmax(scale * Q K^T, causal) V for nb slices (q: L x E, k: S x E, v: S x Ev), no mask;
+ * the probabilities into P ([nb, L, S] dense) when P is given. False: nothing done.
+ */
+export function attentionForwardInModule(
+  nb: number, L: number, S: number, E: number, Ev: number,
+  q: SliceOperand, k: SliceOperand, v: SliceOperand, out: SliceResult, P: Storage | null, causal: boolean, scale: number,
+): boolean {
+  if (S % 4 !== 0 || nb < 1 || !stageable(q) || !stageable(k) || !stageable(v) || (P && !f32(P))) return false;
+  const outLo = tiledStart(out, L, Ev);
+  if (outLo < 0) return false;
+  const run = open([[nb, L, S, E], [nb, L, Ev, S]]);
+  if (!run) return false;
+  const { sess, rows } = run;
+  const LS = L * S;
+  const [qAt, kAt, vAt] = stageOperands(sess, [q, k, v]);
+  const pAt = sess.alloc(nb * LS);
+  const outAt = sess.alloc(nb * L * Ev);
+  const pSlices = denseSlices(pAt, nb, LS);
+  sess.batch(nb, L, S, E, qAt, q.s0, q.s1, kAt, k.s1, k.s0, pSlices, S, causal ? BATCH_SKIP.C_PAST_DIAGONAL : BATCH_SKIP.NONE);
+  rows.attn_softmax_fwd(pAt * 4, nb * L, S, L, 0, causal ? 1 : 0, scale);
+  sess.batch(nb, L, Ev, S, pSlices, S, 1, vAt, v.s0, v.s1, out.offs.map((o) => outAt + o - outLo), out.row, causal ? BATCH_SKIP.A_PAST_DIAGONAL : BATCH_SKIP.NONE);
+  const h = sess.heap();
+  (out.data as Float32Array).set(h.subarray(outAt, outAt + nb * L * Ev), outLo);
+  if (P) (P as Float32Array).set(h.subarray(pAt, pAt + nb * LS));
+  return true;
+}
+
+/**
+ * The backward of attentionForwardInModule from dO (g: L x Ev slices) and the saved P:
+ * dV = P^T dO, dP = dO V^T, dS = scale * P * (dP - rowsum(dP * P)), dQ = dS K, dK = dS^T Q, each
+ * into its result when given. False: nothing done.
+ */
+export function attentionBackwardInModule(
+  nb: number, L: number, S: number, E: number, Ev: number, P: Storage, g: SliceOperand,
+  q: SliceOperand, k: SliceOperand, v: SliceOperand,
+  gq: SliceResult | null, gk: SliceResult | null, gv: SliceResult | null, causal: boolean, scale: number,
+): boolean {
+  const needDS = !!(gq || gk);
+  if (S % 4 !== 0 || nb < 1 || !f32(P) || !stageable(g) || (needDS && !(stageable(v) && (!gq || stageable(k)) && (!gk || stageable(q))))) return false;
+  const gvLo = gv ? tiledStart(gv, S, Ev) : 0, gqLo = gq ? tiledStart(gq, L, E) : 0, gkLo = gk ? tiledStart(gk, S, E) : 0;
+  if (gvLo < 0 || gqLo < 0 || gkLo < 0) return false;
+  const shapes: BatchShape[] = [];
+  if (gv) shapes.push([nb, S, Ev, L]);
+  if (needDS) shapes.push([nb, L, S, Ev]);
+  if (gq) shapes.push([nb, L, E, S]);
+  if (gk) shapes.push([nb, S, E, L]);
+  const run = shapes.length ? open(shapes) : null;
+  if (!run) return false;
+  const { sess, rows } = run;
+  const LS = L * S;
+  const pAt = sess.stage(P, 0, nb * LS);
+  const pSlices = denseSlices(pAt, nb, LS);
+  const operands = [g, ...(needDS ? [v] : []), ...(gq ? [k] : []), ...(gk ? [q] : [])];
+  const [gAt, ...rest] = stageOperands(sess, operands);
+  const vAt = needDS ? rest.shift()! : [];
+  const kAt = gq ? rest.shift()! : [];
+  const qAt = gk ? rest.shift()! : [];
+  const gvAt = gv ? sess.alloc(nb * S * Ev) : 0;
+  const dsAt = needDS ? sess.alloc(nb * LS) : 0;
+  const gqAt = gq ? sess.alloc(nb * L * E) : 0;
+  const gkAt = gk ? sess.alloc(nb * S * E) : 0;
+  const dsSlices = denseSlices(dsAt, nb, LS);
+  if (gv) sess.batch(nb, S, Ev, L, pSlices, 1, S, gAt, g.s0, g.s1, gv.offs.map((o) => gvAt + o - gvLo), gv.row, causal ? BATCH_SKIP.A_BEFORE_DIAGONAL : BATCH_SKIP.NONE);
+  if (needDS) {
+    sess.batch(nb, L, S, Ev, gAt, g.s0, g.s1, vAt, v.s1, v.s0, dsSlices, S, causal ? BATCH_SKIP.C_PAST_DIAGONAL : BATCH_SKIP.NONE);
+    rows.attn_softmax_bwd(dsAt * 4, pAt * 4, nb * L, S, L, 0, causal ? 1 : 0, scale);
+  }
+  if (gq) sess.batch(nb, L, E, S, dsSlices, S, 1, kAt, k.s0, k.s1, gq.offs.map((o) => gqAt + o - gqLo), gq.row, causal ? BATCH_SKIP.A_PAST_DIAGONAL : BATCH_SKIP.NONE);
+  if (gk) sess.batch(nb, S, E, L, dsSlices, 1, S, qAt, q.s0, q.s1, gk.offs.map((o) => gkAt + o - gkLo), gk.row, causal ? BATCH_SKIP.A_BEFORE_DIAGONAL : BATCH_SKIP.NONE);
+  const h = sess.heap();
+  if (gv) (gv.data as Float32Array).set(h.subarray(gvAt, gvAt + nb * S * Ev), gvLo);
+  if (gq) (gq.data as Float32Array).set(h.subarray(gqAt, gqAt + nb * L * E), gqLo);
+  if (gk) (gk.data as Float32Array).set(h.subarray(gkAt, gkAt + nb * S * E), gkLo);
+  return true;
+}
