@@ -1,5 +1,6 @@
 /** Shape, stride and broadcasting helpers shared by views, kernels and autograd. */
-import { IndexError, RuntimeError } from "./errors";
+import { isOptions } from "./args";
+import { IndexError, RuntimeError, TypeError_ } from "./errors";
 
 export type Shape = readonly number[];
 
@@ -98,13 +99,30 @@ export function inferShape(shape: readonly number[], numel: number, op: string, 
   return out;
 }
 
-/** Accepts `f(2, 3)`, `f([2, 3])` and `f()` shape arguments. */
-export function shapeFromArgs(args: readonly (number | readonly number[])[]): number[] {
+/**
+ * Accepts `f(2, 3)`, `f([2, 3])` and `f()` shape arguments, and PyTorch's keyword form
+ * `f({ [keyword]: [2, 3] })` (x.view(size=...), x.permute(dims=...)); `fn` names the method in
+ * the TypeError for any other keyword.
+ */
+export function shapeFromArgs(args: readonly (number | readonly number[])[], fn = "view", keyword = "size"): number[] {
   if (args.length === 1 && Array.isArray(args[0])) return (args[0] as number[]).slice();
   const out: number[] = [];
   for (const a of args) {
-    if (typeof a !== "number") throw new RuntimeError(`expected a shape given as numbers or one array, got ${JSON.stringify(args)}`);
+    if (typeof a !== "number") return shapeFromKeywordArgs(args, fn, keyword);
     out.push(a);
   }
   return out;
+}
+
+/** The slow path of shapeFromArgs: a trailing options object (its keyword, or an unknown one), else the shape error. */
+function shapeFromKeywordArgs(args: readonly unknown[], fn: string, keyword: string): number[] {
+  const last = args[args.length - 1];
+  if (!isOptions(last)) throw new RuntimeError(`expected a shape given as numbers or one array, got ${JSON.stringify(args)}`);
+  const unknown = Object.keys(last).find((k) => k !== keyword);
+  if (unknown !== undefined) throw new TypeError_(`${fn}() got an unexpected keyword argument '${unknown}'`);
+  const positional = args.slice(0, -1) as (number | readonly number[])[];
+  const value = last[keyword] as number | readonly number[] | undefined;
+  if (value === undefined) return shapeFromArgs(positional, fn, keyword);
+  if (positional.length > 0) throw new TypeError_(`${fn}() got multiple values for argument '${keyword}'`);
+  return shapeFromArgs([value], fn, keyword);
 }

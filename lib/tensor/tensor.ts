@@ -430,13 +430,13 @@ export class Tensor {
 
   // ---- views and shape ops ------------------------------------------------------------
   view(...shape: (number | readonly number[])[]): Tensor {
-    return views.view(this, shapeFromArgs(shape));
+    return views.view(this, shapeFromArgs(shape, "view", "size"));
   }
   view_as(other: Tensor): Tensor {
     return views.view(this, other._shape);
   }
   reshape(...shape: (number | readonly number[])[]): Tensor {
-    return views.reshape(this, shapeFromArgs(shape));
+    return views.reshape(this, shapeFromArgs(shape, "reshape", "shape"));
   }
   reshape_as(other: Tensor): Tensor {
     return views.reshape(this, other._shape);
@@ -461,7 +461,7 @@ export class Tensor {
     return views.transpose(this, dim0, dim1);
   }
   permute(...dims: (number | readonly number[])[]): Tensor {
-    return views.permute(this, shapeFromArgs(dims));
+    return views.permute(this, shapeFromArgs(dims, "permute", "dims"));
   }
   t(): Tensor {
     return views.t(this);
@@ -473,20 +473,20 @@ export class Tensor {
     return views.transpose(this, -2, -1);
   }
   expand(...shape: (number | readonly number[])[]): Tensor {
-    return views.expand(this, shapeFromArgs(shape));
+    return views.expand(this, shapeFromArgs(shape, "expand", "size"));
   }
   expand_as(other: Tensor): Tensor {
     return views.expand(this, other._shape);
   }
   repeat(...sizes: (number | readonly number[])[]): Tensor {
-    return views.repeat(this, shapeFromArgs(sizes));
+    return views.repeat(this, shapeFromArgs(sizes, "repeat", "repeats"));
   }
   /** repeat(), padding a short list of sizes with leading 1s. */
   tile(...dims: (number | readonly number[])[]): Tensor {
-    return rearrange.tile(this, shapeFromArgs(dims));
+    return rearrange.tile(this, shapeFromArgs(dims, "tile", "dims"));
   }
   flip(...dims: (number | readonly number[])[]): Tensor {
-    return rearrange.flip(this, shapeFromArgs(dims));
+    return rearrange.flip(this, shapeFromArgs(dims, "flip", "dims"));
   }
   fliplr(): Tensor {
     return rearrange.flip(this, [1]);

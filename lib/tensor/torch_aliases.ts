@@ -13,6 +13,7 @@ import { RuntimeError, TypeError_, ValueError } from "./errors";
 import * as nn from "./nn/index";
 import { Tensor } from "./tensor";
 import { installTensorAliases } from "./tensor_aliases";
+import { installTensorArityChecks } from "./ops/fixed_arity";
 import { nextafter } from "./ops/nextafter";
 import { unsupportedDtypes } from "./dtype_unsupported";
 import { cumulative_trapezoid, gradient } from "./ops/gradient";
@@ -25,6 +26,8 @@ import * as windows from "./ops/windows";
 const F = nn.functional;
 
 installTensorAliases(Tensor.prototype);
+// After every method is on the prototype: fixed-signature methods refuse extra arguments (ops/fixed_arity.ts).
+installTensorArityChecks(Tensor.prototype);
 
 /** torch.X_(x, ...args) is x.X_(...args) for these (PyTorch 1.13's torch namespace has them all). */
 const INPLACE = [

@@ -2,8 +2,9 @@
  * torch.* functions that take only their tensor operands (torch.exp(input), torch.atan2(input,
  * other); out= is handled by out_arg.ts before these see the call). A JS function drops extra
  * arguments, so `torch.exp(x, { zzz_unknown: 1 })` used to run as if nothing were wrong; wrapped
- * here, it raises PyTorch's TypeError. Only the torch.* entries are wrapped, not the Tensor
- * methods behind them, so the methods' hot path is unchanged.
+ * here, it raises PyTorch's TypeError. The same table, less the input (self), checks the Tensor
+ * methods (installTensorArityChecks, with a method-only table for names torch.* lacks): one
+ * arguments.length comparison per call on the hot path.
  */
 import { isOptions } from "../args";
 import { TypeError_ } from "../errors";
@@ -31,8 +32,90 @@ export const FIXED_ARITY: Readonly<Record<string, number>> = {
   mm: 2, dot: 2, vdot: 2, outer: 2, ger: 2, mv: 2, inner: 2, kron: 2,
   // indexing and views with a fixed positional signature in torch 1.13
   transpose: 3, swapaxes: 3, swapdims: 3, movedim: 3, moveaxis: 3, select: 3, narrow: 4, index_select: 3, take: 2, masked_select: 2,
-  masked_fill: 3, unsqueeze: 2, lu_solve: 3,
+  masked_fill: 3, unsqueeze: 2, lu_solve: 3, narrow_copy: 4, index_copy: 4, index_fill: 4,
+  // comparisons and arithmetic whose only keyword is out=
+  eq: 2, ne: 2, lt: 2, le: 2, gt: 2, ge: 2, greater: 2, greater_equal: 2, less: 2, less_equal: 2, not_equal: 2, equal: 2,
+  mul: 2, multiply: 2, fmod: 2, remainder: 2, floor_divide: 2, true_divide: 2, pow: 2, float_power: 2, xlogy: 2, xlogy_: 2,
+  // queries and copies with no keyword
+  argwhere: 1, corrcoef: 1, detach: 1, get_device: 1, is_complex: 1, is_floating_point: 1, is_signed: 1, numel: 1, is_same_size: 2, fill_: 2,
 };
+
+/**
+ * Tensor methods with a fixed positional signature and no keyword in torch 1.13 that FIXED_ARITY
+ * does not cover (no torch.* form, or only the out-of-place one there): name -> operands after self.
+ */
+export const TENSOR_ONLY_FIXED_ARITY: Readonly<Record<string, number>> = {
+  // in place, no operand
+  absolute_: 0, acosh_: 0, arccos_: 0, arccosh_: 0, arcsin_: 0, arcsinh_: 0, arctan_: 0, arctanh_: 0, asinh_: 0, atanh_: 0,
+  digamma_: 0, erfc_: 0, erfinv_: 0, lgamma_: 0, logical_not_: 0, sgn_: 0, sign_: 0, t_: 0, share_memory_: 0,
+  // queries
+  dim: 0, ndimension: 0, nelement: 0, element_size: 0, storage_offset: 0, is_shared: 0, tolist: 0,
+  // in place, one operand
+  atan2_: 1, arctan2_: 1, copysign_: 1, eq_: 1, ne_: 1, lt_: 1, le_: 1, gt_: 1, ge_: 1, greater_: 1, greater_equal_: 1, less_: 1,
+  less_equal_: 1, not_equal_: 1, floor_divide_: 1, fmod_: 1, remainder_: 1, heaviside_: 1, hypot_: 1, igamma_: 1, igammac_: 1,
+  ldexp_: 1, logical_and_: 1, logical_or_: 1, logical_xor_: 1, mul_: 1, multiply_: 1, nextafter_: 1, pow_: 1, true_divide_: 1,
+  polygamma: 1, polygamma_: 1,
+  // shaped like another tensor
+  expand_as: 1, reshape_as: 1, view_as: 1, type_as: 1,
+  // indexing in place or without a torch.* form
+  masked_fill_: 2, masked_scatter: 2, masked_scatter_: 2, transpose_: 2, swapaxes_: 2, swapdims_: 2, lerp_: 2, unsqueeze_: 1,
+  index_copy_: 3, index_fill_: 3, unfold: 3,
+};
+
+/** Every checked Tensor method's operand count after self: FIXED_ARITY's torch forms less the input, then the method-only table. */
+export function tensorMethodArities(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, arity] of Object.entries(FIXED_ARITY)) out[name] = arity - 1;
+  return { ...out, ...TENSOR_ONLY_FIXED_ARITY };
+}
+
+const plural = (n: number) => `${n} positional argument${n === 1 ? "" : "s"}`;
+
+/**
+ * The slow path of a checked method called with more than `arity` arguments: a keyword in a
+ * trailing options object raises PyTorch's TypeError, as does an extra positional; trailing
+ * undefined (a JS caller's omitted optional) and an empty options object pass.
+ */
+function refuseExtra(name: string, arity: number, args: ArrayLike<unknown>): void {
+  const last = args[args.length - 1];
+  if (isOptions(last)) {
+    const key = Object.keys(last)[0];
+    if (key !== undefined) throw new TypeError_(`${name}() got an unexpected keyword argument '${key}'`);
+  }
+  const end = isOptions(last) ? args.length - 1 : args.length;
+  let given = end;
+  while (given > arity && args[given - 1] === undefined) given--;
+  if (given > arity) {
+    throw new TypeError_(arity === 0 ? `Tensor.${name}() takes no arguments (${given} given)` : `${name}() takes ${plural(arity)} but ${given} were given`);
+  }
+}
+
+/** What installTensorArityChecks replaced, so a benchmark can put the unchecked methods back (bench/tensor_arity_ab.ts). */
+export const installedArityChecks: { proto: object; name: string; original: unknown; checked: unknown }[] = [];
+
+/**
+ * Replaces each method of proto named in `table` by one that refuses arguments past its operands
+ * (see refuseExtra), then calls the original with the arguments as given. Getters and absent
+ * names are skipped.
+ */
+export function installTensorArityChecks(proto: object, table: Readonly<Record<string, number>> = tensorMethodArities()): void {
+  for (const [name, arity] of Object.entries(table)) {
+    const d = Object.getOwnPropertyDescriptor(proto, name);
+    if (!d || typeof d.value !== "function") continue;
+    const fn = d.value as (...a: unknown[]) => unknown;
+    // `arguments` rather than rest parameters: no array is built on the hot path, and V8 forwards
+    // fn.apply(this, arguments) without copying.
+    /* eslint-disable prefer-rest-params */
+    const checked = function (this: unknown): unknown {
+      if (arguments.length > arity) refuseExtra(name, arity, arguments);
+      return fn.apply(this, arguments as unknown as unknown[]);
+    };
+    /* eslint-enable prefer-rest-params */
+    Object.defineProperty(checked, "name", { value: name });
+    Object.defineProperty(proto, name, { ...d, value: checked });
+    installedArityChecks.push({ proto, name, original: fn, checked });
+  }
+}
 
 /** fn, raising Python's TypeError for anything after its `arity` operands (an empty `{}` is allowed). */
 export function withFixedArity<F extends (...args: never[]) => unknown>(name: string, arity: number, fn: F): F {

@@ -1,0 +1,74 @@
+/**
+ * The Tensor-method arity checks (ops/fixed_arity.ts installTensorArityChecks) and the shape
+ * methods' keyword form (shape.ts shapeFromArgs): what they refuse, with PyTorch 1.13's
+ * messages, and what they still let through (values unchanged, checked against torch 1.13 by
+ * hand: x.view(size=(3, 2)) is x.view(3, 2), x.permute(dims=(1, 0)) is x.t()).
+ */
+import { describe, expect, it } from "vitest";
+import { Tensor, torch } from "../../../../lib/tensor/index";
+import { FIXED_ARITY, TENSOR_ONLY_FIXED_ARITY, installedArityChecks, tensorMethodArities } from "../../../../lib/tensor/ops/fixed_arity";
+
+type Loose = Record<string, (...a: unknown[]) => unknown>;
+const x = () => torch.arange(6).float().reshape(2, 3);
+const loose = (t: Tensor) => t as unknown as Loose;
+
+describe("Tensor method arity checks", () => {
+  it("derives the method table from torch's (minus self) and the method-only one", () => {
+    const table = tensorMethodArities();
+    expect(table.exp).toBe(0);
+    expect(table.atan2).toBe(FIXED_ARITY.atan2 - 1);
+    expect(table.narrow).toBe(3);
+    expect(table.mul_).toBe(TENSOR_ONLY_FIXED_ARITY.mul_);
+    // Every installed check wraps a real prototype method of that name.
+    expect(installedArityChecks.length).toBeGreaterThan(250);
+    for (const c of installedArityChecks) expect((Tensor.prototype as unknown as Loose)[c.name]).toBe(c.checked);
+  });
+
+  it("an unknown keyword raises PyTorch's TypeError and changes nothing", () => {
+    const t = x();
+    expect(() => loose(t).exp({ zzz_unknown: 1 })).toThrow("exp() got an unexpected keyword argument 'zzz_unknown'");
+    expect(() => loose(t).atan2(x(), { zzz_unknown: 1 })).toThrow("atan2() got an unexpected keyword argument 'zzz_unknown'");
+    expect(() => loose(t).mul_(2, { alpha: 2 })).toThrow("mul_() got an unexpected keyword argument 'alpha'");
+    expect(t.tolist()).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect(() => loose(t).transpose(0, 1, { zzz_unknown: 1 })).toThrow("transpose() got an unexpected keyword argument 'zzz_unknown'");
+  });
+
+  it("an extra positional raises with PyTorch's wording", () => {
+    expect(() => loose(x()).exp(1)).toThrow("Tensor.exp() takes no arguments (1 given)");
+    expect(() => loose(x()).dim(0)).toThrow("Tensor.dim() takes no arguments (1 given)");
+    expect(() => loose(x()).atan2(x(), 1)).toThrow("atan2() takes 1 positional argument but 2 were given");
+  });
+
+  it("trailing undefined and an empty options object pass, with unchanged values", () => {
+    const t = x();
+    expect(loose(t).exp(undefined)).toBeInstanceOf(Tensor);
+    expect((loose(t).neg({}) as Tensor).tolist()).toEqual([[-0, -1, -2], [-3, -4, -5]]);
+    expect((loose(t).transpose(0, 1, undefined) as Tensor).shape).toEqual([3, 2]);
+    expect(t.mul(2).tolist()).toEqual([[0, 2, 4], [6, 8, 10]]);
+  });
+
+  it("torch.* in-place forms reach the method's check", () => {
+    expect(() => (torch as unknown as Loose).exp_(x(), { zzz_unknown: 1 })).toThrow("exp_() got an unexpected keyword argument 'zzz_unknown'");
+    expect(() => (torch as unknown as Loose).eq(x(), x(), { zzz_unknown: 1 })).toThrow("eq() got an unexpected keyword argument 'zzz_unknown'");
+  });
+});
+
+describe("shape methods: keyword form and unknown keywords", () => {
+  it("take PyTorch's keyword (size, shape, dims, repeats)", () => {
+    const t = x();
+    expect((loose(t).view({ size: [3, 2] }) as Tensor).tolist()).toEqual([[0, 1], [2, 3], [4, 5]]);
+    expect((loose(t).reshape({ shape: [6] }) as Tensor).tolist()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect((loose(t).permute({ dims: [1, 0] }) as Tensor).tolist()).toEqual(t.t().tolist());
+    expect((loose(t).flip({ dims: [0] }) as Tensor).tolist()).toEqual([[3, 4, 5], [0, 1, 2]]);
+    expect((loose(t).repeat({ repeats: [1, 2] }) as Tensor).shape).toEqual([2, 6]);
+    expect((loose(t).expand({ size: [2, 2, 3] }) as Tensor).shape).toEqual([2, 2, 3]);
+    expect((loose(t).tile({ dims: [2] }) as Tensor).shape).toEqual([2, 6]);
+  });
+
+  it("refuse another keyword or the keyword twice", () => {
+    expect(() => loose(x()).view([3, 2], { zzz_unknown: 1 })).toThrow("view() got an unexpected keyword argument 'zzz_unknown'");
+    expect(() => loose(x()).reshape(3, 2, { size: [6] })).toThrow("reshape() got an unexpected keyword argument 'size'");
+    expect(() => loose(x()).permute(1, 0, { dims: [1, 0] })).toThrow("permute() got multiple values for argument 'dims'");
+    expect(() => loose(x()).view("a")).toThrow("expected a shape given as numbers or one array");
+  });
+});
