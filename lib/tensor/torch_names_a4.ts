@@ -12,6 +12,10 @@ import { inferenceState } from "./inference_state";
 import { Module } from "./nn/module";
 import { EventList, FunctionEvent, FunctionEventAvg, ProfilerActivity, legacyProfile, profile, record_function, registerProfilerTargets } from "./profiler";
 import { Tensor } from "./tensor";
+import { hardshrink, type ShrinkArgs } from "./nn/functional/activation_extra";
+import { prelu } from "./nn/functional/activation";
+import { lu_solve } from "./ops/linalg";
+import { linalgA4, luWithInfos, lu_unpack, removedLinalg, symeig } from "./ops/linalg_a4";
 
 function tensorArg(fn: string, x: unknown, rest: readonly unknown[]): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError_(`${fn}(): argument 'input' (position 1) must be Tensor, not ${x === null ? "NoneType" : typeof x}`);
@@ -43,6 +47,7 @@ export const torchNamesA4 = {
   is_conj: (input: Tensor, ...rest: unknown[]): boolean => (tensorArg("is_conj", input, rest), false),
   is_neg: (input: Tensor, ...rest: unknown[]): boolean => (tensorArg("is_neg", input, rest), false),
   profiler: profilerNamespace,
+  lu_unpack, symeig, ...removedLinalg,
 };
 
 export interface NamesA4Methods {
@@ -52,6 +57,20 @@ export interface NamesA4Methods {
   is_conj(): boolean;
   /** Whether the negative bit is set: never here (no lazy negation). */
   is_neg(): boolean;
+  /** F.prelu(self, weight). */
+  prelu(weight: Tensor): Tensor;
+  /** F.hardshrink(self, lambd=0.5). */
+  hardshrink(...args: ShrinkArgs): Tensor;
+  /** torch.lu(self, pivot=True, get_infos=False) -> [LU, pivots] (+ infos). */
+  lu(...args: PyArgs<[pivot?: boolean, get_infos?: boolean], { pivot?: boolean; get_infos?: boolean }>): Tensor[];
+  /** torch.lu_solve(self, LU_data, LU_pivots): X with A X = self. */
+  lu_solve(LU_data: Tensor, LU_pivots: Tensor): Tensor;
+  /** torch.symeig(self, eigenvectors=False, upper=True) (deprecated). */
+  symeig(...args: PyArgs<[eigenvectors?: boolean, upper?: boolean], { eigenvectors?: boolean; upper?: boolean }>): Tensor[] & { eigenvalues: Tensor; eigenvectors: Tensor };
+  /** Removed in 1.13: raise as 1.13 does. */
+  lstsq(...args: unknown[]): never;
+  solve(...args: unknown[]): never;
+  eig(...args: unknown[]): never;
 }
 
 declare module "./tensor" {
@@ -64,6 +83,14 @@ const methods: NamesA4Methods & ThisType<Tensor> = {
   is_inference(...rest: unknown[]) { parseArgs<object>("is_inference", [], rest); return isInference(this); },
   is_conj(...rest: unknown[]) { parseArgs<object>("is_conj", [], rest); return false; },
   is_neg(...rest: unknown[]) { parseArgs<object>("is_neg", [], rest); return false; },
+  prelu(weight: Tensor, ...rest: unknown[]) { parseArgs<object>("prelu", [], rest); return prelu(this, weight); },
+  hardshrink(...args) { return hardshrink(this, ...args); },
+  lu(...args) { return luWithInfos(this, ...args); },
+  lu_solve(LU_data: Tensor, LU_pivots: Tensor, ...rest: unknown[]) { parseArgs<object>("lu_solve", [], rest); return lu_solve(LU_data, LU_pivots, this); },
+  symeig(...args) { return symeig(this, ...args); },
+  lstsq: removedLinalg.lstsq,
+  solve: removedLinalg.solve,
+  eig: removedLinalg.eig,
 };
 for (const [k, v] of Object.entries(methods)) {
   Object.defineProperty(Tensor.prototype, k, { value: v, writable: true, configurable: true, enumerable: false });
@@ -96,6 +123,7 @@ export function installA4(torch: Record<string, unknown>, F: object): void {
       return Object.prototype.hasOwnProperty.call(MODULE_OPS, cls) ? MODULE_OPS[cls] : null;
     },
   });
+  Object.assign(torch.linalg as object, linalgA4);
   const autograd = torch.autograd as Record<string, unknown>;
   Object.assign(autograd, { profiler: autogradProfilerNamespace, forward_ad });
 }

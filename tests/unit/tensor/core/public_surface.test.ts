@@ -540,6 +540,16 @@ const forms: Form[] = [
       return r;
     },
   },
+  {
+    name: "torch.lu_unpack",
+    positional: () => { const [LU, piv] = torch.tensor([[1, 2], [3, 4]]).lu(); return [...(torch as unknown as { lu_unpack(...a: unknown[]): Tensor[] }).lu_unpack(LU, piv, true, false)]; },
+    options: () => { const [LU, piv] = torch.tensor([[1, 2], [3, 4]]).lu(); return [...(torch as unknown as { lu_unpack(...a: unknown[]): Tensor[] }).lu_unpack(LU, piv, { unpack_pivots: false })]; },
+  },
+  {
+    name: "torch.symeig",
+    positional: () => [...(torch as unknown as { symeig(...a: unknown[]): Tensor[] }).symeig(torch.tensor([[2, 1], [1, 3]]), true, false)],
+    options: () => [...(torch as unknown as { symeig(...a: unknown[]): Tensor[] }).symeig(torch.tensor([[2, 1], [1, 3]]), { eigenvectors: true, upper: false })],
+  },
   // end helper A4
 ];
 
@@ -669,6 +679,7 @@ const NO_KEYWORDS: Record<string, string> = {
   // helper A4 (remaining torch 1.13 names)
   "torch.is_anomaly_enabled": "no arguments", "torch.is_anomaly_check_nan_enabled": "no arguments", "torch.is_inference": "tensor-only",
   "torch.is_conj": "tensor-only", "torch.is_neg": "tensor-only",
+  ...Object.fromEntries(["lstsq", "solve", "eig", "matrix_rank"].map((n) => [`torch.${n}`, "raises: removed in torch 1.13 (core/names_a4_linalg.test.ts)"])),
   "optim.Optimizer": "base class", "optim.required": "constant", "optim.lr_scheduler": "namespace",
   "lr_scheduler.LRScheduler": "base class", "lr_scheduler._LRScheduler": "base class (PyTorch 1.13 name)",
   "utils.data.Dataset": "base class", "utils.data.TensorDataset": "tensors only", "utils.data.Subset": "(dataset, indices)",

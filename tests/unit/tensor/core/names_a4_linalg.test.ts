@@ -1,0 +1,93 @@
+/**
+ * torch.lu_unpack, torch.symeig (deprecated), the removed lstsq / solve / eig / matrix_rank, linalg.eig /
+ * eigvals (no complex dtype), Tensor.lu / lu_solve / prelu / hardshrink, against PyTorch 1.13
+ * (scripts/fixtures/names_a4_fixtures.py linalg).
+ */
+import { describe, expect, it } from "vitest";
+import { F, torch, type Tensor } from "../../../../lib/tensor/index";
+import { gradcheck } from "../../../../lib/grading/gradcheck";
+import { expectClose, fixture, tensorOf, type FT } from "../nn/helpers";
+
+interface Fx {
+  lu_unpack: { LU: FT; pivots: number[]; pivots_shape: number[]; P: FT; L: FT; U: FT }[];
+  symeig: { A: FT; values_upper: FT; vectors_upper: FT; values_lower: FT };
+  removed: Record<string, string>;
+}
+const fx = fixture<Fx>("core/names_a4_linalg.json");
+type Unpacked = Tensor[] & { P: Tensor; L: Tensor; U: Tensor };
+const t = torch as unknown as {
+  lu_unpack(LU: Tensor, piv: Tensor, ...a: unknown[]): Unpacked;
+  symeig(A: Tensor, ...a: unknown[]): Tensor[] & { eigenvalues: Tensor; eigenvectors: Tensor };
+  lstsq(...a: unknown[]): never; solve(...a: unknown[]): never; eig(...a: unknown[]): never; matrix_rank(...a: unknown[]): never;
+  linalg: { eig(A: Tensor): never; eigvals(A: Tensor): never };
+};
+const piv = (c: Fx["lu_unpack"][number]) => torch.tensor(c.pivots, { dtype: torch.long }).reshape(c.pivots_shape);
+
+describe("torch.lu_unpack", () => {
+  fx.lu_unpack.forEach((c, i) => {
+    it(`case ${i}: LU of shape [${c.LU.shape}]`, () => {
+      const r = t.lu_unpack(tensorOf(c.LU), piv(c));
+      expectClose(r.P, c.P, { label: "P" });
+      expectClose(r.L, c.L, { rtol: 1e-12, atol: 1e-12, label: "L" });
+      expectClose(r.U, c.U, { rtol: 1e-12, atol: 1e-12, label: "U" });
+      const [P, L, U] = r;
+      expect(P).toBe(r.P);
+      expect([L, U]).toEqual([r.L, r.U]);
+    });
+  });
+
+  it("unpack_data / unpack_pivots, the round trip with Tensor.lu, gradcheck, errors", () => {
+    const c = fx.lu_unpack[0];
+    const onlyP = t.lu_unpack(tensorOf(c.LU), piv(c), { unpack_data: false });
+    expect([onlyP.L.shape, onlyP.U.shape]).toEqual([[0], [0]]);
+    expect(t.lu_unpack(tensorOf(c.LU), piv(c), true, false).P.shape).toEqual([0]);
+    const A = torch.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 10]], { dtype: torch.float64 });
+    const [LU, pivots, infos] = A.lu({ get_infos: true });
+    expect(infos.tolist()).toEqual(0);
+    const { P, L, U } = t.lu_unpack(LU, pivots);
+    expectClose(P.matmul(L).matmul(U), A.reshape(-1).tolist() as number[], { rtol: 1e-12, atol: 1e-12 });
+    expectClose(torch.tensor([[1], [2], [3]], { dtype: torch.float64 }).lu_solve(LU, pivots), torch.linalg.solve(A, torch.tensor([[1], [2], [3]], { dtype: torch.float64 })), { rtol: 1e-10, atol: 1e-12 });
+    gradcheck((lu) => { const r = t.lu_unpack(lu, piv(fx.lu_unpack[1])); return r.L.sum(0).add(r.U.sum(1).sum()); }, [tensorOf(fx.lu_unpack[1].LU)]);
+    expect(() => t.lu_unpack(tensorOf(c.LU), piv(c), { zzz_unknown: 1 })).toThrow("unexpected keyword argument 'zzz_unknown'");
+    expect(() => t.lu_unpack(torch.ones(3), piv(c))).toThrow("Expected tensor with 2 or more dimensions");
+    expect(() => t.lu_unpack(tensorOf(c.LU), torch.tensor([1, 2], { dtype: torch.long }))).toThrow("Expected LU_pivots.size(-1) == min(LU_data.size(-1), LU_data.size(-2))");
+  });
+});
+
+describe("torch.symeig (deprecated) and the removed functions", () => {
+  it("eigenvalues from the upper (default) or lower triangle, eigenvectors only when asked", () => {
+    const s = fx.symeig;
+    const A = tensorOf(s.A);
+    const up = t.symeig(A, true);
+    expectClose(up.eigenvalues, s.values_upper, { rtol: 1e-10, atol: 1e-12 });
+    // Eigenvectors up to sign: compare |V|.
+    expectClose(up.eigenvectors.abs(), tensorOf(s.vectors_upper).abs(), { rtol: 1e-8, atol: 1e-10 });
+    const low = A.symeig({ upper: false });
+    expectClose(low.eigenvalues, s.values_lower, { rtol: 1e-10, atol: 1e-12 });
+    expect(low.eigenvectors.shape).toEqual([0]);
+    expect(() => t.symeig(A, { zzz_unknown: 1 })).toThrow("unexpected keyword argument 'zzz_unknown'");
+  });
+
+  it("lstsq / solve / eig / matrix_rank raise 1.13's messages; linalg.eig / eigvals name the missing complex dtype", () => {
+    const A = torch.eye(3);
+    const calls: Record<string, () => unknown> = {
+      lstsq: () => t.lstsq(A, A), solve: () => t.solve(A, A), eig: () => t.eig(A), matrix_rank: () => t.matrix_rank(A),
+      "Tensor.lstsq": () => A.lstsq(A), "Tensor.solve": () => A.solve(A), "Tensor.eig": () => A.eig(),
+    };
+    for (const [name, call] of Object.entries(calls)) expect(call, name).toThrow(fx.removed[name]);
+    expect(() => t.linalg.eig(A)).toThrow(/torch\.linalg\.eig: the result is complex in PyTorch.*no complex dtype.*eigh/);
+    expect(() => t.linalg.eigvals(A)).toThrow(/torch\.linalg\.eigvals: .*no complex dtype/);
+  });
+});
+
+describe("Tensor.prelu / hardshrink", () => {
+  it("equal F.prelu / F.hardshrink", () => {
+    const x = torch.tensor([[-1, 0.3, 2], [0.7, -0.2, -3]]);
+    const w = torch.tensor([0.25]);
+    expect(x.prelu(w).tolist()).toEqual(F.prelu(x, w).tolist());
+    expect(x.hardshrink().tolist()).toEqual(F.hardshrink(x).tolist());
+    expect(x.hardshrink(0.6).tolist()).toEqual(F.hardshrink(x, { lambd: 0.6 }).tolist());
+    expect(x.hardshrink({ lambd: 0.6 }).tolist()).toEqual(F.hardshrink(x, 0.6).tolist());
+    expect(() => x.prelu(w, { zzz_unknown: 1 } as never)).toThrow("unexpected keyword argument 'zzz_unknown'");
+  });
+});
