@@ -60,6 +60,24 @@ export const TENSOR_ONLY_FIXED_ARITY: Readonly<Record<string, number>> = {
   // indexing in place or without a torch.* form
   masked_fill_: 2, masked_scatter: 2, masked_scatter_: 2, transpose_: 2, swapaxes_: 2, swapdims_: 2, lerp_: 2, unsqueeze_: 1,
   index_copy_: 3, index_fill_: 3, unfold: 3,
+  // no keyword here (PyTorch's memory_format / rounding_mode are not implemented, so they raise rather than pass unread)
+  div_: 1, divide_: 1, resize_as_: 1, broadcast_to: 1, hsplit: 1, vsplit: 1, pin_memory: 0, relu6: 0, selu: 0, silu: 0,
+};
+
+/**
+ * Tensor methods that take keywords: name -> the keywords the method reads (each a PyTorch 1.13
+ * keyword of that method). Any other key in a trailing options object raises PyTorch's TypeError;
+ * positional arguments are left to the method.
+ */
+export const TENSOR_METHOD_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
+  clamp: ["min", "max"], clip: ["min", "max"], clamp_: ["min", "max"], clip_: ["min", "max"],
+  clamp_min: ["min"], clamp_min_: ["min"], clamp_max: ["max"], clamp_max_: ["max"],
+  softmax: ["dim"], log_softmax: ["dim"], cumsum: ["dim"], cumsum_: ["dim"], chunk: ["dim"], gelu: ["approximate"], nonzero: ["as_tuple"],
+  add_: ["alpha"], sub_: ["alpha"], subtract_: ["alpha"], rsub: ["alpha"], addcmul_: ["value"], addcdiv_: ["value"],
+  index_put: ["accumulate"], index_put_: ["accumulate"],
+  clone: ["memory_format"], contiguous: ["memory_format"], is_contiguous: ["memory_format"], float: ["memory_format"], double: ["memory_format"],
+  long: ["memory_format"], int: ["memory_format"], bool: ["memory_format"], cpu: ["memory_format"], copy_: ["non_blocking"], numpy: ["force"],
+  is_pinned: ["device"],
 };
 
 /** Every checked Tensor method's operand count after self: FIXED_ARITY's torch forms less the input, then the method-only table. */
@@ -70,16 +88,17 @@ export function tensorMethodArities(): Record<string, number> {
 }
 
 const plural = (n: number) => `${n} positional argument${n === 1 ? "" : "s"}`;
+const NO_KEYWORDS: ReadonlySet<string> = new Set();
 
 /**
- * The slow path of a checked method called with more than `arity` arguments: a keyword in a
- * trailing options object raises PyTorch's TypeError, as does an extra positional; trailing
- * undefined (a JS caller's omitted optional) and an empty options object pass.
+ * The slow path of a checked method (more than `arity` arguments, or an options object last): a
+ * key of the options object outside `keywords` raises PyTorch's TypeError, as does a positional
+ * past `arity`; trailing undefined (a JS caller's omitted optional) and an empty object pass.
  */
-function refuseExtra(name: string, arity: number, args: ArrayLike<unknown>): void {
+function refuseExtra(name: string, arity: number, keywords: ReadonlySet<string>, args: ArrayLike<unknown>): void {
   const last = args[args.length - 1];
   if (isOptions(last)) {
-    const key = Object.keys(last)[0];
+    const key = Object.keys(last).find((k) => !keywords.has(k));
     if (key !== undefined) throw new TypeError_(`${name}() got an unexpected keyword argument '${key}'`);
   }
   const end = isOptions(last) ? args.length - 1 : args.length;
@@ -93,28 +112,37 @@ function refuseExtra(name: string, arity: number, args: ArrayLike<unknown>): voi
 /** What installTensorArityChecks replaced, so a benchmark can put the unchecked methods back (bench/tensor_arity_ab.ts). */
 export const installedArityChecks: { proto: object; name: string; original: unknown; checked: unknown }[] = [];
 
+/** Replaces proto[name] by a method that checks its arguments (see refuseExtra), then calls the original with them as given. */
+function installCheck(proto: object, name: string, arity: number, keywords: ReadonlySet<string>): void {
+  const d = Object.getOwnPropertyDescriptor(proto, name);
+  if (!d || typeof d.value !== "function") return;
+  const fn = d.value as (...a: unknown[]) => unknown;
+  // `arguments` rather than rest parameters: no array is built on the hot path, and V8 forwards
+  // fn.apply(this, arguments) without copying.
+  /* eslint-disable prefer-rest-params */
+  const checked = function (this: unknown): unknown {
+    const n = arguments.length;
+    if (n > arity || (n > 0 && isOptions(arguments[n - 1]))) refuseExtra(name, arity, keywords, arguments);
+    return fn.apply(this, arguments as unknown as unknown[]);
+  };
+  /* eslint-enable prefer-rest-params */
+  Object.defineProperty(checked, "name", { value: name });
+  Object.defineProperty(proto, name, { ...d, value: checked });
+  installedArityChecks.push({ proto, name, original: fn, checked });
+}
+
 /**
- * Replaces each method of proto named in `table` by one that refuses arguments past its operands
- * (see refuseExtra), then calls the original with the arguments as given. Getters and absent
- * names are skipped.
+ * Checks the Tensor methods of both tables: fixed-signature ones (name -> operand count) refuse
+ * any keyword and extra positionals, keyword-taking ones (TENSOR_METHOD_KEYWORDS) any keyword
+ * they do not read. Getters and absent names are skipped.
  */
-export function installTensorArityChecks(proto: object, table: Readonly<Record<string, number>> = tensorMethodArities()): void {
-  for (const [name, arity] of Object.entries(table)) {
-    const d = Object.getOwnPropertyDescriptor(proto, name);
-    if (!d || typeof d.value !== "function") continue;
-    const fn = d.value as (...a: unknown[]) => unknown;
-    // `arguments` rather than rest parameters: no array is built on the hot path, and V8 forwards
-    // fn.apply(this, arguments) without copying.
-    /* eslint-disable prefer-rest-params */
-    const checked = function (this: unknown): unknown {
-      if (arguments.length > arity) refuseExtra(name, arity, arguments);
-      return fn.apply(this, arguments as unknown as unknown[]);
-    };
-    /* eslint-enable prefer-rest-params */
-    Object.defineProperty(checked, "name", { value: name });
-    Object.defineProperty(proto, name, { ...d, value: checked });
-    installedArityChecks.push({ proto, name, original: fn, checked });
-  }
+export function installTensorArityChecks(
+  proto: object,
+  table: Readonly<Record<string, number>> = tensorMethodArities(),
+  keywords: Readonly<Record<string, readonly string[]>> = TENSOR_METHOD_KEYWORDS,
+): void {
+  for (const [name, arity] of Object.entries(table)) installCheck(proto, name, arity, NO_KEYWORDS);
+  for (const [name, names] of Object.entries(keywords)) installCheck(proto, name, Infinity, new Set(names));
 }
 
 /** fn, raising Python's TypeError for anything after its `arity` operands (an empty `{}` is allowed). */

@@ -72,14 +72,18 @@ export const trunc = (x: Tensor): Tensor => zeroGradOp(x, "trunc", "TruncBackwar
 
 type ClampArg = number | null | undefined | { min?: number | null; max?: number | null };
 
-/** clamp(min?, max?) or clamp({ min, max }); either bound may be omitted, not both. */
-export function clamp(x: Tensor, min?: ClampArg, max?: number | null): Tensor {
+/** clamp(min?, max?), clamp({ min, max }) or clamp(min, { max }); either bound may be omitted, not both. */
+export function clamp(x: Tensor, min?: ClampArg, max?: number | null | { max?: number | null }): Tensor {
   let lo: number | null | undefined;
-  let hi: number | null | undefined = max;
+  let hi: number | null | undefined;
   if (min !== null && typeof min === "object") {
     lo = min.min;
     hi = min.max;
-  } else lo = min;
+  } else {
+    lo = min;
+    // clamp(1, { max: 4 }): PyTorch's max= keyword after a positional min.
+    hi = max !== null && typeof max === "object" ? max.max : max;
+  }
   if ((lo === null || lo === undefined) && (hi === null || hi === undefined)) {
     throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
   }

@@ -53,6 +53,31 @@ describe("Tensor method arity checks", () => {
   });
 });
 
+describe("Tensor methods with keywords (TENSOR_METHOD_KEYWORDS)", () => {
+  it("read their keywords as before and refuse any other", () => {
+    const t = x();
+    expect((loose(t).clamp({ min: 1, max: 4 }) as Tensor).tolist()).toEqual([[1, 1, 2], [3, 4, 4]]);
+    expect((loose(t).clamp(1, { max: 4 }) as Tensor).tolist()).toEqual([[1, 1, 2], [3, 4, 4]]);
+    expect(() => loose(t).clamp(1, { max: 4, zzz_unknown: 1 })).toThrow("clamp() got an unexpected keyword argument 'zzz_unknown'");
+    const y = x();
+    loose(y).add_(t, { alpha: 2 });
+    expect(y.tolist()).toEqual([[0, 3, 6], [9, 12, 15]]);
+    expect(() => loose(y).add_(t, { alpah: 2 })).toThrow("add_() got an unexpected keyword argument 'alpah'");
+    expect(y.tolist()).toEqual([[0, 3, 6], [9, 12, 15]]);
+    expect((loose(t).cumsum({ dim: 1 }) as Tensor).tolist()).toEqual([[0, 1, 3], [3, 7, 12]]);
+    expect(() => loose(t).softmax(1, { zzz_unknown: 1 })).toThrow("softmax() got an unexpected keyword argument 'zzz_unknown'");
+  });
+
+  it("an options object in an operand slot of a fixed-signature method raises instead of being read as the operand", () => {
+    const t = x();
+    expect(() => loose(t).mul_({ zzz_unknown: 1 })).toThrow("mul_() got an unexpected keyword argument 'zzz_unknown'");
+    expect(() => loose(t).fill_({ value: 1 })).toThrow("fill_() got an unexpected keyword argument 'value'");
+    expect(t.tolist()).toEqual([[0, 1, 2], [3, 4, 5]]);
+    // PyTorch has no rounding_mode on div_ here: refused rather than silently ignored.
+    expect(() => loose(t).div_(2, { rounding_mode: "floor" })).toThrow("div_() got an unexpected keyword argument 'rounding_mode'");
+  });
+});
+
 describe("shape methods: keyword form and unknown keywords", () => {
   it("take PyTorch's keyword (size, shape, dims, repeats)", () => {
     const t = x();
