@@ -16,6 +16,7 @@ import { hardshrink, type ShrinkArgs } from "./nn/functional/activation_extra";
 import { prelu } from "./nn/functional/activation";
 import { lu_solve } from "./ops/linalg";
 import { linalgA4, luWithInfos, lu_unpack, removedLinalg, symeig } from "./ops/linalg_a4";
+import { istft, stft } from "./ops/spectral_stft";
 
 function tensorArg(fn: string, x: unknown, rest: readonly unknown[]): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError_(`${fn}(): argument 'input' (position 1) must be Tensor, not ${x === null ? "NoneType" : typeof x}`);
@@ -48,6 +49,7 @@ export const torchNamesA4 = {
   is_neg: (input: Tensor, ...rest: unknown[]): boolean => (tensorArg("is_neg", input, rest), false),
   profiler: profilerNamespace,
   lu_unpack, symeig, ...removedLinalg,
+  stft, istft,
 };
 
 export interface NamesA4Methods {
@@ -71,6 +73,10 @@ export interface NamesA4Methods {
   lstsq(...args: unknown[]): never;
   solve(...args: unknown[]): never;
   eig(...args: unknown[]): never;
+  /** torch.stft(self, n_fft, ...): the [..., n_freq, n_frames, 2] real form. */
+  stft(...args: Parameters<typeof stft> extends [Tensor, ...infer R] ? R : never): Tensor;
+  /** torch.istft(self, n_fft, ...) of the real form. */
+  istft(...args: Parameters<typeof istft> extends [Tensor, ...infer R] ? R : never): Tensor;
 }
 
 declare module "./tensor" {
@@ -91,6 +97,8 @@ const methods: NamesA4Methods & ThisType<Tensor> = {
   lstsq: removedLinalg.lstsq,
   solve: removedLinalg.solve,
   eig: removedLinalg.eig,
+  stft(...args) { return stft(this, ...args); },
+  istft(...args) { return istft(this, ...args); },
 };
 for (const [k, v] of Object.entries(methods)) {
   Object.defineProperty(Tensor.prototype, k, { value: v, writable: true, configurable: true, enumerable: false });

@@ -550,6 +550,8 @@ const forms: Form[] = [
     positional: () => [...(torch as unknown as { symeig(...a: unknown[]): Tensor[] }).symeig(torch.tensor([[2, 1], [1, 3]]), true, false)],
     options: () => [...(torch as unknown as { symeig(...a: unknown[]): Tensor[] }).symeig(torch.tensor([[2, 1], [1, 3]]), { eigenvectors: true, upper: false })],
   },
+  { name: "torch.stft", positional: () => (torch as unknown as { stft(...a: unknown[]): Tensor }).stft(torch.arange(12).float(), 4, 2, 3, null, true, "constant", true, true, false), options: () => (torch as unknown as { stft(...a: unknown[]): Tensor }).stft(torch.arange(12).float(), { n_fft: 4, hop_length: 2, win_length: 3, pad_mode: "constant", normalized: true, return_complex: false }) },
+  { name: "torch.istft", positional: () => (torch as unknown as { istft(...a: unknown[]): Tensor }).istft(torch.ones(3, 5, 2), 4, 1, null, null, true, false, null, 6), options: () => (torch as unknown as { istft(...a: unknown[]): Tensor }).istft(torch.ones(3, 5, 2), 4, { hop_length: 1, length: 6 }) },
   // end helper A4
 ];
 

@@ -1,0 +1,196 @@
+/**
+ * torch.stft / torch.istft for real signals (PyTorch 1.13), with the DFT written as products with
+ * cos / sin matrices (built in float64, cast to the signal's dtype), since the engine has no
+ * complex dtype:
+ *   stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode="reflect",
+ *        normalized=False, onesided=None, return_complex=None) -> [..., n_freq, n_frames, 2] (real, imag)
+ *     return_complex=True raises (no complex dtype); None warns as 1.13 and gives the real form.
+ *   istft(input [..., n_freq, n_frames, 2], n_fft, hop_length=None, win_length=None, window=None,
+ *         center=True, normalized=False, onesided=None, length=None, return_complex=False)
+ *     (1.13 still takes the real form, with its deprecation warning.)
+ * Steps as ATen's: reflect-pad by n_fft // 2 when center, frames every hop_length samples, a
+ * window shorter than n_fft zero-padded to the middle, one-sided spectra for real input,
+ * normalized = 1/sqrt(n_fft); istft inverts each frame (c2r, Hermitian weights), windows it,
+ * overlap-adds (F.fold) and divides by the overlap-added squared window. All differentiable.
+ */
+import { parseArgs, type PyArgs } from "../args";
+import { float64 } from "../dtype";
+import { NotImplementedError, RuntimeError, TypeError_ } from "../errors";
+import { fold } from "../nn/functional/conv";
+import { pad } from "../nn/functional/padding";
+import { Tensor } from "../tensor";
+import { from_array, ones } from "./creation";
+import { stack } from "./join";
+
+export interface StftOptions {
+  n_fft?: number;
+  hop_length?: number | null;
+  win_length?: number | null;
+  window?: Tensor | null;
+  center?: boolean;
+  pad_mode?: string;
+  normalized?: boolean;
+  onesided?: boolean | null;
+  return_complex?: boolean | null;
+}
+
+export interface IstftOptions extends Omit<StftOptions, "pad_mode" | "return_complex"> {
+  length?: number | null;
+  return_complex?: boolean;
+}
+
+const noComplex = (fn: string): never => {
+  throw new RuntimeError(`${fn}: return_complex=True needs a complex dtype, which this engine does not have (float32, float64, int64, bool); pass return_complex=False for the [..., 2] (real, imaginary) form`);
+};
+
+let stftWarned = false;
+let istftWarned = false;
+
+/** The window padded with zeros to n_fft, centred (ATen's left = (n_fft - win_length) / 2), or ones. */
+function fullWindow(fn: string, window: Tensor | null | undefined, n_fft: number, win: number, like: Tensor): Tensor {
+  if (window === null || window === undefined) {
+    return win < n_fft ? pad(ones([win], { dtype: like.dtype }), [Math.floor((n_fft - win) / 2), n_fft - win - Math.floor((n_fft - win) / 2)]) : ones([n_fft], { dtype: like.dtype });
+  }
+  if (!(window instanceof Tensor)) throw new TypeError_(`${fn}(): argument 'window' must be Tensor, not ${typeof window}`);
+  if (window.dim() !== 1 || window.shape[0] !== win) {
+    throw new RuntimeError(`${fn}: expected a 1D window tensor of size equal to win_length=${win}, but got window with size [${window.shape.join(", ")}]`);
+  }
+  if (win === n_fft) return window;
+  const left = Math.floor((n_fft - win) / 2);
+  return pad(window, [left, n_fft - win - left]);
+}
+
+/** cos / sin DFT matrices [n_fft, n_freq]: X_k = sum_n x_n (cos - i sin)(2 pi k n / N). */
+function dftMatrices(n_fft: number, nFreq: number, like: Tensor): [Tensor, Tensor] {
+  const c = new Float64Array(n_fft * nFreq);
+  const s = new Float64Array(n_fft * nFreq);
+  for (let n = 0; n < n_fft; n++) {
+    for (let k = 0; k < nFreq; k++) {
+      const a = (2 * Math.PI * ((k * n) % n_fft)) / n_fft;
+      c[n * nFreq + k] = Math.cos(a);
+      s[n * nFreq + k] = -Math.sin(a);
+    }
+  }
+  return [from_array(c, [n_fft, nFreq], { dtype: float64 }).to(like.dtype), from_array(s, [n_fft, nFreq], { dtype: float64 }).to(like.dtype)];
+}
+
+function reprCall(fn: string, input: Tensor, n_fft: number, hop: number, win: number, o: StftOptions): string {
+  const tname = input.dtype.is_floating_point ? (String(input.dtype).includes("64") ? "DoubleTensor" : "FloatTensor") : "LongTensor";
+  const b = (v: boolean | null | undefined) => (v === null || v === undefined ? "None" : v ? "1" : "0");
+  return `${fn}(torch.${tname}[${input.shape.join(", ")}], n_fft=${n_fft}, hop_length=${hop}, win_length=${win}, window=${o.window ? `torch.${tname}[${o.window.shape.join(", ")}]` : "None"}, normalized=${b(o.normalized ?? false)}, onesided=${b(o.onesided)}, return_complex=${b(o.return_complex)})`;
+}
+
+export function stft(input: Tensor, ...args: PyArgs<[n_fft: number, hop_length?: number | null, win_length?: number | null, window?: Tensor | null, center?: boolean, pad_mode?: string, normalized?: boolean, onesided?: boolean | null, return_complex?: boolean | null], StftOptions>): Tensor {
+  const o = parseArgs<StftOptions>("stft", ["n_fft", "hop_length", "win_length", "window", "center", "pad_mode", "normalized", "onesided", "return_complex"], args);
+  if (!(input instanceof Tensor)) throw new TypeError_("stft(): argument 'input' (position 1) must be Tensor");
+  if (o.n_fft === undefined) throw new TypeError_("stft() missing 1 required positional argument: 'n_fft'");
+  if (o.return_complex === true) noComplex("stft");
+  if (o.return_complex === undefined || o.return_complex === null) {
+    if (!stftWarned) {
+      stftWarned = true;
+      console.warn("UserWarning: stft will soon require the return_complex parameter be given for real inputs, and will further require that return_complex=True in a future PyTorch release.");
+    }
+  }
+  if (!input.dtype.is_floating_point) throw new RuntimeError(`stft: expected a tensor of floating point or complex values, got ${input.dtype}`);
+  if (input.dim() !== 1 && input.dim() !== 2) throw new RuntimeError("stft: expected a 1D or 2D tensor");
+  const n_fft = o.n_fft;
+  const hop = o.hop_length ?? Math.floor(n_fft / 4);
+  const win = o.win_length ?? n_fft;
+  let x = input;
+  if (o.center ?? true) {
+    const mode = o.pad_mode ?? "reflect";
+    if (!["reflect", "constant", "replicate", "circular"].includes(mode)) throw new NotImplementedError(`Unrecognised padding mode ${mode}`);
+    const p = Math.floor(n_fft / 2);
+    const ext = [...new Array<number>(3 - x.dim()).fill(1), ...x.shape];
+    x = pad(x.reshape(ext), [p, p], mode as "reflect").reshape(x.dim() === 1 ? [-1] : [x.shape[0], -1]);
+  }
+  const batched = x.dim() === 2;
+  const sig = batched ? x : x.unsqueeze(0);
+  const len = sig.shape[1];
+  if (!(n_fft > 0 && n_fft <= len)) throw new RuntimeError(`${reprCall("stft", sig, n_fft, hop, win, o)} : expected 0 < n_fft < ${len}, but got n_fft=${n_fft}`);
+  if (!(hop > 0)) throw new RuntimeError(`${reprCall("stft", sig, n_fft, hop, win, o)} : expected hop_length > 0, but got hop_length=${hop}`);
+  if (!(win > 0 && win <= n_fft)) throw new RuntimeError(`${reprCall("stft", sig, n_fft, hop, win, o)} : expected 0 < win_length <= n_fft, but got win_length=${win}`);
+  const window = fullWindow("stft", o.window, n_fft, win, sig);
+  const onesided = o.onesided ?? true;
+  const nFreq = onesided ? Math.floor(n_fft / 2) + 1 : n_fft;
+  let frames = sig.unfold(1, n_fft, hop); // [B, n_frames, n_fft]
+  if ((o.window !== null && o.window !== undefined) || win < n_fft) frames = frames.mul(window);
+  const [C, S] = dftMatrices(n_fft, nFreq, sig);
+  let re = frames.matmul(C);
+  let im = frames.matmul(S);
+  if (o.normalized) {
+    re = re.div(Math.sqrt(n_fft));
+    im = im.div(Math.sqrt(n_fft));
+  }
+  const out = stack([re.transpose(1, 2), im.transpose(1, 2)], -1); // [B, n_freq, n_frames, 2]
+  return batched ? out : out.squeeze(0);
+}
+
+/** c2r matrices [n_freq, n_fft]: x_n = sum_k w_k (Re X_k cos - Im X_k sin)(2 pi k n / N), w = 1 for DC and Nyquist, else 2. */
+function inverseMatrices(n_fft: number, nFreq: number, like: Tensor): [Tensor, Tensor] {
+  const c = new Float64Array(nFreq * n_fft);
+  const s = new Float64Array(nFreq * n_fft);
+  for (let k = 0; k < nFreq; k++) {
+    const w = k === 0 || 2 * k === n_fft ? 1 : 2;
+    for (let n = 0; n < n_fft; n++) {
+      const a = (2 * Math.PI * ((k * n) % n_fft)) / n_fft;
+      c[k * n_fft + n] = w * Math.cos(a);
+      s[k * n_fft + n] = -w * Math.sin(a);
+    }
+  }
+  return [from_array(c, [nFreq, n_fft], { dtype: float64 }).to(like.dtype), from_array(s, [nFreq, n_fft], { dtype: float64 }).to(like.dtype)];
+}
+
+export function istft(input: Tensor, ...args: PyArgs<[n_fft: number, hop_length?: number | null, win_length?: number | null, window?: Tensor | null, center?: boolean, normalized?: boolean, onesided?: boolean | null, length?: number | null, return_complex?: boolean], IstftOptions>): Tensor {
+  const o = parseArgs<IstftOptions>("istft", ["n_fft", "hop_length", "win_length", "window", "center", "normalized", "onesided", "length", "return_complex"], args);
+  if (!(input instanceof Tensor)) throw new TypeError_("istft(): argument 'input' (position 1) must be Tensor");
+  if (o.n_fft === undefined) throw new TypeError_("istft() missing 1 required positional argument: 'n_fft'");
+  if (o.return_complex) noComplex("istft");
+  if (input.dim() < 3 || input.dim() > 4 || input.shape[input.dim() - 1] !== 2) {
+    throw new RuntimeError(`istft: expected the real form of a spectrum, [n_freq, n_frames, 2] or [batch, n_freq, n_frames, 2] (complex input needs a complex dtype, which this engine does not have), but got [${input.shape.join(", ")}]`);
+  }
+  if (!istftWarned) {
+    istftWarned = true;
+    console.warn("UserWarning: istft will require a complex-valued input tensor in a future PyTorch release. Matching the output from stft with return_complex=True. ");
+  }
+  const n_fft = o.n_fft;
+  const hop = o.hop_length ?? Math.floor(n_fft / 4);
+  const win = o.win_length ?? n_fft;
+  const batched = input.dim() === 4;
+  const spec = batched ? input : input.unsqueeze(0);
+  const [, fftSize, nFrames] = spec.shape;
+  const onesided = o.onesided ?? fftSize !== n_fft;
+  if (onesided ? Math.floor(n_fft / 2) + 1 !== fftSize : n_fft !== fftSize) {
+    throw new RuntimeError(
+      onesided
+        ? `istft: expected the frequency dimension (3rd to the last) of the input tensor to match n_fft / 2 + 1 when onesided=True, but got ${fftSize}`
+        : `istft: expected the frequency dimension (3rd to the last) of the input tensor to match n_fft when onesided=False, but got ${fftSize}`,
+    );
+  }
+  if (!(hop > 0 && hop <= win)) throw new RuntimeError(`istft: expected 0 < hop_length <= win_length`);
+  if (!(win > 0 && win <= n_fft)) throw new RuntimeError("istft: expected 0 < win_length <= n_fft");
+  const window = fullWindow("istft", o.window, n_fft, win, spec);
+  const half = Math.floor(n_fft / 2) + 1;
+  const used = spec.narrow(1, 0, half).transpose(1, 2); // [B, n_frames, half, 2]
+  const [C, S] = inverseMatrices(n_fft, half, spec);
+  let frames = used.select(-1, 0).matmul(C).add(used.select(-1, 1).matmul(S)); // [B, n_frames, n_fft]
+  frames = o.normalized ? frames.div(Math.sqrt(n_fft)) : frames.div(n_fft);
+  const yTmp = frames.mul(window);
+  const total = n_fft + hop * (nFrames - 1);
+  const overlapAdd = (t: Tensor) => fold(t.transpose(1, 2), [1, total], [1, n_fft], { stride: [1, hop] }).reshape([t.shape[0], total]);
+  let y = overlapAdd(yTmp);
+  let env = overlapAdd(window.pow(2).expand([1, nFrames, n_fft]));
+  const center = o.center ?? true;
+  const start = center ? Math.floor(n_fft / 2) : 0;
+  let end = total;
+  if (o.length !== undefined && o.length !== null) end = start + o.length;
+  else if (center) end = total - Math.floor(n_fft / 2);
+  const stop = Math.min(end, total);
+  y = y.narrow(1, start, Math.max(0, stop - start));
+  env = env.narrow(1, start, Math.max(0, stop - start));
+  const lowest = env.abs().min().item();
+  if (lowest < 1e-11) throw new RuntimeError(`istft: window overlap add min: ${lowest} (the window's squared overlap-add must be nonzero everywhere; use a hop_length that makes the windows overlap)`);
+  y = y.div(env);
+  if (end > total) y = pad(y, [0, end - total]);
+  return batched ? y : y.squeeze(0);
+}
