@@ -174,6 +174,10 @@ const JOIN_POLLS = 2000;
  */
 const SPIN_MICROS = 1000;
 
+/** The poll after a job while under SPLIT_SHARE_TO_POLL of the recent products are split (see tally). */
+const BRIEF_SPIN_MICROS = 25;
+const SPLIT_SHARE_TO_POLL = 0.25;
+
 const now: () => number = typeof performance !== "undefined" ? () => performance.now() : () => Date.now();
 
 /**
@@ -290,6 +294,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     for (let i = 0; i < 6; i++) words[base + BY_ROWS + i] = split[i];
     words[base + QUANTUM] = split[6];
     words[base + DIV] = split[7];
+    words[base + SPIN] = splitShare >= SPLIT_SHARE_TO_POLL ? spinMicros : Math.min(spinMicros, BRIEF_SPIN_MICROS);
     Atomics.store(words, base + STATE, POSTED);
     Atomics.add(words, base + SEQ, 1);
     if (!Atomics.load(words, base + SPINNING)) Atomics.notify(words, base + SEQ);
@@ -336,6 +341,16 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
 
   const chooser = new SplitChooser();
   const counts = { split: 0, alone: 0 };
+  // Share of the recent products large enough to split that were split (a moving average over
+  // about 16): while the chooser runs nearly everything alone (a loaded machine, or shapes that do
+  // not pay) the pool threads poll only briefly after a probe's job, so they do not take CPU from
+  // the caller or other programs for nothing.
+  let splitShare = 1;
+  function tally(split: boolean): void {
+    if (split) counts.split++;
+    else counts.alone++;
+    splitShare += ((split ? 1 : 0) - splitShare) / 16;
+  }
   // The slice between start and finish: posted to the pool threads (split) or left to the caller.
   let job: { isAcc: boolean; a: number; b: number; c: number; mb: number; nb: number; kc: number; ldc: number } | null = null;
   let split = false, key = "", byRows = false, total = 0, cap = 0, quantum = 1, aStep = 0, bStep = 0, cStep = 0;
@@ -381,7 +396,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
       local.run(isAcc, a, b, c, mb, nb, kc, ldc);
       if (key !== "") {
         chooser.record(key, false, now() - t0);
-        counts.alone++;
+        tally(false);
       }
       return;
     }
@@ -399,7 +414,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     throwIfFailed();
     // The split's time without what the caller did between start and finish (packing the next slice).
     if (adaptive) chooser.record(key, true, now() - posted - (t0 - resumed));
-    counts.split++;
+    tally(true);
   }
 
   /**
@@ -421,7 +436,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
       if (threads === 1 || count < 2 || !ready() || (adaptive && !decided && !chooser.split(bkey))) {
         batchFn(jobAt, 0, count, scratch);
         if (threads > 1 && adaptive) chooser.record(bkey, false, now() - t0);
-        counts.alone++;
+        tally(false);
         return;
       }
       Atomics.store(words, NEXT, 0);
@@ -439,7 +454,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
       for (let t = 1; t < threads; t++) join(t);
       throwIfFailed();
       if (adaptive) chooser.record(bkey, true, now() - t0);
-      counts.split++;
+      tally(true);
     },
   };
 
@@ -479,7 +494,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
           smallBatch.run(jobAt, count, scratch, scratchBytes);
           if (aloneKey !== null) chooser.record(aloneKey, false, now() - t0);
           aloneKey = null;
-          counts.alone++;
+          tally(false);
         },
       },
     };
@@ -500,7 +515,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
         small.gemm(m, n, k, timedA, timedB, timedC, timedP);
         if (key !== null) {
           chooser.record(key, false, now() - t0 - outside);
-          counts.alone++;
+          tally(false);
         }
       },
     };
