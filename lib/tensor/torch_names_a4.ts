@@ -17,6 +17,7 @@ import { prelu } from "./nn/functional/activation";
 import { lu_solve } from "./ops/linalg";
 import { linalgA4, luWithInfos, lu_unpack, removedLinalg, symeig } from "./ops/linalg_a4";
 import { istft, stft } from "./ops/spectral_stft";
+import { emptyWithFormat, installMemoryFormats, likeWithFormat, memoryFormatNames } from "./memory_format";
 
 function tensorArg(fn: string, x: unknown, rest: readonly unknown[]): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError_(`${fn}(): argument 'input' (position 1) must be Tensor, not ${x === null ? "NoneType" : typeof x}`);
@@ -50,6 +51,7 @@ export const torchNamesA4 = {
   profiler: profilerNamespace,
   lu_unpack, symeig, ...removedLinalg,
   stft, istft,
+  ...memoryFormatNames,
 };
 
 export interface NamesA4Methods {
@@ -132,6 +134,11 @@ export function installA4(torch: Record<string, unknown>, F: object): void {
     },
   });
   Object.assign(torch.linalg as object, linalgA4);
+  installMemoryFormats(Tensor.prototype as unknown as Record<string, unknown>);
+  for (const name of ["empty_like", "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "randint_like"]) {
+    if (typeof torch[name] === "function") torch[name] = likeWithFormat(torch[name] as (x: Tensor) => Tensor, name);
+  }
+  torch.empty = emptyWithFormat(torch.empty as () => Tensor);
   const autograd = torch.autograd as Record<string, unknown>;
   Object.assign(autograd, { profiler: autogradProfilerNamespace, forward_ad });
 }

@@ -681,6 +681,7 @@ const NO_KEYWORDS: Record<string, string> = {
   // helper A4 (remaining torch 1.13 names)
   "torch.is_anomaly_enabled": "no arguments", "torch.is_anomaly_check_nan_enabled": "no arguments", "torch.is_inference": "tensor-only",
   "torch.is_conj": "tensor-only", "torch.is_neg": "tensor-only",
+  "torch.memory_format": "class (no instances from user code, as PyTorch)", "torch.layout": "class (no instances from user code, as PyTorch)",
   ...Object.fromEntries(["lstsq", "solve", "eig", "matrix_rank"].map((n) => [`torch.${n}`, "raises: removed in torch 1.13 (core/names_a4_linalg.test.ts)"])),
   "optim.Optimizer": "base class", "optim.required": "constant", "optim.lr_scheduler": "namespace",
   "lr_scheduler.LRScheduler": "base class", "lr_scheduler._LRScheduler": "base class (PyTorch 1.13 name)",

@@ -1,0 +1,193 @@
+/**
+ * Memory formats and layouts (PyTorch 1.13): torch.contiguous_format, channels_last,
+ * channels_last_3d, preserve_format (instances of torch.memory_format), torch.strided and
+ * torch.sparse_coo (torch.layout), x.layout (always torch.strided: no sparse tensors here).
+ *
+ * channels_last is a performance hint in PyTorch with identical values; what a program can see is
+ * the strides. Here the explicit conversions give PyTorch's strides: x.contiguous({ memory_format:
+ * torch.channels_last }), x.to({ memory_format }), x.clone({ memory_format }) and the *_like /
+ * empty creators return an NHWC-ordered tensor viewed as NCHW (stride (HWC, 1, WC, C), as
+ * PyTorch's), *_like and clone keep that layout under preserve_format (random *_like fill memory
+ * order, so seeded values equal PyTorch's), and is_contiguous({ memory_format }) applies c10's
+ * rule to the actual strides. Other ops return contiguous results (PyTorch would often propagate
+ * channels_last): same values, different strides. Module.to({ memory_format }) is accepted and
+ * leaves parameters contiguous.
+ */
+import { RuntimeError, TypeError_ } from "./errors";
+import { Tensor } from "./tensor";
+
+/** Only the engine makes these (PyTorch: "cannot create 'torch.memory_format' instances"). */
+const INTERNAL = Symbol("memory_format.internal");
+
+export class memory_format {
+  constructor(
+    readonly name: string,
+    token?: symbol,
+  ) {
+    if (token !== INTERNAL) throw new TypeError_("cannot create 'torch.memory_format' instances");
+  }
+  toString(): string {
+    return `torch.${this.name}`;
+  }
+}
+export const contiguous_format = new memory_format("contiguous_format", INTERNAL);
+export const channels_last = new memory_format("channels_last", INTERNAL);
+export const channels_last_3d = new memory_format("channels_last_3d", INTERNAL);
+export const preserve_format = new memory_format("preserve_format", INTERNAL);
+
+export class layout {
+  constructor(
+    readonly name: string,
+    token?: symbol,
+  ) {
+    if (token !== INTERNAL) throw new TypeError_("cannot create 'torch.layout' instances");
+  }
+  toString(): string {
+    return `torch.${this.name}`;
+  }
+}
+export const strided = new layout("strided", INTERNAL);
+export const sparse_coo = new layout("sparse_coo", INTERNAL);
+
+/** c10's is_channels_last(_3d) contiguity: strides follow C, W, H(, D), N order, skipping size-1 dims. */
+function channelsLastContiguous(t: Tensor, rank: 4 | 5): boolean {
+  if (t.dim() !== rank) return false;
+  const order = rank === 4 ? [1, 3, 2, 0] : [1, 4, 3, 2, 0];
+  const strides = t.stride();
+  let expected = 1;
+  for (const d of order) {
+    const size = t.shape[d];
+    if (size !== 1) {
+      if (strides[d] !== expected) return false;
+      expected *= size;
+    }
+  }
+  return true;
+}
+
+function checkFormat(fn: string, f: unknown): memory_format {
+  if (!(f instanceof memory_format)) throw new TypeError_(`${fn}(): argument 'memory_format' must be torch.memory_format, not ${f === null ? "NoneType" : typeof f}`);
+  return f;
+}
+
+/** Channels-last permutation of a rank-4 or rank-5 tensor (to NHWC / NDHWC) and back. */
+const toLast = (r: number) => (r === 4 ? [0, 2, 3, 1] : [0, 2, 3, 4, 1]);
+const fromLast = (r: number) => (r === 4 ? [0, 3, 1, 2] : [0, 4, 1, 2, 3]);
+
+function rankFor(f: memory_format, t: Tensor): 4 | 5 | null {
+  if (f === channels_last) {
+    if (t.dim() !== 4) throw new RuntimeError("required rank 4 tensor to use channels_last format");
+    return 4;
+  }
+  if (f === channels_last_3d) {
+    if (t.dim() !== 5) throw new RuntimeError("required rank 5 tensor to use channels_last_3d format");
+    return 5;
+  }
+  return null;
+}
+
+/** The channels-last rank a preserve_format result keeps (input strided as channels last but not plain contiguous), or null. */
+function preservedRank(t: Tensor): 4 | 5 | null {
+  if (t.is_contiguous()) return null;
+  if (channelsLastContiguous(t, 4)) return 4;
+  if (channelsLastContiguous(t, 5)) return 5;
+  return null;
+}
+
+/** Runs `make` on the channels-last-ordered shape and views the result back, so memory (and random fill) order is NHWC. */
+function inLastOrder(t: Tensor, rank: number, make: (shaped: Tensor) => Tensor): Tensor {
+  return make(t.permute(toLast(rank))).permute(fromLast(rank));
+}
+
+const isOptions = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype;
+
+/** Splits memory_format out of a trailing options object. */
+function takeFormat(args: unknown[]): { rest: unknown[]; format: memory_format | undefined } {
+  const last = args[args.length - 1];
+  if (!isOptions(last) || !("memory_format" in last)) return { rest: args, format: undefined };
+  const { memory_format: f, ...others } = last;
+  const rest = args.slice(0, -1);
+  if (Object.keys(others).length > 0) rest.push(others);
+  return { rest, format: f === undefined || f === null ? undefined : (f as memory_format) };
+}
+
+type Method = (this: Tensor, ...a: unknown[]) => unknown;
+
+/** Installs memory_format handling on Tensor.contiguous / is_contiguous / clone / to and the layout getter. */
+export function installMemoryFormats(proto: Record<string, unknown>): void {
+  const orig = (k: string) => proto[k] as Method;
+  const contiguous = orig("contiguous");
+  const isContiguous = orig("is_contiguous");
+  const clone = orig("clone");
+  const to = orig("to");
+  proto.contiguous = function (this: Tensor, ...args: unknown[]) {
+    if (args.length === 0) return contiguous.call(this);
+    const { rest, format } = takeFormat(args);
+    const f = rest.length > 0 && rest[0] instanceof memory_format ? (rest.shift() as memory_format) : format;
+    if (f === undefined) return contiguous.call(this, ...rest);
+    const rank = rankFor(checkFormat("contiguous", f), this);
+    if (rank === null) return contiguous.call(this, ...rest);
+    if (channelsLastContiguous(this, rank)) return this;
+    return inLastOrder(this, rank, (p) => contiguous.call(p, ...rest) as Tensor);
+  };
+  proto.is_contiguous = function (this: Tensor, ...args: unknown[]) {
+    if (args.length === 0) return isContiguous.call(this);
+    const { rest, format } = takeFormat(args);
+    const f = rest.length > 0 && rest[0] instanceof memory_format ? (rest.shift() as memory_format) : format;
+    if (f === undefined) return isContiguous.call(this, ...rest);
+    checkFormat("is_contiguous", f);
+    if (f === channels_last) return channelsLastContiguous(this, 4);
+    if (f === channels_last_3d) return channelsLastContiguous(this, 5);
+    return isContiguous.call(this, ...rest);
+  };
+  proto.clone = function (this: Tensor, ...args: unknown[]) {
+    const { rest, format } = takeFormat(args);
+    const f = format ?? preserve_format;
+    checkFormat("clone", f);
+    const rank = f === preserve_format ? preservedRank(this) : rankFor(f, this);
+    if (rank === null) return clone.call(this, ...rest);
+    return inLastOrder(this, rank, (p) => clone.call(p.contiguous(), ...rest) as Tensor);
+  };
+  proto.to = function (this: Tensor, ...args: unknown[]) {
+    const { rest, format } = takeFormat(args);
+    const out = to.call(this, ...rest) as Tensor;
+    if (format === undefined || checkFormat("to", format) === preserve_format) {
+      // A converted copy keeps a channels-last input's layout, as PyTorch's preserve_format.
+      const kept = out === this ? null : preservedRank(this);
+      return kept === null || channelsLastContiguous(out, kept) ? out : inLastOrder(out, kept, (p) => contiguous.call(p) as Tensor);
+    }
+    if (format === contiguous_format) return out.is_contiguous() ? out : (contiguous.call(out) as Tensor);
+    const rank = rankFor(format, out)!;
+    return channelsLastContiguous(out, rank) ? out : inLastOrder(out, rank, (p) => contiguous.call(p) as Tensor);
+  };
+  Object.defineProperty(proto, "layout", { get: () => strided, configurable: true, enumerable: false });
+}
+
+/** Wraps a *_like creator: memory_format (or preserve_format on a channels-last input) creates in NHWC order. */
+export function likeWithFormat<F extends (x: Tensor, ...a: never[]) => Tensor>(fn: F, name: string): F {
+  const wrapped = (x: Tensor, ...args: unknown[]): Tensor => {
+    const { rest, format } = takeFormat(args);
+    const f = format ?? preserve_format;
+    checkFormat(name, f);
+    if (!(x instanceof Tensor)) return (fn as (...a: unknown[]) => Tensor)(x, ...rest);
+    const rank = f === preserve_format ? preservedRank(x) : rankFor(f, x);
+    if (rank === null) return (fn as (...a: unknown[]) => Tensor)(x, ...rest);
+    return inLastOrder(x, rank, (p) => (fn as (...a: unknown[]) => Tensor)(p, ...rest));
+  };
+  return wrapped as unknown as F;
+}
+
+/** torch.empty(*size, memory_format=...): an NHWC-ordered tensor viewed as NCHW for channels_last. */
+export function emptyWithFormat<F extends (...a: never[]) => Tensor>(fn: F): F {
+  const wrapped = (...args: unknown[]): Tensor => {
+    const { rest, format } = takeFormat(args);
+    const out = (fn as (...a: unknown[]) => Tensor)(...rest);
+    if (format === undefined || checkFormat("empty", format) === contiguous_format) return out;
+    if (format === preserve_format) throw new RuntimeError("unsupported memory format Preserve");
+    const rank = rankFor(format, out)!;
+    return inLastOrder(out, rank, (p) => p.contiguous());
+  };
+  return wrapped as unknown as F;
+}
+
+export const memoryFormatNames = { memory_format, contiguous_format, channels_last, channels_last_3d, preserve_format, layout, strided, sparse_coo };
