@@ -325,7 +325,9 @@ const OUT_FUNCTIONS = [
 
 // Operand-only functions refuse extra arguments (fixed_arity.ts); out= is stripped before they see the call.
 const torchChecked = { ...torchBase, ...withFixedArityAll(torchBase), linalg: { ...torchBase.linalg, ...withFixedArityAll(torchBase.linalg, LINALG_FIXED_ARITY) } };
-export const torchCore = { ...torchChecked, ...withOutAll(torchChecked, OUT_FUNCTIONS) };
+/** The factories with out= (torch.rand(2, 2, out=c) fills c, drawing in c's dtype). */
+const CREATION_OUT_FUNCTIONS = ["zeros", "ones", "empty", "full", "arange", "linspace", "eye", "rand", "randn", "randint", "randperm"] as const;
+export const torchCore = { ...torchChecked, ...withOutAll(torchChecked, OUT_FUNCTIONS), ...withOutAll(torchChecked, CREATION_OUT_FUNCTIONS, true) };
 // torch.complex64 and friends: reading one explains that there are no complex dtypes (complex.ts).
 defineComplexDtypes(torchCore);
 

@@ -38,7 +38,7 @@ function anyRequiresGrad(v: unknown): boolean {
 }
 
 /** PyTorch's short dtype names in cast errors ("Float", "Double", "Long", "Bool"). */
-const scalarName = (t: Tensor): string => ({ float32: "Float", float64: "Double", int64: "Long", bool: "Bool" })[t.dtype.name] ?? t.dtype.name;
+const scalarName = (t: Pick<Tensor, "dtype">): string => ({ float32: "Float", float64: "Double", int64: "Long", bool: "Bool" })[t.dtype.name] ?? t.dtype.name;
 
 /** Writes `result` into `out` (resizing a non-view out of another shape) and returns out. */
 function writeOut(name: string, result: Tensor, out: Tensor): Tensor {
@@ -60,14 +60,24 @@ function writeOut(name: string, result: Tensor, out: Tensor): Tensor {
   return out;
 }
 
-/** fn with PyTorch's out= keyword (see the file comment). */
-export function withOut<F extends (...args: never[]) => unknown>(name: string, fn: F): WithOut<F> {
+/**
+ * fn with PyTorch's out= keyword (see the file comment). `creation`: a factory (torch.rand(2, 2, out=c)),
+ * whose result takes out's dtype unless a dtype is given, so float64 draws are float64 draws, as PyTorch's.
+ */
+export function withOut<F extends (...args: never[]) => unknown>(name: string, fn: F, creation = false): WithOut<F> {
   const call = fn as unknown as (...a: unknown[]) => unknown;
   const wrapped = (...args: unknown[]): unknown => {
     const last = args[args.length - 1];
     if (args.length === 0 || !isOptions(last) || !("out" in last)) return call(...args);
     const { out, ...rest } = last;
     const callArgs = args.slice(0, -1);
+    if (creation && out instanceof Tensor) {
+      if (rest.dtype === undefined || rest.dtype === null) rest.dtype = out.dtype;
+      else if (rest.dtype !== out.dtype) {
+        const dtypeName = (d: unknown) => scalarName({ dtype: d } as Pick<Tensor, "dtype">);
+        throw new RuntimeError(`dtype ${dtypeName(rest.dtype)} does not match dtype of out parameter (${scalarName(out)})`);
+      }
+    }
     if (Object.keys(rest).length > 0) callArgs.push(rest);
     if (out === undefined || out === null) return call(...callArgs);
     if (!(out instanceof Tensor)) throw new TypeError_(`${name}(): argument 'out' must be Tensor, not ${typeName(out)}`);
@@ -82,8 +92,8 @@ export function withOut<F extends (...args: never[]) => unknown>(name: string, f
 }
 
 /** Wraps each named function of `ns` (those PyTorch gives an out= keyword); names absent from ns are skipped. */
-export function withOutAll<T extends Record<string, unknown>, K extends keyof T & string>(ns: T, names: readonly K[]): { [P in K]: WithOut<T[P]> } {
+export function withOutAll<T extends Record<string, unknown>, K extends keyof T & string>(ns: T, names: readonly K[], creation = false): { [P in K]: WithOut<T[P]> } {
   const out = {} as { [P in K]: WithOut<T[P]> };
-  for (const n of names) if (typeof ns[n] === "function") out[n] = withOut(n, ns[n] as (...args: never[]) => unknown) as WithOut<T[typeof n]>;
+  for (const n of names) if (typeof ns[n] === "function") out[n] = withOut(n, ns[n] as (...args: never[]) => unknown, creation) as WithOut<T[typeof n]>;
   return out;
 }

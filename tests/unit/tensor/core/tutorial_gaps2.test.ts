@@ -1,0 +1,42 @@
+/**
+ * Gaps the second tutorial batch (tests/unit/tensor/tutorials: intro_to_tensors, recipes2, ...)
+ * found, each checked against PyTorch 1.13's behaviour on the same calls.
+ */
+import { describe, expect, it } from "vitest";
+import { torch } from "../../../../lib/tensor/index";
+
+describe("out= on the factories (torch.rand(2, 2, out=c))", () => {
+  it("fills out and returns it, drawing in out's dtype: the same numbers as a fresh call with that dtype", () => {
+    const c = torch.zeros(2, 2, { dtype: torch.float64 });
+    torch.manual_seed(3);
+    const r = torch.rand([2, 2], { out: c });
+    expect(r).toBe(c);
+    expect(c.dtype).toBe(torch.float64);
+    // torch 1.13: torch.manual_seed(3); torch.rand(2, 2, out=float64 zeros)
+    expect(c.tolist()).toEqual([[0.03410819565052048, 0.28674022672130695], [0.7729149443285843, 0.17492702928129467]]);
+    torch.manual_seed(3);
+    expect(torch.rand(2, 2, { dtype: torch.float64 }).equal(c)).toBe(true);
+
+    const f = torch.empty(2, { dtype: torch.long });
+    torch.randint(0, 10, [4], { out: f });
+    expect(f.dtype).toBe(torch.int64);
+    expect(f.shape).toEqual([4]); // resized, as PyTorch
+    const d = torch.empty(3);
+    expect(torch.arange(0, 6, 2, { out: d }).tolist()).toEqual([0, 2, 4]);
+    const e = torch.empty(1);
+    torch.zeros(3, 3, { out: e });
+    expect(e.shape).toEqual([3, 3]);
+    expect(torch.full([2], 7, { out: torch.empty(2) }).tolist()).toEqual([7, 7]);
+    expect(torch.linspace(0, 1, 3, { out: torch.empty(3) }).tolist()).toEqual([0, 0.5, 1]);
+    expect(torch.eye(2, { out: torch.empty(2, 2) }).tolist()).toEqual([[1, 0], [0, 1]]);
+    expect(torch.randperm(4, { out: torch.empty(4, { dtype: torch.long }) }).sort().values.tolist()).toEqual([0, 1, 2, 3]);
+    expect(torch.ones(2, { out: null }).tolist()).toEqual([1, 1]);
+  });
+
+  it("a dtype that differs from out's raises PyTorch's error and leaves out unchanged", () => {
+    const c = torch.zeros(2, 2, { dtype: torch.float64 });
+    expect(() => torch.rand(2, 2, { dtype: torch.float32, out: c })).toThrow("dtype Float does not match dtype of out parameter (Double)");
+    expect(c.tolist()).toEqual([[0, 0], [0, 0]]);
+    expect(() => torch.zeros(2, { out: [1, 2] as never })).toThrow("zeros(): argument 'out' must be Tensor, not list");
+  });
+});
