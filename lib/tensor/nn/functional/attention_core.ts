@@ -15,6 +15,7 @@
  * Fully masked rows give NaN, as PyTorch's softmax of an all -inf row does.
  */
 import { differentiateThrough, needsGrad, record } from "../../autograd/function";
+import { no_grad } from "../../autograd/grad_mode";
 import { releaseScratch, takeScratch } from "../../buffer_pool";
 import { allocStorage, float64, type DType, type Storage } from "../../dtype";
 import { matmulBatched } from "../../kernels/batched_matmul";
@@ -71,6 +72,16 @@ function sliceLayout(batch: readonly number[], rows: number, cols: number, dt: D
   const strides = [...contiguousStrides(outer).map((st) => st * block), cols, H * cols, 1];
   const t = new Tensor(allocStorage(dt, numelOf(outer) * block, !overwritten), [...batch, rows, cols], dt, strides);
   return { t, offs: Array.from({ length: nb }, (_, b) => Math.floor(b / H) * block + (b % H) * cols), row: H * cols };
+}
+
+/**
+ * Block i (q, k or v) of a packed [N, L, 3E] gradient as the [N, H, L, E / H] slices' layout:
+ * slice (n, h) at n L 3E + i E + h E / H, rows 3E apart.
+ */
+function packedGradientPart(whole: Tensor, H: number, i: number): SliceLayout {
+  const [N, L, E3] = whole.shape;
+  const E = E3 / 3, hd = E / H;
+  return { t: whole, offs: Array.from({ length: N * H }, (_, b) => Math.floor(b / H) * L * E3 + i * E + (b % H) * hd), row: E3 };
 }
 
 /** Whether t [..., H, rows, cols] has its heads interleaved within rows (a head split of a [N, L, H * E] tensor). */
@@ -136,6 +147,51 @@ function decomposed(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, causal
  * keys after the query's own position (top-left aligned, as torch.tril).
  */
 export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, causal: boolean, scale: number): Tensor {
+  return attentionCore(q, k, v, mask, causal, scale, null);
+}
+
+/** Whether MultiheadAttention's self-attention projects q, k and v in one product (benches turn it off to compare in one process). */
+export const packedProjection = { enabled: true };
+
+/** [N, H, L, E / H] head views of the q, k and v column blocks of a [N, L, 3E] projection. */
+const packedHeads = (H: number) => (proj: Tensor): Tensor[] => {
+  const [N, L, E3] = proj.shape;
+  const E = E3 / 3;
+  return [0, 1, 2].map((i) => proj.narrow(2, i * E, E).reshape([N, L, H, E / H]).transpose(1, 2));
+};
+
+/**
+ * Whether fusedPackedAttention applies: proj a contiguous [N, L, 3E] floating tensor with E a
+ * multiple of H (and E > 0), and a mask fusedAttention takes.
+ */
+export function packedAttentionApplies(proj: Tensor, H: number, mask: Tensor | null): boolean {
+  if (proj.dim() !== 3 || proj.shape[2] % 3 !== 0 || proj.shape[2] === 0 || (proj.shape[2] / 3) % H !== 0 || !proj.is_contiguous()) return false;
+  const [q, k, v] = no_grad(() => packedHeads(H)(proj));
+  return fusedAttentionApplies(q, k, v, mask);
+}
+
+/**
+ * fusedAttention of self-attention's packed projection (MultiheadAttention with query = key =
+ * value, PyTorch's _in_projection_packed): q, k and v are the heads of proj's three E-wide column
+ * blocks, and the op's one input is proj, so the backward writes dQ, dK and dV side by side into
+ * one [N, L, 3E] gradient, which the projection's one Linear takes back as a whole (dX is one
+ * product with k = 3E, not three products and two sums). Through three recorded views instead,
+ * each view's gradient would be a zero-filled [N, L, 3E] buffer and the engine would add the three.
+ * Returns [N, H, L, E / H]; check packedAttentionApplies first.
+ */
+export function fusedPackedAttention(proj: Tensor, H: number, mask: Tensor | null, causal: boolean, scale: number): Tensor {
+  const heads = packedHeads(H);
+  const [q, k, v] = no_grad(() => heads(proj));
+  return attentionCore(q, k, v, mask, causal, scale, { proj, heads });
+}
+
+/** q, k and v as views of one projection (fusedPackedAttention): the op's input, and how to view it again (for the recorded fallback). */
+interface PackedSource {
+  proj: Tensor;
+  heads: (proj: Tensor) => Tensor[];
+}
+
+function attentionCore(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, causal: boolean, scale: number, packed: PackedSource | null): Tensor {
   const nd = q.dim();
   const batch = q.shape.slice(0, nd - 2);
   const L = q.shape[nd - 2], E = q.shape[nd - 1];
@@ -156,7 +212,7 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
   const cut = causal ? "outputPastDiagonal" : null, pastCut = causal ? "aPastDiagonal" : null, beforeCut = causal ? "aBeforeDiagonal" : null;
   const outL = sliceLayout(batch, L, Ev, dt, headsInterleaved(q), S > 0);
   const out = outL.t;
-  const grads = needsGrad(q, k, v);
+  const grads = packed ? needsGrad(packed.proj) : needsGrad(q, k, v);
   const qOp: SliceOperand = { data: qd, offs: qo, rows: L, cols: E, s0: qsL, s1: qsE };
   const kOp: SliceOperand = { data: kd, offs: ko, rows: S, cols: E, s0: ksS, s1: ksE };
   const vOp: SliceOperand = { data: vd, offs: vo, rows: S, cols: Ev, s0: vsS, s1: vsE };
@@ -172,21 +228,26 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
     releaseScratch(P);
     return out;
   }
+  const inputs = packed ? [packed.proj] : [q, k, v];
   const result = record(
-    out, "ScaledDotProductAttentionBackward0", [q, k, v],
+    out, "ScaledDotProductAttentionBackward0", inputs,
     (g) => {
       // dO read through its strides (heads merged back by a view arrive interleaved).
       const gd = g._data;
       const gOffs = sliceOffsets(g);
       const [gsL, gsE] = g._strides.slice(nd - 2);
       // Each gradient in its input's layout (heads interleaved when the input's are: no copy on the way back).
-      const gq = q.requires_grad ? sliceLayout(batch, L, E, dt, headsInterleaved(q), S > 0) : null;
-      const gk = k.requires_grad ? sliceLayout(batch, S, E, dt, headsInterleaved(k), L > 0) : null;
-      const gv = v.requires_grad ? sliceLayout(batch, S, Ev, dt, headsInterleaved(v), L > 0) : null;
-      const gradients = (): (Tensor | null)[] => [gq ? gq.t : null, gk ? gk.t : null, gv ? gv.t : null];
+      // Packed: dQ, dK, dV as the three column blocks of one [N, L, 3E] gradient (every element written).
+      const whole = packed ? (L > 0 ? emptyForOverwrite : empty)(packed.proj.shape, dt) : null;
+      const part = (i: number): SliceLayout => packedGradientPart(whole!, batch[batch.length - 1], i);
+      const gq = whole ? part(0) : q.requires_grad ? sliceLayout(batch, L, E, dt, headsInterleaved(q), S > 0) : null;
+      const gk = whole ? part(1) : k.requires_grad ? sliceLayout(batch, S, E, dt, headsInterleaved(k), L > 0) : null;
+      const gv = whole ? part(2) : v.requires_grad ? sliceLayout(batch, S, Ev, dt, headsInterleaved(v), L > 0) : null;
+      const gradients = (): (Tensor | null)[] => (whole ? [whole] : [gq ? gq.t : null, gk ? gk.t : null, gv ? gv.t : null]);
       const gOp: SliceOperand = { data: gd, offs: gOffs, rows: L, cols: Ev, s0: gsL, s1: gsE };
       const into = (l: SliceLayout | null) => (l ? { data: l.t._data, offs: l.offs, row: l.row } : null);
-      if (attentionBackwardInModule(nb, L, S, E, Ev, P, gOp, qOp, kOp, vOp, into(gq), into(gk), into(gv), causal, scale)) return gradients();
+      const shared = whole ? { lo: 0, len: whole.numel() } : null;
+      if (attentionBackwardInModule(nb, L, S, E, Ev, P, gOp, qOp, kOp, vOp, into(gq), into(gk), into(gv), causal, scale, shared)) return gradients();
       if (gv) matmulBatched(nb, S, Ev, L, P, pOffs, 1, S, gd, gOffs, gsL, gsE, gv.t._data, 0, gv, beforeCut);
       if (!gq && !gk) return gradients();
       // dP = dO V^T for every slice, then dS = scale * P * (dP - rowsum(dP * P)) in place.
@@ -200,8 +261,10 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | n
       releaseScratch(dS);
       return gradients();
     },
-    [q, k, v],
-    (g) => differentiateThrough((q2, k2, v2) => decomposed(q2, k2, v2, mask, causal, scale), [q, k, v], g),
+    inputs,
+    packed
+      ? (g) => differentiateThrough((p2) => decomposed(...(packed.heads(p2) as [Tensor, Tensor, Tensor]), mask, causal, scale), [packed.proj], g)
+      : (g) => differentiateThrough((q2, k2, v2) => decomposed(q2, k2, v2, mask, causal, scale), [q, k, v], g),
   );
   // P is read only by the closure above: back to the pool when the graph is freed.
   result.grad_fn!.scratch = [P];

@@ -147,10 +147,15 @@ export function attentionBackwardInModule(
   nb: number, L: number, S: number, E: number, Ev: number, P: Storage, g: SliceOperand,
   q: SliceOperand, k: SliceOperand, v: SliceOperand,
   gq: SliceResult | null, gk: SliceResult | null, gv: SliceResult | null, causal: boolean, scale: number,
+  shared: { lo: number; len: number } | null = null,
 ): boolean {
   const needDS = !!(gq || gk);
   if (S % 4 !== 0 || nb < 1 || !f32(P) || !stageable(g) || (needDS && !(stageable(v) && (!gq || stageable(k)) && (!gk || stageable(q))))) return false;
-  const gvLo = gv ? tiledStart(gv, S, Ev) : 0, gqLo = gq ? tiledStart(gq, L, E) : 0, gkLo = gk ? tiledStart(gk, S, E) : 0;
+  // shared: the three results are blocks of one buffer that together tile [lo, lo + len) (the caller's layout, fusedPackedAttention's).
+  if (shared && !(gq && gk && gv && gq.data === gk.data && gk.data === gv.data && f32(gq.data) && nb * (L * E + S * E + S * Ev) === shared.len)) return false;
+  const gvLo = shared ? shared.lo : gv ? tiledStart(gv, S, Ev) : 0;
+  const gqLo = shared ? shared.lo : gq ? tiledStart(gq, L, E) : 0;
+  const gkLo = shared ? shared.lo : gk ? tiledStart(gk, S, E) : 0;
   if (gvLo < 0 || gqLo < 0 || gkLo < 0) return false;
   const shapes: BatchShape[] = [];
   if (gv) shapes.push([nb, S, Ev, L]);
@@ -168,10 +173,11 @@ export function attentionBackwardInModule(
   const vAt = needDS ? rest.shift()! : [];
   const kAt = gq ? rest.shift()! : [];
   const qAt = gk ? rest.shift()! : [];
-  const gvAt = gv ? sess.alloc(nb * S * Ev) : 0;
+  const sharedAt = shared ? sess.alloc(shared.len) : 0;
+  const gvAt = shared ? sharedAt : gv ? sess.alloc(nb * S * Ev) : 0;
   const dsAt = needDS ? sess.alloc(nb * LS) : 0;
-  const gqAt = gq ? sess.alloc(nb * L * E) : 0;
-  const gkAt = gk ? sess.alloc(nb * S * E) : 0;
+  const gqAt = shared ? sharedAt : gq ? sess.alloc(nb * L * E) : 0;
+  const gkAt = shared ? sharedAt : gk ? sess.alloc(nb * S * E) : 0;
   const dsSlices = denseSlices(dsAt, nb, LS);
   if (gv) sess.batch(nb, S, Ev, L, pSlices, 1, S, gAt, g.s0, g.s1, gv.offs.map((o) => gvAt + o - gvLo), gv.row, causal ? BATCH_SKIP.A_BEFORE_DIAGONAL : BATCH_SKIP.NONE);
   if (needDS) {
@@ -181,6 +187,10 @@ export function attentionBackwardInModule(
   if (gq) sess.batch(nb, L, E, S, dsSlices, S, 1, kAt, k.s0, k.s1, gq.offs.map((o) => gqAt + o - gqLo), gq.row, causal ? BATCH_SKIP.A_PAST_DIAGONAL : BATCH_SKIP.NONE);
   if (gk) sess.batch(nb, S, E, L, dsSlices, 1, S, qAt, q.s0, q.s1, gk.offs.map((o) => gkAt + o - gkLo), gk.row, causal ? BATCH_SKIP.A_BEFORE_DIAGONAL : BATCH_SKIP.NONE);
   const h = sess.heap();
+  if (shared) {
+    (gq!.data as Float32Array).set(h.subarray(sharedAt, sharedAt + shared.len), shared.lo);
+    return true;
+  }
   if (gv) (gv.data as Float32Array).set(h.subarray(gvAt, gvAt + nb * S * Ev), gvLo);
   if (gq) (gq.data as Float32Array).set(h.subarray(gqAt, gqAt + nb * L * E), gqLo);
   if (gk) (gk.data as Float32Array).set(h.subarray(gkAt, gkAt + nb * S * E), gkLo);

@@ -11,7 +11,7 @@ import { empty } from "../../ops/util";
 import type { Tensor } from "../../tensor";
 import { softmax } from "../functional/activation";
 import { additiveMask, causalAllowed } from "../functional/attention";
-import { fusedAttention, fusedAttentionApplies, isCausalMask } from "../functional/attention_core";
+import { fusedAttention, fusedAttentionApplies, fusedPackedAttention, isCausalMask, packedAttentionApplies, packedProjection } from "../functional/attention_core";
 import { dropout as dropoutFn } from "../functional/dropout";
 import { linear } from "../functional/linear";
 import { constant_, xavier_uniform_ } from "../init";
@@ -169,11 +169,11 @@ export class MultiheadAttention extends Module {
     if (k0.shape[0] !== N || v0.shape[0] !== N || v0.shape[1] !== S) {
       throw new RuntimeError(`key shape ${torchSize(key.shape)} does not match value shape ${torchSize(value.shape)} or the query's batch`);
     }
-    const { w, b } = this.projections();
     const heads = (t: Tensor, len: number): Tensor => t.reshape([N, len, H, hd]).transpose(1, 2); // [N, H, len, hd]
-    const q = heads(linear(q0, w[0], b[0]), L);
-    const k = heads(linear(k0, w[1], b[1]), S);
-    const v = heads(linear(v0, w[2], b[2]), S);
+    // Self-attention with the packed weight: q, k and v from one product (PyTorch's _in_projection_packed).
+    const proj = packedProjection.enabled && query === key && key === value && this.in_proj_weight ? linear(q0, this.in_proj_weight, this.in_proj_bias) : null;
+    const { w, b } = proj ? { w: [], b: [] } : this.projections();
+    const [q, k, v] = proj ? proj.split(E, -1).map((t) => heads(t, L)) : [heads(linear(q0, w[0], b[0]), L), heads(linear(k0, w[1], b[1]), S), heads(linear(v0, w[2], b[2]), S)];
     const needWeights = o.need_weights ?? true;
     const dropping = this.dropout > 0 && this.training;
     const fusable = !needWeights && !dropping;
@@ -183,7 +183,9 @@ export class MultiheadAttention extends Module {
     const mask = this.mergedMask(causal ? { ...o, attn_mask: null, is_causal: false } : o, N, L, S, batched, q);
     if (fusable && fusedAttentionApplies(q, k, v, mask)) {
       // The weights are not returned: the fused core (attention_core.ts) never materialises them as a tensor.
-      const attended = fusedAttention(q, k, v, mask, causal, 1 / Math.sqrt(hd)).transpose(1, 2).reshape([N, L, E]);
+      // From the packed projection, one op whose input is the projection: its gradient comes back whole (attention_core.ts).
+      const core = proj && packedAttentionApplies(proj, H, mask) ? fusedPackedAttention(proj, H, mask, causal, 1 / Math.sqrt(hd)) : fusedAttention(q, k, v, mask, causal, 1 / Math.sqrt(hd));
+      const attended = core.transpose(1, 2).reshape([N, L, E]);
       const out = this.out_proj(attended);
       return [!batched ? out.squeeze(0) : this.batch_first ? out : out.transpose(0, 1), null];
     }
