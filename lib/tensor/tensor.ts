@@ -840,16 +840,16 @@ export class Tensor {
   }
   /** max() -> scalar tensor; max(dim, keepdim?) -> { values, indices }; max(other) -> maximum. */
   max(): Tensor;
-  max(dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): MinMaxResult;
+  max(dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): MinMaxResult;
   max(other: Tensor): Tensor;
-  max(dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean): Tensor | MinMaxResult {
+  max(dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Tensor | MinMaxResult {
     if (dim instanceof Tensor) return arithmetic.maximum(this, dim);
     return minmax.max(this, dim, keepdim);
   }
   min(): Tensor;
-  min(dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): MinMaxResult;
+  min(dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): MinMaxResult;
   min(other: Tensor): Tensor;
-  min(dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean): Tensor | MinMaxResult {
+  min(dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Tensor | MinMaxResult {
     if (dim instanceof Tensor) return arithmetic.minimum(this, dim);
     return minmax.min(this, dim, keepdim);
   }
@@ -861,10 +861,10 @@ export class Tensor {
     const a = parseArgs<KeepdimOptions<DimArg>>("amin", ["dim", "keepdim"], args);
     return minmax.amin(this, a.dim, a.keepdim ?? false);
   }
-  argmax(dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim = false): Tensor {
+  argmax(dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim: boolean | { keepdim?: boolean } = false): Tensor {
     return minmax.argmax(this, dim, keepdim);
   }
-  argmin(dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim = false): Tensor {
+  argmin(dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim: boolean | { keepdim?: boolean } = false): Tensor {
     return minmax.argmin(this, dim, keepdim);
   }
   var(dim?: DimArg | VarOptions | null, unbiased?: boolean | VarOptions, keepdim?: boolean | VarOptions): Tensor {

@@ -161,22 +161,22 @@ const torchBase = {
   sum: (x: Tensor, dim?: DimArg | ReduceOptions | null, keepdim?: boolean | ReduceOptions) => x.sum(dim, keepdim),
   mean: (x: Tensor, dim?: DimArg | ReduceOptions | null, keepdim?: boolean | ReduceOptions) => x.mean(dim, keepdim),
   prod: (x: Tensor, dim?: number | ReduceOptions | null, keepdim?: boolean | ReduceOptions) => x.prod(dim, keepdim),
-  max: ((x: Tensor, dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean) =>
+  max: ((x: Tensor, dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }) =>
     dim === undefined ? x.max() : dim instanceof Tensor ? x.max(dim) : x.max(dim, keepdim)) as {
     (x: Tensor): Tensor;
-    (x: Tensor, dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): MinMaxResult;
+    (x: Tensor, dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): MinMaxResult;
     (x: Tensor, other: Tensor): Tensor;
   },
-  min: ((x: Tensor, dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean) =>
+  min: ((x: Tensor, dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }) =>
     dim === undefined ? x.min() : dim instanceof Tensor ? x.min(dim) : x.min(dim, keepdim)) as {
     (x: Tensor): Tensor;
-    (x: Tensor, dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean): MinMaxResult;
+    (x: Tensor, dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): MinMaxResult;
     (x: Tensor, other: Tensor): Tensor;
   },
   amax: (x: Tensor, ...args: Parameters<Tensor["amax"]>) => x.amax(...args),
   amin: (x: Tensor, ...args: Parameters<Tensor["amin"]>) => x.amin(...args),
-  argmax: (x: Tensor, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim = false) => x.argmax(dim, keepdim),
-  argmin: (x: Tensor, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim = false) => x.argmin(dim, keepdim),
+  argmax: (x: Tensor, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim: boolean | { keepdim?: boolean } = false) => x.argmax(dim, keepdim),
+  argmin: (x: Tensor, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim: boolean | { keepdim?: boolean } = false) => x.argmin(dim, keepdim),
   var: (x: Tensor, dim?: DimArg | VarOptions | null, unbiased?: boolean | VarOptions, keepdim?: boolean | VarOptions) => x.var(dim, unbiased, keepdim),
   std: (x: Tensor, dim?: DimArg | VarOptions | null, unbiased?: boolean | VarOptions, keepdim?: boolean | VarOptions) => x.std(dim, unbiased, keepdim),
   var_mean: (x: Tensor, dim?: DimArg | VarOptions | null, unbiased?: boolean | VarOptions, keepdim?: boolean | VarOptions): [Tensor, Tensor] => {

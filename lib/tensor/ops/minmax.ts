@@ -1,5 +1,5 @@
 /** max / min (values and indices), amax / amin, argmax / argmin. */
-import { checkKeywords } from "../args";
+import { checkKeywords, isOptions } from "../args";
 import { record } from "../autograd/function";
 import { int64 } from "../dtype";
 import { RuntimeError } from "../errors";
@@ -54,7 +54,16 @@ function extremeAll(x: Tensor, isMax: boolean, dims: number[] | null, keepdim: b
   );
 }
 
-function minmax(x: Tensor, isMax: boolean, dim?: number | { dim: number; keepdim?: boolean }, keepdim = false): Tensor | MinMaxResult {
+/** keepdim given positionally or as PyTorch's keyword after a positional dim: x.max(1, { keepdim: true }). */
+export type KeepdimArg = boolean | { keepdim?: boolean };
+function keepdimOf(fn: string, keepdim: KeepdimArg): boolean {
+  if (!isOptions(keepdim)) return keepdim;
+  checkKeywords(fn, keepdim, ["keepdim"]);
+  return keepdim.keepdim ?? false;
+}
+
+function minmax(x: Tensor, isMax: boolean, dim?: number | { dim: number; keepdim?: boolean }, keepdimArg: KeepdimArg = false): Tensor | MinMaxResult {
+  let keepdim = keepdimOf(isMax ? "max" : "min", keepdimArg);
   if (dim === undefined) return extremeAll(x, isMax, null, false, isMax ? "MaxBackward1" : "MinBackward1");
   if (typeof dim === "object") {
     checkKeywords(isMax ? "max" : "min", dim, ["dim", "keepdim"]);
@@ -87,11 +96,11 @@ function minmax(x: Tensor, isMax: boolean, dim?: number | { dim: number; keepdim
   return valuesAndIndices(vals, idx);
 }
 
-export function max(x: Tensor, dim?: number | { dim: number; keepdim?: boolean }, keepdim = false): Tensor | MinMaxResult {
+export function max(x: Tensor, dim?: number | { dim: number; keepdim?: boolean }, keepdim: KeepdimArg = false): Tensor | MinMaxResult {
   return minmax(x, true, dim, keepdim) as Tensor & MinMaxResult;
 }
 
-export function min(x: Tensor, dim?: number | { dim: number; keepdim?: boolean }, keepdim = false): Tensor | MinMaxResult {
+export function min(x: Tensor, dim?: number | { dim: number; keepdim?: boolean }, keepdim: KeepdimArg = false): Tensor | MinMaxResult {
   return minmax(x, false, dim, keepdim) as Tensor & MinMaxResult;
 }
 
@@ -105,7 +114,8 @@ export function amin(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
   return extremeAll(x, false, dims, keepdim, "AminBackward0");
 }
 
-function argExtreme(x: Tensor, isMax: boolean, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim = false): Tensor {
+function argExtreme(x: Tensor, isMax: boolean, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdimArg: KeepdimArg = false): Tensor {
+  let keepdim = keepdimOf(isMax ? "argmax" : "argmin", keepdimArg);
   if (dim !== null && typeof dim === "object") {
     checkKeywords(isMax ? "argmax" : "argmin", dim, ["dim", "keepdim"]);
     keepdim = dim.keepdim ?? false;
@@ -122,11 +132,11 @@ function argExtreme(x: Tensor, isMax: boolean, dim?: number | null | { dim?: num
   return x.dim() === 0 ? idx.reshape([]) : idx;
 }
 
-export function argmax(x: Tensor, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim = false): Tensor {
+export function argmax(x: Tensor, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim: KeepdimArg = false): Tensor {
   return argExtreme(x, true, dim, keepdim);
 }
 
-export function argmin(x: Tensor, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim = false): Tensor {
+export function argmin(x: Tensor, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim: KeepdimArg = false): Tensor {
   return argExtreme(x, false, dim, keepdim);
 }
 

@@ -40,3 +40,20 @@ describe("out= on the factories (torch.rand(2, 2, out=c))", () => {
     expect(() => torch.zeros(2, { out: [1, 2] as never })).toThrow("zeros(): argument 'out' must be Tensor, not list");
   });
 });
+
+describe("keepdim as a keyword after a positional dim: x.max(1, keepdim=True)", () => {
+  it("max / min / argmax / argmin (method and torch.*) read { keepdim }, and refuse other keywords", () => {
+    const x = torch.tensor([[1, 5, 2], [7, 0, 3]]);
+    expect(x.max(1, { keepdim: true }).values.tolist()).toEqual([[5], [7]]);
+    expect(x.max(1, { keepdim: true })[1].tolist()).toEqual([[1], [0]]);
+    expect(x.max(1, { keepdim: false }).values.tolist()).toEqual([5, 7]); // an options object is not just "truthy"
+    expect(x.min(0, { keepdim: false }).values.tolist()).toEqual([1, 0, 2]);
+    expect(torch.max(x, 1, { keepdim: true }).indices.shape).toEqual([2, 1]);
+    expect(torch.min(x, 1, { keepdim: false }).indices.tolist()).toEqual([0, 1]);
+    expect(x.argmax(1, { keepdim: true }).tolist()).toEqual([[1], [0]]);
+    expect(x.argmin(1, { keepdim: false }).tolist()).toEqual([0, 1]);
+    expect(torch.argmax(x, 0, { keepdim: true }).shape).toEqual([1, 3]);
+    expect(() => x.max(1, { keepdims: true } as never)).toThrow("max() got an unexpected keyword argument 'keepdims'");
+    expect(() => x.argmax(1, { kepdim: true } as never)).toThrow("argmax() got an unexpected keyword argument 'kepdim'");
+  });
+});
