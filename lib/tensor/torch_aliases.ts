@@ -13,7 +13,7 @@ import { RuntimeError, TypeError_, ValueError } from "./errors";
 import * as nn from "./nn/index";
 import { Tensor } from "./tensor";
 import { installTensorAliases } from "./tensor_aliases";
-import { installTensorArityChecks } from "./ops/fixed_arity";
+import { installTensorArityChecks, withFixedArityAll } from "./ops/fixed_arity";
 import { nextafter } from "./ops/nextafter";
 import { unsupportedDtypes } from "./dtype_unsupported";
 import { cumulative_trapezoid, gradient } from "./ops/gradient";
@@ -256,7 +256,7 @@ export const torchMisc = {
   get_device: (x: Tensor) => x.get_device(),
 };
 
-export const torchAliases = {
+const torchAliasesAll = {
   ...unsupportedDtypes,
   ...torchMisc,
   ...inplaceFunctions(),
@@ -269,3 +269,6 @@ export const torchAliases = {
   inf: Infinity,
   nan: NaN,
 };
+
+// Operand-only functions among them (torch.nextafter, is_signed, relu_, ...) refuse extra arguments, as torch.ts's.
+export const torchAliases = { ...torchAliasesAll, ...withFixedArityAll(torchAliasesAll) };

@@ -40,6 +40,21 @@ export const FIXED_ARITY: Readonly<Record<string, number>> = {
   argwhere: 1, corrcoef: 1, detach: 1, get_device: 1, is_complex: 1, is_floating_point: 1, is_signed: 1, numel: 1, is_same_size: 2, fill_: 2,
 };
 
+/** torch.* forms whose Tensor methods differ (varargs shapes, or no method): not part of the method table. */
+export const TORCH_ONLY_FIXED_ARITY: Readonly<Record<string, number>> = {
+  // splits, stacks and shapes given as one argument
+  hsplit: 2, vsplit: 2, dsplit: 2, column_stack: 1, dstack: 1, hstack: 1, vstack: 1, row_stack: 1, matrix_power: 2,
+  reshape: 2, permute: 2, tile: 2, flip: 2,
+  // activations under torch.* (their parameters are positional here; F.* has the keyword forms)
+  relu6: 1, selu: 1, silu: 1, prelu: 2, elu: 2, leaky_relu: 2, softplus: 3, hardtanh: 3,
+};
+
+/** torch.* functions that take keywords: name -> the keywords accepted (out= is stripped before, ops/out_arg.ts). */
+export const TORCH_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
+  clamp: ["min", "max"], clip: ["min", "max"], clamp_min: ["min"], clamp_max: ["max"], rsub: ["alpha"], gelu: ["approximate"],
+  clone: ["memory_format"], cumsum: ["dim"], chunk: ["dim"], isin: ["assume_unique", "invert"],
+};
+
 /**
  * Tensor methods with a fixed positional signature and no keyword in torch 1.13 that FIXED_ARITY
  * does not cover (no torch.* form, or only the out-of-place one there): name -> operands after self.
@@ -65,9 +80,10 @@ export const TENSOR_ONLY_FIXED_ARITY: Readonly<Record<string, number>> = {
 };
 
 /**
- * Tensor methods that take keywords: name -> the keywords the method reads (each a PyTorch 1.13
- * keyword of that method). Any other key in a trailing options object raises PyTorch's TypeError;
- * positional arguments are left to the method.
+ * Tensor methods that take keywords: name -> the PyTorch 1.13 keywords the method accepts. Most
+ * are read; memory_format, non_blocking and is_pinned's device are accepted without effect (one
+ * contiguous CPU layout here). Any other key in a trailing options object raises PyTorch's
+ * TypeError; positional arguments are left to the method.
  */
 export const TENSOR_METHOD_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   clamp: ["min", "max"], clip: ["min", "max"], clamp_: ["min", "max"], clip_: ["min", "max"],
@@ -76,7 +92,7 @@ export const TENSOR_METHOD_KEYWORDS: Readonly<Record<string, readonly string[]>>
   add_: ["alpha"], sub_: ["alpha"], subtract_: ["alpha"], rsub: ["alpha"], addcmul_: ["value"], addcdiv_: ["value"],
   index_put: ["accumulate"], index_put_: ["accumulate"],
   clone: ["memory_format"], contiguous: ["memory_format"], is_contiguous: ["memory_format"], float: ["memory_format"], double: ["memory_format"],
-  long: ["memory_format"], int: ["memory_format"], bool: ["memory_format"], cpu: ["memory_format"], copy_: ["non_blocking"], numpy: ["force"],
+  long: ["memory_format"], int: ["memory_format"], bool: ["memory_format"], cpu: ["memory_format"], copy_: ["non_blocking"],
   is_pinned: ["device"],
 };
 
@@ -145,20 +161,35 @@ export function installTensorArityChecks(
   for (const [name, names] of Object.entries(keywords)) installCheck(proto, name, Infinity, new Set(names));
 }
 
-/** fn, raising Python's TypeError for anything after its `arity` operands (an empty `{}` is allowed). */
+/** fn, raising Python's TypeError for anything after its `arity` operands or an options object with keys (an empty `{}` is allowed). */
 export function withFixedArity<F extends (...args: never[]) => unknown>(name: string, arity: number, fn: F): F {
   const call = fn as unknown as (...a: unknown[]) => unknown;
   const wrapped = (...args: unknown[]): unknown => {
-    if (args.length > arity) {
-      const last = args[args.length - 1];
+    const last = args[args.length - 1];
+    if (args.length > arity || isOptions(last)) {
       if (isOptions(last)) {
         const key = Object.keys(last)[0];
         if (key !== undefined) throw new TypeError_(`${name}() got an unexpected keyword argument '${key}'`);
       }
+      if (args.length <= arity) return call(...args);
       if (args.length > arity + 1 || !isOptions(last)) {
         throw new TypeError_(`${name}() takes ${arity} positional argument${arity > 1 ? "s" : ""} but ${args.length - (isOptions(last) ? 1 : 0)} were given`);
       }
       return call(...args.slice(0, arity));
+    }
+    return call(...args);
+  };
+  return wrapped as unknown as F;
+}
+
+/** fn, raising Python's TypeError for a key of a trailing options object outside `keywords`. */
+export function withKeywords<F extends (...args: never[]) => unknown>(name: string, keywords: readonly string[], fn: F): F {
+  const call = fn as unknown as (...a: unknown[]) => unknown;
+  const wrapped = (...args: unknown[]): unknown => {
+    const last = args[args.length - 1];
+    if (isOptions(last)) {
+      const key = Object.keys(last).find((k) => !keywords.includes(k));
+      if (key !== undefined) throw new TypeError_(`${name}() got an unexpected keyword argument '${key}'`);
     }
     return call(...args);
   };
@@ -178,13 +209,23 @@ export const SPECIAL_FIXED_ARITY: Readonly<Record<string, number>> = Object.from
 ]);
 
 /** torch.linalg functions without keywords in torch 1.13 (besides out=). */
-export const LINALG_FIXED_ARITY: Readonly<Record<string, number>> = { det: 1, inv: 1, matrix_exp: 1, slogdet: 1, matmul: 2, householder_product: 2 };
+export const LINALG_FIXED_ARITY: Readonly<Record<string, number>> = { det: 1, inv: 1, matrix_exp: 1, slogdet: 1, matmul: 2, householder_product: 2, matrix_power: 2 };
 
-/** The functions of ns named in `table` (name -> operand count), wrapped; names absent from ns are skipped. */
-export function withFixedArityAll<T extends Record<string, unknown>>(ns: T, table: Readonly<Record<string, number>> = FIXED_ARITY): Partial<T> {
+/**
+ * The functions of ns named in `table` (name -> operand count) or in `keywords` (name -> accepted
+ * keywords, TORCH_KEYWORDS), wrapped; names absent from ns are skipped.
+ */
+export function withFixedArityAll<T extends Record<string, unknown>>(
+  ns: T,
+  table: Readonly<Record<string, number>> = { ...FIXED_ARITY, ...TORCH_ONLY_FIXED_ARITY },
+  keywords: Readonly<Record<string, readonly string[]>> = TORCH_KEYWORDS,
+): Partial<T> {
   const out: Record<string, unknown> = {};
   for (const [name, arity] of Object.entries(table)) {
     if (typeof ns[name] === "function") out[name] = withFixedArity(name, arity, ns[name] as (...a: never[]) => unknown);
+  }
+  for (const [name, names] of Object.entries(keywords)) {
+    if (typeof ns[name] === "function") out[name] = withKeywords(name, names, ns[name] as (...a: never[]) => unknown);
   }
   return out as Partial<T>;
 }

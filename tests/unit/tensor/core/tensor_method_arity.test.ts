@@ -78,6 +78,25 @@ describe("Tensor methods with keywords (TENSOR_METHOD_KEYWORDS)", () => {
   });
 });
 
+describe("torch.* functions (withFixedArityAll: FIXED_ARITY, TORCH_ONLY_FIXED_ARITY, TORCH_KEYWORDS)", () => {
+  const T = torch as unknown as Loose;
+  it("refuse an options object in an operand slot or an unknown keyword", () => {
+    expect(() => T.narrow(x(), 0, { zzz_unknown: 1 })).toThrow("narrow() got an unexpected keyword argument 'zzz_unknown'");
+    expect(() => T.hstack([x(), x()], { zzz_unknown: 1 })).toThrow("hstack() got an unexpected keyword argument 'zzz_unknown'");
+    expect(() => T.clamp(x(), { min: 1, zzz_unknown: 1 })).toThrow("clamp() got an unexpected keyword argument 'zzz_unknown'");
+    expect(() => T.nextafter(x(), x(), { zzz_unknown: 1 })).toThrow("nextafter() got an unexpected keyword argument 'zzz_unknown'");
+    expect(() => T.elu(x(), { alpha: 2 })).toThrow("elu() got an unexpected keyword argument 'alpha'");
+  });
+
+  it("keep their accepted keywords and out=", () => {
+    expect((T.clamp(x(), 1, { max: 4 }) as Tensor).tolist()).toEqual([[1, 1, 2], [3, 4, 4]]);
+    const out = torch.empty(2, 6);
+    T.hstack([x(), x()], { out });
+    expect(out.tolist()).toEqual([[0, 1, 2, 0, 1, 2], [3, 4, 5, 3, 4, 5]]);
+    expect((T.cumsum(x(), { dim: 1 }) as Tensor).tolist()).toEqual([[0, 1, 3], [3, 7, 12]]);
+  });
+});
+
 describe("shape methods: keyword form and unknown keywords", () => {
   it("take PyTorch's keyword (size, shape, dims, repeats)", () => {
     const t = x();
