@@ -32,6 +32,21 @@ function unpack(padding: PaddingArg | PaddingOptions, value?: number | PaddingOp
   return [p as PaddingArg, v as number | undefined];
 }
 
+/**
+ * PyTorch's TypeErrors for a layer constructor's arguments: a keyword outside `keywords` in an
+ * options object, or more than `positional` positional arguments (trailing undefined aside).
+ */
+function checkCall(cls: string, args: readonly unknown[], keywords: readonly string[], positional: number): void {
+  for (const a of args) {
+    if (!isOptions(a)) continue;
+    const key = Object.keys(a).find((k) => !keywords.includes(k));
+    if (key !== undefined) throw new TypeError_(`${cls}.__init__() got an unexpected keyword argument '${key}'`);
+  }
+  let given = args.length;
+  while (given > 0 && (args[given - 1] === undefined || isOptions(args[given - 1]))) given--;
+  if (given > positional) throw new TypeError_(`${cls}.__init__() takes ${positional + 1} positional arguments but ${given + 1} were given`);
+}
+
 function sides(cls: string, padding: number | readonly number[], n: number): number[] {
   if (padding === undefined) throw new TypeError_(`${cls}.__init__() missing 1 required positional argument: 'padding'`);
   if (typeof padding === "number") return new Array<number>(2 * n).fill(padding);
@@ -45,9 +60,10 @@ type PadClass = { readonly __name__: string; readonly padDims: number };
 abstract class PadNd extends Module {
   padding: number[];
   protected abstract readonly mode: PadMode;
-  constructor(padding: PaddingArg | PaddingOptions) {
+  constructor(padding: PaddingArg | PaddingOptions, ...extra: unknown[]) {
     super();
     const cls = new.target as unknown as PadClass;
+    checkCall(cls.__name__, [padding, ...extra], ["padding"], 1);
     this.padding = sides(cls.__name__, unpack(padding)[0], cls.padDims);
   }
   /** torch.load rebuilds the layer from its settings. */
@@ -73,9 +89,10 @@ abstract class ReplicationPadNd extends PadNd {
 abstract class ConstantPadNd extends Module {
   padding: number[];
   value: number;
-  constructor(paddingArg: PaddingArg | PaddingOptions, valueArg?: number | PaddingOptions) {
+  constructor(paddingArg: PaddingArg | PaddingOptions, valueArg?: number | PaddingOptions, ...extra: unknown[]) {
     super();
     const cls = new.target as unknown as PadClass;
+    checkCall(cls.__name__, [paddingArg, valueArg, ...extra], ["padding", "value"], 2);
     const [padding, value] = unpack(paddingArg, valueArg);
     this.padding = sides(cls.__name__, padding, cls.padDims);
     if (typeof value !== "number") throw new TypeError_(`${cls.__name__}.__init__() missing 1 required positional argument: 'value'`);
@@ -95,8 +112,13 @@ abstract class ConstantPadNd extends Module {
 
 /** Zero padding is constant padding by 0 and prints its padding only: ZeroPad2d((1, 1, 1, 1)). */
 abstract class ZeroPadNd extends ConstantPadNd {
-  constructor(padding: PaddingArg | PaddingOptions) {
+  constructor(padding: PaddingArg | PaddingOptions, ...extra: unknown[]) {
+    checkCall((new.target as unknown as PadClass).__name__, [padding, ...extra], ["padding"], 1);
     super(isOptions(padding) ? { value: 0, ...(padding as PaddingOptions) } : padding, isOptions(padding) ? undefined : 0);
+  }
+  /** torch.load rebuilds the layer from its padding. */
+  static override _from_settings(this: new (p: number[]) => Module, s: Record<string, unknown>): Module {
+    return new this(s.padding as number[]);
   }
   override extra_repr(): string {
     return pyTuple(this.padding);
