@@ -169,10 +169,10 @@ export function likeWithFormat<F extends (x: Tensor, ...a: never[]) => Tensor>(f
     const { rest, format } = takeFormat(args);
     const f = format ?? preserve_format;
     checkFormat(name, f);
-    if (!(x instanceof Tensor)) return (fn as (...a: unknown[]) => Tensor)(x, ...rest);
+    if (!(x instanceof Tensor)) return (fn as unknown as (...a: unknown[]) => Tensor)(x, ...rest);
     const rank = f === preserve_format ? preservedRank(x) : rankFor(f, x);
-    if (rank === null) return (fn as (...a: unknown[]) => Tensor)(x, ...rest);
-    return inLastOrder(x, rank, (p) => (fn as (...a: unknown[]) => Tensor)(p, ...rest));
+    if (rank === null) return (fn as unknown as (...a: unknown[]) => Tensor)(x, ...rest);
+    return inLastOrder(x, rank, (p) => (fn as unknown as (...a: unknown[]) => Tensor)(p, ...rest));
   };
   return wrapped as unknown as F;
 }
@@ -181,7 +181,7 @@ export function likeWithFormat<F extends (x: Tensor, ...a: never[]) => Tensor>(f
 export function emptyWithFormat<F extends (...a: never[]) => Tensor>(fn: F): F {
   const wrapped = (...args: unknown[]): Tensor => {
     const { rest, format } = takeFormat(args);
-    const out = (fn as (...a: unknown[]) => Tensor)(...rest);
+    const out = (fn as unknown as (...a: unknown[]) => Tensor)(...rest);
     if (format === undefined || checkFormat("empty", format) === contiguous_format) return out;
     if (format === preserve_format) throw new RuntimeError("unsupported memory format Preserve");
     const rank = rankFor(format, out)!;

@@ -17,6 +17,7 @@ import { prelu } from "./nn/functional/activation";
 import { lu_solve } from "./ops/linalg";
 import { linalgA4, luWithInfos, lu_unpack, removedLinalg, symeig } from "./ops/linalg_a4";
 import { istft, stft } from "./ops/spectral_stft";
+import { installDistributionExtras } from "./distributions/extras_a4";
 import { emptyWithFormat, installMemoryFormats, likeWithFormat, memoryFormatNames } from "./memory_format";
 
 function tensorArg(fn: string, x: unknown, rest: readonly unknown[]): Tensor {
@@ -135,6 +136,7 @@ export function installA4(torch: Record<string, unknown>, F: object): void {
   });
   Object.assign(torch.linalg as object, linalgA4);
   installMemoryFormats(Tensor.prototype as unknown as Record<string, unknown>);
+  if (typeof torch.distributions === "object" && torch.distributions !== null) installDistributionExtras(torch.distributions as Record<string, unknown>);
   for (const name of ["empty_like", "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "randint_like"]) {
     if (typeof torch[name] === "function") torch[name] = likeWithFormat(torch[name] as (x: Tensor) => Tensor, name);
   }

@@ -88,6 +88,6 @@ describe("Tensor.prelu / hardshrink", () => {
     expect(x.hardshrink().tolist()).toEqual(F.hardshrink(x).tolist());
     expect(x.hardshrink(0.6).tolist()).toEqual(F.hardshrink(x, { lambd: 0.6 }).tolist());
     expect(x.hardshrink({ lambd: 0.6 }).tolist()).toEqual(F.hardshrink(x, 0.6).tolist());
-    expect(() => x.prelu(w, { zzz_unknown: 1 } as never)).toThrow("unexpected keyword argument 'zzz_unknown'");
+    expect(() => (x.prelu as (...a: unknown[]) => Tensor)(w, { zzz_unknown: 1 })).toThrow("unexpected keyword argument 'zzz_unknown'");
   });
 });
