@@ -17,7 +17,7 @@ import { measured, runAll } from "./harness";
 import { clickToResult } from "./click-to-result";
 import { pageBench } from "./page";
 import { graderAttack } from "./grader-attack";
-import { CORES } from "./threads";
+import { CORES, printThreadsLoad } from "./threads";
 import { printTorchReference } from "./peer_torch";
 import { gemmModuleBytes } from "../lib/tensor/kernels/wasm/gemm";
 
@@ -35,6 +35,7 @@ async function main() {
   await runAll(filter, "jax-js", ["jax"]);
   console.log(`\nEngine on ${CORES} threads (peer: our engine on 1 thread)`);
   await runAll(filter, "1 thread", ["threads"]);
+  printThreadsLoad();
   printTorchReference(measured);
   if (engineOnly) return;
   console.log("\nKernel (peer: the same cell without interrupt checks)");

@@ -8,6 +8,7 @@
  * speed drifts by 1.5x within minutes, so timing one side after the other compared two moments,
  * not two engines.
  */
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { F, nn, optim, torch } from "../lib/tensor/index";
 import { kernels } from "../lib/tensor/kernels/registry";
@@ -21,8 +22,47 @@ import { CONV_SHAPES } from "./conv";
 
 export const CORES = availableParallelism();
 
+/** The machine's busy and total CPU time in seconds (all cores, from /proc/stat), or null off Linux. */
+function machineCpu(): { busy: number; total: number } | null {
+  try {
+    const ticks = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    const total = ticks.reduce((a, b) => a + b, 0);
+    return { busy: (total - ticks[3] - (ticks[4] ?? 0)) / 100, total: total / 100 }; // USER_HZ = 100
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Cores other programs kept busy during each row's runs (machine CPU time minus this process's,
+ * over wall time; mean over the rounds): the pool can only win wall time on a core nobody else
+ * uses, so two-thread figures mean little unless this is well under CORES - 1.
+ */
+const otherLoad = new Map<string, number[]>();
+
+/** Prints otherLoad per row (nothing off Linux). */
+export function printThreadsLoad(): void {
+  if (otherLoad.size === 0) return;
+  console.log(`Cores used by other programs during each row (of ${CORES}; mean over its rounds):`);
+  for (const [name, s] of otherLoad) console.log(`  ${(s.reduce((a, b) => a + b, 0) / s.length).toFixed(2)}  ${name}`);
+}
+
 /** Median ms per call of `fn` on one thread and on the pool, alternating the two call by call. */
-export async function interleavedMs(fn: () => unknown, opts: { warmup: number; minMs: number; minIters: number }): Promise<{ one: number; many: number }> {
+export async function interleavedMs(fn: () => unknown, opts: { warmup: number; minMs: number; minIters: number }, loadKey?: string): Promise<{ one: number; many: number }> {
+  const m0 = machineCpu(), c0 = process.cpuUsage(), t0 = performance.now();
+  try {
+    return await interleavedRun(fn, opts);
+  } finally {
+    const m1 = machineCpu();
+    if (loadKey && m0 && m1) {
+      const c = process.cpuUsage(c0);
+      const others = (m1.busy - m0.busy - (c.user + c.system) / 1e6) / ((performance.now() - t0) / 1000);
+      otherLoad.set(loadKey, [...(otherLoad.get(loadKey) ?? []), Math.max(0, others)]);
+    }
+  }
+}
+
+async function interleavedRun(fn: () => unknown, opts: { warmup: number; minMs: number; minIters: number }): Promise<{ one: number; many: number }> {
   const single = kernels.gemm;
   enableThreads(nodeThreadSpawner, CORES);
   try {
@@ -117,7 +157,7 @@ for (const row of rows) {
     name: `${row.name}, ${CORES} threads`,
     unit: row.unit,
     ours: async () => {
-      const { one, many } = await interleavedMs(row.make(), row.opts);
+      const { one, many } = await interleavedMs(row.make(), row.opts, row.name);
       oneThread = metric(one);
       return metric(many);
     },
