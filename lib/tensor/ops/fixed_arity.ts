@@ -47,6 +47,9 @@ export const TORCH_ONLY_FIXED_ARITY: Readonly<Record<string, number>> = {
   reshape: 2, permute: 2, tile: 2, flip: 2,
   // activations under torch.* (their parameters are positional here; F.* has the keyword forms)
   relu6: 1, selu: 1, silu: 1, prelu: 2, elu: 2, leaky_relu: 2, softplus: 3, hardtanh: 3,
+  // queries of settings, types and objects (no keyword in torch 1.13)
+  get_num_threads: 0, is_grad_enabled: 0, is_inference_mode_enabled: 0, are_deterministic_algorithms_enabled: 0, get_default_dtype: 0,
+  is_tensor: 1, is_storage: 1, typename: 1, result_type: 2, promote_types: 2, can_cast: 2,
 };
 
 /** torch.* functions that take keywords: name -> the keywords accepted (out= is stripped before, ops/out_arg.ts). */
