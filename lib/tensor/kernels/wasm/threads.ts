@@ -52,7 +52,7 @@ const WORDS = 24;
 const SEQ = 0, STATE = 1, ACC = 2, READY = 10, BY_ROWS = 11, SPIN = 17, QUANTUM = 18, NEXT = 19, DIV = 20, FAILED = 21, SPINNING = 22;
 const IDLE = 0, POSTED = 1;
 /** The control block's layout, for tests that stand in their own pool thread. */
-export const CONTROL = { WORDS, SEQ, STATE, ACC, READY, FAILED } as const;
+export const CONTROL = { WORDS, SEQ, STATE, ACC, READY, FAILED, SPIN, SPINNING } as const;
 
 /**
  * The body of a pool thread. Self-contained (no imports, no outer variables): hosts run its
@@ -177,6 +177,9 @@ const SPIN_MICROS = 1000;
 /** The poll after a job while under SPLIT_SHARE_TO_POLL of the recent products are split (see tally). */
 const BRIEF_SPIN_MICROS = 25;
 const SPLIT_SHARE_TO_POLL = 0.25;
+
+/** The two poll windows a job's SPIN word carries, for tests. */
+export const POLL_MICROS = { afterSplits: SPIN_MICROS, whileAlone: BRIEF_SPIN_MICROS } as const;
 
 const now: () => number = typeof performance !== "undefined" ? () => performance.now() : () => Date.now();
 
