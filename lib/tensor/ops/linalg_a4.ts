@@ -10,10 +10,10 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { int64 } from "../dtype";
-import { RuntimeError, TypeError_ } from "../errors";
+import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { Tensor } from "../tensor";
-import { eye, from_array, zeros } from "./creation";
-import { eigh, lu_factor } from "./linalg";
+import { eye, from_array, randn, zeros } from "./creation";
+import { eigh, lu_factor, qr, svd } from "./linalg";
 
 function namedTuple<K extends string>(keys: readonly K[], values: Tensor[]): Tensor[] & Record<K, Tensor> {
   const r = [...values] as Tensor[] & Record<K, Tensor>;
@@ -115,4 +115,70 @@ export function luWithInfos(A: Tensor, ...args: PyArgs<[pivot?: boolean, get_inf
   const o = parseArgs<{ pivot?: boolean; get_infos?: boolean }>("lu", ["pivot", "get_infos"], args);
   const f = lu_factor(A, { pivot: o.pivot ?? true });
   return o.get_infos ? [f.LU, f.pivots, zeros(A.shape.slice(0, -2), { dtype: int64 })] : [f.LU, f.pivots];
+}
+
+// ---- randomized low-rank SVD (torch._lowrank, Halko et al.) -----------------------------------
+
+/** get_approximate_basis: Q with orthonormal columns spanning A R's range, refined by niter power iterations (R ~ torch.randn(n, q)). */
+function approximateBasis(A: Tensor, q: number, niter: number, M: Tensor | null): Tensor {
+  const n = A.shape[A.dim() - 1];
+  const R = randn([n, q], { dtype: A.dtype });
+  const Ac = M === null ? A : A.sub(M);
+  const AH = Ac.mT;
+  let Q = qr(Ac.matmul(R)).Q;
+  for (let i = 0; i < niter; i++) {
+    Q = qr(AH.matmul(Q)).Q;
+    Q = qr(Ac.matmul(Q)).Q;
+  }
+  return Q;
+}
+
+function svdLowrankCore(A: Tensor, q: number, niter: number, M: Tensor | null): Tensor[] & { U: Tensor; S: Tensor; V: Tensor } {
+  const [m, n] = A.shape.slice(-2);
+  let U: Tensor, S: Tensor, V: Tensor;
+  if (m < n || n > q) {
+    // The SVD of the transpose keeps B small (PyTorch's branch order, so the same random draw is used the same way).
+    const Q = approximateBasis(A.mT, q, niter, M === null ? null : M.mT);
+    const Bt = M === null ? A.matmul(Q) : A.matmul(Q).sub(M.matmul(Q));
+    const r = svd(Bt, { full_matrices: false });
+    [U, S] = [r.U, r.S];
+    V = Q.matmul(r.Vh.mT);
+  } else {
+    const Q = approximateBasis(A, q, niter, M);
+    const B = M === null ? Q.mT.matmul(A) : Q.mT.matmul(A).sub(Q.mT.matmul(M));
+    const r = svd(B, { full_matrices: false });
+    S = r.S;
+    V = r.Vh.mT;
+    U = Q.matmul(r.U);
+  }
+  return namedTuple(["U", "S", "V"] as const, [U, S, V]);
+}
+
+export interface SvdLowrankOptions {
+  q?: number | null;
+  niter?: number;
+  M?: Tensor | null;
+}
+
+/** torch.svd_lowrank(A, q=6, niter=2, M=None) -> (U, S, V), A - M ~ U diag(S) V^T (singular vectors' signs may differ from PyTorch's LAPACK). */
+export function svd_lowrank(A: Tensor, ...args: PyArgs<[q?: number | null, niter?: number, M?: Tensor | null], SvdLowrankOptions>): Tensor[] & { U: Tensor; S: Tensor; V: Tensor } {
+  const o = parseArgs<SvdLowrankOptions>("svd_lowrank", ["q", "niter", "M"], args);
+  if (!(A instanceof Tensor)) throw new TypeError_("svd_lowrank(): argument 'A' must be Tensor");
+  if (A.dim() < 2) throw new RuntimeError(`svd_lowrank: expected a matrix (or a batch of matrices), got shape [${A.shape.join(", ")}]`);
+  return svdLowrankCore(A, o.q ?? 6, o.niter ?? 2, o.M ?? null);
+}
+
+/** torch.pca_lowrank(A, q=None, center=True, niter=2) -> (U, S, V) of A minus its column means. */
+export function pca_lowrank(A: Tensor, ...args: PyArgs<[q?: number | null, center?: boolean, niter?: number], { q?: number | null; center?: boolean; niter?: number }>): Tensor[] & { U: Tensor; S: Tensor; V: Tensor } {
+  const o = parseArgs<{ q?: number | null; center?: boolean; niter?: number }>("pca_lowrank", ["q", "center", "niter"], args);
+  if (!(A instanceof Tensor)) throw new TypeError_("pca_lowrank(): argument 'A' must be Tensor");
+  if (A.dim() < 2) throw new RuntimeError(`pca_lowrank: expected a matrix (or a batch of matrices), got shape [${A.shape.join(", ")}]`);
+  const [m, n] = A.shape.slice(-2);
+  let q = o.q ?? null;
+  if (q === null) q = Math.min(6, m, n);
+  else if (!(q >= 0 && q <= Math.min(m, n))) throw new ValueError(`q(=${q}) must be non-negative integer and not greater than min(m, n)=${Math.min(m, n)}`);
+  const niter = o.niter ?? 2;
+  if (!(niter >= 0)) throw new ValueError(`niter(=${niter}) must be non-negative integer`);
+  if (!(o.center ?? true)) return svdLowrankCore(A, q, niter, null);
+  return svdLowrankCore(A.sub(A.mean(-2, true)), q, niter, null);
 }

@@ -91,3 +91,30 @@ describe("Tensor.prelu / hardshrink", () => {
     expect(() => (x.prelu as (...a: unknown[]) => Tensor)(w, { zzz_unknown: 1 })).toThrow("unexpected keyword argument 'zzz_unknown'");
   });
 });
+
+describe("torch.svd_lowrank / pca_lowrank", () => {
+  const lr = fixture<{ name: string; fn: string; A: FT; kwargs: Record<string, unknown>; S: FT; recon: FT; absU: FT; absV: FT; after: number }[]>("core/names_a4_lowrank.json");
+  const fns = torch as unknown as Record<string, (A: Tensor, o: object) => Tensor[] & { U: Tensor; S: Tensor; V: Tensor }>;
+  for (const c of lr) {
+    it(`${c.name}: the same random basis as torch (seeded), singular values, reconstruction, |U| and |V|`, () => {
+      torch.manual_seed(7);
+      const { U, S, V } = fns[c.fn](tensorOf(c.A), c.kwargs);
+      expect(torch.rand(1).item()).toBeCloseTo(c.after, 7); // the same number of draws
+      expectClose(S, c.S, { rtol: 1e-10, atol: 1e-10, label: "S" });
+      expectClose(U.matmul(torch.diag_embed(S)).matmul(V.mT), c.recon, { rtol: 1e-9, atol: 1e-10, label: "U S V^T" });
+      // Singular vectors are unique up to sign (the engine's SVD may pick the other one), and only
+      // for nonzero singular values: compare |U|, |V| on those columns.
+      const k = c.S.data.filter((v) => v > 1e-8 * c.S.data[0]).length;
+      const cols = (absT: FT) => tensorOf(absT).narrow(-1, 0, k);
+      expectClose(U.abs().narrow(-1, 0, k), cols(c.absU), { rtol: 1e-8, atol: 1e-10, label: "|U|" });
+      expectClose(V.abs().narrow(-1, 0, k), cols(c.absV), { rtol: 1e-8, atol: 1e-10, label: "|V|" });
+    });
+  }
+
+  it("pca_lowrank's argument checks", () => {
+    const A = torch.randn([5, 4], { dtype: torch.float64 });
+    expect(() => fns.pca_lowrank(A, { q: 7 })).toThrow("q(=7) must be non-negative integer and not greater than min(m, n)=4");
+    expect(() => fns.pca_lowrank(A, { niter: -1 })).toThrow("niter(=-1) must be non-negative integer");
+    expect(() => fns.svd_lowrank(A, { zzz_unknown: 1 })).toThrow("unexpected keyword argument 'zzz_unknown'");
+  });
+});

@@ -552,6 +552,8 @@ const forms: Form[] = [
   },
   { name: "torch.stft", positional: () => (torch as unknown as { stft(...a: unknown[]): Tensor }).stft(torch.arange(12).float(), 4, 2, 3, null, true, "constant", true, true, false), options: () => (torch as unknown as { stft(...a: unknown[]): Tensor }).stft(torch.arange(12).float(), { n_fft: 4, hop_length: 2, win_length: 3, pad_mode: "constant", normalized: true, return_complex: false }) },
   { name: "torch.istft", positional: () => (torch as unknown as { istft(...a: unknown[]): Tensor }).istft(torch.ones(3, 5, 2), 4, 1, null, null, true, false, null, 6), options: () => (torch as unknown as { istft(...a: unknown[]): Tensor }).istft(torch.ones(3, 5, 2), 4, { hop_length: 1, length: 6 }) },
+  { name: "torch.svd_lowrank", positional: () => (torch.manual_seed(1), [...(torch as unknown as { svd_lowrank(...a: unknown[]): Tensor[] }).svd_lowrank(x3().reshape([6, 4]), 2, 1)].slice(1, 2)), options: () => (torch.manual_seed(1), [...(torch as unknown as { svd_lowrank(...a: unknown[]): Tensor[] }).svd_lowrank(x3().reshape([6, 4]), { q: 2, niter: 1 })].slice(1, 2)) },
+  { name: "torch.pca_lowrank", positional: () => (torch.manual_seed(1), [...(torch as unknown as { pca_lowrank(...a: unknown[]): Tensor[] }).pca_lowrank(x3().reshape([6, 4]), 2, false, 1)].slice(1, 2)), options: () => (torch.manual_seed(1), [...(torch as unknown as { pca_lowrank(...a: unknown[]): Tensor[] }).pca_lowrank(x3().reshape([6, 4]), { q: 2, center: false, niter: 1 })].slice(1, 2)) },
   // end helper A4
 ];
 
