@@ -10,6 +10,7 @@ import { ValueError } from "../../errors";
 import type { Tensor } from "../../tensor";
 import { batch_norm } from "../functional/normalization";
 import { NormBase } from "./norm_base";
+import { checkDevice, type DeviceLike } from "../placement";
 import { pyBool, pyFloat } from "../repr";
 
 export interface BatchNormOptions {
@@ -19,6 +20,8 @@ export interface BatchNormOptions {
   momentum?: number | null;
   affine?: boolean;
   track_running_stats?: boolean;
+  /** PyTorch's factory keyword: the CPU (or null); any other device raises. */
+  device?: DeviceLike | null;
   dtype?: DType;
 }
 
@@ -28,7 +31,8 @@ export class BatchNorm1d extends NormBase {
   /** new nn.BatchNorm1d(num_features, eps=1e-5, momentum=0.1, affine=true, track_running_stats=true) */
   constructor(...args: PyArgs<[num_features?: number, eps?: number, momentum?: number | null, affine?: boolean, track_running_stats?: boolean], BatchNormOptions>) {
     super();
-    const a = parseArgsRequired<BatchNormOptions>("BatchNorm1d", ["num_features", "eps", "momentum", "affine", "track_running_stats", "dtype"], 1, args);
+    const a = parseArgsRequired<BatchNormOptions>("BatchNorm1d", ["num_features", "eps", "momentum", "affine", "track_running_stats", "device", "dtype"], 1, args);
+    checkDevice(a.device, this._get_name());
     const num_features = a.num_features!;
     // null is a setting of its own (a cumulative average), so only a missing momentum defaults.
     const momentum = a.momentum === undefined ? 0.1 : a.momentum;

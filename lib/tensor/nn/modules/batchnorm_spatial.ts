@@ -15,7 +15,7 @@ export abstract class SpatialBatchNorm extends BatchNorm1d {
 
   /** Parses under the subclass's name, so errors name BatchNorm2d / BatchNorm3d. */
   protected constructor(name: string, args: BatchNormArgs) {
-    super(parseArgsRequired<BatchNormOptions>(name, ["num_features", "eps", "momentum", "affine", "track_running_stats", "dtype"], 1, args));
+    super(parseArgsRequired<BatchNormOptions>(name, ["num_features", "eps", "momentum", "affine", "track_running_stats", "device", "dtype"], 1, args));
   }
 
   override forward(input: Tensor): Tensor {

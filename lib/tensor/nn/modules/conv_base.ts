@@ -13,6 +13,7 @@ import { pad } from "../functional/padding";
 import { _calculate_fan_in_and_fan_out, kaiming_uniform_, uniform_ } from "../init";
 import { Module } from "../module";
 import { Parameter } from "../parameter";
+import { checkDevice } from "../placement";
 import { pyTuple } from "./_pyrepr";
 
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
@@ -91,6 +92,7 @@ export abstract class ConvNd extends Module {
     if (!PADDING_MODES.includes(padding_mode)) {
       throw new ValueError(`padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but got padding_mode='${String(padding_mode)}'`);
     }
+    checkDevice(o.device, name);
     const dtype = o.dtype ?? float32;
     this.in_channels = in_channels;
     this.out_channels = out_channels;

@@ -9,6 +9,7 @@ import { embedding, resolvePaddingIdx } from "../functional/embedding";
 import { normal_ } from "../init";
 import { Module } from "../module";
 import { Parameter } from "../parameter";
+import { checkDevice, type DeviceLike } from "../placement";
 import { pyBool, pyFloat } from "../repr";
 
 export interface EmbeddingOptions {
@@ -22,6 +23,8 @@ export interface EmbeddingOptions {
   sparse?: boolean;
   /** Keyword only: use this [num_embeddings, embedding_dim] tensor as the weight (no init). */
   _weight?: Tensor | null;
+  /** PyTorch's factory keyword: the CPU (or null); any other device raises. */
+  device?: DeviceLike | null;
   dtype?: DType;
 }
 
@@ -30,7 +33,7 @@ export interface FromPretrainedOptions extends Omit<EmbeddingOptions, "_weight" 
 }
 
 type EmbeddingPositional = [num_embeddings?: number, embedding_dim?: number, padding_idx?: number | null, max_norm?: number | null, norm_type?: number, scale_grad_by_freq?: boolean, sparse?: boolean];
-const NAMES = ["num_embeddings", "embedding_dim", "padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse", "_weight", "dtype"] as const;
+const NAMES = ["num_embeddings", "embedding_dim", "padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse", "_weight", "device", "dtype"] as const;
 
 /**
  * new nn.Embedding(num_embeddings, embedding_dim, padding_idx=None, max_norm=None,
@@ -51,6 +54,7 @@ export class Embedding extends Module {
   constructor(...args: PyArgs<EmbeddingPositional, EmbeddingOptions>) {
     super();
     const a = parseArgsRequired<EmbeddingOptions>("Embedding", [...NAMES], 2, args);
+    checkDevice(a.device, "Embedding");
     const num_embeddings = a.num_embeddings!;
     const embedding_dim = a.embedding_dim!;
     for (const [v, what] of [[num_embeddings, "num_embeddings"], [embedding_dim, "embedding_dim"]] as const) {

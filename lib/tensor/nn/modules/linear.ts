@@ -8,6 +8,7 @@ import { linear } from "../functional/linear";
 import { _calculate_fan_in_and_fan_out, kaiming_uniform_, uniform_ } from "../init";
 import { Module } from "../module";
 import { Parameter } from "../parameter";
+import { checkDevice, type DeviceLike } from "../placement";
 import { pyBool } from "../repr";
 
 export interface LinearOptions {
@@ -15,6 +16,8 @@ export interface LinearOptions {
   in_features?: number;
   out_features?: number;
   bias?: boolean;
+  /** PyTorch's factory keyword: the CPU (or null); any other device raises. */
+  device?: DeviceLike | null;
   dtype?: DType;
 }
 
@@ -31,7 +34,8 @@ export class Linear extends Module {
 
   constructor(...args: PyArgs<[in_features?: number, out_features?: number, bias?: boolean], LinearOptions>) {
     super();
-    const opts = parseArgsRequired<LinearOptions>("Linear", ["in_features", "out_features", "bias", "dtype"], 2, args);
+    const opts = parseArgsRequired<LinearOptions>("Linear", ["in_features", "out_features", "bias", "device", "dtype"], 2, args);
+    checkDevice(opts.device, "Linear");
     const in_features = opts.in_features!;
     const out_features = opts.out_features!;
     for (const [v, what] of [[in_features, "in_features"], [out_features, "out_features"]] as const) {

@@ -10,12 +10,15 @@ import { Module } from "../module";
 import { Parameter } from "../parameter";
 import { pyBool, pyFloat } from "../repr";
 import { pyTuple } from "./_pyrepr";
+import { checkDevice, type DeviceLike } from "../placement";
 
 export interface LayerNormOptions {
   eps?: number;
   elementwise_affine?: boolean;
   /** PyTorch 2.1's switch for the additive part of the affine (default true). */
   bias?: boolean;
+  /** PyTorch's factory keyword: the CPU (or null); any other device raises. */
+  device?: DeviceLike | null;
   dtype?: DType;
 }
 
@@ -37,7 +40,8 @@ export class LayerNorm extends Module {
     ...args: PyArgs<[eps?: number, elementwise_affine?: boolean, bias?: boolean], LayerNormOptions>
   ) {
     super();
-    const a = parseArgs<LayerNormOptions>("LayerNorm", ["eps", "elementwise_affine", "bias", "dtype"], args);
+    const a = parseArgs<LayerNormOptions>("LayerNorm", ["eps", "elementwise_affine", "bias", "device", "dtype"], args);
+    checkDevice(a.device, "LayerNorm");
     const shape = typeof normalized_shape === "number" ? [normalized_shape] : [...normalized_shape];
     if (shape.length === 0 || shape.some((s) => !Number.isInteger(s) || s < 0)) {
       throw new RuntimeError(`LayerNorm: normalized_shape must be a positive int or a non-empty list of them, got ${JSON.stringify(normalized_shape)}`);

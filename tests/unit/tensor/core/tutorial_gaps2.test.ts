@@ -57,3 +57,19 @@ describe("keepdim as a keyword after a positional dim: x.max(1, keepdim=True)", 
     expect(() => x.argmax(1, { kepdim: true } as never)).toThrow("argmax() got an unexpected keyword argument 'kepdim'");
   });
 });
+
+describe("device= on the parameterised modules (PyTorch 1.13's factory keywords)", () => {
+  it("nn.Linear / Conv2d / Embedding / BatchNorm / LayerNorm take device='cpu' (or a torch.device, or null) and refuse another device", () => {
+    expect(String(new torch.nn.Linear(2, 3, { device: "cpu" }))).toBe("Linear(in_features=2, out_features=3, bias=True)");
+    expect(new torch.nn.Linear(2, 3, true, "cpu").weight.shape).toEqual([3, 2]); // device is the 4th positional, as in PyTorch
+    expect(new torch.nn.Conv2d(1, 2, 3, { device: torch.device("cpu") }).weight.shape).toEqual([2, 1, 3, 3]);
+    expect(new torch.nn.Embedding(5, 2, { device: "cpu" }).weight.shape).toEqual([5, 2]);
+    expect(new torch.nn.BatchNorm2d(3, { device: null }).num_features).toBe(3);
+    expect(new torch.nn.LayerNorm(4, { device: "cpu", dtype: torch.float64 }).weight!.dtype).toBe(torch.float64);
+    expect(() => new torch.nn.Linear(2, 3, { device: "meta" })).toThrow("Linear('meta'): Gradbook's tensor engine runs on the CPU only, so device 'meta' is not available");
+    expect(() => new torch.nn.Conv2d(1, 2, 3, { device: "cuda" })).toThrow(/Conv2d\('cuda'\): .* device 'cuda' is not available/);
+    expect(() => new torch.nn.Embedding(5, 2, { device: "meta" })).toThrow(/Embedding\('meta'\)/);
+    expect(() => new torch.nn.BatchNorm1d(3, { device: "cuda:0" })).toThrow(/BatchNorm1d\('cuda:0'\)/);
+    expect(() => new torch.nn.LayerNorm(4, { device: "meta" })).toThrow(/LayerNorm\('meta'\)/);
+  });
+});
