@@ -4,6 +4,7 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
+import { withFixedArityAll } from "../ops/fixed_arity";
 import { default_generator, type Generator } from "../random";
 import type { Tensor } from "../tensor";
 import { dirac_, eye_, orthogonal_, sparse_, trunc_normal_ } from "./init_extra";
@@ -167,7 +168,7 @@ export function kaiming_normal_(tensor: Tensor, ...args: KaimingArgs): Tensor {
 
 const underscoreInits = { uniform_, normal_, constant_, eye_, dirac_, xavier_uniform_, xavier_normal_, kaiming_uniform_, kaiming_normal_, orthogonal_, sparse_ };
 
-export const init = {
+const initAll = {
   // PyTorch 1.13's deprecated names without the underscore: warn, then call the _ form (init_deprecated.ts)
   ...deprecatedInits(underscoreInits),
   uniform_,
@@ -187,4 +188,10 @@ export const init = {
   trunc_normal_,
   orthogonal_,
   sparse_,
+};
+
+// The operand-only inits refuse extra arguments, constant(_) any keyword but val (ops/fixed_arity.ts).
+export const init = {
+  ...initAll,
+  ...withFixedArityAll(initAll, { zeros_: 1, ones_: 1, eye_: 1, eye: 1 }, { constant_: ["val"], constant: ["val"] }),
 };

@@ -5,7 +5,7 @@
  * hand: x.view(size=(3, 2)) is x.view(3, 2), x.permute(dims=(1, 0)) is x.t()).
  */
 import { describe, expect, it } from "vitest";
-import { Tensor, torch } from "../../../../lib/tensor/index";
+import { Tensor, nn, torch } from "../../../../lib/tensor/index";
 import { FIXED_ARITY, TENSOR_ONLY_FIXED_ARITY, installedArityChecks, tensorMethodArities } from "../../../../lib/tensor/ops/fixed_arity";
 
 type Loose = Record<string, (...a: unknown[]) => unknown>;
@@ -94,6 +94,16 @@ describe("torch.* functions (withFixedArityAll: FIXED_ARITY, TORCH_ONLY_FIXED_AR
     T.hstack([x(), x()], { out });
     expect(out.tolist()).toEqual([[0, 1, 2, 0, 1, 2], [3, 4, 5, 3, 4, 5]]);
     expect((T.cumsum(x(), { dim: 1 }) as Tensor).tolist()).toEqual([[0, 1, 3], [3, 7, 12]]);
+  });
+});
+
+describe("nn.init operand-only functions", () => {
+  it("refuse extra arguments; constant_ keeps val", () => {
+    const I = nn.init as unknown as Loose;
+    expect(() => I.zeros_(torch.ones(2), { zzz_unknown: 1 })).toThrow("zeros_() got an unexpected keyword argument 'zzz_unknown'");
+    expect(() => I.constant_(torch.ones(2), 3, { zzz_unknown: 1 })).toThrow("constant_() got an unexpected keyword argument 'zzz_unknown'");
+    expect((I.constant_(torch.ones(2), { val: 3 }) as Tensor).tolist()).toEqual([3, 3]);
+    expect((I.ones_(torch.zeros(2)) as Tensor).tolist()).toEqual([1, 1]);
   });
 });
 
