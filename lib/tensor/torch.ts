@@ -14,7 +14,7 @@ import { Node } from "./autograd/node";
 import { functional } from "./autograd/functional";
 import { gradcheck, gradgradcheck } from "./autograd/gradcheck";
 import { bool, float32, float64, int64, type DType } from "./dtype";
-import { NotImplementedError, RuntimeError } from "./errors";
+import { RuntimeError, ValueError } from "./errors";
 import { formatTensor, get_printoptions, set_printoptions } from "./format";
 import { registerKernel, registerUnaryKernel, kernels } from "./kernels/registry";
 import * as arithmetic from "./ops/arithmetic";
@@ -65,7 +65,7 @@ function grad(
   // torch 1.13's keywords, all checked: an unknown one raises rather than being dropped.
   const opts = parseArgs<GradOptions>("grad", ["grad_outputs", "retain_graph", "create_graph", "only_inputs", "allow_unused", "is_grads_batched"], args);
   const grad_outputs = opts.grad_outputs;
-  if (opts.is_grads_batched) throw new NotImplementedError("grad(): is_grads_batched=True needs vmap, which this engine does not have; call grad once per row of grad_outputs");
+  if (opts.is_grads_batched) return batchedGrad(outputs, inputs, opts);
   if (opts.only_inputs === false) {
     console.warn("UserWarning: only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate gradient for other parts of the graph, please use torch.autograd.backward.");
   }
@@ -85,6 +85,41 @@ function grad(
     }
   });
   return res;
+}
+
+/**
+ * grad(..., is_grads_batched=True): the first dimension of every grad_output is a batch of vectors,
+ * and each input's result stacks the vector-Jacobian products along it (PyTorch vmaps one backward;
+ * here one backward per row, the graph kept until the last row).
+ */
+function batchedGrad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], opts: GradOptions): (Tensor | null)[] {
+  const outs = outputs instanceof Tensor ? [outputs] : outputs;
+  const ins = inputs instanceof Tensor ? [inputs] : inputs;
+  const go = opts.grad_outputs;
+  if (!go) {
+    // PyTorch vmaps over the implicit 0-dim ones of a scalar output, which has no dimension to map.
+    for (const o of outs) if (o.numel() !== 1) throw new RuntimeError("grad can be implicitly created only for scalar outputs");
+    throw new ValueError("vmap(vjp, in_dims=0, ...)(<inputs>): Got in_dim=0 for some input, but that input is a Tensor of dimensionality 0 so expected in_dim to satisfy 0 <= in_dim < 0.");
+  }
+  const gos = go instanceof Tensor ? [go] : go;
+  gos.forEach((g, i) => {
+    const rest = g.shape.slice(1);
+    if (g.dim() === 0 || rest.length !== outs[i].dim() || rest.some((d, k) => d !== outs[i].shape[k])) {
+      throw new RuntimeError(
+        `If \`is_grads_batched=True\`, we interpret the first dimension of each grad_output as the batch dimension. The sizes of the remaining dimensions are expected to match the shape of corresponding output, but a mismatch was detected: grad_output[${i}] has a shape of torch.Size([${rest.join(", ")}]) and output[${i}] has a shape of torch.Size([${outs[i].shape.join(", ")}]). If you only want some tensors in \`grad_output\` to be considered batched, consider using vmap.`,
+      );
+    }
+  });
+  const batch = gos[0].shape[0];
+  const rows = Array.from({ length: batch }, (_, b) =>
+    grad(outs, ins, {
+      grad_outputs: gos.map((g) => g.select(0, b)),
+      retain_graph: b < batch - 1 ? true : opts.retain_graph,
+      create_graph: opts.create_graph,
+      allow_unused: opts.allow_unused,
+    }),
+  );
+  return ins.map((_, i) => (rows.length === 0 || rows[0][i] === null ? null : join.stack(rows.map((r) => r[i]!))));
 }
 
 function backward(tensors: Tensor | readonly Tensor[], grad_tensors?: Tensor | readonly Tensor[] | null, opts: { retain_graph?: boolean; create_graph?: boolean } = {}): void {

@@ -73,3 +73,24 @@ describe("device= on the parameterised modules (PyTorch 1.13's factory keywords)
     expect(() => new torch.nn.LayerNorm(4, { device: "meta" })).toThrow(/LayerNorm\('meta'\)/);
   });
 });
+
+describe("torch.autograd.grad(..., is_grads_batched=True)", () => {
+  it("maps over the first dimension of grad_outputs: Jacobian rows, several outputs, create_graph; torch 1.13's errors", () => {
+    const w = torch.tensor([1.0, 2.0, 3.0], { requires_grad: true });
+    const [jac] = torch.autograd.grad(w.pow(2), w, torch.eye(3), { is_grads_batched: true });
+    expect(jac!.tolist()).toEqual([[2, 0, 0], [0, 4, 0], [0, 0, 6]]);
+    // a scalar output with a batch of two cotangents (torch 1.13: [[2, 2, 2], [4, 4, 4]])
+    expect(torch.autograd.grad(w.mul(2).sum(), w, torch.tensor([1.0, 2.0]), { is_grads_batched: true })[0]!.tolist()).toEqual([[2, 2, 2], [4, 4, 4]]);
+    const a = torch.tensor([1.0, -1.0], { requires_grad: true });
+    const [ga, gw] = torch.autograd.grad([a.mul(3), w.sum().mul(a)], [a, w], [torch.ones(2, 2), torch.tensor([[1.0, 0.0], [0.0, 1.0]])], { is_grads_batched: true });
+    expect(ga!.tolist()).toEqual([[3 + 6, 3], [3, 3 + 6]]);
+    expect(gw!.tolist()).toEqual([[1, 1, 1], [-1, -1, -1]]);
+    const [g2] = torch.autograd.grad(w.pow(3), w, torch.eye(3), { is_grads_batched: true, create_graph: true });
+    expect(g2!.requires_grad).toBe(true);
+    expect(torch.autograd.grad(g2!.sum(), w)[0]!.tolist()).toEqual([6, 12, 18]); // d/dw sum(diag(3 w^2))
+    expect(() => torch.autograd.grad(w.pow(2), w, torch.ones(2, 2), { is_grads_batched: true })).toThrow(
+      /we interpret the first dimension of each grad_output as the batch dimension.*grad_output\[0\] has a shape of torch.Size\(\[2\]\) and output\[0\] has a shape of torch.Size\(\[3\]\)/,
+    );
+    expect(() => torch.autograd.grad(w.pow(2), w, { is_grads_batched: true })).toThrow("grad can be implicitly created only for scalar outputs");
+  });
+});

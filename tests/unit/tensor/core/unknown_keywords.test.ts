@@ -205,12 +205,13 @@ describe("keywords once ignored, now as torch 1.13", () => {
     expect(() => m.state_dict({ keep_vars: 1 } as never)).toThrow("state_dict(): argument 'keep_vars' must be bool, not int");
   });
 
-  it("autograd.grad: torch 1.13's keywords checked, is_grads_batched refused, unknown keywords raise", () => {
+  it("autograd.grad: torch 1.13's keywords checked, is_grads_batched as 1.13 (batched grad_outputs required), unknown keywords raise", () => {
     const w = torch.tensor([1, 2, 3], { requires_grad: true });
     const loss = () => w.mul(w).sum();
     expect(torch.autograd.grad(loss(), w, { create_graph: false, allow_unused: false, only_inputs: true })[0]!.tolist()).toEqual([2, 4, 6]);
     expect(torch.autograd.grad(loss(), [w], null, true)[0]!.tolist()).toEqual([2, 4, 6]);
-    expect(() => torch.autograd.grad(loss(), w, { is_grads_batched: true })).toThrow(/is_grads_batched=True needs vmap/);
+    expect(() => torch.autograd.grad(loss(), w, { is_grads_batched: true })).toThrow(/vmap\(vjp, in_dims=0, \.\.\.\)\(<inputs>\): Got in_dim=0/); // 1.13: no batch dim to map
+    expect(torch.autograd.grad(w.mul(w), w, torch.eye(3), { is_grads_batched: true })[0]!.tolist()).toEqual([[2, 0, 0], [0, 4, 0], [0, 0, 6]]);
     expect(() => torch.autograd.grad(loss(), w, { retain_graf: true } as never)).toThrow("grad() got an unexpected keyword argument 'retain_graf'");
     const unused = torch.tensor([1], { requires_grad: true });
     expect(torch.autograd.grad(loss(), [w, unused], { allow_unused: true })[1]).toBeNull();
