@@ -3,6 +3,7 @@ import { record } from "../autograd/function";
 import { RuntimeError } from "../errors";
 import { matmulBatched } from "../kernels/batched_matmul";
 import { matmulBias } from "../kernels/matmul_bias";
+import { matmulStepSums } from "../kernels/matmul_stepsums";
 import { BinaryOp } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
 import { broadcastShapes, fmtShape, numelOf } from "../shape";
@@ -28,6 +29,23 @@ function shapeError(op: string, a: Tensor, b: Tensor, ka: number, kb: number): R
 function rightGrad(a: Tensor, g: Tensor, b: Tensor): Tensor {
   const transposed = b._strides[0] === 1 && b._strides[1] === b.shape[0] && b.shape[0] > 1;
   return transposed ? mmRaw(g.t(), a).t() : mmRaw(a.t(), g);
+}
+
+/**
+ * Linear's bias and weight gradients in one GEMM call: b = W^T (transposed), so b's gradient is
+ * (g^T a)^T, and the row sums of g^T (g's column sums: the bias gradient) come from the copy of g
+ * that product stages (kernels/matmul_stepsums.ts; the bits of sumToShape's reduction). Null
+ * where that does not apply (the caller computes both as usual).
+ */
+function biasAndWeightGrads(bias: Tensor, a: Tensor, g: Tensor, b: Tensor): [Tensor, Tensor] | null {
+  const n = g.shape[1];
+  if (!bias.requires_grad || !b.requires_grad || bias.dim() !== 1 || bias.shape[0] !== n || bias.dtype !== g.dtype) return null;
+  if (!(b._strides[0] === 1 && b._strides[1] === b.shape[0] && b.shape[0] > 1)) return null; // rightGrad's transposed case
+  const [M, kIn] = a.shape;
+  const gw = emptyForOverwrite([n, kIn], a.dtype);
+  const gb = emptyForOverwrite([n], g.dtype);
+  const done = matmulStepSums(n, kIn, M, g._data, g._offset, g._strides[1], g._strides[0], a._data, a._offset, a._strides[0], a._strides[1], gw._data, 0, gb._data, 0);
+  return done ? [gb, gw.t()] : null;
 }
 
 /** a[m,k] @ b[k,n] for 2-D tensors of any strides, no autograd. */
@@ -86,6 +104,8 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor, opts: { beta?: number;
     out, "AddmmBackward0", [bias, a, b],
     (g) => {
       const ga = alpha === 1 ? g : g.mul(alpha);
+      const together = alpha === 1 && beta === 1 ? biasAndWeightGrads(bias, a, g, b) : null;
+      if (together) return [together[0], a.requires_grad ? mmRaw(ga, b.t()) : null, together[1]];
       return [
         bias.requires_grad ? sumToShape(beta === 1 ? g : g.mul(beta), bias.shape) : null,
         a.requires_grad ? mmRaw(ga, b.t()) : null,

@@ -218,6 +218,9 @@ function colsumOutFunction(): WasmFunction {
   };
 }
 
+/** colsum and colsum_out, for instantiating on another memory (kernelsOnMemory: a GEMM's staged operand). */
+export const colsumFunctions = (): WasmFunction[] => [colsumFunction(), colsumOutFunction()];
+
 const MODES: Mode[] = ["vv", "vs", "sv"];
 const MOMENTA: Momentum[] = ["none", "plain", "nesterov"];
 const DECAYS: Decay[] = ["none", "l2", "decoupled"];

@@ -8,7 +8,9 @@
 import type { Storage } from "../../dtype";
 import { KC, MC, MR as GEMM_MR, NR as GEMM_NR, denseC, driverFor, gemmFloats, stridedA, stridedB, type BatchRunner, type Gemm, type PackA } from "./gemm";
 import { BATCH_FN, BATCH_JOB_WORDS, BATCH_SKIP, batchPackedBAt, batchScratchBytes } from "./gemm_batch";
+import { colsumFunctions } from "./elementwise_simd";
 import { matmulPackFor, type MatmulPack } from "./matmul_pack";
+import { kernelsOnMemory } from "./on_memory";
 
 // Local copies: an imported binding can compile to a getter call (CommonJS interop).
 const MR = GEMM_MR;
@@ -146,6 +148,7 @@ function stagedMatmul(
   b: Float32Array, bOff: number, bs0: number, bs1: number,
   c: Float32Array, cOff: number,
   bias: Float32Array | null, biasOff: number, biasStride: number,
+  aSums: StepSums | null = null,
 ): void {
   const aSpan = (m - 1) * as0 + (k - 1) * as1 + 1;
   const bSpan = (k - 1) * bs0 + (n - 1) * bs1 + 1;
@@ -155,9 +158,12 @@ function stagedMatmul(
   // C's rows, packed dense when the C block's rows are padded to whole panels (n not a multiple of NR).
   const stageC = stageBias + Math.ceil((bias ? n : 0) / 4) * 4;
   const padded = n % NR !== 0;
-  const h = heapOf(g.memory!, stageC + (padded ? m * n : 0) + 8);
+  // With aSums: two float64 accumulators per group of four rows of A after C's rows.
+  const stageSums = stageC + Math.ceil((padded ? m * n : 0) / 4) * 4;
+  const h = heapOf(g.memory!, stageSums + (aSums ? 2 * m + 8 : 0) + 8);
   h.set(a.subarray(aOff, aOff + aSpan), stageA);
   h.set(b.subarray(bOff, bOff + bSpan), stageB);
+  if (aSums) sumSteps(aSums, h, m, k, stageA, as1, stageSums);
   let preload: ((heap: Float32Array, at: number, ldc: number) => void) | undefined;
   if (bias) {
     if (biasStride === 1) h.set(bias.subarray(biasOff, biasOff + n), stageBias);
@@ -165,6 +171,74 @@ function stagedMatmul(
     preload = (_heap, at, ldc) => pack.copyRows(at * 4, stageBias * 4, m, n, 0, ldc * 4);
   }
   g.gemm(m, n, k, heapPacker(pack, MR, m, stageA, as0, as1), heapPacker(pack, NR, n, stageB, bs1, bs0), padded ? compactC(pack, m, n, c, cOff, stageC) : denseC(m, n, c, cOff), preload);
+}
+
+/** Where stagedMatmul writes A's row sums (over k) from its staged copy of A, and the colsum kernels on the driver's memory. */
+interface StepSums {
+  kernels: ColsumKernels;
+  out: Float32Array;
+  off: number;
+}
+
+interface ColsumKernels {
+  colsum(px: number, pacc: number, rows: number, groups: number, rowBytes: number): void;
+  colsum_out(pacc: number, pout: number, groups: number): void;
+}
+
+const colsumOn = kernelsOnMemory<ColsumKernels>(colsumFunctions);
+
+/**
+ * out[i] = sum over p of A[i, p] for A staged at float `at` with contiguous rows (as0 = 1) and
+ * steps `as1` apart: elementwise_simd's column sums (float64, in step order) over groups of four
+ * rows, the last m % 4 in JS in the same order, so the bits of kernels.reduce summing the matrix
+ * A^T over its rows (Linear's bias gradient, g.sum(0)).
+ */
+function sumSteps(s: StepSums, h: Float32Array, m: number, k: number, at: number, as1: number, acc: number): void {
+  const groups = m >>> 2;
+  if (groups > 0) {
+    h.fill(0, acc, acc + 8 * groups);
+    s.kernels.colsum(at * 4, acc * 4, k, groups, as1 * 4);
+    s.kernels.colsum_out(acc * 4, acc * 4, groups);
+    s.out.set(h.subarray(acc, acc + 4 * groups), s.off);
+  }
+  for (let i = 4 * groups; i < m; i++) {
+    let sum = 0;
+    for (let p = 0; p < k; p++) sum += h[at + i + p * as1];
+    s.out[s.off + i] = sum;
+  }
+}
+
+/**
+ * C = A @ B and, from the copy of A it stages anyway, A's row sums over k into sums[sumsOff..]
+ * (Linear's backward: A = g^T for the weight gradient, whose row sums are the bias gradient, so
+ * g is not staged a second time for its own sum). Only where kernels.matmul takes the staged
+ * path (so the same product bits) and A's rows are contiguous (as0 = 1); returns false, having
+ * written nothing, elsewhere.
+ */
+export type StepSumMatmul = (
+  m: number, n: number, k: number,
+  a: Storage, aOff: number, as0: number, as1: number,
+  b: Storage, bOff: number, bs0: number, bs1: number,
+  c: Storage, cOff: number,
+  sums: Storage, sumsOff: number,
+) => boolean;
+
+export function createStepSumMatmul(gemm: () => Gemm | null): StepSumMatmul {
+  return (m, n, k, a, aOff, as0, as1, b, bOff, bs0, bs1, c, cOff, sums, sumsOff) => {
+    if (!(a instanceof Float32Array) || !(b instanceof Float32Array) || !(c instanceof Float32Array) || !(sums instanceof Float32Array)) return false;
+    if (as0 !== 1 || as1 < 0 || bs0 < 0 || bs1 < 0 || m * n * k < MIN_WORK || rowSliceRows(m, n, k) > 0) return false;
+    const g0 = gemm();
+    if (!g0) return false;
+    // (Checked on the single-thread memory first, so a product declined here was never decided by a pool.)
+    const scratch = driverFor(g0, 0, 0, 0).memory;
+    if (!scratch || !matmulPackFor(scratch) || !colsumOn(scratch)) return false;
+    const g = g0.forMatmul ? g0.forMatmul(m, n, k) : driverFor(g0, m, n, k);
+    const pack = g.memory ? matmulPackFor(g.memory) : null;
+    const kernels = g.memory ? colsumOn(g.memory) : null;
+    if (!pack || !kernels) return false;
+    stagedMatmul(g, pack, m, n, k, a, aOff, as0, as1, b, bOff, bs0, bs1, c, cOff, null, 0, 0, { kernels, out: sums, off: sumsOff });
+    return true;
+  };
 }
 
 /**
