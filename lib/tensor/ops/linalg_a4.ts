@@ -14,6 +14,7 @@ import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { Tensor } from "../tensor";
 import { eye, from_array, randn, zeros } from "./creation";
 import { eigh, lu_factor, qr, svd } from "./linalg";
+import { ldl_factor, ldl_factor_ex, ldl_solve } from "./ldl";
 
 function namedTuple<K extends string>(keys: readonly K[], values: Tensor[]): Tensor[] & Record<K, Tensor> {
   const r = [...values] as Tensor[] & Record<K, Tensor>;
@@ -106,6 +107,7 @@ function complexResult(fn: string): never {
 }
 
 export const linalgA4 = {
+  ldl_factor, ldl_factor_ex, ldl_solve,
   eig: (A: Tensor, ...rest: unknown[]): never => { void A; void rest; return complexResult("eig"); },
   eigvals: (A: Tensor, ...rest: unknown[]): never => { void A; void rest; return complexResult("eigvals"); },
 };

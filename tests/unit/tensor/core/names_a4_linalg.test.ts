@@ -118,3 +118,31 @@ describe("torch.svd_lowrank / pca_lowrank", () => {
     expect(() => fns.svd_lowrank(A, { zzz_unknown: 1 })).toThrow("unexpected keyword argument 'zzz_unknown'");
   });
 });
+
+describe("torch.linalg.ldl_factor / ldl_factor_ex / ldl_solve", () => {
+  const cases = fixture<{ A: FT; LD: FT; pivots: number[]; B: FT; X: FT }[]>("core/names_a4_ldl.json");
+  const L = torch.linalg as unknown as {
+    ldl_factor(A: Tensor, o?: object): Tensor[] & { LD: Tensor; pivots: Tensor };
+    ldl_factor_ex(A: Tensor, o?: object): Tensor[] & { LD: Tensor; pivots: Tensor; info: Tensor };
+    ldl_solve(LD: Tensor, p: Tensor, B: Tensor, o?: object): Tensor;
+  };
+  cases.forEach((c, i) => {
+    it(`case ${i} [${c.A.shape}]: LD and Bunch-Kaufman pivots (1x1 and 2x2) equal LAPACK's via torch, solve too`, () => {
+      const { LD, pivots } = L.ldl_factor(tensorOf(c.A));
+      expectClose(LD, c.LD, { rtol: 1e-9, atol: 1e-10, label: "LD" });
+      expect(pivots.reshape(-1).tolist()).toEqual(c.pivots);
+      expectClose(L.ldl_solve(LD, pivots, tensorOf(c.B)), c.X, { rtol: 1e-8, atol: 1e-9, label: "X" });
+    });
+  });
+
+  it("info, errors, keyword checks", () => {
+    const ex = L.ldl_factor_ex(torch.zeros([2, 2]));
+    expect(ex.info.item()).toBe(1);
+    expect(() => L.ldl_factor(torch.zeros([2, 2]))).toThrow("the input is singular");
+    expect(() => L.ldl_factor(torch.ones([2, 3]))).toThrow("A must be batches of square matrices, but they are 2 by 3 matrices");
+    expect(() => L.ldl_factor(torch.eye(2), { zzz_unknown: 1 })).toThrow("unexpected keyword argument 'zzz_unknown'");
+    const { LD, pivots } = L.ldl_factor(torch.eye(3).mul(2), { hermitian: true });
+    expect(L.ldl_solve(LD, pivots, torch.ones([3, 1])).reshape(-1).tolist()).toEqual([0.5, 0.5, 0.5]);
+    expect(() => L.ldl_solve(LD, pivots, torch.ones([2, 1]))).toThrow("Incompatible shapes of A and B");
+  });
+});
