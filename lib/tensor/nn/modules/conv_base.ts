@@ -13,7 +13,7 @@ import { pad } from "../functional/padding";
 import { _calculate_fan_in_and_fan_out, kaiming_uniform_, uniform_ } from "../init";
 import { Module } from "../module";
 import { Parameter } from "../parameter";
-import { checkDevice } from "../placement";
+import { checkDevice, type DeviceLike } from "../placement";
 import { pyTuple } from "./_pyrepr";
 
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
@@ -26,7 +26,7 @@ export interface ConvModuleOptions {
   groups?: number;
   bias?: boolean;
   padding_mode?: PaddingMode;
-  device?: string | null;
+  device?: DeviceLike | null;
   dtype?: DType;
 }
 
@@ -38,17 +38,17 @@ export interface ConvTransposeModuleOptions {
   bias?: boolean;
   dilation?: Size;
   padding_mode?: PaddingMode;
-  device?: string | null;
+  device?: DeviceLike | null;
   dtype?: DType;
 }
 
 export type ConvPositional = [
   stride?: Size, padding?: ConvPadding, dilation?: Size, groups?: number, bias?: boolean, padding_mode?: PaddingMode,
-  device?: string | null, dtype?: DType,
+  device?: DeviceLike | null, dtype?: DType,
 ];
 export type ConvTransposePositional = [
   stride?: Size, padding?: Size, output_padding?: Size, groups?: number, bias?: boolean, dilation?: Size,
-  padding_mode?: PaddingMode, device?: string | null, dtype?: DType,
+  padding_mode?: PaddingMode, device?: DeviceLike | null, dtype?: DType,
 ];
 
 /** The shared part of every convolution module (PyTorch's _ConvNd). */

@@ -197,7 +197,7 @@ describe("Automatic Mixed Precision on a CPU-only build", () => {
     // Saving/Resuming: the scaler's state goes into the checkpoint next to the model's and optimizer's.
     const checkpoint = { model: amp.net.state_dict(), optimizer: amp.opt.state_dict(), scaler: amp.scaler.state_dict() };
     torch.save(checkpoint, "recipes2_amp.pt");
-    const restored = torch.load("recipes2_amp.pt") as typeof checkpoint;
+    const restored = torch.load("recipes2_amp.pt") as unknown as typeof checkpoint;
     const net2 = make_model(16, 4, 3);
     net2.load_state_dict(restored.model);
     const opt2 = new optim.SGD(net2.parameters(), { lr: 0.01 });
