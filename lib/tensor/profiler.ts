@@ -24,6 +24,7 @@
  */
 import { parseArgs, type PyArgs } from "./args";
 import { RuntimeError, TypeError_, ValueError } from "./errors";
+import { write_file } from "./serialize";
 import { Tensor } from "./tensor";
 
 const now: () => number = typeof performance !== "undefined" ? () => performance.now() : () => Date.now();
@@ -188,10 +189,12 @@ export class EventList<E extends FunctionEvent | FunctionEventAvg> extends Array
 function averages(events: readonly FunctionEvent[], byShape: boolean): EventList<FunctionEventAvg> {
   const groups = new Map<string, FunctionEventAvg>();
   for (const e of events) {
-    const key = byShape ? `${e.name}\u0000${pyList(e.input_shapes)}` : e.name;
+    // Every step's event counts as one key, as PyTorch's "ProfilerStep*".
+    const name = /^ProfilerStep#\d+$/.test(e.name) ? "ProfilerStep*" : e.name;
+    const key = byShape ? `${name}\u0000${pyList(e.input_shapes)}` : name;
     let g = groups.get(key);
     if (!g) {
-      g = new FunctionEventAvg(e.name, byShape ? e.input_shapes : null);
+      g = new FunctionEventAvg(name, byShape ? e.input_shapes : null);
       groups.set(key, g);
     }
     g.add(e);
@@ -315,6 +318,49 @@ function uninstall(): void {
 
 // ---- the public API ----------------------------------------------------------------------
 
+/** torch.profiler.ProfilerAction: what a schedule asks for at a step. */
+export const ProfilerAction = Object.freeze({
+  NONE: "ProfilerAction.NONE", WARMUP: "ProfilerAction.WARMUP", RECORD: "ProfilerAction.RECORD", RECORD_AND_SAVE: "ProfilerAction.RECORD_AND_SAVE",
+} as const);
+const isRecording = (a: string): boolean => a === ProfilerAction.RECORD || a === ProfilerAction.RECORD_AND_SAVE;
+
+export interface ScheduleOptions {
+  wait?: number;
+  warmup?: number;
+  active?: number;
+  repeat?: number;
+  skip_first?: number;
+}
+
+/** torch.profiler.schedule({ wait, warmup, active, repeat=0, skip_first=0 }) -> step => ProfilerAction (keyword-only, as PyTorch). */
+export function schedule(options: ScheduleOptions): (step: number) => string {
+  const o = parseArgs<ScheduleOptions>("schedule", ["wait", "warmup", "active", "repeat", "skip_first"], [options]);
+  for (const k of ["wait", "warmup", "active"] as const) {
+    if (o[k] === undefined) throw new TypeError_(`schedule() missing 1 required keyword-only argument: '${k}'`);
+  }
+  const { wait, warmup, active: act } = o as Required<ScheduleOptions>;
+  const repeat = o.repeat ?? 0;
+  const skipFirst = o.skip_first ?? 0;
+  if (!(wait >= 0 && warmup >= 0 && act > 0 && repeat >= 0 && skipFirst >= 0)) throw new RuntimeError("Invalid profiler schedule arguments");
+  if (warmup === 0) console.warn("UserWarning: Profiler won't be using warmup, this can skew profiler results");
+  return (step: number): string => {
+    if (step < skipFirst) return ProfilerAction.NONE;
+    const s = step - skipFirst;
+    const n = wait + warmup + act;
+    if (repeat > 0 && s / n >= repeat) return ProfilerAction.NONE;
+    const m = s % n;
+    if (m < wait) return ProfilerAction.NONE;
+    if (m < wait + warmup) return ProfilerAction.WARMUP;
+    return m < n - 1 ? ProfilerAction.RECORD : ProfilerAction.RECORD_AND_SAVE;
+  };
+}
+
+/** torch.profiler.tensorboard_trace_handler(dir_name, worker_name=None): an on_trace_ready that exports each cycle's Chrome trace into dir_name (in the engine's file store). */
+export function tensorboard_trace_handler(dir_name: string, worker_name: string | null = null): (prof: profile) => void {
+  let n = 0;
+  return (prof: profile) => prof.export_chrome_trace(`${dir_name}/${worker_name ?? "worker0"}.${++n}.pt.trace.json`);
+}
+
 /** torch.profiler.ProfilerActivity: CPU is measured; CUDA raises (no GPU here). */
 export const ProfilerActivity = Object.freeze({ CPU: "ProfilerActivity.CPU", CUDA: "ProfilerActivity.CUDA" } as const);
 
@@ -350,6 +396,13 @@ export class profile {
   with_modules: boolean;
   enabled = true;
   step_num = 0;
+  /** schedule(step) -> ProfilerAction; without one every step is recorded. */
+  schedule: (step: number) => string;
+  current_action: string = ProfilerAction.RECORD;
+  /** With a schedule, each step is a "ProfilerStep#N" event (PyTorch's record_steps). */
+  record_steps: boolean;
+  private started = false;
+  private stepEvent: FunctionEvent | null = null;
   on_trace_ready: ((prof: profile) => unknown) | null;
   private recorder: Recorder | null = null;
   private outer: Recorder | null = null;
@@ -370,6 +423,8 @@ export class profile {
     this.with_flops = o.with_flops ?? false;
     this.with_modules = o.with_modules ?? false;
     this.on_trace_ready = o.on_trace_ready ?? null;
+    this.record_steps = typeof o.schedule === "function";
+    this.schedule = typeof o.schedule === "function" ? (o.schedule as (step: number) => string) : () => ProfilerAction.RECORD;
     if (fn !== undefined) {
       if (typeof fn !== "function") throw new TypeError_("profile(): the code to profile must be a function");
       this.start();
@@ -383,21 +438,18 @@ export class profile {
 
   start(): void {
     if (!this.enabled) return;
-    if (this.recorder) throw new RuntimeError("Profiler is already started");
-    this.outer = active;
-    this.recorder = { record_shapes: this.record_shapes, events: [], stack: [] };
-    active = this.recorder;
-    install();
+    if (this.started) throw new RuntimeError("Profiler is already started");
+    this.started = true;
+    this.step_num = 0;
+    this.current_action = this.schedule(0);
+    if (isRecording(this.current_action)) this.beginRecording();
   }
 
   stop(): void {
     if (!this.enabled) return;
-    if (!this.recorder) throw new RuntimeError("Profiler didn't finish running");
-    this._events = this.recorder.events;
-    active = this.outer;
-    this.recorder = null;
-    if (!active) uninstall();
-    if (this.on_trace_ready) this.on_trace_ready(this);
+    if (!this.started) throw new RuntimeError("Profiler didn't finish running");
+    this.started = false;
+    if (this.recorder) this.finishCycle();
   }
 
   __enter__(): this {
@@ -409,9 +461,57 @@ export class profile {
     this.stop();
   }
 
-  /** Marks a training step (schedules are not modelled: every step is recorded). */
+  /**
+   * Marks the end of a training step. With a schedule (torch.profiler.schedule), recording follows
+   * its actions: nothing while waiting or warming up, then the active steps, each a
+   * "ProfilerStep#N" event; after a RECORD_AND_SAVE step the cycle's events become this profile's
+   * and on_trace_ready(prof) runs, as PyTorch's.
+   */
   step(): void {
+    if (!this.enabled || !this.started) return;
+    const prev = this.current_action;
     this.step_num += 1;
+    this.current_action = this.schedule(this.step_num);
+    if (this.recorder && (prev === ProfilerAction.RECORD_AND_SAVE || !isRecording(this.current_action))) this.finishCycle();
+    if (isRecording(this.current_action)) {
+      if (!this.recorder) this.beginRecording();
+      else if (this.record_steps) this.beginStep();
+    }
+  }
+
+  private beginRecording(): void {
+    this.outer = active;
+    this.recorder = { record_shapes: this.record_shapes, events: [], stack: [] };
+    active = this.recorder;
+    install();
+    if (this.record_steps) this.beginStep();
+  }
+
+  private beginStep(): void {
+    const r = this.recorder!;
+    if (this.stepEvent) finish(r, this.stepEvent);
+    this.stepEvent = begin(r, `ProfilerStep#${this.step_num}`, []);
+  }
+
+  private finishCycle(): void {
+    const r = this.recorder!;
+    if (this.stepEvent) finish(r, this.stepEvent);
+    this.stepEvent = null;
+    this._events = r.events;
+    active = this.outer;
+    this.recorder = null;
+    if (!active) uninstall();
+    if (this.on_trace_ready) this.on_trace_ready(this);
+  }
+
+  /** Writes the events in Chrome's trace format (chrome://tracing, Perfetto) to `path` in the engine's file store. */
+  export_chrome_trace(path: string): void {
+    if (typeof path !== "string") throw new TypeError_("export_chrome_trace(): argument 'path' must be str");
+    const traceEvents = this.events().map((e) => ({
+      ph: "X", cat: e.name.startsWith("aten::") ? "cpu_op" : "user_annotation", name: e.name, pid: 0, tid: 0,
+      ts: e.start, dur: e.cpu_time_total, args: this.record_shapes ? { "Input Dims": e.input_shapes } : {},
+    }));
+    write_file(path, new TextEncoder().encode(JSON.stringify({ traceEvents, displayTimeUnit: "ms" })));
   }
 
   /** Every recorded call, in start order. */

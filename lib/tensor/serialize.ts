@@ -244,6 +244,11 @@ export function set_file_store(store: FileStore): void {
   fileStore = store;
 }
 
+/** Writes bytes under `name` in the current file store (the profiler's export_chrome_trace). */
+export function write_file(name: string, bytes: Uint8Array): void {
+  fileStore.write(name, bytes);
+}
+
 /**
  * torch.save(obj, f?): a module (weights plus architecture) or a state dict (weights only) to
  * safetensors bytes, which are returned. With a file name, the bytes are also written to the

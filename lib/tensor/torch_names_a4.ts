@@ -10,7 +10,7 @@ import { is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly } 
 import { TypeError_ } from "./errors";
 import { inferenceState } from "./inference_state";
 import { Module } from "./nn/module";
-import { EventList, FunctionEvent, FunctionEventAvg, ProfilerActivity, legacyProfile, profile, record_function, registerProfilerTargets } from "./profiler";
+import { EventList, FunctionEvent, FunctionEventAvg, ProfilerAction, ProfilerActivity, legacyProfile, profile, record_function, registerProfilerTargets, schedule, tensorboard_trace_handler } from "./profiler";
 import { Tensor } from "./tensor";
 import { hardshrink, type ShrinkArgs } from "./nn/functional/activation_extra";
 import { prelu } from "./nn/functional/activation";
@@ -36,7 +36,7 @@ function set_anomaly_enabled(...args: PyArgs<[enabled: boolean, check_nan?: bool
 const isInference = (x: Tensor): boolean => inferenceState.tensors.has(x);
 
 /** torch.profiler's namespace. */
-export const profilerNamespace = { profile, record_function, ProfilerActivity, EventList, FunctionEvent, FunctionEventAvg };
+export const profilerNamespace = { profile, record_function, ProfilerActivity, ProfilerAction, schedule, tensorboard_trace_handler, EventList, FunctionEvent, FunctionEventAvg };
 /** torch.autograd.profiler's namespace (the legacy profile signature: enabled, use_cuda, record_shapes, ...). */
 export const autogradProfilerNamespace = { profile: legacyProfile, record_function, EventList, FunctionEvent, FunctionEventAvg };
 

@@ -3,12 +3,14 @@
  * the inference / conj / neg flags, against PyTorch 1.13 (scripts/fixtures/names_a4_fixtures.py).
  */
 import { describe, expect, it } from "vitest";
-import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
+import { F, nn, set_file_store, torch, type Tensor } from "../../../../lib/tensor/index";
 import { EventList, FunctionEventAvg } from "../../../../lib/tensor/profiler";
 import { expectClose, fixture, tensorOf, type FT } from "../nn/helpers";
 
 interface Fx {
   forward_ad: { x: FT; tx: FT; W: FT; tW: FT; b: FT; cases: Record<string, { primal: FT; tangent: FT }> };
+  schedules: { kwargs: Record<string, number>; actions: string[] }[];
+  schedule_run: { step_num: number; keys: string[]; steps: number[] }[];
   tables: { spec: [string, number, number, number, number[][] | null][]; plain_sorted: string; plain_header: string; shapes: string; top_level: string };
 }
 const fx = fixture<Fx>("core/names_a4_autograd.json");
@@ -105,6 +107,54 @@ describe("torch.profiler.profile", () => {
     torch.ones(1);
     off.stop();
     expect(torch.exp).toBe(exp);
+  });
+});
+
+describe("torch.profiler.schedule and step()", () => {
+  const P = (torch as unknown as { profiler: { schedule(o: object): (s: number) => string; profile: new (o: object) => Prof & { step(): void; step_num: number; export_chrome_trace(p: string): void } } }).profiler;
+  it("schedule's actions equal PyTorch's", () => {
+    for (const c of fx.schedules) expect(Array.from({ length: 12 }, (_, i) => P.schedule(c.kwargs)(i))).toEqual(c.actions);
+    expect(() => P.schedule({ wait: 0, warmup: 0, active: 0 })).toThrow("Invalid profiler schedule arguments");
+    expect(() => P.schedule({ wait: 0, warmup: 1 })).toThrow("missing 1 required keyword-only argument: 'active'");
+  });
+
+  it("records only the active steps, as ProfilerStep* events, and calls on_trace_ready after each cycle", () => {
+    const calls: { step_num: number; keys: string[]; steps: number[] }[] = [];
+    const p = new P.profile({
+      schedule: P.schedule({ wait: 1, warmup: 1, active: 2, repeat: 2 }),
+      on_trace_ready: (pr: Prof & { step_num: number }) => {
+        const avg = pr.key_averages();
+        calls.push({ step_num: pr.step_num, keys: avg.map((e) => e.key).filter((k) => k === "ProfilerStep*" || k === "aten::exp").sort(), steps: avg.filter((e) => e.key === "ProfilerStep*").map((e) => e.count) });
+      },
+    });
+    p.__enter__();
+    for (let i = 0; i < 8; i++) {
+      torch.ones(i + 1).exp();
+      p.step();
+    }
+    p.__exit__();
+    expect(calls).toEqual(fx.schedule_run);
+  });
+
+  it("export_chrome_trace writes Chrome's trace JSON to the file store", () => {
+    const files = new Map<string, Uint8Array>();
+    set_file_store({ write: (n, b) => void files.set(n, b), read: (n) => files.get(n) });
+    try {
+      const p = new P.profile({ record_shapes: true });
+      p.__enter__();
+      torch.ones(3).exp();
+      p.__exit__();
+      p.export_chrome_trace("trace.json");
+      const trace = JSON.parse(new TextDecoder().decode(files.get("trace.json")!)) as { traceEvents: { name: string; ph: string; dur: number; args: Record<string, unknown> }[] };
+      const exp = trace.traceEvents.find((e) => e.name === "aten::exp")!;
+      expect(exp.ph).toBe("X");
+      expect(exp.dur).toBeGreaterThanOrEqual(0);
+      expect(exp.args["Input Dims"]).toEqual([[3]]);
+    } finally {
+      // Back to an in-memory store, as the engine's default.
+      const mem = new Map<string, Uint8Array>();
+      set_file_store({ write: (n, b) => void mem.set(n, b), read: (n) => mem.get(n) });
+    }
   });
 });
 
