@@ -182,6 +182,7 @@ export function withFixedArity<F extends (...args: never[]) => unknown>(name: st
     }
     return call(...args);
   };
+  Object.defineProperty(wrapped, "name", { value: name }); // the wrapped function's Python name, as fn.name was
   return wrapped as unknown as F;
 }
 
@@ -196,6 +197,7 @@ export function withKeywords<F extends (...args: never[]) => unknown>(name: stri
     }
     return call(...args);
   };
+  Object.defineProperty(wrapped, "name", { value: name }); // the wrapped function's Python name, as fn.name was
   return wrapped as unknown as F;
 }
 
