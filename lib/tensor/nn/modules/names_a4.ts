@@ -2,3 +2,4 @@
 export { AdaptiveLogSoftmaxWithLoss } from "./adaptive";
 export { FractionalMaxPool2d, FractionalMaxPool3d } from "./fractional_pool";
 export { SyncBatchNorm } from "./sync_batchnorm";
+export { Container, DataParallel, NLLLoss2d } from "./parallel";

@@ -554,6 +554,7 @@ const forms: Form[] = [
   { name: "torch.istft", positional: () => (torch as unknown as { istft(...a: unknown[]): Tensor }).istft(torch.ones(3, 5, 2), 4, 1, null, null, true, false, null, 6), options: () => (torch as unknown as { istft(...a: unknown[]): Tensor }).istft(torch.ones(3, 5, 2), 4, { hop_length: 1, length: 6 }) },
   { name: "torch.svd_lowrank", positional: () => (torch.manual_seed(1), [...(torch as unknown as { svd_lowrank(...a: unknown[]): Tensor[] }).svd_lowrank(x3().reshape([6, 4]), 2, 1)].slice(1, 2)), options: () => (torch.manual_seed(1), [...(torch as unknown as { svd_lowrank(...a: unknown[]): Tensor[] }).svd_lowrank(x3().reshape([6, 4]), { q: 2, niter: 1 })].slice(1, 2)) },
   { name: "torch.pca_lowrank", positional: () => (torch.manual_seed(1), [...(torch as unknown as { pca_lowrank(...a: unknown[]): Tensor[] }).pca_lowrank(x3().reshape([6, 4]), 2, false, 1)].slice(1, 2)), options: () => (torch.manual_seed(1), [...(torch as unknown as { pca_lowrank(...a: unknown[]): Tensor[] }).pca_lowrank(x3().reshape([6, 4]), { q: 2, center: false, niter: 1 })].slice(1, 2)) },
+  { name: "nn.DataParallel", positional: () => new (nn as unknown as { DataParallel: new (...a: unknown[]) => nn.Module }).DataParallel(new nn.Identity(), [0], 0, 1), options: () => new (nn as unknown as { DataParallel: new (...a: unknown[]) => nn.Module }).DataParallel(new nn.Identity(), { device_ids: [0], output_device: 0, dim: 1 }) },
   // end helper A4
 ];
 
@@ -683,6 +684,7 @@ const NO_KEYWORDS: Record<string, string> = {
   // helper A4 (remaining torch 1.13 names)
   "torch.is_anomaly_enabled": "no arguments", "torch.is_anomaly_check_nan_enabled": "no arguments", "torch.is_inference": "tensor-only",
   "torch.is_conj": "tensor-only", "torch.is_neg": "tensor-only",
+  "nn.NLLLoss2d": "deprecated alias of nn.NLLLoss (same settings, call forms tested there)", "nn.Container": "deprecated; keyword arguments are submodules",
   "torch.memory_format": "class (no instances from user code, as PyTorch)", "torch.layout": "class (no instances from user code, as PyTorch)",
   ...Object.fromEntries(["lstsq", "solve", "eig", "matrix_rank"].map((n) => [`torch.${n}`, "raises: removed in torch 1.13 (core/names_a4_linalg.test.ts)"])),
   "optim.Optimizer": "base class", "optim.required": "constant", "optim.lr_scheduler": "namespace",

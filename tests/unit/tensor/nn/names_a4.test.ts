@@ -152,3 +152,37 @@ describe("nn.SyncBatchNorm", () => {
     expect(() => new nn.SyncBatchNorm(3, { zzz_unknown: 1 } as never)).toThrow("unexpected keyword argument 'zzz_unknown'");
   });
 });
+
+describe("nn.DataParallel (no GPU), nn.NLLLoss2d, nn.Container", () => {
+  const P = fixture<{ parallel: { repr: string; device_ids: number[]; keys: string[]; weight: FT; out: FT; nll2d_repr: string; nll2d_ignore: number; container_repr: string; warnings: string[] } }>("nn/names_a4.json").parallel;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const N = nn as any;
+  it("DataParallel keeps the module, device_ids = [], forward calls it; state_dict keys carry 'module.'", () => {
+    torch.manual_seed(2);
+    const dp = new N.DataParallel(new nn.Linear(2, 3), [0, 1], { dim: 1 });
+    expect(String(dp)).toBe(P.repr);
+    expect(dp.device_ids).toEqual(P.device_ids);
+    expect(Object.keys(dp.state_dict())).toEqual(P.keys);
+    expectClose(dp.module.weight, P.weight, { label: "seeded weight" });
+    expectClose(dp(torch.ones([4, 2])) as Tensor, P.out, { label: "forward" });
+    expect(() => new N.DataParallel(3)).toThrow("must be an nn.Module");
+    expect(() => new N.DataParallel(new nn.Linear(1, 1), { zzz_unknown: 1 })).toThrow("unexpected keyword argument 'zzz_unknown'");
+  });
+
+  it("the deprecated NLLLoss2d and Container warn as PyTorch and work", () => {
+    const warned: string[] = [];
+    const orig = console.warn;
+    console.warn = (m: string) => void warned.push(String(m).replace(/^UserWarning: /, ""));
+    try {
+      const l = new N.NLLLoss2d({ ignore_index: 3 });
+      const c = new N.Container({ a: new nn.Linear(1, 1) });
+      expect([String(l), l.ignore_index, String(c)]).toEqual([P.nll2d_repr, P.nll2d_ignore, P.container_repr]);
+      const x = F.log_softmax(torch.randn([2, 4, 3, 3]), 1);
+      const tgt = torch.randint(0, 4, [2, 3, 3]);
+      expect(l(x, tgt).item()).toBeCloseTo(F.nll_loss(x, tgt, { ignore_index: 3 }).item(), 6);
+    } finally {
+      console.warn = orig;
+    }
+    expect(warned).toEqual(P.warnings);
+  });
+});
