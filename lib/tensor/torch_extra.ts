@@ -49,10 +49,20 @@ export const extraMath = {
  * torch.inference_mode(fn) / inference_mode(mode, fn): like no_grad (PyTorch's inference mode is
  * no_grad plus bookkeeping this engine does not need); inference_mode(false, fn) leaves grad mode as it is.
  */
-function inference_mode<T>(mode: boolean | (() => T), fn?: () => T): T {
-  const run = typeof mode === "function" ? mode : fn;
-  const on = typeof mode === "function" ? true : Boolean(mode);
-  if (typeof run !== "function") throw new TypeError_("inference_mode(): pass the function to run, as with torch.no_grad(() => ...)");
+function inference_mode<T>(fn: () => T): T;
+function inference_mode<T>(mode: boolean, fn: () => T): T;
+/** inference_mode() / inference_mode(mode) without a function: the decorator form, `torch.inference_mode()(f)` for `@torch.inference_mode()`. */
+function inference_mode(mode?: boolean | { mode?: boolean }): <A extends unknown[], R>(f: (...args: A) => R) => (...args: A) => R;
+function inference_mode<T>(...args: unknown[]): T | (<A extends unknown[], R>(f: (...args: A) => R) => (...args: A) => R) {
+  const run = args.find((a): a is () => T => typeof a === "function");
+  const o = parseArgs<{ mode: boolean }>("inference_mode", ["mode"], args.filter((a) => typeof a !== "function"));
+  const on = o.mode === undefined ? true : Boolean(o.mode);
+  if (run === undefined) {
+    return <A extends unknown[], R>(f: (...a: A) => R) => {
+      if (typeof f !== "function") throw new TypeError_(`inference_mode() decorates a function, got ${typeof f}`);
+      return (...a: A): R => inference_mode(on, () => f(...a));
+    };
+  }
   if (!on) return run();
   inferenceState.depth++;
   try {

@@ -2,6 +2,7 @@
  * Global grad mode. Ops record a backward node only while grad mode is on; backward
  * functions themselves run with it off so computing gradients never builds a new graph.
  */
+import { TypeError_ } from "../errors";
 let enabled = true;
 
 export function is_grad_enabled(): boolean {
@@ -31,13 +32,37 @@ function withMode<T>(mode: boolean, fn: () => T): T {
 }
 
 /** `torch.no_grad(() => ...)`: runs fn without recording and returns its result. */
-export function no_grad<T>(fn: () => T): T {
-  return withMode(false, fn);
+export function no_grad<T>(fn: () => T): T;
+/** `torch.no_grad()` with no function: PyTorch's decorator form, `const f = torch.no_grad()(g)` for `@torch.no_grad()`. */
+export function no_grad(): GradModeDecorator;
+export function no_grad<T>(fn?: () => T): T | GradModeDecorator {
+  if (typeof fn === "function") return withMode(false, fn);
+  return fn === undefined ? decorator(false) : badCall("no_grad", fn);
 }
 
-/** `torch.enable_grad(() => ...)`: re-enables recording inside a no_grad region. */
-export function enable_grad<T>(fn: () => T): T {
-  return withMode(true, fn);
+/** `torch.enable_grad(() => ...)`: re-enables recording inside a no_grad region (`torch.enable_grad()` decorates). */
+export function enable_grad<T>(fn: () => T): T;
+export function enable_grad(): GradModeDecorator;
+export function enable_grad<T>(fn?: () => T): T | GradModeDecorator {
+  if (typeof fn === "function") return withMode(true, fn);
+  return fn === undefined ? decorator(true) : badCall("enable_grad", fn);
+}
+
+/** PyTorch's TypeError for an argument the grad-mode context managers do not take. */
+function badCall(name: string, arg: unknown): never {
+  if (typeof arg === "object" && arg !== null && !Array.isArray(arg)) {
+    throw new TypeError_(`${name}() got an unexpected keyword argument '${Object.keys(arg)[0] ?? ""}'`);
+  }
+  throw new TypeError_(`${name}() takes a function to run (or nothing, as a decorator), not ${typeof arg}`);
+}
+
+/** Wraps a function so every call runs in one grad mode (Python's `@torch.no_grad()` / `@torch.enable_grad()`). */
+export type GradModeDecorator = <A extends unknown[], R>(f: (...args: A) => R) => (...args: A) => R;
+function decorator(mode: boolean): GradModeDecorator {
+  return <A extends unknown[], R>(f: (...args: A) => R) => {
+    if (typeof f !== "function") throw new TypeError_(`${mode ? "enable_grad" : "no_grad"}() decorates a function, got ${typeof f}`);
+    return (...args: A): R => withMode(mode, () => f(...args));
+  };
 }
 
 /**

@@ -94,3 +94,25 @@ describe("torch.autograd.grad(..., is_grads_batched=True)", () => {
     expect(() => torch.autograd.grad(w.pow(2), w, { is_grads_batched: true })).toThrow("grad can be implicitly created only for scalar outputs");
   });
 });
+
+describe("the decorator forms: @torch.no_grad(), @torch.enable_grad(), @torch.inference_mode()", () => {
+  it("torch.no_grad() with no function returns a decorator whose calls record nothing; enable_grad() and inference_mode(mode) likewise", () => {
+    const x = torch.ones(2, { requires_grad: true });
+    const add_tensors2 = torch.no_grad()((a: typeof x, b: typeof x) => a.add(b));
+    const z = add_tensors2(x, x);
+    expect(z.requires_grad).toBe(false);
+    expect(z.tolist()).toEqual([2, 2]);
+    expect(torch.is_grad_enabled()).toBe(true);
+    const doubled = torch.enable_grad()((a: typeof x) => a.mul(2));
+    expect(torch.no_grad(() => doubled(x)).requires_grad).toBe(true);
+    const infer = torch.inference_mode()((a: typeof x) => {
+      expect(torch.is_inference_mode_enabled()).toBe(true);
+      return a.mul(3);
+    });
+    expect(infer(x).requires_grad).toBe(false);
+    expect(torch.inference_mode(false)((a: typeof x) => a.mul(3))(x).requires_grad).toBe(true);
+    expect(() => torch.no_grad()(5 as never)).toThrow("no_grad() decorates a function, got number");
+    // the function form is unchanged
+    expect(torch.no_grad(() => 7)).toBe(7);
+  });
+});

@@ -131,6 +131,14 @@ describe("The Fundamentals of Autograd", () => {
     const c3 = x.mul(y);
     expect(c3.requires_grad).toBe(true);
 
+    // @torch.no_grad() as a decorator
+    const add_tensors1 = (a: Tensor, b: Tensor) => a.add(b);
+    const add_tensors2 = torch.no_grad()((a: Tensor, b: Tensor) => a.add(b));
+    const aa = torch.ones([2, 3], { requires_grad: true }).mul(2);
+    const bb = torch.ones([2, 3], { requires_grad: true }).mul(3);
+    expect(add_tensors1(aa, bb).requires_grad).toBe(true);
+    expect(add_tensors2(aa, bb).requires_grad).toBe(false);
+
     const s = torch.rand(5, { requires_grad: true });
     const t = s.detach();
     expect(t.requires_grad).toBe(false);
@@ -208,10 +216,10 @@ describe("autograd mechanics: non-leaf gradients, hooks, higher derivatives, inf
     const x = torch.tensor(2.0, { requires_grad: true });
     const y = x.pow(3);
     const [dydx] = torch.autograd.grad(y, x, { create_graph: true });
-    expect(dydx.item()).toBe(12);
-    expect(dydx.requires_grad).toBe(true);
-    const [d2ydx2] = torch.autograd.grad(dydx, x);
-    expect(d2ydx2.item()).toBe(12);
+    expect(dydx!.item()).toBe(12);
+    expect(dydx!.requires_grad).toBe(true);
+    const [d2ydx2] = torch.autograd.grad(dydx!, x);
+    expect(d2ydx2!.item()).toBe(12);
 
     const w = torch.tensor([1.0, -2.0], { requires_grad: true });
     w.pow(3).sum().backward({ create_graph: true });
@@ -219,7 +227,8 @@ describe("autograd mechanics: non-leaf gradients, hooks, higher derivatives, inf
     w.grad = null;
     g.sum().backward();
     expect(w.grad!.tolist()).toEqual([6, -12]); // 6w
-    expect(() => torch.autograd.grad(x.mul(2), x).map((t) => t)[0].mul(1).backward()).toThrow(/does not require grad/);
+    const [plain] = torch.autograd.grad(x.mul(2), x); // no create_graph: a constant
+    expect(() => plain!.mul(1).backward()).toThrow(/does not require grad/);
   });
 
   it("no_grad versus inference_mode: neither records a graph; set_grad_enabled restores the mode", () => {
