@@ -15,6 +15,8 @@
  */
 import { decodeCheckpoint, encodeCheckpoint, isStateDict, OBJECT_KEY, type Checkpoint } from "./checkpoint";
 import { bool, float32, float64, int64, type DType } from "./dtype";
+import { parseArgs, type PyArgs } from "./args";
+import { checkDevice, Device } from "./device";
 import { RuntimeError, TypeError_ } from "./errors";
 import { Module, type StateDict } from "./nn/module";
 import { BatchNorm1d } from "./nn/modules/batchnorm";
@@ -278,14 +280,59 @@ export function save(obj: Module | StateDict | Map<string, Tensor> | Checkpoint 
  * comes back as a Module (its classes must be built in or registered); a state dict as
  * { name: Tensor }.
  */
-export function load(f: Uint8Array | ArrayBuffer | string): Module | StateDict | Checkpoint {
+/** Where torch.load puts the tensors: a device, a {saved: target} dict, or a function of (tensor, location). */
+export type MapLocation = string | Device | Record<string, string | Device> | ((t: Tensor, location: string) => Tensor) | null;
+
+const CUDA_LOAD_ERROR =
+  "Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is False. If you are running on a CPU-only machine, please use torch.load with map_location=torch.device('cpu') to map your storages to the CPU.";
+
+/** Checks one map_location target: the CPU passes, CUDA raises torch 1.13's CPU-only load error, others the engine's. */
+function checkLoadTarget(target: unknown): void {
+  const name = typeof target === "string" ? target : target instanceof Device ? target.toString() : null;
+  if (name === null) throw new TypeError_(`load(): map_location must be a string, torch.device, dict or function, not ${typeof target}`);
+  if (name.split(":")[0] === "cuda") throw new RuntimeError(CUDA_LOAD_ERROR);
+  checkDevice(name, "load");
+}
+
+/** Applies map_location to the stored tensors (all on the CPU here, as PyTorch's storages are before mapping). */
+function mapLocation(tensors: StateDict, map_location: MapLocation | undefined): StateDict {
+  if (map_location === null || map_location === undefined) return tensors;
+  if (typeof map_location === "function") {
+    const out: StateDict = {};
+    for (const [k, t] of Object.entries(tensors)) {
+      const r = map_location(t, "cpu");
+      if (!(r instanceof Tensor)) throw new TypeError_("load(): a map_location function must return the tensor (storage) it is given, or a copy of it");
+      out[k] = r;
+    }
+    return out;
+  }
+  if (typeof map_location === "object" && !(map_location instanceof Device)) {
+    Object.values(map_location).forEach(checkLoadTarget);
+    return tensors;
+  }
+  checkLoadTarget(map_location);
+  return tensors;
+}
+
+/**
+ * torch.load(f, map_location=None, *, weights_only=False): the object torch.save wrote. The tensors
+ * live on the CPU; map_location may name the CPU (a string, torch.device or {saved: target} dict), or
+ * be a function called with each tensor and 'cpu' (its result is used); a CUDA target raises
+ * PyTorch's CPU-only error. weights_only is accepted (this format stores no code either way).
+ */
+export function load(f: Uint8Array | ArrayBuffer | string, ...args: PyArgs<[map_location?: MapLocation], { map_location?: MapLocation; weights_only?: boolean }>): Module | StateDict | Checkpoint {
+  const o = parseArgs<{ map_location?: MapLocation; weights_only?: boolean }>("load", ["map_location", "weights_only"], args);
+  if (o.weights_only !== undefined && typeof o.weights_only !== "boolean") throw new TypeError_(`load(): argument 'weights_only' must be bool, not ${typeof o.weights_only}`);
+  if (o.map_location !== undefined && o.map_location !== null && typeof o.map_location !== "function") mapLocation({}, o.map_location); // check before reading
   let bytes: Uint8Array | ArrayBuffer;
   if (typeof f === "string") {
     const stored = fileStore.read(f);
     if (!stored) throw new RuntimeError(`[Errno 2] No such file or directory: '${f}' (save it first with torch.save(obj, '${f}'))`);
     bytes = stored;
   } else bytes = f;
-  const { tensors, metadata } = load_tensors(bytes);
+  const loaded = load_tensors(bytes);
+  const metadata = loaded.metadata;
+  const tensors = mapLocation(loaded.tensors, o.map_location);
   if (metadata[OBJECT_KEY] !== undefined) return decodeCheckpoint(metadata[OBJECT_KEY], tensors);
   const archJson = metadata[ARCHITECTURE_KEY];
   if (!archJson) return tensors;

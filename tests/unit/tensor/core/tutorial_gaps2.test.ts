@@ -116,3 +116,25 @@ describe("the decorator forms: @torch.no_grad(), @torch.enable_grad(), @torch.in
     expect(torch.no_grad(() => 7)).toBe(7);
   });
 });
+
+describe("torch.load(f, map_location=..., weights_only=...)", () => {
+  it("maps to the CPU (string, torch.device, dict, function); a CUDA target raises torch 1.13's CPU-only error", () => {
+    const lin = new torch.nn.Linear(2, 2);
+    torch.save(lin.state_dict(), "gaps2_load.pt");
+    const keys = (sd: unknown) => Object.keys(sd as object);
+    expect(keys(torch.load("gaps2_load.pt", { map_location: "cpu" }))).toEqual(["weight", "bias"]);
+    expect(keys(torch.load("gaps2_load.pt", torch.device("cpu")))).toEqual(["weight", "bias"]); // positional, as PyTorch
+    expect(keys(torch.load("gaps2_load.pt", { map_location: { "cuda:0": "cpu" }, weights_only: true }))).toEqual(["weight", "bias"]);
+    const seen: string[] = [];
+    const viaFn = torch.load("gaps2_load.pt", { map_location: (t: typeof lin.weight, loc: string) => (seen.push(loc), t.mul(2)) }) as Record<string, typeof lin.weight>;
+    expect(seen).toEqual(["cpu", "cpu"]);
+    expect(viaFn.weight.equal(lin.weight.detach().mul(2))).toBe(true);
+    const cudaError =
+      "Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is False. If you are running on a CPU-only machine, please use torch.load with map_location=torch.device('cpu') to map your storages to the CPU.";
+    expect(() => torch.load("gaps2_load.pt", { map_location: "cuda:0" })).toThrow(cudaError);
+    expect(() => torch.load("gaps2_load.pt", { map_location: torch.device("cuda") })).toThrow(cudaError);
+    expect(() => torch.load("gaps2_load.pt", { map_location: { cpu: "cuda:1" } })).toThrow(cudaError);
+    expect(() => torch.load("gaps2_load.pt", { map_location: "meta" })).toThrow(/device 'meta' is not available/);
+    expect(() => torch.load("gaps2_load.pt", { pickle_modul: 1 } as never)).toThrow("load() got an unexpected keyword argument 'pickle_modul'");
+  });
+});
