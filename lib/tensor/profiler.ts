@@ -33,6 +33,10 @@ const now: () => number = typeof performance !== "undefined" ? () => performance
 export class FunctionEvent {
   children: FunctionEvent[] = [];
   end = 0;
+  /** Bytes of the fresh tensors this call returned that no inner call made (profile_memory). */
+  self_cpu_memory_usage = 0;
+  /** The storages this call and its inner calls returned fresh (so a caller does not count them again). */
+  _storages: Set<unknown> | null = null;
   constructor(
     readonly name: string,
     readonly start: number,
@@ -54,6 +58,10 @@ export class FunctionEvent {
   get cpu_time(): number {
     return this.cpu_time_total;
   }
+  /** Bytes allocated by this call and the calls inside it. */
+  get cpu_memory_usage(): number {
+    return this.self_cpu_memory_usage + this.children.reduce((s, c) => s + c.cpu_memory_usage, 0);
+  }
 }
 
 /** Events of one name (and input shapes), summed: PyTorch's FunctionEventAvg. */
@@ -61,6 +69,8 @@ export class FunctionEventAvg {
   count = 0;
   cpu_time_total = 0;
   self_cpu_time_total = 0;
+  cpu_memory_usage = 0;
+  self_cpu_memory_usage = 0;
   cpu_parent: FunctionEvent | null = null;
   constructor(
     readonly key: string,
@@ -73,6 +83,8 @@ export class FunctionEventAvg {
     this.count += 1;
     this.cpu_time_total += e.cpu_time_total;
     this.self_cpu_time_total += e.self_cpu_time_total;
+    this.cpu_memory_usage += e.cpu_memory_usage;
+    this.self_cpu_memory_usage += e.self_cpu_memory_usage;
   }
   get cpu_time_total_str(): string {
     return formatTime(this.cpu_time_total);
@@ -108,10 +120,22 @@ export interface TableOptions {
   top_level_events_only?: boolean;
 }
 
-const SORT_KEYS = new Set(["cpu_time", "cpu_time_total", "self_cpu_time_total", "count"]);
+const SORT_KEYS = new Set(["cpu_time", "cpu_time_total", "self_cpu_time_total", "count", "cpu_memory_usage", "self_cpu_memory_usage"]);
+
+/** PyTorch's _format_memory. */
+export function formatMemory(nbytes: number): string {
+  const KB = 1024, MB = 1024 * KB, GB = 1024 * MB;
+  if (Math.abs(nbytes) >= GB) return `${(nbytes / GB).toFixed(2)} Gb`;
+  if (Math.abs(nbytes) >= MB) return `${(nbytes / MB).toFixed(2)} Mb`;
+  if (Math.abs(nbytes) >= KB) return `${(nbytes / KB).toFixed(2)} Kb`;
+  return `${nbytes} b`;
+}
 
 /** A list of events (or averages) with PyTorch's table(). */
 export class EventList<E extends FunctionEvent | FunctionEventAvg> extends Array<E> {
+  /** Whether table() shows the CPU Mem columns (set by a profile with profile_memory). */
+  profile_memory = false;
+
   static override get [Symbol.species](): ArrayConstructor {
     return Array;
   }
@@ -138,7 +162,7 @@ export class EventList<E extends FunctionEvent | FunctionEventAvg> extends Array
     if (maxName !== null) nameWidth = Math.min(nameWidth, maxName);
     let shapesWidth = Math.max(...events.map((e) => (shapesOf(e) === null ? 4 : pyList(shapesOf(e)!).length))) + 4;
     if (maxShapes !== null) shapesWidth = Math.min(shapesWidth, maxShapes);
-    const headers = ["Name", "Self CPU %", "Self CPU", "CPU total %", "CPU total", "CPU time avg", "# of Calls"];
+    const headers = ["Name", "Self CPU %", "Self CPU", "CPU total %", "CPU total", "CPU time avg", ...(this.profile_memory ? ["CPU Mem", "Self CPU Mem"] : []), "# of Calls"];
     const widths = [nameWidth, ...headers.slice(1).map(() => 12)];
     if (hasShapes) {
       headers.push("Input Shapes");
@@ -166,6 +190,7 @@ export class EventList<E extends FunctionEvent | FunctionEventAvg> extends Array
         formatShare(e.cpu_time_total, total),
         formatTime(e.cpu_time_total),
         formatTime(e.cpu_time),
+        ...(this.profile_memory ? [formatMemory(e.cpu_memory_usage), formatMemory(e.self_cpu_memory_usage)] : []),
         String(e.count),
       ];
       if (hasShapes) cells.push((shapesOf(e) === null ? "None" : pyList(shapesOf(e)!)).slice(0, shapesWidth));
@@ -178,7 +203,9 @@ export class EventList<E extends FunctionEvent | FunctionEventAvg> extends Array
   /** Groups the events by name (and input shapes): PyTorch's EventList.key_averages(). */
   key_averages(...args: PyArgs<[group_by_input_shapes?: boolean], { group_by_input_shapes?: boolean }>): EventList<FunctionEventAvg> {
     const { group_by_input_shapes } = parseArgs<{ group_by_input_shapes?: boolean }>("key_averages", ["group_by_input_shapes"], args);
-    return averages(this as unknown as FunctionEvent[], group_by_input_shapes ?? false);
+    const out = averages(this as unknown as FunctionEvent[], group_by_input_shapes ?? false);
+    out.profile_memory = this.profile_memory;
+    return out;
   }
 
   get self_cpu_time_total(): number {
@@ -208,6 +235,7 @@ function averages(events: readonly FunctionEvent[], byShape: boolean): EventList
 
 interface Recorder {
   record_shapes: boolean;
+  profile_memory: boolean;
   events: FunctionEvent[];
   stack: FunctionEvent[];
 }
@@ -239,11 +267,35 @@ function recorded<T>(name: string, args: readonly unknown[], fn: () => T): T {
   // A layer whose forward calls the same op (nn.ReLU -> x.relu()) is one aten::relu, as in PyTorch.
   if (r.stack.length > 0 && r.stack[r.stack.length - 1].name === name) return fn();
   const e = begin(r, name, args);
+  let result: T | undefined;
   try {
-    return fn();
+    result = fn();
+    return result;
   } finally {
     finish(r, e);
+    if (r.profile_memory) countMemory(e, args, result);
   }
+}
+
+/**
+ * profile_memory: an op's self memory is the bytes of the tensors it returned on storage that
+ * neither its inputs nor its inner ops had (PyTorch counts allocations inside the op; frees, which
+ * PyTorch shows as negative numbers, are not tracked here).
+ */
+function countMemory(e: FunctionEvent, args: readonly unknown[], result: unknown): void {
+  const inner = new Set<unknown>();
+  for (const c of e.children) for (const st of c._storages ?? []) inner.add(st);
+  const seen = new Set<unknown>(args.filter((a): a is Tensor => a instanceof Tensor).map((t) => t._data));
+  const outs = result instanceof Tensor ? [result] : Array.isArray(result) ? result.filter((t): t is Tensor => t instanceof Tensor) : [];
+  let bytes = 0;
+  for (const t of outs) {
+    if (seen.has(t._data) || inner.has(t._data)) continue;
+    seen.add(t._data);
+    inner.add(t._data);
+    bytes += t.numel() * t.element_size();
+  }
+  e.self_cpu_memory_usage = bytes;
+  e._storages = inner;
 }
 
 /** The namespaces and prototypes whose functions a running profile wraps (registered by index.ts). */
@@ -481,7 +533,7 @@ export class profile {
 
   private beginRecording(): void {
     this.outer = active;
-    this.recorder = { record_shapes: this.record_shapes, events: [], stack: [] };
+    this.recorder = { record_shapes: this.record_shapes, profile_memory: this.profile_memory, events: [], stack: [] };
     active = this.recorder;
     install();
     if (this.record_steps) this.beginStep();
@@ -519,6 +571,7 @@ export class profile {
     if (this._events === null) throw new RuntimeError("Profiler didn't finish running");
     const out = new EventList<FunctionEvent>();
     out.push(...this._events);
+    out.profile_memory = this.profile_memory;
     return out;
   }
 
@@ -531,7 +584,9 @@ export class profile {
     if (o.group_by_input_shape && !this.record_shapes) {
       throw new RuntimeError("Input shapes are not recorded: profile with record_shapes=True to group by input shape");
     }
-    return averages(this.events(), o.group_by_input_shape ?? false);
+    const out = averages(this.events(), o.group_by_input_shape ?? false);
+    out.profile_memory = this.profile_memory;
+    return out;
   }
 
   get self_cpu_time_total(): number {

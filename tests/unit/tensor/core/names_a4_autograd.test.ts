@@ -11,7 +11,7 @@ interface Fx {
   forward_ad: { x: FT; tx: FT; W: FT; tW: FT; b: FT; cases: Record<string, { primal: FT; tangent: FT }> };
   schedules: { kwargs: Record<string, number>; actions: string[] }[];
   schedule_run: { step_num: number; keys: string[]; steps: number[] }[];
-  tables: { spec: [string, number, number, number, number[][] | null][]; plain_sorted: string; plain_header: string; shapes: string; top_level: string };
+  tables: { spec: [string, number, number, number, number[][] | null][]; plain_sorted: string; plain_header: string; shapes: string; top_level: string; memory_spec: [number, number][]; memory: string };
 }
 const fx = fixture<Fx>("core/names_a4_autograd.json");
 const t = torch as unknown as {
@@ -60,6 +60,10 @@ describe("profiler table: PyTorch 1.13's layout", () => {
     expect(events(true).table("self_cpu_time_total")).toBe(fx.tables.shapes);
     expect(events(false).table({ sort_by: "count", top_level_events_only: true })).toBe(fx.tables.top_level);
     expect(() => events(false).table({ sort_by: "cuda_time_total" })).toThrow("sort_by must be one of the CPU columns");
+    const mem = events(false);
+    mem.forEach((e, i) => ([e.cpu_memory_usage, e.self_cpu_memory_usage] = fx.tables.memory_spec[i]));
+    mem.profile_memory = true;
+    expect(mem.table({ sort_by: "self_cpu_memory_usage" })).toBe(fx.tables.memory);
     expect(() => events(false).table({ zzz_unknown: 1 } as never)).toThrow("unexpected keyword argument 'zzz_unknown'");
   });
 });
@@ -88,6 +92,16 @@ describe("torch.profiler.profile", () => {
     expect(table.split("\n")[1]).toMatch(/^\s+Name {4}Self CPU % {6}Self CPU {3}CPU total % {5}CPU total {2}CPU time avg {4}# of Calls {2}$/);
     expect(table).toMatch(/\n\s+model_inference\s+\S+%\s+\S+\s+100\.00%/);
     expect(table.trimEnd().split("\n").pop()).toMatch(/^Self CPU time total: \d+\.\d{3}(us|ms|s)$/);
+  });
+
+  it("profile_memory: bytes of the fresh tensors each op returns, CPU Mem columns as PyTorch's", () => {
+    const prof = new t.profiler.profile({ profile_memory: true }, () => torch.ones([100, 100]).exp().sum());
+    const avg = prof.key_averages() as unknown as (Avg & { cpu_memory_usage: number; self_cpu_memory_usage: number })[] & { table(o?: object): string };
+    const mem = Object.fromEntries(avg.map((e) => [e.key, [e.cpu_memory_usage, e.self_cpu_memory_usage]]));
+    expect(mem["aten::ones"]).toEqual([40000, 40000]);
+    expect(mem["aten::exp"]).toEqual([40000, 40000]);
+    expect(mem["aten::sum"]).toEqual([4, 4]);
+    expect(avg.table({ sort_by: "self_cpu_memory_usage" }).split("\n")[1]).toContain("CPU Mem  Self CPU Mem    # of Calls");
   });
 
   it("wraps nothing once stopped; CUDA raises; the legacy torch.autograd.profiler signature and the fn form work", () => {
