@@ -19,8 +19,9 @@
  * caller's self time); metadata methods (size, dim, stride, is_*, ...) are not ops and are skipped.
  * key_averages() groups by name (and input shapes with group_by_input_shape), table() prints
  * PyTorch's columns (Name, Self CPU %, Self CPU, CPU total %, CPU total, CPU time avg, # of Calls,
- * Input Shapes). CUDA activities, memory profiling, stacks, FLOPs and schedules are not measured
- * here: asking for CUDA raises, the others are accepted and leave their columns out.
+ * Input Shapes, and CPU Mem / Self CPU Mem with profile_memory: bytes of the fresh tensors each op
+ * returns). schedule / step() / on_trace_ready and export_chrome_trace follow PyTorch's. CUDA
+ * activities raise (no GPU); stacks and FLOPs are accepted and leave their columns out.
  */
 import { parseArgs, type PyArgs } from "./args";
 import { RuntimeError, TypeError_, ValueError } from "./errors";

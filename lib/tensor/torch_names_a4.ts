@@ -1,8 +1,11 @@
 /**
- * torch 1.13 names helper A4 added (issue 12) that belong to no op family: anomaly-mode switches,
- * inference / conj / neg flags, torch.profiler and torch.autograd.profiler / forward_ad, and the
- * Tensor methods is_inference / is_conj / is_neg. Spread into torch by index.ts, which also
- * registers what a running profiler wraps (installA4).
+ * The torch 1.13 names helper A4 added (issue 12), gathered in one place: anomaly-mode switches,
+ * inference / conj / neg flags, torch.profiler and torch.autograd.profiler / forward_ad, lu_unpack,
+ * symeig, the removed lstsq / solve / eig / matrix_rank, svd_lowrank / pca_lowrank, stft / istft,
+ * the memory formats and layouts, and their Tensor methods. Spread into torch by index.ts, which
+ * then calls installA4: what a running profiler wraps, torch.linalg's eig / eigvals / ldl_*, the
+ * memory_format handling of Tensor methods and *_like creators, the distributions' expand / mode /
+ * enumerate_support, and torch.autograd.profiler / forward_ad.
  */
 import { parseArgs, type PyArgs } from "./args";
 import { forward_ad } from "./autograd/forward_ad";

@@ -13,7 +13,8 @@
  * - graph.saved_tensors_hooks: not supported. Built-in ops keep what their backward needs inside
  *   their closures, not in a list a hook could swap, so pack/unpack hooks could only ever see
  *   custom Functions' tensors; rather than run them for some tensors and not others, it raises.
- * - forward_ad is not provided (forward-mode AD needs tangent rules in every op; see the report).
+ * - forward_ad (dual_level, make_dual, unpack_dual) and profiler are added by ../torch_names_a4.ts:
+ *   tangents come from the reverse graph (autograd/forward_ad.ts), the profiler is ../profiler.ts.
  */
 import { NotImplementedError, TypeError_ } from "../errors";
 import { Tensor } from "../tensor";
