@@ -18,7 +18,7 @@ import { Tensor } from "./tensor";
 import { hardshrink, type ShrinkArgs } from "./nn/functional/activation_extra";
 import { prelu } from "./nn/functional/activation";
 import { lu_solve } from "./ops/linalg";
-import { linalgA4, luWithInfos, lu_unpack, pca_lowrank, removedLinalg, svd_lowrank, symeig } from "./ops/linalg_a4";
+import { linalgA4, lobpcg, luWithInfos, lu_unpack, pca_lowrank, removedLinalg, svd_lowrank, symeig } from "./ops/linalg_a4";
 import { istft, stft } from "./ops/spectral_stft";
 import { installDistributionExtras } from "./distributions/extras_a4";
 import { emptyWithFormat, installMemoryFormats, likeWithFormat, memoryFormatNames } from "./memory_format";
@@ -53,7 +53,7 @@ export const torchNamesA4 = {
   is_conj: (input: Tensor, ...rest: unknown[]): boolean => (tensorArg("is_conj", input, rest), false),
   is_neg: (input: Tensor, ...rest: unknown[]): boolean => (tensorArg("is_neg", input, rest), false),
   profiler: profilerNamespace,
-  lu_unpack, symeig, ...removedLinalg, svd_lowrank, pca_lowrank,
+  lu_unpack, symeig, ...removedLinalg, svd_lowrank, pca_lowrank, lobpcg,
   stft, istft,
   ...memoryFormatNames,
 };

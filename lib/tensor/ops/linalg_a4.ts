@@ -13,7 +13,7 @@ import { int64 } from "../dtype";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { Tensor } from "../tensor";
 import { eye, from_array, randn, zeros } from "./creation";
-import { eigh, lu_factor, qr, svd } from "./linalg";
+import { cholesky, eigh, lu_factor, qr, solve_triangular, svd } from "./linalg";
 import { ldl_factor, ldl_factor_ex, ldl_solve } from "./ldl";
 
 function namedTuple<K extends string>(keys: readonly K[], values: Tensor[]): Tensor[] & Record<K, Tensor> {
@@ -183,4 +183,75 @@ export function pca_lowrank(A: Tensor, ...args: PyArgs<[q?: number | null, cente
   if (!(niter >= 0)) throw new ValueError(`niter(=${niter}) must be non-negative integer`);
   if (!(o.center ?? true)) return svdLowrankCore(A, q, niter, null);
   return svdLowrankCore(A.sub(A.mean(-2, true)), q, niter, null);
+}
+
+// ---- torch.lobpcg -------------------------------------------------------------------------------
+
+export interface LobpcgOptions {
+  k?: number | null;
+  B?: Tensor | null;
+  X?: Tensor | null;
+  n?: number | null;
+  iK?: Tensor | null;
+  niter?: number | null;
+  tol?: number | null;
+  largest?: boolean | null;
+  method?: string | null;
+  tracker?: null;
+  ortho_iparams?: Record<string, number> | null;
+  ortho_fparams?: Record<string, number> | null;
+  ortho_bparams?: Record<string, boolean> | null;
+}
+
+/**
+ * torch.lobpcg(A, k=None, B=None, X=None, n=None, ..., largest=None) -> (E, X): the k largest (or,
+ * with largest=False, smallest) eigenpairs of A x = lambda B x for symmetric A and positive
+ * definite B. Not LOBPCG's iterations: the dense problem is solved exactly (B = L L^T,
+ * eigh(L^-1 A L^-T), X = L^-T Y), which is what LOBPCG converges to; E is descending for the
+ * largest and ascending for the smallest, as PyTorch's; eigenvectors are unique up to sign. niter,
+ * tol, method, iK, tracker and the ortho_* settings are accepted and have no effect. PyTorch's
+ * m >= 3n check is kept. Differentiable through eigh (and cholesky / triangular solves with B).
+ */
+export function lobpcg(A: Tensor, ...args: PyArgs<[k?: number | null, B?: Tensor | null, X?: Tensor | null, n?: number | null, iK?: Tensor | null, niter?: number | null, tol?: number | null, largest?: boolean | null, method?: string | null], LobpcgOptions>): Tensor[] {
+  const o = parseArgs<LobpcgOptions>("lobpcg", ["k", "B", "X", "n", "iK", "niter", "tol", "largest", "method", "tracker", "ortho_iparams", "ortho_fparams", "ortho_bparams"], args);
+  if (!(A instanceof Tensor)) throw new TypeError_("lobpcg(): argument 'A' must be Tensor");
+  if (A.dim() < 2 || A.shape[A.dim() - 1] !== A.shape[A.dim() - 2]) throw new ValueError(`lobpcg: A must be a square matrix (or a batch of them), got shape [${A.shape.join(", ")}]`);
+  const m = A.shape[A.dim() - 1];
+  const X = o.X ?? null;
+  let n: number;
+  let k: number;
+  if (X === null) {
+    k = o.k ?? 1;
+    n = o.n ?? k;
+  } else {
+    n = X.shape[X.dim() - 1];
+    k = o.k ?? n;
+  }
+  if (m < 3 * n) {
+    throw new ValueError(`LPBPCG algorithm is not applicable when the number of A rows (=${m}) is smaller than 3 x the number of requested eigenpairs (=${n})`);
+  }
+  const largest = o.largest ?? true;
+  let w: Tensor;
+  let V: Tensor;
+  if (o.B) {
+    const L = cholesky(o.B);
+    // C = L^-1 A L^-T, symmetric when A is.
+    const LiA = solve_triangular(L, A, { upper: false });
+    const C = solve_triangular(L, LiA.mT, { upper: false });
+    const r = eigh(C);
+    w = r.eigenvalues;
+    V = solve_triangular(L.mT, r.eigenvectors, { upper: true });
+  } else {
+    const r = eigh(A);
+    w = r.eigenvalues;
+    V = r.eigenvectors;
+  }
+  if (largest) {
+    w = w.narrow(-1, m - k, k).flip(-1);
+    V = V.narrow(-1, m - k, k).flip(-1);
+  } else {
+    w = w.narrow(-1, 0, k);
+    V = V.narrow(-1, 0, k);
+  }
+  return [w, V];
 }

@@ -146,3 +146,29 @@ describe("torch.linalg.ldl_factor / ldl_factor_ex / ldl_solve", () => {
     expect(() => L.ldl_solve(LD, pivots, torch.ones([2, 1]))).toThrow("Incompatible shapes of A and B");
   });
 });
+
+describe("torch.lobpcg (the dense generalized eigenproblem, what LOBPCG converges to)", () => {
+  const lb = fixture<{ A: FT; B: FT; cases: { kwargs: Record<string, unknown>; E: FT; X_shape: number[] }[] }>("core/names_a4_lobpcg.json");
+  const lobpcg = (torch as unknown as { lobpcg(A: Tensor, o?: object): Tensor[] }).lobpcg;
+  for (const c of lb.cases) {
+    it(JSON.stringify(c.kwargs), () => {
+      const A = tensorOf(lb.A);
+      const B = c.kwargs.B ? tensorOf(lb.B) : null;
+      const opts: Record<string, unknown> = { ...c.kwargs, B };
+      if (c.kwargs.X) opts.X = torch.randn([12, c.kwargs.X as number], { dtype: torch.float64 });
+      const [E, X] = lobpcg(A, opts);
+      // PyTorch's LOBPCG stops at its tolerance; the exact eigenvalues agree to well within it.
+      expectClose(E, c.E, { rtol: 1e-6, atol: 1e-8, label: "E" });
+      expect([...X.shape]).toEqual(c.X_shape);
+      const BX = B ? B.matmul(X) : X;
+      expectClose(A.matmul(X), BX.mul(E), { rtol: 1e-8, atol: 1e-8, label: "A X = B X diag(E)" });
+      expectClose(X.mT.matmul(BX), torch.eye(X.shape[1], { dtype: torch.float64 }), { rtol: 1e-8, atol: 1e-10, label: "X^T B X = I" });
+    });
+  }
+
+  it("PyTorch's size check; gradients of the eigenvalues", () => {
+    expect(() => lobpcg(torch.eye(4, { dtype: torch.float64 }), { k: 2 })).toThrow("LPBPCG algorithm is not applicable when the number of A rows (=4) is smaller than 3 x the number of requested eigenpairs (=2)");
+    const M = tensorOf(lb.A).narrow(0, 0, 6).narrow(1, 0, 6);
+    gradcheck((a) => lobpcg(a.add(a.mT).div(2), { k: 2 })[0], [M]);
+  });
+});

@@ -555,6 +555,7 @@ const forms: Form[] = [
   { name: "torch.svd_lowrank", positional: () => (torch.manual_seed(1), [...(torch as unknown as { svd_lowrank(...a: unknown[]): Tensor[] }).svd_lowrank(x3().reshape([6, 4]), 2, 1)].slice(1, 2)), options: () => (torch.manual_seed(1), [...(torch as unknown as { svd_lowrank(...a: unknown[]): Tensor[] }).svd_lowrank(x3().reshape([6, 4]), { q: 2, niter: 1 })].slice(1, 2)) },
   { name: "torch.pca_lowrank", positional: () => (torch.manual_seed(1), [...(torch as unknown as { pca_lowrank(...a: unknown[]): Tensor[] }).pca_lowrank(x3().reshape([6, 4]), 2, false, 1)].slice(1, 2)), options: () => (torch.manual_seed(1), [...(torch as unknown as { pca_lowrank(...a: unknown[]): Tensor[] }).pca_lowrank(x3().reshape([6, 4]), { q: 2, center: false, niter: 1 })].slice(1, 2)) },
   { name: "nn.DataParallel", positional: () => new (nn as unknown as { DataParallel: new (...a: unknown[]) => nn.Module }).DataParallel(new nn.Identity(), [0], 0, 1), options: () => new (nn as unknown as { DataParallel: new (...a: unknown[]) => nn.Module }).DataParallel(new nn.Identity(), { device_ids: [0], output_device: 0, dim: 1 }) },
+  { name: "torch.lobpcg", positional: () => (torch as unknown as { lobpcg(...a: unknown[]): Tensor[] }).lobpcg(torch.eye(6).mul(torch.arange(1, 7).float()), 2, null, null, null, null, null, null, false).slice(0, 1), options: () => (torch as unknown as { lobpcg(...a: unknown[]): Tensor[] }).lobpcg(torch.eye(6).mul(torch.arange(1, 7).float()), { k: 2, largest: false }).slice(0, 1) },
   // end helper A4
 ];
 
