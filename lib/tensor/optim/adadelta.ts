@@ -6,8 +6,9 @@
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
 import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
-export interface AdadeltaOptions {
+export interface AdadeltaOptions extends ImplFlags {
   lr: number;
   rho: number;
   eps: number;
@@ -18,8 +19,8 @@ export interface AdadeltaOptions {
 export class Adadelta extends Optimizer<AdadeltaOptions> {
   /** new optim.Adadelta(params, { lr: 1.0, rho: 0.9, eps: 1e-6, weight_decay: 0 }) */
   constructor(params: ParamsArg<AdadeltaOptions>, ...args: PyArgs<[lr?: number, rho?: number, eps?: number, weight_decay?: number], Partial<AdadeltaOptions>>) {
-    const o = parseArgs<AdadeltaOptions>("Adadelta", ["lr", "rho", "eps", "weight_decay", "maximize"], args);
-    super(params, { lr: o.lr ?? 1.0, rho: o.rho ?? 0.9, eps: o.eps ?? 1e-6, weight_decay: o.weight_decay ?? 0, maximize: o.maximize ?? false });
+    const o = parseArgs<AdadeltaOptions & ImplFlags>("Adadelta", ["lr", "rho", "eps", "weight_decay", "maximize", ...implFlagNames("Adadelta")], args);
+    super(params, { lr: o.lr ?? 1.0, rho: o.rho ?? 0.9, eps: o.eps ?? 1e-6, weight_decay: o.weight_decay ?? 0, maximize: o.maximize ?? false, ...implFlags("Adadelta", o) });
   }
 
   protected override _validate(g: ParamGroup<AdadeltaOptions>): void {

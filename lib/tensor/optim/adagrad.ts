@@ -7,8 +7,9 @@ import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
 import type { Tensor } from "../tensor";
 import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
-export interface AdagradOptions {
+export interface AdagradOptions extends ImplFlags {
   lr: number;
   lr_decay: number;
   weight_decay: number;
@@ -23,7 +24,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     params: ParamsArg<AdagradOptions>,
     ...args: PyArgs<[lr?: number, lr_decay?: number, weight_decay?: number, initial_accumulator_value?: number, eps?: number], Partial<AdagradOptions>>
   ) {
-    const o = parseArgs<AdagradOptions>("Adagrad", ["lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps", "maximize"], args);
+    const o = parseArgs<AdagradOptions & ImplFlags>("Adagrad", ["lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps", "maximize", ...implFlagNames("Adagrad")], args);
     super(params, {
       lr: o.lr ?? 1e-2,
       lr_decay: o.lr_decay ?? 0,
@@ -31,6 +32,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
       initial_accumulator_value: o.initial_accumulator_value ?? 0,
       eps: o.eps ?? 1e-10,
       maximize: o.maximize ?? false,
+      ...implFlags("Adagrad", o),
     });
     // PyTorch fills the state of every parameter here, so state_dict() lists them before any step.
     for (const g of this.param_groups) for (const p of g.params) this._init(p, g.initial_accumulator_value);

@@ -11,8 +11,9 @@ import { ValueError } from "../errors";
 import { kernels } from "../kernels/registry";
 import type { AdamParams } from "../kernels/optim";
 import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
-export interface AdamOptions {
+export interface AdamOptions extends ImplFlags {
   lr: number;
   betas: [number, number];
   eps: number;
@@ -31,7 +32,7 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
   protected abstract readonly decoupled: boolean;
 
   constructor(name: string, params: ParamsArg<AdamOptions>, args: AdamArgs, defaultDecay: number) {
-    const o = parseArgs<AdamOptions>(name, ["lr", "betas", "eps", "weight_decay", "amsgrad", "maximize"], args);
+    const o = parseArgs<AdamOptions & ImplFlags>(name, ["lr", "betas", "eps", "weight_decay", "amsgrad", "maximize", ...implFlagNames(name)], args);
     super(params, {
       lr: o.lr ?? 1e-3,
       betas: o.betas ? ([...o.betas] as [number, number]) : [0.9, 0.999],
@@ -39,6 +40,7 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
       weight_decay: o.weight_decay ?? defaultDecay,
       amsgrad: o.amsgrad ?? false,
       maximize: o.maximize ?? false,
+      ...implFlags(name, o),
     });
   }
 

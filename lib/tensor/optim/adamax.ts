@@ -5,9 +5,10 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 import { validateAdamLike } from "./validate";
 
-export interface AdamaxOptions {
+export interface AdamaxOptions extends ImplFlags {
   lr: number;
   betas: [number, number];
   eps: number;
@@ -18,13 +19,14 @@ export interface AdamaxOptions {
 export class Adamax extends Optimizer<AdamaxOptions> {
   /** new optim.Adamax(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0 }) */
   constructor(params: ParamsArg<AdamaxOptions>, ...args: PyArgs<[lr?: number, betas?: [number, number], eps?: number, weight_decay?: number], Partial<AdamaxOptions>>) {
-    const o = parseArgs<AdamaxOptions>("Adamax", ["lr", "betas", "eps", "weight_decay", "maximize"], args);
+    const o = parseArgs<AdamaxOptions & ImplFlags>("Adamax", ["lr", "betas", "eps", "weight_decay", "maximize", ...implFlagNames("Adamax")], args);
     super(params, {
       lr: o.lr ?? 2e-3,
       betas: o.betas ? [o.betas[0], o.betas[1]] : [0.9, 0.999],
       eps: o.eps ?? 1e-8,
       weight_decay: o.weight_decay ?? 0,
       maximize: o.maximize ?? false,
+      ...implFlags("Adamax", o),
     });
   }
 

@@ -8,8 +8,9 @@
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
 import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
-export interface ASGDOptions {
+export interface ASGDOptions extends ImplFlags {
   lr: number;
   lambd: number;
   alpha: number;
@@ -24,7 +25,7 @@ export class ASGD extends Optimizer<ASGDOptions> {
     params: ParamsArg<ASGDOptions>,
     ...args: PyArgs<[lr?: number, lambd?: number, alpha?: number, t0?: number, weight_decay?: number], Partial<ASGDOptions>>
   ) {
-    const o = parseArgs<ASGDOptions>("ASGD", ["lr", "lambd", "alpha", "t0", "weight_decay", "maximize"], args);
+    const o = parseArgs<ASGDOptions & ImplFlags>("ASGD", ["lr", "lambd", "alpha", "t0", "weight_decay", "maximize", ...implFlagNames("ASGD")], args);
     super(params, {
       lr: o.lr ?? 1e-2,
       lambd: o.lambd ?? 1e-4,
@@ -32,6 +33,7 @@ export class ASGD extends Optimizer<ASGDOptions> {
       t0: o.t0 ?? 1e6,
       weight_decay: o.weight_decay ?? 0,
       maximize: o.maximize ?? false,
+      ...implFlags("ASGD", o),
     });
   }
 

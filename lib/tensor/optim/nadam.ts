@@ -8,9 +8,10 @@
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
 import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 import { validateAdamLike } from "./validate";
 
-export interface NAdamOptions {
+export interface NAdamOptions extends ImplFlags {
   lr: number;
   betas: [number, number];
   eps: number;
@@ -24,13 +25,14 @@ export class NAdam extends Optimizer<NAdamOptions> {
     params: ParamsArg<NAdamOptions>,
     ...args: PyArgs<[lr?: number, betas?: [number, number], eps?: number, weight_decay?: number, momentum_decay?: number], Partial<NAdamOptions>>
   ) {
-    const o = parseArgs<NAdamOptions>("NAdam", ["lr", "betas", "eps", "weight_decay", "momentum_decay"], args);
+    const o = parseArgs<NAdamOptions & ImplFlags>("NAdam", ["lr", "betas", "eps", "weight_decay", "momentum_decay", ...implFlagNames("NAdam")], args);
     super(params, {
       lr: o.lr ?? 2e-3,
       betas: o.betas ? [o.betas[0], o.betas[1]] : [0.9, 0.999],
       eps: o.eps ?? 1e-8,
       weight_decay: o.weight_decay ?? 0,
       momentum_decay: o.momentum_decay ?? 4e-3,
+      ...implFlags("NAdam", o),
     });
   }
 

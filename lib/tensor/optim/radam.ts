@@ -7,9 +7,10 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 import { validateAdamLike } from "./validate";
 
-export interface RAdamOptions {
+export interface RAdamOptions extends ImplFlags {
   lr: number;
   betas: [number, number];
   eps: number;
@@ -19,12 +20,13 @@ export interface RAdamOptions {
 export class RAdam extends Optimizer<RAdamOptions> {
   /** new optim.RAdam(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0 }) */
   constructor(params: ParamsArg<RAdamOptions>, ...args: PyArgs<[lr?: number, betas?: [number, number], eps?: number, weight_decay?: number], Partial<RAdamOptions>>) {
-    const o = parseArgs<RAdamOptions>("RAdam", ["lr", "betas", "eps", "weight_decay"], args);
+    const o = parseArgs<RAdamOptions & ImplFlags>("RAdam", ["lr", "betas", "eps", "weight_decay", ...implFlagNames("RAdam")], args);
     super(params, {
       lr: o.lr ?? 1e-3,
       betas: o.betas ? [o.betas[0], o.betas[1]] : [0.9, 0.999],
       eps: o.eps ?? 1e-8,
       weight_decay: o.weight_decay ?? 0,
+      ...implFlags("RAdam", o),
     });
   }
 

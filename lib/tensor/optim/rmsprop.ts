@@ -8,8 +8,9 @@
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
 import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
-export interface RMSpropOptions {
+export interface RMSpropOptions extends ImplFlags {
   lr: number;
   alpha: number;
   eps: number;
@@ -29,7 +30,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       Partial<RMSpropOptions>
     >
   ) {
-    const o = parseArgs<RMSpropOptions>("RMSprop", ["lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize"], args);
+    const o = parseArgs<RMSpropOptions & ImplFlags>("RMSprop", ["lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize", ...implFlagNames("RMSprop")], args);
     super(params, {
       lr: o.lr ?? 1e-2,
       alpha: o.alpha ?? 0.99,
@@ -38,6 +39,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       momentum: o.momentum ?? 0,
       centered: o.centered ?? false,
       maximize: o.maximize ?? false,
+      ...implFlags("RMSprop", o),
     });
   }
 

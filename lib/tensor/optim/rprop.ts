@@ -6,8 +6,9 @@
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
 import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
-export interface RpropOptions {
+export interface RpropOptions extends ImplFlags {
   lr: number;
   etas: [number, number];
   step_sizes: [number, number];
@@ -17,12 +18,13 @@ export interface RpropOptions {
 export class Rprop extends Optimizer<RpropOptions> {
   /** new optim.Rprop(params, { lr: 1e-2, etas: [0.5, 1.2], step_sizes: [1e-6, 50] }) */
   constructor(params: ParamsArg<RpropOptions>, ...args: PyArgs<[lr?: number, etas?: [number, number], step_sizes?: [number, number]], Partial<RpropOptions>>) {
-    const o = parseArgs<RpropOptions>("Rprop", ["lr", "etas", "step_sizes", "maximize"], args);
+    const o = parseArgs<RpropOptions & ImplFlags>("Rprop", ["lr", "etas", "step_sizes", "maximize", ...implFlagNames("Rprop")], args);
     super(params, {
       lr: o.lr ?? 1e-2,
       etas: o.etas ? [o.etas[0], o.etas[1]] : [0.5, 1.2],
       step_sizes: o.step_sizes ? [o.step_sizes[0], o.step_sizes[1]] : [1e-6, 50],
       maximize: o.maximize ?? false,
+      ...implFlags("Rprop", o),
     });
   }
 

@@ -11,8 +11,9 @@ import type { SgdParams } from "../kernels/optim";
 import type { Tensor } from "../tensor";
 import { ValueError } from "../errors";
 import { Optimizer, required, type ParamGroup, type ParamsArg } from "./optimizer";
+import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
-export interface SGDOptions {
+export interface SGDOptions extends ImplFlags {
   lr: number;
   momentum: number;
   dampening: number;
@@ -28,7 +29,7 @@ export class SGD extends Optimizer<SGDOptions> {
     params: ParamsArg<SGDOptions>,
     ...args: PyArgs<[lr?: number, momentum?: number, dampening?: number, weight_decay?: number, nesterov?: boolean], Partial<SGDOptions>>
   ) {
-    const o = parseArgs<SGDOptions>("SGD", ["lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize"], args);
+    const o = parseArgs<SGDOptions & ImplFlags>("SGD", ["lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize", ...implFlagNames("SGD")], args);
     super(params, {
       lr: o.lr ?? (required as unknown as number),
       momentum: o.momentum ?? 0,
@@ -36,6 +37,7 @@ export class SGD extends Optimizer<SGDOptions> {
       weight_decay: o.weight_decay ?? 0,
       nesterov: o.nesterov ?? false,
       maximize: o.maximize ?? false,
+      ...implFlags("SGD", o),
     });
   }
 

@@ -138,3 +138,40 @@ describe("torch.load(f, map_location=..., weights_only=...)", () => {
     expect(() => torch.load("gaps2_load.pt", { pickle_modul: 1 } as never)).toThrow("load() got an unexpected keyword argument 'pickle_modul'");
   });
 });
+
+describe("the optimizers' implementation switches (foreach, differentiable, capturable, fused), as torch 1.13", () => {
+  it("are accepted, recorded in every param_group (state_dict, repr) with 1.13's defaults, and the CUDA-only ones raise 1.13's errors", () => {
+    const lin = new torch.nn.Linear(2, 2);
+    // torch 1.13: print(torch.optim.SGD(m.parameters(), lr=0.001, momentum=0.9))
+    expect(String(new torch.optim.SGD(lin.parameters(), { lr: 0.001, momentum: 0.9 }))).toBe(
+      ["SGD (", "Parameter Group 0", "    dampening: 0", "    differentiable: False", "    foreach: None", "    lr: 0.001", "    maximize: False", "    momentum: 0.9", "    nesterov: False", "    weight_decay: 0", ")"].join("\n"),
+    );
+    // torch 1.13: torch.optim.Adam(m.parameters()).state_dict()['param_groups'][0] keys
+    const adam = new torch.optim.Adam(lin.parameters(), { foreach: false });
+    expect(Object.keys(adam.state_dict().param_groups[0]).sort()).toEqual(
+      ["lr", "betas", "eps", "weight_decay", "amsgrad", "maximize", "foreach", "capturable", "differentiable", "fused", "params"].sort(),
+    );
+    expect(adam.param_groups[0].foreach).toBe(false);
+    const keysOf = (o: { defaults: object }) => Object.keys(o.defaults).sort();
+    expect(keysOf(new torch.optim.AdamW(lin.parameters()))).toEqual(["lr", "betas", "eps", "weight_decay", "amsgrad", "foreach", "maximize", "capturable"].sort());
+    expect(keysOf(new torch.optim.RMSprop(lin.parameters()))).toEqual(["lr", "momentum", "alpha", "eps", "centered", "weight_decay", "foreach", "maximize", "differentiable"].sort());
+    expect(keysOf(new torch.optim.RAdam(lin.parameters()))).toEqual(["lr", "betas", "eps", "weight_decay", "foreach"].sort());
+    expect(keysOf(new torch.optim.NAdam(lin.parameters()))).toEqual(["lr", "betas", "eps", "weight_decay", "momentum_decay", "foreach"].sort());
+    // foreach=True is the same update
+    const a = new torch.nn.Linear(2, 1);
+    const b = new torch.nn.Linear(2, 1);
+    b.load_state_dict(a.state_dict());
+    const oa = new torch.optim.SGD(a.parameters(), { lr: 0.1, momentum: 0.9 });
+    const ob = new torch.optim.SGD(b.parameters(), { lr: 0.1, momentum: 0.9, foreach: true });
+    for (const [m, o] of [[a, oa], [b, ob]] as const) {
+      m(torch.ones(1, 2)).sum().backward();
+      o.step();
+    }
+    expect(a.weight.equal(b.weight)).toBe(true);
+    expect(() => new torch.optim.Adam(lin.parameters(), { fused: true })).toThrow("FusedAdam requires all the params to be CUDA, floating point");
+    expect(() => new torch.optim.Adam(lin.parameters(), { capturable: true })).toThrow("If capturable=True, params and state_steps must be CUDA tensors.");
+    expect(() => new torch.optim.SGD(lin.parameters(), { lr: 0.1, differentiable: true })).toThrow("a leaf Variable that requires grad is being used in an in-place operation.");
+    expect(() => new torch.optim.SGD(lin.parameters(), { lr: 0.1, foreach: 1 as never })).toThrow("SGD(): foreach must be a bool or None, not number");
+    expect(() => new torch.optim.SGD(lin.parameters(), { lr: 0.1, fused: true } as never)).toThrow("SGD() got an unexpected keyword argument 'fused'"); // SGD has no fused in 1.13
+  });
+});

@@ -197,15 +197,15 @@ describe("A4 optimizers: PyTorch's errors", () => {
     }
   });
 
-  it("print like PyTorch 1.13 (settings sorted; PyTorch's foreach/differentiable flags aside)", () => {
+  it("print like PyTorch 1.13 (settings sorted, foreach included)", () => {
     const p = [torch.ones(1, { requires_grad: true })];
     expect(String(new optim.LBFGS(p))).toBe(
       "LBFGS (\nParameter Group 0\n    history_size: 100\n    line_search_fn: None\n    lr: 1\n    max_eval: 25\n    max_iter: 20\n" +
         "    tolerance_change: 1e-09\n    tolerance_grad: 1e-07\n)",
     );
     expect(String(new optim.Adamax([{ params: p }, { params: [torch.ones(1, { requires_grad: true })], lr: 0.1 }]))).toBe(
-      "Adamax (\nParameter Group 0\n    betas: (0.9, 0.999)\n    eps: 1e-08\n    lr: 0.002\n    maximize: False\n    weight_decay: 0\n" +
-        "\nParameter Group 1\n    betas: (0.9, 0.999)\n    eps: 1e-08\n    lr: 0.1\n    maximize: False\n    weight_decay: 0\n)",
+      "Adamax (\nParameter Group 0\n    betas: (0.9, 0.999)\n    eps: 1e-08\n    foreach: None\n    lr: 0.002\n    maximize: False\n    weight_decay: 0\n" +
+        "\nParameter Group 1\n    betas: (0.9, 0.999)\n    eps: 1e-08\n    foreach: None\n    lr: 0.1\n    maximize: False\n    weight_decay: 0\n)",
     );
   });
 
