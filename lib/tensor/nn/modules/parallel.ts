@@ -37,7 +37,6 @@ export class DataParallel extends Module {
 }
 
 export class NLLLoss2d extends NLLLoss {
-  static override readonly __name__ = "NLLLoss2d";
   constructor(...args: ConstructorParameters<typeof NLLLoss>) {
     console.warn(
       "UserWarning: NLLLoss2d has been deprecated. Please use NLLLoss instead as a drop-in replacement and see https://pytorch.org/docs/master/nn.html#torch.nn.NLLLoss for more details.",
@@ -45,6 +44,7 @@ export class NLLLoss2d extends NLLLoss {
     super(...args);
   }
 }
+// NLLLoss types its __name__ as the literal "NLLLoss", so the subclass sets its own at run time.
 Object.defineProperty(NLLLoss2d, "__name__", { value: "NLLLoss2d" });
 
 export class Container extends Module {
