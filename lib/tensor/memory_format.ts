@@ -10,8 +10,8 @@
  * PyTorch's), *_like and clone keep that layout under preserve_format (random *_like fill memory
  * order, so seeded values equal PyTorch's), and is_contiguous({ memory_format }) applies c10's
  * rule to the actual strides. Other ops return contiguous results (PyTorch would often propagate
- * channels_last): same values, different strides. Module.to({ memory_format }) is accepted and
- * leaves parameters contiguous.
+ * channels_last): same values, different strides. Module.to({ memory_format }) converts the 4-D
+ * (and 5-D) parameters and buffers as PyTorch's does (a 5-D one with channels_last raises, as there).
  */
 import { RuntimeError, TypeError_ } from "./errors";
 import { Tensor } from "./tensor";
@@ -188,6 +188,20 @@ export function emptyWithFormat<F extends (...a: never[]) => Tensor>(fn: F): F {
     return inLastOrder(out, rank, (p) => p.contiguous());
   };
   return wrapped as unknown as F;
+}
+
+/** Module.to(..., { memory_format }): PyTorch converts the module's 4-D and 5-D tensors with t.to(memory_format). */
+export function installModuleMemoryFormat(proto: Record<string, unknown>): void {
+  const to = proto.to as (this: object, ...a: unknown[]) => unknown;
+  proto.to = function (this: { _apply_to_tensors(fn: (t: Tensor) => Tensor): unknown }, ...args: unknown[]) {
+    const { rest, format } = takeFormat(args);
+    const out = to.call(this, ...rest);
+    if (format === undefined) return out;
+    checkFormat("to", format);
+    if (format === preserve_format || format === contiguous_format) return out;
+    this._apply_to_tensors((t) => (t.dim() === 4 || t.dim() === 5 ? ((t as unknown as { contiguous(o: object): Tensor }).contiguous({ memory_format: format })) : t));
+    return out;
+  };
 }
 
 export const memoryFormatNames = { memory_format, contiguous_format, channels_last, channels_last_3d, preserve_format, layout, strided, sparse_coo };

@@ -21,7 +21,7 @@ import { lu_solve } from "./ops/linalg";
 import { linalgA4, lobpcg, luWithInfos, lu_unpack, pca_lowrank, removedLinalg, svd_lowrank, symeig } from "./ops/linalg_a4";
 import { istft, stft } from "./ops/spectral_stft";
 import { installDistributionExtras } from "./distributions/extras_a4";
-import { emptyWithFormat, installMemoryFormats, likeWithFormat, memoryFormatNames } from "./memory_format";
+import { emptyWithFormat, installMemoryFormats, installModuleMemoryFormat, likeWithFormat, memoryFormatNames } from "./memory_format";
 
 function tensorArg(fn: string, x: unknown, rest: readonly unknown[]): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError_(`${fn}(): argument 'input' (position 1) must be Tensor, not ${x === null ? "NoneType" : typeof x}`);
@@ -139,6 +139,7 @@ export function installA4(torch: Record<string, unknown>, F: object): void {
   });
   Object.assign(torch.linalg as object, linalgA4);
   installMemoryFormats(Tensor.prototype as unknown as Record<string, unknown>);
+  installModuleMemoryFormat(Module.prototype as unknown as Record<string, unknown>);
   if (typeof torch.distributions === "object" && torch.distributions !== null) installDistributionExtras(torch.distributions as Record<string, unknown>);
   for (const name of ["empty_like", "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "randint_like"]) {
     if (typeof torch[name] === "function") torch[name] = likeWithFormat(torch[name] as (x: Tensor) => Tensor, name);

@@ -1,6 +1,6 @@
 /** Memory formats and layouts (torch.channels_last & co., x.layout) against PyTorch 1.13 (scripts/fixtures/names_a4_fixtures.py memory_format). */
 import { describe, expect, it } from "vitest";
-import { torch, type Tensor } from "../../../../lib/tensor/index";
+import { nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
 import { expectClose, fixture, type FT } from "../nn/helpers";
 
 const fx = fixture<Record<string, unknown> & { rand_like_cl: FT; reprs: string[] }>("core/names_a4_memory_format.json");
@@ -38,6 +38,30 @@ describe("memory formats", () => {
     const y = x().contiguous({ memory_format: t.channels_last });
     torch.manual_seed(0);
     expectClose(t.rand_like(y), fx.rand_like_cl, { rtol: 0, atol: 0 });
+  });
+
+  it("Module.to({ memory_format }) converts 4-D parameters; training gives the same numbers", () => {
+    const build = () => {
+      torch.manual_seed(0);
+      return new nn.Sequential(new nn.Conv2d(3, 4, 3), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.Flatten(), new nn.Linear(64, 2));
+    };
+    const a = build();
+    const b = (build() as unknown as { to(o: object): nn.Sequential }).to({ memory_format: t.channels_last });
+    const w = (b.get(0) as nn.Conv2d).weight as unknown as T4;
+    expect([...w.stride()]).toEqual([27, 1, 9, 3]);
+    expect(w.is_contiguous({ memory_format: t.channels_last })).toBe(true);
+    expect([...(b.get(4) as nn.Linear).weight.stride()]).toEqual([64, 1]);
+    const x = torch.randn([2, 3, 6, 6]);
+    for (const m of [a, b]) {
+      const opt = new optim.SGD(m.parameters(), { lr: 0.1, momentum: 0.9 });
+      for (let i = 0; i < 3; i++) {
+        opt.zero_grad();
+        (m(x) as Tensor).pow(2).sum().backward();
+        opt.step();
+      }
+    }
+    expect((b(x) as Tensor).tolist()).toEqual((a(x) as Tensor).tolist());
+    expect(() => (new nn.Conv3d(1, 1, 1) as unknown as { to(o: object): unknown }).to({ memory_format: t.channels_last })).toThrow("required rank 4 tensor to use channels_last format");
   });
 
   it("names, layout, and PyTorch's errors", () => {
