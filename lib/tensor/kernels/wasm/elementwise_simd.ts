@@ -218,6 +218,9 @@ function colsumOutFunction(): WasmFunction {
   };
 }
 
+/** relu and relu_grad, for instantiating on another memory (kernelsOnMemory: the fused feed-forward block's hidden activation). */
+export const reluFunctions = (): WasmFunction[] => [reluFunction(), reluGradFunction()];
+
 /** colsum and colsum_out, for instantiating on another memory (kernelsOnMemory: a GEMM's staged operand). */
 export const colsumFunctions = (): WasmFunction[] => [colsumFunction(), colsumOutFunction()];
 

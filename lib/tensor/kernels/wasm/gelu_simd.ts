@@ -13,6 +13,7 @@
  * propagate it). Pointers are bytes; n4 counts groups of four floats.
  */
 import { I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
+import { kernelsOnMemory } from "./on_memory";
 import { instantiateOwnMemory } from "./own_memory";
 import { expF32x4, f32x4Pmax, f32x4Pmin } from "./simd_exp";
 
@@ -98,6 +99,22 @@ function geluBackward(): WasmFunction {
 
 export const geluModuleBytes = (fma = false): Uint8Array<ArrayBuffer> => buildModule([geluValues(fma), geluForward(fma), geluBackward()]);
 
+/** The three kernels (pointers in bytes, n4 groups of four floats), as exported. */
+export interface GeluKernels {
+  gelu_val(x: number, y: number, n4: number): void;
+  gelu_fwd(x: number, y: number, d: number, n4: number): void;
+  gelu_bwd(gr: number, d: number, out: number, n4: number): void;
+}
+
+const geluFmaOn = kernelsOnMemory<GeluKernels>(() => [geluValues(true), geluForward(true), geluBackward()]);
+const geluPlainOn = kernelsOnMemory<GeluKernels>(() => [geluValues(false), geluForward(false), geluBackward()]);
+
+/**
+ * The kernels on another module's memory (the GEMM's, for the fused feed-forward block), built as
+ * createGeluSimd builds its own (fused multiply-adds where Relaxed SIMD validates), so the same bits.
+ */
+export const geluOn = (memory: WebAssembly.Memory): GeluKernels | null => geluFmaOn(memory) ?? geluPlainOn(memory);
+
 /** Floats per chunk staged in module memory (the module's memory stays at a few MB). */
 const CHUNK = 1 << 16;
 
@@ -112,11 +129,7 @@ export interface GeluSimd {
 
 /** The SIMD GELU on its own memory, or null without WebAssembly SIMD. Handles the first 4 * floor(n / 4) floats. */
 export function createGeluSimd(): GeluSimd | null {
-  type Exports = {
-    gelu_val(x: number, y: number, n4: number): void;
-    gelu_fwd(x: number, y: number, d: number, n4: number): void;
-    gelu_bwd(gr: number, d: number, out: number, n4: number): void;
-  };
+  type Exports = GeluKernels;
   // Fused multiply-adds where Relaxed SIMD validates, else mul + add.
   const wasm = instantiateOwnMemory<Exports>(() => geluModuleBytes(true)) ?? instantiateOwnMemory<Exports>(() => geluModuleBytes(false));
   if (!wasm) return null;

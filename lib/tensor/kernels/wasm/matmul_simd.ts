@@ -174,18 +174,18 @@ function stagedMatmul(
 }
 
 /** Where stagedMatmul writes A's row sums (over k) from its staged copy of A, and the colsum kernels on the driver's memory. */
-interface StepSums {
+export interface StepSums {
   kernels: ColsumKernels;
   out: Float32Array;
   off: number;
 }
 
-interface ColsumKernels {
+export interface ColsumKernels {
   colsum(px: number, pacc: number, rows: number, groups: number, rowBytes: number): void;
   colsum_out(pacc: number, pout: number, groups: number): void;
 }
 
-const colsumOn = kernelsOnMemory<ColsumKernels>(colsumFunctions);
+export const colsumOn = kernelsOnMemory<ColsumKernels>(colsumFunctions);
 
 /**
  * out[i] = sum over p of A[i, p] for A staged at float `at` with contiguous rows (as0 = 1) and
@@ -193,7 +193,7 @@ const colsumOn = kernelsOnMemory<ColsumKernels>(colsumFunctions);
  * rows, the last m % 4 in JS in the same order, so the bits of kernels.reduce summing the matrix
  * A^T over its rows (Linear's bias gradient, g.sum(0)).
  */
-function sumSteps(s: StepSums, h: Float32Array, m: number, k: number, at: number, as1: number, acc: number): void {
+export function sumSteps(s: StepSums, h: Float32Array, m: number, k: number, at: number, as1: number, acc: number): void {
   const groups = m >>> 2;
   if (groups > 0) {
     h.fill(0, acc, acc + 8 * groups);

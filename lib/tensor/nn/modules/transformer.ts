@@ -14,10 +14,12 @@ import { RuntimeError } from "../../errors";
 import { arange, zeros } from "../../ops/creation";
 import { Tensor } from "../../tensor";
 import { gelu, relu } from "../functional/activation";
+import { feedForwardInModule } from "../functional/feed_forward_in_module";
 import { deepcopyModule } from "../deepcopy";
 import { xavier_uniform_ } from "../init";
 import { Module } from "../module";
 import { MultiheadAttention, NonDynamicallyQuantizableLinear } from "./attention";
+import { GELU, ReLU } from "./activation";
 import { ModuleList } from "./container";
 import { Dropout } from "./dropout";
 import { Linear } from "./linear";
@@ -126,9 +128,28 @@ abstract class TransformerLayerBase extends Module {
   }
 
   protected ff_block(x: Tensor, last: Dropout): Tensor {
+    const fused = this.fusedFeedForward(x);
+    if (fused) return last(fused);
     const act = this.activation;
     const h = act instanceof Module ? (act(this.linear1(x)) as Tensor) : act(this.linear1(x));
     return last(this.linear2(this.dropout(h)));
+  }
+
+  /**
+   * linear2(dropout(act(linear1(x)))) as one op in the GEMM's memory (feed_forward_in_module.ts,
+   * the same bits), where that is exactly what the modules would run: exact GELU or ReLU (the
+   * function or an nn.GELU() / nn.ReLU() without hooks), dropout that does nothing (p = 0 or
+   * eval), built-in Linear and Dropout modules with biases and no hooks. Else null: the modules run.
+   */
+  private fusedFeedForward(x: Tensor): Tensor | null {
+    const act = this.activation;
+    const exact = (cls: typeof GELU | typeof ReLU) => act instanceof Module && Object.getPrototypeOf(act) === cls.prototype && plainModule(act, false);
+    const kind = act === gelu || (exact(GELU) && (act as GELU).approximate === "none") ? "gelu" : act === relu || exact(ReLU) ? "relu" : null;
+    if (!kind || !plainModule(this.linear1, true) || !plainModule(this.linear2, true) || !plainModule(this.dropout, true)) return null;
+    if (this.dropout.p !== 0 && this.dropout.training) return null;
+    const { linear1: l1, linear2: l2 } = this;
+    if (!l1.bias || !l2.bias) return null;
+    return feedForwardInModule(x, l1.weight, l1.bias, l2.weight, l2.bias, kind);
   }
 }
 

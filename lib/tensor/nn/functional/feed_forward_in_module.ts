@@ -1,0 +1,218 @@
+/**
+ * A transformer layer's feed-forward block, linear2(act(linear1(x))) with exact GELU or ReLU, as one op whose forward and
+ * backward run inside the GEMM module's memory (a gemm session, kernels/wasm/gemm_session.ts), as
+ * fused attention does (attention_in_module.ts). Op by op, each linear copied its operands into
+ * the GEMM's memory and its result out, and the GELU copied its input into its own module and its
+ * result and derivative out: the hidden [rows, dim_feedforward] activation crossed the boundary
+ * five times in the forward and about as often in the backward (~4.5 MB per layer in the GPT bench
+ * forward, ~7 MB backward). Here x and the weights are staged once, the hidden activation stays in
+ * module memory between the products and the GELU, and only y (and the activation's output
+ * and, for GELU, its derivative, which the backward reads) are copied out; the backward stages g,
+ * x, the weights and those, and copies out dX, dW1, db1, dW2, db2.
+ *
+ * Same bits as the op-by-op path: the same microkernels (gemm_set, or gemm_acc over a preloaded
+ * bias row / earlier k slices, with k cut at KC as gemm.ts's driver cuts it), each element summed
+ * in the same k order; the same GELU kernels (gelu_simd.ts, built the same way), ReLU's exact bit
+ * kernels (elementwise_simd.ts) and the same
+ * float64 column sums for the biases' gradients (matmul_simd.ts sumSteps, as Linear's backward).
+ * Rows are cut into slices only to fit gemm_batch's jobs, which does not change any element's sum.
+ *
+ * feedForwardInModule returns null, having done nothing, where that does not apply (float64, the
+ * plain-TS backend, widths that are not whole panels or exceed one k slice, products small enough
+ * that the op-by-op path runs them in JS, strided weights): the caller then runs its modules.
+ */
+import { differentiateThrough, needsGrad, record } from "../../autograd/function";
+import { takeScratch } from "../../buffer_pool";
+import { float32 } from "../../dtype";
+import { KC, MR, NR } from "../../kernels/wasm/gemm";
+import { kernels } from "../../kernels/registry";
+import { geluOn, type GeluKernels } from "../../kernels/wasm/gelu_simd";
+import { inModuleShape, openGemmSession, type BatchShape, type GemmSession } from "../../kernels/wasm/gemm_session";
+import { matmulPackFor } from "../../kernels/wasm/matmul_pack";
+import { MIN_WORK, colsumOn, sumSteps } from "../../kernels/wasm/matmul_simd";
+import { kernelsOnMemory } from "../../kernels/wasm/on_memory";
+import { reluFunctions } from "../../kernels/wasm/elementwise_simd";
+import { gelu, relu } from "../../ops/activations";
+import { addmm } from "../../ops/matmul";
+import { contiguousData, emptyForOverwrite } from "../../ops/util";
+import type { Tensor } from "../../tensor";
+
+/** Whether the block runs in module memory (benches turn it off to compare in one process), and how many forwards and backwards did (for tests). */
+export const feedForwardInModule_ = { enabled: true, forwards: 0, backwards: 0 };
+
+/** Rows per gemm_batch slice of an m x n x k product that fits one job, or 0. */
+function sliceRows(m: number, n: number, k: number): number {
+  for (const rows of [128, 64, 32, 16, 8, MR]) if (m % rows === 0 && inModuleShape(rows, n, k)) return rows;
+  return 0;
+}
+
+/** A product C[m, n] = A @ B run as one or more jobs (k cut at KC); A's rows sliced by `rows`. */
+interface Plan {
+  m: number;
+  n: number;
+  k: number;
+  rows: number;
+}
+
+const plan = (m: number, n: number, k: number): Plan | null => {
+  // Each k slice is one job: rows must fit the widest (KC, or k itself below it).
+  const rows = sliceRows(m, n, Math.min(k, KC));
+  return rows ? { m, n, k, rows } : null;
+};
+
+/** The job shapes a plan runs (one per distinct k slice width). */
+function shapesOf(p: Plan): BatchShape[] {
+  const count = p.m / p.rows;
+  const out: BatchShape[] = [[count, p.rows, p.n, Math.min(p.k, KC)]];
+  if (p.k > KC && p.k % KC !== 0) out.push([count, p.rows, p.n, p.k % KC]);
+  return out;
+}
+
+/**
+ * C = A @ B (+ what C holds with `acc`) in session memory: A[i, p] at aAt + i as0 + p as1, B[p, j]
+ * at bAt + p bs0 + j bs1, C dense [m, n] at cAt. k slices after the first add to C (gemm_acc), as
+ * the driver does.
+ */
+function runPlan(sess: GemmSession, p: Plan, aAt: number, as0: number, as1: number, bAt: number, bs0: number, bs1: number, cAt: number, acc: boolean): void {
+  const count = p.m / p.rows;
+  const cs = Array.from({ length: count }, (_, i) => cAt + i * p.rows * p.n);
+  for (let p0 = 0; p0 < p.k; p0 += KC) {
+    const kc = Math.min(KC, p.k - p0);
+    const as = Array.from({ length: count }, (_, i) => aAt + i * p.rows * as0 + p0 * as1);
+    const bs = new Array<number>(count).fill(bAt + p0 * bs0);
+    sess.batch(count, p.rows, p.n, kc, as, as0, as1, bs, bs0, bs1, cs, p.n, 0, acc || p0 > 0);
+  }
+}
+
+/** Every row of the dense [rows, n] region at `at` set to the n floats at `from` (a bias preload). */
+function fillRows(sess: GemmSession, at: number, from: number, rows: number, n: number): void {
+  const pack = matmulPackFor(sess.memory);
+  if (pack) pack.copyRows(at * 4, from * 4, rows, n, 0, n * 4);
+  else for (let r = 0, h = sess.heap(); r < rows; r++) h.copyWithin(at + r * n, from, from + n);
+}
+
+interface Plans {
+  l1: Plan; // pre = x W1^T + b1: [M, F], k = D
+  l2: Plan; // y = a W2^T + b2: [M, D], k = F
+  dA: Plan; // dA = g W2: [M, F], k = D
+  dW2: Plan; // dW2 = g^T a: [D, F], k = M
+  dW1: Plan; // dW1 = dPre^T x: [F, D], k = M
+}
+
+function plansFor(M: number, D: number, F: number): Plans | null {
+  if (D % NR !== 0 || F % NR !== 0 || D > KC || F > KC || M * D * F < MIN_WORK) return null;
+  const l1 = plan(M, F, D), l2 = plan(M, D, F), dA = plan(M, F, D), dW2 = plan(D, F, M), dW1 = plan(F, D, M);
+  return l1 && l2 && dA && dW2 && dW1 ? { l1, l2, dA, dW2, dW1 } : null;
+}
+
+interface ReluKernels {
+  relu(px: number, pout: number, n4: number): void;
+  relu_grad(pg: number, py: number, pout: number, n4: number): void;
+}
+
+const reluOn = kernelsOnMemory<ReluKernels>(reluFunctions);
+
+/** The block's activation: exact GELU or ReLU. */
+export type FeedForwardActivation = "gelu" | "relu";
+
+const f32c = (t: Tensor): boolean => t.dtype === float32 && t.is_contiguous();
+
+/**
+ * y = linear2(act(linear1(x))), both linears with biases, recorded as one node, or null (nothing
+ * done) where the in-module path does not apply.
+ */
+export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor, activation: FeedForwardActivation): Tensor | null {
+  if (!feedForwardInModule_.enabled || !kernels.gemm) return null;
+  if (x.dtype !== float32 || ![w1, b1, w2, b2].every(f32c) || w1.dim() !== 2 || w2.dim() !== 2 || b1.dim() !== 1 || b2.dim() !== 1) return null;
+  const [F, D] = w1.shape;
+  if (x.dim() < 2 || x.shape[x.dim() - 1] !== D || w2.shape[0] !== D || w2.shape[1] !== F || b1.shape[0] !== F || b2.shape[0] !== D) return null;
+  const M = x.numel() / D;
+  const plans = plansFor(M, D, F);
+  if (!plans) return null;
+  const shapes = [plans.l1, plans.l2, plans.dA, plans.dW2, plans.dW1].flatMap(shapesOf);
+  const sess = openGemmSession(kernels.gemm, shapes);
+  const isGelu = activation === "gelu";
+  const act = sess && (isGelu ? geluOn(sess.memory) : reluOn(sess.memory));
+  const sums = sess && colsumOn(sess.memory);
+  if (!sess || !act || !sums) return null;
+  feedForwardInModule_.forwards++;
+
+  const grad = needsGrad(x, w1, b1, w2, b2);
+  const xd = contiguousData(x) as Float32Array;
+  const xAt = sess.stage(xd, 0, M * D);
+  const w1At = sess.stage(w1._data as Float32Array, w1._offset, w1._offset + F * D) + w1._offset;
+  const b1At = sess.stage(b1._data as Float32Array, b1._offset, b1._offset + F) + b1._offset;
+  const w2At = sess.stage(w2._data as Float32Array, w2._offset, w2._offset + D * F) + w2._offset;
+  const b2At = sess.stage(b2._data as Float32Array, b2._offset, b2._offset + D) + b2._offset;
+  const preAt = sess.alloc(M * F), aAt = sess.alloc(M * F), dAt = grad && isGelu ? sess.alloc(M * F) : 0, yAt = sess.alloc(M * D);
+  const n4 = (M * F) >> 2;
+  fillRows(sess, preAt, b1At, M, F);
+  runPlan(sess, plans.l1, xAt, D, 1, w1At, 1, D, preAt, true); // B = W1^T
+  if (!isGelu) (act as ReluKernels).relu(preAt * 4, aAt * 4, n4);
+  else if (grad) (act as GeluKernels).gelu_fwd(preAt * 4, aAt * 4, dAt * 4, n4);
+  else (act as GeluKernels).gelu_val(preAt * 4, aAt * 4, n4);
+  fillRows(sess, yAt, b2At, M, D);
+  runPlan(sess, plans.l2, aAt, F, 1, w2At, 1, F, yAt, true); // B = W2^T
+  const y = emptyForOverwrite([...x.shape.slice(0, -1), D], float32);
+  let h = sess.heap();
+  (y._data as Float32Array).set(h.subarray(yAt, yAt + M * D));
+  if (!grad) return y;
+  // The activation's output (dW2's operand; ReLU's gradient mask) and GELU's derivative (dPre = dA * d) for the backward.
+  const a = takeScratch(false, M * F) as Float32Array, d = isGelu ? (takeScratch(false, M * F) as Float32Array) : null;
+  a.set(h.subarray(aAt, aAt + M * F));
+  if (d) d.set(h.subarray(dAt, dAt + M * F));
+
+  const out = record(
+    y, "FeedForwardBackward", [x, w1, b1, w2, b2],
+    (g) => {
+      const gd = contiguousData(g) as Float32Array;
+      const bs = openGemmSession(kernels.gemm, shapes);
+      if (!bs) throw new Error("feed-forward in module: the GEMM session was available in the forward but not in the backward");
+      const bsums = colsumOn(bs.memory)!;
+      feedForwardInModule_.backwards++;
+      const gAt = bs.stage(gd, 0, M * D);
+      const aIn = bs.stage(a, 0, M * F), dIn = d ? bs.stage(d, 0, M * F) : 0;
+      const xIn = bs.stage(contiguousData(x) as Float32Array, 0, M * D);
+      const w1In = bs.stage(w1._data as Float32Array, w1._offset, w1._offset + F * D) + w1._offset;
+      const w2In = bs.stage(w2._data as Float32Array, w2._offset, w2._offset + D * F) + w2._offset;
+      const dpAt = bs.alloc(M * F), dxAt = x.requires_grad ? bs.alloc(M * D) : 0;
+      const dw2At = bs.alloc(D * F), dw1At = bs.alloc(F * D);
+      const accAt = bs.alloc(2 * Math.max(D, F) + 8);
+      // dA = g W2, then dPre = dA * GELU'(pre), or dA where ReLU's output is nonzero, in place.
+      runPlan(bs, plans.dA, gAt, D, 1, w2In, F, 1, dpAt, false);
+      if (isGelu) geluOn(bs.memory)!.gelu_bwd(dpAt * 4, dIn * 4, dpAt * 4, n4);
+      else reluOn(bs.memory)!.relu_grad(dpAt * 4, aIn * 4, dpAt * 4, n4);
+      if (x.requires_grad) runPlan(bs, plans.l2, dpAt, F, 1, w1In, D, 1, dxAt, false); // dX = dPre W1
+      // The weight gradients as Linear's backward computes them: (g^T a) with A = g^T (rows contiguous), and g's column sums from the same staged copy.
+      runPlan(bs, plans.dW2, gAt, 1, D, aIn, F, 1, dw2At, false);
+      runPlan(bs, plans.dW1, dpAt, 1, F, xIn, D, 1, dw1At, false);
+      const gb2 = emptyForOverwrite([D], float32), gb1 = emptyForOverwrite([F], float32);
+      h = bs.heap();
+      sumSteps({ kernels: bsums, out: gb2._data as Float32Array, off: 0 }, h, D, M, gAt, D, accAt);
+      sumSteps({ kernels: bsums, out: gb1._data as Float32Array, off: 0 }, h, F, M, dpAt, F, accAt);
+      const copy = (at: number, shape: number[]): Tensor => {
+        const t = emptyForOverwrite(shape, float32);
+        (t._data as Float32Array).set(h.subarray(at, at + t.numel()));
+        return t;
+      };
+      return [
+        x.requires_grad ? copy(dxAt, x.shape.slice()) : null,
+        w1.requires_grad ? copy(dw1At, [F, D]) : null,
+        b1.requires_grad ? gb1 : null,
+        w2.requires_grad ? copy(dw2At, [D, F]) : null,
+        b2.requires_grad ? gb2 : null,
+      ];
+    },
+    [x, w1, b1, w2, b2],
+    // create_graph: the same block in plain ops, differentiated through.
+    (g) => differentiateThrough((...ts) => unfusedFeedForward(ts, activation), [x, w1, b1, w2, b2], g),
+  );
+  out.grad_fn!.scratch = d ? [a, d] : [a];
+  return out;
+}
+
+/** The block op by op (the create_graph formula's forward). */
+function unfusedFeedForward([x, w1, b1, w2, b2]: Tensor[], activation: FeedForwardActivation): Tensor {
+  const pre = addmm(b1, x.reshape([-1, w1.shape[1]]), w1.t());
+  return addmm(b2, activation === "gelu" ? gelu(pre) : relu(pre), w2.t()).reshape([...x.shape.slice(0, -1), w2.shape[0]]);
+}
