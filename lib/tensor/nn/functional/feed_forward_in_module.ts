@@ -167,7 +167,8 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
     (g) => {
       const gd = contiguousData(g) as Float32Array;
       const bs = openGemmSession(kernels.gemm, shapes);
-      if (!bs) throw new Error("feed-forward in module: the GEMM session was available in the forward but not in the backward");
+      // The backend changed since the forward (selectBackend("ts")): the block's gradients in plain ops.
+      if (!bs) return differentiateThrough((...ts) => unfusedFeedForward(ts, activation), [x, w1, b1, w2, b2], g).map((t) => t && t.detach());
       const bsums = colsumOn(bs.memory)!;
       feedForwardInModule_.backwards++;
       const gAt = bs.stage(gd, 0, M * D);

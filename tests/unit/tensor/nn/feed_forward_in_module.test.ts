@@ -173,6 +173,30 @@ describe("feed-forward block in the GEMM module's memory", () => {
     expectSameBits(fused, modules);
   });
 
+  (wasm ? it : it.skip)("a backward after the WebAssembly GEMM went away (backend switched) computes the gradients in plain ops", () => {
+    const c = cases[1];
+    const once = (dropGemm: boolean): Float32Array[] => {
+      torch.manual_seed(17);
+      const layer = new nn.TransformerEncoderLayer(c.D, c.heads, { dim_feedforward: c.F, dropout: 0, activation: "gelu", batch_first: true });
+      const x = torch.randn(c.N, c.L, c.D, { requires_grad: true });
+      const y = layer(x);
+      const gemm = kernels.gemm;
+      if (dropGemm) kernels.gemm = null;
+      try {
+        y.square().sum().backward();
+      } finally {
+        kernels.gemm = gemm;
+      }
+      return [x.grad!, layer.linear1.weight.grad!, layer.linear2.bias!.grad!].map((t) => Float32Array.from(t._data as Float32Array));
+    };
+    const before = feedForwardInModule_.backwards;
+    const usual = once(false), switched = once(true);
+    expect(feedForwardInModule_.backwards - before).toBe(1); // only the first backward ran in module
+    for (let i = 0; i < usual.length; i++) {
+      for (let j = 0; j < usual[i].length; j++) expect(Math.abs(switched[i][j] - usual[i][j])).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(usual[i][j])));
+    }
+  });
+
   (wasm ? it : it.skip)("split on a thread pool (every job split): the single-thread bits", async () => {
     const single = run(cases[0], 13);
     const gemm = kernels.gemm;
