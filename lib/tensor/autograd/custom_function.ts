@@ -15,7 +15,7 @@
 import { RuntimeError, TypeError_ } from "../errors";
 import { Tensor } from "../tensor";
 import { needsGrad, record } from "./function";
-import { no_grad } from "./grad_mode";
+import { is_grad_enabled, no_grad } from "./grad_mode";
 
 /** The `ctx` of forward and backward. */
 export class FunctionCtx {
@@ -130,7 +130,12 @@ function zerosOf(t: Tensor): Tensor {
 }
 
 function checkGrads(name: string, raw: Grads, args: readonly unknown[]): (Tensor | null)[] {
-  const grads = Array.isArray(raw) ? raw : [raw];
+  let grads = Array.isArray(raw) ? raw : [raw];
+  // As torch 1.13: surplus gradients are dropped when they are all None (the conv-BN fusion
+  // tutorial returns `grad_X, grad_input, None, None, None, None, None` for three inputs).
+  if (grads.length > args.length && grads.slice(args.length).every((g) => g === null || g === undefined)) {
+    grads = grads.slice(0, args.length);
+  }
   if (grads.length !== args.length) {
     throw new RuntimeError(`function ${name} returned an incorrect number of gradients (expected ${args.length}, got ${grads.length})`);
   }
@@ -146,4 +151,45 @@ function checkGrads(name: string, raw: Grads, args: readonly unknown[]): (Tensor
     }
     return a.requires_grad ? g : null;
   });
+}
+
+const ONCE_DIFFERENTIABLE_ERROR = "trying to differentiate twice a function that was marked with @once_differentiable";
+
+/** The alias once_differentiable puts on a gradient: differentiating through it raises. */
+class DelayedError extends Function {
+  static forward(_ctx: FunctionCtx, x: Tensor): Tensor {
+    return x.clone();
+  }
+
+  static backward(): Grads {
+    throw new RuntimeError(ONCE_DIFFERENTIABLE_ERROR);
+  }
+}
+
+type Backward = (ctx: FunctionCtx, ...grads: (Tensor | null)[]) => Grads;
+
+/**
+ * torch.autograd.function.once_differentiable: wraps a custom backward so that it runs without
+ * recording (it may use raw formulas, like torch.nn.grad.conv2d_input in the conv-BN fusion
+ * tutorial). When a double backward could reach its results (create_graph with grad-requiring
+ * gradients), each result becomes an alias whose own backward raises "trying to differentiate
+ * twice a function that was marked with @once_differentiable", as torch 1.13's DelayedError.
+ *
+ *   static backward = once_differentiable((ctx, grad_out) => ...)
+ */
+export function once_differentiable<F extends Backward>(fn: F): F {
+  const wrapped = (ctx: FunctionCtx, ...grads: (Tensor | null)[]): Grads => {
+    const outputs = no_grad(() => fn(ctx, ...grads));
+    if (!is_grad_enabled()) return outputs;
+    // Only gradients (and non-tensors) reach here, so requires_grad means a graph is being built.
+    if (!grads.some((g) => g instanceof Tensor && g.requires_grad)) return outputs;
+    const alias = (t: Tensor | null | undefined): Tensor | null | undefined => {
+      if (!(t instanceof Tensor)) return t;
+      const v = t.detach();
+      v.requires_grad = true;
+      return DelayedError.apply(v);
+    };
+    return Array.isArray(outputs) ? outputs.map(alias) : alias(outputs);
+  };
+  return wrapped as F;
 }

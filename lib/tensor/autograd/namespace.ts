@@ -19,7 +19,7 @@
 import { NotImplementedError, TypeError_ } from "../errors";
 import { Tensor } from "../tensor";
 import { extraCreation } from "../torch_extra";
-import { Function, FunctionCtx } from "./custom_function";
+import { Function, FunctionCtx, once_differentiable } from "./custom_function";
 import { detect_anomaly, enable_grad, is_anomaly_enabled, no_grad, set_detect_anomaly, set_grad_enabled } from "./grad_mode";
 
 export interface VariableOptions {
@@ -75,5 +75,5 @@ export const autogradNamespace = {
   grad_mode, anomaly_mode,
   graph: { saved_tensors_hooks, save_on_cpu },
   variable: { Variable },
-  function: { Function, FunctionCtx },
+  function: { Function, FunctionCtx, once_differentiable },
 };

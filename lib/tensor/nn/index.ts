@@ -4,6 +4,7 @@
  * as a namespace (`import * as nn`), so `nn.Linear` works as a value and as a type.
  */
 import { functional } from "./functional/index";
+import { grad } from "./grad";
 import { init } from "./init";
 import { Module } from "./module";
 import * as batchnorm from "./modules/batchnorm";
@@ -66,7 +67,7 @@ export * from "./modules/lazy";
 export * from "./modules/misc_extra";
 export * from "./modules/batchnorm3d";
 export * from "./modules/names_a4";
-export { Module, Parameter, functional, init, register_module, utils };
+export { Module, Parameter, functional, grad, init, register_module, utils };
 
 // Built-in layers load without registration: every class the module files export.
 const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses, ...conv, ...pooling, ...padding, ...fold, ...batchnorm2d, ...embedding, ...normalization, ...attention, ...transformer, ...rnn, ...activationExtra, ...dropoutExtra, ...normalizationExtra, ...lossExtra, ...resampling, ...layersExtra, ...conv3d, ...lazy, ...miscExtra, ...batchnorm3d, ...namesA4 };

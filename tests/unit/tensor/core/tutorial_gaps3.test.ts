@@ -1,0 +1,109 @@
+/**
+ * What the third batch of tutorial translations (tests/unit/tensor/tutorials/*3.test.ts) needed
+ * from the engine: torch.autograd.function.once_differentiable, custom Functions returning surplus
+ * None gradients (accepted by torch 1.13, surplus tensors still rejected), and torch.nn.grad's
+ * conv{1,2,3}d_input / conv{1,2,3}d_weight (values vs torch 1.13 in the conv-BN tutorial test;
+ * here: their own gradients, their errors and conv3d).
+ */
+import { describe, expect, it } from "vitest";
+import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
+import { expectClose } from "./fixtures";
+
+const { Function } = torch.autograd;
+const { once_differentiable } = torch.autograd.function;
+type Ctx = InstanceType<typeof torch.autograd.FunctionCtx>;
+
+class Twice extends Function {
+  static forward(_ctx: Ctx, x: Tensor): Tensor {
+    return x.mul(2);
+  }
+  static backward = once_differentiable((_ctx: Ctx, g: Tensor | null) => g!.mul(2));
+}
+
+describe("torch.autograd.function.once_differentiable", () => {
+  it("a plain backward works and leaves no graph behind", () => {
+    const x = torch.tensor([1.0, -2.0], { requires_grad: true });
+    Twice.apply(x).sum().backward();
+    expect(x.grad!.tolist()).toEqual([2, 2]);
+    const [g] = torch.autograd.grad(Twice.apply(x).sum(), x);
+    expect(g!.requires_grad).toBe(false);
+  });
+
+  it("under create_graph with a grad-requiring grad_output, differentiating the gradient raises torch's message", () => {
+    const x = torch.tensor([1.0, -2.0], { requires_grad: true });
+    // torch 1.13: only grad outputs that require grad make the result differentiable at all.
+    const [g0] = torch.autograd.grad(Twice.apply(x).sum(), x, { create_graph: true });
+    expect(g0!.requires_grad).toBe(false);
+    const go = torch.ones([2], { requires_grad: true });
+    const [g] = torch.autograd.grad(Twice.apply(x), x, go, { create_graph: true });
+    expect(g!.tolist()).toEqual([2, 2]);
+    expect(g!.requires_grad).toBe(true);
+    expect(() => g!.sum().backward()).toThrow("trying to differentiate twice a function that was marked with @once_differentiable");
+    expect(x.grad).toBeNull();
+    expect(go.grad).toBeNull();
+  });
+});
+
+describe("custom Function backward: the number of gradients", () => {
+  class Mul extends Function {
+    static forward(_ctx: Ctx, x: Tensor, w: Tensor): Tensor {
+      return x.mul(w);
+    }
+  }
+  it("surplus None gradients are dropped, as torch 1.13 does", () => {
+    class M extends Mul {
+      static backward(_ctx: Ctx, g: Tensor | null): (Tensor | null)[] {
+        return [g, g, null, null];
+      }
+    }
+    const x = torch.tensor([1.0, 2.0], { requires_grad: true });
+    M.apply(x, torch.tensor([3.0, 4.0])).sum().backward();
+    expect(x.grad!.tolist()).toEqual([1, 1]);
+  });
+  it("a surplus tensor or a missing gradient raises torch's message", () => {
+    class Extra extends Mul {
+      static backward(_ctx: Ctx, g: Tensor | null): (Tensor | null)[] {
+        return [g, g, g];
+      }
+    }
+    class Short extends Mul {
+      static backward(_ctx: Ctx, g: Tensor | null): (Tensor | null)[] {
+        return [g];
+      }
+    }
+    const x = torch.tensor([1.0, 2.0], { requires_grad: true });
+    expect(() => Extra.apply(x, torch.tensor([3.0, 4.0])).sum().backward()).toThrow("function ExtraBackward returned an incorrect number of gradients (expected 2, got 3)");
+    expect(() => Short.apply(x, torch.tensor([3.0, 4.0])).sum().backward()).toThrow("function ShortBackward returned an incorrect number of gradients (expected 2, got 1)");
+    expect(x.grad).toBeNull();
+  });
+});
+
+describe("torch.nn.grad", () => {
+  it("conv2d_input and conv2d_weight are differentiable in their tensor arguments (float64 gradcheck)", () => {
+    torch.manual_seed(0);
+    const x = torch.randn([2, 2, 5, 4], { dtype: torch.float64, requires_grad: true });
+    const w = torch.randn([3, 2, 2, 3], { dtype: torch.float64, requires_grad: true });
+    const go = torch.randn([2, 3, 2, 1], { dtype: torch.float64, requires_grad: true });
+    expect(torch.autograd.gradcheck((wt: Tensor, g: Tensor) => nn.grad.conv2d_input([2, 2, 5, 4], wt, g, 2, 0), [w, go])).toBe(true);
+    expect(torch.autograd.gradcheck((xt: Tensor, g: Tensor) => nn.grad.conv2d_weight(xt, [3, 2, 2, 3], g, 2, 0), [x, go])).toBe(true);
+  });
+
+  it("conv3d_input / conv3d_weight equal autograd's gradients of conv3d", () => {
+    torch.manual_seed(1);
+    const x = torch.randn([1, 2, 4, 5, 4], { dtype: torch.float64, requires_grad: true });
+    const w = torch.randn([2, 2, 2, 3, 2], { dtype: torch.float64, requires_grad: true });
+    const y = nn.functional.conv3d(x, w, null, 1, 1);
+    const go = torch.randn(y.shape, { dtype: torch.float64 });
+    const [gx, gw] = torch.autograd.grad(y, [x, w], go);
+    expectClose(nn.grad.conv3d_input(x.shape, w.detach(), go, 1, 1), gx!.flatten().tolist() as number[], 1e-12, 1e-12, "input");
+    expectClose(nn.grad.conv3d_weight(x.detach(), w.shape, go, 1, 1), gw!.flatten().tolist() as number[], 1e-12, 1e-12, "weight");
+    expect(w.grad).toBeNull();
+  });
+
+  it("a wrong size or grad_output shape raises", () => {
+    const w = torch.randn(3, 2, 3, 3);
+    expect(() => nn.grad.conv2d_input([2, 2, 5], w, torch.randn(2, 3, 3, 3))).toThrow(/input_size must be a sequence of 4/);
+    expect(() => nn.grad.conv2d_input([2, 2, 5, 5], w, torch.randn(2, 3, 4, 3))).toThrow(/grad_output has shape \[2, 3, 4, 3\], but the convolution's output has shape \[2, 3, 3, 3\]/);
+    expect(() => nn.grad.conv2d_weight(torch.randn(2, 2, 5, 5), [3, 2, 3, 3], torch.randn(2, 3, 3, 3), { strid: 2 } as never)).toThrow(/strid/);
+  });
+});
