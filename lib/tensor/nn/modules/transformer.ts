@@ -516,7 +516,21 @@ export class Transformer extends Module {
     return new Transformer({ d_model: s.d_model as number, nhead: s.nhead as number, custom_encoder: new Module(), custom_decoder: new Module() });
   }
 
-  override forward(src: Tensor, tgt: Tensor, opts: TransformerForwardOptions = {}): Tensor {
+  /**
+   * forward(src, tgt, src_mask=None, tgt_mask=None, memory_mask=None, src_key_padding_mask=None,
+   * tgt_key_padding_mask=None, memory_key_padding_mask=None): the masks positionally too, as the
+   * translation tutorial passes them (an options object alone used to swallow a positional mask).
+   */
+  override forward(
+    src: Tensor,
+    tgt: Tensor,
+    ...args: PyArgs<[src_mask?: Tensor | null, tgt_mask?: Tensor | null, memory_mask?: Tensor | null, src_key_padding_mask?: Tensor | null, tgt_key_padding_mask?: Tensor | null, memory_key_padding_mask?: Tensor | null], TransformerForwardOptions>
+  ): Tensor {
+    const opts = parseArgs<TransformerForwardOptions>(
+      "Transformer.forward",
+      ["src_mask", "tgt_mask", "memory_mask", "src_key_padding_mask", "tgt_key_padding_mask", "memory_key_padding_mask", "src_is_causal", "tgt_is_causal", "memory_is_causal"],
+      args,
+    );
     const batched = src.dim() === 3;
     const bdim = this.batch_first ? 0 : 1;
     if (batched && src.shape[bdim] !== tgt.shape[bdim]) throw new RuntimeError("the batch number of src and tgt must be equal");

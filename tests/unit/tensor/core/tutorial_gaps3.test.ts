@@ -107,3 +107,20 @@ describe("torch.nn.grad", () => {
     expect(() => nn.grad.conv2d_weight(torch.randn(2, 2, 5, 5), [3, 2, 3, 3], torch.randn(2, 3, 3, 3), { strid: 2 } as never)).toThrow(/strid/);
   });
 });
+
+describe("nn.Transformer.forward takes its masks positionally", () => {
+  it("transformer(src, tgt, src_mask, tgt_mask, memory_mask, src_kpm, tgt_kpm, memory_kpm) equals the keyword call", () => {
+    torch.manual_seed(0);
+    const model = new nn.Transformer({ d_model: 8, nhead: 2, num_encoder_layers: 1, num_decoder_layers: 1, dim_feedforward: 16, dropout: 0 });
+    const src = torch.randn(5, 2, 8);
+    const tgt = torch.randn(4, 2, 8);
+    const tgt_mask = nn.Transformer.generate_square_subsequent_mask(4);
+    const src_kpm = torch.tensor([[false, false, false, false, false], [false, false, false, true, true]]);
+    const positional = model(src, tgt, null, tgt_mask, null, src_kpm, null, src_kpm) as Tensor;
+    const keywords = model(src, tgt, { tgt_mask, src_key_padding_mask: src_kpm, memory_key_padding_mask: src_kpm }) as Tensor;
+    const unmasked = model(src, tgt) as Tensor;
+    expect(positional.equal(keywords)).toBe(true);
+    expect(positional.equal(unmasked)).toBe(false);
+    expect(() => model(src, tgt, { tgt_maks: tgt_mask } as never)).toThrow(/tgt_maks/);
+  });
+});
