@@ -76,9 +76,12 @@ export class Sequential extends Module {
     return this;
   }
 
-  /** seq.slice(a, b): a new Sequential of the same module objects (PyTorch's seq[a:b]). */
+  /**
+   * seq.slice(a, b): a new Sequential of the same module objects under the same names (PyTorch's
+   * seq[a:b] slices the OrderedDict: nn.Sequential(relu, tanh)[1:] has the child "1").
+   */
   slice(start?: number, end?: number): Sequential {
-    return new Sequential(...allChildren(this).slice(start, end));
+    return new Sequential(new Map(this._own_children().slice(start, end)));
   }
 
   [Symbol.iterator](): Iterator<Module> {

@@ -124,3 +124,16 @@ describe("nn.Transformer.forward takes its masks positionally", () => {
     expect(() => model(src, tgt, { tgt_maks: tgt_mask } as never)).toThrow(/tgt_maks/);
   });
 });
+
+describe("nn.Sequential slicing keeps the children's names", () => {
+  it("seq.slice(a, b) is torch's seq[a:b]: same modules, same names", () => {
+    const seq = new nn.Sequential(new nn.ReLU(), new nn.Tanh(), new nn.ReLU());
+    const tail = seq.slice(1);
+    expect(tail.named_children().map(([n]) => n)).toEqual(["1", "2"]); // torch 1.13: ['1', '2']
+    expect(tail.get(0)).toBe(seq.get(1));
+    expect(seq.slice(-2, -1).named_children().map(([n]) => n)).toEqual(["1"]);
+    const named = new nn.Sequential({ conv_1: new nn.Conv2d(1, 1, 1), relu_1: new nn.ReLU(), loss: new nn.Identity() });
+    expect(named.slice(0, 2).named_children().map(([n]) => n)).toEqual(["conv_1", "relu_1"]);
+    expect(Object.keys(named.slice(0, 1).state_dict())).toEqual(["conv_1.weight", "conv_1.bias"]);
+  });
+});
