@@ -15,7 +15,9 @@
 import { RuntimeError, TypeError_ } from "../errors";
 import { Tensor } from "../tensor";
 import { needsGrad, record } from "./function";
+import { _dualLevelActive, _setDualTangent, unpack_dual } from "./forward_ad";
 import { is_grad_enabled, no_grad } from "./grad_mode";
+import { zeros_like } from "../ops/creation";
 
 /** The `ctx` of forward and backward. */
 export class FunctionCtx {
@@ -102,6 +104,8 @@ function applyFunction(cls: typeof Function, args: unknown[]): Tensor | Tensor[]
     if (!(o instanceof Tensor)) throw new TypeError_(`${cls.name}.forward must return a tensor or an array of tensors (output ${i} is ${typeof o})`);
   });
   if (!needsGrad(...tensorArgs)) return result;
+  const forwardMode = forwardModeOutputs(cls, ctx, args, outs);
+  if (forwardMode) return Array.isArray(result) ? forwardMode : forwardMode[0];
   const name = `${cls.name}Backward`;
   const backward = cls.backward.bind(cls);
   // An output that is an input unchanged gets its own alias, so the input keeps its own history.
@@ -123,6 +127,34 @@ function applyFunction(cls: typeof Function, args: unknown[]): Tensor | Tensor[]
     return recordedOut;
   });
   return (Array.isArray(result) ? recorded : recorded[0]);
+}
+
+/**
+ * Forward-mode AD through a Function that defines `static jvp(ctx, ...input tangents)` and no
+ * backward (the "Forward-mode Automatic Differentiation" tutorial's Fn): inside a dual level, its
+ * outputs become duals carrying jvp's tangents. With a backward as well, the tangent comes from
+ * the backward (forward_ad's double-backward route) and reverse mode keeps working. Null when
+ * the jvp route does not apply.
+ */
+function forwardModeOutputs(cls: typeof Function, ctx: FunctionCtx, args: readonly unknown[], outs: Tensor[]): Tensor[] | null {
+  const jvp = (cls as unknown as { jvp?: (ctx: FunctionCtx, ...t: (Tensor | null)[]) => Tensor | null | (Tensor | null)[] }).jvp;
+  if (typeof jvp !== "function" || cls.backward !== Function.backward || !_dualLevelActive()) return null;
+  const tangents = args.map((a) => (a instanceof Tensor ? unpack_dual(a).tangent : null));
+  if (tangents.every((t) => t === null)) return null;
+  const inTangents = tangents.map((t, i) => (t === null && args[i] instanceof Tensor ? zeros_like(args[i] as Tensor) : t));
+  const raw = no_grad(() => jvp.call(cls, ctx, ...inTangents));
+  const outTangents = Array.isArray(raw) ? raw : [raw];
+  if (outTangents.length !== outs.length) {
+    throw new RuntimeError(`function ${cls.name}.jvp returned an incorrect number of forward gradients (expected ${outs.length}, got ${outTangents.length})`);
+  }
+  return outs.map((o, i) => {
+    const t = outTangents[i];
+    if (t === null || t === undefined || ctx._isNonDifferentiable(o)) return o;
+    if (!(t instanceof Tensor) || t.shape.join() !== o.shape.join()) {
+      throw new RuntimeError(`function ${cls.name}.jvp returned an invalid forward gradient for output ${i}: expected a tensor of shape [${o.shape.join(", ")}]`);
+    }
+    return _setDualTangent(o, t);
+  });
 }
 
 function zerosOf(t: Tensor): Tensor {

@@ -117,3 +117,18 @@ export function unpack_dual(tensor: Tensor, ...args: PyArgs<[], { level?: number
 }
 
 export const forward_ad = { dual_level, enter_dual_level, exit_dual_level, make_dual, unpack_dual };
+
+/** @internal A forward AD level is open (custom Functions with a jvp read their inputs' tangents). */
+export function _dualLevelActive(): boolean {
+  return currentLevel >= 0 && duals.size > 0;
+}
+
+/**
+ * @internal Makes `output` a dual of its own carrying `tangent`: a custom Function's jvp computed
+ * the tangent, so downstream ops continue from it (its inputs' graph is not needed for that).
+ */
+export function _setDualTangent(output: Tensor, tangent: Tensor): Tensor {
+  const dual = output.detach().requires_grad_(true);
+  duals.set(dual, tangent);
+  return dual;
+}

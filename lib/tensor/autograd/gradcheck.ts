@@ -14,6 +14,7 @@ import { zeros } from "../ops/creation";
 import { contiguousData } from "../ops/util";
 import { Tensor } from "../tensor";
 import { runBackward } from "./engine";
+import { dual_level, make_dual, unpack_dual } from "./forward_ad";
 import { enable_grad } from "./grad_mode";
 
 /** PyTorch's torch.autograd.gradcheck.GradcheckError (a RuntimeError). */
@@ -27,6 +28,10 @@ export interface GradcheckOptions {
   check_undefined_grad?: boolean;
   check_batched_grad?: boolean;
   fast_mode?: boolean;
+  /** Also compare the Jacobian computed with forward mode AD (autograd.forward_ad) column by column. */
+  check_forward_ad?: boolean;
+  /** Compare the reverse-mode Jacobian (default true; false for Functions that only define jvp). */
+  check_backward_ad?: boolean;
 }
 
 type Fn = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
@@ -46,7 +51,9 @@ function fmt(t: number[][]): string {
 
 /** Checks func's gradients at inputs; true, or false / a GradcheckError when one differs. */
 export function gradcheck(func: Fn, inputs: Tensor | readonly Tensor[], ...args: PyArgs<[eps?: number, atol?: number, rtol?: number, raise_exception?: boolean], GradcheckOptions>): boolean {
-  const o = parseArgs<GradcheckOptions>("gradcheck", ["eps", "atol", "rtol", "raise_exception", "check_undefined_grad", "check_batched_grad", "fast_mode"], args);
+  const o = parseArgs<GradcheckOptions>("gradcheck", ["eps", "atol", "rtol", "raise_exception", "check_undefined_grad", "check_batched_grad", "fast_mode", "check_forward_ad", "check_backward_ad"], args);
+  const checkBackward = o.check_backward_ad ?? true;
+  const checkForward = o.check_forward_ad ?? false;
   const eps = o.eps ?? 1e-6;
   const atol = o.atol ?? 1e-5;
   const rtol = o.rtol ?? 1e-3;
@@ -68,7 +75,9 @@ export function gradcheck(func: Fn, inputs: Tensor | readonly Tensor[], ...args:
     const n = out.numel();
     // analytical[input][outputElement][inputElement]
     const analytical = checked.map(([x]) => Array.from({ length: n }, () => new Array<number>(x.numel()).fill(0)));
-    if (out.requires_grad) {
+    // forward mode: column j of input ci is the output tangent for a one-hot input tangent.
+    const forwardJac = checkForward ? forwardJacobian(func, xs, checked, oi, n) : null;
+    if (out.requires_grad && checkBackward) {
       for (let k = 0; k < n; k++) {
         const onehot = zeros(out.shape.slice(), { dtype: out.dtype });
         onehot._data[k] = 1;
@@ -91,17 +100,42 @@ export function gradcheck(func: Fn, inputs: Tensor | readonly Tensor[], ...args:
         x._data[at] = orig;
         for (let k = 0; k < n; k++) numerical[k][j] = (plus[k] - minus[k]) / (2 * eps);
       }
-      const a = analytical[ci];
-      const bad = numerical.some((row, k) => row.some((v, j) => !(Math.abs(a[k][j] - v) <= atol + rtol * Math.abs(v))));
-      if (bad) {
+      const mismatch = (a: number[][]) => numerical.some((row, k) => row.some((v, j) => !(Math.abs(a[k][j] - v) <= atol + rtol * Math.abs(v))));
+      // PyTorch prints the Jacobians input-major: rows are input elements, columns output elements.
+      const tr = (m: number[][]) => Array.from({ length: x.numel() }, (_, j) => m.map((r) => r[j]));
+      if (checkBackward && mismatch(analytical[ci])) {
         if (!raise) return false;
-        // PyTorch prints the Jacobians input-major: rows are input elements, columns output elements.
-        const tr = (m: number[][]) => Array.from({ length: x.numel() }, (_, j) => m.map((r) => r[j]));
-        throw new GradcheckError(`Jacobian mismatch for output ${oi} with respect to input ${xi},\nnumerical:${fmt(tr(numerical))}\nanalytical:${fmt(tr(a))}\n`);
+        throw new GradcheckError(`Jacobian mismatch for output ${oi} with respect to input ${xi},\nnumerical:${fmt(tr(numerical))}\nanalytical:${fmt(tr(analytical[ci]))}\n`);
+      }
+      if (forwardJac && mismatch(forwardJac[ci])) {
+        if (!raise) return false;
+        throw new GradcheckError(`Jacobian computed with forward mode mismatch for output ${oi} with respect to input ${xi},\nnumerical:${fmt(tr(numerical))}\nanalytical:${fmt(tr(forwardJac[ci]))}\n`);
       }
     }
   }
   return true;
+}
+
+/** forwardJacobian[input][outputElement][inputElement] of output oi, from forward mode AD. */
+function forwardJacobian(func: Fn, xs: Tensor[], checked: (readonly [Tensor, number])[], oi: number, n: number): number[][][] {
+  return checked.map(([x], ci) => {
+    const jac = Array.from({ length: n }, () => new Array<number>(x.numel()).fill(0));
+    for (let j = 0; j < x.numel(); j++) {
+      const column = dual_level(() => {
+        const duals = xs.map((xi) => {
+          const k = checked.findIndex(([c]) => c === xi);
+          if (k < 0) return xi;
+          const t = zeros(xi.shape.slice(), { dtype: xi.dtype });
+          if (k === ci) t._data[j] = 1;
+          return make_dual(xi.detach(), t);
+        });
+        const tangent = unpack_dual(outputsOf(func, duals)[oi]).tangent;
+        return tangent ? Array.from(contiguousData(tangent)) : new Array<number>(n).fill(0);
+      });
+      for (let k = 0; k < n; k++) jac[k][j] = column[k];
+    }
+    return jac;
+  });
 }
 
 export interface GradgradcheckOptions extends GradcheckOptions {

@@ -20,6 +20,7 @@ import { NotImplementedError, TypeError_ } from "../errors";
 import { Tensor } from "../tensor";
 import { extraCreation } from "../torch_extra";
 import { Function, FunctionCtx, once_differentiable } from "./custom_function";
+import { forward_ad } from "./forward_ad";
 import { detect_anomaly, enable_grad, is_anomaly_enabled, no_grad, set_detect_anomaly, set_grad_enabled } from "./grad_mode";
 
 export interface VariableOptions {
@@ -76,4 +77,6 @@ export const autogradNamespace = {
   graph: { saved_tensors_hooks, save_on_cpu },
   variable: { Variable },
   function: { Function, FunctionCtx, once_differentiable },
+  // Typed here so `torch.autograd.forward_ad.make_dual` type-checks (torch_names_a4 assigns the same object).
+  forward_ad,
 };
