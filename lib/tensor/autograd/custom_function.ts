@@ -24,7 +24,8 @@ export class FunctionCtx {
   /** For each forward argument: is it a tensor that requires grad? */
   needs_input_grad: boolean[] = [];
   /** Set by forward with save_for_backward, read by backward. */
-  private _saved: Tensor[] = [];
+  /** In save_for_backward's order, None kept in place (Extending PyTorch's LinearFunction saves an absent bias). */
+  private _saved: (Tensor | null)[] = [];
   private _nonDiff = new Set<Tensor>();
   materialize_grads = true;
   /** Anything else forward stores on ctx (ctx.alpha = 2) stays available to backward. */
@@ -36,11 +37,12 @@ export class FunctionCtx {
         throw new TypeError_(`save_for_backward can only save variables, but argument ${i} is of type ${typeof t}`);
       }
     });
-    this._saved = tensors.filter((t): t is Tensor => t instanceof Tensor);
+    this._saved = tensors.map((t) => (t instanceof Tensor ? t : null));
   }
 
+  /** The saved tensors; a null / undefined that was saved reads back as null, as PyTorch's None (typed Tensor[] for the common case). */
   get saved_tensors(): Tensor[] {
-    return this._saved.slice();
+    return this._saved.slice() as Tensor[];
   }
 
   /** Outputs that get no gradient (indices, masks): they do not require grad. */
@@ -120,7 +122,7 @@ function applyFunction(cls: typeof Function, args: unknown[]): Tensor | Tensor[]
         const grads = outs.map((other, j) => (j === k ? g : ctx.materialize_grads ? zerosOf(other) : null));
         return checkGrads(name, backward(ctx, ...grads), args);
       },
-      ctx.saved_tensors,
+      ctx.saved_tensors.filter((t) => t !== null),
       true,
     );
     if (recordedOut.grad_fn) recordedOut.grad_fn.userCode = true;

@@ -137,3 +137,26 @@ describe("nn.Sequential slicing keeps the children's names", () => {
     expect(Object.keys(named.slice(0, 1).state_dict())).toEqual(["conv_1.weight", "conv_1.bias"]);
   });
 });
+
+describe("ctx.save_for_backward keeps None in place", () => {
+  it("saved_tensors reads back [x, null, w] for save_for_backward(x, null, w)", () => {
+    let seen: unknown[] = [];
+    class Saver extends Function {
+      static forward(ctx: Ctx, x: Tensor, w: Tensor): Tensor {
+        ctx.save_for_backward(x, null, w);
+        return x.mul(w);
+      }
+      static backward(ctx: Ctx, g: Tensor | null): (Tensor | null)[] {
+        seen = ctx.saved_tensors;
+        const [x, none, w] = ctx.saved_tensors;
+        expect(none).toBeNull();
+        return [g!.mul(w), g!.mul(x)];
+      }
+    }
+    const x = torch.tensor([2.0], { requires_grad: true });
+    const w = torch.tensor([3.0], { requires_grad: true });
+    Saver.apply(x, w).backward();
+    expect(seen.length).toBe(3);
+    expect([x.grad!.item(), w.grad!.item()]).toEqual([3, 2]);
+  });
+});
