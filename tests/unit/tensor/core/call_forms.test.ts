@@ -238,8 +238,9 @@ function describeResult(r: Result): unknown {
   if (r instanceof nn.Module) {
     return { repr: String(r), state: Object.entries(r.state_dict()).map(([k, v]) => [k, describeResult(v)]) };
   }
-  // An optimizer: its groups' settings, without the parameters themselves.
-  return r.param_groups.map((g) => Object.fromEntries(Object.entries(g).filter(([k]) => k !== "params")));
+  // An optimizer: its groups' settings, without the parameters themselves, nor foreach, whose
+  // default is None in torch 1.13 (null here), so a misread option's null still shows below.
+  return r.param_groups.map((g) => Object.fromEntries(Object.entries(g).filter(([k, v]) => k !== "params" && !(k === "foreach" && v === null))));
 }
 
 function run(f: () => Result): unknown {
