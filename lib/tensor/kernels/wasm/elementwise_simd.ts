@@ -221,6 +221,9 @@ function colsumOutFunction(): WasmFunction {
 /** relu and relu_grad, for instantiating on another memory (kernelsOnMemory: the fused feed-forward block's hidden activation). */
 export const reluFunctions = (): WasmFunction[] => [reluFunction(), reluGradFunction()];
 
+/** add_vv (out = a + b over n4 groups of four floats), for instantiating on another memory (the pre-norm feed-forward block's residual). */
+export const addFunctions = (): WasmFunction[] => [binaryFunction("add", "vv")];
+
 /** colsum and colsum_out, for instantiating on another memory (kernelsOnMemory: a GEMM's staged operand). */
 export const colsumFunctions = (): WasmFunction[] => [colsumFunction(), colsumOutFunction()];
 

@@ -111,7 +111,10 @@ function backward(): WasmFunction {
   };
 }
 
-export const layerNormModuleBytes = (): Uint8Array<ArrayBuffer> => buildModule([forward(), backward()]);
+/** ln_fwd and ln_bwd (also instantiated on the GEMM memory: the pre-norm feed-forward block, feed_forward_in_module.ts). */
+export const layerNormFunctions = (): WasmFunction[] => [forward(), backward()];
+
+export const layerNormModuleBytes = (): Uint8Array<ArrayBuffer> => buildModule(layerNormFunctions());
 
 export interface LayerNormSimd {
   /** rows x M (M % 4 === 0) contiguous float32 rows; gamma/beta null mean 1/0. */

@@ -31,14 +31,19 @@ import { inModuleShape, openGemmSession, type BatchShape, type GemmSession } fro
 import { matmulPackFor } from "../../kernels/wasm/matmul_pack";
 import { MIN_WORK, colsumOn, sumSteps } from "../../kernels/wasm/matmul_simd";
 import { kernelsOnMemory } from "../../kernels/wasm/on_memory";
-import { reluFunctions } from "../../kernels/wasm/elementwise_simd";
+import { addFunctions, reluFunctions } from "../../kernels/wasm/elementwise_simd";
+import { layerNormFunctions } from "../../kernels/wasm/layernorm_simd";
 import { gelu, relu } from "../../ops/activations";
+import { layer_norm } from "./normalization";
 import { addmm } from "../../ops/matmul";
 import { contiguousData, emptyForOverwrite } from "../../ops/util";
 import type { Tensor } from "../../tensor";
 
-/** Whether the block runs in module memory (benches turn it off to compare in one process), and how many forwards and backwards did (for tests). */
-export const feedForwardInModule_ = { enabled: true, forwards: 0, backwards: 0 };
+/**
+ * Whether the block runs in module memory, and whether a pre-norm and residual join it (benches turn
+ * them off to compare in one process), and how many forwards and backwards did, with a pre-norm how many (for tests).
+ */
+export const feedForwardInModule_ = { enabled: true, preNorm: true, forwards: 0, backwards: 0, normForwards: 0 };
 
 /** Rows per gemm_batch slice of an m x n x k product that fits one job, or 0. */
 function sliceRows(m: number, n: number, k: number): number {
@@ -112,6 +117,26 @@ interface ReluKernels {
 
 const reluOn = kernelsOnMemory<ReluKernels>(reluFunctions);
 
+interface LayerNormKernels {
+  ln_fwd(x: number, y: number, gamma: number, beta: number, mean: number, rstd: number, rows: number, M: number, eps: number): void;
+  ln_bwd(g: number, x: number, gamma: number, mean: number, rstd: number, dx: number, sw: number, sb: number, rows: number, M: number): void;
+}
+
+const layerNormOn = kernelsOnMemory<LayerNormKernels>(layerNormFunctions);
+const addOn = kernelsOnMemory<{ add_vv(pa: number, pb: number, s: number, pout: number, n4: number): void }>(addFunctions);
+
+/**
+ * A pre-norm residual around the block (norm_first TransformerEncoderLayer): out = x + block(layer_norm(x)),
+ * the LayerNorm over the last dim with this weight, bias and eps. The norm runs on the GEMM memory with
+ * layernorm_simd's kernels (the ones F.layer_norm runs on its own memory: the same bits), so its output
+ * never leaves module memory, and its backward takes dX of the block where the products left it.
+ */
+export interface PreNorm {
+  weight: Tensor;
+  bias: Tensor;
+  eps: number;
+}
+
 /** The block's activation: exact GELU or ReLU. */
 export type FeedForwardActivation = "gelu" | "relu";
 
@@ -121,11 +146,12 @@ const f32c = (t: Tensor): boolean => t.dtype === float32 && t.is_contiguous();
  * y = linear2(act(linear1(x))), both linears with biases, recorded as one node, or null (nothing
  * done) where the in-module path does not apply.
  */
-export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor, activation: FeedForwardActivation): Tensor | null {
+export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor, activation: FeedForwardActivation, norm: PreNorm | null = null): Tensor | null {
   if (!feedForwardInModule_.enabled || !kernels.gemm) return null;
   if (x.dtype !== float32 || ![w1, b1, w2, b2].every(f32c) || w1.dim() !== 2 || w2.dim() !== 2 || b1.dim() !== 1 || b2.dim() !== 1) return null;
   const [F, D] = w1.shape;
   if (x.dim() < 2 || x.shape[x.dim() - 1] !== D || w2.shape[0] !== D || w2.shape[1] !== F || b1.shape[0] !== F || b2.shape[0] !== D) return null;
+  if (norm && (!feedForwardInModule_.preNorm || !f32c(norm.weight) || !f32c(norm.bias) || norm.weight.dim() !== 1 || norm.bias.dim() !== 1 || norm.weight.shape[0] !== D || norm.bias.shape[0] !== D)) return null;
   const M = x.numel() / D;
   const plans = plansFor(M, D, F);
   if (!plans) return null;
@@ -134,12 +160,16 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
   const isGelu = activation === "gelu";
   const act = sess && (isGelu ? geluOn(sess.memory) : reluOn(sess.memory));
   const sums = sess && colsumOn(sess.memory);
-  if (!sess || !act || !sums) return null;
+  const ln = sess && norm ? layerNormOn(sess.memory) : null;
+  const add = sess && norm ? addOn(sess.memory) : null;
+  if (!sess || !act || !sums || (norm && (!ln || !add))) return null;
   feedForwardInModule_.forwards++;
+  if (norm) feedForwardInModule_.normForwards++;
 
-  const grad = needsGrad(x, w1, b1, w2, b2);
+  const grad = needsGrad(x, w1, b1, w2, b2, norm?.weight ?? null, norm?.bias ?? null);
   const xd = contiguousData(x) as Float32Array;
-  const xAt = sess.stage(xd, 0, M * D);
+  // The products' input: x itself, or layer_norm(x) computed in place (normIn).
+  const xAt = norm ? normIn(sess, ln!, xd, norm, M, D) : sess.stage(xd, 0, M * D);
   const w1At = sess.stage(w1._data as Float32Array, w1._offset, w1._offset + F * D) + w1._offset;
   const b1At = sess.stage(b1._data as Float32Array, b1._offset, b1._offset + F) + b1._offset;
   const w2At = sess.stage(w2._data as Float32Array, w2._offset, w2._offset + D * F) + w2._offset;
@@ -154,6 +184,8 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
   fillRows(sess, yAt, b2At, M, D);
   runPlan(sess, plans.l2, aAt, F, 1, w2At, 1, F, yAt, true); // B = W2^T
   const y = emptyForOverwrite([...x.shape.slice(0, -1), D], float32);
+  // The residual x + block in place: float32 sums, as add's kernel makes them (M D is a multiple of 8).
+  if (norm) add!.add_vv(normXAt(xAt, M, D) * 4, yAt * 4, 0, yAt * 4, (M * D) >> 2);
   let h = sess.heap();
   (y._data as Float32Array).set(h.subarray(yAt, yAt + M * D));
   if (!grad) return y;
@@ -162,28 +194,43 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
   a.set(h.subarray(aAt, aAt + M * F));
   if (d) d.set(h.subarray(dAt, dAt + M * F));
 
+  // With a pre-norm, x is an input twice: the residual (its gradient is g itself, as add's backward
+  // gives) and the norm's input, so autograd sums the two as it does on the module path.
+  const inputs = norm ? [x, x, norm.weight, norm.bias, w1, b1, w2, b2] : [x, w1, b1, w2, b2];
+  const plain = (ts: Tensor[]) => unfusedFeedForward(ts, activation, norm?.eps ?? null);
   const out = record(
-    y, "FeedForwardBackward", [x, w1, b1, w2, b2],
+    y, norm ? "ResidualFeedForwardBackward" : "FeedForwardBackward", inputs,
     (g) => {
       const gd = contiguousData(g) as Float32Array;
       const bs = openGemmSession(kernels.gemm, shapes);
       // The backend changed since the forward (selectBackend("ts")): the block's gradients in plain ops.
-      if (!bs) return differentiateThrough((...ts) => unfusedFeedForward(ts, activation), [x, w1, b1, w2, b2], g).map((t) => t && t.detach());
+      if (!bs) return differentiateThrough((...ts) => plain(ts), inputs, g).map((t) => t && t.detach());
       const bsums = colsumOn(bs.memory)!;
+      const bln = norm ? layerNormOn(bs.memory)! : null;
       feedForwardInModule_.backwards++;
       const gAt = bs.stage(gd, 0, M * D);
       const aIn = bs.stage(a, 0, M * F), dIn = d ? bs.stage(d, 0, M * F) : 0;
-      const xIn = bs.stage(contiguousData(x) as Float32Array, 0, M * D);
+      // layer_norm(x) again (the same kernel on the same x: the same bits and row statistics) rather than kept from the forward.
+      const xIn = norm ? normIn(bs, bln!, contiguousData(x) as Float32Array, norm, M, D) : bs.stage(contiguousData(x) as Float32Array, 0, M * D);
       const w1In = bs.stage(w1._data as Float32Array, w1._offset, w1._offset + F * D) + w1._offset;
       const w2In = bs.stage(w2._data as Float32Array, w2._offset, w2._offset + D * F) + w2._offset;
-      const dpAt = bs.alloc(M * F), dxAt = x.requires_grad ? bs.alloc(M * D) : 0;
+      const normGrad = norm !== null && (x.requires_grad || norm.weight.requires_grad || norm.bias.requires_grad);
+      const dpAt = bs.alloc(M * F), dxAt = x.requires_grad || normGrad ? bs.alloc(M * D) : 0;
       const dw2At = bs.alloc(D * F), dw1At = bs.alloc(F * D);
       const accAt = bs.alloc(2 * Math.max(D, F) + 8);
       // dA = g W2, then dPre = dA * GELU'(pre), or dA where ReLU's output is nonzero, in place.
       runPlan(bs, plans.dA, gAt, D, 1, w2In, F, 1, dpAt, false);
       if (isGelu) geluOn(bs.memory)!.gelu_bwd(dpAt * 4, dIn * 4, dpAt * 4, n4);
       else reluOn(bs.memory)!.relu_grad(dpAt * 4, aIn * 4, dpAt * 4, n4);
-      if (x.requires_grad) runPlan(bs, plans.l2, dpAt, F, 1, w1In, D, 1, dxAt, false); // dX = dPre W1
+      if (dxAt) runPlan(bs, plans.l2, dpAt, F, 1, w1In, D, 1, dxAt, false); // dX = dPre W1
+      // The norm's backward on dX where it is: dx, and its weight's and bias's float32 row sums (zeroed first, as layer_norm does).
+      let dlnAt = 0, swAt = 0;
+      if (normGrad) {
+        dlnAt = bs.alloc(M * D);
+        swAt = bs.alloc(2 * D);
+        bs.heap().fill(0, swAt, swAt + 2 * D);
+        bln!.ln_bwd(dxAt * 4, normXAt(xIn, M, D) * 4, (xIn + M * D) * 4, (xIn + M * D + 2 * D) * 4, (xIn + M * D + 2 * D + M) * 4, dlnAt * 4, swAt * 4, (swAt + D) * 4, M, D);
+      }
       // The weight gradients as Linear's backward computes them: (g^T a) with A = g^T (rows contiguous), and g's column sums from the same staged copy.
       runPlan(bs, plans.dW2, gAt, 1, D, aIn, F, 1, dw2At, false);
       runPlan(bs, plans.dW1, dpAt, 1, F, xIn, D, 1, dw1At, false);
@@ -196,24 +243,53 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
         (t._data as Float32Array).set(h.subarray(at, at + t.numel()));
         return t;
       };
-      return [
-        x.requires_grad ? copy(dxAt, x.shape.slice()) : null,
+      const blockGrads = [
         w1.requires_grad ? copy(dw1At, [F, D]) : null,
         b1.requires_grad ? gb1 : null,
         w2.requires_grad ? copy(dw2At, [D, F]) : null,
         b2.requires_grad ? gb2 : null,
       ];
+      if (!norm) return [x.requires_grad ? copy(dxAt, x.shape.slice()) : null, ...blockGrads];
+      return [
+        x.requires_grad ? g : null,
+        x.requires_grad ? copy(dlnAt, x.shape.slice()) : null,
+        norm.weight.requires_grad ? copy(swAt, [D]) : null,
+        norm.bias.requires_grad ? copy(swAt + D, [D]) : null,
+        ...blockGrads,
+      ];
     },
-    [x, w1, b1, w2, b2],
+    inputs,
     // create_graph: the same block in plain ops, differentiated through.
-    (g) => differentiateThrough((...ts) => unfusedFeedForward(ts, activation), [x, w1, b1, w2, b2], g),
+    (g) => differentiateThrough((...ts) => plain(ts), inputs, g),
   );
   out.grad_fn!.scratch = d ? [a, d] : [a];
   return out;
 }
 
-/** The block op by op (the create_graph formula's forward). */
-function unfusedFeedForward([x, w1, b1, w2, b2]: Tensor[], activation: FeedForwardActivation): Tensor {
-  const pre = addmm(b1, x.reshape([-1, w1.shape[1]]), w1.t());
-  return addmm(b2, activation === "gelu" ? gelu(pre) : relu(pre), w2.t()).reshape([...x.shape.slice(0, -1), w2.shape[0]]);
+/**
+ * layer_norm(x) over rows of D in session memory, as F.layer_norm's SIMD kernel computes it; returns
+ * its float address. Layout from there (normXAt, the backward reads it): xn [M D], gamma [D], beta [D],
+ * mean [M], rstd [M], x [M D].
+ */
+function normIn(sess: GemmSession, ln: LayerNormKernels, xd: Float32Array, norm: PreNorm, M: number, D: number): number {
+  const at = sess.alloc(2 * M * D + 2 * D + 2 * M);
+  const h = sess.heap();
+  const gAt = at + M * D, bAt = gAt + D, mAt = bAt + D, rAt = mAt + M, xAt = rAt + M;
+  h.set(xd.subarray(0, M * D), xAt);
+  h.set((norm.weight._data as Float32Array).subarray(norm.weight._offset, norm.weight._offset + D), gAt);
+  h.set((norm.bias._data as Float32Array).subarray(norm.bias._offset, norm.bias._offset + D), bAt);
+  ln.ln_fwd(xAt * 4, at * 4, gAt * 4, bAt * 4, mAt * 4, rAt * 4, M, D, norm.eps);
+  return at;
+}
+
+/** Where normIn put x itself. */
+const normXAt = (at: number, M: number, D: number): number => at + M * D + 2 * D + 2 * M;
+
+/** The block op by op (the create_graph formula's forward); with a pre-norm eps, x + block(layer_norm(x)) with x given twice. */
+function unfusedFeedForward(ts: Tensor[], activation: FeedForwardActivation, eps: number | null): Tensor {
+  const [x, w1, b1, w2, b2] = eps === null ? ts : [ts[1], ...ts.slice(4)];
+  const xn = eps === null ? x : layer_norm(x, [x.shape[x.dim() - 1]], ts[2], ts[3], eps);
+  const pre = addmm(b1, xn.reshape([-1, w1.shape[1]]), w1.t());
+  const y = addmm(b2, activation === "gelu" ? gelu(pre) : relu(pre), w2.t()).reshape([...x.shape.slice(0, -1), w2.shape[0]]);
+  return eps === null ? y : ts[0].add(y);
 }

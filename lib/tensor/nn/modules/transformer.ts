@@ -14,7 +14,7 @@ import { RuntimeError } from "../../errors";
 import { arange, zeros } from "../../ops/creation";
 import { Tensor } from "../../tensor";
 import { gelu, relu } from "../functional/activation";
-import { feedForwardInModule } from "../functional/feed_forward_in_module";
+import { feedForwardInModule, type PreNorm } from "../functional/feed_forward_in_module";
 import { deepcopyModule } from "../deepcopy";
 import { xavier_uniform_ } from "../init";
 import { Module } from "../module";
@@ -141,7 +141,7 @@ abstract class TransformerLayerBase extends Module {
    * function or an nn.GELU() / nn.ReLU() without hooks), dropout that does nothing (p = 0 or
    * eval), built-in Linear and Dropout modules with biases and no hooks. Else null: the modules run.
    */
-  private fusedFeedForward(x: Tensor): Tensor | null {
+  protected fusedFeedForward(x: Tensor, norm: PreNorm | null = null): Tensor | null {
     const act = this.activation;
     const exact = (cls: typeof GELU | typeof ReLU) => act instanceof Module && Object.getPrototypeOf(act) === cls.prototype && plainModule(act, false);
     const kind = act === gelu || (exact(GELU) && (act as GELU).approximate === "none") ? "gelu" : act === relu || exact(ReLU) ? "relu" : null;
@@ -149,7 +149,20 @@ abstract class TransformerLayerBase extends Module {
     if (this.dropout.p !== 0 && this.dropout.training) return null;
     const { linear1: l1, linear2: l2 } = this;
     if (!l1.bias || !l2.bias) return null;
-    return feedForwardInModule(x, l1.weight, l1.bias, l2.weight, l2.bias, kind);
+    return feedForwardInModule(x, l1.weight, l1.bias, l2.weight, l2.bias, kind, norm);
+  }
+
+  /**
+   * x + dropout2(ff_block(norm2(x))) of a pre-norm layer as one op (the norm and the residual also in
+   * the GEMM's memory, the same bits), where that is exactly what the layer would run: no subclass or
+   * instance override of ff_block, a built-in LayerNorm over the last dim with weight and bias, no
+   * hooks, dropout2 that does nothing. Else null.
+   */
+  protected fusedResidualFeedForward(x: Tensor, norm: LayerNorm, last: Dropout): Tensor | null {
+    if (!plainModule(this, false) || this.ff_block !== TransformerLayerBase.prototype.ff_block) return null;
+    if (!plainModule(norm, true) || Object.getPrototypeOf(norm) !== LayerNorm.prototype || !norm.weight || !norm.bias || norm.normalized_shape.length !== 1) return null;
+    if (!plainModule(last, true) || (last.p !== 0 && last.training)) return null;
+    return this.fusedFeedForward(x, { weight: norm.weight, bias: norm.bias, eps: norm.eps });
   }
 }
 
@@ -240,7 +253,7 @@ export class TransformerEncoderLayer extends TransformerLayerBase {
     let x = src;
     if (this.norm_first) {
       x = x.add(sa(this.norm1(x)));
-      x = x.add(this.ff_block(this.norm2(x), this.dropout2));
+      x = this.fusedResidualFeedForward(x, this.norm2, this.dropout2) ?? x.add(this.ff_block(this.norm2(x), this.dropout2));
     } else {
       x = this.norm1(x.add(sa(x)));
       x = this.norm2(x.add(this.ff_block(x, this.dropout2)));
