@@ -54,7 +54,7 @@
  */
 import { torchCore } from "./torch";
 import { torchAliases } from "./torch_aliases";
-import { installA4, torchNamesA4 } from "./torch_names_a4";
+import { installTorch113Names, torch113Names } from "./torch_1_13_names";
 import { defineComplexDtypes } from "./complex";
 import * as nn from "./nn/index";
 import * as optim from "./optim/index";
@@ -73,8 +73,8 @@ for (const namespace of [nn, optim, optim.lr_scheduler, optim.swa_utils, utils.d
 export const F = nn.functional;
 
 /** The core torch namespace extended with the submodules, as `import torch` gives in Python. */
-export const torch = { ...torchCore, ...torchAliases, ...torchNamesA4, nn, optim, utils, save, load, onnx, func };
-installA4(torch, nn.functional);
+export const torch = { ...torchCore, ...torchAliases, ...torch113Names, nn, optim, utils, save, load, onnx, func };
+installTorch113Names(torch, nn.functional);
 defineComplexDtypes(torch); // non-enumerable getters: the spread above does not copy them
 
 export type Torch = typeof torch;

@@ -32,7 +32,7 @@ import { LINALG_FIXED_ARITY, withFixedArityAll } from "./ops/fixed_arity";
 import { legacyConstructors } from "./ops/legacy_constructors";
 import * as norms from "./ops/norm";
 import * as linalgOps from "./ops/linalg";
-import { linalgA2 } from "./ops/linalg_a2";
+import { linalgComposites } from "./ops/linalg_composites";
 import * as shapeExtra from "./ops/shape_extra";
 import * as statsExtra from "./ops/stats_extra";
 import * as softmax from "./ops/softmax";
@@ -249,8 +249,8 @@ const torchBase = {
     },
     // API breadth a2: inv, det, solve, svd, qr, eigh, ... (ops/linalg.ts)
     ...linalgOps.linalgExtra,
-    // vander, vecdot, diagonal, tensorinv, tensorsolve, solve_ex, lu_factor_ex (ops/linalg_a2.ts)
-    ...linalgA2,
+    // vander, vecdot, diagonal, tensorinv, tensorsolve, solve_ex, lu_factor_ex (ops/linalg_composites.ts)
+    ...linalgComposites,
   },
 
   // shape and indexing

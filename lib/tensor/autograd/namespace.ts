@@ -13,7 +13,7 @@
  * - graph.saved_tensors_hooks: not supported. Built-in ops keep what their backward needs inside
  *   their closures, not in a list a hook could swap, so pack/unpack hooks could only ever see
  *   custom Functions' tensors; rather than run them for some tensors and not others, it raises.
- * - forward_ad (dual_level, make_dual, unpack_dual) and profiler are added by ../torch_names_a4.ts:
+ * - forward_ad (dual_level, make_dual, unpack_dual) and profiler are added by ../torch_1_13_names.ts:
  *   tangents come from the reverse graph (autograd/forward_ad.ts), the profiler is ../profiler.ts.
  */
 import { NotImplementedError, TypeError_ } from "../errors";
@@ -77,6 +77,6 @@ export const autogradNamespace = {
   graph: { saved_tensors_hooks, save_on_cpu },
   variable: { Variable },
   function: { Function, FunctionCtx, once_differentiable },
-  // Typed here so `torch.autograd.forward_ad.make_dual` type-checks (torch_names_a4 assigns the same object).
+  // Typed here so `torch.autograd.forward_ad.make_dual` type-checks (torch_1_13_names assigns the same object).
   forward_ad,
 };

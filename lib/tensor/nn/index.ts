@@ -33,7 +33,10 @@ import * as conv3d from "./modules/conv3d";
 import * as lazy from "./modules/lazy";
 import * as miscExtra from "./modules/misc_extra";
 import * as batchnorm3d from "./modules/batchnorm3d";
-import * as namesA4 from "./modules/names_a4";
+import * as adaptive from "./modules/adaptive";
+import * as fractionalPool from "./modules/fractional_pool";
+import * as syncBatchnorm from "./modules/sync_batchnorm";
+import * as parallel from "./modules/parallel";
 import { Parameter } from "./parameter";
 import { register_module, type ModuleClass } from "./registry";
 import { utils } from "./utils";
@@ -66,11 +69,14 @@ export * from "./modules/conv3d";
 export * from "./modules/lazy";
 export * from "./modules/misc_extra";
 export * from "./modules/batchnorm3d";
-export * from "./modules/names_a4";
+export * from "./modules/adaptive";
+export * from "./modules/fractional_pool";
+export * from "./modules/sync_batchnorm";
+export * from "./modules/parallel";
 export { Module, Parameter, functional, grad, init, register_module, utils };
 
 // Built-in layers load without registration: every class the module files export.
-const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses, ...conv, ...pooling, ...padding, ...fold, ...batchnorm2d, ...embedding, ...normalization, ...attention, ...transformer, ...rnn, ...activationExtra, ...dropoutExtra, ...normalizationExtra, ...lossExtra, ...resampling, ...layersExtra, ...conv3d, ...lazy, ...miscExtra, ...batchnorm3d, ...namesA4 };
+const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses, ...conv, ...pooling, ...padding, ...fold, ...batchnorm2d, ...embedding, ...normalization, ...attention, ...transformer, ...rnn, ...activationExtra, ...dropoutExtra, ...normalizationExtra, ...lossExtra, ...resampling, ...layersExtra, ...conv3d, ...lazy, ...miscExtra, ...batchnorm3d, ...adaptive, ...fractionalPool, ...syncBatchnorm, ...parallel };
 for (const [name, cls] of Object.entries(layers)) {
   if (typeof cls === "function") register_module(name, cls as unknown as ModuleClass);
 }

@@ -1,5 +1,5 @@
 /**
- * torch 1.13's remaining linear-algebra names (helper A4, issue 12):
+ * torch 1.13's LU, LDL, eigen and low-rank names beyond ops/linalg.ts:
  *   torch.lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True) -> (P, L, U) with A = P L U;
  *   torch.symeig(input, eigenvectors=False, upper=True) -> (eigenvalues, eigenvectors), deprecated: warns
  *     once as 1.13, eigenvectors empty unless asked (linalg.eigh underneath, so differentiable);
@@ -106,7 +106,7 @@ function complexResult(fn: string): never {
   );
 }
 
-export const linalgA4 = {
+export const linalgDecompositions = {
   ldl_factor, ldl_factor_ex, ldl_solve,
   eig: (A: Tensor, ...rest: unknown[]): never => { void A; void rest; return complexResult("eig"); },
   eigvals: (A: Tensor, ...rest: unknown[]): never => { void A; void rest; return complexResult("eigvals"); },

@@ -132,4 +132,4 @@ export function householder_product(A: Tensor, tau: Tensor): Tensor {
   return Q.narrow(-1, 0, n);
 }
 
-export const linalgA2 = { vander, vecdot, diagonal, tensorinv, tensorsolve, solve_ex, lu_factor_ex, householder_product };
+export const linalgComposites = { vander, vecdot, diagonal, tensorinv, tensorsolve, solve_ex, lu_factor_ex, householder_product };

@@ -1,9 +1,9 @@
 /**
- * The torch 1.13 names helper A4 added (issue 12), gathered in one place: anomaly-mode switches,
+ * torch 1.13 names that sit across namespaces, gathered in one place: anomaly-mode switches,
  * inference / conj / neg flags, torch.profiler and torch.autograd.profiler / forward_ad, lu_unpack,
  * symeig, the removed lstsq / solve / eig / matrix_rank, svd_lowrank / pca_lowrank, stft / istft,
  * the memory formats and layouts, and their Tensor methods. Spread into torch by index.ts, which
- * then calls installA4: what a running profiler wraps, torch.linalg's eig / eigvals / ldl_*, the
+ * then calls installTorch113Names: what a running profiler wraps, torch.linalg's eig / eigvals / ldl_*, the
  * memory_format handling of Tensor methods and *_like creators, the distributions' expand / mode /
  * enumerate_support, and torch.autograd.profiler / forward_ad.
  */
@@ -18,9 +18,9 @@ import { Tensor } from "./tensor";
 import { hardshrink, type ShrinkArgs } from "./nn/functional/activation_extra";
 import { prelu } from "./nn/functional/activation";
 import { lu_solve } from "./ops/linalg";
-import { linalgA4, lobpcg, luWithInfos, lu_unpack, pca_lowrank, removedLinalg, svd_lowrank, symeig } from "./ops/linalg_a4";
+import { linalgDecompositions, lobpcg, luWithInfos, lu_unpack, pca_lowrank, removedLinalg, svd_lowrank, symeig } from "./ops/linalg_decompositions";
 import { istft, stft } from "./ops/spectral_stft";
-import { installDistributionExtras } from "./distributions/extras_a4";
+import { installDistributionExtras } from "./distributions/expand_mode_support";
 import { emptyWithFormat, installMemoryFormats, installModuleMemoryFormat, likeWithFormat, memoryFormatNames } from "./memory_format";
 
 function tensorArg(fn: string, x: unknown, rest: readonly unknown[]): Tensor {
@@ -43,7 +43,7 @@ export const profilerNamespace = { profile, record_function, ProfilerActivity, P
 /** torch.autograd.profiler's namespace (the legacy profile signature: enabled, use_cuda, record_shapes, ...). */
 export const autogradProfilerNamespace = { profile: legacyProfile, record_function, EventList, FunctionEvent, FunctionEventAvg };
 
-export const torchNamesA4 = {
+export const torch113Names = {
   set_anomaly_enabled,
   is_anomaly_enabled: (...rest: unknown[]): boolean => (parseArgs<object>("is_anomaly_enabled", [], rest), is_anomaly_enabled()),
   is_anomaly_check_nan_enabled: (...rest: unknown[]): boolean => (parseArgs<object>("is_anomaly_check_nan_enabled", [], rest), is_anomaly_check_nan_enabled()),
@@ -58,7 +58,7 @@ export const torchNamesA4 = {
   ...memoryFormatNames,
 };
 
-export interface NamesA4Methods {
+export interface Torch113Methods {
   /** True for a tensor created under torch.inference_mode. */
   is_inference(): boolean;
   /** Whether the conjugate bit is set: never here (no complex dtype, no lazy conjugation). */
@@ -88,10 +88,10 @@ export interface NamesA4Methods {
 declare module "./tensor" {
   // The class Tensor and this interface merge: the methods installed below are typed members.
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-  interface Tensor extends NamesA4Methods {}
+  interface Tensor extends Torch113Methods {}
 }
 
-const methods: NamesA4Methods & ThisType<Tensor> = {
+const methods: Torch113Methods & ThisType<Tensor> = {
   is_inference(...rest: unknown[]) { parseArgs<object>("is_inference", [], rest); return isInference(this); },
   is_conj(...rest: unknown[]) { parseArgs<object>("is_conj", [], rest); return false; },
   is_neg(...rest: unknown[]) { parseArgs<object>("is_neg", [], rest); return false; },
@@ -125,7 +125,7 @@ const MODULE_OPS: Record<string, string> = {
 };
 
 /** Registers torch / F / Tensor methods / built-in modules as what a running profiler records. */
-export function installA4(torch: Record<string, unknown>, F: object): void {
+export function installTorch113Names(torch: Record<string, unknown>, F: object): void {
   const namespaces = [torch, F, torch.linalg, torch.special, torch.fft].filter((n): n is object => typeof n === "object" && n !== null);
   registerProfilerTargets({
     namespaces,
@@ -137,7 +137,7 @@ export function installA4(torch: Record<string, unknown>, F: object): void {
       return Object.prototype.hasOwnProperty.call(MODULE_OPS, cls) ? MODULE_OPS[cls] : null;
     },
   });
-  Object.assign(torch.linalg as object, linalgA4);
+  Object.assign(torch.linalg as object, linalgDecompositions);
   installMemoryFormats(Tensor.prototype as unknown as Record<string, unknown>);
   installModuleMemoryFormat(Module.prototype as unknown as Record<string, unknown>);
   if (typeof torch.distributions === "object" && torch.distributions !== null) installDistributionExtras(torch.distributions as Record<string, unknown>);
