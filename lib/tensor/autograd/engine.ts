@@ -59,6 +59,19 @@ function topoOrder(roots: readonly Node[]): Node[] {
   return post.reverse();
 }
 
+/** The nodes of `order` (parents before children) from which a captured tensor can be reached. */
+function nodesReaching(order: readonly Node[], capture: ReadonlySet<Tensor>): Set<Node> {
+  const needed = new Set<Node>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i];
+    const reaches =
+      (node.out !== null && node.out !== undefined && capture.has(node.out)) ||
+      node.edges.some((e) => (e instanceof Node ? needed.has(e) : e !== null && e !== undefined && capture.has(e)));
+    if (reaches) needed.add(node);
+  }
+  return needed;
+}
+
 /**
  * The references the engine holds to gradient buffers (the pending and leaf sums), so a buffer no
  * one else can reach goes back to the pool (buffer_pool.ts) once consumed. Null when recycling is
@@ -184,7 +197,12 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       if (r.grad_fn) addInto(pending, r.grad_fn, rootGrads[i], refs);
       else if (r.requires_grad) addInto(leafGrads, r, rootGrads[i], refs);
     });
-    for (const node of topoOrder(roots.map((r) => r.grad_fn).filter((n): n is Node => n !== null))) {
+    const order = topoOrder(roots.map((r) => r.grad_fn).filter((n): n is Node => n !== null));
+    const needed = capture ? nodesReaching(order, capture) : null;
+    for (const node of order) {
+      // autograd.grad runs only the nodes on a path to a requested tensor, as torch's engine does
+      // (a once_differentiable DelayedError elsewhere in the graph must not fire).
+      if (needed && !needed.has(node)) continue;
       let g = pending.get(node);
       if (!g) continue;
       pending.delete(node);
