@@ -15,8 +15,7 @@ import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { createLocalGemm } from "../../../../lib/tensor/kernels/wasm/gemm";
 import { BATCH_SKIP } from "../../../../lib/tensor/kernels/wasm/gemm_batch";
 import { openGemmSession } from "../../../../lib/tensor/kernels/wasm/gemm_session";
-import { createThreadPool } from "../../../../lib/tensor/kernels/wasm/threads";
-import { nodeThreadSpawner } from "../../../../bench/node-threads";
+import { expectSameBits, onSplittingPool } from "./in_module_helpers";
 
 const wasm = kernels.gemm !== null;
 
@@ -58,15 +57,6 @@ function run(c: Case, seed: number): { values: (Float32Array | null)[]; inModule
   return { values, inModule: attentionInModule.runs - before };
 }
 
-function expectSameBits(a: (Float32Array | null)[], b: (Float32Array | null)[]): void {
-  expect(a.length).toBe(b.length);
-  for (let i = 0; i < a.length; i++) {
-    expect(a[i]).not.toBeNull();
-    expect(a[i]!.some(Number.isNaN)).toBe(false);
-    expect(Array.from(a[i]!)).toEqual(Array.from(b[i]!));
-  }
-}
-
 afterEach(() => {
   attentionInModule.enabled = true;
 });
@@ -102,19 +92,10 @@ describe("fused attention in the GEMM module's memory", () => {
   (wasm ? it : it.skip)("split on a thread pool (every job split): the single-thread bits", async () => {
     const single = run(cases[0], 13);
     expect(single.inModule).toBe(2);
-    const gemm = kernels.gemm;
-    const pool = createThreadPool(nodeThreadSpawner, 2, 0, undefined, false, null); // splits every batch
-    try {
-      while (!pool.ready()) await new Promise((resolve) => setTimeout(resolve, 5));
-      kernels.gemm = pool.gemm;
-      const split = run(cases[0], 13);
-      expect(split.inModule).toBe(2);
-      expect(pool.counts().split).toBeGreaterThanOrEqual(6);
-      expectSameBits(split.values, single.values);
-    } finally {
-      kernels.gemm = gemm;
-      pool.terminate();
-    }
+    const { result: split, splits } = await onSplittingPool(() => run(cases[0], 13));
+    expect(split.inModule).toBe(2);
+    expect(splits).toBeGreaterThanOrEqual(6);
+    expectSameBits(split.values, single.values);
   });
 });
 

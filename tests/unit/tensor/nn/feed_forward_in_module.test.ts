@@ -11,10 +11,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { F as nnF, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { driverFor } from "../../../../lib/tensor/kernels/wasm/gemm";
-import { createThreadPool } from "../../../../lib/tensor/kernels/wasm/threads";
 import { feedForwardInModule, feedForwardInModule_ } from "../../../../lib/tensor/nn/functional/feed_forward_in_module";
-import { gptStep } from "../../../../bench/gpt";
-import { nodeThreadSpawner } from "../../../../bench/node-threads";
+import { expectSameBits, gptLossesOffAndOn, onSplittingPool } from "./in_module_helpers";
 
 const wasm = kernels.gemm !== null;
 
@@ -36,14 +34,6 @@ function run(c: Case, seed: number, opts: Record<string, unknown> = {}, dtype = 
   const ps = [layer.linear1.weight, layer.linear1.bias, layer.linear2.weight, layer.linear2.bias, layer.norm2.weight];
   const values = [y, x.grad!, ...ps.map((p) => p!.grad!)].map((t) => Float32Array.from(t.contiguous()._data as ArrayLike<number>));
   return { values, fused: feedForwardInModule_.forwards + feedForwardInModule_.backwards - before };
-}
-
-function expectSameBits(a: Float32Array[], b: Float32Array[]): void {
-  expect(a.length).toBe(b.length);
-  for (let i = 0; i < a.length; i++) {
-    expect(a[i].some(Number.isNaN)).toBe(false);
-    expect(Array.from(a[i])).toEqual(Array.from(b[i]));
-  }
 }
 
 const cases: Case[] = [
@@ -199,28 +189,15 @@ describe("feed-forward block in the GEMM module's memory", () => {
 
   (wasm ? it : it.skip)("split on a thread pool (every job split): the single-thread bits", async () => {
     const single = run(cases[0], 13);
-    const gemm = kernels.gemm;
-    const pool = createThreadPool(nodeThreadSpawner, 2, 0, undefined, false, null); // splits every batch
-    try {
-      while (!pool.ready()) await new Promise((resolve) => setTimeout(resolve, 5));
-      kernels.gemm = pool.gemm;
-      const split = run(cases[0], 13);
-      expect(split.fused).toBe(2);
-      expect(pool.counts().split).toBeGreaterThanOrEqual(6);
-      expectSameBits(split.values, single.values);
-    } finally {
-      kernels.gemm = gemm;
-      pool.terminate();
-    }
+    const { result: split, splits } = await onSplittingPool(() => run(cases[0], 13));
+    expect(split.fused).toBe(2);
+    expect(splits).toBeGreaterThanOrEqual(6);
+    expectSameBits(split.values, single.values);
   });
 
   (wasm ? it : it.skip)("the GPT bench's losses over 6 steps: bit-equal with and without the fused block", () => {
     const before = feedForwardInModule_.forwards;
-    const losses = [false, true].map((on) => {
-      feedForwardInModule_.enabled = on;
-      const step = gptStep();
-      return Array.from({ length: 6 }, () => step());
-    });
+    const losses = gptLossesOffAndOn((on) => (feedForwardInModule_.enabled = on));
     expect(feedForwardInModule_.forwards - before).toBe(12); // 2 layers x 6 steps, fused run only
     expect(losses[1].every((l, i) => Object.is(l, losses[0][i]))).toBe(true);
     expect(losses[1][5]).toBeLessThan(losses[1][0]);

@@ -10,10 +10,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { F as nnF, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { driverFor } from "../../../../lib/tensor/kernels/wasm/gemm";
-import { createThreadPool } from "../../../../lib/tensor/kernels/wasm/threads";
 import { feedForwardInModule, feedForwardInModule_ } from "../../../../lib/tensor/nn/functional/feed_forward_in_module";
-import { gptStep } from "../../../../bench/gpt";
-import { nodeThreadSpawner } from "../../../../bench/node-threads";
+import { expectSameBits, gptLossesOffAndOn, onSplittingPool } from "./in_module_helpers";
 
 const wasm = kernels.gemm !== null;
 
@@ -39,14 +37,6 @@ function run(c: Case, seed: number, opts: Record<string, unknown> = {}, prep?: (
   const ps = [layer.norm2.weight, layer.norm2.bias, layer.linear1.weight, layer.linear1.bias, layer.linear2.weight, layer.linear2.bias, layer.norm1.weight];
   const values = [layer(x), x.grad!, ...ps.filter((p) => p).map((p) => p!.grad!)].map((t) => Float32Array.from(t.contiguous()._data as ArrayLike<number>));
   return { values, joined: feedForwardInModule_.normForwards - before };
-}
-
-function expectSameBits(a: Float32Array[], b: Float32Array[]): void {
-  expect(a.length).toBe(b.length);
-  for (let i = 0; i < a.length; i++) {
-    expect(a[i].some(Number.isNaN)).toBe(false);
-    expect(Array.from(a[i])).toEqual(Array.from(b[i]));
-  }
 }
 
 const cases: Case[] = [
@@ -162,28 +152,15 @@ describe("pre-norm residual feed-forward block in the GEMM module's memory", () 
 
   (wasm ? it : it.skip)("split on a thread pool (every job split): the single-thread bits", async () => {
     const single = run(cases[0], 13);
-    const gemm = kernels.gemm;
-    const pool = createThreadPool(nodeThreadSpawner, 2, 0, undefined, false, null); // splits every batch
-    try {
-      while (!pool.ready()) await new Promise((resolve) => setTimeout(resolve, 5));
-      kernels.gemm = pool.gemm;
-      const split = run(cases[0], 13);
-      expect(split.joined).toBe(2);
-      expect(pool.counts().split).toBeGreaterThanOrEqual(6);
-      expectSameBits(split.values, single.values);
-    } finally {
-      kernels.gemm = gemm;
-      pool.terminate();
-    }
+    const { result: split, splits } = await onSplittingPool(() => run(cases[0], 13));
+    expect(split.joined).toBe(2);
+    expect(splits).toBeGreaterThanOrEqual(6);
+    expectSameBits(split.values, single.values);
   });
 
   (wasm ? it : it.skip)("the GPT bench's losses over 6 steps: bit-equal with and without the norm and residual joined", () => {
     const before = feedForwardInModule_.normForwards;
-    const losses = [false, true].map((on) => {
-      feedForwardInModule_.preNorm = on;
-      const step = gptStep();
-      return Array.from({ length: 6 }, () => step());
-    });
+    const losses = gptLossesOffAndOn((on) => (feedForwardInModule_.preNorm = on));
     expect(feedForwardInModule_.normForwards - before).toBe(12); // 2 layers x 6 steps, joined run only
     expect(losses[1].every((l, i) => Object.is(l, losses[0][i]))).toBe(true);
     expect(losses[1][5]).toBeLessThan(losses[1][0]);
