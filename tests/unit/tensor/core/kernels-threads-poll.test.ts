@@ -9,6 +9,7 @@ import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { CONTROL, POLL_MICROS, createThreadPool, type ThreadSpawner } from "../../../../lib/tensor/kernels/wasm/threads";
 import { createLocalGemm, denseC, stridedA, stridedB } from "../../../../lib/tensor/kernels/wasm/gemm";
 import { nodeThreadSpawner } from "../../../../bench/node-threads";
+import { holdingThreadSource } from "./holding_thread";
 
 const describeWasm = kernels.gemm ? describe : describe.skip;
 
@@ -18,28 +19,13 @@ describeWasm("thread pool poll window", () => {
   // so the chooser rightly keeps splitting and the poll stays long. A broken poll window fails
   // every attempt; a starved stand-in does not starve three times running.
   it("asks for the long poll while products are split and the brief one once the chooser runs them alone; a thread that never polls is still notified", { retry: 2 }, async () => {
-    // A stand-in pool thread: claims each job, computes none of it, counts the jobs it claimed in
-    // block 0's last word (unused by the pool) and holds each 20 ms, as a thread starved by other
-    // programs would; so the chooser soon runs this shape alone. It never sets SPINNING and
-    // sleeps in Atomics.wait between jobs.
-    const { WORDS, SEQ, STATE, ACC, READY, SPIN } = CONTROL;
+    // A stand-in pool thread (holding_thread.ts): holds each job 20 ms, as a thread starved by
+    // other programs would, so the chooser soon runs this shape alone; it counts the jobs it
+    // claimed in block 0's last word (unused by the pool), never sets SPINNING, and sleeps in
+    // Atomics.wait between jobs.
+    const { WORDS, SPIN } = CONTROL;
     const last = WORDS - 1;
-    const standIn = `const gemmThread = (init) => {
-      const words = new Int32Array(init.control);
-      const base = init.index * ${WORDS};
-      Atomics.store(words, base + ${READY}, 1);
-      let seen = 0;
-      for (;;) {
-        Atomics.wait(words, base + ${SEQ}, seen);
-        seen = Atomics.load(words, base + ${SEQ});
-        if (Atomics.compareExchange(words, base + ${STATE}, 1, 2) !== 1) continue;
-        if (words[base + ${ACC}] < 0) return;
-        Atomics.add(words, ${last}, 1);
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
-        Atomics.store(words, base + ${STATE}, 0);
-        Atomics.notify(words, base + ${STATE});
-      }
-    };\n`;
+    const standIn = holdingThreadSource(20, last);
     let control: Int32Array | null = null;
     const spawn: ThreadSpawner = (_source, init) => {
       control = new Int32Array(init.control);

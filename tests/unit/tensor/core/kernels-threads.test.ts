@@ -7,11 +7,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { F, optim, torch } from "../../../../lib/tensor/index";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { disableThreads, enableThreads, getNumThreads, threadsReady } from "../../../../lib/tensor/kernels/parallel";
-import { CONTROL, SplitChooser, THREAD_SOURCE, createThreadPool, type ThreadSpawner } from "../../../../lib/tensor/kernels/wasm/threads";
+import { SplitChooser, THREAD_SOURCE, createThreadPool, type ThreadSpawner } from "../../../../lib/tensor/kernels/wasm/threads";
 import { createLocalGemm, denseC, driverFor, stridedA, stridedB } from "../../../../lib/tensor/kernels/wasm/gemm";
 import { nodeThreadSpawner } from "../../../../bench/node-threads";
 import { lenet } from "../../../../bench/lenet";
 import { matmulBatched } from "../../../../lib/tensor/kernels/batched_matmul";
+import { holdingThreadSource } from "./holding_thread";
 
 const describeWasm = kernels.gemm ? describe : describe.skip;
 
@@ -179,25 +180,8 @@ describeWasm("WebAssembly thread pool", () => {
   // Retried for the reason kernels-threads-poll.test.ts gives: a starved stand-in loses the race
   // for its jobs, and splits that were taken back are fast ones.
   it("stops splitting a shape whose split is slower than one thread (a pool thread that holds every job 20 ms)", { retry: 2 }, async () => {
-    // A stand-in pool thread: claims each job, takes no chunk of it, and keeps the caller
-    // waiting 20 ms before it says done, as a thread descheduled by other programs would.
-    // Source text (a worker runs it alone, so the control layout goes in as literals).
-    const { WORDS, SEQ, STATE, ACC, READY } = CONTROL;
-    const slowThread = `const gemmThread = (init) => {
-      const words = new Int32Array(init.control);
-      const base = init.index * ${WORDS};
-      Atomics.store(words, base + ${READY}, 1);
-      let seen = 0;
-      for (;;) {
-        Atomics.wait(words, base + ${SEQ}, seen);
-        seen = Atomics.load(words, base + ${SEQ});
-        if (Atomics.compareExchange(words, base + ${STATE}, 1, 2) !== 1) continue;
-        if (words[base + ${ACC}] < 0) return;
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
-        Atomics.store(words, base + ${STATE}, 0);
-        Atomics.notify(words, base + ${STATE});
-      }
-    };\n`;
+    // A stand-in pool thread that holds every job 20 ms (holding_thread.ts).
+    const slowThread = holdingThreadSource(20);
     const spawnSlow: ThreadSpawner = (_source, init) => nodeThreadSpawner(slowThread, init);
     const local = createLocalGemm()!;
     const pool = createThreadPool(spawnSlow, 2);
