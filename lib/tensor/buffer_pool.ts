@@ -52,6 +52,11 @@ class FreeLists {
     for (const l of this.lists.values()) buffers += l.length;
     return buffers;
   }
+
+  clear(): void {
+    this.lists.clear();
+    this.bytes = 0;
+  }
 }
 
 const free = new FreeLists(MAX_PER_SIZE);
@@ -149,7 +154,17 @@ export function releaseScratch(buf: Storage): void {
   scratchFree.give(buf);
 }
 
-/** For tests: the number of free buffers and their bytes. */
-export function poolStats(): { buffers: number; bytes: number } {
-  return { buffers: free.count(), bytes: free.bytes };
+/** For tests: the number of free buffers and their bytes, and the scratch pool's buffer count. */
+export function poolStats(): { buffers: number; bytes: number; scratchBuffers: number } {
+  return { buffers: free.count(), bytes: free.bytes, scratchBuffers: scratchFree.count() };
+}
+
+/**
+ * For tests: forgets every free buffer of both pools. The engine's suites share one loaded engine
+ * per worker, so a test that plants buffers must first make room: a pool left near its byte bound
+ * by earlier files would silently refuse them.
+ */
+export function clearPools(): void {
+  free.clear();
+  scratchFree.clear();
 }

@@ -10,7 +10,7 @@ import { F, torch, type Tensor } from "../../../../lib/tensor/index";
 import { convGemmSupported, setConvChunkFloats } from "../../../../lib/tensor/kernels/conv_gemm";
 import { kernels, selectBackend, type BackendName } from "../../../../lib/tensor/kernels/registry";
 import { poolKernelsOn } from "../../../../lib/tensor/kernels/wasm/pool_kernels";
-import { releaseBuffer, takePooled } from "../../../../lib/tensor/buffer_pool";
+import { poisonPool } from "./poisoned_pool";
 import type { ConvOptions } from "../../../../lib/tensor/nn/functional/conv";
 
 const describeWasm = kernels.gemm ? describe : describe.skip;
@@ -151,20 +151,6 @@ describeWasm("WebAssembly pooling and bias-gradient kernels", () => {
       });
     }
   });
-
-  /**
-   * Leaves exactly `count` NaN-filled float32 buffers of n elements in the gradient pool (the
-   * others of that size drained), so the next allocations of that size get them, unzeroed where
-   * the op asked for a buffer it overwrites.
-   */
-  function poisonPool(n: number, count: number): Float32Array[] {
-    while (takePooled(false, n, false)) {
-      // drain
-    }
-    const bufs = Array.from({ length: count }, () => new Float32Array(n).fill(NaN));
-    for (const b of bufs) releaseBuffer(b);
-    return bufs;
-  }
 
   it("outputs written into unzeroed pooled buffers (conv forward and input gradient, max pool values, indices and scatter) equal those in fresh memory", () => {
     torch.manual_seed(5);

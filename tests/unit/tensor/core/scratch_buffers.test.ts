@@ -4,9 +4,9 @@
  * graph is freed after backward, or at once when no graph is recorded; never while a retained
  * graph can still read them; and never into the pool any allocation takes from.
  */
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { F, torch, type Tensor } from "../../../../lib/tensor/index";
-import { MIN_POOLED, releaseScratch, takePooled, takePooledScratch } from "../../../../lib/tensor/buffer_pool";
+import { clearPools, MIN_POOLED, releaseScratch, takePooled, takePooledScratch } from "../../../../lib/tensor/buffer_pool";
 import type { Storage } from "../../../../lib/tensor/dtype";
 
 /** Empties the scratch pool's float32 list of length n and returns what it held. */
@@ -31,6 +31,8 @@ function churn(make: () => Tensor): void {
 }
 
 describe("op-private scratch buffers", () => {
+  // Room in both pools: earlier files in this worker may have left them at their byte bound.
+  beforeEach(() => clearPools());
   const rows = 64, cols = 512; // 32768 floats: pooled
   const n = rows * cols;
 

@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { setConvChunkFloats } from "../../../../lib/tensor/kernels/conv_gemm";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
-import { releaseBuffer, takePooled, MIN_POOLED } from "../../../../lib/tensor/buffer_pool";
+import { MIN_POOLED } from "../../../../lib/tensor/buffer_pool";
+import { poisonPool } from "../core/poisoned_pool";
 import { maxPool, maxScatter, reluMaxScatter, type MaxPicks } from "../../../../lib/tensor/ops/pool";
 
 const wasm = kernels.gemm !== null;
@@ -213,14 +214,7 @@ describe("fused Conv2d -> ReLU -> MaxPool2d in nn.Sequential", () => {
     const x = torch.randn(16, 3, 34, 34);
     const g = torch.randn(16, 4, 16, 16);
     const sizes = [MIN_POOLED, 4 * MIN_POOLED];
-    const setPool = (poison: boolean) => {
-      for (const n of sizes) {
-        while (takePooled(false, n, false)) {
-          // drain
-        }
-        if (poison) for (let i = 0; i < 4; i++) releaseBuffer(new Float32Array(n).fill(NaN));
-      }
-    };
+    const setPool = (poison: boolean) => poisonPool(sizes, poison ? 4 : 0);
     const run = (poison: boolean) => {
       const xi = x.detach().requires_grad_();
       for (const p of seq.parameters()) p.grad = null;

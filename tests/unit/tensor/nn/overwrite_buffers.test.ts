@@ -9,27 +9,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { F, torch, type Tensor } from "../../../../lib/tensor/index";
-import { releaseBuffer, releaseScratch, takePooled, takePooledScratch, MIN_POOLED } from "../../../../lib/tensor/buffer_pool";
+import { takePooledScratch, MIN_POOLED } from "../../../../lib/tensor/buffer_pool";
+import { poisonPool } from "../core/poisoned_pool";
 import { fusedAttention } from "../../../../lib/tensor/nn/functional/attention_core";
 import { attentionInModule } from "../../../../lib/tensor/nn/functional/attention_in_module";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
 
 const N = MIN_POOLED; // every buffer below is this size: the smallest the pool keeps
-
-/** Leaves exactly `count` NaN-filled float32 buffers of N floats in the gradient pool and `scratch` in the scratch pool (the others drained). */
-function poisonPool(count: number, scratch = 0): Float32Array[] {
-  while (takePooled(false, N, false)) {
-    // drain
-  }
-  while (takePooledScratch(false, N)) {
-    // drain
-  }
-  const bufs = Array.from({ length: count }, () => new Float32Array(N).fill(NaN));
-  for (const b of bufs) releaseBuffer(b);
-  const scratchBufs = Array.from({ length: scratch }, () => new Float32Array(N).fill(NaN));
-  for (const b of scratchBufs) releaseScratch(b);
-  return [...bufs, ...scratchBufs];
-}
 
 /**
  * Runs `op` forward and backward on fresh leaves, the pool poisoned with `poison[0]` buffers before
@@ -38,9 +24,9 @@ function poisonPool(count: number, scratch = 0): Float32Array[] {
  */
 function run(inputs: Tensor[], op: (...xs: Tensor[]) => Tensor, g: Tensor, poison: [number, number], scratch: [number, number] = [0, 0]): { results: Tensor[]; bufs: Float32Array[] } {
   const leaves = inputs.map((t) => t.detach().clone().requires_grad_());
-  const bufs = poisonPool(poison[0], scratch[0]);
+  const bufs = poisonPool(N, poison[0], scratch[0]);
   const out = op(...leaves);
-  bufs.push(...poisonPool(poison[1], scratch[1]));
+  bufs.push(...poisonPool(N, poison[1], scratch[1]));
   out.backward(g);
   return { results: [out, ...leaves.map((l) => l.grad!)], bufs };
 }
@@ -48,7 +34,7 @@ function run(inputs: Tensor[], op: (...xs: Tensor[]) => Tensor, g: Tensor, poiso
 describe("results written into unzeroed pooled buffers equal those in fresh memory", () => {
   torch.manual_seed(8);
   const tokens = torch.randint(0, 65, [4, 64]);
-  // poisoned: gradient-pool buffers the forward (output) and the backward (dV, dQ, dK) take (at most 4: the pool keeps 4 of a
+  // poisoned: gradient-pool buffers the forward (output) and the backward (dV, dQ, dK) take (the pool keeps up to 32 of a
   // size); scratch: scratch-pool buffers the forward (scores) and the backward (dS) take.
   const cases: { name: string; inputs: Tensor[]; op: (...xs: Tensor[]) => Tensor; poisoned: [number, number]; scratch?: [number, number] }[] = [
     // [1, 4, 64, 64]: scores 4 x 64 x 64, output and every gradient 16384 floats.
@@ -102,7 +88,7 @@ function dsGoesBack(): void {
   const [q, k, v] = [0, 1, 2].map(() => torch.randn(1, 4, 64, 16).requires_grad_());
   const g = torch.randn(1, 4, 64, 16);
   const out = fusedAttention(q, k, v, null, true, 0.125);
-  poisonPool(0);
+  poisonPool(N, 0);
   expect(takePooledScratch(false, N)).toBeNull();
   out.backward(g, { retain_graph: true });
   const grads = [q, k, v].map((t) => Array.from(t.grad!._data));
