@@ -19,6 +19,7 @@ import { kernels } from "../../../lib/tensor/kernels/registry";
 import { disableThreads } from "../../../lib/tensor/kernels/parallel";
 import { setConvChunkFloats } from "../../../lib/tensor/kernels/conv_gemm";
 import { get_dataset_source, set_dataset_source } from "../../../lib/tensor/utils/data/source";
+import { clearPools } from "../../../lib/tensor/buffer_pool";
 
 type KernelTable = typeof kernels;
 
@@ -80,6 +81,8 @@ function restore(d: EngineDefaults): void {
   setConvChunkFloats(d.convChunk);
   // Also empties the loaded-files cache.
   set_dataset_source(d.datasetSource);
+  // A fresh engine starts with empty buffer pools; a file that plants buffers must find room.
+  clearPools();
 }
 
 if (store[KEY]) restore(store[KEY]);
