@@ -117,6 +117,12 @@ export interface ComplexMethods {
   angle(): Tensor;
 }
 
+declare module "./tensor" {
+  // The class Tensor and this interface merge: installComplexMethods (called by tensor.ts) puts them on the prototype.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Tensor extends ComplexMethods {}
+}
+
 export function installComplexMethods(proto: object): void {
   const values: Record<string, (this: Tensor) => Tensor> = {
     conj() { return this; },

@@ -10,7 +10,7 @@
  *                torch.distributions (Normal ... MultivariateNormal, Gamma/Beta/Dirichlet, kl_divergence; distributions/),
  *                torch.fft (fftfreq, rfftfreq, fftshift, ifftshift; transforms and complex dtypes raise: complex.ts)
  *                torch.relu_(x) ... (in-place forms), torch.conv2d / dropout / batch_norm / embedding / kl_div ... in torch's
- *                own argument orders, torch.e / pi / inf / nan (torch_aliases.ts)
+ *                own argument orders, torch.e / pi / inf / nan (api/index.ts)
  *   nn           Module (callable, hooks, state_dict), layers, activations, losses, Parameter,
  *                nn.functional (=== F), nn.init, nn.register_module
  *                nn.init also: eye_, dirac_, trunc_normal_, orthogonal_, sparse_ (seeded like PyTorch)
@@ -53,8 +53,8 @@
  * model of a Sequential of known layers (see onnx/export.ts); torch.onnx.describe(bytes) reads its graph back.
  */
 import { torchCore } from "./torch";
-import { torchAliases } from "./torch_aliases";
-import { installTorch113Names, torch113Names } from "./torch_1_13_names";
+import { torchAdditions } from "./api/index";
+import { installTorch113Names, torch113Names } from "./api/torch_1_13_names";
 import { defineComplexDtypes } from "./complex";
 import * as nn from "./nn/index";
 import * as optim from "./optim/index";
@@ -73,7 +73,7 @@ for (const namespace of [nn, optim, optim.lr_scheduler, optim.swa_utils, utils.d
 export const F = nn.functional;
 
 /** The core torch namespace extended with the submodules, as `import torch` gives in Python. */
-export const torch = { ...torchCore, ...torchAliases, ...torch113Names, nn, optim, utils, save, load, onnx, func };
+export const torch = { ...torchCore, ...torchAdditions, ...torch113Names, nn, optim, utils, save, load, onnx, func };
 installTorch113Names(torch, nn.functional);
 defineComplexDtypes(torch); // non-enumerable getters: the spread above does not copy them
 

@@ -15,7 +15,7 @@ import { orthogonalPolynomials } from "./ops/orthogonal_polynomials";
 import * as softmaxOps from "./ops/softmax";
 import * as unary from "./ops/unary";
 import type { Tensor, TensorLike } from "./tensor";
-import { epsArg } from "./tensor_extra_methods";
+import { epsArg } from "./api/keyword_args";
 
 type DimArgs = PyArgs<[dim: number | readonly number[], keepdim?: boolean], { dim?: number | readonly number[]; keepdim?: boolean }>;
 

@@ -39,13 +39,18 @@ import * as uniq from "./ops/unique";
 import * as views from "./ops/views";
 import * as where from "./ops/where";
 import * as dtypeInfo from "./ops/dtype_info";
-import { installExtraMethods } from "./tensor_extra_methods";
-import { installGapMethods } from "./tensor_gap_methods";
+import { installElementwiseMathMethods, round as roundDecimals } from "./api/elementwise_math";
+import { installDtypeCreationMethods } from "./api/dtype_creation";
+import { installInplaceMethods } from "./api/inplace";
+import { installIndexingMethods } from "./api/indexing";
+import { installRandomFillMethods } from "./api/random_fills";
+import { installBitwiseMethods } from "./api/bitwise";
+import { installSpecialFunctionMethods } from "./api/special_functions";
+import { installComplexMethods } from "./complex";
 import { UnsupportedDType } from "./dtype_unsupported";
 import { bernoulliTensor_ } from "./ops/random_fills";
 import { legacyDefault } from "./ops/legacy_constructors";
 import { inferenceState } from "./inference_state";
-import * as extraTorch from "./torch_extra";
 import { contiguousStrides, isContiguous, normalizeDim, numelOf, shapeFromArgs } from "./shape";
 
 export type Scalar = number | boolean;
@@ -692,7 +697,7 @@ export class Tensor {
   }
   /** round() half to even; round({ decimals }) at 10^-decimals (PyTorch's keyword; a number works too). */
   round(...args: PyArgs<[decimals?: number], { decimals?: number }>): Tensor {
-    return extraTorch.round(this, ...args);
+    return roundDecimals(this, ...args);
   }
   trunc(): Tensor {
     return unary.trunc(this);
@@ -1250,9 +1255,16 @@ export class Tensor {
   }
 }
 
-// More methods (elementwise math, in-place forms, dtype helpers) live in tensor_extra_methods.ts.
-installExtraMethods(Tensor.prototype);
-installGapMethods(Tensor.prototype);
+// More methods live with their families' torch functions in api/ (one install per family; the
+// class's own methods above win). Complex's real-tensor helpers are in complex.ts.
+installElementwiseMathMethods(Tensor.prototype);
+installDtypeCreationMethods(Tensor.prototype);
+installInplaceMethods(Tensor.prototype);
+installIndexingMethods(Tensor.prototype);
+installRandomFillMethods(Tensor.prototype);
+installComplexMethods(Tensor.prototype);
+installBitwiseMethods(Tensor.prototype);
+installSpecialFunctionMethods(Tensor.prototype);
 
 export function isTensor(x: unknown): x is Tensor {
   return x instanceof Tensor;

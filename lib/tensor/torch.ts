@@ -39,9 +39,15 @@ import * as softmax from "./ops/softmax";
 import * as triangular from "./ops/triangular";
 import * as unary from "./ops/unary";
 import * as where from "./ops/where";
-import * as extra from "./torch_extra";
-import { gapFunctions } from "./torch_gaps";
-import { defineComplexDtypes } from "./complex";
+import { elementwiseAliasFunctions, elementwiseMathFunctions, round } from "./api/elementwise_math";
+import { creationFunctions, dtypeInfoFunctions } from "./api/dtype_creation";
+import { inplacePartnerFunctions } from "./api/inplace";
+import { indexingFunctions } from "./api/indexing";
+import { bitwiseFunctions } from "./api/bitwise";
+import { specialFunctions } from "./api/special_functions";
+import { special } from "./special";
+import { binomial } from "./distributions/binomial";
+import { complexFunctions, defineComplexDtypes } from "./complex";
 import { distributions } from "./distributions";
 import { default_generator, Generator } from "./random";
 import { get_rng_state, initial_seed, manual_seed, randomNamespace, seed, set_rng_state } from "./random_namespace";
@@ -166,15 +172,21 @@ const torchBase = {
   remainder: arithmetic.remainder, fmod: arithmetic.fmod, pow: arithmetic.pow, maximum: arithmetic.maximum, minimum: arithmetic.minimum,
   neg: unary.neg, negative: unary.neg, exp: unary.exp, expm1: unary.expm1, log: unary.log, log2: unary.log2, log1p: unary.log1p,
   sqrt: unary.sqrt, rsqrt: unary.rsqrt, square: unary.square, reciprocal: unary.reciprocal, abs: unary.abs, sign: unary.sign,
-  sin: unary.sin, cos: unary.cos, erf: unary.erf, floor: unary.floor, ceil: unary.ceil, round: extra.round, trunc: unary.trunc,
+  sin: unary.sin, cos: unary.cos, erf: unary.erf, floor: unary.floor, ceil: unary.ceil, round, trunc: unary.trunc,
   clamp: unary.clamp, clip: unary.clamp,
-  // API breadth a1: more elementwise math, creation and dtype helpers (torch_extra.ts)
-  ...extra.extraMath,
-  ...extra.extraCreation,
-  ...extra.extraInplacePartners,
-  ...extra.extraInfo,
-  // issue 12 gaps: bitwise / integer ops (torch_gaps.ts)
-  ...gapFunctions,
+  // more elementwise math, creation and dtype helpers, in-place partners, index writes (api/)
+  ...elementwiseMathFunctions,
+  ...creationFunctions,
+  ...inplacePartnerFunctions,
+  ...indexingFunctions,
+  ...dtypeInfoFunctions,
+  ...elementwiseAliasFunctions,
+  // bitwise / integer ops, special functions, binomial, complex refusals (api/, complex.ts)
+  ...bitwiseFunctions,
+  special,
+  binomial,
+  ...complexFunctions,
+  ...specialFunctions,
   addmm: matmul.addmm, matmul: matmul.matmul, mm: matmul.mm, bmm: matmul.bmm, dot: matmul.dot, outer: matmul.outer, mv: (a: Tensor, v: Tensor) => matmul.matmul(a, v),
 
   // comparisons

@@ -13,12 +13,12 @@
  * - graph.saved_tensors_hooks: not supported. Built-in ops keep what their backward needs inside
  *   their closures, not in a list a hook could swap, so pack/unpack hooks could only ever see
  *   custom Functions' tensors; rather than run them for some tensors and not others, it raises.
- * - forward_ad (dual_level, make_dual, unpack_dual) and profiler are added by ../torch_1_13_names.ts:
+ * - forward_ad (dual_level, make_dual, unpack_dual) and profiler are added by ../api/torch_1_13_names.ts:
  *   tangents come from the reverse graph (autograd/forward_ad.ts), the profiler is ../profiler.ts.
  */
 import { NotImplementedError, TypeError_ } from "../errors";
 import { Tensor } from "../tensor";
-import { extraCreation } from "../torch_extra";
+import { inference_mode } from "./inference_mode";
 import { Function, FunctionCtx, once_differentiable } from "./custom_function";
 import { forward_ad } from "./forward_ad";
 import { detect_anomaly, enable_grad, is_anomaly_enabled, no_grad, set_detect_anomaly, set_grad_enabled } from "./grad_mode";
@@ -65,7 +65,6 @@ function saved_tensors_hooks(): never {
   );
 }
 
-const { inference_mode } = extraCreation;
 
 export const grad_mode = { no_grad, enable_grad, set_grad_enabled, inference_mode };
 export const anomaly_mode = { detect_anomaly, set_detect_anomaly, is_anomaly_enabled };

@@ -437,7 +437,7 @@ const forms: Form[] = [
   { name: "utils.data.reverse_task", positional: () => task(utils.data.reverse_task(4, 5)), options: () => task(utils.data.reverse_task(4, { seq_len: 5 })) },
   { name: "utils.data.sort_task", positional: () => task(utils.data.sort_task(3)), options: () => task(utils.data.sort_task({ n_samples: 3 })) },
   { name: "utils.data.add_task", positional: () => task(utils.data.add_task(3, 4)), options: () => task(utils.data.add_task({ n_samples: 3, seq_len: 4 })) },
-  // torch.* aliases in torch's own argument orders and window functions (helper A2, torch_aliases.ts)
+  // torch.* aliases in torch's own argument orders and window functions (api/index.ts, api/torch_functional.ts)
   { name: "torch.dropout", positional: () => torch.dropout(a23(), 0.4, true), options: () => torch.dropout(a23(), { p: 0.4, train: true }) },
   { name: "torch.alpha_dropout", positional: () => torch.alpha_dropout(a23(), 0.4, true), options: () => torch.alpha_dropout(a23(), { p: 0.4, train: true }) },
   { name: "torch.feature_alpha_dropout", positional: () => torch.feature_alpha_dropout(x3(), 0.4, true), options: () => torch.feature_alpha_dropout(x3(), { p: 0.4, train: true }) },
@@ -695,7 +695,7 @@ const NO_KEYWORDS: Record<string, string> = {
   "utils.data.read_dataset_file": "(name)", "utils.data.load_mnist": "options object only", "utils.data.MNIST_FILE": "constant",
   "utils.data.MNIST_MEAN": "constant", "utils.data.MNIST_STD": "constant", "utils.data.SequenceTaskDataset": "built by the *_task functions",
   "utils.data.SONNETS": "constant", "utils.data.CharTokenizer": "(text)", "utils.data.CharDataset": "(text, block_size, tokenizer?) positional",
-  // helper A2 (torch_aliases.ts): the same function objects as F"s, whose call forms are tested under F.*; the in-place forms call x.X_(...)
+  // api/torch_functional.ts: the same function objects as F"s, whose call forms are tested under F.*; the in-place forms call x.X_(...)
   ...Object.fromEntries(["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "adaptive_avg_pool1d", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "prelu", "celu", "celu_", "selu_", "rrelu", "rrelu_", "hardshrink", "threshold", "threshold_", "bilinear", "cosine_similarity", "pairwise_distance", "pdist"].map((n) => [`torch.${n}`, `the function F.${n} (call forms tested there)`])),
   ...Object.fromEntries(["abs_", "acos_", "asin_", "atan_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_", "deg2rad_", "detach_", "erf_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_", "gcd_", "i0_", "index_put_", "lcm_", "ldexp_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_"].map((n) => [`torch.${n}`, `x.${n}(...) with the method"s own arguments`])),
   "torch.adaptive_max_pool1d": "(input, output_size) positional in ATen",

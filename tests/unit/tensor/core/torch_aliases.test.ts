@@ -1,5 +1,5 @@
 /**
- * torch.* aliases (lib/tensor/torch_aliases.ts) and window functions (ops/windows.ts): values of
+ * torch.* aliases (lib/tensor/api/index.ts, api/torch_functional.ts, api/torch_utility_functions.ts) and window functions (ops/windows.ts): values of
  * each call in torch's own positional order vs torch 1.13
  * (scripts/fixtures/torch_aliases_a2_fixtures.py), in-place forms, keyword forms and errors.
  */

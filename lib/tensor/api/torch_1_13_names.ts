@@ -2,26 +2,26 @@
  * torch 1.13 names that sit across namespaces, gathered in one place: anomaly-mode switches,
  * inference / conj / neg flags, torch.profiler and torch.autograd.profiler / forward_ad, lu_unpack,
  * symeig, the removed lstsq / solve / eig / matrix_rank, svd_lowrank / pca_lowrank, stft / istft,
- * the memory formats and layouts, and their Tensor methods. Spread into torch by index.ts, which
+ * the memory formats and layouts, and their Tensor methods. Spread into torch by ../index.ts, which
  * then calls installTorch113Names: what a running profiler wraps, torch.linalg's eig / eigvals / ldl_*, the
  * memory_format handling of Tensor methods and *_like creators, the distributions' expand / mode /
  * enumerate_support, and torch.autograd.profiler / forward_ad.
  */
-import { parseArgs, type PyArgs } from "./args";
-import { forward_ad } from "./autograd/forward_ad";
-import { is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly } from "./autograd/grad_mode";
-import { TypeError_ } from "./errors";
-import { inferenceState } from "./inference_state";
-import { Module } from "./nn/module";
-import { EventList, FunctionEvent, FunctionEventAvg, ProfilerAction, ProfilerActivity, legacyProfile, profile, record_function, registerProfilerTargets, schedule, tensorboard_trace_handler } from "./profiler";
-import { Tensor } from "./tensor";
-import { hardshrink, type ShrinkArgs } from "./nn/functional/activation_extra";
-import { prelu } from "./nn/functional/activation";
-import { lu_solve } from "./ops/linalg";
-import { linalgDecompositions, lobpcg, luWithInfos, lu_unpack, pca_lowrank, removedLinalg, svd_lowrank, symeig } from "./ops/linalg_decompositions";
-import { istft, stft } from "./ops/spectral_stft";
-import { installDistributionExtras } from "./distributions/expand_mode_support";
-import { emptyWithFormat, installMemoryFormats, installModuleMemoryFormat, likeWithFormat, memoryFormatNames } from "./memory_format";
+import { parseArgs, type PyArgs } from "../args";
+import { forward_ad } from "../autograd/forward_ad";
+import { is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly } from "../autograd/grad_mode";
+import { TypeError_ } from "../errors";
+import { inferenceState } from "../inference_state";
+import { Module } from "../nn/module";
+import { EventList, FunctionEvent, FunctionEventAvg, ProfilerAction, ProfilerActivity, legacyProfile, profile, record_function, registerProfilerTargets, schedule, tensorboard_trace_handler } from "../profiler";
+import { Tensor } from "../tensor";
+import { hardshrink, type ShrinkArgs } from "../nn/functional/activation_extra";
+import { prelu } from "../nn/functional/activation";
+import { lu_solve } from "../ops/linalg";
+import { linalgDecompositions, lobpcg, luWithInfos, lu_unpack, pca_lowrank, removedLinalg, svd_lowrank, symeig } from "../ops/linalg_decompositions";
+import { istft, stft } from "../ops/spectral_stft";
+import { installDistributionExtras } from "../distributions/expand_mode_support";
+import { emptyWithFormat, installMemoryFormats, installModuleMemoryFormat, likeWithFormat, memoryFormatNames } from "../memory_format";
 
 function tensorArg(fn: string, x: unknown, rest: readonly unknown[]): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError_(`${fn}(): argument 'input' (position 1) must be Tensor, not ${x === null ? "NoneType" : typeof x}`);
@@ -85,7 +85,7 @@ export interface Torch113Methods {
   istft(...args: Parameters<typeof istft> extends [Tensor, ...infer R] ? R : never): Tensor;
 }
 
-declare module "./tensor" {
+declare module "../tensor" {
   // The class Tensor and this interface merge: the methods installed below are typed members.
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface Tensor extends Torch113Methods {}

@@ -1,6 +1,6 @@
 /**
  * Tensor methods PyTorch 1.13 has under a second name or only as an in-place form, each a
- * delegation (installed on Tensor.prototype by installTensorAliases, which torch_aliases.ts
+ * delegation (installed on Tensor.prototype by installAliasMethods, which ./index.ts
  * calls; a method the class already defines wins): divide / multiply / subtract / greater_ /
  * greater_equal / less_ / less_equal / not_equal (and _ forms), ndimension, swapaxes_ /
  * swapdims_, the in-place addbmm_ / addmv_ / addr_ / baddbmm_ / cumprod_ / copysign_ /
@@ -9,11 +9,11 @@
  * questions of a CPU strided tensor (is_cpu, get_device() = -1, is_sparse / is_quantized /
  * is_meta = false), is_signed, is_same_size, legacy new(...), new_empty_strided, resize_ / resize_as_.
  */
-import { allocStorage, bool, float64 } from "./dtype";
-import { RuntimeError } from "./errors";
-import { applyOp } from "./ops/inplace_extra";
-import { nextafter } from "./ops/nextafter";
-import type { Tensor, TensorLike } from "./tensor";
+import { allocStorage, bool, float64 } from "../dtype";
+import { RuntimeError } from "../errors";
+import { applyOp } from "../ops/inplace_extra";
+import { nextafter } from "../ops/nextafter";
+import type { Tensor, TensorLike } from "../tensor";
 
 type M<K extends keyof Tensor> = Tensor[K];
 
@@ -82,7 +82,7 @@ export interface TensorAliasMethods {
   new_empty_strided(size: readonly number[], stride: readonly number[], opts?: { dtype?: Tensor["dtype"]; requires_grad?: boolean }): Tensor;
 }
 
-declare module "./tensor" {
+declare module "../tensor" {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface Tensor extends TensorAliasMethods {}
 }
@@ -169,7 +169,7 @@ const methods: Record<string, AnyFn> = {
 
 const flags: Record<string, boolean> = { is_cpu: true, is_sparse: false, is_quantized: false, is_meta: false };
 
-export function installTensorAliases(proto: object): void {
+export function installAliasMethods(proto: object): void {
   for (const [name, fn] of Object.entries(methods)) {
     if (name in proto) continue; // a method the class (or another helper) already defines wins
     Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true, enumerable: false });

@@ -1,56 +1,16 @@
 /**
- * torch.* names PyTorch 1.13 has at top level that tutorials call, built on what exists:
- *  - the in-place functional forms torch.relu_(x), torch.exp_(x), ... (each is x.X_(...));
- *  - nn.functional ops under torch.*, with torch's own positional orders where they differ from
- *    F's: torch.dropout(input, p, train) (both required), torch.batch_norm(input, weight, bias,
- *    running_mean, running_var, training, momentum, eps, cudnn_enabled), torch.embedding(weight,
- *    indices, ...), and losses whose reduction is ATen's integer (0 none, 1 mean, 2 sum);
- *  - the window functions (ops/windows.ts) and the constants torch.e / pi / inf / nan.
- * Spread into the torch object by index.ts (it needs nn.functional, which torch.ts cannot import).
+ * nn.functional ops under torch.*, with torch's own positional orders where they differ from F's:
+ * torch.dropout(input, p, train) (both required), torch.batch_norm(input, weight, bias,
+ * running_mean, running_var, training, momentum, eps, cudnn_enabled), torch.embedding(weight,
+ * indices, ...), and losses whose reduction is ATen's integer (0 none, 1 mean, 2 sum).
+ * Spread into torch by index.ts through ./index.ts (it needs nn.functional, which torch.ts cannot import).
  */
-import { parseArgs, type PyArgs } from "./args";
-import { RuntimeError, TypeError_, ValueError } from "./errors";
-import * as nn from "./nn/index";
-import { Tensor } from "./tensor";
-import { installTensorAliases } from "./tensor_aliases";
-import { installTensorArityChecks, withFixedArityAll } from "./ops/fixed_arity";
-import { nextafter } from "./ops/nextafter";
-import { unsupportedDtypes } from "./dtype_unsupported";
-import { cumulative_trapezoid, gradient } from "./ops/gradient";
-import { get_default_dtype } from "./default_dtype";
-import { float64, type DType } from "./dtype";
-import { from_array, tensor } from "./ops/creation";
-import { cat, vstack } from "./ops/join";
-import * as windows from "./ops/windows";
+import { parseArgs, type PyArgs } from "../args";
+import { TypeError_, ValueError } from "../errors";
+import * as nn from "../nn/index";
+import type { Tensor } from "../tensor";
 
 const F = nn.functional;
-
-installTensorAliases(Tensor.prototype);
-// After every method is on the prototype: fixed-signature methods refuse extra arguments (ops/fixed_arity.ts).
-installTensorArityChecks(Tensor.prototype);
-
-/** torch.X_(x, ...args) is x.X_(...args) for these (PyTorch 1.13's torch namespace has them all). */
-const INPLACE = [
-  "abs_", "acos_", "asin_", "atan_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_", "deg2rad_", "detach_",
-  "erf_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_", "gcd_", "i0_", "index_put_", "lcm_", "ldexp_", "log10_",
-  "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_",
-  "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_",
-] as const;
-type InplaceName = (typeof INPLACE)[number];
-type Method<K extends keyof Tensor> = Tensor[K] extends (...args: infer A) => infer R ? (x: Tensor, ...args: A) => R : never;
-type InplaceFunctions = { [K in InplaceName]: Method<K> };
-
-function inplaceFunctions(): InplaceFunctions {
-  const out: Record<string, unknown> = {};
-  for (const name of INPLACE) {
-    out[name] = (x: Tensor, ...args: unknown[]) => {
-      const method = (x as unknown as Record<string, unknown> | null)?.[name];
-      if (typeof method !== "function") throw new TypeError_(`${name}(): argument 'input' (position 1) must be Tensor, not ${x === null ? "None" : typeof x}`);
-      return (method as (...a: unknown[]) => unknown).apply(x, args);
-    };
-  }
-  return out as InplaceFunctions;
-}
 
 /** ATen's integer reduction (0 none, 1 mean, 2 sum); the string forms are accepted too. */
 export type Reduction = 0 | 1 | 2 | "none" | "mean" | "sum";
@@ -85,7 +45,8 @@ export interface BatchNormT { weight?: Tensor | null; bias?: Tensor | null; runn
 export interface InstanceNormT { weight?: Tensor | null; bias?: Tensor | null; running_mean?: Tensor | null; running_var?: Tensor | null; use_input_stats?: boolean; momentum?: number; eps?: number; cudnn_enabled?: boolean }
 type MaybeT = Tensor | null;
 
-export const torchFunctionalAliases = {
+/** torch.conv2d ... torch.binary_cross_entropy_with_logits. */
+export const torchFunctionalForms = {
   conv1d: F.conv1d, conv2d: F.conv2d, conv3d: F.conv3d,
   conv_transpose1d: F.conv_transpose1d, conv_transpose2d: F.conv_transpose2d, conv_transpose3d: F.conv_transpose3d,
   /** torch.dropout(input, p, train): both required, unlike F.dropout. */
@@ -186,89 +147,3 @@ export const torchFunctionalAliases = {
     return F.binary_cross_entropy_with_logits(input, target, { weight: a.weight ?? null, pos_weight: a.pos_weight ?? null, reduction: reductionOf("binary_cross_entropy_with_logits", a.reduction) });
   },
 };
-
-export interface RangeOptions { step?: number; dtype?: DType; requires_grad?: boolean; device?: unknown }
-
-/**
- * torch.range(start, end, step=1): deprecated in PyTorch, kept for old tutorials. Unlike arange
- * the end is included: floor((end - start) / step) + 1 values, in the default dtype.
- */
-function range(start: number, end: number, ...args: PyArgs<[step?: number], RangeOptions>): Tensor {
-  const o = parseArgs<RangeOptions>("range", ["step", "dtype", "requires_grad", "device"], args);
-  console.warn("UserWarning: torch.range is deprecated and will be removed in a future release because its behavior is inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in [start, end).");
-  const step = o.step ?? 1;
-  if (step === 0) throw new RuntimeError("step must be nonzero");
-  if ((step > 0 && end < start) || (step < 0 && end > start)) throw new RuntimeError("upper bound and larger bound inconsistent with step sign");
-  const n = Math.floor((end - start) / step) + 1;
-  const data = Float64Array.from({ length: n }, (_, i) => start + i * step);
-  const t = from_array(data, [n], { dtype: get_default_dtype() === float64 ? float64 : undefined });
-  const out = o.dtype ? t.to(o.dtype) : t;
-  return o.requires_grad ? out.requires_grad_(true) : out;
-}
-
-/** torch.Size([2, 3]): the engine's shapes are plain number arrays, so this checks and copies one. */
-function Size(sizes: Iterable<number> = []): number[] {
-  const out = [...sizes];
-  out.forEach((v, i) => {
-    if (!Number.isInteger(v)) throw new TypeError_(`torch.Size() takes an iterable of 'int' (item ${i} is '${typeof v === "number" ? "float" : typeof v}')`);
-  });
-  return out;
-}
-
-/** torch.typename(obj): a tensor's legacy type name (torch.FloatTensor, ...), else the class name. */
-function typename(obj: unknown): string {
-  if (obj instanceof Tensor) return obj.type();
-  if (obj === null || obj === undefined) return "NoneType";
-  if (typeof obj !== "object" && typeof obj !== "function") return { number: Number.isInteger(obj) ? "int" : "float", string: "str", boolean: "bool" }[typeof obj as string] ?? typeof obj;
-  return (obj as object).constructor?.name ?? "object";
-}
-
-export interface AsarrayOptions { dtype?: DType; copy?: boolean | null; requires_grad?: boolean; device?: unknown }
-
-/** torch.asarray(obj, *, dtype, copy, requires_grad): shares a tensor unless a copy or another dtype is asked for. */
-function asarray(obj: unknown, ...args: PyArgs<[], AsarrayOptions>): Tensor {
-  const o = parseArgs<AsarrayOptions>("asarray", ["dtype", "copy", "requires_grad", "device"], args);
-  let t: Tensor;
-  if (obj instanceof Tensor) {
-    const retyped = o.dtype && o.dtype !== obj.dtype;
-    if (o.copy === false && retyped) throw new ValueError(`can't alias tensor from ${obj.dtype} to ${o.dtype} without copying`);
-    t = retyped ? obj.to(o.dtype as DType) : o.copy ? obj.clone() : obj;
-  } else t = tensor(obj as never, { dtype: o.dtype });
-  return o.requires_grad ? t.requires_grad_(true) : t;
-}
-
-export const torchMisc = {
-  row_stack: vstack,
-  concatenate: cat,
-  unflatten: (x: Tensor, dim: number, sizes: readonly number[]) => x.unflatten(dim, sizes),
-  asarray,
-  nextafter,
-  gradient,
-  cumulative_trapezoid,
-  range,
-  Size,
-  typename,
-  /** Always false: the engine has no Storage objects. */
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  is_storage: (obj: unknown) => false,
-  is_signed: (x: Tensor) => x.is_signed(),
-  is_same_size: (x: Tensor, other: Tensor) => x.is_same_size(other),
-  get_device: (x: Tensor) => x.get_device(),
-};
-
-const torchAliasesAll = {
-  ...unsupportedDtypes,
-  ...torchMisc,
-  ...inplaceFunctions(),
-  ...torchFunctionalAliases,
-  hann_window: windows.hann_window, hamming_window: windows.hamming_window, blackman_window: windows.blackman_window,
-  bartlett_window: windows.bartlett_window, kaiser_window: windows.kaiser_window,
-  nextafter,
-  e: Math.E,
-  pi: Math.PI,
-  inf: Infinity,
-  nan: NaN,
-};
-
-// Operand-only functions among them (torch.nextafter, is_signed, relu_, ...) refuse extra arguments, as torch.ts's.
-export const torchAliases = { ...torchAliasesAll, ...withFixedArityAll(torchAliasesAll) };

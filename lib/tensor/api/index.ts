@@ -1,0 +1,43 @@
+/**
+ * The torch.* names index.ts adds to torch.ts's core once nn exists, and the last steps on
+ * Tensor.prototype. The api/ folder is the layer between the op families in ops/ and the public
+ * surface: each of its modules holds one family's Tensor methods (installed by tensor.ts, typed by
+ * a merged interface) and/or torch.* functions (spread by torch.ts, or by index.ts through this module):
+ *   elementwise_math, dtype_creation, inplace, indexing, random_fills, bitwise, special_functions
+ *   alias_methods          second names and legacy forms of methods (divide, ndimension, new, resize_, ...)
+ *   torch_functional       nn.functional ops under torch.* in torch's own argument orders
+ *   torch_utility_functions  torch.range, Size, typename, asarray, ...
+ *   torch_1_13_names       torch 1.13 names across namespaces (profiler, lu, stft, memory formats, ...)
+ * Importing this module installs the method aliases and, after every method is on the prototype,
+ * the arity checks of fixed-signature methods (ops/fixed_arity.ts): index.ts imports it right after torch.ts.
+ */
+import { torchFunctionalForms } from "./torch_functional";
+import { Tensor } from "../tensor";
+import { unsupportedDtypes } from "../dtype_unsupported";
+import { installTensorArityChecks, withFixedArityAll } from "../ops/fixed_arity";
+import { nextafter } from "../ops/nextafter";
+import * as windows from "../ops/windows";
+import { installAliasMethods } from "./alias_methods";
+import { inplaceFunctions } from "./inplace";
+import { torchUtilityFunctions } from "./torch_utility_functions";
+
+installAliasMethods(Tensor.prototype);
+// After every method is on the prototype: fixed-signature methods refuse extra arguments (ops/fixed_arity.ts).
+installTensorArityChecks(Tensor.prototype);
+
+const torchAdditionsAll = {
+  ...unsupportedDtypes,
+  ...torchUtilityFunctions,
+  ...inplaceFunctions(),
+  ...torchFunctionalForms,
+  hann_window: windows.hann_window, hamming_window: windows.hamming_window, blackman_window: windows.blackman_window,
+  bartlett_window: windows.bartlett_window, kaiser_window: windows.kaiser_window,
+  nextafter,
+  e: Math.E,
+  pi: Math.PI,
+  inf: Infinity,
+  nan: NaN,
+};
+
+// Operand-only functions among them (torch.nextafter, is_signed, relu_, ...) refuse extra arguments, as torch.ts's.
+export const torchAdditions = { ...torchAdditionsAll, ...withFixedArityAll(torchAdditionsAll) };
