@@ -27,6 +27,7 @@ import * as activationExtra from "./modules/activation_extra";
 import * as dropoutExtra from "./modules/dropout_extra";
 import * as normalizationExtra from "./modules/normalization_extra";
 import * as lossExtra from "./modules/loss_extra";
+import "./modules/loss_keywords"; // loss modules take forward's arguments by keyword too
 import * as resampling from "./modules/resampling";
 import * as layersExtra from "./modules/layers_extra";
 import * as conv3d from "./modules/conv3d";

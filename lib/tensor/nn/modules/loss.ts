@@ -169,8 +169,9 @@ export class CosineEmbeddingLoss extends Module {
     this.reduction = Fc.legacyReduction(a) as Reduction;
     this.margin = a.margin ?? 0.0;
   }
-  override forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
-    return Fc.cosine_embedding_loss(input1, input2, target, { margin: this.margin, reduction: this.reduction });
+  /** forward(input1, input2, target), or with target (any argument) by keyword: loss_keywords.ts maps it before this runs. */
+  override forward(input1: Tensor, input2: Tensor, target: Tensor | { target: Tensor }): Tensor {
+    return Fc.cosine_embedding_loss(input1, input2, target as Tensor, { margin: this.margin, reduction: this.reduction });
   }
 }
 

@@ -25,8 +25,9 @@ export class MarginRankingLoss extends Module {
     this.margin = a.margin ?? 0.0;
     this.reduction = legacyReduction(a) as Reduction;
   }
-  override forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
-    return Fl.margin_ranking_loss(input1, input2, target, { margin: this.margin, reduction: this.reduction });
+  /** forward(input1, input2, target), or with target (any argument) by keyword: loss_keywords.ts maps it before this runs. */
+  override forward(input1: Tensor, input2: Tensor, target: Tensor | { target: Tensor }): Tensor {
+    return Fl.margin_ranking_loss(input1, input2, target as Tensor, { margin: this.margin, reduction: this.reduction });
   }
 }
 

@@ -61,33 +61,33 @@ describe("Pruning Tutorial", () => {
   it("prunes conv1 three times (random, l1 on the bias, ln_structured), serialises and removes the reparametrisation", () => {
     torch.manual_seed(0);
     const model = new LeNet();
-    const module = model.conv1;
-    expectClose(module.weight, ref.conv1_weight.data, ...exact, "conv1.weight (seeded init)");
-    expect(module.named_parameters().map(([n]) => n)).toEqual(["weight", "bias"]);
-    expect(module.named_buffers()).toEqual([]);
+    const layer = model.conv1; // the tutorial's `module` (a reserved name in this codebase's lint)
+    expectClose(layer.weight, ref.conv1_weight.data, ...exact, "conv1.weight (seeded init)");
+    expect(layer.named_parameters().map(([n]) => n)).toEqual(["weight", "bias"]);
+    expect(layer.named_buffers()).toEqual([]);
 
-    prune.random_unstructured(module, { name: "weight", amount: 0.3 });
-    expect(module.named_parameters().map(([n]) => n)).toEqual(["bias", "weight_orig"]);
-    expect(module.named_buffers().map(([n]) => n)).toEqual(["weight_mask"]);
-    expectClose(attr(module, "weight_mask"), ref.random_mask.data, ...exact, "weight_mask");
-    expect(attr(module, "weight")).not.toBeInstanceOf(nn.Parameter);
-    expect(attr(module, "weight").grad_fn?.name).toBe("MulBackward0"); // print(module.weight) shows grad_fn=<MulBackward0>
-    expectClose(attr(module, "weight"), fromFixture(ref.conv1_weight).mul(fromFixture(ref.random_mask)).tolist() as number[], ...exact, "pruned weight");
-    expect([...module._forward_pre_hooks.values()].map((h) => h.constructor.name)).toEqual(["RandomUnstructured"]);
+    prune.random_unstructured(layer, { name: "weight", amount: 0.3 });
+    expect(layer.named_parameters().map(([n]) => n)).toEqual(["bias", "weight_orig"]);
+    expect(layer.named_buffers().map(([n]) => n)).toEqual(["weight_mask"]);
+    expectClose(attr(layer, "weight_mask"), ref.random_mask.data, ...exact, "weight_mask");
+    expect(attr(layer, "weight")).not.toBeInstanceOf(nn.Parameter);
+    expect(attr(layer, "weight").grad_fn?.name).toBe("MulBackward0"); // print(layer.weight) shows grad_fn=<MulBackward0>
+    expectClose(attr(layer, "weight"), fromFixture(ref.conv1_weight).mul(fromFixture(ref.random_mask)).tolist() as number[], ...exact, "pruned weight");
+    expect([...layer._forward_pre_hooks.values()].map((h) => h.constructor.name)).toEqual(["RandomUnstructured"]);
 
-    prune.l1_unstructured(module, { name: "bias", amount: 3 });
-    expect(module.named_parameters().map(([n]) => n)).toEqual(["weight_orig", "bias_orig"]);
-    expect(module.named_buffers().map(([n]) => n)).toEqual(["weight_mask", "bias_mask"]);
-    expectClose(attr(module, "bias_mask"), ref.bias_mask.data, ...exact, "bias_mask");
-    expectClose(attr(module, "bias"), ref.bias.data, ...exact, "pruned bias");
-    expect([...module._forward_pre_hooks.values()].map((h) => h.constructor.name)).toEqual(["RandomUnstructured", "L1Unstructured"]);
+    prune.l1_unstructured(layer, { name: "bias", amount: 3 });
+    expect(layer.named_parameters().map(([n]) => n)).toEqual(["weight_orig", "bias_orig"]);
+    expect(layer.named_buffers().map(([n]) => n)).toEqual(["weight_mask", "bias_mask"]);
+    expectClose(attr(layer, "bias_mask"), ref.bias_mask.data, ...exact, "bias_mask");
+    expectClose(attr(layer, "bias"), ref.bias.data, ...exact, "pruned bias");
+    expect([...layer._forward_pre_hooks.values()].map((h) => h.constructor.name)).toEqual(["RandomUnstructured", "L1Unstructured"]);
 
     // Iterative pruning: 50% (3 of 6) of the channels by L2 norm, keeping the earlier mask
-    prune.ln_structured(module, { name: "weight", amount: 0.5, n: 2, dim: 0 });
-    expectClose(attr(module, "weight_mask"), ref.ln_mask.data, ...exact, "ln_structured mask");
-    expectClose(attr(module, "weight"), ref.ln_weight.data, ...exact, "ln_structured weight");
+    prune.ln_structured(layer, { name: "weight", amount: 0.5, n: 2, dim: 0 });
+    expectClose(attr(layer, "weight_mask"), ref.ln_mask.data, ...exact, "ln_structured mask");
+    expectClose(attr(layer, "weight"), ref.ln_weight.data, ...exact, "ln_structured weight");
     let hook: unknown;
-    for (hook of module._forward_pre_hooks.values()) {
+    for (hook of layer._forward_pre_hooks.values()) {
       if ((hook as prune.BasePruningMethod)._tensor_name === "weight") break; // select out the correct hook
     }
     expect(hook).toBeInstanceOf(prune.PruningContainer);
@@ -97,11 +97,11 @@ describe("Pruning Tutorial", () => {
     expect(Object.keys(model.state_dict())).toEqual(ref.state_keys);
 
     // Remove pruning re-parametrization
-    prune.remove(module, "weight");
-    expect(module.named_parameters().map(([n]) => n)).toEqual(ref.after_remove.params);
-    expect(module.named_buffers().map(([n]) => n)).toEqual(ref.after_remove.buffers);
-    expect(module.weight).toBeInstanceOf(nn.Parameter);
-    expectClose(module.weight, ref.ln_weight.data, ...exact, "weight after remove");
+    prune.remove(layer, "weight");
+    expect(layer.named_parameters().map(([n]) => n)).toEqual(ref.after_remove.params);
+    expect(layer.named_buffers().map(([n]) => n)).toEqual(ref.after_remove.buffers);
+    expect(layer.weight).toBeInstanceOf(nn.Parameter);
+    expectClose(layer.weight, ref.ln_weight.data, ...exact, "weight after remove");
   });
 
   it("prunes every Conv2d by 20% and every Linear by 40%; the model runs with the masks", () => {
