@@ -23,7 +23,7 @@
  *   torch.linspace(start, end, steps, opts)   torch.eye(n, m?, opts)
  *   torch.randint(high, shape, opts) | torch.randint(low, high, shape, opts)   (long)
  *   torch.randperm(n, { generator? })   (long; PyTorch's shuffle on the seeded generator)
- *   (API breadth a1) torch.normal(mean, std, size?, { generator }) (tensors or numbers), torch.poisson(rates), torch.logspace(start,
+ *   torch.normal(mean, std, size?, { generator }) (tensors or numbers), torch.poisson(rates), torch.logspace(start,
  *   end, steps, base=10); x.new_zeros/new_ones/new_empty(size), new_full(size, v), new_tensor(data) (x's dtype unless given);
  *   torch.get_default_dtype()/set_default_dtype(float32 | float64) (what creation picks); result_type, promote_types, can_cast,
  *   is_floating_point, is_nonzero; torch.inference_mode(fn) (= no_grad). x.type_as(y), element_size(), is_cuda (false);
@@ -69,7 +69,7 @@
  *   add(other, { alpha }), sub(other, { alpha }), mul, div(other, { rounding_mode }), pow, maximum, minimum,
  *   remainder, fmod, neg, exp, expm1, log, log2, log1p, sqrt, rsqrt, square, reciprocal, abs, sign, sin, cos, erf,
  *   floor, ceil, round, trunc, clamp(min?, max?) or clamp({ min, max }).
- *   (API breadth a1, ops/elementwise_extra.ts) acos, asin, atan, atan2, sinh, cosh, tan, deg2rad, rad2deg, exp2, log10, frac, hypot,
+ *   (ops/elementwise_extra.ts) acos, asin, atan, atan2, sinh, cosh, tan, deg2rad, rad2deg, exp2, log10, frac, hypot,
  *   lgamma, digamma, erfinv, logaddexp, logit(eps?), xlogy, signbit, sinc, heaviside(values), lerp(end, weight), addcmul/addcdiv
  *   (t1, t2, { value }), clamp_min/clamp_max, absolute, round({ decimals }) (arc* aliases too; twice differentiable).
  *   Comparisons gt/ge/lt/le/eq/ne -> bool masks; logical_not/and/or/xor; isnan/isinf/isfinite;
@@ -119,7 +119,7 @@
  *   relu_(), neg_(), sqrt_(), exp_(), masked_fill_(mask, v), uniform_(a=0, b=1, { generator }),
  *   normal_(mean=0, std=1, { generator }), bernoulli_(p, { generator }), index_put_(specs, value, accumulate?),
  *   scatter_(dim, idx, src, reduce?), scatter_add_(dim, idx, src), index_add_(dim, idx, source, { alpha }).
- *   (API breadth a1, ops/inplace_extra.ts) name_() of the unary math (log_, abs_, sigmoid_, tanh_, sign_, floor_, ceil_,
+ *   (ops/inplace_extra.ts) name_() of the unary math (log_, abs_, sigmoid_, tanh_, sign_, floor_, ceil_,
  *   trunc_, frac_, sin_, acos_, ...), round_({ decimals }), clip_, clamp_min_/clamp_max_, nan_to_num_, logit_, atan2_/hypot_/
  *   xlogy_, eq_/ne_/lt_/le_/gt_/ge_ (1/0 in self's dtype), remainder_/fmod_/true_divide_/floor_divide_, logical_and_/or_/xor_,
  *   negative_, triu_/tril_, cumsum_, squeeze_/unsqueeze_/t_/transpose_ (geometry

@@ -117,9 +117,9 @@ export const utils = {
   clip_grad_norm_, clip_grad_value_, parameters_to_vector, vector_to_parameters, clip_grad_norm: clip_grad_norm_, rnn,
   // API breadth a4
   weight_norm, remove_weight_norm, spectral_norm, remove_spectral_norm,
-  // helper A3: torch.nn.utils.prune, parametrize, parametrizations
+  // torch.nn.utils.prune, parametrize, parametrizations
   prune, parametrize, parametrizations,
-  // helper A3: stateless.functional_call, skip_init, fusion, convert_parameters (PyTorch's module names)
+  // stateless.functional_call, skip_init, fusion, convert_parameters (PyTorch's module names)
   stateless, skip_init, init: { skip_init }, fusion, fuse_conv_bn_eval, fuse_conv_bn_weights,
   convert_parameters: { parameters_to_vector, vector_to_parameters },
 };

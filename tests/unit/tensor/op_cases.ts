@@ -1,6 +1,6 @@
 /**
- * The fixture-case check the op value tests share (core/ops_values, core/api_a1_values,
- * api/api_a2_values): a case of scripts/fixtures/fixture_io.py's run_case stores its inputs by
+ * The fixture-case check the op value tests share (core/ops_values, core/elementwise_creation_values,
+ * api/shape_stats_linalg_values): a case of scripts/fixtures/fixture_io.py's run_case stores its inputs by
  * name, its outputs, and for differentiable cases the gradients of sum(out[0] * W)
  * (W = linspace(0.5, 1.5) shaped like out[0]) with respect to its float inputs.
  */
@@ -31,7 +31,7 @@ export interface OpCaseTolerances {
   /** [rtol, atol] of the outputs and of the gradients. */
   out: [number, number];
   grad: [number, number];
-  /** W in out[0]'s dtype (api_a2's float64 cases) instead of the default float32. */
+  /** W in out[0]'s dtype (shape_stats_linalg's float64 cases) instead of the default float32. */
   weightsInOutputDtype?: boolean;
 }
 

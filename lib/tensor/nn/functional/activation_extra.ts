@@ -4,7 +4,7 @@
  *
  * Each is built from differentiable tensor ops inside `composite`, so it records one node
  * named like PyTorch's (HardswishBackward0, ...) and its gradient (and gradient of gradient)
- * comes from the ops' own formulas. Values match PyTorch 1.13 (tests/fixtures/torch/nn/api_a3.json).
+ * comes from the ops' own formulas. Values match PyTorch 1.13 (tests/fixtures/torch/nn/functional_activations.json).
  * `inplace` is accepted for compatibility; the result is always a new tensor.
  */
 import { parseArgs, type PyArgs, checkNoMoreArgs } from "../../args";

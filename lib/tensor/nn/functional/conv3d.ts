@@ -3,7 +3,7 @@
  * kernels: the input is padded once, then for each kernel depth tap kd the depth slices
  * od * stride + kd * dilation of every output depth od are stacked into the batch and
  * convolved (or pooled) in 2-D; the taps are summed (max-ed for max pooling). Gradients come
- * from the 2-D ops. Values match PyTorch 1.13 (tests/fixtures/torch/nn/api_a3_conv3d.json).
+ * from the 2-D ops. Values match PyTorch 1.13 (tests/fixtures/torch/nn/functional_conv3d.json).
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { int64 } from "../../dtype";

@@ -2,7 +2,7 @@
  * Layers of torch.nn.functional beyond the basics: bilinear (x1^T A x2 + b), max_unpool1d /
  * max_unpool2d (the inverse of max pooling with return_indices) and embedding_bag (sums, means
  * or maxima of embedding rows per bag). Built from differentiable tensor ops (matmul,
- * scatter, index_select, index_add), values as PyTorch 1.13's (tests/fixtures/torch/nn/api_a3_layers.json).
+ * scatter, index_select, index_add), values as PyTorch 1.13's (tests/fixtures/torch/nn/functional_layers.json).
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { int64 } from "../../dtype";

@@ -3,7 +3,7 @@
  * hinge_embedding_loss, soft_margin_loss, multilabel_soft_margin_loss, multi_margin_loss,
  * multilabel_margin_loss, triplet_margin_loss, gaussian_nll_loss, poisson_nll_loss,
  * pairwise_distance and pdist. Built from differentiable tensor ops (gradients and gradients
- * of gradients from the ops), following PyTorch 1.13's formulas (tests/fixtures/torch/nn/api_a3_loss.json).
+ * of gradients from the ops), following PyTorch 1.13's formulas (tests/fixtures/torch/nn/functional_loss.json).
  * Every loss takes PyTorch's deprecated size_average / reduce pair as well as `reduction`.
  */
 import { parseArgs, type PyArgs } from "../../args";

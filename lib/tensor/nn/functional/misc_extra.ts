@@ -3,7 +3,7 @@
  * lp_pool1d / lp_pool2d, triplet_margin_with_distance_loss, and the in-place activations
  * relu_, elu_, leaky_relu_, hardtanh_, selu_, celu_, rrelu_, threshold_ (the input is
  * overwritten with the result through copy_, so autograd sees an in-place op as in PyTorch).
- * Built from differentiable tensor ops; values as PyTorch 1.13's (tests/fixtures/torch/nn/api_a3_misc.json).
+ * Built from differentiable tensor ops; values as PyTorch 1.13's (tests/fixtures/torch/nn/functional_misc.json).
  */
 import { parseArgs, type PyArgs, checkNoMoreArgs } from "../../args";
 import { RuntimeError, ValueError } from "../../errors";

@@ -2,7 +2,7 @@
  * torch.nn.functional's other normalizations: normalize (unit p-norm along a dim), group_norm,
  * instance_norm (with optional running statistics) and local_response_norm. All are built
  * from differentiable tensor ops, so gradients (and gradients of gradients) come from the ops;
- * values match PyTorch 1.13 (tests/fixtures/torch/nn/api_a3_norm.json).
+ * values match PyTorch 1.13 (tests/fixtures/torch/nn/functional_norm.json).
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { RuntimeError, ValueError } from "../../errors";

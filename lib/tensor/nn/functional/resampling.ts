@@ -7,7 +7,7 @@
  *
  * Everything is composed of differentiable tensor ops (index_select, gather, arithmetic), with
  * the sampling positions and weights computed exactly as PyTorch 1.13's CPU kernels compute
- * them (nearest's float32 scale included), so values match its (tests/fixtures/torch/nn/api_a3_resampling.json).
+ * them (nearest's float32 scale included), so values match its (tests/fixtures/torch/nn/functional_resampling.json).
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { bool, int64 } from "../../dtype";

@@ -171,7 +171,7 @@ const forms: Form[] = [
   { name: "nn.utils.remove_weight_norm", positional: () => nn.utils.remove_weight_norm(nn.utils.weight_norm(new nn.Linear(3, 2)), "weight"), options: () => nn.utils.remove_weight_norm(nn.utils.weight_norm(new nn.Linear(3, 2)), { name: "weight" }) },
   { name: "nn.utils.spectral_norm", positional: () => nn.utils.spectral_norm(new nn.Linear(3, 2), "weight", 2, 1e-10, 1), options: () => nn.utils.spectral_norm(new nn.Linear(3, 2), { n_power_iterations: 2, eps: 1e-10, dim: 1 }) },
   { name: "nn.utils.remove_spectral_norm", positional: () => nn.utils.remove_spectral_norm(nn.utils.spectral_norm(new nn.Linear(3, 2)), "weight"), options: () => nn.utils.remove_spectral_norm(nn.utils.spectral_norm(new nn.Linear(3, 2)), { name: "weight" }) },
-  // helper A3: nn.utils fusion and skip_init
+  // nn.utils fusion and skip_init
   { name: "nn.utils.fuse_conv_bn_eval", positional: () => nn.utils.fuse_conv_bn_eval(new nn.ConvTranspose2d(2, 3, 2).eval(), new nn.BatchNorm2d(3).eval(), true), options: () => nn.utils.fuse_conv_bn_eval(new nn.ConvTranspose2d(2, 3, 2).eval(), new nn.BatchNorm2d(3).eval(), { transpose: true }) },
   { name: "nn.utils.fuse_conv_bn_weights", positional: () => nn.utils.fuse_conv_bn_weights(torch.ones(2, 3, 1), null, torch.zeros(3), torch.ones(3), 1e-5, null, null, true), options: () => nn.utils.fuse_conv_bn_weights(torch.ones(2, 3, 1), null, torch.zeros(3), torch.ones(3), 1e-5, null, null, { transpose: true }) },
   { name: "nn.utils.skip_init", positional: () => nn.utils.skip_init(nn.Linear, 3, 2, false), options: () => nn.utils.skip_init(nn.Linear, 3, 2, { bias: false }) },

@@ -76,7 +76,7 @@ const forms: Form[] = [
   { name: "torch.scalar_tensor", positional: () => torch.scalar_tensor(2).double(), options: () => torch.scalar_tensor(2, { dtype: torch.float64 }) },
   { name: "torch.from_array", positional: () => torch.from_array(new Float32Array([1, 2, 3, 4]), [2, 2]), options: () => torch.from_array(new Float32Array([1, 2, 3, 4])).reshape(2, 2) },
 
-  // API breadth a1: elementwise math with keywords
+  // elementwise math with keywords
   { name: "torch.logit", positional: () => torch.logit(q(), 0.2), options: () => torch.logit(q(), { eps: 0.2 }) },
   { name: "torch.lerp", positional: () => torch.lerp(a23(), b23(), 0.3), options: () => torch.lerp(a23(), b23(), { weight: 0.3 }) },
   { name: "torch.addcmul", positional: () => torch.addcmul(a23(), b23(), q(), 0.5), options: () => torch.addcmul(a23(), b23(), q(), { value: 0.5 }) },
@@ -508,12 +508,12 @@ const forms: Form[] = [
   },
   { name: "F.max_pool3d_with_indices", positional: () => F.max_pool3d_with_indices(x4().unsqueeze(0), 2, 1, 1), options: () => F.max_pool3d_with_indices(x4().unsqueeze(0), 2, { stride: 1, padding: 1 }) },
   { name: "F.adaptive_max_pool3d_with_indices", positional: () => F.adaptive_max_pool3d_with_indices(x4(), [1, 2, 3]), options: () => F.adaptive_max_pool3d_with_indices(x4(), { output_size: [1, 2, 3] }) },
-  // data samplers (helper A2)
+  // data samplers
   { name: "utils.data.RandomSampler", positional: () => [...new utils.data.RandomSampler([1, 2, 3, 4, 5], true, 9, new torch.Generator(2))], options: () => [...new utils.data.RandomSampler([1, 2, 3, 4, 5], { replacement: true, num_samples: 9, generator: new torch.Generator(2) })] },
   { name: "utils.data.SubsetRandomSampler", positional: () => [...new utils.data.SubsetRandomSampler([4, 8, 9], new torch.Generator(1))], options: () => [...new utils.data.SubsetRandomSampler([4, 8, 9], { generator: new torch.Generator(1) })] },
   { name: "utils.data.WeightedRandomSampler", positional: () => [...new utils.data.WeightedRandomSampler([1, 2, 3], 3, false, new torch.Generator(4))], options: () => [...new utils.data.WeightedRandomSampler([1, 2, 3], { num_samples: 3, replacement: false, generator: new torch.Generator(4) })] },
   { name: "utils.data.BatchSampler", positional: () => [...new utils.data.BatchSampler([0, 1, 2, 3, 4], 2, true)].flat(), options: () => [...new utils.data.BatchSampler([0, 1, 2, 3, 4], { batch_size: 2, drop_last: true })].flat() },
-  // helper A4: the remaining torch 1.13 names (issue 12)
+  // the remaining torch 1.13 names
   { name: "optim.SparseAdam", positional: () => new optim.SparseAdam(params(), 0.01, [0.8, 0.9], 1e-6), options: () => new optim.SparseAdam(params(), { lr: 0.01, betas: [0.8, 0.9], eps: 1e-6 }) },
   { name: "nn.AdaptiveLogSoftmaxWithLoss", positional: () => (torch.manual_seed(0), new nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2, 4], 2.0, true)), options: () => (torch.manual_seed(0), new nn.AdaptiveLogSoftmaxWithLoss(4, 6, { cutoffs: [2, 4], div_value: 2.0, head_bias: true })) },
   { name: "nn.FractionalMaxPool2d", positional: () => new nn.FractionalMaxPool2d(2, [2, 3], null, false, torch.full([1, 2, 2], 0.4))(x4()) as Tensor, options: () => new nn.FractionalMaxPool2d(2, { output_size: [2, 3], _random_samples: torch.full([1, 2, 2], 0.4) })(x4()) as Tensor },
@@ -556,7 +556,7 @@ const forms: Form[] = [
   { name: "torch.pca_lowrank", positional: () => (torch.manual_seed(1), [...(torch as unknown as { pca_lowrank(...a: unknown[]): Tensor[] }).pca_lowrank(x3().reshape([6, 4]), 2, false, 1)].slice(1, 2)), options: () => (torch.manual_seed(1), [...(torch as unknown as { pca_lowrank(...a: unknown[]): Tensor[] }).pca_lowrank(x3().reshape([6, 4]), { q: 2, center: false, niter: 1 })].slice(1, 2)) },
   { name: "nn.DataParallel", positional: () => new (nn as unknown as { DataParallel: new (...a: unknown[]) => nn.Module }).DataParallel(new nn.Identity(), [0], 0, 1), options: () => new (nn as unknown as { DataParallel: new (...a: unknown[]) => nn.Module }).DataParallel(new nn.Identity(), { device_ids: [0], output_device: 0, dim: 1 }) },
   { name: "torch.lobpcg", positional: () => (torch as unknown as { lobpcg(...a: unknown[]): Tensor[] }).lobpcg(torch.eye(6).mul(torch.arange(1, 7).float()), 2, null, null, null, null, null, null, false).slice(0, 1), options: () => (torch as unknown as { lobpcg(...a: unknown[]): Tensor[] }).lobpcg(torch.eye(6).mul(torch.arange(1, 7).float()), { k: 2, largest: false }).slice(0, 1) },
-  // end helper A4
+  // end of the torch 1.13 names
 ];
 
 function describeResult(r: Result): unknown {
@@ -609,7 +609,7 @@ const NO_KEYWORDS: Record<string, string> = {
       "masked_select", "masked_fill", "where", "hstack", "vstack", "clone", "detach", "fliplr", "flipud", "is_tensor", "numel",
     ].map((n) => [`torch.${n}`, "tensor-only (PyTorch's other parameter is out=)"]),
   ),
-  // API breadth a1: tensor-only elementwise math
+  // tensor-only elementwise math
   ...Object.fromEntries(
     [
       "acos", "arccos", "asin", "arcsin", "atan", "arctan", "atan2", "arctan2", "sinh", "cosh", "tan", "deg2rad", "rad2deg", "exp2", "log10",
@@ -630,12 +630,12 @@ const NO_KEYWORDS: Record<string, string> = {
   "torch.arccosh": "tensor-only", "torch.atanh": "tensor-only", "torch.arctanh": "tensor-only", "torch.erfc": "tensor-only",
   "torch.isposinf": "tensor-only", "torch.isneginf": "tensor-only", "torch.positive": "tensor-only",
   "torch.fmax": "tensor-only (PyTorch's other parameter is out=)", "torch.fmin": "tensor-only (PyTorch's other parameter is out=)",
-  // issue-12 gaps, helper A: operands only (PyTorch's remaining parameter is out=)
+  // bitwise, special and index_reduce: operands only (PyTorch's remaining parameter is out=)
   ...Object.fromEntries(
     ["bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "gcd", "lcm", "frexp", "ldexp", "i0", "polygamma", "igamma", "igammac"]
       .map((n) => [`torch.${n}`, "operands only (PyTorch's other parameter is out=)"]),
   ),
-  "torch.binomial": "(count, prob) tensors; its only keyword, generator, is keyword-only (tested in api_gaps_a_distributions)",
+  "torch.binomial": "(count, prob) tensors; its only keyword, generator, is keyword-only (tested in distributions_extra)",
   // complex.ts: refusals (no complex dtype) and real-tensor identities, tensor-only
   ...Object.fromEntries(
     ["complex", "polar", "view_as_complex", "view_as_real"].map((n) => [`torch.${n}`, "raises: no complex dtype (the error names the supported dtypes)"]),
@@ -682,7 +682,7 @@ const NO_KEYWORDS: Record<string, string> = {
   // API breadth a4
   "nn.init.eye_": "tensor-only",
   // end API breadth a4
-  // helper A4 (remaining torch 1.13 names)
+  // the remaining torch 1.13 names
   "torch.is_anomaly_enabled": "no arguments", "torch.is_anomaly_check_nan_enabled": "no arguments", "torch.is_inference": "tensor-only",
   "torch.is_conj": "tensor-only", "torch.is_neg": "tensor-only",
   "nn.NLLLoss2d": "deprecated alias of nn.NLLLoss (same settings, call forms tested there)", "nn.Container": "deprecated; keyword arguments are submodules",

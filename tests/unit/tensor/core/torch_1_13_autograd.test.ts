@@ -1,6 +1,6 @@
 /**
  * torch.profiler / torch.autograd.profiler, torch.autograd.forward_ad, anomaly-mode switches and
- * the inference / conj / neg flags, against PyTorch 1.13 (scripts/fixtures/names_a4_fixtures.py).
+ * the inference / conj / neg flags, against PyTorch 1.13 (scripts/fixtures/torch_1_13_names_fixtures.py).
  */
 import { describe, expect, it } from "vitest";
 import { F, nn, set_file_store, torch, type Tensor } from "../../../../lib/tensor/index";
@@ -13,7 +13,7 @@ interface Fx {
   schedule_run: { step_num: number; keys: string[]; steps: number[] }[];
   tables: { spec: [string, number, number, number, number[][] | null][]; plain_sorted: string; plain_header: string; shapes: string; top_level: string; memory_spec: [number, number][]; memory: string };
 }
-const fx = fixture<Fx>("core/names_a4_autograd.json");
+const fx = fixture<Fx>("core/torch_1_13_autograd.json");
 const t = torch as unknown as {
   profiler: { profile: new (o?: object, fn?: () => unknown) => Prof; record_function: <T>(n: string, fn?: () => T) => T; ProfilerActivity: { CPU: string; CUDA: string } };
   autograd: { profiler: { profile: new (...a: unknown[]) => Prof; record_function: <T>(n: string, fn: () => T) => T }; forward_ad: FwAD; set_detect_anomaly(m: boolean): void };

@@ -1,6 +1,6 @@
 /**
  * torch.distributions: expand(batch_shape), mode, enumerate_support / has_enumerate_support on the
- * engine's distributions, against PyTorch 1.13 (scripts/fixtures/names_a4_fixtures.py distributions).
+ * engine's distributions, against PyTorch 1.13 (scripts/fixtures/torch_1_13_names_fixtures.py distributions).
  */
 import { describe, expect, it } from "vitest";
 import { torch, type Tensor } from "../../../../lib/tensor/index";
@@ -9,7 +9,7 @@ import { loadFixture } from "./fixtures";
 
 interface Entry { batch_shape: number[]; event_shape: number[]; x: FT; log_prob: FT; mean: { data: number[] }; mode: { data: number[] }; has_enum: boolean; support?: FT; support_noexpand?: number[] }
 // loadFixture revives the "nan" strings (Bernoulli's and Uniform's modes).
-const fx = loadFixture<Record<string, Entry> & { normal_sample: FT }>("names_a4_distributions.json");
+const fx = loadFixture<Record<string, Entry> & { normal_sample: FT }>("torch_1_13_distributions.json");
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const D = (torch as any).distributions;
 const t = (v: number[] | number[][]) => torch.tensor(v);

@@ -1,7 +1,7 @@
 /**
  * torch.lu_unpack, torch.symeig (deprecated), the removed lstsq / solve / eig / matrix_rank, linalg.eig /
  * eigvals (no complex dtype), Tensor.lu / lu_solve / prelu / hardshrink, against PyTorch 1.13
- * (scripts/fixtures/names_a4_fixtures.py linalg).
+ * (scripts/fixtures/torch_1_13_names_fixtures.py linalg).
  */
 import { describe, expect, it } from "vitest";
 import { F, torch, type Tensor } from "../../../../lib/tensor/index";
@@ -13,7 +13,7 @@ interface Fx {
   symeig: { A: FT; values_upper: FT; vectors_upper: FT; values_lower: FT };
   removed: Record<string, string>;
 }
-const fx = fixture<Fx>("core/names_a4_linalg.json");
+const fx = fixture<Fx>("core/torch_1_13_linalg.json");
 type Unpacked = Tensor[] & { P: Tensor; L: Tensor; U: Tensor };
 const t = torch as unknown as {
   lu_unpack(LU: Tensor, piv: Tensor, ...a: unknown[]): Unpacked;
@@ -93,7 +93,7 @@ describe("Tensor.prelu / hardshrink", () => {
 });
 
 describe("torch.svd_lowrank / pca_lowrank", () => {
-  const lr = fixture<{ name: string; fn: string; A: FT; kwargs: Record<string, unknown>; S: FT; recon: FT; absU: FT; absV: FT; after: number }[]>("core/names_a4_lowrank.json");
+  const lr = fixture<{ name: string; fn: string; A: FT; kwargs: Record<string, unknown>; S: FT; recon: FT; absU: FT; absV: FT; after: number }[]>("core/torch_1_13_lowrank.json");
   const fns = torch as unknown as Record<string, (A: Tensor, o: object) => Tensor[] & { U: Tensor; S: Tensor; V: Tensor }>;
   for (const c of lr) {
     it(`${c.name}: the same random basis as torch (seeded), singular values, reconstruction, |U| and |V|`, () => {
@@ -120,7 +120,7 @@ describe("torch.svd_lowrank / pca_lowrank", () => {
 });
 
 describe("torch.linalg.ldl_factor / ldl_factor_ex / ldl_solve", () => {
-  const cases = fixture<{ A: FT; LD: FT; pivots: number[]; B: FT; X: FT }[]>("core/names_a4_ldl.json");
+  const cases = fixture<{ A: FT; LD: FT; pivots: number[]; B: FT; X: FT }[]>("core/torch_1_13_ldl.json");
   const L = torch.linalg as unknown as {
     ldl_factor(A: Tensor, o?: object): Tensor[] & { LD: Tensor; pivots: Tensor };
     ldl_factor_ex(A: Tensor, o?: object): Tensor[] & { LD: Tensor; pivots: Tensor; info: Tensor };
@@ -148,7 +148,7 @@ describe("torch.linalg.ldl_factor / ldl_factor_ex / ldl_solve", () => {
 });
 
 describe("torch.lobpcg (the dense generalized eigenproblem, what LOBPCG converges to)", () => {
-  const lb = fixture<{ A: FT; B: FT; cases: { kwargs: Record<string, unknown>; E: FT; X_shape: number[] }[] }>("core/names_a4_lobpcg.json");
+  const lb = fixture<{ A: FT; B: FT; cases: { kwargs: Record<string, unknown>; E: FT; X_shape: number[] }[] }>("core/torch_1_13_lobpcg.json");
   const lobpcg = (torch as unknown as { lobpcg(A: Tensor, o?: object): Tensor[] }).lobpcg;
   for (const c of lb.cases) {
     it(JSON.stringify(c.kwargs), () => {

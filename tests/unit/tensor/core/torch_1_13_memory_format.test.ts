@@ -1,9 +1,9 @@
-/** Memory formats and layouts (torch.channels_last & co., x.layout) against PyTorch 1.13 (scripts/fixtures/names_a4_fixtures.py memory_format). */
+/** Memory formats and layouts (torch.channels_last & co., x.layout) against PyTorch 1.13 (scripts/fixtures/torch_1_13_names_fixtures.py memory_format). */
 import { describe, expect, it } from "vitest";
 import { nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
 import { expectClose, fixture, type FT } from "../nn/helpers";
 
-const fx = fixture<Record<string, unknown> & { rand_like_cl: FT; reprs: string[] }>("core/names_a4_memory_format.json");
+const fx = fixture<Record<string, unknown> & { rand_like_cl: FT; reprs: string[] }>("core/torch_1_13_memory_format.json");
 type Fmt = object;
 const t = torch as unknown as {
   channels_last: Fmt; channels_last_3d: Fmt; contiguous_format: Fmt; preserve_format: Fmt; strided: object; memory_format: new (n: string) => Fmt; layout: new (n: string) => object;

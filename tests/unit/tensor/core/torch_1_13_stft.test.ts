@@ -1,11 +1,11 @@
-/** torch.stft / istft (real forms) against PyTorch 1.13 (scripts/fixtures/names_a4_fixtures.py stft). */
+/** torch.stft / istft (real forms) against PyTorch 1.13 (scripts/fixtures/torch_1_13_names_fixtures.py stft). */
 import { describe, expect, it } from "vitest";
 import { torch, type Tensor } from "../../../../lib/tensor/index";
 import { gradcheck } from "../../../../lib/grading/gradcheck";
 import { expectClose, fixture, tensorOf, type FT } from "../nn/helpers";
 
 interface Case { name: string; x?: FT; spec?: FT; dtype: string; kwargs: Record<string, unknown>; out: FT }
-const fx = fixture<{ stft: Case[]; istft: Case[] }>("core/names_a4_stft.json");
+const fx = fixture<{ stft: Case[]; istft: Case[] }>("core/torch_1_13_stft.json");
 const t = torch as unknown as { stft(x: Tensor, ...a: unknown[]): Tensor; istft(x: Tensor, ...a: unknown[]): Tensor };
 const dtypeOf = (c: Case) => (c.dtype === "torch.float64" ? torch.float64 : torch.float32);
 const kwargsOf = (c: Case) => Object.fromEntries(Object.entries(c.kwargs).map(([k, v]) => [k, v !== null && typeof v === "object" && "shape" in (v as object) ? tensorOf(v as FT, dtypeOf(c)) : v]));

@@ -1,7 +1,7 @@
 /**
  * torch.* aliases (lib/tensor/api/index.ts, api/torch_functional.ts, api/torch_utility_functions.ts) and window functions (ops/windows.ts): values of
  * each call in torch's own positional order vs torch 1.13
- * (scripts/fixtures/torch_aliases_a2_fixtures.py), in-place forms, keyword forms and errors.
+ * (scripts/fixtures/torch_aliases_fixtures.py), in-place forms, keyword forms and errors.
  */
 import { describe, expect, it } from "vitest";
 import { F, torch, type Tensor } from "../../../../lib/tensor/index";
@@ -19,7 +19,7 @@ interface LazyCase {
   out: TD;
   state: Record<string, TD>;
 }
-const fx = fixture<{ lazy: Record<string, LazyCase>; inputs: Record<string, TD>; cases: Record<string, TD[]>; windows: Record<string, TD>; reprs: Record<string, string> }>("core/torch_aliases_a2.json");
+const fx = fixture<{ lazy: Record<string, LazyCase>; inputs: Record<string, TD>; cases: Record<string, TD[]>; windows: Record<string, TD>; reprs: Record<string, string> }>("core/torch_aliases.json");
 
 const num = (v: number | string) => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : (v as number));
 function fromTD(t: TD): Tensor {

@@ -1,7 +1,7 @@
 /**
  * torch.utils.data samplers, ConcatDataset / IterableDataset / ChainDataset and the DataLoader's
  * sampler= / batch_sampler= / iterable paths: orders and generator use vs torch 1.13
- * (scripts/fixtures/data_a2_fixtures.py), PyTorch's call forms and errors.
+ * (scripts/fixtures/samplers_fixtures.py), PyTorch's call forms and errors.
  */
 import { describe, expect, it } from "vitest";
 import { torch, utils, type Tensor } from "../../../../lib/tensor/index";

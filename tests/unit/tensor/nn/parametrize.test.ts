@@ -13,7 +13,7 @@ interface Fx {
   orthogonal: { shape: number[]; map: "cayley" | "matrix_exp" | null; W0: FT; w_init: FT; X: FT; w: FT; state: string[]; base: FT }[];
   spectral_norm: { W: FT; bias: FT; u0: FT; v0: FT; state: string[]; x: FT; y1: FT; y2: FT; grad: FT; u: FT; y_eval: FT };
 }
-const fx = fixture<Fx>("nn/parametrize_a3.json");
+const fx = fixture<Fx>("nn/parametrize.json");
 const tol = { rtol: 1e-5, atol: 1e-5 };
 const slot = (m: unknown, k: string) => (m as Record<string, Tensor>)[k];
 

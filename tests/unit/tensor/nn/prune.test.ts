@@ -20,7 +20,7 @@ interface Fx {
   global: { conv_w: FT; lin_w: FT; lin_b: FT; conv_mask: FT; lin_mask: FT; bias_mask: FT; names: Names };
   global_random_weights: FT[]; global_random: FT[];
 }
-const fx = fixture<Fx>("nn/prune_a3.json");
+const fx = fixture<Fx>("nn/prune.json");
 const exact = { rtol: 0, atol: 0 };
 const slot = (m: nn.Module, k: string) => (m as unknown as Record<string, Tensor>)[k];
 

@@ -7,7 +7,7 @@ interface Fx {
   functional_call: { state: Record<string, FT>; x: FT; w0: FT; b3: FT; rm: FT; y: FT; w0_grad: FT; b3_grad: FT; y_plain: FT };
   fusion: { kind: string; w: FT; b: FT | null; bn_w: FT; bn_b: FT; rm: FT; rv: FT; x: FT; fused_w: FT; fused_b: FT; y: FT; y_ref: FT }[];
 }
-const fx = fixture<Fx>("nn/stateless_fusion_a3.json");
+const fx = fixture<Fx>("nn/stateless_fusion.json");
 const tol = { rtol: 1e-5, atol: 1e-5 };
 const slot = (m: unknown, k: string) => (m as Record<string, Tensor>)[k];
 

@@ -1,6 +1,6 @@
 /**
  * nn.AdaptiveLogSoftmaxWithLoss, F.fractional_max_pool2d/3d (+ modules) and nn.SyncBatchNorm
- * against PyTorch 1.13 (scripts/fixtures/names_a4_fixtures.py -> tests/fixtures/torch/nn/names_a4.json).
+ * against PyTorch 1.13 (scripts/fixtures/torch_1_13_names_fixtures.py -> tests/fixtures/torch/nn/torch_1_13_layers.json).
  */
 import { describe, expect, it } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
@@ -20,7 +20,7 @@ interface Fx {
   fractional3d_module: { x: FT; values: FT };
   sync_bn_error: string;
 }
-const fx = fixture<Fx>("nn/names_a4.json");
+const fx = fixture<Fx>("nn/torch_1_13_layers.json");
 const dt = (t: TD) => (t.dtype === "float64" ? torch.float64 : torch.float32);
 const long = (v: number[]) => torch.tensor(v, { dtype: torch.long });
 
@@ -154,7 +154,7 @@ describe("nn.SyncBatchNorm", () => {
 });
 
 describe("nn.DataParallel (no GPU), nn.NLLLoss2d, nn.Container", () => {
-  const P = fixture<{ parallel: { repr: string; device_ids: number[]; keys: string[]; weight: FT; out: FT; nll2d_repr: string; nll2d_ignore: number; container_repr: string; warnings: string[] } }>("nn/names_a4.json").parallel;
+  const P = fixture<{ parallel: { repr: string; device_ids: number[]; keys: string[]; weight: FT; out: FT; nll2d_repr: string; nll2d_ignore: number; container_repr: string; warnings: string[] } }>("nn/torch_1_13_layers.json").parallel;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const N = nn as any;
   it("DataParallel keeps the module, device_ids = [], forward calls it; state_dict keys carry 'module.'", () => {

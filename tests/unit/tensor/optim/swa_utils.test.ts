@@ -1,4 +1,4 @@
-/** optim.swa_utils (AveragedModel, SWALR, update_bn) and optim.SparseAdam against PyTorch 1.13 (scripts/fixtures/names_a4_fixtures.py). */
+/** optim.swa_utils (AveragedModel, SWALR, update_bn) and optim.SparseAdam against PyTorch 1.13 (scripts/fixtures/torch_1_13_names_fixtures.py). */
 import { describe, expect, it } from "vitest";
 import { nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
 import { expectClose, fixture, tensorOf, type FT } from "../nn/helpers";
@@ -9,7 +9,7 @@ interface Fx {
   update_bn: { state_before: Record<string, FT>; batches: FT[]; state_after: Record<string, FT>; training_after: boolean; momenta_after: (number | null)[] };
   sparse_adam_error: string;
 }
-const fx = fixture<Fx>("optim/swa_a4.json");
+const fx = fixture<Fx>("optim/swa_utils.json");
 const { AveragedModel, SWALR, update_bn } = optim.swa_utils;
 
 function twoGroups(): optim.SGD {
