@@ -118,6 +118,9 @@ export interface TopkOptions {
 }
 export interface ScatterOptions {
   reduce?: "add" | "multiply";
+  /** PyTorch's keyword forms: scatter_(0, idx, value=1) is scatter_(0, idx, { value: 1 }); or { src }. */
+  src?: Tensor;
+  value?: number;
 }
 export interface IndexAddOptions {
   alpha?: number;
@@ -555,12 +558,13 @@ export class Tensor {
     return indexing.gather(this, dim, index);
   }
   /** Copy with src (tensor or number) written at index along dim; { reduce: "add" | "multiply" } combines. */
-  scatter(dim: number, index: Tensor, src: TensorLike, ...args: PyArgs<[reduce?: "add" | "multiply"], ScatterOptions>): Tensor {
-    return indexing.scatter(this, dim, index, src, parseArgs<ScatterOptions>("scatter", ["reduce"], args).reduce);
+  scatter(dim: number, index: Tensor, src: TensorLike | ScatterOptions, ...args: PyArgs<[reduce?: "add" | "multiply"], ScatterOptions>): Tensor {
+    const a = indexing.scatterArguments("scatter", src, args);
+    return indexing.scatter(this, dim, index, a.src, a.reduce);
   }
-  scatter_(dim: number, index: Tensor, src: TensorLike, ...args: PyArgs<[reduce?: "add" | "multiply"], ScatterOptions>): this {
-    const reduceMode = parseArgs<ScatterOptions>("scatter_", ["reduce"], args).reduce;
-    return inplace.apply_(this, "scatter_", (old) => indexing.scatter(old, dim, index, src, reduceMode), [src]);
+  scatter_(dim: number, index: Tensor, src: TensorLike | ScatterOptions, ...args: PyArgs<[reduce?: "add" | "multiply"], ScatterOptions>): this {
+    const a = indexing.scatterArguments("scatter_", src, args);
+    return inplace.apply_(this, "scatter_", (old) => indexing.scatter(old, dim, index, a.src, a.reduce), [a.src]);
   }
   scatter_add(dim: number, index: Tensor, src: Tensor): Tensor {
     return indexing.scatter_add(this, dim, index, src);

@@ -2,6 +2,7 @@
  * Indexing: select, slice/narrow, the PyTorch-style `index(...)` front end, index_select,
  * gather, scatter, scatter_add, masked_select, chunk/split/unbind.
  */
+import { isOptions, parseArgs } from "../args";
 import { needsGrad, record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import { bool, int64 } from "../dtype";
@@ -349,8 +350,30 @@ function checkGatherShapes(x: Tensor, d: number, index: Tensor, op: string): voi
   if (index.dtype !== int64) throw new RuntimeError(`${op}(): Expected dtype int64 for index, got ${index.dtype}`);
 }
 
+/**
+ * PyTorch's gather / scatter count a 0-d self, index or src as 1-d of size 1 (ensure_nonempty_dim):
+ * `torch.zeros(10).scatter_(0, torch.tensor(y), value=1)` (the Datasets & DataLoaders tutorial's
+ * one-hot). Those calls run on 1-element views; the result takes back self's (gather: index's) shape.
+ */
+const liftScalar = (t: Tensor): Tensor => (t.dim() === 0 ? t.reshape(1) : t);
+const anyScalar = (...ts: (Tensor | null)[]) => ts.some((t) => t !== null && t.dim() === 0);
+
+/** scatter's src / value given positionally or by keyword ({ src }, { value }), and reduce. */
+export function scatterArguments(fn: string, src: unknown, args: readonly unknown[]): { src: TensorLike; reduce?: "add" | "multiply" } {
+  if (isOptions(src)) {
+    if (args.length > 0) throw new TypeError_(`${fn}() got unexpected arguments after its keyword arguments`);
+    const o = parseArgs<{ src?: Tensor; value?: number; reduce?: "add" | "multiply" }>(fn, ["src", "value", "reduce"], [src]);
+    if (o.src !== undefined && o.value !== undefined) throw new TypeError_(`${fn}() received an invalid combination of arguments: both src and value`);
+    const given = o.src ?? o.value;
+    if (given === undefined) throw new TypeError_(`${fn}() missing 1 required positional argument: 'src' (or 'value')`);
+    return { src: given, reduce: o.reduce };
+  }
+  return { src: src as TensorLike, reduce: parseArgs<{ reduce?: "add" | "multiply" }>(fn, ["reduce"], args).reduce };
+}
+
 /** out[..., i, ...] = x[..., index[..., i, ...], ...] along dim. */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  if (anyScalar(x, index) && Math.max(x.dim(), 1) === Math.max(index.dim(), 1)) return gather(liftScalar(x), dim, liftScalar(index)).reshape(index.shape.slice());
   const d = normalizeDim(dim, x.dim());
   checkGatherShapes(x, d, index, "gather");
   const xc = x.contiguous();
@@ -396,6 +419,10 @@ function scatterInto(target: Tensor, d: number, index: Tensor, src: Tensor | num
  * as in PyTorch 1.13.
  */
 export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorLike, reduce?: "add" | "multiply"): Tensor {
+  const srcTensor = src instanceof Tensor ? src : null;
+  if (anyScalar(x, index, srcTensor) && Math.max(x.dim(), 1) === Math.max(index.dim(), 1)) {
+    return scatter(liftScalar(x), dim, liftScalar(index), srcTensor ? liftScalar(srcTensor) : src, reduce).reshape(x.shape.slice());
+  }
   const d = normalizeDim(dim, x.dim());
   checkGatherShapes(x, d, index, "scatter");
   if (reduce !== undefined && reduce !== "add" && reduce !== "multiply") {
@@ -434,6 +461,9 @@ function checkSrcCovers(src: Tensor, index: Tensor, op: string): void {
 
 /** Copy of x with src values added at index along dim. */
 export function scatter_add(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  if (anyScalar(x, index, src) && Math.max(x.dim(), 1) === Math.max(index.dim(), 1)) {
+    return scatter_add(liftScalar(x), dim, liftScalar(index), liftScalar(src)).reshape(x.shape.slice());
+  }
   const d = normalizeDim(dim, x.dim());
   checkGatherShapes(x, d, index, "scatter_add");
   if (src.dim() !== index.dim()) throw new RuntimeError("scatter_add: src must have the same number of dimensions as index");

@@ -18,10 +18,10 @@
  * single samples, which keeps an epoch over MNIST cheap.
  */
 import { parseArgs, type PyArgs } from "../../args";
-import { float64, int64 } from "../../dtype";
-import { TypeError_, ValueError } from "../../errors";
+import { bool, float64, int64 } from "../../dtype";
+import { RuntimeError, TypeError_, ValueError } from "../../errors";
 import { stack } from "../../ops/join";
-import { from_array } from "../../ops/creation";
+import { from_array, tensor as makeTensor } from "../../ops/creation";
 import { default_generator, Generator } from "../../random";
 import { Tensor } from "../../tensor";
 import { IterableDataset } from "./combined";
@@ -84,17 +84,34 @@ export function get_worker_info(): null {
   return null;
 }
 
-/** Merges samples into a batch: tensors are stacked, arrays and objects collated per field. */
+/**
+ * Merges samples into a batch, as torch 1.13's default_collate: tensors are stacked; numbers
+ * become one tensor (int64 when all are integers, as Python ints; float64 when the first is a
+ * fraction, as Python floats; else torch.tensor's default dtype, as torch.tensor([1, 2.5]));
+ * booleans a bool tensor; strings stay a list; arrays (of equal length) and objects are collated
+ * per position or key.
+ */
 export function default_collate(samples: unknown[]): unknown {
   const first = samples[0];
   if (first instanceof Tensor) return stack(samples as Tensor[], 0);
-  if (typeof first === "number") return from_array(Float32Array.from(samples as number[]), [samples.length], { dtype: Number.isInteger(first) ? int64 : undefined });
-  if (typeof first === "boolean") return from_array(Float32Array.from(samples as boolean[], (b) => (b ? 1 : 0)), [samples.length]);
-  if (Array.isArray(first)) return first.map((_, j) => default_collate(samples.map((s) => (s as unknown[])[j])));
+  if (typeof first === "number") {
+    const values = samples as number[];
+    const dtype = !Number.isInteger(first) ? float64 : values.every((v) => Number.isInteger(v)) ? int64 : undefined;
+    return makeTensor(values, { dtype });
+  }
+  if (typeof first === "boolean") {
+    return (samples as unknown[]).every((v) => typeof v === "boolean") ? makeTensor(samples as boolean[], { dtype: bool }) : makeTensor((samples as (boolean | number)[]).map(Number), { dtype: int64 });
+  }
+  if (typeof first === "string") return samples;
+  if (Array.isArray(first)) {
+    if (!samples.every((s) => Array.isArray(s) && s.length === first.length)) throw new RuntimeError("each element in list of batch should be of equal size");
+    return first.map((_, j) => default_collate(samples.map((s) => (s as unknown[])[j])));
+  }
   if (first && typeof first === "object") {
     return Object.fromEntries(Object.keys(first).map((k) => [k, default_collate(samples.map((s) => (s as Record<string, unknown>)[k]))]));
   }
-  return samples;
+  const found = first === null || first === undefined ? "NoneType" : typeof first;
+  throw new TypeError_(`default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found ${found}`);
 }
 
 export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {

@@ -1,0 +1,180 @@
+/**
+ * "Datasets & DataLoaders" and the torch.utils.data reference in depth: a custom map-style
+ * Dataset with transform / target_transform (the tutorial's one-hot Lambda with scatter_),
+ * next(iter(loader)), TensorDataset, ConcatDataset, Subset, random_split (lengths, fractions, a
+ * generator), the samplers (Sequential, Random with a generator and with replacement,
+ * SubsetRandom, WeightedRandom with and without replacement, Batch), DataLoader's shuffle /
+ * sampler / drop_last / collate_fn, default_collate's dtypes on ints, floats, bools, strings,
+ * tuples and dicts, and the reference's IterableDataset. Seeded orders equal torch 1.13's
+ * (data4.json, scripts/fixtures/tutorial4_fixtures.py).
+ *
+ * num_workers > 0: loading stays in this thread (no worker is started), so get_worker_info() is
+ * null, worker_init_fn is not called, and the reference's worker-splitting IterableDataset yields
+ * its single-process order ([3], [4], [5], [6]; torch with 2 workers interleaves [3], [5], [4], [6]).
+ */
+import { describe, expect, it } from "vitest";
+import { torch, type Tensor } from "../../../../lib/tensor/index";
+import {
+  BatchSampler, ConcatDataset, DataLoader, Dataset, IterableDataset, RandomSampler, SequentialSampler, Subset, SubsetRandomSampler,
+  TensorDataset, WeightedRandomSampler, default_collate, get_worker_info, random_split,
+} from "../../../../lib/tensor/utils/data";
+import { tutorialFixture } from "./helpers";
+
+type Described = { dtype: string; shape: number[]; data: (number | boolean)[] } | { dict: Record<string, Described> } | { list: Described[] } | { value: unknown };
+const ref = tutorialFixture<{
+  split_lengths: number[][]; split_fractions: number[][]; random: number[]; random_replacement: number[]; random_more: number[];
+  subset_random: number[]; weighted: number[]; weighted_no_replacement: number[]; batch: number[][]; batch_drop: number[][];
+  loader12_first: number[]; loader_generator: number[][]; loader_epochs: number[][][]; after_epochs_rand: number[]; loader_weighted: number[][];
+  loader_drop_last: number[][]; concat: number[]; iterable_single: number[][]; iterable_batched: number[][]; iterable_drop_last: number[][];
+  collate: Record<"ints" | "floats" | "bools" | "strings" | "tuples" | "dicts", Described>; collate_ragged_error: string;
+}>("data4.json");
+const g = (seed: number) => new torch.Generator().manual_seed(seed);
+const range = (a: number, b?: number) => (b === undefined ? Array.from({ length: a }, (_, i) => i) : Array.from({ length: b - a }, (_, i) => a + i));
+
+/** What the fixture script's describe() records: dtype, shape and values of tensors, structure otherwise. */
+function describeBatch(b: unknown): Described {
+  if (b instanceof torch.Tensor) {
+    const t = b as Tensor;
+    const data = (t.reshape(-1).tolist() as (number | boolean)[]).map((v) => (t.dtype === torch.bool ? Boolean(v) : v));
+    return { dtype: String(t.dtype).replace("torch.", ""), shape: [...t.shape], data };
+  }
+  if (Array.isArray(b)) return { list: b.map(describeBatch) };
+  if (b !== null && typeof b === "object") return { dict: Object.fromEntries(Object.entries(b).map(([k, v]) => [k, describeBatch(v)])) };
+  return { value: b };
+}
+
+describe("Datasets & DataLoaders", () => {
+  it("a custom Dataset with transform and a one-hot target_transform, read with next(iter(loader))", () => {
+    // FashionMNIST's stand-in: 12 seeded 1x28x28 images, labels 0-9
+    class CustomImageDataset extends Dataset<[Tensor, Tensor]> {
+      constructor(
+        readonly img_labels: number[],
+        readonly images: Tensor,
+        readonly transform: ((x: Tensor) => Tensor) | null = null,
+        readonly target_transform: ((y: number) => Tensor) | null = null,
+      ) {
+        super();
+      }
+      __len__(): number {
+        return this.img_labels.length;
+      }
+      __getitem__(idx: number): [Tensor, Tensor] {
+        let image = this.images.index(idx);
+        const label = this.img_labels[idx];
+        if (this.transform) image = this.transform(image);
+        return [image, this.target_transform ? this.target_transform(label) : torch.tensor(label)];
+      }
+    }
+    torch.manual_seed(0);
+    const images = torch.randint(0, 256, [12, 1, 28, 28]); // uint8 in torch: the engine stores int64 (no uint8, by design)
+    const labels = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8];
+    // ToTensor's scaling, and the tutorial's Lambda: torch.zeros(10, dtype=torch.float).scatter_(0, torch.tensor(y), value=1)
+    const training_data = new CustomImageDataset(labels, images, (x) => x.to(torch.float32).div(255), (y) =>
+      torch.zeros(10, { dtype: torch.float }).scatter_(0, torch.tensor(y, { dtype: torch.long }), { value: 1 }),
+    );
+    const [x0, y0] = training_data.get(2);
+    expect(y0.tolist()).toEqual([0, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+    expect(x0.max().item()).toBeLessThanOrEqual(1);
+
+    const train_dataloader = new DataLoader(training_data, { batch_size: 4, shuffle: true, generator: g(3) });
+    const [train_features, train_labels] = train_dataloader[Symbol.iterator]().next().value as [Tensor, Tensor];
+    expect(train_features.size()).toEqual([4, 1, 28, 28]);
+    expect(train_labels.size()).toEqual([4, 10]);
+    const img = train_features.index(0).squeeze();
+    expect(img.shape).toEqual([28, 28]);
+    // the first batch holds the samples torch's loader picks with this generator (its base seed, then the permutation)
+    expect(train_labels.argmax(1).tolist()).toEqual(ref.loader12_first.map((i) => labels[i]));
+    expect(train_dataloader.__len__()).toBe(3);
+  });
+
+  it("random_split, Subset and ConcatDataset", () => {
+    expect(random_split(range(10), [3, 7], { generator: g(42) }).map((s) => s.indices)).toEqual(ref.split_lengths);
+    expect(random_split(range(11), [0.3, 0.3, 0.4], g(42)).map((s) => s.indices)).toEqual(ref.split_fractions);
+    const [a] = random_split(range(10), [3, 7], { generator: g(42) });
+    expect(a).toBeInstanceOf(Subset);
+    expect([a.get(0), a.get(1), a.get(2)]).toEqual(ref.split_lengths[0]);
+    const cat = new ConcatDataset([new TensorDataset(torch.arange(3)), new TensorDataset(torch.arange(100, 105))]);
+    expect(cat.__len__()).toBe(8);
+    expect([0, 2, 3, 7, -1].map((i) => cat.get(i)[0].item())).toEqual(ref.concat);
+    expect(() => cat.get(8)).toThrow(/index 8 is out of range/);
+  });
+
+  it("samplers: Random (generator, replacement, num_samples), SubsetRandom, WeightedRandom, Batch", () => {
+    expect([...new RandomSampler(range(10), { generator: g(0) })]).toEqual(ref.random);
+    expect([...new RandomSampler(range(10), { replacement: true, num_samples: 40, generator: g(0) })]).toEqual(ref.random_replacement);
+    expect([...new RandomSampler(range(4), { num_samples: 10, generator: g(0) })]).toEqual(ref.random_more);
+    expect([...new SubsetRandomSampler([10, 11, 12, 13, 14, 15], { generator: g(1) })]).toEqual(ref.subset_random);
+    const w = [0.1, 0.9, 0.4, 0.7, 3.0, 0.6];
+    expect([...new WeightedRandomSampler(w, 12, { replacement: true, generator: g(2) })]).toEqual(ref.weighted);
+    expect([...new WeightedRandomSampler(w, 5, { replacement: false, generator: g(2) })]).toEqual(ref.weighted_no_replacement);
+    expect([...new BatchSampler(new SequentialSampler(range(10)), { batch_size: 3, drop_last: false })]).toEqual(ref.batch);
+    expect([...new BatchSampler(new SequentialSampler(range(10)), 3, true)]).toEqual(ref.batch_drop);
+    expect(new BatchSampler(new SequentialSampler(range(10)), 3, true).__len__()).toBe(3);
+  });
+
+  it("DataLoader: shuffle with a generator, reshuffling per epoch after manual_seed, a sampler, drop_last", () => {
+    const ds = new TensorDataset(torch.arange(10), torch.arange(10).mul(10));
+    const ids = (loader: DataLoader<Tensor[], Tensor[]>) => [...loader].map(([xb]) => xb.tolist());
+    expect(ids(new DataLoader(ds, { batch_size: 4, shuffle: true, generator: g(3) }))).toEqual(ref.loader_generator);
+    torch.manual_seed(0);
+    const loader = new DataLoader(ds, { batch_size: 4, shuffle: true });
+    expect([ids(loader), ids(loader)]).toEqual(ref.loader_epochs);
+    expect(torch.rand(2).tolist()).toEqual(ref.after_epochs_rand.map(Math.fround)); // the loader left the global generator where torch's does
+    const weighted = new DataLoader(ds, { batch_size: 3, sampler: new WeightedRandomSampler(torch.arange(1, 11).to(torch.float32), 9, { generator: g(4) }) });
+    expect(ids(weighted)).toEqual(ref.loader_weighted);
+    expect(ids(new DataLoader(ds, { batch_size: 4, drop_last: true }))).toEqual(ref.loader_drop_last);
+    const [[xb, yb]] = [...new DataLoader(ds, { batch_size: 3, collate_fn: (batch: Tensor[][]) => [torch.stack(batch.map((s) => s[0])), torch.stack(batch.map((s) => s[1]))] })];
+    expect([xb.tolist(), yb.tolist()]).toEqual([[0, 1, 2], [0, 10, 20]]);
+    expect(() => new DataLoader(ds, { batch_size: 4, shuffle: true, sampler: new SequentialSampler(range(10)) })).toThrow(/sampler option is mutually exclusive with shuffle/);
+  });
+
+  it("IterableDataset: the reference's worker-splitting example, batched and with drop_last", () => {
+    class MyIterableDataset extends IterableDataset<number> {
+      constructor(
+        readonly start: number,
+        readonly end: number,
+      ) {
+        super();
+        if (!(end > start)) throw new Error("this example code only works with end >= start");
+      }
+      *__iter__(): Iterator<number> {
+        const worker_info = get_worker_info();
+        let iter_start: number, iter_end: number;
+        if (worker_info === null) {
+          // single-process data loading, return the full iterator
+          iter_start = this.start;
+          iter_end = this.end;
+        } else {
+          // in a worker process: split workload (never taken here: loading runs in this thread)
+          const info = worker_info as { num_workers: number; id: number };
+          const per_worker = Math.ceil((this.end - this.start) / info.num_workers);
+          iter_start = this.start + info.id * per_worker;
+          iter_end = Math.min(iter_start + per_worker, this.end);
+        }
+        for (let i = iter_start; i < iter_end; i++) yield i;
+      }
+    }
+    const ds = new MyIterableDataset(3, 7);
+    const rows = (loader: Iterable<unknown>) => [...loader].map((b) => (b as Tensor).tolist());
+    expect(rows(new DataLoader(ds, { num_workers: 0 }))).toEqual(ref.iterable_single);
+    expect(rows(new DataLoader(ds, { num_workers: 2 }))).toEqual(ref.iterable_single); // in-process: the single-process order
+    expect(rows(new DataLoader(new MyIterableDataset(3, 10), { batch_size: 3 }))).toEqual(ref.iterable_batched);
+    expect(rows(new DataLoader(new MyIterableDataset(3, 10), { batch_size: 3, drop_last: true }))).toEqual(ref.iterable_drop_last);
+    expect(() => new DataLoader(ds, { shuffle: true })).toThrow(/expected unspecified shuffle option/);
+  });
+
+  it("default_collate: ints -> int64, floats -> float64, bools -> bool, strings kept, tuples and dicts per field", () => {
+    const c = ref.collate;
+    expect(describeBatch(default_collate([1, 2, 3]))).toEqual(c.ints);
+    expect(describeBatch(default_collate([0.5, 1.5]))).toEqual(c.floats);
+    expect(describeBatch(default_collate([true, false]))).toEqual(c.bools);
+    expect(describeBatch(default_collate(["a", "b"]))).toEqual(c.strings);
+    expect(describeBatch(default_collate([[torch.tensor([1, 2]), 0], [torch.tensor([3, 4]), 1]]))).toEqual(c.tuples);
+    const dicts = [
+      { x: torch.tensor([1, 2], { dtype: torch.int64 }), y: 0.25, name: "p" },
+      { x: torch.tensor([3, 4], { dtype: torch.int64 }), y: 0.75, name: "q" },
+    ];
+    expect(describeBatch(default_collate(dicts))).toEqual(c.dicts);
+    expect(() => default_collate([[1, 2], [3]])).toThrow(ref.collate_ragged_error);
+  });
+});
