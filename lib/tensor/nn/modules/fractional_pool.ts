@@ -46,22 +46,23 @@ abstract class FractionalMaxPoolNd extends Module {
 
 type Args = PyArgs<[output_size?: Sizes | null, output_ratio?: Sizes | null, return_indices?: boolean, _random_samples?: Tensor | null], Omit<FractionalMaxPoolOptions, "kernel_size">>;
 
-export class FractionalMaxPool2d extends FractionalMaxPoolNd {
-  static override readonly __name__ = "FractionalMaxPool2d";
-  protected readonly nd = 2;
-  /** new nn.FractionalMaxPool2d(kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None) */
-  constructor(kernel_size: Sizes | FractionalMaxPoolOptions, ...args: Args) {
-    super();
-    this._init("FractionalMaxPool2d", 2, [kernel_size, ...args]);
-  }
+/** The one definition of both classes: they differ only in nd (and the name in messages). */
+function fractionalMaxPoolClass(nd: 2 | 3) {
+  const cls = `FractionalMaxPool${nd}d`;
+  return class extends FractionalMaxPoolNd {
+    protected readonly nd = nd;
+    /** new nn.FractionalMaxPool{2,3}d(kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None) */
+    constructor(kernel_size: Sizes | FractionalMaxPoolOptions, ...args: Args) {
+      super();
+      this._init(cls, nd, [kernel_size, ...args]);
+    }
+  };
 }
 
-export class FractionalMaxPool3d extends FractionalMaxPoolNd {
+export class FractionalMaxPool2d extends fractionalMaxPoolClass(2) {
+  static override readonly __name__ = "FractionalMaxPool2d";
+}
+
+export class FractionalMaxPool3d extends fractionalMaxPoolClass(3) {
   static override readonly __name__ = "FractionalMaxPool3d";
-  protected readonly nd = 3;
-  /** new nn.FractionalMaxPool3d(kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None) */
-  constructor(kernel_size: Sizes | FractionalMaxPoolOptions, ...args: Args) {
-    super();
-    this._init("FractionalMaxPool3d", 3, [kernel_size, ...args]);
-  }
 }

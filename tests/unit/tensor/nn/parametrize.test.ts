@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { expectClose, fixture, tensorOf, type FT } from "./helpers";
+import { MatrixExponential, Skew, Symmetric } from "./parametrizations_tutorial";
 
 const P = nn.utils.parametrize;
 const PS = nn.utils.parametrizations;
@@ -16,26 +17,6 @@ interface Fx {
 const fx = fixture<Fx>("nn/parametrize.json");
 const tol = { rtol: 1e-5, atol: 1e-5 };
 const slot = (m: unknown, k: string) => (m as Record<string, Tensor>)[k];
-
-class Symmetric extends nn.Module {
-  forward(X: Tensor): Tensor {
-    return X.triu().add(X.triu(1).transpose(-1, -2));
-  }
-}
-class MatrixExponential extends nn.Module {
-  forward(X: Tensor): Tensor {
-    return X.matrix_exp();
-  }
-}
-class Skew extends nn.Module {
-  forward(X: Tensor): Tensor {
-    const A = X.triu(1);
-    return A.sub(A.transpose(-1, -2));
-  }
-  right_inverse(A: Tensor): Tensor {
-    return A.triu(1);
-  }
-}
 
 function linear(): nn.Linear {
   const lin = new nn.Linear(3, 3);

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
+import { MatrixExponential, Skew, Symmetric } from "../nn/parametrizations_tutorial";
 
 const parametrize = nn.utils.parametrize;
 const eye3 = () => torch.eye(3);
@@ -16,26 +17,6 @@ const setWeight = (m: nn.Module, X: Tensor): void => {
   (m as unknown as { weight: Tensor }).weight = X;
 };
 
-class Symmetric extends nn.Module {
-  forward(X: Tensor): Tensor {
-    return X.triu().add(X.triu(1).transpose(0, 1));
-  }
-}
-class Skew extends nn.Module {
-  forward(X: Tensor): Tensor {
-    const A = X.triu(1);
-    return A.sub(A.transpose(-1, -2));
-  }
-  right_inverse(A: Tensor): Tensor {
-    // We assume that A is skew-symmetric; we take the upper-triangular elements, as these are those used in the forward
-    return A.triu(1);
-  }
-}
-class MatrixExponential extends nn.Module {
-  forward(X: Tensor): Tensor {
-    return torch.matrix_exp(X);
-  }
-}
 class CayleyMap extends nn.Module {
   declare Id: Tensor;
   constructor(n: number) {
