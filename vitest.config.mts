@@ -54,6 +54,7 @@ export default defineConfig({
             "tests/unit/tensor/nn/transformer.test.ts",
             "tests/unit/tensor/nn/feed_forward_in_module.test.ts",
             "tests/unit/tensor/nn/residual_feed_forward_in_module.test.ts",
+            "tests/unit/tensor/nn/norm_linear_in_module.test.ts",
             "tests/unit/tensor/nn/conv.test.ts",
           ],
           setupFiles: ["tests/unit/tensor/engine-defaults.setup.ts"],

@@ -52,21 +52,21 @@ function sliceRows(m: number, n: number, k: number): number {
 }
 
 /** A product C[m, n] = A @ B run as one or more jobs (k cut at KC); A's rows sliced by `rows`. */
-interface Plan {
+export interface Plan {
   m: number;
   n: number;
   k: number;
   rows: number;
 }
 
-const plan = (m: number, n: number, k: number): Plan | null => {
+export const plan = (m: number, n: number, k: number): Plan | null => {
   // Each k slice is one job: rows must fit the widest (KC, or k itself below it).
   const rows = sliceRows(m, n, Math.min(k, KC));
   return rows ? { m, n, k, rows } : null;
 };
 
 /** The job shapes a plan runs (one per distinct k slice width). */
-function shapesOf(p: Plan): BatchShape[] {
+export function shapesOf(p: Plan): BatchShape[] {
   const count = p.m / p.rows;
   const out: BatchShape[] = [[count, p.rows, p.n, Math.min(p.k, KC)]];
   if (p.k > KC && p.k % KC !== 0) out.push([count, p.rows, p.n, p.k % KC]);
@@ -78,7 +78,7 @@ function shapesOf(p: Plan): BatchShape[] {
  * at bAt + p bs0 + j bs1, C dense [m, n] at cAt. k slices after the first add to C (gemm_acc), as
  * the driver does.
  */
-function runPlan(sess: GemmSession, p: Plan, aAt: number, as0: number, as1: number, bAt: number, bs0: number, bs1: number, cAt: number, acc: boolean): void {
+export function runPlan(sess: GemmSession, p: Plan, aAt: number, as0: number, as1: number, bAt: number, bs0: number, bs1: number, cAt: number, acc: boolean): void {
   const count = p.m / p.rows;
   const cs = Array.from({ length: count }, (_, i) => cAt + i * p.rows * p.n);
   for (let p0 = 0; p0 < p.k; p0 += KC) {
@@ -90,7 +90,7 @@ function runPlan(sess: GemmSession, p: Plan, aAt: number, as0: number, as1: numb
 }
 
 /** Every row of the dense [rows, n] region at `at` set to the n floats at `from` (a bias preload). */
-function fillRows(sess: GemmSession, at: number, from: number, rows: number, n: number): void {
+export function fillRows(sess: GemmSession, at: number, from: number, rows: number, n: number): void {
   const pack = matmulPackFor(sess.memory);
   if (pack) pack.copyRows(at * 4, from * 4, rows, n, 0, n * 4);
   else for (let r = 0, h = sess.heap(); r < rows; r++) h.copyWithin(at + r * n, from, from + n);
@@ -117,12 +117,12 @@ interface ReluKernels {
 
 const reluOn = kernelsOnMemory<ReluKernels>(reluFunctions);
 
-interface LayerNormKernels {
+export interface LayerNormKernels {
   ln_fwd(x: number, y: number, gamma: number, beta: number, mean: number, rstd: number, rows: number, M: number, eps: number): void;
   ln_bwd(g: number, x: number, gamma: number, mean: number, rstd: number, dx: number, sw: number, sb: number, rows: number, M: number): void;
 }
 
-const layerNormOn = kernelsOnMemory<LayerNormKernels>(layerNormFunctions);
+export const layerNormOn = kernelsOnMemory<LayerNormKernels>(layerNormFunctions);
 const addOn = kernelsOnMemory<{ add_vv(pa: number, pb: number, s: number, pout: number, n4: number): void }>(addFunctions);
 
 /**
@@ -271,7 +271,7 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
  * its float address. Layout from there (normXAt, the backward reads it): xn [M D], gamma [D], beta [D],
  * mean [M], rstd [M], x [M D].
  */
-function normIn(sess: GemmSession, ln: LayerNormKernels, xd: Float32Array, norm: PreNorm, M: number, D: number): number {
+export function normIn(sess: GemmSession, ln: LayerNormKernels, xd: Float32Array, norm: PreNorm, M: number, D: number): number {
   const at = sess.alloc(2 * M * D + 2 * D + 2 * M);
   const h = sess.heap();
   const gAt = at + M * D, bAt = gAt + D, mAt = bAt + D, rAt = mAt + M, xAt = rAt + M;
@@ -283,7 +283,7 @@ function normIn(sess: GemmSession, ln: LayerNormKernels, xd: Float32Array, norm:
 }
 
 /** Where normIn put x itself. */
-const normXAt = (at: number, M: number, D: number): number => at + M * D + 2 * D + 2 * M;
+export const normXAt = (at: number, M: number, D: number): number => at + M * D + 2 * D + 2 * M;
 
 /** The block op by op (the create_graph formula's forward); with a pre-norm eps, x + block(layer_norm(x)) with x given twice. */
 function unfusedFeedForward(ts: Tensor[], activation: FeedForwardActivation, eps: number | null): Tensor {

@@ -147,6 +147,15 @@ export class MultiheadAttention extends Module {
       ["key_padding_mask", "need_weights", "attn_mask", "average_attn_weights", "is_causal"],
       args,
     );
+    return this._attend(query, key, value, o, null);
+  }
+
+  /**
+   * forward with its options parsed. `packed`: query's packed q/k/v projection (linear(query,
+   * in_proj_weight, in_proj_bias)) already computed, as TransformerEncoderLayer's fused norm1 +
+   * projection gives it (query, key and value then stand for the norm's output: same shape and dtype).
+   */
+  _attend(query: Tensor, key: Tensor, value: Tensor, o: MultiheadAttentionForwardOptions, packed: Tensor | null): [Tensor, Tensor | null] {
     const E = this.embed_dim;
     const H = this.num_heads;
     const hd = this.head_dim;
@@ -171,7 +180,7 @@ export class MultiheadAttention extends Module {
     }
     const heads = (t: Tensor, len: number): Tensor => t.reshape([N, len, H, hd]).transpose(1, 2); // [N, H, len, hd]
     // Self-attention with the packed weight: q, k and v from one product (PyTorch's _in_projection_packed).
-    const proj = packedProjection.enabled && query === key && key === value && this.in_proj_weight ? linear(q0, this.in_proj_weight, this.in_proj_bias) : null;
+    const proj = packed ?? (packedProjection.enabled && query === key && key === value && this.in_proj_weight ? linear(q0, this.in_proj_weight, this.in_proj_bias) : null);
     const { w, b } = proj ? { w: [], b: [] } : this.projections();
     const [q, k, v] = proj ? proj.split(E, -1).map((t) => heads(t, L)) : [heads(linear(q0, w[0], b[0]), L), heads(linear(k0, w[1], b[1]), S), heads(linear(v0, w[2], b[2]), S)];
     const needWeights = o.need_weights ?? true;

@@ -14,7 +14,9 @@ import { RuntimeError } from "../../errors";
 import { arange, zeros } from "../../ops/creation";
 import { Tensor } from "../../tensor";
 import { gelu, relu } from "../functional/activation";
+import { packedProjection } from "../functional/attention_core";
 import { feedForwardInModule, type PreNorm } from "../functional/feed_forward_in_module";
+import { normLinearInModule } from "../functional/norm_linear_in_module";
 import { deepcopyModule } from "../deepcopy";
 import { xavier_uniform_ } from "../init";
 import { Module } from "../module";
@@ -245,6 +247,25 @@ export class TransformerEncoderLayer extends TransformerLayerBase {
     return runsOnlyLibraryCode(this) ? withPrivateActivations(body) : body();
   }
 
+  /**
+   * dropout1(self_attn(norm1(x))) of a pre-norm layer with norm1 and the packed q/k/v projection as
+   * one op in the GEMM's memory (norm_linear_in_module.ts, the same bits), where that is exactly what
+   * the layer would run: built-in MultiheadAttention (batch_first, packed weight with bias), LayerNorm
+   * over the last dim with weight and bias, and Dropout, none with hooks; dropout1 that does nothing.
+   * Else null: the modules run.
+   */
+  private fusedNormSelfAttention(x: Tensor, o: EncoderLayerForwardOptions): Tensor | null {
+    const { self_attn: sa, norm1: norm, dropout1: drop } = this;
+    if (!plainModule(this, false) || !plainModule(sa, true) || Object.getPrototypeOf(sa) !== MultiheadAttention.prototype) return null;
+    if (!plainModule(norm, true) || Object.getPrototypeOf(norm) !== LayerNorm.prototype || !norm.weight || !norm.bias || norm.normalized_shape.length !== 1) return null;
+    if (!plainModule(drop, true) || (drop.p !== 0 && drop.training)) return null;
+    if (!packedProjection.enabled || !sa.batch_first || x.dim() !== 3 || !sa.in_proj_weight || !sa.in_proj_bias) return null;
+    const proj = normLinearInModule(x, { weight: norm.weight, bias: norm.bias, eps: norm.eps }, sa.in_proj_weight, sa.in_proj_bias);
+    if (!proj) return null;
+    const opts = { attn_mask: o.src_mask ?? null, key_padding_mask: o.src_key_padding_mask ?? null, need_weights: false, is_causal: o.is_causal ?? false };
+    return drop(sa._attend(x, x, x, opts, proj)[0]);
+  }
+
   private encode(src: Tensor, o: EncoderLayerForwardOptions): Tensor {
     const sa = (x: Tensor): Tensor =>
       this.dropout1(
@@ -252,7 +273,7 @@ export class TransformerEncoderLayer extends TransformerLayerBase {
       );
     let x = src;
     if (this.norm_first) {
-      x = x.add(sa(this.norm1(x)));
+      x = x.add(this.fusedNormSelfAttention(x, o) ?? sa(this.norm1(x)));
       x = this.fusedResidualFeedForward(x, this.norm2, this.dropout2) ?? x.add(this.ff_block(this.norm2(x), this.dropout2));
     } else {
       x = this.norm1(x.add(sa(x)));
