@@ -11,6 +11,7 @@
  * learner copying GPU code.
  */
 import { RuntimeError, TypeError_ } from "./errors";
+import { checkKeywords } from "./args";
 
 const KNOWN_KINDS = ["cpu", "cuda", "mps", "xpu", "meta", "hip", "xla"];
 
@@ -82,11 +83,43 @@ export const backends = {
   cudnn: { enabled: true, benchmark: false, deterministic: false, is_available: (): boolean => false },
 };
 
-/** torch.use_deterministic_algorithms: every kernel here is already deterministic. */
+/**
+ * torch.use_deterministic_algorithms(mode, { warn_only }) and the debug mode (0 default, 1 warn,
+ * 2 error) that mirrors it, as torch 1.13. The flags are only recorded: every kernel here is
+ * deterministic already, so no op ever warns or raises because of them.
+ */
 let deterministic = false;
-export function use_deterministic_algorithms(mode: boolean): void {
-  deterministic = Boolean(mode);
+let deterministicWarnOnly = false;
+const pyType = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? "int" : "float") : typeof v === "string" ? "str" : v === null || v === undefined ? "NoneType" : typeof v);
+export function use_deterministic_algorithms(mode: boolean, options: { warn_only?: boolean } = {}): void {
+  checkKeywords("use_deterministic_algorithms", options, ["warn_only"]);
+  const warnOnly = options.warn_only ?? false;
+  if (typeof mode !== "boolean") throw new TypeError_(`_set_deterministic_algorithms(): argument 'mode' (position 1) must be bool, not ${pyType(mode)}`);
+  if (typeof warnOnly !== "boolean") throw new TypeError_(`_set_deterministic_algorithms(): argument 'warn_only' must be bool, not ${pyType(warnOnly)}`);
+  deterministic = mode;
+  deterministicWarnOnly = mode && warnOnly;
 }
 export function are_deterministic_algorithms_enabled(): boolean {
   return deterministic;
+}
+export function is_deterministic_algorithms_warn_only_enabled(): boolean {
+  return deterministicWarnOnly;
+}
+/** torch.set_deterministic_debug_mode("default" | "warn" | "error" | 0 | 1 | 2): use_deterministic_algorithms by another name. */
+export function set_deterministic_debug_mode(debug_mode: "default" | "warn" | "error" | 0 | 1 | 2): void {
+  let mode: number;
+  if (typeof debug_mode === "string") {
+    mode = ["default", "warn", "error"].indexOf(debug_mode);
+    if (mode < 0) throw new RuntimeError(`invalid value of debug_mode, expected one of \`default\`, \`warn\`, \`error\`, but got ${debug_mode}`);
+  } else if (typeof debug_mode === "number" && Number.isInteger(debug_mode)) {
+    mode = debug_mode;
+    if (mode < 0 || mode > 2) throw new RuntimeError(`invalid value of debug_mode, expected 0, 1, or 2, but got ${debug_mode}`);
+  } else {
+    throw new TypeError_(`debug_mode must be str or int, but got <class '${pyType(debug_mode)}'>`);
+  }
+  use_deterministic_algorithms(mode > 0, { warn_only: mode === 1 });
+}
+/** torch.get_deterministic_debug_mode(): 0 (off), 1 (warn_only) or 2 (on). */
+export function get_deterministic_debug_mode(): number {
+  return !deterministic ? 0 : deterministicWarnOnly ? 1 : 2;
 }

@@ -8,7 +8,10 @@ import { runBackward } from "./autograd/engine";
 import { Function, FunctionCtx } from "./autograd/custom_function";
 import { autogradNamespace } from "./autograd/namespace";
 import { autocast, autocastState, cpuAmp, cudaAmp } from "./amp";
-import { are_deterministic_algorithms_enabled, backends, cuda, device, use_deterministic_algorithms } from "./device";
+import {
+  are_deterministic_algorithms_enabled, backends, cuda, device, get_deterministic_debug_mode, is_deterministic_algorithms_warn_only_enabled,
+  set_deterministic_debug_mode, use_deterministic_algorithms,
+} from "./device";
 import { detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_detect_anomaly, set_grad_enabled } from "./autograd/grad_mode";
 import { Node } from "./autograd/node";
 import { functional } from "./autograd/functional";
@@ -158,6 +161,7 @@ const torchBase = {
 
   // devices: the CPU only (see ./device.ts)
   device, cuda: { ...cuda, amp: cudaAmp }, backends, use_deterministic_algorithms, are_deterministic_algorithms_enabled,
+  is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode, get_deterministic_debug_mode,
   // automatic mixed precision as on a CPU-only PyTorch build (./amp.ts)
   autocast, amp: { autocast }, cpu: { amp: cpuAmp }, ...autocastState,
 
