@@ -11,6 +11,7 @@ import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { default_generator, type Generator } from "../random";
 import { numelOf } from "../shape";
 import { Tensor, type NestedArray } from "../tensor";
+import { linspaceFill, type LinspaceKind } from "./linspace_fill";
 
 export interface TensorOptions {
   dtype?: DType;
@@ -222,12 +223,10 @@ export function linspace(start: number, end: number, ...args: PyArgs<[steps?: nu
   if (steps === undefined) throw new TypeError_("linspace() missing 1 required positional argument: 'steps'");
   if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError("linspace(): number of steps must be non-negative");
   const dtype = opts.dtype ?? get_default_dtype();
+  if (dtype === bool) throw new RuntimeError(`"linspace_cpu" not implemented for 'Bool'`);
   const t = new Tensor(allocStorage(dtype, steps), [steps], dtype);
-  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
-  // PyTorch fills the first half from start and the second half from end (symmetric rounding).
-  const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) t._data[i] = i < half ? start + step * i : end - step * (steps - i - 1);
-  if (steps === 1) t._data[0] = start; // PyTorch: a single step is `start`
+  // ATen's kernel, to the bit: see ./linspace_fill.ts.
+  linspaceFill(t._data, dtype.name as LinspaceKind, start, end, steps);
   return finish(t, opts);
 }
 
