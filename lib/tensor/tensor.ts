@@ -51,6 +51,7 @@ import { UnsupportedDType } from "./dtype_unsupported";
 import { bernoulliTensor_ } from "./ops/random_fills";
 import { legacyDefault } from "./ops/legacy_constructors";
 import { inferenceState } from "./inference_state";
+import { warnNonLeafGradAccess } from "./autograd/grad_access_warning";
 import { contiguousStrides, isContiguous, normalizeDim, numelOf, shapeFromArgs } from "./shape";
 
 export type Scalar = number | boolean;
@@ -174,8 +175,8 @@ export class Tensor {
   _offset: number;
   dtype: DType;
   _requires_grad = false;
-  /** Accumulated gradient (leaves, and non-leaves after retain_grad()). */
-  grad: Tensor | null = null;
+  /** Accumulated gradient (leaves, and non-leaves after retain_grad()): read and written as .grad. */
+  _grad: Tensor | null = null;
   #gradFn: Node | null = null;
   _retains_grad = false;
   _hooks: Map<number, Hook> | null = null;
@@ -262,6 +263,15 @@ export class Tensor {
   }
   get is_leaf(): boolean {
     return this.grad_fn === null;
+  }
+  /** The accumulated gradient; reading it on a non-leaf that does not retain it warns as PyTorch does. */
+  get grad(): Tensor | null {
+    const g = this._grad;
+    if (g === null && !this._retains_grad && !this.is_leaf) warnNonLeafGradAccess(this);
+    return g;
+  }
+  set grad(g: Tensor | null) {
+    this._grad = g;
   }
   get device(): string {
     return "cpu";
