@@ -11,7 +11,7 @@
  * learner copying GPU code.
  */
 import { RuntimeError, TypeError_ } from "./errors";
-import { checkKeywords } from "./args";
+import { isOptions, parseArgs } from "./args";
 
 const KNOWN_KINDS = ["cpu", "cuda", "mps", "xpu", "meta", "hip", "xla"];
 
@@ -91,9 +91,13 @@ export const backends = {
 let deterministic = false;
 let deterministicWarnOnly = false;
 const pyType = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? "int" : "float") : typeof v === "string" ? "str" : v === null || v === undefined ? "NoneType" : typeof v);
-export function use_deterministic_algorithms(mode: boolean, options: { warn_only?: boolean } = {}): void {
-  checkKeywords("use_deterministic_algorithms", options, ["warn_only"]);
-  const warnOnly = options.warn_only ?? false;
+export function use_deterministic_algorithms(...args: [mode: boolean, options?: { warn_only?: boolean }] | [options: { mode: boolean; warn_only?: boolean }]): void {
+  // warn_only is keyword-only in PyTorch
+  if (args.length > 1 && !isOptions(args[1])) throw new TypeError_(`use_deterministic_algorithms() takes 1 positional argument but ${args.length} were given`);
+  const o = parseArgs<{ mode: boolean; warn_only?: boolean }>("use_deterministic_algorithms", ["mode", "warn_only"], args);
+  if (o.mode === undefined) throw new TypeError_("use_deterministic_algorithms() missing 1 required positional argument: 'mode'");
+  const mode = o.mode;
+  const warnOnly = o.warn_only ?? false;
   if (typeof mode !== "boolean") throw new TypeError_(`_set_deterministic_algorithms(): argument 'mode' (position 1) must be bool, not ${pyType(mode)}`);
   if (typeof warnOnly !== "boolean") throw new TypeError_(`_set_deterministic_algorithms(): argument 'warn_only' must be bool, not ${pyType(warnOnly)}`);
   deterministic = mode;
@@ -102,11 +106,15 @@ export function use_deterministic_algorithms(mode: boolean, options: { warn_only
 export function are_deterministic_algorithms_enabled(): boolean {
   return deterministic;
 }
-export function is_deterministic_algorithms_warn_only_enabled(): boolean {
+export function is_deterministic_algorithms_warn_only_enabled(...args: [options?: Record<string, never>]): boolean {
+  parseArgs<object>("is_deterministic_algorithms_warn_only_enabled", [], args);
   return deterministicWarnOnly;
 }
+type DebugMode = "default" | "warn" | "error" | 0 | 1 | 2;
 /** torch.set_deterministic_debug_mode("default" | "warn" | "error" | 0 | 1 | 2): use_deterministic_algorithms by another name. */
-export function set_deterministic_debug_mode(debug_mode: "default" | "warn" | "error" | 0 | 1 | 2): void {
+export function set_deterministic_debug_mode(...args: [debug_mode: DebugMode] | [options: { debug_mode: DebugMode }]): void {
+  const { debug_mode } = parseArgs<{ debug_mode: DebugMode }>("set_deterministic_debug_mode", ["debug_mode"], args);
+  if (debug_mode === undefined) throw new TypeError_("set_deterministic_debug_mode() missing 1 required positional argument: 'debug_mode'");
   let mode: number;
   if (typeof debug_mode === "string") {
     mode = ["default", "warn", "error"].indexOf(debug_mode);
@@ -120,6 +128,7 @@ export function set_deterministic_debug_mode(debug_mode: "default" | "warn" | "e
   use_deterministic_algorithms(mode > 0, { warn_only: mode === 1 });
 }
 /** torch.get_deterministic_debug_mode(): 0 (off), 1 (warn_only) or 2 (on). */
-export function get_deterministic_debug_mode(): number {
+export function get_deterministic_debug_mode(...args: [options?: Record<string, never>]): number {
+  parseArgs<object>("get_deterministic_debug_mode", [], args);
   return !deterministic ? 0 : deterministicWarnOnly ? 1 : 2;
 }

@@ -11,22 +11,24 @@
  * after torch.manual_seed(s) the batches repeat exactly, match PyTorch's own order, and leave
  * the global generator where PyTorch leaves it. An IterableDataset is read in its own order.
  *
- * Loading is always single-process: num_workers is accepted (and checked) so PyTorch code runs,
- * but no worker is started, so get_worker_info() is null.
+ * num_workers > 0 runs PyTorch's worker protocol in this thread (workers.ts): per-worker dataset
+ * copies and generator states, worker_init_fn, get_worker_info(), round-robin batches; so seeded
+ * random transforms and IterableDataset sharding give PyTorch's results. No process is started.
  *
  * TensorDataset batches are gathered with one index_select per tensor instead of stacking
  * single samples, which keeps an epoch over MNIST cheap.
  */
-import { parseArgs, type PyArgs } from "../../args";
+import { isOptions, parseArgs, type PyArgs } from "../../args";
 import { bool, float64, int64 } from "../../dtype";
-import { RuntimeError, TypeError_, ValueError } from "../../errors";
+import { RuntimeError, TorchError, TypeError_, ValueError } from "../../errors";
 import { stack } from "../../ops/join";
 import { from_array, tensor as makeTensor } from "../../ops/creation";
 import { default_generator, Generator } from "../../random";
 import { Tensor } from "../../tensor";
 import { IterableDataset } from "./combined";
 import { datasetItem, TensorDataset, type DatasetLike } from "./dataset";
-import { BatchSampler, drawSeedLowWord, RandomSampler, SequentialSampler, sizedLength } from "./sampler";
+import { BatchSampler, RandomSampler, SequentialSampler, sizedLength } from "./sampler";
+import { drawBaseSeed, startWorkers, type VirtualWorker } from "./workers";
 
 /** The batch type default_collate makes from samples of type T (tensors and numbers become tensors). */
 export type Collated<T> = T extends Tensor
@@ -49,14 +51,22 @@ export interface DataLoaderOptions<T = unknown, B = Collated<T>> {
   sampler?: Iterable<number> | null;
   /** Index batches to read (a BatchSampler or any iterable of index arrays); excludes batch_size, shuffle, sampler, drop_last. */
   batch_sampler?: Iterable<readonly number[]> | null;
-  /** Accepted (must be >= 0) so PyTorch snippets run; batches are always loaded in this thread. */
+  /** Emulated workers (workers.ts): > 0 gives PyTorch's per-worker seeds, dataset copies and batch order. */
   num_workers?: number;
   /** Accepted so PyTorch snippets run (must be >= 0); loading never waits on a worker. */
   timeout?: number;
-  /** Accepted so PyTorch snippets run; never called, since there are no worker processes. */
+  /** Called once per (emulated) worker as it starts, with that worker's generator and get_worker_info(). */
   worker_init_fn?: ((worker_id: number) => void) | null;
   /** Accepted so PyTorch snippets run; there is no device memory to pin. */
   pin_memory?: boolean;
+  /** Accepted so PyTorch snippets run; there is no process to choose a start method for. */
+  multiprocessing_context?: unknown;
+  /** Keyword-only in PyTorch; needs num_workers > 0. Batches are made on demand, so nothing is prefetched. */
+  prefetch_factor?: number;
+  /** Keyword-only in PyTorch; needs num_workers > 0. The workers (their generators, dataset copies) live across epochs. */
+  persistent_workers?: boolean;
+  /** Accepted so PyTorch snippets run; there is no device memory to pin. */
+  pin_memory_device?: string;
 }
 
 /**
@@ -79,10 +89,6 @@ export function default_convert(data: unknown): unknown {
   return data;
 }
 
-/** Information about the current DataLoader worker process: always null, as loading happens in the main thread. */
-export function get_worker_info(): null {
-  return null;
-}
 
 /**
  * Merges samples into a batch, as torch 1.13's default_collate: tensors are stacked; numbers
@@ -122,6 +128,10 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
   readonly drop_last: boolean;
   readonly generator: Generator | undefined;
   readonly num_workers: number;
+  readonly worker_init_fn: ((worker_id: number) => void) | null;
+  readonly persistent_workers: boolean;
+  /** The emulated workers kept across epochs when persistent_workers is set. */
+  private workers: VirtualWorker<DatasetLike<T>>[] | null = null;
   /** The index sampler (null for an IterableDataset, which PyTorch reads with an infinite dummy sampler). */
   readonly sampler: Iterable<number> | null;
   /** The batch sampler (null when batching is off or the dataset is iterable). */
@@ -135,11 +145,11 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
    * (dataset, batch_size, shuffle), or (dataset, batch_size, { shuffle, drop_last, sampler, ... }).
    */
   constructor(dataset: DatasetLike<T>, ...args: PyArgs<[batch_size?: number | null, shuffle?: boolean], DataLoaderOptions<T, B>>) {
-    const o = parseArgs<DataLoaderOptions<T, B>>(
-      "DataLoader",
-      ["batch_size", "shuffle", "sampler", "batch_sampler", "num_workers", "collate_fn", "pin_memory", "drop_last", "timeout", "worker_init_fn", "generator"],
-      args,
-    );
+    const positional = ["batch_size", "shuffle", "sampler", "batch_sampler", "num_workers", "collate_fn", "pin_memory", "drop_last", "timeout", "worker_init_fn", "multiprocessing_context", "generator"] as const;
+    const o = parseArgs<DataLoaderOptions<T, B>>("DataLoader", [...positional, "prefetch_factor", "persistent_workers", "pin_memory_device"], args);
+    if (args.filter((a) => !isOptions(a)).length > positional.length) {
+      throw new TypeError_(`DataLoader.__init__() takes from 2 to ${positional.length + 1} positional arguments but ${args.length + 1} were given`);
+    }
     this.iterable = dataset instanceof IterableDataset;
     if (!dataset || (!this.iterable && typeof (dataset as { __len__?: unknown }).__len__ !== "function" && !Array.isArray(dataset))) {
       throw new TypeError_("DataLoader: dataset must be a Dataset (with __len__ and __getitem__), an IterableDataset or an array of samples");
@@ -147,6 +157,11 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
     const num_workers = o.num_workers ?? 0;
     if (num_workers < 0) throw new ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.");
     if ((o.timeout ?? 0) < 0) throw new ValueError("timeout option should be non-negative");
+    if (num_workers === 0 && o.prefetch_factor !== undefined && o.prefetch_factor !== 2) {
+      throw new ValueError("prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to enable multiprocessing.");
+    }
+    if (o.prefetch_factor !== undefined && !(o.prefetch_factor > 0)) throw new TorchError("", "AssertionError");
+    if (o.persistent_workers && num_workers === 0) throw new ValueError("persistent_workers option needs num_workers > 0");
     let batch_size = o.batch_size === undefined ? 1 : o.batch_size;
     if (batch_size !== null && !(Number.isInteger(batch_size) && batch_size > 0)) {
       throw new ValueError(`batch_size should be a positive integer value, but got batch_size=${batch_size}`);
@@ -181,6 +196,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
     this.drop_last = drop_last;
     this.generator = o.generator;
     this.num_workers = num_workers;
+    this.worker_init_fn = o.worker_init_fn ?? null;
+    this.persistent_workers = o.persistent_workers ?? false;
     this.sampler = sampler;
     this.batch_sampler = batch_sampler;
     this.collate_fn = o.collate_fn;
@@ -204,55 +221,93 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
     return (this.collate_fn ? this.collate_fn(samples) : default_collate(samples)) as B;
   }
 
-  /** Starts an epoch: draws the base seed now, as PyTorch's iter(loader) does, then reads lazily. */
+  /**
+   * Starts an epoch: draws the base seed now, as PyTorch's iter(loader) does, then reads lazily.
+   * With workers, the base seed seeds them (a persistent loader draws it for its first epoch only).
+   */
   [Symbol.iterator](): Iterator<B> {
-    drawSeedLowWord(this.generator ?? default_generator); // _BaseDataLoaderIter's _base_seed (seeds worker processes in PyTorch)
-    return this.iterable ? this.iterateStream() : this.iterateIndexed();
+    let workers: VirtualWorker<DatasetLike<T>>[] | null = null;
+    if (this.num_workers > 0 && this.persistent_workers && this.workers) {
+      workers = this.workers;
+    } else {
+      const base = drawBaseSeed(this.generator ?? default_generator); // _BaseDataLoaderIter's _base_seed
+      if (this.num_workers > 0) workers = startWorkers(this.dataset, this.num_workers, base, this.worker_init_fn);
+      if (this.persistent_workers) this.workers = workers;
+    }
+    return this.iterable ? this.iterateStream(workers) : this.iterateIndexed(workers);
   }
 
-  private *iterateIndexed(): Generator_<B> {
-    if (this.batch_sampler === null) {
-      // No auto-batching: one sample at a time through collate_fn (default_convert by default).
-      for (const i of this.sampler as Iterable<number>) {
-        const item = datasetItem(this.dataset, Number(i));
-        yield (this.collate_fn ? (this.collate_fn as unknown as (s: T) => B)(item) : default_convert(item)) as B;
-      }
-      return;
+  /** One task of the map-style fetcher: a batch of indices (or one index without auto-batching). */
+  private fetchIndexed(dataset: DatasetLike<T>, task: number | readonly number[]): B {
+    if (typeof task === "number") {
+      const item = datasetItem(dataset, task);
+      return (this.collate_fn ? (this.collate_fn as unknown as (s: T) => B)(item) : default_convert(item)) as B;
     }
-    const fast = this.dataset instanceof TensorDataset && !this.collate_fn;
-    for (const batchIdx of this.batch_sampler) {
-      if (fast) {
-        const index = from_array(Float32Array.from(batchIdx), [batchIdx.length], { dtype: int64 });
-        yield (this.dataset as TensorDataset).tensors.map((t) => t.index_select(0, index)) as unknown as B;
+    if (dataset instanceof TensorDataset && !this.collate_fn) {
+      // Rows gathered with one index_select per tensor instead of stacking single samples.
+      const index = from_array(Float32Array.from(task), [task.length], { dtype: int64 });
+      return dataset.tensors.map((t) => t.index_select(0, index)) as unknown as B;
+    }
+    return this.collate(Array.from(task, (i) => datasetItem(dataset, Number(i))));
+  }
+
+  private *iterateIndexed(workers: VirtualWorker<DatasetLike<T>>[] | null): Generator_<B> {
+    const tasks: Iterable<number | readonly number[]> = this.batch_sampler ?? (this.sampler as Iterable<number>);
+    let t = 0;
+    for (const task of tasks) {
+      const one = typeof task === "number" || typeof task === "bigint" ? Number(task) : task;
+      if (workers === null) {
+        yield this.fetchIndexed(this.dataset, one);
       } else {
-        yield this.collate(Array.from(batchIdx, (i) => datasetItem(this.dataset, Number(i))));
+        // PyTorch hands task t to worker t % num_workers (all stay alive on a map-style dataset).
+        const w = workers[t % workers.length];
+        yield w.run(() => this.fetchIndexed(w.dataset, one));
       }
+      t++;
     }
   }
 
-  private *iterateStream(): Generator_<B> {
-    const stream = (this.dataset as IterableDataset<T>)[Symbol.iterator]();
+  /** One task of the iterable fetcher: the next batch (or sample), or null when this stream is done. */
+  private fetchStream(stream: Iterator<T>, state: { ended: boolean }): { value: B } | null {
+    if (state.ended) return null;
     const bs = this.batch_size;
     if (bs === null) {
-      for (let r = stream.next(); !r.done; r = stream.next()) {
-        yield (this.collate_fn ? (this.collate_fn as unknown as (s: T) => B)(r.value) : default_convert(r.value)) as B;
+      const r = stream.next();
+      if (r.done) {
+        state.ended = true;
+        return null;
       }
+      return { value: (this.collate_fn ? (this.collate_fn as unknown as (s: T) => B)(r.value) : default_convert(r.value)) as B };
+    }
+    const samples: T[] = [];
+    while (samples.length < bs) {
+      const r = stream.next();
+      if (r.done) {
+        state.ended = true;
+        break;
+      }
+      samples.push(r.value);
+    }
+    if (samples.length === 0 || (this.drop_last && samples.length < bs)) return null;
+    return { value: this.collate(samples) };
+  }
+
+  private *iterateStream(workers: VirtualWorker<DatasetLike<T>>[] | null): Generator_<B> {
+    if (workers === null) {
+      const stream = (this.dataset as IterableDataset<T>)[Symbol.iterator]();
+      const state = { ended: false };
+      for (let r = this.fetchStream(stream, state); r !== null; r = this.fetchStream(stream, state)) yield r.value;
       return;
     }
-    for (;;) {
-      const samples: T[] = [];
-      let ended = false;
-      while (samples.length < bs) {
-        const r = stream.next();
-        if (r.done) {
-          ended = true;
-          break;
-        }
-        samples.push(r.value);
-      }
-      if (samples.length === 0 || (this.drop_last && samples.length < bs)) return;
-      yield this.collate(samples);
-      if (ended) return;
+    // Each worker iterates its own copy; batches alternate over the workers still running.
+    const streams = workers.map((w) => w.run(() => (w.dataset as IterableDataset<T>)[Symbol.iterator]()));
+    const states = workers.map(() => ({ ended: false }));
+    const alive = workers.map(() => true);
+    for (let w = 0; alive.some(Boolean); w = (w + 1) % workers.length) {
+      if (!alive[w]) continue;
+      const r = workers[w].run(() => this.fetchStream(streams[w], states[w]));
+      if (r === null) alive[w] = false;
+      else yield r.value;
     }
   }
 }

@@ -1,6 +1,7 @@
 /** torch.utils.data: datasets, samplers, DataLoader, toy datasets and MNIST. */
 export { Dataset, TensorDataset, Subset, random_split, type DatasetLike } from "./dataset";
-export { DataLoader, default_collate, default_convert, get_worker_info, type Collated, type DataLoaderOptions } from "./dataloader";
+export { DataLoader, default_collate, default_convert, type Collated, type DataLoaderOptions } from "./dataloader";
+export { get_worker_info, WorkerInfo } from "./workers";
 export {
   Sampler,
   SequentialSampler,

@@ -709,7 +709,7 @@ const NO_KEYWORDS: Record<string, string> = {
   "torch.is_autocast_enabled": "no arguments", "torch.is_autocast_cpu_enabled": "no arguments", "torch.get_autocast_gpu_dtype": "no arguments",
   "torch.get_autocast_cpu_dtype": "no arguments",
   "utils.data.Sampler": "base class", "utils.data.SequentialSampler": "(data_source)", "utils.data.IterableDataset": "base class",
-  "utils.data.ChainDataset": "(datasets)", "utils.data.ConcatDataset": "(datasets)", "utils.data.default_convert": "(data)", "utils.data.get_worker_info": "no arguments",
+  "utils.data.ChainDataset": "(datasets)", "utils.data.ConcatDataset": "(datasets)", "utils.data.default_convert": "(data)", "utils.data.get_worker_info": "no arguments", "utils.data.WorkerInfo": "({ id, num_workers, seed, dataset }): keywords only, as PyTorch's WorkerInfo(**kwargs)",
 };
 
 /**

@@ -37,6 +37,7 @@ const EXCLUDED: Record<string, string> = {
   "nn.Identity": "takes and ignores any argument, as PyTorch's Identity(*args, **kwargs)",
   "nn.ModuleDict": "its argument is a dict of modules", "nn.ParameterDict": "its argument is a dict of parameters",
   "nn.Container": "deprecated; its keyword arguments are submodules by name (PyTorch's Container(**kwargs))",
+  "utils.data.WorkerInfo": "its keyword arguments are its fields (PyTorch's WorkerInfo(**kwargs))",
   "utils.data.default_collate": "takes any batch structure, dicts included", "utils.data.default_convert": "takes any structure, dicts included",
 };
 

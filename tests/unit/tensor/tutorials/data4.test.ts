@@ -8,9 +8,10 @@
  * tuples and dicts, and the reference's IterableDataset. Seeded orders equal torch 1.13's
  * (data4.json, scripts/fixtures/tutorial4_fixtures.py).
  *
- * num_workers > 0: loading stays in this thread (no worker is started), so get_worker_info() is
- * null, worker_init_fn is not called, and the reference's worker-splitting IterableDataset yields
- * its single-process order ([3], [4], [5], [6]; torch with 2 workers interleaves [3], [5], [4], [6]).
+ * num_workers > 0 runs PyTorch's worker protocol in this thread (lib/tensor/utils/data/workers.ts):
+ * the reference's two IterableDatasets (split in __iter__ by get_worker_info(), or by a
+ * worker_init_fn editing the worker's dataset copy) give torch's interleaved and duplicated orders,
+ * and a random transform in __getitem__ draws each worker's torch stream (base_seed + worker_id).
  */
 import { describe, expect, it } from "vitest";
 import { torch, type Tensor } from "../../../../lib/tensor/index";
@@ -18,6 +19,7 @@ import {
   BatchSampler, ConcatDataset, DataLoader, Dataset, IterableDataset, RandomSampler, SequentialSampler, Subset, SubsetRandomSampler,
   TensorDataset, WeightedRandomSampler, default_collate, get_worker_info, random_split,
 } from "../../../../lib/tensor/utils/data";
+import { expectClose } from "../core/fixtures";
 import { tutorialFixture } from "./helpers";
 
 type Described = { dtype: string; shape: number[]; data: (number | boolean)[] } | { dict: Record<string, Described> } | { list: Described[] } | { value: unknown };
@@ -26,6 +28,9 @@ const ref = tutorialFixture<{
   subset_random: number[]; weighted: number[]; weighted_no_replacement: number[]; batch: number[][]; batch_drop: number[][];
   loader12_first: number[]; loader_generator: number[][]; loader_epochs: number[][][]; after_epochs_rand: number[]; loader_weighted: number[][];
   loader_drop_last: number[][]; concat: number[]; iterable_single: number[][]; iterable_batched: number[][]; iterable_drop_last: number[][];
+  iterable_split_2: number[][]; iterable_split_12: number[][]; unsplit_0: number[][]; unsplit_2: number[][]; unsplit_init_2: number[][];
+  unsplit_init_12: number[][]; unsplit_batched_3: number[][]; noisy_workers: { x: number[][]; worker: number[] }[]; noisy_epoch: number[][][];
+  persistent_epochs: number[][][][]; after_persistent_rand: number[]; worker_seed_values: string[];
   collate: Record<"ints" | "floats" | "bools" | "strings" | "tuples" | "dicts", Described>; collate_ragged_error: string;
 }>("data4.json");
 const g = (seed: number) => new torch.Generator().manual_seed(seed);
@@ -145,10 +150,10 @@ describe("Datasets & DataLoaders", () => {
           iter_start = this.start;
           iter_end = this.end;
         } else {
-          // in a worker process: split workload (never taken here: loading runs in this thread)
-          const info = worker_info as { num_workers: number; id: number };
-          const per_worker = Math.ceil((this.end - this.start) / info.num_workers);
-          iter_start = this.start + info.id * per_worker;
+          // in a worker process: split workload
+          const per_worker = Math.ceil((this.end - this.start) / worker_info.num_workers);
+          const worker_id = worker_info.id;
+          iter_start = this.start + worker_id * per_worker;
           iter_end = Math.min(iter_start + per_worker, this.end);
         }
         for (let i = iter_start; i < iter_end; i++) yield i;
@@ -157,10 +162,76 @@ describe("Datasets & DataLoaders", () => {
     const ds = new MyIterableDataset(3, 7);
     const rows = (loader: Iterable<unknown>) => [...loader].map((b) => (b as Tensor).tolist());
     expect(rows(new DataLoader(ds, { num_workers: 0 }))).toEqual(ref.iterable_single);
-    expect(rows(new DataLoader(ds, { num_workers: 2 }))).toEqual(ref.iterable_single); // in-process: the single-process order
+    expect(rows(new DataLoader(ds, { num_workers: 2 }))).toEqual(ref.iterable_split_2); // [3], [5], [4], [6]: the workers alternate
+    expect(rows(new DataLoader(ds, { num_workers: 12 }))).toEqual(ref.iterable_split_12);
     expect(rows(new DataLoader(new MyIterableDataset(3, 10), { batch_size: 3 }))).toEqual(ref.iterable_batched);
     expect(rows(new DataLoader(new MyIterableDataset(3, 10), { batch_size: 3, drop_last: true }))).toEqual(ref.iterable_drop_last);
     expect(() => new DataLoader(ds, { shuffle: true })).toThrow(/expected unspecified shuffle option/);
+  });
+
+  it("num_workers > 0: the reference's worker_init_fn splitting, duplicates without it, per-worker random streams", () => {
+    class UnsplitIterableDataset extends IterableDataset<number> {
+      constructor(
+        public start: number,
+        public end: number,
+      ) {
+        super();
+      }
+      *__iter__(): Iterator<number> {
+        for (let i = this.start; i < this.end; i++) yield i;
+      }
+    }
+    function worker_init_fn(worker_id: number): void {
+      const worker_info = get_worker_info()!;
+      const dataset = worker_info.dataset as UnsplitIterableDataset; // the dataset copy in this worker process
+      const overall_start = dataset.start;
+      const overall_end = dataset.end;
+      // configure the dataset to only process the split workload
+      const per_worker = Math.ceil((overall_end - overall_start) / worker_info.num_workers);
+      expect(worker_info.id).toBe(worker_id);
+      dataset.start = overall_start + worker_id * per_worker;
+      dataset.end = Math.min(dataset.start + per_worker, overall_end);
+    }
+    const ds = new UnsplitIterableDataset(3, 7);
+    const rows = (loader: Iterable<unknown>) => [...loader].map((b) => (b as Tensor).tolist());
+    expect(rows(new DataLoader(ds, { num_workers: 0 }))).toEqual(ref.unsplit_0);
+    expect(rows(new DataLoader(ds, { num_workers: 2 }))).toEqual(ref.unsplit_2); // every worker yields the whole range
+    expect(rows(new DataLoader(ds, { num_workers: 2, worker_init_fn }))).toEqual(ref.unsplit_init_2);
+    expect(rows(new DataLoader(ds, { num_workers: 12, worker_init_fn }))).toEqual(ref.unsplit_init_12);
+    expect([ds.start, ds.end]).toEqual([3, 7]); // the workers edited their copies only
+    expect(rows(new DataLoader(new UnsplitIterableDataset(0, 5), { batch_size: 2, num_workers: 3 }))).toEqual(ref.unsplit_batched_3);
+
+    class NoisyDataset extends Dataset<{ x: Tensor; worker: number }> {
+      __len__(): number {
+        return 6;
+      }
+      __getitem__(i: number) {
+        const info = get_worker_info();
+        return { x: torch.rand(2).add(i), worker: info === null ? -1 : info.id };
+      }
+    }
+    type Noisy = { x: Tensor; worker: Tensor };
+    const noisy = [...new DataLoader(new NoisyDataset(), { batch_size: 2, num_workers: 2, generator: g(5) })] as unknown as Noisy[];
+    noisy.forEach((b, i) => {
+      expect(b.worker.tolist()).toEqual(ref.noisy_workers[i].worker);
+      expectClose(b.x, ref.noisy_workers[i].x, 1e-6, 1e-6, `batch ${i} of worker ${i % 2}`);
+    });
+    const drawsFirst = new DataLoader(new NoisyDataset(), { batch_size: 3, num_workers: 2, generator: g(6), worker_init_fn: (wid: number) => void torch.rand(wid + 1) });
+    ([...drawsFirst] as unknown as Noisy[]).forEach((b, i) => expectClose(b.x, ref.noisy_epoch[i], 1e-6, 1e-6, `worker_init_fn drew first: batch ${i}`));
+    torch.manual_seed(11);
+    const persistent = new DataLoader(new NoisyDataset(), { batch_size: 3, num_workers: 2, persistent_workers: true });
+    for (const [epoch, batches] of ref.persistent_epochs.entries()) {
+      ([...persistent] as unknown as Noisy[]).forEach((b, i) => expectClose(b.x, batches[i], 1e-6, 1e-6, `persistent epoch ${epoch} batch ${i}`));
+    }
+    expect(torch.rand(1).tolist()).toEqual(ref.after_persistent_rand.map(Math.fround)); // one base seed drawn for both epochs
+    class SeedDataset extends Dataset<string> {
+      __len__ = () => 2;
+      __getitem__ = () => String(get_worker_info()!.seed);
+    }
+    expect([...new DataLoader(new SeedDataset(), { batch_size: null, num_workers: 2, generator: g(6) })]).toEqual(ref.worker_seed_values);
+    expect(get_worker_info()).toBeNull(); // outside the workers
+    expect(() => new DataLoader(ds, { persistent_workers: true })).toThrow("persistent_workers option needs num_workers > 0");
+    expect(() => new DataLoader(ds, { prefetch_factor: 4 })).toThrow(/prefetch_factor option could only be specified in multiprocessing/);
   });
 
   it("default_collate: ints -> int64, floats -> float64, bools -> bool, strings kept, tuples and dicts per field", () => {

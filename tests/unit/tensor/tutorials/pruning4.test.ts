@@ -88,10 +88,10 @@ describe("Pruning Tutorial", () => {
     expectClose(attr(layer, "weight"), ref.ln_weight.data, ...exact, "ln_structured weight");
     let hook: unknown;
     for (hook of layer._forward_pre_hooks.values()) {
-      if ((hook as prune.BasePruningMethod)._tensor_name === "weight") break; // select out the correct hook
+      if ((hook as { _tensor_name?: string })._tensor_name === "weight") break; // select out the correct hook
     }
     expect(hook).toBeInstanceOf(prune.PruningContainer);
-    expect([...(hook as prune.PruningContainer)].map((h) => h.constructor.name)).toEqual(["RandomUnstructured", "LnStructured"]);
+    expect([...(hook as Iterable<object>)].map((h) => h.constructor.name)).toEqual(["RandomUnstructured", "LnStructured"]);
 
     // Serializing a pruned model
     expect(Object.keys(model.state_dict())).toEqual(ref.state_keys);

@@ -53,7 +53,11 @@ describe("Reproducibility", () => {
     torch.set_deterministic_debug_mode(0);
     expect(torch.are_deterministic_algorithms_enabled()).toBe(false);
     expect(() => torch.use_deterministic_algorithms(1 as unknown as boolean)).toThrow(/argument 'mode' \(position 1\) must be bool, not int/);
-    expect(() => torch.set_deterministic_debug_mode("loud")).toThrow(/invalid value of debug_mode, expected one of `default`, `warn`, `error`, but got loud/);
+    expect(() => torch.use_deterministic_algorithms(true, { warn_only: 1 as unknown as boolean })).toThrow(/argument 'warn_only' must be bool, not int/);
+    expect(() => (torch.use_deterministic_algorithms as (...a: unknown[]) => void)(true, true)).toThrow(/takes 1 positional argument but 2 were given/);
+    torch.use_deterministic_algorithms({ mode: true });
+    expect(torch.get_deterministic_debug_mode()).toBe(2);
+    expect(() => torch.set_deterministic_debug_mode("loud" as "warn")).toThrow(/invalid value of debug_mode, expected one of `default`, `warn`, `error`, but got loud/);
   });
 
   it("skip_init builds the module without drawing from the generator", () => {
