@@ -13,11 +13,13 @@
  * general path for the rest. Each C element is summed in k order from zero as gemm.ts's driver
  * does, so the bits are the same as a product by product loop.
  *
- * The job is 17 i32 words at `job` (bytes): mb, nb, kc, aFn, aLane, aStep, bFn, bLane, bStep, m, n,
- * cRow, aTab, bTab, cTab, skip, acc (m and n unused by the kernel; kept for readers of a job); aFn
- * / bFn are BATCH_FN's function indices, strides and cRow (C's row stride) in bytes, the tables
- * hold each slice's A origin, B origin and C destination (byte addresses), and with acc = 1 the
- * products are added to what C holds (gemm_acc: a bias row preloaded there) instead of written.
+ * The job is 18 i32 words at `job` (bytes): mb, nb, kc, aFn, aLane, aStep, bFn, bLane, bStep, m, n,
+ * cRow, aTab, bTab, cTab, skip, acc, bias (m and n unused by the kernel; kept for readers of a job);
+ * aFn / bFn are BATCH_FN's function indices, strides and cRow (C's row stride) in bytes, the tables
+ * hold each slice's A origin, B origin and C destination (byte addresses); with acc = 1
+ * (BATCH_STORE.ACC) the products are added to what C holds (gemm_acc: earlier k slices) instead of
+ * written, and with acc = 2 (BATCH_STORE.BIAS) C is written as the n floats at byte address `bias`
+ * plus the products (gemm_bias: the bits of gemm_acc over C preloaded with that row).
  *
  * Slices with the same B origin as the slice this thread packed last (one product cut into row
  * slices, as matmul_simd.ts does so that each thread packs its own rows of A) pack B only once:
@@ -38,22 +40,34 @@ import { I32, op, uleb, type WasmFunction } from "./assembler";
 import { MR, NR } from "./gemm_kernel";
 import { matmulPackFunctions } from "./matmul_pack";
 
-/** The GEMM module's functions: the kernel's two, then matmul_pack's, then gemm_batch. */
+/** The GEMM module's functions: gemm_set and gemm_acc, then matmul_pack's, then gemm_batch, then gemm_bias (BATCH_FN.bias). */
 export function withBatch(kernel: WasmFunction[]): WasmFunction[] {
-  if (kernel.length !== 2 || kernel[0].name !== "gemm_set") throw new Error("gemm_batch: expected gemm_set and gemm_acc first");
+  if (kernel.length !== 3 || kernel[0].name !== "gemm_set" || kernel[1].name !== "gemm_acc" || kernel[2].name !== "gemm_bias") {
+    throw new Error("gemm_batch: expected gemm_set, gemm_acc and gemm_bias");
+  }
   const pack = matmulPackFunctions();
-  return [...kernel, ...pack, batchFunction()];
+  return [kernel[0], kernel[1], ...pack, batchFunction(), kernel[2]];
 }
 
 /** Function indices in the GEMM module of the packers gemm_batch may call (aFn / bFn). */
 export const BATCH_FN = (() => {
   const names = matmulPackFunctions().map((f) => f.name);
   const at = (name: string) => 2 + names.indexOf(name);
-  return { pack4: at("pack4"), pack8: at("pack8"), copy4: at("copy4"), copy8: at("copy8"), tpack4: at("tpack4"), tpack8: at("tpack8") };
+  return { pack4: at("pack4"), pack8: at("pack8"), copy4: at("copy4"), copy8: at("copy8"), tpack4: at("tpack4"), tpack8: at("tpack8"), bias: 2 + names.length + 1 };
 })();
 
 /** Words of a job (see the header). */
-export const BATCH_JOB_WORDS = 17;
+export const BATCH_JOB_WORDS = 18;
+
+/** The job's `acc` word: C written, added to (a preloaded bias, earlier k slices), or written as the bias row at word 17 plus the products (gemm_bias). */
+export const BATCH_STORE = { SET: 0, ACC: 1, BIAS: 2 } as const;
+
+/**
+ * Whether callers have the kernel add a bias row (BATCH_STORE.BIAS) or, as before it, copy the row
+ * into every row of C for gemm_acc to add the products to (the same bits; benches compare the two
+ * in one process).
+ */
+export const biasInKernel = { enabled: true };
 
 /** The job's `skip` word: which part of each product causal attention lets gemm_batch leave out (see the header). */
 export const BATCH_SKIP = { NONE: 0, C_PAST_DIAGONAL: 1, A_PAST_DIAGONAL: 2, A_BEFORE_DIAGONAL: 3 } as const;
@@ -118,7 +132,8 @@ function batchFunction(): WasmFunction {
       ...g(PACKED_B), ...g(LAST_B), ...c(-1), ...op.i32Ne, ...i32Store(0),
       ...g(PACKED_B), ...g(LAST_B), ...i32Store(4),
     ]),
-    ...job(16), ...IF, ...kernelArgs, ...call(1), ...ELSE, ...kernelArgs, ...call(0), ...END,
+    ...job(16), ...c(BATCH_STORE.BIAS), ...op.i32Eq, ...IF, ...kernelArgs, ...job(17), ...call(BATCH_FN.bias),
+    ...ELSE, ...job(16), ...IF, ...kernelArgs, ...c(0), ...call(1), ...ELSE, ...kernelArgs, ...c(0), ...call(0), ...END, ...END,
   ];
   const body = [
     // B panels after A's (mb * MR * kc floats).

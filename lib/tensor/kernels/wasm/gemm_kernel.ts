@@ -54,10 +54,11 @@ function panelsForTiles(rows: number): number {
   return panels;
 }
 
-const P_A = 0, P_B = 1, P_C = 2, P_MB = 3, P_NB = 4, P_K = 5, P_LDC = 6;
-const L_JB = 7, L_IB = 8, L_BEND = 9, L_PA0 = 10, L_PA1 = 11, L_PB = 12, L_CP = 13, L_BBASE = 14, L_CCOL = 15, L_PANEL = 16;
-const L_BL = 17, L_BH = 18, L_S = 19, L_AV = 20; // L_AV, L_AV + 1: the A vectors of the step
-const L_ACC = 22; // accumulators: tile row r low/high at L_ACC + 2r, +1
+// P_BIAS: gemm_bias's bias row (bytes; the other two ignore it, and JS callers may leave it out).
+const P_A = 0, P_B = 1, P_C = 2, P_MB = 3, P_NB = 4, P_K = 5, P_LDC = 6, P_BIAS = 7;
+const L_JB = 8, L_IB = 9, L_BEND = 10, L_PA0 = 11, L_PA1 = 12, L_PB = 13, L_CP = 14, L_BBASE = 15, L_CCOL = 16, L_PANEL = 17, L_BCOL = 18;
+const L_BL = 19, L_BH = 20, L_S = 21, L_AV = 22; // L_AV, L_AV + 1: the A vectors of the step
+const L_ACC = 24; // accumulators: tile row r low/high at L_ACC + 2r, +1
 const MAX_TILE_ROWS = 6;
 
 const g = op.localGet, s = op.localSet;
@@ -114,7 +115,7 @@ function step(rows: readonly TileRow[], fma: boolean): number[] {
  * where L_PA0 / L_PA1 point) and of the B panel at L_BBASE, then stored (or added) to C at L_CP,
  * one row every ldc bytes.
  */
-function tile(rows: readonly TileRow[], accumulate: boolean, fma: boolean): number[] {
+function tile(rows: readonly TileRow[], mode: StoreMode, fma: boolean): number[] {
   const ptrs = [...new Set(rows.map(([ptr]) => ptr))];
   const out: number[] = [];
   for (let i = 0; i < 2 * rows.length; i++) out.push(...op.v128Zero, ...s(L_ACC + i));
@@ -136,7 +137,9 @@ function tile(rows: readonly TileRow[], accumulate: boolean, fma: boolean): numb
     else out.push(...g(L_CCOL), ...g(L_IB), ...op.i32Const(MR), ...op.i32Mul, ...op.i32Const(cRow), ...op.i32Add, ...g(P_LDC), ...op.i32Mul, ...op.i32Add, ...s(L_CP));
     for (let h = 0; h < 2; h++) {
       const acc = L_ACC + 2 * r + h;
-      if (accumulate) out.push(...g(L_CP), ...g(L_CP), ...op.v128Load(16 * h), ...g(acc), ...op.f32x4Add, ...op.v128Store(16 * h));
+      if (mode === "acc") out.push(...g(L_CP), ...g(L_CP), ...op.v128Load(16 * h), ...g(acc), ...op.f32x4Add, ...op.v128Store(16 * h));
+      // bias + products: what acc gives over C preloaded with the bias row, without writing and reading C first.
+      else if (mode === "bias") out.push(...g(L_CP), ...g(L_BCOL), ...op.v128Load(16 * h), ...g(acc), ...op.f32x4Add, ...op.v128Store(16 * h));
       else out.push(...g(L_CP), ...g(acc), ...op.v128Store(16 * h));
     }
   });
@@ -179,9 +182,9 @@ function tileSpecs(panels: number, rows: number): TileSpec[] {
 }
 
 /** A loop over groups of `panels` panels (while at least that many are left), each cut into tiles of `rows` rows. */
-function tileLoop(panels: number, rows: number, accumulate: boolean, fma: boolean): number[] {
+function tileLoop(panels: number, rows: number, mode: StoreMode, fma: boolean): number[] {
   const body: number[] = [];
-  for (const spec of tileSpecs(panels, rows)) body.push(...placeTile(spec), ...tile(spec.rows, accumulate, fma));
+  for (const spec of tileSpecs(panels, rows)) body.push(...placeTile(spec), ...tile(spec.rows, mode, fma));
   return op.block([
     ...op.loop([
       // while mb - ib >= panels (ib <= mb throughout)
@@ -193,7 +196,10 @@ function tileLoop(panels: number, rows: number, accumulate: boolean, fma: boolea
   ]);
 }
 
-function gemmFunction(name: string, accumulate: boolean, fma: boolean, tileRows: number): WasmFunction {
+/** What a tile does with C: writes the products (set), adds them to what C holds (acc), or writes the bias row plus them (bias). */
+type StoreMode = "set" | "acc" | "bias";
+
+function gemmFunction(name: string, mode: StoreMode, fma: boolean, tileRows: number): WasmFunction {
   if (!(tileRows >= 1 && tileRows <= MAX_TILE_ROWS)) throw new Error(`gemm_kernel: tile rows ${tileRows} not in 1..${MAX_TILE_ROWS}`);
   const panels = panelsForTiles(tileRows);
   const body = [
@@ -207,16 +213,17 @@ function gemmFunction(name: string, accumulate: boolean, fma: boolean, tileRows:
         ...g(P_B), ...g(L_JB), ...g(P_K), ...op.i32Mul, ...op.i32Const(NR * 4), ...op.i32Mul, ...op.i32Add, ...op.localTee(L_BBASE),
         ...g(P_K), ...op.i32Const(NR * 4), ...op.i32Mul, ...op.i32Add, ...s(L_BEND),
         ...g(P_C), ...g(L_JB), ...op.i32Const(NR * 4), ...op.i32Mul, ...op.i32Add, ...s(L_CCOL),
+        ...(mode === "bias" ? [...g(P_BIAS), ...g(L_JB), ...op.i32Const(NR * 4), ...op.i32Mul, ...op.i32Add, ...s(L_BCOL)] : []),
         ...op.i32Const(0), ...s(L_IB),
-        ...(tileRows === MR ? [] : tileLoop(panels, tileRows, accumulate, fma)),
-        ...tileLoop(1, MR, accumulate, fma),
+        ...(tileRows === MR ? [] : tileLoop(panels, tileRows, mode, fma)),
+        ...tileLoop(1, MR, mode, fma),
         ...g(L_JB), ...op.i32Const(1), ...op.i32Add, ...op.localTee(L_JB), ...g(P_NB), ...op.i32LtU, ...op.brIf(0),
       ]),
     ]),
   ];
   return {
     name,
-    params: [I32, I32, I32, I32, I32, I32, I32],
+    params: [I32, I32, I32, I32, I32, I32, I32, I32],
     results: [],
     locals: [...new Array<number>(L_BL - L_JB).fill(I32), ...new Array<number>(L_ACC - L_BL + 2 * MAX_TILE_ROWS).fill(V128)],
     body,
@@ -224,7 +231,11 @@ function gemmFunction(name: string, accumulate: boolean, fma: boolean, tileRows:
 }
 
 /**
- * The two exported kernels: C = A @ B and C += A @ B (for the second and later k blocks).
+ * The exported kernels: C = A @ B, C += A @ B (for the second and later k blocks, or over a
+ * preloaded bias) and C = bias + A @ B (gemm_bias, its 8th argument the bias row's n floats: the
+ * bits of gemm_acc over C preloaded with that row, since each C element is still its products
+ * summed from zero, then one add of the bias; without the pass writing the bias into every row
+ * and the kernel reading it back).
  * With `fma`, each multiply-add is one relaxed_madd (Relaxed SIMD: Chrome 114+, Firefox 120+;
  * Node 20 only with --experimental-wasm-relaxed-simd); hosts without it fail validation and
  * get the mul + add module, with 4-row tiles: its product temporaries need a register more, and
@@ -232,5 +243,5 @@ function gemmFunction(name: string, accumulate: boolean, fma: boolean, tileRows:
  * results are the same bits).
  */
 export function gemmFunctions(fma = false, tileRows = fma ? TILE_ROWS : MR): WasmFunction[] {
-  return [gemmFunction("gemm_set", false, fma, tileRows), gemmFunction("gemm_acc", true, fma, tileRows)];
+  return [gemmFunction("gemm_set", "set", fma, tileRows), gemmFunction("gemm_acc", "acc", fma, tileRows), gemmFunction("gemm_bias", "bias", fma, tileRows)];
 }

@@ -17,7 +17,8 @@
  * and copy out, with no other tensor op in between).
  */
 import { KC, MC, MR, NR, driverFor, type BatchRunner, type Gemm } from "./gemm";
-import { BATCH_JOB_WORDS, batchPackedBAt, batchScratchBytes } from "./gemm_batch";
+import { BATCH_JOB_WORDS, BATCH_STORE, batchPackedBAt, batchScratchBytes, biasInKernel } from "./gemm_batch";
+import { matmulPackFor } from "./matmul_pack";
 import { packerIndex } from "./matmul_simd";
 
 /** A product shape of a session's jobs: `count` slices of m x n x k. */
@@ -35,13 +36,15 @@ export interface GemmSession {
    * C_i = A_i @ B_i for i < count, all in this memory: slice i of A at float aAt[i] with strides
    * (as0, as1), of B at bAt[i] (bs0, bs1), row r of C_i at cAt[i] + r * cRow. `skip`: BATCH_SKIP.
    * The shape must be one the session was opened for (or smaller in count). With `acc` the
-   * products are added to what C holds (gemm_acc: a preloaded bias row, or the sum of earlier k
-   * slices, as gemm.ts's driver adds its slices after the first).
+   * products are added to what C holds (gemm_acc: the sum of earlier k slices, as gemm.ts's driver
+   * adds its slices after the first); with a `biasAt` (float address of n floats, and no acc) each
+   * row of C is written as that bias row plus the products (gemm_bias: the bits of gemm_acc over
+   * C preloaded with the row).
    */
   batch(count: number, m: number, n: number, k: number,
     aAt: readonly number[], as0: number, as1: number,
     bAt: readonly number[], bs0: number, bs1: number,
-    cAt: readonly number[], cRow: number, skip: number, acc?: boolean): void;
+    cAt: readonly number[], cRow: number, skip: number, acc?: boolean, biasAt?: number): void;
 }
 
 /** Whether gemm_batch computes a product of this shape in one job: whole panels, one k slice, A's panels within MC x KC. */
@@ -85,9 +88,14 @@ export function openGemmSession(gemm: Gemm | null, shapes: readonly BatchShape[]
       heap().set(src.subarray(lo, hi), at);
       return at - lo;
     },
-    batch(count, m, n, k, aAt, as0, as1, bAt, bs0, bs1, cAt, cRow, skip, acc = false) {
+    batch(count, m, n, k, aAt, as0, as1, bAt, bs0, bs1, cAt, cRow, skip, acc = false, biasAt = -1) {
       if (count > maxCount || batchScratchBytes(m, n, k) > scratchBytes || !inModuleShape(m, n, k)) {
         throw new Error(`gemm session: a ${count} x ${m}x${n}x${k} job it was not opened for`);
+      }
+      if (biasAt >= 0 && !acc && !biasInKernel.enabled) {
+        const pack = matmulPackFor(memory)!;
+        for (let i = 0; i < count; i++) pack.copyRows(cAt[i] * 4, biasAt * 4, m, n, 0, cRow * 4);
+        acc = true;
       }
       const words = new Int32Array(memory.buffer);
       for (let i = 0; i < count; i++) {
@@ -97,7 +105,8 @@ export function openGemmSession(gemm: Gemm | null, shapes: readonly BatchShape[]
       }
       const job = [
         m / MR, n / NR, k, packerIndex(MR, as0, as1), as0 * 4, as1 * 4, packerIndex(NR, bs1, bs0), bs1 * 4, bs0 * 4,
-        m, n, cRow * 4, tabAt * 4, (tabAt + count) * 4, (tabAt + 2 * count) * 4, skip, acc ? 1 : 0,
+        m, n, cRow * 4, tabAt * 4, (tabAt + count) * 4, (tabAt + 2 * count) * 4, skip,
+        acc ? BATCH_STORE.ACC : biasAt >= 0 ? BATCH_STORE.BIAS : BATCH_STORE.SET, biasAt >= 0 ? biasAt * 4 : 0,
       ];
       for (let w = 0; w < BATCH_JOB_WORDS; w++) words[jobAt + w] = job[w];
       // No thread has packed this job's B yet (see gemm_batch.ts).

@@ -7,7 +7,7 @@
  */
 import type { Storage } from "../../dtype";
 import { KC, MC, MR as GEMM_MR, NR as GEMM_NR, denseC, driverFor, gemmFloats, stridedA, stridedB, type BatchRunner, type Gemm, type PackA } from "./gemm";
-import { BATCH_FN, BATCH_JOB_WORDS, BATCH_SKIP, batchPackedBAt, batchScratchBytes } from "./gemm_batch";
+import { BATCH_FN, BATCH_JOB_WORDS, BATCH_SKIP, BATCH_STORE, batchPackedBAt, batchScratchBytes, biasInKernel } from "./gemm_batch";
 import { colsumFunctions } from "./elementwise_simd";
 import { matmulPackFor, type MatmulPack } from "./matmul_pack";
 import { kernelsOnMemory } from "./on_memory";
@@ -428,10 +428,11 @@ function batchInModule(
   h.set(b.subarray(bLo, bHi), stageB);
   if (cAt) h.set(c.subarray(cLo, cHi), stageC);
   if (bias) {
-    // (Dense slices only.) Every row of C starts as the bias; the kernel adds the products to it (gemm_acc).
+    // (Dense slices only.) Every row of C is written as the bias row plus the products (gemm_bias),
+    // or (biasInKernel off) starts as the bias, which gemm_acc adds the products to.
     if (biasStride === 1) h.set(bias.subarray(biasOff, biasOff + n), stageBias);
     else for (let j = 0; j < n; j++) h[stageBias + j] = bias[biasOff + j * biasStride];
-    matmulPackFor(memory)!.copyRows(stageC * 4, stageBias * 4, count * m, n, 0, n * 4);
+    if (!biasInKernel.enabled) matmulPackFor(memory)!.copyRows(stageC * 4, stageBias * 4, count * m, n, 0, n * 4);
   }
   for (let i = 0; i < count; i++) {
     words[tabAt + i] = (stageA + aOffs[i] - aLo) * 4;
@@ -440,7 +441,8 @@ function batchInModule(
   }
   const job = [
     m / MR, n / NR, k, packerIndex(MR, as0, as1), as0 * 4, as1 * 4, packerIndex(NR, bs1, bs0), bs1 * 4, bs0 * 4,
-    m, n, (cAt ? cRow : n) * 4, tabAt * 4, (tabAt + count) * 4, (tabAt + 2 * count) * 4, skip, bias ? 1 : 0,
+    m, n, (cAt ? cRow : n) * 4, tabAt * 4, (tabAt + count) * 4, (tabAt + 2 * count) * 4, skip,
+    !bias ? BATCH_STORE.SET : biasInKernel.enabled ? BATCH_STORE.BIAS : BATCH_STORE.ACC, bias ? stageBias * 4 : 0,
   ];
   for (let w = 0; w < BATCH_JOB_WORDS; w++) words[jobAt + w] = job[w];
   // No thread has packed this job's B yet (see gemm_batch.ts).

@@ -10,8 +10,8 @@
  * and, for GELU, its derivative, which the backward reads) are copied out; the backward stages g,
  * x, the weights and those, and copies out dX, dW1, db1, dW2, db2.
  *
- * Same bits as the op-by-op path: the same microkernels (gemm_set, or gemm_acc over a preloaded
- * bias row / earlier k slices, with k cut at KC as gemm.ts's driver cuts it), each element summed
+ * Same bits as the op-by-op path: the same microkernels (gemm_set, gemm_bias adding the bias row,
+ * or gemm_acc over earlier k slices, with k cut at KC as gemm.ts's driver cuts it), each element summed
  * in the same k order; the same GELU kernels (gelu_simd.ts, built the same way), ReLU's exact bit
  * kernels (elementwise_simd.ts) and the same
  * float64 column sums for the biases' gradients (matmul_simd.ts sumSteps, as Linear's backward).
@@ -28,7 +28,6 @@ import { KC, MR, NR } from "../../kernels/wasm/gemm";
 import { kernels } from "../../kernels/registry";
 import { geluOn, type GeluKernels } from "../../kernels/wasm/gelu_simd";
 import { inModuleShape, openGemmSession, type BatchShape, type GemmSession } from "../../kernels/wasm/gemm_session";
-import { matmulPackFor } from "../../kernels/wasm/matmul_pack";
 import { MIN_WORK, colsumOn, sumSteps } from "../../kernels/wasm/matmul_simd";
 import { kernelsOnMemory } from "../../kernels/wasm/on_memory";
 import { addFunctions, reluFunctions } from "../../kernels/wasm/elementwise_simd";
@@ -74,26 +73,20 @@ export function shapesOf(p: Plan): BatchShape[] {
 }
 
 /**
- * C = A @ B (+ what C holds with `acc`) in session memory: A[i, p] at aAt + i as0 + p as1, B[p, j]
- * at bAt + p bs0 + j bs1, C dense [m, n] at cAt. k slices after the first add to C (gemm_acc), as
- * the driver does.
+ * C = A @ B (+ what C holds with `acc`, or + the bias row of n floats at `biasAt` in every row) in
+ * session memory: A[i, p] at aAt + i as0 + p as1, B[p, j] at bAt + p bs0 + j bs1, C dense [m, n]
+ * at cAt. k slices after the first add to C (gemm_acc), as the driver does; the bias is added with
+ * the first (gemm_bias: the bits of gemm_acc over C preloaded with the bias, as Linear's path).
  */
-export function runPlan(sess: GemmSession, p: Plan, aAt: number, as0: number, as1: number, bAt: number, bs0: number, bs1: number, cAt: number, acc: boolean): void {
+export function runPlan(sess: GemmSession, p: Plan, aAt: number, as0: number, as1: number, bAt: number, bs0: number, bs1: number, cAt: number, acc: boolean, biasAt = -1): void {
   const count = p.m / p.rows;
   const cs = Array.from({ length: count }, (_, i) => cAt + i * p.rows * p.n);
   for (let p0 = 0; p0 < p.k; p0 += KC) {
     const kc = Math.min(KC, p.k - p0);
     const as = Array.from({ length: count }, (_, i) => aAt + i * p.rows * as0 + p0 * as1);
     const bs = new Array<number>(count).fill(bAt + p0 * bs0);
-    sess.batch(count, p.rows, p.n, kc, as, as0, as1, bs, bs0, bs1, cs, p.n, 0, acc || p0 > 0);
+    sess.batch(count, p.rows, p.n, kc, as, as0, as1, bs, bs0, bs1, cs, p.n, 0, acc || p0 > 0, p0 === 0 && !acc ? biasAt : -1);
   }
-}
-
-/** Every row of the dense [rows, n] region at `at` set to the n floats at `from` (a bias preload). */
-export function fillRows(sess: GemmSession, at: number, from: number, rows: number, n: number): void {
-  const pack = matmulPackFor(sess.memory);
-  if (pack) pack.copyRows(at * 4, from * 4, rows, n, 0, n * 4);
-  else for (let r = 0, h = sess.heap(); r < rows; r++) h.copyWithin(at + r * n, from, from + n);
 }
 
 interface Plans {
@@ -176,13 +169,11 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
   const b2At = sess.stage(b2._data as Float32Array, b2._offset, b2._offset + D) + b2._offset;
   const preAt = sess.alloc(M * F), aAt = sess.alloc(M * F), dAt = grad && isGelu ? sess.alloc(M * F) : 0, yAt = sess.alloc(M * D);
   const n4 = (M * F) >> 2;
-  fillRows(sess, preAt, b1At, M, F);
-  runPlan(sess, plans.l1, xAt, D, 1, w1At, 1, D, preAt, true); // B = W1^T
+  runPlan(sess, plans.l1, xAt, D, 1, w1At, 1, D, preAt, false, b1At); // B = W1^T, + b1
   if (!isGelu) (act as ReluKernels).relu(preAt * 4, aAt * 4, n4);
   else if (grad) (act as GeluKernels).gelu_fwd(preAt * 4, aAt * 4, dAt * 4, n4);
   else (act as GeluKernels).gelu_val(preAt * 4, aAt * 4, n4);
-  fillRows(sess, yAt, b2At, M, D);
-  runPlan(sess, plans.l2, aAt, F, 1, w2At, 1, F, yAt, true); // B = W2^T
+  runPlan(sess, plans.l2, aAt, F, 1, w2At, 1, F, yAt, false, b2At); // B = W2^T, + b2
   const y = emptyForOverwrite([...x.shape.slice(0, -1), D], float32);
   // The residual x + block in place: float32 sums, as add's kernel makes them (M D is a multiple of 8).
   if (norm) add!.add_vv(normXAt(xAt, M, D) * 4, yAt * 4, 0, yAt * 4, (M * D) >> 2);

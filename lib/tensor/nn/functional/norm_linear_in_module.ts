@@ -11,7 +11,7 @@
  * product left it, and copies out dx, the norm's weight and bias sums, dW and db.
  *
  * Same bits as layer_norm then Linear: the products run as feed_forward_in_module.ts runs its
- * linears (bias row preloaded then gemm_acc, k cut at KC as gemm.ts's driver cuts it, each element
+ * linears (the bias row added by gemm_bias, k cut at KC as gemm.ts's driver cuts it, each element
  * summed in k order), and the bias gradient is the same float64 column sums (sumSteps).
  *
  * normLinearInModule returns null, having done nothing, where that does not apply (float64, the
@@ -27,7 +27,7 @@ import { MIN_WORK, colsumOn, sumSteps } from "../../kernels/wasm/matmul_simd";
 import { addmm } from "../../ops/matmul";
 import { contiguousData, emptyForOverwrite } from "../../ops/util";
 import type { Tensor } from "../../tensor";
-import { fillRows, layerNormOn, normIn, normXAt, plan, runPlan, shapesOf, type Plan, type PreNorm } from "./feed_forward_in_module";
+import { layerNormOn, normIn, normXAt, plan, runPlan, shapesOf, type Plan, type PreNorm } from "./feed_forward_in_module";
 import { layer_norm } from "./normalization";
 
 /** Whether the op runs in module memory (benches and tests turn it off), and how many forwards and backwards did. */
@@ -69,8 +69,7 @@ export function normLinearInModule(x: Tensor, norm: PreNorm, w: Tensor, b: Tenso
   const wAt = sess.stage(w._data as Float32Array, w._offset, w._offset + O * D) + w._offset;
   const bAt = sess.stage(b._data as Float32Array, b._offset, b._offset + O) + b._offset;
   const yAt = sess.alloc(M * O);
-  fillRows(sess, yAt, bAt, M, O);
-  runPlan(sess, plans.y, xAt, D, 1, wAt, 1, D, yAt, true); // B = W^T
+  runPlan(sess, plans.y, xAt, D, 1, wAt, 1, D, yAt, false, bAt); // B = W^T, + b
   const y = emptyForOverwrite([...x.shape.slice(0, -1), O], float32);
   (y._data as Float32Array).set(sess.heap().subarray(yAt, yAt + M * O));
   const inputs = [x, norm.weight, norm.bias, w, b];

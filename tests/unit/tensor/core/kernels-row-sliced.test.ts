@@ -2,12 +2,15 @@
  * One product as a gemm_batch job of row slices sharing B (wasm/matmul_simd.ts rowSliced): the
  * tall, one-k-slice products of a transformer (1024 x 64 @ 64 x n and the like) give the bits of
  * the one-product GEMM path, which a product of 4 rows still takes; with a bias row preloaded
- * (addmm's fused path); with A or B transposed; and split by slices on a thread pool, where
+ * (addmm's fused path: gemm_bias, the bits of the bias preloaded for gemm_acc); with A or B transposed; and split by slices on a thread pool, where
  * the GPT bench's model (causal attention, its products row-sliced and causally skipped) trains
  * with the single-thread losses.
  */
 import { describe, expect, it } from "vitest";
+import { nn, torch } from "../../../../lib/tensor/index";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
+import { biasInKernel } from "../../../../lib/tensor/kernels/wasm/gemm_batch";
+import { feedForwardInModule_ } from "../../../../lib/tensor/nn/functional/feed_forward_in_module";
 import { matmulBias } from "../../../../lib/tensor/kernels/matmul_bias";
 import { createThreadPool } from "../../../../lib/tensor/kernels/wasm/threads";
 import { nodeThreadSpawner } from "../../../../bench/node-threads";
@@ -59,6 +62,29 @@ describeWasm("matmul as row slices of one gemm_batch job", () => {
       });
     }
   }
+
+  it("the bias added by the kernel (gemm_bias) or preloaded into C for gemm_acc (biasInKernel off): the same bits, row-sliced and in a gemm session", () => {
+    const wholes = (): Float32Array[] => cases.map(([m, n, k, ta, tb]) => both(m, n, k, ta, tb, true)[0]);
+    const layerOut = (): Float32Array => {
+      torch.manual_seed(2);
+      const layer = new nn.TransformerEncoderLayer(32, 4, { dim_feedforward: 96, dropout: 0, activation: "gelu", batch_first: true, norm_first: true });
+      return Float32Array.from(layer(torch.randn(5, 60, 32))._data as Float32Array);
+    };
+    try {
+      biasInKernel.enabled = false;
+      const preloaded = [...wholes(), layerOut()];
+      biasInKernel.enabled = true;
+      const before = feedForwardInModule_.forwards;
+      const inKernel = [...wholes(), layerOut()];
+      expect(feedForwardInModule_.forwards - before).toBe(1);
+      for (let i = 0; i < preloaded.length; i++) {
+        expect(inKernel[i].some(Number.isNaN)).toBe(false);
+        expect(Array.from(inKernel[i])).toEqual(Array.from(preloaded[i]));
+      }
+    } finally {
+      biasInKernel.enabled = true;
+    }
+  });
 
   it("goes through gemm_batch (one call for a 1024-row product), and split on a pool gives the single-thread bits", async () => {
     const gemm = kernels.gemm!;
