@@ -18,9 +18,10 @@ abstract class FractionalMaxPoolNd extends Module {
   output_ratio!: Sizes | null;
   return_indices!: boolean;
   declare _random_samples: Tensor | null;
-  protected abstract readonly nd: 2 | 3;
+  private nd!: 2 | 3;
 
-  protected _init(cls: string, nd: number, args: readonly unknown[]): void {
+  protected _init(cls: string, nd: 2 | 3, args: readonly unknown[]): void {
+    this.nd = nd;
     const a = parseArgsRequired<FractionalMaxPoolOptions>(cls, ["kernel_size", "output_size", "output_ratio", "return_indices", "_random_samples"], 1, args);
     this.kernel_size = a.kernel_size!;
     this.return_indices = a.return_indices ?? false;
@@ -50,7 +51,6 @@ type Args = PyArgs<[output_size?: Sizes | null, output_ratio?: Sizes | null, ret
 function fractionalMaxPoolClass(nd: 2 | 3) {
   const cls = `FractionalMaxPool${nd}d`;
   return class extends FractionalMaxPoolNd {
-    protected readonly nd = nd;
     /** new nn.FractionalMaxPool{2,3}d(kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None) */
     constructor(kernel_size: Sizes | FractionalMaxPoolOptions, ...args: Args) {
       super();
