@@ -171,7 +171,11 @@
  *   gradient back only when nothing can reach it (no hook ran, not the caller's, not autograd.grad).
  *   After optimizer.zero_grad() the next backward writes into the zeroed .grad instead of adding.
  *
- * NOTES  item() returns a number (0/1 for bool tensors); tolist() returns booleans for bool tensors.
+ * NOTES  item() returns a number, also for a bool tensor (0/1 where PyTorch returns a Python bool): it is
+ *   typed number so that every learner's `loss.item() * 2` type-checks, and a boolean would break that.
+ *   tolist() returns booleans for bool tensors; the predicates torch.equal / allclose / is_nonzero,
+ *   is_floating_point, is_leaf, is_contiguous, ... return booleans, as PyTorch returns bool.
+ *   .grad of a non-leaf tensor (no retain_grad) warns once per tensor, as PyTorch 1.13 warns.
  *   empty() is zero-filled. After an in-place op, views of the same base taken earlier get a rebuilt
  *   grad_fn (AsStridedBackward0 of the base's new node), as in PyTorch.
  */

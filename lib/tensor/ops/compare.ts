@@ -57,10 +57,23 @@ export interface CloseOptions {
   equal_nan?: boolean;
 }
 
+/** ATen's infer_size check, with its message: the sizes must broadcast, compared from the last dim. */
+function checkBroadcastable(a: readonly number[], b: readonly number[]): void {
+  const ndim = Math.max(a.length, b.length);
+  for (let i = ndim - 1; i >= 0; i--) {
+    const sa = a[a.length - ndim + i] ?? 1;
+    const sb = b[b.length - ndim + i] ?? 1;
+    if (sa !== sb && sa !== 1 && sb !== 1) {
+      throw new RuntimeError(`The size of tensor a (${sa}) must match the size of tensor b (${sb}) at non-singleton dimension ${i}`);
+    }
+  }
+}
+
 /** |a - b| <= atol + rtol * |b|, elementwise with broadcasting. */
 export function isclose(a: Tensor, b: Tensor, opts: CloseOptions = {}): Tensor {
   const rtol = opts.rtol ?? 1e-5;
   const atol = opts.atol ?? 1e-8;
+  checkBroadcastable(a.shape, b.shape);
   const a64 = a.to(float64).detach();
   const b64 = b.to(float64).detach();
   if (rtol < 0 || atol < 0) throw new RuntimeError(`isclose(): rtol and atol must be non-negative (got rtol=${rtol}, atol=${atol})`);
