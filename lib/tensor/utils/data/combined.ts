@@ -4,7 +4,7 @@
  * one after another) and ConcatDataset (map-style datasets indexed end to end).
  */
 import { IndexError, NotImplementedError, TorchError, TypeError_, ValueError } from "../../errors";
-import { Dataset, datasetItem, datasetLength, type DatasetLike } from "./dataset";
+import { Dataset, datasetItem, datasetLength, registerConcat, type DatasetLike } from "./dataset";
 
 /** Python's AssertionError, which PyTorch's dataset checks raise. */
 const assertionError = (message: string) => new TorchError(message, "AssertionError");
@@ -24,6 +24,11 @@ export abstract class IterableDataset<T = unknown> extends Dataset<T> {
 
   __getitem__(index: number): T {
     throw new NotImplementedError(`${this.constructor.name} is an IterableDataset: iterate over it instead of indexing it (index ${index})`);
+  }
+
+  /** `a + b` in PyTorch: the two streams one after the other. */
+  override __add__(other: Dataset<T>): Dataset<T> {
+    return new ChainDataset([this, other as IterableDataset<T>]);
   }
 
   __len__(): number {
@@ -102,3 +107,6 @@ export class ChainDataset<T = unknown> extends IterableDataset<T> {
     return total;
   }
 }
+
+// Dataset.__add__ builds a ConcatDataset; dataset.ts cannot import this module (it imports dataset.ts).
+registerConcat((datasets) => new ConcatDataset(datasets));

@@ -2,9 +2,9 @@
  * Datasets, PyTorch's protocol: `__len__()` and `__getitem__(index)`. TensorDataset wraps
  * tensors sharing their first dimension; Subset and random_split carve datasets up.
  */
-import { IndexError, ValueError } from "../../errors";
+import { IndexError, TorchError, TypeError_, ValueError } from "../../errors";
 import { int64 } from "../../dtype";
-import { randperm } from "../../ops/creation";
+import { randperm, tensor as makeTensor } from "../../ops/creation";
 import { default_generator, Generator } from "../../random";
 import { Tensor } from "../../tensor";
 
@@ -25,6 +25,18 @@ export abstract class Dataset<T = unknown> {
     const n = this.__len__();
     for (let i = 0; i < n; i++) yield this.__getitem__(i);
   }
+
+  /** `dataset + other` in PyTorch: a ConcatDataset of the two (a ChainDataset for iterable ones). */
+  __add__(other: Dataset<T>): Dataset<T> {
+    if (makeConcat === null) throw new TorchError("ConcatDataset is not loaded", "RuntimeError");
+    return makeConcat([this, other]) as Dataset<T>;
+  }
+}
+
+let makeConcat: ((datasets: Dataset<unknown>[]) => Dataset<unknown>) | null = null;
+/** combined.ts hands over ConcatDataset's constructor (it imports this module, so this one cannot import it). */
+export function registerConcat(make: (datasets: Dataset<unknown>[]) => Dataset<unknown>): void {
+  makeConcat = make;
 }
 
 /** Anything the DataLoader can read: a Dataset, or a plain array of samples. */
@@ -47,12 +59,20 @@ export class TensorDataset extends Dataset<Tensor[]> {
     if (tensors.length === 0) throw new ValueError("TensorDataset needs at least one tensor");
     const n = tensors[0].shape[0];
     for (const t of tensors) {
-      if (!(t instanceof Tensor) || t.dim() === 0 || t.shape[0] !== n) throw new ValueError("Size mismatch between tensors");
+      // PyTorch: assert all(tensors[0].size(0) == tensor.size(0) for tensor in tensors), "Size mismatch between tensors"
+      if (!(t instanceof Tensor) || t.dim() === 0 || t.shape[0] !== n) throw new TorchError("Size mismatch between tensors", "AssertionError");
     }
     this.tensors = tensors;
   }
 
-  __getitem__(index: number): Tensor[] {
+  /** ds.get(i): [X[i], y[i]]; with a list of indices, [X[idx], y[idx]] (Subset passes lists through). */
+  __getitem__(index: number): Tensor[];
+  __getitem__(index: readonly number[]): Tensor[];
+  __getitem__(index: number | readonly number[]): Tensor[] {
+    if (typeof index !== "number") {
+      const idx = makeTensor(index as number[], { dtype: int64 });
+      return this.tensors.map((t) => t.index(idx));
+    }
     const n = this.__len__();
     const i = index < 0 ? index + n : index;
     if (!Number.isInteger(i) || i < 0 || i >= n) throw new IndexError(`index ${index} is out of bounds for dimension 0 with size ${n}`);
@@ -73,8 +93,17 @@ export class Subset<T> extends Dataset<T> {
     super();
   }
 
-  __getitem__(index: number): T {
-    return datasetItem(this.dataset, this.indices[index]);
+  /** The dataset's item at indices[index]; with a list of positions, the dataset indexed by the list of their indices (PyTorch 1.13). */
+  __getitem__(index: number): T;
+  __getitem__(index: readonly number[]): T;
+  __getitem__(index: number | readonly number[]): T {
+    if (typeof index !== "number") {
+      const picked = (index as number[]).map((i) => this.indices[i < 0 ? i + this.indices.length : i]);
+      const ds = this.dataset as unknown as { __getitem__?: (i: number[]) => T };
+      if (typeof ds.__getitem__ !== "function") throw new TypeError_("list indices must be integers or slices, not list");
+      return ds.__getitem__(picked);
+    }
+    return datasetItem(this.dataset, this.indices[index as number]);
   }
 
   __len__(): number {

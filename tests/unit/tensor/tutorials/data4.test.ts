@@ -31,6 +31,8 @@ const ref = tutorialFixture<{
   iterable_split_2: number[][]; iterable_split_12: number[][]; unsplit_0: number[][]; unsplit_2: number[][]; unsplit_init_2: number[][];
   unsplit_init_12: number[][]; unsplit_batched_3: number[][]; noisy_workers: { x: number[][]; worker: number[] }[]; noisy_epoch: number[][][];
   persistent_epochs: number[][][][]; after_persistent_rand: number[]; worker_seed_values: string[];
+  dataset_add: { type: string; len: number; items: number[]; len_plus_again: number }; subset_list: number[]; tensor_dataset_error: [string, string];
+  iterable_add: number[];
   collate: Record<"ints" | "floats" | "bools" | "strings" | "tuples" | "dicts", Described>; collate_ragged_error: string;
 }>("data4.json");
 const g = (seed: number) => new torch.Generator().manual_seed(seed);
@@ -102,6 +104,21 @@ describe("Datasets & DataLoaders", () => {
     expect(cat.__len__()).toBe(8);
     expect([0, 2, 3, 7, -1].map((i) => cat.get(i)[0].item())).toEqual(ref.concat);
     expect(() => cat.get(8)).toThrow(/index 8 is out of range/);
+    // dataset + other (Dataset.__add__), a Subset read with a list of positions, TensorDataset's size check
+    const added = new TensorDataset(torch.arange(3)).__add__(new TensorDataset(torch.arange(10, 14)));
+    expect(added.constructor.name).toBe(ref.dataset_add.type);
+    expect(added.__len__()).toBe(ref.dataset_add.len);
+    expect(range(added.__len__()).map((i) => added.get(i)[0].item())).toEqual(ref.dataset_add.items);
+    expect(added.__add__(new TensorDataset(torch.arange(3))).__len__()).toBe(ref.dataset_add.len_plus_again);
+    const sub = new Subset(new TensorDataset(torch.arange(10), torch.arange(10).mul(2)), [5, 3, 8]);
+    expect(sub.__getitem__([0, 2])[1].tolist()).toEqual(ref.subset_list);
+    let err: unknown;
+    try {
+      new TensorDataset(torch.arange(3), torch.arange(4));
+    } catch (e) {
+      err = e;
+    }
+    expect([(err as { name: string }).name, (err as Error).message]).toEqual(ref.tensor_dataset_error);
   });
 
   it("samplers: Random (generator, replacement, num_samples), SubsetRandom, WeightedRandom, Batch", () => {
@@ -167,6 +184,7 @@ describe("Datasets & DataLoaders", () => {
     expect(rows(new DataLoader(new MyIterableDataset(3, 10), { batch_size: 3 }))).toEqual(ref.iterable_batched);
     expect(rows(new DataLoader(new MyIterableDataset(3, 10), { batch_size: 3, drop_last: true }))).toEqual(ref.iterable_drop_last);
     expect(() => new DataLoader(ds, { shuffle: true })).toThrow(/expected unspecified shuffle option/);
+    expect([...new MyIterableDataset(3, 5).__add__(new MyIterableDataset(7, 9))]).toEqual(ref.iterable_add); // a ChainDataset
   });
 
   it("num_workers > 0: the reference's worker_init_fn splitting, duplicates without it, per-worker random streams", () => {
