@@ -32,7 +32,10 @@
  * [r0, r1) computes only columns j < r1 (C_PAST_DIAGONAL: scores the softmax
  * overwrites), or only steps p < r1 (A_PAST_DIAGONAL: A is zero past its diagonal, as P and dS)
  * or p >= r0 (A_BEFORE_DIAGONAL: A is zero before it, as P^T and dS^T). Each group packs only the
- * panels and steps it reads. The terms left out are exact zeros, added at the end or (from a zero
+ * rows, steps and panels of A it reads; B is packed whole once per slice, by its first group, and
+ * each group runs the kernel from its first step of B's panels (the kernel's B panel stride: the
+ * panels stay kc steps apart), where each group packing its own part of B packed up to 4.5 times
+ * B's floats (8 groups of a 64 x 64 slice) for the same products. The terms left out are exact zeros, added at the end or (from a zero
  * accumulator) at the start of each sum, so the bits are those of the whole product (but for the
  * sign of an all-zero sum, and infinities or NaN in B that a zero would have turned into NaN).
  */
@@ -69,6 +72,17 @@ export const BATCH_STORE = { SET: 0, ACC: 1, BIAS: 2 } as const;
  */
 export const biasInKernel = { enabled: true };
 
+/**
+ * Whether a causally skipped slice packs its whole B once, for every row group to run its panels
+ * and steps of (the kernel's B panel stride), or, as before, each group packs the B panels and
+ * steps it reads (the same bits; benches compare the two in one process). Callers add
+ * skipWord's 0x100 to the job's skip word for the latter.
+ */
+export const batchBOnce = { enabled: true };
+
+/** The job's skip word for `skip` (BATCH_SKIP), with batchBOnce off the flag asking for a B packed per row group. */
+export const skipWord = (skip: number): number => (skip !== BATCH_SKIP.NONE && !batchBOnce.enabled ? skip | 0x100 : skip);
+
 /** The job's `skip` word: which part of each product causal attention lets gemm_batch leave out (see the header). */
 export const BATCH_SKIP = { NONE: 0, C_PAST_DIAGONAL: 1, A_PAST_DIAGONAL: 2, A_BEFORE_DIAGONAL: 3 } as const;
 
@@ -77,10 +91,11 @@ const i32Load = (offset: number) => [0x28, 2, ...uleb(offset)];
 const i32Store = (offset: number) => [0x36, 2, ...uleb(offset)];
 const call = (fn: number) => [0x10, ...uleb(fn)];
 const IF = [0x04, 0x40], ELSE = [0x05], END = [0x0b];
+const I32_OR = [0x72], I32_AND = [0x71], I32_SHR_U = [0x76];
 
 const JOB = 0, LO = 1, HI = 2, SCRATCH = 3;
 const I = 4, B_AT = 5, A_FN = 6, B_FN = 7;
-const SKIP = 8, GROUP = 9, IB = 10, GP = 11, R0 = 12, R1 = 13, KS = 14, KG = 15, NBG = 16, LAST_B = 17, PACKED_B = 18, LOCALS = 19;
+const SKIP = 8, GROUP = 9, IB = 10, GP = 11, R0 = 12, R1 = 13, KS = 14, KG = 15, NBG = 16, LAST_B = 17, PACKED_B = 18, REPACK = 19, LOCALS = 20;
 
 /** Calls the packer whose index is in local `fnLocal` (one of the three for panel width W), after pushing its arguments. */
 function packCall(fnLocal: number, W: number, args: number[]): number[] {
@@ -110,7 +125,12 @@ function batchFunction(): WasmFunction {
   const skipIs = (mode: number) => [...g(SKIP), ...c(mode), ...op.i32Eq];
   /** if (cond) then else otherwise, as an i32 value. */
   const pick = (cond: number[], then: number[], otherwise: number[]) => [...then, ...otherwise, ...cond, ...SELECT];
-  const kernelArgs = [...g(SCRATCH), ...g(B_AT), ...slice(14), ...g(R0), ...job(11), ...op.i32Mul, ...op.i32Add, ...g(GP), ...g(NBG), ...g(KG), ...job(11)];
+  // B from the group's first step KS of panels packed job(2) steps deep (with REPACK: the group's own B panels, KG deep).
+  const kernelArgs = [
+    ...g(SCRATCH), ...pick(g(REPACK), g(B_AT), [...g(B_AT), ...g(KS), ...c(NR * 4), ...op.i32Mul, ...op.i32Add]),
+    ...slice(14), ...g(R0), ...job(11), ...op.i32Mul, ...op.i32Add, ...g(GP), ...g(NBG), ...g(KG), ...job(11),
+  ];
+  const bStep = pick(g(REPACK), c(0), [...job(2), ...c(NR * 4), ...op.i32Mul]);
   // One row group [r0, r1) = [IB, IB + GP) panels: its steps [KS, KS + KG) and B panels [0, NBG).
   const group = [
     ...minU(g(GROUP), [...job(0), ...g(IB), ...op.i32Sub]), ...s(GP),
@@ -124,23 +144,30 @@ function batchFunction(): WasmFunction {
       ...slice(12), ...g(R0), ...job(4), ...op.i32Mul, ...op.i32Add, ...g(KS), ...job(5), ...op.i32Mul, ...op.i32Add,
       ...job(4), ...job(5), ...g(GP), ...g(KG),
     ]),
-    // B again unless this is a whole slice (no skip) with the B this thread packed last in this job.
+    // The slice's whole B (every panel, every step), unless this is a whole slice (no skip) with the
+    // B this thread packed last in this job, or a later row group of a slice (a skip) whose first
+    // group packed it: each group runs its panels and steps of it.
     ...op.block([
-      ...g(SKIP), ...op.i32Eqz, ...slice(13), ...g(LAST_B), ...op.i32Eq, ...op.i32And, ...op.brIf(0),
-      ...packCall(B_FN, NR, [...g(B_AT), ...slice(13), ...g(KS), ...job(8), ...op.i32Mul, ...op.i32Add, ...job(7), ...job(8), ...g(NBG), ...g(KG)]),
+      ...g(SKIP), ...op.i32Eqz, ...slice(13), ...g(LAST_B), ...op.i32Eq, ...op.i32And,
+      ...g(SKIP), ...c(0), ...op.i32Ne, ...g(IB), ...c(0), ...op.i32Ne, ...op.i32And, ...g(REPACK), ...op.i32Eqz, ...op.i32And, ...I32_OR, ...op.brIf(0),
+      ...packCall(B_FN, NR, [
+        ...g(B_AT), ...slice(13), ...pick(g(REPACK), [...g(KS), ...job(8), ...op.i32Mul], c(0)), ...op.i32Add, ...job(7), ...job(8),
+        ...pick(g(REPACK), g(NBG), job(1)), ...pick(g(REPACK), g(KG), job(2)),
+      ]),
       ...pick([...g(SKIP), ...op.i32Eqz], slice(13), c(-1)), ...s(LAST_B),
       ...g(PACKED_B), ...g(LAST_B), ...c(-1), ...op.i32Ne, ...i32Store(0),
       ...g(PACKED_B), ...g(LAST_B), ...i32Store(4),
     ]),
-    ...job(16), ...c(BATCH_STORE.BIAS), ...op.i32Eq, ...IF, ...kernelArgs, ...job(17), ...call(BATCH_FN.bias),
-    ...ELSE, ...job(16), ...IF, ...kernelArgs, ...c(0), ...call(1), ...ELSE, ...kernelArgs, ...c(0), ...call(0), ...END, ...END,
+    ...job(16), ...c(BATCH_STORE.BIAS), ...op.i32Eq, ...IF, ...kernelArgs, ...job(17), ...bStep, ...call(BATCH_FN.bias),
+    ...ELSE, ...job(16), ...IF, ...kernelArgs, ...c(0), ...bStep, ...call(1), ...ELSE, ...kernelArgs, ...c(0), ...bStep, ...call(0), ...END, ...END,
   ];
   const body = [
     // B panels after A's (mb * MR * kc floats).
     ...g(SCRATCH), ...job(0), ...job(2), ...op.i32Mul, ...c(MR * 4), ...op.i32Mul, ...op.i32Add, ...s(B_AT),
     ...job(3), ...s(A_FN),
     ...job(6), ...s(B_FN),
-    ...job(15), ...s(SKIP),
+    ...job(15), ...c(0xff), ...I32_AND, ...s(SKIP),
+    ...job(15), ...c(8), ...I32_SHR_U, ...s(REPACK),
     // The packed-B words after the B panels: the B this thread packed earlier in this job, if any.
     ...g(B_AT), ...job(1), ...job(2), ...op.i32Mul, ...c(NR * 4), ...op.i32Mul, ...op.i32Add, ...s(PACKED_B),
     ...pick([...g(PACKED_B), ...i32Load(0)], [...g(PACKED_B), ...i32Load(4)], c(-1)), ...s(LAST_B),

@@ -54,14 +54,17 @@ function panelsForTiles(rows: number): number {
   return panels;
 }
 
-// P_BIAS: gemm_bias's bias row (bytes; the other two ignore it, and JS callers may leave it out).
-const P_A = 0, P_B = 1, P_C = 2, P_MB = 3, P_NB = 4, P_K = 5, P_LDC = 6, P_BIAS = 7;
-const L_JB = 8, L_IB = 9, L_BEND = 10, L_PA0 = 11, L_PA1 = 12, L_PB = 13, L_CP = 14, L_BBASE = 15, L_CCOL = 16, L_PANEL = 17, L_BCOL = 18;
-const L_BL = 19, L_BH = 20, L_S = 21, L_AV = 22; // L_AV, L_AV + 1: the A vectors of the step
-const L_ACC = 24; // accumulators: tile row r low/high at L_ACC + 2r, +1
+// P_BIAS: gemm_bias's bias row (bytes; the other two ignore it). P_BSTEP: bytes from one B panel
+// to the next, 0 for kc * NR * 4 (panels packed kc steps deep); a caller may pass deeper panels and
+// point B at step s of the first, to run steps [s, s + kc) of them. JS callers may leave both out.
+const P_A = 0, P_B = 1, P_C = 2, P_MB = 3, P_NB = 4, P_K = 5, P_LDC = 6, P_BIAS = 7, P_BSTEP = 8;
+const L_JB = 9, L_IB = 10, L_BEND = 11, L_PA0 = 12, L_PA1 = 13, L_PB = 14, L_CP = 15, L_BBASE = 16, L_CCOL = 17, L_PANEL = 18, L_BCOL = 19, L_BPANEL = 20;
+const L_BL = 21, L_BH = 22, L_S = 23, L_AV = 24; // L_AV, L_AV + 1: the A vectors of the step
+const L_ACC = 26; // accumulators: tile row r low/high at L_ACC + 2r, +1
 const MAX_TILE_ROWS = 6;
 
 const g = op.localGet, s = op.localSet;
+const SELECT = [0x1b];
 
 /** A tile row: the panel pointer (local) it is read through, its lane in that panel, and its C row after ib * MR. */
 type TileRow = readonly [ptr: number, lane: number, cRow: number];
@@ -207,10 +210,12 @@ function gemmFunction(name: string, mode: StoreMode, fma: boolean, tileRows: num
       ...g(P_MB), ...op.i32Eqz, ...op.brIf(0),
       ...g(P_NB), ...op.i32Eqz, ...op.brIf(0),
       ...g(P_K), ...op.i32Const(MR * 4), ...op.i32Mul, ...s(L_PANEL),
+      // B panels P_BSTEP bytes apart, or kc * NR * 4 (0)
+      ...g(P_BSTEP), ...g(P_K), ...op.i32Const(NR * 4), ...op.i32Mul, ...g(P_BSTEP), ...SELECT, ...s(L_BPANEL),
       ...op.i32Const(0), ...s(L_JB),
       ...op.loop([
-        // B panel jb at B + jb * kc * NR * 4; its C columns at C + jb * NR * 4
-        ...g(P_B), ...g(L_JB), ...g(P_K), ...op.i32Mul, ...op.i32Const(NR * 4), ...op.i32Mul, ...op.i32Add, ...op.localTee(L_BBASE),
+        // B panel jb at B + jb * (panel bytes); its C columns at C + jb * NR * 4
+        ...g(P_B), ...g(L_JB), ...g(L_BPANEL), ...op.i32Mul, ...op.i32Add, ...op.localTee(L_BBASE),
         ...g(P_K), ...op.i32Const(NR * 4), ...op.i32Mul, ...op.i32Add, ...s(L_BEND),
         ...g(P_C), ...g(L_JB), ...op.i32Const(NR * 4), ...op.i32Mul, ...op.i32Add, ...s(L_CCOL),
         ...(mode === "bias" ? [...g(P_BIAS), ...g(L_JB), ...op.i32Const(NR * 4), ...op.i32Mul, ...op.i32Add, ...s(L_BCOL)] : []),
@@ -223,7 +228,7 @@ function gemmFunction(name: string, mode: StoreMode, fma: boolean, tileRows: num
   ];
   return {
     name,
-    params: [I32, I32, I32, I32, I32, I32, I32, I32],
+    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32],
     results: [],
     locals: [...new Array<number>(L_BL - L_JB).fill(I32), ...new Array<number>(L_ACC - L_BL + 2 * MAX_TILE_ROWS).fill(V128)],
     body,

@@ -17,7 +17,7 @@
  * and copy out, with no other tensor op in between).
  */
 import { KC, MC, MR, NR, driverFor, type BatchRunner, type Gemm } from "./gemm";
-import { BATCH_JOB_WORDS, BATCH_STORE, batchPackedBAt, batchScratchBytes, biasInKernel } from "./gemm_batch";
+import { BATCH_JOB_WORDS, BATCH_STORE, batchPackedBAt, batchScratchBytes, biasInKernel, skipWord } from "./gemm_batch";
 import { matmulPackFor } from "./matmul_pack";
 import { packerIndex } from "./matmul_simd";
 
@@ -105,7 +105,7 @@ export function openGemmSession(gemm: Gemm | null, shapes: readonly BatchShape[]
       }
       const job = [
         m / MR, n / NR, k, packerIndex(MR, as0, as1), as0 * 4, as1 * 4, packerIndex(NR, bs1, bs0), bs1 * 4, bs0 * 4,
-        m, n, cRow * 4, tabAt * 4, (tabAt + count) * 4, (tabAt + 2 * count) * 4, skip,
+        m, n, cRow * 4, tabAt * 4, (tabAt + count) * 4, (tabAt + 2 * count) * 4, skipWord(skip),
         acc ? BATCH_STORE.ACC : biasAt >= 0 ? BATCH_STORE.BIAS : BATCH_STORE.SET, biasAt >= 0 ? biasAt * 4 : 0,
       ];
       for (let w = 0; w < BATCH_JOB_WORDS; w++) words[jobAt + w] = job[w];

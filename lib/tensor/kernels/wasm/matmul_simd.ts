@@ -7,7 +7,7 @@
  */
 import type { Storage } from "../../dtype";
 import { KC, MC, MR as GEMM_MR, NR as GEMM_NR, denseC, driverFor, gemmFloats, stridedA, stridedB, type BatchRunner, type Gemm, type PackA } from "./gemm";
-import { BATCH_FN, BATCH_JOB_WORDS, BATCH_SKIP, BATCH_STORE, batchPackedBAt, batchScratchBytes, biasInKernel } from "./gemm_batch";
+import { BATCH_FN, BATCH_JOB_WORDS, BATCH_SKIP, BATCH_STORE, batchPackedBAt, batchScratchBytes, biasInKernel, skipWord } from "./gemm_batch";
 import { colsumFunctions } from "./elementwise_simd";
 import { matmulPackFor, type MatmulPack } from "./matmul_pack";
 import { kernelsOnMemory } from "./on_memory";
@@ -441,7 +441,7 @@ function batchInModule(
   }
   const job = [
     m / MR, n / NR, k, packerIndex(MR, as0, as1), as0 * 4, as1 * 4, packerIndex(NR, bs1, bs0), bs1 * 4, bs0 * 4,
-    m, n, (cAt ? cRow : n) * 4, tabAt * 4, (tabAt + count) * 4, (tabAt + 2 * count) * 4, skip,
+    m, n, (cAt ? cRow : n) * 4, tabAt * 4, (tabAt + count) * 4, (tabAt + 2 * count) * 4, skipWord(skip),
     !bias ? BATCH_STORE.SET : biasInKernel.enabled ? BATCH_STORE.BIAS : BATCH_STORE.ACC, bias ? stageBias * 4 : 0,
   ];
   for (let w = 0; w < BATCH_JOB_WORDS; w++) words[jobAt + w] = job[w];

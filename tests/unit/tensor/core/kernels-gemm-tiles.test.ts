@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { buildModule } from "../../../../lib/tensor/kernels/wasm/assembler";
 import { MR, NR, TILE_PANELS, TILE_ROWS, gemmFunctions } from "../../../../lib/tensor/kernels/wasm/gemm_kernel";
 
-type Kernel = (a: number, b: number, c: number, mb: number, nb: number, kc: number, ldc: number, bias?: number) => void;
+type Kernel = (a: number, b: number, c: number, mb: number, nb: number, kc: number, ldc: number, bias?: number, bStep?: number) => void;
 interface Instance { set: Kernel; acc: Kernel; bias: Kernel; heap: () => Float32Array }
 
 function instantiate(fma: boolean, tileRows: number): Instance | null {
@@ -93,6 +93,23 @@ describe("GEMM micro-kernel register tiles", () => {
     const bias = random(nb * NR, 9).map((v, j) => (j === 2 ? -0 : v));
     const want = run(inst, true, new Float32Array(0), new Float32Array(0), preloaded(c0, bias, mb, nb), mb, nb, 0);
     expect(sameBits(runBias(inst, new Float32Array(0), new Float32Array(0), bias, c0, mb, nb, 0), want)).toBe(true);
+  });
+
+  it("B panels deeper than kc (the panel stride argument, B from a later step): the bits of panels packed kc deep", () => {
+    const inst = instantiate(false, TILE_ROWS)!;
+    const mb = 7, nb = 3, deep = 40, from = 13, kc = 20, ldc = nb * NR + 4;
+    const a = random(mb * MR * kc, 3), bDeep = random(nb * NR * deep, 4);
+    // Steps [from, from + kc) of each deep panel, packed kc deep.
+    const b = new Float32Array(nb * NR * kc);
+    for (let jb = 0; jb < nb; jb++) b.set(bDeep.subarray((jb * deep + from) * NR, (jb * deep + from + kc) * NR), jb * kc * NR);
+    const c0 = random(mb * MR * ldc + 8, 5);
+    const want = run(inst, false, a, b, c0, mb, nb, kc);
+    const h = inst.heap();
+    h.set(a, A_AT);
+    h.set(bDeep, B_AT);
+    h.set(c0, C_AT - 4);
+    inst.set(A_AT * 4, (B_AT + from * NR) * 4, C_AT * 4, mb, nb, kc, ldc * 4, 0, deep * NR * 4);
+    expect(sameBits(h.slice(C_AT - 4, C_AT - 4 + c0.length), want)).toBe(true);
   });
 
   for (const fma of [false, true]) {
