@@ -28,6 +28,7 @@ import * as dropoutExtra from "./modules/dropout_extra";
 import * as normalizationExtra from "./modules/normalization_extra";
 import * as lossExtra from "./modules/loss_extra";
 import "./modules/loss_keywords"; // loss modules take forward's arguments by keyword too
+import { register_module_backward_hook, register_module_forward_hook, register_module_forward_pre_hook, register_module_full_backward_hook } from "./global_hooks";
 import * as resampling from "./modules/resampling";
 import * as layersExtra from "./modules/layers_extra";
 import * as conv3d from "./modules/conv3d";
@@ -75,6 +76,10 @@ export * from "./modules/fractional_pool";
 export * from "./modules/sync_batchnorm";
 export * from "./modules/parallel";
 export { Module, Parameter, functional, grad, init, register_module, utils };
+/** torch.nn.modules.module's hooks for every module (nn/global_hooks.ts); the layers themselves are nn.* here. */
+export const modules = {
+  module: { register_module_forward_pre_hook, register_module_forward_hook, register_module_full_backward_hook, register_module_backward_hook },
+};
 
 // Built-in layers load without registration: every class the module files export.
 const layers: Record<string, unknown> = { Module, ...batchnorm, ...containers, ...dropout, ...linear, ...activations, ...losses, ...conv, ...pooling, ...padding, ...fold, ...batchnorm2d, ...embedding, ...normalization, ...attention, ...transformer, ...rnn, ...activationExtra, ...dropoutExtra, ...normalizationExtra, ...lossExtra, ...resampling, ...layersExtra, ...conv3d, ...lazy, ...miscExtra, ...batchnorm3d, ...adaptive, ...fractionalPool, ...syncBatchnorm, ...parallel };

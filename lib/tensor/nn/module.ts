@@ -25,6 +25,7 @@ import type { DType } from "../dtype";
 import { Parameter } from "./parameter";
 import { checkDevice, parseModuleTo, unsupportedPrecision, type DeviceLike, type ToOptions } from "./placement";
 import { addIndent, torchSize } from "./repr";
+import { anyGlobalHooks, backwardHooksOf, globalForwardHooks, globalForwardPreHooks } from "./global_hooks";
 
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown;
 export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
@@ -140,20 +141,22 @@ export class Module {
   // ---- calling and hooks ----------------------------------------------------------------
   _call_impl(...input: unknown[]): unknown {
     // Fast path: most calls have no hooks at all.
-    if (this._forward_pre_hooks.size === 0 && this._forward_hooks.size === 0 && this._backward_hooks.size === 0) {
+    if (this._forward_pre_hooks.size === 0 && this._forward_hooks.size === 0 && this._backward_hooks.size === 0 && !anyGlobalHooks()) {
       return this.forward(...input);
     }
     let args = input;
-    // Copies, so a hook that removes itself does not disturb the iteration.
-    for (const hook of [...this._forward_pre_hooks.values()]) {
+    // Copies, so a hook that removes itself does not disturb the iteration. Global hooks
+    // (register_module_*_hook) run before the module's own, as in PyTorch.
+    for (const hook of [...globalForwardPreHooks.values(), ...this._forward_pre_hooks.values()]) {
       const r = hook(this, args);
       if (r !== undefined && r !== null) args = Array.isArray(r) ? r : [r];
     }
     // Like PyTorch, backward hooks are only wired when a graph is being recorded.
-    const bw = this._backward_hooks.size > 0 && is_grad_enabled() ? new BackwardHookState(this) : null;
+    const backwardHooks = backwardHooksOf(this);
+    const bw = backwardHooks.length > 0 && is_grad_enabled() ? new BackwardHookState(this, backwardHooks) : null;
     if (bw) args = bw.setupInputs(args);
     let result = this.forward(...args);
-    for (const hook of [...this._forward_hooks.values()]) {
+    for (const hook of [...globalForwardHooks.values(), ...this._forward_hooks.values()]) {
       const r = hook(this, args, result);
       if (r !== undefined && r !== null) result = r;
     }
@@ -573,7 +576,11 @@ class BackwardHookState {
   private gradInputs: (Tensor | null)[] = [];
   private pending = 0;
 
-  constructor(private readonly module: Module) {}
+  /** hooks: taken when the module is called (global ones first), as PyTorch's BackwardHook. */
+  constructor(
+    private readonly module: Module,
+    private readonly hooks: BackwardHook[],
+  ) {}
 
   setupInputs(args: unknown[]): unknown[] {
     this.inputCount = args.filter((a) => a instanceof Tensor).length;
@@ -621,7 +628,7 @@ class BackwardHookState {
   private fire(gradInputs: (Tensor | null)[]): (Tensor | null)[] | null {
     let current = gradInputs;
     let replaced = false;
-    for (const hook of [...this.module._backward_hooks.values()]) {
+    for (const hook of this.hooks) {
       const r = hook(this.module, current, this.gradOutputs ?? []);
       if (r !== undefined && r !== null) {
         current = Array.isArray(r) ? r : [r];

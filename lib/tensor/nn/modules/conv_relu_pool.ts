@@ -17,6 +17,7 @@ import { Module } from "../module";
 import { ReLU } from "./activation";
 import { Conv2d } from "./conv";
 import { MaxPool2d } from "./pooling";
+import { anyGlobalHooks } from "../global_hooks";
 
 // Captured at load: a patched prototype method (or an instance's own) means the user changed what runs.
 const CALL = Module.prototype._call_impl;
@@ -28,7 +29,7 @@ const POOL_FORWARD = MaxPool2d.prototype.forward;
 function plain(m: Module, cls: { prototype: object }, forward: unknown): boolean {
   return (
     Object.getPrototypeOf(m) === cls.prototype && m.forward === forward && m._call_impl === CALL &&
-    m._forward_pre_hooks.size === 0 && m._forward_hooks.size === 0 && m._backward_hooks.size === 0
+    m._forward_pre_hooks.size === 0 && m._forward_hooks.size === 0 && m._backward_hooks.size === 0 && !anyGlobalHooks()
   );
 }
 

@@ -26,6 +26,7 @@ import { ModuleList } from "./container";
 import { Dropout } from "./dropout";
 import { Linear } from "./linear";
 import { LayerNorm } from "./normalization";
+import { anyGlobalHooks } from "../global_hooks";
 
 /** "relu", "gelu", a function of a tensor, or a module (registered as a child, as in PyTorch). */
 export type TransformerActivation = "relu" | "gelu" | ((x: Tensor) => Tensor) | Module;
@@ -180,7 +181,7 @@ const DECODER_PARTS = [...ENCODER_PARTS, "multihead_attn", "norm3", "dropout3"] 
 /** No hooks, no instance-level override of a method its forward runs, and (parts only) exactly a LIBRARY_PARTS class. */
 function plainModule(m: Module, part: boolean): boolean {
   if (part && !LIBRARY_PARTS.has(Object.getPrototypeOf(m) as object)) return false;
-  if (m._forward_pre_hooks.size > 0 || m._forward_hooks.size > 0 || m._backward_hooks.size > 0) return false;
+  if (m._forward_pre_hooks.size > 0 || m._forward_hooks.size > 0 || m._backward_hooks.size > 0 || anyGlobalHooks()) return false;
   return !["forward", "_call_impl", "ff_block", "encode", "decode"].some((k) => Object.prototype.hasOwnProperty.call(m, k));
 }
 
