@@ -30,7 +30,7 @@ const ref = tutorialFixture<{
   loader_drop_last: number[][]; concat: number[]; iterable_single: number[][]; iterable_batched: number[][]; iterable_drop_last: number[][];
   iterable_split_2: number[][]; iterable_split_12: number[][]; unsplit_0: number[][]; unsplit_2: number[][]; unsplit_init_2: number[][];
   unsplit_init_12: number[][]; unsplit_batched_3: number[][]; noisy_workers: { x: number[][]; worker: number[] }[]; noisy_epoch: number[][][];
-  persistent_epochs: number[][][][]; after_persistent_rand: number[]; worker_seed_values: string[];
+  persistent_epochs: number[][][][]; after_persistent_rand: number[]; worker_seed_values: string[]; worker_initial_seed_mod: number[];
   dataset_add: { type: string; len: number; items: number[]; len_plus_again: number }; subset_list: number[]; tensor_dataset_error: [string, string];
   iterable_add: number[];
   collate: Record<"ints" | "floats" | "bools" | "strings" | "tuples" | "dicts", Described>; collate_ragged_error: string;
@@ -247,6 +247,12 @@ describe("Datasets & DataLoaders", () => {
       __getitem__ = () => String(get_worker_info()!.seed);
     }
     expect([...new DataLoader(new SeedDataset(), { batch_size: null, num_workers: 2, generator: g(6) })]).toEqual(ref.worker_seed_values);
+    // the Reproducibility note's seed_worker: torch.initial_seed() % 2**32 inside each worker
+    class InitialSeedDataset extends Dataset<number> {
+      __len__ = () => 2;
+      __getitem__ = () => torch.initial_seed() % 2 ** 32;
+    }
+    expect([...new DataLoader(new InitialSeedDataset(), { batch_size: null, num_workers: 2, generator: g(6) })]).toEqual(ref.worker_initial_seed_mod);
     expect(get_worker_info()).toBeNull(); // outside the workers
     expect(() => new DataLoader(ds, { persistent_workers: true })).toThrow("persistent_workers option needs num_workers > 0");
     expect(() => new DataLoader(ds, { prefetch_factor: 4 })).toThrow(/prefetch_factor option could only be specified in multiprocessing/);
