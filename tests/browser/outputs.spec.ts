@@ -44,6 +44,30 @@ test("a cell's outputs survive a reload, marked as an earlier session's until th
   await expect(cell(page, "make").getByTestId("cell-output")).toHaveCount(0);
 });
 
+test("an anonymous learner's lesson asks the server for no outputs: no failed request, outputs kept in this browser", async ({ page }) => {
+  test.setTimeout(120_000);
+  // The outputs API keeps an account's outputs only (403 for an anonymous learner); the page used
+  // to ask anyway, on every lesson opened, leaving a failed request in the console each time.
+  const failed: string[] = [];
+  page.on("response", (response) => {
+    if (response.status() >= 400) failed.push(`${response.status()} ${new URL(response.url()).pathname}`);
+  });
+  await openLesson(page, TENSORS_LESSON);
+  // The learner has an identity now (the page minted it); the next visit is a returning one.
+  expect((await (await page.request.get("/api/account")).json()).user).toMatchObject({ anonymous: true });
+  const output = await runCell(page, "make");
+  await expect(output).toContainText("tensor([[1., 2., 3.],");
+  await page.waitForTimeout(800);
+  await page.reload();
+  await openLesson(page, TENSORS_LESSON);
+  await expect(cell(page, "make").getByTestId("cell-output").getByTestId("restored-outputs")).toBeVisible();
+  await runCell(page, "shape");
+  await page.waitForTimeout(500);
+  expect(failed.filter((entry) => entry.includes("/outputs"))).toEqual([]);
+  // The API itself still refuses them an anonymous learner's outputs.
+  expect((await page.request.get("/api/lessons/first-look-at-tensors/outputs")).status()).toBe(403);
+});
+
 test("a signed-in learner's outputs follow them to another device, and not to the next person", async ({ page, browser }) => {
   test.setTimeout(180_000);
   const username = `outputs${Date.now() % 1_000_000}`;

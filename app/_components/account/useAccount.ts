@@ -11,7 +11,7 @@ export interface AccountUser {
 let pending: Promise<AccountUser | null> | null = null;
 
 /** Who the visitor is, asked of the API once per page load and shared by every component that needs it. */
-function fetchAccount(): Promise<AccountUser | null> {
+export function fetchAccount(): Promise<AccountUser | null> {
   pending ??= fetch("/api/account", { cache: "no-store" })
     .then((response) => (response.ok ? (response.json() as Promise<{ user: AccountUser | null }>) : { user: null }))
     .then((body) => body.user)

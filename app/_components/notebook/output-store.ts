@@ -1,6 +1,7 @@
 import { clear, createStore, get, set, type UseStore } from "idb-keyval";
 import { boundCellOutputs, jsonSize } from "@/lib/kernel/display/bounds";
 import type { CellOutput } from "@/lib/kernel/protocol";
+import { fetchAccount } from "../account/useAccount";
 import { learnerFetch } from "../learner-fetch";
 
 /** A cell's last outputs, kept so a reload (or, signed in, another device) shows them again. */
@@ -108,19 +109,32 @@ export class OutputStore {
     } catch {
       // IndexedDB refused (private mode): outputs last as long as the page.
     }
-    let server: LessonOutputs = {};
+    const server = await this.fromServer();
+    // Runs that happened while loading are newer than anything read.
+    this.cells = boundLesson(newestOf(newestOf(local, server), this.cells));
+  }
+
+  /**
+   * The server's copy, for an account. An anonymous learner is not asked (the API answers 403, a
+   * failed request in the console on every lesson they open): this browser keeps their outputs.
+   */
+  private async fromServer(): Promise<LessonOutputs> {
+    const account = await fetchAccount();
+    if (!account || account.anonymous) {
+      this.serverKeeps = false;
+      return {};
+    }
     try {
       const response = await learnerFetch(`/api/lessons/${encodeURIComponent(this.lessonSlug)}/outputs`, { cache: "no-store" });
       if (response.status === 403) this.serverKeeps = false;
       else if (response.ok) {
         const body = (await response.json()) as { cells: (SavedOutputs & { cellId: string })[] };
-        server = Object.fromEntries(body.cells.map(({ cellId, ...saved }) => [cellId, saved]));
+        return Object.fromEntries(body.cells.map(({ cellId, ...saved }) => [cellId, saved]));
       }
     } catch {
       // Offline: this browser's copy is what there is.
     }
-    // Runs that happened while loading are newer than anything read.
-    this.cells = boundLesson(newestOf(newestOf(local, server), this.cells));
+    return {};
   }
 
   private scheduleWrite(): void {
@@ -134,6 +148,8 @@ export class OutputStore {
 
   private async send(cellId: string, saved: SavedOutputs): Promise<void> {
     await this.loaded;
+    // A run before the load finished did not know yet whether the server keeps outputs.
+    if (!this.serverKeeps) return;
     try {
       const response = await learnerFetch(this.url(cellId), { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(saved), keepalive: jsonSize(saved) < 60_000 });
       if (response.status === 403) this.serverKeeps = false;
