@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { cell } from "./notebook";
+import { cell, runCell, TENSORS_LESSON, typeIntoCell } from "./notebook";
 
 /**
  * Phones and tablets: no page wider than the screen, Sign in in view, the toolbar folded into a
@@ -99,6 +99,24 @@ for (const viewport of VIEWPORTS) {
     });
   });
 }
+
+test("a grid of images fits a phone's width, scaled down with its proportions kept", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(TENSORS_LESSON);
+  await expect(page.getByTestId("kernel-status")).toHaveText("idle", { timeout: 90_000 });
+  await expect(page.locator(".monaco-editor").first()).toBeVisible({ timeout: 30_000 });
+  // Eight 28x28 digits a row, as the lessons draw MNIST: 224 px wide, drawn 4x (896 px) on a wide screen.
+  await typeIntoCell(page, "make", "plot.images(torch.rand([16, 28, 28]), { cols: 8 })");
+  const output = await runCell(page, "make");
+  const image = output.getByTestId("image-output");
+  await expect(image).toBeVisible();
+  const box = (await image.boundingBox())!;
+  expect(box.x + box.width).toBeLessThanOrEqual(390);
+  // Drawn size (inside the border) against the image's own pixels: the same proportions.
+  const { drawn, pixels } = await image.evaluate((canvas: HTMLCanvasElement) => ({ drawn: canvas.clientWidth / canvas.clientHeight, pixels: canvas.width / canvas.height }));
+  expect(drawn).toBeCloseTo(pixels, 1);
+  await expectNoHorizontalScroll(page);
+});
 
 test("a cell taller than 640 px shows all its lines (the editor grows to its content)", async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 900 });

@@ -20,7 +20,8 @@ export function GrayscaleImageOutput({ image }: { image: GrayscaleImage }) {
   const scale = Math.max(1, Math.min(4, Math.floor(720 / image.width)));
   return (
     <figure className="output-image">
-      <canvas ref={canvas} width={image.width} height={image.height} style={{ width: image.width * scale, height: image.height * scale }} data-testid="image-output" />
+      {/* At most as wide as the output (a grid of 8 digits is 900 px: wider than a phone), the height following the width. */}
+      <canvas ref={canvas} width={image.width} height={image.height} style={{ width: image.width * scale, maxWidth: "100%", height: "auto" }} data-testid="image-output" />
       {image.caption ? <figcaption>{image.caption}</figcaption> : null}
     </figure>
   );
