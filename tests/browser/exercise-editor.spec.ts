@@ -47,14 +47,15 @@ async function hoverText(page: Page, modelPath: string, word: string, after = ""
   );
   expect(point, `${word} in ${modelPath}`).not.toBeNull();
   const hover = page.locator(".monaco-hover:not(.hidden)").filter({ hasText: word }).first();
-  // The first hover waits for the TypeScript worker to read the engine's declarations (~930 KB);
-  // under CI's parallel browsers that took over 20 s once, and a hover asked for too early can be
-  // dropped, so move away and back until it shows, as a learner would.
+  // The first hover waits for the TypeScript worker to read the engine's declarations (~940 KB).
+  // The page fetches them while Monaco loads and starts the worker with them, warmed up
+  // (monaco-setup.ts); under CI's parallel browsers the wait can still be several seconds, and a
+  // learner who sees nothing moves away and back, and so does this.
   await expect(async () => {
     await page.mouse.move(0, 0);
     await page.mouse.move(point!.x, point!.y, { steps: 4 });
     await expect(hover).toBeVisible({ timeout: 10_000 });
-  }).toPass({ timeout: 60_000 });
+  }).toPass({ timeout: 30_000 });
   await expect(hover).not.toContainText("Loading");
   return (await hover.innerText()).replace(/\u00a0/g, " ");
 }
@@ -83,7 +84,7 @@ test("an exercise's starter code is TypeScript that sees the lesson's names: no 
 });
 
 test("hovering an engine name shows its documentation, never an internal file:/// path", async ({ page }) => {
-  test.setTimeout(150_000); // the first hover may wait up to 60 s for the TypeScript worker (hoverText)
+  test.setTimeout(90_000); // the first hover may wait up to 30 s for the TypeScript worker (hoverText)
   await openLesson(page, TENSORS_LESSON);
   await expect(page.getByTestId("exercise-row-means").locator(".monaco-editor")).toBeVisible();
 

@@ -1,7 +1,7 @@
 "use client";
 
 import Editor, { loader, type BeforeMount, type OnMount } from "@monaco-editor/react";
-import { configureMonaco } from "./monaco-setup";
+import { configureMonaco, prefetchEngineTypes } from "./monaco-setup";
 import type { editor as MonacoEditor } from "monaco-editor";
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { openEditors, openEditorsWhenIdle, useEditorsOpen } from "./editor-gate";
@@ -92,6 +92,10 @@ export function CodeEditor({ modelPath, value, ariaLabel, onChange, onRunAndAdva
   useEffect(() => {
     if (kernelStatus !== "starting") openEditorsWhenIdle();
   }, [kernelStatus]);
+  // The engine's declarations download while Monaco loads, not after it (monaco-setup.ts).
+  useEffect(() => {
+    if (mayLoad) void prefetchEngineTypes();
+  }, [mayLoad]);
   useEffect(() => {
     if (autoFocus) standInRef.current?.focus();
   }, [autoFocus]);
