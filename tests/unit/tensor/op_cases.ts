@@ -1,10 +1,10 @@
 /**
  * The fixture-case check the op value tests share (core/ops_values, core/elementwise_creation_values,
- * api/shape_stats_linalg_values): a case of scripts/fixtures/fixture_io.py's run_case stores its inputs by
+ * core/scatter_reduce_frombuffer_values, api/shape_stats_linalg_values), and their suite (describeOpCases): a case of scripts/fixtures/fixture_io.py's run_case stores its inputs by
  * name, its outputs, and for differentiable cases the gradients of sum(out[0] * W)
  * (W = linspace(0.5, 1.5) shaped like out[0]) with respect to its float inputs.
  */
-import { expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { torch, type DType, type Tensor } from "../../../lib/tensor/index";
 import { expectClose } from "./core/fixtures";
 
@@ -76,5 +76,29 @@ export function checkOpCase(
     // An input the output does not depend on gets no gradient (PyTorch: None, stored as zeros).
     if (!x.grad) expect(c.grad![i].data.every((v) => v === 0), `${name}: input ${i} got no gradient`).toBe(true);
     expectClose(x.grad ?? torch.zeros_like(x), c.grad![i].data, tol.grad[0], tol.grad[1], `${name} grad ${i}`);
+  });
+}
+
+/** An op value suite's cases: input names and the function of those inputs, by case name. */
+export type OpCases = Record<string, [string[], (...xs: Tensor[]) => OpResult]>;
+
+/**
+ * The suite every op value test is: the cases mirror the fixture's by name (the key sets are
+ * equal), and each case runs checkOpCase, with tolerances fixed or chosen from the input names.
+ */
+export function describeOpCases(
+  title: string,
+  fx: { inputs: Record<string, StoredTensor>; cases: Record<string, StoredCase> },
+  cases: OpCases,
+  tol: OpCaseTolerances | ((names: string[]) => OpCaseTolerances),
+): void {
+  describe(title, () => {
+    it("mirrors every fixture case", () => {
+      expect(Object.keys(cases).sort()).toEqual(Object.keys(fx.cases).sort());
+    });
+    it.each(Object.keys(fx.cases))("%s", (name) => {
+      const [names, fn] = cases[name];
+      checkOpCase(name, fx.cases[name], fx.inputs, names, fn, typeof tol === "function" ? tol(names) : tol);
+    });
   });
 }

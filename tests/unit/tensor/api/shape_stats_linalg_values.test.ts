@@ -4,10 +4,9 @@
  * (tests/fixtures/torch/core/shape_stats_linalg.json) mirrored by name: outputs, and for differentiable
  * cases the gradients of sum(out[0] * W) (W = linspace(0.5, 1.5)) with respect to the float inputs.
  */
-import { describe, expect, it } from "vitest";
 import { torch, type Tensor } from "../../../../lib/tensor/index";
 import { loadFixture } from "../core/fixtures";
-import { checkOpCase, type OpResult, type StoredCase, type StoredTensor } from "../op_cases";
+import { describeOpCases, type OpCases, type StoredCase, type StoredTensor } from "../op_cases";
 
 const fx = loadFixture<{ inputs: Record<string, StoredTensor>; cases: Record<string, StoredCase> }>("shape_stats_linalg.json");
 const L = (v: number[] | number[][] | number[][][]) => torch.tensor(v, { dtype: torch.long });
@@ -25,7 +24,7 @@ function signedSvd(a: Tensor, full: boolean): Tensor[] {
   return [s, u.narrow(-1, 0, k).mul(su), vh.narrow(-2, 0, k).mul(su.transpose(-1, -2))];
 }
 /** name -> [input names, fn]. Mirrors CASES in shape_stats_linalg_fixtures.py. */
-const cases: Record<string, [string[], (...xs: Tensor[]) => OpResult]> = {
+const cases: OpCases = {
   diag_vec: [["V"], (v) => torch.diag(v)],
   diag_vec_offset: [["V"], (v) => torch.diag(v, -2)],
   diag_mat: [["X"], (x) => x.diag()],
@@ -204,15 +203,7 @@ const cases: Record<string, [string[], (...xs: Tensor[]) => OpResult]> = {
   lu_old: [["M", "RHS"], (a, b) => { const [f, p] = torch.lu(a); return torch.lu_solve(b, f, p); }],
 };
 
-describe("API breadth a2 against PyTorch 1.13", () => {
-  it("mirrors every fixture case", () => {
-    expect(Object.keys(cases).sort()).toEqual(Object.keys(fx.cases).sort());
-  });
-  it.each(Object.keys(fx.cases))("%s", (name) => {
-    const [names, fn] = cases[name];
-    const tol = fx.inputs[names[0]]?.dtype === "float64" ? 1e-9 : 1e-5;
-    checkOpCase(name, fx.cases[name], fx.inputs, names, fn, {
-      out: [tol * 10, tol], grad: [tol * 10, tol], weightsInOutputDtype: true,
-    });
-  });
+describeOpCases("shape and indexing, reductions and statistics, torch.linalg against PyTorch 1.13", fx, cases, (names) => {
+  const tol = fx.inputs[names[0]]?.dtype === "float64" ? 1e-9 : 1e-5;
+  return { out: [tol * 10, tol], grad: [tol * 10, tol], weightsInOutputDtype: true };
 });

@@ -3,9 +3,8 @@
  * (tests/fixtures/torch/core/elementwise_creation.json) mirrored by name. Outputs are compared, and for
  * differentiable cases the gradients of sum(out * W) (W = linspace(0.5, 1.5)) w.r.t. float inputs.
  */
-import { describe, expect, it } from "vitest";
-import { torch, type Tensor } from "../../../../lib/tensor/index";
-import { checkOpCase, type OpResult, type StoredCase, type StoredTensor } from "../op_cases";
+import { torch } from "../../../../lib/tensor/index";
+import { describeOpCases, type OpCases, type StoredCase, type StoredTensor } from "../op_cases";
 import { loadFixture } from "./fixtures";
 
 const fx = loadFixture<{ inputs: Record<string, StoredTensor>; cases: Record<string, StoredCase> }>("elementwise_creation.json");
@@ -13,7 +12,7 @@ const T = (v: number[]) => torch.tensor(v);
 const L = (v: number[]) => torch.tensor(v, { dtype: torch.long });
 
 /** name -> [input names, fn]. Mirrors CASES in elementwise_creation_fixtures.py. */
-const cases: Record<string, [string[], (...xs: Tensor[]) => OpResult]> = {
+const cases: OpCases = {
   acos: [["U"], (x) => torch.acos(x)],
   asin: [["U"], (x) => x.asin()],
   atan: [["X"], (x) => torch.atan(x)],
@@ -92,14 +91,6 @@ const cases: Record<string, [string[], (...xs: Tensor[]) => OpResult]> = {
   special_expit_gammaln: [["POS"], (x) => torch.special.expit(x).add(torch.special.gammaln(x))],
 };
 
-describe("elementwise math, in-place forms and creation match PyTorch 1.13 (tests/fixtures/torch/core/elementwise_creation.json)", () => {
-  it("mirrors every fixture case", () => {
-    expect(Object.keys(cases).sort()).toEqual(Object.keys(fx.cases).sort());
-  });
-  for (const [name, c] of Object.entries(fx.cases)) {
-    it(name, () => {
-      const [names, fn] = cases[name];
-      checkOpCase(name, c, fx.inputs, names, fn, { out: [2e-6, 1e-6], grad: [1e-5, 1e-6] });
-    });
-  }
+describeOpCases("elementwise math, in-place forms and creation match PyTorch 1.13 (tests/fixtures/torch/core/elementwise_creation.json)", fx, cases, {
+  out: [2e-6, 1e-6], grad: [1e-5, 1e-6],
 });

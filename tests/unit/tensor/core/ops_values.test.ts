@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { torch, type Tensor } from "../../../../lib/tensor/index";
-import { checkOpCase, type OpResult, loadStored, type StoredCase, type StoredTensor } from "../op_cases";
+import { describeOpCases, type OpCases, loadStored, type StoredCase, type StoredTensor } from "../op_cases";
 import { loadFixture } from "./fixtures";
 
 const fx = loadFixture<{ inputs: Record<string, StoredTensor>; cases: Record<string, StoredCase>; sampling: Record<string, StoredTensor> }>("ops.json");
@@ -14,7 +14,7 @@ const L = (v: number[] | number[][]) => torch.tensor(v, { dtype: torch.long });
 const S = torch.slice;
 
 /** name -> [input names, fn]. Mirrors CASES in ops_fixtures.py. */
-const cases: Record<string, [string[], (...xs: Tensor[]) => OpResult]> = {
+const cases: OpCases = {
   sort_dim1: [["X"], (x) => torch.sort(x, 1)],
   sort_desc_dim0: [["X"], (x) => torch.sort(x, 0, true)],
   sort_3d_middle: [["B"], (x) => x.sort({ dim: 1 })],
@@ -154,17 +154,7 @@ const cases: Record<string, [string[], (...xs: Tensor[]) => OpResult]> = {
   where: [["X", "S"], (x, s) => torch.where(x.gt(0), x, s.index(":3"))],
 };
 
-describe("tensor ops match PyTorch 1.13 (tests/fixtures/torch/core/ops.json)", () => {
-  it("mirrors every fixture case", () => {
-    expect(Object.keys(cases).sort()).toEqual(Object.keys(fx.cases).sort());
-  });
-  for (const [name, c] of Object.entries(fx.cases)) {
-    it(name, () => {
-      const [names, fn] = cases[name];
-      checkOpCase(name, c, fx.inputs, names, fn, { out: [1e-5, 1e-5], grad: [1e-4, 1e-5] });
-    });
-  }
-});
+describeOpCases("tensor ops match PyTorch 1.13 (tests/fixtures/torch/core/ops.json)", fx, cases, { out: [1e-5, 1e-5], grad: [1e-4, 1e-5] });
 
 describe("seeded sampling reproduces PyTorch's draws", () => {
   const probs = () => torch.tensor([[0.1, 0.2, 0.3, 0.4, 0], [2, 0.5, 0.5, 1, 6]]);

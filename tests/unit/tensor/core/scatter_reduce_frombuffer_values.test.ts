@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { gradcheck } from "../../../../lib/grading/gradcheck";
-import { checkOpCase, type OpResult, loadStored, type StoredCase, type StoredTensor } from "../op_cases";
+import { describeOpCases, type OpCases, loadStored, type StoredCase, type StoredTensor } from "../op_cases";
 import { expectClose, loadFixture } from "./fixtures";
 
 const fx = loadFixture<{
@@ -21,7 +21,7 @@ type Reduce = "sum" | "prod" | "mean" | "amax" | "amin";
 const REDUCES: Reduce[] = ["sum", "prod", "mean", "amax", "amin"];
 
 /** name -> [input names, fn]. Mirrors CASES in scatter_reduce_frombuffer_fixtures.py. */
-const cases: Record<string, [string[], (...xs: Tensor[]) => OpResult]> = {
+const cases: OpCases = {
   amax_wide_src: [["X", "IDX", "SRCW"], (x, i, s) => x.scatter_reduce(1, i, s, "amax")],
   sum_0d: [["X0", "IDX00", "SRC00"], (x, i, s) => x.scatter_reduce(0, i, s, "sum")],
   isreal: [["X"], (x) => torch.isreal(x)],
@@ -54,19 +54,9 @@ for (const r of REDUCES) {
   }
 }
 
-describe("scatter_reduce, isreal and the elementwise gaps match PyTorch 1.13 (tests/fixtures/torch/core/scatter_reduce_frombuffer.json)", () => {
-  it("mirrors every fixture case", () => {
-    expect(Object.keys(cases).sort()).toEqual(Object.keys(fx.cases).sort());
-  });
-  for (const [name, c] of Object.entries(fx.cases)) {
-    it(name, () => {
-      const [names, fn] = cases[name];
-      // float64 outputs (erfc's tail) to float64 precision; gradients to W's float32 rounding (linspace's last bit may differ).
-      const f64 = fx.inputs[names[0]]?.dtype === "float64";
-      checkOpCase(name, c, fx.inputs, names, fn, { out: f64 ? [1e-12, 0] : [1e-6, 1e-6], grad: f64 ? [1e-6, 0] : [1e-5, 1e-6] });
-    });
-  }
-});
+// float64 outputs (erfc's tail) to float64 precision; gradients to W's float32 rounding.
+describeOpCases("scatter_reduce, isreal and more elementwise ops match PyTorch 1.13 (tests/fixtures/torch/core/scatter_reduce_frombuffer.json)", fx, cases, (names) =>
+  fx.inputs[names[0]]?.dtype === "float64" ? { out: [1e-12, 0], grad: [1e-6, 0] } : { out: [1e-6, 1e-6], grad: [1e-5, 1e-6] });
 
 describe("frombuffer matches PyTorch 1.13", () => {
   const raw = () => new Uint8Array(fx.frombuffer.raw);
