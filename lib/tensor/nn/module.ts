@@ -26,6 +26,7 @@ import { Parameter } from "./parameter";
 import { checkDevice, parseModuleTo, unsupportedPrecision, type DeviceLike, type ToOptions } from "./placement";
 import { addIndent, torchSize } from "./repr";
 import { anyGlobalHooks, backwardHooksOf, globalForwardHooks, globalForwardPreHooks } from "./global_hooks";
+import { anyPostHooks, incompatibleKeys, loadPostHooksOf, registerLoadPostHook, type LoadStateDictPostHook } from "./state_dict_hooks";
 
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown;
 export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
@@ -476,14 +477,10 @@ export class Module {
     const strict = flag("load_state_dict", "strict", parseArgs<{ strict?: boolean }>("load_state_dict", ["strict"], args).strict, true);
     const sd: Record<string, unknown> = state_dict instanceof Map ? Object.fromEntries(state_dict) : state_dict;
     const targets = this.state_dict({ keep_vars: true });
-    const missing_keys: string[] = [];
     const errors: string[] = [];
     const copies: [Tensor, Tensor][] = [];
     for (const [key, target] of Object.entries(targets)) {
-      if (!(key in sd)) {
-        missing_keys.push(key);
-        continue;
-      }
+      if (!(key in sd)) continue;
       const src = sd[key];
       if (!(src instanceof Tensor)) {
         errors.push(
@@ -500,7 +497,15 @@ export class Module {
       }
       copies.push([target, src]);
     }
-    const unexpected_keys = Object.keys(sd).filter((k) => !(k in targets));
+    // Post hooks (state_dict_hooks.ts) run on the loaded module and may clear the lists before the
+    // strict check, as in PyTorch; without them nothing is copied unless the whole load succeeds.
+    const hooked = anyPostHooks(this) && errors.length === 0;
+    if (hooked) {
+      no_grad(() => {
+        for (const [target, src] of copies) target.copy_(src);
+      });
+    }
+    const { missing_keys, unexpected_keys } = incompatibleKeys(this, Object.keys(sd), Object.keys(targets), hooked);
     if (strict) {
       if (unexpected_keys.length > 0) {
         errors.unshift(`Unexpected key(s) in state_dict: ${unexpected_keys.map((k) => `"${k}"`).join(", ")}. `);
@@ -512,10 +517,22 @@ export class Module {
     if (errors.length > 0) {
       throw new RuntimeError(`Error(s) in loading state_dict for ${this._get_name()}:\n\t${errors.join("\n\t")}`);
     }
-    no_grad(() => {
-      for (const [target, src] of copies) target.copy_(src);
-    });
+    if (!hooked) {
+      no_grad(() => {
+        for (const [target, src] of copies) target.copy_(src);
+      });
+    }
     return { missing_keys, unexpected_keys };
+  }
+
+  /** hook(module, incompatible_keys) after load_state_dict has loaded this module (nn/state_dict_hooks.ts). */
+  register_load_state_dict_post_hook(hook: LoadStateDictPostHook): RemovableHandle {
+    return registerLoadPostHook(this, hook);
+  }
+
+  /** PyTorch's OrderedDict of this module's load_state_dict post hooks. */
+  get _load_state_dict_post_hooks(): Map<number, LoadStateDictPostHook> {
+    return loadPostHooksOf(this);
   }
 
   // ---- printing -------------------------------------------------------------------------

@@ -13,7 +13,9 @@ import { tutorialFixture } from "../tutorials/helpers";
 type TD = { shape: number[]; dtype: string; data: number[] };
 /** An int64 index tensor: JS numbers carry no int type, so torch.tensor(3) is float32 here; torch.long says it. */
 const L = (v: number | number[]) => torch.tensor(v, { dtype: torch.long });
-const ref = tutorialFixture<Record<string, TD> & { global_hook_order: string[] }>("gaps4.json");
+const ref = tutorialFixture<Record<string, TD> & {
+  global_hook_order: string[]; post_hook_seen: [string, string[], string[], number | null][]; post_hook_result: string[][]; unhooked_result: string[][];
+}>("gaps4.json");
 const same = (t: Tensor, r: TD) => {
   expect(t.shape).toEqual(r.shape);
   expect(String(t.dtype)).toBe(`torch.${r.dtype}`);
@@ -128,5 +130,38 @@ describe("hooks on every module (torch.nn.modules.module.register_module_*_hook)
       h2.remove();
     }
     expect(calls).toEqual(["Conv2d", "ReLU", "MaxPool2d", "Sequential"]);
+  });
+});
+
+describe("Module.register_load_state_dict_post_hook", () => {
+  it("runs after each module is loaded with the keys found so far; the root's hook may clear them for strict=True", () => {
+    torch.manual_seed(0);
+    const m = new nn.Sequential(new nn.Linear(2, 2), new nn.Linear(2, 1));
+    const sd2: Record<string, Tensor> = {};
+    for (const [k, v] of Object.entries(m.state_dict())) if (k !== "1.bias") sd2[k] = v.mul(0).add(0.5);
+    sd2["extra.weight"] = torch.zeros(1);
+    sd2["0.extra"] = torch.zeros(1);
+    const seen: [string, string[], string[], number | null][] = [];
+    const post = (mod: nn.Module, inc: { missing_keys: string[]; unexpected_keys: string[] }) => {
+      seen.push([mod.constructor.name, [...inc.missing_keys], [...inc.unexpected_keys], mod instanceof nn.Sequential ? (mod.state_dict()["0.weight"].sum().item() as number) : null]);
+      if (mod instanceof nn.Sequential) {
+        inc.missing_keys.length = 0;
+        inc.unexpected_keys.length = 0;
+      }
+    };
+    m.get(0).register_load_state_dict_post_hook(post);
+    const handle = m.register_load_state_dict_post_hook(post);
+    let r = m.load_state_dict(sd2); // strict: the root's hook cleared both lists
+    expect([r.missing_keys, r.unexpected_keys]).toEqual(ref.post_hook_result);
+    handle.remove();
+    r = m.load_state_dict(sd2, { strict: false });
+    expect([r.missing_keys, r.unexpected_keys]).toEqual(ref.unhooked_result);
+    expect(seen).toEqual(ref.post_hook_seen); // the child's hook ran again on the second load
+    expect(() => m.load_state_dict(sd2)).toThrow(/Missing key\(s\) in state_dict: "1.bias"/);
+
+    const bad = new nn.Linear(2, 1);
+    bad.register_load_state_dict_post_hook(() => 1);
+    expect(() => bad.load_state_dict(bad.state_dict())).toThrow(/are notexpected to return new values/);
+    expect(bad._load_state_dict_post_hooks.size).toBe(1);
   });
 });
