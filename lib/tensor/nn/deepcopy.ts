@@ -8,6 +8,7 @@
 import { Tensor } from "../tensor";
 import { Module } from "./module";
 import { Parameter } from "./parameter";
+import { loadPostHooksOf } from "./state_dict_hooks";
 
 export function deepcopyModule<M extends Module>(m: M, memo: Map<unknown, unknown> = new Map()): M {
   const known = memo.get(m);
@@ -20,6 +21,7 @@ export function deepcopyModule<M extends Module>(m: M, memo: Map<unknown, unknow
   copy._forward_pre_hooks = new Map(m._forward_pre_hooks);
   copy._forward_hooks = new Map(m._forward_hooks);
   copy._backward_hooks = new Map(m._backward_hooks);
+  for (const [id, hook] of loadPostHooksOf(m)) loadPostHooksOf(copy).set(id, hook);
   const src = m as unknown as Record<string, unknown>;
   const dst = copy as unknown as Record<string, unknown>;
   for (const k of Object.keys(src)) dst[k] = copyValue(src[k], memo);

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
+import { deepcopyModule } from "../../../../lib/tensor/nn/deepcopy";
 import { tutorialFixture } from "../tutorials/helpers";
 
 type TD = { shape: number[]; dtype: string; data: number[] };
@@ -163,5 +164,9 @@ describe("Module.register_load_state_dict_post_hook", () => {
     bad.register_load_state_dict_post_hook(() => 1);
     expect(() => bad.load_state_dict(bad.state_dict())).toThrow(/are notexpected to return new values/);
     expect(bad._load_state_dict_post_hooks.size).toBe(1);
+    // a deep copy keeps the hooks, as PyTorch's copy.deepcopy copies _load_state_dict_post_hooks
+    const copied = deepcopyModule(bad);
+    expect(copied._load_state_dict_post_hooks.size).toBe(1);
+    expect(() => copied.load_state_dict(copied.state_dict())).toThrow(/are notexpected to return new values/);
   });
 });
