@@ -138,13 +138,17 @@ export function logspace(start: number, end: number, ...args: PyArgs<[steps?: nu
   if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError("logspace(): number of steps must be non-negative");
   const dtype = opts.dtype ?? get_default_dtype();
   const t = creation.empty([steps], { dtype });
-  // The kernel works in the output's type: float32 rounds the step and each exponent.
+  // ATen's logspace_out (RangeFactories.cpp, a plain loop): start and end in the output's type,
+  // their difference too, then the step and each exponent in double, pow in double, the result
+  // stored in the output's type (int64 truncates).
   const r = dtype === float64 ? (v: number) => v : dtype === int64 ? Math.trunc : Math.fround;
-  const step = steps > 1 ? r((r(end) - r(start)) / (steps - 1)) : 0;
+  const s = r(start);
+  const e = r(end);
+  const step = steps > 1 ? r(e - s) / (steps - 1) : 0;
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) {
-    const e = i < half ? r(r(start) + r(step * i)) : r(r(end) - r(step * (steps - i - 1)));
-    t._data[i] = r(Math.pow(base, e));
+    const exponent = i < half ? s + step * i : e - step * (steps - i - 1);
+    t._data[i] = r(Math.pow(base, exponent));
   }
   if (steps === 1) t._data[0] = r(Math.pow(base, start));
   return opts.requires_grad ? t.requires_grad_(true) : t;

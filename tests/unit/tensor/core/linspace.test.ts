@@ -2,7 +2,8 @@
  * torch.linspace bit for bit against PyTorch 1.13 (scripts/fixtures/linspace_fixtures.py,
  * tests/fixtures/torch/core/linspace.json): float32, float64 and int64 over hand-picked and random
  * ranges and step counts (the vector blocks, the tail, the halfway switch from start to end), the
- * fused multiply-add the kernel needs (ops/fused_multiply_add.ts), and the dtypes it refuses.
+ * fused multiply-add the kernel needs (ops/fused_multiply_add.ts), and the dtypes it refuses; then
+ * torch.logspace (its own loop: exponents in double, pow in double).
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { torch, type Tensor } from "../../../../lib/tensor/index";
@@ -10,7 +11,10 @@ import { fmaF64 } from "../../../../lib/tensor/ops/fused_multiply_add";
 import { fixture } from "../nn/helpers";
 
 interface Case { start: number; end: number; steps: number; values: number[] }
-const fx = fixture<{ float32: Case[]; float64: Case[]; int64: Case[]; fma64: [number, number, number, number][] }>("core/linspace.json");
+interface LogCase extends Case { base: number }
+const fx = fixture<{
+  float32: Case[]; float64: Case[]; int64: Case[]; fma64: [number, number, number, number][]; logspace_float32: LogCase[]; logspace_float64: LogCase[];
+}>("core/linspace.json");
 
 /** The cases whose values differ from torch's in any bit (Object.is: -0 and 0 differ too). */
 function mismatches(cases: Case[], dtype: Tensor["dtype"]): string[] {
@@ -64,5 +68,21 @@ describe("fmaF64: a * b + c rounded once", () => {
     const a = 1 + 2 ** -30;
     expect(a * a - 1).toBe(2 ** -29);
     expect(fmaF64(a, a, -1)).toBe(2 ** -29 + 2 ** -60);
+  });
+});
+
+describe("torch.logspace matches PyTorch 1.13", () => {
+  const run = (c: LogCase, dtype: Tensor["dtype"]) => torch.logspace(c.start, c.end, c.steps, { base: c.base, dtype }).tolist() as number[];
+
+  it("float32 to the bit (start, end and their difference in float32, exponents and pow in double)", () => {
+    const bad = fx.logspace_float32.filter((c) => run(c, torch.float32).some((v, i) => !Object.is(v, c.values[i])));
+    expect(fx.logspace_float32.length).toBe(66);
+    expect(bad.map((c) => `logspace(${c.start}, ${c.end}, ${c.steps}, base=${c.base})`)).toEqual([]);
+  });
+
+  it("float64 to 2 ulp: the exponents are torch's, but V8's Math.pow is not glibc's correctly rounded pow", () => {
+    for (const c of fx.logspace_float64) {
+      run(c, torch.float64).forEach((v, i) => expect(Math.abs(v - c.values[i])).toBeLessThanOrEqual(4.5e-16 * Math.abs(c.values[i])));
+    }
   });
 });
