@@ -20,6 +20,7 @@ import { disableThreads } from "../../../lib/tensor/kernels/parallel";
 import { setConvChunkFloats } from "../../../lib/tensor/kernels/conv_gemm";
 import { get_dataset_source, set_dataset_source } from "../../../lib/tensor/utils/data/source";
 import { clearPools } from "../../../lib/tensor/buffer_pool";
+import { globalBackwardHooks, globalForwardHooks, globalForwardPreHooks } from "../../../lib/tensor/nn/global_hooks";
 
 type KernelTable = typeof kernels;
 
@@ -83,6 +84,8 @@ function restore(d: EngineDefaults): void {
   set_dataset_source(d.datasetSource);
   // A fresh engine starts with empty buffer pools; a file that plants buffers must find room.
   clearPools();
+  // Hooks on every module (nn.modules.module.register_module_*_hook): a fresh engine has none.
+  for (const hooks of [globalForwardPreHooks, globalForwardHooks, globalBackwardHooks]) hooks.clear();
 }
 
 if (store[KEY]) restore(store[KEY]);
