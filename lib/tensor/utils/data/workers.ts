@@ -6,7 +6,8 @@
  *
  * - Each worker is a VirtualWorker with its own shallow copy of the dataset (PyTorch pickles it,
  *   so a worker_init_fn that edits `get_worker_info().dataset` changes that worker's copy only;
- *   nested objects are shared here, tensors are shared in PyTorch too) and its own generator
+ *   nested objects are shared here, tensors are shared in PyTorch too; a class keeping state in
+ *   JavaScript #private fields cannot be copied this way: use num_workers: 0) and its own generator
  *   state, swapped into the global generator while it works, so random transforms in a worker
  *   draw torch's numbers and the main stream is untouched.
  * - get_worker_info() is that worker's WorkerInfo (id, num_workers, seed, dataset) while it works
