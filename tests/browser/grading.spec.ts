@@ -222,6 +222,10 @@ test("with both grading slots taken by endless loops, a learner's Submit shows i
   test.setTimeout(150_000);
   // Two other learners (other cookies) submit code that loops in every check: each keeps a slot
   // for every check's time limit in turn.
+  // The page is open and the answer typed first: the loops hold the slots for about 20 s only, and
+  // opening the lesson under CI's load can take longer than that.
+  await openLesson(page, TENSORS_LESSON);
+  await typeIntoExercise(page, CORRECT);
   const loopers = [await learnerContext(baseURL!), await learnerContext(baseURL!)];
   const submitted = await Promise.all(loopers.map((looper) => looper.post(SUBMIT, { data: { code: "function row_means(t) { while (true) {} }" } })));
   expect(submitted.map((response) => response.status())).toEqual([202, 202]);
@@ -230,8 +234,6 @@ test("with both grading slots taken by endless loops, a learner's Submit shows i
     .poll(async () => Promise.all(loopers.map(async (looper, i) => (await (await looper.get(`${SUBMIT}?submission=${ids[i]}`)).json()).submission.status)))
     .toEqual(["running", "running"]);
 
-  await openLesson(page, TENSORS_LESSON);
-  await typeIntoExercise(page, CORRECT);
   await exercise(page).getByRole("button", { name: "Submit" }).click();
   const status = exercise(page).getByTestId("submission-status");
   const line = status.getByRole("status");
@@ -247,6 +249,48 @@ test("with both grading slots taken by endless loops, a learner's Submit shows i
   await expect(line).toHaveText("");
   await expect(exercise(page).getByTestId("exercise-attempts")).toContainText("Attempts: 1");
   for (const [i, looper] of loopers.entries()) expect((await gradedLater(looper, ids[i])).result.status).toBe("time_limit");
+});
+
+test("a reload while the submission waits for the grader goes on waiting, and shows the grade when it comes", async ({ page, baseURL }) => {
+  test.setTimeout(180_000);
+  // A right answer that spends about a second of CPU in every check (up to the 5 s limit under
+  // load), so its grading lasts a while after it starts: the reload below must happen before it ends.
+  const slowAnswer = "function row_means(t) { for (let i = 0; i < 1e9; i++) {} return t.sum(1).div(t.shape[1]); }";
+  await openLesson(page, TENSORS_LESSON);
+  await typeIntoExercise(page, slowAnswer);
+  // Then three other learners submit endless loops: two hold both grading slots (each check until
+  // its time limit, about 20 s a submission), one waits; four is the most one address may queue.
+  const loopers = await Promise.all([1, 2, 3].map(() => learnerContext(baseURL!)));
+  const submitted = await Promise.all(loopers.map((looper) => looper.post(SUBMIT, { data: { code: "function row_means(t) { while (true) {} }" } })));
+  expect(submitted.map((response) => response.status())).toEqual([202, 202, 202]);
+  const ids: string[] = await Promise.all(submitted.map(async (response) => (await response.json()).submission.id));
+  await expect
+    .poll(async () => (await Promise.all(loopers.map(async (looper, i) => (await (await looper.get(`${SUBMIT}?submission=${ids[i]}`)).json()).submission.status))).sort(), { timeout: 60_000 })
+    .toEqual(["queued", "running", "running"]);
+
+  const posted = page.waitForResponse((response) => response.url().endsWith(SUBMIT) && response.request().method() === "POST");
+  await exercise(page).getByRole("button", { name: "Submit" }).click();
+  // The server has the submission and the page its id.
+  expect((await posted).status()).toBe(202);
+
+  // The learner reloads while waiting. The page used to forget the submission: Submit enabled
+  // again, no status, and the grade only on a later reload.
+  await page.reload();
+  await openLesson(page, TENSORS_LESSON);
+  const line = exercise(page).getByTestId("submission-status").getByRole("status");
+  await expect(line).toHaveText(/The grader is busy: your submission is queued \(position \d\)\.|Grading…/);
+  await expect(exercise(page).getByRole("button", { name: "Grading…" })).toBeDisabled();
+  const results = exercise(page).getByTestId("submit-results");
+  await expect(results.getByTestId("score")).toHaveText(/^[\d.]+ \/ 1$/, { timeout: 150_000 });
+  await expect(line).toHaveText("");
+  await expect(exercise(page).getByRole("button", { name: "Submit" })).toBeEnabled();
+  // One submission, not two: the reload sent nothing again.
+  await expect(exercise(page).getByTestId("exercise-attempts")).toContainText("Attempts: 1");
+  // And nothing is left to resume: a further reload shows the recorded grade, not a wait.
+  await page.reload();
+  await openLesson(page, TENSORS_LESSON);
+  await expect(exercise(page).getByTestId("exercise-attempts")).toContainText("Attempts: 1 · best");
+  await expect(line).toHaveText("");
 });
 
 test("a forged pass from the client changes no grade", async ({ baseURL }) => {

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ExerciseProgress } from "@/lib/db/submissions";
 import type { GradeResult } from "@/lib/grading/types";
-import { pollSubmission, submitForGrading, type QueuedStatus } from "./submission-api";
+import { pollSubmission, submitForGrading, type QueuedStatus, type SubmissionProgress } from "./submission-api";
 import { pollDelayMs } from "./submission-status";
 
 export type SubmissionPhase =
@@ -45,6 +45,41 @@ export function useSubmission(slug: string, exerciseId: string, onGraded: (resul
     return () => clearInterval(timer);
   }, [waiting]);
 
+  /** Polls a queued submission until its grade (or its loss) arrives, or the page goes away. */
+  const waitForGrade = useCallback(
+    async (queued: SubmissionProgress, started: number) => {
+      rememberPending(slug, exerciseId, { id: queued.id, startedAt: started });
+      let submission = queued;
+      let failures = 0;
+      while (alive.current) {
+        if (submission.status === "queued" || submission.status === "running") setState({ phase: "waiting", status: submission.status, position: submission.position });
+        await sleep(pollDelayMs(Date.now() - started));
+        if (!alive.current) return;
+        try {
+          const polled = await pollSubmission(slug, exerciseId, submission.id);
+          failures = 0;
+          if (polled.kind === "graded") {
+            forgetPending(slug, exerciseId);
+            if (alive.current) onGraded(polled.result, polled.progress);
+            return;
+          }
+          if (polled.kind === "lost") {
+            forgetPending(slug, exerciseId);
+            if (alive.current) onError(polled.message);
+            return;
+          }
+          submission = polled.submission;
+        } catch (failure) {
+          if (++failures >= MAX_POLL_FAILURES) {
+            if (alive.current) onError(`Lost contact with the server while waiting for the grade (${(failure as Error).message}). Your submission is still graded and recorded: reload the page to see it.`);
+            return;
+          }
+        }
+      }
+    },
+    [slug, exerciseId, onGraded, onError],
+  );
+
   const submit = useCallback(
     async (code: string) => {
       const started = Date.now();
@@ -57,39 +92,76 @@ export function useSubmission(slug: string, exerciseId: string, onGraded: (resul
           if (alive.current) onGraded(answer.result, answer.progress);
           return;
         }
-        let submission = answer.submission;
-        let failures = 0;
-        while (alive.current) {
-          if (submission.status === "queued" || submission.status === "running") setState({ phase: "waiting", status: submission.status, position: submission.position });
-          await sleep(pollDelayMs(Date.now() - started));
-          if (!alive.current) return;
-          try {
-            const polled = await pollSubmission(slug, exerciseId, submission.id);
-            failures = 0;
-            if (polled.kind === "graded") {
-              if (alive.current) onGraded(polled.result, polled.progress);
-              return;
-            }
-            if (polled.kind === "lost") {
-              if (alive.current) onError(polled.message);
-              return;
-            }
-            submission = polled.submission;
-          } catch (failure) {
-            if (++failures >= MAX_POLL_FAILURES) {
-              if (alive.current) onError(`Lost contact with the server while waiting for the grade (${(failure as Error).message}). Your submission is still graded and recorded: reload the page to see it.`);
-              return;
-            }
-          }
-        }
+        await waitForGrade(answer.submission, started);
       } catch (failure) {
         if (alive.current) onError(`Submitting failed: ${(failure as Error).message}`);
       } finally {
         if (alive.current) setState({ phase: "idle" });
       }
     },
-    [slug, exerciseId, onGraded, onError],
+    [slug, exerciseId, onGraded, onError, waitForGrade],
   );
 
+  // A reload while the grader was busy: the submission is still queued on the server, so the
+  // page goes on waiting for it (and shows its grade) instead of forgetting it was sent.
+  const resume = useCallback(
+    async (pending: PendingSubmission) => {
+      setStartedAt(pending.startedAt);
+      setNow(Date.now());
+      try {
+        await waitForGrade({ id: pending.id, status: "queued", position: null, elapsedMs: Date.now() - pending.startedAt }, pending.startedAt);
+      } finally {
+        if (alive.current) setState({ phase: "idle" });
+      }
+    },
+    [waitForGrade],
+  );
+  useEffect(() => {
+    const pending = pendingSubmission(slug, exerciseId);
+    // Read from sessionStorage, which the server render cannot see: the wait resumes after mount.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    if (pending) void resume(pending);
+    // Once per mount: a later Submit waits for its own submission.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [slug, exerciseId]);
+
   return { state, elapsedMs: Math.max(0, now - startedAt), submit };
+}
+
+/** A submission sent but not yet graded, kept for this tab (sessionStorage) so a reload can wait on. */
+interface PendingSubmission {
+  id: string;
+  startedAt: number;
+}
+
+const pendingKey = (slug: string, exerciseId: string) => `gradbook:pending-submission:${slug}/${exerciseId}`;
+
+function rememberPending(slug: string, exerciseId: string, pending: PendingSubmission): void {
+  try {
+    sessionStorage.setItem(pendingKey(slug, exerciseId), JSON.stringify(pending));
+  } catch {
+    // No storage (private mode): a reload forgets the wait, as before; the grade is still recorded.
+  }
+}
+
+function forgetPending(slug: string, exerciseId: string): void {
+  try {
+    sessionStorage.removeItem(pendingKey(slug, exerciseId));
+  } catch {
+    // As above.
+  }
+}
+
+/** At most this old: the server keeps a finished submission's answer a few minutes only. */
+const PENDING_MAX_AGE_MS = 30 * 60_000;
+
+function pendingSubmission(slug: string, exerciseId: string): PendingSubmission | null {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(pendingKey(slug, exerciseId)) ?? "null") as PendingSubmission | null;
+    if (stored && typeof stored.id === "string" && typeof stored.startedAt === "number" && Date.now() - stored.startedAt < PENDING_MAX_AGE_MS) return stored;
+    if (stored) forgetPending(slug, exerciseId);
+  } catch {
+    // Unreadable: nothing to resume.
+  }
+  return null;
 }
