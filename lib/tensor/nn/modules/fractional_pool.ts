@@ -48,7 +48,8 @@ abstract class FractionalMaxPoolNd extends Module {
 type Args = PyArgs<[output_size?: Sizes | null, output_ratio?: Sizes | null, return_indices?: boolean, _random_samples?: Tensor | null], Omit<FractionalMaxPoolOptions, "kernel_size">>;
 
 /** The one definition of both classes: they differ only in nd (and the name in messages). */
-function fractionalMaxPoolClass(nd: 2 | 3) {
+// Its type spelled out: declaration emit (scripts/gen-engine-types.mjs) cannot write an exported anonymous class with protected members (TS4094).
+function fractionalMaxPoolClass(nd: 2 | 3): (new (kernel_size: Sizes | FractionalMaxPoolOptions, ...args: Args) => FractionalMaxPoolNd) & Omit<typeof FractionalMaxPoolNd, "prototype"> {
   const cls = `FractionalMaxPool${nd}d`;
   return class extends FractionalMaxPoolNd {
     /** new nn.FractionalMaxPool{2,3}d(kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None) */
