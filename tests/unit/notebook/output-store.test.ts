@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { boundLesson, codeHash, newestOf, OutputStore, SERVER_CELL_LIMIT, type SavedOutputs } from "@/app/_components/notebook/output-store";
+import { boundLesson, codeHash, newestOf, SERVER_CELL_LIMIT, type SavedOutputs } from "@/app/_components/notebook/output-store";
 import { jsonSize } from "@/lib/kernel/display/bounds";
 
 afterEach(() => vi.unstubAllGlobals());
@@ -30,11 +30,16 @@ describe("kept outputs", () => {
 });
 
 describe("OutputStore", () => {
-  function fakeServer(status: number, cells: unknown[] = []) {
+  const signedIn = { username: "ada", role: "learner", anonymous: false };
+  const anonymous = { username: null, role: "learner", anonymous: true };
+
+  /** Answers /api/account with `user` and the outputs API with `status`; returns the outputs API's calls. */
+  function fakeServer(user: object | null, status: number, cells: unknown[] = []) {
     const calls: { url: string; method: string; body?: string }[] = [];
     vi.stubGlobal(
       "fetch",
       vi.fn(async (url: string, init: RequestInit = {}) => {
+        if (url === "/api/account") return new Response(JSON.stringify({ user }), { status: 200 });
         calls.push({ url, method: init.method ?? "GET", body: init.body as string | undefined });
         return new Response(JSON.stringify(status === 200 ? { cells } : { error: "x" }), { status });
       }),
@@ -42,8 +47,15 @@ describe("OutputStore", () => {
     return calls;
   }
 
+  /** The store's module loaded afresh: the account is asked once per page load (a module-level promise). */
+  async function freshModule() {
+    vi.resetModules();
+    return import("@/app/_components/notebook/output-store");
+  }
+
   it("restores the server's copy for a signed-in learner and sends each run, bounded for the server", async () => {
-    const calls = fakeServer(200, [{ cellId: "make", ...saved("from another device", 10, 4) }]);
+    const calls = fakeServer(signedIn, 200, [{ cellId: "make", ...saved("from another device", 10, 4) }]);
+    const { OutputStore } = await freshModule();
     const store = new OutputStore("first-look-at-tensors");
     expect(await store.restored("make")).toEqual(saved("from another device", 10, 4));
     store.save("grad", { ...saved("y".repeat(3 * SERVER_CELL_LIMIT), 20), executionCount: 2 });
@@ -56,8 +68,20 @@ describe("OutputStore", () => {
     expect((await store.restored("grad"))?.outputs[0]).toMatchObject({ text: "y".repeat(3 * SERVER_CELL_LIMIT) });
   });
 
-  it("an anonymous learner's 403 keeps outputs in this browser only: nothing is sent", async () => {
-    const calls = fakeServer(403);
+  it("an anonymous learner's outputs stay in this browser: the outputs API is never asked", async () => {
+    const calls = fakeServer(anonymous, 200, [{ cellId: "make", ...saved("not theirs", 10, 4) }]);
+    const { OutputStore } = await freshModule();
+    const store = new OutputStore("first-look-at-tensors");
+    expect(await store.restored("make")).toBeUndefined();
+    store.save("make", saved("mine", 1));
+    expect((await store.restored("make"))?.outputs[0]).toMatchObject({ text: "mine" });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(calls).toEqual([]);
+  });
+
+  it("a server that refuses a signed-in learner's outputs (403) is not sent runs after", async () => {
+    const calls = fakeServer(signedIn, 403);
+    const { OutputStore } = await freshModule();
     const store = new OutputStore("first-look-at-tensors");
     await store.restored("make");
     store.save("make", saved("mine", 1));
