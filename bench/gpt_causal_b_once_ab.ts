@@ -7,33 +7,24 @@
  *
  *   node --experimental-wasm-relaxed-simd --import tsx bench/gpt_causal_b_once_ab.ts [rounds]
  */
-import { execSync } from "node:child_process";
-import { gptStep } from "./gpt";
+import { abCpuLine, alternate, gptLossesBothWays, gptStepAb, uptime } from "./ab";
 import { gptProducts } from "./gpt_gemms";
 import { batchBOnce } from "../lib/tensor/kernels/wasm/gemm_batch";
 
-const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-const med = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
+const switchTo = (on: boolean) => (batchBOnce.enabled = on);
 
 /** Attention's six causal per-head products (one layer's), alternated. */
 function productsAlone(rounds: number): void {
   const attention = gptProducts(true).filter((p) => p.name.startsWith("attn"));
-  const once = () => { for (const p of attention) p.run(); };
-  const t: number[][] = [[], []];
-  for (let r = 0; r < rounds; r++) for (const v of r % 2 ? [0, 1] : [1, 0]) { batchBOnce.enabled = v === 1; const c0 = cpu(); for (let i = 0; i < 5; i++) once(); t[v].push((cpu() - c0) / 5); }
-  console.log(`attention's ${attention.length} causal products alone: B per row group CPU ${med(t[0]).toFixed(3)} ms, B once per slice ${med(t[1]).toFixed(3)} ms, per round x${med(t[1].map((x, i) => x / t[0][i])).toFixed(3)}`);
+  const once = () => {
+    for (const p of attention) p.run();
+  };
+  console.log(abCpuLine(`attention's ${attention.length} causal products alone`, ["B per row group", "B once per slice"], alternate(rounds, 5, switchTo, once)));
 }
 
-// Losses of 6 steps from the same seed on each path: the arithmetic is the same, so the same bits.
-const losses = [false, true].map((on) => { batchBOnce.enabled = on; const s = gptStep(); return Array.from({ length: 6 }, () => s()); });
-console.log(`losses per group ${losses[0].join(" ")}\nlosses once      ${losses[1].join(" ")}\nbit-equal: ${losses[0].every((x, i) => Object.is(x, losses[1][i]))}`);
-const step = gptStep();
-for (let i = 0; i < 5; i++) step();
-const rounds = Number(process.argv[2] ?? 40), per = 3;
-const t: number[][] = [[], []], w: number[][] = [[], []];
-console.log(execSync("uptime").toString().trim());
-for (let r = 0; r < rounds; r++) for (const v of r % 2 ? [0, 1] : [1, 0]) { batchBOnce.enabled = v === 1; const c0 = cpu(), t0 = performance.now(); for (let i = 0; i < per; i++) step(); t[v].push((cpu() - c0) / per); w[v].push((performance.now() - t0) / per); }
-console.log(`B per group CPU ${med(t[0]).toFixed(2)} wall ${med(w[0]).toFixed(2)} ms; B once CPU ${med(t[1]).toFixed(2)} wall ${med(w[1]).toFixed(2)} ms; per round CPU x${med(t[1].map((x, i) => x / t[0][i])).toFixed(3)} wall x${med(w[1].map((x, i) => x / w[0][i])).toFixed(3)}`);
+gptLossesBothWays(switchTo, ["per group", "once"]);
+const rounds = Number(process.argv[2] ?? 40);
+gptStepAb(switchTo, ["B per group", "B once"], rounds);
 productsAlone(rounds);
-console.log(execSync("uptime").toString().trim());
-batchBOnce.enabled = true;
+console.log(uptime());
+switchTo(true);

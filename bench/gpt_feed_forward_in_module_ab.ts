@@ -6,13 +6,13 @@
  *
  *   node --experimental-wasm-relaxed-simd --import tsx bench/gpt_feed_forward_in_module_ab.ts [rounds]
  */
-import { execSync } from "node:child_process";
-import { gptStep, GPT } from "./gpt";
+import { GPT } from "./gpt";
+import { abCpuLine, alternate, gptLossesBothWays, gptStepAb, uptime } from "./ab";
 import { nn, torch } from "../lib/tensor/index";
 import { feedForwardInModule_ } from "../lib/tensor/nn/functional/feed_forward_in_module";
 
-const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-const med = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
+const switchTo = (on: boolean) => (feedForwardInModule_.enabled = on);
+const names: [string, string] = ["modules", "fused"];
 
 /** One layer's block alone (forward and backward through a [16, 64, 64] input, as in the GPT step), alternated. */
 function blockAlone(rounds: number): void {
@@ -20,23 +20,17 @@ function blockAlone(rounds: number): void {
   const x = torch.randn(GPT.batch, GPT.context, GPT.width, { requires_grad: true });
   const g = torch.randn(GPT.batch, GPT.context, GPT.width);
   const ff = layer as unknown as { ff_block(x: unknown, last: unknown): ReturnType<typeof torch.randn> };
-  const once = () => { ff.ff_block(x, layer.dropout2).backward(g); x.grad = null; };
-  const t: number[][] = [[], []];
-  for (let r = 0; r < rounds; r++) for (const v of r % 2 ? [0, 1] : [1, 0]) { feedForwardInModule_.enabled = v === 1; const c0 = cpu(); for (let i = 0; i < 10; i++) once(); t[v].push((cpu() - c0) / 10); }
-  console.log(`feed-forward block forward + backward alone: modules CPU ${med(t[0]).toFixed(3)} ms, in module ${med(t[1]).toFixed(3)} ms, per round x${med(t[1].map((x, i) => x / t[0][i])).toFixed(3)}`);
+  const once = () => {
+    ff.ff_block(x, layer.dropout2).backward(g);
+    x.grad = null;
+  };
+  console.log(abCpuLine("feed-forward block forward + backward alone", ["modules", "in module"], alternate(rounds, 10, switchTo, once)));
 }
 
-// Losses of 4 steps from the same seed on each path: the arithmetic is the same, so the same bits.
-const losses = [false, true].map((on) => { feedForwardInModule_.enabled = on; const s = gptStep(); return Array.from({ length: 4 }, () => s()); });
-console.log(`losses modules ${losses[0].join(" ")}\nlosses fused   ${losses[1].join(" ")}\nbit-equal: ${losses[0].every((x, i) => Object.is(x, losses[1][i]))}`);
-const step = gptStep();
-for (let i = 0; i < 5; i++) step();
-const rounds = Number(process.argv[2] ?? 40), per = 3;
-const t: number[][] = [[], []], w: number[][] = [[], []];
-console.log(execSync("uptime").toString().trim());
-for (let r = 0; r < rounds; r++) for (const v of r % 2 ? [0, 1] : [1, 0]) { feedForwardInModule_.enabled = v === 1; const c0 = cpu(), t0 = performance.now(); for (let i = 0; i < per; i++) step(); t[v].push((cpu() - c0) / per); w[v].push((performance.now() - t0) / per); }
-console.log(`modules CPU ${med(t[0]).toFixed(2)} wall ${med(w[0]).toFixed(2)} ms; fused CPU ${med(t[1]).toFixed(2)} wall ${med(w[1]).toFixed(2)} ms; per round CPU x${med(t[1].map((x, i) => x / t[0][i])).toFixed(3)} wall x${med(w[1].map((x, i) => x / w[0][i])).toFixed(3)}`);
+gptLossesBothWays(switchTo, names, 4);
+const rounds = Number(process.argv[2] ?? 40);
+gptStepAb(switchTo, names, rounds);
 console.log(`${feedForwardInModule_.forwards} blocks ran in module memory`);
 blockAlone(rounds);
-console.log(execSync("uptime").toString().trim());
-feedForwardInModule_.enabled = true;
+console.log(uptime());
+switchTo(true);

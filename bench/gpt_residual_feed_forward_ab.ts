@@ -7,36 +7,17 @@
  *
  *   node --experimental-wasm-relaxed-simd --import tsx bench/gpt_residual_feed_forward_ab.ts [rounds]
  */
-import { execSync } from "node:child_process";
-import { gptStep, GPT } from "./gpt";
-import { nn, torch } from "../lib/tensor/index";
+import { abCpuLine, alternate, gptLossesBothWays, gptStepAb, uptime } from "./ab";
+import { encoderLayerAlone } from "./gpt_layer";
 import { feedForwardInModule_ } from "../lib/tensor/nn/functional/feed_forward_in_module";
 
-const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-const med = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
+const switchTo = (on: boolean) => (feedForwardInModule_.preNorm = on);
+const names: [string, string] = ["separate", "joined"];
 
-/** One layer alone (forward and backward through a [16, 64, 64] input, as in the GPT step), alternated. */
-function layerAlone(rounds: number): void {
-  const layer = new nn.TransformerEncoderLayer(GPT.width, GPT.heads, { dim_feedforward: 4 * GPT.width, dropout: 0, activation: "gelu", batch_first: true, norm_first: true });
-  const x = torch.randn(GPT.batch, GPT.context, GPT.width, { requires_grad: true });
-  const g = torch.randn(GPT.batch, GPT.context, GPT.width);
-  const once = () => { layer(x).backward(g); x.grad = null; layer.zero_grad(); };
-  const t: number[][] = [[], []];
-  for (let r = 0; r < rounds; r++) for (const v of r % 2 ? [0, 1] : [1, 0]) { feedForwardInModule_.preNorm = v === 1; const c0 = cpu(); for (let i = 0; i < 10; i++) once(); t[v].push((cpu() - c0) / 10); }
-  console.log(`encoder layer forward + backward alone: separate norm2 + add CPU ${med(t[0]).toFixed(3)} ms, joined ${med(t[1]).toFixed(3)} ms, per round x${med(t[1].map((x, i) => x / t[0][i])).toFixed(3)}`);
-}
-
-// Losses of 6 steps from the same seed on each path: the arithmetic is the same, so the same bits.
-const losses = [false, true].map((on) => { feedForwardInModule_.preNorm = on; const s = gptStep(); return Array.from({ length: 6 }, () => s()); });
-console.log(`losses separate ${losses[0].join(" ")}\nlosses joined   ${losses[1].join(" ")}\nbit-equal: ${losses[0].every((x, i) => Object.is(x, losses[1][i]))}`);
-const step = gptStep();
-for (let i = 0; i < 5; i++) step();
-const rounds = Number(process.argv[2] ?? 40), per = 3;
-const t: number[][] = [[], []], w: number[][] = [[], []];
-console.log(execSync("uptime").toString().trim());
-for (let r = 0; r < rounds; r++) for (const v of r % 2 ? [0, 1] : [1, 0]) { feedForwardInModule_.preNorm = v === 1; const c0 = cpu(), t0 = performance.now(); for (let i = 0; i < per; i++) step(); t[v].push((cpu() - c0) / per); w[v].push((performance.now() - t0) / per); }
-console.log(`separate CPU ${med(t[0]).toFixed(2)} wall ${med(w[0]).toFixed(2)} ms; joined CPU ${med(t[1]).toFixed(2)} wall ${med(w[1]).toFixed(2)} ms; per round CPU x${med(t[1].map((x, i) => x / t[0][i])).toFixed(3)} wall x${med(w[1].map((x, i) => x / w[0][i])).toFixed(3)}`);
+gptLossesBothWays(switchTo, names);
+const rounds = Number(process.argv[2] ?? 40);
+gptStepAb(switchTo, names, rounds);
 console.log(`${feedForwardInModule_.normForwards} blocks ran with their norm and residual in module memory`);
-layerAlone(rounds);
-console.log(execSync("uptime").toString().trim());
-feedForwardInModule_.preNorm = true;
+console.log(abCpuLine("encoder layer forward + backward alone", ["separate norm2 + add", "joined"], alternate(rounds, 10, switchTo, encoderLayerAlone(false))));
+console.log(uptime());
+switchTo(true);
