@@ -15,7 +15,7 @@ import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { createLocalGemm } from "../../../../lib/tensor/kernels/wasm/gemm";
 import { BATCH_SKIP } from "../../../../lib/tensor/kernels/wasm/gemm_batch";
 import { openGemmSession } from "../../../../lib/tensor/kernels/wasm/gemm_session";
-import { expectSameBits, onSplittingPool } from "./in_module_helpers";
+import { expectSameBits, expectSplitPoolSameBits } from "./in_module_helpers";
 
 const wasm = kernels.gemm !== null;
 
@@ -89,14 +89,7 @@ describe("fused attention in the GEMM module's memory", () => {
     });
   }
 
-  (wasm ? it : it.skip)("split on a thread pool (every job split): the single-thread bits", async () => {
-    const single = run(cases[0], 13);
-    expect(single.inModule).toBe(2);
-    const { result: split, splits } = await onSplittingPool(() => run(cases[0], 13));
-    expect(split.inModule).toBe(2);
-    expect(splits).toBeGreaterThanOrEqual(6);
-    expectSameBits(split.values, single.values);
-  });
+  (wasm ? it : it.skip)("split on a thread pool (every job split): the single-thread bits", () => expectSplitPoolSameBits(() => run(cases[0], 13), (r) => r.inModule));
 });
 
 (wasm ? describe : describe.skip)("gemm session", () => {

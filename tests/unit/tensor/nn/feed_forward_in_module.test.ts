@@ -12,7 +12,7 @@ import { F as nnF, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { driverFor } from "../../../../lib/tensor/kernels/wasm/gemm";
 import { feedForwardInModule, feedForwardInModule_ } from "../../../../lib/tensor/nn/functional/feed_forward_in_module";
-import { expectSameBits, gptLossesOffAndOn, onSplittingPool } from "./in_module_helpers";
+import { expectGptLossesUnchanged, expectSameBits, expectSplitPoolSameBits } from "./in_module_helpers";
 
 const wasm = kernels.gemm !== null;
 
@@ -187,19 +187,11 @@ describe("feed-forward block in the GEMM module's memory", () => {
     }
   });
 
-  (wasm ? it : it.skip)("split on a thread pool (every job split): the single-thread bits", async () => {
-    const single = run(cases[0], 13);
-    const { result: split, splits } = await onSplittingPool(() => run(cases[0], 13));
-    expect(split.fused).toBe(2);
-    expect(splits).toBeGreaterThanOrEqual(6);
-    expectSameBits(split.values, single.values);
-  });
+  (wasm ? it : it.skip)("split on a thread pool (every job split): the single-thread bits", () => expectSplitPoolSameBits(() => run(cases[0], 13), (r) => r.fused));
 
-  (wasm ? it : it.skip)("the GPT bench's losses over 6 steps: bit-equal with and without the fused block", () => {
-    const before = feedForwardInModule_.forwards;
-    const losses = gptLossesOffAndOn((on) => (feedForwardInModule_.enabled = on));
-    expect(feedForwardInModule_.forwards - before).toBe(12); // 2 layers x 6 steps, fused run only
-    expect(losses[1].every((l, i) => Object.is(l, losses[0][i]))).toBe(true);
-    expect(losses[1][5]).toBeLessThan(losses[1][0]);
-  });
+  (wasm ? it : it.skip)("the GPT bench's losses over 6 steps: bit-equal with and without the fused block", () =>
+    expectGptLossesUnchanged(
+      (on) => (feedForwardInModule_.enabled = on),
+      () => feedForwardInModule_.forwards,
+    ));
 });

@@ -35,10 +35,35 @@ export async function onSplittingPool<T>(work: () => T): Promise<{ result: T; sp
 }
 
 /** The GPT bench's first 6 losses with a fused path switched off, then on: [off, on]. */
-export function gptLossesOffAndOn(switchTo: (on: boolean) => void): number[][] {
+function gptLossesOffAndOn(switchTo: (on: boolean) => void): number[][] {
   return [false, true].map((on) => {
     switchTo(on);
     const step = gptStep();
     return Array.from({ length: 6 }, () => step());
   });
+}
+
+/**
+ * The GPT bench's first 6 losses are the same bits with a fused path off and on, and fall; the
+ * fused path ran once per layer and step (2 x 6, by `runs`, a counter of the path) in the on run.
+ */
+export function expectGptLossesUnchanged(switchTo: (on: boolean) => void, runs: () => number): void {
+  const before = runs();
+  const losses = gptLossesOffAndOn(switchTo);
+  expect(runs() - before).toBe(12);
+  expect(losses[1].every((l, i) => Object.is(l, losses[0][i]))).toBe(true);
+  expect(losses[1][5]).toBeLessThan(losses[1][0]);
+}
+
+/**
+ * `run` on one thread, then on a 2-thread pool that splits every job: the fused path ran twice in
+ * both (by `fused`), at least 6 jobs were split, and the values are the same bits.
+ */
+export async function expectSplitPoolSameBits<R extends { values: (Float32Array | null)[] }>(run: () => R, fused: (r: R) => number): Promise<void> {
+  const single = run();
+  expect(fused(single)).toBe(2);
+  const { result: split, splits } = await onSplittingPool(run);
+  expect(fused(split)).toBe(2);
+  expect(splits).toBeGreaterThanOrEqual(6);
+  expectSameBits(split.values, single.values);
 }

@@ -13,7 +13,7 @@ import { driverFor } from "../../../../lib/tensor/kernels/wasm/gemm";
 import { attentionInModule } from "../../../../lib/tensor/nn/functional/attention_in_module";
 import { feedForwardInModule_ } from "../../../../lib/tensor/nn/functional/feed_forward_in_module";
 import { normLinearInModule, normLinearInModule_ } from "../../../../lib/tensor/nn/functional/norm_linear_in_module";
-import { expectSameBits, gptLossesOffAndOn, onSplittingPool } from "./in_module_helpers";
+import { expectGptLossesUnchanged, expectSameBits, expectSplitPoolSameBits } from "./in_module_helpers";
 
 const wasm = kernels.gemm !== null;
 
@@ -159,19 +159,11 @@ describe("pre-norm norm1 + packed q/k/v projection in the GEMM module's memory",
     expectSameBits(joined, separate);
   });
 
-  (wasm ? it : it.skip)("split on a thread pool (every job split): the single-thread bits", async () => {
-    const single = run(cases[0], 13);
-    const { result: split, splits } = await onSplittingPool(() => run(cases[0], 13));
-    expect(split.joined).toBe(2);
-    expect(splits).toBeGreaterThanOrEqual(6);
-    expectSameBits(split.values, single.values);
-  });
+  (wasm ? it : it.skip)("split on a thread pool (every job split): the single-thread bits", () => expectSplitPoolSameBits(() => run(cases[0], 13), (r) => r.joined));
 
-  (wasm ? it : it.skip)("the GPT bench's losses over 6 steps: bit-equal with and without norm1 joining the projection", () => {
-    const before = normLinearInModule_.forwards;
-    const losses = gptLossesOffAndOn((on) => (normLinearInModule_.enabled = on));
-    expect(normLinearInModule_.forwards - before).toBe(12); // 2 layers x 6 steps, joined run only
-    expect(losses[1].every((l, i) => Object.is(l, losses[0][i]))).toBe(true);
-    expect(losses[1][5]).toBeLessThan(losses[1][0]);
-  });
+  (wasm ? it : it.skip)("the GPT bench's losses over 6 steps: bit-equal with and without norm1 joining the projection", () =>
+    expectGptLossesUnchanged(
+      (on) => (normLinearInModule_.enabled = on),
+      () => normLinearInModule_.forwards,
+    ));
 });

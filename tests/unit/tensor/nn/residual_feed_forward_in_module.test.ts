@@ -11,7 +11,7 @@ import { F as nnF, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { driverFor } from "../../../../lib/tensor/kernels/wasm/gemm";
 import { feedForwardInModule, feedForwardInModule_ } from "../../../../lib/tensor/nn/functional/feed_forward_in_module";
-import { expectSameBits, gptLossesOffAndOn, onSplittingPool } from "./in_module_helpers";
+import { expectGptLossesUnchanged, expectSameBits, expectSplitPoolSameBits } from "./in_module_helpers";
 
 const wasm = kernels.gemm !== null;
 
@@ -150,19 +150,11 @@ describe("pre-norm residual feed-forward block in the GEMM module's memory", () 
     expectSameBits(joined, separate);
   });
 
-  (wasm ? it : it.skip)("split on a thread pool (every job split): the single-thread bits", async () => {
-    const single = run(cases[0], 13);
-    const { result: split, splits } = await onSplittingPool(() => run(cases[0], 13));
-    expect(split.joined).toBe(2);
-    expect(splits).toBeGreaterThanOrEqual(6);
-    expectSameBits(split.values, single.values);
-  });
+  (wasm ? it : it.skip)("split on a thread pool (every job split): the single-thread bits", () => expectSplitPoolSameBits(() => run(cases[0], 13), (r) => r.joined));
 
-  (wasm ? it : it.skip)("the GPT bench's losses over 6 steps: bit-equal with and without the norm and residual joined", () => {
-    const before = feedForwardInModule_.normForwards;
-    const losses = gptLossesOffAndOn((on) => (feedForwardInModule_.preNorm = on));
-    expect(feedForwardInModule_.normForwards - before).toBe(12); // 2 layers x 6 steps, joined run only
-    expect(losses[1].every((l, i) => Object.is(l, losses[0][i]))).toBe(true);
-    expect(losses[1][5]).toBeLessThan(losses[1][0]);
-  });
+  (wasm ? it : it.skip)("the GPT bench's losses over 6 steps: bit-equal with and without the norm and residual joined", () =>
+    expectGptLossesUnchanged(
+      (on) => (feedForwardInModule_.preNorm = on),
+      () => feedForwardInModule_.normForwards,
+    ));
 });
