@@ -270,14 +270,16 @@ test("a reload while the submission waits for the grader goes on waiting, and sh
 
   const posted = page.waitForResponse((response) => response.url().endsWith(SUBMIT) && response.request().method() === "POST");
   await exercise(page).getByRole("button", { name: "Submit" }).click();
-  // The server has the submission and the page its id.
+  // The server has the submission; the page has its id once it shows the wait (the 202 reaching
+  // the browser comes before the page's script reads it: a reload in between cannot resume).
   expect((await posted).status()).toBe(202);
+  const line = exercise(page).getByTestId("submission-status").getByRole("status");
+  await expect(line).toHaveText(/The grader is busy: your submission is queued \(position \d\)\./);
 
   // The learner reloads while waiting. The page used to forget the submission: Submit enabled
   // again, no status, and the grade only on a later reload.
   await page.reload();
   await openLesson(page, TENSORS_LESSON);
-  const line = exercise(page).getByTestId("submission-status").getByRole("status");
   await expect(line).toHaveText(/The grader is busy: your submission is queued \(position \d\)\.|Grading…/);
   await expect(exercise(page).getByRole("button", { name: "Grading…" })).toBeDisabled();
   const results = exercise(page).getByTestId("submit-results");
