@@ -190,9 +190,21 @@ function train_knowledge_distillation(teacher: nn.Module, student: nn.Module, tr
   return losses;
 }
 
-function train_cosine_loss(teacher: nn.Module, student: nn.Module, train_loader: DataLoader<Tensor[], Tensor[]>, epochs: number, learning_rate: number, hidden_rep_loss_weight: number, ce_loss_weight: number): number[] {
+/**
+ * The tutorial's train_cosine_loss and train_mse_loss, which differ only in the loss between the
+ * student's and the teacher's hidden outputs (the teacher's logits are ignored by both).
+ */
+function trainOnHiddenOutputs(
+  teacher: nn.Module,
+  student: nn.Module,
+  train_loader: DataLoader<Tensor[], Tensor[]>,
+  epochs: number,
+  learning_rate: number,
+  hiddenLoss: (student_hidden: Tensor, teacher_hidden: Tensor, inputs: Tensor) => Tensor,
+  hidden_loss_weight: number,
+  ce_loss_weight: number,
+): number[] {
   const ce_loss = new nn.CrossEntropyLoss();
-  const cosine_loss = new nn.CosineEmbeddingLoss();
   const optimizer = new optim.Adam(student.parameters(), { lr: learning_rate });
   teacher.eval();
   student.train();
@@ -201,14 +213,11 @@ function train_cosine_loss(teacher: nn.Module, student: nn.Module, train_loader:
     let running_loss = 0.0;
     for (const [inputs, labels] of train_loader) {
       optimizer.zero_grad();
-      // Forward pass with the teacher model and keep only the hidden representation
-      const [, teacher_hidden_representation] = torch.no_grad(() => teacher(inputs) as [Tensor, Tensor]);
-      // Forward pass with the student model
-      const [student_logits, student_hidden_representation] = student(inputs) as [Tensor, Tensor];
-      // Calculate the cosine loss. Target is a vector of ones. From the loss formula above we can see that is the case where loss minimization leads to cosine similarity increase.
-      const hidden_rep_loss = cosine_loss(student_hidden_representation, teacher_hidden_representation, { target: torch.ones(inputs.size(0)) });
+      const [, teacher_hidden] = torch.no_grad(() => teacher(inputs) as [Tensor, Tensor]);
+      const [student_logits, student_hidden] = student(inputs) as [Tensor, Tensor];
+      const hidden_rep_loss = hiddenLoss(student_hidden, teacher_hidden, inputs);
       const label_loss = ce_loss(student_logits, labels);
-      const loss = hidden_rep_loss.mul(hidden_rep_loss_weight).add(label_loss.mul(ce_loss_weight));
+      const loss = hidden_rep_loss.mul(hidden_loss_weight).add(label_loss.mul(ce_loss_weight));
       loss.backward();
       optimizer.step();
       running_loss += loss.item() as number;
@@ -218,31 +227,16 @@ function train_cosine_loss(teacher: nn.Module, student: nn.Module, train_loader:
   return losses;
 }
 
+/** Target ones: minimising the cosine embedding loss raises the cosine similarity of the two. */
+function train_cosine_loss(teacher: nn.Module, student: nn.Module, train_loader: DataLoader<Tensor[], Tensor[]>, epochs: number, learning_rate: number, hidden_rep_loss_weight: number, ce_loss_weight: number): number[] {
+  const cosine_loss = new nn.CosineEmbeddingLoss();
+  const hiddenLoss = (student_hidden: Tensor, teacher_hidden: Tensor, inputs: Tensor) => cosine_loss(student_hidden, teacher_hidden, { target: torch.ones(inputs.size(0)) });
+  return trainOnHiddenOutputs(teacher, student, train_loader, epochs, learning_rate, hiddenLoss, hidden_rep_loss_weight, ce_loss_weight);
+}
+
 function train_mse_loss(teacher: nn.Module, student: nn.Module, train_loader: DataLoader<Tensor[], Tensor[]>, epochs: number, learning_rate: number, feature_map_weight: number, ce_loss_weight: number): number[] {
-  const ce_loss = new nn.CrossEntropyLoss();
   const mse_loss = new nn.MSELoss();
-  const optimizer = new optim.Adam(student.parameters(), { lr: learning_rate });
-  teacher.eval();
-  student.train();
-  const losses: number[] = [];
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    let running_loss = 0.0;
-    for (const [inputs, labels] of train_loader) {
-      optimizer.zero_grad();
-      // Again ignore teacher logits
-      const [, teacher_feature_map] = torch.no_grad(() => teacher(inputs) as [Tensor, Tensor]);
-      // Forward pass with the student model
-      const [student_logits, regressor_feature_map] = student(inputs) as [Tensor, Tensor];
-      const hidden_rep_loss = mse_loss(regressor_feature_map, teacher_feature_map);
-      const label_loss = ce_loss(student_logits, labels);
-      const loss = hidden_rep_loss.mul(feature_map_weight).add(label_loss.mul(ce_loss_weight));
-      loss.backward();
-      optimizer.step();
-      running_loss += loss.item() as number;
-    }
-    losses.push(running_loss / train_loader.__len__());
-  }
-  return losses;
+  return trainOnHiddenOutputs(teacher, student, train_loader, epochs, learning_rate, (regressor_feature_map, teacher_feature_map) => mse_loss(regressor_feature_map, teacher_feature_map), feature_map_weight, ce_loss_weight);
 }
 
 const countParams = (m: nn.Module) => m.parameters().reduce((s, p) => s + p.numel(), 0);
