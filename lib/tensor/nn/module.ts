@@ -18,15 +18,16 @@
 import { markZeroGrad } from "../autograd/engine";
 import { record } from "../autograd/function";
 import { is_grad_enabled, no_grad } from "../autograd/grad_mode";
-import { isOptions, parseArgs, type PyArgs } from "../args";
+import { checkKeywords, isOptions, parseArgs, type PyArgs } from "../args";
 import { RuntimeError, TypeError_ } from "../errors";
 import { Tensor } from "../tensor";
 import type { DType } from "../dtype";
 import { Parameter } from "./parameter";
 import { checkDevice, parseModuleTo, unsupportedPrecision, type DeviceLike, type ToOptions } from "./placement";
 import { addIndent, torchSize } from "./repr";
+import { empty_like } from "../ops/creation";
 import { anyGlobalHooks, backwardHooksOf, globalForwardHooks, globalForwardPreHooks } from "./global_hooks";
-import { anyPostHooks, incompatibleKeys, loadPostHooksOf, registerLoadPostHook, type LoadStateDictPostHook } from "./state_dict_hooks";
+import { anyPostHooks, IncompatibleKeysResult, incompatibleKeys, loadPostHooksOf, registerLoadPostHook, type LoadStateDictPostHook } from "./state_dict_hooks";
 
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown;
 export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
@@ -270,12 +271,30 @@ export class Module {
     return this.named_children().map(([, m]) => m);
   }
 
-  named_modules(memo: Set<Module> = new Set(), prefix = ""): [string, Module][] {
+  /**
+   * PyTorch's named_modules(memo=None, prefix='', remove_duplicate=True): each module once by its
+   * first path, or with remove_duplicate false every path a module is reachable by (a layer shared
+   * by two slots of a Sequential is listed under both names).
+   */
+  named_modules(
+    ...args: PyArgs<[memo?: Set<Module> | null, prefix?: string, remove_duplicate?: boolean], { memo?: Set<Module> | null; prefix?: string; remove_duplicate?: boolean }>
+  ): [string, Module][] {
+    const o = parseArgs<{ memo?: Set<Module> | null; prefix?: string; remove_duplicate?: boolean }>("named_modules", ["memo", "prefix", "remove_duplicate"], args);
+    const memo = o.memo ?? new Set<Module>();
+    if (!(memo instanceof Set)) throw new TypeError_(`named_modules(): argument 'memo' must be a set of modules or None, not ${typeName(memo)}`);
+    const prefix = o.prefix ?? "";
+    if (typeof prefix !== "string") throw new TypeError_(`named_modules(): argument 'prefix' must be str, not ${typeName(prefix)}`);
+    const removeDuplicate = flag("named_modules", "remove_duplicate", o.remove_duplicate, true);
+    return this._named_modules(memo, prefix, removeDuplicate);
+  }
+
+  private _named_modules(memo: Set<Module>, prefix: string, removeDuplicate: boolean): [string, Module][] {
     if (memo.has(this)) return [];
-    memo.add(this);
+    if (removeDuplicate) memo.add(this);
     const out: [string, Module][] = [[prefix, this]];
-    for (const [name, child] of this.named_children()) {
-      out.push(...child.named_modules(memo, prefix ? `${prefix}.${name}` : name));
+    // every (name, child) slot, as PyTorch walks _modules; the memo drops repeats when asked to
+    for (const [name, child] of this._own_children()) {
+      out.push(...child._named_modules(memo, prefix ? `${prefix}.${name}` : name, removeDuplicate));
     }
     return out;
   }
@@ -414,6 +433,22 @@ export class Module {
     return this;
   }
 
+  /**
+   * to_empty(*, device): every parameter and buffer replaced by an uninitialised tensor of its
+   * shape and dtype on `device` (PyTorch's way to materialise a module built on the 'meta'
+   * device). Only the CPU exists here, so modules are never on 'meta' and other devices raise.
+   */
+  to_empty(...args: PyArgs<[], { device: DeviceLike }>): this {
+    if (args.length !== 1 || !isOptions(args[0])) {
+      throw new TypeError_(`to_empty() takes 1 positional argument but ${args.length + 1} were given (device is keyword-only: to_empty({ device: "cpu" }))`);
+    }
+    checkKeywords("to_empty", args[0], ["device"]);
+    const { device } = args[0] as { device?: DeviceLike };
+    if (device === undefined) throw new TypeError_("to_empty() missing 1 required keyword-only argument: 'device'");
+    checkDevice(device, "to_empty");
+    return this._apply_to_tensors((t) => empty_like(t));
+  }
+
   /** Always raises: there is no GPU (the message says so and what to do instead). */
   cuda(device?: number | string): this {
     checkDevice(typeof device === "number" ? `cuda:${device}` : (device ?? "cuda"), "cuda");
@@ -522,7 +557,7 @@ export class Module {
         for (const [target, src] of copies) target.copy_(src);
       });
     }
-    return { missing_keys, unexpected_keys };
+    return new IncompatibleKeysResult(missing_keys, unexpected_keys);
   }
 
   /** hook(module, incompatible_keys) after load_state_dict has loaded this module (nn/state_dict_hooks.ts). */

@@ -13,6 +13,21 @@ export interface IncompatibleKeysLists {
   missing_keys: string[];
   unexpected_keys: string[];
 }
+/**
+ * What load_state_dict returns: PyTorch's _IncompatibleKeys namedtuple, which prints as
+ * `<All keys matched successfully>` when both lists are empty (print(model.load_state_dict(sd))).
+ */
+export class IncompatibleKeysResult implements IncompatibleKeysLists {
+  constructor(
+    public missing_keys: string[],
+    public unexpected_keys: string[],
+  ) {}
+  toString(): string {
+    if (this.missing_keys.length === 0 && this.unexpected_keys.length === 0) return "<All keys matched successfully>";
+    const list = (keys: string[]) => `[${keys.map((k) => `'${k}'`).join(", ")}]`;
+    return `_IncompatibleKeys(missing_keys=${list(this.missing_keys)}, unexpected_keys=${list(this.unexpected_keys)})`;
+  }
+}
 export type LoadStateDictPostHook = (module: Module, incompatible_keys: IncompatibleKeysLists) => unknown;
 
 const postHooks = new WeakMap<Module, Map<number, LoadStateDictPostHook>>();

@@ -12,6 +12,7 @@ import { is_grad_enabled } from "../autograd/grad_mode";
 import { Node } from "../autograd/node";
 import { allocStorage, bool, castValue, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
+import { checkInplaceOutsideInference } from "../inference_state";
 import { BinaryOp, type BinaryOpCode } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
 import { default_generator, type Generator } from "../random";
@@ -22,6 +23,7 @@ import { index_put, type IndexSpec } from "./indexing";
 import { resultType, scalar } from "./util";
 
 function checkLeaf(self: Tensor, op: string): void {
+  checkInplaceOutsideInference(self);
   if (!is_grad_enabled()) return;
   if (self.requires_grad && self.is_leaf) {
     throw new RuntimeError(

@@ -8,6 +8,7 @@
 import { is_grad_enabled } from "../autograd/grad_mode";
 import { float64, int64, bool, type DType } from "../dtype";
 import { IndexError, RuntimeError, TypeError_ } from "../errors";
+import { checkInplaceOutsideInference } from "../inference_state";
 import { default_generator, type Generator } from "../random";
 import { broadcastShapes, fmtShape, normalizeDim } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
@@ -18,6 +19,7 @@ import { contiguousData, sumToShape } from "./util";
 import { where } from "./where";
 
 function checkLeafFor(self: Tensor, op: string): void {
+  checkInplaceOutsideInference(self);
   if (is_grad_enabled() && self.requires_grad && self.is_leaf) {
     throw new RuntimeError(`a leaf Variable that requires grad is being used in an in-place operation (${op}).`);
   }

@@ -3,6 +3,7 @@
  * indexes like PyTorch and state_dict keys read "0.weight".
  */
 import { IndexError, TorchError, TypeError_ } from "../../errors";
+import { isOptions } from "../../args";
 import { Tensor } from "../../tensor";
 import { Module } from "../module";
 import { Parameter } from "../parameter";
@@ -152,6 +153,8 @@ type Entries<V> = Record<string, V> | Map<string, V> | Iterable<readonly [string
 
 function entriesOf<V>(src: Entries<V>): [string, V][] {
   if (src instanceof Map) return [...src.entries()];
+  // another ModuleDict / ParameterDict (iterating one gives its keys, as in Python): its items in order
+  if (src instanceof Module && typeof (src as { items?: unknown }).items === "function") return (src as unknown as { items(): [string, V][] }).items();
   if (typeof (src as Iterable<unknown>)[Symbol.iterator] === "function") return [...(src as Iterable<readonly [string, V]>)].map(([k, v]) => [k, v]);
   return Object.entries(src as Record<string, V>);
 }
@@ -332,7 +335,12 @@ export class ParameterDict extends Module {
   }
 
   update(values: Entries<Tensor | Parameter>): this {
-    for (const [k, v] of entriesOf(values)) this.set(k, v);
+    // torch 1.13 adds a plain dict's items sorted by key (an OrderedDict, a ParameterDict or a
+    // sequence of pairs in order); a JS object literal is the plain dict, a Map the ordered one.
+    const plain = isOptions(values);
+    const entries = entriesOf(values);
+    if (plain) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [k, v] of entries) this.set(k, v);
     return this;
   }
 
