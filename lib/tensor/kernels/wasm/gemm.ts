@@ -14,7 +14,7 @@
  * thread, so the operands need not live in shared memory.
  */
 import { buildModule, type SharedMemoryImport } from "./assembler";
-import { MR as KERNEL_MR, NR as KERNEL_NR, gemmFunctions } from "./gemm_kernel";
+import { MR as KERNEL_MR, NR as KERNEL_NR, TILE_PANELS, gemmFunctions } from "./gemm_kernel";
 import { withBatch, type BatchFn } from "./gemm_batch";
 
 // Local copies: an imported binding can compile to a getter call (CommonJS interop), too slow for packing loops.
@@ -130,16 +130,28 @@ export function hostGemmModuleBytes(memory?: SharedMemoryImport): Uint8Array<Arr
   return null;
 }
 
-/** Row panels per kernel call. */
-const MB_BLOCK = MC / MR;
+/**
+ * Whether the single-thread runner's blocks of rows are whole multiples of the register tiles'
+ * TILE_PANELS panels (20 panels, 80 rows) rather than MC's 24 panels, of which 4 went through the
+ * narrower 4-row edge tile in every block (17 % of the rows of a large product). Benches switch it
+ * off to compare in one process.
+ */
+export const wholeTileBlocks = { enabled: true };
 
-/** The single-thread runner: MC-row blocks one after the other on this thread. */
+/** Row panels per kernel call of the single-thread runner (see wholeTileBlocks). */
+export function rowBlockPanels(): number {
+  const panels = MC / MR;
+  return wholeTileBlocks.enabled ? panels - (panels % TILE_PANELS) : panels;
+}
+
+/** The single-thread runner: blocks of rowBlockPanels() row panels one after the other on this thread. */
 export function localRunner(set: KernelFn, acc: KernelFn): GemmRunner {
   return {
     run(isAcc, a, b, c, mb, nb, kc, ldc) {
       const fn = isAcc ? acc : set;
-      for (let ib = 0; ib < mb; ib += MB_BLOCK) {
-        const rows = Math.min(MB_BLOCK, mb - ib);
+      const block = rowBlockPanels();
+      for (let ib = 0; ib < mb; ib += block) {
+        const rows = Math.min(block, mb - ib);
         fn(a + ib * kc * MR * 4, b, c + ib * MR * ldc * 4, rows, nb, kc, ldc * 4);
       }
     },

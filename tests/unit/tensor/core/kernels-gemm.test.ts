@@ -9,7 +9,8 @@ import { F, torch, type Tensor } from "../../../../lib/tensor/index";
 import { kernels, registerKernel } from "../../../../lib/tensor/kernels/registry";
 import { matmulStrided } from "../../../../lib/tensor/kernels/matmul";
 import { setConvChunkFloats } from "../../../../lib/tensor/kernels/conv_gemm";
-import { KC, MC, MR, NR, denseC, stridedA, stridedB } from "../../../../lib/tensor/kernels/wasm/gemm";
+import { KC, MC, MR, NR, createLocalGemm, denseC, rowBlockPanels, stridedA, stridedB, wholeTileBlocks } from "../../../../lib/tensor/kernels/wasm/gemm";
+import { TILE_PANELS } from "../../../../lib/tensor/kernels/wasm/gemm_kernel";
 
 const gemm = kernels.gemm;
 const describeWasm = gemm ? describe : describe.skip;
@@ -68,6 +69,33 @@ describeWasm("packed WebAssembly GEMM", () => {
       }
     });
   }
+
+  it("row blocks in whole register tiles give the bits of MC-row blocks, every row written", () => {
+    // A private single-thread driver: kernels.gemm may be a thread pool's in other files' order.
+    const local = createLocalGemm()!;
+    const [m, k, n] = [3 * MC + 4 * MR + 3, 2 * KC + 5, 3 * NR + 5];
+    const a = randomArray(m * k, 11);
+    const b = randomArray(k * n, 12);
+    const run = (whole: boolean): Float32Array => {
+      const was = wholeTileBlocks.enabled;
+      wholeTileBlocks.enabled = whole;
+      try {
+        expect(rowBlockPanels() % TILE_PANELS === 0).toBe(whole);
+        const out = new Float32Array(m * n).fill(Number.NaN);
+        local.gemm(m, n, k, stridedA(m, a, 0, k, 1), stridedB(n, b, 0, n, 1), denseC(m, n, out, 0));
+        return out;
+      } finally {
+        wholeTileBlocks.enabled = was;
+      }
+    };
+    const whole = run(true), mc = run(false);
+    expect(whole.some(Number.isNaN)).toBe(false);
+    expect(whole.every((x, i) => Object.is(x, mc[i]))).toBe(true);
+    const ref = reference(m, n, k, a, k, 1, b, n, 1);
+    let worst = 0;
+    for (let i = 0; i < m * n; i++) worst = Math.max(worst, Math.abs(whole[i] - ref[i]) / (1 + Math.abs(ref[i])));
+    expect(worst).toBeLessThan(2e-6 * Math.sqrt(k) + 1e-6);
+  });
 
   it("k = 0 gives zeros; matmul through the registry agrees with the plain-TS kernel", () => {
     const out = new Float32Array(6).fill(5);
