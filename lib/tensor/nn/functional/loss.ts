@@ -12,7 +12,8 @@ import { releaseScratch, takeScratch } from "../../buffer_pool";
 import { int64, type DType, type Storage } from "../../dtype";
 import { RuntimeError, ValueError } from "../../errors";
 import { kernels } from "../../kernels/registry";
-import { sumToShape } from "../../ops/util";
+import { createCrossEntropySimd } from "../../kernels/wasm/cross_entropy_simd";
+import { emptyForOverwrite, sumToShape } from "../../ops/util";
 import { Tensor } from "../../tensor";
 import { torchSize } from "../repr";
 import {
@@ -327,6 +328,17 @@ function targetRows(target: Tensor, outShape: readonly number[], fn: string, inp
  * captured variables), so V8 keeps them tight.
  */
 function logSumExpRows(x: Float32Array, M: number, C: number, ex: Float32Array, lse: Float64Array, invSum: Float64Array | null): void {
+  if (simdRows()) {
+    const sums = new Float64Array(M);
+    ceSimd!.forward(M, C, x, ex, lse, sums, (n, from, to) => kernels.unary.exp(n, from, to, 0, 0));
+    crossEntropyRows_.forwards++;
+    for (let i = 0; i < M; i++) {
+      const s = sums[i];
+      if (invSum) invSum[i] = 1 / s;
+      lse[i] += Math.log(s);
+    }
+    return;
+  }
   for (let i = 0; i < M; i++) {
     const base = i * C;
     let m = -Infinity;
@@ -343,6 +355,16 @@ function logSumExpRows(x: Float32Array, M: number, C: number, ex: Float32Array, 
     lse[i] += Math.log(s);
   }
 }
+
+/**
+ * The row passes above and the backward's a * (p - onehot) as WebAssembly (kernels/wasm/
+ * cross_entropy_simd.ts: the same arithmetic in the same order, so the same bits) on the
+ * WebAssembly backend (selectBackend("ts") clears kernels.gemm); `enabled` is for benches
+ * comparing the two in one process, the counts for tests.
+ */
+const ceSimd = createCrossEntropySimd();
+export const crossEntropyRows_ = { enabled: true, forwards: 0, backwards: 0 };
+const simdRows = (): boolean => ceSimd !== null && crossEntropyRows_.enabled && kernels.gemm !== null;
 
 /** r[base + c] = a * (p_c - [c = y]) with p_c = ex[base + c] * inv (float64 products). */
 function softmaxMinusOneHotRow(r: Storage, ex: Float32Array, base: number, C: number, a: number, inv: number, y: number): void {
@@ -445,6 +467,22 @@ function classLoss(
   const backward = (g: Tensor): Tensor => {
     const gd = opts.reduction === "none" ? data(g) : null;
     const g0 = gd ? 0 : scalarOf(g);
+    if (invSum && eps === 0 && simdRows()) {
+      // Every row's a * (p - onehot) in one call; ignored rows (y -1 there) stay zero.
+      const coef = new Float64Array(M), ys = new Int32Array(M);
+      for (let i = 0; i < M; i++) {
+        if (rowWeight[i] === 0 && y[i] === opts.ignore_index) {
+          ys[i] = -1;
+          continue;
+        }
+        coef[i] = ((gd ? gd[i] : g0) * (1 - eps) * rowWeight[i]) / (gd ? 1 : nllDen);
+        ys[i] = y[i];
+      }
+      const res = emptyForOverwrite(rows.shape, rows.dtype);
+      ceSimd!.backward(M, C, ex!, coef, invSum, ys, res._data as Float32Array);
+      crossEntropyRows_.backwards++;
+      return res;
+    }
     const res = empty(rows.shape, rows.dtype);
     const r = res._data;
     for (let i = 0; i < M; i++) {
