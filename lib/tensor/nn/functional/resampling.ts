@@ -2,7 +2,7 @@
  * Resampling and spatial transformers, as torch.nn.functional has them: interpolate (nearest,
  * nearest-exact, linear, bilinear, trilinear, bicubic, area; size or scale_factor; align_corners) with the
  * deprecated upsample / upsample_nearest / upsample_bilinear, pixel_shuffle /
- * pixel_unshuffle, affine_grid and grid_sample (2-D: bilinear or nearest; zeros, border or
+ * pixel_unshuffle, affine_grid and grid_sample (2-D: bilinear, nearest or bicubic; zeros, border or
  * reflection padding; gradients to input and grid).
  *
  * Everything is composed of differentiable tensor ops (index_select, gather, arithmetic), with
@@ -10,7 +10,8 @@
  * them (nearest's float32 scale included), so values match its (tests/fixtures/torch/nn/functional_resampling.json).
  */
 import { parseArgs, type PyArgs } from "../../args";
-import { bool, int64 } from "../../dtype";
+import { bool, int64, type DType } from "../../dtype";
+import { linspace } from "../../ops/creation";
 import { RuntimeError, TorchError, TypeError_, ValueError } from "../../errors";
 import { where } from "../../ops/where";
 import type { Tensor } from "../../tensor";
@@ -274,15 +275,16 @@ function warnAlignCorners(): void {
   );
 }
 
-/** -1..1 over n points; without align_corners the points are the pixel centres (scaled by (n - 1) / n). */
-function baseLine(n: number, alignCorners: boolean): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const v = n <= 1 ? -1 : -1 + (2 * i) / (n - 1);
-    out.push(alignCorners ? v : (v * (n - 1)) / n);
-  }
-  if (n === 1) out[0] = 0;
-  return out;
+/**
+ * -1..1 over n points; without align_corners the points are the pixel centres (scaled by (n - 1) / n).
+ * Computed as torch's _linspace_from_neg_one, in the grid's dtype: linspace, then * (n - 1) and
+ * / n, each rounded. At the identity transform grid_sample then lands on the same side of each
+ * pixel centre as PyTorch's, so the gradient reaching theta takes the same neighbour.
+ */
+function baseLine(n: number, alignCorners: boolean, dtype: DType): ArrayLike<number> {
+  if (n <= 1) return [0];
+  const line = linspace(-1, 1, n, { dtype });
+  return data(alignCorners ? line : line.mul(n - 1).div(n));
 }
 
 /**
@@ -304,8 +306,8 @@ export function affine_grid(theta: Tensor, ...args: PyArgs<[size: readonly numbe
     throw new ValueError(`Expected a batch of 2D affine matrices of shape Nx2x3 for size [${size.join(", ")}]. Got [${theta.shape.join(", ")}].`);
   }
   if (Math.min(...size) <= 0) throw new ValueError(`Expected non-zero, positive output size. Got [${size.join(", ")}]`);
-  const xs = baseLine(W, align);
-  const ys = baseLine(H, align);
+  const xs = baseLine(W, align, theta.dtype);
+  const ys = baseLine(H, align, theta.dtype);
   const base = empty([1, H * W, 3], theta.dtype);
   for (let i = 0; i < H; i++) {
     for (let j = 0; j < W; j++) {
@@ -358,7 +360,7 @@ function nearbyint(v: number): number {
 /**
  * F.grid_sample(input, grid, mode='bilinear', padding_mode='zeros', align_corners=None):
  * samples input (N, C, H, W) at grid (N, Ho, Wo, 2) positions ((x, y) in [-1, 1]); gradients
- * flow to input and (bilinear) to grid.
+ * flow to input and (bilinear, bicubic) to grid.
  */
 export function grid_sample(
   input: Tensor,
@@ -376,7 +378,6 @@ export function grid_sample(
   if (padding !== "zeros" && padding !== "border" && padding !== "reflection") {
     throw new ValueError(`nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or 'reflection', but got: '${padding}'`);
   }
-  if (mode === "bicubic") throw new NotImplementedError("grid_sample: mode 'bicubic' is not supported by this engine (use bilinear or nearest)");
   if (a.align_corners === undefined || a.align_corners === null) warnAlignCorners();
   const align = a.align_corners ?? false;
   if (input.dim() === 5) throw new NotImplementedError("grid_sample: only 4-D input (2-D sampling) is supported by this engine");
@@ -391,6 +392,7 @@ export function grid_sample(
   const [N, C, H, W] = input.shape;
   const [, Ho, Wo] = grid.shape;
   const P = Ho * Wo;
+  if (mode === "bicubic") return bicubicGridSample(input, grid, padding as GridSamplePadding, align);
   const ix = sourceIndex(grid.select(3, 0), W, padding as GridSamplePadding, align);
   const iy = sourceIndex(grid.select(3, 1), H, padding as GridSamplePadding, align);
   const flat = input.reshape(N, C, H * W);
@@ -436,6 +438,69 @@ export function grid_sample(
     const w = (dx ? wx1 : wx0).mul(dy ? wy1 : wy0).mul(inside);
     const term = values.mul(w);
     out = out ? out.add(term) : term;
+  }
+  return out!;
+}
+
+/** reflect() on a plain number (a bicubic tap's integer coordinate). */
+function reflectNumber(c: number, twiceLow: number, twiceHigh: number): number {
+  if (twiceLow === twiceHigh) return 0;
+  const min = twiceLow / 2;
+  const span = (twiceHigh - twiceLow) / 2;
+  const d = Math.abs(c - min);
+  const extra = d % span;
+  return Math.floor(d / span) % 2 === 0 ? extra + min : span - extra + min;
+}
+
+/** A bicubic tap's pixel coordinate after padding (PyTorch's compute_coordinates): clipped, reflected, or as is for zeros. */
+function padTap(c: number, size: number, padding: GridSamplePadding, align: boolean): number {
+  if (padding === "zeros") return c;
+  if (padding === "reflection") c = align ? reflectNumber(c, 0, 2 * (size - 1)) : reflectNumber(c, -1, 2 * size - 1);
+  return Math.min(Math.max(c, 0), size - 1);
+}
+
+/**
+ * grid_sample's bicubic mode as PyTorch 1.13's CPU kernel: the grid coordinate unnormalized with no
+ * padding, the 4x4 taps around floor(x), floor(y), each tap's coordinate padded on its own
+ * (border clips it, reflection folds it, zeros drops taps outside), weighted by the cubic
+ * convolution coefficients (A = -0.75) of the fractional parts. Gradients reach the input through
+ * the gathered values and the grid through the coefficients.
+ */
+function bicubicGridSample(input: Tensor, grid: Tensor, padding: GridSamplePadding, align: boolean): Tensor {
+  const [N, C, H, W] = input.shape;
+  const [, Ho, Wo] = grid.shape;
+  const P = Ho * Wo;
+  const unnormalize = (coord: Tensor, size: number): Tensor => (align ? coord.add(1).div(2).mul(size - 1) : coord.add(1).mul(size).sub(1).div(2));
+  const x = unnormalize(grid.select(3, 0), W);
+  const y = unnormalize(grid.select(3, 1), H);
+  const x0 = x.detach().floor();
+  const y0 = y.detach().floor();
+  const A = -0.75;
+  const conv1 = (t: Tensor): Tensor => t.mul(A + 2).sub(A + 3).mul(t).mul(t).add(1);
+  const conv2 = (t: Tensor): Tensor => t.mul(A).sub(5 * A).mul(t).add(8 * A).mul(t).sub(4 * A);
+  const coefficients = (t: Tensor): Tensor[] => [conv2(t.add(1)), conv1(t), conv1(t.neg().add(1)), conv2(t.neg().add(2))].map((c) => c.unsqueeze(1));
+  const cx = coefficients(x.sub(x0));
+  const cy = coefficients(y.sub(y0));
+  const xs0 = data(x0.contiguous());
+  const ys0 = data(y0.contiguous());
+  const flat = input.reshape(N, C, H * W);
+  const dt = floatType(input);
+  let out: Tensor | null = null;
+  for (let j = 0; j < 4; j++) {
+    for (let i = 0; i < 4; i++) {
+      const idx = empty([N, 1, P], int64);
+      const inside = empty([N, 1, Ho, Wo], dt);
+      for (let k = 0; k < N * P; k++) {
+        const px = padTap(xs0[k] - 1 + i, W, padding, align);
+        const py = padTap(ys0[k] - 1 + j, H, padding, align);
+        const ok = px >= 0 && px < W && py >= 0 && py < H;
+        idx._data[k] = ok ? py * W + px : 0;
+        inside._data[k] = ok ? 1 : 0;
+      }
+      const values = flat.gather(2, idx.expand([N, C, P])).reshape(N, C, Ho, Wo);
+      const term = values.mul(cx[i].mul(cy[j]).mul(inside));
+      out = out ? out.add(term) : term;
+    }
   }
   return out!;
 }
