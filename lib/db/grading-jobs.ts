@@ -67,11 +67,15 @@ async function viewOf(row: JobRow): Promise<View> {
 
 const learnerBusy: Refusal = { ok: false, status: 429, message: "Your previous submission is still being graded; wait for its result before submitting again" };
 
-/** A retry of a submission already stored (same id): its own job, if it is this learner's on this exercise. */
+/**
+ * A retry of a submission already stored (same id): its own job, if it is this learner's on this
+ * exercise. Anyone else's id is 404 "No such submission", as the poll answers it: the answer never
+ * tells whether another learner's submission exists.
+ */
 async function retried(id: string, key: ExerciseKey): Promise<Enqueued<SubmissionJob, GradeResult> | Refusal | null> {
   const row = await prisma.gradingJob.findUnique({ where: { id } });
   if (!row) return null;
-  if (row.userId !== key.userId || row.lessonSlug !== key.lessonSlug || row.exerciseId !== key.exerciseId) return { ok: false, status: 409, message: "This submission id is already used" };
+  if (row.userId !== key.userId || row.lessonSlug !== key.lessonSlug || row.exerciseId !== key.exerciseId) return { ok: false, status: 404, message: "No such submission" };
   return { ok: true, job: await viewOf(row) };
 }
 

@@ -31,7 +31,7 @@ export interface JobView<P, R> {
   result?: R;
 }
 
-export type Refusal = { ok: false; status: 409 | 429 | 503; message: string; retryAfterSeconds?: number };
+export type Refusal = { ok: false; status: 404 | 429 | 503; message: string; retryAfterSeconds?: number };
 export type Enqueued<P, R> = { ok: true; job: JobView<P, R> };
 
 export interface Owner {

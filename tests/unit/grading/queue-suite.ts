@@ -155,8 +155,8 @@ function suite(label: string): void {
       expect(await queue.enqueue({ learner: learner("x"), client: "X" }, payload, id)).toMatchObject({ ok: true, job: { id, status: "done", result: { score: 1 } } });
       expect(await prisma.gradingJob.count()).toBe(1);
       expect(await prisma.submission.count()).toBe(1);
-      // Another learner (or exercise) cannot take over the id.
-      expect(await queue.enqueue({ learner: learner("y"), client: "Y" }, { ...payload, key: { ...payload.key, userId: learner("y") } }, id)).toMatchObject({ ok: false, status: 409 });
+      // Another learner (or exercise) cannot take over the id, nor learn that it exists.
+      expect(await queue.enqueue({ learner: learner("y"), client: "Y" }, { ...payload, key: { ...payload.key, userId: learner("y") } }, id)).toMatchObject({ ok: false, status: 404, message: "No such submission" });
     });
 
     it("at most maxPerClient in flight per address, even when they arrive at once", async () => {

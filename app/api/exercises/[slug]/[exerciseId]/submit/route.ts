@@ -17,7 +17,8 @@ const FAILED_MESSAGE = "Grading failed on the server and nothing was recorded; s
 /**
  * Submit: the learner's code joins the grading queue (lib/grading/queue.ts), stored in the
  * database before anything else happens. With `submissionId` (a UUID the page chose), a retry of
- * a submission already stored is answered with that submission's state instead of a new one. The body is only
+ * a submission already stored is answered with that submission's state instead of a new one
+ * (404 for an id that is another learner's or another exercise's, as the poll answers). The body is only
  * `{ code }`: the grade is the server's, always. If grading finishes within
  * GRADER_SUBMIT_WAIT_MS (2.5 s) the answer is 200 { result, progress, submission: { id } };
  * otherwise 202 { submission: { id, status, position, queuedAt, elapsedMs } } and the page
