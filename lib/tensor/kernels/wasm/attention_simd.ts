@@ -12,13 +12,14 @@
  * The row sums (sum of exps, sum of ds * p) and the normalising products are float64 (f64x2
  * lanes), as the JS loops they replace: float32 sums moved a fixture gradient by 2-5e-5. Only the
  * order of the float64 additions differs (two lanes of even/odd positions), ~1e-16 relative.
- * exp is simd_exp.ts's Cephes expf (the bits of the exp kernel the JS path calls).
+ * exp is simd_exp.ts's Cephes expf (the bits of the exp kernel the JS path calls), in its form
+ * for x <= 0 (x - m is).
  * Pointers are bytes; S, L, i count floats / rows.
  */
 import { F32, I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
 import { kernelsOnMemory } from "./on_memory";
 import { instantiateOwnMemory } from "./own_memory";
-import { expF32x4 } from "./simd_exp";
+import { expNonPositiveF32x4 } from "./simd_exp";
 
 const F64 = 0x7c;
 const simd = (code: number) => [0xfd, ...uleb(code)];
@@ -113,13 +114,13 @@ const zeroTail = (base: number, j: number, endB: number, roundB: number, sB: num
 function softmaxForward(): WasmFunction {
   const P = 0, ROWS = 1, S = 2, L = 3, I = 4, CAUSAL = 5, SCALE = 6;
   const END = 7, FULLB = 8, ENDB = 9, ROUNDB = 10, SB = 11, J = 12;
-  const VM = 13, X = 14, KF = 15, R = 16, KI = 17, K1 = 18, ACC0 = 19, ACC1 = 20, VF = 21, V = 22;
+  const VM = 13, X = 14, KF = 15, R = 16, KI = 17, ACC0 = 19 /* 18: free */, ACC1 = 20, VF = 21, V = 22;
   const M = 23, XS = 24;
   const at = [...g(P), ...g(J), ...op.i32Add];
   /** The four floats at j: e = exp(x - m) (ANDed with the lane mask `mask` leaves, if any), stored and summed. */
   const expGroup = (mask: number[]) => [
     ...at, ...op.v128Load(0), ...g(VM), ...op.f32x4Sub, ...s(X),
-    ...expF32x4(X, KF, R, KI, K1), ...mask, ...s(V),
+    ...expNonPositiveF32x4(X, KF, R, KI), ...mask, ...s(V), // x - m <= 0 (or NaN)
     ...at, ...g(V), ...op.v128Store(0),
     ...g(ACC0), ...g(V), ...f64x2PromoteLowF32x4, ...f64x2Add, ...s(ACC0),
     ...g(ACC1), ...g(V), ...g(V), ...highHalf, ...f64x2PromoteLowF32x4, ...f64x2Add, ...s(ACC1),

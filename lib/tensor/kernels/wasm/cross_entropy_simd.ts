@@ -16,7 +16,7 @@
  */
 import { F32, I32, V128, buildModule, op, type WasmFunction } from "./assembler";
 import { instantiateOwnMemory } from "./own_memory";
-import { expF32x4 } from "./simd_exp";
+import { expNonPositiveF32x4 } from "./simd_exp";
 
 const F64 = 0x7c;
 const f32Load = [0x2a, 2, 0];
@@ -49,7 +49,7 @@ function forward(): WasmFunction {
   const X = 0, MAXES = 1, M = 2, C = 3;
   const ROW = 4, I = 5, J = 6, P = 7, M4 = 8, N4 = 9;
   const MAX = 10; // f32
-  const V = 11, KF = 12, R = 13, KI = 14, K1 = 15; // v128
+  const V = 11, KF = 12, R = 13, KI = 14; // v128
   const row = [
     // m = max over the row, as the JS loop: if (v > m) m = v (a NaN never is).
     ...op.f32Const(-Infinity), ...s(MAX),
@@ -68,7 +68,7 @@ function forward(): WasmFunction {
     ...g(X), ...s(P),
     ...times(N4, [
       ...g(P), ...op.v128Load(0), ...s(V),
-      ...g(P), ...expF32x4(V, KF, R, KI, K1), ...op.v128Store(0),
+      ...g(P), ...expNonPositiveF32x4(V, KF, R, KI), ...op.v128Store(0), // x - m <= 0 (or NaN)
       ...add(P, op.i32Const(16)),
     ]),
   ];
@@ -76,7 +76,7 @@ function forward(): WasmFunction {
     name: "ce_fwd",
     params: [I32, I32, I32, I32],
     results: [],
-    locals: [I32, I32, I32, I32, I32, I32, F32, V128, V128, V128, V128, V128],
+    locals: [I32, I32, I32, I32, I32, I32, F32, V128, V128, V128, V128],
     body: [
       ...g(X), ...s(ROW), ...g(M), ...s(I),
       ...times(I, row),

@@ -15,7 +15,7 @@
 import { I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
 import { kernelsOnMemory } from "./on_memory";
 import { instantiateOwnMemory } from "./own_memory";
-import { expF32x4, f32x4Pmax, f32x4Pmin } from "./simd_exp";
+import { expNonPositiveF32x4, f32x4Pmax, f32x4Pmin } from "./simd_exp";
 
 const ERF_P = [-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06, -5.69250639462346e-05, -7.34990630326855e-04, -2.95459980854025e-03, -1.60960333262415e-02];
 const ERF_Q = [-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03, -7.37332916720468e-03, -1.42647390514189e-02];
@@ -69,7 +69,7 @@ function geluValues(fma: boolean): WasmFunction {
 
 /** y = x * Phi(x) and d = Phi(x) + x * pdf(x). */
 function geluForward(fma: boolean): WasmFunction {
-  const X = 0, Y = 1, D = 2, N4 = 3, V = 4, T = 5, Q = 6, CDF = 7, KF = 8, R = 9, KI = 10, K1 = 11, MASK = 12;
+  const X = 0, Y = 1, D = 2, N4 = 3, V = 4, T = 5, Q = 6, CDF = 7, KF = 8, R = 9, KI = 10, MASK = 12; // 11: free
   const body = [
     ...phi(X, V, T, Q, CDF, fma),
     ...g(X), ...op.v128Load(0), ...s(V),
@@ -80,7 +80,8 @@ function geluForward(fma: boolean): WasmFunction {
     ...g(D),
     ...g(CDF),
     ...g(T), ...splat(-103), ...f32x4Ge, ...s(MASK),
-    ...g(V), ...expF32x4(T, KF, R, KI, K1, fma), ...g(MASK), ...v128And, ...op.f32x4Mul, ...splat(0.3989422804014327), ...op.f32x4Mul,
+    // exp(t) for t = -x^2 / 2 <= 0 (or NaN): the form for x <= 0.
+    ...g(V), ...expNonPositiveF32x4(T, KF, R, KI, fma), ...g(MASK), ...v128And, ...op.f32x4Mul, ...splat(0.3989422804014327), ...op.f32x4Mul,
     ...op.f32x4Add, ...op.v128Store(0),
     ...advance(X, 16), ...advance(Y, 16), ...advance(D, 16),
   ];
