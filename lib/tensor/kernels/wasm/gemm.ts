@@ -23,7 +23,10 @@ export const NR = KERNEL_NR;
 
 /** Steps of k per packed slice: one B panel (KC x NR floats = 8 KiB) stays in L1. */
 export const KC = 256;
-/** Rows per kernel call: an A block of MC x KC floats (144 KiB) stays in L2. */
+/**
+ * The A block's rows: MC x KC floats (96 KiB) stay in L2. Kernel calls take at most this many
+ * rows, in whole register tiles (rowBlockPanels, and the pool's row chunks): 80.
+ */
 export const MC = 24 * MR;
 
 /** Packs rows [0, m) of A for k steps [p0, p0 + kc) into panels: panel ib at dst + ib * kc * MR, row r of step p at + p * MR + r. */
