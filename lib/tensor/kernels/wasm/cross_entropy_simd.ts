@@ -9,14 +9,16 @@
  *       and r[y] = a * (ex[y] * inv - 1), a = coef[i]; a row with y < 0 (ignored) is zeroed.
  * The same arithmetic in the same order as loss.ts's JS loops (logSumExpRows and
  * softmaxMinusOneHotRow), so the same bits: the max and the shift are exact or one float32
- * rounding either way, the exps are the exp kernel's, the row sums are float64 in the same order.
+ * rounding either way, the exps are the exp kernel's, the row sums are float64 in the same order
+ * (four rows' sums at once, one chain each). The max runs by lanes: only the sign of a zero max
+ * may differ from the JS loop's, which changes no result.
  * Why: those loops cost ~1 ms of a small GPT's training step (1024 rows of 65 classes, ~9 ns a
  * logit in JS), about 3 % of it.
  * Pointers are bytes; M rows of C floats, maxes float32, sums / coef / inv float64, y int32.
  */
-import { F32, I32, V128, buildModule, op, type WasmFunction } from "./assembler";
+import { F32, I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
 import { instantiateOwnMemory } from "./own_memory";
-import { expNonPositiveF32x4 } from "./simd_exp";
+import { expNonPositiveF32x4, f32x4Pmax } from "./simd_exp";
 
 const F64 = 0x7c;
 const f32Load = [0x2a, 2, 0];
@@ -33,6 +35,7 @@ const f64PromoteF32 = [0xbb];
 const f32DemoteF64 = [0xb6];
 const f64Const = (v: number) => [0x44, ...new Uint8Array(new Float64Array([v]).buffer)];
 const i32LtS = [0x48];
+const f32x4ExtractLane = (lane: number) => [0xfd, ...uleb(0x1f), lane];
 const select = [0x1b];
 const ifElse = (then: number[], otherwise: number[]) => [0x04, 0x40, ...then, 0x05, ...otherwise, 0x0b];
 
@@ -47,20 +50,28 @@ const times = (count: number, body: number[]) => op.block([
 
 function forward(): WasmFunction {
   const X = 0, MAXES = 1, M = 2, C = 3;
-  const ROW = 4, I = 5, J = 6, P = 7, M4 = 8, N4 = 9;
-  const MAX = 10; // f32
-  const V = 11, KF = 12, R = 13, KI = 14; // v128
+  const ROW = 4, I = 5, J = 6, P = 7, N4 = 8, C4 = 9, CT = 10;
+  const MAX = 11, LANE = 12; // f32
+  const V = 13, KF = 14, R = 15, KI = 16, VM = 17; // v128
+  /** MAX = v > MAX ? v : MAX for the f32 on the stack (the JS loop's step: a NaN never is greater). */
+  const maxStep = [...s(LANE), ...g(LANE), ...g(MAX), ...g(LANE), ...g(MAX), ...f32Gt, ...select, ...s(MAX)];
   const row = [
-    // m = max over the row, as the JS loop: if (v > m) m = v (a NaN never is).
-    ...op.f32Const(-Infinity), ...s(MAX),
-    ...g(ROW), ...s(P), ...g(C), ...s(J),
-    ...times(J, [
-      ...g(P), ...f32Load, ...g(MAX), ...g(P), ...f32Load, ...g(MAX), ...f32Gt, ...select, ...s(MAX),
-      ...add(P, op.i32Const(4)),
-    ]),
+    // m = max over the row: four running maxima by lane (pmax(m, v) = m < v ? v : m, the JS
+    // step), then the lanes and the last C % 4 floats in order. Only the sign of a zero max can
+    // differ from the JS loop's, which changes no result (x - (+-0), and m + log(s), are the same).
+    ...op.f32Const(-Infinity), ...op.f32x4Splat, ...s(VM),
+    ...g(ROW), ...s(P), ...g(C4), ...s(J),
+    ...times(J, [...g(VM), ...g(P), ...op.v128Load(0), ...f32x4Pmax, ...s(VM), ...add(P, op.i32Const(16))]),
+    ...g(VM), ...f32x4ExtractLane(0), ...s(MAX),
+    ...[1, 2, 3].flatMap((l) => [...g(VM), ...f32x4ExtractLane(l), ...maxStep]),
+    ...g(CT), ...s(J),
+    ...times(J, [...g(P), ...f32Load, ...maxStep, ...add(P, op.i32Const(4))]),
     ...g(MAXES), ...g(MAX), ...f32Store, ...add(MAXES, op.i32Const(4)),
     // x - m in place (float32: the JS double difference rounded once is the same value).
-    ...g(ROW), ...s(P), ...g(C), ...s(J),
+    ...g(MAX), ...op.f32x4Splat, ...s(VM),
+    ...g(ROW), ...s(P), ...g(C4), ...s(J),
+    ...times(J, [...g(P), ...g(P), ...op.v128Load(0), ...g(VM), ...op.f32x4Sub, ...op.v128Store(0), ...add(P, op.i32Const(16))]),
+    ...g(CT), ...s(J),
     ...times(J, [...g(P), ...g(P), ...f32Load, ...g(MAX), ...f32Sub, ...f32Store, ...add(P, op.i32Const(4))]),
     ...add(ROW, [...g(C), ...op.i32Const(2), ...op.i32Shl]),
   ];
@@ -76,25 +87,42 @@ function forward(): WasmFunction {
     name: "ce_fwd",
     params: [I32, I32, I32, I32],
     results: [],
-    locals: [I32, I32, I32, I32, I32, I32, F32, V128, V128, V128, V128],
+    locals: [I32, I32, I32, I32, I32, I32, I32, F32, F32, V128, V128, V128, V128, V128],
     body: [
+      ...g(C), ...op.i32Const(2), ...op.i32ShrU, ...s(C4), ...g(C), ...op.i32Const(3), ...op.i32And, ...s(CT),
       ...g(X), ...s(ROW), ...g(M), ...s(I),
       ...times(I, row),
-      // Whole groups of four of the M C floats (M4 = M C; N4 = M C / 4).
-      ...g(M), ...g(C), ...op.i32Mul, ...op.localTee(M4), ...op.i32Const(2), ...op.i32ShrU, ...s(N4),
+      // Whole groups of four of the M C floats.
+      ...g(M), ...g(C), ...op.i32Mul, ...op.i32Const(2), ...op.i32ShrU, ...s(N4),
       ...exp,
     ],
   };
 }
 
 function sums(): WasmFunction {
-  const EX = 0, SUMS = 1, M = 2, C = 3, J = 4, SUM = 5;
-  const row = [
-    ...f64Const(0), ...s(SUM), ...g(C), ...s(J),
-    ...times(J, [...g(SUM), ...g(EX), ...f32Load, ...f64PromoteF32, ...f64Add, ...s(SUM), ...add(EX, op.i32Const(4))]),
-    ...g(SUMS), ...g(SUM), ...f64Store, ...add(SUMS, op.i32Const(8)),
+  const EX = 0, SUMS = 1, M = 2, C = 3, J = 4, Q = 5, RB = 6, P = 7;
+  const S0 = 8; // f64 x 4
+  /** S[k] += ex at P + k rows. */
+  const addRow = (k: number) => [...g(S0 + k), ...g(P), ...(k ? [...op.i32Const(k), ...g(RB), ...op.i32Mul, ...op.i32Add] : []), ...f32Load, ...f64PromoteF32, ...f64Add, ...s(S0 + k)];
+  const store = (k: number) => [...g(SUMS), ...g(S0 + k), ...f64Store, ...add(SUMS, op.i32Const(8))];
+  /** `rows` rows from EX at once, each summed left to right in its own chain (4 chains hide the add's latency). */
+  const rowsAtOnce = (rows: number) => [
+    ...Array.from({ length: rows }, (_, k) => [...f64Const(0), ...s(S0 + k)]).flat(),
+    ...g(EX), ...s(P), ...g(C), ...s(J),
+    ...times(J, [...Array.from({ length: rows }, (_, k) => addRow(k)).flat(), ...add(P, op.i32Const(4))]),
+    ...Array.from({ length: rows }, (_, k) => store(k)).flat(),
+    ...add(EX, [...op.i32Const(rows), ...g(RB), ...op.i32Mul]),
   ];
-  return { name: "ce_sums", params: [I32, I32, I32, I32], results: [], locals: [I32, F64], body: times(M, row) };
+  return {
+    name: "ce_sums", params: [I32, I32, I32, I32], results: [], locals: [I32, I32, I32, I32, F64, F64, F64, F64],
+    body: [
+      ...g(C), ...op.i32Const(2), ...op.i32Shl, ...s(RB),
+      ...g(M), ...op.i32Const(2), ...op.i32ShrU, ...s(Q),
+      ...times(Q, rowsAtOnce(4)),
+      ...g(M), ...op.i32Const(3), ...op.i32And, ...s(Q),
+      ...times(Q, rowsAtOnce(1)),
+    ],
+  };
 }
 
 function backward(): WasmFunction {
