@@ -19,7 +19,7 @@ import { markZeroGrad } from "../autograd/engine";
 import { record } from "../autograd/function";
 import { is_grad_enabled, no_grad } from "../autograd/grad_mode";
 import { checkKeywords, isOptions, parseArgs, type PyArgs } from "../args";
-import { RuntimeError, TypeError_ } from "../errors";
+import { RuntimeError, TorchError, TypeError_, ValueError } from "../errors";
 import { Tensor } from "../tensor";
 import type { DType } from "../dtype";
 import { Parameter } from "./parameter";
@@ -202,7 +202,27 @@ export class Module {
   }
 
   // ---- registration ---------------------------------------------------------------------
+  /**
+   * PyTorch's checks on a name being registered: a string, no ".", not empty, and not already an
+   * attribute of another kind (a method, a setting, a parameter registered as a buffer...).
+   * Returns nothing; raises KeyError / TypeError as torch.nn.Module does, before anything changes.
+   */
+  private _checkNewName(kind: "parameter" | "buffer" | "module", name: unknown, sameKind: (v: unknown) => boolean): void {
+    if (typeof name !== "string") throw new TypeError_(`${kind} name should be a string. Got ${typeName(name)}`);
+    if (name.includes(".")) throw new TorchError(`${kind} name can't contain "."${kind === "module" ? `, got: ${name}` : ""}`, "KeyError");
+    if (name === "") throw new TorchError(`${kind} name can't be empty string ""`, "KeyError");
+    const current = (this as unknown as Record<string, unknown>)[name];
+    // a class field not yet assigned (undefined) is a free slot, as an absent attribute in Python
+    if (name in this && current !== undefined && !sameKind(current)) throw new TorchError(`attribute '${name}' already exists`, "KeyError");
+  }
+
+  /** A null own slot that is not a buffer: a reserved parameter or module (register_parameter(name, null)). */
+  private _isReservedSlot(name: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this, name) && !this._buffer_names.has(name);
+  }
+
   register_parameter(name: string, param: Parameter | null): void {
+    this._checkNewName("parameter", name, (v) => v instanceof Parameter || (v === null && this._isReservedSlot(name)));
     if (param !== null && !(param instanceof Parameter)) {
       throw new TypeError_(`cannot assign '${typeName(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
     }
@@ -212,6 +232,7 @@ export class Module {
   /** Buffers are state that is saved but not trained (BatchNorm's running statistics). */
   register_buffer(name: string, tensor: Tensor | null, ...args: PyArgs<[persistent?: boolean], { persistent?: boolean }>): void {
     const persistent = flag("register_buffer", "persistent", parseArgs<{ persistent?: boolean }>("register_buffer", ["persistent"], args).persistent, true);
+    this._checkNewName("buffer", name, () => this._buffer_names.has(name));
     if (tensor !== null && !(tensor instanceof Tensor)) {
       throw new TypeError_(`cannot assign '${typeName(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
     }
@@ -223,7 +244,7 @@ export class Module {
     if (module !== null && !(module instanceof Module)) {
       throw new TypeError_(`${typeName(module)} is not a Module subclass`);
     }
-    if (name.includes(".")) throw new RuntimeError(`module name can't contain ".", got: ${name}`);
+    this._checkNewName("module", name, (v) => v instanceof Module || (v === null && this._isReservedSlot(name)));
     (this as unknown as Record<string, unknown>)[name] = module;
   }
 
@@ -347,7 +368,7 @@ export class Module {
     return target.split(".").reduce<Module>((mod, item) => {
       const next = (mod as unknown as Record<string, unknown>)[item];
       if (!(next instanceof Module)) {
-        throw new RuntimeError(`${mod._get_name()} has no attribute \`${item}\``);
+        throw new TorchError(`${mod._get_name()} has no attribute \`${item}\``, "AttributeError");
       }
       return next;
     }, this);
@@ -363,7 +384,7 @@ export class Module {
   // ---- modes and gradients --------------------------------------------------------------
   train(mode_or_options?: boolean | { mode?: boolean }): this {
     const mode = parseArgs<{ mode?: boolean }>("train", ["mode"], mode_or_options === undefined ? [] : [mode_or_options]).mode ?? true;
-    if (typeof mode !== "boolean") throw new TypeError_("training mode is expected to be boolean");
+    if (typeof mode !== "boolean") throw new ValueError("training mode is expected to be boolean");
     this.training = mode;
     for (const child of this.children()) child.train(mode);
     return this;
@@ -610,9 +631,14 @@ export function moduleTypeName(ctor: unknown): string {
   return c.name || "Module";
 }
 
+/** The Python type name PyTorch's messages show: 'int', 'float', 'str', 'torch.FloatTensor', a class name. */
 function typeName(v: unknown): string {
-  if (v === null) return "NoneType";
+  if (v === null || v === undefined) return "NoneType";
   if (Array.isArray(v)) return "list";
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "string") return "str";
+  if (v instanceof Tensor && !(v instanceof Parameter)) return v.type() as string;
   if (typeof v === "object") return (v as object).constructor?.name ?? "object";
   return typeof v;
 }

@@ -28,6 +28,7 @@ const ref = tutorialFixture<{
   load_all: string; loaded_equal: boolean; loaded_buffer2_kept: boolean;
   load_nonstrict: { missing: string[]; unexpected: string[]; str: string }; load_strict_error: Err; load_size_error: Err;
   to_empty: [number[], string, boolean, boolean, boolean];
+  registration_errors: Record<string, Err | null>; registration_after: string[][];
   hooks: { plain: FT; pre: FT; both: FT; removed: FT; x_grad: FT; x_grad_hooked: FT; w_grad_hooked: FT; after_set_to_none: boolean; requires_grad_off: boolean[] };
   autograd: {
     versions: number[]; inplace_error: Err; leaf: boolean[]; retained: [FT, boolean, FT]; nonleaf_requires_grad_error: Err; nonleaf_grad_none: boolean;
@@ -247,6 +248,44 @@ describe("Modules note: state", () => {
     expect(() => (e.to_empty as (...a: unknown[]) => unknown)("cpu")).toThrow(/device is keyword-only/);
     expect(() => (e.to_empty as (...a: unknown[]) => unknown)({})).toThrow(/missing 1 required keyword-only argument: 'device'/);
     expect(() => new nn.Linear(5, 3, { device: "meta" })).toThrow(/device 'meta' is not available/);
+  });
+});
+
+describe("Modules note: registration rules", () => {
+  it("bad names and values raise PyTorch's errors and register nothing", () => {
+    const m = new nn.Linear(2, 2);
+    m.register_buffer("z", null);
+    const e = ref.registration_errors;
+    const raises = (key: string, fn: () => unknown) => {
+      const [type, message] = e[key]!;
+      let caught: Error | null = null;
+      try {
+        fn();
+      } catch (err) {
+        caught = err as Error;
+      }
+      expect(caught, key).not.toBeNull();
+      expect([caught!.name, caught!.message], key).toEqual([type, message]);
+    };
+    const anyM = m as unknown as Record<string, (...a: unknown[]) => unknown>;
+    raises("buffer_dot", () => m.register_buffer("a.b", torch.zeros(1)));
+    raises("buffer_empty", () => m.register_buffer("", torch.zeros(1)));
+    raises("buffer_taken", () => m.register_buffer("weight", torch.zeros(1)));
+    raises("buffer_method", () => m.register_buffer("forward", torch.zeros(1)));
+    raises("buffer_int", () => anyM.register_buffer("x", 3));
+    raises("buffer_name_int", () => anyM.register_buffer(3, torch.zeros(1)));
+    raises("param_tensor", () => anyM.register_parameter("y", torch.zeros(1)));
+    raises("param_double_tensor", () => anyM.register_parameter("y", torch.zeros([1], { dtype: torch.float64 })));
+    raises("param_dot", () => m.register_parameter("a.b", null));
+    raises("param_on_buffer", () => m.register_parameter("z", null));
+    expect(e.param_replace).toBeNull();
+    m.register_parameter("bias", new nn.Parameter(torch.zeros(1))); // a parameter may replace a parameter
+    raises("module_taken", () => m.add_module("weight", new nn.ReLU()));
+    raises("module_dot", () => m.add_module("a.b", new nn.ReLU()));
+    raises("module_empty", () => m.add_module("", new nn.ReLU()));
+    raises("submodule", () => m.get_submodule("foo"));
+    raises("train_str", () => anyM.train("yes"));
+    expect([names(m.named_parameters()), names(m.named_buffers()), names(m.named_children())]).toEqual(ref.registration_after);
   });
 });
 
