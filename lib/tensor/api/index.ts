@@ -8,6 +8,7 @@
  *   torch_functional       nn.functional ops under torch.* in torch's own argument orders
  *   torch_utility_functions  torch.range, Size, typename, asarray, ...
  *   torch_1_13_names       torch 1.13 names across namespaces (profiler, lu, stft, memory formats, ...)
+ *   named_tensors          x.names ([null, ...]) and rename / refine_names of unnamed tensors; names refused
  * Importing this module installs the method aliases and, after every method is on the prototype,
  * the arity checks of fixed-signature methods (ops/fixed_arity.ts): index.ts imports it right after torch.ts.
  */
@@ -18,10 +19,12 @@ import { installTensorArityChecks, withFixedArityAll } from "../ops/fixed_arity"
 import { nextafter } from "../ops/nextafter";
 import * as windows from "../ops/windows";
 import { installAliasMethods } from "./alias_methods";
+import { installNamedTensors } from "./named_tensors";
 import { inplaceFunctions } from "./inplace";
 import { torchUtilityFunctions } from "./torch_utility_functions";
 
 installAliasMethods(Tensor.prototype);
+installNamedTensors(Tensor.prototype); // x.names / rename(null) for unnamed tensors; names themselves refused (named_tensors.ts)
 // After every method is on the prototype: fixed-signature methods refuse extra arguments (ops/fixed_arity.ts).
 installTensorArityChecks(Tensor.prototype);
 

@@ -149,12 +149,13 @@ class KeyError_ extends TorchError {
   }
 }
 
-type Entries<V> = Record<string, V> | Map<string, V> | Iterable<readonly [string, V]>;
+/** A dict's entries: an object, a Map, pairs, or another ModuleDict / ParameterDict (its items()). */
+type Entries<V> = Record<string, V> | Map<string, V> | Iterable<readonly [string, V]> | (Module & { items(): [string, V][] });
 
 function entriesOf<V>(src: Entries<V>): [string, V][] {
   if (src instanceof Map) return [...src.entries()];
   // another ModuleDict / ParameterDict (iterating one gives its keys, as in Python): its items in order
-  if (src instanceof Module && typeof (src as { items?: unknown }).items === "function") return (src as unknown as { items(): [string, V][] }).items();
+  if (src instanceof Module && typeof (src as { items?: unknown }).items === "function") return (src as { items(): [string, V][] }).items();
   if (typeof (src as Iterable<unknown>)[Symbol.iterator] === "function") return [...(src as Iterable<readonly [string, V]>)].map(([k, v]) => [k, v]);
   return Object.entries(src as Record<string, V>);
 }

@@ -43,7 +43,7 @@ function fgsm_attack(image: Tensor, epsilon: number, data_grad: Tensor): Tensor 
   return perturbed_image;
 }
 
-function test(model: Net, test_loader: torch.utils.data.DataLoader, epsilon: number): [number, number, [number, number][]] {
+function test(model: Net, test_loader: InstanceType<typeof torch.utils.data.DataLoader>, epsilon: number): [number, number, [number, number][]] {
   let correct = 0;
   const adv_examples: [number, number][] = [];
   for (const [data, target] of test_loader as Iterable<[Tensor, Tensor]>) {

@@ -363,11 +363,11 @@ describe("Autograd mechanics", () => {
       t.add_(1); // inside inference mode an inference tensor may change
       return t;
     });
-    const zBefore = z.tolist();
+    const zBefore = z.tolist() as number[];
     expect(() => z.add_(1)).toThrow(g.inference_inplace_error[1]);
     expect(() => z.index("0:1").mul_(2)).toThrow(g.inference_inplace_error[1]);
     expect(z.tolist()).toEqual(zBefore); // the refused update changed nothing
-    expect(z.clone().add_(1).tolist()).toEqual(zBefore.map((v) => (v as number) + 1)); // the message's advice works
+    expect(z.clone().add_(1).tolist()).toEqual(zBefore.map((v) => v + 1)); // the message's advice works
 
     torch.set_grad_enabled(false);
     expect([a.mul(2).requires_grad, torch.is_grad_enabled()]).toEqual(g.set_grad_fn);
