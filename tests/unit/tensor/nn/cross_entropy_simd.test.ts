@@ -7,9 +7,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { F, torch, type Tensor } from "../../../../lib/tensor/index";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
-import { crossEntropyRows_ } from "../../../../lib/tensor/nn/functional/loss";
+import { crossEntropyRows_, type CrossEntropyOptions } from "../../../../lib/tensor/nn/functional/loss";
 
-type Opts = Parameters<typeof F.cross_entropy>[2];
+type Opts = CrossEntropyOptions;
 
 function lossAndGrad(logits: Tensor, target: Tensor, opts: Opts, on: boolean): Float32Array[] {
   crossEntropyRows_.enabled = on;
