@@ -2,8 +2,8 @@
  * Resampling and spatial transformers, as torch.nn.functional has them: interpolate (nearest,
  * nearest-exact, linear, bilinear, trilinear, bicubic, area; size or scale_factor; align_corners) with the
  * deprecated upsample / upsample_nearest / upsample_bilinear, pixel_shuffle /
- * pixel_unshuffle, affine_grid and grid_sample (2-D: bilinear, nearest or bicubic; zeros, border or
- * reflection padding; gradients to input and grid).
+ * pixel_unshuffle, affine_grid and grid_sample (2-D: bilinear, nearest or bicubic; 3-D (5-D input):
+ * trilinear or nearest; zeros, border or reflection padding; gradients to input and grid).
  *
  * Everything is composed of differentiable tensor ops (index_select, gather, arithmetic), with
  * the sampling positions and weights computed exactly as PyTorch 1.13's CPU kernels compute
@@ -299,7 +299,7 @@ export function affine_grid(theta: Tensor, ...args: PyArgs<[size: readonly numbe
   if (a.align_corners === undefined || a.align_corners === null) warnAlignCorners();
   const align = a.align_corners ?? false;
   if (!theta.dtype.is_floating_point) throw new ValueError(`Expected theta to have floating point type, but got ${theta.dtype.name === "int64" ? "torch.int64" : String(theta.dtype)}`);
-  if (size.length === 5) throw new NotImplementedError("affine_grid: only 2-D grids (size of length 4) are supported by this engine");
+  if (size.length === 5) return affineGrid3d(theta, size, align);
   if (size.length !== 4) throw new NotImplementedError(`affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, respectively. Got size [${size.join(", ")}].`);
   const [N, , H, W] = size;
   if (theta.dim() !== 3 || theta.shape[0] !== N || theta.shape[1] !== 2 || theta.shape[2] !== 3) {
@@ -318,6 +318,31 @@ export function affine_grid(theta: Tensor, ...args: PyArgs<[size: readonly numbe
     }
   }
   return base.matmul(theta.transpose(1, 2)).reshape(N, H, W, 2);
+}
+
+/** affine_grid for a 5-D size (N, C, D, H, W): theta (N, 3, 4), a grid (N, D, H, W, 3) of (x, y, z). */
+function affineGrid3d(theta: Tensor, size: readonly number[], align: boolean): Tensor {
+  const [N, , D, H, W] = size;
+  if (theta.dim() !== 3 || theta.shape[0] !== N || theta.shape[1] !== 3 || theta.shape[2] !== 4) {
+    throw new ValueError(`Expected a batch of 3D affine matrices of shape Nx3x4 for size [${size.join(", ")}]. Got torch.Size([${theta.shape.join(", ")}]).`);
+  }
+  if (Math.min(...size) <= 0) throw new ValueError(`Expected non-zero, positive output size. Got [${size.join(", ")}]`);
+  const xs = baseLine(W, align, theta.dtype);
+  const ys = baseLine(H, align, theta.dtype);
+  const zs = baseLine(D, align, theta.dtype);
+  const base = empty([1, D * H * W, 4], theta.dtype);
+  for (let d = 0; d < D; d++) {
+    for (let i = 0; i < H; i++) {
+      for (let j = 0; j < W; j++) {
+        const k = ((d * H + i) * W + j) * 4;
+        base._data[k] = xs[j];
+        base._data[k + 1] = ys[i];
+        base._data[k + 2] = zs[d];
+        base._data[k + 3] = 1;
+      }
+    }
+  }
+  return base.matmul(theta.transpose(1, 2)).reshape(N, D, H, W, 3);
 }
 
 export type GridSampleMode = "bilinear" | "nearest" | "bicubic";
@@ -380,7 +405,7 @@ export function grid_sample(
   }
   if (a.align_corners === undefined || a.align_corners === null) warnAlignCorners();
   const align = a.align_corners ?? false;
-  if (input.dim() === 5) throw new NotImplementedError("grid_sample: only 4-D input (2-D sampling) is supported by this engine");
+  if (input.dim() === 5) return gridSample3d(input, grid, mode as GridSampleMode, padding as GridSamplePadding, align);
   if (input.dim() !== 4 || grid.dim() !== 4) {
     throw new RuntimeError(`grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but got input with sizes [${input.shape.join(", ")}] and grid with sizes [${grid.shape.join(", ")}]`);
   }
@@ -500,6 +525,65 @@ function bicubicGridSample(input: Tensor, grid: Tensor, padding: GridSamplePaddi
       const values = flat.gather(2, idx.expand([N, C, P])).reshape(N, C, Ho, Wo);
       const term = values.mul(cx[i].mul(cy[j]).mul(inside));
       out = out ? out.add(term) : term;
+    }
+  }
+  return out!;
+}
+
+/**
+ * grid_sample on 5-D input (N, C, D, H, W) with a grid (N, Do, Ho, Wo, 3) of (x, y, z): trilinear
+ * ('bilinear') or nearest, the same padding modes, as PyTorch 1.13's grid_sampler_3d; gradients to
+ * the input and (trilinear) to the grid. PyTorch has no bicubic mode in 3-D.
+ */
+function gridSample3d(input: Tensor, grid: Tensor, mode: GridSampleMode, padding: GridSamplePadding, align: boolean): Tensor {
+  const sizes = `input with sizes [${input.shape.join(", ")}] and grid with sizes [${grid.shape.join(", ")}]`;
+  if (input.dtype !== grid.dtype) throw new RuntimeError(`grid_sampler(): expected input and grid to have same dtype, but input has ${String(input.dtype)} and grid has ${String(grid.dtype)}`);
+  if (input.shape[0] !== grid.shape[0]) throw new RuntimeError(`grid_sampler(): expected grid and input to have same batch size, but got ${sizes}`);
+  if (grid.shape[grid.dim() - 1] !== 3) throw new RuntimeError(`grid_sampler(): expected grid to have size 3 in last dimension, but got grid with sizes [${grid.shape.join(", ")}]`);
+  if (grid.dim() !== 5) throw new RuntimeError(`grid_sampler(): expected 5D input and grid with same number of dimensions, but got ${sizes}`);
+  if (mode === "bicubic") throw new RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input");
+  const [N, C, D, H, W] = input.shape;
+  const [, Do, Ho, Wo] = grid.shape;
+  const P = Do * Ho * Wo;
+  const ix = sourceIndex(grid.select(4, 0), W, padding, align);
+  const iy = sourceIndex(grid.select(4, 1), H, padding, align);
+  const iz = sourceIndex(grid.select(4, 2), D, padding, align);
+  const flat = input.reshape(N, C, D * H * W);
+  const dt = floatType(input);
+  /** Values at integer voxel positions (N * P of each coordinate), 0 outside the volume. */
+  const sampleAt = (xs: ArrayLike<number>, ys: ArrayLike<number>, zs: ArrayLike<number>): { values: Tensor; inside: Tensor } => {
+    const idx = empty([N, 1, P], int64);
+    const inside = empty([N, 1, Do, Ho, Wo], dt);
+    for (let k = 0; k < N * P; k++) {
+      const [x, y, z] = [xs[k], ys[k], zs[k]];
+      const ok = x >= 0 && x < W && y >= 0 && y < H && z >= 0 && z < D;
+      idx._data[k] = ok ? (z * H + y) * W + x : 0;
+      inside._data[k] = ok ? 1 : 0;
+    }
+    return { values: flat.gather(2, idx.expand([N, C, P])).reshape(N, C, Do, Ho, Wo), inside };
+  };
+  if (mode === "nearest") {
+    const round = (t: Tensor) => Array.from(data(t.detach().contiguous()), nearbyint);
+    const { values, inside } = sampleAt(round(ix), round(iy), round(iz));
+    // flat in the grid: a never-taken where() branch gives the grid PyTorch's zero gradient
+    const never = empty([1], bool);
+    never._data[0] = 0;
+    return where(never, ix.add(iy).add(iz).unsqueeze(1), values.mul(inside));
+  }
+  const floors = [ix, iy, iz].map((c) => c.detach().floor());
+  const frac = [ix, iy, iz].map((c, i) => c.sub(floors[i]).unsqueeze(1)); // weight of the upper neighbour
+  const lower = frac.map((f) => f.neg().add(1));
+  const starts = floors.map((f) => data(f.contiguous()));
+  const shift = (v: ArrayLike<number>, d: number): number[] => Array.from(v, (u) => u + d);
+  let out: Tensor | null = null;
+  for (const dz of [0, 1]) {
+    for (const dy of [0, 1]) {
+      for (const dx of [0, 1]) {
+        const { values, inside } = sampleAt(shift(starts[0], dx), shift(starts[1], dy), shift(starts[2], dz));
+        const w = (dx ? frac[0] : lower[0]).mul(dy ? frac[1] : lower[1]).mul(dz ? frac[2] : lower[2]).mul(inside);
+        const term = values.mul(w);
+        out = out ? out.add(term) : term;
+      }
     }
   }
   return out!;

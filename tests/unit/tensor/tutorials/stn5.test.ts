@@ -3,7 +3,7 @@
  * digits, the localisation net's 8/10 channels, fc_loc 90 -> 32 -> 6 starting at the identity): the
  * eval-mode output and the gradients reaching theta, a rotated theta's resampling, and a short
  * training run on synthetic digits; then grid_sample's bicubic mode (every padding mode, both
- * align_corners) against torch and gradchecked in float64. Values from torch 1.13 (stn5.json,
+ * align_corners) and the volumetric (5-D) affine_grid / grid_sample against torch, gradchecked in float64. Values from torch 1.13 (stn5.json,
  * scripts/fixtures/tutorial5_fixtures.py).
  */
 import { describe, expect, it, vi } from "vitest";
@@ -17,6 +17,7 @@ type FT = { shape: number[]; data: number[] };
 const ref = tutorialFixture<{
   eval_out: FT; eval_loss: number; fc_loc2_bias_grad: FT; fc2_weight_grad: FT; transformed: FT;
   bicubic: Record<string, { out: FT; input_grad: FT; grid_grad: FT }>;
+  affine_grid_3d: Record<string, FT>; volumetric: Record<string, { out: FT; input_grad: FT; grid_grad: FT }>; volumetric_errors: Record<string, [string, string]>;
 }>("stn5.json");
 
 class Net extends nn.Module {
@@ -160,5 +161,50 @@ describe("grid_sample's bicubic mode", () => {
         expect(gradcheck(fn, [img, grid]), `${padding}, align_corners=${align}`).toBe(true);
       }
     }
+  });
+});
+
+describe("volumetric (5-D) affine_grid and grid_sample", () => {
+  it("match torch: a 3x4 theta's grid, trilinear and nearest sampling with every padding mode, values and gradients", () => {
+    torch.manual_seed(5);
+    const vol = torch.rand(2, 2, 3, 4, 5);
+    const vgrid = torch.rand(2, 2, 3, 4, 3).mul(2.6).sub(1.3);
+    const vw = torch.rand(2, 2, 2, 3, 4);
+    const theta3 = torch.rand(2, 3, 4).sub(0.5).add(torch.eye(3, 4));
+    for (const align of [false, true]) {
+      expectClose(F.affine_grid(theta3, [2, 2, 3, 4, 5], { align_corners: align }), ref.affine_grid_3d[align ? "True" : "False"].data, 1e-6, 1e-6, `affine_grid 3-D, align_corners=${align}`);
+    }
+    for (const mode of ["bilinear", "nearest"] as const) {
+      for (const padding of ["zeros", "border", "reflection"] as const) {
+        for (const align of [false, true]) {
+          const r = ref.volumetric[`${mode}_${padding}_${align ? "True" : "False"}`];
+          const i = vol.clone().requires_grad_();
+          const g = vgrid.clone().requires_grad_();
+          const o = F.grid_sample(i, g, { mode, padding_mode: padding, align_corners: align });
+          o.mul(vw).sum().backward();
+          const label = `${mode}, ${padding}, align_corners=${align}`;
+          expectClose(o, r.out.data, 1e-5, 1e-6, `${label}: output`);
+          expectClose(i.grad!, r.input_grad.data, 1e-5, 1e-6, `${label}: input.grad`);
+          expectClose(g.grad!, r.grid_grad.data, 1e-4, 1e-5, `${label}: grid.grad`);
+        }
+      }
+    }
+    const e = ref.volumetric_errors;
+    expect(() => F.affine_grid(torch.zeros(2, 2, 3), [2, 1, 3, 4, 5], { align_corners: false })).toThrow(e.theta[1]);
+    expect(() => F.grid_sample(vol, vgrid, { mode: "bicubic", align_corners: false })).toThrow(e.bicubic[1]);
+    expect(() => F.grid_sample(vol, torch.zeros(2, 2, 3, 4, 2), { align_corners: false })).toThrow(e.grid_last[1]);
+    expect(() => F.grid_sample(vol, torch.zeros(2, 2, 2, 3), { align_corners: false })).toThrow(e.grid_dims[1]);
+  });
+
+  it("a 3-D spatial transformer passes float64 gradchecks to the volume and theta", () => {
+    torch.manual_seed(6);
+    const vol = torch.rand(1, 2, 3, 3, 4, { dtype: torch.float64, requires_grad: true });
+    const theta = torch.rand(1, 3, 4, { dtype: torch.float64 }).sub(0.5).mul(0.4).add(torch.eye(3, 4, { dtype: torch.float64 })).requires_grad_();
+    for (const padding of ["zeros", "border", "reflection"] as const) {
+      const fn = (x: Tensor, th: Tensor) => F.grid_sample(x, F.affine_grid(th, [1, 2, 2, 3, 3], { align_corners: false }), { padding_mode: padding, align_corners: false });
+      expect(gradcheck(fn, [vol, theta]), padding).toBe(true);
+    }
+    const nearest = (x: Tensor) => F.grid_sample(x, F.affine_grid(theta.detach(), [1, 2, 2, 3, 3], { align_corners: true }), { mode: "nearest", align_corners: true });
+    expect(gradcheck(nearest, [vol])).toBe(true);
   });
 });
