@@ -16,6 +16,26 @@
 import { RuntimeError, TypeError_ } from "./errors";
 import { Tensor } from "./tensor";
 
+// The typed forms of what installMemoryFormats / installModuleMemoryFormat add at run time, so the
+// Channels Last tutorial's lines type-check in the editor: x.to({ memory_format }),
+// x.contiguous({ memory_format }) or x.contiguous(torch.channels_last), x.is_contiguous(...),
+// x.clone({ memory_format }) and model.to({ memory_format }).
+declare module "./tensor" {
+  interface TensorToOptions {
+    memory_format?: memory_format;
+  }
+  interface Tensor {
+    contiguous(memory_format: memory_format | { memory_format?: memory_format }): Tensor;
+    is_contiguous(memory_format: memory_format | { memory_format?: memory_format }): boolean;
+    clone(options: { memory_format?: memory_format }): Tensor;
+  }
+}
+declare module "./nn/placement" {
+  interface ToOptions {
+    memory_format?: memory_format;
+  }
+}
+
 /** Only the engine makes these (PyTorch: "cannot create 'torch.memory_format' instances"). */
 const INTERNAL = Symbol("memory_format.internal");
 
