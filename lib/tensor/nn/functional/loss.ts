@@ -16,6 +16,7 @@ import { createCrossEntropySimd } from "../../kernels/wasm/cross_entropy_simd";
 import { emptyForOverwrite, sumToShape } from "../../ops/util";
 import { Tensor } from "../../tensor";
 import { torchSize } from "../repr";
+import { logsigmoid } from "./activation_extra";
 import {
   checkReduction,
   checkTensor,
@@ -98,6 +99,8 @@ function pointwiseLoss(
   dt: DType,
   shape: readonly number[],
   derivative?: (x: Tensor, t: Tensor | null) => Tensor,
+  /** d(value)/d(target) in recorded ops when it is not minus d/d(input) (the BCE losses). */
+  targetDerivative?: (x: Tensor, t: Tensor) => Tensor,
 ): Tensor {
   const n = values.length;
   let out: Tensor;
@@ -128,7 +131,9 @@ function pointwiseLoss(
     ? (g: Tensor): (Tensor | null)[] => {
       const d = derivative(input, target);
       const gd = (reduction === "none" ? g : reduction === "mean" ? g.div(n) : g).mul(d);
-      const gt = inputs.length === 2 && target!.requires_grad ? sumToShape(gd.neg(), target!.shape) : null;
+      const scaledG = reduction === "none" ? g : reduction === "mean" ? g.div(n) : g;
+      const dt2 = targetDerivative && inputs.length === 2 ? scaledG.mul(targetDerivative(input, target!)) : gd.neg();
+      const gt = inputs.length === 2 && target!.requires_grad ? sumToShape(dt2, target!.shape) : null;
       return inputs.length === 1 ? [input.requires_grad ? gd : null] : [input.requires_grad ? gd : null, gt];
     }
     : null;
@@ -228,6 +233,8 @@ export function binary_cross_entropy(input: Tensor, target: Tensor, ...args: Wei
   const n = x.length;
   const values = new Float64Array(n);
   const d = needsGrad(input) ? new Float64Array(n) : null;
+  // a soft target that requires grad gets torch's -w logit(p) (unclamped, as binary_cross_entropy_target_backward)
+  const dT = needsGrad(target) ? new Float64Array(n) : null;
   for (let i = 0; i < n; i++) {
     const p = x[i];
     if (!(p >= 0 && p <= 1)) throw new RuntimeError("all elements of input should be between 0 and 1");
@@ -236,6 +243,7 @@ export function binary_cross_entropy(input: Tensor, target: Tensor, ...args: Wei
     const log1mP = Math.max(Math.log(1 - p), -100);
     values[i] = -wi * (t[i] * logP + (1 - t[i]) * log1mP);
     if (d) d[i] = (wi * (p - t[i])) / Math.max((1 - p) * p, 1e-12);
+    if (dT) dT[i] = wi * (Math.log1p(-p) - Math.log(p));
   }
   // PyTorch's derivative w (x - t) / max((1 - x) x, 1e-12), in recorded ops for create_graph.
   const weight = a.weight ?? null;
@@ -243,7 +251,11 @@ export function binary_cross_entropy(input: Tensor, target: Tensor, ...args: Wei
     const r = xx.sub(target).div(xx.neg().add(1).mul(xx).clamp({ min: 1e-12 }));
     return weight ? r.mul(weight) : r;
   };
-  return pointwiseLoss("BinaryCrossEntropyBackward0", input, null, reduction, values, d, null, dt, input.shape, derivative);
+  const targetDerivative = (xx: Tensor): Tensor => {
+    const r = xx.neg().log1p().sub(xx.log());
+    return weight ? r.mul(weight) : r;
+  };
+  return pointwiseLoss("BinaryCrossEntropyBackward0", input, target, reduction, values, d, dT, dt, input.shape, derivative, targetDerivative);
 }
 
 /**
@@ -266,12 +278,16 @@ export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, 
   const n = x.length;
   const values = new Float64Array(n);
   const d = needsGrad(input) ? new Float64Array(n) : null;
+  // a target that requires grad gets torch's w (-x), or w (log_sigmoid(-x) - pos_weight log_sigmoid(x))
+  const dT = needsGrad(target) ? new Float64Array(n) : null;
   for (let i = 0; i < n; i++) {
     const xi = x[i];
     const ti = t[i];
     const L = pw ? (pw[i] - 1) * ti + 1 : 1;
     const wi = w ? w[i] : 1;
-    values[i] = wi * ((1 - ti) * xi + L * (Math.log1p(Math.exp(-Math.abs(xi))) + Math.max(-xi, 0)));
+    const softplusNeg = Math.log1p(Math.exp(-Math.abs(xi))) + Math.max(-xi, 0); // -log_sigmoid(x)
+    values[i] = wi * ((1 - ti) * xi + L * softplusNeg);
+    if (dT) dT[i] = wi * (pw ? pw[i] * softplusNeg - (softplusNeg + xi) : -xi);
     if (d) {
       const sig = xi >= 0 ? 1 / (1 + Math.exp(-xi)) : Math.exp(xi) / (1 + Math.exp(xi));
       d[i] = wi * (L * sig - (pw ? pw[i] : 1) * ti);
@@ -285,7 +301,11 @@ export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, 
     const r = posWeight ? sig.mul(posWeight.sub(1).mul(target).add(1)).sub(target.mul(posWeight)) : sig.sub(target);
     return weight ? r.mul(weight) : r;
   };
-  return pointwiseLoss("BinaryCrossEntropyWithLogitsBackward0", input, null, reduction, values, d, null, dt, input.shape, derivative);
+  const targetDerivative = (xx: Tensor): Tensor => {
+    const r = posWeight ? logsigmoid(xx.neg()).sub(logsigmoid(xx).mul(posWeight)) : xx.neg();
+    return weight ? r.mul(weight) : r;
+  };
+  return pointwiseLoss("BinaryCrossEntropyWithLogitsBackward0", input, target, reduction, values, d, dT, dt, input.shape, derivative, targetDerivative);
 }
 
 interface ClassLossOptions {
