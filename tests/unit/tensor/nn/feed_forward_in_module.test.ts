@@ -12,7 +12,7 @@ import { F as nnF, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { driverFor } from "../../../../lib/tensor/kernels/wasm/gemm";
 import { feedForwardInModule, feedForwardInModule_ } from "../../../../lib/tensor/nn/functional/feed_forward_in_module";
-import { expectGptLossesUnchanged, expectSameBits, expectSplitPoolSameBits } from "./in_module_helpers";
+import { expectFloat64LayerGradcheck, expectGptLossesUnchanged, expectSameBits, expectSecondDerivativesClose, expectSplitPoolSameBits } from "./in_module_helpers";
 
 const wasm = kernels.gemm !== null;
 
@@ -111,32 +111,16 @@ describe("feed-forward block in the GEMM module's memory", () => {
     }
   });
 
-  it("float64 (the module path) passes gradcheck", () => {
-    torch.manual_seed(4);
-    const layer = new nn.TransformerEncoderLayer(4, 2, { dim_feedforward: 8, dropout: 0, activation: "gelu", batch_first: true, dtype: torch.float64 });
-    const x = torch.randn(2, 3, 4, { dtype: torch.float64, requires_grad: true });
-    expect(torch.autograd.gradcheck((t: Tensor) => layer(t), [x], { eps: 1e-6, atol: 1e-5 })).toBe(true);
-  });
+  it("float64 (the module path) passes gradcheck", () => expectFloat64LayerGradcheck({}));
 
-  (wasm ? it : it.skip)("create_graph: second derivatives through the plain ops equal the module path's", () => {
-    const c = cases[1];
-    const once = (): number[] => {
-      torch.manual_seed(6);
-      const layer = new nn.TransformerEncoderLayer(c.D, c.heads, { dim_feedforward: c.F, dropout: 0, activation: "gelu", batch_first: true });
-      const x = torch.randn(c.N, c.L, c.D, { requires_grad: true });
-      const [gx] = torch.autograd.grad(layer(x).square().sum(), [x], { create_graph: true });
-      const [gw] = torch.autograd.grad(gx!.square().sum(), [layer.linear1.weight]);
-      return Array.from(gw!._data as Float32Array);
-    };
-    feedForwardInModule_.enabled = false;
-    const modules = once();
-    feedForwardInModule_.enabled = true;
-    const before = feedForwardInModule_.forwards;
-    const fused = once();
-    expect(feedForwardInModule_.forwards - before).toBe(1);
-    // The first-order gradient is computed in plain ops here on both paths, but the second pass's grouping may differ: close, not bit-equal.
-    for (let i = 0; i < fused.length; i++) expect(Math.abs(fused[i] - modules[i])).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(modules[i])));
-  });
+  (wasm ? it : it.skip)("create_graph: second derivatives through the plain ops equal the module path's", () =>
+    expectSecondDerivativesClose(
+      cases[1],
+      { dim_feedforward: cases[1].F },
+      (l) => l.linear1.weight,
+      (on) => (feedForwardInModule_.enabled = on),
+      () => feedForwardInModule_.forwards,
+    ));
 
   (wasm ? it : it.skip)("a block larger than the GEMM memory so far (it grows in the forward and backward): the module path's bits", () => {
     // The op alone, against F.linear / F.gelu, on enough rows that its forward's regions (x, y and three

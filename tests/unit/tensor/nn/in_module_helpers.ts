@@ -4,6 +4,7 @@
  * every job, and over the GPT bench's training steps.
  */
 import { expect } from "vitest";
+import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { createThreadPool } from "../../../../lib/tensor/kernels/wasm/threads";
 import { gptStep } from "../../../../bench/gpt";
@@ -66,4 +67,46 @@ export async function expectSplitPoolSameBits<R extends { values: (Float32Array 
   expect(fused(split)).toBe(2);
   expect(splits).toBeGreaterThanOrEqual(6);
   expectSameBits(split.values, single.values);
+}
+
+/**
+ * A small encoder layer in float64 passes gradcheck: every fused path declines float64, so this
+ * checks the plain ops it falls back to. `layerOpts` adds to (or overrides) a GELU, batch-first layer.
+ */
+export function expectFloat64LayerGradcheck(layerOpts: Record<string, unknown>): void {
+  torch.manual_seed(4);
+  const layer = new nn.TransformerEncoderLayer(4, 2, { dim_feedforward: 8, dropout: 0, activation: "gelu", batch_first: true, dtype: torch.float64, ...layerOpts });
+  const x = torch.randn(2, 3, 4, { dtype: torch.float64, requires_grad: true });
+  expect(torch.autograd.gradcheck((t: Tensor) => layer(t), [x], { eps: 1e-6, atol: 1e-5 })).toBe(true);
+}
+
+/**
+ * create_graph through an encoder layer: with the fused path switched on (it ran once, by `runs`)
+ * the second derivative of |dL/dx|^2 with respect to `paramOf(layer)` is close to the one with it
+ * off. The first-order gradient is taken in plain ops on both paths (a fused op declines a graph
+ * that must be differentiated again), but the second pass may group its sums otherwise: close,
+ * not bit-equal.
+ */
+export function expectSecondDerivativesClose(
+  shape: { N: number; L: number; D: number; heads: number },
+  layerOpts: Record<string, unknown>,
+  paramOf: (layer: nn.TransformerEncoderLayer) => Tensor,
+  switchTo: (on: boolean) => void,
+  runs: () => number,
+): void {
+  const once = (): number[] => {
+    torch.manual_seed(6);
+    const layer = new nn.TransformerEncoderLayer(shape.D, shape.heads, { dropout: 0, activation: "gelu", batch_first: true, ...layerOpts });
+    const x = torch.randn(shape.N, shape.L, shape.D, { requires_grad: true });
+    const [gx] = torch.autograd.grad(layer(x).square().sum(), [x], { create_graph: true });
+    const [gw] = torch.autograd.grad(gx!.square().sum(), [paramOf(layer)]);
+    return Array.from(gw!._data as Float32Array);
+  };
+  switchTo(false);
+  const off = once();
+  switchTo(true);
+  const before = runs();
+  const on = once();
+  expect(runs() - before).toBe(1);
+  for (let i = 0; i < on.length; i++) expect(Math.abs(on[i] - off[i])).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(off[i])));
 }

@@ -13,7 +13,7 @@ import { driverFor } from "../../../../lib/tensor/kernels/wasm/gemm";
 import { attentionInModule } from "../../../../lib/tensor/nn/functional/attention_in_module";
 import { feedForwardInModule_ } from "../../../../lib/tensor/nn/functional/feed_forward_in_module";
 import { normLinearInModule, normLinearInModule_ } from "../../../../lib/tensor/nn/functional/norm_linear_in_module";
-import { expectGptLossesUnchanged, expectSameBits, expectSplitPoolSameBits } from "./in_module_helpers";
+import { expectFloat64LayerGradcheck, expectGptLossesUnchanged, expectSameBits, expectSecondDerivativesClose, expectSplitPoolSameBits } from "./in_module_helpers";
 
 const wasm = kernels.gemm !== null;
 
@@ -107,31 +107,16 @@ describe("pre-norm norm1 + packed q/k/v projection in the GEMM module's memory",
     expect(normLinearInModule_.forwards - before).toBe(wasm ? 1 : 0);
   });
 
-  it("float64 (the separate ops) passes gradcheck", () => {
-    torch.manual_seed(4);
-    const layer = new nn.TransformerEncoderLayer(4, 2, { dim_feedforward: 8, dropout: 0, activation: "gelu", batch_first: true, norm_first: true, dtype: torch.float64 });
-    const x = torch.randn(2, 3, 4, { dtype: torch.float64, requires_grad: true });
-    expect(torch.autograd.gradcheck((t: Tensor) => layer(t), [x], { eps: 1e-6, atol: 1e-5 })).toBe(true);
-  });
+  it("float64 (the separate ops) passes gradcheck", () => expectFloat64LayerGradcheck({ norm_first: true }));
 
-  (wasm ? it : it.skip)("create_graph: second derivatives through the plain ops equal the separate ops'", () => {
-    const c = cases[1];
-    const once = (): number[] => {
-      torch.manual_seed(6);
-      const layer = new nn.TransformerEncoderLayer(c.D, c.heads, { dim_feedforward: 2 * c.D, dropout: 0, activation: "gelu", batch_first: true, norm_first: true });
-      const x = torch.randn(c.N, c.L, c.D, { requires_grad: true });
-      const [gx] = torch.autograd.grad(layer(x).square().sum(), [x], { create_graph: true });
-      const [gw] = torch.autograd.grad(gx!.square().sum(), [layer.norm1.weight!]);
-      return Array.from(gw!._data as Float32Array);
-    };
-    normLinearInModule_.enabled = false;
-    const separate = once();
-    normLinearInModule_.enabled = true;
-    const before = normLinearInModule_.forwards;
-    const joined = once();
-    expect(normLinearInModule_.forwards - before).toBe(1);
-    for (let i = 0; i < joined.length; i++) expect(Math.abs(joined[i] - separate[i])).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(separate[i])));
-  });
+  (wasm ? it : it.skip)("create_graph: second derivatives through the plain ops equal the separate ops'", () =>
+    expectSecondDerivativesClose(
+      cases[1],
+      { dim_feedforward: 2 * cases[1].D, norm_first: true },
+      (l) => l.norm1.weight!,
+      (on) => (normLinearInModule_.enabled = on),
+      () => normLinearInModule_.forwards,
+    ));
 
   (wasm ? it : it.skip)("larger than the GEMM memory so far (it grows in the forward and backward): the separate ops' bits", () => {
     torch.manual_seed(8);

@@ -11,7 +11,7 @@ import { F as nnF, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { driverFor } from "../../../../lib/tensor/kernels/wasm/gemm";
 import { feedForwardInModule, feedForwardInModule_ } from "../../../../lib/tensor/nn/functional/feed_forward_in_module";
-import { expectGptLossesUnchanged, expectSameBits, expectSplitPoolSameBits } from "./in_module_helpers";
+import { expectFloat64LayerGradcheck, expectGptLossesUnchanged, expectSameBits, expectSecondDerivativesClose, expectSplitPoolSameBits } from "./in_module_helpers";
 
 const wasm = kernels.gemm !== null;
 
@@ -98,31 +98,16 @@ describe("pre-norm residual feed-forward block in the GEMM module's memory", () 
     expect(feedForwardInModule_.normForwards - before).toBe(wasm ? 1 : 0);
   });
 
-  it("float64 (the separate ops) passes gradcheck", () => {
-    torch.manual_seed(4);
-    const layer = new nn.TransformerEncoderLayer(4, 2, { dim_feedforward: 8, dropout: 0, activation: "gelu", batch_first: true, norm_first: true, dtype: torch.float64 });
-    const x = torch.randn(2, 3, 4, { dtype: torch.float64, requires_grad: true });
-    expect(torch.autograd.gradcheck((t: Tensor) => layer(t), [x], { eps: 1e-6, atol: 1e-5 })).toBe(true);
-  });
+  it("float64 (the separate ops) passes gradcheck", () => expectFloat64LayerGradcheck({ norm_first: true }));
 
-  (wasm ? it : it.skip)("create_graph: second derivatives through the plain ops equal the separate ops'", () => {
-    const c = cases[1];
-    const once = (): number[] => {
-      torch.manual_seed(6);
-      const layer = new nn.TransformerEncoderLayer(c.D, c.heads, { dim_feedforward: c.F, dropout: 0, activation: "gelu", batch_first: true, norm_first: true });
-      const x = torch.randn(c.N, c.L, c.D, { requires_grad: true });
-      const [gx] = torch.autograd.grad(layer(x).square().sum(), [x], { create_graph: true });
-      const [gw] = torch.autograd.grad(gx!.square().sum(), [layer.norm2.weight!]);
-      return Array.from(gw!._data as Float32Array);
-    };
-    feedForwardInModule_.preNorm = false;
-    const separate = once();
-    feedForwardInModule_.preNorm = true;
-    const before = feedForwardInModule_.normForwards;
-    const joined = once();
-    expect(feedForwardInModule_.normForwards - before).toBe(1);
-    for (let i = 0; i < joined.length; i++) expect(Math.abs(joined[i] - separate[i])).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(separate[i])));
-  });
+  (wasm ? it : it.skip)("create_graph: second derivatives through the plain ops equal the separate ops'", () =>
+    expectSecondDerivativesClose(
+      cases[1],
+      { dim_feedforward: cases[1].F, norm_first: true },
+      (l) => l.norm2.weight!,
+      (on) => (feedForwardInModule_.preNorm = on),
+      () => feedForwardInModule_.normForwards,
+    ));
 
   (wasm ? it : it.skip)("larger than the GEMM memory so far (it grows in the forward and backward): the separate ops' bits", () => {
     torch.manual_seed(8);
