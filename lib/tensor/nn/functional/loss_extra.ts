@@ -7,6 +7,7 @@
  * Every loss takes PyTorch's deprecated size_average / reduce pair as well as `reduction`.
  */
 import { parseArgs, type PyArgs } from "../../args";
+import { is_grad_enabled } from "../../autograd/grad_mode";
 import { int64 } from "../../dtype";
 import { RuntimeError, ValueError } from "../../errors";
 import { where } from "../../ops/where";
@@ -68,6 +69,10 @@ export function soft_margin_loss(input: Tensor, target: Tensor, ...args: SoftMar
   checkTensor(input, "soft_margin_loss");
   checkTensor(target, "soft_margin_loss", "target");
   const reduction = legacyReduction(parseLegacy("soft_margin_loss", args));
+  // ATen has no derivative in the target here (torch 1.13 refuses one that requires grad, before computing)
+  if (is_grad_enabled() && target.requires_grad) {
+    throw new RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to argument 'target'. This input cannot have requires_grad True.");
+  }
   return reduce(logsigmoid(target.mul(input)).neg(), reduction);
 }
 

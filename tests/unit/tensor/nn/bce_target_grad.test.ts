@@ -3,7 +3,8 @@
  * its gradient, as torch 1.13 does (binary_cross_entropy_target_backward: -w logit(p);
  * ..._with_logits_target_backward: -w x, or w (log_sigmoid(-x) - pos_weight log_sigmoid(x))): the
  * target got none before (found checking the autograd tutorial's BCE graph, tutorials/*5). Values from
- * torch 1.13 (tests/fixtures/torch/tutorials/gaps5.json, scripts/fixtures/tutorial5_fixtures.py).
+ * torch 1.13 (tests/fixtures/torch/tutorials/gaps5.json, scripts/fixtures/tutorial5_fixtures.py). And
+ * soft_margin_loss, which torch does not differentiate in the target, refuses one that requires grad.
  */
 import { describe, expect, it } from "vitest";
 import { gradcheck } from "../../../../lib/grading/gradcheck";
@@ -13,7 +14,10 @@ import { tutorialFixture } from "../tutorials/helpers";
 
 const F = nn.functional;
 type FT = { shape: number[]; data: number[] };
-const ref = tutorialFixture<{ bce_target: Record<string, { loss: FT; x_grad: FT; t_grad: FT }>; second_order_logits: FT; second_order_bce: FT }>("gaps5.json");
+const ref = tutorialFixture<{
+  bce_target: Record<string, { loss: FT; x_grad: FT; t_grad: FT }>; second_order_logits: FT; second_order_bce: FT;
+  soft_margin_target_error: [string, string]; soft_margin_no_grad: number;
+}>("gaps5.json");
 
 describe("BCE losses: the target's gradient", () => {
   it("equals torch's for every reduction, with and without weight and pos_weight", () => {
@@ -74,5 +78,17 @@ describe("BCE losses: the target's gradient", () => {
     expect(gradcheck((xi, ti) => F.binary_cross_entropy_with_logits(xi, ti, w, { pos_weight: pw }), [x, t])).toBe(true);
     expect(gradcheck((xi, ti) => F.binary_cross_entropy_with_logits(xi, ti, { reduction: "none" }), [x, t])).toBe(true);
     expect(gradcheck((pi, ti) => F.binary_cross_entropy(pi, ti, w, { reduction: "sum" }), [x.sigmoid(), t])).toBe(true);
+  });
+});
+
+describe("soft_margin_loss: no derivative in the target", () => {
+  it("refuses a target that requires grad as torch 1.13 does, and computes it under no_grad", () => {
+    torch.manual_seed(7);
+    const x = torch.randn(3, 4);
+    const t = torch.rand(3, 4);
+    expect(() => F.soft_margin_loss(x.clone().requires_grad_(), t.clone().requires_grad_())).toThrow(ref.soft_margin_target_error[1]);
+    const value = torch.no_grad(() => F.soft_margin_loss(x, t.clone().requires_grad_()).item() as number);
+    expect(value).toBeCloseTo(ref.soft_margin_no_grad, 6);
+    expect(F.soft_margin_loss(x.clone().requires_grad_(), t).requires_grad).toBe(true);
   });
 });
