@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { fetchAccount } from "../account/useAccount";
 import styles from "./versions.module.css";
 
 interface EarlierCell {
@@ -20,8 +21,10 @@ export function EarlierWork({ lessonSlug }: { lessonSlug: string }) {
 
   useEffect(() => {
     let cancelled = false;
-    fetch(`/api/lessons/${lessonSlug}/cells`, { cache: "no-store" })
-      .then((response) => (response.ok ? (response.json() as Promise<{ earlier?: EarlierCell[] }>) : { earlier: [] }))
+    // Without an identity the API would answer 401 (a console error) for nothing to show.
+    fetchAccount()
+      .then((user) => (user ? fetch(`/api/lessons/${lessonSlug}/cells`, { cache: "no-store" }) : null))
+      .then((response) => (response?.ok ? (response.json() as Promise<{ earlier?: EarlierCell[] }>) : { earlier: [] }))
       .then((body) => !cancelled && setEarlier(body.earlier ?? []))
       .catch(() => undefined);
     return () => {
