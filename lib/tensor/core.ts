@@ -41,7 +41,7 @@
  *
  * TENSOR PROPERTIES AND METHODS
  *   shape, size(dim?), dim(), ndim, numel(), dtype, device ("cpu"), requires_grad (get/set), grad,
- *   grad_fn (.name like "AddmmBackward0", .next_functions: PyTorch's [node, index] pairs, a leaf that requires grad as its
+ *   grad_fn (.name() like "AddmmBackward0", .next_functions: PyTorch's [node, index] pairs, a leaf that requires grad as its
  *   AccumulateGrad node, a constant as null), is_leaf, item(), tolist(), clone(), detach(),
  *   requires_grad_(flag=true), retain_grad(), register_hook(fn) -> { remove() }, backward(gradient?, { retain_graph }),
  *   contiguous(), is_contiguous(), data (detached alias; assignable), float(), double(), long(), bool(),

@@ -244,7 +244,7 @@ export function formatTensor(t: Tensor, prefix = "tensor("): string {
     if (!defaultDtype) suffixes.push(`dtype=${t.dtype}`);
     body = formatData(t, indent);
   }
-  if (t.grad_fn) suffixes.push(`grad_fn=<${t.grad_fn.name}>`);
+  if (t.grad_fn) suffixes.push(`grad_fn=<${t.grad_fn.name()}>`);
   else if (t.requires_grad) suffixes.push("requires_grad=True");
   return addSuffixes(prefix + body, suffixes, indent);
 }

@@ -5,7 +5,7 @@
  *     static forward(ctx, x) { const y = x.exp(); ctx.save_for_backward(y); return y; }
  *     static backward(ctx, g) { const [y] = ctx.saved_tensors; return g.mul(y); }
  *   }
- *   const y = Exp.apply(x);          // y.grad_fn.name === "ExpBackward"
+ *   const y = Exp.apply(x);          // y.grad_fn.name() === "ExpBackward"
  *
  * forward runs without recording; backward receives one gradient per output and returns one
  * gradient per forward argument (null for non-tensor arguments or inputs that need none).

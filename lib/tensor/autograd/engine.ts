@@ -172,8 +172,8 @@ function checkNaN(node: Node, grads: readonly (Tensor | null)[]): void {
   grads.forEach((gi, i) => {
     if (!gi || !gi.dtype.is_floating_point) return;
     if (gi.isnan().any().item()) {
-      const where = node.trace ? `\nThe forward call that created ${node.name}:\n${node.trace}` : "";
-      throw new RuntimeError(`Function '${node.name}' returned nan values in its ${i}th output.${where}`);
+      const where = node.trace ? `\nThe forward call that created ${node.name()}:\n${node.trace}` : "";
+      throw new RuntimeError(`Function '${node.name()}' returned nan values in its ${i}th output.${where}`);
     }
   });
 }
@@ -231,7 +231,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
         if (!edge || !gi) continue;
         const shape = node.inputShapes[i]!;
         if (!shapesEqual(shape, gi.shape)) {
-          throw new RuntimeError(`internal autograd error: ${node.name} returned a gradient of shape ${fmtShape(gi.shape)} for an input of shape ${fmtShape(shape)}`);
+          throw new RuntimeError(`internal autograd error: ${node.name()} returned a gradient of shape ${fmtShape(gi.shape)} for an input of shape ${fmtShape(shape)}`);
         }
         if (edge instanceof Node) addInto(pending, edge, gi, refs);
         else addInto(leafGrads, edge, gi, refs);

@@ -109,7 +109,7 @@ export function unpack_dual(tensor: Tensor, ...args: PyArgs<[], { level?: number
   if (used.length === 0) return unpacked(tensor.detach(), null);
   const linear = used.filter(([gi]) => gi.requires_grad);
   if (linear.length < used.length) {
-    const op = tensor.grad_fn ? tensor.grad_fn.name : "an op";
+    const op = tensor.grad_fn ? tensor.grad_fn.name() : "an op";
     throw new NotImplementedError(`forward AD: the tangent cannot be propagated through ${op} (its backward is not differentiable in this engine)`);
   }
   const [jt] = enable_grad(() => runBackward(linear.map(([gi]) => gi), linear.map(([, t]) => t.detach()), { retain_graph: true, capture: [u] }));

@@ -99,9 +99,9 @@ setNotDifferentiableMarker((node: Node, grad: Tensor, result: Tensor): Tensor =>
   const inputs = [grad, ...node.inputs.filter((t): t is Tensor => t !== null)];
   const out = result.detach();
   out._base = null;
-  return record(out, `${node.name}Backward`, inputs, () => {
+  return record(out, `${node.name()}Backward`, inputs, () => {
     throw new RuntimeError(
-      `the derivative of ${node.name} is not implemented for higher-order gradients: its gradient was computed ` +
+      `the derivative of ${node.name()} is not implemented for higher-order gradients: its gradient was computed ` +
         "with create_graph=True but cannot be differentiated again. Second derivatives are available for elementwise " +
         "math, activations, sum/mean, matmul/mm/addmm, softmax/log_softmax, views, cat/where, conv1d/conv2d/" +
         "conv_transpose, max/avg/adaptive pooling, vector and matrix norms and the mse/l1/cross-entropy/nll/bce losses; rewrite this step with those ops, or use a torch.autograd.Function with your own backward.",

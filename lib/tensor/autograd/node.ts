@@ -28,8 +28,11 @@ interface SavedTensor {
 }
 
 export class Node {
-  /** PyTorch's class name of the node, e.g. "AddmmBackward0". */
-  name: string;
+  /**
+   * PyTorch's class name of the node, e.g. "AddmmBackward0", read with name() as in PyTorch
+   * (`y.grad_fn.name()`); an op that reuses another op's node renames it here.
+   */
+  _name: string;
   /**
    * Where each input's gradient goes: the input's grad_fn as it was when the op ran (so a later
    * in-place op on the input cannot redirect it), the leaf tensor itself, or null when the
@@ -68,7 +71,7 @@ export class Node {
     higher: HigherOrder | null = null,
   ) {
     this.out = out;
-    this.name = name;
+    this._name = name;
     this.inputs = inputs;
     this.higher = higher;
     this.edges = inputs.map((t) => (t && t.requires_grad ? (t.grad_fn ?? t) : null));
@@ -77,9 +80,14 @@ export class Node {
     this.saved = saved.map((tensor) => ({
       tensor,
       version: tensor._ver.v,
-      producer: tensor === out ? name : tensor.grad_fn ? tensor.grad_fn.name : null,
+      producer: tensor === out ? name : tensor.grad_fn ? tensor.grad_fn.name() : null,
     }));
     this.held = registerNode(saved, out);
+  }
+
+  /** PyTorch's `grad_fn.name()`: the node's class name, "MulBackward0" for `y = x * 2`. */
+  name(): string {
+    return this._name;
   }
 
   /**
@@ -108,7 +116,7 @@ export class Node {
         "Trying to backward through the graph a second time (or directly access saved tensors after they have " +
           "already been freed). Saved intermediate values of the graph are freed when you call .backward() or " +
           `autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time ` +
-          `(here: backward({ retain_graph: true })). The freed node was ${this.name}.`,
+          `(here: backward({ retain_graph: true })). The freed node was ${this.name()}.`,
       );
     }
     for (const s of this.saved) {
@@ -121,7 +129,7 @@ export class Node {
         throw new RuntimeError(
           `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
             `[${typeName} [${t.shape.join(", ")}]]${who} is at version ${now}; expected version ${s.version} instead ` +
-            `(needed by ${this.name}).${op} Hint: use the out-of-place op (y = y.op(...)) or clone() the tensor before modifying it.`,
+            `(needed by ${this.name()}).${op} Hint: use the out-of-place op (y = y.op(...)) or clone() the tensor before modifying it.`,
         );
       }
     }
@@ -141,7 +149,7 @@ export class Node {
   }
 
   toString(): string {
-    return `<${this.name}>`;
+    return `<${this.name()}>`;
   }
 }
 

@@ -67,7 +67,7 @@ export function stack(tensors: readonly Tensor[], dim: number | { dim: number } 
   });
   const d = normalizeDim(dimArg, ref.dim() + 1);
   const out = cat(tensors.map((t) => t.unsqueeze(d)), d);
-  if (out.grad_fn) out.grad_fn.name = "StackBackward0";
+  if (out.grad_fn) out.grad_fn._name = "StackBackward0";
   return out;
 }
 

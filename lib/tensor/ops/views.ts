@@ -152,7 +152,7 @@ export function t(x: Tensor): Tensor {
   if (x.dim() > 2) throw new RuntimeError(`t() expects a tensor with <= 2 dimensions, but self is ${x.dim()}D`);
   if (x.dim() < 2) return shapeView(x, x.shape, x._strides, x._offset, "TBackward0", (g) => [g]);
   const v = transpose(x, 0, 1);
-  if (v.grad_fn) (v.grad_fn as { name: string }).name = "TBackward0";
+  if (v.grad_fn) v.grad_fn._name = "TBackward0";
   return v;
 }
 

@@ -97,10 +97,10 @@ describe("leaves, retain_grad and hooks", () => {
     const y = x.mul(2);
     expect(x.is_leaf).toBe(true);
     expect(y.is_leaf).toBe(false);
-    expect(y.grad_fn!.name).toBe("MulBackward0");
+    expect(y.grad_fn!.name()).toBe("MulBackward0");
     // PyTorch: ((<AccumulateGrad>, 0), (None, 0)): x's accumulator, and none for the constant 2
     const [[acc, i0], [none, i1]] = y.grad_fn!.next_functions;
-    expect([acc!.name, i0, none, i1]).toEqual(["AccumulateGrad", 0, null, 0]);
+    expect([acc!.name(), i0, none, i1]).toEqual(["AccumulateGrad", 0, null, 0]);
     expect((acc as unknown as { variable: unknown }).variable).toBe(x);
     expect(x.mul(3).grad_fn!.next_functions[0][0]).toBe(acc); // one accumulator per leaf
     expect(acc!.next_functions).toEqual([]);
@@ -161,7 +161,7 @@ describe("in-place ops and version counters", () => {
     y.add_(1).mul_(x); // y = (2x + 1) * x
     y.sum().backward();
     expect(x.grad!.tolist()).toEqual([5, 9, 13]); // 4x + 1
-    expect(y.grad_fn!.name).toBe("MulBackward0");
+    expect(y.grad_fn!.name()).toBe("MulBackward0");
   });
 
   it("optimizer-style updates reuse storage and bump the version", () => {

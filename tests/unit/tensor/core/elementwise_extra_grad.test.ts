@@ -96,10 +96,10 @@ describe("a1 elementwise ops: errors and non-differentiable results", () => {
   });
   it("grad_fn names follow PyTorch", () => {
     const x = torch.tensor([0.3, 0.6], { requires_grad: true });
-    expect(x.acos().grad_fn!.name).toBe("AcosBackward0");
-    expect(torch.addcmul(x, x, x).grad_fn!.name).toBe("AddcmulBackward0");
-    expect(torch.lerp(x, x.mul(2), x).grad_fn!.name).toBe("LerpBackward1");
-    expect(x.logit().grad_fn!.name).toBe("LogitBackward0");
+    expect(x.acos().grad_fn!.name()).toBe("AcosBackward0");
+    expect(torch.addcmul(x, x, x).grad_fn!.name()).toBe("AddcmulBackward0");
+    expect(torch.lerp(x, x.mul(2), x).grad_fn!.name()).toBe("LerpBackward1");
+    expect(x.logit().grad_fn!.name()).toBe("LogitBackward0");
   });
   it("lerp and logit keyword mistakes are Python's TypeErrors", () => {
     const x = torch.zeros(2);

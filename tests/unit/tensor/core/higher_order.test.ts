@@ -200,7 +200,7 @@ describe("torch.autograd.Function", () => {
     const x = torch.tensor([1, -2, 3], { dtype: torch.float64, requires_grad: true });
     const y = MulConst.apply(x, 3) as Tensor;
     expect(y.tolist()).toEqual([3, 12, 27]);
-    expect(y.grad_fn!.name).toBe("MulConstBackward");
+    expect(y.grad_fn!.name()).toBe("MulConstBackward");
     y.sum().backward();
     expect(x.grad!.tolist()).toEqual([6, -12, 18]);
     // No input needs grad: no node.
@@ -228,7 +228,7 @@ describe("torch.autograd.Function", () => {
     const P3 = Legendre3.apply;
     const x = torch.tensor([-0.5, 0.25, 1], { dtype: torch.float64, requires_grad: true });
     const y = P3(x) as Tensor;
-    expect(y.grad_fn!.name).toBe("Legendre3Backward");
+    expect(y.grad_fn!.name()).toBe("Legendre3Backward");
     y.sum().backward();
     expect(x.grad!.tolist()).toEqual([0.375, -1.03125, 6]);
     const { apply } = torch.autograd.Function;

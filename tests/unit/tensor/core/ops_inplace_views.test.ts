@@ -15,8 +15,8 @@ describe("CopySlices", () => {
     const y = x.mul(2);
     const row = y.index(0);
     row.mul_(3);
-    expect(y.grad_fn!.name).toBe("CopySlices");
-    expect(row.grad_fn!.name).toBe("AsStridedBackward0");
+    expect(y.grad_fn!.name()).toBe("CopySlices");
+    expect(row.grad_fn!.name()).toBe("AsStridedBackward0");
     expect(y._version).toBe(1);
     expect(y.tolist()).toEqual([[6, 12], [6, 8]]);
     y.mul(torch.tensor([[1, 2], [3, 4]], f64)).sum().backward();
@@ -36,7 +36,7 @@ describe("CopySlices", () => {
     const buf = torch.zeros([3], f64);
     buf.index("0:2").copy_(w.mul(w));
     expect(buf.requires_grad).toBe(true);
-    expect(buf.grad_fn!.name).toBe("CopySlices");
+    expect(buf.grad_fn!.name()).toBe("CopySlices");
     buf.mul(torch.tensor([10, 20, 30], f64)).sum().backward();
     expect(w.grad!.tolist()).toEqual([20, 80]);
   });
@@ -66,7 +66,7 @@ describe("CopySlices", () => {
     const y = x.mul(2);
     const a = y.index("0:2");
     y.mul_(3);
-    expect(a.grad_fn!.name).toBe("AsStridedBackward0");
+    expect(a.grad_fn!.name()).toBe("AsStridedBackward0");
     a.sum().backward();
     expect(x.grad!.tolist()).toEqual([6, 6, 0]); // torch 1.13: tensor([6., 6., 0.])
   });
@@ -121,7 +121,7 @@ describe("CopySlices", () => {
     const y = torch.tensor([2, 0, 1, 2], { dtype: torch.long });
     const probs = logits.softmax(1);
     const picked = probs.index(torch.arange(4), y);
-    expect(picked.grad_fn!.name).toBe("IndexBackward0");
+    expect(picked.grad_fn!.name()).toBe("IndexBackward0");
     const viaGather = probs.gather(1, y.unsqueeze(1)).squeeze(1);
     expectClose(picked, viaGather.tolist());
     picked.log().mean().neg().backward({ retain_graph: true });

@@ -83,7 +83,7 @@ describe("PReLU", () => {
       const a = tensorOf(c.slope, torch.float64, true);
       const y = F.prelu(x, a);
       expectClose(y, c.output, { rtol: 1e-12, label: `prelu ${i}` });
-      expect(y.grad_fn!.name).toBe("PreluBackward0");
+      expect(y.grad_fn!.name()).toBe("PreluBackward0");
       y.mul(tensorOf(c.weight)).sum().backward();
       expectClose(x.grad!, c.grad_input, { rtol: 1e-10, label: "grad input" });
       expectClose(a.grad!, c.grad_slope, { rtol: 1e-10, atol: 1e-12, label: "grad slope" });

@@ -47,7 +47,7 @@ describe("fused attention core", () => {
       const [q, k, v] = [heads(xq, H), heads(xk, H), heads(xv, H)];
       expect(fusedAttentionApplies(q, k, v, mask)).toBe(true);
       const fused = fusedAttention(q, k, v, mask, c.causal, 0.3);
-      expect(fused.grad_fn?.name).toBe("ScaledDotProductAttentionBackward0");
+      expect(fused.grad_fn?.name()).toBe("ScaledDotProductAttentionBackward0");
       const ref = reference(q, k, v, mask, c.causal, 0.3);
       expect(maxDiff(fused, ref)).toBeLessThan(1e-5);
       const w = torch.randn(...fused.shape);
@@ -94,7 +94,7 @@ describe("fused attention core", () => {
   it("SDPA and MultiheadAttention (need_weights: false) take the fused path and agree with the weights path", () => {
     torch.manual_seed(5);
     const q = torch.randn(2, 6, 8, { requires_grad: true });
-    expect(F.scaled_dot_product_attention(q, q, q, { is_causal: true }).grad_fn?.name).toBe("ScaledDotProductAttentionBackward0");
+    expect(F.scaled_dot_product_attention(q, q, q, { is_causal: true }).grad_fn?.name()).toBe("ScaledDotProductAttentionBackward0");
     const mha = new nn.MultiheadAttention(8, 2, { batch_first: true });
     const mask = torch.ones(6, 6, { dtype: torch.bool }).triu(1);
     const [fast] = mha(q, q, q, { attn_mask: mask, need_weights: false });

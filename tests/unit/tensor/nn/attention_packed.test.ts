@@ -50,7 +50,7 @@ describe("fused attention from a packed [N, L, 3E] projection", () => {
           const proj = xl.matmul(w.t());
           expect(packedAttentionApplies(proj, c.H, mask)).toBe(true);
           const out = packed ? fusedPackedAttention(proj, c.H, mask, c.causal, 0.4) : fusedAttention(...views(proj, c.H), mask, c.causal, 0.4);
-          expect(out.grad_fn?.name).toBe("ScaledDotProductAttentionBackward0");
+          expect(out.grad_fn?.name()).toBe("ScaledDotProductAttentionBackward0");
           const [gx] = torch.autograd.grad(out.mul(gOut).sum(), [xl]);
           return [out, gx!];
         };

@@ -76,7 +76,7 @@ describe("second derivatives vs PyTorch 1.13 (float64)", () => {
       // The convolutions' weight/input gradients and the pools' gradient are named like PyTorch's
       // (PyTorch's bias gradient shares the conv's node; ours is a sum).
       const named = c.kind === "lenet" ? [] : c.kind.startsWith("conv") ? [0, 1] : [0];
-      for (const i of named) expect(gs[i].grad_fn?.name, `grad_fn of grad ${i}`).toBe(c.grad_fns[i]);
+      for (const i of named) expect(gs[i].grad_fn?.name(), `grad_fn of grad ${i}`).toBe(c.grad_fns[i]);
       const h = gs.map((g, i) => g.mul(tensorOf(c.v[i])).sum()).reduce((a, b) => a.add(b));
       const hv = torch.autograd.grad(h, xs) as Tensor[];
       hv.forEach((g, i) => expectClose(g, c.hv[i], { rtol: 1e-9, atol: 1e-10, label: `second derivative ${i}` }));
@@ -89,8 +89,8 @@ describe("create_graph through convolution and pooling: API", () => {
     const x = r(2, 3, 6, 6).requires_grad_(true);
     const w = r(4, 3, 3, 3).requires_grad_(true);
     const [gx, gw] = torch.autograd.grad(F.conv2d(x, w).sum(), [x, w], null, { create_graph: true }) as Tensor[];
-    expect(gx.grad_fn?.name).toBe("ConvolutionBackwardBackward0");
-    expect(gw.grad_fn?.name).toBe("ConvolutionBackwardBackward0");
+    expect(gx.grad_fn?.name()).toBe("ConvolutionBackwardBackward0");
+    expect(gw.grad_fn?.name()).toBe("ConvolutionBackwardBackward0");
     const pools: [(t: Tensor) => Tensor, string][] = [
       [(t) => F.max_pool2d(t, 2), "MaxPool2DWithIndicesBackwardBackward0"],
       [(t) => F.avg_pool2d(t, 2), "AvgPool2DBackwardBackward0"],
@@ -99,7 +99,7 @@ describe("create_graph through convolution and pooling: API", () => {
     ];
     for (const [pool, name] of pools) {
       const [g] = torch.autograd.grad(pool(x).pow(2).sum(), [x], null, { create_graph: true }) as Tensor[];
-      expect(g.grad_fn?.name).toBe(name);
+      expect(g.grad_fn?.name()).toBe(name);
     }
   });
 

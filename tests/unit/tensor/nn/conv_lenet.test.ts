@@ -44,7 +44,7 @@ describe("LeNet-style CNN", () => {
     const logits = net(x);
     expect(logits.shape).toEqual([64, 10]);
     const loss = F.cross_entropy(logits, torch.randint(0, 10, [64]));
-    expect(loss.grad_fn!.name).toBe("NllLossBackward0");
+    expect(loss.grad_fn!.name()).toBe("NllLossBackward0");
     loss.backward();
     for (const [name, p] of net.named_parameters()) {
       expect(p.grad, name).not.toBeNull();

@@ -23,7 +23,7 @@ function oneByOne(seq: nn.Sequential, x: Tensor): Tensor {
 
 /** The fused op's node: the pool's name, with the convolution's three inputs (the unfused pool has one, the activation). */
 function fused(out: Tensor): boolean {
-  return out.grad_fn!.name === "MaxPool2DWithIndicesBackward0" && out.grad_fn!.next_functions.length === 3;
+  return out.grad_fn!.name() === "MaxPool2DWithIndicesBackward0" && out.grad_fn!.next_functions.length === 3;
 }
 
 /** Bitwise equality (NaN payloads aside): -0 and +0 differ. */

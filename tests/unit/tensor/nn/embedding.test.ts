@@ -30,7 +30,7 @@ describe("F.embedding vs PyTorch", () => {
         const w = tensorOf(c.weight, dtype, true);
         const y = F.embedding(idx, w, c.kwargs);
         expectClose(y, c.output, { ...tol, label: "output" });
-        expect(y.grad_fn?.name).toBe("EmbeddingBackward0");
+        expect(y.grad_fn?.name()).toBe("EmbeddingBackward0");
         weighted(y, c.out_weight, dtype).backward();
         expectClose(w.grad!, c.grad_weight, { ...tol, label: "grad_weight" });
         // max_norm rescales the looked-up rows of weight in place, as PyTorch does.

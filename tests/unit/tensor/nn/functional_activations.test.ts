@@ -83,8 +83,8 @@ describe("activation modules", () => {
 
   it("grad_fn names follow PyTorch", () => {
     const x = torch.randn(2, 2).requires_grad_(true);
-    expect(F.hardswish(x).grad_fn?.name).toBe("HardswishBackward0");
-    expect(F.mish(x).grad_fn?.name).toBe("MishBackward0");
-    expect(F.glu(x).grad_fn?.name).toBe("GluBackward0");
+    expect(F.hardswish(x).grad_fn?.name()).toBe("HardswishBackward0");
+    expect(F.mish(x).grad_fn?.name()).toBe("MishBackward0");
+    expect(F.glu(x).grad_fn?.name()).toBe("GluBackward0");
   });
 });

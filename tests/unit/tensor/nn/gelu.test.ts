@@ -15,7 +15,7 @@ function check(x: Tensor): void {
   const y64 = F.gelu(x64);
   const [g32] = torch.autograd.grad([y32], [x32], [g]);
   const [g64] = torch.autograd.grad([y64], [x64], [g.to(torch.float64)]);
-  expect(y32.grad_fn?.name).toBe("GeluBackward0");
+  expect(y32.grad_fn?.name()).toBe("GeluBackward0");
   const close = (a: Tensor, b: Tensor) => {
     const ad = a._data, bd = b._data;
     let nanMismatch = 0, worst = 0;

@@ -55,7 +55,7 @@ describe("BatchNorm1d vs PyTorch", () => {
 
   it("grad_fn is NativeBatchNormBackward0 and 1-sample batches are refused in training", () => {
     const bn = new nn.BatchNorm1d(4);
-    expect(bn(torch.randn(5, 4)).grad_fn!.name).toBe("NativeBatchNormBackward0");
+    expect(bn(torch.randn(5, 4)).grad_fn!.name()).toBe("NativeBatchNormBackward0");
     expect(() => bn(torch.randn(1, 4))).toThrow(/Expected more than 1 value per channel when training, got input size torch.Size\(\[1, 4\]\)/);
     expect(() => bn(torch.randn(2, 4, 3, 3))).toThrow(/expected 2D or 3D input \(got 4D input\)/);
     bn.eval();

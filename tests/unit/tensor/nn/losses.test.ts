@@ -64,12 +64,12 @@ describe("losses vs PyTorch", () => {
   it("grad_fn names match PyTorch's", () => {
     const x = torch.randn(3, 4, { requires_grad: true });
     const y = torch.tensor([0, 3, 1], { dtype: torch.long });
-    expect(F.cross_entropy(x, y).grad_fn!.name).toBe("NllLossBackward0");
-    expect(F.nll_loss(F.log_softmax(x, 1), y).grad_fn!.name).toBe("NllLossBackward0");
-    expect(F.mse_loss(x, torch.zeros(3, 4)).grad_fn!.name).toBe("MseLossBackward0");
-    expect(F.l1_loss(x, torch.zeros(3, 4)).grad_fn!.name).toBe("L1LossBackward0");
-    expect(F.binary_cross_entropy(torch.sigmoid(x), torch.ones(3, 4)).grad_fn!.name).toBe("BinaryCrossEntropyBackward0");
-    expect(F.binary_cross_entropy_with_logits(x, torch.ones(3, 4)).grad_fn!.name).toBe("BinaryCrossEntropyWithLogitsBackward0");
+    expect(F.cross_entropy(x, y).grad_fn!.name()).toBe("NllLossBackward0");
+    expect(F.nll_loss(F.log_softmax(x, 1), y).grad_fn!.name()).toBe("NllLossBackward0");
+    expect(F.mse_loss(x, torch.zeros(3, 4)).grad_fn!.name()).toBe("MseLossBackward0");
+    expect(F.l1_loss(x, torch.zeros(3, 4)).grad_fn!.name()).toBe("L1LossBackward0");
+    expect(F.binary_cross_entropy(torch.sigmoid(x), torch.ones(3, 4)).grad_fn!.name()).toBe("BinaryCrossEntropyBackward0");
+    expect(F.binary_cross_entropy_with_logits(x, torch.ones(3, 4)).grad_fn!.name()).toBe("BinaryCrossEntropyWithLogitsBackward0");
   });
 
   it("weight is the third positional argument, as in PyTorch", () => {

@@ -372,11 +372,11 @@ describe("F.linear and nn.Linear", () => {
     const b = tensorOf(lin.bias);
     const y = F.linear(x, w, b);
     expectClose(y, lin.output, { rtol: 1e-12 });
-    expect(y.grad_fn!.name).toBe(lin.grad_fn);
+    expect(y.grad_fn!.name()).toBe(lin.grad_fn);
     const y1 = F.linear(x.index(0), w, b);
-    expect(y1.grad_fn!.name).toBe(lin.grad_fn_1d);
+    expect(y1.grad_fn!.name()).toBe(lin.grad_fn_1d);
     expectClose(y1, lin.output_1d, { rtol: 1e-12 });
-    expect(F.linear(x, w).grad_fn!.name).toBe(lin.grad_fn_nobias);
+    expect(F.linear(x, w).grad_fn!.name()).toBe(lin.grad_fn_nobias);
     const m = new nn.Linear(3, 2).double();
     m.load_state_dict({ weight: w, bias: b });
     expect(String(m(x))).toContain("grad_fn=<AddmmBackward0>");

@@ -73,7 +73,7 @@ describe("The Fundamentals of Autograd", () => {
     expect(String(d.grad_fn!.next_functions[0][0])).toBe("<MulBackward0>");
     expect(String(d.grad_fn!.next_functions[0][0]!.next_functions[0][0])).toBe("<SinBackward0>");
     expect(String(b.grad_fn!.next_functions[0][0])).toBe("<AccumulateGrad>");
-    expect(c.grad_fn!.name).toBe("MulBackward0");
+    expect(c.grad_fn!.name()).toBe("MulBackward0");
     expect(a.grad_fn).toBeNull();
     out.backward();
     expectClose(a.grad!, torch.cos(a.detach()).mul(2).tolist() as number[], 1e-5, 1e-6, "a.grad");

@@ -282,7 +282,7 @@ describe("Double Backward with Custom Functions", () => {
     expect(torch.autograd.gradcheck(Cube.apply, xs)).toBe(true);
     expect(torch.autograd.gradgradcheck(Cube.apply, xs)).toBe(true);
     const [g] = torch.autograd.grad(Cube.apply(xs).sum(), xs, { create_graph: true });
-    expect(g!.grad_fn!.name).toBe("CubeBackwardBackward");
+    expect(g!.grad_fn!.name()).toBe("CubeBackwardBackward");
     const [gg] = torch.autograd.grad(g!.sum(), xs);
     expectClose(gg!, xs.detach().mul(6).flatten().tolist() as number[], 1e-12, 1e-12, "d2/dx2 x^3");
   });

@@ -211,7 +211,7 @@ describe("Learn the Basics: datasets, model, optimization, save and load", () =>
     const z = torch.matmul(x, w).add(b);
     const loss = torch.nn.functional.binary_cross_entropy_with_logits(z, y);
     expect(String(z.grad_fn)).toBe("<AddBackward0>"); // PyTorch adds " object at 0x...", an address
-    expect(loss.grad_fn?.name).toBe("BinaryCrossEntropyWithLogitsBackward0");
+    expect(loss.grad_fn?.name()).toBe("BinaryCrossEntropyWithLogitsBackward0");
     loss.backward();
     // d loss / d w[i, j] = sigmoid(z_j) / 3 for an all-ones input
     const expected = torch.sigmoid(z.detach()).div(3).expand(5, 3);

@@ -71,7 +71,7 @@ describe("Pruning Tutorial", () => {
     expect(layer.named_buffers().map(([n]) => n)).toEqual(["weight_mask"]);
     expectClose(attr(layer, "weight_mask"), ref.random_mask.data, ...exact, "weight_mask");
     expect(attr(layer, "weight")).not.toBeInstanceOf(nn.Parameter);
-    expect(attr(layer, "weight").grad_fn?.name).toBe("MulBackward0"); // print(layer.weight) shows grad_fn=<MulBackward0>
+    expect(attr(layer, "weight").grad_fn?.name()).toBe("MulBackward0"); // print(layer.weight) shows grad_fn=<MulBackward0>
     expectClose(attr(layer, "weight"), fromFixture(ref.conv1_weight).mul(fromFixture(ref.random_mask)).tolist() as number[], ...exact, "pruned weight");
     expect([...layer._forward_pre_hooks.values()].map((h) => h.constructor.name)).toEqual(["RandomUnstructured"]);
 

@@ -139,7 +139,7 @@ describe("Word embeddings", () => {
     const lookup_tensor = torch.tensor([word_to_ix.hello], { dtype: torch.long });
     const hello_embed = embeds(lookup_tensor);
     expectClose(hello_embed, ref.hello_embed, 1e-6, 1e-7, "hello");
-    expect(hello_embed.grad_fn?.name).toBe("EmbeddingBackward0");
+    expect(hello_embed.grad_fn?.name()).toBe("EmbeddingBackward0");
   });
 
   it("the N-gram language model on Sonnet 2: ten epoch losses and the 'beauty' embedding equal PyTorch's", () => {
