@@ -6,6 +6,7 @@ import { releaseScratch } from "../buffer_pool";
 import { dropHolds, registerNode } from "./activation_recycling";
 import type { Storage } from "../dtype";
 import { RuntimeError } from "../errors";
+import { inferenceState } from "../inference_state";
 import type { Tensor } from "../tensor";
 
 export type BackwardFn = (grad: Tensor) => (Tensor | null)[];
@@ -26,6 +27,25 @@ interface SavedTensor {
   /** The grad_fn name that produced the saved tensor, for the in-place error message. */
   producer: string | null;
 }
+
+/**
+ * PyTorch refuses to save an inference tensor (made under torch.inference_mode, or a view of one) for
+ * backward: it has no version counter, so an in-place change could not be detected. Raised when the
+ * op records its node, before the node exists or the output is tied to it (an in-place op has not
+ * written yet: it records on a snapshot first), so nothing changes.
+ */
+function checkNoInferenceSaved(saved: readonly Tensor[]): void {
+  for (const t of saved) {
+    if (inferenceState.tensors.has(t) || (t._base !== null && inferenceState.tensors.has(t._base))) {
+      throw new RuntimeError(
+        "Inference tensors cannot be saved for backward. To work around you can make a clone to get a normal tensor and use it in autograd.",
+      );
+    }
+  }
+}
+
+/** Nodes whose name() is qualified by PyTorch's C++ namespace (torch 1.13: AccumulateGrad, CopySlices). */
+const NAMESPACED_NODES = new Set(["AccumulateGrad", "CopySlices"]);
 
 export class Node {
   /**
@@ -70,6 +90,7 @@ export class Node {
     name: string, inputs: readonly (Tensor | null)[], fn: BackwardFn, saved: readonly Tensor[], out: Tensor | null = null,
     higher: HigherOrder | null = null,
   ) {
+    checkNoInferenceSaved(saved);
     this.out = out;
     this._name = name;
     this.inputs = inputs;
@@ -85,9 +106,12 @@ export class Node {
     this.held = registerNode(saved, out);
   }
 
-  /** PyTorch's `grad_fn.name()`: the node's class name, "MulBackward0" for `y = x * 2`. */
+  /**
+   * PyTorch's `grad_fn.name()`: the node's class name, "MulBackward0" for `y = x * 2`; the nodes PyTorch
+   * writes by hand in C++ carry their namespace ("torch::autograd::AccumulateGrad"), the printed form does not.
+   */
   name(): string {
-    return this._name;
+    return NAMESPACED_NODES.has(this._name) ? `torch::autograd::${this._name}` : this._name;
   }
 
   /**
@@ -149,7 +173,7 @@ export class Node {
   }
 
   toString(): string {
-    return `<${this.name()}>`;
+    return `<${this._name}>`;
   }
 }
 

@@ -100,7 +100,7 @@ describe("leaves, retain_grad and hooks", () => {
     expect(y.grad_fn!.name()).toBe("MulBackward0");
     // PyTorch: ((<AccumulateGrad>, 0), (None, 0)): x's accumulator, and none for the constant 2
     const [[acc, i0], [none, i1]] = y.grad_fn!.next_functions;
-    expect([acc!.name(), i0, none, i1]).toEqual(["AccumulateGrad", 0, null, 0]);
+    expect([acc!.name(), i0, none, i1]).toEqual(["torch::autograd::AccumulateGrad", 0, null, 0]);
     expect((acc as unknown as { variable: unknown }).variable).toBe(x);
     expect(x.mul(3).grad_fn!.next_functions[0][0]).toBe(acc); // one accumulator per leaf
     expect(acc!.next_functions).toEqual([]);

@@ -90,7 +90,7 @@ describe("60 Minute Blitz", () => {
     // print(loss.grad_fn); print(loss.grad_fn.next_functions[0][0]); print(loss.grad_fn.next_functions[0][0].next_functions[0][0])
     expect(loss.grad_fn!.name()).toBe("MseLossBackward0");
     expect(loss.grad_fn!.next_functions[0][0]!.name()).toBe("AddmmBackward0"); // Linear
-    expect(loss.grad_fn!.next_functions[0][0]!.next_functions[0][0]!.name()).toBe("AccumulateGrad"); // fc3.bias
+    expect(loss.grad_fn!.next_functions[0][0]!.next_functions[0][0]!.name()).toBe("torch::autograd::AccumulateGrad"); // fc3.bias
     expect(loss.grad_fn!.next_functions[1]).toEqual([null, 0]); // the target is a constant
 
     // Backprop
