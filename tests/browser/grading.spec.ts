@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, request as playwrightRequest, test, type APIRequestContext, type Page, type Request, type Response } from "@playwright/test";
 import { cell, openLesson, runCell, TENSORS_LESSON } from "./notebook";
 
 const LESSON_SLUG = "first-look-at-tensors";
@@ -299,6 +299,81 @@ test("a reload while the submission waits for the grader goes on waiting, and sh
   await expect(line).toHaveText("");
   // The loops end before the next test: it must not find the slots (or this address's four) taken.
   for (const [i, looper] of loopers.entries()) expect((await gradedLater(looper, ids[i])).result.status).toBe("time_limit");
+});
+
+test("a reload while the Submit POST is on its way sends the same submission again: graded once, whether the first POST arrived or not", async ({ page }) => {
+  test.setTimeout(150_000);
+  await openLesson(page, TENSORS_LESSON);
+  await typeIntoExercise(page, CORRECT);
+  const line = exercise(page).getByTestId("submission-status").getByRole("status");
+  const attempts = exercise(page).getByTestId("exercise-attempts");
+
+  /**
+   * Holds the page's next Submit POST until the page has reloaded: lost on the way (`reaches`
+   * false: the server never sees it) or answered by the server with the answer never delivered.
+   * Later POSTs (the page's resend) go through untouched. Answers the resend's response, once it
+   * has come back: from then on the server holds all it will of this submission.
+   */
+  async function submitAndReloadMidway(reaches: boolean): Promise<{ sentId: string; resent: Promise<Response> }> {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let intercepted = () => {};
+    const posted = new Promise<void>((resolve) => (intercepted = resolve));
+    let original: Request | null = null;
+    await page.route(
+      `**${SUBMIT}`,
+      async (route) => {
+        original = route.request();
+        const response = reaches ? await route.fetch() : null;
+        intercepted();
+        await held;
+        // The page that sent it is gone by now: there is no one to answer.
+        await (response ? route.fulfill({ response }) : route.abort()).catch(() => undefined);
+      },
+      { times: 1 },
+    );
+    await exercise(page).getByRole("button", { name: "Submit" }).click();
+    await posted;
+    // What the learner sees while the POST is out, then the reload.
+    await expect(line).toHaveText("Grading…");
+    // The id the page chose and kept before sending (the resend must carry the same).
+    const kept = await page.evaluate((key) => sessionStorage.getItem(key), `gradbook:pending-submission:${LESSON_SLUG}/${EXERCISE}`);
+    const sentId = (JSON.parse(kept ?? "{}") as { id?: string }).id;
+    expect(sentId).toMatch(/^[0-9a-f-]{36}$/);
+    const resent = page.waitForResponse((response) => response.url().endsWith(SUBMIT) && response.request().method() === "POST" && response.request() !== original, GRADED);
+    await page.reload();
+    release();
+    return { sentId: sentId!, resent };
+  }
+
+  // 1. The POST never reached the server: the reloaded page sends it, and it is graded.
+  const first = await submitAndReloadMidway(false);
+  const firstAnswer = await first.resent;
+  expect([200, 202]).toContain(firstAnswer.status());
+  expect((await firstAnswer.json()).submission.id).toBe(first.sentId);
+  const results = exercise(page).getByTestId("submit-results");
+  await expect(results.getByTestId("score")).toHaveText("1 / 1", GRADED);
+  await expect(attempts).toContainText("Attempts: 1 · best 1 / 1");
+  await expect(line).toHaveText("");
+  await expect(exercise(page).getByRole("button", { name: "Submit" })).toBeEnabled();
+
+  // 2. The server graded it but the answer was lost: the resend gets that grade, not a second one.
+  await openLesson(page, TENSORS_LESSON);
+  await typeIntoExercise(page, CORRECT);
+  const second = await submitAndReloadMidway(true);
+  const answer = await second.resent;
+  expect([200, 202]).toContain(answer.status());
+  expect((await answer.json()).submission.id).toBe(second.sentId);
+  await expect(exercise(page).getByRole("button", { name: "Submit" })).toBeEnabled(GRADED);
+  await expect(line).toHaveText("");
+  await expect(attempts).toContainText("Attempts: 2 · best 1 / 1");
+  await expect(results.getByTestId("score")).toHaveText("1 / 1");
+  // Two submissions in all on the server (the resend was answered with the first's grade), and nothing left to resume.
+  const progress = await (await page.request.get(`/api/exercises/${LESSON_SLUG}`)).json();
+  expect(progress.exercises[EXERCISE]).toMatchObject({ attempts: 2 });
+  await page.reload();
+  await expect(attempts).toContainText("Attempts: 2 · best 1 / 1", { timeout: 60_000 });
+  await expect(line).toHaveText("");
 });
 
 test("a forged pass from the client changes no grade", async ({ baseURL }) => {

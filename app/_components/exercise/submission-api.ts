@@ -32,11 +32,18 @@ async function failure(response: Response): Promise<Error> {
   return new Error(body.error ?? `The server answered ${response.status}`);
 }
 
-export async function submitForGrading(slug: string, id: string, code: string): Promise<SubmitAnswer> {
-  // The submission's own id: if the answer is lost (the server instance died, a network blip),
-  // sending again with it is the same submission, never a second one. (randomUUID needs a
-  // secure context; without one the server picks the id and there is no retry.)
-  const submissionId = typeof crypto !== "undefined" && typeof crypto.randomUUID === "function" ? crypto.randomUUID() : undefined;
+/**
+ * A new submission's own id, chosen by the page: if the answer is lost (the server instance died,
+ * a network blip, the page reloaded while the POST was on its way), sending again with it is the
+ * same submission, never a second one. (randomUUID needs a secure context; without one the server
+ * picks the id and there is no retry.)
+ */
+export function newSubmissionId(): string | undefined {
+  return typeof crypto !== "undefined" && typeof crypto.randomUUID === "function" ? crypto.randomUUID() : undefined;
+}
+
+/** POST the code; with `submissionId`, a repeat of a submission the server has answers that one (its grade, or its wait). */
+export async function submitForGrading(slug: string, id: string, code: string, submissionId = newSubmissionId()): Promise<SubmitAnswer> {
   const send = () => learnerFetch(submitUrl(slug, id), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code, submissionId }) });
   let response: Response;
   try {

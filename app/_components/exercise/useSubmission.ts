@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ExerciseProgress } from "@/lib/db/submissions";
 import type { GradeResult } from "@/lib/grading/types";
-import { pollSubmission, submitForGrading, type QueuedStatus, type SubmissionProgress } from "./submission-api";
+import { newSubmissionId, pollSubmission, submitForGrading, type QueuedStatus, type SubmissionProgress } from "./submission-api";
 import { pollDelayMs } from "./submission-status";
 
 export type SubmissionPhase =
@@ -48,7 +48,6 @@ export function useSubmission(slug: string, exerciseId: string, onGraded: (resul
   /** Polls a queued submission until its grade (or its loss) arrives, or the page goes away. */
   const waitForGrade = useCallback(
     async (queued: SubmissionProgress, started: number) => {
-      rememberPending(slug, exerciseId, { id: queued.id, startedAt: started });
       let submission = queued;
       let failures = 0;
       while (alive.current) {
@@ -80,20 +79,24 @@ export function useSubmission(slug: string, exerciseId: string, onGraded: (resul
     [slug, exerciseId, onGraded, onError],
   );
 
-  const submit = useCallback(
-    async (code: string) => {
-      const started = Date.now();
-      setStartedAt(started);
-      setNow(started);
-      setState({ phase: "sending" });
+  /**
+   * Sends the submission (again, after a reload: the same id is the same submission) and waits
+   * for its grade. The pending entry is written before the POST leaves, so a reload at any moment
+   * after the click (the POST on its way, or the 202 not yet read) still finds it.
+   */
+  const send = useCallback(
+    async (pending: PendingSubmission) => {
       try {
-        const answer = await submitForGrading(slug, exerciseId, code);
+        const answer = await submitForGrading(slug, exerciseId, pending.code, pending.id);
         if (answer.kind === "graded") {
+          forgetPending(slug, exerciseId);
           if (alive.current) onGraded(answer.result, answer.progress);
           return;
         }
-        await waitForGrade(answer.submission, started);
+        await waitForGrade(answer.submission, pending.startedAt);
       } catch (failure) {
+        // Refused (429, 400…) or unreachable: nothing to resume; the learner sees why and may submit again.
+        forgetPending(slug, exerciseId);
         if (alive.current) onError(`Submitting failed: ${(failure as Error).message}`);
       } finally {
         if (alive.current) setState({ phase: "idle" });
@@ -102,19 +105,30 @@ export function useSubmission(slug: string, exerciseId: string, onGraded: (resul
     [slug, exerciseId, onGraded, onError, waitForGrade],
   );
 
-  // A reload while the grader was busy: the submission is still queued on the server, so the
-  // page goes on waiting for it (and shows its grade) instead of forgetting it was sent.
+  const submit = useCallback(
+    async (code: string) => {
+      const started = Date.now();
+      setStartedAt(started);
+      setNow(started);
+      setState({ phase: "sending" });
+      const pending: PendingSubmission = { id: newSubmissionId(), startedAt: started, code };
+      if (pending.id) rememberPending(slug, exerciseId, { ...pending, id: pending.id });
+      await send(pending);
+    },
+    [slug, exerciseId, send],
+  );
+
+  // A reload after Submit, before the grade: the page sends the submission again with its id. The
+  // server answers the one it has (waiting or graded) or, if the first POST never reached it,
+  // takes it now; either way one submission, and the page goes on waiting for it.
   const resume = useCallback(
-    async (pending: PendingSubmission) => {
+    async (pending: StoredSubmission) => {
       setStartedAt(pending.startedAt);
       setNow(Date.now());
-      try {
-        await waitForGrade({ id: pending.id, status: "queued", position: null, elapsedMs: Date.now() - pending.startedAt }, pending.startedAt);
-      } finally {
-        if (alive.current) setState({ phase: "idle" });
-      }
+      setState({ phase: "sending" });
+      await send(pending);
     },
-    [waitForGrade],
+    [send],
   );
   useEffect(() => {
     const pending = pendingSubmission(slug, exerciseId);
@@ -128,15 +142,20 @@ export function useSubmission(slug: string, exerciseId: string, onGraded: (resul
   return { state, elapsedMs: Math.max(0, now - startedAt), submit };
 }
 
-/** A submission sent but not yet graded, kept for this tab (sessionStorage) so a reload can wait on. */
+/** A submission sent (or being sent) but not yet graded. */
 interface PendingSubmission {
-  id: string;
+  /** The page's id for it (undefined without crypto.randomUUID: the server picks one, and nothing is kept). */
+  id: string | undefined;
   startedAt: number;
+  code: string;
 }
+
+/** As kept for this tab (sessionStorage) from the click to the grade, so a reload can send it again and wait on. */
+type StoredSubmission = PendingSubmission & { id: string };
 
 const pendingKey = (slug: string, exerciseId: string) => `gradbook:pending-submission:${slug}/${exerciseId}`;
 
-function rememberPending(slug: string, exerciseId: string, pending: PendingSubmission): void {
+function rememberPending(slug: string, exerciseId: string, pending: StoredSubmission): void {
   try {
     sessionStorage.setItem(pendingKey(slug, exerciseId), JSON.stringify(pending));
   } catch {
@@ -155,10 +174,10 @@ function forgetPending(slug: string, exerciseId: string): void {
 /** At most this old: the server keeps a finished submission's answer a few minutes only. */
 const PENDING_MAX_AGE_MS = 30 * 60_000;
 
-function pendingSubmission(slug: string, exerciseId: string): PendingSubmission | null {
+function pendingSubmission(slug: string, exerciseId: string): StoredSubmission | null {
   try {
-    const stored = JSON.parse(sessionStorage.getItem(pendingKey(slug, exerciseId)) ?? "null") as PendingSubmission | null;
-    if (stored && typeof stored.id === "string" && typeof stored.startedAt === "number" && Date.now() - stored.startedAt < PENDING_MAX_AGE_MS) return stored;
+    const stored = JSON.parse(sessionStorage.getItem(pendingKey(slug, exerciseId)) ?? "null") as StoredSubmission | null;
+    if (stored && typeof stored.id === "string" && typeof stored.startedAt === "number" && typeof stored.code === "string" && Date.now() - stored.startedAt < PENDING_MAX_AGE_MS) return stored;
     if (stored) forgetPending(slug, exerciseId);
   } catch {
     // Unreadable: nothing to resume.
