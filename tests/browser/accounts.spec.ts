@@ -43,8 +43,8 @@ test("two learners cannot read or change each other's code, progress or runs (UI
   expect(aliceCells.find((c) => c.cellId === "make")?.code).toBe("const secret = 'alice only'");
   const aliceRuns = (await (await alice.request.get("/api/experiments/runs")).json()).runs as { id: string; status: string }[];
   expect(aliceRuns).toEqual([expect.objectContaining({ id: aliceRun, status: "running" })]);
-  const aliceProgress = (await (await alice.request.get("/api/progress")).json()).progress as { cellsRun: string[] }[];
-  expect(aliceProgress.flatMap((p) => p.cellsRun)).toEqual(["make"]);
+  // The run is reported in the background after it ends (progress-reporter.ts): waited for, not assumed.
+  await expect.poll(async () => ((await (await alice.request.get("/api/progress")).json()).progress as { cellsRun: string[] }[]).flatMap((p) => p.cellsRun)).toEqual(["make"]);
   // A request from another site is refused outright.
   expect((await bob.request.put("/api/lessons/first-look-at-tensors/cells/make", { data: { code: "x", version: Date.now() + 2e6 }, headers: { origin: "http://evil.example" } })).status()).toBe(403);
 });
@@ -69,6 +69,8 @@ test("a guest's work carries over to a new account; sign out and sign in again; 
   await typeIntoCell(page, "shape", "console.log('guest work')");
   await expect(saveState(page)).toHaveText("Saved");
   await runCell(page, "shape");
+  // The run is reported in the background once it ends: the account can only inherit it once the server has it.
+  await expect.poll(async () => ((await (await page.request.get("/api/progress")).json()).progress as { cellsRun: string[] }[]).flatMap((p) => p.cellsRun)).toContain("shape");
 
   await page.goto("/signup");
   await page.getByLabel("Username").fill(username);

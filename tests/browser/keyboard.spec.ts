@@ -92,9 +92,14 @@ test("A/B insert own cells, M makes a note, Enter/Esc edit it, D D deletes (Z an
   await page.keyboard.press("d");
   expect(await cellOrder(page)).toEqual(["make", "own-code", "shape", "own-note", "broadcast", "grad"]);
   await page.waitForTimeout(900);
-  await page.keyboard.press("d");
-  await page.keyboard.press("d");
-  await expect.poll(() => cellOrder(page)).toEqual(["make", "shape", "own-note", "broadcast", "grad"]);
+  // Two presses within 600 ms of each other, as a learner's D D is. A loaded machine can hold a key
+  // event long enough to part them; the learner then presses D D again, and so does this.
+  await expect(async () => {
+    await page.keyboard.press("d");
+    await page.keyboard.press("d");
+    // Given time to render, so a pair that did delete is not pressed again.
+    await expect.poll(() => cellOrder(page), { timeout: 3_000 }).toEqual(["make", "shape", "own-note", "broadcast", "grad"]);
+  }).toPass({ timeout: 20_000 });
   await expect(page.getByTestId("learner-cell-toast")).toContainText("deleted");
   await page.keyboard.press("z");
   await expect.poll(() => cellOrder(page)).toEqual(["make", "own-code", "shape", "own-note", "broadcast", "grad"]);

@@ -36,11 +36,13 @@ test("I, I outside the editor interrupts too", async ({ page }) => {
 
 test("a print appears while its cell is still running", async ({ page }) => {
   await openLesson(page, TENSORS_LESSON);
-  await typeIntoCell(page, "make", "for (let i = 0; i < 3; i++) { console.log('step ' + i); const t = Date.now(); while (Date.now() - t < 1500) {} }");
+  // Three steps of 3 s each: the print of the first is shown with 6 s of the run still to go, time
+  // enough for a loaded machine's page to render it (and the state) before the cell ends.
+  await typeIntoCell(page, "make", "for (let i = 0; i < 3; i++) { console.log('step ' + i); const t = Date.now(); while (Date.now() - t < 3000) {} }");
   await cell(page, "make").getByRole("button", { name: "Run cell" }).click();
   await expect(cell(page, "make").getByTestId("cell-output")).toContainText("step 0");
   await expect(cell(page, "make").getByTestId("cell-state")).toHaveText("running");
-  await expect(cell(page, "make").getByTestId("cell-state")).toHaveText("done", { timeout: 20_000 });
+  await expect(cell(page, "make").getByTestId("cell-state")).toHaveText("done", { timeout: 30_000 });
   await expect(cell(page, "make").getByTestId("cell-output")).toContainText("step 2");
 });
 

@@ -6,11 +6,14 @@ export function cell(page: Page, id: string): Locator {
   return page.locator(`section.cell[data-cell-id="${id}"]`);
 }
 
-/** Waits until Monaco has replaced the static fallback and the kernel has started. */
+/**
+ * Waits until Monaco has replaced the static fallback and the kernel has started. Each wait allows
+ * a minute: CI runs the browsers beside other work on two cores, where a kernel start took 20 s+.
+ */
 export async function openLesson(page: Page, path: string): Promise<void> {
   await page.goto(path);
-  await expect(page.getByTestId("kernel-status")).toHaveText("idle", { timeout: 30_000 });
-  await expect(page.locator(".monaco-editor").first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId("kernel-status")).toHaveText("idle", { timeout: 60_000 });
+  await expect(page.locator(".monaco-editor").first()).toBeVisible({ timeout: 60_000 });
 }
 
 /** Replaces a cell's code by typing into Monaco, as a learner would. */

@@ -3,6 +3,41 @@ import { cell, editorText, openLesson, runCell, TENSORS_LESSON, typeIntoCell } f
 
 const toolbar = (page: Page) => page.getByRole("toolbar", { name: "Notebook" });
 
+/**
+ * The cells whose outputs this browser keeps for the lesson: what the page wrote to IndexedDB
+ * (output-store.ts: database "gradbook-outputs", store "lessons", one entry per lesson). Writes are
+ * coalesced and land a moment after a run; a test waits for them here, not for a fixed time.
+ */
+function keptOutputCells(page: Page, slug = "first-look-at-tensors"): Promise<string[]> {
+  return page.evaluate(
+    (slug) =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open("gradbook-outputs");
+        // No database yet: nothing kept. Creating it here would leave it without the page's store.
+        let absent = false;
+        open.onupgradeneeded = () => {
+          absent = true;
+          open.transaction?.abort();
+        };
+        open.onerror = () => (absent ? resolve([]) : reject(open.error));
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains("lessons")) {
+            db.close();
+            return resolve([]);
+          }
+          const read = db.transaction("lessons", "readonly").objectStore("lessons").get(slug);
+          read.onerror = () => reject(read.error);
+          read.onsuccess = () => {
+            db.close();
+            resolve(Object.keys((read.result as Record<string, unknown> | undefined) ?? {}));
+          };
+        };
+      }),
+    slug,
+  );
+}
+
 async function signUp(page: Page, username: string): Promise<void> {
   await page.goto("/signup");
   await page.getByLabel("Username").fill(username);
@@ -18,7 +53,7 @@ test("a cell's outputs survive a reload, marked as an earlier session's until th
   await expect(output).toContainText("tensor([[1., 2., 3.],");
   await expect(output.getByTestId("restored-outputs")).toHaveCount(0);
   // Kept in IndexedDB a moment after the run (writes are coalesced).
-  await page.waitForTimeout(800);
+  await expect.poll(() => keptOutputCells(page)).toContain("make");
   await page.reload();
   await openLesson(page, TENSORS_LESSON);
   const restored = cell(page, "make").getByTestId("cell-output");
@@ -37,10 +72,11 @@ test("a cell's outputs survive a reload, marked as an earlier session's until th
   // Clear outputs forgets them: nothing comes back after a reload.
   await toolbar(page).getByRole("button", { name: "Clear outputs" }).click();
   await expect(cell(page, "make").getByTestId("cell-output")).toHaveCount(0);
-  await page.waitForTimeout(500);
+  await expect.poll(() => keptOutputCells(page)).not.toContain("make");
   await page.reload();
   await openLesson(page, TENSORS_LESSON);
-  await page.waitForTimeout(1000);
+  // Nothing is kept for the cell (above) and an anonymous learner's outputs are in no server, so
+  // nothing can come back: the page, fully loaded, shows none.
   await expect(cell(page, "make").getByTestId("cell-output")).toHaveCount(0);
 });
 
@@ -57,12 +93,13 @@ test("an anonymous learner's lesson asks the server for no outputs: no failed re
   expect((await (await page.request.get("/api/account")).json()).user).toMatchObject({ anonymous: true });
   const output = await runCell(page, "make");
   await expect(output).toContainText("tensor([[1., 2., 3.],");
-  await page.waitForTimeout(800);
+  await expect.poll(() => keptOutputCells(page)).toContain("make");
   await page.reload();
   await openLesson(page, TENSORS_LESSON);
   await expect(cell(page, "make").getByTestId("cell-output").getByTestId("restored-outputs")).toBeVisible();
   await runCell(page, "shape");
-  await page.waitForTimeout(500);
+  // The run's outputs are kept (so the store has done what it does after a run) and asked nothing of the server.
+  await expect.poll(() => keptOutputCells(page)).toContain("shape");
   expect(failed.filter((entry) => entry.includes("/outputs"))).toEqual([]);
   // The API itself still refuses them an anonymous learner's outputs.
   expect((await page.request.get("/api/lessons/first-look-at-tensors/outputs")).status()).toBe(403);
@@ -93,9 +130,11 @@ test("a signed-in learner's outputs follow them to another device, and not to th
   // Signing out forgets this browser's copy: the next guest sees none of it.
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect.poll(() => keptOutputCells(page)).toEqual([]);
   await openLesson(page, TENSORS_LESSON);
-  await page.waitForTimeout(1000);
+  // The server's copy is the account's, and the next guest is not it: nothing to restore.
   await expect(cell(page, "shape").getByTestId("cell-output")).toHaveCount(0);
+  expect(await keptOutputCells(page)).toEqual([]);
 });
 
 test("engine names print as the learner wrote them in the production build", async ({ page }) => {
@@ -151,10 +190,11 @@ test("leaving a lesson right after an edit raises no uncaught error", async ({ p
   await typeIntoCell(page, "make", "const left = 1");
   await page.getByRole("link", { name: /Gradbook/ }).first().click();
   await page.waitForURL((url) => url.pathname === "/");
-  await page.waitForTimeout(1500);
-  expect(errors).toEqual([]);
+  // The edit left with the page (saved on the way out, or kept and sent by the next page): once it
+  // is back, whatever the leaving did has happened, and raised nothing.
   await openLesson(page, TENSORS_LESSON);
   await expect.poll(() => editorText(page, "make")).toContain("const left = 1");
+  expect(errors).toEqual([]);
 });
 
 test("the site has a favicon", async ({ page }) => {
