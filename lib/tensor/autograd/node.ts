@@ -123,6 +123,38 @@ export class Node {
     return this.edges.map((e): [Node | null, number] => [e instanceof Node ? e : e ? AccumulateGrad.of(e) : null, 0]);
   }
 
+  /**
+   * PyTorch's saved-tensor attributes (the Autograd mechanics note): `y = x.mul(w)` saves x as
+   * `y.grad_fn._saved_self` (the input itself) and w as `_saved_other`; `y = x.exp()` saves its output as
+   * `_saved_result` (equal to y, sharing its storage and node, but another tensor object, as in PyTorch).
+   * null when the op did not save it (torch's None: `x * c` with only x needing grad saves no self).
+   * Read generically from what the op saved: inputs 0 and 1 are self and other; an op whose PyTorch
+   * node has no such field (sin's _saved_result) gives null here where PyTorch raises AttributeError.
+   */
+  get _saved_self(): Tensor | null {
+    return this.savedInput(0);
+  }
+
+  get _saved_other(): Tensor | null {
+    return this.savedInput(1);
+  }
+
+  get _saved_result(): Tensor | null {
+    this.checkNotFreed();
+    const out = this.out;
+    if (!out || !this.saved.some((s) => s.tensor === out)) return null;
+    const alias = new (out.constructor as new (...a: unknown[]) => Tensor)(out._data, out.shape, out.dtype, out._strides, out._offset, out._ver);
+    alias._requires_grad = true;
+    alias.grad_fn = this;
+    return alias;
+  }
+
+  private savedInput(i: number): Tensor | null {
+    this.checkNotFreed();
+    const t = this.inputs[i];
+    return t && this.saved.some((s) => s.tensor === t) ? t : null;
+  }
+
   apply(grad: Tensor): (Tensor | null)[] {
     this.checkUsable();
     return this.fn!(grad);
@@ -134,7 +166,8 @@ export class Node {
     return this.higher === true || this.higher === null ? this.fn!(grad) : this.higher(grad);
   }
 
-  private checkUsable(): void {
+  /** PyTorch's error for a node whose saved tensors backward has already freed. */
+  private checkNotFreed(): void {
     if (this.freed || !this.fn) {
       throw new RuntimeError(
         "Trying to backward through the graph a second time (or directly access saved tensors after they have " +
@@ -143,6 +176,10 @@ export class Node {
           `(here: backward({ retain_graph: true })). The freed node was ${this.name()}.`,
       );
     }
+  }
+
+  private checkUsable(): void {
+    this.checkNotFreed();
     for (const s of this.saved) {
       const now = s.tensor._ver.v;
       if (now !== s.version) {

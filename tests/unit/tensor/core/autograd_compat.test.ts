@@ -1,6 +1,7 @@
 /**
- * Autograd's PyTorch-compatibility gaps batch 5 of the tutorials found: grad_fn.name() is a method, and an
- * inference tensor cannot be saved for backward. Values and messages from torch 1.13
+ * Autograd's PyTorch-compatibility gaps batch 5 of the tutorials found: grad_fn.name() is a method, an
+ * inference tensor cannot be saved for backward, and grad_fn shows what it saved (_saved_self / _saved_other /
+ * _saved_result, as the Autograd mechanics note reads them). Values and messages from torch 1.13
  * (tests/fixtures/torch/core/autograd_compat.json, scripts/fixtures/autograd_compat_fixtures.py).
  */
 import { describe, expect, it } from "vitest";
@@ -14,6 +15,10 @@ const ref = loadFixture<{
   inference: {
     z_is_inference: boolean; view_is_inference: boolean; refused: Record<string, Err>; inplace_error: Err;
     inplace_after: [Flat, number, string]; add_grad: Flat; cat_grad: Flat; clone_grad: Flat;
+  };
+  saved: {
+    mul: boolean[]; mul_const: boolean[]; mul_scalar: number; div: boolean[]; pow: boolean[];
+    result: Record<string, [boolean, boolean, boolean, string, boolean]>; freed: Err;
   };
 }>("autograd_compat.json");
 
@@ -102,5 +107,45 @@ describe("inference tensors saved for backward", () => {
     expect(c.is_inference()).toBe(false);
     c.mul(a).sum().backward();
     expectClose(a.grad!, ref.inference.clone_grad.data, 1e-6, 0, "clone");
+  });
+});
+
+describe("grad_fn._saved_self / _saved_other / _saved_result", () => {
+  const setup = () => ({
+    x: torch.tensor([0.5, 1, 2], { requires_grad: true }),
+    w: torch.tensor([3, -1, 0.25], { requires_grad: true }),
+    c: torch.tensor([2, 4, 8]),
+  });
+
+  it("are the op's saved inputs themselves, null where the op saved none", () => {
+    const { x, w, c } = setup();
+    const y = x.mul(w);
+    expect([y.grad_fn!._saved_self === x, y.grad_fn!._saved_other === w]).toEqual(ref.saved.mul);
+    const z = x.mul(c);
+    expect([z.grad_fn!._saved_self === null, z.grad_fn!._saved_other === c]).toEqual(ref.saved.mul_const);
+    expect(x.mul(2).grad_fn!._saved_other!.item()).toBe(ref.saved.mul_scalar);
+    const q = x.div(w);
+    expect([q.grad_fn!._saved_self === x, q.grad_fn!._saved_other === w]).toEqual(ref.saved.div);
+    expect([x.pow(3).grad_fn!._saved_self === x]).toEqual(ref.saved.pow);
+  });
+
+  it("_saved_result equals the output and shares its node, as another tensor object", () => {
+    const { x } = setup();
+    const ops: Record<string, (t: Tensor) => Tensor> = { exp: (t) => t.exp(), sigmoid: (t) => t.sigmoid(), tanh: (t) => t.tanh() };
+    expect(Object.keys(ops).sort()).toEqual(Object.keys(ref.saved.result).sort());
+    for (const [name, op] of Object.entries(ops)) {
+      const e = op(x);
+      const s = e.grad_fn!._saved_result!;
+      expect([s.equal(e), s === e, s.requires_grad, s.grad_fn!.name(), e.grad_fn === s.grad_fn], name).toEqual(ref.saved.result[name]);
+    }
+  });
+
+  it("raise PyTorch's error once backward has freed them", () => {
+    const { x } = setup();
+    const e = x.exp();
+    e.sum().backward();
+    const [type, message] = caught(() => e.grad_fn!._saved_result);
+    // PyTorch's sentence up to its advice, which here names the engine's own keyword form
+    expect([type, message.slice(0, 200)]).toEqual([ref.saved.freed[0], ref.saved.freed[1].slice(0, 200)]);
   });
 });
