@@ -154,8 +154,9 @@ export class Module {
     }
     // Assignments to registered names follow torch's __setattr__ (module_setattr.ts); reads are not trapped.
     if (!attributeGuardSwitch.on) return self;
-    guarded = new Proxy(self, ATTRIBUTE_GUARD);
-    return guarded;
+    const proxy = new Proxy<Module>(self, ATTRIBUTE_GUARD as ProxyHandler<Module>);
+    guarded = proxy;
+    return proxy;
   }
 
   /** Subclasses define the computation. */

@@ -50,7 +50,7 @@ describe("assigning to a parameter's name", () => {
     assign(lin, "weight", new nn.Parameter(torch.full([3, 3], 0.5)));
     const [sum, paramNames, out] = ref.param_replaced;
     expect([lin.weight.sum().item(), names(lin.named_parameters())]).toEqual([sum, paramNames]);
-    expectClose(lin(torch.ones(1, 3)).sub(lin.bias), out.data, 1e-6, 1e-6, "the new weight is used");
+    expectClose(lin(torch.ones(1, 3)).sub(lin.bias!), out.data, 1e-6, 1e-6, "the new weight is used");
 
     assign(lin, "weight", null);
     expect([lin.weight === null, names(lin.named_parameters()), Object.keys(lin.state_dict())]).toEqual(ref.param_none);
