@@ -9,39 +9,13 @@
 import { describe, expect, it } from "vitest";
 import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { expectClose } from "../core/fixtures";
-import { syntheticDigits, tutorialFixture } from "./helpers";
+import { fgsm_attack, MnistExampleNet, syntheticDigits, tutorialFixture } from "./helpers";
 
 const F = nn.functional;
 const ref = tutorialFixture<{ train_losses: number[]; epsilons: number[]; correct: number[]; accuracies: number[]; adv_examples: [number, number][][] }>("fgsm5.json");
 
-// LeNet Model definition
-class Net extends nn.Module {
-  conv1 = new nn.Conv2d(1, 10, { kernel_size: 5 });
-  conv2 = new nn.Conv2d(10, 20, { kernel_size: 5 });
-  conv2_drop = new nn.Dropout2d();
-  fc1 = new nn.Linear(320, 50);
-  fc2 = new nn.Linear(50, 10);
-  forward(x: Tensor): Tensor {
-    x = F.relu(F.max_pool2d(this.conv1(x), 2));
-    x = F.relu(F.max_pool2d(this.conv2_drop(this.conv2(x)), 2));
-    x = x.view(-1, 320);
-    x = F.relu(this.fc1(x));
-    x = F.dropout(x, { training: this.training });
-    x = this.fc2(x);
-    return F.log_softmax(x, { dim: 1 });
-  }
-}
-
-// FGSM attack code
-function fgsm_attack(image: Tensor, epsilon: number, data_grad: Tensor): Tensor {
-  // Collect the element-wise sign of the data gradient
-  const sign_data_grad = data_grad.sign();
-  // Create the perturbed image by adjusting each pixel of the input image
-  let perturbed_image = image.add(sign_data_grad.mul(epsilon));
-  // Adding clipping to maintain [0,1] range
-  perturbed_image = torch.clamp(perturbed_image, 0, 1);
-  return perturbed_image;
-}
+// LeNet Model definition and the FGSM attack: the tutorial's, in ./helpers (shared with vision_text and stn5).
+class Net extends MnistExampleNet {}
 
 function test(model: Net, test_loader: InstanceType<typeof torch.utils.data.DataLoader>, epsilon: number): [number, number, [number, number][]] {
   let correct = 0;

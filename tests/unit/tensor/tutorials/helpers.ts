@@ -1,7 +1,7 @@
 /** Shared by the tutorial translations: synthetic stand-ins for the tutorials' datasets, and fixtures. */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { torch, type Tensor } from "../../../../lib/tensor/index";
+import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
 
 /**
  * An MNIST-shaped set: n flattened 28x28 images in [0, 1] (float32) and int64 labels 0-9, where
@@ -27,4 +27,34 @@ export function tutorialFixture<T>(name: string): T {
 export function tailMean(values: readonly number[], k: number): number {
   const tail = values.slice(-k);
   return tail.reduce((s, v) => s + v, 0) / tail.length;
+}
+
+/**
+ * The LeNet of PyTorch's MNIST example, which the FGSM tutorial attacks and the Spatial Transformer
+ * tutorial puts behind its localisation net (that Net extends this one: its layers come first, as in
+ * the tutorial's __init__, so seeded initialisation matches torch's).
+ */
+export class MnistExampleNet extends nn.Module {
+  conv1 = new nn.Conv2d(1, 10, { kernel_size: 5 });
+  conv2 = new nn.Conv2d(10, 20, { kernel_size: 5 });
+  conv2_drop = new nn.Dropout2d();
+  fc1 = new nn.Linear(320, 50);
+  fc2 = new nn.Linear(50, 10);
+  forward(x: Tensor): Tensor {
+    const F = nn.functional;
+    x = F.relu(F.max_pool2d(this.conv1(x), 2));
+    x = F.relu(F.max_pool2d(this.conv2_drop(this.conv2(x)), 2));
+    x = x.view(-1, 320);
+    x = F.relu(this.fc1(x));
+    x = F.dropout(x, { training: this.training });
+    x = this.fc2(x);
+    return F.log_softmax(x, { dim: 1 });
+  }
+}
+
+/** The FGSM tutorial's attack: each pixel moved by epsilon in the direction of its gradient's sign, clamped to [0, 1]. */
+export function fgsm_attack(image: Tensor, epsilon: number, data_grad: Tensor): Tensor {
+  const sign_data_grad = data_grad.sign();
+  const perturbed_image = image.add(sign_data_grad.mul(epsilon));
+  return torch.clamp(perturbed_image, 0, 1);
 }

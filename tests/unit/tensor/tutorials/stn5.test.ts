@@ -10,7 +10,7 @@ import { describe, expect, it, vi } from "vitest";
 import { gradcheck } from "../../../../lib/grading/gradcheck";
 import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { expectClose } from "../core/fixtures";
-import { syntheticDigits, tutorialFixture } from "./helpers";
+import { MnistExampleNet, syntheticDigits, tutorialFixture } from "./helpers";
 
 const F = nn.functional;
 type FT = { shape: number[]; data: number[] };
@@ -20,12 +20,8 @@ const ref = tutorialFixture<{
   affine_grid_3d: Record<string, FT>; volumetric: Record<string, { out: FT; input_grad: FT; grid_grad: FT }>; volumetric_errors: Record<string, [string, string]>;
 }>("stn5.json");
 
-class Net extends nn.Module {
-  conv1 = new nn.Conv2d(1, 10, { kernel_size: 5 });
-  conv2 = new nn.Conv2d(10, 20, { kernel_size: 5 });
-  conv2_drop = new nn.Dropout2d();
-  fc1 = new nn.Linear(320, 50);
-  fc2 = new nn.Linear(50, 10);
+/** The MNIST example's LeNet (./helpers) behind a spatial transformer. */
+class Net extends MnistExampleNet {
   // Spatial transformer localization-network
   localization = new nn.Sequential(
     new nn.Conv2d(1, 8, { kernel_size: 7 }),
@@ -53,16 +49,8 @@ class Net extends nn.Module {
     return F.grid_sample(x, grid);
   }
   forward(x: Tensor): Tensor {
-    // transform the input
-    x = this.stn(x);
-    // Perform the usual forward pass
-    x = F.relu(F.max_pool2d(this.conv1(x), 2));
-    x = F.relu(F.max_pool2d(this.conv2_drop(this.conv2(x)), 2));
-    x = x.view(-1, 320);
-    x = F.relu(this.fc1(x));
-    x = F.dropout(x, { training: this.training });
-    x = this.fc2(x);
-    return F.log_softmax(x, { dim: 1 });
+    // transform the input, then the usual forward pass
+    return super.forward(this.stn(x));
   }
 }
 

@@ -10,37 +10,14 @@
 import { describe, expect, it } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { expectClose } from "../core/fixtures";
-import { tutorialFixture } from "./helpers";
+import { fgsm_attack, MnistExampleNet, tutorialFixture } from "./helpers";
 
 type Fx = { shape: number[]; data: number[] };
 const ref = tutorialFixture<Record<string, Fx | number[] | number>>("vision_text.json");
 const R = (k: string) => (ref[k] as Fx).data;
 
-/** The FGSM tutorial's Net (LeNet from the MNIST example). */
-class Net extends nn.Module {
-  conv1 = new nn.Conv2d(1, 10, { kernel_size: 5 });
-  conv2 = new nn.Conv2d(10, 20, { kernel_size: 5 });
-  conv2_drop = new nn.Dropout2d();
-  fc1 = new nn.Linear(320, 50);
-  fc2 = new nn.Linear(50, 10);
-  forward(x: Tensor): Tensor {
-    x = F.relu(F.max_pool2d(this.conv1(x), 2));
-    x = F.relu(F.max_pool2d(this.conv2_drop(this.conv2(x)), 2));
-    x = x.view(-1, 320);
-    x = F.relu(this.fc1(x));
-    x = F.dropout(x, { training: this.training });
-    x = this.fc2(x);
-    return F.log_softmax(x, { dim: 1 });
-  }
-}
-
-/** FGSM attack code, as the tutorial writes it. */
-function fgsm_attack(image: Tensor, epsilon: number, data_grad: Tensor): Tensor {
-  const sign_data_grad = data_grad.sign();
-  let perturbed_image = image.add(sign_data_grad.mul(epsilon));
-  perturbed_image = torch.clamp(perturbed_image, 0, 1);
-  return perturbed_image;
-}
+/** The FGSM tutorial's Net (LeNet from the MNIST example) and attack: ./helpers. */
+class Net extends MnistExampleNet {}
 
 describe("Adversarial Example Generation (FGSM)", () => {
   it("takes the input's gradient, perturbs by epsilon * sign, clamps to [0, 1], as PyTorch", () => {
