@@ -13,9 +13,7 @@
  * registers it (`this.fc1 = new nn.Linear(...)`); we discover them by scanning own
  * properties in insertion order instead of intercepting writes, which keeps property access
  * fast and the types plain. Plain arrays of modules are not registered, as in PyTorch: use
- * nn.ModuleList. Buffers are registered explicitly with `register_buffer`. Writes to a registered name
- * are checked as PyTorch's `__setattr__` checks them (a plain tensor given to a parameter's name raises):
- * every module is a Proxy that traps writes only (module_setattr.ts).
+ * nn.ModuleList. Buffers are registered explicitly with `register_buffer`.
  */
 import { markZeroGrad } from "../autograd/engine";
 import { record } from "../autograd/function";
@@ -30,7 +28,6 @@ import { addIndent, torchSize } from "./repr";
 import { empty_like } from "../ops/creation";
 import { anyGlobalHooks, backwardHooksOf, globalForwardHooks, globalForwardPreHooks } from "./global_hooks";
 import { anyPostHooks, IncompatibleKeysResult, incompatibleKeys, loadPostHooksOf, registerLoadPostHook, type LoadStateDictPostHook } from "./state_dict_hooks";
-import { attributeGuard, attributeGuardSwitch, type SlotKind } from "./module_setattr";
 
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown;
 export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
@@ -85,7 +82,6 @@ interface ModuleInternals {
   _forward_pre_hooks: Map<number, ForwardPreHook>;
   _forward_hooks: Map<number, ForwardHook>;
   _backward_hooks: Map<number, BackwardHook>;
-  _reserved_slots: Map<string, SlotKind>; // a parameter or child slot holding null (module_setattr.ts)
 }
 
 // Typed call from the subclass's forward: `linear(x)` has forward's parameters and result.
@@ -93,12 +89,6 @@ interface ModuleInternals {
 export interface Module {
   (...args: Parameters<this["forward"]>): ReturnType<this["forward"]>;
 }
-
-/** Module.prototype._call_impl, set after the class: a module whose _call_impl is it takes the call's fast path. */
-let BASE_CALL_IMPL: unknown = null;
-
-/** The traps of every module's Proxy (module_setattr.ts), made once. */
-const ATTRIBUTE_GUARD = attributeGuard((v) => v instanceof Module, typeName);
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Module {
@@ -113,7 +103,6 @@ export class Module {
   declare _forward_pre_hooks: Map<number, ForwardPreHook>;
   declare _forward_hooks: Map<number, ForwardHook>;
   declare _backward_hooks: Map<number, BackwardHook>;
-  declare _reserved_slots: Map<string, SlotKind>;
 
   constructor(...args: never[]) {
     // Reached with arguments only by a class without a constructor of its own (nn.Sigmoid,
@@ -127,16 +116,7 @@ export class Module {
       }
       throw new TypeError_(`${cls}.__init__() takes 1 positional argument but ${args.length + 1} were given`);
     }
-    // The caller holds the Proxy made below (module_setattr.ts). A call without hooks runs forward on the
-    // function object itself, the Proxy's target (same properties, same state), so forward's reads
-    // (this.weight) skip the Proxy: through it, a small layer's call cost about 20 % more CPU
-    // (bench/module_setattr_ab.ts). Assignments inside such a forward are therefore not checked. With
-    // hooks (or a patched _call_impl: the profiler) _call_impl, forward and the hooks get the Proxy.
-    let guarded: Module | null = null;
-    const self = ((...args: unknown[]) => {
-      if (self._call_impl === BASE_CALL_IMPL && !self._hasHooks()) return self.forward(...args);
-      return self._call_impl.call(guarded ?? self, ...args);
-    }) as unknown as Module;
+    const self = ((...args: unknown[]) => self._call_impl(...args)) as unknown as Module;
     // A function's own `name`/`length` are read-only; drop them so subclasses may use those names.
     delete (self as { name?: unknown }).name;
     delete (self as { length?: unknown }).length;
@@ -147,16 +127,11 @@ export class Module {
       _forward_pre_hooks: new Map(),
       _forward_hooks: new Map(),
       _backward_hooks: new Map(),
-      _reserved_slots: new Map(),
     };
     for (const [k, v] of Object.entries(internals)) {
       Object.defineProperty(self, k, { value: v, writable: true, configurable: true, enumerable: false });
     }
-    // Assignments to registered names follow torch's __setattr__ (module_setattr.ts); reads are not trapped.
-    if (!attributeGuardSwitch.on) return self;
-    const proxy = new Proxy<Module>(self, ATTRIBUTE_GUARD as ProxyHandler<Module>);
-    guarded = proxy;
-    return proxy;
+    return self;
   }
 
   /** Subclasses define the computation. */
@@ -166,14 +141,11 @@ export class Module {
   }
 
   // ---- calling and hooks ----------------------------------------------------------------
-  /** Whether a call must run hooks (the module's own or global ones); without, a call is just forward. */
-  _hasHooks(): boolean {
-    return this._forward_pre_hooks.size !== 0 || this._forward_hooks.size !== 0 || this._backward_hooks.size !== 0 || anyGlobalHooks();
-  }
-
   _call_impl(...input: unknown[]): unknown {
     // Fast path: most calls have no hooks at all.
-    if (!this._hasHooks()) return this.forward(...input);
+    if (this._forward_pre_hooks.size === 0 && this._forward_hooks.size === 0 && this._backward_hooks.size === 0 && !anyGlobalHooks()) {
+      return this.forward(...input);
+    }
     let args = input;
     // Copies, so a hook that removes itself does not disturb the iteration. Global hooks
     // (register_module_*_hook) run before the module's own, as in PyTorch.
@@ -255,7 +227,6 @@ export class Module {
       throw new TypeError_(`cannot assign '${typeName(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
     }
     (this as unknown as Record<string, unknown>)[name] = param;
-    if (param === null) this._reserved_slots.set(name, "parameter");
   }
 
   /** Buffers are state that is saved but not trained (BatchNorm's running statistics). */
@@ -275,7 +246,6 @@ export class Module {
     }
     this._checkNewName("module", name, (v) => v instanceof Module || (v === null && this._isReservedSlot(name)));
     (this as unknown as Record<string, unknown>)[name] = module;
-    if (module === null) this._reserved_slots.set(name, "module");
   }
 
   register_module(name: string, module: Module | null): void {
@@ -653,8 +623,6 @@ export class Module {
     return this._get_name();
   }
 }
-
-BASE_CALL_IMPL = Module.prototype._call_impl;
 
 /** The printed/saved name of a module class (its own __name__, else its JS name). */
 export function moduleTypeName(ctor: unknown): string {
