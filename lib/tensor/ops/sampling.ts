@@ -4,10 +4,13 @@
  * samples are PyTorch's:
  *   bernoulli(p tensor): one uniform per element (24-bit for float32 p, 53-bit for float64), u < p.
  *   bernoulli(x, p scalar) / bernoulli_(p): one 53-bit uniform per element, u < p.
- *   multinomial with replacement (more than one sample): the row's cumulative sum (in the
+ *   multinomial with replacement (one sample or more): the row's cumulative sum (in the
  *   row's dtype) divided by its total, one 53-bit uniform per sample, binary search.
- *   multinomial without replacement, or one sample: q ~ Exp(1) per entry (53-bit uniform,
- *   -log(1 - u), rounded to the dtype), then the top num_samples of p / q (Gumbel trick).
+ *   multinomial without replacement: q ~ Exp(1) per entry (53-bit uniform, -log(1 - u),
+ *   rounded to the dtype), then the top num_samples of p / q (Gumbel trick).
+ *   torch 1.13 takes the Gumbel path only without replacement (measured on Debian's build):
+ *   torch.multinomial(p, 1, True), which Categorical.sample() calls, draws one uniform per row,
+ *   not one per category, and every later draw on the stream depends on it.
  */
 import { float64, int64 } from "../dtype";
 import { RuntimeError } from "../errors";
@@ -59,7 +62,7 @@ export function multinomial(probs: Tensor, numSamples: number, replacement = fal
   }
   const out = empty(probs.dim() === 2 ? [rows, numSamples] : [numSamples], int64);
   const round = probs.dtype === float64 ? (v: number) => v : Math.fround;
-  if (!replacement || numSamples === 1) sampleGumbel(pd, rows, cats, numSamples, round, gen, out._data);
+  if (!replacement) sampleGumbel(pd, rows, cats, numSamples, round, gen, out._data);
   else sampleWithReplacement(pd, rows, cats, numSamples, round, gen, out._data);
   return out;
 }

@@ -1,7 +1,9 @@
 /**
  * F.dropout: zeroes each element with probability p during training and scales the survivors
  * by 1/(1-p), so the expected activation is unchanged and eval mode needs no rescaling.
- * The mask comes from the engine's seeded generator, so torch.manual_seed repeats it.
+ * The mask is PyTorch 1.13's on CPU (no MKL): noise.bernoulli_(1 - p), one 53-bit uniform per
+ * element, kept when u < 1 - p; so after torch.manual_seed(s) the same elements are dropped as
+ * in PyTorch, and a seeded training run with dropout follows PyTorch's.
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { record } from "../../autograd/function";
@@ -34,7 +36,7 @@ export function dropout(input: Tensor, ...args: PyArgs<[p?: number, training?: b
   const mask = new Float32Array(n);
   const scale = p === 1 ? 0 : 1 / (1 - p);
   const keep = 1 - p;
-  for (let i = 0; i < n; i++) mask[i] = gen.uniform24() < keep ? scale : 0;
+  for (let i = 0; i < n; i++) mask[i] = gen.uniform53() < keep ? scale : 0;
   const out = empty(input.shape, dt);
   const y = out._data;
   for (let i = 0; i < n; i++) y[i] = x[i] * mask[i];

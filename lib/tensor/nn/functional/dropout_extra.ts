@@ -3,10 +3,9 @@
  * channels), alpha_dropout and feature_alpha_dropout (SELU networks: dropped units take the
  * SELU saturation value and an affine map keeps mean and variance).
  *
- * Masks are drawn like F.dropout's: one `uniform24() < 1 - p` per element (here per channel
- * for the feature variants) from the engine's seeded generator, so torch.manual_seed repeats
- * them. Like F.dropout's, the stream is the engine's, not PyTorch's: the same seed gives other
- * masks than PyTorch does (the statistics are the same).
+ * Masks are drawn like F.dropout's, as PyTorch 1.13's _dropout_impl on CPU (no MKL):
+ * bernoulli_(1 - p), one 53-bit uniform per element (here per channel for the feature
+ * variants), kept when u < 1 - p; the same seed drops the same units as in PyTorch.
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { RuntimeError, ValueError } from "../../errors";
@@ -34,7 +33,7 @@ function parse(fn: string, args: readonly unknown[], trainingDefault: boolean): 
 function bernoulliNoise(x: Tensor, shape: readonly number[], p: number, gen: Generator): Tensor {
   const noise = empty(shape, floatType(x));
   const keep = 1 - p;
-  for (let i = 0; i < noise._data.length; i++) noise._data[i] = gen.uniform24() < keep ? 1 : 0;
+  for (let i = 0; i < noise._data.length; i++) noise._data[i] = gen.uniform53() < keep ? 1 : 0;
   return noise;
 }
 
