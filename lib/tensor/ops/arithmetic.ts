@@ -167,10 +167,12 @@ export function remainder(input: TensorLike, other: TensorLike): Tensor {
   const [a, b, dt] = operands(input, other, "remainder");
   checkIntegerDivisor(b, dt);
   const out = withoutNegativeZero(binaryKernel("remainder", a, b, dt));
-  return record(out, "RemainderBackward0", [a, b], (g) => [
+  // torch names the Tensor-Tensor node ...Backward1 (Backward0 is the Scalar overload) and saves both
+  // inputs only for the divisor's gradient, so an inference tensor may be either operand when the divisor needs none.
+  return record(out, typeof other === "number" ? "RemainderBackward0" : "RemainderBackward1", [a, b], (g) => [
     a.requires_grad ? sumToShape(g, a.shape) : null,
     b.requires_grad ? sumToShape(g.mul(a.div(b, { rounding_mode: "floor" })).neg(), b.shape) : null,
-  ], [a, b]);
+  ], b.requires_grad ? [a, b] : []);
 }
 
 /** C-style modulus (sign of the dividend). */
@@ -178,10 +180,11 @@ export function fmod(input: TensorLike, other: TensorLike): Tensor {
   const [a, b, dt] = operands(input, other, "fmod");
   checkIntegerDivisor(b, dt);
   const out = withoutNegativeZero(binaryKernel("fmod", a, b, dt));
-  return record(out, "FmodBackward0", [a, b], (g) => [
+  // As remainder: Backward1 for Tensor-Tensor, inputs saved only for the divisor's gradient.
+  return record(out, typeof other === "number" ? "FmodBackward0" : "FmodBackward1", [a, b], (g) => [
     a.requires_grad ? sumToShape(g, a.shape) : null,
     b.requires_grad ? sumToShape(g.mul(a.div(b, { rounding_mode: "trunc" })).neg(), b.shape) : null,
-  ], [a, b]);
+  ], b.requires_grad ? [a, b] : []);
 }
 
 /** Integer division, remainder and fmod by zero raise in PyTorch (floats give inf / NaN instead). */

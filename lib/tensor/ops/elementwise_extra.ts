@@ -44,6 +44,7 @@ type GradN = (g: Tensor, xs: readonly Tensor[], y: Tensor) => (Tensor | null)[];
 /** y = f(a, b, ...) elementwise with broadcasting; `grad` gives each input's gradient (broadcast shape). */
 export function mapN(
   xs: readonly Tensor[], dt: DType, node: string, op: string, f: (...v: number[]) => number, grad: GradN | null, outDtype: DType = dt,
+  saves?: (xs: readonly Tensor[], out: Tensor) => Tensor[],
 ): Tensor {
   const [data, shape] = broadcastData(xs, dt, op);
   const out = empty(shape, outDtype);
@@ -57,7 +58,7 @@ export function mapN(
     for (let i = 0; i < n; i++) o[i] = f(a[i], b[i], c[i]);
   }
   if (!grad) return out;
-  return record(out, node, xs, (g) => grad(g, xs, out).map((gi, i) => (gi && xs[i].requires_grad ? sumToShape(gi, xs[i].shape) : null)), [...xs, out], true);
+  return record(out, node, xs, (g) => grad(g, xs, out).map((gi, i) => (gi && xs[i].requires_grad ? sumToShape(gi, xs[i].shape) : null)), saves ? saves(xs, out) : [...xs, out], true);
 }
 
 /** Two operands as tensors of their common dtype, promoted to float for float-valued ops. */
@@ -157,7 +158,9 @@ export function atan2(a: TensorLike, b: TensorLike): Tensor {
 export function hypot(a: TensorLike, b: TensorLike): Tensor {
   const [x, y, dt] = floatOperands(a, b, "hypot");
   if (!(a instanceof Tensor && b instanceof Tensor)) throw new RuntimeError("hypot(): both arguments must be tensors");
-  return mapN([x, y], dt, "HypotBackward0", "hypot", Math.hypot, (g, [x, y], h) => [g.mul(x).div(h), g.mul(y).div(h)]);
+  return mapN([x, y], dt, "HypotBackward0", "hypot", Math.hypot, (g, [x, y], h) => [g.mul(x).div(h), g.mul(y).div(h)], dt,
+    // torch saves an input only for its own gradient (an inference tensor that needs none may be either operand)
+    (xs, out) => [...xs.filter((t) => t.requires_grad), out]);
 }
 
 /** fmax / fmin: maximum / minimum where a NaN loses to a number; a tie's gradient goes to the first input (PyTorch's rule). */
@@ -176,11 +179,13 @@ function nanIgnoring(kind: "fmax" | "fmin", a: TensorLike, b: TensorLike): Tenso
 export const fmax = (a: TensorLike, b: TensorLike): Tensor => nanIgnoring("fmax", a, b);
 export const fmin = (a: TensorLike, b: TensorLike): Tensor => nanIgnoring("fmin", a, b);
 
-/** copysign(a, b): |a| with b's sign (-0 counts as negative); the gradient reaches a only. */
+/** copysign(a, b): |a| with b's sign (-0 counts as negative); b's gradient is zeros (torch's zeros_like(other)). */
 export function copysign(a: TensorLike, b: TensorLike): Tensor {
   const [x, y, dt] = floatOperands(a, b, "copysign");
   const f = (u: number, v: number): number => (v < 0 || Object.is(v, -0) ? -Math.abs(u) : Math.abs(u));
-  return mapN([x, y], dt, "CopysignBackward0", "copysign", f, (g, [x], out) => [where(x.eq(0), 0, g.mul(out).div(x)), null]);
+  return mapN([x, y], dt, "CopysignBackward0", "copysign", f, (g, [x, y], out) => [where(x.eq(0), 0, g.mul(out).div(x)), empty(y.shape, g.dtype)], dt,
+    // torch saves self and the result, and only for self's gradient; never other
+    (xs, out) => (xs[0].requires_grad ? [xs[0], out] : []));
 }
 
 export function logaddexp(a: TensorLike, b: TensorLike): Tensor {
