@@ -11,6 +11,8 @@ import { IndexError, RuntimeError, TypeError_, ValueError } from "../../errors";
 import type { Tensor } from "../../tensor";
 import { checkTensor, data, empty } from "./_util";
 import { emptyForOverwrite } from "../../ops/util";
+import { kernels } from "../../kernels/registry";
+import { createEmbeddingSimd, MAX_TABLE_FLOATS } from "../../kernels/wasm/embedding_simd";
 
 export interface EmbeddingFunctionalOptions {
   padding_idx?: number | null;
@@ -60,6 +62,17 @@ function renorm_(weight: Tensor, indices: ArrayLike<number>, max_norm: number, n
 }
 
 /**
+ * The row copies and the backward's scatter-add as WebAssembly (kernels/wasm/embedding_simd.ts:
+ * the same bits) for float32 rows of a multiple of four floats, on the WebAssembly backend
+ * (selectBackend("ts") clears kernels.gemm); `enabled` is for benches comparing the two in one
+ * process, the counts for tests.
+ */
+const embSimd = createEmbeddingSimd();
+export const embeddingRows_ = { enabled: true, gathers: 0, scatters: 0 };
+const simdRows = (dtype: Tensor["dtype"], num: number, D: number): boolean =>
+  embSimd !== null && embeddingRows_.enabled && kernels.gemm !== null && dtype.name === "float32" && D % 4 === 0 && num * D <= MAX_TABLE_FLOATS;
+
+/**
  * F.embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
  * scale_grad_by_freq=False, sparse=False): input holds int64 indices of any shape, weight is
  * [num_embeddings, embedding_dim]; the result has shape input.shape + [embedding_dim].
@@ -96,9 +109,14 @@ export function embedding(
   // elements cost ~7 ns each here, 0.4 ms a GPT step for its two lookups.)
   const out = emptyForOverwrite([...input.shape, D], weight.dtype);
   const y = out._data;
-  for (let i = 0; i < n; i++) {
-    const from = idx[i] * D;
-    y.set(w.subarray(from, from + D), i * D);
+  if (simdRows(weight.dtype, num, D)) {
+    embSimd!.gather(w as Float32Array, 0, num, D, idx, n, y as Float32Array, 0);
+    embeddingRows_.gathers++;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const from = idx[i] * D;
+      y.set(w.subarray(from, from + D), i * D);
+    }
   }
   const byFreq = a.scale_grad_by_freq ?? false;
   return record(
@@ -107,6 +125,13 @@ export function embedding(
     [weight],
     (g) => {
       const gd = data(g);
+      if (!byFreq && g.dtype === weight.dtype && simdRows(g.dtype, num, D)) {
+        // Every element of gw is written (the rows no index names get zeros).
+        const gw = emptyForOverwrite(weight.shape, g.dtype);
+        embSimd!.scatterAdd(gd as Float32Array, 0, idx, n, padding, gw._data as Float32Array, num, D);
+        embeddingRows_.scatters++;
+        return [gw];
+      }
       const gw = empty(weight.shape, g.dtype);
       const r = gw._data;
       const counts = new Map<number, number>();
