@@ -15,6 +15,7 @@
 import { torchFunctionalForms } from "./torch_functional";
 import { Tensor } from "../tensor";
 import { unsupportedDtypes } from "../dtype_unsupported";
+import { quantizationTorchNames } from "../quantization";
 import { installTensorArityChecks, withFixedArityAll } from "../ops/fixed_arity";
 import { nextafter } from "../ops/nextafter";
 import * as windows from "../ops/windows";
@@ -30,6 +31,7 @@ installTensorArityChecks(Tensor.prototype);
 
 const torchAdditionsAll = {
   ...unsupportedDtypes,
+  ...quantizationTorchNames, // torch.quantization / ao.quantization / qint8 ...: refused with one clear error (quantization.ts)
   ...torchUtilityFunctions,
   ...inplaceFunctions(),
   ...torchFunctionalForms,
