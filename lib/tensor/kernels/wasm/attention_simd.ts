@@ -223,7 +223,10 @@ function softmaxBackward(): WasmFunction {
   };
 }
 
-export const attentionModuleBytes = (): Uint8Array<ArrayBuffer> => buildModule([softmaxForward(), softmaxBackward()]);
+/** The two row passes' functions (the thread pool builds them into its row module too: the same code on every thread). */
+export const attentionFunctions = (): WasmFunction[] => [softmaxForward(), softmaxBackward()];
+
+export const attentionModuleBytes = (): Uint8Array<ArrayBuffer> => buildModule(attentionFunctions());
 
 /** The two row passes as exported (pointers in bytes; i = the first row's query position; causal 0 / 1). */
 export interface AttentionRowKernels {
@@ -235,7 +238,7 @@ export interface AttentionRowKernels {
  * The row passes on a GEMM driver's memory, for scores that stay there between attention's
  * products (gemm_session.ts): no staging, all rows in one call. Null where they cannot run.
  */
-export const attentionRowsOn = kernelsOnMemory<AttentionRowKernels>(() => [softmaxForward(), softmaxBackward()]);
+export const attentionRowsOn = kernelsOnMemory<AttentionRowKernels>(attentionFunctions);
 
 /** Floats per operand staged in module memory at a time (whole rows; two operands stay in L2). */
 const CHUNK = 1 << 14;

@@ -98,7 +98,10 @@ function geluBackward(): WasmFunction {
   return { name: "gelu_bwd", params: [I32, I32, I32, I32], results: [], locals: [], body: loopOver(N4, body) };
 }
 
-export const geluModuleBytes = (fma = false): Uint8Array<ArrayBuffer> => buildModule([geluValues(fma), geluForward(fma), geluBackward()]);
+/** The three kernels' functions, with fused multiply-adds or without (the thread pool builds them into its row module too). */
+export const geluFunctions = (fma: boolean): WasmFunction[] => [geluValues(fma), geluForward(fma), geluBackward()];
+
+export const geluModuleBytes = (fma = false): Uint8Array<ArrayBuffer> => buildModule(geluFunctions(fma));
 
 /** The three kernels (pointers in bytes, n4 groups of four floats), as exported. */
 export interface GeluKernels {
@@ -107,8 +110,8 @@ export interface GeluKernels {
   gelu_bwd(gr: number, d: number, out: number, n4: number): void;
 }
 
-const geluFmaOn = kernelsOnMemory<GeluKernels>(() => [geluValues(true), geluForward(true), geluBackward()]);
-const geluPlainOn = kernelsOnMemory<GeluKernels>(() => [geluValues(false), geluForward(false), geluBackward()]);
+const geluFmaOn = kernelsOnMemory<GeluKernels>(() => geluFunctions(true));
+const geluPlainOn = kernelsOnMemory<GeluKernels>(() => geluFunctions(false));
 
 /**
  * The kernels on another module's memory (the GEMM's, for the fused feed-forward block), built as

@@ -13,6 +13,7 @@
  */
 import { KC, MC, MR, NR, createGemm, hostGemmModuleBytes, localRunner, type BatchRunner, type Gemm, type GemmRunner, type PackA, type PackB, type Unload } from "./gemm";
 import { TILE_PANELS } from "./gemm_kernel";
+import { ROW_NAMES, rowModule, rowSplitters, splittingRowKernels, type RowKernels, type RowSplit } from "./row_kernels";
 
 /** What a pool thread receives: the compiled kernel, the shared memory and its control words. */
 export interface ThreadInit {
@@ -20,6 +21,13 @@ export interface ThreadInit {
   memory: WebAssembly.Memory;
   control: SharedArrayBuffer;
   index: number;
+  /**
+   * The row passes' module on the same memory (row_kernels.ts), its exports' names in job order,
+   * and the words of the current row job (ROW_JOB); absent where the host cannot build it.
+   */
+  rows?: WebAssembly.Module | null;
+  rowNames?: readonly string[];
+  rowJob?: SharedArrayBuffer;
 }
 
 /** A started thread; `terminate` stops it. */
@@ -59,8 +67,13 @@ export const CONTROL = { WORDS, SEQ, STATE, ACC, READY, FAILED, SPIN, SPINNING }
  * source text (THREAD_SOURCE) in a fresh worker.
  */
 function gemmThread(init: ThreadInit | { data: ThreadInit }): void {
-  const { module, memory, control, index } = "data" in init ? init.data : init;
+  const { module, memory, control, index, rows, rowNames, rowJob } = "data" in init ? init.data : init;
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  // The row passes (mode 3 jobs): the same compiled module as every other thread's.
+  const rowExports = rows ? new WebAssembly.Instance(rows, { env: { memory } }).exports : null;
+  const rowFns = rowExports && rowNames ? rowNames.map((name) => rowExports[name] as (...args: number[]) => void) : [];
+  const rowWords = rowJob ? new Int32Array(rowJob) : null;
+  const rowValues = rowJob ? new Float64Array(rowJob) : null;
   type Kernel = (a: number, b: number, c: number, mb: number, nb: number, kc: number, ldc: number) => void;
   const set = exports.gemm_set as Kernel;
   const acc = exports.gemm_acc as Kernel;
@@ -91,6 +104,7 @@ function gemmThread(init: ThreadInit | { data: ThreadInit }): void {
     if (mode < 0) return;
     const fn = mode ? acc : set;
     const isBatch = mode === 2;
+    const isRows = mode === 3;
     const a = words[base + 3], b = words[base + 4], c = words[base + 5], mb = words[base + 6], nb = words[base + 7];
     const kc = words[base + 8], ldc = words[base + 9], byRows = words[base + 11], chunk = words[base + 12], total = words[base + 13];
     const aStep = words[base + 14], bStep = words[base + 15], cStep = words[base + 16];
@@ -103,7 +117,16 @@ function gemmThread(init: ThreadInit | { data: ThreadInit }): void {
         if (left <= 0) break;
         const n = Math.min(left, Math.max(quantum, Math.min(chunk, Math.ceil(left / div / quantum) * quantum)));
         if (Atomics.compareExchange(words, 19, lo, lo + n) !== lo) continue;
-        if (isBatch) batch(a, lo, lo + n, b + index * c); // slices [lo, lo + n) on this thread's scratch
+        if (isRows) {
+          // A row job (row_kernels.ts RowSplit; the caller's runRows builds the same arguments):
+          // words 0 fn, 1 argument count, then kind and step per argument; the values as float64 from float 16.
+          const count = rowWords![1], args = new Array<number>(count);
+          for (let j = 0; j < count; j++) {
+            const kind = rowWords![2 + 2 * j], step = rowWords![3 + 2 * j], value = rowValues![16 + j];
+            args[j] = kind === 0 ? value + lo * step : kind === 1 ? n * step : kind === 2 ? (value + lo) % step : value;
+          }
+          rowFns[rowWords![0]](...args);
+        } else if (isBatch) batch(a, lo, lo + n, b + index * c); // slices [lo, lo + n) on this thread's scratch
         else fn(a + lo * aStep, b + lo * bStep, c + lo * cStep, byRows ? n : mb, byRows ? nb : n, kc, ldc);
       }
     } catch (error) {
@@ -241,6 +264,16 @@ export class SplitChooser {
   }
 }
 
+/**
+ * Floats a row pass reads and writes below which it stays on the calling thread (an adaptive pool;
+ * above it SplitChooser times both ways per kernel and size). Layer norm's 1024 x 64 rows in the
+ * GPT bench (131072 floats, ~40 µs) are above; the cross-entropy and bias passes are not row jobs.
+ */
+const MIN_ROW_FLOATS = 1 << 15;
+
+/** A row job's words (row_kernels.ts RowSplit): fn, argument count, kind and step per argument; values as float64 from float 16. */
+const ROW_JOB_BYTES = 256, MAX_ROW_ARGS = 12, ROW_VALUES = 16;
+
 /** 64 KiB pages the shared memory may grow to (its maximum must be declared up front): 2 GiB. */
 const MAX_PAGES = 32768;
 
@@ -250,8 +283,11 @@ export interface ThreadPool {
   readonly gemm: Gemm;
   /** True once every thread has started (until then products run on the calling thread alone). */
   ready(): boolean;
-  /** Products large enough to split so far: how many were split and how many the caller ran alone. */
-  counts(): { split: number; alone: number };
+  /**
+   * Products (and row passes) large enough to split so far: how many were split and how many the
+   * caller ran alone; rowSplits: the split row passes among them.
+   */
+  counts(): { split: number; alone: number; rowSplits: number };
   /** The adaptive chooser's timings and verdict per product shape (SplitChooser.verdicts), for benches. */
   verdicts(): ReturnType<SplitChooser["verdicts"]>;
   terminate(): void;
@@ -287,8 +323,14 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
   const control = new SharedArrayBuffer(threads * WORDS * 4);
   const words = new Int32Array(control);
   for (let t = 1; t < threads; t++) words[t * WORDS + SPIN] = spinMicros;
+  // The row passes' module, instantiated here and by every pool thread (the same code on each).
+  const rows = rowModule(MAX_PAGES);
+  const rowExports = rows && (new WebAssembly.Instance(rows, { env: { memory } }).exports as unknown as RowKernels);
+  const rowFns = rowExports ? ROW_NAMES.map((name) => rowExports[name] as (...args: number[]) => void) : [];
+  const rowJob = new SharedArrayBuffer(ROW_JOB_BYTES);
+  const rowWords = new Int32Array(rowJob), rowValues = new Float64Array(rowJob);
   const handles: ThreadHandle[] = [];
-  for (let i = 1; i < threads; i++) handles.push(spawn(THREAD_SOURCE, { module: compiled, memory, control, index: i }));
+  for (let i = 1; i < threads; i++) handles.push(spawn(THREAD_SOURCE, { module: compiled, memory, control, index: i, rows, rowNames: ROW_NAMES, rowJob }));
 
   /** Posts a job to thread t: `kernel` = [ACC, A, B, C, mBlocks, nBlocks, kc, ldc], `split` = [BY_ROWS .. C_STEP, QUANTUM, DIV]. */
   function post(t: number, kernel: number[], split: number[]): void {
@@ -323,10 +365,10 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
    * later product runs on the calling thread (ready() stays false).
    */
   let failedThread = 0;
-  function throwIfFailed(): void {
+  function throwIfFailed(what = "product"): void {
     for (let t = 1; t < threads && !failedThread; t++) if (Atomics.load(words, t * WORDS + FAILED) === 1) failedThread = t;
     if (failedThread) {
-      throw new Error(`GEMM thread ${failedThread} of the WebAssembly thread pool failed, so this product was not computed; later products run on one thread (torch.set_num_threads restarts the pool)`);
+      throw new Error(`GEMM thread ${failedThread} of the WebAssembly thread pool failed, so this ${what} was not computed; later products run on one thread (torch.set_num_threads restarts the pool)`);
     }
   }
 
@@ -343,7 +385,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
   };
 
   const chooser = new SplitChooser();
-  const counts = { split: 0, alone: 0 };
+  const counts = { split: 0, alone: 0, rowSplits: 0 };
   // Share of the recent products large enough to split that were split (a moving average over
   // about 16): while the chooser runs nearly everything alone (a loaded machine, or shapes that do
   // not pay) the pool threads poll only briefly after a probe's job, so they do not take CPU from
@@ -461,6 +503,63 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     },
   };
 
+  /** A row job's arguments for units [lo, lo + n) (the pool threads' loop builds them the same way). */
+  function rowArgs(job: RowSplit, lo: number, n: number): number[] {
+    return job.kinds.map((kind, j) => {
+      const step = job.steps[j], value = job.values[j];
+      return kind === 0 ? value + lo * step : kind === 1 ? n * step : kind === 2 ? (value + lo) % step : value;
+    });
+  }
+
+  /**
+   * A row pass (row_kernels.ts) split into ranges of units that the threads take from the shared
+   * counter as a product's panels (guided chunks, whole quanta), when it is large enough and
+   * SplitChooser finds that faster for this kernel and size; else the calling thread runs it whole.
+   */
+  function runRows(job: RowSplit): void {
+    const { fn, units, quantum } = job;
+    const fnHere = rowFns[fn];
+    const eligible = threads > 1 && units >= 2 * quantum && (!adaptive || units * job.floatsPerUnit >= MIN_ROW_FLOATS) && ready();
+    const key = `r${fn},${units}`;
+    if (!eligible || (adaptive && !chooser.split(key))) {
+      const t0 = now();
+      fnHere(...rowArgs(job, 0, units));
+      if (eligible) {
+        if (adaptive) chooser.record(key, false, now() - t0);
+        tally(false);
+      }
+      return;
+    }
+    if (job.kinds.length > MAX_ROW_ARGS) throw new RangeError(`a row job takes at most ${MAX_ROW_ARGS} arguments`);
+    const t0 = now();
+    rowWords[0] = fn;
+    rowWords[1] = job.kinds.length;
+    for (let j = 0; j < job.kinds.length; j++) {
+      rowWords[2 + 2 * j] = job.kinds[j];
+      rowWords[3 + 2 * j] = job.steps[j];
+      rowValues[ROW_VALUES + j] = job.values[j];
+    }
+    Atomics.store(words, NEXT, 0);
+    const kernel = [3, 0, 0, 0, 0, 0, 0, 0];
+    const splitWords = [1, units, units, 0, 0, 0, quantum, div];
+    for (let t = 1; t < threads; t++) post(t, kernel, splitWords);
+    for (;;) {
+      // The pool threads' loop (gemmThread) takes chunks the same way.
+      const lo = Atomics.load(words, NEXT);
+      const left = units - lo;
+      if (left <= 0) break;
+      const n = Math.min(left, Math.max(quantum, Math.ceil(left / div / quantum) * quantum));
+      if (Atomics.compareExchange(words, NEXT, lo, lo + n) !== lo) continue;
+      fnHere(...rowArgs(job, lo, n));
+    }
+    for (let t = 1; t < threads; t++) join(t);
+    throwIfFailed("row pass");
+    if (adaptive) chooser.record(key, true, now() - t0);
+    tally(true);
+    counts.rowSplits++;
+  }
+  if (rowExports) rowSplitters.set(memory, splittingRowKernels(runRows, rowExports));
+
   const runner: GemmRunner = {
     run(isAcc, a, b, c, mb, nb, kc, ldc) {
       start(isAcc, a, b, c, mb, nb, kc, ldc);
@@ -553,6 +652,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     counts: () => ({ ...counts }),
     verdicts: () => chooser.verdicts(),
     terminate() {
+      rowSplitters.delete(memory);
       for (let t = 1; t < threads; t++) {
         words[t * WORDS + ACC] = -1;
         Atomics.store(words, t * WORDS + STATE, POSTED);

@@ -15,10 +15,10 @@
  */
 import type { Storage } from "../../dtype";
 import { kernels } from "../../kernels/registry";
-import { attentionRowsOn } from "../../kernels/wasm/attention_simd";
 import { BATCH_SKIP } from "../../kernels/wasm/gemm_batch";
 import { inModuleShape, openGemmSession, type BatchShape, type GemmSession } from "../../kernels/wasm/gemm_session";
 import { MIN_WORK } from "../../kernels/wasm/matmul_simd";
+import { rowKernelsOn, type RowKernels } from "../../kernels/wasm/row_kernels";
 
 /** A batched operand: slice i's element (r, c) at data[offs[i] + r * s0 + c * s1]. */
 export interface SliceOperand {
@@ -100,11 +100,12 @@ export const attentionInModule = { enabled: true, runs: 0 };
  * matmulBatched runs as gemm_batch jobs (more than one slice, at least MIN_WORK multiply-adds
  * each): smaller ones it runs on the plain-TS kernel, whose bits the session would not give.
  */
-function open(shapes: BatchShape[]): { sess: GemmSession; rows: NonNullable<ReturnType<typeof attentionRowsOn>> } | null {
+function open(shapes: BatchShape[]): { sess: GemmSession; rows: RowKernels } | null {
   const batched = ([count, m, n, k]: BatchShape) => count > 1 && m * n * k >= MIN_WORK && inModuleShape(m, n, k);
   if (!attentionInModule.enabled || !kernels.gemm || !shapes.every(batched)) return null;
   const sess = openGemmSession(kernels.gemm, shapes);
-  const rows = sess && attentionRowsOn(sess.memory);
+  // On a thread pool's memory the row passes are split across its threads (row_kernels.ts).
+  const rows = sess && rowKernelsOn(sess.memory);
   if (!sess || !rows) return null;
   attentionInModule.runs++;
   return { sess, rows };

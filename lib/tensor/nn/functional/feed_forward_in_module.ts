@@ -26,12 +26,11 @@ import { takeScratch } from "../../buffer_pool";
 import { float32 } from "../../dtype";
 import { KC, MR, NR } from "../../kernels/wasm/gemm";
 import { kernels } from "../../kernels/registry";
-import { geluOn, type GeluKernels } from "../../kernels/wasm/gelu_simd";
 import { inModuleShape, openGemmSession, type BatchShape, type GemmSession } from "../../kernels/wasm/gemm_session";
 import { MIN_WORK, colsumOn, sumSteps } from "../../kernels/wasm/matmul_simd";
 import { kernelsOnMemory } from "../../kernels/wasm/on_memory";
 import { addFunctions, reluFunctions } from "../../kernels/wasm/elementwise_simd";
-import { layerNormFunctions } from "../../kernels/wasm/layernorm_simd";
+import { rowKernelsOn, type LayerNormKernels, type RowKernels } from "../../kernels/wasm/row_kernels";
 import { gelu, relu } from "../../ops/activations";
 import { layer_norm } from "./normalization";
 import { addmm } from "../../ops/matmul";
@@ -110,12 +109,7 @@ interface ReluKernels {
 
 const reluOn = kernelsOnMemory<ReluKernels>(reluFunctions);
 
-export interface LayerNormKernels {
-  ln_fwd(x: number, y: number, gamma: number, beta: number, mean: number, rstd: number, rows: number, M: number, eps: number): void;
-  ln_bwd(g: number, x: number, gamma: number, mean: number, rstd: number, dx: number, sw: number, sb: number, rows: number, M: number): void;
-}
-
-export const layerNormOn = kernelsOnMemory<LayerNormKernels>(layerNormFunctions);
+export { layerNormOn, type LayerNormKernels } from "../../kernels/wasm/row_kernels";
 const addOn = kernelsOnMemory<{ add_vv(pa: number, pb: number, s: number, pout: number, n4: number): void }>(addFunctions);
 
 /**
@@ -151,9 +145,11 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
   const shapes = [plans.l1, plans.l2, plans.dA, plans.dW2, plans.dW1].flatMap(shapesOf);
   const sess = openGemmSession(kernels.gemm, shapes);
   const isGelu = activation === "gelu";
-  const act = sess && (isGelu ? geluOn(sess.memory) : reluOn(sess.memory));
+  // GELU and layer norm: row_kernels.ts's, split across a thread pool's threads on its memory.
+  const rowKernels = sess && rowKernelsOn(sess.memory);
+  const act = sess && (isGelu ? rowKernels : reluOn(sess.memory));
   const sums = sess && colsumOn(sess.memory);
-  const ln = sess && norm ? layerNormOn(sess.memory) : null;
+  const ln = sess && norm ? rowKernels : null;
   const add = sess && norm ? addOn(sess.memory) : null;
   if (!sess || !act || !sums || (norm && (!ln || !add))) return null;
   feedForwardInModule_.forwards++;
@@ -171,8 +167,8 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
   const n4 = (M * F) >> 2;
   runPlan(sess, plans.l1, xAt, D, 1, w1At, 1, D, preAt, false, b1At); // B = W1^T, + b1
   if (!isGelu) (act as ReluKernels).relu(preAt * 4, aAt * 4, n4);
-  else if (grad) (act as GeluKernels).gelu_fwd(preAt * 4, aAt * 4, dAt * 4, n4);
-  else (act as GeluKernels).gelu_val(preAt * 4, aAt * 4, n4);
+  else if (grad) (act as RowKernels).gelu_fwd(preAt * 4, aAt * 4, dAt * 4, n4);
+  else (act as RowKernels).gelu_val(preAt * 4, aAt * 4, n4);
   runPlan(sess, plans.l2, aAt, F, 1, w2At, 1, F, yAt, false, b2At); // B = W2^T, + b2
   const y = emptyForOverwrite([...x.shape.slice(0, -1), D], float32);
   // The residual x + block in place: float32 sums, as add's kernel makes them (M D is a multiple of 8).
@@ -197,7 +193,8 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
       // The backend changed since the forward (selectBackend("ts")): the block's gradients in plain ops.
       if (!bs) return differentiateThrough((...ts) => plain(ts), inputs, g).map((t) => t && t.detach());
       const bsums = colsumOn(bs.memory)!;
-      const bln = norm ? layerNormOn(bs.memory)! : null;
+      const bRows = rowKernelsOn(bs.memory);
+      const bln = norm ? bRows! : null;
       feedForwardInModule_.backwards++;
       const gAt = bs.stage(gd, 0, M * D);
       const aIn = bs.stage(a, 0, M * F), dIn = d ? bs.stage(d, 0, M * F) : 0;
@@ -211,7 +208,7 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
       const accAt = bs.alloc(2 * Math.max(D, F) + 8);
       // dA = g W2, then dPre = dA * GELU'(pre), or dA where ReLU's output is nonzero, in place.
       runPlan(bs, plans.dA, gAt, D, 1, w2In, F, 1, dpAt, false);
-      if (isGelu) geluOn(bs.memory)!.gelu_bwd(dpAt * 4, dIn * 4, dpAt * 4, n4);
+      if (isGelu) bRows!.gelu_bwd(dpAt * 4, dIn * 4, dpAt * 4, n4);
       else reluOn(bs.memory)!.relu_grad(dpAt * 4, aIn * 4, dpAt * 4, n4);
       if (dxAt) runPlan(bs, plans.l2, dpAt, F, 1, w1In, D, 1, dxAt, false); // dX = dPre W1
       // The norm's backward on dX where it is: dx, and its weight's and bias's float32 row sums (zeroed first, as layer_norm does).

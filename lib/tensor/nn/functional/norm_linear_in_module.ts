@@ -23,11 +23,12 @@ import { float32 } from "../../dtype";
 import { KC, NR } from "../../kernels/wasm/gemm";
 import { kernels } from "../../kernels/registry";
 import { openGemmSession } from "../../kernels/wasm/gemm_session";
+import { rowKernelsOn } from "../../kernels/wasm/row_kernels";
 import { MIN_WORK, colsumOn, sumSteps } from "../../kernels/wasm/matmul_simd";
 import { addmm } from "../../ops/matmul";
 import { contiguousData, emptyForOverwrite } from "../../ops/util";
 import type { Tensor } from "../../tensor";
-import { layerNormOn, normIn, normXAt, plan, runPlan, shapesOf, type Plan, type PreNorm } from "./feed_forward_in_module";
+import { normIn, normXAt, plan, runPlan, shapesOf, type Plan, type PreNorm } from "./feed_forward_in_module";
 import { layer_norm } from "./normalization";
 
 /** Whether the op runs in module memory (benches and tests turn it off), and how many forwards and backwards did. */
@@ -61,7 +62,8 @@ export function normLinearInModule(x: Tensor, norm: PreNorm, w: Tensor, b: Tenso
   if (!plans) return null;
   const shapes = [plans.y, plans.dX, plans.dW].flatMap(shapesOf);
   const sess = openGemmSession(kernels.gemm, shapes);
-  const ln = sess && layerNormOn(sess.memory);
+  // layer norm: row_kernels.ts's, its forward split across a thread pool's threads on its memory.
+  const ln = sess && rowKernelsOn(sess.memory);
   if (!sess || !ln) return null;
   normLinearInModule_.forwards++;
 
@@ -80,7 +82,7 @@ export function normLinearInModule(x: Tensor, norm: PreNorm, w: Tensor, b: Tenso
     y, "NormLinearBackward", inputs,
     (g) => {
       const bs = openGemmSession(kernels.gemm, shapes);
-      const bln = bs && layerNormOn(bs.memory);
+      const bln = bs && rowKernelsOn(bs.memory);
       const bsums = bs && colsumOn(bs.memory);
       // The backend changed since the forward (selectBackend("ts")): the gradients in plain ops.
       if (!bs || !bln || !bsums) return differentiateThrough((...ts) => plain(ts), inputs, g).map((t) => t && t.detach());

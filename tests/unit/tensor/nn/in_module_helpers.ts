@@ -20,15 +20,15 @@ export function expectSameBits(a: (Float32Array | null)[], b: (Float32Array | nu
   }
 }
 
-/** Runs `work` with matmul on a 2-thread pool that splits every job; returns its result and the splits. */
-export async function onSplittingPool<T>(work: () => T): Promise<{ result: T; splits: number }> {
+/** Runs `work` with matmul on a 2-thread pool that splits every job and row pass; returns its result and the splits (row passes among them). */
+export async function onSplittingPool<T>(work: () => T): Promise<{ result: T; splits: number; rowSplits: number }> {
   const gemm = kernels.gemm;
   const pool = createThreadPool(nodeThreadSpawner, 2, 0, undefined, false, null); // splits every batch
   try {
     while (!pool.ready()) await new Promise((resolve) => setTimeout(resolve, 5));
     kernels.gemm = pool.gemm;
     const result = work();
-    return { result, splits: pool.counts().split };
+    return { result, splits: pool.counts().split, rowSplits: pool.counts().rowSplits };
   } finally {
     kernels.gemm = gemm;
     pool.terminate();
@@ -57,15 +57,17 @@ export function expectGptLossesUnchanged(switchTo: (on: boolean) => void, runs: 
 }
 
 /**
- * `run` on one thread, then on a 2-thread pool that splits every job: the fused path ran twice in
- * both (by `fused`), at least 6 jobs were split, and the values are the same bits.
+ * `run` on one thread, then on a 2-thread pool that splits every job and row pass: the fused path
+ * ran twice in both (by `fused`), at least 6 jobs and 2 row passes (softmax, GELU or layer norm,
+ * forward and backward) were split, and the values are the same bits.
  */
 export async function expectSplitPoolSameBits<R extends { values: (Float32Array | null)[] }>(run: () => R, fused: (r: R) => number): Promise<void> {
   const single = run();
   expect(fused(single)).toBe(2);
-  const { result: split, splits } = await onSplittingPool(run);
+  const { result: split, splits, rowSplits } = await onSplittingPool(run);
   expect(fused(split)).toBe(2);
   expect(splits).toBeGreaterThanOrEqual(6);
+  expect(rowSplits).toBeGreaterThanOrEqual(2);
   expectSameBits(split.values, single.values);
 }
 
