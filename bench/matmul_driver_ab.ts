@@ -13,10 +13,21 @@
  *     every k slice of A and B (matmul_pack's tpack4 / copy8, as for row-major operands); copying A
  *     and B into module memory and C out (typed-array sets); a fresh n x n output written once
  *     (what torch.mm's output allocation costs: the new buffer's pages are faulted in).
+ *   node --experimental-wasm-relaxed-simd --import tsx bench/matmul_driver_ab.ts [rounds] phases
+ *     n = 256, 512, 1024: kernels.matmul's steps timed inside one real call sequence (copies in,
+ *     packing A, packing B, kernel, copy out), so the kernel's time includes the cache misses the
+ *     packing before it leaves (the breakdown's pre-packed kernel has none); with the same product
+ *     through kernels.matmul alternated round by round.
+ *   node --experimental-wasm-relaxed-simd --import tsx bench/matmul_driver_ab.ts [rounds] blocking
+ *     n = 512, 1024: the driver's loop written out here in other orders, alternated with today's
+ *     (copy in, per k slice pack all of A and B, then blocks of rows): A packed block by block right
+ *     before its kernel call (the A block hot in L2); that plus B's k slice copied in right before
+ *     it is packed; A by block plus column slabs of 64 B panels (GotoBLAS's NC: the packed B slab
+ *     512 KiB); and today's order with KC = 512 (other bits: C summed in 512-step slices).
  */
 import { torch } from "../lib/tensor/index";
 import { kernels } from "../lib/tensor/kernels/registry";
-import { KC, MR, NR, createLocalGemm, gemmFloats, wholeTileBlocks } from "../lib/tensor/kernels/wasm/gemm";
+import { KC, MR, NR, createLocalGemm, gemmFloats, instantiateLocal, rowBlockPanels, wholeTileBlocks } from "../lib/tensor/kernels/wasm/gemm";
 import { matmulPackFor } from "../lib/tensor/kernels/wasm/matmul_pack";
 import { abLine, alternate, cpuMs, median, uptime } from "./ab";
 
@@ -93,7 +104,133 @@ function breakdown(): void {
   }
 }
 
+/** kernels.matmul's steps timed inside the driver's own call sequence (see the header). */
+function phases(): void {
+  const local = createLocalGemm()!;
+  const memory = local.memory!;
+  const pack = matmulPackFor(memory)!;
+  const names = ["copy A and B in", "pack A", "pack B", "kernel", "copy C out"];
+  for (const n of [256, 512, 1024]) {
+    const a = Float32Array.from({ length: n * n }, () => Math.random() - 0.5);
+    const b = Float32Array.from({ length: n * n }, () => Math.random() - 0.5);
+    const c = new Float32Array(n * n);
+    const stageA = Math.ceil(gemmFloats(n, n, n) / 4) * 4, stageB = stageA + n * n;
+    const need = (stageB + n * n) * 4;
+    if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
+    const per = Math.max(2, Math.round(1e8 / (2 * n ** 3)));
+    const parts: number[][] = names.map(() => []);
+    const whole: number[] = [], viaMatmul: number[] = [];
+    const now = () => performance.now();
+    for (let r = 0; r < rounds; r++) {
+      const sum = names.map(() => 0);
+      const t0 = now();
+      for (let i = 0; i < per; i++) {
+        const s0 = now();
+        const heap = new Float32Array(memory.buffer);
+        heap.set(a, stageA);
+        heap.set(b, stageB);
+        const s1 = now();
+        sum[0] += s1 - s0;
+        local.gemm(n, n, n,
+          (_h, dst, p0, kc) => { const t = now(); pack.tpack4(dst * 4, (stageA + p0) * 4, n * 4, 4, n / MR, kc); sum[1] += now() - t; },
+          (_h, dst, p0, kc) => { const t = now(); pack.copy8(dst * 4, (stageB + p0 * n) * 4, 4, n * 4, n / NR, kc); sum[2] += now() - t; },
+          (h, at) => { const t = now(); c.set(h.subarray(at, at + n * n)); sum[4] += now() - t; });
+        sum[3] += now() - s1;
+      }
+      whole.push((now() - t0) / per);
+      sum[3] -= sum[1] + sum[2] + sum[4];
+      sum.forEach((x, i) => parts[i].push(x / per));
+      const t1 = now();
+      for (let i = 0; i < per; i++) kernels.matmul(n, n, n, a, 0, n, 1, b, 0, n, 1, c, 0);
+      viaMatmul.push((now() - t1) / per);
+    }
+    const gf = (ms: number) => ((2 * n ** 3) / (ms * 1e6)).toFixed(1);
+    console.log(`n = ${n} (wall medians of ${rounds} rounds x ${per} calls): the sequence ${median(whole).toFixed(3)} ms (${gf(median(whole))} GFLOP/s), kernels.matmul ${median(viaMatmul).toFixed(3)} ms (${gf(median(viaMatmul))} GFLOP/s)`);
+    names.forEach((name, i) => console.log(`  ${name.padEnd(16)} ${median(parts[i]).toFixed(3)} ms ${((100 * median(parts[i])) / median(whole)).toFixed(1).padStart(5)} %` + (name === "kernel" ? `  ${gf(median(parts[i]))} GFLOP/s` : "")));
+  }
+}
+
+/** The driver's loop in other orders (see the header), alternated with today's in one process. */
+function blocking(): void {
+  const inst = instantiateLocal()!;
+  const { memory, set, acc } = inst;
+  const pack = matmulPackFor(memory)!;
+  const block = rowBlockPanels();
+  for (const n of [512, 1024]) {
+    const a = Float32Array.from({ length: n * n }, () => Math.random() - 0.5);
+    const b = Float32Array.from({ length: n * n }, () => Math.random() - 0.5);
+    const mb = n / MR, nb = n / NR, kcMax = 2 * KC;
+    // Floats: A panels (n x kcMax) | B panels (kcMax x n) | C | staged A | staged B.
+    const A = 0, B = n * kcMax, C = B + n * kcMax, SA = C + n * n, SB = SA + n * n, END = SB + n * n;
+    if (END * 4 > memory.buffer.byteLength) memory.grow(Math.ceil((END * 4 - memory.buffer.byteLength) / 65536));
+    const heap = () => new Float32Array(memory.buffer);
+    const packA = (ib: number, panels: number, p0: number, kc: number) => pack.tpack4(A * 4, (SA + ib * MR * n + p0) * 4, n * 4, 4, panels, kc);
+    const packB = (src: number, jb: number, panels: number, kc: number) => pack.copy8(B * 4, (src + jb * NR) * 4, 4, n * 4, panels, kc);
+    const kernel = (p0: number, ib: number, jb: number, rows: number, cols: number, kc: number, aAt = A) =>
+      (p0 > 0 ? acc : set)(aAt * 4, B * 4, (C + ib * MR * n + jb * NR) * 4, rows, cols, kc, n * 4);
+    const today = (kcStep: number) => (c: Float32Array) => {
+      const h = heap();
+      h.set(a, SA);
+      h.set(b, SB);
+      for (let p0 = 0; p0 < n; p0 += kcStep) {
+        const kc = Math.min(kcStep, n - p0);
+        packA(0, mb, p0, kc);
+        packB(SB + p0 * n, 0, nb, kc);
+        for (let ib = 0; ib < mb; ib += block) kernel(p0, ib, 0, Math.min(block, mb - ib), nb, kc, A + ib * kc * MR);
+      }
+      c.set(h.subarray(C, C + n * n));
+    };
+    const aByBlock = (stageBSlice: boolean, slabPanels: number) => (c: Float32Array) => {
+      const h = heap();
+      h.set(a, SA);
+      if (!stageBSlice) h.set(b, SB);
+      for (let jc = 0; jc < nb; jc += slabPanels) {
+        const cols = Math.min(slabPanels, nb - jc);
+        for (let p0 = 0; p0 < n; p0 += KC) {
+          const kc = Math.min(KC, n - p0);
+          if (stageBSlice) h.set(b.subarray(p0 * n, (p0 + kc) * n), SB);
+          packB(stageBSlice ? SB : SB + p0 * n, jc, cols, kc);
+          for (let ib = 0; ib < mb; ib += block) {
+            const rows = Math.min(block, mb - ib);
+            packA(ib, rows, p0, kc);
+            kernel(p0, ib, jc, rows, cols, kc);
+          }
+        }
+      }
+      c.set(h.subarray(C, C + n * n));
+    };
+    const ways: [string, (c: Float32Array) => void][] = [
+      ["today", today(KC)],
+      ["A by block", aByBlock(false, nb)],
+      ["A by block, B slice staged", aByBlock(true, nb)],
+      ["A by block, NC = 64 panels", aByBlock(false, 64)],
+      ["today with KC = 512", today(2 * KC)],
+    ];
+    const out = ways.map(() => new Float32Array(n * n));
+    const per = Math.max(2, Math.round(1e8 / (2 * n ** 3)));
+    const cpu: number[][] = ways.map(() => []);
+    for (let r = 0; r < rounds; r++) {
+      const order = ways.map((_, i) => i);
+      if (r % 2) order.reverse();
+      for (const w of order) {
+        const c0 = cpuMs();
+        for (let i = 0; i < per; i++) ways[w][1](out[w]);
+        cpu[w].push((cpuMs() - c0) / per);
+      }
+    }
+    console.log(`n = ${n} (CPU medians of ${rounds} rounds x ${per} calls; x = median per-round ratio to today's):`);
+    ways.forEach(([name], w) => {
+      const ms = median(cpu[w]);
+      const ratio = median(cpu[w].map((x, i) => x / cpu[0][i]));
+      const same = out[w].every((x, i) => Object.is(x, out[0][i]));
+      console.log(`  ${name.padEnd(28)} ${ms.toFixed(3)} ms  ${((2 * n ** 3) / (ms * 1e6)).toFixed(1)} GFLOP/s  x${ratio.toFixed(3)}  same bits: ${same}`);
+    });
+  }
+}
+
 console.log(uptime());
 if (only === "breakdown") breakdown();
+else if (only === "phases") phases();
+else if (only === "blocking") blocking();
 else for (const [name, flag] of Object.entries({ wholeTileBlocks })) if (!only || only === name) flagAb(name, flag);
 console.log(uptime());
