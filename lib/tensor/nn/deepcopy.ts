@@ -18,6 +18,7 @@ export function deepcopyModule<M extends Module>(m: M, memo: Map<unknown, unknow
   memo.set(m, copy);
   copy.training = m.training;
   copy._buffer_names = new Map(m._buffer_names);
+  copy._slot_kinds = new Map(m._slot_kinds);
   copy._forward_pre_hooks = new Map(m._forward_pre_hooks);
   copy._forward_hooks = new Map(m._forward_hooks);
   copy._backward_hooks = new Map(m._backward_hooks);

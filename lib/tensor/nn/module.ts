@@ -79,6 +79,11 @@ function flag(fn: string, name: string, v: unknown, dflt: boolean): boolean {
 interface ModuleInternals {
   training: boolean;
   _buffer_names: Map<string, boolean>; // name -> persistent
+  /**
+   * Names registered as a parameter or a child module (register_parameter / add_module, None included),
+   * so a slot holding null can be told apart: torch keeps `bias=None` in _parameters, a plain attribute not.
+   */
+  _slot_kinds: Map<string, "parameter" | "module">;
   _forward_pre_hooks: Map<number, ForwardPreHook>;
   _forward_hooks: Map<number, ForwardHook>;
   _backward_hooks: Map<number, BackwardHook>;
@@ -100,6 +105,7 @@ export class Module {
 
   declare training: boolean;
   declare _buffer_names: Map<string, boolean>;
+  declare _slot_kinds: Map<string, "parameter" | "module">;
   declare _forward_pre_hooks: Map<number, ForwardPreHook>;
   declare _forward_hooks: Map<number, ForwardHook>;
   declare _backward_hooks: Map<number, BackwardHook>;
@@ -124,6 +130,7 @@ export class Module {
     const internals: ModuleInternals = {
       training: true,
       _buffer_names: new Map(),
+      _slot_kinds: new Map(),
       _forward_pre_hooks: new Map(),
       _forward_hooks: new Map(),
       _backward_hooks: new Map(),
@@ -226,6 +233,7 @@ export class Module {
     if (param !== null && !(param instanceof Parameter)) {
       throw new TypeError_(`cannot assign '${typeName(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
     }
+    this._slot_kinds.set(name, "parameter");
     (this as unknown as Record<string, unknown>)[name] = param;
   }
 
@@ -245,6 +253,7 @@ export class Module {
       throw new TypeError_(`${typeName(module)} is not a Module subclass`);
     }
     this._checkNewName("module", name, (v) => v instanceof Module || (v === null && this._isReservedSlot(name)));
+    this._slot_kinds.set(name, "module");
     (this as unknown as Record<string, unknown>)[name] = module;
   }
 
@@ -269,6 +278,34 @@ export class Module {
       if (t instanceof Tensor && (persistent || !onlyPersistent)) out.push([name, t]);
     }
     return out;
+  }
+
+  /**
+   * torch's _parameters / _buffers / _modules, read-only here: a frozen snapshot in registration order,
+   * a slot registered as None (nn.Linear(3, 4, { bias: false }).bias) included as null. Change a module
+   * with register_parameter / register_buffer / add_module or by assigning its attribute.
+   */
+  get _parameters(): Readonly<Record<string, Parameter | null>> {
+    return this._snapshot((k, v) => v instanceof Parameter || (v === null && this._slot_kinds.get(k) === "parameter" && !this._buffer_names.has(k)));
+  }
+
+  get _buffers(): Readonly<Record<string, Tensor | null>> {
+    const out: Record<string, Tensor | null> = {};
+    for (const name of this._buffer_names.keys()) {
+      const t = (this as unknown as Record<string, unknown>)[name];
+      if (t instanceof Tensor || t === null) out[name] = t;
+    }
+    return Object.freeze(out);
+  }
+
+  get _modules(): Readonly<Record<string, Module | null>> {
+    return this._snapshot((k, v) => v instanceof Module || (v === null && this._slot_kinds.get(k) === "module"));
+  }
+
+  private _snapshot<V>(keep: (k: string, v: unknown) => boolean): Readonly<Record<string, V>> {
+    const out: Record<string, V> = {};
+    for (const [k, v] of this._own()) if (keep(k, v)) out[k] = v as V;
+    return Object.freeze(out);
   }
 
   /** Every (name, child) pair, a child shared under two names included twice. */

@@ -27,8 +27,8 @@ type Slots = Record<string, unknown>;
 interface Entry {
   kind: "weight_norm" | "spectral_norm";
   handle: RemovableHandle;
-  /** The reparametrised weight from the current parameters (no power iteration). */
-  compute: () => Tensor;
+  /** The reparametrised weight from the given module's current parameters (no power iteration). */
+  compute: (module: Module) => Tensor;
 }
 const registry = new WeakMap<Module, Map<string, Entry>>();
 
@@ -65,10 +65,16 @@ export function weight_norm<M extends Module>(module: M, ...args: PyArgs<[name?:
   if (!Number.isInteger(dim) || dim < -1 || dim >= weight.dim()) {
     throw new RuntimeError(`Dimension out of range (expected to be in range of [-1, ${weight.dim() - 1}], but got ${dim})`);
   }
-  const compute = (): Tensor => {
-    const g = slots[`${name}_g`] as Tensor;
-    const v = slots[`${name}_v`] as Tensor;
-    return v.mul(g.div(normExceptDim(v, dim)));
+  // Reads g and v from the module the hook is called on (torch's WeightNorm hook gets it as an argument), not from
+  // `module`: a copy carrying this hook (deepcopyModule, torch.func's functional modules) recomputes its own weight.
+  const compute = (m: Module): Tensor => {
+    const own = m as unknown as Slots;
+    const g = own[`${name}_g`] as Tensor;
+    const v = own[`${name}_v`] as Tensor;
+    const w = v.mul(g.div(normExceptDim(v, dim)));
+    // torch computes it with one fused op; its node is named after that op (_weight_norm_interface)
+    if (w.grad_fn) w.grad_fn._name = "WeightNormInterfaceBackward0";
+    return w;
   };
   const g = new Parameter(no_grad(() => normExceptDim(weight.detach(), dim)));
   const v = new Parameter(weight.detach());
@@ -76,9 +82,9 @@ export function weight_norm<M extends Module>(module: M, ...args: PyArgs<[name?:
   slots[name] = null;
   module.register_parameter(`${name}_g`, g);
   module.register_parameter(`${name}_v`, v);
-  slots[name] = compute();
-  const handle = module.register_forward_pre_hook(() => {
-    slots[name] = compute();
+  slots[name] = compute(module);
+  const handle = module.register_forward_pre_hook((m) => {
+    (m as unknown as Slots)[name] = compute(m);
     return undefined;
   });
   hooks.set(name, { kind: "weight_norm", handle, compute });
@@ -92,7 +98,7 @@ export function remove_weight_norm<M extends Module>(module: M, ...args: PyArgs<
   const entry = hooks.get(name);
   if (entry?.kind !== "weight_norm") throw new ValueError(`weight_norm of '${name}' not found in ${module.constructor.name}`);
   const slots = module as unknown as Slots;
-  const weight = no_grad(entry.compute);
+  const weight = no_grad(() => entry.compute(module));
   entry.handle.remove();
   hooks.delete(name);
   delete slots[`${name}_g`];
@@ -148,10 +154,12 @@ export function spectral_norm<M extends Module>(
   slots[name] = weight.detach();
   module.register_buffer(`${name}_u`, u0);
   module.register_buffer(`${name}_v`, v0);
-  const compute = (powerIteration: boolean): Tensor => {
-    const w = slots[`${name}_orig`] as Tensor;
-    let u = slots[`${name}_u`] as Tensor;
-    let v = slots[`${name}_v`] as Tensor;
+  // As weight_norm: from the module the hook is called on, so a copy updates its own u, v and weight.
+  const compute = (target: Module, powerIteration: boolean): Tensor => {
+    const own = target as unknown as Slots;
+    const w = own[`${name}_orig`] as Tensor;
+    let u = own[`${name}_u`] as Tensor;
+    let v = own[`${name}_v`] as Tensor;
     const mat = toMatrix(w);
     if (powerIteration && iters > 0) {
       no_grad(() => {
@@ -161,8 +169,8 @@ export function spectral_norm<M extends Module>(
           u = normalizeInto(m.mv(v), eps);
         }
         // PyTorch writes the buffers in place (normalize(..., out=u)).
-        (slots[`${name}_u`] as Tensor).copy_(u);
-        (slots[`${name}_v`] as Tensor).copy_(v);
+        (own[`${name}_u`] as Tensor).copy_(u);
+        (own[`${name}_v`] as Tensor).copy_(v);
       });
       u = u.clone();
       v = v.clone();
@@ -172,10 +180,10 @@ export function spectral_norm<M extends Module>(
   };
   // Until the first call module[name] is the raw weight, as in PyTorch.
   const handle = module.register_forward_pre_hook((m) => {
-    slots[name] = compute(m.training);
+    (m as unknown as Slots)[name] = compute(m, m.training);
     return undefined;
   });
-  hooks.set(name, { kind: "spectral_norm", handle, compute: () => compute(false) });
+  hooks.set(name, { kind: "spectral_norm", handle, compute: (m) => compute(m, false) });
   return module;
 }
 
@@ -186,7 +194,7 @@ export function remove_spectral_norm<M extends Module>(module: M, ...args: PyArg
   const entry = hooks.get(name);
   if (entry?.kind !== "spectral_norm") throw new ValueError(`spectral_norm of '${name}' not found in ${module.constructor.name}`);
   const slots = module as unknown as Slots;
-  const weight = no_grad(entry.compute).detach();
+  const weight = no_grad(() => entry.compute(module)).detach();
   entry.handle.remove();
   hooks.delete(name);
   delete slots[`${name}_orig`];

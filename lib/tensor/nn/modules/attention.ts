@@ -64,11 +64,12 @@ export class MultiheadAttention extends Module {
   dropout: number;
   batch_first: boolean;
   head_dim: number;
-  in_proj_weight: Parameter | null;
-  q_proj_weight: Parameter | null;
-  k_proj_weight: Parameter | null;
-  v_proj_weight: Parameter | null;
-  in_proj_bias: Parameter | null;
+  // declared, not defined as fields: their slots appear in registration order, PyTorch's (in_proj_weight after q/k/v with kdim/vdim)
+  declare in_proj_weight: Parameter | null;
+  declare q_proj_weight: Parameter | null;
+  declare k_proj_weight: Parameter | null;
+  declare v_proj_weight: Parameter | null;
+  declare in_proj_bias: Parameter | null;
   out_proj: NonDynamicallyQuantizableLinear;
 
   constructor(embed_dim: number, num_heads: number, ...args: PyArgs<MhaPositional, MultiheadAttentionOptions>) {
@@ -96,16 +97,16 @@ export class MultiheadAttention extends Module {
     // Registration order is PyTorch's, so state_dict keys come out in the same order.
     if (this._qkv_same_embed_dim) {
       this.in_proj_weight = new Parameter(empty([3 * embed_dim, embed_dim], dtype));
-      this.q_proj_weight = null;
-      this.k_proj_weight = null;
-      this.v_proj_weight = null;
+      this.register_parameter("q_proj_weight", null);
+      this.register_parameter("k_proj_weight", null);
+      this.register_parameter("v_proj_weight", null);
     } else {
       this.q_proj_weight = new Parameter(empty([embed_dim, embed_dim], dtype));
       this.k_proj_weight = new Parameter(empty([embed_dim, this.kdim], dtype));
       this.v_proj_weight = new Parameter(empty([embed_dim, this.vdim], dtype));
-      this.in_proj_weight = null;
+      this.register_parameter("in_proj_weight", null);
     }
-    this.in_proj_bias = bias ? new Parameter(empty([3 * embed_dim], dtype)) : null;
+    this.register_parameter("in_proj_bias", bias ? new Parameter(empty([3 * embed_dim], dtype)) : null);
     // Linear's own init draws from the generator before _reset_parameters, as in PyTorch; the
     // weight keeps that init (only the biases are zeroed), so seeded streams line up.
     this.out_proj = new NonDynamicallyQuantizableLinear(embed_dim, embed_dim, { bias, dtype });

@@ -64,7 +64,7 @@ export abstract class ConvNd extends Module {
   groups: number;
   padding_mode: PaddingMode;
   weight: Parameter;
-  bias: Parameter | null;
+  bias!: Parameter | null;
 
   protected constructor(
     name: string, rank: number, transposed: boolean, in_channels: number, out_channels: number, kernel_size: Size,
@@ -108,7 +108,7 @@ export abstract class ConvNd extends Module {
       ? [in_channels, out_channels / groups, ...this.kernel_size]
       : [out_channels, in_channels / groups, ...this.kernel_size];
     this.weight = new Parameter(empty(wShape, dtype));
-    this.bias = o.bias ?? true ? new Parameter(empty([out_channels], dtype)) : null;
+    this.register_parameter("bias", o.bias ?? true ? new Parameter(empty([out_channels], dtype)) : null);
     this.reset_parameters();
   }
 

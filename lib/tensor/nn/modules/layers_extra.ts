@@ -47,7 +47,7 @@ export class Bilinear extends Module {
   in2_features: number;
   out_features: number;
   weight: Parameter;
-  bias: Parameter | null;
+  bias!: Parameter | null;
   constructor(...args: PyArgs<[in1_features: number, in2_features: number, out_features: number, bias?: boolean], BilinearOptions>) {
     super();
     const a = parseArgs<BilinearOptions>("Bilinear", ["in1_features", "in2_features", "out_features", "bias", "dtype"], args);
@@ -59,7 +59,7 @@ export class Bilinear extends Module {
     this.out_features = a.out_features;
     const dtype = a.dtype ?? float32;
     this.weight = new Parameter(empty([this.out_features, this.in1_features, this.in2_features], dtype));
-    this.bias = a.bias ?? true ? new Parameter(empty([this.out_features], dtype)) : null;
+    this.register_parameter("bias", a.bias ?? true ? new Parameter(empty([this.out_features], dtype)) : null);
     this.reset_parameters();
   }
   reset_parameters(): void {

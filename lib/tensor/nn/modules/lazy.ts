@@ -39,7 +39,7 @@ export class LazyLinear extends Module {
   in_features = 0;
   out_features: number;
   weight: Parameter;
-  bias: Parameter | null;
+  bias!: Parameter | null;
   private readonly lazyDtype: DType;
 
   constructor(...args: PyArgs<[out_features: number, bias?: boolean], LazyLinearOptions>) {
@@ -49,7 +49,7 @@ export class LazyLinear extends Module {
     this.out_features = a.out_features;
     this.lazyDtype = a.dtype ?? float32;
     this.weight = new Parameter(empty([0], this.lazyDtype));
-    this.bias = a.bias ?? true ? new Parameter(empty([0], this.lazyDtype)) : null;
+    this.register_parameter("bias", a.bias ?? true ? new Parameter(empty([0], this.lazyDtype)) : null);
   }
 
   /** PyTorch's LazyModuleMixin.has_uninitialized_params: true until the first forward. */
@@ -102,6 +102,7 @@ function become(self: Module, real: Module): void {
   for (const k of Object.keys(real)) rec[k] = src[k];
   const names = (real as unknown as { _buffer_names: Map<string, boolean> })._buffer_names;
   for (const [k, v] of names) (self as unknown as { _buffer_names: Map<string, boolean> })._buffer_names.set(k, v);
+  for (const [k, v] of real._slot_kinds) self._slot_kinds.set(k, v);
   Object.setPrototypeOf(self, Object.getPrototypeOf(real) as object);
 }
 

@@ -30,7 +30,7 @@ export class Linear extends Module {
   in_features: number;
   out_features: number;
   weight: Parameter;
-  bias: Parameter | null;
+  bias!: Parameter | null;
 
   constructor(...args: PyArgs<[in_features?: number, out_features?: number, bias?: boolean, device?: DeviceLike | null], LinearOptions>) {
     super();
@@ -45,7 +45,7 @@ export class Linear extends Module {
     this.in_features = in_features;
     this.out_features = out_features;
     this.weight = new Parameter(empty([out_features, in_features], dtype));
-    this.bias = opts.bias ?? true ? new Parameter(empty([out_features], dtype)) : null;
+    this.register_parameter("bias", opts.bias ?? true ? new Parameter(empty([out_features], dtype)) : null);
     this.reset_parameters();
   }
 

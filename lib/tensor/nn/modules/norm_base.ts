@@ -29,8 +29,8 @@ export abstract class NormBase extends Module {
     this.momentum = momentum;
     this.affine = affine;
     this.track_running_stats = track_running_stats;
-    this.weight = affine ? new Parameter(empty([num_features], dtype)) : null;
-    this.bias = affine ? new Parameter(empty([num_features], dtype)) : null;
+    this.register_parameter("weight", affine ? new Parameter(empty([num_features], dtype)) : null);
+    this.register_parameter("bias", affine ? new Parameter(empty([num_features], dtype)) : null);
     this.register_buffer("running_mean", track_running_stats ? empty([num_features], dtype) : null);
     this.register_buffer("running_var", track_running_stats ? empty([num_features], dtype) : null);
     this.register_buffer("num_batches_tracked", track_running_stats ? empty([], int64) : null);

@@ -32,8 +32,8 @@ export class LayerNorm extends Module {
   normalized_shape: number[];
   eps: number;
   elementwise_affine: boolean;
-  weight: Parameter | null;
-  bias: Parameter | null;
+  weight!: Parameter | null;
+  bias!: Parameter | null;
 
   constructor(
     normalized_shape: number | readonly number[],
@@ -50,8 +50,8 @@ export class LayerNorm extends Module {
     this.normalized_shape = shape;
     this.eps = a.eps ?? 1e-5;
     this.elementwise_affine = a.elementwise_affine ?? true;
-    this.weight = this.elementwise_affine ? new Parameter(empty(shape, dtype)) : null;
-    this.bias = this.elementwise_affine && (a.bias ?? true) ? new Parameter(empty(shape, dtype)) : null;
+    this.register_parameter("weight", this.elementwise_affine ? new Parameter(empty(shape, dtype)) : null);
+    this.register_parameter("bias", this.elementwise_affine && (a.bias ?? true) ? new Parameter(empty(shape, dtype)) : null);
     this.reset_parameters();
   }
 

@@ -25,8 +25,8 @@ export class GroupNorm extends Module {
   num_channels: number;
   eps: number;
   affine: boolean;
-  weight: Parameter | null;
-  bias: Parameter | null;
+  weight!: Parameter | null;
+  bias!: Parameter | null;
   constructor(...args: PyArgs<[num_groups: number, num_channels: number, eps?: number, affine?: boolean], GroupNormModuleOptions>) {
     super();
     const a = parseArgs<GroupNormModuleOptions>("GroupNorm", ["num_groups", "num_channels", "eps", "affine", "dtype"], args);
@@ -37,8 +37,8 @@ export class GroupNorm extends Module {
     this.eps = a.eps ?? 1e-5;
     this.affine = a.affine ?? true;
     const dtype = a.dtype ?? float32;
-    this.weight = this.affine ? new Parameter(empty([this.num_channels], dtype)) : null;
-    this.bias = this.affine ? new Parameter(empty([this.num_channels], dtype)) : null;
+    this.register_parameter("weight", this.affine ? new Parameter(empty([this.num_channels], dtype)) : null);
+    this.register_parameter("bias", this.affine ? new Parameter(empty([this.num_channels], dtype)) : null);
     this.reset_parameters();
   }
   reset_parameters(): void {

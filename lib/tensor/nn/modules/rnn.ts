@@ -349,8 +349,8 @@ export abstract class RNNCellBase<H extends Tensor | [Tensor, Tensor]> extends M
     const G = GATES[mode] * hidden_size;
     this.weight_ih = new Parameter(empty([G, input_size], dtype));
     this.weight_hh = new Parameter(empty([G, hidden_size], dtype));
-    this.bias_ih = bias ? new Parameter(empty([G], dtype)) : null;
-    this.bias_hh = bias ? new Parameter(empty([G], dtype)) : null;
+    this.register_parameter("bias_ih", bias ? new Parameter(empty([G], dtype)) : null);
+    this.register_parameter("bias_hh", bias ? new Parameter(empty([G], dtype)) : null);
     this._mode = mode;
     this.reset_parameters();
   }
