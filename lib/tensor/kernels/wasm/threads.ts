@@ -125,7 +125,8 @@ function gemmThread(init: ThreadInit | { data: ThreadInit }): void {
             const kind = rowWords![2 + 2 * j], step = rowWords![3 + 2 * j], value = rowValues![16 + j];
             args[j] = kind === 0 ? value + lo * step : kind === 1 ? n * step : kind === 2 ? (value + lo) % step : value;
           }
-          rowFns[rowWords![0]](...args);
+          // apply, not a spread: a build targeting older browsers would call a helper this worker lacks.
+          rowFns[rowWords![0]].apply(null, args);
         } else if (isBatch) batch(a, lo, lo + n, b + index * c); // slices [lo, lo + n) on this thread's scratch
         else fn(a + lo * aStep, b + lo * bStep, c + lo * cStep, byRows ? n : mb, byRows ? nb : n, kc, ldc);
       }

@@ -104,7 +104,7 @@ describeWasm("row passes split across the thread pool", () => {
   });
 
   it("a pool thread whose row kernel throws fails that pass with a clear error instead of hanging, and later passes run on one thread", async () => {
-    const trapping = THREAD_SOURCE.replace(/rowFns\[rowWords\[0\]\]\(/, '(() => { throw new Error("injected trap"); })(');
+    const trapping = THREAD_SOURCE.replace(/rowFns\[rowWords\[0\]\]\.apply\(/, '(() => { throw new Error("injected trap"); }).apply(');
     expect(trapping).not.toBe(THREAD_SOURCE);
     const spawnTrapping: ThreadSpawner = (_source, init) => nodeThreadSpawner(trapping, init);
     const own = new WebAssembly.Memory({ initial: 128 });
