@@ -78,8 +78,10 @@ export function weight_norm<M extends Module>(module: M, ...args: PyArgs<[name?:
   };
   const g = new Parameter(no_grad(() => normExceptDim(weight.detach(), dim)));
   const v = new Parameter(weight.detach());
-  // Like PyTorch's `del module._parameters[name]`: name stops being a parameter (a plain tensor below).
-  slots[name] = null;
+  // Like PyTorch's `del module._parameters[name]`: name stops being a parameter (a plain tensor below). Deleted,
+  // not set to null: a null would leave a registered None parameter slot (module._parameters.weight === null).
+  delete slots[name];
+  module._slot_kinds.delete(name);
   module.register_parameter(`${name}_g`, g);
   module.register_parameter(`${name}_v`, v);
   slots[name] = compute(module);
@@ -149,7 +151,9 @@ export function spectral_norm<M extends Module>(
   };
   const u0 = draw(h);
   const v0 = draw(wcols);
-  slots[name] = null;
+  // torch's delattr(module, name): the name stops being a parameter (see weight_norm)
+  delete slots[name];
+  module._slot_kinds.delete(name);
   module.register_parameter(`${name}_orig`, weight);
   slots[name] = weight.detach();
   module.register_buffer(`${name}_u`, u0);

@@ -30,7 +30,7 @@ const ref = loadFixture<{
   optional: Record<string, Optional>;
   weight_norm: {
     g: Flat; v: Flat; bias: Flat; before: Described; after: Described; y: Flat; deepcopy_error: [string, string];
-    call_y: Flat; call_g_grad: Flat; after_call: Described;
+    call_y: Flat; call_g_grad: Flat; after_call: Described; weight_none_parameters: string[];
   };
 }>("compat_gaps6.json");
 
@@ -132,6 +132,13 @@ describe("nn.utils.weight_norm as torch 1.13", () => {
     y.sum().backward();
     expectClose(g2.grad!, wn.call_g_grad.data, 1e-5, 1e-6);
     expect(describeModule(m)).toEqual(wn.after_call);
+  });
+
+  it("weight stops being a parameter slot: null assigned to it is a plain attribute", () => {
+    // weight_norm used to write null for torch's `del module._parameters['weight']`, which left a None parameter slot
+    const m = nn.utils.weight_norm(new nn.LayerNorm(4)) as unknown as { weight: Tensor | null } & Module;
+    m.weight = null;
+    expect(Object.keys(m._parameters)).toEqual(wn.weight_none_parameters);
   });
 
   it("a copy's forward recomputes the copy's own weight (torch's copy.deepcopy refuses a weight-normed module)", () => {
