@@ -34,7 +34,7 @@ export function resolvePaddingIdx(padding_idx: number | null | undefined, num: n
  * Scales each row of `weight` named in `indices` whose p-norm exceeds max_norm down to
  * max_norm (PyTorch's embedding_renorm_: scale = max_norm / (norm + 1e-7)). In place, untracked.
  */
-function renorm_(weight: Tensor, indices: ArrayLike<number>, max_norm: number, norm_type: number): void {
+export function renorm_(weight: Tensor, indices: ArrayLike<number>, max_norm: number, norm_type: number): void {
   if (!weight.is_contiguous()) throw new RuntimeError("embedding: max_norm needs a contiguous weight");
   const D = weight.shape[1];
   const w = weight._data;

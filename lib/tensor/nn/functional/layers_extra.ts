@@ -6,10 +6,11 @@
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { int64 } from "../../dtype";
-import { RuntimeError, TypeError_, ValueError } from "../../errors";
+import { NotImplementedError, RuntimeError, TypeError_, ValueError } from "../../errors";
 import { stack } from "../../ops/join";
 import type { Tensor } from "../../tensor";
 import { checkTensor, data, empty } from "./_util";
+import { renorm_ } from "./embedding";
 
 /** F.bilinear(input1, input2, weight, bias=None): y[..., o] = sum_ij x1[..., i] weight[o, i, j] x2[..., j] + bias[o]. */
 export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, ...args: PyArgs<[bias?: Tensor | null], { bias?: Tensor | null }>): Tensor {
@@ -147,7 +148,8 @@ export const EMBEDDING_BAG_NAMES = [
  * mode='mean', sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
  * bags are the rows of a 2-D input, or the runs of a 1-D input starting at `offsets`; each bag's
  * rows of weight are summed, averaged or maxed (empty bags give zeros; padding_idx entries are
- * left out, and not counted in the mean).
+ * left out, and not counted in the mean). max_norm renormalises the named rows of weight in place
+ * first, as F.embedding does; scale_grad_by_freq is refused.
  */
 export function embedding_bag(input: Tensor, weight: Tensor, ...args: EmbeddingBagArgs): Tensor {
   checkTensor(input, "embedding_bag");
@@ -155,13 +157,12 @@ export function embedding_bag(input: Tensor, weight: Tensor, ...args: EmbeddingB
   const a = parseArgs<EmbeddingBagOptions>("embedding_bag", [...EMBEDDING_BAG_NAMES], args);
   const mode = a.mode ?? "mean";
   if (mode !== "sum" && mode !== "mean" && mode !== "max") throw new ValueError(`mode has to be one of sum, mean or max`);
-  if (a.max_norm !== undefined && a.max_norm !== null) throw new RuntimeError("embedding_bag: max_norm is not supported by this engine");
   if (a.scale_grad_by_freq) throw new RuntimeError("embedding_bag: scale_grad_by_freq is not supported by this engine");
   if (weight.dim() !== 2) throw new RuntimeError(`weight has to be a 2D Tensor, but got Tensor of dimension ${weight.dim()}`);
   if (input.dtype !== int64) throw new RuntimeError(`Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${String(input.dtype)} instead (while checking arguments for embedding_bag)`);
   const psw = a.per_sample_weights ?? null;
   if (psw && mode !== "sum") {
-    throw new ValueError(`embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' (got mode='${mode}'). Please open a feature request on GitHub.`);
+    throw new NotImplementedError(`embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' (got mode='${mode}'). Please open a feature request on GitHub.`);
   }
   if (psw && psw.shape.join() !== input.shape.join()) {
     throw new ValueError(`embedding_bag: If per_sample_weights (${JSON.stringify(psw.shape)}) is not None, then it must have the same shape as the input (${JSON.stringify(input.shape)})`);
@@ -170,7 +171,9 @@ export function embedding_bag(input: Tensor, weight: Tensor, ...args: EmbeddingB
   let starts: number[];
   let flat: Tensor;
   if (input.dim() === 2) {
-    if (a.offsets) throw new ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length sequences.");
+    if (a.offsets) {
+      throw new ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length sequences. However, found offsets of type <class 'torch.Tensor'>");
+    }
     const [B, L] = input.shape;
     starts = Array.from({ length: B }, (_, i) => i * L);
     flat = input.reshape(-1);
@@ -188,6 +191,9 @@ export function embedding_bag(input: Tensor, weight: Tensor, ...args: EmbeddingB
   const ends = starts.map((_, b) => (b + 1 < starts.length ? starts[b + 1] : a.include_last_offset && a.offsets ? data(a.offsets)[starts.length] : n));
   if (starts.length && starts[0] !== 0 && input.dim() === 1) throw new RuntimeError(`offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from position 0. However, got ${starts[0]}`);
   for (const v of ids) if (v < 0 || v >= V) throw new RuntimeError(`Index ${v} is out of bounds for the embedding of size ${V}`);
+  // max_norm: the rows the input names are renormalised in place first (torch's _no_grad_embedding_renorm_),
+  // here after every check so that a refused call changes nothing.
+  if (a.max_norm !== undefined && a.max_norm !== null) renorm_(weight, ids, a.max_norm, a.norm_type ?? 2);
   const pad = a.padding_idx === undefined || a.padding_idx === null ? -1 : a.padding_idx < 0 ? a.padding_idx + V : a.padding_idx;
   // Positions that count (not padding) and the bag of each.
   const keep: number[] = [];

@@ -1,7 +1,7 @@
 /** Unflatten, Bilinear, MaxUnpool1d / MaxUnpool2d and EmbeddingBag, printed as PyTorch 1.13 prints them. */
 import { parseArgs, type PyArgs } from "../../args";
 import { float32, type DType } from "../../dtype";
-import { ValueError } from "../../errors";
+import { RuntimeError, ValueError } from "../../errors";
 import { empty } from "../../ops/util";
 import type { Tensor } from "../../tensor";
 import * as Fl from "../functional/layers_extra";
@@ -153,6 +153,10 @@ interface EmbeddingBagModuleOptions {
   dtype?: DType;
 }
 
+export interface EmbeddingBagFromPretrainedOptions extends Omit<EmbeddingBagModuleOptions, "_weight" | "dtype" | "num_embeddings" | "embedding_dim"> {
+  freeze?: boolean;
+}
+
 /**
  * new nn.EmbeddingBag(num_embeddings, embedding_dim, max_norm=None, norm_type=2.0,
  * scale_grad_by_freq=False, mode='mean', sparse=False, _weight=None, include_last_offset=False,
@@ -216,6 +220,19 @@ export class EmbeddingBag extends Module {
       this.weight = new Parameter(empty([this.num_embeddings, this.embedding_dim], a.dtype ?? float32));
       this.reset_parameters();
     }
+  }
+  /**
+   * EmbeddingBag.from_pretrained(embeddings, freeze=True, max_norm=None, norm_type=2.0,
+   * scale_grad_by_freq=False, mode='mean', sparse=False, include_last_offset=False, padding_idx=None):
+   * the weight shares the given tensor's storage (padding row not zeroed), frozen unless freeze=false.
+   */
+  static from_pretrained(embeddings: Tensor, opts: EmbeddingBagFromPretrainedOptions = {}): EmbeddingBag {
+    if (embeddings.dim() !== 2) throw new RuntimeError("Embeddings parameter is expected to be 2-dimensional");
+    const { freeze = true, ...rest } = opts;
+    const [rows, cols] = embeddings.shape;
+    const bag = new EmbeddingBag(rows, cols, { ...rest, _weight: embeddings.detach() });
+    bag.weight.requires_grad_(!freeze);
+    return bag;
   }
   reset_parameters(): void {
     normal_(this.weight);
