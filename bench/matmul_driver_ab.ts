@@ -2,10 +2,11 @@
  * The single-thread GEMM driver (gemm.ts): a change against the code it replaced, alternated in one
  * process (bench/ab.ts), and where the time of a square matmul goes.
  *
- *   node --experimental-wasm-relaxed-simd --import tsx bench/matmul_driver_ab.ts [rounds] [wholeTileBlocks]
- *     wholeTileBlocks: blocks of rows in whole register tiles vs MC-row blocks; square and tall
- *     float32 products through kernels.matmul (the path torch.mm takes), with whether both sides
- *     give the same bits.
+ *   node --experimental-wasm-relaxed-simd --import tsx bench/matmul_driver_ab.ts [rounds] [wholeTileBlocks | stageBSlices]
+ *     wholeTileBlocks: blocks of rows in whole register tiles vs MC-row blocks; stageBSlices: B
+ *     copied into module memory k slice by k slice right before packing vs all of B first. Square
+ *     and tall float32 products through kernels.matmul (the path torch.mm takes), with whether both
+ *     sides give the same bits.
  *   node --experimental-wasm-relaxed-simd --import tsx bench/matmul_driver_ab.ts [rounds] breakdown
  *     n = 256, 512, 1024, each part timed alone (CPU-time medians of at least 8 calls, the parts
  *     interleaved round by round, so each starts with the caches the part before left): torch.mm; kernels.matmul on the same arrays (no output tensor); the kernel on
@@ -28,6 +29,7 @@
 import { torch } from "../lib/tensor/index";
 import { kernels } from "../lib/tensor/kernels/registry";
 import { KC, MR, NR, createLocalGemm, gemmFloats, instantiateLocal, rowBlockPanels, wholeTileBlocks } from "../lib/tensor/kernels/wasm/gemm";
+import { stageBSlices } from "../lib/tensor/kernels/wasm/matmul_simd";
 import { matmulPackFor } from "../lib/tensor/kernels/wasm/matmul_pack";
 import { abLine, alternate, cpuMs, median, uptime } from "./ab";
 
@@ -232,5 +234,5 @@ console.log(uptime());
 if (only === "breakdown") breakdown();
 else if (only === "phases") phases();
 else if (only === "blocking") blocking();
-else for (const [name, flag] of Object.entries({ wholeTileBlocks })) if (!only || only === name) flagAb(name, flag);
+else for (const [name, flag] of Object.entries({ wholeTileBlocks, stageBSlices })) if (!only || only === name) flagAb(name, flag);
 console.log(uptime());

@@ -162,7 +162,19 @@ function stagedMatmul(
   const stageSums = stageC + Math.ceil((padded ? m * n : 0) / 4) * 4;
   const h = heapOf(g.memory!, stageSums + (aSums ? 2 * m + 8 : 0) + 8);
   h.set(a.subarray(aOff, aOff + aSpan), stageA);
-  h.set(b.subarray(bOff, bOff + bSpan), stageB);
+  // B's rows contiguous and several k slices: each slice's rows are copied in right before they are
+  // packed (so the packer reads them from cache), at stageB, instead of all of B up front.
+  const bySlice = stageBSlices.enabled && bs1 === 1 && bs0 >= n && k > KC;
+  let slice = 0;
+  const packB = bySlice ? heapPackerAt(pack, NR, n, () => stageB - slice * bs0, bs1, bs0) : heapPacker(pack, NR, n, stageB, bs1, bs0);
+  const packBSlice: PackA = bySlice
+    ? (heap, dst, p0, kc) => {
+      slice = p0;
+      heap.set(b.subarray(bOff + p0 * bs0, bOff + (p0 + kc - 1) * bs0 + n), stageB);
+      packB(heap, dst, p0, kc);
+    }
+    : packB;
+  if (!bySlice) h.set(b.subarray(bOff, bOff + bSpan), stageB);
   if (aSums) sumSteps(aSums, h, m, k, stageA, as1, stageSums);
   let preload: ((heap: Float32Array, at: number, ldc: number) => void) | undefined;
   if (bias) {
@@ -170,8 +182,15 @@ function stagedMatmul(
     else for (let j = 0; j < n; j++) h[stageBias + j] = bias[biasOff + j * biasStride];
     preload = (_heap, at, ldc) => pack.copyRows(at * 4, stageBias * 4, m, n, 0, ldc * 4);
   }
-  g.gemm(m, n, k, heapPacker(pack, MR, m, stageA, as0, as1), heapPacker(pack, NR, n, stageB, bs1, bs0), padded ? compactC(pack, m, n, c, cOff, stageC) : denseC(m, n, c, cOff), preload);
+  g.gemm(m, n, k, heapPacker(pack, MR, m, stageA, as0, as1), packBSlice, padded ? compactC(pack, m, n, c, cOff, stageC) : denseC(m, n, c, cOff), preload);
 }
+
+/**
+ * Whether stagedMatmul copies B into module memory k slice by k slice, each right before it is
+ * packed (rows of B contiguous, more than one slice), rather than all of B first. Same bits.
+ * Benches switch it off to compare in one process.
+ */
+export const stageBSlices = { enabled: true };
 
 /** Where stagedMatmul writes A's row sums (over k) from its staged copy of A, and the colsum kernels on the driver's memory. */
 export interface StepSums {

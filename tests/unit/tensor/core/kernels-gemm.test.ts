@@ -11,6 +11,7 @@ import { matmulStrided } from "../../../../lib/tensor/kernels/matmul";
 import { setConvChunkFloats } from "../../../../lib/tensor/kernels/conv_gemm";
 import { KC, MC, MR, NR, createLocalGemm, denseC, rowBlockPanels, stridedA, stridedB, wholeTileBlocks } from "../../../../lib/tensor/kernels/wasm/gemm";
 import { TILE_PANELS } from "../../../../lib/tensor/kernels/wasm/gemm_kernel";
+import { createBiasMatmul, createWasmMatmul, stageBSlices } from "../../../../lib/tensor/kernels/wasm/matmul_simd";
 
 const gemm = kernels.gemm;
 const describeWasm = gemm ? describe : describe.skip;
@@ -94,6 +95,39 @@ describeWasm("packed WebAssembly GEMM", () => {
     const ref = reference(m, n, k, a, k, 1, b, n, 1);
     let worst = 0;
     for (let i = 0; i < m * n; i++) worst = Math.max(worst, Math.abs(whole[i] - ref[i]) / (1 + Math.abs(ref[i])));
+    expect(worst).toBeLessThan(2e-6 * Math.sqrt(k) + 1e-6);
+  });
+
+  it("B copied in k slice by k slice (stageBSlices) gives the bits of B copied whole, on both drivers", () => {
+    // Rows of B contiguous with a padded stride (a column slice of a wider matrix), a partial last
+    // B panel, k over three slices (the last partial), an offset into B's storage, and a bias
+    // (addmm's path through the same staging); on the single-thread driver and the registry's.
+    const m = 37, n = 29, k = 2 * KC + 37, ldb = 41, bOff = 5;
+    const a = randomArray(m * k, 21), b = randomArray(bOff + k * ldb, 22), bias = randomArray(n, 23);
+    const matmul = createWasmMatmul(matmulStrided, () => createLocalGemm(), createLocalGemm())!;
+    const biasMatmul = createBiasMatmul(() => kernels.gemm);
+    const run = (bySlice: boolean): [Float32Array, Float32Array] => {
+      const was = stageBSlices.enabled;
+      stageBSlices.enabled = bySlice;
+      try {
+        const plain = new Float32Array(m * n).fill(Number.NaN), withBias = new Float32Array(m * n).fill(Number.NaN);
+        matmul(m, n, k, a, 0, k, 1, b, bOff, ldb, 1, plain, 0);
+        expect(biasMatmul(m, n, k, a, 0, k, 1, b, bOff, ldb, 1, bias, 0, 1, withBias, 0)).toBe(true);
+        return [plain, withBias];
+      } finally {
+        stageBSlices.enabled = was;
+      }
+    };
+    const [slices, slicesBias] = run(true), [whole, wholeBias] = run(false);
+    expect(slices.some(Number.isNaN)).toBe(false);
+    expect(slices.every((x, i) => Object.is(x, whole[i]))).toBe(true);
+    expect(slicesBias.every((x, i) => Object.is(x, wholeBias[i]))).toBe(true);
+    const ref = reference(m, n, k, a, k, 1, b.subarray(bOff), ldb, 1);
+    let worst = 0;
+    for (let i = 0; i < m * n; i++) {
+      worst = Math.max(worst, Math.abs(slices[i] - ref[i]) / (1 + Math.abs(ref[i])));
+      worst = Math.max(worst, Math.abs(slicesBias[i] - (ref[i] + bias[i % n])) / (1 + Math.abs(ref[i])));
+    }
     expect(worst).toBeLessThan(2e-6 * Math.sqrt(k) + 1e-6);
   });
 
