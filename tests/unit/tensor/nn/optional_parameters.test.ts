@@ -47,6 +47,16 @@ const BUILD: Record<string, () => Module> = {
   "InstanceNorm1d(4)": () => new nn.InstanceNorm1d(4),
   "MultiheadAttention(4, 2, bias=False)": () => new nn.MultiheadAttention(4, 2, { bias: false }),
   "MultiheadAttention(4, 2, kdim=3, vdim=5)": () => new nn.MultiheadAttention(4, 2, { kdim: 3, vdim: 5 }),
+  "Conv3d(2, 3, 2, bias=False)": () => new nn.Conv3d(2, 3, 2, { bias: false }),
+  "ConvTranspose1d(2, 3, 3, bias=False)": () => new nn.ConvTranspose1d(2, 3, 3, { bias: false }),
+  "LazyLinear(4, bias=False)": () => new nn.LazyLinear(4, { bias: false }),
+  "BatchNorm3d(4, affine=False)": () => new nn.BatchNorm3d(4, { affine: false }),
+  "InstanceNorm2d(4, affine=True, track_running_stats=True)": () => new nn.InstanceNorm2d(4, { affine: true, track_running_stats: true }),
+  "RNN(2, 3, bias=False)": () => new nn.RNN(2, 3, { bias: false }),
+  "LSTM(2, 3, bias=False)": () => new nn.LSTM(2, 3, { bias: false }),
+  "GRUCell(2, 3, bias=False)": () => new nn.GRUCell(2, 3, { bias: false }),
+  "LSTMCell(2, 3, bias=False)": () => new nn.LSTMCell(2, 3, { bias: false }),
+  "RNNCell(2, 3, bias=False)": () => new nn.RNNCell(2, 3, { bias: false }),
 };
 
 const isNull = (d: Readonly<Record<string, unknown>>): [string, boolean][] => Object.entries(d).map(([k, v]) => [k, v === null]);
