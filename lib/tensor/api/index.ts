@@ -16,6 +16,7 @@ import { torchFunctionalForms } from "./torch_functional";
 import { Tensor } from "../tensor";
 import { unsupportedDtypes } from "../dtype_unsupported";
 import { quantizationTorchNames } from "../quantization";
+import { jit } from "../jit";
 import { installTensorArityChecks, withFixedArityAll } from "../ops/fixed_arity";
 import { nextafter } from "../ops/nextafter";
 import * as windows from "../ops/windows";
@@ -32,6 +33,7 @@ installTensorArityChecks(Tensor.prototype);
 const torchAdditionsAll = {
   ...unsupportedDtypes,
   ...quantizationTorchNames, // torch.quantization / ao.quantization / qint8 ...: refused with one clear error (quantization.ts)
+  jit, // torch.jit.script / trace / save / load: refused with one clear error (jit.ts)
   ...torchUtilityFunctions,
   ...inplaceFunctions(),
   ...torchFunctionalForms,
