@@ -14,7 +14,7 @@ import { empty } from "../ops/util";
 import { broadcast_tensors } from "../ops/shape_extra";
 import { pyFloat } from "../nn/repr";
 import { Tensor } from "../tensor";
-import { probsOrLogits } from "./util";
+import { checkParam, checkSupport, probsOrLogits } from "./util";
 
 type Param = Tensor | number;
 
@@ -126,6 +126,7 @@ export class Categorical {
   readonly has_rsample = false;
 
   private readonly fromProbs: boolean;
+  private readonly validate: boolean;
 
   /** new Categorical(probs) or new Categorical({ logits }) (PyTorch's Categorical(probs=None, logits=None, validate_args=None)). */
   constructor(...args: PyArgs<[probs?: Tensor | null, logits?: Tensor | null, validate_args?: boolean | null], CategoricalOptions>) {
@@ -145,6 +146,12 @@ export class Categorical {
     }
     this.batch_shape = given.shape.slice(0, -1);
     this.fromProbs = probs !== null;
+    // validate_args (default on, as Distribution's in PyTorch): the normalised parameter is checked
+    this.validate = o.validate_args !== false;
+    if (this.validate) {
+      if (probs) checkParam("probs", this.probs, (p) => p.lt(0).logical_or(p.sum(-1, true).sub(1).abs().ge(1e-6)), "Simplex()", () => this.toString());
+      else checkParam("logits", this.logits, (l) => l.ne(l), "IndependentConstraint(Real(), 1)", () => this.toString());
+    }
   }
 
   get param_shape(): number[] {
@@ -163,8 +170,22 @@ export class Categorical {
 
   log_prob(value: Tensor): Tensor {
     if (!(value instanceof Tensor)) throw new RuntimeError("Categorical.log_prob: value must be a tensor of category indices");
+    if (this.validate) this.validateSample(value);
     const [v, logPmf] = broadcast_tensors(value.long().unsqueeze(-1), this.logits);
     return logPmf.gather(-1, v.narrow(-1, 0, 1)).squeeze(-1);
+  }
+
+  /** PyTorch's Distribution._validate_sample: broadcastable with batch_shape, inside IntegerInterval(0, K - 1). */
+  private validateSample(value: Tensor): void {
+    const [actual, expected] = [value.shape, this.batch_shape];
+    for (let k = 1; k <= Math.min(actual.length, expected.length); k++) {
+      const [i, j] = [actual[actual.length - k], expected[expected.length - k]];
+      if (i !== 1 && j !== 1 && i !== j) {
+        throw new ValueError(`Value is not broadcastable with batch_shape+event_shape: torch.Size([${actual.join(", ")}]) vs torch.Size([${expected.join(", ")}]).`);
+      }
+    }
+    const upper = this.probs.shape[this.probs.dim() - 1] - 1;
+    checkSupport(value, (v) => v.lt(0).logical_or(v.gt(upper)).logical_or(v.ne(v.floor())), `IntegerInterval(lower_bound=0, upper_bound=${upper})`, this.toString());
   }
 
   entropy(): Tensor {

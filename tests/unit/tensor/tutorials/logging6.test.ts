@@ -91,18 +91,18 @@ describe("Training with PyTorch, with its SummaryWriter", () => {
     for (let epoch_number = 0; epoch_number < 3; epoch_number++) {
       model.train(true);
       const avg_loss = train_one_epoch(epoch_number, writer);
-      let running_vloss: Tensor | number = 0;
+      let running_vloss = torch.tensor(0.0); // running_vloss = 0.0, a tensor once a loss is added
       let i = 0;
       model.eval();
       torch.no_grad(() => {
         for (const [vinputs, vlabels] of validation_loader as Iterable<Tensor[]>) {
           const voutputs = model(vinputs);
           const vloss = loss_fn(voutputs, vlabels);
-          running_vloss = vloss.add(running_vloss);
+          running_vloss = running_vloss.add(vloss);
           i++;
         }
       });
-      const avg_vloss = (running_vloss as Tensor).div(i);
+      const avg_vloss = running_vloss.div(i);
       // Log the running loss averaged per batch for both training and validation
       writer.add_scalars("Training vs. Validation Loss", { Training: avg_loss, Validation: avg_vloss }, epoch_number + 1);
       writer.flush();
@@ -111,7 +111,8 @@ describe("Training with PyTorch, with its SummaryWriter", () => {
     writer.close();
 
     // what the writer kept is what torch's run hands its writer
-    const want = ref.logged.flatMap((entry) =>
+    type Kept = { tag: string; run: string | null; value: number; global_step: number };
+    const want = ref.logged.flatMap((entry): Kept[] =>
       entry[0] === "add_scalar"
         ? [{ tag: entry[1], run: null, value: entry[2], global_step: entry[3] }]
         : Object.entries(entry[2]).map(([key, value]) => ({ tag: entry[1], run: `${entry[1]}_${key}`, value, global_step: entry[3] })),

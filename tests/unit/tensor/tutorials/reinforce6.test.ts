@@ -23,6 +23,8 @@ const ref = tutorialFixture<{
   streams: {
     multinomial_one_replacement: { samples: FT; next: FT }; categorical_samples: number[]; categorical_after: FT;
     dropout: FT; dropout_next: FT; dropout_module: FT; dropout2d: FT; alpha_dropout: FT; dropout_f64: FT;
+    categorical_errors: Record<"negative_probs" | "nan_logits" | "out_of_support" | "not_integer" | "negative" | "not_broadcastable", [string, string]>;
+    categorical_float_value: FT;
   };
 }>("reinforce6.json");
 const eps = ref.eps; // np.finfo(np.float32).eps.item()
@@ -237,6 +239,29 @@ describe("the sampling streams these examples draw (torch 1.13 on CPU, no MKL)",
     const m = new Categorical(torch.tensor([0.1, 0.2, 0.3, 0.4]));
     expect(Array.from({ length: 20 }, () => m.sample().item())).toEqual(s.categorical_samples);
     expectClose(torch.rand(2), s.categorical_after.data, 0, 0, "the stream after 20 samples");
+  });
+
+  it("Categorical validates as torch (validate_args on by default): its parameter and log_prob's values; validate_args: false skips it", () => {
+    const thrown = (fn: () => unknown): [string, string] | null => {
+      try {
+        fn();
+      } catch (e) {
+        return [(e as Error).constructor.name, (e as Error).message];
+      }
+      return null;
+    };
+    const want = s.categorical_errors;
+    expect(thrown(() => new Categorical(torch.tensor([0.5, -0.1, 0.6])))).toEqual(want.negative_probs);
+    expect(thrown(() => new Categorical({ logits: torch.tensor([0.5, NaN]) }))).toEqual(want.nan_logits);
+    const m = new Categorical(torch.tensor([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]]));
+    const long = { dtype: torch.long };
+    expect(thrown(() => m.log_prob(torch.tensor([3, 0], long)))).toEqual(want.out_of_support);
+    expect(thrown(() => m.log_prob(torch.tensor([1.5, 0])))).toEqual(want.not_integer);
+    expect(thrown(() => m.log_prob(torch.tensor([-1, 0], long)))).toEqual(want.negative);
+    expect(thrown(() => m.log_prob(torch.tensor([1, 0, 2], long)))).toEqual(want.not_broadcastable);
+    expectClose(m.log_prob(torch.tensor([1.0, 0.0])), s.categorical_float_value.data, 1e-6, 0, "whole-number float values are in the support");
+    const unchecked = new Categorical(torch.tensor([0.5, -0.1, 0.6]), { validate_args: false });
+    expect(unchecked.probs.shape).toEqual([3]);
   });
 
   it("dropout masks are torch's after manual_seed: F.dropout, nn.Dropout, dropout2d, alpha_dropout, float64", () => {
