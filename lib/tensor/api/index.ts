@@ -17,6 +17,7 @@ import { Tensor } from "../tensor";
 import { unsupportedDtypes } from "../dtype_unsupported";
 import { quantizationTorchNames } from "../quantization";
 import { jit } from "../jit";
+import { distributed, fx, hub } from "../refused_namespaces";
 import { installTensorArityChecks, withFixedArityAll } from "../ops/fixed_arity";
 import { nextafter } from "../ops/nextafter";
 import * as windows from "../ops/windows";
@@ -34,6 +35,7 @@ const torchAdditionsAll = {
   ...unsupportedDtypes,
   ...quantizationTorchNames, // torch.quantization / ao.quantization / qint8 ...: refused with one clear error (quantization.ts)
   jit, // torch.jit.script / trace / save / load: refused with one clear error (jit.ts)
+  hub, fx, distributed, // refused with one clear error each (refused_namespaces.ts)
   ...torchUtilityFunctions,
   ...inplaceFunctions(),
   ...torchFunctionalForms,
