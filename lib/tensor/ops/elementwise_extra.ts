@@ -239,10 +239,13 @@ export function lerp(start: Tensor, end: Tensor, weight: TensorLike): Tensor {
   };
   if (weight instanceof Tensor) {
     if (weight.dtype !== dt) throw new RuntimeError(`expected dtype ${dt} for \`weight\` but got dtype ${weight.dtype}`);
-    return mapN([start, end, weight], dt, "LerpBackward1", "lerp", f, (g, [s, e, w]) => [g.mul(w.neg().add(1)), g.mul(w), g.mul(e.sub(s))]);
+    // torch saves weight for start's and end's gradients, start and end only for weight's
+    return mapN([start, end, weight], dt, "LerpBackward1", "lerp", f, (g, [s, e, w]) => [g.mul(w.neg().add(1)), g.mul(w), g.mul(e.sub(s))], dt,
+      ([s, e, w]) => [...(s.requires_grad || e.requires_grad ? [w] : []), ...(w.requires_grad ? [s, e] : [])]);
   }
   const w = round(Number(weight));
-  return mapN([start, end], dt, "LerpBackward0", "lerp", (s, e) => f(s, e, w), (g) => [g.mul(1 - w), g.mul(w)]);
+  // a number weight: the gradients need no tensor, torch saves none (an inference tensor may be start or end)
+  return mapN([start, end], dt, "LerpBackward0", "lerp", (s, e) => f(s, e, w), (g) => [g.mul(1 - w), g.mul(w)], dt, () => []);
 }
 
 /** input + value * t1 * t2 (one node, AddcmulBackward0). */
