@@ -11,6 +11,9 @@
  *                torch.fft (fftfreq, rfftfreq, fftshift, ifftshift; transforms and complex dtypes raise: complex.ts)
  *                torch.relu_(x) ... (in-place forms), torch.conv2d / dropout / batch_norm / embedding / kl_div ... in torch's
  *                own argument orders, torch.e / pi / inf / nan (api/index.ts)
+ *                refused with one clear NotImplementedError each (nothing changed): torch.quantization / ao.quantization
+ *                and qint8 / quint8 (quantization.ts), torch.jit (jit.ts), torch.hub, torch.fx, torch.distributed
+ *                (refused_namespaces.ts; distributed.is_available() is false)
  *   nn           Module (callable, hooks, state_dict), layers, activations, losses, Parameter,
  *                nn.functional (=== F), nn.init, nn.register_module
  *                nn.init also: eye_, dirac_, trunc_normal_, orthogonal_, sparse_ (seeded like PyTorch)
@@ -40,6 +43,9 @@
  *   utils.data   Dataset, TensorDataset, DataLoader, random_split, make_moons / make_circles /
  *                make_spirals / make_blobs, load_mnist, set_dataset_source, sequence tasks
  *                (copy/reverse/sort/add_task), SONNETS + CharDataset for char-level models
+ *   utils.tensorboard  SummaryWriter without TensorBoard: add_scalar / add_scalars / add_text kept in memory
+ *                (writer.scalars / texts, one UserWarning per writer); images, graphs, histograms refused
+ *   utils.benchmark  Timer, Measurement (utils/benchmark.ts)
  *
  * Hosts must register where dataset files come from before load_mnist is used:
  *   utils.data.set_dataset_source(async (name) => Uint8Array)   // e.g. fetch(`/data/${name}`)

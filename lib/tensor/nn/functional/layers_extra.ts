@@ -10,7 +10,7 @@ import { NotImplementedError, RuntimeError, TypeError_, ValueError } from "../..
 import { stack } from "../../ops/join";
 import type { Tensor } from "../../tensor";
 import { checkTensor, data, empty } from "./_util";
-import { renorm_ } from "./embedding";
+import { embedding, renorm_ } from "./embedding";
 
 /** F.bilinear(input1, input2, weight, bias=None): y[..., o] = sum_ij x1[..., i] weight[o, i, j] x2[..., j] + bias[o]. */
 export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, ...args: PyArgs<[bias?: Tensor | null], { bias?: Tensor | null }>): Tensor {
@@ -149,7 +149,8 @@ export const EMBEDDING_BAG_NAMES = [
  * bags are the rows of a 2-D input, or the runs of a 1-D input starting at `offsets`; each bag's
  * rows of weight are summed, averaged or maxed (empty bags give zeros; padding_idx entries are
  * left out, and not counted in the mean). max_norm renormalises the named rows of weight in place
- * first, as F.embedding does; scale_grad_by_freq is refused.
+ * first, as F.embedding does; scale_grad_by_freq divides each row's gradient by its index's count
+ * in the input (sum and mean modes; max refuses it, as torch).
  */
 export function embedding_bag(input: Tensor, weight: Tensor, ...args: EmbeddingBagArgs): Tensor {
   checkTensor(input, "embedding_bag");
@@ -157,7 +158,7 @@ export function embedding_bag(input: Tensor, weight: Tensor, ...args: EmbeddingB
   const a = parseArgs<EmbeddingBagOptions>("embedding_bag", [...EMBEDDING_BAG_NAMES], args);
   const mode = a.mode ?? "mean";
   if (mode !== "sum" && mode !== "mean" && mode !== "max") throw new ValueError(`mode has to be one of sum, mean or max`);
-  if (a.scale_grad_by_freq) throw new RuntimeError("embedding_bag: scale_grad_by_freq is not supported by this engine");
+  if (mode === "max" && a.scale_grad_by_freq) throw new ValueError("max mode does not support scaling the gradient by the frequency");
   if (weight.dim() !== 2) throw new RuntimeError(`weight has to be a 2D Tensor, but got Tensor of dimension ${weight.dim()}`);
   if (input.dtype !== int64) throw new RuntimeError(`Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${String(input.dtype)} instead (while checking arguments for embedding_bag)`);
   const psw = a.per_sample_weights ?? null;
@@ -209,7 +210,10 @@ export function embedding_bag(input: Tensor, weight: Tensor, ...args: EmbeddingB
   }
   const pos = empty([keep.length], int64);
   pos._data.set(keep);
-  const rows = weight.index_select(0, flat.index_select(0, pos));
+  const keptIds = flat.index_select(0, pos);
+  // scale_grad_by_freq: each row's gradient divided by how often its index occurs in the whole input
+  // (padding entries, left out here, get no gradient either way), which F.embedding's backward does.
+  const rows = a.scale_grad_by_freq ? embedding(keptIds, weight, { scale_grad_by_freq: true }) : weight.index_select(0, keptIds);
   const B = starts.length;
   if (mode === "max") {
     const zeroRow = weight.narrow(0, 0, 1).mul(0).reshape(D);

@@ -27,8 +27,8 @@ const ref = tutorialFixture<{
     sum_last_pad: { out: FT; weight_grad: FT }; mean_last_pad: { out: FT; weight_grad: FT }; max_last_pad: { out: FT; weight_grad: FT };
     max_norm: { out: FT; weight: FT };
     from_pretrained: { out: FT; repr: string; requires_grad: boolean };
-    errors: Record<"psw_mean" | "2d_offsets", [string, string]>;
-  };
+    errors: Record<"psw_mean" | "2d_offsets" | "max_freq", [string, string]>;
+  } & Record<`freq_${"sum" | "mean"}_${"None" | "4"}`, { out: FT; documented_out: FT; weight_grad: FT; psw_grad: FT | null; torch_1_13_weight_grad: FT }>;
 }>("text6.json");
 
 const TEXTS: [number, string][] = [
@@ -150,6 +150,29 @@ describe("nn.EmbeddingBag's options", () => {
       expectClose(ym, o[`${mode}_last_pad`].out.data, 1e-5, 1e-6, `${mode} output`);
       expectClose(wm.grad!, o[`${mode}_last_pad`].weight_grad.data, 1e-5, 1e-6, `${mode} weight.grad`);
     }
+  });
+
+  // torch 1.13's CPU embedding_bag divides some rows by another index's count (pytorch/pytorch#190063,
+  // fixed upstream; CUDA was right): the reference is the documented gradient, from torch's own correct
+  // path (F.embedding with scale_grad_by_freq on the non-padding indices, bagged by hand).
+  it("scale_grad_by_freq divides each row's gradient by its index's count in the input, as documented (sum with per_sample_weights, mean; it was refused)", () => {
+    const { w, inp, off, psw } = setup();
+    for (const mode of ["sum", "mean"] as const) {
+      for (const pad of [null, 4]) {
+        const want = o[`freq_${mode}_${pad === null ? "None" : "4"}`];
+        const wi = w.clone().requires_grad_();
+        const pi = mode === "sum" ? psw.clone().requires_grad_() : null;
+        const y = F.embedding_bag(inp, wi, off, { mode, scale_grad_by_freq: true, padding_idx: pad, per_sample_weights: pi });
+        y.mul(upstream).sum().backward();
+        expectClose(y, want.out.data, 1e-5, 1e-6, `${mode} pad=${pad} output`);
+        expectClose(y, want.documented_out.data, 1e-5, 1e-6, `${mode} pad=${pad} output of the reference path`);
+        expectClose(wi.grad!, want.weight_grad.data, 1e-5, 1e-6, `${mode} pad=${pad} weight.grad`);
+        if (pi) expectClose(pi.grad!, want.psw_grad!.data, 1e-5, 1e-6, `${mode} pad=${pad} per_sample_weights.grad`);
+      }
+    }
+    // where torch 1.13's CPU kernel is off: row 3 (once in the input) halved after row 2 (twice)
+    expect(o.freq_sum_None.torch_1_13_weight_grad.data[9]).toBeCloseTo(o.freq_sum_None.weight_grad.data[9] / 2, 6);
+    expect(thrown(() => F.embedding_bag(inp, w, off, { mode: "max", scale_grad_by_freq: true }))).toEqual(o.errors.max_freq);
   });
 
   it("float64 gradcheck of weight and per_sample_weights, every mode", () => {
