@@ -13,7 +13,7 @@ import { syntheticDigits, tutorialFixture } from "./helpers";
 
 const F = nn.functional;
 type Logged = ["add_scalar", string, number, number] | ["add_scalars", string, Record<string, number>, number];
-const ref = tutorialFixture<{ logged: Logged[]; best_vloss: number }>("logging6.json");
+const ref = tutorialFixture<{ logged: Logged[]; best_vloss: number; recipe: { logged: [number, number][]; weight: number; n: number } }>("logging6.json");
 const { SummaryWriter } = utils.tensorboard;
 
 class GarmentClassifier extends nn.Module {
@@ -125,6 +125,34 @@ describe("Training with PyTorch, with its SummaryWriter", () => {
     const train = writer.scalars.filter((s) => s.tag === "Loss/train").map((s) => s.value);
     expect(train.at(-1)!).toBeLessThan(train[0]);
     expect(warn).toHaveBeenCalledTimes(1);
+  });
+
+  it("the \"How to use TensorBoard with PyTorch\" recipe: a tensor loss logged per epoch is torch's, and the line is fitted", () => {
+    const writer = new SummaryWriter();
+    torch.manual_seed(0);
+    const x = torch.arange(-5, 5, 0.1).view(-1, 1);
+    const y = x.mul(-5).add(torch.randn(x.size()).mul(0.1));
+    expect(x.shape[0]).toBe(ref.recipe.n);
+    const model = new torch.nn.Linear(1, 1);
+    const criterion = new torch.nn.MSELoss();
+    const optimizer = new torch.optim.SGD(model.parameters(), { lr: 0.1 });
+    const train_model = (iter: number): void => {
+      for (let epoch = 0; epoch < iter; epoch++) {
+        const y1 = model(x);
+        const loss = criterion(y1, y);
+        writer.add_scalar("Loss/train", loss, epoch);
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+      }
+    };
+    train_model(10);
+    writer.flush();
+    writer.close();
+    expect(writer.scalars.map((s) => [s.tag, s.global_step])).toEqual(ref.recipe.logged.map(([, step]) => ["Loss/train", step]));
+    writer.scalars.forEach((s, k) => expect(s.value, `epoch ${k}`).toBeCloseTo(ref.recipe.logged[k][0], 3));
+    expect(model.weight.item()).toBeCloseTo(ref.recipe.weight, 4);
+    expect(writer.scalars.at(-1)!.value).toBeLessThan(writer.scalars[0].value / 100);
   });
 
   it("keeps text, refuses images / graphs / histograms by name, a non-scalar value, and writing after close", () => {
