@@ -2,9 +2,10 @@
  * The single-thread GEMM driver (gemm.ts): a change against the code it replaced, alternated in one
  * process (bench/ab.ts), and where the time of a square matmul goes.
  *
- *   node --experimental-wasm-relaxed-simd --import tsx bench/matmul_driver_ab.ts [rounds] [wholeTileBlocks | stageBSlices]
+ *   node --experimental-wasm-relaxed-simd --import tsx bench/matmul_driver_ab.ts [rounds] [wholeTileBlocks | stageBSlices | stageASlices]
  *     wholeTileBlocks: blocks of rows in whole register tiles vs MC-row blocks; stageBSlices: B
- *     copied into module memory k slice by k slice right before packing vs all of B first. Square
+ *     copied into module memory k slice by k slice right before packing vs all of B first;
+ *     stageASlices: the same for a transposed A (x.t() @ y, as weight gradients are). Square
  *     and tall float32 products through kernels.matmul (the path torch.mm takes), with whether both
  *     sides give the same bits.
  *   node --experimental-wasm-relaxed-simd --import tsx bench/matmul_driver_ab.ts [rounds] breakdown
@@ -29,7 +30,7 @@
 import { torch } from "../lib/tensor/index";
 import { kernels } from "../lib/tensor/kernels/registry";
 import { KC, MR, NR, createLocalGemm, gemmFloats, instantiateLocal, rowBlockPanels, wholeTileBlocks } from "../lib/tensor/kernels/wasm/gemm";
-import { stageBSlices } from "../lib/tensor/kernels/wasm/matmul_simd";
+import { stageASlices, stageBSlices } from "../lib/tensor/kernels/wasm/matmul_simd";
 import { matmulPackFor } from "../lib/tensor/kernels/wasm/matmul_pack";
 import { abLine, alternate, cpuMs, median, uptime } from "./ab";
 
@@ -44,11 +45,13 @@ function flagAb(name: string, flag: { enabled: boolean }): void {
     const c = [new Float32Array(m * n), new Float32Array(m * n)];
     let side = 0;
     const per = Math.max(1, Math.round(1e8 / (2 * m * n * k)));
-    const t = alternate(rounds, per, (on) => { flag.enabled = on; side = on ? 1 : 0; }, () => kernels.matmul(m, n, k, a, 0, k, 1, b, 0, n, 1, c[side], 0));
+    // stageASlices applies to a transposed A (columns contiguous): A stored as A^T [k, m].
+    const [as0, as1] = name === "stageASlices" ? [1, m] : [k, 1];
+    const t = alternate(rounds, per, (on) => { flag.enabled = on; side = on ? 1 : 0; }, () => kernels.matmul(m, n, k, a, 0, as0, as1, b, 0, n, 1, c[side], 0));
     flag.enabled = true;
     const same = c[0].every((x, i) => Object.is(x, c[1][i]));
     const gflops = (ms: number[]) => ((2 * m * n * k) / (median(ms) * 1e6)).toFixed(1);
-    console.log(`${name} ${m}x${k} @ ${k}x${n}: ${abLine(["off", "on"], t, 3)}; CPU GFLOP/s ${gflops(t.cpu[0])} -> ${gflops(t.cpu[1])}; same bits: ${same}`);
+    console.log(`${name} ${m}x${k}${as0 === 1 ? " (A transposed)" : ""} @ ${k}x${n}: ${abLine(["off", "on"], t, 3)}; CPU GFLOP/s ${gflops(t.cpu[0])} -> ${gflops(t.cpu[1])}; same bits: ${same}`);
   }
 }
 
@@ -234,5 +237,5 @@ console.log(uptime());
 if (only === "breakdown") breakdown();
 else if (only === "phases") phases();
 else if (only === "blocking") blocking();
-else for (const [name, flag] of Object.entries({ wholeTileBlocks, stageBSlices })) if (!only || only === name) flagAb(name, flag);
+else for (const [name, flag] of Object.entries({ wholeTileBlocks, stageBSlices, stageASlices })) if (!only || only === name) flagAb(name, flag);
 console.log(uptime());

@@ -161,19 +161,14 @@ function stagedMatmul(
   // With aSums: two float64 accumulators per group of four rows of A after C's rows.
   const stageSums = stageC + Math.ceil((padded ? m * n : 0) / 4) * 4;
   const h = heapOf(g.memory!, stageSums + (aSums ? 2 * m + 8 : 0) + 8);
-  h.set(a.subarray(aOff, aOff + aSpan), stageA);
-  // B's rows contiguous and several k slices: each slice's rows are copied in right before they are
-  // packed (so the packer reads them from cache), at stageB, instead of all of B up front.
+  // An operand whose k steps are contiguous runs of its lanes (B's rows; A's columns, a transposed
+  // A) and several k slices: each slice's steps are copied in right before they are packed (so the
+  // packer reads them from cache) instead of all of it up front (not A with aSums: they read A whole).
   const bySlice = stageBSlices.enabled && bs1 === 1 && bs0 >= n && k > KC;
-  let slice = 0;
-  const packB = bySlice ? heapPackerAt(pack, NR, n, () => stageB - slice * bs0, bs1, bs0) : heapPacker(pack, NR, n, stageB, bs1, bs0);
-  const packBSlice: PackA = bySlice
-    ? (heap, dst, p0, kc) => {
-      slice = p0;
-      heap.set(b.subarray(bOff + p0 * bs0, bOff + (p0 + kc - 1) * bs0 + n), stageB);
-      packB(heap, dst, p0, kc);
-    }
-    : packB;
+  const aBySlice = stageASlices.enabled && as0 === 1 && as1 >= m && k > KC && !aSums;
+  const packA = aBySlice ? slicedPacker(pack, MR, m, a, aOff, as1, stageA) : heapPacker(pack, MR, m, stageA, as0, as1);
+  const packB = bySlice ? slicedPacker(pack, NR, n, b, bOff, bs0, stageB) : heapPacker(pack, NR, n, stageB, bs1, bs0);
+  if (!aBySlice) h.set(a.subarray(aOff, aOff + aSpan), stageA);
   if (!bySlice) h.set(b.subarray(bOff, bOff + bSpan), stageB);
   if (aSums) sumSteps(aSums, h, m, k, stageA, as1, stageSums);
   let preload: ((heap: Float32Array, at: number, ldc: number) => void) | undefined;
@@ -182,15 +177,32 @@ function stagedMatmul(
     else for (let j = 0; j < n; j++) h[stageBias + j] = bias[biasOff + j * biasStride];
     preload = (_heap, at, ldc) => pack.copyRows(at * 4, stageBias * 4, m, n, 0, ldc * 4);
   }
-  g.gemm(m, n, k, heapPacker(pack, MR, m, stageA, as0, as1), packBSlice, padded ? compactC(pack, m, n, c, cOff, stageC) : denseC(m, n, c, cOff), preload);
+  g.gemm(m, n, k, packA, packB, padded ? compactC(pack, m, n, c, cOff, stageC) : denseC(m, n, c, cOff), preload);
 }
 
 /**
  * Whether stagedMatmul copies B into module memory k slice by k slice, each right before it is
- * packed (rows of B contiguous, more than one slice), rather than all of B first. Same bits.
- * Benches switch it off to compare in one process.
+ * packed (rows of B contiguous, more than one slice), rather than all of B first; stageASlices the
+ * same for A with contiguous columns (a transposed A). Same bits. Benches switch them off to
+ * compare in one process.
  */
 export const stageBSlices = { enabled: true };
+export const stageASlices = { enabled: true };
+
+/**
+ * A packer for an operand whose step p is `lanes` contiguous floats at src[off + p * step]: each
+ * call copies its kc steps into the heap at float `stage`, then packs them from there.
+ */
+function slicedPacker(pack: MatmulPack, W: number, lanes: number, src: Float32Array, off: number, step: number, stage: number): PackA {
+  let p0 = 0;
+  // The heap packer reads step p at stage + (p - p0) * step: the slice's first step at `stage`.
+  const packStaged = heapPackerAt(pack, W, lanes, () => stage - p0 * step, 1, step);
+  return (heap, dst, from, kc) => {
+    p0 = from;
+    heap.set(src.subarray(off + from * step, off + (from + kc - 1) * step + lanes), stage);
+    packStaged(heap, dst, from, kc);
+  };
+}
 
 /** Where stagedMatmul writes A's row sums (over k) from its staged copy of A, and the colsum kernels on the driver's memory. */
 export interface StepSums {

@@ -11,7 +11,7 @@ import { matmulStrided } from "../../../../lib/tensor/kernels/matmul";
 import { setConvChunkFloats } from "../../../../lib/tensor/kernels/conv_gemm";
 import { KC, MC, MR, NR, createLocalGemm, denseC, rowBlockPanels, stridedA, stridedB, wholeTileBlocks } from "../../../../lib/tensor/kernels/wasm/gemm";
 import { TILE_PANELS } from "../../../../lib/tensor/kernels/wasm/gemm_kernel";
-import { createBiasMatmul, createWasmMatmul, stageBSlices } from "../../../../lib/tensor/kernels/wasm/matmul_simd";
+import { createBiasMatmul, createWasmMatmul, stageASlices, stageBSlices } from "../../../../lib/tensor/kernels/wasm/matmul_simd";
 
 const gemm = kernels.gemm;
 const describeWasm = gemm ? describe : describe.skip;
@@ -98,36 +98,37 @@ describeWasm("packed WebAssembly GEMM", () => {
     expect(worst).toBeLessThan(2e-6 * Math.sqrt(k) + 1e-6);
   });
 
-  it("B copied in k slice by k slice (stageBSlices) gives the bits of B copied whole, on both drivers", () => {
+  it("operands copied in k slice by k slice (stageBSlices, stageASlices) give the bits of operands copied whole", () => {
     // Rows of B contiguous with a padded stride (a column slice of a wider matrix), a partial last
-    // B panel, k over three slices (the last partial), an offset into B's storage, and a bias
-    // (addmm's path through the same staging); on the single-thread driver and the registry's.
-    const m = 37, n = 29, k = 2 * KC + 37, ldb = 41, bOff = 5;
-    const a = randomArray(m * k, 21), b = randomArray(bOff + k * ldb, 22), bias = randomArray(n, 23);
+    // B panel, k over three slices (the last partial), an offset into B's storage, A row-major and
+    // transposed (columns contiguous, padded too, partial last panel), and a bias (addmm's path
+    // through the same staging).
+    const m = 37, n = 29, k = 2 * KC + 37, ldb = 41, bOff = 5, lda = 39, aOff = 3;
+    const a = randomArray(m * k, 21), at = randomArray(aOff + k * lda, 24), b = randomArray(bOff + k * ldb, 22), bias = randomArray(n, 23);
     const matmul = createWasmMatmul(matmulStrided, () => createLocalGemm(), createLocalGemm())!;
     const biasMatmul = createBiasMatmul(() => kernels.gemm);
-    const run = (bySlice: boolean): [Float32Array, Float32Array] => {
-      const was = stageBSlices.enabled;
-      stageBSlices.enabled = bySlice;
+    const run = (bySlice: boolean): Float32Array[] => {
+      const was = [stageASlices.enabled, stageBSlices.enabled];
+      stageASlices.enabled = stageBSlices.enabled = bySlice;
       try {
-        const plain = new Float32Array(m * n).fill(Number.NaN), withBias = new Float32Array(m * n).fill(Number.NaN);
-        matmul(m, n, k, a, 0, k, 1, b, bOff, ldb, 1, plain, 0);
-        expect(biasMatmul(m, n, k, a, 0, k, 1, b, bOff, ldb, 1, bias, 0, 1, withBias, 0)).toBe(true);
-        return [plain, withBias];
+        const outs = [0, 1, 2].map(() => new Float32Array(m * n).fill(Number.NaN));
+        matmul(m, n, k, a, 0, k, 1, b, bOff, ldb, 1, outs[0], 0);
+        matmul(m, n, k, at, aOff, 1, lda, b, bOff, ldb, 1, outs[1], 0);
+        expect(biasMatmul(m, n, k, at, aOff, 1, lda, b, bOff, ldb, 1, bias, 0, 1, outs[2], 0)).toBe(true);
+        return outs;
       } finally {
-        stageBSlices.enabled = was;
+        [stageASlices.enabled, stageBSlices.enabled] = was;
       }
     };
-    const [slices, slicesBias] = run(true), [whole, wholeBias] = run(false);
-    expect(slices.some(Number.isNaN)).toBe(false);
-    expect(slices.every((x, i) => Object.is(x, whole[i]))).toBe(true);
-    expect(slicesBias.every((x, i) => Object.is(x, wholeBias[i]))).toBe(true);
-    const ref = reference(m, n, k, a, k, 1, b.subarray(bOff), ldb, 1);
+    const slices = run(true), whole = run(false);
+    const refs = [reference(m, n, k, a, k, 1, b.subarray(bOff), ldb, 1), reference(m, n, k, at.subarray(aOff), 1, lda, b.subarray(bOff), ldb, 1)];
     let worst = 0;
-    for (let i = 0; i < m * n; i++) {
-      worst = Math.max(worst, Math.abs(slices[i] - ref[i]) / (1 + Math.abs(ref[i])));
-      worst = Math.max(worst, Math.abs(slicesBias[i] - (ref[i] + bias[i % n])) / (1 + Math.abs(ref[i])));
-    }
+    slices.forEach((out, s) => {
+      expect(out.some(Number.isNaN)).toBe(false);
+      expect(out.every((x, i) => Object.is(x, whole[s][i]))).toBe(true);
+      const ref = refs[Math.min(s, 1)];
+      for (let i = 0; i < m * n; i++) worst = Math.max(worst, Math.abs(out[i] - ref[i] - (s === 2 ? bias[i % n] : 0)) / (1 + Math.abs(ref[i])));
+    });
     expect(worst).toBeLessThan(2e-6 * Math.sqrt(k) + 1e-6);
   });
 
