@@ -11,6 +11,13 @@
  * computed by the same code whichever thread takes it and whatever the cut, so the bits do not
  * depend on the thread count. ln_bwd is never split: it sums the weight's and bias's gradients over
  * all rows, in row order.
+ *
+ * Measured (bench/gpt_row_split_ab.ts 40 2, both cores idle at the start): GPT step on 2 threads
+ * 23.17 -> 21.10 ms wall (x0.929 per round), CPU x0.932; one thread unchanged (x0.993). At load 4-8
+ * x0.96-1.0 (the chooser then runs most passes alone). The passes split only where the session is
+ * on the pool's memory, i.e. where the chooser split the session's first product: opening the
+ * large-row sessions on the pool's memory whatever that verdict was tried and dropped (x1.001 wall,
+ * x1.022 CPU idle; x1.05 CPU under load).
  */
 import { buildModule, type WasmFunction } from "./assembler";
 import { attentionFunctions, attentionRowsOn, type AttentionRowKernels } from "./attention_simd";
