@@ -202,6 +202,12 @@ const SPIN_MICROS = 1000;
 const BRIEF_SPIN_MICROS = 25;
 const SPLIT_SHARE_TO_POLL = 0.25;
 
+/**
+ * Whether the pool wakes its threads when it decides to split a product or batch, before the
+ * operands are staged (createThreadPool's wake); benches switch it off to compare in one process.
+ */
+export const prewake = { enabled: true };
+
 /** The two poll windows a job's SPIN word carries, for tests. */
 export const POLL_MICROS = { afterSplits: SPIN_MICROS, whileAlone: BRIEF_SPIN_MICROS } as const;
 
@@ -344,6 +350,25 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     Atomics.store(words, base + STATE, POSTED);
     Atomics.add(words, base + SEQ, 1);
     if (!Atomics.load(words, base + SPINNING)) Atomics.notify(words, base + SEQ);
+  }
+
+  /**
+   * Wakes every sleeping pool thread into its long poll ahead of a job the caller is about to post
+   * (a product or batch forMatmul / forBatch sends to the pool to split, before its operands are
+   * staged), so the thread's wake-up overlaps the staging and the post finds it polling. A thread
+   * asleep at the post (products far apart, or the chooser's probes while it runs a shape alone,
+   * when the thread polls only briefly) made the split pay its wake-up. bench/matmul_prewake_ab.ts:
+   * a split matmul 256 after 3 ms busy, second core free: 685-694 -> 615-625 µs (x0.91); with the
+   * second core busy x1.04-1.14 (the woken thread competes with the caller's staging: the
+   * chooser then runs the shape alone anyway).
+   */
+  function wake(): void {
+    if (!prewake.enabled) return;
+    for (let t = 1; t < threads; t++) {
+      const base = t * WORDS;
+      words[base + SPIN] = spinMicros;
+      if (!Atomics.load(words, base + SPINNING)) Atomics.notify(words, base + SEQ);
+    }
   }
 
   /**
@@ -628,6 +653,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
       const key = `${Math.ceil(m / MR)},${Math.ceil(n / NR)},${k}`;
       if (chooser.split(key)) {
         productDecided = key;
+        wake();
         return gemm;
       }
       productAlone = key;
@@ -635,10 +661,14 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     };
     gemm.forBatch = (count, m, n, k) => {
       if (!(count * m * n * k >= minParallelWork && count > 1 && threads > 1 && ready())) return small;
-      if (!adaptive || !smallBatch) return gemm;
+      if (!adaptive || !smallBatch) {
+        wake();
+        return gemm;
+      }
       const key = batchKey(count, Math.ceil(m / MR), Math.ceil(n / NR), k);
       if (chooser.split(key)) {
         splitDecided = key;
+        wake();
         return gemm;
       }
       aloneKey = key;
