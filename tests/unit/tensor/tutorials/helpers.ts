@@ -58,3 +58,54 @@ export function fgsm_attack(image: Tensor, epsilon: number, data_grad: Tensor): 
   const perturbed_image = image.add(sign_data_grad.mul(epsilon));
   return torch.clamp(perturbed_image, 0, 1);
 }
+
+/** What fn throws, as [error class name, message], or null when it returns: to compare with torch's error. */
+export function thrown(fn: () => unknown): [string, string] | null {
+  try {
+    fn();
+  } catch (e) {
+    return [(e as Error).constructor.name, (e as Error).message];
+  }
+  return null;
+}
+
+/** The "Training with PyTorch" tutorial's LeNet-style classifier for 28x28 Fashion-MNIST images. */
+export class GarmentClassifier extends nn.Module {
+  conv1 = new nn.Conv2d(1, 6, 5);
+  pool = new nn.MaxPool2d(2, 2);
+  conv2 = new nn.Conv2d(6, 16, 5);
+  fc1 = new nn.Linear(16 * 4 * 4, 120);
+  fc2 = new nn.Linear(120, 84);
+  fc3 = new nn.Linear(84, 10);
+  forward(x: Tensor): Tensor {
+    const F = nn.functional;
+    x = this.pool(F.relu(this.conv1(x)));
+    x = this.pool(F.relu(this.conv2(x)));
+    x = x.view(-1, 16 * 4 * 4);
+    x = F.relu(this.fc1(x));
+    x = F.relu(this.fc2(x));
+    return this.fc3(x);
+  }
+}
+
+/** The torchtext tutorial's classifier: an EmbeddingBag (mean by default, as torch) and a linear head, uniform init. */
+export class TextClassificationModel extends nn.Module {
+  embedding: nn.EmbeddingBag;
+  fc: nn.Linear;
+  constructor(vocab_size: number, embed_dim: number, num_class: number, mode: "mean" | "sum" | "max" = "mean") {
+    super();
+    this.embedding = new nn.EmbeddingBag(vocab_size, embed_dim, { sparse: false, mode });
+    this.fc = new nn.Linear(embed_dim, num_class);
+    this.init_weights();
+  }
+  init_weights(): void {
+    const initrange = 0.5;
+    this.embedding.weight.data.uniform_(-initrange, initrange);
+    this.fc.weight.data.uniform_(-initrange, initrange);
+    this.fc.bias!.data.zero_();
+  }
+  forward(text: Tensor, offsets: Tensor): Tensor {
+    const embedded = this.embedding(text, offsets);
+    return this.fc(embedded);
+  }
+}

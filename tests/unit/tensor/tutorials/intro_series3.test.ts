@@ -10,26 +10,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
-import { syntheticDigits } from "./helpers";
+import { GarmentClassifier, syntheticDigits } from "./helpers";
 
 const F = nn.functional;
-
-class GarmentClassifier extends nn.Module {
-  conv1 = new nn.Conv2d(1, 6, 5);
-  pool = new nn.MaxPool2d(2, 2);
-  conv2 = new nn.Conv2d(6, 16, 5);
-  fc1 = new nn.Linear(16 * 4 * 4, 120);
-  fc2 = new nn.Linear(120, 84);
-  fc3 = new nn.Linear(84, 10);
-  forward(x: Tensor): Tensor {
-    x = this.pool(F.relu(this.conv1(x)));
-    x = this.pool(F.relu(this.conv2(x)));
-    x = x.view(-1, 16 * 4 * 4);
-    x = F.relu(this.fc1(x));
-    x = F.relu(this.fc2(x));
-    return this.fc3(x);
-  }
-}
 
 describe("Building Models with PyTorch", () => {
   it("TinyModel's parameters and the common layer types", () => {

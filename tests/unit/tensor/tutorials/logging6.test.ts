@@ -8,45 +8,18 @@
  * of "Saving and Loading Models": torch.jit refuses with one clear error that names what to use.
  */
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
-import { nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
-import { syntheticDigits, tutorialFixture } from "./helpers";
+import { optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
+import { GarmentClassifier, syntheticDigits, thrown, tutorialFixture } from "./helpers";
 
-const F = nn.functional;
 type Logged = ["add_scalar", string, number, number] | ["add_scalars", string, Record<string, number>, number];
 const ref = tutorialFixture<{ logged: Logged[]; best_vloss: number; recipe: { logged: [number, number][]; weight: number; n: number } }>("logging6.json");
 const { SummaryWriter } = utils.tensorboard;
-
-class GarmentClassifier extends nn.Module {
-  conv1 = new nn.Conv2d(1, 6, 5);
-  pool = new nn.MaxPool2d(2, 2);
-  conv2 = new nn.Conv2d(6, 16, 5);
-  fc1 = new nn.Linear(16 * 4 * 4, 120);
-  fc2 = new nn.Linear(120, 84);
-  fc3 = new nn.Linear(84, 10);
-  forward(x: Tensor): Tensor {
-    x = this.pool(F.relu(this.conv1(x)));
-    x = this.pool(F.relu(this.conv2(x)));
-    x = x.view(-1, 16 * 4 * 4);
-    x = F.relu(this.fc1(x));
-    x = F.relu(this.fc2(x));
-    return this.fc3(x);
-  }
-}
 
 let warn: MockInstance;
 beforeEach(() => {
   warn = vi.spyOn(console, "warn").mockImplementation(() => {});
 });
 afterEach(() => warn.mockRestore());
-
-function thrown(fn: () => unknown): [string, string] | null {
-  try {
-    fn();
-  } catch (e) {
-    return [(e as Error).constructor.name, (e as Error).message];
-  }
-  return null;
-}
 
 describe("Training with PyTorch, with its SummaryWriter", () => {
   it("logs torch's training and validation losses at torch's steps, kept in memory, and warns once that there is no TensorBoard", () => {

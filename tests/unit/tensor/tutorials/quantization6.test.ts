@@ -9,7 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { expectClose } from "../core/fixtures";
-import { tutorialFixture } from "./helpers";
+import { thrown, tutorialFixture } from "./helpers";
 
 type FT = { shape: number[]; data: number[] };
 const ref = tutorialFixture<{ out: FT; h: FT; c: FT; state_dict_keys: string[]; quantized_repr: string; quantized_max_abs_diff: number }>("quantization6.json");
@@ -27,15 +27,6 @@ class lstm_for_demonstration extends nn.Module {
 }
 
 const WHY = "quantized models are not supported by Gradbook's tensor engine (it has no qint8 / quint8 tensors and no int8 kernels). The model was not changed and still runs in float32; run the quantization recipes in PyTorch itself.";
-
-function thrown(fn: () => unknown): [string, string] {
-  try {
-    fn();
-  } catch (e) {
-    return [(e as Error).constructor.name, (e as Error).message];
-  }
-  return ["", "nothing thrown"];
-}
 
 describe("Dynamic Quantization recipe", () => {
   it("the float LSTM gives torch's outputs; quantize_dynamic raises a clear error and changes nothing", () => {
@@ -75,7 +66,7 @@ describe("Dynamic Quantization recipe", () => {
     expect(thrown(() => torch.quantize_per_tensor(torch.tensor([1.0, 2.0]), 0.1, 10, torch.quint8))).toEqual(["NotImplementedError", `torch.quantize_per_tensor: ${WHY}`]);
     // the dtypes print as torch's and refuse to make a tensor, like the engine's other unsupported dtypes
     expect([String(torch.qint8), String(torch.quint8), String(torch.qint32)]).toEqual(["torch.qint8", "torch.quint8", "torch.qint32"]);
-    const [kind, message] = thrown(() => torch.zeros(2, { dtype: torch.qint8 }));
+    const [kind, message] = thrown(() => torch.zeros(2, { dtype: torch.qint8 }))!;
     expect(kind).toBe("RuntimeError");
     expect(message).toMatch(/^torch\.qint8 is not supported by Gradbook's tensor engine.*Quantized tensors .* are not supported; use torch\.float32\.$/);
   });

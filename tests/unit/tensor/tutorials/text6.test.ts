@@ -12,11 +12,10 @@ import { describe, expect, it } from "vitest";
 import { gradcheck } from "../../../../lib/grading/gradcheck";
 import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { expectClose } from "../core/fixtures";
-import { tutorialFixture } from "./helpers";
+import { TextClassificationModel, thrown, tutorialFixture } from "./helpers";
 
 const F = nn.functional;
 type FT = { shape: number[]; data: number[] };
-type Mode = "mean" | "sum" | "max";
 type ModeRef = { logits: FT; loss: number; embedding_grad: FT; after_step: FT; predict: number };
 const ref = tutorialFixture<{
   vocab_size: number;
@@ -60,36 +59,6 @@ function collate_batch(batch: [number, string][]): [Tensor, Tensor, Tensor] {
     offsets.push(processed_text.size(0));
   }
   return [torch.tensor(label_list, { dtype: torch.int64 }), torch.cat(text_list), torch.tensor(offsets.slice(0, -1), { dtype: torch.int64 }).cumsum({ dim: 0 })];
-}
-
-class TextClassificationModel extends nn.Module {
-  embedding: nn.EmbeddingBag;
-  fc: nn.Linear;
-  constructor(vocab_size: number, embed_dim: number, num_class: number, mode: Mode = "mean") {
-    super();
-    this.embedding = new nn.EmbeddingBag(vocab_size, embed_dim, { sparse: false, mode });
-    this.fc = new nn.Linear(embed_dim, num_class);
-    this.init_weights();
-  }
-  init_weights(): void {
-    const initrange = 0.5;
-    this.embedding.weight.data.uniform_(-initrange, initrange);
-    this.fc.weight.data.uniform_(-initrange, initrange);
-    this.fc.bias!.data.zero_();
-  }
-  forward(text: Tensor, offsets: Tensor): Tensor {
-    const embedded = this.embedding(text, offsets);
-    return this.fc(embedded);
-  }
-}
-
-function thrown(fn: () => unknown): [string, string] | null {
-  try {
-    fn();
-  } catch (e) {
-    return [(e as Error).constructor.name, (e as Error).message];
-  }
-  return null;
 }
 
 describe("Text classification with the torchtext library (own tokeniser), every EmbeddingBag mode", () => {

@@ -8,15 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { nn, torch } from "../../../../lib/tensor/index";
-
-function thrown(fn: () => unknown): [string, string] | null {
-  try {
-    fn();
-  } catch (e) {
-    return [(e as Error).constructor.name, (e as Error).message];
-  }
-  return null;
-}
+import { thrown } from "./helpers";
 
 describe("what the engine refuses, clearly: torch.hub, torch.fx, torch.distributed", () => {
   it("torch.hub.load names the call, why and what to do instead", () => {

@@ -10,7 +10,7 @@
 import { describe, expect, it } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { expectClose } from "../core/fixtures";
-import { fgsm_attack, MnistExampleNet, tutorialFixture } from "./helpers";
+import { fgsm_attack, MnistExampleNet, TextClassificationModel, tutorialFixture } from "./helpers";
 
 type Fx = { shape: number[]; data: number[] };
 const ref = tutorialFixture<Record<string, Fx | number[] | number>>("vision_text.json");
@@ -105,27 +105,6 @@ describe("Spatial Transformer Networks", () => {
     expectClose(y2, R("stn_out2"), 1e-4, 1e-5, "output after a step");
   });
 });
-
-class TextClassificationModel extends nn.Module {
-  embedding: nn.EmbeddingBag;
-  fc: nn.Linear;
-  constructor(vocab_size: number, embed_dim: number, num_class: number) {
-    super();
-    this.embedding = new nn.EmbeddingBag(vocab_size, embed_dim, { sparse: false });
-    this.fc = new nn.Linear(embed_dim, num_class);
-    this.init_weights();
-  }
-  init_weights(): void {
-    const initrange = 0.5;
-    this.embedding.weight.data.uniform_(-initrange, initrange);
-    this.fc.weight.data.uniform_(-initrange, initrange);
-    this.fc.bias!.data.zero_();
-  }
-  forward(text: Tensor, offsets: Tensor): Tensor {
-    const embedded = this.embedding(text, offsets);
-    return this.fc(embedded);
-  }
-}
 
 describe("Text classification with nn.EmbeddingBag", () => {
   it("bags of token ids given by offsets (mean mode), trained with SGD(lr=5) and clip_grad_norm_(0.1), as PyTorch", () => {
