@@ -201,14 +201,19 @@ function actorCritic(episodes: number, gamma = 0.99): { runs: Episode[]; model: 
   return { runs, model };
 }
 
+/** Each episode chose torch's actions and gave its loss. */
+function expectTorchEpisodes(runs: readonly { actions: number[]; loss: number }[], episodes: readonly { actions: number[]; loss: number }[]): void {
+  runs.forEach((run, e) => {
+    const want = episodes[e];
+    expect(run.actions, `episode ${e}'s actions`).toEqual(want.actions);
+    expect(run.loss, `episode ${e}'s loss`).toBeCloseTo(want.loss, 3);
+  });
+}
+
 describe("REINFORCE and actor-critic (torch.distributions.Categorical on CartPole)", () => {
   it("REINFORCE: 30 episodes choose torch's actions, give its losses and weights, and the running reward rises", () => {
     const { runs, policy } = reinforce(ref.reinforce.episodes.length);
-    runs.forEach((run, e) => {
-      const want = ref.reinforce.episodes[e];
-      expect(run.actions, `episode ${e}'s actions`).toEqual(want.actions);
-      expect(run.loss, `episode ${e}'s loss`).toBeCloseTo(want.loss, 3);
-    });
+    expectTorchEpisodes(runs, ref.reinforce.episodes);
     expectClose(policy.affine2.weight, ref.reinforce.affine2_weight.data, 1e-3, 1e-4, "affine2.weight after training");
     expectClose(policy.affine2.bias!, ref.reinforce.affine2_bias.data, 1e-3, 1e-4, "affine2.bias after training");
     // the learning curve: from 10 (the example's start) to above 20 within 30 short episodes
@@ -218,11 +223,7 @@ describe("REINFORCE and actor-critic (torch.distributions.Categorical on CartPol
 
   it("actor-critic: torch's actions, losses and trained heads (smooth_l1_loss against torch.tensor([R]))", () => {
     const { runs, model } = actorCritic(ref.actor_critic.episodes.length);
-    runs.forEach((run, e) => {
-      const want = ref.actor_critic.episodes[e];
-      expect(run.actions, `episode ${e}'s actions`).toEqual(want.actions);
-      expect(run.loss, `episode ${e}'s loss`).toBeCloseTo(want.loss, 3);
-    });
+    expectTorchEpisodes(runs, ref.actor_critic.episodes);
     expectClose(model.value_head.weight, ref.actor_critic.value_head_weight.data, 1e-3, 1e-4, "value_head.weight");
     expectClose(model.action_head.bias!, ref.actor_critic.action_head_bias.data, 1e-3, 1e-4, "action_head.bias");
   });
