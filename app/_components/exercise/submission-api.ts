@@ -42,14 +42,41 @@ export function newSubmissionId(): string | undefined {
   return typeof crypto !== "undefined" && typeof crypto.randomUUID === "function" ? crypto.randomUUID() : undefined;
 }
 
-/** POST the code; with `submissionId`, a repeat of a submission the server has answers that one (its grade, or its wait). */
+/**
+ * No answer at all (the network, or the page going away mid-request): unlike a refusal, the server
+ * may or may not have the submission, so the page keeps it to send again with the same id.
+ */
+export class ServerUnreachableError extends Error {
+  override name = "ServerUnreachableError";
+}
+
+/** Before sending a lost POST again: a blip passes, and a page being unloaded never gets this far. */
+export const RESEND_DELAY_MS = 1_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * POST the code; with `submissionId`, a repeat of a submission the server has answers that one
+ * (its grade, or its wait). A POST that gets no answer is sent once more after RESEND_DELAY_MS,
+ * then reported as ServerUnreachableError. The delay matters on a reload: the unloading page's
+ * aborted fetch must not lead it to send again, or to give up on the submission, before it is
+ * gone (the reloaded page sends it).
+ */
 export async function submitForGrading(slug: string, id: string, code: string, submissionId = newSubmissionId()): Promise<SubmitAnswer> {
-  const send = () => learnerFetch(submitUrl(slug, id), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code, submissionId }) });
+  const post = () => learnerFetch(submitUrl(slug, id), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code, submissionId }) });
+  const send = async () => {
+    try {
+      return await post();
+    } catch (failed) {
+      throw new ServerUnreachableError((failed as Error).message || "no answer from the server");
+    }
+  };
   let response: Response;
   try {
     response = await send();
   } catch (failed) {
     if (!submissionId) throw failed;
+    await sleep(RESEND_DELAY_MS);
     response = await send();
   }
   if (submissionId && response.status >= 502 && response.status <= 504) response = await send();

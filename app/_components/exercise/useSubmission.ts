@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ExerciseProgress } from "@/lib/db/submissions";
 import type { GradeResult } from "@/lib/grading/types";
-import { newSubmissionId, pollSubmission, submitForGrading, type QueuedStatus, type SubmissionProgress } from "./submission-api";
+import { newSubmissionId, pollSubmission, ServerUnreachableError, submitForGrading, type QueuedStatus, type SubmissionProgress } from "./submission-api";
 import { pollDelayMs } from "./submission-status";
 
 export type SubmissionPhase =
@@ -95,7 +95,12 @@ export function useSubmission(slug: string, exerciseId: string, onGraded: (resul
         }
         await waitForGrade(answer.submission, pending.startedAt);
       } catch (failure) {
-        // Refused (429, 400…) or unreachable: nothing to resume; the learner sees why and may submit again.
+        if (failure instanceof ServerUnreachableError && pending.id) {
+          // No answer: the server may have it. Kept, so a reload sends it again with its id (one submission either way).
+          if (alive.current) onError(`Could not reach the server (${failure.message}). Your submission is kept: reload the page to send it again, or press Submit.`);
+          return;
+        }
+        // Refused (429, 400…): nothing to resume; the learner sees why and may submit again.
         forgetPending(slug, exerciseId);
         if (alive.current) onError(`Submitting failed: ${(failure as Error).message}`);
       } finally {
