@@ -71,9 +71,10 @@ import * as utils from "./utils/index";
 import { keepClassNames } from "./class-names";
 import { Tensor as TensorClass } from "./tensor";
 import { Generator as GeneratorClass } from "./random";
+import { torchvision } from "./vision/index";
 
 // Minified bundles rename classes: print `Linear(...)`, not `cL(...)` (see ./class-names.ts).
-for (const namespace of [nn, optim, optim.lr_scheduler, optim.swa_utils, utils.data, { Tensor: TensorClass, Generator: GeneratorClass }]) keepClassNames(namespace);
+for (const namespace of [nn, optim, optim.lr_scheduler, optim.swa_utils, utils.data, { Tensor: TensorClass, Generator: GeneratorClass }, torchvision.transforms]) keepClassNames(namespace);
 
 /** nn.functional, the same object as nn.functional. */
 export const F = nn.functional;
@@ -86,6 +87,8 @@ defineComplexDtypes(torch); // non-enumerable getters: the spread above does not
 export type Torch = typeof torch;
 
 export { nn, optim, utils, save, load, functorch };
+/** torchvision 0.14: transforms (+ functional), datasets.MNIST, Image (./vision/index.ts). */
+export { torchvision };
 export { load_tensors, save_tensors, set_file_store, ARCHITECTURE_KEY, type FileStore } from "./serialize";
 export { Tensor, isTensor, isGenuineTensor } from "./tensor";
 export type { DType, Storage } from "./dtype";

@@ -1,0 +1,89 @@
+/**
+ * torchvision for the engine (torchvision 0.14.1, which goes with torch 1.13):
+ *
+ *   import { torchvision } from "@/lib/tensor";
+ *   const { transforms, datasets } = torchvision;
+ *   const transform = new transforms.Compose([new transforms.ToTensor(), new transforms.Normalize([0.5], [0.5])]);
+ *   const train = await datasets.MNIST("data", { train: true, download: true, transform });
+ *
+ * transforms   the v1 transform classes (./transforms.ts) and transforms.functional (./functional.ts,
+ *              F-style: positional arguments in torchvision's order or a trailing options object)
+ * datasets     MNIST (the official digits, served by the host), FashionMNIST (raises: no offline data)
+ * Image        the engine's stand-in for a PIL image (./image.ts)
+ * Not here: PIL itself, io / models / ops / utils, other datasets, the v2 transforms, colour jitter,
+ * affine / perspective / rotation and auto-augment (docs/authoring.md).
+ */
+import { parseArgs } from "../args";
+import * as T from "./transforms";
+import * as VF from "./functional";
+import { MNIST, FashionMNIST, MNISTDataset } from "./datasets";
+import { Image, frombytes, isImage } from "./image";
+
+type Fn = (img: never, ...rest: never[]) => unknown;
+
+/**
+ * A functional transform that also takes its trailing arguments as an options object:
+ * resize(img, 32, { antialias: false }) is resize(img, 32, "bilinear", null, false).
+ */
+function withOptions<F extends Fn>(name: string, names: readonly string[], fn: F): F {
+  const wrapped = (img: unknown, ...args: unknown[]) => {
+    const a = parseArgs<Record<string, unknown>>(name, names, args);
+    return (fn as unknown as (...v: unknown[]) => unknown)(img, ...names.map((n) => a[n]));
+  };
+  Object.defineProperty(wrapped, "name", { value: name });
+  return wrapped as unknown as F;
+}
+
+export const functional = {
+  InterpolationMode: VF.InterpolationMode,
+  get_dimensions: VF.get_dimensions,
+  get_image_size: VF.get_image_size,
+  get_image_num_channels: VF.get_image_num_channels,
+  to_tensor: VF.to_tensor,
+  pil_to_tensor: VF.pil_to_tensor,
+  to_pil_image: withOptions("to_pil_image", ["mode"], VF.to_pil_image),
+  convert_image_dtype: withOptions("convert_image_dtype", ["dtype"], VF.convert_image_dtype),
+  normalize: withOptions("normalize", ["mean", "std", "inplace"], VF.normalize),
+  resize: withOptions("resize", ["size", "interpolation", "max_size", "antialias"], VF.resize),
+  crop: withOptions("crop", ["top", "left", "height", "width"], VF.crop),
+  center_crop: withOptions("center_crop", ["output_size"], VF.center_crop),
+  resized_crop: withOptions("resized_crop", ["top", "left", "height", "width", "size", "interpolation", "antialias"], VF.resized_crop),
+  hflip: VF.hflip,
+  vflip: VF.vflip,
+  pad: withOptions("pad", ["padding", "fill", "padding_mode"], VF.pad),
+  rgb_to_grayscale: withOptions("rgb_to_grayscale", ["num_output_channels"], VF.rgb_to_grayscale),
+  to_grayscale: withOptions("to_grayscale", ["num_output_channels"], VF.rgb_to_grayscale),
+  erase: withOptions("erase", ["i", "j", "h", "w", "v", "inplace"], VF.erase),
+  gaussian_blur: withOptions("gaussian_blur", ["kernel_size", "sigma"], VF.gaussian_blur),
+};
+
+export const transforms = {
+  Compose: T.Compose,
+  ToTensor: T.ToTensor,
+  PILToTensor: T.PILToTensor,
+  ToPILImage: T.ToPILImage,
+  ConvertImageDtype: T.ConvertImageDtype,
+  Normalize: T.Normalize,
+  Lambda: T.Lambda,
+  Resize: T.Resize,
+  CenterCrop: T.CenterCrop,
+  Pad: T.Pad,
+  RandomCrop: T.RandomCrop,
+  RandomHorizontalFlip: T.RandomHorizontalFlip,
+  RandomVerticalFlip: T.RandomVerticalFlip,
+  RandomResizedCrop: T.RandomResizedCrop,
+  Grayscale: T.Grayscale,
+  RandomGrayscale: T.RandomGrayscale,
+  RandomApply: T.RandomApply,
+  RandomChoice: T.RandomChoice,
+  RandomOrder: T.RandomOrder,
+  RandomErasing: T.RandomErasing,
+  GaussianBlur: T.GaussianBlur,
+  InterpolationMode: VF.InterpolationMode,
+  functional,
+};
+
+export const datasets = { MNIST, FashionMNIST, MNISTDataset };
+
+export const torchvision = { transforms, datasets, Image, frombytes, isImage, __version__: "0.14.1" };
+export { Image };
