@@ -28,19 +28,23 @@ export type InterpolationModeValue = (typeof InterpolationMode)[keyof typeof Int
 export type ImageLike = Tensor | Image;
 export type PaddingMode = "constant" | "edge" | "reflect" | "symmetric";
 
+/** Python's `type(x)` as torchvision's messages print it, e.g. "<class 'torch.Tensor'>". */
 function typeName(x: unknown): string {
-  if (x === null) return "NoneType";
-  if (Array.isArray(x)) return "list";
-  if (typeof x === "object") return (x as object).constructor?.name ?? "object";
-  return typeof x;
+  if (isTensor(x)) return "<class 'torch.Tensor'>";
+  if (x === null || x === undefined) return "<class 'NoneType'>";
+  if (Array.isArray(x)) return "<class 'list'>";
+  if (typeof x === "number") return Number.isInteger(x) ? "<class 'int'>" : "<class 'float'>";
+  if (typeof x === "string") return "<class 'str'>";
+  if (typeof x === "object") return `<class '${(x as object).constructor?.name ?? "object"}'>`;
+  return `<class '${typeof x}'>`;
 }
 
 function assertImageTensor(img: Tensor): void {
   if (img.dim() < 2) throw new TypeError_("Tensor is not a torch image.");
 }
 
-function checkImage(img: unknown, fn: string): asserts img is ImageLike {
-  if (!isTensor(img) && !isImage(img)) throw new TypeError_(`${fn}: img should be PIL Image or Tensor. Got ${typeName(img)}`);
+function checkImage(img: unknown, _fn: string): asserts img is ImageLike {
+  if (!isTensor(img) && !isImage(img)) throw new TypeError_(`img should be PIL Image or Tensor. Got ${typeName(img)}`);
 }
 
 function checkTensorImage(img: unknown): asserts img is Tensor {
