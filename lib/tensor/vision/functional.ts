@@ -43,7 +43,7 @@ function assertImageTensor(img: Tensor): void {
   if (img.dim() < 2) throw new TypeError_("Tensor is not a torch image.");
 }
 
-function checkImage(img: unknown, _fn: string): asserts img is ImageLike {
+function checkImage(img: unknown): asserts img is ImageLike {
   if (!isTensor(img) && !isImage(img)) throw new TypeError_(`img should be PIL Image or Tensor. Got ${typeName(img)}`);
 }
 
@@ -85,7 +85,7 @@ function viaTensor(img: ImageLike, op: (t: Tensor) => Tensor): ImageLike {
 
 /** [channels, height, width] of an image (torchvision's get_dimensions). */
 export function get_dimensions(img: ImageLike): [number, number, number] {
-  checkImage(img, "get_dimensions");
+  checkImage(img);
   if (isImage(img)) return [img.channels, img.height, img.width];
   assertImageTensor(img);
   const s = img.shape;
@@ -251,7 +251,7 @@ export function resize(
   max_size: number | null = null,
   antialias: boolean | null = null,
 ): ImageLike {
-  checkImage(img, "resize");
+  checkImage(img);
   if (!INTERPOLATIONS.includes(interpolation)) throw new TypeError_("Argument interpolation should be a InterpolationMode");
   checkSize(size, "resize");
   if (Array.isArray(size) && size.length !== 1 && max_size !== null && max_size !== undefined) {
@@ -283,7 +283,7 @@ export function resize(
 
 /** Rows top..top+height, columns left..left+width; outside the image is zero (torchvision's crop). */
 export function crop(img: ImageLike, top: number, left: number, height: number, width: number): ImageLike {
-  checkImage(img, "crop");
+  checkImage(img);
   return viaTensor(img, (t) => {
     assertImageTensor(t);
     const [, h, w] = get_dimensions(t);
@@ -318,7 +318,7 @@ export function pyRound(x: number): number {
 
 /** The centre crop of output_size; zero-padded first when the crop is larger (torchvision's center_crop). */
 export function center_crop(img: ImageLike, output_size: number | readonly number[]): ImageLike {
-  checkImage(img, "center_crop");
+  checkImage(img);
   const [ch, cw] = pairSize(output_size, "center_crop");
   let [, h, w] = get_dimensions(img);
   let x = img;
@@ -336,17 +336,17 @@ export function resized_crop(
   img: ImageLike, top: number, left: number, height: number, width: number, size: number | readonly number[],
   interpolation: InterpolationModeValue = "bilinear", antialias: boolean | null = null,
 ): ImageLike {
-  checkImage(img, "resized_crop");
+  checkImage(img);
   return resize(crop(img, top, left, height, width), size, interpolation, null, antialias);
 }
 
 export function hflip(img: ImageLike): ImageLike {
-  checkImage(img, "hflip");
+  checkImage(img);
   return viaTensor(img, (t) => (assertImageTensor(t), t.flip([-1])));
 }
 
 export function vflip(img: ImageLike): ImageLike {
-  checkImage(img, "vflip");
+  checkImage(img);
   return viaTensor(img, (t) => (assertImageTensor(t), t.flip([-2])));
 }
 
@@ -378,7 +378,7 @@ function padSymmetric(t: Tensor, [left, right, top, bottom]: [number, number, nu
 
 /** pad(img, padding, fill=0, padding_mode="constant"); padding is an int, [lr, tb] or [l, t, r, b]. */
 export function pad(img: ImageLike, padding: number | readonly number[], fill: number | null = 0, padding_mode: PaddingMode = "constant"): ImageLike {
-  checkImage(img, "pad");
+  checkImage(img);
   if (!(typeof padding === "number" || Array.isArray(padding))) throw new TypeError_("Got inappropriate padding arg");
   if (fill !== null && typeof fill !== "number") throw new TypeError_("Got inappropriate fill arg");
   if (typeof padding_mode !== "string") throw new TypeError_("Got inappropriate padding_mode arg");
@@ -403,7 +403,7 @@ export function pad(img: ImageLike, padding: number | readonly number[], fill: n
 
 /** rgb_to_grayscale(img, num_output_channels=1): 0.2989 R + 0.587 G + 0.114 B (torchvision's tensor formula). */
 export function rgb_to_grayscale(img: ImageLike, num_output_channels = 1): ImageLike {
-  checkImage(img, "rgb_to_grayscale");
+  checkImage(img);
   if (num_output_channels !== 1 && num_output_channels !== 3) throw new ValueError("num_output_channels should be either 1 or 3");
   if (isImage(img)) {
     // PIL's convert("L"): L = (R*299 + G*587 + B*114) / 1000, rounded (its integer formula).
@@ -450,7 +450,7 @@ function gaussianKernel1d(size: number, sigma: number): Tensor {
 
 /** gaussian_blur(img, kernel_size, sigma=null): a depthwise conv2d after reflect padding (torchvision's). */
 export function gaussian_blur(img: ImageLike, kernel_size: number | readonly number[], sigma: number | readonly number[] | null = null): ImageLike {
-  checkImage(img, "gaussian_blur");
+  checkImage(img);
   if (!(typeof kernel_size === "number" || Array.isArray(kernel_size))) throw new TypeError_(`kernel_size should be int or a sequence of integers. Got ${typeName(kernel_size)}`);
   const ks = typeof kernel_size === "number" ? [kernel_size, kernel_size] : kernel_size.length === 1 ? [kernel_size[0], kernel_size[0]] : [...kernel_size];
   if (ks.length !== 2) throw new ValueError(`If kernel_size is a sequence its length should be 2. Got ${ks.length}`);

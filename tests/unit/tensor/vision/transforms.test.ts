@@ -15,7 +15,8 @@ interface Fx {
   input: FT;
   functional: Record<string, FT>;
   random: Record<string, Seeded>;
-  images: { gray: Bytes; rgb: Bytes; gray_to_tensor: FT; rgb_to_tensor: FT; gray_hflip: number[]; rgb_vflip: number[]; gray_crop_outside: Bytes; gray_center_crop: number[]; rgb_pad_reflect: Bytes; gray_pad_fill: number[]; rgb_to_gray: number[]; to_pil_from_float: number[] };
+  uint8: Record<string, FT>;
+  images: { gray_pil_to_tensor: FT; rgb_pil_to_tensor: FT; gray: Bytes; rgb: Bytes; gray_to_tensor: FT; rgb_to_tensor: FT; gray_hflip: number[]; rgb_vflip: number[]; gray_crop_outside: Bytes; gray_center_crop: number[]; rgb_pad_reflect: Bytes; gray_pad_fill: number[]; rgb_to_gray: number[]; to_pil_from_float: number[] };
   errors: Record<string, [string, string]>;
   repr: Record<string, string>;
 }
@@ -177,6 +178,54 @@ describe("Images (the engine's PIL stand-in)", () => {
   it("a bad image size or byte count is refused", () => {
     expect(() => new Image("L", [2, 2], new Uint8Array(3))).toThrow(/needs 4 bytes, got 3/);
     expect(() => new Image("CMYK" as never, [2, 2])).toThrow(/unrecognized image mode/);
+  });
+});
+
+/** Whether the engine has uint8 tensors (being added beside this work); without them PILToTensor refuses clearly. */
+function hasUint8(): boolean {
+  try {
+    torch.zeros(1, { dtype: torch.uint8 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("uint8 images", () => {
+  const im = fx.images;
+  if (!hasUint8()) {
+    it("PILToTensor says that uint8 is missing and points to ToTensor", () => {
+      const gray = new Image("L", im.gray.size, Uint8Array.from(im.gray.bytes));
+      expect(() => new T.PILToTensor()(gray)).toThrow(/torch.uint8 tensors, which this engine does not have yet; use to_tensor/);
+    });
+    return;
+  }
+  const u8 = () => new T.ConvertImageDtype(torch.uint8)(x()) as Tensor;
+  const exact = (a: unknown, e: FT, label: string) => {
+    expect((a as Tensor).dtype, label).toBe(torch.uint8);
+    expect((a as Tensor).shape, label).toEqual(e.shape);
+    expect((a as Tensor).reshape(-1).tolist(), label).toEqual(e.data);
+  };
+
+  it("PILToTensor keeps the bytes: [C, H, W] uint8", () => {
+    exact(new T.PILToTensor()(new Image("L", im.gray.size, Uint8Array.from(im.gray.bytes))), im.gray_pil_to_tensor, "L");
+    exact(new T.PILToTensor()(new Image("RGB", im.rgb.size, Uint8Array.from(im.rgb.bytes))), im.rgb_pil_to_tensor, "RGB");
+  });
+
+  it("convert_image_dtype both ways, resize / pad / blur / grayscale rounded back to uint8", () => {
+    const u = fx.uint8;
+    exact(u8(), u.from_float, "from_float");
+    close(TF.convert_image_dtype(u8(), torch.float32), u.to_float, "to_float");
+    // Bilinear sums that land on an exact .5 in our order can sit a hair above it in torch's: one level at most.
+    const r = TF.resize(u8(), [7, 9]) as Tensor;
+    expect(r.dtype).toBe(torch.uint8);
+    expectClose(r.to(torch.float32), u.resize, { atol: 1, rtol: 0, label: "resize" });
+    const off = (r.reshape(-1).tolist() as number[]).filter((v, i) => v !== u.resize.data[i]).length;
+    expect(off, "resize: values one level off").toBeLessThanOrEqual(3);
+    exact(TF.resize(u8(), [13, 5], T.InterpolationMode.NEAREST), u.resize_nearest, "resize_nearest");
+    exact(TF.pad(u8(), [1, 2], { padding_mode: "reflect" }), u.pad_reflect, "pad_reflect");
+    exact(TF.gaussian_blur(u8(), 3, 0.8), u.blur, "blur");
+    exact(TF.rgb_to_grayscale(u8()), u.grayscale, "grayscale");
   });
 });
 
