@@ -10,4 +10,4 @@ export const TICK = "__gb_tick";
 export const WAIT = "__gb_wait";
 
 /** Module names an `import` in a cell may name; all resolve to the bundled engine. */
-export const ENGINE_MODULES = new Set(["torch", "gradbook", "@gradbook/torch"]);
+export const ENGINE_MODULES = new Set(["torch", "gradbook", "@gradbook/torch", "torchvision"]);

@@ -124,7 +124,7 @@ function rewriteImport(declaration: ImportDeclaration, js: string, out: MagicStr
     throw syntaxErrorAt(
       js,
       declaration,
-      `Cannot import "${moduleName}": cells can only import the bundled engine ("torch"). Everything it exports (torch, nn, F, optim, utils) is already in scope.`,
+      `Cannot import "${moduleName}": cells can only import the bundled engine ("torch", "torchvision"). Everything it exports (torch, nn, F, optim, utils, torchvision, transforms) is already in scope.`,
       "ModuleNotFoundError",
     );
   }
