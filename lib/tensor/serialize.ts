@@ -14,7 +14,7 @@
  * learner's own classes must be registered first with nn.register_module("Swish", Swish).
  */
 import { decodeCheckpoint, encodeCheckpoint, isStateDict, OBJECT_KEY, type Checkpoint } from "./checkpoint";
-import { bool, float32, float64, int64, type DType } from "./dtype";
+import { bool, float32, float64, int64, uint8, type DType } from "./dtype";
 import { parseArgs, type PyArgs } from "./args";
 import { checkDevice, Device } from "./device";
 import { RuntimeError, TypeError_ } from "./errors";
@@ -39,6 +39,7 @@ const CODES: [DType, string, number][] = [
   [float32, "F32", 4],
   [float64, "F64", 8],
   [int64, "I64", 8],
+  [uint8, "U8", 1],
   [bool, "BOOL", 1],
 ];
 
@@ -50,7 +51,8 @@ function encodeTensor(t: Tensor, out: DataView, at: number): void {
   else if (t.dtype === float64) for (let i = 0; i < n; i++) out.setFloat64(at + 8 * i, src[i], true);
   else if (t.dtype === int64) {
     for (let i = 0; i < n; i++) out.setBigInt64(at + 8 * i, BigInt(Math.trunc(src[i])), true);
-  } else for (let i = 0; i < n; i++) out.setUint8(at + i, src[i] !== 0 ? 1 : 0);
+  } else if (t.dtype === uint8) for (let i = 0; i < n; i++) out.setUint8(at + i, src[i]);
+  else for (let i = 0; i < n; i++) out.setUint8(at + i, src[i] !== 0 ? 1 : 0);
 }
 
 function halfToFloat(h: number): number {
@@ -74,7 +76,7 @@ function decodeTensor(name: string, e: HeaderEntry, view: DataView, base: number
     I32: [int64, 4, (i) => view.getInt32(at + 4 * i, true)],
     I16: [int64, 2, (i) => view.getInt16(at + 2 * i, true)],
     I8: [int64, 1, (i) => view.getInt8(at + i)],
-    U8: [int64, 1, (i) => view.getUint8(at + i)],
+    U8: [uint8, 1, (i) => view.getUint8(at + i)],
     BOOL: [bool, 1, (i) => (view.getUint8(at + i) ? 1 : 0)],
     F16: [float32, 2, (i) => halfToFloat(view.getUint16(at + 2 * i, true))],
     BF16: [float32, 2, (i) => new Float32Array(new Uint32Array([view.getUint16(at + 2 * i, true) << 16]).buffer)[0]],

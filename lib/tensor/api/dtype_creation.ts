@@ -1,10 +1,11 @@
 /**
  * Creation from a tensor and dtype questions: the Tensor methods new_zeros ... new_tensor, type_as,
- * element_size, is_nonzero, the honest refusals half / byte / cuda / data_ptr (no 16-bit floats,
- * 8/16-bit integers or GPU here) and the no-op pin / share; and the torch.* functions normal,
+ * element_size, is_nonzero, byte() (torch.uint8), the honest refusals half / char / short / cuda / data_ptr
+ * (no 16-bit floats, signed 8/16-bit integers or GPU here) and the no-op pin / share; and the torch.* functions normal,
  * poisson, logspace, get/set_default_dtype, is_floating_point, is_nonzero, result_type,
  * promote_types, can_cast, inference_mode, finfo / iinfo, set_default_tensor_type, is_complex.
  */
+import { uint8 } from "../dtype";
 import { TypeError_ } from "../errors";
 import { get_default_dtype, set_default_dtype } from "../default_dtype";
 import { inference_mode, is_inference_mode_enabled } from "../autograd/inference_mode";
@@ -63,7 +64,7 @@ const dtypeMethods: Omit<DtypeCreationMethods, "is_cuda"> & ThisType<Tensor> = {
   is_nonzero() { return dtypes.is_nonzero(this); },
   half() { return dtypes.unsupportedFloat("half"); },
   bfloat16() { return dtypes.unsupportedFloat("bfloat16"); },
-  byte() { return dtypes.unsupportedInt("byte"); },
+  byte() { return this.to(uint8); },
   char() { return dtypes.unsupportedInt("char"); },
   short() { return dtypes.unsupportedInt("short"); },
   cuda() { return dtypes.noCuda(); },

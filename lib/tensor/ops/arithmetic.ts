@@ -1,7 +1,7 @@
 /** Broadcasting arithmetic: add, sub, rsub, mul, div, pow, maximum, minimum, remainder, fmod. */
 import { checkKeywords } from "../args";
 import { record } from "../autograd/function";
-import { float32, int64, type DType } from "../dtype";
+import { float32, int64, uint8, wrapUint8, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { BinaryOp, type BinaryOpName } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
@@ -21,6 +21,8 @@ export function binaryKernel(op: BinaryOpName, a: Tensor, b: Tensor, outDtype: D
     a._data, a._offset, broadcastStrides(a.shape, a._strides, shape),
     b._data, b._offset, broadcastStrides(b.shape, b._strides, shape),
   );
+  // The kernels compute exactly in float (|uint8 op uint8| < 2^17); uint8 keeps the low 8 bits (200 + 100 -> 44).
+  if (outDtype === uint8) wrapUint8(out._data);
   return out;
 }
 
@@ -99,6 +101,11 @@ export function pow(input: TensorLike, exponent: TensorLike): Tensor {
   if (input instanceof Tensor && typeof exponent === "number") return powScalar(input, exponent);
   const [a, b, dt] = operands(input, exponent, "pow");
   const out = binaryKernel("pow", a, b, dt);
+  if (dt === uint8) {
+    // As powScalar: exact modulo 256 where float pow passed 2^24.
+    const ab = a.to(uint8).expand(out.shape.slice()).contiguous(), bb = b.to(uint8).expand(out.shape.slice()).contiguous();
+    for (let i = 0; i < out._data.length; i++) out._data[i] = uint8Pow(ab._data[ab._offset + i], bb._data[bb._offset + i]);
+  }
   return record(
     out, "PowBackward1", [a, b],
     (g) => [
@@ -111,6 +118,17 @@ export function pow(input: TensorLike, exponent: TensorLike): Tensor {
   );
 }
 
+/** base ** exp in uint8 arithmetic (each product keeps its low 8 bits), by squaring. */
+function uint8Pow(base: number, exp: number): number {
+  let r = 1;
+  let b = base & 255;
+  for (let e = exp; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) r = (r * b) & 255;
+    b = (b * b) & 255;
+  }
+  return r;
+}
+
 function powScalar(a: Tensor, p: number): Tensor {
   const dt = a.dtype.is_floating_point || Number.isInteger(p) ? a.dtype : float32;
   const src = dt === a.dtype ? a : a.to(dt);
@@ -118,6 +136,12 @@ function powScalar(a: Tensor, p: number): Tensor {
   const x = src.contiguous();
   kernels.unary.pow_scalar(out.numel(), x._offset === 0 ? x._data : x._data.subarray(x._offset), out._data, p, 0);
   if (dt === int64) for (let i = 0; i < out._data.length; i++) out._data[i] = Math.trunc(out._data[i]);
+  if (dt === uint8) {
+    if (p < 0) throw new RuntimeError("Integers to negative integer powers are not allowed.");
+    // Float pow loses the low bits beyond 2^24 (200 ** 4): multiply modulo 256 as uint8 arithmetic does.
+    const xd = x._data.subarray(x._offset);
+    for (let i = 0; i < out._data.length; i++) out._data[i] = uint8Pow(xd[i], p);
+  }
   return record(
     out, "PowBackward0", [a],
     (g) => {

@@ -1,11 +1,11 @@
 /**
  * Bitwise and integer ops with PyTorch's names: bitwise_and / or / xor / not, bitwise_left_shift /
- * right_shift, gcd, lcm, frexp, ldexp. Integer tensors are int64 (stored as exact integers in a
- * float array, see dtype.ts) or bool; values fit in 32 bits take the fast path, larger ones go
+ * right_shift, gcd, lcm, frexp, ldexp. Integer tensors are int64 or uint8 (stored as exact integers in a
+ * float array, see dtype.ts; uint8 results keep their low 8 bits) or bool; values fit in 32 bits take the fast path, larger ones go
  * through BigInt so the 64-bit two's-complement results PyTorch gives are kept. None of these has
  * a gradient except ldexp (a product with 2^other, recorded as such).
  */
-import { bool, int64, type DType } from "../dtype";
+import { bool, cppTypeName, int64, uint8, wrapUint8, type DType } from "../dtype";
 import { get_default_dtype } from "../default_dtype";
 import { RuntimeError } from "../errors";
 import { broadcastShapes } from "../shape";
@@ -13,8 +13,7 @@ import { Tensor, type TensorLike } from "../tensor";
 import { mul, pow } from "./arithmetic";
 import { contiguousData, empty, operands } from "./util";
 
-/** PyTorch's C++ type names, used in its "not implemented for 'Float'" messages. */
-export const cppTypeName = (dt: DType): string => ({ float32: "Float", float64: "Double", int64: "Long", bool: "Bool" })[dt.name];
+export { cppTypeName }; // PyTorch's C++ type names (dtype.ts), used in "not implemented for 'Float'" messages
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -32,6 +31,7 @@ function map2(a: Tensor, b: Tensor, dt: DType, op: string, f: IntFn): Tensor {
   const out = empty(shape, dt);
   const o = out._data;
   for (let i = 0; i < o.length; i++) o[i] = f(ad[i], bd[i]) + 0; // + 0: no -0 in integer results
+  if (dt === uint8) wrapUint8(o); // uint8 keeps the low 8 bits (200 << 2 -> 32)
   return out;
 }
 
@@ -53,7 +53,7 @@ export const bitwise_and = (a: TensorLike, b: TensorLike): Tensor => bitwise(a, 
 export const bitwise_or = (a: TensorLike, b: TensorLike): Tensor => bitwise(a, b, "or");
 export const bitwise_xor = (a: TensorLike, b: TensorLike): Tensor => bitwise(a, b, "xor");
 
-/** ~x: two's complement for int64 (-x - 1), logical not for bool. */
+/** ~x: two's complement for int64 (-x - 1), 255 - x for uint8, logical not for bool. */
 export function bitwise_not(x: Tensor): Tensor {
   if (!(x instanceof Tensor)) throw new RuntimeError("bitwise_not(): argument 'input' must be a Tensor");
   if (x.dtype.is_floating_point) throw new RuntimeError(`"bitwise_not_cpu" not implemented for '${cppTypeName(x.dtype)}'`);
@@ -61,6 +61,7 @@ export function bitwise_not(x: Tensor): Tensor {
   const out = empty(x.shape, x.dtype);
   const o = out._data;
   if (x.dtype === bool) for (let i = 0; i < o.length; i++) o[i] = xd[i] ? 0 : 1;
+  else if (x.dtype === uint8) for (let i = 0; i < o.length; i++) o[i] = 255 - xd[i];
   else for (let i = 0; i < o.length; i++) o[i] = -xd[i] - 1;
   return out;
 }
@@ -80,11 +81,11 @@ export function bitwise_right_shift(a: TensorLike, b: TensorLike): Tensor {
   return map2(x, y, dt, "bitwise_right_shift", (u, v) => fromBig(big(u) >> big(v & 63)));
 }
 
-/** Shifts promote like arithmetic; only int64 has a kernel. */
+/** Shifts promote like arithmetic; int64 and uint8 have kernels (uint8 keeps the low 8 bits). */
 function shiftOperands(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor, DType] {
   const [x, y, dt] = operands(a, b, op);
   const kernel = op === "bitwise_left_shift" ? "lshift_cpu" : "rshift_cpu";
-  if (dt !== int64) throw new RuntimeError(`"${kernel}" not implemented for '${cppTypeName(dt)}'`);
+  if (dt !== int64 && dt !== uint8) throw new RuntimeError(`"${kernel}" not implemented for '${cppTypeName(dt)}'`);
   return [x.dtype === dt ? x : x.to(dt), y.dtype === dt ? y : y.to(dt), dt];
 }
 

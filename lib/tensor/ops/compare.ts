@@ -1,6 +1,6 @@
 /** Comparisons and logic: results are bool masks and carry no gradient. */
 import { parseArgs, type PyArgs } from "../args";
-import { bool, float64 } from "../dtype";
+import { bool, float64, uint8 } from "../dtype";
 import { RuntimeError } from "../errors";
 import type { BinaryOpName } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
@@ -92,7 +92,8 @@ export function allclose(a: Tensor, b: Tensor, ...args: PyArgs<[rtol?: number, a
 
 export function any(x: Tensor, dim?: number, keepdim = false): Tensor {
   const s = x.ne(0).to(float64);
-  return (dim === undefined ? s.sum() : s.sum(dim, keepdim)).gt(0);
+  const r = (dim === undefined ? s.sum() : s.sum(dim, keepdim)).gt(0);
+  return x.dtype === uint8 ? r.to(uint8) : r; // torch 1.13 answers a uint8 input in uint8 (0 / 1)
 }
 
 export function all(x: Tensor, dim?: number, keepdim = false): Tensor {
@@ -104,6 +105,7 @@ export function all(x: Tensor, dim?: number, keepdim = false): Tensor {
     return t;
   }
   const s = x.eq(0).to(float64);
-  return (dim === undefined ? s.sum() : s.sum(dim, keepdim)).eq(0);
+  const r = (dim === undefined ? s.sum() : s.sum(dim, keepdim)).eq(0);
+  return x.dtype === uint8 ? r.to(uint8) : r; // as any()
 }
 

@@ -5,7 +5,7 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { get_default_dtype } from "../default_dtype";
-import { allocStorage, bool, float32, float64, int64, type DType, type Storage } from "../dtype";
+import { allocStorage, bool, castValue, checkUint8Scalar, cppTypeName, float32, float64, int64, uint8, wrapUint8, type DType, type Storage } from "../dtype";
 import type { DeviceLike } from "../device";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { default_generator, type Generator } from "../random";
@@ -75,7 +75,8 @@ function finish(t: Tensor, opts: TensorOptions): Tensor {
 function filled(shape: readonly number[], value: number, opts: TensorOptions, dflt: DType = get_default_dtype()): Tensor {
   const dtype = opts.dtype ?? dflt;
   const t = new Tensor(allocStorage(dtype, numelOf(shape)), shape, dtype);
-  if (value !== 0) t._data.fill(dtype === bool ? (value ? 1 : 0) : dtype === int64 ? Math.trunc(value) : value);
+  if (dtype === uint8) checkUint8Scalar(value, "uint8_t"); // torch.full(.., 300, dtype=torch.uint8) overflows
+  if (value !== 0) t._data.fill(castValue(dtype, value));
   return finish(t, opts);
 }
 
@@ -135,10 +136,12 @@ export function tensor(data: NestedArray | Storage | Tensor | readonly (Tensor |
     if (typeof v === "object" && (v as unknown) instanceof Tensor) v = scalarOf(v as unknown as Tensor);
     if (typeof v !== "number" && typeof v !== "boolean") throw new TypeError_(`torch.tensor: unsupported element ${JSON.stringify(v)}`);
     const num = typeof v === "boolean" ? (v ? 1 : 0) : v;
-    out[k++] = dtype === int64 ? Math.trunc(num) : dtype === bool ? (num !== 0 ? 1 : 0) : num;
+    if (dtype === uint8 && typeof v === "number") checkUint8Scalar(num); // torch.tensor([300], dtype=torch.uint8) overflows
+    out[k++] = castValue(dtype, num);
   };
   walk(data as NestedArray);
   return finish(t, opts);
+    if (!dtype.is_floating_point) for (let i = 0; i < data.length; i++) t._data[i] = castValue(dtype, t._data[i]);
 }
 
 /** Wraps an existing typed array without copying (shape defaults to 1-D). */
@@ -226,7 +229,8 @@ export function linspace(start: number, end: number, ...args: PyArgs<[steps?: nu
   if (dtype === bool) throw new RuntimeError(`"linspace_cpu" not implemented for 'Bool'`);
   const t = new Tensor(allocStorage(dtype, steps), [steps], dtype);
   // ATen's kernel, to the bit: see ./linspace_fill.ts.
-  linspaceFill(t._data, dtype.name as LinspaceKind, start, end, steps);
+  linspaceFill(t._data, (dtype === uint8 ? "int64" : dtype.name) as LinspaceKind, start, end, steps);
+  if (dtype === uint8) wrapUint8(t._data);
   return finish(t, opts);
 }
 
@@ -234,6 +238,7 @@ export function linspace(start: number, end: number, ...args: PyArgs<[steps?: nu
 export function eye(n: number, ...args: PyArgs<[m?: number], TensorOptions & { m?: number }>): Tensor {
   const { m, ...opts } = parseArgs<TensorOptions & { m?: number }>("eye", ["m", "dtype", "requires_grad", "device"], args);
   checkCreationOptions("eye", opts);
+  if (dtype === uint8) wrapUint8(t._data); // arange(250, 260, 4, dtype=torch.uint8) -> 250, 254, 2 as torch
   const cols = m ?? n;
   const t = filled([n, cols], 0, opts);
   for (let i = 0; i < Math.min(n, cols); i++) t._data[i * cols + i] = 1;
@@ -263,6 +268,7 @@ export function randint(a: number, b: number | readonly number[] | RandintOption
   const kw = [b, c, d].find((v): v is RandintOptions => typeof v === "object" && v !== null && !Array.isArray(v));
   if (kw && (kw.size !== undefined || kw.high !== undefined || kw.low !== undefined)) {
     const { low: kLow, high: kHigh, size: kSize, ...rest } = kw;
+  if (!t.dtype.is_floating_point) throw new RuntimeError(`"check_uniform_bounds" not implemented for '${cppTypeName(t.dtype)}'`);
     const pos = [a, b, c].filter((v) => typeof v === "number" || Array.isArray(v)) as (number | readonly number[])[];
     const nums = pos.filter((v): v is number => typeof v === "number");
     const sizes = pos.filter((v): v is readonly number[] => Array.isArray(v));
@@ -270,6 +276,7 @@ export function randint(a: number, b: number | readonly number[] | RandintOption
     const highV = kHigh ?? (nums.length === 2 ? nums[1] : nums[0]);
     const sizeV = kSize ?? sizes[0];
     if (sizeV === undefined || highV === undefined) throw new TypeError_("randint() missing required arguments: expected (high, size) or (low, high, size)");
+  if (!t.dtype.is_floating_point) throw new RuntimeError(`"normal_kernel_cpu" not implemented for '${cppTypeName(t.dtype)}'`);
     return randint(lowV, highV, sizeV, rest);
   }
   if (Array.isArray(b)) {
@@ -305,6 +312,8 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
     r[z + i] = tmp;
   }
   return t;
+  if (t.dtype === uint8 && (low < 0 || low > 255)) throw new RuntimeError("from is out of bounds for unsigned char");
+  if (t.dtype === uint8 && high > 256) throw new RuntimeError("to - 1 is out of bounds for unsigned char");
 }
 
 function likeOpts(x: Tensor, opts: TensorOptions, op: string): TensorOptions {

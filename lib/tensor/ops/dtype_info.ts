@@ -3,7 +3,7 @@
  * legacy type names of Tensor.type() ("torch.FloatTensor", ...), with set_default_tensor_type.
  */
 import { set_default_dtype } from "../default_dtype";
-import { bool, float32, float64, int64, type DType } from "../dtype";
+import { bool, float32, float64, int64, uint8, type DType } from "../dtype";
 import { TypeError_ } from "../errors";
 
 export interface FInfo {
@@ -41,11 +41,12 @@ export function finfo(dtype: DType = float32): FInfo {
 
 export function iinfo(dtype: DType): IInfo {
   if (dtype === int64) return Object.freeze({ bits: 64, max: 2 ** 63 - 1, min: -(2 ** 63), dtype: "int64" });
+  if (dtype === uint8) return Object.freeze({ bits: 8, max: 255, min: 0, dtype: "uint8" });
   if (dtype === bool) throw new TypeError_("torch.bool is not supported by torch.iinfo");
   throw new TypeError_("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'");
 }
 
-const TYPE_NAMES: [DType, string][] = [[float32, "torch.FloatTensor"], [float64, "torch.DoubleTensor"], [int64, "torch.LongTensor"], [bool, "torch.BoolTensor"]];
+const TYPE_NAMES: [DType, string][] = [[float32, "torch.FloatTensor"], [float64, "torch.DoubleTensor"], [int64, "torch.LongTensor"], [uint8, "torch.ByteTensor"], [bool, "torch.BoolTensor"]];
 
 /** "torch.FloatTensor" for float32, ... (Tensor.type() without an argument). */
 export function typeName(dtype: DType): string {

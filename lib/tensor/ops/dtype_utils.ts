@@ -1,9 +1,9 @@
 /**
  * dtype questions and conversions PyTorch code asks of tensors: result_type, promote_types,
  * can_cast, is_nonzero, element_size, type_as, and honest errors for what this engine lacks
- * (16-bit floats, 8/16-bit integers, CUDA, raw pointers).
+ * (16-bit floats, signed 8/16-bit integers, CUDA, raw pointers).
  */
-import { bool, promoteTypes, type DType } from "../dtype";
+import { bool, promoteTypes, uint8, type DType } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { Tensor, type TensorLike } from "../tensor";
 import { resultType } from "./util";
@@ -35,7 +35,7 @@ export function is_nonzero(x: Tensor): boolean {
   return x.item() !== 0;
 }
 
-/** Bytes per element of the dtype PyTorch reports (float32 4, float64 8, int64 8, bool 1). */
+/** Bytes per element of the dtype PyTorch reports (float32 4, float64 8, int64 8, uint8 1, bool 1). */
 export function element_size(x: Tensor): number {
   return x.dtype.itemsize;
 }
@@ -54,12 +54,12 @@ export function unsupportedFloat(name: "half" | "bfloat16"): never {
   );
 }
 
-/** .byte() / .char() / .short(): no 8- or 16-bit integer dtypes here. */
-export function unsupportedInt(name: "byte" | "char" | "short"): never {
-  const dt = { byte: "torch.uint8", char: "torch.int8", short: "torch.int16" }[name];
+/** .char() / .short(): no signed 8- or 16-bit integer dtypes here (.byte() is torch.uint8). */
+export function unsupportedInt(name: "char" | "short"): never {
+  const dt = { char: "torch.int8", short: "torch.int16" }[name];
   throw new RuntimeError(
-    `${name}(): ${dt} is not supported by Gradbook's tensor engine, whose integer dtype is torch.int64 (long) only. ` +
-      "Use .long() for integers, .bool() for masks, or .float().",
+    `${name}(): ${dt} is not supported by Gradbook's tensor engine, whose integer dtypes are torch.int64 (long) and torch.uint8 (byte) only. ` +
+      "Use .long() for integers, .byte() for bytes, .bool() for masks, or .float().",
   );
 }
 
@@ -75,4 +75,22 @@ export function noDataPtr(): never {
     "data_ptr(): tensors here live in JavaScript typed arrays, which have no memory address, so the engine does not expose one. " +
       "Use x._base (the tensor a view shares storage with) to tell whether two tensors share storage.",
   );
+}
+
+/** torch 1.13's deprecation warnings for a uint8 tensor used as a mask (the op then treats it as x != 0). */
+const UINT8_MASK_WARNINGS = {
+  index: "indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
+  masked_fill: "masked_fill_ received a mask with dtype torch.uint8, this behavior is now deprecated,please use a mask with dtype torch.bool instead.",
+  masked_select: "masked_select received a mask with dtype torch.uint8, this behavior is now deprecated,please use a mask with dtype torch.bool instead.",
+  where: "where received a uint8 condition tensor. This behavior is deprecated and will be removed in a future version of PyTorch. Use a boolean condition instead.",
+} as const;
+
+/**
+ * A uint8 mask as the bool mask torch 1.13 reads it (nonzero = true), after its UserWarning; any
+ * other tensor unchanged. Masks, indexing and where call it before their bool checks.
+ */
+export function uint8MaskAsBool<T>(mask: T, op: keyof typeof UINT8_MASK_WARNINGS): T {
+  if (!(mask instanceof Tensor) || mask.dtype !== uint8) return mask;
+  console.warn(`UserWarning: ${UINT8_MASK_WARNINGS[op]}`);
+  return mask.ne(0) as T;
 }

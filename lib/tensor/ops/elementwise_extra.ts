@@ -6,7 +6,7 @@
  * ops, so they differentiate again under create_graph.
  */
 import { composite, record } from "../autograd/function";
-import { bool, float32, type DType } from "../dtype";
+import { bool, cppTypeName, float32, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { erfcContinuedFraction, erf as erfScalar } from "../kernels/unary";
 import { broadcastShapes } from "../shape";
@@ -230,7 +230,7 @@ export function heaviside(input: Tensor, values: Tensor): Tensor {
 export function lerp(start: Tensor, end: Tensor, weight: TensorLike): Tensor {
   if (!(end instanceof Tensor)) throw new RuntimeError("lerp(): argument 'end' must be a Tensor");
   if (start.dtype !== end.dtype) throw new RuntimeError(`expected dtype ${start.dtype} for \`end\` but got dtype ${end.dtype}`);
-  if (!start.dtype.is_floating_point) throw new RuntimeError(`"lerp_kernel_scalar" not implemented for '${start.dtype.name === "int64" ? "Long" : "Bool"}'`);
+  if (!start.dtype.is_floating_point) throw new RuntimeError(`"lerp_kernel_scalar" not implemented for '${cppTypeName(start.dtype)}'`);
   const dt = start.dtype;
   const round = dt === float32 ? Math.fround : (v: number) => v;
   const f = (s: number, e: number, w: number): number => {

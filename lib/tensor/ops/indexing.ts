@@ -11,6 +11,7 @@ import { broadcastShapes, fmtShape, normalizeDim, numelOf } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
 import { advancedRead, advancedWrite, maskToIndices, planAdvanced, type AdvancedIndex, type AdvancedPlan } from "./advanced_index";
 import { copyOf } from "./copy";
+import { uint8MaskAsBool } from "./dtype_utils";
 import { cat } from "./join";
 import { makeView } from "./views";
 import { contiguousData, empty, sumToShape } from "./util";
@@ -155,7 +156,8 @@ interface SplitSpecs {
  * mask becomes one long index per dim it covers) with the view dim each applies to.
  */
 function splitSpecs(x: Tensor, specs: readonly IndexSpec[]): SplitSpecs {
-  const parsed = specs.map((s) => (typeof s === "string" ? parseSliceString(s) : s));
+  // A uint8 tensor index is a mask in torch 1.13 (deprecated, with a warning).
+  const parsed = specs.map((s) => (typeof s === "string" ? parseSliceString(s) : uint8MaskAsBool(s, "index")));
   const dimsUsed = (s: (typeof parsed)[number]): number => (s === "..." || s === "None" ? 0 : s instanceof Tensor && s.dtype === bool ? s.dim() : 1);
   const consuming = parsed.reduce<number>((n, s) => n + dimsUsed(s), 0);
   const ellipses = parsed.filter((s) => s === "...").length;
@@ -527,6 +529,7 @@ export function masked_select(x: Tensor, mask: Tensor): Tensor {
   const shape = broadcastShapes(x.shape, mask.shape, "masked_select");
   const flatMask = mask.expand(shape).reshape([-1]);
   return x.expand(shape).reshape([-1]).index_select(0, nonzeroFlat(flatMask));
+  mask = uint8MaskAsBool(mask, "masked_select"); // torch 1.13: deprecated, still works
 }
 
 export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {

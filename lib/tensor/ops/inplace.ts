@@ -10,7 +10,7 @@
 import { record } from "../autograd/function";
 import { is_grad_enabled } from "../autograd/grad_mode";
 import { Node } from "../autograd/node";
-import { allocStorage, bool, castValue, type DType } from "../dtype";
+import { allocStorage, bool, castValue, checkUint8Scalar, cppTypeName, uint8, wrapUint8, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { checkInplaceOutsideInference } from "../inference_state";
 import { BinaryOp, type BinaryOpCode } from "../kernels/binary";
@@ -49,7 +49,7 @@ function checkResult(self: Tensor, shape: readonly number[], dtype: DType, op: s
   }
   const rank = (d: DType): number => (d === bool ? 0 : d.is_floating_point ? 2 : 1);
   if (rank(dtype) > rank(self.dtype)) {
-    throw new RuntimeError(`${op}: result type ${dtype.name === "float32" ? "Float" : dtype.name} can't be cast to the desired output type ${self.dtype}`);
+    throw new RuntimeError(`${op}: result type ${cppTypeName(dtype)} can't be cast to the desired output type ${cppTypeName(self.dtype)}`);
   }
 }
 
@@ -164,6 +164,7 @@ export function apply_<T extends Tensor>(self: T, op: string, compute: (x: Tenso
   const r = compute(self);
   checkResult(self, r.shape, r.dtype, op);
   kernels.copy(self.shape, r._data, r._offset, r._strides, self._data, self._offset, self._strides);
+  if (self.dtype === uint8) wrapUint8(self._data); // a long result written into uint8 keeps its low 8 bits
   bump(self, op);
   return self;
 }
@@ -181,6 +182,9 @@ function binaryInto(self: Tensor, other: TensorLike, op: BinaryOpCode, alpha: nu
   checkResult(self, shape, op === BinaryOp.div && !self.dtype.is_floating_point ? dt : dt, opName);
   kernels.binary(op, self.shape, alpha, self._data, self._offset, self._strides, self._data, self._offset, self._strides,
     o._data, o._offset, broadcastStrides(o.shape, o._strides, self.shape));
+  // The kernel computed exactly in float; uint8 keeps the low 8 bits (x.add_(100) on 200 -> 44). The whole
+  // storage is uint8, so wrapping all of it leaves the elements outside self as they were.
+  if (self.dtype === uint8) wrapUint8(self._data);
 }
 
 export function add_<T extends Tensor>(self: T, other: TensorLike, alpha: number, op = "add_"): T {
@@ -196,7 +200,7 @@ export function binary_<T extends Tensor>(self: T, other: TensorLike, op: "mul" 
   checkLeaf(self, name);
   if (involvesGrad(self, other)) return rebase(self, name, (old) => (op === "mul" ? old.mul(other) : op === "div" ? old.div(other) : old.pow(other))) as T;
   if (op === "div" && !self.dtype.is_floating_point) {
-    throw new RuntimeError(`div_: result type Float can't be cast to the desired output type ${self.dtype}`);
+    throw new RuntimeError(`div_: result type Float can't be cast to the desired output type ${cppTypeName(self.dtype)}`);
   }
   binaryInto(self, other, BinaryOp[op], 1, name);
   bump(self, name);
@@ -218,6 +222,7 @@ export function fill_<T extends Tensor>(self: T, value: number | boolean | Tenso
     }
     v = value.item();
   } else v = typeof value === "boolean" ? (value ? 1 : 0) : value;
+  if (self.dtype === uint8 && typeof value === "number") checkUint8Scalar(v, "uint8_t"); // fill_(300) overflows, fill_(-1) gives 255
   checkLeaf(self, op);
   if (involvesGrad(self)) return rebase(self, op, (old) => old.mul(0).add(castValue(self.dtype, v)).to(self.dtype)) as T;
   v = castValue(self.dtype, v);
@@ -289,10 +294,12 @@ function fillRandom<T extends Tensor>(self: T, op: string, fill: (buf: Float32Ar
 }
 
 export function uniform_<T extends Tensor>(self: T, from: number, to: number, gen: Generator = default_generator): T {
+  if (!self.dtype.is_floating_point) throw new RuntimeError(`"check_uniform_bounds" not implemented for '${cppTypeName(self.dtype)}'`);
   return fillRandom(self, "uniform_", (buf) => gen.fillUniform(buf, from, to, buf instanceof Float64Array));
 }
 
 export function normal_<T extends Tensor>(self: T, mean: number, std: number, gen: Generator = default_generator): T {
+  if (!self.dtype.is_floating_point) throw new RuntimeError(`"normal_kernel_cpu" not implemented for '${cppTypeName(self.dtype)}'`);
   return fillRandom(self, "normal_", (buf) => gen.fillNormal(buf, mean, std, buf instanceof Float64Array));
 }
 

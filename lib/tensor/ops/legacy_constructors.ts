@@ -1,12 +1,12 @@
 /**
  * PyTorch's legacy typed constructors, which older tutorials still use:
  * `torch.Tensor([0])` (here `new torch.Tensor([0])`), `torch.Tensor(2, 3)`, `torch.LongTensor(letter_indexes)`,
- * `torch.FloatTensor(...)`, `torch.DoubleTensor(...)`, `torch.BoolTensor(...)`. A list gives a tensor
+ * `torch.FloatTensor(...)`, `torch.DoubleTensor(...)`, `torch.ByteTensor(...)`, `torch.BoolTensor(...)`. A list gives a tensor
  * of those values in the constructor's dtype (long truncates toward zero); integers give an
  * "uninitialized" tensor of that size (zero-filled here, as torch.empty); nothing gives shape [0].
  */
 import { get_default_dtype } from "../default_dtype";
-import { bool, float32, float64, int64, type DType } from "../dtype";
+import { bool, float32, float64, int64, uint8, type DType } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import type { NestedArray, Tensor } from "../tensor";
 import * as creation from "./creation";
@@ -30,11 +30,12 @@ export function legacyTensor(dtype: DType, args: readonly unknown[]): Tensor {
 type Legacy = { (data: NestedArray): Tensor; (...sizes: number[]): Tensor };
 const make = (dtype: () => DType): Legacy => ((...args: unknown[]) => legacyTensor(dtype(), args)) as Legacy;
 
-/** torch.FloatTensor / DoubleTensor / LongTensor / BoolTensor, called like functions (`torch.LongTensor([1, 2])`). */
+/** torch.FloatTensor / DoubleTensor / LongTensor / ByteTensor / BoolTensor, called like functions (`torch.LongTensor([1, 2])`). */
 export const legacyConstructors = {
   FloatTensor: make(() => float32),
   DoubleTensor: make(() => float64),
   LongTensor: make(() => int64),
+  ByteTensor: make(() => uint8),
   BoolTensor: make(() => bool),
 };
 

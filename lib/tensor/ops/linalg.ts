@@ -13,7 +13,7 @@
 import { record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import { parseArgs, type PyArgs } from "../args";
-import { float32, float64, int64 } from "../dtype";
+import { cppTypeName, float32, float64, int64 } from "../dtype";
 import { RuntimeError } from "../errors";
 import { fmtShape } from "../shape";
 import { Tensor } from "../tensor";
@@ -28,7 +28,7 @@ import { contiguousData } from "./util";
 // ---- plumbing ----------------------------------------------------------------------------
 
 function checkFloat(x: Tensor, op: string): void {
-  if (!x.dtype.is_floating_point) throw new RuntimeError(`${op}: Expected a floating point tensor as input. Got ${x.dtype === int64 ? "Long" : String(x.dtype)}`);
+  if (!x.dtype.is_floating_point) throw new RuntimeError(`${op}: Expected a floating point tensor as input. Got ${cppTypeName(x.dtype)}`);
 }
 
 function checkMatrix(x: Tensor, op: string, square = false): void {

@@ -1,5 +1,6 @@
 /** Statistics composed from differentiable ops: var, std, logsumexp, norm. */
 import { checkKeywords } from "../args";
+import { get_default_dtype } from "../default_dtype";
 import { RuntimeError } from "../errors";
 import type { DimArg, Tensor, VarOptions } from "../tensor";
 import { composite } from "../autograd/function";
@@ -36,6 +37,7 @@ function parseVarArgs(x: Tensor, a?: DimArg | VarOptions | null, b?: boolean | V
 
 export function var_(x: Tensor, a?: DimArg | VarOptions | null, b?: boolean | VarOptions, c?: boolean | VarOptions): Tensor {
   const { dims, keepdim, correction } = parseVarArgs(x, a, b, c);
+  if (!x.dtype.is_floating_point) throw new RuntimeError("std and var only support floating point and complex dtypes");
   const n = dims ? dims.reduce((k, d) => k * x.shape[d], 1) : x.numel();
   return composite("VarBackward0", [x], (xx) => {
     const centered = xx.sub(xx.mean(dims ?? undefined, true));
@@ -56,6 +58,8 @@ export function logsumexp(x: Tensor, dim: DimArg | { dim: DimArg; keepdim?: bool
     dim = (dim as { dim: DimArg }).dim;
   }
   const dims = parseReduceArgs(x, dim as DimArg).dims ?? undefined;
+  // Integers reduce in the default float dtype, as torch's (uint8 x - max would wrap around).
+  if (!x.dtype.is_floating_point) x = x.to(get_default_dtype());
   return composite("LogsumexpBackward0", [x], (xx) => {
     const m = no_grad(() => {
       const mm = xx.amax({ dim: dims, keepdim: true });

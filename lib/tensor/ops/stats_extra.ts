@@ -10,7 +10,7 @@
 import { composite } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import { parseArgs, type PyArgs } from "../args";
-import { bool, float32, int64 } from "../dtype";
+import { bool, cppTypeName, float32, int64 } from "../dtype";
 import { RuntimeError } from "../errors";
 import { normalizeDim } from "../shape";
 import { Tensor, type MinMaxResult } from "../tensor";
@@ -350,7 +350,7 @@ type HistcOptions = { bins?: number; min?: number; max?: number };
 /** histc(x, bins=100, min=0, max=0): counts in equal bins over [min, max] (the data's range when min == max). */
 export function histc(x: Tensor, ...args: PyArgs<[bins?: number, min?: number, max?: number], HistcOptions>): Tensor {
   const a = parseArgs<HistcOptions>("histc", ["bins", "min", "max"], args);
-  if (!x.dtype.is_floating_point) throw new RuntimeError(`"histogram_cpu" not implemented for '${x.dtype === int64 ? "Long" : String(x.dtype)}'`);
+  if (!x.dtype.is_floating_point) throw new RuntimeError(`"histogram_cpu" not implemented for '${cppTypeName(x.dtype)}'`);
   const bins = a.bins ?? 100;
   if (!(bins > 0)) throw new RuntimeError(`torch.histc: bins must be > 0, but got ${bins} for bins`);
   const data = contiguousData(x.detach());

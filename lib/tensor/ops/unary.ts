@@ -1,6 +1,7 @@
 /** Elementwise math: neg, exp, log, sqrt, abs, sign, clamp, trig, rounding, erf. */
 import { record } from "../autograd/function";
-import { float32, type DType } from "../dtype";
+import { get_default_dtype } from "../default_dtype";
+import { float32, toUint8, uint8, wrapUint8, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { kernels, type UnaryGradKernelName, type UnaryKernelName } from "../kernels/registry";
 import type { Tensor } from "../tensor";
@@ -23,6 +24,7 @@ export function unaryOp(
   const xd = contiguousData(src);
   const out = empty(x.shape, dt);
   kernels.unary[name](xd.length, xd, out._data, p0, p1);
+  if (dt === uint8) wrapUint8(out._data); // -x on uint8 is 256 - x, as torch's
   if (!node) return out;
   const saved = saves === "x" ? [x] : saves === "y" ? [out] : [];
   const formula = UNARY_FORMULAS[name as UnaryGradKernelName];
@@ -86,6 +88,12 @@ export function clamp(x: Tensor, min?: ClampArg, max?: number | null | { max?: n
   }
   if ((lo === null || lo === undefined) && (hi === null || hi === undefined)) {
     throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
+  }
+  if (x.dtype === uint8) {
+    // torch: a float bound makes the result float; an int bound is cast to uint8 first (-1 -> 255).
+    if ((lo != null && !Number.isInteger(lo)) || (hi != null && !Number.isInteger(hi))) return clamp(x.to(get_default_dtype()), lo, hi);
+    if (lo != null) lo = toUint8(lo);
+    if (hi != null) hi = toUint8(hi);
   }
   return unaryOp(x, "clamp", "ClampBackward1", "x", lo ?? -Infinity, hi ?? Infinity, x.dtype);
 }

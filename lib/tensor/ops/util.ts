@@ -1,5 +1,5 @@
 /** Small helpers shared by ops: scalar wrapping, fresh outputs, contiguous reads, grad reduction. */
-import { allocStorage, float32, promoteTypes, promoteWithScalar, type DType, type Storage } from "../dtype";
+import { allocStorage, float32, int64, promoteTypes, promoteWithScalar, toUint8, uint8, type DType, type Storage } from "../dtype";
 import { TypeError_ } from "../errors";
 import { kernels } from "../kernels/registry";
 import { contiguousStrides, numelOf, shapesEqual } from "../shape";
@@ -21,7 +21,8 @@ export function emptyForOverwrite(shape: readonly number[], dtype: DType = float
 /** Wraps a JS scalar as a 0-d tensor stored in the given dtype (so float32 ops round like PyTorch). */
 export function scalar(v: number | boolean, dtype: DType): Tensor {
   const t = empty([], dtype);
-  t._data[0] = typeof v === "boolean" ? (v ? 1 : 0) : v;
+  // A Python int becomes a uint8 operand as torch casts it (-1 -> 255), so a // -3 and comparisons match too.
+  t._data[0] = typeof v === "boolean" ? (v ? 1 : 0) : dtype === uint8 ? toUint8(v) : v;
   return t;
 }
 
@@ -31,12 +32,17 @@ export function checkTensorLike(x: unknown, op: string, arg: string): asserts x 
   }
 }
 
+const isInteger = (d: DType): boolean => d === int64 || d === uint8;
+
 /** Result dtype of a binary op between two operands (tensor-tensor or tensor-scalar promotion). */
 export function resultType(a: TensorLike, b: TensorLike): DType {
   if (a instanceof Tensor && b instanceof Tensor) {
     // A 0-d tensor does not widen a float dimensioned tensor (PyTorch's dimension-category rule).
     if (a.dim() === 0 && b.dim() > 0 && b.dtype.is_floating_point && a.dtype.is_floating_point) return b.dtype;
     if (b.dim() === 0 && a.dim() > 0 && a.dtype.is_floating_point && b.dtype.is_floating_point) return a.dtype;
+    // So does a 0-d integer tensor an integer one: uint8 [n] + int64 0-d stays uint8, as in torch.
+    if (a.dim() === 0 && b.dim() > 0 && isInteger(a.dtype) && isInteger(b.dtype)) return b.dtype;
+    if (b.dim() === 0 && a.dim() > 0 && isInteger(a.dtype) && isInteger(b.dtype)) return a.dtype;
     return promoteTypes(a.dtype, b.dtype);
   }
   if (a instanceof Tensor) return promoteWithScalar(a.dtype, b as number | boolean);

@@ -1,10 +1,11 @@
 /** Selection by mask: where and masked_fill. */
 import { composite, record } from "../autograd/function";
-import { bool } from "../dtype";
+import { bool, checkUint8Scalar, uint8 } from "../dtype";
 import { parseArgs } from "../args";
 import { RuntimeError, TypeError_ } from "../errors";
 import { broadcastShapes, broadcastStrides, fmtShape } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
+import { uint8MaskAsBool } from "./dtype_utils";
 import { empty, operands, sumToShape } from "./util";
 
 function checkMask(cond: Tensor, op: string): void {
@@ -30,6 +31,7 @@ export function torchWhere(nonzero: (c: Tensor) => Tensor[], condition: Tensor, 
 
 /** cond ? a : b elementwise with broadcasting over all three. */
 export function where(condition: Tensor, input: TensorLike, other: TensorLike): Tensor {
+  condition = uint8MaskAsBool(condition, "where"); // torch 1.13: deprecated, still works
   checkMask(condition, "where");
   const [a, b, dt] = operands(input, other, "where");
   let shape: number[];
@@ -90,7 +92,9 @@ function recordWhere(out: Tensor, condition: Tensor, a: Tensor, b: Tensor): Tens
 
 /** Copy of x with `value` where mask is true; the mask broadcasts to x's shape. */
 export function masked_fill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
+  mask = uint8MaskAsBool(mask, "masked_fill"); // torch 1.13: deprecated, still works
   checkMask(mask, "masked_fill");
+  if (x.dtype === uint8 && typeof value === "number") checkUint8Scalar(value, "uint8_t");
   const shape = broadcastShapes(x.shape, mask.shape, "masked_fill");
   if (shape.length !== x.dim() || shape.some((s, i) => s !== x.shape[i])) {
     throw new RuntimeError(`masked_fill: mask of shape ${fmtShape(mask.shape)} must broadcast to the input shape ${fmtShape(x.shape)}`);

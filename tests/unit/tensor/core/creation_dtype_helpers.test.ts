@@ -134,10 +134,10 @@ describe("dtype rules match PyTorch 1.13", () => {
 
 describe("what the engine lacks is a clear error; placement no-ops return the tensor", () => {
   const x = torch.tensor([1.5, 2]);
-  it("half / bfloat16 / byte / char / short / cuda / data_ptr", () => {
+  it("half / bfloat16 / char / short / cuda / data_ptr (byte() is torch.uint8)", () => {
     expect(() => x.half()).toThrow(/torch.float16 is not supported .* Use .float\(\)/);
     expect(() => x.bfloat16()).toThrow(/torch.bfloat16 is not supported/);
-    expect(() => x.byte()).toThrow(/torch.uint8 is not supported .* Use .long\(\)/);
+    expect(x.byte().dtype).toBe(torch.uint8);
     expect(() => x.char()).toThrow(/torch.int8 is not supported/);
     expect(() => x.short()).toThrow(/torch.int16 is not supported/);
     expect(() => x.cuda()).toThrow(/no GPU/);

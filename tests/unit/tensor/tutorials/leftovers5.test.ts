@@ -1,8 +1,7 @@
 /**
- * Batch 4's leftovers: named tensors and torch.uint8. The engine has neither (lib/tensor/api/named_tensors.ts
- * says what names would need; dtype_unsupported.ts lists the dtypes it does not store): code that only
- * reads or clears names behaves as PyTorch's on unnamed tensors, and naming a dimension or making a
- * uint8 tensor fails at the call with one clear error. Values from torch 1.13 (leftovers5.json,
+ * Batch 4's leftovers: named tensors and torch.uint8. The engine has no named tensors (lib/tensor/api/named_tensors.ts
+ * says what names would need): code that only reads or clears names behaves as PyTorch's on unnamed
+ * tensors, and naming a dimension fails at the call with one clear error. uint8 tensors exist since batch 12. Values from torch 1.13 (leftovers5.json,
  * scripts/fixtures/tutorial5_fixtures.py).
  */
 import { describe, expect, it } from "vitest";
@@ -50,9 +49,10 @@ describe("named tensors on unnamed tensors", () => {
 });
 
 describe("torch.uint8", () => {
-  it("is named and printed, and refused with the dtypes to use when a tensor is made with it", () => {
+  // The engine stores uint8 since batch 12 (tests/unit/tensor/core/uint8_values.test.ts checks it against torch 1.13).
+  it("is named, printed, and makes byte tensors", () => {
     expect(String(torch.uint8)).toBe("torch.uint8");
-    expect(() => torch.tensor([1, 2], { dtype: torch.uint8 })).toThrow(/torch\.uint8 is not supported by Gradbook's tensor engine, which stores float32, float64, int64 and bool tensors only/);
-    expect(() => torch.zeros(2).to(torch.uint8)).toThrow(/torch\.uint8 is not supported/);
+    expect(String(torch.tensor([1, 2], { dtype: torch.uint8 }))).toBe("tensor([1, 2], dtype=torch.uint8)");
+    expect(torch.zeros(2).to(torch.uint8).dtype).toBe(torch.uint8);
   });
 });
