@@ -14,13 +14,13 @@ export default defineConfig({
     sequence: { sequencer: SlowFirstSequencer },
     projects: [
       // Files that need a fresh module graph each (the database, env vars, module mocks, global state).
-      { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], exclude: ["tests/unit/tensor/**"] } },
+      { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], exclude: ["tests/unit/tensor/**"], setupFiles: ["tests/unit/tensor-equality.setup.ts"] } },
       {
         // The engine's suites share one loaded engine per worker (isolate: false): loading lib/tensor
         // anew for every file took longer than the tests. The setup file resets the engine's global
         // settings before each file, so no file depends on the order files run in.
         extends: true,
-        test: { name: "tensor", include: ["tests/unit/tensor/**/*.test.ts"], isolate: false, setupFiles: ["tests/unit/tensor/engine-defaults.setup.ts"] },
+        test: { name: "tensor", include: ["tests/unit/tensor/**/*.test.ts"], isolate: false, setupFiles: ["tests/unit/tensor-equality.setup.ts", "tests/unit/tensor/engine-defaults.setup.ts"] },
       },
       {
         // The engine's value suites again on the plain-TypeScript kernels (the WebAssembly fallback).
@@ -32,7 +32,7 @@ export default defineConfig({
           // kernels*.test.ts compare the WebAssembly kernels with the TS ones explicitly already; the
           // training runs (LeNet, character LSTM) would take minutes on plain TS on a loaded machine.
           exclude: ["tests/unit/tensor/core/kernels*.test.ts", "tests/unit/tensor/nn/conv_lenet.test.ts", "tests/unit/tensor/nn/rnn.test.ts"],
-          setupFiles: ["tests/unit/tensor/engine-defaults.setup.ts", "tests/unit/tensor/ts-kernels.setup.ts"],
+          setupFiles: ["tests/unit/tensor-equality.setup.ts", "tests/unit/tensor/engine-defaults.setup.ts", "tests/unit/tensor/ts-kernels.setup.ts"],
         },
       },
       {
@@ -57,7 +57,7 @@ export default defineConfig({
             "tests/unit/tensor/nn/norm_linear_in_module.test.ts",
             "tests/unit/tensor/nn/conv.test.ts",
           ],
-          setupFiles: ["tests/unit/tensor/engine-defaults.setup.ts"],
+          setupFiles: ["tests/unit/tensor-equality.setup.ts", "tests/unit/tensor/engine-defaults.setup.ts"],
         },
       },
     ],

@@ -50,11 +50,11 @@ function isPlainFunction(value: unknown): value is (...args: unknown[]) => unkno
 
 /** Own properties of a tensor that shadow a Tensor method or getter (`t.sub = () => zeros`). */
 function shadowedTensorMember(tensor: Tensor): string | null {
+  // Symbol keys too: an own [Symbol.iterator] would change what `for (const row of t)` gives a check.
   for (const key of ReflectOwnKeys(tensor)) {
-    if (typeof key !== "string") continue;
     let proto: object | null = ObjectGetPrototypeOf(tensor) as object | null;
     while (proto !== null && proto !== ObjectPrototype) {
-      if (ObjectHasOwn(proto, key)) return key;
+      if (ObjectHasOwn(proto, key)) return typeof key === "string" ? key : `[${key.description ?? "symbol"}]`;
       proto = ObjectGetPrototypeOf(proto) as object | null;
     }
   }

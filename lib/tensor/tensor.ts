@@ -11,6 +11,7 @@ import { checkDevice, isDeviceLike, type DeviceLike } from "./device";
 import { allocStorage, bool, float32, float64, int64, isDType, type DType, type Storage } from "./dtype";
 import { RuntimeError, TypeError_ } from "./errors";
 import { formatTensor } from "./format";
+import { iterateDim0 } from "./tensor_iteration";
 import type { Generator } from "./random";
 import * as arithmetic from "./ops/arithmetic";
 import * as activations from "./ops/activations";
@@ -444,6 +445,10 @@ export class Tensor {
   }
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return formatTensor(this);
+  }
+  /** `for (const row of t)`, `[...t]`, `const [a, b] = t`: dim 0's views, as PyTorch's __iter__ (tensor_iteration.ts). */
+  [Symbol.iterator](): Iterator<Tensor> {
+    return iterateDim0(this);
   }
 
   // ---- views and shape ops ------------------------------------------------------------

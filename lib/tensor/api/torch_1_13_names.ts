@@ -36,7 +36,8 @@ function set_anomaly_enabled(...args: PyArgs<[enabled: boolean, check_nan?: bool
   set_detect_anomaly(o.enabled, o.check_nan ?? true);
 }
 
-const isInference = (x: Tensor): boolean => inferenceState.tensors.has(x);
+// A view of an inference tensor is one too (torch: `z[0].is_inference()` is True); views of normal tensors are not.
+const isInference = (x: Tensor): boolean => inferenceState.tensors.has(x) || (x._base !== null && inferenceState.tensors.has(x._base));
 
 /** torch.profiler's namespace. */
 export const profilerNamespace = { profile, record_function, ProfilerActivity, ProfilerAction, schedule, tensorboard_trace_handler, EventList, FunctionEvent, FunctionEventAvg };

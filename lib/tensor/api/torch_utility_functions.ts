@@ -33,12 +33,16 @@ function range(start: number, end: number, ...args: PyArgs<[step?: number], Rang
 }
 
 /** torch.Size([2, 3]): the engine's shapes are plain number arrays, so this checks and copies one. */
-function Size(sizes: Iterable<number> = []): number[] {
-  const out = [...sizes];
+function Size(sizes: Iterable<number> | Tensor = []): number[] {
+  // torch.Size(torch.tensor([2, 3])): iterating a tensor gives 0-d tensors; a one-element integer or bool tensor
+  // stands for its value (Python's __index__), a float one is refused
+  const asIndex = (v: unknown): unknown => (v instanceof Tensor && v.numel() === 1 && !v.dtype.is_floating_point ? Number(v.item()) : v);
+  const out: unknown[] = [...(sizes as Iterable<unknown>)].map(asIndex);
   out.forEach((v, i) => {
-    if (!Number.isInteger(v)) throw new TypeError_(`torch.Size() takes an iterable of 'int' (item ${i} is '${typeof v === "number" ? "float" : typeof v}')`);
+    const kind = v instanceof Tensor ? "Tensor" : typeof v === "number" ? "float" : typeof v;
+    if (!Number.isInteger(v)) throw new TypeError_(`torch.Size() takes an iterable of 'int' (item ${i} is '${kind}')`);
   });
-  return out;
+  return out as number[];
 }
 
 /** torch.typename(obj): a tensor's legacy type name (torch.FloatTensor, ...), else the class name. */

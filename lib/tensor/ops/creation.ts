@@ -8,6 +8,7 @@ import { get_default_dtype } from "../default_dtype";
 import { allocStorage, bool, castValue, checkUint8Scalar, cppTypeName, float32, float64, int64, uint8, wrapUint8, type DType, type Storage } from "../dtype";
 import type { DeviceLike } from "../device";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
+import { promote_types } from "./dtype_utils";
 import { default_generator, type Generator } from "../random";
 import { numelOf } from "../shape";
 import { Tensor, type NestedArray } from "../tensor";
@@ -98,6 +99,25 @@ function allBooleans(data: NestedArray): boolean {
   return typeof data === "boolean" || ((data as unknown) instanceof Tensor && (data as unknown as Tensor).dtype === bool);
 }
 
+/**
+ * torch.tensor's dtype when the data holds tensors: theirs promoted together with the numbers' (the default
+ * dtype: JS numbers carry no int/float distinction) and booleans' (bool), as torch 1.13 infers
+ * torch.tensor([torch.tensor(1), torch.tensor(2)]) -> int64 and [float64 tensor, 2.5] -> float64.
+ * Null when the data holds no tensor (the numbers-only rule of tensor() applies).
+ */
+function dtypeWithTensors(data: NestedArray): DType | null {
+  let sawTensor = false;
+  let dtype: DType | null = null;
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(visit);
+    const d = v instanceof Tensor ? v.dtype : typeof v === "boolean" ? bool : typeof v === "number" ? get_default_dtype() : null;
+    if (v instanceof Tensor) sawTensor = true;
+    if (d) dtype = dtype === null ? d : promote_types(dtype, d);
+  };
+  visit(data);
+  return sawTensor ? dtype : null;
+}
+
 /** The value of a one-element tensor inside torch.tensor's data (PyTorch's error otherwise). */
 function scalarOf(t: Tensor): number | boolean {
   if (t.numel() !== 1) throw new ValueError("only one element tensors can be converted to Python scalars");
@@ -123,7 +143,7 @@ export function tensor(data: NestedArray | Storage | Tensor | readonly (Tensor |
     return finish(t, opts);
   }
   const shape = inferShapeOf(data as NestedArray);
-  const dtype = opts.dtype ?? (allBooleans(data as NestedArray) ? bool : get_default_dtype());
+  const dtype = opts.dtype ?? dtypeWithTensors(data as NestedArray) ?? (allBooleans(data as NestedArray) ? bool : get_default_dtype());
   const t = new Tensor(allocStorage(dtype, numelOf(shape)), shape, dtype);
   const out = t._data;
   let k = 0;

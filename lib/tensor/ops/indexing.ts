@@ -84,11 +84,15 @@ function viewBackward(x: Tensor, reapply: (z: Tensor) => Tensor): (g: Tensor) =>
 export function select(x: Tensor, dim: number, index: number): Tensor {
   if (x.dim() === 0) throw new IndexError("select() cannot be applied to a 0-dim tensor.");
   const d = normalizeDim(dim, x.dim());
-  const i = checkIndex(index, x.shape[d], d);
+  return selectView(x, d, checkIndex(index, x.shape[d], d), "SelectBackward0");
+}
+
+/** x.select(d, i) for a checked d and i; `node` names its grad_fn (unbind's views say UnbindBackward0, as torch). */
+function selectView(x: Tensor, d: number, i: number, node: string): Tensor {
   const shape = x.shape.filter((_, k) => k !== d);
   const strides = x._strides.filter((_, k) => k !== d);
   const pad = padBackward(x, d, i, i + 1);
-  return makeView(x, shape, strides, x._offset + i * x._strides[d], "SelectBackward0", viewBackward(x, (z) => select(z, d, i)), (g) => pad(g.unsqueeze(d)));
+  return makeView(x, shape, strides, x._offset + i * x._strides[d], node, viewBackward(x, (z) => select(z, d, i)), (g) => pad(g.unsqueeze(d)));
 }
 
 /** Python slice semantics on one dim (clamped bounds, negative indices, positive step). */
@@ -562,7 +566,7 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   const d = normalizeDim(dim, x.dim());
   const out: Tensor[] = [];
-  for (let i = 0; i < x.shape[d]; i++) out.push(select(x, d, i));
+  for (let i = 0; i < x.shape[d]; i++) out.push(selectView(x, d, i, "UnbindBackward0"));
   return out;
 }
 
