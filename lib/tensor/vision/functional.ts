@@ -5,8 +5,8 @@
  * from the engine's own ops (F.interpolate, F.pad, flip, narrow, conv2d), so results match torch's and
  * stay differentiable where those ops are. An Image (./image.ts, the engine's stand-in for a PIL image)
  * is turned into a tensor of its 0..255 pixels, transformed, rounded and turned back, which is exact for
- * the pixel-moving ops (crop, flip, pad) and differs from PIL's own resampling for resize (PIL
- * antialiases; see docs/authoring.md).
+ * the pixel-moving ops (crop, flip, pad) and what torchvision does for gaussian_blur; resize of an Image
+ * is PIL's own resampling (./pil_resize.ts).
  */
 import { torchCore as torch } from "../torch";
 import { functional as NF } from "../nn/functional/index";
@@ -15,6 +15,7 @@ import type { DType } from "../dtype";
 import { get_default_dtype } from "../default_dtype";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { Image, isImage, type ImageMode } from "./image";
+import { pilResize } from "./pil_resize";
 
 /** torchvision.transforms.InterpolationMode (the values are F.interpolate's mode names). */
 export const InterpolationMode = {
@@ -265,6 +266,8 @@ export function resize(
   if (antialias && interpolation !== "bilinear" && interpolation !== "bicubic") {
     throw new ValueError("Antialias option is supported for bilinear and bicubic interpolation modes only");
   }
+  // A PIL image is resized by PIL's own filters (always antialiased), as torchvision does.
+  if (isImage(img)) return pilResize(img, out[0], out[1], interpolation === "nearest-exact" ? "nearest" : interpolation);
   return viaTensor(img, (t) => {
     assertImageTensor(t);
     const squeeze = t.dim() < 4;

@@ -9,7 +9,7 @@
  * transforms   the v1 transform classes (./transforms.ts) and transforms.functional (./functional.ts,
  *              F-style: positional arguments in torchvision's order or a trailing options object)
  * datasets     MNIST (the official digits, served by the host), FashionMNIST (raises: no offline data)
- * Image        the engine's stand-in for a PIL image (./image.ts)
+ * Image        the engine's stand-in for a PIL image (./image.ts), resized as PIL does (./pil_resize.ts)
  * Not here: PIL itself, io / models / ops / utils, other datasets, the v2 transforms, colour jitter,
  * affine / perspective / rotation and auto-augment (docs/authoring.md).
  */

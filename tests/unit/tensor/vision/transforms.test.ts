@@ -16,7 +16,7 @@ interface Fx {
   functional: Record<string, FT>;
   random: Record<string, Seeded>;
   uint8: Record<string, FT>;
-  images: { gray_pil_to_tensor: FT; rgb_pil_to_tensor: FT; gray: Bytes; rgb: Bytes; gray_to_tensor: FT; rgb_to_tensor: FT; gray_hflip: number[]; rgb_vflip: number[]; gray_crop_outside: Bytes; gray_center_crop: number[]; rgb_pad_reflect: Bytes; gray_pad_fill: number[]; rgb_to_gray: number[]; to_pil_from_float: number[] };
+  images: { resize: { inputs: Record<string, Bytes>; cases: { input: string; size: number | number[]; interpolation: string; out_size: [number, number]; bytes: number[] }[] }; gray_pil_to_tensor: FT; rgb_pil_to_tensor: FT; gray: Bytes; rgb: Bytes; gray_to_tensor: FT; rgb_to_tensor: FT; gray_hflip: number[]; rgb_vflip: number[]; gray_crop_outside: Bytes; gray_center_crop: number[]; rgb_pad_reflect: Bytes; gray_pad_fill: number[]; rgb_to_gray: number[]; to_pil_from_float: number[] };
   errors: Record<string, [string, string]>;
   repr: Record<string, string>;
 }
@@ -173,6 +173,18 @@ describe("Images (the engine's PIL stand-in)", () => {
     expect(g.mode).toBe("L");
     expect(bytes(g)).toEqual(im.rgb_to_gray);
     expect(bytes(TF.to_pil_image(torch.linspace(0, 1, 12).reshape(1, 3, 4)))).toEqual(im.to_pil_from_float);
+  });
+
+  it("Resize of an Image is PIL's resampling (antialiased), byte for byte", () => {
+    const { inputs, cases } = im.resize;
+    for (const c of cases) {
+      const src = inputs[c.input];
+      const img = new Image(c.input === "rgb" ? "RGB" : "L", src.size, Uint8Array.from(src.bytes));
+      const out = new T.Resize(c.size, c.interpolation as never)(img) as InstanceType<typeof Image>;
+      const label = `${c.input} -> ${JSON.stringify(c.size)} ${c.interpolation}`;
+      expect(out.size, label).toEqual(c.out_size);
+      expect(Array.from(out.data), label).toEqual(c.bytes);
+    }
   });
 
   it("a bad image size or byte count is refused", () => {
