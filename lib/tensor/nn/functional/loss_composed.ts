@@ -10,6 +10,7 @@ import { composite } from "../../autograd/function";
 import { no_grad } from "../../autograd/grad_mode";
 import { RuntimeError, ValueError } from "../../errors";
 import { where } from "../../ops/where";
+import { broadcastShapes } from "../../shape";
 import type { Tensor } from "../../tensor";
 import { torchSize } from "../repr";
 import { checkTensor, type Reduction } from "./_util";
@@ -167,19 +168,23 @@ export interface CosineSimilarityOptions {
 }
 
 /**
- * F.cosine_similarity(x1, x2, dim=1, eps=1e-8), broadcasting x1 and x2. Like PyTorch 1.13
- * the squared norms are clamped to eps^2 as a value only: the gradient is that of the
- * unclamped formula evaluated there.
+ * F.cosine_similarity(x1, x2, dim=1, eps=1e-8), broadcasting x1 and x2. As PyTorch 1.13: both are
+ * expanded to their common shape first (so a norm along a broadcast dim counts the copies), the
+ * squared norms are clamped to eps^2 as a value only (the gradient is that of the unclamped
+ * formula evaluated there), and the result is (x1 / |x1|) * (x2 / |x2|) summed over dim. That
+ * last product saves the normalised operands, not the inputs: an input made under
+ * torch.inference_mode may be either operand (x1 * x2 would save it, which inference tensors refuse).
  */
 export function cosine_similarity(x1: Tensor, x2: Tensor, ...args: PyArgs<[dim?: number, eps?: number], CosineSimilarityOptions>): Tensor {
   checkPair(x1, x2, "cosine_similarity");
   const a = parseArgs<CosineSimilarityOptions>("cosine_similarity", ["dim", "eps"], args);
   const dim = a.dim ?? 1;
   const eps = a.eps ?? 1e-8;
-  const s1 = clampedValue(x1.mul(x1).sum(dim, true), eps * eps);
-  const s2 = clampedValue(x2.mul(x2).sum(dim, true), eps * eps);
-  const denom = s1.mul(s2).rsqrt();
-  return x1.mul(x2).mul(denom).sum(dim);
+  const shape = broadcastShapes(x1.shape, x2.shape, "cosine_similarity");
+  const [e1, e2] = [x1.expand(shape), x2.expand(shape)];
+  const n1 = clampedValue(e1.pow(2).sum(dim, true), eps * eps).sqrt();
+  const n2 = clampedValue(e2.pow(2).sum(dim, true), eps * eps).sqrt();
+  return e1.div(n1).mul(e2.div(n2)).sum(dim);
 }
 
 /** s with values clamped below at `min`, its gradient passing through unchanged (PyTorch's no-grad clamp_min_). */

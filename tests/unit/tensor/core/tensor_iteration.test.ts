@@ -4,6 +4,7 @@
  * "iteration over a 0-d tensor". Then what a tensor being iterable must not change: vitest's equality of
  * tensors, printing, torch.tensor of a list holding tensors (with the dtype torch infers from them),
  * paths that take "a tensor or an iterable of tensors", the notebook's display of a tensor.
+ * Last, cosine_similarity saves what torch 1.13 saves (an inference-mode operand is accepted).
  * Values and messages from torch 1.13 (tests/fixtures/torch/core/tensor_iteration.json,
  * scripts/fixtures/tensor_iteration_fixtures.py).
  */
@@ -22,7 +23,7 @@ const ref = loadFixture<{
     rows_3d: Flat[]; rows_transposed: Flat[]; size_of: Record<string, { error: Err; value: number[] | null }>;
   };
   tensor_of_tensors: Record<string, { error: Err; value: Flat | null; dtype: string | null }>;
-  cosine_saved: Record<string, { name: string; y: Flat; error: Err; grad: Flat | null }> & { "broadcast dim=0": Flat };
+  cosine_saved: Record<string, { name: string; y: Flat; error: Err; grad: Flat | null }> & { "broadcast dim=0": Flat; "tiny norm": { y: Flat; grad: Flat } };
 }>("tensor_iteration.json");
 const it_ = ref.iteration;
 
@@ -201,5 +202,52 @@ describe("what a tensor being iterable must not change", () => {
     const t = cases[name]();
     expect(String(t.dtype)).toBe(want.dtype);
     expectFlat(t, want.value!);
+  });
+});
+
+describe("cosine_similarity saves what torch saves: an inference-mode operand is accepted", () => {
+  const x = (): Tensor => torch.tensor([[0.5, 1.0, 2.0], [1.0, -2.0, 0.5]], { requires_grad: true });
+  const z = (): Tensor => torch.inference_mode(() => torch.tensor([[2.0, 3.0, 4.0], [0.3, 0.2, -1.0]]).mul(1.5));
+  const cases = Object.keys(ref.cosine_saved).filter((k) => k.includes(","));
+
+  it.each(cases)("%s: values, node and gradient as torch", (label) => {
+    const want = ref.cosine_saved[label];
+    const a = x();
+    const inf = z();
+    const dim = Number(label.split("dim=")[1]);
+    const y = label.startsWith("x,z") ? torch.nn.functional.cosine_similarity(a, inf, { dim }) : torch.nn.functional.cosine_similarity(inf, a, { dim });
+    expect(y.grad_fn!.name()).toBe(want.name);
+    expectFlat(y, want.y, "y");
+    expect(want.error).toBeNull();
+    y.sum().backward();
+    expectFlat(a.grad!, want.grad!, "grad");
+  });
+
+  it("broadcasting along the reduced dim expands both operands first, as torch", () => {
+    const a = torch.tensor([[1.0, 2.0, -0.5]]);
+    const b = torch.tensor([[0.5, 1.0, 1.0], [2.0, -1.0, 0.25]]);
+    expectFlat(torch.nn.functional.cosine_similarity(a, b, { dim: 0 }), ref.cosine_saved["broadcast dim=0"]);
+  });
+
+  it("a norm below eps is clamped as a value only (float64 value and gradient as torch)", () => {
+    const t = torch.tensor([[1e-9, 2e-9, 0.0], [0.5, -1.0, 2.0]], { dtype: torch.float64, requires_grad: true });
+    const u = torch.tensor([[1.0, 2.0, 3.0], [0.3, 0.2, -1.0]], { dtype: torch.float64 });
+    const y = torch.nn.functional.cosine_similarity(t, u);
+    y.sum().backward();
+    const want = ref.cosine_saved["tiny norm"];
+    expect(y.shape).toEqual(want.y.shape);
+    expectClose(y, want.y.data, 1e-10, 1e-12, "y");
+    expectClose(t.grad!, want.grad.data, 1e-10, 1e-6, "grad");
+  });
+
+  it("gradcheck (float64) of either operand and both, with a broadcast operand", () => {
+    const a = torch.tensor([[0.7, -1.3, 2.2], [5.1, 0.4, -0.9]], { dtype: torch.float64 });
+    const b = torch.tensor([[0.9, 2.1, -1.7], [1.6, -0.2, 0.3]], { dtype: torch.float64 });
+    const row = torch.tensor([[0.4, -0.8, 1.9]], { dtype: torch.float64 });
+    const cos = (p: Tensor, q: Tensor, dim = 1): Tensor => torch.nn.functional.cosine_similarity(p, q, { dim });
+    expect(gradcheck((p, q) => cos(p, q), [a, b])).toBe(true);
+    expect(gradcheck((q) => cos(a, q), [b])).toBe(true);
+    expect(gradcheck((p) => cos(p, b, 0), [a])).toBe(true);
+    expect(gradcheck((p, q) => cos(p, q, 0), [row, b])).toBe(true);
   });
 });
