@@ -2,14 +2,23 @@
 import { checkKeywords } from "../args";
 import { record } from "../autograd/function";
 import { promoteTypes } from "../dtype";
-import { RuntimeError } from "../errors";
+import { RuntimeError, TypeError_ } from "../errors";
 import { kernels } from "../kernels/registry";
 import { fmtShape, normalizeDim } from "../shape";
-import type { Tensor } from "../tensor";
+import { Tensor } from "../tensor";
 import { narrow } from "./indexing";
 import { empty } from "./util";
 
+/**
+ * A tensor where the list of tensors belongs (torch.stack(t)): torch's TypeError. A tensor is iterable (its rows), but
+ * torch joins only a tuple or list, so torch.stack([...t]) is the way to join its rows.
+ */
+export function checkTensorList(op: string, tensors: unknown): void {
+  if (tensors instanceof Tensor) throw new TypeError_(`${op}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor`);
+}
+
 export function cat(tensors: readonly Tensor[], dim: number | { dim: number } = 0): Tensor {
+  checkTensorList("cat", tensors);
   if (typeof dim === "object") checkKeywords("cat", dim, ["dim"]);
   const dimArg = typeof dim === "number" ? dim : dim.dim;
   if (tensors.length === 0) throw new RuntimeError("torch.cat(): expected a non-empty list of Tensors");
@@ -56,6 +65,7 @@ export function cat(tensors: readonly Tensor[], dim: number | { dim: number } = 
 }
 
 export function stack(tensors: readonly Tensor[], dim: number | { dim: number } = 0): Tensor {
+  checkTensorList("stack", tensors);
   if (typeof dim === "object") checkKeywords("stack", dim, ["dim"]);
   const dimArg = typeof dim === "number" ? dim : dim.dim;
   if (tensors.length === 0) throw new RuntimeError("stack expects a non-empty TensorList");
@@ -72,9 +82,11 @@ export function stack(tensors: readonly Tensor[], dim: number | { dim: number } 
 }
 
 export function hstack(tensors: readonly Tensor[]): Tensor {
+  checkTensorList("hstack", tensors);
   return cat(tensors, tensors[0].dim() === 1 ? 0 : 1);
 }
 
 export function vstack(tensors: readonly Tensor[]): Tensor {
+  checkTensorList("vstack", tensors);
   return cat(tensors.map((t) => (t.dim() === 1 ? t.unsqueeze(0) : t)), 0);
 }

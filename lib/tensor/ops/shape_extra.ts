@@ -17,7 +17,7 @@ import { broadcastShapes, contiguousStrides, fmtShape, normalizeDim, numelOf } f
 import { Tensor } from "../tensor";
 import { arange, full, tensor as makeTensor, zeros } from "./creation";
 import { gather, index_select, narrow, sliceDim } from "./indexing";
-import { cat, hstack, stack } from "./join";
+import { cat, checkTensorList, hstack, stack } from "./join";
 import { matmul } from "./matmul";
 import { flip } from "./repeat";
 import { index_add } from "./scatter";
@@ -206,12 +206,14 @@ export function atleast_3d(x: Tensor): Tensor {
 
 /** column_stack: 0-d and 1-d tensors become columns, then hstack. */
 export function column_stack(tensors: readonly Tensor[]): Tensor {
+  checkTensorList("column_stack", tensors);
   if (tensors.length === 0) throw new RuntimeError("column_stack expects a non-empty TensorList");
   return hstack(tensors.map((t) => (t.dim() <= 1 ? t.reshape(t.numel(), 1) : t)));
 }
 
 /** dstack: stacks along the third dim (tensors promoted to at least 3-D). */
 export function dstack(tensors: readonly Tensor[]): Tensor {
+  checkTensorList("dstack", tensors);
   if (tensors.length === 0) throw new RuntimeError("dstack expects a non-empty TensorList");
   return cat(tensors.map(atleast_3d), 2);
 }

@@ -21,6 +21,7 @@ const ref = loadFixture<{
     rows: Flat[]; grad_fn: string[]; unbind_grad_fn: string[]; no_grad_grad_fn: boolean[]; loop_grad: Flat; add_mul_grad: Flat;
     unpack: Flat[]; empty_dim0: number; empty_dim1: number[][]; zero_d: Err; zero_d_list: Err; inplace_rows: Flat;
     rows_3d: Flat[]; rows_transposed: Flat[]; size_of: Record<string, { error: Err; value: number[] | null }>;
+    join_a_tensor: Record<string, Err>; stack_rows: Flat;
   };
   tensor_of_tensors: Record<string, { error: Err; value: Flat | null; dtype: string | null }>;
   cosine_saved: Record<string, { name: string; y: Flat; error: Err; grad: Flat | null }> & { "broadcast dim=0": Flat; "tiny norm": { y: Flat; grad: Flat } };
@@ -172,10 +173,21 @@ describe("what a tensor being iterable must not change", () => {
     expectClose(p.grad, [0.6, 0, 0, 0.8], 1e-5, 1e-6);
   });
 
-  it("stack and cat take a list of tensors; a tensor where a list belongs is refused as before", () => {
+  it("stack and cat take a list of tensors (the rows, [...t]); a tensor where the list belongs is refused as torch", () => {
     const t = torch.tensor([[1, 2], [3, 4]]);
     expect(torch.stack([...t]).tolist()).toEqual(t.tolist());
     expect(torch.cat([...t]).tolist()).toEqual([1, 2, 3, 4]);
+    expectFlat(torch.stack([...torch.arange(6, { dtype: torch.float32 }).reshape(2, 3)], 1), it_.stack_rows);
+    const t6 = torch.arange(6, { dtype: torch.float32 }).reshape(2, 3);
+    const ops: Record<string, (x: Tensor[]) => Tensor> = {
+      cat: (x) => torch.cat(x), stack: (x) => torch.stack(x), hstack: (x) => torch.hstack(x), vstack: (x) => torch.vstack(x),
+      dstack: (x) => torch.dstack(x), column_stack: (x) => torch.column_stack(x),
+    };
+    expect(Object.keys(ops).sort()).toEqual(Object.keys(it_.join_a_tensor).sort());
+    for (const [name, want] of Object.entries(it_.join_a_tensor)) {
+      expect(want![0]).toBe("TypeError");
+      expect(() => ops[name](t6 as unknown as Tensor[]), name).toThrowError(want![1]);
+    }
   });
 
   it.each(Object.keys(ref.tensor_of_tensors))("torch.tensor(list holding tensors): %s as torch", (name) => {
