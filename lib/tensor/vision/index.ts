@@ -13,19 +13,25 @@
  * Not here: PIL itself, io / models / ops / utils, other datasets, the v2 transforms, colour jitter,
  * affine / perspective / rotation and auto-augment (docs/authoring.md).
  */
-import { parseArgs } from "../args";
+import { parseArgs, type PyArgs } from "../args";
+import type { Tensor } from "../tensor";
+import type { DType } from "../dtype";
+import type { ImageLike } from "./functional";
+import type { ImageMode } from "./image";
 import * as T from "./transforms";
 import * as VF from "./functional";
 import { MNIST, FashionMNIST, MNISTDataset } from "./datasets";
 import { Image, frombytes, isImage } from "./image";
 
 type Fn = (img: never, ...rest: never[]) => unknown;
+type Size = number | readonly number[];
+type Mode = VF.InterpolationModeValue;
 
 /**
  * A functional transform that also takes its trailing arguments as an options object:
  * resize(img, 32, { antialias: false }) is resize(img, 32, "bilinear", null, false).
  */
-function withOptions<F extends Fn>(name: string, names: readonly string[], fn: F): F {
+function withOptions<F>(name: string, names: readonly string[], fn: Fn): F {
   const wrapped = (img: unknown, ...args: unknown[]) => {
     const a = parseArgs<Record<string, unknown>>(name, names, args);
     return (fn as unknown as (...v: unknown[]) => unknown)(img, ...names.map((n) => a[n]));
@@ -34,6 +40,18 @@ function withOptions<F extends Fn>(name: string, names: readonly string[], fn: F
   return wrapped as unknown as F;
 }
 
+type ResizeArgs = PyArgs<[size: Size, interpolation?: Mode, max_size?: number | null, antialias?: boolean | null], { size?: Size; interpolation?: Mode; max_size?: number | null; antialias?: boolean | null }>;
+type PadArgs = PyArgs<[padding: Size, fill?: number | null, padding_mode?: VF.PaddingMode], { padding?: Size; fill?: number | null; padding_mode?: VF.PaddingMode }>;
+type CropArgs = PyArgs<[top: number, left: number, height: number, width: number], { top?: number; left?: number; height?: number; width?: number }>;
+type ResizedCropArgs = PyArgs<
+  [top: number, left: number, height: number, width: number, size: Size, interpolation?: Mode, antialias?: boolean | null],
+  { top?: number; left?: number; height?: number; width?: number; size?: Size; interpolation?: Mode; antialias?: boolean | null }
+>;
+type NormalizeArgs = PyArgs<[mean: number | readonly number[], std: number | readonly number[], inplace?: boolean], { mean?: number | readonly number[]; std?: number | readonly number[]; inplace?: boolean }>;
+type GrayArgs = PyArgs<[num_output_channels?: number], { num_output_channels?: number }>;
+type EraseArgs = PyArgs<[i: number, j: number, h: number, w: number, v: Tensor, inplace?: boolean], { i?: number; j?: number; h?: number; w?: number; v?: Tensor; inplace?: boolean }>;
+type BlurArgs = PyArgs<[kernel_size: Size, sigma?: number | readonly number[] | null], { kernel_size?: Size; sigma?: number | readonly number[] | null }>;
+
 export const functional = {
   InterpolationMode: VF.InterpolationMode,
   get_dimensions: VF.get_dimensions,
@@ -41,20 +59,24 @@ export const functional = {
   get_image_num_channels: VF.get_image_num_channels,
   to_tensor: VF.to_tensor,
   pil_to_tensor: VF.pil_to_tensor,
-  to_pil_image: withOptions("to_pil_image", ["mode"], VF.to_pil_image),
-  convert_image_dtype: withOptions("convert_image_dtype", ["dtype"], VF.convert_image_dtype),
-  normalize: withOptions("normalize", ["mean", "std", "inplace"], VF.normalize),
-  resize: withOptions("resize", ["size", "interpolation", "max_size", "antialias"], VF.resize),
-  crop: withOptions("crop", ["top", "left", "height", "width"], VF.crop),
-  center_crop: withOptions("center_crop", ["output_size"], VF.center_crop),
-  resized_crop: withOptions("resized_crop", ["top", "left", "height", "width", "size", "interpolation", "antialias"], VF.resized_crop),
+  to_pil_image: withOptions<(pic: unknown, ...args: PyArgs<[mode?: ImageMode], { mode?: ImageMode }>) => Image>("to_pil_image", ["mode"], VF.to_pil_image),
+  convert_image_dtype: withOptions<(image: Tensor, ...args: PyArgs<[dtype?: DType], { dtype?: DType }>) => Tensor>("convert_image_dtype", ["dtype"], VF.convert_image_dtype),
+  normalize: withOptions<(tensor: Tensor, ...args: NormalizeArgs) => Tensor>("normalize", ["mean", "std", "inplace"], VF.normalize),
+  resize: withOptions<(img: ImageLike, ...args: ResizeArgs) => ImageLike>("resize", ["size", "interpolation", "max_size", "antialias"], VF.resize),
+  crop: withOptions<(img: ImageLike, ...args: CropArgs) => ImageLike>("crop", ["top", "left", "height", "width"], VF.crop),
+  center_crop: withOptions<(img: ImageLike, ...args: PyArgs<[output_size: Size], { output_size?: Size }>) => ImageLike>("center_crop", ["output_size"], VF.center_crop),
+  resized_crop: withOptions<(img: ImageLike, ...args: ResizedCropArgs) => ImageLike>(
+    "resized_crop",
+    ["top", "left", "height", "width", "size", "interpolation", "antialias"],
+    VF.resized_crop,
+  ),
   hflip: VF.hflip,
   vflip: VF.vflip,
-  pad: withOptions("pad", ["padding", "fill", "padding_mode"], VF.pad),
-  rgb_to_grayscale: withOptions("rgb_to_grayscale", ["num_output_channels"], VF.rgb_to_grayscale),
-  to_grayscale: withOptions("to_grayscale", ["num_output_channels"], VF.rgb_to_grayscale),
-  erase: withOptions("erase", ["i", "j", "h", "w", "v", "inplace"], VF.erase),
-  gaussian_blur: withOptions("gaussian_blur", ["kernel_size", "sigma"], VF.gaussian_blur),
+  pad: withOptions<(img: ImageLike, ...args: PadArgs) => ImageLike>("pad", ["padding", "fill", "padding_mode"], VF.pad),
+  rgb_to_grayscale: withOptions<(img: ImageLike, ...args: GrayArgs) => ImageLike>("rgb_to_grayscale", ["num_output_channels"], VF.rgb_to_grayscale),
+  to_grayscale: withOptions<(img: ImageLike, ...args: GrayArgs) => ImageLike>("to_grayscale", ["num_output_channels"], VF.rgb_to_grayscale),
+  erase: withOptions<(img: Tensor, ...args: EraseArgs) => Tensor>("erase", ["i", "j", "h", "w", "v", "inplace"], VF.erase),
+  gaussian_blur: withOptions<(img: ImageLike, ...args: BlurArgs) => ImageLike>("gaussian_blur", ["kernel_size", "sigma"], VF.gaussian_blur),
 };
 
 export const transforms = {

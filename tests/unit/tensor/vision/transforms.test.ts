@@ -26,7 +26,7 @@ const TF = T.functional;
 const x = () => tensorOf(fx.input, torch.float32);
 
 // Seeds are global: each test sets its own and the generator's state is put back afterwards.
-let saved: Tensor;
+let saved: ReturnType<typeof torch.get_rng_state>;
 beforeEach(() => {
   saved = torch.get_rng_state();
 });
