@@ -130,16 +130,24 @@ function scalarOf(t: Tensor): number | boolean {
  * numbers give the default dtype (float32 unless torch.set_default_dtype) unless dtype says otherwise (pass { dtype: torch.long } for labels);
  * booleans give bool. Typed arrays are accepted as 1-D data.
  */
-export function tensor(data: NestedArray | Storage | Tensor | readonly (Tensor | NestedArray)[], opts: TensorOptions = {}): Tensor {
+export function tensor(data: NestedArray | Storage | Uint8Array | Tensor | readonly (Tensor | NestedArray)[], opts: TensorOptions = {}): Tensor {
   checkCreationOptions("tensor", opts);
   if (data instanceof Tensor) {
     const t = data.detach().clone().to(opts.dtype ?? data.dtype);
     return finish(t.is_leaf ? t : t.detach(), opts);
   }
+  if (data instanceof Uint8Array) {
+    // Bytes (an image file's pixels): uint8 by default, as torch.tensor of a NumPy uint8 array.
+    const dtype = opts.dtype ?? uint8;
+    const t = new Tensor(allocStorage(dtype, data.length), [data.length], dtype);
+    for (let i = 0; i < data.length; i++) t._data[i] = castValue(dtype, data[i]);
+    return finish(t, opts);
+  }
   if (data instanceof Float32Array || data instanceof Float64Array) {
     const dtype = opts.dtype ?? (data instanceof Float64Array ? float64 : float32);
     const t = new Tensor(allocStorage(dtype, data.length), [data.length], dtype);
     t._data.set(data);
+    if (!dtype.is_floating_point) for (let i = 0; i < data.length; i++) t._data[i] = castValue(dtype, t._data[i]);
     return finish(t, opts);
   }
   const shape = inferShapeOf(data as NestedArray);
@@ -161,7 +169,6 @@ export function tensor(data: NestedArray | Storage | Tensor | readonly (Tensor |
   };
   walk(data as NestedArray);
   return finish(t, opts);
-    if (!dtype.is_floating_point) for (let i = 0; i < data.length; i++) t._data[i] = castValue(dtype, t._data[i]);
 }
 
 /** Wraps an existing typed array without copying (shape defaults to 1-D). */
@@ -237,6 +244,7 @@ export function arange(...args: (number | (TensorOptions & { start?: number; end
   const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? int64 : get_default_dtype());
   const t = new Tensor(allocStorage(dtype, n), [n], dtype);
   for (let i = 0; i < n; i++) t._data[i] = start + i * step;
+  if (dtype === uint8) wrapUint8(t._data); // arange(250, 260, 4, dtype=torch.uint8) -> 250, 254, 2 as torch
   return finish(t, opts);
 }
 
@@ -258,7 +266,6 @@ export function linspace(start: number, end: number, ...args: PyArgs<[steps?: nu
 export function eye(n: number, ...args: PyArgs<[m?: number], TensorOptions & { m?: number }>): Tensor {
   const { m, ...opts } = parseArgs<TensorOptions & { m?: number }>("eye", ["m", "dtype", "requires_grad", "device"], args);
   checkCreationOptions("eye", opts);
-  if (dtype === uint8) wrapUint8(t._data); // arange(250, 260, 4, dtype=torch.uint8) -> 250, 254, 2 as torch
   const cols = m ?? n;
   const t = filled([n, cols], 0, opts);
   for (let i = 0; i < Math.min(n, cols); i++) t._data[i * cols + i] = 1;
@@ -268,6 +275,7 @@ export function eye(n: number, ...args: PyArgs<[m?: number], TensorOptions & { m
 export function rand(...args: ShapeArgs<RandomOptions>): Tensor {
   const [shape, opts] = splitShapeArgs(args, "rand");
   const t = filled(shape, 0, opts);
+  if (!t.dtype.is_floating_point) throw new RuntimeError(`"check_uniform_bounds" not implemented for '${cppTypeName(t.dtype)}'`);
   (opts.generator ?? default_generator).fillUniform(t._data, 0, 1, t.dtype === float64);
   return t;
 }
@@ -275,6 +283,7 @@ export function rand(...args: ShapeArgs<RandomOptions>): Tensor {
 export function randn(...args: ShapeArgs<RandomOptions>): Tensor {
   const [shape, opts] = splitShapeArgs(args, "randn");
   const t = filled(shape, 0, opts);
+  if (!t.dtype.is_floating_point) throw new RuntimeError(`"normal_kernel_cpu" not implemented for '${cppTypeName(t.dtype)}'`);
   (opts.generator ?? default_generator).fillNormal(t._data, 0, 1, t.dtype === float64);
   return t;
 }
@@ -288,7 +297,6 @@ export function randint(a: number, b: number | readonly number[] | RandintOption
   const kw = [b, c, d].find((v): v is RandintOptions => typeof v === "object" && v !== null && !Array.isArray(v));
   if (kw && (kw.size !== undefined || kw.high !== undefined || kw.low !== undefined)) {
     const { low: kLow, high: kHigh, size: kSize, ...rest } = kw;
-  if (!t.dtype.is_floating_point) throw new RuntimeError(`"check_uniform_bounds" not implemented for '${cppTypeName(t.dtype)}'`);
     const pos = [a, b, c].filter((v) => typeof v === "number" || Array.isArray(v)) as (number | readonly number[])[];
     const nums = pos.filter((v): v is number => typeof v === "number");
     const sizes = pos.filter((v): v is readonly number[] => Array.isArray(v));
@@ -296,7 +304,6 @@ export function randint(a: number, b: number | readonly number[] | RandintOption
     const highV = kHigh ?? (nums.length === 2 ? nums[1] : nums[0]);
     const sizeV = kSize ?? sizes[0];
     if (sizeV === undefined || highV === undefined) throw new TypeError_("randint() missing required arguments: expected (high, size) or (low, high, size)");
-  if (!t.dtype.is_floating_point) throw new RuntimeError(`"normal_kernel_cpu" not implemented for '${cppTypeName(t.dtype)}'`);
     return randint(lowV, highV, sizeV, rest);
   }
   if (Array.isArray(b)) {
@@ -312,6 +319,8 @@ export function randint(a: number, b: number | readonly number[] | RandintOption
   checkCreationOptions("randint", opts);
   if (!(high > low)) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   const t = filled(size, 0, { ...opts, dtype: opts.dtype ?? int64 });
+  if (t.dtype === uint8 && (low < 0 || low > 255)) throw new RuntimeError("from is out of bounds for unsigned char");
+  if (t.dtype === uint8 && high > 256) throw new RuntimeError("to - 1 is out of bounds for unsigned char");
   const gen = opts.generator ?? default_generator;
   const range = high - low;
   for (let i = 0; i < t._data.length; i++) t._data[i] = (gen.random() % range) + low;
@@ -332,8 +341,6 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
     r[z + i] = tmp;
   }
   return t;
-  if (t.dtype === uint8 && (low < 0 || low > 255)) throw new RuntimeError("from is out of bounds for unsigned char");
-  if (t.dtype === uint8 && high > 256) throw new RuntimeError("to - 1 is out of bounds for unsigned char");
 }
 
 function likeOpts(x: Tensor, opts: TensorOptions, op: string): TensorOptions {
