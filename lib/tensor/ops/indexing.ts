@@ -529,11 +529,11 @@ export function nonzero(x: Tensor, asTuple = false): Tensor | Tensor[] {
 
 /** 1-D tensor of the elements where mask is true (mask broadcasts with x). */
 export function masked_select(x: Tensor, mask: Tensor): Tensor {
+  mask = uint8MaskAsBool(mask, "masked_select"); // torch 1.13: deprecated, still works
   if (mask.dtype !== bool) throw new RuntimeError(`masked_select: expected a bool mask, got ${mask.dtype}`);
   const shape = broadcastShapes(x.shape, mask.shape, "masked_select");
   const flatMask = mask.expand(shape).reshape([-1]);
   return x.expand(shape).reshape([-1]).index_select(0, nonzeroFlat(flatMask));
-  mask = uint8MaskAsBool(mask, "masked_select"); // torch 1.13: deprecated, still works
 }
 
 export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {
