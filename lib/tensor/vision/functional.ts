@@ -53,6 +53,15 @@ function checkTensorImage(img: unknown): asserts img is Tensor {
 }
 
 /** An Image's pixels as a float32 [C, H, W] tensor of 0..255 values (the tensor path of an Image op). */
+export function pil_to_float(img: Image): Tensor {
+  return imageToFloat(img);
+}
+
+/** A [C, H, W] tensor of 0..255 values back to an Image (rounded, clamped). */
+export function float_to_pil(t: Tensor, mode: ImageMode): Image {
+  return floatToImage(t, mode);
+}
+
 function imageToFloat(img: Image): Tensor {
   const { width: w, height: h } = img;
   const c = img.channels;

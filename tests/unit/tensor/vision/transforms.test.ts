@@ -69,6 +69,12 @@ describe("transforms.functional (tensor images)", () => {
     gaussian_blur_5_3: (i) => TF.gaussian_blur(i, [5, 3], [1.5, 0.7]),
     resized_crop: (i) => TF.resized_crop(i, 1, 2, 6, 8, [9, 5]),
     convert_float64: (i) => TF.convert_image_dtype(i, torch.float64),
+    rotate_30: (i) => TF.rotate(i, 30.0),
+    rotate_45_bilinear_fill: (i) => TF.rotate(i, -45.0, BL, { fill: [0.5, 0.25, 1.0] }),
+    rotate_20_expand_center: (i) => TF.rotate(i, 20.0, { expand: true, fill: 0.3 }),
+    rotate_center: (i) => TF.rotate(i, 15.0, { center: [2, 3] }),
+    affine: (i) => TF.affine(i, 10.0, [2, -1], 0.9, [5.0, -3.0]),
+    affine_bilinear: (i) => TF.affine(i, -25.0, [0, 1], 1.2, 8.0, BL as "bilinear", { fill: 0.0 }),
   };
 
   it("covers every fixture case", () => {
@@ -113,6 +119,10 @@ const randomTransforms: Record<string, () => (img: Tensor) => unknown> = {
   blur_5: () => new T.GaussianBlur([5, 3], { sigma: [0.5, 1.5] }),
   apply: () => new T.RandomApply([new T.RandomCrop(9), new T.Pad(1)], { p: 0.5 }),
   grayscale: () => new T.RandomGrayscale(0.5),
+  rotation: () => new T.RandomRotation(25),
+  rotation_bilinear: () => new T.RandomRotation([-10, 40], "bilinear", { fill: 0.5 }),
+  affine: () => new T.RandomAffine(15, { translate: [0.1, 0.2], scale: [0.8, 1.1], shear: [-5, 5, -3, 3] }),
+  affine_degrees_only: () => new T.RandomAffine([-30, 30], { shear: 10 }),
   pipeline: () =>
     new T.Compose([
       new T.RandomResizedCrop(8, { scale: [0.5, 1.0] }),
