@@ -1,5 +1,6 @@
 /** Activation functions with fused forward and backward kernels. */
-import { float32 } from "../dtype";
+import { float32, uint8 } from "../dtype";
+import { RuntimeError } from "../errors";
 import type { Tensor } from "../tensor";
 import { gelu32 } from "./gelu";
 import { unaryOp } from "./unary";
@@ -14,8 +15,14 @@ export const selu = (x: Tensor): Tensor => unaryOp(x, "selu", "EluBackward0", "x
 export const silu = (x: Tensor): Tensor => unaryOp(x, "silu", "SiluBackward0", "x");
 export const softplus = (x: Tensor, beta = 1, threshold = 20): Tensor =>
   unaryOp(x, "softplus", "SoftplusBackward0", "x", beta, threshold);
-export const hardtanh = (x: Tensor, min_val = -1, max_val = 1): Tensor =>
-  unaryOp(x, "hardtanh", "HardtanhBackward0", "x", min_val, max_val);
+export const hardtanh = (x: Tensor, min_val = -1, max_val = 1): Tensor => {
+  if (x.dtype === uint8) {
+    // torch keeps uint8 (relu6 of an image stays uint8) and refuses the default limits (-1, 1).
+    if (min_val < 0) throw new RuntimeError("cannot do hardtanh on an unsigned type with negative limits");
+    return unaryOp(x, "hardtanh", null, "none", min_val, max_val, uint8);
+  }
+  return unaryOp(x, "hardtanh", "HardtanhBackward0", "x", min_val, max_val);
+};
 export const relu6 = (x: Tensor): Tensor => hardtanh(x, 0, 6);
 
 /** Exact GELU (erf form) by default; `{ approximate: "tanh" }` for the tanh approximation. */

@@ -1,7 +1,7 @@
 /** Broadcasting arithmetic: add, sub, rsub, mul, div, pow, maximum, minimum, remainder, fmod. */
 import { checkKeywords } from "../args";
 import { record } from "../autograd/function";
-import { float32, int64, uint8, wrapUint8, type DType } from "../dtype";
+import { bool, float32, int64, uint8, wrapUint8, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { BinaryOp, type BinaryOpName } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
@@ -30,6 +30,7 @@ export function add(input: TensorLike, other: TensorLike, opts?: { alpha?: numbe
   if (opts) checkKeywords("add", opts, ["alpha"]);
   const alpha = opts?.alpha ?? 1;
   const [a, b, dt] = operands(input, other, "add");
+  checkIntegralAlpha(dt, alpha);
   const out = binaryKernel("add", a, b, dt, alpha);
   return record(out, "AddBackward0", [a, b], (g) => [
     a.requires_grad ? sumToShape(g, a.shape) : null,
@@ -41,6 +42,7 @@ export function sub(input: TensorLike, other: TensorLike, opts?: { alpha?: numbe
   if (opts) checkKeywords("sub", opts, ["alpha"]);
   const alpha = opts?.alpha ?? 1;
   const [a, b, dt] = operands(input, other, "sub");
+  checkIntegralAlpha(dt, alpha);
   const out = binaryKernel("sub", a, b, dt, alpha);
   return record(out, "SubBackward0", [a, b], (g) => [
     a.requires_grad ? sumToShape(g, a.shape) : null,
@@ -209,6 +211,13 @@ export function fmod(input: TensorLike, other: TensorLike): Tensor {
     a.requires_grad ? sumToShape(g, a.shape) : null,
     b.requires_grad ? sumToShape(g.mul(a.div(b, { rounding_mode: "trunc" })).neg(), b.shape) : null,
   ], b.requires_grad ? [a, b] : []);
+}
+
+/** add / sub of integer tensors take an integer alpha (torch's check; a float alpha would leave the dtype's values). */
+function checkIntegralAlpha(dt: DType, alpha: number): void {
+  if (!dt.is_floating_point && dt !== bool && !Number.isInteger(alpha)) {
+    throw new RuntimeError("For integral input tensors, argument alpha must not be a floating point number.");
+  }
 }
 
 /** Integer division, remainder and fmod by zero raise in PyTorch (floats give inf / NaN instead). */

@@ -10,7 +10,7 @@
  * them (nearest's float32 scale included), so values match its (tests/fixtures/torch/nn/functional_resampling.json).
  */
 import { parseArgs, type PyArgs } from "../../args";
-import { bool, int64, type DType } from "../../dtype";
+import { bool, int64, uint8, type DType } from "../../dtype";
 import { linspace } from "../../ops/creation";
 import { RuntimeError, TorchError, TypeError_, ValueError } from "../../errors";
 import { where } from "../../ops/where";
@@ -126,6 +126,12 @@ const MODE_DIMS: Partial<Record<InterpolateMode, number>> = { linear: 3, bilinea
  * F.interpolate(input, size=None, scale_factor=None, mode='nearest', align_corners=None,
  * recompute_scale_factor=None, antialias=False): resizes the spatial dims (all but N and C).
  */
+/** The kernel torch 1.13 names when a uint8 input reaches an interpolating mode. */
+const UINT8_UNSUPPORTED_KERNEL: Readonly<Record<string, string>> = {
+  linear: "compute_indices_weights_linear", bilinear: "upsample_bilinear2d_channels_last", bicubic: "compute_indices_weights_cubic",
+  trilinear: "upsample_trilinear3d_channels_last", area: "adaptive_avg_pool2d",
+};
+
 export function interpolate(input: Tensor, ...args: InterpolateArgs): Tensor {
   checkTensor(input, "interpolate");
   const a = parseArgs<InterpolateOptions>("interpolate", ["size", "scale_factor", "mode", "align_corners", "recompute_scale_factor", "antialias"], args);
@@ -147,6 +153,9 @@ function resample(input: Tensor, a: InterpolateOptions, fn: string): Tensor {
   }
   const need = MODE_DIMS[mode];
   if (need !== undefined && need !== input.dim()) throw new NotImplementedError(`Got ${input.dim()}D input, but ${mode} mode needs ${need}D input`);
+  // torch 1.13 resamples uint8 images with the nearest modes only; the others raise naming their kernel.
+  const uint8Kernel = UINT8_UNSUPPORTED_KERNEL[mode];
+  if (input.dtype === uint8 && uint8Kernel) throw new RuntimeError(`"${uint8Kernel}" not implemented for 'Byte'`);
   const hasSize = a.size !== undefined && a.size !== null;
   const hasScale = a.scale_factor !== undefined && a.scale_factor !== null;
   if (hasSize && hasScale) throw new ValueError("only one of size or scale_factor should be defined");

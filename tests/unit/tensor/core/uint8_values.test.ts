@@ -35,13 +35,17 @@ function decode(v: unknown): unknown {
   return v;
 }
 
-/** The fixture's op on the engine: torch.f(...args, kwargs) or args[0].op(...rest, kwargs); x[i] is x.index(i). */
+/** The fixture's op on the engine: torch.f(...args, kwargs), F.f(...), or args[0].op(...rest, kwargs); x[i] is x.index(i). */
 function run(c: Case): unknown {
   const args = c.args.map(decode);
   const kwargs = Object.fromEntries(Object.entries(c.kwargs).map(([k, v]) => [k, decode(v)]));
   const tail = Object.keys(kwargs).length > 0 ? [kwargs] : [];
   if (c.op.startsWith("torch.")) {
     const f = (torch as unknown as Record<string, (...a: unknown[]) => unknown>)[c.op.slice("torch.".length)];
+    return f(...args, ...tail);
+  }
+  if (c.op.startsWith("F.")) {
+    const f = (torch.nn.functional as unknown as Record<string, (...a: unknown[]) => unknown>)[c.op.slice("F.".length)];
     return f(...args, ...tail);
   }
   const [self, ...rest] = args as [Tensor, ...unknown[]];
@@ -117,6 +121,12 @@ describe("torch.uint8 beyond the fixture's ops", () => {
     const back = (torch.load(torch.save({ img })) as { img: Tensor }).img;
     expect(back.dtype).toBe(torch.uint8);
     expect(back.tolist()).toEqual(img.tolist());
+  });
+
+  it("torch.tensor(Uint8Array) gives uint8 (an image's bytes), another dtype on request", () => {
+    const t = torch.tensor(new Uint8Array([1, 2, 255]));
+    expect([t.dtype, t.tolist()]).toEqual([torch.uint8, [1, 2, 255]]);
+    expect(torch.tensor(new Uint8Array([1, 255]), { dtype: torch.float32 }).tolist()).toEqual([1, 255]);
   });
 
   it("torch.ByteTensor, .byte() and torch.frombuffer give uint8", () => {
