@@ -11,6 +11,7 @@ import { IndexError, RuntimeError, TypeError_, ValueError } from "../../errors";
 import type { Tensor } from "../../tensor";
 import { checkTensor, data, empty } from "./_util";
 import { emptyForOverwrite } from "../../ops/util";
+import { typeName } from "../../ops/dtype_info";
 import { kernels } from "../../kernels/registry";
 import { createEmbeddingSimd, MAX_TABLE_FLOATS } from "../../kernels/wasm/embedding_simd";
 
@@ -90,9 +91,9 @@ export function embedding(
   checkTensor(weight, fn, "weight");
   const a = parseArgs<EmbeddingFunctionalOptions>(fn, ["padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse"], args);
   if (a.sparse) throw new RuntimeError("embedding: sparse gradients are not supported by this engine (use sparse=false)");
-  if (input.dtype.is_floating_point || input.dtype.name === "bool") {
+  if (input.dtype.is_floating_point || input.dtype.name === "bool" || input.dtype.name === "uint8") { // torch: Long or Int only
     throw new RuntimeError(
-      `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${input.dtype.name} instead (call .long() on the indices)`,
+      `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${typeName(input.dtype)} instead (while checking arguments for embedding); call .long() on the indices`,
     );
   }
   if (weight.dim() !== 2) throw new RuntimeError(`'weight' must be 2-D, got a ${weight.dim()}-D tensor`);
