@@ -10,8 +10,9 @@
  *              F-style: positional arguments in torchvision's order or a trailing options object)
  * datasets     MNIST (the official digits, served by the host), FashionMNIST (raises: no offline data)
  * Image        the engine's stand-in for a PIL image (./image.ts), resized as PIL does (./pil_resize.ts)
- * Not here: PIL itself, io / models / ops / utils, other datasets, the v2 transforms, colour jitter,
- * perspective and auto-augment (docs/authoring.md). rotate / affine / RandomRotation / RandomAffine: ./geometry.ts.
+ * Not here: PIL itself, io / models / ops / utils, other datasets, the v2 transforms, perspective and
+ * auto-augment (docs/authoring.md). rotate / affine / RandomRotation / RandomAffine: ./geometry.ts;
+ * adjust_* and ColorJitter: ./color.ts.
  */
 import { parseArgs, type PyArgs } from "../args";
 import type { Tensor } from "../tensor";
@@ -21,6 +22,7 @@ import type { ImageMode } from "./image";
 import * as T from "./transforms";
 import * as VF from "./functional";
 import * as G from "./geometry";
+import * as C from "./color";
 import { MNIST, FashionMNIST, MNISTDataset } from "./datasets";
 import { Image, frombytes, isImage } from "./image";
 
@@ -86,6 +88,10 @@ export const functional = {
   to_grayscale: withOptions<(img: ImageLike, ...args: GrayArgs) => ImageLike>("to_grayscale", ["num_output_channels"], VF.rgb_to_grayscale),
   erase: withOptions<(img: Tensor, ...args: EraseArgs) => Tensor>("erase", ["i", "j", "h", "w", "v", "inplace"], VF.erase),
   gaussian_blur: withOptions<(img: ImageLike, ...args: BlurArgs) => ImageLike>("gaussian_blur", ["kernel_size", "sigma"], VF.gaussian_blur),
+  adjust_brightness: C.adjust_brightness,
+  adjust_contrast: C.adjust_contrast,
+  adjust_saturation: C.adjust_saturation,
+  adjust_hue: C.adjust_hue,
   rotate: withOptions<(img: ImageLike, ...args: RotateArgs) => ImageLike>("rotate", ["angle", "interpolation", "expand", "center", "fill"], G.rotate),
   affine: withOptions<(img: ImageLike, ...args: AffineArgs) => ImageLike>("affine", ["angle", "translate", "scale", "shear", "interpolation", "fill", "center"], G.affine),
 };
@@ -113,6 +119,7 @@ export const transforms = {
   RandomErasing: T.RandomErasing,
   GaussianBlur: T.GaussianBlur,
   RandomRotation: G.RandomRotation,
+  ColorJitter: C.ColorJitter,
   RandomAffine: G.RandomAffine,
   InterpolationMode: VF.InterpolationMode,
   functional,

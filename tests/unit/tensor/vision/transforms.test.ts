@@ -69,6 +69,12 @@ describe("transforms.functional (tensor images)", () => {
     gaussian_blur_5_3: (i) => TF.gaussian_blur(i, [5, 3], [1.5, 0.7]),
     resized_crop: (i) => TF.resized_crop(i, 1, 2, 6, 8, [9, 5]),
     convert_float64: (i) => TF.convert_image_dtype(i, torch.float64),
+    brightness: (i) => TF.adjust_brightness(i, 1.4),
+    contrast: (i) => TF.adjust_contrast(i, 0.6),
+    contrast_1: (i) => TF.adjust_contrast(i.narrow(0, 0, 1), 1.7),
+    saturation: (i) => TF.adjust_saturation(i, 1.8),
+    hue: (i) => TF.adjust_hue(i, 0.2),
+    hue_negative: (i) => TF.adjust_hue(i, -0.45),
     rotate_30: (i) => TF.rotate(i, 30.0),
     rotate_45_bilinear_fill: (i) => TF.rotate(i, -45.0, BL, { fill: [0.5, 0.25, 1.0] }),
     rotate_20_expand_center: (i) => TF.rotate(i, 20.0, { expand: true, fill: 0.3 }),
@@ -123,6 +129,8 @@ const randomTransforms: Record<string, () => (img: Tensor) => unknown> = {
   rotation_bilinear: () => new T.RandomRotation([-10, 40], "bilinear", { fill: 0.5 }),
   affine: () => new T.RandomAffine(15, { translate: [0.1, 0.2], scale: [0.8, 1.1], shear: [-5, 5, -3, 3] }),
   affine_degrees_only: () => new T.RandomAffine([-30, 30], { shear: 10 }),
+  color_jitter: () => new T.ColorJitter(0.4, 0.4, 0.4, 0.1),
+  color_jitter_ranges: () => new T.ColorJitter({ brightness: [0.5, 1.5], hue: [-0.2, 0.3] }),
   pipeline: () =>
     new T.Compose([
       new T.RandomResizedCrop(8, { scale: [0.5, 1.0] }),
@@ -248,6 +256,13 @@ describe("uint8 images", () => {
     exact(TF.pad(u8(), [1, 2], { padding_mode: "reflect" }), u.pad_reflect, "pad_reflect");
     exact(TF.gaussian_blur(u8(), 3, 0.8), u.blur, "blur");
     exact(TF.rgb_to_grayscale(u8()), u.grayscale, "grayscale");
+    // uint8 hue truncates (x * 255).to(uint8): a value a few ulps under an integer in either order drops one level.
+    const hue = TF.adjust_hue(u8(), 0.3) as Tensor;
+    expect(hue.dtype).toBe(torch.uint8);
+    expectClose(hue.to(torch.float32), u.hue, { atol: 1, rtol: 0, label: "hue" });
+    const hueOff = (hue.reshape(-1).tolist() as number[]).filter((v, i) => v !== u.hue.data[i]).length;
+    expect(hueOff, "hue: values one level off").toBeLessThanOrEqual(8);
+    exact(TF.adjust_contrast(u8(), 1.5), u.contrast, "contrast");
   });
 });
 
