@@ -1,7 +1,7 @@
 /** Elementwise math: neg, exp, log, sqrt, abs, sign, clamp, trig, rounding, erf. */
 import { record } from "../autograd/function";
 import { get_default_dtype } from "../default_dtype";
-import { float32, toUint8, uint8, wrapUint8, type DType } from "../dtype";
+import { checkUint8Scalar, float32, toUint8, uint8, wrapUint8, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { kernels, type UnaryGradKernelName, type UnaryKernelName } from "../kernels/registry";
 import type { Tensor } from "../tensor";
@@ -92,6 +92,7 @@ export function clamp(x: Tensor, min?: ClampArg, max?: number | null | { max?: n
   if (x.dtype === uint8) {
     // torch: a float bound makes the result float; an int bound is cast to uint8 first (-1 -> 255).
     if ((lo != null && !Number.isInteger(lo)) || (hi != null && !Number.isInteger(hi))) return clamp(x.to(get_default_dtype()), lo, hi);
+    for (const bound of [lo, hi]) if (bound != null) checkUint8Scalar(bound, "uint8_t"); // clamp(max=300) overflows
     if (lo != null) lo = toUint8(lo);
     if (hi != null) hi = toUint8(hi);
   }

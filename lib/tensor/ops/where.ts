@@ -34,6 +34,8 @@ export function where(condition: Tensor, input: TensorLike, other: TensorLike): 
   condition = uint8MaskAsBool(condition, "where"); // torch 1.13: deprecated, still works
   checkMask(condition, "where");
   const [a, b, dt] = operands(input, other, "where");
+  // A Python int picked into a uint8 result must fit (torch.where(c, img, 300) overflows; -1 gives 255).
+  if (dt === uint8) for (const v of [input, other]) if (typeof v === "number") checkUint8Scalar(v, "uint8_t");
   let shape: number[];
   try {
     shape = broadcastShapes(broadcastShapes(condition.shape, a.shape), b.shape);
