@@ -16,7 +16,7 @@ interface Fx {
   functional: Record<string, FT>;
   random: Record<string, Seeded>;
   uint8: Record<string, FT>;
-  images: { resize: { inputs: Record<string, Bytes>; cases: { input: string; size: number | number[]; interpolation: string; out_size: [number, number]; bytes: number[] }[] }; gray_pil_to_tensor: FT; rgb_pil_to_tensor: FT; gray: Bytes; rgb: Bytes; gray_to_tensor: FT; rgb_to_tensor: FT; gray_hflip: number[]; rgb_vflip: number[]; gray_crop_outside: Bytes; gray_center_crop: number[]; rgb_pad_reflect: Bytes; gray_pad_fill: number[]; rgb_to_gray: number[]; to_pil_from_float: number[] };
+  images: { resize: { pipeline: Seeded; inputs: Record<string, Bytes>; cases: { input: string; size: number | number[]; interpolation: string; out_size: [number, number]; bytes: number[] }[] }; gray_pil_to_tensor: FT; rgb_pil_to_tensor: FT; gray: Bytes; rgb: Bytes; gray_to_tensor: FT; rgb_to_tensor: FT; gray_hflip: number[]; rgb_vflip: number[]; gray_crop_outside: Bytes; gray_center_crop: number[]; rgb_pad_reflect: Bytes; gray_pad_fill: number[]; rgb_to_gray: number[]; to_pil_from_float: number[] };
   errors: Record<string, [string, string]>;
   repr: Record<string, string>;
 }
@@ -205,6 +205,23 @@ describe("Images (the engine's PIL stand-in)", () => {
     }
   });
 
+  it("a seeded augmentation pipeline on an MNIST-like Image gives torchvision's tensors", () => {
+    const c = im.resize.pipeline;
+    const src = im.resize.inputs.digit;
+    const digit = new Image("L", src.size, Uint8Array.from(src.bytes));
+    const pipe = new T.Compose([
+      new T.RandomResizedCrop(24, { scale: [0.6, 1.0] }),
+      new T.RandomCrop(20, { padding: 2 }),
+      new T.RandomHorizontalFlip(),
+      new T.Resize(16, { interpolation: T.InterpolationMode.BICUBIC }),
+      new T.ToTensor(),
+      new T.Normalize([0.1307], [0.3081]),
+    ]);
+    torch.manual_seed(c.seed);
+    c.out.forEach((e, k) => close(pipe(digit), e, `call ${k}`));
+    expect(torch.rand(3).tolist()).toEqual(c.rand_after);
+  });
+
   it("a bad image size or byte count is refused", () => {
     expect(() => new Image("L", [2, 2], new Uint8Array(3))).toThrow(/needs 4 bytes, got 3/);
     expect(() => new Image("CMYK" as never, [2, 2])).toThrow(/unrecognized image mode/);
@@ -319,5 +336,12 @@ describe("gradients flow through tensor transforms", () => {
     ]);
     torch.manual_seed(3);
     gradcheck((t) => pipeline(t) as Tensor, [torch.rand(2, 6, 7, { dtype: torch.float64 })]);
+  });
+
+  it("gradcheck (float64): bilinear rotate with a fill, and a colour blend", () => {
+    torch.manual_seed(4);
+    gradcheck((t) => TF.rotate(t, 17.0, "bilinear", { fill: [0.2, 0.7, 0.1] }) as Tensor, [torch.rand(3, 5, 6, { dtype: torch.float64 })]);
+    // Values kept inside (0, 1) so the clamp of the blend is not at a kink.
+    gradcheck((t) => TF.adjust_saturation(t, 0.7) as Tensor, [torch.rand(3, 4, 4, { dtype: torch.float64 }).mul(0.5).add(0.25)]);
   });
 });
