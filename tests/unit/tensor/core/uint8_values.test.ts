@@ -76,12 +76,17 @@ function encode(r: unknown): Result {
   return { value: r };
 }
 
+// torch's answers assume the default dtype float32 (true division, float scalars); files share one engine.
 let warn: MockInstance;
+let defaultDtype: ReturnType<typeof torch.get_default_dtype>;
 beforeEach(() => {
   warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+  defaultDtype = torch.get_default_dtype();
+  torch.set_default_dtype(torch.float32);
 });
 afterEach(() => {
   warn.mockRestore();
+  torch.set_default_dtype(defaultDtype);
 });
 
 describe("torch.uint8 as torch 1.13", () => {
