@@ -111,7 +111,8 @@ export function pow(input: TensorLike, exponent: TensorLike): Tensor {
   return record(
     out, "PowBackward1", [a, b],
     (g) => [
-      a.requires_grad ? sumToShape(g.mul(b).mul(a.pow(b.sub(1))), a.shape) : null,
+      // A uint8 exponent in the float result's dtype: b - 1 in uint8 would wrap 0 to 255 (and 0 * 3^255 is NaN).
+      a.requires_grad ? sumToShape(g.mul(b).mul(a.pow((b.dtype === uint8 ? b.to(out.dtype) : b).sub(1))), a.shape) : null,
       // d/db a^b = a^b log a; PyTorch defines it as 0 where a == 0 and b >= 0.
       b.requires_grad ? sumToShape(g.mul(out).mul(a.log()).masked_fill(a.eq(0).logical_and(b.ge(0)), 0), b.shape) : null,
     ],

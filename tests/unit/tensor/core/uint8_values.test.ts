@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { torch, type Tensor } from "../../../../lib/tensor/index";
 import type { NestedArray } from "../../../../lib/tensor/tensor";
+import { gradcheck } from "../../../../lib/grading/gradcheck";
 import { loadFixture } from "./fixtures";
 
 type DTypeName = "float32" | "float64" | "int64" | "uint8" | "bool";
@@ -19,7 +20,10 @@ type Result =
   | { value: unknown }
   | { bits: number; min: number; max: number; dtype: string };
 interface Case { name: string; op: string; args: unknown[]; kwargs: Record<string, unknown>; result: Result; warnings: string[] }
-const fx = loadFixture<{ inputs: Record<string, { values: NestedArray; dtype: DTypeName }>; cases: Case[] }>("uint8.json");
+const fx = loadFixture<{
+  inputs: Record<string, { values: NestedArray; dtype: DTypeName }>; cases: Case[];
+  grads: { pow_uint8_exponent: number[]; mul_div_uint8: number[] };
+}>("uint8.json");
 
 const make = (name: string): Tensor => {
   const i = fx.inputs[name];
@@ -161,6 +165,19 @@ describe("torch.uint8 beyond the fixture's ops", () => {
     const back = u8.float().div(255);
     expect(back.dtype).toBe(torch.float32);
     expect(back.max().item()).toBe(1);
+  });
+
+  it("float leaves get torch's gradients through ops with a uint8 operand; float64 gradcheck", () => {
+    const a = torch.tensor([3, 3], { requires_grad: true });
+    a.pow(torch.tensor([0, 2], { dtype: torch.uint8 })).sum().backward();
+    expect(a.grad!.tolist()).toEqual(fx.grads.pow_uint8_exponent); // x ** 0 has gradient 0, not NaN
+    const w = torch.tensor([1.5, 2], { requires_grad: true });
+    const img = torch.tensor([200, 10], { dtype: torch.uint8 });
+    w.mul(img).div(img.add(1)).sum().backward();
+    w.grad!.tolist().forEach((v, i) => expect(v).toBeCloseTo(fx.grads.mul_div_uint8[i], 6));
+    const e = torch.tensor([0, 1, 2, 3], { dtype: torch.uint8 });
+    const x = torch.tensor([1.5, -0.7, 2.1, 0.9], { dtype: torch.float64, requires_grad: true });
+    expect(gradcheck((t: Tensor) => t.pow(e).mul(e).div(e.add(1)).add(t.mul(e)), [x])).toBe(true);
   });
 
   it("a uint8 tensor cannot require grad, also through a factory", () => {
