@@ -81,6 +81,7 @@ export function noDataPtr(): never {
 const UINT8_MASK_WARNINGS = {
   index: "indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
   masked_fill: "masked_fill_ received a mask with dtype torch.uint8, this behavior is now deprecated,please use a mask with dtype torch.bool instead.",
+  masked_scatter: "masked_scatter_ received a mask with dtype torch.uint8, this behavior is now deprecated,please use a mask with dtype torch.bool instead.",
   masked_select: "masked_select received a mask with dtype torch.uint8, this behavior is now deprecated,please use a mask with dtype torch.bool instead.",
   where: "where received a uint8 condition tensor. This behavior is deprecated and will be removed in a future version of PyTorch. Use a boolean condition instead.",
 } as const;

@@ -36,6 +36,7 @@ function decode(v: unknown): unknown {
   if (isRef(v)) return make(v.slice(1));
   if (v && typeof v === "object" && !Array.isArray(v) && "dtype" in v) return torch[(v as { dtype: DTypeName }).dtype];
   if (Array.isArray(v) && v.length > 0 && v.every(isRef)) return v.map(decode);
+  if (Array.isArray(v) && v.includes(null)) return v.map(decode); // an index tuple: null is a full slice
   return v;
 }
 
@@ -53,8 +54,8 @@ function run(c: Case): unknown {
     return f(...args, ...tail);
   }
   const [self, ...rest] = args as [Tensor, ...unknown[]];
-  const method = c.op === "__getitem__" ? "index" : c.op;
-  return (self as unknown as Record<string, (...a: unknown[]) => unknown>)[method](...rest, ...tail);
+  if (c.op === "__getitem__") return Array.isArray(rest[0]) && (rest[0] as unknown[]).includes(null) ? self.index(...(rest[0] as never[])) : self.index(rest[0] as never);
+  return (self as unknown as Record<string, (...a: unknown[]) => unknown>)[c.op](...rest, ...tail);
 }
 
 function tensorOut(t: Tensor): TensorOut {
