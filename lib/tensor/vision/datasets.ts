@@ -228,3 +228,32 @@ export const FashionMNIST = function FashionMNIST(root: string, ...args: Dataset
   );
 } as unknown as MNISTFactory;
 Object.defineProperty(FashionMNIST, "classes", { value: FASHION_CLASSES, enumerable: true });
+
+/**
+ * The other datasets tutorials reach for. Gradbook ships no copy of them and downloads nothing, so each
+ * raises one clear error (rejected promise) naming what is available instead.
+ */
+function unavailable(name: string, what: string): (...args: unknown[]) => Promise<never> {
+  const fn = () =>
+    Promise.reject(
+      new RuntimeError(
+        `${name} is not available here: ${what} Gradbook ships only the MNIST digits and downloads nothing. ` +
+          "Use datasets.MNIST(root, { train, transform }), utils.data.load_mnist or a TensorDataset of your own tensors.",
+      ),
+    );
+  Object.defineProperty(fn, "name", { value: name });
+  return fn;
+}
+
+export const unavailableDatasets = {
+  CIFAR10: unavailable("CIFAR10", "its images are not shipped with the platform."),
+  CIFAR100: unavailable("CIFAR100", "its images are not shipped with the platform."),
+  KMNIST: unavailable("KMNIST", "its images are not shipped with the platform."),
+  EMNIST: unavailable("EMNIST", "its images are not shipped with the platform."),
+  QMNIST: unavailable("QMNIST", "its images are not shipped with the platform."),
+  SVHN: unavailable("SVHN", "its images are not shipped with the platform."),
+  STL10: unavailable("STL10", "its images are not shipped with the platform."),
+  CelebA: unavailable("CelebA", "its images are not shipped with the platform."),
+  ImageNet: unavailable("ImageNet", "its images are not shipped with the platform."),
+  ImageFolder: unavailable("ImageFolder", "cells cannot read folders of image files (no file system or image decoder in the engine)."),
+};

@@ -8,9 +8,11 @@
  *
  * transforms   the v1 transform classes (./transforms.ts) and transforms.functional (./functional.ts,
  *              F-style: positional arguments in torchvision's order or a trailing options object)
- * datasets     MNIST (the official digits, served by the host), FashionMNIST (raises: no offline data)
+ * datasets     MNIST (the official digits, served by the host); FashionMNIST, CIFAR10/100, ImageFolder, ...
+ *              raise (no offline data)
  * Image        the engine's stand-in for a PIL image (./image.ts), resized as PIL does (./pil_resize.ts)
- * Not here: PIL itself, io / models / ops / utils, other datasets, the v2 transforms, perspective and
+ * utils        make_grid (save_image raises: no files)
+ * Not here: PIL itself, io / models / ops, other datasets, the v2 transforms, perspective and
  * auto-augment (docs/authoring.md). rotate / affine / RandomRotation / RandomAffine: ./geometry.ts;
  * adjust_* and ColorJitter: ./color.ts.
  */
@@ -23,7 +25,8 @@ import * as T from "./transforms";
 import * as VF from "./functional";
 import * as G from "./geometry";
 import * as C from "./color";
-import { MNIST, FashionMNIST, MNISTDataset } from "./datasets";
+import { make_grid, save_image } from "./utils";
+import { MNIST, FashionMNIST, MNISTDataset, unavailableDatasets } from "./datasets";
 import { Image, frombytes, isImage } from "./image";
 
 type Fn = (img: never, ...rest: never[]) => unknown;
@@ -125,7 +128,9 @@ export const transforms = {
   functional,
 };
 
-export const datasets = { MNIST, FashionMNIST, MNISTDataset };
+export const datasets = { MNIST, FashionMNIST, MNISTDataset, ...unavailableDatasets };
 
-export const torchvision = { transforms, datasets, Image, frombytes, isImage, __version__: "0.14.1" };
+export const utils = { make_grid, save_image };
+
+export const torchvision = { transforms, datasets, utils, Image, frombytes, isImage, __version__: "0.14.1" };
 export { Image };

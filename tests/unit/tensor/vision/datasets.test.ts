@@ -91,5 +91,7 @@ describe("datasets.MNIST", () => {
     await expect(datasets.MNIST("data", { split: "test" } as never)).rejects.toThrow(/unexpected keyword argument 'split'/);
     await expect(datasets.FashionMNIST("data", { train: true, download: true })).rejects.toThrow(/FashionMNIST is not available here/);
     expect(datasets.FashionMNIST.classes[9]).toBe("Ankle boot");
+    await expect(datasets.CIFAR10("data", { train: true, download: true })).rejects.toThrow(/^CIFAR10 is not available here: .*Use datasets.MNIST/);
+    await expect(datasets.ImageFolder("data/train")).rejects.toThrow(/ImageFolder is not available here: cells cannot read folders/);
   });
 });

@@ -19,6 +19,7 @@ interface Fx {
   images: { resize: { pipeline: Seeded; inputs: Record<string, Bytes>; cases: { input: string; size: number | number[]; interpolation: string; out_size: [number, number]; bytes: number[] }[] }; gray_pil_to_tensor: FT; rgb_pil_to_tensor: FT; gray: Bytes; rgb: Bytes; gray_to_tensor: FT; rgb_to_tensor: FT; gray_hflip: number[]; rgb_vflip: number[]; gray_crop_outside: Bytes; gray_center_crop: number[]; rgb_pad_reflect: Bytes; gray_pad_fill: number[]; rgb_to_gray: number[]; to_pil_from_float: number[] };
   errors: Record<string, [string, string]>;
   repr: Record<string, string>;
+  grid: Record<string, FT>;
 }
 const fx = fixture<Fx>("vision/transforms.json");
 const { transforms: T, Image } = torchvision;
@@ -322,6 +323,27 @@ describe("errors and reprs", () => {
     expect(String(new T.CenterCrop(5))).toBe(fx.repr.center_crop);
     expect(String(new T.RandomHorizontalFlip())).toBe(fx.repr.hflip);
     expect(String(new T.Grayscale())).toBe(fx.repr.grayscale);
+  });
+});
+
+describe("torchvision.utils.make_grid", () => {
+  const g = fx.grid;
+  const mg = torchvision.utils.make_grid;
+  it("tiles, pads, normalises (over the batch, per image, to a range), lists and a single image", () => {
+    const b = () => tensorOf(g.batch, torch.float32);
+    const rgb = tensorOf(g.rgb, torch.float32);
+    close(mg(b()), g.default, "default");
+    close(mg(b(), 2, 1, { pad_value: 0.5 }), g.nrow2_pad1_value, "nrow2_pad1_value");
+    close(mg(b(), { nrow: 3, normalize: true }), g.normalize, "normalize");
+    close(mg(b(), { normalize: true, value_range: [-1.0, 1.0], scale_each: true }), g.normalize_range_each, "normalize_range_each");
+    close(mg(b(), { normalize: true, scale_each: true, padding: 0 }), g.scale_each, "scale_each");
+    close(mg([rgb.select(0, 0), rgb.select(0, 1), rgb.select(0, 2)], 2), g.list_rgb, "list_rgb");
+    close(mg(rgb.select(0, 0)), g.single, "single");
+    const batch = b();
+    mg(batch, { normalize: true });
+    expect(batch.equal(b()), "normalize works on a copy").toBe(true);
+    expect(() => mg([batch, 3 as never])).toThrow("tensor or list of tensors expected, got a list containing <class 'number'>");
+    expect(() => torchvision.utils.save_image()).toThrow(/save_image is not available here/);
   });
 });
 
