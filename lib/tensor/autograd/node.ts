@@ -80,8 +80,6 @@ export class Node {
    * can never run again) nothing can reach them and they go back to the scratch pool (takeScratch).
    */
   scratch: Storage[] | null = null;
-  /** Called once when the node is released, for private state that is not a Storage (a lent WebAssembly memory). */
-  onRelease: (() => void) | null = null;
   /** Private activation buffers its saved tensors cover (activation_recycling.ts), held until release. */
   held: Storage[] | null;
   private fn: BackwardFn | null;
@@ -208,11 +206,6 @@ export class Node {
     this.freed = true;
     if (this.scratch) for (const buf of this.scratch) releaseScratch(buf);
     this.scratch = null;
-    if (this.onRelease) {
-      const release = this.onRelease;
-      this.onRelease = null;
-      release();
-    }
     if (this.held) dropHolds(this.held);
   }
 

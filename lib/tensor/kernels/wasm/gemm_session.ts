@@ -16,7 +16,7 @@
  * Nothing else may run on the driver while a session is open (callers open one, run their chain
  * and copy out, with no other tensor op in between).
  */
-import { KC, MC, MR, NR, createLocalGemm, driverFor, type BatchRunner, type Gemm } from "./gemm";
+import { KC, MC, MR, NR, driverFor, type BatchRunner, type Gemm } from "./gemm";
 import { BATCH_JOB_WORDS, BATCH_STORE, batchPackedBAt, batchScratchBytes, biasInKernel, skipWord } from "./gemm_batch";
 import { matmulPackFor } from "./matmul_pack";
 import { packerIndex } from "./matmul_simd";
@@ -30,8 +30,6 @@ export interface GemmSession {
   heap(): Float32Array;
   /** Reserves `floats` floats (contents arbitrary) and returns their float address. */
   alloc(floats: number): number;
-  /** The float address the next region would start at: a later session opened with it as `after` leaves this one's regions alone. */
-  top(): number;
   /** Copies src[lo, hi) into a new region; element e of src is then at the returned base + e. */
   stage(src: Float32Array, lo: number, hi: number): number;
   /**
@@ -58,11 +56,9 @@ const align4 = (floats: number) => Math.ceil(floats / 4) * 4;
 /**
  * A session on the driver `gemm` picks for the first shape (a thread pool may split its jobs), or
  * null where one cannot run every shape in module (no exposed memory, shapes outside
- * inModuleShape): the caller then keeps its per-call path. Its regions start at float `after` or
- * above (an earlier session's top() on a lent driver, whose regions are still wanted: opened for
- * the same shapes, both lay out their scratch and job words alike, below it).
+ * inModuleShape): the caller then keeps its per-call path.
  */
-export function openGemmSession(gemm: Gemm | null, shapes: readonly BatchShape[], after = 0): GemmSession | null {
+export function openGemmSession(gemm: Gemm | null, shapes: readonly BatchShape[]): GemmSession | null {
   if (!gemm || shapes.length === 0 || !shapes.every(([count, m, n, k]) => count > 0 && inModuleShape(m, n, k))) return null;
   const [count0, m0, n0, k0] = shapes[0];
   const g = gemm.forBatch ? gemm.forBatch(count0, m0, n0, k0) : driverFor(gemm, m0, n0, k0);
@@ -73,7 +69,7 @@ export function openGemmSession(gemm: Gemm | null, shapes: readonly BatchShape[]
   const maxCount = Math.max(...shapes.map(([count]) => count));
   const jobAt = (runner.threads * scratchBytes) / 4;
   const tabAt = jobAt + align4(BATCH_JOB_WORDS);
-  let top = Math.max(tabAt + align4(3 * maxCount), align4(after));
+  let top = tabAt + align4(3 * maxCount);
   let view = new Float32Array(memory.buffer);
   const heap = (): Float32Array => (view.buffer === memory.buffer ? view : (view = new Float32Array(memory.buffer)));
   const alloc = (floats: number): number => {
@@ -87,7 +83,6 @@ export function openGemmSession(gemm: Gemm | null, shapes: readonly BatchShape[]
     memory,
     heap,
     alloc,
-    top: () => top,
     stage(src, lo, hi) {
       const at = alloc(hi - lo);
       heap().set(src.subarray(lo, hi), at);
@@ -121,55 +116,3 @@ export function openGemmSession(gemm: Gemm | null, shapes: readonly BatchShape[]
     },
   };
 }
-
-/**
- * A private single-thread driver lent to one fused op's node, so that what its forward leaves in
- * module memory is still there for its backward, whatever ran in between: the GELU block
- * (feed_forward_in_module.ts) keeps its hidden activation and GELU's derivative there instead of
- * copying 2 x [rows, dim_feedforward] floats out after the forward and in again for the backward.
- * Nothing but the borrower runs on a lent driver. Its kernels are the engine's single-thread
- * driver's (createLocalGemm): the same bits.
- */
-export interface LentGemm {
-  readonly gemm: Gemm;
-  /** Gives the driver back for the next borrower (only the first call does anything). */
-  release(): void;
-  /** Gives it back too when `owner` (the node) is collected without having been released (a forward whose backward never ran). */
-  ownedBy(owner: object): void;
-}
-
-/**
- * At most this many lent at once (about 6 MB each for the GPT bench's block): a borrower past it
- * takes the longest-lent one, whose `evict` first copies what its borrower kept out of its memory
- * (the copies the borrower would have made otherwise), so lending never fails for want of drivers
- * and the memories stay bounded however many forwards wait for a backward.
- */
-export const LENT_GEMMS_MAX = 4;
-const idleGemms: Gemm[] = [];
-const lentGemms: { release(): void; evict(): void }[] = [];
-const reclaim = typeof FinalizationRegistry === "undefined" ? null : new FinalizationRegistry<() => void>((release) => release());
-
-/** A driver lent until release(), or null (no WebAssembly SIMD). `evict` copies the borrower's state out before the driver is taken back. */
-export function lendGemm(evict: () => void): LentGemm | null {
-  if (lentGemms.length >= LENT_GEMMS_MAX) {
-    const oldest = lentGemms[0];
-    oldest.evict();
-    oldest.release();
-  }
-  const gemm = idleGemms.pop() ?? createLocalGemm();
-  if (!gemm) return null;
-  const token = {};
-  const release = (): void => {
-    const at = lentGemms.indexOf(lease);
-    if (at < 0) return;
-    lentGemms.splice(at, 1);
-    idleGemms.push(gemm);
-    reclaim?.unregister(token);
-  };
-  const lease = { evict, release };
-  lentGemms.push(lease);
-  return { gemm, release, ownedBy: (owner) => reclaim?.register(owner, release, token) };
-}
-
-/** How many drivers are lent now (for tests). */
-export const lentGemmCount = (): number => lentGemms.length;

@@ -22,12 +22,11 @@
  * that the op-by-op path runs them in JS, strided weights): the caller then runs its modules.
  */
 import { differentiateThrough, needsGrad, record } from "../../autograd/function";
-import type { Node } from "../../autograd/node";
 import { takeScratch } from "../../buffer_pool";
 import { float32 } from "../../dtype";
 import { KC, MR, NR } from "../../kernels/wasm/gemm";
 import { kernels } from "../../kernels/registry";
-import { inModuleShape, lendGemm, openGemmSession, type BatchShape, type GemmSession, type LentGemm } from "../../kernels/wasm/gemm_session";
+import { inModuleShape, openGemmSession, type BatchShape, type GemmSession } from "../../kernels/wasm/gemm_session";
 import { MIN_WORK, colsumOn, sumSteps } from "../../kernels/wasm/matmul_simd";
 import { kernelsOnMemory } from "../../kernels/wasm/on_memory";
 import { addFunctions, reluFunctions } from "../../kernels/wasm/elementwise_simd";
@@ -39,13 +38,10 @@ import { contiguousData, emptyForOverwrite } from "../../ops/util";
 import type { Tensor } from "../../tensor";
 
 /**
- * Whether the block runs in module memory, whether a pre-norm and residual join it, and whether a
- * forward that the backward follows keeps its hidden activation and GELU's derivative on a lent
- * driver (gemm_session.ts lendGemm; only on one thread: a thread pool's products stay on the pool)
- * rather than copying them out and in again (benches turn each off to compare in one process), and
- * how many forwards and backwards did, with a pre-norm how many, how many kept them (for tests).
+ * Whether the block runs in module memory, and whether a pre-norm and residual join it (benches turn
+ * them off to compare in one process), and how many forwards and backwards did, with a pre-norm how many (for tests).
  */
-export const feedForwardInModule_ = { enabled: true, preNorm: true, keep: true, forwards: 0, backwards: 0, normForwards: 0, kept: 0 };
+export const feedForwardInModule_ = { enabled: true, preNorm: true, forwards: 0, backwards: 0, normForwards: 0 };
 
 /** Rows per gemm_batch slice of an m x n x k product that fits one job, or 0. */
 function sliceRows(m: number, n: number, k: number): number {
@@ -147,24 +143,7 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
   const plans = plansFor(M, D, F);
   if (!plans) return null;
   const shapes = [plans.l1, plans.l2, plans.dA, plans.dW2, plans.dW1].flatMap(shapesOf);
-  const grad = needsGrad(x, w1, b1, w2, b2, norm?.weight ?? null, norm?.bias ?? null);
-  // The activation's output (dW2's operand; ReLU's gradient mask) and GELU's derivative (dPre = dA * d), which the
-  // backward reads: left in a lent driver's memory (its session starts above them) and only copied out (copyOut) if the
-  // driver is taken back first, or copied out after the forward where none is lent: on a thread pool (forBatch), which
-  // may split the block's products.
-  let a: Float32Array | null = null, d: Float32Array | null = null, node: Node | null = null;
-  let lent: LentGemm | null = grad && feedForwardInModule_.keep && !kernels.gemm.forBatch ? lendGemm(() => copyOut(new Float32Array(lent!.gemm.memory!.buffer))) : null;
-  const copyOut = (h: Float32Array): void => {
-    a = takeScratch(false, M * F) as Float32Array;
-    a.set(h.subarray(aAt, aAt + M * F));
-    if (isGelu) (d = takeScratch(false, M * F) as Float32Array).set(h.subarray(dAt, dAt + M * F));
-    lent = null;
-    if (node) {
-      node.onRelease = null;
-      node.scratch = d ? [a, d] : [a];
-    }
-  };
-  const sess = openGemmSession(lent ? lent.gemm : kernels.gemm, shapes);
+  const sess = openGemmSession(kernels.gemm, shapes);
   const isGelu = activation === "gelu";
   // GELU and layer norm: row_kernels.ts's, split across a thread pool's threads on its memory.
   const rowKernels = sess && rowKernelsOn(sess.memory);
@@ -172,13 +151,11 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
   const sums = sess && colsumOn(sess.memory);
   const ln = sess && norm ? rowKernels : null;
   const add = sess && norm ? addOn(sess.memory) : null;
-  if (!sess || !act || !sums || (norm && (!ln || !add))) {
-    lent?.release();
-    return null;
-  }
+  if (!sess || !act || !sums || (norm && (!ln || !add))) return null;
   feedForwardInModule_.forwards++;
   if (norm) feedForwardInModule_.normForwards++;
 
+  const grad = needsGrad(x, w1, b1, w2, b2, norm?.weight ?? null, norm?.bias ?? null);
   const xd = contiguousData(x) as Float32Array;
   // The products' input: x itself, or layer_norm(x) computed in place (normIn).
   const xAt = norm ? normIn(sess, ln!, xd, norm, M, D) : sess.stage(xd, 0, M * D);
@@ -199,9 +176,10 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
   let h = sess.heap();
   (y._data as Float32Array).set(h.subarray(yAt, yAt + M * D));
   if (!grad) return y;
-  const keptTop = sess.top();
-  if (lent) feedForwardInModule_.kept++;
-  else copyOut(h);
+  // The activation's output (dW2's operand; ReLU's gradient mask) and GELU's derivative (dPre = dA * d) for the backward.
+  const a = takeScratch(false, M * F) as Float32Array, d = isGelu ? (takeScratch(false, M * F) as Float32Array) : null;
+  a.set(h.subarray(aAt, aAt + M * F));
+  if (d) d.set(h.subarray(dAt, dAt + M * F));
 
   // With a pre-norm, x is an input twice: the residual (its gradient is g itself, as add's backward
   // gives) and the norm's input, so autograd sums the two as it does on the module path.
@@ -211,7 +189,7 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
     y, norm ? "ResidualFeedForwardBackward" : "FeedForwardBackward", inputs,
     (g) => {
       const gd = contiguousData(g) as Float32Array;
-      const bs = kernels.gemm && lent ? openGemmSession(lent.gemm, shapes, keptTop) : openGemmSession(kernels.gemm, shapes);
+      const bs = openGemmSession(kernels.gemm, shapes);
       // The backend changed since the forward (selectBackend("ts")): the block's gradients in plain ops.
       if (!bs) return differentiateThrough((...ts) => plain(ts), inputs, g).map((t) => t && t.detach());
       const bsums = colsumOn(bs.memory)!;
@@ -219,7 +197,7 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
       const bln = norm ? bRows! : null;
       feedForwardInModule_.backwards++;
       const gAt = bs.stage(gd, 0, M * D);
-      const aIn = a ? bs.stage(a, 0, M * F) : aAt, dIn = d ? bs.stage(d, 0, M * F) : dAt;
+      const aIn = bs.stage(a, 0, M * F), dIn = d ? bs.stage(d, 0, M * F) : 0;
       // layer_norm(x) again (the same kernel on the same x: the same bits and row statistics) rather than kept from the forward.
       const xIn = norm ? normIn(bs, bln!, contiguousData(x) as Float32Array, norm, M, D) : bs.stage(contiguousData(x) as Float32Array, 0, M * D);
       const w1In = bs.stage(w1._data as Float32Array, w1._offset, w1._offset + F * D) + w1._offset;
@@ -272,11 +250,7 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
     // create_graph: the same block in plain ops, differentiated through.
     (g) => differentiateThrough((...ts) => plain(ts), inputs, g),
   );
-  node = out.grad_fn!;
-  if (lent) {
-    node.onRelease = lent.release;
-    lent.ownedBy(node);
-  } else node.scratch = d ? [a!, d] : [a!];
+  out.grad_fn!.scratch = d ? [a, d] : [a];
   return out;
 }
 

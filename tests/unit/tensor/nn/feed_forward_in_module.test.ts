@@ -11,7 +11,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import { F as nnF, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { driverFor } from "../../../../lib/tensor/kernels/wasm/gemm";
-import { LENT_GEMMS_MAX, lentGemmCount } from "../../../../lib/tensor/kernels/wasm/gemm_session";
 import { feedForwardInModule, feedForwardInModule_ } from "../../../../lib/tensor/nn/functional/feed_forward_in_module";
 import { expectFloat64LayerGradcheck, expectGptLossesUnchanged, expectSameBits, expectSecondDerivativesClose, expectSplitPoolSameBits } from "./in_module_helpers";
 
@@ -19,16 +18,9 @@ const wasm = kernels.gemm !== null;
 
 afterEach(() => {
   feedForwardInModule_.enabled = true;
-  feedForwardInModule_.keep = true;
 });
 
 interface Case { N: number; L: number; D: number; F: number; heads: number }
-
-/** The GPT-sized block's forward with nothing requiring grad. */
-function blockForwardNoGrad(): void {
-  const l1 = new nn.Linear(64, 256), l2 = new nn.Linear(256, 64);
-  expect(feedForwardInModule(torch.randn(1024, 64), l1.weight, l1.bias!, l2.weight, l2.bias!, "gelu")).not.toBeNull();
-}
 
 /** Output and gradients of one encoder layer's forward and backward, and how many blocks ran in module. */
 function run(c: Case, seed: number, opts: Record<string, unknown> = {}, dtype = torch.float32): { values: Float32Array[]; fused: number } {
@@ -134,7 +126,6 @@ describe("feed-forward block in the GEMM module's memory", () => {
     // The op alone, against F.linear / F.gelu, on enough rows that its forward's regions (x, y and three
     // hidden [M, F] regions) alone exceed the GEMM memory as other tests left it.
     torch.manual_seed(8);
-    feedForwardInModule_.keep = false; // on the engine's driver, not a lent one
     const memory = driverFor(kernels.gemm!, 0, 0, 0).memory!;
     const D = 64, F = 256, perRows = 1024 * (3 * F + 2 * D) * 4;
     const M = 1024 * (Math.ceil(memory.buffer.byteLength / perRows) + 1);
@@ -178,80 +169,6 @@ describe("feed-forward block in the GEMM module's memory", () => {
     for (let i = 0; i < usual.length; i++) {
       for (let j = 0; j < usual[i].length; j++) expect(Math.abs(switched[i][j] - usual[i][j])).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(usual[i][j])));
     }
-  });
-
-  /** One GPT-sized block's forward on a fresh input (the op alone), its backward as a closure returning the gradients. */
-  function blockForward(seed: number): (retain?: boolean) => Float32Array[] {
-    torch.manual_seed(seed);
-    const D = 64, F = 256;
-    const x = torch.randn(1024, D, { requires_grad: true });
-    const l1 = new nn.Linear(D, F), l2 = new nn.Linear(F, D);
-    const norm = { weight: torch.randn(D, { requires_grad: true }), bias: torch.randn(D, { requires_grad: true }), eps: 1e-5 };
-    const g = torch.randn(1024, D);
-    const y = feedForwardInModule(x, l1.weight, l1.bias!, l2.weight, l2.bias!, "gelu", norm)!;
-    expect(y).not.toBeNull();
-    const params = [x, norm.weight, norm.bias, l1.weight, l1.bias!, l2.weight, l2.bias!];
-    return (retain = false) => {
-      for (const p of params) p.grad = null;
-      y.backward(g, { retain_graph: retain });
-      return [y, ...params.map((p) => p.grad!)].map((t) => Float32Array.from(t._data as Float32Array));
-    };
-  }
-
-  /**
-   * No driver lent (other files' forwards whose backward never ran may hold some until collected):
-   * as many forwards as drivers take them all (copying the holders' state out), then their backwards give them back.
-   */
-  function drainLent(): void {
-    feedForwardInModule_.keep = true;
-    for (const back of Array.from({ length: LENT_GEMMS_MAX }, (_, i) => blockForward(60 + i))) back();
-    expect(lentGemmCount()).toBe(0);
-  }
-
-  (wasm ? it : it.skip)("kept on a lent driver: other blocks' forwards and backwards in between, backwards in any order, the copies' bits", () => {
-    const seeds = [31, 32, 33];
-    const runAll = (keep: boolean): Float32Array[][] => {
-      drainLent();
-      feedForwardInModule_.keep = keep;
-      const kept0 = feedForwardInModule_.kept;
-      const [b0, b1] = [blockForward(seeds[0]), blockForward(seeds[1])];
-      expect(lentGemmCount()).toBe(keep ? 2 : 0);
-      const inner = blockForward(seeds[2])(); // a whole step on other memory regions between b0's and b1's forward and backward
-      const out = [b0(), inner, b1()];
-      expect(feedForwardInModule_.kept - kept0).toBe(keep ? 3 : 0);
-      expect(lentGemmCount()).toBe(0); // every backward gave its driver back
-      return out;
-    };
-    const copied = runAll(false), kept = runAll(true);
-    for (let i = 0; i < copied.length; i++) expectSameBits(kept[i], copied[i]);
-  });
-
-  (wasm ? it : it.skip)("more forwards waiting for a backward than drivers to lend: the longest-lent are copied out first, every backward keeps the bits", () => {
-    const n = LENT_GEMMS_MAX + 2;
-    const runAll = (keep: boolean): Float32Array[][] => {
-      drainLent();
-      feedForwardInModule_.keep = keep;
-      const kept0 = feedForwardInModule_.kept;
-      const backs = Array.from({ length: n }, (_, i) => blockForward(40 + i));
-      expect(lentGemmCount()).toBe(keep ? LENT_GEMMS_MAX : 0);
-      expect(feedForwardInModule_.kept - kept0).toBe(keep ? n : 0);
-      return backs.map((b) => b());
-    };
-    const copied = runAll(false), kept = runAll(true);
-    for (let i = 0; i < n; i++) expectSameBits(kept[i], copied[i]);
-  });
-
-  (wasm ? it : it.skip)("retain_graph: a second backward from the kept activation gives the first one's bits; a forward without grad lends nothing", () => {
-    drainLent();
-    const back = blockForward(50);
-    expect(lentGemmCount()).toBe(1);
-    const first = back(true);
-    expect(lentGemmCount()).toBe(1); // retained: still lent
-    expectSameBits(back(), first);
-    expect(lentGemmCount()).toBe(0);
-    const kept0 = feedForwardInModule_.kept;
-    torch.no_grad(() => blockForwardNoGrad());
-    expect(feedForwardInModule_.kept).toBe(kept0);
   });
 
   (wasm ? it : it.skip)("split on a thread pool (every job split): the single-thread bits", () => expectSplitPoolSameBits(() => run(cases[0], 13), (r) => r.fused));

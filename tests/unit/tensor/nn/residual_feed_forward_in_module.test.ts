@@ -18,7 +18,6 @@ const wasm = kernels.gemm !== null;
 afterEach(() => {
   feedForwardInModule_.enabled = true;
   feedForwardInModule_.preNorm = true;
-  feedForwardInModule_.keep = true;
 });
 
 interface Case { N: number; L: number; D: number; F: number; heads: number }
@@ -112,7 +111,6 @@ describe("pre-norm residual feed-forward block in the GEMM module's memory", () 
 
   (wasm ? it : it.skip)("larger than the GEMM memory so far (it grows in the forward and backward): the separate ops' bits", () => {
     torch.manual_seed(8);
-    feedForwardInModule_.keep = false; // on the engine's driver, not a lent one
     const memory = driverFor(kernels.gemm!, 0, 0, 0).memory!;
     const D = 64, F = 256, perRows = 1024 * (3 * F + 4 * D) * 4;
     const M = 1024 * (Math.ceil(memory.buffer.byteLength / perRows) + 1);
