@@ -14,7 +14,7 @@
  * - samples are Images (./image.ts), the engine's stand-in for PIL images, which ToTensor and
  *   PILToTensor read;
  * - `data` is uint8 as torchvision's when the engine has uint8 tensors, else float32 holding 0..255;
- *   it is built on first use (60,000 images are 47 MB as bytes).
+ *   it is built on first use (60,000 images are 47 MB as bytes, 188 MB as the engine stores them).
  * The digits are the official MNIST (60,000 training, 10,000 test, in their order), built by
  * scripts/build-mnist.mjs. FashionMNIST's data is not shipped with Gradbook: it raises a clear error.
  */
@@ -110,9 +110,8 @@ export class MNISTDataset extends Dataset<[unknown, unknown]> {
   get data(): Tensor {
     if (this.dataTensor === null) {
       const shape = [this.labels.length, this.rows, this.cols];
-      this.dataTensor = hasUint8()
-        ? torch.from_array(Float32Array.from(this.pixels), shape, { dtype: torch.float32 }).to(torch.uint8)
-        : torch.from_array(Float32Array.from(this.pixels), shape, { dtype: torch.float32 });
+      // The engine stores every non-float64 dtype in a Float32Array (0..255 exactly), so one copy of the bytes.
+      this.dataTensor = torch.from_array(Float32Array.from(this.pixels), shape, { dtype: hasUint8() ? torch.uint8 : torch.float32 });
     }
     return this.dataTensor;
   }

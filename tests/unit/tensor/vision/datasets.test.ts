@@ -41,6 +41,14 @@ describe("datasets.MNIST", () => {
     expect(ds.targets.shape).toEqual([10000]);
     expect(ds.targets.narrow(0, 0, 20).tolist()).toEqual(Array.from(labels.subarray(0, 20)));
     expect(ds.data.shape).toEqual([10000, 28, 28]);
+    const uint8 = (() => {
+      try {
+        return torch.zeros(1, { dtype: torch.uint8 }).dtype;
+      } catch {
+        return null;
+      }
+    })();
+    expect(ds.data.dtype).toBe(uint8 ?? torch.float32);
     expect(ds.data.index(7).reshape(-1).tolist()).toEqual(Array.from(images.subarray(7 * 784, 8 * 784)));
     expect(() => ds.get(10000)).toThrow(/index 10000 is out of bounds/);
   }, 120_000);
