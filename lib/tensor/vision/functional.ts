@@ -490,3 +490,30 @@ export function gaussian_blur(img: ImageLike, kernel_size: number | readonly num
     return x;
   });
 }
+
+/** five_crop(img, size): the four corners and the centre, as torchvision's (tl, tr, bl, br, center). */
+export function five_crop(img: ImageLike, size: number | readonly number[]): ImageLike[] {
+  checkImage(img);
+  const [ch, cw] = pairSize(size, "five_crop");
+  const [, h, w] = get_dimensions(img);
+  if (cw > w || ch > h) throw new ValueError(`Requested crop size (${ch}, ${cw}) is bigger than input size (${h}, ${w})`);
+  return [crop(img, 0, 0, ch, cw), crop(img, 0, w - cw, ch, cw), crop(img, h - ch, 0, ch, cw), crop(img, h - ch, w - cw, ch, cw), center_crop(img, [ch, cw])];
+}
+
+/** ten_crop(img, size, vertical_flip=False): five_crop of the image and of its (horizontal or vertical) flip. */
+export function ten_crop(img: ImageLike, size: number | readonly number[], vertical_flip = false): ImageLike[] {
+  checkImage(img);
+  return [...five_crop(img, size), ...five_crop(vertical_flip ? vflip(img) : hflip(img), size)];
+}
+
+/** invert(img): max - img (1.0 for floats, 255 for uint8). */
+export function invert(img: ImageLike): ImageLike {
+  checkImage(img);
+  return viaTensor(img, (t) => {
+    assertImageTensor(t);
+    const c = get_dimensions(t)[0];
+    if (c !== 1 && c !== 3) throw new TypeError_(`Input image tensor permitted channel values are [1, 3], but found ${c}`);
+    if (isImage(img)) return t.neg().add(255);
+    return t.is_floating_point() ? t.neg().add(1.0) : t.neg().add(maxValue(t.dtype)).to(t.dtype);
+  });
+}

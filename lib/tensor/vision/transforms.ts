@@ -622,3 +622,60 @@ export class GaussianBlur extends Module {
     return VF.gaussian_blur(img, this.kernel_size, [sigma, sigma]);
   }
 }
+
+/** FiveCrop(size): [tl, tr, bl, br, center] (torchvision returns a tuple). */
+export class FiveCrop extends Module {
+  static override readonly __name__ = "FiveCrop";
+  size: [number, number];
+  constructor(size: number | readonly number[]) {
+    super();
+    this.size = setupSize(size, "Please provide only two dimensions (h, w) for size.");
+  }
+
+  override forward(img: ImageLike): ImageLike[] {
+    return VF.five_crop(img, this.size);
+  }
+
+  override toString(): string {
+    return `FiveCrop(size=${pyInts(this.size)})`;
+  }
+}
+
+/** TenCrop(size, vertical_flip=False): the five crops of the image and of its flip. */
+export class TenCrop extends Module {
+  static override readonly __name__ = "TenCrop";
+  size: [number, number];
+  vertical_flip: boolean;
+  constructor(...args: PyArgs<[size: number | number[], vertical_flip?: boolean], { size?: number | number[]; vertical_flip?: boolean }>) {
+    super();
+    const a = parseArgsRequired<{ size: number | number[]; vertical_flip: boolean }>("TenCrop", ["size", "vertical_flip"], 1, args);
+    this.size = setupSize(a.size, "Please provide only two dimensions (h, w) for size.");
+    this.vertical_flip = a.vertical_flip ?? false;
+  }
+
+  override forward(img: ImageLike): ImageLike[] {
+    return VF.ten_crop(img, this.size, this.vertical_flip);
+  }
+
+  override toString(): string {
+    return `TenCrop(size=${pyInts(this.size)}, vertical_flip=${this.vertical_flip ? "True" : "False"})`;
+  }
+}
+
+/** RandomInvert(p=0.5): `torch.rand(1).item() < p` decides. */
+export class RandomInvert extends Module {
+  static override readonly __name__ = "RandomInvert";
+  p: number;
+  constructor(...args: PyArgs<[p?: number], { p?: number }>) {
+    super();
+    this.p = checkP(parseArgs<{ p: number }>("RandomInvert", ["p"], args).p, "RandomInvert");
+  }
+
+  override forward(img: ImageLike): ImageLike {
+    return coin(this.p) ? VF.invert(img) : img;
+  }
+
+  override toString(): string {
+    return `RandomInvert(p=${this.p})`;
+  }
+}

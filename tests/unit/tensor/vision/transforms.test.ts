@@ -16,7 +16,7 @@ interface Fx {
   functional: Record<string, FT>;
   random: Record<string, Seeded>;
   uint8: Record<string, FT>;
-  images: { resize: { pipeline: Seeded; inputs: Record<string, Bytes>; cases: { input: string; size: number | number[]; interpolation: string; out_size: [number, number]; bytes: number[] }[] }; gray_pil_to_tensor: FT; rgb_pil_to_tensor: FT; gray: Bytes; rgb: Bytes; gray_to_tensor: FT; rgb_to_tensor: FT; gray_hflip: number[]; rgb_vflip: number[]; gray_crop_outside: Bytes; gray_center_crop: number[]; rgb_pad_reflect: Bytes; gray_pad_fill: number[]; rgb_to_gray: number[]; to_pil_from_float: number[] };
+  images: { resize: { pipeline: Seeded; inputs: Record<string, Bytes>; cases: { input: string; size: number | number[]; interpolation: string; out_size: [number, number]; bytes: number[] }[] }; gray_pil_to_tensor: FT; rgb_pil_to_tensor: FT; gray: Bytes; rgb: Bytes; gray_to_tensor: FT; rgb_to_tensor: FT; gray_hflip: number[]; rgb_vflip: number[]; gray_crop_outside: Bytes; gray_center_crop: number[]; gray_invert: number[]; rgb_pad_reflect: Bytes; gray_pad_fill: number[]; rgb_to_gray: number[]; to_pil_from_float: number[] };
   errors: Record<string, [string, string]>;
   repr: Record<string, string>;
   grid: Record<string, FT>;
@@ -76,6 +76,10 @@ describe("transforms.functional (tensor images)", () => {
     saturation: (i) => TF.adjust_saturation(i, 1.8),
     hue: (i) => TF.adjust_hue(i, 0.2),
     hue_negative: (i) => TF.adjust_hue(i, -0.45),
+    invert: (i) => TF.invert(i),
+    five_crop: (i) => torch.stack(new T.FiveCrop([4, 5])(i) as Tensor[]),
+    ten_crop: (i) => torch.stack(new T.TenCrop(6)(i) as Tensor[]),
+    ten_crop_vertical: (i) => torch.stack(TF.ten_crop(i, [3, 7], { vertical_flip: true }) as Tensor[]),
     rotate_30: (i) => TF.rotate(i, 30.0),
     rotate_45_bilinear_fill: (i) => TF.rotate(i, -45.0, BL, { fill: [0.5, 0.25, 1.0] }),
     rotate_20_expand_center: (i) => TF.rotate(i, 20.0, { expand: true, fill: 0.3 }),
@@ -132,6 +136,7 @@ const randomTransforms: Record<string, () => (img: Tensor) => unknown> = {
   affine_degrees_only: () => new T.RandomAffine([-30, 30], { shear: 10 }),
   color_jitter: () => new T.ColorJitter(0.4, 0.4, 0.4, 0.1),
   color_jitter_ranges: () => new T.ColorJitter({ brightness: [0.5, 1.5], hue: [-0.2, 0.3] }),
+  invert: () => new T.RandomInvert(0.4),
   pipeline: () =>
     new T.Compose([
       new T.RandomResizedCrop(8, { scale: [0.5, 1.0] }),
@@ -181,6 +186,7 @@ describe("Images (the engine's PIL stand-in)", () => {
     expect(c.size).toEqual(im.gray_crop_outside.size);
     expect(bytes(c)).toEqual(im.gray_crop_outside.bytes);
     expect(bytes(TF.center_crop(gray(), 3))).toEqual(im.gray_center_crop);
+    expect(bytes(TF.invert(gray()))).toEqual(im.gray_invert);
     const p = TF.pad(rgb(), [1, 2], { padding_mode: "reflect" }) as InstanceType<typeof Image>;
     expect([p.size, p.mode]).toEqual([im.rgb_pad_reflect.size, "RGB"]);
     expect(bytes(p)).toEqual(im.rgb_pad_reflect.bytes);
@@ -281,6 +287,7 @@ describe("uint8 images", () => {
     const hueOff = (hue.reshape(-1).tolist() as number[]).filter((v, i) => v !== u.hue.data[i]).length;
     expect(hueOff, "hue: values one level off").toBeLessThanOrEqual(8);
     exact(TF.adjust_contrast(u8(), 1.5), u.contrast, "contrast");
+    exact(TF.invert(u8()), u.invert, "invert");
   });
 });
 
