@@ -175,7 +175,7 @@ describe("torch.uint8 beyond the fixture's ops", () => {
     const w = torch.tensor([1.5, 2], { requires_grad: true });
     const img = torch.tensor([200, 10], { dtype: torch.uint8 });
     w.mul(img).div(img.add(1)).sum().backward();
-    w.grad!.tolist().forEach((v, i) => expect(v).toBeCloseTo(fx.grads.mul_div_uint8[i], 6));
+    (w.grad!.tolist() as number[]).forEach((v, i) => expect(v).toBeCloseTo(fx.grads.mul_div_uint8[i], 6));
     const e = torch.tensor([0, 1, 2, 3], { dtype: torch.uint8 });
     const x = torch.tensor([1.5, -0.7, 2.1, 0.9], { dtype: torch.float64, requires_grad: true });
     expect(gradcheck((t: Tensor) => t.pow(e).mul(e).div(e.add(1)).add(t.mul(e)), [x])).toBe(true);
