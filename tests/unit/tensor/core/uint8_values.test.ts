@@ -23,6 +23,7 @@ interface Case { name: string; op: string; args: unknown[]; kwargs: Record<strin
 const fx = loadFixture<{
   inputs: Record<string, { values: NestedArray; dtype: DTypeName }>; cases: Case[];
   grads: { pow_uint8_exponent: number[]; mul_div_uint8: number[] };
+  snippets: Record<"quant_q" | "quant_deq" | "image_u8" | "image_back", TensorOut>;
 }>("uint8.json");
 
 const make = (name: string): Tensor => {
@@ -179,6 +180,21 @@ describe("torch.uint8 beyond the fixture's ops", () => {
     const e = torch.tensor([0, 1, 2, 3], { dtype: torch.uint8 });
     const x = torch.tensor([1.5, -0.7, 2.1, 0.9], { dtype: torch.float64, requires_grad: true });
     expect(gradcheck((t: Tensor) => t.pow(e).mul(e).div(e.add(1)).add(t.mul(e)), [x])).toBe(true);
+  });
+
+  it("tutorial chains: manual quantization to uint8 and back, an image to uint8 and back", () => {
+    const s = fx.snippets;
+    const close = (t: Tensor, want: TensorOut) => {
+      expect([t.dtype.name, [...t.shape]]).toEqual([want.dtype, want.shape]);
+      (t.reshape([-1]).tolist() as number[]).forEach((v, i) => expect(v).toBeCloseTo(want.data![i], 6));
+    };
+    const x = torch.tensor([-1.0, -0.25, 0.0, 0.3, 0.77, 1.2]);
+    const q = torch.clamp(torch.round(x.div(0.01)).add(100), 0, 255).to(torch.uint8);
+    close(q, s.quant_q);
+    close(q.float().sub(100).mul(0.01), s.quant_deq);
+    const u8 = torch.tensor([[0.0, 0.2], [0.5, 1.0]]).mul(255).round().byte();
+    close(u8, s.image_u8);
+    close(u8.float().div(255), s.image_back);
   });
 
   it("a uint8 tensor cannot require grad, also through a factory", () => {
