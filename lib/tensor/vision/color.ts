@@ -7,7 +7,8 @@
 import { torchCore as torch } from "../torch";
 import { Module } from "../nn/module";
 import type { Tensor } from "../tensor";
-import { parseArgs, type PyArgs } from "../args";
+import { parseArgs, parseArgsRequired, type PyArgs } from "../args";
+import { functional as NF } from "../nn/functional/index";
 import { TypeError_, ValueError } from "../errors";
 import * as VF from "./functional";
 import type { ImageLike } from "./functional";
@@ -110,6 +111,116 @@ export function adjust_hue(img: ImageLike, hue_factor: number): ImageLike {
     const out = hsv2rgb(shifted);
     return isByte ? out.mul(255.0).to(t.dtype) : out;
   });
+}
+
+/** adjust_sharpness(img, factor): a blend with the image smoothed by [[1,1,1],[1,5,1],[1,1,1]] / 13 inside a 1-pixel border. */
+export function adjust_sharpness(img: ImageLike, sharpness_factor: number): ImageLike {
+  if (sharpness_factor < 0) throw new ValueError(`sharpness_factor (${sharpness_factor}) is not non-negative.`);
+  return onImage(img, (t) => {
+    checkChannels(t, [1, 3]);
+    const n = t.dim();
+    const [h, w] = [t.shape[n - 2], t.shape[n - 1]];
+    if (h <= 2 || w <= 2) return t;
+    const dtype = t.is_floating_point() ? t.dtype : torch.float32;
+    const c = t.shape[n - 3];
+    const kernel = torch.tensor([1, 1, 1, 1, 5, 1, 1, 1, 1], { dtype }).div(13).view(1, 1, 3, 3).expand(c, 1, 3, 3);
+    const squeeze = n < 4;
+    let x = squeeze ? t.unsqueeze(0) : t;
+    const cast = x.dtype !== dtype;
+    if (cast) x = x.to(dtype);
+    let smooth = NF.conv2d(x, kernel, null, 1, 0, 1, c);
+    if (squeeze) smooth = smooth.squeeze(0);
+    if (cast) smooth = torch.round(smooth).to(t.dtype);
+    const degenerate = t.clone();
+    degenerate.narrow(n - 2, 1, h - 2).narrow(n - 1, 1, w - 2).copy_(smooth);
+    return blend(t, degenerate, sharpness_factor);
+  });
+}
+
+/** autocontrast(img): each channel stretched to the full range (a flat channel is left as it is). */
+export function autocontrast(img: ImageLike): ImageLike {
+  return onImage(img, (t) => {
+    if (t.dim() < 3) throw new TypeError_(`Input image tensor should have at least 3 dimensions, but found ${t.dim()}`);
+    checkChannels(t, [1, 3]);
+    const bound = t.is_floating_point() ? 1.0 : 255.0;
+    const dtype = t.is_floating_point() ? t.dtype : torch.float32;
+    let minimum = torch.amin(t, [-2, -1], true).to(dtype);
+    const maximum = torch.amax(t, [-2, -1], true).to(dtype);
+    let scale = torch.full([], bound, { dtype }).div(maximum.sub(minimum));
+    const flat = torch.isfinite(scale).logical_not();
+    minimum = torch.where(flat, torch.zeros_like(minimum), minimum);
+    scale = torch.where(flat, torch.ones_like(scale), scale);
+    return t.sub(minimum).mul(scale).clamp(0, bound).to(t.dtype);
+  });
+}
+
+/** solarize(img, threshold): pixels at or above threshold inverted (threshold in the image's own units: 0..255 for an Image). */
+export function solarize(img: ImageLike, threshold: number): ImageLike {
+  if (isImage(img)) {
+    const t = VF.pil_to_float(img);
+    return VF.float_to_pil(torch.where(t.ge(threshold), t.neg().add(255), t), img.mode);
+  }
+  if (img.dim() < 3) throw new TypeError_(`Input image tensor should have at least 3 dimensions, but found ${img.dim()}`);
+  checkChannels(img, [1, 3]);
+  if (threshold > (img.is_floating_point() ? 1 : 255)) throw new TypeError_("Threshold should be less than bound of img.");
+  return torch.where(img.ge(threshold), VF.invert(img) as Tensor, img);
+}
+
+/** A transform applied when torch.rand(1).item() < p, as torchvision's Random* colour transforms. */
+abstract class RandomColour extends Module {
+  p: number;
+  constructor(p: number | undefined) {
+    super();
+    this.p = p ?? 0.5;
+  }
+
+  abstract apply(img: ImageLike): ImageLike;
+
+  override forward(img: ImageLike): ImageLike {
+    return (torch.rand(1).item() as number) < this.p ? this.apply(img) : img;
+  }
+}
+
+/** RandomAdjustSharpness(sharpness_factor, p=0.5). */
+export class RandomAdjustSharpness extends RandomColour {
+  static override readonly __name__ = "RandomAdjustSharpness";
+  sharpness_factor: number;
+  constructor(...args: PyArgs<[sharpness_factor: number, p?: number], { sharpness_factor?: number; p?: number }>) {
+    const a = parseArgsRequired<{ sharpness_factor: number; p: number }>("RandomAdjustSharpness", ["sharpness_factor", "p"], 1, args);
+    super(a.p);
+    this.sharpness_factor = a.sharpness_factor as number;
+  }
+
+  apply(img: ImageLike): ImageLike {
+    return adjust_sharpness(img, this.sharpness_factor);
+  }
+}
+
+/** RandomAutocontrast(p=0.5). */
+export class RandomAutocontrast extends RandomColour {
+  static override readonly __name__ = "RandomAutocontrast";
+  constructor(...args: PyArgs<[p?: number], { p?: number }>) {
+    super(parseArgs<{ p: number }>("RandomAutocontrast", ["p"], args).p);
+  }
+
+  apply(img: ImageLike): ImageLike {
+    return autocontrast(img);
+  }
+}
+
+/** RandomSolarize(threshold, p=0.5). */
+export class RandomSolarize extends RandomColour {
+  static override readonly __name__ = "RandomSolarize";
+  threshold: number;
+  constructor(...args: PyArgs<[threshold: number, p?: number], { threshold?: number; p?: number }>) {
+    const a = parseArgsRequired<{ threshold: number; p: number }>("RandomSolarize", ["threshold", "p"], 1, args);
+    super(a.p);
+    this.threshold = a.threshold as number;
+  }
+
+  apply(img: ImageLike): ImageLike {
+    return solarize(img, this.threshold);
+  }
 }
 
 /** torchvision's ColorJitter._check_input: a number n is (center - n, center + n); null when it changes nothing. */

@@ -77,6 +77,9 @@ describe("transforms.functional (tensor images)", () => {
     hue: (i) => TF.adjust_hue(i, 0.2),
     hue_negative: (i) => TF.adjust_hue(i, -0.45),
     invert: (i) => TF.invert(i),
+    sharpness: (i) => TF.adjust_sharpness(i, 2.5),
+    autocontrast: (i) => TF.autocontrast(i.mul(0.5).add(0.2)),
+    solarize: (i) => TF.solarize(i, 0.6),
     five_crop: (i) => torch.stack(new T.FiveCrop([4, 5])(i) as Tensor[]),
     ten_crop: (i) => torch.stack(new T.TenCrop(6)(i) as Tensor[]),
     ten_crop_vertical: (i) => torch.stack(TF.ten_crop(i, [3, 7], { vertical_flip: true }) as Tensor[]),
@@ -137,6 +140,9 @@ const randomTransforms: Record<string, () => (img: Tensor) => unknown> = {
   color_jitter: () => new T.ColorJitter(0.4, 0.4, 0.4, 0.1),
   color_jitter_ranges: () => new T.ColorJitter({ brightness: [0.5, 1.5], hue: [-0.2, 0.3] }),
   invert: () => new T.RandomInvert(0.4),
+  sharpness: () => new T.RandomAdjustSharpness(3.0, { p: 0.6 }),
+  autocontrast: () => new T.RandomAutocontrast(),
+  solarize: () => new T.RandomSolarize(0.3, 0.7),
   pipeline: () =>
     new T.Compose([
       new T.RandomResizedCrop(8, { scale: [0.5, 1.0] }),
@@ -288,6 +294,9 @@ describe("uint8 images", () => {
     expect(hueOff, "hue: values one level off").toBeLessThanOrEqual(8);
     exact(TF.adjust_contrast(u8(), 1.5), u.contrast, "contrast");
     exact(TF.invert(u8()), u.invert, "invert");
+    exact(TF.adjust_sharpness(u8(), 0.4), u.sharpness, "sharpness");
+    exact(TF.autocontrast(u8()), u.autocontrast, "autocontrast");
+    exact(TF.solarize(u8(), 100), u.solarize, "solarize");
   });
 });
 
