@@ -9,7 +9,7 @@
  * questions of a CPU strided tensor (is_cpu, get_device() = -1, is_sparse / is_quantized /
  * is_meta = false), is_signed, is_same_size, legacy new(...), new_empty_strided, resize_ / resize_as_.
  */
-import { allocStorage, bool, float64 } from "../dtype";
+import { allocStorage, bool, float64, uint8 } from "../dtype";
 import { RuntimeError } from "../errors";
 import { applyOp } from "../ops/inplace_extra";
 import { nextafter } from "../ops/nextafter";
@@ -153,7 +153,7 @@ const methods: Record<string, AnyFn> = {
     return this.resize_([...other.shape]);
   },
   is_signed(this: Tensor) {
-    return this.dtype !== bool;
+    return this.dtype !== bool && this.dtype !== uint8; // unsigned: bool and uint8
   },
   is_same_size(this: Tensor, other: Tensor) {
     return this.shape.length === other.shape.length && this.shape.every((s, i) => s === other.shape[i]);
