@@ -121,6 +121,7 @@ export function default_collate(samples: unknown[]): unknown {
 }
 
 export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
+  /** A Dataset, an array of samples, an IterableDataset, or a tensor (its rows are the samples, as torch's DataLoader(t)). */
   readonly dataset: DatasetLike<T>;
   /** null when batching is off (batch_size=null, or a batch_sampler given). */
   readonly batch_size: number | null;
@@ -144,14 +145,14 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
    * new DataLoader(dataset, { batch_size: 1, shuffle: false, drop_last: false }), or
    * (dataset, batch_size, shuffle), or (dataset, batch_size, { shuffle, drop_last, sampler, ... }).
    */
-  constructor(dataset: DatasetLike<T>, ...args: PyArgs<[batch_size?: number | null, shuffle?: boolean], DataLoaderOptions<T, B>>) {
+  constructor(dataset: DatasetLike<T> | Tensor, ...args: PyArgs<[batch_size?: number | null, shuffle?: boolean], DataLoaderOptions<T, B>>) {
     const positional = ["batch_size", "shuffle", "sampler", "batch_sampler", "num_workers", "collate_fn", "pin_memory", "drop_last", "timeout", "worker_init_fn", "multiprocessing_context", "generator"] as const;
     const o = parseArgs<DataLoaderOptions<T, B>>("DataLoader", [...positional, "prefetch_factor", "persistent_workers", "pin_memory_device"], args);
     if (args.filter((a) => !isOptions(a)).length > positional.length) {
       throw new TypeError_(`DataLoader.__init__() takes from 2 to ${positional.length + 1} positional arguments but ${args.length + 1} were given`);
     }
     this.iterable = dataset instanceof IterableDataset;
-    if (!dataset || (!this.iterable && typeof (dataset as { __len__?: unknown }).__len__ !== "function" && !Array.isArray(dataset))) {
+    if (!dataset || (!this.iterable && typeof (dataset as { __len__?: unknown }).__len__ !== "function" && !Array.isArray(dataset) && !(dataset instanceof Tensor))) {
       throw new TypeError_("DataLoader: dataset must be a Dataset (with __len__ and __getitem__), an IterableDataset or an array of samples");
     }
     const num_workers = o.num_workers ?? 0;
@@ -190,7 +191,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
       sampler = shuffle ? new RandomSampler(dataset as DatasetLike<unknown> & ({ __len__(): number } | readonly unknown[]), { generator: o.generator ?? null }) : new SequentialSampler(dataset as readonly unknown[]);
     }
     if (batch_size !== null && batch_sampler === null && sampler !== null) batch_sampler = new BatchSampler(sampler, batch_size, drop_last);
-    this.dataset = dataset;
+    this.dataset = dataset as DatasetLike<T>;
     this.batch_size = batch_size;
     this.shuffle = shuffle;
     this.drop_last = drop_last;

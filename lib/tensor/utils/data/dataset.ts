@@ -47,6 +47,8 @@ export function datasetLength(ds: DatasetLike): number {
 }
 
 export function datasetItem<T>(ds: DatasetLike<T>, i: number): T {
+  // A tensor as a dataset (DataLoader(t)): its items are its rows, t[i], as in Python
+  if ((ds as unknown) instanceof Tensor) return (ds as unknown as Tensor).select(0, i) as unknown as T;
   return Array.isArray(ds) ? (ds as readonly T[])[i] : (ds as Dataset<T>).__getitem__(i);
 }
 

@@ -22,6 +22,11 @@ export type Sized = readonly unknown[] | { __len__(): number };
 /** Python's len(): an array's length or `__len__()`, else its TypeError. */
 export function sizedLength(x: unknown): number {
   if (Array.isArray(x)) return x.length;
+  // A tensor as a dataset (DataLoader(t)): its length is dim 0's, as Python's len(t)
+  if (x instanceof Tensor) {
+    if (x.dim() === 0) throw new TypeError_("len() of a 0-d tensor");
+    return x.shape[0];
+  }
   const len = (x as { __len__?: unknown } | null)?.__len__;
   if (typeof len === "function") return (len as () => number).call(x);
   const name = (x as object | null)?.constructor?.name ?? typeof x;

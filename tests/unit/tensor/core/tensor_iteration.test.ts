@@ -25,6 +25,7 @@ const ref = loadFixture<{
   };
   tensor_of_tensors: Record<string, { error: Err; value: Flat | null; dtype: string | null }>;
   cosine_saved: Record<string, { name: string; y: Flat; error: Err; grad: Flat | null }> & { "broadcast dim=0": Flat; "tiny norm": { y: Flat; grad: Flat } };
+  dataloader: { len: number; batches: Flat[]; shuffled: Flat[]; unbatched: Flat[]; zero_d: Err };
 }>("tensor_iteration.json");
 const it_ = ref.iteration;
 
@@ -188,6 +189,24 @@ describe("what a tensor being iterable must not change", () => {
       expect(want![0]).toBe("TypeError");
       expect(() => ops[name](t6 as unknown as Tensor[]), name).toThrowError(want![1]);
     }
+  });
+
+  it("DataLoader(t): a tensor is a map-style dataset (len = dim 0, items = rows), batches as torch", () => {
+    const { DataLoader } = torch.utils.data;
+    const t = torch.arange(10, { dtype: torch.float32 }).reshape(5, 2);
+    const want = ref.dataloader;
+    const loader = new DataLoader(t, { batch_size: 2 });
+    expect(loader.dataset).toBe(t);
+    expect(loader.__len__()).toBe(want.len);
+    const batches = [...loader] as Tensor[];
+    expect(batches).toHaveLength(want.batches.length);
+    batches.forEach((b, i) => expectFlat(b, want.batches[i], `batch ${i}`));
+    const g = new torch.Generator().manual_seed(0);
+    const shuffled = [...new DataLoader(t, { batch_size: 2, shuffle: true, generator: g })] as Tensor[];
+    shuffled.forEach((b, i) => expectFlat(b, want.shuffled[i], `shuffled batch ${i}`));
+    const rows = [...new DataLoader(t, { batch_size: null })] as Tensor[];
+    rows.forEach((b, i) => expectFlat(b, want.unbatched[i], `row ${i}`));
+    expect(() => [...new DataLoader(torch.tensor(1.0))]).toThrowError(want.zero_d![1]);
   });
 
   it.each(Object.keys(ref.tensor_of_tensors))("torch.tensor(list holding tensors): %s as torch", (name) => {
