@@ -174,10 +174,10 @@ abstract class RandomColour extends Module {
     this.p = p ?? 0.5;
   }
 
-  abstract apply(img: ImageLike): ImageLike;
+  abstract transform(img: ImageLike): ImageLike;
 
   override forward(img: ImageLike): ImageLike {
-    return (torch.rand(1).item() as number) < this.p ? this.apply(img) : img;
+    return (torch.rand(1).item() as number) < this.p ? this.transform(img) : img;
   }
 }
 
@@ -191,7 +191,7 @@ export class RandomAdjustSharpness extends RandomColour {
     this.sharpness_factor = a.sharpness_factor as number;
   }
 
-  apply(img: ImageLike): ImageLike {
+  transform(img: ImageLike): ImageLike {
     return adjust_sharpness(img, this.sharpness_factor);
   }
 }
@@ -203,7 +203,7 @@ export class RandomAutocontrast extends RandomColour {
     super(parseArgs<{ p: number }>("RandomAutocontrast", ["p"], args).p);
   }
 
-  apply(img: ImageLike): ImageLike {
+  transform(img: ImageLike): ImageLike {
     return autocontrast(img);
   }
 }
@@ -218,7 +218,7 @@ export class RandomSolarize extends RandomColour {
     this.threshold = a.threshold as number;
   }
 
-  apply(img: ImageLike): ImageLike {
+  transform(img: ImageLike): ImageLike {
     return solarize(img, this.threshold);
   }
 }
