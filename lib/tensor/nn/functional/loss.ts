@@ -9,7 +9,7 @@
 import { parseArgs, type PyArgs } from "../../args";
 import { needsGrad, record } from "../../autograd/function";
 import { releaseScratch, takeScratch } from "../../buffer_pool";
-import { int64, type DType, type Storage } from "../../dtype";
+import { int64, uint8, type DType, type Storage } from "../../dtype";
 import { RuntimeError, ValueError } from "../../errors";
 import { kernels } from "../../kernels/registry";
 import { createCrossEntropySimd } from "../../kernels/wasm/cross_entropy_simd";
@@ -197,6 +197,7 @@ function regressionLoss(fn: string, node: string, input: Tensor, target: Tensor,
 
 /** F.mse_loss(input, target, { reduction }) */
 export function mse_loss(input: Tensor, target: Tensor, ...args: RegressionLossArgs): Tensor {
+  if (input instanceof Tensor && input.dtype === uint8) throw new RuntimeError(`"mse_cpu" not implemented for 'Byte'`); // as torch 1.13
   return regressionLoss("mse_loss", "MseLossBackward0", input, target, args, false);
 }
 
@@ -608,6 +609,8 @@ export function cross_entropy(input: Tensor, target: Tensor, ...args: CrossEntro
   const fn = "cross_entropy";
   checkTensor(input, fn);
   checkTensor(target, fn, "target");
+  // torch 1.13: uint8 logits reach log_softmax, which has no uint8 kernel.
+  if (input.dtype === uint8) throw new RuntimeError(`"log_softmax${input.dim() <= 2 ? "_lastdim" : ""}_kernel_impl" not implemented for 'Byte'`);
   const a = parseCrossEntropy(fn, args);
   const reduction = checkReduction(a.reduction);
   const label_smoothing = a.label_smoothing ?? 0;
