@@ -50,7 +50,7 @@ import { installSpecialFunctionMethods } from "./api/special_functions";
 import { installComplexMethods } from "./complex";
 import { UnsupportedDType } from "./dtype_unsupported";
 import { bernoulliTensor_ } from "./ops/random_fills";
-import { legacyDefault } from "./ops/legacy_constructors";
+import { legacyConstructorDtype, legacyDefault } from "./ops/legacy_constructors";
 import { inferenceState } from "./inference_state";
 import { warnNonLeafGradAccess } from "./autograd/grad_access_warning";
 import { contiguousStrides, isContiguous, normalizeDim, numelOf, shapeFromArgs } from "./shape";
@@ -411,7 +411,10 @@ export class Tensor {
   type(dtype: DType | string): Tensor;
   type(dtype?: DType | string): Tensor | string {
     if (dtype === undefined) return dtypeInfo.typeName(this.dtype);
-    return copy.to(this, typeof dtype === "string" ? dtypeInfo.dtypeOfTypeName(dtype) : dtype);
+    // x.type(torch.LongTensor): the legacy constructor stands for its dtype, as the class in PyTorch.
+    const target = typeof dtype === "string" ? dtypeInfo.dtypeOfTypeName(dtype) : legacyConstructorDtype(dtype) ?? dtype;
+    if (!isDType(target)) throw new TypeError_(`type(): expected a dtype, a type name such as "torch.FloatTensor" or a legacy type such as torch.FloatTensor, got ${String(dtype)}`);
+    return copy.to(this, target);
   }
   float(): Tensor {
     return copy.to(this, float32);

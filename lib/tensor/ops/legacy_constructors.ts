@@ -28,7 +28,16 @@ export function legacyTensor(dtype: DType, args: readonly unknown[]): Tensor {
 }
 
 type Legacy = { (data: NestedArray): Tensor; (...sizes: number[]): Tensor };
-const make = (dtype: () => DType): Legacy => ((...args: unknown[]) => legacyTensor(dtype(), args)) as Legacy;
+/** Each constructor's dtype, so x.type(torch.LongTensor) converts as in PyTorch (the class names its type). */
+const dtypeOfConstructor = new WeakMap<object, () => DType>();
+const make = (dtype: () => DType): Legacy => {
+  const f = ((...args: unknown[]) => legacyTensor(dtype(), args)) as Legacy;
+  dtypeOfConstructor.set(f, dtype);
+  return f;
+};
+
+/** The dtype of torch.FloatTensor / ... given as a value (x.type(torch.ByteTensor)); undefined for anything else. */
+export const legacyConstructorDtype = (f: unknown): DType | undefined => (typeof f === "function" ? dtypeOfConstructor.get(f)?.() : undefined);
 
 /** torch.FloatTensor / DoubleTensor / LongTensor / ByteTensor / BoolTensor, called like functions (`torch.LongTensor([1, 2])`). */
 export const legacyConstructors = {

@@ -36,6 +36,7 @@ const isRef = (v: unknown): v is string => typeof v === "string" && v.startsWith
 function decode(v: unknown): unknown {
   if (isRef(v)) return make(v.slice(1));
   if (v && typeof v === "object" && !Array.isArray(v) && "dtype" in v) return torch[(v as { dtype: DTypeName }).dtype];
+  if (v && typeof v === "object" && !Array.isArray(v) && "legacy" in v) return (torch as unknown as Record<string, unknown>)[(v as { legacy: string }).legacy];
   if (Array.isArray(v) && v.length > 0 && v.every(isRef)) return v.map(decode);
   if (Array.isArray(v) && v.includes(null)) return v.map(decode); // an index tuple: null is a full slice
   return v;
@@ -147,6 +148,7 @@ describe("torch.uint8 beyond the fixture's ops", () => {
     const fb = torch.frombuffer(new Uint8Array([1, 2, 255, 9]), { dtype: torch.uint8, offset: 1, count: 2 });
     expect([fb.dtype, fb.tolist()]).toEqual([torch.uint8, [2, 255]]);
     expect(torch.tensor([1.5, -2]).byte().tolist()).toEqual([1, 254]);
+    expect(() => torch.tensor([1]).type({} as never)).toThrow(/type\(\): expected a dtype/); // not a broken tensor
   });
 
   it("randint with dtype uint8 draws torch's stream (seed 0: 172, 47, 117, 192, 67)", () => {
