@@ -408,8 +408,8 @@ export class Tensor {
   }
   /** type() -> the legacy name ("torch.FloatTensor"); type(dtype | "torch.DoubleTensor") -> the converted tensor. */
   type(): string;
-  type(dtype: DType | string): Tensor;
-  type(dtype?: DType | string): Tensor | string {
+  type(dtype: DType | string | ((...args: never[]) => Tensor)): Tensor;
+  type(dtype?: DType | string | ((...args: never[]) => Tensor)): Tensor | string {
     if (dtype === undefined) return dtypeInfo.typeName(this.dtype);
     // x.type(torch.LongTensor): the legacy constructor stands for its dtype, as the class in PyTorch.
     const target = typeof dtype === "string" ? dtypeInfo.dtypeOfTypeName(dtype) : legacyConstructorDtype(dtype) ?? dtype;
