@@ -13,22 +13,20 @@
  *   from the internet, so `download` is accepted and has no effect, and `root` is only remembered;
  * - samples are Images (./image.ts), the engine's stand-in for PIL images, which ToTensor and
  *   PILToTensor read;
- * - `data` is uint8 as torchvision's when the engine has uint8 tensors, else float32 holding 0..255;
- *   it is built on first use (60,000 images are 47 MB as bytes, 188 MB as the engine stores them).
+ * - `data` is uint8 as torchvision's; it is built on first use (60,000 images are 47 MB as bytes, 188 MB as the engine stores them).
  * The digits are the official MNIST (60,000 training, 10,000 test, in their order), built by
  * scripts/build-mnist.mjs. FashionMNIST's data is not shipped with Gradbook: it raises a clear error.
  */
 import { torchCore as torch } from "../torch";
 import { Dataset } from "../utils/data/dataset";
 import { read_dataset_file } from "../utils/data/source";
+import { FULL_PART, FULL_TEST_FILE, FULL_TRAIN, fullTrainFile, parseMnistSplit, type MnistSplit } from "../utils/data/mnist";
 import type { Tensor } from "../tensor";
 import { parseArgs, type PyArgs } from "../args";
 import { IndexError, RuntimeError, TypeError_ } from "../errors";
 import { Image } from "./image";
 
-const FULL_TRAIN_PARTS = 6;
-const TRAIN_FILES = Array.from({ length: FULL_TRAIN_PARTS }, (_, k) => `mnist-full-train-${k}.bin.gz`);
-const TEST_FILE = "mnist-full-test.bin.gz";
+const TRAIN_FILES = Array.from({ length: FULL_TRAIN / FULL_PART }, (_, k) => fullTrainFile(k));
 
 type Transform = (x: never) => unknown;
 
@@ -41,38 +39,7 @@ export interface VisionDatasetOptions {
 
 const OPTION_NAMES = ["train", "transform", "target_transform", "download"] as const;
 
-interface Split {
-  rows: number;
-  cols: number;
-  images: Uint8Array;
-  labels: Uint8Array;
-}
-
-/** One split of a Gradbook MNIST file (layout in lib/tensor/utils/data/mnist.ts: "GBMN", version, n_train, n_test, rows, cols, pixels, labels). */
-function readSplit(bytes: Uint8Array, name: string, train: boolean): Split {
-  const magic = String.fromCharCode(...bytes.subarray(0, 4));
-  if (bytes.length < 24 || magic !== "GBMN") throw new RuntimeError(`${name} is not a Gradbook MNIST file (run node scripts/build-mnist.mjs)`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const [nTrain, nTest, rows, cols] = [8, 12, 16, 20].map((at) => view.getUint32(at, true));
-  const pixels = rows * cols;
-  if (bytes.length !== 24 + (nTrain + nTest) * (pixels + 1)) throw new RuntimeError(`${name} is truncated`);
-  const count = train ? nTrain : nTest;
-  const start = train ? 24 : 24 + nTrain * (pixels + 1);
-  return { rows, cols, images: bytes.subarray(start, start + count * pixels), labels: bytes.subarray(start + count * pixels, start + count * (pixels + 1)) };
-}
-
-let uint8Supported: boolean | null = null;
-function hasUint8(): boolean {
-  if (uint8Supported === null) {
-    try {
-      torch.zeros(1, { dtype: torch.uint8 });
-      uint8Supported = true;
-    } catch {
-      uint8Supported = false;
-    }
-  }
-  return uint8Supported;
-}
+type Split = Pick<MnistSplit, "rows" | "cols" | "images" | "labels">;
 
 /** What torchvision's MNIST-style datasets share: images of rows x cols bytes and their labels. */
 export class MNISTDataset extends Dataset<[unknown, unknown]> {
@@ -106,12 +73,12 @@ export class MNISTDataset extends Dataset<[unknown, unknown]> {
     return Object.fromEntries(this.classes.map((c, i) => [c, i]));
   }
 
-  /** [N, rows, cols] pixels (uint8 when the engine has it, else float32 holding 0..255). */
+  /** [N, rows, cols] uint8 pixels, as torchvision's. */
   get data(): Tensor {
     if (this.dataTensor === null) {
       const shape = [this.labels.length, this.rows, this.cols];
       // The engine stores every non-float64 dtype in a Float32Array (0..255 exactly), so one copy of the bytes.
-      this.dataTensor = torch.from_array(Float32Array.from(this.pixels), shape, { dtype: hasUint8() ? torch.uint8 : torch.float32 });
+      this.dataTensor = torch.from_array(Float32Array.from(this.pixels), shape, { dtype: torch.uint8 });
     }
     return this.dataTensor;
   }
@@ -170,8 +137,8 @@ const MNIST_CLASSES = ["0 - zero", "1 - one", "2 - two", "3 - three", "4 - four"
 
 /** The splits of the official MNIST: the six training parts joined, or the test file. */
 async function loadMnistSplit(train: boolean): Promise<Split> {
-  if (!train) return readSplit(await read_dataset_file(TEST_FILE), TEST_FILE, false);
-  const parts = await Promise.all(TRAIN_FILES.map(async (name) => readSplit(await read_dataset_file(name), name, true)));
+  if (!train) return parseMnistSplit(await read_dataset_file(FULL_TEST_FILE), FULL_TEST_FILE, false);
+  const parts = await Promise.all(TRAIN_FILES.map(async (name) => parseMnistSplit(await read_dataset_file(name), name, true)));
   const images = new Uint8Array(parts.reduce((s, p) => s + p.images.length, 0));
   const labels = new Uint8Array(parts.reduce((s, p) => s + p.labels.length, 0));
   let at = 0;

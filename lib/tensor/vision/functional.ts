@@ -120,26 +120,9 @@ export function to_tensor(pic: unknown): Tensor {
   return imageToFloat(pic).to(get_default_dtype()).div(255);
 }
 
-let uint8Supported: boolean | null = null;
-/** Whether the engine has uint8 tensors (it is being added; PILToTensor needs it). */
-function hasUint8(): boolean {
-  if (uint8Supported === null) {
-    try {
-      torch.zeros(1, { dtype: torch.uint8 });
-      uint8Supported = true;
-    } catch {
-      uint8Supported = false;
-    }
-  }
-  return uint8Supported;
-}
-
 /** An Image -> uint8 tensor [C, H, W], values unchanged (torchvision's pil_to_tensor). */
 export function pil_to_tensor(pic: unknown): Tensor {
   if (!isImage(pic)) throw new TypeError_(`pic should be PIL Image. Got ${typeName(pic)}`);
-  if (!hasUint8()) {
-    throw new RuntimeError("pil_to_tensor / PILToTensor return torch.uint8 tensors, which this engine does not have yet; use to_tensor / ToTensor (float in [0, 1])");
-  }
   return imageToFloat(pic).to(torch.uint8);
 }
 

@@ -28,10 +28,10 @@ export const MNIST_MEAN = 0.1307;
 export const MNIST_STD = 0.3081;
 
 /** The full MNIST: its sizes and the files scripts/build-mnist.mjs writes. */
-const FULL_TRAIN = 60_000;
-const FULL_PART = 10_000;
-const fullTrainFile = (part: number) => `mnist-full-train-${part}.bin.gz`;
-const FULL_TEST_FILE = "mnist-full-test.bin.gz";
+export const FULL_TRAIN = 60_000;
+export const FULL_PART = 10_000;
+export const fullTrainFile = (part: number) => `mnist-full-train-${part}.bin.gz`;
+export const FULL_TEST_FILE = "mnist-full-test.bin.gz";
 
 export interface MnistOptions {
   /** The training split (default) or the test split. */
@@ -52,7 +52,7 @@ export interface MnistOptions {
 const OPTION_NAMES = ["train", "full", "standardize", "flatten", "limit"] as const;
 
 /** One split of one file: `count` images of rows x cols uint8 pixels and their labels. */
-interface MnistSplit {
+export interface MnistSplit {
   count: number;
   rows: number;
   cols: number;
@@ -61,7 +61,7 @@ interface MnistSplit {
 }
 
 /** The train or test split of a GBMN file (layout above). */
-function parse(bytes: Uint8Array, name: string, train: boolean): MnistSplit {
+export function parseMnistSplit(bytes: Uint8Array, name: string, train: boolean): MnistSplit {
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
   if (bytes.length < 24 || magic !== "GBMN") {
     throw new RuntimeError(`${name} is not a Gradbook MNIST file (run node scripts/build-mnist.mjs)`);
@@ -89,12 +89,12 @@ function parse(bytes: Uint8Array, name: string, train: boolean): MnistSplit {
 
 /** The splits to read: the compact file, or the full test file, or the training parts that hold the first `limit` digits. */
 async function readSplits(train: boolean, full: boolean, limit: number | undefined): Promise<MnistSplit[]> {
-  if (!full) return [parse(await read_dataset_file(MNIST_FILE), MNIST_FILE, train)];
-  if (!train) return [parse(await read_dataset_file(FULL_TEST_FILE), FULL_TEST_FILE, false)];
+  if (!full) return [parseMnistSplit(await read_dataset_file(MNIST_FILE), MNIST_FILE, train)];
+  if (!train) return [parseMnistSplit(await read_dataset_file(FULL_TEST_FILE), FULL_TEST_FILE, false)];
   const parts = Math.ceil(Math.min(FULL_TRAIN, limit ?? FULL_TRAIN) / FULL_PART);
   const names = Array.from({ length: parts }, (_, k) => fullTrainFile(k));
   const files = await Promise.all(names.map((name) => read_dataset_file(name)));
-  return files.map((bytes, k) => parse(bytes, names[k], true));
+  return files.map((bytes, k) => parseMnistSplit(bytes, names[k], true));
 }
 
 function checkOptions(opts: unknown): Partial<MnistOptions> {

@@ -241,25 +241,8 @@ describe("Images (the engine's PIL stand-in)", () => {
   });
 });
 
-/** Whether the engine has uint8 tensors (being added beside this work); without them PILToTensor refuses clearly. */
-function hasUint8(): boolean {
-  try {
-    torch.zeros(1, { dtype: torch.uint8 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe("uint8 images", () => {
   const im = fx.images;
-  if (!hasUint8()) {
-    it("PILToTensor says that uint8 is missing and points to ToTensor", () => {
-      const gray = new Image("L", im.gray.size, Uint8Array.from(im.gray.bytes));
-      expect(() => new T.PILToTensor()(gray)).toThrow(/torch.uint8 tensors, which this engine does not have yet; use to_tensor/);
-    });
-    return;
-  }
   const u8 = () => new T.ConvertImageDtype(torch.uint8)(x()) as Tensor;
   const exact = (a: unknown, e: FT, label: string) => {
     expect((a as Tensor).dtype, label).toBe(torch.uint8);
