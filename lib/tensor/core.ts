@@ -8,7 +8,8 @@
  *
  * DATA MODEL
  *   Storage is a typed array: Float64Array for torch.float64, Float32Array for every other dtype
- *   (torch.float32, torch.long = torch.int64 labels, torch.bool masks; integers exact below 2^24).
+ *   (torch.float32, torch.long = torch.int64 labels, torch.uint8 bytes that wrap as torch's, torch.bool
+ *   masks; integers exact below 2^24).
  *   A Tensor is (storage, shape, strides, offset, dtype). Views share storage and a version counter.
  *   JS numbers do not say int or float, so torch.tensor([1, 2]) is float32 (PyTorch would pick
  *   long): pass { dtype: torch.long } for class labels. Integral arange() args give long, as in PyTorch.
@@ -27,7 +28,7 @@
  *   end, steps, base=10); x.new_zeros/new_ones/new_empty(size), new_full(size, v), new_tensor(data) (x's dtype unless given);
  *   torch.get_default_dtype()/set_default_dtype(float32 | float64) (what creation picks); result_type, promote_types, can_cast,
  *   is_floating_point, is_nonzero; torch.inference_mode(fn) (= no_grad). x.type_as(y), element_size(), is_cuda (false);
- *   half/bfloat16/byte/char/short/cuda()/data_ptr() raise a clear error (float32, float64, int64, bool only; no GPU).
+ *   half/bfloat16/char/short/cuda()/data_ptr() raise a clear error (float32, float64, int64, uint8 (byte()), bool only; no GPU).
  *   torch.finfo(dtype?) / iinfo(dtype) (bits, eps, max, min, tiny, resolution); x.type() -> "torch.FloatTensor", x.type(name |
  *   dtype); torch.set_default_tensor_type(name); is_complex (false); aliases sgn, fix, float_power, logaddexp2; torch.special.*
  *   (expit, logit, erf, erfinv, gammaln, digamma/psi, xlogy, sinc, exp2, expm1, log1p, round, ndtr, logsumexp, softmax, log_softmax).
