@@ -119,3 +119,23 @@ test("a cell that exhausts memory gets a clear MemoryError and the kernel keeps 
   await typeIntoCell(page, "broadcast", "hog = null; kept * 2");
   await expect((await runCell(page, "broadcast")).locator(".output-result")).toHaveText("10");
 });
+
+test("torchvision in a cell: a transform pipeline over the MNIST test digits, batched by a DataLoader", async ({ page }) => {
+  test.setTimeout(120_000);
+  await openLesson(page, TENSORS_LESSON);
+  await typeIntoCell(
+    page,
+    "make",
+    [
+      "const tf = new transforms.Compose([new transforms.ToTensor(), new transforms.Normalize([0.1307], [0.3081])]);",
+      'const test_set = await torchvision.datasets.MNIST("data", { train: false, transform: tf });',
+      "const [img, label] = test_set.get(0);",
+      "console.log(`n=${test_set.length} img=${img.shape.join('x')} label=${label} min=${img.min().item().toFixed(4)}`);",
+      "for (const [xb, yb] of new torch.utils.data.DataLoader(test_set, { batch_size: 64 })) { console.log(`batch=${xb.shape.join('x')} int64=${yb.dtype === torch.int64}`); break; }",
+    ].join(" "),
+  );
+  const output = await runCell(page, "make");
+  // The first official MNIST test digit is a 7; a background pixel normalised is (0 - 0.1307) / 0.3081.
+  await expect(output).toContainText("n=10000 img=1x28x28 label=7 min=-0.4242", { timeout: 60_000 });
+  await expect(output).toContainText("batch=64x1x28x28 int64=true");
+});
