@@ -104,14 +104,49 @@ export function inferShape(shape: readonly number[], numel: number, op: string, 
  * `f({ [keyword]: [2, 3] })` (x.view(size=...), x.permute(dims=...)); `fn` names the method in
  * the TypeError for any other keyword.
  */
-export function shapeFromArgs(args: readonly (number | readonly number[])[], fn = "view", keyword = "size"): number[] {
-  if (args.length === 1 && Array.isArray(args[0])) return (args[0] as number[]).slice();
+export function shapeFromArgs(args: readonly (SizeArg | readonly SizeArg[])[], fn = "view", keyword = "size"): number[] {
+  if (args.length === 1 && Array.isArray(args[0])) return sizesOf(args[0] as readonly unknown[], fn, keyword);
   const out: number[] = [];
   for (const a of args) {
-    if (typeof a !== "number") return shapeFromKeywordArgs(args, fn, keyword);
-    out.push(a);
+    if (typeof a === "number") out.push(a);
+    else if (isTensorLike(a)) out.push(sizeEntry(a, fn, keyword, out.length + 1, out.length === 0));
+    else return shapeFromKeywordArgs(args, fn, keyword);
   }
   return out;
+}
+
+/** A tensor seen structurally (shape.ts sits below tensor.ts in the import graph). */
+export interface TensorLike { dtype: { is_floating_point: boolean; name: string }; numel(): number; item(): number | boolean }
+
+/** A size entry: a number, or a one-element integer tensor (sizeEntry). */
+export type SizeArg = number | TensorLike;
+
+export function isTensorLike(v: unknown): v is TensorLike {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && "dtype" in v && typeof (v as { item?: unknown }).item === "function" && typeof (v as { numel?: unknown }).numel === "function";
+}
+
+/**
+ * One entry of a size: a number, or (as torch 1.13 takes it through __index__) a one-element integer or
+ * bool tensor, which is what iterating an int64 tensor yields (`torch.zeros(...t)`, `x.view(t[0], 2)`).
+ * Float, complex and multi-element tensors raise torch's TypeError; `pos` counts from 1, `first` is a tensor
+ * given as the first positional argument (not inside a list): torch names the argument's position then.
+ */
+export function sizeEntry(v: unknown, fn: string, keyword: string, pos: number, first = false): number {
+  if (!isTensorLike(v)) return v as number;
+  const integral = !v.dtype.is_floating_point && !v.dtype.name.startsWith("complex");
+  if (!integral || v.numel() !== 1) {
+    // torch's random creation ops name their argument "tuple of ints", the others "tuple of SymInts".
+    const kind = RANDOM_SIZE_OPS.has(fn) ? "ints" : "SymInts";
+    if (first) throw new TypeError_(`${fn}(): argument '${keyword}' (position 1) must be tuple of ${kind}, not Tensor`);
+    throw new TypeError_(`${fn}(): argument '${keyword}' must be tuple of ${kind}, but found element of type Tensor at pos ${pos}`);
+  }
+  return Number(v.item());
+}
+const RANDOM_SIZE_OPS = new Set(["rand", "randn", "randint"]);
+
+/** The entries of a size given as one array, tensors among them converted by sizeEntry. */
+export function sizesOf(list: readonly unknown[], fn: string, keyword: string): number[] {
+  return list.map((v, i) => sizeEntry(v, fn, keyword, i + 1));
 }
 
 /** The slow path of shapeFromArgs: a trailing options object (its keyword, or an unknown one), else the shape error. */
@@ -120,8 +155,8 @@ function shapeFromKeywordArgs(args: readonly unknown[], fn: string, keyword: str
   if (!isOptions(last)) throw new RuntimeError(`expected a shape given as numbers or one array, got ${JSON.stringify(args)}`);
   const unknown = Object.keys(last).find((k) => k !== keyword);
   if (unknown !== undefined) throw new TypeError_(`${fn}() got an unexpected keyword argument '${unknown}'`);
-  const positional = args.slice(0, -1) as (number | readonly number[])[];
-  const value = last[keyword] as number | readonly number[] | undefined;
+  const positional = args.slice(0, -1) as (SizeArg | readonly SizeArg[])[];
+  const value = last[keyword] as SizeArg | readonly SizeArg[] | undefined;
   if (value === undefined) return shapeFromArgs(positional, fn, keyword);
   if (positional.length > 0) throw new TypeError_(`${fn}() got multiple values for argument '${keyword}'`);
   return shapeFromArgs([value], fn, keyword);

@@ -53,7 +53,7 @@ import { bernoulliTensor_ } from "./ops/random_fills";
 import { legacyConstructorDtype, legacyDefault } from "./ops/legacy_constructors";
 import { inferenceState } from "./inference_state";
 import { warnNonLeafGradAccess } from "./autograd/grad_access_warning";
-import { contiguousStrides, isContiguous, normalizeDim, numelOf, shapeFromArgs } from "./shape";
+import { contiguousStrides, isContiguous, normalizeDim, numelOf, shapeFromArgs, type SizeArg } from "./shape";
 
 export type Scalar = number | boolean;
 export type TensorLike = Tensor | Scalar;
@@ -455,13 +455,13 @@ export class Tensor {
   }
 
   // ---- views and shape ops ------------------------------------------------------------
-  view(...shape: (number | readonly number[])[]): Tensor {
+  view(...shape: (SizeArg | readonly SizeArg[])[]): Tensor {
     return views.view(this, shapeFromArgs(shape, "view", "size"));
   }
   view_as(other: Tensor): Tensor {
     return views.view(this, other._shape);
   }
-  reshape(...shape: (number | readonly number[])[]): Tensor {
+  reshape(...shape: (SizeArg | readonly SizeArg[])[]): Tensor {
     return views.reshape(this, shapeFromArgs(shape, "reshape", "shape"));
   }
   reshape_as(other: Tensor): Tensor {
@@ -498,7 +498,7 @@ export class Tensor {
   get mT(): Tensor {
     return views.transpose(this, -2, -1);
   }
-  expand(...shape: (number | readonly number[])[]): Tensor {
+  expand(...shape: (SizeArg | readonly SizeArg[])[]): Tensor {
     return views.expand(this, shapeFromArgs(shape, "expand", "size"));
   }
   expand_as(other: Tensor): Tensor {

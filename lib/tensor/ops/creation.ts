@@ -10,7 +10,7 @@ import type { DeviceLike } from "../device";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { promote_types } from "./dtype_utils";
 import { default_generator, type Generator } from "../random";
-import { numelOf } from "../shape";
+import { isTensorLike, numelOf, sizeEntry, sizesOf, type SizeArg } from "../shape";
 import { Tensor, type NestedArray } from "../tensor";
 import { linspaceFill, type LinspaceKind } from "./linspace_fill";
 
@@ -23,7 +23,7 @@ export interface TensorOptions {
 export interface RandomOptions extends TensorOptions {
   generator?: Generator;
 }
-export type ShapeArgs<O> = (number | readonly number[] | O | undefined)[];
+export type ShapeArgs<O> = (SizeArg | readonly SizeArg[] | O | undefined)[];
 
 /** Splits `(2, 3, opts)` / `([2, 3], opts)` into a shape and options. */
 /** Keyword arguments the creation functions accept (anything else is PyTorch's TypeError, not silently ignored). */
@@ -46,7 +46,7 @@ export function splitShapeArgs<O extends object>(args: ShapeArgs<O>, op: string)
   let opts = {} as O;
   const rest = args.filter((a) => a !== undefined);
   const last = rest[rest.length - 1];
-  if (last !== undefined && typeof last === "object" && !Array.isArray(last)) {
+  if (last !== undefined && typeof last === "object" && !Array.isArray(last) && !isTensorLike(last)) {
     opts = last as O;
     rest.pop();
     // PyTorch's keyword form: torch.zeros({ size: [2, 3] }) / torch.zeros(size=(2, 3)).
@@ -59,8 +59,9 @@ export function splitShapeArgs<O extends object>(args: ShapeArgs<O>, op: string)
     checkCreationOptions(op, opts);
   }
   let shape: number[];
-  if (rest.length === 1 && Array.isArray(rest[0])) shape = (rest[0] as number[]).slice();
-  else shape = rest as number[];
+  // Entries may be one-element integer tensors, as torch takes them (shape.ts's sizeEntry).
+  if (rest.length === 1 && Array.isArray(rest[0])) shape = sizesOf(rest[0] as readonly unknown[], op, "size");
+  else shape = rest.map((v, i) => sizeEntry(v, op, "size", i + 1, i === 0));
   for (const s of shape) {
     if (typeof s !== "number" || !Number.isInteger(s)) throw new TypeError_(`${op}(): expected a shape of integers, got ${JSON.stringify(shape)}`);
     if (s < 0) throw new RuntimeError(`${op}(): Trying to create tensor with negative dimension ${s}: [${shape.join(", ")}]`);
