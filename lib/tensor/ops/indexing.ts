@@ -13,7 +13,7 @@ import { advancedRead, advancedWrite, maskToIndices, planAdvanced, type Advanced
 import { copyOf } from "./copy";
 import { uint8MaskAsBool } from "./dtype_utils";
 import { cat } from "./join";
-import { makeView } from "./views";
+import { makeView, markMultiOutputViews } from "./views";
 import { contiguousData, empty, sumToShape } from "./util";
 
 /** A Python slice `start:stop:step`; build with torch.slice(start, stop, step) or a "a:b:c" string. */
@@ -570,3 +570,5 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
   return out;
 }
 
+  markMultiOutputViews(x, out, typeof splitSize === "number" ? "SplitBackward0" : "SplitWithSizesBackward0");
+  markMultiOutputViews(x, out, "UnbindBackward0");

@@ -20,6 +20,7 @@ import { broadcastShapes, broadcastStrides, fmtShape, numelOf, shapesEqual } fro
 import { Tensor, type TensorLike } from "../tensor";
 import { copyOf } from "./copy";
 import { index_put, type IndexSpec } from "./indexing";
+import { checkMultiOutputView } from "./views";
 import { resultType, scalar } from "./util";
 
 function checkLeaf(self: Tensor, op: string): void {
@@ -31,6 +32,7 @@ function checkLeaf(self: Tensor, op: string): void {
         "Wrap the update in torch.no_grad(() => ...) or use an out-of-place op.",
     );
   }
+  checkMultiOutputView(self);
   const base = self._base;
   if (base && base.requires_grad && base.is_leaf) {
     throw new RuntimeError(`a view of a leaf Variable that requires grad is being used in an in-place operation (${op}).`);

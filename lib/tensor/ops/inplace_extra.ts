@@ -18,12 +18,14 @@ import { index_put, type IndexSpec } from "./indexing";
 import { addmm } from "./matmul";
 import { contiguousData, sumToShape } from "./util";
 import { where } from "./where";
+import { checkMultiOutputView } from "./views";
 
 function checkLeafFor(self: Tensor, op: string): void {
   checkInplaceOutsideInference(self);
   if (is_grad_enabled() && self.requires_grad && self.is_leaf) {
     throw new RuntimeError(`a leaf Variable that requires grad is being used in an in-place operation (${op}).`);
   }
+  checkMultiOutputView(self);
 }
 
 /** In-place form of an op with other tensor operands (they decide whether autograd records it). */

@@ -19,7 +19,32 @@ export function makeView(
   v._base = x._base ?? x;
   // Views made under no_grad never take a node from their base later (PyTorch's rule).
   if (is_grad_enabled()) v._viewVersion = x._ver.v;
+  // A view of an output of unbind/split keeps its rule, under its own node's name (torch's creation_meta).
+  if (multiOutputViews.has(x)) multiOutputViews.set(v, { node, output: 0 });
   return record(v, node, [x], backward, [], higher);
+}
+
+/**
+ * Outputs of functions that return several views (unbind, split, chunk) made in grad mode from a
+ * tensor that requires grad: torch 1.13 forbids writing into them in place while grad mode is on,
+ * because one CopySlices cannot rebase the other outputs' shared node. Keyed weakly: the views own nothing.
+ */
+const multiOutputViews = new WeakMap<Tensor, { node: string; output: number }>();
+
+/** Marks `outs` as the outputs of the multi-view function `node` (UnbindBackward0, SplitBackward0, ...). */
+export function markMultiOutputViews(x: Tensor, outs: readonly Tensor[], node: string): void {
+  if (!is_grad_enabled() || !x.requires_grad) return;
+  outs.forEach((v, output) => multiOutputViews.set(v, { node, output }));
+}
+
+/** torch 1.13's refusal of an in-place write into such a view (grad mode on; no_grad writes are allowed). */
+export function checkMultiOutputView(self: Tensor): void {
+  const meta = multiOutputViews.get(self);
+  if (!meta || !is_grad_enabled()) return;
+  throw new RuntimeError(
+    `Output ${meta.output} of ${meta.node} is a view and is being modified inplace. This view is the output of a function that returns multiple views. ` +
+      "Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.",
+  );
 }
 
 /** The views of this file: their backward is a reshape/transpose/permute/sum of g, differentiable as is. */
