@@ -5,7 +5,7 @@
 import { isOptions, parseArgs } from "../args";
 import { needsGrad, record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
-import { bool, int64 } from "../dtype";
+import { bool, cppTypeName, int64, uint8 } from "../dtype";
 import { IndexError, RuntimeError, TypeError_ } from "../errors";
 import { broadcastShapes, fmtShape, normalizeDim, numelOf } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
@@ -220,6 +220,7 @@ export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
  * x with value written, or added when accumulate (repeated indices then add up).
  */
 export function index_put(x: Tensor, specs: readonly IndexSpec[], value: TensorLike, accumulate = false): Tensor {
+  if (value instanceof Tensor && value.dtype !== x.dtype) checkPutSourceDtype(x, specs, value, accumulate);
   const out = copyOf(x);
   let v = value instanceof Tensor ? value : empty([], x.dtype).fill_(value);
   const { view, adv } = no_grad(() => splitSpecs(out, specs));
@@ -231,6 +232,19 @@ export function index_put(x: Tensor, specs: readonly IndexSpec[], value: TensorL
   if (drop > 0) v = v.reshape(v.shape.slice(drop));
   advancedWrite(view, plan, v.detach().to(x.dtype), accumulate);
   return recordPut(out, x, v, plan, view, accumulate);
+}
+
+/**
+ * torch 1.13 refuses a source of another dtype wherever an index tensor is involved (`x[idx] = src`,
+ * index_put_), except through its masked_fill shortcut: one bool/uint8 mask, no accumulate, a
+ * one-element value (`x[mask] = torch.tensor(5)` casts). Only numbers and slices (a copy_) cast.
+ */
+function checkPutSourceDtype(x: Tensor, specs: readonly IndexSpec[], value: Tensor, accumulate: boolean): void {
+  const adv = specs.filter((s) => s instanceof Tensor || Array.isArray(s));
+  if (adv.length === 0) return;
+  const mask = adv.length === 1 && adv[0] instanceof Tensor && (adv[0].dtype === bool || adv[0].dtype === uint8);
+  if (mask && !accumulate && value.numel() === 1) return;
+  throw new RuntimeError(`Index put requires the source and destination dtypes match, got ${cppTypeName(x.dtype)} for the destination and ${cppTypeName(value.dtype)} for the source.`);
 }
 
 /** Backward of index_put: x gets g except where overwritten, value gets g at the written positions. */
@@ -435,6 +449,7 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorLike, 
     throw new RuntimeError(`scatter(): reduce argument must be either add or multiply, got ${String(reduce)}`);
   }
   const srcT = src instanceof Tensor ? src : null;
+  if (srcT) checkScatterDtype(x, srcT);
   if (srcT && srcT.dim() !== index.dim()) throw new RuntimeError("scatter: src must have the same number of dimensions as index");
   if (srcT) checkSrcCovers(srcT, index, "scatter");
   if (reduce && needsGrad(x, srcT)) {
@@ -457,6 +472,11 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorLike, 
   );
 }
 
+/** torch 1.13's scatter family (scatter, scatter_add, scatter_reduce, in place or not) never casts src. */
+export function checkScatterDtype(x: Tensor, src: Tensor): void {
+  if (src.dtype !== x.dtype) throw new RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype");
+}
+
 function checkSrcCovers(src: Tensor, index: Tensor, op: string): void {
   for (let i = 0; i < index.dim(); i++) {
     if (index.shape[i] > src.shape[i]) {
@@ -472,6 +492,7 @@ export function scatter_add(x: Tensor, dim: number, index: Tensor, src: Tensor):
   }
   const d = normalizeDim(dim, x.dim());
   checkGatherShapes(x, d, index, "scatter_add");
+  checkScatterDtype(x, src);
   if (src.dim() !== index.dim()) throw new RuntimeError("scatter_add: src must have the same number of dimensions as index");
   checkSrcCovers(src, index, "scatter_add");
   const out = x.detach().clone();
@@ -555,6 +576,7 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
     out.push(narrow(x, d, start, s));
     start += s;
   }
+  markMultiOutputViews(x, out, typeof splitSize === "number" ? "SplitBackward0" : "SplitWithSizesBackward0");
   return out;
 }
 
@@ -567,8 +589,7 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
   const d = normalizeDim(dim, x.dim());
   const out: Tensor[] = [];
   for (let i = 0; i < x.shape[d]; i++) out.push(selectView(x, d, i, "UnbindBackward0"));
+  markMultiOutputViews(x, out, "UnbindBackward0");
   return out;
 }
 
-  markMultiOutputViews(x, out, typeof splitSize === "number" ? "SplitBackward0" : "SplitWithSizesBackward0");
-  markMultiOutputViews(x, out, "UnbindBackward0");

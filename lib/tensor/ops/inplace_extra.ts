@@ -6,7 +6,7 @@
  * the tensor's geometry and, in a graph, its grad_fn; random_ / exponential_ fill like uniform_.
  */
 import { is_grad_enabled } from "../autograd/grad_mode";
-import { float64, int64, bool, type DType } from "../dtype";
+import { bool, cppTypeName, float64, int64, type DType } from "../dtype";
 import { IndexError, RuntimeError, TypeError_ } from "../errors";
 import { checkInplaceOutsideInference } from "../inference_state";
 import { default_generator, type Generator } from "../random";
@@ -43,12 +43,16 @@ function specsAt(x: Tensor, dim: number, index: Tensor, op: string): IndexSpec[]
 
 export function index_fill(x: Tensor, dim: number, index: Tensor, value: TensorLike): Tensor {
   if (value instanceof Tensor && value.dim() !== 0) throw new RuntimeError(`index_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`);
-  return index_put(x, specsAt(x, dim, index, "index_fill"), value);
+  // A 0-d tensor value is a fill value: it takes x's dtype (torch casts it; index_put would refuse it).
+  return index_put(x, specsAt(x, dim, index, "index_fill"), value instanceof Tensor ? value.to(x.dtype) : value);
 }
 
 export function index_copy(x: Tensor, dim: number, index: Tensor, source: Tensor): Tensor {
   const d = normalizeDim(dim, Math.max(x.dim(), 1));
   const want = x.shape.map((s, i) => (i === d ? index.numel() : s));
+  if (source.dtype !== x.dtype) {
+    throw new RuntimeError(`index_copy_(): self and source expected to have the same dtype, but got (self) ${cppTypeName(x.dtype)} and (source) ${cppTypeName(source.dtype)}`);
+  }
   if (source.dim() !== x.dim() || source.shape.some((s, i) => s !== want[i])) {
     throw new RuntimeError(`index_copy_(): Source/destination tensor must have same slice shapes. Destination slice shape: ${fmtShape(want)} at dimension ${d} and source slice shape: ${fmtShape(source.shape)}`);
   }
@@ -59,6 +63,8 @@ export function index_copy(x: Tensor, dim: number, index: Tensor, source: Tensor
 export function masked_scatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
   mask = uint8MaskAsBool(mask, "masked_scatter"); // torch 1.13: deprecated, still works
   if (mask.dtype !== bool) throw new RuntimeError(`masked_scatter_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
+  // torch 1.13's message, its missing space included.
+  if (source.dtype !== x.dtype) throw new RuntimeError(`masked_scatter: expected self and source to have same dtypes but got${cppTypeName(x.dtype)} and ${cppTypeName(source.dtype)}`);
   broadcastShapes(x.shape, mask.shape, "masked_scatter");
   const m = mask.expand(x.shape.slice()).reshape(-1);
   const flat = contiguousData(m);

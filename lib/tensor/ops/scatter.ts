@@ -4,7 +4,7 @@
  * the in-place spellings (scatter_, scatter_add_, index_add_) are in Tensor via ./inplace.
  */
 import { record } from "../autograd/function";
-import { int64 } from "../dtype";
+import { cppTypeName, int64 } from "../dtype";
 import { IndexError, RuntimeError } from "../errors";
 import { fmtShape, normalizeDim, numelOf } from "../shape";
 import { Tensor } from "../tensor";
@@ -13,6 +13,8 @@ import { contiguousData } from "./util";
 function checkIndexAdd(x: Tensor, d: number, index: Tensor, source: Tensor): void {
   if (!(index instanceof Tensor) || index.dtype !== int64) throw new RuntimeError("index_add_(): Expected dtype int64 for index");
   if (index.dim() > 1) throw new IndexError("index_add_(): Index is supposed to be a vector");
+  // torch 1.13 adds only a source of self's dtype (it used to be cast silently here).
+  if (source.dtype !== x.dtype) throw new RuntimeError(`index_add_(): self (${cppTypeName(x.dtype)}) and source (${cppTypeName(source.dtype)}) must have the same scalar type`);
   const n = index.numel();
   const srcShape = source.dim() === 0 ? [1] : source.shape;
   const xShape = x.dim() === 0 ? [1] : x.shape;
@@ -39,7 +41,7 @@ export function index_add(x: Tensor, dim: number, index: Tensor, source: Tensor,
   const outer = numelOf(xShape.slice(0, d));
   const inner = numelOf(xShape.slice(d + 1));
   const idx = contiguousData(index);
-  const sd = contiguousData(source.to(x.dtype));
+  const sd = contiguousData(source);
   const od = out._data;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < idx.length; i++) {

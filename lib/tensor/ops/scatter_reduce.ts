@@ -38,6 +38,7 @@ export function parseScatterReduce(fn: string, args: readonly unknown[]): { redu
 function check(x: Tensor, d: number, index: Tensor, src: Tensor, reduce: string): void {
   if (!(index instanceof Tensor) || index.dtype !== int64) throw new RuntimeError("scatter_reduce(): Expected dtype int64 for index");
   if (!(src instanceof Tensor)) throw new RuntimeError("scatter_reduce(): src must be a Tensor");
+  if (src.dtype !== x.dtype) throw new RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype");
   if (!MODES.includes(reduce)) {
     throw new RuntimeError(`reduce argument must be either sum, prod, mean, amax or amin, got ${String(reduce)}`);
   }
