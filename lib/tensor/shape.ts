@@ -135,6 +135,8 @@ export function sizeEntry(v: unknown, fn: string, keyword: string, pos: number, 
   if (!isTensorLike(v)) return v as number;
   const integral = !v.dtype.is_floating_point && !v.dtype.name.startsWith("complex");
   if (!integral || v.numel() !== 1) {
+    // A lone int argument (randperm's n, eye's n and m) rather than an entry of a size.
+    if (keyword === "n" || keyword === "m") throw new TypeError_(`${fn}(): argument '${keyword}' (position ${pos}) must be int, not Tensor`);
     // torch's random creation ops name their argument "tuple of ints", the others "tuple of SymInts".
     const kind = RANDOM_SIZE_OPS.has(fn) ? "ints" : "SymInts";
     if (first) throw new TypeError_(`${fn}(): argument '${keyword}' (position 1) must be tuple of ${kind}, not Tensor`);

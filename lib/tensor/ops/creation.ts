@@ -264,12 +264,13 @@ export function linspace(start: number, end: number, ...args: PyArgs<[steps?: nu
 }
 
 /** eye(n, m?, opts) or eye(n, { m, dtype, requires_grad }). */
-export function eye(n: number, ...args: PyArgs<[m?: number], TensorOptions & { m?: number }>): Tensor {
-  const { m, ...opts } = parseArgs<TensorOptions & { m?: number }>("eye", ["m", "dtype", "requires_grad", "device"], args);
+export function eye(n: SizeArg, ...args: PyArgs<[m?: SizeArg], TensorOptions & { m?: SizeArg }>): Tensor {
+  const { m, ...opts } = parseArgs<TensorOptions & { m?: SizeArg }>("eye", ["m", "dtype", "requires_grad", "device"], args);
   checkCreationOptions("eye", opts);
-  const cols = m ?? n;
-  const t = filled([n, cols], 0, opts);
-  for (let i = 0; i < Math.min(n, cols); i++) t._data[i * cols + i] = 1;
+  const rows = sizeEntry(n, "eye", "n", 1); // n and m may be one-element integer tensors, as in torch
+  const cols = m === undefined ? rows : sizeEntry(m, "eye", "m", 2);
+  const t = filled([rows, cols], 0, opts);
+  for (let i = 0; i < Math.min(rows, cols); i++) t._data[i * cols + i] = 1;
   return t;
 }
 
@@ -319,7 +320,7 @@ export function randint(a: number, b: number | readonly number[] | RandintOption
   }
   checkCreationOptions("randint", opts);
   if (!(high > low)) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
-  const t = filled(size, 0, { ...opts, dtype: opts.dtype ?? int64 });
+  const t = filled(sizesOf(size, "randint", "size"), 0, { ...opts, dtype: opts.dtype ?? int64 });
   if (t.dtype === uint8 && (low < 0 || low > 255)) throw new RuntimeError("from is out of bounds for unsigned char");
   if (t.dtype === uint8 && high > 256) throw new RuntimeError("to - 1 is out of bounds for unsigned char");
   const gen = opts.generator ?? default_generator;
@@ -329,8 +330,9 @@ export function randint(a: number, b: number | readonly number[] | RandintOption
 }
 
 /** A random permutation of 0..n-1 (long), PyTorch's swap shuffle on the seeded generator. */
-export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+export function randperm(size: SizeArg, opts: RandomOptions = {}): Tensor {
   checkCreationOptions("randperm", opts);
+  const n = sizeEntry(size, "randperm", "n", 1); // a one-element integer tensor counts, as in torch
   const t = filled([n], 0, { ...opts, dtype: opts.dtype ?? int64 });
   const gen = opts.generator ?? default_generator;
   const r = t._data;

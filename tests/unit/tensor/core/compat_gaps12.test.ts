@@ -17,7 +17,8 @@ type Flat = { shape: number[]; data: number[] };
 type Err = [string, string] | null;
 type Result = { error: Err; value: Flat | null; dtype: string | null; unchanged?: boolean };
 const ref = loadFixture<{
-  sizes: Record<string, Result> & Record<"randn(*t) after manual_seed(0)" | "rand(r0, r1) after manual_seed(0)", Flat>;
+  sizes: Record<string, Result> &
+    Record<"randn(*t) after manual_seed(0)" | "rand(r0, r1) after manual_seed(0)" | "randint(0, 5, (r0, r1)) after manual_seed(0)" | "randperm(tensor(5)) after manual_seed(0)", Flat>;
   multi_output_views: Record<string, Result> &
     Record<"rows made in grad mode, written under no_grad" | "rows written in place" | "out-of-place rows grad", Flat>;
   source_dtype: Record<string, Result>;
@@ -81,6 +82,10 @@ describe("sizes given as one-element integer tensors", () => {
     "expand(2, float)": () => torch.ones(1, 3).expand(2, torch.tensor(3.0)),
     "randn(2, float)": () => torch.randn(2, f),
     "rand(2, float)": () => torch.rand(2, f),
+    "eye(r0, r1)": () => torch.eye(r0, r1),
+    "eye(float)": () => torch.eye(f),
+    "randperm(float)": () => torch.randperm(f),
+    "randint(0, 5, (2, float))": () => torch.randint(0, 5, [2, f] as never),
   };
   for (const [name, fn] of Object.entries(cases)) {
     it(name, () => expectResult(fn, ref.sizes[name], name));
@@ -99,6 +104,12 @@ describe("sizes given as one-element integer tensors", () => {
       expectClose(a, ref.sizes["randn(*t) after manual_seed(0)"].data, 1e-6, 1e-7, "randn");
       torch.manual_seed(0);
       expectClose(torch.rand(r0, r1), ref.sizes["rand(r0, r1) after manual_seed(0)"].data, 1e-6, 1e-7, "rand");
+      torch.manual_seed(0);
+      const ri = torch.randint(0, 5, [r0, r1] as never);
+      expect(ri.shape).toEqual([2, 3]);
+      expect(ri.reshape(-1).tolist()).toEqual(ref.sizes["randint(0, 5, (r0, r1)) after manual_seed(0)"].data);
+      torch.manual_seed(0);
+      expect(torch.randperm(torch.tensor(5, { dtype: torch.int64 })).tolist()).toEqual(ref.sizes["randperm(tensor(5)) after manual_seed(0)"].data);
     } finally {
       torch.set_rng_state(state);
     }
