@@ -137,14 +137,14 @@ export function sizeEntry(v: unknown, fn: string, keyword: string, pos: number, 
   if (!integral || v.numel() !== 1) {
     // A lone int argument (randperm's n, eye's n and m) rather than an entry of a size.
     if (keyword === "n" || keyword === "m") throw new TypeError_(`${fn}(): argument '${keyword}' (position ${pos}) must be int, not Tensor`);
-    // torch's random creation ops name their argument "tuple of ints", the others "tuple of SymInts".
-    const kind = RANDOM_SIZE_OPS.has(fn) ? "ints" : "SymInts";
+    // torch's random creation ops and unflatten name their argument "tuple of ints", the others "tuple of SymInts".
+    const kind = INT_SIZE_OPS.has(fn) ? "ints" : "SymInts";
     if (first) throw new TypeError_(`${fn}(): argument '${keyword}' (position 1) must be tuple of ${kind}, not Tensor`);
     throw new TypeError_(`${fn}(): argument '${keyword}' must be tuple of ${kind}, but found element of type Tensor at pos ${pos}`);
   }
   return Number(v.item());
 }
-const RANDOM_SIZE_OPS = new Set(["rand", "randn", "randint"]);
+const INT_SIZE_OPS = new Set(["rand", "randn", "randint", "unflatten"]);
 
 /** The entries of a size given as one array, tensors among them converted by sizeEntry. */
 export function sizesOf(list: readonly unknown[], fn: string, keyword: string): number[] {

@@ -53,7 +53,7 @@ import { bernoulliTensor_ } from "./ops/random_fills";
 import { legacyConstructorDtype, legacyDefault } from "./ops/legacy_constructors";
 import { inferenceState } from "./inference_state";
 import { warnNonLeafGradAccess } from "./autograd/grad_access_warning";
-import { contiguousStrides, isContiguous, normalizeDim, numelOf, shapeFromArgs, type SizeArg } from "./shape";
+import { contiguousStrides, isContiguous, normalizeDim, numelOf, shapeFromArgs, sizesOf, type SizeArg } from "./shape";
 
 export type Scalar = number | boolean;
 export type TensorLike = Tensor | Scalar;
@@ -471,8 +471,8 @@ export class Tensor {
     const a = parseArgs<{ start_dim?: number; end_dim?: number }>("flatten", ["start_dim", "end_dim"], args);
     return views.flatten(this, a.start_dim ?? 0, a.end_dim ?? -1);
   }
-  unflatten(dim: number, sizes: readonly number[]): Tensor {
-    return views.unflatten(this, dim, sizes);
+  unflatten(dim: number, sizes: readonly SizeArg[]): Tensor {
+    return views.unflatten(this, dim, sizesOf(sizes, "unflatten", "sizes"));
   }
   squeeze(...args: PyArgs<[dim?: number], DimOptions>): Tensor {
     return views.squeeze(this, parseArgs<DimOptions>("squeeze", ["dim"], args).dim);

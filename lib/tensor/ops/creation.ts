@@ -214,9 +214,18 @@ export function full(size: readonly number[], fill_value: number | boolean | (Te
 }
 
 /** arange(end), arange(start, end), arange(start, end, step), options last. */
-export function arange(...args: (number | (TensorOptions & { start?: number; end?: number; step?: number }) | undefined)[]): Tensor {
-  const nums = args.filter((a): a is number => typeof a === "number");
-  const given = (args.find((a) => typeof a === "object" && a !== null) as (TensorOptions & { start?: number; end?: number; step?: number }) | undefined) ?? {};
+export function arange(...args: (number | Tensor | (TensorOptions & { start?: number; end?: number; step?: number }) | undefined)[]): Tensor {
+  // One-element tensors stand for their value, as torch takes them for its Scalars; a float one gives a float result.
+  const positional = args.filter((a) => typeof a === "number" || a instanceof Tensor);
+  const names = [["end"], ["start", "end"], ["start", "end", "step"]][positional.length - 1] ?? [];
+  let floatTensor = false;
+  const nums = positional.map((a, i) => {
+    if (typeof a === "number") return a;
+    if (a.numel() !== 1) throw new TypeError_(`arange(): argument '${names[i] ?? "end"}' (position ${i + 1}) must be Number, not Tensor`);
+    if (a.dtype.is_floating_point) floatTensor = true;
+    return Number(a.item());
+  });
+  const given = (args.find((a) => typeof a === "object" && a !== null && !(a instanceof Tensor)) as (TensorOptions & { start?: number; end?: number; step?: number }) | undefined) ?? {};
   const { start: kStart, end: kEnd, step: kStep, ...opts } = given;
   checkCreationOptions("arange", opts, ["start", "end", "step"]);
   // Positional numbers fill (end) / (start, end) / (start, end, step); keywords fill the rest, as in Python.
@@ -242,7 +251,7 @@ export function arange(...args: (number | (TensorOptions & { start?: number; end
   if ((end - start) / step < 0) throw new RuntimeError("arange(): upper bound and larger bound inconsistent with step sign");
   const n = Math.max(0, Math.ceil((end - start) / step));
   // Integer arguments give long in PyTorch; JS cannot tell 2.0 from 2, so integral args give long too.
-  const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? int64 : get_default_dtype());
+  const dtype = opts.dtype ?? (!floatTensor && nums.every(Number.isInteger) ? int64 : get_default_dtype());
   const t = new Tensor(allocStorage(dtype, n), [n], dtype);
   for (let i = 0; i < n; i++) t._data[i] = start + i * step;
   if (dtype === uint8) wrapUint8(t._data); // arange(250, 260, 4, dtype=torch.uint8) -> 250, 254, 2 as torch

@@ -86,6 +86,15 @@ describe("sizes given as one-element integer tensors", () => {
     "eye(float)": () => torch.eye(f),
     "randperm(float)": () => torch.randperm(f),
     "randint(0, 5, (2, float))": () => torch.randint(0, 5, [2, f] as never),
+    "arange(r1)": () => torch.arange(r1),
+    "arange(tensor(3.))": () => torch.arange(f),
+    "arange(tensor(2.5))": () => torch.arange(torch.tensor(2.5)),
+    "arange(tensor(1), tensor(7), tensor(2))": () =>
+      torch.arange(torch.tensor(1, { dtype: torch.int64 }), torch.tensor(7, { dtype: torch.int64 }), torch.tensor(2, { dtype: torch.int64 })),
+    "arange(tensor(True))": () => torch.arange(torch.tensor(true)),
+    "arange(tensor([1, 2]))": () => torch.arange(torch.tensor([1, 2], { dtype: torch.int64 })),
+    "unflatten(0, (r0, -1))": () => x.unflatten(0, [r0, -1]),
+    "unflatten(0, (2, float))": () => x.unflatten(0, [2, f]),
   };
   for (const [name, fn] of Object.entries(cases)) {
     it(name, () => expectResult(fn, ref.sizes[name], name));
