@@ -13,6 +13,7 @@ import { TypeError_, ValueError } from "../errors";
 import * as VF from "./functional";
 import type { ImageLike } from "./functional";
 import { isImage } from "./image";
+import { RandomTransform } from "./random_transform";
 
 function checkChannels(img: Tensor, allowed: readonly number[]): number {
   const c = VF.get_dimensions(img)[0];
@@ -166,29 +167,18 @@ export function solarize(img: ImageLike, threshold: number): ImageLike {
   return torch.where(img.ge(threshold), VF.invert(img) as Tensor, img);
 }
 
-/** A transform applied when torch.rand(1).item() < p, as torchvision's Random* colour transforms. */
-abstract class RandomColour extends Module {
-  p: number;
-  constructor(p: number | undefined) {
-    super();
-    this.p = p ?? 0.5;
-  }
-
-  abstract transform(img: ImageLike): ImageLike;
-
-  override forward(img: ImageLike): ImageLike {
-    return (torch.rand(1).item() as number) < this.p ? this.transform(img) : img;
-  }
-}
-
 /** RandomAdjustSharpness(sharpness_factor, p=0.5). */
-export class RandomAdjustSharpness extends RandomColour {
+export class RandomAdjustSharpness extends RandomTransform {
   static override readonly __name__ = "RandomAdjustSharpness";
   sharpness_factor: number;
   constructor(...args: PyArgs<[sharpness_factor: number, p?: number], { sharpness_factor?: number; p?: number }>) {
     const a = parseArgsRequired<{ sharpness_factor: number; p: number }>("RandomAdjustSharpness", ["sharpness_factor", "p"], 1, args);
-    super(a.p);
+    super(a.p, "RandomAdjustSharpness");
     this.sharpness_factor = a.sharpness_factor as number;
+  }
+
+  protected override reprArguments(): string {
+    return `sharpness_factor=${this.sharpness_factor}`;
   }
 
   transform(img: ImageLike): ImageLike {
@@ -197,10 +187,10 @@ export class RandomAdjustSharpness extends RandomColour {
 }
 
 /** RandomAutocontrast(p=0.5). */
-export class RandomAutocontrast extends RandomColour {
+export class RandomAutocontrast extends RandomTransform {
   static override readonly __name__ = "RandomAutocontrast";
   constructor(...args: PyArgs<[p?: number], { p?: number }>) {
-    super(parseArgs<{ p: number }>("RandomAutocontrast", ["p"], args).p);
+    super(parseArgs<{ p: number }>("RandomAutocontrast", ["p"], args).p, "RandomAutocontrast");
   }
 
   transform(img: ImageLike): ImageLike {
@@ -209,13 +199,17 @@ export class RandomAutocontrast extends RandomColour {
 }
 
 /** RandomSolarize(threshold, p=0.5). */
-export class RandomSolarize extends RandomColour {
+export class RandomSolarize extends RandomTransform {
   static override readonly __name__ = "RandomSolarize";
   threshold: number;
   constructor(...args: PyArgs<[threshold: number, p?: number], { threshold?: number; p?: number }>) {
     const a = parseArgsRequired<{ threshold: number; p: number }>("RandomSolarize", ["threshold", "p"], 1, args);
-    super(a.p);
+    super(a.p, "RandomSolarize");
     this.threshold = a.threshold as number;
+  }
+
+  protected override reprArguments(): string {
+    return `threshold=${this.threshold}`;
   }
 
   transform(img: ImageLike): ImageLike {

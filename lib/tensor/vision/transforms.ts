@@ -17,6 +17,7 @@ import type { DType } from "../dtype";
 import { parseArgs, parseArgsRequired, type PyArgs } from "../args";
 import { TypeError_, ValueError } from "../errors";
 import * as VF from "./functional";
+import { coin, RandomTransform } from "./random_transform";
 import type { ImageLike, InterpolationModeValue, PaddingMode } from "./functional";
 import { pyRound } from "./functional";
 
@@ -260,10 +261,6 @@ function randint1(low: number, high: number): number {
 }
 
 /** torch.rand(1) < p, as torchvision's random transforms decide. */
-function coin(p: number): boolean {
-  return (torch.rand(1).item() as number) < p;
-}
-
 interface RandomCropOptions { size: number | number[]; padding: number | number[] | null; pad_if_needed: boolean; fill: number; padding_mode: PaddingMode }
 
 /** RandomCrop(size, padding=None, pad_if_needed=False, fill=0, padding_mode="constant"). */
@@ -310,45 +307,28 @@ export class RandomCrop extends Module {
   }
 }
 
-function checkP(p: unknown, cls: string): number {
-  const v = p ?? 0.5;
-  if (typeof v !== "number") throw new TypeError_(`${cls}: p should be a number, got ${typeof v}`);
-  return v;
-}
 
 /** RandomHorizontalFlip(p=0.5). */
-export class RandomHorizontalFlip extends Module {
+export class RandomHorizontalFlip extends RandomTransform {
   static override readonly __name__ = "RandomHorizontalFlip";
-  p: number;
   constructor(...args: PyArgs<[p?: number], { p?: number }>) {
-    super();
-    this.p = checkP(parseArgs<{ p: number }>("RandomHorizontalFlip", ["p"], args).p, "RandomHorizontalFlip");
+    super(parseArgs<{ p: number }>("RandomHorizontalFlip", ["p"], args).p, "RandomHorizontalFlip");
   }
 
-  override forward(img: ImageLike): ImageLike {
-    return coin(this.p) ? VF.hflip(img) : img;
-  }
-
-  override toString(): string {
-    return `RandomHorizontalFlip(p=${this.p})`;
+  transform(img: ImageLike): ImageLike {
+    return VF.hflip(img);
   }
 }
 
 /** RandomVerticalFlip(p=0.5). */
-export class RandomVerticalFlip extends Module {
+export class RandomVerticalFlip extends RandomTransform {
   static override readonly __name__ = "RandomVerticalFlip";
-  p: number;
   constructor(...args: PyArgs<[p?: number], { p?: number }>) {
-    super();
-    this.p = checkP(parseArgs<{ p: number }>("RandomVerticalFlip", ["p"], args).p, "RandomVerticalFlip");
+    super(parseArgs<{ p: number }>("RandomVerticalFlip", ["p"], args).p, "RandomVerticalFlip");
   }
 
-  override forward(img: ImageLike): ImageLike {
-    return coin(this.p) ? VF.vflip(img) : img;
-  }
-
-  override toString(): string {
-    return `RandomVerticalFlip(p=${this.p})`;
+  transform(img: ImageLike): ImageLike {
+    return VF.vflip(img);
   }
 }
 
@@ -456,17 +436,14 @@ export class Grayscale extends Module {
 }
 
 /** RandomGrayscale(p=0.1): grayscale with as many channels as the input. */
-export class RandomGrayscale extends Module {
+export class RandomGrayscale extends RandomTransform {
   static override readonly __name__ = "RandomGrayscale";
-  p: number;
   constructor(...args: PyArgs<[p?: number], { p?: number }>) {
-    super();
-    this.p = parseArgs<{ p: number }>("RandomGrayscale", ["p"], args).p ?? 0.1;
+    super(parseArgs<{ p: number }>("RandomGrayscale", ["p"], args).p, "RandomGrayscale", 0.1);
   }
 
-  override forward(img: ImageLike): ImageLike {
-    const [c] = VF.get_dimensions(img);
-    return coin(this.p) ? VF.rgb_to_grayscale(img, c) : img;
+  transform(img: ImageLike): ImageLike {
+    return VF.rgb_to_grayscale(img, VF.get_dimensions(img)[0]);
   }
 }
 
@@ -663,19 +640,13 @@ export class TenCrop extends Module {
 }
 
 /** RandomInvert(p=0.5): `torch.rand(1).item() < p` decides. */
-export class RandomInvert extends Module {
+export class RandomInvert extends RandomTransform {
   static override readonly __name__ = "RandomInvert";
-  p: number;
   constructor(...args: PyArgs<[p?: number], { p?: number }>) {
-    super();
-    this.p = checkP(parseArgs<{ p: number }>("RandomInvert", ["p"], args).p, "RandomInvert");
+    super(parseArgs<{ p: number }>("RandomInvert", ["p"], args).p, "RandomInvert");
   }
 
-  override forward(img: ImageLike): ImageLike {
-    return coin(this.p) ? VF.invert(img) : img;
-  }
-
-  override toString(): string {
-    return `RandomInvert(p=${this.p})`;
+  transform(img: ImageLike): ImageLike {
+    return VF.invert(img);
   }
 }

@@ -323,6 +323,17 @@ describe("errors and reprs", () => {
     expect(String(new T.RandomHorizontalFlip())).toBe(fx.repr.hflip);
     expect(String(new T.Grayscale())).toBe(fx.repr.grayscale);
   });
+
+  it("the apply-with-probability transforms print their arguments and p as torchvision 0.14.1 does", () => {
+    // /usr/bin/python3 -c "import torchvision.transforms as T; print(T.RandomAdjustSharpness(2), T.RandomSolarize(192, 0.3), ...)"
+    expect(String(new T.RandomAdjustSharpness(2))).toBe("RandomAdjustSharpness(sharpness_factor=2,p=0.5)");
+    expect(String(new T.RandomSolarize(192, 0.3))).toBe("RandomSolarize(threshold=192,p=0.3)");
+    expect(String(new T.RandomAutocontrast())).toBe("RandomAutocontrast(p=0.5)");
+    expect(String(new T.RandomInvert(0.25))).toBe("RandomInvert(p=0.25)");
+    expect(String(new T.RandomVerticalFlip())).toBe("RandomVerticalFlip(p=0.5)");
+    expect(String(new T.RandomGrayscale())).toBe("RandomGrayscale(p=0.1)");
+    expect(() => new T.RandomSolarize(192, "often" as never)).toThrow("RandomSolarize: p should be a number, got string");
+  });
 });
 
 describe("torchvision.utils.make_grid", () => {
