@@ -157,6 +157,9 @@
  *
  * PRINTING  String(x) / x.toString() / torch.format(x): PyTorch 1.13 repr; torch.set_printoptions({...}).
  *   formatTensor(x, prefix) lets Parameter print as "Parameter containing:\n" + formatTensor(x).
+ *   As a JS number (Symbol.toPrimitive, tensor_primitive.ts): +t, t * 2, t > 0.5, Math.max(...t), Math.round(loss)
+ *   give a one-element tensor's value (Python's float(t)); any other size raises torch's ValueError "only one
+ *   element tensors can be converted to Python scalars". Strings ("loss " + loss, `${loss}`) still print tensor(...).
  *
  * TESTING  lib/grading/gradcheck.ts exports gradcheck(fn, inputs, opts): runs fn on float64 copies and
  *   compares analytic gradients with central finite differences. Use it for nn.functional too.

@@ -12,6 +12,7 @@ import { allocStorage, bool, float32, float64, int64, isDType, type DType, type 
 import { RuntimeError, TypeError_ } from "./errors";
 import { formatTensor } from "./format";
 import { iterateDim0 } from "./tensor_iteration";
+import { tensorAsNumber } from "./tensor_primitive";
 import type { Generator } from "./random";
 import * as arithmetic from "./ops/arithmetic";
 import * as activations from "./ops/activations";
@@ -448,6 +449,16 @@ export class Tensor {
   }
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return formatTensor(this);
+  }
+  /**
+   * A tensor where JS wants a primitive. As a number (`+t`, `t * 2`, `t > 0.5`, `Math.max(...t)`,
+   * `Math.round(loss)`, `(a, b) => a - b`) a one-element tensor is its value, as Python's float(t)
+   * (a bool gives 0 / 1); any other raises torch's ValueError instead of a silent NaN / false.
+   * As a string or in `+` with a string ("default": `"loss " + loss`, `${loss}`) it is toString(),
+   * so printing keeps showing tensor(...). The number side is tensor_primitive.ts.
+   */
+  [Symbol.toPrimitive](hint: "number" | "string" | "default"): number | string {
+    return hint === "number" ? tensorAsNumber(this) : this.toString(); // toString: Parameter prints its own
   }
   /** `for (const row of t)`, `[...t]`, `const [a, b] = t`: dim 0's views, as PyTorch's __iter__ (tensor_iteration.ts). */
   [Symbol.iterator](): Iterator<Tensor> {
