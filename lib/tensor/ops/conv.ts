@@ -19,13 +19,14 @@
  * positions outside the input read as zero, no padded copy is made.
  */
 import { needsGrad, record } from "../autograd/function";
-import type { Storage } from "../dtype";
+import { cppTypeName, type Storage } from "../dtype";
 import { RuntimeError } from "../errors";
 import { convForwardGemm, convGemmSupported, convInputGradGemm, convWeightGradGemm } from "../kernels/conv_gemm";
 import { kernels } from "../kernels/registry";
 import { poolKernelsOn, scratchViews } from "../kernels/wasm/pool_kernels";
 import { driverFor, scratchMemoryOf } from "../kernels/wasm/gemm";
 import type { Tensor } from "../tensor";
+import { checkConvDtypes, isIntegerConv, viaFloat64 } from "./conv_dtypes";
 import { contiguousData, empty, emptyForOverwrite } from "./util";
 
 /** Sliding-window geometry of one sample: input [C, H, W], kernel, stride, padding before, dilation, output. */
@@ -206,14 +207,6 @@ function checkParams(fn: string, p: ConvParams): void {
   if (!(p.groups > 0) || !Number.isInteger(p.groups)) throw new RuntimeError(`${fn}: non-positive groups is not supported`);
 }
 
-function checkFloatSame(fn: string, input: Tensor, weight: Tensor, bias: Tensor | null): void {
-  if (!input.dtype.is_floating_point) throw new RuntimeError(`${fn}: expected a floating point input, but got ${input.dtype}`);
-  for (const [t, what] of [[weight, "weight"], [bias, "bias"]] as const) {
-    if (t && t.dtype !== input.dtype) {
-      throw new RuntimeError(`${fn}: expected ${what} to have the input's dtype ${input.dtype}, but got ${t.dtype} (convert one with .to(...))`);
-    }
-  }
-}
 
 const sizeStr = (s: readonly number[]): string => `[${s.join(", ")}]`;
 
@@ -455,6 +448,10 @@ export function weightGrad(x: Tensor, gy: Tensor, s: ConvSpec, wShape: readonly 
  * weight [Cout, C / groups, *k], bias [Cout] or null. grad_fn ConvolutionBackward0.
  */
 export function convolution(fn: string, input: Tensor, weight: Tensor, bias: Tensor | null, rank: number, p: ConvParams): Tensor {
+  if (isIntegerConv(input)) {
+    checkConvDtypes(input, weight, bias, "conv", p.dilation.some((d) => d > 1));
+    return viaFloat64(input, weight, bias, (x, w, b) => convolution(fn, x, w, b, rank, p));
+  }
   const { spec, outShape } = convSetup(fn, input, weight, bias, rank, p);
   // PyTorch runs an unbatched input as a batch of one and squeezes: its grad_fn is the squeeze.
   return convApply(input, weight, bias, spec, outShape, spec.batched ? "ConvolutionBackward0" : "SqueezeBackward1");
@@ -463,7 +460,7 @@ export function convolution(fn: string, input: Tensor, weight: Tensor, bias: Ten
 /** A convolution's checks (PyTorch's messages), geometry and output shape. */
 export function convSetup(fn: string, input: Tensor, weight: Tensor, bias: Tensor | null, rank: number, p: ConvParams): { spec: ConvSpec; outShape: number[] } {
   checkParams(fn, p);
-  checkFloatSame(fn, input, weight, bias);
+  checkConvDtypes(input, weight, bias, "conv", p.dilation.some((d) => d > 1));
   const { batched, N, C, sp } = splitInput(fn, input, rank);
   checkWeightRank(fn, weight, rank);
   const Cout = weight.shape[0];
@@ -507,7 +504,8 @@ export interface ConvTransposeParams extends ConvParams {
  */
 export function convTranspose(fn: string, input: Tensor, weight: Tensor, bias: Tensor | null, rank: number, p: ConvTransposeParams): Tensor {
   checkParams(fn, p);
-  checkFloatSame(fn, input, weight, bias);
+  checkConvDtypes(input, weight, bias, "transposed", p.dilation.some((d) => d > 1));
+  if (isIntegerConv(input)) return viaFloat64(input, weight, bias, (x, w, b) => convTranspose(fn, x, w, b, rank, p));
   const { batched, N, C: Cin, sp } = splitInput(fn, input, rank);
   checkWeightRank(fn, weight, rank);
   const { groups } = p;
@@ -570,7 +568,7 @@ export function unfold(input: Tensor, w: WindowParams): Tensor {
   if (input.dim() !== 3 && input.dim() !== 4) {
     throw new RuntimeError(`Input Error: Only 3D or 4D input Tensors are supported (got ${input.dim()}D)`);
   }
-  if (!input.dtype.is_floating_point) throw new RuntimeError(`${fn}: expected a floating point input, but got ${input.dtype}`);
+  if (!input.dtype.is_floating_point) throw new RuntimeError(`"im2col_out_cpu" not implemented for '${cppTypeName(input.dtype)}'`);
   const batched = input.dim() === 4;
   const s = input.shape;
   const N = batched ? s[0] : 1;
@@ -605,7 +603,7 @@ export function fold(input: Tensor, outputSize: number[], w: WindowParams): Tens
   if (input.dim() !== 2 && input.dim() !== 3) {
     throw new RuntimeError(`Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported (got ${input.dim()}D)`);
   }
-  if (!input.dtype.is_floating_point) throw new RuntimeError(`${fn}: expected a floating point input, but got ${input.dtype}`);
+  if (!input.dtype.is_floating_point) throw new RuntimeError(`"col2im_out_cpu" not implemented for '${cppTypeName(input.dtype)}'`);
   const batched = input.dim() === 3;
   const s = input.shape;
   const N = batched ? s[0] : 1;

@@ -12,7 +12,7 @@
  * pooling has gradients of every order under create_graph.
  */
 import { record } from "../autograd/function";
-import { float32, int64, type Storage } from "../dtype";
+import { cppTypeName, float32, int64, type Storage } from "../dtype";
 import { RuntimeError } from "../errors";
 import { kernels } from "../kernels/registry";
 import { poolKernelsOn, scratchViews, type PoolKernels } from "../kernels/wasm/pool_kernels";
@@ -52,13 +52,34 @@ interface Planes {
   sp: number[];
 }
 
+/** The CPU kernel torch 1.13 names when a pool has none for a dtype (the 1-D pools run the 2-D kernels). */
+const TORCH_POOL_KERNEL: Record<string, string> = {
+  max_pool1d: "max_pool1d_impl", max_pool2d: "max_pool2d", avg_pool1d: "avg_pool2d", avg_pool2d: "avg_pool2d",
+  adaptive_avg_pool1d: "adaptive_avg_pool2d", adaptive_avg_pool2d: "adaptive_avg_pool2d",
+  adaptive_max_pool1d: "adaptive_max_pool2d", adaptive_max_pool2d: "adaptive_max_pool2d",
+  max_pool3d: "max_pool3d_with_indices_cpu", avg_pool3d: "avg_pool3d_out_frame",
+};
+
+/**
+ * Pools take float32 / float64. For uint8 and bool (and int64 in the max and adaptive pools) torch
+ * 1.13 has no kernel either and says so ('"max_pool2d" not implemented for 'Byte''); int64 average
+ * pools, which torch computes, are refused here with the engine's own message.
+ */
+export function checkPoolDtype(fn: string, input: Tensor): void {
+  const dt = input.dtype;
+  if (dt.is_floating_point) return;
+  const kernel = TORCH_POOL_KERNEL[fn];
+  if (kernel && (dt !== int64 || !kernel.startsWith("avg_pool"))) throw new RuntimeError(`"${kernel}" not implemented for '${cppTypeName(dt)}'`);
+  throw new RuntimeError(`${fn}: expected a floating point input, but got ${dt}`);
+}
+
 /** Input [N, C, *sp] or [C, *sp] for a pooling op of the given rank. */
 function planes(fn: string, input: Tensor, rank: number, allowNoBatch = true): Planes {
   const d = input.dim();
   if (!(d === rank + 2 || (allowNoBatch && d === rank + 1))) {
     throw new RuntimeError(`${fn}: Expected ${rank + 1}D or ${rank + 2}D (batch mode) tensor for input, but got input of size: ${sizeStr(input.shape)}`);
   }
-  if (!input.dtype.is_floating_point) throw new RuntimeError(`${fn}: expected a floating point input, but got ${input.dtype}`);
+  checkPoolDtype(fn, input);
   const lead = input.shape.slice(0, d - rank);
   const sp = input.shape.slice(d - rank);
   if (sp.some((s) => s === 0) || lead.slice(1).some((s) => s === 0)) {
@@ -488,6 +509,10 @@ function adaptiveSetup(fn: string, input: Tensor, rank: number, outputSize: (num
 
 /** adaptive_avg_pool1d/2d: output_size entries may be null (keep the input size). */
 export function adaptiveAvgPool(fn: string, input: Tensor, rank: number, outputSize: (number | null)[]): Tensor {
+  // torch takes a 1x1 output as a mean, whose dtype check comes first
+  if (!input.dtype.is_floating_point && outputSize.every((o) => o === 1)) {
+    throw new RuntimeError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${cppTypeName(input.dtype)}`);
+  }
   const { outShape, w } = adaptiveSetup(fn, input, rank, outputSize);
   // PyTorch computes a 1x1 adaptive average as a mean.
   const inner = w.OH === 1 && w.OW === 1 ? "MeanBackward1" : "AdaptiveAvgPool2DBackward0";

@@ -9,6 +9,8 @@ import { parseArgs, type PyArgs } from "../../args";
 import { int64 } from "../../dtype";
 import { RuntimeError } from "../../errors";
 import type { Tensor } from "../../tensor";
+import { checkConvDtypes } from "../../ops/conv_dtypes";
+import { checkPoolDtype } from "../../ops/pool";
 import { conv2d, conv_transpose2d, convPadding, ntuple, type ConvPadding, type ConvTransposeOptions, type Size } from "./conv";
 import { pad } from "./padding";
 import { adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d, type AdaptiveSize } from "./pooling";
@@ -48,6 +50,7 @@ export function conv3d(input: Tensor, weight: Tensor, ...args: Conv3dArgs): Tens
   checkTensor(input, "conv3d");
   checkTensor(weight, "conv3d", "weight");
   const a = parseArgs<Conv3dOptions>("conv3d", ["bias", "stride", "padding", "dilation", "groups"], args);
+  checkConvDtypes(input, weight, a.bias ?? null, "conv3d", ntuple("conv3d", "dilation", a.dilation ?? 1, 3).some((d) => d > 1));
   if (input.dim() === 4) return conv3d(input.unsqueeze(0), weight, { ...a }).squeeze(0);
   if (input.dim() !== 5) throw new RuntimeError(`Expected 4D (unbatched) or 5D (batched) input to conv3d, but got input of size: [${input.shape.join(", ")}]`);
   if (weight.dim() !== 5) throw new RuntimeError(`weight should have at least three dimensions`);
@@ -111,6 +114,7 @@ export function max_pool3d(
   ...args: PyArgs<[kernel_size: Size, stride?: Size | null, padding?: Size, dilation?: Size, ceil_mode?: boolean, return_indices?: boolean], Pool3dOptions>
 ): Tensor {
   checkTensor(input, "max_pool3d");
+  checkPoolDtype("max_pool3d", input);
   const a = parseArgs<Pool3dOptions>("max_pool3d", ["kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices"], args);
   if (a.return_indices) throw new RuntimeError("max_pool3d: return_indices=True is not supported by this engine");
   if (input.dim() === 4) return max_pool3d(input.unsqueeze(0), { ...a }).squeeze(0);
@@ -138,6 +142,7 @@ export function avg_pool3d(
   ...args: PyArgs<[kernel_size: Size, stride?: Size | null, padding?: Size, ceil_mode?: boolean, count_include_pad?: boolean, divisor_override?: number | null], Pool3dOptions>
 ): Tensor {
   checkTensor(input, "avg_pool3d");
+  checkPoolDtype("avg_pool3d", input);
   const a = parseArgs<Pool3dOptions>("avg_pool3d", ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"], args);
   if (input.dim() === 4) return avg_pool3d(input.unsqueeze(0), { ...a }).squeeze(0);
   if (a.ceil_mode) throw new RuntimeError("avg_pool3d: ceil_mode=True is not supported by this engine");

@@ -5,7 +5,7 @@
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { TypeError_ } from "../../errors";
-import { adaptiveAvgPool, adaptiveMaxPool, avgPool, maxPool } from "../../ops/pool";
+import { adaptiveAvgPool, adaptiveMaxPool, avgPool, checkPoolDtype, maxPool } from "../../ops/pool";
 import type { Tensor } from "../../tensor";
 import { checkTensor } from "./_util";
 import { ntuple, type Size } from "./conv";
@@ -38,6 +38,8 @@ function required<T>(fn: string, name: string, v: T | undefined): T {
 function maxPoolN(fn: string, rank: number, input: Tensor, args: readonly unknown[]): Tensor | [Tensor, Tensor] {
   checkTensor(input, fn);
   const a = parseArgs<MaxPoolOptions>(fn, MAXPOOL_NAMES, args);
+  // torch's max_pool1d runs its own kernel, with return_indices max_pool2d's: they name it when refusing a dtype
+  checkPoolDtype(fn === "max_pool1d" && a.return_indices ? "max_pool2d" : fn, input);
   const kernel = ntuple(fn, "kernel_size", required(fn, "kernel_size", a.kernel_size), rank);
   const res = maxPool(fn, input, rank, {
     kernel,

@@ -1,0 +1,53 @@
+/**
+ * Which dtypes a convolution takes, as torch 1.13's CPU kernels: float32 / float64, and int64 and
+ * uint8 too (integer arithmetic; uint8 wraps modulo 256 as its C++ unsigned char accumulator does).
+ * Bool has no kernel, nor has uint8 for dilated or transposed convolutions; mixed dtypes raise
+ * torch's messages, bias first ("Input type (unsigned char) and bias type (float) should be the same").
+ *
+ * Integer convolutions run the float64 kernels and cast back: every product and partial sum of
+ * uint8 / int64 values below 2^53 is exact in float64, and uint8's wrap is then the result mod 256.
+ */
+import { bool, cppTypeName, float64, int64, uint8, type DType } from "../dtype";
+import { RuntimeError } from "../errors";
+import type { Tensor } from "../tensor";
+
+/** C++'s names of the scalar types, as in torch's "Input type (...) and bias type (...)" message. */
+const C_TYPE: Record<string, string> = { float32: "float", float64: "double", int64: "long int", uint8: "unsigned char", bool: "bool" };
+
+const notImplemented = (kernel: string, dt: DType): RuntimeError => new RuntimeError(`"${kernel}" not implemented for '${cppTypeName(dt)}'`);
+
+/** Kinds of convolution, for the kernel torch names when a dtype has none. */
+export type ConvKind = "conv" | "conv3d" | "transposed";
+
+/** torch's dtype checks of a convolution, in torch's order; `dilated` when any dilation exceeds 1. */
+export function checkConvDtypes(input: Tensor, weight: Tensor, bias: Tensor | null, kind: ConvKind, dilated: boolean): void {
+  const dt = input.dtype;
+  if (kind === "transposed") {
+    // slow_conv_transpose2d dispatches before comparing dtypes, and names the bias's as the weight's
+    if (dt === uint8 || dt === bool) throw notImplemented("slow_conv_transpose2d_out_cpu", dt);
+    for (const t of [weight, bias]) {
+      if (t && t.dtype !== dt) throw new RuntimeError(`expected scalar type ${cppTypeName(dt)} but found ${cppTypeName(t.dtype)}`);
+    }
+    return;
+  }
+  if (bias && bias.dtype !== dt) throw new RuntimeError(`Input type (${C_TYPE[dt.name]}) and bias type (${C_TYPE[bias.dtype.name]}) should be the same`);
+  if (weight.dtype !== dt) throw new RuntimeError(`expected scalar type ${cppTypeName(dt)} but found ${cppTypeName(weight.dtype)}`);
+  if (dilated && (dt === uint8 || dt === bool)) throw notImplemented("slow_conv_dilated<>", dt);
+  if (dt === bool) throw notImplemented(kind === "conv3d" ? "compute_columns3d" : "slow_conv2d_cpu", dt);
+}
+
+/** True for the integer dtypes a convolution computes through float64 (int64, uint8). */
+export function isIntegerConv(input: Tensor): boolean {
+  return input.dtype === int64 || input.dtype === uint8;
+}
+
+/**
+ * An integer convolution: `run` gets float64 copies of the tensors (null stays null) and its float64
+ * result is cast back to the input's dtype, wrapping modulo 256 for uint8. Integer tensors never
+ * require grad, so nothing is recorded.
+ */
+export function viaFloat64(input: Tensor, weight: Tensor, bias: Tensor | null, run: (x: Tensor, w: Tensor, b: Tensor | null) => Tensor): Tensor {
+  const dt = input.dtype;
+  const y = run(input.to(float64), weight.to(float64), bias ? bias.to(float64) : null);
+  return (dt === uint8 ? y.remainder(256) : y).to(dt);
+}
