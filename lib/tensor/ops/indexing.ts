@@ -202,6 +202,29 @@ function splitSpecs(x: Tensor, specs: readonly IndexSpec[]): SplitSpecs {
   return { view: out, adv };
 }
 
+/**
+ * The grad_fn name of the view torch's `x[specs] = v` writes into: its basic indexing (numbers and
+ * 0-d integer tensors select, slices slice, "None" unsqueezes; null is ":") is applied as views before any index
+ * tensor, and the last of those views names the refusal of a write into an unbind row
+ * ("Output 0 of SelectBackward0 ..."). A full slice (`:`) makes no view unless it is the only spec,
+ * as in torch's set_item. null: no view, the write goes into x itself.
+ */
+export function basicIndexWriteNode(specs: readonly IndexSpec[]): string | null {
+  let node: string | null = null;
+  for (const raw of specs) {
+    const s = typeof raw === "string" ? parseSliceString(raw) : raw;
+    if (s === "None") node = "UnsqueezeBackward0";
+    else if (s === null) {
+      if (specs.length === 1) node = "SliceBackward0"; // null is ":" here
+    } else if (typeof s === "number" || (s instanceof Tensor && s.dim() === 0 && s.dtype !== bool && !s.dtype.is_floating_point)) node = "SelectBackward0";
+    else if (s instanceof Slice) {
+      const full = (s.start === null || s.start === 0) && s.stop === null && (s.step === null || s.step === 1);
+      if (!full || specs.length === 1) node = "SliceBackward0";
+    }
+  }
+  return node;
+}
+
 /** PyTorch-style indexing front end; see IndexSpec. Several index tensors broadcast together. */
 export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
   const { view, adv } = splitSpecs(x, specs);

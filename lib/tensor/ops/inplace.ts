@@ -19,7 +19,7 @@ import { default_generator, type Generator } from "../random";
 import { broadcastShapes, broadcastStrides, fmtShape, numelOf, shapesEqual } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
 import { copyOf } from "./copy";
-import { index_put, type IndexSpec } from "./indexing";
+import { basicIndexWriteNode, index_put, type IndexSpec } from "./indexing";
 import { checkMultiOutputView } from "./views";
 import { resultType, scalar } from "./util";
 
@@ -318,5 +318,7 @@ export function bernoulli_<T extends Tensor>(self: T, p: number, gen: Generator 
  * indexed shape. Recorded for autograd like any in-place op (CopySlices on views).
  */
 export function index_put_<T extends Tensor>(self: T, specs: readonly IndexSpec[], value: TensorLike, accumulate = false): T {
+  // Into an unbind row, torch refuses naming the basic-indexing view it writes through (SelectBackward0 for row[0] = 5).
+  if (is_grad_enabled() && !(self.requires_grad && self.is_leaf)) checkMultiOutputView(self, basicIndexWriteNode(specs));
   return apply_(self, "index_put_", (old) => index_put(old, specs, value, accumulate), [value]);
 }

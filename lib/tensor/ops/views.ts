@@ -37,12 +37,17 @@ export function markMultiOutputViews(x: Tensor, outs: readonly Tensor[], node: s
   outs.forEach((v, output) => multiOutputViews.set(v, { node, output }));
 }
 
-/** torch 1.13's refusal of an in-place write into such a view (grad mode on; no_grad writes are allowed). */
-export function checkMultiOutputView(self: Tensor): void {
+/**
+ * torch 1.13's refusal of an in-place write into such a view (grad mode on; no_grad writes are allowed).
+ * `throughView`: the node of a view of self the write goes through (x[0] = 5 writes into x.select(0, 0)),
+ * which torch names instead, as output 0.
+ */
+export function checkMultiOutputView(self: Tensor, throughView: string | null = null): void {
   const meta = multiOutputViews.get(self);
   if (!meta || !is_grad_enabled()) return;
+  const [output, node] = throughView ? [0, throughView] : [meta.output, meta.node];
   throw new RuntimeError(
-    `Output ${meta.output} of ${meta.node} is a view and is being modified inplace. This view is the output of a function that returns multiple views. ` +
+    `Output ${output} of ${node} is a view and is being modified inplace. This view is the output of a function that returns multiple views. ` +
       "Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.",
   );
 }
