@@ -26,6 +26,8 @@ export type BatchShape = readonly [count: number, m: number, n: number, k: numbe
 
 export interface GemmSession {
   readonly memory: WebAssembly.Memory;
+  /** The threads its jobs may be split across (1: the single-thread driver). */
+  readonly threads: number;
   /** The memory's float view (a new one after an alloc that grew it). */
   heap(): Float32Array;
   /** Reserves `floats` floats (contents arbitrary) and returns their float address. */
@@ -81,6 +83,7 @@ export function openGemmSession(gemm: Gemm | null, shapes: readonly BatchShape[]
   };
   return {
     memory,
+    threads: runner.threads,
     heap,
     alloc,
     stage(src, lo, hi) {

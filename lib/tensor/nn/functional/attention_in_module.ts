@@ -92,8 +92,31 @@ function stageOperands(sess: GemmSession, ops: readonly SliceOperand[]): number[
 /** Slice addresses of a dense [count, per] region at `at`. */
 const denseSlices = (at: number, count: number, per: number): number[] => Array.from({ length: count }, (_, i) => at + i * per);
 
-/** Whether the chains run in module memory (benches turn it off to compare in one process), and how many did (for tests). */
-export const attentionInModule = { enabled: true, runs: 0 };
+/** Floats of scores a chunk of slices keeps in module memory at once (256 KB: see sliceChunks). */
+export const SCORES_PER_CHUNK = 1 << 16;
+
+/**
+ * Whether the chains run in module memory (benches turn it off to compare in one process), and how
+ * many did (for tests); the scores per chunk of slices on one thread (sliceChunks; 0: the whole batch at once).
+ */
+export const attentionInModule = { enabled: true, runs: 0, chunkScores: SCORES_PER_CHUNK };
+
+/**
+ * The chain's slices cut into chunks of whole slices, [lo, hi) each: on one thread, as many slices
+ * as hold chunkScores scores (L x S each; at least one), every product and row pass of the
+ * chain running chunk by chunk on one scores region (and one dS region) of that size. The whole
+ * batch's scores (1 MB per GPT layer, 2 MB with dS) pushed the session's regions out of the
+ * core's L2 between a product and the row pass after it; a chunk's stay there. The same jobs per
+ * slice, so the same bits. On a thread pool the batch stays whole: the pool splits a job by
+ * slices, and only a large enough one.
+ */
+function sliceChunks(sess: GemmSession, nb: number, LS: number): [number, number][] {
+  const { chunkScores } = attentionInModule;
+  const per = chunkScores > 0 && sess.threads === 1 ? Math.max(1, Math.min(nb, Math.floor(chunkScores / LS))) : nb;
+  const chunks: [number, number][] = [];
+  for (let lo = 0; lo < nb; lo += per) chunks.push([lo, Math.min(nb, lo + per)]);
+  return chunks;
+}
 
 /**
  * Opens a session for these shapes and the row kernels on its memory, or null. Only batches
@@ -127,15 +150,20 @@ export function attentionForwardInModule(
   const { sess, rows } = run;
   const LS = L * S;
   const [qAt, kAt, vAt] = stageOperands(sess, [q, k, v]);
-  const pAt = sess.alloc(nb * LS);
   const outAt = sess.alloc(nb * L * Ev);
-  const pSlices = denseSlices(pAt, nb, LS);
-  sess.batch(nb, L, S, E, qAt, q.s0, q.s1, kAt, k.s1, k.s0, pSlices, S, causal ? BATCH_SKIP.C_PAST_DIAGONAL : BATCH_SKIP.NONE);
-  rows.attn_softmax_fwd(pAt * 4, nb * L, S, L, 0, causal ? 1 : 0, scale);
-  sess.batch(nb, L, Ev, S, pSlices, S, 1, vAt, v.s0, v.s1, out.offs.map((o) => outAt + o - outLo), out.row, causal ? BATCH_SKIP.A_PAST_DIAGONAL : BATCH_SKIP.NONE);
-  const h = sess.heap();
-  (out.data as Float32Array).set(h.subarray(outAt, outAt + nb * L * Ev), outLo);
-  if (P) (P as Float32Array).set(h.subarray(pAt, pAt + nb * LS));
+  const outSlices = out.offs.map((o) => outAt + o - outLo);
+  const chunks = sliceChunks(sess, nb, LS);
+  const per = chunks[0][1];
+  const pAt = sess.alloc(per * LS);
+  const pSlices = denseSlices(pAt, per, LS);
+  for (const [lo, hi] of chunks) {
+    const count = hi - lo;
+    sess.batch(count, L, S, E, qAt.slice(lo, hi), q.s0, q.s1, kAt.slice(lo, hi), k.s1, k.s0, pSlices, S, causal ? BATCH_SKIP.C_PAST_DIAGONAL : BATCH_SKIP.NONE);
+    rows.attn_softmax_fwd(pAt * 4, count * L, S, L, 0, causal ? 1 : 0, scale);
+    sess.batch(count, L, Ev, S, pSlices, S, 1, vAt.slice(lo, hi), v.s0, v.s1, outSlices.slice(lo, hi), out.row, causal ? BATCH_SKIP.A_PAST_DIAGONAL : BATCH_SKIP.NONE);
+    if (P) (P as Float32Array).set(sess.heap().subarray(pAt, pAt + count * LS), lo * LS);
+  }
+  (out.data as Float32Array).set(sess.heap().subarray(outAt, outAt + nb * L * Ev), outLo);
   return true;
 }
 
@@ -167,8 +195,6 @@ export function attentionBackwardInModule(
   if (!run) return false;
   const { sess, rows } = run;
   const LS = L * S;
-  const pAt = sess.stage(P, 0, nb * LS);
-  const pSlices = denseSlices(pAt, nb, LS);
   const operands = [g, ...(needDS ? [v] : []), ...(gq ? [k] : []), ...(gk ? [q] : [])];
   const [gAt, ...rest] = stageOperands(sess, operands);
   const vAt = needDS ? rest.shift()! : [];
@@ -176,17 +202,29 @@ export function attentionBackwardInModule(
   const qAt = gk ? rest.shift()! : [];
   const sharedAt = shared ? sess.alloc(shared.len) : 0;
   const gvAt = shared ? sharedAt : gv ? sess.alloc(nb * S * Ev) : 0;
-  const dsAt = needDS ? sess.alloc(nb * LS) : 0;
   const gqAt = shared ? sharedAt : gq ? sess.alloc(nb * L * E) : 0;
   const gkAt = shared ? sharedAt : gk ? sess.alloc(nb * S * E) : 0;
-  const dsSlices = denseSlices(dsAt, nb, LS);
-  if (gv) sess.batch(nb, S, Ev, L, pSlices, 1, S, gAt, g.s0, g.s1, gv.offs.map((o) => gvAt + o - gvLo), gv.row, causal ? BATCH_SKIP.A_BEFORE_DIAGONAL : BATCH_SKIP.NONE);
-  if (needDS) {
-    sess.batch(nb, L, S, Ev, gAt, g.s0, g.s1, vAt, v.s1, v.s0, dsSlices, S, causal ? BATCH_SKIP.C_PAST_DIAGONAL : BATCH_SKIP.NONE);
-    rows.attn_softmax_bwd(dsAt * 4, pAt * 4, nb * L, S, L, 0, causal ? 1 : 0, scale);
+  const gvSlices = gv ? gv.offs.map((o) => gvAt + o - gvLo) : [];
+  const gqSlices = gq ? gq.offs.map((o) => gqAt + o - gqLo) : [];
+  const gkSlices = gk ? gk.offs.map((o) => gkAt + o - gkLo) : [];
+  const chunks = sliceChunks(sess, nb, LS);
+  const per = chunks[0][1];
+  const pAt = sess.alloc(per * LS);
+  const dsAt = needDS ? sess.alloc(per * LS) : 0;
+  const pSlices = denseSlices(pAt, per, LS);
+  const dsSlices = denseSlices(dsAt, per, LS);
+  for (const [lo, hi] of chunks) {
+    const count = hi - lo;
+    sess.heap().set((P as Float32Array).subarray(lo * LS, hi * LS), pAt);
+    const gSlices = gAt.slice(lo, hi);
+    if (gv) sess.batch(count, S, Ev, L, pSlices, 1, S, gSlices, g.s0, g.s1, gvSlices.slice(lo, hi), gv.row, causal ? BATCH_SKIP.A_BEFORE_DIAGONAL : BATCH_SKIP.NONE);
+    if (needDS) {
+      sess.batch(count, L, S, Ev, gSlices, g.s0, g.s1, vAt.slice(lo, hi), v.s1, v.s0, dsSlices, S, causal ? BATCH_SKIP.C_PAST_DIAGONAL : BATCH_SKIP.NONE);
+      rows.attn_softmax_bwd(dsAt * 4, pAt * 4, count * L, S, L, 0, causal ? 1 : 0, scale);
+    }
+    if (gq) sess.batch(count, L, E, S, dsSlices, S, 1, kAt.slice(lo, hi), k.s0, k.s1, gqSlices.slice(lo, hi), gq.row, causal ? BATCH_SKIP.A_PAST_DIAGONAL : BATCH_SKIP.NONE);
+    if (gk) sess.batch(count, S, E, L, dsSlices, 1, S, qAt.slice(lo, hi), q.s0, q.s1, gkSlices.slice(lo, hi), gk.row, causal ? BATCH_SKIP.A_BEFORE_DIAGONAL : BATCH_SKIP.NONE);
   }
-  if (gq) sess.batch(nb, L, E, S, dsSlices, S, 1, kAt, k.s0, k.s1, gq.offs.map((o) => gqAt + o - gqLo), gq.row, causal ? BATCH_SKIP.A_PAST_DIAGONAL : BATCH_SKIP.NONE);
-  if (gk) sess.batch(nb, S, E, L, dsSlices, 1, S, qAt, q.s0, q.s1, gk.offs.map((o) => gkAt + o - gkLo), gk.row, causal ? BATCH_SKIP.A_BEFORE_DIAGONAL : BATCH_SKIP.NONE);
   const h = sess.heap();
   if (shared) {
     (gq!.data as Float32Array).set(h.subarray(sharedAt, sharedAt + shared.len), shared.lo);

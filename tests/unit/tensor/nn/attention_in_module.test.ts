@@ -3,14 +3,14 @@
  * kernels/wasm/gemm_session.ts): the same bits as the per-call path (matmulBatched and the row
  * passes on their own memory) for the output and q/k/v gradients, with q, k and v as head views of
  * one projection (staged once) or separate tensors, causal or not, L != S; only the gradients
- * asked for; shapes it declines fall back; on a thread pool that splits every job, the
+ * asked for; run a few slices at a time (uneven chunks, one slice each); shapes it declines fall back; on a thread pool that splits every job, the
  * single-thread bits. The session itself: a span larger than the memory grows it, and a job it was
  * not opened for is refused. On the plain-TS backend nothing runs in module (the counter stays).
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { torch, type Tensor } from "../../../../lib/tensor/index";
 import { fusedAttention } from "../../../../lib/tensor/nn/functional/attention_core";
-import { attentionInModule } from "../../../../lib/tensor/nn/functional/attention_in_module";
+import { SCORES_PER_CHUNK, attentionInModule } from "../../../../lib/tensor/nn/functional/attention_in_module";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { createLocalGemm } from "../../../../lib/tensor/kernels/wasm/gemm";
 import { BATCH_SKIP } from "../../../../lib/tensor/kernels/wasm/gemm_batch";
@@ -59,6 +59,7 @@ function run(c: Case, seed: number): { values: (Float32Array | null)[]; inModule
 
 afterEach(() => {
   attentionInModule.enabled = true;
+  attentionInModule.chunkScores = SCORES_PER_CHUNK;
 });
 
 describe("fused attention in the GEMM module's memory", () => {
@@ -86,6 +87,23 @@ describe("fused attention in the GEMM module's memory", () => {
       const session = run(c, 9);
       expect(session.inModule).toBe(0);
       expectSameBits(session.values, perCall.values);
+    });
+  }
+
+  // On one thread the chains run a few slices at a time (chunkScores scores); these cases' batches
+  // fit one chunk of the default, so smaller chunks are forced here: uneven ones and one slice each.
+  for (const c of cases) {
+    it(`${c.name}: chunks of slices give the per-call path's bits`, () => {
+      attentionInModule.enabled = false;
+      const perCall = run(c, 7);
+      attentionInModule.enabled = true;
+      const nb = c.N * c.H;
+      for (const per of [Math.ceil((2 * nb) / 3), 1]) {
+        attentionInModule.chunkScores = per * c.L * c.S;
+        const chunked = run(c, 7);
+        expect(chunked.inModule).toBe(wasm ? 2 : 0);
+        expectSameBits(chunked.values, perCall.values);
+      }
     });
   }
 
