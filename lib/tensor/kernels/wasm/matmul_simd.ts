@@ -74,6 +74,9 @@ export function createWasmMatmul(fallback: Matmul, gemm: () => Gemm | null, avai
   return function matmulWasm(m, n, k, a, aOff, as0, as1, b, bOff, bs0, bs1, c, cOff) {
     const g0 = gemm();
     const staged = a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array && m * n * k >= MIN_WORK;
+    // A row-sliced product is decided as a batch (rowSliced asks forBatch): asking forMatmul first
+    // made a pool time a product decision it never used (and wake its threads once more) per call.
+    if (rowSlicedFirst.enabled && g0 && staged && rowSliced(g0, m, n, k, a, aOff, as0, as1, b, bOff, bs0, bs1, c, cOff, null, 0, 0)) return;
     // A thread pool's, or the single-thread one for a small product or one the pool runs alone.
     const g = g0 && staged && (g0.forMatmul ? g0.forMatmul(m, n, k) : driverFor(g0, m, n, k));
     if (!g || !(a instanceof Float32Array) || !(b instanceof Float32Array) || !(c instanceof Float32Array)) {
@@ -81,7 +84,7 @@ export function createWasmMatmul(fallback: Matmul, gemm: () => Gemm | null, avai
       return;
     }
     const pack = g.memory && as0 >= 0 && as1 >= 0 && bs0 >= 0 && bs1 >= 0 ? matmulPackFor(g.memory) : null;
-    if (pack && g0 && rowSliced(g0, m, n, k, a, aOff, as0, as1, b, bOff, bs0, bs1, c, cOff, null, 0, 0)) return;
+    if (!rowSlicedFirst.enabled && pack && g0 && rowSliced(g0, m, n, k, a, aOff, as0, as1, b, bOff, bs0, bs1, c, cOff, null, 0, 0)) return;
     if (!pack) {
       g.gemm(m, n, k, stridedA(m, a, aOff, as0, as1), stridedB(n, b, bOff, bs0, bs1), denseC(m, n, c, cOff));
       return;
@@ -89,6 +92,12 @@ export function createWasmMatmul(fallback: Matmul, gemm: () => Gemm | null, avai
     stagedMatmul(g, pack, m, n, k, a, aOff, as0, as1, b, bOff, bs0, bs1, c, cOff, null, 0, 0);
   };
 }
+
+/**
+ * Whether matmul tries the row-sliced path before asking the pool about the product (forMatmul), or,
+ * as before, after (the same bits); benches switch it off to compare in one process.
+ */
+export const rowSlicedFirst = { enabled: true };
 
 /** Whether tall products run as row slices (rowSliced); benches turn it off to compare in one process. */
 export const rowSlicing = { enabled: true };
