@@ -42,8 +42,13 @@ type KernelFn = (a: number, b: number, c: number, mb: number, nb: number, kc: nu
 export interface BatchRunner {
   /** Threads that may run slices at once: each needs its own scratch. */
   readonly threads: number;
-  /** Slices [0, count) of the job at byte `job`; thread t's scratch at scratch + t * scratchBytes. */
-  run(job: number, count: number, scratch: number, scratchBytes: number): void;
+  /**
+   * Slices [0, count) of the job at byte `job`; thread t's scratch at scratch + t * scratchBytes.
+   * With `onSlices`, it is called on the calling thread for every range of finished slices, each
+   * slice once, before run returns: a pool calls it while other slices are still being computed,
+   * so the caller copies C out in the meantime instead of after the whole job.
+   */
+  run(job: number, count: number, scratch: number, scratchBytes: number, onSlices?: (lo: number, hi: number) => void): void;
 }
 
 /** Runs the kernel over a list of row blocks; the single-thread runner calls the local instance. */
@@ -347,6 +352,12 @@ export function createLocalGemm(): Gemm | null {
     return memory.buffer;
   }, () => runner, memory);
   const batch = inst.batch;
-  gemm.batch = { threads: 1, run: (job, count, scratch) => batch(job, 0, count, scratch) };
+  gemm.batch = {
+    threads: 1,
+    run(job, count, scratch, _bytes, onSlices) {
+      batch(job, 0, count, scratch);
+      onSlices?.(0, count);
+    },
+  };
   return gemm;
 }

@@ -488,7 +488,18 @@ function batchInModule(
   // No thread has packed this job's B yet (see gemm_batch.ts).
   const packedB = batchPackedBAt(m, n, k) / 4;
   for (let t = 0; t < batch.threads; t++) words[(t * scratchBytes) / 4 + packedB] = 0;
-  batch.run(jobAt * 4, count, 0, scratchBytes);
   const out = new Float32Array(memory.buffer, stageC * 4, cLen);
-  c.set(out, cAt ? cLo : cOff);
+  if (cAt) {
+    batch.run(jobAt * 4, count, 0, scratchBytes);
+    c.set(out, cLo);
+    return;
+  }
+  // Dense slices: each range of finished slices goes out as soon as the runner hands it over (a
+  // pool's while the other threads compute theirs); all of C at the end if a runner did not.
+  let handed = 0;
+  batch.run(jobAt * 4, count, 0, scratchBytes, (lo, hi) => {
+    c.set(out.subarray(lo * mn, hi * mn), cOff + lo * mn);
+    handed += hi - lo;
+  });
+  if (handed !== count) c.set(out, cOff);
 }

@@ -28,6 +28,12 @@ export interface ThreadInit {
   rows?: WebAssembly.Module | null;
   rowNames?: readonly string[];
   rowJob?: SharedArrayBuffer;
+  /**
+   * Words where a pool thread marks each chunk of a gemm_batch job it finished (word lo = the
+   * chunk's slices, for jobs of at most DONE_SLICES slices), so the caller can copy those slices
+   * out while the rest are computed (BatchRunner.run's onSlices); absent for older hosts' tests.
+   */
+  done?: SharedArrayBuffer;
 }
 
 /** A started thread; `terminate` stops it. */
@@ -58,7 +64,7 @@ export type ThreadSpawner = (source: string, init: ThreadInit) => ThreadHandle;
 // The thread body below repeats these offsets as literals (it runs alone in the worker).
 const WORDS = 24;
 const SEQ = 0, STATE = 1, ACC = 2, READY = 10, BY_ROWS = 11, SPIN = 17, QUANTUM = 18, NEXT = 19, DIV = 20, FAILED = 21, SPINNING = 22;
-const IDLE = 0, POSTED = 1;
+const IDLE = 0, POSTED = 1, RUNNING = 2;
 /** The control block's layout, for tests that stand in their own pool thread. */
 export const CONTROL = { WORDS, SEQ, STATE, ACC, READY, FAILED, SPIN, SPINNING } as const;
 
@@ -67,13 +73,14 @@ export const CONTROL = { WORDS, SEQ, STATE, ACC, READY, FAILED, SPIN, SPINNING }
  * source text (THREAD_SOURCE) in a fresh worker.
  */
 function gemmThread(init: ThreadInit | { data: ThreadInit }): void {
-  const { module, memory, control, index, rows, rowNames, rowJob } = "data" in init ? init.data : init;
+  const { module, memory, control, index, rows, rowNames, rowJob, done } = "data" in init ? init.data : init;
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   // The row passes (mode 3 jobs): the same compiled module as every other thread's.
   const rowExports = rows ? new WebAssembly.Instance(rows, { env: { memory } }).exports : null;
   const rowFns = rowExports && rowNames ? rowNames.map((name) => rowExports[name] as (...args: number[]) => void) : [];
   const rowWords = rowJob ? new Int32Array(rowJob) : null;
   const rowValues = rowJob ? new Float64Array(rowJob) : null;
+  const doneWords = done ? new Int32Array(done) : null;
   type Kernel = (a: number, b: number, c: number, mb: number, nb: number, kc: number, ldc: number) => void;
   const set = exports.gemm_set as Kernel;
   const acc = exports.gemm_acc as Kernel;
@@ -127,7 +134,11 @@ function gemmThread(init: ThreadInit | { data: ThreadInit }): void {
           }
           // apply, not a spread: a build targeting older browsers would call a helper this worker lacks.
           rowFns[rowWords![0]].apply(null, args);
-        } else if (isBatch) batch(a, lo, lo + n, b + index * c); // slices [lo, lo + n) on this thread's scratch
+        } else if (isBatch) {
+          batch(a, lo, lo + n, b + index * c); // slices [lo, lo + n) on this thread's scratch
+          // Its C is final: the caller may copy it out now (stored after the kernel's writes, so they are visible first).
+          if (doneWords && lo < doneWords.length) Atomics.store(doneWords, lo, n);
+        }
         else fn(a + lo * aStep, b + lo * bStep, c + lo * cStep, byRows ? n : mb, byRows ? nb : n, kc, ldc);
       }
     } catch (error) {
@@ -207,6 +218,21 @@ const SPLIT_SHARE_TO_POLL = 0.25;
  * operands are staged (createThreadPool's wake); benches switch it off to compare in one process.
  */
 export const prewake = { enabled: true };
+
+/**
+ * Batch jobs of at most this many slices stream their finished chunks to the caller (BatchRunner.run's
+ * onSlices; the pool threads mark them in ThreadInit.done); larger ones hand all slices over at the end.
+ */
+const DONE_SLICES = 4096;
+
+/**
+ * ms a streaming caller, its own chunks done, polls for the pool threads' last chunks before it
+ * sleeps in join (a thread descheduled by other programs) and copies what is left after.
+ */
+const STREAM_WAIT_MS = 2;
+
+/** Whether a split batch job streams its finished slices to the caller (see BatchRunner.run); benches switch it off to compare in one process. */
+export const streamSlices = { enabled: true };
 
 /** The two poll windows a job's SPIN word carries, for tests. */
 export const POLL_MICROS = { afterSplits: SPIN_MICROS, whileAlone: BRIEF_SPIN_MICROS } as const;
@@ -336,8 +362,11 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
   const rowFns = rowExports ? ROW_NAMES.map((name) => rowExports[name] as (...args: number[]) => void) : [];
   const rowJob = new SharedArrayBuffer(ROW_JOB_BYTES);
   const rowWords = new Int32Array(rowJob), rowValues = new Float64Array(rowJob);
+  // Where pool threads mark the chunks of a batch job they finished (ThreadInit.done).
+  const done = new SharedArrayBuffer(DONE_SLICES * 4);
+  const doneWords = new Int32Array(done);
   const handles: ThreadHandle[] = [];
-  for (let i = 1; i < threads; i++) handles.push(spawn(THREAD_SOURCE, { module: compiled, memory, control, index: i, rows, rowNames: ROW_NAMES, rowJob }));
+  for (let i = 1; i < threads; i++) handles.push(spawn(THREAD_SOURCE, { module: compiled, memory, control, index: i, rows, rowNames: ROW_NAMES, rowJob, done }));
 
   /** Posts a job to thread t: `kernel` = [ACC, A, B, C, mBlocks, nBlocks, kc, ldc], `split` = [BY_ROWS .. C_STEP, QUANTUM, DIV]. */
   function post(t: number, kernel: number[], split: number[]): void {
@@ -498,7 +527,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
   const batchKey = (count: number, mb: number, nb: number, kc: number) => `b${count},${mb},${nb},${kc}`;
   const batch: BatchRunner = {
     threads,
-    run(jobAt, count, scratch, scratchBytes) {
+    run(jobAt, count, scratch, scratchBytes, onSlices) {
       const shape = new Int32Array(memory.buffer, jobAt, 3); // mb, nb, kc
       const bkey = batchKey(count, shape[0], shape[1], shape[2]);
       const decided = splitDecided === bkey;
@@ -506,10 +535,31 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
       const t0 = now();
       if (threads === 1 || count < 2 || !ready() || (adaptive && !decided && !chooser.split(bkey))) {
         batchFn(jobAt, 0, count, scratch);
+        onSlices?.(0, count);
         if (threads > 1 && adaptive) chooser.record(bkey, false, now() - t0);
         tally(false);
         return;
       }
+      // Streaming: the caller hands each finished chunk to onSlices as soon as it is done (its own
+      // right after computing it, the pool threads' as they mark them in `done`), so copying C out
+      // overlaps the other threads' work instead of following the whole job.
+      const stream = onSlices && streamSlices.enabled && count <= DONE_SLICES ? onSlices : null;
+      // done[lo] = n: chunk [lo, lo + n) finished by a pool thread, -n: by the caller (and handed over); 0: not yet.
+      if (stream) doneWords.fill(0, 0, count); // published to the threads by post's atomic stores
+      let scan = 0; // chunks before it are handed over
+      const drain = (): boolean => {
+        let any = false;
+        while (scan < count) {
+          const n = Atomics.load(doneWords, scan);
+          if (n === 0) break;
+          if (n > 0) {
+            stream!(scan, scan + n);
+            any = true;
+          }
+          scan += Math.abs(n);
+        }
+        return any;
+      };
       Atomics.store(words, NEXT, 0);
       const kernel = [2, jobAt, scratch, scratchBytes, 0, 0, 0, 0];
       const splitWords = [1, count, count, 0, 0, 0, 1, div];
@@ -521,9 +571,29 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
         const n = Math.min(left, Math.max(1, Math.ceil(left / div)));
         if (Atomics.compareExchange(words, NEXT, lo, lo + n) !== lo) continue;
         batchFn(jobAt, lo, lo + n, scratch);
+        if (stream) {
+          stream(lo, lo + n); // while its C is in cache
+          doneWords[lo] = -n;
+          drain();
+        }
+      }
+      if (stream) {
+        // Copy out the pool threads' chunks as they finish, while any thread still computes one
+        // (bounded: a thread descheduled for long is joined, asleep, as before).
+        const waitFrom = now();
+        for (let poll = 1; scan < count; poll++) {
+          if (drain()) continue;
+          let running = false;
+          for (let t = 1; t < threads && !running; t++) running = Atomics.load(words, t * WORDS + STATE) === RUNNING;
+          if (!running || ((poll & 255) === 0 && now() - waitFrom > STREAM_WAIT_MS)) break;
+        }
       }
       for (let t = 1; t < threads; t++) join(t);
       throwIfFailed();
+      if (stream) {
+        drain();
+        if (scan < count) throw new Error(`GEMM thread pool: slices ${scan}..${count} of a batch job were never marked done`);
+      } else onSlices?.(0, count);
       if (adaptive) chooser.record(bkey, true, now() - t0);
       tally(true);
     },
@@ -617,9 +687,9 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
       ...small,
       batch: smallBatch && {
         threads: smallBatch.threads,
-        run(jobAt, count, scratch, scratchBytes) {
+        run(jobAt, count, scratch, scratchBytes, onSlices) {
           const t0 = now();
-          smallBatch.run(jobAt, count, scratch, scratchBytes);
+          smallBatch.run(jobAt, count, scratch, scratchBytes, onSlices);
           if (aloneKey !== null) chooser.record(aloneKey, false, now() - t0);
           aloneKey = null;
           tally(false);
