@@ -13,7 +13,7 @@ import { torch } from "../lib/tensor/index";
 import { kernels } from "../lib/tensor/kernels/registry";
 import { enableThreads, disableThreads } from "../lib/tensor/kernels/parallel";
 import { streamSlices } from "../lib/tensor/kernels/wasm/threads";
-import { rowSlicedFirst } from "../lib/tensor/kernels/wasm/matmul_simd";
+import { fineSlices, lazyOutput, rowSlicedFirst } from "../lib/tensor/kernels/wasm/matmul_simd";
 import { nodeThreadSpawner } from "./node-threads";
 
 const n = Number(process.argv[2] ?? 256);
@@ -24,10 +24,13 @@ function busyCores(): number {
   return ticks.reduce((a, b) => a + b, 0) - ticks[3] - (ticks[4] ?? 0);
 }
 
-const variants: { name: string; stream: boolean; first: boolean }[] = [
-  { name: "pool, before (product decision first, copy after the job)", stream: false, first: false },
-  { name: "pool, row slices decided first", stream: false, first: true },
-  { name: "pool, row slices decided first + streamed copy-out", stream: true, first: true },
+const variants: { name: string; stream: boolean; first: boolean; lazy: boolean; fine: boolean }[] = [
+  { name: "pool, before (product decision first, copy after the job)", stream: false, first: false, lazy: false, fine: false },
+  { name: "pool, row slices decided first", stream: false, first: true, lazy: false, fine: false },
+  { name: "pool, row slices decided first + streamed copy-out", stream: true, first: true, lazy: false, fine: false },
+  { name: "pool, .. + output allocated meanwhile", stream: true, first: true, lazy: true, fine: false },
+  { name: "pool, .. + finer slices", stream: true, first: true, lazy: false, fine: true },
+  { name: "pool, .. + output allocated meanwhile + finer slices", stream: true, first: true, lazy: true, fine: true },
 ];
 
 const single = kernels.gemm;
@@ -49,6 +52,8 @@ for (let r = 0; r < rounds; r++) {
     if (v > 0) {
       streamSlices.enabled = variants[v - 1].stream;
       rowSlicedFirst.enabled = variants[v - 1].first;
+      lazyOutput.enabled = variants[v - 1].lazy;
+      fineSlices.enabled = variants[v - 1].fine;
     }
     const s = performance.now();
     torch.mm(a, b);
@@ -57,7 +62,7 @@ for (let r = 0; r < rounds; r++) {
 }
 const wall = (performance.now() - t0) / 1000, cpu = process.cpuUsage(cpu0);
 const others = ((busyCores() - busy0) / 100 - (cpu.user + cpu.system) / 1e6) / wall;
-streamSlices.enabled = rowSlicedFirst.enabled = true;
+streamSlices.enabled = rowSlicedFirst.enabled = lazyOutput.enabled = fineSlices.enabled = true;
 kernels.gemm = pooled;
 disableThreads();
 const one = med(times[0]);

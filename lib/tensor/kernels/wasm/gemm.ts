@@ -46,9 +46,11 @@ export interface BatchRunner {
    * Slices [0, count) of the job at byte `job`; thread t's scratch at scratch + t * scratchBytes.
    * With `onSlices`, it is called on the calling thread for every range of finished slices, each
    * slice once, before run returns: a pool calls it while other slices are still being computed,
-   * so the caller copies C out in the meantime instead of after the whole job.
+   * so the caller copies C out in the meantime instead of after the whole job. `meanwhile` is
+   * called once on the calling thread before any onSlices: a pool calls it right after handing the
+   * job to its threads, so what the caller must do anyway (allocate the output) overlaps their work.
    */
-  run(job: number, count: number, scratch: number, scratchBytes: number, onSlices?: (lo: number, hi: number) => void): void;
+  run(job: number, count: number, scratch: number, scratchBytes: number, onSlices?: (lo: number, hi: number) => void, meanwhile?: () => void): void;
 }
 
 /** Runs the kernel over a list of row blocks; the single-thread runner calls the local instance. */
@@ -354,7 +356,8 @@ export function createLocalGemm(): Gemm | null {
   const batch = inst.batch;
   gemm.batch = {
     threads: 1,
-    run(job, count, scratch, _bytes, onSlices) {
+    run(job, count, scratch, _bytes, onSlices, meanwhile) {
+      meanwhile?.();
       batch(job, 0, count, scratch);
       onSlices?.(0, count);
     },

@@ -114,6 +114,57 @@ function rowSliceRows(m: number, n: number, k: number): number {
 }
 
 /**
+ * Whether a pool splitting a row-sliced product cuts it into finer slices (poolSliceRows); benches
+ * switch it off to compare in one process.
+ */
+export const fineSlices = { enabled: true };
+
+/**
+ * Rows per slice when the pool `g0` splits an m-row product that one thread cuts into slices of
+ * `rows`: halved (down to 32) until there are at least 4 slices per thread, so that a caller busy
+ * with serial work meanwhile (allocating the output: createAllocatingMatmul) takes fewer slices by
+ * itself (they come from a shared counter) and the threads finish within a small slice of each
+ * other. matmul 256 goes from 4 slices of 64 rows to 8 of 32. Same bits: each C element is still
+ * one kernel sum in k order.
+ */
+function poolSliceRows(g0: Gemm, m: number, rows: number): number {
+  const threads = g0.batch ? g0.batch.threads : 1;
+  if (!fineSlices.enabled || threads < 2) return rows;
+  while (m / rows < 4 * threads && rows >= 64 && m % (rows / 2) === 0) rows /= 2;
+  return rows;
+}
+
+/** Whether torch.mm lets the kernel allocate its output (createAllocatingMatmul); benches switch it off to compare in one process. */
+export const lazyOutput = { enabled: true };
+
+/**
+ * C = A @ B into a new array that `alloc` makes, allocated by the kernel once a thread pool's
+ * threads are at work on the product (BatchRunner.run's meanwhile) rather than by the caller
+ * before: a fresh 256 KB Float32Array costs 30-70 µs here, serial time that two threads cannot
+ * share otherwise. Only for row-sliced products behind a pool of two threads or more; returns
+ * null, having allocated nothing, elsewhere (the caller then allocates and calls kernels.matmul).
+ */
+export type AllocatingMatmul = (
+  m: number, n: number, k: number,
+  a: Storage, aOff: number, as0: number, as1: number,
+  b: Storage, bOff: number, bs0: number, bs1: number,
+  alloc: () => Float32Array,
+) => Float32Array | null;
+
+export function createAllocatingMatmul(gemm: () => Gemm | null): AllocatingMatmul {
+  return (m, n, k, a, aOff, as0, as1, b, bOff, bs0, bs1, alloc) => {
+    if (!lazyOutput.enabled || !(a instanceof Float32Array) || !(b instanceof Float32Array) || m * n * k < MIN_WORK) return null;
+    const g0 = gemm();
+    // On one thread nothing runs meanwhile: the usual order (allocate, then multiply) stays.
+    if (!g0 || !g0.batch || g0.batch.threads < 2) return null;
+    let c: Float32Array | null = null;
+    const output = () => (c ??= alloc());
+    if (!rowSliced(g0, m, n, k, a, aOff, as0, as1, b, bOff, bs0, bs1, output, 0, null, 0, 0)) return null;
+    return output();
+  };
+}
+
+/**
  * C = A @ B (+ a bias row) as a gemm_batch job (gemm_batch.ts) of row slices sharing B: each
  * slice's rows of A are packed right before they are multiplied, by WebAssembly in one call,
  * instead of all of A through JS packer calls first; B is packed once per thread; and on a
@@ -128,15 +179,17 @@ function rowSliced(
   g0: Gemm, m: number, n: number, k: number,
   a: Float32Array, aOff: number, as0: number, as1: number,
   b: Float32Array, bOff: number, bs0: number, bs1: number,
-  c: Float32Array, cOff: number,
+  c: Float32Array | (() => Float32Array), cOff: number,
   bias: Float32Array | null, biasOff: number, biasStride: number,
 ): boolean {
-  const rows = rowSliceRows(m, n, k);
+  let rows = rowSliceRows(m, n, k);
   if (!rows || as0 < 0 || as1 < 0 || bs0 < 0 || bs1 < 0 || biasStride < 0) return false;
-  const count = m / rows;
+  const fine = poolSliceRows(g0, m, rows);
   // (A pool decides here whether this batch splits; a batch it runs alone goes to the single-thread driver.)
-  const g = g0.forBatch ? g0.forBatch(count, rows, n, k) : g0;
+  const g = g0.forBatch ? g0.forBatch(m / fine, fine, n, k) : g0;
   if (!g.batch || !g.memory || !matmulPackFor(g.memory)) return false;
+  if (g === g0) rows = fine; // split on the pool (alone, on the single-thread driver: the usual slices)
+  const count = m / rows;
   const aOffs = Array.from({ length: count }, (_, i) => aOff + i * rows * as0);
   const bOffs = new Array<number>(count).fill(bOff);
   const aHi = aOffs[count - 1] + (rows - 1) * as0 + (k - 1) * as1 + 1;
@@ -450,9 +503,12 @@ function batchInModule(
   batch: BatchRunner, memory: WebAssembly.Memory, count: number, m: number, n: number, k: number,
   a: Float32Array, aOffs: readonly number[], aLo: number, aHi: number, as0: number, as1: number,
   b: Float32Array, bOffs: readonly number[], bLo: number, bHi: number, bs0: number, bs1: number,
-  c: Float32Array, cOff: number, cAt: readonly number[] | null, cRow: number, cLo: number, cHi: number, skip: number,
+  cGiven: Float32Array | (() => Float32Array), cOff: number, cAt: readonly number[] | null, cRow: number, cLo: number, cHi: number, skip: number,
   bias: Float32Array | null = null, biasOff = 0, biasStride = 0,
 ): void {
+  // C itself, or made on first use (createAllocatingMatmul: at the latest by the runner's meanwhile).
+  let cMade: Float32Array | null = typeof cGiven === "function" ? null : cGiven;
+  const cOut = (): Float32Array => (cMade ??= (cGiven as () => Float32Array)());
   const mn = m * n;
   const scratchBytes = Math.ceil(batchScratchBytes(m, n, k) / 16) * 16;
   const jobAt = (batch.threads * scratchBytes) / 4;
@@ -466,7 +522,7 @@ function batchInModule(
   const words = new Int32Array(memory.buffer);
   h.set(a.subarray(aLo, aHi), stageA);
   h.set(b.subarray(bLo, bHi), stageB);
-  if (cAt) h.set(c.subarray(cLo, cHi), stageC);
+  if (cAt) h.set(cOut().subarray(cLo, cHi), stageC);
   if (bias) {
     // (Dense slices only.) Every row of C is written as the bias row plus the products (gemm_bias),
     // or (biasInKernel off) starts as the bias, which gemm_acc adds the products to.
@@ -491,15 +547,15 @@ function batchInModule(
   const out = new Float32Array(memory.buffer, stageC * 4, cLen);
   if (cAt) {
     batch.run(jobAt * 4, count, 0, scratchBytes);
-    c.set(out, cLo);
+    cOut().set(out, cLo);
     return;
   }
   // Dense slices: each range of finished slices goes out as soon as the runner hands it over (a
   // pool's while the other threads compute theirs); all of C at the end if a runner did not.
   let handed = 0;
   batch.run(jobAt * 4, count, 0, scratchBytes, (lo, hi) => {
-    c.set(out.subarray(lo * mn, hi * mn), cOff + lo * mn);
+    cOut().set(out.subarray(lo * mn, hi * mn), cOff + lo * mn);
     handed += hi - lo;
-  });
-  if (handed !== count) c.set(out, cOff);
+  }, cMade ? undefined : () => void cOut());
+  if (handed !== count) cOut().set(out, cOff);
 }

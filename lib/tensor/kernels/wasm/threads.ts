@@ -527,13 +527,14 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
   const batchKey = (count: number, mb: number, nb: number, kc: number) => `b${count},${mb},${nb},${kc}`;
   const batch: BatchRunner = {
     threads,
-    run(jobAt, count, scratch, scratchBytes, onSlices) {
+    run(jobAt, count, scratch, scratchBytes, onSlices, meanwhile) {
       const shape = new Int32Array(memory.buffer, jobAt, 3); // mb, nb, kc
       const bkey = batchKey(count, shape[0], shape[1], shape[2]);
       const decided = splitDecided === bkey;
       splitDecided = null;
       const t0 = now();
       if (threads === 1 || count < 2 || !ready() || (adaptive && !decided && !chooser.split(bkey))) {
+        meanwhile?.();
         batchFn(jobAt, 0, count, scratch);
         onSlices?.(0, count);
         if (threads > 1 && adaptive) chooser.record(bkey, false, now() - t0);
@@ -564,6 +565,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
       const kernel = [2, jobAt, scratch, scratchBytes, 0, 0, 0, 0];
       const splitWords = [1, count, count, 0, 0, 0, 1, div];
       for (let t = 1; t < threads; t++) post(t, kernel, splitWords);
+      meanwhile?.(); // while the pool threads start on the first chunks
       for (;;) {
         const lo = Atomics.load(words, NEXT);
         const left = count - lo;
@@ -687,9 +689,9 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
       ...small,
       batch: smallBatch && {
         threads: smallBatch.threads,
-        run(jobAt, count, scratch, scratchBytes, onSlices) {
+        run(jobAt, count, scratch, scratchBytes, onSlices, meanwhile) {
           const t0 = now();
-          smallBatch.run(jobAt, count, scratch, scratchBytes, onSlices);
+          smallBatch.run(jobAt, count, scratch, scratchBytes, onSlices, meanwhile);
           if (aloneKey !== null) chooser.record(aloneKey, false, now() - t0);
           aloneKey = null;
           tally(false);

@@ -1,11 +1,15 @@
 /**
  * A row-sliced product split on the thread pool (matmul_simd.ts rowSliced, threads.ts batch runner):
- * C copied out range by range as the slices finish (streamSlices: BatchRunner.run's onSlices), each
- * slice once, with the single-thread bits; with a runner that ignores onSlices, and with a pool
- * thread that claims the job but computes none of it, C is still whole.
+ * cut into finer slices than on one thread (fineSlices: matmul 256 in 8 slices of 32 rows, not 4 of
+ * 64), C copied out range by range as the slices finish (streamSlices: BatchRunner.run's onSlices),
+ * each slice once, with the single-thread bits; with a runner that ignores onSlices, and with a pool
+ * thread that claims the job but computes none of it, C is still whole. torch.mm's output allocated
+ * by the kernel while the pool works (createAllocatingMatmul), only behind a pool.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { torch } from "../../../../lib/tensor/index";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
+import { createAllocatingMatmul, fineSlices, lazyOutput } from "../../../../lib/tensor/kernels/wasm/matmul_simd";
 import { matmulBias } from "../../../../lib/tensor/kernels/matmul_bias";
 import { createThreadPool, streamSlices, type ThreadPool, type ThreadSpawner } from "../../../../lib/tensor/kernels/wasm/threads";
 import type { BatchRunner } from "../../../../lib/tensor/kernels/wasm/gemm";
@@ -66,31 +70,35 @@ describeWasm("a row-sliced product split on the pool: finer slices, C streamed o
   afterEach(() => {
     kernels.gemm = single;
     streamSlices.enabled = true;
+    fineSlices.enabled = true;
+    lazyOutput.enabled = true;
   });
 
-  it("matmul 256 (and + bias) in 4 slices of 64 rows, each handed over once, streamed or at the end, with the single-thread bits", async () => {
+  it("matmul 256 (and + bias) in 8 slices of 32 rows (4 of 64 with fineSlices off), each handed over once, streamed or at the end, with the single-thread bits", async () => {
     const want = [product(false), product(true)];
     expect(want[0].some(Number.isNaN)).toBe(false);
     const pool = createThreadPool(nodeThreadSpawner, 2, 0, undefined, false, null); // splits every batch
     try {
       await started(pool);
       kernels.gemm = pool.gemm;
-      for (let rep = 0; rep < 3; rep++) {
+      for (const fine of [true, false]) {
         for (const stream of [true, false]) {
+          fineSlices.enabled = fine;
           streamSlices.enabled = stream;
           for (const withBias of [false, true]) {
             const seen = spyOnBatches(pool);
             const got = product(withBias);
-            expect(seen.counts, `stream ${stream}, bias ${withBias}`).toEqual([4]);
-            expect(eachSliceOnce(seen.ranges, 4)).toBe(true);
+            const count = fine ? 8 : 4;
+            expect(seen.counts, `fine ${fine}, stream ${stream}, bias ${withBias}`).toEqual([count]);
+            expect(eachSliceOnce(seen.ranges, count)).toBe(true);
             // Streamed: the caller's chunks go out one by one (the one-call hand-over gives one range).
-            if (!stream) expect(seen.ranges).toEqual([[0, 4]]);
+            if (!stream) expect(seen.ranges).toEqual([[0, count]]);
             else expect(seen.ranges.length).toBeGreaterThan(1);
-            expect(same(got, want[withBias ? 1 : 0]), `stream ${stream}, bias ${withBias}`).toBe(true);
+            expect(same(got, want[withBias ? 1 : 0]), `fine ${fine}, stream ${stream}, bias ${withBias}`).toBe(true);
           }
         }
       }
-      expect(pool.counts().split).toBe(12);
+      expect(pool.counts().split).toBe(8);
     } finally {
       pool.terminate();
     }
@@ -104,7 +112,7 @@ describeWasm("a row-sliced product split on the pool: finer slices, C streamed o
       kernels.gemm = pool.gemm;
       const seen = spyOnBatches(pool, true);
       expect(same(product(false), want)).toBe(true);
-      expect(seen.counts).toEqual([4]);
+      expect(seen.counts).toEqual([8]);
     } finally {
       pool.terminate();
     }
@@ -120,8 +128,50 @@ describeWasm("a row-sliced product split on the pool: finer slices, C streamed o
       for (let rep = 0; rep < 3; rep++) {
         const seen = spyOnBatches(pool);
         expect(same(product(true), want), `repeat ${rep}`).toBe(true);
-        expect(eachSliceOnce(seen.ranges, 4)).toBe(true);
+        expect(eachSliceOnce(seen.ranges, 8)).toBe(true);
       }
+    } finally {
+      pool.terminate();
+    }
+  });
+
+  it("torch.mm behind a pool allocates its output in the kernel, once, before any slice is copied, with the single-thread bits; not on one thread, for float64 or several k slices", async () => {
+    torch.manual_seed(5);
+    const x = torch.randn(256, 256), y = torch.randn(256, 256);
+    const want = torch.mm(x, y);
+    const pool = createThreadPool(nodeThreadSpawner, 2, 0, undefined, false, null);
+    try {
+      await started(pool);
+      const events: string[] = [];
+      const allocating = createAllocatingMatmul(() => pool.gemm);
+      const inner: BatchRunner = pool.gemm.batch!;
+      pool.gemm.batch = {
+        threads: inner.threads,
+        run: (job, count, scratch, bytes, onSlices, meanwhile) => inner.run(job, count, scratch, bytes,
+          onSlices && ((lo, hi) => { events.push("slices"); onSlices(lo, hi); }), meanwhile && (() => { events.push("meanwhile"); meanwhile(); })),
+      };
+      const made = new Float32Array(m * n).fill(Number.NaN);
+      const alloc = () => { events.push("alloc"); return made; };
+      expect(allocating(m, n, k, a, 0, k, 1, b, 0, n, 1, alloc)).toBe(made);
+      expect(events[0]).toBe("meanwhile");
+      expect(events[1]).toBe("alloc");
+      expect(events.filter((e) => e === "alloc")).toHaveLength(1);
+      expect(events.length).toBeGreaterThan(3); // streamed slices after it
+      kernels.gemm = single;
+      const onOne = product(false);
+      expect(same(made, onOne)).toBe(true);
+      // Not where nothing runs meanwhile or the product is not row-sliced: null, nothing allocated.
+      events.length = 0;
+      expect(createAllocatingMatmul(() => single)(m, n, k, a, 0, k, 1, b, 0, n, 1, alloc)).toBeNull();
+      expect(allocating(m, n, k, Float64Array.from(a), 0, k, 1, Float64Array.from(b), 0, n, 1, alloc)).toBeNull();
+      expect(allocating(64, 64, 512, a, 0, 512, 1, b, 0, 64, 1, alloc)).toBeNull();
+      expect(events).toEqual([]);
+      // torch.mm through the pool (the registry's allocating matmul): the one-thread bits.
+      pool.gemm.batch = inner;
+      kernels.gemm = pool.gemm;
+      const got = torch.mm(x, y);
+      expect(same(got._data as Float32Array, want._data as Float32Array)).toBe(true);
+      expect(got.shape).toEqual([256, 256]);
     } finally {
       pool.terminate();
     }
