@@ -159,8 +159,10 @@ export type RReLUArgs = PyArgs<[lower?: number, upper?: number, training?: boole
 /**
  * F.rrelu(input, lower=1/8, upper=1/3, training=False, inplace=False): leaky ReLU whose
  * negative slope is drawn uniformly from [lower, upper] per element in training, and is the
- * fixed (lower + upper) / 2 otherwise. The training slopes come from the engine's seeded
- * generator (torch.manual_seed repeats them) but are not PyTorch's stream.
+ * fixed (lower + upper) / 2 otherwise. The training slopes are PyTorch's CPU stream: one double
+ * uniform (53 bits) per element <= 0, in order, none for the others, with the bounds first rounded to
+ * the input's float type (torch's opmath) and the slope then rounded to it, so torch.manual_seed(0)
+ * gives torch's values.
  */
 export function rrelu(input: Tensor, ...args: RReLUArgs): Tensor {
   checkTensor(input, "rrelu");
@@ -170,8 +172,13 @@ export function rrelu(input: Tensor, ...args: RReLUArgs): Tensor {
   if (lower > upper) throw new RuntimeError(`Lower bound should be less than or equal to the upper bound`);
   if (!(a.training ?? false)) return input.leaky_relu((lower + upper) / 2);
   const gen = a.generator ?? default_generator;
-  const s = empty(input.shape, floatType(input));
-  for (let i = 0; i < s._data.length; i++) s._data[i] = lower + (upper - lower) * gen.uniform24();
+  const dt = floatType(input);
+  const s = empty(input.shape, dt);
+  const round = dt.name === "float32" ? Math.fround : (v: number) => v;
+  const [lo, hi] = [round(lower), round(upper)];
+  const x = input.detach().contiguous().to(dt);
+  const xd = x._data.subarray(x._offset, x._offset + x.numel());
+  for (let i = 0; i < xd.length; i++) s._data[i] = xd[i] <= 0 ? gen.uniform53() * (hi - lo) + lo : 1;
   return composite("RreluWithNoiseBackward0", [input], (x) => where(x.ge(0), x, x.mul(s)));
 }
 

@@ -8,6 +8,7 @@
 import { parseArgs, type PyArgs, checkNoMoreArgs } from "../../args";
 import { RuntimeError, ValueError } from "../../errors";
 import { default_generator, type Generator } from "../../random";
+import { exponential_ } from "../../ops/inplace_extra";
 import type { Tensor } from "../../tensor";
 import * as Fa from "./activation";
 import { celu, rrelu, threshold, type CELUArgs, type RReLUArgs, type ThresholdArgs } from "./activation_extra";
@@ -27,17 +28,16 @@ export interface GumbelSoftmaxOptions {
 /**
  * F.gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1): softmax((logits + g) / tau)
  * with g ~ Gumbel(0, 1); with hard, the one-hot of the argmax in the forward pass and the soft
- * sample's gradient (straight-through). The noise comes from the engine's seeded generator
- * (torch.manual_seed repeats it), not PyTorch's stream.
+ * sample's gradient (straight-through). The noise is torch's: -empty_like(logits).exponential_().log(),
+ * so torch.manual_seed(0) gives torch's sample.
  */
 export function gumbel_softmax(logits: Tensor, ...args: PyArgs<[tau?: number, hard?: boolean, eps?: number, dim?: number], GumbelSoftmaxOptions>): Tensor {
   checkTensor(logits, "gumbel_softmax", "logits");
   const a = parseArgs<GumbelSoftmaxOptions>("gumbel_softmax", ["tau", "hard", "eps", "dim", "generator"], args);
   const gen = a.generator ?? default_generator;
   const dim = a.dim ?? -1;
-  const g = empty(logits.shape, floatType(logits));
-  // -log(E), E ~ Exp(1) = -log(U): uniform24 is in [0, 1), so 1 - u is in (0, 1].
-  for (let i = 0; i < g._data.length; i++) g._data[i] = -Math.log(-Math.log(1 - gen.uniform24()));
+  // Gumbel noise -log(E), E ~ Exp(1), drawn as torch draws it (exponential_: one 53-bit uniform per element)
+  const g = exponential_(empty(logits.shape, floatType(logits)), 1, gen).log().neg();
   const ySoft = logits.add(g).div(a.tau ?? 1).softmax(dim);
   if (!a.hard) return ySoft;
   const index = ySoft.argmax(dim, true);
