@@ -199,7 +199,16 @@ export function empty(...args: ShapeArgs<TensorOptions>): Tensor {
   return filled(shape, 0, opts);
 }
 
-export function full(size: readonly number[], fill_value: number | boolean | (TensorOptions & { fill_value?: number | boolean }), opts: TensorOptions = {}): Tensor {
+type FullOptions = TensorOptions & { size?: readonly number[]; fill_value?: number | boolean };
+
+export function full(size: readonly number[] | FullOptions, fill_value?: number | boolean | FullOptions, opts: TensorOptions = {}): Tensor {
+  if (!Array.isArray(size) && typeof size === "object" && size !== null && !(size instanceof Tensor)) {
+    // full({ size, fill_value, dtype }): torch.full(size=(N,), fill_value=T, dtype=torch.long)
+    const { size: s, ...rest } = size as FullOptions;
+    if (s === undefined) throw new TypeError_("full() missing 1 required positional argument: 'size'");
+    return full(s, rest);
+  }
+  if (fill_value === undefined) throw new TypeError_("full() missing 1 required positional argument: 'fill_value'");
   if (typeof fill_value === "object" && fill_value !== null) {
     // full(size, { fill_value, dtype })
     const { fill_value: v, ...rest } = fill_value;
@@ -208,7 +217,7 @@ export function full(size: readonly number[], fill_value: number | boolean | (Te
     opts = rest;
   }
   checkCreationOptions("full", opts);
-  const [shape] = splitShapeArgs([size], "full");
+  const [shape] = splitShapeArgs([size as readonly number[]], "full");
   const dflt = typeof fill_value === "boolean" ? bool : get_default_dtype();
   return filled(shape, typeof fill_value === "boolean" ? (fill_value ? 1 : 0) : fill_value, opts, dflt);
 }
@@ -300,31 +309,33 @@ export function randn(...args: ShapeArgs<RandomOptions>): Tensor {
 }
 
 /** randint(high, shape) or randint(low, high, shape): integers in [low, high), long by default. */
-type RandintOptions = RandomOptions & { low?: number; high?: number; size?: readonly number[] };
+type RandintOptions = RandomOptions & { low?: number; high?: number; size?: readonly SizeArg[] };
 
-export function randint(a: number, b: number | readonly number[] | RandintOptions, c?: readonly number[] | RandintOptions, d?: RandintOptions): Tensor {
-  let low = 0, high: number, size: readonly number[], opts: RandomOptions;
-  // Keyword forms: randint(high, { size }), randint(low, high, { size }), randint(low, { high, size }).
-  const kw = [b, c, d].find((v): v is RandintOptions => typeof v === "object" && v !== null && !Array.isArray(v));
+export function randint(a: number | RandintOptions, b?: number | readonly SizeArg[] | RandintOptions, c?: readonly SizeArg[] | RandintOptions, d?: RandintOptions): Tensor {
+  let low = 0, high: number, size: readonly SizeArg[], opts: RandomOptions;
+  // Keyword forms: randint(high, { size }), randint(low, high, { size }), randint(low, { high, size }),
+  // randint({ low, high, size }) (torch.randint(low=1, high=C, size=(N, S)) in the CTCLoss docstring).
+  const kw = [a, b, c, d].find((v): v is RandintOptions => typeof v === "object" && v !== null && !Array.isArray(v));
   if (kw && (kw.size !== undefined || kw.high !== undefined || kw.low !== undefined)) {
     const { low: kLow, high: kHigh, size: kSize, ...rest } = kw;
-    const pos = [a, b, c].filter((v) => typeof v === "number" || Array.isArray(v)) as (number | readonly number[])[];
+    const pos = [a, b, c].filter((v) => typeof v === "number" || Array.isArray(v)) as (number | readonly SizeArg[])[];
     const nums = pos.filter((v): v is number => typeof v === "number");
-    const sizes = pos.filter((v): v is readonly number[] => Array.isArray(v));
+    const sizes = pos.filter((v): v is readonly SizeArg[] => Array.isArray(v));
     const lowV = kLow ?? (nums.length === 2 || kHigh !== undefined ? nums[0] : 0);
     const highV = kHigh ?? (nums.length === 2 ? nums[1] : nums[0]);
     const sizeV = kSize ?? sizes[0];
     if (sizeV === undefined || highV === undefined) throw new TypeError_("randint() missing required arguments: expected (high, size) or (low, high, size)");
     return randint(lowV, highV, sizeV, rest);
   }
+  if (typeof a !== "number") throw new TypeError_("randint() missing required arguments: expected (high, size) or (low, high, size)");
   if (Array.isArray(b)) {
     high = a;
-    size = b as readonly number[];
+    size = b as readonly SizeArg[];
     opts = (c as RandomOptions) ?? {};
   } else {
     low = a;
     high = b as number;
-    size = c as readonly number[];
+    size = c as readonly SizeArg[];
     opts = d ?? {};
   }
   checkCreationOptions("randint", opts);

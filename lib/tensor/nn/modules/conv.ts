@@ -4,8 +4,14 @@
  * drawn in that order from the seeded generator, so `torch.manual_seed(s)` gives PyTorch's
  * weights), padding modes ("zeros", "reflect", "replicate", "circular") and printing.
  */
-import { parseArgsRequired, type PyArgs } from "../../args";
+import { parseArgs, parseArgsRequired, type PyArgs } from "../../args";
 import type { Tensor } from "../../tensor";
+
+/** A transposed convolution's forward(input, output_size=None) arguments after the input. */
+export interface OutputSizeOptions {
+  output_size?: readonly number[] | null;
+}
+export type OutputSizeArgs = PyArgs<[output_size?: readonly number[] | null], OutputSizeOptions>;
 import { conv1d, conv2d, conv_transpose1d, conv_transpose2d, type Size } from "../functional/conv";
 import {
   CONV_NAMES, CONVT_NAMES, ConvNd, ConvTransposeNd, outputPaddingFor,
@@ -60,8 +66,9 @@ export class ConvTranspose2d extends ConvTransposeNd {
     super("ConvTranspose2d", 2, o.in_channels!, o.out_channels!, o.kernel_size!, o);
   }
 
-  /** forward(input, output_size?) */
-  override forward(input: Tensor, output_size?: readonly number[] | null): Tensor {
+  /** forward(input, output_size?): output_size also by keyword, upsample(h, { output_size: input.size() }) */
+  override forward(input: Tensor, ...args: OutputSizeArgs): Tensor {
+    const { output_size } = parseArgs<OutputSizeOptions>("ConvTranspose2d.forward", ["output_size"], args);
     const op = outputPaddingFor(this, input, output_size);
     return conv_transpose2d(input, this.weight, this.bias, this.stride, this.padding as number[], op, this.groups, this.dilation);
   }
@@ -76,8 +83,9 @@ export class ConvTranspose1d extends ConvTransposeNd {
     super("ConvTranspose1d", 1, o.in_channels!, o.out_channels!, o.kernel_size!, o);
   }
 
-  /** forward(input, output_size?) */
-  override forward(input: Tensor, output_size?: readonly number[] | null): Tensor {
+  /** forward(input, output_size?): output_size also by keyword, upsample(h, { output_size: input.size() }) */
+  override forward(input: Tensor, ...args: OutputSizeArgs): Tensor {
+    const { output_size } = parseArgs<OutputSizeOptions>("ConvTranspose1d.forward", ["output_size"], args);
     const op = outputPaddingFor(this, input, output_size);
     return conv_transpose1d(input, this.weight, this.bias, this.stride, this.padding as number[], op, this.groups, this.dilation);
   }

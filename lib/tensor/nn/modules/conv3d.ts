@@ -5,6 +5,7 @@ import type { Tensor } from "../../tensor";
 import type { Size } from "../functional/conv";
 import * as F3 from "../functional/conv3d";
 import { Module } from "../module";
+import type { OutputSizeArgs, OutputSizeOptions } from "./conv";
 import { pyBool } from "../repr";
 import { pyValue } from "./_pyrepr";
 import {
@@ -149,8 +150,9 @@ export class ConvTranspose3d extends ConvTransposeNd {
   constructor(in_channels: number, out_channels: number, kernel_size: Size, ...args: PyArgs<ConvTransposePositional, ConvTransposeModuleOptions>) {
     super("ConvTranspose3d", 3, in_channels, out_channels, kernel_size, parseArgs<ConvTransposeModuleOptions>("ConvTranspose3d", CONVT_NAMES, args));
   }
-  override forward(input: Tensor, output_size: readonly number[] | null = null): Tensor {
-    const op = outputPaddingFor(this, input, output_size);
+  override forward(input: Tensor, ...args: OutputSizeArgs): Tensor {
+    const { output_size } = parseArgs<OutputSizeOptions>("ConvTranspose3d.forward", ["output_size"], args);
+    const op = outputPaddingFor(this, input, output_size ?? null);
     return F3.conv_transpose3d(input, this.weight, this.bias, this.stride, this.padding as number[], op, this.groups, this.dilation);
   }
 }

@@ -101,6 +101,9 @@ abstract class MaxUnpoolNd extends Module {
   }
 }
 
+/** forward(input, indices, output_size=None): output_size also by keyword, unpool(output, indices, { output_size: input.size() }). */
+type UnpoolOutputSizeArgs = PyArgs<[output_size?: readonly number[] | null], { output_size?: readonly number[] | null }>;
+
 type MaxUnpoolArgs = PyArgs<[kernel_size: IntOrTuple, stride?: IntOrTuple | null, padding?: IntOrTuple], MaxUnpoolModuleOptions>;
 
 /** new nn.MaxUnpool1d(kernel_size, stride=None, padding=0); forward(input, indices, output_size=None) */
@@ -110,8 +113,9 @@ export class MaxUnpool1d extends MaxUnpoolNd {
   constructor(...args: MaxUnpoolArgs) {
     super(1, args);
   }
-  override forward(input: Tensor, indices: Tensor, output_size: readonly number[] | null = null): Tensor {
-    return Fl.max_unpool1d(input, indices, this.kernel_size, this.stride, this.padding, output_size);
+  override forward(input: Tensor, indices: Tensor, ...args: UnpoolOutputSizeArgs): Tensor {
+    const { output_size } = parseArgs<{ output_size?: readonly number[] | null }>("MaxUnpool1d.forward", ["output_size"], args);
+    return Fl.max_unpool1d(input, indices, this.kernel_size, this.stride, this.padding, output_size ?? null);
   }
 }
 
@@ -122,8 +126,9 @@ export class MaxUnpool2d extends MaxUnpoolNd {
   constructor(...args: MaxUnpoolArgs) {
     super(2, args);
   }
-  override forward(input: Tensor, indices: Tensor, output_size: readonly number[] | null = null): Tensor {
-    return Fl.max_unpool2d(input, indices, this.kernel_size, this.stride, this.padding, output_size);
+  override forward(input: Tensor, indices: Tensor, ...args: UnpoolOutputSizeArgs): Tensor {
+    const { output_size } = parseArgs<{ output_size?: readonly number[] | null }>("MaxUnpool2d.forward", ["output_size"], args);
+    return Fl.max_unpool2d(input, indices, this.kernel_size, this.stride, this.padding, output_size ?? null);
   }
 }
 
@@ -134,8 +139,9 @@ export class MaxUnpool3d extends MaxUnpoolNd {
   constructor(...args: MaxUnpoolArgs) {
     super(3, args);
   }
-  override forward(input: Tensor, indices: Tensor, output_size: readonly number[] | null = null): Tensor {
-    return Fl.max_unpool3d(input, indices, this.kernel_size, this.stride, this.padding, output_size);
+  override forward(input: Tensor, indices: Tensor, ...args: UnpoolOutputSizeArgs): Tensor {
+    const { output_size } = parseArgs<{ output_size?: readonly number[] | null }>("MaxUnpool3d.forward", ["output_size"], args);
+    return Fl.max_unpool3d(input, indices, this.kernel_size, this.stride, this.padding, output_size ?? null);
   }
 }
 

@@ -7,7 +7,7 @@
  *
  * Masks are nn.MultiheadAttention's: bool true = not allowed, float = added to the scores.
  */
-import { parseArgs, type PyArgs } from "../../args";
+import { parseArgs, parseArgsRequired, type PyArgs } from "../../args";
 import { withPrivateActivations } from "../../autograd/activation_recycling";
 import { float32, type DType } from "../../dtype";
 import { RuntimeError } from "../../errors";
@@ -90,9 +90,14 @@ interface LayerSettings {
   activation: TransformerLayerOptions["activation"];
 }
 
-function layerSettings(name: string, args: PyArgs<LayerPositional, TransformerLayerOptions>): LayerSettings {
-  const a = parseArgs<TransformerLayerOptions>(name, [...LAYER_NAMES], args);
+/** A layer's (d_model, nhead, ...) arguments; d_model and nhead may come by keyword too (nn.TransformerEncoderLayer(d_model=512, nhead=8)). */
+type LayerArgs = PyArgs<[d_model?: number, nhead?: number, ...LayerPositional], TransformerLayerOptions & { d_model?: number; nhead?: number }>;
+
+function layerSettings(name: string, args: LayerArgs): LayerSettings & { d_model: number; nhead: number } {
+  const a = parseArgsRequired<TransformerLayerOptions & { d_model?: number; nhead?: number }>(name, ["d_model", "nhead", ...LAYER_NAMES], 2, args);
   return {
+    d_model: a.d_model!,
+    nhead: a.nhead!,
     p: a.dropout ?? 0.1,
     bias: a.bias ?? true,
     dtype: a.dtype ?? float32,
@@ -210,6 +215,19 @@ function stackRunsOnlyLibraryCode(stack: TransformerEncoder | TransformerDecoder
   return true;
 }
 
+interface EncoderStackOptions {
+  encoder_layer?: Module;
+  num_layers?: number;
+  norm?: Module | null;
+  enable_nested_tensor?: boolean;
+  mask_check?: boolean;
+}
+interface DecoderStackOptions {
+  decoder_layer?: Module;
+  num_layers?: number;
+  norm?: Module | null;
+}
+
 export interface EncoderLayerForwardOptions {
   src_mask?: Tensor | null;
   src_key_padding_mask?: Tensor | null;
@@ -229,9 +247,10 @@ export class TransformerEncoderLayer extends TransformerLayerBase {
   declare dropout1: Dropout;
   declare dropout2: Dropout;
 
-  constructor(d_model: number, nhead: number, ...args: PyArgs<LayerPositional, TransformerLayerOptions>) {
+  constructor(...args: LayerArgs) {
     super();
     const s = layerSettings("TransformerEncoderLayer", args);
+    const { d_model, nhead } = s;
     // Construction order is PyTorch's, so seeded initial weights match.
     this.self_attn = new MultiheadAttention(d_model, nhead, { dropout: s.p, bias: s.bias, batch_first: s.batch_first, dtype: s.dtype });
     this.init_feed_forward(d_model, s);
@@ -319,9 +338,10 @@ export class TransformerDecoderLayer extends TransformerLayerBase {
   declare dropout2: Dropout;
   declare dropout3: Dropout;
 
-  constructor(d_model: number, nhead: number, ...args: PyArgs<LayerPositional, TransformerLayerOptions>) {
+  constructor(...args: LayerArgs) {
     super();
     const s = layerSettings("TransformerDecoderLayer", args);
+    const { d_model, nhead } = s;
     // Construction order is PyTorch's, so seeded initial weights match.
     const attention = { dropout: s.p, bias: s.bias, batch_first: s.batch_first, dtype: s.dtype };
     this.self_attn = new MultiheadAttention(d_model, nhead, attention);
@@ -391,14 +411,12 @@ export class TransformerEncoder extends Module {
   num_layers: number;
   norm: Module | null;
 
-  constructor(encoder_layer: Module, num_layers: number, ...args: PyArgs<[norm?: Module | null], { norm?: Module | null; enable_nested_tensor?: boolean; mask_check?: boolean }>) {
+  // num_layers (and the layer) may come by keyword too: nn.TransformerEncoder(encoder_layer, num_layers=6)
+  constructor(...args: PyArgs<[encoder_layer?: Module, num_layers?: number, norm?: Module | null], EncoderStackOptions>) {
     super();
-    const a = parseArgs<{ norm?: Module | null; enable_nested_tensor?: boolean; mask_check?: boolean }>(
-      "TransformerEncoder",
-      ["norm", "enable_nested_tensor", "mask_check"],
-      args,
-    );
-    this.layers = clones(encoder_layer, num_layers);
+    const a = parseArgsRequired<EncoderStackOptions>("TransformerEncoder", ["encoder_layer", "num_layers", "norm", "enable_nested_tensor", "mask_check"], 2, args);
+    const num_layers = a.num_layers!;
+    this.layers = clones(a.encoder_layer!, num_layers);
     this.num_layers = num_layers;
     this.norm = a.norm ?? null;
   }
@@ -433,10 +451,12 @@ export class TransformerDecoder extends Module {
   num_layers: number;
   norm: Module | null;
 
-  constructor(decoder_layer: Module, num_layers: number, ...args: PyArgs<[norm?: Module | null], { norm?: Module | null }>) {
+  // num_layers (and the layer) may come by keyword too: nn.TransformerDecoder(decoder_layer, num_layers=6)
+  constructor(...args: PyArgs<[decoder_layer?: Module, num_layers?: number, norm?: Module | null], DecoderStackOptions>) {
     super();
-    const a = parseArgs<{ norm?: Module | null }>("TransformerDecoder", ["norm"], args);
-    this.layers = clones(decoder_layer, num_layers);
+    const a = parseArgsRequired<DecoderStackOptions>("TransformerDecoder", ["decoder_layer", "num_layers", "norm"], 2, args);
+    const num_layers = a.num_layers!;
+    this.layers = clones(a.decoder_layer!, num_layers);
     this.num_layers = num_layers;
     this.norm = a.norm ?? null;
   }

@@ -12,7 +12,7 @@ export const STILL_IGNORED: string[] = [
   "torch.FloatTensor", "torch.Generator", "torch.LongTensor", "torch.Size", "torch.adaptive_max_pool1d", "torch.atleast_1d", "torch.atleast_2d",
   "torch.atleast_3d", "torch.autograd.Function", "torch.autograd.FunctionCtx", "torch.autograd.backward", "torch.autograd.is_anomaly_enabled",
   "torch.autograd.set_grad_enabled", "torch.broadcast_shapes", "torch.broadcast_tensors", "torch.chain_matmul", "torch.finfo", "torch.format",
-  "torch.from_array", "torch.full", "torch.full_like", "torch.get_printoptions", "torch.linalg.lu_solve", "torch.linalg.svdvals", "torch.lu",
+  "torch.from_array", "torch.get_printoptions", "torch.linalg.lu_solve", "torch.linalg.svdvals", "torch.lu",
   "torch.registerKernel", "torch.registerUnaryKernel", "torch.slice", "utils.data.ChainDataset", "utils.data.CharTokenizer",
   "utils.data.ConcatDataset", "utils.data.Dataset", "utils.data.IterableDataset", "utils.data.Sampler", "utils.data.SequentialSampler",
   "utils.data.Subset", "utils.data.SubsetRandomSampler", "utils.data.TensorDataset", "utils.data.get_dataset_source", "utils.data.get_worker_info",
