@@ -330,9 +330,17 @@ function toRows(input: Tensor, fn: string): { rows: Tensor; outShape: number[] }
   return { rows: moved.reshape(-1, C), outShape: [input.shape[0], ...input.shape.slice(2)] };
 }
 
+/**
+ * Why a learner's class labels are float: JS numbers do not say int or float, so torch.tensor([1, 0, 4]),
+ * int64 in PyTorch, is float32 here (core.ts). Said wherever class indices are refused for being float.
+ */
+export const FLOAT_LABELS_HINT =
+  " (JS numbers do not say int or float, so torch.tensor([1, 0, 4]) is float32 here where PyTorch infers int64: " +
+  "write torch.tensor([1, 0, 4], { dtype: torch.long }) for class indices)";
+
 function targetRows(target: Tensor, outShape: readonly number[], fn: string, inputShape: readonly number[]): Storage {
   if (target.dtype.is_floating_point) {
-    throw new RuntimeError(`${fn}: expected target of dtype torch.int64 (class indices), got ${target.dtype}`);
+    throw new RuntimeError(`${fn}: expected target of dtype torch.int64 (class indices), got ${target.dtype}${FLOAT_LABELS_HINT}`);
   }
   if (target.shape.join() !== outShape.join()) {
     throw new RuntimeError(

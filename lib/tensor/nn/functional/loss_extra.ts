@@ -8,12 +8,13 @@
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { is_grad_enabled } from "../../autograd/grad_mode";
-import { int64 } from "../../dtype";
+import { cppTypeName, int64 } from "../../dtype";
 import { RuntimeError, ValueError } from "../../errors";
 import { where } from "../../ops/where";
 import type { Tensor } from "../../tensor";
 import { logsigmoid } from "./activation_extra";
 import { legacyReduction } from "./loss_composed";
+import { FLOAT_LABELS_HINT } from "./loss";
 import { checkTensor, data, empty, type Reduction } from "./_util";
 
 interface LegacyReduction {
@@ -104,7 +105,9 @@ export function multilabel_soft_margin_loss(input: Tensor, target: Tensor, ...ar
 
 /** (N, C) input and (N,) class targets, or a single (C,) sample with a 0-d target. */
 function classTargets(fn: string, input: Tensor, target: Tensor): { x: Tensor; y: Tensor; single: boolean } {
-  if (target.dtype !== int64) throw new RuntimeError(`expected scalar type Long but found ${target.dtype.name === "float64" ? "Double" : target.dtype.name === "float32" ? "Float" : target.dtype.name}`);
+  if (target.dtype !== int64) {
+    throw new RuntimeError(`expected scalar type Long but found ${cppTypeName(target.dtype)}${target.dtype.is_floating_point ? FLOAT_LABELS_HINT : ""}`);
+  }
   const single = input.dim() <= 1;
   const x = single ? input.reshape(1, -1) : input;
   if (x.dim() !== 2) throw new RuntimeError(`${fn}: Expected non-empty vector or matrix with optional 0-dim batch size, but got: [${input.shape.join(", ")}]`);
