@@ -13,7 +13,10 @@
  * lanes), as the JS loops they replace: float32 sums moved a fixture gradient by 2-5e-5. Only the
  * order of the float64 additions differs (two lanes of even/odd positions), ~1e-16 relative.
  * exp is simd_exp.ts's Cephes expf (the bits of the exp kernel the JS path calls), in its form
- * for x <= 0 (x - m is).
+ * for x <= 0 (x - m is). Where a group's two halves go through float64 apart, each half is loaded
+ * (v128.load64_zero) and stored (v128.store64_lane) by itself: on x64 a shuffle to split or join a
+ * v128's halves competes with the float64 conversions for one port, a load or store does not
+ * (the backward pass ran about a fifth faster, the forward a few per cent).
  * Pointers are bytes; S, L, i count floats / rows.
  */
 import { F32, I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
@@ -32,6 +35,10 @@ const f64x2PromoteLowF32x4 = simd(0x5f);
 const f64x2Add = simd(0xf0);
 const f64x2Sub = simd(0xf1);
 const f64x2Mul = simd(0xf2);
+/** v128.load64_zero: two floats at offset `off` into the low half (the high half zero): a load, where a shuffle would take the x64 shuffle port. */
+const load64Zero = (off: number) => [...simd(0x5d), 3, ...uleb(off)];
+/** v128.store64_lane, lane 0: the low two floats stored at offset `off`. */
+const store64Low = (off: number) => [...simd(0x5b), 3, ...uleb(off), 0];
 const f32Load = [0x2a, 2, 0];
 const f32Store = [0x38, 2, 0];
 const f32Max = [0x97];
@@ -54,17 +61,8 @@ const i32GeU = [0x4f];
 const select = [0x1b];
 
 const g = op.localGet, s = op.localSet;
-/** The upper two floats of a v128 moved to the lower half (for promote_low). */
-const highHalf = i8x16Shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
 /** The lower halves of two v128s (two demoted f64x2 results) as one f32x4. */
 const joinLows = i8x16Shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
-
-/** Lanes of local v (f32x4) times local f (f64x2) in float64, each rounded once to float32. */
-const mulF64 = (v: number, f: number) => [
-  ...g(v), ...f64x2PromoteLowF32x4, ...g(f), ...f64x2Mul, ...f32x4DemoteF64x2Zero,
-  ...g(v), ...g(v), ...highHalf, ...f64x2PromoteLowF32x4, ...g(f), ...f64x2Mul, ...f32x4DemoteF64x2Zero,
-  ...joinLows,
-];
 
 /** for (j = from; j < to; j += step) body, with j and to locals (bytes). */
 const forBytes = (j: number, from: number[], to: number, step: number, body: number[]) => [
@@ -122,8 +120,9 @@ function softmaxForward(): WasmFunction {
     ...at, ...op.v128Load(0), ...g(VM), ...op.f32x4Sub, ...s(X),
     ...expNonPositiveF32x4(X, KF, R, KI), ...mask, ...s(V), // x - m <= 0 (or NaN)
     ...at, ...g(V), ...op.v128Store(0),
+    // The upper two e's read back from the store just made (forwarded from it): no shuffle.
     ...g(ACC0), ...g(V), ...f64x2PromoteLowF32x4, ...f64x2Add, ...s(ACC0),
-    ...g(ACC1), ...g(V), ...g(V), ...highHalf, ...f64x2PromoteLowF32x4, ...f64x2Add, ...s(ACC1),
+    ...g(ACC1), ...at, ...load64Zero(8), ...f64x2PromoteLowF32x4, ...f64x2Add, ...s(ACC1),
   ];
   const row = [
     ...rowBounds(S, I, CAUSAL, END, FULLB, ENDB, ROUNDB),
@@ -131,8 +130,10 @@ function softmaxForward(): WasmFunction {
     ...g(SCALE), ...f64x2Splat, ...s(VF),
     ...op.f32Const(-Infinity), ...op.f32x4Splat, ...s(VM),
     ...forBytes(J, op.i32Const(0), FULLB, 16, [
-      ...at, ...op.v128Load(0), ...s(V),
-      ...at, ...mulF64(V, VF), ...op.localTee(X), ...op.v128Store(0),
+      ...at,
+      ...at, ...load64Zero(0), ...f64x2PromoteLowF32x4, ...g(VF), ...f64x2Mul, ...f32x4DemoteF64x2Zero,
+      ...at, ...load64Zero(8), ...f64x2PromoteLowF32x4, ...g(VF), ...f64x2Mul, ...f32x4DemoteF64x2Zero,
+      ...joinLows, ...op.localTee(X), ...op.v128Store(0),
       ...g(VM), ...g(X), ...op.f32x4Max, ...s(VM),
     ]),
     ...g(VM), ...f32x4ExtractLane(0), ...g(VM), ...f32x4ExtractLane(1), ...f32Max,
@@ -158,7 +159,12 @@ function softmaxForward(): WasmFunction {
     ]),
     // p = e * (1 / sum), the product in float64.
     ...f64Const(1), ...sumLanes(ACC0, ACC1), ...f64Div, ...f64x2Splat, ...s(VF),
-    ...forBytes(J, op.i32Const(0), ROUNDB, 16, [...at, ...at, ...op.v128Load(0), ...s(V), ...mulF64(V, VF), ...op.v128Store(0)]),
+    // Two floats at a time (load64_zero and store64_lane: loads and stores, where splitting and
+    // joining a v128's halves took two shuffles, a quarter of this pass's time).
+    ...forBytes(J, op.i32Const(0), ROUNDB, 16, [
+      ...at, ...at, ...load64Zero(0), ...f64x2PromoteLowF32x4, ...g(VF), ...f64x2Mul, ...f32x4DemoteF64x2Zero, ...store64Low(0),
+      ...at, ...at, ...load64Zero(8), ...f64x2PromoteLowF32x4, ...g(VF), ...f64x2Mul, ...f32x4DemoteF64x2Zero, ...store64Low(8),
+    ]),
     ...zeroTail(P, J, ENDB, ROUNDB, SB),
     ...g(P), ...g(SB), ...op.i32Add, ...s(P),
     ...nextQuery(I, L),
@@ -175,34 +181,35 @@ function softmaxForward(): WasmFunction {
 function softmaxBackward(): WasmFunction {
   const DS = 0, P = 1, ROWS = 2, S = 3, L = 4, I = 5, CAUSAL = 6, SCALE = 7;
   const END = 8, FULLB = 9, ENDB = 10, ROUNDB = 11, SB = 12, J = 13;
-  const VD = 14, VP = 15, ACC0 = 16, ACC1 = 17, VDOT = 18, VSC = 19;
+  const ACC0 = 16, ACC1 = 17, VDOT = 18, VSC = 19; // 14, 15: free
   const DOT = 20;
   const atD = [...g(DS), ...g(J), ...op.i32Add];
   const atP = [...g(P), ...g(J), ...op.i32Add];
-  /** scale * p * (ds - dot) for the lanes of VD/VP in float64: half = [] (low) or highHalf. */
-  const grad = (half: number[]) => [
-    ...g(VSC), ...g(VP), ...(half.length ? [...g(VP), ...half] : []), ...f64x2PromoteLowF32x4, ...f64x2Mul,
-    ...g(VD), ...(half.length ? [...g(VD), ...half] : []), ...f64x2PromoteLowF32x4, ...g(VDOT), ...f64x2Sub,
-    ...f64x2Mul, ...f32x4DemoteF64x2Zero,
+  // Two floats at a time where a group's halves are used apart (load64_zero, store64_lane: loads
+  // and stores, where splitting and joining a v128's halves took shuffles on x64's shuffle port).
+  /** ds * p of the two floats at byte offset `off` of the group, in float64. */
+  const dsTimesP = (off: number) => [...atD, ...load64Zero(off), ...f64x2PromoteLowF32x4, ...atP, ...load64Zero(off), ...f64x2PromoteLowF32x4, ...f64x2Mul];
+  /** ds = scale * p * (ds - dot) for the two floats at byte offset `off` of the group, in float64. */
+  const grad = (off: number) => [
+    ...atD,
+    ...g(VSC), ...atP, ...load64Zero(off), ...f64x2PromoteLowF32x4, ...f64x2Mul,
+    ...atD, ...load64Zero(off), ...f64x2PromoteLowF32x4, ...g(VDOT), ...f64x2Sub,
+    ...f64x2Mul, ...f32x4DemoteF64x2Zero, ...store64Low(off),
   ];
   const row = [
     ...rowBounds(S, I, CAUSAL, END, FULLB, ENDB, ROUNDB),
     // dot = sum(ds * p) over the row's first `end` entries, in float64.
     ...op.v128Zero, ...s(ACC0), ...op.v128Zero, ...s(ACC1),
     ...forBytes(J, op.i32Const(0), FULLB, 16, [
-      ...atD, ...op.v128Load(0), ...s(VD), ...atP, ...op.v128Load(0), ...s(VP),
-      ...g(ACC0), ...g(VD), ...f64x2PromoteLowF32x4, ...g(VP), ...f64x2PromoteLowF32x4, ...f64x2Mul, ...f64x2Add, ...s(ACC0),
-      ...g(ACC1), ...g(VD), ...g(VD), ...highHalf, ...f64x2PromoteLowF32x4, ...g(VP), ...g(VP), ...highHalf, ...f64x2PromoteLowF32x4, ...f64x2Mul, ...f64x2Add, ...s(ACC1),
+      ...g(ACC0), ...dsTimesP(0), ...f64x2Add, ...s(ACC0),
+      ...g(ACC1), ...dsTimesP(8), ...f64x2Add, ...s(ACC1),
     ]),
     ...sumLanes(ACC0, ACC1), ...s(DOT),
     ...forBytes(J, g(FULLB), ENDB, 4, [
       ...g(DOT), ...atD, ...f32Load, ...f64PromoteF32, ...atP, ...f32Load, ...f64PromoteF32, ...f64Mul, ...f64Add, ...s(DOT),
     ]),
     ...g(DOT), ...f64x2Splat, ...s(VDOT),
-    ...forBytes(J, op.i32Const(0), FULLB, 16, [
-      ...atD, ...op.v128Load(0), ...s(VD), ...atP, ...op.v128Load(0), ...s(VP),
-      ...atD, ...grad([]), ...grad(highHalf), ...joinLows, ...op.v128Store(0),
-    ]),
+    ...forBytes(J, op.i32Const(0), FULLB, 16, [...grad(0), ...grad(8)]),
     ...forBytes(J, g(FULLB), ENDB, 4, [
       ...atD,
       ...g(SCALE), ...atP, ...f32Load, ...f64PromoteF32, ...f64Mul,
