@@ -82,7 +82,7 @@ export function promoteWithScalar(t: DType, s: number | boolean): DType {
 
 /** Casts a JS value into the dtype's value domain (truncation for long, wrap-around for uint8, 0/1 for bool). */
 export function castValue(dtype: DType, v: number): number {
-  if (dtype === int64) return Math.trunc(v);
+  if (dtype === int64) return Math.trunc(v) + 0; // + 0: integers have no -0 (torch.tensor([-0.5]).long().tolist() is [0])
   if (dtype === uint8) return toUint8(v);
   if (dtype === bool) return v !== 0 ? 1 : 0;
   return v;

@@ -12,7 +12,7 @@
  * pooling has gradients of every order under create_graph.
  */
 import { record } from "../autograd/function";
-import { cppTypeName, float32, int64, type Storage } from "../dtype";
+import { cppTypeName, float32, float64, int64, type Storage } from "../dtype";
 import { RuntimeError } from "../errors";
 import { kernels } from "../kernels/registry";
 import { poolKernelsOn, scratchViews, type PoolKernels } from "../kernels/wasm/pool_kernels";
@@ -61,15 +61,16 @@ const TORCH_POOL_KERNEL: Record<string, string> = {
 };
 
 /**
- * Pools take float32 / float64. For uint8 and bool (and int64 in the max and adaptive pools) torch
- * 1.13 has no kernel either and says so ('"max_pool2d" not implemented for 'Byte''); int64 average
- * pools, which torch computes, are refused here with the engine's own message.
+ * Pools take float32 / float64, and the average pools int64 too (as torch: see avgPool). For uint8
+ * and bool, and int64 in the max and adaptive pools, torch 1.13 has no kernel either and says so
+ * ('"max_pool2d" not implemented for 'Byte'').
  */
 export function checkPoolDtype(fn: string, input: Tensor): void {
   const dt = input.dtype;
   if (dt.is_floating_point) return;
   const kernel = TORCH_POOL_KERNEL[fn];
-  if (kernel && (dt !== int64 || !kernel.startsWith("avg_pool"))) throw new RuntimeError(`"${kernel}" not implemented for '${cppTypeName(dt)}'`);
+  if (dt === int64 && kernel?.startsWith("avg_pool")) return;
+  if (kernel) throw new RuntimeError(`"${kernel}" not implemented for '${cppTypeName(dt)}'`);
   throw new RuntimeError(`${fn}: expected a floating point input, but got ${dt}`);
 }
 
@@ -475,6 +476,9 @@ export interface AvgPoolParams extends PoolParams {
 
 /** avg_pool1d/2d with PyTorch's divisor rule. */
 export function avgPool(fn: string, input: Tensor, rank: number, p: AvgPoolParams): Tensor {
+  // int64, as torch's integer kernel: the window's exact sum divided in integers (truncated toward zero).
+  // float64 holds the sums exactly, and a quotient that is not an integer is at least 1/divisor from one.
+  if (input.dtype === int64) return avgPool(fn, input.to(float64), rank, p).trunc().to(int64);
   const { P, lead, sp } = planes(fn, input, rank);
   if (p.divisor_override === 0) throw new RuntimeError(`${fn}: divisor must be not zero`);
   const out = poolGeometry(fn, input, sp, p);

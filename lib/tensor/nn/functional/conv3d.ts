@@ -6,7 +6,7 @@
  * from the 2-D ops. Values match PyTorch 1.13 (tests/fixtures/torch/nn/functional_conv3d.json).
  */
 import { parseArgs, type PyArgs } from "../../args";
-import { int64 } from "../../dtype";
+import { float64, int64 } from "../../dtype";
 import { RuntimeError } from "../../errors";
 import type { Tensor } from "../../tensor";
 import { checkConvDtypes } from "../../ops/conv_dtypes";
@@ -143,6 +143,8 @@ export function avg_pool3d(
 ): Tensor {
   checkTensor(input, "avg_pool3d");
   checkPoolDtype("avg_pool3d", input);
+  // int64 as torch: the exact window sums divided in integers (truncated toward zero); see ops/pool.ts's avgPool
+  if (input.dtype === int64) return avg_pool3d(input.to(float64), ...args).trunc().to(int64);
   const a = parseArgs<Pool3dOptions>("avg_pool3d", ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"], args);
   if (input.dim() === 4) return avg_pool3d(input.unsqueeze(0), { ...a }).squeeze(0);
   if (a.ceil_mode) throw new RuntimeError("avg_pool3d: ceil_mode=True is not supported by this engine");
