@@ -36,7 +36,8 @@ const f32x4DemoteZero = [0xfd, ...uleb(0x5e)];
 const f64x2Add = [0xfd, ...uleb(0xf0)];
 /** i8x16.shuffle picking bytes `lanes` of the two operands (0-15 first, 16-31 second). */
 const shuffle = (lanes: number[]) => [0xfd, ...uleb(0x0d), ...lanes];
-const HIGH_HALF = shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
+/** v128.load64_zero: two floats at offset `off` into the low half (the high half zero). */
+const load64Zero = (off: number) => [0xfd, ...uleb(0x5d), 3, ...uleb(off)];
 const JOIN_LOW_HALVES = shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
 const g = op.localGet, s = op.localSet;
 const splat = (param: number, local: number) => [...g(param), ...op.f32x4Splat, ...s(local)];
@@ -179,26 +180,45 @@ const f64x2Load = op.v128Load;
  * colsum(px, pacc, r, groups, rowBytes): for each group of four columns, adds the rows k = 0..r-1
  * in order to two f64x2 accumulators kept at pacc (32 bytes a group), so a sum may arrive in
  * chunks of rows: the same sums as reduce.ts's float64 scratch loop (bit-identical).
+ * Four groups go down the rows together where there are four left: each accumulator is one chain
+ * of dependent float64 adds (4 cycles each on x64), so one group at a time waited on its two
+ * chains; eight chains overlap. Each half of a group is loaded by itself (v128.load64_zero), not
+ * split off with a shuffle. Every column's sum is still its rows in order.
  */
 function colsumFunction(): WasmFunction {
-  const PX = 0, PACC = 1, R = 2, GROUPS = 3, ROW = 4, P = 5, K = 6, LO = 7, HI = 8, V = 9;
-  const inner = [
-    ...g(P), ...op.v128Load(0), ...op.localTee(V), ...f64x2PromoteLow, ...g(LO), ...f64x2Add, ...s(LO),
-    ...g(V), ...g(V), ...HIGH_HALF, ...f64x2PromoteLow, ...g(HI), ...f64x2Add, ...s(HI),
-    ...g(P), ...g(ROW), ...op.i32Add, ...s(P),
-  ];
+  const PX = 0, PACC = 1, R = 2, GROUPS = 3, ROW = 4, P = 5, K = 6, A = 7; // A .. A + 7: accumulators
+  /** Sums `width` groups of columns from PX down the rows into their accumulators at PACC; both pointers then move past them. */
+  const groupsDown = (width: number) => {
+    const ws = Array.from({ length: width }, (_, w) => w);
+    return [
+      ...ws.flatMap((w) => [...g(PACC), ...f64x2Load(32 * w), ...s(A + 2 * w), ...g(PACC), ...f64x2Load(32 * w + 16), ...s(A + 2 * w + 1)]),
+      ...g(PX), ...s(P), ...g(R), ...s(K),
+      ...loopN4(K, [
+        ...ws.flatMap((w) => [
+          ...g(A + 2 * w), ...g(P), ...load64Zero(16 * w), ...f64x2PromoteLow, ...f64x2Add, ...s(A + 2 * w),
+          ...g(A + 2 * w + 1), ...g(P), ...load64Zero(16 * w + 8), ...f64x2PromoteLow, ...f64x2Add, ...s(A + 2 * w + 1),
+        ]),
+        ...g(P), ...g(ROW), ...op.i32Add, ...s(P),
+      ]),
+      ...ws.flatMap((w) => [...g(PACC), ...g(A + 2 * w), ...op.v128Store(32 * w), ...g(PACC), ...g(A + 2 * w + 1), ...op.v128Store(32 * w + 16)]),
+      ...g(PACC), ...op.i32Const(32 * width), ...op.i32Add, ...s(PACC),
+      ...g(PX), ...op.i32Const(16 * width), ...op.i32Add, ...s(PX),
+    ];
+  };
   return {
     name: "colsum",
     params: [I32, I32, I32, I32, I32],
     results: [],
-    locals: [I32, I32, V128, V128, V128],
-    body: loopN4(GROUPS, [
-      ...g(PACC), ...f64x2Load(0), ...s(LO), ...g(PACC), ...f64x2Load(16), ...s(HI), ...g(PX), ...s(P), ...g(R), ...s(K),
-      ...loopN4(K, inner),
-      ...g(PACC), ...g(LO), ...op.v128Store(0), ...g(PACC), ...g(HI), ...op.v128Store(16),
-      ...g(PACC), ...op.i32Const(32), ...op.i32Add, ...s(PACC),
-      ...advance(PX),
-    ]),
+    locals: [I32, I32, ...new Array<number>(8).fill(V128)],
+    body: [
+      ...op.block(op.loop([
+        ...g(GROUPS), ...op.i32Const(4), ...op.i32LtU, ...op.brIf(1),
+        ...groupsDown(4),
+        ...g(GROUPS), ...op.i32Const(4), ...op.i32Sub, ...s(GROUPS),
+        ...op.br(0),
+      ])),
+      ...loopN4(GROUPS, groupsDown(1)),
+    ],
   };
 }
 
