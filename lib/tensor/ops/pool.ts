@@ -10,6 +10,9 @@
  * Every backward is itself a recorded op (a max pool's is a scatter by the saved indices, whose
  * derivative is the gather; an average pool's is its adjoint, whose derivative is the pool), so
  * pooling has gradients of every order under create_graph.
+ *
+ * Dtypes: float32 / float64; int64 for the average pools (integer division, as torch); the other
+ * integer cases raise torch's '"<kernel>" not implemented for ...' (checkPoolDtype).
  */
 import { record } from "../autograd/function";
 import { cppTypeName, float32, float64, int64, type Storage } from "../dtype";

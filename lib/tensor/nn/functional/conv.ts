@@ -2,6 +2,8 @@
  * F.conv1d, F.conv2d, F.conv_transpose1d, F.conv_transpose2d, F.unfold and F.fold:
  * PyTorch's positional order, keywords in a trailing options object. Sizes are an int or a
  * tuple (`stride: 2` or `stride: [2, 1]`); conv padding may also be "same" or "valid".
+ * Dtypes as torch's CPU kernels: float32 / float64, and int64 and uint8 (wrapping) too, except
+ * where torch has no kernel (ops/conv_dtypes.ts says which, with torch's messages).
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { RuntimeError, TypeError_ } from "../../errors";
