@@ -4,13 +4,13 @@
  * step): "before" decides row-sliced products as products first (matmul_simd.ts rowSlicedFirst off)
  * and copies a split batch job's C out after the whole job (threads.ts streamSlices off), torch.mm
  * allocates its output before the kernel (lazyOutput off) and a split row-sliced product keeps one
- * thread's slices (fineSlices off); "after" the defaults. Also prints a one-thread row for scale.
+ * thread's slices (fineSlices off) and stages all of A before posting (stageLater off); "after" the defaults. Also prints a one-thread row for scale.
  *
  *   node --experimental-wasm-relaxed-simd --import tsx bench/threads_gpt_stream_ab.ts [rounds]
  */
 import { kernels } from "../lib/tensor/kernels/registry";
 import { createThreadPool, streamSlices } from "../lib/tensor/kernels/wasm/threads";
-import { fineSlices, lazyOutput, rowSlicedFirst } from "../lib/tensor/kernels/wasm/matmul_simd";
+import { fineSlices, lazyOutput, rowSlicedFirst, stageLater } from "../lib/tensor/kernels/wasm/matmul_simd";
 import { nodeThreadSpawner } from "./node-threads";
 import { gptStepAb, uptime } from "./ab";
 
@@ -22,8 +22,8 @@ while (!pool.ready()) {
   while (Date.now() - t < 5);
 }
 kernels.gemm = pool.gemm;
-gptStepAb((on) => (streamSlices.enabled = rowSlicedFirst.enabled = lazyOutput.enabled = fineSlices.enabled = on), ["2 threads, before:", "2 threads, after:"], rounds);
-streamSlices.enabled = rowSlicedFirst.enabled = lazyOutput.enabled = fineSlices.enabled = true;
+gptStepAb((on) => (streamSlices.enabled = rowSlicedFirst.enabled = lazyOutput.enabled = fineSlices.enabled = stageLater.enabled = on), ["2 threads, before:", "2 threads, after:"], rounds);
+streamSlices.enabled = rowSlicedFirst.enabled = lazyOutput.enabled = fineSlices.enabled = stageLater.enabled = true;
 gptStepAb((on) => (kernels.gemm = on ? pool.gemm : single), ["1 thread:", "2 threads:"], Math.max(4, rounds >> 2));
 kernels.gemm = single;
 console.log(JSON.stringify(pool.counts()));

@@ -13,7 +13,7 @@ import { torch } from "../lib/tensor/index";
 import { kernels } from "../lib/tensor/kernels/registry";
 import { enableThreads, disableThreads } from "../lib/tensor/kernels/parallel";
 import { streamSlices } from "../lib/tensor/kernels/wasm/threads";
-import { fineSlices, lazyOutput, rowSlicedFirst } from "../lib/tensor/kernels/wasm/matmul_simd";
+import { fineSlices, lazyOutput, rowSlicedFirst, stageLater } from "../lib/tensor/kernels/wasm/matmul_simd";
 import { nodeThreadSpawner } from "./node-threads";
 
 const n = Number(process.argv[2] ?? 256);
@@ -24,13 +24,12 @@ function busyCores(): number {
   return ticks.reduce((a, b) => a + b, 0) - ticks[3] - (ticks[4] ?? 0);
 }
 
-const variants: { name: string; stream: boolean; first: boolean; lazy: boolean; fine: boolean }[] = [
-  { name: "pool, before (product decision first, copy after the job)", stream: false, first: false, lazy: false, fine: false },
-  { name: "pool, row slices decided first", stream: false, first: true, lazy: false, fine: false },
-  { name: "pool, row slices decided first + streamed copy-out", stream: true, first: true, lazy: false, fine: false },
-  { name: "pool, .. + output allocated meanwhile", stream: true, first: true, lazy: true, fine: false },
-  { name: "pool, .. + finer slices", stream: true, first: true, lazy: false, fine: true },
-  { name: "pool, .. + output allocated meanwhile + finer slices", stream: true, first: true, lazy: true, fine: true },
+const variants: { name: string; stream: boolean; first: boolean; lazy: boolean; fine: boolean; later: boolean }[] = [
+  { name: "pool, before (product decision first, copy after the job)", stream: false, first: false, lazy: false, fine: false, later: false },
+  { name: "pool, row slices decided first", stream: false, first: true, lazy: false, fine: false, later: false },
+  { name: "pool, row slices decided first + streamed copy-out", stream: true, first: true, lazy: false, fine: false, later: false },
+  { name: "pool, .. + output allocated meanwhile + finer slices", stream: true, first: true, lazy: true, fine: true, later: false },
+  { name: "pool, .. + output allocated meanwhile + finer slices + A's rows staged after the post", stream: true, first: true, lazy: true, fine: true, later: true },
 ];
 
 const single = kernels.gemm;
@@ -54,6 +53,7 @@ for (let r = 0; r < rounds; r++) {
       rowSlicedFirst.enabled = variants[v - 1].first;
       lazyOutput.enabled = variants[v - 1].lazy;
       fineSlices.enabled = variants[v - 1].fine;
+      stageLater.enabled = variants[v - 1].later;
     }
     const s = performance.now();
     torch.mm(a, b);
@@ -62,7 +62,7 @@ for (let r = 0; r < rounds; r++) {
 }
 const wall = (performance.now() - t0) / 1000, cpu = process.cpuUsage(cpu0);
 const others = ((busyCores() - busy0) / 100 - (cpu.user + cpu.system) / 1e6) / wall;
-streamSlices.enabled = rowSlicedFirst.enabled = lazyOutput.enabled = fineSlices.enabled = true;
+streamSlices.enabled = rowSlicedFirst.enabled = lazyOutput.enabled = fineSlices.enabled = stageLater.enabled = true;
 kernels.gemm = pooled;
 disableThreads();
 const one = med(times[0]);

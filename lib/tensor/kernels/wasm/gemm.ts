@@ -48,9 +48,15 @@ export interface BatchRunner {
    * slice once, before run returns: a pool calls it while other slices are still being computed,
    * so the caller copies C out in the meantime instead of after the whole job. `meanwhile` is
    * called once on the calling thread before any onSlices: a pool calls it right after handing the
-   * job to its threads, so what the caller must do anyway (allocate the output) overlaps their work.
+   * job to its threads, so what the caller must do anyway (allocate the output, stage the rest of
+   * the operands) overlaps their work; a runner must call it before computing any slice past
+   * `firstStaged` (default: none with a meanwhile), and meanwhile reports more slices ready
+   * through `staged(slices)` (slices [0, slices); all of them once it returns).
    */
-  run(job: number, count: number, scratch: number, scratchBytes: number, onSlices?: (lo: number, hi: number) => void, meanwhile?: () => void): void;
+  run(
+    job: number, count: number, scratch: number, scratchBytes: number,
+    onSlices?: (lo: number, hi: number) => void, meanwhile?: (staged: (slices: number) => void) => void, firstStaged?: number,
+  ): void;
 }
 
 /** Runs the kernel over a list of row blocks; the single-thread runner calls the local instance. */
@@ -357,7 +363,7 @@ export function createLocalGemm(): Gemm | null {
   gemm.batch = {
     threads: 1,
     run(job, count, scratch, _bytes, onSlices, meanwhile) {
-      meanwhile?.();
+      meanwhile?.(() => {});
       batch(job, 0, count, scratch);
       onSlices?.(0, count);
     },

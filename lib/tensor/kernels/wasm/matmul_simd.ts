@@ -134,6 +134,12 @@ function poolSliceRows(g0: Gemm, m: number, rows: number): number {
   return rows;
 }
 
+/**
+ * Whether a row-sliced product on a pool stages the rows of A of all but its first slices after
+ * posting the job (batchInModule); benches switch it off to compare in one process.
+ */
+export const stageLater = { enabled: true };
+
 /** Whether torch.mm lets the kernel allocate its output (createAllocatingMatmul); benches switch it off to compare in one process. */
 export const lazyOutput = { enabled: true };
 
@@ -195,7 +201,7 @@ function rowSliced(
   const aHi = aOffs[count - 1] + (rows - 1) * as0 + (k - 1) * as1 + 1;
   const bHi = bOff + (k - 1) * bs0 + (n - 1) * bs1 + 1;
   batchInModule(g.batch, g.memory, count, rows, n, k, a, aOffs, aOff, aHi, as0, as1, b, bOffs, bOff, bHi, bs0, bs1,
-    c, cOff, null, n, 0, 0, BATCH_SKIP.NONE, bias, biasOff, biasStride);
+    c, cOff, null, n, 0, 0, BATCH_SKIP.NONE, bias, biasOff, biasStride, true);
   return true;
 }
 
@@ -504,7 +510,7 @@ function batchInModule(
   a: Float32Array, aOffs: readonly number[], aLo: number, aHi: number, as0: number, as1: number,
   b: Float32Array, bOffs: readonly number[], bLo: number, bHi: number, bs0: number, bs1: number,
   cGiven: Float32Array | (() => Float32Array), cOff: number, cAt: readonly number[] | null, cRow: number, cLo: number, cHi: number, skip: number,
-  bias: Float32Array | null = null, biasOff = 0, biasStride = 0,
+  bias: Float32Array | null = null, biasOff = 0, biasStride = 0, slicesInOrder = false,
 ): void {
   // C itself, or made on first use (createAllocatingMatmul: at the latest by the runner's meanwhile).
   let cMade: Float32Array | null = typeof cGiven === "function" ? null : cGiven;
@@ -520,7 +526,12 @@ function batchInModule(
   const stageBias = stageC + Math.ceil(cLen / 4) * 4;
   const h = heapOf(memory, stageBias + (bias ? n : 0) + 8);
   const words = new Int32Array(memory.buffer);
-  h.set(a.subarray(aLo, aHi), stageA);
+  // Row slices of one A (rowSliced: aOffs increasing): on a runner with other threads, only the rows
+  // of the first slices are staged before the job is posted (with B, which every slice reads), the
+  // rest while the threads start on those (BatchRunner.run's meanwhile and staged).
+  const early = stageLater.enabled && slicesInOrder && batch.threads > 1 && count > 2 ? Math.ceil(count / 4) : count;
+  const aEnd = (slices: number) => aOffs[slices - 1] + (m - 1) * as0 + (k - 1) * as1 + 1; // A's floats slices [0, slices) read
+  h.set(a.subarray(aLo, early < count ? aEnd(early) : aHi), stageA);
   h.set(b.subarray(bLo, bHi), stageB);
   if (cAt) h.set(cOut().subarray(cLo, cHi), stageC);
   if (bias) {
@@ -552,10 +563,18 @@ function batchInModule(
   }
   // Dense slices: each range of finished slices goes out as soon as the runner hands it over (a
   // pool's while the other threads compute theirs); all of C at the end if a runner did not.
-  let handed = 0;
+  let handed = 0, restStaged = early === count;
   batch.run(jobAt * 4, count, 0, scratchBytes, (lo, hi) => {
     cOut().set(out.subarray(lo * mn, hi * mn), cOff + lo * mn);
     handed += hi - lo;
-  }, cMade ? undefined : () => void cOut());
+  }, cMade && early === count ? undefined : (staged) => {
+    for (let i = early; i < count; i++) {
+      h.set(a.subarray(aEnd(i), aEnd(i + 1)), stageA + aEnd(i) - aLo);
+      staged(i + 1);
+    }
+    restStaged = true;
+    cOut();
+  }, early);
+  if (!restStaged) throw new Error("batchInModule: the batch runner did not call meanwhile, so A was not all staged");
   if (handed !== count) cOut().set(out, cOff);
 }

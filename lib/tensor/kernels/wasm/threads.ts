@@ -60,10 +60,11 @@ export type ThreadSpawner = (source: string, init: ThreadInit) => ThreadHandle;
 // the panels left); FAILED (1 once the thread's kernel threw: the thread has stopped, the job is
 // unfinished); SPINNING (1 while the thread polls SEQ: posting a job then needs no Atomics.notify,
 // a syscall that under load also wakes the thread on the caller's own core). NEXT (block 0):
-// first panel not yet taken.
+// first panel not yet taken; STAGED (block 0): slices of a batch job whose operands are staged (a
+// pool thread waits for it before computing a chunk; see BatchRunner.run's firstStaged).
 // The thread body below repeats these offsets as literals (it runs alone in the worker).
 const WORDS = 24;
-const SEQ = 0, STATE = 1, ACC = 2, READY = 10, BY_ROWS = 11, SPIN = 17, QUANTUM = 18, NEXT = 19, DIV = 20, FAILED = 21, SPINNING = 22;
+const SEQ = 0, STATE = 1, ACC = 2, READY = 10, BY_ROWS = 11, SPIN = 17, QUANTUM = 18, NEXT = 19, DIV = 20, FAILED = 21, SPINNING = 22, STAGED = 23;
 const IDLE = 0, POSTED = 1, RUNNING = 2;
 /** The control block's layout, for tests that stand in their own pool thread. */
 export const CONTROL = { WORDS, SEQ, STATE, ACC, READY, FAILED, SPIN, SPINNING } as const;
@@ -135,6 +136,8 @@ function gemmThread(init: ThreadInit | { data: ThreadInit }): void {
           // apply, not a spread: a build targeting older browsers would call a helper this worker lacks.
           rowFns[rowWords![0]].apply(null, args);
         } else if (isBatch) {
+          // Its slices' operands may still be being staged by the caller (a few µs behind).
+          while (Atomics.load(words, 23) < lo + n);
           batch(a, lo, lo + n, b + index * c); // slices [lo, lo + n) on this thread's scratch
           // Its C is final: the caller may copy it out now (stored after the kernel's writes, so they are visible first).
           if (doneWords && lo < doneWords.length) Atomics.store(doneWords, lo, n);
@@ -527,14 +530,14 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
   const batchKey = (count: number, mb: number, nb: number, kc: number) => `b${count},${mb},${nb},${kc}`;
   const batch: BatchRunner = {
     threads,
-    run(jobAt, count, scratch, scratchBytes, onSlices, meanwhile) {
+    run(jobAt, count, scratch, scratchBytes, onSlices, meanwhile, firstStaged = meanwhile ? 0 : count) {
       const shape = new Int32Array(memory.buffer, jobAt, 3); // mb, nb, kc
       const bkey = batchKey(count, shape[0], shape[1], shape[2]);
       const decided = splitDecided === bkey;
       splitDecided = null;
       const t0 = now();
       if (threads === 1 || count < 2 || !ready() || (adaptive && !decided && !chooser.split(bkey))) {
-        meanwhile?.();
+        meanwhile?.(() => {});
         batchFn(jobAt, 0, count, scratch);
         onSlices?.(0, count);
         if (threads > 1 && adaptive) chooser.record(bkey, false, now() - t0);
@@ -562,10 +565,18 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
         return any;
       };
       Atomics.store(words, NEXT, 0);
+      Atomics.store(words, STAGED, meanwhile ? Math.max(0, Math.min(count, firstStaged)) : count);
       const kernel = [2, jobAt, scratch, scratchBytes, 0, 0, 0, 0];
       const splitWords = [1, count, count, 0, 0, 0, 1, div];
       for (let t = 1; t < threads; t++) post(t, kernel, splitWords);
-      meanwhile?.(); // while the pool threads start on the first chunks
+      if (meanwhile) {
+        // While the pool threads start on the first chunks; all slices are staged after it, whatever happens.
+        try {
+          meanwhile((slices) => Atomics.store(words, STAGED, Math.min(count, slices)));
+        } finally {
+          Atomics.store(words, STAGED, count);
+        }
+      }
       for (;;) {
         const lo = Atomics.load(words, NEXT);
         const left = count - lo;
@@ -689,9 +700,9 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
       ...small,
       batch: smallBatch && {
         threads: smallBatch.threads,
-        run(jobAt, count, scratch, scratchBytes, onSlices, meanwhile) {
+        run(jobAt, count, scratch, scratchBytes, onSlices, meanwhile, firstStaged) {
           const t0 = now();
-          smallBatch.run(jobAt, count, scratch, scratchBytes, onSlices, meanwhile);
+          smallBatch.run(jobAt, count, scratch, scratchBytes, onSlices, meanwhile, firstStaged);
           if (aloneKey !== null) chooser.record(aloneKey, false, now() - t0);
           aloneKey = null;
           tally(false);

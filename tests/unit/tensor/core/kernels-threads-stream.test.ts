@@ -27,11 +27,15 @@ function randomArray(n: number, seed: number): Float32Array {
 const [m, n, k] = [256, 256, 256];
 const a = randomArray(m * k, 1), b = randomArray(k * n, 2), bias = randomArray(n, 3);
 
-/** C = A @ B (+ bias) through the engine's current GEMM, into a NaN-filled array. */
-function product(withBias: boolean): Float32Array {
+/**
+ * C = A @ B (+ bias) through the engine's current GEMM, into a NaN-filled array; with `seed`, another
+ * A (so that a pool thread reading rows of A not yet staged would read the previous product's).
+ */
+function product(withBias: boolean, seed = 0): Float32Array {
+  const x = seed ? randomArray(m * k, seed) : a;
   const c = new Float32Array(m * n).fill(Number.NaN);
-  if (withBias) expect(matmulBias(m, n, k, a, 0, k, 1, b, 0, n, 1, bias, 0, 1, c, 0)).toBe(true);
-  else kernels.matmul(m, n, k, a, 0, k, 1, b, 0, n, 1, c, 0);
+  if (withBias) expect(matmulBias(m, n, k, x, 0, k, 1, b, 0, n, 1, bias, 0, 1, c, 0)).toBe(true);
+  else kernels.matmul(m, n, k, x, 0, k, 1, b, 0, n, 1, c, 0);
   return c;
 }
 
@@ -43,10 +47,10 @@ function spyOnBatches(pool: ThreadPool, drop = false): { counts: number[]; range
   const seen = { counts: [] as number[], ranges: [] as [number, number][] };
   pool.gemm.batch = {
     threads: inner.threads,
-    run(job, count, scratch, bytes, onSlices) {
+    run(job, count, scratch, bytes, onSlices, meanwhile, firstStaged) {
       seen.counts.push(count);
       const spy = onSlices && ((lo: number, hi: number) => { seen.ranges.push([lo, hi]); onSlices(lo, hi); });
-      inner.run(job, count, scratch, bytes, drop ? undefined : spy);
+      inner.run(job, count, scratch, bytes, drop ? undefined : spy, meanwhile, firstStaged);
     },
   };
   return seen;
@@ -75,30 +79,77 @@ describeWasm("a row-sliced product split on the pool: finer slices, C streamed o
   });
 
   it("matmul 256 (and + bias) in 8 slices of 32 rows (4 of 64 with fineSlices off), each handed over once, streamed or at the end, with the single-thread bits", async () => {
-    const want = [product(false), product(true)];
+    const seeds = [11, 12, 13, 14, 15, 16, 17, 18];
+    const want = seeds.map((seed, i) => product(i % 2 === 1, seed));
     expect(want[0].some(Number.isNaN)).toBe(false);
     const pool = createThreadPool(nodeThreadSpawner, 2, 0, undefined, false, null); // splits every batch
     try {
       await started(pool);
       kernels.gemm = pool.gemm;
+      let i = 0;
       for (const fine of [true, false]) {
         for (const stream of [true, false]) {
           fineSlices.enabled = fine;
           streamSlices.enabled = stream;
           for (const withBias of [false, true]) {
             const seen = spyOnBatches(pool);
-            const got = product(withBias);
+            const seed = seeds[i++];
+            const got = product(withBias, seed);
             const count = fine ? 8 : 4;
             expect(seen.counts, `fine ${fine}, stream ${stream}, bias ${withBias}`).toEqual([count]);
             expect(eachSliceOnce(seen.ranges, count)).toBe(true);
             // Streamed: the caller's chunks go out one by one (the one-call hand-over gives one range).
             if (!stream) expect(seen.ranges).toEqual([[0, count]]);
             else expect(seen.ranges.length).toBeGreaterThan(1);
-            expect(same(got, want[withBias ? 1 : 0]), `fine ${fine}, stream ${stream}, bias ${withBias}`).toBe(true);
+            expect(same(got, want[i - 1]), `fine ${fine}, stream ${stream}, bias ${withBias}`).toBe(true);
           }
         }
       }
       expect(pool.counts().split).toBe(8);
+    } finally {
+      pool.terminate();
+    }
+  });
+
+  it("a runner that does not call meanwhile (which stages the rest of A) makes the product throw, not compute from rows not staged", async () => {
+    const pool = createThreadPool(nodeThreadSpawner, 2, 0, undefined, false, null);
+    try {
+      await started(pool);
+      kernels.gemm = pool.gemm;
+      const inner: BatchRunner = pool.gemm.batch!;
+      pool.gemm.batch = { threads: inner.threads, run: (job, count, scratch, bytes, onSlices) => inner.run(job, count, scratch, bytes, onSlices) };
+      expect(() => product(false, 21)).toThrow(/did not call meanwhile/);
+    } finally {
+      pool.terminate();
+    }
+  });
+
+  it("a pool thread waits for the rows of A staged after the post (a caller slow to stage them: 20 ms) and gives the single-thread bits", async () => {
+    const want = [product(false, 31), product(true, 32)];
+    const pool = createThreadPool(nodeThreadSpawner, 2, 0, undefined, false, null);
+    try {
+      await started(pool);
+      kernels.gemm = pool.gemm;
+      const inner: BatchRunner = pool.gemm.batch!;
+      let firsts: (number | undefined)[] = [];
+      pool.gemm.batch = {
+        threads: inner.threads,
+        run: (job, count, scratch, bytes, onSlices, meanwhile, firstStaged) => {
+          firsts.push(firstStaged);
+          inner.run(job, count, scratch, bytes, onSlices, meanwhile && ((staged) => {
+            const until = performance.now() + 20;
+            while (performance.now() < until); // the pool thread is done with the first slices long before
+            meanwhile(staged);
+          }), firstStaged);
+        },
+      };
+      // Each after another product from other rows of A in the same memory (what a thread that did not wait would read).
+      product(false, 33);
+      expect(same(product(false, 31), want[0])).toBe(true);
+      product(false, 34);
+      expect(same(product(true, 32), want[1])).toBe(true);
+      firsts = firsts.slice(-1);
+      expect(firsts).toEqual([2]); // 8 slices: the first 2 staged before the post
     } finally {
       pool.terminate();
     }
@@ -148,7 +199,7 @@ describeWasm("a row-sliced product split on the pool: finer slices, C streamed o
       pool.gemm.batch = {
         threads: inner.threads,
         run: (job, count, scratch, bytes, onSlices, meanwhile) => inner.run(job, count, scratch, bytes,
-          onSlices && ((lo, hi) => { events.push("slices"); onSlices(lo, hi); }), meanwhile && (() => { events.push("meanwhile"); meanwhile(); })),
+          onSlices && ((lo, hi) => { events.push("slices"); onSlices(lo, hi); }), meanwhile && ((staged) => { events.push("meanwhile"); meanwhile(staged); })),
       };
       const made = new Float32Array(m * n).fill(Number.NaN);
       const alloc = () => { events.push("alloc"); return made; };
