@@ -34,80 +34,113 @@ const overRow = (j: number, end: number, body: number[]) => [
   ...op.loop([...body, ...g(j), ...op.i32Const(16), ...op.i32Add, ...op.localTee(j), ...g(end), ...op.i32LtU, ...op.brIf(0)]),
 ];
 
-/** for (r = rows; r > 0; r--) body. */
-const overRows = (rows: number, body: number[]) => op.block([
-  ...g(rows), ...op.i32Eqz, ...op.brIf(0),
-  ...op.loop([...body, ...g(rows), ...op.i32Const(1), ...op.i32Sub, ...op.localTee(rows), ...op.brIf(0)]),
-]);
+/** while (rows >= 2) { two; rows -= 2 } if (rows) one. */
+const pairsThenOne = (rows: number, two: number[], one: number[]) => [
+  ...op.block(op.loop([
+    ...g(rows), ...op.i32Const(2), ...op.i32LtU, ...op.brIf(1),
+    ...two,
+    ...g(rows), ...op.i32Const(2), ...op.i32Sub, ...s(rows),
+    ...op.br(0),
+  ])),
+  ...op.block([...g(rows), ...op.i32Eqz, ...op.brIf(0), ...one]),
+];
 
+/**
+ * The row loops of both kernels go two rows at a time while two are left, then one: each pass
+ * over a row is a chain of dependent float32 adds (the sums), so one row at a time waited on its
+ * chain where two rows' chains overlap. Each row's arithmetic is the same, in the same order (and
+ * the backward's column sums still take row a before row b): the same bits.
+ */
 function forward(): WasmFunction {
   const X = 0, Y = 1, GAM = 2, BET = 3, MEAN = 4, RSTD = 5, ROWS = 6, M = 7, EPS = 8;
-  const J = 9, END = 10, ACC = 11, VM = 12, VRS = 13, D = 14, MF = 15, RS = 16;
+  const J = 9, END = 10, D = 14, XB = 17, YB = 18;
+  /** Row r's (0 or 1) locals: accumulator, mean and rstd splats, mean, rstd; and its x and y pointers. */
+  const R = [{ ACC: 11, VM: 12, VRS: 13, MF: 15, RS: 16, X, Y }, { ACC: 19, VM: 20, VRS: 21, MF: 22, RS: 23, X: XB, Y: YB }];
   const at = (base: number) => [...g(base), ...g(J), ...op.i32Add];
-  const row = [
-    ...op.v128Zero, ...s(ACC),
-    ...overRow(J, END, [...g(ACC), ...at(X), ...op.v128Load(0), ...op.f32x4Add, ...s(ACC)]),
-    ...hsum(ACC), ...g(M), ...f32ConvertI32U, ...f32Div, ...s(MF),
-    ...g(MF), ...op.f32x4Splat, ...s(VM),
-    ...op.v128Zero, ...s(ACC),
-    ...overRow(J, END, [...at(X), ...op.v128Load(0), ...g(VM), ...op.f32x4Sub, ...s(D), ...g(ACC), ...g(D), ...g(D), ...op.f32x4Mul, ...op.f32x4Add, ...s(ACC)]),
-    ...op.f32Const(1), ...hsum(ACC), ...g(M), ...f32ConvertI32U, ...f32Div, ...g(EPS), ...f32Add, ...f32Sqrt, ...f32Div, ...s(RS),
-    ...g(MEAN), ...g(MF), ...f32Store(0),
-    ...g(RSTD), ...g(RS), ...f32Store(0),
-    ...g(RS), ...op.f32x4Splat, ...s(VRS),
-    ...overRow(J, END, [
-      ...at(Y),
-      ...at(X), ...op.v128Load(0), ...g(VM), ...op.f32x4Sub, ...g(VRS), ...op.f32x4Mul,
-      ...at(GAM), ...op.v128Load(0), ...op.f32x4Mul, ...at(BET), ...op.v128Load(0), ...op.f32x4Add,
-      ...op.v128Store(0),
-    ]),
-    ...advance(X, g(END)), ...advance(Y, g(END)), ...advance(MEAN, op.i32Const(4)), ...advance(RSTD, op.i32Const(4)),
-  ];
+  /** The forward of `n` (1 or 2) rows from X / Y, MEAN / RSTD on. */
+  const rows = (n: number) => {
+    const rs = R.slice(0, n);
+    return [
+      ...g(X), ...g(END), ...op.i32Add, ...s(XB), ...g(Y), ...g(END), ...op.i32Add, ...s(YB),
+      ...rs.flatMap((r) => [...op.v128Zero, ...s(r.ACC)]),
+      ...overRow(J, END, rs.flatMap((r) => [...g(r.ACC), ...at(r.X), ...op.v128Load(0), ...op.f32x4Add, ...s(r.ACC)])),
+      ...rs.flatMap((r) => [
+        ...hsum(r.ACC), ...g(M), ...f32ConvertI32U, ...f32Div, ...s(r.MF),
+        ...g(r.MF), ...op.f32x4Splat, ...s(r.VM),
+        ...op.v128Zero, ...s(r.ACC),
+      ]),
+      ...overRow(J, END, rs.flatMap((r) => [...at(r.X), ...op.v128Load(0), ...g(r.VM), ...op.f32x4Sub, ...s(D), ...g(r.ACC), ...g(D), ...g(D), ...op.f32x4Mul, ...op.f32x4Add, ...s(r.ACC)])),
+      ...rs.flatMap((r, i) => [
+        ...op.f32Const(1), ...hsum(r.ACC), ...g(M), ...f32ConvertI32U, ...f32Div, ...g(EPS), ...f32Add, ...f32Sqrt, ...f32Div, ...s(r.RS),
+        ...g(MEAN), ...g(r.MF), ...f32Store(4 * i),
+        ...g(RSTD), ...g(r.RS), ...f32Store(4 * i),
+        ...g(r.RS), ...op.f32x4Splat, ...s(r.VRS),
+      ]),
+      ...overRow(J, END, rs.flatMap((r) => [
+        ...at(r.Y),
+        ...at(r.X), ...op.v128Load(0), ...g(r.VM), ...op.f32x4Sub, ...g(r.VRS), ...op.f32x4Mul,
+        ...at(GAM), ...op.v128Load(0), ...op.f32x4Mul, ...at(BET), ...op.v128Load(0), ...op.f32x4Add,
+        ...op.v128Store(0),
+      ])),
+      ...rs.flatMap(() => [...advance(X, g(END)), ...advance(Y, g(END)), ...advance(MEAN, op.i32Const(4)), ...advance(RSTD, op.i32Const(4))]),
+    ];
+  };
   return {
     name: "ln_fwd",
     params: [I32, I32, I32, I32, I32, I32, I32, I32, F32],
     results: [],
-    locals: [I32, I32, V128, V128, V128, V128, F32, F32],
-    body: [...g(M), ...op.i32Const(4), ...op.i32Mul, ...s(END), ...op.block([...g(END), ...op.i32Eqz, ...op.brIf(0), ...overRows(ROWS, row)])],
+    locals: [I32, I32, V128, V128, V128, V128, F32, F32, I32, I32, V128, V128, V128, F32, F32],
+    body: [...g(M), ...op.i32Const(4), ...op.i32Mul, ...s(END), ...op.block([...g(END), ...op.i32Eqz, ...op.brIf(0), ...pairsThenOne(ROWS, rows(2), rows(1))])],
   };
 }
 
 function backward(): WasmFunction {
   const GR = 0, X = 1, GAM = 2, MEAN = 3, RSTD = 4, DX = 5, SW = 6, SB = 7, ROWS = 8, M = 9;
-  const J = 10, END = 11, VM = 12, VRS = 13, A1 = 14, A2 = 15, GV = 16, XH = 17, DXH = 18, MF = 19;
+  const J = 10, END = 11, GV = 16, XH = 17, DXH = 18, MF = 19, GRB = 20, XB = 21, DXB = 22;
+  /** Row r's (0 or 1) locals: mean and rstd splats, the two sums; and its g, x and dx pointers. */
+  const R = [{ VM: 12, VRS: 13, A1: 14, A2: 15, GR, X, DX }, { VM: 23, VRS: 24, A1: 25, A2: 26, GR: GRB, X: XB, DX: DXB }];
   const at = (base: number) => [...g(base), ...g(J), ...op.i32Add];
-  const xhat = [...at(X), ...op.v128Load(0), ...g(VM), ...op.f32x4Sub, ...g(VRS), ...op.f32x4Mul, ...s(XH)];
-  const row = [
-    ...g(MEAN), ...op.f32Load(0), ...op.f32x4Splat, ...s(VM),
-    ...g(RSTD), ...op.f32Load(0), ...op.f32x4Splat, ...s(VRS),
-    ...op.v128Zero, ...s(A1), ...op.v128Zero, ...s(A2),
-    ...overRow(J, END, [
-      ...at(GR), ...op.v128Load(0), ...s(GV),
-      ...xhat,
-      ...g(GV), ...at(GAM), ...op.v128Load(0), ...op.f32x4Mul, ...s(DXH),
-      ...g(A1), ...g(DXH), ...op.f32x4Add, ...s(A1),
-      ...g(A2), ...g(DXH), ...g(XH), ...op.f32x4Mul, ...op.f32x4Add, ...s(A2),
-      ...at(SW), ...at(SW), ...op.v128Load(0), ...g(GV), ...g(XH), ...op.f32x4Mul, ...op.f32x4Add, ...op.v128Store(0),
-      ...at(SB), ...at(SB), ...op.v128Load(0), ...g(GV), ...op.f32x4Add, ...op.v128Store(0),
-    ]),
-    ...g(M), ...f32ConvertI32U, ...s(MF),
-    ...hsum(A1), ...g(MF), ...f32Div, ...op.f32x4Splat, ...s(A1), // mean(dxhat)
-    ...hsum(A2), ...g(MF), ...f32Div, ...op.f32x4Splat, ...s(A2), // mean(dxhat * xhat)
-    ...overRow(J, END, [
-      ...xhat,
-      ...at(DX),
-      ...at(GR), ...op.v128Load(0), ...at(GAM), ...op.v128Load(0), ...op.f32x4Mul,
-      ...g(A1), ...op.f32x4Sub, ...g(XH), ...g(A2), ...op.f32x4Mul, ...op.f32x4Sub, ...g(VRS), ...op.f32x4Mul,
-      ...op.v128Store(0),
-    ]),
-    ...advance(GR, g(END)), ...advance(X, g(END)), ...advance(DX, g(END)), ...advance(MEAN, op.i32Const(4)), ...advance(RSTD, op.i32Const(4)),
-  ];
+  const xhat = (r: (typeof R)[0]) => [...at(r.X), ...op.v128Load(0), ...g(r.VM), ...op.f32x4Sub, ...g(r.VRS), ...op.f32x4Mul, ...s(XH)];
+  /** The backward of `n` (1 or 2) rows from GR / X / DX, MEAN / RSTD on; sw and sb take row a's terms before row b's. */
+  const rows = (n: number) => {
+    const rs = R.slice(0, n);
+    return [
+      ...g(GR), ...g(END), ...op.i32Add, ...s(GRB), ...g(X), ...g(END), ...op.i32Add, ...s(XB), ...g(DX), ...g(END), ...op.i32Add, ...s(DXB),
+      ...rs.flatMap((r, i) => [
+        ...g(MEAN), ...op.f32Load(4 * i), ...op.f32x4Splat, ...s(r.VM),
+        ...g(RSTD), ...op.f32Load(4 * i), ...op.f32x4Splat, ...s(r.VRS),
+        ...op.v128Zero, ...s(r.A1), ...op.v128Zero, ...s(r.A2),
+      ]),
+      ...overRow(J, END, rs.flatMap((r) => [
+        ...at(r.GR), ...op.v128Load(0), ...s(GV),
+        ...xhat(r),
+        ...g(GV), ...at(GAM), ...op.v128Load(0), ...op.f32x4Mul, ...s(DXH),
+        ...g(r.A1), ...g(DXH), ...op.f32x4Add, ...s(r.A1),
+        ...g(r.A2), ...g(DXH), ...g(XH), ...op.f32x4Mul, ...op.f32x4Add, ...s(r.A2),
+        ...at(SW), ...at(SW), ...op.v128Load(0), ...g(GV), ...g(XH), ...op.f32x4Mul, ...op.f32x4Add, ...op.v128Store(0),
+        ...at(SB), ...at(SB), ...op.v128Load(0), ...g(GV), ...op.f32x4Add, ...op.v128Store(0),
+      ])),
+      ...g(M), ...f32ConvertI32U, ...s(MF),
+      ...rs.flatMap((r) => [
+        ...hsum(r.A1), ...g(MF), ...f32Div, ...op.f32x4Splat, ...s(r.A1), // mean(dxhat)
+        ...hsum(r.A2), ...g(MF), ...f32Div, ...op.f32x4Splat, ...s(r.A2), // mean(dxhat * xhat)
+      ]),
+      ...overRow(J, END, rs.flatMap((r) => [
+        ...xhat(r),
+        ...at(r.DX),
+        ...at(r.GR), ...op.v128Load(0), ...at(GAM), ...op.v128Load(0), ...op.f32x4Mul,
+        ...g(r.A1), ...op.f32x4Sub, ...g(XH), ...g(r.A2), ...op.f32x4Mul, ...op.f32x4Sub, ...g(r.VRS), ...op.f32x4Mul,
+        ...op.v128Store(0),
+      ])),
+      ...rs.flatMap(() => [...advance(GR, g(END)), ...advance(X, g(END)), ...advance(DX, g(END)), ...advance(MEAN, op.i32Const(4)), ...advance(RSTD, op.i32Const(4))]),
+    ];
+  };
   return {
     name: "ln_bwd",
     params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32],
     results: [],
-    locals: [I32, I32, V128, V128, V128, V128, V128, V128, V128, F32],
-    body: [...g(M), ...op.i32Const(4), ...op.i32Mul, ...s(END), ...op.block([...g(END), ...op.i32Eqz, ...op.brIf(0), ...overRows(ROWS, row)])],
+    locals: [I32, I32, V128, V128, V128, V128, V128, V128, V128, F32, I32, I32, I32, V128, V128, V128, V128],
+    body: [...g(M), ...op.i32Const(4), ...op.i32Mul, ...s(END), ...op.block([...g(END), ...op.i32Eqz, ...op.brIf(0), ...pairsThenOne(ROWS, rows(2), rows(1))])],
   };
 }
 
