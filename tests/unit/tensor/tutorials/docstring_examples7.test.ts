@@ -15,11 +15,11 @@ import { tutorialFixture } from "./helpers";
 type Num = number | "nan" | "inf" | "-inf";
 type Summary = { shape: number[]; dtype: string; sum: Num; head: Num[] };
 type Value = Summary | number[] | Summary[];
-type Example = { vars: Record<string, Summary>; exprs: Value[] } | { error: [string, string] };
+type Example = { vars: Record<string, Summary>; exprs: Value[]; numbers: Record<string, number> } | { error: [string, string] };
 const ref = tutorialFixture<{ examples: Record<string, Example>; skipped: Record<string, string> }>("docstring_examples7.json");
 
 /** What an example leaves: its tensor variables (named as in the docstring) and its bare expressions' values. */
-type Result = { vars: Record<string, Tensor>; exprs?: (Tensor | readonly number[] | Tensor[])[]; shapeOnly?: string[] };
+type Result = { vars: Record<string, Tensor>; exprs?: (Tensor | readonly number[] | Tensor[])[]; shapeOnly?: string[]; numbers?: Record<string, number> };
 
 /** |got - want| within tol, NaN and infinities (stored as strings) matched exactly. */
 function expectNear(got: number, want: Num, tol: number, label: string): void {
@@ -74,6 +74,7 @@ function example(name: string, body: () => Result, opts: { large?: boolean; time
       if (got.shapeOnly?.includes(v)) expect(t.shape, `${name}: ${v}'s shape`).toEqual(want.vars[v].shape);
       else expectSummary(t, want.vars[v], `${name}: ${v}`);
     }
+    for (const [v, n] of Object.entries(got.numbers ?? {})) expect(n, `${name}: ${v}`).toBeCloseTo(want.numbers[v], 12);
     const exprs = got.exprs ?? [];
     expect(exprs.length, `${name}: printed values`).toBe(want.exprs.length);
     exprs.forEach((e, i) => expectValue(e, want.exprs[i], `${name}: printed value ${i + 1}`));
@@ -926,6 +927,88 @@ describe("torch 1.13 docstring examples: recurrent, attention, embedding, resamp
     const logits = torch.randn(20, 32);
     const e1 = F.gumbel_softmax(logits, { tau: 1, hard: false });
     return { vars: { logits }, exprs: [e1, F.gumbel_softmax(logits, { tau: 1, hard: true })] };
+  });
+});
+
+describe("torch 1.13 docstring examples: nn.init, nn.utils and nn.utils.rnn", () => {
+  const init: [string, (w: Tensor) => Tensor][] = [
+    ["nn.init.uniform_", (w) => nn.init.uniform_(w)],
+    ["nn.init.normal_", (w) => nn.init.normal_(w)],
+    ["nn.init.constant_", (w) => nn.init.constant_(w, 0.3)],
+    ["nn.init.zeros_", (w) => nn.init.zeros_(w)],
+    ["nn.init.ones_", (w) => nn.init.ones_(w)],
+    ["nn.init.xavier_uniform_", (w) => nn.init.xavier_uniform_(w, { gain: nn.init.calculate_gain("relu") })],
+    ["nn.init.xavier_normal_", (w) => nn.init.xavier_normal_(w)],
+    ["nn.init.kaiming_uniform_", (w) => nn.init.kaiming_uniform_(w, { mode: "fan_in", nonlinearity: "relu" })],
+    ["nn.init.kaiming_normal_", (w) => nn.init.kaiming_normal_(w, { mode: "fan_out", nonlinearity: "relu" })],
+    ["nn.init.eye_", (w) => nn.init.eye_(w)],
+    ["nn.init.trunc_normal_", (w) => nn.init.trunc_normal_(w)],
+    ["nn.init.orthogonal_", (w) => nn.init.orthogonal_(w)],
+    ["nn.init.sparse_", (w) => nn.init.sparse_(w, { sparsity: 0.1 })],
+  ];
+  for (const [name, fill] of init) {
+    example(name, () => {
+      const w = torch.empty(3, 5);
+      return { vars: { w }, exprs: [fill(w)] };
+    });
+  }
+  example("nn.init.calculate_gain", () => {
+    const gain = nn.init.calculate_gain("leaky_relu", 0.2);
+    return { vars: {}, numbers: { gain } };
+  });
+  example("nn.init.dirac_", () => {
+    let w = torch.empty(3, 16, 5, 5);
+    const e1 = nn.init.dirac_(w);
+    w = torch.empty(3, 24, 5, 5);
+    return { vars: { w }, exprs: [e1, nn.init.dirac_(w, 3)] };
+  });
+  example("nn.utils.rnn.pad_sequence", () => {
+    const { pad_sequence } = nn.utils.rnn;
+    const a = torch.ones(25, 300);
+    const b = torch.ones(22, 300);
+    const c = torch.ones(15, 300);
+    return { vars: { a, b, c }, exprs: [pad_sequence([a, b, c]).size()] };
+  });
+  example("nn.utils.rnn.pad_packed_sequence", () => {
+    const { pack_padded_sequence, pad_packed_sequence } = nn.utils.rnn;
+    const seq = torch.tensor([[1, 2, 0], [3, 0, 0], [4, 5, 6]], { dtype: torch.long });
+    const lens = [2, 1, 3];
+    const packed = pack_padded_sequence(seq, lens, { batch_first: true, enforce_sorted: false });
+    const e1 = [packed.data, packed.batch_sizes, packed.sorted_indices!, packed.unsorted_indices!];
+    const [seq_unpacked, lens_unpacked] = pad_packed_sequence(packed, { batch_first: true });
+    return { vars: { seq, seq_unpacked, lens_unpacked }, exprs: [e1, seq_unpacked, lens_unpacked] };
+  });
+  example("nn.utils.rnn.pack_sequence", () => {
+    const { pack_sequence } = nn.utils.rnn;
+    const a = torch.tensor([1, 2, 3], { dtype: torch.long });
+    const b = torch.tensor([4, 5], { dtype: torch.long });
+    const c = torch.tensor([6], { dtype: torch.long });
+    const p = pack_sequence([a, b, c]);
+    return { vars: { a, b, c }, exprs: [[p.data, p.batch_sizes]] };
+  });
+  example("nn.utils.weight_norm", () => {
+    const { weight_norm } = nn.utils;
+    const m = weight_norm(new nn.Linear(20, 40), { name: "weight" });
+    // weight_g / weight_v are added at run time, as in PyTorch: TypeScript's Linear does not declare them
+    const added = m as unknown as { weight_g: Tensor; weight_v: Tensor };
+    return { vars: {}, exprs: [added.weight_g.size(), added.weight_v.size()] };
+  });
+  example("nn.utils.remove_weight_norm", () => {
+    const { weight_norm, remove_weight_norm } = nn.utils;
+    const m = weight_norm(new nn.Linear(20, 40));
+    remove_weight_norm(m);
+    return { vars: {} };
+  });
+  example("nn.utils.spectral_norm", () => {
+    const { spectral_norm } = nn.utils;
+    const m = spectral_norm(new nn.Linear(20, 40));
+    return { vars: {}, exprs: [(m as unknown as { weight_u: Tensor }).weight_u.size()] };
+  });
+  example("nn.utils.remove_spectral_norm", () => {
+    const { spectral_norm, remove_spectral_norm } = nn.utils;
+    const m = spectral_norm(new nn.Linear(40, 10));
+    remove_spectral_norm(m);
+    return { vars: {} };
   });
 });
 
