@@ -15,11 +15,18 @@ import { tutorialFixture } from "./helpers";
 type Num = number | "nan" | "inf" | "-inf";
 type Summary = { shape: number[]; dtype: string; sum: Num; head: Num[] };
 type Value = Summary | number[] | Summary[];
-type Example = { vars: Record<string, Summary>; exprs: Value[]; numbers: Record<string, number> } | { error: [string, string] };
+type Example = { vars: Record<string, Summary>; exprs: Value[]; numbers: Record<string, number>; strings: Record<string, string> } | { error: [string, string] };
 const ref = tutorialFixture<{ examples: Record<string, Example>; skipped: Record<string, string> }>("docstring_examples7.json");
 
 /** What an example leaves: its tensor variables (named as in the docstring) and its bare expressions' values. */
-type Result = { vars: Record<string, Tensor>; exprs?: (Tensor | readonly number[] | Tensor[])[]; shapeOnly?: string[]; numbers?: Record<string, number> };
+type Result = {
+  vars: Record<string, Tensor>;
+  exprs?: (Tensor | readonly number[] | Tensor[])[];
+  shapeOnly?: string[];
+  numbers?: Record<string, number>;
+  /** What the container drivers print: the registered names (Python's str of a list) and the model's repr. */
+  strings?: Record<string, string>;
+};
 
 /** |got - want| within tol, NaN and infinities (stored as strings) matched exactly. */
 function expectNear(got: number, want: Num, tol: number, label: string): void {
@@ -75,6 +82,8 @@ function example(name: string, body: () => Result, opts: { large?: boolean; time
       else expectSummary(t, want.vars[v], `${name}: ${v}`);
     }
     for (const [v, n] of Object.entries(got.numbers ?? {})) expect(n, `${name}: ${v}`).toBeCloseTo(want.numbers[v], 12);
+    expect(Object.keys(got.strings ?? {}).sort(), `${name}: printed strings`).toEqual(Object.keys(want.strings ?? {}).sort());
+    for (const [v, str] of Object.entries(got.strings ?? {})) expect(str, `${name}: ${v}`).toBe(want.strings[v]);
     const exprs = got.exprs ?? [];
     expect(exprs.length, `${name}: printed values`).toBe(want.exprs.length);
     exprs.forEach((e, i) => expectValue(e, want.exprs[i], `${name}: printed value ${i + 1}`));
@@ -1009,6 +1018,89 @@ describe("torch 1.13 docstring examples: nn.init, nn.utils and nn.utils.rnn", ()
     const m = spectral_norm(new nn.Linear(40, 10));
     remove_spectral_norm(m);
     return { vars: {} };
+  });
+});
+
+/** Python's str() of a list of strings: ['a', 'b']. */
+const pyList = (items: readonly string[]): string => `[${items.map((i) => `'${i}'`).join(", ")}]`;
+
+describe("torch 1.13 docstring examples: the containers (plain code, driven with a seeded input)", () => {
+  example("nn.Sequential", () => {
+    let model = new nn.Sequential(new nn.Conv2d(1, 20, 5), new nn.ReLU(), new nn.Conv2d(20, 64, 5), new nn.ReLU());
+    model = new nn.Sequential(
+      new Map<string, nn.Module>([
+        ["conv1", new nn.Conv2d(1, 20, 5)],
+        ["relu1", new nn.ReLU()],
+        ["conv2", new nn.Conv2d(20, 64, 5)],
+        ["relu2", new nn.ReLU()],
+      ]),
+    );
+    const x = torch.randn(1, 1, 28, 28);
+    const out = model(x);
+    return { vars: { x, out }, strings: { names: pyList([...model.named_children()].map(([n]) => n)), shown: String(model) } };
+  });
+  example("nn.ModuleList", () => {
+    class MyModule extends nn.Module {
+      linears = new nn.ModuleList(Array.from({ length: 10 }, () => new nn.Linear(10, 10)));
+      forward(x: Tensor): Tensor {
+        // ModuleList can act as an iterable, or be indexed using ints
+        [...this.linears].forEach((l, i) => {
+          x = this.linears.get(Math.floor(i / 2))(x).add(l(x));
+        });
+        return x;
+      }
+    }
+    const m = new MyModule();
+    const x = torch.randn(3, 10);
+    const out = m(x);
+    return { vars: { x, out }, strings: { names: pyList([...m.named_parameters()].slice(0, 4).map(([n]) => n)), shown: String(m) } };
+  });
+  example("nn.ModuleDict", () => {
+    class MyModule extends nn.Module {
+      choices = new nn.ModuleDict({ conv: new nn.Conv2d(10, 10, 3), pool: new nn.MaxPool2d(3) });
+      activations = new nn.ModuleDict([
+        ["lrelu", new nn.LeakyReLU()],
+        ["prelu", new nn.PReLU()],
+      ]);
+      forward(x: Tensor, choice: string, act: string): Tensor {
+        x = this.choices.get(choice)(x);
+        x = this.activations.get(act)(x);
+        return x;
+      }
+    }
+    const m = new MyModule();
+    const x = torch.randn(1, 10, 8, 8);
+    const out = m(x, "conv", "prelu");
+    return { vars: { x, out }, strings: { names: pyList([...m.named_modules()].map(([n]) => n)), shown: String(m) } };
+  });
+  example("nn.ParameterList", () => {
+    class MyModule extends nn.Module {
+      params = new nn.ParameterList(Array.from({ length: 10 }, () => new nn.Parameter(torch.randn(10, 10))));
+      forward(x: Tensor): Tensor {
+        // ParameterList can act as an iterable, or be indexed using ints
+        [...this.params].forEach((p, i) => {
+          x = this.params.get(Math.floor(i / 2)).mm(x).add(p.mm(x));
+        });
+        return x;
+      }
+    }
+    const m = new MyModule();
+    const x = torch.randn(10, 3);
+    const out = m(x);
+    return { vars: { x, out }, strings: { names: pyList([...m.named_parameters()].slice(0, 3).map(([n]) => n)), shown: String(m) } };
+  });
+  example("nn.ParameterDict", () => {
+    class MyModule extends nn.Module {
+      params = new nn.ParameterDict({ left: new nn.Parameter(torch.randn(5, 10)), right: new nn.Parameter(torch.randn(5, 10)) });
+      forward(x: Tensor, choice: string): Tensor {
+        x = this.params.get(choice).mm(x);
+        return x;
+      }
+    }
+    const m = new MyModule();
+    const x = torch.randn(10, 3);
+    const out = m(x, "left");
+    return { vars: { x, out }, strings: { names: pyList([...m.named_parameters()].map(([n]) => n)), shown: String(m) } };
   });
 });
 
