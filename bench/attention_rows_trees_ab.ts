@@ -13,12 +13,13 @@ import { resolve } from "node:path";
 import { cpuMs, median, uptime } from "./ab";
 
 type Rows = typeof import("../lib/tensor/kernels/wasm/attention_simd");
+type Simd = import("../lib/tensor/kernels/wasm/attention_simd").AttentionSimd;
 
 async function main(): Promise<void> {
   const [a, b] = process.argv.slice(2, 4);
   if (!a || !b) throw new Error("usage: bench/attention_rows_trees_ab.ts <first engine's directory> <second's> [rounds]");
   const rounds = Number(process.argv[4] ?? 30);
-  const simds = [];
+  const simds: Simd[] = [];
   for (const dir of [a, b]) simds.push(((await import(resolve(dir, "lib/tensor/kernels/wasm/attention_simd.ts"))) as Rows).createAttentionSimd()!);
   const rows = 8192, S = 64, L = 64, n = rows * S;
   let x = 12345;
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   const p = scores.slice();
   simds[0].softmaxForward(p, rows, S, L, true, 0.25);
   const work = new Float32Array(n);
-  const passes: [string, (simd: (typeof simds)[0]) => void][] = [
+  const passes: [string, (simd: Simd) => void][] = [
     ["forward", (simd) => { work.set(scores); simd.softmaxForward(work, rows, S, L, true, 0.25); }],
     ["backward", (simd) => { work.set(grads); simd.softmaxBackward(work, p, rows, S, L, true, 0.25); }],
   ];
