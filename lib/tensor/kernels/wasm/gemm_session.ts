@@ -32,6 +32,10 @@ export interface GemmSession {
   heap(): Float32Array;
   /** Reserves `floats` floats (contents arbitrary) and returns their float address. */
   alloc(floats: number): number;
+  /** Where the next region would start: release(mark()) frees every region allocated after it. */
+  mark(): number;
+  /** Frees the regions allocated since `mark` (their addresses may be handed out again). */
+  release(mark: number): void;
   /** Copies src[lo, hi) into a new region; element e of src is then at the returned base + e. */
   stage(src: Float32Array, lo: number, hi: number): number;
   /**
@@ -86,6 +90,10 @@ export function openGemmSession(gemm: Gemm | null, shapes: readonly BatchShape[]
     threads: runner.threads,
     heap,
     alloc,
+    mark: () => top,
+    release(mark) {
+      top = mark;
+    },
     stage(src, lo, hi) {
       const at = alloc(hi - lo);
       heap().set(src.subarray(lo, hi), at);

@@ -99,7 +99,10 @@ export const SCORES_PER_CHUNK = 1 << 16;
  * Whether the chains run in module memory (benches turn it off to compare in one process), and how
  * many did (for tests); the scores per chunk of slices on one thread (sliceChunks; 0: the whole batch at once).
  */
-export const attentionInModule = { enabled: true, runs: 0, chunkScores: SCORES_PER_CHUNK };
+export const attentionInModule = { enabled: true, runs: 0, chunkScores: SCORES_PER_CHUNK, chunkStaging: true, stagedByChunk: 0 };
+
+/** The operand or result restricted to slices [lo, hi). */
+const sliced = <T extends { offs: readonly number[] }>(o: T, lo: number, hi: number): T => ({ ...o, offs: o.offs.slice(lo, hi) });
 
 /**
  * The chain's slices cut into chunks of whole slices, [lo, hi) each: on one thread, as many slices
@@ -143,27 +146,46 @@ export function attentionForwardInModule(
   q: SliceOperand, k: SliceOperand, v: SliceOperand, out: SliceResult, P: Storage | null, causal: boolean, scale: number,
 ): boolean {
   if (S % 4 !== 0 || nb < 1 || !stageable(q) || !stageable(k) || !stageable(v) || (P && !f32(P))) return false;
-  const outLo = tiledStart(out, L, Ev);
-  if (outLo < 0) return false;
+  const wholeLo = tiledStart(out, L, Ev);
+  if (wholeLo < 0) return false;
   const run = open([[nb, L, S, E], [nb, L, Ev, S]]);
   if (!run) return false;
   const { sess, rows } = run;
   const LS = L * S;
-  const [qAt, kAt, vAt] = stageOperands(sess, [q, k, v]);
-  const outAt = sess.alloc(nb * L * Ev);
-  const outSlices = out.offs.map((o) => outAt + o - outLo);
   const chunks = sliceChunks(sess, nb, LS);
   const per = chunks[0][1];
   const pAt = sess.alloc(per * LS);
   const pSlices = denseSlices(pAt, per, LS);
-  for (const [lo, hi] of chunks) {
+  // Each chunk's q, k, v and output staged by itself (regions reused chunk after chunk) where
+  // each chunk's output slices tile their own span; else the whole batch's, once.
+  const outLos = chunks.map(([lo, hi]) => tiledStart(sliced(out, lo, hi), L, Ev));
+  const byChunk = attentionInModule.chunkStaging && chunks.length > 1 && outLos.every((at) => at >= 0);
+  if (byChunk) attentionInModule.stagedByChunk++;
+  const mark = sess.mark();
+  let whole: { at: number[][]; outAt: number } | null = null;
+  for (const [c, [lo, hi]] of chunks.entries()) {
     const count = hi - lo;
-    sess.batch(count, L, S, E, qAt.slice(lo, hi), q.s0, q.s1, kAt.slice(lo, hi), k.s1, k.s0, pSlices, S, causal ? BATCH_SKIP.C_PAST_DIAGONAL : BATCH_SKIP.NONE);
+    let qAt: number[], kAt: number[], vAt: number[], outAt: number, outLo: number;
+    if (byChunk) {
+      sess.release(mark);
+      [qAt, kAt, vAt] = stageOperands(sess, [sliced(q, lo, hi), sliced(k, lo, hi), sliced(v, lo, hi)]);
+      outAt = sess.alloc(count * L * Ev);
+      outLo = outLos[c];
+    } else {
+      whole ??= { at: stageOperands(sess, [q, k, v]), outAt: sess.alloc(nb * L * Ev) };
+      [qAt, kAt, vAt] = whole.at.map((a) => a.slice(lo, hi));
+      outAt = whole.outAt;
+      outLo = wholeLo;
+    }
+    const outSlices = out.offs.slice(lo, hi).map((o) => outAt + o - outLo);
+    sess.batch(count, L, S, E, qAt, q.s0, q.s1, kAt, k.s1, k.s0, pSlices, S, causal ? BATCH_SKIP.C_PAST_DIAGONAL : BATCH_SKIP.NONE);
     rows.attn_softmax_fwd(pAt * 4, count * L, S, L, 0, causal ? 1 : 0, scale);
-    sess.batch(count, L, Ev, S, pSlices, S, 1, vAt.slice(lo, hi), v.s0, v.s1, outSlices.slice(lo, hi), out.row, causal ? BATCH_SKIP.A_PAST_DIAGONAL : BATCH_SKIP.NONE);
-    if (P) (P as Float32Array).set(sess.heap().subarray(pAt, pAt + count * LS), lo * LS);
+    sess.batch(count, L, Ev, S, pSlices, S, 1, vAt, v.s0, v.s1, outSlices, out.row, causal ? BATCH_SKIP.A_PAST_DIAGONAL : BATCH_SKIP.NONE);
+    const h = sess.heap();
+    if (P) (P as Float32Array).set(h.subarray(pAt, pAt + count * LS), lo * LS);
+    if (byChunk) (out.data as Float32Array).set(h.subarray(outAt, outAt + count * L * Ev), outLo);
   }
-  (out.data as Float32Array).set(sess.heap().subarray(outAt, outAt + nb * L * Ev), outLo);
+  if (whole) (out.data as Float32Array).set(sess.heap().subarray(whole.outAt, whole.outAt + nb * L * Ev), wholeLo);
   return true;
 }
 
@@ -195,43 +217,90 @@ export function attentionBackwardInModule(
   if (!run) return false;
   const { sess, rows } = run;
   const LS = L * S;
-  const operands = [g, ...(needDS ? [v] : []), ...(gq ? [k] : []), ...(gk ? [q] : [])];
-  const [gAt, ...rest] = stageOperands(sess, operands);
-  const vAt = needDS ? rest.shift()! : [];
-  const kAt = gq ? rest.shift()! : [];
-  const qAt = gk ? rest.shift()! : [];
-  const sharedAt = shared ? sess.alloc(shared.len) : 0;
-  const gvAt = shared ? sharedAt : gv ? sess.alloc(nb * S * Ev) : 0;
-  const gqAt = shared ? sharedAt : gq ? sess.alloc(nb * L * E) : 0;
-  const gkAt = shared ? sharedAt : gk ? sess.alloc(nb * S * E) : 0;
-  const gvSlices = gv ? gv.offs.map((o) => gvAt + o - gvLo) : [];
-  const gqSlices = gq ? gq.offs.map((o) => gqAt + o - gqLo) : [];
-  const gkSlices = gk ? gk.offs.map((o) => gkAt + o - gkLo) : [];
   const chunks = sliceChunks(sess, nb, LS);
   const per = chunks[0][1];
   const pAt = sess.alloc(per * LS);
   const dsAt = needDS ? sess.alloc(per * LS) : 0;
   const pSlices = denseSlices(pAt, per, LS);
   const dsSlices = denseSlices(dsAt, per, LS);
-  for (const [lo, hi] of chunks) {
+  const results = [gv && { r: gv, rows: S, cols: Ev }, gq && { r: gq, rows: L, cols: E }, gk && { r: gk, rows: S, cols: E }].filter((x) => x !== null);
+  /** Where a chunk's results start in their buffer(s), [gv, gq, gk] (shared: one span), or null where they do not tile spans of their own. */
+  const chunkLos = ([lo, hi]: [number, number]): { los: number[]; len: number } | null => {
+    if (!shared) {
+      const los = [gv ? tiledStart(sliced(gv, lo, hi), S, Ev) : 0, gq ? tiledStart(sliced(gq, lo, hi), L, E) : 0, gk ? tiledStart(sliced(gk, lo, hi), S, E) : 0];
+      return los.every((at) => at >= 0) ? { los, len: 0 } : null;
+    }
+    // The three results' blocks of these slices (disjoint: they tile the whole span) fill one span exactly.
+    let first = Infinity, end = -Infinity;
+    for (const { r, rows, cols } of results) for (const off of r.offs.slice(lo, hi)) {
+      first = Math.min(first, off);
+      end = Math.max(end, off + (rows - 1) * r.row + cols);
+    }
+    const len = (hi - lo) * (L * E + S * E + S * Ev);
+    return end - first === len ? { los: [first, first, first], len } : null;
+  };
+  const spans = attentionInModule.chunkStaging && chunks.length > 1 ? chunks.map(chunkLos) : [];
+  const byChunk = spans.length > 1 && spans.every((c) => c !== null);
+  if (byChunk) attentionInModule.stagedByChunk++;
+  const mark = sess.mark();
+  let whole: { at: number[][]; gvAt: number; gqAt: number; gkAt: number } | null = null;
+  for (const [c, [lo, hi]] of chunks.entries()) {
     const count = hi - lo;
+    let at: number[][], gvAt: number, gqAt: number, gkAt: number, los: number[];
+    const operands = [g, ...(needDS ? [v] : []), ...(gq ? [k] : []), ...(gk ? [q] : [])];
+    if (byChunk) {
+      sess.release(mark);
+      at = stageOperands(sess, operands.map((o) => sliced(o, lo, hi)));
+      const span = spans[c]!;
+      const sharedAt = shared ? sess.alloc(span.len) : 0;
+      gvAt = shared ? sharedAt : gv ? sess.alloc(count * S * Ev) : 0;
+      gqAt = shared ? sharedAt : gq ? sess.alloc(count * L * E) : 0;
+      gkAt = shared ? sharedAt : gk ? sess.alloc(count * S * E) : 0;
+      los = span.los;
+    } else {
+      if (!whole) {
+        const wholeAt = stageOperands(sess, operands);
+        const sharedAt = shared ? sess.alloc(shared.len) : 0;
+        whole = {
+          at: wholeAt,
+          gvAt: shared ? sharedAt : gv ? sess.alloc(nb * S * Ev) : 0,
+          gqAt: shared ? sharedAt : gq ? sess.alloc(nb * L * E) : 0,
+          gkAt: shared ? sharedAt : gk ? sess.alloc(nb * S * E) : 0,
+        };
+      }
+      at = whole.at.map((a) => a.slice(lo, hi));
+      ({ gvAt, gqAt, gkAt } = whole);
+      los = [gvLo, gqLo, gkLo];
+    }
+    const [gAt, ...rest] = at;
+    const vAt = needDS ? rest.shift()! : [];
+    const kAt = gq ? rest.shift()! : [];
+    const qAt = gk ? rest.shift()! : [];
+    const into = (r: SliceResult, base: number, from: number) => r.offs.slice(lo, hi).map((o) => base + o - from);
     sess.heap().set((P as Float32Array).subarray(lo * LS, hi * LS), pAt);
-    const gSlices = gAt.slice(lo, hi);
-    if (gv) sess.batch(count, S, Ev, L, pSlices, 1, S, gSlices, g.s0, g.s1, gvSlices.slice(lo, hi), gv.row, causal ? BATCH_SKIP.A_BEFORE_DIAGONAL : BATCH_SKIP.NONE);
+    if (gv) sess.batch(count, S, Ev, L, pSlices, 1, S, gAt, g.s0, g.s1, into(gv, gvAt, los[0]), gv.row, causal ? BATCH_SKIP.A_BEFORE_DIAGONAL : BATCH_SKIP.NONE);
     if (needDS) {
-      sess.batch(count, L, S, Ev, gSlices, g.s0, g.s1, vAt.slice(lo, hi), v.s1, v.s0, dsSlices, S, causal ? BATCH_SKIP.C_PAST_DIAGONAL : BATCH_SKIP.NONE);
+      sess.batch(count, L, S, Ev, gAt, g.s0, g.s1, vAt, v.s1, v.s0, dsSlices, S, causal ? BATCH_SKIP.C_PAST_DIAGONAL : BATCH_SKIP.NONE);
       rows.attn_softmax_bwd(dsAt * 4, pAt * 4, count * L, S, L, 0, causal ? 1 : 0, scale);
     }
-    if (gq) sess.batch(count, L, E, S, dsSlices, S, 1, kAt.slice(lo, hi), k.s0, k.s1, gqSlices.slice(lo, hi), gq.row, causal ? BATCH_SKIP.A_PAST_DIAGONAL : BATCH_SKIP.NONE);
-    if (gk) sess.batch(count, S, E, L, dsSlices, 1, S, qAt.slice(lo, hi), q.s0, q.s1, gkSlices.slice(lo, hi), gk.row, causal ? BATCH_SKIP.A_BEFORE_DIAGONAL : BATCH_SKIP.NONE);
+    if (gq) sess.batch(count, L, E, S, dsSlices, S, 1, kAt, k.s0, k.s1, into(gq, gqAt, los[1]), gq.row, causal ? BATCH_SKIP.A_PAST_DIAGONAL : BATCH_SKIP.NONE);
+    if (gk) sess.batch(count, S, E, L, dsSlices, 1, S, qAt, q.s0, q.s1, into(gk, gkAt, los[2]), gk.row, causal ? BATCH_SKIP.A_BEFORE_DIAGONAL : BATCH_SKIP.NONE);
+    if (byChunk) copyResults(sess.heap(), count, spans[c]!.len, gvAt, gqAt, gkAt, los);
   }
-  const h = sess.heap();
-  if (shared) {
-    (gq!.data as Float32Array).set(h.subarray(sharedAt, sharedAt + shared.len), shared.lo);
-    return true;
+  if (whole) {
+    const { gvAt, gqAt, gkAt } = whole;
+    copyResults(sess.heap(), nb, shared ? shared.len : 0, gvAt, gqAt, gkAt, [gvLo, gqLo, gkLo]);
   }
-  if (gv) (gv.data as Float32Array).set(h.subarray(gvAt, gvAt + nb * S * Ev), gvLo);
-  if (gq) (gq.data as Float32Array).set(h.subarray(gqAt, gqAt + nb * L * E), gqLo);
-  if (gk) (gk.data as Float32Array).set(h.subarray(gkAt, gkAt + nb * S * E), gkLo);
   return true;
+
+  /** Copies `count` slices' results (or `sharedLen` floats of the shared span) from module memory to their buffers at los. */
+  function copyResults(h: Float32Array, count: number, sharedLen: number, gvAt: number, gqAt: number, gkAt: number, los: number[]): void {
+    if (shared) {
+      (gq!.data as Float32Array).set(h.subarray(gqAt, gqAt + sharedLen), los[1]);
+      return;
+    }
+    if (gv) (gv.data as Float32Array).set(h.subarray(gvAt, gvAt + count * S * Ev), los[0]);
+    if (gq) (gq.data as Float32Array).set(h.subarray(gqAt, gqAt + count * L * E), los[1]);
+    if (gk) (gk.data as Float32Array).set(h.subarray(gkAt, gkAt + count * S * E), los[2]);
+  }
 }

@@ -9,7 +9,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { torch, type Tensor } from "../../../../lib/tensor/index";
-import { fusedAttention } from "../../../../lib/tensor/nn/functional/attention_core";
+import { fusedAttention, fusedPackedAttention } from "../../../../lib/tensor/nn/functional/attention_core";
 import { SCORES_PER_CHUNK, attentionInModule } from "../../../../lib/tensor/nn/functional/attention_in_module";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { createLocalGemm } from "../../../../lib/tensor/kernels/wasm/gemm";
@@ -60,6 +60,7 @@ function run(c: Case, seed: number): { values: (Float32Array | null)[]; inModule
 afterEach(() => {
   attentionInModule.enabled = true;
   attentionInModule.chunkScores = SCORES_PER_CHUNK;
+  attentionInModule.chunkStaging = true;
 });
 
 describe("fused attention in the GEMM module's memory", () => {
@@ -91,21 +92,49 @@ describe("fused attention in the GEMM module's memory", () => {
   }
 
   // On one thread the chains run a few slices at a time (chunkScores scores); these cases' batches
-  // fit one chunk of the default, so smaller chunks are forced here: uneven ones and one slice each.
+  // fit one chunk of the default, so smaller chunks are forced here: whole batch elements (each
+  // chunk's q, k, v, dO and results staged by themselves: their slices tile spans of their own),
+  // uneven ones and one slice each (the whole batch's operands staged once), and the whole batch
+  // staged once for every chunk size (chunkStaging off).
   for (const c of cases) {
     it(`${c.name}: chunks of slices give the per-call path's bits`, () => {
       attentionInModule.enabled = false;
       const perCall = run(c, 7);
       attentionInModule.enabled = true;
       const nb = c.N * c.H;
-      for (const per of [Math.ceil((2 * nb) / 3), 1]) {
-        attentionInModule.chunkScores = per * c.L * c.S;
-        const chunked = run(c, 7);
-        expect(chunked.inModule).toBe(wasm ? 2 : 0);
-        expectSameBits(chunked.values, perCall.values);
+      for (const staging of [true, false]) {
+        attentionInModule.chunkStaging = staging;
+        for (const per of [c.H, Math.ceil((2 * nb) / 3), 1]) {
+          attentionInModule.chunkScores = per * c.L * c.S;
+          const before = attentionInModule.stagedByChunk;
+          const chunked = run(c, 7);
+          expect(chunked.inModule).toBe(wasm ? 2 : 0);
+          // Forward and backward each stage by chunk where chunks of whole batch elements are more than one.
+          if (per === c.H) expect(attentionInModule.stagedByChunk - before).toBe(wasm && staging && nb > per ? 2 : 0);
+          expectSameBits(chunked.values, perCall.values);
+        }
       }
     });
   }
+
+  (wasm ? it : it.skip)("self-attention from a packed projection (dQ, dK, dV into one gradient): chunks staged by themselves give the whole batch's bits", () => {
+    const N = 4, H = 2, L = 32, E = 16;
+    const once = (): Float32Array[] => {
+      torch.manual_seed(11);
+      const proj = torch.randn(N, L, 3 * H * E, { requires_grad: true });
+      const out = fusedPackedAttention(proj, H, null, true, 0.35);
+      out.mul(torch.randn(N, H, L, E)).sum().backward();
+      return [out.contiguous(), proj.grad!].map((t) => Float32Array.from(t._data as Float32Array));
+    };
+    attentionInModule.chunkScores = 0;
+    const whole = once();
+    for (const per of [H, 2 * H, 1]) {
+      attentionInModule.chunkScores = per * L * L;
+      const before = attentionInModule.stagedByChunk;
+      expectSameBits(once(), whole);
+      expect(attentionInModule.stagedByChunk - before).toBe(per === 1 ? 0 : 2);
+    }
+  });
 
   (wasm ? it : it.skip)("split on a thread pool (every job split): the single-thread bits", () => expectSplitPoolSameBits(() => run(cases[0], 13), (r) => r.inModule));
 });
