@@ -59,6 +59,12 @@ import { contiguousStrides, isContiguous, normalizeDim, numelOf, shapeFromArgs, 
 export type Scalar = number | boolean;
 export type TensorLike = Tensor | Scalar;
 export type NestedArray = number | boolean | NestedArray[];
+/** roll's keywords. */
+interface RollOptions {
+  shifts?: number | readonly number[];
+  dims?: number | readonly number[] | null;
+}
+
 /** An index spec for `x.index(...)`: see ops/indexing.ts. */
 export type IndexSpec = indexing.IndexSpec;
 export type DimArg = number | readonly number[];
@@ -532,8 +538,11 @@ export class Tensor {
     return rearrange.flip(this, [0]);
   }
   /** Cyclic shift along dims (or of the flattened tensor without dims). */
-  roll(shifts: number | readonly number[], ...args: PyArgs<[dims?: number | readonly number[] | null], { dims?: number | readonly number[] | null }>): Tensor {
-    return rearrange.roll(this, shifts, parseArgs<{ dims?: number | readonly number[] | null }>("roll", ["dims"], args).dims);
+  roll(...args: PyArgs<[shifts?: number | readonly number[], dims?: number | readonly number[] | null], RollOptions>): Tensor {
+    // shifts may come by keyword too: torch.roll(x, shifts=(2, 1), dims=(0, 1))
+    const { shifts, dims } = parseArgs<RollOptions>("roll", ["shifts", "dims"], args);
+    if (shifts === undefined) throw new TypeError_(`roll() missing 1 required positional arguments: "shifts"`);
+    return rearrange.roll(this, shifts, dims);
   }
   chunk(chunks: number, ...args: PyArgs<[dim?: number], DimOptions>): Tensor[] {
     return indexing.chunk(this, chunks, parseArgs<DimOptions>("chunk", ["dim"], args).dim ?? 0);

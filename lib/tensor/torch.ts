@@ -301,7 +301,7 @@ const torchBase = {
   flip: (x: Tensor, dims: readonly number[]) => x.flip(dims),
   fliplr: (x: Tensor) => x.fliplr(),
   flipud: (x: Tensor) => x.flipud(),
-  roll: (x: Tensor, shifts: number | readonly number[], ...args: AfterFirst<Tensor["roll"]>) => x.roll(shifts, ...args),
+  roll: (x: Tensor, ...args: Parameters<Tensor["roll"]>) => x.roll(...args),
   /** torch.einsum("ij,jk->ik", a, b) or einsum(eq, [a, b]); ellipsis, implicit output, diagonals. */
   einsum: einsumOps.einsum,
   // API breadth a2: shape, indexing and diagonal ops (ops/shape_extra.ts)

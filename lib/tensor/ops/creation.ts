@@ -267,8 +267,12 @@ export function arange(...args: (number | Tensor | (TensorOptions & { start?: nu
   return finish(t, opts);
 }
 
-export function linspace(start: number, end: number, ...args: PyArgs<[steps?: number], TensorOptions & { steps?: number }>): Tensor {
-  const { steps, ...opts } = parseArgs<TensorOptions & { steps?: number }>("linspace", ["steps", "dtype", "requires_grad", "device"], args);
+type LinspaceOptions = TensorOptions & { start?: number; end?: number; steps?: number };
+
+export function linspace(...args: PyArgs<[start?: number, end?: number, steps?: number], LinspaceOptions>): Tensor {
+  // start and end may come by keyword too: torch.linspace(start=-10, end=10, steps=5)
+  const { start, end, steps, ...opts } = parseArgs<LinspaceOptions>("linspace", ["start", "end", "steps", "dtype", "requires_grad", "device"], args);
+  if (start === undefined || end === undefined) throw new TypeError_(`linspace() missing required argument '${start === undefined ? "start" : "end"}'`);
   checkCreationOptions("linspace", opts);
   if (steps === undefined) throw new TypeError_("linspace() missing 1 required positional argument: 'steps'");
   if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError("linspace(): number of steps must be non-negative");

@@ -11,6 +11,7 @@
  * matmul kernel. Letters no later operand or the output needs are summed out first. Everything
  * is built from differentiable ops, so autograd comes for free.
  */
+import { isOptions, parseArgs } from "../args";
 import { RuntimeError, TypeError_ } from "../errors";
 import { numelOf } from "../shape";
 import { Tensor } from "../tensor";
@@ -113,7 +114,38 @@ function contract(a: Operand, b: Operand, keep: Set<string>, sizes: Map<string, 
   return { t: prod.reshape(labels.map((l) => sizes.get(l)!)), labels };
 }
 
-export function einsum(equation: string, ...args: (Tensor | readonly Tensor[])[]): Tensor {
+/** A sublist of einsum's second format: dims as integers in [0, 52), "..." for an ellipsis. */
+type Sublist = readonly (number | "...")[];
+
+/**
+ * einsum(op1, sublist1, op2, sublist2, ..., [sublist_out]) as an equation and operands: integers are
+ * letters (0-25 a-z, 26-51 A-Z, torch's mapping), "..." stands for Python's Ellipsis.
+ */
+function fromSublists(args: readonly unknown[]): [string, Tensor[]] {
+  const letter = (d: unknown): string => {
+    if (d === "...") return "...";
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 0 || d >= 52) throw new RuntimeError(`einsum(): subscript in subscript list is not within the valid range [0, 52)`);
+    return String.fromCharCode(d < 26 ? 97 + d : 65 + d - 26);
+  };
+  for (const a of args) {
+    if (a instanceof Tensor || Array.isArray(a)) continue;
+    if (isOptions(a)) parseArgs("einsum", [], [a]); // raises Python's "unexpected keyword argument"
+    throw new TypeError_(`einsum(): expected a tensor or a list of subscripts, got ${String(a)}`);
+  }
+  const operands: Tensor[] = [];
+  const terms: string[] = [];
+  let i = 0;
+  for (; i + 1 < args.length && args[i] instanceof Tensor; i += 2) {
+    operands.push(args[i] as Tensor);
+    terms.push((args[i + 1] as Sublist).map(letter).join(""));
+  }
+  const out = i < args.length ? `->${(args[i] as Sublist).map(letter).join("")}` : "";
+  return [terms.join(",") + out, operands];
+}
+
+export function einsum(equation: string | Tensor, ...args: (Tensor | readonly Tensor[] | Sublist)[]): Tensor {
+  // torch.einsum(As, [..., 0, 1], Bs, [..., 1, 2], [..., 0, 2]): the sublist format
+  if (equation instanceof Tensor) return einsum(...fromSublists([equation, ...args]));
   if (typeof equation !== "string") throw new TypeError_("einsum(): the first argument must be the equation string");
   const tensors: Tensor[] = args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as readonly Tensor[])] : (args as Tensor[]);
   if (tensors.length === 0) throw new RuntimeError("einsum(): must provide at least one operand");

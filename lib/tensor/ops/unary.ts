@@ -4,7 +4,7 @@ import { get_default_dtype } from "../default_dtype";
 import { checkUint8Scalar, float32, toUint8, uint8, wrapUint8, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { kernels, type UnaryGradKernelName, type UnaryKernelName } from "../kernels/registry";
-import type { Tensor } from "../tensor";
+import { Tensor } from "../tensor";
 import { UNARY_FORMULAS } from "./unary_formulas";
 import { contiguousData, empty } from "./util";
 
@@ -72,19 +72,27 @@ export const ceil = (x: Tensor): Tensor => zeroGradOp(x, "ceil", "CeilBackward0"
 export const round = (x: Tensor): Tensor => zeroGradOp(x, "round", "RoundBackward0");
 export const trunc = (x: Tensor): Tensor => zeroGradOp(x, "trunc", "TruncBackward0");
 
-type ClampArg = number | null | undefined | { min?: number | null; max?: number | null };
+type Bound = number | Tensor | null | undefined;
+type ClampArg = Bound | { min?: Bound; max?: Bound };
 
 /** clamp(min?, max?), clamp({ min, max }) or clamp(min, { max }); either bound may be omitted, not both. */
-export function clamp(x: Tensor, min?: ClampArg, max?: number | null | { max?: number | null }): Tensor {
-  let lo: number | null | undefined;
-  let hi: number | null | undefined;
-  if (min !== null && typeof min === "object") {
+export function clamp(x: Tensor, min?: ClampArg, max?: Bound | { max?: Bound }): Tensor {
+  let lo: Bound;
+  let hi: Bound;
+  if (min !== null && typeof min === "object" && !(min instanceof Tensor)) {
     lo = min.min;
     hi = min.max;
   } else {
     lo = min;
     // clamp(1, { max: 4 }): PyTorch's max= keyword after a positional min.
-    hi = max !== null && typeof max === "object" ? max.max : max;
+    hi = max !== null && typeof max === "object" && !(max instanceof Tensor) ? max.max : max;
+  }
+  if (lo instanceof Tensor || hi instanceof Tensor) {
+    // Tensor bounds (torch.clamp(a, min=torch.linspace(-1, 1, 4))): elementwise, broadcast, max then min as torch
+    let out = x;
+    if (lo != null) out = lo instanceof Tensor ? out.maximum(lo) : clamp(out, lo, null);
+    if (hi != null) out = hi instanceof Tensor ? out.minimum(hi) : clamp(out, null, hi);
+    return out;
   }
   if ((lo === null || lo === undefined) && (hi === null || hi === undefined)) {
     throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");

@@ -13,6 +13,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
+import { gradcheck } from "../../../../lib/grading/gradcheck";
 import { expectClose, loadFixture } from "./fixtures";
 
 type Err = [string, string];
@@ -21,6 +22,7 @@ const ref = loadFixture<{
   as_number: { values: Record<string, number | boolean | number[]>; refusals: Record<string, Err> };
   integer_conv: { inputs: Record<"x" | "w" | "b" | "xl" | "wl" | "bl", Flat>; values: Record<string, { value: Flat; dtype: string }>; refusals: Record<string, Err> };
   unbind_row_writes: Record<string, Err>;
+  call_forms: Record<string, Flat>;
 }>("compat_gaps13.json");
 
 /** The error fn raises (it must raise). */
@@ -247,5 +249,35 @@ describe("writes into the rows of list(t) name the view torch writes through", (
     const rows = [...t3()];
     torch.no_grad(() => rows[1].index_put_([0], 5));
     expect(rows[1].index(0).tolist()).toEqual([5, 5, 5, 5, 5]);
+  });
+});
+
+describe("call forms from torch 1.13's docstrings (values in tutorials/docstring_examples7), gradchecked in float64", () => {
+  const f64 = (...shape: number[]): Tensor => torch.randn(shape, { dtype: torch.float64, generator: new torch.Generator(7) }).requires_grad_();
+
+  it("torch.clamp with tensor bounds (min= / max= tensors, broadcast) is max-then-min, differentiable in x and the bounds", () => {
+    // bounds away from x so no finite difference straddles a kink
+    const x = torch.tensor([-2, -0.5, 0.4, 3], { dtype: torch.float64, requires_grad: true });
+    const lo = torch.tensor([-1, -1.5, 0.9, 0], { dtype: torch.float64, requires_grad: true });
+    const hi = torch.tensor([2.5], { dtype: torch.float64, requires_grad: true });
+    expect(gradcheck((a, b, c) => torch.clamp(a, { min: b, max: c }), [x, lo, hi])).toBe(true);
+    expectClose(torch.clamp(x, { min: lo, max: hi }), ref.call_forms["clamp(x, min=lo, max=[2.5])"].data, 0, 0, "tensor bounds");
+    // min above max gives max, as torch
+    expectClose(torch.clamp(torch.tensor([0.0]), { min: torch.tensor([2.0]), max: torch.tensor([1.0]) }), ref.call_forms["clamp([0.], min=[2.], max=[1.])"].data, 0, 0, "min > max");
+  });
+
+  it("torch.einsum's sublist format is its equation format", () => {
+    const [a, b] = [f64(3, 2, 5), f64(3, 5, 4)];
+    expect(gradcheck((p, q) => torch.einsum(p, ["...", 0, 1], q, ["...", 1, 2], ["...", 0, 2]), [a, b])).toBe(true);
+    expectClose(torch.einsum(a, [0, 1, 2], b, [0, 2, 3], [0, 1, 3]), (torch.einsum("bij,bjk->bik", a, b).tolist() as number[][][]).flat(2), 1e-12, 1e-12, "sublists");
+    expect(caught(() => torch.einsum(a, [0, 1, 52], b, [0, 2, 3])).message).toBe("einsum(): subscript in subscript list is not within the valid range [0, 52)");
+  });
+
+  it("torch.roll({ shifts, dims }) and torch.linspace({ start, end, steps }) by keyword", () => {
+    const x = torch.arange(8).view(4, 2);
+    expect(torch.roll(x, { shifts: [2, 1], dims: [0, 1] }).tolist()).toEqual(torch.roll(x, [2, 1], [0, 1]).tolist());
+    expect(caught(() => torch.roll(x, {})).message).toBe('roll() missing 1 required positional arguments: "shifts"');
+    expect(torch.linspace({ start: -10, end: 10, steps: 5 }).tolist()).toEqual(torch.linspace(-10, 10, 5).tolist());
+    expect(gradcheck((t) => torch.roll(t, { shifts: 1, dims: 0 }).mul(torch.arange(8, { dtype: torch.float64 }).view(4, 2)), [f64(4, 2)])).toBe(true);
   });
 });
