@@ -14,16 +14,20 @@ import { tutorialFixture } from "./helpers";
 
 type Num = number | "nan" | "inf" | "-inf";
 type Summary = { shape: number[]; dtype: string; sum: Num; head: Num[] };
-type Value = Summary | number[] | Summary[];
+type Value = Summary | number[] | Summary[] | { bool: boolean } | { number: Num } | { error: [string, string] };
+/** What a translation prints: a tensor, a size, a tuple of tensors, a Python bool or number, or the error a line raises. */
+type Printed = Tensor | readonly number[] | Tensor[] | boolean | number | Error;
 type Example = { vars: Record<string, Summary>; exprs: Value[]; numbers: Record<string, number>; strings: Record<string, string> } | { error: [string, string] };
 const ref = tutorialFixture<{ examples: Record<string, Example>; skipped: Record<string, string> }>("docstring_examples7.json");
 
 /** What an example leaves: its tensor variables (named as in the docstring) and its bare expressions' values. */
 type Result = {
   vars: Record<string, Tensor>;
-  exprs?: (Tensor | readonly number[] | Tensor[])[];
+  exprs?: Printed[];
   shapeOnly?: string[];
   numbers?: Record<string, number>;
+  /** Printed (values, indices) pairs whose indices torch leaves unspecified: the values are compared, the indices by shape. */
+  unspecifiedOrder?: number[];
   /** What the container drivers print: the registered names (Python's str of a list) and the model's repr. */
   strings?: Record<string, string>;
 };
@@ -44,8 +48,15 @@ function expectSummary(got: Tensor, want: Summary, label: string): void {
   expectNear(sum, want.sum, 1e-4 + 1e-6 * flat.numel(), `${label}: sum ${sum}, torch ${want.sum}`);
 }
 
-function expectValue(got: Tensor | readonly number[] | Tensor[], want: Value, label: string): void {
-  if (Array.isArray(want) && (want.length === 0 || typeof want[0] === "number")) {
+function expectValue(got: Printed, want: Value, label: string): void {
+  if (!Array.isArray(want) && "bool" in want) {
+    expect(got, label).toBe(want.bool);
+  } else if (!Array.isArray(want) && "number" in want) {
+    expectNear(got as number, want.number, 1e-6, label);
+  } else if (!Array.isArray(want) && "error" in want) {
+    expect(got, `${label} raises`).toBeInstanceOf(Error);
+    expect([(got as Error).name, (got as Error).message], label).toEqual(want.error);
+  } else if (Array.isArray(want) && (want.length === 0 || typeof want[0] === "number")) {
     expect([...(got as readonly number[])], `${label}: size`).toEqual(want);
   } else if (Array.isArray(want)) {
     const list = got as Tensor[];
@@ -86,7 +97,13 @@ function example(name: string, body: () => Result, opts: { large?: boolean; time
     for (const [v, str] of Object.entries(got.strings ?? {})) expect(str, `${name}: ${v}`).toBe(want.strings[v]);
     const exprs = got.exprs ?? [];
     expect(exprs.length, `${name}: printed values`).toBe(want.exprs.length);
-    exprs.forEach((e, i) => expectValue(e, want.exprs[i], `${name}: printed value ${i + 1}`));
+    exprs.forEach((e, i) => {
+      if (!got.unspecifiedOrder?.includes(i)) return expectValue(e, want.exprs[i], `${name}: printed value ${i + 1}`);
+      const [values, order] = e as Tensor[];
+      const [wantValues, wantOrder] = want.exprs[i] as Summary[];
+      expectSummary(values, wantValues, `${name}: printed value ${i + 1} (values)`);
+      expect(order.shape, `${name}: printed value ${i + 1} (indices)`).toEqual(wantOrder.shape);
+    });
   }, opts.timeout ?? (opts.large ? 120_000 : 30_000));
 }
 
@@ -290,11 +307,18 @@ describe("torch 1.13 docstring examples: losses and distances", () => {
     return { vars: { input, target, output } };
   });
   example("nn.BCEWithLogitsLoss", () => {
-    const target = torch.ones([10, 64], { dtype: torch.float32 });
-    const output = torch.full([10, 64], 1.5);
+    let target = torch.ones([10, 64], { dtype: torch.float32 });
+    let output = torch.full([10, 64], 1.5);
     const pos_weight = torch.ones([64]);
     const criterion = new nn.BCEWithLogitsLoss({ pos_weight });
-    return { vars: { target, output, pos_weight }, exprs: [criterion(output, target)] };
+    const e1 = criterion(output, target);
+    // the docstring's second example
+    const loss = new nn.BCEWithLogitsLoss();
+    const input = torch.randn(3, { requires_grad: true });
+    target = torch.empty(3).random_(2);
+    output = loss(input, target);
+    output.backward();
+    return { vars: { target, output, pos_weight, input }, exprs: [e1] };
   });
   example("nn.CosineSimilarity", () => {
     const input1 = torch.randn(100, 128);
@@ -1101,6 +1125,327 @@ describe("torch 1.13 docstring examples: the containers (plain code, driven with
     const x = torch.randn(10, 3);
     const out = m(x, "left");
     return { vars: { x, out }, strings: { names: pyList([...m.named_parameters()].map(([n]) => n)), shown: String(m) } };
+  });
+});
+
+describe("torch 1.13 docstring examples: a first batch of torch functions", () => {
+  const L = { dtype: torch.long }; // Python's int literals infer int64; JS numbers do not say int (core.ts)
+  example("torch.arange", () => ({ vars: {}, exprs: [torch.arange(5), torch.arange(1, 4), torch.arange(1, 2.5, 0.5)] }));
+  example("torch.linspace", () => ({
+    vars: {},
+    exprs: [torch.linspace(3, 10, { steps: 5 }), torch.linspace(-10, 10, { steps: 5 }), torch.linspace({ start: -10, end: 10, steps: 5 }), torch.linspace({ start: -10, end: 10, steps: 1 })],
+  }));
+  example("torch.zeros", () => ({ vars: {}, exprs: [torch.zeros(2, 3), torch.zeros(5)] }));
+  example("torch.ones", () => ({ vars: {}, exprs: [torch.ones(2, 3), torch.ones(5)] }));
+  example("torch.full", () => ({ vars: {}, exprs: [torch.full([2, 3], 3.141592)] }));
+  example("torch.eye", () => ({ vars: {}, exprs: [torch.eye(3)] }));
+  example("torch.cat", () => {
+    const x = torch.randn(2, 3);
+    return { vars: { x }, exprs: [x, torch.cat([x, x, x], 0), torch.cat([x, x, x], 1)] };
+  });
+  example("torch.reshape", () => {
+    const a = torch.arange(4, { dtype: torch.float32 }); // Python's 4. is a float; JS's 4.0 is 4 (core.ts)
+    const e1 = torch.reshape(a, [2, 2]);
+    const b = torch.tensor([[0, 1], [2, 3]], L);
+    return { vars: { a, b }, exprs: [e1, torch.reshape(b, [-1])] };
+  });
+  example("torch.flatten", () => {
+    const t = torch.tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], L);
+    return { vars: { t }, exprs: [torch.flatten(t), torch.flatten(t, { start_dim: 1 })] };
+  });
+  example("torch.squeeze", () => {
+    const x = torch.zeros(2, 1, 2, 1, 2);
+    const exprs: Printed[] = [x.size()];
+    let y = torch.squeeze(x);
+    exprs.push(y.size());
+    y = torch.squeeze(x, 0);
+    exprs.push(y.size());
+    y = torch.squeeze(x, 1);
+    exprs.push(y.size());
+    return { vars: { x, y }, exprs };
+  });
+  example("torch.unsqueeze", () => {
+    const x = torch.tensor([1, 2, 3, 4], L);
+    return { vars: { x }, exprs: [torch.unsqueeze(x, 0), torch.unsqueeze(x, 1)] };
+  });
+  example("torch.transpose", () => {
+    const x = torch.randn(2, 3);
+    return { vars: { x }, exprs: [x, torch.transpose(x, 0, 1)] };
+  });
+  example("torch.permute", () => {
+    const x = torch.randn(2, 3, 5);
+    return { vars: { x }, exprs: [x.size(), torch.permute(x, [2, 0, 1]).size()] };
+  });
+  example("torch.sum", () => {
+    let a = torch.randn(1, 3);
+    const exprs: Printed[] = [a, torch.sum(a)];
+    a = torch.randn(4, 4);
+    exprs.push(a, torch.sum(a, 1));
+    const b = torch.arange(4 * 5 * 6).view(4, 5, 6);
+    exprs.push(torch.sum(b, [2, 1]));
+    return { vars: { a, b }, exprs };
+  });
+  example("torch.mean", () => {
+    let a = torch.randn(1, 3);
+    const exprs: Printed[] = [a, torch.mean(a)];
+    a = torch.randn(4, 4);
+    exprs.push(a, torch.mean(a, 1), torch.mean(a, 1, true));
+    return { vars: { a }, exprs };
+  });
+  for (const name of ["torch.max", "torch.min"] as const) {
+    example(name, () => {
+      const f = name === "torch.max" ? torch.max : torch.min;
+      let a = torch.randn(1, 3);
+      const exprs: Printed[] = [a, f(a)];
+      a = torch.randn(4, 4);
+      exprs.push(a, [...(f(a, 1) as unknown as [Tensor, Tensor])]);
+      return { vars: { a }, exprs };
+    });
+  }
+  example("torch.argmax", () => {
+    let a = torch.randn(4, 4);
+    const exprs: Printed[] = [a, torch.argmax(a)];
+    a = torch.randn(4, 4);
+    exprs.push(a, torch.argmax(a, { dim: 1 }));
+    return { vars: { a }, exprs };
+  });
+  example("torch.topk", () => {
+    const x = torch.arange(1, 6, { dtype: torch.float32 });
+    return { vars: { x }, exprs: [x, [...torch.topk(x, 3)]] };
+  });
+  example("torch.sort", () => {
+    let x = torch.randn(3, 4);
+    let [sorted, indices] = torch.sort(x);
+    const exprs: Printed[] = [sorted, indices];
+    [sorted, indices] = torch.sort(x, 0);
+    exprs.push(sorted, indices);
+    x = torch.tensor(Array.from({ length: 18 }, (_, i) => i % 2), L);
+    exprs.push([...x.sort()], [...x.sort({ stable: true })]);
+    // x.sort()'s indices among equal values are unspecified (the docstring shows it to contrast stable=True)
+    return { vars: { x, sorted, indices }, exprs, unspecifiedOrder: [4] };
+  });
+  example("torch.where", () => {
+    let x = torch.randn(3, 2);
+    const y = torch.ones(3, 2);
+    const exprs: Printed[] = [x, torch.where(x.gt(0), x, y)];
+    x = torch.randn([2, 2], { dtype: torch.double });
+    exprs.push(x, torch.where(x.gt(0), x, 0.0));
+    return { vars: { x, y }, exprs };
+  });
+  example("torch.gather", () => {
+    const t = torch.tensor([[1, 2], [3, 4]], L);
+    return { vars: { t }, exprs: [torch.gather(t, 1, torch.tensor([[0, 0], [1, 0]], L))] };
+  });
+  example("torch.clamp", () => {
+    const a = torch.randn(4);
+    const exprs: Printed[] = [a, torch.clamp(a, { min: -0.5, max: 0.5 })];
+    const min = torch.linspace(-1, 1, { steps: 4 });
+    exprs.push(torch.clamp(a, { min }));
+    return { vars: { a, min }, exprs };
+  });
+  example("torch.matmul", () => {
+    const exprs: Printed[] = [];
+    let tensor1 = torch.randn(3);
+    let tensor2 = torch.randn(3);
+    exprs.push(torch.matmul(tensor1, tensor2).size());
+    tensor1 = torch.randn(3, 4);
+    tensor2 = torch.randn(4);
+    exprs.push(torch.matmul(tensor1, tensor2).size());
+    tensor1 = torch.randn(10, 3, 4);
+    tensor2 = torch.randn(4);
+    exprs.push(torch.matmul(tensor1, tensor2).size());
+    tensor1 = torch.randn(10, 3, 4);
+    tensor2 = torch.randn(10, 4, 5);
+    exprs.push(torch.matmul(tensor1, tensor2).size());
+    tensor1 = torch.randn(10, 3, 4);
+    tensor2 = torch.randn(4, 5);
+    exprs.push(torch.matmul(tensor1, tensor2).size());
+    return { vars: { tensor1, tensor2 }, exprs };
+  });
+  example("torch.mm", () => {
+    const mat1 = torch.randn(2, 3);
+    const mat2 = torch.randn(3, 3);
+    return { vars: { mat1, mat2 }, exprs: [torch.mm(mat1, mat2)] };
+  });
+  example("torch.bmm", () => {
+    const input = torch.randn(10, 3, 4);
+    const mat2 = torch.randn(10, 4, 5);
+    const res = torch.bmm(input, mat2);
+    return { vars: { input, mat2, res }, exprs: [res.size()] };
+  });
+  example("torch.einsum", () => {
+    const exprs: Printed[] = [torch.einsum("ii", torch.randn(4, 4)), torch.einsum("ii->i", torch.randn(4, 4))];
+    const x = torch.randn(5);
+    const y = torch.randn(4);
+    exprs.push(torch.einsum("i,j->ij", x, y));
+    const As = torch.randn(3, 2, 5);
+    const Bs = torch.randn(3, 5, 4);
+    exprs.push(torch.einsum("bij,bjk->bik", As, Bs));
+    exprs.push(torch.einsum(As, ["...", 0, 1], Bs, ["...", 1, 2], ["...", 0, 2]));
+    let A = torch.randn(2, 3, 4, 5);
+    exprs.push(torch.einsum("...ij->...ji", A).shape);
+    A = torch.randn(3, 5, 4);
+    const l = torch.randn(2, 5);
+    const r = torch.randn(2, 4);
+    exprs.push(torch.einsum("bn,anm,bm->ba", l, A, r));
+    return { vars: { x, y, As, Bs, A, l, r }, exprs };
+  });
+  example("torch.cumsum", () => {
+    const a = torch.randn(10);
+    return { vars: { a }, exprs: [a, torch.cumsum(a, { dim: 0 })] };
+  });
+  example("torch.tril", () => {
+    const a = torch.randn(3, 3);
+    const exprs: Printed[] = [a, torch.tril(a)];
+    const b = torch.randn(4, 6);
+    exprs.push(b, torch.tril(b, { diagonal: 1 }), torch.tril(b, { diagonal: -1 }));
+    return { vars: { a, b }, exprs };
+  });
+  example("torch.triu", () => {
+    const a = torch.randn(3, 3);
+    const exprs: Printed[] = [a, torch.triu(a), torch.triu(a, { diagonal: 1 }), torch.triu(a, { diagonal: -1 })];
+    const b = torch.randn(4, 6);
+    exprs.push(b, torch.triu(b, { diagonal: 1 }), torch.triu(b, { diagonal: -1 }));
+    return { vars: { a, b }, exprs };
+  });
+  example("torch.chunk", () => ({ vars: {}, exprs: [torch.arange(11).chunk(6), torch.arange(12).chunk(6), torch.arange(13).chunk(6)] }));
+  example("torch.index_select", () => {
+    const x = torch.randn(3, 4);
+    const indices = torch.tensor([0, 2], L);
+    return { vars: { x, indices }, exprs: [x, torch.index_select(x, 0, indices), torch.index_select(x, 1, indices)] };
+  });
+  example("torch.masked_select", () => {
+    const x = torch.randn(3, 4);
+    const mask = x.ge(0.5);
+    return { vars: { x, mask }, exprs: [x, mask, torch.masked_select(x, mask)] };
+  });
+  example("torch.nonzero", () => {
+    const m = [[0.6, 0.0, 0.0, 0.0], [0.0, 0.4, 0.0, 0.0], [0.0, 0.0, 1.2, 0.0], [0.0, 0.0, 0.0, -0.4]];
+    return {
+      vars: {},
+      exprs: [
+        torch.nonzero(torch.tensor([1, 1, 1, 0, 1], L)),
+        torch.nonzero(torch.tensor(m)),
+        torch.nonzero(torch.tensor([1, 1, 1, 0, 1], L), { as_tuple: true }),
+        torch.nonzero(torch.tensor(m), { as_tuple: true }),
+        torch.nonzero(torch.tensor(5, L), { as_tuple: true }),
+      ],
+    };
+  });
+  example("torch.unique", () => {
+    let output = torch.unique(torch.tensor([1, 3, 2, 3], { dtype: torch.long })) as Tensor;
+    const exprs: Printed[] = [output];
+    let inverse_indices: Tensor;
+    [output, inverse_indices] = torch.unique(torch.tensor([1, 3, 2, 3], { dtype: torch.long }), { sorted: true, return_inverse: true }) as [Tensor, Tensor];
+    exprs.push(output, inverse_indices);
+    [output, inverse_indices] = torch.unique(torch.tensor([[1, 3], [2, 3]], { dtype: torch.long }), { sorted: true, return_inverse: true }) as [Tensor, Tensor];
+    exprs.push(output, inverse_indices);
+    return { vars: { output, inverse_indices }, exprs };
+  });
+  for (const name of ["torch.std", "torch.var"] as const) {
+    example(name, () => {
+      const a = torch.tensor([[-0.8166, -1.3802, -0.356]]);
+      return { vars: { a }, exprs: [name === "torch.std" ? torch.std(a, { unbiased: false }) : torch.var(a, { unbiased: false })] };
+    });
+  }
+  example("torch.norm", () => {
+    const a = torch.arange(9, { dtype: torch.float }).sub(4);
+    const b = a.reshape([3, 3]);
+    const exprs: Printed[] = [torch.norm(a), torch.norm(b), torch.norm(a, Infinity), torch.norm(b, Infinity)];
+    const c = torch.tensor([[1, 2, 3], [-1, 1, 4]], { dtype: torch.float });
+    exprs.push(torch.norm(c, { dim: 0 }), torch.norm(c, { dim: 1 }), torch.norm(c, { p: 1, dim: 1 }));
+    const d = torch.arange(8, { dtype: torch.float }).reshape(2, 2, 2);
+    exprs.push(torch.norm(d, { dim: [1, 2] }), [torch.norm(d.index(0, null, null)), torch.norm(d.index(1, null, null))]);
+    return { vars: { a, b, c, d }, exprs };
+  });
+  example("torch.allclose", () => ({
+    vars: {},
+    exprs: [
+      torch.allclose(torch.tensor([10000, 1e-7]), torch.tensor([10000.1, 1e-8])),
+      torch.allclose(torch.tensor([10000, 1e-8]), torch.tensor([10000.1, 1e-9])),
+      torch.allclose(torch.tensor([1.0, NaN]), torch.tensor([1.0, NaN])),
+      torch.allclose(torch.tensor([1.0, NaN]), torch.tensor([1.0, NaN]), { equal_nan: true }),
+    ],
+  }));
+  example("torch.isclose", () => ({
+    vars: {},
+    exprs: [torch.isclose(torch.tensor([1, 2, 3]), torch.tensor([1 + 1e-10, 3, 4])), torch.isclose(torch.tensor([Infinity, 4]), torch.tensor([Infinity, 6]), { rtol: 0.5 })],
+  }));
+  example("torch.flip", () => {
+    const x = torch.arange(8).view(2, 2, 2);
+    return { vars: { x }, exprs: [x, torch.flip(x, [0, 1])] };
+  });
+  example("torch.roll", () => {
+    const x = torch.tensor([1, 2, 3, 4, 5, 6, 7, 8], L).view(4, 2);
+    return { vars: { x }, exprs: [x, torch.roll(x, 1), torch.roll(x, 1, 0), torch.roll(x, -1, 0), torch.roll(x, { shifts: [2, 1], dims: [0, 1] })] };
+  });
+  example("torch.repeat_interleave", () => {
+    const x = torch.tensor([1, 2, 3], L);
+    const y = torch.tensor([[1, 2], [3, 4]], L);
+    return {
+      vars: { x, y },
+      exprs: [
+        x.repeat_interleave(2),
+        torch.repeat_interleave(y, 2),
+        torch.repeat_interleave(y, 3, { dim: 1 }),
+        torch.repeat_interleave(y, torch.tensor([1, 2], L), { dim: 0 }),
+        torch.repeat_interleave(y, torch.tensor([1, 2], L), { dim: 0, output_size: 3 }),
+      ],
+    };
+  });
+  example("torch.meshgrid", () => {
+    const x = torch.tensor([1, 2, 3], L);
+    const y = torch.tensor([4, 5, 6], L);
+    const [grid_x, grid_y] = torch.meshgrid(x, y, { indexing: "ij" });
+    return { vars: { x, y, grid_x, grid_y }, exprs: [grid_x, grid_y, torch.equal(torch.cat([...torch.dstack([grid_x, grid_y])]), torch.cartesian_prod(x, y))] };
+  });
+  example("torch.outer", () => {
+    const v1 = torch.arange(1, 5, { dtype: torch.float32 });
+    const v2 = torch.arange(1, 4, { dtype: torch.float32 });
+    return { vars: { v1, v2 }, exprs: [torch.outer(v1, v2)] };
+  });
+  example("torch.diag", () => {
+    let a = torch.randn(3);
+    const exprs: Printed[] = [a, torch.diag(a), torch.diag(a, 1)];
+    a = torch.randn(3, 3);
+    exprs.push(a, torch.diag(a, 0), torch.diag(a, 1));
+    return { vars: { a }, exprs };
+  });
+  example("torch.randperm", () => ({ vars: {}, exprs: [torch.randperm(4)] }));
+  example("torch.multinomial", () => {
+    const weights = torch.tensor([0, 10, 3, 0], { dtype: torch.float });
+    return { vars: { weights }, exprs: [torch.multinomial(weights, 2), torch.multinomial(weights, 4), torch.multinomial(weights, 4, { replacement: true })] };
+  });
+  example("torch.t", () => {
+    let x = torch.randn([]);
+    const exprs: Printed[] = [x, torch.t(x)];
+    x = torch.randn(3);
+    exprs.push(x, torch.t(x));
+    x = torch.randn(2, 3);
+    exprs.push(x, torch.t(x));
+    return { vars: { x }, exprs };
+  });
+  example("torch.numel", () => {
+    let a = torch.randn(1, 2, 3, 4, 5);
+    const e1 = torch.numel(a);
+    a = torch.zeros(4, 4);
+    return { vars: { a }, exprs: [e1, torch.numel(a)] };
+  });
+  example("torch.logsumexp", () => {
+    const a = torch.randn(3, 3);
+    return { vars: { a }, exprs: [torch.logsumexp(a, 1), torch.dist(torch.logsumexp(a, 1), torch.log(torch.sum(torch.exp(a), 1)))] };
+  });
+  example("torch.amax", () => {
+    const a = torch.randn(4, 4);
+    return { vars: { a }, exprs: [a, torch.amax(a, 1)] };
+  });
+  example("torch.argsort", () => {
+    const a = torch.randn(4, 4);
+    return { vars: { a }, exprs: [a, torch.argsort(a, { dim: 1 })] };
+  });
+  example("torch.split", () => {
+    const a = torch.arange(10).reshape(5, 2);
+    return { vars: { a }, exprs: [a, torch.split(a, 2), torch.split(a, [1, 4])] };
   });
 });
 
