@@ -1449,6 +1449,231 @@ describe("torch 1.13 docstring examples: a first batch of torch functions", () =
   });
 });
 
+describe("torch 1.13 docstring examples: a second batch of torch functions (elementwise, comparison, reshaping)", () => {
+  const L = { dtype: torch.long }; // Python's int literals infer int64; JS numbers do not say int (core.ts)
+  // a = torch.randn(4) (or rand); a; torch.f(a)
+  const unary: [string, (a: Tensor) => Tensor, () => Tensor][] = [
+    ["acos", torch.acos, () => torch.randn(4)], ["asin", torch.asin, () => torch.randn(4)], ["atan", torch.atan, () => torch.randn(4)],
+    ["cosh", torch.cosh, () => torch.randn(4)], ["sinh", torch.sinh, () => torch.randn(4)], ["tan", torch.tan, () => torch.randn(4)],
+    ["tanh", torch.tanh, () => torch.randn(4)], ["trunc", torch.trunc, () => torch.randn(4)], ["neg", torch.neg, () => torch.randn(5)],
+    ["log1p", torch.log1p, () => torch.randn(5)], ["sqrt", torch.sqrt, () => torch.randn(4)], ["rsqrt", torch.rsqrt, () => torch.randn(4)],
+    ["square", torch.square, () => torch.randn(4)], ["reciprocal", torch.reciprocal, () => torch.randn(4)], ["sin", torch.sin, () => torch.randn(4)],
+    ["cos", torch.cos, () => torch.randn(4)], ["floor", torch.floor, () => torch.randn(4)], ["ceil", torch.ceil, () => torch.randn(4)],
+    ["log2", torch.log2, () => torch.rand(5)], ["log10", torch.log10, () => torch.rand(5)], ["log", torch.log, () => torch.rand(5).mul(5)],
+    ["atan2", (a) => torch.atan2(a, torch.randn(4)), () => torch.randn(4)],
+  ];
+  for (const [f, fn, make] of unary) {
+    example(`torch.${f}`, () => {
+      const a = make();
+      return { vars: { a }, exprs: [a, fn(a)] };
+    });
+  }
+  example("torch.sign", () => {
+    const a = torch.tensor([0.7, -1.2, 0, 2.3]);
+    return { vars: { a }, exprs: [a, torch.sign(a)] };
+  });
+  example("torch.abs", () => ({ vars: {}, exprs: [torch.abs(torch.tensor([-1, -2, 3], L))] }));
+  example("torch.add", () => {
+    const a = torch.randn(4);
+    const exprs: Printed[] = [a, torch.add(a, 20)];
+    const b = torch.randn(4);
+    const c = torch.randn(4, 1);
+    exprs.push(b, c, torch.add(b, c, { alpha: 10 }));
+    return { vars: { a, b, c }, exprs };
+  });
+  example("torch.sub", () => {
+    const a = torch.tensor([1, 2], L);
+    const b = torch.tensor([0, 1], L);
+    return { vars: { a, b }, exprs: [torch.sub(a, b, { alpha: 2 })] };
+  });
+  example("torch.mul", () => {
+    const a = torch.randn(3);
+    const exprs: Printed[] = [a, torch.mul(a, 100)];
+    const b = torch.randn(4, 1);
+    const c = torch.randn(1, 4);
+    exprs.push(b, c, torch.mul(b, c));
+    return { vars: { a, b, c }, exprs };
+  });
+  example("torch.floor_divide", () => {
+    const a = torch.tensor([4.0, 3.0]);
+    const b = torch.tensor([2.0, 2.0]);
+    return { vars: { a, b }, exprs: [torch.floor_divide(a, b), torch.floor_divide(a, 1.4)] };
+  });
+  for (const [name, f] of [["torch.remainder", torch.remainder], ["torch.fmod", torch.fmod]] as const) {
+    example(name, () => ({ vars: {}, exprs: [f(torch.tensor([-3, -2, -1, 1, 2, 3]), 2), f(torch.tensor([1, 2, 3, 4, 5], L), -1.5)] }));
+  }
+  for (const [name, f] of [["torch.maximum", torch.maximum], ["torch.minimum", torch.minimum]] as const) {
+    example(name, () => {
+      const a = torch.tensor([1, 2, -1], L);
+      const b = torch.tensor([3, 0, 4], L);
+      return { vars: { a, b }, exprs: [f(a, b)] };
+    });
+  }
+  for (const [name, f] of [["torch.addcmul", torch.addcmul], ["torch.addcdiv", torch.addcdiv]] as const) {
+    example(name, () => {
+      const t = torch.randn(1, 3);
+      const t1 = torch.randn(3, 1);
+      const t2 = torch.randn(1, 3);
+      return { vars: { t, t1, t2 }, exprs: [f(t, t1, t2, { value: 0.1 })] };
+    });
+  }
+  example("torch.argmin", () => {
+    const a = torch.randn(4, 4);
+    return { vars: { a }, exprs: [a, torch.argmin(a), torch.argmin(a, { dim: 1 }), torch.argmin(a, { dim: 1, keepdim: true })] };
+  });
+  example("torch.prod", () => {
+    let a = torch.randn(1, 3);
+    const exprs: Printed[] = [a, torch.prod(a)];
+    a = torch.randn(4, 2);
+    exprs.push(a, torch.prod(a, 1));
+    return { vars: { a }, exprs };
+  });
+  example("torch.median", () => {
+    let a = torch.randn(1, 3);
+    const exprs: Printed[] = [a, torch.median(a)];
+    a = torch.randn(4, 5);
+    exprs.push(a, [...(torch.median(a, 1) as unknown as [Tensor, Tensor])]);
+    return { vars: { a }, exprs };
+  });
+  example("torch.cumprod", () => {
+    const a = torch.randn(10);
+    const exprs: Printed[] = [a.clone() /* printed before a[5] = 0.0 */, torch.cumprod(a, { dim: 0 })];
+    a.index_put_([5], 0.0);
+    exprs.push(torch.cumprod(a, { dim: 0 }));
+    return { vars: { a }, exprs };
+  });
+  example("torch.cross", () => {
+    const a = torch.randn(4, 3);
+    const b = torch.randn(4, 3);
+    return { vars: { a, b }, exprs: [a, b, torch.cross(a, b, { dim: 1 }), torch.cross(a, b)] };
+  });
+  example("torch.diagonal", () => {
+    const a = torch.randn(3, 3);
+    const exprs: Printed[] = [a, torch.diagonal(a, 0), torch.diagonal(a, 1)];
+    const x = torch.randn(2, 5, 4, 2);
+    exprs.push(torch.diagonal(x, { offset: -1, dim1: 1, dim2: 2 }));
+    return { vars: { a, x }, exprs };
+  });
+  example("torch.trace", () => {
+    const x = torch.arange(1, 10, { dtype: torch.float32 }).view(3, 3);
+    return { vars: { x }, exprs: [x, torch.trace(x)] };
+  });
+  example("torch.tile", () => {
+    const x = torch.tensor([1, 2, 3], L);
+    const y = torch.tensor([[1, 2], [3, 4]], L);
+    return { vars: { x, y }, exprs: [x.tile([2]), torch.tile(y, [2, 2])] };
+  });
+  for (const [name, f] of [["torch.hstack", torch.hstack], ["torch.vstack", torch.vstack], ["torch.dstack", torch.dstack]] as const) {
+    example(name, () => {
+      let a = torch.tensor([1, 2, 3], L);
+      let b = torch.tensor([4, 5, 6], L);
+      const e1 = f([a, b]);
+      a = torch.tensor([[1], [2], [3]], L);
+      b = torch.tensor([[4], [5], [6]], L);
+      return { vars: { a, b }, exprs: [e1, f([a, b])] };
+    });
+  }
+  example("torch.narrow", () => {
+    const x = torch.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]], L);
+    return { vars: { x }, exprs: [torch.narrow(x, 0, 0, 2), torch.narrow(x, 1, 1, 2)] };
+  });
+  example("torch.take", () => {
+    const src = torch.tensor([[4, 3, 5], [6, 7, 8]], L);
+    return { vars: { src }, exprs: [torch.take(src, torch.tensor([0, 2, 5], L))] };
+  });
+  example("torch.take_along_dim", () => {
+    const t = torch.tensor([[10, 30, 20], [60, 40, 50]], L);
+    const max_idx = torch.argmax(t);
+    const e1 = torch.take_along_dim(t, max_idx);
+    const sorted_idx = torch.argsort(t, { dim: 1 });
+    return { vars: { t, max_idx, sorted_idx }, exprs: [e1, torch.take_along_dim(t, sorted_idx, { dim: 1 })] };
+  });
+  example("torch.rot90", () => {
+    let x = torch.arange(4).view(2, 2);
+    const exprs: Printed[] = [x, torch.rot90(x, 1, [0, 1])];
+    x = torch.arange(8).view(2, 2, 2);
+    exprs.push(x, torch.rot90(x, 1, [1, 2]));
+    return { vars: { x }, exprs };
+  });
+  example("torch.kron", () => {
+    let mat1 = torch.eye(2);
+    let mat2 = torch.ones(2, 2);
+    const e1 = torch.kron(mat1, mat2);
+    mat1 = torch.eye(2);
+    mat2 = torch.arange(1, 5).reshape(2, 2);
+    return { vars: { mat1, mat2 }, exprs: [e1, torch.kron(mat1, mat2)] };
+  });
+  example("torch.bucketize", () => {
+    const boundaries = torch.tensor([1, 3, 5, 7, 9], L);
+    const v = torch.tensor([[3, 6, 9], [3, 6, 9]], L);
+    return { vars: { boundaries, v }, exprs: [boundaries, v, torch.bucketize(v, boundaries), torch.bucketize(v, boundaries, { right: true })] };
+  });
+  example("torch.diff", () => {
+    const a = torch.tensor([1, 3, 2], L);
+    const e1 = torch.diff(a);
+    const b = torch.tensor([4, 5], L);
+    const e2 = torch.diff(a, { append: b });
+    const c = torch.tensor([[1, 2, 3], [3, 4, 5]], L);
+    return { vars: { a, b, c }, exprs: [e1, e2, torch.diff(c, { dim: 0 }), torch.diff(c, { dim: 1 })] };
+  });
+  example("torch.isnan", () => ({ vars: {}, exprs: [torch.isnan(torch.tensor([1, NaN, 2]))] }));
+  example("torch.isinf", () => ({ vars: {}, exprs: [torch.isinf(torch.tensor([1, Infinity, 2, -Infinity, NaN]))] }));
+  example("torch.isfinite", () => ({ vars: {}, exprs: [torch.isfinite(torch.tensor([1, Infinity, 2, -Infinity, NaN]))] }));
+  for (const [name, f] of [["torch.eq", torch.eq], ["torch.ne", torch.ne], ["torch.gt", torch.gt], ["torch.ge", torch.ge], ["torch.lt", torch.lt], ["torch.le", torch.le]] as const) {
+    example(name, () => ({ vars: {}, exprs: [f(torch.tensor([[1, 2], [3, 4]], L), torch.tensor([[1, 1], [4, 4]], L))] }));
+  }
+  example("torch.frac", () => ({ vars: {}, exprs: [torch.frac(torch.tensor([1, 2.5, -3.2]))] }));
+  example("torch.deg2rad", () => {
+    const a = torch.tensor([[180.0, -180.0], [360.0, -360.0], [90.0, -90.0]]);
+    return { vars: { a }, exprs: [torch.deg2rad(a)] };
+  });
+  example("torch.rad2deg", () => {
+    const a = torch.tensor([[3.142, -3.142], [6.283, -6.283], [1.57, -1.57]]);
+    return { vars: { a }, exprs: [torch.rad2deg(a)] };
+  });
+  example("torch.logaddexp", () => ({
+    vars: {},
+    exprs: [
+      torch.logaddexp(torch.tensor([-1.0]), torch.tensor([-1.0, -2, -3])),
+      torch.logaddexp(torch.tensor([-100.0, -200, -300]), torch.tensor([-1.0, -2, -3])),
+      torch.logaddexp(torch.tensor([1.0, 2000, 30000]), torch.tensor([-1.0, -2, -3])),
+    ],
+  }));
+  example("torch.lerp", () => {
+    const start = torch.arange(1, 5, { dtype: torch.float32 });
+    const end = torch.empty(4).fill_(10);
+    return { vars: { start, end }, exprs: [start, end, torch.lerp(start, end, 0.5), torch.lerp(start, end, torch.full_like(start, 0.5))] };
+  });
+  for (const [name, f] of [["torch.var_mean", torch.var_mean], ["torch.std_mean", torch.std_mean]] as const) {
+    example(name, () => {
+      const a = torch.tensor([[-0.8166, -1.3802, -0.356]]);
+      return { vars: { a }, exprs: [[...f(a, { unbiased: false })]] };
+    });
+  }
+  example("torch.count_nonzero", () => {
+    const x = torch.zeros(3, 3);
+    x.index_put_([torch.randn(3, 3).gt(0.5)], 1);
+    return { vars: { x }, exprs: [x, torch.count_nonzero(x), torch.count_nonzero(x, { dim: 0 })] };
+  });
+  example("torch.bincount", () => {
+    const input = torch.randint(0, 8, [5], { dtype: torch.int64 });
+    const weights = torch.linspace(0, 1, { steps: 5 });
+    return { vars: { input, weights }, exprs: [[input, weights], torch.bincount(input), input.bincount(weights)] };
+  });
+  example("torch.histc", () => ({ vars: {}, exprs: [torch.histc(torch.tensor([1, 2, 1]), { bins: 4, min: 0, max: 3 })] }));
+  example("torch.movedim", () => {
+    const t = torch.randn(3, 2, 1);
+    return {
+      vars: { t },
+      exprs: [t, torch.movedim(t, 1, 0).shape, torch.movedim(t, 1, 0), torch.movedim(t, [1, 2], [0, 1]).shape, torch.movedim(t, [1, 2], [0, 1])],
+    };
+  });
+  example("torch.hypot", () => {
+    const a = torch.hypot(torch.tensor([4.0]), torch.tensor([3.0, 4.0, 5.0]));
+    return { vars: { a } };
+  });
+});
+
 describe("the sweep is complete", () => {
   it("every docstring example the fixture script ran is translated here (the others are listed with the reason)", () => {
     expect([...translated].sort()).toEqual(Object.keys(ref.examples).sort());
