@@ -208,9 +208,13 @@ const JOIN_POLLS = 2000;
  * cores idle at the start: 2000 polls wall x1.03 (27.3 vs 27.2 ms), 300 µs x0.96, 1000 µs x0.95
  * (27.1 vs 29.0 ms), 100000 polls (~1.2 ms) x0.92 (25.5 vs 27.2), the pool's CPU x1.42-1.56. Under
  * load the chooser runs products alone and the thread, posted nothing, sleeps after this window.
- * (OpenMP's default KMP_BLOCKTIME is 200 ms.)
+ * (OpenMP's default KMP_BLOCKTIME is 200 ms.) 2500 µs since: bench/threads.ts's matmul 256 row runs
+ * half its split products after two one-thread calls (~1.5 ms), when a 1000 µs poll had ended and
+ * the split paid the thread's wake-up; bench/threads_spin_ab.ts (a fresh pool per run, the two
+ * alternated, quiet runs): matmul 256 x1.47-1.56 (median 1.52) -> x1.55-1.64 (1.60), the GPT step on
+ * two threads 20.0-21.2 ms wall either way (CPU within the runs' noise, 38-43 ms).
  */
-const SPIN_MICROS = 1000;
+const SPIN_MICROS = 2500;
 
 /** The poll after a job while under SPLIT_SHARE_TO_POLL of the recent products are split (see tally). */
 const BRIEF_SPIN_MICROS = 25;
