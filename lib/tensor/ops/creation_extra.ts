@@ -126,13 +126,19 @@ export function poisson(rates: Tensor, ...args: PyArgs<[generator?: Generator], 
 }
 
 export interface LogspaceOptions extends creation.TensorOptions {
+  start?: number;
+  end?: number;
   steps?: number;
   base?: number;
 }
 
-/** torch.logspace(start, end, steps, base=10, { dtype }): base ** linspace(start, end, steps), PyTorch's symmetric fill. */
-export function logspace(start: number, end: number, ...args: PyArgs<[steps?: number, base?: number], LogspaceOptions>): Tensor {
-  const { steps, base = 10, ...opts } = parseArgs<LogspaceOptions>("logspace", ["steps", "base", "dtype", "requires_grad", "device"], args);
+/**
+ * torch.logspace(start, end, steps, base=10, { dtype }): base ** linspace(start, end, steps), PyTorch's symmetric fill.
+ * Every argument may come by keyword: torch.logspace({ start: -10, end: 10, steps: 5 }).
+ */
+export function logspace(...args: PyArgs<[start?: number, end?: number, steps?: number, base?: number], LogspaceOptions>): Tensor {
+  const { start, end, steps, base = 10, ...opts } = parseArgs<LogspaceOptions>("logspace", ["start", "end", "steps", "base", "dtype", "requires_grad", "device"], args);
+  if (start === undefined || end === undefined) throw new TypeError_(`logspace() missing required argument '${start === undefined ? "start" : "end"}'`);
   creation.checkCreationOptions("logspace", opts);
   if (steps === undefined) throw new TypeError_("logspace() missing 1 required positional argument: 'steps'");
   if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError("logspace(): number of steps must be non-negative");
