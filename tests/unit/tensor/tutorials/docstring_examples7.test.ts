@@ -1674,6 +1674,180 @@ describe("torch 1.13 docstring examples: a second batch of torch functions (elem
   });
 });
 
+describe("torch 1.13 docstring examples: a third batch of torch functions", () => {
+  const L = { dtype: torch.long }; // Python's int literals infer int64; JS numbers do not say int (core.ts)
+  example("torch.rand", () => ({ vars: {}, exprs: [torch.rand(4), torch.rand(2, 3)] }));
+  example("torch.randn", () => ({ vars: {}, exprs: [torch.randn(4), torch.randn(2, 3)] }));
+  example("torch.randint", () => ({ vars: {}, exprs: [torch.randint(3, 5, [3]), torch.randint(10, [2, 2]), torch.randint(3, 10, [2, 2])] }));
+  for (const [name, f] of [["torch.zeros_like", torch.zeros_like], ["torch.ones_like", torch.ones_like]] as const) {
+    example(name, () => {
+      const input = torch.empty(2, 3);
+      // torch.empty's values are whatever memory held: only its shape is compared
+      return { vars: { input }, exprs: [f(input)], shapeOnly: ["input"] };
+    });
+  }
+  example("torch.round", () => ({
+    vars: {},
+    exprs: [
+      torch.round(torch.tensor([4.7, -2.3, 9.1, -7.7])),
+      torch.round(torch.tensor([-0.5, 0.5, 1.5, 2.5])),
+      torch.round(torch.tensor([0.1234567]), { decimals: 3 }),
+      torch.round(torch.tensor([1200.1234567]), { decimals: -3 }),
+    ],
+  }));
+  example("torch.lgamma", () => {
+    const a = torch.arange(0.5, 2, 0.5);
+    return { vars: { a }, exprs: [torch.lgamma(a)] };
+  });
+  example("torch.signbit", () => {
+    let a = torch.tensor([0.7, -1.2, 0, 2.3]);
+    const e1 = torch.signbit(a);
+    a = torch.tensor([-0.0, 0.0]);
+    return { vars: { a }, exprs: [e1, torch.signbit(a)] };
+  });
+  const hyperbolic: [string, (a: Tensor) => Tensor, () => Tensor][] = [
+    ["torch.asinh", torch.asinh, () => torch.randn(4)],
+    ["torch.acosh", torch.acosh, () => torch.randn(4).uniform_(1, 2)],
+    ["torch.atanh", torch.atanh, () => torch.randn(4).uniform_(-1, 1)],
+    ["torch.positive", torch.positive, () => torch.randn(5)],
+  ];
+  for (const [name, f, make] of hyperbolic) {
+    example(name, (): Result => {
+      const a = make();
+      // positive's docstring names its input t
+      return { vars: name === "torch.positive" ? { t: a } : { a }, exprs: [a, f(a)] };
+    });
+  }
+  for (const [name, f] of [["torch.isposinf", torch.isposinf], ["torch.isneginf", torch.isneginf]] as const) {
+    example(name, () => {
+      const a = torch.tensor([-Infinity, Infinity, 1.2]);
+      return { vars: { a }, exprs: [f(a)] };
+    });
+  }
+  example("torch.fmax", () => {
+    const a = torch.tensor([9.7, NaN, 3.1, NaN]);
+    const b = torch.tensor([-2.2, 0.5, NaN, NaN]);
+    return { vars: { a, b }, exprs: [torch.fmax(a, b)] };
+  });
+  example("torch.fmin", () => {
+    const a = torch.tensor([2.2, NaN, 2.1, NaN]);
+    const b = torch.tensor([-9.3, 0.1, NaN, NaN]);
+    return { vars: { a, b }, exprs: [torch.fmin(a, b)] };
+  });
+  example("torch.heaviside", () => {
+    const input = torch.tensor([-1.5, 0, 2.0]);
+    let values = torch.tensor([0.5]);
+    const e1 = torch.heaviside(input, values);
+    values = torch.tensor([1.2, -2.0, 3.5]);
+    return { vars: { input, values }, exprs: [e1, torch.heaviside(input, values)] };
+  });
+  example("torch.logspace", () => ({
+    vars: {},
+    exprs: [
+      torch.logspace({ start: -10, end: 10, steps: 5 }),
+      torch.logspace({ start: 0.1, end: 1.0, steps: 5 }),
+      torch.logspace({ start: 0.1, end: 1.0, steps: 1 }),
+      torch.logspace({ start: 2, end: 2, steps: 1, base: 2 }),
+    ],
+  }));
+  for (const [name, f] of [["torch.gcd", torch.gcd], ["torch.lcm", torch.lcm]] as const) {
+    example(name, () => {
+      const a = torch.tensor([5, 10, 15], L);
+      const b = torch.tensor([3, 4, 5], L);
+      const c = torch.tensor([3], L);
+      return { vars: { a, b, c }, exprs: [f(a, b), f(a, c)] };
+    });
+  }
+  example("torch.ldexp", () => ({
+    vars: {},
+    exprs: [torch.ldexp(torch.tensor([1.0]), torch.tensor([1], L)), torch.ldexp(torch.tensor([1.0]), torch.tensor([1, 2, 3, 4], L))],
+  }));
+  example("torch.addmm", () => {
+    const M = torch.randn(2, 3);
+    const mat1 = torch.randn(2, 3);
+    const mat2 = torch.randn(3, 3);
+    return { vars: { M, mat1, mat2 }, exprs: [torch.addmm(M, mat1, mat2)] };
+  });
+  example("torch.dot", () => ({ vars: {}, exprs: [torch.dot(torch.tensor([2, 3], L), torch.tensor([2, 1], L))] }));
+  example("torch.mv", () => {
+    const mat = torch.randn(2, 3);
+    const vec = torch.randn(3);
+    return { vars: { mat, vec }, exprs: [torch.mv(mat, vec)] };
+  });
+  example("torch.equal", () => ({ vars: {}, exprs: [torch.equal(torch.tensor([1, 2], L), torch.tensor([1, 2], L))] }));
+  for (const [name, f] of [["torch.tril_indices", torch.tril_indices], ["torch.triu_indices", torch.triu_indices]] as const) {
+    example(name, () => {
+      const exprs: Printed[] = [f(3, 3), f(4, 3, -1)];
+      const a = f(4, 3, 1);
+      exprs.push(a);
+      return { vars: { a }, exprs };
+    });
+  }
+  for (const [name, f] of [["torch.fliplr", torch.fliplr], ["torch.flipud", torch.flipud]] as const) {
+    example(name, () => {
+      const x = torch.arange(4).view(2, 2);
+      return { vars: { x }, exprs: [x, f(x)] };
+    });
+  }
+  example("torch.diag_embed", () => {
+    const a = torch.randn(2, 3);
+    return { vars: { a }, exprs: [torch.diag_embed(a), torch.diag_embed(a, { offset: 1, dim1: 0, dim2: 2 })] };
+  });
+  example("torch.column_stack", () => {
+    let a = torch.tensor([1, 2, 3], L);
+    let b = torch.tensor([4, 5, 6], L);
+    const e1 = torch.column_stack([a, b]);
+    a = torch.arange(5);
+    b = torch.arange(10).reshape(5, 2);
+    return { vars: { a, b }, exprs: [e1, torch.column_stack([a, b, b])] };
+  });
+  example("torch.block_diag", () => {
+    const A = torch.tensor([[0, 1], [1, 0]], L);
+    const B = torch.tensor([[3, 4, 5], [6, 7, 8]], L);
+    const C = torch.tensor(7, L);
+    const D = torch.tensor([1, 2, 3], L);
+    const E = torch.tensor([[4], [5], [6]], L);
+    return { vars: { A, B, C, D, E }, exprs: [torch.block_diag(A, B, C, D, E)] };
+  });
+  example("torch.vander", () => {
+    const x = torch.tensor([1, 2, 3, 5], L);
+    return { vars: { x }, exprs: [torch.vander(x), torch.vander(x, { N: 3 }), torch.vander(x, { N: 3, increasing: true })] };
+  });
+  example("torch.msort", () => {
+    const t = torch.randn(3, 4);
+    return { vars: { t }, exprs: [t, torch.msort(t)] };
+  });
+  example("torch.nansum", () => {
+    let a = torch.tensor([1, 2, NaN, 4]);
+    const exprs: Printed[] = [torch.nansum(a), torch.nansum(torch.tensor([1, NaN]))];
+    a = torch.tensor([[1, 2], [3, NaN]]);
+    exprs.push(torch.nansum(a), torch.nansum(a, { dim: 0 }), torch.nansum(a, { dim: 1 }));
+    return { vars: { a }, exprs };
+  });
+  example("torch.aminmax", () => {
+    const exprs: Printed[] = [[...torch.aminmax(torch.tensor([1, -3, 5], L))], [...torch.aminmax(torch.tensor([1, -3, 5, NaN]))]];
+    const t = torch.arange(10).view(2, 5);
+    exprs.push(t, [...t.aminmax({ dim: 0, keepdim: true })]);
+    return { vars: { t }, exprs };
+  });
+  for (const [name, f] of [["torch.cummax", torch.cummax], ["torch.cummin", torch.cummin]] as const) {
+    example(name, () => {
+      const a = torch.randn(10);
+      return { vars: { a }, exprs: [a, [...f(a, { dim: 0 })]] };
+    });
+  }
+  example("torch.logcumsumexp", () => {
+    const a = torch.randn(10);
+    return { vars: { a }, exprs: [torch.logcumsumexp(a, { dim: 0 })] };
+  });
+  example("torch.isin", () => ({ vars: {}, exprs: [torch.isin(torch.tensor([[1, 2], [3, 4]], L), torch.tensor([2, 3], L))] }));
+  example("torch.cdist", () => {
+    const a = torch.tensor([[0.9041, 0.0196], [-0.3108, -2.4423], [-0.4821, 1.059]]);
+    const b = torch.tensor([[-2.1763, -0.4713], [-0.6986, 1.3702]]);
+    return { vars: { a, b }, exprs: [a, b, torch.cdist(a, b, { p: 2 })] };
+  });
+});
+
 describe("the sweep is complete", () => {
   it("every docstring example the fixture script ran is translated here (the others are listed with the reason)", () => {
     expect([...translated].sort()).toEqual(Object.keys(ref.examples).sort());
