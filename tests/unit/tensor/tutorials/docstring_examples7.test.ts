@@ -1848,6 +1848,92 @@ describe("torch 1.13 docstring examples: a third batch of torch functions", () =
   });
 });
 
+describe("torch 1.13 docstring examples: a fourth batch of torch functions", () => {
+  const L = { dtype: torch.long }; // Python's int literals infer int64; JS numbers do not say int (core.ts)
+  example("torch.amin", () => {
+    const a = torch.randn(4, 4);
+    return { vars: { a }, exprs: [a, torch.amin(a, 1)] };
+  });
+  example("torch.nan_to_num", () => {
+    const x = torch.tensor([NaN, Infinity, -Infinity, 3.14]);
+    return { vars: { x }, exprs: [torch.nan_to_num(x), torch.nan_to_num(x, { nan: 2.0 }), torch.nan_to_num(x, { nan: 2.0, posinf: 1.0 })] };
+  });
+  example("torch.diagflat", () => {
+    let a = torch.randn(3);
+    const exprs: Printed[] = [a, torch.diagflat(a), torch.diagflat(a, 1)];
+    a = torch.randn(2, 2);
+    exprs.push(a, torch.diagflat(a));
+    return { vars: { a }, exprs };
+  });
+  example("torch.moveaxis", () => {
+    const t = torch.randn(3, 2, 1);
+    return {
+      vars: { t },
+      exprs: [t, torch.moveaxis(t, 1, 0).shape, torch.moveaxis(t, 1, 0), torch.moveaxis(t, [1, 2], [0, 1]).shape, torch.moveaxis(t, [1, 2], [0, 1])],
+    };
+  });
+  for (const [name, f] of [["torch.swapaxes", torch.swapaxes], ["torch.swapdims", torch.swapdims]] as const) {
+    example(name, () => {
+      const x = torch.tensor([[[0, 1], [2, 3]], [[4, 5], [6, 7]]], L);
+      return { vars: { x }, exprs: [x, f(x, 0, 1), f(x, 0, 2)] };
+    });
+  }
+  example("torch.ravel", () => {
+    const t = torch.tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], L);
+    return { vars: { t }, exprs: [torch.ravel(t)] };
+  });
+  example("torch.broadcast_to", () => {
+    const x = torch.tensor([1, 2, 3], L);
+    return { vars: { x }, exprs: [torch.broadcast_to(x, [3, 3])] };
+  });
+  example("torch.broadcast_tensors", () => {
+    const x = torch.arange(3).view(1, 3);
+    const y = torch.arange(2).view(2, 1);
+    const [a, b] = torch.broadcast_tensors(x, y);
+    return { vars: { x, y, a, b }, exprs: [a.size(), a] };
+  });
+  example("torch.broadcast_shapes", () => ({ vars: {}, exprs: [torch.broadcast_shapes([2], [3, 1], [1, 1, 1])] }));
+  example("torch.inner", () => {
+    const e1 = torch.inner(torch.tensor([1, 2, 3], L), torch.tensor([0, 2, 1], L));
+    const a = torch.randn(2, 3);
+    const b = torch.randn(2, 4, 3);
+    return { vars: { a, b }, exprs: [e1, a, b, torch.inner(a, b), torch.inner(a, torch.tensor(2, L))] };
+  });
+  example("torch.select_scatter", () => {
+    const a = torch.zeros(2, 2);
+    const b = torch.ones(2);
+    return { vars: { a, b }, exprs: [a.select_scatter(b, 0, 0)] };
+  });
+  example("torch.nanmedian", () => {
+    let a = torch.tensor([1, NaN, 3, 2]);
+    const exprs: Printed[] = [a.median(), a.nanmedian()];
+    a = torch.tensor([[2, 3, 1], [NaN, 1, NaN]]);
+    exprs.push(a, [...(a.median(0) as unknown as [Tensor, Tensor])], [...(a.nanmedian(0) as unknown as [Tensor, Tensor])]);
+    return { vars: { a }, exprs };
+  });
+  example("torch.nanmean", () => {
+    const x = torch.tensor([[NaN, 1, 2], [1, 2, 3]]);
+    return { vars: { x }, exprs: [x.mean(), x.nanmean(), x.mean({ dim: 0 }), x.nanmean({ dim: 0 }), torch.tensor([NaN]).nanmean()] };
+  });
+  example("torch.corrcoef", () => {
+    let x = torch.tensor([[0, 1, 2], [2, 1, 0]], L);
+    const e1 = torch.corrcoef(x);
+    x = torch.randn(2, 4);
+    return { vars: { x }, exprs: [e1, x, torch.corrcoef(x), torch.corrcoef(x.index(0))] };
+  });
+  example("torch.dist", () => {
+    const x = torch.randn(4);
+    const y = torch.randn(4);
+    return { vars: { x, y }, exprs: [x, y, torch.dist(x, y, 3.5), torch.dist(x, y, 3), torch.dist(x, y, 0), torch.dist(x, y, 1)] };
+  });
+  for (const [name, f, shape] of [["torch.hsplit", torch.hsplit, [4, 4]], ["torch.vsplit", torch.vsplit, [4, 4]], ["torch.dsplit", torch.dsplit, [2, 2, 4]]] as const) {
+    example(name, () => {
+      const t = torch.arange(16, { dtype: torch.float32 }).reshape(...shape);
+      return { vars: { t }, exprs: [t, f(t, 2), f(t, [3, 6])] };
+    });
+  }
+});
+
 describe("the sweep is complete", () => {
   it("every docstring example the fixture script ran is translated here (the others are listed with the reason)", () => {
     expect([...translated].sort()).toEqual(Object.keys(ref.examples).sort());
