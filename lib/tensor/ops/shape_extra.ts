@@ -192,16 +192,39 @@ export function broadcast_tensors(...tensors: (Tensor | readonly Tensor[])[]): T
   return ts.map((t) => t.expand(shape));
 }
 
-export function atleast_1d(x: Tensor): Tensor {
-  return x.dim() === 0 ? x.reshape(1) : x;
+/**
+ * atleast_Nd(x) for one tensor, and as torch for several: atleast_1d((x, y)) / atleast_1d(x, y) give a list
+ * (the docstrings' torch.atleast_1d((x, y))).
+ */
+function atleastEach(fn: string, one: (x: Tensor) => Tensor, args: readonly (Tensor | readonly Tensor[])[]): Tensor | Tensor[] {
+  if (args.length === 1 && args[0] instanceof Tensor) return one(args[0]);
+  const ts = args.length === 1 && Array.isArray(args[0]) ? (args[0] as readonly Tensor[]) : (args as Tensor[]);
+  checkTensorList(fn, ts);
+  return ts.map(one);
 }
-export function atleast_2d(x: Tensor): Tensor {
-  return x.dim() === 0 ? x.reshape(1, 1) : x.dim() === 1 ? x.unsqueeze(0) : x;
-}
-export function atleast_3d(x: Tensor): Tensor {
+
+const atleast1 = (x: Tensor): Tensor => (x.dim() === 0 ? x.reshape(1) : x);
+const atleast2 = (x: Tensor): Tensor => (x.dim() === 0 ? x.reshape(1, 1) : x.dim() === 1 ? x.unsqueeze(0) : x);
+function atleast3(x: Tensor): Tensor {
   if (x.dim() === 0) return x.reshape(1, 1, 1);
   if (x.dim() === 1) return x.reshape(1, x.shape[0], 1);
   return x.dim() === 2 ? x.unsqueeze(-1) : x;
+}
+
+export function atleast_1d(x: Tensor): Tensor;
+export function atleast_1d(...tensors: (Tensor | readonly Tensor[])[]): Tensor | Tensor[];
+export function atleast_1d(...args: (Tensor | readonly Tensor[])[]): Tensor | Tensor[] {
+  return atleastEach("atleast_1d", atleast1, args);
+}
+export function atleast_2d(x: Tensor): Tensor;
+export function atleast_2d(...tensors: (Tensor | readonly Tensor[])[]): Tensor | Tensor[];
+export function atleast_2d(...args: (Tensor | readonly Tensor[])[]): Tensor | Tensor[] {
+  return atleastEach("atleast_2d", atleast2, args);
+}
+export function atleast_3d(x: Tensor): Tensor;
+export function atleast_3d(...tensors: (Tensor | readonly Tensor[])[]): Tensor | Tensor[];
+export function atleast_3d(...args: (Tensor | readonly Tensor[])[]): Tensor | Tensor[] {
+  return atleastEach("atleast_3d", atleast3, args);
 }
 
 /** column_stack: 0-d and 1-d tensors become columns, then hstack. */
@@ -215,7 +238,7 @@ export function column_stack(tensors: readonly Tensor[]): Tensor {
 export function dstack(tensors: readonly Tensor[]): Tensor {
   checkTensorList("dstack", tensors);
   if (tensors.length === 0) throw new RuntimeError("dstack expects a non-empty TensorList");
-  return cat(tensors.map(atleast_3d), 2);
+  return cat(tensors.map(atleast3), 2);
 }
 
 /** rot90(x, k=1, dims=[0, 1]): rotation by k quarter turns from the first dim towards the second. */
