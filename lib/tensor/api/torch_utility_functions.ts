@@ -26,8 +26,11 @@ function range(start: number, end: number, ...args: PyArgs<[step?: number], Rang
   if (step === 0) throw new RuntimeError("step must be nonzero");
   if ((step > 0 && end < start) || (step < 0 && end > start)) throw new RuntimeError("upper bound and larger bound inconsistent with step sign");
   const n = Math.floor((end - start) / step) + 1;
-  const data = Float64Array.from({ length: n }, (_, i) => start + i * step);
-  const t = from_array(data, [n], { dtype: get_default_dtype() === float64 ? float64 : undefined });
+  // in the default dtype, float32 unless set, as torch (it gave float64): values computed in double, then stored
+  const dtype = get_default_dtype();
+  const values = Array.from({ length: n }, (_, i) => start + i * step);
+  const data = dtype === float64 ? Float64Array.from(values) : Float32Array.from(values);
+  const t = from_array(data, [n], { dtype });
   const out = o.dtype ? t.to(o.dtype) : t;
   return o.requires_grad ? out.requires_grad_(true) : out;
 }

@@ -125,6 +125,9 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
   const d = normalizeDim(dim, x.dim());
+  if (!sizes.includes(-1) && sizes.reduce((a, b) => a * b, 1) !== x.shape[d]) {
+    throw new RuntimeError(`unflatten: Provided sizes [${sizes.join(", ")}] don't multiply up to the size of dim ${d} (${x.shape[d]}) in the input tensor`);
+  }
   const inner = inferShape(sizes, x.shape[d], "unflatten", [x.shape[d]]);
   return view(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
 }
