@@ -2127,6 +2127,90 @@ describe("torch 1.13 docstring examples: a fifth batch of torch functions", () =
   });
 });
 
+describe("torch 1.13 docstring examples: a sixth batch of torch functions", () => {
+  const L = { dtype: torch.long }; // Python's int literals infer int64; JS numbers do not say int (core.ts)
+  example("torch.copysign", () => {
+    let a = torch.randn(5);
+    const exprs: Printed[] = [a, torch.copysign(a, 1)];
+    a = torch.randn(4, 4);
+    let b = torch.randn(4);
+    exprs.push(a, torch.copysign(a, b));
+    a = torch.tensor([1.0]);
+    b = torch.tensor([-0.0]);
+    exprs.push(torch.copysign(a, b));
+    return { vars: { a, b }, exprs };
+  });
+  example("torch.mode", () => {
+    const a = torch.randint(10, [5]);
+    const b = a.add(torch.randn(50, 1).mul(5).long());
+    // which occurrence of the mode indices points to torch leaves unspecified: values by value, indices by shape
+    return { vars: { a, b }, exprs: [a, [...torch.mode(b, 0)]], unspecifiedOrder: [1] };
+  });
+  example("torch.histogram", () => {
+    const opts = { bins: 4, range: [0, 3] as [number, number], weight: torch.tensor([1, 2, 4]) };
+    return {
+      vars: {},
+      exprs: [[...torch.histogram(torch.tensor([1, 2, 1]), opts)], [...torch.histogram(torch.tensor([1, 2, 1]), { ...opts, density: true })]],
+    };
+  });
+  example("torch.addmv", () => {
+    const M = torch.randn(2);
+    const mat = torch.randn(2, 3);
+    const vec = torch.randn(3);
+    return { vars: { M, mat, vec }, exprs: [torch.addmv(M, mat, vec)] };
+  });
+  example("torch.addr", () => {
+    const vec1 = torch.arange(1, 4, { dtype: torch.float32 });
+    const vec2 = torch.arange(1, 3, { dtype: torch.float32 });
+    const M = torch.zeros(3, 2);
+    return { vars: { vec1, vec2, M }, exprs: [torch.addr(M, vec1, vec2)] };
+  });
+  example("torch.baddbmm", () => {
+    const M = torch.randn(10, 3, 5);
+    const batch1 = torch.randn(10, 3, 4);
+    const batch2 = torch.randn(10, 4, 5);
+    return { vars: { M, batch1, batch2 }, exprs: [torch.baddbmm(M, batch1, batch2).size()] };
+  });
+  example("torch.addbmm", () => {
+    const M = torch.randn(3, 5);
+    const batch1 = torch.randn(10, 3, 4);
+    const batch2 = torch.randn(10, 4, 5);
+    return { vars: { M, batch1, batch2 }, exprs: [torch.addbmm(M, batch1, batch2)] };
+  });
+  example("torch.unbind", () => ({ vars: {}, exprs: [torch.unbind(torch.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]], L))] }));
+  example("torch.unflatten", () => ({
+    vars: {},
+    exprs: [
+      torch.unflatten(torch.randn(3, 4, 1), 1, [2, 2]).shape,
+      torch.unflatten(torch.randn(3, 4, 1), 1, [-1, 2]).shape,
+      // the docstring's last line unflattens dim -1 (size 3) into 12 values: torch raises, and so does the engine
+      raised(() => torch.unflatten(torch.randn(5, 12, 3), -1, [2, 2, 3, 1, 1])),
+    ],
+  }));
+  example("torch.range", () => ({ vars: {}, exprs: [torch.range(1, 4), torch.range(1, 4, 0.5)] }));
+  example("torch.chain_matmul", () => {
+    const a = torch.randn(3, 4);
+    const b = torch.randn(4, 5);
+    const c = torch.randn(5, 6);
+    const d = torch.randn(6, 7);
+    return { vars: { a, b, c, d }, exprs: [torch.chain_matmul(a, b, c, d)] };
+  });
+  example("torch.as_strided", () => {
+    const x = torch.randn(3, 3);
+    let t = torch.as_strided(x, [2, 2], [1, 2]);
+    const exprs: Printed[] = [x, t];
+    t = torch.as_strided(x, [2, 2], [1, 2], 1);
+    return { vars: { x, t }, exprs };
+  });
+  example("torch.nanquantile", () => {
+    let t = torch.tensor([NaN, 1, 2]);
+    const exprs: Printed[] = [t.quantile(0.5), t.nanquantile(0.5)];
+    t = torch.tensor([[NaN, NaN], [1, 2]]);
+    exprs.push(t, t.nanquantile(0.5, { dim: 0 }), t.nanquantile(0.5, { dim: 1 }));
+    return { vars: { t }, exprs };
+  });
+});
+
 describe("the sweep is complete", () => {
   it("every docstring example the fixture script ran is translated here (the others are listed with the reason)", () => {
     expect([...translated].sort()).toEqual(Object.keys(ref.examples).sort());
