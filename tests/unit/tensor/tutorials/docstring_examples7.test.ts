@@ -2211,6 +2211,75 @@ describe("torch 1.13 docstring examples: a sixth batch of torch functions", () =
   });
 });
 
+describe("torch 1.13 docstring examples: a seventh batch of torch functions", () => {
+  const L = { dtype: torch.long }; // Python's int literals infer int64; JS numbers do not say int (core.ts)
+  example("torch.div", () => {
+    const x = torch.tensor([0.381, 1.2774, -0.2972, -0.3719, 0.4637]);
+    const a = torch.tensor([[-0.3711, -1.9353, -0.4605, -0.2917], [0.1815, -1.0111, 0.9805, -1.5923], [0.1062, 1.4581, 0.7759, -1.2344], [-0.183, -0.0313, 1.1908, -1.4757]]);
+    const b = torch.tensor([0.8032, 0.293, -0.8113, -0.2308]);
+    return {
+      vars: { x, a, b },
+      exprs: [torch.div(x, 0.5), torch.div(a, b), torch.div(a, b, { rounding_mode: "trunc" }), torch.div(a, b, { rounding_mode: "floor" })],
+    };
+  });
+  example("torch.pow", () => {
+    let a = torch.randn(4);
+    const exprs: Printed[] = [a, torch.pow(a, 2)];
+    let exp = torch.arange(1, 5, { dtype: torch.float32 });
+    a = torch.arange(1, 5, { dtype: torch.float32 });
+    exprs.push(a, exp, torch.pow(a, exp));
+    exp = torch.arange(1, 5, { dtype: torch.float32 });
+    const base = 2;
+    exprs.push(torch.pow(base, exp));
+    return { vars: { a, exp }, exprs, numbers: { base } };
+  });
+  example("torch.is_tensor", () => {
+    const x = torch.tensor([1, 2, 3], L);
+    return { vars: { x }, exprs: [torch.is_tensor(x)] };
+  });
+  example("torch.any", () => {
+    let a = torch.rand(1, 2).bool();
+    const exprs: Printed[] = [a, torch.any(a)];
+    a = torch.arange(0, 3);
+    exprs.push(a, torch.any(a));
+    a = torch.randn(4, 2).lt(0);
+    exprs.push(a, torch.any(a, 1), torch.any(a, 0));
+    return { vars: { a }, exprs };
+  });
+  example("torch.all", () => {
+    let a = torch.rand(1, 2).bool();
+    const exprs: Printed[] = [a, torch.all(a)];
+    a = torch.arange(0, 3);
+    exprs.push(a, torch.all(a));
+    a = torch.rand(4, 2).bool();
+    exprs.push(a, torch.all(a, { dim: 1 }), torch.all(a, { dim: 0 }));
+    return { vars: { a }, exprs };
+  });
+  example("torch.nextafter", () => {
+    const eps = torch.finfo(torch.float32).eps;
+    return { vars: {}, numbers: { eps }, exprs: [torch.nextafter(torch.tensor([1.0, 2.0]), torch.tensor([2.0, 1.0])).eq(torch.tensor([eps + 1, 2 - eps]))] };
+  });
+  example("torch.cholesky_solve", () => {
+    let a = torch.randn(3, 3);
+    a = torch.mm(a, a.t());
+    const u = torch.linalg.cholesky(a);
+    const b = torch.randn(3, 2);
+    return { vars: { a, u, b }, exprs: [a, b, torch.cholesky_solve(b, u), torch.mm(a.inverse(), b)] };
+  });
+  example("torch.cholesky_inverse", () => {
+    let a = torch.randn(3, 3);
+    a = torch.mm(a, a.t()).add(torch.eye(3).mul(1e-5));
+    const u = torch.linalg.cholesky(a);
+    const exprs: Printed[] = [a, torch.cholesky_inverse(u), a.inverse()];
+    a = torch.randn(3, 2, 2);
+    a = a.matmul(a.mT).add(1e-3);
+    const l = torch.linalg.cholesky(a);
+    const z = l.matmul(l.mT);
+    exprs.push(torch.dist(z, a));
+    return { vars: { a, u, l, z }, exprs };
+  });
+});
+
 describe("the sweep is complete", () => {
   it("every docstring example the fixture script ran is translated here (the others are listed with the reason)", () => {
     expect([...translated].sort()).toEqual(Object.keys(ref.examples).sort());
