@@ -2280,6 +2280,32 @@ describe("torch 1.13 docstring examples: a seventh batch of torch functions", ()
   });
 });
 
+describe("torch 1.13 docstring examples: the trapezoidal rules", () => {
+  const L = { dtype: torch.long }; // Python's int literals infer int64; JS numbers do not say int (core.ts)
+  for (const [name, f] of [["torch.trapezoid", torch.trapezoid], ["torch.cumulative_trapezoid", torch.cumulative_trapezoid]] as const) {
+    example(name, () => {
+      const cumulative = name === "torch.cumulative_trapezoid";
+      let y = torch.tensor([1, 5, 10], L);
+      const exprs: Printed[] = [f(y)];
+      // the docstring checks by hand (plain Python numbers)
+      exprs.push(...(cumulative ? [(1 + 5) / 2, (1 + 10 + 10) / 2] : [(1 + 10 + 10) / 2]));
+      exprs.push(f(y, { dx: 2 }));
+      let x = torch.tensor([1, 3, 6], L);
+      exprs.push(f(y, x));
+      exprs.push(...(cumulative ? [((3 - 1) * (1 + 5)) / 2, ((3 - 1) * (1 + 5) + (6 - 3) * (5 + 10)) / 2] : [((3 - 1) * (1 + 5) + (6 - 3) * (5 + 10)) / 2]));
+      y = torch.arange(9).reshape(3, 3);
+      exprs.push(f(y), f(y, { dim: 0 }));
+      y = torch.ones(3, 3);
+      x = torch.tensor([1, 3, 6], L);
+      exprs.push(f(y, x));
+      y = torch.ones(3, 3);
+      x = torch.tensor([[1, 2, 3], [1, 3, 5], [1, 4, 7]], L);
+      exprs.push(f(y, x));
+      return { vars: { x, y }, exprs };
+    });
+  }
+});
+
 describe("the sweep is complete", () => {
   it("every docstring example the fixture script ran is translated here (the others are listed with the reason)", () => {
     expect([...translated].sort()).toEqual(Object.keys(ref.examples).sort());
