@@ -1,6 +1,7 @@
 import type { MimeBundle } from "../protocol";
 import { PROGRESS_MIME, type ProgressData } from "./mime";
 import { figureBundle, lineFigure } from "./plot";
+import { Tensor } from "../../tensor";
 
 /** Where a live display sends its frames: shows once, then replaces itself in place. */
 export interface DisplaySink {
@@ -56,6 +57,26 @@ export class ProgressDisplay {
   }
 }
 
+function describe(value: unknown): string {
+  if (value instanceof Tensor) return `a tensor of shape [${value.shape.join(", ")}]`;
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+}
+
+/** A metric's number: a number as is, a one-element tensor's value; anything else raises. */
+function metricValue(name: string, value: unknown): number {
+  if (typeof value === "number") return value;
+  if (value instanceof Tensor) {
+    if (value.numel() === 1) return Number(value.item());
+    throw new TypeError(
+      `live_chart.push: metric "${name}" is ${describe(value)}; a chart point needs one number ` +
+        "(pass a one-element tensor such as loss, or reduce it first: t.mean())",
+    );
+  }
+  throw new TypeError(`live_chart.push: metric "${name}" must be a number or a one-element tensor, got ${describe(value)}`);
+}
+
 export interface LiveChartOptions {
   title?: string;
   ylabel?: string;
@@ -79,11 +100,21 @@ export class LiveChart {
     this.flush(Date.now());
   }
 
-  push(step: number, metrics: Record<string, number>): void {
-    for (const [name, value] of Object.entries(metrics)) {
-      if (typeof value !== "number") continue;
+  /**
+   * Adds one point per metric: a number, or a one-element tensor (its value, as loss.item()),
+   * so `chart.push(step, { loss })` works with the loss tensor itself. Anything else raises a
+   * TypeError naming the metric, before any point is added (a skipped value would draw nothing).
+   */
+  push(step: number | Tensor, metrics: Record<string, number | Tensor>): void {
+    const x = typeof step === "number" ? step : step instanceof Tensor && step.numel() === 1 ? Number(step.item()) : NaN;
+    if (!Number.isFinite(x)) throw new TypeError(`live_chart.push(step, metrics): step must be a number, got ${describe(step)}`);
+    if (typeof metrics !== "object" || metrics === null || Array.isArray(metrics) || metrics instanceof Tensor) {
+      throw new TypeError(`live_chart.push(step, metrics): metrics must be an object like { loss }, got ${describe(metrics)}`);
+    }
+    const points = Object.entries(metrics).map(([name, value]) => [name, metricValue(name, value)] as const);
+    for (const [name, value] of points) {
       const s = this.series.get(name) ?? { x: [], y: [] };
-      s.x.push(step);
+      s.x.push(x);
       s.y.push(value);
       this.series.set(name, s);
     }
