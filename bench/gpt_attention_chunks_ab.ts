@@ -7,10 +7,8 @@
  *
  *   node --experimental-wasm-relaxed-simd --import tsx bench/gpt_attention_chunks_ab.ts [rounds] [loss steps] [scores per chunk]
  */
-import { GPT } from "./gpt";
-import { abCpuLine, alternate, gptLossesBothWays, gptStepAb, uptime } from "./ab";
-import { torch } from "../lib/tensor/index";
-import { fusedAttention } from "../lib/tensor/nn/functional/attention_core";
+import { gptLossesBothWays, gptStepAb, uptime } from "./ab";
+import { attentionAloneAb } from "./gpt_attention_alone";
 import { SCORES_PER_CHUNK, attentionInModule } from "../lib/tensor/nn/functional/attention_in_module";
 
 /** Scores per chunk on the new side (argv[4], default the engine's). */
@@ -18,23 +16,10 @@ const chunkScores = Number(process.argv[4] ?? SCORES_PER_CHUNK);
 const switchTo = (on: boolean) => (attentionInModule.chunkScores = on ? chunkScores : 0);
 const names: [string, string] = ["whole batch", `chunks of ${chunkScores} scores`];
 
-/** One GPT layer's attention alone (heads split from one [N, L, 3D] projection, causal), forward and backward. */
-function attentionAlone(rounds: number): void {
-  const { batch: N, context: L, width: D, heads: H } = GPT;
-  torch.manual_seed(1);
-  const x = torch.randn(N, L, 3 * D, { requires_grad: true });
-  const g = torch.randn(N, L, D);
-  const once = () => {
-    const [q, k, v] = x.split([D, D, D], -1).map((t) => t.reshape([N, L, H, -1]).transpose(1, 2));
-    fusedAttention(q, k, v, null, true, 0.25).transpose(1, 2).reshape([N, L, D]).backward(g);
-    x.grad = null;
-  };
-  console.log(abCpuLine("attention forward + backward alone", names, alternate(rounds, 10, switchTo, once)));
-}
 
 const rounds = Number(process.argv[2] ?? 40);
 gptLossesBothWays(switchTo, names, Number(process.argv[3] ?? 40));
 gptStepAb(switchTo, names, rounds);
-attentionAlone(rounds);
+attentionAloneAb(switchTo, names, rounds);
 console.log(uptime());
 attentionInModule.chunkScores = SCORES_PER_CHUNK;
