@@ -99,29 +99,34 @@ interface Lu {
   singular: boolean;
 }
 
-function luDecompose(a: Float64Array, n: number): Lu {
+/**
+ * LAPACK getrf's partial pivoting on an m x cols matrix (m = n: square, the default): min(m, cols) steps,
+ * each swapping whole rows; a square matrix runs exactly the square loops (same order, same bits).
+ */
+function luDecompose(a: Float64Array, n: number, cols = n): Lu {
+  const m = n;
   const lu = Float64Array.from(a);
-  const perm = Array.from({ length: n }, (_, i) => i);
+  const perm = Array.from({ length: m }, (_, i) => i);
   const pivots: number[] = [];
   let sign = 1;
   let singular = false;
-  for (let k = 0; k < n; k++) {
+  for (let k = 0; k < Math.min(m, cols); k++) {
     let p = k;
-    for (let i = k + 1; i < n; i++) if (Math.abs(lu[i * n + k]) > Math.abs(lu[p * n + k])) p = i;
+    for (let i = k + 1; i < m; i++) if (Math.abs(lu[i * cols + k]) > Math.abs(lu[p * cols + k])) p = i;
     pivots.push(p + 1);
     if (p !== k) {
-      for (let j = 0; j < n; j++) [lu[k * n + j], lu[p * n + j]] = [lu[p * n + j], lu[k * n + j]];
+      for (let j = 0; j < cols; j++) [lu[k * cols + j], lu[p * cols + j]] = [lu[p * cols + j], lu[k * cols + j]];
       [perm[k], perm[p]] = [perm[p], perm[k]];
       sign = -sign;
     }
-    const piv = lu[k * n + k];
+    const piv = lu[k * cols + k];
     if (piv === 0) {
       singular = true;
       continue;
     }
-    for (let i = k + 1; i < n; i++) {
-      const f = (lu[i * n + k] /= piv);
-      if (f !== 0) for (let j = k + 1; j < n; j++) lu[i * n + j] -= f * lu[k * n + j];
+    for (let i = k + 1; i < m; i++) {
+      const f = (lu[i * cols + k] /= piv);
+      if (f !== 0) for (let j = k + 1; j < cols; j++) lu[i * cols + j] -= f * lu[k * cols + j];
     }
   }
   return { lu, perm, pivots, sign, singular };
@@ -776,43 +781,47 @@ function noGradient(out: Tensor, inputs: readonly Tensor[], op: string): Tensor 
   });
 }
 
-/** linalg.lu_factor(A) -> (LU, pivots): partial pivoting as LAPACK's getrf (pivots 1-based, int64 here). */
+/**
+ * linalg.lu_factor(A) -> (LU, pivots): partial pivoting as LAPACK's getrf (pivots 1-based, int64 here), for square
+ * and rectangular m x n matrices as torch (LU is m x n, pivots min(m, n)).
+ */
 export function lu_factor(A: Tensor, ...args: PyArgs<[], { pivot?: boolean }>): Tensor[] & { LU: Tensor; pivots: Tensor } {
   const a = parseArgs<{ pivot?: boolean }>("linalg.lu_factor", ["pivot"], args);
   if (a.pivot === false) throw new RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on CPU");
-  checkMatrix(A, "linalg.lu_factor", true);
-  const { batch, n, mats } = matrices(A);
-  const lus = mats.map((m) => luDecompose(m, n));
-  const LU = noGradient(fromMats(batch, [n, n], lus.map((l) => l.lu), A), [A], "LinalgLuFactorEx");
-  const pivots = makeTensor(lus.flatMap((l) => l.pivots), { dtype: int64 }).reshape([...batch, n]);
+  checkMatrix(A, "linalg.lu_factor", false);
+  const { batch, m, n, mats } = matrices(A);
+  const lus = mats.map((mat) => luDecompose(mat, m, n));
+  const LU = noGradient(fromMats(batch, [m, n], lus.map((l) => l.lu), A), [A], "LinalgLuFactorEx");
+  const pivots = makeTensor(lus.flatMap((l) => l.pivots), { dtype: int64 }).reshape([...batch, Math.min(m, n)]);
   const result = [LU, pivots] as Tensor[] & { LU: Tensor; pivots: Tensor };
   result.LU = LU;
   result.pivots = pivots;
   return result;
 }
 
-/** linalg.lu(A) -> (P, L, U) with A = P L U. */
+/** linalg.lu(A) -> (P, L, U) with A = P L U; for an m x n A, P is m x m, L m x k and U k x n (k = min(m, n)), as torch. */
 export function lu(A: Tensor, ...args: PyArgs<[], { pivot?: boolean }>): Tensor[] & { P: Tensor; L: Tensor; U: Tensor } {
   const [LU, pivots] = lu_factor(A, ...args);
+  const m = A.shape[A.dim() - 2];
   const n = A.shape[A.dim() - 1];
+  const k = Math.min(m, n);
   const piv = contiguousData(pivots);
-  const count = piv.length / Math.max(n, 1);
+  const count = k === 0 ? 0 : piv.length / k;
   const ps: Float64Array[] = [];
   for (let b = 0; b < count; b++) {
-    const perm = Array.from({ length: n }, (_, i) => i);
-    for (let k = 0; k < n; k++) {
-      const p = piv[b * n + k] - 1;
-      [perm[k], perm[p]] = [perm[p], perm[k]];
+    const perm = Array.from({ length: m }, (_, i) => i);
+    for (let i = 0; i < k; i++) {
+      const p = piv[b * k + i] - 1;
+      [perm[i], perm[p]] = [perm[p], perm[i]];
     }
-    // Row k of P^T A is row perm[k] of A, so P[perm[k], k] = 1.
-    const P = new Float64Array(n * n);
-    for (let k = 0; k < n; k++) P[perm[k] * n + k] = 1;
+    // Row i of P^T A is row perm[i] of A, so P[perm[i], i] = 1.
+    const P = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) P[perm[i] * m + i] = 1;
     ps.push(P);
   }
-  const eyeN = eye(n, { dtype: A.dtype });
-  const L = LU.tril(-1).add(eyeN);
-  const U = LU.triu();
-  const P = fromMats(A.shape.slice(0, -2), [n, n], ps, A);
+  const L = m === n ? LU.tril(-1).add(eye(n, { dtype: A.dtype })) : LU.narrow(-1, 0, k).tril(-1).add(eye(m, k, { dtype: A.dtype }));
+  const U = m === n ? LU.triu() : LU.narrow(-2, 0, k).triu();
+  const P = fromMats(A.shape.slice(0, -2), [m, m], ps, A);
   const result = [P, L, U] as Tensor[] & { P: Tensor; L: Tensor; U: Tensor };
   result.P = P;
   result.L = L;
