@@ -5,6 +5,7 @@
 import { set_default_dtype } from "../default_dtype";
 import { bool, float32, float64, int64, uint8, type DType } from "../dtype";
 import { TypeError_ } from "../errors";
+import { legacyConstructorDtype } from "./legacy_constructors";
 
 export interface FInfo {
   readonly bits: number;
@@ -62,9 +63,13 @@ export function dtypeOfTypeName(name: string): DType {
   return hit;
 }
 
-/** torch.set_default_tensor_type("torch.DoubleTensor" | "torch.FloatTensor" | dtype-like). */
-export function set_default_tensor_type(t: string): void {
-  const d = dtypeOfTypeName(t);
+/**
+ * torch.set_default_tensor_type("torch.DoubleTensor" | "torch.FloatTensor") or the legacy type itself,
+ * torch.set_default_tensor_type(torch.DoubleTensor), as the docstrings write it.
+ */
+export function set_default_tensor_type(t: string | ((...args: never[]) => unknown)): void {
+  const d = typeof t === "string" ? dtypeOfTypeName(t) : legacyConstructorDtype(t);
+  if (d === undefined) throw new TypeError_(`invalid type: ${typeof t === "function" ? "a function that is not a legacy tensor type" : String(t)} (pass torch.FloatTensor, torch.DoubleTensor or their names, "torch.FloatTensor")`);
   if (!d.is_floating_point) throw new TypeError_("only floating-point types are supported as the default type");
   set_default_dtype(d);
 }
