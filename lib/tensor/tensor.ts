@@ -238,14 +238,20 @@ export class Tensor {
   get shape(): readonly number[] {
     return this._shape;
   }
+  /** size() -> the shape; size(dim) or size({ dim }) (t.size(dim=1) in the docstring) -> one size. */
   size(): readonly number[];
   size(dim: number): number;
-  size(dim?: number): number | readonly number[] {
+  size(options: { dim: number }): number;
+  size(dim?: number | { dim?: number }): number | readonly number[] {
+    if (typeof dim === "object" && dim !== null) dim = parseArgs<{ dim?: number }>("size", ["dim"], [dim]).dim;
     return dim === undefined ? this._shape : this._shape[normalizeDim(dim, this._shape.length)];
   }
+  /** stride() -> the strides; stride(dim) or stride({ dim }) -> one stride. */
   stride(): readonly number[];
   stride(dim: number): number;
-  stride(dim?: number): number | readonly number[] {
+  stride(options: { dim: number }): number;
+  stride(dim?: number | { dim?: number }): number | readonly number[] {
+    if (typeof dim === "object" && dim !== null) dim = parseArgs<{ dim?: number }>("stride", ["dim"], [dim]).dim;
     return dim === undefined ? this._strides : this._strides[normalizeDim(dim, this._shape.length)];
   }
   storage_offset(): number {

@@ -6,8 +6,8 @@
  * Regenerate the report with UNKNOWN_KEYWORDS_REPORT=1 npx vitest run --project tensor tests/unit/tensor/core/unknown_keywords.test.ts
  */
 export const STILL_IGNORED: string[] = [
-  "F.prelu", "F.selu_", "Tensor.get", "Tensor.index", "Tensor.new", "Tensor.numpy", "Tensor.requires_grad_", "Tensor.resize_", "Tensor.size",
-  "Tensor.stride", "Tensor.sum_to_size", "Tensor.toString", "Tensor.type", "nn.ModuleList", "nn.Parameter", "nn.ParameterList", "nn.Sequential",
+  "F.prelu", "F.selu_", "Tensor.get", "Tensor.index", "Tensor.new", "Tensor.numpy", "Tensor.requires_grad_", "Tensor.resize_",
+  "Tensor.sum_to_size", "Tensor.toString", "Tensor.type", "nn.ModuleList", "nn.Parameter", "nn.ParameterList", "nn.Sequential",
   "nn.utils.parameters_to_vector", "nn.utils.vector_to_parameters", "optim.lr_scheduler.LRScheduler", "torch.BoolTensor", "torch.ByteTensor", "torch.DoubleTensor",
   "torch.FloatTensor", "torch.Generator", "torch.LongTensor", "torch.Size", "torch.adaptive_max_pool1d", "torch.atleast_1d", "torch.atleast_2d",
   "torch.atleast_3d", "torch.autograd.Function", "torch.autograd.FunctionCtx", "torch.autograd.backward", "torch.autograd.is_anomaly_enabled",
