@@ -1,7 +1,7 @@
 /**
- * Sweep 8 of torch 1.13's docstring examples: the public torch functions the engine has whose docstring has an
+ * Sweep 8 of torch 1.13's docstring examples: the public torch functions and Tensor methods the engine has whose docstring has an
  * example that sweep 7 (docstring_examples7.test.ts) did not cover, found by comparing Object.keys(torch) with torch
- * 1.13's docstrings (69 names). Each translated as a learner would (positional order, a trailing options object for
+ * 1.13's docstrings (69 torch names; and 38 Tensor methods whose torch.Tensor docstring has its own example). Each translated as a learner would (positional order, a trailing options object for
  * keywords), run after torch.manual_seed(0) as the fixture script runs the docstring, and compared with what torch
  * left: every tensor variable and every bare expression, by shape, dtype, sum and first values.
  * Reference: tests/fixtures/torch/tutorials/docstring_examples8.json, scripts/fixtures/docstring_examples8_fixtures.py
@@ -15,9 +15,9 @@ import { tutorialFixture } from "./helpers";
 
 type Num = number | "nan" | "inf" | "-inf";
 type Summary = { shape: number[]; dtype: string; sum: Num; head: Num[] };
-type Value = Summary | number[] | Summary[] | { bool: boolean } | { number: Num } | { dtype: string } | { error: [string, string] };
+type Value = Summary | number[] | Summary[] | { bool: boolean } | { number: Num } | { dtype: string } | { list: unknown[] } | { error: [string, string] };
 /** What a translation prints: a tensor, a size, a tuple of tensors, a Python bool or number, a dtype, or the error a line raises. */
-type Printed = Tensor | readonly number[] | Tensor[] | boolean | number | { name: string } | Error;
+type Printed = Tensor | readonly number[] | Tensor[] | boolean | number | { name: string } | unknown[] | Error;
 type Example = { vars: Record<string, Summary>; exprs: Value[]; numbers: Record<string, number>; strings: Record<string, string> } | { error: [string, string] };
 const ref = tutorialFixture<{ examples: Record<string, Example>; skipped: Record<string, string>; adapted: Record<string, string> }>("docstring_examples8.json");
 
@@ -47,6 +47,12 @@ function expectSummary(got: Tensor, want: Summary, label: string): void {
 
 function expectValue(got: Printed, want: Value, label: string): void {
   if (!Array.isArray(want) && "bool" in want) expect(got, label).toBe(want.bool);
+  else if (!Array.isArray(want) && "list" in want) {
+    // a Python list (tolist(), stride()): numbers to float32 precision
+    const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [Number(v)]);
+    expect(JSON.stringify(got, (_, v: unknown) => (typeof v === "number" ? 0 : v)), `${label}: nesting`).toBe(JSON.stringify(want.list, (_, v: unknown) => (typeof v === "number" ? 0 : v)));
+    flat(got).forEach((v, i) => expectNear(v, flat(want.list)[i] as number, 1e-6, `${label}[${i}]`));
+  }
   else if (!Array.isArray(want) && "number" in want) expectNear(got as number, want.number, 1e-6, label);
   else if (!Array.isArray(want) && "dtype" in want && !("shape" in want)) expect((got as { name: string }).name, label).toBe(want.dtype);
   else if (!Array.isArray(want) && "error" in want) {
@@ -373,6 +379,205 @@ describe("torch 1.13 docstring examples, sweep 8: the torch.* forms of nn.functi
   });
 });
 
+describe("torch 1.13 docstring examples, sweep 8: Tensor methods with their own example", () => {
+  example("Tensor.element_size", () => ({ vars: {}, exprs: [torch.tensor([]).element_size(), torch.tensor([], { dtype: torch.uint8 }).element_size()] }));
+  example("Tensor.expand", () => {
+    const x = torch.tensor([[1], [2], [3]], L);
+    return { vars: { x }, exprs: [x.size(), x.expand(3, 4), x.expand(-1, 4)] };
+  });
+  example("Tensor.fill_diagonal_", () => {
+    const a = torch.zeros(3, 3);
+    const exprs: Printed[] = [a.fill_diagonal_(5)];
+    const b = torch.zeros(7, 3);
+    exprs.push(b.fill_diagonal_(5));
+    const c = torch.zeros(7, 3);
+    exprs.push(c.fill_diagonal_(5, { wrap: true }));
+    return { vars: { a, b, c }, exprs };
+  });
+  example("Tensor.index_add_", () => {
+    const x = torch.ones(5, 3);
+    const t = torch.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]], { dtype: torch.float });
+    const index = torch.tensor([0, 4, 2], L);
+    const exprs: Printed[] = [x.index_add_(0, index, t).clone()];
+    exprs.push(x.index_add_(0, index, t, { alpha: -1 }));
+    return { vars: { x, t, index }, exprs };
+  });
+  example("Tensor.index_copy_", () => {
+    const x = torch.zeros(5, 3);
+    const t = torch.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]], { dtype: torch.float });
+    const index = torch.tensor([0, 4, 2], L);
+    return { vars: { x, t, index }, exprs: [x.index_copy_(0, index, t)] };
+  });
+  example("Tensor.index_fill_", () => {
+    const x = torch.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]], { dtype: torch.float });
+    const index = torch.tensor([0, 2], L);
+    return { vars: { x, index }, exprs: [x.index_fill_(1, index, -1)] };
+  });
+  example("Tensor.index_reduce_", () => {
+    let x = torch.empty(5, 3).fill_(2);
+    const t = torch.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]], { dtype: torch.float });
+    const index = torch.tensor([0, 4, 2, 0], L);
+    const exprs: Printed[] = [x.index_reduce_(0, index, t, "prod")];
+    x = torch.empty(5, 3).fill_(2);
+    exprs.push(x.index_reduce_(0, index, t, "prod", { include_self: false }));
+    return { vars: { x, t, index }, exprs };
+  });
+  example("Tensor.is_leaf", () => {
+    const a = torch.rand(10, { requires_grad: true });
+    const exprs: Printed[] = [a.is_leaf];
+    const b = torch.rand(10, { requires_grad: true });
+    exprs.push(b.is_leaf);
+    const c = torch.rand(10, { requires_grad: true }).add(2);
+    exprs.push(c.is_leaf);
+    const d = torch.rand(10);
+    exprs.push(d.is_leaf);
+    const e = torch.rand(10).requires_grad_();
+    exprs.push(e.is_leaf);
+    const f = torch.rand(10, { requires_grad: true });
+    exprs.push(f.is_leaf);
+    return { vars: { a, b, c, d, e, f }, exprs };
+  });
+  example("Tensor.item", () => {
+    const x = torch.tensor([1.0]);
+    return { vars: { x }, exprs: [x.item() as number] };
+  });
+  example("Tensor.narrow", () => {
+    const x = torch.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]], L);
+    return { vars: { x }, exprs: [x.narrow(0, 0, 2), x.narrow(1, 1, 2)] };
+  });
+  // uninitialized memory in torch: compared by shape (and dtype, here)
+  example("Tensor.new_empty", () => {
+    const tensor = torch.ones([]);
+    const e = tensor.new_empty([2, 3]);
+    expect(e.dtype).toBe(torch.float32);
+    return { vars: { tensor }, exprs: [e], exprShapeOnly: [0] };
+  });
+  example("Tensor.new_empty_strided", () => {
+    const tensor = torch.ones([]);
+    const e = tensor.new_empty_strided([2, 3], [3, 1]);
+    expect([e.dtype, e.stride()]).toEqual([torch.float32, [3, 1]]);
+    return { vars: { tensor }, exprs: [e], exprShapeOnly: [0] };
+  });
+  example("Tensor.new_full", () => {
+    const tensor = torch.ones([2], { dtype: torch.float64 });
+    return { vars: { tensor }, exprs: [tensor.new_full([3, 4], 3.141592)] };
+  });
+  example("Tensor.new_ones", () => {
+    const tensor = torch.tensor([], L);
+    return { vars: { tensor }, exprs: [tensor.new_ones([2, 3])] };
+  });
+  example("Tensor.new_tensor", () => {
+    const tensor = torch.ones([2], L);
+    const data = [[0, 1], [2, 3]];
+    return { vars: { tensor }, exprs: [tensor.new_tensor(data)] };
+  });
+  example("Tensor.new_zeros", () => {
+    const tensor = torch.tensor([], { dtype: torch.float64 });
+    return { vars: { tensor }, exprs: [tensor.new_zeros([2, 3])] };
+  });
+  example("Tensor.put_", () => {
+    const src = torch.tensor([[4, 3, 5], [6, 7, 8]], L);
+    return { vars: { src }, exprs: [src.put_(torch.tensor([1, 3], L), torch.tensor([9, 10], L))] };
+  });
+  example("Tensor.register_hook", () => {
+    const v = torch.tensor([0.0, 0.0, 0.0], { requires_grad: true });
+    const h = v.register_hook((grad: Tensor) => grad.mul(2));
+    v.backward(torch.tensor([1.0, 2.0, 3.0]));
+    const exprs: Printed[] = [v.grad!];
+    h.remove();
+    return { vars: { v }, exprs };
+  });
+  example("Tensor.repeat", () => {
+    const x = torch.tensor([1, 2, 3], L);
+    return { vars: { x }, exprs: [x.repeat(4, 2), x.repeat(4, 2, 1).size()] };
+  });
+  example("Tensor.requires_grad_", () => {
+    const saved_weights = [0.1, 0.2, 0.3, 0.25];
+    const loaded_weights = torch.tensor(saved_weights);
+    const weights = loaded_weights.mul(2); // preprocess: some function
+    const exprs: Printed[] = [weights, weights.requires_grad_()];
+    const out = weights.pow(2).sum();
+    out.backward();
+    exprs.push(weights.grad!);
+    return { vars: { loaded_weights, weights, out }, exprs };
+  });
+  example("Tensor.resize_", () => {
+    const x = torch.tensor([[1, 2], [3, 4], [5, 6]], L);
+    return { vars: { x }, exprs: [x.resize_(2, 2)] };
+  });
+  example("Tensor.scatter_", () => {
+    const src = torch.arange(1, 11).reshape([2, 5]);
+    let index = torch.tensor([[0, 1, 2, 0]], L);
+    const exprs: Printed[] = [src, torch.zeros(3, 5, { dtype: src.dtype }).scatter_(0, index, src)];
+    index = torch.tensor([[0, 1, 2], [0, 1, 4]], L);
+    exprs.push(torch.zeros(3, 5, { dtype: src.dtype }).scatter_(1, index, src));
+    exprs.push(torch.full([2, 4], 2.0).scatter_(1, torch.tensor([[2], [3]], L), 1.23, { reduce: "multiply" }));
+    exprs.push(torch.full([2, 4], 2.0).scatter_(1, torch.tensor([[2], [3]], L), 1.23, { reduce: "add" }));
+    return { vars: { src, index }, exprs };
+  });
+  example("Tensor.scatter_add_", () => {
+    const src = torch.ones([2, 5]);
+    let index = torch.tensor([[0, 1, 2, 0, 0]], L);
+    const exprs: Printed[] = [torch.zeros(3, 5, { dtype: src.dtype }).scatter_add_(0, index, src)];
+    index = torch.tensor([[0, 1, 2, 0, 0], [0, 1, 2, 2, 2]], L);
+    exprs.push(torch.zeros(3, 5, { dtype: src.dtype }).scatter_add_(0, index, src));
+    return { vars: { src, index }, exprs };
+  });
+  example("Tensor.scatter_reduce_", () => {
+    const src = torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    const index = torch.tensor([0, 1, 0, 1, 2, 1], L);
+    const input = torch.tensor([1.0, 2.0, 3.0, 4.0]);
+    const exprs: Printed[] = [input.scatter_reduce(0, index, src, { reduce: "sum" }), input.scatter_reduce(0, index, src, { reduce: "sum", include_self: false })];
+    const input2 = torch.tensor([5.0, 4.0, 3.0, 2.0]);
+    exprs.push(input2.scatter_reduce(0, index, src, { reduce: "amax" }), input2.scatter_reduce(0, index, src, { reduce: "amax", include_self: false }));
+    return { vars: { src, index, input, input2 }, exprs };
+  });
+  example("Tensor.size", () => {
+    const t = torch.empty(3, 4, 5);
+    return { vars: { t }, exprs: [t.size(), t.size({ dim: 1 })], shapeOnly: ["t"] };
+  });
+  example("Tensor.storage_offset", () => {
+    const x = torch.tensor([1, 2, 3, 4, 5], L);
+    return { vars: { x }, exprs: [x.storage_offset(), x.index("3:").storage_offset()] };
+  });
+  example("Tensor.stride", () => {
+    const x = torch.tensor([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]], L);
+    return { vars: { x }, exprs: [x.stride(), x.stride(0), x.stride(-1)] };
+  });
+  example("Tensor.to", () => {
+    const tensor = torch.randn(2, 2);
+    const exprs: Printed[] = [tensor.to(torch.float64)];
+    const other = torch.randn([], { dtype: torch.float64 });
+    exprs.push(tensor.to(other, { non_blocking: true }));
+    return { vars: { tensor, other }, exprs };
+  });
+  example("Tensor.tolist", () => {
+    const a = torch.randn(2, 2);
+    return { vars: { a }, exprs: [a.tolist() as unknown[], a.index(0, 0).tolist() as number] };
+  });
+  example("Tensor.unfold", () => {
+    const x = torch.arange(1, 8, f32);
+    return { vars: { x }, exprs: [x, x.unfold(0, 2, 1), x.unfold(0, 2, 2)] };
+  });
+  example("Tensor.view", () => {
+    let x = torch.randn(4, 4);
+    const exprs: Printed[] = [x.size()];
+    const y = x.view(16);
+    exprs.push(y.size());
+    const z = x.view(-1, 8);
+    exprs.push(z.size());
+    const a = torch.randn(1, 2, 3, 4);
+    exprs.push(a.size());
+    const b = a.transpose(1, 2);
+    exprs.push(b.size());
+    const c = a.view(1, 3, 2, 4);
+    exprs.push(c.size(), torch.equal(b, c));
+    x = torch.randn(4, 4);
+    exprs.push(x, x.dtype);
+    return { vars: { x, y, z, a, b, c }, exprs };
+  });
+});
+
 describe("the examples left out refuse clearly", () => {
   it("the complex-number functions say the engine has no complex dtype (not 'undefined is not a function')", () => {
     const x = torch.tensor([1.0, 2.0]);
@@ -392,6 +597,6 @@ describe("the sweep is complete", () => {
   it("every docstring example the fixture script ran is translated here (the others are listed with the reason)", () => {
     expect([...translated].sort()).toEqual(Object.keys(ref.examples).sort());
     for (const name of Object.keys(ref.skipped)) expect(translated.has(name), name).toBe(false);
-    expect(Object.keys(ref.examples).length + Object.keys(ref.skipped).length).toBe(69);
+    expect(Object.keys(ref.examples).length + Object.keys(ref.skipped).length).toBe(69 + 38);
   });
 });
