@@ -3,7 +3,8 @@
  * care: NaNs (the max is a pseudo-max with NaNs noted apart, only before the causal cut) and
  * signed zeros (a pseudo-max keeps whichever zero came first). attention_rows_bits.test.ts pins the
  * arithmetic's bits on ordinary, zero, denormal and masked rows; this adds NaN rows and rows whose
- * max is a zero, checked on the in-module kernels (attentionRowsOn on another memory) and the
+ * max is a zero, and the scaling's two forms (a float32 product where scale is a float32 value),
+ * checked on the in-module kernels (attentionRowsOn on another memory) and the
  * staged ones alike. WebAssembly backend only.
  */
 import { describe, expect, it } from "vitest";
@@ -52,6 +53,21 @@ const base = () => Float32Array.from({ length: L * S }, (_, i) => Math.sin(i * 1
       withNaN[r * S + j] = NaN;
       withZero[r * S + j] = 0;
       expect(new Uint32Array(forward(withNaN, true).buffer)).toEqual(new Uint32Array(forward(withZero, true).buffer));
+    }
+  });
+
+  it("x = scale * s is the float64 product rounded once, whether scale is a float32 value (a float32 product) or not", () => {
+    const s = base();
+    s[3 * S + 1] = 1e-40; s[4 * S + 2] = -3e-39; s[5 * S] = 3e38; s[6 * S + 3] = -3e38; s[7 * S + 4] = 1e-45;
+    for (const scale of [0.25, 2 ** -100, 2 ** 100, Math.fround(0.1), 0.1, 1 / Math.sqrt(12), 3]) {
+      const scaled = Float32Array.from(s, (v) => v * scale); // the float64 product, rounded once on store
+      for (const causal of [true, false]) {
+        const rows = s.length / S;
+        const a = s.slice(), b = scaled.slice();
+        createAttentionSimd()!.softmaxForward(a, rows, S, L, causal, scale);
+        createAttentionSimd()!.softmaxForward(b, rows, S, L, causal, 1);
+        expect(new Uint32Array(a.buffer), `scale ${scale}`).toEqual(new Uint32Array(b.buffer));
+      }
     }
   });
 
