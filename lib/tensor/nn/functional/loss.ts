@@ -480,10 +480,15 @@ function classLoss(
     }
   }
   let smoothTotal = 0;
-  for (let i = 0; i < M; i++) smoothTotal += smooth[i];
-  // Normalisers of the two parts for "mean" (PyTorch's cross_entropy_loss_label_smoothing).
+  let kept = 0; // rows whose target is not ignore_index
+  for (let i = 0; i < M; i++) {
+    smoothTotal += smooth[i];
+    if (y[i] !== opts.ignore_index) kept++;
+  }
+  // Normalisers of the two parts for "mean" (PyTorch's cross_entropy_loss_label_smoothing): the smoothing
+  // term, like the nll term, averages over the targets that are not ignore_index (torch 1.13's true_mask.sum()).
   const nllDen = opts.reduction === "mean" ? wSum : 1;
-  const smoothDen = opts.reduction === "mean" ? (w ? wSum : M) : 1;
+  const smoothDen = opts.reduction === "mean" ? (w ? wSum : kept) : 1;
   const out = new Float64Array(opts.reduction === "none" ? M : 1);
   if (opts.reduction === "none") {
     for (let i = 0; i < M; i++) out[i] = (1 - eps) * nll[i] + (eps / C) * smooth[i];
