@@ -43,9 +43,23 @@ import type { Tensor } from "../../tensor";
  */
 export const feedForwardInModule_ = { enabled: true, preNorm: true, forwards: 0, backwards: 0, normForwards: 0 };
 
-/** Rows per gemm_batch slice of an m x n x k product that fits one job, or 0. */
+/**
+ * Whether, behind a thread pool, plans cut a product into at least 3 row slices per thread where
+ * slices of 32 rows or more allow it (sliceRows); benches switch it off to compare in one process.
+ */
+export const poolSliceRows = { enabled: true };
+
+/**
+ * Rows per gemm_batch slice of an m x n x k product that fits one job, or 0. Behind a pool of T
+ * threads, at least 3T slices (down to 32 rows): the weight gradients' k = rows products (dW1's
+ * 256 rows, the packed projection's 192, dW2's 64) were 4, 3 and 1 slices of 64 rows per job, so
+ * a split job left one thread idle for up to a slice (join waited ~0.5-1 ms per GPT step) and dW2
+ * never split. Same bits: each C element is still one kernel sum in k order, k slices added in turn.
+ */
 function sliceRows(m: number, n: number, k: number): number {
-  for (const rows of [128, 64, 32, 16, 8, MR]) if (m % rows === 0 && inModuleShape(rows, n, k)) return rows;
+  const threads = poolSliceRows.enabled && kernels.gemm?.batch ? kernels.gemm.batch.threads : 1;
+  const minSlices = threads > 1 ? 3 * threads : 0;
+  for (const rows of [128, 64, 32, 16, 8, MR]) if (m % rows === 0 && inModuleShape(rows, n, k) && (m / rows >= minSlices || rows <= 32)) return rows;
   return 0;
 }
 
