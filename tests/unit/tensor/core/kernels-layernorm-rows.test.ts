@@ -1,6 +1,6 @@
 /**
- * layernorm_simd.ts's kernels go two rows at a time while two are left, then one. Each row must
- * come out with the bits it gets alone: ln_fwd over all rows at once against row by row (the
+ * layernorm_simd.ts's kernels go two rows at a time while two are left, then one (ln_fwd four at a
+ * time first). Each row must come out with the bits it gets alone: ln_fwd over all rows at once against row by row (the
  * one-row code), and ln_bwd likewise, whose weight and bias sums (sw, sb) accumulate over the rows
  * in order, so row by row into the same sums must give their bits too. Odd and even row counts,
  * row lengths of one to 17 groups of four, a row of equal values (variance 0) and large offsets.
@@ -23,7 +23,7 @@ const ln = memory && layerNormOn(memory);
 
 (ln ? describe : describe.skip)("layer norm kernels, rows in pairs", () => {
   for (const M of [4, 12, 64, 68]) {
-    for (const rows of [1, 2, 7, 64]) {
+    for (const rows of [1, 2, 5, 6, 7, 64]) {
       it(`${rows} rows of ${M}: each row's bits as alone, forward and backward (sw, sb summed in row order)`, () => {
         const n = rows * M;
         // Regions (floats): x, g, gamma, beta, then per run: y, mean, rstd, dx, sw, sb.
