@@ -15,7 +15,7 @@ import { no_grad } from "../autograd/grad_mode";
 import { parseArgs, type PyArgs } from "../args";
 import { cppTypeName, float32, float64, int64 } from "../dtype";
 import { RuntimeError } from "../errors";
-import { fmtShape } from "../shape";
+import { broadcastShapes, fmtShape } from "../shape";
 import { Tensor } from "../tensor";
 import { eye, tensor as makeTensor, zeros } from "./creation";
 import { cat } from "./join";
@@ -829,21 +829,60 @@ export function lu(A: Tensor, ...args: PyArgs<[], { pivot?: boolean }>): Tensor[
   return result;
 }
 
-/** linalg.lu_solve(LU, pivots, B) (torch.lu_solve(B, LU, pivots) in the old order): X with A X = B. */
-export function lu_solve(LU: Tensor, pivots: Tensor, B: Tensor): Tensor {
+/** Solves A^T X = B for the n x r right-hand sides b, given A's LU (A = P L U, so A^T = U^T L^T P^T). */
+function luSolveAdjoint({ lu, perm }: Lu, n: number, b: Float64Array, r: number): Float64Array {
+  const y = Float64Array.from(b);
+  // U^T y = b: U^T is lower triangular with U's diagonal
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < i; k++) {
+      const f = lu[k * n + i];
+      if (f !== 0) for (let j = 0; j < r; j++) y[i * r + j] -= f * y[k * r + j];
+    }
+    const d = lu[i * n + i];
+    for (let j = 0; j < r; j++) y[i * r + j] /= d;
+  }
+  // L^T z = y: L^T is unit upper triangular
+  for (let i = n - 1; i >= 0; i--) {
+    for (let k = i + 1; k < n; k++) {
+      const f = lu[k * n + i];
+      if (f !== 0) for (let j = 0; j < r; j++) y[i * r + j] -= f * y[k * r + j];
+    }
+  }
+  // P^T X = z: row perm[i] of X is row i of z
+  const x = new Float64Array(n * r);
+  for (let i = 0; i < n; i++) for (let j = 0; j < r; j++) x[perm[i] * r + j] = y[i * r + j];
+  return x;
+}
+
+/**
+ * linalg.lu_solve(LU, pivots, B, *, left=True, adjoint=False) (torch.lu_solve(B, LU, pivots) in the old order):
+ * X with A X = B, A^H X = B (adjoint), X A = B (left=False) or X A^H = B; the batch dimensions of LU and B
+ * broadcast, as torch's.
+ */
+export function lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, ...args: PyArgs<[], { left?: boolean; adjoint?: boolean }>): Tensor {
+  const o = parseArgs<{ left?: boolean; adjoint?: boolean }>("linalg.lu_solve", ["left", "adjoint"], args);
+  const adjoint = o.adjoint ?? false;
+  if (o.left === false) return lu_solve(LU, pivots, B.mT, { adjoint: !adjoint }).mT;
+  checkMatrix(LU, "linalg.lu_solve", true);
+  if (B.dim() < 2) throw new RuntimeError("linalg.lu_solve: The input tensor B must have at least 2 dimensions.");
   const n = LU.shape[LU.dim() - 1];
-  const { batch, mats } = matrices(LU);
-  const piv = contiguousData(pivots);
-  const Bb = B.expand([...batch, ...B.shape.slice(-2)]).contiguous();
+  if (B.shape[B.dim() - 2] !== n) {
+    throw new RuntimeError(`linalg.lu_solve: Incompatible shapes of A and B for the equation AX = B (${n}x${n} and ${B.shape[B.dim() - 2]}x${B.shape[B.dim() - 1]})`);
+  }
+  const batch = broadcastShapes(LU.shape.slice(0, -2), B.shape.slice(0, -2), "linalg.lu_solve");
   const r = B.shape[B.dim() - 1];
-  const bd = matrices(Bb).mats;
+  const LUb = LU.detach().expand([...batch, n, n]).contiguous();
+  const piv = contiguousData(pivots.expand([...batch, n]).contiguous());
+  const { mats } = matrices(LUb);
+  const bd = matrices(B.detach().expand([...batch, n, r]).contiguous()).mats;
   const parts = mats.map((m, b) => {
     const perm = Array.from({ length: n }, (_, i) => i);
     for (let k = 0; k < n; k++) {
       const p = piv[b * n + k] - 1;
       [perm[k], perm[p]] = [perm[p], perm[k]];
     }
-    return luSolve({ lu: m, perm, pivots: [], sign: 1, singular: false }, n, bd[b], r);
+    const lu = { lu: m, perm, pivots: [], sign: 1, singular: false };
+    return adjoint ? luSolveAdjoint(lu, n, bd[b], r) : luSolve(lu, n, bd[b], r);
   });
   return noGradient(fromMats(batch, [n, r], parts, LU), [LU, B], "LinalgLuSolve");
 }
