@@ -130,9 +130,13 @@ export const fineSlices = { enabled: true };
 function poolSliceRows(g0: Gemm, m: number, rows: number): number {
   const threads = g0.batch ? g0.batch.threads : 1;
   if (!fineSlices.enabled || threads < 2) return rows;
-  while (m / rows < 4 * threads && rows >= 64 && m % (rows / 2) === 0) rows /= 2;
+  const { perThread, minRows } = poolSlicing;
+  while (m / rows < perThread * threads && rows >= 2 * minRows && m % (rows / 2) === 0) rows /= 2;
   return rows;
 }
+
+/** poolSliceRows' target (slices per thread) and floor (rows per slice); benches compare settings in one process. */
+export const poolSlicing = { perThread: 4, minRows: 32 };
 
 /**
  * Whether a row-sliced product on a pool stages the rows of A of all but its first slices after
