@@ -48,11 +48,16 @@ function loopOver(n4: number, body: number[]): number[] {
   return op.block([...g(n4), ...op.i32Eqz, ...op.brIf(0), ...op.loop([...body, ...g(n4), ...op.i32Const(1), ...op.i32Sub, ...op.localTee(n4), ...op.brIf(0)])]);
 }
 
-/** Phi(x) of the v128 at local X into local CDF, >= 0 so x = -inf gives GELU = -inf * 0 = NaN. */
-function phi(x: number, v: number, t: number, q: number, cdf: number, fma: boolean): number[] {
+/**
+ * Phi(x) of the v128 at byte `off` from local X into local CDF (x itself into local XV when given),
+ * >= 0 so x = -inf gives GELU = -inf * 0 = NaN. (1 + erf) / 2 is one fused multiply-add with `fma`:
+ * erf / 2 is exact, so the fused and the separate forms round the same sum once, the same bits.
+ */
+function phi(x: number, v: number, t: number, q: number, cdf: number, fma: boolean, off = 0, xv = -1): number[] {
   return [
-    ...g(x), ...op.v128Load(0), ...splat(Math.SQRT1_2), ...op.f32x4Mul, ...s(v),
-    ...erf(v, t, q, fma), ...splat(0.5), ...op.f32x4Mul, ...splat(0.5), ...op.f32x4Add, ...splat(0), ...f32x4Pmax, ...s(cdf),
+    ...g(x), ...op.v128Load(off), ...(xv >= 0 ? op.localTee(xv) : []), ...splat(Math.SQRT1_2), ...op.f32x4Mul, ...s(v),
+    ...erf(v, t, q, fma), ...(fma ? [...splat(0.5), ...splat(0.5), ...op.f32x4RelaxedMadd] : [...splat(0.5), ...op.f32x4Mul, ...splat(0.5), ...op.f32x4Add]),
+    ...splat(0), ...f32x4Pmax, ...s(cdf),
   ];
 }
 
@@ -67,25 +72,39 @@ function geluValues(fma: boolean): WasmFunction {
   return { name: "gelu_val", params: [I32, I32, I32], results: [], locals: [V128, V128, V128, V128], body: loopOver(N4, body) };
 }
 
-/** y = x * Phi(x) and d = Phi(x) + x * pdf(x). */
+/**
+ * y = x * Phi(x) and d = Phi(x) + x * pdf(x), two groups of four floats per iteration (then the
+ * odd one): TurboFan keeps few of the kernel's ~20 constants in registers and reloads the rest from
+ * the stack at each use, which two groups' uses share (4 % less time on [1024, 256], same bits).
+ */
 function geluForward(fma: boolean): WasmFunction {
-  const X = 0, Y = 1, D = 2, N4 = 3, V = 4, T = 5, Q = 6, CDF = 7, KF = 8, R = 9, KI = 10, MASK = 12; // 11: free
-  const body = [
-    ...phi(X, V, T, Q, CDF, fma),
-    ...g(X), ...op.v128Load(0), ...s(V),
-    ...g(Y), ...g(V), ...g(CDF), ...op.f32x4Mul, ...op.v128Store(0),
-    ...g(V), ...g(V), ...op.f32x4Mul, ...splat(-0.5), ...op.f32x4Mul, ...s(T),
-    // d = cdf + v * pdf, pdf = exp(t) / sqrt(2 pi) forced to exactly 0 below t = -103 (so
-    // x = +-inf gives inf * 0 = NaN, as the float64 formula and PyTorch do).
-    ...g(D),
-    ...g(CDF),
-    ...g(T), ...splat(-103), ...f32x4Ge, ...s(MASK),
-    // exp(t) for t = -x^2 / 2 <= 0 (or NaN): the form for x <= 0.
-    ...g(V), ...expNonPositiveF32x4(T, KF, R, KI, fma), ...g(MASK), ...v128And, ...op.f32x4Mul, ...splat(0.3989422804014327), ...op.f32x4Mul,
-    ...op.f32x4Add, ...op.v128Store(0),
-    ...advance(X, 16), ...advance(Y, 16), ...advance(D, 16),
-  ];
-  return { name: "gelu_fwd", params: [I32, I32, I32, I32], results: [], locals: new Array<number>(9).fill(V128), body: loopOver(N4, body) };
+  const X = 0, Y = 1, D = 2, N4 = 3, PAIRS = 4;
+  /** The group at byte `off` from X, Y and D, with nine v128 locals from `l`. */
+  const group = (off: number, l: number) => {
+    const V = l, T = l + 1, Q = l + 2, CDF = l + 3, KF = l + 4, R = l + 5, KI = l + 6, MASK = l + 7, XV = l + 8;
+    return [
+      ...phi(X, V, T, Q, CDF, fma, off, XV),
+      ...g(Y), ...g(XV), ...g(CDF), ...op.f32x4Mul, ...op.v128Store(off),
+      ...g(XV), ...g(XV), ...op.f32x4Mul, ...splat(-0.5), ...op.f32x4Mul, ...s(T),
+      // d = cdf + v * pdf, pdf = exp(t) / sqrt(2 pi) forced to exactly 0 below t = -103 (so
+      // x = +-inf gives inf * 0 = NaN, as the float64 formula and PyTorch do).
+      ...g(D),
+      ...g(CDF),
+      ...g(T), ...splat(-103), ...f32x4Ge, ...s(MASK),
+      // exp(t) for t = -x^2 / 2 <= 0 (or NaN): the form for x <= 0.
+      ...g(XV), ...expNonPositiveF32x4(T, KF, R, KI, fma), ...g(MASK), ...v128And, ...op.f32x4Mul, ...splat(0.3989422804014327), ...op.f32x4Mul,
+      ...op.f32x4Add, ...op.v128Store(off),
+    ];
+  };
+  const two = [...group(0, 5), ...group(16, 14), ...advance(X, 32), ...advance(Y, 32), ...advance(D, 32)];
+  const one = [...group(0, 5), ...advance(X, 16), ...advance(Y, 16), ...advance(D, 16)];
+  return {
+    name: "gelu_fwd", params: [I32, I32, I32, I32], results: [], locals: [I32, ...new Array<number>(18).fill(V128)],
+    body: [
+      ...g(N4), ...op.i32Const(1), ...op.i32ShrU, ...s(PAIRS), ...loopOver(PAIRS, two),
+      ...g(N4), ...op.i32Const(1), ...op.i32And, ...s(N4), ...loopOver(N4, one),
+    ],
+  };
 }
 
 /** out = g * d. */
