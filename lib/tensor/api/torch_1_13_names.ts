@@ -18,7 +18,7 @@ import { Tensor } from "../tensor";
 import { hardshrink, type ShrinkArgs } from "../nn/functional/activation_extra";
 import { prelu } from "../nn/functional/activation";
 import { lu_solve } from "../ops/linalg";
-import { linalgDecompositions, lobpcg, luWithInfos, lu_unpack, pca_lowrank, removedLinalg, svd_lowrank, symeig } from "../ops/linalg_decompositions";
+import { geqrf, linalgDecompositions, lobpcg, luWithInfos, lu_unpack, pca_lowrank, removedLinalg, svd_lowrank, symeig } from "../ops/linalg_decompositions";
 import { istft, stft } from "../ops/spectral_stft";
 import { installDistributionExtras } from "../distributions/expand_mode_support";
 import { emptyWithFormat, installMemoryFormats, installModuleMemoryFormat, likeWithFormat, memoryFormatNames } from "../memory_format";
@@ -54,7 +54,7 @@ export const torch113Names = {
   is_conj: (input: Tensor, ...rest: unknown[]): boolean => (tensorArg("is_conj", input, rest), false),
   is_neg: (input: Tensor, ...rest: unknown[]): boolean => (tensorArg("is_neg", input, rest), false),
   profiler: profilerNamespace,
-  lu_unpack, symeig, ...removedLinalg, svd_lowrank, pca_lowrank, lobpcg,
+  lu_unpack, symeig, ...removedLinalg, svd_lowrank, pca_lowrank, lobpcg, geqrf,
   stft, istft,
   ...memoryFormatNames,
 };
@@ -76,6 +76,8 @@ export interface Torch113Methods {
   lu_solve(LU_data: Tensor, LU_pivots: Tensor): Tensor;
   /** torch.symeig(self, eigenvectors=False, upper=True) (deprecated). */
   symeig(...args: PyArgs<[eigenvectors?: boolean, upper?: boolean], { eigenvectors?: boolean; upper?: boolean }>): Tensor[] & { eigenvalues: Tensor; eigenvectors: Tensor };
+  /** torch.geqrf(self) -> (a, tau): LAPACK's Householder QR. */
+  geqrf(): Tensor[] & { a: Tensor; tau: Tensor };
   /** Removed in 1.13: raise as 1.13 does. */
   lstsq(...args: unknown[]): never;
   solve(...args: unknown[]): never;
@@ -101,6 +103,7 @@ const methods: Torch113Methods & ThisType<Tensor> = {
   lu(...args) { return luWithInfos(this, ...args); },
   lu_solve(LU_data: Tensor, LU_pivots: Tensor, ...rest: unknown[]) { parseArgs<object>("lu_solve", [], rest); return lu_solve(LU_data, LU_pivots, this); },
   symeig(...args) { return symeig(this, ...args); },
+  geqrf(...rest: unknown[]) { return geqrf(this, ...rest); },
   lstsq: removedLinalg.lstsq,
   solve: removedLinalg.solve,
   eig: removedLinalg.eig,

@@ -69,6 +69,54 @@ export function lu_unpack(LU_data: Tensor, LU_pivots: Tensor, ...args: PyArgs<[u
   return namedTuple(["P", "L", "U"] as const, [P, L, U]);
 }
 
+/**
+ * torch.geqrf(A) -> (a, tau): LAPACK geqrf's Householder QR of an (m, n) matrix, batched: R in and above the diagonal
+ * of a, the Householder vectors v_i (v_i[i] = 1, implied) below it, and tau (min(m, n)) with H_i = I - tau_i v_i v_i^T,
+ * Q = H_1 ... H_k (torch.linalg.householder_product(a, tau)). The reflector is LAPACK's dlarfg (beta = -sign(alpha) *
+ * ||x||, tau = (beta - alpha) / beta; tau = 0 when the column below the diagonal is zero), computed in float64. No
+ * gradient, as in torch ("the derivative for 'geqrf' is not implemented").
+ */
+export function geqrf(A: Tensor, ...rest: unknown[]): Tensor[] & { a: Tensor; tau: Tensor } {
+  parseArgs<object>("geqrf", [], rest);
+  if (!(A instanceof Tensor)) throw new TypeError_(`geqrf(): argument 'input' (position 1) must be Tensor, not ${typeof A}`);
+  if (A.dim() < 2) throw new RuntimeError(`torch.geqrf: The input tensor A must have at least 2 dimensions.`);
+  if (!A.dtype.is_floating_point) throw new RuntimeError(`torch.geqrf: Expected a floating point or complex tensor as input. Got ${A.dtype.name}`);
+  const [m, n] = A.shape.slice(-2);
+  const k = Math.min(m, n);
+  const batch = A.shape.slice(0, -2);
+  const count = batch.reduce((x, y) => x * y, 1);
+  const src = Float64Array.from(A.detach().contiguous().reshape(-1).tolist() as number[]);
+  const out = new Float64Array(src.length);
+  const taus = new Float64Array(count * k);
+  for (let b = 0; b < count; b++) {
+    const a = src.subarray(b * m * n, (b + 1) * m * n);
+    for (let i = 0; i < k; i++) {
+      const alpha = a[i * n + i];
+      let xnorm = 0;
+      for (let r = i + 1; r < m; r++) xnorm = Math.hypot(xnorm, a[r * n + i]);
+      if (xnorm === 0) continue; // H_i = I (tau 0)
+      const beta = -(alpha >= 0 ? 1 : -1) * Math.hypot(alpha, xnorm);
+      const tau = (beta - alpha) / beta;
+      const scale = 1 / (alpha - beta);
+      for (let r = i + 1; r < m; r++) a[r * n + i] *= scale;
+      a[i * n + i] = beta;
+      taus[b * k + i] = tau;
+      // apply H_i = I - tau v v^T to the columns on the right (v = [1, a[i+1:, i]])
+      for (let c = i + 1; c < n; c++) {
+        let dot = a[i * n + c];
+        for (let r = i + 1; r < m; r++) dot += a[r * n + i] * a[r * n + c];
+        const f = tau * dot;
+        a[i * n + c] -= f;
+        for (let r = i + 1; r < m; r++) a[r * n + c] -= f * a[r * n + i];
+      }
+    }
+    out.set(a, b * m * n);
+  }
+  const aOut = from_array(out, A.shape).to(A.dtype);
+  const tauOut = from_array(taus, [...batch, k]).to(A.dtype);
+  return namedTuple(["a", "tau"] as const, [aOut, tauOut]);
+}
+
 let symeigWarned = false;
 
 /** torch.symeig (deprecated in 1.13): eigenvalues ascending and, with eigenvectors=True, the eigenvectors; `upper` picks the triangle read. */

@@ -120,7 +120,7 @@ export class _Orthogonal extends Module {
       if (!this._buffer_names.has("base")) {
         throw new NotImplementedError(
           this.orthogonal_map === "householder"
-            ? "Assigning to the householder parametrization with use_trivialization=False needs torch.geqrf, which this engine does not have."
+            ? "Assigning to the householder parametrization with use_trivialization=False is not implemented in this engine."
             : "It is not possible to assign to the matrix exponential or the Cayley parametrizations when use_trivialization=False.",
         );
       }
