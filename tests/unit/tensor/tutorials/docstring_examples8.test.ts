@@ -1,7 +1,7 @@
 /**
  * Sweep 8 of torch 1.13's docstring examples: the public torch functions and Tensor methods the engine has whose docstring has an
  * example that sweep 7 (docstring_examples7.test.ts) did not cover, found by comparing Object.keys(torch) with torch
- * 1.13's docstrings (69 torch names; and 38 Tensor methods whose torch.Tensor docstring has its own example). Each translated as a learner would (positional order, a trailing options object for
+ * 1.13's docstrings (69 torch names; 38 Tensor methods whose torch.Tensor docstring has its own example; 38 torch.linalg, 28 torch.special and 4 real torch.fft functions). Each translated as a learner would (positional order, a trailing options object for
  * keywords), run after torch.manual_seed(0) as the fixture script runs the docstring, and compared with what torch
  * left: every tensor variable and every bare expression, by shape, dtype, sum and first values.
  * Reference: tests/fixtures/torch/tutorials/docstring_examples8.json, scripts/fixtures/docstring_examples8_fixtures.py
@@ -578,6 +578,437 @@ describe("torch 1.13 docstring examples, sweep 8: Tensor methods with their own 
   });
 });
 
+describe("torch 1.13 docstring examples, sweep 8: torch.linalg (complex inputs run as real ones)", () => {
+  const LA = torch.linalg;
+  // ldl_factor / ldl_factor_ex / ldl_solve are installed on torch.linalg at load (ops/ldl.ts) but not in its static type
+  const LDL = torch.linalg as unknown as {
+    ldl_factor(A: Tensor): Tensor[];
+    ldl_factor_ex(A: Tensor): Tensor[];
+    ldl_solve(LD: Tensor, pivots: Tensor, B: Tensor): Tensor;
+  };
+  const f64 = { dtype: torch.float64 };
+  example("linalg.cholesky", () => {
+    let A = torch.randn(2, 2, f64);
+    A = A.matmul(A.T.conj()).add(torch.eye(2));
+    let L_ = LA.cholesky(A);
+    const exprs: Printed[] = [A, L_, torch.dist(L_.matmul(L_.T.conj()), A)];
+    A = torch.randn(3, 2, 2, f64);
+    A = A.matmul(A.mT).add(torch.eye(2));
+    L_ = LA.cholesky(A);
+    exprs.push(torch.dist(L_.matmul(L_.mT), A));
+    return { vars: { A, L: L_ }, exprs };
+  });
+  example("linalg.cholesky_ex", () => {
+    let A = torch.randn(2, 2, f64);
+    A = A.matmul(A.t().conj());
+    const [L_, info] = LA.cholesky_ex(A);
+    // torch's info is int32 (int64 here): compared by shape
+    return { vars: { A, L: L_, info }, exprs: [A, L_, info], shapeOnly: ["info"], exprShapeOnly: [2] };
+  });
+  example("linalg.cond", () => {
+    let A = torch.randn(3, 4, 4, { dtype: torch.float32 });
+    const exprs: Printed[] = [LA.cond(A)];
+    A = torch.tensor([[1.0, 0, -1], [0, 1, 0], [1, 0, 1]]);
+    exprs.push(LA.cond(A), LA.cond(A, "fro"), LA.cond(A, "nuc"), LA.cond(A, Infinity), LA.cond(A, -Infinity), LA.cond(A, 1), LA.cond(A, -1), LA.cond(A, 2), LA.cond(A, -2));
+    A = torch.randn(2, 3, 3);
+    exprs.push(LA.cond(A));
+    A = torch.randn(2, 3, 3, { dtype: torch.float32 });
+    exprs.push(LA.cond(A));
+    return { vars: { A }, exprs };
+  });
+  example("linalg.cross", () => {
+    let a = torch.randn(4, 3);
+    const b = torch.randn(4, 3);
+    const exprs: Printed[] = [a, b, LA.cross(a, b)];
+    a = torch.randn(1, 3);
+    exprs.push(a, LA.cross(a, b));
+    return { vars: { a, b }, exprs };
+  });
+  example("linalg.det", () => {
+    let A = torch.randn(3, 3);
+    const exprs: Printed[] = [LA.det(A)];
+    A = torch.randn(3, 2, 2);
+    exprs.push(LA.det(A));
+    return { vars: { A }, exprs };
+  });
+  example("linalg.eigh", () => {
+    let A = torch.randn(2, 2, f64);
+    A = A.add(A.T.conj());
+    let [L_, Q] = LA.eigh(A);
+    const exprs: Printed[] = [A, L_, Q, torch.dist(Q.matmul(torch.diag(L_.double())).matmul(Q.T.conj()), A)];
+    A = torch.randn(3, 2, 2, f64);
+    A = A.add(A.mT);
+    [L_, Q] = LA.eigh(A);
+    exprs.push(torch.dist(Q.matmul(torch.diag_embed(L_)).matmul(Q.mH), A));
+    // eigenvectors are unique up to sign: compared by shape (the reconstructions by value)
+    return { vars: { A, L: L_, Q }, exprs, shapeOnly: ["Q"], exprShapeOnly: [2] };
+  });
+  example("linalg.eigvalsh", () => {
+    let A = torch.randn(2, 2, f64);
+    A = A.add(A.T.conj());
+    const exprs: Printed[] = [A, LA.eigvalsh(A)];
+    A = torch.randn(3, 2, 2, f64);
+    A = A.add(A.mT);
+    exprs.push(LA.eigvalsh(A));
+    return { vars: { A }, exprs };
+  });
+  example("linalg.householder_product", () => {
+    const A = torch.randn(2, 2);
+    let [h, tau] = torch.geqrf(A);
+    let Q = LA.householder_product(h, tau);
+    const exprs: Printed[] = [torch.dist(Q, LA.qr(A).Q)];
+    h = torch.randn(3, 2, 2, f64);
+    tau = torch.randn(3, 1, f64);
+    Q = LA.householder_product(h, tau);
+    exprs.push(Q);
+    return { vars: { A, h, tau, Q }, exprs };
+  });
+  example("linalg.inv", () => {
+    let A = torch.randn(4, 4);
+    let Ainv = LA.inv(A);
+    const exprs: Printed[] = [torch.dist(A.matmul(Ainv), torch.eye(4))];
+    A = torch.randn(2, 3, 4, 4);
+    Ainv = LA.inv(A);
+    exprs.push(torch.dist(A.matmul(Ainv), torch.eye(4)));
+    A = torch.randn(4, 4, f64);
+    Ainv = LA.inv(A);
+    exprs.push(torch.dist(A.matmul(Ainv), torch.eye(4)));
+    return { vars: { A, Ainv }, exprs };
+  });
+  example("linalg.inv_ex", () => {
+    const A = torch.randn(3, 3);
+    const [Ainv, info] = LA.inv_ex(A);
+    return { vars: { A, Ainv, info }, exprs: [torch.dist(LA.inv(A), Ainv), info], shapeOnly: ["info"], exprShapeOnly: [1] }; // info: int32 in torch
+  });
+  // torch's ldl pivots are int32 (int64 here): compared by shape
+  example("linalg.ldl_factor", () => {
+    let A = torch.randn(3, 3);
+    A = A.matmul(A.mT);
+    const [LD, pivots] = LDL.ldl_factor(A);
+    return { vars: { A, LD, pivots }, exprs: [A, LD, pivots], shapeOnly: ["pivots"], exprShapeOnly: [2] };
+  });
+  example("linalg.ldl_factor_ex", () => {
+    let A = torch.randn(3, 3);
+    A = A.matmul(A.mT);
+    const [LD, pivots, info] = LDL.ldl_factor_ex(A);
+    return { vars: { A, LD, pivots, info }, exprs: [A, LD, pivots, info], shapeOnly: ["pivots", "info"], exprShapeOnly: [2, 3] };
+  });
+  example("linalg.ldl_solve", () => {
+    let A = torch.randn(2, 3, 3);
+    A = A.matmul(A.mT);
+    const [LD, pivots, info] = LDL.ldl_factor_ex(A);
+    const B = torch.randn(2, 3, 4);
+    const X = LDL.ldl_solve(LD, pivots, B);
+    return { vars: { A, LD, pivots, info, B, X }, exprs: [LA.norm(A.matmul(X).sub(B))], shapeOnly: ["pivots", "info"] };
+  });
+  example("linalg.lstsq", () => {
+    const A = torch.tensor([[[10, 2, 3], [3, 10, 5], [5, 6, 12]]], { dtype: torch.float });
+    const B = torch.tensor([[[2, 5, 1], [3, 2, 1], [5, 1, 9]], [[4, 2, 9], [2, 0, 3], [2, 5, 3]]], { dtype: torch.float });
+    const X = LA.lstsq(A, B).solution;
+    const exprs: Printed[] = [torch.dist(X, LA.pinv(A).matmul(B))];
+    const S = LA.lstsq(A, B, { driver: "gelsd" }).singular_values;
+    exprs.push(torch.dist(S, LA.svdvals(A)));
+    exprs.push(A.index(null, 0).zero_());
+    const rank = LA.lstsq(A, B).rank;
+    exprs.push(rank);
+    return { vars: { A, B, X, S, rank }, exprs };
+  });
+  example("linalg.lu", () => {
+    const A = torch.randn(3, 2);
+    const [P, L_, U] = LA.lu(A);
+    return { vars: { A, P, L: L_, U }, exprs: [P, L_, U, torch.dist(A, P.matmul(L_).matmul(U))] };
+  });
+  example("linalg.lu_solve", () => {
+    const A = torch.randn(3, 3);
+    const [LU, pivots] = LA.lu_factor(A);
+    let B = torch.randn(3, 2);
+    let X = LA.lu_solve(LU, pivots, B);
+    const exprs: Printed[] = [torch.allclose(A.matmul(X), B)];
+    B = torch.randn(3, 3, 2);
+    X = LA.lu_solve(LU, pivots, B);
+    exprs.push(torch.allclose(A.matmul(X), B));
+    B = torch.randn(3, 5, 3);
+    X = LA.lu_solve(LU, pivots, B, { left: false });
+    exprs.push(torch.allclose(X.matmul(A), B));
+    B = torch.randn(3, 3, 4);
+    X = LA.lu_solve(LU, pivots, B, { adjoint: true });
+    exprs.push(torch.allclose(A.mT.matmul(X), B));
+    return { vars: { A, LU, pivots, B, X }, exprs, shapeOnly: ["pivots"] };
+  });
+  example("linalg.matrix_exp", () => {
+    let A = torch.empty(2, 2, 2);
+    A.index_put_([0, null, null], torch.eye(2, 2));
+    A.index_put_([1, null, null], torch.eye(2, 2).mul(2));
+    const exprs: Printed[] = [A, LA.matrix_exp(A)];
+    A = torch.tensor([[0, Math.PI / 3], [-Math.PI / 3, 0]]);
+    exprs.push(LA.matrix_exp(A));
+    return { vars: { A }, exprs };
+  });
+  example("linalg.matrix_norm", () => {
+    const A = torch.arange(9, { dtype: torch.float }).reshape(3, 3);
+    const exprs: Printed[] = [A, LA.matrix_norm(A), LA.matrix_norm(A, { ord: -1 })];
+    const B = A.expand(2, -1, -1);
+    exprs.push(B, LA.matrix_norm(B), LA.matrix_norm(B, { dim: [0, 2] }));
+    return { vars: { A, B }, exprs };
+  });
+  example("linalg.matrix_power", () => {
+    const A = torch.randn(3, 3);
+    return { vars: { A }, exprs: [LA.matrix_power(A, 0), LA.matrix_power(A, 3), LA.matrix_power(A.expand(2, -1, -1), -2)] };
+  });
+  example("linalg.matrix_rank", () => {
+    let A = torch.eye(10);
+    const exprs: Printed[] = [LA.matrix_rank(A)];
+    const B = torch.eye(10);
+    B.index_put_([0, 0], torch.tensor(0));
+    exprs.push(LA.matrix_rank(B));
+    A = torch.randn(4, 3, 2);
+    exprs.push(LA.matrix_rank(A));
+    A = torch.randn(2, 4, 2, 3);
+    exprs.push(LA.matrix_rank(A));
+    A = torch.randn(2, 4, 3, 3, { dtype: torch.float32 });
+    exprs.push(LA.matrix_rank(A), LA.matrix_rank(A, { hermitian: true }), LA.matrix_rank(A, { atol: 1.0, rtol: 0.0 }), LA.matrix_rank(A, { atol: 1.0, rtol: 0.0, hermitian: true }));
+    return { vars: { A, B }, exprs };
+  });
+  example("linalg.multi_dot", () => {
+    const multi_dot = LA.multi_dot;
+    const exprs: Printed[] = [
+      multi_dot([torch.tensor([1, 2], L), torch.tensor([2, 3], L)]),
+      multi_dot([torch.tensor([[1, 2]], L), torch.tensor([2, 3], L)]),
+      multi_dot([torch.tensor([[1, 2]], L), torch.tensor([[2], [3]], L)]),
+    ];
+    const A = torch.arange(2 * 3).view(2, 3);
+    const B = torch.arange(3 * 2).view(3, 2);
+    const C = torch.arange(2 * 2).view(2, 2);
+    exprs.push(multi_dot([A, B, C]));
+    return { vars: { A, B, C }, exprs };
+  });
+  example("linalg.norm", () => {
+    const a = torch.arange(9, { dtype: torch.float }).sub(4);
+    const B = a.reshape([3, 3]);
+    const exprs: Printed[] = [a, B, LA.norm(a), LA.norm(B), LA.norm(B, "fro"), LA.norm(a, Infinity), LA.norm(B, Infinity), LA.norm(a, -Infinity), LA.norm(B, -Infinity)];
+    exprs.push(LA.norm(a, 1), LA.norm(B, 1), LA.norm(a, -1), LA.norm(B, -1), LA.norm(a, 2), LA.norm(B, 2), LA.norm(a, -2), LA.norm(B.double(), -2), LA.norm(a, 3), LA.norm(a, -3));
+    const c = torch.tensor([[1.0, 2.0, 3.0], [-1, 1, 4]]);
+    exprs.push(LA.norm(c, { dim: 0 }), LA.norm(c, { dim: 1 }), LA.norm(c, { ord: 1, dim: 1 }));
+    const A = torch.arange(8, { dtype: torch.float }).reshape(2, 2, 2);
+    exprs.push(LA.norm(A, { dim: [1, 2] }), [LA.norm(A.index(0, null, null)), LA.norm(A.index(1, null, null))]);
+    return { vars: { a, B, c, A }, exprs };
+  });
+  example("linalg.pinv", () => {
+    let A = torch.randn(3, 5);
+    const exprs: Printed[] = [A, LA.pinv(A)];
+    A = torch.randn(2, 6, 3);
+    let Apinv = LA.pinv(A);
+    exprs.push(torch.dist(Apinv.matmul(A), torch.eye(3)));
+    A = torch.randn(3, 3, { dtype: torch.float32 });
+    A = A.add(A.T.conj());
+    Apinv = LA.pinv(A, { hermitian: true });
+    exprs.push(torch.dist(Apinv.matmul(A), torch.eye(3)));
+    return { vars: { A, Apinv }, exprs };
+  });
+  example("linalg.qr", () => {
+    let A = torch.tensor([[12.0, -51, 4], [6, 167, -68], [-4, 24, -41]]);
+    let [Q, R] = LA.qr(A);
+    const exprs: Printed[] = [Q, R, Q.matmul(R).round(), Q.T.matmul(Q).round()];
+    const [Q2, R2] = LA.qr(A, { mode: "r" });
+    exprs.push(Q2, torch.equal(R, R2));
+    A = torch.randn(3, 4, 5);
+    [Q, R] = LA.qr(A, { mode: "complete" });
+    exprs.push(torch.dist(Q.matmul(R), A), torch.dist(Q.mT.matmul(Q), torch.eye(4)));
+    // the random A's Q and R are unique up to the signs of R's diagonal (LAPACK's choice): compared by shape
+    return { vars: { A, Q, R, Q2, R2 }, exprs, shapeOnly: ["Q", "R"] };
+  });
+  example("linalg.slogdet", () => {
+    const A = torch.randn(3, 3);
+    return { vars: { A }, exprs: [A, LA.det(A), torch.logdet(A), [...LA.slogdet(A)]] };
+  });
+  example("linalg.solve", () => {
+    let A = torch.randn(3, 3);
+    let b = torch.randn(3);
+    let x = LA.solve(A, b);
+    const exprs: Printed[] = [torch.allclose(A.matmul(x), b)];
+    A = torch.randn(2, 3, 3);
+    const B = torch.randn(2, 3, 4);
+    const X = LA.solve(A, B);
+    exprs.push(X.shape, torch.allclose(A.matmul(X), B));
+    A = torch.randn(2, 3, 3);
+    b = torch.randn(3, 1);
+    x = LA.solve(A, b);
+    exprs.push(x.shape, torch.allclose(A.matmul(x), b));
+    b = torch.randn(3);
+    x = LA.solve(A, b);
+    exprs.push(x.shape);
+    const Ax = A.matmul(x.unsqueeze(-1));
+    exprs.push(torch.allclose(Ax, b.unsqueeze(-1).expand_as(Ax)));
+    return { vars: { A, b, x, B, X, Ax }, exprs };
+  });
+  example("linalg.solve_triangular", () => {
+    let A = torch.randn(3, 3).triu_();
+    let B = torch.randn(3, 4);
+    let X = LA.solve_triangular(A, B, { upper: true });
+    const exprs: Printed[] = [torch.allclose(A.matmul(X), B)];
+    A = torch.randn(2, 3, 3).tril_();
+    B = torch.randn(2, 3, 4);
+    X = LA.solve_triangular(A, B, { upper: false });
+    exprs.push(torch.allclose(A.matmul(X), B));
+    A = torch.randn(2, 4, 4).tril_();
+    B = torch.randn(2, 3, 4);
+    X = LA.solve_triangular(A, B, { upper: false, left: false });
+    exprs.push(torch.allclose(X.matmul(A), B));
+    return { vars: { A, B, X }, exprs };
+  });
+  example("linalg.svd", () => {
+    let A = torch.randn(5, 3);
+    let [U, S, Vh] = LA.svd(A, { full_matrices: false });
+    const exprs: Printed[] = [[U.shape, S.shape, Vh.shape], torch.dist(A, U.matmul(torch.diag(S)).matmul(Vh))];
+    [U, S, Vh] = LA.svd(A);
+    exprs.push([U.shape, S.shape, Vh.shape], torch.dist(A, U.index(null, ":3").matmul(torch.diag(S)).matmul(Vh)));
+    A = torch.randn(7, 5, 3);
+    [U, S, Vh] = LA.svd(A, { full_matrices: false });
+    exprs.push(torch.dist(A, U.matmul(torch.diag_embed(S)).matmul(Vh)));
+    // singular vectors are unique up to sign: compared by shape (the reconstructions by value)
+    return { vars: { A, U, S, Vh }, exprs, shapeOnly: ["U", "Vh"] };
+  });
+  example("linalg.svdvals", () => {
+    const A = torch.randn(5, 3);
+    const S = LA.svdvals(A);
+    return { vars: { A, S }, exprs: [S, torch.dist(S, LA.svd(A, { full_matrices: false }).S)] };
+  });
+  example("linalg.tensorinv", () => {
+    let A = torch.eye(4 * 6).reshape([4, 6, 8, 3]);
+    let Ainv = LA.tensorinv(A, { ind: 2 });
+    const exprs: Printed[] = [Ainv.shape];
+    const B = torch.randn(4, 6);
+    exprs.push(torch.allclose(torch.tensordot(Ainv, B), LA.tensorsolve(A, B)));
+    A = torch.randn(4, 4);
+    const Atensorinv = LA.tensorinv(A, { ind: 1 });
+    Ainv = LA.inv(A);
+    exprs.push(torch.allclose(Atensorinv, Ainv));
+    return { vars: { A, Ainv, B, Atensorinv }, exprs };
+  });
+  example("linalg.tensorsolve", () => {
+    let A = torch.eye(2 * 3 * 4).reshape([2 * 3, 4, 2, 3, 4]);
+    let B = torch.randn(2 * 3, 4);
+    let X = LA.tensorsolve(A, B);
+    const exprs: Printed[] = [X.shape, torch.allclose(torch.tensordot(A, X, { dims: X.ndim }), B)];
+    A = torch.randn(6, 4, 4, 3, 2);
+    B = torch.randn(4, 3, 2);
+    X = LA.tensorsolve(A, B, { dims: [0, 2] });
+    exprs.push(X.shape);
+    A = A.permute(1, 3, 4, 0, 2);
+    exprs.push(A.shape.slice(B.ndim), torch.allclose(torch.tensordot(A, X, { dims: X.ndim }), B, { atol: 1e-6 }));
+    return { vars: { A, B, X }, exprs };
+  });
+  example("linalg.vander", () => {
+    const x = torch.tensor([1, 2, 3, 5], L);
+    return { vars: { x }, exprs: [LA.vander(x), LA.vander(x, { N: 3 })] };
+  });
+  example("linalg.vecdot", () => {
+    const v1 = torch.randn(3, 2);
+    const v2 = torch.randn(3, 2);
+    return { vars: { v1, v2 }, exprs: [LA.vecdot(v1, v2), torch.vdot(v1.index(0), v2.index(0))] };
+  });
+  example("linalg.vector_norm", () => {
+    const a = torch.arange(9, { dtype: torch.float }).sub(4);
+    const B = a.reshape([3, 3]);
+    return { vars: { a, B }, exprs: [a, B, LA.vector_norm(a, { ord: 3.5 }), LA.vector_norm(B, { ord: 3.5 })] };
+  });
+});
+
+describe("torch 1.13 docstring examples, sweep 8: torch.special and torch.fft's real functions", () => {
+  const S = torch.special;
+  example("special.digamma", () => {
+    const a = torch.tensor([1, 0.5]);
+    return { vars: { a }, exprs: [S.digamma(a)] };
+  });
+  example("special.entr", () => {
+    const a = torch.arange(-0.5, 1, 0.5);
+    return { vars: { a }, exprs: [a, S.entr(a)] };
+  });
+  example("special.erf", () => ({ vars: {}, exprs: [S.erf(torch.tensor([0, -1.0, 10.0]))] }));
+  example("special.erfc", () => ({ vars: {}, exprs: [S.erfc(torch.tensor([0, -1.0, 10.0]))] }));
+  example("special.erfcx", () => ({ vars: {}, exprs: [S.erfcx(torch.tensor([0, -1.0, 10.0]))] }));
+  example("special.erfinv", () => ({ vars: {}, exprs: [S.erfinv(torch.tensor([0, 0.5, -1.0]))] }));
+  example("special.exp2", () => ({ vars: {}, exprs: [S.exp2(torch.tensor([0, Math.log2(2.0), 3, 4]))] }));
+  example("special.expit", () => {
+    const t = torch.randn(4);
+    return { vars: { t }, exprs: [t, S.expit(t)] };
+  });
+  example("special.expm1", () => ({ vars: {}, exprs: [S.expm1(torch.tensor([0, Math.log(2.0)]))] }));
+  for (const name of ["special.gammainc", "special.gammaincc"]) {
+    example(name, () => {
+      const a1 = torch.tensor([4.0]);
+      const a2 = torch.tensor([3.0, 4.0, 5.0]);
+      const a = S.gammaincc(a1, a2);
+      const b = S.gammainc(a1, a2).add(S.gammaincc(a1, a2));
+      return { vars: { a1, a2, a, b } };
+    });
+  }
+  example("special.gammaln", () => {
+    const a = torch.arange(0.5, 2, 0.5);
+    return { vars: { a }, exprs: [S.gammaln(a)] };
+  });
+  example("special.i0", () => ({ vars: {}, exprs: [torch.i0(torch.arange(5, { dtype: torch.float32 }))] }));
+  example("special.i0e", () => ({ vars: {}, exprs: [S.i0e(torch.arange(5, { dtype: torch.float32 }))] }));
+  example("special.i1", () => ({ vars: {}, exprs: [S.i1(torch.arange(5, { dtype: torch.float32 }))] }));
+  example("special.i1e", () => ({ vars: {}, exprs: [S.i1e(torch.arange(5, { dtype: torch.float32 }))] }));
+  example("special.log_ndtr", () => ({ vars: {}, exprs: [S.log_ndtr(torch.tensor([-3.0, -2, -1, 0, 1, 2, 3]))] }));
+  example("special.log_softmax", () => {
+    const t = torch.ones(2, 2);
+    return { vars: { t }, exprs: [S.log_softmax(t, 0)] };
+  });
+  example("special.logit", () => {
+    const a = torch.rand(5);
+    return { vars: { a }, exprs: [a, S.logit(a, { eps: 1e-6 })] };
+  });
+  example("special.multigammaln", () => {
+    const a = torch.empty(2, 3).uniform_(1, 2);
+    return { vars: { a }, exprs: [a, S.multigammaln(a, 2)] };
+  });
+  example("special.ndtr", () => ({ vars: {}, exprs: [S.ndtr(torch.tensor([-3.0, -2, -1, 0, 1, 2, 3]))] }));
+  example("special.ndtri", () => ({ vars: {}, exprs: [S.ndtri(torch.tensor([0, 0.25, 0.5, 0.75, 1]))] }));
+  example("special.polygamma", () => {
+    const a = torch.tensor([1, 0.5]);
+    return { vars: { a }, exprs: [S.polygamma(1, a), S.polygamma(2, a), S.polygamma(3, a), S.polygamma(4, a)] };
+  });
+  example("special.sinc", () => {
+    const t = torch.randn(4);
+    return { vars: { t }, exprs: [t, S.sinc(t)] };
+  });
+  example("special.softmax", () => {
+    const t = torch.ones(2, 2);
+    return { vars: { t }, exprs: [S.softmax(t, 0)] };
+  });
+  for (const [name, f] of [["special.xlog1py", S.xlog1py], ["special.xlogy", S.xlogy]] as const) {
+    example(name, () => {
+      let x = torch.zeros(5);
+      let y = torch.tensor([-1, 0, 1, Infinity, NaN]);
+      const exprs: Printed[] = [f(x, y)];
+      x = torch.tensor([1, 2, 3], L);
+      y = torch.tensor([3, 2, 1], L);
+      exprs.push(f(x, y), f(x, 4), f(2, y));
+      return { vars: { x, y }, exprs };
+    });
+  }
+  example("special.zeta", () => {
+    const x = torch.tensor([2.0, 4.0]);
+    return { vars: { x }, exprs: [S.zeta(x, 1), S.zeta(x, torch.tensor([1.0, 2.0])), S.zeta(2, torch.tensor([1.0, 2.0]))] };
+  });
+  example("fft.fftfreq", () => ({ vars: {}, exprs: [torch.fft.fftfreq(5), torch.fft.fftfreq(4)] }));
+  example("fft.rfftfreq", () => ({ vars: {}, exprs: [torch.fft.rfftfreq(5), torch.fft.rfftfreq(4), torch.fft.fftfreq(4)] }));
+  example("fft.fftshift", () => {
+    const f = torch.fft.fftfreq(4);
+    const exprs: Printed[] = [f, torch.fft.fftshift(f)];
+    const x = torch.fft.fftfreq(5, { d: 1 / 5 }).add(torch.fft.fftfreq(5, { d: 1 / 5 }).unsqueeze(1).mul(0.1));
+    exprs.push(x, torch.fft.fftshift(x));
+    return { vars: { f, x }, exprs };
+  });
+  example("fft.ifftshift", () => {
+    const f = torch.fft.fftfreq(5);
+    const shifted = torch.fft.fftshift(f);
+    return { vars: { f, shifted }, exprs: [f, torch.fft.ifftshift(shifted)] };
+  });
+});
+
 describe("the examples left out refuse clearly", () => {
   it("the complex-number functions say the engine has no complex dtype (not 'undefined is not a function')", () => {
     const x = torch.tensor([1.0, 2.0]);
@@ -597,6 +1028,6 @@ describe("the sweep is complete", () => {
   it("every docstring example the fixture script ran is translated here (the others are listed with the reason)", () => {
     expect([...translated].sort()).toEqual(Object.keys(ref.examples).sort());
     for (const name of Object.keys(ref.skipped)) expect(translated.has(name), name).toBe(false);
-    expect(Object.keys(ref.examples).length + Object.keys(ref.skipped).length).toBe(69 + 38);
+    expect(Object.keys(ref.examples).length + Object.keys(ref.skipped).length).toBe(69 + 38 + 38 + 28 + 4);
   });
 });
