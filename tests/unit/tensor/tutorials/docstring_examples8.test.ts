@@ -1,7 +1,7 @@
 /**
  * Sweep 8 of torch 1.13's docstring examples: the public torch functions and Tensor methods the engine has whose docstring has an
  * example that sweep 7 (docstring_examples7.test.ts) did not cover, found by comparing Object.keys(torch) with torch
- * 1.13's docstrings (69 torch names; 38 Tensor methods whose torch.Tensor docstring has its own example; 38 torch.linalg, 28 torch.special and 4 real torch.fft functions). Each translated as a learner would (positional order, a trailing options object for
+ * 1.13's docstrings (69 torch names; 38 Tensor methods whose torch.Tensor docstring has its own example; 38 torch.linalg, 28 torch.special and 4 real torch.fft functions; 21 torch.distributions and the 6 torch.autograd.functional functions). Each translated as a learner would (positional order, a trailing options object for
  * keywords), run after torch.manual_seed(0) as the fixture script runs the docstring, and compared with what torch
  * left: every tensor variable and every bare expression, by shape, dtype, sum and first values.
  * Reference: tests/fixtures/torch/tutorials/docstring_examples8.json, scripts/fixtures/docstring_examples8_fixtures.py
@@ -60,9 +60,14 @@ function expectValue(got: Printed, want: Value, label: string): void {
     expect([(got as Error).name, (got as Error).message], label).toEqual(want.error);
   } else if (Array.isArray(want) && (want.length === 0 || typeof want[0] === "number")) expect([...(got as readonly number[])], `${label}: size`).toEqual(want);
   else if (Array.isArray(want)) {
-    const list = got as Tensor[];
+    // a tuple of tensors, or of tuples of them (hessian of two inputs: ((H00, H01), (H10, H11)))
+    const list = got as unknown as Printed[];
     expect(list.length, `${label}: length`).toBe(want.length);
-    list.forEach((t, i) => expectSummary(t, (want as Summary[])[i], `${label}[${i}]`));
+    list.forEach((t, i) => {
+      const w = (want as unknown as Value[])[i];
+      if (Array.isArray(w)) expectValue(t, w, `${label}[${i}]`);
+      else expectSummary(t as Tensor, w as Summary, `${label}[${i}]`);
+    });
   } else expectSummary(got as Tensor, want as Summary, label);
 }
 
@@ -1009,6 +1014,87 @@ describe("torch 1.13 docstring examples, sweep 8: torch.special and torch.fft's 
   });
 });
 
+describe("torch 1.13 docstring examples, sweep 8: torch.distributions (a seeded sample each) and torch.autograd.functional", () => {
+  const D = torch.distributions;
+  const sample = (m: { sample(): Tensor }) => ({ vars: {}, exprs: [m.sample()] });
+  const p4 = () => torch.tensor([0.25, 0.25, 0.25, 0.25]);
+  example("distributions.Normal", () => sample(new D.Normal(torch.tensor([0.0]), torch.tensor([1.0]))));
+  example("distributions.Categorical", () => sample(new D.Categorical(p4())));
+  example("distributions.Bernoulli", () => sample(new D.Bernoulli(torch.tensor([0.3]))));
+  example("distributions.Uniform", () => sample(new D.Uniform(torch.tensor([0.0]), torch.tensor([5.0]))));
+  example("distributions.Exponential", () => sample(new D.Exponential(torch.tensor([1.0]))));
+  example("distributions.Laplace", () => sample(new D.Laplace(torch.tensor([0.0]), torch.tensor([1.0]))));
+  example("distributions.Gamma", () => sample(new D.Gamma(torch.tensor([1.0]), torch.tensor([1.0]))));
+  example("distributions.Beta", () => sample(new D.Beta(torch.tensor([0.5]), torch.tensor([0.5]))));
+  example("distributions.Dirichlet", () => sample(new D.Dirichlet(torch.tensor([0.5, 0.5]))));
+  example("distributions.OneHotCategorical", () => sample(new D.OneHotCategorical(p4())));
+  example("distributions.MultivariateNormal", () => sample(new D.MultivariateNormal(torch.zeros(2), torch.eye(2))));
+  example("distributions.LogNormal", () => sample(new D.LogNormal(torch.tensor([0.0]), torch.tensor([1.0]))));
+  example("distributions.HalfNormal", () => sample(new D.HalfNormal(torch.tensor([1.0]))));
+  example("distributions.Cauchy", () => sample(new D.Cauchy(torch.tensor([0.0]), torch.tensor([1.0]))));
+  example("distributions.Geometric", () => sample(new D.Geometric(torch.tensor([0.3]))));
+  example("distributions.Chi2", () => sample(new D.Chi2(torch.tensor([1.0]))));
+  example("distributions.StudentT", () => sample(new D.StudentT(torch.tensor([2.0]))));
+  example("distributions.Binomial", () => {
+    let m = new D.Binomial(100, torch.tensor([0, 0.2, 0.8, 1]));
+    let x = m.sample();
+    m = new D.Binomial(torch.tensor([[5.0], [10.0]]), torch.tensor([0.5, 0.8]));
+    x = m.sample();
+    return { vars: { x } };
+  });
+
+  const AF = torch.autograd.functional;
+  const pow_reducer = (x: Tensor) => x.pow(3).sum();
+  const pow_adder_reducer = (x: Tensor, y: Tensor) => x.pow(2).mul(2).add(y.pow(2).mul(3)).sum();
+  const exp_reducer = (x: Tensor) => x.exp().sum({ dim: 1 });
+  example("autograd.functional.jacobian", () => {
+    let inputs: Tensor | Tensor[] = torch.rand(2, 2);
+    const exprs: Printed[] = [AF.jacobian(exp_reducer, inputs) as Tensor, AF.jacobian(exp_reducer, inputs, { create_graph: true }) as Tensor];
+    const exp_adder = (x: Tensor, y: Tensor) => x.exp().mul(2).add(y.mul(3));
+    inputs = [torch.rand(2), torch.rand(2)];
+    exprs.push(AF.jacobian(exp_adder, inputs) as Tensor[]);
+    return { vars: {}, exprs };
+  });
+  example("autograd.functional.hessian", () => {
+    let inputs: Tensor | Tensor[] = torch.rand(2, 2);
+    const exprs: Printed[] = [AF.hessian(pow_reducer, inputs) as Tensor, AF.hessian(pow_reducer, inputs, { create_graph: true }) as Tensor];
+    inputs = [torch.rand(2), torch.rand(2)];
+    exprs.push(AF.hessian(pow_adder_reducer, inputs) as unknown as Tensor[]);
+    return { vars: {}, exprs };
+  });
+  example("autograd.functional.vjp", () => {
+    let inputs: Tensor | Tensor[] = torch.rand(4, 4);
+    let v = torch.ones(4);
+    const exprs: Printed[] = [AF.vjp(exp_reducer, inputs, v) as Tensor[], AF.vjp(exp_reducer, inputs, v, { create_graph: true }) as Tensor[]];
+    const adder = (x: Tensor, y: Tensor) => x.mul(2).add(y.mul(3));
+    inputs = [torch.rand(2), torch.rand(2)];
+    v = torch.ones(2);
+    exprs.push(AF.vjp(adder, inputs, v) as unknown as Tensor[]);
+    return { vars: { v }, exprs };
+  });
+  example("autograd.functional.jvp", () => {
+    let inputs: Tensor | Tensor[] = torch.rand(4, 4);
+    let v: Tensor | Tensor[] = torch.ones(4, 4);
+    const exprs: Printed[] = [AF.jvp(exp_reducer, inputs, v) as Tensor[], AF.jvp(exp_reducer, inputs, v, { create_graph: true }) as Tensor[]];
+    const adder = (x: Tensor, y: Tensor) => x.mul(2).add(y.mul(3));
+    inputs = [torch.rand(2), torch.rand(2)];
+    v = [torch.ones(2), torch.ones(2)];
+    exprs.push(AF.jvp(adder, inputs, v) as unknown as Tensor[]);
+    return { vars: {}, exprs };
+  });
+  for (const [name, f] of [["autograd.functional.vhp", AF.vhp], ["autograd.functional.hvp", AF.hvp]] as const) {
+    example(name, () => {
+      let inputs: Tensor | Tensor[] = torch.rand(2, 2);
+      let v: Tensor | Tensor[] = torch.ones(2, 2);
+      const exprs: Printed[] = [f(pow_reducer, inputs, v) as Tensor[], f(pow_reducer, inputs, v, { create_graph: true }) as Tensor[]];
+      inputs = [torch.rand(2), torch.rand(2)];
+      v = [torch.zeros(2), torch.ones(2)];
+      exprs.push(f(pow_adder_reducer, inputs, v) as unknown as Tensor[]);
+      return { vars: {}, exprs };
+    });
+  }
+});
+
 describe("the examples left out refuse clearly", () => {
   it("the complex-number functions say the engine has no complex dtype (not 'undefined is not a function')", () => {
     const x = torch.tensor([1.0, 2.0]);
@@ -1028,6 +1114,6 @@ describe("the sweep is complete", () => {
   it("every docstring example the fixture script ran is translated here (the others are listed with the reason)", () => {
     expect([...translated].sort()).toEqual(Object.keys(ref.examples).sort());
     for (const name of Object.keys(ref.skipped)) expect(translated.has(name), name).toBe(false);
-    expect(Object.keys(ref.examples).length + Object.keys(ref.skipped).length).toBe(69 + 38 + 38 + 28 + 4);
+    expect(Object.keys(ref.examples).length + Object.keys(ref.skipped).length).toBe(69 + 38 + 38 + 28 + 4 + 21 + 6);
   });
 });
