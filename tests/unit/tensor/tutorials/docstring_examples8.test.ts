@@ -1,7 +1,7 @@
 /**
  * Sweep 8 of torch 1.13's docstring examples: the public torch functions and Tensor methods the engine has whose docstring has an
  * example that sweep 7 (docstring_examples7.test.ts) did not cover, found by comparing Object.keys(torch) with torch
- * 1.13's docstrings (69 torch names; 38 Tensor methods whose torch.Tensor docstring has its own example; 38 torch.linalg, 28 torch.special and 4 real torch.fft functions; 21 torch.distributions and the 6 torch.autograd.functional functions). Each translated as a learner would (positional order, a trailing options object for
+ * 1.13's docstrings (69 torch names; 38 Tensor methods whose torch.Tensor docstring has its own example; 38 torch.linalg, 28 torch.special and 4 real torch.fft functions; 21 torch.distributions, the 6 torch.autograd.functional functions and 12 lr schedulers). Each translated as a learner would (positional order, a trailing options object for
  * keywords), run after torch.manual_seed(0) as the fixture script runs the docstring, and compared with what torch
  * left: every tensor variable and every bare expression, by shape, dtype, sum and first values.
  * Reference: tests/fixtures/torch/tutorials/docstring_examples8.json, scripts/fixtures/docstring_examples8_fixtures.py
@@ -10,7 +10,7 @@
  * The complex-number examples are left out of the values; their functions' refusals are checked at the end.
  */
 import { describe, expect, it } from "vitest";
-import { F, torch, type Tensor } from "../../../../lib/tensor/index";
+import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { tutorialFixture } from "./helpers";
 
 type Num = number | "nan" | "inf" | "-inf";
@@ -18,7 +18,7 @@ type Summary = { shape: number[]; dtype: string; sum: Num; head: Num[] };
 type Value = Summary | number[] | Summary[] | { bool: boolean } | { number: Num } | { dtype: string } | { list: unknown[] } | { error: [string, string] };
 /** What a translation prints: a tensor, a size, a tuple of tensors, a Python bool or number, a dtype, or the error a line raises. */
 type Printed = Tensor | readonly number[] | Tensor[] | boolean | number | { name: string } | unknown[] | Error;
-type Example = { vars: Record<string, Summary>; exprs: Value[]; numbers: Record<string, number>; strings: Record<string, string> } | { error: [string, string] };
+type Example = { vars: Record<string, Summary>; exprs: Value[]; numbers: Record<string, number>; strings: Record<string, string>; lrs?: number[][] } | { error: [string, string] };
 const ref = tutorialFixture<{ examples: Record<string, Example>; skipped: Record<string, string>; adapted: Record<string, string> }>("docstring_examples8.json");
 
 type Result = {
@@ -28,6 +28,8 @@ type Result = {
   shapeOnly?: string[];
   exprShapeOnly?: number[];
   strings?: Record<string, string>;
+  /** The lr_scheduler examples: every group's lr after each scheduler.step(...). */
+  lrs?: number[][];
 };
 
 function expectNear(got: number, want: Num, tol: number, label: string): void {
@@ -106,6 +108,11 @@ function example(name: string, body: () => Result): void {
     }
     expect(Object.keys(got.strings ?? {}).sort(), `${name}: printed strings`).toEqual(Object.keys(want.strings ?? {}).sort());
     for (const [v, str] of Object.entries(got.strings ?? {})) expect(str, `${name}: ${v}`).toBe(want.strings[v]);
+    expect(got.lrs === undefined, `${name}: a learning-rate trajectory`).toBe(want.lrs === undefined);
+    if (got.lrs && want.lrs) {
+      expect(got.lrs.length, `${name}: scheduler steps`).toBe(want.lrs.length);
+      got.lrs.forEach((row, i) => row.forEach((lr, j) => expect(Math.abs(lr - want.lrs![i][j]), `${name}: step ${i} group ${j}: lr ${lr}, torch ${want.lrs![i][j]}`).toBeLessThanOrEqual(1e-12 + 1e-12 * Math.abs(want.lrs![i][j]))));
+    }
     const exprs = got.exprs ?? [];
     expect(exprs.length, `${name}: printed values`).toBe(want.exprs.length);
     exprs.forEach((e, i) => {
@@ -1095,6 +1102,106 @@ describe("torch 1.13 docstring examples, sweep 8: torch.distributions (a seeded 
   }
 });
 
+describe("torch 1.13 docstring examples, sweep 8: the lr schedulers' training loops (learning rates after every step)", () => {
+  const S = torch.optim.lr_scheduler;
+  /** The prelude the fixture script runs before each example: an SGD optimizer with the lr the example assumes. */
+  const setup = (lr = 0.05, twoGroups = false) => {
+    const model = new nn.Linear(2, 2);
+    const optimizer = new torch.optim.SGD(twoGroups ? [{ params: [model.weight] }, { params: [model.bias!] }] : model.parameters(), { lr, momentum: 0.9 });
+    const lrs: number[][] = [];
+    const record = () => lrs.push(optimizer.param_groups.map((g) => g.lr as number));
+    return { model, optimizer, lrs, record };
+  };
+  const epochs = (scheduler: { step(): void }, record: () => void, n = 100) => {
+    for (let epoch = 0; epoch < n; epoch++) {
+      scheduler.step(); // train(...); validate(...) do nothing here
+      record();
+    }
+  };
+  example("lr_scheduler.StepLR", () => {
+    const { optimizer, lrs, record } = setup();
+    epochs(new S.StepLR(optimizer, { step_size: 30, gamma: 0.1 }), record);
+    return { vars: {}, lrs };
+  });
+  example("lr_scheduler.MultiStepLR", () => {
+    const { optimizer, lrs, record } = setup();
+    epochs(new S.MultiStepLR(optimizer, { milestones: [30, 80], gamma: 0.1 }), record);
+    return { vars: {}, lrs };
+  });
+  example("lr_scheduler.ConstantLR", () => {
+    const { optimizer, lrs, record } = setup();
+    epochs(new S.ConstantLR(optimizer, { factor: 0.5, total_iters: 4 }), record);
+    return { vars: {}, lrs };
+  });
+  example("lr_scheduler.LinearLR", () => {
+    const { optimizer, lrs, record } = setup();
+    epochs(new S.LinearLR(optimizer, { start_factor: 0.5, total_iters: 4 }), record);
+    return { vars: {}, lrs };
+  });
+  example("lr_scheduler.PolynomialLR", () => {
+    const { optimizer, lrs, record } = setup(0.001);
+    epochs(new S.PolynomialLR(optimizer, { total_iters: 4, power: 1.0 }), record);
+    return { vars: {}, lrs };
+  });
+  example("lr_scheduler.LambdaLR", () => {
+    const { optimizer, lrs, record } = setup(0.05, true);
+    const lambda1 = (epoch: number) => Math.floor(epoch / 30);
+    const lambda2 = (epoch: number) => 0.95 ** epoch;
+    epochs(new S.LambdaLR(optimizer, { lr_lambda: [lambda1, lambda2] }), record);
+    return { vars: {}, lrs };
+  });
+  example("lr_scheduler.MultiplicativeLR", () => {
+    const { optimizer, lrs, record } = setup();
+    const lmbda = () => 0.95;
+    epochs(new S.MultiplicativeLR(optimizer, { lr_lambda: lmbda }), record);
+    return { vars: {}, lrs };
+  });
+  example("lr_scheduler.ChainedScheduler", () => {
+    const { optimizer, lrs, record } = setup(1.0);
+    const scheduler1 = new S.ConstantLR(optimizer, { factor: 0.1, total_iters: 2 });
+    const scheduler2 = new S.ExponentialLR(optimizer, { gamma: 0.9 });
+    epochs(new S.ChainedScheduler([scheduler1, scheduler2]), record);
+    return { vars: {}, lrs };
+  });
+  example("lr_scheduler.SequentialLR", () => {
+    const { optimizer, lrs, record } = setup(1.0);
+    const scheduler1 = new S.ConstantLR(optimizer, { factor: 0.1, total_iters: 2 });
+    const scheduler2 = new S.ExponentialLR(optimizer, { gamma: 0.9 });
+    epochs(new S.SequentialLR(optimizer, { schedulers: [scheduler1, scheduler2], milestones: [2] }), record);
+    return { vars: {}, lrs };
+  });
+  example("lr_scheduler.ReduceLROnPlateau", () => {
+    const { model, lrs } = setup();
+    const optimizer = new torch.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+    const scheduler = new S.ReduceLROnPlateau(optimizer, "min");
+    for (let epoch = 0; epoch < 10; epoch++) {
+      const val_loss = 1.0; // validate(...) returns a constant loss: a plateau
+      scheduler.step(val_loss);
+      lrs.push(optimizer.param_groups.map((g) => g.lr as number));
+    }
+    return { vars: {}, lrs };
+  });
+  for (const name of ["lr_scheduler.CyclicLR", "lr_scheduler.OneCycleLR"]) {
+    example(name, () => {
+      const { model, lrs } = setup();
+      const optimizer = new torch.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+      const data_loader = [0, 1, 2, 3, 4];
+      const scheduler =
+        name === "lr_scheduler.CyclicLR"
+          ? new S.CyclicLR(optimizer, { base_lr: 0.01, max_lr: 0.1 })
+          : new S.OneCycleLR(optimizer, { max_lr: 0.01, steps_per_epoch: data_loader.length, epochs: 10 });
+      for (let epoch = 0; epoch < 10; epoch++) {
+        for (const batch of data_loader) {
+          void batch; // train_batch(...)
+          scheduler.step();
+          lrs.push(optimizer.param_groups.map((g) => g.lr as number));
+        }
+      }
+      return { vars: {}, lrs };
+    });
+  }
+});
+
 describe("the examples left out refuse clearly", () => {
   it("the complex-number functions say the engine has no complex dtype (not 'undefined is not a function')", () => {
     const x = torch.tensor([1.0, 2.0]);
@@ -1114,6 +1221,6 @@ describe("the sweep is complete", () => {
   it("every docstring example the fixture script ran is translated here (the others are listed with the reason)", () => {
     expect([...translated].sort()).toEqual(Object.keys(ref.examples).sort());
     for (const name of Object.keys(ref.skipped)) expect(translated.has(name), name).toBe(false);
-    expect(Object.keys(ref.examples).length + Object.keys(ref.skipped).length).toBe(69 + 38 + 38 + 28 + 4 + 21 + 6);
+    expect(Object.keys(ref.examples).length + Object.keys(ref.skipped).length).toBe(69 + 38 + 38 + 28 + 4 + 21 + 6 + 12);
   });
 });
