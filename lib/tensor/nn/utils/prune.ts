@@ -436,7 +436,8 @@ function required<T>(fn: string, o: Record<string, unknown>, key: string): T {
 }
 
 /** Reparametrises module[name] with a mask of ones. */
-export function identity<M extends Module>(module: M, name: string): M {
+export function identity<M extends Module>(module: M, ...args: [name: string] | [{ name: string }]): M {
+  const name = required<string>("identity", parseArgs<{ name: string }>("identity", ["name"], args), "name");
   applyPruning(module, name, () => new Identity(), null);
   return module;
 }
@@ -558,7 +559,9 @@ export function global_unstructured(
 }
 
 /** Makes the pruning of module[name] permanent: name_orig and name_mask are replaced by the parameter `name`. */
-export function remove<M extends Module>(module: M, name: string): M {
+/** `prune.remove(module, "weight")` or `(module, { name: "weight" })`, as torch's remove(m, name='weight'). */
+export function remove<M extends Module>(module: M, ...args: [name: string] | [{ name: string }]): M {
+  const name = required<string>("remove", parseArgs<{ name: string }>("remove", ["name"], args), "name");
   for (const [k, hook] of module._forward_pre_hooks) {
     if (hook instanceof BasePruningMethod && hook._tensor_name === name) {
       hook.remove(module);
