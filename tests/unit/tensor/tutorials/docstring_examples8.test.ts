@@ -1,7 +1,8 @@
 /**
  * Sweep 8 of torch 1.13's docstring examples: the public torch functions and Tensor methods the engine has whose docstring has an
  * example that sweep 7 (docstring_examples7.test.ts) did not cover, found by comparing Object.keys(torch) with torch
- * 1.13's docstrings (69 torch names; 38 Tensor methods whose torch.Tensor docstring has its own example; 38 torch.linalg, 28 torch.special and 4 real torch.fft functions; 21 torch.distributions, the 6 torch.autograd.functional functions and 12 lr schedulers). Each translated as a learner would (positional order, a trailing options object for
+ * 1.13's docstrings (69 torch names; 38 Tensor methods whose torch.Tensor docstring has its own example; 38 torch.linalg, 28 torch.special and 4 real torch.fft functions; 21 torch.distributions, the 6 torch.autograd.functional functions, 12 lr schedulers, and torch.utils.data's
+ * samplers and collation, nn.utils.prune, register_parametrization, autograd.Function / detect_anomaly, forward AD, swa_utils). Each translated as a learner would (positional order, a trailing options object for
  * keywords), run after torch.manual_seed(0) as the fixture script runs the docstring, and compared with what torch
  * left: every tensor variable and every bare expression, by shape, dtype, sum and first values.
  * Reference: tests/fixtures/torch/tutorials/docstring_examples8.json, scripts/fixtures/docstring_examples8_fixtures.py
@@ -12,10 +13,11 @@
 import { describe, expect, it } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { tutorialFixture } from "./helpers";
+import { RuntimeError } from "../../../../lib/tensor/errors";
 
 type Num = number | "nan" | "inf" | "-inf";
 type Summary = { shape: number[]; dtype: string; sum: Num; head: Num[] };
-type Value = Summary | number[] | Summary[] | { bool: boolean } | { number: Num } | { dtype: string } | { list: unknown[] } | { error: [string, string] };
+type Value = Summary | number[] | Summary[] | { bool: boolean } | { number: Num } | { dtype: string } | { list: unknown[] } | { dict: Record<string, Summary> } | { error: [string, string] };
 /** What a translation prints: a tensor, a size, a tuple of tensors, a Python bool or number, a dtype, or the error a line raises. */
 type Printed = Tensor | readonly number[] | Tensor[] | boolean | number | { name: string } | unknown[] | Error;
 type Example = { vars: Record<string, Summary>; exprs: Value[]; numbers: Record<string, number>; strings: Record<string, string>; lrs?: number[][] } | { error: [string, string] };
@@ -49,11 +51,17 @@ function expectSummary(got: Tensor, want: Summary, label: string): void {
 
 function expectValue(got: Printed, want: Value, label: string): void {
   if (!Array.isArray(want) && "bool" in want) expect(got, label).toBe(want.bool);
+  else if (!Array.isArray(want) && "dict" in want) {
+    const obj = got as unknown as Record<string, Tensor>;
+    expect(Object.keys(obj), `${label}: keys`).toEqual(Object.keys(want.dict));
+    for (const [k, w] of Object.entries(want.dict)) expectSummary(obj[k], w, `${label}.${k}`);
+  }
   else if (!Array.isArray(want) && "list" in want) {
     // a Python list (tolist(), stride()): numbers to float32 precision
-    const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [Number(v)]);
+    const flat = (v: unknown): unknown[] => (Array.isArray(v) ? v.flatMap(flat) : [v]);
     expect(JSON.stringify(got, (_, v: unknown) => (typeof v === "number" ? 0 : v)), `${label}: nesting`).toBe(JSON.stringify(want.list, (_, v: unknown) => (typeof v === "number" ? 0 : v)));
-    flat(got).forEach((v, i) => expectNear(v, flat(want.list)[i] as number, 1e-6, `${label}[${i}]`));
+    const wantFlat = flat(want.list);
+    flat(got).forEach((v, i) => (typeof v === "string" ? expect(v).toBe(wantFlat[i]) : expectNear(Number(v), wantFlat[i] as number, 1e-6, `${label}[${i}]`)));
   }
   else if (!Array.isArray(want) && "number" in want) expectNear(got as number, want.number, 1e-6, label);
   else if (!Array.isArray(want) && "dtype" in want && !("shape" in want)) expect((got as { name: string }).name, label).toBe(want.dtype);
@@ -1202,6 +1210,187 @@ describe("torch 1.13 docstring examples, sweep 8: the lr schedulers' training lo
   }
 });
 
+describe("torch 1.13 docstring examples, sweep 8: data samplers and collation, pruning, parametrizations, custom autograd, forward AD", () => {
+  const D = torch.utils.data;
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+  example("data.BatchSampler", () => ({
+    vars: {},
+    exprs: [[...new D.BatchSampler(new D.SequentialSampler(range(10)), { batch_size: 3, drop_last: false })], [...new D.BatchSampler(new D.SequentialSampler(range(10)), { batch_size: 3, drop_last: true })]],
+  }));
+  example("data.WeightedRandomSampler", () => ({
+    vars: {},
+    exprs: [[...new D.WeightedRandomSampler([0.1, 0.9, 0.4, 0.7, 3.0, 0.6], 5, { replacement: true })], [...new D.WeightedRandomSampler([0.9, 0.4, 0.05, 0.2, 0.3, 0.1], 5, { replacement: false })]],
+  }));
+  example("data.default_collate", () => {
+    const exprs: Printed[] = [D.default_collate([0, 1, 2, 3]) as Tensor, D.default_collate(["a", "b", "c"]) as string[]];
+    exprs.push(D.default_collate([{ A: 0, B: 1 }, { A: 100, B: 100 }]) as unknown as Tensor);
+    // Point = namedtuple('Point', ['x', 'y']): a record here; torch's collated Point(x=..., y=...) is a tuple of its fields
+    exprs.push(Object.values(D.default_collate([{ x: 0, y: 0 }, { x: 1, y: 1 }]) as Record<string, Tensor>));
+    exprs.push(D.default_collate([[0, 1], [2, 3]]) as Tensor[], D.default_collate([[0, 1], [2, 3]]) as Tensor[]);
+    return { vars: {}, exprs };
+  });
+  example("data.default_convert", () => ({
+    vars: {},
+    // default_convert(0) is 0; of a namedtuple Point(0, 0), the same Point (its fields as a list here)
+    exprs: [D.default_convert(0) as number, Object.values(D.default_convert({ x: 0, y: 0 }) as Record<string, number>)],
+  }));
+
+  const prune = nn.utils.prune;
+  example("prune.custom_from_mask", () => {
+    const m = prune.custom_from_mask(new nn.Linear(5, 3), { name: "bias", mask: torch.tensor([0, 1, 0], L) });
+    return { vars: {}, exprs: [(m as unknown as { bias_mask: Tensor }).bias_mask] };
+  });
+  example("prune.global_unstructured", () => {
+    const net = new nn.Sequential(new Map<string, nn.Module>([["first", new nn.Linear(10, 4)], ["second", new nn.Linear(4, 1)]]));
+    const named = net as unknown as { first: nn.Linear; second: nn.Linear };
+    const parameters_to_prune: [nn.Module, string][] = [[named.first, "weight"], [named.second, "weight"]];
+    prune.global_unstructured(parameters_to_prune, { pruning_method: prune.L1Unstructured, amount: 10 });
+    return { vars: {}, exprs: [torch.nn.utils.parameters_to_vector(net.buffers()).eq(0).sum()] };
+  });
+  example("prune.identity", () => {
+    const m = prune.identity(new nn.Linear(2, 3), "bias");
+    return { vars: {}, exprs: [(m as unknown as { bias_mask: Tensor }).bias_mask] };
+  });
+  example("prune.is_pruned", () => {
+    const m = new nn.Linear(5, 7);
+    const exprs: Printed[] = [prune.is_pruned(m)];
+    prune.random_unstructured(m, { name: "weight", amount: 0.2 });
+    exprs.push(prune.is_pruned(m));
+    return { vars: {}, exprs };
+  });
+  example("prune.l1_unstructured", () => {
+    const m = prune.l1_unstructured(new nn.Linear(2, 3), "weight", { amount: 0.2 });
+    return { vars: {}, exprs: [Object.keys(m.state_dict())] };
+  });
+  example("prune.ln_structured", () => {
+    const m = prune.ln_structured(new nn.Conv2d(5, 3, 2), "weight", { amount: 0.3, dim: 1, n: -Infinity });
+    expect((m as unknown as { weight_mask: Tensor }).weight_mask.shape).toEqual([3, 5, 2, 2]);
+    return { vars: {} };
+  });
+  example("prune.random_structured", () => {
+    const m = prune.random_structured(new nn.Linear(5, 3), "weight", { amount: 3, dim: 1 });
+    const columns_pruned = Number(torch.sum(m.weight, { dim: 0 }).eq(0).sum().item());
+    return { vars: {}, exprs: [columns_pruned] };
+  });
+  example("prune.random_unstructured", () => {
+    const m = prune.random_unstructured(new nn.Linear(2, 3), "weight", { amount: 1 });
+    return { vars: {}, exprs: [torch.sum((m as unknown as { weight_mask: Tensor }).weight_mask.eq(0))] };
+  });
+  example("prune.remove", () => {
+    let m = prune.random_unstructured(new nn.Linear(5, 7), { name: "weight", amount: 0.2 });
+    m = prune.remove(m, { name: "weight" });
+    expect(Object.keys(m.state_dict()).sort()).toEqual(["bias", "weight"]);
+    return { vars: {} };
+  });
+
+  example("parametrize.register_parametrization", () => {
+    const P = nn.utils.parametrize;
+    class Symmetric extends nn.Module {
+      forward(X: Tensor): Tensor {
+        return X.triu().add(X.triu(1).T);
+      }
+      right_inverse(A: Tensor): Tensor {
+        return A.triu();
+      }
+    }
+    const m = new nn.Linear(5, 5);
+    P.register_parametrization(m, "weight", new Symmetric());
+    const exprs: Printed[] = [torch.allclose(m.weight, m.weight.T)];
+    let A = torch.rand(5, 5);
+    A = A.add(A.T);
+    m.weight = A as nn.Parameter;
+    exprs.push(torch.allclose(m.weight, A));
+    class RankOne extends nn.Module {
+      forward(x: Tensor, y: Tensor): Tensor {
+        return x.unsqueeze(-1).matmul(y.unsqueeze(-2));
+      }
+      right_inverse(Z: Tensor): Tensor[] {
+        const [U, S, Vh] = torch.linalg.svd(Z, { full_matrices: false });
+        const s0_sqrt = S.index(0).sqrt().unsqueeze(-1);
+        return [U.index("...", null, 0).mul(s0_sqrt), Vh.index("...", 0, null).mul(s0_sqrt)];
+      }
+    }
+    const linear_rank_one = P.register_parametrization(new nn.Linear(4, 4), "weight", new RankOne());
+    exprs.push(Number(torch.linalg.matrix_rank(linear_rank_one.weight).item()));
+    return { vars: { A }, exprs };
+  });
+
+  example("autograd.Function", () => {
+    class Exp extends torch.autograd.Function {
+      static forward(ctx: { save_for_backward(...t: Tensor[]): void }, i: Tensor): Tensor {
+        const result = i.exp();
+        ctx.save_for_backward(result);
+        return result;
+      }
+      static backward(ctx: { saved_tensors: Tensor[] }, grad_output: Tensor): Tensor {
+        const [result] = ctx.saved_tensors;
+        return grad_output.mul(result);
+      }
+    }
+    const input = torch.randn(3, { requires_grad: true });
+    const output = Exp.apply(input) as Tensor;
+    output.sum().backward();
+    const grad = input.grad!;
+    return { vars: { input, output, grad } };
+  });
+  example("autograd.detect_anomaly", () => {
+    class MyFunc extends torch.autograd.Function {
+      static forward(_ctx: unknown, inp: Tensor): Tensor {
+        return inp.clone();
+      }
+      static backward(): Tensor {
+        throw new RuntimeError("Some error in backward");
+      }
+    }
+    const run_fn = (a: Tensor) => (MyFunc.apply(a) as Tensor).sum();
+    let inp = torch.rand(10, 10, { requires_grad: true });
+    let out = run_fn(inp);
+    const exprs: Printed[] = [raises(() => out.backward())];
+    torch.autograd.set_detect_anomaly(true);
+    try {
+      inp = torch.rand(10, 10, { requires_grad: true });
+      out = run_fn(inp);
+      exprs.push(raises(() => out.backward()));
+    } finally {
+      torch.autograd.set_detect_anomaly(false);
+    }
+    return { vars: { inp, out }, exprs };
+  });
+
+  const fwAD = torch.autograd.forward_ad;
+  example("forward_ad.dual_level", () => {
+    const x = torch.tensor([1.0]);
+    const x_t = torch.tensor([1.0]);
+    let inp!: Tensor, out!: Tensor, _!: Tensor, grad!: Tensor | null;
+    fwAD.dual_level(() => {
+      inp = fwAD.make_dual(x, x_t);
+      out = inp.sin();
+      [_, grad] = fwAD.unpack_dual(out) as unknown as [Tensor, Tensor | null];
+    });
+    const exprs: Printed[] = [grad === null];
+    const [, grad_after] = fwAD.unpack_dual(out) as unknown as [Tensor, Tensor | null];
+    expect(grad_after).toBeNull(); // after the level, the tangent is gone
+    exprs.push(grad === null);
+    return { vars: { x, x_t, inp, out, _, grad: grad! }, exprs };
+  });
+  for (const name of ["forward_ad.make_dual", "forward_ad.unpack_dual"]) {
+    example(name, () => {
+      const x = torch.randn(3);
+      const v = torch.randn(3);
+      const f = torch.sin;
+      let inp!: Tensor, out!: Tensor, y!: Tensor, jvp!: Tensor;
+      fwAD.dual_level(() => {
+        inp = fwAD.make_dual(x, v);
+        out = f(inp);
+        [y, jvp] = fwAD.unpack_dual(out) as unknown as [Tensor, Tensor];
+        if (name === "forward_ad.unpack_dual") jvp = (fwAD.unpack_dual(out) as unknown as { tangent: Tensor }).tangent;
+      });
+      const vars: Record<string, Tensor> = name === "forward_ad.make_dual" ? { x, v, inp, out, y, jvp } : { x, x_t: v, inp, out, y, jvp };
+      return { vars };
+    });
+  }
+});
+
 describe("the examples left out refuse clearly", () => {
   it("the complex-number functions say the engine has no complex dtype (not 'undefined is not a function')", () => {
     const x = torch.tensor([1.0, 2.0]);
@@ -1221,6 +1410,6 @@ describe("the sweep is complete", () => {
   it("every docstring example the fixture script ran is translated here (the others are listed with the reason)", () => {
     expect([...translated].sort()).toEqual(Object.keys(ref.examples).sort());
     for (const name of Object.keys(ref.skipped)) expect(translated.has(name), name).toBe(false);
-    expect(Object.keys(ref.examples).length + Object.keys(ref.skipped).length).toBe(69 + 38 + 38 + 28 + 4 + 21 + 6 + 12);
+    expect(Object.keys(ref.examples).length + Object.keys(ref.skipped).length).toBe(69 + 38 + 38 + 28 + 4 + 21 + 6 + 12 + 6 + 9 + 1 + 2 + 3 + 3);
   });
 });
