@@ -13,8 +13,9 @@ import { interleavedMs } from "./threads";
 
 const runs = Number(process.argv[2] ?? 4);
 const parse = (s: string | undefined, d: [number, number]): [number, number] => (s ? (s.split(",").map(Number) as [number, number]) : d);
-const settings = [parse(process.argv[3], [4, 32]), parse(process.argv[4], [8, 16])];
+const settings = [parse(process.argv[3], [8, 32]), parse(process.argv[4], [8, 16])];
 const n = Number(process.argv[5] ?? 256);
+const initial: [number, number] = [poolSlicing.perThread, poolSlicing.minRows];
 const med = (s: number[]) => [...s].sort((x, y) => x - y)[s.length >> 1];
 
 async function main(): Promise<void> {
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
     }
   }
   for (const v of [0, 1]) console.log(`${settings[v].join(",")}: median x${med(ratios[v]).toFixed(2)} (${ratios[v].map((x) => x.toFixed(2)).join(" ")})`);
-  [poolSlicing.perThread, poolSlicing.minRows] = [4, 32];
+  [poolSlicing.perThread, poolSlicing.minRows] = initial;
   console.log(execSync("uptime").toString().trim());
 }
 

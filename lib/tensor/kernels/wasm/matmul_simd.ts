@@ -121,11 +121,13 @@ export const fineSlices = { enabled: true };
 
 /**
  * Rows per slice when the pool `g0` splits an m-row product that one thread cuts into slices of
- * `rows`: halved (down to 32) until there are at least 4 slices per thread, so that a caller busy
+ * `rows`: halved (down to 32) until there are at least 8 slices per thread, so that a caller busy
  * with serial work meanwhile (allocating the output: createAllocatingMatmul) takes fewer slices by
  * itself (they come from a shared counter) and the threads finish within a small slice of each
- * other. matmul 256 goes from 4 slices of 64 rows to 8 of 32. Same bits: each C element is still
- * one kernel sum in k order.
+ * other. matmul 256 goes from 4 slices of 64 rows to 8 of 32 (16 of 16 measured no faster: 4-row
+ * tiles only); the GPT bench's 1024-row products from 8 slices of 128 rows to 16 of 64 (4 per
+ * thread before: bench/threads_gpt_row_slices_ab.ts 4,8, 2 threads, per-round wall x0.969-0.990 in
+ * 4 of 5 runs, one loaded run x1.022). Same bits: each C element is still one kernel sum in k order.
  */
 function poolSliceRows(g0: Gemm, m: number, rows: number): number {
   const threads = g0.batch ? g0.batch.threads : 1;
@@ -136,7 +138,7 @@ function poolSliceRows(g0: Gemm, m: number, rows: number): number {
 }
 
 /** poolSliceRows' target (slices per thread) and floor (rows per slice); benches compare settings in one process. */
-export const poolSlicing = { perThread: 4, minRows: 32 };
+export const poolSlicing = { perThread: 8, minRows: 32 };
 
 /**
  * Whether a row-sliced product on a pool stages the rows of A of all but its first slices after
