@@ -6,7 +6,7 @@
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { float32, type DType } from "../../dtype";
-import { RuntimeError, ValueError } from "../../errors";
+import { RuntimeError, TypeError_, ValueError } from "../../errors";
 import { empty } from "../../ops/util";
 import type { Tensor } from "../../tensor";
 import { softmax } from "../functional/activation";
@@ -72,13 +72,23 @@ export class MultiheadAttention extends Module {
   declare in_proj_bias: Parameter | null;
   out_proj: NonDynamicallyQuantizableLinear;
 
-  constructor(embed_dim: number, num_heads: number, ...args: PyArgs<MhaPositional, MultiheadAttentionOptions>) {
+  /** num_heads (and embed_dim) may come by keyword too: new nn.MultiheadAttention(16, { num_heads: 2, batch_first: true }). */
+  constructor(embed_dim: number, num_heads: number, ...args: PyArgs<MhaPositional, MultiheadAttentionOptions>);
+  constructor(embed_dim: number, options: MultiheadAttentionOptions & { num_heads: number });
+  constructor(options: MultiheadAttentionOptions & { embed_dim: number; num_heads: number });
+  constructor(...all: unknown[]) {
     super();
-    const a = parseArgs<MultiheadAttentionOptions>(
+    const a = parseArgs<MultiheadAttentionOptions & { embed_dim?: number; num_heads?: number }>(
       "MultiheadAttention",
-      ["dropout", "bias", "add_bias_kv", "add_zero_attn", "kdim", "vdim", "batch_first", "dtype"],
-      args,
+      ["embed_dim", "num_heads", "dropout", "bias", "add_bias_kv", "add_zero_attn", "kdim", "vdim", "batch_first", "dtype"],
+      all,
     );
+    const missing = (["embed_dim", "num_heads"] as const).filter((k) => a[k] === undefined);
+    if (missing.length > 0) {
+      throw new TypeError_(`MultiheadAttention.__init__() missing ${missing.length} required positional argument${missing.length > 1 ? "s" : ""}: ${missing.map((k) => `'${k}'`).join(" and ")}`);
+    }
+    const embed_dim = a.embed_dim as number;
+    const num_heads = a.num_heads as number;
     if (!Number.isInteger(embed_dim) || embed_dim <= 0 || !Number.isInteger(num_heads) || num_heads <= 0) {
       throw new ValueError(`embed_dim and num_heads must be greater than 0, got embed_dim=${embed_dim} and num_heads=${num_heads} instead`);
     }
