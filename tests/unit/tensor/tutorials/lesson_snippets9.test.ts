@@ -1,5 +1,5 @@
 /**
- * Four end-to-end snippets an instructor would write for the RNN, transformer and CNN lessons, translated line by line
+ * Five end-to-end snippets an instructor would write for the RNN, transformer and CNN lessons, translated line by line
  * and compared with torch 1.13 running the same code (scripts/fixtures/lesson_snippets9_fixtures.py, which documents
  * each; tests/fixtures/torch/tutorials/lesson_snippets9.json): every loss of the training loops, the learning rates,
  * the sampled / decoded text and final weights or logits. Each starts from torch.manual_seed(0), as the script.
@@ -14,6 +14,7 @@ const ref = tutorialFixture<{
   reverser: { losses: number[]; decoded: number[]; last_logits: T };
   cnn: { losses: number[]; lrs: number[]; eval_logits: T; bn1_running_mean: T; bn2_running_var: T; num_batches_tracked: number };
   resume: { losses: number[]; lr: number; weight: T; ckpt_loss: number };
+  bigru: { tokens: number[][]; losses: number[]; lrs: number[]; weights: T; accuracy: number };
 }>("lesson_snippets9.json");
 
 const L = { dtype: torch.long };
@@ -144,7 +145,67 @@ class SmallCNN extends nn.Module {
   }
 }
 
+// ---- a bidirectional GRU classifier with attention pooling ------------------------------------------------------------
+class BiGRUClassifier extends nn.Module {
+  embed: nn.Embedding;
+  gru: nn.GRU;
+  attn: nn.MultiheadAttention;
+  query: nn.Parameter;
+  fc: nn.Linear;
+  constructor(vocab = 12, emb = 6, hidden = 8, classes = 3) {
+    super();
+    this.embed = new nn.Embedding(vocab, emb, { padding_idx: 0 });
+    this.gru = new nn.GRU(emb, hidden, { num_layers: 2, batch_first: true, bidirectional: true });
+    this.attn = new nn.MultiheadAttention(2 * hidden, { num_heads: 2, batch_first: true });
+    this.query = new nn.Parameter(torch.randn(1, 1, 2 * hidden));
+    this.fc = new nn.Linear(4 * hidden, classes);
+  }
+  forward(tokens: Tensor, lengths: Tensor): [Tensor, Tensor] {
+    const packed = nn.utils.rnn.pack_padded_sequence(this.embed(tokens), lengths, { batch_first: true });
+    const gru = this.gru as unknown as (p: Packed) => [Packed, Tensor]; // self.gru(packed): typed for tensors, hence the cast
+    const [outPacked, h_n] = gru(packed);
+    const [out] = nn.utils.rnn.pad_packed_sequence(outPacked, { batch_first: true });
+    const last = torch.cat([h_n.index(-2), h_n.index(-1)], { dim: 1 }); // the last layer's forward and backward final states
+    const pad_mask = torch.arange(out.size(1)).index("None", ":").ge(lengths.index(":", "None")); // arange(T)[None, :] >= lengths[:, None]
+    const [pooled, weights] = this.attn(this.query.expand(tokens.size(0), -1, -1), out, out, { key_padding_mask: pad_mask }) as [Tensor, Tensor];
+    return [this.fc(torch.cat([last, pooled.index(null, 0)], { dim: 1 })), weights];
+  }
+}
+
 describe("lesson snippets: RNN, transformer, CNN, checkpoints (values vs torch 1.13)", () => {
+  it("a 2-layer bidirectional GRU on packed padded batches with MultiheadAttention pooling (key_padding_mask) and ReduceLROnPlateau", () => {
+    const got = withSeed(() => {
+      const seqs = [7, 6, 4, 4, 3, 2].map((n) => torch.randint(1, 12, [n]));
+      const labels = torch.tensor([0, 1, 2, 1, 0, 2], L);
+      const tokens = nn.utils.rnn.pad_sequence(seqs, { batch_first: true });
+      const lengths = torch.tensor(seqs.map((q) => q.numel()), L);
+      const model = new BiGRUClassifier();
+      const opt = new torch.optim.Adam(model.parameters(), { lr: 0.02, weight_decay: 1e-4 });
+      const sched = new torch.optim.lr_scheduler.ReduceLROnPlateau(opt, { mode: "min", factor: 0.5, patience: 0 });
+      const losses: number[] = [];
+      const lrs: number[] = [];
+      for (let step = 0; step < 8; step++) {
+        const [logits] = model(tokens, lengths);
+        const loss = F.cross_entropy(logits, labels);
+        opt.zero_grad();
+        loss.backward();
+        opt.step();
+        sched.step(Math.round(loss.item() as number)); // a coarse validation loss (rounded), so plateaus are reached
+        losses.push(loss.item() as number);
+        lrs.push(opt.param_groups[0].lr as number);
+      }
+      model.eval();
+      const [logits, weights] = torch.no_grad(() => model(tokens, lengths));
+      const accuracy = Number(logits.argmax(1).eq(labels).float().mean().item());
+      return { tokens: tokens.tolist() as number[][], losses, lrs, weights, accuracy };
+    });
+    expect(got.tokens).toEqual(ref.bigru.tokens);
+    expectLosses(got.losses, ref.bigru.losses, 2e-5);
+    got.lrs.forEach((lr, i) => expect(lr).toBeCloseTo(ref.bigru.lrs[i], 12));
+    expectClose(got.weights, ref.bigru.weights, 1e-4);
+    expect(got.accuracy).toBe(ref.bigru.accuracy);
+  });
+
   it("a char-level 2-layer LSTM on padded, packed batches trains as torch's and samples the same text", () => {
     const got = withSeed(() => {
       const model = new CharLSTM(V);
