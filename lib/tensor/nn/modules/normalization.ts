@@ -1,7 +1,7 @@
 /** LayerNorm: normalises each sample over its trailing normalized_shape dims (transformers' norm). */
 import { parseArgs, type PyArgs } from "../../args";
 import { float32, type DType } from "../../dtype";
-import { RuntimeError } from "../../errors";
+import { RuntimeError, TypeError_ } from "../../errors";
 import { empty } from "../../ops/util";
 import type { Tensor } from "../../tensor";
 import { layer_norm } from "../functional/normalization";
@@ -35,12 +35,14 @@ export class LayerNorm extends Module {
   weight!: Parameter | null;
   bias!: Parameter | null;
 
-  constructor(
-    normalized_shape: number | readonly number[],
-    ...args: PyArgs<[eps?: number, elementwise_affine?: boolean, bias?: boolean], LayerNormOptions>
-  ) {
+  constructor(normalized_shape: number | readonly number[], ...args: PyArgs<[eps?: number, elementwise_affine?: boolean, bias?: boolean], LayerNormOptions>);
+  /** nn.LayerNorm(normalized_shape=64, eps=1e-6): the shape by keyword too. */
+  constructor(options: LayerNormOptions & { normalized_shape: number | readonly number[] });
+  constructor(...all: unknown[]) {
     super();
-    const a = parseArgs<LayerNormOptions>("LayerNorm", ["eps", "elementwise_affine", "bias", "device", "dtype"], args);
+    const a = parseArgs<LayerNormOptions & { normalized_shape?: number | readonly number[] }>("LayerNorm", ["normalized_shape", "eps", "elementwise_affine", "bias", "device", "dtype"], all);
+    if (a.normalized_shape === undefined) throw new TypeError_("LayerNorm.__init__() missing 1 required positional argument: 'normalized_shape'");
+    const normalized_shape = a.normalized_shape;
     checkDevice(a.device, "LayerNorm");
     const shape = typeof normalized_shape === "number" ? [normalized_shape] : [...normalized_shape];
     if (shape.length === 0 || shape.some((s) => !Number.isInteger(s) || s < 0)) {

@@ -14,7 +14,7 @@
  */
 import { parseArgs, parseArgsRequired, type PyArgs } from "../../args";
 import { float32, type DType } from "../../dtype";
-import { RuntimeError, ValueError } from "../../errors";
+import { RuntimeError, TypeError_, ValueError } from "../../errors";
 import { tensor as makeTensor, zeros } from "../../ops/creation";
 import { stack, cat } from "../../ops/join";
 import { empty } from "../../ops/util";
@@ -71,6 +71,16 @@ function timeSteps(x: Tensor): Tensor[] {
 function checkSizes(cls: string, input_size: number, hidden_size: number): void {
   if (!Number.isInteger(input_size) || input_size < 0) throw new ValueError(`${cls}: input_size must be a non-negative integer, got ${String(input_size)}`);
   if (!Number.isInteger(hidden_size) || hidden_size <= 0) throw new ValueError("hidden_size must be greater than zero");
+}
+
+/** A cell's input_size and hidden_size, positional or by keyword (nn.LSTMCell(10, hidden_size=20)), and its other options. */
+function cellArgs<O extends object>(cls: string, names: readonly string[], all: readonly unknown[]): O & { input_size: number; hidden_size: number } {
+  const o = parseArgs<O & { input_size?: number; hidden_size?: number }>(cls, ["input_size", "hidden_size", ...names] as never, all);
+  const missing = (["input_size", "hidden_size"] as const).filter((k) => o[k] === undefined);
+  if (missing.length > 0) {
+    throw new TypeError_(`${cls}.__init__() missing ${missing.length} required positional argument${missing.length > 1 ? "s" : ""}: ${missing.map((k) => `'${k}'`).join(" and ")}`);
+  }
+  return o as O & { input_size: number; hidden_size: number };
 }
 
 export interface RNNBaseOptions {
@@ -412,11 +422,14 @@ export abstract class RNNCellBase<H extends Tensor | [Tensor, Tensor]> extends M
 export class RNNCell extends RNNCellBase<Tensor> {
   static override readonly __name__ = "RNNCell";
   declare nonlinearity: "tanh" | "relu";
-  constructor(input_size: number, hidden_size: number, ...args: PyArgs<[bias?: boolean, nonlinearity?: "tanh" | "relu"], { bias?: boolean; nonlinearity?: "tanh" | "relu"; dtype?: DType }>) {
-    const o = parseArgs<{ bias?: boolean; nonlinearity?: "tanh" | "relu"; dtype?: DType }>("RNNCell", ["bias", "nonlinearity", "dtype"], args);
+  constructor(input_size: number, hidden_size: number, ...args: PyArgs<[bias?: boolean, nonlinearity?: "tanh" | "relu"], { bias?: boolean; nonlinearity?: "tanh" | "relu"; dtype?: DType }>);
+  constructor(input_size: number, options: { hidden_size: number; bias?: boolean; nonlinearity?: "tanh" | "relu"; dtype?: DType });
+  constructor(options: { input_size: number; hidden_size: number; bias?: boolean; nonlinearity?: "tanh" | "relu"; dtype?: DType });
+  constructor(...all: unknown[]) {
+    const o = cellArgs<{ bias?: boolean; nonlinearity?: "tanh" | "relu"; dtype?: DType }>("RNNCell", ["bias", "nonlinearity", "dtype"], all);
     const nl = o.nonlinearity ?? "tanh";
     if (nl !== "tanh" && nl !== "relu") throw new RuntimeError(`Unknown nonlinearity: ${String(nl)}`);
-    super("RNNCell", nl === "tanh" ? "RNN_TANH" : "RNN_RELU", input_size, hidden_size, o.bias ?? true, o.dtype ?? float32);
+    super("RNNCell", nl === "tanh" ? "RNN_TANH" : "RNN_RELU", o.input_size, o.hidden_size, o.bias ?? true, o.dtype ?? float32);
     this.nonlinearity = nl;
   }
 }
@@ -424,17 +437,23 @@ export class RNNCell extends RNNCellBase<Tensor> {
 /** new nn.LSTMCell(input_size, hidden_size, bias=True): forward(input, [h, c]=None) -> [h', c']. */
 export class LSTMCell extends RNNCellBase<[Tensor, Tensor]> {
   static override readonly __name__ = "LSTMCell";
-  constructor(input_size: number, hidden_size: number, ...args: PyArgs<[bias?: boolean], { bias?: boolean; dtype?: DType }>) {
-    const o = parseArgs<{ bias?: boolean; dtype?: DType }>("LSTMCell", ["bias", "dtype"], args);
-    super("LSTMCell", "LSTM", input_size, hidden_size, o.bias ?? true, o.dtype ?? float32);
+  constructor(input_size: number, hidden_size: number, ...args: PyArgs<[bias?: boolean], { bias?: boolean; dtype?: DType }>);
+  constructor(input_size: number, options: { hidden_size: number; bias?: boolean; dtype?: DType });
+  constructor(options: { input_size: number; hidden_size: number; bias?: boolean; dtype?: DType });
+  constructor(...all: unknown[]) {
+    const o = cellArgs<{ bias?: boolean; dtype?: DType }>("LSTMCell", ["bias", "dtype"], all);
+    super("LSTMCell", "LSTM", o.input_size, o.hidden_size, o.bias ?? true, o.dtype ?? float32);
   }
 }
 
 /** new nn.GRUCell(input_size, hidden_size, bias=True): forward(input, h=None) -> h'. */
 export class GRUCell extends RNNCellBase<Tensor> {
   static override readonly __name__ = "GRUCell";
-  constructor(input_size: number, hidden_size: number, ...args: PyArgs<[bias?: boolean], { bias?: boolean; dtype?: DType }>) {
-    const o = parseArgs<{ bias?: boolean; dtype?: DType }>("GRUCell", ["bias", "dtype"], args);
-    super("GRUCell", "GRU", input_size, hidden_size, o.bias ?? true, o.dtype ?? float32);
+  constructor(input_size: number, hidden_size: number, ...args: PyArgs<[bias?: boolean], { bias?: boolean; dtype?: DType }>);
+  constructor(input_size: number, options: { hidden_size: number; bias?: boolean; dtype?: DType });
+  constructor(options: { input_size: number; hidden_size: number; bias?: boolean; dtype?: DType });
+  constructor(...all: unknown[]) {
+    const o = cellArgs<{ bias?: boolean; dtype?: DType }>("GRUCell", ["bias", "dtype"], all);
+    super("GRUCell", "GRU", o.input_size, o.hidden_size, o.bias ?? true, o.dtype ?? float32);
   }
 }
