@@ -972,9 +972,13 @@ export class Tensor {
     return uniq.bincount(this, a.weights, a.minlength ?? 0);
   }
   /** Samples category indices from rows of non-negative weights (seeded; PyTorch's draws). */
-  multinomial(num_samples: number, ...args: PyArgs<[replacement?: boolean], MultinomialOptions>): Tensor {
-    const a = parseArgs<MultinomialOptions>("multinomial", ["replacement", "generator"], args);
-    return sampling.multinomial(this, num_samples, a.replacement ?? false, a.generator);
+  multinomial(num_samples: number, ...args: PyArgs<[replacement?: boolean], MultinomialOptions>): Tensor;
+  /** torch.multinomial(probs, num_samples=1, replacement=True, generator=g), as makemore-style samplers write it. */
+  multinomial(options: MultinomialOptions & { num_samples: number }): Tensor;
+  multinomial(...args: unknown[]): Tensor {
+    const a = parseArgs<MultinomialOptions>("multinomial", ["num_samples", "replacement", "generator"], args);
+    if (a.num_samples === undefined) throw new TypeError_("multinomial() missing 1 required positional argument: 'num_samples'");
+    return sampling.multinomial(this, a.num_samples, a.replacement ?? false, a.generator);
   }
   /** 0/1 draws with this tensor's entries as probabilities (or a scalar p for every entry). */
   bernoulli(...args: PyArgs<[p?: number], BernoulliOptions>): Tensor {

@@ -57,7 +57,7 @@ import { get_rng_state, initial_seed, manual_seed, randomNamespace, seed, set_rn
 import { getNumThreads, setNumThreads } from "./kernels/parallel";
 import { parseArgs, type PyArgs } from "./args";
 import type { DType as DTypeT } from "./dtype";
-import { Tensor, type DimArg, type IndexSpec, type MinMaxResult, type ReduceOptions, type TensorLike, type VarOptions } from "./tensor";
+import { Tensor, type DimArg, type IndexSpec, type MinMaxResult, type MultinomialOptions, type ReduceOptions, type TensorLike, type VarOptions } from "./tensor";
 
 /** The rest parameters of a method after its first (or third) fixed ones. */
 type AfterFirst<F> = F extends (first: never, ...rest: infer R) => unknown ? R : never;
@@ -333,7 +333,9 @@ const torchBase = {
   diagonal_scatter: shapeExtra.diagonal_scatter, select_scatter: shapeExtra.select_scatter,
   hsplit: shapeExtra.hsplit, vsplit: shapeExtra.vsplit, dsplit: shapeExtra.dsplit,
   lu: (A: Tensor) => [...linalgOps.lu_factor(A)], lu_solve: (b: Tensor, LU_data: Tensor, LU_pivots: Tensor) => linalgOps.lu_solve(LU_data, LU_pivots, b),
-  multinomial: (x: Tensor, num_samples: number, ...args: AfterFirst<Tensor["multinomial"]>) => x.multinomial(num_samples, ...args),
+  /** torch.multinomial(input, num_samples, replacement=False, *, generator=None); num_samples by keyword too. */
+  multinomial: (x: Tensor, num_samples: number | (MultinomialOptions & { num_samples: number }), ...args: PyArgs<[replacement?: boolean], MultinomialOptions>) =>
+    (x.multinomial as (...a: unknown[]) => Tensor)(num_samples, ...args),
   bernoulli: (x: Tensor, ...args: Parameters<Tensor["bernoulli"]>) => x.bernoulli(...args),
   masked_select: (x: Tensor, mask: Tensor) => x.masked_select(mask),
   masked_fill: where.masked_fill,

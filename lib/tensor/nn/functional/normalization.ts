@@ -45,6 +45,11 @@ export function batch_norm(
 ): Tensor {
   const fn = "batch_norm";
   checkTensor(input, fn);
+  if (input.dim() > 3) {
+    // (N, C, d1, d2, ...) as torch takes it (a BatchNorm2d / 3d input): the same statistics over N and the spatial
+    // dims, computed on its (N, C, d1 * d2 * ...) view
+    return batch_norm(input.reshape([input.shape[0], input.shape[1], -1]), running_mean, running_var, ...args).reshape(input.shape);
+  }
   const a = parseArgs<BatchNormFunctionalOptions>(fn, ["weight", "bias", "training", "momentum", "eps"], args);
   const weight = a.weight ?? null;
   const bias = a.bias ?? null;

@@ -145,7 +145,18 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
    * new DataLoader(dataset, { batch_size: 1, shuffle: false, drop_last: false }), or
    * (dataset, batch_size, shuffle), or (dataset, batch_size, { shuffle, drop_last, sampler, ... }).
    */
-  constructor(dataset: DatasetLike<T> | Tensor, ...args: PyArgs<[batch_size?: number | null, shuffle?: boolean], DataLoaderOptions<T, B>>) {
+  constructor(dataset: DatasetLike<T> | Tensor, ...args: PyArgs<[batch_size?: number | null, shuffle?: boolean], DataLoaderOptions<T, B>>);
+  /** DataLoader(dataset=train_set, batch_size=64, shuffle=True): the dataset by keyword too. */
+  constructor(options: DataLoaderOptions<T, B> & { dataset: DatasetLike<T> | Tensor });
+  constructor(first: DatasetLike<T> | Tensor | (DataLoaderOptions<T, B> & { dataset?: DatasetLike<T> | Tensor }), ...rest: unknown[]) {
+    let dataset = first as DatasetLike<T> | Tensor;
+    let args = rest as PyArgs<[batch_size?: number | null, shuffle?: boolean], DataLoaderOptions<T, B>>;
+    if (isOptions(first) && rest.length === 0) {
+      const { dataset: byKeyword, ...options } = first as DataLoaderOptions<T, B> & { dataset?: DatasetLike<T> | Tensor };
+      if (byKeyword === undefined) throw new TypeError_("DataLoader.__init__() missing 1 required positional argument: 'dataset'");
+      dataset = byKeyword;
+      args = [options as DataLoaderOptions<T, B>];
+    }
     const positional = ["batch_size", "shuffle", "sampler", "batch_sampler", "num_workers", "collate_fn", "pin_memory", "drop_last", "timeout", "worker_init_fn", "multiprocessing_context", "generator"] as const;
     const o = parseArgs<DataLoaderOptions<T, B>>("DataLoader", [...positional, "prefetch_factor", "persistent_workers", "pin_memory_device"], args);
     if (args.filter((a) => !isOptions(a)).length > positional.length) {
