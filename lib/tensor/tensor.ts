@@ -3,7 +3,7 @@
  * Methods delegate to op functions in ./ops (one file per op family, forward and backward
  * together), so this file stays a readable index of the Tensor API.
  */
-import { checkKeywords, parseArgs, type PyArgs } from "./args";
+import { checkKeywords, isOptions, parseArgs, type PyArgs } from "./args";
 import { runBackward } from "./autograd/engine";
 import { is_grad_enabled } from "./autograd/grad_mode";
 import type { Node } from "./autograd/node";
@@ -598,8 +598,15 @@ export class Tensor {
   index_select(dim: number, index: Tensor | readonly number[]): Tensor {
     return indexing.index_select(this, dim, index);
   }
-  gather(dim: number, index: Tensor): Tensor {
-    return indexing.gather(this, dim, index);
+  /** gather(dim, index), or by keyword as torch's gather(dim=1, index=idx) (sparse_grad is accepted: a dense gradient here). */
+  gather(dim: number, index: Tensor): Tensor;
+  gather(dim: number, options: { index: Tensor; sparse_grad?: boolean }): Tensor;
+  gather(options: { dim: number; index: Tensor; sparse_grad?: boolean }): Tensor;
+  gather(...args: unknown[]): Tensor {
+    if (args.length === 2 && !isOptions(args[1])) return indexing.gather(this, args[0] as number, args[1] as Tensor);
+    const a = parseArgs<{ dim: number; index: Tensor; sparse_grad?: boolean }>("gather", ["dim", "index", "sparse_grad"], args);
+    if (a.dim === undefined || a.index === undefined) throw new TypeError_(`gather() missing 1 required positional argument: '${a.dim === undefined ? "dim" : "index"}'`);
+    return indexing.gather(this, a.dim, a.index);
   }
   /** Copy with src (tensor or number) written at index along dim; { reduce: "add" | "multiply" } combines. */
   scatter(dim: number, index: Tensor, src: TensorLike | ScatterOptions, ...args: PyArgs<[reduce?: "add" | "multiply"], ScatterOptions>): Tensor {

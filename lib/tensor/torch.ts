@@ -280,7 +280,9 @@ const torchBase = {
   select: (x: Tensor, dim: number, i: number) => x.select(dim, i),
   narrow: (x: Tensor, dim: number, start: number, length: number) => x.narrow(dim, start, length),
   index_select: (x: Tensor, dim: number, index: Tensor | readonly number[]) => x.index_select(dim, index),
-  gather: (x: Tensor, dim: number, index: Tensor) => x.gather(dim, index),
+  /** torch.gather(input, dim, index), each also by keyword: torch.gather(x, { dim: 1, index }). */
+  gather: (x: Tensor, ...args: [dim: number, index: Tensor] | [dim: number, options: { index: Tensor; sparse_grad?: boolean }] | [options: { dim: number; index: Tensor; sparse_grad?: boolean }]) =>
+    (x.gather as (...a: unknown[]) => Tensor)(...args),
   scatter: (x: Tensor, dim: number, index: Tensor, src: TensorLike, ...args: AfterThird<Tensor["scatter"]>) => x.scatter(dim, index, src, ...args),
   scatter_add: (x: Tensor, dim: number, index: Tensor, src: Tensor) => x.scatter_add(dim, index, src),
   scatter_reduce: (x: Tensor, dim: number, index: Tensor, src: Tensor, ...args: ScatterReduceArgs) => x.scatter_reduce(dim, index, src, ...args),

@@ -99,6 +99,50 @@ export const TENSOR_METHOD_KEYWORDS: Readonly<Record<string, readonly string[]>>
   is_pinned: ["device"],
 };
 
+/**
+ * The Python names of the operands of fixed-signature functions whose torch 1.13 parameters can be passed by keyword
+ * (ATen's positional-or-keyword: x.unsqueeze(dim=1), x.masked_fill(mask, value=0), torch.index_select(x, dim=0,
+ * index=i), x.transpose(dim0=0, dim1=1)): the torch.* form's names, input first; a method's are these less the input.
+ * A trailing options object with these names is turned into the positional arguments on the slow path (see
+ * withNamedOperands); any other key still raises.
+ */
+export const OPERAND_NAMES: Readonly<Record<string, readonly string[]>> = {
+  unsqueeze: ["input", "dim"], transpose: ["input", "dim0", "dim1"], swapaxes: ["input", "axis0", "axis1"], swapdims: ["input", "dim0", "dim1"],
+  movedim: ["input", "source", "destination"], moveaxis: ["input", "source", "destination"], select: ["input", "dim", "index"],
+  narrow: ["input", "dim", "start", "length"], narrow_copy: ["input", "dim", "start", "length"], index_select: ["input", "dim", "index"],
+  masked_fill: ["input", "mask", "value"], masked_select: ["input", "mask"], take: ["input", "index"], index_copy: ["input", "dim", "index", "source"],
+  index_fill: ["input", "dim", "index", "value"], matmul: ["input", "other"], mm: ["input", "mat2"], mv: ["input", "vec"], dot: ["input", "other"],
+  outer: ["input", "vec2"], pow: ["input", "exponent"], mul: ["input", "other"], multiply: ["input", "other"], fmod: ["input", "other"],
+  remainder: ["input", "other"], floor_divide: ["input", "other"], true_divide: ["input", "other"], atan2: ["input", "other"],
+  maximum: ["input", "other"], minimum: ["input", "other"], eq: ["input", "other"], ne: ["input", "other"], lt: ["input", "other"],
+  le: ["input", "other"], gt: ["input", "other"], ge: ["input", "other"], logical_and: ["input", "other"], logical_or: ["input", "other"],
+  logical_xor: ["input", "other"], fill_: ["input", "value"],
+  // methods only (no input)
+  unsqueeze_: ["input", "dim"], transpose_: ["input", "dim0", "dim1"], masked_fill_: ["input", "mask", "value"],
+  index_fill_: ["input", "dim", "index", "value"], index_copy_: ["input", "dim", "index", "source"], unfold: ["input", "dimension", "size", "step"],
+  expand_as: ["input", "other"], view_as: ["input", "other"], reshape_as: ["input", "other"], type_as: ["input", "other"],
+};
+
+/**
+ * args with a trailing options object of operand names (names: the parameters in order) turned into positional
+ * arguments; null when the options object has a key outside the names (the caller raises as before). A name given
+ * both ways raises Python's "got multiple values for argument", a gap before a named one its "missing" error.
+ */
+function namedOperands(name: string, names: readonly string[], args: ArrayLike<unknown>): unknown[] | null {
+  const last = args[args.length - 1] as Record<string, unknown>;
+  const keys = Object.keys(last);
+  if (keys.length === 0 || keys.some((k) => !names.includes(k))) return null;
+  const out = Array.prototype.slice.call(args, 0, args.length - 1) as unknown[];
+  for (const k of keys) {
+    const i = names.indexOf(k);
+    if (i < out.length && out[i] !== undefined) throw new TypeError_(`${name}() got multiple values for argument '${k}'`);
+    out[i] = last[k];
+  }
+  const gap = out.findIndex((v, i) => v === undefined && i < out.length);
+  if (gap !== -1) throw new TypeError_(`${name}() missing 1 required positional argument: '${names[gap]}'`);
+  return out;
+}
+
 /** Every checked Tensor method's operand count after self: FIXED_ARITY's torch forms less the input, then the method-only table. */
 export function tensorMethodArities(): Record<string, number> {
   const out: Record<string, number> = {};
@@ -139,9 +183,14 @@ function installCheck(proto: object, name: string, arity: number, keywords: Read
   // `arguments` rather than rest parameters: no array is built on the hot path, and V8 forwards
   // fn.apply(this, arguments) without copying.
   /* eslint-disable prefer-rest-params */
+  const operands = OPERAND_NAMES[name]?.slice(1); // the method's parameter names (no input)
   const checked = function (this: unknown): unknown {
     const n = arguments.length;
-    if (n > arity || (n > 0 && isOptions(arguments[n - 1]))) refuseExtra(name, arity, keywords, arguments);
+    if (n > arity || (n > 0 && isOptions(arguments[n - 1]))) {
+      const named = operands && n > 0 && isOptions(arguments[n - 1]) ? namedOperands(name, operands, arguments) : null;
+      if (named) return fn.apply(this, named);
+      refuseExtra(name, arity, keywords, arguments);
+    }
     return fn.apply(this, arguments as unknown as unknown[]);
   };
   /* eslint-enable prefer-rest-params */
@@ -167,9 +216,12 @@ export function installTensorArityChecks(
 /** fn, raising Python's TypeError for anything after its `arity` operands or an options object with keys (an empty `{}` is allowed). */
 export function withFixedArity<F extends (...args: never[]) => unknown>(name: string, arity: number, fn: F): F {
   const call = fn as unknown as (...a: unknown[]) => unknown;
+  const operands = OPERAND_NAMES[name];
   const wrapped = (...args: unknown[]): unknown => {
     const last = args[args.length - 1];
     if (args.length > arity || isOptions(last)) {
+      const named = operands && isOptions(last) ? namedOperands(name, operands, args) : null;
+      if (named) return call(...named);
       if (isOptions(last)) {
         const key = Object.keys(last)[0];
         if (key !== undefined) throw new TypeError_(`${name}() got an unexpected keyword argument '${key}'`);
