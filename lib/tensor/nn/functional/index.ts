@@ -86,13 +86,14 @@ import * as pooling from "./pooling";
 import { multi_head_attention_forward } from "./mha_forward";
 import { adaptive_max_pool3d_with_indices, max_pool3d_with_indices } from "./pool3d_indices";
 import { fractional_max_pool2d, fractional_max_pool2d_with_indices, fractional_max_pool3d, fractional_max_pool3d_with_indices } from "./fractional_pool";
-import { parseArgs, type PyArgs } from "../../args";
+import { isOptions, parseArgs, type PyArgs } from "../../args";
+import { TypeError_ } from "../../errors";
 import type { Tensor } from "../../tensor";
 import { pad } from "./padding";
 
 export type { Reduction } from "./_util";
 
-export const functional = {
+const functionalBase = {
   // activations
   relu,
   relu6,
@@ -162,6 +163,59 @@ export const functional = {
     return pooling.adaptive_max_pool2d(input, { output_size: a.output_size, return_indices: true });
   },
 };
+
+/**
+ * F.* functions whose leading tensor operands torch 1.13 also takes by keyword, with their Python names:
+ * F.cross_entropy(logits, target=y), F.mse_loss(input=pred, target=y), F.linear(x, weight=w, bias=b),
+ * F.conv2d(x, weight=w, padding=1), F.embedding(idx, weight=emb), F.cosine_similarity(x1=a, x2=b), ...
+ */
+const TENSOR_OPERANDS: Readonly<Record<string, readonly string[]>> = {
+  cross_entropy: ["input", "target"], nll_loss: ["input", "target"], mse_loss: ["input", "target"], l1_loss: ["input", "target"],
+  smooth_l1_loss: ["input", "target"], huber_loss: ["input", "target"], kl_div: ["input", "target"], binary_cross_entropy: ["input", "target"],
+  binary_cross_entropy_with_logits: ["input", "target"], soft_margin_loss: ["input", "target"], multilabel_soft_margin_loss: ["input", "target"],
+  multi_margin_loss: ["input", "target"], multilabel_margin_loss: ["input", "target"], hinge_embedding_loss: ["input", "target"],
+  poisson_nll_loss: ["input", "target"], gaussian_nll_loss: ["input", "target", "var"], margin_ranking_loss: ["input1", "input2", "target"],
+  cosine_embedding_loss: ["input1", "input2", "target"], triplet_margin_loss: ["anchor", "positive", "negative"],
+  cosine_similarity: ["x1", "x2"], pairwise_distance: ["x1", "x2"], linear: ["input", "weight", "bias"], bilinear: ["input1", "input2", "weight", "bias"],
+  conv1d: ["input", "weight", "bias"], conv2d: ["input", "weight", "bias"], conv3d: ["input", "weight", "bias"],
+  conv_transpose1d: ["input", "weight", "bias"], conv_transpose2d: ["input", "weight", "bias"], conv_transpose3d: ["input", "weight", "bias"],
+  embedding: ["input", "weight"], grid_sample: ["input", "grid"], prelu: ["input", "weight"],
+};
+
+/**
+ * fn, taking its leading operands (names, in order) from a trailing options object too: they are put at their
+ * positions and the rest of the object passed on (so F.conv2d(x, { weight: w, padding: 1 }) is F.conv2d(x, w,
+ * { padding: 1 })). A name given both ways raises Python's "got multiple values for argument"; other calls are as before.
+ */
+function withTensorOperands<F extends (...args: never[]) => unknown>(name: string, names: readonly string[], fn: F): F {
+  const call = fn as unknown as (...a: unknown[]) => unknown;
+  // `arguments` rather than rest parameters, as ops/fixed_arity.ts: no array is built on the usual (positional) path
+  /* eslint-disable prefer-rest-params */
+  const wrapped = function (this: unknown): unknown {
+    const last: unknown = arguments[arguments.length - 1];
+    if (!isOptions(last) || !names.some((n) => n in last)) return call.apply(this, arguments as unknown as unknown[]);
+    const positional = Array.prototype.slice.call(arguments, 0, -1) as unknown[];
+    const rest: Record<string, unknown> = { ...last };
+    names.forEach((n, i) => {
+      if (!(n in rest)) return;
+      if (i < positional.length && positional[i] !== undefined) throw new TypeError_(`${name}() got multiple values for argument '${n}'`);
+      positional[i] = rest[n];
+      delete rest[n];
+    });
+    const gap = positional.findIndex((v, i) => v === undefined && i < names.length && names[i] !== "bias" && names[i] !== "var");
+    if (gap !== -1) throw new TypeError_(`${name}() missing 1 required positional argument: '${names[gap]}'`);
+    return Object.keys(rest).length > 0 ? call(...positional, rest) : call(...positional);
+  };
+  /* eslint-enable prefer-rest-params */
+  Object.defineProperty(wrapped, "name", { value: (fn as { name?: string }).name || name });
+  return wrapped as unknown as F;
+}
+
+const withOperands = Object.fromEntries(
+  Object.entries(TENSOR_OPERANDS).map(([name, names]) => [name, withTensorOperands(name, names, functionalBase[name as keyof typeof functionalBase] as (...a: never[]) => unknown)]),
+) as Partial<typeof functionalBase>;
+
+export const functional: typeof functionalBase = { ...functionalBase, ...withOperands };
 
 export type Functional = typeof functional;
 export default functional;
