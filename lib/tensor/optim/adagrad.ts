@@ -6,7 +6,7 @@
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
 import type { Tensor } from "../tensor";
-import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+import { Optimizer, type ParamGroup, type ParamsArg, paramsByKeyword } from "./optimizer";
 import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
 export interface AdagradOptions extends ImplFlags {
@@ -24,6 +24,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     params: ParamsArg<AdagradOptions>,
     ...args: PyArgs<[lr?: number, lr_decay?: number, weight_decay?: number, initial_accumulator_value?: number, eps?: number], Partial<AdagradOptions>>
   ) {
+    [params, args] = paramsByKeyword(params, args); // optim.adagrad(params=..., lr=...)
     const o = parseArgs<AdagradOptions & ImplFlags>("Adagrad", ["lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps", "maximize", ...implFlagNames("Adagrad")], args);
     super(params, {
       lr: o.lr ?? 1e-2,

@@ -10,7 +10,7 @@ import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
 import { kernels } from "../kernels/registry";
 import type { AdamParams } from "../kernels/optim";
-import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+import { Optimizer, type ParamGroup, type ParamsArg, paramsByKeyword } from "./optimizer";
 import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
 export interface AdamOptions extends ImplFlags {
@@ -32,6 +32,7 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
   protected abstract readonly decoupled: boolean;
 
   constructor(name: string, params: ParamsArg<AdamOptions>, args: AdamArgs, defaultDecay: number) {
+    [params, args] = paramsByKeyword(params, args); // optim.adam(params=..., lr=...)
     const o = parseArgs<AdamOptions & ImplFlags>(name, ["lr", "betas", "eps", "weight_decay", "amsgrad", "maximize", ...implFlagNames(name)], args);
     super(params, {
       lr: o.lr ?? 1e-3,

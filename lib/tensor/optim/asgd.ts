@@ -7,7 +7,7 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
-import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+import { Optimizer, type ParamGroup, type ParamsArg, paramsByKeyword } from "./optimizer";
 import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
 export interface ASGDOptions extends ImplFlags {
@@ -25,6 +25,7 @@ export class ASGD extends Optimizer<ASGDOptions> {
     params: ParamsArg<ASGDOptions>,
     ...args: PyArgs<[lr?: number, lambd?: number, alpha?: number, t0?: number, weight_decay?: number], Partial<ASGDOptions>>
   ) {
+    [params, args] = paramsByKeyword(params, args); // optim.asgd(params=..., lr=...)
     const o = parseArgs<ASGDOptions & ImplFlags>("ASGD", ["lr", "lambd", "alpha", "t0", "weight_decay", "maximize", ...implFlagNames("ASGD")], args);
     super(params, {
       lr: o.lr ?? 1e-2,

@@ -13,7 +13,7 @@ import { enable_grad } from "../autograd/grad_mode";
 import { RuntimeError, ValueError } from "../errors";
 import { contiguousData } from "../ops/util";
 import type { Tensor } from "../tensor";
-import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+import { Optimizer, type ParamGroup, type ParamsArg, paramsByKeyword } from "./optimizer";
 
 export interface LBFGSOptions {
   lr: number;
@@ -80,6 +80,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
       Partial<LBFGSOptions>
     >
   ) {
+    [params, args] = paramsByKeyword(params, args); // optim.lbfgs(params=..., lr=...)
     const o = parseArgs<LBFGSOptions>("LBFGS", ["lr", "max_iter", "max_eval", "tolerance_grad", "tolerance_change", "history_size", "line_search_fn"], args);
     const max_iter = o.max_iter ?? 20;
     super(params, {

@@ -7,7 +7,7 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
-import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+import { Optimizer, type ParamGroup, type ParamsArg, paramsByKeyword } from "./optimizer";
 import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 import { validateAdamLike } from "./validate";
 
@@ -25,6 +25,7 @@ export class NAdam extends Optimizer<NAdamOptions> {
     params: ParamsArg<NAdamOptions>,
     ...args: PyArgs<[lr?: number, betas?: [number, number], eps?: number, weight_decay?: number, momentum_decay?: number], Partial<NAdamOptions>>
   ) {
+    [params, args] = paramsByKeyword(params, args); // optim.nadam(params=..., lr=...)
     const o = parseArgs<NAdamOptions & ImplFlags>("NAdam", ["lr", "betas", "eps", "weight_decay", "momentum_decay", ...implFlagNames("NAdam")], args);
     super(params, {
       lr: o.lr ?? 2e-3,

@@ -10,12 +10,24 @@
  * set_to_none defaults to false, so gradients become zero tensors. PyTorch 2 flipped the
  * default to true; pass `zero_grad(true)` for that behaviour.
  */
-import { parseArgs, type PyArgs } from "../args";
+import { isOptions, parseArgs, type PyArgs } from "../args";
 import { markZeroGrad } from "../autograd/engine";
 import { enable_grad, no_grad } from "../autograd/grad_mode";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { contiguousData, empty } from "../ops/util";
 import { Tensor } from "../tensor";
+
+/**
+ * optim.SGD(params=model.parameters(), lr=0.1): an options object in params' place that holds params (a Python
+ * keyword call; torch refuses a dict as the iterable of parameters) gives params and the other options.
+ */
+export function paramsByKeyword<P, A extends readonly unknown[]>(params: P, args: A): [P, A] {
+  if (args.length === 0 && isOptions(params) && "params" in params) {
+    const { params: byKeyword, ...rest } = params as Record<string, unknown>;
+    return [byKeyword as P, [rest] as unknown as A];
+  }
+  return [params, args];
+}
 import { pyBool, pyNumber } from "../nn/repr";
 
 export type ParamGroup<O> = O & { params: Tensor[] };

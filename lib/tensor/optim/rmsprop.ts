@@ -7,7 +7,7 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
-import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+import { Optimizer, type ParamGroup, type ParamsArg, paramsByKeyword } from "./optimizer";
 import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
 export interface RMSpropOptions extends ImplFlags {
@@ -30,6 +30,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       Partial<RMSpropOptions>
     >
   ) {
+    [params, args] = paramsByKeyword(params, args); // optim.rmsprop(params=..., lr=...)
     const o = parseArgs<RMSpropOptions & ImplFlags>("RMSprop", ["lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize", ...implFlagNames("RMSprop")], args);
     super(params, {
       lr: o.lr ?? 1e-2,

@@ -10,7 +10,7 @@ import { kernels } from "../kernels/registry";
 import type { SgdParams } from "../kernels/optim";
 import type { Tensor } from "../tensor";
 import { ValueError } from "../errors";
-import { Optimizer, required, type ParamGroup, type ParamsArg } from "./optimizer";
+import { Optimizer, required, type ParamGroup, type ParamsArg, paramsByKeyword } from "./optimizer";
 import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
 export interface SGDOptions extends ImplFlags {
@@ -29,6 +29,7 @@ export class SGD extends Optimizer<SGDOptions> {
     params: ParamsArg<SGDOptions>,
     ...args: PyArgs<[lr?: number, momentum?: number, dampening?: number, weight_decay?: number, nesterov?: boolean], Partial<SGDOptions>>
   ) {
+    [params, args] = paramsByKeyword(params, args); // optim.sgd(params=..., lr=...)
     const o = parseArgs<SGDOptions & ImplFlags>("SGD", ["lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize", ...implFlagNames("SGD")], args);
     super(params, {
       lr: o.lr ?? (required as unknown as number),

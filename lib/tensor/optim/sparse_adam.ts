@@ -7,7 +7,7 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { RuntimeError, ValueError } from "../errors";
-import { Optimizer, type ParamGroup, type ParamsArg } from "./optimizer";
+import { Optimizer, type ParamGroup, type ParamsArg, paramsByKeyword } from "./optimizer";
 
 export interface SparseAdamOptions {
   lr: number;
@@ -22,6 +22,7 @@ export class SparseAdam extends Optimizer<SparseAdamOptions> {
     params: ParamsArg<SparseAdamOptions>,
     ...args: PyArgs<[lr?: number, betas?: [number, number], eps?: number, maximize?: boolean], Partial<SparseAdamOptions>>
   ) {
+    [params, args] = paramsByKeyword(params, args); // optim.sparse_adam(params=..., lr=...)
     const o = parseArgs<SparseAdamOptions>("SparseAdam", ["lr", "betas", "eps", "maximize"], args);
     super(params, {
       lr: o.lr ?? 1e-3,
