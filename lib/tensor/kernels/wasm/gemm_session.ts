@@ -51,42 +51,7 @@ export interface GemmSession {
     aAt: readonly number[], as0: number, as1: number,
     bAt: readonly number[], bs0: number, bs1: number,
     cAt: readonly number[], cRow: number, skip: number, acc?: boolean, biasAt?: number): void;
-  /**
-   * Ends a session opened for a named chain (openGemmSession's `chain`): the pool's chooser
-   * records how long the chain took, open to end, the way it ran. Call it once the results are
-   * copied out; a no-op for other sessions.
-   */
-  end(): void;
 }
-
-/**
- * How a thread pool runs a whole chain of session jobs (threads.ts registers one for its driver):
- * the driver to open the session on (the pool's, every job of the chain split, or the
- * single-thread driver, the chain alone) and, when it times the chain, what to call at its end.
- * Deciding by the first job alone let a tiny product's timing (fused attention's Q K^T, ~0.1 ms)
- * decide a chain of six products and two row passes.
- */
-export interface ChainChooser {
-  forChain(key: string, shapes: readonly BatchShape[]): { gemm: Gemm; done: (() => void) | null };
-}
-
-/** Each pool driver's chain chooser (createThreadPool registers it). */
-export const chainChoosers = new WeakMap<Gemm, ChainChooser>();
-
-/**
- * Whether named chains are decided as a whole (ChainChooser); off, the first job's shape decides
- * the session, as forBatch does. Off by default: measured no faster. Decided by the first job
- * (Q K^T, ~0.1 ms, a key that dP's jobs in split backward chains also time), the GPT bench's
- * attention chains ran alone in 70-98% of the chains in some runs and split in 86-97% in others
- * (bench/threads_gpt_attention_verdicts.ts, 100 steps, load 2.6-3.4); decided whole, 86-93% split,
- * but one run 86% of the forward chains alone and one 25-34% of both. The step on two threads,
- * the two alternated (bench/threads_gpt_attention_chain_ab.ts 30-60 rounds, load 2.2-3.3 with
- * other programs running): wall per round x0.930 (22.04 -> 19.91 ms, a run where the first job
- * kept the chains alone), x1.032, x1.020, x1.004, x0.973, x1.015, x1.013, x0.995 (median x1.009);
- * every job of a split chain split vs each by its own shape x0.976-1.005; re-trying the losing way
- * at least every 16 chains (not 64) x0.987-1.046.
- */
-export const chainChoice = { enabled: false };
 
 /** Whether gemm_batch computes a product of this shape in one job: whole panels, one k slice, A's panels within MC x KC. */
 export const inModuleShape = (m: number, n: number, k: number): boolean =>
@@ -97,17 +62,12 @@ const align4 = (floats: number) => Math.ceil(floats / 4) * 4;
 /**
  * A session on the driver `gemm` picks for the first shape (a thread pool may split its jobs), or
  * null where one cannot run every shape in module (no exposed memory, shapes outside
- * inModuleShape): the caller then keeps its per-call path. Given a `chain` name (and the pool has
- * a ChainChooser), the pool decides the whole chain instead, by timing it split and alone from
- * open to end() under the name and shapes.
+ * inModuleShape): the caller then keeps its per-call path.
  */
-export function openGemmSession(gemm: Gemm | null, shapes: readonly BatchShape[], chain?: string): GemmSession | null {
+export function openGemmSession(gemm: Gemm | null, shapes: readonly BatchShape[]): GemmSession | null {
   if (!gemm || shapes.length === 0 || !shapes.every(([count, m, n, k]) => count > 0 && inModuleShape(m, n, k))) return null;
   const [count0, m0, n0, k0] = shapes[0];
-  const chooser = chain !== undefined && chainChoice.enabled ? chainChoosers.get(gemm) : undefined;
-  const chosen = chooser ? chooser.forChain(`${chain}|${shapes.join(";")}`, shapes) : null;
-  let done = chosen?.done ?? null;
-  const g = chosen ? chosen.gemm : gemm.forBatch ? gemm.forBatch(count0, m0, n0, k0) : driverFor(gemm, m0, n0, k0);
+  const g = gemm.forBatch ? gemm.forBatch(count0, m0, n0, k0) : driverFor(gemm, m0, n0, k0);
   if (!g.batch || !g.memory) return null;
   const runner: BatchRunner = g.batch;
   const memory = g.memory;
@@ -164,11 +124,6 @@ export function openGemmSession(gemm: Gemm | null, shapes: readonly BatchShape[]
       const packedB = batchPackedBAt(m, n, k) / 4;
       for (let t = 0; t < runner.threads; t++) words[(t * scratchBytes) / 4 + packedB] = 0;
       runner.run(jobAt * 4, count, 0, scratchBytes);
-    },
-    end() {
-      const d = done;
-      done = null;
-      d?.();
     },
   };
 }

@@ -13,7 +13,6 @@
  */
 import { KC, MC, MR, NR, createGemm, hostGemmModuleBytes, localRunner, type BatchRunner, type Gemm, type GemmRunner, type PackA, type PackB, type Unload } from "./gemm";
 import { TILE_PANELS } from "./gemm_kernel";
-import { chainChoosers } from "./gemm_session";
 import { ROW_NAMES, rowModule, rowSplitters, splittingRowKernels, type RowKernels, type RowSplit } from "./row_kernels";
 
 /** What a pool thread receives: the compiled kernel, the shared memory and its control words. */
@@ -532,14 +531,13 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
    */
   let splitDecided: string | null = null; // a batch shape forBatch already chose to split
   let productDecided: string | null = null; // the same for a one-slice product and forMatmul
-  let chainForced = false; // a job of a chain the chooser split as a whole (forChain): split, not timed by itself
   const batchKey = (count: number, mb: number, nb: number, kc: number) => `b${count},${mb},${nb},${kc}`;
   const batch: BatchRunner = {
     threads,
     run(jobAt, count, scratch, scratchBytes, onSlices, meanwhile, firstStaged = meanwhile ? 0 : count) {
       const shape = new Int32Array(memory.buffer, jobAt, 3); // mb, nb, kc
       const bkey = batchKey(count, shape[0], shape[1], shape[2]);
-      const decided = splitDecided === bkey || chainForced;
+      const decided = splitDecided === bkey;
       splitDecided = null;
       const t0 = now();
       if (threads === 1 || count < 2 || !ready() || (adaptive && !decided && !chooser.split(bkey))) {
@@ -613,7 +611,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
         drain();
         if (scan < count) throw new Error(`GEMM thread pool: slices ${scan}..${count} of a batch job were never marked done`);
       } else onSlices?.(0, count);
-      if (adaptive && !chainForced) chooser.record(bkey, true, now() - t0);
+      if (adaptive) chooser.record(bkey, true, now() - t0);
       tally(true);
     },
   };
@@ -763,38 +761,6 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
       aloneKey = key;
       return timedSmall;
     };
-    // A named chain of session jobs (fused attention's forward or backward) is decided as a whole:
-    // split, every job of it runs split on the pool's memory; alone, the whole chain runs on the
-    // single-thread driver; either way the chooser times the chain from open to end under the
-    // chain's own key. Only with gemm_session.ts chainChoice on (off by default: measured no
-    // faster, see there); off, the first job's shape decides the chain as before.
-    const chainBatch: BatchRunner = {
-      threads,
-      run(...args) {
-        chainForced = true;
-        try {
-          batch.run(...args);
-        } finally {
-          chainForced = false;
-        }
-      },
-    };
-    const chainGemm: Gemm = { ...gemm, batch: chainBatch };
-    chainChoosers.set(gemm, {
-      forChain(name, shapes) {
-        const [count, m, n, k] = shapes[0];
-        if (!(count * m * n * k >= minParallelWork && count > 1 && threads > 1 && ready())) return { gemm: small, done: null };
-        if (!adaptive || !smallBatch) return { gemm: gemm.forBatch!(count, m, n, k), done: null };
-        const key = `c${name}`;
-        const t0 = now();
-        if (chooser.split(key)) {
-          wake();
-          return { gemm: chainGemm, done: () => chooser.record(key, true, now() - t0) };
-        }
-        tally(false);
-        return { gemm: small, done: () => chooser.record(key, false, now() - t0) };
-      },
-    });
   }
 
   return {
@@ -805,7 +771,6 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     verdicts: () => chooser.verdicts(),
     terminate() {
       rowSplitters.delete(memory);
-      chainChoosers.delete(gemm);
       for (let t = 1; t < threads; t++) {
         words[t * WORDS + ACC] = -1;
         Atomics.store(words, t * WORDS + STATE, POSTED);

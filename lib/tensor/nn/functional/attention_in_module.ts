@@ -125,14 +125,11 @@ function sliceChunks(sess: GemmSession, nb: number, LS: number): [number, number
  * Opens a session for these shapes and the row kernels on its memory, or null. Only batches
  * matmulBatched runs as gemm_batch jobs (more than one slice, at least MIN_WORK multiply-adds
  * each): smaller ones it runs on the plain-TS kernel, whose bits the session would not give.
- * `chain` names the chain for a thread pool, which decides it as a whole (split or alone, timed
- * open to end: the caller ends the session once its results are out); the same jobs and kernels
- * either way, so the same bits.
  */
-function open(shapes: BatchShape[], chain: string): { sess: GemmSession; rows: RowKernels } | null {
+function open(shapes: BatchShape[]): { sess: GemmSession; rows: RowKernels } | null {
   const batched = ([count, m, n, k]: BatchShape) => count > 1 && m * n * k >= MIN_WORK && inModuleShape(m, n, k);
   if (!attentionInModule.enabled || !kernels.gemm || !shapes.every(batched)) return null;
-  const sess = openGemmSession(kernels.gemm, shapes, chain);
+  const sess = openGemmSession(kernels.gemm, shapes);
   // On a thread pool's memory the row passes are split across its threads (row_kernels.ts).
   const rows = sess && rowKernelsOn(sess.memory);
   if (!sess || !rows) return null;
@@ -151,7 +148,7 @@ export function attentionForwardInModule(
   if (S % 4 !== 0 || nb < 1 || !stageable(q) || !stageable(k) || !stageable(v) || (P && !f32(P))) return false;
   const wholeLo = tiledStart(out, L, Ev);
   if (wholeLo < 0) return false;
-  const run = open([[nb, L, S, E], [nb, L, Ev, S]], causal ? "attention forward causal" : "attention forward");
+  const run = open([[nb, L, S, E], [nb, L, Ev, S]]);
   if (!run) return false;
   const { sess, rows } = run;
   const LS = L * S;
@@ -189,7 +186,6 @@ export function attentionForwardInModule(
     if (byChunk) (out.data as Float32Array).set(h.subarray(outAt, outAt + count * L * Ev), outLo);
   }
   if (whole) (out.data as Float32Array).set(sess.heap().subarray(whole.outAt, whole.outAt + nb * L * Ev), wholeLo);
-  sess.end();
   return true;
 }
 
@@ -217,7 +213,7 @@ export function attentionBackwardInModule(
   if (needDS) shapes.push([nb, L, S, Ev]);
   if (gq) shapes.push([nb, L, E, S]);
   if (gk) shapes.push([nb, S, E, L]);
-  const run = shapes.length ? open(shapes, `attention backward${causal ? " causal" : ""}${shared ? " shared" : ""}`) : null;
+  const run = shapes.length ? open(shapes) : null;
   if (!run) return false;
   const { sess, rows } = run;
   const LS = L * S;
@@ -295,7 +291,6 @@ export function attentionBackwardInModule(
     const { gvAt, gqAt, gkAt } = whole;
     copyResults(sess.heap(), nb, shared ? shared.len : 0, gvAt, gqAt, gkAt, [gvLo, gqLo, gkLo]);
   }
-  sess.end();
   return true;
 
   /** Copies `count` slices' results (or `sharedLen` floats of the shared span) from module memory to their buffers at los. */
