@@ -12,7 +12,7 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { TypeError_, ValueError } from "../errors";
-import { Optimizer } from "./optimizer";
+import { Optimizer, optimizerByKeyword, type WithOptimizer } from "./optimizer";
 
 type AnyOptimizer = Optimizer<{ lr: number }> | Optimizer<object>;
 
@@ -168,11 +168,13 @@ export class StepLR extends LRScheduler {
 
   /** new lr_scheduler.StepLR(optimizer, step_size, gamma=0.1) or StepLR(optimizer, { step_size, gamma }) */
   constructor(
-    optimizer: AnyOptimizer,
-    step_size: number | StepLROptions,
+    optimizer: AnyOptimizer | WithOptimizer<StepLROptions>,
+    step_size?: number | StepLROptions,
     ...args: PyArgs<[gamma?: number, last_epoch?: number], Omit<StepLROptions, "step_size">>
   ) {
-    const o = parseArgs<StepLROptions>("StepLR", ["step_size", "gamma", "last_epoch"], [step_size, ...args]);
+    let rest: unknown[];
+    [optimizer, rest] = optimizerByKeyword("StepLR", optimizer, [step_size, ...args]);
+    const o = parseArgs<StepLROptions>("StepLR", ["step_size", "gamma", "last_epoch"], rest);
     super(optimizer, o.last_epoch ?? -1);
     this.step_size = need("StepLR", "step_size", o.step_size);
     this.gamma = o.gamma ?? 0.1;
@@ -203,11 +205,13 @@ export class MultiStepLR extends LRScheduler {
 
   /** new lr_scheduler.MultiStepLR(optimizer, milestones, gamma=0.1) or (optimizer, { milestones, gamma }) */
   constructor(
-    optimizer: AnyOptimizer,
-    milestones: readonly number[] | MultiStepLROptions,
+    optimizer: AnyOptimizer | WithOptimizer<MultiStepLROptions>,
+    milestones?: readonly number[] | MultiStepLROptions,
     ...args: PyArgs<[gamma?: number, last_epoch?: number], Omit<MultiStepLROptions, "milestones">>
   ) {
-    const o = parseArgs<MultiStepLROptions>("MultiStepLR", ["milestones", "gamma", "last_epoch"], [milestones, ...args]);
+    let rest: unknown[];
+    [optimizer, rest] = optimizerByKeyword("MultiStepLR", optimizer, [milestones, ...args]);
+    const o = parseArgs<MultiStepLROptions>("MultiStepLR", ["milestones", "gamma", "last_epoch"], rest);
     super(optimizer, o.last_epoch ?? -1);
     this.milestones = {};
     for (const m of need("MultiStepLR", "milestones", o.milestones)) this.milestones[m] = (this.milestones[m] ?? 0) + 1;
@@ -232,11 +236,13 @@ export class ExponentialLR extends LRScheduler {
   gamma: number;
   /** new lr_scheduler.ExponentialLR(optimizer, gamma) or ExponentialLR(optimizer, { gamma }) */
   constructor(
-    optimizer: AnyOptimizer,
-    gamma: number | { gamma?: number; last_epoch?: number },
+    optimizer: AnyOptimizer | WithOptimizer<{ gamma?: number; last_epoch?: number }>,
+    gamma?: number | { gamma?: number; last_epoch?: number },
     ...args: PyArgs<[last_epoch?: number], { last_epoch?: number }>
   ) {
-    const o = parseArgs<{ gamma?: number; last_epoch?: number }>("ExponentialLR", ["gamma", "last_epoch"], [gamma, ...args]);
+    let rest: unknown[];
+    [optimizer, rest] = optimizerByKeyword("ExponentialLR", optimizer, [gamma, ...args]);
+    const o = parseArgs<{ gamma?: number; last_epoch?: number }>("ExponentialLR", ["gamma", "last_epoch"], rest);
     super(optimizer, o.last_epoch ?? -1);
     this.gamma = need("ExponentialLR", "gamma", o.gamma);
     this._initial_step();
@@ -268,11 +274,13 @@ export class CosineAnnealingLR extends LRScheduler {
 
   /** new lr_scheduler.CosineAnnealingLR(optimizer, T_max, eta_min=0) or (optimizer, { T_max, eta_min }) */
   constructor(
-    optimizer: AnyOptimizer,
-    T_max: number | CosineAnnealingLROptions,
+    optimizer: AnyOptimizer | WithOptimizer<CosineAnnealingLROptions>,
+    T_max?: number | CosineAnnealingLROptions,
     ...args: PyArgs<[eta_min?: number, last_epoch?: number], Omit<CosineAnnealingLROptions, "T_max">>
   ) {
-    const o = parseArgs<CosineAnnealingLROptions>("CosineAnnealingLR", ["T_max", "eta_min", "last_epoch"], [T_max, ...args]);
+    let rest: unknown[];
+    [optimizer, rest] = optimizerByKeyword("CosineAnnealingLR", optimizer, [T_max, ...args]);
+    const o = parseArgs<CosineAnnealingLROptions>("CosineAnnealingLR", ["T_max", "eta_min", "last_epoch"], rest);
     super(optimizer, o.last_epoch ?? -1);
     this.T_max = need("CosineAnnealingLR", "T_max", o.T_max);
     this.eta_min = o.eta_min ?? 0;
@@ -312,11 +320,13 @@ abstract class LambdaSchedulerBase extends LRScheduler {
 
   constructor(
     scheduler: string,
-    optimizer: AnyOptimizer,
-    lr_lambda: LambdaLROptions["lr_lambda"] | LambdaLROptions,
+    optimizer: AnyOptimizer | WithOptimizer<LambdaLROptions>,
+    lr_lambda: LambdaLROptions["lr_lambda"] | LambdaLROptions | undefined,
     args: PyArgs<[last_epoch?: number], { last_epoch?: number }>,
   ) {
-    const o = parseArgs<LambdaLROptions>(scheduler, ["lr_lambda", "last_epoch"], [lr_lambda, ...args]);
+    let rest: unknown[];
+    [optimizer, rest] = optimizerByKeyword(scheduler, optimizer, [lr_lambda, ...args]);
+    const o = parseArgs<LambdaLROptions>(scheduler, ["lr_lambda", "last_epoch"], rest);
     const fns = need(scheduler, "lr_lambda", o.lr_lambda);
     const n = checkOptimizer(optimizer).param_groups.length;
     if (typeof fns !== "function" && fns.length !== n) throw new ValueError(`Expected ${n} lr_lambdas, but got ${fns.length}`);
@@ -330,8 +340,8 @@ abstract class LambdaSchedulerBase extends LRScheduler {
 export class LambdaLR extends LambdaSchedulerBase {
   /** new lr_scheduler.LambdaLR(optimizer, (epoch) => 0.95 ** epoch) or (optimizer, { lr_lambda }) */
   constructor(
-    optimizer: AnyOptimizer,
-    lr_lambda: LambdaLROptions["lr_lambda"] | LambdaLROptions,
+    optimizer: AnyOptimizer | WithOptimizer<LambdaLROptions>,
+    lr_lambda?: LambdaLROptions["lr_lambda"] | LambdaLROptions,
     ...args: PyArgs<[last_epoch?: number], { last_epoch?: number }>
   ) {
     super("LambdaLR", optimizer, lr_lambda, args);
@@ -354,7 +364,8 @@ export class ConstantLR extends LRScheduler {
   total_iters: number;
 
   /** new lr_scheduler.ConstantLR(optimizer, factor=1/3, total_iters=5) or (optimizer, { factor, total_iters }) */
-  constructor(optimizer: AnyOptimizer, ...args: PyArgs<[factor?: number, total_iters?: number, last_epoch?: number], ConstantLROptions>) {
+  constructor(optimizer: AnyOptimizer | WithOptimizer<ConstantLROptions>, ...args: PyArgs<[factor?: number, total_iters?: number, last_epoch?: number], ConstantLROptions>) {
+    [optimizer, args] = optimizerByKeyword("ConstantLR", optimizer, args);
     const o = parseArgs<ConstantLROptions>("ConstantLR", ["factor", "total_iters", "last_epoch"], args);
     const factor = o.factor ?? 1 / 3;
     if (factor > 1 || factor < 0) throw new ValueError("Constant multiplicative factor expected to be between 0 and 1.");
@@ -392,9 +403,10 @@ export class LinearLR extends LRScheduler {
 
   /** new lr_scheduler.LinearLR(optimizer, start_factor=1/3, end_factor=1, total_iters=5) or with options */
   constructor(
-    optimizer: AnyOptimizer,
+    optimizer: AnyOptimizer | WithOptimizer<LinearLROptions>,
     ...args: PyArgs<[start_factor?: number, end_factor?: number, total_iters?: number, last_epoch?: number], LinearLROptions>
   ) {
+    [optimizer, args] = optimizerByKeyword("LinearLR", optimizer, args);
     const o = parseArgs<LinearLROptions>("LinearLR", ["start_factor", "end_factor", "total_iters", "last_epoch"], args);
     const start = o.start_factor ?? 1 / 3;
     const end = o.end_factor ?? 1;
@@ -462,12 +474,14 @@ export class SequentialLR extends SchedulerOfSchedulers {
 
   /** new lr_scheduler.SequentialLR(optimizer, [warmup, decay], [5]) or (optimizer, { schedulers, milestones }) */
   constructor(
-    optimizer: AnyOptimizer,
-    schedulers: readonly LRScheduler[] | SequentialLROptions,
+    optimizer: AnyOptimizer | WithOptimizer<SequentialLROptions>,
+    schedulers?: readonly LRScheduler[] | SequentialLROptions,
     ...args: PyArgs<[milestones?: readonly number[], last_epoch?: number], Omit<SequentialLROptions, "schedulers">>
   ) {
     super();
-    const o = parseArgs<SequentialLROptions>("SequentialLR", ["schedulers", "milestones", "last_epoch"], [schedulers, ...args]);
+    let rest: unknown[];
+    [optimizer, rest] = optimizerByKeyword("SequentialLR", optimizer, [schedulers, ...args]);
+    const o = parseArgs<SequentialLROptions>("SequentialLR", ["schedulers", "milestones", "last_epoch"], rest);
     const list = need("SequentialLR", "schedulers", o.schedulers);
     const milestones = need("SequentialLR", "milestones", o.milestones);
     list.forEach((s, i) => {
@@ -539,8 +553,8 @@ export class OneCycleLR extends LRScheduler {
 
   /** new lr_scheduler.OneCycleLR(optimizer, max_lr, total_steps) or (optimizer, { max_lr, epochs, steps_per_epoch, ... }) */
   constructor(
-    optimizer: AnyOptimizer,
-    max_lr: number | readonly number[] | OneCycleLROptions,
+    optimizer: AnyOptimizer | WithOptimizer<OneCycleLROptions>,
+    max_lr?: number | readonly number[] | OneCycleLROptions,
     ...args: PyArgs<
       [
         total_steps?: number | null, epochs?: number | null, steps_per_epoch?: number | null, pct_start?: number,
@@ -551,13 +565,14 @@ export class OneCycleLR extends LRScheduler {
       Omit<OneCycleLROptions, "max_lr">
     >
   ) {
+    const [byKeyword, rest] = optimizerByKeyword("OneCycleLR", optimizer, argsOf(max_lr, args));
     const o = parseArgs<OneCycleLROptions>(
       "OneCycleLR",
       ["max_lr", "total_steps", "epochs", "steps_per_epoch", "pct_start", "anneal_strategy", "cycle_momentum", "base_momentum",
         "max_momentum", "div_factor", "final_div_factor", "three_phase", "last_epoch"],
-      argsOf(max_lr, args),
+      rest,
     );
-    const opt = checkOptimizer(optimizer);
+    const opt = checkOptimizer(byKeyword);
     const groups = groupsOf(opt);
     const isPosInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v > 0;
     let total: number;
@@ -702,13 +717,14 @@ export class ReduceLROnPlateau {
 
   /** new lr_scheduler.ReduceLROnPlateau(optimizer, "min", 0.1, 10) or (optimizer, { mode, factor, patience, ... }) */
   constructor(
-    optimizer: AnyOptimizer,
+    optimizer: AnyOptimizer | WithOptimizer<ReduceLROnPlateauOptions>,
     ...args: PyArgs<
       [mode?: "min" | "max", factor?: number, patience?: number, threshold?: number, threshold_mode?: "rel" | "abs",
         cooldown?: number, min_lr?: number | readonly number[], eps?: number, verbose?: boolean],
       ReduceLROnPlateauOptions
     >
   ) {
+    [optimizer, args] = optimizerByKeyword("ReduceLROnPlateau", optimizer, args);
     const o = parseArgs<ReduceLROnPlateauOptions>(
       "ReduceLROnPlateau",
       ["mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "min_lr", "eps", "verbose"],
@@ -805,8 +821,8 @@ export type MultiplicativeLROptions = LambdaLROptions;
 export class MultiplicativeLR extends LambdaSchedulerBase {
   /** new lr_scheduler.MultiplicativeLR(optimizer, (epoch) => 0.95) or (optimizer, { lr_lambda }) */
   constructor(
-    optimizer: AnyOptimizer,
-    lr_lambda: MultiplicativeLROptions["lr_lambda"] | MultiplicativeLROptions,
+    optimizer: AnyOptimizer | WithOptimizer<MultiplicativeLROptions>,
+    lr_lambda?: MultiplicativeLROptions["lr_lambda"] | MultiplicativeLROptions,
     ...args: PyArgs<[last_epoch?: number], { last_epoch?: number }>
   ) {
     super("MultiplicativeLR", optimizer, lr_lambda, args);
@@ -831,7 +847,8 @@ export class PolynomialLR extends LRScheduler {
   power: number;
 
   /** new lr_scheduler.PolynomialLR(optimizer, total_iters=5, power=1.0) or (optimizer, { total_iters, power }) */
-  constructor(optimizer: AnyOptimizer, ...args: PyArgs<[total_iters?: number, power?: number, last_epoch?: number], PolynomialLROptions>) {
+  constructor(optimizer: AnyOptimizer | WithOptimizer<PolynomialLROptions>, ...args: PyArgs<[total_iters?: number, power?: number, last_epoch?: number], PolynomialLROptions>) {
+    [optimizer, args] = optimizerByKeyword("PolynomialLR", optimizer, args);
     const o = parseArgs<PolynomialLROptions>("PolynomialLR", ["total_iters", "power", "last_epoch"], args);
     super(optimizer, o.last_epoch ?? -1);
     this.total_iters = o.total_iters ?? 5;
@@ -897,11 +914,13 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
 
   /** new lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0, T_mult=1, eta_min=0) or with options */
   constructor(
-    optimizer: AnyOptimizer,
-    T_0: number | CosineAnnealingWarmRestartsOptions,
+    optimizer: AnyOptimizer | WithOptimizer<CosineAnnealingWarmRestartsOptions>,
+    T_0?: number | CosineAnnealingWarmRestartsOptions,
     ...args: PyArgs<[T_mult?: number, eta_min?: number, last_epoch?: number], Omit<CosineAnnealingWarmRestartsOptions, "T_0">>
   ) {
-    const o = parseArgs<CosineAnnealingWarmRestartsOptions>("CosineAnnealingWarmRestarts", ["T_0", "T_mult", "eta_min", "last_epoch"], [T_0, ...args]);
+    let rest: unknown[];
+    [optimizer, rest] = optimizerByKeyword("CosineAnnealingWarmRestarts", optimizer, [T_0, ...args]);
+    const o = parseArgs<CosineAnnealingWarmRestartsOptions>("CosineAnnealingWarmRestarts", ["T_0", "T_mult", "eta_min", "last_epoch"], rest);
     const t0 = need("CosineAnnealingWarmRestarts", "T_0", o.T_0);
     const mult = o.T_mult ?? 1;
     if (!Number.isInteger(t0) || t0 <= 0) throw new ValueError(`Expected positive integer T_0, but got ${t0}`);
@@ -986,8 +1005,8 @@ export class CyclicLR extends LRScheduler {
 
   /** new lr_scheduler.CyclicLR(optimizer, base_lr, max_lr, step_size_up=2000, ...) or (optimizer, { base_lr, max_lr, ... }) */
   constructor(
-    optimizer: AnyOptimizer,
-    base_lr: number | readonly number[] | CyclicLROptions,
+    optimizer: AnyOptimizer | WithOptimizer<CyclicLROptions>,
+    base_lr?: number | readonly number[] | CyclicLROptions,
     ...args: PyArgs<
       [
         max_lr?: number | readonly number[], step_size_up?: number, step_size_down?: number | null,
@@ -998,12 +1017,13 @@ export class CyclicLR extends LRScheduler {
       Omit<CyclicLROptions, "base_lr">
     >
   ) {
+    const [byKeyword, rest] = optimizerByKeyword("CyclicLR", optimizer, argsOf(base_lr, args));
     const o = parseArgs<CyclicLROptions>(
       "CyclicLR",
       ["base_lr", "max_lr", "step_size_up", "step_size_down", "mode", "gamma", "scale_fn", "scale_mode", "cycle_momentum", "base_momentum", "max_momentum", "last_epoch"],
-      argsOf(base_lr, args),
+      rest,
     );
-    const opt = checkOptimizer(optimizer);
+    const opt = checkOptimizer(byKeyword);
     const groups = groupsOf(opt);
     const lastEpoch = o.last_epoch ?? -1;
     const baseLrs = perGroup("base_lr", groups.length, need("CyclicLR", "base_lr", o.base_lr));

@@ -30,6 +30,26 @@ export function paramsByKeyword<P, A extends readonly unknown[]>(params: P, args
 }
 import { pyBool, pyNumber } from "../nn/repr";
 
+/** A scheduler's options with the optimizer among them: lr_scheduler.StepLR(optimizer=opt, step_size=30). */
+export type WithOptimizer<O> = O & { optimizer: Optimizer<object> };
+
+/**
+ * lr_scheduler.X(optimizer=opt, ...): an options object in the optimizer's place that holds it (a Python keyword
+ * call; torch refuses anything but an Optimizer there) gives the optimizer and the other options. `args` are the
+ * arguments after the optimizer (undefined where the keyword form left them out). A missing optimizer raises
+ * Python's "missing 1 required positional argument", one given both ways its "got multiple values".
+ */
+export function optimizerByKeyword<A extends readonly unknown[]>(fn: string, optimizer: unknown, args: A): [Optimizer<object>, A] {
+  if (isOptions(optimizer) && args.every((a) => a === undefined)) {
+    const { optimizer: byKeyword, ...rest } = optimizer;
+    if (byKeyword === undefined) throw new TypeError_(`${fn}.__init__() missing 1 required positional argument: 'optimizer'`);
+    return [byKeyword as Optimizer<object>, [rest] as unknown as A];
+  }
+  const last = args[args.length - 1];
+  if (isOptions(last) && "optimizer" in last) throw new TypeError_(`${fn}.__init__() got multiple values for argument 'optimizer'`);
+  return [optimizer as Optimizer<object>, args];
+}
+
 export type ParamGroup<O> = O & { params: Tensor[] };
 export type ParamGroupInput<O> = Partial<O> & { params: Iterable<Tensor> | Tensor };
 export type ParamsArg<O> = Iterable<Tensor> | Iterable<ParamGroupInput<O>>;

@@ -19,7 +19,7 @@ import { deepcopyModule } from "../nn/deepcopy";
 import { ones_like, tensor, zeros_like } from "../ops/creation";
 import { Tensor } from "../tensor";
 import { LRScheduler } from "./lr_scheduler";
-import { Optimizer } from "./optimizer";
+import { Optimizer, optimizerByKeyword, type WithOptimizer } from "./optimizer";
 
 /** avg_fn(averaged_param, model_param, num_averaged) -> the new averaged value. */
 export type AvgFn = (averaged: Tensor, current: Tensor, num_averaged: Tensor) => Tensor;
@@ -91,9 +91,10 @@ export class SWALR extends LRScheduler {
 
   /** new swa_utils.SWALR(optimizer, swa_lr, anneal_epochs=10, anneal_strategy="cos", last_epoch=-1) or with options */
   constructor(
-    optimizer: AnyOptimizer,
+    optimizer: AnyOptimizer | WithOptimizer<SWALROptions>,
     ...args: PyArgs<[swa_lr?: number | readonly number[], anneal_epochs?: number, anneal_strategy?: "cos" | "linear", last_epoch?: number], SWALROptions>
   ) {
+    [optimizer, args] = optimizerByKeyword("SWALR", optimizer, args); // SWALR(optimizer=..., swa_lr=...)
     const o = parseArgsRequired<SWALROptions>("SWALR", ["swa_lr", "anneal_epochs", "anneal_strategy", "last_epoch"], 1, args);
     if (!(optimizer instanceof Optimizer)) throw new TypeError_(`${typeof optimizer} is not an Optimizer`);
     const groups = optimizer.param_groups as unknown as Record<string, unknown>[];
