@@ -144,6 +144,16 @@ export interface NanToNumOptions {
   posinf?: number | null;
   neginf?: number | null;
 }
+/** x.chunk(chunks=2, dim=1)'s keywords. */
+export interface ChunkOptions {
+  chunks: number;
+  dim?: number;
+}
+/** x.split(split_size=2, dim=1)'s keywords. */
+export interface SplitOptions {
+  split_size: number | readonly number[];
+  dim?: number;
+}
 export interface MultinomialOptions {
   num_samples?: number;
   replacement?: boolean;
@@ -550,11 +560,21 @@ export class Tensor {
     if (shifts === undefined) throw new TypeError_(`roll() missing 1 required positional arguments: "shifts"`);
     return rearrange.roll(this, shifts, dims);
   }
-  chunk(chunks: number, ...args: PyArgs<[dim?: number], DimOptions>): Tensor[] {
-    return indexing.chunk(this, chunks, parseArgs<DimOptions>("chunk", ["dim"], args).dim ?? 0);
+  chunk(chunks: number, ...args: PyArgs<[dim?: number], DimOptions>): Tensor[];
+  /** x.chunk(chunks=2, dim=1), torch.chunk(x, chunks=2) */
+  chunk(options: ChunkOptions): Tensor[];
+  chunk(...args: unknown[]): Tensor[] {
+    const a = parseArgs<ChunkOptions>("chunk", ["chunks", "dim"], args);
+    if (a.chunks === undefined) throw new TypeError_("chunk() missing 1 required positional argument: 'chunks'");
+    return indexing.chunk(this, a.chunks, a.dim ?? 0);
   }
-  split(split_size: number | readonly number[], ...args: PyArgs<[dim?: number], DimOptions>): Tensor[] {
-    return indexing.split(this, split_size, parseArgs<DimOptions>("split", ["dim"], args).dim ?? 0);
+  split(split_size: number | readonly number[], ...args: PyArgs<[dim?: number], DimOptions>): Tensor[];
+  /** x.split(split_size=2, dim=1) */
+  split(options: SplitOptions): Tensor[];
+  split(...args: unknown[]): Tensor[] {
+    const a = parseArgs<SplitOptions>("split", ["split_size", "dim"], args);
+    if (a.split_size === undefined) throw new TypeError_("split() missing 1 required positional argument: 'split_size'");
+    return indexing.split(this, a.split_size, a.dim ?? 0);
   }
   unbind(...args: PyArgs<[dim?: number], DimOptions>): Tensor[] {
     return indexing.unbind(this, parseArgs<DimOptions>("unbind", ["dim"], args).dim ?? 0);

@@ -17,7 +17,7 @@ import { Node } from "./autograd/node";
 import { functional } from "./autograd/functional";
 import { gradcheck, gradgradcheck } from "./autograd/gradcheck";
 import { bool, float32, float64, int64, uint8, type DType } from "./dtype";
-import { RuntimeError, ValueError } from "./errors";
+import { RuntimeError, TypeError_, ValueError } from "./errors";
 import { formatTensor, get_printoptions, set_printoptions } from "./format";
 import { registerKernel, registerUnaryKernel, kernels } from "./kernels/registry";
 import * as arithmetic from "./ops/arithmetic";
@@ -55,9 +55,24 @@ import { distributions } from "./distributions";
 import { default_generator, Generator } from "./random";
 import { get_rng_state, initial_seed, manual_seed, randomNamespace, seed, set_rng_state } from "./random_namespace";
 import { getNumThreads, setNumThreads } from "./kernels/parallel";
-import { parseArgs, type PyArgs } from "./args";
+import { isOptions, parseArgs, type PyArgs } from "./args";
 import type { DType as DTypeT } from "./dtype";
-import { Tensor, type DimArg, type IndexSpec, type MinMaxResult, type MultinomialOptions, type ReduceOptions, type TensorLike, type VarOptions } from "./tensor";
+import { Tensor, type ChunkOptions, type DimArg, type IndexSpec, type MinMaxResult, type MultinomialOptions, type ReduceOptions, type TensorLike, type VarOptions } from "./tensor";
+
+/** torch.split's keywords (the method's split_size is torch.split's split_size_or_sections). */
+interface TorchSplitOptions {
+  split_size_or_sections: number | readonly number[];
+  dim?: number;
+}
+
+/** torch.split's arguments for x.split: split_size_or_sections by keyword becomes the method's split_size. */
+function torchSplitArgs(size: unknown, args: readonly unknown[]): unknown[] {
+  const last = args.length > 0 ? args[args.length - 1] : size;
+  if (!isOptions(last) || !("split_size_or_sections" in last)) return [size, ...args];
+  const { split_size_or_sections, ...rest } = last;
+  if (args.length > 0 && size !== undefined) throw new TypeError_("split() got multiple values for argument 'split_size_or_sections'");
+  return [...args.slice(0, -1), { split_size: split_size_or_sections, ...rest }];
+}
 
 /** The rest parameters of a method after its first (or third) fixed ones. */
 type AfterFirst<F> = F extends (first: never, ...rest: infer R) => unknown ? R : never;
@@ -351,8 +366,11 @@ const torchBase = {
   nonzero: (x: Tensor, opts: { as_tuple?: boolean } = {}) => x.nonzero(opts),
   argwhere: (x: Tensor) => x.argwhere(),
   cat: join.cat, concat: join.cat, stack: join.stack, hstack: join.hstack, vstack: join.vstack,
-  split: (x: Tensor, size: number | readonly number[], ...args: Parameters<Tensor["unbind"]>) => x.split(size, ...args),
-  chunk: (x: Tensor, chunks: number, ...args: Parameters<Tensor["unbind"]>) => x.chunk(chunks, ...args),
+  /** torch.split(tensor, split_size_or_sections, dim=0); split_size_or_sections (and dim) by keyword too. */
+  split: (x: Tensor, size?: number | readonly number[] | TorchSplitOptions, ...args: Parameters<Tensor["unbind"]>) =>
+    (x.split as (...a: unknown[]) => Tensor[])(...torchSplitArgs(size, args)),
+  /** torch.chunk(input, chunks, dim=0); chunks (and dim) by keyword too. */
+  chunk: (x: Tensor, chunks?: number | ChunkOptions, ...args: Parameters<Tensor["unbind"]>) => (x.chunk as (...a: unknown[]) => Tensor[])(chunks, ...args),
   unbind: (x: Tensor, ...args: Parameters<Tensor["unbind"]>) => x.unbind(...args),
   clone: (x: Tensor) => x.clone(),
   detach: (x: Tensor) => x.detach(),

@@ -1,5 +1,5 @@
 /** Joining: cat and stack. */
-import { checkKeywords } from "../args";
+import { checkKeywords, isOptions } from "../args";
 import { record } from "../autograd/function";
 import { promoteTypes } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
@@ -17,10 +17,42 @@ export function checkTensorList(op: string, tensors: unknown): void {
   if (tensors instanceof Tensor) throw new TypeError_(`${op}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor`);
 }
 
-export function cat(tensors: readonly Tensor[], dim: number | { dim: number } = 0): Tensor {
+/** torch.cat / torch.stack's keyword form: tensors (and dim) in one options object, torch.cat(tensors=[a, b], dim=1). */
+export interface JoinOptions {
+  tensors: readonly Tensor[];
+  dim?: number;
+}
+
+/**
+ * The list and dim of cat / stack, given positionally or by keyword (torch.cat(tensors=[a, b], dim=1) as
+ * cat({ tensors: [a, b], dim: 1 })): a missing list raises Python's "missing 1 required positional argument",
+ * one given both ways its "got multiple values for argument".
+ */
+function joinArgs(op: string, tensors: readonly Tensor[] | JoinOptions, dim: number | { dim?: number } | undefined): [readonly Tensor[], number] {
+  if (isOptions(tensors)) {
+    const o = tensors as JoinOptions;
+    checkKeywords(op, o, ["tensors", "dim"]);
+    if (dim !== undefined) throw new TypeError_(`${op}() got multiple values for argument '${typeof dim === "number" ? "dim" : "tensors"}'`);
+    if (o.tensors === undefined) throw new TypeError_(`${op}() missing 1 required positional argument: 'tensors'`);
+    return [o.tensors, o.dim ?? 0];
+  }
+  const list = tensors as readonly Tensor[];
+  checkTensorList(op, list);
+  if (typeof dim === "object") {
+    if ("tensors" in dim) throw new TypeError_(`${op}() got multiple values for argument 'tensors'`);
+    checkKeywords(op, dim, ["dim"]);
+    return [list, dim.dim ?? 0];
+  }
+  return [list, dim ?? 0];
+}
+
+export function cat(tensors: readonly Tensor[] | JoinOptions, dim?: number | { dim?: number }): Tensor {
+  const [list, dimArg] = joinArgs("cat", tensors, dim);
+  return catList(list, dimArg);
+}
+
+function catList(tensors: readonly Tensor[], dimArg: number): Tensor {
   checkTensorList("cat", tensors);
-  if (typeof dim === "object") checkKeywords("cat", dim, ["dim"]);
-  const dimArg = typeof dim === "number" ? dim : dim.dim;
   if (tensors.length === 0) throw new RuntimeError("torch.cat(): expected a non-empty list of Tensors");
   // PyTorch skips 1-D empty tensors (legacy behaviour) when joining.
   const parts = tensors.filter((t) => !(t.dim() === 1 && t.numel() === 0));
@@ -64,10 +96,12 @@ export function cat(tensors: readonly Tensor[], dim: number | { dim: number } = 
   }, [], true);
 }
 
-export function stack(tensors: readonly Tensor[], dim: number | { dim: number } = 0): Tensor {
-  checkTensorList("stack", tensors);
-  if (typeof dim === "object") checkKeywords("stack", dim, ["dim"]);
-  const dimArg = typeof dim === "number" ? dim : dim.dim;
+export function stack(tensors: readonly Tensor[] | JoinOptions, dim?: number | { dim?: number }): Tensor {
+  const [list, dimArg] = joinArgs("stack", tensors, dim);
+  return stackList(list, dimArg);
+}
+
+function stackList(tensors: readonly Tensor[], dimArg: number): Tensor {
   if (tensors.length === 0) throw new RuntimeError("stack expects a non-empty TensorList");
   const ref = tensors[0];
   tensors.forEach((t, i) => {
@@ -76,7 +110,7 @@ export function stack(tensors: readonly Tensor[], dim: number | { dim: number } 
     }
   });
   const d = normalizeDim(dimArg, ref.dim() + 1);
-  const out = cat(tensors.map((t) => t.unsqueeze(d)), d);
+  const out = catList(tensors.map((t) => t.unsqueeze(d)), d);
   if (out.grad_fn) out.grad_fn._name = "StackBackward0";
   return out;
 }
