@@ -629,13 +629,21 @@ export class Tensor {
     return indexing.gather(this, a.dim, a.index);
   }
   /** Copy with src (tensor or number) written at index along dim; { reduce: "add" | "multiply" } combines. */
-  scatter(dim: number, index: Tensor, src: TensorLike | ScatterOptions, ...args: PyArgs<[reduce?: "add" | "multiply"], ScatterOptions>): Tensor {
-    const a = indexing.scatterArguments("scatter", src, args);
-    return indexing.scatter(this, dim, index, a.src, a.reduce);
+  scatter(dim: number, index: Tensor, src: TensorLike | ScatterOptions, ...args: PyArgs<[reduce?: "add" | "multiply"], ScatterOptions>): Tensor;
+  /** x.scatter(0, index=idx, value=1), x.scatter(dim=0, index=idx, src=s) */
+  scatter(dim: number, options: ScatterOptions & { index: Tensor }): Tensor;
+  scatter(options: ScatterOptions & { dim: number; index: Tensor }): Tensor;
+  scatter(dim: unknown, index?: unknown, src?: unknown, ...args: unknown[]): Tensor {
+    const a = indexing.scatterOperands("scatter", dim, index, src, args);
+    return indexing.scatter(this, a.dim, a.index, a.src, a.reduce);
   }
-  scatter_(dim: number, index: Tensor, src: TensorLike | ScatterOptions, ...args: PyArgs<[reduce?: "add" | "multiply"], ScatterOptions>): this {
-    const a = indexing.scatterArguments("scatter_", src, args);
-    return inplace.apply_(this, "scatter_", (old) => indexing.scatter(old, dim, index, a.src, a.reduce), [a.src]);
+  scatter_(dim: number, index: Tensor, src: TensorLike | ScatterOptions, ...args: PyArgs<[reduce?: "add" | "multiply"], ScatterOptions>): this;
+  /** x.scatter_(0, index=idx, value=1), x.scatter_(dim=0, index=idx, src=s) */
+  scatter_(dim: number, options: ScatterOptions & { index: Tensor }): this;
+  scatter_(options: ScatterOptions & { dim: number; index: Tensor }): this;
+  scatter_(dim: unknown, index?: unknown, src?: unknown, ...args: unknown[]): this {
+    const a = indexing.scatterOperands("scatter_", dim, index, src, args);
+    return inplace.apply_(this, "scatter_", (old) => indexing.scatter(old, a.dim, a.index, a.src, a.reduce), [a.src]);
   }
   scatter_add(dim: number, index: Tensor, src: Tensor): Tensor {
     return indexing.scatter_add(this, dim, index, src);

@@ -57,7 +57,7 @@ import { get_rng_state, initial_seed, manual_seed, randomNamespace, seed, set_rn
 import { getNumThreads, setNumThreads } from "./kernels/parallel";
 import { isOptions, parseArgs, type PyArgs } from "./args";
 import type { DType as DTypeT } from "./dtype";
-import { Tensor, type ChunkOptions, type DimArg, type IndexSpec, type MinMaxResult, type MultinomialOptions, type ReduceOptions, type TensorLike, type VarOptions } from "./tensor";
+import { Tensor, type ChunkOptions, type DimArg, type IndexSpec, type MinMaxResult, type MultinomialOptions, type ReduceOptions, type ScatterOptions, type TensorLike, type VarOptions } from "./tensor";
 
 /** torch.split's keywords (the method's split_size is torch.split's split_size_or_sections). */
 interface TorchSplitOptions {
@@ -298,7 +298,12 @@ const torchBase = {
   /** torch.gather(input, dim, index), each also by keyword: torch.gather(x, { dim: 1, index }). */
   gather: (x: Tensor, ...args: [dim: number, index: Tensor] | [dim: number, options: { index: Tensor; sparse_grad?: boolean }] | [options: { dim: number; index: Tensor; sparse_grad?: boolean }]) =>
     (x.gather as (...a: unknown[]) => Tensor)(...args),
-  scatter: (x: Tensor, dim: number, index: Tensor, src: TensorLike, ...args: AfterThird<Tensor["scatter"]>) => x.scatter(dim, index, src, ...args),
+  /** torch.scatter(input, dim, index, src / value, reduce=None); dim, index and src / value by keyword too. */
+  scatter: ((x: Tensor, ...args: unknown[]) => (x.scatter as (...a: unknown[]) => Tensor)(...args)) as {
+    (x: Tensor, dim: number, index: Tensor, src: TensorLike | ScatterOptions, ...args: PyArgs<[reduce?: "add" | "multiply"], ScatterOptions>): Tensor;
+    (x: Tensor, dim: number, options: ScatterOptions & { index: Tensor }): Tensor;
+    (x: Tensor, options: ScatterOptions & { dim: number; index: Tensor }): Tensor;
+  },
   scatter_add: (x: Tensor, dim: number, index: Tensor, src: Tensor) => x.scatter_add(dim, index, src),
   scatter_reduce: (x: Tensor, dim: number, index: Tensor, src: Tensor, ...args: ScatterReduceArgs) => x.scatter_reduce(dim, index, src, ...args),
   index_add: (x: Tensor, dim: number, index: Tensor, source: Tensor, ...args: AfterThird<Tensor["index_add"]>) => x.index_add(dim, index, source, ...args),

@@ -414,6 +414,28 @@ export function scatterArguments(fn: string, src: unknown, args: readonly unknow
   return { src: src as TensorLike, reduce: parseArgs<{ reduce?: "add" | "multiply" }>(fn, ["reduce"], args).reduce };
 }
 
+/**
+ * scatter's operands given positionally or by keyword: x.scatter(0, index=idx, value=1) as x.scatter(0, { index: idx,
+ * value: 1 }) (dim too: x.scatter({ dim: 0, index: idx, src })). A trailing options object in dim's or index's place
+ * gives the missing operands and src / value / reduce; one given both ways raises Python's "got multiple values", a
+ * missing one its "missing 1 required positional argument".
+ */
+export function scatterOperands(fn: string, dim: unknown, index: unknown, src: unknown, args: readonly unknown[]): {
+  dim: number; index: Tensor; src: TensorLike; reduce?: "add" | "multiply";
+} {
+  const at = isOptions(index) && src === undefined && args.length === 0 ? 1 : isOptions(dim) && index === undefined && src === undefined && args.length === 0 ? 0 : -1;
+  if (at === -1) {
+    if (isOptions(src) && ("dim" in src || "index" in src)) throw new TypeError_(`${fn}() got multiple values for argument '${"dim" in src ? "dim" : "index"}'`);
+    return { dim: dim as number, index: index as Tensor, ...scatterArguments(fn, src, args) };
+  }
+  const { dim: kDim, index: kIndex, ...rest } = (at === 0 ? dim : index) as Record<string, unknown>;
+  const operands = [at === 0 ? kDim : dim, kIndex];
+  if (at === 1 && kDim !== undefined) throw new TypeError_(`${fn}() got multiple values for argument 'dim'`);
+  const gap = operands.findIndex((v) => v === undefined);
+  if (gap !== -1) throw new TypeError_(`${fn}() missing 1 required positional argument: '${gap === 0 ? "dim" : "index"}'`);
+  return { dim: operands[0] as number, index: operands[1] as Tensor, ...scatterArguments(fn, rest, []) };
+}
+
 /** out[..., i, ...] = x[..., index[..., i, ...], ...] along dim. */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   if (anyScalar(x, index) && Math.max(x.dim(), 1) === Math.max(index.dim(), 1)) return gather(liftScalar(x), dim, liftScalar(index)).reshape(index.shape.slice());

@@ -50,7 +50,13 @@ const logAdd = (a: number, b: number): number => {
   return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
 };
 
-export function ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Lengths, target_lengths: Lengths, ...args: CTCLossArgs): Tensor {
+export function ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Lengths, target_lengths: Lengths, ...args: CTCLossArgs): Tensor;
+/** F.ctc_loss(log_probs, targets, input_lengths=..., target_lengths=..., ...): the F namespace moves them to their places. */
+export function ctc_loss(log_probs: Tensor, targets: Tensor, options: CTCLossOptions & { input_lengths: Lengths; target_lengths: Lengths }): Tensor;
+export function ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Lengths, options: CTCLossOptions & { target_lengths: Lengths }): Tensor;
+export function ctc_loss(log_probs: Tensor, targets: Tensor, inputLengths: unknown, targetLengths?: unknown, ...args: unknown[]): Tensor {
+  const input_lengths = inputLengths as Lengths;
+  const target_lengths = targetLengths as Lengths;
   const o = parseArgs<CTCLossOptions>("ctc_loss", ["blank", "reduction", "zero_infinity"], args);
   const blank = o.blank ?? 0;
   const reduction = checkReduction(o.reduction ?? "mean");

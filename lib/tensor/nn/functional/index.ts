@@ -180,6 +180,7 @@ const TENSOR_OPERANDS: Readonly<Record<string, readonly string[]>> = {
   conv1d: ["input", "weight", "bias"], conv2d: ["input", "weight", "bias"], conv3d: ["input", "weight", "bias"],
   conv_transpose1d: ["input", "weight", "bias"], conv_transpose2d: ["input", "weight", "bias"], conv_transpose3d: ["input", "weight", "bias"],
   embedding: ["input", "weight"], grid_sample: ["input", "grid"], prelu: ["input", "weight"],
+  ctc_loss: ["log_probs", "targets", "input_lengths", "target_lengths"],
 };
 
 /**

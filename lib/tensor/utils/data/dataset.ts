@@ -2,6 +2,7 @@
  * Datasets, PyTorch's protocol: `__len__()` and `__getitem__(index)`. TensorDataset wraps
  * tensors sharing their first dimension; Subset and random_split carve datasets up.
  */
+import { checkKeywords, isOptions } from "../../args";
 import { IndexError, TorchError, TypeError_, ValueError } from "../../errors";
 import { int64 } from "../../dtype";
 import { randperm, tensor as makeTensor } from "../../ops/creation";
@@ -113,23 +114,40 @@ export class Subset<T> extends Dataset<T> {
   }
 }
 
+/** random_split's keyword form: random_split(ds, lengths=[8, 2], generator=g). */
+export interface RandomSplitOptions {
+  lengths: readonly number[];
+  generator?: Generator;
+}
+
 /**
  * Randomly splits a dataset into non-overlapping subsets of the given lengths (or fractions
  * summing to 1), with PyTorch's recipe: one randperm on the (seeded) generator.
  */
 export function random_split<T>(
   dataset: DatasetLike<T>,
-  lengths: readonly number[],
-  opts: { generator?: Generator } | Generator = {},
+  lengths: readonly number[] | RandomSplitOptions,
+  opts?: { generator?: Generator } | Generator,
 ): Subset<T>[] {
+  if (isOptions(lengths)) {
+    // random_split(ds, lengths=[8, 2], generator=g)
+    checkKeywords("random_split", lengths, ["lengths", "generator"]);
+    if (opts !== undefined) throw new TypeError_("random_split() got multiple values for argument 'lengths'");
+    const o = lengths as RandomSplitOptions;
+    if (o.lengths === undefined) throw new TypeError_("random_split() missing 1 required positional argument: 'lengths'");
+    return random_split(dataset, o.lengths, { generator: o.generator });
+  }
+  if (isOptions(opts) && "lengths" in opts) throw new TypeError_("random_split() got multiple values for argument 'lengths'");
+  opts ??= {};
+  const lens = lengths as readonly number[];
   // PyTorch's third positional argument is the generator itself: random_split(ds, [8, 2], g).
   const generator = opts instanceof Generator ? opts : opts.generator;
   const n = datasetLength(dataset);
-  let sizes = lengths.slice();
+  let sizes = lens.slice();
   const total = sizes.reduce((a, b) => a + b, 0);
   if (Math.abs(total - 1) < 1e-9 && total !== n) {
     // Fractions: floor each, then hand the remainder out round-robin (PyTorch 1.13).
-    sizes = lengths.map((f) => Math.floor(n * f));
+    sizes = lens.map((f) => Math.floor(n * f));
     let rest = n - sizes.reduce((a, b) => a + b, 0);
     for (let i = 0; rest > 0; i = (i + 1) % sizes.length, rest--) sizes[i] += 1;
   }
