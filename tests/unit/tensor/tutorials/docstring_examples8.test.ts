@@ -11,7 +11,7 @@
  * The complex-number examples are left out of the values; their functions' refusals are checked at the end.
  */
 import { describe, expect, it } from "vitest";
-import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
+import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { tutorialFixture } from "./helpers";
 import { RuntimeError } from "../../../../lib/tensor/errors";
 
@@ -354,47 +354,47 @@ describe("torch 1.13 docstring examples, sweep 8: math, reductions and linear al
 describe("torch 1.13 docstring examples, sweep 8: the torch.* forms of nn.functional", () => {
   example("torch.avg_pool1d", () => {
     const input = torch.tensor([[[1, 2, 3, 4, 5, 6, 7]]], { dtype: torch.float32 });
-    return { vars: { input }, exprs: [F.avg_pool1d(input, { kernel_size: 3, stride: 2 })] };
+    return { vars: { input }, exprs: [torch.avg_pool1d(input, { kernel_size: 3, stride: 2 })] };
   });
   example("torch.channel_shuffle", () => {
     const input = torch.randn(1, 4, 2, 2);
-    const output = torch.nn.functional.channel_shuffle(input, 2);
+    const output = torch.channel_shuffle(input, 2);
     return { vars: { input, output } };
   });
   example("torch.pixel_shuffle", () => {
     const input = torch.randn(1, 9, 4, 4);
-    const output = torch.nn.functional.pixel_shuffle(input, 3);
+    const output = torch.pixel_shuffle(input, 3);
     return { vars: { input, output } };
   });
   example("torch.pixel_unshuffle", () => {
     const input = torch.randn(1, 1, 12, 12);
-    const output = torch.nn.functional.pixel_unshuffle(input, 3);
+    const output = torch.pixel_unshuffle(input, 3);
     return { vars: { input, output } };
   });
   example("torch.conv1d", () => {
     const inputs = torch.randn(33, 16, 30);
     const filters = torch.randn(20, 16, 5);
-    return { vars: { inputs, filters }, exprs: [F.conv1d(inputs, filters)] };
+    return { vars: { inputs, filters }, exprs: [torch.conv1d(inputs, filters)] };
   });
   example("torch.conv2d", () => {
     const filters = torch.randn(8, 4, 3, 3);
     const inputs = torch.randn(1, 4, 5, 5);
-    return { vars: { filters, inputs }, exprs: [F.conv2d(inputs, filters, { padding: 1 })] };
+    return { vars: { filters, inputs }, exprs: [torch.conv2d(inputs, filters, { padding: 1 })] };
   });
   example("torch.conv_transpose1d", () => {
     const inputs = torch.randn(20, 16, 50);
     const weights = torch.randn(16, 33, 5);
-    return { vars: { inputs, weights }, exprs: [F.conv_transpose1d(inputs, weights)] };
+    return { vars: { inputs, weights }, exprs: [torch.conv_transpose1d(inputs, weights)] };
   });
   example("torch.conv_transpose2d", () => {
     const inputs = torch.randn(1, 4, 5, 5);
     const weights = torch.randn(4, 8, 3, 3);
-    return { vars: { inputs, weights }, exprs: [F.conv_transpose2d(inputs, weights, { padding: 1 })] };
+    return { vars: { inputs, weights }, exprs: [torch.conv_transpose2d(inputs, weights, { padding: 1 })] };
   });
   example("torch.cosine_similarity", () => {
     const input1 = torch.randn(100, 128);
     const input2 = torch.randn(100, 128);
-    const output = F.cosine_similarity(input1, input2);
+    const output = torch.cosine_similarity(input1, input2);
     return { vars: { input1, input2, output } };
   });
 });
