@@ -3,7 +3,7 @@
  * indexes like PyTorch and state_dict keys read "0.weight".
  */
 import { IndexError, TorchError, TypeError_ } from "../../errors";
-import { isOptions } from "../../args";
+import { isOptions, parseArgs, type PyArgs } from "../../args";
 import { Tensor } from "../../tensor";
 import { Module } from "../module";
 import { Parameter } from "../parameter";
@@ -95,9 +95,10 @@ export class ModuleList extends Module {
   static override readonly __name__ = "ModuleList";
   [index: number]: Module;
 
-  constructor(modules: Iterable<Module> = []) {
+  /** new nn.ModuleList(modules), nn.ModuleList(modules=[...]) as new nn.ModuleList({ modules: [...] }) */
+  constructor(...args: PyArgs<[modules?: Iterable<Module> | null], { modules?: Iterable<Module> | null }>) {
     super();
-    this.extend(modules);
+    this.extend(parseArgs<{ modules: Iterable<Module> | null }>("ModuleList", ["modules"], args).modules ?? []);
   }
 
   get length(): number {
@@ -250,9 +251,10 @@ export class ParameterList extends Module {
   static override readonly __name__ = "ParameterList";
   [index: number]: Parameter;
 
-  constructor(values: Iterable<Tensor | Parameter> = []) {
+  /** new nn.ParameterList(values), nn.ParameterList(values=[...]) as new nn.ParameterList({ values: [...] }) */
+  constructor(...args: PyArgs<[values?: Iterable<Tensor | Parameter> | null], { values?: Iterable<Tensor | Parameter> | null }>) {
     super();
-    this.extend(values);
+    this.extend(parseArgs<{ values: Iterable<Tensor | Parameter> | null }>("ParameterList", ["values"], args).values ?? []);
   }
 
   private entries(): [string, Parameter][] {

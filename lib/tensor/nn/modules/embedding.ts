@@ -1,8 +1,8 @@
 /** Embedding: a learnable table of vectors looked up by integer index (token ids). */
-import { parseArgsRequired, type PyArgs } from "../../args";
+import { isOptions, parseArgsRequired, type PyArgs } from "../../args";
 import { no_grad } from "../../autograd/grad_mode";
 import { float32, type DType } from "../../dtype";
-import { RuntimeError } from "../../errors";
+import { RuntimeError, TypeError_ } from "../../errors";
 import { empty } from "../../ops/util";
 import type { Tensor } from "../../tensor";
 import { embedding, resolvePaddingIdx } from "../functional/embedding";
@@ -79,7 +79,18 @@ export class Embedding extends Module {
   }
 
   /** Embedding.from_pretrained(embeddings, freeze=True, padding_idx=None, ...): frozen unless freeze=false. */
-  static from_pretrained(embeddings: Tensor, opts: FromPretrainedOptions = {}): Embedding {
+  static from_pretrained(embeddings: Tensor, opts?: FromPretrainedOptions): Embedding;
+  /** nn.Embedding.from_pretrained(embeddings=w, freeze=False) */
+  static from_pretrained(options: FromPretrainedOptions & { embeddings: Tensor }): Embedding;
+  static from_pretrained(embeddingsArg: Tensor | (FromPretrainedOptions & { embeddings?: Tensor }), opts: FromPretrainedOptions = {}): Embedding {
+    if (isOptions(embeddingsArg)) {
+      const { embeddings: byKeyword, ...rest } = embeddingsArg as FromPretrainedOptions & { embeddings?: Tensor };
+      if (byKeyword === undefined) throw new TypeError_("from_pretrained() missing 1 required positional argument: 'embeddings'");
+      if (Object.keys(opts).length > 0) throw new TypeError_("from_pretrained() takes 1 positional argument but 2 were given");
+      return Embedding.from_pretrained(byKeyword, rest);
+    }
+    if (isOptions(opts) && "embeddings" in opts) throw new TypeError_("from_pretrained() got multiple values for argument 'embeddings'");
+    const embeddings = embeddingsArg as Tensor;
     if (embeddings.dim() !== 2) throw new RuntimeError("Embeddings parameter is expected to be 2-dimensional");
     const { freeze = true, ...rest } = opts;
     const [rows, cols] = embeddings.shape;
