@@ -8,24 +8,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
+import { expectCloseToTorch, seeded, type TorchTensor } from "../torch_reference";
 
-type T = { shape: number[]; data: number[] };
+type T = TorchTensor;
 const ref = JSON.parse(readFileSync(new URL("../../../fixtures/torch/cell_layernorm_keyword.json", import.meta.url), "utf8")) as Record<string, Record<string, T>>;
-
-function expectClose(got: Tensor, want: T, tol: number, label: string): void {
-  expect(got.shape, label).toEqual(want.shape);
-  (got.detach().reshape(-1).tolist() as number[]).forEach((v, i) => expect(Math.abs(v - want.data[i]), `${label}[${i}]`).toBeLessThanOrEqual(tol));
-}
-
-function seeded<R>(f: () => R): R {
-  const state = torch.get_rng_state();
-  try {
-    torch.manual_seed(0);
-    return f();
-  } finally {
-    torch.set_rng_state(state);
-  }
-}
 
 describe("RNN cells and LayerNorm with their sizes by keyword", () => {
   const cells: [string, () => nn.RNNCell | nn.LSTMCell | nn.GRUCell][] = [
@@ -36,17 +22,17 @@ describe("RNN cells and LayerNorm with their sizes by keyword", () => {
   for (const [name, make] of cells) {
     it(`${name}: torch's seeded weights and output`, () => {
       const { m, x } = seeded(() => ({ m: make(), x: torch.randn(3, 4) }));
-      expectClose(m.weight_ih, ref[name].weight_ih, 1e-6, "weight_ih");
-      expectClose(x, ref[name].x, 1e-6, "x");
+      expectCloseToTorch(m.weight_ih, ref[name].weight_ih, 1e-6, "weight_ih");
+      expectCloseToTorch(x, ref[name].x, 1e-6, "x");
       const out = (m as unknown as (x: Tensor) => Tensor | Tensor[])(x);
-      expectClose(Array.isArray(out) ? out[0] : out, ref[name].h, 1e-5, "h");
+      expectCloseToTorch(Array.isArray(out) ? out[0] : out, ref[name].h, 1e-5, "h");
     });
   }
 
   it("LayerNorm(normalized_shape=[2, 3], eps=1e-3)", () => {
     const { ln, x } = seeded(() => ({ ln: new nn.LayerNorm({ normalized_shape: [2, 3], eps: 1e-3 }), x: torch.randn(4, 2, 3) }));
     expect([ln.normalized_shape, ln.eps]).toEqual([[2, 3], 1e-3]);
-    expectClose(ln(x), ref.LayerNorm.y, 1e-5, "y");
+    expectCloseToTorch(ln(x), ref.LayerNorm.y, 1e-5, "y");
   });
 
   it("missing sizes raise torch's TypeError", () => {

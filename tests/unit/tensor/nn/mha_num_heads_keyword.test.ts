@@ -8,24 +8,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
+import { expectCloseToTorch, seeded, type TorchTensor } from "../torch_reference";
 
-type T = { shape: number[]; data: number[] };
+type T = TorchTensor;
 const ref = JSON.parse(readFileSync(new URL("../../../fixtures/torch/mha_keyword.json", import.meta.url), "utf8")) as Record<"in_proj_weight" | "x" | "out" | "weights", T>;
-
-function expectClose(got: Tensor, want: T, tol: number, label: string): void {
-  expect(got.shape, label).toEqual(want.shape);
-  (got.detach().reshape(-1).tolist() as number[]).forEach((v, i) => expect(Math.abs(v - want.data[i]), `${label}[${i}]`).toBeLessThanOrEqual(tol));
-}
-
-function seeded<R>(f: () => R): R {
-  const state = torch.get_rng_state();
-  try {
-    torch.manual_seed(0);
-    return f();
-  } finally {
-    torch.set_rng_state(state);
-  }
-}
 
 describe("nn.MultiheadAttention with num_heads by keyword", () => {
   const forms: [string, () => nn.MultiheadAttention][] = [
@@ -37,11 +23,11 @@ describe("nn.MultiheadAttention with num_heads by keyword", () => {
     it(`${name}: torch's seeded weights, output and attention weights`, () => {
       const { m, x } = seeded(() => ({ m: make(), x: torch.randn(2, 3, 8) }));
       expect([m.num_heads, m.head_dim, m.batch_first]).toEqual([2, 4, true]);
-      expectClose(m.in_proj_weight!, ref.in_proj_weight, 1e-6, "in_proj_weight");
-      expectClose(x, ref.x, 1e-6, "x");
+      expectCloseToTorch(m.in_proj_weight!, ref.in_proj_weight, 1e-6, "in_proj_weight");
+      expectCloseToTorch(x, ref.x, 1e-6, "x");
       const [out, weights] = m(x, x, x) as [Tensor, Tensor];
-      expectClose(out, ref.out, 1e-5, "out");
-      expectClose(weights, ref.weights, 1e-5, "weights");
+      expectCloseToTorch(out, ref.out, 1e-5, "out");
+      expectCloseToTorch(weights, ref.weights, 1e-5, "weights");
     });
   }
 

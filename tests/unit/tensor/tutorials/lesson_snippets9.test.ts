@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { tutorialFixture } from "./helpers";
+import { seeded } from "../torch_reference";
 
 type T = { shape: number[]; data: number[] };
 const ref = tutorialFixture<{
@@ -29,16 +30,6 @@ function expectClose(got: Tensor, want: T, tol: number): void {
   expect(got.shape).toEqual(want.shape);
   const data = got.detach().reshape(-1).tolist() as number[];
   data.forEach((v, i) => expect(Math.abs(v - want.data[i]), `element ${i}: ${v}, torch ${want.data[i]}`).toBeLessThanOrEqual(tol * (1 + Math.abs(want.data[i]))));
-}
-
-function withSeed<R>(f: () => R): R {
-  const state = torch.get_rng_state();
-  try {
-    torch.manual_seed(0);
-    return f();
-  } finally {
-    torch.set_rng_state(state);
-  }
 }
 
 // ---- a character-level LSTM language model on packed batches ------------------------------------------------------
@@ -174,7 +165,7 @@ class BiGRUClassifier extends nn.Module {
 
 describe("lesson snippets: RNN, transformer, CNN, checkpoints (values vs torch 1.13)", () => {
   it("a 2-layer bidirectional GRU on packed padded batches with MultiheadAttention pooling (key_padding_mask) and ReduceLROnPlateau", () => {
-    const got = withSeed(() => {
+    const got = seeded(() => {
       const seqs = [7, 6, 4, 4, 3, 2].map((n) => torch.randint(1, 12, [n]));
       const labels = torch.tensor([0, 1, 2, 1, 0, 2], L);
       const tokens = nn.utils.rnn.pad_sequence(seqs, { batch_first: true });
@@ -207,7 +198,7 @@ describe("lesson snippets: RNN, transformer, CNN, checkpoints (values vs torch 1
   });
 
   it("a char-level 2-layer LSTM on padded, packed batches trains as torch's and samples the same text", () => {
-    const got = withSeed(() => {
+    const got = seeded(() => {
       const model = new CharLSTM(V);
       const opt = new torch.optim.Adam(model.parameters(), { lr: 0.01 });
       const crit = new nn.CrossEntropyLoss({ ignore_index: 0 });
@@ -248,7 +239,7 @@ describe("lesson snippets: RNN, transformer, CNN, checkpoints (values vs torch 1
   });
 
   it("a sequence reverser on nn.Transformer with causal and padding masks trains as torch's and decodes the same", () => {
-    const got = withSeed(() => {
+    const got = seeded(() => {
       const model = new Reverser();
       const opt = new torch.optim.AdamW(model.parameters(), { lr: 3e-3 });
       const crit = new nn.CrossEntropyLoss({ ignore_index: PAD, label_smoothing: 0.1 });
@@ -282,7 +273,7 @@ describe("lesson snippets: RNN, transformer, CNN, checkpoints (values vs torch 1
   });
 
   it("a CNN with BatchNorm2d and Dropout under SGD (nesterov) and OneCycleLR: losses, learning rates, eval logits, running stats", () => {
-    const got = withSeed(() => {
+    const got = seeded(() => {
       const model = new SmallCNN();
       const x = torch.randn(8, 1, 12, 12);
       const y = torch.randint(0, 10, [8]);
@@ -315,7 +306,7 @@ describe("lesson snippets: RNN, transformer, CNN, checkpoints (values vs torch 1
   it("a checkpoint saved after 3 epochs and loaded into a fresh model, optimizer and scheduler resumes exactly", () => {
     const mlp = () => new nn.Sequential(new nn.Linear(4, 8), new nn.Tanh(), new nn.Linear(8, 3));
     const run = (resume: boolean) =>
-      withSeed(() => {
+      seeded(() => {
         const data_x = torch.randn(16, 4);
         const data_y = torch.randint(0, 3, [16]);
         const model = mlp();
