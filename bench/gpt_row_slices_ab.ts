@@ -8,20 +8,13 @@
  */
 import { rowSlicing } from "../lib/tensor/kernels/wasm/matmul_simd";
 import { kernels } from "../lib/tensor/kernels/registry";
-import { createThreadPool } from "../lib/tensor/kernels/wasm/threads";
-import { nodeThreadSpawner } from "./node-threads";
+import { readyPool } from "./node-threads";
 import { gptStepAb, uptime } from "./ab";
 
 const threads = Number(process.argv[3] ?? 1);
 const single = kernels.gemm!;
-const pool = threads > 1 ? createThreadPool(nodeThreadSpawner, threads, undefined, undefined, true, single) : null;
-if (pool) {
-  while (!pool.ready()) {
-    const t = Date.now();
-    while (Date.now() - t < 5);
-  }
-  kernels.gemm = pool.gemm;
-}
+const pool = threads > 1 ? readyPool(threads, single) : null;
+if (pool) kernels.gemm = pool.gemm;
 console.log(`${threads} thread(s):`);
 gptStepAb((on) => (rowSlicing.enabled = on), ["one-product path", "row slices"], Number(process.argv[2] ?? 40));
 if (pool) console.log(JSON.stringify(pool.counts()));

@@ -10,17 +10,12 @@
  */
 import { kernels } from "../lib/tensor/kernels/registry";
 import { rowSplitting } from "../lib/tensor/kernels/wasm/row_kernels";
-import { createThreadPool } from "../lib/tensor/kernels/wasm/threads";
-import { nodeThreadSpawner } from "./node-threads";
+import { readyPool } from "./node-threads";
 import { gptLossesBothWays, gptStepAb, uptime } from "./ab";
 
 const rounds = Number(process.argv[2] ?? 20), threads = Number(process.argv[3] ?? 2);
 const single = kernels.gemm!;
-const pool = createThreadPool(nodeThreadSpawner, threads, undefined, undefined, true, single);
-while (!pool.ready()) {
-  const t = Date.now();
-  while (Date.now() - t < 5);
-}
+const pool = readyPool(threads, single);
 const split = (on: boolean) => (rowSplitting.enabled = on);
 kernels.gemm = pool.gemm;
 gptLossesBothWays(split, ["rows on the caller:", "rows split:"]);

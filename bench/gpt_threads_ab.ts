@@ -8,19 +8,14 @@
  *   node --experimental-wasm-relaxed-simd --import tsx bench/gpt_threads_ab.ts [rounds] [threads]
  */
 import { kernels } from "../lib/tensor/kernels/registry";
-import { createThreadPool } from "../lib/tensor/kernels/wasm/threads";
-import { nodeThreadSpawner } from "./node-threads";
+import { readyPool } from "./node-threads";
 import { gptStepAb, uptime } from "./ab";
 
 const rounds = Number(process.argv[2] ?? 20), threads = Number(process.argv[3] ?? 2);
 // Optional: µs a pool thread polls for its next job before sleeping (threads.ts SPIN_MICROS by default).
 const spin = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
 const single = kernels.gemm!;
-const pool = createThreadPool(nodeThreadSpawner, threads, undefined, spin, true, single);
-while (!pool.ready()) {
-  const t = Date.now();
-  while (Date.now() - t < 5);
-}
+const pool = readyPool(threads, single, { spin });
 gptStepAb((on) => (kernels.gemm = on ? pool.gemm : single), ["1 thread:", `${threads} threads:`], rounds);
 kernels.gemm = single;
 console.log(JSON.stringify(pool.counts()));

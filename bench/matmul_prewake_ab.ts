@@ -14,8 +14,8 @@
  */
 import { torch } from "../lib/tensor/index";
 import { kernels } from "../lib/tensor/kernels/registry";
-import { createThreadPool, prewake } from "../lib/tensor/kernels/wasm/threads";
-import { nodeThreadSpawner } from "./node-threads";
+import { prewake } from "../lib/tensor/kernels/wasm/threads";
+import { readyPool } from "./node-threads";
 import { interleavedMs } from "./threads";
 import { median, uptime } from "./ab";
 
@@ -28,8 +28,7 @@ const a = torch.randn(n, n), b = torch.randn(n, n);
 
 /** Products of a non-adaptive pool after a busy gap of `gapUs` (the thread asleep), prewake alternated. */
 function asleepAb(rounds: number, gapUs: number): void {
-  const pool = createThreadPool(nodeThreadSpawner, 2, undefined, undefined, false, single);
-  while (!pool.ready()) { const t = Date.now(); while (Date.now() - t < 2); }
+  const pool = readyPool(2, single, { adaptive: false });
   kernels.gemm = pool.gemm;
   const wall: [number[], number[]] = [[], []];
   for (let r = 0; r < rounds; r++) {

@@ -7,20 +7,15 @@
  *   node --experimental-wasm-relaxed-simd --import tsx bench/threads_gpt_row_slices_ab.ts [rounds] [A,B]
  */
 import { kernels } from "../lib/tensor/kernels/registry";
-import { createThreadPool } from "../lib/tensor/kernels/wasm/threads";
 import { poolSlicing } from "../lib/tensor/kernels/wasm/matmul_simd";
-import { nodeThreadSpawner } from "./node-threads";
+import { readyPool } from "./node-threads";
 import { gptStepAb, uptime } from "./ab";
 
 const rounds = Number(process.argv[2] ?? 30);
 const [a, b] = (process.argv[3] ?? "4,8").split(",").map(Number);
 const initial = poolSlicing.perThread;
 const single = kernels.gemm!;
-const pool = createThreadPool(nodeThreadSpawner, 2, undefined, undefined, true, single);
-while (!pool.ready()) {
-  const t = Date.now();
-  while (Date.now() - t < 5);
-}
+const pool = readyPool(2, single);
 kernels.gemm = pool.gemm;
 gptStepAb((on) => (poolSlicing.perThread = on ? b : a), [`${a} slices per thread:`, `${b} slices per thread:`], rounds);
 poolSlicing.perThread = initial;

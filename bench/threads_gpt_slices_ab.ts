@@ -7,18 +7,13 @@
  *   node --experimental-wasm-relaxed-simd --import tsx bench/threads_gpt_slices_ab.ts [rounds] [threads]
  */
 import { kernels } from "../lib/tensor/kernels/registry";
-import { createThreadPool } from "../lib/tensor/kernels/wasm/threads";
 import { poolSliceRows } from "../lib/tensor/nn/functional/feed_forward_in_module";
-import { nodeThreadSpawner } from "./node-threads";
+import { readyPool } from "./node-threads";
 import { gptStepAb, uptime } from "./ab";
 
 const rounds = Number(process.argv[2] ?? 30), threads = Number(process.argv[3] ?? 2);
 const single = kernels.gemm!;
-const pool = createThreadPool(nodeThreadSpawner, threads, undefined, undefined, true, single);
-while (!pool.ready()) {
-  const t = Date.now();
-  while (Date.now() - t < 5);
-}
+const pool = readyPool(threads, single);
 kernels.gemm = pool.gemm;
 gptStepAb((on) => (poolSliceRows.enabled = on), ["64-row slices:", "3 slices per thread:"], rounds);
 poolSliceRows.enabled = true;

@@ -9,18 +9,14 @@
  *   node --experimental-wasm-relaxed-simd --import tsx bench/threads_gpt_stream_ab.ts [rounds]
  */
 import { kernels } from "../lib/tensor/kernels/registry";
-import { createThreadPool, streamSlices } from "../lib/tensor/kernels/wasm/threads";
+import { streamSlices } from "../lib/tensor/kernels/wasm/threads";
 import { fineSlices, lazyOutput, rowSlicedFirst, stageLater } from "../lib/tensor/kernels/wasm/matmul_simd";
-import { nodeThreadSpawner } from "./node-threads";
+import { readyPool } from "./node-threads";
 import { gptStepAb, uptime } from "./ab";
 
 const rounds = Number(process.argv[2] ?? 20);
 const single = kernels.gemm!;
-const pool = createThreadPool(nodeThreadSpawner, 2, undefined, undefined, true, single);
-while (!pool.ready()) {
-  const t = Date.now();
-  while (Date.now() - t < 5);
-}
+const pool = readyPool(2, single);
 kernels.gemm = pool.gemm;
 gptStepAb((on) => (streamSlices.enabled = rowSlicedFirst.enabled = lazyOutput.enabled = fineSlices.enabled = stageLater.enabled = on), ["2 threads, before:", "2 threads, after:"], rounds);
 streamSlices.enabled = rowSlicedFirst.enabled = lazyOutput.enabled = fineSlices.enabled = stageLater.enabled = true;

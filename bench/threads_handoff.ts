@@ -17,8 +17,7 @@
  */
 import { execSync } from "node:child_process";
 import { kernels } from "../lib/tensor/kernels/registry";
-import { createThreadPool } from "../lib/tensor/kernels/wasm/threads";
-import { nodeThreadSpawner } from "./node-threads";
+import { nodeThreadSpawner, readyPool } from "./node-threads";
 import { timelineSpawner } from "./threads_timeline";
 
 const timeline = process.argv[2] === "timeline";
@@ -29,8 +28,7 @@ const rounds = Number(args[3] ?? 400);
 const spin = args[4] === undefined ? undefined : Number(args[4]);
 const single = kernels.gemm!;
 const stamps = timelineSpawner(nodeThreadSpawner);
-const pool = createThreadPool(timeline ? stamps.spawn : nodeThreadSpawner, 2, undefined, spin, false, single);
-while (!pool.ready()) { const t = Date.now(); while (Date.now() - t < 5); }
+const pool = readyPool(2, single, { spin, adaptive: false, spawner: timeline ? stamps.spawn : nodeThreadSpawner });
 const a = new Float32Array(m * k).map((_, i) => Math.sin(i)), b = new Float32Array(k * n).map((_, i) => Math.cos(i)), c = new Float32Array(m * n);
 const product = () => kernels.matmul(m, n, k, a, 0, k, 1, b, 0, n, 1, c, 0);
 const busy = (us: number) => { const t = performance.now() + us / 1000; while (performance.now() < t); };

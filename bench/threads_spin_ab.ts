@@ -10,8 +10,7 @@
 import { execSync } from "node:child_process";
 import { torch } from "../lib/tensor/index";
 import { kernels } from "../lib/tensor/kernels/registry";
-import { createThreadPool } from "../lib/tensor/kernels/wasm/threads";
-import { nodeThreadSpawner } from "./node-threads";
+import { readyPool } from "./node-threads";
 import { gptStep } from "./gpt";
 
 const runs = Number(process.argv[2] ?? 4);
@@ -26,8 +25,7 @@ for (let i = 0; i < 3; i++) step();
 console.log(execSync("uptime").toString().trim());
 for (let r = 0; r < runs; r++) {
   for (const spin of r % 2 ? [...spins].reverse() : spins) {
-    const pool = createThreadPool(nodeThreadSpawner, 2, undefined, spin, true, single);
-    while (!pool.ready()) { const t = Date.now(); while (Date.now() - t < 5); }
+    const pool = readyPool(2, single, { spin });
     const one: number[] = [], many: number[] = [];
     for (let i = 0; i < 1200; i++) {
       for (const on of i % 2 ? [false, true] : [true, false]) {
