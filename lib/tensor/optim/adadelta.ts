@@ -5,7 +5,7 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
-import { Optimizer, type ParamGroup, type ParamsArg, paramsByKeyword } from "./optimizer";
+import { Optimizer, type ParamGroup, type ParamsArg, type ParamsByKeyword, paramsByKeyword } from "./optimizer";
 import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
 export interface AdadeltaOptions extends ImplFlags {
@@ -18,7 +18,7 @@ export interface AdadeltaOptions extends ImplFlags {
 
 export class Adadelta extends Optimizer<AdadeltaOptions> {
   /** new optim.Adadelta(params, { lr: 1.0, rho: 0.9, eps: 1e-6, weight_decay: 0 }) */
-  constructor(params: ParamsArg<AdadeltaOptions>, ...args: PyArgs<[lr?: number, rho?: number, eps?: number, weight_decay?: number], Partial<AdadeltaOptions>>) {
+  constructor(params: ParamsArg<AdadeltaOptions> | ParamsByKeyword<AdadeltaOptions>, ...args: PyArgs<[lr?: number, rho?: number, eps?: number, weight_decay?: number], Partial<AdadeltaOptions>>) {
     [params, args] = paramsByKeyword(params, args); // optim.adadelta(params=..., lr=...)
     const o = parseArgs<AdadeltaOptions & ImplFlags>("Adadelta", ["lr", "rho", "eps", "weight_decay", "maximize", ...implFlagNames("Adadelta")], args);
     super(params, { lr: o.lr ?? 1.0, rho: o.rho ?? 0.9, eps: o.eps ?? 1e-6, weight_decay: o.weight_decay ?? 0, maximize: o.maximize ?? false, ...implFlags("Adadelta", o) });

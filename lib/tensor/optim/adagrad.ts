@@ -6,7 +6,7 @@
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
 import type { Tensor } from "../tensor";
-import { Optimizer, type ParamGroup, type ParamsArg, paramsByKeyword } from "./optimizer";
+import { Optimizer, type ParamGroup, type ParamsArg, type ParamsByKeyword, paramsByKeyword } from "./optimizer";
 import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
 export interface AdagradOptions extends ImplFlags {
@@ -21,7 +21,7 @@ export interface AdagradOptions extends ImplFlags {
 export class Adagrad extends Optimizer<AdagradOptions> {
   /** new optim.Adagrad(params, { lr: 1e-2, lr_decay: 0, weight_decay: 0, initial_accumulator_value: 0, eps: 1e-10 }) */
   constructor(
-    params: ParamsArg<AdagradOptions>,
+    params: ParamsArg<AdagradOptions> | ParamsByKeyword<AdagradOptions>,
     ...args: PyArgs<[lr?: number, lr_decay?: number, weight_decay?: number, initial_accumulator_value?: number, eps?: number], Partial<AdagradOptions>>
   ) {
     [params, args] = paramsByKeyword(params, args); // optim.adagrad(params=..., lr=...)

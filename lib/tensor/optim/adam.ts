@@ -10,7 +10,7 @@ import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
 import { kernels } from "../kernels/registry";
 import type { AdamParams } from "../kernels/optim";
-import { Optimizer, type ParamGroup, type ParamsArg, paramsByKeyword } from "./optimizer";
+import { Optimizer, type ParamGroup, type ParamsArg, type ParamsByKeyword, paramsByKeyword } from "./optimizer";
 import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
 export interface AdamOptions extends ImplFlags {
@@ -31,7 +31,7 @@ export type AdamArgs = PyArgs<
 abstract class AdamBase extends Optimizer<AdamOptions> {
   protected abstract readonly decoupled: boolean;
 
-  constructor(name: string, params: ParamsArg<AdamOptions>, args: AdamArgs, defaultDecay: number) {
+  constructor(name: string, params: ParamsArg<AdamOptions> | ParamsByKeyword<AdamOptions>, args: AdamArgs, defaultDecay: number) {
     [params, args] = paramsByKeyword(params, args); // optim.adam(params=..., lr=...)
     const o = parseArgs<AdamOptions & ImplFlags>(name, ["lr", "betas", "eps", "weight_decay", "amsgrad", "maximize", ...implFlagNames(name)], args);
     super(params, {
@@ -81,7 +81,7 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
 export class Adam extends AdamBase {
   protected readonly decoupled = false;
   /** new optim.Adam(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, amsgrad: false }) */
-  constructor(params: ParamsArg<AdamOptions>, ...args: AdamArgs) {
+  constructor(params: ParamsArg<AdamOptions> | ParamsByKeyword<AdamOptions>, ...args: AdamArgs) {
     super("Adam", params, args, 0);
   }
 }
@@ -89,7 +89,7 @@ export class Adam extends AdamBase {
 export class AdamW extends AdamBase {
   protected readonly decoupled = true;
   /** new optim.AdamW(params, { lr: 1e-3, weight_decay: 1e-2, ... }) */
-  constructor(params: ParamsArg<AdamOptions>, ...args: AdamArgs) {
+  constructor(params: ParamsArg<AdamOptions> | ParamsByKeyword<AdamOptions>, ...args: AdamArgs) {
     super("AdamW", params, args, 1e-2);
   }
 }

@@ -4,7 +4,7 @@
  *   u = max(beta2 * u, |g| + eps);  p = p - lr / (1 - beta1^t) * m / u
  */
 import { parseArgs, type PyArgs } from "../args";
-import { Optimizer, type ParamGroup, type ParamsArg, paramsByKeyword } from "./optimizer";
+import { Optimizer, type ParamGroup, type ParamsArg, type ParamsByKeyword, paramsByKeyword } from "./optimizer";
 import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 import { validateAdamLike } from "./validate";
 
@@ -18,7 +18,7 @@ export interface AdamaxOptions extends ImplFlags {
 
 export class Adamax extends Optimizer<AdamaxOptions> {
   /** new optim.Adamax(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0 }) */
-  constructor(params: ParamsArg<AdamaxOptions>, ...args: PyArgs<[lr?: number, betas?: [number, number], eps?: number, weight_decay?: number], Partial<AdamaxOptions>>) {
+  constructor(params: ParamsArg<AdamaxOptions> | ParamsByKeyword<AdamaxOptions>, ...args: PyArgs<[lr?: number, betas?: [number, number], eps?: number, weight_decay?: number], Partial<AdamaxOptions>>) {
     [params, args] = paramsByKeyword(params, args); // optim.adamax(params=..., lr=...)
     const o = parseArgs<AdamaxOptions & ImplFlags>("Adamax", ["lr", "betas", "eps", "weight_decay", "maximize", ...implFlagNames("Adamax")], args);
     super(params, {

@@ -7,7 +7,7 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
-import { Optimizer, type ParamGroup, type ParamsArg, paramsByKeyword } from "./optimizer";
+import { Optimizer, type ParamGroup, type ParamsArg, type ParamsByKeyword, paramsByKeyword } from "./optimizer";
 import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
 export interface ASGDOptions extends ImplFlags {
@@ -22,7 +22,7 @@ export interface ASGDOptions extends ImplFlags {
 export class ASGD extends Optimizer<ASGDOptions> {
   /** new optim.ASGD(params, { lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weight_decay: 0 }) */
   constructor(
-    params: ParamsArg<ASGDOptions>,
+    params: ParamsArg<ASGDOptions> | ParamsByKeyword<ASGDOptions>,
     ...args: PyArgs<[lr?: number, lambd?: number, alpha?: number, t0?: number, weight_decay?: number], Partial<ASGDOptions>>
   ) {
     [params, args] = paramsByKeyword(params, args); // optim.asgd(params=..., lr=...)

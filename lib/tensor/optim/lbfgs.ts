@@ -13,7 +13,7 @@ import { enable_grad } from "../autograd/grad_mode";
 import { RuntimeError, ValueError } from "../errors";
 import { contiguousData } from "../ops/util";
 import type { Tensor } from "../tensor";
-import { Optimizer, type ParamGroup, type ParamsArg, paramsByKeyword } from "./optimizer";
+import { Optimizer, type ParamGroup, type ParamsArg, type ParamsByKeyword, paramsByKeyword } from "./optimizer";
 
 export interface LBFGSOptions {
   lr: number;
@@ -74,7 +74,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
 
   /** new optim.LBFGS(params, { lr: 1, max_iter: 20, max_eval: null, tolerance_grad: 1e-7, tolerance_change: 1e-9, history_size: 100, line_search_fn: null }) */
   constructor(
-    params: ParamsArg<LBFGSOptions>,
+    params: ParamsArg<LBFGSOptions> | ParamsByKeyword<LBFGSOptions>,
     ...args: PyArgs<
       [lr?: number, max_iter?: number, max_eval?: number | null, tolerance_grad?: number, tolerance_change?: number, history_size?: number, line_search_fn?: "strong_wolfe" | null],
       Partial<LBFGSOptions>

@@ -7,7 +7,7 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
-import { Optimizer, type ParamGroup, type ParamsArg, paramsByKeyword } from "./optimizer";
+import { Optimizer, type ParamGroup, type ParamsArg, type ParamsByKeyword, paramsByKeyword } from "./optimizer";
 import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 import { validateAdamLike } from "./validate";
 
@@ -22,7 +22,7 @@ export interface NAdamOptions extends ImplFlags {
 export class NAdam extends Optimizer<NAdamOptions> {
   /** new optim.NAdam(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, momentum_decay: 4e-3 }) */
   constructor(
-    params: ParamsArg<NAdamOptions>,
+    params: ParamsArg<NAdamOptions> | ParamsByKeyword<NAdamOptions>,
     ...args: PyArgs<[lr?: number, betas?: [number, number], eps?: number, weight_decay?: number, momentum_decay?: number], Partial<NAdamOptions>>
   ) {
     [params, args] = paramsByKeyword(params, args); // optim.nadam(params=..., lr=...)

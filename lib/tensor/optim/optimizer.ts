@@ -21,13 +21,16 @@ import { Tensor } from "../tensor";
  * optim.SGD(params=model.parameters(), lr=0.1): an options object in params' place that holds params (a Python
  * keyword call; torch refuses a dict as the iterable of parameters) gives params and the other options.
  */
-export function paramsByKeyword<P, A extends readonly unknown[]>(params: P, args: A): [P, A] {
+export function paramsByKeyword<O, A extends readonly unknown[]>(params: ParamsArg<O> | ParamsByKeyword<O>, args: A): [ParamsArg<O>, A] {
   if (args.length === 0 && isOptions(params) && "params" in params) {
     const { params: byKeyword, ...rest } = params as Record<string, unknown>;
-    return [byKeyword as P, [rest] as unknown as A];
+    return [byKeyword as ParamsArg<O>, [rest] as unknown as A];
   }
-  return [params, args];
+  return [params as ParamsArg<O>, args];
 }
+
+/** An optimizer's options with params among them: optim.SGD(params=model.parameters(), lr=0.1). */
+export type ParamsByKeyword<O> = Partial<O> & { params: ParamsArg<O> };
 import { pyBool, pyNumber } from "../nn/repr";
 
 /** A scheduler's options with the optimizer among them: lr_scheduler.StepLR(optimizer=opt, step_size=30). */

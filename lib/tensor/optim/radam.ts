@@ -6,7 +6,7 @@
  *   else:      p = p - lr * m_hat
  */
 import { parseArgs, type PyArgs } from "../args";
-import { Optimizer, type ParamGroup, type ParamsArg, paramsByKeyword } from "./optimizer";
+import { Optimizer, type ParamGroup, type ParamsArg, type ParamsByKeyword, paramsByKeyword } from "./optimizer";
 import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 import { validateAdamLike } from "./validate";
 
@@ -19,7 +19,7 @@ export interface RAdamOptions extends ImplFlags {
 
 export class RAdam extends Optimizer<RAdamOptions> {
   /** new optim.RAdam(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0 }) */
-  constructor(params: ParamsArg<RAdamOptions>, ...args: PyArgs<[lr?: number, betas?: [number, number], eps?: number, weight_decay?: number], Partial<RAdamOptions>>) {
+  constructor(params: ParamsArg<RAdamOptions> | ParamsByKeyword<RAdamOptions>, ...args: PyArgs<[lr?: number, betas?: [number, number], eps?: number, weight_decay?: number], Partial<RAdamOptions>>) {
     [params, args] = paramsByKeyword(params, args); // optim.radam(params=..., lr=...)
     const o = parseArgs<RAdamOptions & ImplFlags>("RAdam", ["lr", "betas", "eps", "weight_decay", ...implFlagNames("RAdam")], args);
     super(params, {

@@ -7,7 +7,7 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
-import { Optimizer, type ParamGroup, type ParamsArg, paramsByKeyword } from "./optimizer";
+import { Optimizer, type ParamGroup, type ParamsArg, type ParamsByKeyword, paramsByKeyword } from "./optimizer";
 import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
 export interface RMSpropOptions extends ImplFlags {
@@ -24,7 +24,7 @@ export interface RMSpropOptions extends ImplFlags {
 export class RMSprop extends Optimizer<RMSpropOptions> {
   /** new optim.RMSprop(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weight_decay: 0, momentum: 0, centered: false }) */
   constructor(
-    params: ParamsArg<RMSpropOptions>,
+    params: ParamsArg<RMSpropOptions> | ParamsByKeyword<RMSpropOptions>,
     ...args: PyArgs<
       [lr?: number, alpha?: number, eps?: number, weight_decay?: number, momentum?: number, centered?: boolean],
       Partial<RMSpropOptions>

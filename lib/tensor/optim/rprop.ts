@@ -5,7 +5,7 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
-import { Optimizer, type ParamGroup, type ParamsArg, paramsByKeyword } from "./optimizer";
+import { Optimizer, type ParamGroup, type ParamsArg, type ParamsByKeyword, paramsByKeyword } from "./optimizer";
 import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
 export interface RpropOptions extends ImplFlags {
@@ -17,7 +17,7 @@ export interface RpropOptions extends ImplFlags {
 
 export class Rprop extends Optimizer<RpropOptions> {
   /** new optim.Rprop(params, { lr: 1e-2, etas: [0.5, 1.2], step_sizes: [1e-6, 50] }) */
-  constructor(params: ParamsArg<RpropOptions>, ...args: PyArgs<[lr?: number, etas?: [number, number], step_sizes?: [number, number]], Partial<RpropOptions>>) {
+  constructor(params: ParamsArg<RpropOptions> | ParamsByKeyword<RpropOptions>, ...args: PyArgs<[lr?: number, etas?: [number, number], step_sizes?: [number, number]], Partial<RpropOptions>>) {
     [params, args] = paramsByKeyword(params, args); // optim.rprop(params=..., lr=...)
     const o = parseArgs<RpropOptions & ImplFlags>("Rprop", ["lr", "etas", "step_sizes", "maximize", ...implFlagNames("Rprop")], args);
     super(params, {

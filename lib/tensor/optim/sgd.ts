@@ -10,7 +10,7 @@ import { kernels } from "../kernels/registry";
 import type { SgdParams } from "../kernels/optim";
 import type { Tensor } from "../tensor";
 import { ValueError } from "../errors";
-import { Optimizer, required, type ParamGroup, type ParamsArg, paramsByKeyword } from "./optimizer";
+import { Optimizer, required, type ParamGroup, type ParamsArg, type ParamsByKeyword, paramsByKeyword } from "./optimizer";
 import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
 export interface SGDOptions extends ImplFlags {
@@ -26,7 +26,7 @@ export interface SGDOptions extends ImplFlags {
 export class SGD extends Optimizer<SGDOptions> {
   /** new optim.SGD(params, { lr: 0.1, momentum: 0.9 }) or new optim.SGD(params, 0.1, 0.9) */
   constructor(
-    params: ParamsArg<SGDOptions>,
+    params: ParamsArg<SGDOptions> | ParamsByKeyword<SGDOptions>,
     ...args: PyArgs<[lr?: number, momentum?: number, dampening?: number, weight_decay?: number, nesterov?: boolean], Partial<SGDOptions>>
   ) {
     [params, args] = paramsByKeyword(params, args); // optim.sgd(params=..., lr=...)

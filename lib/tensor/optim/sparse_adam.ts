@@ -7,7 +7,7 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { RuntimeError, ValueError } from "../errors";
-import { Optimizer, type ParamGroup, type ParamsArg, paramsByKeyword } from "./optimizer";
+import { Optimizer, type ParamGroup, type ParamsArg, type ParamsByKeyword, paramsByKeyword } from "./optimizer";
 
 export interface SparseAdamOptions {
   lr: number;
@@ -19,7 +19,7 @@ export interface SparseAdamOptions {
 export class SparseAdam extends Optimizer<SparseAdamOptions> {
   /** new optim.SparseAdam(params, lr=1e-3, betas=[0.9, 0.999], eps=1e-8, { maximize: false }) */
   constructor(
-    params: ParamsArg<SparseAdamOptions>,
+    params: ParamsArg<SparseAdamOptions> | ParamsByKeyword<SparseAdamOptions>,
     ...args: PyArgs<[lr?: number, betas?: [number, number], eps?: number, maximize?: boolean], Partial<SparseAdamOptions>>
   ) {
     [params, args] = paramsByKeyword(params, args); // optim.sparse_adam(params=..., lr=...)
