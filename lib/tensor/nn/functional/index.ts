@@ -169,7 +169,7 @@ const functionalBase = {
  * F.cross_entropy(logits, target=y), F.mse_loss(input=pred, target=y), F.linear(x, weight=w, bias=b),
  * F.conv2d(x, weight=w, padding=1), F.embedding(idx, weight=emb), F.cosine_similarity(x1=a, x2=b), ...
  */
-const TENSOR_OPERANDS: Readonly<Record<string, readonly string[]>> = {
+const TENSOR_OPERANDS = {
   cross_entropy: ["input", "target"], nll_loss: ["input", "target"], mse_loss: ["input", "target"], l1_loss: ["input", "target"],
   smooth_l1_loss: ["input", "target"], huber_loss: ["input", "target"], kl_div: ["input", "target"], binary_cross_entropy: ["input", "target"],
   binary_cross_entropy_with_logits: ["input", "target"], soft_margin_loss: ["input", "target"], multilabel_soft_margin_loss: ["input", "target"],
@@ -181,6 +181,16 @@ const TENSOR_OPERANDS: Readonly<Record<string, readonly string[]>> = {
   conv_transpose1d: ["input", "weight", "bias"], conv_transpose2d: ["input", "weight", "bias"], conv_transpose3d: ["input", "weight", "bias"],
   embedding: ["input", "weight"], grid_sample: ["input", "grid"], prelu: ["input", "weight"],
   ctc_loss: ["log_probs", "targets", "input_lengths", "target_lengths"],
+} as const satisfies Readonly<Record<string, readonly string[]>>;
+
+/**
+ * The type of a TENSOR_OPERANDS function: its own signatures and the keyword form, leading operands (in order) then one
+ * options object holding the others by name and the keyword arguments (F.mse_loss(a, { target: b }), F.linear(x, {
+ * weight: w })). The wrapper and the function's own parsing check the names at run time.
+ */
+type WithOperandKeywords<G> = G extends (...args: never) => infer R ? G & ((...args: [...operands: unknown[], options: Record<string, unknown>]) => R) : G;
+type FunctionalWithOperandKeywords = {
+  [K in keyof typeof functionalBase]: K extends keyof typeof TENSOR_OPERANDS ? WithOperandKeywords<(typeof functionalBase)[K]> : (typeof functionalBase)[K];
 };
 
 /**
@@ -216,7 +226,7 @@ const withOperands = Object.fromEntries(
   Object.entries(TENSOR_OPERANDS).map(([name, names]) => [name, withTensorOperands(name, names, functionalBase[name as keyof typeof functionalBase] as (...a: never[]) => unknown)]),
 ) as Partial<typeof functionalBase>;
 
-export const functional: typeof functionalBase = { ...functionalBase, ...withOperands };
+export const functional: FunctionalWithOperandKeywords = { ...functionalBase, ...withOperands } as FunctionalWithOperandKeywords;
 
 export type Functional = typeof functional;
 export default functional;
