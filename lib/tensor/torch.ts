@@ -60,7 +60,7 @@ import type { DType as DTypeT } from "./dtype";
 import { Tensor, type ChunkOptions, type DimArg, type IndexSpec, type MinMaxResult, type MultinomialOptions, type ReduceOptions, type ScatterOptions, type TensorLike, type VarOptions } from "./tensor";
 
 /** torch.split's keywords (the method's split_size is torch.split's split_size_or_sections). */
-interface TorchSplitOptions {
+export interface TorchSplitOptions {
   split_size_or_sections: number | readonly number[];
   dim?: number;
 }
