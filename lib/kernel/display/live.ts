@@ -7,6 +7,12 @@ import { Tensor } from "../../tensor";
 export interface DisplaySink {
   show(bundle: MimeBundle): void;
   update(bundle: MimeBundle): void;
+  /**
+   * Asks for `settle` to run when the running cell ends (once per cell however often it is
+   * asked), with whether the cell succeeded: a throttled display then sends what it held back,
+   * so a loop's last points show even when the cell never calls close().
+   */
+  atCellEnd?(settle: (ok: boolean) => void): void;
 }
 
 const PROGRESS_EVERY_MS = 100;
@@ -27,8 +33,12 @@ export class ProgressDisplay {
   private value = 0;
   private postfix: string | undefined;
   private lastSent = 0;
+  private held = false;
   private readonly started = Date.now();
   private closed = false;
+  private readonly settle = () => {
+    if (this.held) this.send(Date.now());
+  };
 
   constructor(private readonly sink: DisplaySink, private readonly total: number, private readonly label = "") {
     if (!Number.isFinite(total) || total < 0) throw new RangeError(`progress(total): total must be a non-negative number, got ${total}`);
@@ -39,10 +49,17 @@ export class ProgressDisplay {
     this.value = value;
     this.postfix = postfix;
     const now = Date.now();
-    if (value >= this.total || now - this.lastSent >= PROGRESS_EVERY_MS) {
-      this.lastSent = now;
-      this.sink.update(this.bundle());
+    if (value >= this.total || now - this.lastSent >= PROGRESS_EVERY_MS) this.send(now);
+    else if (!this.held) {
+      this.held = true;
+      this.sink.atCellEnd?.(this.settle);
     }
+  }
+
+  private send(now: number): void {
+    this.lastSent = now;
+    this.held = false;
+    this.sink.update(this.bundle());
   }
 
   close(): void {
@@ -84,20 +101,28 @@ export interface LiveChartOptions {
   ylog?: boolean;
 }
 
-/** A line chart of metrics that redraws in place as steps arrive (a live loss curve). */
+/**
+ * A line chart of metrics that redraws in place as steps arrive (a live loss curve). It appears
+ * with its first point (or at close(), or at the end of a cell that pushed nothing and
+ * succeeded), so a cell that fails before its first point leaves no empty chart above the error.
+ */
 export class LiveChart {
   private readonly series = new Map<string, { x: number[]; y: number[] }>();
   private lastSent = 0;
   private dirty = false;
+  private shown = false;
+  private readonly settle = (ok: boolean) => {
+    if (this.dirty || (ok && !this.shown)) this.flush(Date.now());
+  };
 
   constructor(private readonly sink: DisplaySink, private options: LiveChartOptions = {}) {
-    sink.show(this.bundle());
+    sink.atCellEnd?.(this.settle);
   }
 
-  /** A new title, drawn at once (an experiment's chart learns what varies when the next run starts). */
+  /** A new title, drawn at once if the chart is on screen (an experiment's chart learns what varies when the next run starts). */
   retitle(title: string): void {
     this.options = { ...this.options, title };
-    this.flush(Date.now());
+    if (this.shown) this.flush(Date.now());
   }
 
   /**
@@ -121,16 +146,21 @@ export class LiveChart {
     this.dirty = true;
     const now = Date.now();
     if (now - this.lastSent >= CHART_EVERY_MS) this.flush(now);
+    else this.sink.atCellEnd?.(this.settle);
   }
 
   close(): void {
-    if (this.dirty) this.flush(Date.now());
+    if (this.dirty || !this.shown) this.flush(Date.now());
   }
 
   private flush(now: number): void {
     this.lastSent = now;
     this.dirty = false;
-    this.sink.update(this.bundle());
+    if (this.shown) this.sink.update(this.bundle());
+    else {
+      this.shown = true;
+      this.sink.show(this.bundle());
+    }
   }
 
   private bundle(): MimeBundle {

@@ -41,7 +41,11 @@ export function notebookBuiltins(session: KernelSession, publisher: ModelPublish
   const show = (bundle: MimeBundle) => session.output.display(bundle);
   const sink = (): DisplaySink => {
     const id = session.output.newDisplayId();
-    return { show: (bundle) => session.output.display(bundle, id), update: (bundle) => session.output.updateDisplay(bundle, id) };
+    return {
+      show: (bundle) => session.output.display(bundle, id),
+      update: (bundle) => session.output.updateDisplay(bundle, id),
+      atCellEnd: (settle) => session.atCellEnd(settle),
+    };
   };
 
   const display = (value: unknown, options: { display_id?: string } = {}): DisplayHandle => {

@@ -35,6 +35,7 @@ export class KernelSession {
   private readonly cellOfExecution = new Map<number, string>();
   private queue: Promise<void> = Promise.resolve();
   private readonly api: KernelApi;
+  private readonly cellEndHooks = new Set<(ok: boolean) => void>();
 
   constructor(
     private readonly post: Post,
@@ -82,12 +83,14 @@ export class KernelSession {
       declaredNames = rewritten.declaredNames;
       const compiled = globalEval(rewritten.script) as CompiledCell;
       const result = await compiled(this.scope, this.api);
+      this.settleCell(true);
       this.output.flush();
       if (rewritten.hasResult && result !== undefined) {
         this.post({ type: "execute_result", parent_id: request.msg_id, execution_count: executionCount, data: this.mimeBundleOf(result) });
       }
     } catch (error) {
       status = "error";
+      this.settleCell(false);
       this.output.flush();
       this.post({ type: "error", parent_id: request.msg_id, ...describeError(error, sourceName, (n) => this.labelOf(n)) });
     } finally {
@@ -102,6 +105,26 @@ export class KernelSession {
       declared_names: declaredNames,
     });
     this.post({ type: "status", execution_state: "idle", parent_id: request.msg_id });
+  }
+
+  /**
+   * Runs `settle` once when the running cell ends, before its result or error is sent (live
+   * displays send the frames they throttled). Asking again in the same cell changes nothing.
+   */
+  atCellEnd(settle: (ok: boolean) => void): void {
+    this.cellEndHooks.add(settle);
+  }
+
+  private settleCell(ok: boolean): void {
+    const hooks = [...this.cellEndHooks];
+    this.cellEndHooks.clear();
+    for (const settle of hooks) {
+      try {
+        settle(ok);
+      } catch {
+        // A display that cannot draw its last frame must not turn the cell's outcome into another error.
+      }
+    }
   }
 
   /** Sends a custom message (Jupyter's comm_msg) to the page on behalf of the running cell. */

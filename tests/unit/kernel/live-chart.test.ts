@@ -67,4 +67,62 @@ describe("live_chart.push", () => {
     const bad = await k.run("live_chart().push(0, { loss: torch.ones(3) })");
     expect(bad.outputs.at(-1)).toMatchObject({ output_type: "error", ename: "TypeError" });
   });
+
+  describe("in a notebook cell", () => {
+    async function kernel() {
+      const { createTestKernel } = await import("./run-cells");
+      const { engineGlobals } = await import("@/lib/kernel/worker/engine");
+      return createTestKernel(engineGlobals());
+    }
+    const figuresOf = (outputs: { output_type: string; data?: Record<string, unknown> }[]) =>
+      outputs.flatMap((o) => (o.output_type === "display_data" ? [o.data![PLOTLY_MIME] as PlotlyFigure | undefined] : [])).filter((f) => f !== undefined);
+
+    it("draws the points a fast loop pushed after the last throttled frame when the cell ends without close()", async () => {
+      const k = await kernel();
+      const run = await k.run(`
+        const chart = live_chart();
+        for (let step = 0; step < 200; step++) chart.push(step, { loss: 1 / (step + 1) });
+      `);
+      const last = figuresOf(run.outputs).at(-1)!;
+      expect(last.data[0].x).toHaveLength(200);
+      expect((last.data[0].y as number[]).at(-1)).toBeCloseTo(1 / 200);
+    });
+
+    it("goes on drawing a chart made in an earlier cell, through the end of the cell that pushed", async () => {
+      const k = await kernel();
+      await k.run("const chart = live_chart(); chart.push(0, { loss: 1 });");
+      const run = await k.run("for (let step = 1; step < 100; step++) chart.push(step, { loss: 1 / (step + 1) });");
+      const updates = run.messages.flatMap((m) => (m.type === "update_display_data" ? [m.data[PLOTLY_MIME] as PlotlyFigure] : []));
+      expect(updates.at(-1)!.data[0].x).toHaveLength(100);
+    });
+
+    it("leaves no empty chart above the error when the first push fails", async () => {
+      const k = await kernel();
+      const run = await k.run("const c = live_chart({ title: 'Loss' }); c.push(0, { loss: torch.ones(3) });");
+      expect(figuresOf(run.outputs)).toEqual([]);
+      expect(run.outputs.at(-1)).toMatchObject({ output_type: "error", ename: "TypeError" });
+    });
+
+    it("keeps the points drawn before a later push fails", async () => {
+      const k = await kernel();
+      const run = await k.run("const c = live_chart(); c.push(0, { loss: 2 }); c.push(1, { loss: 1 }); c.push(2, { loss: 'x' });");
+      expect(figuresOf(run.outputs).at(-1)!.data[0]).toMatchObject({ x: [0, 1], y: [2, 1] });
+      expect(run.outputs.at(-1)).toMatchObject({ output_type: "error" });
+    });
+
+    it("shows an empty chart when a cell made one, pushed nothing and succeeded", async () => {
+      const k = await kernel();
+      const run = await k.run("live_chart({ title: 'Loss' });");
+      const figures = figuresOf(run.outputs);
+      expect(figures).toHaveLength(1);
+      expect(figures[0].data[0].x).toEqual([]);
+    });
+
+    it("shows a progress bar's last value when the cell ends without close()", async () => {
+      const k = await kernel();
+      const run = await k.run("const bar = progress(1000); for (let i = 1; i < 1000; i++) bar.update(i);");
+      const texts = run.outputs.flatMap((o) => ("data" in o && o.data ? [String(o.data["text/plain"])] : []));
+      expect(texts.at(-1)).toMatch(/ 999\/1000 /);
+    });
+  });
 });
