@@ -57,7 +57,7 @@ function runAutocast<T>(fn: string, o: Partial<AutocastOptions>, body: () => T):
     throw new RuntimeError("Currently, AutocastCPU only support Bfloat16 as the autocast_cpu_dtype");
   }
   throw new RuntimeError(
-    "autocast(device_type='cpu') computes in torch.bfloat16, which Gradbook's tensor engine does not store (float32, float64, int64 and bool only). " +
+    "autocast(device_type='cpu') computes in torch.bfloat16, which Gradbook's tensor engine does not store (float32, float64, int64, int32, int16, int8, uint8 and bool only). " +
       "Run the block in float32 with enabled: false, or use device_type 'cuda', which is disabled (with a warning) when CUDA is not available, as in PyTorch.",
   );
 }

@@ -15,7 +15,7 @@ import { arange } from "./ops/creation";
 import { map1 } from "./ops/elementwise_extra";
 import type { Tensor } from "./tensor";
 
-export const SUPPORTED_DTYPES = "float32, float64, int64 and bool";
+export const SUPPORTED_DTYPES = "float32, float64, int64, int32, int16, int8, uint8 and bool";
 
 /** The one message every complex request gets. */
 export function complexUnsupported(what: string): never {

@@ -28,7 +28,8 @@
  *   end, steps, base=10); x.new_zeros/new_ones/new_empty(size), new_full(size, v), new_tensor(data) (x's dtype unless given);
  *   torch.get_default_dtype()/set_default_dtype(float32 | float64) (what creation picks); result_type, promote_types, can_cast,
  *   is_floating_point, is_nonzero; torch.inference_mode(fn) (= no_grad). x.type_as(y), element_size(), is_cuda (false);
- *   half/bfloat16/char/short/cuda()/data_ptr() raise a clear error (float32, float64, int64, uint8 (byte()), bool only; no GPU).
+ *   half/bfloat16/cuda()/data_ptr() raise a clear error (float32, float64, int64, int32 (int()), int16 (short()), int8 (char()),
+ *   uint8 (byte()), bool only; no GPU).
  *   torch.finfo(dtype?) / iinfo(dtype) (bits, eps, max, min, tiny, resolution); x.type() -> "torch.FloatTensor", x.type(name |
  *   dtype); torch.set_default_tensor_type(name); is_complex (false); aliases sgn, fix, float_power, logaddexp2; torch.special.*
  *   (expit, logit, erf, erfinv, gammaln, digamma/psi, xlogy, sinc, exp2, expm1, log1p, round, ndtr, logsumexp, softmax, log_softmax).
@@ -191,7 +192,7 @@ export type {
 export { torchCore } from "./torch";
 export type { TorchCore } from "./torch";
 export type { DType, Storage } from "./dtype";
-export { bool, float32, float64, int64 } from "./dtype";
+export { bool, float32, float64, int16, int32, int64, int8 } from "./dtype";
 export { Generator, default_generator, manual_seed } from "./random";
 export { no_grad, enable_grad, is_grad_enabled, set_grad_enabled } from "./autograd/grad_mode";
 export { Node } from "./autograd/node";

@@ -1,16 +1,19 @@
 /**
  * Data types. Storage is always a float typed array: float64 uses Float64Array, every other
- * dtype uses Float32Array (long labels, uint8 pixels and bool masks are exact integers below 2^24),
- * so every kernel serves every dtype. The dtype decides printing, promotion, validity checks and
- * the value domain ops write back (castValue: truncation for long, wrap-around modulo 256 for
- * uint8, 0/1 for bool), not the storage layout.
+ * dtype uses Float32Array (long labels, int32/int16/int8 values, uint8 pixels and bool masks are
+ * exact integers below 2^24), so every kernel serves every dtype. The dtype decides printing,
+ * promotion, validity checks and the value domain ops write back (castValue: truncation for long,
+ * truncation and wrap-around modulo 2^32 / 2^16 / 2^8 for int32 / int16 / int8 / uint8, 0/1 for
+ * bool), not the storage layout. As for int64, integers beyond 2^24 in magnitude are not exact in
+ * float32 storage: an int32 tensor holds them rounded to float32 (2147483647 is stored as 2^31,
+ * which wraps to -2^31), so arithmetic near the int32 limits does not match torch bit for bit.
  */
 import { noteAllocated, takePooled } from "./buffer_pool";
 import { RuntimeError } from "./errors";
 export type Storage = Float32Array | Float64Array;
 
 export interface DType {
-  readonly name: "float32" | "float64" | "int64" | "uint8" | "bool";
+  readonly name: "float32" | "float64" | "int64" | "int32" | "int16" | "int8" | "uint8" | "bool";
   readonly is_floating_point: boolean;
   readonly itemsize: number;
   toString(): string;
@@ -45,6 +48,9 @@ function makeDType(name: DType["name"], is_floating_point: boolean, itemsize: nu
 export const float32 = makeDType("float32", true, 4);
 export const float64 = makeDType("float64", true, 8);
 export const int64 = makeDType("int64", false, 8);
+export const int32 = makeDType("int32", false, 4);
+export const int16 = makeDType("int16", false, 2);
+export const int8 = makeDType("int8", false, 1);
 export const uint8 = makeDType("uint8", false, 1);
 export const bool = makeDType("bool", false, 1);
 
@@ -58,15 +64,41 @@ export function allocStorage(dtype: DType, n: number, zeroed = true): Storage {
 }
 
 /** PyTorch's C++ type names, used in its messages ("not implemented for 'Byte'", "can't be cast to ... Long"). */
-export const cppTypeName = (dt: DType): string => ({ float32: "Float", float64: "Double", int64: "Long", uint8: "Byte", bool: "Bool" })[dt.name];
+export const cppTypeName = (dt: DType): string =>
+  ({ float32: "Float", float64: "Double", int64: "Long", int32: "Int", int16: "Short", int8: "Char", uint8: "Byte", bool: "Bool" })[dt.name];
 
-/** Tensor-tensor type promotion, following PyTorch's order bool < uint8 < long < float32 < float64. */
+/** True for the integer dtypes (int64, int32, int16, int8, uint8): neither floating point nor bool. */
+export function isIntegral(dt: DType): boolean {
+  return !dt.is_floating_point && dt !== bool;
+}
+
+/** Bit width and signedness of the integer dtypes whose results wrap around (int64 does not here). */
+const WRAPPING: ReadonlyMap<DType, { bits: number; signed: boolean }> = new Map([
+  [int32, { bits: 32, signed: true }],
+  [int16, { bits: 16, signed: true }],
+  [int8, { bits: 8, signed: true }],
+  [uint8, { bits: 8, signed: false }],
+]);
+
+/** The signed integer dtypes ordered by width (PyTorch: int8 < int16 < int32 < int64). */
+const SIGNED_RANK: ReadonlyMap<DType, number> = new Map([[int8, 1], [int16, 2], [int32, 3], [int64, 4]]);
+const SIGNED_BY_RANK = [bool, int8, int16, int32, int64];
+
+/**
+ * Tensor-tensor type promotion, as PyTorch's promote_types: bool < integers < float32 < float64,
+ * the wider signed integer wins, uint8 with a signed one gives the signed one but at least int16
+ * (uint8 + int8 -> int16).
+ */
 export function promoteTypes(a: DType, b: DType): DType {
   if (a === float64 || b === float64) return float64;
   if (a === float32 || b === float32) return float32;
-  if (a === int64 || b === int64) return int64;
-  if (a === uint8 || b === uint8) return uint8;
-  return bool;
+  if (a === b) return a;
+  if (a === bool) return b;
+  if (b === bool) return a;
+  const ra = SIGNED_RANK.get(a) ?? 0;
+  const rb = SIGNED_RANK.get(b) ?? 0;
+  if (a === uint8 || b === uint8) return SIGNED_BY_RANK[Math.max(ra, rb, 2)]; // the other is signed
+  return SIGNED_BY_RANK[Math.max(ra, rb)];
 }
 
 /**
@@ -80,13 +112,93 @@ export function promoteWithScalar(t: DType, s: number | boolean): DType {
   return t === bool ? int64 : t;
 }
 
-/** Casts a JS value into the dtype's value domain (truncation for long, wrap-around for uint8, 0/1 for bool). */
+/**
+ * Casts a JS value into the dtype's value domain as torch 1.13 converts a float (truncation for
+ * long, truncation and wrap-around for int32/int16/int8/uint8, 0/1 for bool).
+ */
 export function castValue(dtype: DType, v: number): number {
   if (dtype === int64) return Math.trunc(v) + 0; // + 0: integers have no -0 (torch.tensor([-0.5]).long().tolist() is [0])
   if (dtype === uint8) return toUint8(v);
   if (dtype === bool) return v !== 0 ? 1 : 0;
+  if (dtype === int32) return floatToInt32(v);
+  const w = WRAPPING.get(dtype);
+  if (w) return wrapBits(toInt32(v), w.bits, w.signed); // int16, int8: through the CPU's int32 conversion, as uint8
   return v;
 }
+
+/**
+ * An integer result (of integer arithmetic, or an integer cast) in the dtype's value domain: int32,
+ * int16, int8 and uint8 keep their low bits (int32 [2^31 - 1] + 1 is -2^31), int64 truncates.
+ * Floats, int64 and bool values are returned as castValue gives them.
+ */
+export function wrapValue(dtype: DType, v: number): number {
+  const w = WRAPPING.get(dtype);
+  if (!w) return castValue(dtype, v);
+  const t = Math.trunc(v);
+  return Number.isFinite(t) ? wrapBits(t, w.bits, w.signed) : castValue(dtype, v);
+}
+
+/** The low `bits` bits of the integer t, read as signed or unsigned. */
+function wrapBits(t: number, bits: number, signed: boolean): number {
+  const m = 2 ** bits;
+  let r = t % m;
+  if (r < 0) r += m;
+  if (signed && r >= m / 2) r -= m;
+  return r + 0;
+}
+
+/** C's float -> int32 conversion on x86-64: truncation; NaN, the infinities and out-of-range values give INT32_MIN. */
+function floatToInt32(v: number): number {
+  const t = Math.trunc(v);
+  return t >= -(2 ** 31) && t < 2 ** 31 ? t + 0 : -(2 ** 31);
+}
+
+/** The float -> int32 conversion narrow integer casts go through (out of range: 0 after taking the low bits). */
+function toInt32(v: number): number {
+  const t = Math.trunc(v);
+  return Math.abs(t) < 2 ** 31 ? t + 0 : 0;
+}
+
+/** True for the dtypes whose stored values wrap around (int32, int16, int8, uint8). */
+export function wrapsAround(dtype: DType): boolean {
+  return WRAPPING.has(dtype);
+}
+
+/** Rewrites an int32/int16/int8/uint8 tensor's storage in place into its range after a kernel computed the exact results. */
+export function wrapInto(dtype: DType, d: Storage): void {
+  if (dtype === uint8) return wrapUint8(d);
+  const w = WRAPPING.get(dtype);
+  if (!w) return;
+  const lo = w.signed ? -(2 ** (w.bits - 1)) : 0;
+  const hi = w.signed ? 2 ** (w.bits - 1) - 1 : 2 ** w.bits - 1;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    if (v < lo || v > hi || v !== Math.trunc(v)) d[i] = wrapValue(dtype, v);
+  }
+}
+
+/** The range of an integer dtype (int64 as float64 numbers). */
+export function intRange(dtype: DType): { min: number; max: number } {
+  const w = WRAPPING.get(dtype);
+  if (!w) return { min: -(2 ** 63), max: 2 ** 63 - 1 };
+  return w.signed ? { min: -(2 ** (w.bits - 1)), max: 2 ** (w.bits - 1) - 1 } : { min: 0, max: 2 ** w.bits - 1 };
+}
+
+/**
+ * torch's overflow check where a Python scalar becomes one value of a narrow integer dtype
+ * (torch.tensor, full, fill_, masked_fill, clamp): uint8 as checkUint8Scalar; int32/int16/int8 need
+ * the number within [min, max] before truncation (torch.tensor([127.9], dtype=torch.int8) overflows).
+ * `cppName` follows torch's message: "int8" from torch.tensor, "int8_t" from full / fill_.
+ */
+export function checkIntScalar(dtype: DType, v: number, cppName?: string): void {
+  if (dtype === uint8) return checkUint8Scalar(v, cppName);
+  if (!WRAPPING.has(dtype)) return;
+  const { min, max } = intRange(dtype);
+  if (v < min || v > max) throw new RuntimeError(`value cannot be converted to type ${cppName ?? dtype.name} without overflow`);
+}
+
+/** The name torch's C++ scalar checks use for the dtype (uint8_t, int8_t, int16_t, int32_t). */
+export const cScalarName = (dtype: DType): string => `${dtype.name}_t`;
 
 /**
  * A number as torch 1.13 stores it in a uint8 tensor on x86-64: truncated toward zero, then its low

@@ -1,6 +1,6 @@
 /**
- * torch.int8 / int16 / int32 / float16 / bfloat16 (and the aliases half, short): PyTorch dtypes the engine does not store (its tensors are float32, float64, int64,
- * uint8 and bool). They exist so code that names them loads and prints them; reading anything a tensor
+ * torch.float16 / bfloat16 (and the alias half): PyTorch dtypes the engine does not store (its tensors are float32, float64, int64,
+ * int32, int16, int8, uint8 and bool). They exist so code that names them loads and prints them; reading anything a tensor
  * would need from one (is_floating_point, itemsize, its storage name) raises one clear error, so
  * creating or converting a tensor with it fails at the call, naming the dtype and what to use.
  */
@@ -15,7 +15,7 @@ export class UnsupportedDType {
   /** Raises the error that names this dtype and the supported ones. */
   refuse(): never {
     throw new RuntimeError(
-      `torch.${this.torchName} is not supported by Gradbook's tensor engine, which stores float32, float64, int64, uint8 and bool tensors only. ${this.advice}`,
+      `torch.${this.torchName} is not supported by Gradbook's tensor engine, which stores float32, float64, int64, int32, int16, int8, uint8 and bool tensors only. ${this.advice}`,
     );
   }
 
@@ -40,14 +40,10 @@ export class UnsupportedDType {
 // an options object) and then fail at the first property a tensor needs.
 Object.setPrototypeOf(UnsupportedDType.prototype, Object.getPrototypeOf(float32));
 
-const INT = "Use torch.int64 (torch.long) for integers, torch.uint8 for bytes or torch.bool for masks.";
 const FLOAT = "Use torch.float32 (the default) or torch.float64.";
 
-const int8 = new UnsupportedDType("int8", INT);
-const int16 = new UnsupportedDType("int16", INT);
-const int32 = new UnsupportedDType("int32", INT);
 const float16 = new UnsupportedDType("float16", FLOAT);
 const bfloat16 = new UnsupportedDType("bfloat16", FLOAT);
 
 /** The torch.* names of the unsupported dtypes (PyTorch's aliases point at the same objects). */
-export const unsupportedDtypes = { int8, int16, int32, float16, bfloat16, half: float16, short: int16 };
+export const unsupportedDtypes = { float16, bfloat16, half: float16 };

@@ -14,7 +14,7 @@
  * learner's own classes must be registered first with nn.register_module("Swish", Swish).
  */
 import { decodeCheckpoint, encodeCheckpoint, isStateDict, OBJECT_KEY, type Checkpoint } from "./checkpoint";
-import { bool, float32, float64, int64, uint8, type DType } from "./dtype";
+import { bool, float32, float64, int16, int32, int64, int8, uint8, type DType } from "./dtype";
 import { parseArgs, type PyArgs } from "./args";
 import { checkDevice, Device } from "./device";
 import { RuntimeError, TypeError_ } from "./errors";
@@ -39,6 +39,9 @@ const CODES: [DType, string, number][] = [
   [float32, "F32", 4],
   [float64, "F64", 8],
   [int64, "I64", 8],
+  [int32, "I32", 4],
+  [int16, "I16", 2],
+  [int8, "I8", 1],
   [uint8, "U8", 1],
   [bool, "BOOL", 1],
 ];
@@ -51,7 +54,10 @@ function encodeTensor(t: Tensor, out: DataView, at: number): void {
   else if (t.dtype === float64) for (let i = 0; i < n; i++) out.setFloat64(at + 8 * i, src[i], true);
   else if (t.dtype === int64) {
     for (let i = 0; i < n; i++) out.setBigInt64(at + 8 * i, BigInt(Math.trunc(src[i])), true);
-  } else if (t.dtype === uint8) for (let i = 0; i < n; i++) out.setUint8(at + i, src[i]);
+  } else if (t.dtype === int32) for (let i = 0; i < n; i++) out.setInt32(at + 4 * i, src[i], true);
+  else if (t.dtype === int16) for (let i = 0; i < n; i++) out.setInt16(at + 2 * i, src[i], true);
+  else if (t.dtype === int8) for (let i = 0; i < n; i++) out.setInt8(at + i, src[i]);
+  else if (t.dtype === uint8) for (let i = 0; i < n; i++) out.setUint8(at + i, src[i]);
   else for (let i = 0; i < n; i++) out.setUint8(at + i, src[i] !== 0 ? 1 : 0);
 }
 
@@ -73,9 +79,9 @@ function decodeTensor(name: string, e: HeaderEntry, view: DataView, base: number
     F32: [float32, 4, (i) => view.getFloat32(at + 4 * i, true)],
     F64: [float64, 8, (i) => view.getFloat64(at + 8 * i, true)],
     I64: [int64, 8, (i) => Number(view.getBigInt64(at + 8 * i, true))],
-    I32: [int64, 4, (i) => view.getInt32(at + 4 * i, true)],
-    I16: [int64, 2, (i) => view.getInt16(at + 2 * i, true)],
-    I8: [int64, 1, (i) => view.getInt8(at + i)],
+    I32: [int32, 4, (i) => view.getInt32(at + 4 * i, true)],
+    I16: [int16, 2, (i) => view.getInt16(at + 2 * i, true)],
+    I8: [int8, 1, (i) => view.getInt8(at + i)],
     U8: [uint8, 1, (i) => view.getUint8(at + i)],
     BOOL: [bool, 1, (i) => (view.getUint8(at + i) ? 1 : 0)],
     F16: [float32, 2, (i) => halfToFloat(view.getUint16(at + 2 * i, true))],

@@ -8,7 +8,7 @@ import { runBackward } from "./autograd/engine";
 import { is_grad_enabled } from "./autograd/grad_mode";
 import type { Node } from "./autograd/node";
 import { checkDevice, isDeviceLike, type DeviceLike } from "./device";
-import { allocStorage, bool, float32, float64, int64, isDType, type DType, type Storage } from "./dtype";
+import { allocStorage, bool, float32, float64, int32, int64, isDType, type DType, type Storage } from "./dtype";
 import { RuntimeError, TypeError_ } from "./errors";
 import { formatTensor } from "./format";
 import { iterateDim0 } from "./tensor_iteration";
@@ -237,7 +237,7 @@ export class Tensor {
     this._shape = Object.freeze((shape as readonly number[]).slice());
     this._strides = Object.freeze(strides ? (strides as readonly number[]).slice() : contiguousStrides(this._shape));
     this._offset = offset as number;
-    if (dtype instanceof UnsupportedDType) dtype.refuse(); // torch.int32, float16, ...: one clear error (dtype_unsupported.ts)
+    if (dtype instanceof UnsupportedDType) dtype.refuse(); // torch.float16, bfloat16, qint8, ...: one clear error (dtype_unsupported.ts)
     this.dtype = dtype as DType;
     this._ver = (ver as VersionCounter | undefined) ?? { v: 0, lastOp: null };
     // Fresh storage made under torch.inference_mode is an inference tensor (x.is_inference()).
@@ -448,8 +448,9 @@ export class Tensor {
   long(): Tensor {
     return copy.to(this, int64);
   }
+  /** torch.int32, as PyTorch's .int(). */
   int(): Tensor {
-    return copy.to(this, int64);
+    return copy.to(this, int32);
   }
   bool(): Tensor {
     return copy.to(this, bool);

@@ -16,7 +16,7 @@ import { detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_gr
 import { Node } from "./autograd/node";
 import { functional } from "./autograd/functional";
 import { gradcheck, gradgradcheck } from "./autograd/gradcheck";
-import { bool, float32, float64, int64, uint8, type DType } from "./dtype";
+import { bool, float32, float64, int16, int32, int64, int8, uint8, type DType } from "./dtype";
 import { RuntimeError, TypeError_, ValueError } from "./errors";
 import { formatTensor, get_printoptions, set_printoptions } from "./format";
 import { registerKernel, registerUnaryKernel, kernels } from "./kernels/registry";
@@ -154,7 +154,7 @@ function backward(tensors: Tensor | readonly Tensor[], grad_tensors?: Tensor | r
 
 const torchBase = {
   // dtypes (PyTorch aliases included)
-  float32, float: float32, float64, double: float64, int64, long: int64, int: int64, uint8, bool,
+  float32, float: float32, float64, double: float64, int64, long: int64, int32, int: int32, int16, short: int16, int8, uint8, bool,
   Tensor,
   Generator,
   // torch.random and its re-exports on torch (torch.seed() reseeds non-deterministically)

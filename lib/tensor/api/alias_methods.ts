@@ -9,7 +9,7 @@
  * questions of a CPU strided tensor (is_cpu, get_device() = -1, is_sparse / is_quantized /
  * is_meta = false), is_signed, is_same_size, legacy new(...), new_empty_strided, resize_ / resize_as_.
  */
-import { allocStorage, bool, float64, uint8 } from "../dtype";
+import { allocStorage, bool, cppTypeName, float64, uint8 } from "../dtype";
 import { RuntimeError } from "../errors";
 import { applyOp } from "../ops/inplace_extra";
 import { nextafter } from "../ops/nextafter";
@@ -113,7 +113,7 @@ const methods: Record<string, AnyFn> = {
   arccos_: alias("acos_"), arcsin_: alias("asin_"), arctan_: alias("atan_"), arctan2_: alias("atan2_"),
   float_power_(this: Tensor, exponent: TensorLike) {
     if (this.dtype !== float64) {
-      throw new RuntimeError(`the base given to float_power_ has dtype ${this.dtype.name === "float32" ? "Float" : this.dtype.name === "int64" ? "Long" : "Bool"} but the operation's result requires dtype Double`);
+      throw new RuntimeError(`the base given to float_power_ has dtype ${cppTypeName(this.dtype)} but the operation's result requires dtype Double`);
     }
     return applyOp(this, "float_power_", (x) => x.float_power(exponent), exponent);
   },
@@ -153,7 +153,7 @@ const methods: Record<string, AnyFn> = {
     return this.resize_([...other.shape]);
   },
   is_signed(this: Tensor) {
-    return this.dtype !== bool && this.dtype !== uint8; // unsigned: bool and uint8
+    return this.dtype !== bool && this.dtype !== uint8; // unsigned: bool and uint8 (int8 / int16 / int32 / int64 are signed)
   },
   is_same_size(this: Tensor, other: Tensor) {
     return this.shape.length === other.shape.length && this.shape.every((s, i) => s === other.shape[i]);

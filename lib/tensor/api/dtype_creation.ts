@@ -1,11 +1,11 @@
 /**
  * Creation from a tensor and dtype questions: the Tensor methods new_zeros ... new_tensor, type_as,
- * element_size, is_nonzero, byte() (torch.uint8), the honest refusals half / char / short / cuda / data_ptr
- * (no 16-bit floats, signed 8/16-bit integers or GPU here) and the no-op pin / share; and the torch.* functions normal,
+ * element_size, is_nonzero, byte() (torch.uint8), char() (int8), short() (int16), the honest refusals half / cuda / data_ptr
+ * (no 16-bit floats or GPU here) and the no-op pin / share; and the torch.* functions normal,
  * poisson, logspace, get/set_default_dtype, is_floating_point, is_nonzero, result_type,
  * promote_types, can_cast, inference_mode, finfo / iinfo, set_default_tensor_type, is_complex.
  */
-import { uint8 } from "../dtype";
+import { int16, int8, uint8 } from "../dtype";
 import { TypeError_ } from "../errors";
 import { get_default_dtype, set_default_dtype } from "../default_dtype";
 import { inference_mode, is_inference_mode_enabled } from "../autograd/inference_mode";
@@ -33,7 +33,7 @@ export interface DtypeCreationMethods {
   /** No 16-bit floats here: a clear error naming .float() / .double(). */
   half(): Tensor;
   bfloat16(): Tensor;
-  /** No 8/16-bit integers here: a clear error naming .long(). */
+  /** torch.uint8, torch.int8, torch.int16 copies (PyTorch's byte / char / short). */
   byte(): Tensor;
   char(): Tensor;
   short(): Tensor;
@@ -65,8 +65,8 @@ const dtypeMethods: Omit<DtypeCreationMethods, "is_cuda"> & ThisType<Tensor> = {
   half() { return dtypes.unsupportedFloat("half"); },
   bfloat16() { return dtypes.unsupportedFloat("bfloat16"); },
   byte() { return this.to(uint8); },
-  char() { return dtypes.unsupportedInt("char"); },
-  short() { return dtypes.unsupportedInt("short"); },
+  char() { return this.to(int8); },
+  short() { return this.to(int16); },
   cuda() { return dtypes.noCuda(); },
   data_ptr() { return dtypes.noDataPtr(); },
   pin_memory() { return this; },

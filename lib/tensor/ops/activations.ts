@@ -1,5 +1,5 @@
 /** Activation functions with fused forward and backward kernels. */
-import { float32, uint8 } from "../dtype";
+import { float32, uint8, wrapsAround } from "../dtype";
 import { RuntimeError } from "../errors";
 import type { Tensor } from "../tensor";
 import { gelu32 } from "./gelu";
@@ -16,10 +16,10 @@ export const silu = (x: Tensor): Tensor => unaryOp(x, "silu", "SiluBackward0", "
 export const softplus = (x: Tensor, beta = 1, threshold = 20): Tensor =>
   unaryOp(x, "softplus", "SoftplusBackward0", "x", beta, threshold);
 export const hardtanh = (x: Tensor, min_val = -1, max_val = 1): Tensor => {
-  if (x.dtype === uint8) {
-    // torch keeps uint8 (relu6 of an image stays uint8) and refuses the default limits (-1, 1).
-    if (min_val < 0) throw new RuntimeError("cannot do hardtanh on an unsigned type with negative limits");
-    return unaryOp(x, "hardtanh", null, "none", min_val, max_val, uint8);
+  if (wrapsAround(x.dtype)) {
+    // torch keeps uint8 (relu6 of an image stays uint8; int8 / int16 / int32 too) and refuses the default limits (-1, 1) on uint8.
+    if (x.dtype === uint8 && min_val < 0) throw new RuntimeError("cannot do hardtanh on an unsigned type with negative limits");
+    return unaryOp(x, "hardtanh", null, "none", min_val, max_val, x.dtype);
   }
   return unaryOp(x, "hardtanh", "HardtanhBackward0", "x", min_val, max_val);
 };

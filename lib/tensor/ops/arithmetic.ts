@@ -1,7 +1,7 @@
 /** Broadcasting arithmetic: add, sub, rsub, mul, div, pow, maximum, minimum, remainder, fmod. */
 import { checkKeywords } from "../args";
 import { record } from "../autograd/function";
-import { bool, float32, int64, uint8, wrapUint8, type DType } from "../dtype";
+import { bool, float32, isIntegral, uint8, wrapInto, wrapsAround, wrapValue, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { BinaryOp, type BinaryOpName } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
@@ -21,9 +21,33 @@ export function binaryKernel(op: BinaryOpName, a: Tensor, b: Tensor, outDtype: D
     a._data, a._offset, broadcastStrides(a.shape, a._strides, shape),
     b._data, b._offset, broadcastStrides(b.shape, b._strides, shape),
   );
-  // The kernels compute exactly in float (|uint8 op uint8| < 2^17); uint8 keeps the low 8 bits (200 + 100 -> 44).
-  if (outDtype === uint8) wrapUint8(out._data);
+  // The kernels compute exactly in float (|uint8 op uint8| < 2^17); uint8 keeps the low 8 bits (200 + 100 -> 44),
+  // int8 / int16 / int32 theirs (int8 100 * 3 -> 44).
+  if (wrapsAround(outDtype)) {
+    if (outDtype !== uint8 && (op === "add" || op === "sub" || op === "mul")) exactIntegerResults(op, a, b, out, alpha);
+    wrapInto(outDtype, out._data);
+  }
   return out;
+}
+
+/**
+ * int16 * int16 (and int32 sums and products) can pass 2^24, where the float32 result the kernel
+ * stored has lost the low bits the wrap-around keeps: those elements are computed again in float64
+ * (exact below 2^53; a product of two int32 values through Math.imul, exact modulo 2^32).
+ */
+function exactIntegerResults(op: "add" | "sub" | "mul", a: Tensor, b: Tensor, out: Tensor, alpha: number): void {
+  const d = out._data;
+  let big = false;
+  for (let i = 0; i < d.length && !big; i++) big = !(Math.abs(d[i]) < 2 ** 24);
+  if (!big) return;
+  const shape = out.shape.slice();
+  const ac = a.expand(shape).contiguous(), bc = b.expand(shape).contiguous();
+  const ad = ac._data, bd = bc._data, ao = ac._offset, bo = bc._offset;
+  for (let i = 0; i < d.length; i++) {
+    const x = ad[ao + i], y = bd[bo + i];
+    if (op === "mul") d[i] = Math.abs(x * y) < 2 ** 53 ? x * y : Math.imul(x, y);
+    else d[i] = x + (op === "sub" ? -alpha : alpha) * y;
+  }
 }
 
 export function add(input: TensorLike, other: TensorLike, opts?: { alpha?: number }): Tensor {
@@ -84,7 +108,7 @@ export function div(input: TensorLike, other: TensorLike, opts?: { rounding_mode
     checkIntegerDivisor(b, dt0);
     const q = binaryKernel(mode === "floor" ? "floor_divide" : "div", a, b, dt0);
     if (mode === "trunc") for (let i = 0; i < q._data.length; i++) q._data[i] = Math.trunc(q._data[i]);
-    return dt0 === int64 ? withoutNegativeZero(q) : q;
+    return isIntegral(dt0) ? withoutNegativeZero(q) : q;
   }
   const dt = dt0.is_floating_point ? dt0 : float32; // true division of integers gives floats
   const out = binaryKernel("div", a, b, dt);
@@ -103,16 +127,16 @@ export function pow(input: TensorLike, exponent: TensorLike): Tensor {
   if (input instanceof Tensor && typeof exponent === "number") return powScalar(input, exponent);
   const [a, b, dt] = operands(input, exponent, "pow");
   const out = binaryKernel("pow", a, b, dt);
-  if (dt === uint8) {
-    // As powScalar: exact modulo 256 where float pow passed 2^24.
-    const ab = a.to(uint8).expand(out.shape.slice()).contiguous(), bb = b.to(uint8).expand(out.shape.slice()).contiguous();
-    for (let i = 0; i < out._data.length; i++) out._data[i] = uint8Pow(ab._data[ab._offset + i], bb._data[bb._offset + i]);
+  if (wrapsAround(dt)) {
+    // As powScalar: exact modulo 2^8 / 2^16 / 2^32 where float pow passed 2^24.
+    const ab = a.to(dt).expand(out.shape.slice()).contiguous(), bb = b.to(dt).expand(out.shape.slice()).contiguous();
+    for (let i = 0; i < out._data.length; i++) out._data[i] = intPow(ab._data[ab._offset + i], bb._data[bb._offset + i], dt);
   }
   return record(
     out, "PowBackward1", [a, b],
     (g) => [
       // A uint8 exponent in the float result's dtype: b - 1 in uint8 would wrap 0 to 255 (and 0 * 3^255 is NaN).
-      a.requires_grad ? sumToShape(g.mul(b).mul(a.pow((b.dtype === uint8 ? b.to(out.dtype) : b).sub(1))), a.shape) : null,
+      a.requires_grad ? sumToShape(g.mul(b).mul(a.pow((wrapsAround(b.dtype) ? b.to(out.dtype) : b).sub(1))), a.shape) : null,
       // d/db a^b = a^b log a; PyTorch defines it as 0 where a == 0 and b >= 0.
       b.requires_grad ? sumToShape(g.mul(out).mul(a.log()).masked_fill(a.eq(0).logical_and(b.ge(0)), 0), b.shape) : null,
     ],
@@ -121,15 +145,18 @@ export function pow(input: TensorLike, exponent: TensorLike): Tensor {
   );
 }
 
-/** base ** exp in uint8 arithmetic (each product keeps its low 8 bits), by squaring. */
-function uint8Pow(base: number, exp: number): number {
+/**
+ * base ** exp in uint8 / int8 / int16 / int32 arithmetic (each product keeps its low bits), by
+ * squaring with 32-bit products (their low 8 / 16 bits are the narrower types' products).
+ */
+function intPow(base: number, exp: number, dt: DType): number {
   let r = 1;
-  let b = base & 255;
+  let b = base | 0;
   for (let e = exp; e > 0; e = Math.floor(e / 2)) {
-    if (e % 2 === 1) r = (r * b) & 255;
-    b = (b * b) & 255;
+    if (e % 2 === 1) r = Math.imul(r, b);
+    b = Math.imul(b, b);
   }
-  return r;
+  return wrapValue(dt, r);
 }
 
 function powScalar(a: Tensor, p: number): Tensor {
@@ -138,12 +165,12 @@ function powScalar(a: Tensor, p: number): Tensor {
   const out = empty(a.shape, dt);
   const x = src.contiguous();
   kernels.unary.pow_scalar(out.numel(), x._offset === 0 ? x._data : x._data.subarray(x._offset), out._data, p, 0);
-  if (dt === int64) for (let i = 0; i < out._data.length; i++) out._data[i] = Math.trunc(out._data[i]);
-  if (dt === uint8) {
+  if (isIntegral(dt) && !wrapsAround(dt)) for (let i = 0; i < out._data.length; i++) out._data[i] = Math.trunc(out._data[i]);
+  if (wrapsAround(dt)) {
     if (p < 0) throw new RuntimeError("Integers to negative integer powers are not allowed.");
-    // Float pow loses the low bits beyond 2^24 (200 ** 4): multiply modulo 256 as uint8 arithmetic does.
+    // Float pow loses the low bits beyond 2^24 (200 ** 4): multiply modulo 2^bits as integer arithmetic does.
     const xd = x._data.subarray(x._offset);
-    for (let i = 0; i < out._data.length; i++) out._data[i] = uint8Pow(xd[i], p);
+    for (let i = 0; i < out._data.length; i++) out._data[i] = intPow(xd[i], p, dt);
   }
   return record(
     out, "PowBackward0", [a],

@@ -1,11 +1,11 @@
 /**
  * Bitwise and integer ops with PyTorch's names: bitwise_and / or / xor / not, bitwise_left_shift /
- * right_shift, gcd, lcm, frexp, ldexp. Integer tensors are int64 or uint8 (stored as exact integers in a
- * float array, see dtype.ts; uint8 results keep their low 8 bits) or bool; values fit in 32 bits take the fast path, larger ones go
+ * right_shift, gcd, lcm, frexp, ldexp. Integer tensors are int64, int32, int16, int8 or uint8 (stored as exact integers in a
+ * float array, see dtype.ts; the narrow types' results keep their low bits) or bool; values fit in 32 bits take the fast path, larger ones go
  * through BigInt so the 64-bit two's-complement results PyTorch gives are kept. None of these has
  * a gradient except ldexp (a product with 2^other, recorded as such).
  */
-import { bool, cppTypeName, int64, uint8, wrapUint8, type DType } from "../dtype";
+import { bool, cppTypeName, int32, isIntegral, uint8, wrapInto, wrapsAround, type DType } from "../dtype";
 import { get_default_dtype } from "../default_dtype";
 import { RuntimeError } from "../errors";
 import { broadcastShapes } from "../shape";
@@ -31,11 +31,11 @@ function map2(a: Tensor, b: Tensor, dt: DType, op: string, f: IntFn): Tensor {
   const out = empty(shape, dt);
   const o = out._data;
   for (let i = 0; i < o.length; i++) o[i] = f(ad[i], bd[i]) + 0; // + 0: no -0 in integer results
-  if (dt === uint8) wrapUint8(o); // uint8 keeps the low 8 bits (200 << 2 -> 32)
+  wrapInto(dt, o); // uint8 keeps the low 8 bits (200 << 2 -> 32), int8 / int16 / int32 theirs
   return out;
 }
 
-/** Both operands as int64/bool tensors of their promoted dtype, or PyTorch's error for floats. */
+/** Both operands as integer/bool tensors of their promoted dtype, or PyTorch's error for floats. */
 function integerOperands(a: TensorLike, b: TensorLike, op: string, kernel: string): [Tensor, Tensor, DType] {
   const [x, y, dt] = operands(a, b, op);
   if (dt.is_floating_point) throw new RuntimeError(`"${kernel}" not implemented for '${cppTypeName(dt)}'`);
@@ -53,7 +53,7 @@ export const bitwise_and = (a: TensorLike, b: TensorLike): Tensor => bitwise(a, 
 export const bitwise_or = (a: TensorLike, b: TensorLike): Tensor => bitwise(a, b, "or");
 export const bitwise_xor = (a: TensorLike, b: TensorLike): Tensor => bitwise(a, b, "xor");
 
-/** ~x: two's complement for int64 (-x - 1), 255 - x for uint8, logical not for bool. */
+/** ~x: two's complement for the signed integers (-x - 1), 255 - x for uint8, logical not for bool. */
 export function bitwise_not(x: Tensor): Tensor {
   if (!(x instanceof Tensor)) throw new RuntimeError("bitwise_not(): argument 'input' must be a Tensor");
   if (x.dtype.is_floating_point) throw new RuntimeError(`"bitwise_not_cpu" not implemented for '${cppTypeName(x.dtype)}'`);
@@ -73,19 +73,27 @@ export function bitwise_not(x: Tensor): Tensor {
  */
 export function bitwise_left_shift(a: TensorLike, b: TensorLike): Tensor {
   const [x, y, dt] = shiftOperands(a, b, "bitwise_left_shift");
-  return map2(x, y, dt, "bitwise_left_shift", (u, v) => fromBig(big(u) << big(v & 63)));
+  const mask = shiftMask(dt);
+  return map2(x, y, dt, "bitwise_left_shift", (u, v) => fromBig(big(u) << big(v & mask)));
 }
 
 export function bitwise_right_shift(a: TensorLike, b: TensorLike): Tensor {
   const [x, y, dt] = shiftOperands(a, b, "bitwise_right_shift");
-  return map2(x, y, dt, "bitwise_right_shift", (u, v) => fromBig(big(u) >> big(v & 63)));
+  const mask = shiftMask(dt);
+  return map2(x, y, dt, "bitwise_right_shift", (u, v) => fromBig(big(u) >> big(v & mask)));
 }
 
-/** Shifts promote like arithmetic; int64 and uint8 have kernels (uint8 keeps the low 8 bits). */
+/**
+ * The bits of the shift count x86 uses: six for int64; five for int32, int16, int8 and uint8, which
+ * C++ shifts as 32-bit ints (torch 1.13: int16 1 << 40 is 256, uint8 251 << 33 is 246).
+ */
+const shiftMask = (dt: DType): number => (wrapsAround(dt) ? 31 : 63);
+
+/** Shifts promote like arithmetic; the integer dtypes have kernels (the narrow ones keep their low bits). */
 function shiftOperands(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor, DType] {
   const [x, y, dt] = operands(a, b, op);
   const kernel = op === "bitwise_left_shift" ? "lshift_cpu" : "rshift_cpu";
-  if (dt !== int64 && dt !== uint8) throw new RuntimeError(`"${kernel}" not implemented for '${cppTypeName(dt)}'`);
+  if (!isIntegral(dt)) throw new RuntimeError(`"${kernel}" not implemented for '${cppTypeName(dt)}'`);
   return [x.dtype === dt ? x : x.to(dt), y.dtype === dt ? y : y.to(dt), dt];
 }
 
@@ -130,13 +138,13 @@ export function frexpScalar(v: number): [number, number] {
   return [m, e];
 }
 
-/** torch.frexp(x) -> [mantissa (x's dtype), exponent]: floats only. The exponent is int64 here (PyTorch: int32, which this engine lacks). */
+/** torch.frexp(x) -> [mantissa (x's dtype), exponent (int32)]: floats only. */
 export function frexp(x: Tensor): [Tensor, Tensor] & { mantissa: Tensor; exponent: Tensor } {
   if (!(x instanceof Tensor)) throw new RuntimeError("frexp(): argument 'input' must be a Tensor");
   if (!x.dtype.is_floating_point) throw new RuntimeError("torch.frexp() only supports floating-point dtypes");
   const xd = contiguousData(x);
   const mantissa = empty(x.shape, x.dtype);
-  const exponent = empty(x.shape, int64);
+  const exponent = empty(x.shape, int32);
   for (let i = 0; i < xd.length; i++) [mantissa._data[i], exponent._data[i]] = frexpScalar(xd[i]);
   const res = [mantissa, exponent] as [Tensor, Tensor] & { mantissa: Tensor; exponent: Tensor };
   res.mantissa = mantissa;

@@ -1,18 +1,20 @@
 /**
- * Which dtypes a convolution takes, as torch 1.13's CPU kernels: float32 / float64, and int64 and
- * uint8 too (integer arithmetic; uint8 wraps modulo 256 as its C++ unsigned char accumulator does).
+ * Which dtypes a convolution takes, as torch 1.13's CPU kernels: float32 / float64, and int64, int32,
+ * int16, int8 and uint8 too (integer arithmetic; the narrow ones wrap as their C++ accumulators do).
  * Bool has no kernel, nor has uint8 for dilated or transposed convolutions; mixed dtypes raise
  * torch's messages, bias first ("Input type (unsigned char) and bias type (float) should be the same").
  *
  * Integer convolutions run the float64 kernels and cast back: every product and partial sum of
- * uint8 / int64 values below 2^53 is exact in float64, and uint8's wrap is then the result mod 256.
+ * integer values below 2^53 is exact in float64, and the narrow types' wrap is then the result's low bits.
  */
-import { bool, cppTypeName, float64, int64, uint8, type DType } from "../dtype";
+import { bool, cppTypeName, float64, int64, isIntegral, uint8, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import type { Tensor } from "../tensor";
 
 /** C++'s names of the scalar types, as in torch's "Input type (...) and bias type (...)" message. */
-const C_TYPE: Record<string, string> = { float32: "float", float64: "double", int64: "long int", uint8: "unsigned char", bool: "bool" };
+const C_TYPE: Record<string, string> = {
+  float32: "float", float64: "double", int64: "long int", int32: "int", int16: "short int", int8: "signed char", uint8: "unsigned char", bool: "bool",
+};
 
 const notImplemented = (kernel: string, dt: DType): RuntimeError => new RuntimeError(`"${kernel}" not implemented for '${cppTypeName(dt)}'`);
 
@@ -36,9 +38,9 @@ export function checkConvDtypes(input: Tensor, weight: Tensor, bias: Tensor | nu
   if (dt === bool) throw notImplemented(kind === "conv3d" ? "compute_columns3d" : "slow_conv2d_cpu", dt);
 }
 
-/** True for the integer dtypes a convolution computes through float64 (int64, uint8). */
+/** True for the integer dtypes a convolution computes through float64 (int64, int32, int16, int8, uint8). */
 export function isIntegerConv(input: Tensor): boolean {
-  return input.dtype === int64 || input.dtype === uint8;
+  return isIntegral(input.dtype);
 }
 
 /**
@@ -49,5 +51,5 @@ export function isIntegerConv(input: Tensor): boolean {
 export function viaFloat64(input: Tensor, weight: Tensor, bias: Tensor | null, run: (x: Tensor, w: Tensor, b: Tensor | null) => Tensor): Tensor {
   const dt = input.dtype;
   const y = run(input.to(float64), weight.to(float64), bias ? bias.to(float64) : null);
-  return (dt === uint8 ? y.remainder(256) : y).to(dt);
+  return y.to(int64).to(dt); // through int64, so .to(dt) keeps the low bits of the narrow types (uint8 mod 256)
 }

@@ -1,6 +1,6 @@
 /** Copies and conversions: detach, clone, to(dtype), tolist. */
 import { record } from "../autograd/function";
-import { bool, castValue, type DType } from "../dtype";
+import { bool, castValue, wrapValue, type DType } from "../dtype";
 import { kernels } from "../kernels/registry";
 import { Tensor, type NestedArray } from "../tensor";
 import { empty } from "./util";
@@ -17,7 +17,10 @@ export function copyOf(t: Tensor, dtype: DType = t.dtype): Tensor {
   kernels.copy(t._shape, t._data, t._offset, t._strides, out._data, 0, out._strides);
   if (dtype !== t.dtype && !dtype.is_floating_point) {
     const d = out._data;
-    for (let i = 0; i < d.length; i++) d[i] = castValue(dtype, d[i]);
+    // From a float, the CPU's float -> int conversion (int32: out of range -> INT32_MIN); from an
+    // integer, its low bits (int64 -> int32 wraps modulo 2^32), as torch converts.
+    const cast = t.dtype.is_floating_point ? castValue : wrapValue;
+    for (let i = 0; i < d.length; i++) d[i] = cast(dtype, d[i]);
   }
   return out;
 }

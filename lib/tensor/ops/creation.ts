@@ -5,7 +5,7 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { get_default_dtype } from "../default_dtype";
-import { allocStorage, bool, castValue, checkUint8Scalar, cppTypeName, float32, float64, int64, uint8, wrapUint8, type DType, type Storage } from "../dtype";
+import { allocStorage, bool, castValue, checkIntScalar, intRange, cppTypeName, cScalarName, float32, float64, int64, uint8, wrapInto, wrapsAround, type DType, type Storage } from "../dtype";
 import type { DeviceLike } from "../device";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { promote_types } from "./dtype_utils";
@@ -77,7 +77,7 @@ function finish(t: Tensor, opts: TensorOptions): Tensor {
 function filled(shape: readonly number[], value: number, opts: TensorOptions, dflt: DType = get_default_dtype()): Tensor {
   const dtype = opts.dtype ?? dflt;
   const t = new Tensor(allocStorage(dtype, numelOf(shape)), shape, dtype);
-  if (dtype === uint8) checkUint8Scalar(value, "uint8_t"); // torch.full(.., 300, dtype=torch.uint8) overflows
+  checkIntScalar(dtype, value, cScalarName(dtype)); // torch.full(.., 300, dtype=torch.uint8 / int8) overflows
   if (value !== 0) t._data.fill(castValue(dtype, value));
   return finish(t, opts);
 }
@@ -165,7 +165,7 @@ export function tensor(data: NestedArray | Storage | Uint8Array | Tensor | reado
     if (typeof v === "object" && (v as unknown) instanceof Tensor) v = scalarOf(v as unknown as Tensor);
     if (typeof v !== "number" && typeof v !== "boolean") throw new TypeError_(`torch.tensor: unsupported element ${JSON.stringify(v)}`);
     const num = typeof v === "boolean" ? (v ? 1 : 0) : v;
-    if (dtype === uint8 && typeof v === "number") checkUint8Scalar(num); // torch.tensor([300], dtype=torch.uint8) overflows
+    if (typeof v === "number") checkIntScalar(dtype, num); // torch.tensor([300], dtype=torch.uint8 / int8) overflows
     out[k++] = castValue(dtype, num);
   };
   walk(data as NestedArray);
@@ -263,7 +263,7 @@ export function arange(...args: (number | Tensor | (TensorOptions & { start?: nu
   const dtype = opts.dtype ?? (!floatTensor && nums.every(Number.isInteger) ? int64 : get_default_dtype());
   const t = new Tensor(allocStorage(dtype, n), [n], dtype);
   for (let i = 0; i < n; i++) t._data[i] = start + i * step;
-  if (dtype === uint8) wrapUint8(t._data); // arange(250, 260, 4, dtype=torch.uint8) -> 250, 254, 2 as torch
+  wrapInto(dtype, t._data); // arange(250, 260, 4, dtype=torch.uint8) -> 250, 254, 2 as torch (int8, int16, int32 too)
   return finish(t, opts);
 }
 
@@ -280,8 +280,8 @@ export function linspace(...args: PyArgs<[start?: number, end?: number, steps?: 
   if (dtype === bool) throw new RuntimeError(`"linspace_cpu" not implemented for 'Bool'`);
   const t = new Tensor(allocStorage(dtype, steps), [steps], dtype);
   // ATen's kernel, to the bit: see ./linspace_fill.ts.
-  linspaceFill(t._data, (dtype === uint8 ? "int64" : dtype.name) as LinspaceKind, start, end, steps);
-  if (dtype === uint8) wrapUint8(t._data);
+  linspaceFill(t._data, (wrapsAround(dtype) ? "int64" : dtype.name) as LinspaceKind, start, end, steps);
+  wrapInto(dtype, t._data);
   return finish(t, opts);
 }
 
@@ -345,8 +345,13 @@ export function randint(a: number | RandintOptions, b?: number | readonly SizeAr
   checkCreationOptions("randint", opts);
   if (!(high > low)) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   const t = filled(sizesOf(size, "randint", "size"), 0, { ...opts, dtype: opts.dtype ?? int64 });
-  if (t.dtype === uint8 && (low < 0 || low > 255)) throw new RuntimeError("from is out of bounds for unsigned char");
-  if (t.dtype === uint8 && high > 256) throw new RuntimeError("to - 1 is out of bounds for unsigned char");
+  // The narrow integer dtypes check the bounds against their range, in torch's C++ type names.
+  const cName = ({ uint8: "unsigned char", int8: "signed char", int16: "short", int32: "int" } as Record<string, string | undefined>)[t.dtype.name];
+  if (cName) {
+    const { min, max } = intRange(t.dtype);
+    if (low < min || low > max) throw new RuntimeError(`from is out of bounds for ${cName}`);
+    if (high - 1 > max) throw new RuntimeError(`to - 1 is out of bounds for ${cName}`);
+  }
   const gen = opts.generator ?? default_generator;
   const range = high - low;
   for (let i = 0; i < t._data.length; i++) t._data[i] = (gen.random() % range) + low;

@@ -5,7 +5,7 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { get_default_dtype } from "../default_dtype";
-import { float64, int64, type DType } from "../dtype";
+import { cppTypeName, float64, isIntegral, wrapInto, type DType } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { default_generator, type Generator } from "../random";
 import { broadcastShapes } from "../shape";
@@ -71,7 +71,7 @@ export function normal(...args: PyArgs<[mean?: Tensor | number, std?: Tensor | n
     return a.requires_grad ? t.requires_grad_(true) : t;
   }
   if (a.size) throw new TypeError_("normal(): size is only taken with a number mean and std");
-  for (const t of [tm, ts]) if (t && !t.dtype.is_floating_point) throw new RuntimeError(`"normal_kernel_cpu" not implemented for '${t.dtype.name === "int64" ? "Long" : "Bool"}'`);
+  for (const t of [tm, ts]) if (t && !t.dtype.is_floating_point) throw new RuntimeError(`"normal_kernel_cpu" not implemented for '${cppTypeName(t.dtype)}'`);
   if (ts && ts.numel() > 0 && contiguousData(ts).some((v) => v < 0)) throw new RuntimeError("normal expects all elements of std >= 0.0");
   if (typeof std === "number" && std < 0) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
   const dtype: DType = tm && ts ? (tm.dtype === float64 || ts.dtype === float64 ? float64 : tm.dtype) : (tm ?? ts)!.dtype;
@@ -116,7 +116,7 @@ function samplePoisson(lambda: number, uniform: () => number): number {
 /** torch.poisson(rates, { generator }): a count per rate (same dtype as rates, not differentiable). */
 export function poisson(rates: Tensor, ...args: PyArgs<[generator?: Generator], { generator?: Generator }>): Tensor {
   const gen = parseArgs<{ generator?: Generator }>("poisson", ["generator"], args).generator ?? default_generator;
-  if (!rates.dtype.is_floating_point) throw new RuntimeError(`"poisson_cpu" not implemented for '${rates.dtype.name === "int64" ? "Long" : "Bool"}'`);
+  if (!rates.dtype.is_floating_point) throw new RuntimeError(`"poisson_cpu" not implemented for '${cppTypeName(rates.dtype)}'`);
   const r = contiguousData(rates);
   for (let i = 0; i < r.length; i++) if (!(r[i] >= 0)) throw new RuntimeError("invalid Poisson rate, expected rate to be non-negative");
   const out = empty(rates.shape, rates.dtype);
@@ -147,7 +147,7 @@ export function logspace(...args: PyArgs<[start?: number, end?: number, steps?: 
   // ATen's logspace_out (RangeFactories.cpp, a plain loop): start and end in the output's type,
   // their difference too, then the step and each exponent in double, pow in double, the result
   // stored in the output's type (int64 truncates).
-  const r = dtype === float64 ? (v: number) => v : dtype === int64 ? Math.trunc : Math.fround;
+  const r = dtype === float64 ? (v: number) => v : isIntegral(dtype) ? Math.trunc : Math.fround;
   const s = r(start);
   const e = r(end);
   const step = steps > 1 ? r(e - s) / (steps - 1) : 0;
@@ -157,5 +157,6 @@ export function logspace(...args: PyArgs<[start?: number, end?: number, steps?: 
     t._data[i] = r(Math.pow(base, exponent));
   }
   if (steps === 1) t._data[0] = r(Math.pow(base, start));
+  wrapInto(dtype, t._data); // int32 / int16 / int8 / uint8 keep the low bits
   return opts.requires_grad ? t.requires_grad_(true) : t;
 }

@@ -3,7 +3,7 @@
  * legacy type names of Tensor.type() ("torch.FloatTensor", ...), with set_default_tensor_type.
  */
 import { set_default_dtype } from "../default_dtype";
-import { bool, float32, float64, int64, uint8, type DType } from "../dtype";
+import { bool, float32, float64, int16, int32, int64, int8, intRange, uint8, type DType } from "../dtype";
 import { TypeError_ } from "../errors";
 import { legacyConstructorDtype } from "./legacy_constructors";
 
@@ -42,21 +42,27 @@ export function finfo(dtype: DType = float32): FInfo {
 
 export function iinfo(dtype: DType): IInfo {
   if (dtype === int64) return Object.freeze({ bits: 64, max: 2 ** 63 - 1, min: -(2 ** 63), dtype: "int64" });
-  if (dtype === uint8) return Object.freeze({ bits: 8, max: 255, min: 0, dtype: "uint8" });
+  if (dtype === int32 || dtype === int16 || dtype === int8 || dtype === uint8) {
+    const { min, max } = intRange(dtype);
+    return Object.freeze({ bits: dtype.itemsize * 8, max, min, dtype: dtype.name });
+  }
   if (dtype === bool) throw new TypeError_("torch.bool is not supported by torch.iinfo");
   throw new TypeError_("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'");
 }
 
-const TYPE_NAMES: [DType, string][] = [[float32, "torch.FloatTensor"], [float64, "torch.DoubleTensor"], [int64, "torch.LongTensor"], [uint8, "torch.ByteTensor"], [bool, "torch.BoolTensor"]];
+const TYPE_NAMES: [DType, string][] = [
+  [float32, "torch.FloatTensor"], [float64, "torch.DoubleTensor"], [int64, "torch.LongTensor"], [int32, "torch.IntTensor"],
+  [int16, "torch.ShortTensor"], [int8, "torch.CharTensor"], [uint8, "torch.ByteTensor"], [bool, "torch.BoolTensor"],
+];
 
 /** "torch.FloatTensor" for float32, ... (Tensor.type() without an argument). */
 export function typeName(dtype: DType): string {
   return TYPE_NAMES.find(([d]) => d === dtype)![1];
 }
 
-/** The dtype a legacy type name stands for ("torch.DoubleTensor" -> float64); "torch.IntTensor" is int64 here. */
+/** The dtype a legacy type name stands for ("torch.DoubleTensor" -> float64, "torch.IntTensor" -> int32). */
 export function dtypeOfTypeName(name: string): DType {
-  const aliases: Record<string, DType> = { "torch.IntTensor": int64, "torch.cuda.FloatTensor": float32 };
+  const aliases: Record<string, DType> = { "torch.cuda.FloatTensor": float32 };
   const hit = TYPE_NAMES.find(([, n]) => n === name)?.[0] ?? aliases[name];
   if (!hit) throw new TypeError_(`invalid type: '${name}' (this engine has ${TYPE_NAMES.map(([, n]) => n).join(", ")})`);
   if (name.startsWith("torch.cuda.")) throw new TypeError_(`type '${name}' needs a GPU, which this engine does not have; use 'torch.FloatTensor'`);

@@ -1,7 +1,7 @@
 /**
  * dtype questions and conversions PyTorch code asks of tensors: result_type, promote_types,
  * can_cast, is_nonzero, element_size, type_as, and honest errors for what this engine lacks
- * (16-bit floats, signed 8/16-bit integers, CUDA, raw pointers).
+ * (16-bit floats, CUDA, raw pointers).
  */
 import { bool, promoteTypes, uint8, type DType } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
@@ -35,7 +35,7 @@ export function is_nonzero(x: Tensor): boolean {
   return x.item() !== 0;
 }
 
-/** Bytes per element of the dtype PyTorch reports (float32 4, float64 8, int64 8, uint8 1, bool 1). */
+/** Bytes per element of the dtype PyTorch reports (float32 4, float64 8, int64 8, int32 4, int16 2, int8 1, uint8 1, bool 1). */
 export function element_size(x: Tensor): number {
   return x.dtype.itemsize;
 }
@@ -51,15 +51,6 @@ export function unsupportedFloat(name: "half" | "bfloat16"): never {
   throw new RuntimeError(
     `${name}(): ${dt} is not supported by Gradbook's tensor engine, which stores float32 and float64 only. ` +
       "Use .float() (float32, the default) or .double() (float64).",
-  );
-}
-
-/** .char() / .short(): no signed 8- or 16-bit integer dtypes here (.byte() is torch.uint8). */
-export function unsupportedInt(name: "char" | "short"): never {
-  const dt = { char: "torch.int8", short: "torch.int16" }[name];
-  throw new RuntimeError(
-    `${name}(): ${dt} is not supported by Gradbook's tensor engine, whose integer dtypes are torch.int64 (long) and torch.uint8 (byte) only. ` +
-      "Use .long() for integers, .byte() for bytes, .bool() for masks, or .float().",
   );
 }
 

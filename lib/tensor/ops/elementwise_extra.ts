@@ -82,7 +82,7 @@ export const rad2deg = (x: Tensor): Tensor => map1(x, "Rad2DegBackward0", (v) =>
 export const exp2 = (x: Tensor): Tensor => map1(x, "Exp2Backward0", (v) => 2 ** v, (g, _x, y) => g.mul(y).mul(Math.LN2));
 export const log10 = (x: Tensor): Tensor => map1(x, "Log10Backward0", Math.log10, (g, x) => g.div(x.mul(Math.LN10)));
 export const frac = (x: Tensor): Tensor => {
-  if (!x.dtype.is_floating_point) throw new RuntimeError(`"frac_cpu" not implemented for '${x.dtype.name === "int64" ? "Long" : "Bool"}'`);
+  if (!x.dtype.is_floating_point) throw new RuntimeError(`"frac_cpu" not implemented for '${cppTypeName(x.dtype)}'`);
   return map1(x, "FracBackward0", (v) => v - Math.trunc(v), (g) => g);
 };
 export const lgamma = (x: Tensor): Tensor => map1(x, "LgammaBackward0", lgammaScalar, (g, x) => g.mul(digamma(x)));

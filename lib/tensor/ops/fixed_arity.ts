@@ -95,7 +95,7 @@ export const TENSOR_METHOD_KEYWORDS: Readonly<Record<string, readonly string[]>>
   add_: ["alpha"], sub_: ["alpha"], subtract_: ["alpha"], rsub: ["alpha"], addcmul_: ["value"], addcdiv_: ["value"],
   index_put: ["accumulate"], index_put_: ["accumulate"],
   clone: ["memory_format"], contiguous: ["memory_format"], is_contiguous: ["memory_format"], float: ["memory_format"], double: ["memory_format"],
-  long: ["memory_format"], int: ["memory_format"], bool: ["memory_format"], byte: ["memory_format"], cpu: ["memory_format"], copy_: ["non_blocking"],
+  long: ["memory_format"], int: ["memory_format"], bool: ["memory_format"], byte: ["memory_format"], char: ["memory_format"], short: ["memory_format"], cpu: ["memory_format"], copy_: ["non_blocking"],
   is_pinned: ["device"],
 };
 

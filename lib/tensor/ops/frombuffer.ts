@@ -4,11 +4,11 @@
  * PyTorch reads a Python buffer. offset is in bytes, count in elements (-1: all that follow).
  *
  * float32 and float64 tensors share the memory, as in PyTorch (writes show on both sides) when
- * offset is a multiple of the element size; otherwise, and for int64 and uint8 (stored as numbers here)
+ * offset is a multiple of the element size; otherwise, and for the integer dtypes (stored as numbers here)
  * and bool, the values are copied. torch.from_numpy raises an error naming these alternatives.
  */
 import { parseArgs } from "../args";
-import { bool, float32, float64, int64, uint8, type DType } from "../dtype";
+import { bool, float32, float64, int16, int32, int64, int8, uint8, type DType } from "../dtype";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { Tensor } from "../tensor";
 import { empty } from "./util";
@@ -20,7 +20,7 @@ export interface FrombufferOptions {
   requires_grad?: boolean;
 }
 
-const ITEMSIZE = new Map<DType, number>([[float32, 4], [float64, 8], [int64, 8], [uint8, 1], [bool, 1]]);
+const ITEMSIZE = new Map<DType, number>([[float32, 4], [float64, 8], [int64, 8], [int32, 4], [int16, 2], [int8, 1], [uint8, 1], [bool, 1]]);
 
 function bytesOf(buffer: unknown): { buf: ArrayBufferLike; start: number; length: number } {
   if (buffer instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && buffer instanceof SharedArrayBuffer)) {
@@ -34,7 +34,7 @@ export function frombuffer(buffer: ArrayBufferLike | ArrayBufferView, opts: From
   const o = parseArgs<FrombufferOptions>("frombuffer", ["dtype", "count", "offset", "requires_grad"], [opts ?? {}]);
   if (o.dtype === undefined) throw new TypeError_("frombuffer() missing required keyword argument 'dtype'");
   const size = ITEMSIZE.get(o.dtype);
-  if (size === undefined) throw new TypeError_(`frombuffer(): dtype ${String(o.dtype)} is not supported (float32, float64, int64, uint8 or bool)`);
+  if (size === undefined) throw new TypeError_(`frombuffer(): dtype ${String(o.dtype)} is not supported (float32, float64, int64, int32, int16, int8, uint8 or bool)`);
   const { buf, start, length } = bytesOf(buffer);
   const count = o.count ?? -1;
   const offset = o.offset ?? 0;
@@ -65,6 +65,9 @@ export function frombuffer(buffer: ArrayBufferLike | ArrayBufferView, opts: From
       if (o.dtype === float32) d[i] = view.getFloat32(i * 4, true);
       else if (o.dtype === float64) d[i] = view.getFloat64(i * 8, true);
       else if (o.dtype === int64) d[i] = Number(view.getBigInt64(i * 8, true));
+      else if (o.dtype === int32) d[i] = view.getInt32(i * 4, true);
+      else if (o.dtype === int16) d[i] = view.getInt16(i * 2, true);
+      else if (o.dtype === int8) d[i] = view.getInt8(i);
       else if (o.dtype === uint8) d[i] = view.getUint8(i);
       else d[i] = view.getUint8(i) !== 0 ? 1 : 0;
     }

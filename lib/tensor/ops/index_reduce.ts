@@ -7,7 +7,7 @@
  * amax/amin shared among ties) are scatter_reduce's, which match 1.13's index_reduce_backward.
  */
 import { parseArgs, type PyArgs } from "../args";
-import { int64 } from "../dtype";
+import { int32, int64 } from "../dtype";
 import { IndexError, RuntimeError, TypeError_ } from "../errors";
 import { fmtShape, normalizeDim } from "../shape";
 import { Tensor } from "../tensor";
@@ -39,7 +39,7 @@ export function index_reduce(x: Tensor, dim: number, index: Tensor, source: Tens
   if (index.dim() > 1) {
     throw new IndexError(`index_reduce_(): Index is supposed to be a vector, but got dim: ${index.dim()} with type: ${cppTypeName(index.dtype)} and size: ${fmtShape(index.shape)}`);
   }
-  if (index.dtype !== int64) throw new RuntimeError(`index_reduce_(): Expected dtype int32/int64 for index but got: ${cppTypeName(index.dtype)}`);
+  if (index.dtype !== int64 && index.dtype !== int32) throw new RuntimeError(`index_reduce_(): Expected dtype int32/int64 for index but got: ${cppTypeName(index.dtype)}`);
   if (source.dtype !== x.dtype) {
     throw new RuntimeError(`index_reduce_(): self (${cppTypeName(x.dtype)}) and source (${cppTypeName(source.dtype)}) must have the same scalar type`);
   }

@@ -5,7 +5,7 @@
 import { isOptions, parseArgs } from "../args";
 import { needsGrad, record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
-import { bool, cppTypeName, int64, uint8 } from "../dtype";
+import { bool, cppTypeName, int32, int64, uint8, wrapsAround } from "../dtype";
 import { IndexError, RuntimeError, TypeError_ } from "../errors";
 import { broadcastShapes, fmtShape, normalizeDim, numelOf } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
@@ -142,6 +142,9 @@ function nonzeroFlat(mask: Tensor): Tensor {
 function toIndexTensor(idx: Tensor | readonly number[], op: string): Tensor {
   if (idx instanceof Tensor) {
     if (idx.dtype.is_floating_point) throw new IndexError(`${op}: tensors used as indices must be long or bool tensors, got ${idx.dtype}`);
+    // torch 1.13: x[i] takes long, byte or bool index tensors (a 0-d int32 one is a number); index_select int32 or int64.
+    if (op === "index" && idx.dim() > 0 && wrapsAround(idx.dtype) && idx.dtype !== uint8) throw new IndexError("tensors used as indices must be long, byte or bool tensors");
+    if (op === "index_select" && idx.dtype !== int64 && idx.dtype !== int32) throw new RuntimeError("index_select(): Expected dtype int32 or int64 for index");
     return idx;
   }
   const t = empty([idx.length], int64);

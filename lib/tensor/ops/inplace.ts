@@ -10,7 +10,7 @@
 import { record } from "../autograd/function";
 import { is_grad_enabled } from "../autograd/grad_mode";
 import { Node } from "../autograd/node";
-import { allocStorage, bool, castValue, checkUint8Scalar, cppTypeName, uint8, wrapUint8, type DType } from "../dtype";
+import { allocStorage, bool, castValue, checkIntScalar, cppTypeName, cScalarName, wrapInto, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { checkInplaceOutsideInference } from "../inference_state";
 import { BinaryOp, type BinaryOpCode } from "../kernels/binary";
@@ -166,7 +166,7 @@ export function apply_<T extends Tensor>(self: T, op: string, compute: (x: Tenso
   const r = compute(self);
   checkResult(self, r.shape, r.dtype, op);
   kernels.copy(self.shape, r._data, r._offset, r._strides, self._data, self._offset, self._strides);
-  if (self.dtype === uint8) wrapUint8(self._data); // a long result written into uint8 keeps its low 8 bits
+  wrapInto(self.dtype, self._data); // a long result written into uint8 / int8 / int16 / int32 keeps its low bits
   bump(self, op);
   return self;
 }
@@ -184,9 +184,9 @@ function binaryInto(self: Tensor, other: TensorLike, op: BinaryOpCode, alpha: nu
   checkResult(self, shape, op === BinaryOp.div && !self.dtype.is_floating_point ? dt : dt, opName);
   kernels.binary(op, self.shape, alpha, self._data, self._offset, self._strides, self._data, self._offset, self._strides,
     o._data, o._offset, broadcastStrides(o.shape, o._strides, self.shape));
-  // The kernel computed exactly in float; uint8 keeps the low 8 bits (x.add_(100) on 200 -> 44). The whole
-  // storage is uint8, so wrapping all of it leaves the elements outside self as they were.
-  if (self.dtype === uint8) wrapUint8(self._data);
+  // The kernel computed exactly in float; uint8 keeps the low 8 bits (x.add_(100) on 200 -> 44), int8 / int16 /
+  // int32 theirs. The whole storage has self's dtype, so wrapping all of it leaves the elements outside self as they were.
+  wrapInto(self.dtype, self._data);
 }
 
 export function add_<T extends Tensor>(self: T, other: TensorLike, alpha: number, op = "add_"): T {
@@ -224,7 +224,7 @@ export function fill_<T extends Tensor>(self: T, value: number | boolean | Tenso
     }
     v = value.item();
   } else v = typeof value === "boolean" ? (value ? 1 : 0) : value;
-  if (self.dtype === uint8 && typeof value === "number") checkUint8Scalar(v, "uint8_t"); // fill_(300) overflows, fill_(-1) gives 255
+  if (typeof value === "number") checkIntScalar(self.dtype, v, cScalarName(self.dtype)); // fill_(300) overflows, fill_(-1) gives 255 in uint8
   checkLeaf(self, op);
   if (involvesGrad(self)) return rebase(self, op, (old) => old.mul(0).add(castValue(self.dtype, v)).to(self.dtype)) as T;
   v = castValue(self.dtype, v);

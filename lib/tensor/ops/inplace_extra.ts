@@ -6,7 +6,7 @@
  * the tensor's geometry and, in a graph, its grad_fn; random_ / exponential_ fill like uniform_.
  */
 import { is_grad_enabled } from "../autograd/grad_mode";
-import { bool, cppTypeName, float64, int64, type DType } from "../dtype";
+import { bool, cppTypeName, float64, int32, int64, intRange, isIntegral, wrapValue, type DType } from "../dtype";
 import { IndexError, RuntimeError, TypeError_ } from "../errors";
 import { checkInplaceOutsideInference } from "../inference_state";
 import { default_generator, type Generator } from "../random";
@@ -165,7 +165,7 @@ export function mapFn<T extends Tensor>(self: T, other: Tensor, fn: (a: number, 
   });
 }
 
-const castFor = (dt: DType): ((v: number) => number) => (dt === int64 ? Math.trunc : dt === bool ? (v) => (v ? 1 : 0) : (v) => v);
+const castFor = (dt: DType): ((v: number) => number) => (isIntegral(dt) ? (v) => wrapValue(dt, v) : dt === bool ? (v) => (v ? 1 : 0) : (v) => v);
 
 /** PyTorch's random64: two 32-bit draws, the first as the high word. */
 function random64(gen: Generator): bigint {
@@ -183,6 +183,9 @@ export function random_<T extends Tensor>(self: T, from: number | undefined, to:
   else {
     // No bounds: [0, 2^mantissa] for floats, as PyTorch; int64 values up to 2^63 would not fit this engine's long storage.
     if (self.dtype === int64) throw new RuntimeError("random_() without bounds draws int64 values up to 2^63, which this engine's long storage (exact below 2^24) cannot hold: pass bounds, e.g. random_(0, 1000)");
+    if (self.dtype === int32) throw new RuntimeError("random_() without bounds draws int32 values up to 2^31 - 1, which this engine's int32 storage (exact below 2^24) cannot hold: pass bounds, e.g. random_(0, 1000)");
+    // int16 / int8 / uint8: [0, max] of the dtype, as torch's random() % (max + 1).
+    if (isIntegral(self.dtype)) return fill(self, "random_", () => gen.random() % (intRange(self.dtype).max + 1));
     if (self.dtype === float64) {
       const span = (1n << 53n) + 1n; // 2^53 + 1 is not a double: BigInt arithmetic
       return fill(self, "random_", () => Number(random64(gen) % span));
@@ -199,7 +202,7 @@ export function random_<T extends Tensor>(self: T, from: number | undefined, to:
 
 /** exponential_(lambd=1): -1/lambd * log(1 - u), u uniform in [0, 1) (53 bits, PyTorch's CPU draw). */
 export function exponential_<T extends Tensor>(self: T, lambd = 1, gen: Generator = default_generator): T {
-  if (!self.dtype.is_floating_point) throw new RuntimeError(`"exponential_cpu" not implemented for '${self.dtype === int64 ? "Long" : "Bool"}'`);
+  if (!self.dtype.is_floating_point) throw new RuntimeError(`"exponential_cpu" not implemented for '${cppTypeName(self.dtype)}'`);
   if (!(lambd > 0)) throw new RuntimeError(`exponential_ expects lambda > 0.0, but found lambda=${lambd}`);
   return fill(self, "exponential_", () => (-1 / lambd) * Math.log(1 - gen.uniform53()));
 }

@@ -7,7 +7,7 @@
  * Not differentiable (PyTorch 1.13: "derivative for aten::linalg_ldl_factor_ex is not implemented").
  */
 import { parseArgs, type PyArgs } from "../args";
-import { int64 } from "../dtype";
+import { int32 } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { Tensor } from "../tensor";
 import { from_array } from "./creation";
@@ -143,8 +143,8 @@ export function ldl_factor_ex(A: Tensor, ...args: PyArgs<[], LdlOptions>): Tenso
     throw new RuntimeError(`torch.linalg.ldl_factor_ex: The factorization could not be completed because the input is singular: D[${infos.find((i) => i > 0)! - 1}, ${infos.find((i) => i > 0)! - 1}] is exactly zero.`);
   }
   const LD = from_array(ld, [...batch, n, n]).to(A.dtype);
-  const pivots = from_array(Float32Array.from(piv), [...batch, n], { dtype: int64 });
-  const info = from_array(Float32Array.from(infos), batch, { dtype: int64 });
+  const pivots = from_array(Float32Array.from(piv), [...batch, n], { dtype: int32 });
+  const info = from_array(Float32Array.from(infos), batch, { dtype: int32 });
   const r = [LD, pivots, info] as Tensor[] & { LD: Tensor; pivots: Tensor; info: Tensor };
   Object.assign(r, { LD, pivots, info });
   void o.hermitian; // real matrices: symmetric and Hermitian are the same

@@ -1,12 +1,12 @@
 /**
  * PyTorch's legacy typed constructors, which older tutorials still use:
  * `torch.Tensor([0])` (here `new torch.Tensor([0])`), `torch.Tensor(2, 3)`, `torch.LongTensor(letter_indexes)`,
- * `torch.FloatTensor(...)`, `torch.DoubleTensor(...)`, `torch.ByteTensor(...)`, `torch.BoolTensor(...)`. A list gives a tensor
+ * `torch.FloatTensor(...)`, `torch.DoubleTensor(...)`, `torch.IntTensor(...)`, `torch.ByteTensor(...)`, `torch.BoolTensor(...)`. A list gives a tensor
  * of those values in the constructor's dtype (long truncates toward zero); integers give an
  * "uninitialized" tensor of that size (zero-filled here, as torch.empty); nothing gives shape [0].
  */
 import { get_default_dtype } from "../default_dtype";
-import { bool, float32, float64, int64, uint8, type DType } from "../dtype";
+import { bool, float32, float64, int16, int32, int64, int8, uint8, type DType } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import type { NestedArray, Tensor } from "../tensor";
 import * as creation from "./creation";
@@ -39,11 +39,14 @@ const make = (dtype: () => DType): Legacy => {
 /** The dtype of torch.FloatTensor / ... given as a value (x.type(torch.ByteTensor)); undefined for anything else. */
 export const legacyConstructorDtype = (f: unknown): DType | undefined => (typeof f === "function" ? dtypeOfConstructor.get(f)?.() : undefined);
 
-/** torch.FloatTensor / DoubleTensor / LongTensor / ByteTensor / BoolTensor, called like functions (`torch.LongTensor([1, 2])`). */
+/** torch.FloatTensor / DoubleTensor / LongTensor / IntTensor / ShortTensor / CharTensor / ByteTensor / BoolTensor, called like functions (`torch.LongTensor([1, 2])`). */
 export const legacyConstructors = {
   FloatTensor: make(() => float32),
   DoubleTensor: make(() => float64),
   LongTensor: make(() => int64),
+  IntTensor: make(() => int32),
+  ShortTensor: make(() => int16),
+  CharTensor: make(() => int8),
   ByteTensor: make(() => uint8),
   BoolTensor: make(() => bool),
 };

@@ -13,7 +13,7 @@
 import { record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import { parseArgs, type PyArgs } from "../args";
-import { cppTypeName, float32, float64, int64 } from "../dtype";
+import { cppTypeName, float32, float64, int32, int64 } from "../dtype";
 import { RuntimeError } from "../errors";
 import { broadcastShapes, fmtShape } from "../shape";
 import { Tensor } from "../tensor";
@@ -668,7 +668,7 @@ function withInfo(A: Tensor, checkErrors: boolean, fn: () => Tensor): Tensor[] &
     info = m ? Number(m[1] ?? m[2]) : 1;
     out = zeros(A.shape.slice(), { dtype: A.dtype }).add(NaN);
   }
-  const infoT = zeros(A.shape.slice(0, -2), { dtype: int64 }).add(info);
+  const infoT = zeros(A.shape.slice(0, -2), { dtype: int32 }).add(info);
   const result = [out, infoT] as Tensor[] & { info: Tensor };
   result.info = infoT;
   return result;
@@ -782,7 +782,7 @@ function noGradient(out: Tensor, inputs: readonly Tensor[], op: string): Tensor 
 }
 
 /**
- * linalg.lu_factor(A) -> (LU, pivots): partial pivoting as LAPACK's getrf (pivots 1-based, int64 here), for square
+ * linalg.lu_factor(A) -> (LU, pivots): partial pivoting as LAPACK's getrf (pivots 1-based, int32 as torch), for square
  * and rectangular m x n matrices as torch (LU is m x n, pivots min(m, n)).
  */
 export function lu_factor(A: Tensor, ...args: PyArgs<[], { pivot?: boolean }>): Tensor[] & { LU: Tensor; pivots: Tensor } {
@@ -792,7 +792,7 @@ export function lu_factor(A: Tensor, ...args: PyArgs<[], { pivot?: boolean }>): 
   const { batch, m, n, mats } = matrices(A);
   const lus = mats.map((mat) => luDecompose(mat, m, n));
   const LU = noGradient(fromMats(batch, [m, n], lus.map((l) => l.lu), A), [A], "LinalgLuFactorEx");
-  const pivots = makeTensor(lus.flatMap((l) => l.pivots), { dtype: int64 }).reshape([...batch, Math.min(m, n)]);
+  const pivots = makeTensor(lus.flatMap((l) => l.pivots), { dtype: int32 }).reshape([...batch, Math.min(m, n)]);
   const result = [LU, pivots] as Tensor[] & { LU: Tensor; pivots: Tensor };
   result.LU = LU;
   result.pivots = pivots;

@@ -6,7 +6,7 @@
  * check_errors is false, as LAPACK reports it).
  */
 import { parseArgs, type PyArgs } from "../args";
-import { int64 } from "../dtype";
+import { int32 } from "../dtype";
 import { RuntimeError } from "../errors";
 import { Tensor } from "../tensor";
 import { eye, tensor as fromValues, zeros } from "./creation";
@@ -86,7 +86,7 @@ export function solve_ex(A: Tensor, B: Tensor, ...args: PyArgs<[], { left?: bool
     info = infoOf(e);
     result = zeros(B.shape.slice(), { dtype: A.dtype }).add(NaN);
   }
-  const infoT = zeros(A.shape.slice(0, -2), { dtype: int64 }).add(info);
+  const infoT = zeros(A.shape.slice(0, -2), { dtype: int32 }).add(info);
   const out = [result, infoT] as WithInfo<"result">;
   out.result = result;
   out.info = infoT;
@@ -97,7 +97,7 @@ export function solve_ex(A: Tensor, B: Tensor, ...args: PyArgs<[], { left?: bool
 export function lu_factor_ex(A: Tensor, ...args: PyArgs<[], { pivot?: boolean; check_errors?: boolean }>): WithInfo<"LU" | "pivots"> {
   const a = parseArgs<{ pivot?: boolean; check_errors?: boolean }>("linalg.lu_factor_ex", ["pivot", "check_errors"], args);
   const [LU, pivots] = lu_factor(A, { pivot: a.pivot ?? true });
-  const infoT = zeros(A.shape.slice(0, -2), { dtype: int64 });
+  const infoT = zeros(A.shape.slice(0, -2), { dtype: int32 });
   const out = [LU, pivots, infoT] as WithInfo<"LU" | "pivots">;
   out.LU = LU;
   out.pivots = pivots;

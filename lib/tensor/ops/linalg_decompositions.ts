@@ -9,7 +9,7 @@
  *     so they raise naming the supported dtypes and the real alternatives (eigh / eigvalsh).
  */
 import { parseArgs, type PyArgs } from "../args";
-import { int64 } from "../dtype";
+import { int32 } from "../dtype";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { Tensor } from "../tensor";
 import { eye, from_array, randn, zeros } from "./creation";
@@ -164,7 +164,7 @@ export const linalgDecompositions = {
 export function luWithInfos(A: Tensor, ...args: PyArgs<[pivot?: boolean, get_infos?: boolean], { pivot?: boolean; get_infos?: boolean }>): Tensor[] {
   const o = parseArgs<{ pivot?: boolean; get_infos?: boolean }>("lu", ["pivot", "get_infos"], args);
   const f = lu_factor(A, { pivot: o.pivot ?? true });
-  return o.get_infos ? [f.LU, f.pivots, zeros(A.shape.slice(0, -2), { dtype: int64 })] : [f.LU, f.pivots];
+  return o.get_infos ? [f.LU, f.pivots, zeros(A.shape.slice(0, -2), { dtype: int32 })] : [f.LU, f.pivots];
 }
 
 // ---- randomized low-rank SVD (torch._lowrank, Halko et al.) -----------------------------------

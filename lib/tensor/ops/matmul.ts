@@ -1,6 +1,6 @@
 /** Matrix products: mm, matmul (with batch broadcasting), bmm, addmm, dot, mv, outer. */
 import { record } from "../autograd/function";
-import { allocStorage, float32, uint8, type Storage } from "../dtype";
+import { allocStorage, float32, wrapsAround, wrapValue, type DType, type Storage } from "../dtype";
 import { RuntimeError } from "../errors";
 import { matmulBatched } from "../kernels/batched_matmul";
 import { matmulAllocating } from "../kernels/matmul_alloc";
@@ -52,15 +52,16 @@ function biasAndWeightGrads(bias: Tensor, a: Tensor, g: Tensor, b: Tensor): [Ten
 
 /** a[m,k] @ b[k,n] for 2-D tensors of any strides, no autograd. */
 /**
- * uint8 products, exactly as torch's (every sum keeps its low 8 bits): the float32 kernels would
- * round sums above 2^24 (255 * 255 * 300), so uint8 takes this integer loop instead.
+ * uint8 / int8 / int16 / int32 products, exactly as torch's (every sum keeps its low bits): the
+ * float32 kernels would round sums above 2^24 (255 * 255 * 300), so these dtypes take this integer
+ * loop instead (32-bit products and sums, whose low 8 / 16 bits are the narrow types').
  */
-function uint8Product(m: number, n: number, k: number, a: Tensor, aOff: number, as0: number, as1: number, b: Tensor, bOff: number, bs0: number, bs1: number, out: Storage, outOff: number): void {
+function intProduct(dt: DType, m: number, n: number, k: number, a: Tensor, aOff: number, as0: number, as1: number, b: Tensor, bOff: number, bs0: number, bs1: number, out: Storage, outOff: number): void {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let acc = 0;
-      for (let p = 0; p < k; p++) acc = (acc + a._data[aOff + i * as0 + p * as1] * b._data[bOff + p * bs0 + j * bs1]) & 255;
-      out[outOff + i * n + j] = acc;
+      for (let p = 0; p < k; p++) acc = (acc + Math.imul(a._data[aOff + i * as0 + p * as1], b._data[bOff + p * bs0 + j * bs1])) | 0;
+      out[outOff + i * n + j] = wrapValue(dt, acc);
     }
   }
 }
@@ -68,9 +69,9 @@ function uint8Product(m: number, n: number, k: number, a: Tensor, aOff: number, 
 export function mmRaw(a: Tensor, b: Tensor): Tensor {
   const [m, k] = a.shape;
   const n = b.shape[1];
-  if (a.dtype === uint8) {
-    const out = emptyForOverwrite([m, n], uint8);
-    uint8Product(m, n, k, a, a._offset, a._strides[0], a._strides[1], b, b._offset, b._strides[0], b._strides[1], out._data, 0);
+  if (wrapsAround(a.dtype)) {
+    const out = emptyForOverwrite([m, n], a.dtype);
+    intProduct(a.dtype, m, n, k, a, a._offset, a._strides[0], a._strides[1], b, b._offset, b._strides[0], b._strides[1], out._data, 0);
     return out;
   }
   if (a.dtype === float32) {
@@ -107,8 +108,8 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor, opts: { beta?: number;
   if (a.dim() !== 2 || b.dim() !== 2) throw new RuntimeError(`addmm: expected 2-D mat1 and mat2, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   if (a.shape[1] !== b.shape[0]) throw shapeError("addmm", a, b, a.shape[1], b.shape[0]);
   checkDtypes(a, b, "addmm");
-  // uint8 (no gradient): beta * bias + alpha * (a @ b), each step keeping the low 8 bits.
-  if (a.dtype === uint8) return bias.mul(opts.beta ?? 1).add(mmRaw(a, b).mul(opts.alpha ?? 1));
+  // uint8 / int8 / int16 / int32 (no gradient): beta * bias + alpha * (a @ b), each step keeping the low bits.
+  if (wrapsAround(a.dtype)) return bias.mul(opts.beta ?? 1).add(mmRaw(a, b).mul(opts.alpha ?? 1));
   const outShape = [a.shape[0], b.shape[1]];
   broadcastShapes(bias.shape, outShape, "addmm (bias)");
   if (bias.dim() > 2 || broadcastShapes(bias.shape, outShape).some((s, i) => s !== outShape[i])) {
@@ -184,8 +185,8 @@ function batchedRaw(a: Tensor, b: Tensor, batch: readonly number[]): Tensor {
       idx[d] = 0;
     }
   }
-  if (a.dtype === uint8) {
-    for (let i = 0; i < nb; i++) uint8Product(m, n, k, ae, aOffs[i], ae._strides[nd], ae._strides[nd + 1], be, bOffs[i], be._strides[nd], be._strides[nd + 1], out._data, i * m * n);
+  if (wrapsAround(a.dtype)) {
+    for (let i = 0; i < nb; i++) intProduct(a.dtype, m, n, k, ae, aOffs[i], ae._strides[nd], ae._strides[nd + 1], be, bOffs[i], be._strides[nd], be._strides[nd + 1], out._data, i * m * n);
     return out;
   }
   // One batched call: the WebAssembly GEMM stages each operand once and packs every slice in module memory.
@@ -259,7 +260,7 @@ export function dot(a: Tensor, b: Tensor, op = "dot"): Tensor {
     throw new RuntimeError(`${op}: inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
   }
   const s = a.mul(b).sum();
-  return a.dtype === uint8 ? s.to(uint8) : s; // torch.dot of uint8 stays uint8 (mod 256)
+  return wrapsAround(a.dtype) ? s.to(a.dtype) : s; // torch.dot of uint8 stays uint8 (mod 256), of int32 int32
 }
 
 export function outer(a: Tensor, b: Tensor): Tensor {

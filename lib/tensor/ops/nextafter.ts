@@ -3,7 +3,7 @@
  * inputs' floating dtype (float32 steps are float32 ulps, float64 steps float64 ulps). Not
  * differentiable, as in PyTorch 1.13.
  */
-import { float32, float64, promoteTypes } from "../dtype";
+import { cppTypeName, float32, float64, promoteTypes } from "../dtype";
 import { RuntimeError } from "../errors";
 import { broadcastShapes } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
@@ -38,7 +38,7 @@ export function nextafter(input: TensorLike, other: TensorLike): Tensor {
   const b = other instanceof Tensor ? other : tensor(other as number, { dtype: a.dtype });
   const dtype = promoteTypes(a.dtype, b.dtype);
   if (dtype !== float32 && dtype !== float64) {
-    throw new RuntimeError(`"nextafter_cpu" not implemented for '${dtype.name === "int64" ? "Long" : "Bool"}'`);
+    throw new RuntimeError(`"nextafter_cpu" not implemented for '${cppTypeName(dtype)}'`);
   }
   const shape = broadcastShapes(a.shape, b.shape, "nextafter");
   const x = contiguousData(a.to(dtype).expand(shape).contiguous());

@@ -11,7 +11,7 @@
  */
 import { isOptions } from "../args";
 import { is_grad_enabled, no_grad } from "../autograd/grad_mode";
-import { allocStorage } from "../dtype";
+import { allocStorage, cppTypeName } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { contiguousStrides, numelOf } from "../shape";
 import { Tensor } from "../tensor";
@@ -38,7 +38,7 @@ function anyRequiresGrad(v: unknown): boolean {
 }
 
 /** PyTorch's short dtype names in cast errors ("Float", "Double", "Long", "Bool"). */
-const scalarName = (t: Pick<Tensor, "dtype">): string => ({ float32: "Float", float64: "Double", int64: "Long", uint8: "Byte", bool: "Bool" })[t.dtype.name] ?? t.dtype.name;
+const scalarName = (t: Pick<Tensor, "dtype">): string => cppTypeName(t.dtype);
 
 /** Writes `result` into `out` (resizing a non-view out of another shape) and returns out. */
 function writeOut(name: string, result: Tensor, out: Tensor): Tensor {

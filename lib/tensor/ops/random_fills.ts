@@ -11,7 +11,7 @@
  *   bernoulli_(p tensor):    u < p, u 53-bit when p is float64, else 24-bit
  */
 import { is_grad_enabled } from "../autograd/grad_mode";
-import { bool, float64, int64 } from "../dtype";
+import { bool, float64, isIntegral, wrapValue } from "../dtype";
 import { RuntimeError } from "../errors";
 import { default_generator, type Generator } from "../random";
 import { Tensor } from "../tensor";
@@ -25,7 +25,7 @@ function fillEach<T extends Tensor>(self: T, op: string, draw: (i: number) => nu
     if (self.is_leaf) throw new RuntimeError(`a leaf Variable that requires grad is being used in an in-place operation (${op}).`);
     throw new RuntimeError(`${op}: cannot fill a tensor that is part of a graph; use torch.no_grad(() => ...)`);
   }
-  const round = self.dtype === int64 ? Math.trunc : self.dtype === bool ? (v: number) => (v ? 1 : 0) : (v: number) => v;
+  const round = isIntegral(self.dtype) ? (v: number) => wrapValue(self.dtype, v) : self.dtype === bool ? (v: number) => (v ? 1 : 0) : (v: number) => v;
   return apply_(self, op, (x) => {
     const out = x.clone();
     const d = out._data;

@@ -1,6 +1,6 @@
 /** Sum-like reductions: sum, mean, prod (all elements or given dims, with keepdim) and cumsum. */
 import { record } from "../autograd/function";
-import { int64, uint8, wrapUint8, type DType } from "../dtype";
+import { cppTypeName, int64, wrapInto, type DType } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { ReduceOp } from "../kernels/reduce";
 import { kernels } from "../kernels/registry";
@@ -99,7 +99,7 @@ function expandBack(g: Tensor, x: Tensor, dims: number[] | null, keepdim: boolea
 export function sum(x: Tensor, a?: DimArg | ReduceOptions | null, b?: boolean | ReduceOptions, c?: ReduceOptions): Tensor {
   const { dims, keepdim, dtype } = parseReduceArgs(x, a, b, c, "sum");
   const out = sumRaw(x, dims, keepdim, sumDtype(x, dtype));
-  if (out.dtype === uint8) wrapUint8(out._data); // sum(dtype=torch.uint8) keeps the low 8 bits
+  wrapInto(out.dtype, out._data); // sum(dtype=torch.uint8 / int8 / ...) keeps the low bits
   return record(out, dims ? "SumBackward1" : "SumBackward0", [x], (g) => [expandBack(g, x, dims, keepdim)], [], true);
 }
 
@@ -108,7 +108,7 @@ export function mean(x: Tensor, a?: DimArg | ReduceOptions | null, b?: boolean |
   const dt = dtype ?? x.dtype;
   if (!dt.is_floating_point) {
     throw new RuntimeError(
-      `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${dt === int64 ? "Long" : dt === uint8 ? "Byte" : "Bool"}` +
+      `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${cppTypeName(dt)}` +
         " (convert first with .float())",
     );
   }
@@ -127,6 +127,7 @@ export function prod(x: Tensor, a?: number | ReduceOptions | null, b?: boolean |
   const flat = dims ? x : x.reshape([-1]);
   const dim = dims ? dims[0] : 0;
   const reduced = reduceOneDim(flat, dim, ReduceOp.prod, dt);
+  wrapInto(dt, reduced._data); // prod(dtype=torch.int8) keeps the low bits
   const out = reduced.reshape(reducedShape(x.shape, dims, keepdim));
   return record(
     out, dims ? "ProdBackward1" : "ProdBackward0", [x],

@@ -4,14 +4,18 @@
  * the in-place spellings (scatter_, scatter_add_, index_add_) are in Tensor via ./inplace.
  */
 import { record } from "../autograd/function";
-import { cppTypeName, int64 } from "../dtype";
+import { bool, cppTypeName, int32, int64 } from "../dtype";
 import { IndexError, RuntimeError } from "../errors";
 import { fmtShape, normalizeDim, numelOf } from "../shape";
 import { Tensor } from "../tensor";
 import { contiguousData } from "./util";
 
 function checkIndexAdd(x: Tensor, d: number, index: Tensor, source: Tensor): void {
-  if (!(index instanceof Tensor) || index.dtype !== int64) throw new RuntimeError("index_add_(): Expected dtype int64 for index");
+  if (!(index instanceof Tensor) || (index.dtype !== int64 && index.dtype !== int32)) {
+    throw new RuntimeError(index instanceof Tensor && !index.dtype.is_floating_point && index.dtype !== bool
+      ? `index_add_(): Expected dtype int32/int64 for index but got: ${cppTypeName(index.dtype)}`
+      : "index_add_(): Expected dtype int64 for index");
+  }
   if (index.dim() > 1) throw new IndexError("index_add_(): Index is supposed to be a vector");
   // torch 1.13 adds only a source of self's dtype (it used to be cast silently here).
   if (source.dtype !== x.dtype) throw new RuntimeError(`index_add_(): self (${cppTypeName(x.dtype)}) and source (${cppTypeName(source.dtype)}) must have the same scalar type`);

@@ -11,7 +11,7 @@
 import { record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import { parseArgs, type PyArgs } from "../args";
-import { int64, promoteTypes, type DType } from "../dtype";
+import { cppTypeName, int16, int32, int64, int8, promoteTypes, type DType } from "../dtype";
 import { IndexError, RuntimeError } from "../errors";
 import { broadcastShapes, contiguousStrides, fmtShape, normalizeDim, numelOf } from "../shape";
 import { Tensor } from "../tensor";
@@ -338,7 +338,9 @@ export function repeat_interleave(x: Tensor, ...args: PyArgs<[repeats?: number |
   if (typeof a.repeats === "number") reps = new Array<number>(n).fill(a.repeats);
   else {
     if (a.repeats.dim() > 1) throw new RuntimeError("repeat_interleave: repeats must be 0-dim or 1-dim tensor");
-    if (a.repeats.dtype !== int64) throw new RuntimeError(`repeat_interleave: repeats has to be Long tensor, got ${a.repeats.dtype}`);
+    // torch 1.13 takes int32 repeats too; int16 / int8 have no kernel.
+    if (a.repeats.dtype === int16 || a.repeats.dtype === int8) throw new RuntimeError(`"repeat_interleave_cpu" not implemented for '${cppTypeName(a.repeats.dtype)}'`);
+    if (a.repeats.dtype !== int64 && a.repeats.dtype !== int32) throw new RuntimeError(`repeat_interleave: repeats has to be Long tensor, got ${a.repeats.dtype}`);
     reps = a.repeats.dim() === 0 ? new Array<number>(n).fill(a.repeats.item()) : (a.repeats.tolist() as number[]);
   }
   if (reps.length !== n) throw new RuntimeError(`repeats must have the same size as input along dim, but got repeats.size(0) = ${reps.length} and input.size(${d}) = ${n}`);

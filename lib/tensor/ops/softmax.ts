@@ -1,7 +1,7 @@
 /** softmax and log_softmax along a dim: fused, max-shifted (numerically stable) loops. */
 import { checkKeywords, parseArgs } from "../args";
 import { record } from "../autograd/function";
-import { float32, uint8, type DType, type Storage } from "../dtype";
+import { cppTypeName, float32, wrapsAround, type DType, type Storage } from "../dtype";
 import { RuntimeError } from "../errors";
 import { kernels } from "../kernels/registry";
 import { normalizeDim, numelOf } from "../shape";
@@ -97,8 +97,8 @@ function backward(g: Storage, y: Storage, res: Storage, [outer, r, inner]: [numb
  */
 function softmaxOp(x: Tensor, dim: number | { dim: number }, log: boolean): Tensor {
   const d = dimOf(x, dim);
-  // torch 1.13 has no uint8 softmax kernel (softmax(x, dim, dtype=torch.float32) casts first).
-  if (x.dtype === uint8) throw new RuntimeError(`"${log ? "log_" : ""}softmax${d === x.dim() - 1 ? "_lastdim" : ""}_kernel_impl" not implemented for 'Byte'`);
+  // torch 1.13 has no uint8 / int8 / int16 / int32 softmax kernel (softmax(x, dim, dtype=torch.float32) casts first).
+  if (wrapsAround(x.dtype)) throw new RuntimeError(`"${log ? "log_" : ""}softmax${d === x.dim() - 1 ? "_lastdim" : ""}_kernel_impl" not implemented for '${cppTypeName(x.dtype)}'`);
   const out = forward(x, d, log);
   return record(
     out, log ? "LogSoftmaxBackward0" : "SoftmaxBackward0", [x],

@@ -10,7 +10,7 @@
 import { composite } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import { parseArgs, type PyArgs } from "../args";
-import { bool, cppTypeName, float32, int64 } from "../dtype";
+import { bool, cppTypeName, float32, int32, int64 } from "../dtype";
 import { RuntimeError } from "../errors";
 import { normalizeDim } from "../shape";
 import { Tensor, type MinMaxResult } from "../tensor";
@@ -461,7 +461,7 @@ export function searchsorted(sorted_sequence: Tensor, values: Tensor | number, .
     }
     out[i] = lo;
   }
-  const r = makeTensor(out, { dtype: int64 }).reshape(v.shape.slice());
+  const r = makeTensor(out, { dtype: a.out_int32 ? int32 : int64 }).reshape(v.shape.slice());
   return scalar ? r.reshape([]) : r;
 }
 
@@ -469,7 +469,7 @@ export function searchsorted(sorted_sequence: Tensor, values: Tensor | number, .
 export function bucketize(input: Tensor | number, boundaries: Tensor, ...args: PyArgs<[], { out_int32?: boolean; right?: boolean }>): Tensor {
   const a = parseArgs<{ out_int32?: boolean; right?: boolean }>("bucketize", ["out_int32", "right"], args);
   if (boundaries.dim() !== 1) throw new RuntimeError(`boundaries tensor must be 1 dimension, but got dim(${boundaries.dim()})`);
-  return searchsorted(boundaries, input, { right: a.right ?? false });
+  return searchsorted(boundaries, input, { right: a.right ?? false, out_int32: a.out_int32 ?? false });
 }
 
 /** isin(elements, test_elements, { assume_unique, invert }) -> bool mask. */

@@ -1,7 +1,7 @@
 /** Elementwise math: neg, exp, log, sqrt, abs, sign, clamp, trig, rounding, erf. */
 import { record } from "../autograd/function";
 import { get_default_dtype } from "../default_dtype";
-import { checkUint8Scalar, float32, toUint8, uint8, wrapUint8, type DType } from "../dtype";
+import { checkIntScalar, cScalarName, float32, wrapInto, wrapsAround, wrapValue, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { kernels, type UnaryGradKernelName, type UnaryKernelName } from "../kernels/registry";
 import { Tensor } from "../tensor";
@@ -24,7 +24,7 @@ export function unaryOp(
   const xd = contiguousData(src);
   const out = empty(x.shape, dt);
   kernels.unary[name](xd.length, xd, out._data, p0, p1);
-  if (dt === uint8) wrapUint8(out._data); // -x on uint8 is 256 - x, as torch's
+  wrapInto(dt, out._data); // -x on uint8 is 256 - x, as torch's; int8 -(-128) is -128
   if (!node) return out;
   const saved = saves === "x" ? [x] : saves === "y" ? [out] : [];
   const formula = UNARY_FORMULAS[name as UnaryGradKernelName];
@@ -97,12 +97,12 @@ export function clamp(x: Tensor, min?: ClampArg, max?: Bound | { max?: Bound }):
   if ((lo === null || lo === undefined) && (hi === null || hi === undefined)) {
     throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
   }
-  if (x.dtype === uint8) {
-    // torch: a float bound makes the result float; an int bound is cast to uint8 first (-1 -> 255).
+  if (wrapsAround(x.dtype)) {
+    // torch: a float bound makes the result float; an int bound is cast to uint8 / int8 / ... first (-1 -> 255).
     if ((lo != null && !Number.isInteger(lo)) || (hi != null && !Number.isInteger(hi))) return clamp(x.to(get_default_dtype()), lo, hi);
-    for (const bound of [lo, hi]) if (bound != null) checkUint8Scalar(bound, "uint8_t"); // clamp(max=300) overflows
-    if (lo != null) lo = toUint8(lo);
-    if (hi != null) hi = toUint8(hi);
+    for (const bound of [lo, hi]) if (bound != null) checkIntScalar(x.dtype, bound, cScalarName(x.dtype)); // clamp(max=300) overflows
+    if (lo != null) lo = wrapValue(x.dtype, lo);
+    if (hi != null) hi = wrapValue(x.dtype, hi);
   }
   return unaryOp(x, "clamp", "ClampBackward1", "x", lo ?? -Infinity, hi ?? Infinity, x.dtype);
 }

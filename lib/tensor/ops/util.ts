@@ -1,5 +1,6 @@
 /** Small helpers shared by ops: scalar wrapping, fresh outputs, contiguous reads, grad reduction. */
-import { allocStorage, float32, int64, promoteTypes, promoteWithScalar, toUint8, uint8, type DType, type Storage } from "../dtype";
+import { get_default_dtype } from "../default_dtype";
+import { allocStorage, float32, isIntegral, promoteTypes, promoteWithScalar, wrapsAround, wrapValue, type DType, type Storage } from "../dtype";
 import { TypeError_ } from "../errors";
 import { kernels } from "../kernels/registry";
 import { contiguousStrides, numelOf, shapesEqual } from "../shape";
@@ -21,8 +22,9 @@ export function emptyForOverwrite(shape: readonly number[], dtype: DType = float
 /** Wraps a JS scalar as a 0-d tensor stored in the given dtype (so float32 ops round like PyTorch). */
 export function scalar(v: number | boolean, dtype: DType): Tensor {
   const t = empty([], dtype);
-  // A Python int becomes a uint8 operand as torch casts it (-1 -> 255), so a // -3 and comparisons match too.
-  t._data[0] = typeof v === "boolean" ? (v ? 1 : 0) : dtype === uint8 ? toUint8(v) : v;
+  // A Python int becomes a uint8 / int8 / int16 / int32 operand as torch casts it (-1 -> 255 in uint8,
+  // 300 -> 44 in int8), so a // -3 and comparisons match too.
+  t._data[0] = typeof v === "boolean" ? (v ? 1 : 0) : wrapsAround(dtype) ? wrapValue(dtype, v) : v;
   return t;
 }
 
@@ -32,7 +34,7 @@ export function checkTensorLike(x: unknown, op: string, arg: string): asserts x 
   }
 }
 
-const isInteger = (d: DType): boolean => d === int64 || d === uint8;
+const isInteger = isIntegral;
 
 /** Result dtype of a binary op between two operands (tensor-tensor or tensor-scalar promotion). */
 export function resultType(a: TensorLike, b: TensorLike): DType {
@@ -45,9 +47,14 @@ export function resultType(a: TensorLike, b: TensorLike): DType {
     if (b.dim() === 0 && a.dim() > 0 && isInteger(a.dtype) && isInteger(b.dtype)) return a.dtype;
     return promoteTypes(a.dtype, b.dtype);
   }
-  if (a instanceof Tensor) return promoteWithScalar(a.dtype, b as number | boolean);
-  if (b instanceof Tensor) return promoteWithScalar(b.dtype, a as number | boolean);
+  if (a instanceof Tensor) return withDefaultFloat(a.dtype, promoteWithScalar(a.dtype, b as number | boolean));
+  if (b instanceof Tensor) return withDefaultFloat(b.dtype, promoteWithScalar(b.dtype, a as number | boolean));
   return typeof a === "boolean" && typeof b === "boolean" ? promoteTypes(float32, float32) : float32;
+}
+
+/** An integer / bool tensor with a Python float gives torch's default float dtype (float64 after set_default_dtype). */
+function withDefaultFloat(t: DType, r: DType): DType {
+  return r === float32 && !t.is_floating_point ? get_default_dtype() : r;
 }
 
 /** Turns both operands into tensors, wrapping scalars in the result dtype. */

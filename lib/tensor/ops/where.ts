@@ -1,6 +1,6 @@
 /** Selection by mask: where and masked_fill. */
 import { composite, record } from "../autograd/function";
-import { bool, checkUint8Scalar, uint8 } from "../dtype";
+import { bool, checkIntScalar, cScalarName } from "../dtype";
 import { parseArgs } from "../args";
 import { RuntimeError, TypeError_ } from "../errors";
 import { broadcastShapes, broadcastStrides, fmtShape } from "../shape";
@@ -34,8 +34,8 @@ export function where(condition: Tensor, input: TensorLike, other: TensorLike): 
   condition = uint8MaskAsBool(condition, "where"); // torch 1.13: deprecated, still works
   checkMask(condition, "where");
   const [a, b, dt] = operands(input, other, "where");
-  // A Python int picked into a uint8 result must fit (torch.where(c, img, 300) overflows; -1 gives 255).
-  if (dt === uint8) for (const v of [input, other]) if (typeof v === "number") checkUint8Scalar(v, "uint8_t");
+  // A Python int picked into a uint8 / int8 / ... result must fit (torch.where(c, img, 300) overflows; -1 gives 255 in uint8).
+  for (const v of [input, other]) if (typeof v === "number") checkIntScalar(dt, v, cScalarName(dt));
   let shape: number[];
   try {
     shape = broadcastShapes(broadcastShapes(condition.shape, a.shape), b.shape);
@@ -96,7 +96,7 @@ function recordWhere(out: Tensor, condition: Tensor, a: Tensor, b: Tensor): Tens
 export function masked_fill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
   mask = uint8MaskAsBool(mask, "masked_fill"); // torch 1.13: deprecated, still works
   checkMask(mask, "masked_fill");
-  if (x.dtype === uint8 && typeof value === "number") checkUint8Scalar(value, "uint8_t");
+  if (typeof value === "number") checkIntScalar(x.dtype, value, cScalarName(x.dtype));
   const shape = broadcastShapes(x.shape, mask.shape, "masked_fill");
   if (shape.length !== x.dim() || shape.some((s, i) => s !== x.shape[i])) {
     throw new RuntimeError(`masked_fill: mask of shape ${fmtShape(mask.shape)} must broadcast to the input shape ${fmtShape(x.shape)}`);

@@ -20,9 +20,8 @@ export interface StoredCase {
   grad?: StoredTensor[];
 }
 
-// The engine has no int32: PyTorch's int32 outputs (the info of the *_ex functions) come back as int64.
 export const STORED_DTYPES: Record<StoredTensor["dtype"], DType> = {
-  float32: torch.float32, float64: torch.float64, int64: torch.long, int32: torch.long, bool: torch.bool,
+  float32: torch.float32, float64: torch.float64, int64: torch.long, int32: torch.int32, bool: torch.bool,
 };
 
 export const loadStored = (s: StoredTensor): Tensor => torch.tensor(s.data, { dtype: STORED_DTYPES[s.dtype] }).reshape(s.shape);

@@ -91,7 +91,7 @@ export function embedding(
   checkTensor(weight, fn, "weight");
   const a = parseArgs<EmbeddingFunctionalOptions>(fn, ["padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse"], args);
   if (a.sparse) throw new RuntimeError("embedding: sparse gradients are not supported by this engine (use sparse=false)");
-  if (input.dtype.is_floating_point || input.dtype.name === "bool" || input.dtype.name === "uint8") { // torch: Long or Int only
+  if (input.dtype.name !== "int64" && input.dtype.name !== "int32") { // torch: Long or Int only
     throw new RuntimeError(
       `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${typeName(input.dtype)} instead (while checking arguments for embedding); call .long() on the indices`,
     );

@@ -5,7 +5,7 @@
  * scatter, index_select, index_add), values as PyTorch 1.13's (tests/fixtures/torch/nn/functional_layers.json).
  */
 import { parseArgs, type PyArgs } from "../../args";
-import { int64 } from "../../dtype";
+import { int32, int64 } from "../../dtype";
 import { NotImplementedError, RuntimeError, TypeError_, ValueError } from "../../errors";
 import { stack } from "../../ops/join";
 import type { Tensor } from "../../tensor";
@@ -160,7 +160,7 @@ export function embedding_bag(input: Tensor, weight: Tensor, ...args: EmbeddingB
   if (mode !== "sum" && mode !== "mean" && mode !== "max") throw new ValueError(`mode has to be one of sum, mean or max`);
   if (mode === "max" && a.scale_grad_by_freq) throw new ValueError("max mode does not support scaling the gradient by the frequency");
   if (weight.dim() !== 2) throw new RuntimeError(`weight has to be a 2D Tensor, but got Tensor of dimension ${weight.dim()}`);
-  if (input.dtype !== int64) throw new RuntimeError(`Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${String(input.dtype)} instead (while checking arguments for embedding_bag)`);
+  if (input.dtype !== int64 && input.dtype !== int32) throw new RuntimeError(`Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${String(input.dtype)} instead (while checking arguments for embedding_bag)`);
   const psw = a.per_sample_weights ?? null;
   if (psw && mode !== "sum") {
     throw new NotImplementedError(`embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' (got mode='${mode}'). Please open a feature request on GitHub.`);

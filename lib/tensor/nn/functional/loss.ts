@@ -9,7 +9,7 @@
 import { parseArgs, type PyArgs } from "../../args";
 import { needsGrad, record } from "../../autograd/function";
 import { releaseScratch, takeScratch } from "../../buffer_pool";
-import { int64, uint8, type DType, type Storage } from "../../dtype";
+import { cppTypeName, int16, int32, int64, int8, uint8, wrapsAround, type DType, type Storage } from "../../dtype";
 import { RuntimeError, ValueError } from "../../errors";
 import { kernels } from "../../kernels/registry";
 import { createCrossEntropySimd } from "../../kernels/wasm/cross_entropy_simd";
@@ -342,6 +342,8 @@ function targetRows(target: Tensor, outShape: readonly number[], fn: string, inp
   if (target.dtype.is_floating_point) {
     throw new RuntimeError(`${fn}: expected target of dtype torch.int64 (class indices), got ${target.dtype}${FLOAT_LABELS_HINT}`);
   }
+  // torch 1.13's nll_loss takes long class indices only (an int32 target: "expected scalar type Long but found Int").
+  if (target.dtype === int32 || target.dtype === int16 || target.dtype === int8) throw new RuntimeError(`expected scalar type Long but found ${cppTypeName(target.dtype)}`);
   if (target.shape.join() !== outShape.join()) {
     throw new RuntimeError(
       `${fn}: expected target of shape ${torchSize(outShape)} for input of shape ${torchSize(inputShape)}, got ${torchSize(target.shape)}`,
@@ -622,8 +624,8 @@ export function cross_entropy(input: Tensor, target: Tensor, ...args: CrossEntro
   const fn = "cross_entropy";
   checkTensor(input, fn);
   checkTensor(target, fn, "target");
-  // torch 1.13: uint8 logits reach log_softmax, which has no uint8 kernel.
-  if (input.dtype === uint8) throw new RuntimeError(`"log_softmax${input.dim() <= 2 ? "_lastdim" : ""}_kernel_impl" not implemented for 'Byte'`);
+  // torch 1.13: uint8 / int8 / int16 / int32 logits reach log_softmax, which has no kernel for them.
+  if (wrapsAround(input.dtype)) throw new RuntimeError(`"log_softmax${input.dim() <= 2 ? "_lastdim" : ""}_kernel_impl" not implemented for '${cppTypeName(input.dtype)}'`);
   const a = parseCrossEntropy(fn, args);
   const reduction = checkReduction(a.reduction);
   const label_smoothing = a.label_smoothing ?? 0;

@@ -134,12 +134,12 @@ describe("dtype rules match PyTorch 1.13", () => {
 
 describe("what the engine lacks is a clear error; placement no-ops return the tensor", () => {
   const x = torch.tensor([1.5, 2]);
-  it("half / bfloat16 / char / short / cuda / data_ptr (byte() is torch.uint8)", () => {
+  it("half / bfloat16 / cuda / data_ptr (byte() is torch.uint8, char() int8, short() int16)", () => {
     expect(() => x.half()).toThrow(/torch.float16 is not supported .* Use .float\(\)/);
     expect(() => x.bfloat16()).toThrow(/torch.bfloat16 is not supported/);
     expect(x.byte().dtype).toBe(torch.uint8);
-    expect(() => x.char()).toThrow(/torch.int8 is not supported/);
-    expect(() => x.short()).toThrow(/torch.int16 is not supported/);
+    expect([x.char().dtype, x.char().tolist()]).toEqual([torch.int8, [1, 2]]);
+    expect([x.short().dtype, x.short().tolist()]).toEqual([torch.int16, [1, 2]]);
     expect(() => x.cuda()).toThrow(/no GPU/);
     expect(() => x.data_ptr()).toThrow(/no memory address/);
   });

@@ -597,7 +597,7 @@ describe("public surface: keyword mistakes are errors, not silently ignored", ()
  * calls with settings (classes used as bases, constants, namespaces).
  */
 const NO_KEYWORDS: Record<string, string> = {
-  ...Object.fromEntries(["FloatTensor", "DoubleTensor", "LongTensor", "ByteTensor", "BoolTensor"].map((n) => [`torch.${n}`, "legacy constructor: data or sizes only (core/tutorial_gaps.test.ts)"])),
+  ...Object.fromEntries(["FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor"].map((n) => [`torch.${n}`, "legacy constructor: data or sizes only (core/tutorial_gaps.test.ts)"])),
   ...Object.fromEntries(["quantize_per_tensor", "quantize_per_channel"].map((n) => [`torch.${n}`, "refuses every call: no quantized tensors (tutorials/quantization6.test.ts)"])),
   "torch.geqrf": "geqrf(input) takes no keyword (core/geqrf.test.ts)",
   // torch: tensor-only math, comparisons, shape ops, state

@@ -354,11 +354,11 @@ describe("Tensor aliases", () => {
 
 describe("dtypes the engine does not store", () => {
   it("exist and print as PyTorch's; creating or converting a tensor with one is one clear error", () => {
-    const names = ["int8", "int16", "int32", "float16", "bfloat16", "half", "short"] as const;
+    const names = ["float16", "bfloat16", "half"] as const;
     for (const n of names) {
       const dt = torch[n];
-      expect(String(dt)).toBe(`torch.${n === "half" ? "float16" : n === "short" ? "int16" : n}`);
-      const message = new RegExp(`^${String(dt).replace(".", "\\.")} is not supported by Gradbook's tensor engine, which stores float32, float64, int64, uint8 and bool tensors only\\.`);
+      expect(String(dt)).toBe(`torch.${n === "half" ? "float16" : n}`);
+      const message = new RegExp(`^${String(dt).replace(".", "\\.")} is not supported by Gradbook's tensor engine, which stores float32, float64, int64, int32, int16, int8, uint8 and bool tensors only\\.`);
       for (const make of [
         () => torch.zeros(2, { dtype: dt as never }),
         () => torch.tensor([1, 2], { dtype: dt as never }),
@@ -371,7 +371,12 @@ describe("dtypes the engine does not store", () => {
       }
     }
     expect(torch.half).toBe(torch.float16);
+  });
+
+  it("int8 / int16 / int32 are stored (core/int_dtypes.test.ts); torch.int and torch.short are the same objects", () => {
+    expect(torch.int).toBe(torch.int32);
     expect(torch.short).toBe(torch.int16);
+    for (const n of ["int8", "int16", "int32"] as const) expect(torch.zeros(2, { dtype: torch[n] }).dtype).toBe(torch[n]);
   });
 });
 

@@ -7,10 +7,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { torch, type Tensor } from "../../../../lib/tensor/index";
 import type { NestedArray } from "../../../../lib/tensor/tensor";
+import type { DType } from "../../../../lib/tensor/dtype";
 import { gradcheck } from "../../../../lib/grading/gradcheck";
 import { loadFixture } from "./fixtures";
 
-type DTypeName = "float32" | "float64" | "int64" | "uint8" | "bool";
+type DTypeName = DType["name"];
 type TensorOut = { dtype: DTypeName; shape: number[]; data: number[] | null };
 type Result =
   | TensorOut
