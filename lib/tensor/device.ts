@@ -80,7 +80,16 @@ export const cuda = {
 /** torch.backends: the flags tutorials read or set; none changes anything on the CPU engine. */
 export const backends = {
   mps: { is_available: (): boolean => false, is_built: (): boolean => false },
-  cudnn: { enabled: true, benchmark: false, deterministic: false, is_available: (): boolean => false },
+  cudnn: { enabled: true, benchmark: false, deterministic: false, allow_tf32: true, is_available: (): boolean => false },
+  // torch.backends.cuda.matmul.allow_tf32 = true (nanoGPT-style scripts set it before training).
+  cuda: {
+    matmul: { allow_tf32: false, allow_fp16_reduced_precision_reduction: true },
+    is_built: (): boolean => false,
+    flash_sdp_enabled: (): boolean => true,
+    math_sdp_enabled: (): boolean => true,
+  },
+  mkldnn: { enabled: true, is_available: (): boolean => false },
+  openmp: { is_available: (): boolean => false },
 };
 
 /**

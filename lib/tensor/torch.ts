@@ -55,6 +55,8 @@ import { distributions } from "./distributions";
 import { default_generator, Generator } from "./random";
 import { get_rng_state, initial_seed, manual_seed, randomNamespace, seed, set_rng_state } from "./random_namespace";
 import { getNumThreads, setNumThreads } from "./kernels/parallel";
+import { runtimeInfo } from "./runtime_info";
+import { testing } from "./testing";
 import { isOptions, parseArgs, type PyArgs } from "./args";
 import type { DType as DTypeT } from "./dtype";
 import { Tensor, type ChunkOptions, type DimArg, type IndexSpec, type MinMaxResult, type MultinomialOptions, type ReduceOptions, type ScatterOptions, type TensorLike, type VarOptions } from "./tensor";
@@ -163,6 +165,9 @@ const torchBase = {
   // threads of matmul and convolution (the pool the notebook's kernel worker starts; see kernels/parallel.ts)
   get_num_threads: getNumThreads,
   set_num_threads: setNumThreads,
+  // version, matmul precision, interop threads and build flags, as a CPU-only PyTorch 1.13.1 (./runtime_info.ts)
+  ...runtimeInfo,
+  testing,
 
   // creation
   tensor: creation.tensor, as_tensor: creation.tensor, from_array: creation.from_array, scalar_tensor: creation.scalar_tensor,
