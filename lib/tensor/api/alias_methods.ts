@@ -10,7 +10,8 @@
  * is_meta = false), is_signed, is_same_size, legacy new(...), new_empty_strided, resize_ / resize_as_.
  */
 import { allocStorage, bool, cppTypeName, float64, uint8 } from "../dtype";
-import { RuntimeError } from "../errors";
+import { NotImplementedError, RuntimeError, TypeError_ } from "../errors";
+import { chunk, split } from "../ops/indexing";
 import { applyOp } from "../ops/inplace_extra";
 import { nextafter } from "../ops/nextafter";
 import type { Tensor, TensorLike } from "../tensor";
@@ -71,6 +72,29 @@ export interface TensorAliasMethods {
   resize_(...sizes: (number | readonly number[])[]): Tensor;
   /** resize_(other.shape). */
   resize_as_(other: Tensor): Tensor;
+  /** False: the engine's tensors are dense CPU tensors (no MPS, XPU, IPU, Vulkan, MKL-DNN, nested or CSR layouts). */
+  readonly is_mps: boolean;
+  readonly is_xpu: boolean;
+  readonly is_ipu: boolean;
+  readonly is_vulkan: boolean;
+  readonly is_mkldnn: boolean;
+  readonly is_nested: boolean;
+  readonly is_sparse_csr: boolean;
+  /** The tensor itself: it is dense already (PyTorch returns self for a strided tensor). */
+  to_dense(): Tensor;
+  /** Refused: the engine stores dense tensors only (to_sparse_coo, _csr, _csc, _bsr and _bsc likewise). */
+  to_sparse(...args: unknown[]): never;
+  to_sparse_coo(...args: unknown[]): never;
+  to_sparse_csr(...args: unknown[]): never;
+  to_sparse_csc(...args: unknown[]): never;
+  to_sparse_bsr(...args: unknown[]): never;
+  to_sparse_bsc(...args: unknown[]): never;
+  /** split(split_sizes, dim) with a list of sizes, under its ATen name. */
+  split_with_sizes(split_sizes: readonly number[], dim?: number): Tensor[];
+  /** chunk / split / split_with_sizes: PyTorch's "unsafe" forms only skip a view check, so they are the same here. */
+  unsafe_chunk(chunks: number, dim?: number): Tensor[];
+  unsafe_split(split_size: number | readonly number[], dim?: number): Tensor[];
+  unsafe_split_with_sizes(split_sizes: readonly number[], dim?: number): Tensor[];
   /** -1, PyTorch's answer for a CPU tensor. */
   get_device(): number;
   /** True unless bool (the engine has no unsigned dtypes). */
@@ -126,6 +150,23 @@ const methods: Record<string, AnyFn> = {
   get_device() {
     return -1;
   },
+  to_dense(this: Tensor) {
+    return this;
+  },
+  ...Object.fromEntries(["to_sparse", "to_sparse_coo", "to_sparse_csr", "to_sparse_csc", "to_sparse_bsr", "to_sparse_bsc"].map((name) => [name, () => refuseSparse(`Tensor.${name}()`)])),
+  split_with_sizes(this: Tensor, split_sizes: readonly number[], dim = 0) {
+    if (!Array.isArray(split_sizes)) throw new TypeError_(`split_with_sizes(): argument 'split_sizes' must be a list of ints, not ${typeof split_sizes}`);
+    return split(this, split_sizes, dim);
+  },
+  unsafe_chunk(this: Tensor, chunks: number, dim = 0) {
+    return chunk(this, chunks, dim);
+  },
+  unsafe_split(this: Tensor, split_size: number | readonly number[], dim = 0) {
+    return split(this, split_size, dim);
+  },
+  unsafe_split_with_sizes(this: Tensor, split_sizes: readonly number[], dim = 0) {
+    return split(this, split_sizes, dim);
+  },
   resize_(this: Tensor, ...sizes: (number | readonly number[])[]) {
     const shape = sizes.length === 1 && Array.isArray(sizes[0]) ? [...(sizes[0] as readonly number[])] : (sizes as number[]);
     if (shape.some((s) => !Number.isInteger(s) || s < 0)) throw new RuntimeError("numel: integer multiplication overflow");
@@ -167,7 +208,29 @@ const methods: Record<string, AnyFn> = {
   },
 };
 
-const flags: Record<string, boolean> = { is_cpu: true, is_sparse: false, is_quantized: false, is_meta: false };
+const flags: Record<string, boolean> = {
+  is_cpu: true, is_sparse: false, is_quantized: false, is_meta: false,
+  is_mps: false, is_xpu: false, is_ipu: false, is_vulkan: false, is_mkldnn: false, is_nested: false, is_sparse_csr: false,
+};
+
+/** Sparse layouts: a clear refusal where PyTorch would build a sparse tensor. */
+export function refuseSparse(what: string): never {
+  throw new NotImplementedError(
+    `${what}: Gradbook's tensor engine stores dense tensors only, so it has no sparse layouts. ` +
+      "Keep the tensor dense (x.to_dense() is x itself), or build the dense tensor directly: torch.zeros(size).index_put_(indices, values, { accumulate: true }).",
+  );
+}
+
+/** torch.* forms of the split aliases and the sparse constructors' refusals. */
+export const denseOnlyFunctions = {
+  split_with_sizes: (x: Tensor, split_sizes: readonly number[], dim = 0): Tensor[] => split(x, split_sizes, dim),
+  unsafe_chunk: (x: Tensor, chunks: number, dim = 0): Tensor[] => chunk(x, chunks, dim),
+  unsafe_split: (x: Tensor, split_size: number | readonly number[], dim = 0): Tensor[] => split(x, split_size, dim),
+  unsafe_split_with_sizes: (x: Tensor, split_sizes: readonly number[], dim = 0): Tensor[] => split(x, split_sizes, dim),
+  ...(Object.fromEntries(
+    ["sparse_coo_tensor", "sparse_csr_tensor", "sparse_csc_tensor", "sparse_bsr_tensor", "sparse_bsc_tensor", "sparse_compressed_tensor"].map((name) => [name, () => refuseSparse(`torch.${name}()`)]),
+  ) as Record<"sparse_coo_tensor" | "sparse_csr_tensor" | "sparse_csc_tensor" | "sparse_bsr_tensor" | "sparse_bsc_tensor" | "sparse_compressed_tensor", (...args: unknown[]) => never>),
+};
 
 export function installAliasMethods(proto: object): void {
   for (const [name, fn] of Object.entries(methods)) {

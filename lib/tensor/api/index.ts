@@ -21,7 +21,7 @@ import { distributed, fx, hub } from "../refused_namespaces";
 import { installTensorArityChecks, withFixedArityAll } from "../ops/fixed_arity";
 import { nextafter } from "../ops/nextafter";
 import * as windows from "../ops/windows";
-import { installAliasMethods } from "./alias_methods";
+import { denseOnlyFunctions, installAliasMethods } from "./alias_methods";
 import { installNamedTensors } from "./named_tensors";
 import { inplaceFunctions } from "./inplace";
 import { torchUtilityFunctions } from "./torch_utility_functions";
@@ -39,6 +39,7 @@ const torchAdditionsAll = {
   ...torchUtilityFunctions,
   ...inplaceFunctions(),
   ...torchFunctionalForms,
+  ...denseOnlyFunctions, // split_with_sizes / unsafe_* aliases; sparse constructors refused (alias_methods.ts)
   hann_window: windows.hann_window, hamming_window: windows.hamming_window, blackman_window: windows.blackman_window,
   bartlett_window: windows.bartlett_window, kaiser_window: windows.kaiser_window,
   nextafter,
