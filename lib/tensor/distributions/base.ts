@@ -9,7 +9,7 @@ import { no_grad } from "../autograd/grad_mode";
 import { TypeError_ } from "../errors";
 import { Tensor } from "../tensor";
 import { Categorical } from "./normal_categorical";
-import { broadcastAll, checkParam, fmtParam, positive, type Param, type Validate } from "./util";
+import { broadcastAll, checkParam, fmtParam, positive, type Param, type Validate, validates } from "./util";
 
 export type LocScaleArgs = PyArgs<[loc: Param, scale: Param, validate_args?: boolean | null], { loc?: Param; scale?: Param } & Validate>;
 
@@ -28,7 +28,7 @@ export abstract class LocScale {
     if (o.loc === undefined || o.scale === undefined) throw new TypeError_(`${name}() missing required arguments: 'loc' and 'scale'`);
     [this.loc, this.scale] = broadcastAll(o.loc, o.scale);
     this.batch_shape = this.loc.shape.slice();
-    if (o.validate_args !== false) checkParam("scale", this.scale, positive, "GreaterThan(lower_bound=0.0)", () => this.toString());
+    if (validates(o.validate_args)) checkParam("scale", this.scale, positive, "GreaterThan(lower_bound=0.0)", () => this.toString());
   }
 
   abstract rsample(sample_shape?: readonly number[]): Tensor;

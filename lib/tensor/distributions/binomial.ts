@@ -14,7 +14,7 @@ import { contiguousData, empty } from "../ops/util";
 import { default_generator, type Generator } from "../random";
 import { Tensor } from "../tensor";
 import { CategoricalBacked } from "./base";
-import { binaryLogits, broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, nonNegative, outsideUnit, probsOrLogits, type Param, type Validate } from "./util";
+import { binaryLogits, broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, nonNegative, outsideUnit, probsOrLogits, type Param, type Validate, validates } from "./util";
 
 /** log(k!) minus its Stirling approximation (k + 1/2) log(k + 1) - (k + 1) + log(2π)/2: exact below 10, series beyond. */
 function stirlingTail(k: number): number {
@@ -113,7 +113,7 @@ export class Binomial {
       this.probs = param.sigmoid();
     }
     this.batch_shape = param.shape.slice();
-    if (o.validate_args !== false) {
+    if (validates(o.validate_args)) {
       checkParam("total_count", this.total_count, (t) => t.lt(0).logical_or(t.ne(t.floor())), "IntegerGreaterThan(lower_bound=0)", () => this.toString());
       if (probs !== null) checkParam("probs", this.probs, outsideUnit, "Interval(lower_bound=0.0, upper_bound=1.0)", () => this.toString());
     }

@@ -14,7 +14,7 @@ import { where } from "../ops/where";
 import { Tensor } from "../tensor";
 import { LocScale, type LocScaleArgs } from "./base";
 import { Normal } from "./normal_categorical";
-import { bceWithLogits, binaryLogits, broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, nonNegative, outsideUnit, positive, probsOrLogits, pyTuple, type Param, type Validate } from "./util";
+import { bceWithLogits, binaryLogits, broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, nonNegative, outsideUnit, positive, probsOrLogits, pyTuple, type Param, type Validate, validates } from "./util";
 
 export class LogNormal {
   readonly base_dist: Normal;
@@ -182,7 +182,7 @@ export class Geometric {
     const { probs, logits } = probsOrLogits(o);
     if (probs !== null) {
       [this.probs] = broadcastAll(probs);
-      if (o.validate_args !== false) {
+      if (validates(o.validate_args)) {
         checkParam("probs", this.probs, outsideUnit, "Interval(lower_bound=0.0, upper_bound=1.0)", () => this.toString());
         if (no_grad(() => this.probs.le(0).any().item())) {
           throw new ValueError(`Expected parameter probs (Tensor of shape ${pyTuple(this.probs.shape)}) of distribution ${this.toString()} to be positive but found invalid values`);

@@ -26,7 +26,7 @@ const isDist = (v: unknown): v is Dist =>
 
 const startsWith = (shape: readonly number[], prefix: readonly number[]) => shape.length >= prefix.length && prefix.every((s, i) => shape[i] === s);
 
-function toShape(fn: string, batch_shape: unknown): number[] {
+export function toShape(fn: string, batch_shape: unknown): number[] {
   const s = batch_shape instanceof Tensor ? (batch_shape.tolist() as number[]) : batch_shape;
   if (!Array.isArray(s) || !s.every((v) => Number.isInteger(v))) throw new TypeError(`${fn}(): batch_shape must be a sequence of ints`);
   return [...s];
@@ -36,7 +36,7 @@ function toShape(fn: string, batch_shape: unknown): number[] {
 const TRAILING: Record<string, number> = { scale_tril: 2, covariance_matrix: 2, precision_matrix: 2, givenMatrix: 2 };
 
 /** A copy of d with batch_shape `batch` (parameters expanded, nested distributions expanded to batch + their extra batch dims). */
-function expandDist(d: Dist, batch: number[]): Dist {
+export function expandDist(d: Dist, batch: number[]): Dist {
   const old = d.batch_shape;
   const copy = Object.create(Object.getPrototypeOf(d) as object) as Dist;
   for (const k of Object.keys(d)) {
@@ -45,9 +45,9 @@ function expandDist(d: Dist, batch: number[]): Dist {
     else if (v instanceof Tensor && startsWith(v.shape, old)) v = v.expand([...batch, ...v.shape.slice(old.length)]);
     else if (isDist(v) && startsWith(v.batch_shape, old)) v = expandDist(v, [...batch, ...v.batch_shape.slice(old.length)]);
     else if (k === "param_shape" && Array.isArray(v)) v = [...batch, ...(v as number[]).slice(old.length)];
-    copy[k] = v;
+    Object.defineProperty(copy, k, { value: v, writable: true, configurable: true, enumerable: true });
   }
-  copy.batch_shape = batch;
+  Object.defineProperty(copy, "batch_shape", { value: batch, writable: true, configurable: true, enumerable: true });
   return copy;
 }
 
@@ -142,7 +142,8 @@ const noSupport = (name: string) => function (this: Dist): never {
 /** Installs expand / mode / enumerate_support / has_enumerate_support on the distribution classes. */
 export function installDistributionExtras(classes: Record<string, unknown>): void {
   for (const [name, C] of Object.entries(classes)) {
-    if (typeof C !== "function" || !C.prototype || name.startsWith("kl")) continue;
+    // Distributions only (the namespace also holds kl_divergence, register_kl, biject_to and the transforms).
+    if (typeof C !== "function" || !C.prototype || typeof (C.prototype as { log_prob?: unknown }).log_prob !== "function") continue;
     const proto = C.prototype as Record<string, unknown>;
     const define = (k: string, d: PropertyDescriptor) => {
       if (!Object.prototype.hasOwnProperty.call(proto, k)) Object.defineProperty(proto, k, { configurable: true, enumerable: false, ...d });

@@ -23,7 +23,7 @@ import { stack } from "../ops/join";
 import { contiguousData, empty } from "../ops/util";
 import { Tensor } from "../tensor";
 import { standardGammaGrad } from "../ops/special_math";
-import { broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, positive, type Param, type Validate } from "./util";
+import { broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, positive, type Param, type Validate, validates } from "./util";
 
 const ONE_THIRD_F = Math.fround(1 / 3);
 const C_SQUEEZE = Math.fround(0.0331);
@@ -121,7 +121,7 @@ export class Gamma {
     if (o.concentration === undefined || o.rate === undefined) throw new TypeError_("Gamma() missing required arguments: 'concentration' and 'rate'");
     [this.concentration, this.rate] = broadcastAll(o.concentration, o.rate);
     this.batch_shape = this.rate.shape.slice();
-    if (o.validate_args !== false) {
+    if (validates(o.validate_args)) {
       checkParam("concentration", this.concentration, positive, "GreaterThan(lower_bound=0.0)", () => this.toString());
       checkParam("rate", this.rate, positive, "GreaterThan(lower_bound=0.0)", () => this.toString());
     }
@@ -181,7 +181,7 @@ export class Dirichlet {
     this.concentration = c;
     this.batch_shape = c.shape.slice(0, -1);
     this.event_shape = c.shape.slice(-1);
-    if (o.validate_args !== false) {
+    if (validates(o.validate_args)) {
       checkParam("concentration", c, positive, "IndependentConstraint(GreaterThan(lower_bound=0.0), 1)", () => this.toString());
     }
   }
@@ -309,7 +309,7 @@ export class StudentT {
     if (o.df === undefined) throw new TypeError_("StudentT() missing 1 required positional argument: 'df'");
     [this.df, this.loc, this.scale] = broadcastAll(o.df, o.loc ?? 0, o.scale ?? 1);
     this.batch_shape = this.df.shape.slice();
-    if (o.validate_args !== false) {
+    if (validates(o.validate_args)) {
       checkParam("df", this.df, positive, "GreaterThan(lower_bound=0.0)", () => this.toString());
       checkParam("scale", this.scale, positive, "GreaterThan(lower_bound=0.0)", () => this.toString());
     }

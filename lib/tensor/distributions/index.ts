@@ -3,20 +3,82 @@
  * Laplace, Poisson (simple.ts); Gamma, Beta, Dirichlet, Chi2, StudentT (gamma.ts: PyTorch's rejection sampler);
  * OneHotCategorical, MultivariateNormal, Independent (multivariate.ts); LogNormal, HalfNormal, Cauchy,
  * Geometric (derived.ts); Binomial, Multinomial (binomial.ts, with ATen's binomial sampler);
- * kl_divergence (kl.ts).
+ * kl_divergence and register_kl (kl.ts); the Distribution and ExponentialFamily base classes
+ * (distribution.ts); constraints (constraints.ts); transforms (transforms.ts);
+ * TransformedDistribution, Gumbel, HalfCauchy, Pareto, Weibull, Kumaraswamy, RelaxedBernoulli,
+ * RelaxedOneHotCategorical (transformed.ts); MixtureSameFamily, VonMises, NegativeBinomial,
+ * ContinuousBernoulli, FisherSnedecor, LowRankMultivariateNormal (more.ts); biject_to / transform_to
+ * (constraint_registry.ts).
  */
 import { Binomial, Multinomial, binomial } from "./binomial";
+import { CategoricalBacked, LocScale } from "./base";
+import { biject_to, transform_to } from "./constraint_registry";
+import { constraints } from "./constraints";
 import { Cauchy, Geometric, HalfNormal, LogNormal } from "./derived";
+import { Distribution, ExponentialFamily } from "./distribution";
 import { Beta, Chi2, Dirichlet, Gamma, StudentT } from "./gamma";
-import { kl_divergence } from "./kl";
+import { EXTRA_RULES, kl_divergence, register_kl } from "./kl";
+import { ContinuousBernoulli, FisherSnedecor, LowRankMultivariateNormal, MixtureSameFamily, NegativeBinomial, VonMises } from "./more";
 import { Independent, MultivariateNormal, OneHotCategorical } from "./multivariate";
 import { Categorical, Normal } from "./normal_categorical";
 import { Bernoulli, Exponential, Laplace, Poisson, Uniform } from "./simple";
+import {
+  ExpRelaxedCategorical, Gumbel, HalfCauchy, Kumaraswamy, LogitRelaxedBernoulli, Pareto, RelaxedBernoulli, RelaxedOneHotCategorical, TransformedDistribution, Weibull,
+} from "./transformed";
+import { transforms } from "./transforms";
+import { Tensor } from "../tensor";
+import { NotImplementedError } from "../errors";
 
-export { Beta, Bernoulli, Binomial, Multinomial, binomial, Cauchy, Chi2, StudentT, Geometric, HalfNormal, LogNormal, Categorical, Dirichlet, Exponential, Gamma, Independent, Laplace, MultivariateNormal, Normal, OneHotCategorical, Poisson, Uniform, kl_divergence };
+// The older classes join the Distribution hierarchy: instanceof Distribution (and ExponentialFamily
+// for PyTorch's exponential families) holds, and they inherit what they do not define (perplexity,
+// sample_n, _extended_shape, ...). Their own members are unchanged.
+for (const C of [Normal, Bernoulli, Exponential, Poisson, Gamma, Beta, Dirichlet]) Object.setPrototypeOf(C.prototype, ExponentialFamily.prototype);
+for (const C of [Categorical, Uniform, LocScale, CategoricalBacked, MultivariateNormal, Independent, LogNormal, HalfNormal, Geometric, StudentT, Binomial]) {
+  Object.setPrototypeOf(C.prototype, Distribution.prototype);
+}
+
+const EULER = 0.5772156649015329;
+EXTRA_RULES.push(
+  [Gumbel, Gumbel, (p: Gumbel, q: Gumbel): Tensor => {
+    const ct1 = p.scale.div(q.scale);
+    const ct2 = q.loc.div(q.scale);
+    const ct3 = p.loc.div(q.scale);
+    const t1 = ct1.log().neg().sub(ct2).add(ct3);
+    const t3 = ct2.add(ct1.add(1).lgamma()).sub(ct3).exp();
+    return t1.add(ct1.mul(EULER)).add(t3).sub(1 + EULER);
+  }],
+  [Pareto, Pareto, (p: Pareto, q: Pareto): Tensor => {
+    const alphaRatio = q.alpha.div(p.alpha);
+    const r = q.alpha.mul(p.scale.div(q.scale).log()).sub(alphaRatio.log()).add(alphaRatio).sub(1);
+    return r.masked_fill(p.scale.lt(q.scale).expand(r.shape.slice()), Infinity);
+  }],
+  [ContinuousBernoulli, ContinuousBernoulli, (p: ContinuousBernoulli, q: ContinuousBernoulli): Tensor => {
+    const t1 = p.mean.mul(p.logits.sub(q.logits));
+    const t2 = p._cont_bern_log_norm().add(p.probs.neg().log1p());
+    const t3 = q._cont_bern_log_norm().neg().sub(q.probs.neg().log1p());
+    return t1.add(t2).add(t3);
+  }],
+  [TransformedDistribution, TransformedDistribution, (p: TransformedDistribution, q: TransformedDistribution): Tensor => {
+    const same = p.transforms.length === q.transforms.length && p.transforms.every((t, i) => t.equals(q.transforms[i]));
+    if (!same || p.event_shape.join() !== q.event_shape.join()) throw new NotImplementedError("");
+    return kl_divergence(p.base_dist, q.base_dist);
+  }],
+);
+
+export {
+  Beta, Bernoulli, Binomial, Multinomial, binomial, Cauchy, Chi2, StudentT, Geometric, HalfNormal, LogNormal, Categorical, Dirichlet, Exponential, Gamma, Independent, Laplace,
+  MultivariateNormal, Normal, OneHotCategorical, Poisson, Uniform, kl_divergence, register_kl, Distribution, ExponentialFamily, TransformedDistribution, Gumbel, HalfCauchy,
+  Pareto, Weibull, Kumaraswamy, LogitRelaxedBernoulli, RelaxedBernoulli, ExpRelaxedCategorical, RelaxedOneHotCategorical, MixtureSameFamily, VonMises, NegativeBinomial,
+  ContinuousBernoulli, FisherSnedecor, LowRankMultivariateNormal, constraints, transforms, biject_to, transform_to,
+};
 
 export const distributions = {
   Normal, Categorical, Bernoulli, Uniform, Exponential, Laplace, Poisson, Gamma, Beta, Dirichlet, OneHotCategorical, MultivariateNormal, Independent,
   LogNormal, HalfNormal, Cauchy, Geometric, Chi2, StudentT, Binomial, Multinomial,
-  kl_divergence, kl: { kl_divergence },
+  Distribution, ExponentialFamily, TransformedDistribution, Gumbel, HalfCauchy, Pareto, Weibull, Kumaraswamy, LogitRelaxedBernoulli, RelaxedBernoulli,
+  ExpRelaxedCategorical, RelaxedOneHotCategorical, MixtureSameFamily, VonMises, NegativeBinomial, ContinuousBernoulli, FisherSnedecor, LowRankMultivariateNormal,
+  kl_divergence, register_kl, kl: { kl_divergence, register_kl },
+  constraints, transforms, biject_to, transform_to,
+  // The transforms are also torch.distributions.* names in PyTorch (from .transforms import *).
+  ...transforms,
 };

@@ -18,7 +18,10 @@ import { Categorical, Normal } from "./normal_categorical";
 import { Bernoulli, Exponential, Laplace, Poisson, Uniform } from "./simple";
 import { sumRightmost } from "./util";
 
-type Dist = BaseDistribution | Normal | Categorical;
+type Dist = BaseDistribution | Normal | Categorical | object;
+
+/** Pairs of the distributions added later (more.ts, transformed.ts), registered by index.ts. */
+export const EXTRA_RULES: [new (...a: never[]) => unknown, new (...a: never[]) => unknown, (p: never, q: never) => Tensor][] = [];
 
 const softplus = (t: Tensor): Tensor => t.clamp_min(0).add(t.abs().neg().exp().log1p());
 
@@ -170,9 +173,27 @@ const RULES: Rule[] = [
 
 const typeName = (d: unknown): string => (d && typeof d === "object" ? d.constructor.name : typeof d);
 
+/** Rules added by register_kl, most recent first (checked before the built-in ones). */
+const USER_RULES: Rule[] = [];
+
+/**
+ * register_kl(P, Q)(fn): fn(p, q) becomes kl_divergence for p an instance of P and q of Q (PyTorch's
+ * decorator). An exact class match wins over a subclass match, as PyTorch's most-specific dispatch.
+ */
+export function register_kl(type_p: new (...a: never[]) => unknown, type_q: new (...a: never[]) => unknown): <F extends (p: never, q: never) => Tensor>(fn: F) => F {
+  if (typeof type_p !== "function" || typeof type_q !== "function") throw new TypeError("Expected type_p and type_q to be Distribution subclasses");
+  return (fn) => {
+    USER_RULES.unshift([type_p, type_q, fn]);
+    return fn;
+  };
+}
+
 /** KL(p || q). */
 export function kl_divergence(p: Dist, q: Dist): Tensor {
-  for (const [P, Q, fn] of RULES) {
+  const all = [...USER_RULES, ...RULES, ...EXTRA_RULES];
+  const exact = all.find(([P, Q]) => (p as object).constructor === P && (q as object).constructor === Q);
+  if (exact) return (exact[2] as (p: Dist, q: Dist) => Tensor)(p, q);
+  for (const [P, Q, fn] of all) {
     if (p instanceof P && q instanceof Q) return (fn as (p: Dist, q: Dist) => Tensor)(p, q);
   }
   throw new NotImplementedError(`No KL(p || q) is implemented for p type ${typeName(p)} and q type ${typeName(q)}`);

@@ -15,7 +15,7 @@ import { empty } from "../ops/util";
 import { broadcastShapes } from "../shape";
 import { Tensor } from "../tensor";
 import { CategoricalBacked } from "./base";
-import { checkSupport, extendedShape, pyTuple, sumRightmost, type Validate } from "./util";
+import { checkSupport, extendedShape, pyTuple, sumRightmost, type Validate, validates } from "./util";
 
 export class OneHotCategorical extends CategoricalBacked {
   /** new OneHotCategorical(probs) or new OneHotCategorical({ logits }). */
@@ -94,7 +94,7 @@ export class MultivariateNormal {
     this.loc = o.loc.expand([...batch, n]);
     this.batch_shape = batch;
     this.event_shape = [n];
-    if (o.validate_args !== false) this.validate(m);
+    if (validates(o.validate_args)) this.validate(m);
     if (this.given === "scale_tril") this.scale_tril = m;
     else if (this.given === "covariance_matrix") this.scale_tril = cholesky(m);
     else {

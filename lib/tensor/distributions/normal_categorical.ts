@@ -14,7 +14,7 @@ import { empty } from "../ops/util";
 import { broadcast_tensors } from "../ops/shape_extra";
 import { pyFloat } from "../nn/repr";
 import { Tensor } from "../tensor";
-import { checkParam, checkSupport, probsOrLogits } from "./util";
+import { checkParam, checkSupport, probsOrLogits, validates } from "./util";
 
 type Param = Tensor | number;
 
@@ -54,7 +54,7 @@ export class Normal {
     const s0 = asTensor(scale, l0);
     [this.loc, this.scale] = broadcast_tensors(l0, s0) as [Tensor, Tensor];
     this.batch_shape = this.loc.shape.slice();
-    if (opts.validate_args !== false) {
+    if (validates(opts.validate_args)) {
       // PyTorch validates by default (validate_args=None follows Distribution's default, true).
       const bad = no_grad(() => this.scale.le(0).logical_or(this.scale.isnan()).any().item());
       if (bad) {
@@ -147,7 +147,7 @@ export class Categorical {
     this.batch_shape = given.shape.slice(0, -1);
     this.fromProbs = probs !== null;
     // validate_args (default on, as Distribution's in PyTorch): the normalised parameter is checked
-    this.validate = o.validate_args !== false;
+    this.validate = validates(o.validate_args);
     if (this.validate) {
       if (probs) checkParam("probs", this.probs, (p) => p.lt(0).logical_or(p.sum(-1, true).sub(1).abs().ge(1e-6)), "Simplex()", () => this.toString());
       else checkParam("logits", this.logits, (l) => l.ne(l), "IndependentConstraint(Real(), 1)", () => this.toString());

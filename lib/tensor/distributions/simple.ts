@@ -17,7 +17,7 @@ import { empty } from "../ops/util";
 import { Tensor } from "../tensor";
 import { LocScale, type LocScaleArgs } from "./base";
 import {
-  bceWithLogits, binaryLogits, broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, nonNegative, outsideUnit, positive, probsOrLogits, type Param, type Validate,
+  bceWithLogits, binaryLogits, broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, nonNegative, outsideUnit, positive, probsOrLogits, type Param, type Validate, validates,
 } from "./util";
 
 export class Bernoulli {
@@ -36,11 +36,11 @@ export class Bernoulli {
     this.fromProbs = probs !== null;
     if (probs !== null) {
       [this.probs] = broadcastAll(probs);
-      if (o.validate_args !== false) checkParam("probs", this.probs, outsideUnit, "Interval(lower_bound=0.0, upper_bound=1.0)", () => this.toString());
+      if (validates(o.validate_args)) checkParam("probs", this.probs, outsideUnit, "Interval(lower_bound=0.0, upper_bound=1.0)", () => this.toString());
       this.logits = binaryLogits(this.probs);
     } else {
       [this.logits] = broadcastAll(logits!);
-      if (o.validate_args !== false) checkParam("logits", this.logits, (t) => t.isnan(), "Real()", () => this.toString());
+      if (validates(o.validate_args)) checkParam("logits", this.logits, (t) => t.isnan(), "Real()", () => this.toString());
       this.probs = this.logits.sigmoid();
     }
     this.batch_shape = this.probs.shape.slice();
@@ -91,7 +91,7 @@ export class Uniform {
     if (o.low === undefined || o.high === undefined) throw new TypeError_("Uniform() missing required arguments: 'low' and 'high'");
     [this.low, this.high] = broadcastAll(o.low, o.high);
     this.batch_shape = this.low.shape.slice();
-    if (o.validate_args !== false && no_grad(() => this.low.ge(this.high).any().item())) throw new ValueError("Uniform is not defined when low>= high");
+    if (validates(o.validate_args) && no_grad(() => this.low.ge(this.high).any().item())) throw new ValueError("Uniform is not defined when low>= high");
   }
 
   get mean(): Tensor {
@@ -151,7 +151,7 @@ export class Exponential {
     if (o.rate === undefined) throw new TypeError_("Exponential() missing 1 required positional argument: 'rate'");
     [this.rate] = broadcastAll(o.rate);
     this.batch_shape = this.rate.shape.slice();
-    if (o.validate_args !== false) checkParam("rate", this.rate, positive, "GreaterThan(lower_bound=0.0)", () => this.toString());
+    if (validates(o.validate_args)) checkParam("rate", this.rate, positive, "GreaterThan(lower_bound=0.0)", () => this.toString());
   }
 
   get mean(): Tensor {
@@ -250,7 +250,7 @@ export class Poisson {
     if (o.rate === undefined) throw new TypeError_("Poisson() missing 1 required positional argument: 'rate'");
     [this.rate] = broadcastAll(o.rate);
     this.batch_shape = this.rate.shape.slice();
-    if (o.validate_args !== false) checkParam("rate", this.rate, nonNegative, "GreaterThanEq(lower_bound=0.0)", () => this.toString());
+    if (validates(o.validate_args)) checkParam("rate", this.rate, nonNegative, "GreaterThanEq(lower_bound=0.0)", () => this.toString());
   }
 
   get mean(): Tensor {

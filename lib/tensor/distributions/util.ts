@@ -96,3 +96,12 @@ export function bceWithLogits(logits: Tensor, target: Tensor): Tensor {
 export const extendedShape = (sampleShape: readonly number[], batch: readonly number[], event: readonly number[] = []): number[] => [
   ...sampleShape, ...batch, ...event,
 ];
+
+let defaultValidate = true;
+/** Distribution.set_default_validate_args: the validation used when validate_args is None. */
+export const setDefaultValidate = (v: boolean): void => {
+  defaultValidate = v;
+};
+export const getDefaultValidate = (): boolean => defaultValidate;
+/** Whether to validate, given a validate_args option (None follows the default, as PyTorch). */
+export const validates = (v: boolean | null | undefined): boolean => v ?? defaultValidate;

@@ -1,0 +1,549 @@
+/**
+ * More of PyTorch 1.13's torch.distributions, with its formulas and sampling calls:
+ * MixtureSameFamily (a Categorical over a batch of components: Gaussian mixtures), VonMises
+ * (log_prob with PyTorch's polynomial Bessel approximation; sample by its rejection loop on
+ * torch.rand), NegativeBinomial (Poisson of a Gamma draw), ContinuousBernoulli (an
+ * ExponentialFamily; rsample = icdf(rand)), FisherSnedecor (a ratio of Gamma draws) and
+ * LowRankMultivariateNormal (covariance W W^T + diag(D), by the capacitance matrix).
+ */
+import { parseArgs, type PyArgs } from "../args";
+import { no_grad } from "../autograd/grad_mode";
+import { float64 } from "../dtype";
+import { ValueError } from "../errors";
+import { logsigmoid } from "../nn/functional/activation_extra";
+import { eye, full_like, ones_like, zeros_like } from "../ops/creation";
+import * as created from "../ops/creation_extra";
+import { cholesky, solve_triangular } from "../ops/linalg";
+import { broadcast_tensors } from "../ops/shape_extra";
+import { empty } from "../ops/util";
+import { where } from "../ops/where";
+import { Tensor } from "../tensor";
+import * as C from "./constraints";
+import { Distribution, ExponentialFamily } from "./distribution";
+import { Gamma } from "./gamma";
+import { mahalanobis } from "./multivariate";
+import { Categorical } from "./normal_categorical";
+import { bceWithLogits, binaryLogits, broadcastAll, clampProbs, probsOrLogits, type Param, type Validate } from "./util";
+
+const finfo = (t: Tensor) =>
+  t.dtype === float64 ? { tiny: 2.2250738585072014e-308, eps: 2.220446049250313e-16 } : { tiny: 1.1754943508222875e-38, eps: 1.1920928955078125e-7 };
+
+interface AnyDist {
+  batch_shape: number[];
+  event_shape: number[];
+  mean: Tensor;
+  variance: Tensor;
+  support?: C.Constraint;
+  sample(s?: readonly number[]): Tensor;
+  log_prob(v: Tensor): Tensor;
+  cdf?(v: Tensor): Tensor;
+  toString(): string;
+}
+
+/** MixtureSameFamily(mixture_distribution, component_distribution): the last batch dim of the components is mixed by the Categorical. */
+export class MixtureSameFamily extends Distribution {
+  _mixture_distribution: Categorical;
+  _component_distribution: AnyDist;
+  _num_component: number;
+  _event_ndims: number;
+
+  constructor(...args: PyArgs<[mixture_distribution: Categorical, component_distribution: AnyDist, validate_args?: boolean | null], { mixture_distribution?: Categorical; component_distribution?: AnyDist } & Validate>) {
+    super([], [], false);
+    const o = parseArgs<{ mixture_distribution?: Categorical; component_distribution?: AnyDist } & Validate>("MixtureSameFamily", ["mixture_distribution", "component_distribution", "validate_args"], args);
+    const mix = o.mixture_distribution;
+    const comp = o.component_distribution;
+    if (!(mix instanceof Categorical)) throw new ValueError(" The Mixture distribution needs to be an  instance of torch.distribtutions.Categorical");
+    if (!(comp instanceof Distribution)) throw new ValueError("The Component distribution need to be an instance of torch.distributions.Distribution");
+    const mdbs = mix.batch_shape;
+    const cdbs = comp.batch_shape.slice(0, -1);
+    for (let k = 1; k <= Math.min(mdbs.length, cdbs.length); k++) {
+      const [a, b] = [mdbs[mdbs.length - k], cdbs[cdbs.length - k]];
+      if (a !== 1 && b !== 1 && a !== b) {
+        throw new ValueError(`\`mixture_distribution.batch_shape\` (torch.Size([${mdbs.join(", ")}])) is not compatible with \`component_distribution.batch_shape\`(torch.Size([${cdbs.join(", ")}]))`);
+      }
+    }
+    const km = mix.logits.shape[mix.logits.dim() - 1];
+    const kc = comp.batch_shape[comp.batch_shape.length - 1];
+    if (km !== kc) throw new ValueError(`\`mixture_distribution component\` (${km}) does not equal \`component_distribution.batch_shape[-1]\` (${kc})`);
+    this._mixture_distribution = mix;
+    this._component_distribution = comp;
+    this._num_component = km;
+    this._event_ndims = comp.event_shape.length;
+    this._init(cdbs, comp.event_shape, o.validate_args);
+  }
+
+  override get arg_constraints(): Record<string, C.Constraint> {
+    return {};
+  }
+  override get support(): C.Constraint | undefined {
+    return this._component_distribution.support;
+  }
+  get mixture_distribution(): Categorical {
+    return this._mixture_distribution;
+  }
+  get component_distribution(): AnyDist {
+    return this._component_distribution;
+  }
+
+  private pad(x: Tensor): Tensor {
+    return x.unsqueeze(-1 - this._event_ndims);
+  }
+  private padMixture(x: Tensor): Tensor {
+    const numel = (s: number[]) => s.reduce((a, b) => a * b, 1);
+    const distBatch = numel(this.batch_shape);
+    const catBatch = numel(this.mixture_distribution.batch_shape);
+    const padN = catBatch === 1 ? 0 : distBatch - catBatch;
+    const xs = x.shape;
+    return x.reshape([...xs.slice(0, -1), ...new Array<number>(Math.max(padN, 0)).fill(1), xs[xs.length - 1], ...new Array<number>(this._event_ndims).fill(1)]);
+  }
+
+  override get mean(): Tensor {
+    const probs = this.padMixture(this.mixture_distribution.probs);
+    return probs.mul(this.component_distribution.mean).sum(-1 - this._event_ndims);
+  }
+  override get variance(): Tensor {
+    const probs = this.padMixture(this.mixture_distribution.probs);
+    const meanCondVar = probs.mul(this.component_distribution.variance).sum(-1 - this._event_ndims);
+    const varCondMean = probs.mul(this.component_distribution.mean.sub(this.pad(this.mean)).pow(2)).sum(-1 - this._event_ndims);
+    return meanCondVar.add(varCondMean);
+  }
+  override cdf(x: Tensor): Tensor {
+    const comp = this.component_distribution;
+    if (!comp.cdf) throw new ValueError(`${comp.toString()} has no cdf`);
+    return comp.cdf(this.pad(x)).mul(this.mixture_distribution.probs).sum(-1);
+  }
+  override log_prob(x: Tensor): Tensor {
+    if (this._validate_args) this._validate_sample(x);
+    const lp = this.component_distribution.log_prob(this.pad(x));
+    const logMix = this.mixture_distribution.logits.log_softmax(-1);
+    return lp.add(logMix).logsumexp(-1);
+  }
+  override sample(sample_shape: readonly number[] = []): Tensor {
+    return no_grad(() => {
+      const gatherDim = sample_shape.length + this.batch_shape.length;
+      const es = this.event_shape;
+      const mixSample = this.mixture_distribution.sample(sample_shape);
+      const mixShape = mixSample.shape;
+      const compSamples = this.component_distribution.sample(sample_shape);
+      let idx = mixSample.reshape([...mixShape, ...new Array<number>(es.length + 1).fill(1)]);
+      idx = idx.repeat([...new Array<number>(mixShape.length).fill(1), 1, ...es]);
+      return compSamples.gather(gatherDim, idx).squeeze(gatherDim);
+    });
+  }
+  override toString(): string {
+    return `MixtureSameFamily(\n  ${this.mixture_distribution.toString()},\n  ${this.component_distribution.toString()})`;
+  }
+}
+
+const I0_SMALL = [1.0, 3.5156229, 3.0899424, 1.2067492, 0.2659732, 0.360768e-1, 0.45813e-2];
+const I0_LARGE = [0.39894228, 0.1328592e-1, 0.225319e-2, -0.157565e-2, 0.916281e-2, -0.2057706e-1, 0.2635537e-1, -0.1647633e-1, 0.392377e-2];
+const I1_SMALL = [0.5, 0.87890594, 0.51498869, 0.15084934, 0.2658733e-1, 0.301532e-2, 0.32411e-3];
+const I1_LARGE = [0.39894228, -0.3988024e-1, -0.362018e-2, 0.163801e-2, -0.1031555e-1, 0.2282967e-1, -0.2895312e-1, 0.1787654e-1, -0.420059e-2];
+
+function evalPoly(y: Tensor, coef: number[]): Tensor {
+  let result: Tensor = full_like(y, coef[coef.length - 1]);
+  for (let i = coef.length - 2; i >= 0; i--) result = y.mul(result).add(coef[i]);
+  return result;
+}
+
+/** log I_order(x), PyTorch's polynomial approximation (von_mises.py). */
+function logModifiedBessel(x: Tensor, order: 0 | 1): Tensor {
+  let y = x.div(3.75);
+  y = y.mul(y);
+  let small = evalPoly(y, order === 0 ? I0_SMALL : I1_SMALL);
+  if (order === 1) small = x.abs().mul(small);
+  small = small.log();
+  const yl = x.reciprocal().mul(3.75);
+  const large = x.sub(x.log().mul(0.5)).add(evalPoly(yl, order === 0 ? I0_LARGE : I1_LARGE).log());
+  return where(x.lt(3.75), small, large);
+}
+
+/** VonMises(loc, concentration): a circular distribution on [-pi, pi). */
+export class VonMises extends Distribution {
+  loc: Tensor;
+  concentration: Tensor;
+  _proposal_r: Tensor;
+  constructor(...args: PyArgs<[loc: Param, concentration: Param, validate_args?: boolean | null], { loc?: Param; concentration?: Param } & Validate>) {
+    super([], [], false);
+    const o = parseArgs<{ loc?: Param; concentration?: Param } & Validate>("VonMises", ["loc", "concentration", "validate_args"], args);
+    if (o.loc === undefined || o.concentration === undefined) throw new ValueError("VonMises() missing required arguments: 'loc' and 'concentration'");
+    [this.loc, this.concentration] = broadcastAll(o.loc, o.concentration);
+    const tau = this.concentration.pow(2).mul(4).add(1).sqrt().add(1);
+    const rho = tau.sub(tau.mul(2).sqrt()).div(this.concentration.mul(2));
+    this._proposal_r = rho.pow(2).add(1).div(rho.mul(2));
+    this._init(this.loc.shape, [], o.validate_args);
+  }
+  override get arg_constraints(): Record<string, C.Constraint> {
+    return { loc: C.real, concentration: C.positive };
+  }
+  override get support(): C.Constraint {
+    return C.real;
+  }
+  override log_prob(value: Tensor): Tensor {
+    if (this._validate_args) this._validate_sample(value);
+    return this.concentration.mul(value.sub(this.loc).cos()).sub(Math.log(2 * Math.PI)).sub(logModifiedBessel(this.concentration, 0));
+  }
+  /** PyTorch's rejection sampler (Best and Fisher), three torch.rand draws per round over the whole shape. */
+  override sample(sample_shape: readonly number[] = []): Tensor {
+    return no_grad(() => {
+      const shape = this._extended_shape(sample_shape);
+      let x = empty(shape, this.loc.dtype).zero_();
+      let done = x.ne(x);
+      while (!done.all().item()) {
+        const u = empty([3, ...shape], this.loc.dtype).uniform_(0, 1);
+        const [u1, u2, u3] = u.unbind(0);
+        const z = u1.mul(Math.PI).cos();
+        const f = this._proposal_r.mul(z).add(1).div(this._proposal_r.add(z));
+        const c = this.concentration.mul(this._proposal_r.sub(f));
+        const accept = c.mul(c.neg().add(2)).sub(u2).gt(0).logical_or(c.div(u2).log().add(1).sub(c).ge(0));
+        if (accept.any().item()) {
+          // torch.where keeps x's uninitialised values where nothing was accepted yet; they are replaced before done.
+          x = where(accept, u3.sub(0.5).sign().mul(f.acos()), x);
+          done = done.logical_or(accept);
+        }
+      }
+      return x.add(Math.PI).add(this.loc).remainder(2 * Math.PI).sub(Math.PI);
+    });
+  }
+  override get mean(): Tensor {
+    return this.loc;
+  }
+  override get mode(): Tensor {
+    return this.loc;
+  }
+  override get variance(): Tensor {
+    return logModifiedBessel(this.concentration, 1).sub(logModifiedBessel(this.concentration, 0)).exp().neg().add(1);
+  }
+}
+
+type CountArgs = PyArgs<[total_count: Param, probs?: Param | null, logits?: Param | null, validate_args?: boolean | null], { total_count?: Param; probs?: Param | null; logits?: Param | null } & Validate>;
+
+/** NegativeBinomial(total_count, probs | logits): successes before total_count failures, success probability probs. */
+export class NegativeBinomial extends Distribution {
+  total_count: Tensor;
+  probs: Tensor;
+  logits: Tensor;
+  private readonly fromProbs: boolean;
+  constructor(...args: CountArgs) {
+    super([], [], false);
+    const o = parseArgs<{ total_count?: Param; probs?: Param | null; logits?: Param | null } & Validate>("NegativeBinomial", ["total_count", "probs", "logits", "validate_args"], args);
+    if (o.total_count === undefined) throw new ValueError("NegativeBinomial() missing 1 required positional argument: 'total_count'");
+    const { probs, logits } = probsOrLogits(o);
+    this.fromProbs = probs !== null;
+    if (probs !== null) {
+      [this.total_count, this.probs] = broadcastAll(o.total_count, probs);
+      this.total_count = this.total_count.to(this.probs.dtype);
+      this.logits = binaryLogits(this.probs);
+    } else {
+      [this.total_count, this.logits] = broadcastAll(o.total_count, logits!);
+      this.total_count = this.total_count.to(this.logits.dtype);
+      this.probs = this.logits.sigmoid();
+    }
+    this._init(this.probs.shape, [], o.validate_args);
+  }
+  override get arg_constraints(): Record<string, C.Constraint> {
+    return this.fromProbs ? { total_count: C.greater_than_eq(0), probs: C.half_open_interval(0, 1) } : { total_count: C.greater_than_eq(0), logits: C.real };
+  }
+  override get support(): C.Constraint {
+    return C.nonnegative_integer;
+  }
+  get param_shape(): number[] {
+    return this.probs.shape.slice();
+  }
+  override get mean(): Tensor {
+    return this.total_count.mul(this.logits.exp());
+  }
+  override get mode(): Tensor {
+    return this.total_count.sub(1).mul(this.logits.exp()).floor().clamp({ min: 0 });
+  }
+  override get variance(): Tensor {
+    return this.mean.div(this.logits.neg().sigmoid());
+  }
+  get _gamma(): Gamma {
+    return new Gamma(this.total_count, this.logits.neg().exp(), false);
+  }
+  override sample(sample_shape: readonly number[] = []): Tensor {
+    return no_grad(() => created.poisson(this._gamma.sample(sample_shape)));
+  }
+  override log_prob(value: Tensor): Tensor {
+    if (this._validate_args) this._validate_sample(value);
+    const unnorm = this.total_count.mul(logsigmoid(this.logits.neg())).add(value.mul(logsigmoid(this.logits)));
+    let norm = this.total_count.add(value).lgamma().neg().add(value.add(1).lgamma()).add(this.total_count.lgamma());
+    norm = norm.masked_fill(this.total_count.add(value).eq(0), 0);
+    return unnorm.sub(norm);
+  }
+}
+
+/** ContinuousBernoulli(probs | logits, lims=(0.499, 0.501)): a density on [0, 1] (Loaiza-Ganem and Cunningham). */
+export class ContinuousBernoulli extends ExponentialFamily {
+  probs: Tensor;
+  logits: Tensor;
+  _lims: [number, number];
+  private readonly fromProbs: boolean;
+  constructor(...args: PyArgs<[probs?: Param | null, logits?: Param | null, lims?: [number, number], validate_args?: boolean | null], { probs?: Param | null; logits?: Param | null; lims?: [number, number] } & Validate>) {
+    super([], [], false);
+    const o = parseArgs<{ probs?: Param | null; logits?: Param | null; lims?: [number, number] } & Validate>("ContinuousBernoulli", ["probs", "logits", "lims", "validate_args"], args);
+    const { probs, logits } = probsOrLogits(o);
+    this.fromProbs = probs !== null;
+    if (probs !== null) {
+      let [p] = broadcastAll(probs);
+      if (o.validate_args !== null && o.validate_args !== undefined && !no_grad(() => C.unit_interval.check(p).all().item())) throw new ValueError("The parameter probs has invalid values");
+      p = clampProbs(p);
+      this.probs = p;
+      this.logits = binaryLogits(p);
+    } else {
+      [this.logits] = broadcastAll(logits!);
+      this.probs = clampProbs(this.logits.sigmoid());
+    }
+    this._lims = o.lims ?? [0.499, 0.501];
+    this._init(this.probs.shape, [], o.validate_args);
+  }
+  override get arg_constraints(): Record<string, C.Constraint> {
+    return this.fromProbs ? { probs: C.unit_interval } : { logits: C.real };
+  }
+  override get support(): C.Constraint {
+    return C.unit_interval;
+  }
+  override get has_rsample(): boolean {
+    return true;
+  }
+  override get _mean_carrier_measure(): number {
+    return 0;
+  }
+  get param_shape(): number[] {
+    return this.probs.shape.slice();
+  }
+  private outside(): Tensor {
+    return this.probs.le(this._lims[0]).logical_or(this.probs.gt(this._lims[1]));
+  }
+  private cutProbs(): Tensor {
+    return where(this.outside(), this.probs, ones_like(this.probs).mul(this._lims[0]));
+  }
+  _cont_bern_log_norm(): Tensor {
+    const cut = this.cutProbs();
+    const below = where(cut.le(0.5), cut, zeros_like(cut));
+    const above = where(cut.ge(0.5), cut, ones_like(cut));
+    const logNorm = cut.neg().log1p().sub(cut.log()).abs().log().sub(where(cut.le(0.5), below.mul(-2).log1p(), above.mul(2).sub(1).log()));
+    const x = this.probs.sub(0.5).pow(2);
+    const taylor = x.mul(104 / 45).add(4 / 3).mul(x).add(Math.LN2);
+    return where(this.outside(), logNorm, taylor);
+  }
+  override get mean(): Tensor {
+    const cut = this.cutProbs();
+    const mus = cut.div(cut.mul(2).sub(1)).add(cut.neg().log1p().sub(cut.log()).reciprocal());
+    const x = this.probs.sub(0.5);
+    const taylor = x.pow(2).mul(16 / 45).add(1 / 3).mul(x).add(0.5);
+    return where(this.outside(), mus, taylor);
+  }
+  override get variance(): Tensor {
+    const cut = this.cutProbs();
+    const vars = cut.mul(cut.sub(1)).div(cut.mul(-2).add(1).pow(2)).add(cut.neg().log1p().sub(cut.log()).pow(2).reciprocal());
+    const x = this.probs.sub(0.5).pow(2);
+    const taylor = x.mul(128 / 945).neg().add(1 / 15).mul(x).neg().add(1 / 12);
+    return where(this.outside(), vars, taylor);
+  }
+  override get stddev(): Tensor {
+    return this.variance.sqrt();
+  }
+  override get mode(): Tensor {
+    return this.probs.ge(0.5).to(this.probs.dtype);
+  }
+  override sample(sample_shape: readonly number[] = []): Tensor {
+    const u = empty(this._extended_shape(sample_shape), this.probs.dtype).uniform_(0, 1);
+    return no_grad(() => this.icdf(u));
+  }
+  override rsample(sample_shape: readonly number[] = []): Tensor {
+    const u = empty(this._extended_shape(sample_shape), this.probs.dtype).uniform_(0, 1);
+    return this.icdf(u);
+  }
+  override log_prob(value: Tensor): Tensor {
+    if (this._validate_args) this._validate_sample(value);
+    const [logits, v] = broadcastAll(this.logits, value);
+    return bceWithLogits(logits, v).neg().add(this._cont_bern_log_norm());
+  }
+  override cdf(value: Tensor): Tensor {
+    if (this._validate_args) this._validate_sample(value);
+    const cut = this.cutProbs();
+    const cdfs = cut.pow(value).mul(cut.neg().add(1).pow(value.neg().add(1))).add(cut).sub(1).div(cut.mul(2).sub(1));
+    const unbounded = where(this.outside(), cdfs, value);
+    return where(value.le(0), zeros_like(value), where(value.ge(1), ones_like(value), unbounded));
+  }
+  override icdf(value: Tensor): Tensor {
+    const cut = this.cutProbs();
+    const inner = cut.neg().add(value.mul(cut.mul(2).sub(1))).log1p().sub(cut.neg().log1p()).div(cut.log().sub(cut.neg().log1p()));
+    return where(this.outside(), inner, value);
+  }
+  override entropy(): Tensor {
+    const lp0 = this.probs.neg().log1p();
+    const lp1 = this.probs.log();
+    return this.mean.mul(lp0.sub(lp1)).sub(this._cont_bern_log_norm()).sub(lp0);
+  }
+  override get _natural_params(): Tensor[] {
+    return [this.logits];
+  }
+  override _log_normalizer(x: Tensor): Tensor {
+    const out = x.le(this._lims[0] - 0.5).logical_or(x.gt(this._lims[1] - 0.5));
+    const cutNat = where(out, x, ones_like(x).mul(this._lims[0] - 0.5));
+    const logNorm = cutNat.exp().sub(1).abs().log().sub(cutNat.abs().log());
+    const taylor = x.mul(0.5).add(x.pow(2).div(24)).sub(x.pow(4).div(2880));
+    return where(out, logNorm, taylor);
+  }
+}
+
+/** FisherSnedecor(df1, df2): the F distribution, (X1 / df1) / (X2 / df2) of chi-squared draws. */
+export class FisherSnedecor extends Distribution {
+  df1: Tensor;
+  df2: Tensor;
+  _gamma1: Gamma;
+  _gamma2: Gamma;
+  constructor(...args: PyArgs<[df1: Param, df2: Param, validate_args?: boolean | null], { df1?: Param; df2?: Param } & Validate>) {
+    super([], [], false);
+    const o = parseArgs<{ df1?: Param; df2?: Param } & Validate>("FisherSnedecor", ["df1", "df2", "validate_args"], args);
+    if (o.df1 === undefined || o.df2 === undefined) throw new ValueError("FisherSnedecor() missing required arguments: 'df1' and 'df2'");
+    [this.df1, this.df2] = broadcastAll(o.df1, o.df2);
+    this._gamma1 = new Gamma(this.df1.mul(0.5), this.df1);
+    this._gamma2 = new Gamma(this.df2.mul(0.5), this.df2);
+    this._init(this.df1.shape, [], o.validate_args);
+  }
+  override get arg_constraints(): Record<string, C.Constraint> {
+    return { df1: C.positive, df2: C.positive };
+  }
+  override get support(): C.Constraint {
+    return C.positive;
+  }
+  override get has_rsample(): boolean {
+    return true;
+  }
+  override get mean(): Tensor {
+    const df2 = this.df2.masked_fill(this.df2.le(2), NaN);
+    return df2.div(df2.sub(2));
+  }
+  override get mode(): Tensor {
+    const mode = this.df1.sub(2).div(this.df1).mul(this.df2).div(this.df2.add(2));
+    return mode.masked_fill(this.df1.le(2), NaN);
+  }
+  override get variance(): Tensor {
+    const df2 = this.df2.masked_fill(this.df2.le(4), NaN);
+    return df2.pow(2).mul(2).mul(this.df1.add(df2).sub(2)).div(this.df1.mul(df2.sub(2).pow(2)).mul(df2.sub(4)));
+  }
+  override rsample(sample_shape: readonly number[] = []): Tensor {
+    const shape = this._extended_shape(sample_shape);
+    const x1 = this._gamma1.rsample(sample_shape).reshape(shape);
+    const tiny = finfo(x1).tiny;
+    const x2 = this._gamma2.rsample(sample_shape).reshape(shape).clamp({ min: tiny });
+    return x1.div(x2).clamp({ min: tiny });
+  }
+  override log_prob(value: Tensor): Tensor {
+    if (this._validate_args) this._validate_sample(value);
+    const ct1 = this.df1.mul(0.5);
+    const ct2 = this.df2.mul(0.5);
+    const ct3 = this.df1.div(this.df2);
+    const t1 = ct1.add(ct2).lgamma().sub(ct1.lgamma()).sub(ct2.lgamma());
+    const t2 = ct1.mul(ct3.log()).add(ct1.sub(1).mul(value.log()));
+    const t3 = ct1.add(ct2).mul(ct3.mul(value).log1p());
+    return t1.add(t2).sub(t3);
+  }
+}
+
+/** Cholesky of I + W^T D^-1 W (the capacitance matrix). */
+function capacitanceTril(W: Tensor, D: Tensor): Tensor {
+  const m = W.shape[W.dim() - 1];
+  const wtDinv = W.transpose(-2, -1).div(D.unsqueeze(-2));
+  const K = wtDinv.matmul(W).add(eye(m, { dtype: W.dtype }));
+  return cholesky(K);
+}
+
+const batchMv = (M: Tensor, v: Tensor): Tensor => M.matmul(v.unsqueeze(-1)).squeeze(-1);
+
+/** LowRankMultivariateNormal(loc, cov_factor, cov_diag): covariance cov_factor @ cov_factor.T + diag(cov_diag). */
+export class LowRankMultivariateNormal extends Distribution {
+  loc: Tensor;
+  cov_factor: Tensor;
+  cov_diag: Tensor;
+  _unbroadcasted_cov_factor: Tensor;
+  _unbroadcasted_cov_diag: Tensor;
+  _capacitance_tril: Tensor;
+  constructor(...args: PyArgs<[loc: Tensor, cov_factor: Tensor, cov_diag: Tensor, validate_args?: boolean | null], { loc?: Tensor; cov_factor?: Tensor; cov_diag?: Tensor } & Validate>) {
+    super([], [], false);
+    const o = parseArgs<{ loc?: Tensor; cov_factor?: Tensor; cov_diag?: Tensor } & Validate>("LowRankMultivariateNormal", ["loc", "cov_factor", "cov_diag", "validate_args"], args);
+    const { loc, cov_factor, cov_diag } = o;
+    if (!loc || !cov_factor || !cov_diag) throw new ValueError("LowRankMultivariateNormal() missing required arguments: 'loc', 'cov_factor' and 'cov_diag'");
+    if (loc.dim() < 1) throw new ValueError("loc must be at least one-dimensional.");
+    const n = loc.shape[loc.dim() - 1];
+    if (cov_factor.dim() < 2) throw new ValueError("cov_factor must be at least two-dimensional, with optional leading batch dimensions");
+    if (cov_factor.shape[cov_factor.dim() - 2] !== n) throw new ValueError(`cov_factor must be a batch of matrices with shape ${n} x m`);
+    if (cov_diag.shape[cov_diag.dim() - 1] !== n) throw new ValueError(`cov_diag must be a batch of vectors with shape torch.Size([${n}])`);
+    let loc_: Tensor;
+    let diag_: Tensor;
+    try {
+      [loc_, this.cov_factor, diag_] = broadcast_tensors(loc.unsqueeze(-1), cov_factor, cov_diag.unsqueeze(-1));
+    } catch {
+      throw new ValueError(`Incompatible batch shapes: loc torch.Size([${loc.shape.join(", ")}]), cov_factor torch.Size([${cov_factor.shape.join(", ")}]), cov_diag torch.Size([${cov_diag.shape.join(", ")}])`);
+    }
+    this.loc = loc_.select(-1, 0);
+    this.cov_diag = diag_.select(-1, 0);
+    this._unbroadcasted_cov_factor = cov_factor;
+    this._unbroadcasted_cov_diag = cov_diag;
+    this._capacitance_tril = capacitanceTril(cov_factor, cov_diag);
+    this._init(this.loc.shape.slice(0, -1), [n], o.validate_args);
+  }
+  override get arg_constraints(): Record<string, C.Constraint> {
+    return { loc: C.real_vector, cov_factor: C.independent(C.real, 2), cov_diag: C.independent(C.positive, 1) };
+  }
+  override get support(): C.Constraint {
+    return C.real_vector;
+  }
+  override get has_rsample(): boolean {
+    return true;
+  }
+  override get mean(): Tensor {
+    return this.loc;
+  }
+  override get mode(): Tensor {
+    return this.loc;
+  }
+  override get variance(): Tensor {
+    return this._unbroadcasted_cov_factor.pow(2).sum(-1).add(this._unbroadcasted_cov_diag).expand([...this.batch_shape, ...this.event_shape]);
+  }
+  get scale_tril(): Tensor {
+    const n = this.event_shape[0];
+    const dSqrt = this._unbroadcasted_cov_diag.sqrt().unsqueeze(-1);
+    const dw = this._unbroadcasted_cov_factor.div(dSqrt);
+    const K = dw.matmul(dw.transpose(-2, -1)).add(eye(n, { dtype: dw.dtype }));
+    return dSqrt.mul(cholesky(K)).expand([...this.batch_shape, n, n]);
+  }
+  get covariance_matrix(): Tensor {
+    const n = this.event_shape[0];
+    const W = this._unbroadcasted_cov_factor;
+    return W.matmul(W.transpose(-2, -1)).add(this._unbroadcasted_cov_diag.diag_embed()).expand([...this.batch_shape, n, n]);
+  }
+  get precision_matrix(): Tensor {
+    const n = this.event_shape[0];
+    const wtDinv = this._unbroadcasted_cov_factor.transpose(-2, -1).div(this._unbroadcasted_cov_diag.unsqueeze(-2));
+    const A = solve_triangular(this._capacitance_tril, wtDinv, { upper: false });
+    return this._unbroadcasted_cov_diag.reciprocal().diag_embed().sub(A.transpose(-2, -1).matmul(A)).expand([...this.batch_shape, n, n]);
+  }
+  override rsample(sample_shape: readonly number[] = []): Tensor {
+    const shape = this._extended_shape(sample_shape);
+    const r = this.cov_factor.shape[this.cov_factor.dim() - 1];
+    const epsW = empty([...shape.slice(0, -1), r], this.loc.dtype).normal_();
+    const epsD = empty(shape, this.loc.dtype).normal_();
+    return this.loc.add(batchMv(this._unbroadcasted_cov_factor, epsW)).add(this._unbroadcasted_cov_diag.sqrt().mul(epsD));
+  }
+  private logdet(): Tensor {
+    return this._capacitance_tril.diagonal(0, -2, -1).log().sum(-1).mul(2).add(this._unbroadcasted_cov_diag.log().sum(-1));
+  }
+  override log_prob(value: Tensor): Tensor {
+    if (this._validate_args) this._validate_sample(value);
+    const diff = value.sub(this.loc);
+    const W = this._unbroadcasted_cov_factor;
+    const D = this._unbroadcasted_cov_diag;
+    const wtDinvX = batchMv(W.transpose(-2, -1).div(D.unsqueeze(-2)), diff);
+    const M = diff.pow(2).div(D).sum(-1).sub(mahalanobis(this._capacitance_tril, wtDinvX));
+    return this.logdet().add(M).add(this.event_shape[0] * Math.log(2 * Math.PI)).mul(-0.5);
+  }
+  override entropy(): Tensor {
+    const H = this.logdet().add(this.event_shape[0] * (1 + Math.log(2 * Math.PI))).mul(0.5);
+    return this.batch_shape.length === 0 ? H : H.expand(this.batch_shape);
+  }
+}
