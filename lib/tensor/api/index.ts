@@ -25,6 +25,8 @@ import { denseOnlyFunctions, installAliasMethods } from "./alias_methods";
 import { installNamedTensors } from "./named_tensors";
 import { inplaceFunctions } from "./inplace";
 import { torchUtilityFunctions } from "./torch_utility_functions";
+import { compile } from "../compile";
+import { vmap } from "../functorch/vmap";
 
 installAliasMethods(Tensor.prototype);
 installNamedTensors(Tensor.prototype); // x.names / rename(null) for unnamed tensors; names themselves refused (named_tensors.ts)
@@ -35,6 +37,8 @@ const torchAdditionsAll = {
   ...unsupportedDtypes,
   ...quantizationTorchNames, // torch.quantization / ao.quantization / qint8 ...: refused with one clear error (quantization.ts)
   jit, // torch.jit.script / trace / save / load: refused with one clear error (jit.ts)
+  compile, // torch.compile(model): the model itself, as every op here runs eagerly (compile.ts)
+  vmap, // torch.vmap, the same function as torch.func.vmap
   hub, fx, distributed, // refused with one clear error each (refused_namespaces.ts)
   ...torchUtilityFunctions,
   ...inplaceFunctions(),
