@@ -197,8 +197,8 @@ export function checkIntScalar(dtype: DType, v: number, cppName?: string): void 
   if (v < min || v > max) throw new RuntimeError(`value cannot be converted to type ${cppName ?? dtype.name} without overflow`);
 }
 
-/** The name torch's C++ scalar checks use for the dtype (uint8_t, int8_t, int16_t, int32_t). */
-export const cScalarName = (dtype: DType): string => `${dtype.name}_t`;
+/** The name torch 1.13's C++ scalar checks use for the dtype (uint8_t, int8_t, int16_t, and "int" for int32). */
+export const cScalarName = (dtype: DType): string => (dtype === int32 ? "int" : `${dtype.name}_t`);
 
 /**
  * A number as torch 1.13 stores it in a uint8 tensor on x86-64: truncated toward zero, then its low

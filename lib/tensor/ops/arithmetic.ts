@@ -7,7 +7,7 @@ import { BinaryOp, type BinaryOpName } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
 import { broadcastShapes, broadcastStrides } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
-import { empty, emptyForOverwrite, operands, sumToShape } from "./util";
+import { empty, emptyForOverwrite, exactIntegerResults, operands, sumToShape } from "./util";
 import { where } from "./where";
 
 /** Runs a broadcasting binary kernel into a fresh tensor of dtype `outDtype`. */
@@ -30,25 +30,6 @@ export function binaryKernel(op: BinaryOpName, a: Tensor, b: Tensor, outDtype: D
   return out;
 }
 
-/**
- * int16 * int16 (and int32 sums and products) can pass 2^24, where the float32 result the kernel
- * stored has lost the low bits the wrap-around keeps: those elements are computed again in float64
- * (exact below 2^53; a product of two int32 values through Math.imul, exact modulo 2^32).
- */
-function exactIntegerResults(op: "add" | "sub" | "mul", a: Tensor, b: Tensor, out: Tensor, alpha: number): void {
-  const d = out._data;
-  let big = false;
-  for (let i = 0; i < d.length && !big; i++) big = !(Math.abs(d[i]) < 2 ** 24);
-  if (!big) return;
-  const shape = out.shape.slice();
-  const ac = a.expand(shape).contiguous(), bc = b.expand(shape).contiguous();
-  const ad = ac._data, bd = bc._data, ao = ac._offset, bo = bc._offset;
-  for (let i = 0; i < d.length; i++) {
-    const x = ad[ao + i], y = bd[bo + i];
-    if (op === "mul") d[i] = Math.abs(x * y) < 2 ** 53 ? x * y : Math.imul(x, y);
-    else d[i] = x + (op === "sub" ? -alpha : alpha) * y;
-  }
-}
 
 export function add(input: TensorLike, other: TensorLike, opts?: { alpha?: number }): Tensor {
   if (opts) checkKeywords("add", opts, ["alpha"]);

@@ -346,7 +346,7 @@ export function randint(a: number | RandintOptions, b?: number | readonly SizeAr
   if (!(high > low)) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   const t = filled(sizesOf(size, "randint", "size"), 0, { ...opts, dtype: opts.dtype ?? int64 });
   // The narrow integer dtypes check the bounds against their range, in torch's C++ type names.
-  const cName = ({ uint8: "unsigned char", int8: "signed char", int16: "short", int32: "int" } as Record<string, string | undefined>)[t.dtype.name];
+  const cName = ({ uint8: "unsigned char", int8: "signed char", int16: "short int", int32: "int" } as Record<string, string | undefined>)[t.dtype.name];
   if (cName) {
     const { min, max } = intRange(t.dtype);
     if (low < min || low > max) throw new RuntimeError(`from is out of bounds for ${cName}`);

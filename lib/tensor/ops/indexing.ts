@@ -143,7 +143,10 @@ function toIndexTensor(idx: Tensor | readonly number[], op: string): Tensor {
   if (idx instanceof Tensor) {
     if (idx.dtype.is_floating_point) throw new IndexError(`${op}: tensors used as indices must be long or bool tensors, got ${idx.dtype}`);
     // torch 1.13: x[i] takes long, byte or bool index tensors (a 0-d int32 one is a number); index_select int32 or int64.
-    if (op === "index" && idx.dim() > 0 && wrapsAround(idx.dtype) && idx.dtype !== uint8) throw new IndexError("tensors used as indices must be long, byte or bool tensors");
+    if (op === "index" && wrapsAround(idx.dtype) && idx.dtype !== uint8) {
+      if (idx.dim() === 0) return idx.to(int64); // a 0-d integer tensor is a number to torch (x[torch.tensor(1, dtype=torch.int32)])
+      throw new IndexError("tensors used as indices must be long, byte or bool tensors");
+    }
     if (op === "index_select" && idx.dtype !== int64 && idx.dtype !== int32) throw new RuntimeError("index_select(): Expected dtype int32 or int64 for index");
     return idx;
   }
@@ -393,7 +396,8 @@ function checkGatherShapes(x: Tensor, d: number, index: Tensor, op: string): voi
       throw new RuntimeError(`${op}: Size does not match at dimension ${i} expected index ${fmtShape(index.shape)} to be smaller than self ${fmtShape(x.shape)} apart from dimension ${d}`);
     }
   }
-  if (index.dtype !== int64) throw new RuntimeError(`${op}(): Expected dtype int64 for index, got ${index.dtype}`);
+  // torch 1.13's words (scatter_add and scatter_reduce check as "scatter"), int32 included
+  if (index.dtype !== int64) throw new RuntimeError(`${op === "scatter_add" ? "scatter" : op}(): Expected dtype int64 for index`);
 }
 
 /**

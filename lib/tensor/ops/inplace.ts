@@ -10,7 +10,7 @@
 import { record } from "../autograd/function";
 import { is_grad_enabled } from "../autograd/grad_mode";
 import { Node } from "../autograd/node";
-import { allocStorage, bool, castValue, checkIntScalar, cppTypeName, cScalarName, wrapInto, type DType } from "../dtype";
+import { allocStorage, bool, castValue, checkIntScalar, cppTypeName, cScalarName, uint8, wrapInto, wrapsAround, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { checkInplaceOutsideInference } from "../inference_state";
 import { BinaryOp, type BinaryOpCode } from "../kernels/binary";
@@ -21,7 +21,7 @@ import { Tensor, type TensorLike } from "../tensor";
 import { copyOf } from "./copy";
 import { basicIndexWriteNode, index_put, type IndexSpec } from "./indexing";
 import { checkMultiOutputView } from "./views";
-import { resultType, scalar } from "./util";
+import { exactIntegerResults, resultType, scalar } from "./util";
 
 function checkLeaf(self: Tensor, op: string): void {
   checkInplaceOutsideInference(self);
@@ -182,8 +182,15 @@ function binaryInto(self: Tensor, other: TensorLike, op: BinaryOpCode, alpha: nu
   const dt = resultType(self, other);
   const shape = broadcastShapes(self.shape, o.shape, opName);
   checkResult(self, shape, op === BinaryOp.div && !self.dtype.is_floating_point ? dt : dt, opName);
+  // int16 / int32 sums and products past 2^24: recomputed exactly from the old values before the wrap (util.ts).
+  const exactOp = wrapsAround(self.dtype) && self.dtype !== uint8 ? (op === BinaryOp.add ? "add" : op === BinaryOp.mul ? "mul" : undefined) : undefined;
+  const before = exactOp ? copyOf(self) : null;
   kernels.binary(op, self.shape, alpha, self._data, self._offset, self._strides, self._data, self._offset, self._strides,
     o._data, o._offset, broadcastStrides(o.shape, o._strides, self.shape));
+  if (before && exactOp) {
+    const r = copyOf(self);
+    if (exactIntegerResults(exactOp, before, o, r, alpha)) kernels.copy(self.shape, r._data, 0, r._strides, self._data, self._offset, self._strides);
+  }
   // The kernel computed exactly in float; uint8 keeps the low 8 bits (x.add_(100) on 200 -> 44), int8 / int16 /
   // int32 theirs. The whole storage has self's dtype, so wrapping all of it leaves the elements outside self as they were.
   wrapInto(self.dtype, self._data);

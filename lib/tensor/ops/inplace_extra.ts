@@ -36,7 +36,12 @@ export function applyOp<T extends Tensor>(self: T, op: string, compute: (x: Tens
 /** x[..., index, ...] specs: the index tensor at `dim`, whole slices before it. */
 function specsAt(x: Tensor, dim: number, index: Tensor, op: string): IndexSpec[] {
   const d = normalizeDim(dim, Math.max(x.dim(), 1));
-  if (!(index instanceof Tensor) || index.dtype !== int64) throw new IndexError(`${op}_(): Expected a long tensor for index, but got ${index instanceof Tensor ? index.dtype : typeof index}`);
+  if (!(index instanceof Tensor)) throw new IndexError(`${op}_(): Expected a long tensor for index, but got ${typeof index}`);
+  if (index.dtype !== int64) {
+    // torch 1.13's words, which differ between the two (int32 indices included)
+    if (op === "index_fill") throw new IndexError("index_fill_(): Expected dtype int64 for index.");
+    throw new RuntimeError(`${op}_(): Expected a long tensor for index, but got ${cppTypeName(index.dtype)}`);
+  }
   if (index.dim() > 1) throw new IndexError(`${op}_(): Index is supposed to be a vector`);
   return [...Array.from({ length: d }, () => null), index.reshape(-1)];
 }

@@ -1,6 +1,6 @@
 /** Matrix products: mm, matmul (with batch broadcasting), bmm, addmm, dot, mv, outer. */
 import { record } from "../autograd/function";
-import { allocStorage, float32, wrapsAround, wrapValue, type DType, type Storage } from "../dtype";
+import { allocStorage, cppTypeName, float32, wrapsAround, wrapValue, type DType, type Storage } from "../dtype";
 import { RuntimeError } from "../errors";
 import { matmulBatched } from "../kernels/batched_matmul";
 import { matmulAllocating } from "../kernels/matmul_alloc";
@@ -14,7 +14,7 @@ import { emptyForOverwrite, sumToShape } from "./util";
 
 function checkDtypes(a: Tensor, b: Tensor, op: string): void {
   if (a.dtype !== b.dtype) {
-    throw new RuntimeError(`${op}: expected both operands to have the same dtype, but got ${a.dtype} and ${b.dtype} (convert one with .to(...))`);
+    throw new RuntimeError(`expected scalar type ${cppTypeName(a.dtype)} but found ${cppTypeName(b.dtype)} (${op}: both operands need the same dtype; convert one with .to(...))`);
   }
 }
 

@@ -284,7 +284,7 @@ export function tensor_split(x: Tensor, indices_or_sections: number | readonly n
 
 /** Long indices with negatives wrapped, checked against a size (index_select / gather need them in range). */
 function wrapIndices(index: Tensor, size: number, op: string): Tensor {
-  if (index.dtype !== int64) throw new RuntimeError(`${op}(): Expected a long tensor for index, but got ${index.dtype}`);
+  if (index.dtype !== int64) throw new RuntimeError(`${op}(): Expected a long tensor for index, but got ${cppTypeName(index.dtype)}`);
   const d = contiguousData(index);
   const out = new Float64Array(d.length);
   for (let i = 0; i < d.length; i++) {

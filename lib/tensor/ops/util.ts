@@ -57,6 +57,29 @@ function withDefaultFloat(t: DType, r: DType): DType {
   return r === float32 && !t.is_floating_point ? get_default_dtype() : r;
 }
 
+/**
+ * int16 * int16 (and int32 sums and products) can pass 2^24, where the float32 result a kernel
+ * stored in `out` (contiguous, a and b broadcast to its shape) has lost the low bits the wrap-around
+ * keeps: the elements are computed again in float64 (exact below 2^53; a product of two int32 values
+ * through Math.imul, exact modulo 2^32) and wrapped into out's dtype before float32 storage rounds
+ * them. Returns whether it recomputed (no element reached 2^24: the kernel's results were exact).
+ */
+export function exactIntegerResults(op: "add" | "sub" | "mul", a: Tensor, b: Tensor, out: Tensor, alpha: number): boolean {
+  const d = out._data;
+  let big = false;
+  for (let i = 0; i < d.length && !big; i++) big = !(Math.abs(d[i]) < 2 ** 24);
+  if (!big) return false;
+  const shape = out.shape.slice();
+  const ac = a.expand(shape).contiguous(), bc = b.expand(shape).contiguous();
+  const ad = ac._data, bd = bc._data, ao = ac._offset, bo = bc._offset;
+  for (let i = 0; i < d.length; i++) {
+    const x = ad[ao + i], y = bd[bo + i];
+    const v = op === "mul" ? (Math.abs(x * y) < 2 ** 53 ? x * y : Math.imul(x, y)) : x + (op === "sub" ? -alpha : alpha) * y;
+    d[i] = wrapValue(out.dtype, v);
+  }
+  return true;
+}
+
 /** Turns both operands into tensors, wrapping scalars in the result dtype. */
 export function operands(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor, DType] {
   checkTensorLike(a, op, "input");

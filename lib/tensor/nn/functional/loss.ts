@@ -739,7 +739,7 @@ function softTargetCrossEntropy(
  */
 export function one_hot(tensor: Tensor, ...args: PyArgs<[num_classes?: number], { num_classes?: number }>): Tensor {
   checkTensor(tensor, "one_hot");
-  if (tensor.dtype !== int64) throw new RuntimeError("one_hot is only applicable to index tensor of type LongTensor.");
+  if (tensor.dtype !== int64) throw new RuntimeError("one_hot is only applicable to index tensor."); // torch 1.13's words (int32 too)
   const idx = data(tensor);
   let C = parseArgs<{ num_classes?: number }>("one_hot", ["num_classes"], args).num_classes ?? -1;
   if (C === -1) {
