@@ -5,11 +5,11 @@
  *
  * float32 and float64 tensors share the memory, as in PyTorch (writes show on both sides) when
  * offset is a multiple of the element size; otherwise, and for the integer dtypes (stored as numbers here)
- * and bool, the values are copied. torch.from_numpy raises an error naming these alternatives.
+ * and bool, the values are copied. torch.from_numpy takes a typed array in NumPy's place.
  */
 import { parseArgs } from "../args";
 import { bool, float32, float64, int16, int32, int64, int8, uint8, type DType } from "../dtype";
-import { RuntimeError, TypeError_, ValueError } from "../errors";
+import { TypeError_, ValueError } from "../errors";
 import { Tensor } from "../tensor";
 import { empty } from "./util";
 
@@ -76,11 +76,31 @@ export function frombuffer(buffer: ArrayBufferLike | ArrayBufferView, opts: From
   return t;
 }
 
-/** No NumPy in a JavaScript cell: the error names what to use instead. */
-export function from_numpy(_array?: unknown): never {
-  void _array;
-  throw new RuntimeError(
-    "torch.from_numpy(): there is no NumPy here. Use torch.tensor(nestedArray), torch.from_array(float32Array, shape) "
-      + "(shares the typed array) or torch.frombuffer(arrayBuffer, { dtype }) instead",
+/** The dtype a typed array's elements become, as NumPy's dtypes map to torch's. */
+const TYPED_ARRAY_DTYPES: readonly [new (n: number) => ArrayLike<number | bigint>, DType][] = [
+  [Float32Array, float32], [Float64Array, float64], [Int32Array, int32], [Int16Array, int16], [Int8Array, int8],
+  [Uint8Array, uint8], [Uint8ClampedArray, uint8], [BigInt64Array, int64],
+];
+
+/**
+ * torch.from_numpy(array): a JavaScript typed array plays NumPy's part (x.numpy() returns one).
+ * A Float32Array or Float64Array is shared, as PyTorch shares the NumPy buffer (writes show on
+ * both sides); integer arrays are copied into a tensor of the matching dtype (the engine stores
+ * integers as floats). The result is one-dimensional, as a typed array has no shape: reshape it.
+ * Anything else raises an error naming what to use instead.
+ */
+export function from_numpy(array?: unknown): Tensor {
+  if (array instanceof Float32Array || array instanceof Float64Array) return new Tensor(array, [array.length], array instanceof Float64Array ? float64 : float32);
+  const match = TYPED_ARRAY_DTYPES.find(([type]) => array instanceof type);
+  if (match) {
+    const source = array as ArrayLike<number | bigint>;
+    const t = empty([source.length], match[1]);
+    for (let i = 0; i < source.length; i++) t._data[i] = Number(source[i]);
+    return t;
+  }
+  throw new TypeError_(
+    `torch.from_numpy(): expected a typed array (Float32Array, Float64Array, Int32Array, ...; x.numpy() returns one), got ${Array.isArray(array) ? "an array" : typeof array}. `
+      + "There is no NumPy here: use torch.tensor(nestedArray) for nested arrays, torch.from_array(float32Array, shape) for a shaped view, "
+      + "or torch.frombuffer(arrayBuffer, { dtype })",
   );
 }

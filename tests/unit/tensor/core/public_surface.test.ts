@@ -644,7 +644,7 @@ const NO_KEYWORDS: Record<string, string> = {
   ),
   ...Object.fromEntries(["real", "imag", "conj", "conj_physical", "resolve_conj", "resolve_neg", "angle"].map((n) => [`torch.${n}`, "tensor-only"])),
   "torch.copysign": "tensor-only (PyTorch's other parameter is out=)", "torch.frombuffer": "(buffer, { dtype, count, offset, requires_grad }): all keyword-only in PyTorch",
-  "torch.from_numpy": "raises: no NumPy here (the error names the alternatives)",
+  "torch.from_numpy": "one typed array (NumPy's part; scatter_reduce_frombuffer_values.test.ts)",
   "torch.scatter_add": "(input, dim, index, src)", "torch.tile": "(input, dims)", "torch.flip": "(input, dims)", "torch.argwhere": "tensor-only",
   "torch.Tensor": "class", "torch.Generator": "class (seed argument only)", "torch.manual_seed": "one value", "torch.seed": "no arguments",
   "torch.initial_seed": "no arguments", "torch.get_rng_state": "no arguments", "torch.set_rng_state": "one value", "torch.get_num_threads": "no arguments", "torch.set_num_threads": "one number", "torch.get_float32_matmul_precision": "no arguments",

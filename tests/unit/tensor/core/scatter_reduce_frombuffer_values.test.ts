@@ -108,8 +108,28 @@ describe("frombuffer matches PyTorch 1.13", () => {
 });
 
 describe("torch.from_numpy", () => {
-  it("raises an error naming the alternatives", () => {
-    expect(() => torch.from_numpy({})).toThrow(/no NumPy here.*torch\.tensor.*torch\.from_array.*torch\.frombuffer/);
+  it("shares a Float32Array or Float64Array both ways, as PyTorch shares a NumPy buffer", () => {
+    const a = new Float32Array([1, 2, 3]);
+    const t = torch.from_numpy(a);
+    expect([t.dtype, t.shape]).toEqual([torch.float32, [3]]);
+    a[0] = 9;
+    t.index_put_([2], 7);
+    expect([t.tolist(), Array.from(a)]).toEqual([[9, 2, 7], [9, 2, 7]]);
+    const x = torch.rand(2, 3);
+    expect(torch.from_numpy(x.numpy()).reshape(2, 3).tolist()).toEqual(x.tolist()); // the round trip of the NumPy bridge
+    expect(torch.from_numpy(new Float64Array([0.5])).dtype).toBe(torch.float64);
+  });
+
+  it("copies integer typed arrays into the matching dtype", () => {
+    expect(torch.from_numpy(new Int32Array([-3, 4])).dtype).toBe(torch.int32);
+    expect(torch.from_numpy(new Uint8Array([255, 0])).tolist()).toEqual([255, 0]);
+    const big = torch.from_numpy(new BigInt64Array([5n, -6n]));
+    expect([big.dtype, big.tolist()]).toEqual([torch.int64, [5, -6]]);
+  });
+
+  it("raises an error naming the alternatives for anything else", () => {
+    expect(() => torch.from_numpy({})).toThrow(/expected a typed array.*no NumPy here.*torch\.tensor.*torch\.from_array.*torch\.frombuffer/);
+    expect(() => torch.from_numpy([1, 2] as never)).toThrow(/got an array/);
   });
 });
 
