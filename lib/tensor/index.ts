@@ -70,6 +70,7 @@ import { func, functorch } from "./functorch/index";
 import * as utils from "./utils/index";
 import { keepClassNames } from "./class-names";
 import { Tensor as TensorClass } from "./tensor";
+import type { TorchWithOperandKeywords } from "./tensor_operand_keywords"; // also the Tensor methods' (a module augmentation)
 import { Generator as GeneratorClass } from "./random";
 import { torchvision } from "./vision/index";
 
@@ -79,8 +80,13 @@ for (const namespace of [nn, optim, optim.lr_scheduler, optim.swa_utils, utils.d
 /** nn.functional, the same object as nn.functional. */
 export const F = nn.functional;
 
-/** The core torch namespace extended with the submodules, as `import torch` gives in Python. */
-export const torch = { ...torchCore, ...torchAdditions, ...torch113Names, nn, optim, utils, save, load, onnx, func };
+const torchNamespace = { ...torchCore, ...torchAdditions, ...torch113Names, nn, optim, utils, save, load, onnx, func };
+/**
+ * The core torch namespace extended with the submodules, as `import torch` gives in Python. Typed with the keyword
+ * forms of the fixed-signature functions' operands (torch.unsqueeze(x, { dim: 1 }), torch.add({ input, other }):
+ * ops/fixed_arity.ts's OPERAND_NAMES reads them at run time).
+ */
+export const torch = torchNamespace as TorchWithOperandKeywords<typeof torchNamespace>;
 installTorch113Names(torch, nn.functional);
 defineComplexDtypes(torch); // non-enumerable getters: the spread above does not copy them
 

@@ -19,15 +19,18 @@ import { Tensor } from "./tensor";
 // The typed forms of what installMemoryFormats / installModuleMemoryFormat add at run time, so the
 // Channels Last tutorial's lines type-check in the editor: x.to({ memory_format }),
 // x.contiguous({ memory_format }) or x.contiguous(torch.channels_last), x.is_contiguous(...),
-// x.clone({ memory_format }) and model.to({ memory_format }).
+// x.clone({ memory_format }) and model.to({ memory_format }). The argument is optional here: the
+// declarations the editor loads (scripts/gen-engine-types.mjs) leave out a class method that has
+// overloads elsewhere (TypeScript emits it as their implementation), so these are the only
+// signatures a cell sees; required, x.clone() was flagged "Expected 1 arguments".
 declare module "./tensor" {
   interface TensorToOptions {
     memory_format?: memory_format;
   }
   interface Tensor {
-    contiguous(memory_format: memory_format | { memory_format?: memory_format }): Tensor;
-    is_contiguous(memory_format: memory_format | { memory_format?: memory_format }): boolean;
-    clone(options: { memory_format?: memory_format }): Tensor;
+    contiguous(memory_format?: memory_format | { memory_format?: memory_format }): Tensor;
+    is_contiguous(memory_format?: memory_format | { memory_format?: memory_format }): boolean;
+    clone(options?: { memory_format?: memory_format }): Tensor;
   }
 }
 declare module "./nn/placement" {

@@ -56,6 +56,7 @@ export const TORCH_ONLY_FIXED_ARITY: Readonly<Record<string, number>> = {
 export const TORCH_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   clamp: ["min", "max"], clip: ["min", "max"], clamp_min: ["min"], clamp_max: ["max"], rsub: ["alpha"], gelu: ["approximate"],
   clone: ["memory_format"], cumsum: ["dim"], chunk: ["chunks", "dim"], isin: ["assume_unique", "invert"],
+  add: ["alpha"], sub: ["alpha"], subtract: ["alpha"], div: ["rounding_mode"], divide: ["rounding_mode"],
 };
 
 /**
@@ -92,6 +93,7 @@ export const TENSOR_METHOD_KEYWORDS: Readonly<Record<string, readonly string[]>>
   clamp: ["min", "max"], clip: ["min", "max"], clamp_: ["min", "max"], clip_: ["min", "max"],
   clamp_min: ["min"], clamp_min_: ["min"], clamp_max: ["max"], clamp_max_: ["max"],
   softmax: ["dim"], log_softmax: ["dim"], cumsum: ["dim"], cumsum_: ["dim"], chunk: ["chunks", "dim"], gelu: ["approximate"], nonzero: ["as_tuple"],
+  add: ["alpha"], sub: ["alpha"], div: ["rounding_mode"],
   add_: ["alpha"], sub_: ["alpha"], subtract_: ["alpha"], rsub: ["alpha"], addcmul_: ["value"], addcdiv_: ["value"],
   index_put: ["accumulate"], index_put_: ["accumulate"],
   clone: ["memory_format"], contiguous: ["memory_format"], is_contiguous: ["memory_format"], float: ["memory_format"], double: ["memory_format"],
@@ -102,11 +104,13 @@ export const TENSOR_METHOD_KEYWORDS: Readonly<Record<string, readonly string[]>>
 /**
  * The Python names of the operands of fixed-signature functions whose torch 1.13 parameters can be passed by keyword
  * (ATen's positional-or-keyword: x.unsqueeze(dim=1), x.masked_fill(mask, value=0), torch.index_select(x, dim=0,
- * index=i), x.transpose(dim0=0, dim1=1)): the torch.* form's names, input first; a method's are these less the input.
- * A trailing options object with these names is turned into the positional arguments on the slow path (see
- * withNamedOperands); any other key still raises.
+ * index=i), x.transpose(dim0=0, dim1=1), x.add(other=y, alpha=2)): the torch.* form's names, input first; a method's are
+ * these less the input. A trailing options object with these names is turned into the positional arguments on the slow
+ * path (see namedOperands); its keywords (TENSOR_METHOD_KEYWORDS, TORCH_KEYWORDS: add's alpha) stay in an options
+ * object after them; any other key still raises. The Tensor methods' typings take their keyword forms' names from this
+ * table (tensor_operand_keywords.ts), so a cell type-checks exactly the names accepted here.
  */
-export const OPERAND_NAMES: Readonly<Record<string, readonly string[]>> = {
+export const OPERAND_NAMES = {
   unsqueeze: ["input", "dim"], transpose: ["input", "dim0", "dim1"], swapaxes: ["input", "axis0", "axis1"], swapdims: ["input", "dim0", "dim1"],
   movedim: ["input", "source", "destination"], moveaxis: ["input", "source", "destination"], select: ["input", "dim", "index"],
   narrow: ["input", "dim", "start", "length"], narrow_copy: ["input", "dim", "start", "length"], index_select: ["input", "dim", "index"],
@@ -121,25 +125,43 @@ export const OPERAND_NAMES: Readonly<Record<string, readonly string[]>> = {
   unsqueeze_: ["input", "dim"], transpose_: ["input", "dim0", "dim1"], masked_fill_: ["input", "mask", "value"],
   index_fill_: ["input", "dim", "index", "value"], index_copy_: ["input", "dim", "index", "source"], unfold: ["input", "dimension", "size", "step"],
   expand_as: ["input", "other"], view_as: ["input", "other"], reshape_as: ["input", "other"], type_as: ["input", "other"],
-};
+  // with keywords after the operands (alpha, rounding_mode)
+  add: ["input", "other"], sub: ["input", "other"], subtract: ["input", "other"], rsub: ["input", "other"], div: ["input", "other"],
+  divide: ["input", "other"], add_: ["input", "other"], sub_: ["input", "other"], mul_: ["input", "other"], div_: ["input", "other"],
+  subtract_: ["input", "other"], multiply_: ["input", "other"], divide_: ["input", "other"],
+} as const satisfies Readonly<Record<string, readonly string[]>>;
+
+const operandNames: Readonly<Record<string, readonly string[] | undefined>> = OPERAND_NAMES;
 
 /**
  * args with a trailing options object of operand names (names: the parameters in order) turned into positional
- * arguments; null when the options object has a key outside the names (the caller raises as before). A name given
- * both ways raises Python's "got multiple values for argument", a gap before a named one its "missing" error.
+ * arguments, its keys in `keywords` (add's alpha) kept in an options object after them; null when the options object
+ * names no operand (the caller goes on as before). A key outside both raises Python's "unexpected keyword argument", a
+ * name given both ways its "got multiple values for argument", a gap before a named one its "missing" error.
  */
-function namedOperands(name: string, names: readonly string[], args: ArrayLike<unknown>): unknown[] | null {
+function namedOperands(name: string, names: readonly string[], args: ArrayLike<unknown>, keywords?: ReadonlySet<string> | readonly string[]): unknown[] | null {
   const last = args[args.length - 1] as Record<string, unknown>;
   const keys = Object.keys(last);
-  if (keys.length === 0 || keys.some((k) => !names.includes(k))) return null;
+  const isKeyword = (k: string) => keywords !== undefined && (Array.isArray(keywords) ? keywords.includes(k) : (keywords as ReadonlySet<string>).has(k));
+  if (!keys.some((k) => names.includes(k))) return null;
+  const unknown = keys.find((k) => !names.includes(k) && !isKeyword(k));
+  if (unknown !== undefined) throw new TypeError_(`${name}() got an unexpected keyword argument '${unknown}'`);
   const out = Array.prototype.slice.call(args, 0, args.length - 1) as unknown[];
+  let rest: Record<string, unknown> | undefined;
   for (const k of keys) {
+    if (!names.includes(k)) {
+      (rest ??= {})[k] = last[k];
+      continue;
+    }
     const i = names.indexOf(k);
     if (i < out.length && out[i] !== undefined) throw new TypeError_(`${name}() got multiple values for argument '${k}'`);
     out[i] = last[k];
   }
-  const gap = out.findIndex((v, i) => v === undefined && i < out.length);
+  // Every operand of the table is required: a gap, or one missing after the last given, is Python's "missing".
+  let gap = out.findIndex((v, i) => v === undefined && i < out.length);
+  if (gap === -1 && out.length < names.length) gap = out.length;
   if (gap !== -1) throw new TypeError_(`${name}() missing 1 required positional argument: '${names[gap]}'`);
+  if (rest) out.push(rest);
   return out;
 }
 
@@ -183,11 +205,11 @@ function installCheck(proto: object, name: string, arity: number, keywords: Read
   // `arguments` rather than rest parameters: no array is built on the hot path, and V8 forwards
   // fn.apply(this, arguments) without copying.
   /* eslint-disable prefer-rest-params */
-  const operands = OPERAND_NAMES[name]?.slice(1); // the method's parameter names (no input)
+  const operands = operandNames[name]?.slice(1); // the method's parameter names (no input)
   const checked = function (this: unknown): unknown {
     const n = arguments.length;
     if (n > arity || (n > 0 && isOptions(arguments[n - 1]))) {
-      const named = operands && n > 0 && isOptions(arguments[n - 1]) ? namedOperands(name, operands, arguments) : null;
+      const named = operands && n > 0 && isOptions(arguments[n - 1]) ? namedOperands(name, operands, arguments, keywords) : null;
       if (named) return fn.apply(this, named);
       refuseExtra(name, arity, keywords, arguments);
     }
@@ -216,7 +238,7 @@ export function installTensorArityChecks(
 /** fn, raising Python's TypeError for anything after its `arity` operands or an options object with keys (an empty `{}` is allowed). */
 export function withFixedArity<F extends (...args: never[]) => unknown>(name: string, arity: number, fn: F): F {
   const call = fn as unknown as (...a: unknown[]) => unknown;
-  const operands = OPERAND_NAMES[name];
+  const operands = operandNames[name];
   const wrapped = (...args: unknown[]): unknown => {
     const last = args[args.length - 1];
     if (args.length > arity || isOptions(last)) {
@@ -241,9 +263,12 @@ export function withFixedArity<F extends (...args: never[]) => unknown>(name: st
 /** fn, raising Python's TypeError for a key of a trailing options object outside `keywords`. */
 export function withKeywords<F extends (...args: never[]) => unknown>(name: string, keywords: readonly string[], fn: F): F {
   const call = fn as unknown as (...a: unknown[]) => unknown;
+  const operands = operandNames[name];
   const wrapped = (...args: unknown[]): unknown => {
     const last = args[args.length - 1];
     if (isOptions(last)) {
+      const named = operands ? namedOperands(name, operands, args, keywords) : null;
+      if (named) return call(...named);
       const key = Object.keys(last).find((k) => !keywords.includes(k));
       if (key !== undefined) throw new TypeError_(`${name}() got an unexpected keyword argument '${key}'`);
     }

@@ -1,0 +1,143 @@
+/**
+ * The typings of the Tensor methods' operands by keyword (x.unsqueeze({ dim: 1 }), x.transpose({ dim0: 0, dim1: 1 }),
+ * x.narrow(0, { start: 1, length: 2 }), a.add({ other: b, alpha: 2 })), which ops/fixed_arity.ts's OPERAND_NAMES lets
+ * through at run time. The names come from that table, so what a cell type-checks cannot drift from what runs:
+ *
+ *   unsqueeze(...args: OperandArgs<"unsqueeze", [dim: number]>): Tensor;
+ *
+ * is the positional form [dim: number] or the keyword forms of OPERAND_NAMES.unsqueeze's names (less the input): any
+ * leading operands positional, then one options object holding the rest by name (and the method's own keyword
+ * options, as add's alpha, when its last parameter is an options object). The augmentation below declares one such
+ * member per method of the table, and MissingOperandKeywordForms makes tsc fail if a method of the table lacks its
+ * keyword form. Each member repeats the positional parameters: the declarations the editor loads
+ * (scripts/gen-engine-types.mjs) leave out a class method that has overloads elsewhere (TypeScript emits it as their
+ * implementation), so a member here is all a cell sees of its method.
+ */
+import type { OPERAND_NAMES } from "./ops/fixed_arity";
+import type { Tensor, TensorLike } from "./tensor";
+
+type OperandTable = typeof OPERAND_NAMES;
+
+/** A method's operand names: the table's, less the input (self). */
+export type MethodOperandNames<K extends keyof OperandTable> = OperandTable[K] extends readonly ["input", ...infer R extends readonly string[]] ? R : never;
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** The operands named N of the parameters P by name: { dim0: number; dim1: number }. */
+type ByName<P extends readonly unknown[], N extends readonly string[]> =
+  N extends readonly [infer H extends string, ...infer NR extends readonly string[]]
+    ? P extends readonly [infer A, ...infer PR] ? { [k in H]: A } & ByName<PR, NR>
+    : P extends readonly [(infer A)?, ...infer PR] ? { [k in H]?: A } & ByName<PR, NR>
+    : never
+    : unknown;
+
+/** P less its first N.length elements. */
+type After<P extends readonly unknown[], N extends readonly unknown[]> = N extends readonly [unknown, ...infer NR] ? (P extends readonly [unknown?, ...infer PR] ? After<PR, NR> : []) : P;
+
+/** The method's own keyword options (P's last parameter after the operands, when an options object), else nothing. */
+type KeywordOptions<P extends readonly unknown[], N extends readonly unknown[]> =
+  After<P, N> extends readonly [(infer O)?, ...unknown[]] ? (NonNullable<O> extends object ? NonNullable<O> : unknown) : unknown;
+
+/** The keyword forms: P's first k operands positional (k < N.length), then one options object naming the others. */
+type KeywordForms<P extends readonly unknown[], N extends readonly string[], O> =
+  N extends readonly [string, ...infer NR extends readonly string[]]
+    ? P extends readonly [infer A, ...infer PR] ? [options: Simplify<ByName<P, N> & O>] | [A, ...KeywordForms<PR, NR, O>] : [options: Simplify<ByName<P, N> & O>]
+    : never;
+
+/**
+ * The arguments of the Tensor method K whose positional parameters are P: P itself, or a keyword form of
+ * OPERAND_NAMES[K]'s names (see the file's comment).
+ */
+export type OperandArgs<K extends keyof OperandTable, P extends readonly unknown[]> = P | KeywordForms<P, MethodOperandNames<K>, KeywordOptions<P, MethodOperandNames<K>>>;
+
+/**
+ * The torch.* function F (torch.unsqueeze, torch.add, ...) with its keyword forms for the names N (input first):
+ * torch.unsqueeze(x, { dim: 1 }), torch.add({ input: x, other: y, alpha: 2 }). Its own signatures come first.
+ */
+type FunctionWithOperandKeywords<F, N extends readonly string[]> =
+  F extends (...args: infer P) => infer R ? F & ((...args: KeywordForms<P, N, KeywordOptions<P, N>>) => R) : F;
+
+/** The torch namespace T with OPERAND_NAMES' functions typed with their keyword forms (lib/tensor/index.ts). */
+export type TorchWithOperandKeywords<T> = {
+  [K in keyof T]: K extends keyof OperandTable ? FunctionWithOperandKeywords<T[K], OperandTable[K]> : T[K];
+};
+
+/** Whether the method K takes one object holding all its operands by name. */
+type TakesAllByKeyword<K extends keyof OperandTable & keyof Tensor> =
+  Tensor[K] extends (...args: infer A) => unknown ? ([{ [k in MethodOperandNames<K>[number]]: never }] extends A ? true : false) : false;
+
+/** The methods of OPERAND_NAMES whose typing lacks the keyword form (tsc fails below unless none). */
+export type MissingOperandKeywordForms = {
+  [K in keyof OperandTable & keyof Tensor]: TakesAllByKeyword<K> extends true ? never : K;
+}[keyof OperandTable & keyof Tensor];
+
+// A method of OPERAND_NAMES declared without `...args: OperandArgs<...>` below fails here.
+const everyMethodTyped: [MissingOperandKeywordForms] extends [never] ? true : MissingOperandKeywordForms = true;
+void everyMethodTyped;
+
+/**
+ * The methods whose operands torch 1.13 also takes by keyword (x.unsqueeze(dim=1), x.transpose(dim0=0, dim1=1),
+ * a.add(other=b, alpha=2)): each is its positional form or a keyword form of OPERAND_NAMES' names. The class's and
+ * api/'s methods implement them (lib/tensor/index.ts imports this file so the editor's declarations include it).
+ */
+declare module "./tensor" {
+  interface Tensor {
+    unsqueeze(...args: OperandArgs<"unsqueeze", [dim: number]>): Tensor;
+    unsqueeze_(...args: OperandArgs<"unsqueeze_", [dim: number]>): Tensor;
+    transpose(...args: OperandArgs<"transpose", [dim0: number, dim1: number]>): Tensor;
+    transpose_(...args: OperandArgs<"transpose_", [dim0: number, dim1: number]>): Tensor;
+    swapaxes(...args: OperandArgs<"swapaxes", [axis0: number, axis1: number]>): Tensor;
+    swapdims(...args: OperandArgs<"swapdims", [dim0: number, dim1: number]>): Tensor;
+    movedim(...args: OperandArgs<"movedim", [source: number | readonly number[], destination: number | readonly number[]]>): Tensor;
+    moveaxis(...args: OperandArgs<"moveaxis", [source: number | readonly number[], destination: number | readonly number[]]>): Tensor;
+    select(...args: OperandArgs<"select", [dim: number, index: number]>): Tensor;
+    narrow(...args: OperandArgs<"narrow", [dim: number, start: number, length: number]>): Tensor;
+    narrow_copy(...args: OperandArgs<"narrow_copy", [dim: number, start: number, length: number]>): Tensor;
+    unfold(...args: OperandArgs<"unfold", [dimension: number, size: number, step: number]>): Tensor;
+    index_select(...args: OperandArgs<"index_select", [dim: number, index: Tensor | readonly number[]]>): Tensor;
+    index_copy(...args: OperandArgs<"index_copy", [dim: number, index: Tensor, source: Tensor]>): Tensor;
+    index_copy_(...args: OperandArgs<"index_copy_", [dim: number, index: Tensor, source: Tensor]>): Tensor;
+    index_fill(...args: OperandArgs<"index_fill", [dim: number, index: Tensor, value: TensorLike]>): Tensor;
+    index_fill_(...args: OperandArgs<"index_fill_", [dim: number, index: Tensor, value: TensorLike]>): Tensor;
+    masked_fill(...args: OperandArgs<"masked_fill", [mask: Tensor, value: TensorLike]>): Tensor;
+    masked_fill_(...args: OperandArgs<"masked_fill_", [mask: Tensor, value: TensorLike]>): this;
+    masked_select(...args: OperandArgs<"masked_select", [mask: Tensor]>): Tensor;
+    take(...args: OperandArgs<"take", [index: Tensor]>): Tensor;
+    fill_(...args: OperandArgs<"fill_", [value: number | boolean | Tensor]>): this;
+    expand_as(...args: OperandArgs<"expand_as", [other: Tensor]>): Tensor;
+    view_as(...args: OperandArgs<"view_as", [other: Tensor]>): Tensor;
+    reshape_as(...args: OperandArgs<"reshape_as", [other: Tensor]>): Tensor;
+    type_as(...args: OperandArgs<"type_as", [other: Tensor]>): Tensor;
+    matmul(...args: OperandArgs<"matmul", [other: Tensor]>): Tensor;
+    mm(...args: OperandArgs<"mm", [mat2: Tensor]>): Tensor;
+    mv(...args: OperandArgs<"mv", [vec: Tensor]>): Tensor;
+    dot(...args: OperandArgs<"dot", [other: Tensor]>): Tensor;
+    outer(...args: OperandArgs<"outer", [vec2: Tensor]>): Tensor;
+    add(...args: OperandArgs<"add", [other: TensorLike, options?: { alpha?: number }]>): Tensor;
+    sub(...args: OperandArgs<"sub", [other: TensorLike, options?: { alpha?: number }]>): Tensor;
+    rsub(...args: OperandArgs<"rsub", [other: TensorLike, options?: { alpha?: number }]>): Tensor;
+    div(...args: OperandArgs<"div", [other: TensorLike, options?: { rounding_mode?: "trunc" | "floor" | null }]>): Tensor;
+    add_(...args: OperandArgs<"add_", [other: TensorLike, options?: { alpha?: number }]>): this;
+    sub_(...args: OperandArgs<"sub_", [other: TensorLike, options?: { alpha?: number }]>): this;
+    mul_(...args: OperandArgs<"mul_", [other: TensorLike]>): this;
+    div_(...args: OperandArgs<"div_", [other: TensorLike]>): this;
+    pow(...args: OperandArgs<"pow", [exponent: TensorLike]>): Tensor;
+    mul(...args: OperandArgs<"mul", [other: TensorLike]>): Tensor;
+    true_divide(...args: OperandArgs<"true_divide", [other: TensorLike]>): Tensor;
+    floor_divide(...args: OperandArgs<"floor_divide", [other: TensorLike]>): Tensor;
+    remainder(...args: OperandArgs<"remainder", [other: TensorLike]>): Tensor;
+    fmod(...args: OperandArgs<"fmod", [other: TensorLike]>): Tensor;
+    maximum(...args: OperandArgs<"maximum", [other: TensorLike]>): Tensor;
+    minimum(...args: OperandArgs<"minimum", [other: TensorLike]>): Tensor;
+    atan2(...args: OperandArgs<"atan2", [other: TensorLike]>): Tensor;
+    eq(...args: OperandArgs<"eq", [other: TensorLike]>): Tensor;
+    ne(...args: OperandArgs<"ne", [other: TensorLike]>): Tensor;
+    lt(...args: OperandArgs<"lt", [other: TensorLike]>): Tensor;
+    le(...args: OperandArgs<"le", [other: TensorLike]>): Tensor;
+    gt(...args: OperandArgs<"gt", [other: TensorLike]>): Tensor;
+    ge(...args: OperandArgs<"ge", [other: TensorLike]>): Tensor;
+    logical_and(...args: OperandArgs<"logical_and", [other: TensorLike]>): Tensor;
+    logical_or(...args: OperandArgs<"logical_or", [other: TensorLike]>): Tensor;
+    logical_xor(...args: OperandArgs<"logical_xor", [other: TensorLike]>): Tensor;
+  }
+}
