@@ -37,6 +37,39 @@ for (const C of [Categorical, Uniform, LocScale, CategoricalBacked, Multivariate
   Object.setPrototypeOf(C.prototype, Distribution.prototype);
 }
 
+// PyTorch's support and arg_constraints of the older classes (written before constraints.ts), as getters on their prototypes.
+type Getter = (this: Record<string, unknown>) => unknown;
+const K = (d: Record<string, unknown>) => (d.probs as Tensor).shape[(d.probs as Tensor).dim() - 1];
+const SUPPORTS: [abstract new (...a: never[]) => unknown, Getter][] = [
+  [Normal, () => constraints.real], [Categorical, function () { return constraints.integer_interval(0, K(this) - 1); }], [Bernoulli, () => constraints.boolean],
+  [Uniform, function () { return constraints.interval(this.low as Tensor, this.high as Tensor); }], [Exponential, () => constraints.nonnegative], [Laplace, () => constraints.real],
+  [Poisson, () => constraints.nonnegative_integer], [Gamma, () => constraints.nonnegative], [Beta, () => constraints.unit_interval], [Dirichlet, () => constraints.simplex],
+  [OneHotCategorical, () => constraints.one_hot], [MultivariateNormal, () => constraints.real_vector],
+  [Independent, function () {
+    const base = (this.base_dist as { support?: import("./constraints").Constraint }).support;
+    return base ? constraints.independent(base, this.reinterpreted_batch_ndims as number) : undefined;
+  }],
+  [LogNormal, () => constraints.positive], [HalfNormal, () => constraints.nonnegative], [Cauchy, () => constraints.real], [Geometric, () => constraints.nonnegative_integer],
+  [StudentT, () => constraints.real], [Binomial, function () { return constraints.integer_interval(0, this.total_count as Tensor | number); }],
+  [Multinomial, function () { return constraints.multinomial(this.total_count as number); }],
+];
+const { real, positive, unit_interval, simplex, independent, real_vector, nonnegative, nonnegative_integer, dependent, positive_definite, lower_cholesky } = constraints;
+const ARGS: [abstract new (...a: never[]) => unknown, Record<string, unknown>][] = [
+  [Normal, { loc: real, scale: positive }], [Categorical, { probs: simplex, logits: independent(real, 1) }], [Bernoulli, { probs: unit_interval, logits: real }],
+  [Uniform, { low: dependent.call({ is_discrete: false, event_dim: 0 }), high: dependent.call({ is_discrete: false, event_dim: 0 }) }], [Exponential, { rate: positive }],
+  [Laplace, { loc: real, scale: positive }], [Poisson, { rate: nonnegative }], [Gamma, { concentration: positive, rate: positive }],
+  [Beta, { concentration1: positive, concentration0: positive }], [Dirichlet, { concentration: independent(positive, 1) }], [OneHotCategorical, { probs: simplex, logits: real_vector }],
+  [MultivariateNormal, { loc: real_vector, covariance_matrix: positive_definite, precision_matrix: positive_definite, scale_tril: lower_cholesky }], [Independent, {}],
+  [LogNormal, { loc: real, scale: positive }], [HalfNormal, { scale: positive }], [Cauchy, { loc: real, scale: positive }], [Geometric, { probs: unit_interval, logits: real }],
+  [Chi2, { df: positive }], [StudentT, { df: positive, loc: real, scale: positive }], [Binomial, { total_count: nonnegative_integer, probs: unit_interval, logits: real }],
+  [Multinomial, { probs: simplex, logits: independent(real, 1) }],
+];
+const defineGetter = (C: abstract new (...a: never[]) => unknown, k: string, get: Getter) => {
+  if (!Object.prototype.hasOwnProperty.call(C.prototype, k)) Object.defineProperty(C.prototype, k, { configurable: true, enumerable: false, get });
+};
+for (const [C, get] of SUPPORTS) defineGetter(C, "support", get);
+for (const [C, args] of ARGS) defineGetter(C, "arg_constraints", () => args);
+
 const EULER = 0.5772156649015329;
 EXTRA_RULES.push(
   [Gumbel, Gumbel, (p: Gumbel, q: Gumbel): Tensor => {

@@ -345,9 +345,6 @@ export class ContinuousBernoulli extends ExponentialFamily {
   override get stddev(): Tensor {
     return this.variance.sqrt();
   }
-  override get mode(): Tensor {
-    return this.probs.ge(0.5).to(this.probs.dtype);
-  }
   override sample(sample_shape: readonly number[] = []): Tensor {
     const u = empty(this._extended_shape(sample_shape), this.probs.dtype).uniform_(0, 1);
     return no_grad(() => this.icdf(u));
@@ -486,6 +483,19 @@ export class LowRankMultivariateNormal extends Distribution {
     this._unbroadcasted_cov_diag = cov_diag;
     this._capacitance_tril = capacitanceTril(cov_factor, cov_diag);
     this._init(this.loc.shape.slice(0, -1), [n], o.validate_args);
+  }
+  /** The parameters expanded; the unbroadcasted factors and the capacitance matrix shared, as PyTorch's expand. */
+  override expand(batch_shape: readonly number[]): this {
+    const b = [...batch_shape];
+    const n = this.event_shape[0];
+    const r = this.cov_factor.shape[this.cov_factor.dim() - 1];
+    const copy = Object.create(Object.getPrototypeOf(this) as object) as this;
+    Object.assign(copy, this);
+    copy.loc = this.loc.expand([...b, n]);
+    copy.cov_diag = this.cov_diag.expand([...b, n]);
+    copy.cov_factor = this.cov_factor.expand([...b, n, r]);
+    copy.batch_shape = b;
+    return copy;
   }
   override get arg_constraints(): Record<string, C.Constraint> {
     return { loc: C.real_vector, cov_factor: C.independent(C.real, 2), cov_diag: C.independent(C.positive, 1) };

@@ -344,12 +344,16 @@ export class Kumaraswamy extends TransformedDistribution {
   override get mean(): Tensor {
     return kumaraswamyMoment(this.concentration1, this.concentration0, 1);
   }
-  /** ((a - 1) / (a b - 1)) ** (1 / a); NaN where a or b is below 1 (no interior mode). */
+  /**
+   * PyTorch 1.13's formula as written (exp(log1p(-c0) / c0 - log1p(-c0 c1)), NaN where either
+   * concentration is below 1): NaN wherever concentration0 > 1 too, as torch gives. The mode in closed
+   * form is ((c1 - 1) / (c1 c0 - 1)) ** (1 / c1); kept as torch computes it for matching values.
+   */
   override get mode(): Tensor {
-    const a = this.concentration1;
-    const b = this.concentration0;
-    const m = a.sub(1).div(a.mul(b).sub(1)).pow(a.reciprocal());
-    return m.masked_fill(a.lt(1).logical_or(b.lt(1)), NaN);
+    const c0 = this.concentration0;
+    const c1 = this.concentration1;
+    const logMode = c0.reciprocal().mul(c0.neg().log1p()).sub(c0.neg().mul(c1).log1p());
+    return logMode.masked_fill(c0.lt(1).logical_or(c1.lt(1)), NaN).exp();
   }
   override get variance(): Tensor {
     return kumaraswamyMoment(this.concentration1, this.concentration0, 2).sub(this.mean.pow(2));
@@ -394,8 +398,9 @@ export class LogitRelaxedBernoulli extends Distribution {
   override get support(): C.Constraint {
     return C.real;
   }
+  /** False, as PyTorch's flag (it has rsample; RelaxedBernoulli, built on it, says true). */
   override get has_rsample(): boolean {
-    return true;
+    return false;
   }
   get param_shape(): number[] {
     return this.probs.shape.slice();
