@@ -129,6 +129,8 @@ export const OPERAND_NAMES = {
   add: ["input", "other"], sub: ["input", "other"], subtract: ["input", "other"], rsub: ["input", "other"], div: ["input", "other"],
   divide: ["input", "other"], add_: ["input", "other"], sub_: ["input", "other"], mul_: ["input", "other"], div_: ["input", "other"],
   subtract_: ["input", "other"], multiply_: ["input", "other"], divide_: ["input", "other"],
+  // torch.* only: the list of tensors (torch.hstack(tensors=[a, b]))
+  hstack: ["tensors"], vstack: ["tensors"], dstack: ["tensors"], column_stack: ["tensors"], row_stack: ["tensors"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 const operandNames: Readonly<Record<string, readonly string[] | undefined>> = OPERAND_NAMES;

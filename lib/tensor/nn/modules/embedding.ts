@@ -1,11 +1,12 @@
 /** Embedding: a learnable table of vectors looked up by integer index (token ids). */
-import { isOptions, parseArgsRequired, type PyArgs } from "../../args";
+import { parseArgsRequired, type PyArgs } from "../../args";
 import { no_grad } from "../../autograd/grad_mode";
 import { float32, type DType } from "../../dtype";
-import { RuntimeError, TypeError_ } from "../../errors";
+import { RuntimeError } from "../../errors";
 import { empty } from "../../ops/util";
 import type { Tensor } from "../../tensor";
 import { embedding, resolvePaddingIdx } from "../functional/embedding";
+import { pretrainedArgs } from "./from_pretrained";
 import { normal_ } from "../init";
 import { Module } from "../module";
 import { Parameter } from "../parameter";
@@ -28,9 +29,13 @@ export interface EmbeddingOptions {
   dtype?: DType;
 }
 
-export interface FromPretrainedOptions extends Omit<EmbeddingOptions, "_weight" | "dtype"> {
+/** Embedding.from_pretrained's keywords (torch 1.13: no sizes, device or dtype, which the embeddings give). */
+export interface FromPretrainedOptions extends Omit<EmbeddingOptions, "_weight" | "dtype" | "device" | "num_embeddings" | "embedding_dim"> {
   freeze?: boolean;
 }
+type FromPretrainedPositional = [freeze?: boolean, padding_idx?: number | null, max_norm?: number | null, norm_type?: number, scale_grad_by_freq?: boolean, sparse?: boolean];
+const PRETRAINED_NAMES = ["embeddings", "freeze", "padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse"] as const;
+
 
 type EmbeddingPositional = [num_embeddings?: number, embedding_dim?: number, padding_idx?: number | null, max_norm?: number | null, norm_type?: number, scale_grad_by_freq?: boolean, sparse?: boolean];
 const NAMES = ["num_embeddings", "embedding_dim", "padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse", "_weight", "device", "dtype"] as const;
@@ -78,21 +83,15 @@ export class Embedding extends Module {
     }
   }
 
-  /** Embedding.from_pretrained(embeddings, freeze=True, padding_idx=None, ...): frozen unless freeze=false. */
-  static from_pretrained(embeddings: Tensor, opts?: FromPretrainedOptions): Embedding;
+  /**
+   * Embedding.from_pretrained(embeddings, freeze=True, padding_idx=None, max_norm=None, norm_type=2.0,
+   * scale_grad_by_freq=False, sparse=False), each positional or by keyword: frozen unless freeze=false.
+   */
+  static from_pretrained(embeddings: Tensor, ...args: PyArgs<FromPretrainedPositional, FromPretrainedOptions>): Embedding;
   /** nn.Embedding.from_pretrained(embeddings=w, freeze=False) */
   static from_pretrained(options: FromPretrainedOptions & { embeddings: Tensor }): Embedding;
-  static from_pretrained(embeddingsArg: Tensor | (FromPretrainedOptions & { embeddings?: Tensor }), opts: FromPretrainedOptions = {}): Embedding {
-    if (isOptions(embeddingsArg)) {
-      const { embeddings: byKeyword, ...rest } = embeddingsArg as FromPretrainedOptions & { embeddings?: Tensor };
-      if (byKeyword === undefined) throw new TypeError_("from_pretrained() missing 1 required positional argument: 'embeddings'");
-      if (Object.keys(opts).length > 0) throw new TypeError_("from_pretrained() takes 1 positional argument but 2 were given");
-      return Embedding.from_pretrained(byKeyword, rest);
-    }
-    if (isOptions(opts) && "embeddings" in opts) throw new TypeError_("from_pretrained() got multiple values for argument 'embeddings'");
-    const embeddings = embeddingsArg as Tensor;
-    if (embeddings.dim() !== 2) throw new RuntimeError("Embeddings parameter is expected to be 2-dimensional");
-    const { freeze = true, ...rest } = opts;
+  static from_pretrained(...args: unknown[]): Embedding {
+    const { embeddings, freeze = true, ...rest } = pretrainedArgs<FromPretrainedOptions & { embeddings: Tensor }>([...PRETRAINED_NAMES], args);
     const [rows, cols] = embeddings.shape;
     const m = new Embedding(rows, cols, { ...rest, _weight: embeddings.detach() });
     m.weight.requires_grad_(!freeze);

@@ -1,7 +1,7 @@
 /** Unflatten, Bilinear, MaxUnpool1d / MaxUnpool2d and EmbeddingBag, printed as PyTorch 1.13 prints them. */
 import { parseArgs, type PyArgs } from "../../args";
 import { float32, type DType } from "../../dtype";
-import { RuntimeError, ValueError } from "../../errors";
+import { ValueError } from "../../errors";
 import { empty } from "../../ops/util";
 import type { Tensor } from "../../tensor";
 import * as Fl from "../functional/layers_extra";
@@ -10,6 +10,7 @@ import { Module } from "../module";
 import { Parameter } from "../parameter";
 import { pyBool, pyFloat } from "../repr";
 import { pyTuple } from "./_pyrepr";
+import { pretrainedArgs } from "./from_pretrained";
 
 /** new nn.Unflatten(dim, unflattened_size): expands one dim into the given sizes. */
 export class Unflatten extends Module {
@@ -162,6 +163,11 @@ interface EmbeddingBagModuleOptions {
 export interface EmbeddingBagFromPretrainedOptions extends Omit<EmbeddingBagModuleOptions, "_weight" | "dtype" | "num_embeddings" | "embedding_dim"> {
   freeze?: boolean;
 }
+type BagFromPretrainedPositional = [
+  freeze?: boolean, max_norm?: number | null, norm_type?: number, scale_grad_by_freq?: boolean, mode?: Fl.EmbeddingBagMode, sparse?: boolean,
+  include_last_offset?: boolean, padding_idx?: number | null,
+];
+const BAG_PRETRAINED_NAMES = ["embeddings", "freeze", "max_norm", "norm_type", "scale_grad_by_freq", "mode", "sparse", "include_last_offset", "padding_idx"] as const;
 
 /**
  * new nn.EmbeddingBag(num_embeddings, embedding_dim, max_norm=None, norm_type=2.0,
@@ -230,11 +236,13 @@ export class EmbeddingBag extends Module {
   /**
    * EmbeddingBag.from_pretrained(embeddings, freeze=True, max_norm=None, norm_type=2.0,
    * scale_grad_by_freq=False, mode='mean', sparse=False, include_last_offset=False, padding_idx=None):
-   * the weight shares the given tensor's storage (padding row not zeroed), frozen unless freeze=false.
+   * each positional or by keyword (from_pretrained({ embeddings: w, mode: "sum" })): the weight shares the given
+   * tensor's storage (padding row not zeroed), frozen unless freeze=false.
    */
-  static from_pretrained(embeddings: Tensor, opts: EmbeddingBagFromPretrainedOptions = {}): EmbeddingBag {
-    if (embeddings.dim() !== 2) throw new RuntimeError("Embeddings parameter is expected to be 2-dimensional");
-    const { freeze = true, ...rest } = opts;
+  static from_pretrained(embeddings: Tensor, ...args: PyArgs<BagFromPretrainedPositional, EmbeddingBagFromPretrainedOptions>): EmbeddingBag;
+  static from_pretrained(options: EmbeddingBagFromPretrainedOptions & { embeddings: Tensor }): EmbeddingBag;
+  static from_pretrained(...args: unknown[]): EmbeddingBag {
+    const { embeddings, freeze = true, ...rest } = pretrainedArgs<EmbeddingBagFromPretrainedOptions & { embeddings: Tensor }>([...BAG_PRETRAINED_NAMES], args);
     const [rows, cols] = embeddings.shape;
     const bag = new EmbeddingBag(rows, cols, { ...rest, _weight: embeddings.detach() });
     bag.weight.requires_grad_(!freeze);
