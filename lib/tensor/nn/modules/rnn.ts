@@ -42,7 +42,7 @@ interface State {
  * One time step. `xp` is the input's projection x W_ih^T + b_ih (already computed), so the
  * cell adds h W_hh^T + b_hh and applies the gates.
  */
-function step(mode: Mode, xp: Tensor, s: State, w_hh: Tensor, b_hh: Tensor | null): State {
+function step(mode: Mode, xp: Tensor, s: State, w_hh: Tensor, b_hh: Tensor | null, w_hr: Tensor | null): State {
   const hp = linear(s.h, w_hh, b_hh);
   if (mode === "RNN_TANH") return { h: xp.add(hp).tanh() };
   if (mode === "RNN_RELU") return { h: xp.add(hp).relu() };
@@ -50,7 +50,9 @@ function step(mode: Mode, xp: Tensor, s: State, w_hh: Tensor, b_hh: Tensor | nul
     // Gates i, f, g, o: c = sigmoid(f) * c_prev + sigmoid(i) * tanh(g), h = sigmoid(o) * tanh(c).
     const gates = xp.add(hp);
     const c = lstm_cell_state(gates, s.c!);
-    return { h: lstm_cell_output(gates, c), c };
+    const h = lstm_cell_output(gates, c);
+    // With proj_size, the state passed on (and output) is h W_hr^T, of proj_size features.
+    return { h: w_hr ? linear(h, w_hr, null) : h, c };
   }
   // GRU: the reset gate scales only the hidden part of the candidate (h W_hn^T + b_hn).
   return { h: gru_cell(xp, hp, s.h) };
@@ -125,7 +127,9 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
     if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
       throw new ValueError("dropout should be a number in range [0, 1] representing the probability of an element being zeroed");
     }
-    if (o.proj_size) throw new RuntimeError(`${cls}: proj_size is not supported by this engine`);
+    const proj_size = o.proj_size ?? 0;
+    if (!Number.isInteger(proj_size) || proj_size < 0) throw new ValueError("proj_size should be a positive integer or zero to disable projections");
+    if (proj_size >= hidden_size) throw new ValueError("proj_size has to be smaller than hidden_size");
     this.mode = mode;
     this.input_size = input_size;
     this.hidden_size = hidden_size;
@@ -134,7 +138,7 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
     this.batch_first = o.batch_first ?? false;
     this.dropout = p;
     this.bidirectional = o.bidirectional ?? false;
-    this.proj_size = 0;
+    this.proj_size = proj_size;
     this._flat_weights_names = [];
     const dtype = o.dtype ?? float32;
     const G = GATES[mode] * hidden_size;
@@ -142,13 +146,14 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
     const self = this as unknown as Record<string, Parameter>;
     for (let layer = 0; layer < num_layers; layer++) {
       for (let dir = 0; dir < D; dir++) {
-        const inSize = layer === 0 ? input_size : hidden_size * D;
+        const inSize = layer === 0 ? input_size : this.stateSize * D;
         const sfx = `_l${layer}${dir === 1 ? "_reverse" : ""}`;
         const shapes: [string, number[]][] = [
           [`weight_ih${sfx}`, [G, inSize]],
-          [`weight_hh${sfx}`, [G, hidden_size]],
+          [`weight_hh${sfx}`, [G, this.stateSize]],
         ];
         if (this.bias) shapes.push([`bias_ih${sfx}`, [G]], [`bias_hh${sfx}`, [G]]);
+        if (proj_size > 0) shapes.push([`weight_hr${sfx}`, [proj_size, hidden_size]]);
         for (const [name, shape] of shapes) {
           self[name] = new Parameter(empty(shape, dtype));
           this._flat_weights_names.push(name);
@@ -156,6 +161,11 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
       }
     }
     this.reset_parameters();
+  }
+
+  /** Features of h (the state passed between steps and layers, and the output's): proj_size when set, else hidden_size. */
+  get stateSize(): number {
+    return this.proj_size > 0 ? this.proj_size : this.hidden_size;
   }
 
   /** Rebuilds from saved settings (torch.load), with the same parameter set; the weights are loaded afterwards. */
@@ -167,6 +177,7 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
       dropout: s.dropout as number,
       bidirectional: s.bidirectional as boolean,
     };
+    if (s.proj_size) o.proj_size = s.proj_size as number;
     if (s.mode === "RNN_RELU") o.nonlinearity = "relu";
     return new this(s.input_size as number, s.hidden_size as number, o);
   }
@@ -177,7 +188,7 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
   }
 
   /** The parameters of one layer and direction. */
-  private weights(layer: number, dir: number): { w_ih: Tensor; w_hh: Tensor; b_ih: Tensor | null; b_hh: Tensor | null } {
+  private weights(layer: number, dir: number): { w_ih: Tensor; w_hh: Tensor; b_ih: Tensor | null; b_hh: Tensor | null; w_hr: Tensor | null } {
     const self = this as unknown as Record<string, Tensor>;
     const sfx = `_l${layer}${dir === 1 ? "_reverse" : ""}`;
     return {
@@ -185,14 +196,16 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
       w_hh: self[`weight_hh${sfx}`],
       b_ih: this.bias ? self[`bias_ih${sfx}`] : null,
       b_hh: this.bias ? self[`bias_hh${sfx}`] : null,
+      w_hr: this.proj_size > 0 ? self[`weight_hr${sfx}`] : null,
     };
   }
 
   /** Checks one initial state tensor and returns it batched: [num_layers * D, N, H]. */
   private initial(t: Tensor | undefined, batched: boolean, N: number, like: Tensor, what: string): Tensor {
     const D = this.bidirectional ? 2 : 1;
-    const want = batched ? [this.num_layers * D, N, this.hidden_size] : [this.num_layers * D, this.hidden_size];
-    if (t === undefined) return zeros([this.num_layers * D, N, this.hidden_size], { dtype: like.dtype });
+    const size = what === "cell" ? this.hidden_size : this.stateSize;
+    const want = batched ? [this.num_layers * D, N, size] : [this.num_layers * D, size];
+    if (t === undefined) return zeros([this.num_layers * D, N, size], { dtype: like.dtype });
     if (t.shape.join() !== want.join()) {
       throw new RuntimeError(`Expected ${what} size (${want.join(", ")}), got [${t.shape.join(", ")}]`);
     }
@@ -248,18 +261,18 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
     for (let layer = 0; layer < this.num_layers; layer++) {
       const outs: Tensor[] = [];
       for (let dir = 0; dir < D; dir++) {
-        const { w_ih, w_hh, b_ih, b_hh } = this.weights(layer, dir);
+        const { w_ih, w_hh, b_ih, b_hh, w_hr } = this.weights(layer, dir);
         const idx = layer * D + dir;
         const xp = timeSteps(linear(layerInput, w_ih, b_ih)); // T x [N, G*H]
         let s: State = { h: h0.select(0, idx), c: c0 ? c0.select(0, idx) : undefined };
         const ys: Tensor[] = new Array<Tensor>(T);
         for (let k = 0; k < T; k++) {
           const t = dir === 0 ? k : T - 1 - k;
-          const next = step(this.mode, xp[t], s, w_hh, b_hh);
+          const next = step(this.mode, xp[t], s, w_hh, b_hh, w_hr);
           s = keep ? { h: where(keep[t], next.h, s.h), c: next.c ? where(keep[t], next.c, s.c!) : undefined } : next;
           ys[t] = s.h;
         }
-        outs.push(T > 0 ? stack(ys, 0) : zeros([0, N, this.hidden_size], { dtype: x.dtype }));
+        outs.push(T > 0 ? stack(ys, 0) : zeros([0, N, this.stateSize], { dtype: x.dtype }));
         hN.push(s.h);
         if (s.c) cN.push(s.c);
       }
@@ -275,6 +288,7 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
 
   override extra_repr(): string {
     let s = `${this.input_size}, ${this.hidden_size}`;
+    if (this.proj_size !== 0) s += `, proj_size=${this.proj_size}`;
     if (this.num_layers !== 1) s += `, num_layers=${this.num_layers}`;
     if (this.bias !== true) s += `, bias=${pyBool(this.bias)}`;
     if (this.batch_first) s += `, batch_first=${pyBool(true)}`;
@@ -286,6 +300,11 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
 
 type BasePositional = [input_size?: number, hidden_size?: number, num_layers?: number, bias?: boolean, batch_first?: boolean, dropout?: number, bidirectional?: boolean];
 const BASE_NAMES = ["input_size", "hidden_size", "num_layers", "bias", "batch_first", "dropout", "bidirectional", "proj_size", "dtype"] as const;
+
+/** PyTorch refuses proj_size (any value, 0 included) for RNN and GRU. */
+function refuseProjection(o: RNNBaseOptions): void {
+  if (o.proj_size !== undefined) throw new ValueError("proj_size argument is only supported for LSTM, not RNN or GRU");
+}
 
 /**
  * new nn.RNN(input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
@@ -302,7 +321,8 @@ export class RNN extends RNNBase<Tensor> {
       RNNOptions
     >
   ) {
-    const o = parseArgsRequired<RNNOptions>("RNN", ["input_size", "hidden_size", "num_layers", "nonlinearity", "bias", "batch_first", "dropout", "bidirectional", "dtype"], 2, args);
+    const o = parseArgsRequired<RNNOptions>("RNN", ["input_size", "hidden_size", "num_layers", "nonlinearity", "bias", "batch_first", "dropout", "bidirectional", "proj_size", "dtype"], 2, args);
+    refuseProjection(o);
     const input_size = o.input_size!;
     const hidden_size = o.hidden_size!;
     const nl = o.nonlinearity ?? "tanh";
@@ -314,8 +334,9 @@ export class RNN extends RNNBase<Tensor> {
 
 /**
  * new nn.LSTM(input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
- * dropout=0.0, bidirectional=False): gates i, f, g, o; c_t = f * c_{t-1} + i * g,
- * h_t = o * tanh(c_t). forward(input, [h_0, c_0]=None) -> [output, [h_n, c_n]].
+ * dropout=0.0, bidirectional=False, proj_size=0): gates i, f, g, o; c_t = f * c_{t-1} + i * g,
+ * h_t = o * tanh(c_t), projected to proj_size features (h_t W_hr^T, weight_hr_l*) when proj_size > 0.
+ * forward(input, [h_0, c_0]=None) -> [output, [h_n, c_n]].
  */
 export class LSTM extends RNNBase<[Tensor, Tensor]> {
   static override readonly __name__ = "LSTM";
@@ -334,6 +355,7 @@ export class GRU extends RNNBase<Tensor> {
   static override readonly __name__ = "GRU";
   constructor(...args: PyArgs<BasePositional, RNNBaseOptions>) {
     const o = parseArgsRequired<RNNBaseOptions>("GRU", [...BASE_NAMES], 2, args);
+    refuseProjection(o);
     super("GRU", "GRU", o.input_size!, o.hidden_size!, o);
   }
 }
@@ -404,7 +426,7 @@ export abstract class RNNCellBase<H extends Tensor | [Tensor, Tensor]> extends M
       if (Array.isArray(hx)) throw new RuntimeError(`${cls}: hx must be a tensor, not a pair`);
       s = { h: hx ? this.checkState(hx as Tensor, batched, N, "hidden") : zero() };
     }
-    const next = step(this._mode, linear(x, this.weight_ih, this.bias_ih), s, this.weight_hh, this.bias_hh);
+    const next = step(this._mode, linear(x, this.weight_ih, this.bias_ih), s, this.weight_hh, this.bias_hh, null);
     const un = (t: Tensor): Tensor => (batched ? t : t.squeeze(0));
     return (this._mode === "LSTM" ? [un(next.h), un(next.c!)] : un(next.h)) as H;
   }

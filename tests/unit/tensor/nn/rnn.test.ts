@@ -67,6 +67,7 @@ describe("construction", () => {
       "GRU(4, 3, num_layers=2, bias=False)": () => new nn.GRU(4, 3, { num_layers: 2, bias: false }),
       "LSTMCell(3, 4)": () => new nn.LSTMCell(3, 4),
       "GRUCell(2, 3)": () => new nn.GRUCell(2, 3),
+      "LSTM(3, 6, num_layers=2, proj_size=2)": () => new nn.LSTM(3, 6, { num_layers: 2, proj_size: 2 }),
     };
     Object.entries(makers).forEach(([key, make], i) => {
       torch.manual_seed(30 + i);
@@ -82,6 +83,7 @@ describe("construction", () => {
     expect(String(new nn.GRU(3, 4, { bias: false }))).toBe(fx.reprs["GRU(3, 4, bias=False)"]);
     expect(String(new nn.RNNCell(3, 4, { nonlinearity: "relu" }))).toBe(fx.reprs["RNNCell(3, 4, nonlinearity=relu)"]);
     expect(String(new nn.LSTMCell(3, 4, false))).toBe(fx.reprs["LSTMCell(3, 4, bias=False)"]);
+    expect(String(new nn.LSTM(4, 8, { proj_size: 3, batch_first: true }))).toBe(fx.reprs["LSTM(4, 8, proj_size=3, batch_first=True)"]);
   });
 
   it("the layer's last step equals h_n, and a cell stepped by hand equals the layer", () => {
@@ -131,6 +133,11 @@ describe("construction", () => {
       const [o, [hn, cn]] = lstm(x, [h, c]);
       return torch.cat([o.reshape(-1), hn.reshape(-1), cn.reshape(-1)]);
     }, [r(2, 3, 2), r(1, 2, 3), r(1, 2, 3)]);
+    const projected = new nn.LSTM(2, 4, { proj_size: 2, num_layers: 2 }).double();
+    gradcheck((x, h, c) => {
+      const [o, [hn, cn]] = projected(x, [h, c]);
+      return torch.cat([o.reshape(-1), hn.reshape(-1), cn.reshape(-1)]);
+    }, [r(3, 2, 2), r(2, 2, 2), r(2, 2, 4)]);
     const gru = new nn.GRU(2, 3).double();
     gradcheck((x) => gru(x)[1], [r(4, 2)]);
     // Through the weights too: the cell's weights swapped for the checked tensors (plain
@@ -154,6 +161,13 @@ describe("construction", () => {
     expect(() => new nn.RNN(3, 4, { nonlinearity: "sigmoid" as "tanh" })).toThrow(/Unknown nonlinearity 'sigmoid'/);
     expect(() => new nn.RNN(3, 4, { dropout: 2 })).toThrow(/dropout should be a number in range \[0, 1\]/);
     expect(() => new nn.GRUCell(3, 4)(torch.randn(2, 5))).toThrow("input has inconsistent input_size: got 5 expected 3");
+    expect(() => new nn.LSTM(3, 4, { proj_size: 4 })).toThrow("proj_size has to be smaller than hidden_size");
+    expect(() => new nn.LSTM(3, 4, { proj_size: -1 })).toThrow("proj_size should be a positive integer or zero to disable projections");
+    expect(() => new nn.GRU(3, 4, { proj_size: 0 })).toThrow("proj_size argument is only supported for LSTM, not RNN or GRU");
+    expect(() => new nn.RNN(3, 4, { proj_size: 2 })).toThrow("proj_size argument is only supported for LSTM, not RNN or GRU");
+    const projected = new nn.LSTM(3, 4, { proj_size: 2 });
+    expect(() => projected(torch.randn(5, 2, 3), [torch.zeros(1, 2, 4), torch.zeros(1, 2, 4)])).toThrow("Expected hidden size (1, 2, 2), got [1, 2, 4]");
+    expect(() => projected(torch.randn(5, 2, 3), [torch.zeros(1, 2, 2), torch.zeros(1, 2, 2)])).toThrow("Expected cell size (1, 2, 4), got [1, 2, 2]");
   });
 });
 
