@@ -16,7 +16,14 @@ import { Tensor } from "../tensor";
 
 type Bound = Tensor | number;
 
-const fmtBound = (b: Bound, integer = false): string => (b instanceof Tensor ? formatTensor(b) : integer && Number.isInteger(b) ? String(b) : pyFloat(b));
+/** A bound as Python's '{}'.format prints it: a 0-d tensor as its number (Tensor.__format__), a larger one as the tensor. */
+function fmtBound(b: Bound, integer = false): string {
+  if (b instanceof Tensor) {
+    if (b.dim() !== 0) return formatTensor(b);
+    return b.dtype.is_floating_point ? pyFloat(b.item() as number) : String(b.item());
+  }
+  return integer && Number.isInteger(b) ? String(b) : pyFloat(b);
+}
 
 const asT = (v: Tensor | number): Tensor => (v instanceof Tensor ? v : new Tensor(Float64Array.of(v), []));
 

@@ -414,3 +414,37 @@ describe("sample statistics over many draws (beyond the seeded comparison)", () 
     stats(new D.MixtureSameFamily(new D.Categorical(torch.tensor([0.3, 0.7])), new D.Normal(torch.tensor([-1, 1]), torch.tensor([0.5, 1]))), "MixtureSameFamily");
   });
 });
+
+describe("typed without casts, as a learner's TS cell writes them", () => {
+  it("constructors, transforms, constraints and subclassing type-check and run", () => {
+    const dist = torch.distributions;
+    const g = new dist.Gumbel(torch.zeros(2), torch.ones(2), { validate_args: false });
+    const s: Tensor = g.rsample([3]);
+    expect(s.shape).toEqual([3, 2]);
+    const sac = new dist.TransformedDistribution(new dist.Normal(torch.zeros(2), torch.ones(2)), [new dist.transforms.TanhTransform()]);
+    const a = sac.rsample();
+    const lp: Tensor = sac.log_prob(a);
+    expect(lp.shape).toEqual([2]);
+    const tanh = new dist.TanhTransform();
+    expect(tanh.inv(tanh(torch.tensor([0.25]))).item()).toBeCloseTo(0.25, 6);
+    const mix = new dist.MixtureSameFamily(new dist.Categorical(torch.tensor([0.3, 0.7])), new dist.Normal(torch.tensor([-1, 1]), torch.tensor([0.5, 1])));
+    expect(mix.sample([5]).shape).toEqual([5]);
+    const relaxed = new dist.RelaxedOneHotCategorical(torch.tensor(0.5), { logits: torch.zeros(3) });
+    expect(relaxed.rsample().shape).toEqual([3]);
+    expect(Boolean(dist.constraints.simplex.check(relaxed.rsample()).item())).toBe(true);
+    const lr = new dist.LowRankMultivariateNormal(torch.zeros(2), torch.ones(2, 1), torch.ones(2));
+    expect(lr.covariance_matrix.shape).toEqual([2, 2]);
+    const isDist: boolean = g instanceof dist.Distribution;
+    expect(isDist).toBe(true);
+    class Flat extends dist.Distribution {
+      constructor() {
+        super([2]);
+      }
+      override log_prob(v: Tensor): Tensor {
+        return v.mul(0);
+      }
+    }
+    expect(new Flat().batch_shape).toEqual([2]);
+    expect(new dist.Pareto(1, 2).support.toString()).toBe("GreaterThanEq(lower_bound=1.0)");
+  });
+});
