@@ -164,16 +164,20 @@ export function wrapsAround(dtype: DType): boolean {
   return WRAPPING.has(dtype);
 }
 
-/** Rewrites an int32/int16/int8/uint8 tensor's storage in place into its range after a kernel computed the exact results. */
+/**
+ * Rewrites an int32/int16/int8/uint8 tensor's storage in place into its range after a kernel computed
+ * the exact results; a float kernel's -0 (-100 * 0) becomes 0, as integers have no sign on zero.
+ */
 export function wrapInto(dtype: DType, d: Storage): void {
-  if (dtype === uint8) return wrapUint8(d);
+  if (dtype === uint8) wrapUint8(d);
   const w = WRAPPING.get(dtype);
   if (!w) return;
   const lo = w.signed ? -(2 ** (w.bits - 1)) : 0;
   const hi = w.signed ? 2 ** (w.bits - 1) - 1 : 2 ** w.bits - 1;
   for (let i = 0; i < d.length; i++) {
     const v = d[i];
-    if (v < lo || v > hi || v !== Math.trunc(v)) d[i] = wrapValue(dtype, v);
+    if (v === 0) d[i] = 0;
+    else if (v < lo || v > hi || v !== Math.trunc(v)) d[i] = wrapValue(dtype, v);
   }
 }
 

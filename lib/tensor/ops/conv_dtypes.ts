@@ -1,13 +1,13 @@
 /**
  * Which dtypes a convolution takes, as torch 1.13's CPU kernels: float32 / float64, and int64, int32,
  * int16, int8 and uint8 too (integer arithmetic; the narrow ones wrap as their C++ accumulators do).
- * Bool has no kernel, nor has uint8 for dilated or transposed convolutions; mixed dtypes raise
+ * Bool has no kernel, nor have uint8 / int8 / int16 / int32 for dilated or transposed convolutions; mixed dtypes raise
  * torch's messages, bias first ("Input type (unsigned char) and bias type (float) should be the same").
  *
  * Integer convolutions run the float64 kernels and cast back: every product and partial sum of
  * integer values below 2^53 is exact in float64, and the narrow types' wrap is then the result's low bits.
  */
-import { bool, cppTypeName, float64, int64, isIntegral, uint8, type DType } from "../dtype";
+import { bool, cppTypeName, float64, int64, isIntegral, wrapsAround, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import type { Tensor } from "../tensor";
 
@@ -26,7 +26,7 @@ export function checkConvDtypes(input: Tensor, weight: Tensor, bias: Tensor | nu
   const dt = input.dtype;
   if (kind === "transposed") {
     // slow_conv_transpose2d dispatches before comparing dtypes, and names the bias's as the weight's
-    if (dt === uint8 || dt === bool) throw notImplemented("slow_conv_transpose2d_out_cpu", dt);
+    if (wrapsAround(dt) || dt === bool) throw notImplemented("slow_conv_transpose2d_out_cpu", dt); // uint8, int8, int16, int32
     for (const t of [weight, bias]) {
       if (t && t.dtype !== dt) throw new RuntimeError(`expected scalar type ${cppTypeName(dt)} but found ${cppTypeName(t.dtype)}`);
     }
@@ -34,7 +34,7 @@ export function checkConvDtypes(input: Tensor, weight: Tensor, bias: Tensor | nu
   }
   if (bias && bias.dtype !== dt) throw new RuntimeError(`Input type (${C_TYPE[dt.name]}) and bias type (${C_TYPE[bias.dtype.name]}) should be the same`);
   if (weight.dtype !== dt) throw new RuntimeError(`expected scalar type ${cppTypeName(dt)} but found ${cppTypeName(weight.dtype)}`);
-  if (dilated && (dt === uint8 || dt === bool)) throw notImplemented("slow_conv_dilated<>", dt);
+  if (dilated && (wrapsAround(dt) || dt === bool)) throw notImplemented("slow_conv_dilated<>", dt);
   if (dt === bool) throw notImplemented(kind === "conv3d" ? "compute_columns3d" : "slow_conv2d_cpu", dt);
 }
 

@@ -83,7 +83,7 @@ export function masked_scatter(x: Tensor, mask: Tensor, source: Tensor): Tensor 
 
 /** Writes source into x's flattened positions `index` (negative indices count from the end). */
 export function put(x: Tensor, index: Tensor, source: Tensor, accumulate = false): Tensor {
-  if (index.dtype !== int64) throw new RuntimeError(`put_(): Expected a long tensor for index, but got ${index.dtype}`);
+  if (index.dtype !== int64) throw new RuntimeError(`put_(): Expected a long tensor for index, but got ${cppTypeName(index.dtype)}`);
   if (index.numel() !== source.numel()) throw new RuntimeError(`put_(): Expected source and index to have the same number of elements, but got source.numel() = ${source.numel()}, index.numel() = ${index.numel()}`);
   const n = x.numel();
   for (const i of contiguousData(index)) {

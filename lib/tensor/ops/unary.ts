@@ -1,7 +1,7 @@
 /** Elementwise math: neg, exp, log, sqrt, abs, sign, clamp, trig, rounding, erf. */
 import { record } from "../autograd/function";
 import { get_default_dtype } from "../default_dtype";
-import { checkIntScalar, cScalarName, float32, wrapInto, wrapsAround, wrapValue, type DType } from "../dtype";
+import { checkIntScalar, cScalarName, float32, uint8, wrapInto, wrapsAround, wrapValue, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { kernels, type UnaryGradKernelName, type UnaryKernelName } from "../kernels/registry";
 import { Tensor } from "../tensor";
@@ -60,7 +60,8 @@ export const log2 = (x: Tensor): Tensor => unaryOp(x, "log2", "Log2Backward0", "
 export const log1p = (x: Tensor): Tensor => unaryOp(x, "log1p", "Log1PBackward0", "x");
 export const sqrt = (x: Tensor): Tensor => unaryOp(x, "sqrt", "SqrtBackward0", "y");
 export const rsqrt = (x: Tensor): Tensor => unaryOp(x, "rsqrt", "RsqrtBackward0", "y");
-export const square = (x: Tensor): Tensor => unaryOp(x, "square", "PowBackward0", "x", 0, 0, x.dtype);
+// int16 / int32 squares past 2^24 go through mul, which wraps their exact values (integers have no gradient).
+export const square = (x: Tensor): Tensor => (wrapsAround(x.dtype) && x.dtype !== uint8 ? x.mul(x) : unaryOp(x, "square", "PowBackward0", "x", 0, 0, x.dtype));
 export const reciprocal = (x: Tensor): Tensor => unaryOp(x, "reciprocal", "ReciprocalBackward0", "y");
 export const abs = (x: Tensor): Tensor => unaryOp(x, "abs", "AbsBackward0", "x", 0, 0, x.dtype);
 export const sin = (x: Tensor): Tensor => unaryOp(x, "sin", "SinBackward0", "x");

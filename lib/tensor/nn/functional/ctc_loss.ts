@@ -16,7 +16,7 @@
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { record } from "../../autograd/function";
-import { int64 } from "../../dtype";
+import { isIntegral } from "../../dtype";
 import { RuntimeError, TypeError_ } from "../../errors";
 import { Tensor } from "../../tensor";
 import { checkReduction, type Reduction } from "./_util";
@@ -63,7 +63,7 @@ export function ctc_loss(log_probs: Tensor, targets: Tensor, inputLengths: unkno
   const zeroInf = o.zero_infinity ?? false;
   if (!(log_probs instanceof Tensor) || !(targets instanceof Tensor)) throw new TypeError_("ctc_loss(): log_probs and targets must be tensors");
   if (!log_probs.dtype.is_floating_point) throw new RuntimeError("ctc_loss(): log_probs must be a floating point tensor");
-  if (targets.dtype !== int64) throw new RuntimeError(`ctc_loss(): targets must be a long tensor, got ${targets.dtype}`);
+  if (!isIntegral(targets.dtype)) throw new RuntimeError(`ctc_loss(): targets must be a long tensor, got ${targets.dtype}`); // int32 / int16 / int8 targets work too, as in torch 1.13
   const unbatched = log_probs.dim() === 2;
   if (!unbatched && log_probs.dim() !== 3) throw new RuntimeError(`ctc_loss(): log_probs must be (T, N, C) or (T, C), got ${log_probs.dim()}-D`);
   const [T, N, C] = unbatched ? [log_probs.shape[0], 1, log_probs.shape[1]] : log_probs.shape;

@@ -9,7 +9,7 @@
 import { parseArgs, type PyArgs } from "../../args";
 import { needsGrad, record } from "../../autograd/function";
 import { releaseScratch, takeScratch } from "../../buffer_pool";
-import { cppTypeName, int16, int32, int64, int8, uint8, wrapsAround, type DType, type Storage } from "../../dtype";
+import { cppTypeName, int16, int32, int64, int8, wrapsAround, type DType, type Storage } from "../../dtype";
 import { RuntimeError, ValueError } from "../../errors";
 import { kernels } from "../../kernels/registry";
 import { createCrossEntropySimd } from "../../kernels/wasm/cross_entropy_simd";
@@ -197,7 +197,7 @@ function regressionLoss(fn: string, node: string, input: Tensor, target: Tensor,
 
 /** F.mse_loss(input, target, { reduction }) */
 export function mse_loss(input: Tensor, target: Tensor, ...args: RegressionLossArgs): Tensor {
-  if (input instanceof Tensor && input.dtype === uint8) throw new RuntimeError(`"mse_cpu" not implemented for 'Byte'`); // as torch 1.13
+  if (input instanceof Tensor && wrapsAround(input.dtype)) throw new RuntimeError(`"mse_cpu" not implemented for '${cppTypeName(input.dtype)}'`); // as torch 1.13 (uint8, int8, int16, int32)
   return regressionLoss("mse_loss", "MseLossBackward0", input, target, args, false);
 }
 

@@ -14,7 +14,7 @@ import { RuntimeError, ValueError } from "../../errors";
 import type { Tensor } from "../../tensor";
 import { torchSize } from "../repr";
 import { checkTensor, data, empty, floatType } from "./_util";
-import { float32, uint8 } from "../../dtype";
+import { cppTypeName, float32, wrapsAround } from "../../dtype";
 import { kernels } from "../../kernels/registry";
 import { createLayerNormSimd } from "../../kernels/wasm/layernorm_simd";
 import { emptyForOverwrite } from "../../ops/util";
@@ -238,7 +238,7 @@ export function layer_norm(
 ): Tensor {
   const fn = "layer_norm";
   checkTensor(input, fn);
-  if (input.dtype === uint8) throw new RuntimeError(`"LayerNormKernelImpl" not implemented for 'Byte'`); // as torch 1.13
+  if (wrapsAround(input.dtype)) throw new RuntimeError(`"LayerNormKernelImpl" not implemented for '${cppTypeName(input.dtype)}'`); // as torch 1.13 (uint8, int8, int16, int32)
   const a = parseArgs<LayerNormFunctionalOptions>(fn, ["weight", "bias", "eps"], args);
   const shape = typeof normalized_shape === "number" ? [normalized_shape] : [...normalized_shape];
   const weight = a.weight ?? null;

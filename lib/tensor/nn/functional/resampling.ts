@@ -10,7 +10,7 @@
  * them (nearest's float32 scale included), so values match its (tests/fixtures/torch/nn/functional_resampling.json).
  */
 import { parseArgs, type PyArgs } from "../../args";
-import { bool, int64, uint8, type DType } from "../../dtype";
+import { bool, cppTypeName, int64, uint8, wrapsAround, type DType } from "../../dtype";
 import { linspace } from "../../ops/creation";
 import { RuntimeError, TorchError, TypeError_, ValueError } from "../../errors";
 import { where } from "../../ops/where";
@@ -153,9 +153,13 @@ function resample(input: Tensor, a: InterpolateOptions, fn: string): Tensor {
   }
   const need = MODE_DIMS[mode];
   if (need !== undefined && need !== input.dim()) throw new NotImplementedError(`Got ${input.dim()}D input, but ${mode} mode needs ${need}D input`);
-  // torch 1.13 resamples uint8 images with the nearest modes only; the others raise naming their kernel.
+  // torch 1.13 resamples uint8 images with the nearest modes only; the others raise naming their kernel,
+  // and int8 / int16 / int32 have no kernel at all (nearest: compute_indices_weights_nearest).
   const uint8Kernel = UINT8_UNSUPPORTED_KERNEL[mode];
   if (input.dtype === uint8 && uint8Kernel) throw new RuntimeError(`"${uint8Kernel}" not implemented for 'Byte'`);
+  if (wrapsAround(input.dtype) && input.dtype !== uint8) {
+    throw new RuntimeError(`"${uint8Kernel ?? "compute_indices_weights_nearest"}" not implemented for '${cppTypeName(input.dtype)}'`);
+  }
   const hasSize = a.size !== undefined && a.size !== null;
   const hasScale = a.scale_factor !== undefined && a.scale_factor !== null;
   if (hasSize && hasScale) throw new ValueError("only one of size or scale_factor should be defined");
