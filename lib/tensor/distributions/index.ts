@@ -23,9 +23,13 @@ import { Independent, MultivariateNormal, OneHotCategorical } from "./multivaria
 import { Categorical, Normal } from "./normal_categorical";
 import { Bernoulli, Exponential, Laplace, Poisson, Uniform } from "./simple";
 import {
-  ExpRelaxedCategorical, Gumbel, HalfCauchy, Kumaraswamy, LogitRelaxedBernoulli, Pareto, RelaxedBernoulli, RelaxedOneHotCategorical, TransformedDistribution, Weibull,
+  ExpRelaxedCategorical, Gumbel, HalfCauchy, Kumaraswamy, LogisticNormal, LogitRelaxedBernoulli, Pareto, RelaxedBernoulli, RelaxedOneHotCategorical, TransformedDistribution, Weibull,
 } from "./transformed";
 import { transforms } from "./transforms";
+import { utils } from "./util";
+import { solve_triangular } from "../ops/linalg";
+import { broadcastShapes } from "../shape";
+import { ValueError } from "../errors";
 import { Tensor } from "../tensor";
 import { NotImplementedError } from "../errors";
 
@@ -70,8 +74,30 @@ const defineGetter = (C: abstract new (...a: never[]) => unknown, k: string, get
 for (const [C, get] of SUPPORTS) defineGetter(C, "support", get);
 for (const [C, args] of ARGS) defineGetter(C, "arg_constraints", () => args);
 
+/**
+ * KL of two Gaussians given their scale_tril (lower Cholesky factors of the covariances): the
+ * formula PyTorch's three (Low Rank) MultivariateNormal pairs compute by their own factorisations.
+ */
+function klGaussian(pLoc: Tensor, pL: Tensor, qLoc: Tensor, qL: Tensor, n: number): Tensor {
+  const logdet = (L: Tensor) => L.diagonal(0, -2, -1).log().sum(-1);
+  const batch = broadcastShapes(broadcastShapes(pL.shape.slice(0, -2), qL.shape.slice(0, -2)), broadcastShapes(pLoc.shape.slice(0, -1), qLoc.shape.slice(0, -1)));
+  const q = qL.expand([...batch, n, n]);
+  const tr = solve_triangular(q, pL.expand([...batch, n, n]), { upper: false }).pow(2).sum([-2, -1]);
+  const diff = qLoc.sub(pLoc).expand([...batch, n]).unsqueeze(-1);
+  const maha = solve_triangular(q, diff, { upper: false }).pow(2).sum([-2, -1]);
+  return logdet(q).sub(logdet(pL)).mul(2).add(tr).add(maha).sub(n).mul(0.5);
+}
+type Gaussian = { loc: Tensor; scale_tril: Tensor; event_shape: number[] };
+const klGaussians = (p: Gaussian, q: Gaussian): Tensor => {
+  if (p.event_shape[0] !== q.event_shape[0]) throw new ValueError("KL-divergence between two (Low Rank) Multivariate Normals with different event shapes cannot be computed");
+  return klGaussian(p.loc, p.scale_tril, q.loc, q.scale_tril, p.event_shape[0]);
+};
+
 const EULER = 0.5772156649015329;
 EXTRA_RULES.push(
+  [LowRankMultivariateNormal, LowRankMultivariateNormal, klGaussians],
+  [LowRankMultivariateNormal, MultivariateNormal, klGaussians],
+  [MultivariateNormal, LowRankMultivariateNormal, klGaussians],
   [Gumbel, Gumbel, (p: Gumbel, q: Gumbel): Tensor => {
     const ct1 = p.scale.div(q.scale);
     const ct2 = q.loc.div(q.scale);
@@ -102,7 +128,7 @@ export {
   Beta, Bernoulli, Binomial, Multinomial, binomial, Cauchy, Chi2, StudentT, Geometric, HalfNormal, LogNormal, Categorical, Dirichlet, Exponential, Gamma, Independent, Laplace,
   MultivariateNormal, Normal, OneHotCategorical, Poisson, Uniform, kl_divergence, register_kl, Distribution, ExponentialFamily, TransformedDistribution, Gumbel, HalfCauchy,
   Pareto, Weibull, Kumaraswamy, LogitRelaxedBernoulli, RelaxedBernoulli, ExpRelaxedCategorical, RelaxedOneHotCategorical, MixtureSameFamily, VonMises, NegativeBinomial,
-  ContinuousBernoulli, FisherSnedecor, LowRankMultivariateNormal, constraints, transforms, biject_to, transform_to,
+  ContinuousBernoulli, FisherSnedecor, LowRankMultivariateNormal, LogisticNormal, constraints, transforms, biject_to, transform_to, utils,
 };
 
 export const distributions = {
@@ -110,7 +136,7 @@ export const distributions = {
   LogNormal, HalfNormal, Cauchy, Geometric, Chi2, StudentT, Binomial, Multinomial,
   Distribution, ExponentialFamily, TransformedDistribution, Gumbel, HalfCauchy, Pareto, Weibull, Kumaraswamy, LogitRelaxedBernoulli, RelaxedBernoulli,
   ExpRelaxedCategorical, RelaxedOneHotCategorical, MixtureSameFamily, VonMises, NegativeBinomial, ContinuousBernoulli, FisherSnedecor, LowRankMultivariateNormal,
-  kl_divergence, register_kl, kl: { kl_divergence, register_kl },
+  LogisticNormal, utils, kl_divergence, register_kl, kl: { kl_divergence, register_kl },
   constraints, transforms, biject_to, transform_to,
   // The transforms are also torch.distributions.* names in PyTorch (from .transforms import *).
   ...transforms,

@@ -4,7 +4,8 @@
  * Gumbel (a Uniform(tiny, 1 - eps) through -log(-log u), scaled), Pareto and Weibull (an
  * Exponential through exp / power and a scale), HalfCauchy (|Cauchy|), Kumaraswamy (a Uniform
  * through powers), RelaxedBernoulli (sigmoid of a LogitRelaxedBernoulli) and
- * RelaxedOneHotCategorical (exp of an ExpRelaxedCategorical: the Gumbel-softmax).
+ * RelaxedOneHotCategorical (exp of an ExpRelaxedCategorical: the Gumbel-softmax), LogisticNormal
+ * (stick-breaking of a Normal).
  */
 import { parseArgs, type PyArgs } from "../args";
 import { float64 } from "../dtype";
@@ -17,9 +18,9 @@ import * as C from "./constraints";
 import { Distribution } from "./distribution";
 import { Cauchy } from "./derived";
 import { Independent, type BaseDistribution } from "./multivariate";
-import { Categorical } from "./normal_categorical";
+import { Categorical, Normal } from "./normal_categorical";
 import { Exponential, Uniform } from "./simple";
-import { AbsTransform, AffineTransform, ComposeTransform, ExpTransform, PowerTransform, SigmoidTransform, Transform, mulSign } from "./transforms";
+import { AbsTransform, AffineTransform, ComposeTransform, ExpTransform, PowerTransform, SigmoidTransform, StickBreakingTransform, Transform, mulSign } from "./transforms";
 import { binaryLogits, broadcastAll, clampProbs, probsOrLogits, sumRightmost, type Param, type Validate } from "./util";
 
 const EULER = 0.5772156649015329;
@@ -519,5 +520,31 @@ export class RelaxedOneHotCategorical extends TransformedDistribution {
   }
   get probs(): Tensor {
     return (this.base_dist as unknown as ExpRelaxedCategorical).probs;
+  }
+}
+
+/** LogisticNormal(loc, scale): StickBreakingTransform of a Normal (a distribution on the simplex, one more dim than loc). */
+export class LogisticNormal extends TransformedDistribution {
+  constructor(...args: PyArgs<[loc: Param, scale: Param, validate_args?: boolean | null], LocScaleOpts>) {
+    const o = parseArgs<LocScaleOpts>("LogisticNormal", ["loc", "scale", "validate_args"], args);
+    if (o.loc === undefined || o.scale === undefined) throw new ValueError("LogisticNormal() missing required arguments: 'loc' and 'scale'");
+    let base = new Normal(o.loc, o.scale, o.validate_args ?? null) as unknown as Base;
+    if (base.batch_shape.length === 0) base = base.expand!([1]);
+    super(base, new StickBreakingTransform(), { validate_args: o.validate_args });
+  }
+  override get arg_constraints(): Record<string, C.Constraint> {
+    return { loc: C.real, scale: C.positive };
+  }
+  override get support(): C.Constraint {
+    return C.simplex;
+  }
+  override get has_rsample(): boolean {
+    return true;
+  }
+  get loc(): Tensor {
+    return ((this.base_dist as unknown as Independent).base_dist as unknown as Normal).loc;
+  }
+  get scale(): Tensor {
+    return ((this.base_dist as unknown as Independent).base_dist as unknown as Normal).scale;
   }
 }

@@ -105,3 +105,10 @@ export const setDefaultValidate = (v: boolean): void => {
 export const getDefaultValidate = (): boolean => defaultValidate;
 /** Whether to validate, given a validate_args option (None follows the default, as PyTorch). */
 export const validates = (v: boolean | null | undefined): boolean => v ?? defaultValidate;
+
+/** torch.distributions.utils.logits_to_probs: sigmoid when is_binary, else softmax over the last dim. */
+export const logits_to_probs = (logits: Tensor, is_binary = false): Tensor => (is_binary ? logits.sigmoid() : logits.softmax(-1));
+/** torch.distributions.utils.probs_to_logits: log of the clamped probabilities (log-odds when is_binary). */
+export const probs_to_logits = (probs: Tensor, is_binary = false): Tensor => (is_binary ? binaryLogits(probs) : clampProbs(probs).log());
+/** torch.distributions.utils, the helpers tutorials call. */
+export const utils = { broadcast_all: broadcastAll, logits_to_probs, probs_to_logits, clamp_probs: clampProbs };

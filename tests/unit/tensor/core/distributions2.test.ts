@@ -35,6 +35,7 @@ interface Fixture {
   biject: Record<string, { repr: string; x: Stored; y: Stored; ladj: Result }>;
   kl: Record<string, { p: Spec; q: Spec; kl: Result }>;
   errors: Record<string, [string, string]>;
+  utils: Record<string, Stored>;
 }
 
 const revive = (_k: string, v: unknown) => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : v);
@@ -275,6 +276,18 @@ describe("kl_divergence of the new pairs, register_kl, errors", () => {
   }
 });
 
+describe("torch.distributions.utils against PyTorch 1.13", () => {
+  it("probs_to_logits, logits_to_probs (binary or not), clamp_probs", () => {
+    const p = torch.tensor([[0.2, 0.8], [0, 1]]);
+    const lg = torch.tensor([[-1, 2], [0.5, 0]]);
+    close(D.utils.probs_to_logits(p), fx.utils.probs_to_logits, 1e-6, "probs_to_logits");
+    close(D.utils.probs_to_logits(p, true), fx.utils.probs_to_logits_binary, 1e-6, "probs_to_logits binary");
+    close(D.utils.logits_to_probs(lg), fx.utils.logits_to_probs, 1e-6, "logits_to_probs");
+    close(D.utils.logits_to_probs(lg, true), fx.utils.logits_to_probs_binary, 1e-6, "logits_to_probs binary");
+    close(D.utils.clamp_probs(p), fx.utils.clamp_probs, 0, "clamp_probs");
+  });
+});
+
 describe("Distribution base class and ExponentialFamily", () => {
   it("subclassing Distribution: shapes, validation of arg_constraints, inherited sample / perplexity / expand", () => {
     class Coin extends D.Distribution {
@@ -365,6 +378,12 @@ describe("float64 gradchecks of rsample and log_prob (fixed noise: each call res
       const a = rs(() => d.rsample([2]));
       return d.log_prob(a).add(a);
     }, [d64([0, 1]), d64([1, 0.5])]],
+    ["LogisticNormal rsample + log_prob", (l, sc) => {
+      const d = new D.LogisticNormal(l, sc);
+      const a = rs(() => d.rsample([2]));
+      return d.log_prob(a).add(a.sum(-1));
+    }, [d64([0, 1]), d64([1, 0.5])]],
+    ["KL LowRankMultivariateNormal - MultivariateNormal", (l, w, dg, ql) => D.kl_divergence(new D.LowRankMultivariateNormal(l, w, dg), new D.MultivariateNormal(ql, d64([[2, 0.3], [0.3, 1]]))), [d64([0, 1]), d64([[1], [0.5]]), d64([1, 2]), d64([0.5, 0])]],
     ["MixtureSameFamily log_prob", (lg, m, s) => new D.MixtureSameFamily(new D.Categorical({ logits: lg }), new D.Normal(m, s)).log_prob(d64([0, 1.5])), [d64([0.3, -0.2]), d64([-1, 1]), d64([0.5, 1])]],
     ["VonMises log_prob", (l, k) => new D.VonMises(l, k).log_prob(d64([0.5, -2])), [d64([0, 1]), d64([2, 5])]],
     ["NegativeBinomial log_prob", (n, l) => new D.NegativeBinomial(n, { logits: l }).log_prob(d64([2, 0])), [d64([3, 5]), d64([-0.5, 1])]],
