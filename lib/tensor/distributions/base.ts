@@ -48,7 +48,7 @@ export abstract class CategoricalBacked {
   readonly batch_shape: number[];
   readonly event_shape: number[];
   /** Whether rsample (a reparameterised, differentiable draw) exists, as PyTorch's flag. */
-  readonly has_rsample = false;
+  readonly has_rsample: boolean = false;
 
   protected constructor(o: { probs?: Tensor | null; logits?: Tensor | null } & Validate) {
     this.categorical = new Categorical({ probs: o.probs ?? null, logits: o.logits ?? null, validate_args: o.validate_args });

@@ -10,7 +10,7 @@ import { NotImplementedError } from "../errors";
 import { Tensor } from "../tensor";
 import * as C from "./constraints";
 import {
-  AffineTransform, ComposeTransform, ExpTransform, IndependentTransform, LowerCholeskyTransform, SigmoidTransform, SoftmaxTransform, StickBreakingTransform, identity_transform,
+  AffineTransform, CatTransform, ComposeTransform, CorrCholeskyTransform, StackTransform, ExpTransform, IndependentTransform, LowerCholeskyTransform, SigmoidTransform, SoftmaxTransform, StickBreakingTransform, identity_transform,
   type Transform,
 } from "./transforms";
 
@@ -78,6 +78,17 @@ for (const reg of [biject_to, transform_to]) {
   };
   reg.register(C._Interval, interval);
   reg.register(C._HalfOpenInterval, interval);
+}
+for (const reg of [biject_to, transform_to]) {
+  reg.register(C._CorrCholesky, () => new CorrCholeskyTransform());
+  reg.register(C._Cat, (c) => {
+    const cc = c as C._Cat;
+    return new CatTransform(cc.cseq.map((x) => reg(x)), cc.dim, cc.lengths);
+  });
+  reg.register(C._Stack, (c) => {
+    const sc = c as C._Stack;
+    return new StackTransform(sc.cseq.map((x) => reg(x)), sc.dim);
+  });
 }
 biject_to.register(C._Simplex, () => new StickBreakingTransform());
 transform_to.register(C._Simplex, () => new SoftmaxTransform());

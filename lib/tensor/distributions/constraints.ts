@@ -11,6 +11,7 @@ import { eigvalsh } from "../ops/linalg";
 import { isclose } from "../ops/compare";
 import { full } from "../ops/creation";
 import { bool } from "../dtype";
+import { cat as catTensors, stack as stackTensors } from "../ops/join";
 import { NotImplementedError, ValueError } from "../errors";
 import { Tensor } from "../tensor";
 
@@ -323,6 +324,55 @@ export class _PositiveDefinite extends _Symmetric {
   }
 }
 
+/** Constraints applied to consecutive slices along dim (lengths each), as torch.cat joins them. */
+export class _Cat extends Constraint {
+  readonly cseq: Constraint[];
+  readonly lengths: number[];
+  constructor(cseq: Constraint[], readonly dim = 0, lengths: number[] | null = null) {
+    super();
+    this.cseq = [...cseq];
+    this.lengths = lengths ? [...lengths] : this.cseq.map(() => 1);
+    if (this.lengths.length !== this.cseq.length) throw new ValueError("cat: lengths and constraints differ in number");
+  }
+  override get is_discrete(): boolean {
+    return this.cseq.some((c) => c.is_discrete);
+  }
+  override get event_dim(): number {
+    return Math.max(...this.cseq.map((c) => c.event_dim));
+  }
+  override check(value: Tensor): Tensor {
+    let start = 0;
+    const checks = this.cseq.map((c, i) => {
+      const r = c.check(value.narrow(this.dim, start, this.lengths[i]));
+      start += this.lengths[i];
+      return r;
+    });
+    return catTensors(checks, this.dim);
+  }
+}
+
+/** Constraints applied to the slices along dim, as torch.stack joins them. */
+export class _Stack extends Constraint {
+  readonly cseq: Constraint[];
+  constructor(cseq: Constraint[], readonly dim = 0) {
+    super();
+    this.cseq = [...cseq];
+  }
+  override get is_discrete(): boolean {
+    return this.cseq.some((c) => c.is_discrete);
+  }
+  override get event_dim(): number {
+    let dim = Math.max(...this.cseq.map((c) => c.event_dim));
+    if (this.dim + dim < 0) dim += 1;
+    return dim;
+  }
+  override check(value: Tensor): Tensor {
+    const n = value.shape[this.dim < 0 ? value.dim() + this.dim : this.dim];
+    const checks = Array.from({ length: n }, (_, i) => this.cseq[i].check(value.select(this.dim, i)));
+    return stackTensors(checks, this.dim);
+  }
+}
+
 export const dependent = new _Dependent();
 export const independent = (base_constraint: Constraint, reinterpreted_batch_ndims: number): _IndependentConstraint => new _IndependentConstraint(base_constraint, reinterpreted_batch_ndims);
 export const boolean = new _Boolean();
@@ -349,12 +399,14 @@ export const square = new _Square();
 export const symmetric = new _Symmetric();
 export const positive_semidefinite = new _PositiveSemidefinite();
 export const positive_definite = new _PositiveDefinite();
+export const cat = (cseq: Constraint[], dim = 0, lengths: number[] | null = null): _Cat => new _Cat(cseq, dim, lengths);
+export const stack = (cseq: Constraint[], dim = 0): _Stack => new _Stack(cseq, dim);
 
 /** The constraints namespace, as torch.distributions.constraints. */
 export const constraints = {
   Constraint, is_dependent, dependent, independent, boolean, one_hot, nonnegative_integer, positive_integer, integer_interval, real, real_vector,
   positive, nonnegative, greater_than, greater_than_eq, less_than, multinomial, unit_interval, interval, half_open_interval, simplex,
-  lower_triangular, lower_cholesky, corr_cholesky, square, symmetric, positive_semidefinite, positive_definite,
+  lower_triangular, lower_cholesky, corr_cholesky, square, symmetric, positive_semidefinite, positive_definite, cat, stack,
 };
 
 /** A tensor of the value (numbers as 0-d float64), for the transforms' bound arithmetic. */

@@ -18,15 +18,17 @@ import { Cauchy, Geometric, HalfNormal, LogNormal } from "./derived";
 import { Distribution, ExponentialFamily } from "./distribution";
 import { Beta, Chi2, Dirichlet, Gamma, StudentT } from "./gamma";
 import { EXTRA_RULES, kl_divergence, register_kl } from "./kl";
-import { ContinuousBernoulli, FisherSnedecor, LowRankMultivariateNormal, MixtureSameFamily, NegativeBinomial, VonMises } from "./more";
+import {
+  ContinuousBernoulli, FisherSnedecor, LKJCholesky, LowRankMultivariateNormal, MixtureSameFamily, NegativeBinomial, OneHotCategoricalStraightThrough, VonMises,
+} from "./more";
 import { Independent, MultivariateNormal, OneHotCategorical } from "./multivariate";
 import { Categorical, Normal } from "./normal_categorical";
 import { Bernoulli, Exponential, Laplace, Poisson, Uniform } from "./simple";
 import {
   ExpRelaxedCategorical, Gumbel, HalfCauchy, Kumaraswamy, LogisticNormal, LogitRelaxedBernoulli, Pareto, RelaxedBernoulli, RelaxedOneHotCategorical, TransformedDistribution, Weibull,
 } from "./transformed";
-import { transforms } from "./transforms";
-import { utils } from "./util";
+import { transforms, tril_matrix_to_vec, vec_to_tril_matrix } from "./transforms";
+import { utils as utilFns } from "./util";
 import { solve_triangular } from "../ops/linalg";
 import { broadcastShapes } from "../shape";
 import { ValueError } from "../errors";
@@ -93,6 +95,9 @@ const klGaussians = (p: Gaussian, q: Gaussian): Tensor => {
   return klGaussian(p.loc, p.scale_tril, q.loc, q.scale_tril, p.event_shape[0]);
 };
 
+/** torch.distributions.utils: broadcast_all, logits_to_probs, probs_to_logits, clamp_probs, tril_matrix_to_vec, vec_to_tril_matrix. */
+const utils = { ...utilFns, tril_matrix_to_vec, vec_to_tril_matrix };
+
 const EULER = 0.5772156649015329;
 EXTRA_RULES.push(
   [LowRankMultivariateNormal, LowRankMultivariateNormal, klGaussians],
@@ -128,7 +133,7 @@ export {
   Beta, Bernoulli, Binomial, Multinomial, binomial, Cauchy, Chi2, StudentT, Geometric, HalfNormal, LogNormal, Categorical, Dirichlet, Exponential, Gamma, Independent, Laplace,
   MultivariateNormal, Normal, OneHotCategorical, Poisson, Uniform, kl_divergence, register_kl, Distribution, ExponentialFamily, TransformedDistribution, Gumbel, HalfCauchy,
   Pareto, Weibull, Kumaraswamy, LogitRelaxedBernoulli, RelaxedBernoulli, ExpRelaxedCategorical, RelaxedOneHotCategorical, MixtureSameFamily, VonMises, NegativeBinomial,
-  ContinuousBernoulli, FisherSnedecor, LowRankMultivariateNormal, LogisticNormal, constraints, transforms, biject_to, transform_to, utils,
+  ContinuousBernoulli, FisherSnedecor, LowRankMultivariateNormal, LogisticNormal, OneHotCategoricalStraightThrough, LKJCholesky, constraints, transforms, biject_to, transform_to, utils,
 };
 
 export const distributions = {
@@ -136,7 +141,7 @@ export const distributions = {
   LogNormal, HalfNormal, Cauchy, Geometric, Chi2, StudentT, Binomial, Multinomial,
   Distribution, ExponentialFamily, TransformedDistribution, Gumbel, HalfCauchy, Pareto, Weibull, Kumaraswamy, LogitRelaxedBernoulli, RelaxedBernoulli,
   ExpRelaxedCategorical, RelaxedOneHotCategorical, MixtureSameFamily, VonMises, NegativeBinomial, ContinuousBernoulli, FisherSnedecor, LowRankMultivariateNormal,
-  LogisticNormal, utils, kl_divergence, register_kl, kl: { kl_divergence, register_kl },
+  LogisticNormal, OneHotCategoricalStraightThrough, LKJCholesky, utils, kl_divergence, register_kl, kl: { kl_divergence, register_kl },
   constraints, transforms, biject_to, transform_to,
   // The transforms are also torch.distributions.* names in PyTorch (from .transforms import *).
   ...transforms,

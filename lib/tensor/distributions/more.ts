@@ -20,10 +20,15 @@ import { where } from "../ops/where";
 import { Tensor } from "../tensor";
 import * as C from "./constraints";
 import { Distribution, ExponentialFamily } from "./distribution";
-import { Gamma } from "./gamma";
-import { mahalanobis } from "./multivariate";
+import { Beta, Gamma } from "./gamma";
+import { mvlgamma } from "../ops/special";
+import { OneHotCategorical, mahalanobis } from "./multivariate";
 import { Categorical } from "./normal_categorical";
 import { bceWithLogits, binaryLogits, broadcastAll, clampProbs, probsOrLogits, type Param, type Validate } from "./util";
+
+/** A 1-D tensor of values in like's dtype. */
+const torch_tensor = (vals: number[], like: Tensor): Tensor => new Tensor(Float64Array.from(vals), [vals.length], float64).to(like.dtype);
+const arangeLike = (n: number, like: Tensor): Tensor => torch_tensor(Array.from({ length: n }, (_, i) => i), like);
 
 const finfo = (t: Tensor) =>
   t.dtype === float64 ? { tiny: 2.2250738585072014e-308, eps: 2.220446049250313e-16 } : { tiny: 1.1754943508222875e-38, eps: 1.1920928955078125e-7 };
@@ -555,5 +560,81 @@ export class LowRankMultivariateNormal extends Distribution {
   override entropy(): Tensor {
     const H = this.logdet().add(this.event_shape[0] * (1 + Math.log(2 * Math.PI))).mul(0.5);
     return this.batch_shape.length === 0 ? H : H.expand(this.batch_shape);
+  }
+}
+
+/** OneHotCategorical with rsample by the straight-through estimator: the one-hot sample, with the probabilities' gradient. */
+export class OneHotCategoricalStraightThrough extends OneHotCategorical {
+  override readonly has_rsample = true;
+  rsample(sample_shape: readonly number[] = []): Tensor {
+    const samples = this.sample(sample_shape);
+    const probs = this.categorical.probs;
+    return samples.add(probs.sub(probs.detach()));
+  }
+  override toString(): string {
+    return "OneHotCategoricalStraightThrough()";
+  }
+}
+
+/** LKJCholesky(dim, concentration=1): Cholesky factors of correlation matrices, the LKJ distribution (onion-method sampling). */
+export class LKJCholesky extends Distribution {
+  dim: number;
+  concentration: Tensor;
+  _beta: Beta;
+  constructor(...args: PyArgs<[dim: number, concentration?: Param, validate_args?: boolean | null], { dim?: number; concentration?: Param } & Validate>) {
+    super([], [], false);
+    const o = parseArgs<{ dim?: number; concentration?: Param } & Validate>("LKJCholesky", ["dim", "concentration", "validate_args"], args);
+    const dim = o.dim;
+    if (dim === undefined || dim < 2) throw new ValueError(`Expected dim to be an integer greater than or equal to 2. Found dim=${dim}.`);
+    this.dim = dim;
+    [this.concentration] = broadcastAll(o.concentration ?? 1);
+    const marginal = this.concentration.add(0.5 * (dim - 2));
+    const offsetVals = [0, ...Array.from({ length: dim - 1 }, (_, i) => i)];
+    const offset = torch_tensor(offsetVals, this.concentration);
+    const c1 = offset.add(0.5);
+    const c0 = marginal.unsqueeze(-1).sub(offset.mul(0.5));
+    this._beta = new Beta(c1, c0);
+    this._init(this.concentration.shape, [dim, dim], o.validate_args);
+  }
+  override get arg_constraints(): Record<string, C.Constraint> {
+    return { concentration: C.positive };
+  }
+  override get support(): C.Constraint {
+    return C.corr_cholesky;
+  }
+  override expand(batch_shape: readonly number[]): this {
+    const copy = Object.create(Object.getPrototypeOf(this) as object) as this;
+    Object.assign(copy, this);
+    copy.concentration = this.concentration.expand([...batch_shape]);
+    copy._beta = (this._beta as unknown as { expand(b: number[]): Beta }).expand([...batch_shape, this.dim]);
+    copy.batch_shape = [...batch_shape];
+    return copy;
+  }
+  override sample(sample_shape: readonly number[] = []): Tensor {
+    return no_grad(() => {
+      const y = this._beta.sample(sample_shape).unsqueeze(-1);
+      const uNormal = empty(this._extended_shape(sample_shape), y.dtype).normal_().tril(-1);
+      let uHyper = uNormal.div(uNormal.norm(2, -1, true));
+      // u_hypersphere[..., 0, :] = 0 (the first row's entries are zero after tril(-1) anyway; its 0/0 NaNs are cleared).
+      const rowIdx = arangeLike(this.dim, y).reshape([this.dim, 1]);
+      uHyper = uHyper.masked_fill(rowIdx.eq(0).expand(uHyper.shape.slice()), 0);
+      const w = y.sqrt().mul(uHyper);
+      const eps = finfo(w).tiny;
+      const diag = w.pow(2).sum(-1).neg().add(1).clamp({ min: eps }).sqrt();
+      return w.add(diag.diag_embed());
+    });
+  }
+  override log_prob(value: Tensor): Tensor {
+    if (this._validate_args) this._validate_sample(value);
+    const diagElems = value.diagonal(0, -1, -2).narrow(-1, 1, this.dim - 1);
+    const order = arangeLike(this.dim - 1, this.concentration).add(2);
+    const ord = this.concentration.sub(1).unsqueeze(-1).mul(2).add(this.dim).sub(order);
+    const unnorm = ord.mul(diagElems.log()).sum(-1);
+    const dm1 = this.dim - 1;
+    const alpha = this.concentration.add(0.5 * dm1);
+    const denominator = alpha.lgamma().mul(dm1);
+    const numerator = mvlgamma(alpha.sub(0.5), dm1);
+    const normalize = numerator.sub(denominator).add(0.5 * dm1 * Math.log(Math.PI));
+    return unnorm.sub(normalize);
   }
 }

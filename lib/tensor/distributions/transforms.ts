@@ -13,11 +13,12 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { NotImplementedError, ValueError } from "../errors";
-import { float64 } from "../dtype";
+import { float64, int64 } from "../dtype";
 import { softplus } from "../nn/functional/activation";
 import { logsigmoid } from "../nn/functional/activation_extra";
 import { pad } from "../nn/functional/padding";
-import { full_like, zeros_like } from "../ops/creation";
+import { eye, full_like, tensor, zeros_like } from "../ops/creation";
+import { cat as catTensors, stack as stackTensors } from "../ops/join";
 import { broadcastShapes } from "../shape";
 import { Tensor } from "../tensor";
 import * as C from "./constraints";
@@ -720,6 +721,199 @@ export class LowerCholeskyTransform extends Transform {
   }
 }
 
+/** Flat indices (row-major in an n x n matrix) of the entries with col < row + diag + 1, in row order. */
+function trilIndices(n: number, diag: number): number[] {
+  const idx: number[] = [];
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (j < i + diag + 1) idx.push(i * n + j);
+  return idx;
+}
+
+/** torch.distributions.utils.tril_matrix_to_vec: the lower-triangular entries (below diag + 1) in row order. */
+export function tril_matrix_to_vec(mat: Tensor, diag = 0): Tensor {
+  const n = mat.shape[mat.dim() - 1];
+  if (diag < -n || diag >= n) throw new ValueError(`diag (${diag}) provided is outside [${-n}, ${n - 1}].`);
+  const idx = trilIndices(n, diag);
+  const flat = mat.reshape([...mat.shape.slice(0, -2), n * n]);
+  const index = tensor(idx, { dtype: int64 });
+  return flat.index_select(-1, index);
+}
+
+/** torch.distributions.utils.vec_to_tril_matrix: the inverse, zeros elsewhere. */
+export function vec_to_tril_matrix(vec: Tensor, diag = 0): Tensor {
+  const m = vec.shape[vec.dim() - 1];
+  const nf = (-(1 + 2 * diag) + Math.sqrt((1 + 2 * diag) ** 2 + 8 * m + 4 * Math.abs(diag) * (diag + 1))) / 2;
+  const eps = vec.dtype === float64 ? 2.220446049250313e-16 : 1.1920928955078125e-7;
+  if (Math.round(nf) - nf > eps) throw new ValueError(`The size of last dimension is ${m} which cannot be expressed as the lower triangular part of a square D x D matrix.`);
+  const n = Math.round(nf);
+  const idx = trilIndices(n, diag);
+  const batch = vec.shape.slice(0, -1);
+  const index = tensor(idx, { dtype: int64 }).expand([...batch, idx.length]);
+  return vec.new_zeros([...batch, n * n]).scatter(-1, index, vec).reshape([...batch, n, n]);
+}
+
+/** Transforms applied to consecutive slices along dim (lengths each), joined as torch.cat. */
+export class CatTransform extends Transform {
+  readonly transforms: Transform[];
+  readonly lengths: number[];
+  readonly dim: number;
+  constructor(...args: PyArgs<[tseq: Transform[], dim?: number, lengths?: number[] | null, cache_size?: number], { tseq?: Transform[]; dim?: number; lengths?: number[] | null; cache_size?: number }>) {
+    const o = parseArgs<{ tseq?: Transform[]; dim?: number; lengths?: number[] | null; cache_size?: number }>("CatTransform", ["tseq", "dim", "lengths", "cache_size"], args);
+    super(o.cache_size ?? 0);
+    let ts = o.tseq ?? [];
+    if (!ts.every((t) => t instanceof Transform)) throw new ValueError("CatTransform: tseq must be Transforms");
+    if (o.cache_size) ts = ts.map((t) => t.with_cache(o.cache_size));
+    this.transforms = [...ts];
+    this.lengths = o.lengths ? [...o.lengths] : ts.map(() => 1);
+    if (this.lengths.length !== this.transforms.length) throw new ValueError("CatTransform: lengths and transforms differ in number");
+    this.dim = o.dim ?? 0;
+  }
+  override get event_dim(): number {
+    return Math.max(...this.transforms.map((t) => t.event_dim));
+  }
+  get length(): number {
+    return this.lengths.reduce((a, b) => a + b, 0);
+  }
+  override with_cache(cache_size = 1): Transform {
+    if (this._cache_size === cache_size) return this;
+    return new CatTransform(this.transforms, this.dim, this.lengths, cache_size);
+  }
+  private map(v: Tensor, f: (t: Transform, slice: Tensor) => Tensor): Tensor {
+    if (v.shape[this.dim < 0 ? v.dim() + this.dim : this.dim] !== this.length) throw new ValueError(`CatTransform: size ${this.length} expected along dim ${this.dim}`);
+    let start = 0;
+    const parts = this.transforms.map((t, i) => {
+      const r = f(t, v.narrow(this.dim, start, this.lengths[i]));
+      start += this.lengths[i];
+      return r;
+    });
+    return catTensors(parts, this.dim);
+  }
+  override _call(x: Tensor): Tensor {
+    return this.map(x, (t, s) => t(s));
+  }
+  override _inverse(y: Tensor): Tensor {
+    return this.map(y, (t, s) => t.inv(s));
+  }
+  override log_abs_det_jacobian(x: Tensor, y: Tensor): Tensor {
+    let start = 0;
+    const parts = this.transforms.map((t, i) => {
+      let l = t.log_abs_det_jacobian(x.narrow(this.dim, start, this.lengths[i]), y.narrow(this.dim, start, this.lengths[i]));
+      if (t.event_dim < this.event_dim) l = sumRightmost(l, this.event_dim - t.event_dim);
+      start += this.lengths[i];
+      return l;
+    });
+    let dim = this.dim >= 0 ? this.dim - x.dim() : this.dim;
+    dim += this.event_dim;
+    return dim < 0 ? catTensors(parts, dim) : parts.reduce((a, b) => a.add(b));
+  }
+  override get bijective(): boolean {
+    return this.transforms.every((t) => t.bijective);
+  }
+  override get domain(): C.Constraint {
+    return C.cat(this.transforms.map((t) => t.domain), this.dim, this.lengths);
+  }
+  override get codomain(): C.Constraint {
+    return C.cat(this.transforms.map((t) => t.codomain), this.dim, this.lengths);
+  }
+}
+
+/** Transforms applied to the slices along dim, joined as torch.stack. */
+export class StackTransform extends Transform {
+  readonly transforms: Transform[];
+  readonly dim: number;
+  constructor(...args: PyArgs<[tseq: Transform[], dim?: number, cache_size?: number], { tseq?: Transform[]; dim?: number; cache_size?: number }>) {
+    const o = parseArgs<{ tseq?: Transform[]; dim?: number; cache_size?: number }>("StackTransform", ["tseq", "dim", "cache_size"], args);
+    super(o.cache_size ?? 0);
+    let ts = o.tseq ?? [];
+    if (!ts.every((t) => t instanceof Transform)) throw new ValueError("StackTransform: tseq must be Transforms");
+    if (o.cache_size) ts = ts.map((t) => t.with_cache(o.cache_size));
+    this.transforms = [...ts];
+    this.dim = o.dim ?? 0;
+  }
+  override with_cache(cache_size = 1): Transform {
+    if (this._cache_size === cache_size) return this;
+    return new StackTransform(this.transforms, this.dim, cache_size);
+  }
+  private slices(z: Tensor): Tensor[] {
+    const n = z.shape[this.dim < 0 ? z.dim() + this.dim : this.dim];
+    if (n !== this.transforms.length) throw new ValueError(`StackTransform: size ${this.transforms.length} expected along dim ${this.dim}`);
+    return Array.from({ length: n }, (_, i) => z.select(this.dim, i));
+  }
+  override _call(x: Tensor): Tensor {
+    return stackTensors(this.slices(x).map((s, i) => this.transforms[i](s)), this.dim);
+  }
+  override _inverse(y: Tensor): Tensor {
+    return stackTensors(this.slices(y).map((s, i) => this.transforms[i].inv(s)), this.dim);
+  }
+  override log_abs_det_jacobian(x: Tensor, y: Tensor): Tensor {
+    const ys = this.slices(y);
+    return stackTensors(this.slices(x).map((s, i) => this.transforms[i].log_abs_det_jacobian(s, ys[i])), this.dim);
+  }
+  override get bijective(): boolean {
+    return this.transforms.every((t) => t.bijective);
+  }
+  override get domain(): C.Constraint {
+    return C.stack(this.transforms.map((t) => t.domain), this.dim);
+  }
+  override get codomain(): C.Constraint {
+    return C.stack(this.transforms.map((t) => t.codomain), this.dim);
+  }
+}
+
+/** From unconstrained vectors of D (D - 1) / 2 values to Cholesky factors of correlation matrices (tanh, then stick-breaking per row). */
+export class CorrCholeskyTransform extends Transform {
+  override get domain(): C.Constraint {
+    return C.real_vector;
+  }
+  override get codomain(): C.Constraint {
+    return C.corr_cholesky;
+  }
+  override get bijective(): boolean {
+    return true;
+  }
+  override equals(other: unknown): boolean {
+    return other instanceof CorrCholeskyTransform;
+  }
+  override _call(x: Tensor): Tensor {
+    const eps = finfo(x).eps;
+    const t = x.tanh().clamp(-1 + eps, 1 - eps);
+    let r = vec_to_tril_matrix(t, -1);
+    const z = r.pow(2);
+    const z1mCumprodSqrt = z.neg().add(1).sqrt().cumprod(-1);
+    const n = r.shape[r.dim() - 1];
+    r = r.add(eye(n, { dtype: r.dtype }));
+    return r.mul(pad(z1mCumprodSqrt.narrow(-1, 0, n - 1), [1, 0], { value: 1 }));
+  }
+  override _inverse(y: Tensor): Tensor {
+    const n = y.shape[y.dim() - 1];
+    const yCumsum = y.mul(y).cumsum(-1).neg().add(1);
+    const shifted = pad(yCumsum.narrow(-1, 0, n - 1), [1, 0], { value: 1 });
+    const yVec = tril_matrix_to_vec(y, -1);
+    const cumVec = tril_matrix_to_vec(shifted, -1);
+    const t = yVec.div(cumVec.sqrt());
+    return t.add(1).div(t.neg().add(1)).log().div(2);
+  }
+  override log_abs_det_jacobian(x: Tensor, y: Tensor): Tensor {
+    const y1mCumsum = y.mul(y).cumsum(-1).neg().add(1);
+    const tril = tril_matrix_to_vec(y1mCumsum, -2);
+    const stick = tril.log().sum(-1).mul(0.5);
+    const tanhLogdet = x.add(softplus(x.mul(-2))).sub(Math.LN2).sum(-1).mul(-2);
+    return stick.add(tanhLogdet);
+  }
+  override forward_shape(shape: readonly number[]): number[] {
+    if (shape.length < 1) throw new ValueError("Too few dimensions on input");
+    const N = shape[shape.length - 1];
+    const Dm = Math.round(Math.sqrt(0.25 + 2 * N) + 0.5);
+    if ((Dm * (Dm - 1)) / 2 !== N) throw new ValueError("Input is not a flattend lower-diagonal number");
+    return [...shape.slice(0, -1), Dm, Dm];
+  }
+  override inverse_shape(shape: readonly number[]): number[] {
+    if (shape.length < 2) throw new ValueError("Too few dimensions on input");
+    if (shape[shape.length - 2] !== shape[shape.length - 1]) throw new ValueError("Input is not square");
+    const Dm = shape[shape.length - 1];
+    return [...shape.slice(0, -2), (Dm * (Dm - 1)) / 2];
+  }
+}
+
 interface CdfDistribution {
   support: C.Constraint | undefined;
   cdf(x: Tensor): Tensor;
@@ -766,5 +960,6 @@ export class CumulativeDistributionTransform extends Transform {
 /** The transforms namespace, as torch.distributions.transforms. */
 export const transforms = {
   Transform, ComposeTransform, IndependentTransform, ReshapeTransform, ExpTransform, PowerTransform, SigmoidTransform, SoftplusTransform, TanhTransform,
-  AbsTransform, AffineTransform, SoftmaxTransform, StickBreakingTransform, LowerCholeskyTransform, CumulativeDistributionTransform, identity_transform,
+  AbsTransform, AffineTransform, SoftmaxTransform, StickBreakingTransform, LowerCholeskyTransform, CumulativeDistributionTransform, CatTransform, StackTransform,
+  CorrCholeskyTransform, identity_transform,
 };

@@ -112,3 +112,4 @@ export const logits_to_probs = (logits: Tensor, is_binary = false): Tensor => (i
 export const probs_to_logits = (probs: Tensor, is_binary = false): Tensor => (is_binary ? binaryLogits(probs) : clampProbs(probs).log());
 /** torch.distributions.utils, the helpers tutorials call. */
 export const utils = { broadcast_all: broadcastAll, logits_to_probs, probs_to_logits, clamp_probs: clampProbs };
+

@@ -200,7 +200,8 @@ describe("torch.distributions.constraints, biject_to, transform_to against PyTor
       const made: Record<string, () => unknown> = {
         interval: () => C.interval(-1, 2), half_open_interval: () => C.half_open_interval(0, 1), greater_than: () => C.greater_than(1),
         greater_than_eq: () => C.greater_than_eq(1), less_than: () => C.less_than(1), integer_interval: () => C.integer_interval(0, 3),
-        independent_positive: () => C.independent(C.positive, 1),
+        independent_positive: () => C.independent(C.positive, 1), cat: () => C.cat([C.positive, C.real], 0, [1, 2]),
+        stack: () => C.stack([C.positive, C.unit_interval], 1),
       };
       const con = (made[name] ?? (() => C[name]))() as { check(v: Tensor): Tensor; event_dim: number; is_discrete: boolean; toString(): string };
       expect(con instanceof C.Constraint).toBe(true);
@@ -217,6 +218,7 @@ describe("torch.distributions.constraints, biject_to, transform_to against PyTor
       const cons: Record<string, unknown> = {
         real: C.real, positive: C.positive, greater_than: C.greater_than(2), less_than: C.less_than(-1), unit_interval: C.unit_interval,
         interval: C.interval(-1, 3), simplex: C.simplex, real_vector: C.real_vector, nonnegative: C.nonnegative,
+        corr_cholesky: C.corr_cholesky,
       };
       const t = D[reg](cons[name]) as ((x: Tensor) => Tensor) & { log_abs_det_jacobian(x: Tensor, y: Tensor): Tensor };
       const x = stored(c.x);
@@ -285,6 +287,10 @@ describe("torch.distributions.utils against PyTorch 1.13", () => {
     close(D.utils.logits_to_probs(lg), fx.utils.logits_to_probs, 1e-6, "logits_to_probs");
     close(D.utils.logits_to_probs(lg, true), fx.utils.logits_to_probs_binary, 1e-6, "logits_to_probs binary");
     close(D.utils.clamp_probs(p), fx.utils.clamp_probs, 0, "clamp_probs");
+    close(D.utils.tril_matrix_to_vec(torch.arange(9).float().reshape(3, 3)), fx.utils.tril_matrix_to_vec, 0, "tril_matrix_to_vec");
+    close(D.utils.tril_matrix_to_vec(torch.arange(18).float().reshape(2, 3, 3), -1), fx.utils.tril_matrix_to_vec_m1, 0, "tril_matrix_to_vec diag=-1");
+    close(D.utils.vec_to_tril_matrix(torch.arange(1, 7).float()), fx.utils.vec_to_tril_matrix, 0, "vec_to_tril_matrix");
+    close(D.utils.vec_to_tril_matrix(torch.arange(1, 7).float().reshape(2, 3), -1), fx.utils.vec_to_tril_matrix_m1, 0, "vec_to_tril_matrix diag=-1");
   });
 });
 
@@ -384,6 +390,12 @@ describe("float64 gradchecks of rsample and log_prob (fixed noise: each call res
       return d.log_prob(a).add(a.sum(-1));
     }, [d64([0, 1]), d64([1, 0.5])]],
     ["KL LowRankMultivariateNormal - MultivariateNormal", (l, w, dg, ql) => D.kl_divergence(new D.LowRankMultivariateNormal(l, w, dg), new D.MultivariateNormal(ql, d64([[2, 0.3], [0.3, 1]]))), [d64([0, 1]), d64([[1], [0.5]]), d64([1, 2]), d64([0.5, 0])]],
+    ["LKJCholesky log_prob", (c) => new D.LKJCholesky(3, c).log_prob(d64([[1, 0, 0], [0.6, 0.8, 0], [0, 0.6, 0.8]])), [d64([1, 2.5])]],
+    ["CorrCholeskyTransform forward + log_abs_det_jacobian", (x) => {
+      const t = new T.CorrCholeskyTransform();
+      const y = t(x);
+      return y.sum([-2, -1]).add(t.log_abs_det_jacobian(x, y));
+    }, [d64([[0.5, -1, 2], [0.1, 0.2, -0.3]])]],
     ["MixtureSameFamily log_prob", (lg, m, s) => new D.MixtureSameFamily(new D.Categorical({ logits: lg }), new D.Normal(m, s)).log_prob(d64([0, 1.5])), [d64([0.3, -0.2]), d64([-1, 1]), d64([0.5, 1])]],
     ["VonMises log_prob", (l, k) => new D.VonMises(l, k).log_prob(d64([0.5, -2])), [d64([0, 1]), d64([2, 5])]],
     ["NegativeBinomial log_prob", (n, l) => new D.NegativeBinomial(n, { logits: l }).log_prob(d64([2, 0])), [d64([3, 5]), d64([-0.5, 1])]],
@@ -392,6 +404,17 @@ describe("float64 gradchecks of rsample and log_prob (fixed noise: each call res
   for (const [name, fn, inputs] of cases) {
     it(name, () => expect(gradcheck(fn, inputs)).toBe(true));
   }
+
+  it("OneHotCategoricalStraightThrough.rsample: one-hot values, the probabilities' gradient (straight-through, not a finite difference)", () => {
+    const l1 = d64([0.3, -0.2, 1]).requires_grad_(true);
+    const w = d64([[1, 2, 3], [-1, 0.5, 2]]);
+    const a = seeded(() => new D.OneHotCategoricalStraightThrough({ logits: l1 }).rsample([2]));
+    expect((a.detach().sum(-1).tolist() as number[])).toEqual([1, 1]);
+    a.mul(w).sum().backward();
+    const l2 = d64([0.3, -0.2, 1]).requires_grad_(true);
+    l2.softmax(-1).mul(w.sum(0)).sum().backward();
+    close(l1.grad!, { shape: [3], dtype: "float64", data: l2.grad!.tolist() as number[] }, 1e-12, "straight-through gradient");
+  });
 
   it("FisherSnedecor.rsample is differentiable in df1 and df2 (through Gamma's implicit gradient, not finite differences of the sampler)", () => {
     const df1 = d64([3, 5]).requires_grad_(true);
