@@ -5,7 +5,8 @@
  * above 1000 elements with `...` (3 edge items). Python's number formatting is reproduced,
  * including round-half-even at exact ties, so strings match real torch output.
  */
-import { bool, float32, int64 } from "./dtype";
+import { get_default_dtype } from "./default_dtype";
+import { bool, int64 } from "./dtype";
 import type { Tensor } from "./tensor";
 
 export interface PrintOptions {
@@ -234,11 +235,13 @@ export function formatData(t: Tensor, indent = 7): string {
 export function formatTensor(t: Tensor, prefix = "tensor("): string {
   const indent = prefix.length;
   const suffixes: string[] = [];
-  const defaultDtype = t.dtype === float32 || t.dtype === int64 || t.dtype === bool;
+  // torch omits the default float dtype (float64 after set_default_dtype), int64 and bool; it names float32 then
+  const defaultFloat = get_default_dtype();
+  const defaultDtype = t.dtype === defaultFloat || t.dtype === int64 || t.dtype === bool;
   let body: string;
   if (t.numel() === 0) {
     if (t.dim() !== 1) suffixes.push(`size=${pyTuple(t.shape)}`);
-    if (t.dtype !== float32) suffixes.push(`dtype=${t.dtype}`);
+    if (t.dtype !== defaultFloat) suffixes.push(`dtype=${t.dtype}`);
     body = "[]";
   } else {
     if (!defaultDtype) suffixes.push(`dtype=${t.dtype}`);

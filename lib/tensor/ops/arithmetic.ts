@@ -1,7 +1,8 @@
 /** Broadcasting arithmetic: add, sub, rsub, mul, div, pow, maximum, minimum, remainder, fmod. */
 import { checkKeywords } from "../args";
 import { record } from "../autograd/function";
-import { bool, float32, isIntegral, uint8, wrapInto, wrapsAround, wrapValue, type DType } from "../dtype";
+import { get_default_dtype } from "../default_dtype";
+import { bool, isIntegral, uint8, wrapInto, wrapsAround, wrapValue, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { BinaryOp, type BinaryOpName } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
@@ -91,7 +92,7 @@ export function div(input: TensorLike, other: TensorLike, opts?: { rounding_mode
     if (mode === "trunc") for (let i = 0; i < q._data.length; i++) q._data[i] = Math.trunc(q._data[i]);
     return isIntegral(dt0) ? withoutNegativeZero(q) : q;
   }
-  const dt = dt0.is_floating_point ? dt0 : float32; // true division of integers gives floats
+  const dt = dt0.is_floating_point ? dt0 : get_default_dtype(); // true division of integers gives the default float dtype
   const out = binaryKernel("div", a, b, dt);
   return record(
     out, "DivBackward0", [a, b],
@@ -141,7 +142,7 @@ function intPow(base: number, exp: number, dt: DType): number {
 }
 
 function powScalar(a: Tensor, p: number): Tensor {
-  const dt = a.dtype.is_floating_point || Number.isInteger(p) ? a.dtype : float32;
+  const dt = a.dtype.is_floating_point || Number.isInteger(p) ? a.dtype : get_default_dtype();
   const src = dt === a.dtype ? a : a.to(dt);
   const out = empty(a.shape, dt);
   const x = src.contiguous();

@@ -1,7 +1,7 @@
 /** Elementwise math: neg, exp, log, sqrt, abs, sign, clamp, trig, rounding, erf. */
 import { record } from "../autograd/function";
 import { get_default_dtype } from "../default_dtype";
-import { checkIntScalar, cScalarName, float32, uint8, wrapInto, wrapsAround, wrapValue, type DType } from "../dtype";
+import { checkIntScalar, cScalarName, uint8, wrapInto, wrapsAround, wrapValue, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { kernels, type UnaryGradKernelName, type UnaryKernelName } from "../kernels/registry";
 import { Tensor } from "../tensor";
@@ -19,7 +19,7 @@ export function unaryOp(
   x: Tensor, name: UnaryKernelName, node: string | null, saves: "x" | "y" | "none",
   p0 = 0, p1 = 0, outDtype?: DType,
 ): Tensor {
-  const dt = outDtype ?? (x.dtype.is_floating_point ? x.dtype : float32);
+  const dt = outDtype ?? (x.dtype.is_floating_point ? x.dtype : get_default_dtype()); // sqrt(int) is the default float dtype
   const src = x.dtype === dt ? x : x.to(dt);
   const xd = contiguousData(src);
   const out = empty(x.shape, dt);

@@ -25,6 +25,7 @@ interface Case { name: string; op: string; args: unknown[]; kwargs: Record<strin
 const fx = loadFixture<{
   inputs: Record<string, { values: NestedArray; dtype: DTypeName }>;
   cases: Case[];
+  cases_default_float64: Case[];
   save_load: Record<"int8" | "int16" | "int32", TensorOut>;
   aliases: { int: string; short: string; int_is_int32: boolean; short_is_int16: boolean };
 }>("../int_dtypes.json");
@@ -105,8 +106,9 @@ describe("torch.int32 / int16 / int8 as torch 1.13", () => {
     expect(fx.cases.filter((c) => c.name.startsWith("promote_types_")).length).toBe(64);
   });
 
-  for (const c of fx.cases) {
+  for (const c of [...fx.cases, ...fx.cases_default_float64]) {
     it(`${c.name}: ${c.op}`, () => {
+      if (c.name.endsWith("_default_float64")) torch.set_default_dtype(torch.float64); // afterEach puts it back
       const want = c.result;
       if ("error" in want) {
         let thrown: unknown = null;
