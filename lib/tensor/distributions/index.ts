@@ -19,7 +19,7 @@ import { Distribution, ExponentialFamily } from "./distribution";
 import { Beta, Chi2, Dirichlet, Gamma, StudentT } from "./gamma";
 import { EXTRA_RULES, kl_divergence, register_kl } from "./kl";
 import {
-  ContinuousBernoulli, FisherSnedecor, LKJCholesky, LowRankMultivariateNormal, MixtureSameFamily, NegativeBinomial, OneHotCategoricalStraightThrough, VonMises,
+  ContinuousBernoulli, FisherSnedecor, LKJCholesky, LowRankMultivariateNormal, MixtureSameFamily, NegativeBinomial, OneHotCategoricalStraightThrough, VonMises, Wishart,
 } from "./more";
 import { Independent, MultivariateNormal, OneHotCategorical } from "./multivariate";
 import { Categorical, Normal } from "./normal_categorical";
@@ -133,7 +133,7 @@ export {
   Beta, Bernoulli, Binomial, Multinomial, binomial, Cauchy, Chi2, StudentT, Geometric, HalfNormal, LogNormal, Categorical, Dirichlet, Exponential, Gamma, Independent, Laplace,
   MultivariateNormal, Normal, OneHotCategorical, Poisson, Uniform, kl_divergence, register_kl, Distribution, ExponentialFamily, TransformedDistribution, Gumbel, HalfCauchy,
   Pareto, Weibull, Kumaraswamy, LogitRelaxedBernoulli, RelaxedBernoulli, ExpRelaxedCategorical, RelaxedOneHotCategorical, MixtureSameFamily, VonMises, NegativeBinomial,
-  ContinuousBernoulli, FisherSnedecor, LowRankMultivariateNormal, LogisticNormal, OneHotCategoricalStraightThrough, LKJCholesky, constraints, transforms, biject_to, transform_to, utils,
+  ContinuousBernoulli, FisherSnedecor, LowRankMultivariateNormal, LogisticNormal, OneHotCategoricalStraightThrough, LKJCholesky, Wishart, constraints, transforms, biject_to, transform_to, utils,
 };
 
 export const distributions = {
@@ -141,7 +141,7 @@ export const distributions = {
   LogNormal, HalfNormal, Cauchy, Geometric, Chi2, StudentT, Binomial, Multinomial,
   Distribution, ExponentialFamily, TransformedDistribution, Gumbel, HalfCauchy, Pareto, Weibull, Kumaraswamy, LogitRelaxedBernoulli, RelaxedBernoulli,
   ExpRelaxedCategorical, RelaxedOneHotCategorical, MixtureSameFamily, VonMises, NegativeBinomial, ContinuousBernoulli, FisherSnedecor, LowRankMultivariateNormal,
-  LogisticNormal, OneHotCategoricalStraightThrough, LKJCholesky, utils, kl_divergence, register_kl, kl: { kl_divergence, register_kl },
+  LogisticNormal, OneHotCategoricalStraightThrough, LKJCholesky, Wishart, utils, kl_divergence, register_kl, kl: { kl_divergence, register_kl },
   constraints, transforms, biject_to, transform_to,
   // The transforms are also torch.distributions.* names in PyTorch (from .transforms import *).
   ...transforms,

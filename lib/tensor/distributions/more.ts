@@ -4,7 +4,8 @@
  * (log_prob with PyTorch's polynomial Bessel approximation; sample by its rejection loop on
  * torch.rand), NegativeBinomial (Poisson of a Gamma draw), ContinuousBernoulli (an
  * ExponentialFamily; rsample = icdf(rand)), FisherSnedecor (a ratio of Gamma draws) and
- * LowRankMultivariateNormal (covariance W W^T + diag(D), by the capacitance matrix).
+ * LowRankMultivariateNormal (covariance W W^T + diag(D), by the capacitance matrix),
+ * OneHotCategoricalStraightThrough, LKJCholesky and Wishart.
  */
 import { parseArgs, type PyArgs } from "../args";
 import { no_grad } from "../autograd/grad_mode";
@@ -13,18 +14,22 @@ import { ValueError } from "../errors";
 import { logsigmoid } from "../nn/functional/activation_extra";
 import { eye, full_like, ones_like, zeros_like } from "../ops/creation";
 import * as created from "../ops/creation_extra";
-import { cholesky, solve_triangular } from "../ops/linalg";
+import { cholesky, cholesky_solve, slogdet, solve_triangular } from "../ops/linalg";
 import { broadcast_tensors } from "../ops/shape_extra";
 import { empty } from "../ops/util";
 import { where } from "../ops/where";
 import { Tensor } from "../tensor";
 import * as C from "./constraints";
 import { Distribution, ExponentialFamily } from "./distribution";
-import { Beta, Gamma } from "./gamma";
+import { Beta, Chi2, Gamma } from "./gamma";
+import { vec_to_tril_matrix } from "./transforms";
+import { formatTensor } from "../format";
+import { broadcastShapes } from "../shape";
+import { stack } from "../ops/join";
 import { mvlgamma } from "../ops/special";
 import { OneHotCategorical, mahalanobis } from "./multivariate";
 import { Categorical } from "./normal_categorical";
-import { bceWithLogits, binaryLogits, broadcastAll, clampProbs, probsOrLogits, type Param, type Validate } from "./util";
+import { bceWithLogits, binaryLogits, broadcastAll, clampProbs, fmtParam, probsOrLogits, type Param, type Validate } from "./util";
 
 /** A 1-D tensor of values in like's dtype. */
 const torch_tensor = (vals: number[], like: Tensor): Tensor => new Tensor(Float64Array.from(vals), [vals.length], float64).to(like.dtype);
@@ -636,5 +641,181 @@ export class LKJCholesky extends Distribution {
     const numerator = mvlgamma(alpha.sub(0.5), dm1);
     const normalize = numerator.sub(denominator).add(0.5 * dm1 * Math.log(Math.PI));
     return unnorm.sub(normalize);
+  }
+}
+
+let singularWarned = false;
+const LOG2 = Math.LN2;
+
+/** Multivariate digamma: sum_i digamma(x - i / 2), i < p. */
+function mvdigamma(x: Tensor, p: number): Tensor {
+  const offs = arangeLike(p, x).div(2);
+  return x.unsqueeze(-1).sub(offs).digamma().sum(-1);
+}
+
+export interface WishartOptions extends Validate {
+  df?: Param;
+  covariance_matrix?: Tensor | null;
+  precision_matrix?: Tensor | null;
+  scale_tril?: Tensor | null;
+}
+
+/** Wishart(df, covariance_matrix | precision_matrix | scale_tril): positive-definite matrices (Bartlett decomposition sampling). */
+export class Wishart extends ExponentialFamily {
+  df: Tensor;
+  _unbroadcasted_scale_tril: Tensor;
+  _dist_chi2: Chi2;
+  private readonly given: "covariance_matrix" | "precision_matrix" | "scale_tril";
+  private readonly param: Tensor;
+  constructor(...args: PyArgs<[df: Param, covariance_matrix?: Tensor | null, precision_matrix?: Tensor | null, scale_tril?: Tensor | null, validate_args?: boolean | null], WishartOptions>) {
+    super([], [], false);
+    const o = parseArgs<WishartOptions>("Wishart", ["df", "covariance_matrix", "precision_matrix", "scale_tril", "validate_args"], args);
+    const given = (["covariance_matrix", "precision_matrix", "scale_tril"] as const).filter((k) => o[k] != null);
+    if (given.length !== 1) throw new ValueError("Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.");
+    if (o.df === undefined) throw new ValueError("Wishart() missing 1 required positional argument: 'df'");
+    this.given = given[0];
+    const param = o[this.given]!;
+    if (param.dim() < 2) throw new ValueError("scale_tril must be at least two-dimensional, with optional leading batch dimensions");
+    let batch: number[];
+    if (typeof o.df === "number") {
+      batch = param.shape.slice(0, -2);
+      this.df = torch_tensor([o.df], param).reshape([]);
+    } else {
+      batch = broadcastShapes(param.shape.slice(0, -2), o.df.shape);
+      this.df = o.df.expand(batch);
+    }
+    const p = param.shape[param.dim() - 1];
+    if (no_grad(() => this.df.le(p - 1).any().item())) throw new ValueError(`Value of df=${typeof o.df === "number" ? o.df : formatTensor(o.df)} expected to be greater than ndim - 1 = ${p - 1}.`);
+    this.param = param.expand([...batch, p, p]);
+    if (no_grad(() => this.df.lt(p).any().item())) console.warn("UserWarning: Low df values detected. Singular samples are highly likely to occur for ndim - 1 < df < ndim.");
+    this._init(batch, [p, p], o.validate_args);
+    if (this.given === "scale_tril") this._unbroadcasted_scale_tril = param;
+    else if (this.given === "covariance_matrix") this._unbroadcasted_scale_tril = cholesky(param);
+    else {
+      const Lf = cholesky(param.flip([-2, -1]));
+      const Linv = Lf.flip([-2, -1]).transpose(-2, -1);
+      this._unbroadcasted_scale_tril = solve_triangular(Linv, eye(p, { dtype: param.dtype }), { upper: false });
+    }
+    this._dist_chi2 = new Chi2(this.df.unsqueeze(-1).sub(arangeLike(p, param).expand([...batch, p])));
+  }
+  override get arg_constraints(): Record<string, C.Constraint> {
+    const p = this.event_shape.length ? this.event_shape[1] : 1;
+    return { [this.given]: this.given === "scale_tril" ? C.lower_cholesky : C.positive_definite, df: C.greater_than(p - 1) };
+  }
+  override get support(): C.Constraint {
+    return C.positive_definite;
+  }
+  override get has_rsample(): boolean {
+    return true;
+  }
+  override get _mean_carrier_measure(): number {
+    return 0;
+  }
+  /** The given matrix (under its own name, as PyTorch keeps it), the others computed. */
+  get scale_tril(): Tensor {
+    return this.given === "scale_tril" ? this.param : this._unbroadcasted_scale_tril.expand([...this.batch_shape, ...this.event_shape]);
+  }
+  get covariance_matrix(): Tensor {
+    if (this.given === "covariance_matrix") return this.param;
+    const L = this._unbroadcasted_scale_tril;
+    return L.matmul(L.transpose(-2, -1)).expand([...this.batch_shape, ...this.event_shape]);
+  }
+  get precision_matrix(): Tensor {
+    if (this.given === "precision_matrix") return this.param;
+    const p = this.event_shape[1];
+    return cholesky_solve(eye(p, { dtype: this._unbroadcasted_scale_tril.dtype }), this._unbroadcasted_scale_tril).expand([...this.batch_shape, ...this.event_shape]);
+  }
+  override toString(): string {
+    return `Wishart(${this.given}: ${fmtParam(this.param)}, df: ${fmtParam(this.df)})`;
+  }
+  private dfView(): Tensor {
+    return this.df.reshape([...this.batch_shape, 1, 1]);
+  }
+  override get mean(): Tensor {
+    return this.dfView().mul(this.covariance_matrix);
+  }
+  override get mode(): Tensor {
+    const p = this.event_shape[1];
+    const factor = this.df.sub(p + 1);
+    return factor.masked_fill(factor.le(0), NaN).reshape([...this.batch_shape, 1, 1]).mul(this.covariance_matrix);
+  }
+  override get variance(): Tensor {
+    const V = this.covariance_matrix;
+    const d = V.diagonal(0, -2, -1);
+    return this.dfView().mul(V.pow(2).add(d.unsqueeze(-1).mul(d.unsqueeze(-2))));
+  }
+  private bartlett(sample_shape: readonly number[]): Tensor {
+    const p = this.event_shape[1];
+    const eps = finfo(this._unbroadcasted_scale_tril).eps;
+    let noise = this._dist_chi2.rsample(sample_shape).sqrt().clamp({ min: eps }).diag_embed();
+    const off = empty([...sample_shape, ...this.batch_shape, (p * (p - 1)) / 2], noise.dtype).normal_();
+    noise = noise.add(vec_to_tril_matrix(off, -1));
+    const chol = this._unbroadcasted_scale_tril.matmul(noise);
+    return chol.matmul(chol.transpose(-2, -1));
+  }
+  /** Per sample (over sample_shape): whether support.check holds, reduced over the batch dims by amax as PyTorch. */
+  private perSample(sample: Tensor, nSample: number): boolean[] {
+    let ok = no_grad(() => C.positive_definite.check(sample));
+    ok = ok.reshape([nSample, -1]).amax(-1);
+    return (ok.tolist() as (number | boolean)[]).map(Boolean);
+  }
+  /**
+   * Bartlett sampling, then PyTorch 1.13's correction loop as written: its first mask is the support
+   * check itself (true for valid samples), so the valid samples are drawn again (with a "Singular
+   * sample detected." warning); seeded draws follow torch's.
+   */
+  override rsample(sample_shape: readonly number[] = [], max_try_correction: number | null = null): Tensor {
+    const tries = max_try_correction ?? 10;
+    const n = sample_shape.reduce((a, b) => a * b, 1);
+    const sample = this.bartlett(sample_shape);
+    const rest = sample.shape.slice(sample_shape.length);
+    let rows = sample.reshape([n, ...rest]).unbind(0);
+    let redo = this.perSample(sample, n);
+    if (redo.some(Boolean)) {
+      if (!singularWarned) {
+        console.warn("UserWarning: Singular sample detected.");
+        singularWarned = true;
+      }
+      for (let t = 0; t < tries; t++) {
+        const where_ = redo.map((r, i) => (r ? i : -1)).filter((i) => i >= 0);
+        const fresh = this.bartlett([where_.length]);
+        const freshRows = fresh.unbind(0);
+        rows = rows.slice();
+        where_.forEach((i, k) => (rows[i] = freshRows[k]));
+        const bad = this.perSample(fresh, where_.length).map((v) => !v);
+        redo = redo.slice();
+        where_.forEach((i, k) => (redo[i] = bad[k]));
+        if (!redo.some(Boolean)) break;
+      }
+    }
+    return stack(rows, 0).reshape([...sample_shape, ...rest]);
+  }
+  override log_prob(value: Tensor): Tensor {
+    if (this._validate_args) this._validate_sample(value);
+    const nu = this.df;
+    const p = this.event_shape[1];
+    const L = this._unbroadcasted_scale_tril;
+    const logdiag = L.diagonal(0, -2, -1).log().sum(-1);
+    return nu.mul(logdiag.add((p * LOG2) / 2)).neg()
+      .sub(mvlgamma(nu.div(2), p))
+      .add(nu.sub(p + 1).div(2).mul(slogdet(value).logabsdet))
+      .sub(cholesky_solve(value, L).diagonal(0, -2, -1).sum(-1).div(2));
+  }
+  override entropy(): Tensor {
+    const nu = this.df;
+    const p = this.event_shape[1];
+    const logdiag = this._unbroadcasted_scale_tril.diagonal(0, -2, -1).log().sum(-1);
+    return logdiag.add((p * LOG2) / 2).mul(p + 1)
+      .add(mvlgamma(nu.div(2), p))
+      .sub(nu.sub(p + 1).div(2).mul(mvdigamma(nu.div(2), p)))
+      .add(nu.mul(p / 2));
+  }
+  override get _natural_params(): Tensor[] {
+    const p = this.event_shape[1];
+    return [this.precision_matrix.div(-2), this.df.sub(p + 1).div(2)];
+  }
+  override _log_normalizer(x: Tensor, y: Tensor): Tensor {
+    const p = this.event_shape[1];
+    return y.add((p + 1) / 2).mul(slogdet(x.mul(-2)).logabsdet.neg().add(LOG2 * p)).add(mvlgamma(y.add((p + 1) / 2), p));
   }
 }

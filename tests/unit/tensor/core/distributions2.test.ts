@@ -396,6 +396,12 @@ describe("float64 gradchecks of rsample and log_prob (fixed noise: each call res
       const y = t(x);
       return y.sum([-2, -1]).add(t.log_abs_det_jacobian(x, y));
     }, [d64([[0.5, -1, 2], [0.1, 0.2, -0.3]])]],
+    ["Wishart rsample (scale_tril = tril(A), df fixed)", (a) => rs(() => new D.Wishart(4, { scale_tril: a.tril() }).rsample([2])), [d64([[1.2, 0.3], [0.5, 0.9]])]],
+    ["Wishart log_prob + entropy (covariance A A^T + I)", (df, a) => {
+      const cov = a.matmul(a.transpose(-2, -1)).add(torch.eye(2, { dtype: torch.float64 }));
+      const w = new D.Wishart(df, cov);
+      return w.log_prob(d64([[1.5, 0.2], [0.2, 0.8]])).add(w.entropy());
+    }, [d64([4, 6.5]), d64([[1.2, 0.3], [0.5, 0.9]])]],
     ["MixtureSameFamily log_prob", (lg, m, s) => new D.MixtureSameFamily(new D.Categorical({ logits: lg }), new D.Normal(m, s)).log_prob(d64([0, 1.5])), [d64([0.3, -0.2]), d64([-1, 1]), d64([0.5, 1])]],
     ["VonMises log_prob", (l, k) => new D.VonMises(l, k).log_prob(d64([0.5, -2])), [d64([0, 1]), d64([2, 5])]],
     ["NegativeBinomial log_prob", (n, l) => new D.NegativeBinomial(n, { logits: l }).log_prob(d64([2, 0])), [d64([3, 5]), d64([-0.5, 1])]],
