@@ -5,7 +5,10 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { get_default_dtype } from "../default_dtype";
-import { allocStorage, bool, castValue, checkIntScalar, intRange, cppTypeName, cScalarName, float32, float64, int64, uint8, wrapInto, wrapsAround, type DType, type Storage } from "../dtype";
+import {
+  allocStorage, bool, castValue, checkIntScalar, intRange, cppTypeName, cScalarName, float32, float64, int16, int32, int64, int8, uint8, wrapInto, wrapsAround, wrapValue,
+  type DType, type Storage,
+} from "../dtype";
 import type { DeviceLike } from "../device";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { promote_types } from "./dtype_utils";
@@ -131,7 +134,7 @@ function scalarOf(t: Tensor): number | boolean {
  * numbers give the default dtype (float32 unless torch.set_default_dtype) unless dtype says otherwise (pass { dtype: torch.long } for labels);
  * booleans give bool. Typed arrays are accepted as 1-D data.
  */
-export function tensor(data: NestedArray | Storage | Uint8Array | Tensor | readonly (Tensor | NestedArray)[], opts: TensorOptions = {}): Tensor {
+export function tensor(data: NestedArray | Storage | Uint8Array | Int32Array | Int16Array | Int8Array | Tensor | readonly (Tensor | NestedArray)[], opts: TensorOptions = {}): Tensor {
   checkCreationOptions("tensor", opts);
   if (data instanceof Tensor) {
     const t = data.detach().clone().to(opts.dtype ?? data.dtype);
@@ -142,6 +145,13 @@ export function tensor(data: NestedArray | Storage | Uint8Array | Tensor | reado
     const dtype = opts.dtype ?? uint8;
     const t = new Tensor(allocStorage(dtype, data.length), [data.length], dtype);
     for (let i = 0; i < data.length; i++) t._data[i] = castValue(dtype, data[i]);
+    return finish(t, opts);
+  }
+  if (data instanceof Int32Array || data instanceof Int16Array || data instanceof Int8Array) {
+    // A typed array of integers: its dtype, as torch.tensor of a NumPy int32 / int16 / int8 array.
+    const dtype = opts.dtype ?? (data instanceof Int32Array ? int32 : data instanceof Int16Array ? int16 : int8);
+    const t = new Tensor(allocStorage(dtype, data.length), [data.length], dtype);
+    for (let i = 0; i < data.length; i++) t._data[i] = wrapValue(dtype, data[i]);
     return finish(t, opts);
   }
   if (data instanceof Float32Array || data instanceof Float64Array) {

@@ -4,7 +4,7 @@
  * zero of each row gets its own prefix/suffix pass, as PyTorch's cumprod_backward does.
  */
 import { record } from "../autograd/function";
-import { int64, type DType } from "../dtype";
+import { int64, wrapsAround, wrapValue, type DType } from "../dtype";
 import { normalizeDim, numelOf } from "../shape";
 import type { Tensor } from "../tensor";
 import { contiguousData, empty } from "./util";
@@ -21,10 +21,12 @@ function cumprodRaw(x: Tensor, dim: number, dtype: DType): Tensor {
   const xd = contiguousData(x);
   const out = empty(x.shape, dtype);
   const od = out._data;
+  // cumprod(dtype=torch.int8 / int16 / int32 / uint8) keeps each product's low bits, as integer arithmetic does
+  const wraps = wrapsAround(dtype);
   forEachLine(x.shape, dim, (base, stride, len) => {
     let acc = 1;
     for (let k = 0; k < len; k++) {
-      acc *= xd[base + k * stride];
+      acc = wraps ? wrapValue(dtype, Math.imul(acc, wrapValue(dtype, xd[base + k * stride]))) : acc * xd[base + k * stride];
       od[base + k * stride] = acc;
     }
   });

@@ -27,6 +27,7 @@ const fx = loadFixture<{
   cases: Case[];
   cases_default_float64: Case[];
   save_load: Record<"int8" | "int16" | "int32", TensorOut>;
+  from_numpy_arrays: Record<"int8" | "int16" | "int32", TensorOut>;
   aliases: { int: string; short: string; int_is_int32: boolean; short_is_int16: boolean };
 }>("../int_dtypes.json");
 
@@ -154,6 +155,13 @@ describe("int32 / int16 / int8 beyond the fixture's cases", () => {
     const sd = { int8: torch.tensor([1, -2, 3, -128], { dtype: torch.int8 }), int16: torch.tensor([1, -2, 3, 32767], { dtype: torch.int16 }), int32: torch.tensor([1, -2, 3, 16777216], { dtype: torch.int32 }) };
     const back = torch.load(torch.save(sd)) as Record<string, Tensor>;
     for (const k of ["int8", "int16", "int32"] as const) expect(tensorOut(back[k]), k).toEqual(fx.save_load[k]);
+  });
+
+  it("torch.tensor(Int32Array | Int16Array | Int8Array) keeps the dtype, as torch.tensor of a NumPy array", () => {
+    expect(tensorOut(torch.tensor(new Int32Array([1, -2, 300])))).toEqual(fx.from_numpy_arrays.int32);
+    expect(tensorOut(torch.tensor(new Int16Array([1, -2, 300])))).toEqual(fx.from_numpy_arrays.int16);
+    expect(tensorOut(torch.tensor(new Int8Array([1, -2, 127])))).toEqual(fx.from_numpy_arrays.int8);
+    expect(torch.tensor(new Int32Array([3]), { dtype: torch.float64 }).dtype).toBe(torch.float64);
   });
 
   it("numpy() / tolist() / item() give the values; frombuffer reads little-endian int32 / int16 / int8", () => {
