@@ -18,6 +18,7 @@ import { Cauchy, Geometric, HalfNormal, LogNormal } from "./derived";
 import { Distribution, ExponentialFamily } from "./distribution";
 import { Beta, Chi2, Dirichlet, Gamma, StudentT } from "./gamma";
 import { EXTRA_RULES, kl_divergence, register_kl } from "./kl";
+import { KL_EXTRA, klExpFamily } from "./kl_extra";
 import {
   ContinuousBernoulli, FisherSnedecor, LKJCholesky, LowRankMultivariateNormal, MixtureSameFamily, NegativeBinomial, OneHotCategoricalStraightThrough, VonMises, Wishart,
 } from "./more";
@@ -128,6 +129,13 @@ EXTRA_RULES.push(
     return kl_divergence(p.base_dist, q.base_dist);
   }],
 );
+
+const BY_NAME: Record<string, new (...a: never[]) => unknown> = {
+  Bernoulli, Beta, Binomial, ContinuousBernoulli, Exponential, Gamma, Gumbel, Laplace, Normal, Pareto, Poisson, Uniform,
+};
+for (const [P, Q, fn] of KL_EXTRA) EXTRA_RULES.push([BY_NAME[P], BY_NAME[Q], fn]);
+// Last: any other pair of one exponential family (Bregman divergence), as torch's ExponentialFamily rule.
+EXTRA_RULES.push([ExponentialFamily as never, ExponentialFamily as never, klExpFamily as never]);
 
 export {
   Beta, Bernoulli, Binomial, Multinomial, binomial, Cauchy, Chi2, StudentT, Geometric, HalfNormal, LogNormal, Categorical, Dirichlet, Exponential, Gamma, Independent, Laplace,
