@@ -1765,6 +1765,19 @@ describe("torch 1.13 docstring examples: a third batch of torch functions", () =
     vars: {},
     exprs: [torch.ldexp(torch.tensor([1.0]), torch.tensor([1], L)), torch.ldexp(torch.tensor([1.0]), torch.tensor([1, 2, 3, 4], L))],
   }));
+  example("torch.frexp", () => {
+    const x = torch.arange(9, { dtype: torch.float32 }); // torch.arange(9.)
+    const [mantissa, exponent] = torch.frexp(x); // exponent: torch.int32, as torch's
+    return { vars: { x, mantissa, exponent }, exprs: [mantissa, exponent, torch.ldexp(mantissa, exponent)] };
+  });
+  example("torch.lu_solve", () => {
+    const A = torch.randn(2, 3, 3);
+    const b = torch.randn(2, 3, 1);
+    const [LU, pivots] = torch.linalg.lu_factor(A); // pivots: torch.int32, as torch's
+    const x = torch.lu_solve(b, LU, pivots);
+    // torch.dist(A @ x, b) is a rounding residual (torch: 4.5e-7): compared by shape
+    return { vars: { A, b, LU, pivots, x }, exprs: [torch.dist(A.matmul(x), b)], exprShapeOnly: [0] };
+  });
   example("torch.addmm", () => {
     const M = torch.randn(2, 3);
     const mat1 = torch.randn(2, 3);
