@@ -36,6 +36,7 @@ interface Fixture {
   kl: Record<string, { p: Spec; q: Spec; kl: Result }>;
   errors: Record<string, [string, string]>;
   utils: Record<string, Stored>;
+  docstring_examples: Record<string, Stored>;
 }
 
 const revive = (_k: string, v: unknown) => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : v);
@@ -276,6 +277,33 @@ describe("kl_divergence of the new pairs, register_kl, errors", () => {
       expect((thrown as Error).message).toBe(message);
     });
   }
+});
+
+describe("the new classes' docstring examples: a seeded sample each equals torch 1.13's", () => {
+  const t = (v: number[] | number[][]) => torch.tensor(v);
+  const examples: Record<string, () => Tensor> = {
+    Gumbel: () => new D.Gumbel(t([1.0]), t([2.0])).sample(),
+    HalfCauchy: () => new D.HalfCauchy(t([1.0])).sample(),
+    Pareto: () => new D.Pareto(t([1.0]), t([1.0])).sample(),
+    Weibull: () => new D.Weibull(t([1.0]), t([1.0])).sample(),
+    Kumaraswamy: () => new D.Kumaraswamy(t([1.0]), t([1.0])).sample(),
+    RelaxedBernoulli: () => new D.RelaxedBernoulli(t([2.2]), t([0.1, 0.2, 0.3, 0.99])).sample(),
+    RelaxedOneHotCategorical: () => new D.RelaxedOneHotCategorical(t([2.2]), t([0.1, 0.2, 0.3, 0.4])).sample(),
+    MixtureSameFamily: () => {
+      const mix = new D.Categorical(torch.rand(3, 5));
+      const comp = new D.Independent(new D.Normal(torch.randn(3, 5, 2), torch.rand(3, 5, 2)), 1);
+      return new D.MixtureSameFamily(mix, comp).sample();
+    },
+    VonMises: () => new D.VonMises(t([1.0]), t([1.0])).sample(),
+    ContinuousBernoulli: () => new D.ContinuousBernoulli(t([0.3])).sample(),
+    FisherSnedecor: () => new D.FisherSnedecor(t([1.0]), t([2.0])).sample(),
+    LowRankMultivariateNormal: () => new D.LowRankMultivariateNormal(torch.zeros(2), t([[1.0], [0.0]]), torch.ones(2)).sample(),
+    LogisticNormal: () => new D.LogisticNormal(t([0, 0, 0]), t([1, 1, 1])).sample(),
+    LKJCholesky: () => new D.LKJCholesky(3, 0.5).sample(),
+    Wishart: () => new D.Wishart(t([2.0]), { covariance_matrix: torch.eye(2) }).sample(),
+  };
+  it("mirrors every fixture example", () => expect(Object.keys(examples).sort()).toEqual(Object.keys(fx.docstring_examples).sort()));
+  for (const [name, f] of Object.entries(examples)) it(name, () => close(seeded(f), fx.docstring_examples[name], SAMPLE_TOL, name));
 });
 
 describe("torch.distributions.utils against PyTorch 1.13", () => {
