@@ -12,7 +12,9 @@
  *              raise (no offline data)
  * Image        the engine's stand-in for a PIL image (./image.ts), resized as PIL does (./pil_resize.ts)
  * utils        make_grid (save_image raises: no files)
- * Not here: PIL itself, io / models / ops, other datasets, the v2 transforms, perspective and
+ * models       resnet18 ... resnet152, resnext, wide_resnet, vgg11 ... vgg19_bn, alexnet, mobilenet_v2, squeezenet1_0/1_1,
+ *              get_model / list_models (./models/index.ts; no pretrained weights: nothing is downloaded)
+ * Not here: PIL itself, io / ops, other datasets, the v2 transforms, perspective and
  * auto-augment (docs/authoring.md). rotate / affine / RandomRotation / RandomAffine: ./geometry.ts;
  * adjust_* and ColorJitter: ./color.ts.
  */
@@ -28,6 +30,7 @@ import * as C from "./color";
 import { make_grid, save_image } from "./utils";
 import { MNIST, FashionMNIST, MNISTDataset, unavailableDatasets } from "./datasets";
 import { Image, frombytes, isImage } from "./image";
+import { models } from "./models/index";
 
 type Fn = (img: never, ...rest: never[]) => unknown;
 type Size = number | readonly number[];
@@ -144,5 +147,5 @@ export const datasets = { MNIST, FashionMNIST, MNISTDataset, ...unavailableDatas
 
 export const utils = { make_grid, save_image };
 
-export const torchvision = { transforms, datasets, utils, Image, frombytes, isImage, __version__: "0.14.1" };
+export const torchvision = { transforms, datasets, utils, models, Image, frombytes, isImage, __version__: "0.14.1" };
 export { Image };

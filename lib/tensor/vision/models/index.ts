@@ -1,0 +1,104 @@
+/**
+ * torchvision.models (torchvision 0.14) for the engine: the classification architectures below, with torchvision's
+ * module names and structure (state_dict keys and shapes equal torchvision's, so a state dict exported from PyTorch
+ * loads) and its weight initialisation (after torch.manual_seed(s), the same weights as torchvision's):
+ *
+ *   const model = torchvision.models.resnet18();            // or resnet18({ num_classes: 10 })
+ *   model.fc = new nn.Linear(model.fc.in_features, 10);
+ *
+ * resnet.ts       ResNet, BasicBlock, Bottleneck; resnet18/34/50/101/152, resnext50_32x4d, resnext101_32x8d / 64x4d,
+ *                 wide_resnet50_2 / wide_resnet101_2
+ * vgg.ts          VGG, make_layers, cfgs; vgg11/13/16/19 and their _bn variants
+ * alexnet.ts      AlexNet, alexnet
+ * mobilenetv2.ts  MobileNetV2, InvertedResidual, Conv2dNormActivation (torchvision.ops), mobilenet_v2
+ * squeezenet.ts   SqueezeNet, Fire, squeezenet1_0 / squeezenet1_1
+ * _api.ts         the weight enums (ResNet18_Weights ...), list_models / get_model / get_model_builder /
+ *                 get_model_weights / get_weight
+ *
+ * Pretrained weights cannot be downloaded here: weights other than null (a weights enum member, its name, or the legacy
+ * pretrained: true) raise one RuntimeError explaining how to load a state dict you have. Not here: the other families
+ * (densenet, inception, googlenet, efficientnet, mobilenet_v3, regnet, shufflenet, vit, ...) and detection /
+ * segmentation / video models; the weight enums' categories and transforms().
+ */
+import { keepClassNames } from "../../class-names";
+import * as resnet from "./resnet";
+import * as vgg from "./vgg";
+import * as alexnet from "./alexnet";
+import * as mobilenetv2 from "./mobilenetv2";
+import * as squeezenet from "./squeezenet";
+import { get_model, get_model_builder, get_model_weights, get_weight, list_models, setModelsNamespace, Weights } from "./_api";
+
+export const models = {
+  // resnet
+  ResNet: resnet.ResNet,
+  BasicBlock: resnet.BasicBlock,
+  Bottleneck: resnet.Bottleneck,
+  resnet18: resnet.resnet18,
+  resnet34: resnet.resnet34,
+  resnet50: resnet.resnet50,
+  resnet101: resnet.resnet101,
+  resnet152: resnet.resnet152,
+  resnext50_32x4d: resnet.resnext50_32x4d,
+  resnext101_32x8d: resnet.resnext101_32x8d,
+  resnext101_64x4d: resnet.resnext101_64x4d,
+  wide_resnet50_2: resnet.wide_resnet50_2,
+  wide_resnet101_2: resnet.wide_resnet101_2,
+  ResNet18_Weights: resnet.ResNet18_Weights,
+  ResNet34_Weights: resnet.ResNet34_Weights,
+  ResNet50_Weights: resnet.ResNet50_Weights,
+  ResNet101_Weights: resnet.ResNet101_Weights,
+  ResNet152_Weights: resnet.ResNet152_Weights,
+  ResNeXt50_32X4D_Weights: resnet.ResNeXt50_32X4D_Weights,
+  ResNeXt101_32X8D_Weights: resnet.ResNeXt101_32X8D_Weights,
+  ResNeXt101_64X4D_Weights: resnet.ResNeXt101_64X4D_Weights,
+  Wide_ResNet50_2_Weights: resnet.Wide_ResNet50_2_Weights,
+  Wide_ResNet101_2_Weights: resnet.Wide_ResNet101_2_Weights,
+  // vgg
+  VGG: vgg.VGG,
+  vgg11: vgg.vgg11,
+  vgg11_bn: vgg.vgg11_bn,
+  vgg13: vgg.vgg13,
+  vgg13_bn: vgg.vgg13_bn,
+  vgg16: vgg.vgg16,
+  vgg16_bn: vgg.vgg16_bn,
+  vgg19: vgg.vgg19,
+  vgg19_bn: vgg.vgg19_bn,
+  VGG11_Weights: vgg.VGG11_Weights,
+  VGG11_BN_Weights: vgg.VGG11_BN_Weights,
+  VGG13_Weights: vgg.VGG13_Weights,
+  VGG13_BN_Weights: vgg.VGG13_BN_Weights,
+  VGG16_Weights: vgg.VGG16_Weights,
+  VGG16_BN_Weights: vgg.VGG16_BN_Weights,
+  VGG19_Weights: vgg.VGG19_Weights,
+  VGG19_BN_Weights: vgg.VGG19_BN_Weights,
+  // alexnet
+  AlexNet: alexnet.AlexNet,
+  alexnet: alexnet.alexnet,
+  AlexNet_Weights: alexnet.AlexNet_Weights,
+  // mobilenet_v2
+  MobileNetV2: mobilenetv2.MobileNetV2,
+  mobilenet_v2: mobilenetv2.mobilenet_v2,
+  MobileNet_V2_Weights: mobilenetv2.MobileNet_V2_Weights,
+  // squeezenet
+  SqueezeNet: squeezenet.SqueezeNet,
+  squeezenet1_0: squeezenet.squeezenet1_0,
+  squeezenet1_1: squeezenet.squeezenet1_1,
+  SqueezeNet1_0_Weights: squeezenet.SqueezeNet1_0_Weights,
+  SqueezeNet1_1_Weights: squeezenet.SqueezeNet1_1_Weights,
+  // the per-family modules, as torchvision.models.resnet.BasicBlock / models.vgg.make_layers / models.mobilenetv2.InvertedResidual
+  resnet,
+  vgg,
+  // torchvision.models.alexnet is the builder (it shadows the module in Python too)
+  mobilenetv2,
+  squeezenet,
+  // _api
+  Weights,
+  list_models,
+  get_model,
+  get_model_builder,
+  get_model_weights,
+  get_weight,
+};
+setModelsNamespace(models);
+keepClassNames(models);
+
