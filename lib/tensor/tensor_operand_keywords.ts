@@ -13,10 +13,12 @@
  * (scripts/gen-engine-types.mjs) leave out a class method that has overloads elsewhere (TypeScript emits it as their
  * implementation), so a member here is all a cell sees of its method.
  */
-import type { OPERAND_NAMES } from "./ops/fixed_arity";
-import type { Tensor, TensorLike } from "./tensor";
+import type { PyArgs } from "./args";
+import type { OPERAND_NAMES, TORCH_OPERAND_NAMES } from "./ops/fixed_arity";
+import type { IndexAddOptions, IndexSpec, Tensor, TensorLike } from "./tensor";
 
 type OperandTable = typeof OPERAND_NAMES;
+type TorchOperandTable = OperandTable & typeof TORCH_OPERAND_NAMES;
 
 /** A method's operand names: the table's, less the input (self). */
 export type MethodOperandNames<K extends keyof OperandTable> = OperandTable[K] extends readonly ["input", ...infer R extends readonly string[]] ? R : never;
@@ -35,8 +37,11 @@ type ByName<P extends readonly unknown[], N extends readonly string[]> =
 type After<P extends readonly unknown[], N extends readonly unknown[]> = N extends readonly [unknown, ...infer NR] ? (P extends readonly [unknown?, ...infer PR] ? After<PR, NR> : []) : P;
 
 /** The method's own keyword options (P's last parameter after the operands, when an options object), else nothing. */
-type KeywordOptions<P extends readonly unknown[], N extends readonly unknown[]> =
-  After<P, N> extends readonly [(infer O)?, ...unknown[]] ? (NonNullable<O> extends object ? NonNullable<O> : unknown) : unknown;
+type KeywordOptions<P extends readonly unknown[], N extends readonly unknown[]> = [OptionsOf<P, N>] extends [never] ? unknown : OptionsOf<P, N>;
+/** Per form of P (PyArgs gives a union of tuples): the options object after the operands, if any. */
+type OptionsOf<P extends readonly unknown[], N extends readonly unknown[]> = P extends unknown
+  ? After<P, N> extends readonly [(infer O)?, ...unknown[]] ? (NonNullable<O> extends object ? NonNullable<O> : never) : never
+  : never;
 
 /** The keyword forms: P's first k operands positional (k < N.length), then one options object naming the others. */
 type KeywordForms<P extends readonly unknown[], N extends readonly string[], O> =
@@ -59,7 +64,7 @@ type FunctionWithOperandKeywords<F, N extends readonly string[]> =
 
 /** The torch namespace T with OPERAND_NAMES' functions typed with their keyword forms (lib/tensor/index.ts). */
 export type TorchWithOperandKeywords<T> = {
-  [K in keyof T]: K extends keyof OperandTable ? FunctionWithOperandKeywords<T[K], OperandTable[K]> : T[K];
+  [K in keyof T]: K extends keyof TorchOperandTable ? FunctionWithOperandKeywords<T[K], TorchOperandTable[K]> : T[K];
 };
 
 /** Whether the method K takes one object holding all its operands by name. */
@@ -122,6 +127,23 @@ declare module "./tensor" {
     mul_(...args: OperandArgs<"mul_", [other: TensorLike]>): this;
     div_(...args: OperandArgs<"div_", [other: TensorLike]>): this;
     pow(...args: OperandArgs<"pow", [exponent: TensorLike]>): Tensor;
+    bmm(...args: OperandArgs<"bmm", [mat2: Tensor]>): Tensor;
+    lerp(...args: OperandArgs<"lerp", [end: Tensor, ...PyArgs<[weight?: TensorLike], { weight?: TensorLike }>]>): Tensor;
+    lerp_(...args: OperandArgs<"lerp_", [end: Tensor, weight: number | Tensor]>): this;
+    addmm(...args: OperandArgs<"addmm", [mat1: Tensor, mat2: Tensor, options?: { beta?: number; alpha?: number }]>): Tensor;
+    baddbmm(...args: OperandArgs<"baddbmm", [batch1: Tensor, batch2: Tensor, options?: { beta?: number; alpha?: number }]>): Tensor;
+    addmv(...args: OperandArgs<"addmv", [mat: Tensor, vec: Tensor, options?: { beta?: number; alpha?: number }]>): Tensor;
+    addcmul(...args: OperandArgs<"addcmul", [tensor1: Tensor, tensor2: Tensor, ...PyArgs<[value?: number], { value?: number }>]>): Tensor;
+    addcdiv(...args: OperandArgs<"addcdiv", [tensor1: Tensor, tensor2: Tensor, ...PyArgs<[value?: number], { value?: number }>]>): Tensor;
+    index_add(...args: OperandArgs<"index_add", [dim: number, index: Tensor, source: Tensor, ...PyArgs<[alpha?: number], IndexAddOptions>]>): Tensor;
+    index_add_(...args: OperandArgs<"index_add_", [dim: number, index: Tensor, source: Tensor, ...PyArgs<[alpha?: number], IndexAddOptions>]>): this;
+    scatter_add(...args: OperandArgs<"scatter_add", [dim: number, index: Tensor, src: Tensor]>): Tensor;
+    scatter_add_(...args: OperandArgs<"scatter_add_", [dim: number, index: Tensor, src: Tensor]>): this;
+    masked_scatter(...args: OperandArgs<"masked_scatter", [mask: Tensor, source: Tensor]>): Tensor;
+    masked_scatter_(...args: OperandArgs<"masked_scatter_", [mask: Tensor, source: Tensor]>): Tensor;
+    index_put(...args: OperandArgs<"index_put", [indices: readonly IndexSpec[], values: TensorLike, ...PyArgs<[accumulate?: boolean], { accumulate?: boolean }>]>): Tensor;
+    index_put_(...args: OperandArgs<"index_put_", [indices: readonly IndexSpec[], values: TensorLike, ...PyArgs<[accumulate?: boolean], { accumulate?: boolean }>]>): this;
+    new_full(...args: OperandArgs<"new_full", [size: readonly number[], fill_value: number | boolean, options?: { dtype?: Tensor["dtype"]; requires_grad?: boolean; device?: unknown }]>): Tensor;
     mul(...args: OperandArgs<"mul", [other: TensorLike]>): Tensor;
     true_divide(...args: OperandArgs<"true_divide", [other: TensorLike]>): Tensor;
     floor_divide(...args: OperandArgs<"floor_divide", [other: TensorLike]>): Tensor;

@@ -59,7 +59,7 @@ import { runtimeInfo } from "./runtime_info";
 import { testing } from "./testing";
 import { isOptions, parseArgs, type PyArgs } from "./args";
 import type { DType as DTypeT } from "./dtype";
-import { Tensor, type ChunkOptions, type DimArg, type IndexSpec, type MinMaxResult, type MultinomialOptions, type ReduceOptions, type ScatterOptions, type TensorLike, type VarOptions } from "./tensor";
+import { Tensor, type ChunkOptions, type DimArg, type IndexAddOptions, type IndexSpec, type MinMaxResult, type MultinomialOptions, type ReduceOptions, type ScatterOptions, type TensorLike, type VarOptions } from "./tensor";
 
 /** torch.split's keywords (the method's split_size is torch.split's split_size_or_sections). */
 export interface TorchSplitOptions {
@@ -78,7 +78,6 @@ function torchSplitArgs(size: unknown, args: readonly unknown[]): unknown[] {
 
 /** The rest parameters of a method after its first (or third) fixed ones. */
 type AfterFirst<F> = F extends (first: never, ...rest: infer R) => unknown ? R : never;
-type AfterThird<F> = F extends (a: never, b: never, c: never, ...rest: infer R) => unknown ? R : never;
 
 /** torch.autograd.grad(outputs, inputs, grad_outputs?, { retain_graph }). Returns d outputs / d inputs. */
 type GradOutputs = Tensor | readonly Tensor[] | null;
@@ -311,7 +310,7 @@ const torchBase = {
   },
   scatter_add: (x: Tensor, dim: number, index: Tensor, src: Tensor) => x.scatter_add(dim, index, src),
   scatter_reduce: (x: Tensor, dim: number, index: Tensor, src: Tensor, ...args: ScatterReduceArgs) => x.scatter_reduce(dim, index, src, ...args),
-  index_add: (x: Tensor, dim: number, index: Tensor, source: Tensor, ...args: AfterThird<Tensor["index_add"]>) => x.index_add(dim, index, source, ...args),
+  index_add: (x: Tensor, dim: number, index: Tensor, source: Tensor, ...args: PyArgs<[alpha?: number], IndexAddOptions>) => x.index_add(dim, index, source, ...args),
   /** torch.index_put(x, specs, values, accumulate?): out-of-place x[specs] = values. */
   index_put: (x: Tensor, specs: readonly IndexSpec[], value: TensorLike, ...args: PyArgs<[accumulate?: boolean], { accumulate?: boolean }>) => x.index_put(specs, value, ...args),
   tril: (x: Tensor, ...args: Parameters<Tensor["tril"]>) => x.tril(...args),
@@ -369,9 +368,10 @@ const torchBase = {
   /** where(cond, a, b) picks elementwise; where(cond) alone is nonzero(cond, { as_tuple: true }). */
   where: ((condition: Tensor, ...args: unknown[]) => where.torchWhere((c) => indexing.nonzero(c, true) as Tensor[], condition, ...args)) as {
     (condition: Tensor): Tensor[];
-    (condition: Tensor, input: TensorLike, other: TensorLike, options?: { input?: TensorLike; other?: TensorLike }): Tensor;
     (condition: Tensor, options: { input: TensorLike; other: TensorLike }): Tensor;
     (condition: Tensor, input: TensorLike, options: { other: TensorLike }): Tensor;
+    // last: the form torch.* typings derive the keyword forms from (condition by keyword: ops/fixed_arity.ts TORCH_OPERAND_NAMES)
+    (condition: Tensor, input: TensorLike, other: TensorLike, options?: { input?: TensorLike; other?: TensorLike }): Tensor;
   },
   nonzero: (x: Tensor, opts: { as_tuple?: boolean } = {}) => x.nonzero(opts),
   argwhere: (x: Tensor) => x.argwhere(),

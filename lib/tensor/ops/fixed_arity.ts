@@ -129,11 +129,26 @@ export const OPERAND_NAMES = {
   add: ["input", "other"], sub: ["input", "other"], subtract: ["input", "other"], rsub: ["input", "other"], div: ["input", "other"],
   divide: ["input", "other"], add_: ["input", "other"], sub_: ["input", "other"], mul_: ["input", "other"], div_: ["input", "other"],
   subtract_: ["input", "other"], multiply_: ["input", "other"], divide_: ["input", "other"],
-  // torch.* only: the list of tensors (torch.hstack(tensors=[a, b]))
+  // not in the arity tables: wrapped by installNamedOperands / withNamedOperands, their own keywords passed on
+  bmm: ["input", "mat2"], lerp: ["input", "end", "weight"], lerp_: ["input", "end", "weight"], addmm: ["input", "mat1", "mat2"],
+  baddbmm: ["input", "batch1", "batch2"], addmv: ["input", "mat", "vec"], addcmul: ["input", "tensor1", "tensor2"],
+  addcdiv: ["input", "tensor1", "tensor2"], index_add: ["input", "dim", "index", "source"], index_add_: ["input", "dim", "index", "source"],
+  scatter_add: ["input", "dim", "index", "src"], scatter_add_: ["input", "dim", "index", "src"], new_full: ["input", "size", "fill_value"],
+  masked_scatter: ["input", "mask", "source"], masked_scatter_: ["input", "mask", "source"], index_put: ["input", "indices", "values"],
+  index_put_: ["input", "indices", "values"],
+} as const satisfies Readonly<Record<string, readonly string[]>>;
+
+/** torch.* functions only (no Tensor method of that name takes these): OPERAND_NAMES' rule for their torch forms. */
+export const TORCH_OPERAND_NAMES = {
+  // the list of tensors (torch.hstack(tensors=[a, b]))
   hstack: ["tensors"], vstack: ["tensors"], dstack: ["tensors"], column_stack: ["tensors"], row_stack: ["tensors"],
+  where: ["condition", "input", "other"], tile: ["input", "dims"], tril_indices: ["row", "col"], triu_indices: ["row", "col"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 const operandNames: Readonly<Record<string, readonly string[] | undefined>> = OPERAND_NAMES;
+const torchOperandNames: Readonly<Record<string, readonly string[] | undefined>> = { ...OPERAND_NAMES, ...TORCH_OPERAND_NAMES };
+/** namedOperands' `keywords` for a function outside the arity tables: any other key goes on, for the function to check. */
+const PASS_ON = "pass on";
 
 /**
  * args with a trailing options object of operand names (names: the parameters in order) turned into positional
@@ -141,10 +156,11 @@ const operandNames: Readonly<Record<string, readonly string[] | undefined>> = OP
  * names no operand (the caller goes on as before). A key outside both raises Python's "unexpected keyword argument", a
  * name given both ways its "got multiple values for argument", a gap before a named one its "missing" error.
  */
-function namedOperands(name: string, names: readonly string[], args: ArrayLike<unknown>, keywords?: ReadonlySet<string> | readonly string[]): unknown[] | null {
+function namedOperands(name: string, names: readonly string[], args: ArrayLike<unknown>, keywords?: ReadonlySet<string> | readonly string[] | typeof PASS_ON): unknown[] | null {
   const last = args[args.length - 1] as Record<string, unknown>;
   const keys = Object.keys(last);
-  const isKeyword = (k: string) => keywords !== undefined && (Array.isArray(keywords) ? keywords.includes(k) : (keywords as ReadonlySet<string>).has(k));
+  const isKeyword = (k: string) =>
+    keywords === PASS_ON || (keywords !== undefined && (Array.isArray(keywords) ? keywords.includes(k) : (keywords as ReadonlySet<string>).has(k)));
   if (!keys.some((k) => names.includes(k))) return null;
   const unknown = keys.find((k) => !names.includes(k) && !isKeyword(k));
   if (unknown !== undefined) throw new TypeError_(`${name}() got an unexpected keyword argument '${unknown}'`);
@@ -235,12 +251,50 @@ export function installTensorArityChecks(
 ): void {
   for (const [name, arity] of Object.entries(table)) installCheck(proto, name, arity, NO_KEYWORDS);
   for (const [name, names] of Object.entries(keywords)) installCheck(proto, name, Infinity, new Set(names));
+  for (const [name, names] of Object.entries(OPERAND_NAMES)) {
+    if (!(name in table) && !(name in keywords)) installNamedOperands(proto, name, names.slice(1));
+  }
+}
+
+/**
+ * For a method of OPERAND_NAMES outside the arity tables (x.index_add_(dim=0, index=i, source=s, alpha=2)): a trailing
+ * options object naming an operand is turned into the positional arguments, its other keys passed on in an options
+ * object after them for the method's own parsing; any other call is passed through as given.
+ */
+function installNamedOperands(proto: object, name: string, operands: readonly string[]): void {
+  const d = Object.getOwnPropertyDescriptor(proto, name);
+  if (!d || typeof d.value !== "function") return;
+  const fn = d.value as (...a: unknown[]) => unknown;
+  /* eslint-disable prefer-rest-params */
+  const checked = function (this: unknown): unknown {
+    const n = arguments.length;
+    if (n > 0 && isOptions(arguments[n - 1])) {
+      const named = namedOperands(name, operands, arguments, PASS_ON);
+      if (named) return fn.apply(this, named);
+    }
+    return fn.apply(this, arguments as unknown as unknown[]);
+  };
+  /* eslint-enable prefer-rest-params */
+  Object.defineProperty(checked, "name", { value: name });
+  Object.defineProperty(proto, name, { ...d, value: checked });
+  installedArityChecks.push({ proto, name, original: fn, checked });
+}
+
+/** fn with OPERAND_NAMES' (or TORCH_OPERAND_NAMES') keyword forms, for a torch.* function outside the arity tables. */
+function withNamedOperands<F extends (...args: never[]) => unknown>(name: string, names: readonly string[], fn: F): F {
+  const call = fn as unknown as (...a: unknown[]) => unknown;
+  const wrapped = (...args: unknown[]): unknown => {
+    const named = args.length > 0 && isOptions(args[args.length - 1]) ? namedOperands(name, names, args, PASS_ON) : null;
+    return named ? call(...named) : call(...args);
+  };
+  Object.defineProperty(wrapped, "name", { value: name });
+  return wrapped as unknown as F;
 }
 
 /** fn, raising Python's TypeError for anything after its `arity` operands or an options object with keys (an empty `{}` is allowed). */
 export function withFixedArity<F extends (...args: never[]) => unknown>(name: string, arity: number, fn: F): F {
   const call = fn as unknown as (...a: unknown[]) => unknown;
-  const operands = operandNames[name];
+  const operands = torchOperandNames[name];
   const wrapped = (...args: unknown[]): unknown => {
     const last = args[args.length - 1];
     if (args.length > arity || isOptions(last)) {
@@ -265,7 +319,7 @@ export function withFixedArity<F extends (...args: never[]) => unknown>(name: st
 /** fn, raising Python's TypeError for a key of a trailing options object outside `keywords`. */
 export function withKeywords<F extends (...args: never[]) => unknown>(name: string, keywords: readonly string[], fn: F): F {
   const call = fn as unknown as (...a: unknown[]) => unknown;
-  const operands = operandNames[name];
+  const operands = torchOperandNames[name];
   const wrapped = (...args: unknown[]): unknown => {
     const last = args[args.length - 1];
     if (isOptions(last)) {
@@ -310,6 +364,9 @@ export function withFixedArityAll<T extends Record<string, unknown>>(
   }
   for (const [name, names] of Object.entries(keywords)) {
     if (typeof ns[name] === "function") out[name] = withKeywords(name, names, ns[name] as (...a: never[]) => unknown);
+  }
+  for (const [name, names] of Object.entries(torchOperandNames)) {
+    if (names && typeof ns[name] === "function" && !(name in table) && !(name in keywords)) out[name] = withNamedOperands(name, names, ns[name] as (...a: never[]) => unknown);
   }
   return out as Partial<T>;
 }

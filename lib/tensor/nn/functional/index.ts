@@ -181,6 +181,8 @@ const TENSOR_OPERANDS = {
   conv_transpose1d: ["input", "weight", "bias"], conv_transpose2d: ["input", "weight", "bias"], conv_transpose3d: ["input", "weight", "bias"],
   embedding: ["input", "weight"], grid_sample: ["input", "grid"], prelu: ["input", "weight"],
   ctc_loss: ["log_probs", "targets", "input_lengths", "target_lengths"],
+  // not tensors, but positional-or-keyword the same way (F.layer_norm(x, normalized_shape=(4,)))
+  layer_norm: ["input", "normalized_shape"], group_norm: ["input", "num_groups"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /**

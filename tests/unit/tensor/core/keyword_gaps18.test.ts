@@ -4,12 +4,15 @@
  * keywords (x.add(other=y, alpha=2), torch.div(x, other=y, rounding_mode='trunc'): "argument 'other' must be a Tensor
  * or a number, not object"), and nn.Embedding / nn.EmbeddingBag.from_pretrained with their arguments positional
  * (from_pretrained(w, False, 1) dropped freeze and padding_idx) or, for EmbeddingBag, embeddings by keyword
- * ("embeddings.dim is not a function"). Written as a TS cell writes them (no casts: tsc checks the typings); values vs
+ * ("embeddings.dim is not a function"), and operands by keyword of functions outside the fixed-arity tables
+ * (torch.where(condition=, input=, other=), torch.bmm(input=, mat2=), x.lerp(end=, weight=), x.index_add_(dim=,
+ * index=, source=, alpha=), x.new_full(size, fill_value=), F.layer_norm(x, normalized_shape=), ...: "a.dim is not a
+ * function", "normalized_shape is not iterable"). Written as a TS cell writes them (no casts: tsc checks the typings); values vs
  * torch 1.13 (tests/fixtures/torch/keyword_gaps18.json, scripts/fixtures/keyword_gaps18_fixtures.py).
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
+import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { expectCloseToTorch, type TorchTensor } from "../torch_reference";
 
 type Module = { out: TorchTensor; requires_grad: boolean; padding_idx: number | null; mode: string | null; max_norm: number | null };
@@ -56,6 +59,36 @@ describe("binary ops take other by keyword beside their own keywords", () => {
     expect(() => torch.add(x, y, { other: y })).toThrow("add() got multiple values for argument 'other'");
     // @ts-expect-error input missing
     expect(() => torch.sub({ other: y })).toThrow("sub() missing 1 required positional argument: 'input'");
+  });
+});
+
+describe("operands by keyword of functions outside the fixed-arity tables, their own keywords passed on", () => {
+  const x = torch.tensor([[7, -8, 9], [1, 2, 3]]);
+  const y = torch.tensor([[2, -3, 4], [0.5, 1.5, -2.5]]);
+  const L = { dtype: torch.long };
+  it("where, bmm, lerp, addmm, addcmul, index_add_, scatter_add, index_put_, masked_scatter, new_full, tile, tril_indices", () => {
+    exact(torch.where({ condition: x.gt(0), input: x, other: y }), "where");
+    exact(torch.bmm({ input: x.reshape(1, 2, 3), mat2: y.reshape(1, 3, 2) }), "bmm");
+    exact(x.lerp({ end: y, weight: 0.25 }), "lerp");
+    expectCloseToTorch(torch.addmm(torch.ones(2, 2), { mat1: x, mat2: y.T, beta: 0.5, alpha: 2 }), ref.addmm as TorchTensor, 1e-5, "addmm");
+    exact(torch.addcmul(x, { tensor1: x, tensor2: y, value: 0.5 }), "addcmul");
+    exact(torch.zeros(3, 3).index_add_({ dim: 0, index: torch.tensor([0, 2], L), source: x, alpha: 2 }), "index_add_");
+    exact(torch.scatter_add(torch.zeros(2, 3), { dim: 1, index: torch.tensor([[0, 0, 2], [1, 1, 1]], L), src: x }), "scatter_add");
+    exact(torch.zeros(3).index_put_({ indices: [torch.tensor([0, 2, 0], L)], values: torch.tensor([1, 2, 3]), accumulate: true }), "index_put_");
+    exact(torch.zeros(2, 3).masked_scatter({ mask: x.gt(0), source: y }), "masked_scatter");
+    exact(x.new_full([2], { fill_value: 7 }), "new_full");
+    exact(torch.tile(torch.tensor([1, 2, 3]), { dims: [2] }), "tile");
+    exact(torch.tril_indices({ row: 3, col: 3, offset: -1 }), "tril_indices");
+  });
+  it("F.layer_norm(normalized_shape=), F.group_norm(num_groups=)", () => {
+    expectCloseToTorch(F.layer_norm(x, { normalized_shape: [3], eps: 1e-3 }), ref.layer_norm as TorchTensor, 1e-5, "layer_norm");
+    expectCloseToTorch(F.group_norm(torch.arange(12, { dtype: torch.float32 }).reshape(1, 4, 3), { num_groups: 2 }), ref.group_norm as TorchTensor, 1e-5, "group_norm");
+  });
+  it("an unknown key is still refused, by the function's own parsing", () => {
+    // @ts-expect-error not a keyword of lerp
+    expect(() => x.lerp({ end: y, weight: 0.5, zzz: 1 })).toThrow("lerp() got an unexpected keyword argument 'zzz'");
+    // @ts-expect-error index_add_ has no value keyword
+    expect(() => torch.zeros(3, 3).index_add_({ dim: 0, index: torch.tensor([0], L), source: x.narrow(0, 0, 1), value: 2 })).toThrow("unexpected keyword argument 'value'");
   });
 });
 
