@@ -144,6 +144,21 @@ export {
   ContinuousBernoulli, FisherSnedecor, LowRankMultivariateNormal, LogisticNormal, OneHotCategoricalStraightThrough, LKJCholesky, Wishart, constraints, transforms, biject_to, transform_to, utils,
 };
 
+/** PyTorch's submodules (torch.distributions.normal.Normal, ...relaxed_categorical.RelaxedOneHotCategorical, ...), the same classes. */
+const modules = {
+  bernoulli: { Bernoulli }, beta: { Beta }, binomial: { Binomial }, categorical: { Categorical }, cauchy: { Cauchy }, chi2: { Chi2 },
+  constraint_registry: { biject_to, transform_to }, continuous_bernoulli: { ContinuousBernoulli }, dirichlet: { Dirichlet }, distribution: { Distribution },
+  exp_family: { ExponentialFamily }, exponential: { Exponential }, fishersnedecor: { FisherSnedecor }, gamma: { Gamma }, geometric: { Geometric },
+  gumbel: { Gumbel }, half_cauchy: { HalfCauchy }, half_normal: { HalfNormal }, independent: { Independent }, kumaraswamy: { Kumaraswamy },
+  laplace: { Laplace }, lkj_cholesky: { LKJCholesky }, log_normal: { LogNormal }, logistic_normal: { LogisticNormal },
+  lowrank_multivariate_normal: { LowRankMultivariateNormal }, mixture_same_family: { MixtureSameFamily }, multinomial: { Multinomial },
+  multivariate_normal: { MultivariateNormal }, negative_binomial: { NegativeBinomial }, normal: { Normal },
+  one_hot_categorical: { OneHotCategorical, OneHotCategoricalStraightThrough }, pareto: { Pareto }, poisson: { Poisson },
+  relaxed_bernoulli: { LogitRelaxedBernoulli, RelaxedBernoulli }, relaxed_categorical: { ExpRelaxedCategorical, RelaxedOneHotCategorical },
+  studentT: { StudentT }, transformed_distribution: { TransformedDistribution }, uniform: { Uniform }, von_mises: { VonMises }, weibull: { Weibull },
+  wishart: { Wishart },
+};
+
 export const distributions = {
   Normal, Categorical, Bernoulli, Uniform, Exponential, Laplace, Poisson, Gamma, Beta, Dirichlet, OneHotCategorical, MultivariateNormal, Independent,
   LogNormal, HalfNormal, Cauchy, Geometric, Chi2, StudentT, Binomial, Multinomial,
@@ -153,4 +168,5 @@ export const distributions = {
   constraints, transforms, biject_to, transform_to,
   // The transforms are also torch.distributions.* names in PyTorch (from .transforms import *).
   ...transforms,
+  ...modules,
 };

@@ -177,6 +177,11 @@ describe("torch.distributions.transforms against PyTorch 1.13", () => {
     expect(new T.AffineTransform(1, 2).equals(new T.AffineTransform(1, 2))).toBe(true);
     expect(new T.AffineTransform(1, 2).equals(new T.AffineTransform(1, 3))).toBe(false);
     expect(D.ExpTransform).toBe(T.ExpTransform);
+    // PyTorch's submodule paths name the same classes
+    expect(D.normal.Normal).toBe(D.Normal);
+    expect(D.relaxed_categorical.RelaxedOneHotCategorical).toBe(D.RelaxedOneHotCategorical);
+    expect(D.transformed_distribution.TransformedDistribution).toBe(D.TransformedDistribution);
+    expect(D.kl.register_kl).toBe(D.register_kl);
     expect(T.identity_transform(x)).toBe(x);
   });
 
