@@ -5,8 +5,11 @@
  * promotion, validity checks and the value domain ops write back (castValue: truncation for long,
  * truncation and wrap-around modulo 2^32 / 2^16 / 2^8 for int32 / int16 / int8 / uint8, 0/1 for
  * bool), not the storage layout. As for int64, integers beyond 2^24 in magnitude are not exact in
- * float32 storage: an int32 tensor holds them rounded to float32 (2147483647 is stored as 2^31,
- * which wraps to -2^31), so arithmetic near the int32 limits does not match torch bit for bit.
+ * float32 storage: an int32 tensor holds them rounded to float32, so arithmetic near the int32 limits
+ * does not match torch bit for bit. The values that would round up to 2^31 (2147483521 ..
+ * 2147483647, torch.iinfo(torch.int32).max among them) are stored as 2147483520, the largest float32
+ * below 2^31: an int32 "infinity" then stays the largest value through arithmetic instead of
+ * wrapping to -2^31 (so torch's [2^31 - 1] + 1 == [-2^31] is the one overflow not reproduced).
  */
 import { noteAllocated, takePooled } from "./buffer_pool";
 import { RuntimeError } from "./errors";
@@ -120,7 +123,7 @@ export function castValue(dtype: DType, v: number): number {
   if (dtype === int64) return Math.trunc(v) + 0; // + 0: integers have no -0 (torch.tensor([-0.5]).long().tolist() is [0])
   if (dtype === uint8) return toUint8(v);
   if (dtype === bool) return v !== 0 ? 1 : 0;
-  if (dtype === int32) return floatToInt32(v);
+  if (dtype === int32) return storableInt32(floatToInt32(v));
   const w = WRAPPING.get(dtype);
   if (w) return wrapBits(toInt32(v), w.bits, w.signed); // int16, int8: through the CPU's int32 conversion, as uint8
   return v;
@@ -128,15 +131,21 @@ export function castValue(dtype: DType, v: number): number {
 
 /**
  * An integer result (of integer arithmetic, or an integer cast) in the dtype's value domain: int32,
- * int16, int8 and uint8 keep their low bits (int32 [2^31 - 1] + 1 is -2^31), int64 truncates.
+ * int16, int8 and uint8 keep their low bits (int16 32767 + 1 is -32768), int64 truncates.
  * Floats, int64 and bool values are returned as castValue gives them.
  */
 export function wrapValue(dtype: DType, v: number): number {
   const w = WRAPPING.get(dtype);
   if (!w) return castValue(dtype, v);
   const t = Math.trunc(v);
-  return Number.isFinite(t) ? wrapBits(t, w.bits, w.signed) : castValue(dtype, v);
+  if (!Number.isFinite(t)) return castValue(dtype, v);
+  const r = wrapBits(t, w.bits, w.signed);
+  return dtype === int32 ? storableInt32(r) : r;
 }
+
+/** The largest float32 below 2^31: an int32 value above it would round to 2^31, out of int32's range. */
+const INT32_STORABLE_MAX = 2147483520;
+const storableInt32 = (r: number): number => (r > INT32_STORABLE_MAX ? INT32_STORABLE_MAX : r);
 
 /** The low `bits` bits of the integer t, read as signed or unsigned. */
 function wrapBits(t: number, bits: number, signed: boolean): number {
@@ -177,6 +186,9 @@ export function wrapInto(dtype: DType, d: Storage): void {
   for (let i = 0; i < d.length; i++) {
     const v = d[i];
     if (v === 0) d[i] = 0;
+    // int32: exactly 2^31 is float32's rounding of a value near the top of the range (sums and products that
+    // overflow were wrapped exactly before storage, see ops/util.ts exactIntegerResults): kept at the top
+    else if (v === 2 ** 31 && dtype === int32) d[i] = INT32_STORABLE_MAX;
     else if (v < lo || v > hi || v !== Math.trunc(v)) d[i] = wrapValue(dtype, v);
   }
 }

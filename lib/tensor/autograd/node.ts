@@ -4,7 +4,7 @@
  */
 import { releaseScratch } from "../buffer_pool";
 import { dropHolds, registerNode } from "./activation_recycling";
-import type { Storage } from "../dtype";
+import { cppTypeName, type Storage } from "../dtype";
 import { RuntimeError } from "../errors";
 import { inferenceState } from "../inference_state";
 import type { Tensor } from "../tensor";
@@ -184,7 +184,7 @@ export class Node {
       const now = s.tensor._ver.v;
       if (now !== s.version) {
         const t = s.tensor;
-        const typeName = t.dtype.name === "float64" ? "torch.DoubleTensor" : t.dtype.name === "int64" ? "torch.LongTensor" : t.dtype.name === "bool" ? "torch.BoolTensor" : "torch.FloatTensor";
+        const typeName = `torch.${cppTypeName(t.dtype)}Tensor`; // torch.FloatTensor, torch.LongTensor, torch.IntTensor, ...
         const who = s.producer ? `, which is output 0 of ${s.producer},` : "";
         const op = t._ver.lastOp ? ` It was modified by ${t._ver.lastOp}().` : "";
         throw new RuntimeError(

@@ -193,8 +193,16 @@ describe("int32 / int16 / int8 beyond the fixture's cases", () => {
   });
 
   it("float32 storage: integers beyond 2^24 are rounded (documented limit), wrap-around of exact values matches torch", () => {
-    // torch: [2147483647] + 1 is -2147483648; 2^31 - 1 is stored as 2^31 here, which wraps to the same answer.
-    expect(torch.tensor([2147483647], { dtype: torch.int32 }).add(1).tolist()).toEqual([-2147483648]);
+    // iinfo(int32).max is stored as 2147483520 (the largest float32 below 2^31): an int32 "infinity" stays the largest
+    // value through arithmetic and selections instead of wrapping to -2^31 (torch's [2^31 - 1] + 1 is the one overflow lost).
+    const inf = torch.full([2], torch.iinfo(torch.int32).max, { dtype: torch.int32 });
+    expect(inf.tolist()).toEqual([2147483520, 2147483520]);
+    expect(inf.add(1).tolist()).toEqual([2147483520, 2147483520]);
+    expect(torch.minimum(inf, torch.tensor([5, 2147483520], { dtype: torch.int32 })).tolist()).toEqual([5, 2147483520]);
+    expect(inf.add(1).gt(0).tolist()).toEqual([true, true]);
+    // A true overflow still wraps: 2^30 * 2 is -2^31, 2^30 + 2^30 + 2^30 is -2^30, as torch.
+    const h = torch.tensor([2 ** 30], { dtype: torch.int32 });
+    expect([h.mul(2).tolist(), h.add(h).add(h).tolist()]).toEqual([[-(2 ** 31)], [-(2 ** 30)]]);
     // int16 products past 2^24 are recomputed exactly before the wrap (torch: -5888).
     expect(torch.tensor([30000], { dtype: torch.int16 }).mul(torch.tensor([30000], { dtype: torch.int16 })).tolist()).toEqual([-5888]);
   });
