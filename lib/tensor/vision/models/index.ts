@@ -12,12 +12,13 @@
  * alexnet.ts      AlexNet, alexnet
  * mobilenetv2.ts  MobileNetV2, InvertedResidual, Conv2dNormActivation (torchvision.ops), mobilenet_v2
  * squeezenet.ts   SqueezeNet, Fire, squeezenet1_0 / squeezenet1_1
+ * densenet.ts     DenseNet (_DenseLayer, _DenseBlock, _Transition), densenet121 / 161 / 169 / 201
  * _api.ts         the weight enums (ResNet18_Weights ...), list_models / get_model / get_model_builder /
  *                 get_model_weights / get_weight
  *
  * Pretrained weights cannot be downloaded here: weights other than null (a weights enum member, its name, or the legacy
  * pretrained: true) raise one RuntimeError explaining how to load a state dict you have. Not here: the other families
- * (densenet, inception, googlenet, efficientnet, mobilenet_v3, regnet, shufflenet, vit, ...) and detection /
+ * (inception, googlenet, efficientnet, mobilenet_v3, regnet, shufflenet, vit, ...) and detection /
  * segmentation / video models; the weight enums' categories and transforms().
  */
 import { keepClassNames } from "../../class-names";
@@ -26,6 +27,7 @@ import * as vgg from "./vgg";
 import * as alexnet from "./alexnet";
 import * as mobilenetv2 from "./mobilenetv2";
 import * as squeezenet from "./squeezenet";
+import * as densenet from "./densenet";
 import { get_model, get_model_builder, get_model_weights, get_weight, list_models, setModelsNamespace, Weights } from "./_api";
 
 export const models = {
@@ -85,12 +87,23 @@ export const models = {
   squeezenet1_1: squeezenet.squeezenet1_1,
   SqueezeNet1_0_Weights: squeezenet.SqueezeNet1_0_Weights,
   SqueezeNet1_1_Weights: squeezenet.SqueezeNet1_1_Weights,
+  // densenet
+  DenseNet: densenet.DenseNet,
+  densenet121: densenet.densenet121,
+  densenet161: densenet.densenet161,
+  densenet169: densenet.densenet169,
+  densenet201: densenet.densenet201,
+  DenseNet121_Weights: densenet.DenseNet121_Weights,
+  DenseNet161_Weights: densenet.DenseNet161_Weights,
+  DenseNet169_Weights: densenet.DenseNet169_Weights,
+  DenseNet201_Weights: densenet.DenseNet201_Weights,
   // the per-family modules, as torchvision.models.resnet.BasicBlock / models.vgg.make_layers / models.mobilenetv2.InvertedResidual
   resnet,
   vgg,
   // torchvision.models.alexnet is the builder (it shadows the module in Python too)
   mobilenetv2,
   squeezenet,
+  densenet,
   // _api
   Weights,
   list_models,

@@ -118,7 +118,7 @@ describe("structure: state_dict keys and shapes, parameter counts, repr as torch
   });
 
   it.runIf(SLOW)("every other architecture, built in full (GRADBOOK_SLOW_MODELS=1)", () => {
-    for (const name of ["resnet101", "resnet152", "resnext101_32x8d", "resnext101_64x4d", "wide_resnet50_2", "wide_resnet101_2", "vgg11_bn", "vgg13", "vgg13_bn", "vgg16", "vgg16_bn", "vgg19", "vgg19_bn"]) {
+    for (const name of ["resnet101", "resnet152", "resnext101_32x8d", "resnext101_64x4d", "wide_resnet50_2", "wide_resnet101_2", "densenet161", "densenet169", "densenet201", "vgg11_bn", "vgg13", "vgg13_bn", "vgg16", "vgg16_bn", "vgg19", "vgg19_bn"]) {
       expectStructure(models.get_model(name), fx.structure[name], name);
     }
     expectStructure(models.vgg11_bn({ num_classes: 10 }), fx.structure.vgg11_bn_nc10, "vgg11_bn_nc10");
@@ -180,6 +180,26 @@ describe("seeded construction gives torchvision's weights, and the forward pass 
       expectChecksums(m, want.checksums, name);
       torch.no_grad(() => expectOut(m(x64.narrow(0, 0, 1)), want.eval_out!, `${name} eval`));
     }
+  });
+});
+
+describe("densenet", () => {
+  it("densenet121(): structure; densenet121({ num_classes: 10 }) seeded: every entry, train- and eval-mode outputs on [2, 3, 64, 64]; init", () => {
+    expectStructure(models.densenet121(), fx.structure.densenet121, "densenet121");
+    const want = fx.seeded.densenet121_nc10;
+    const m = seeded(() => models.densenet121({ num_classes: 10 }));
+    expectChecksums(m, want.checksums, "densenet121 init");
+    const { x64 } = inputs();
+    m.train();
+    expectOut(m(x64), want.train_out!, "densenet121 train");
+    m.eval();
+    torch.no_grad(() => expectOut(m(x64), want.eval_out!, "densenet121 eval"));
+    // torchvision's DenseNet init: conv kaiming_normal_ (fan_in, gain sqrt(2)), linear bias 0
+    const conv0 = m.features.get_submodule("conv0") as nn.Conv2d;
+    expect(std(conv0.weight) / Math.sqrt(2 / (3 * 49))).toBeCloseTo(1, 1);
+    expect(m.classifier.bias!.abs().max().item()).toBe(0);
+    m.classifier = new nn.Linear(m.classifier.in_features, 2);
+    expect(Object.keys(m.state_dict()).slice(-2)).toEqual(["classifier.weight", "classifier.bias"]);
   });
 });
 
