@@ -37,6 +37,11 @@ interface Fixture {
   errors: Record<string, [string, string]>;
   utils: Record<string, Stored>;
   docstring_examples: Record<string, Stored>;
+  training: {
+    gmm: { data: Stored; losses: number[]; logits: Stored; means: Stored; log_scales: Stored };
+    flow: { y: Stored; losses: number[]; loc: Stored; log_scale: Stored };
+    sac: { obs: Stored; w0: Stored; losses: number[]; w: Stored };
+  };
 }
 
 const revive = (_k: string, v: unknown) => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : v);
@@ -309,6 +314,80 @@ describe("the new classes' docstring examples: a seeded sample each equals torch
   };
   it("mirrors every fixture example", () => expect(Object.keys(examples).sort()).toEqual(Object.keys(fx.docstring_examples).sort()));
   for (const [name, f] of Object.entries(examples)) it(name, () => close(seeded(f), fx.docstring_examples[name], SAMPLE_TOL, name));
+});
+
+describe("tutorial loops: 25 Adam steps give torch 1.13's losses and parameters", () => {
+  const TOL = 2e-4;
+  const closeList = (got: number[], want: number[], label: string) => got.forEach((g, i) => expect(Math.abs(g - want[i]), `${label}[${i}]: ${g} vs ${want[i]}`).toBeLessThanOrEqual(TOL * (1 + Math.abs(want[i]))));
+
+  it("a 1-D Gaussian mixture fitted by MixtureSameFamily.log_prob", () => {
+    const f = fx.training.gmm;
+    const data = stored(f.data);
+    const logits = torch.zeros(2).requires_grad_(true);
+    const means = torch.tensor([-1, 1]).requires_grad_(true);
+    const logScales = torch.zeros(2).requires_grad_(true);
+    const opt = new torch.optim.Adam([logits, means, logScales], { lr: 0.05 });
+    const losses: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      const gmm = new D.MixtureSameFamily(new D.Categorical({ logits }), new D.Normal(means, logScales.exp()));
+      const loss = gmm.log_prob(data).mean().neg();
+      opt.zero_grad();
+      loss.backward();
+      opt.step();
+      losses.push(loss.item() as number);
+    }
+    closeList(losses, f.losses, "losses");
+    close(logits, f.logits, TOL, "logits");
+    close(means, f.means, TOL, "means");
+    close(logScales, f.log_scales, TOL, "log_scales");
+  });
+
+  it("a flow: TransformedDistribution(Normal(0, 1), [AffineTransform(loc, exp(log_scale)), SigmoidTransform()])", () => {
+    const f = fx.training.flow;
+    const y = stored(f.y);
+    const loc = torch.zeros(1).requires_grad_(true);
+    const logScale = torch.zeros(1).requires_grad_(true);
+    const opt = new torch.optim.Adam([loc, logScale], { lr: 0.05 });
+    const losses: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      const flow = new D.TransformedDistribution(new D.Normal(0, 1), [new T.AffineTransform(loc, logScale.exp()), new T.SigmoidTransform()]);
+      const loss = flow.log_prob(y).mean().neg();
+      opt.zero_grad();
+      loss.backward();
+      opt.step();
+      losses.push(loss.item() as number);
+    }
+    closeList(losses, f.losses, "losses");
+    close(loc, f.loc, TOL, "loc");
+    close(logScale, f.log_scale, TOL, "log_scale");
+  });
+
+  it("a SAC-style tanh-squashed Gaussian policy: rsample through TanhTransform(cache_size=1), alpha * log_prob - q", () => {
+    const f = fx.training.sac;
+    const obs = stored(f.obs);
+    const w = stored(f.w0).requires_grad_(true);
+    const opt = new torch.optim.Adam([w], { lr: 0.01 });
+    const losses: number[] = [];
+    seeded(() => {
+      torch.manual_seed(3);
+      for (let i = 0; i < 25; i++) {
+        const out = obs.matmul(w);
+        const mu = out.narrow(1, 0, 2);
+        const logStd = out.narrow(1, 2, 2).clamp(-5, 2);
+        const pi = new D.TransformedDistribution(new D.Normal(mu, logStd.exp()), [new T.TanhTransform({ cache_size: 1 })]);
+        const a = pi.rsample();
+        const logp = pi.log_prob(a).sum(-1);
+        const q = a.sub(0.3).pow(2).sum(-1).neg();
+        const loss = logp.mul(0.2).sub(q).mean();
+        opt.zero_grad();
+        loss.backward();
+        opt.step();
+        losses.push(loss.item() as number);
+      }
+    });
+    closeList(losses, f.losses, "losses");
+    close(w, f.w, TOL, "w");
+  });
 });
 
 describe("torch.distributions.utils against PyTorch 1.13", () => {
