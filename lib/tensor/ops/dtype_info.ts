@@ -26,12 +26,32 @@ export interface IInfo {
   readonly dtype: string;
 }
 
-const F32: FInfo = Object.freeze({
+/** C's printf("%g") (6 significant digits), as torch prints finfo / iinfo: 2147483647 -> 2.14748e+09, 1e-6 -> 1e-06. */
+function cG(v: number): string {
+  if (v === 0) return "0";
+  const [mant, e] = v.toExponential(5).split("e");
+  const exp = Number(e);
+  if (exp < -4 || exp >= 6) return `${mant.replace(/\.?0+$/, "")}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  return String(Number(v.toPrecision(6)));
+}
+
+/** Freezes an info object with Python's str() / repr() as toString (not enumerable: the fields compare as before). */
+function withRepr<T extends object>(info: T, text: string): T {
+  Object.defineProperty(info, "toString", { value: () => text, enumerable: false });
+  return Object.freeze(info);
+}
+
+const finfoRepr = (f: Omit<FInfo, "bits">): string =>
+  `finfo(resolution=${cG(f.resolution)}, min=${cG(f.min)}, max=${cG(f.max)}, eps=${cG(f.eps)}, smallest_normal=${cG(f.smallest_normal)}, tiny=${cG(f.tiny)}, dtype=${f.dtype})`;
+
+const F32_FIELDS = {
   bits: 32, eps: 2 ** -23, max: 3.4028234663852886e38, min: -3.4028234663852886e38, tiny: 2 ** -126, smallest_normal: 2 ** -126, resolution: 1e-6, dtype: "float32",
-});
-const F64: FInfo = Object.freeze({
+};
+const F64_FIELDS = {
   bits: 64, eps: Number.EPSILON, max: Number.MAX_VALUE, min: -Number.MAX_VALUE, tiny: 2 ** -1022, smallest_normal: 2 ** -1022, resolution: 1e-15, dtype: "float64",
-});
+};
+const F32: FInfo = withRepr(F32_FIELDS, finfoRepr(F32_FIELDS));
+const F64: FInfo = withRepr(F64_FIELDS, finfoRepr(F64_FIELDS));
 
 /** torch.finfo(dtype = default float32). */
 export function finfo(dtype: DType = float32): FInfo {
@@ -41,10 +61,12 @@ export function finfo(dtype: DType = float32): FInfo {
 }
 
 export function iinfo(dtype: DType): IInfo {
-  if (dtype === int64) return Object.freeze({ bits: 64, max: 2 ** 63 - 1, min: -(2 ** 63), dtype: "int64" });
+  // print(torch.iinfo(torch.int32)) -> iinfo(min=-2.14748e+09, max=2.14748e+09, dtype=int32), as torch
+  const info = (bits: number, min: number, max: number, name: string): IInfo => withRepr({ bits, max, min, dtype: name }, `iinfo(min=${cG(min)}, max=${cG(max)}, dtype=${name})`);
+  if (dtype === int64) return info(64, -(2 ** 63), 2 ** 63 - 1, "int64");
   if (dtype === int32 || dtype === int16 || dtype === int8 || dtype === uint8) {
     const { min, max } = intRange(dtype);
-    return Object.freeze({ bits: dtype.itemsize * 8, max, min, dtype: dtype.name });
+    return info(dtype.itemsize * 8, min, max, dtype.name);
   }
   if (dtype === bool) throw new TypeError_("torch.bool is not supported by torch.iinfo");
   throw new TypeError_("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'");

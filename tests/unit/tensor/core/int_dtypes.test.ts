@@ -28,6 +28,7 @@ const fx = loadFixture<{
   cases_default_float64: Case[];
   save_load: Record<"int8" | "int16" | "int32", TensorOut>;
   from_numpy_arrays: Record<"int8" | "int16" | "int32", TensorOut>;
+  info_strings: Record<string, string>;
   aliases: { int: string; short: string; int_is_int32: boolean; short_is_int16: boolean };
 }>("../int_dtypes.json");
 
@@ -149,6 +150,14 @@ describe("int32 / int16 / int8 beyond the fixture's cases", () => {
     expect([fx.aliases.int_is_int32, fx.aliases.short_is_int16]).toEqual([true, true]);
     expect([torch.int32.itemsize, torch.int16.itemsize, torch.int8.itemsize]).toEqual([4, 2, 1]);
     expect([torch.int32.is_floating_point, torch.int8.is_floating_point]).toEqual([false, false]);
+  });
+
+  it("print(torch.iinfo(...)) / print(torch.finfo(...)) show torch's text", () => {
+    for (const [key, want] of Object.entries(fx.info_strings)) {
+      const [kind, name] = key.split("_") as ["iinfo" | "finfo", DTypeName];
+      expect(String(kind === "iinfo" ? torch.iinfo(torch[name]) : torch.finfo(torch[name])), key).toBe(want);
+    }
+    expect(Object.keys(fx.info_strings).length).toBe(7);
   });
 
   it("torch.save / torch.load keep the dtypes and values (a state dict round trip, as torch's)", () => {
