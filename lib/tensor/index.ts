@@ -7,7 +7,7 @@
  *   torch        tensors, autograd, creation, seeded RNG (see ./core.ts for the full list), plus
  *                torch.nn, torch.optim, torch.utils, torch.save and torch.load for convenience
  *                torch.special (expit, ndtr, gammaln, ...), torch.finfo / iinfo, get/set_default_dtype (core.ts)
- *                torch.distributions (Normal ... MultivariateNormal, Gamma/Beta/Dirichlet, kl_divergence; distributions/),
+ *                torch.distributions (every torch 1.13 class, Distribution, transforms, constraints, kl_divergence / register_kl; distributions/),
  *                torch.fft (fftfreq, rfftfreq, fftshift, ifftshift; transforms and complex dtypes raise: complex.ts)
  *                torch.relu_(x) ... (in-place forms), torch.conv2d / dropout / batch_norm / embedding / kl_div ... in torch's
  *                own argument orders, torch.e / pi / inf / nan (api/index.ts)

@@ -39,9 +39,14 @@ import { NotImplementedError } from "../errors";
 // The older classes join the Distribution hierarchy: instanceof Distribution (and ExponentialFamily
 // for PyTorch's exponential families) holds, and they inherit what they do not define (perplexity,
 // sample_n, _extended_shape, ...). Their own members are unchanged.
-for (const C of [Normal, Bernoulli, Exponential, Poisson, Gamma, Beta, Dirichlet]) Object.setPrototypeOf(C.prototype, ExponentialFamily.prototype);
+// The constructors chain too, so the static set_default_validate_args is inherited (Normal.set_default_validate_args(false)).
+for (const C of [Normal, Bernoulli, Exponential, Poisson, Gamma, Beta, Dirichlet]) {
+  Object.setPrototypeOf(C.prototype, ExponentialFamily.prototype);
+  Object.setPrototypeOf(C, ExponentialFamily);
+}
 for (const C of [Categorical, Uniform, LocScale, CategoricalBacked, MultivariateNormal, Independent, LogNormal, HalfNormal, Geometric, StudentT, Binomial]) {
   Object.setPrototypeOf(C.prototype, Distribution.prototype);
+  Object.setPrototypeOf(C, Distribution);
 }
 
 // PyTorch's support and arg_constraints of the older classes (written before constraints.ts), as getters on their prototypes.
