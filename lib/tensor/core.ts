@@ -8,8 +8,8 @@
  *
  * DATA MODEL
  *   Storage is a typed array: Float64Array for torch.float64, Float32Array for every other dtype
- *   (torch.float32, torch.long = torch.int64 labels, torch.uint8 bytes that wrap as torch's, torch.bool
- *   masks; integers exact below 2^24).
+ *   (torch.float32, torch.long = torch.int64 labels, torch.int32 / int16 / int8 and torch.uint8 values
+ *   that wrap around as torch's, torch.bool masks; integers exact below 2^24).
  *   A Tensor is (storage, shape, strides, offset, dtype). Views share storage and a version counter.
  *   JS numbers do not say int or float, so torch.tensor([1, 2]) is float32 (PyTorch would pick
  *   long): pass { dtype: torch.long } for class labels. Integral arange() args give long, as in PyTorch.
