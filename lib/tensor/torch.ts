@@ -31,7 +31,7 @@ import * as join from "./ops/join";
 import type { ScatterReduceArgs } from "./ops/scatter_reduce";
 import * as matmul from "./ops/matmul";
 import { withOutAll } from "./ops/out_arg";
-import { LINALG_FIXED_ARITY, withFixedArityAll } from "./ops/fixed_arity";
+import { leadingByName, LINALG_FIXED_ARITY, withFixedArityAll } from "./ops/fixed_arity";
 import { legacyConstructors } from "./ops/legacy_constructors";
 import * as norms from "./ops/norm";
 import * as linalgOps from "./ops/linalg";
@@ -57,7 +57,7 @@ import { get_rng_state, initial_seed, manual_seed, randomNamespace, seed, set_rn
 import { getNumThreads, setNumThreads } from "./kernels/parallel";
 import { runtimeInfo } from "./runtime_info";
 import { testing } from "./testing";
-import { isOptions, parseArgs, type PyArgs } from "./args";
+import { checkKeywords, isOptions, parseArgs, type PyArgs } from "./args";
 import type { DType as DTypeT } from "./dtype";
 import { Tensor, type ChunkOptions, type DimArg, type IndexAddOptions, type IndexSpec, type MinMaxResult, type MultinomialOptions, type ReduceOptions, type ScatterOptions, type TensorLike, type VarOptions } from "./tensor";
 
@@ -82,11 +82,13 @@ type AfterFirst<F> = F extends (first: never, ...rest: infer R) => unknown ? R :
 /** torch.autograd.grad(outputs, inputs, grad_outputs?, { retain_graph }). Returns d outputs / d inputs. */
 type GradOutputs = Tensor | readonly Tensor[] | null;
 export interface GradOptions { grad_outputs?: GradOutputs; retain_graph?: boolean | null; create_graph?: boolean; only_inputs?: boolean; allow_unused?: boolean; is_grads_batched?: boolean }
-function grad(
-  outputs: Tensor | readonly Tensor[],
-  inputs: Tensor | readonly Tensor[],
-  ...args: PyArgs<[grad_outputs?: GradOutputs, retain_graph?: boolean | null, create_graph?: boolean, only_inputs?: boolean, allow_unused?: boolean, is_grads_batched?: boolean], GradOptions>
-): (Tensor | null)[] {
+type GradPositional = [grad_outputs?: GradOutputs, retain_graph?: boolean | null, create_graph?: boolean, only_inputs?: boolean, allow_unused?: boolean, is_grads_batched?: boolean];
+/** torch.autograd.grad(outputs, inputs, grad_outputs=None, ...), outputs and inputs also by keyword (outputs=y, inputs=x). */
+function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], ...args: PyArgs<GradPositional, GradOptions>): (Tensor | null)[];
+function grad(outputs: Tensor | readonly Tensor[], options: GradOptions & { inputs: Tensor | readonly Tensor[] }): (Tensor | null)[];
+function grad(options: GradOptions & { outputs: Tensor | readonly Tensor[]; inputs: Tensor | readonly Tensor[] }): (Tensor | null)[];
+function grad(...all: unknown[]): (Tensor | null)[] {
+  const [outputs, inputs, ...args] = leadingByName("grad", ["outputs", "inputs"], 2, all) as [Tensor | readonly Tensor[], Tensor | readonly Tensor[], ...unknown[]];
   // torch 1.13's keywords, all checked: an unknown one raises rather than being dropped.
   const opts = parseArgs<GradOptions>("grad", ["grad_outputs", "retain_graph", "create_graph", "only_inputs", "allow_unused", "is_grads_batched"], args);
   const grad_outputs = opts.grad_outputs;
@@ -147,7 +149,16 @@ function batchedGrad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
   return ins.map((_, i) => (rows.length === 0 || rows[0][i] === null ? null : join.stack(rows.map((r) => r[i]!))));
 }
 
-function backward(tensors: Tensor | readonly Tensor[], grad_tensors?: Tensor | readonly Tensor[] | null, opts: { retain_graph?: boolean; create_graph?: boolean } = {}): void {
+type BackwardOptions = { retain_graph?: boolean; create_graph?: boolean };
+/** torch.autograd.backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False), tensors and grad_tensors also by keyword. */
+function backward(tensors: Tensor | readonly Tensor[], grad_tensors?: Tensor | readonly Tensor[] | null, opts?: BackwardOptions): void;
+function backward(tensors: Tensor | readonly Tensor[], options: BackwardOptions & { grad_tensors?: Tensor | readonly Tensor[] | null }): void;
+function backward(options: BackwardOptions & { tensors: Tensor | readonly Tensor[]; grad_tensors?: Tensor | readonly Tensor[] | null }): void;
+function backward(...all: unknown[]): void {
+  const args = leadingByName("backward", ["tensors", "grad_tensors"], 1, all);
+  const tensors = args[0] as Tensor | readonly Tensor[];
+  const [grad_tensors, opts = {}] = (isOptions(args[1]) ? [null, args[1]] : [args[1], args[2]]) as [Tensor | readonly Tensor[] | null | undefined, BackwardOptions | undefined];
+  checkKeywords("backward", opts, ["retain_graph", "create_graph"]);
   const ts = tensors instanceof Tensor ? [tensors] : tensors;
   const gs = grad_tensors ? (grad_tensors instanceof Tensor ? [grad_tensors] : grad_tensors) : null;
   runBackward(ts, ts.map((t, i) => (gs && gs[i] ? gs[i].detach() : creation.ones_like(t))), opts);

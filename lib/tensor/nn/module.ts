@@ -411,6 +411,31 @@ export class Module {
     }, this);
   }
 
+  /** get_parameter("0.weight"): the parameter at a dotted path, as torch 1.13 (AttributeError for a missing name or a non-parameter). */
+  get_parameter(target: string): Parameter {
+    const [mod, name] = this._owner_of("get_parameter", target);
+    const value = (mod as unknown as Record<string, unknown>)[name];
+    if (!(value instanceof Parameter)) throw new TorchError(`\`${name}\` is not an nn.Parameter`, "AttributeError");
+    return value;
+  }
+
+  /** get_buffer("bn.running_mean"): the buffer at a dotted path, as torch 1.13 (AttributeError for a missing name or a non-buffer). */
+  get_buffer(target: string): Tensor {
+    const [mod, name] = this._owner_of("get_buffer", target);
+    if (!(name in mod._buffers)) throw new TorchError(`\`${name}\` is not a buffer`, "AttributeError");
+    return (mod as unknown as Record<string, Tensor>)[name];
+  }
+
+  /** The module holding a dotted path's last name, and that name (get_parameter / get_buffer). */
+  _owner_of(fn: string, target: string): [Module, string] {
+    if (typeof target !== "string") throw new TypeError_(`${fn}(): target must be a string, got ${typeof target}`);
+    const dot = target.lastIndexOf(".");
+    const mod = this.get_submodule(dot === -1 ? "" : target.slice(0, dot));
+    const name = target.slice(dot + 1);
+    if (!(name in mod)) throw new TorchError(`${mod._get_name()} has no attribute \`${name}\``, "AttributeError");
+    return [mod, name];
+  }
+
   /** Calls fn on every submodule (children first) and then on this module; returns this. */
   apply(fn: (module: Module) => void): this {
     for (const child of this.children()) child.apply(fn);

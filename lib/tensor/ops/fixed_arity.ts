@@ -156,7 +156,9 @@ const PASS_ON = "pass on";
  * names no operand (the caller goes on as before). A key outside both raises Python's "unexpected keyword argument", a
  * name given both ways its "got multiple values for argument", a gap before a named one its "missing" error.
  */
-function namedOperands(name: string, names: readonly string[], args: ArrayLike<unknown>, keywords?: ReadonlySet<string> | readonly string[] | typeof PASS_ON): unknown[] | null {
+function namedOperands(
+  name: string, names: readonly string[], args: ArrayLike<unknown>, keywords?: ReadonlySet<string> | readonly string[] | typeof PASS_ON, required = names.length,
+): unknown[] | null {
   const last = args[args.length - 1] as Record<string, unknown>;
   const keys = Object.keys(last);
   const isKeyword = (k: string) =>
@@ -177,10 +179,21 @@ function namedOperands(name: string, names: readonly string[], args: ArrayLike<u
   }
   // Every operand of the table is required: a gap, or one missing after the last given, is Python's "missing".
   let gap = out.findIndex((v, i) => v === undefined && i < out.length);
-  if (gap === -1 && out.length < names.length) gap = out.length;
+  if (gap === -1 && out.length < required) gap = out.length;
   if (gap !== -1) throw new TypeError_(`${name}() missing 1 required positional argument: '${names[gap]}'`);
   if (rest) out.push(rest);
   return out;
+}
+
+/**
+ * args with the leading parameters `names` taken from a trailing options object when it names any (the first
+ * `required` of them must then be given one way or the other), its other keys left in an options object after them:
+ * for functions whose first parameters torch 1.13 also takes by keyword, torch.autograd.grad(outputs=y, inputs=x,
+ * create_graph=True). args as given otherwise.
+ */
+export function leadingByName(name: string, names: readonly string[], required: number, args: readonly unknown[]): readonly unknown[] {
+  if (args.length === 0 || !isOptions(args[args.length - 1])) return args;
+  return namedOperands(name, names, args, PASS_ON, required) ?? args;
 }
 
 /** Every checked Tensor method's operand count after self: FIXED_ARITY's torch forms less the input, then the method-only table. */

@@ -92,6 +92,34 @@ describe("operands by keyword of functions outside the fixed-arity tables, their
   });
 });
 
+describe("torch.autograd.grad(outputs=, inputs=) / backward(tensors=), Module.get_parameter / get_buffer", () => {
+  it("a WGAN-GP style gradient penalty through grad with every argument by keyword", () => {
+    const want = ref.grad_kw as unknown as { g: TorchTensor; gp: number; x_grad: TorchTensor };
+    const xg = torch.tensor([[1, 2], [3, -1]], { requires_grad: true });
+    const yg = xg.pow(3).sum(1);
+    const [g] = torch.autograd.grad({ outputs: yg, inputs: xg, grad_outputs: torch.ones_like(yg), create_graph: true, retain_graph: true, only_inputs: true });
+    const gp = g!.norm(2, { dim: 1 }).sub(1).pow(2).mean();
+    gp.backward();
+    expectCloseToTorch(g!, want.g, 1e-5, "grad");
+    expect(Math.abs(gp.item() - want.gp)).toBeLessThanOrEqual(1e-4 * Math.abs(want.gp));
+    expectCloseToTorch(xg.grad!, want.x_grad, 1e-3, "x.grad");
+    const xb = torch.tensor([1, 2], { requires_grad: true });
+    torch.autograd.backward({ tensors: xb.mul(xb).sum() });
+    exact(xb.grad!, "backward_kw");
+    // @ts-expect-error inputs missing
+    expect(() => torch.autograd.grad({ outputs: yg })).toThrow("grad() missing 1 required positional argument: 'inputs'");
+  });
+  it("get_parameter / get_buffer by dotted path, torch 1.13's AttributeErrors", () => {
+    const m = new nn.Sequential(new nn.Linear(4, 3), new nn.BatchNorm1d(3));
+    expect(m.get_parameter("0.weight").shape).toEqual([3, 4]);
+    expect(m.get_buffer("1.running_mean").shape).toEqual([3]);
+    expect(() => m.get_parameter("0.zzz")).toThrow("Linear has no attribute `zzz`");
+    expect(() => m.get_parameter("1.running_mean")).toThrow("`running_mean` is not an nn.Parameter");
+    expect(() => m.get_buffer("0.weight")).toThrow("`weight` is not a buffer");
+    expect(() => m.get_parameter("5.weight")).toThrow("Sequential has no attribute `5`");
+  });
+});
+
 describe("nn.Embedding / nn.EmbeddingBag.from_pretrained: arguments positional, by keyword or both", () => {
   const table = () => torch.arange(12, { dtype: torch.float32 }).reshape(4, 3).div(4);
   const idx = torch.tensor([[0, 2, 1], [3, 3, 0]], { dtype: torch.long });
