@@ -143,9 +143,12 @@ export function builderArgs<O extends object>(fn: string, enumObj: WeightsEnum |
 
 // ---- layers ----------------------------------------------------------------------------------------------
 
-/** A layer factory as torchvision takes one (norm_layer=nn.BatchNorm2d, a partial, a lambda): a class or a function. */
+/**
+ * A layer factory as torchvision takes one (norm_layer=nn.BatchNorm2d, a partial, a lambda): a class or a function.
+ * (never[] admits the classes without a constructor of their own, nn.Sigmoid, which inherit Module's.)
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type LayerFactory = (new (...args: any[]) => Module) | ((...args: any[]) => Module);
+export type LayerFactory = (new (...args: any[]) => Module) | (new (...args: never[]) => Module) | ((...args: any[]) => Module);
 
 function isClass(f: unknown): boolean {
   return typeof f === "function" && Function.prototype.toString.call(f).startsWith("class");

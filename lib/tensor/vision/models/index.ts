@@ -12,13 +12,14 @@
  * alexnet.ts      AlexNet, alexnet
  * mobilenetv2.ts  MobileNetV2, InvertedResidual, Conv2dNormActivation (torchvision.ops), mobilenet_v2
  * squeezenet.ts   SqueezeNet, Fire, squeezenet1_0 / squeezenet1_1
+ * mobilenetv3.ts  MobileNetV3, InvertedResidualConfig, SqueezeExcitation (torchvision.ops), mobilenet_v3_large / _small
  * densenet.ts     DenseNet (_DenseLayer, _DenseBlock, _Transition), densenet121 / 161 / 169 / 201
  * _api.ts         the weight enums (ResNet18_Weights ...), list_models / get_model / get_model_builder /
  *                 get_model_weights / get_weight
  *
  * Pretrained weights cannot be downloaded here: weights other than null (a weights enum member, its name, or the legacy
  * pretrained: true) raise one RuntimeError explaining how to load a state dict you have. Not here: the other families
- * (inception, googlenet, efficientnet, mobilenet_v3, regnet, shufflenet, vit, ...) and detection /
+ * (inception, googlenet, efficientnet, regnet, shufflenet, vit, ...) and detection /
  * segmentation / video models; the weight enums' categories and transforms().
  */
 import { keepClassNames } from "../../class-names";
@@ -28,6 +29,7 @@ import * as alexnet from "./alexnet";
 import * as mobilenetv2 from "./mobilenetv2";
 import * as squeezenet from "./squeezenet";
 import * as densenet from "./densenet";
+import * as mobilenetv3 from "./mobilenetv3";
 import { get_model, get_model_builder, get_model_weights, get_weight, list_models, setModelsNamespace, Weights } from "./_api";
 
 export const models = {
@@ -87,6 +89,12 @@ export const models = {
   squeezenet1_1: squeezenet.squeezenet1_1,
   SqueezeNet1_0_Weights: squeezenet.SqueezeNet1_0_Weights,
   SqueezeNet1_1_Weights: squeezenet.SqueezeNet1_1_Weights,
+  // mobilenet_v3
+  MobileNetV3: mobilenetv3.MobileNetV3,
+  mobilenet_v3_large: mobilenetv3.mobilenet_v3_large,
+  mobilenet_v3_small: mobilenetv3.mobilenet_v3_small,
+  MobileNet_V3_Large_Weights: mobilenetv3.MobileNet_V3_Large_Weights,
+  MobileNet_V3_Small_Weights: mobilenetv3.MobileNet_V3_Small_Weights,
   // densenet
   DenseNet: densenet.DenseNet,
   densenet121: densenet.densenet121,
@@ -104,6 +112,7 @@ export const models = {
   mobilenetv2,
   squeezenet,
   densenet,
+  mobilenetv3,
   // _api
   Weights,
   list_models,

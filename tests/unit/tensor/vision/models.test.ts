@@ -89,7 +89,7 @@ function std(t: Tensor): number {
 }
 
 describe("structure: state_dict keys and shapes, parameter counts, repr as torchvision's", () => {
-  for (const name of ["resnet18", "resnet34", "resnet50", "resnext50_32x4d", "alexnet", "mobilenet_v2", "squeezenet1_0", "squeezenet1_1"] as const) {
+  for (const name of ["resnet18", "resnet34", "resnet50", "resnext50_32x4d", "alexnet", "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small", "squeezenet1_0", "squeezenet1_1"] as const) {
     it(name, () => {
       expectStructure(models.get_model(name), fx.structure[name], name);
     });
@@ -100,6 +100,8 @@ describe("structure: state_dict keys and shapes, parameter counts, repr as torch
     expectStructure(models.resnet50({ replace_stride_with_dilation: [false, true, true] }), fx.structure.resnet50_dilated, "resnet50_dilated");
     expectStructure(models.mobilenet_v2({ width_mult: 0.25, num_classes: 10 }), fx.structure.mobilenet_v2_w025_nc10, "mobilenet_v2_w025_nc10");
     expectStructure(models.squeezenet1_1(null, true, { num_classes: 10 }), fx.structure.squeezenet1_1_nc10, "squeezenet1_1_nc10");
+    const reduced = models.mobilenet_v3_large({ reduced_tail: true, dilated: true, width_mult: 0.75 });
+    expectStructure(reduced, fx.structure.mobilenet_v3_large_reduced_dilated, "mobilenet_v3_large_reduced_dilated");
   });
 
   it("the VGG variants: make_layers(cfgs[cfg], batch_norm) gives each one's features, vgg11's classifier the rest", () => {
@@ -180,6 +182,19 @@ describe("seeded construction gives torchvision's weights, and the forward pass 
       expectChecksums(m, want.checksums, name);
       torch.no_grad(() => expectOut(m(x64.narrow(0, 0, 1)), want.eval_out!, `${name} eval`));
     }
+  });
+});
+
+describe("mobilenet_v3", () => {
+  it("mobilenet_v3_large(): every seeded entry; mobilenet_v3_small({ num_classes: 10 }): every entry and the eval output on [2, 3, 64, 64]", () => {
+    expectChecksums(seeded(() => models.mobilenet_v3_large()), fx.seeded.mobilenet_v3_large.checksums, "mobilenet_v3_large");
+    const want = fx.seeded.mobilenet_v3_small_nc10;
+    const m = seeded(() => models.mobilenet_v3_small({ num_classes: 10 })).eval();
+    expectChecksums(m, want.checksums, "mobilenet_v3_small");
+    const { x64 } = inputs();
+    torch.no_grad(() => expectOut(m(x64), want.eval_out!, "mobilenet_v3_small eval"));
+    m.classifier[3] = new nn.Linear(m.classifier[3].in_features, 2);
+    expect(torch.no_grad(() => m(x64)).shape).toEqual([2, 2]);
   });
 });
 
@@ -351,6 +366,7 @@ describe("pretrained weights are refused with one clear error", () => {
 describe("list_models / get_model", () => {
   it("lists the builders here, sorted; get_model passes the keywords on", () => {
     const names = Object.keys(fx.structure).filter((n) => !/_nc10|_dilated/.test(n));
+    expect(names).toHaveLength(28);
     expect(models.list_models()).toEqual([...names].sort());
     expect(models.list_models(models)).toEqual([...names].sort());
     const m = models.get_model("squeezenet1_1", { num_classes: 4 }) as InstanceType<typeof models.SqueezeNet>;
