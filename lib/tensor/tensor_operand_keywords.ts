@@ -15,7 +15,7 @@
  */
 import type { PyArgs } from "./args";
 import type { OPERAND_NAMES, TORCH_OPERAND_NAMES } from "./ops/fixed_arity";
-import type { IndexAddOptions, IndexSpec, Tensor, TensorLike } from "./tensor";
+import type { IndexAddOptions, IndexSpec, MinMaxResult, Tensor, TensorLike } from "./tensor";
 
 type OperandTable = typeof OPERAND_NAMES;
 type TorchOperandTable = OperandTable & typeof TORCH_OPERAND_NAMES;
@@ -143,6 +143,8 @@ declare module "./tensor" {
     masked_scatter_(...args: OperandArgs<"masked_scatter_", [mask: Tensor, source: Tensor]>): Tensor;
     index_put(...args: OperandArgs<"index_put", [indices: readonly IndexSpec[], values: TensorLike, ...PyArgs<[accumulate?: boolean], { accumulate?: boolean }>]>): Tensor;
     index_put_(...args: OperandArgs<"index_put_", [indices: readonly IndexSpec[], values: TensorLike, ...PyArgs<[accumulate?: boolean], { accumulate?: boolean }>]>): this;
+    kthvalue(...args: OperandArgs<"kthvalue", [k: number, ...PyArgs<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>]>): MinMaxResult;
+    take_along_dim(...args: OperandArgs<"take_along_dim", [indices: Tensor, ...PyArgs<[dim?: number | null], { dim?: number | null }>]>): Tensor;
     new_full(...args: OperandArgs<"new_full", [size: readonly number[], fill_value: number | boolean, options?: { dtype?: Tensor["dtype"]; requires_grad?: boolean; device?: unknown }]>): Tensor;
     mul(...args: OperandArgs<"mul", [other: TensorLike]>): Tensor;
     true_divide(...args: OperandArgs<"true_divide", [other: TensorLike]>): Tensor;

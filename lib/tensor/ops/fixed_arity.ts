@@ -135,7 +135,7 @@ export const OPERAND_NAMES = {
   addcdiv: ["input", "tensor1", "tensor2"], index_add: ["input", "dim", "index", "source"], index_add_: ["input", "dim", "index", "source"],
   scatter_add: ["input", "dim", "index", "src"], scatter_add_: ["input", "dim", "index", "src"], new_full: ["input", "size", "fill_value"],
   masked_scatter: ["input", "mask", "source"], masked_scatter_: ["input", "mask", "source"], index_put: ["input", "indices", "values"],
-  index_put_: ["input", "indices", "values"],
+  index_put_: ["input", "indices", "values"], kthvalue: ["input", "k"], take_along_dim: ["input", "indices"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /** torch.* functions only (no Tensor method of that name takes these): OPERAND_NAMES' rule for their torch forms. */

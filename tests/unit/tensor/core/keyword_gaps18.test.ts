@@ -66,7 +66,7 @@ describe("operands by keyword of functions outside the fixed-arity tables, their
   const x = torch.tensor([[7, -8, 9], [1, 2, 3]]);
   const y = torch.tensor([[2, -3, 4], [0.5, 1.5, -2.5]]);
   const L = { dtype: torch.long };
-  it("where, bmm, lerp, addmm, addcmul, index_add_, scatter_add, index_put_, masked_scatter, new_full, tile, tril_indices", () => {
+  it("where, bmm, lerp, addmm, addcmul, index_add_, scatter_add, index_put_, masked_scatter, new_full, tile, tril_indices, kthvalue, take_along_dim", () => {
     exact(torch.where({ condition: x.gt(0), input: x, other: y }), "where");
     exact(torch.bmm({ input: x.reshape(1, 2, 3), mat2: y.reshape(1, 3, 2) }), "bmm");
     exact(x.lerp({ end: y, weight: 0.25 }), "lerp");
@@ -79,6 +79,8 @@ describe("operands by keyword of functions outside the fixed-arity tables, their
     exact(x.new_full([2], { fill_value: 7 }), "new_full");
     exact(torch.tile(torch.tensor([1, 2, 3]), { dims: [2] }), "tile");
     exact(torch.tril_indices({ row: 3, col: 3, offset: -1 }), "tril_indices");
+    exact(x.kthvalue({ k: 2, dim: 1 }).values, "kthvalue");
+    exact(torch.take_along_dim(x, { indices: torch.tensor([[0], [2]], L), dim: 1 }), "take_along_dim");
   });
   it("F.layer_norm(normalized_shape=), F.group_norm(num_groups=)", () => {
     expectCloseToTorch(F.layer_norm(x, { normalized_shape: [3], eps: 1e-3 }), ref.layer_norm as TorchTensor, 1e-5, "layer_norm");
