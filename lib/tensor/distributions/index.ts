@@ -28,7 +28,7 @@ import { Bernoulli, Exponential, Laplace, Poisson, Uniform } from "./simple";
 import {
   ExpRelaxedCategorical, Gumbel, HalfCauchy, Kumaraswamy, LogisticNormal, LogitRelaxedBernoulli, Pareto, RelaxedBernoulli, RelaxedOneHotCategorical, TransformedDistribution, Weibull,
 } from "./transformed";
-import { transforms, tril_matrix_to_vec, vec_to_tril_matrix } from "./transforms";
+import { AbsTransform, ExpTransform, transforms, tril_matrix_to_vec, vec_to_tril_matrix } from "./transforms";
 import { utils as utilFns } from "./util";
 import { solve_triangular } from "../ops/linalg";
 import { broadcastShapes } from "../shape";
@@ -44,9 +44,17 @@ for (const C of [Normal, Bernoulli, Exponential, Poisson, Gamma, Beta, Dirichlet
   Object.setPrototypeOf(C.prototype, ExponentialFamily.prototype);
   Object.setPrototypeOf(C, ExponentialFamily);
 }
-for (const C of [Categorical, Uniform, LocScale, CategoricalBacked, MultivariateNormal, Independent, LogNormal, HalfNormal, Geometric, StudentT, Binomial]) {
+for (const C of [Categorical, Uniform, LocScale, CategoricalBacked, MultivariateNormal, Independent, Geometric, StudentT, Binomial]) {
   Object.setPrototypeOf(C.prototype, Distribution.prototype);
   Object.setPrototypeOf(C, Distribution);
+}
+// LogNormal and HalfNormal are TransformedDistributions in PyTorch (exp and |.| of a Normal): their
+// own members stay; transforms is given, so TransformedDistribution's rules (KL, support) see them as torch does.
+for (const [C, make] of [[LogNormal, () => new ExpTransform()], [HalfNormal, () => new AbsTransform()]] as const) {
+  Object.setPrototypeOf(C.prototype, TransformedDistribution.prototype);
+  Object.setPrototypeOf(C, TransformedDistribution);
+  const t = make();
+  Object.defineProperty(C.prototype, "transforms", { configurable: true, enumerable: false, get: () => [t] });
 }
 
 // PyTorch's support and arg_constraints of the older classes (written before constraints.ts), as getters on their prototypes.

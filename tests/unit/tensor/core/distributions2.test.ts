@@ -462,6 +462,14 @@ describe("Distribution base class and ExponentialFamily", () => {
     expect(new D.Normal(0, 1) instanceof D.ExponentialFamily).toBe(true);
     expect(new D.Gamma(2, 1) instanceof D.ExponentialFamily).toBe(true);
     expect(new D.Cauchy(0, 1) instanceof D.ExponentialFamily).toBe(false);
+    // LogNormal and HalfNormal are TransformedDistributions, as in torch: KL against a TransformedDistribution of the same transform
+    const ln = new D.LogNormal(torch.tensor([0, 1]), torch.tensor([1, 0.5]));
+    expect(ln instanceof D.TransformedDistribution).toBe(true);
+    expect(String(ln.support)).toBe("GreaterThan(lower_bound=0.0)");
+    expect(String(new D.HalfNormal(1).support)).toBe("GreaterThanEq(lower_bound=0.0)");
+    const td = new D.TransformedDistribution(new D.Normal(torch.tensor([0.5, 0]), torch.tensor([2, 1])), [new T.ExpTransform()]);
+    const viaNormals = D.kl_divergence(new D.Normal(torch.tensor([0, 1]), torch.tensor([1, 0.5])), new D.Normal(torch.tensor([0.5, 0]), torch.tensor([2, 1])));
+    close(D.kl_divergence(ln, td), { shape: [2], dtype: "float32", data: viaNormals.tolist() as number[] }, 1e-6, "KL(LogNormal, TransformedDistribution)");
     // ContinuousBernoulli: the generic Bregman entropy equals its closed form away from p = 0.5.
     const cb = new D.ContinuousBernoulli(torch.tensor([0.2, 0.9], { dtype: torch.float64 }));
     close(D.ExponentialFamily.prototype.entropy.call(cb), { shape: [2], dtype: "float64", data: cb.entropy().tolist() as number[] }, 1e-9, "bregman entropy");
