@@ -5,7 +5,7 @@
  * does the same), so a script that compiles before training runs unchanged; the options are
  * checked as PyTorch checks them, so a misspelt mode still fails at the call.
  */
-import { isOptions } from "./args";
+import { checkKeywords, isOptions } from "./args";
 import { RuntimeError } from "./errors";
 
 export interface CompileOptions {
@@ -19,7 +19,10 @@ export interface CompileOptions {
 
 const MODES = ["default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs"];
 
+const KEYWORDS = ["fullgraph", "dynamic", "backend", "mode", "options", "disable"];
+
 function checkOptions(o: CompileOptions): void {
+  checkKeywords("compile", o, KEYWORDS);
   if (o.mode !== undefined && o.mode !== null && !MODES.includes(o.mode)) {
     throw new RuntimeError(`Unrecognized mode=${o.mode}, should be one of: ${MODES.join(", ")}`);
   }

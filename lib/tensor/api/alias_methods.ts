@@ -9,7 +9,8 @@
  * questions of a CPU strided tensor (is_cpu, get_device() = -1, is_sparse / is_quantized /
  * is_meta = false), is_signed, is_same_size, legacy new(...), new_empty_strided, resize_ / resize_as_.
  */
-import { allocStorage, bool, cppTypeName, float64, uint8 } from "../dtype";
+import { parseArgs, parseArgsRequired, type PyArgs } from "../args";
+import { allocStorage, bool, cppTypeName, float64, uint8, type DType } from "../dtype";
 import { NotImplementedError, RuntimeError, TypeError_ } from "../errors";
 import { chunk, split } from "../ops/indexing";
 import { applyOp } from "../ops/inplace_extra";
@@ -80,8 +81,8 @@ export interface TensorAliasMethods {
   readonly is_mkldnn: boolean;
   readonly is_nested: boolean;
   readonly is_sparse_csr: boolean;
-  /** The tensor itself: it is dense already (PyTorch returns self for a strided tensor). */
-  to_dense(): Tensor;
+  /** The tensor itself (converted if a dtype is given): it is dense already (PyTorch returns self for a strided tensor). */
+  to_dense(dtype?: DType | { dtype?: DType }): Tensor;
   /** Refused: the engine stores dense tensors only (to_sparse_coo, _csr, _csc, _bsr and _bsc likewise). */
   to_sparse(...args: unknown[]): never;
   to_sparse_coo(...args: unknown[]): never;
@@ -90,11 +91,11 @@ export interface TensorAliasMethods {
   to_sparse_bsr(...args: unknown[]): never;
   to_sparse_bsc(...args: unknown[]): never;
   /** split(split_sizes, dim) with a list of sizes, under its ATen name. */
-  split_with_sizes(split_sizes: readonly number[], dim?: number): Tensor[];
+  split_with_sizes(...args: PyArgs<[split_sizes: readonly number[], dim?: number], { split_sizes?: readonly number[]; dim?: number }>): Tensor[];
   /** chunk / split / split_with_sizes: PyTorch's "unsafe" forms only skip a view check, so they are the same here. */
-  unsafe_chunk(chunks: number, dim?: number): Tensor[];
-  unsafe_split(split_size: number | readonly number[], dim?: number): Tensor[];
-  unsafe_split_with_sizes(split_sizes: readonly number[], dim?: number): Tensor[];
+  unsafe_chunk(...args: PyArgs<[chunks: number, dim?: number], { chunks?: number; dim?: number }>): Tensor[];
+  unsafe_split(...args: PyArgs<[split_size: number | readonly number[], dim?: number], { split_size?: number | readonly number[]; dim?: number }>): Tensor[];
+  unsafe_split_with_sizes(...args: PyArgs<[split_sizes: readonly number[], dim?: number], { split_sizes?: readonly number[]; dim?: number }>): Tensor[];
   /** -1, PyTorch's answer for a CPU tensor. */
   get_device(): number;
   /** True unless bool (the engine has no unsigned dtypes). */
@@ -150,22 +151,23 @@ const methods: Record<string, AnyFn> = {
   get_device() {
     return -1;
   },
-  to_dense(this: Tensor) {
-    return this;
+  to_dense(this: Tensor, ...args: unknown[]) {
+    const { dtype } = parseArgs<{ dtype: DType }>("to_dense", ["dtype"], args);
+    return dtype && dtype !== this.dtype ? this.to(dtype) : this;
   },
   ...Object.fromEntries(["to_sparse", "to_sparse_coo", "to_sparse_csr", "to_sparse_csc", "to_sparse_bsr", "to_sparse_bsc"].map((name) => [name, () => refuseSparse(`Tensor.${name}()`)])),
-  split_with_sizes(this: Tensor, split_sizes: readonly number[], dim = 0) {
-    if (!Array.isArray(split_sizes)) throw new TypeError_(`split_with_sizes(): argument 'split_sizes' must be a list of ints, not ${typeof split_sizes}`);
-    return split(this, split_sizes, dim);
+  split_with_sizes(this: Tensor, ...args: unknown[]) {
+    return splitAlias("split_with_sizes", this, args, true);
   },
-  unsafe_chunk(this: Tensor, chunks: number, dim = 0) {
-    return chunk(this, chunks, dim);
+  unsafe_chunk(this: Tensor, ...args: unknown[]) {
+    const o = parseArgsRequired<{ chunks: number; dim: number }>("unsafe_chunk", ["chunks", "dim"], 1, args);
+    return chunk(this, o.chunks!, o.dim ?? 0);
   },
-  unsafe_split(this: Tensor, split_size: number | readonly number[], dim = 0) {
-    return split(this, split_size, dim);
+  unsafe_split(this: Tensor, ...args: unknown[]) {
+    return splitAlias("unsafe_split", this, args, false);
   },
-  unsafe_split_with_sizes(this: Tensor, split_sizes: readonly number[], dim = 0) {
-    return split(this, split_sizes, dim);
+  unsafe_split_with_sizes(this: Tensor, ...args: unknown[]) {
+    return splitAlias("unsafe_split_with_sizes", this, args, true);
   },
   resize_(this: Tensor, ...sizes: (number | readonly number[])[]) {
     const shape = sizes.length === 1 && Array.isArray(sizes[0]) ? [...(sizes[0] as readonly number[])] : (sizes as number[]);
@@ -221,12 +223,27 @@ export function refuseSparse(what: string): never {
   );
 }
 
+/** split under another name: (split_size | split_sizes, dim = 0), by position or keyword; `sizes` requires a list. */
+function splitAlias(fn: string, x: Tensor, args: readonly unknown[], sizes: boolean): Tensor[] {
+  const key = sizes ? "split_sizes" : "split_size";
+  const o = parseArgsRequired<Record<string, unknown>>(fn, [key, "dim"], 1, args);
+  const arg = o[key] as number | readonly number[];
+  if (sizes && !Array.isArray(arg)) throw new TypeError_(`${fn}(): argument 'split_sizes' must be a list of ints, not ${typeof arg}`);
+  return split(x, arg, (o.dim as number | undefined) ?? 0);
+}
+
+type SplitSizesArgs = PyArgs<[split_sizes: readonly number[], dim?: number], { split_sizes?: readonly number[]; dim?: number }>;
+
 /** torch.* forms of the split aliases and the sparse constructors' refusals. */
 export const denseOnlyFunctions = {
-  split_with_sizes: (x: Tensor, split_sizes: readonly number[], dim = 0): Tensor[] => split(x, split_sizes, dim),
-  unsafe_chunk: (x: Tensor, chunks: number, dim = 0): Tensor[] => chunk(x, chunks, dim),
-  unsafe_split: (x: Tensor, split_size: number | readonly number[], dim = 0): Tensor[] => split(x, split_size, dim),
-  unsafe_split_with_sizes: (x: Tensor, split_sizes: readonly number[], dim = 0): Tensor[] => split(x, split_sizes, dim),
+  split_with_sizes: (x: Tensor, ...args: SplitSizesArgs): Tensor[] => splitAlias("split_with_sizes", x, args, true),
+  unsafe_chunk: (x: Tensor, ...args: PyArgs<[chunks: number, dim?: number], { chunks?: number; dim?: number }>): Tensor[] => {
+    const o = parseArgsRequired<{ chunks: number; dim: number }>("unsafe_chunk", ["chunks", "dim"], 1, args);
+    return chunk(x, o.chunks!, o.dim ?? 0);
+  },
+  unsafe_split: (x: Tensor, ...args: PyArgs<[split_size: number | readonly number[], dim?: number], { split_size?: number | readonly number[]; dim?: number }>): Tensor[] =>
+    splitAlias("unsafe_split", x, args, false),
+  unsafe_split_with_sizes: (x: Tensor, ...args: SplitSizesArgs): Tensor[] => splitAlias("unsafe_split_with_sizes", x, args, true),
   ...(Object.fromEntries(
     ["sparse_coo_tensor", "sparse_csr_tensor", "sparse_csc_tensor", "sparse_bsr_tensor", "sparse_bsc_tensor", "sparse_compressed_tensor"].map((name) => [name, () => refuseSparse(`torch.${name}()`)]),
   ) as Record<"sparse_coo_tensor" | "sparse_csr_tensor" | "sparse_csc_tensor" | "sparse_bsr_tensor" | "sparse_bsc_tensor" | "sparse_compressed_tensor", (...args: unknown[]) => never>),
