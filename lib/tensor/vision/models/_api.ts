@@ -7,6 +7,7 @@
 import { isOptions, parseArgs } from "../../args";
 import { RuntimeError, TypeError_, ValueError } from "../../errors";
 import { Module } from "../../nn/module";
+import { ImageClassification, type ImageClassificationOptions } from "./_presets";
 
 const OFFLINE_HELP =
   "Pretrained weights cannot be downloaded here: the engine has no network access, so torchvision's weight files " +
@@ -27,6 +28,7 @@ export class Weights {
     readonly name: string,
     readonly url: string,
     readonly meta: Readonly<Record<string, unknown>>,
+    private readonly preset: ImageClassificationOptions = { crop_size: 224 },
   ) {}
 
   /** The enum member's value, as weights.value in Python. */
@@ -40,9 +42,9 @@ export class Weights {
     throw offlineError(`${this.toString()}.get_state_dict()`);
   }
 
-  /** Always raises: the presets come with the weights, which cannot be loaded here. */
-  transforms(): never {
-    throw offlineError(`${this.toString()}.transforms()`);
+  /** The evaluation preprocessing that goes with these weights (ImageClassification; it needs no download). */
+  transforms(): ImageClassification {
+    return new ImageClassification(this.preset);
   }
 
   toString(): string {
@@ -68,10 +70,10 @@ export interface WeightsEnum {
 /** A weights enum: ResNet18_Weights.IMAGENET1K_V1, ResNet18_Weights.DEFAULT (the same member), verify, iteration. */
 export function weightsEnum<K extends string>(
   enumName: string,
-  entries: Record<K, { url: string; meta: Record<string, unknown> }>,
+  entries: Record<K, { url: string; meta: Record<string, unknown>; transforms?: ImageClassificationOptions }>,
   defaultName: NoInfer<K>,
 ): WeightsEnum & Readonly<Record<K | "DEFAULT", Weights>> {
-  const members = (Object.keys(entries) as K[]).map((k) => new Weights(enumName, k, entries[k].url, entries[k].meta));
+  const members = (Object.keys(entries) as K[]).map((k) => new Weights(enumName, k, entries[k].url, entries[k].meta, entries[k].transforms));
   const e: Record<string, unknown> = {};
   for (const m of members) e[m.name] = m;
   e.DEFAULT = e[defaultName];

@@ -14,13 +14,14 @@
  * squeezenet.ts   SqueezeNet, Fire, squeezenet1_0 / squeezenet1_1
  * mobilenetv3.ts  MobileNetV3, InvertedResidualConfig, SqueezeExcitation (torchvision.ops), mobilenet_v3_large / _small
  * densenet.ts     DenseNet (_DenseLayer, _DenseBlock, _Transition), densenet121 / 161 / 169 / 201
- * _api.ts         the weight enums (ResNet18_Weights ...), list_models / get_model / get_model_builder /
+ * _api.ts         the weight enums (ResNet18_Weights ...; _presets.ts: their transforms()), list_models / get_model / get_model_builder /
  *                 get_model_weights / get_weight
  *
  * Pretrained weights cannot be downloaded here: weights other than null (a weights enum member, its name, or the legacy
  * pretrained: true) raise one RuntimeError explaining how to load a state dict you have. Not here: the other families
  * (inception, googlenet, efficientnet, regnet, shufflenet, vit, ...) and detection /
- * segmentation / video models; the weight enums' categories and transforms().
+ * segmentation / video models; the weight enums' meta.categories. weights.transforms() works (_presets.ts's
+ * ImageClassification: the evaluation preprocessing, which needs no download).
  */
 import { keepClassNames } from "../../class-names";
 import * as resnet from "./resnet";

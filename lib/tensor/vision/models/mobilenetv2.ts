@@ -251,6 +251,7 @@ export const MobileNet_V2_Weights = weightsEnum(
     },
     IMAGENET1K_V2: {
       url: "https://download.pytorch.org/models/mobilenet_v2-7ebf99e0.pth",
+      transforms: { crop_size: 224, resize_size: 232 },
       meta: { num_params: 3504872, min_size: [1, 1], _metrics: { "ImageNet-1K": { "acc@1": 72.154, "acc@5": 90.822 } } },
     },
   },

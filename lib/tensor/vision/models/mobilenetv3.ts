@@ -251,7 +251,7 @@ const W = (file: string, num_params: number, acc1: number, acc5: number) => ({
 });
 export const MobileNet_V3_Large_Weights = weightsEnum(
   "MobileNet_V3_Large_Weights",
-  { IMAGENET1K_V1: W("mobilenet_v3_large-8738ca79.pth", 5483032, 74.042, 91.34), IMAGENET1K_V2: W("mobilenet_v3_large-5c1a4163.pth", 5483032, 75.274, 92.566) },
+  { IMAGENET1K_V1: W("mobilenet_v3_large-8738ca79.pth", 5483032, 74.042, 91.34), IMAGENET1K_V2: { ...W("mobilenet_v3_large-5c1a4163.pth", 5483032, 75.274, 92.566), transforms: { crop_size: 224, resize_size: 232 } } },
   "IMAGENET1K_V2",
 );
 export const MobileNet_V3_Small_Weights = weightsEnum("MobileNet_V3_Small_Weights", { IMAGENET1K_V1: W("mobilenet_v3_small-047dcff4.pth", 2542856, 67.668, 87.402) }, "IMAGENET1K_V1");

@@ -284,42 +284,45 @@ const V1 = (file: string, num_params: number, acc1: number, acc5: number) => ({
   meta: { num_params, min_size: [1, 1], _metrics: { "ImageNet-1K": { "acc@1": acc1, "acc@5": acc5 } } },
 });
 
+/** An entry trained with the new recipe (the IMAGENET1K_V2s, ResNeXt101_64X4D's V1): evaluated after a resize to 232 (torchvision's presets). */
+const V2 = (file: string, num_params: number, acc1: number, acc5: number) => ({ ...V1(file, num_params, acc1, acc5), transforms: { crop_size: 224, resize_size: 232 } });
+
 export const ResNet18_Weights = weightsEnum("ResNet18_Weights", { IMAGENET1K_V1: V1("resnet18-f37072fd.pth", 11689512, 69.758, 89.078) }, "IMAGENET1K_V1");
 export const ResNet34_Weights = weightsEnum("ResNet34_Weights", { IMAGENET1K_V1: V1("resnet34-b627a593.pth", 21797672, 73.314, 91.42) }, "IMAGENET1K_V1");
 export const ResNet50_Weights = weightsEnum(
   "ResNet50_Weights",
-  { IMAGENET1K_V1: V1("resnet50-0676ba61.pth", 25557032, 76.13, 92.862), IMAGENET1K_V2: V1("resnet50-11ad3fa6.pth", 25557032, 80.858, 95.434) },
+  { IMAGENET1K_V1: V1("resnet50-0676ba61.pth", 25557032, 76.13, 92.862), IMAGENET1K_V2: V2("resnet50-11ad3fa6.pth", 25557032, 80.858, 95.434) },
   "IMAGENET1K_V2",
 );
 export const ResNet101_Weights = weightsEnum(
   "ResNet101_Weights",
-  { IMAGENET1K_V1: V1("resnet101-63fe2227.pth", 44549160, 77.374, 93.546), IMAGENET1K_V2: V1("resnet101-cd907fc2.pth", 44549160, 81.886, 95.78) },
+  { IMAGENET1K_V1: V1("resnet101-63fe2227.pth", 44549160, 77.374, 93.546), IMAGENET1K_V2: V2("resnet101-cd907fc2.pth", 44549160, 81.886, 95.78) },
   "IMAGENET1K_V2",
 );
 export const ResNet152_Weights = weightsEnum(
   "ResNet152_Weights",
-  { IMAGENET1K_V1: V1("resnet152-394f9c45.pth", 60192808, 78.312, 94.046), IMAGENET1K_V2: V1("resnet152-f82ba261.pth", 60192808, 82.284, 96.002) },
+  { IMAGENET1K_V1: V1("resnet152-394f9c45.pth", 60192808, 78.312, 94.046), IMAGENET1K_V2: V2("resnet152-f82ba261.pth", 60192808, 82.284, 96.002) },
   "IMAGENET1K_V2",
 );
 export const ResNeXt50_32X4D_Weights = weightsEnum(
   "ResNeXt50_32X4D_Weights",
-  { IMAGENET1K_V1: V1("resnext50_32x4d-7cdf4587.pth", 25028904, 77.618, 93.698), IMAGENET1K_V2: V1("resnext50_32x4d-1a0047aa.pth", 25028904, 81.198, 95.34) },
+  { IMAGENET1K_V1: V1("resnext50_32x4d-7cdf4587.pth", 25028904, 77.618, 93.698), IMAGENET1K_V2: V2("resnext50_32x4d-1a0047aa.pth", 25028904, 81.198, 95.34) },
   "IMAGENET1K_V2",
 );
 export const ResNeXt101_32X8D_Weights = weightsEnum(
   "ResNeXt101_32X8D_Weights",
-  { IMAGENET1K_V1: V1("resnext101_32x8d-8ba56ff5.pth", 88791336, 79.312, 94.526), IMAGENET1K_V2: V1("resnext101_32x8d-110c445d.pth", 88791336, 82.834, 96.228) },
+  { IMAGENET1K_V1: V1("resnext101_32x8d-8ba56ff5.pth", 88791336, 79.312, 94.526), IMAGENET1K_V2: V2("resnext101_32x8d-110c445d.pth", 88791336, 82.834, 96.228) },
   "IMAGENET1K_V2",
 );
-export const ResNeXt101_64X4D_Weights = weightsEnum("ResNeXt101_64X4D_Weights", { IMAGENET1K_V1: V1("resnext101_64x4d-173b62eb.pth", 83455272, 83.246, 96.454) }, "IMAGENET1K_V1");
+export const ResNeXt101_64X4D_Weights = weightsEnum("ResNeXt101_64X4D_Weights", { IMAGENET1K_V1: V2("resnext101_64x4d-173b62eb.pth", 83455272, 83.246, 96.454) }, "IMAGENET1K_V1");
 export const Wide_ResNet50_2_Weights = weightsEnum(
   "Wide_ResNet50_2_Weights",
-  { IMAGENET1K_V1: V1("wide_resnet50_2-95faca4d.pth", 68883240, 78.468, 94.086), IMAGENET1K_V2: V1("wide_resnet50_2-9ba9bcbe.pth", 68883240, 81.602, 95.758) },
+  { IMAGENET1K_V1: V1("wide_resnet50_2-95faca4d.pth", 68883240, 78.468, 94.086), IMAGENET1K_V2: V2("wide_resnet50_2-9ba9bcbe.pth", 68883240, 81.602, 95.758) },
   "IMAGENET1K_V2",
 );
 export const Wide_ResNet101_2_Weights = weightsEnum(
   "Wide_ResNet101_2_Weights",
-  { IMAGENET1K_V1: V1("wide_resnet101_2-32ee1156.pth", 126886696, 78.848, 94.284), IMAGENET1K_V2: V1("wide_resnet101_2-d733dc28.pth", 126886696, 82.51, 96.02) },
+  { IMAGENET1K_V1: V1("wide_resnet101_2-32ee1156.pth", 126886696, 78.848, 94.284), IMAGENET1K_V2: V2("wide_resnet101_2-d733dc28.pth", 126886696, 82.51, 96.02) },
   "IMAGENET1K_V2",
 );
 

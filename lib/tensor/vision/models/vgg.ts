@@ -106,7 +106,11 @@ export const VGG13_Weights = weightsEnum("VGG13_Weights", { IMAGENET1K_V1: W("vg
 export const VGG13_BN_Weights = weightsEnum("VGG13_BN_Weights", { IMAGENET1K_V1: W("vgg13_bn-abd245e5.pth", 133053736, 71.586, 90.374) }, "IMAGENET1K_V1");
 export const VGG16_Weights = weightsEnum(
   "VGG16_Weights",
-  { IMAGENET1K_V1: W("vgg16-397923af.pth", 138357544, 71.592, 90.382), IMAGENET1K_FEATURES: W("vgg16_features-amdegroot-88682ab5.pth", 138357544, NaN, NaN) },
+  { IMAGENET1K_V1: W("vgg16-397923af.pth", 138357544, 71.592, 90.382), IMAGENET1K_FEATURES: {
+      ...W("vgg16_features-amdegroot-88682ab5.pth", 138357544, NaN, NaN),
+      transforms: { crop_size: 224, mean: [0.48235, 0.45882, 0.40784], std: [1.0 / 255.0, 1.0 / 255.0, 1.0 / 255.0] },
+    },
+  },
   "IMAGENET1K_V1",
 );
 export const VGG16_BN_Weights = weightsEnum("VGG16_BN_Weights", { IMAGENET1K_V1: W("vgg16_bn-6c64b313.pth", 138365992, 73.36, 91.516) }, "IMAGENET1K_V1");

@@ -21,6 +21,8 @@ interface Fx {
   structure: Record<string, Structure>;
   seeded: Record<string, SeededFx>;
   mobilenet_v2_w025_nc10: { safetensors_b64: string; input: FT; eval_out: FT };
+  weights: Record<string, { url: string; num_params: number; transforms: string }>;
+  preset: { input: FT; out: FT; out_batch: FT };
 }
 const fx = fixture<Fx>("vision/models.json");
 const models = torchvision.models;
@@ -339,7 +341,30 @@ describe("pretrained weights are refused with one clear error", () => {
     expect(() => models.get_model("resnet50", { weights: "DEFAULT" })).toThrow(offline);
     expect(() => models.resnet18({ weights: "IMAGENET1K_V1" })).toThrow("resnet18(weights=ResNet18_Weights.IMAGENET1K_V1)");
     expect(() => W.DEFAULT.get_state_dict(true)).toThrow(offline);
-    expect(() => W.DEFAULT.transforms()).toThrow(offline);
+  });
+
+  it("every weights member: repr, url, num_params and its preset (weights.transforms(), which needs no download) as torchvision's", () => {
+    const seen: string[] = [];
+    for (const name of models.list_models()) {
+      for (const w of models.get_model_weights(name)) {
+        const want = fx.weights[String(w)];
+        expect(want, String(w)).toBeDefined();
+        expect(w.url, String(w)).toBe(want.url);
+        expect(w.meta.num_params, String(w)).toBe(want.num_params);
+        expect(String(w.transforms()), String(w)).toBe(want.transforms);
+        seen.push(String(w));
+      }
+    }
+    expect(seen.sort()).toEqual(Object.keys(fx.weights).sort());
+  });
+
+  it("ImageClassification's values: resize, center crop, convert to float, normalise (a [3, 20, 26] image and a batch)", () => {
+    const preset = models.ResNet50_Weights.IMAGENET1K_V2.transforms();
+    preset.crop_size = [8];
+    preset.resize_size = [11];
+    const img = torch.tensor(fx.preset.input.data).reshape(fx.preset.input.shape);
+    expectOut(preset(img), fx.preset.out, "preset", 1e-5);
+    expectOut(preset(torch.stack([img, img.flip(-1)])), fx.preset.out_batch, "preset batch", 1e-5);
   });
 
   it("the enums describe the weights as torchvision's; wrong weights raise torchvision's errors; weights: null and pretrained: false build", () => {
