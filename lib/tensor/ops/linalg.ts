@@ -18,7 +18,7 @@ import { RuntimeError } from "../errors";
 import { broadcastShapes, fmtShape } from "../shape";
 import { Tensor } from "../tensor";
 import { eye, tensor as makeTensor, zeros } from "./creation";
-import { cat } from "./join";
+import { cat, stack } from "./join";
 import { matmul } from "./matmul";
 import { matrixNorm, type MatrixOrd } from "./norm";
 import { linalgCross } from "./shape_extra";
@@ -656,19 +656,36 @@ export function triangular_solve(b: Tensor, A: Tensor, ...args: PyArgs<[upper?: 
   return result;
 }
 
-/** The (result, info) pair of the *_ex functions: info 0, or the LAPACK-style failing index when check_errors is false. */
-function withInfo(A: Tensor, checkErrors: boolean, fn: () => Tensor): Tensor[] & { info: Tensor } {
-  let out: Tensor;
-  let info = 0;
-  try {
-    out = fn();
-  } catch (e) {
-    if (checkErrors) throw e;
+/**
+ * The (result, info) pair of the *_ex functions: info 0, or the LAPACK-style failing index when
+ * check_errors is false, one per matrix of a batch (a batch whose factorisation fails is redone
+ * matrix by matrix, so the good ones keep their results and each failure its own index; a failed
+ * matrix's result is NaN).
+ */
+function withInfo(A: Tensor, checkErrors: boolean, fn: (M: Tensor) => Tensor): Tensor[] & { info: Tensor } {
+  const failureIndex = (e: unknown): number => {
     const m = /order (\d+)|element (\d+)/.exec(String((e as Error).message));
-    info = m ? Number(m[1] ?? m[2]) : 1;
-    out = zeros(A.shape.slice(), { dtype: A.dtype }).add(NaN);
+    return m ? Number(m[1] ?? m[2]) : 1;
+  };
+  const attempt = (M: Tensor): [Tensor, number] => {
+    try {
+      return [fn(M), 0];
+    } catch (e) {
+      if (checkErrors) throw e;
+      return [zeros(M.shape.slice(), { dtype: M.dtype }).add(NaN), failureIndex(e)];
+    }
+  };
+  const batch = A.shape.slice(0, -2);
+  let [out, info] = attempt(A);
+  let infos = batch.length === 0 ? [info] : [];
+  if (info !== 0 && batch.length > 0) {
+    const matrices = A.reshape(-1, ...A.shape.slice(-2)).unbind(0).map(attempt);
+    out = stack(matrices.map(([r]) => r), 0).reshape(A.shape.slice());
+    infos = matrices.map(([, i]) => i);
+  } else if (batch.length > 0) {
+    infos = new Array<number>(batch.reduce((x, y) => x * y, 1)).fill(0);
   }
-  const infoT = zeros(A.shape.slice(0, -2), { dtype: int32 }).add(info);
+  const infoT = makeTensor(infos, { dtype: int32 }).reshape(batch);
   const result = [out, infoT] as Tensor[] & { info: Tensor };
   result.info = infoT;
   return result;
@@ -677,13 +694,13 @@ function withInfo(A: Tensor, checkErrors: boolean, fn: () => Tensor): Tensor[] &
 /** linalg.inv_ex(A, { check_errors }) -> (inverse, info). */
 export function inv_ex(A: Tensor, ...args: PyArgs<[], { check_errors?: boolean }>): Tensor[] & { info: Tensor } {
   const a = parseArgs<{ check_errors?: boolean }>("linalg.inv_ex", ["check_errors"], args);
-  return withInfo(A, a.check_errors ?? false, () => inv(A));
+  return withInfo(A, a.check_errors ?? false, (M) => inv(M));
 }
 
 /** linalg.cholesky_ex(A, { upper, check_errors }) -> (L, info). */
 export function cholesky_ex(A: Tensor, ...args: PyArgs<[], { upper?: boolean; check_errors?: boolean }>): Tensor[] & { info: Tensor } {
   const a = parseArgs<{ upper?: boolean; check_errors?: boolean }>("linalg.cholesky_ex", ["upper", "check_errors"], args);
-  return withInfo(A, a.check_errors ?? false, () => cholesky(A, { upper: a.upper ?? false }));
+  return withInfo(A, a.check_errors ?? false, (M) => cholesky(M, { upper: a.upper ?? false }));
 }
 
 /** linalg.matrix_exp(A): scaling and squaring with a degree-18 Taylor polynomial, in float64 (differentiable as written). */

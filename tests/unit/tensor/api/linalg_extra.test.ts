@@ -65,6 +65,15 @@ describe("API breadth a2: factorisation identities", () => {
     expect(() => torch.linalg.cholesky_ex(torch.tensor([[1, 2], [2, 1]]), { check_errors: true })).toThrow(/not positive-definite/);
     expect(torch.linalg.inv_ex(torch.eye(2)).info.item()).toBe(0);
   });
+  it("the *_ex functions report one info per matrix of a batch, keeping the good matrices' results (torch 1.13: [0, 2] and [0, 1])", () => {
+    const [l, info] = torch.linalg.cholesky_ex(torch.stack([torch.eye(2).mul(4), torch.tensor([[1, 2], [2, 1]])]));
+    expect([info.dtype, info.tolist()]).toEqual([torch.int32, [0, 2]]);
+    expect(l.index(0).tolist()).toEqual([[2, 0], [0, 2]]);
+    const [x, info2] = torch.linalg.inv_ex(torch.stack([torch.eye(2).mul(2), torch.zeros(2, 2)]).reshape(1, 2, 2, 2));
+    expect(info2.tolist()).toEqual([[0, 1]]);
+    expect(x.index(0, 0).tolist()).toEqual([[0.5, 0], [0, 0.5]]);
+    expect(torch.linalg.cholesky_ex(torch.eye(2).expand(3, 2, 2)).info.tolist()).toEqual([0, 0, 0]);
+  });
   it("old names: torch.svd returns V (not Vh), torch.det / inverse / slogdet agree with linalg", () => {
     const a = r(3, 3);
     const [, s, v] = torch.svd(a);
