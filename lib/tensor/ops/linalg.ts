@@ -676,7 +676,9 @@ function withInfo(A: Tensor, checkErrors: boolean, fn: (M: Tensor) => Tensor): T
     }
   };
   const batch = A.shape.slice(0, -2);
-  let [out, info] = attempt(A);
+  const first = attempt(A);
+  const info = first[1];
+  let out = first[0];
   let infos = batch.length === 0 ? [info] : [];
   if (info !== 0 && batch.length > 0) {
     const matrices = A.reshape(-1, ...A.shape.slice(-2)).unbind(0).map(attempt);
