@@ -94,7 +94,7 @@ export class Transform {
   with_cache(cache_size = 1): Transform {
     if (this._cache_size === cache_size) return this;
     const ctor = this.constructor as new (...a: CacheArgs) => Transform;
-    if (ctor.length === 0 && Object.getPrototypeOf(ctor) === Transform) return new ctor({ cache_size });
+    if (ctor.length === 0 && [Transform, ConstantTransform].includes(Object.getPrototypeOf(ctor) as typeof Transform)) return new ctor({ cache_size });
     throw new NotImplementedError(`${this.constructor.name}.with_cache is not implemented`);
   }
 
@@ -382,23 +382,45 @@ export class ReshapeTransform extends Transform {
   }
 }
 
-/** y = exp(x). */
-export class ExpTransform extends Transform {
+/** torch's class attributes of a parameter-free transform: what it maps from and to, and how. */
+export interface ConstantFacts {
+  domain: C.Constraint;
+  codomain: C.Constraint;
+  bijective?: boolean;
+  /** For monotone transforms: +1 increasing, -1 decreasing (absent: the base class's NotImplementedError). */
+  sign?: number;
+}
+
+/**
+ * A transform without parameters (exp, sigmoid, tanh, softmax, ...): its facts are one static
+ * table per class, as torch declares them as class attributes, and any two of the same class are
+ * equal (torch's isinstance check).
+ */
+export abstract class ConstantTransform extends Transform {
+  static readonly facts: ConstantFacts;
+  private get facts(): ConstantFacts {
+    return (this.constructor as typeof ConstantTransform).facts;
+  }
   override get domain(): C.Constraint {
-    return C.real;
+    return this.facts.domain;
   }
   override get codomain(): C.Constraint {
-    return C.positive;
+    return this.facts.codomain;
   }
   override get bijective(): boolean {
-    return true;
+    return this.facts.bijective ?? false;
   }
-  override get sign(): number {
-    return 1;
+  override get sign(): number | Tensor {
+    return this.facts.sign ?? super.sign;
   }
   override equals(other: unknown): boolean {
-    return other instanceof ExpTransform;
+    return other instanceof (this.constructor as typeof ConstantTransform);
   }
+}
+
+/** y = exp(x). */
+export class ExpTransform extends ConstantTransform {
+  static override readonly facts: ConstantFacts = { domain: C.real, codomain: C.positive, bijective: true, sign: 1 };
   override _call(x: Tensor): Tensor {
     return x.exp();
   }
@@ -456,22 +478,8 @@ export class PowerTransform extends Transform {
 }
 
 /** y = sigmoid(x), clipped to [tiny, 1 - eps] as PyTorch clips it. */
-export class SigmoidTransform extends Transform {
-  override get domain(): C.Constraint {
-    return C.real;
-  }
-  override get codomain(): C.Constraint {
-    return C.unit_interval;
-  }
-  override get bijective(): boolean {
-    return true;
-  }
-  override get sign(): number {
-    return 1;
-  }
-  override equals(other: unknown): boolean {
-    return other instanceof SigmoidTransform;
-  }
+export class SigmoidTransform extends ConstantTransform {
+  static override readonly facts: ConstantFacts = { domain: C.real, codomain: C.unit_interval, bijective: true, sign: 1 };
   override _call(x: Tensor): Tensor {
     return clippedSigmoid(x);
   }
@@ -486,22 +494,8 @@ export class SigmoidTransform extends Transform {
 }
 
 /** y = softplus(x) = log(1 + exp(x)). */
-export class SoftplusTransform extends Transform {
-  override get domain(): C.Constraint {
-    return C.real;
-  }
-  override get codomain(): C.Constraint {
-    return C.positive;
-  }
-  override get bijective(): boolean {
-    return true;
-  }
-  override get sign(): number {
-    return 1;
-  }
-  override equals(other: unknown): boolean {
-    return other instanceof SoftplusTransform;
-  }
+export class SoftplusTransform extends ConstantTransform {
+  static override readonly facts: ConstantFacts = { domain: C.real, codomain: C.positive, bijective: true, sign: 1 };
   override _call(x: Tensor): Tensor {
     return softplus(x);
   }
@@ -514,22 +508,8 @@ export class SoftplusTransform extends Transform {
 }
 
 /** y = tanh(x); the log-det in PyTorch's stable form 2 (log 2 - x - softplus(-2x)). */
-export class TanhTransform extends Transform {
-  override get domain(): C.Constraint {
-    return C.real;
-  }
-  override get codomain(): C.Constraint {
-    return C.interval(-1, 1);
-  }
-  override get bijective(): boolean {
-    return true;
-  }
-  override get sign(): number {
-    return 1;
-  }
-  override equals(other: unknown): boolean {
-    return other instanceof TanhTransform;
-  }
+export class TanhTransform extends ConstantTransform {
+  static override readonly facts: ConstantFacts = { domain: C.real, codomain: C.interval(-1, 1), bijective: true, sign: 1 };
   override _call(x: Tensor): Tensor {
     return x.tanh();
   }
@@ -542,16 +522,8 @@ export class TanhTransform extends Transform {
 }
 
 /** y = |x| (not bijective: the inverse is the identity on y). */
-export class AbsTransform extends Transform {
-  override get domain(): C.Constraint {
-    return C.real;
-  }
-  override get codomain(): C.Constraint {
-    return C.positive;
-  }
-  override equals(other: unknown): boolean {
-    return other instanceof AbsTransform;
-  }
+export class AbsTransform extends ConstantTransform {
+  static override readonly facts: ConstantFacts = { domain: C.real, codomain: C.positive };
   override _call(x: Tensor): Tensor {
     return x.abs();
   }
@@ -631,16 +603,8 @@ export class AffineTransform extends Transform {
 }
 
 /** softmax over the last dim, from unconstrained logits to the simplex (not bijective; the inverse is log). */
-export class SoftmaxTransform extends Transform {
-  override get domain(): C.Constraint {
-    return C.real_vector;
-  }
-  override get codomain(): C.Constraint {
-    return C.simplex;
-  }
-  override equals(other: unknown): boolean {
-    return other instanceof SoftmaxTransform;
-  }
+export class SoftmaxTransform extends ConstantTransform {
+  static override readonly facts: ConstantFacts = { domain: C.real_vector, codomain: C.simplex };
   override _call(x: Tensor): Tensor {
     const probs = x.sub(x.amax(-1, true)).exp();
     return probs.div(probs.sum(-1, true));
@@ -658,19 +622,8 @@ export class SoftmaxTransform extends Transform {
 }
 
 /** The stick-breaking bijection from R^(K-1) to the K-simplex. */
-export class StickBreakingTransform extends Transform {
-  override get domain(): C.Constraint {
-    return C.real_vector;
-  }
-  override get codomain(): C.Constraint {
-    return C.simplex;
-  }
-  override get bijective(): boolean {
-    return true;
-  }
-  override equals(other: unknown): boolean {
-    return other instanceof StickBreakingTransform;
-  }
+export class StickBreakingTransform extends ConstantTransform {
+  static override readonly facts: ConstantFacts = { domain: C.real_vector, codomain: C.simplex, bijective: true };
   private static offset(t: Tensor, k: number, plus: number): Tensor {
     return t.new_ones([k]).cumsum(-1).neg().add(k + plus);
   }
@@ -703,16 +656,8 @@ export class StickBreakingTransform extends Transform {
 }
 
 /** From unconstrained square matrices to lower-triangular ones with a positive diagonal (exp of the diagonal). */
-export class LowerCholeskyTransform extends Transform {
-  override get domain(): C.Constraint {
-    return C.independent(C.real, 2);
-  }
-  override get codomain(): C.Constraint {
-    return C.lower_cholesky;
-  }
-  override equals(other: unknown): boolean {
-    return other instanceof LowerCholeskyTransform;
-  }
+export class LowerCholeskyTransform extends ConstantTransform {
+  static override readonly facts: ConstantFacts = { domain: C.independent(C.real, 2), codomain: C.lower_cholesky };
   override _call(x: Tensor): Tensor {
     return x.tril(-1).add(x.diagonal(0, -2, -1).exp().diag_embed());
   }
