@@ -13,13 +13,14 @@
  * mobilenetv2.ts  MobileNetV2, InvertedResidual, Conv2dNormActivation (torchvision.ops), mobilenet_v2
  * squeezenet.ts   SqueezeNet, Fire, squeezenet1_0 / squeezenet1_1
  * mobilenetv3.ts  MobileNetV3, InvertedResidualConfig, SqueezeExcitation (torchvision.ops), mobilenet_v3_large / _small
+ * shufflenetv2.ts ShuffleNetV2, channel_shuffle, shufflenet_v2_x0_5 / x1_0 / x1_5 / x2_0
  * densenet.ts     DenseNet (_DenseLayer, _DenseBlock, _Transition), densenet121 / 161 / 169 / 201
  * _api.ts         the weight enums (ResNet18_Weights ...; _presets.ts: their transforms()), list_models / get_model / get_model_builder /
  *                 get_model_weights / get_weight
  *
  * Pretrained weights cannot be downloaded here: weights other than null (a weights enum member, its name, or the legacy
  * pretrained: true) raise one RuntimeError explaining how to load a state dict you have. Not here: the other families
- * (inception, googlenet, efficientnet, regnet, shufflenet, vit, ...) and detection /
+ * (inception, googlenet, efficientnet, regnet, vit, ...) and detection /
  * segmentation / video models; the weight enums' meta.categories. weights.transforms() works (_presets.ts's
  * ImageClassification: the evaluation preprocessing, which needs no download).
  */
@@ -31,6 +32,7 @@ import * as mobilenetv2 from "./mobilenetv2";
 import * as squeezenet from "./squeezenet";
 import * as densenet from "./densenet";
 import * as mobilenetv3 from "./mobilenetv3";
+import * as shufflenetv2 from "./shufflenetv2";
 import { get_model, get_model_builder, get_model_weights, get_weight, list_models, setModelsNamespace, Weights } from "./_api";
 
 export const models = {
@@ -96,6 +98,16 @@ export const models = {
   mobilenet_v3_small: mobilenetv3.mobilenet_v3_small,
   MobileNet_V3_Large_Weights: mobilenetv3.MobileNet_V3_Large_Weights,
   MobileNet_V3_Small_Weights: mobilenetv3.MobileNet_V3_Small_Weights,
+  // shufflenet_v2
+  ShuffleNetV2: shufflenetv2.ShuffleNetV2,
+  shufflenet_v2_x0_5: shufflenetv2.shufflenet_v2_x0_5,
+  shufflenet_v2_x1_0: shufflenetv2.shufflenet_v2_x1_0,
+  shufflenet_v2_x1_5: shufflenetv2.shufflenet_v2_x1_5,
+  shufflenet_v2_x2_0: shufflenetv2.shufflenet_v2_x2_0,
+  ShuffleNet_V2_X0_5_Weights: shufflenetv2.ShuffleNet_V2_X0_5_Weights,
+  ShuffleNet_V2_X1_0_Weights: shufflenetv2.ShuffleNet_V2_X1_0_Weights,
+  ShuffleNet_V2_X1_5_Weights: shufflenetv2.ShuffleNet_V2_X1_5_Weights,
+  ShuffleNet_V2_X2_0_Weights: shufflenetv2.ShuffleNet_V2_X2_0_Weights,
   // densenet
   DenseNet: densenet.DenseNet,
   densenet121: densenet.densenet121,
@@ -114,6 +126,7 @@ export const models = {
   squeezenet,
   densenet,
   mobilenetv3,
+  shufflenetv2,
   // _api
   Weights,
   list_models,

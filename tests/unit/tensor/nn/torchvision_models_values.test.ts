@@ -1,7 +1,7 @@
 /**
  * torchvision.models' forward values on both kernel sets: this folder also runs in the "tensor-ts-kernels" project
  * (the plain-TypeScript kernels), which tests/unit/tensor/vision/ does not. The kernel-dependent checks of
- * vision/models.test.ts, smallest first: a PyTorch-exported mobilenet_v2(width_mult=0.25) state dict (safetensors)
+ * vision/models.test.ts, smallest first: a PyTorch-exported mobilenet_v2(width_mult=0.1) state dict (safetensors)
  * loaded and run in eval mode, seeded squeezenet1_1, mobilenet_v3_small and resnet18 outputs (train and eval), against torchvision 0.14.1
  * (scripts/fixtures/torchvision_models_fixtures.py -> tests/fixtures/torch/vision/models.json).
  */
@@ -12,7 +12,7 @@ import { seeded } from "../torch_reference";
 
 interface Fx {
   seeded: Record<string, { train_out?: FT; eval_out?: FT }>;
-  mobilenet_v2_w025_nc10: { safetensors_b64: string; input: FT; eval_out: FT };
+  mobilenet_v2_w01_nc10: { safetensors_b64: string; input: FT; eval_out: FT };
 }
 const fx = fixture<Fx>("vision/models.json");
 const models = torchvision.models;
@@ -33,9 +33,9 @@ function expectOut(got: Tensor, want: FT, label: string): void {
 }
 
 describe("torchvision.models forward values (both kernel sets)", () => {
-  it("mobilenet_v2({ width_mult: 0.25, num_classes: 10 }) with a state dict exported from PyTorch (eval)", () => {
-    const mob = fx.mobilenet_v2_w025_nc10;
-    const m = models.mobilenet_v2({ width_mult: 0.25, num_classes: 10 });
+  it("mobilenet_v2({ width_mult: 0.1, num_classes: 10 }) with a state dict exported from PyTorch (eval)", () => {
+    const mob = fx.mobilenet_v2_w01_nc10;
+    const m = models.mobilenet_v2({ width_mult: 0.1, num_classes: 10 });
     m.load_state_dict(torch.load(Uint8Array.from(Buffer.from(mob.safetensors_b64, "base64"))) as Record<string, Tensor>);
     m.eval();
     torch.no_grad(() => expectOut(m(torch.tensor(mob.input.data).reshape(mob.input.shape)), mob.eval_out, "mobilenet_v2"));

@@ -20,7 +20,7 @@ interface SeededFx { checksums: Record<string, Checksum>; train_out?: FT; after_
 interface Fx {
   structure: Record<string, Structure>;
   seeded: Record<string, SeededFx>;
-  mobilenet_v2_w025_nc10: { safetensors_b64: string; input: FT; eval_out: FT };
+  mobilenet_v2_w01_nc10: { safetensors_b64: string; input: FT; eval_out: FT };
   weights: Record<string, { url: string; num_params: number; transforms: string }>;
   preset: { input: FT; out: FT; out_batch: FT };
 }
@@ -91,7 +91,7 @@ function std(t: Tensor): number {
 }
 
 describe("structure: state_dict keys and shapes, parameter counts, repr as torchvision's", () => {
-  for (const name of ["resnet18", "resnet34", "resnet50", "resnext50_32x4d", "alexnet", "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small", "squeezenet1_0", "squeezenet1_1"] as const) {
+  for (const name of ["resnet18", "resnet34", "resnet50", "resnext50_32x4d", "alexnet", "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small", "squeezenet1_0", "squeezenet1_1", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5", "shufflenet_v2_x2_0"] as const) {
     it(name, () => {
       expectStructure(models.get_model(name), fx.structure[name], name);
     });
@@ -200,6 +200,18 @@ describe("mobilenet_v3", () => {
   });
 });
 
+describe("shufflenet_v2", () => {
+  it("shufflenet_v2_x0_5({ num_classes: 10 }) seeded: every entry (PyTorch's default init) and the eval output on [2, 3, 64, 64]", () => {
+    const want = fx.seeded.shufflenet_v2_x0_5_nc10;
+    const m = seeded(() => models.shufflenet_v2_x0_5({ num_classes: 10 })).eval();
+    expectChecksums(m, want.checksums, "shufflenet_v2_x0_5");
+    const { x64 } = inputs();
+    torch.no_grad(() => expectOut(m(x64), want.eval_out!, "shufflenet_v2_x0_5 eval"));
+    m.fc = new nn.Linear(m.fc.in_features, 3);
+    expect(torch.no_grad(() => m(x64)).shape).toEqual([2, 3]);
+  });
+});
+
 describe("densenet", () => {
   it("densenet121(): structure; densenet121({ num_classes: 10 }) seeded: every entry, train- and eval-mode outputs on [2, 3, 64, 64]; init", () => {
     expectStructure(models.densenet121(), fx.structure.densenet121, "densenet121");
@@ -221,11 +233,11 @@ describe("densenet", () => {
 });
 
 describe("a state dict exported from PyTorch loads", () => {
-  it("mobilenet_v2({ width_mult: 0.25, num_classes: 10 }): torch.load(safetensors bytes) -> load_state_dict -> torchvision's output (eval)", () => {
-    const mob = fx.mobilenet_v2_w025_nc10;
+  it("mobilenet_v2({ width_mult: 0.1, num_classes: 10 }): torch.load(safetensors bytes) -> load_state_dict -> torchvision's output (eval)", () => {
+    const mob = fx.mobilenet_v2_w01_nc10;
     const bytes = Uint8Array.from(Buffer.from(mob.safetensors_b64, "base64"));
     const sd = torch.load(bytes) as Record<string, Tensor>;
-    const m = models.mobilenet_v2({ width_mult: 0.25, num_classes: 10 });
+    const m = models.mobilenet_v2({ width_mult: 0.1, num_classes: 10 });
     const res = m.load_state_dict(sd);
     expect(res.missing_keys).toEqual([]);
     expect(res.unexpected_keys).toEqual([]);
@@ -391,7 +403,7 @@ describe("pretrained weights are refused with one clear error", () => {
 describe("list_models / get_model", () => {
   it("lists the builders here, sorted; get_model passes the keywords on", () => {
     const names = Object.keys(fx.structure).filter((n) => !/_nc10|_dilated/.test(n));
-    expect(names).toHaveLength(28);
+    expect(names).toHaveLength(32);
     expect(models.list_models()).toEqual([...names].sort());
     expect(models.list_models(models)).toEqual([...names].sort());
     const m = models.get_model("squeezenet1_1", { num_classes: 4 }) as InstanceType<typeof models.SqueezeNet>;
