@@ -6,24 +6,13 @@
  * scalars), reductions (sum -> int64, mean refused), sorting, int32 index tensors, products, nn.functional and the
  * int32 outputs of other ops. Then what the fixture cannot replay: save / load, the aliases, the float32-storage limit.
  */
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { describe, expect, it } from "vitest";
 import { torch, type Tensor } from "../../../../lib/tensor/index";
-import type { NestedArray } from "../../../../lib/tensor/tensor";
-import type { DType } from "../../../../lib/tensor/dtype";
 import { loadFixture } from "./fixtures";
+import { caseReplayer, encode, float32DefaultWithWarnings, tensorOut, type Case, type DTypeName, type Inputs, type TensorOut } from "./dtype_case_replay";
 
-type DTypeName = DType["name"];
-type TensorOut = { dtype: DTypeName; shape: number[]; data: number[] | null };
-type Result =
-  | TensorOut
-  | TensorOut[]
-  | { error: string; message: string }
-  | { dtype_value: DTypeName }
-  | { value: unknown }
-  | { bits: number; min: number; max: number; dtype: string };
-interface Case { name: string; op: string; args: unknown[]; kwargs: Record<string, unknown>; result: Result; warnings: string[] }
 const fx = loadFixture<{
-  inputs: Record<string, { values: NestedArray; dtype: DTypeName }>;
+  inputs: Inputs;
   cases: Case[];
   cases_default_float64: Case[];
   save_load: Record<"int8" | "int16" | "int32", TensorOut>;
@@ -31,73 +20,8 @@ const fx = loadFixture<{
   info_strings: Record<string, string>;
   aliases: { int: string; short: string; int_is_int32: boolean; short_is_int16: boolean };
 }>("../int_dtypes.json");
-
-const make = (name: string): Tensor => {
-  const i = fx.inputs[name];
-  return torch.tensor(i.values, { dtype: torch[i.dtype] });
-};
-
-const isRef = (v: unknown): v is string => typeof v === "string" && v.startsWith("$");
-
-function decode(v: unknown): unknown {
-  if (isRef(v)) return make(v.slice(1));
-  if (v && typeof v === "object" && !Array.isArray(v) && "dtype" in v) return torch[(v as { dtype: DTypeName }).dtype];
-  if (v && typeof v === "object" && !Array.isArray(v) && "legacy" in v) return (torch as unknown as Record<string, unknown>)[(v as { legacy: string }).legacy];
-  if (Array.isArray(v) && v.length > 0 && v.every(isRef)) return v.map(decode);
-  return v;
-}
-
-type Fn = (...a: unknown[]) => unknown;
-
-/** The fixture's op on the engine: torch.f / torch.linalg.f / F.f(...args, kwargs), String(x) for repr, or args[0].op(...rest, kwargs). */
-function run(c: Case): unknown {
-  const args = c.args.map(decode);
-  const kwargs = Object.fromEntries(Object.entries(c.kwargs).map(([k, v]) => [k, decode(v)]));
-  const tail = Object.keys(kwargs).length > 0 ? [kwargs] : [];
-  if (c.op === "repr") return String(args[0]);
-  for (const [prefix, ns] of [["torch.linalg.", torch.linalg], ["torch.", torch], ["F.", torch.nn.functional]] as const) {
-    if (c.op.startsWith(prefix)) return (ns as unknown as Record<string, Fn>)[c.op.slice(prefix.length)](...args, ...tail);
-  }
-  const [self, ...rest] = args as [Tensor, ...unknown[]];
-  if (c.op === "__getitem__") return self.index(rest[0] as never);
-  return (self as unknown as Record<string, Fn>)[c.op](...rest, ...tail);
-}
-
-function tensorOut(t: Tensor): TensorOut {
-  return { dtype: t.dtype.name, shape: [...t.shape], data: (t.reshape([-1]).tolist() as (number | boolean)[]).map(Number) };
-}
-
-/** The engine's answer in the fixture's encoding. */
-function encode(r: unknown): Result {
-  if (r instanceof torch.Tensor) return tensorOut(r);
-  if (Array.isArray(r) && r.length > 0 && r.every((e) => e instanceof torch.Tensor)) return r.map(tensorOut);
-  if (r && typeof r === "object" && "values" in r && "indices" in r) {
-    const pair = r as { values: Tensor; indices: Tensor };
-    return [tensorOut(pair.values), tensorOut(pair.indices)];
-  }
-  if (r && typeof r === "object" && "bits" in r) {
-    const i = r as { bits: number; min: number; max: number; dtype: string };
-    return { bits: i.bits, min: i.min, max: i.max, dtype: i.dtype };
-  }
-  const asDtype = r as { name?: unknown; is_floating_point?: unknown };
-  if (r && typeof r === "object" && typeof asDtype.is_floating_point === "boolean" && typeof asDtype.name === "string") {
-    return { dtype_value: asDtype.name as DTypeName };
-  }
-  return { value: r };
-}
-
-// torch's answers assume the default dtype float32 (true division, float scalars); files share one engine.
-let warn: MockInstance;
-let defaultDtype: ReturnType<typeof torch.get_default_dtype>;
-beforeEach(() => {
-  warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-  defaultDtype = torch.get_default_dtype();
-  torch.set_default_dtype(torch.float32);
-});
-afterEach(() => {
-  warn.mockRestore();
-  torch.set_default_dtype(defaultDtype);
-});
+const { run } = caseReplayer(fx.inputs);
+const warn = float32DefaultWithWarnings();
 
 describe("torch.int32 / int16 / int8 as torch 1.13", () => {
   it("covers creation, conversion, arithmetic, promotion, reductions, indexing, printing and errors", () => {
@@ -137,7 +61,7 @@ describe("torch.int32 / int16 / int8 as torch 1.13", () => {
           g.data!.forEach((v, i) => expect(v).toBeCloseTo(want.data![i] as number, 4));
         } else expect(g.data).toEqual(want.data);
       } else expect(got).toEqual(want);
-      expect(warn.mock.calls.map((call) => String(call[0]).replace(/^UserWarning: /, ""))).toEqual(c.warnings);
+      expect(warn.warnings()).toEqual(c.warnings);
     });
   }
 });

@@ -4,98 +4,19 @@
  * must give the same dtype, shape and values, or the same error message, and torch's deprecation
  * warnings where a uint8 tensor is used as a mask.
  */
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { describe, expect, it } from "vitest";
 import { torch, type Tensor } from "../../../../lib/tensor/index";
-import type { NestedArray } from "../../../../lib/tensor/tensor";
-import type { DType } from "../../../../lib/tensor/dtype";
 import { gradcheck } from "../../../../lib/grading/gradcheck";
 import { loadFixture } from "./fixtures";
+import { caseReplayer, encode, float32DefaultWithWarnings, type Case, type Inputs, type TensorOut } from "./dtype_case_replay";
 
-type DTypeName = DType["name"];
-type TensorOut = { dtype: DTypeName; shape: number[]; data: number[] | null };
-type Result =
-  | TensorOut
-  | TensorOut[]
-  | { error: string; message: string }
-  | { dtype_value: DTypeName }
-  | { value: unknown }
-  | { bits: number; min: number; max: number; dtype: string };
-interface Case { name: string; op: string; args: unknown[]; kwargs: Record<string, unknown>; result: Result; warnings: string[] }
 const fx = loadFixture<{
-  inputs: Record<string, { values: NestedArray; dtype: DTypeName }>; cases: Case[];
+  inputs: Inputs; cases: Case[];
   grads: { pow_uint8_exponent: number[]; mul_div_uint8: number[] };
   snippets: Record<"quant_q" | "quant_deq" | "image_u8" | "image_back", TensorOut>;
 }>("uint8.json");
-
-const make = (name: string): Tensor => {
-  const i = fx.inputs[name];
-  return torch.tensor(i.values, { dtype: torch[i.dtype] });
-};
-
-const isRef = (v: unknown): v is string => typeof v === "string" && v.startsWith("$");
-
-function decode(v: unknown): unknown {
-  if (isRef(v)) return make(v.slice(1));
-  if (v && typeof v === "object" && !Array.isArray(v) && "dtype" in v) return torch[(v as { dtype: DTypeName }).dtype];
-  if (v && typeof v === "object" && !Array.isArray(v) && "legacy" in v) return (torch as unknown as Record<string, unknown>)[(v as { legacy: string }).legacy];
-  if (Array.isArray(v) && v.length > 0 && v.every(isRef)) return v.map(decode);
-  if (Array.isArray(v) && v.includes(null)) return v.map(decode); // an index tuple: null is a full slice
-  return v;
-}
-
-/** The fixture's op on the engine: torch.f(...args, kwargs), F.f(...), or args[0].op(...rest, kwargs); x[i] is x.index(i). */
-function run(c: Case): unknown {
-  const args = c.args.map(decode);
-  const kwargs = Object.fromEntries(Object.entries(c.kwargs).map(([k, v]) => [k, decode(v)]));
-  const tail = Object.keys(kwargs).length > 0 ? [kwargs] : [];
-  if (c.op.startsWith("torch.")) {
-    const f = (torch as unknown as Record<string, (...a: unknown[]) => unknown>)[c.op.slice("torch.".length)];
-    return f(...args, ...tail);
-  }
-  if (c.op.startsWith("F.")) {
-    const f = (torch.nn.functional as unknown as Record<string, (...a: unknown[]) => unknown>)[c.op.slice("F.".length)];
-    return f(...args, ...tail);
-  }
-  const [self, ...rest] = args as [Tensor, ...unknown[]];
-  if (c.op === "__getitem__") return Array.isArray(rest[0]) && (rest[0] as unknown[]).includes(null) ? self.index(...(rest[0] as never[])) : self.index(rest[0] as never);
-  return (self as unknown as Record<string, (...a: unknown[]) => unknown>)[c.op](...rest, ...tail);
-}
-
-function tensorOut(t: Tensor): TensorOut {
-  return { dtype: t.dtype.name, shape: [...t.shape], data: (t.reshape([-1]).tolist() as (number | boolean)[]).map(Number) };
-}
-
-/** The engine's answer in the fixture's encoding. */
-function encode(r: unknown): Result {
-  if (r instanceof torch.Tensor) return tensorOut(r);
-  if (Array.isArray(r) && r.length > 0 && r.every((e) => e instanceof torch.Tensor)) return r.map(tensorOut);
-  if (r && typeof r === "object" && "values" in r && "indices" in r) {
-    const pair = r as { values: Tensor; indices: Tensor };
-    return [tensorOut(pair.values), tensorOut(pair.indices)];
-  }
-  if (r && typeof r === "object" && "bits" in r) {
-    const i = r as { bits: number; min: number; max: number; dtype: string };
-    return { bits: i.bits, min: i.min, max: i.max, dtype: i.dtype };
-  }
-  const asDtype = r as { name?: unknown; is_floating_point?: unknown };
-  if (r && typeof r === "object" && typeof asDtype.is_floating_point === "boolean" && typeof asDtype.name === "string") {
-    return { dtype_value: asDtype.name as DTypeName };
-  }
-  return { value: r };
-}
-
-// torch's answers assume the default dtype float32 (true division, float scalars); files share one engine.
-let warn: MockInstance;
-let defaultDtype: ReturnType<typeof torch.get_default_dtype>;
-beforeEach(() => {
-  warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-  defaultDtype = torch.get_default_dtype();
-  torch.set_default_dtype(torch.float32);
-});
-afterEach(() => {
-  warn.mockRestore();
-  torch.set_default_dtype(defaultDtype);
-});
+const { run } = caseReplayer(fx.inputs);
+const warn = float32DefaultWithWarnings();
 
 describe("torch.uint8 as torch 1.13", () => {
   it("covers creation, conversion, arithmetic, reductions, masks and errors", () => {
@@ -120,7 +41,7 @@ describe("torch.uint8 as torch 1.13", () => {
           g.data!.forEach((v, i) => expect(v).toBeCloseTo(want.data![i] as number, 5));
         } else expect(g.data).toEqual(want.data);
       } else expect(got).toEqual(want);
-      expect(warn.mock.calls.map((call) => String(call[0]).replace(/^UserWarning: /, ""))).toEqual(c.warnings);
+      expect(warn.warnings()).toEqual(c.warnings);
     });
   }
 });
@@ -213,6 +134,6 @@ describe("torch.uint8 beyond the fixture's ops", () => {
     const x = torch.tensor([1, 2, 3]);
     x.index_put_([torch.tensor([1, 0, 1], { dtype: torch.uint8 })], torch.tensor(0));
     expect(x.tolist()).toEqual([0, 2, 0]);
-    expect(warn).toHaveBeenCalledWith("UserWarning: indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.");
+    expect(warn.spy()).toHaveBeenCalledWith("UserWarning: indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.");
   });
 });
