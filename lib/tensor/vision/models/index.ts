@@ -14,13 +14,14 @@
  * squeezenet.ts   SqueezeNet, Fire, squeezenet1_0 / squeezenet1_1
  * mobilenetv3.ts  MobileNetV3, InvertedResidualConfig, SqueezeExcitation (torchvision.ops), mobilenet_v3_large / _small
  * shufflenetv2.ts ShuffleNetV2, channel_shuffle, shufflenet_v2_x0_5 / x1_0 / x1_5 / x2_0
+ * efficientnet.ts EfficientNet, MBConv, MBConvConfig, StochasticDepth (torchvision.ops), efficientnet_b0 ... b7
  * densenet.ts     DenseNet (_DenseLayer, _DenseBlock, _Transition), densenet121 / 161 / 169 / 201
  * _api.ts         the weight enums (ResNet18_Weights ...; _presets.ts: their transforms()), list_models / get_model / get_model_builder /
  *                 get_model_weights / get_weight
  *
  * Pretrained weights cannot be downloaded here: weights other than null (a weights enum member, its name, or the legacy
  * pretrained: true) raise one RuntimeError explaining how to load a state dict you have. Not here: the other families
- * (inception, googlenet, efficientnet, regnet, vit, ...) and detection /
+ * (inception, googlenet, efficientnet_v2, regnet, vit, ...) and detection /
  * segmentation / video models; the weight enums' meta.categories. weights.transforms() works (_presets.ts's
  * ImageClassification: the evaluation preprocessing, which needs no download).
  */
@@ -33,6 +34,7 @@ import * as squeezenet from "./squeezenet";
 import * as densenet from "./densenet";
 import * as mobilenetv3 from "./mobilenetv3";
 import * as shufflenetv2 from "./shufflenetv2";
+import * as efficientnet from "./efficientnet";
 import { get_model, get_model_builder, get_model_weights, get_weight, list_models, setModelsNamespace, Weights } from "./_api";
 
 export const models = {
@@ -108,6 +110,24 @@ export const models = {
   ShuffleNet_V2_X1_0_Weights: shufflenetv2.ShuffleNet_V2_X1_0_Weights,
   ShuffleNet_V2_X1_5_Weights: shufflenetv2.ShuffleNet_V2_X1_5_Weights,
   ShuffleNet_V2_X2_0_Weights: shufflenetv2.ShuffleNet_V2_X2_0_Weights,
+  // efficientnet (V1)
+  EfficientNet: efficientnet.EfficientNet,
+  efficientnet_b0: efficientnet.efficientnet_b0,
+  efficientnet_b1: efficientnet.efficientnet_b1,
+  efficientnet_b2: efficientnet.efficientnet_b2,
+  efficientnet_b3: efficientnet.efficientnet_b3,
+  efficientnet_b4: efficientnet.efficientnet_b4,
+  efficientnet_b5: efficientnet.efficientnet_b5,
+  efficientnet_b6: efficientnet.efficientnet_b6,
+  efficientnet_b7: efficientnet.efficientnet_b7,
+  EfficientNet_B0_Weights: efficientnet.EfficientNet_B0_Weights,
+  EfficientNet_B1_Weights: efficientnet.EfficientNet_B1_Weights,
+  EfficientNet_B2_Weights: efficientnet.EfficientNet_B2_Weights,
+  EfficientNet_B3_Weights: efficientnet.EfficientNet_B3_Weights,
+  EfficientNet_B4_Weights: efficientnet.EfficientNet_B4_Weights,
+  EfficientNet_B5_Weights: efficientnet.EfficientNet_B5_Weights,
+  EfficientNet_B6_Weights: efficientnet.EfficientNet_B6_Weights,
+  EfficientNet_B7_Weights: efficientnet.EfficientNet_B7_Weights,
   // densenet
   DenseNet: densenet.DenseNet,
   densenet121: densenet.densenet121,
@@ -127,6 +147,7 @@ export const models = {
   densenet,
   mobilenetv3,
   shufflenetv2,
+  efficientnet,
   // _api
   Weights,
   list_models,

@@ -2,7 +2,7 @@
  * torchvision.models' forward values on both kernel sets: this folder also runs in the "tensor-ts-kernels" project
  * (the plain-TypeScript kernels), which tests/unit/tensor/vision/ does not. The kernel-dependent checks of
  * vision/models.test.ts, smallest first: a PyTorch-exported mobilenet_v2(width_mult=0.1) state dict (safetensors)
- * loaded and run in eval mode, seeded squeezenet1_1, mobilenet_v3_small and resnet18 outputs (train and eval), against torchvision 0.14.1
+ * loaded and run in eval mode, seeded squeezenet1_1, mobilenet_v3_small, efficientnet_b0 and resnet18 outputs (train and eval), against torchvision 0.14.1
  * (scripts/fixtures/torchvision_models_fixtures.py -> tests/fixtures/torch/vision/models.json).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -41,7 +41,7 @@ describe("torchvision.models forward values (both kernel sets)", () => {
     torch.no_grad(() => expectOut(m(torch.tensor(mob.input.data).reshape(mob.input.shape)), mob.eval_out, "mobilenet_v2"));
   });
 
-  it("seeded squeezenet1_1({ num_classes: 10 }), mobilenet_v3_small({ num_classes: 10 }) and resnet18({ num_classes: 10 }): torchvision's outputs", () => {
+  it("seeded squeezenet1_1({ num_classes: 10 }), mobilenet_v3_small, efficientnet_b0 and resnet18({ num_classes: 10 }): torchvision's outputs", () => {
     const sq = seeded(() => models.squeezenet1_1({ num_classes: 10 })).eval();
     const r = seeded(() => models.resnet18({ num_classes: 10 }));
     torch.manual_seed(1);
@@ -49,6 +49,8 @@ describe("torchvision.models forward values (both kernel sets)", () => {
     torch.no_grad(() => expectOut(sq(x64.narrow(0, 0, 1)), fx.seeded.squeezenet1_1_nc10.eval_out!, "squeezenet1_1"));
     const mb3 = seeded(() => models.mobilenet_v3_small({ num_classes: 10 })).eval();
     torch.no_grad(() => expectOut(mb3(x64), fx.seeded.mobilenet_v3_small_nc10.eval_out!, "mobilenet_v3_small"));
+    const eff = seeded(() => models.efficientnet_b0({ num_classes: 10 })).eval();
+    torch.no_grad(() => expectOut(eff(x64), fx.seeded.efficientnet_b0_nc10.eval_out!, "efficientnet_b0"));
     r.train();
     expectOut(r(x64), fx.seeded.resnet18_nc10.train_out!, "resnet18 train");
     r.eval();

@@ -91,7 +91,7 @@ function std(t: Tensor): number {
 }
 
 describe("structure: state_dict keys and shapes, parameter counts, repr as torchvision's", () => {
-  for (const name of ["resnet18", "resnet34", "resnet50", "resnext50_32x4d", "alexnet", "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small", "squeezenet1_0", "squeezenet1_1", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5", "shufflenet_v2_x2_0"] as const) {
+  for (const name of ["resnet18", "resnet34", "resnet50", "resnext50_32x4d", "alexnet", "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small", "squeezenet1_0", "squeezenet1_1", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5", "shufflenet_v2_x2_0", "efficientnet_b0"] as const) {
     it(name, () => {
       expectStructure(models.get_model(name), fx.structure[name], name);
     });
@@ -122,7 +122,7 @@ describe("structure: state_dict keys and shapes, parameter counts, repr as torch
   });
 
   it.runIf(SLOW)("every other architecture, built in full (GRADBOOK_SLOW_MODELS=1)", () => {
-    for (const name of ["resnet101", "resnet152", "resnext101_32x8d", "resnext101_64x4d", "wide_resnet50_2", "wide_resnet101_2", "densenet161", "densenet169", "densenet201", "vgg11_bn", "vgg13", "vgg13_bn", "vgg16", "vgg16_bn", "vgg19", "vgg19_bn"]) {
+    for (const name of ["resnet101", "resnet152", "resnext101_32x8d", "resnext101_64x4d", "wide_resnet50_2", "wide_resnet101_2", "densenet161", "densenet169", "densenet201", "efficientnet_b1", "efficientnet_b2", "efficientnet_b3", "efficientnet_b4", "efficientnet_b5", "efficientnet_b6", "efficientnet_b7", "vgg11_bn", "vgg13", "vgg13_bn", "vgg16", "vgg16_bn", "vgg19", "vgg19_bn"]) {
       expectStructure(models.get_model(name), fx.structure[name], name);
     }
     expectStructure(models.vgg11_bn({ num_classes: 10 }), fx.structure.vgg11_bn_nc10, "vgg11_bn_nc10");
@@ -209,6 +209,20 @@ describe("shufflenet_v2", () => {
     torch.no_grad(() => expectOut(m(x64), want.eval_out!, "shufflenet_v2_x0_5 eval"));
     m.fc = new nn.Linear(m.fc.in_features, 3);
     expect(torch.no_grad(() => m(x64)).shape).toEqual([2, 3]);
+  });
+});
+
+describe("efficientnet", () => {
+  it("efficientnet_b0({ num_classes: 10 }) seeded: every entry (linear U(-1/sqrt(out), 1/sqrt(out))) and the eval output on [2, 3, 64, 64]", () => {
+    const want = fx.seeded.efficientnet_b0_nc10;
+    const m = seeded(() => models.efficientnet_b0({ num_classes: 10 })).eval();
+    expectChecksums(m, want.checksums, "efficientnet_b0");
+    const { x64 } = inputs();
+    torch.no_grad(() => expectOut(m(x64), want.eval_out!, "efficientnet_b0 eval"));
+    expect(m.classifier[1].weight.abs().max().item()).toBeLessThanOrEqual(1 / Math.sqrt(10));
+    m.classifier[1] = new nn.Linear(m.classifier[1].in_features, 2);
+    m.train();
+    expect(m(x64).shape).toEqual([2, 2]); // stochastic depth and dropout on in training
   });
 });
 
@@ -403,7 +417,7 @@ describe("pretrained weights are refused with one clear error", () => {
 describe("list_models / get_model", () => {
   it("lists the builders here, sorted; get_model passes the keywords on", () => {
     const names = Object.keys(fx.structure).filter((n) => !/_nc10|_dilated/.test(n));
-    expect(names).toHaveLength(32);
+    expect(names).toHaveLength(40);
     expect(models.list_models()).toEqual([...names].sort());
     expect(models.list_models(models)).toEqual([...names].sort());
     const m = models.get_model("squeezenet1_1", { num_classes: 4 }) as InstanceType<typeof models.SqueezeNet>;
