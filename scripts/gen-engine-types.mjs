@@ -69,6 +69,9 @@ declare global {
   const utils: typeof engine.utils;
   const Tensor: typeof engine.Tensor;
   type Tensor = engine.Tensor;
+  // The kernel's torchvision globals (lib/kernel/worker/engine.ts): torchvision.models.resnet18(), transforms.Normalize(...).
+  const torchvision: typeof engine.torchvision;
+  const transforms: typeof engine.torchvision.transforms;
 ${typeNamespace("nn")}
 ${typeNamespace("optim")}
 ${["print", "display", "table", "plot", "progress", "live_chart", "inspect", "load_mnist", "sleep", "experiments", "publish_model", "download"].map((name) => `  const ${name}: Builtins["${name}"];`).join("\n")}
