@@ -5,58 +5,12 @@
  * forms of the tutorials (model.fc = new nn.Linear(model.fc.in_features, 10), classifier[6] swaps) need no casts. The browser test (tests/browser/editor.spec.ts) checks
  * the editor shows diagnostics at all; this one checks what they say, without a browser.
  */
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import ts from "typescript";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { cellTypeChecker } from "./engine-types-cells";
 
-const declarations = path.join(process.cwd(), "public/vendor/engine-types.json");
-
-// monaco-setup.ts's options (Monaco resolves the extra libs as files under file:///gradbook/).
-const options: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2020,
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Node10,
-  allowNonTsExtensions: true,
-  strict: false,
-  noImplicitAny: false,
-  allowJs: true,
-  lib: ["lib.es2022.d.ts", "lib.webworker.d.ts"],
-  noEmit: true,
-};
-
-let files: Map<string, string>;
-
-/** The diagnostics of one cell (the messages), checked with the engine's declarations as the editor's extra libs. */
-function cellDiagnostics(source: string): string[] {
-  const cell = "/cells/cell.ts";
-  const all = new Map(files);
-  all.set(cell, source);
-  const host = ts.createCompilerHost(options);
-  const read = host.readFile.bind(host);
-  const exists = host.fileExists.bind(host);
-  host.readFile = (f) => all.get(f) ?? read(f);
-  const dirExists = host.directoryExists?.bind(host);
-  host.fileExists = (f) => all.has(f) || exists(f);
-  host.directoryExists = (d) => [...all.keys()].some((f) => f.startsWith(`${d}/`)) || (dirExists?.(d) ?? false);
-  host.realpath = (f) => f;
-  host.getSourceFile = (f, languageVersion) => {
-    const text = all.get(f) ?? read(f);
-    return text === undefined ? undefined : ts.createSourceFile(f, text, languageVersion);
-  };
-  host.getCurrentDirectory = () => "/";
-  const program = ts.createProgram([cell, ...files.keys()], options, host);
-  return ts.getPreEmitDiagnostics(program, program.getSourceFile(cell)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
-}
-
+const cellDiagnostics = cellTypeChecker();
 
 describe("torchvision.models in a learner's cell type-checks against the generated engine declarations", () => {
-  beforeAll(() => {
-    if (!existsSync(declarations)) throw new Error(`${declarations} is missing: run node scripts/prepare.mjs (npm test does) first`);
-    const json = JSON.parse(readFileSync(declarations, "utf8")) as Record<string, string>;
-    files = new Map(Object.entries(json).map(([file, text]) => [`/gradbook/${file}`, text]));
-  });
-
   it("head swaps without casts: fc, classifier[6], classifier[1], conv1; blocks of layer4; the weight enums", () => {
     const cell = `
 const m = torchvision.models.resnet18();

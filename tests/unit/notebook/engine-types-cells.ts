@@ -1,0 +1,59 @@
+/**
+ * Type-checks a learner's TypeScript cell against the engine's declarations as the editor loads them
+ * (public/vendor/engine-types.json, written by scripts/gen-engine-types.mjs, which node scripts/prepare.mjs and so
+ * npm test run first), with the editor's compiler options (app/_components/notebook/monaco-setup.ts). Used by the
+ * engine-types-*.test.ts files; the browser test (tests/browser/editor.spec.ts) checks the editor shows diagnostics at
+ * all, these check what they say, without a browser.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+import { beforeAll } from "vitest";
+
+const declarations = path.join(process.cwd(), "public/vendor/engine-types.json");
+
+// monaco-setup.ts's options (Monaco resolves the extra libs as files under file:///gradbook/).
+const options: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2020,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Node10,
+  allowNonTsExtensions: true,
+  strict: false,
+  noImplicitAny: false,
+  allowJs: true,
+  lib: ["lib.es2022.d.ts", "lib.webworker.d.ts"],
+  noEmit: true,
+};
+
+/**
+ * Loads the declarations before the calling file's tests (failing clearly when prepare.mjs has not run) and returns
+ * cellDiagnostics(source): the cell's diagnostic messages with the declarations as the editor's extra libs.
+ */
+export function cellTypeChecker(): (source: string) => string[] {
+  let files = new Map<string, string>();
+  beforeAll(() => {
+    if (!existsSync(declarations)) throw new Error(`${declarations} is missing: run node scripts/prepare.mjs (npm test does) first`);
+    const json = JSON.parse(readFileSync(declarations, "utf8")) as Record<string, string>;
+    files = new Map(Object.entries(json).map(([file, text]) => [`/gradbook/${file}`, text]));
+  });
+  return (source) => {
+    const cell = "/cells/cell.ts";
+    const all = new Map(files);
+    all.set(cell, source);
+    const host = ts.createCompilerHost(options);
+    const read = host.readFile.bind(host);
+    const exists = host.fileExists.bind(host);
+    host.readFile = (f) => all.get(f) ?? read(f);
+    const dirExists = host.directoryExists?.bind(host);
+    host.fileExists = (f) => all.has(f) || exists(f);
+    host.directoryExists = (d) => [...all.keys()].some((f) => f.startsWith(`${d}/`)) || (dirExists?.(d) ?? false);
+    host.realpath = (f) => f;
+    host.getSourceFile = (f, languageVersion) => {
+      const text = all.get(f) ?? read(f);
+      return text === undefined ? undefined : ts.createSourceFile(f, text, languageVersion);
+    };
+    host.getCurrentDirectory = () => "/";
+    const program = ts.createProgram([cell, ...files.keys()], options, host);
+    return ts.getPreEmitDiagnostics(program, program.getSourceFile(cell)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  };
+}
