@@ -7,19 +7,17 @@
 import { parseArgs, type PyArgs } from "../../args";
 import { TypeError_, ValueError } from "../../errors";
 import { Module } from "../../nn/module";
-import { kaiming_normal_, ones_, uniform_, zeros_ } from "../../nn/init";
+import { uniform_ } from "../../nn/init";
 import { BatchNorm2d } from "../../nn/modules/batchnorm2d";
-import { Conv2d } from "../../nn/modules/conv";
 import { Sequential } from "../../nn/modules/container";
 import { Linear } from "../../nn/modules/linear";
 import { SiLU, Sigmoid } from "../../nn/modules/activation";
 import { Dropout } from "../../nn/modules/dropout";
-import { GroupNorm } from "../../nn/modules/normalization_extra";
 import { AdaptiveAvgPool2d } from "../../nn/modules/pooling";
 import { empty } from "../../ops/util";
 import type { Tensor } from "../../tensor";
 import { _make_divisible, builderArgs, makeLayer, register_model, registerEnum, weightsEnum, type BuilderOptions, type LayerFactory, type WeightsArg, type WeightsEnum } from "./_api";
-import { Conv2dNormActivation } from "./mobilenetv2";
+import { Conv2dNormActivation, initConvNormLinear } from "./mobilenetv2";
 import { SqueezeExcitation } from "./mobilenetv3";
 
 function pyFloat(x: number): string {
@@ -175,19 +173,11 @@ export class EfficientNet extends Module {
     this.features = new Sequential(...layers);
     this.avgpool = new AdaptiveAvgPool2d(1);
     this.classifier = new Sequential(new Dropout({ p: o.dropout, inplace: true }), new Linear(lastconv_output, o.num_classes ?? 1000)) as EfficientNetClassifier;
-    for (const m of this.modules()) {
-      if (m instanceof Conv2d) {
-        kaiming_normal_(m.weight, { mode: "fan_out" });
-        if (m.bias) zeros_(m.bias);
-      } else if (m instanceof BatchNorm2d || m instanceof GroupNorm) {
-        ones_((m as BatchNorm2d).weight!);
-        zeros_((m as BatchNorm2d).bias!);
-      } else if (m instanceof Linear) {
-        const r = 1.0 / Math.sqrt(m.out_features);
-        uniform_(m.weight, -r, r);
-        if (m.bias) zeros_(m.bias);
-      }
-    }
+    // torchvision: uniform in +-1/sqrt(out_features) for the classifier's Linear.
+    initConvNormLinear(this, (w) => {
+      const r = 1.0 / Math.sqrt(w.shape[0]);
+      uniform_(w, -r, r);
+    });
   }
 
   _forward_impl(x: Tensor): Tensor {

@@ -18,6 +18,26 @@ import { adaptive_avg_pool2d } from "../../nn/functional/pooling";
 import type { Tensor } from "../../tensor";
 import { _make_divisible, builderArgs, makeLayer, register_model, registerEnum, weightsEnum, type BuilderOptions, type LayerFactory, type WeightsArg } from "./_api";
 
+/**
+ * torchvision's init for the MobileNet and EfficientNet families, in module order (so seeded
+ * weights match): convs kaiming_normal_(mode="fan_out") with zero bias, batch and group norms
+ * weight 1 bias 0, and each Linear's weight by `linear` with zero bias.
+ */
+export function initConvNormLinear(model: Module, linear: (weight: Tensor) => void): void {
+  for (const m of model.modules()) {
+    if (m instanceof Conv2d) {
+      kaiming_normal_(m.weight, { mode: "fan_out" });
+      if (m.bias) zeros_(m.bias);
+    } else if (m instanceof BatchNorm2d || m instanceof GroupNorm) {
+      ones_((m as BatchNorm2d).weight!);
+      zeros_((m as BatchNorm2d).bias!);
+    } else if (m instanceof Linear) {
+      linear(m.weight);
+      if (m.bias) zeros_(m.bias);
+    }
+  }
+}
+
 type Size = number | readonly number[];
 
 export interface Conv2dNormActivationOptions {
@@ -217,18 +237,7 @@ export class MobileNetV2 extends Module {
     this.features = new Sequential(...features);
     this.classifier = new Sequential(new Dropout({ p: o.dropout ?? 0.2 }), new Linear(this.last_channel, o.num_classes ?? 1000)) as MobileNetV2Classifier;
 
-    for (const m of this.modules()) {
-      if (m instanceof Conv2d) {
-        kaiming_normal_(m.weight, { mode: "fan_out" });
-        if (m.bias) zeros_(m.bias);
-      } else if (m instanceof BatchNorm2d || m instanceof GroupNorm) {
-        ones_((m as BatchNorm2d).weight!);
-        zeros_((m as BatchNorm2d).bias!);
-      } else if (m instanceof Linear) {
-        normal_(m.weight, 0, 0.01);
-        if (m.bias) zeros_(m.bias);
-      }
-    }
+    initConvNormLinear(this, (w) => normal_(w, 0, 0.01));
   }
 
   _forward_impl(x: Tensor): Tensor {

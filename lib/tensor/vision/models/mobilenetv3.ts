@@ -7,7 +7,7 @@
 import { parseArgs, type PyArgs } from "../../args";
 import { TypeError_, ValueError } from "../../errors";
 import { Module } from "../../nn/module";
-import { kaiming_normal_, normal_, ones_, zeros_ } from "../../nn/init";
+import { normal_ } from "../../nn/init";
 import { BatchNorm2d } from "../../nn/modules/batchnorm2d";
 import { Conv2d } from "../../nn/modules/conv";
 import { Sequential } from "../../nn/modules/container";
@@ -15,11 +15,10 @@ import { Linear } from "../../nn/modules/linear";
 import { ReLU, Sigmoid } from "../../nn/modules/activation";
 import { Hardsigmoid, Hardswish } from "../../nn/modules/activation_extra";
 import { Dropout } from "../../nn/modules/dropout";
-import { GroupNorm } from "../../nn/modules/normalization_extra";
 import { AdaptiveAvgPool2d } from "../../nn/modules/pooling";
 import type { Tensor } from "../../tensor";
 import { _make_divisible, builderArgs, makeLayer, register_model, registerEnum, weightsEnum, type BuilderOptions, type LayerFactory, type WeightsArg } from "./_api";
-import { Conv2dNormActivation } from "./mobilenetv2";
+import { Conv2dNormActivation, initConvNormLinear } from "./mobilenetv2";
 
 /**
  * torchvision.ops.SqueezeExcitation(input_channels, squeeze_channels, activation=ReLU, scale_activation=Sigmoid):
@@ -172,18 +171,7 @@ export class MobileNetV3 extends Module {
       new Dropout({ p: o.dropout ?? 0.2, inplace: true }),
       new Linear(o.last_channel, o.num_classes ?? 1000),
     ) as MobileNetV3Classifier;
-    for (const m of this.modules()) {
-      if (m instanceof Conv2d) {
-        kaiming_normal_(m.weight, { mode: "fan_out" });
-        if (m.bias) zeros_(m.bias);
-      } else if (m instanceof BatchNorm2d || m instanceof GroupNorm) {
-        ones_((m as BatchNorm2d).weight!);
-        zeros_((m as BatchNorm2d).bias!);
-      } else if (m instanceof Linear) {
-        normal_(m.weight, 0, 0.01);
-        if (m.bias) zeros_(m.bias);
-      }
-    }
+    initConvNormLinear(this, (w) => normal_(w, 0, 0.01));
   }
 
   _forward_impl(x: Tensor): Tensor {
