@@ -16,6 +16,7 @@
  * through packing and unpacking.
  */
 import { parseArgs, type PyArgs } from "../args";
+import { leadingArgs } from "../leading_args";
 import { int64 } from "../dtype";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { tensor as makeTensor, zeros } from "../ops/creation";
@@ -58,7 +59,11 @@ export interface PadSequenceOptions {
 }
 
 /** pad_sequence(sequences, batch_first=False, padding_value=0.0): [L_i, *] tensors -> [T_max, B, *]. */
-export function pad_sequence(sequences: readonly Tensor[], ...args: PyArgs<[batch_first?: boolean, padding_value?: number], PadSequenceOptions>): Tensor {
+export function pad_sequence(sequences: readonly Tensor[], ...args: PyArgs<[batch_first?: boolean, padding_value?: number], PadSequenceOptions>): Tensor;
+/** pad_sequence(sequences=seqs, batch_first=True): every argument by keyword. */
+export function pad_sequence(options: PadSequenceOptions & { sequences: readonly Tensor[] }): Tensor;
+export function pad_sequence(...all: unknown[]): Tensor {
+  const [sequences, ...args] = leadingArgs("pad_sequence", ["sequences"], 1, all) as [readonly Tensor[], ...unknown[]];
   const o = parseArgs<PadSequenceOptions>("pad_sequence", ["batch_first", "padding_value"], args);
   if (!Array.isArray(sequences) || sequences.length === 0) throw new RuntimeError("pad_sequence: received an empty list of sequences");
   const trailing = sequences[0].shape.slice(1);
@@ -87,8 +92,13 @@ export function pack_padded_sequence(
   input: Tensor,
   lengths: Tensor | readonly number[],
   ...args: PyArgs<[batch_first?: boolean, enforce_sorted?: boolean], PackPaddedOptions>
-): PackedSequence {
+): PackedSequence;
+/** pack_padded_sequence(x, lengths=lens, batch_first=True) or every argument by keyword. */
+export function pack_padded_sequence(input: Tensor, options: PackPaddedOptions & { lengths: Tensor | readonly number[] }): PackedSequence;
+export function pack_padded_sequence(options: PackPaddedOptions & { input: Tensor; lengths: Tensor | readonly number[] }): PackedSequence;
+export function pack_padded_sequence(...all: unknown[]): PackedSequence {
   const fn = "pack_padded_sequence";
+  const [input, lengths, ...args] = leadingArgs(fn, ["input", "lengths"], 2, all) as [Tensor, Tensor | readonly number[], ...unknown[]];
   const o = parseArgs<PackPaddedOptions>(fn, ["batch_first", "enforce_sorted"], args);
   const x = o.batch_first ? input.transpose(0, 1) : input; // [T, B, *]
   const lens = lengthsOf(lengths, fn);
@@ -127,8 +137,12 @@ export interface PadPackedOptions {
 export function pad_packed_sequence(
   sequence: PackedSequence,
   ...args: PyArgs<[batch_first?: boolean, padding_value?: number, total_length?: number | null], PadPackedOptions>
-): [Tensor, Tensor] {
+): [Tensor, Tensor];
+/** pad_packed_sequence(sequence=packed, batch_first=True): every argument by keyword. */
+export function pad_packed_sequence(options: PadPackedOptions & { sequence: PackedSequence }): [Tensor, Tensor];
+export function pad_packed_sequence(...all: unknown[]): [Tensor, Tensor] {
   const fn = "pad_packed_sequence";
+  const [sequence, ...args] = leadingArgs(fn, ["sequence"], 1, all) as [PackedSequence, ...unknown[]];
   if (!(sequence instanceof PackedSequence)) throw new TypeError_(`${fn}: expected a PackedSequence`);
   const o = parseArgs<PadPackedOptions>(fn, ["batch_first", "padding_value", "total_length"], args);
   const sizes = sequence._sizes();
@@ -168,7 +182,11 @@ export function _pack_like(padded: Tensor, like: PackedSequence): PackedSequence
 }
 
 /** pack_sequence(sequences, enforce_sorted=True): pad_sequence then pack_padded_sequence. */
-export function pack_sequence(sequences: readonly Tensor[], ...args: PyArgs<[enforce_sorted?: boolean], { enforce_sorted?: boolean }>): PackedSequence {
+export function pack_sequence(sequences: readonly Tensor[], ...args: PyArgs<[enforce_sorted?: boolean], { enforce_sorted?: boolean }>): PackedSequence;
+/** pack_sequence(sequences=seqs, enforce_sorted=False): every argument by keyword. */
+export function pack_sequence(options: { sequences: readonly Tensor[]; enforce_sorted?: boolean }): PackedSequence;
+export function pack_sequence(...all: unknown[]): PackedSequence {
+  const [sequences, ...args] = leadingArgs("pack_sequence", ["sequences"], 1, all) as [readonly Tensor[], ...unknown[]];
   const o = parseArgs<{ enforce_sorted?: boolean }>("pack_sequence", ["enforce_sorted"], args);
   return pack_padded_sequence(pad_sequence(sequences), sequences.map((s) => s.shape[0]), { enforce_sorted: o.enforce_sorted ?? true });
 }

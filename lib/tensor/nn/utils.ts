@@ -4,7 +4,8 @@
  * returns the total norm of the gradients taken together); utils.rnn (padding and packing
  * sequences of different lengths) lives in ./rnn_utils.ts.
  */
-import { parseArgs, type PyArgs } from "../args";
+import { checkNoMoreArgs, parseArgs, type PyArgs } from "../args";
+import { leadingArgs } from "../leading_args";
 import { no_grad } from "../autograd/grad_mode";
 import { RuntimeError, TypeError_ } from "../errors";
 import { cat, stack } from "../ops/join";
@@ -47,7 +48,11 @@ export interface ClipGradNormOptions {
 export function clip_grad_norm_(
   parameters: Params,
   ...args: PyArgs<[max_norm?: number, norm_type?: number | "inf", error_if_nonfinite?: boolean, foreach?: boolean | null], ClipGradNormOptions>
-): Tensor {
+): Tensor;
+/** clip_grad_norm_(parameters=model.parameters(), max_norm=1.0): every argument by keyword. */
+export function clip_grad_norm_(options: ClipGradNormOptions & { parameters: Params }): Tensor;
+export function clip_grad_norm_(...all: unknown[]): Tensor {
+  const [parameters, ...args] = leadingArgs("clip_grad_norm_", ["parameters"], 1, all) as [Params, ...unknown[]];
   const o = parseArgs<ClipGradNormOptions>("clip_grad_norm_", ["max_norm", "norm_type", "error_if_nonfinite", "foreach"], args);
   if (typeof o.max_norm !== "number") throw new TypeError_("clip_grad_norm_() missing 1 required positional argument: 'max_norm'");
   const normType = o.norm_type === "inf" ? Infinity : Number(o.norm_type ?? 2);
@@ -79,7 +84,11 @@ function pyNum(x: number): string {
 }
 
 /** Clamps every gradient to [-clip_value, clip_value] in place. */
-export function clip_grad_value_(parameters: Params, ...args: PyArgs<[clip_value?: number, foreach?: boolean | null], { clip_value?: number; foreach?: boolean | null }>): void {
+export function clip_grad_value_(parameters: Params, ...args: PyArgs<[clip_value?: number, foreach?: boolean | null], { clip_value?: number; foreach?: boolean | null }>): void;
+/** clip_grad_value_(parameters=model.parameters(), clip_value=0.5). */
+export function clip_grad_value_(options: { parameters: Params; clip_value: number; foreach?: boolean | null }): void;
+export function clip_grad_value_(...all: unknown[]): void {
+  const [parameters, ...args] = leadingArgs("clip_grad_value_", ["parameters"], 1, all) as [Params, ...unknown[]];
   const o = parseArgs<{ clip_value?: number; foreach?: boolean | null }>("clip_grad_value_", ["clip_value", "foreach"], args);
   if (typeof o.clip_value !== "number") throw new TypeError_("clip_grad_value_() missing 1 required positional argument: 'clip_value'");
   const c = o.clip_value;
@@ -90,14 +99,25 @@ export function clip_grad_value_(parameters: Params, ...args: PyArgs<[clip_value
 }
 
 /** All parameters flattened and concatenated into one vector (differentiable, like torch.cat). */
-export function parameters_to_vector(parameters: Params): Tensor {
+export function parameters_to_vector(parameters: Params): Tensor;
+/** parameters_to_vector(parameters=model.parameters()). */
+export function parameters_to_vector(options: { parameters: Params }): Tensor;
+export function parameters_to_vector(...all: unknown[]): Tensor {
+  const [parameters, ...extra] = leadingArgs("parameters_to_vector", ["parameters"], 1, all) as [Params, ...unknown[]];
+  checkNoMoreArgs("parameters_to_vector", extra);
   const ps = paramList(parameters, "parameters_to_vector");
   if (ps.length === 0) throw new RuntimeError("parameters_to_vector(): expected a non-empty list of parameters");
   return cat(ps.map((p) => p.reshape([-1])));
 }
 
 /** Copies slices of `vec` into the parameters, in order (their .data then views vec, as in PyTorch). */
-export function vector_to_parameters(vec: Tensor, parameters: Params): void {
+export function vector_to_parameters(vec: Tensor, parameters: Params): void;
+/** vector_to_parameters(vec, parameters=model.parameters()) or every argument by keyword. */
+export function vector_to_parameters(vec: Tensor, options: { parameters: Params }): void;
+export function vector_to_parameters(options: { vec: Tensor; parameters: Params }): void;
+export function vector_to_parameters(...all: unknown[]): void {
+  const [vec, parameters, ...extra] = leadingArgs("vector_to_parameters", ["vec", "parameters"], 2, all) as [Tensor, Params, ...unknown[]];
+  checkNoMoreArgs("vector_to_parameters", extra);
   if (!(vec instanceof Tensor)) throw new TypeError_(`expected torch.Tensor, but got: ${typeof vec}`);
   if (vec.dim() !== 1) throw new RuntimeError(`vector_to_parameters(): expected a 1-D vector, got shape [${vec.shape.join(", ")}]`);
   const ps = paramList(parameters, "vector_to_parameters");

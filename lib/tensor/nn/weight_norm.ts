@@ -13,6 +13,7 @@
  * each call module[name] = W / sigma with sigma = u . (W v); in training mode each call first
  * runs n_power_iterations steps of the iteration (without gradient), in eval mode none.
  */
+import { leadingArgs } from "../leading_args";
 import { parseArgs, type PyArgs } from "../args";
 import { no_grad } from "../autograd/grad_mode";
 import { RuntimeError, ValueError } from "../errors";
@@ -52,7 +53,11 @@ export interface WeightNormOptions {
 }
 
 /** Splits module[name] into magnitude name_g and direction name_v: `weight_norm(nn.Linear(20, 40), "weight")`. */
-export function weight_norm<M extends Module>(module: M, ...args: PyArgs<[name?: string, dim?: number | null], WeightNormOptions>): M {
+export function weight_norm<M extends Module>(module: M, ...args: PyArgs<[name?: string, dim?: number | null], WeightNormOptions>): M;
+/** weight_norm(module=..., ...): every argument by keyword, as torch. */
+export function weight_norm<M extends Module>(options: WeightNormOptions & { module: M }): M;
+export function weight_norm<M extends Module>(...all: unknown[]): M {
+  const [module, ...args] = leadingArgs("weight_norm", ["module"], 1, all) as [M, ...unknown[]];
   const o = parseArgs<WeightNormOptions>("weight_norm", ["name", "dim"], args);
   const name = o.name ?? "weight";
   const hooks = hooksOf(module);
@@ -94,7 +99,11 @@ export function weight_norm<M extends Module>(module: M, ...args: PyArgs<[name?:
 }
 
 /** Folds name_g and name_v back into one parameter `name` and removes the hook. */
-export function remove_weight_norm<M extends Module>(module: M, ...args: PyArgs<[name?: string], { name?: string }>): M {
+export function remove_weight_norm<M extends Module>(module: M, ...args: PyArgs<[name?: string], { name?: string }>): M;
+/** remove_weight_norm(module=..., ...): every argument by keyword, as torch. */
+export function remove_weight_norm<M extends Module>(options: { name?: string } & { module: M }): M;
+export function remove_weight_norm<M extends Module>(...all: unknown[]): M {
+  const [module, ...args] = leadingArgs("remove_weight_norm", ["module"], 1, all) as [M, ...unknown[]];
   const name = parseArgs<{ name: string }>("remove_weight_norm", ["name"], args).name ?? "weight";
   const hooks = hooksOf(module);
   const entry = hooks.get(name);
@@ -126,7 +135,11 @@ function normalizeInto(x: Tensor, eps: number): Tensor {
 export function spectral_norm<M extends Module>(
   module: M,
   ...args: PyArgs<[name?: string, n_power_iterations?: number, eps?: number, dim?: number | null], SpectralNormOptions>
-): M {
+): M;
+/** spectral_norm(module=..., ...): every argument by keyword, as torch. */
+export function spectral_norm<M extends Module>(options: SpectralNormOptions & { module: M }): M;
+export function spectral_norm<M extends Module>(...all: unknown[]): M {
+  const [module, ...args] = leadingArgs("spectral_norm", ["module"], 1, all) as [M, ...unknown[]];
   const o = parseArgs<SpectralNormOptions>("spectral_norm", ["name", "n_power_iterations", "eps", "dim"], args);
   const name = o.name ?? "weight";
   const iters = o.n_power_iterations ?? 1;
@@ -192,7 +205,11 @@ export function spectral_norm<M extends Module>(
 }
 
 /** Restores module[name] as a parameter holding W / sigma and removes the hook and buffers. */
-export function remove_spectral_norm<M extends Module>(module: M, ...args: PyArgs<[name?: string], { name?: string }>): M {
+export function remove_spectral_norm<M extends Module>(module: M, ...args: PyArgs<[name?: string], { name?: string }>): M;
+/** remove_spectral_norm(module=..., ...): every argument by keyword, as torch. */
+export function remove_spectral_norm<M extends Module>(options: { name?: string } & { module: M }): M;
+export function remove_spectral_norm<M extends Module>(...all: unknown[]): M {
+  const [module, ...args] = leadingArgs("remove_spectral_norm", ["module"], 1, all) as [M, ...unknown[]];
   const name = parseArgs<{ name: string }>("remove_spectral_norm", ["name"], args).name ?? "weight";
   const hooks = hooksOf(module);
   const entry = hooks.get(name);

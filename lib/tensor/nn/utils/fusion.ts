@@ -3,7 +3,8 @@
  * convolution or linear layer, W' = W * gamma / sqrt(var + eps) (per output channel; per input
  * channel slot of a transposed convolution's weight), b' = (b - mean) * gamma / sqrt(var + eps) + beta.
  */
-import { parseArgs, type PyArgs } from "../../args";
+import { checkNoMoreArgs, parseArgs, type PyArgs } from "../../args";
+import { leadingArgs } from "../../leading_args";
 import { TorchError } from "../../errors";
 import { ones_like, zeros_like } from "../../ops/creation";
 import { Tensor } from "../../tensor";
@@ -15,11 +16,22 @@ type Slots = Record<string, unknown>;
 const slotsOf = (m: Module) => m as unknown as Slots;
 const assertionError = (message: string) => new TorchError(message, "AssertionError");
 
+/** fuse_conv_bn_weights / fuse_linear_bn_weights by keyword: conv_w=..., conv_b=..., bn_rm=..., ... */
+export interface ConvBnWeights { conv_w: Tensor; conv_b: Tensor | null; bn_rm: Tensor; bn_rv: Tensor; bn_eps: number; bn_w: Tensor | null; bn_b: Tensor | null; transpose?: boolean }
+export interface LinearBnWeights { linear_w: Tensor; linear_b: Tensor | null; bn_rm: Tensor; bn_rv: Tensor; bn_eps: number; bn_w: Tensor; bn_b: Tensor }
+const CONV_BN_NAMES = ["conv_w", "conv_b", "bn_rm", "bn_rv", "bn_eps", "bn_w", "bn_b"];
+const LINEAR_BN_NAMES = ["linear_w", "linear_b", "bn_rm", "bn_rv", "bn_eps", "bn_w", "bn_b"];
+
 /** The fused (weight, bias) as Parameters. */
 export function fuse_conv_bn_weights(
   conv_w: Tensor, conv_b: Tensor | null, bn_rm: Tensor, bn_rv: Tensor, bn_eps: number, bn_w: Tensor | null, bn_b: Tensor | null,
   ...args: PyArgs<[transpose?: boolean], { transpose?: boolean }>
-): [Parameter, Parameter] {
+): [Parameter, Parameter];
+export function fuse_conv_bn_weights(options: ConvBnWeights): [Parameter, Parameter];
+export function fuse_conv_bn_weights(...all: unknown[]): [Parameter, Parameter] {
+  const [conv_w, conv_b, bn_rm, bn_rv, bn_eps, bn_w, bn_b, ...args] = leadingArgs("fuse_conv_bn_weights", CONV_BN_NAMES, 7, all) as [
+    Tensor, Tensor | null, Tensor, Tensor, number, Tensor | null, Tensor | null, ...unknown[],
+  ];
   const transpose = parseArgs<{ transpose: boolean }>("fuse_conv_bn_weights", ["transpose"], args).transpose ?? false;
   const b = conv_b ?? zeros_like(bn_rm);
   const w = bn_w ?? ones_like(bn_rm);
@@ -33,7 +45,12 @@ export function fuse_conv_bn_weights(
 }
 
 /** A copy of conv with bn folded in: `fuse_conv_bn_eval(conv.eval(), bn.eval())`. */
-export function fuse_conv_bn_eval<M extends Module>(conv: M, bn: Module, ...args: PyArgs<[transpose?: boolean], { transpose?: boolean }>): M {
+export function fuse_conv_bn_eval<M extends Module>(conv: M, bn: Module, ...args: PyArgs<[transpose?: boolean], { transpose?: boolean }>): M;
+/** fuse_conv_bn_eval(conv, bn=bn, transpose=False), or every argument by keyword. */
+export function fuse_conv_bn_eval<M extends Module>(conv: M, options: { bn: Module; transpose?: boolean }): M;
+export function fuse_conv_bn_eval<M extends Module>(options: { conv: M; bn: Module; transpose?: boolean }): M;
+export function fuse_conv_bn_eval<M extends Module>(...all: unknown[]): M {
+  const [conv, bn, ...args] = leadingArgs("fuse_conv_bn_eval", ["conv", "bn"], 2, all) as [M, Module, ...unknown[]];
   const transpose = parseArgs<{ transpose: boolean }>("fuse_conv_bn_eval", ["transpose"], args).transpose ?? false;
   if (conv.training || bn.training) throw assertionError("Fusion only for eval!");
   const fused = deepcopyModule(conv);
@@ -51,7 +68,13 @@ export function fuse_conv_bn_eval<M extends Module>(conv: M, bn: Module, ...args
 /** The fused (weight, bias) of a Linear followed by BatchNorm1d. */
 export function fuse_linear_bn_weights(
   linear_w: Tensor, linear_b: Tensor | null, bn_rm: Tensor, bn_rv: Tensor, bn_eps: number, bn_w: Tensor, bn_b: Tensor,
-): [Parameter, Parameter] {
+): [Parameter, Parameter];
+export function fuse_linear_bn_weights(options: LinearBnWeights): [Parameter, Parameter];
+export function fuse_linear_bn_weights(...all: unknown[]): [Parameter, Parameter] {
+  const [linear_w, linear_b, bn_rm, bn_rv, bn_eps, bn_w, bn_b, ...extra] = leadingArgs("fuse_linear_bn_weights", LINEAR_BN_NAMES, 7, all) as [
+    Tensor, Tensor | null, Tensor, Tensor, number, Tensor, Tensor, ...unknown[],
+  ];
+  checkNoMoreArgs("fuse_linear_bn_weights", extra);
   const b = linear_b ?? zeros_like(bn_rm);
   const scale = bn_w.mul(bn_rv.add(bn_eps).rsqrt());
   const fusedW = linear_w.mul(scale.unsqueeze(-1));
@@ -60,7 +83,13 @@ export function fuse_linear_bn_weights(
 }
 
 /** A copy of linear with bn folded in. */
-export function fuse_linear_bn_eval<M extends Module>(linear: M, bn: Module): M {
+export function fuse_linear_bn_eval<M extends Module>(linear: M, bn: Module): M;
+/** fuse_linear_bn_eval(linear, bn=bn), or every argument by keyword. */
+export function fuse_linear_bn_eval<M extends Module>(linear: M, options: { bn: Module }): M;
+export function fuse_linear_bn_eval<M extends Module>(options: { linear: M; bn: Module }): M;
+export function fuse_linear_bn_eval<M extends Module>(...all: unknown[]): M {
+  const [linear, bn, ...extra] = leadingArgs("fuse_linear_bn_eval", ["linear", "bn"], 2, all) as [M, Module, ...unknown[]];
+  checkNoMoreArgs("fuse_linear_bn_eval", extra);
   if (linear.training || bn.training) throw assertionError("Fusion only for eval!");
   const fused = deepcopyModule(linear);
   const s = slotsOf(fused);

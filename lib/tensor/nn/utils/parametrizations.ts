@@ -11,6 +11,7 @@
  * with sigma from power iteration on buffers _u, _v of the parametrization (15 warm-up steps at
  * registration, n_power_iterations per call in training mode), as PyTorch's _SpectralNorm.
  */
+import { leadingArgs } from "../../leading_args";
 import { parseArgs, type PyArgs } from "../../args";
 import { no_grad } from "../../autograd/grad_mode";
 import { float64 } from "../../dtype";
@@ -145,7 +146,11 @@ export interface OrthogonalOptions {
 }
 
 /** Keeps module[name] orthogonal: `parametrizations.orthogonal(nn.Linear(4, 4))`. */
-export function orthogonal<M extends Module>(module: M, ...args: PyArgs<[name?: string, orthogonal_map?: OrthogonalMap | null], OrthogonalOptions>): M {
+export function orthogonal<M extends Module>(module: M, ...args: PyArgs<[name?: string, orthogonal_map?: OrthogonalMap | null], OrthogonalOptions>): M;
+/** orthogonal(module=..., ...): every argument by keyword, as torch. */
+export function orthogonal<M extends Module>(options: OrthogonalOptions & { module: M }): M;
+export function orthogonal<M extends Module>(...all: unknown[]): M {
+  const [module, ...args] = leadingArgs("orthogonal", ["module"], 1, all) as [M, ...unknown[]];
   const o = parseArgs<OrthogonalOptions>("orthogonal", ["name", "orthogonal_map", "use_trivialization"], args);
   const name = o.name ?? "weight";
   const weight = slotsOf(module)[name];
@@ -230,7 +235,11 @@ export interface SpectralNormOptions {
 export function spectral_norm<M extends Module>(
   module: M,
   ...args: PyArgs<[name?: string, n_power_iterations?: number, eps?: number, dim?: number | null], SpectralNormOptions>
-): M {
+): M;
+/** spectral_norm(module=..., ...): every argument by keyword, as torch. */
+export function spectral_norm<M extends Module>(options: SpectralNormOptions & { module: M }): M;
+export function spectral_norm<M extends Module>(...all: unknown[]): M {
+  const [module, ...args] = leadingArgs("spectral_norm", ["module"], 1, all) as [M, ...unknown[]];
   const o = parseArgs<SpectralNormOptions>("spectral_norm", ["name", "n_power_iterations", "eps", "dim"], args);
   const name = o.name ?? "weight";
   const weight = slotsOf(module)[name];

@@ -9,7 +9,9 @@
  * "Parametrized<Class>" that carries the property; removing the last parametrization restores
  * the class. cached(fn) computes each parametrized tensor once while fn runs.
  */
+import { checkKeywords, checkNoMoreArgs, isOptions, parseArgs } from "../../args";
 import { no_grad } from "../../autograd/grad_mode";
+import { leadingArgs } from "../../leading_args";
 import { NotImplementedError, RuntimeError, TypeError_, ValueError } from "../../errors";
 import { Tensor } from "../../tensor";
 import { Module, moduleTypeName } from "../module";
@@ -171,14 +173,25 @@ function parametrizationsOf(module: Module): ModuleDict | null {
 }
 
 /** True if module has any parametrization (or one on tensor_name). */
-export function is_parametrized(module: Module, tensor_name: string | null = null): boolean {
+export function is_parametrized(module: Module, tensor_name?: string | null): boolean;
+/** is_parametrized(module, tensor_name="weight") or every argument by keyword. */
+export function is_parametrized(module: Module, options: { tensor_name?: string | null }): boolean;
+export function is_parametrized(options: { module: Module; tensor_name?: string | null }): boolean;
+export function is_parametrized(...all: unknown[]): boolean {
+  const [module, ...args] = leadingArgs("is_parametrized", ["module"], 1, all) as [Module, ...unknown[]];
+  const tensor_name = parseArgs<{ tensor_name: string | null }>("is_parametrized", ["tensor_name"], args).tensor_name ?? null;
   const p = parametrizationsOf(module);
   if (!p) return false;
   return tensor_name === null || tensor_name === undefined ? p.length > 0 : p.has(tensor_name);
 }
 
 /** The original class: PyTorch's module.__class__.__bases__[0] for a parametrized module. */
-export function type_before_parametrizations(module: Module): new (...args: never[]) => Module {
+export function type_before_parametrizations(module: Module): new (...args: never[]) => Module;
+/** type_before_parametrizations(module=m). */
+export function type_before_parametrizations(options: { module: Module }): new (...args: never[]) => Module;
+export function type_before_parametrizations(...all: unknown[]): new (...args: never[]) => Module {
+  const [module, ...extra] = leadingArgs("type_before_parametrizations", ["module"], 1, all) as [Module, ...unknown[]];
+  checkNoMoreArgs("type_before_parametrizations", extra);
   const ctor = module.constructor as new (...args: never[]) => Module;
   return is_parametrized(module) ? (Object.getPrototypeOf(ctor.prototype) as { constructor: new (...args: never[]) => Module }).constructor : ctor;
 }
@@ -226,10 +239,20 @@ function injectProperty(module: Module, tensorName: string): void {
  * module[tensor_name] becomes parametrization(original): `register_parametrization(lin, "weight", new Symmetric())`.
  * `unsafe: true` skips the shape and dtype checks.
  */
-export function register_parametrization<M extends Module>(module: M, tensor_name: string, parametrization: Module, options: { unsafe?: boolean } = {}): M {
-  for (const k of Object.keys(options)) {
-    if (k !== "unsafe") throw new TypeError_(`register_parametrization() got an unexpected keyword argument '${k}'`);
+export function register_parametrization<M extends Module>(module: M, tensor_name: string, parametrization: Module, options?: { unsafe?: boolean }): M;
+/** register_parametrization(m, "weight", parametrization=P, unsafe=True), or more (or every) argument by keyword. */
+export function register_parametrization<M extends Module>(module: M, tensor_name: string, options: { parametrization: Module; unsafe?: boolean }): M;
+export function register_parametrization<M extends Module>(module: M, options: { tensor_name: string; parametrization: Module; unsafe?: boolean }): M;
+export function register_parametrization<M extends Module>(options: { module: M; tensor_name: string; parametrization: Module; unsafe?: boolean }): M;
+export function register_parametrization<M extends Module>(...all: unknown[]): M {
+  const fn = "register_parametrization";
+  const [module, tensor_name, parametrization, ...rest] = leadingArgs(fn, ["module", "tensor_name", "parametrization"], 3, all) as [M, string, Module, ...unknown[]];
+  // unsafe is keyword-only (torch 1.13's `*, unsafe=False`)
+  if (rest.length > 1 || (rest.length === 1 && !isOptions(rest[0]))) {
+    throw new TypeError_(`${fn}() takes 3 positional arguments but ${3 + rest.filter((a) => !isOptions(a)).length} were given`);
   }
+  const options = (rest[0] ?? {}) as { unsafe?: boolean };
+  checkKeywords(fn, options, ["unsafe"]);
   if (!(parametrization instanceof Module)) throw new TypeError_(`register_parametrization(): parametrization must be a Module, got ${typeOf(parametrization)}`);
   const unsafe = options.unsafe ?? false;
   parametrization.train(module.training);
@@ -285,9 +308,13 @@ export function remove_parametrizations<M extends Module>(
   module: M,
   tensor_name: string,
   ...args: [leave_parametrized?: boolean] | [{ leave_parametrized?: boolean }]
-): M {
-  const a = args[0];
-  const leave = typeof a === "object" && a !== null ? (a.leave_parametrized ?? true) : (a ?? true);
+): M;
+/** remove_parametrizations(m, tensor_name="weight", leave_parametrized=False), or every argument by keyword. */
+export function remove_parametrizations<M extends Module>(module: M, options: { tensor_name: string; leave_parametrized?: boolean }): M;
+export function remove_parametrizations<M extends Module>(options: { module: M; tensor_name: string; leave_parametrized?: boolean }): M;
+export function remove_parametrizations<M extends Module>(...all: unknown[]): M {
+  const [module, tensor_name, ...args] = leadingArgs("remove_parametrizations", ["module", "tensor_name"], 2, all) as [M, string, ...unknown[]];
+  const leave = parseArgs<{ leave_parametrized: boolean }>("remove_parametrizations", ["leave_parametrized"], args).leave_parametrized ?? true;
   if (!is_parametrized(module, tensor_name)) throw new ValueError(`Module ${module.toString()} does not have a parametrization on ${tensor_name}`);
   const dict = parametrizationsOf(module) as ModuleDict;
   const plist = dict.get(tensor_name) as ParametrizationList;
@@ -314,7 +341,15 @@ export function remove_parametrizations<M extends Module>(
 }
 
 /** Copies from_module's parametrizations (and originals) onto to_module, for tensor_name or all. */
-export function transfer_parametrizations_and_params<M extends Module>(from_module: Module, to_module: M, tensor_name: string | null = null): M {
+export function transfer_parametrizations_and_params<M extends Module>(from_module: Module, to_module: M, tensor_name?: string | null): M;
+/** transfer_parametrizations_and_params(a, b, tensor_name="weight"), or every argument by keyword. */
+export function transfer_parametrizations_and_params<M extends Module>(from_module: Module, to_module: M, options: { tensor_name?: string | null }): M;
+export function transfer_parametrizations_and_params<M extends Module>(from_module: Module, options: { to_module: M; tensor_name?: string | null }): M;
+export function transfer_parametrizations_and_params<M extends Module>(options: { from_module: Module; to_module: M; tensor_name?: string | null }): M;
+export function transfer_parametrizations_and_params<M extends Module>(...all: unknown[]): M {
+  const fn = "transfer_parametrizations_and_params";
+  const [from_module, to_module, ...args] = leadingArgs(fn, ["from_module", "to_module"], 2, all) as [Module, M, ...unknown[]];
+  const tensor_name = parseArgs<{ tensor_name: string | null }>(fn, ["tensor_name"], args).tensor_name ?? null;
   const from = parametrizationsOf(from_module);
   if (!from || !is_parametrized(from_module)) return to_module;
   for (const name of tensor_name === null ? from.keys() : [tensor_name]) {

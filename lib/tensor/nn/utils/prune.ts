@@ -14,7 +14,8 @@
  * other number in [0, 1] is the fraction (rounded half to even, like Python's round). So 1 means
  * one entry, not "all" (PyTorch's 1.0 cannot be told apart from 1 in JavaScript).
  */
-import { parseArgs } from "../../args";
+import { leadingArgs } from "../../leading_args";
+import { checkNoMoreArgs, parseArgs } from "../../args";
 import { no_grad } from "../../autograd/grad_mode";
 import { IndexError, TorchError, TypeError_, ValueError } from "../../errors";
 import { cat } from "../../ops/join";
@@ -436,14 +437,22 @@ function required<T>(fn: string, o: Record<string, unknown>, key: string): T {
 }
 
 /** Reparametrises module[name] with a mask of ones. */
-export function identity<M extends Module>(module: M, ...args: [name: string] | [{ name: string }]): M {
+export function identity<M extends Module>(module: M, ...args: [name: string] | [{ name: string }]): M;
+/** identity(module=..., ...): every argument by keyword, as torch. */
+export function identity<M extends Module>(options: { name: string } & { module: M }): M;
+export function identity<M extends Module>(...all: unknown[]): M {
+  const [module, ...args] = leadingArgs("identity", ["module"], 1, all) as [M, ...unknown[]];
   const name = required<string>("identity", parseArgs<{ name: string }>("identity", ["name"], args), "name");
   applyPruning(module, name, () => new Identity(), null);
   return module;
 }
 
 /** `prune.random_unstructured(module, "weight", 0.3)` or `(module, { name: "weight", amount: 0.3 })`. */
-export function random_unstructured<M extends Module>(module: M, ...args: [name: string, amount: number] | [name: string, Amount] | [{ name: string; amount: number }]): M {
+export function random_unstructured<M extends Module>(module: M, ...args: [name: string, amount: number] | [name: string, Amount] | [{ name: string; amount: number }]): M;
+/** random_unstructured(module=..., ...): every argument by keyword, as torch. */
+export function random_unstructured<M extends Module>(options: { name: string; amount: number } & { module: M }): M;
+export function random_unstructured<M extends Module>(...all: unknown[]): M {
+  const [module, ...args] = leadingArgs("random_unstructured", ["module"], 1, all) as [M, ...unknown[]];
   const o = parseArgs<{ name: string } & Amount>("random_unstructured", ["name", "amount"], args);
   const amount = required<number>("random_unstructured", o, "amount");
   applyPruning(module, required("random_unstructured", o, "name"), () => new RandomUnstructured(amount), null);
@@ -454,7 +463,11 @@ export function random_unstructured<M extends Module>(module: M, ...args: [name:
 export function l1_unstructured<M extends Module>(
   module: M,
   ...args: [name: string, amount: number, options?: Scores] | [name: string, Amount & Scores] | [{ name: string; amount: number } & Scores]
-): M {
+): M;
+/** l1_unstructured(module=..., ...): every argument by keyword, as torch. */
+export function l1_unstructured<M extends Module>(options: { name: string; amount: number } & Scores & { module: M }): M;
+export function l1_unstructured<M extends Module>(...all: unknown[]): M {
+  const [module, ...args] = leadingArgs("l1_unstructured", ["module"], 1, all) as [M, ...unknown[]];
   const o = parseArgs<{ name: string } & Amount & Scores>("l1_unstructured", ["name", "amount", "importance_scores"], args);
   const amount = required<number>("l1_unstructured", o, "amount");
   applyPruning(module, required("l1_unstructured", o, "name"), () => new L1Unstructured(amount), o.importance_scores ?? null);
@@ -465,7 +478,11 @@ export function l1_unstructured<M extends Module>(
 export function random_structured<M extends Module>(
   module: M,
   ...args: [name: string, amount: number, dim: number] | [name: string, amount: number, { dim: number }] | [name: string, Amount & { dim: number }] | [{ name: string; amount: number; dim: number }]
-): M {
+): M;
+/** random_structured(module=..., ...): every argument by keyword, as torch. */
+export function random_structured<M extends Module>(options: { name: string; amount: number; dim: number } & { module: M }): M;
+export function random_structured<M extends Module>(...all: unknown[]): M {
+  const [module, ...args] = leadingArgs("random_structured", ["module"], 1, all) as [M, ...unknown[]];
   const o = parseArgs<{ name: string; dim: number } & Amount>("random_structured", ["name", "amount", "dim"], args);
   const amount = required<number>("random_structured", o, "amount");
   const dim = required<number>("random_structured", o, "dim");
@@ -483,7 +500,11 @@ export function ln_structured<M extends Module>(
     | [name: string, amount: number, LnOptions]
     | [name: string, LnOptions]
     | [LnOptions]
-): M {
+): M;
+/** ln_structured(module=..., ...): every argument by keyword, as torch. */
+export function ln_structured<M extends Module>(options: { name: string; amount: number; n: number | "fro" | "nuc"; dim: number } & Scores & { module: M }): M;
+export function ln_structured<M extends Module>(...all: unknown[]): M {
+  const [module, ...args] = leadingArgs("ln_structured", ["module"], 1, all) as [M, ...unknown[]];
   const o = parseArgs<LnOptions>("ln_structured", ["name", "amount", "n", "dim", "importance_scores"], args);
   const amount = required<number>("ln_structured", o, "amount");
   const n = required<number | "fro" | "nuc">("ln_structured", o, "n");
@@ -493,7 +514,11 @@ export function ln_structured<M extends Module>(
 }
 
 /** Prunes where `mask` is 0: `prune.custom_from_mask(module, "bias", mask)`. */
-export function custom_from_mask<M extends Module>(module: M, ...args: [name: string, mask: Tensor] | [name: string, { mask: Tensor }] | [{ name: string; mask: Tensor }]): M {
+export function custom_from_mask<M extends Module>(module: M, ...args: [name: string, mask: Tensor] | [name: string, { mask: Tensor }] | [{ name: string; mask: Tensor }]): M;
+/** custom_from_mask(module=..., ...): every argument by keyword, as torch. */
+export function custom_from_mask<M extends Module>(options: { name: string; mask: Tensor } & { module: M }): M;
+export function custom_from_mask<M extends Module>(...all: unknown[]): M {
+  const [module, ...args] = leadingArgs("custom_from_mask", ["module"], 1, all) as [M, ...unknown[]];
   const o = parseArgs<{ name: string; mask: Tensor }>("custom_from_mask", ["name", "mask"], args);
   const mask = required<Tensor>("custom_from_mask", o, "mask");
   applyPruning(module, required("custom_from_mask", o, "name"), () => new CustomFromMask(mask), null);
@@ -516,7 +541,11 @@ export interface GlobalUnstructuredOptions {
 export function global_unstructured(
   parameters: Iterable<readonly [Module, string]>,
   ...args: [pruning_method: PruningMethodClass, options?: GlobalUnstructuredOptions] | [GlobalUnstructuredOptions]
-): void {
+): void;
+/** global_unstructured(parameters=pairs, pruning_method=prune.L1Unstructured, amount=0.2): every argument by keyword. */
+export function global_unstructured(options: GlobalUnstructuredOptions & { parameters: Iterable<readonly [Module, string]> }): void;
+export function global_unstructured(...all: unknown[]): void {
+  const [parameters, ...args] = leadingArgs("global_unstructured", ["parameters"], 1, all) as [Iterable<readonly [Module, string]>, ...unknown[]];
   if (parameters === null || typeof (parameters as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== "function") {
     throw new TypeError_("global_unstructured(): parameters is not an Iterable");
   }
@@ -560,7 +589,11 @@ export function global_unstructured(
 
 /** Makes the pruning of module[name] permanent: name_orig and name_mask are replaced by the parameter `name`. */
 /** `prune.remove(module, "weight")` or `(module, { name: "weight" })`, as torch's remove(m, name='weight'). */
-export function remove<M extends Module>(module: M, ...args: [name: string] | [{ name: string }]): M {
+export function remove<M extends Module>(module: M, ...args: [name: string] | [{ name: string }]): M;
+/** remove(module=..., ...): every argument by keyword, as torch. */
+export function remove<M extends Module>(options: { name: string } & { module: M }): M;
+export function remove<M extends Module>(...all: unknown[]): M {
+  const [module, ...args] = leadingArgs("remove", ["module"], 1, all) as [M, ...unknown[]];
   const name = required<string>("remove", parseArgs<{ name: string }>("remove", ["name"], args), "name");
   for (const [k, hook] of module._forward_pre_hooks) {
     if (hook instanceof BasePruningMethod && hook._tensor_name === name) {
@@ -573,7 +606,12 @@ export function remove<M extends Module>(module: M, ...args: [name: string] | [{
 }
 
 /** True if the module or any submodule carries a pruning hook. */
-export function is_pruned(module: Module): boolean {
+export function is_pruned(module: Module): boolean;
+/** is_pruned(module=m). */
+export function is_pruned(options: { module: Module }): boolean;
+export function is_pruned(...all: unknown[]): boolean {
+  const [module, ...extra] = leadingArgs("is_pruned", ["module"], 1, all) as [Module, ...unknown[]];
+  checkNoMoreArgs("is_pruned", extra);
   for (const [, sub] of module.named_modules()) {
     for (const hook of sub._forward_pre_hooks.values()) if (hook instanceof BasePruningMethod) return true;
   }

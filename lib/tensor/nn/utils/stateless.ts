@@ -10,7 +10,9 @@
  * replaced names are own properties of each submodule, set before the call and restored after
  * (a parametrized name, an accessor on the class, is shadowed by an own property meanwhile).
  */
+import { checkKeywords, isOptions } from "../../args";
 import { RuntimeError, TypeError_ } from "../../errors";
+import { leadingArgs } from "../../leading_args";
 import { Tensor } from "../../tensor";
 import { Module } from "../module";
 
@@ -60,8 +62,32 @@ export function functional_call(
   module: Module,
   parameters_and_buffers: Record<string, Tensor> | Map<string, Tensor>,
   args: unknown,
-  kwargs: Record<string, unknown> | null = null,
-): unknown {
+  kwargs?: Record<string, unknown> | null,
+): unknown;
+/** functional_call(module=m, parameters_and_buffers=params, args=(x,), kwargs=None): every argument by keyword. */
+export function functional_call(options: {
+  module: Module;
+  parameters_and_buffers: Record<string, Tensor> | Map<string, Tensor>;
+  args: unknown;
+  kwargs?: Record<string, unknown> | null;
+}): unknown;
+export function functional_call(...all: unknown[]): unknown {
+  const fn = "functional_call";
+  // parameters_and_buffers and kwargs are dicts (plain objects) themselves: only an object naming these parameters is taken as keywords.
+  const names = ["module", "parameters_and_buffers", "args", "kwargs"];
+  const last = all[all.length - 1];
+  // An options object naming these parameters holds keywords only (torch 1.13 takes no other): checked here, since a
+  // leftover key would otherwise land where the kwargs dict goes.
+  if (isOptions(last) && Object.keys(last).some((k) => names.includes(k))) checkKeywords(fn, last, names);
+  const given = leadingArgs(fn, names, 3, all, { objectValues: true });
+  const [module, parameters_and_buffers, args, kwargs = null, ...more] = given as [
+    Module, Record<string, Tensor> | Map<string, Tensor>, unknown, Record<string, unknown> | null | undefined, ...unknown[],
+  ];
+  if (more.length > 0) {
+    const extra = more[0];
+    if (isOptions(extra) && Object.keys(extra).length > 0) throw new TypeError_(`${fn}() got an unexpected keyword argument '${Object.keys(extra)[0]}'`);
+    throw new TypeError_(`${fn}() takes from 3 to 4 positional arguments but ${given.length} were given`);
+  }
   if (!(module instanceof Module)) throw new TypeError_(`functional_call(): expected a Module, got ${typeof module}`);
   const call = module as unknown as (...a: unknown[]) => unknown;
   const positional = Array.isArray(args) ? args : [args];

@@ -3,7 +3,9 @@
  * IterableDataset (samples come from iteration, not indexing), ChainDataset (iterable datasets
  * one after another) and ConcatDataset (map-style datasets indexed end to end).
  */
+import { checkNoMoreArgs } from "../../args";
 import { IndexError, NotImplementedError, TorchError, TypeError_, ValueError } from "../../errors";
+import { leadingArgs } from "../../leading_args";
 import { Dataset, datasetItem, datasetLength, registerConcat, type DatasetLike } from "./dataset";
 
 /** Python's AssertionError, which PyTorch's dataset checks raise. */
@@ -52,8 +54,13 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
   readonly datasets: DatasetLike<T>[];
   readonly cumulative_sizes: number[];
 
-  constructor(datasets: Iterable<DatasetLike<T>>) {
+  constructor(datasets: Iterable<DatasetLike<T>>);
+  /** ConcatDataset(datasets=[a, b]). */
+  constructor(options: { datasets: Iterable<DatasetLike<T>> });
+  constructor(...all: unknown[]) {
     super();
+    const [datasets, ...extra] = leadingArgs("ConcatDataset.__init__", ["datasets"], 1, all) as [Iterable<DatasetLike<T>>, ...unknown[]];
+    checkNoMoreArgs("ConcatDataset.__init__", extra);
     this.datasets = [...datasets];
     if (this.datasets.length === 0) throw assertionError("datasets should not be an empty iterable");
     let total = 0;
@@ -86,8 +93,13 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
 export class ChainDataset<T = unknown> extends IterableDataset<T> {
   readonly datasets: IterableDataset<T>[];
 
-  constructor(datasets: Iterable<IterableDataset<T>>) {
+  constructor(datasets: Iterable<IterableDataset<T>>);
+  /** ChainDataset(datasets=[a, b]). */
+  constructor(options: { datasets: Iterable<IterableDataset<T>> });
+  constructor(...all: unknown[]) {
     super();
+    const [datasets, ...extra] = leadingArgs("ChainDataset.__init__", ["datasets"], 1, all) as [Iterable<IterableDataset<T>>, ...unknown[]];
+    checkNoMoreArgs("ChainDataset.__init__", extra);
     this.datasets = [...datasets];
   }
 

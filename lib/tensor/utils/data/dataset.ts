@@ -2,7 +2,8 @@
  * Datasets, PyTorch's protocol: `__len__()` and `__getitem__(index)`. TensorDataset wraps
  * tensors sharing their first dimension; Subset and random_split carve datasets up.
  */
-import { checkKeywords, isOptions } from "../../args";
+import { checkKeywords, checkNoMoreArgs, isOptions } from "../../args";
+import { leadingArgs } from "../../leading_args";
 import { IndexError, TorchError, TypeError_, ValueError } from "../../errors";
 import { int64 } from "../../dtype";
 import { randperm, tensor as makeTensor } from "../../ops/creation";
@@ -59,6 +60,8 @@ export class TensorDataset extends Dataset<Tensor[]> {
 
   constructor(...tensors: Tensor[]) {
     super();
+    // PyTorch's TensorDataset(*tensors) takes no keyword at all.
+    if (tensors.length > 0 && isOptions(tensors[tensors.length - 1])) checkKeywords("TensorDataset.__init__", tensors.pop(), []);
     if (tensors.length === 0) throw new ValueError("TensorDataset needs at least one tensor");
     const n = tensors[0].shape[0];
     for (const t of tensors) {
@@ -89,11 +92,19 @@ export class TensorDataset extends Dataset<Tensor[]> {
 
 /** The samples of `dataset` at `indices`. */
 export class Subset<T> extends Dataset<T> {
-  constructor(
-    readonly dataset: DatasetLike<T>,
-    readonly indices: number[],
-  ) {
+  readonly dataset: DatasetLike<T>;
+  readonly indices: number[];
+
+  constructor(dataset: DatasetLike<T>, indices: number[]);
+  /** Subset(ds, indices=[0, 2]) or Subset(dataset=ds, indices=[0, 2]). */
+  constructor(dataset: DatasetLike<T>, options: { indices: number[] });
+  constructor(options: { dataset: DatasetLike<T>; indices: number[] });
+  constructor(...all: unknown[]) {
     super();
+    const [dataset, indices, ...extra] = leadingArgs("Subset.__init__", ["dataset", "indices"], 2, all) as [DatasetLike<T>, number[], ...unknown[]];
+    checkNoMoreArgs("Subset.__init__", extra);
+    this.dataset = dataset;
+    this.indices = indices;
   }
 
   /** The dataset's item at indices[index]; with a list of positions, the dataset indexed by the list of their indices (PyTorch 1.13). */
@@ -128,7 +139,15 @@ export function random_split<T>(
   dataset: DatasetLike<T>,
   lengths: readonly number[] | RandomSplitOptions,
   opts?: { generator?: Generator } | Generator,
-): Subset<T>[] {
+): Subset<T>[];
+/** random_split(dataset=ds, lengths=[8, 2], generator=g): every argument by keyword. */
+export function random_split<T>(options: RandomSplitOptions & { dataset: DatasetLike<T> }): Subset<T>[];
+export function random_split<T>(...all: unknown[]): Subset<T>[] {
+  const [dataset, lengths, given, ...extra] = leadingArgs("random_split", ["dataset"], 1, all) as [
+    DatasetLike<T>, readonly number[] | RandomSplitOptions, { generator?: Generator } | Generator | undefined, ...unknown[],
+  ];
+  checkNoMoreArgs("random_split", extra);
+  let opts = given;
   if (isOptions(lengths)) {
     // random_split(ds, lengths=[8, 2], generator=g)
     checkKeywords("random_split", lengths, ["lengths", "generator"]);
@@ -138,6 +157,7 @@ export function random_split<T>(
     return random_split(dataset, o.lengths, { generator: o.generator });
   }
   if (isOptions(opts) && "lengths" in opts) throw new TypeError_("random_split() got multiple values for argument 'lengths'");
+  if (isOptions(opts)) checkKeywords("random_split", opts, ["generator"]);
   opts ??= {};
   const lens = lengths as readonly number[];
   // PyTorch's third positional argument is the generator itself: random_split(ds, [8, 2], g).

@@ -10,7 +10,9 @@
  *   WeightedRandomSampler: one torch.multinomial(weights as float64, num_samples, replacement).
  */
 import { float64 } from "../../dtype";
+import { checkNoMoreArgs } from "../../args";
 import { TypeError_, ValueError } from "../../errors";
+import { leadingArgs } from "../../leading_args";
 import { randint, randperm, tensor } from "../../ops/creation";
 import { multinomial } from "../../ops/sampling";
 import { default_generator, Generator } from "../../random";
@@ -54,8 +56,16 @@ export abstract class Sampler<T = number> implements Iterable<T> {
 
 /** 0, 1, ..., len(data_source) - 1. */
 export class SequentialSampler extends Sampler<number> {
-  constructor(readonly data_source: Sized) {
+  readonly data_source: Sized;
+
+  constructor(data_source: Sized);
+  /** SequentialSampler(data_source=ds). */
+  constructor(options: { data_source: Sized });
+  constructor(...all: unknown[]) {
     super();
+    const [data_source, ...extra] = leadingArgs("SequentialSampler.__init__", ["data_source"], 1, all, { objectValues: true }) as [Sized, ...unknown[]];
+    checkNoMoreArgs("SequentialSampler.__init__", extra);
+    this.data_source = data_source;
   }
 
   *__iter__(): Iterator<number> {
@@ -102,8 +112,12 @@ export class RandomSampler extends Sampler<number> {
   readonly generator: Generator | null;
   private readonly _num_samples: number | null;
 
-  constructor(data_source: Sized, ...args: [replacement?: boolean | RandomSamplerOptions, num_samples?: number | null | RandomSamplerOptions, generator?: Generator | null | RandomSamplerOptions]) {
+  constructor(data_source: Sized, ...args: [replacement?: boolean | RandomSamplerOptions, num_samples?: number | null | RandomSamplerOptions, generator?: Generator | null | RandomSamplerOptions]);
+  /** RandomSampler(data_source=ds, replacement=True, ...): every argument by keyword. */
+  constructor(options: RandomSamplerOptions & { data_source: Sized });
+  constructor(...all: unknown[]) {
     super();
+    const [data_source, ...args] = leadingArgs("RandomSampler.__init__", ["data_source"], 1, all, { objectValues: true }) as [Sized, ...unknown[]];
     const o = optionsOf<RandomSamplerOptions>(args, ["replacement", "num_samples", "generator"], "RandomSampler.__init__");
     this.data_source = data_source;
     this.replacement = o.replacement ?? false;
@@ -143,12 +157,16 @@ export class RandomSampler extends Sampler<number> {
 export class SubsetRandomSampler extends Sampler<number> {
   readonly generator: Generator | null;
 
-  constructor(
-    readonly indices: readonly number[],
-    opts: Generator | null | { generator?: Generator | null } = null,
-  ) {
+  readonly indices: readonly number[];
+
+  constructor(indices: readonly number[], generator?: Generator | null | { generator?: Generator | null });
+  /** SubsetRandomSampler(indices=[0, 2], generator=g). */
+  constructor(options: { indices: readonly number[]; generator?: Generator | null });
+  constructor(...all: unknown[]) {
     super();
-    this.generator = opts instanceof Generator || opts === null ? opts : (opts.generator ?? null);
+    const [indices, ...args] = leadingArgs("SubsetRandomSampler.__init__", ["indices"], 1, all) as [readonly number[], ...unknown[]];
+    this.indices = indices;
+    this.generator = optionsOf<{ generator?: Generator | null }>(args, ["generator"], "SubsetRandomSampler.__init__").generator ?? null;
   }
 
   *__iter__(): Iterator<number> {
@@ -176,8 +194,12 @@ export class WeightedRandomSampler extends Sampler<number> {
   constructor(
     weights: readonly number[] | Tensor,
     ...args: [num_samples?: number | WeightedRandomSamplerOptions, replacement?: boolean | WeightedRandomSamplerOptions, generator?: Generator | null | WeightedRandomSamplerOptions]
-  ) {
+  );
+  /** WeightedRandomSampler(weights=w, num_samples=10, replacement=False): every argument by keyword. */
+  constructor(options: WeightedRandomSamplerOptions & { weights: readonly number[] | Tensor; num_samples: number });
+  constructor(...all: unknown[]) {
     super();
+    const [weights, ...args] = leadingArgs("WeightedRandomSampler.__init__", ["weights"], 1, all) as [readonly number[] | Tensor, ...unknown[]];
     const o = optionsOf<WeightedRandomSamplerOptions>(args, ["num_samples", "replacement", "generator"], "WeightedRandomSampler.__init__");
     const ns = o.num_samples;
     if (ns === undefined) throw new TypeError_("WeightedRandomSampler.__init__() missing 1 required positional argument: 'num_samples'");
@@ -209,8 +231,12 @@ export class BatchSampler extends Sampler<number[]> {
   readonly batch_size: number;
   readonly drop_last: boolean;
 
-  constructor(sampler: Iterable<number>, ...args: [batch_size?: number | { batch_size?: number; drop_last?: boolean }, drop_last?: boolean | { drop_last?: boolean }]) {
+  constructor(sampler: Iterable<number>, ...args: [batch_size?: number | { batch_size?: number; drop_last?: boolean }, drop_last?: boolean | { drop_last?: boolean }]);
+  /** BatchSampler(sampler=s, batch_size=4, drop_last=False): every argument by keyword. */
+  constructor(options: { sampler: Iterable<number>; batch_size: number; drop_last: boolean });
+  constructor(...all: unknown[]) {
     super();
+    const [sampler, ...args] = leadingArgs("BatchSampler.__init__", ["sampler"], 1, all, { objectValues: true }) as [Iterable<number>, ...unknown[]];
     const o = optionsOf<{ batch_size?: number; drop_last?: boolean }>(args, ["batch_size", "drop_last"], "BatchSampler.__init__");
     const missing = (["batch_size", "drop_last"] as const).filter((k) => o[k] === undefined);
     if (missing.length > 0) {

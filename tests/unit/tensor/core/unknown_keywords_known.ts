@@ -8,13 +8,13 @@
 export const STILL_IGNORED: string[] = [
   "F.prelu", "F.selu_", "Tensor.get", "Tensor.index", "Tensor.new", "Tensor.numpy", "Tensor.requires_grad_", "Tensor.resize_",
   "Tensor.sum_to_size", "Tensor.toString", "Tensor.type", "nn.Parameter", "nn.Sequential",
-  "nn.utils.parameters_to_vector", "nn.utils.vector_to_parameters", "optim.lr_scheduler.LRScheduler", "torch.BoolTensor", "torch.ByteTensor", "torch.DoubleTensor",
+  "optim.lr_scheduler.LRScheduler", "torch.BoolTensor", "torch.ByteTensor", "torch.DoubleTensor",
   "torch.CharTensor", "torch.FloatTensor", "torch.Generator", "torch.IntTensor", "torch.LongTensor", "torch.ShortTensor", "torch.Size", "torch.adaptive_max_pool1d", "torch.atleast_1d", "torch.atleast_2d",
   "torch.atleast_3d", "torch.autograd.Function", "torch.autograd.FunctionCtx", "torch.autograd.is_anomaly_enabled",
   "torch.autograd.set_grad_enabled", "torch.broadcast_shapes", "torch.broadcast_tensors", "torch.chain_matmul", "torch.finfo", "torch.format",
   "torch.from_array", "torch.get_printoptions", "torch.linalg.lu_solve", "torch.linalg.svdvals", "torch.lu",
-  "torch.registerKernel", "torch.registerUnaryKernel", "torch.slice", "utils.data.ChainDataset", "utils.data.CharTokenizer",
-  "utils.data.ConcatDataset", "utils.data.Dataset", "utils.data.IterableDataset", "utils.data.Sampler", "utils.data.SequentialSampler",
-  "utils.data.Subset", "utils.data.SubsetRandomSampler", "utils.data.TensorDataset", "utils.data.get_dataset_source", "utils.data.get_worker_info",
+  "torch.registerKernel", "torch.registerUnaryKernel", "torch.slice", "utils.data.CharTokenizer",
+  "utils.data.Dataset", "utils.data.IterableDataset", "utils.data.Sampler",
+  "utils.data.get_dataset_source", "utils.data.get_worker_info",
   "utils.data.set_dataset_source",
 ];
