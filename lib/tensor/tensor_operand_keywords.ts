@@ -15,6 +15,7 @@
  */
 import type { PyArgs } from "./args";
 import type { OPERAND_NAMES, TORCH_OPERAND_NAMES } from "./ops/fixed_arity";
+import type { ScatterReduceArgs } from "./ops/scatter_reduce";
 import type { IndexAddOptions, IndexSpec, MinMaxResult, Tensor, TensorLike } from "./tensor";
 
 type OperandTable = typeof OPERAND_NAMES;
@@ -139,6 +140,8 @@ declare module "./tensor" {
     index_add_(...args: OperandArgs<"index_add_", [dim: number, index: Tensor, source: Tensor, ...PyArgs<[alpha?: number], IndexAddOptions>]>): this;
     scatter_add(...args: OperandArgs<"scatter_add", [dim: number, index: Tensor, src: Tensor]>): Tensor;
     scatter_add_(...args: OperandArgs<"scatter_add_", [dim: number, index: Tensor, src: Tensor]>): this;
+    scatter_reduce(...args: OperandArgs<"scatter_reduce", [dim: number, index: Tensor, src: Tensor, ...ScatterReduceArgs]>): Tensor;
+    scatter_reduce_(...args: OperandArgs<"scatter_reduce_", [dim: number, index: Tensor, src: Tensor, ...ScatterReduceArgs]>): this;
     masked_scatter(...args: OperandArgs<"masked_scatter", [mask: Tensor, source: Tensor]>): Tensor;
     masked_scatter_(...args: OperandArgs<"masked_scatter_", [mask: Tensor, source: Tensor]>): Tensor;
     index_put(...args: OperandArgs<"index_put", [indices: readonly IndexSpec[], values: TensorLike, ...PyArgs<[accumulate?: boolean], { accumulate?: boolean }>]>): Tensor;

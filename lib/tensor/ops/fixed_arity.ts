@@ -136,6 +136,7 @@ export const OPERAND_NAMES = {
   scatter_add: ["input", "dim", "index", "src"], scatter_add_: ["input", "dim", "index", "src"], new_full: ["input", "size", "fill_value"],
   masked_scatter: ["input", "mask", "source"], masked_scatter_: ["input", "mask", "source"], index_put: ["input", "indices", "values"],
   index_put_: ["input", "indices", "values"], kthvalue: ["input", "k"], take_along_dim: ["input", "indices"],
+  scatter_reduce: ["input", "dim", "index", "src"], scatter_reduce_: ["input", "dim", "index", "src"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /** torch.* functions only (no Tensor method of that name takes these): OPERAND_NAMES' rule for their torch forms. */
