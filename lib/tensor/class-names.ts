@@ -8,7 +8,8 @@
 export function keepClassNames(namespace: object): void {
   const entries = Object.entries(namespace) as [string, unknown][];
   for (const [key, value] of entries) {
-    if (typeof value !== "function" || !/^[A-Z]/.test(key) || !isClass(value)) continue;
+    // Python's private classes (torchvision's _DenseLayer) start with an underscore.
+    if (typeof value !== "function" || !/^_*[A-Z]/.test(key) || !isClass(value)) continue;
     if (value.name === key) continue;
     // An alias (the same class exported under its own name too) keeps that own name.
     if (entries.some(([other, candidate]) => other === value.name && candidate === value)) continue;

@@ -18,10 +18,10 @@ import { bool, float32, float64, int16, int32, int64, int8, uint8, type DType } 
 import { parseArgs, type PyArgs } from "./args";
 import { checkDevice, Device } from "./device";
 import { RuntimeError, TypeError_ } from "./errors";
-import { Module, type StateDict } from "./nn/module";
+import { Module, moduleTypeName, type StateDict } from "./nn/module";
 import { BatchNorm1d } from "./nn/modules/batchnorm";
 import { Parameter } from "./nn/parameter";
-import { lookup_module } from "./nn/registry";
+import { lookup_module, type ModuleClass } from "./nn/registry";
 import { contiguousData, empty } from "./ops/util";
 import { Tensor } from "./tensor";
 import { utf8Decode, utf8Encode } from "./utf8";
@@ -153,17 +153,48 @@ export function load_tensors(data: Uint8Array | ArrayBuffer): { tensors: StateDi
 // ---- models -------------------------------------------------------------------------------------
 interface ArchNode {
   type: string;
+  /** The class's registry name where it differs from `type`: its own static __module__ + "." + type (torchvision's three InvertedResidual classes). */
+  qualname?: string;
   training: boolean;
-  /** Own settings with JSON values (numbers, strings, booleans, null, arrays of those). */
+  /** Own settings with JSON values (numbers, strings, booleans, null, arrays and plain objects of those). */
   settings: Record<string, unknown>;
+  /** Own attributes holding a registered module class (ResNet's _norm_layer), by registry name. */
+  classes?: Record<string, string>;
+  /**
+   * Own attributes neither settings, classes, parameters, buffers nor children (a function, a tensor
+   * not registered as a buffer): not saved, so a model with any can only be rebuilt by its
+   * constructor. Absent in files written before it was recorded.
+   */
+  opaque?: string[];
   parameters: string[];
   buffers: [string, boolean][];
   children: [string, ArchNode][];
 }
 
 function isPlainValue(v: unknown): boolean {
-  if (v === null || typeof v === "number" || typeof v === "string" || typeof v === "boolean") return true;
-  return Array.isArray(v) && v.every(isPlainValue);
+  if (v === null || typeof v === "string" || typeof v === "boolean") return true;
+  // JSON has no NaN or infinities: such a number is not plain, so it is not silently saved as null.
+  if (typeof v === "number") return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every(isPlainValue);
+  return typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype && Object.values(v as object).every(isPlainValue);
+}
+
+/** The name a class is registered (and saved) under: its own static __module__ qualifies it. */
+function registryName(cls: unknown): string {
+  const name = moduleTypeName(cls);
+  const own = Object.prototype.hasOwnProperty.call(cls, "__module__") ? (cls as { __module__?: unknown }).__module__ : undefined;
+  return typeof own === "string" && own ? `${own}.${name}` : name;
+}
+
+/** The registry name of `v` when it is a registered module class, else null. */
+function registeredClassName(v: unknown): string | null {
+  if (typeof v !== "function") return null;
+  const name = registryName(v);
+  return lookup_module(name) === v ? name : null;
+}
+
+function classOf(node: ArchNode): ModuleClass | undefined {
+  return lookup_module(node.qualname ?? node.type);
 }
 
 function describe(m: Module): ArchNode {
@@ -176,14 +207,24 @@ function describe(m: Module): ArchNode {
   const children = m._own_children();
   const childNames = new Set(children.map(([n]) => n));
   const settings: Record<string, unknown> = {};
+  const classes: Record<string, string> = {};
+  const opaque: string[] = [];
   for (const [k, v] of Object.entries(m)) {
-    if (params.has(k) || bufferNames.has(k) || childNames.has(k)) continue;
+    if (params.has(k) || bufferNames.has(k) || childNames.has(k) || v === undefined) continue;
+    const cls = registeredClassName(v);
     if (isPlainValue(v)) settings[k] = v;
+    else if (cls !== null) classes[k] = cls;
+    else opaque.push(k);
   }
+  const type = m._get_name();
+  const qualname = registryName(m.constructor);
   return {
-    type: m._get_name(),
+    type,
+    ...(qualname !== type ? { qualname } : {}),
     training: m.training,
     settings,
+    classes,
+    opaque,
     parameters: [...params],
     buffers: [...m._buffer_names.entries()],
     children: children.map(([n, c]) => [n, describe(c)]),
@@ -196,27 +237,36 @@ const FACTORIES: Record<string, (s: Record<string, unknown>) => Module> = {
 };
 
 function unknownTypes(node: ArchNode, out: string[]): string[] {
-  if (!lookup_module(node.type) && !out.includes(node.type)) out.push(node.type);
+  const name = node.qualname ?? node.type;
+  if (!classOf(node) && !out.includes(name)) out.push(name);
   for (const [, c] of node.children) unknownTypes(c, out);
   return out;
 }
 
 function build(node: ArchNode, tensors: StateDict, prefix: string): Module {
-  const Ctor = lookup_module(node.type)!;
+  const Ctor = classOf(node)!;
   let m: Module;
   try {
     // A class may rebuild itself from its saved settings (static _from_settings), e.g. Conv2d from its sizes.
     const own = (Ctor as unknown as { _from_settings?: (s: Record<string, unknown>) => Module })._from_settings;
     m = FACTORIES[node.type]?.(node.settings) ?? own?.call(Ctor, node.settings) ?? new (Ctor as unknown as new () => Module)();
   } catch (err) {
-    throw new RuntimeError(
-      `Cannot rebuild module '${node.type}': its constructor failed when called without arguments ` +
-        `(${(err as Error).message}). Give its constructor default arguments, or construct the model ` +
-        "yourself and load the weights with model.load_state_dict(torch.load(bytes)).",
-    );
+    // As unpickling does, rebuild without the constructor when the file holds every attribute:
+    // a bare instance of the class, then its settings, classes, parameters, buffers and children.
+    if (node.opaque?.length === 0) m = Reflect.construct(Module, [], Ctor) as Module;
+    else {
+      const names = (node.opaque ?? []).map((n) => `'${n}'`).join(", ");
+      const lost = !node.opaque?.length ? "" : node.opaque.length === 1 ? ` (and its attribute ${names} is not data a file can hold)` : ` (and its attributes ${names} are not data a file can hold)`;
+      throw new RuntimeError(
+        `Cannot rebuild module '${node.type}': its constructor failed when called without arguments ` +
+          `(${(err as Error).message})${lost}. Give its constructor default arguments, or construct the model ` +
+          "yourself and load the weights with model.load_state_dict(torch.load(bytes)).",
+      );
+    }
   }
   const rec = m as unknown as Record<string, unknown>;
   Object.assign(rec, node.settings);
+  for (const [name, cls] of Object.entries(node.classes ?? {})) rec[name] = lookup_module(cls);
   for (const [name, child] of node.children) m.add_module(name, build(child, tensors, `${prefix}${name}.`));
   for (const name of node.parameters) {
     const t = tensors[prefix + name];

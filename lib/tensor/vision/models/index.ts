@@ -26,6 +26,8 @@
  * ImageClassification: the evaluation preprocessing, which needs no download).
  */
 import { keepClassNames } from "../../class-names";
+import { Module, moduleTypeName } from "../../nn/module";
+import { register_module, type ModuleClass } from "../../nn/registry";
 import * as resnet from "./resnet";
 import * as vgg from "./vgg";
 import * as alexnet from "./alexnet";
@@ -158,4 +160,17 @@ export const models = {
 };
 setModelsNamespace(models);
 keepClassNames(models);
+
+// torch.save(model) of these models loads without registration, as torchvision's do in PyTorch. Each
+// class is registered under its module path (three files have an InvertedResidual), which it carries
+// as its own static __module__ so the file records the same name.
+const families: Record<string, Record<string, unknown>> = { resnet, vgg, alexnet, mobilenetv2, squeezenet, densenet, mobilenetv3, shufflenetv2, efficientnet };
+for (const [file, exports] of Object.entries(families)) {
+  keepClassNames(exports);
+  for (const cls of Object.values(exports)) {
+    if (typeof cls !== "function" || !(cls.prototype instanceof Module)) continue;
+    Object.defineProperty(cls, "__module__", { value: `torchvision.models.${file}`, configurable: true });
+    register_module(`torchvision.models.${file}.${moduleTypeName(cls)}`, cls as ModuleClass);
+  }
+}
 
