@@ -27,16 +27,17 @@ const options: ts.CompilerOptions = {
 
 /**
  * Loads the declarations before the calling file's tests (failing clearly when prepare.mjs has not run) and returns
- * cellDiagnostics(source): the cell's diagnostic messages with the declarations as the editor's extra libs.
+ * cellDiagnostics(source): the cell's diagnostic messages with the declarations as the editor's extra libs; with
+ * `file` (a declaration file's name in engine-types.json, "globals.d.ts"), that file's diagnostics instead.
  */
-export function cellTypeChecker(): (source: string) => string[] {
+export function cellTypeChecker(): (source: string, file?: string) => string[] {
   let files = new Map<string, string>();
   beforeAll(() => {
     if (!existsSync(declarations)) throw new Error(`${declarations} is missing: run node scripts/prepare.mjs (npm test does) first`);
     const json = JSON.parse(readFileSync(declarations, "utf8")) as Record<string, string>;
     files = new Map(Object.entries(json).map(([file, text]) => [`/gradbook/${file}`, text]));
   });
-  return (source) => {
+  return (source, file) => {
     const cell = "/cells/cell.ts";
     const all = new Map(files);
     all.set(cell, source);
@@ -54,6 +55,8 @@ export function cellTypeChecker(): (source: string) => string[] {
     };
     host.getCurrentDirectory = () => "/";
     const program = ts.createProgram([cell, ...files.keys()], options, host);
-    return ts.getPreEmitDiagnostics(program, program.getSourceFile(cell)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    const checked = program.getSourceFile(file === undefined ? cell : `/gradbook/${file}`);
+    if (!checked) throw new Error(`${file} is not among the declarations`);
+    return ts.getPreEmitDiagnostics(program, checked).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
   };
 }
