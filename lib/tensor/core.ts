@@ -176,8 +176,10 @@
  *   gradient back only when nothing can reach it (no hook ran, not the caller's, not autograd.grad).
  *   After optimizer.zero_grad() the next backward writes into the zeroed .grad instead of adding.
  *
- * NOTES  item() returns a number, also for a bool tensor (0/1 where PyTorch returns a Python bool): it is
- *   typed number so that every learner's `loss.item() * 2` type-checks, and a boolean would break that.
+ * NOTES  item() returns a number, and a boolean for a bool tensor (PyTorch's Python bool): mask.any().item() is
+ *   true, Number(mask.any().item()) is 1. It is typed number unless the context asks for a boolean, so every
+ *   learner's `loss.item() * 2` type-checks and so does `const ok: boolean = mask.all().item()` (or
+ *   `mask.all().item<boolean>()`).
  *   tolist() returns booleans for bool tensors; the predicates torch.equal / allclose / is_nonzero,
  *   is_floating_point, is_leaf, is_contiguous, ... return booleans, as PyTorch returns bool.
  *   .grad of a non-leaf tensor (no retain_grad) warns once per tensor, as PyTorch 1.13 warns.

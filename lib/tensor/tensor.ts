@@ -391,9 +391,17 @@ export class Tensor {
   }
 
   // ---- conversion ---------------------------------------------------------------------
-  item(): number {
+  /**
+   * The value of a one-element tensor: a number, or for a bool tensor a boolean (torch's item() gives a
+   * Python bool there); Number(x.item()) is 0 / 1 for a bool tensor. Typed number unless the context asks
+   * for a boolean: `loss.item() * 2`, `.toFixed()`, `expect(a.item()).toBeGreaterThan(b.item())` and
+   * `let last: number | null = loss.item()` type-check, and so do `const ok: boolean = mask.all().item()`
+   * and `mask.any().item<boolean>()` (a context that is neither, `const s: string = t.item()`, is an error).
+   */
+  item<T = number>(): T extends number | boolean ? T : number {
     if (this.numel() !== 1) throw new RuntimeError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
-    return this._data[this._offset];
+    const v = this._data[this._offset];
+    return (this.dtype === bool ? v !== 0 : v) as T extends number | boolean ? T : number;
   }
   tolist(): NestedArray {
     return copy.tolist(this);

@@ -87,7 +87,7 @@ export function isclose(a: Tensor, b: Tensor, opts: CloseOptions = {}): Tensor {
 /** allclose(a, b, rtol=1e-5, atol=1e-8, equal_nan=false) or allclose(a, b, { rtol, atol, equal_nan }). */
 export function allclose(a: Tensor, b: Tensor, ...args: PyArgs<[rtol?: number, atol?: number, equal_nan?: boolean], CloseOptions>): boolean {
   const opts = parseArgs<CloseOptions>("allclose", ["rtol", "atol", "equal_nan"], args);
-  return isclose(a, b, opts).all().item() !== 0;
+  return isclose(a, b, opts).all().item<boolean>();
 }
 
 export function any(x: Tensor, dim?: number, keepdim = false): Tensor {

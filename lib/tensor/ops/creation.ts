@@ -125,8 +125,7 @@ function dtypeWithTensors(data: NestedArray): DType | null {
 /** The value of a one-element tensor inside torch.tensor's data (PyTorch's error otherwise). */
 function scalarOf(t: Tensor): number | boolean {
   if (t.numel() !== 1) throw new ValueError("only one element tensors can be converted to Python scalars");
-  const v = t.item();
-  return t.dtype === bool ? v !== 0 : v;
+  return t.item<number | boolean>(); // a boolean for a bool tensor
 }
 
 /**

@@ -32,7 +32,7 @@ export function is_nonzero(x: Tensor): boolean {
   const n = x.numel();
   if (n === 0) throw new RuntimeError("Boolean value of Tensor with no values is ambiguous");
   if (n > 1) throw new RuntimeError("Boolean value of Tensor with more than one value is ambiguous");
-  return x.item() !== 0;
+  return Number(x.item()) !== 0; // a bool tensor's item() is a boolean
 }
 
 /** Bytes per element of the dtype PyTorch reports (float32 4, float64 8, int64 8, int32 4, int16 2, int8 1, uint8 1, bool 1). */

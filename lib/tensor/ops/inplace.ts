@@ -229,7 +229,7 @@ export function fill_<T extends Tensor>(self: T, value: number | boolean | Tenso
       checkLeaf(self, op);
       return rebase(self, op, (old) => old.mul(0).add(value)) as T;
     }
-    v = value.item();
+    v = Number(value.item()); // a bool value tensor gives 0 / 1
   } else v = typeof value === "boolean" ? (value ? 1 : 0) : value;
   if (typeof value === "number") checkIntScalar(self.dtype, v, cScalarName(self.dtype)); // fill_(300) overflows, fill_(-1) gives 255 in uint8
   checkLeaf(self, op);

@@ -563,7 +563,7 @@ export function pinv(A: Tensor, ...args: PyArgs<[rcond?: number | null], RankOpt
   const n = A.shape[A.dim() - 1];
   const opts: RankOptions = { atol: a.atol, rtol: a.rtol ?? a.rcond };
   const S = no_grad(() => svdvals(A));
-  const fullRank = no_grad(() => S.gt(tolerance(S, m, n, opts)).all().item()) === 1;
+  const fullRank = no_grad(() => S.gt(tolerance(S, m, n, opts)).all().item<boolean>());
   if (fullRank) {
     // Full rank: the normal-equation forms, whose gradient is pinv's (through inv and matmul).
     return m >= n ? inv(mT(A).matmul(A)).matmul(mT(A)) : mT(A).matmul(inv(A.matmul(mT(A))));

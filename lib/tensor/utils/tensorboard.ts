@@ -44,7 +44,7 @@ function scalarOf(method: string, v: unknown): number {
   if (typeof v === "boolean") return v ? 1 : 0;
   if (v instanceof Tensor) {
     if (v.numel() !== 1) throw new RuntimeError(`${method}: scalar_value must be a number or a one-element tensor, got a tensor of shape [${v.shape.join(", ")}]`);
-    return v.item() as number;
+    return Number(v.item()); // a bool tensor gives 0 / 1
   }
   throw new TypeError_(`${method}: scalar_value must be a number or a one-element tensor, got ${v === null ? "None" : typeof v}`);
 }

@@ -2,7 +2,7 @@
  * torch.equal, torch.allclose and torch.is_nonzero (and their Tensor methods) return a JS boolean,
  * as PyTorch returns a Python bool, with torch 1.13's answers and errors
  * (scripts/fixtures/bool_predicates_fixtures.py, tests/fixtures/torch/core/bool_predicates.json).
- * (Tensor.item() of a bool tensor stays a number, 0 or 1: see lib/tensor/core.ts.)
+ * (Tensor.item() of a bool tensor is a JS boolean too: tests/unit/tensor/core/dtype_leftovers.test.ts.)
  */
 import { describe, expect, it } from "vitest";
 import { torch, type Tensor } from "../../../../lib/tensor/index";

@@ -268,7 +268,7 @@ describe("every documented signature, positionally and with an options object", 
     torch.manual_seed(0);
     const n = nn.init.normal_(torch.empty(20000), { mean: 3, std: 0.5 });
     const u = nn.init.uniform_(torch.empty(20000), { a: -2, b: -1 });
-    expect(n.isfinite().all().item()).toBe(1);
+    expect(n.isfinite().all().item()).toBe(true);
     expect(n.mean().item()).toBeCloseTo(3, 1);
     expect(n.std().item()).toBeCloseTo(0.5, 1);
     expect(u.min().item()).toBeGreaterThanOrEqual(-2);

@@ -53,8 +53,8 @@ describeWasm("WebAssembly thread pool", () => {
     // Repeated: the pool runs a shape's first product alone and splits the next to time both ways.
     for (let rep = 0; rep < 3; rep++) {
       pairs.forEach(([a, b], i) => {
-        expect(a.mm(b).eq(single[i]).all().item(), `case ${i}`).toBe(1);
-        expect(b.t().mm(a.t()).eq(singleT[i]).all().item(), `case ${i} transposed`).toBe(1);
+        expect(a.mm(b).eq(single[i]).all().item(), `case ${i}`).toBe(true);
+        expect(b.t().mm(a.t()).eq(singleT[i]).all().item(), `case ${i} transposed`).toBe(true);
       });
     }
     disableThreads();
@@ -114,7 +114,7 @@ describeWasm("WebAssembly thread pool", () => {
       kernels.gemm = adaptive.gemm;
       expect(adaptive.gemm.forMatmul!(1024, 48, 64).memory).toBe(before!.memory);
       const countsBefore = adaptive.counts();
-      for (let rep = 0; rep < 3; rep++) expect(x.mm(w).eq(want).all().item()).toBe(1);
+      for (let rep = 0; rep < 3; rep++) expect(x.mm(w).eq(want).all().item()).toBe(true);
       const countsAfter = adaptive.counts();
       expect(countsAfter.alone).toBeGreaterThan(countsBefore.alone);
       expect(countsAfter.split).toBeGreaterThan(countsBefore.split);
@@ -320,7 +320,7 @@ describeWasm("torch.set_num_threads / get_num_threads", () => {
     torch.manual_seed(4);
     const [a, b] = [torch.randn(300, 600), torch.randn(600, 250)];
     const alone = (() => { const gemm = kernels.gemm; kernels.gemm = single; try { return a.mm(b); } finally { kernels.gemm = gemm; } })();
-    for (let rep = 0; rep < 3; rep++) expect(a.mm(b).eq(alone).all().item()).toBe(1);
+    for (let rep = 0; rep < 3; rep++) expect(a.mm(b).eq(alone).all().item()).toBe(true);
     for (const bad of [0, -1, 1.5, Number.NaN]) expect(() => torch.set_num_threads(bad)).toThrow(/positive integer/);
     expect(torch.get_num_threads()).toBe(2);
   });

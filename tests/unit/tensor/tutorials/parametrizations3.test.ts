@@ -54,7 +54,7 @@ describe("Parametrizations Tutorial (CayleyMap, chains, cached, initialisation, 
     X = weightOf(layer_spd);
     expect(torch.dist(X, X.T).item()).toBeLessThan(1e-6); // X is symmetric
     // X is positive definite (item() of a bool tensor is 1 / 0 here: Tensor.item() is typed number)
-    expect(torch.linalg.eigh(X).eigenvalues.gt(0).all().item()).toBe(1);
+    expect(torch.linalg.eigh(X).eigenvalues.gt(0).all().item()).toBe(true);
 
     // gradients reach the unconstrained original through the chain
     layer(torch.randn(4, 3)).sum().backward();
