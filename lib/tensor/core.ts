@@ -48,7 +48,8 @@
  *   requires_grad_(flag=true), retain_grad(), register_hook(fn) -> { remove() }, backward(gradient?, { retain_graph }),
  *   contiguous(), is_contiguous(), data (detached alias; assignable), float(), double(), long(), bool(),
  *   to(dtype) / to(device, dtype?) / to(other) / to({ device, dtype, copy }) (device: the CPU; a GPU one is a clear error),
- *   view(...shape) / reshape(...shape) (-1 allowed), flatten(start=0, end=-1), unflatten(dim, sizes),
+ *   view(...shape) / reshape(...shape) (-1 allowed), view(dtype) (only where the stored values read the same:
+ *   ops/view_dtype.ts), flatten(start=0, end=-1), unflatten(dim, sizes),
  *   squeeze(dim?), unsqueeze(dim), transpose(a, b), permute(...dims), t(), T, mT, expand(...sizes), expand_as,
  *   repeat(...sizes), tile(...sizes) (short lists padded with 1s), flip(...dims), fliplr(), flipud(),
  *   roll(shifts, dims?), split(size | sizes[], dim)/chunk(n, dim)/unbind, toString() (PyTorch repr).
@@ -78,13 +79,14 @@
  *   equal(other) -> boolean; allclose(other, { rtol, atol }) -> boolean; any()/all().
  *   Activations (tensor methods and torch.*): relu, relu6, sigmoid, tanh, leaky_relu(x, slope=0.01), elu(x, alpha=1),
  *   selu, gelu(x, { approximate: "none" | "tanh" }), silu, softplus(x, beta=1, threshold=20), hardtanh(x, min=-1, max=1),
- *   softmax(x, dim | { dim }), log_softmax(x, dim | { dim }).
- *   Reductions: sum/mean(dim? | dims[] | { dim, keepdim, dtype }, keepdim?), prod(dim?, keepdim?),
+ *   softmax(x, dim | { dim }, dtype?), log_softmax(x, dim | { dim }, dtype?).
+ *   Reductions: sum/mean(dim? | dims[] | { dim, keepdim, dtype }, keepdim?), prod(dim?, keepdim?, { dtype }),
  *   max()/min() -> 0-d tensor; max(dim, keepdim?) / min(dim, keepdim?) -> { values, indices } (also r[0] / r[1] and
  *   const [v, i] = ..., as PyTorch's named tuples; so do sort, topk, median, mode, kthvalue, cummax); max(otherTensor) = maximum;
  *   amax/amin(dims?, keepdim), argmax/argmin(dim?, keepdim), var/std(dim?, unbiased=true, keepdim=false)
  *   or var(dim, { correction | unbiased, keepdim }), logsumexp(dim, keepdim), norm(p=2 | "fro" | Infinity, dim?, keepdim),
- *   cumsum(dim), cumprod(dim, { dtype }) (exact gradient with zeros).
+ *   cumsum(dim, { dtype }), cumprod(dim, { dtype }) (exact gradient with zeros). dtype= (these, nansum, softmax and
+ *   log_softmax, as torch 1.13 takes it) casts the input first; the gradient flows back through the cast.
  *   Ordering: sort(dim=-1, descending=false) and topk(k, dim=-1, largest=true, sorted=true) -> { values, indices }
  *   (stable, NaN largest), argsort(dim, descending). Counting: unique({ sorted, return_inverse, return_counts, dim })
  *   -> values or [values, inverse?, counts?]; bincount(weights?, minlength=0). isclose(other, rtol, atol, equal_nan);

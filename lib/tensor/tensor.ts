@@ -39,6 +39,7 @@ import * as triangular from "./ops/triangular";
 import * as unary from "./ops/unary";
 import * as uniq from "./ops/unique";
 import * as views from "./ops/views";
+import { viewDtype } from "./ops/view_dtype";
 import * as where from "./ops/where";
 import * as dtypeInfo from "./ops/dtype_info";
 import { installElementwiseMathMethods, round as roundDecimals } from "./api/elementwise_math";
@@ -497,8 +498,20 @@ export class Tensor {
   }
 
   // ---- views and shape ops ------------------------------------------------------------
-  view(...shape: (SizeArg | readonly SizeArg[])[]): Tensor {
-    return views.view(this, shapeFromArgs(shape, "view", "size"));
+  /**
+   * view(...shape) / view(shape): the same storage in another shape. view(dtype) / view({ dtype }): the same
+   * storage read as another dtype, torch's bit reinterpretation where this engine's storage allows it (ops/view_dtype.ts).
+   */
+  view(dtype: DType | { dtype: DType }): Tensor;
+  view(...shape: (SizeArg | readonly SizeArg[])[]): Tensor;
+  view(...shape: (SizeArg | readonly SizeArg[] | DType | { dtype: DType })[]): Tensor {
+    const only = shape.length === 1 ? shape[0] : undefined;
+    if (isDType(only)) return viewDtype(this, only);
+    if (isOptions(only) && "dtype" in only) {
+      checkKeywords("view", only, ["dtype"]);
+      return viewDtype(this, only.dtype as DType);
+    }
+    return views.view(this, shapeFromArgs(shape as (SizeArg | readonly SizeArg[])[], "view", "size"));
   }
   view_as(other: Tensor): Tensor {
     return views.view(this, other._shape);
@@ -918,11 +931,12 @@ export class Tensor {
     const a = parseArgs<{ min_val?: number; max_val?: number }>("hardtanh", ["min_val", "max_val"], args);
     return activations.hardtanh(this, a.min_val ?? -1, a.max_val ?? 1);
   }
-  softmax(dim: number | { dim: number }): Tensor {
-    return softmax.softmax(this, dim);
+  /** softmax(dim, dtype?) / softmax(dim, { dtype }): with dtype the input is cast to it first. */
+  softmax(dim: number | { dim: number; dtype?: DType | null }, ...dtype: [] | [dtype: DType | null] | [options: { dtype?: DType | null }]): Tensor {
+    return softmax.softmax(this, dim, ...dtype);
   }
-  log_softmax(dim: number | { dim: number }): Tensor {
-    return softmax.log_softmax(this, dim);
+  log_softmax(dim: number | { dim: number; dtype?: DType | null }, ...dtype: [] | [dtype: DType | null] | [options: { dtype?: DType | null }]): Tensor {
+    return softmax.log_softmax(this, dim, ...dtype);
   }
 
   // ---- reductions ---------------------------------------------------------------------
@@ -932,8 +946,8 @@ export class Tensor {
   mean(dim?: DimArg | ReduceOptions | null, keepdim?: boolean | ReduceOptions, opts?: ReduceOptions): Tensor {
     return reduce.mean(this, dim, keepdim, opts);
   }
-  prod(dim?: number | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor {
-    return reduce.prod(this, dim, keepdim);
+  prod(dim?: number | ReduceOptions | null, keepdim?: boolean | ReduceOptions, opts?: ReduceOptions): Tensor {
+    return reduce.prod(this, dim, keepdim, opts);
   }
   /** max() -> scalar tensor; max(dim, keepdim?) -> { values, indices }; max(other) -> maximum. */
   max(): Tensor;
@@ -977,8 +991,12 @@ export class Tensor {
     const a = parseArgs<NormOptions>("norm", ["p", "dim", "keepdim"], args);
     return stats.norm(this, a.p ?? 2, a.dim, a.keepdim ?? false);
   }
-  cumsum(dim: number | { dim: number }): Tensor {
-    return reduce.cumsum(this, typeof dim === "number" ? dim : dim.dim);
+  /** cumsum(dim) / cumsum(dim, { dtype }) / cumsum({ dim, dtype }): with dtype the input is cast to it first. */
+  cumsum(...args: PyArgs<[dim: number], { dim?: number; dtype?: DType | null }> | [dim: number | { dim: number; dtype?: DType | null }]): Tensor {
+    if (isDType(args[1])) throw reduce.keywordOnlyDtype("cumsum");
+    const a = parseArgs<{ dim?: number; dtype?: DType | null }>("cumsum", ["dim", "dtype"], args);
+    if (a.dim === undefined) throw new TypeError_("cumsum() missing required argument 'dim'");
+    return reduce.cumsum(this, a.dim, a.dtype);
   }
   cumprod(...args: PyArgs<[dim: number], { dim?: number; dtype?: DType }>): Tensor {
     const a = parseArgs<{ dim?: number; dtype?: DType }>("cumprod", ["dim", "dtype"], args);

@@ -239,9 +239,9 @@ const torchBase = {
   softmax: softmax.softmax, log_softmax: softmax.log_softmax,
 
   // reductions
-  sum: (x: Tensor, dim?: DimArg | ReduceOptions | null, keepdim?: boolean | ReduceOptions) => x.sum(dim, keepdim),
-  mean: (x: Tensor, dim?: DimArg | ReduceOptions | null, keepdim?: boolean | ReduceOptions) => x.mean(dim, keepdim),
-  prod: (x: Tensor, dim?: number | ReduceOptions | null, keepdim?: boolean | ReduceOptions) => x.prod(dim, keepdim),
+  sum: (x: Tensor, dim?: DimArg | ReduceOptions | null, keepdim?: boolean | ReduceOptions, opts?: ReduceOptions) => x.sum(dim, keepdim, opts),
+  mean: (x: Tensor, dim?: DimArg | ReduceOptions | null, keepdim?: boolean | ReduceOptions, opts?: ReduceOptions) => x.mean(dim, keepdim, opts),
+  prod: (x: Tensor, dim?: number | ReduceOptions | null, keepdim?: boolean | ReduceOptions, opts?: ReduceOptions) => x.prod(dim, keepdim, opts),
   max: ((x: Tensor, dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }) =>
     dim === undefined ? x.max() : dim instanceof Tensor ? x.max(dim) : x.max(dim, keepdim)) as {
     (x: Tensor): Tensor;
@@ -269,7 +269,7 @@ const torchBase = {
   },
   logsumexp: (x: Tensor, dim: DimArg | { dim: DimArg; keepdim?: boolean }, keepdim = false) => x.logsumexp(dim, keepdim),
   norm: (x: Tensor, ...args: Parameters<Tensor["norm"]>) => x.norm(...args),
-  cumsum: (x: Tensor, dim: number | { dim: number }) => x.cumsum(dim),
+  cumsum: (x: Tensor, ...args: Parameters<Tensor["cumsum"]>) => x.cumsum(...args),
   cumprod: (x: Tensor, ...args: Parameters<Tensor["cumprod"]>) => x.cumprod(...args),
   sort: (x: Tensor, ...args: Parameters<Tensor["sort"]>) => x.sort(...args),
   argsort: (x: Tensor, ...args: Parameters<Tensor["argsort"]>) => x.argsort(...args),

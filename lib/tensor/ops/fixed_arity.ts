@@ -55,7 +55,7 @@ export const TORCH_ONLY_FIXED_ARITY: Readonly<Record<string, number>> = {
 /** torch.* functions that take keywords: name -> the keywords accepted (out= is stripped before, ops/out_arg.ts). */
 export const TORCH_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   clamp: ["min", "max"], clip: ["min", "max"], clamp_min: ["min"], clamp_max: ["max"], rsub: ["alpha"], gelu: ["approximate"],
-  clone: ["memory_format"], cumsum: ["dim"], chunk: ["chunks", "dim"], isin: ["assume_unique", "invert"],
+  clone: ["memory_format"], cumsum: ["dim", "dtype"], chunk: ["chunks", "dim"], isin: ["assume_unique", "invert"],
   add: ["alpha"], sub: ["alpha"], subtract: ["alpha"], div: ["rounding_mode"], divide: ["rounding_mode"],
 };
 
@@ -92,7 +92,7 @@ export const TENSOR_ONLY_FIXED_ARITY: Readonly<Record<string, number>> = {
 export const TENSOR_METHOD_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   clamp: ["min", "max"], clip: ["min", "max"], clamp_: ["min", "max"], clip_: ["min", "max"],
   clamp_min: ["min"], clamp_min_: ["min"], clamp_max: ["max"], clamp_max_: ["max"],
-  softmax: ["dim"], log_softmax: ["dim"], cumsum: ["dim"], cumsum_: ["dim"], chunk: ["chunks", "dim"], gelu: ["approximate"], nonzero: ["as_tuple"],
+  softmax: ["dim", "dtype"], log_softmax: ["dim", "dtype"], cumsum: ["dim", "dtype"], cumsum_: ["dim"], chunk: ["chunks", "dim"], gelu: ["approximate"], nonzero: ["as_tuple"],
   add: ["alpha"], sub: ["alpha"], div: ["rounding_mode"],
   add_: ["alpha"], sub_: ["alpha"], subtract_: ["alpha"], rsub: ["alpha"], addcmul_: ["value"], addcdiv_: ["value"],
   index_put: ["accumulate"], index_put_: ["accumulate"],

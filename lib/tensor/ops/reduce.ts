@@ -1,6 +1,6 @@
 /** Sum-like reductions: sum, mean, prod (all elements or given dims, with keepdim) and cumsum. */
 import { record } from "../autograd/function";
-import { cppTypeName, int64, wrapInto, type DType } from "../dtype";
+import { bool, cppTypeName, int64, isDType, wrapInto, type DType } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { ReduceOp } from "../kernels/reduce";
 import { kernels } from "../kernels/registry";
@@ -28,6 +28,7 @@ export function parseReduceArgs(x: Tensor, a?: DimArg | ReduceOptions | null, b?
   let dtype: DType | undefined;
   const takeOpts = (o: ReduceOptions | undefined): void => {
     if (!o) return;
+    if (isDType(o)) throw keywordOnlyDtype(op);
     for (const k of Object.keys(o)) {
       if (!REDUCE_KEYS.includes(k)) throw new TypeError_(`${op}() got an unexpected keyword argument '${k}' (accepted: dim, keepdim, dtype)`);
     }
@@ -47,6 +48,11 @@ export function parseReduceArgs(x: Tensor, a?: DimArg | ReduceOptions | null, b?
   const list = typeof dim === "number" ? [dim] : dim;
   const dims = [...new Set(list.map((d) => normalizeDim(d, x.dim())))].sort((p, q) => p - q);
   return { dims: dims.length === 0 ? null : dims, keepdim, dtype };
+}
+
+/** torch 1.13's TypeError for a dtype passed positionally to sum / prod / mean / cumsum (dtype is keyword-only there). */
+export function keywordOnlyDtype(op: string): TypeError_ {
+  return new TypeError_(`${op}() received an invalid combination of arguments: dtype is keyword-only (pass it as { dtype })`);
 }
 
 export function reducedShape(shape: readonly number[], dims: readonly number[] | null, keepdim: boolean): number[] {
@@ -89,6 +95,21 @@ function sumDtype(x: Tensor, requested?: DType): DType {
   return requested ?? (x.dtype.is_floating_point ? x.dtype : int64);
 }
 
+/**
+ * The input of a reduction or scan given dtype=: torch 1.13 casts the input to dtype before the op
+ * (torch.sum(torch.tensor([1.5, 2.5, 0.7]), dtype=torch.int64) is 1 + 2 + 0 = 3), and the gradient
+ * flows back through the cast (a recorded to(), so x.grad keeps x's dtype).
+ */
+export function castToRequested(x: Tensor, dtype: DType | null | undefined): Tensor {
+  return dtype && dtype !== x.dtype ? x.to(dtype) : x;
+}
+
+/** A bool result of summing (sum with dtype=torch.bool) holds 0 / 1, as torch's bool. */
+function boolInto(dtype: DType, d: Float32Array | Float64Array): void {
+  if (dtype !== bool) return;
+  for (let i = 0; i < d.length; i++) if (d[i] !== 0) d[i] = 1;
+}
+
 /** Gradient of a sum: g broadcast back over the reduced dims. */
 function expandBack(g: Tensor, x: Tensor, dims: number[] | null, keepdim: boolean): Tensor {
   const keepShape = reducedShape(x.shape, dims, true);
@@ -96,22 +117,25 @@ function expandBack(g: Tensor, x: Tensor, dims: number[] | null, keepdim: boolea
   return gk.expand(x.shape.slice());
 }
 
-export function sum(x: Tensor, a?: DimArg | ReduceOptions | null, b?: boolean | ReduceOptions, c?: ReduceOptions): Tensor {
-  const { dims, keepdim, dtype } = parseReduceArgs(x, a, b, c, "sum");
+export function sum(input: Tensor, a?: DimArg | ReduceOptions | null, b?: boolean | ReduceOptions, c?: ReduceOptions): Tensor {
+  const { dims, keepdim, dtype } = parseReduceArgs(input, a, b, c, "sum");
+  const x = castToRequested(input, dtype);
   const out = sumRaw(x, dims, keepdim, sumDtype(x, dtype));
   wrapInto(out.dtype, out._data); // sum(dtype=torch.uint8 / int8 / ...) keeps the low bits
+  boolInto(out.dtype, out._data);
   return record(out, dims ? "SumBackward1" : "SumBackward0", [x], (g) => [expandBack(g, x, dims, keepdim)], [], true);
 }
 
-export function mean(x: Tensor, a?: DimArg | ReduceOptions | null, b?: boolean | ReduceOptions, c?: ReduceOptions): Tensor {
-  const { dims, keepdim, dtype } = parseReduceArgs(x, a, b, c, "mean");
-  const dt = dtype ?? x.dtype;
+export function mean(input: Tensor, a?: DimArg | ReduceOptions | null, b?: boolean | ReduceOptions, c?: ReduceOptions): Tensor {
+  const { dims, keepdim, dtype } = parseReduceArgs(input, a, b, c, "mean");
+  const dt = dtype ?? input.dtype;
   if (!dt.is_floating_point) {
     throw new RuntimeError(
-      `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${cppTypeName(dt)}` +
-        " (convert first with .float())",
+      `mean(): could not infer output dtype. ${dtype ? "Optional" : "Input"} dtype must be either a floating point or complex dtype. Got: ${cppTypeName(dt)}` +
+        (dtype ? "" : " (convert first with .float())"),
     );
   }
+  const x = castToRequested(input, dtype);
   const count = dims ? dims.reduce((n, d) => n * x.shape[d], 1) : x.numel();
   const out = sumRaw(x, dims, keepdim, dt);
   const od = out._data;
@@ -120,9 +144,10 @@ export function mean(x: Tensor, a?: DimArg | ReduceOptions | null, b?: boolean |
 }
 
 /** Product over all elements or one dim. Backward uses prefix/suffix products, so zeros are exact. */
-export function prod(x: Tensor, a?: number | ReduceOptions | null, b?: boolean | ReduceOptions): Tensor {
-  const { dims, keepdim, dtype } = parseReduceArgs(x, a as DimArg, b, undefined, "prod");
+export function prod(input: Tensor, a?: number | ReduceOptions | null, b?: boolean | ReduceOptions, c?: ReduceOptions): Tensor {
+  const { dims, keepdim, dtype } = parseReduceArgs(input, a as DimArg, b, c, "prod");
   if (dims && dims.length > 1) throw new RuntimeError("prod(): only one dim is supported");
+  const x = castToRequested(input, dtype);
   const dt = dtype ?? (x.dtype.is_floating_point ? x.dtype : int64);
   const flat = dims ? x : x.reshape([-1]);
   const dim = dims ? dims[0] : 0;
@@ -161,12 +186,12 @@ export function prod(x: Tensor, a?: number | ReduceOptions | null, b?: boolean |
   );
 }
 
-function cumsumRaw(x: Tensor, dim: number, reverse: boolean): Tensor {
+function cumsumRaw(x: Tensor, dim: number, reverse: boolean, dtype: DType = x.dtype.is_floating_point ? x.dtype : int64): Tensor {
   const xd = contiguousData(x);
   const outer = numelOf(x.shape.slice(0, dim));
   const r = x.shape[dim];
   const inner = numelOf(x.shape.slice(dim + 1));
-  const out = empty(x.shape, x.dtype.is_floating_point ? x.dtype : int64);
+  const out = empty(x.shape, dtype);
   const od = out._data;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
@@ -182,10 +207,15 @@ function cumsumRaw(x: Tensor, dim: number, reverse: boolean): Tensor {
   return out;
 }
 
-export function cumsum(x: Tensor, dim: number): Tensor {
+/** cumsum(x, dim, dtype?): integer and bool inputs give long unless dtype says otherwise (the input is cast to it first). */
+export function cumsum(input: Tensor, dim: number, dtype?: DType | null): Tensor {
+  if (dtype === bool) throw new RuntimeError(`"cumsum_out_cpu" not implemented for 'Bool'`); // torch 1.13 has no bool scan
+  const x = castToRequested(input, dtype);
   const d = normalizeDim(dim, x.dim());
   const src = x.dim() === 0 ? x.reshape([1]) : x;
-  const out = cumsumRaw(src, d, false).reshape(x.shape.slice());
+  const raw = cumsumRaw(src, d, false, dtype ?? undefined);
+  wrapInto(raw.dtype, raw._data); // cumsum(dtype=torch.uint8): 200 + 100 is 44, as torch's
+  const out = raw.reshape(x.shape.slice());
   return record(
     out, "CumsumBackward0", [x],
     (g) => [cumsumRaw(g.reshape(src.shape.slice()), d, true).reshape(x.shape.slice())],

@@ -4,9 +4,11 @@
  * zero of each row gets its own prefix/suffix pass, as PyTorch's cumprod_backward does.
  */
 import { record } from "../autograd/function";
-import { int64, wrapsAround, wrapValue, type DType } from "../dtype";
+import { bool, int64, wrapsAround, wrapValue, type DType } from "../dtype";
+import { RuntimeError } from "../errors";
 import { normalizeDim, numelOf } from "../shape";
 import type { Tensor } from "../tensor";
+import { castToRequested } from "./reduce";
 import { contiguousData, empty } from "./util";
 
 /** Walks each line along `dim` of a contiguous tensor of `shape`: visit(base, stride, len). */
@@ -69,8 +71,10 @@ function cumprodGrad(x: Tensor, out: Tensor, g: Tensor, dim: number): Tensor {
   return res;
 }
 
-/** Cumulative product along dim; integer and bool inputs give long, like PyTorch. */
-export function cumprod(x: Tensor, dim: number, dtype?: DType): Tensor {
+/** Cumulative product along dim; integer and bool inputs give long, like PyTorch (dtype=: the input is cast to it first). */
+export function cumprod(input: Tensor, dim: number, dtype?: DType): Tensor {
+  if (dtype === bool) throw new RuntimeError(`"cumprod_out_cpu" not implemented for 'Bool'`); // torch 1.13 has no bool scan
+  const x = castToRequested(input, dtype);
   const src = x.dim() === 0 ? x.reshape([1]) : x;
   const d = normalizeDim(dim, src.dim());
   const dt = dtype ?? (x.dtype.is_floating_point ? x.dtype : int64);

@@ -1,8 +1,8 @@
 /** softmax and log_softmax along a dim: fused, max-shifted (numerically stable) loops. */
-import { checkKeywords, parseArgs } from "../args";
+import { checkKeywords, isOptions, parseArgs } from "../args";
 import { record } from "../autograd/function";
 import { cppTypeName, float32, wrapsAround, type DType, type Storage } from "../dtype";
-import { RuntimeError } from "../errors";
+import { RuntimeError, TypeError_ } from "../errors";
 import { kernels } from "../kernels/registry";
 import { normalizeDim, numelOf } from "../shape";
 import type { Tensor } from "../tensor";
@@ -13,8 +13,8 @@ function layout(x: Tensor, dim: number): [number, number, number] {
 }
 
 function dimOf(x: Tensor, dim: number | { dim: number }): number {
-  // (F.softmax takes dtype too; Tensor.softmax here only dim)
-  if (typeof dim === "object") checkKeywords("softmax", dim, ["dim"]);
+  // (a dtype in the options object was taken by castFor)
+  if (typeof dim === "object") checkKeywords("softmax", dim, ["dim", "dtype"]);
   return normalizeDim(typeof dim === "number" ? dim : dim.dim, x.dim());
 }
 
@@ -95,10 +95,14 @@ function backward(g: Storage, y: Storage, res: Storage, [outer, r, inner]: [numb
  *   softmax:     dx = y * (g - sum(g * y))
  *   log_softmax: dx = g - exp(y) * sum(g)
  */
-function softmaxOp(x: Tensor, dim: number | { dim: number }, log: boolean): Tensor {
+function softmaxOp(x: Tensor, dim: number | { dim: number }, log: boolean, requested = false): Tensor {
   const d = dimOf(x, dim);
-  // torch 1.13 has no uint8 / int8 / int16 / int32 softmax kernel (softmax(x, dim, dtype=torch.float32) casts first).
-  if (wrapsAround(x.dtype)) throw new RuntimeError(`"${log ? "log_" : ""}softmax${d === x.dim() - 1 ? "_lastdim" : ""}_kernel_impl" not implemented for '${cppTypeName(x.dtype)}'`);
+  // torch 1.13 has no uint8 / int8 / int16 / int32 softmax kernel (softmax(x, dim, dtype=torch.float32) casts first), nor
+  // an int64 / bool one for dtype=torch.long (an int64 or bool input without dtype is computed in float32 here). Its
+  // kernel off the last dim is named "softmax_kernel_impl" for log_softmax too.
+  if (wrapsAround(x.dtype) || (requested && !x.dtype.is_floating_point)) {
+    throw new RuntimeError(`"${d === x.dim() - 1 ? `${log ? "log_" : ""}softmax_lastdim` : "softmax"}_kernel_impl" not implemented for '${cppTypeName(x.dtype)}'`);
+  }
   const out = forward(x, d, log);
   return record(
     out, log ? "LogSoftmaxBackward0" : "SoftmaxBackward0", [x],
@@ -113,20 +117,24 @@ function softmaxOp(x: Tensor, dim: number | { dim: number }, log: boolean): Tens
   );
 }
 
-export function softmax(x: Tensor, dim: number | { dim: number }, ...extra: unknown[]): Tensor {
-  return softmaxOp(castFor("softmax", x, extra), dim, false);
+export function softmax(x: Tensor, dim: number | { dim: number; dtype?: DType | null }, ...extra: unknown[]): Tensor {
+  const c = castFor("softmax", x, dim, extra);
+  return softmaxOp(c.x, dim, false, c.requested);
 }
 
-export function log_softmax(x: Tensor, dim: number | { dim: number }, ...extra: unknown[]): Tensor {
-  return softmaxOp(castFor("log_softmax", x, extra), dim, true);
+export function log_softmax(x: Tensor, dim: number | { dim: number; dtype?: DType | null }, ...extra: unknown[]): Tensor {
+  const c = castFor("log_softmax", x, dim, extra);
+  return softmaxOp(c.x, dim, true, c.requested);
 }
 
 /**
- * torch.softmax(input, dim, dtype=None): the input is cast to dtype first. Anything else after
- * dim (a keyword other than dtype, a second positional) raises instead of being dropped.
+ * torch.softmax(input, dim, dtype=None) and Tensor.softmax(dim, dtype=None), dtype positional or by keyword
+ * (softmax(x, 0, { dtype }), softmax(x, { dim: 0, dtype })): the input is cast to dtype first, the gradient
+ * flowing back through the cast. Anything else after dim (a keyword other than dtype, a second positional)
+ * raises instead of being dropped.
  */
-function castFor(fn: string, x: Tensor, extra: readonly unknown[]): Tensor {
-  if (extra.length === 0) return x;
-  const { dtype } = parseArgs<{ dtype: DType | null }>(fn, ["dtype"], extra);
-  return dtype ? x.to(dtype) : x;
+function castFor(fn: string, x: Tensor, dim: unknown, extra: readonly unknown[]): { x: Tensor; requested: boolean } {
+  if (isOptions(dim) && extra.length > 0) throw new TypeError_(`${fn}() got arguments after its options object`);
+  const a = isOptions(dim) ? parseArgs<{ dim: number; dtype: DType | null }>(fn, ["dim", "dtype"], [dim, ...extra]) : extra.length > 0 ? parseArgs<{ dtype: DType | null }>(fn, ["dtype"], extra) : {};
+  return { x: a.dtype && a.dtype !== x.dtype ? x.to(a.dtype) : x, requested: Boolean(a.dtype) };
 }

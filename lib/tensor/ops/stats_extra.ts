@@ -10,7 +10,7 @@
 import { composite } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import { parseArgs, type PyArgs } from "../args";
-import { bool, cppTypeName, float32, int32, int64 } from "../dtype";
+import { bool, cppTypeName, float32, int32, int64, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { normalizeDim } from "../shape";
 import { Tensor, type MinMaxResult } from "../tensor";
@@ -231,12 +231,17 @@ export function nanquantile(x: Tensor, ...args: PyArgs<[q: number | Tensor, dim?
 }
 
 type NanReduceOptions = { dim?: number | readonly number[] | null; keepdim?: boolean };
+type NanSumOptions = NanReduceOptions & { dtype?: DType | null };
 
 /** nansum(x, dim?, keepdim=false): NaN counted as zero. */
-export function nansum(x: Tensor, ...args: PyArgs<[dim?: number | readonly number[] | null, keepdim?: boolean], NanReduceOptions>): Tensor {
-  const a = parseArgs<NanReduceOptions>("nansum", ["dim", "keepdim"], args);
-  const clean = x.dtype.is_floating_point ? x.masked_fill(x.isnan(), 0) : x;
-  return a.dim === undefined || a.dim === null ? clean.sum() : clean.sum(a.dim, a.keepdim ?? false);
+export function nansum(input: Tensor, ...args: PyArgs<[dim?: number | readonly number[] | null, keepdim?: boolean], NanSumOptions>): Tensor {
+  const a = parseArgs<NanSumOptions>("nansum", ["dim", "keepdim", "dtype"], args);
+  // dtype= (keyword only): the input is cast first. torch 1.13 sums integer and bool inputs with sum(); a floating
+  // input goes to its nansum kernel in dtype, which has none for an integer or bool dtype.
+  if (a.dtype && input.dtype.is_floating_point && !a.dtype.is_floating_point) throw new RuntimeError(`"nansum_cpu" not implemented for '${cppTypeName(a.dtype)}'`);
+  const clean = input.dtype.is_floating_point ? input.masked_fill(input.isnan(), 0) : input;
+  const dtype = a.dtype ?? undefined;
+  return a.dim === undefined || a.dim === null ? clean.sum({ dtype }) : clean.sum(a.dim, a.keepdim ?? false, { dtype });
 }
 
 /** nanmean(x, dim?, keepdim=false): the mean of the non-NaN entries. */

@@ -139,16 +139,16 @@ export function implicitSoftmaxDim(ndim: number, fn = "softmax"): number {
 export function softmax(input: Tensor, ...args: SoftmaxArgs): Tensor {
   checkTensor(input, "softmax");
   const a = parseSoftmax("softmax", args);
-  const x = a.dtype ? input.to(a.dtype) : input;
-  return x.softmax(a.dim ?? implicitSoftmaxDim(x.dim()));
+  const dim = a.dim ?? implicitSoftmaxDim(input.dim());
+  return a.dtype ? input.softmax(dim, a.dtype) : input.softmax(dim);
 }
 
 /** F.log_softmax(input, dim) or F.log_softmax(input, { dim }). */
 export function log_softmax(input: Tensor, ...args: SoftmaxArgs): Tensor {
   checkTensor(input, "log_softmax");
   const a = parseSoftmax("log_softmax", args);
-  const x = a.dtype ? input.to(a.dtype) : input;
-  return x.log_softmax(a.dim ?? implicitSoftmaxDim(x.dim(), "log_softmax"));
+  const dim = a.dim ?? implicitSoftmaxDim(input.dim(), "log_softmax");
+  return a.dtype ? input.log_softmax(dim, a.dtype) : input.log_softmax(dim);
 }
 
 /**

@@ -15,7 +15,7 @@
  * one entry, not "all" (PyTorch's 1.0 cannot be told apart from 1 in JavaScript).
  */
 import { leadingArgs } from "../../leading_args";
-import { checkNoMoreArgs, parseArgs } from "../../args";
+import { checkNoMoreArgs, isOptions, parseArgs } from "../../args";
 import { no_grad } from "../../autograd/grad_mode";
 import { IndexError, TorchError, TypeError_, ValueError } from "../../errors";
 import { cat } from "../../ops/join";
@@ -540,7 +540,10 @@ export interface GlobalUnstructuredOptions {
  */
 export function global_unstructured(
   parameters: Iterable<readonly [Module, string]>,
-  ...args: [pruning_method: PruningMethodClass, options?: GlobalUnstructuredOptions] | [GlobalUnstructuredOptions]
+  ...args:
+    | [pruning_method: PruningMethodClass, options?: GlobalUnstructuredOptions]
+    | [pruning_method: PruningMethodClass, importance_scores: ImportanceScores | null, options?: GlobalUnstructuredOptions]
+    | [GlobalUnstructuredOptions]
 ): void;
 /** global_unstructured(parameters=pairs, pruning_method=prune.L1Unstructured, amount=0.2): every argument by keyword. */
 export function global_unstructured(options: GlobalUnstructuredOptions & { parameters: Iterable<readonly [Module, string]> }): void;
@@ -549,12 +552,17 @@ export function global_unstructured(...all: unknown[]): void {
   if (parameters === null || typeof (parameters as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== "function") {
     throw new TypeError_("global_unstructured(): parameters is not an Iterable");
   }
-  const last = args[args.length - 1];
-  const opts: GlobalUnstructuredOptions = typeof last === "object" && last !== null ? { ...(last as GlobalUnstructuredOptions) } : {};
-  const Method = (typeof args[0] === "function" ? args[0] : opts.pruning_method) as unknown;
-  if (typeof args[0] === "function" && opts.pruning_method !== undefined) throw new TypeError_("global_unstructured() got multiple values for argument 'pruning_method'");
+  // (parameters, pruning_method, importance_scores=None, **kwargs): the kwargs go to the pruning method.
+  const keywords = args.length > 0 && isOptions(args[args.length - 1]);
+  const opts: GlobalUnstructuredOptions = keywords ? { ...(args[args.length - 1] as GlobalUnstructuredOptions) } : {};
+  const positional = keywords ? args.slice(0, -1) : args;
+  if (positional.length > 2) throw new TypeError_(`global_unstructured() takes from 2 to 3 positional arguments but ${positional.length + 1} were given`);
+  for (const [i, k] of (["pruning_method", "importance_scores"] as const).entries()) {
+    if (positional[i] !== undefined && opts[k] !== undefined) throw new TypeError_(`global_unstructured() got multiple values for argument '${k}'`);
+  }
+  const Method = (positional[0] ?? opts.pruning_method) as unknown;
   if (typeof Method !== "function") throw new TypeError_("global_unstructured() missing 1 required positional argument: 'pruning_method'");
-  const scoresIn = opts.importance_scores ?? [];
+  const scoresIn = (positional[1] ?? opts.importance_scores ?? []) as ImportanceScores;
   if (!(scoresIn instanceof Map) && !Array.isArray(scoresIn)) throw new TypeError_("global_unstructured(): importance_scores must be of type dict");
   delete opts.pruning_method;
   delete opts.importance_scores;

@@ -254,6 +254,21 @@ describe("nn.utils.prune", () => {
       run((pairs) => P.global_unstructured(pairs, { pruning_method: P.L1Unstructured, amount: 0.4 })),
       run((pairs) => P.global_unstructured({ parameters: pairs, pruning_method: P.L1Unstructured, amount: 0.4 })),
     ]);
+    // importance_scores positionally (it was read as the options object) or by keyword
+    const scored = (f: (pairs: [nn.Module, string][], scores: Map<readonly [nn.Module, string], Tensor>) => void) =>
+      run((pairs) => f(pairs, new Map([[pairs[0], torch.arange(32).float().reshape(4, 2, 2, 2).neg()]])));
+    sameResult([
+      scored((pairs, scores) => P.global_unstructured(pairs, P.L1Unstructured, scores, { amount: 0.4 })),
+      scored((pairs, scores) => P.global_unstructured(pairs, P.L1Unstructured, { importance_scores: scores, amount: 0.4 })),
+      scored((pairs, scores) => P.global_unstructured({ parameters: pairs, pruning_method: P.L1Unstructured, importance_scores: scores, amount: 0.4 })),
+    ]);
+    expect(JSON.stringify(snap(scored((pairs, scores) => P.global_unstructured(pairs, P.L1Unstructured, scores, { amount: 0.4 }))()))).not.toBe(
+      JSON.stringify(snap(run((pairs) => P.global_unstructured(pairs, P.L1Unstructured, { amount: 0.4 }))())),
+    );
+    expect(() => call(P.global_unstructured, [[conv(), "weight"]], P.L1Unstructured, null, null, { amount: 1 })).toThrow("global_unstructured() takes from 2 to 3 positional arguments but 4 were given");
+    expect(() => call(P.global_unstructured, [[conv(), "weight"]], P.L1Unstructured, { pruning_method: P.L1Unstructured, amount: 1 })).toThrow(
+      "global_unstructured() got multiple values for argument 'pruning_method'",
+    );
     expect(() => P.ln_structured({ module: conv(), name: "weight", amount: 0.5, n: 1, dim: 0, ...ZZZ } as never)).toThrow(unexpected("ln_structured"));
     expect(() => P.random_structured({ module: conv(), name: "weight", amount: 0.5, dim: 0, ...ZZZ } as never)).toThrow(unexpected("random_structured"));
   });
