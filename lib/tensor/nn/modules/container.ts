@@ -25,6 +25,28 @@ function normIndex(idx: number, len: number, what: string): number {
 }
 
 /**
+ * seq[-1], list[-2], ...: Python's negative indices as properties "-1" ... "-1024" on the prototype (not enumerable, so
+ * never a child or a state_dict key), each reading get(-k); out of range raises IndexError as in PyTorch.
+ */
+function negativeIndexGetters(proto: object): void {
+  for (let k = 1; k <= 1024; k++) {
+    Object.defineProperty(proto, String(-k), {
+      configurable: true,
+      enumerable: false,
+      get(this: { get(i: number): unknown }) {
+        return this.get(-k);
+      },
+    });
+  }
+}
+
+/** Children in order under the names "0", "1", ... (Sequential's pop renumbers as torch's __delitem__ does). */
+function renumber(m: Module, kids: Module[]): void {
+  for (const [k] of m._own_children()) delete (m as unknown as Record<string, unknown>)[k];
+  kids.forEach((c, i) => m.add_module(String(i), c));
+}
+
+/**
  * Runs its modules in order, feeding each output to the next:
  * `new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10))`, or with
  * names: `new nn.Sequential({ fc1: new nn.Linear(2, 4), act: new nn.ReLU() })`.
@@ -66,7 +88,7 @@ export class Sequential extends Module {
     return allChildren(this).length;
   }
 
-  /** seq.get(-1) for negative indices (seq[0] works for non-negative ones). */
+  /** seq.get(-1) is seq[-1] (Python's negative index; seq[0] is the child "0"). */
   get(idx: number): Module {
     const kids = allChildren(this);
     return kids[normIndex(idx, kids.length, "Sequential")];
@@ -75,6 +97,37 @@ export class Sequential extends Module {
   append(module: Module): this {
     this.add_module(String(allChildren(this).length), module);
     return this;
+  }
+
+  /** seq.extend(layers): append each (another Sequential, a ModuleList or an array), as torch 1.13. */
+  extend(sequential: Iterable<Module>): this {
+    for (const layer of [...sequential]) this.append(layer);
+    return this;
+  }
+
+  /** seq.insert(index, module): torch 1.13's, -len <= index <= len; the later modules move up one. */
+  insert(index: number, module: Module): this {
+    if (!(module instanceof Module)) throw new TypeError_(`module should be of type: <class 'torch.nn.modules.module.Module'> (got ${typeof module})`);
+    const kids = allChildren(this);
+    const n = kids.length;
+    if (!Number.isInteger(index) || index < -n || index > n) throw new IndexError(`Index out of range: ${index}`);
+    const at = index < 0 ? index + n : index;
+    if (at < n && !this._own_children().every(([k], i) => k === String(i))) {
+      // torch moves _modules[str(i - 1)] up, a KeyError when the Sequential has names of its own
+      throw new KeyError_(`'${n - 1}' (Sequential.insert needs the children named 0, 1, ...)`);
+    }
+    kids.splice(at, 0, module);
+    kids.forEach((m, i) => this.add_module(String(i), m));
+    return this;
+  }
+
+  /** seq.pop(index): removes and returns that module; the rest are renumbered 0, 1, ... as torch's del seq[i]. */
+  pop(index: number): Module {
+    const kids = allChildren(this);
+    const at = normIndex(index, kids.length, "Sequential");
+    const [m] = kids.splice(at, 1);
+    renumber(this, kids);
+    return m;
   }
 
   /**
@@ -355,3 +408,7 @@ export class ParameterDict extends Module {
     return this.keys()[Symbol.iterator]();
   }
 }
+
+negativeIndexGetters(Sequential.prototype);
+negativeIndexGetters(ModuleList.prototype);
+negativeIndexGetters(ParameterList.prototype);
