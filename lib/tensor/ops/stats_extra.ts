@@ -261,8 +261,16 @@ export function count_nonzero(x: Tensor, ...args: PyArgs<[dim?: number | readonl
   return dim === undefined || dim === null ? nz.sum() : nz.sum(dim);
 }
 
-/** aminmax(x, { dim, keepdim }) -> { min, max } (iterable as [min, max]). */
-export function aminmax(x: Tensor, ...args: PyArgs<[], { dim?: number | null; keepdim?: boolean }>): { min: Tensor; max: Tensor } & Iterable<Tensor> {
+/** torch.return_types.aminmax: r.min / r.max, r[0] / r[1], or const [min, max] = r. */
+export interface AminmaxResult extends Iterable<Tensor> {
+  min: Tensor;
+  max: Tensor;
+  readonly 0: Tensor;
+  readonly 1: Tensor;
+}
+
+/** aminmax(x, { dim, keepdim }) -> { min, max } (also r[0] / r[1] and iterable as [min, max]). */
+export function aminmax(x: Tensor, ...args: PyArgs<[], { dim?: number | null; keepdim?: boolean }>): AminmaxResult {
   const a = parseArgs<{ dim?: number | null; keepdim?: boolean }>("aminmax", ["dim", "keepdim"], args);
   if (x.numel() === 0) throw new RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.");
   const all = a.dim === undefined || a.dim === null;
@@ -271,7 +279,9 @@ export function aminmax(x: Tensor, ...args: PyArgs<[], { dim?: number | null; ke
   const max = all ? (kd ? x.amax(x.shape.map((_, i) => i), true) : x.amax()) : x.amax(a.dim!, kd);
   const result = { min, max };
   Object.defineProperty(result, Symbol.iterator, { enumerable: false, value: () => [min, max][Symbol.iterator]() });
-  return result as { min: Tensor; max: Tensor } & Iterable<Tensor>;
+  Object.defineProperty(result, 0, { enumerable: false, value: min });
+  Object.defineProperty(result, 1, { enumerable: false, value: max });
+  return result as AminmaxResult;
 }
 
 /** std_mean(x, ...var's arguments) -> [std, mean]. */
