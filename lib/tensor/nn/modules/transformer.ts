@@ -9,7 +9,8 @@
  */
 import { parseArgs, parseArgsRequired, type PyArgs } from "../../args";
 import { withPrivateActivations } from "../../autograd/activation_recycling";
-import { float32, type DType } from "../../dtype";
+import { is_grad_enabled } from "../../autograd/grad_mode";
+import { bool, float32, type DType } from "../../dtype";
 import { RuntimeError } from "../../errors";
 import { arange, zeros } from "../../ops/creation";
 import { Tensor } from "../../tensor";
@@ -410,6 +411,8 @@ export class TransformerEncoder extends Module {
   layers: ModuleList;
   num_layers: number;
   norm: Module | null;
+  enable_nested_tensor: boolean;
+  mask_check: boolean;
 
   // num_layers (and the layer) may come by keyword too: nn.TransformerEncoder(encoder_layer, num_layers=6)
   constructor(...args: PyArgs<[encoder_layer?: Module, num_layers?: number, norm?: Module | null], EncoderStackOptions>) {
@@ -419,6 +422,8 @@ export class TransformerEncoder extends Module {
     this.layers = clones(a.encoder_layer!, num_layers);
     this.num_layers = num_layers;
     this.norm = a.norm ?? null;
+    this.enable_nested_tensor = a.enable_nested_tensor ?? true;
+    this.mask_check = a.mask_check ?? true;
   }
 
   /** A shell for torch.load, whose saved layers replace the empty list. */
@@ -426,13 +431,47 @@ export class TransformerEncoder extends Module {
     return new TransformerEncoder(new Module(), 0);
   }
 
+  /**
+   * torch 1.13's "sparsity fast path": in eval, with a src_key_padding_mask, no grad needed and the first layer a
+   * batch_first post-norm TransformerEncoderLayer (relu / gelu, even head count, equal norm eps, no mask, a left-aligned
+   * padding mask unless mask_check=false), torch runs the layers on a nested tensor of the real tokens and pads it back
+   * with zeros, so padded positions come out 0 (before the final norm) and the sequence dim is cut to the longest row's
+   * real length. Returns that padding (bool, true = pad: each row keeps its first n tokens, n its count of real ones, as
+   * torch's _nested_tensor_from_mask does) and length when torch would take that path, else null.
+   */
+  private nestedTensorPadding(src: Tensor, o: EncoderForwardOptions): { pad: Tensor; length: number } | null {
+    const kpm = o.src_key_padding_mask ?? null;
+    const first = [...this.layers.children()][0] as Module | undefined;
+    if (!(first instanceof TransformerEncoderLayer) || kpm === null || !(kpm instanceof Tensor)) return null;
+    const sa = first.self_attn;
+    const act = first.activation;
+    const reluOrGelu = act === relu || act === gelu || act instanceof ReLU || act instanceof GELU;
+    if (first.norm_first || first.training || !sa.batch_first || !sa._qkv_same_embed_dim || !reluOrGelu || first.norm1.eps !== first.norm2.eps) return null;
+    if (src.dim() !== 3 || !this.enable_nested_tensor || (o.mask ?? null) !== null || sa.num_heads % 2 === 1) return null;
+    if (kpm.dim() !== 2 || kpm.shape[0] !== src.shape[0] || kpm.shape[1] !== src.shape[1]) return null;
+    const pad = kpm.dtype === bool ? kpm : kpm.ne(0);
+    // left-aligned: no real token after a padded one in any row
+    if (this.mask_check && pad.to(float32).cummax(1).values.gt(pad.to(float32)).any().item()) return null;
+    if (is_grad_enabled()) {
+      const weights = [src, sa.in_proj_weight, sa.in_proj_bias, sa.out_proj.weight, sa.out_proj.bias, first.norm1.weight, first.norm1.bias, first.norm2.weight, first.norm2.bias, first.linear1.weight, first.linear1.bias, first.linear2.weight, first.linear2.bias];
+      if (weights.some((t) => t instanceof Tensor && t.requires_grad)) return null;
+    }
+    const real = pad.logical_not().sum(1);
+    return { pad: arange(src.shape[1]).unsqueeze(0).ge(real.unsqueeze(1)), length: real.max().item() };
+  }
+
   override forward(src: Tensor, ...args: PyArgs<[mask?: Tensor | null, src_key_padding_mask?: Tensor | null, is_causal?: boolean], EncoderForwardOptions>): Tensor {
     const o = parseArgs<EncoderForwardOptions>("TransformerEncoder.forward", ["mask", "src_key_padding_mask", "is_causal"], args);
+    const nested = this.nestedTensorPadding(src, o);
+    const kpm = nested ? nested.pad : (o.src_key_padding_mask ?? null);
     const body = () => {
       let out = src;
       for (const layer of this.layers.children()) {
-        out = (layer as TransformerEncoderLayer)(out, { src_mask: o.mask ?? null, src_key_padding_mask: o.src_key_padding_mask ?? null, is_causal: o.is_causal ?? false });
+        out = (layer as TransformerEncoderLayer)(out, { src_mask: o.mask ?? null, src_key_padding_mask: kpm, is_causal: o.is_causal ?? false });
       }
+      // torch's nested-tensor path keeps only the real tokens and pads the result back with 0 (to_padded_tensor(0.)),
+      // to the longest row's length
+      if (nested) out = out.masked_fill(nested.pad.unsqueeze(-1), 0).narrow(1, 0, nested.length);
       return this.norm ? (this.norm(out) as Tensor) : out;
     };
     // Built-in layers throughout: the outputs between layers are private too (only the stack's result escapes).
@@ -608,5 +647,10 @@ export class Transformer extends Module {
     if (!Number.isInteger(sz) || sz < 0) throw new RuntimeError(`generate_square_subsequent_mask: sz must be a non-negative integer, got ${String(sz)}`);
     const future = arange(sz).unsqueeze(0).gt(arange(sz).unsqueeze(1));
     return zeros([sz, sz], { dtype: opts.dtype ?? float32 }).masked_fill(future, -Infinity);
+  }
+
+  /** model.generate_square_subsequent_mask(sz): torch's staticmethod called on an instance, as the tutorials do. */
+  generate_square_subsequent_mask(sz: number, opts: { dtype?: DType } = {}): Tensor {
+    return Transformer.generate_square_subsequent_mask(sz, opts);
   }
 }
