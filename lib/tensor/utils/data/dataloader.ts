@@ -156,6 +156,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
       if (byKeyword === undefined) throw new TypeError_("DataLoader.__init__() missing 1 required positional argument: 'dataset'");
       dataset = byKeyword;
       args = [options as DataLoaderOptions<T, B>];
+    } else if (rest.length > 0 && isOptions(rest[rest.length - 1]) && "dataset" in (rest[rest.length - 1] as object)) {
+      throw new TypeError_("DataLoader.__init__() got multiple values for argument 'dataset'");
     }
     const positional = ["batch_size", "shuffle", "sampler", "batch_sampler", "num_workers", "collate_fn", "pin_memory", "drop_last", "timeout", "worker_init_fn", "multiprocessing_context", "generator"] as const;
     const o = parseArgs<DataLoaderOptions<T, B>>("DataLoader", [...positional, "prefetch_factor", "persistent_workers", "pin_memory_device"], args);

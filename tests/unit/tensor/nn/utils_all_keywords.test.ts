@@ -337,6 +337,17 @@ describe("nn.utils.parametrize / parametrizations", () => {
   });
 });
 
+describe("nn.utils.skip_init", () => {
+  it("the class by keyword too, the other keywords its constructor's", () => {
+    sameResult([
+      () => U.skip_init(nn.Linear, 3, 2, { bias: false }),
+      () => U.skip_init(nn.Linear, { in_features: 3, out_features: 2, bias: false }),
+      () => U.skip_init({ module_cls: nn.Linear, in_features: 3, out_features: 2, bias: false }),
+    ]);
+    expect(() => U.skip_init({ module_cls: nn.Linear, in_features: 3, out_features: 2, zzz: 1 })).toThrow(/unexpected keyword argument 'zzz'/);
+  });
+});
+
 describe("nn.utils.stateless and fusion", () => {
   it("functional_call", () => {
     const model = () => {
@@ -422,6 +433,8 @@ describe("torch.utils.data constructors", () => {
     ]);
     sameResult([() => new D.Subset(ds(), [4, 1]), () => new D.Subset(ds(), { indices: [4, 1] }), () => new D.Subset({ dataset: ds(), indices: [4, 1] })]);
     expect(() => new D.DataLoader({ dataset: ds(), ...ZZZ } as never)).toThrow(unexpected("DataLoader"));
+    expect(() => make(D.DataLoader, ds(), { dataset: ds(), batch_size: 2 })).toThrow("DataLoader.__init__() got multiple values for argument 'dataset'");
+    expect(() => make(D.DataLoader, { batch_size: 2 })).toThrow("DataLoader.__init__() missing 1 required positional argument: 'dataset'");
     expect(() => D.random_split({ dataset: ds(), lengths: [7, 3], ...ZZZ } as never)).toThrow(unexpected("random_split"));
     expect(() => call(D.random_split, ds(), [7, 3], ZZZ)).toThrow(unexpected("random_split"));
     expect(() => make(D.Subset, { dataset: ds(), indices: [1], ...ZZZ })).toThrow(unexpected("Subset.__init__"));
