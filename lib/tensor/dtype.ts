@@ -1,15 +1,17 @@
 /**
- * Data types. Storage is always a float typed array: float64 uses Float64Array, every other
- * dtype uses Float32Array (long labels, int32/int16/int8 values, uint8 pixels and bool masks are
- * exact integers below 2^24), so every kernel serves every dtype. The dtype decides printing,
- * promotion, validity checks and the value domain ops write back (castValue: truncation for long,
- * truncation and wrap-around modulo 2^32 / 2^16 / 2^8 for int32 / int16 / int8 / uint8, 0/1 for
- * bool), not the storage layout. As for int64, integers beyond 2^24 in magnitude are not exact in
- * float32 storage: an int32 tensor holds them rounded to float32, so arithmetic near the int32 limits
- * does not match torch bit for bit. The values that would round up to 2^31 (2147483521 ..
- * 2147483647, torch.iinfo(torch.int32).max among them) are stored as 2147483520, the largest float32
- * below 2^31: an int32 "infinity" then stays the largest value through arithmetic instead of
- * wrapping to -2^31 (so torch's [2^31 - 1] + 1 == [-2^31] is the one overflow not reproduced).
+ * Data types. Storage is always a float typed array: float64 and int64 use Float64Array (int64
+ * values are exact to 2^53 in magnitude: torch.arange(16777215, 16777220), a count over 47M pixels,
+ * randint's draws below 2^53), every other dtype uses Float32Array (int32/int16/int8 values, uint8
+ * pixels and bool masks), so every kernel serves every dtype. An int64 tensor made by wrapping a
+ * Float32Array (from_array) keeps that storage. The dtype decides printing, promotion, validity
+ * checks and the value domain ops write back (castValue: truncation for long, truncation and
+ * wrap-around modulo 2^32 / 2^16 / 2^8 for int32 / int16 / int8 / uint8, 0/1 for bool), not the
+ * storage layout. int64 beyond 2^53 and int32 beyond 2^24 are not exact: an int32 tensor holds
+ * such values rounded to float32, so arithmetic near the int32 limits does not match torch bit for
+ * bit. The values that would round up to 2^31 (2147483521 .. 2147483647, torch.iinfo(torch.int32).max
+ * among them) are stored as 2147483520, the largest float32 below 2^31: an int32 "infinity" then
+ * stays the largest value through arithmetic instead of wrapping to -2^31 (so torch's
+ * [2^31 - 1] + 1 == [-2^31] is the one overflow not reproduced).
  */
 import { noteAllocated, takePooled } from "./buffer_pool";
 import { RuntimeError } from "./errors";
@@ -60,7 +62,7 @@ export const bool = makeDType("bool", false, 1);
 export function allocStorage(dtype: DType, n: number, zeroed = true): Storage {
   // Large buffers may come from the pool of gradients the autograd engine proved dead (zero-filled
   // unless the caller overwrites every element and asks for zeroed = false).
-  const wide = dtype === float64;
+  const wide = dtype === float64 || dtype === int64;
   const buf = takePooled(wide, n, zeroed) ?? (wide ? new Float64Array(n) : new Float32Array(n));
   noteAllocated(buf);
   return buf;

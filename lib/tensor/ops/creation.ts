@@ -186,7 +186,8 @@ export function from_array(data: Storage, shape?: readonly number[], opts: Tenso
   const s = shape ?? [data.length];
   if (numelOf(s) !== data.length) throw new RuntimeError(`from_array: shape [${s.join(", ")}] needs ${numelOf(s)} elements but the array has ${data.length}`);
   const dtype = opts.dtype ?? (data instanceof Float64Array ? float64 : float32);
-  if ((dtype === float64) !== (data instanceof Float64Array)) {
+  // int64 is stored wide (exact to 2^53) but a Float32Array of small integers serves it too.
+  if (dtype !== int64 && (dtype === float64) !== (data instanceof Float64Array)) {
     throw new RuntimeError(`from_array: ${dtype} needs a ${dtype === float64 ? "Float64Array" : "Float32Array"}`);
   }
   return finish(new Tensor(data, s, dtype), opts);
@@ -363,7 +364,15 @@ export function randint(a: number | RandintOptions, b?: number | readonly SizeAr
   }
   const gen = opts.generator ?? default_generator;
   const range = high - low;
-  for (let i = 0; i < t._data.length; i++) t._data[i] = (gen.random() % range) + low;
+  if (range < 2 ** 32) for (let i = 0; i < t._data.length; i++) t._data[i] = (gen.random() % range) + low;
+  else {
+    // torch draws 64 bits for a range of 2^32 or more (the first draw the high word), modulo the range.
+    const r = BigInt(Math.trunc(range));
+    for (let i = 0; i < t._data.length; i++) {
+      const hi = BigInt(gen.random());
+      t._data[i] = Number(((hi << 32n) | BigInt(gen.random())) % r) + low;
+    }
+  }
   return t;
 }
 
