@@ -1,6 +1,7 @@
 /**
  * Resampling and spatial transformers, as torch.nn.functional has them: interpolate (nearest,
- * nearest-exact, linear, bilinear, trilinear, bicubic, area; size or scale_factor; align_corners) with the
+ * nearest-exact, linear, bilinear, trilinear, bicubic, area; size or scale_factor; align_corners; antialias for
+ * bilinear and bicubic) with the
  * deprecated upsample / upsample_nearest / upsample_bilinear, pixel_shuffle /
  * pixel_unshuffle, affine_grid and grid_sample (2-D: bilinear, nearest or bicubic; 3-D (5-D input):
  * trilinear or nearest; zeros, border or reflection padding; gradients to input and grid).
@@ -120,6 +121,39 @@ function cubicTaps(inSize: number, outSize: number, alignCorners: boolean, scale
   return { idx, w };
 }
 
+/**
+ * torch 1.13's antialiased taps (_upsample_bilinear2d_aa / _upsample_bicubic2d_aa, PIL's filters): each output pixel
+ * averages the inputs under a triangle (bilinear) or a = -0.5 cubic (bicubic) filter stretched by the downscale factor,
+ * weights normalised to sum 1; as a dense [out, in] matrix (row o: the weights of output o).
+ */
+function antialiasMatrix(inSize: number, outSize: number, alignCorners: boolean, scale: number | null, cubic: boolean): Float64Array {
+  const triangle = (x: number): number => (x < 0 ? -x : x) < 1 ? 1 - Math.abs(x) : 0;
+  const A = -0.5;
+  const cubicFilter = (x: number): number => {
+    const v = Math.abs(x);
+    if (v < 1) return ((A + 2) * v - (A + 3)) * v * v + 1;
+    if (v < 2) return (((v - 5) * v + 8) * v - 4) * A;
+    return 0;
+  };
+  const filter = cubic ? cubicFilter : triangle;
+  let s: number;
+  if (alignCorners) s = outSize > 1 ? (inSize - 1) / (outSize - 1) : 0;
+  else s = scale !== null && scale > 0 ? 1 / scale : inSize / outSize;
+  const interpSize = cubic ? 4 : 2;
+  const support = s >= 1 ? interpSize * 0.5 * s : interpSize * 0.5;
+  const invscale = s >= 1 ? 1 / s : 1;
+  const m = new Float64Array(outSize * inSize);
+  for (let o = 0; o < outSize; o++) {
+    const center = s * (o + 0.5);
+    const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
+    const xsize = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
+    let total = 0;
+    for (let j = 0; j < xsize; j++) total += m[o * inSize + xmin + j] = filter((j + xmin - center + 0.5) * invscale);
+    if (total !== 0) for (let j = 0; j < xsize; j++) m[o * inSize + xmin + j] /= total;
+  }
+  return m;
+}
+
 const MODE_DIMS: Partial<Record<InterpolateMode, number>> = { linear: 3, bilinear: 4, trilinear: 5, bicubic: 4 };
 
 /**
@@ -135,10 +169,10 @@ const UINT8_UNSUPPORTED_KERNEL: Readonly<Record<string, string>> = {
 export function interpolate(input: Tensor, ...args: InterpolateArgs): Tensor {
   checkTensor(input, "interpolate");
   const a = parseArgs<InterpolateOptions>("interpolate", ["size", "scale_factor", "mode", "align_corners", "recompute_scale_factor", "antialias"], args);
-  return resample(input, a, "interpolate");
+  return resample(input, a);
 }
 
-function resample(input: Tensor, a: InterpolateOptions, fn: string): Tensor {
+function resample(input: Tensor, a: InterpolateOptions): Tensor {
   const mode = a.mode ?? "nearest";
   const known = ["nearest", "nearest-exact", "linear", "bilinear", "trilinear", "bicubic", "area"];
   if (!known.includes(mode)) throw new NotImplementedError(`Input Error: Only 3D, 4D and 5D input Tensors supported (got ${input.dim()}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ${mode})`);
@@ -146,7 +180,7 @@ function resample(input: Tensor, a: InterpolateOptions, fn: string): Tensor {
   if (nearest && a.align_corners !== undefined && a.align_corners !== null) {
     throw new ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear");
   }
-  if (a.antialias) throw new NotImplementedError(`${fn}: antialias=True is not supported by this engine`);
+  if (a.antialias && !((mode === "bilinear" || mode === "bicubic") && input.dim() === 4)) throw new ValueError("Anti-alias option is only supported for bilinear and bicubic modes");
   const sd = input.dim() - 2;
   if (sd < 1 || sd > 3) {
     throw new NotImplementedError(`Input Error: Only 3D, 4D and 5D input Tensors supported (got ${input.dim()}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ${mode})`);
@@ -198,6 +232,11 @@ function resample(input: Tensor, a: InterpolateOptions, fn: string): Tensor {
     const outN = outSize[i];
     if (nearest) {
       x = x.index_select(dim, longTensor(nearestIndices(inN, outN, scales[i], mode === "nearest-exact")));
+    } else if (a.antialias) {
+      // out[..., o, ...] = sum_j W[o, j] x[..., j, ...]: one matmul along the axis (its gradient comes with it)
+      const w = empty([outN, inN], floatType(x));
+      w._data.set(antialiasMatrix(inN, outN, align, scales[i], mode === "bicubic"));
+      x = x.movedim(dim, -1).matmul(w.t()).movedim(-1, dim);
     } else if (mode === "bicubic") {
       const t = cubicTaps(inN, outN, align, scales[i]);
       let acc: Tensor | null = null;
@@ -221,7 +260,7 @@ export function upsample(input: Tensor, ...args: InterpolateArgs): Tensor {
   checkTensor(input, "upsample");
   console.warn("UserWarning: nn.functional.upsample is deprecated. Use nn.functional.interpolate instead.");
   const a = parseArgs<InterpolateOptions>("upsample", ["size", "scale_factor", "mode", "align_corners", "recompute_scale_factor", "antialias"], args);
-  return resample(input, a, "upsample");
+  return resample(input, a);
 }
 
 interface UpsampleFixedOptions {
@@ -235,7 +274,7 @@ export function upsample_nearest(input: Tensor, ...args: UpsampleFixedArgs): Ten
   checkTensor(input, "upsample_nearest");
   console.warn("UserWarning: nn.functional.upsample_nearest is deprecated. Use nn.functional.interpolate instead.");
   const a = parseArgs<UpsampleFixedOptions>("upsample_nearest", ["size", "scale_factor"], args);
-  return resample(input, { ...a, mode: "nearest" }, "upsample_nearest");
+  return resample(input, { ...a, mode: "nearest" });
 }
 
 /** F.upsample_bilinear(input, size=None, scale_factor=None) (deprecated): bilinear with align_corners=True. */
@@ -243,7 +282,7 @@ export function upsample_bilinear(input: Tensor, ...args: UpsampleFixedArgs): Te
   checkTensor(input, "upsample_bilinear");
   console.warn("UserWarning: nn.functional.upsample_bilinear is deprecated. Use nn.functional.interpolate instead.");
   const a = parseArgs<UpsampleFixedOptions>("upsample_bilinear", ["size", "scale_factor"], args);
-  return resample(input, { ...a, mode: "bilinear", align_corners: true }, "upsample_bilinear");
+  return resample(input, { ...a, mode: "bilinear", align_corners: true });
 }
 
 /** F.pixel_shuffle(input, upscale_factor): (*, C r^2, H, W) -> (*, C, H r, W r). */

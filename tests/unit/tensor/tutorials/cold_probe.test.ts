@@ -7,9 +7,10 @@
  *   - torch.aminmax(...)[0] / [1] (undefined; r.min / r.max and destructuring worked)
  *   - model.generate_square_subsequent_mask(5) on an nn.Transformer instance (only the static form existed)
  *   - TransformerEncoder's eval/no_grad path with a src_key_padding_mask: torch 1.13 returns 0 at padded positions
+ *   - F.interpolate(..., antialias=True) and transforms.Resize(antialias=True) on tensors (raised NotImplementedError)
  */
 import { describe, expect, it } from "vitest";
-import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
+import { F, nn, torch, torchvision, type Tensor } from "../../../../lib/tensor/index";
 import { tutorialFixture } from "./helpers";
 
 type T = { shape: number[]; data: number[] };
@@ -22,6 +23,7 @@ const ref = tutorialFixture<{
   };
   aminmax: { x: T; min: T; max: T; all: [number, number] };
   transformer: { src: T; tgt: T; mask_inf: boolean[]; mask_zero: boolean[]; out: T };
+  antialias: { x: T; cases: Record<string, T>; f64: { x: T; y: T }; grad: T; error: Err; resize: { x: T; y: T } };
   fastpath: Record<"bool" | "float" | "norm" | "all_pad" | "no_check" | "grad" | "not_left" | "no_nested" | "with_mask" | "odd_heads" | "train_no_dropout", T> & { x: T; transformer: { tgt: T; out: T } };
 }>("cold_probe.json");
 
@@ -177,5 +179,43 @@ describe("TransformerEncoder with a src_key_padding_mask in eval (torch 1.13's n
     full.eval();
     const y = torch.no_grad(() => full(X(), tensorOf(ref.fastpath.transformer.tgt), { tgt_mask: full.generate_square_subsequent_mask(3), src_key_padding_mask: LEFT() }));
     expectClose(y, ref.fastpath.transformer.out, 1e-4, "transformer");
+  });
+});
+
+describe("F.interpolate(..., antialias=True), torch 1.13's _upsample_bilinear2d_aa / _upsample_bicubic2d_aa", () => {
+  const options: Record<string, Parameters<typeof F.interpolate>[1]> = {
+    bilinear_down: { size: [3, 4], mode: "bilinear" },
+    bilinear_down_align: { size: [3, 4], mode: "bilinear", align_corners: true },
+    bicubic_down: { size: [3, 5], mode: "bicubic" },
+    bilinear_up: { size: [10, 13], mode: "bilinear" },
+    bicubic_up: { size: [10, 13], mode: "bicubic" },
+    bilinear_scale: { scale_factor: 0.45, mode: "bilinear" },
+    bicubic_scale_align: { scale_factor: [0.5, 0.3], mode: "bicubic", align_corners: true },
+    bilinear_mixed: { size: [14, 4], mode: "bilinear" },
+  };
+
+  it("down- and upsamples as torch (size or scale_factor, align_corners)", () => {
+    const x = tensorOf(ref.antialias.x);
+    expect(Object.keys(options)).toEqual(Object.keys(ref.antialias.cases));
+    for (const [name, o] of Object.entries(options)) {
+      expectClose(F.interpolate(x, { ...(o as object), antialias: true }), ref.antialias.cases[name], 1e-5, name);
+    }
+    // the weights differ from the plain modes when shrinking
+    expect(F.interpolate(x, { size: [3, 4], mode: "bilinear", antialias: true }).equal(F.interpolate(x, { size: [3, 4], mode: "bilinear" }))).toBe(false);
+  });
+
+  it("float64 batches, the gradient, and torch's error for other modes", () => {
+    const y = F.interpolate(torch.tensor(ref.antialias.f64.x.data, { dtype: torch.float64 }).reshape(ref.antialias.f64.x.shape), { size: [4, 2], mode: "bicubic", antialias: true });
+    expect(y.dtype).toBe(torch.float64);
+    expectClose(y, ref.antialias.f64.y, 1e-12, "float64");
+    const x = tensorOf(ref.antialias.x).requires_grad_();
+    F.interpolate(x, { size: [3, 4], mode: "bicubic", antialias: true }).mul(torch.linspace(0.5, 1.5, 12).reshape(1, 1, 3, 4)).sum().backward();
+    expectClose(x.grad!, ref.antialias.grad, 1e-5, "grad");
+    expect(errorOf(() => F.interpolate(torch.ones(1, 1, 4), { size: 2, mode: "linear", antialias: true }))).toEqual(ref.antialias.error);
+  });
+
+  it("torchvision's transforms.Resize(size, antialias=True) on an image tensor", () => {
+    const y = new torchvision.transforms.Resize([4, 5], { antialias: true })(tensorOf(ref.antialias.resize.x)) as Tensor;
+    expectClose(y, ref.antialias.resize.y, 1e-5, "Resize");
   });
 });
