@@ -1,7 +1,7 @@
 /** softmax and log_softmax along a dim: fused, max-shifted (numerically stable) loops. */
 import { checkKeywords, isOptions, parseArgs } from "../args";
 import { record } from "../autograd/function";
-import { cppTypeName, float32, wrapsAround, type DType, type Storage } from "../dtype";
+import { cppTypeName, type DType, type Storage } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { kernels } from "../kernels/registry";
 import { normalizeDim, numelOf } from "../shape";
@@ -19,9 +19,8 @@ function dimOf(x: Tensor, dim: number | { dim: number }): number {
 }
 
 function forward(x: Tensor, d: number, log: boolean): Tensor {
-  const src = x.dtype.is_floating_point ? x : x.to(float32);
-  const xd = contiguousData(src);
-  const out = empty(x.shape, src.dtype);
+  const xd = contiguousData(x); // floating (softmaxOp raised for the others)
+  const out = empty(x.shape, x.dtype);
   const od = out._data;
   const [outer, r, inner] = layout(x, d);
   if (inner === 1 && !log && od instanceof Float32Array && r > 0) {
@@ -95,13 +94,13 @@ function backward(g: Storage, y: Storage, res: Storage, [outer, r, inner]: [numb
  *   softmax:     dx = y * (g - sum(g * y))
  *   log_softmax: dx = g - exp(y) * sum(g)
  */
-function softmaxOp(x: Tensor, dim: number | { dim: number }, log: boolean, requested = false): Tensor {
+function softmaxOp(x: Tensor, dim: number | { dim: number }, log: boolean): Tensor {
   const d = dimOf(x, dim);
-  // torch 1.13 has no uint8 / int8 / int16 / int32 softmax kernel (softmax(x, dim, dtype=torch.float32) casts first), nor
-  // an int64 / bool one for dtype=torch.long (an int64 or bool input without dtype is computed in float32 here). Its
-  // kernel off the last dim is named "softmax_kernel_impl" for log_softmax too.
-  if (wrapsAround(x.dtype) || (requested && !x.dtype.is_floating_point)) {
-    throw new RuntimeError(`"${d === x.dim() - 1 ? `${log ? "log_" : ""}softmax_lastdim` : "softmax"}_kernel_impl" not implemented for '${cppTypeName(x.dtype)}'`);
+  // torch 1.13 has no integer or bool softmax kernel: an int64 / int32 / ... / bool input raises, with or without
+  // dtype=torch.long (softmax(x, dim, dtype=torch.float32) casts first). Its kernel off the last dim is named
+  // "softmax_kernel_impl" for log_softmax too.
+  if (!x.dtype.is_floating_point) {
+    throw new RuntimeError(`"${d === x.dim() - 1 || x.dim() === 0 ? `${log ? "log_" : ""}softmax_lastdim` : "softmax"}_kernel_impl" not implemented for '${cppTypeName(x.dtype)}'`);
   }
   const out = forward(x, d, log);
   return record(
@@ -119,12 +118,12 @@ function softmaxOp(x: Tensor, dim: number | { dim: number }, log: boolean, reque
 
 export function softmax(x: Tensor, dim: number | { dim: number; dtype?: DType | null }, ...extra: unknown[]): Tensor {
   const c = castFor("softmax", x, dim, extra);
-  return softmaxOp(c.x, dim, false, c.requested);
+  return softmaxOp(c.x, dim, false);
 }
 
 export function log_softmax(x: Tensor, dim: number | { dim: number; dtype?: DType | null }, ...extra: unknown[]): Tensor {
   const c = castFor("log_softmax", x, dim, extra);
-  return softmaxOp(c.x, dim, true, c.requested);
+  return softmaxOp(c.x, dim, true);
 }
 
 /**
@@ -133,8 +132,8 @@ export function log_softmax(x: Tensor, dim: number | { dim: number; dtype?: DTyp
  * flowing back through the cast. Anything else after dim (a keyword other than dtype, a second positional)
  * raises instead of being dropped.
  */
-function castFor(fn: string, x: Tensor, dim: unknown, extra: readonly unknown[]): { x: Tensor; requested: boolean } {
+function castFor(fn: string, x: Tensor, dim: unknown, extra: readonly unknown[]): { x: Tensor } {
   if (isOptions(dim) && extra.length > 0) throw new TypeError_(`${fn}() got arguments after its options object`);
   const a = isOptions(dim) ? parseArgs<{ dim: number; dtype: DType | null }>(fn, ["dim", "dtype"], [dim, ...extra]) : extra.length > 0 ? parseArgs<{ dtype: DType | null }>(fn, ["dtype"], extra) : {};
-  return { x: a.dtype && a.dtype !== x.dtype ? x.to(a.dtype) : x, requested: Boolean(a.dtype) };
+  return { x: a.dtype && a.dtype !== x.dtype ? x.to(a.dtype) : x };
 }
