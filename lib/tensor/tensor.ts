@@ -999,6 +999,7 @@ export class Tensor {
     return reduce.cumsum(this, a.dim, a.dtype);
   }
   cumprod(...args: PyArgs<[dim: number], { dim?: number; dtype?: DType }>): Tensor {
+    if (args.length > 1 && args[1] !== undefined && !isOptions(args[1])) throw reduce.keywordOnlyDtype("cumprod"); // (dim, *, dtype) in torch 1.13
     const a = parseArgs<{ dim?: number; dtype?: DType }>("cumprod", ["dim", "dtype"], args);
     if (a.dim === undefined) throw new TypeError_("cumprod() missing required argument 'dim'");
     return scan.cumprod(this, a.dim, a.dtype);
@@ -1170,9 +1171,11 @@ export class Tensor {
     return statsExtra.nanquantile(this, ...args);
   }
   nansum(...args: Rest<typeof statsExtra.nansum>): Tensor {
+    statsExtra.nanPositionals("nansum", args, 0);
     return statsExtra.nansum(this, ...args);
   }
   nanmean(...args: Rest<typeof statsExtra.nanmean>): Tensor {
+    statsExtra.nanPositionals("nanmean", args, 0);
     return statsExtra.nanmean(this, ...args);
   }
   count_nonzero(...args: Rest<typeof statsExtra.count_nonzero>): Tensor {

@@ -4,12 +4,19 @@
  * transpose_, addmm(_), renorm(_), sum_to_size, narrow_copy and apply_ / map_ (ops/inplace_extra.ts);
  * and the torch.* functions torch.renorm, torch.narrow_copy and torch.relu_(x) ... (each x.X_(...)).
  */
-import { parseArgs, type PyArgs } from "../args";
-import { TypeError_ } from "../errors";
+import { isOptions, parseArgs, type PyArgs } from "../args";
+import type { DType } from "../dtype";
+import { RuntimeError, TypeError_ } from "../errors";
 import { unary_ } from "../ops/inplace";
+import { keywordOnlyDtype } from "../ops/reduce";
 import * as ip from "../ops/inplace_extra";
 import type { Tensor, TensorLike } from "../tensor";
 import { installMethods } from "./install";
+
+/** C++'s names of the scalar types, as in torch's "Bad in-place call: input tensor dtype float and output tensor dtype double" message. */
+const C_TYPE: Readonly<Record<string, string>> = {
+  float32: "float", float64: "double", int64: "long int", int32: "int", int16: "short int", int8: "signed char", uint8: "unsigned char", bool: "bool",
+};
 
 /** In-place forms of elementwise methods that take no argument (same semantics as x.name()). */
 const UNARY_INPLACE = [
@@ -32,7 +39,7 @@ export interface InplaceMethods extends UnaryInplace, CompareInplace {
   xlogy_(other: TensorLike): Tensor;
   triu_(...args: PyArgs<[diagonal?: number], { diagonal?: number }>): Tensor;
   tril_(...args: PyArgs<[diagonal?: number], { diagonal?: number }>): Tensor;
-  cumsum_(dim: number | { dim: number }): Tensor;
+  cumsum_(...args: Parameters<Tensor["cumsum"]>): Tensor;
   squeeze_(...args: PyArgs<[dim?: number], { dim?: number }>): Tensor;
   unsqueeze_(dim: number): Tensor;
   t_(): Tensor;
@@ -84,7 +91,13 @@ const inplaceMethods: Omit<InplaceMethods, keyof UnaryInplace | keyof CompareInp
   xlogy_(other) { return ip.applyOp(this, "xlogy_", (x) => x.xlogy(other), other); },
   triu_(...args) { return unary_(this, "triu_", (x) => x.triu(...args)); },
   tril_(...args) { return unary_(this, "tril_", (x) => x.tril(...args)); },
-  cumsum_(dim) { return unary_(this, "cumsum_", (x) => x.cumsum(dim)); },
+  cumsum_(...args) {
+    // torch 1.13's cumsum_(dim, *, dtype=None): dtype keyword-only and equal to the tensor's own (the result is written in place)
+    if (args.length > 1 && args[1] !== undefined && !isOptions(args[1])) throw keywordOnlyDtype("cumsum_");
+    const { dtype } = parseArgs<{ dim?: number; dtype?: DType | null }>("cumsum_", ["dim", "dtype"], args);
+    if (dtype && dtype !== this.dtype) throw new RuntimeError(`Bad in-place call: input tensor dtype ${C_TYPE[this.dtype.name]} and output tensor dtype ${C_TYPE[dtype.name]} should match`);
+    return unary_(this, "cumsum_", (x) => x.cumsum(...args));
+  },
   squeeze_(...args) {
     const dim = dimArg("squeeze_", args);
     return ip.viewInPlace(this, "squeeze_", (x) => (dim === undefined ? x.squeeze() : x.squeeze(dim)));

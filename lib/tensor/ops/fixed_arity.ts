@@ -92,7 +92,7 @@ export const TENSOR_ONLY_FIXED_ARITY: Readonly<Record<string, number>> = {
 export const TENSOR_METHOD_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   clamp: ["min", "max"], clip: ["min", "max"], clamp_: ["min", "max"], clip_: ["min", "max"],
   clamp_min: ["min"], clamp_min_: ["min"], clamp_max: ["max"], clamp_max_: ["max"],
-  softmax: ["dim", "dtype"], log_softmax: ["dim", "dtype"], cumsum: ["dim", "dtype"], cumsum_: ["dim"], chunk: ["chunks", "dim"], gelu: ["approximate"], nonzero: ["as_tuple"],
+  softmax: ["dim", "dtype"], log_softmax: ["dim", "dtype"], cumsum: ["dim", "dtype"], cumsum_: ["dim", "dtype"], chunk: ["chunks", "dim"], gelu: ["approximate"], nonzero: ["as_tuple"],
   add: ["alpha"], sub: ["alpha"], div: ["rounding_mode"],
   add_: ["alpha"], sub_: ["alpha"], subtract_: ["alpha"], rsub: ["alpha"], addcmul_: ["value"], addcdiv_: ["value"],
   index_put: ["accumulate"], index_put_: ["accumulate"],

@@ -9,9 +9,9 @@
  */
 import { composite } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
-import { parseArgs, type PyArgs } from "../args";
-import { bool, cppTypeName, float32, int32, int64, type DType } from "../dtype";
-import { RuntimeError } from "../errors";
+import { isOptions, parseArgs, type PyArgs } from "../args";
+import { bool, cppTypeName, float32, int32, int64, isDType, type DType } from "../dtype";
+import { RuntimeError, TypeError_ } from "../errors";
 import { normalizeDim } from "../shape";
 import { Tensor, type MinMaxResult } from "../tensor";
 import { linspace, tensor as makeTensor } from "./creation";
@@ -230,11 +230,24 @@ export function nanquantile(x: Tensor, ...args: PyArgs<[q: number | Tensor, dim?
   return quantileImpl(x, "nanquantile", true, args);
 }
 
-type NanReduceOptions = { dim?: number | readonly number[] | null; keepdim?: boolean };
-type NanSumOptions = NanReduceOptions & { dtype?: DType | null };
+type NanSumOptions = { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null };
 
-/** nansum(x, dim?, keepdim=false): NaN counted as zero. */
+/**
+ * torch 1.13's signature of nansum and nanmean is (input, dim=None, keepdim=False, *, dtype=None): dtype is keyword-only,
+ * so a third positional raises Python's count TypeError and a dtype in dim's or keepdim's place its type TypeError.
+ * `self` is 1 for torch.nansum(x, ...) and 0 for x.nansum(...) (the input counts among the positions of the first only).
+ */
+export function nanPositionals(fn: string, args: readonly unknown[], self: 0 | 1): void {
+  const n = args.length > 0 && isOptions(args[args.length - 1]) ? args.length - 1 : args.length;
+  if (n > 2) throw new TypeError_(`${fn}() takes from ${self} to ${2 + self} positional arguments but ${n + self} were given`);
+  for (let i = 0; i < n; i++) {
+    if (isDType(args[i])) throw new TypeError_(`${fn}(): argument '${i === 0 ? "dim" : "keepdim"}' (position ${i + 1 + self}) must be ${i === 0 ? "tuple of ints" : "bool"}, not torch.dtype`);
+  }
+}
+
+/** nansum(x, dim?, keepdim=false, { dtype }): NaN counted as zero. */
 export function nansum(input: Tensor, ...args: PyArgs<[dim?: number | readonly number[] | null, keepdim?: boolean], NanSumOptions>): Tensor {
+  nanPositionals("nansum", args, 1);
   const a = parseArgs<NanSumOptions>("nansum", ["dim", "keepdim", "dtype"], args);
   // dtype= (keyword only): the input is cast first. torch 1.13 sums integer and bool inputs with sum(); a floating
   // input goes to its nansum kernel in dtype, which has none for an integer or bool dtype.
@@ -244,14 +257,19 @@ export function nansum(input: Tensor, ...args: PyArgs<[dim?: number | readonly n
   return a.dim === undefined || a.dim === null ? clean.sum({ dtype }) : clean.sum(a.dim, a.keepdim ?? false, { dtype });
 }
 
-/** nanmean(x, dim?, keepdim=false): the mean of the non-NaN entries. */
-export function nanmean(x: Tensor, ...args: PyArgs<[dim?: number | readonly number[] | null, keepdim?: boolean], NanReduceOptions>): Tensor {
-  const a = parseArgs<NanReduceOptions>("nanmean", ["dim", "keepdim"], args);
-  if (!x.dtype.is_floating_point) throw new RuntimeError(`nanmean(): expected input to have floating point dtype but got ${x.dtype}`);
-  const count = x.isnan().logical_not().to(x.dtype);
+/**
+ * nanmean(x, dim?, keepdim=false, { dtype }): the mean of the non-NaN entries. With dtype (keyword-only) the sum is
+ * nansum's in dtype (the input cast first, the gradient flowing back through the cast; an integer dtype raises nansum's
+ * error) and so is the result.
+ */
+export function nanmean(x: Tensor, ...args: PyArgs<[dim?: number | readonly number[] | null, keepdim?: boolean], NanSumOptions>): Tensor {
+  nanPositionals("nanmean", args, 1);
+  const a = parseArgs<NanSumOptions>("nanmean", ["dim", "keepdim", "dtype"], args);
+  if (!x.dtype.is_floating_point) throw new RuntimeError(`nanmean(): expected input to have floating point dtype but got ${cppTypeName(x.dtype)}`);
+  const count = x.isnan().logical_not().to(a.dtype ?? x.dtype);
   const all = a.dim === undefined || a.dim === null;
   const n = all ? count.sum() : count.sum(a.dim!, a.keepdim ?? false);
-  return nansum(x, { dim: a.dim, keepdim: a.keepdim ?? false }).div(n);
+  return nansum(x, { dim: a.dim, keepdim: a.keepdim ?? false, dtype: a.dtype }).div(n);
 }
 
 /** count_nonzero(x, dim?) -> long counts. */
