@@ -5,6 +5,7 @@
  *   pack_padded_sequence(padded, lengths)   -> PackedSequence: the valid steps only, time-major
  *   pad_packed_sequence(packed)             -> [padded, lengths]
  *   pack_sequence([a, b, c])                -> pack_padded_sequence(pad_sequence(...), lengths)
+ *   unpad_sequence(padded, lengths)         -> [a, b, c] (unpack_sequence(packed) likewise)
  *
  * PackedSequence's layout is PyTorch's: `data` holds step 0 of every sequence (longest first),
  * then step 1 of those still running, and so on; batch_sizes[t] counts the sequences at step t;
@@ -191,4 +192,44 @@ export function pack_sequence(...all: unknown[]): PackedSequence {
   return pack_padded_sequence(pad_sequence(sequences), sequences.map((s) => s.shape[0]), { enforce_sorted: o.enforce_sorted ?? true });
 }
 
-export const rnn = { PackedSequence, pad_sequence, pack_padded_sequence, pad_packed_sequence, pack_sequence };
+export interface UnpadSequenceOptions {
+  batch_first?: boolean;
+}
+
+/**
+ * unpad_sequence(padded_sequences, lengths, batch_first=False) -> the list of sequences: row b keeps the steps t with
+ * t < lengths[b] (a copy, as torch's seq[mask]; a longer length keeps all, a negative one none), over min(B, len(lengths))
+ * rows as Python's zip. As torch 1.13, batch_first=False transposes padded_sequences IN PLACE (its transpose_(0, 1)):
+ * the input is [B, T, *] afterwards, and a leaf that requires grad raises.
+ */
+export function unpad_sequence(padded_sequences: Tensor, lengths: Tensor | readonly number[], ...args: PyArgs<[batch_first?: boolean], UnpadSequenceOptions>): Tensor[];
+/** unpad_sequence(padded_sequences=p, lengths=l, batch_first=True): every argument by keyword. */
+export function unpad_sequence(options: UnpadSequenceOptions & { padded_sequences: Tensor; lengths: Tensor | readonly number[] }): Tensor[];
+export function unpad_sequence(...all: unknown[]): Tensor[] {
+  const fn = "unpad_sequence";
+  const [padded, lengths, ...args] = leadingArgs(fn, ["padded_sequences", "lengths"], 2, all) as [Tensor, Tensor | readonly number[], ...unknown[]];
+  const o = parseArgs<UnpadSequenceOptions>(fn, ["batch_first"], args);
+  if (!(padded instanceof Tensor)) throw new TypeError_(`${fn}: padded_sequences must be a Tensor`);
+  const lens = lengths instanceof Tensor ? (lengths.reshape(-1).tolist() as number[]) : [...lengths].map(Number);
+  if (!o.batch_first) padded.transpose_(0, 1);
+  const T = padded.shape[1];
+  const out: Tensor[] = [];
+  for (let b = 0; b < Math.min(padded.shape[0], lens.length); b++) {
+    const keep = Math.min(T, Math.max(0, Math.ceil(lens[b]))); // #{t in [0, T): t < length}
+    out.push(padded.select(0, b).narrow(0, 0, keep).clone());
+  }
+  return out;
+}
+
+/** unpack_sequence(packed_sequences) -> the list of sequences: pad_packed_sequence(batch_first=True), then unpad_sequence. */
+export function unpack_sequence(packed_sequences: PackedSequence): Tensor[];
+/** unpack_sequence(packed_sequences=packed): by keyword. */
+export function unpack_sequence(options: { packed_sequences: PackedSequence }): Tensor[];
+export function unpack_sequence(...all: unknown[]): Tensor[] {
+  const [packed, ...args] = leadingArgs("unpack_sequence", ["packed_sequences"], 1, all) as [PackedSequence, ...unknown[]];
+  parseArgs<object>("unpack_sequence", [], args);
+  const [padded, lengths] = pad_packed_sequence(packed, { batch_first: true });
+  return unpad_sequence(padded, lengths, { batch_first: true });
+}
+
+export const rnn = { PackedSequence, pad_sequence, pack_padded_sequence, pad_packed_sequence, pack_sequence, unpad_sequence, unpack_sequence };
