@@ -5,7 +5,7 @@
  * tests/fixtures/torch/core/int64_exact.json). In float32 storage 16777217 read back as 16777216.
  */
 import { describe, expect, it } from "vitest";
-import { torch } from "../../../../lib/tensor/index";
+import { torch, type Tensor } from "../../../../lib/tensor/index";
 import { loadFixture } from "./fixtures";
 
 interface Fixture {
@@ -44,7 +44,7 @@ describe("int64 beyond 2^24 is exact, as torch", () => {
     expect(torch.arange(16777215, 16777220).cumsum(0).tolist()).toEqual(fx.cumsum);
     expect(long([2 ** 30, 2 ** 30, 2 ** 30, 2 ** 30 + 1]).mul(1024).sum().item()).toBe(fx.sum_big);
     expect(long([16777216, 16777217]).eq(long([16777217, 16777217])).tolist()).toEqual(fx.eq_neighbours);
-    expect(torch.unique(long([16777217, 16777216, 16777217, 16777218])).tolist()).toEqual(fx.unique);
+    expect((torch.unique(long([16777217, 16777216, 16777217, 16777218])) as Tensor).tolist()).toEqual(fx.unique);
     expect(x.index_select(0, long([3, 0])).tolist()).toEqual(fx.index_select);
   });
 
