@@ -38,6 +38,7 @@ import * as stats from "./ops/stats";
 import * as triangular from "./ops/triangular";
 import * as unary from "./ops/unary";
 import * as uniq from "./ops/unique";
+import { sizeOf } from "./size";
 import * as views from "./ops/views";
 import { viewDtype } from "./ops/view_dtype";
 import * as where from "./ops/where";
@@ -235,7 +236,7 @@ export class Tensor {
       [data, shape, dtype, strides, offset] = [t._data, t._shape, t.dtype, undefined, 0];
     }
     this._data = data as Storage;
-    this._shape = Object.freeze((shape as readonly number[]).slice());
+    this._shape = sizeOf(shape as readonly number[]);
     this._strides = Object.freeze(strides ? (strides as readonly number[]).slice() : contiguousStrides(this._shape));
     this._offset = offset as number;
     if (dtype instanceof UnsupportedDType) dtype.refuse(); // torch.float16, bfloat16, qint8, ...: one clear error (dtype_unsupported.ts)

@@ -16,6 +16,7 @@ import { chunk, split } from "../ops/indexing";
 import { applyOp } from "../ops/inplace_extra";
 import { nextafter } from "../ops/nextafter";
 import type { Tensor, TensorLike } from "../tensor";
+import { sizeOf } from "../size";
 
 type M<K extends keyof Tensor> = Tensor[K];
 
@@ -182,7 +183,7 @@ const methods: Record<string, AnyFn> = {
       self._data = grown;
       self._offset = 0;
     }
-    self._shape = Object.freeze(shape.slice());
+    self._shape = sizeOf(shape);
     const strides = new Array<number>(shape.length);
     for (let i = shape.length - 1, st = 1; i >= 0; i--) {
       strides[i] = st;

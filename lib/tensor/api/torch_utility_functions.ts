@@ -12,6 +12,7 @@ import { get_default_dtype } from "../default_dtype";
 import { float64, type DType } from "../dtype";
 import { from_array, tensor } from "../ops/creation";
 import { cat, vstack } from "../ops/join";
+import { Size as SizeClass, sizeOf } from "../size";
 
 export interface RangeOptions { step?: number; dtype?: DType; requires_grad?: boolean; device?: unknown }
 
@@ -35,8 +36,11 @@ function range(start: number, end: number, ...args: PyArgs<[step?: number], Rang
   return o.requires_grad ? out.requires_grad_(true) : out;
 }
 
-/** torch.Size([2, 3]): the engine's shapes are plain number arrays, so this checks and copies one. */
-function Size(sizes: Iterable<number> | Tensor = []): number[] {
+/**
+ * torch.Size([2, 3]): checks and copies the sizes into the class every shape is (size.ts: a frozen
+ * number array that also reads x.shape[-1]); `x.shape instanceof torch.Size` holds.
+ */
+function Size(sizes: Iterable<number> | Tensor = []): SizeClass {
   // torch.Size(torch.tensor([2, 3])): iterating a tensor gives 0-d tensors; a one-element integer or bool tensor
   // stands for its value (Python's __index__), a float one is refused
   const asIndex = (v: unknown): unknown => (v instanceof Tensor && v.numel() === 1 && !v.dtype.is_floating_point ? Number(v.item()) : v);
@@ -45,8 +49,9 @@ function Size(sizes: Iterable<number> | Tensor = []): number[] {
     const kind = v instanceof Tensor ? "Tensor" : typeof v === "number" ? "float" : typeof v;
     if (!Number.isInteger(v)) throw new TypeError_(`torch.Size() takes an iterable of 'int' (item ${i} is '${kind}')`);
   });
-  return out as number[];
+  return sizeOf(out as number[]);
 }
+Size.prototype = SizeClass.prototype;
 
 /** torch.typename(obj): a tensor's legacy type name (torch.FloatTensor, ...), else the class name. */
 function typename(obj: unknown): string {

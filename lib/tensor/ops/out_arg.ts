@@ -16,6 +16,7 @@ import { RuntimeError, TypeError_ } from "../errors";
 import { contiguousStrides, numelOf } from "../shape";
 import { Tensor } from "../tensor";
 import { can_cast } from "./dtype_utils";
+import { sizeOf } from "../size";
 
 /** The keyword every wrapped function accepts in its trailing options object. */
 export interface OutOption {
@@ -52,7 +53,7 @@ function writeOut(name: string, result: Tensor, out: Tensor): Tensor {
     }
     // resize_: fresh contiguous storage of the result's shape (the old values are not kept).
     out._data = allocStorage(out.dtype, numelOf(result.shape));
-    out._shape = result.shape.slice();
+    out._shape = sizeOf(result.shape);
     out._strides = contiguousStrides(result.shape);
     out._offset = 0;
   }

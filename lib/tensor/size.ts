@@ -1,0 +1,38 @@
+/**
+ * torch.Size for the engine: a tensor's shape is a frozen array of this class, so it stays a plain
+ * number array to every caller (indexing, length, map, spread, JSON, structured clone) and also reads
+ * Python's negative indices, which PyTorch code uses all the time (`x.shape[-1]`, `x.size()[-2]`):
+ * on a bare array they are undefined and the mistake surfaces far away as a NaN. An index past the
+ * front raises PyTorch's IndexError, as the tuple does. Array methods (map, slice, filter) return
+ * plain arrays (species), so only shapes themselves carry the class.
+ */
+import { IndexError } from "./errors";
+
+export class Size extends Array<number> {
+  static get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+}
+
+/** Negative indices down to -MAX_NEGATIVE (no tensor has that many dimensions; torch allows 64). */
+const MAX_NEGATIVE = 64;
+for (let k = 1; k <= MAX_NEGATIVE; k++) {
+  Object.defineProperty(Size.prototype, String(-k), {
+    get(this: Size): number {
+      const i = this.length - k;
+      if (i < 0) throw new IndexError("tuple index out of range");
+      return this[i];
+    },
+    enumerable: false,
+    configurable: true,
+  });
+}
+
+/** A frozen Size holding `sizes` (a Size given is returned as it is: both are immutable). */
+export function sizeOf(sizes: readonly number[]): Size {
+  if (sizes instanceof Size && Object.isFrozen(sizes)) return sizes;
+  const n = sizes.length;
+  const out = new Size(n);
+  for (let i = 0; i < n; i++) out[i] = sizes[i];
+  return Object.freeze(out) as Size;
+}

@@ -1,0 +1,48 @@
+/**
+ * Shapes are torch.Size (lib/tensor/size.ts): plain frozen number arrays that also read Python's
+ * negative indices, so x.shape[-1] is the last size, as PyTorch code writes it, instead of undefined.
+ */
+import { describe, expect, it } from "vitest";
+import { nn, torch } from "../../../../lib/tensor/index";
+
+describe("torch.Size", () => {
+  it("x.shape[-k] and x.size()[-k] read from the end; past the front raises torch's IndexError", () => {
+    const x = torch.zeros(2, 3, 5);
+    expect([x.shape[-1], x.shape[-2], x.shape[-3]]).toEqual([5, 3, 2]);
+    expect(x.size()[-1]).toBe(5);
+    expect(() => x.shape[-4]).toThrow("tuple index out of range");
+    expect(() => torch.tensor(1.5).shape[-1]).toThrow("tuple index out of range");
+    // The idiom it serves: flatten all but the last dimension.
+    expect(x.view(-1, x.shape[-1]).shape).toEqual([6, 5]);
+  });
+
+  it("stays a plain number array to every other use, and immutable", () => {
+    const x = torch.zeros(2, 3);
+    expect(Array.isArray(x.shape)).toBe(true);
+    expect([...x.shape]).toEqual([2, 3]);
+    expect(Object.keys(x.shape)).toEqual(["0", "1"]);
+    expect(JSON.stringify(x.shape)).toBe("[2,3]");
+    expect(structuredClone(x.shape)).toEqual([2, 3]);
+    expect(x.shape.map((d) => d * 2).constructor).toBe(Array);
+    expect(x.shape.slice(1).constructor).toBe(Array);
+    expect(Object.isFrozen(x.shape)).toBe(true);
+    expect(() => {
+      "use strict";
+      (x.shape as number[])[0] = 7;
+    }).toThrow(TypeError);
+    expect(x.shape[0]).toBe(2);
+  });
+
+  it("torch.Size(...) builds one, and every shape is an instance (also after resize_ and out=)", () => {
+    const s = torch.Size([4, 5]);
+    expect(s[-1]).toBe(5);
+    expect(s).toBeInstanceOf(torch.Size);
+    expect(torch.zeros(3).shape).toBeInstanceOf(torch.Size);
+    const r = torch.zeros(2, 2).resize_(3, 4);
+    expect(r.shape[-1]).toBe(4);
+    const out = torch.empty(1);
+    torch.add(torch.ones(2, 3), 1, { out });
+    expect(out.shape[-2]).toBe(2);
+    expect(new nn.Linear(4, 2).weight.shape[-1]).toBe(4);
+  });
+});
