@@ -40,7 +40,7 @@ function range(start: number, end: number, ...args: PyArgs<[step?: number], Rang
  * torch.Size([2, 3]): checks and copies the sizes into the class every shape is (size.ts: a frozen
  * number array that also reads x.shape[-1]); `x.shape instanceof torch.Size` holds.
  */
-function Size(sizes: Iterable<number> | Tensor = []): SizeClass {
+function Size(sizes: Iterable<number> | Tensor = []): readonly number[] {
   // torch.Size(torch.tensor([2, 3])): iterating a tensor gives 0-d tensors; a one-element integer or bool tensor
   // stands for its value (Python's __index__), a float one is refused
   const asIndex = (v: unknown): unknown => (v instanceof Tensor && v.numel() === 1 && !v.dtype.is_floating_point ? Number(v.item()) : v);
@@ -51,7 +51,8 @@ function Size(sizes: Iterable<number> | Tensor = []): SizeClass {
   });
   return sizeOf(out as number[]);
 }
-Size.prototype = SizeClass.prototype;
+// Not an expando assignment (Size.prototype = ...): the editor declarations could not name the function then.
+Object.defineProperty(Size, "prototype", { value: SizeClass.prototype });
 
 /** torch.typename(obj): a tensor's legacy type name (torch.FloatTensor, ...), else the class name. */
 function typename(obj: unknown): string {

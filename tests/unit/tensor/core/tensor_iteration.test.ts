@@ -126,7 +126,7 @@ describe("Tensor[Symbol.iterator]: dim 0's views, as torch's __iter__", () => {
   });
 
   it.each(Object.keys(it_.size_of))("torch.Size(%s tensor) iterates it as torch", (name) => {
-    const cases: Record<string, () => number[]> = {
+    const cases: Record<string, () => readonly number[]> = {
       int64: () => torch.Size(torch.tensor([2, 3], { dtype: torch.int64 })),
       float: () => torch.Size(torch.tensor([2.0, 3.0])),
       list_0d_1d: () => torch.Size([torch.tensor(2, { dtype: torch.int64 }), torch.tensor([3], { dtype: torch.int64 })] as unknown as number[]),
