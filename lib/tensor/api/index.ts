@@ -25,6 +25,7 @@ import { denseOnlyFunctions, installAliasMethods } from "./alias_methods";
 import { installNamedTensors } from "./named_tensors";
 import { inplaceFunctions } from "./inplace";
 import { torchUtilityFunctions } from "./torch_utility_functions";
+import { missingNamesA } from "./torch_missing_names_a";
 import { compile } from "../compile";
 import { vmap } from "../functorch/vmap";
 
@@ -43,6 +44,7 @@ const torchAdditionsAll = {
   ...torchUtilityFunctions,
   ...inplaceFunctions(),
   ...torchFunctionalForms,
+  ...missingNamesA, // *_copy forms, torch.acosh_ ... in-place forms, fill, empty_strided, constant_pad_nd (torch_missing_names_a.ts)
   ...denseOnlyFunctions, // split_with_sizes / unsafe_* aliases; sparse constructors refused (alias_methods.ts)
   hann_window: windows.hann_window, hamming_window: windows.hamming_window, blackman_window: windows.blackman_window,
   bartlett_window: windows.bartlett_window, kaiser_window: windows.kaiser_window,

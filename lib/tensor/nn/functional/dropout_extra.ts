@@ -58,7 +58,7 @@ function dropoutImpl(x: Tensor, p: number, gen: Generator, shape: readonly numbe
   return x.mul(noise.mul(a)).add(b);
 }
 
-function featureDropout(x: Tensor, p: number, gen: Generator, alpha: boolean): Tensor {
+export function featureDropout(x: Tensor, p: number, gen: Generator, alpha: boolean): Tensor {
   return dropoutImpl(x, p, gen, featureShape(x), alpha);
 }
 

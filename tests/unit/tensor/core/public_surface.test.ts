@@ -716,6 +716,14 @@ const NO_KEYWORDS: Record<string, string> = {
   "torch.is_same_size": "(input, other)", "torch.get_device": "(input)",
   "torch.is_autocast_enabled": "no arguments", "torch.is_autocast_cpu_enabled": "no arguments", "torch.get_autocast_gpu_dtype": "no arguments",
   "torch.get_autocast_cpu_dtype": "no arguments",
+  // api/torch_missing_names_a.ts: positional and keyword forms checked against torch 1.13 in torch_missing_names_a.test.ts
+  ...Object.fromEntries(["as_strided_copy", "diagonal_copy", "expand_copy", "permute_copy", "select_copy", "slice_copy", "split_copy", "split_with_sizes_copy", "squeeze_copy",
+    "transpose_copy", "unbind_copy", "unfold_copy", "unsqueeze_copy", "view_copy", "constant_pad_nd", "fill", "as_strided_scatter", "feature_dropout", "feature_dropout_", "addmv_", "empty_strided"]
+    .map((n) => [`torch.${n}`, "both call forms checked against torch 1.13 in torch_missing_names_a.test.ts"])),
+  ...Object.fromEntries(["alias_copy", "detach_copy", "t_copy", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_", "asinh_", "atanh_", "erfc_", "conj_physical_"]
+    .map((n) => [`torch.${n}`, "(input) only"])),
+  "torch.resize_as_": "(input, the_template), memory_format keyword-only (torch_missing_names_a.test.ts)",
+  ...Object.fromEntries(["indices_copy", "values_copy", "ccol_indices_copy", "col_indices_copy", "crow_indices_copy", "row_indices_copy"].map((n) => [`torch.${n}`, "sparse only: refused"])),
   "utils.data.Sampler": "base class", "utils.data.SequentialSampler": "(data_source)", "utils.data.IterableDataset": "base class",
   "utils.data.ChainDataset": "(datasets)", "utils.data.ConcatDataset": "(datasets)", "utils.data.default_convert": "(data)", "utils.data.get_worker_info": "no arguments", "utils.data.WorkerInfo": "({ id, num_workers, seed, dataset }): keywords only, as PyTorch's WorkerInfo(**kwargs)",
 };
