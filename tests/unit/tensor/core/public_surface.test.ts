@@ -103,6 +103,13 @@ const forms: Form[] = [
   { name: "torch.argmin", positional: () => torch.argmin(a23(), 0), options: () => torch.argmin(a23(), { dim: 0 }) },
   { name: "torch.var", positional: () => torch.var(a23(), 1, false, true), options: () => torch.var(a23(), { dim: 1, unbiased: false, keepdim: true }) },
   { name: "torch.std", positional: () => torch.std(a23(), 0), options: () => torch.std(a23(), { dim: 0 }) },
+  // torch_missing_names_b.ts (values: core/torch_missing_names_b.test.ts)
+  { name: "torch.frobenius_norm", positional: () => torch.frobenius_norm(a23(), [1], true), options: () => torch.frobenius_norm(a23(), { dim: [1], keepdim: true }) },
+  { name: "torch.nuclear_norm", positional: () => torch.nuclear_norm(a23(), [0, 1], true), options: () => torch.nuclear_norm(a23(), { dim: [0, 1], keepdim: true }) },
+  { name: "torch.rnn_tanh_cell", positional: () => torch.rnn_tanh_cell(a23(), a23().narrow(1, 0, 1), torch.ones(1, 3), torch.ones(1, 1), torch.ones(1), torch.ones(1)), options: () => torch.rnn_tanh_cell(a23(), a23().narrow(1, 0, 1), torch.ones(1, 3), torch.ones(1, 1), { b_ih: torch.ones(1), b_hh: torch.ones(1) }) },
+  { name: "torch.rnn_relu_cell", positional: () => torch.rnn_relu_cell(a23(), a23().narrow(1, 0, 1), torch.ones(1, 3), torch.ones(1, 1), null, torch.ones(1)), options: () => torch.rnn_relu_cell(a23(), a23().narrow(1, 0, 1), torch.ones(1, 3), torch.ones(1, 1), { b_hh: torch.ones(1) }) },
+  { name: "torch.gru_cell", positional: () => torch.gru_cell(a23(), a23().narrow(1, 0, 1), torch.ones(3, 3), torch.ones(3, 1), torch.ones(3)), options: () => torch.gru_cell(a23(), a23().narrow(1, 0, 1), torch.ones(3, 3), torch.ones(3, 1), { b_ih: torch.ones(3) }) },
+  { name: "torch.lstm_cell", positional: () => torch.lstm_cell(a23(), [a23().narrow(1, 0, 1), a23().narrow(1, 1, 1)], torch.ones(4, 3), torch.ones(4, 1), torch.ones(4), torch.ones(4)), options: () => torch.lstm_cell(a23(), [a23().narrow(1, 0, 1), a23().narrow(1, 1, 1)], torch.ones(4, 3), torch.ones(4, 1), { b_ih: torch.ones(4), b_hh: torch.ones(4) }) },
   { name: "torch.var_mean", positional: () => torch.var_mean(a23(), 1, true, true), options: () => torch.var_mean(a23(), { dim: 1, unbiased: true, keepdim: true }) },
   { name: "torch.logsumexp", positional: () => torch.logsumexp(a23(), 1, true), options: () => torch.logsumexp(a23(), { dim: 1, keepdim: true }) },
   { name: "torch.softmax", positional: () => torch.softmax(a23(), 0), options: () => torch.softmax(a23(), { dim: 0 }) },

@@ -1,0 +1,140 @@
+/**
+ * torch 1.13 top-level names built from ops the engine has:
+ *   - the RNN cell steps rnn_tanh_cell / rnn_relu_cell / lstm_cell / gru_cell (input, hx, w_ih, w_hh,
+ *     b_ih=None, b_hh=None), with torch's input / hidden size checks (2-D input, as ATen's cells);
+ *   - frobenius_norm(input, dim=[], keepdim=False) and nuclear_norm(input, keepdim=False) /
+ *     nuclear_norm(input, dim, keepdim=False).
+ * Spread into torch by ./index.ts.
+ */
+import { isOptions, parseArgs, type PyArgs } from "../args";
+import { IndexError, RuntimeError, TypeError_ } from "../errors";
+import { linear } from "../nn/functional/linear";
+import { gru_cell as gruStep, lstm_cell_output, lstm_cell_state } from "../nn/functional/recurrent";
+import { matrixNorm, vectorNorm } from "../ops/norm";
+import { Tensor } from "../tensor";
+
+const pyType = (v: unknown): string =>
+  v === null || v === undefined ? "NoneType" : typeof v === "number" ? (Number.isInteger(v) ? "int" : "float") : typeof v === "boolean" ? "bool" : typeof v === "string" ? "str" : Array.isArray(v) ? "list" : "object";
+
+function tensorArg(fn: string, name: string, pos: number, x: unknown): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError_(`${fn}(): argument '${name}' (position ${pos}) must be Tensor, not ${pyType(x)}`);
+  return x;
+}
+
+type CellOpts = { b_ih?: Tensor | null; b_hh?: Tensor | null };
+type CellRest = PyArgs<[b_ih?: Tensor | null, b_hh?: Tensor | null], CellOpts>;
+
+function cellArgs(fn: string, input: unknown, hx: unknown, w_ih: unknown, w_hh: unknown, rest: readonly unknown[]): CellOpts {
+  const missing = (["input", "hx", "w_ih", "w_hh"] as const).filter((_, i) => [input, hx, w_ih, w_hh][i] === undefined);
+  if (missing.length > 0) {
+    // torch 1.13 prints "argument" for every count.
+    throw new TypeError_(`${fn}() missing ${missing.length} required positional argument: ${missing.map((n) => `"${n}"`).join(", ")}`);
+  }
+  return parseArgs<CellOpts>(fn, ["b_ih", "b_hh"], rest);
+}
+
+/** ATen's check_rnn_cell_forward_input. */
+function checkInput(input: Tensor, inputSize: number): void {
+  if (input.dim() < 2) throw new IndexError(`Dimension out of range (expected to be in range of [${-Math.max(input.dim(), 1)}, ${Math.max(input.dim(), 1) - 1}], but got 1)`);
+  if (input.shape[1] !== inputSize) throw new RuntimeError(`input has inconsistent input_size: got ${input.shape[1]} expected ${inputSize}`);
+}
+
+/** ATen's check_rnn_cell_forward_hidden. */
+function checkHidden(input: Tensor, hx: Tensor, hiddenSize: number, label: number): void {
+  if (hx.dim() < 2) throw new IndexError(`Dimension out of range (expected to be in range of [${-Math.max(hx.dim(), 1)}, ${Math.max(hx.dim(), 1) - 1}], but got 1)`);
+  if (input.shape[0] !== hx.shape[0]) throw new RuntimeError(`Input batch size ${input.shape[0]} doesn't match hidden${label} batch size ${hx.shape[0]}`);
+  if (hx.shape[1] !== hiddenSize) throw new RuntimeError(`hidden${label} has inconsistent hidden_size: got ${hx.shape[1]}, expected ${hiddenSize}`);
+}
+
+function simpleCell(fn: string, act: (t: Tensor) => Tensor) {
+  return (input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, ...rest: CellRest): Tensor => {
+    const o = cellArgs(fn, input, hx, w_ih, w_hh, rest);
+    const x = tensorArg(fn, "input", 1, input);
+    const h = tensorArg(fn, "hx", 2, hx);
+    const wi = tensorArg(fn, "w_ih", 3, w_ih);
+    const wh = tensorArg(fn, "w_hh", 4, w_hh);
+    checkInput(x, wi.shape[1]);
+    checkHidden(x, h, wh.shape[1], 0);
+    return act(linear(x, wi, o.b_ih ?? null).add(linear(h, wh, o.b_hh ?? null)));
+  };
+}
+
+/** torch.lstm_cell(input, hx=(h, c), w_ih, w_hh, b_ih=None, b_hh=None) -> (h', c'). */
+function lstm_cell(input: Tensor, hx: readonly Tensor[], w_ih: Tensor, w_hh: Tensor, ...rest: CellRest): [Tensor, Tensor] {
+  const fn = "lstm_cell";
+  const o = cellArgs(fn, input, hx, w_ih, w_hh, rest);
+  const x = tensorArg(fn, "input", 1, input);
+  if (!Array.isArray(hx) || !hx.every((t) => t instanceof Tensor)) throw new TypeError_(`lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not ${hx instanceof Tensor ? "Tensor" : pyType(hx)}`);
+  const wi = tensorArg(fn, "w_ih", 3, w_ih);
+  const wh = tensorArg(fn, "w_hh", 4, w_hh);
+  if (hx.length !== 2) throw new RuntimeError("lstm_cell expects two hidden states");
+  checkInput(x, wi.shape[1]);
+  checkHidden(x, hx[0], wh.shape[1], 0);
+  checkHidden(x, hx[1], wh.shape[1], 0); // torch 1.13 labels both states hidden0
+  const gates = linear(x, wi, o.b_ih ?? null).add(linear(hx[0], wh, o.b_hh ?? null));
+  const c = lstm_cell_state(gates, hx[1]);
+  return [lstm_cell_output(gates, c), c];
+}
+
+/** torch.gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None) -> h'. */
+function gru_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, ...rest: CellRest): Tensor {
+  const fn = "gru_cell";
+  const o = cellArgs(fn, input, hx, w_ih, w_hh, rest);
+  const x = tensorArg(fn, "input", 1, input);
+  const h = tensorArg(fn, "hx", 2, hx);
+  const wi = tensorArg(fn, "w_ih", 3, w_ih);
+  const wh = tensorArg(fn, "w_hh", 4, w_hh);
+  checkInput(x, wi.shape[1]);
+  checkHidden(x, h, wh.shape[1], 0);
+  return gruStep(linear(x, wi, o.b_ih ?? null), linear(h, wh, o.b_hh ?? null), h);
+}
+
+const NORM_SIGS = {
+  frobenius_norm: " * (Tensor input)\n * (Tensor input, tuple of ints dim, bool keepdim, *, Tensor out)\n",
+  nuclear_norm: " * (Tensor input, tuple of ints dim, bool keepdim, *, Tensor out)\n * (Tensor input, bool keepdim, *, Tensor out)\n",
+};
+
+function invalidCombo(fn: keyof typeof NORM_SIGS, args: readonly unknown[]): never {
+  const got = args.map((a) => (a instanceof Tensor ? "Tensor" : pyType(a))).join(", ");
+  throw new TypeError_(`${fn}() received an invalid combination of arguments - got (${got}), but expected one of:\n${NORM_SIGS[fn]}`);
+}
+
+const isDims = (d: unknown): d is readonly number[] => Array.isArray(d) && d.every((v) => Number.isInteger(v));
+const wrap = (d: number, n: number): number => (d < 0 ? d + Math.max(n, 1) : d);
+
+/** torch.frobenius_norm(input, dim=(), keepdim=False): as torch 1.13, norm(input, 2, dim) for 0 or 1 dims, sqrt(sum(x * x, dim)) for 2. */
+function frobenius_norm(input: Tensor, ...rest: PyArgs<[dim?: readonly number[] | number, keepdim?: boolean], { dim?: readonly number[] | number; keepdim?: boolean }>): Tensor {
+  const a = parseArgs<{ dim?: readonly number[] | number; keepdim?: boolean }>("frobenius_norm", ["dim", "keepdim"], rest);
+  const dimIn = typeof a.dim === "number" ? [a.dim] : a.dim ?? [];
+  if (!(input instanceof Tensor) || !isDims(dimIn) || (a.keepdim !== undefined && typeof a.keepdim !== "boolean")) invalidCombo("frobenius_norm", [input, ...rest]);
+  const keepdim = a.keepdim ?? false;
+  if (dimIn.length > 2) throw new RuntimeError(`Expected at most 2 dimensions, but got ${dimIn.length} dimensions instead.`);
+  if (dimIn.length < 2) return vectorNorm(input, 2, dimIn.length === 0 ? null : dimIn, keepdim, "NormBackward1");
+  const d = dimIn.map((v) => wrap(v, input.dim()));
+  if (d[0] === d[1]) throw new RuntimeError(`Expected dims to be different, got [${dimIn.join(", ")}] instead`);
+  return input.mul(input).sum(d, keepdim).sqrt();
+}
+
+/** torch.nuclear_norm(input, keepdim=False) of a 2-D input, or nuclear_norm(input, dim, keepdim=False) over two dims. */
+function nuclear_norm(input: Tensor, ...rest: PyArgs<[dimOrKeepdim?: readonly number[] | boolean, keepdim?: boolean], { dim?: readonly number[]; keepdim?: boolean }>): Tensor {
+  const first = rest[0];
+  if (!Array.isArray(first) && !(isOptions(first) && "dim" in first)) {
+    const a = parseArgs<{ keepdim?: boolean }>("nuclear_norm", ["keepdim"], rest);
+    if (!(input instanceof Tensor) || (a.keepdim !== undefined && typeof a.keepdim !== "boolean")) invalidCombo("nuclear_norm", [input, ...rest]);
+    if (input.dim() !== 2) throw new RuntimeError(`Expected a tensor with 2 dimensions, but got a tensor with ${input.dim()} dimensions instead.`);
+    return matrixNorm(input, "nuc", [0, 1], a.keepdim ?? false);
+  }
+  const a = parseArgs<{ dim?: readonly number[]; keepdim?: boolean }>("nuclear_norm", ["dim", "keepdim"], rest);
+  if (!(input instanceof Tensor) || !isDims(a.dim) || (a.keepdim !== undefined && typeof a.keepdim !== "boolean")) invalidCombo("nuclear_norm", [input, ...rest]);
+  if (a.dim.length !== 2) throw new RuntimeError("nuclear norm requires a 'dim' argument of size 2");
+  return matrixNorm(input, "nuc", a.dim, a.keepdim ?? false);
+}
+
+export const missingNamesB = {
+  rnn_tanh_cell: simpleCell("rnn_tanh_cell", (t) => t.tanh()),
+  rnn_relu_cell: simpleCell("rnn_relu_cell", (t) => t.relu()),
+  lstm_cell,
+  gru_cell,
+  frobenius_norm,
+  nuclear_norm,
+};

@@ -1,0 +1,123 @@
+/**
+ * torch 1.13 top-level names the engine lacked, checked against torch 1.13
+ * (scripts/fixtures/torch_missing_names_b_fixtures.py, tests/fixtures/torch/core/torch_missing_names_b.json):
+ *   - torch.rnn_tanh_cell / rnn_relu_cell / lstm_cell / gru_cell (input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
+ *     values and gradients in float64 with and without biases, torch's errors, gradcheck;
+ *   - torch.frobenius_norm(input, dim=(), keepdim=False) and nuclear_norm(input, keepdim=False) /
+ *     nuclear_norm(input, dim, keepdim=False): values, gradients, errors, gradcheck.
+ */
+import { describe, expect, it } from "vitest";
+import { torch, type Tensor } from "../../../../lib/tensor/index";
+import type { DType } from "../../../../lib/tensor/core";
+import { expectClose, loadFixture } from "./fixtures";
+
+type DTypeName = DType["name"];
+interface TD { shape: number[]; dtype: DTypeName; data: number[] }
+type Err = [string, string] | null;
+interface CellCase { name: "rnn_tanh_cell" | "rnn_relu_cell" | "gru_cell" | "lstm_cell"; bias: boolean; inputs: TD[]; out: TD[]; grads: (TD | null)[] }
+interface NormCase { name: "frobenius_norm" | "nuclear_norm"; x: TD; dim: number[] | null; keepdim: boolean | null; out: TD; grad: TD }
+interface Fixture { cells: CellCase[]; cell_errors: Record<string, Err>; norms: NormCase[]; norm_errors: Record<string, Err> }
+const fx = loadFixture<Fixture>("torch_missing_names_b.json");
+
+const fromTD = (t: TD, requires_grad = false): Tensor =>
+  torch.tensor(t.data, { dtype: torch[t.dtype] }).reshape(t.shape).requires_grad_(requires_grad);
+const weighted = (o: Tensor): Tensor => torch.linspace(0.5, 1.5, o.numel(), { dtype: torch.float64 }).reshape(o.shape);
+const check = (t: Tensor, e: TD, label: string): void => {
+  expect(t.shape, label).toEqual(e.shape);
+  expect(t.dtype.name, label).toBe(e.dtype);
+  expectClose(t, e.data, 1e-9, 1e-12, label);
+};
+function expectErr(fn: () => unknown, e: Err): void {
+  expect(e).not.toBeNull();
+  let thrown: unknown;
+  try { fn(); } catch (err) { thrown = err; }
+  expect(thrown, e![1]).toBeInstanceOf(Error);
+  expect((thrown as Error).name).toBe(e![0]);
+  expect((thrown as Error).message).toBe(e![1]);
+}
+
+function runCell(c: CellCase, ts: Tensor[], byKeyword: boolean): Tensor[] {
+  const fn = torch[c.name] as unknown as (...a: unknown[]) => Tensor | Tensor[];
+  const lstm = c.name === "lstm_cell";
+  const [x, h, ...rest] = lstm ? [ts[0], [ts[1], ts[2]], ...ts.slice(3)] : ts;
+  const [wi, wh, bi, bh] = rest as Tensor[];
+  const args: unknown[] = [x, h, wi, wh];
+  if (c.bias) args.push(...(byKeyword ? [{ b_ih: bi, b_hh: bh }] : [bi, bh]));
+  const o = fn(...args);
+  return Array.isArray(o) ? o : [o];
+}
+
+describe("torch.rnn_tanh_cell / rnn_relu_cell / lstm_cell / gru_cell", () => {
+  it.each(fx.cells.map((c, i) => [`${c.name} bias=${c.bias} #${i}`, c] as const))("%s: values and gradients as torch 1.13", (_, c) => {
+    for (const byKeyword of [false, true]) {
+      const ts = c.inputs.map((t) => fromTD(t, true));
+      const outs = runCell(c, ts, byKeyword);
+      expect(outs.length).toBe(c.out.length);
+      outs.forEach((o, i) => check(o, c.out[i], `${c.name} out ${i}`));
+      outs.map((o) => o.mul(weighted(o)).sum()).reduce((a, b) => a.add(b)).backward();
+      ts.forEach((t, i) => (c.grads[i] ? check(t.grad!, c.grads[i]!, `${c.name} grad ${i}`) : expect(t.grad).toBeNull()));
+    }
+  });
+
+  it("gradcheck (float64 finite differences)", () => {
+    const g = new torch.Generator().manual_seed(3);
+    const r = (...s: number[]): Tensor => torch.randn(s, { dtype: torch.float64, generator: g }).requires_grad_(true);
+    const [x, h, c] = [r(2, 3), r(2, 2), r(2, 2)];
+    expect(torch.autograd.gradcheck((a: Tensor, b: Tensor, wi: Tensor, wh: Tensor, bi: Tensor) => torch.rnn_tanh_cell(a, b, wi, wh, bi), [x, h, r(2, 3), r(2, 2), r(2)])).toBe(true);
+    expect(torch.autograd.gradcheck((a: Tensor, b: Tensor, wi: Tensor, wh: Tensor, bh: Tensor) => torch.gru_cell(a, b, wi, wh, null, bh), [x, h, r(6, 3), r(6, 2), r(6)])).toBe(true);
+    expect(torch.autograd.gradcheck((a: Tensor, b: Tensor, cc: Tensor, wi: Tensor, wh: Tensor) => torch.lstm_cell(a, [b, cc], wi, wh), [x, h, c, r(8, 3), r(8, 2)])).toBe(true);
+  });
+
+  it("torch's errors", () => {
+    const f = (...s: number[]): Tensor => torch.zeros(s, { dtype: torch.float64 });
+    const E = fx.cell_errors;
+    expectErr(() => torch.rnn_tanh_cell(f(2, 4), f(2, 2), f(2, 3), f(2, 2)), E.input_size);
+    expectErr(() => torch.rnn_relu_cell(f(2, 3), f(2, 3), f(2, 3), f(2, 2)), E.hidden_size);
+    expectErr(() => torch.gru_cell(f(2, 3), f(3, 2), f(6, 3), f(6, 2)), E.batch);
+    expectErr(() => torch.lstm_cell(f(2, 3), [f(2, 2), f(2, 3)], f(8, 3), f(8, 2)), E.hidden1);
+    expectErr(() => torch.lstm_cell(f(2, 3), f(2, 2) as never, f(8, 3), f(8, 2)), E.lstm_hx_tensor);
+    expectErr(() => torch.lstm_cell(f(2, 3), [f(2, 2)], f(8, 3), f(8, 2)), E.lstm_one_state);
+    expectErr(() => torch.rnn_tanh_cell(f(3), f(2), f(2, 3), f(2, 2)), E.one_dim);
+    expectErr(() => (torch.gru_cell as unknown as (...a: unknown[]) => Tensor)(f(2, 3), f(2, 2)), E.missing);
+    expect(() => torch.gru_cell(f(2, 3), f(2, 2), f(6, 3), f(6, 2), { zzz: 1 } as never)).toThrow("gru_cell() got an unexpected keyword argument 'zzz'");
+  });
+});
+
+describe("torch.frobenius_norm / nuclear_norm", () => {
+  it.each(fx.norms.map((c, i) => [`${c.name} ${JSON.stringify(c.x.shape)} dim=${JSON.stringify(c.dim)} keepdim=${c.keepdim} #${i}`, c] as const))("%s", (_, c) => {
+    const forms: ((x: Tensor) => Tensor)[] = [];
+    if (c.name === "frobenius_norm") {
+      if (c.dim === null) forms.push((x) => torch.frobenius_norm(x));
+      else forms.push((x) => torch.frobenius_norm(x, c.dim!, c.keepdim!), (x) => torch.frobenius_norm(x, { dim: c.dim!, keepdim: c.keepdim! }));
+    } else if (c.keepdim === null) forms.push((x) => torch.nuclear_norm(x));
+    else if (c.dim === null) forms.push((x) => torch.nuclear_norm(x, c.keepdim!), (x) => torch.nuclear_norm(x, { keepdim: c.keepdim! }));
+    else forms.push((x) => torch.nuclear_norm(x, c.dim!, c.keepdim!), (x) => torch.nuclear_norm(x, { dim: c.dim!, keepdim: c.keepdim! }));
+    for (const form of forms) {
+      const x = fromTD(c.x, true);
+      const o = form(x);
+      check(o, c.out, "out");
+      o.mul(weighted(o)).sum().backward();
+      check(x.grad!, c.grad, "grad");
+    }
+  });
+
+  it("gradcheck (float64 finite differences)", () => {
+    const g = new torch.Generator().manual_seed(5);
+    const x = torch.randn([3, 4], { dtype: torch.float64, generator: g }).requires_grad_(true);
+    expect(torch.autograd.gradcheck((a: Tensor) => torch.frobenius_norm(a, [0, 1], true), [x])).toBe(true);
+    expect(torch.autograd.gradcheck((a: Tensor) => torch.frobenius_norm(a, [1]), [x])).toBe(true);
+    expect(torch.autograd.gradcheck((a: Tensor) => torch.nuclear_norm(a), [x])).toBe(true);
+  });
+
+  it("torch's errors", () => {
+    const f = (...s: number[]): Tensor => torch.zeros(s, { dtype: torch.float64 });
+    const E = fx.norm_errors;
+    expectErr(() => torch.frobenius_norm(f(2, 3, 4), [0, 1, 2]), E.frob_three);
+    expectErr(() => torch.frobenius_norm(f(2, 3), [0, 0]), E.frob_same);
+    expectErr(() => torch.frobenius_norm(f(2, 3), [1, -1]), E.frob_same_neg);
+    expectErr(() => torch.nuclear_norm(f(2, 3, 4)), E.nuc_3d);
+    expectErr(() => torch.nuclear_norm(f(2, 3), [0]), E.nuc_one_dim);
+    expect(() => torch.frobenius_norm(f(2, 3), { zzz: 1 } as never)).toThrow("frobenius_norm() got an unexpected keyword argument 'zzz'");
+    expect(() => torch.nuclear_norm(f(2, 3), { zzz: 1 } as never)).toThrow("nuclear_norm() got an unexpected keyword argument 'zzz'");
+  });
+});
