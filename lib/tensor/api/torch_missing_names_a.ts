@@ -9,7 +9,8 @@
  */
 import { isOptions, parseArgs, type PyArgs } from "../args";
 import type { DType } from "../dtype";
-import { IndexError, RuntimeError, TypeError_ } from "../errors";
+import { IndexError, NotImplementedError, RuntimeError, TypeError_ } from "../errors";
+import { sizeOf } from "../size";
 import * as nn from "../nn/index";
 import { featureDropout } from "../nn/functional/dropout_extra";
 import { default_generator } from "../random";
@@ -176,6 +177,31 @@ export const missingNamesA = {
   ) as Record<(typeof UNARY_INPLACE)[number], (input: Tensor) => Tensor>),
   /** torch.conj_physical_(input): real tensors are their own conjugate (input, unchanged). */
   conj_physical_: (x: Tensor, ...rest: unknown[]): Tensor => (parseArgs<object>("conj_physical_", [], rest), input("conj_physical_", x)),
+  /**
+   * torch.as_strided_(input, size, stride, storage_offset=None): input itself, re-strided over its storage (offset
+   * kept when None). Tensors that require grad and are not leaves are refused (no autograd re-wiring here).
+   */
+  as_strided_: (x: Tensor, ...rest: PyArgs<[size: Size, stride: Size, storage_offset?: number | null], { size?: Size; stride?: Size; storage_offset?: number | null }>): Tensor => {
+    const a = args<{ size: Size; stride: Size; storage_offset: number | null }>("as_strided_", ["size", "stride", "storage_offset"], 2, rest);
+    const t = input("as_strided_", x);
+    const size = a.size as Size;
+    const stride = a.stride as Size;
+    const offset = a.storage_offset ?? t._offset;
+    if (size.length !== stride.length) throw new RuntimeError("mismatch in length of strides and shape");
+    if (size.some((v) => v < 0) || stride.some((v) => v < 0)) throw new RuntimeError("as_strided: Negative strides and sizes are not supported");
+    const need = size.some((v) => v === 0) ? 0 : offset + 1 + size.reduce((acc, v, i) => acc + (v - 1) * stride[i], 0);
+    if (need > t._data.length) {
+      const b = t.dtype.itemsize;
+      throw new RuntimeError(`setStorage: sizes [${size.join(", ")}], strides [${stride.join(", ")}], storage offset ${offset}, and itemsize ${b} requiring a storage size of ${need * b} are out of bounds for storage of size ${t._data.length * b}`);
+    }
+    if (t.requires_grad && !t.is_leaf) throw new NotImplementedError("as_strided_(): re-striding a tensor that is part of an autograd graph is not supported here; use torch.as_strided(input, ...) (a view) instead");
+    t._bump("as_strided_");
+    const self = t as unknown as { _shape: readonly number[]; _strides: readonly number[]; _offset: number };
+    self._shape = sizeOf(size);
+    self._strides = Object.freeze(size.map((_, i) => stride[i]));
+    self._offset = offset;
+    return t;
+  },
   /** torch.addmv_(input, mat, vec, *, beta=1, alpha=1). */
   addmv_: (x: Tensor, mat: Tensor, vec: Tensor, opts?: { beta?: number; alpha?: number }): Tensor => input("addmv_", x).addmv_(mat, vec, ...(opts === undefined ? [] : [opts]) as []),
   /** torch.resize_as_(input, the_template, *, memory_format=None). */

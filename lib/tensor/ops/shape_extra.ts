@@ -10,7 +10,7 @@
  */
 import { record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
-import { parseArgs, type PyArgs } from "../args";
+import { checkKeywords, isOptions, parseArgs, type PyArgs } from "../args";
 import { cppTypeName, int16, int32, int64, int8, promoteTypes, type DType } from "../dtype";
 import { IndexError, RuntimeError } from "../errors";
 import { broadcastShapes, contiguousStrides, fmtShape, normalizeDim, numelOf } from "../shape";
@@ -124,9 +124,11 @@ export function unfold(x: Tensor, dimension: number, size: number, step: number)
 }
 
 /** as_strided(size, stride, storage_offset?): a view with explicit geometry over x's storage. */
-export function as_strided(x: Tensor, size: readonly number[], stride: readonly number[], storage_offset?: number | null): Tensor {
+export function as_strided(x: Tensor, size: readonly number[], stride: readonly number[], storage_offset?: number | null | { storage_offset?: number | null }): Tensor {
+  // The keyword form as_strided(x, size, stride, { storage_offset }) (an options object used to be read as the offset).
+  const so = isOptions(storage_offset) ? (checkKeywords("as_strided", storage_offset, ["storage_offset"]), storage_offset.storage_offset) : storage_offset;
   if (size.length !== stride.length) throw new RuntimeError(`mismatch in length of strides and shape`);
-  const offset = storage_offset ?? x._offset;
+  const offset = (so as number | null | undefined) ?? x._offset;
   let last = offset;
   for (let i = 0; i < size.length; i++) {
     if (size[i] < 0 || stride[i] < 0) throw new RuntimeError("as_strided: Negative strides and sizes are not supported");

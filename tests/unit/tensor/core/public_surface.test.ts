@@ -725,7 +725,7 @@ const NO_KEYWORDS: Record<string, string> = {
   "torch.get_autocast_cpu_dtype": "no arguments",
   // api/torch_missing_names_a.ts: positional and keyword forms checked against torch 1.13 in torch_missing_names_a.test.ts
   ...Object.fromEntries(["as_strided_copy", "diagonal_copy", "expand_copy", "permute_copy", "select_copy", "slice_copy", "split_copy", "split_with_sizes_copy", "squeeze_copy",
-    "transpose_copy", "unbind_copy", "unfold_copy", "unsqueeze_copy", "view_copy", "constant_pad_nd", "fill", "as_strided_scatter", "feature_dropout", "feature_dropout_", "addmv_", "empty_strided"]
+    "transpose_copy", "unbind_copy", "unfold_copy", "unsqueeze_copy", "view_copy", "constant_pad_nd", "fill", "as_strided_scatter", "feature_dropout", "feature_dropout_", "addmv_", "empty_strided", "as_strided_"]
     .map((n) => [`torch.${n}`, "both call forms checked against torch 1.13 in torch_missing_names_a.test.ts"])),
   ...Object.fromEntries(["alias_copy", "detach_copy", "t_copy", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_", "asinh_", "atanh_", "erfc_", "conj_physical_"]
     .map((n) => [`torch.${n}`, "(input) only"])),

@@ -22,6 +22,8 @@ interface Fixture {
   dropout: Record<string, TD | boolean>;
   dropout_errors: Record<string, Err>;
   empty_strided: { size: number[]; stride: number[]; dtype: string | null; out_shape: number[]; out_stride: number[]; out_dtype: string }[];
+  as_strided_: { shape: number[]; args: unknown[]; kw: Record<string, unknown>; error: Err; same?: boolean; out?: TD; stride?: number[]; offset?: number }[];
+  as_strided_leaf: Err;
   empty_strided_extra: { requires_grad: [boolean, boolean]; mismatch: Err; missing: Err; positional_dtype: Err };
 }
 const fx = loadFixture<Fixture>("torch_missing_names_a.json");
@@ -125,6 +127,33 @@ describe("torch.X_ in-place forms (torch 1.13)", () => {
     const z = torch.zeros(6);
     expect(T.resize_as_(z, torch.ones(2, 3)) === z).toBe(fx.resize_as.same);
     expect([...z.shape]).toEqual(fx.resize_as.shape);
+  });
+});
+
+describe("torch.as_strided_(input, size, stride, storage_offset=None) (torch 1.13)", () => {
+  fx.as_strided_.forEach((c, i) => {
+    it(`${i}: ${JSON.stringify(c.args)} ${JSON.stringify(c.kw)}`, () => {
+      const x = torch.arange(6, { dtype: torch.float32 }).reshape(c.shape);
+      const call = () => T.as_strided_(x, ...c.args, ...(Object.keys(c.kw).length > 0 ? [c.kw] : []));
+      if (c.error) {
+        const before = [[...x.shape], x.stride()];
+        expectErr(call, c.error);
+        expect([[...x.shape], x.stride()]).toEqual(before);
+        return;
+      }
+      expect(call() === x).toBe(c.same);
+      expectTD(x, c.out!, "as_strided_");
+      expect(x.stride()).toEqual(c.stride);
+      expect(x.storage_offset()).toBe(c.offset);
+    });
+  });
+  it("torch.as_strided(x, size, stride, { storage_offset }) reads the keyword (it was taken as the offset itself)", () => {
+    const x = torch.arange(6, { dtype: torch.float32 });
+    expect((T.as_strided(x, [2, 2], [1, 2], { storage_offset: 1 }) as Tensor).tolist()).toEqual([[1, 3], [2, 4]]);
+    expect(() => T.as_strided(x, [2], [1], { offset: 1 })).toThrow(/unexpected keyword argument 'offset'/);
+  });
+  it("a leaf that requires grad raises torch's in-place error (the engine names the op before the final period)", () => {
+    expect(() => T.as_strided_(torch.ones(6).requires_grad_(), [2], [1])).toThrow(fx.as_strided_leaf![1].replace(/\.$/, ""));
   });
 });
 
