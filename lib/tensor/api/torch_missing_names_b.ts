@@ -3,7 +3,8 @@
  *   - the RNN cell steps rnn_tanh_cell / rnn_relu_cell / lstm_cell / gru_cell (input, hx, w_ih, w_hh,
  *     b_ih=None, b_hh=None), with torch's input / hidden size checks (2-D input, as ATen's cells);
  *   - frobenius_norm(input, dim=[], keepdim=False) and nuclear_norm(input, keepdim=False) /
- *     nuclear_norm(input, dim, keepdim=False).
+ *     nuclear_norm(input, dim, keepdim=False);
+ *   - histogramdd(input, bins, range=None, weight=None, density=False) -> (hist, bin_edges).
  * Spread into torch by ./index.ts.
  */
 import { isOptions, parseArgs, type PyArgs } from "../args";
@@ -12,6 +13,10 @@ import { linear } from "../nn/functional/linear";
 import { gru_cell as gruStep, lstm_cell_output, lstm_cell_state } from "../nn/functional/recurrent";
 import { matrixNorm, vectorNorm } from "../ops/norm";
 import { Tensor } from "../tensor";
+import { linspace, tensor as makeTensor } from "../ops/creation";
+
+const torch_linspace = (lo: number, hi: number, n: number, dtype: Tensor["dtype"]): Tensor => linspace(lo, hi, n, { dtype });
+const torch_tensor = (v: number[], dtype: Tensor["dtype"]): Tensor => makeTensor(v, { dtype });
 
 const pyType = (v: unknown): string =>
   v === null || v === undefined ? "NoneType" : typeof v === "number" ? (Number.isInteger(v) ? "int" : "float") : typeof v === "boolean" ? "bool" : typeof v === "string" ? "str" : Array.isArray(v) ? "list" : "object";
@@ -130,7 +135,80 @@ function nuclear_norm(input: Tensor, ...rest: PyArgs<[dimOrKeepdim?: readonly nu
   return matrixNorm(input, "nuc", a.dim, a.keepdim ?? false);
 }
 
+type HistddOpts = { bins?: number | readonly number[] | readonly Tensor[]; range?: readonly number[] | null; weight?: Tensor | null; density?: boolean };
+
+/**
+ * torch.histogramdd(input, bins, range=None, weight=None, density=False) -> (hist, bin_edges): the points are the rows
+ * of input flattened to [M, N]; each dimension has its own edges (N tensors, N counts or one count; count edges span
+ * range[2d], range[2d + 1] or the data's min / max, widened by 0.5 when they are equal), the last bin closed. Not differentiable.
+ */
+function histogramdd(input: Tensor, ...rest: PyArgs<[bins?: number | readonly number[] | readonly Tensor[], range?: readonly number[] | null, weight?: Tensor | null, density?: boolean], HistddOpts>): [Tensor, Tensor[]] & { hist: Tensor; bin_edges: Tensor[] } {
+  const a = parseArgs<HistddOpts>("histogramdd", ["bins", "range", "weight", "density"], rest);
+  const x = tensorArg("histogramdd", "input", 1, input);
+  if (a.bins === undefined) throw new TypeError_('histogramdd() missing 1 required positional argument: "bins"');
+  if (x.dim() < 2) throw new RuntimeError("torch.histogramdd: input tensor should have at least 2 dimensions");
+  const N = x.shape[x.dim() - 1];
+  if (a.weight && JSON.stringify([...a.weight.shape]) !== JSON.stringify(x.shape.slice(0, -1))) {
+    throw new RuntimeError(`torch.histogramdd: if weight tensor is provided it should have the same shape as the input tensor excluding its innermost dimension, but got input with shape [${x.shape.join(", ")}] and weight with shape [${a.weight.shape.join(", ")}]`);
+  }
+  if (a.range && a.range.length !== 2 * N) throw new RuntimeError(`torch.histogramdd: for a ${N}-dimensional histogram range should have ${2 * N} elements, but got ${a.range.length}`);
+  // torch 1.13 reads past a short bins list (an overflow error); said plainly here.
+  if (typeof a.bins !== "number" && a.bins.length !== N) throw new RuntimeError(`torch.histogramdd: expected ${N} bin counts or edge tensors (the innermost dimension of input), but got ${a.bins.length}`);
+  const pts = x.detach().reshape([-1, N]).contiguous();
+  const M = pts.shape[0];
+  const d = pts.tolist() as number[][];
+  const w = a.weight ? (a.weight.detach().reshape([-1]).tolist() as number[]) : null;
+  const bins = a.bins;
+  const edges: Tensor[] = [];
+  for (let k = 0; k < N; k++) {
+    const b = typeof bins === "number" ? bins : bins[k];
+    if (b instanceof Tensor) { edges.push(b.to(x.dtype)); continue; }
+    let lo = a.range ? a.range[2 * k] : Infinity;
+    let hi = a.range ? a.range[2 * k + 1] : -Infinity;
+    if (!a.range) {
+      for (let i = 0; i < M; i++) { lo = Math.min(lo, d[i][k]); hi = Math.max(hi, d[i][k]); }
+      if (M === 0) lo = hi = 0;
+    }
+    if (lo > hi) throw new RuntimeError(`torch.histogramdd: min should not exceed max, but got min ${lo} max ${hi} for dimension ${k}`);
+    if (lo === hi) { lo -= 0.5; hi += 0.5; }
+    edges.push(torch_linspace(lo, hi, (b as number) + 1, x.dtype));
+  }
+  const e = edges.map((t) => t.tolist() as number[]);
+  const sizes = e.map((v) => v.length - 1);
+  const strides = sizes.map((_, k) => sizes.slice(k + 1).reduce((p, q) => p * q, 1));
+  const hist = new Array<number>(sizes.reduce((p, q) => p * q, 1)).fill(0);
+  for (let i = 0; i < M; i++) {
+    let flat = 0;
+    let inside = true;
+    for (let k = 0; k < N && inside; k++) {
+      const v = d[i][k];
+      const ek = e[k];
+      const nb = sizes[k];
+      if (!(v >= ek[0] && v <= ek[nb])) { inside = false; break; }
+      let lo = 0;
+      let hi = nb;
+      while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (v >= ek[mid]) lo = mid; else hi = mid; }
+      flat += lo * strides[k];
+    }
+    if (inside) hist[flat] += w ? w[i] : 1;
+  }
+  if (a.density) {
+    const total = hist.reduce((p, q) => p + q, 0);
+    for (let f = 0; f < hist.length; f++) {
+      let vol = 1;
+      for (let k = 0; k < N; k++) { const j = Math.floor(f / strides[k]) % sizes[k]; vol *= e[k][j + 1] - e[k][j]; }
+      hist[f] /= total * vol;
+    }
+  }
+  const h = torch_tensor(hist, x.dtype).reshape(sizes);
+  const result = [h, edges] as [Tensor, Tensor[]] & { hist: Tensor; bin_edges: Tensor[] };
+  result.hist = h;
+  result.bin_edges = edges;
+  return result;
+}
+
 export const missingNamesB = {
+  histogramdd,
   rnn_tanh_cell: simpleCell("rnn_tanh_cell", (t) => t.tanh()),
   rnn_relu_cell: simpleCell("rnn_relu_cell", (t) => t.relu()),
   lstm_cell,

@@ -121,3 +121,39 @@ describe("torch.frobenius_norm / nuclear_norm", () => {
     expect(() => torch.nuclear_norm(f(2, 3), { zzz: 1 } as never)).toThrow("nuclear_norm() got an unexpected keyword argument 'zzz'");
   });
 });
+
+interface HistFixture { cases: { label: string; hist: TD; edges: TD[] }[]; inputs: { hx: TD; pts: TD }; errors: Record<string, Err> }
+const hfx = loadFixture<HistFixture>("torch_missing_names_b_histogramdd.json");
+
+describe("torch.histogramdd (scripts/fixtures/torch_missing_names_b_fixtures.py, torch_missing_names_b_histogramdd.json)", () => {
+  const hx = (): Tensor => fromTD(hfx.inputs.hx);
+  const pts = (): Tensor => fromTD(hfx.inputs.pts);
+  const d64 = { dtype: torch.float64 };
+  const forms: Record<string, (() => [Tensor, Tensor[]])[]> = {
+    doc_weight: [() => torch.histogramdd(hx(), { bins: [3, 3], weight: torch.tensor([1, 2, 4, 8], d64) }), () => torch.histogramdd(hx(), [3, 3], null, torch.tensor([1, 2, 4, 8], d64))],
+    doc_int: [() => torch.histogramdd(hx(), 2)],
+    doc_range_density: [() => torch.histogramdd(hx(), [2, 2], [0, 1, 0, 1], { density: true }), () => torch.histogramdd(hx(), [2, 2], { range: [0, 1, 0, 1], density: true })],
+    edges: [() => torch.histogramdd(hx(), [torch.tensor([0, 1, 3], d64), torch.tensor([-1, 0.5, 1.5, 2], d64)])],
+    three_d: [() => torch.histogramdd(pts(), [2, 3, 4])],
+    three_d_density: [() => torch.histogramdd(pts(), 3, null, torch.linspace(0.1, 1, 10, d64).reshape(2, 5), true)],
+    constant: [() => torch.histogramdd(torch.ones([3, 2], d64), 2)],
+  };
+  it.each(hfx.cases.map((c) => [c.label, c] as const))("%s", (label, c) => {
+    for (const form of forms[label]) {
+      const r = form() as [Tensor, Tensor[]] & { hist: Tensor; bin_edges: Tensor[] };
+      check(r[0], c.hist, `${label} hist`);
+      expect(r.hist).toBe(r[0]);
+      expect(r.bin_edges).toBe(r[1]);
+      expect(r[1].length).toBe(c.edges.length);
+      r[1].forEach((e, i) => check(e, c.edges[i], `${label} edges ${i}`));
+    }
+  });
+  it("torch's errors", () => {
+    expectErr(() => torch.histogramdd(torch.ones([3], d64), 2), hfx.errors.one_dim);
+    expectErr(() => torch.histogramdd(hx(), 2, [1, 0, 0, 1]), hfx.errors.min_max);
+    expectErr(() => torch.histogramdd(hx(), [2, 2], [0, 1]), hfx.errors.range_length);
+    expect(() => torch.histogramdd(pts(), [2, 2])).toThrow("torch.histogramdd: expected 3 bin counts or edge tensors (the innermost dimension of input), but got 2");
+    expectErr(() => torch.histogramdd(pts(), 3, null, torch.ones([10], d64)), hfx.errors.weight_shape);
+    expect(() => torch.histogramdd(hx(), 2, { zzz: 1 } as never)).toThrow("histogramdd() got an unexpected keyword argument 'zzz'");
+  });
+});
