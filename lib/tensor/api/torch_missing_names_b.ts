@@ -4,7 +4,8 @@
  *     b_ih=None, b_hh=None), with torch's input / hidden size checks (2-D input, as ATen's cells);
  *   - frobenius_norm(input, dim=[], keepdim=False) and nuclear_norm(input, keepdim=False) /
  *     nuclear_norm(input, dim, keepdim=False);
- *   - histogramdd(input, bins, range=None, weight=None, density=False) -> (hist, bin_edges).
+ *   - histogramdd(input, bins, range=None, weight=None, density=False) -> (hist, bin_edges);
+ *   - native_layer_norm(input, normalized_shape, weight, bias, eps) -> (out, mean, rstd).
  * Spread into torch by ./index.ts.
  */
 import { isOptions, parseArgs, type PyArgs } from "../args";
@@ -207,7 +208,33 @@ function histogramdd(input: Tensor, ...rest: PyArgs<[bins?: number | readonly nu
   return result;
 }
 
+type LayerNormOpts = { normalized_shape?: readonly number[] | number; weight?: Tensor | null; bias?: Tensor | null; eps?: number };
+
+/**
+ * torch.native_layer_norm(input, normalized_shape, weight, bias, eps) -> (out, mean, rstd): mean and rstd = 1 / sqrt(var + eps)
+ * (biased variance) over the last len(normalized_shape) dims, kept as size-1 dims; only out is differentiable (as 1.13).
+ */
+function native_layer_norm(input: Tensor, ...rest: PyArgs<[normalized_shape?: readonly number[] | number, weight?: Tensor | null, bias?: Tensor | null, eps?: number], LayerNormOpts>): [Tensor, Tensor, Tensor] {
+  const a = parseArgs<LayerNormOpts>("native_layer_norm", ["normalized_shape", "weight", "bias", "eps"], rest);
+  const missing = (["normalized_shape", "weight", "bias", "eps"] as const).filter((n) => !(n in a) || (n !== "weight" && n !== "bias" && a[n] === undefined));
+  if (missing.length > 0) throw new TypeError_(`native_layer_norm() missing ${missing.length} required positional arguments: ${missing.map((n) => `"${n}"`).join(", ")}`);
+  const x = tensorArg("native_layer_norm", "input", 1, input);
+  const ns = typeof a.normalized_shape === "number" ? [a.normalized_shape] : [...(a.normalized_shape as readonly number[])];
+  const tail = x.shape.slice(x.dim() - ns.length);
+  if (ns.length > x.dim() || tail.some((v, i) => v !== ns[i])) {
+    throw new RuntimeError(`Given normalized_shape=[${ns.join(", ")}], expected input with shape [*, ${ns.join(", ")}], but got input of size[${x.shape.join(", ")}]`);
+  }
+  const dims = ns.map((_, i) => x.dim() - ns.length + i);
+  const mean = x.mean(dims, true);
+  const rstd = x.var(dims, { unbiased: false, keepdim: true }).add(a.eps as number).rsqrt();
+  let out = x.sub(mean).mul(rstd);
+  if (a.weight) out = out.mul(a.weight);
+  if (a.bias) out = out.add(a.bias);
+  return [out, mean.detach(), rstd.detach()];
+}
+
 export const missingNamesB = {
+  native_layer_norm,
   histogramdd,
   rnn_tanh_cell: simpleCell("rnn_tanh_cell", (t) => t.tanh()),
   rnn_relu_cell: simpleCell("rnn_relu_cell", (t) => t.relu()),

@@ -157,3 +157,26 @@ describe("torch.histogramdd (scripts/fixtures/torch_missing_names_b_fixtures.py,
     expect(() => torch.histogramdd(hx(), 2, { zzz: 1 } as never)).toThrow("histogramdd() got an unexpected keyword argument 'zzz'");
   });
 });
+
+interface LnFixture { x: TD; w: TD; b: TD; cases: { ns: number[]; affine: boolean; out: TD; mean: TD; rstd: TD; grads: TD[] }[]; errors: Record<string, Err> }
+const lfx = loadFixture<LnFixture>("torch_missing_names_b_native_layer_norm.json");
+
+describe("torch.native_layer_norm (torch_missing_names_b_native_layer_norm.json)", () => {
+  it.each(lfx.cases.map((c, i) => [`${JSON.stringify(c.ns)} affine=${c.affine} #${i}`, c] as const))("%s: (out, mean, rstd) and the gradients of out", (_, c) => {
+    for (const byKeyword of [false, true]) {
+      const [x, w, b] = [fromTD(lfx.x, true), fromTD(lfx.w, true), fromTD(lfx.b, true)];
+      const [wo, bo] = c.affine ? [w, b] : [null, null];
+      const r = byKeyword ? torch.native_layer_norm(x, { normalized_shape: c.ns, weight: wo, bias: bo, eps: 1e-5 }) : torch.native_layer_norm(x, c.ns, wo, bo, 1e-5);
+      check(r[0], c.out, "out");
+      check(r[1], c.mean, "mean");
+      check(r[2], c.rstd, "rstd");
+      expect(r[1].requires_grad || r[2].requires_grad).toBe(false);
+      r[0].mul(weighted(r[0])).sum().backward();
+      [x, ...(c.affine ? [w, b] : [])].forEach((t, i) => check(t.grad!, c.grads[i], `grad ${i}`));
+    }
+  });
+  it("torch's errors", () => {
+    expectErr(() => torch.native_layer_norm(fromTD(lfx.x), [3], null, null, 1e-5), lfx.errors.shape);
+    expectErr(() => (torch.native_layer_norm as unknown as (...a: unknown[]) => unknown)(fromTD(lfx.x), [4], null, null), lfx.errors.missing);
+  });
+});
