@@ -46,7 +46,7 @@ const torchAdditionsAll = {
   ...inplaceFunctions(),
   ...torchFunctionalForms,
   ...missingNamesA, // *_copy forms, torch.acosh_ ... in-place forms, fill, empty_strided, constant_pad_nd (torch_missing_names_a.ts)
-  ...missingNamesB, // rnn_tanh_cell / rnn_relu_cell / lstm_cell / gru_cell, frobenius_norm, nuclear_norm, histogramdd, native_layer_norm (torch_missing_names_b.ts)
+  ...missingNamesB, // rnn_tanh_cell / rnn_relu_cell / lstm_cell / gru_cell, frobenius_norm, nuclear_norm, histogramdd, native_layer_norm, native_dropout (torch_missing_names_b.ts)
   ...denseOnlyFunctions, // split_with_sizes / unsafe_* aliases; sparse constructors refused (alias_methods.ts)
   hann_window: windows.hann_window, hamming_window: windows.hamming_window, blackman_window: windows.blackman_window,
   bartlett_window: windows.bartlett_window, kaiser_window: windows.kaiser_window,

@@ -5,7 +5,7 @@
  *   - frobenius_norm(input, dim=[], keepdim=False) and nuclear_norm(input, keepdim=False) /
  *     nuclear_norm(input, dim, keepdim=False);
  *   - histogramdd(input, bins, range=None, weight=None, density=False) -> (hist, bin_edges);
- *   - native_layer_norm(input, normalized_shape, weight, bias, eps) -> (out, mean, rstd).
+ *   - native_layer_norm(input, normalized_shape, weight, bias, eps) -> (out, mean, rstd), native_dropout(input, p, train) -> (out, mask).
  * Spread into torch by ./index.ts.
  */
 import { isOptions, parseArgs, type PyArgs } from "../args";
@@ -14,6 +14,8 @@ import { linear } from "../nn/functional/linear";
 import { gru_cell as gruStep, lstm_cell_output, lstm_cell_state } from "../nn/functional/recurrent";
 import { matrixNorm, vectorNorm } from "../ops/norm";
 import { Tensor } from "../tensor";
+import { bernoulli } from "../ops/sampling";
+import { bool, float32 } from "../dtype";
 import { linspace, tensor as makeTensor } from "../ops/creation";
 
 const torch_linspace = (lo: number, hi: number, n: number, dtype: Tensor["dtype"]): Tensor => linspace(lo, hi, n, { dtype });
@@ -233,7 +235,24 @@ function native_layer_norm(input: Tensor, ...rest: PyArgs<[normalized_shape?: re
   return [out, mean.detach(), rstd.detach()];
 }
 
+/**
+ * torch.native_dropout(input, p, train) -> (out, mask): train (or None) draws a bool mask keeping each element with
+ * probability 1 - p and out = input * mask / (1 - p); train=False gives a copy of input and an all-true mask.
+ */
+function native_dropout(input: Tensor, ...rest: PyArgs<[p?: number, train?: boolean | null], { p?: number; train?: boolean | null }>): [Tensor, Tensor] {
+  const a = parseArgs<{ p?: number; train?: boolean | null }>("native_dropout", ["p", "train"], rest);
+  const missing = (["p", "train"] as const).filter((n) => a[n] === undefined);
+  // torch 1.13's plural: "argument" for two, "arguments" for one.
+  if (missing.length > 0) throw new TypeError_(`native_dropout() missing ${missing.length} required positional argument${missing.length === 1 ? "s" : ""}: ${missing.map((n) => `"${n}"`).join(", ")}`);
+  const x = tensorArg("native_dropout", "input", 1, input);
+  const p = a.p as number;
+  if (a.train === false) return [x.clone(), x.detach().ne(x.detach()).logical_not()];
+  const mask = bernoulli(x.detach().to(x.dtype.is_floating_point ? x.dtype : float32), 1 - p).to(bool);
+  return [x.mul(mask.to(x.dtype)).mul(p === 1 ? 0 : 1 / (1 - p)), mask];
+}
+
 export const missingNamesB = {
+  native_dropout,
   native_layer_norm,
   histogramdd,
   rnn_tanh_cell: simpleCell("rnn_tanh_cell", (t) => t.tanh()),

@@ -112,6 +112,7 @@ const forms: Form[] = [
   { name: "torch.lstm_cell", positional: () => torch.lstm_cell(a23(), [a23().narrow(1, 0, 1), a23().narrow(1, 1, 1)], torch.ones(4, 3), torch.ones(4, 1), torch.ones(4), torch.ones(4)), options: () => torch.lstm_cell(a23(), [a23().narrow(1, 0, 1), a23().narrow(1, 1, 1)], torch.ones(4, 3), torch.ones(4, 1), { b_ih: torch.ones(4), b_hh: torch.ones(4) }) },
   { name: "torch.histogramdd", positional: () => torch.histogramdd(a23().narrow(1, 0, 2), [2, 2], [0, 1, 0, 1])[0], options: () => torch.histogramdd(a23().narrow(1, 0, 2), { bins: [2, 2], range: [0, 1, 0, 1] })[0] },
   { name: "torch.native_layer_norm", positional: () => torch.native_layer_norm(a23(), [3], null, null, 1e-5), options: () => torch.native_layer_norm(a23(), { normalized_shape: [3], weight: null, bias: null, eps: 1e-5 }) },
+  { name: "torch.native_dropout", positional: () => torch.native_dropout(a23(), 0.5, false), options: () => torch.native_dropout(a23(), { p: 0.5, train: false }) },
   { name: "torch.var_mean", positional: () => torch.var_mean(a23(), 1, true, true), options: () => torch.var_mean(a23(), { dim: 1, unbiased: true, keepdim: true }) },
   { name: "torch.logsumexp", positional: () => torch.logsumexp(a23(), 1, true), options: () => torch.logsumexp(a23(), { dim: 1, keepdim: true }) },
   { name: "torch.softmax", positional: () => torch.softmax(a23(), 0), options: () => torch.softmax(a23(), { dim: 0 }) },

@@ -180,3 +180,39 @@ describe("torch.native_layer_norm (torch_missing_names_b_native_layer_norm.json)
     expectErr(() => (torch.native_layer_norm as unknown as (...a: unknown[]) => unknown)(fromTD(lfx.x), [4], null, null), lfx.errors.missing);
   });
 });
+
+interface DropFixture { eval_mask: TD; p1: TD; errors: Record<string, Err> }
+const dfx = loadFixture<DropFixture>("torch_missing_names_b_native_dropout.json");
+
+describe("torch.native_dropout (torch_missing_names_b_native_dropout.json; the mask is random)", () => {
+  it("train=False: a copy and an all-true bool mask; p=1: zeros and an all-false mask", () => {
+    const x = torch.ones([2, 3], { dtype: torch.float64 });
+    const [o, m] = torch.native_dropout(x, 0.5, false);
+    expect(o).not.toBe(x);
+    expect(o.tolist()).toEqual(x.tolist());
+    check(m, dfx.eval_mask, "eval mask");
+    const [o1, m1] = torch.native_dropout(x, { p: 1, train: true });
+    check(o1, dfx.p1, "p=1 out");
+    expect(m1.any().item()).toBe(false);
+  });
+  it("train=True / None: out = input * mask / (1 - p), the gradient is mask / (1 - p)", () => {
+    for (const train of [true, null]) {
+      const x = torch.linspace(0.5, 1.5, 400, { dtype: torch.float64 }).reshape(20, 20).requires_grad_(true);
+      const [o, m] = torch.native_dropout(x, 0.25, train);
+      expect(m.dtype).toBe(torch.bool);
+      expect(m.requires_grad).toBe(false);
+      const keep = m.to(torch.float64);
+      expectClose(o, x.detach().mul(keep).div(0.75).tolist() as number[][], 1e-12, 1e-12, "out");
+      const frac = keep.mean().item() as number;
+      expect(frac).toBeGreaterThan(0.6);
+      expect(frac).toBeLessThan(0.9);
+      o.sum().backward();
+      expectClose(x.grad!, keep.div(0.75).tolist() as number[][], 1e-12, 1e-12, "grad");
+    }
+  });
+  it("torch's errors", () => {
+    const f = torch.native_dropout as unknown as (...a: unknown[]) => unknown;
+    expectErr(() => f(torch.ones([2, 3])), dfx.errors.missing2);
+    expectErr(() => f(torch.ones([2, 3]), 0.5), dfx.errors.missing1);
+  });
+});
