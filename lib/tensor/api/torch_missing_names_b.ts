@@ -54,16 +54,22 @@ function checkHidden(input: Tensor, hx: Tensor, hiddenSize: number, label: numbe
   if (hx.shape[1] !== hiddenSize) throw new RuntimeError(`hidden${label} has inconsistent hidden_size: got ${hx.shape[1]}, expected ${hiddenSize}`);
 }
 
+/** A one-state cell's operands, checked as ATen checks them: its input and hidden projections. */
+function oneStateCell(fn: string, input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, rest: CellRest): { h: Tensor; gi: Tensor; gh: Tensor } {
+  const o = cellArgs(fn, input, hx, w_ih, w_hh, rest);
+  const x = tensorArg(fn, "input", 1, input);
+  const h = tensorArg(fn, "hx", 2, hx);
+  const wi = tensorArg(fn, "w_ih", 3, w_ih);
+  const wh = tensorArg(fn, "w_hh", 4, w_hh);
+  checkInput(x, wi.shape[1]);
+  checkHidden(x, h, wh.shape[1], 0);
+  return { h, gi: linear(x, wi, o.b_ih ?? null), gh: linear(h, wh, o.b_hh ?? null) };
+}
+
 function simpleCell(fn: string, act: (t: Tensor) => Tensor) {
   return (input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, ...rest: CellRest): Tensor => {
-    const o = cellArgs(fn, input, hx, w_ih, w_hh, rest);
-    const x = tensorArg(fn, "input", 1, input);
-    const h = tensorArg(fn, "hx", 2, hx);
-    const wi = tensorArg(fn, "w_ih", 3, w_ih);
-    const wh = tensorArg(fn, "w_hh", 4, w_hh);
-    checkInput(x, wi.shape[1]);
-    checkHidden(x, h, wh.shape[1], 0);
-    return act(linear(x, wi, o.b_ih ?? null).add(linear(h, wh, o.b_hh ?? null)));
+    const { gi, gh } = oneStateCell(fn, input, hx, w_ih, w_hh, rest);
+    return act(gi.add(gh));
   };
 }
 
@@ -86,15 +92,8 @@ function lstm_cell(input: Tensor, hx: readonly Tensor[], w_ih: Tensor, w_hh: Ten
 
 /** torch.gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None) -> h'. */
 function gru_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, ...rest: CellRest): Tensor {
-  const fn = "gru_cell";
-  const o = cellArgs(fn, input, hx, w_ih, w_hh, rest);
-  const x = tensorArg(fn, "input", 1, input);
-  const h = tensorArg(fn, "hx", 2, hx);
-  const wi = tensorArg(fn, "w_ih", 3, w_ih);
-  const wh = tensorArg(fn, "w_hh", 4, w_hh);
-  checkInput(x, wi.shape[1]);
-  checkHidden(x, h, wh.shape[1], 0);
-  return gruStep(linear(x, wi, o.b_ih ?? null), linear(h, wh, o.b_hh ?? null), h);
+  const { h, gi, gh } = oneStateCell("gru_cell", input, hx, w_ih, w_hh, rest);
+  return gruStep(gi, gh, h);
 }
 
 const NORM_SIGS = {
