@@ -1,17 +1,14 @@
 /**
- * Data types. Storage is always a float typed array: float64 and int64 use Float64Array (int64
- * values are exact to 2^53 in magnitude: torch.arange(16777215, 16777220), a count over 47M pixels,
- * randint's draws below 2^53), every other dtype uses Float32Array (int32/int16/int8 values, uint8
- * pixels and bool masks), so every kernel serves every dtype. An int64 tensor made by wrapping a
- * Float32Array (from_array) keeps that storage. The dtype decides printing, promotion, validity
- * checks and the value domain ops write back (castValue: truncation for long, truncation and
- * wrap-around modulo 2^32 / 2^16 / 2^8 for int32 / int16 / int8 / uint8, 0/1 for bool), not the
- * storage layout. int64 beyond 2^53 and int32 beyond 2^24 are not exact: an int32 tensor holds
- * such values rounded to float32, so arithmetic near the int32 limits does not match torch bit for
- * bit. The values that would round up to 2^31 (2147483521 .. 2147483647, torch.iinfo(torch.int32).max
- * among them) are stored as 2147483520, the largest float32 below 2^31: an int32 "infinity" then
- * stays the largest value through arithmetic instead of wrapping to -2^31 (so torch's
- * [2^31 - 1] + 1 == [-2^31] is the one overflow not reproduced).
+ * Data types. Storage is always a float typed array: float64, int64 and int32 use Float64Array
+ * (int64 values are exact to 2^53 in magnitude: torch.arange(16777215, 16777220), a count over 47M
+ * pixels, randint's draws below 2^53; int32 values are exact over their whole range, so torch's
+ * wrap-around at 2^31 is reproduced bit for bit), every other dtype uses Float32Array (int16/int8
+ * values, uint8 pixels and bool masks, all exact there), so every kernel serves every dtype. An
+ * int64 or int32 tensor made by wrapping a Float32Array (from_array) keeps that storage (exact
+ * only to 2^24). The dtype decides printing, promotion, validity checks and the value domain ops
+ * write back (castValue: truncation for long, truncation and wrap-around modulo 2^32 / 2^16 / 2^8
+ * for int32 / int16 / int8 / uint8, 0/1 for bool), not the storage layout. int64 beyond 2^53 is not
+ * exact (torch: 2^63).
  */
 import { noteAllocated, takePooled } from "./buffer_pool";
 import { RuntimeError } from "./errors";
@@ -62,7 +59,7 @@ export const bool = makeDType("bool", false, 1);
 export function allocStorage(dtype: DType, n: number, zeroed = true): Storage {
   // Large buffers may come from the pool of gradients the autograd engine proved dead (zero-filled
   // unless the caller overwrites every element and asks for zeroed = false).
-  const wide = dtype === float64 || dtype === int64;
+  const wide = dtype === float64 || dtype === int64 || dtype === int32;
   const buf = takePooled(wide, n, zeroed) ?? (wide ? new Float64Array(n) : new Float32Array(n));
   noteAllocated(buf);
   return buf;
@@ -125,7 +122,7 @@ export function castValue(dtype: DType, v: number): number {
   if (dtype === int64) return Math.trunc(v) + 0; // + 0: integers have no -0 (torch.tensor([-0.5]).long().tolist() is [0])
   if (dtype === uint8) return toUint8(v);
   if (dtype === bool) return v !== 0 ? 1 : 0;
-  if (dtype === int32) return storableInt32(floatToInt32(v));
+  if (dtype === int32) return floatToInt32(v);
   const w = WRAPPING.get(dtype);
   if (w) return wrapBits(toInt32(v), w.bits, w.signed); // int16, int8: through the CPU's int32 conversion, as uint8
   return v;
@@ -141,13 +138,8 @@ export function wrapValue(dtype: DType, v: number): number {
   if (!w) return castValue(dtype, v);
   const t = Math.trunc(v);
   if (!Number.isFinite(t)) return castValue(dtype, v);
-  const r = wrapBits(t, w.bits, w.signed);
-  return dtype === int32 ? storableInt32(r) : r;
+  return wrapBits(t, w.bits, w.signed);
 }
-
-/** The largest float32 below 2^31: an int32 value above it would round to 2^31, out of int32's range. */
-const INT32_STORABLE_MAX = 2147483520;
-const storableInt32 = (r: number): number => (r > INT32_STORABLE_MAX ? INT32_STORABLE_MAX : r);
 
 /** The low `bits` bits of the integer t, read as signed or unsigned. */
 function wrapBits(t: number, bits: number, signed: boolean): number {
@@ -188,9 +180,6 @@ export function wrapInto(dtype: DType, d: Storage): void {
   for (let i = 0; i < d.length; i++) {
     const v = d[i];
     if (v === 0) d[i] = 0;
-    // int32: exactly 2^31 is float32's rounding of a value near the top of the range (sums and products that
-    // overflow were wrapped exactly before storage, see ops/util.ts exactIntegerResults): kept at the top
-    else if (v === 2 ** 31 && dtype === int32) d[i] = INT32_STORABLE_MAX;
     else if (v < lo || v > hi || v !== Math.trunc(v)) d[i] = wrapValue(dtype, v);
   }
 }

@@ -186,8 +186,8 @@ export function from_array(data: Storage, shape?: readonly number[], opts: Tenso
   const s = shape ?? [data.length];
   if (numelOf(s) !== data.length) throw new RuntimeError(`from_array: shape [${s.join(", ")}] needs ${numelOf(s)} elements but the array has ${data.length}`);
   const dtype = opts.dtype ?? (data instanceof Float64Array ? float64 : float32);
-  // int64 is stored wide (exact to 2^53) but a Float32Array of small integers serves it too.
-  if (dtype !== int64 && (dtype === float64) !== (data instanceof Float64Array)) {
+  // int64 and int32 are stored wide (exact) but a Float32Array of small integers serves them too.
+  if (dtype !== int64 && dtype !== int32 && (dtype === float64) !== (data instanceof Float64Array)) {
     throw new RuntimeError(`from_array: ${dtype} needs a ${dtype === float64 ? "Float64Array" : "Float32Array"}`);
   }
   return finish(new Tensor(data, s, dtype), opts);
