@@ -7,6 +7,7 @@
  * plain arrays (species), so only shapes themselves carry the class.
  */
 import { IndexError } from "./errors";
+import { defineNegativeIndices } from "./negative_indices";
 
 export class Size extends Array<number> {
   static get [Symbol.species](): ArrayConstructor {
@@ -16,17 +17,11 @@ export class Size extends Array<number> {
 
 /** Negative indices down to -MAX_NEGATIVE (no tensor has that many dimensions; torch allows 64). */
 const MAX_NEGATIVE = 64;
-for (let k = 1; k <= MAX_NEGATIVE; k++) {
-  Object.defineProperty(Size.prototype, String(-k), {
-    get(this: Size): number {
-      const i = this.length - k;
-      if (i < 0) throw new IndexError("tuple index out of range");
-      return this[i];
-    },
-    enumerable: false,
-    configurable: true,
-  });
-}
+defineNegativeIndices(Size.prototype, MAX_NEGATIVE, (self, k) => {
+  const i = self.length - k;
+  if (i < 0) throw new IndexError("tuple index out of range");
+  return self[i];
+});
 
 /** A frozen Size holding `sizes` (a Size given is returned as it is: both are immutable). */
 export function sizeOf(sizes: readonly number[]): Size {

@@ -3,6 +3,7 @@
  * indexes like PyTorch and state_dict keys read "0.weight".
  */
 import { IndexError, TorchError, TypeError_ } from "../../errors";
+import { defineNegativeIndices } from "../../negative_indices";
 import { isOptions, parseArgs, type PyArgs } from "../../args";
 import { Tensor } from "../../tensor";
 import { Module } from "../module";
@@ -28,17 +29,7 @@ function normIndex(idx: number, len: number, what: string): number {
  * seq[-1], list[-2], ...: Python's negative indices as properties "-1" ... "-1024" on the prototype (not enumerable, so
  * never a child or a state_dict key), each reading get(-k); out of range raises IndexError as in PyTorch.
  */
-function negativeIndexGetters(proto: object): void {
-  for (let k = 1; k <= 1024; k++) {
-    Object.defineProperty(proto, String(-k), {
-      configurable: true,
-      enumerable: false,
-      get(this: { get(i: number): unknown }) {
-        return this.get(-k);
-      },
-    });
-  }
-}
+const negativeIndexGetters = (proto: { get(i: number): unknown }): void => defineNegativeIndices(proto, 1024, (self, k) => self.get(-k));
 
 /** Children in order under the names "0", "1", ... (Sequential's pop renumbers as torch's __delitem__ does). */
 function renumber(m: Module, kids: Module[]): void {
