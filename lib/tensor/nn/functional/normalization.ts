@@ -47,7 +47,11 @@ export function batch_norm(
   checkTensor(input, fn);
   if (input.dim() > 3) {
     // (N, C, d1, d2, ...) as torch takes it (a BatchNorm2d / 3d input): the same statistics over N and the spatial
-    // dims, computed on its (N, C, d1 * d2 * ...) view
+    // dims, computed on its (N, C, d1 * d2 * ...) view; the one-value-per-channel error names the input's own size
+    const count = input.shape.reduce((p, d, i) => (i === 1 ? p : p * d), 1);
+    if (count <= 1 && parseArgs<BatchNormFunctionalOptions>(fn, ["weight", "bias", "training", "momentum", "eps"], args).training) {
+      throw new ValueError(`Expected more than 1 value per channel when training, got input size ${torchSize(input.shape)}`);
+    }
     return batch_norm(input.reshape([input.shape[0], input.shape[1], -1]), running_mean, running_var, ...args).reshape(input.shape);
   }
   const a = parseArgs<BatchNormFunctionalOptions>(fn, ["weight", "bias", "training", "momentum", "eps"], args);

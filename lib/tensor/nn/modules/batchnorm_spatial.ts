@@ -6,6 +6,7 @@
 import { parseArgsRequired, type PyArgs } from "../../args";
 import { ValueError } from "../../errors";
 import type { Tensor } from "../../tensor";
+import { torchSize } from "../repr";
 import { BatchNorm1d, type BatchNormOptions } from "./batchnorm";
 
 export type BatchNormArgs = PyArgs<[num_features?: number, eps?: number, momentum?: number | null, affine?: boolean, track_running_stats?: boolean], BatchNormOptions>;
@@ -23,6 +24,9 @@ export abstract class SpatialBatchNorm extends BatchNorm1d {
     if (input.dim() !== d) throw new ValueError(`expected ${d}D input (got ${input.dim()}D input)`);
     const [N, C, ...spatial] = input.shape;
     const flat = spatial.reduce((a, b) => a * b, 1);
+    // checked here so that the message gives the input's own size, as torch's (not the (N, C, L) view's)
+    const bnTraining = this.training || (this.running_mean === null && this.running_var === null);
+    if (bnTraining && N * flat <= 1) throw new ValueError(`Expected more than 1 value per channel when training, got input size ${torchSize(input.shape)}`);
     return super.forward(input.reshape(N, C, flat)).reshape(input.shape.slice());
   }
 }

@@ -58,6 +58,9 @@ describe("BatchNorm1d vs PyTorch", () => {
     expect(bn(torch.randn(5, 4)).grad_fn!.name()).toBe("NativeBatchNormBackward0");
     expect(() => bn(torch.randn(1, 4))).toThrow(/Expected more than 1 value per channel when training, got input size torch.Size\(\[1, 4\]\)/);
     expect(() => bn(torch.randn(2, 4, 3, 3))).toThrow(/expected 2D or 3D input \(got 4D input\)/);
+    // a BatchNorm2d input of one value per channel is named by its own size (torch.Size([1, 3, 1, 1]), not the [N, C, L] view)
+    expect(() => new nn.BatchNorm2d(3)(torch.randn(1, 3, 1, 1))).toThrow(/got input size torch\.Size\(\[1, 3, 1, 1\]\)$/);
+    expect(() => F.batch_norm(torch.randn(1, 3, 1, 1), null, null, { training: true })).toThrow(/got input size torch\.Size\(\[1, 3, 1, 1\]\)$/);
     bn.eval();
     expect(bn(torch.randn(1, 4)).shape).toEqual([1, 4]);
   });
