@@ -47,7 +47,8 @@ export function parseArgs<O extends object>(fn: string, names: readonly (keyof O
   let positional = args.length;
   if (positional > 0 && isOptions(args[positional - 1])) {
     positional--;
-    for (const [k, v] of Object.entries(args[positional] as Record<string, unknown>)) {
+    const given = numpyAliases(fn, args[positional] as Record<string, unknown>, names);
+    for (const [k, v] of Object.entries(given)) {
       if (!(names as readonly string[]).includes(k)) {
         throw new TypeError_(`${fn}() got an unexpected keyword argument '${k}' (accepted: ${names.join(", ")})`);
       }
@@ -63,6 +64,47 @@ export function parseArgs<O extends object>(fn: string, names: readonly (keyof O
     out[names[i]] = args[i];
   }
   return out as Partial<O>;
+}
+
+/**
+ * Functions torch 1.13 writes in Python (torch/functional.py, torch/_tensor.py, torch.nn.functional,
+ * nn modules), whose signatures do not take NumPy's axis / keepdims. Every other function with a `dim`
+ * or `keepdim` parameter goes through torch's C++ argument parser, which does.
+ */
+const PYTHON_LEVEL = new Set([
+  "split", "norm", "unique", "unique_consecutive", "normalize", "gumbel_softmax", "glu", "softmin", "unflatten", "tensordot",
+  "Softmax", "Softmin", "LogSoftmax", "GLU", "CosineSimilarity", "Unflatten", "Flatten",
+]);
+
+/**
+ * NumPy's keyword names, as torch 1.13's C++ argument parser accepts them for any parameter named dim /
+ * keepdim: `y_hat.argmax(axis=1)`, `A.cumsum(axis=0)`, `X.sum(1, keepdims=True)`, `torch.cat(xs, axis=0)`.
+ * Returns opts with axis renamed dim and keepdims renamed keepdim when `names` has dim / keepdim and not
+ * the NumPy name (opts itself when there is nothing to rename); both spellings at once raise as torch's
+ * parser does. Functions torch defines in Python (PYTHON_LEVEL) keep rejecting them.
+ */
+export function numpyAliases(fn: string, opts: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
+  if (!("axis" in opts) && !("keepdims" in opts)) return opts;
+  // F.softmax / log_softmax / softmin (their _stacklevel parameter marks torch.nn.functional's Python versions)
+  if (PYTHON_LEVEL.has(fn) || names.includes("_stacklevel")) return opts;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(opts)) {
+    const to = k === "axis" ? "dim" : k === "keepdims" ? "keepdim" : null;
+    if (to === null || !names.includes(to) || names.includes(k)) {
+      out[k] = v;
+      continue;
+    }
+    if (to in opts) throw new TypeError_(`${fn}() received an invalid combination of arguments - got both '${to}' and its NumPy alias '${k}'`);
+    out[to] = v;
+  }
+  return out;
+}
+
+/** checkKeywords after numpyAliases: the options to read (opts itself when nothing was renamed). */
+export function checkKeywordsAliased<T extends object>(fn: string, opts: T, allowed: readonly string[]): T {
+  const o = numpyAliases(fn, opts as Record<string, unknown>, allowed) as T;
+  checkKeywords(fn, o, allowed);
+  return o;
 }
 
 /**

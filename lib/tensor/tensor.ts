@@ -75,7 +75,13 @@ export interface ReduceOptions {
   dim?: DimArg;
   keepdim?: boolean;
   dtype?: DType;
+  /** NumPy's name for dim, which torch 1.13 also takes (`x.sum(axis=1)`). */
+  axis?: DimArg;
+  /** NumPy's name for keepdim, which torch 1.13 also takes (`x.sum(1, keepdims=True)`). */
+  keepdims?: boolean;
 }
+/** dim / keepdim by keyword, or by NumPy's names axis / keepdims as torch 1.13 takes them: `y_hat.argmax({ axis: 1 })`. */
+type DimKeywords = { dim: number; keepdim?: boolean; keepdims?: boolean } | { axis: number; keepdim?: boolean; keepdims?: boolean };
 export interface VarOptions extends ReduceOptions {
   unbiased?: boolean;
   correction?: number;
@@ -933,10 +939,10 @@ export class Tensor {
     return activations.hardtanh(this, a.min_val ?? -1, a.max_val ?? 1);
   }
   /** softmax(dim, dtype?) / softmax(dim, { dtype }): with dtype the input is cast to it first. */
-  softmax(dim: number | { dim: number; dtype?: DType | null }, ...dtype: [] | [dtype: DType | null] | [options: { dtype?: DType | null }]): Tensor {
+  softmax(dim: number | { dim: number; dtype?: DType | null } | { axis: number; dtype?: DType | null }, ...dtype: [] | [dtype: DType | null] | [options: { dtype?: DType | null }]): Tensor {
     return softmax.softmax(this, dim, ...dtype);
   }
-  log_softmax(dim: number | { dim: number; dtype?: DType | null }, ...dtype: [] | [dtype: DType | null] | [options: { dtype?: DType | null }]): Tensor {
+  log_softmax(dim: number | { dim: number; dtype?: DType | null } | { axis: number; dtype?: DType | null }, ...dtype: [] | [dtype: DType | null] | [options: { dtype?: DType | null }]): Tensor {
     return softmax.log_softmax(this, dim, ...dtype);
   }
 
@@ -952,16 +958,16 @@ export class Tensor {
   }
   /** max() -> scalar tensor; max(dim, keepdim?) -> { values, indices }; max(other) -> maximum. */
   max(): Tensor;
-  max(dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): MinMaxResult;
+  max(dim: number | DimKeywords, keepdim?: boolean | { keepdim?: boolean; keepdims?: boolean }): MinMaxResult;
   max(other: Tensor): Tensor;
-  max(dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Tensor | MinMaxResult {
+  max(dim?: number | Tensor | DimKeywords, keepdim?: boolean | { keepdim?: boolean; keepdims?: boolean }): Tensor | MinMaxResult {
     if (dim instanceof Tensor) return arithmetic.maximum(this, dim);
     return minmax.max(this, dim, keepdim);
   }
   min(): Tensor;
-  min(dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): MinMaxResult;
+  min(dim: number | DimKeywords, keepdim?: boolean | { keepdim?: boolean; keepdims?: boolean }): MinMaxResult;
   min(other: Tensor): Tensor;
-  min(dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): Tensor | MinMaxResult {
+  min(dim?: number | Tensor | DimKeywords, keepdim?: boolean | { keepdim?: boolean; keepdims?: boolean }): Tensor | MinMaxResult {
     if (dim instanceof Tensor) return arithmetic.minimum(this, dim);
     return minmax.min(this, dim, keepdim);
   }
@@ -973,10 +979,10 @@ export class Tensor {
     const a = parseArgs<KeepdimOptions<DimArg>>("amin", ["dim", "keepdim"], args);
     return minmax.amin(this, a.dim, a.keepdim ?? false);
   }
-  argmax(dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim: boolean | { keepdim?: boolean } = false): Tensor {
+  argmax(dim?: number | null | { dim?: number; axis?: number; keepdim?: boolean; keepdims?: boolean }, keepdim: boolean | { keepdim?: boolean; keepdims?: boolean } = false): Tensor {
     return minmax.argmax(this, dim, keepdim);
   }
-  argmin(dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim: boolean | { keepdim?: boolean } = false): Tensor {
+  argmin(dim?: number | null | { dim?: number; axis?: number; keepdim?: boolean; keepdims?: boolean }, keepdim: boolean | { keepdim?: boolean; keepdims?: boolean } = false): Tensor {
     return minmax.argmin(this, dim, keepdim);
   }
   var(dim?: DimArg | VarOptions | null, unbiased?: boolean | VarOptions, keepdim?: boolean | VarOptions): Tensor {
@@ -993,7 +999,7 @@ export class Tensor {
     return stats.norm(this, a.p ?? 2, a.dim, a.keepdim ?? false);
   }
   /** cumsum(dim) / cumsum(dim, { dtype }) / cumsum({ dim, dtype }): with dtype the input is cast to it first. */
-  cumsum(...args: PyArgs<[dim: number], { dim?: number; dtype?: DType | null }> | [dim: number | { dim: number; dtype?: DType | null }]): Tensor {
+  cumsum(...args: PyArgs<[dim: number], { dim?: number; axis?: number; dtype?: DType | null }> | [dim: number | { dim: number; dtype?: DType | null }]): Tensor {
     if (isDType(args[1])) throw reduce.keywordOnlyDtype("cumsum");
     const a = parseArgs<{ dim?: number; dtype?: DType | null }>("cumsum", ["dim", "dtype"], args);
     if (a.dim === undefined) throw new TypeError_("cumsum() missing required argument 'dim'");

@@ -6,7 +6,7 @@
  * methods (installTensorArityChecks, with a method-only table for names torch.* lacks): one
  * arguments.length comparison per call on the hot path.
  */
-import { isOptions } from "../args";
+import { isOptions, numpyAliases } from "../args";
 import { TypeError_ } from "../errors";
 
 /** Name -> number of positional operands, for torch functions with no keyword but out=. */
@@ -160,7 +160,8 @@ const PASS_ON = "pass on";
 function namedOperands(
   name: string, names: readonly string[], args: ArrayLike<unknown>, keywords?: ReadonlySet<string> | readonly string[] | typeof PASS_ON, required = names.length,
 ): unknown[] | null {
-  const last = args[args.length - 1] as Record<string, unknown>;
+  const known = Array.isArray(keywords) ? [...names, ...(keywords as readonly string[])] : keywords instanceof Set ? [...names, ...keywords] : names;
+  const last = numpyAliases(name, args[args.length - 1] as Record<string, unknown>, known); // x.unsqueeze(axis=1)
   const keys = Object.keys(last);
   const isKeyword = (k: string) =>
     keywords === PASS_ON || (keywords !== undefined && (Array.isArray(keywords) ? keywords.includes(k) : (keywords as ReadonlySet<string>).has(k)));
@@ -215,7 +216,8 @@ const NO_KEYWORDS: ReadonlySet<string> = new Set();
 function refuseExtra(name: string, arity: number, keywords: ReadonlySet<string>, args: ArrayLike<unknown>): void {
   const last = args[args.length - 1];
   if (isOptions(last)) {
-    const key = Object.keys(last).find((k) => !keywords.has(k));
+    // axis / keepdims pass on as dim / keepdim (the method's own parsing renames them)
+    const key = Object.keys(numpyAliases(name, last, [...keywords])).find((k) => !keywords.has(k));
     if (key !== undefined) throw new TypeError_(`${name}() got an unexpected keyword argument '${key}'`);
   }
   const end = isOptions(last) ? args.length - 1 : args.length;
@@ -339,7 +341,7 @@ export function withKeywords<F extends (...args: never[]) => unknown>(name: stri
     if (isOptions(last)) {
       const named = operands ? namedOperands(name, operands, args, keywords) : null;
       if (named) return call(...named);
-      const key = Object.keys(last).find((k) => !keywords.includes(k));
+      const key = Object.keys(numpyAliases(name, last, keywords)).find((k) => !keywords.includes(k));
       if (key !== undefined) throw new TypeError_(`${name}() got an unexpected keyword argument '${key}'`);
     }
     return call(...args);

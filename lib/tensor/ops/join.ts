@@ -1,5 +1,5 @@
 /** Joining: cat and stack. */
-import { checkKeywords, isOptions } from "../args";
+import { checkKeywordsAliased, isOptions } from "../args";
 import { record } from "../autograd/function";
 import { promoteTypes } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
@@ -30,8 +30,7 @@ export interface JoinOptions {
  */
 function joinArgs(op: string, tensors: readonly Tensor[] | JoinOptions, dim: number | { dim?: number } | undefined): [readonly Tensor[], number] {
   if (isOptions(tensors)) {
-    const o = tensors as JoinOptions;
-    checkKeywords(op, o, ["tensors", "dim"]);
+    const o = checkKeywordsAliased(op, tensors as JoinOptions, ["tensors", "dim"]);
     if (dim !== undefined) throw new TypeError_(`${op}() got multiple values for argument '${typeof dim === "number" ? "dim" : "tensors"}'`);
     if (o.tensors === undefined) throw new TypeError_(`${op}() missing 1 required positional argument: 'tensors'`);
     return [o.tensors, o.dim ?? 0];
@@ -40,8 +39,7 @@ function joinArgs(op: string, tensors: readonly Tensor[] | JoinOptions, dim: num
   checkTensorList(op, list);
   if (typeof dim === "object") {
     if ("tensors" in dim) throw new TypeError_(`${op}() got multiple values for argument 'tensors'`);
-    checkKeywords(op, dim, ["dim"]);
-    return [list, dim.dim ?? 0];
+    return [list, checkKeywordsAliased(op, dim, ["dim"]).dim ?? 0];
   }
   return [list, dim ?? 0];
 }

@@ -1,5 +1,5 @@
 /** max / min (values and indices), amax / amin, argmax / argmin. */
-import { checkKeywords, isOptions } from "../args";
+import { checkKeywordsAliased, isOptions } from "../args";
 import { record } from "../autograd/function";
 import { int64 } from "../dtype";
 import { RuntimeError } from "../errors";
@@ -55,20 +55,22 @@ function extremeAll(x: Tensor, isMax: boolean, dims: number[] | null, keepdim: b
 }
 
 /** keepdim given positionally or as PyTorch's keyword after a positional dim: x.max(1, { keepdim: true }). */
-export type KeepdimArg = boolean | { keepdim?: boolean };
+export type KeepdimArg = boolean | { keepdim?: boolean; keepdims?: boolean };
+/** max / min's dim by keyword: dim= or NumPy's axis=, keepdim= or keepdims= (torch 1.13's aliases). */
+type DimKeywords = { dim: number; keepdim?: boolean; keepdims?: boolean } | { axis: number; keepdim?: boolean; keepdims?: boolean };
+type ArgDimKeywords = { dim?: number; axis?: number; keepdim?: boolean; keepdims?: boolean };
 function keepdimOf(fn: string, keepdim: KeepdimArg): boolean {
   if (!isOptions(keepdim)) return keepdim;
-  checkKeywords(fn, keepdim, ["keepdim"]);
-  return keepdim.keepdim ?? false;
+  return checkKeywordsAliased(fn, keepdim, ["keepdim"]).keepdim ?? false;
 }
 
-function minmax(x: Tensor, isMax: boolean, dim?: number | { dim: number; keepdim?: boolean }, keepdimArg: KeepdimArg = false): Tensor | MinMaxResult {
+function minmax(x: Tensor, isMax: boolean, dim?: number | DimKeywords, keepdimArg: KeepdimArg = false): Tensor | MinMaxResult {
   let keepdim = keepdimOf(isMax ? "max" : "min", keepdimArg);
   if (dim === undefined) return extremeAll(x, isMax, null, false, isMax ? "MaxBackward1" : "MinBackward1");
   if (typeof dim === "object") {
-    checkKeywords(isMax ? "max" : "min", dim, ["dim", "keepdim"]);
-    keepdim = dim.keepdim ?? false;
-    dim = dim.dim;
+    const o = checkKeywordsAliased(isMax ? "max" : "min", dim, ["dim", "keepdim"]) as { dim: number; keepdim?: boolean };
+    keepdim = o.keepdim ?? false;
+    dim = o.dim;
   }
   const d = normalizeDim(dim, x.dim());
   const src = x.dim() === 0 ? x.reshape([1]) : x;
@@ -96,11 +98,11 @@ function minmax(x: Tensor, isMax: boolean, dim?: number | { dim: number; keepdim
   return valuesAndIndices(vals, idx);
 }
 
-export function max(x: Tensor, dim?: number | { dim: number; keepdim?: boolean }, keepdim: KeepdimArg = false): Tensor | MinMaxResult {
+export function max(x: Tensor, dim?: number | DimKeywords, keepdim: KeepdimArg = false): Tensor | MinMaxResult {
   return minmax(x, true, dim, keepdim) as Tensor & MinMaxResult;
 }
 
-export function min(x: Tensor, dim?: number | { dim: number; keepdim?: boolean }, keepdim: KeepdimArg = false): Tensor | MinMaxResult {
+export function min(x: Tensor, dim?: number | DimKeywords, keepdim: KeepdimArg = false): Tensor | MinMaxResult {
   return minmax(x, false, dim, keepdim) as Tensor & MinMaxResult;
 }
 
@@ -114,10 +116,10 @@ export function amin(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
   return extremeAll(x, false, dims, keepdim, "AminBackward0");
 }
 
-function argExtreme(x: Tensor, isMax: boolean, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdimArg: KeepdimArg = false): Tensor {
+function argExtreme(x: Tensor, isMax: boolean, dim?: number | null | ArgDimKeywords, keepdimArg: KeepdimArg = false): Tensor {
   let keepdim = keepdimOf(isMax ? "argmax" : "argmin", keepdimArg);
   if (dim !== null && typeof dim === "object") {
-    checkKeywords(isMax ? "argmax" : "argmin", dim, ["dim", "keepdim"]);
+    dim = checkKeywordsAliased(isMax ? "argmax" : "argmin", dim, ["dim", "keepdim"]);
     keepdim = dim.keepdim ?? false;
     dim = dim.dim;
   }
@@ -132,11 +134,11 @@ function argExtreme(x: Tensor, isMax: boolean, dim?: number | null | { dim?: num
   return x.dim() === 0 ? idx.reshape([]) : idx;
 }
 
-export function argmax(x: Tensor, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim: KeepdimArg = false): Tensor {
+export function argmax(x: Tensor, dim?: number | null | ArgDimKeywords, keepdim: KeepdimArg = false): Tensor {
   return argExtreme(x, true, dim, keepdim);
 }
 
-export function argmin(x: Tensor, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim: KeepdimArg = false): Tensor {
+export function argmin(x: Tensor, dim?: number | null | ArgDimKeywords, keepdim: KeepdimArg = false): Tensor {
   return argExtreme(x, false, dim, keepdim);
 }
 

@@ -33,6 +33,11 @@ export function parseReduceArgs(x: Tensor, a?: DimArg | ReduceOptions | null, b?
       if (!REDUCE_KEYS.includes(k)) throw new TypeError_(`${op}() got an unexpected keyword argument '${k}' (accepted: dim, keepdim, dtype)`);
     }
     const aliased = o as ReduceOptions & { axis?: DimArg; keepdims?: boolean };
+    for (const [name, alias] of [["dim", "axis"], ["keepdim", "keepdims"]] as const) {
+      if (name in aliased && alias in aliased) {
+        throw new TypeError_(`${op}() received an invalid combination of arguments - got both '${name}' and its NumPy alias '${alias}'`);
+      }
+    }
     if (aliased.dim !== undefined) dim = aliased.dim;
     else if (aliased.axis !== undefined) dim = aliased.axis;
     if (aliased.keepdim !== undefined) keepdim = aliased.keepdim;

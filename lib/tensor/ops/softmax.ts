@@ -1,5 +1,5 @@
 /** softmax and log_softmax along a dim: fused, max-shifted (numerically stable) loops. */
-import { checkKeywords, isOptions, parseArgs } from "../args";
+import { checkKeywordsAliased, isOptions, parseArgs } from "../args";
 import { record } from "../autograd/function";
 import { cppTypeName, type DType, type Storage } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
@@ -12,10 +12,13 @@ function layout(x: Tensor, dim: number): [number, number, number] {
   return [numelOf(x.shape.slice(0, dim)), x.dim() === 0 ? 1 : x.shape[dim], numelOf(x.shape.slice(dim + 1))];
 }
 
-function dimOf(x: Tensor, dim: number | { dim: number }): number {
+/** dim positionally or by keyword, dim= or NumPy's axis= (torch 1.13's alias). */
+type SoftmaxDim = number | { dim: number; dtype?: DType | null } | { axis: number; dtype?: DType | null };
+
+function dimOf(x: Tensor, dim: SoftmaxDim): number {
   // (a dtype in the options object was taken by castFor)
-  if (typeof dim === "object") checkKeywords("softmax", dim, ["dim", "dtype"]);
-  return normalizeDim(typeof dim === "number" ? dim : dim.dim, x.dim());
+  if (typeof dim === "object") dim = checkKeywordsAliased("softmax", dim, ["dim", "dtype"]);
+  return normalizeDim(typeof dim === "number" ? dim : (dim as { dim: number }).dim, x.dim());
 }
 
 function forward(x: Tensor, d: number, log: boolean): Tensor {
@@ -94,7 +97,7 @@ function backward(g: Storage, y: Storage, res: Storage, [outer, r, inner]: [numb
  *   softmax:     dx = y * (g - sum(g * y))
  *   log_softmax: dx = g - exp(y) * sum(g)
  */
-function softmaxOp(x: Tensor, dim: number | { dim: number }, log: boolean): Tensor {
+function softmaxOp(x: Tensor, dim: SoftmaxDim, log: boolean): Tensor {
   const d = dimOf(x, dim);
   // torch 1.13 has no integer or bool softmax kernel: an int64 / int32 / ... / bool input raises, with or without
   // dtype=torch.long (softmax(x, dim, dtype=torch.float32) casts first). Its kernel off the last dim is named
@@ -116,12 +119,12 @@ function softmaxOp(x: Tensor, dim: number | { dim: number }, log: boolean): Tens
   );
 }
 
-export function softmax(x: Tensor, dim: number | { dim: number; dtype?: DType | null }, ...extra: unknown[]): Tensor {
+export function softmax(x: Tensor, dim: SoftmaxDim, ...extra: unknown[]): Tensor {
   const c = castFor("softmax", x, dim, extra);
   return softmaxOp(c.x, dim, false);
 }
 
-export function log_softmax(x: Tensor, dim: number | { dim: number; dtype?: DType | null }, ...extra: unknown[]): Tensor {
+export function log_softmax(x: Tensor, dim: SoftmaxDim, ...extra: unknown[]): Tensor {
   const c = castFor("log_softmax", x, dim, extra);
   return softmaxOp(c.x, dim, true);
 }

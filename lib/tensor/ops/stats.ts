@@ -1,5 +1,5 @@
 /** Statistics composed from differentiable ops: var, std, logsumexp, norm. */
-import { checkKeywords } from "../args";
+import { checkKeywordsAliased } from "../args";
 import { get_default_dtype } from "../default_dtype";
 import { RuntimeError } from "../errors";
 import type { DimArg, Tensor, VarOptions } from "../tensor";
@@ -26,7 +26,7 @@ function parseVarArgs(x: Tensor, a?: DimArg | VarOptions | null, b?: boolean | V
   else if (b) opts = { ...opts, ...b };
   if (typeof c === "boolean") keepdim = c;
   else if (c) opts = { ...opts, ...c };
-  checkKeywords("var", opts, ["dim", "unbiased", "correction", "keepdim"]);
+  opts = checkKeywordsAliased("var", opts, ["dim", "unbiased", "correction", "keepdim"]);
   if (opts.dim !== undefined) dim = opts.dim;
   if (opts.keepdim !== undefined) keepdim = opts.keepdim;
   if (opts.unbiased !== undefined) unbiased = opts.unbiased;
@@ -53,7 +53,7 @@ export function std(x: Tensor, a?: DimArg | VarOptions | null, b?: boolean | Var
 /** log(sum(exp(x))) over dims, shifted by the (constant) max for stability. */
 export function logsumexp(x: Tensor, dim: DimArg | { dim: DimArg; keepdim?: boolean }, keepdim = false): Tensor {
   if (typeof dim === "object" && !Array.isArray(dim)) {
-    checkKeywords("logsumexp", dim, ["dim", "keepdim"]);
+    dim = checkKeywordsAliased("logsumexp", dim, ["dim", "keepdim"]);
     keepdim = (dim as { keepdim?: boolean }).keepdim ?? false;
     dim = (dim as { dim: DimArg }).dim;
   }

@@ -53,7 +53,9 @@ describe("keepdim as a keyword after a positional dim: x.max(1, keepdim=True)", 
     expect(x.argmax(1, { keepdim: true }).tolist()).toEqual([[1], [0]]);
     expect(x.argmin(1, { keepdim: false }).tolist()).toEqual([0, 1]);
     expect(torch.argmax(x, 0, { keepdim: true }).shape).toEqual([1, 3]);
-    expect(() => x.max(1, { keepdims: true } as never)).toThrow("max() got an unexpected keyword argument 'keepdims'");
+    // NumPy's keepdims is torch 1.13's alias of keepdim: x.max(1, keepdims=True) -> values [[5], [7]]
+    expect(x.max(1, { keepdims: true }).values.tolist()).toEqual([[5], [7]]);
+    expect(() => x.max(1, { keepdimz: true } as never)).toThrow("max() got an unexpected keyword argument 'keepdimz'");
     expect(() => x.argmax(1, { kepdim: true } as never)).toThrow("argmax() got an unexpected keyword argument 'kepdim'");
   });
 });
