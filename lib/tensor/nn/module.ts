@@ -594,6 +594,11 @@ export class Module {
   load_state_dict(state_dict: StateDict | Map<string, Tensor>, ...args: PyArgs<[strict?: boolean], { strict?: boolean }>): IncompatibleKeys {
     const strict = flag("load_state_dict", "strict", parseArgs<{ strict?: boolean }>("load_state_dict", ["strict"], args).strict, true);
     const sd: Record<string, unknown> = state_dict instanceof Map ? Object.fromEntries(state_dict) : state_dict;
+    // Lazy layers (nn/modules/lazy.ts) take their shapes from the saved tensors first, as PyTorch's _lazy_load_hook.
+    for (const [name, m] of this.named_modules()) {
+      const lazy = m as unknown as { _lazy_load?: (sd: Record<string, unknown>, prefix: string) => void };
+      if (typeof lazy._lazy_load === "function") lazy._lazy_load(sd, name === "" ? "" : `${name}.`);
+    }
     const targets = this.state_dict({ keep_vars: true });
     const errors: string[] = [];
     const copies: [Tensor, Tensor][] = [];

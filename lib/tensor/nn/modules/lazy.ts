@@ -12,7 +12,7 @@ import { parseArgs, type PyArgs } from "../../args";
 import { float32, type DType } from "../../dtype";
 import { ValueError } from "../../errors";
 import { empty } from "../../ops/util";
-import type { Tensor } from "../../tensor";
+import { Tensor } from "../../tensor";
 import { Module } from "../module";
 import { Parameter } from "../parameter";
 import { pyBool } from "../repr";
@@ -76,6 +76,17 @@ export class LazyLinear extends Module {
     return (this as unknown as Linear).forward(input);
   }
 
+  /**
+   * PyTorch's LazyModuleMixin._lazy_load_hook, run by load_state_dict before copying: a weight for this
+   * module in the state dict sets in_features, so a fresh lazy model loads a saved one without a dry run
+   * (the parameters are built without drawing from the generator, then overwritten by the load).
+   */
+  _lazy_load(state_dict: Readonly<Record<string, unknown>>, prefix: string): void {
+    const w = state_dict[`${prefix}weight`];
+    if (!(w instanceof Tensor) || w.dim() !== 2) return;
+    withoutDraws(() => this.initialize_parameters(empty([1, w.shape[1]], this.lazyDtype)));
+  }
+
   override extra_repr(): string {
     return `in_features=0, out_features=${this.out_features}, bias=${pyBool(this.bias !== null)}`;
   }
@@ -128,9 +139,12 @@ abstract class LazyChannels<O> extends Module {
   has_uninitialized_params(): boolean {
     return true;
   }
+  /** The input-channel count of the first input: dim 1, or dim 0 for an unbatched input of `rank` spatial dims. */
+  protected channelsOf(input: Tensor): number | undefined {
+    return input.shape[input.dim() === this.rank + 1 ? 0 : 1];
+  }
   initialize_parameters(input: Tensor): void {
-    const unbatched = input.dim() === this.rank + 1;
-    const channels = input.shape[unbatched ? 0 : 1];
+    const channels = this.channelsOf(input);
     if (channels === undefined) throw new ValueError(`${this._get_name()}: cannot infer the number of channels from an input of shape [${input.shape.join(", ")}]`);
     const training = this.training;
     become(this, this.build(channels));
@@ -139,6 +153,19 @@ abstract class LazyChannels<O> extends Module {
   override forward(input: Tensor): Tensor {
     this.initialize_parameters(input);
     return (this as unknown as { forward(x: Tensor): Tensor }).forward(input);
+  }
+  /** The input channels a saved state implies (weight [out, in / groups, ...] for a convolution, [C] for a norm). */
+  protected channelsFromState(state_dict: Readonly<Record<string, unknown>>, prefix: string): number | undefined {
+    const t = state_dict[`${prefix}weight`] ?? state_dict[`${prefix}running_mean`];
+    return t instanceof Tensor && t.dim() === 1 ? t.shape[0] : undefined;
+  }
+  /** PyTorch's _lazy_load_hook: load_state_dict materialises the layer from the saved shapes before copying (no generator draws). */
+  _lazy_load(state_dict: Readonly<Record<string, unknown>>, prefix: string): void {
+    const channels = this.channelsFromState(state_dict, prefix);
+    if (channels === undefined) return;
+    const training = this.training;
+    become(this, withoutDraws(() => this.build(channels)));
+    this.training = training;
   }
   override extra_repr(): string {
     return withoutDraws(() => this.build(this.templateChannels())).extra_repr().replace(/^\d+,/, "0,");
@@ -162,6 +189,13 @@ abstract class LazyKernelLayer<O extends { groups?: number }> extends LazyChanne
   }
   protected build(channels: number): Module {
     return new this.cls(channels, this.out_channels, this.kernel_size, this.settings);
+  }
+  /** Whether the weight is [in, out / groups, ...] (transposed convolutions) rather than [out, in / groups, ...]. */
+  protected readonly transposed: boolean = false;
+  protected override channelsFromState(state_dict: Readonly<Record<string, unknown>>, prefix: string): number | undefined {
+    const w = state_dict[`${prefix}weight`];
+    if (!(w instanceof Tensor) || w.dim() !== this.rank + 2) return undefined;
+    return this.transposed ? w.shape[0] : w.shape[1] * (this.settings.groups ?? 1);
   }
   /** A grouped template needs as many input channels as groups. */
   protected override templateChannels(): number {
@@ -219,6 +253,13 @@ abstract class LazyBatchNormNd extends LazyNormLayer<BatchNormOptions> {
     super();
     this.keepSettings(parseArgs<BatchNormOptions>(this._get_name(), ["eps", "momentum", "affine", "track_running_stats", "dtype"], args));
   }
+  /**
+   * num_features is always dim 1 (torch 1.13's _LazyNormBase: input.shape[1]); batch norm has no unbatched
+   * form, so LazyBatchNorm1d after a LazyLinear reads C of an [N, C] input, not N.
+   */
+  protected override channelsOf(input: Tensor): number | undefined {
+    return input.shape[1];
+  }
 }
 
 /** new nn.LazyBatchNorm1d(eps=1e-5, momentum=0.1, affine=true, track_running_stats=true): num_features from dim 1 of the first input. */
@@ -252,6 +293,7 @@ type ConvTLazyArgs = PyArgs<
 const NAMES = ["kernel_size", "stride", "padding", "output_padding", "groups", "bias", "dilation", "padding_mode", "device", "dtype"] as const;
 
 abstract class LazyConvTransposeNd extends LazyKernelLayer<ConvTransposeModuleOptions> {
+  protected override readonly transposed = true;
   constructor(out_channels: number, ...args: ConvTLazyArgs) {
     super(out_channels, NAMES, args);
   }
