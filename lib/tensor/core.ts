@@ -55,7 +55,9 @@
  *   roll(shifts, dims?), split(size | sizes[], dim)/chunk(n, dim)/unbind, toString() (PyTorch repr).
  *
  * INDEXING  (x[0, 1:3, ::2] is x.index(0, "1:3", "::2"); x.get is an alias)
- *   number: select · null or ":": whole dim · "a:b:c" string or torch.slice(a, b, c): slice · "...": ellipsis
+ *   number (or a 0-d integer tensor, as in torch: dC[ix] += v with ix = Xb[k, j] writes through the view): select
+ *   · null or ":": whole dim · "a:b:c" string or torch.slice(a, b, c) (bounds may be one-element integer tensors, Python's
+ *   __index__; `i + 8` with a tensor i is a JS string, so write i.item() + 8): slice · "...": ellipsis
  *   · "None": new axis · long Tensor or number[]: indices along that dim · bool Tensor: mask over the dims it covers.
  *   Several index tensors broadcast together (PyTorch's advanced indexing): probs[arange(n), y] is
  *   probs.index(torch.arange(n), y); their dims replace the indexed dims when those are adjacent, else come first.

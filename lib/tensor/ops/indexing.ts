@@ -28,8 +28,26 @@ export class Slice {
   }
 }
 
-export function slice(start: number | null = null, stop: number | null = null, step: number | null = null): Slice {
-  return new Slice(start, stop, step);
+/**
+ * A slice bound as Python's slice() reads it through __index__: a one-element integer (or bool)
+ * tensor is its value (data[i:i+8] with i from `for i in ix`), a float or longer tensor raises.
+ */
+function sliceBound(v: number | Tensor | null): number | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "number") {
+    if (!Number.isInteger(v)) throw new TypeError_("slice indices must be integers or None or have an __index__ method");
+    return v;
+  }
+  // JS turns `i + 8` with a tensor i into the string "tensor(3)8": write +i + 8 or i.item() + 8.
+  if (!(v instanceof Tensor)) {
+    throw new TypeError_(`slice indices must be integers or None or have an __index__ method (got ${typeof v} ${JSON.stringify(v)}; for a tensor i, i + 8 is a string in JS: write i.item() + 8)`);
+  }
+  if (v.numel() !== 1 || v.dtype.is_floating_point) throw new TypeError_("only integer tensors of a single element can be converted to an index");
+  return Number(v.reshape([]).item());
+}
+
+export function slice(start: number | Tensor | null = null, stop: number | Tensor | null = null, step: number | Tensor | null = null): Slice {
+  return new Slice(sliceBound(start), sliceBound(stop), sliceBound(step));
 }
 
 /**
@@ -155,6 +173,14 @@ function toIndexTensor(idx: Tensor | readonly number[], op: string): Tensor {
   return t;
 }
 
+/**
+ * A 0-d integer tensor index (not bool / uint8) is a number to torch: x[torch.tensor(2)] selects,
+ * a view (SelectBackward0), so `dC[ix] += v` with ix from a long tensor writes into dC.
+ */
+function isScalarIndexTensor(s: unknown): s is Tensor {
+  return s instanceof Tensor && s.dim() === 0 && s.dtype !== bool && s.dtype !== uint8 && !s.dtype.is_floating_point;
+}
+
 /** The result of the basic specs (a view of x) and the tensor indices still to apply to it. */
 interface SplitSpecs {
   view: Tensor;
@@ -192,6 +218,9 @@ function splitSpecs(x: Tensor, specs: readonly IndexSpec[]): SplitSpecs {
       xDim++;
     } else if (s instanceof Slice) {
       out = sliceDim(out, dim++, s.start, s.stop, s.step);
+      xDim++;
+    } else if (isScalarIndexTensor(s)) {
+      out = select(out, dim, s.item());
       xDim++;
     } else if (s instanceof Tensor && s.dtype === bool) {
       const k = s.dim();
@@ -269,7 +298,7 @@ export function index_put(x: Tensor, specs: readonly IndexSpec[], value: TensorL
  * one-element value (`x[mask] = torch.tensor(5)` casts). Only numbers and slices (a copy_) cast.
  */
 function checkPutSourceDtype(x: Tensor, specs: readonly IndexSpec[], value: Tensor, accumulate: boolean): void {
-  const adv = specs.filter((s) => s instanceof Tensor || Array.isArray(s));
+  const adv = specs.filter((s) => (s instanceof Tensor && !isScalarIndexTensor(s)) || Array.isArray(s));
   if (adv.length === 0) return;
   const mask = adv.length === 1 && adv[0] instanceof Tensor && (adv[0].dtype === bool || adv[0].dtype === uint8);
   if (mask && !accumulate && value.numel() === 1) return;
