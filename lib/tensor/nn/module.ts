@@ -298,8 +298,27 @@ export class Module {
     return Object.freeze(out);
   }
 
-  get _modules(): Readonly<Record<string, Module | null>> {
-    return this._snapshot((k, v) => v instanceof Module || (v === null && this._slot_kinds.get(k) === "module"));
+  /**
+   * The children by name, as _parameters a snapshot, except that writing a key registers a child as torch's
+   * dict assignment does: `self._modules[str(idx)] = module` (d2l's MySequential) is add_module(str(idx), module).
+   * Deleting a key raises (the snapshot would forget it while the module keeps the child).
+   */
+  get _modules(): Record<string, Module | null> {
+    const snap = { ...this._snapshot<Module | null>((k, v) => v instanceof Module || (v === null && this._slot_kinds.get(k) === "module")) };
+    return new Proxy(snap, {
+      set: (target, key, value): boolean => {
+        if (typeof key !== "string") return false;
+        this.add_module(key, value as Module | null);
+        target[key] = value as Module | null;
+        return true;
+      },
+      defineProperty: () => {
+        throw new TypeError_("_modules: assign a key (self._modules[name] = module) or call add_module");
+      },
+      deleteProperty: (_target, key) => {
+        throw new TypeError_(`_modules: deleting '${String(key)}' is not supported here; assign the attribute None or build the module without it`);
+      },
+    });
   }
 
   private _snapshot<V>(keep: (k: string, v: unknown) => boolean): Readonly<Record<string, V>> {

@@ -78,7 +78,7 @@ describe("a module without an optional parameter registers it as None", () => {
     expect(m.toString()).toBe(want.repr);
   });
 
-  it("_parameters / _buffers / _modules are read-only snapshots, and a plain attribute set to null is none of them", () => {
+  it("_parameters / _buffers are read-only snapshots (_modules registers a written key), and a plain attribute set to null is none of them", () => {
     class Net extends nn.Module {
       fc = new nn.Linear(2, 2);
       hidden: Tensor | null = null;

@@ -652,18 +652,25 @@ it("6.1 Sequential, custom MLP, MySequential, FixedHiddenMLP, NestMLP", () => {
   const chimera = new nn.Sequential(new NestMLP(), new nn.LazyLinear(20), new FixedHiddenMLP());
   check(chimera(X).dim() === 0, "chimera");
 });
-it("6.1 MySequential with a _modules loop: _modules is read-only here, so add_module registers", () => {
+it("6.1 MySequential of d2l's first edition: self._modules[str(idx)] = module, for block in self._modules.values()", () => {
   class MySeq2 extends nn.Module {
     constructor(...args: nn.Module[]) {
       super();
-      check(thrown(() => { (this as unknown as { _modules: Record<string, nn.Module> })._modules["0"] = args[0]; })?.[0] === "TypeError", "self._modules[str(idx)] = module refused");
-      args.forEach((m, idx) => this.add_module(String(idx), m));
+      args.forEach((block, idx) => { this._modules[String(idx)] = block; });
     }
-    forward(X: Tensor) { for (const block of Object.values(this._modules) as nn.Module[]) X = block(X); return X; }
+    forward(X: Tensor) { for (const block of Object.values(this._modules)) X = block!(X); return X; }
   }
+  torch.manual_seed(0);
   const net = new MySeq2(new nn.Linear(20, 8), new nn.ReLU(), new nn.Linear(8, 2));
-  check(String(net(torch.rand(2, 20)).shape) === "2,2", "fwd");
-  check(net.parameters().length === 4 || [...net.parameters()].length === 4, "params registered via _modules");
+  const X = torch.rand(2, 20);
+  const Y = net(X);
+  check(String(Y.shape) === "2,2", "fwd");
+  check(JSON.stringify(net.named_parameters().map(([n]) => n)) === '["0.weight","0.bias","2.weight","2.bias"]', "registered");
+  check(String(net).startsWith("MySeq2(\n  (0): Linear(in_features=20, out_features=8, bias=True)"), String(net));
+  const seq = new nn.Sequential(net._modules["0"]!, net._modules["1"]!, net._modules["2"]!);
+  check(seq(X).equal(Y), "same children");
+  check(thrown(() => { net._modules["3"] = 5 as never; })?.[1] === "int is not a Module subclass", "a non-module");
+  check(thrown(() => { delete net._modules["0"]; })?.[0] === "TypeError_", "delete refused");
 });
 it("6.2 parameter access: state_dict, bias.data, type, grad None, named_parameters", () => {
   torch.manual_seed(0);
