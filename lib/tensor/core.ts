@@ -7,9 +7,9 @@
  * it); the entry (./index.ts) adds them to make the one `torch` object cells and tests use.
  *
  * DATA MODEL
- *   Storage is a typed array: Float64Array for torch.float64, Float32Array for every other dtype
- *   (torch.float32, torch.long = torch.int64 labels, torch.int32 / int16 / int8 and torch.uint8 values
- *   that wrap around as torch's, torch.bool masks; integers exact below 2^24).
+ *   Storage is a typed array: Float64Array for torch.float64, torch.long = torch.int64 (exact to 2^53)
+ *   and torch.int32 (exact over its range), Float32Array for every other dtype (torch.float32,
+ *   int16 / int8 / uint8 values, torch.bool masks); integer dtypes wrap around as torch's.
  *   A Tensor is (storage, shape, strides, offset, dtype). Views share storage and a version counter.
  *   JS numbers do not say int or float, so torch.tensor([1, 2]) is float32 (PyTorch would pick
  *   long): pass { dtype: torch.long } for class labels. Integral arange() args give long, as in PyTorch.

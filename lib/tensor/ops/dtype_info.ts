@@ -20,7 +20,7 @@ export interface FInfo {
 
 export interface IInfo {
   readonly bits: number;
-  /** 2^63 - 1 and -2^63 as JS numbers (the nearest doubles; this engine's long storage is exact below 2^24). */
+  /** 2^63 - 1 and -2^63 as JS numbers (the nearest doubles; this engine's long storage is exact to 2^53). */
   readonly max: number;
   readonly min: number;
   readonly dtype: string;

@@ -187,9 +187,8 @@ export function random_<T extends Tensor>(self: T, from: number | undefined, to:
   else if (from !== undefined || (to !== undefined && to !== null)) hi = (from ?? to)!;
   else {
     // No bounds: [0, 2^mantissa] for floats, as PyTorch; int64 values up to 2^63 would not fit this engine's long storage.
-    if (self.dtype === int64) throw new RuntimeError("random_() without bounds draws int64 values up to 2^63, which this engine's long storage (exact below 2^24) cannot hold: pass bounds, e.g. random_(0, 1000)");
-    if (self.dtype === int32) throw new RuntimeError("random_() without bounds draws int32 values up to 2^31 - 1, which this engine's int32 storage (exact below 2^24) cannot hold: pass bounds, e.g. random_(0, 1000)");
-    // int16 / int8 / uint8: [0, max] of the dtype, as torch's random() % (max + 1).
+    if (self.dtype === int64) throw new RuntimeError("random_() without bounds draws int64 values up to 2^63, which this engine's long storage (exact to 2^53) cannot hold: pass bounds, e.g. random_(0, 1000)");
+    // int32 / int16 / int8 / uint8: [0, max] of the dtype, as torch's random() % (max + 1).
     if (isIntegral(self.dtype)) return fill(self, "random_", () => gen.random() % (intRange(self.dtype).max + 1));
     if (self.dtype === float64) {
       const span = (1n << 53n) + 1n; // 2^53 + 1 is not a double: BigInt arithmetic

@@ -86,7 +86,7 @@ function fractional(fn: string, nd: 2 | 3, input: Tensor, args: readonly unknown
   const f32 = x.dtype === float32;
   const plane = inSizes.reduce((p, s) => p * s, 1);
   const outPlane = out.reduce((p, s) => p * s, 1);
-  const idx = new Float32Array(N * C * outPlane); // int64 storage (exact below 2^24)
+  const idx = new Float32Array(N * C * outPlane); // int64 indices: a Float32Array serves (exact below 2^24, far above any index here)
   // ATen's sample order: 2-D [W, H]; 3-D [T, H, W].
   const sampleFor = nd === 2 ? [1, 0] : [0, 1, 2];
   let o = 0;

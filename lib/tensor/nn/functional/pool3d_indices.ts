@@ -29,7 +29,7 @@ function pool(input: Tensor, wins: [Windows, Windows, Windows], dil: [number, nu
   const [N, C, D, H, W] = x.shape;
   const data = contiguousData(x.contiguous());
   const [wd, wh, ww] = wins;
-  const out = new Float32Array(N * C * wd.length * wh.length * ww.length); // int64 storage (exact below 2^24)
+  const out = new Float32Array(N * C * wd.length * wh.length * ww.length); // int64 indices: a Float32Array serves (exact below 2^24, far above any index here)
   let o = 0;
   for (let nc = 0; nc < N * C; nc++) {
     const base = nc * D * H * W;

@@ -13,7 +13,7 @@ interface Fixture {
   tensor: number[]; add_one: number[]; sub_one: number[]; mul_three: number[]; mul_tensors: number[]; pow_two: number[];
   floor_divide: number[]; remainder: number[]; neg: number[]; sum: number; sum_dtype: string; cumsum: number[];
   to_float32: number[]; to_int64: number[]; from_float64: number[]; arange: number[]; max_min: number[]; sort: number[];
-  eq_neighbours: boolean[]; full_max: number[]; unique: number[];
+  eq_neighbours: boolean[]; full_max: number[]; unique: number[]; random_unbounded_seed0: number[];
 }
 const fx = loadFixture<Fixture>("int32_exact.json");
 const int = (v: number[]) => torch.tensor(v, { dtype: torch.int32 });
@@ -53,6 +53,11 @@ describe("int32 is exact over its range, as torch", () => {
     expect(int([16777216, 16777217]).eq(16777217).tolist()).toEqual(fx.eq_neighbours);
     expect(torch.full([2], torch.iinfo(torch.int32).max, { dtype: torch.int32 }).tolist()).toEqual(fx.full_max);
     expect((torch.unique(int([16777217, 16777216, 16777217])) as Tensor).tolist()).toEqual(fx.unique);
+  });
+
+  it("random_() without bounds draws [0, 2^31 - 1] from torch's stream", () => {
+    torch.manual_seed(0);
+    expect(torch.empty(5, { dtype: torch.int32 }).random_().tolist()).toEqual(fx.random_unbounded_seed0);
   });
 
   it("an int32 tensor wrapping a Float32Array keeps it (small integers)", () => {
