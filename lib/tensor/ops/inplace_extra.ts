@@ -6,7 +6,7 @@
  * the tensor's geometry and, in a graph, its grad_fn; random_ / exponential_ fill like uniform_.
  */
 import { is_grad_enabled } from "../autograd/grad_mode";
-import { bool, cppTypeName, float64, int32, int64, intRange, isIntegral, wrapValue, type DType } from "../dtype";
+import { bool, cppTypeName, float64, int64, intRange, isIntegral, wrapValue, type DType } from "../dtype";
 import { IndexError, RuntimeError, TypeError_ } from "../errors";
 import { checkInplaceOutsideInference } from "../inference_state";
 import { default_generator, type Generator } from "../random";
