@@ -698,6 +698,9 @@ export class Tensor {
     return inplace.apply_(this, "scatter_reduce_", (old) => scatterReduce.scatter_reduce(old, dim, index, src, a.reduce, a.include_self), [src]);
   }
   /** [n, dim] long coordinates of the nonzero entries; { as_tuple: true } gives one 1-D tensor per dim. */
+  nonzero(opts?: { as_tuple?: false }): Tensor;
+  nonzero(opts: { as_tuple: true }): Tensor[];
+  nonzero(opts: { as_tuple?: boolean }): Tensor | Tensor[];
   nonzero(opts: { as_tuple?: boolean } = {}): Tensor | Tensor[] {
     return indexing.nonzero(this, opts.as_tuple ?? false);
   }

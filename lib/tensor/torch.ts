@@ -384,7 +384,12 @@ const torchBase = {
     // last: the form torch.* typings derive the keyword forms from (condition by keyword: ops/fixed_arity.ts TORCH_OPERAND_NAMES)
     (condition: Tensor, input: TensorLike, other: TensorLike, options?: { input?: TensorLike; other?: TensorLike }): Tensor;
   },
-  nonzero: (x: Tensor, opts: { as_tuple?: boolean } = {}) => x.nonzero(opts),
+  /** nonzero(x) -> [n, dim] long coordinates; nonzero(x, { as_tuple: true }) -> one 1-D tensor per dim (typed apart, so torch.nonzero(m).reshape(-1) type-checks). */
+  nonzero: ((x: Tensor, opts: { as_tuple?: boolean } = {}) => x.nonzero(opts)) as {
+    (x: Tensor, opts?: { as_tuple?: false }): Tensor;
+    (x: Tensor, opts: { as_tuple: true }): Tensor[];
+    (x: Tensor, opts: { as_tuple?: boolean }): Tensor | Tensor[];
+  },
   argwhere: (x: Tensor) => x.argwhere(),
   cat: join.cat, concat: join.cat, stack: join.stack, hstack: join.hstack, vstack: join.vstack,
   /** torch.split(tensor, split_size_or_sections, dim=0); split_size_or_sections (and dim) by keyword too. */

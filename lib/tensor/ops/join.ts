@@ -21,6 +21,8 @@ export function checkTensorList(op: string, tensors: unknown): void {
 export interface JoinOptions {
   tensors: readonly Tensor[];
   dim?: number;
+  /** NumPy's name for dim, which torch 1.13 also takes (`torch.stack(xs, axis=-1)`). */
+  axis?: number;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface JoinOptions {
  * cat({ tensors: [a, b], dim: 1 })): a missing list raises Python's "missing 1 required positional argument",
  * one given both ways its "got multiple values for argument".
  */
-function joinArgs(op: string, tensors: readonly Tensor[] | JoinOptions, dim: number | { dim?: number } | undefined): [readonly Tensor[], number] {
+function joinArgs(op: string, tensors: readonly Tensor[] | JoinOptions, dim: number | { dim?: number; axis?: number } | undefined): [readonly Tensor[], number] {
   if (isOptions(tensors)) {
     const o = checkKeywordsAliased(op, tensors as JoinOptions, ["tensors", "dim"]);
     if (dim !== undefined) throw new TypeError_(`${op}() got multiple values for argument '${typeof dim === "number" ? "dim" : "tensors"}'`);
@@ -44,7 +46,7 @@ function joinArgs(op: string, tensors: readonly Tensor[] | JoinOptions, dim: num
   return [list, dim ?? 0];
 }
 
-export function cat(tensors: readonly Tensor[] | JoinOptions, dim?: number | { dim?: number }): Tensor {
+export function cat(tensors: readonly Tensor[] | JoinOptions, dim?: number | { dim?: number; axis?: number }): Tensor {
   const [list, dimArg] = joinArgs("cat", tensors, dim);
   return catList(list, dimArg);
 }
@@ -94,7 +96,7 @@ function catList(tensors: readonly Tensor[], dimArg: number): Tensor {
   }, [], true);
 }
 
-export function stack(tensors: readonly Tensor[] | JoinOptions, dim?: number | { dim?: number }): Tensor {
+export function stack(tensors: readonly Tensor[] | JoinOptions, dim?: number | { dim?: number; axis?: number }): Tensor {
   const [list, dimArg] = joinArgs("stack", tensors, dim);
   return stackList(list, dimArg);
 }
