@@ -14,7 +14,9 @@
  * utils        make_grid (save_image raises: no files)
  * models       resnet18 ... resnet152, resnext, wide_resnet, vgg11 ... vgg19_bn, alexnet, mobilenet_v2, squeezenet1_0/1_1,
  *              get_model / list_models (./models/index.ts; no pretrained weights: nothing is downloaded)
- * Not here: PIL itself, io / ops, other datasets, the v2 transforms, perspective and
+ * ops          box_area, box_iou, generalized_box_iou, box_convert, nms, batched_nms, clip_boxes_to_image,
+ *              remove_small_boxes (./ops.ts), and the ops layers the models use
+ * Not here: PIL itself, io, the other ops (roi_align, deform_conv2d, ...), other datasets, the v2 transforms, perspective and
  * auto-augment (docs/authoring.md). rotate / affine / RandomRotation / RandomAffine: ./geometry.ts;
  * adjust_* and ColorJitter: ./color.ts.
  */
@@ -31,6 +33,7 @@ import { make_grid, save_image } from "./utils";
 import { MNIST, FashionMNIST, MNISTDataset, unavailableDatasets } from "./datasets";
 import { Image, frombytes, isImage } from "./image";
 import { models } from "./models/index";
+import { ops } from "./ops";
 
 type Fn = (img: never, ...rest: never[]) => unknown;
 type Size = number | readonly number[];
@@ -147,5 +150,5 @@ export const datasets = { MNIST, FashionMNIST, MNISTDataset, ...unavailableDatas
 
 export const utils = { make_grid, save_image };
 
-export const torchvision = { transforms, datasets, utils, models, Image, frombytes, isImage, __version__: "0.14.1" };
+export const torchvision = { transforms, datasets, utils, models, ops, Image, frombytes, isImage, __version__: "0.14.1" };
 export { Image };
