@@ -182,6 +182,13 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
     return new this(s.input_size as number, s.hidden_size as number, o);
   }
 
+  /**
+   * PyTorch's RNNBase.flatten_parameters(): re-packs the weights for cuDNN on a GPU and is a no-op
+   * otherwise (this engine's case). Kept so that code calling it before each forward (d2l's BiRNN,
+   * many seq2seq scripts) runs unchanged.
+   */
+  flatten_parameters(): void {}
+
   reset_parameters(): void {
     const stdv = 1 / Math.sqrt(this.hidden_size);
     for (const p of this.parameters()) uniform_(p, -stdv, stdv);
