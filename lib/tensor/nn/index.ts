@@ -39,7 +39,7 @@ import * as adaptive from "./modules/adaptive";
 import * as fractionalPool from "./modules/fractional_pool";
 import * as syncBatchnorm from "./modules/sync_batchnorm";
 import * as parallel from "./modules/parallel";
-import { Parameter } from "./parameter";
+import { Parameter, UninitializedParameter } from "./parameter";
 import { register_module, type ModuleClass } from "./registry";
 import { utils } from "./utils";
 
@@ -75,7 +75,7 @@ export * from "./modules/adaptive";
 export * from "./modules/fractional_pool";
 export * from "./modules/sync_batchnorm";
 export * from "./modules/parallel";
-export { Module, Parameter, functional, grad, init, register_module, utils };
+export { Module, Parameter, UninitializedParameter, functional, grad, init, register_module, utils };
 /** torch.nn.modules.module's hooks for every module (nn/global_hooks.ts); the layers themselves are nn.* here. */
 export const modules = {
   module: { register_module_forward_pre_hook, register_module_forward_hook, register_module_full_backward_hook, register_module_backward_hook },

@@ -3,8 +3,14 @@
  * subclass sharing the storage of the tensor it wraps, with requires_grad on by default.
  */
 import { parseArgs, type PyArgs } from "../args";
-import { float32 } from "../dtype";
-import { TypeError_ } from "../errors";
+import { allocStorage, float32, type DType } from "../dtype";
+import { RuntimeError, TypeError_ } from "../errors";
+
+interface UninitializedOptions {
+  requires_grad?: boolean;
+  device?: string | null;
+  dtype?: DType | null;
+}
 import { Tensor } from "../tensor";
 
 export class Parameter extends Tensor {
@@ -24,5 +30,32 @@ export class Parameter extends Tensor {
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
+  }
+}
+
+/**
+ * nn.UninitializedParameter: a lazy module's parameter before its first input (or load_state_dict) gives it a
+ * shape, printed `<UninitializedParameter>` as in PyTorch. It holds no elements; materialize() gives it its
+ * storage in place and makes it a Parameter, so an optimizer built before the dry run trains it (as PyTorch's
+ * in-place materialize does).
+ */
+export class UninitializedParameter extends Parameter {
+  /** new nn.UninitializedParameter(requires_grad=true, device=None, dtype=None), as PyTorch 1.13 (no data: it has no shape yet). */
+  constructor(...args: PyArgs<[requires_grad?: boolean, device?: string | null, dtype?: DType | null], UninitializedOptions>) {
+    const a = parseArgs<UninitializedOptions>("UninitializedParameter", ["requires_grad", "device", "dtype"], args);
+    if (a.device !== undefined && a.device !== null && String(a.device) !== "cpu") throw new RuntimeError(`UninitializedParameter: device '${String(a.device)}' is not available here (only cpu)`);
+    const dtype = a.dtype ?? float32;
+    super(new Tensor(allocStorage(dtype, 0), [0], dtype), a.requires_grad ?? true);
+  }
+
+  override toString(): string {
+    return "<UninitializedParameter>";
+  }
+
+  /** This parameter, now holding `data` (shape and values), as a plain Parameter. */
+  materialize(data: Tensor): Parameter {
+    this.data = data;
+    Object.setPrototypeOf(this, Parameter.prototype);
+    return this;
   }
 }

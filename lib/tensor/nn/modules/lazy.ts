@@ -3,8 +3,9 @@
  * of the first input. Until then it holds empty placeholder parameters and prints as
  * `LazyLinear(in_features=0, out_features=5, bias=True)`; the first call materialises weight
  * and bias (PyTorch's Linear initialisation, drawn in PyTorch's order from the seeded
- * generator) and the module becomes a Linear, as PyTorch's cls_to_become does. As in PyTorch,
- * build the optimizer after that first call (a dry run): the placeholders are replaced.
+ * generator) and the module becomes a Linear, as PyTorch's cls_to_become does. The placeholders are
+ * nn.UninitializedParameter (printed `<UninitializedParameter>`) and are materialised in place, so an
+ * optimizer built before that first call (d2l's Trainer does) trains the real weights, as in PyTorch.
  * The same for LazyConv1d/2d/3d, LazyConvTranspose1d/2d/3d, LazyBatchNorm1d/2d/3d and
  * LazyInstanceNorm1d/2d/3d (PyTorch's lazy norm defaults: affine and running statistics on).
  */
@@ -14,7 +15,7 @@ import { ValueError } from "../../errors";
 import { empty } from "../../ops/util";
 import { Tensor } from "../../tensor";
 import { Module } from "../module";
-import { Parameter } from "../parameter";
+import { Parameter, UninitializedParameter } from "../parameter";
 import { pyBool } from "../repr";
 import { Linear } from "./linear";
 import { default_generator } from "../../random";
@@ -48,8 +49,8 @@ export class LazyLinear extends Module {
     if (a.out_features === undefined) throw new ValueError("LazyLinear() missing 1 required positional argument: 'out_features'");
     this.out_features = a.out_features;
     this.lazyDtype = a.dtype ?? float32;
-    this.weight = new Parameter(empty([0], this.lazyDtype));
-    this.register_parameter("bias", a.bias ?? true ? new Parameter(empty([0], this.lazyDtype)) : null);
+    this.weight = new UninitializedParameter({ dtype: this.lazyDtype });
+    this.register_parameter("bias", a.bias ?? true ? new UninitializedParameter({ dtype: this.lazyDtype }) : null);
   }
 
   /** PyTorch's LazyModuleMixin.has_uninitialized_params: true until the first forward. */
@@ -65,8 +66,9 @@ export class LazyLinear extends Module {
     const hasBias = this.bias !== null;
     delete (this as unknown as Record<string, unknown>).lazyDtype;
     this.in_features = inFeatures;
-    this.weight = new Parameter(empty([this.out_features, inFeatures], dtype));
-    this.bias = hasBias ? new Parameter(empty([this.out_features], dtype)) : null;
+    // in place, so an optimizer built before the first call holds the real parameters
+    this.weight = materialize(this.weight, empty([this.out_features, inFeatures], dtype));
+    this.bias = hasBias ? materialize(this.bias!, empty([this.out_features], dtype)) : null;
     Object.setPrototypeOf(this, Linear.prototype);
     (this as unknown as Linear).reset_parameters();
   }
@@ -92,6 +94,11 @@ export class LazyLinear extends Module {
   }
 }
 
+/** p given `data` in place when it is still a placeholder (a new Parameter otherwise, as before). */
+function materialize(p: Parameter, data: Tensor): Parameter {
+  return p instanceof UninitializedParameter ? p.materialize(data) : new Parameter(data);
+}
+
 /** Runs fn without moving the seeded generator (a template layer must not draw, as PyTorch's zero-size init draws nothing). */
 function withoutDraws<T>(fn: () => T): T {
   const state = default_generator.get_state();
@@ -109,6 +116,10 @@ function withoutDraws<T>(fn: () => T): T {
 function become(self: Module, real: Module): void {
   const rec = self as unknown as Record<string, unknown>;
   const src = real as unknown as Record<string, unknown>;
+  // The placeholders take the real layer's parameters in place (an optimizer built before the first call holds them).
+  for (const [k, v] of Object.entries(rec)) {
+    if (v instanceof UninitializedParameter && src[k] instanceof Parameter) src[k] = v.materialize((src[k] as Parameter).data);
+  }
   for (const k of Object.keys(self)) delete rec[k];
   for (const k of Object.keys(real)) rec[k] = src[k];
   const names = (real as unknown as { _buffer_names: Map<string, boolean> })._buffer_names;
@@ -135,6 +146,10 @@ abstract class LazyChannels<O> extends Module {
   /** Keeps the constructor options off the module's own enumerable attributes (state, repr, become). */
   protected keepSettings(settings: O): void {
     Object.defineProperty(this, "settings", { value: settings, enumerable: false, writable: true, configurable: true });
+  }
+  /** PyTorch's UninitializedParameter placeholders, in the real layer's order, until the first input gives their shapes. */
+  protected placeholders(names: readonly string[], dtype: DType = float32): void {
+    for (const name of names) this.register_parameter(name, new UninitializedParameter({ dtype }));
   }
   has_uninitialized_params(): boolean {
     return true;
@@ -186,6 +201,8 @@ abstract class LazyKernelLayer<O extends { groups?: number }> extends LazyChanne
     const { kernel_size: _k, ...settings } = a;
     void _k;
     this.keepSettings(settings as unknown as O);
+    const s = settings as { bias?: boolean; dtype?: DType };
+    this.placeholders(s.bias === false ? ["weight"] : ["weight", "bias"], s.dtype ?? float32);
   }
   protected build(channels: number): Module {
     return new this.cls(channels, this.out_channels, this.kernel_size, this.settings);
@@ -251,7 +268,9 @@ type LazyBNArgs = PyArgs<[eps?: number, momentum?: number | null, affine?: boole
 abstract class LazyBatchNormNd extends LazyNormLayer<BatchNormOptions> {
   constructor(...args: LazyBNArgs) {
     super();
-    this.keepSettings(parseArgs<BatchNormOptions>(this._get_name(), ["eps", "momentum", "affine", "track_running_stats", "dtype"], args));
+    const settings = parseArgs<BatchNormOptions>(this._get_name(), ["eps", "momentum", "affine", "track_running_stats", "dtype"], args);
+    this.keepSettings(settings);
+    if (settings.affine !== false) this.placeholders(["weight", "bias"], settings.dtype ?? float32);
   }
   /**
    * num_features is always dim 1 (torch 1.13's _LazyNormBase: input.shape[1]); batch norm has no unbatched
@@ -334,6 +353,7 @@ abstract class LazyInstanceNormNd extends LazyNormLayer<LazyInstanceNormOptions>
     const a = parseArgs<LazyInstanceNormOptions>(this._get_name(), ["eps", "momentum", "affine", "track_running_stats"], args);
     // PyTorch 1.13's _LazyNormBase defaults differ from InstanceNorm's: affine and running statistics on.
     this.keepSettings({ affine: true, track_running_stats: true, ...Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) });
+    if (a.affine !== false) this.placeholders(["weight", "bias"]);
   }
 }
 
