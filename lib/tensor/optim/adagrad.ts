@@ -6,7 +6,7 @@
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
 import type { Tensor } from "../tensor";
-import { Optimizer, type ParamGroup, type ParamsArg, type ParamsByKeyword, paramsByKeyword } from "./optimizer";
+import { bumpStep, Optimizer, stateScalar, type ParamGroup, type ParamsArg, type ParamsByKeyword, paramsByKeyword } from "./optimizer";
 import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
 export interface AdagradOptions extends ImplFlags {
@@ -42,10 +42,15 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   private _init(p: Tensor, value: number): void {
     const s = this._state(p);
     if (s.step !== undefined) return;
-    s.step = 0;
+    s.step = stateScalar(0);
     const sum = this._zerosLike(p);
     sum._data.fill(value);
     s.sum = sum;
+  }
+
+  /** torch 1.13 keeps the step as torch.tensor(0.0), filled at construction, counted in place. */
+  protected override _tensorScalars(): readonly string[] {
+    return ["step"];
   }
 
   protected override _validate(g: ParamGroup<AdagradOptions>): void {
@@ -63,8 +68,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
       if (!p.grad) continue;
       this._init(p, g.initial_accumulator_value);
       const state = this._state(p);
-      const step = (state.step as number) + 1;
-      state.step = step;
+      const step = bumpStep(state);
       const clr = lr / (1 + (step - 1) * lr_decay);
       const sum = (state.sum as Tensor)._data;
       this._withRaw(p, (w, grad) => {

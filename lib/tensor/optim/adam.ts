@@ -54,6 +54,11 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     if (!(g.weight_decay >= 0)) throw new ValueError(`Invalid weight_decay value: ${g.weight_decay}`);
   }
 
+  /** torch 1.13 keeps the step as torch.tensor(0.), counted in place. */
+  protected override _tensorScalars(): readonly string[] {
+    return ["step"];
+  }
+
   protected override _update_group(g: ParamGroup<AdamOptions>): void {
     const { lr, eps, weight_decay: wd, amsgrad, maximize } = g;
     const [beta1, beta2] = g.betas;

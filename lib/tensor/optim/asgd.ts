@@ -1,13 +1,13 @@
 /**
- * ASGD (averaged SGD), exactly PyTorch 1.13's rule; eta and mu are float32 scalars in PyTorch's
- * state and are rounded the same way here:
+ * ASGD (averaged SGD), exactly PyTorch 1.13's rule; step, eta and mu are 0-dim float32 tensors in
+ * PyTorch's state, and here:
  *   g = g (+ weight_decay * p);  p = p * (1 - lambd * eta) - eta * g
  *   ax = ax + mu * (p - ax)  (ax = p while mu = 1)
  *   eta = lr / (1 + lambd * lr * t)^alpha;  mu = 1 / max(1, t - t0)
  */
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
-import { Optimizer, type ParamGroup, type ParamsArg, type ParamsByKeyword, paramsByKeyword } from "./optimizer";
+import { Optimizer, setStateNumber, stateNumber, type ParamGroup, type ParamsArg, type ParamsByKeyword, paramsByKeyword } from "./optimizer";
 import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 
 export interface ASGDOptions extends ImplFlags {
@@ -43,13 +43,18 @@ export class ASGD extends Optimizer<ASGDOptions> {
     if (!(g.weight_decay >= 0)) throw new ValueError(`Invalid weight_decay value: ${g.weight_decay}`);
   }
 
+  /** torch 1.13 keeps step, eta and mu as 0-dim float32 tensors (torch.tensor(0.), torch.tensor(lr), torch.tensor(1.)). */
+  protected override _tensorScalars(): readonly string[] {
+    return ["step", "eta", "mu"];
+  }
+
   protected override _update_group(g: ParamGroup<ASGDOptions>): void {
     const { lr, lambd, alpha, t0, weight_decay: wd } = g;
     const sign = g.maximize ? -1 : 1;
     for (const p of this._paramsWithGrad(g)) {
       const { step, state, buf } = this._nextStep(p, { ax: 0 }, { eta: Math.fround(lr), mu: 1 });
-      const eta = state.eta as number;
-      const mu = state.mu as number;
+      const eta = stateNumber(state.eta);
+      const mu = stateNumber(state.mu);
       const ax = buf.ax;
       const scale = 1 - lambd * eta;
       this._withRaw(p, (w, grad) => {
@@ -62,8 +67,9 @@ export class ASGD extends Optimizer<ASGDOptions> {
           else ax[i] = w[i];
         }
       });
-      state.eta = Math.fround(lr / (1 + lambd * lr * step) ** alpha);
-      state.mu = Math.fround(1 / Math.max(1, step - t0));
+      // eta.copy_(torch.tensor(...)) and mu.copy_(torch.tensor(...)): float32 values written in place.
+      setStateNumber(state, "eta", Math.fround(lr / (1 + lambd * lr * step) ** alpha));
+      setStateNumber(state, "mu", Math.fround(1 / Math.max(1, step - t0)));
     }
   }
 }

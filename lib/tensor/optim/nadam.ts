@@ -1,13 +1,14 @@
 /**
  * NAdam, exactly PyTorch 1.13's rule (no `maximize` in 1.13):
  *   g = g (+ weight_decay * p);  mu_t = beta1 * (1 - 0.5 * 0.96^(t * momentum_decay))
- *   mu_product = prod mu_1..mu_t (a float32 scalar in PyTorch's state, rounded the same here)
+ *   mu_product = prod mu_1..mu_t (a 0-dim float32 tensor in PyTorch's state, and here)
  *   m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g^2;  d = sqrt(v / (1 - beta2^t)) + eps
  *   p = p - lr * (1 - mu_t) / (1 - mu_product) * g / d - lr * mu_{t+1} / (1 - mu_product * mu_{t+1}) * m / d
  */
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
-import { Optimizer, type ParamGroup, type ParamsArg, type ParamsByKeyword, paramsByKeyword } from "./optimizer";
+import { Tensor } from "../tensor";
+import { Optimizer, setStateNumber, stateNumber, type ParamGroup, type ParamsArg, type ParamsByKeyword, paramsByKeyword } from "./optimizer";
 import { implFlagNames, implFlags, type ImplFlags } from "./impl_flags";
 import { validateAdamLike } from "./validate";
 
@@ -42,6 +43,11 @@ export class NAdam extends Optimizer<NAdamOptions> {
     if (!(g.momentum_decay >= 0)) throw new ValueError(`Invalid momentum_decay value: ${g.momentum_decay}`);
   }
 
+  /** torch 1.13 keeps the step and mu_product as 0-dim float32 tensors (torch.tensor(0.), torch.tensor(1.)). */
+  protected override _tensorScalars(): readonly string[] {
+    return ["step", "mu_product"];
+  }
+
   protected override _update_group(g: ParamGroup<NAdamOptions>): void {
     const { lr, eps, weight_decay: wd, momentum_decay } = g;
     const [beta1, beta2] = g.betas;
@@ -50,9 +56,11 @@ export class NAdam extends Optimizer<NAdamOptions> {
       const bc2 = 1 - beta2 ** step;
       const mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentum_decay));
       const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * momentum_decay));
-      const muProduct = Math.fround((state.mu_product as number) * mu);
-      state.mu_product = muProduct;
-      const muProductNext = Math.fround(Math.fround(muProduct * mu) * muNext);
+      // mu_product *= mu in place, and mu_product * mu * mu_next: tensor-by-Python-float products, which torch
+      // computes in the tensor's dtype (float32, or a float64 parameter's after a load) with the float rounded to it.
+      const round = state.mu_product instanceof Tensor && state.mu_product.dtype.name === "float64" ? (x: number) => x : Math.fround;
+      const muProduct = setStateNumber(state, "mu_product", round(stateNumber(state.mu_product) * round(mu)));
+      const muProductNext = round(round(muProduct * round(mu)) * round(muNext));
       const cg = (lr * (1 - mu)) / (1 - muProduct);
       const cm = (lr * muNext) / (1 - muProductNext);
       const m = buf.exp_avg;

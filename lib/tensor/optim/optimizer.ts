@@ -14,6 +14,7 @@ import { isOptions, parseArgs, type PyArgs } from "../args";
 import { markZeroGrad } from "../autograd/engine";
 import { enable_grad, no_grad } from "../autograd/grad_mode";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
+import { float32 } from "../dtype";
 import { contiguousData, empty } from "../ops/util";
 import { Tensor } from "../tensor";
 
@@ -60,10 +61,58 @@ export type ParamsArg<O> = Iterable<Tensor> | Iterable<ParamGroupInput<O>>;
 /** Marks a default that every group must supply (PyTorch's `required`, used by SGD's lr). */
 export const required = Symbol("required");
 
-export type OptimizerState = Record<string, Tensor | number>;
+/**
+ * One parameter's state, holding the kinds of values torch 1.13's holds: tensors (buffers shaped like the
+ * parameter, and 0-dim float32 tensors for Adam's / NAdam's / ASGD's / Adagrad's ... step, NAdam's mu_product,
+ * ASGD's eta and mu), numbers where torch has Python ints (Adadelta's / RMSprop's / Rprop's step), null
+ * where it has None (SGD's momentum_buffer without momentum).
+ */
+export type OptimizerState = Record<string, Tensor | number | null>;
 
-/** State entries that are plain numbers here and one-element tensors in PyTorch's state_dict. */
+/** State entries that are 0-dim tensors (not shaped like the parameter) in PyTorch's state. */
 const SCALAR_STATE = new Set(["step", "mu_product", "eta", "mu"]);
+
+/**
+ * The number held by a state scalar: a number (torch's Python ints, or a dict saved by an older version of
+ * the engine or written by hand) or a one-element tensor (torch's state_steps).
+ */
+export function stateNumber(v: Tensor | number | null | undefined): number {
+  if (v instanceof Tensor) {
+    if (v.numel() !== 1) throw new RuntimeError(`optimizer state scalar must have one element, not ${v.numel()}`);
+    return v._data[v._offset];
+  }
+  if (typeof v !== "number") throw new TypeError_(`optimizer state scalar must be a number or a one-element tensor, not ${v === null ? "None" : typeof v}`);
+  return v;
+}
+
+/** torch.tensor(v): a 0-dim float32 tensor (the value rounded to float32, as PyTorch stores it). */
+export function stateScalar(v: number): Tensor {
+  const t = empty([], float32);
+  t._data[0] = v;
+  return t;
+}
+
+/**
+ * Writes v into the state scalar `key` and returns the value as stored: into the tensor's own storage (in
+ * place, as PyTorch's `step_t += 1` / `eta.copy_(...)`, rounded to its dtype, no autograd history), or as a
+ * float32-rounded number where the state holds a number.
+ */
+export function setStateNumber(state: OptimizerState, key: string, v: number): number {
+  const t = state[key];
+  if (t instanceof Tensor) {
+    t._data[t._offset] = v;
+    t._ver.v++;
+    return t._data[t._offset];
+  }
+  const n = key === "step" ? v : Math.fround(v);
+  state[key] = n;
+  return n;
+}
+
+/** Counts one more step in state.step (a tensor in place, or a number) and returns the new count. */
+export function bumpStep(state: OptimizerState): number {
+  return setStateNumber(state, "step", stateNumber(state.step) + 1);
+}
 
 export interface OptimizerStateDict {
   state: Record<number, OptimizerState>;
@@ -174,6 +223,16 @@ export abstract class Optimizer<O extends object = object> {
     return `${s})`;
   }
 
+  /**
+   * The state scalars torch 1.13 keeps as 0-dim float32 tensors for this optimizer (its `torch.tensor(0.)`
+   * steps, NAdam's mu_product, ASGD's eta and mu); the others (Adadelta's, RMSprop's, Rprop's step) are
+   * Python ints there and numbers here. load_state_dict turns numbers saved under these names into tensors,
+   * as each optimizer's __setstate__ does.
+   */
+  protected _tensorScalars(): readonly string[] {
+    return [];
+  }
+
   /** The state entry of p, created on first use. */
   protected _state(p: Tensor): OptimizerState {
     let s = this.state.get(p);
@@ -192,8 +251,10 @@ export abstract class Optimizer<O extends object = object> {
   /**
    * Counts one more step of p and returns its step number, its state and the raw arrays of its
    * state buffers. On p's first step the state is created as PyTorch creates it, in the same key
-   * order (so state_dict() lists the same keys): `step: 0`, then `scalars`, then one buffer shaped
-   * like p per entry of `buffers`, filled with that entry's value (zero for most optimizers).
+   * order (so state_dict() lists the same keys) and of the same kinds: `step` (torch.tensor(0.) or
+   * the int 0, see _tensorScalars), then `scalars` (tensors or numbers the same way), then one buffer
+   * shaped like p per entry of `buffers`, filled with that entry's value (zero for most optimizers).
+   * The step is counted in place, as PyTorch's `step_t += 1`.
    */
   protected _nextStep(
     p: Tensor,
@@ -202,16 +263,16 @@ export abstract class Optimizer<O extends object = object> {
   ): { step: number; state: OptimizerState; buf: Record<string, Float32Array | Float64Array> } {
     const state = this._state(p);
     if (state.step === undefined) {
-      state.step = 0;
-      Object.assign(state, scalars);
+      const tensors = new Set(this._tensorScalars());
+      state.step = tensors.has("step") ? stateScalar(0) : 0;
+      for (const [name, v] of Object.entries(scalars)) state[name] = tensors.has(name) ? stateScalar(v) : v;
       for (const [name, fill] of Object.entries(buffers)) {
         const t = this._zerosLike(p);
         t._data.fill(fill);
         state[name] = t;
       }
     }
-    const step = (state.step as number) + 1;
-    state.step = step;
+    const step = bumpStep(state);
     const buf: Record<string, Float32Array | Float64Array> = {};
     for (const name of Object.keys(buffers)) buf[name] = (state[name] as Tensor)._data;
     return { step, state, buf };
@@ -242,7 +303,8 @@ export abstract class Optimizer<O extends object = object> {
   /**
    * Options and state by parameter index, as PyTorch's optimizer.state_dict():
    * { state: { 0: { momentum_buffer | step, exp_avg, exp_avg_sq | ... } }, param_groups: [{ lr, ..., params: [0, 1] }] }.
-   * Everything is copied, so later steps do not change a saved dict.
+   * Everything is copied (step tensors too), so later steps do not change a saved dict (PyTorch's dict
+   * shares the live tensors, so there a later step changes it).
    */
   state_dict(): OptimizerStateDict {
     const index = new Map<Tensor, number>();
@@ -263,8 +325,11 @@ export abstract class Optimizer<O extends object = object> {
 
   /**
    * Restores options and state saved by state_dict() (also after torch.save / torch.load, or
-   * from PyTorch, whose "step" is a one-element tensor). Everything is checked before anything
-   * changes, so a mismatched dict leaves the optimizer as it was.
+   * from PyTorch). Tensors are copied; as in torch 1.13 every tensor but 'step' takes a floating
+   * parameter's dtype, and numbers saved where this optimizer keeps tensors (an older engine's
+   * dict, or one written by hand: { step: 3 }) become 0-dim float32 tensors, as its __setstate__
+   * does. Everything is checked before anything changes, so a mismatched dict leaves the optimizer
+   * as it was.
    */
   load_state_dict(sd: OptimizerStateDict): void {
     if (sd === null || typeof sd !== "object" || !Array.isArray(sd.param_groups) || typeof sd.state !== "object" || sd.state === null) {
@@ -288,12 +353,17 @@ export abstract class Optimizer<O extends object = object> {
       const entry: OptimizerState = {};
       for (const [k, v] of Object.entries(s)) {
         if (v instanceof Tensor) {
-          // PyTorch keeps these scalars as one-element tensors (NAdam's mu_product, ASGD's eta and mu).
-          if (SCALAR_STATE.has(k) && v.numel() === 1) entry[k] = v.item();
+          // One-element scalars (step, NAdam's mu_product, ASGD's eta and mu): 'step' keeps its dtype (torch 1.13
+          // leaves it uncast, pytorch#74424), the others take a floating parameter's dtype.
+          if (SCALAR_STATE.has(k) && v.numel() === 1) entry[k] = (k === "step" || !p.is_floating_point() ? v : v.to(p.dtype)).detach().clone();
           else if (v.shape.join() !== p.shape.join()) {
             throw new ValueError(`loaded state of parameter ${i} has '${k}' of shape [${v.shape.join(", ")}], but the parameter has shape [${p.shape.join(", ")}]`);
           } else entry[k] = v.to(p.dtype).clone();
         } else entry[k] = copyState(v);
+      }
+      for (const k of this._tensorScalars()) {
+        const v = entry[k];
+        if (typeof v === "number") entry[k] = stateScalar(v);
       }
       newState.set(p, entry);
     }

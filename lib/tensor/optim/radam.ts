@@ -35,6 +35,11 @@ export class RAdam extends Optimizer<RAdamOptions> {
     validateAdamLike(g);
   }
 
+  /** torch 1.13 keeps the step as torch.tensor(0.), counted in place. */
+  protected override _tensorScalars(): readonly string[] {
+    return ["step"];
+  }
+
   protected override _update_group(g: ParamGroup<RAdamOptions>): void {
     const { lr, eps, weight_decay: wd } = g;
     const [beta1, beta2] = g.betas;

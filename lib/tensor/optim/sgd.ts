@@ -56,12 +56,15 @@ export class SGD extends Optimizer<SGDOptions> {
     for (const p of g.params) {
       if (!p.grad) continue;
       const state = this._state(p);
-      let buf = state.momentum_buffer as Tensor | undefined;
+      // torch 1.13 stores momentum_buffer after every step: None without momentum (and until a momentum
+      // step creates it), the buffer with it. A buffer stays untouched by a step without momentum.
+      let buf = momentum !== 0 ? ((state.momentum_buffer as Tensor | null | undefined) ?? null) : null;
       const first = momentum !== 0 && !buf;
       if (momentum !== 0 && !buf) {
         buf = this._zerosLike(p);
         state.momentum_buffer = buf;
       }
+      if (!("momentum_buffer" in state)) state.momentum_buffer = null;
       const params: SgdParams = {
         lr,
         sign: maximize ? -1 : 1,

@@ -139,7 +139,11 @@ describe("Optimizer behaviour", () => {
     o1.step();
     o2.step();
     expect(p2.equal(p1)).toBe(true);
-    expect(o2.state.get(p2)!.step).toBe(4);
+    // torch 1.13's Adam step: a 0-dim float32 tensor, counted in place.
+    const step = o2.state.get(p2)!.step as Tensor;
+    expect(step).toBeInstanceOf(torch.Tensor);
+    expect([step.shape, step.dtype.name, step.item()]).toEqual([[], "float32", 4]);
+    expect(step).not.toBe(o1.state.get(p1)!.step);
   });
 
   it("ExponentialLR multiplies the lr every step", () => {
