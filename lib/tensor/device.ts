@@ -10,7 +10,7 @@
  * tensor or module there is a clear error rather than a silent no-op that would mislead a
  * learner copying GPU code.
  */
-import { RuntimeError, TypeError_ } from "./errors";
+import { RuntimeError, TorchError, TypeError_ } from "./errors";
 import { isOptions, parseArgs } from "./args";
 
 const KNOWN_KINDS = ["cpu", "cuda", "mps", "xpu", "meta", "hip", "xla"];
@@ -65,10 +65,38 @@ export function isDeviceLike(value: unknown): value is DeviceLike {
   return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string" && !("is_floating_point" in value);
 }
 
-/** torch.cuda: no GPU here. Seeding is accepted and ignored, as PyTorch does without CUDA. */
+/**
+ * What torch.cuda's functions that initialise CUDA raise in a PyTorch built without it (torch 1.13's
+ * _lazy_init): d2l's `torch.cuda.synchronize(device)` timing code, `torch.cuda.get_device_name()`.
+ */
+function notCompiledWithCuda(name: string): (...args: unknown[]) => never {
+  const fn = (): never => {
+    throw new TorchError("Torch not compiled with CUDA enabled", "AssertionError");
+  };
+  Object.defineProperty(fn, "name", { value: name });
+  return fn;
+}
+
+/**
+ * torch.cuda: no GPU here. Seeding is accepted and ignored, as PyTorch does without CUDA; the memory
+ * counters read 0; synchronize / current_device / current_stream / get_device_name /
+ * get_device_capability / mem_get_info raise PyTorch's AssertionError "Torch not compiled with CUDA enabled".
+ */
 export const cuda = {
   is_available: (): boolean => false,
   device_count: (): number => 0,
+  synchronize: notCompiledWithCuda("synchronize"),
+  current_device: notCompiledWithCuda("current_device"),
+  current_stream: notCompiledWithCuda("current_stream"),
+  get_device_name: notCompiledWithCuda("get_device_name"),
+  get_device_capability: notCompiledWithCuda("get_device_capability"),
+  mem_get_info: notCompiledWithCuda("mem_get_info"),
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  memory_allocated: (_device?: unknown): number => 0,
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  max_memory_allocated: (_device?: unknown): number => 0,
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  memory_reserved: (_device?: unknown): number => 0,
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   manual_seed: (_seed: number): void => {},
   // eslint-disable-next-line @typescript-eslint/no-unused-vars

@@ -495,6 +495,22 @@ describe("ch13 computational performance", () => {
     expect(nums(x.mul(y).add(2))).toEqual([3, 3]);
   });
 
+  it("13.2-13.3 torch.cuda.synchronize(device) and the other CUDA queries behave as torch 1.13 built without CUDA", () => {
+    const want = ref.cuda as unknown as Record<string, [string, unknown]>;
+    const cudaFns = torch.cuda as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const call = (name: string, ...args: unknown[]): [string, unknown] => {
+      try {
+        return ["ok", cudaFns[name](...args)];
+      } catch (e) {
+        return [(e as Error).name, (e as Error).message];
+      }
+    };
+    for (const [name, expected] of Object.entries(want)) {
+      if (name === "synchronize_cpu") expect(call("synchronize", torch.device("cpu")), name).toEqual(expected);
+      else expect(call(name), name).toEqual(expected);
+    }
+  });
+
   it("13.5 multi-GPU from scratch: get_params with p.to(device) and requires_grad_, allreduce with data[0][:] += data[i]", () => {
     const try_gpu = (i = 0) => (torch.cuda.device_count() >= i + 1 ? torch.device(`cuda:${i}`) : torch.device("cpu"));
     const W1 = torch.randn([4, 3]).mul(0.01);
