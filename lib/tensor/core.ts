@@ -46,7 +46,8 @@
  *   grad_fn (.name() like "AddmmBackward0", .next_functions: PyTorch's [node, index] pairs, a leaf that requires grad as its
  *   AccumulateGrad node, a constant as null), is_leaf, item(), tolist(), clone(), detach(),
  *   requires_grad_(flag=true), retain_grad(), register_hook(fn) -> { remove() }, backward(gradient?, { retain_graph }),
- *   contiguous(), is_contiguous(), data (detached alias; assignable), float(), double(), long(), bool(),
+ *   contiguous(), is_contiguous(), storage() (torch's TypedStorage of the buffer views share: size, tolist, printing),
+ *   data (detached alias; assignable), float(), double(), long(), bool(),
  *   to(dtype) / to(device, dtype?) / to(other) / to({ device, dtype, copy }) (device: the CPU; a GPU one is a clear error),
  *   view(...shape) / reshape(...shape) (-1 allowed), view(dtype) (only where the stored values read the same:
  *   ops/view_dtype.ts), flatten(start=0, end=-1), unflatten(dim, sizes),

@@ -29,9 +29,11 @@ import { missingNamesA } from "./torch_missing_names_a";
 import { compile } from "../compile";
 import { vmap } from "../functorch/vmap";
 import { missingNamesB } from "./torch_missing_names_b";
+import { installStorageMethods } from "./storage";
 
 installAliasMethods(Tensor.prototype);
 installNamedTensors(Tensor.prototype); // x.names / rename(null) for unnamed tensors; names themselves refused (named_tensors.ts)
+installStorageMethods(Tensor.prototype); // x.storage(): torch's TypedStorage of the shared buffer (storage.ts)
 // After every method is on the prototype: fixed-signature methods refuse extra arguments (ops/fixed_arity.ts).
 installTensorArityChecks(Tensor.prototype);
 

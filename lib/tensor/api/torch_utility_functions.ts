@@ -13,6 +13,7 @@ import { float64, type DType } from "../dtype";
 import { from_array, tensor } from "../ops/creation";
 import { cat, vstack } from "../ops/join";
 import { Size as SizeClass, sizeOf } from "../size";
+import { TypedStorage } from "./storage";
 
 export interface RangeOptions { step?: number; dtype?: DType; requires_grad?: boolean; device?: unknown }
 
@@ -87,9 +88,8 @@ export const torchUtilityFunctions = {
   range,
   Size,
   typename,
-  /** Always false: the engine has no Storage objects. */
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  is_storage: (obj: unknown) => false,
+  /** True for x.storage()'s TypedStorage (api/storage.ts). */
+  is_storage: (obj: unknown) => obj instanceof TypedStorage,
   is_signed: (x: Tensor) => x.is_signed(),
   is_same_size: (x: Tensor, other: Tensor) => x.is_same_size(other),
   get_device: (x: Tensor) => x.get_device(),
