@@ -215,6 +215,10 @@ describe("makemore 2: the MLP", () => {
     const b1 = torch.randn(100, { generator: g });
     expect(torch.cat(torch.unbind(emb, 1), 1).equal(emb.view(-1, 6))).toBe(true);
     expect(emb.view(emb.shape[0], 6).equal(emb.view(-1, 6))).toBe(true);
+    // a = torch.arange(18); a.view(3, 3, 2); a.storage(): view() only changes how the same 18 numbers are read
+    const a = torch.arange(18);
+    expect(a.view(3, 3, 2).storage().tolist()).toEqual(a.storage().tolist());
+    expect(String(a.storage())).toMatch(/^ 0\n 1\n[\s\S]* 17\n\[torch\.storage\.TypedStorage\(dtype=torch\.int64, device=cpu\) of size 18\]$/);
     const h = torch.tanh(emb.view(-1, 6).matmul(W1).add(b1));
     const W2 = torch.randn([100, 27], { generator: g });
     const b2 = torch.randn(27, { generator: g });
