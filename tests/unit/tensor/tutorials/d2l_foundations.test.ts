@@ -1662,3 +1662,123 @@ it("ch6 net[0].weight.data[0], net.state_dict() keys print, named_parameters of 
   check(Object.keys(net.state_dict()).join() === "0.weight,0.bias,2.weight,2.bias", "keys");
 });
 });
+
+describe("d2l: the book's own scaffolding inline (get_tensorloader, Classifier.accuracy, Trainer with a lazy model)", () => {
+it("3.3 get_tensorloader: a[indices] with indices = slice(0, None) / slice(0, num_train), TensorDataset(*tensors), DataLoader(ds, batch_size, shuffle=train)", () => {
+  const X = torch.randn(10, 2), y = torch.randn(10, 1);
+  const get_tensorloader = (tensors: Tensor[], train: boolean, indices = torch.slice(0, null)) => {
+    tensors = tensors.map((a) => a.index(indices));
+    const dataset = new utils.data.TensorDataset(...tensors);
+    return new utils.data.DataLoader(dataset, 4, train);
+  };
+  const loader = get_tensorloader([X, y], true, torch.slice(0, 8));
+  const batches = [...loader];
+  check(batches.length === 2 && String(batches[0][0].shape) === "4,2", "loader");
+  check(loader.length === 2, "len");
+  const all = get_tensorloader([X, y], false);
+  check([...all].length === 3, "all");
+});
+it("4.3 Classifier.accuracy: Y_hat.reshape((-1, Y_hat.shape[-1])), argmax(axis=1).type(Y.dtype), compare.mean()", () => {
+  const Y_hat = torch.randn(2, 3, 5), Y = torch.randint(0, 5, [2, 3]);
+  const Yh = Y_hat.reshape([-1, Y_hat.shape[-1]]);
+  const preds = Yh.argmax({ axis: 1 }).type(Y.dtype);
+  const compare = preds.eq(Y.reshape(-1)).type(torch.float32);
+  check(String(compare.shape) === "6" && compare.mean().item() <= 1, "acc");
+  const l = F.cross_entropy(Yh, Y.reshape([-1]), { reduction: "mean" });
+  check(l.dim() === 0, "loss");
+});
+it("10.7 predict_step: outputs = [tgt[:, 0].unsqueeze(1)], torch.cat(outputs[1:], 1)", () => {
+  const tgt = torch.randint(0, 9, [3, 5]);
+  const outputs: Tensor[] = [tgt.index(":", 0).unsqueeze(1)];
+  for (let i = 0; i < 4; i++) outputs.push(torch.randint(0, 9, [3, 1]));
+  check(String(torch.cat(outputs.slice(1), 1).shape) === "3,4", "cat");
+});
+it("10.4 bidirectional by hand: reversed(inputs), torch.cat((f_H, b_H), -1)", () => {
+  const inputs = torch.randn(4, 2, 3);
+  const rev = [...inputs].reverse();
+  check(rev[0].equal(inputs.index(-1)), "reversed");
+  const f_H = torch.randn(2, 5), b_H = torch.randn(2, 5);
+  check(String(torch.cat([f_H, b_H], -1).shape) === "2,10", "cat");
+});
+it("10.1 LSTM from scratch step", () => {
+  const X = torch.randn(2, 3), H = torch.zeros(2, 4); let C = torch.zeros(2, 4);
+  const W = () => new nn.Parameter(torch.randn(3, 4).mul(0.01)), U = () => new nn.Parameter(torch.randn(4, 4).mul(0.01)), b = () => new nn.Parameter(torch.zeros(4));
+  const [W_xi, W_hi, b_i] = [W(), U(), b()];
+  const I = torch.sigmoid(torch.matmul(X, W_xi).add(torch.matmul(H, W_hi)).add(b_i));
+  const C_tilde = torch.tanh(torch.matmul(X, W_xi).add(torch.matmul(H, W_hi)).add(b_i));
+  C = I.mul(C).add(I.mul(C_tilde));
+  const Hn = I.mul(torch.tanh(C));
+  Hn.sum().backward();
+  check(W_xi.grad !== null && String(Hn.shape) === "2,4", "lstm step");
+});
+it("6.7 X.to(device), net.to(device=try_gpu()), X.cuda() refused clearly", () => {
+  const X = torch.ones(2, 3);
+  const Y = X.to(torch.device("cpu"));
+  check(String(Y.device) === "cpu", "to");
+  let msg = "";
+  try { (X as unknown as { cuda: () => Tensor }).cuda(); } catch (e) { msg = (e as Error).message; }
+  check(msg.length > 0, "cuda raises: " + msg);
+});
+it("2.1 a = torch.tensor([3.5]); float(a), int(a)", () => {
+  const a = torch.tensor([3.5]);
+  check(a.item() === 3.5 && Number(a) === 3.5 && Math.trunc(Number(a)) === 3, "scalars");
+});
+it("3.x d2l SGD class: for param in self.params: param -= self.lr * param.grad (under no_grad)", () => {
+  const w = torch.ones(3, { requires_grad: true });
+  w.sum().backward();
+  torch.no_grad(() => { w.sub_(w.grad!.mul(0.1)); });
+  check(close(w.index(0).item(), 0.9), "step");
+  function close(a: number, b: number) { return Math.abs(a - b) < 1e-6; }
+});
+it("3.5 d2l's Module / DataModule / Trainer inline: LinearRegression(nn.LazyLinear(1)) with configure_optimizers before any forward", () => {
+  torch.manual_seed(0);
+  class SyntheticRegressionData {
+    X: Tensor; y: Tensor; num_train: number; batch_size: number;
+    constructor(w: Tensor, b: number, noise = 0.01, num_train = 1000, num_val = 1000, batch_size = 32) {
+      const n = num_train + num_val;
+      this.X = torch.randn(n, w.shape[0]);
+      const noiseT = torch.randn(n, 1).mul(noise);
+      this.y = torch.matmul(this.X, w.reshape([-1, 1])).add(b).add(noiseT);
+      this.num_train = num_train; this.batch_size = batch_size;
+    }
+    get_dataloader(train: boolean) {
+      const i = train ? torch.slice(0, this.num_train) : torch.slice(this.num_train, null);
+      return new utils.data.DataLoader(new utils.data.TensorDataset(this.X.index(i), this.y.index(i)), this.batch_size, train);
+    }
+  }
+  class LinearRegression extends nn.Module {
+    net: nn.LazyLinear; lr: number;
+    constructor(lr: number) {
+      super();
+      this.lr = lr;
+      this.net = new nn.LazyLinear(1);
+      this.net.weight.data.normal_(0, 0.01);
+      this.net.bias!.data.fill_(0);
+    }
+    forward(X: Tensor) { return this.net(X); }
+    loss(y_hat: Tensor, y: Tensor) { return new nn.MSELoss()(y_hat, y); }
+    training_step(batch: Tensor[]) { return this.loss(this(batch[0]), batch[1]); }
+    configure_optimizers() { return new optim.SGD(this.parameters(), this.lr); }
+    get_w_b(): [Tensor, Tensor] { const lin = this.net as unknown as nn.Linear; return [lin.weight.data, lin.bias!.data]; }
+  }
+  const data = new SyntheticRegressionData(torch.tensor([2, -3.4]), 4.2);
+  const model = new LinearRegression(0.03);
+  const optimizer = model.configure_optimizers(); // Trainer.fit: before any forward
+  const val_losses: number[] = [];
+  for (let epoch = 0; epoch < 3; epoch++) {
+    model.train();
+    for (const batch of data.get_dataloader(true)) {
+      const loss = model.training_step(batch);
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+    }
+    model.eval();
+    torch.no_grad(() => { let s = 0, k = 0; for (const batch of data.get_dataloader(false)) { s += model.training_step(batch).item(); k++; } val_losses.push(s / k); });
+  }
+  const [w, b] = model.get_w_b();
+  check(w.reshape(-1).sub(torch.tensor([2, -3.4])).abs().max().item() < 0.05, `w ${w}`);
+  check(Math.abs(b.item() - 4.2) < 0.05, `b ${b}`);
+  check(val_losses[2] < 0.01, `val ${val_losses}`);
+});
+});
