@@ -1757,7 +1757,7 @@ it("3.5 d2l's Module / DataModule / Trainer inline: LinearRegression(nn.LazyLine
     }
     forward(X: Tensor) { return this.net(X); }
     loss(y_hat: Tensor, y: Tensor) { return new nn.MSELoss()(y_hat, y); }
-    training_step(batch: Tensor[]) { return this.loss(this(batch[0]), batch[1]); }
+    training_step(batch: Tensor[]) { return this.loss((this as LinearRegression)(batch[0]), batch[1]); }
     configure_optimizers() { return new optim.SGD(this.parameters(), this.lr); }
     get_w_b(): [Tensor, Tensor] { const lin = this.net as unknown as nn.Linear; return [lin.weight.data, lin.bias!.data]; }
   }
