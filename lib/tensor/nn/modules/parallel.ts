@@ -6,14 +6,15 @@
  * and nn.Container (a Module whose keyword arguments become submodules, with a warning).
  */
 import { parseArgsRequired, type PyArgs } from "../../args";
+import type { DeviceLike } from "../../device";
 import { TypeError_ } from "../../errors";
 import { Module } from "../module";
 import { NLLLoss } from "./loss";
 
 export interface DataParallelOptions {
   module?: Module;
-  device_ids?: readonly (number | string)[] | null;
-  output_device?: number | string | null;
+  device_ids?: readonly (number | DeviceLike)[] | null;
+  output_device?: number | DeviceLike | null;
   dim?: number;
 }
 
@@ -23,7 +24,7 @@ export class DataParallel extends Module {
   device_ids!: number[];
 
   /** new nn.DataParallel(module, device_ids=null, output_device=null, dim=0) */
-  constructor(...args: PyArgs<[module?: Module, device_ids?: readonly (number | string)[] | null, output_device?: number | string | null, dim?: number], DataParallelOptions>) {
+  constructor(...args: PyArgs<[module?: Module, device_ids?: readonly (number | DeviceLike)[] | null, output_device?: number | DeviceLike | null, dim?: number], DataParallelOptions>) {
     super();
     const o = parseArgsRequired<DataParallelOptions>("DataParallel", ["module", "device_ids", "output_device", "dim"], 1, args);
     if (!(o.module instanceof Module)) throw new TypeError_("DataParallel(): argument 'module' must be an nn.Module");

@@ -534,7 +534,7 @@ describe("ch13 computational performance", () => {
     const net = get_net();
     const x = torch.randn([3, 512]);
     const want = net(x).tolist() as number[][];
-    const dp = new nn.DataParallel(net, { device_ids: devices as never });
+    const dp = new nn.DataParallel(net, { device_ids: devices });
     expectClose(dp(x) as Tensor, want, 0, 0, "DataParallel forward");
     expect(Object.keys(dp.state_dict())[0]).toBe("module.0.weight");
     expect(dp.module).toBe(net);
