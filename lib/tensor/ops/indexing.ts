@@ -265,9 +265,9 @@ export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
   const { view, adv } = splitSpecs(x, specs);
   if (adv.length === 0) return view;
   if (adv.length === 1 && adv[0].index.dim() <= 1) {
-    // One index list: index_select keeps PyTorch's node name and is the fast path.
+    // One index list: index_select's gather is the fast path, named IndexBackward0 as torch's x[idx].
     const { dim: d, index: it } = adv[0];
-    const picked = index_select(view, d, it.reshape([-1]));
+    const picked = indexSelectAs(view, d, it.reshape([-1]), "IndexBackward0");
     return it.dim() === 1 ? picked : picked.reshape([...picked.shape.slice(0, d), ...picked.shape.slice(d + 1)]);
   }
   return advancedRead(view, adv);
@@ -352,6 +352,14 @@ function positionsTensor(pos: ArrayLike<number>): Tensor {
 }
 
 export function index_select(x: Tensor, dim: number, indexArg: Tensor | readonly number[]): Tensor {
+  return indexSelectAs(x, dim, indexArg, "IndexSelectBackward0");
+}
+
+/**
+ * index_select's gather under the node name torch gives it: IndexSelectBackward0 for index_select,
+ * IndexBackward0 when it is x[idx] (torch's aten::index, as C[X] prints grad_fn=<IndexBackward0>).
+ */
+function indexSelectAs(x: Tensor, dim: number, indexArg: Tensor | readonly number[], node: "IndexSelectBackward0" | "IndexBackward0"): Tensor {
   const idxT = toIndexTensor(indexArg, "index_select");
   if (idxT.dim() > 1) throw new IndexError("index_select(): Index is supposed to be a vector");
   const d = normalizeDim(dim, x.dim());
@@ -376,7 +384,7 @@ export function index_select(x: Tensor, dim: number, indexArg: Tensor | readonly
   }
   const res = x.dim() === 0 ? out.reshape([]) : out;
   return record(
-    res, "IndexSelectBackward0", [x],
+    res, node, [x],
     (g) => {
       const gd = contiguousData(g.reshape(shape));
       const z = empty(src.shape, g.dtype);

@@ -3,7 +3,8 @@
  * (tests/fixtures/torch/core/zero_dim_index.json, scripts/fixtures/zero_dim_index_fixtures.py).
  * Found by the "Zero to Hero" probe (tutorials/zero_to_hero.test.ts): makemore's backprop-ninja
  * `dC[ix] += demb[k, j]` with ix = Xb[k, j] needs x[ix] to be a select (a view), and GPT's
- * get_batch `data[i:i+block_size] for i in ix` needs slice bounds read through __index__.
+ * get_batch `data[i:i+block_size] for i in ix` needs slice bounds read through __index__; the
+ * lecture's emb = C[X] prints grad_fn=<IndexBackward0>.
  */
 import { describe, expect, it } from "vitest";
 import { torch, type Tensor } from "../../../../lib/tensor/index";
@@ -31,6 +32,7 @@ const ref = loadFixture<{
   slice_two_elements: [string, string];
   slice_float_number: [string, string];
   get_batch: number[][];
+  grad_fn_names: Record<string, string>;
 }>("zero_dim_index.json");
 
 const long = (v: number | number[]): Tensor => torch.tensor(v, { dtype: torch.long });
@@ -77,6 +79,22 @@ describe("x[i] with a 0-d integer tensor i is a select", () => {
     const z = torch.zeros(4, 3);
     z.index_put_([long(2)], torch.tensor([1.5, 2.5, 3.5], { dtype: torch.float64 }));
     same(z, ref.assign_cast);
+  });
+});
+
+describe("x[idx] with one index list", () => {
+  it("is named IndexBackward0 as torch's aten::index (index_select stays IndexSelectBackward0)", () => {
+    const C = torch.randn([5, 2], { requires_grad: true });
+    const names: Record<string, string> = {
+      "C[tensor([1, 2])]": C.index(long([1, 2])).grad_fn!.name(),
+      "C[[1, 2]]": C.index([1, 2]).grad_fn!.name(),
+      "C[tensor([[1, 2]])]": C.index(torch.tensor([[1, 2]], { dtype: torch.long })).grad_fn!.name(),
+      "C[1, [0, 1]]": C.index(1, [0, 1]).grad_fn!.name(),
+      "C[:, [1]]": C.index(null, [1]).grad_fn!.name(),
+      "C.index_select(0, tensor([1]))": C.index_select(0, long([1])).grad_fn!.name(),
+    };
+    expect(names).toEqual(ref.grad_fn_names);
+    expect(String(C.index(long([0])))).toMatch(/grad_fn=<IndexBackward0>\)$/);
   });
 });
 
