@@ -36,7 +36,7 @@ export function no_grad<T>(fn: () => T): T;
 /** `torch.no_grad()` with no function: PyTorch's decorator form, `const f = torch.no_grad()(g)` for `@torch.no_grad()`. */
 export function no_grad(): GradModeDecorator;
 export function no_grad<T>(fn?: () => T): T | GradModeDecorator {
-  if (typeof fn === "function") return withMode(false, fn);
+  if (typeof fn === "function") return withMode(false, runNow("no_grad", fn));
   return fn === undefined ? decorator(false) : badCall("no_grad", fn);
 }
 
@@ -44,8 +44,23 @@ export function no_grad<T>(fn?: () => T): T | GradModeDecorator {
 export function enable_grad<T>(fn: () => T): T;
 export function enable_grad(): GradModeDecorator;
 export function enable_grad<T>(fn?: () => T): T | GradModeDecorator {
-  if (typeof fn === "function") return withMode(true, fn);
+  if (typeof fn === "function") return withMode(true, runNow("enable_grad", fn));
   return fn === undefined ? decorator(true) : badCall("enable_grad", fn);
+}
+
+/**
+ * torch.no_grad(fn) is the `with` block: fn runs now, with no arguments. A function that needs
+ * arguments was meant to be decorated (`@torch.no_grad() def split_loss(split)`), which is
+ * torch.no_grad()(fn); running it with undefined arguments would fail later, far from the cause.
+ */
+function runNow<T>(name: string, fn: () => T): () => T {
+  if (fn.length > 0) {
+    throw new TypeError_(
+      `${name}(fn) runs fn now with no arguments (Python's \`with torch.${name}():\`), but fn takes ${fn.length}; ` +
+        `to decorate a function as @torch.${name}() does, write torch.${name}()(fn)`,
+    );
+  }
+  return fn;
 }
 
 /** PyTorch's TypeError for an argument the grad-mode context managers do not take. */
