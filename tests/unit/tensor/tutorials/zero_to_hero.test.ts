@@ -253,6 +253,7 @@ describe("makemore 2: the MLP", () => {
       const logits = h.matmul(W2).add(b2);
       const loss = F.cross_entropy(logits, Ytr.index(ix));
       if (i === 0) {
+        expect(String(emb)).toMatch(/grad_fn=<IndexBackward0>\)$/); // as the lecture prints C[X]
         expect(ix.tolist()).toEqual(ref.mlp_first_ix);
         expect(loss.item()).toBeCloseTo(ref.mlp_first_loss, 4);
       }
@@ -332,6 +333,8 @@ describe("makemore 3: activations, gradients, BatchNorm", () => {
     }
     expect(bnmean_running.requires_grad).toBe(false);
     expect(bnstd_running.shape).toEqual([1, n_hidden]);
+    // torch.no_grad(fn) is the `with` block and runs fn now: a function of arguments is refused, pointing here
+    expect(() => (torch.no_grad as unknown as (f: (s: string) => void) => void)((split: string) => void split)).toThrow("write torch.no_grad()(fn)");
     const split_loss = torch.no_grad()((split: "train") => { // @torch.no_grad() def split_loss(split)
       const [x, y] = { train: [Xtr, Ytr] }[split];
       const emb = C.index(x);
