@@ -38,18 +38,8 @@ interface Zone {
 
 const zones = new WeakMap<WebAssembly.Memory, Zone>();
 
-/**
- * Frees a dropped handle's region (a graph released without a backward). Hosts without
- * FinalizationRegistry free only on release; a zone that fills up then makes the ops copy out.
- */
-interface Registry {
-  register(target: object, held: { memory: WebAssembly.Memory; region: Region }, token: object): void;
-  unregister(token: object): void;
-}
-const collected: Registry =
-  typeof FinalizationRegistry === "function"
-    ? new FinalizationRegistry<{ memory: WebAssembly.Memory; region: Region }>(({ memory, region }) => release(memory, region))
-    : { register() {}, unregister() {} };
+/** Frees a dropped handle's region (a graph released without a backward). */
+const collected = new FinalizationRegistry<{ memory: WebAssembly.Memory; region: Region }>(({ memory, region }) => release(memory, region));
 
 const align16 = (floats: number) => Math.ceil(floats / 16) * 16;
 
