@@ -10,7 +10,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { F as nnF, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
-import { driverFor } from "../../../../lib/tensor/kernels/wasm/gemm";
+import { createLocalGemm } from "../../../../lib/tensor/kernels/wasm/gemm";
 import { feedForwardInModule, feedForwardInModule_ } from "../../../../lib/tensor/nn/functional/feed_forward_in_module";
 import { expectFloat64LayerGradcheck, expectGptLossesUnchanged, expectSameBits, expectSecondDerivativesClose, expectSplitPoolSameBits } from "./in_module_helpers";
 
@@ -126,7 +126,12 @@ describe("feed-forward block in the GEMM module's memory", () => {
     // The op alone, against F.linear / F.gelu, on enough rows that its forward's regions (x, y and three
     // hidden [M, F] regions) alone exceed the GEMM memory as other tests left it.
     torch.manual_seed(8);
-    const memory = driverFor(kernels.gemm!, 0, 0, 0).memory!;
+    // A fresh GEMM driver, so "larger than its memory" does not depend on what earlier test files left in the
+    // shared one (a suite that grew it to hundreds of MB made this test's arrays exhaust the worker's heap).
+    const shared = kernels.gemm;
+    kernels.gemm = createLocalGemm();
+    try {
+    const memory = kernels.gemm!.memory!;
     const D = 64, F = 256, perRows = 1024 * (3 * F + 2 * D) * 4;
     const M = 1024 * (Math.ceil(memory.buffer.byteLength / perRows) + 1);
     const x = torch.randn(M, D, { requires_grad: true });
@@ -145,6 +150,9 @@ describe("feed-forward block in the GEMM module's memory", () => {
     const fused = gradsOf(y);
     expect(memory.buffer.byteLength).toBeGreaterThan(bytes);
     expectSameBits(fused, modules);
+    } finally {
+      kernels.gemm = shared;
+    }
   });
 
   (wasm ? it : it.skip)("a backward after the WebAssembly GEMM went away (backend switched) computes the gradients in plain ops", () => {

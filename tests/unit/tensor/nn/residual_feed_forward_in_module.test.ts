@@ -9,7 +9,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { F as nnF, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
-import { driverFor } from "../../../../lib/tensor/kernels/wasm/gemm";
+import { createLocalGemm } from "../../../../lib/tensor/kernels/wasm/gemm";
 import { feedForwardInModule, feedForwardInModule_ } from "../../../../lib/tensor/nn/functional/feed_forward_in_module";
 import { expectFloat64LayerGradcheck, expectGptLossesUnchanged, expectSameBits, expectSecondDerivativesClose, expectSplitPoolSameBits } from "./in_module_helpers";
 
@@ -111,7 +111,12 @@ describe("pre-norm residual feed-forward block in the GEMM module's memory", () 
 
   (wasm ? it : it.skip)("larger than the GEMM memory so far (it grows in the forward and backward): the separate ops' bits", () => {
     torch.manual_seed(8);
-    const memory = driverFor(kernels.gemm!, 0, 0, 0).memory!;
+    // A fresh GEMM driver, so "larger than its memory" does not depend on what earlier test files left in the
+    // shared one (a suite that grew it to hundreds of MB made this test's arrays exhaust the worker's heap).
+    const shared = kernels.gemm;
+    kernels.gemm = createLocalGemm();
+    try {
+    const memory = kernels.gemm!.memory!;
     const D = 64, F = 256, perRows = 1024 * (3 * F + 4 * D) * 4;
     const M = 1024 * (Math.ceil(memory.buffer.byteLength / perRows) + 1);
     const x = torch.randn(M, D, { requires_grad: true });
@@ -133,6 +138,9 @@ describe("pre-norm residual feed-forward block in the GEMM module's memory", () 
     const joined = gradsOf(y);
     expect(memory.buffer.byteLength).toBeGreaterThan(bytes);
     expectSameBits(joined, separate);
+    } finally {
+      kernels.gemm = shared;
+    }
   });
 
   (wasm ? it : it.skip)("split on a thread pool (every job split): the single-thread bits", () => expectSplitPoolSameBits(() => run(cases[0], 13), (r) => r.joined));
