@@ -3,8 +3,11 @@
  * fused): keyword arguments that pick how PyTorch runs the update, not what it computes, and that
  * appear in every param_group (so in state_dict() and the optimizer's repr). Accepted and recorded
  * here as PyTorch records them; foreach=True gives the same numbers (it is a batching of the same
- * update). fused / capturable need CUDA and differentiable=True fails on leaf parameters in torch
- * 1.13, so they raise its messages.
+ * update) except for NAdam, whose 1.13 multi-tensor formula differs and is followed (nadam.ts).
+ * One 1.13 foreach side effect is not reproduced: with weight_decay, Adam, Adamax, Adagrad,
+ * Adadelta, NAdam, RAdam and RMSprop add weight_decay * p into p.grad in place. fused / capturable
+ * need CUDA and differentiable=True fails on leaf parameters in torch 1.13, so they raise its
+ * messages.
  */
 import { RuntimeError, TypeError_ } from "../errors";
 

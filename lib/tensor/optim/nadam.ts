@@ -3,7 +3,11 @@
  *   g = g (+ weight_decay * p);  mu_t = beta1 * (1 - 0.5 * 0.96^(t * momentum_decay))
  *   mu_product = prod mu_1..mu_t (a 0-dim float32 tensor in PyTorch's state, and here)
  *   m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g^2;  d = sqrt(v / (1 - beta2^t)) + eps
- *   p = p - lr * (1 - mu_t) / (1 - mu_product) * g / d - lr * mu_{t+1} / (1 - mu_product * mu_{t+1}) * m / d
+ *   p = p - lr * (1 - mu_t) / (1 - mu_product) * g / d - lr * mu_{t+1} / (1 - mu_product * mu_t * mu_{t+1}) * m / d
+ * With foreach=True torch 1.13 runs another formula (_multi_tensor_nadam), followed here too: the
+ * second step size divides by 1 - mu_product * mu_{t+1} (a Python float product) and
+ * d = sqrt(v) / sqrt(1 - beta2^t) + eps. (It also adds weight_decay * p into p.grad in place,
+ * which the engine does not.)
  */
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
@@ -60,9 +64,11 @@ export class NAdam extends Optimizer<NAdamOptions> {
       // computes in the tensor's dtype (float32, or a float64 parameter's after a load) with the float rounded to it.
       const round = state.mu_product instanceof Tensor && state.mu_product.dtype.name === "float64" ? (x: number) => x : Math.fround;
       const muProduct = setStateNumber(state, "mu_product", round(stateNumber(state.mu_product) * round(mu)));
-      const muProductNext = round(round(muProduct * round(mu)) * round(muNext));
+      const foreach = g.foreach === true;
+      const muProductNext = foreach ? muProduct * muNext : round(round(muProduct * round(mu)) * round(muNext));
       const cg = (lr * (1 - mu)) / (1 - muProduct);
       const cm = (lr * muNext) / (1 - muProductNext);
+      const sqrtBc2 = Math.sqrt(bc2);
       const m = buf.exp_avg;
       const v = buf.exp_avg_sq;
       this._withRaw(p, (w, grad) => {
@@ -70,7 +76,7 @@ export class NAdam extends Optimizer<NAdamOptions> {
           const gi = wd !== 0 ? grad[i] + wd * w[i] : grad[i];
           m[i] = beta1 * m[i] + (1 - beta1) * gi;
           v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
-          const d = Math.sqrt(v[i] / bc2) + eps;
+          const d = foreach ? Math.sqrt(v[i]) / sqrtBc2 + eps : Math.sqrt(v[i] / bc2) + eps;
           // Two separate in-place updates in PyTorch: the parameter is rounded between them.
           w[i] -= (cg * gi) / d;
           w[i] -= (cm * m[i]) / d;

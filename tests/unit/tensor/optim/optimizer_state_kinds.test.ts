@@ -103,9 +103,7 @@ describe("optimizer state kinds are torch 1.13's", () => {
       const { p, opt } = run(c.name, c.kwargs, c.dtype, steps);
       expectKinds(opt.state.get(p), c[`after${steps}`], `${c.label} after ${steps}`);
       expectKinds(opt.state_dict().state[0], c[`after${steps}`], `${c.label} state_dict() after ${steps}`);
-      // torch 1.13's foreach NAdam computes its second step size from mu_product * mu_next (the single-tensor path,
-      // which the engine follows, from mu_product * mu * mu_next), so only its state is compared here.
-      if (c.label !== "NAdam foreach") expectParam(p, c[`param${steps}`], `${c.label} parameter after ${steps}`);
+      expectParam(p, c[`param${steps}`], `${c.label} parameter after ${steps}`);
     }
   });
 
