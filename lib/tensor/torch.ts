@@ -300,12 +300,12 @@ const torchBase = {
   },
 
   // shape and indexing
-  reshape: (x: Tensor, shape: readonly number[]) => x.reshape(shape),
+  reshape: (x: Tensor, shape: readonly number[] | { shape: readonly number[] }) => x.reshape(shape as readonly number[]),
   flatten: (x: Tensor, ...args: Parameters<Tensor["flatten"]>) => x.flatten(...args),
   squeeze: (x: Tensor, ...args: Parameters<Tensor["squeeze"]>) => x.squeeze(...args),
   unsqueeze: (x: Tensor, dim: number) => x.unsqueeze(dim),
   transpose: (x: Tensor, d0: number, d1: number) => x.transpose(d0, d1),
-  permute: (x: Tensor, dims: readonly number[]) => x.permute(dims),
+  permute: (x: Tensor, dims: readonly number[] | { dims: readonly number[] }) => x.permute(dims as readonly number[]),
   t: (x: Tensor) => x.t(),
   select: (x: Tensor, dim: number, i: number) => x.select(dim, i),
   narrow: (x: Tensor, dim: number, start: number, length: number) => x.narrow(dim, start, length),
@@ -335,7 +335,7 @@ const torchBase = {
     return triangular.triu_indices(row, col, a.offset ?? 0, a.dtype);
   },
   tile: (x: Tensor, dims: readonly number[]) => x.tile(dims),
-  flip: (x: Tensor, dims: readonly number[]) => x.flip(dims),
+  flip: (x: Tensor, dims: readonly number[] | { dims: readonly number[] }) => x.flip(dims as readonly number[]), // { dims } is made positional by fixed_arity.ts
   fliplr: (x: Tensor) => x.fliplr(),
   flipud: (x: Tensor) => x.flipud(),
   roll: (x: Tensor, ...args: Parameters<Tensor["roll"]>) => x.roll(...args),

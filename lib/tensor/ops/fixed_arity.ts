@@ -144,6 +144,8 @@ export const TORCH_OPERAND_NAMES = {
   // the list of tensors (torch.hstack(tensors=[a, b]))
   hstack: ["tensors"], vstack: ["tensors"], dstack: ["tensors"], column_stack: ["tensors"], row_stack: ["tensors"],
   where: ["condition", "input", "other"], tile: ["input", "dims"], tril_indices: ["row", "col"], triu_indices: ["row", "col"],
+  // the shape / dims given as one argument (torch.flip(x, dims=(0,)), torch.reshape(x, shape=(2, 3)))
+  flip: ["input", "dims"], reshape: ["input", "shape"], permute: ["input", "dims"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 const operandNames: Readonly<Record<string, readonly string[] | undefined>> = OPERAND_NAMES;
