@@ -80,6 +80,11 @@ export class Node {
    * can never run again) nothing can reach them and they go back to the scratch pool (takeScratch).
    */
   scratch: Storage[] | null = null;
+  /**
+   * Other state only this node's backward reads, held outside JavaScript arrays (a fused block's
+   * activations kept in WebAssembly memory, kernels/wasm/resident.ts): freed when it is released.
+   */
+  kept: { free(): void }[] | null = null;
   /** Private activation buffers its saved tensors cover (activation_recycling.ts), held until release. */
   held: Storage[] | null;
   private fn: BackwardFn | null;
@@ -206,6 +211,8 @@ export class Node {
     this.freed = true;
     if (this.scratch) for (const buf of this.scratch) releaseScratch(buf);
     this.scratch = null;
+    if (this.kept) for (const k of this.kept) k.free();
+    this.kept = null;
     if (this.held) dropHolds(this.held);
   }
 

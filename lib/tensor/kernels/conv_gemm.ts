@@ -20,6 +20,7 @@
 import { convPackOn, type ConvPack } from "./wasm/conv_pack";
 import { poolKernelsOn } from "./wasm/pool_kernels";
 import { MR as GEMM_MR, NR as GEMM_NR, gemmFloats, stridedA, type Gemm, type PackA, type PackB } from "./wasm/gemm";
+import { ensureScratch } from "./wasm/resident";
 
 // Local copies: an imported binding can compile to a getter call (CommonJS interop), too slow for packing loops.
 const MR = GEMM_MR;
@@ -145,8 +146,7 @@ function arena(gemm: Gemm, m: number, n: number, k: number) {
     },
     commit(): { f: Float32Array; i: Int32Array } {
       const memory = gemm.memory as WebAssembly.Memory;
-      const have = memory.buffer.byteLength;
-      if (top > have) memory.grow(Math.ceil((top - have) / 65536));
+      ensureScratch(memory, top);
       return { f: new Float32Array(memory.buffer), i: new Int32Array(memory.buffer) };
     },
   };

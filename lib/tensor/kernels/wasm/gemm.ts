@@ -16,6 +16,7 @@
 import { buildModule, type SharedMemoryImport } from "./assembler";
 import { MR as KERNEL_MR, NR as KERNEL_NR, TILE_PANELS, gemmFunctions } from "./gemm_kernel";
 import { withBatch, type BatchFn } from "./gemm_batch";
+import { ensureScratch } from "./resident";
 
 // Local copies: an imported binding can compile to a getter call (CommonJS interop), too slow for packing loops.
 export const MR = KERNEL_MR;
@@ -356,7 +357,7 @@ export function createLocalGemm(): Gemm | null {
   const { memory } = inst;
   const runner = localRunner(inst.set, inst.acc);
   const gemm = createGemm((bytes) => {
-    if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+    ensureScratch(memory, bytes);
     return memory.buffer;
   }, () => runner, memory);
   const batch = inst.batch;

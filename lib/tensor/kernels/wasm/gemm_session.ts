@@ -20,6 +20,7 @@ import { KC, MC, MR, NR, driverFor, type BatchRunner, type Gemm } from "./gemm";
 import { BATCH_JOB_WORDS, BATCH_STORE, batchPackedBAt, batchScratchBytes, biasInKernel, skipWord } from "./gemm_batch";
 import { matmulPackFor } from "./matmul_pack";
 import { packerIndex } from "./matmul_simd";
+import { ensureScratch } from "./resident";
 
 /** A product shape of a session's jobs: `count` slices of m x n x k. */
 export type BatchShape = readonly [count: number, m: number, n: number, k: number];
@@ -81,8 +82,7 @@ export function openGemmSession(gemm: Gemm | null, shapes: readonly BatchShape[]
   const alloc = (floats: number): number => {
     const at = top;
     top += align4(floats);
-    const have = memory.buffer.byteLength;
-    if (top * 4 > have) memory.grow(Math.ceil((top * 4 - have) / 65536));
+    ensureScratch(memory, top * 4);
     return at;
   };
   return {

@@ -11,6 +11,7 @@ import { BATCH_FN, BATCH_JOB_WORDS, BATCH_SKIP, BATCH_STORE, batchPackedBAt, bat
 import { colsumFunctions } from "./elementwise_simd";
 import { matmulPackFor, type MatmulPack } from "./matmul_pack";
 import { kernelsOnMemory } from "./on_memory";
+import { ensureScratch } from "./resident";
 
 // Local copies: an imported binding can compile to a getter call (CommonJS interop).
 const MR = GEMM_MR;
@@ -60,8 +61,7 @@ function heapPackerAt(pack: MatmulPack, W: number, lanes: number, atOf: () => nu
 
 /** Grows `memory` to at least `floats` floats and returns its current float view. */
 function heapOf(memory: WebAssembly.Memory, floats: number): Float32Array {
-  const have = memory.buffer.byteLength;
-  if (floats * 4 > have) memory.grow(Math.ceil((floats * 4 - have) / 65536));
+  ensureScratch(memory, floats * 4);
   return new Float32Array(memory.buffer);
 }
 

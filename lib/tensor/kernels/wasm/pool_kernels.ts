@@ -22,6 +22,7 @@
 import { I32, V128, op, uleb, type WasmFunction } from "./assembler";
 import { kernelsOnMemory } from "./on_memory";
 import { addTo, f32Add, f32Store, fn, whileLt } from "./conv_pack";
+import { ensureScratch } from "./resident";
 
 const i32TruncF32S = [0xa8];
 const f32DemoteF64 = [0xb6];
@@ -208,8 +209,7 @@ export const poolKernelsOn = kernelsOnMemory<PoolKernels>(poolFunctions);
  * caller owns the whole memory between GEMM calls.
  */
 export function scratchViews(memory: WebAssembly.Memory, bytes: number): { f: Float32Array } {
-  const have = memory.buffer.byteLength;
-  if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
+  ensureScratch(memory, bytes);
   return { f: new Float32Array(memory.buffer) };
 }
 

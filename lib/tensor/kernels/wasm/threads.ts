@@ -14,6 +14,7 @@
 import { KC, MC, MR, NR, createGemm, hostGemmModuleBytes, localRunner, type BatchRunner, type Gemm, type GemmRunner, type PackA, type PackB, type Unload } from "./gemm";
 import { TILE_PANELS } from "./gemm_kernel";
 import { ROW_NAMES, rowModule, rowSplitters, splittingRowKernels, type RowKernels, type RowSplit } from "./row_kernels";
+import { ensureScratch } from "./resident";
 
 /** What a pool thread receives: the compiled kernel, the shared memory and its control words. */
 export interface ThreadInit {
@@ -683,11 +684,8 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
   };
 
   const gemm = createGemm((bytes) => {
-    if (bytes > memory.buffer.byteLength) {
-      const pages = Math.ceil((bytes - memory.buffer.byteLength) / 65536);
-      if (memory.buffer.byteLength / 65536 + pages > MAX_PAGES) throw new RangeError(`a product needs ${bytes} bytes, more than the thread pool's shared memory allows`);
-      memory.grow(pages);
-    }
+    if (bytes > MAX_PAGES * 65536) throw new RangeError(`a product needs ${bytes} bytes, more than the thread pool's shared memory allows`);
+    ensureScratch(memory, bytes);
     return memory.buffer;
   }, () => runner, memory);
   gemm.batch = batch;

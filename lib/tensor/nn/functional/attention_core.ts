@@ -22,7 +22,7 @@ import { matmulBatched } from "../../kernels/batched_matmul";
 import { contiguousStrides, numelOf } from "../../shape";
 import { Tensor } from "../../tensor";
 import { contiguousData, empty, emptyForOverwrite } from "../../ops/util";
-import { attentionBackwardInModule, attentionForwardInModule, type SliceOperand } from "./attention_in_module";
+import { attentionBackwardInModule, attentionForwardInModule, type KeptScores, type SliceOperand } from "./attention_in_module";
 import { softmaxBackwardRows, softmaxRows } from "./attention_rows";
 
 /** Element offsets of every batch slice of t (batch dims = all but the last two), in row-major batch order. */
@@ -217,17 +217,20 @@ function attentionCore(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, cau
   const kOp: SliceOperand = { data: kd, offs: ko, rows: S, cols: E, s0: ksS, s1: ksE };
   const vOp: SliceOperand = { data: vd, offs: vo, rows: S, cols: Ev, s0: vsS, s1: vsE };
   // The whole chain inside the GEMM module's memory where it applies (attention_in_module.ts), else product by product.
-  if (mk || !attentionForwardInModule(nb, L, S, E, Ev, qOp, kOp, vOp, { data: out._data, offs: outL.offs, row: outL.row }, grads ? P : null, causal, scale)) {
+  // With a backward to come, the probabilities may stay in module memory for it (kernels/wasm/resident.ts) instead of P.
+  const keep: KeptScores = { block: null };
+  if (mk || !attentionForwardInModule(nb, L, S, E, Ev, qOp, kOp, vOp, { data: out._data, offs: outL.offs, row: outL.row }, grads ? P : null, causal, scale, keep)) {
     matmulBatched(nb, L, S, E, qd, qo, qsL, qsE, kd, ko, ksE, ksS, P, 0, null, cut);
     // Scale, mask, causal cut and softmax, row by row (attention_rows.ts).
     softmaxRows(P, nb, L, S, causal, scale, mk ? { data: mk._data, offs: mo!, rowStride: mk._strides[nd - 2], colStride: mk._strides[nd - 1] } : null);
     matmulBatched(nb, L, Ev, S, P, pOffs, S, 1, vd, vo, vsS, vsE, out._data, 0, outL, pastCut);
   }
-  if (!grads) {
-    // No backward will read the probabilities: their buffer is dead now.
+  if (!grads || keep.block) {
+    // No backward will read P (none to come, or it reads the kept block): its buffer is dead now.
     releaseScratch(P);
-    return out;
+    if (!grads) return out;
   }
+  const kept = keep.block;
   const inputs = packed ? [packed.proj] : [q, k, v];
   const result = record(
     out, "ScaledDotProductAttentionBackward0", inputs,
@@ -247,14 +250,16 @@ function attentionCore(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, cau
       const gOp: SliceOperand = { data: gd, offs: gOffs, rows: L, cols: Ev, s0: gsL, s1: gsE };
       const into = (l: SliceLayout | null) => (l ? { data: l.t._data, offs: l.offs, row: l.row } : null);
       const shared = whole ? { lo: 0, len: whole.numel() } : null;
-      if (attentionBackwardInModule(nb, L, S, E, Ev, P, gOp, qOp, kOp, vOp, into(gq), into(gk), into(gv), causal, scale, shared)) return gradients();
-      if (gv) matmulBatched(nb, S, Ev, L, P, pOffs, 1, S, gd, gOffs, gsL, gsE, gv.t._data, 0, gv, beforeCut);
+      if (attentionBackwardInModule(nb, L, S, E, Ev, kept ?? P, gOp, qOp, kOp, vOp, into(gq), into(gk), into(gv), causal, scale, shared)) return gradients();
+      // The per-call path (the backend changed since the forward) reads the probabilities from a JS array.
+      const probs = kept ? kept.values() : P;
+      if (gv) matmulBatched(nb, S, Ev, L, probs, pOffs, 1, S, gd, gOffs, gsL, gsE, gv.t._data, 0, gv, beforeCut);
       if (!gq && !gk) return gradients();
       // dP = dO V^T for every slice, then dS = scale * P * (dP - rowsum(dP * P)) in place.
       const dS: Storage = takeScratch(dt === float64, nb * LS);
       if (Ev === 0) dS.fill(0);
       matmulBatched(nb, L, S, Ev, gd, gOffs, gsL, gsE, vd, vo, vsE, vsS, dS, 0, null, cut);
-      softmaxBackwardRows(dS, P, nb * L, L, S, causal, scale);
+      softmaxBackwardRows(dS, probs, nb * L, L, S, causal, scale);
       if (gq) matmulBatched(nb, L, E, S, dS, pOffs, S, 1, kd, ko, ksS, ksE, gq.t._data, 0, gq, pastCut);
       if (gk) matmulBatched(nb, S, E, L, dS, pOffs, 1, S, qd, qo, qsL, qsE, gk.t._data, 0, gk, beforeCut);
       // dS never leaves this closure: back to the pool for the next layer's (a fresh buffer page-faults).
@@ -267,6 +272,7 @@ function attentionCore(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, cau
       : (g) => differentiateThrough((q2, k2, v2) => decomposed(q2, k2, v2, mask, causal, scale), [q, k, v], g),
   );
   // P is read only by the closure above: back to the pool when the graph is freed.
-  result.grad_fn!.scratch = [P];
+  if (kept) result.grad_fn!.kept = [kept];
+  else result.grad_fn!.scratch = [P];
   return result;
 }

@@ -19,6 +19,7 @@ import { BATCH_SKIP } from "../../kernels/wasm/gemm_batch";
 import { inModuleShape, openGemmSession, type BatchShape, type GemmSession } from "../../kernels/wasm/gemm_session";
 import { MIN_WORK } from "../../kernels/wasm/matmul_simd";
 import { rowKernelsOn, type RowKernels } from "../../kernels/wasm/row_kernels";
+import { ResidentBlock, allocResident } from "../../kernels/wasm/resident";
 
 /** A batched operand: slice i's element (r, c) at data[offs[i] + r * s0 + c * s1]. */
 export interface SliceOperand {
@@ -137,13 +138,20 @@ function open(shapes: BatchShape[]): { sess: GemmSession; rows: RowKernels } | n
   return { sess, rows };
 }
 
+/** Where the forward left the probabilities when asked to keep them: a block of the session's memory (resident.ts), or null (in P). */
+export interface KeptScores {
+  block: ResidentBlock | null;
+}
+
 /**
  * out = softmax(scale * Q K^T, causal) V for nb slices (q: L x E, k: S x E, v: S x Ev), no mask;
- * the probabilities into P ([nb, L, S] dense) when P is given. False: nothing done.
+ * the probabilities into P ([nb, L, S] dense) when P is given, or, with `keep`, left in module
+ * memory where a resident block can be had (keep.block; P is then not written). False: nothing done.
  */
 export function attentionForwardInModule(
   nb: number, L: number, S: number, E: number, Ev: number,
   q: SliceOperand, k: SliceOperand, v: SliceOperand, out: SliceResult, P: Storage | null, causal: boolean, scale: number,
+  keep: KeptScores | null = null,
 ): boolean {
   if (S % 4 !== 0 || nb < 1 || !stageable(q) || !stageable(k) || !stageable(v) || (P && !f32(P))) return false;
   const wholeLo = tiledStart(out, L, Ev);
@@ -154,8 +162,8 @@ export function attentionForwardInModule(
   const LS = L * S;
   const chunks = sliceChunks(sess, nb, LS);
   const per = chunks[0][1];
+  // The scores' region, reused chunk after chunk (unless the whole [nb, L, S] is kept: allocated after the first chunk's scratch).
   const pAt = sess.alloc(per * LS);
-  const pSlices = denseSlices(pAt, per, LS);
   // Each chunk's q, k, v and output staged by itself (regions reused chunk after chunk) where
   // each chunk's output slices tile their own span; else the whole batch's, once.
   const outLos = chunks.map(([lo, hi]) => tiledStart(sliced(out, lo, hi), L, Ev));
@@ -178,11 +186,22 @@ export function attentionForwardInModule(
       outLo = wholeLo;
     }
     const outSlices = out.offs.slice(lo, hi).map((o) => outAt + o - outLo);
+    if (c === 0 && keep && P) keep.block = allocResident(sess.memory, nb * LS);
+    // Read after this chunk's scratch (which may have moved the zone); evicted meanwhile (the memory could not grow): back to P.
+    let kept = keep?.block ? keep.block.addressIn(sess.memory) : -1;
+    if (keep?.block && kept < 0) {
+      (P as Float32Array).set(keep.block.values().subarray(0, lo * LS));
+      keep.block.free();
+      keep.block = null;
+      kept = -1;
+    }
+    const chunkP = kept >= 0 ? kept + lo * LS : pAt;
+    const pSlices = denseSlices(chunkP, count, LS);
     sess.batch(count, L, S, E, qAt, q.s0, q.s1, kAt, k.s1, k.s0, pSlices, S, causal ? BATCH_SKIP.C_PAST_DIAGONAL : BATCH_SKIP.NONE);
-    rows.attn_softmax_fwd(pAt * 4, count * L, S, L, 0, causal ? 1 : 0, scale);
+    rows.attn_softmax_fwd(chunkP * 4, count * L, S, L, 0, causal ? 1 : 0, scale);
     sess.batch(count, L, Ev, S, pSlices, S, 1, vAt, v.s0, v.s1, outSlices, out.row, causal ? BATCH_SKIP.A_PAST_DIAGONAL : BATCH_SKIP.NONE);
     const h = sess.heap();
-    if (P) (P as Float32Array).set(h.subarray(pAt, pAt + count * LS), lo * LS);
+    if (P && kept < 0) (P as Float32Array).set(h.subarray(pAt, pAt + count * LS), lo * LS);
     if (byChunk) (out.data as Float32Array).set(h.subarray(outAt, outAt + count * L * Ev), outLo);
   }
   if (whole) (out.data as Float32Array).set(sess.heap().subarray(whole.outAt, whole.outAt + nb * L * Ev), wholeLo);
@@ -190,18 +209,18 @@ export function attentionForwardInModule(
 }
 
 /**
- * The backward of attentionForwardInModule from dO (g: L x Ev slices) and the saved P:
+ * The backward of attentionForwardInModule from dO (g: L x Ev slices) and the saved P (or the block the forward kept it in):
  * dV = P^T dO, dP = dO V^T, dS = scale * P * (dP - rowsum(dP * P)), dQ = dS K, dK = dS^T Q, each
  * into its result when given. False: nothing done.
  */
 export function attentionBackwardInModule(
-  nb: number, L: number, S: number, E: number, Ev: number, P: Storage, g: SliceOperand,
+  nb: number, L: number, S: number, E: number, Ev: number, saved: Storage | ResidentBlock, g: SliceOperand,
   q: SliceOperand, k: SliceOperand, v: SliceOperand,
   gq: SliceResult | null, gk: SliceResult | null, gv: SliceResult | null, causal: boolean, scale: number,
   shared: { lo: number; len: number } | null = null,
 ): boolean {
   const needDS = !!(gq || gk);
-  if (S % 4 !== 0 || nb < 1 || !f32(P) || !stageable(g) || (needDS && !(stageable(v) && (!gq || stageable(k)) && (!gk || stageable(q))))) return false;
+  if (S % 4 !== 0 || nb < 1 || !(saved instanceof ResidentBlock || f32(saved)) || !stageable(g) || (needDS && !(stageable(v) && (!gq || stageable(k)) && (!gk || stageable(q))))) return false;
   // shared: the three results are blocks of one buffer that together tile [lo, lo + len) (the caller's layout, fusedPackedAttention's).
   if (shared && !(gq && gk && gv && gq.data === gk.data && gk.data === gv.data && f32(gq.data) && nb * (L * E + S * E + S * Ev) === shared.len)) return false;
   const gvLo = shared ? shared.lo : gv ? tiledStart(gv, S, Ev) : 0;
@@ -219,9 +238,11 @@ export function attentionBackwardInModule(
   const LS = L * S;
   const chunks = sliceChunks(sess, nb, LS);
   const per = chunks[0][1];
-  const pAt = sess.alloc(per * LS);
+  // Kept in this memory: read where the forward left it; kept elsewhere: as the copy P would have been.
+  const block = saved instanceof ResidentBlock && saved.addressIn(sess.memory) >= 0 ? saved : null;
+  const P = block ? null : saved instanceof ResidentBlock ? saved.values() : saved;
+  const pAt = block ? -1 : sess.alloc(per * LS);
   const dsAt = needDS ? sess.alloc(per * LS) : 0;
-  const pSlices = denseSlices(pAt, per, LS);
   const dsSlices = denseSlices(dsAt, per, LS);
   const results = [gv && { r: gv, rows: S, cols: Ev }, gq && { r: gq, rows: L, cols: E }, gk && { r: gk, rows: S, cols: E }].filter((x) => x !== null);
   /** Where a chunk's results start in their buffer(s), [gv, gq, gk] (shared: one span), or null where they do not tile spans of their own. */
@@ -277,11 +298,15 @@ export function attentionBackwardInModule(
     const kAt = gq ? rest.shift()! : [];
     const qAt = gk ? rest.shift()! : [];
     const into = (r: SliceResult, base: number, from: number) => r.offs.slice(lo, hi).map((o) => base + o - from);
-    sess.heap().set((P as Float32Array).subarray(lo * LS, hi * LS), pAt);
+    // After this chunk's scratch: a kept block is where it stays for the chunk (staged if it was evicted meanwhile).
+    const kept = block ? block.addressIn(sess.memory) : -1;
+    const chunkP = kept >= 0 ? kept + lo * LS : block ? sess.stage(block.values(), lo * LS, hi * LS) + lo * LS : pAt;
+    if (P) sess.heap().set((P as Float32Array).subarray(lo * LS, hi * LS), pAt);
+    const pSlices = denseSlices(chunkP, count, LS);
     if (gv) sess.batch(count, S, Ev, L, pSlices, 1, S, gAt, g.s0, g.s1, into(gv, gvAt, los[0]), gv.row, causal ? BATCH_SKIP.A_BEFORE_DIAGONAL : BATCH_SKIP.NONE);
     if (needDS) {
       sess.batch(count, L, S, Ev, gAt, g.s0, g.s1, vAt, v.s1, v.s0, dsSlices, S, causal ? BATCH_SKIP.C_PAST_DIAGONAL : BATCH_SKIP.NONE);
-      rows.attn_softmax_bwd(dsAt * 4, pAt * 4, count * L, S, L, 0, causal ? 1 : 0, scale);
+      rows.attn_softmax_bwd(dsAt * 4, chunkP * 4, count * L, S, L, 0, causal ? 1 : 0, scale);
     }
     if (gq) sess.batch(count, L, E, S, dsSlices, S, 1, kAt, k.s0, k.s1, into(gq, gqAt, los[1]), gq.row, causal ? BATCH_SKIP.A_PAST_DIAGONAL : BATCH_SKIP.NONE);
     if (gk) sess.batch(count, S, E, L, dsSlices, 1, S, qAt, q.s0, q.s1, into(gk, gkAt, los[2]), gk.row, causal ? BATCH_SKIP.A_BEFORE_DIAGONAL : BATCH_SKIP.NONE);

@@ -27,6 +27,7 @@ import { float32 } from "../../dtype";
 import { KC, MR, NR } from "../../kernels/wasm/gemm";
 import { kernels } from "../../kernels/registry";
 import { inModuleShape, openGemmSession, type BatchShape, type GemmSession } from "../../kernels/wasm/gemm_session";
+import { allocResident, type ResidentBlock } from "../../kernels/wasm/resident";
 import { MIN_WORK, colsumOn, sumSteps } from "../../kernels/wasm/matmul_simd";
 import { kernelsOnMemory } from "../../kernels/wasm/on_memory";
 import { addFunctions, reluFunctions } from "../../kernels/wasm/elementwise_simd";
@@ -177,7 +178,12 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
   const b1At = sess.stage(b1._data as Float32Array, b1._offset, b1._offset + F) + b1._offset;
   const w2At = sess.stage(w2._data as Float32Array, w2._offset, w2._offset + D * F) + w2._offset;
   const b2At = sess.stage(b2._data as Float32Array, b2._offset, b2._offset + D) + b2._offset;
-  const preAt = sess.alloc(M * F), aAt = sess.alloc(M * F), dAt = grad && isGelu ? sess.alloc(M * F) : 0, yAt = sess.alloc(M * D);
+  const preAt = sess.alloc(M * F), yAt = sess.alloc(M * D);
+  // The activation and GELU's derivative, which the backward reads: kept where they are computed (resident.ts), or,
+  // where the zone is full, in scratch copied out below. Allocated after every scratch region: none moves them now.
+  const kept = grad ? keepBlocks(sess.memory, isGelu ? 2 : 1, M * F) : null;
+  const aAt = kept ? kept[0].addressIn(sess.memory) : sess.alloc(M * F);
+  const dAt = !grad || !isGelu ? 0 : kept ? kept[1].addressIn(sess.memory) : sess.alloc(M * F);
   const n4 = (M * F) >> 2;
   runPlan(sess, plans.l1, xAt, D, 1, w1At, 1, D, preAt, false, b1At); // B = W1^T, + b1
   if (!isGelu) (act as ReluKernels).relu(preAt * 4, aAt * 4, n4);
@@ -191,8 +197,8 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
   (y._data as Float32Array).set(h.subarray(yAt, yAt + M * D));
   if (!grad) return y;
   // The activation's output (dW2's operand; ReLU's gradient mask) and GELU's derivative (dPre = dA * d) for the backward.
-  const a = takeScratch(false, M * F) as Float32Array, d = isGelu ? (takeScratch(false, M * F) as Float32Array) : null;
-  a.set(h.subarray(aAt, aAt + M * F));
+  const a = kept ? null : (takeScratch(false, M * F) as Float32Array), d = kept || !isGelu ? null : (takeScratch(false, M * F) as Float32Array);
+  if (a) a.set(h.subarray(aAt, aAt + M * F));
   if (d) d.set(h.subarray(dAt, dAt + M * F));
 
   // With a pre-norm, x is an input twice: the residual (its gradient is g itself, as add's backward
@@ -211,7 +217,9 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
       const bln = norm ? bRows! : null;
       feedForwardInModule_.backwards++;
       const gAt = bs.stage(gd, 0, M * D);
-      const aIn = bs.stage(a, 0, M * F), dIn = d ? bs.stage(d, 0, M * F) : 0;
+      // Kept blocks elsewhere (another driver's memory, or copied out) are staged like the scratch copies.
+      const aStaged = kept ? stageUnlessIn(bs, kept[0]) : bs.stage(a!, 0, M * F);
+      const dStaged = !isGelu ? 0 : kept ? stageUnlessIn(bs, kept[1]) : bs.stage(d!, 0, M * F);
       // layer_norm(x) again (the same kernel on the same x: the same bits and row statistics) rather than kept from the forward.
       const xIn = norm ? normIn(bs, bln!, contiguousData(x) as Float32Array, norm, M, D) : bs.stage(contiguousData(x) as Float32Array, 0, M * D);
       const w1In = bs.stage(w1._data as Float32Array, w1._offset, w1._offset + F * D) + w1._offset;
@@ -220,16 +228,17 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
       const dpAt = bs.alloc(M * F), dxAt = x.requires_grad || normGrad ? bs.alloc(M * D) : 0;
       const dw2At = bs.alloc(D * F), dw1At = bs.alloc(F * D);
       const accAt = bs.alloc(2 * Math.max(D, F) + 8);
+      const dlnAt = normGrad ? bs.alloc(M * D) : 0, swAt = normGrad ? bs.alloc(2 * D) : 0;
+      // After the last scratch region: kept blocks in this memory are where they will stay for this backward.
+      const aIn = aStaged >= 0 ? aStaged : placeKept(bs, kept![0]);
+      const dIn = !isGelu ? 0 : dStaged >= 0 ? dStaged : placeKept(bs, kept![1]);
       // dA = g W2, then dPre = dA * GELU'(pre), or dA where ReLU's output is nonzero, in place.
       runPlan(bs, plans.dA, gAt, D, 1, w2In, F, 1, dpAt, false);
       if (isGelu) bRows!.gelu_bwd(dpAt * 4, dIn * 4, dpAt * 4, n4);
       else reluOn(bs.memory)!.relu_grad(dpAt * 4, aIn * 4, dpAt * 4, n4);
       if (dxAt) runPlan(bs, plans.l2, dpAt, F, 1, w1In, D, 1, dxAt, false); // dX = dPre W1
       // The norm's backward on dX where it is: dx, and its weight's and bias's float32 row sums (zeroed first, as layer_norm does).
-      let dlnAt = 0, swAt = 0;
       if (normGrad) {
-        dlnAt = bs.alloc(M * D);
-        swAt = bs.alloc(2 * D);
         bs.heap().fill(0, swAt, swAt + 2 * D);
         bln!.ln_bwd(dxAt * 4, normXAt(xIn, M, D) * 4, (xIn + M * D) * 4, (xIn + M * D + 2 * D) * 4, (xIn + M * D + 2 * D + M) * 4, dlnAt * 4, swAt * 4, (swAt + D) * 4, M, D);
       }
@@ -264,8 +273,33 @@ export function feedForwardInModule(x: Tensor, w1: Tensor, b1: Tensor, w2: Tenso
     // create_graph: the same block in plain ops, differentiated through.
     (g) => differentiateThrough((...ts) => plain(ts), inputs, g),
   );
-  out.grad_fn!.scratch = d ? [a, d] : [a];
+  if (a) out.grad_fn!.scratch = d ? [a, d] : [a];
+  else out.grad_fn!.kept = kept;
   return out;
+}
+
+/** `count` resident blocks of `floats` in `memory` (after the op's scratch regions), or null (none kept) where the zone is full. */
+export function keepBlocks(memory: WebAssembly.Memory, count: number, floats: number): ResidentBlock[] | null {
+  const blocks: ResidentBlock[] = [];
+  for (let i = 0; i < count; i++) {
+    const b = allocResident(memory, floats);
+    if (!b) {
+      for (const k of blocks) k.free();
+      return null;
+    }
+    blocks.push(b);
+  }
+  return blocks;
+}
+
+/** -1 when `block` lives in the session's memory (placeKept gives its address after the scratch regions), else its values staged. */
+export const stageUnlessIn = (sess: GemmSession, block: ResidentBlock): number =>
+  block.addressIn(sess.memory) >= 0 ? -1 : sess.stage(block.values(), 0, block.floats);
+
+/** A kept block's address in the session's memory, read after the op's last scratch region (staged if it was evicted meanwhile). */
+export function placeKept(sess: GemmSession, block: ResidentBlock): number {
+  const at = block.addressIn(sess.memory);
+  return at >= 0 ? at : sess.stage(block.values(), 0, block.floats);
 }
 
 /**

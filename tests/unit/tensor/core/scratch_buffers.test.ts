@@ -8,6 +8,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { F, torch, type Tensor } from "../../../../lib/tensor/index";
 import { clearPools, MIN_POOLED, releaseScratch, takePooled, takePooledScratch } from "../../../../lib/tensor/buffer_pool";
 import type { Storage } from "../../../../lib/tensor/dtype";
+import { kernels } from "../../../../lib/tensor/kernels/registry";
+import { zoneUse } from "../../../../lib/tensor/kernels/wasm/resident";
+import { attentionInModule } from "../../../../lib/tensor/nn/functional/attention_in_module";
 
 /** Empties the scratch pool's float32 list of length n and returns what it held. */
 function drainPool(n: number): Storage[] {
@@ -114,17 +117,40 @@ describe("op-private scratch buffers", () => {
   const nP = 2 * 4 * 64 * 64;
 
   it("fused attention's probabilities return to the pool after backward, or at once without a graph", () => {
+    // Product by product (the chains in module memory keep them in a resident block instead: below).
+    attentionInModule.enabled = false;
+    try {
+      torch.manual_seed(2);
+      const [q, k, v] = qkv(true);
+      const out = F.scaled_dot_product_attention(q, k, v, { is_causal: true });
+      const P = out.grad_fn!.scratch![0];
+      expect(P.length).toBe(nP);
+      drainPool(nP);
+      out.sum().backward();
+      expect(drainPool(nP)).toContain(P);
+      const [q2, k2, v2] = qkv(false);
+      F.scaled_dot_product_attention(q2, k2, v2);
+      expect(drainPool(nP).length).toBe(1);
+    } finally {
+      attentionInModule.enabled = true;
+    }
+  });
+
+  it.runIf(kernels.gemm?.memory !== undefined)("chains in module memory keep the probabilities in a resident block, freed with the graph", () => {
     torch.manual_seed(2);
     const [q, k, v] = qkv(true);
-    const out = F.scaled_dot_product_attention(q, k, v, { is_causal: true });
-    const P = out.grad_fn!.scratch![0];
-    expect(P.length).toBe(nP);
+    const memory = kernels.gemm!.memory!;
+    const live = zoneUse(memory)?.live ?? 0;
     drainPool(nP);
-    out.sum().backward();
-    expect(drainPool(nP)).toContain(P);
-    const [q2, k2, v2] = qkv(false);
-    F.scaled_dot_product_attention(q2, k2, v2);
+    const out = F.scaled_dot_product_attention(q, k, v, { is_causal: true });
+    // The JS array the forward did not need went back at once.
+    expect(out.grad_fn!.scratch).toBeNull();
+    expect(out.grad_fn!.kept).toHaveLength(1);
     expect(drainPool(nP).length).toBe(1);
+    expect(zoneUse(memory)!.live - live).toBe(nP);
+    out.sum().backward();
+    expect(out.grad_fn!.kept).toBeNull();
+    expect(zoneUse(memory)!.live - live).toBe(0);
   });
 
   it("a retained attention graph keeps its probabilities across other attention steps", () => {
