@@ -76,10 +76,17 @@ export abstract class LRScheduler {
     }
     this.base_lrs = groups.map((g) => g.initial_lr as number);
     this.last_epoch = last_epoch;
+    deferInitialStep(this);
   }
 
-  /** Subclasses call this at the end of their constructor, once their settings exist. */
+  /**
+   * Subclasses call this at the end of their constructor, once their settings exist. A subclass that does
+   * not (a learner's `class CosineWarmupScheduler extends _LRScheduler`, whose Python __init__ sets its
+   * fields before super().__init__ and so gets the step from there) has it run on first use instead: the
+   * first read of a group's lr (optimizer.step()), step(), get_last_lr() or state_dict().
+   */
   _initial_step(): void {
+    settleGroups(this);
     this._step_count = 0;
     this.step();
   }
@@ -102,6 +109,7 @@ export abstract class LRScheduler {
 
   /** Advances one epoch; `step(epoch)` (deprecated in PyTorch) jumps to that epoch instead. */
   step(epoch?: number): void {
+    if (pendingInitialStep.has(this)) this._initial_step();
     this._step_count += 1;
     let lrs: number[];
     if (epoch === undefined) {
@@ -117,11 +125,13 @@ export abstract class LRScheduler {
 
   /** The learning rates set by the last step(). */
   get_last_lr(): number[] {
+    if (pendingInitialStep.has(this)) this._initial_step();
     return this._last_lr.slice();
   }
 
   /** Every setting but the optimizer, copied (PyTorch's `__dict__` minus "optimizer"). */
   state_dict(): Record<string, unknown> {
+    if (pendingInitialStep.has(this)) this._initial_step();
     return Object.fromEntries(
       Object.entries(this).filter(([k]) => !NOT_STATE.has(k)).map(([k, v]) => [k, structuredCopy(v)]),
     );
@@ -133,6 +143,40 @@ export abstract class LRScheduler {
       (this as unknown as Record<string, unknown>)[k] = structuredCopy(v);
     }
   }
+}
+
+/** Schedulers constructed whose initial step has not run yet (see LRScheduler._initial_step). */
+const pendingInitialStep = new WeakSet<LRScheduler>();
+/** The param groups whose lr is an accessor that runs a pending initial step, with the lr each holds. */
+const deferredGroups = new WeakMap<LRScheduler, { group: LrGroup; lr: number }[]>();
+
+/** Makes each group's lr an accessor: reading it first runs the scheduler's initial step (as PyTorch's constructor would have). */
+function deferInitialStep(s: LRScheduler): void {
+  pendingInitialStep.add(s);
+  const held = groupsOf(s.optimizer).map((group) => ({ group, lr: group.lr }));
+  deferredGroups.set(s, held);
+  for (const h of held) {
+    Object.defineProperty(h.group, "lr", {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        if (pendingInitialStep.has(s)) s._initial_step();
+        return h.group.lr;
+      },
+      set: (v: number) => {
+        h.lr = v;
+      },
+    });
+  }
+}
+
+/** Turns the groups' lr back into plain values and clears the pending initial step. */
+function settleGroups(s: LRScheduler): void {
+  pendingInitialStep.delete(s);
+  const held = deferredGroups.get(s);
+  if (held === undefined) return;
+  deferredGroups.delete(s);
+  for (const h of held) Object.defineProperty(h.group, "lr", { value: h.lr, writable: true, enumerable: true, configurable: true });
 }
 
 /** Deep copy of the plain data a scheduler holds (numbers, strings, arrays, plain objects). */

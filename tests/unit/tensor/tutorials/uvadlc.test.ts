@@ -432,3 +432,469 @@ describe("tutorial 4: optimization and initialization", () => {
     close(w.index(0), "t4_xavier_uniform");
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Tutorial 5: Inception, ResNet and DenseNet blocks
+// ---------------------------------------------------------------------------------------------
+type ActCtor = new () => nn.Module;
+class InceptionBlock extends nn.Module {
+  conv_1x1: nn.Sequential;
+  conv_3x3: nn.Sequential;
+  conv_5x5: nn.Sequential;
+  max_pool: nn.Sequential;
+  constructor(c_in: number, c_red: Record<string, number>, c_out: Record<string, number>, act_fn: ActCtor) {
+    super();
+    this.conv_1x1 = new nn.Sequential(new nn.Conv2d(c_in, c_out["1x1"], { kernel_size: 1 }), new nn.BatchNorm2d(c_out["1x1"]), new act_fn());
+    this.conv_3x3 = new nn.Sequential(
+      new nn.Conv2d(c_in, c_red["3x3"], { kernel_size: 1 }),
+      new nn.BatchNorm2d(c_red["3x3"]),
+      new act_fn(),
+      new nn.Conv2d(c_red["3x3"], c_out["3x3"], { kernel_size: 3, padding: 1 }),
+      new nn.BatchNorm2d(c_out["3x3"]),
+      new act_fn(),
+    );
+    this.conv_5x5 = new nn.Sequential(
+      new nn.Conv2d(c_in, c_red["5x5"], { kernel_size: 1 }),
+      new nn.BatchNorm2d(c_red["5x5"]),
+      new act_fn(),
+      new nn.Conv2d(c_red["5x5"], c_out["5x5"], { kernel_size: 5, padding: 2 }),
+      new nn.BatchNorm2d(c_out["5x5"]),
+      new act_fn(),
+    );
+    this.max_pool = new nn.Sequential(
+      new nn.MaxPool2d({ kernel_size: 3, padding: 1, stride: 1 }),
+      new nn.Conv2d(c_in, c_out["max"], { kernel_size: 1 }),
+      new nn.BatchNorm2d(c_out["max"]),
+      new act_fn(),
+    );
+  }
+  forward(x: Tensor) {
+    const x_1x1 = this.conv_1x1(x);
+    const x_3x3 = this.conv_3x3(x);
+    const x_5x5 = this.conv_5x5(x);
+    const x_max = this.max_pool(x);
+    return torch.cat([x_1x1, x_3x3, x_5x5, x_max], { dim: 1 });
+  }
+}
+
+class ResNetBlock extends nn.Module {
+  net: nn.Sequential;
+  downsample: nn.Conv2d | null;
+  act_fn: nn.Module;
+  constructor(c_in: number, act_fn: ActCtor, subsample = false, c_out = -1) {
+    super();
+    if (!subsample) c_out = c_in;
+    this.net = new nn.Sequential(
+      new nn.Conv2d(c_in, c_out, { kernel_size: 3, padding: 1, stride: !subsample ? 1 : 2, bias: false }),
+      new nn.BatchNorm2d(c_out),
+      new act_fn(),
+      new nn.Conv2d(c_out, c_out, { kernel_size: 3, padding: 1, bias: false }),
+      new nn.BatchNorm2d(c_out),
+    );
+    this.downsample = subsample ? new nn.Conv2d(c_in, c_out, { kernel_size: 1, stride: 2 }) : null;
+    this.act_fn = new act_fn();
+  }
+  forward(x: Tensor) {
+    const z = this.net(x);
+    if (this.downsample !== null) x = this.downsample(x);
+    const out = z.add(x);
+    return this.act_fn(out);
+  }
+}
+
+class PreActResNetBlock extends nn.Module {
+  net: nn.Sequential;
+  downsample: nn.Sequential | null;
+  constructor(c_in: number, act_fn: ActCtor, subsample = false, c_out = -1) {
+    super();
+    if (!subsample) c_out = c_in;
+    this.net = new nn.Sequential(
+      new nn.BatchNorm2d(c_in),
+      new act_fn(),
+      new nn.Conv2d(c_in, c_out, { kernel_size: 3, padding: 1, stride: !subsample ? 1 : 2, bias: false }),
+      new nn.BatchNorm2d(c_out),
+      new act_fn(),
+      new nn.Conv2d(c_out, c_out, { kernel_size: 3, padding: 1, bias: false }),
+    );
+    this.downsample = subsample
+      ? new nn.Sequential(new nn.BatchNorm2d(c_in), new act_fn(), new nn.Conv2d(c_in, c_out, { kernel_size: 1, stride: 2, bias: false }))
+      : null;
+  }
+  forward(x: Tensor) {
+    const z = this.net(x);
+    if (this.downsample !== null) x = this.downsample(x);
+    return z.add(x);
+  }
+}
+
+class DenseLayer extends nn.Module {
+  net: nn.Sequential;
+  constructor(c_in: number, bn_size: number, growth_rate: number, act_fn: ActCtor) {
+    super();
+    this.net = new nn.Sequential(
+      new nn.BatchNorm2d(c_in),
+      new act_fn(),
+      new nn.Conv2d(c_in, bn_size * growth_rate, { kernel_size: 1, bias: false }),
+      new nn.BatchNorm2d(bn_size * growth_rate),
+      new act_fn(),
+      new nn.Conv2d(bn_size * growth_rate, growth_rate, { kernel_size: 3, padding: 1, bias: false }),
+    );
+  }
+  forward(x: Tensor) {
+    const out = this.net(x);
+    return torch.cat([out, x], { dim: 1 });
+  }
+}
+
+class DenseBlock extends nn.Module {
+  block: nn.Sequential;
+  constructor(c_in: number, num_layers: number, bn_size: number, growth_rate: number, act_fn: ActCtor) {
+    super();
+    const layers: nn.Module[] = [];
+    for (let layer_idx = 0; layer_idx < num_layers; layer_idx++) {
+      layers.push(new DenseLayer(c_in + layer_idx * growth_rate, bn_size, growth_rate, act_fn));
+    }
+    this.block = new nn.Sequential(...layers);
+  }
+  forward(x: Tensor) {
+    return this.block(x);
+  }
+}
+
+class TransitionLayer extends nn.Module {
+  transition: nn.Sequential;
+  constructor(c_in: number, c_out: number, act_fn: ActCtor) {
+    super();
+    this.transition = new nn.Sequential(
+      new nn.BatchNorm2d(c_in),
+      new act_fn(),
+      new nn.Conv2d(c_in, c_out, { kernel_size: 1, bias: false }),
+      new nn.AvgPool2d({ kernel_size: 2, stride: 2 }),
+    );
+  }
+  forward(x: Tensor) {
+    return this.transition(x);
+  }
+}
+
+/** The notebooks' _init_params. */
+function init_params(model: nn.Module) {
+  for (const m of model.modules()) {
+    if (m instanceof nn.Conv2d) nn.init.kaiming_normal_(m.weight, { nonlinearity: "relu" });
+    else if (m instanceof nn.BatchNorm2d) {
+      nn.init.constant_(m.weight, 1);
+      nn.init.constant_(m.bias, 0);
+    }
+  }
+}
+
+describe("tutorial 5: Inception, ResNet and DenseNet blocks", () => {
+  function block_step(block: nn.Module, x: Tensor, name: string) {
+    init_params(block);
+    const opt = new optim.SGD(block.parameters(), { lr: 0.1, momentum: 0.9, weight_decay: 1e-4 });
+    const losses: number[] = [];
+    let out!: Tensor;
+    for (let i = 0; i < 3; i++) {
+      out = block(x);
+      const loss = out.pow(2).mean();
+      opt.zero_grad();
+      loss.backward();
+      opt.step();
+      losses.push(loss.item());
+    }
+    expect(out.shape, name).toEqual(ref[`t5_${name}_shape`]);
+    closeList(losses, NS(`t5_${name}_losses`), 1e-4, 1e-5, `${name} losses`);
+    block.eval();
+    torch.no_grad(() => close(block(x).index(0, ":2", ":2", ":2"), `t5_${name}_eval`, 1e-4, 1e-5));
+  }
+
+  it("InceptionBlock, ResNetBlock / PreActResNetBlock (subsample), DenseBlock + TransitionLayer: 3 SGD steps and eval outputs", () => {
+    torch.manual_seed(5);
+    const x5 = torch.randn(2, 4, 8, 8);
+    block_step(new InceptionBlock(4, { "3x3": 4, "5x5": 2 }, { "1x1": 2, "3x3": 4, "5x5": 2, max: 2 }, nn.ReLU), x5, "inception");
+    block_step(new ResNetBlock(4, nn.ReLU, true, 8), x5, "resnet");
+    block_step(new PreActResNetBlock(4, nn.ReLU, true, 8), x5, "preact");
+    block_step(new nn.Sequential(new DenseBlock(4, 2, 2, 4, nn.ReLU), new TransitionLayer(12, 6, nn.ReLU)), x5, "densenet");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Tutorial 6: Transformers and multi-head attention
+// ---------------------------------------------------------------------------------------------
+function scaled_dot_product(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null = null): [Tensor, Tensor] {
+  const d_k = q.size().at(-1)!;
+  let attn_logits = torch.matmul(q, k.transpose(-2, -1));
+  attn_logits = attn_logits.div(Math.sqrt(d_k));
+  if (mask !== null) attn_logits = attn_logits.masked_fill(mask.eq(0), -9e15);
+  const attention = F.softmax(attn_logits, { dim: -1 });
+  const values = torch.matmul(attention, v);
+  return [values, attention];
+}
+
+function expand_mask(mask: Tensor): Tensor {
+  if (!(mask.ndim >= 2)) throw new Error("Mask must be at least 2-dimensional with seq_length x seq_length");
+  if (mask.ndim === 3) mask = mask.unsqueeze(1);
+  while (mask.ndim < 4) mask = mask.unsqueeze(0);
+  return mask;
+}
+
+class MultiheadAttention extends nn.Module {
+  embed_dim: number;
+  num_heads: number;
+  head_dim: number;
+  qkv_proj: nn.Linear;
+  o_proj: nn.Linear;
+  constructor(input_dim: number, embed_dim: number, num_heads: number) {
+    super();
+    this.embed_dim = embed_dim;
+    this.num_heads = num_heads;
+    this.head_dim = Math.floor(embed_dim / num_heads);
+    this.qkv_proj = new nn.Linear(input_dim, 3 * embed_dim);
+    this.o_proj = new nn.Linear(embed_dim, input_dim);
+    this._reset_parameters();
+  }
+  _reset_parameters() {
+    nn.init.xavier_uniform_(this.qkv_proj.weight);
+    this.qkv_proj.bias.data.fill_(0);
+    nn.init.xavier_uniform_(this.o_proj.weight);
+    this.o_proj.bias.data.fill_(0);
+  }
+  forward(x: Tensor, mask: Tensor | null = null, return_attention = false): Tensor | [Tensor, Tensor] {
+    const [batch_size, seq_length] = x.size();
+    if (mask !== null) mask = expand_mask(mask);
+    let qkv = this.qkv_proj(x);
+    qkv = qkv.reshape(batch_size, seq_length, this.num_heads, 3 * this.head_dim);
+    qkv = qkv.permute(0, 2, 1, 3);
+    const [q, k, v] = qkv.chunk(3, { dim: -1 });
+    let [values, attention] = scaled_dot_product(q, k, v, mask);
+    values = values.permute(0, 2, 1, 3);
+    values = values.reshape(batch_size, seq_length, this.embed_dim);
+    const o = this.o_proj(values);
+    return return_attention ? [o, attention] : o;
+  }
+}
+
+class EncoderBlock extends nn.Module {
+  self_attn: MultiheadAttention;
+  linear_net: nn.Sequential;
+  norm1: nn.LayerNorm;
+  norm2: nn.LayerNorm;
+  dropout: nn.Dropout;
+  constructor({ input_dim, num_heads, dim_feedforward, dropout = 0.0 }: { input_dim: number; num_heads: number; dim_feedforward: number; dropout?: number }) {
+    super();
+    this.self_attn = new MultiheadAttention(input_dim, input_dim, num_heads);
+    this.linear_net = new nn.Sequential(
+      new nn.Linear(input_dim, dim_feedforward),
+      new nn.Dropout(dropout),
+      new nn.ReLU({ inplace: true }),
+      new nn.Linear(dim_feedforward, input_dim),
+    );
+    this.norm1 = new nn.LayerNorm(input_dim);
+    this.norm2 = new nn.LayerNorm(input_dim);
+    this.dropout = new nn.Dropout(dropout);
+  }
+  forward(x: Tensor, mask: Tensor | null = null) {
+    const attn_out = this.self_attn(x, mask) as Tensor;
+    x = x.add(this.dropout(attn_out));
+    x = this.norm1(x);
+    const linear_out = this.linear_net(x);
+    x = x.add(this.dropout(linear_out));
+    x = this.norm2(x);
+    return x;
+  }
+}
+
+class TransformerEncoder extends nn.Module {
+  layers: nn.ModuleList<EncoderBlock>;
+  constructor(num_layers: number, block_args: ConstructorParameters<typeof EncoderBlock>[0]) {
+    super();
+    this.layers = new nn.ModuleList(Array.from({ length: num_layers }, () => new EncoderBlock(block_args)));
+  }
+  forward(x: Tensor, mask: Tensor | null = null) {
+    for (const l of this.layers) x = l(x, mask);
+    return x;
+  }
+  get_attention_maps(x: Tensor, mask: Tensor | null = null): Tensor[] {
+    const attention_maps: Tensor[] = [];
+    for (const l of this.layers) {
+      const [, attn_map] = l.self_attn(x, mask, true) as [Tensor, Tensor];
+      attention_maps.push(attn_map);
+      x = l(x);
+    }
+    return attention_maps;
+  }
+}
+
+class PositionalEncoding extends nn.Module {
+  declare pe: Tensor;
+  constructor(d_model: number, max_len = 5000) {
+    super();
+    let pe = torch.zeros(max_len, d_model);
+    const position = torch.arange(0, max_len, { dtype: torch.float }).unsqueeze(1);
+    const div_term = torch.exp(torch.arange(0, d_model, 2).float().mul(-Math.log(10000.0) / d_model));
+    pe.index_put_([":", "0::2"], torch.sin(position.mul(div_term)));
+    pe.index_put_([":", "1::2"], torch.cos(position.mul(div_term)));
+    pe = pe.unsqueeze(0);
+    this.register_buffer("pe", pe, { persistent: false });
+  }
+  forward(x: Tensor) {
+    return x.add(this.pe.index(":", `:${x.size(1)}`));
+  }
+}
+
+class CosineWarmupScheduler extends optim.lr_scheduler._LRScheduler {
+  warmup: number;
+  max_num_iters: number;
+  constructor(optimizer: optim.Optimizer, warmup: number, max_iters: number) {
+    super(optimizer);
+    this.warmup = warmup;
+    this.max_num_iters = max_iters;
+  }
+  get_lr() {
+    const lr_factor = this.get_lr_factor(this.last_epoch);
+    return this.base_lrs.map((base_lr) => base_lr * lr_factor);
+  }
+  get_lr_factor(epoch: number) {
+    let lr_factor = 0.5 * (1 + Math.cos((Math.PI * epoch) / this.max_num_iters));
+    if (epoch <= this.warmup) lr_factor *= (epoch * 1.0) / this.warmup;
+    return lr_factor;
+  }
+}
+
+class ReverseDataset extends utils.data.Dataset<[Tensor, Tensor]> {
+  data: Tensor;
+  constructor(
+    public num_categories: number,
+    public seq_len: number,
+    public size: number,
+  ) {
+    super();
+    this.data = torch.randint(this.num_categories, { size: [this.size, this.seq_len] });
+  }
+  __len__() {
+    return this.size;
+  }
+  __getitem__(idx: number): [Tensor, Tensor] {
+    const inp_data = this.data.index(idx);
+    const labels = torch.flip(inp_data, { dims: [0] });
+    return [inp_data, labels];
+  }
+}
+
+/** TransformerPredictor's _create_model / forward and ReversePredictor's _calculate_loss, without Lightning. */
+class ReversePredictor extends nn.Module {
+  input_net: nn.Sequential;
+  positional_encoding: PositionalEncoding;
+  transformer: TransformerEncoder;
+  output_net: nn.Sequential;
+  constructor(
+    public input_dim: number,
+    model_dim: number,
+    public num_classes: number,
+    num_heads: number,
+    num_layers: number,
+    dropout = 0.0,
+    input_dropout = 0.0,
+  ) {
+    super();
+    this.input_net = new nn.Sequential(new nn.Dropout(input_dropout), new nn.Linear(input_dim, model_dim));
+    this.positional_encoding = new PositionalEncoding(model_dim);
+    this.transformer = new TransformerEncoder(num_layers, { input_dim: model_dim, dim_feedforward: 2 * model_dim, num_heads, dropout });
+    this.output_net = new nn.Sequential(
+      new nn.Linear(model_dim, model_dim),
+      new nn.LayerNorm(model_dim),
+      new nn.ReLU({ inplace: true }),
+      new nn.Dropout(dropout),
+      new nn.Linear(model_dim, num_classes),
+    );
+  }
+  forward(x: Tensor, mask: Tensor | null = null, add_positional_encoding = true) {
+    x = this.input_net(x);
+    if (add_positional_encoding) x = this.positional_encoding(x);
+    x = this.transformer(x, mask);
+    x = this.output_net(x);
+    return x;
+  }
+  _calculate_loss(batch: [Tensor, Tensor]): [Tensor, Tensor] {
+    const [inp_data, labels] = batch;
+    const inp = F.one_hot(inp_data, { num_classes: this.num_classes }).float();
+    const preds = this.forward(inp, null, true);
+    const loss = F.cross_entropy(preds.view(-1, preds.size(-1)), labels.view(-1));
+    const acc = preds.argmax({ dim: -1 }).eq(labels).float().mean();
+    return [loss, acc];
+  }
+}
+
+describe("tutorial 6: Transformers and multi-head attention", () => {
+  it("scaled_dot_product on seeded q, k, v", () => {
+    const [seq_len, d_k] = [3, 2];
+    torch.manual_seed(42);
+    const q = torch.randn(seq_len, d_k);
+    const k = torch.randn(seq_len, d_k);
+    const v = torch.randn(seq_len, d_k);
+    const [values, attention] = scaled_dot_product(q, k, v);
+    close(values, "t6_values");
+    close(attention, "t6_attention");
+  });
+
+  it("PositionalEncoding buffer (persistent=False keeps it out of the state_dict)", () => {
+    const encod_block = new PositionalEncoding(48, 96);
+    close(encod_block.pe.squeeze().T.index(":4", ":16"), "t6_pe");
+    expect(Object.keys(encod_block.state_dict())).toEqual(ref.t6_pe_state_dict_keys);
+  });
+
+  it("CosineWarmupScheduler(optim.lr_scheduler._LRScheduler).get_lr_factor", () => {
+    const p = new nn.Parameter(torch.empty(4, 4));
+    const optimizer = new optim.Adam([p], { lr: 1e-3 });
+    const lr_scheduler = new CosineWarmupScheduler(optimizer, 100, 2000);
+    // Python's super().__init__(optimizer) runs the first step after the fields are set: lr = 1e-3 * factor(0) = 0.
+    // The JS constructor sets them after super(), so the engine runs that step on first use (here, reading lr).
+    expect(optimizer.param_groups[0].lr).toBe(0);
+    expect(lr_scheduler.last_epoch).toBe(0);
+    lr_scheduler.step();
+    expect(lr_scheduler.get_last_lr()[0]).toBeCloseTo(1e-3 * 0.5 * (1 + Math.cos(Math.PI / 2000)) * 0.01, 15);
+    closeList([0, 1, 50, 100, 101, 1000, 1999].map((e) => lr_scheduler.get_lr_factor(e)), NS("t6_lr_factors"), 1e-12, 1e-12, "factors");
+  });
+
+  it("MultiheadAttention by hand with a causal mask: outputs, attention and gradients", () => {
+    torch.manual_seed(0);
+    const mha = new MultiheadAttention(8, 8, 2);
+    const xm = torch.randn([2, 5, 8], { requires_grad: true });
+    const mask = torch.tril(torch.ones(5, 5));
+    const [o, att] = mha(xm, mask, true) as [Tensor, Tensor];
+    o.pow(2).sum().backward();
+    close(o, "t6_mha_out");
+    close(att.index(1, 1), "t6_mha_att");
+    close(xm.grad!.index(0), "t6_mha_xgrad");
+    close(mha.qkv_proj.weight.grad!.index(":3"), "t6_mha_qkv_grad");
+  });
+
+  it("the reverse task: ReverseDataset + DataLoader, one epoch with Adam and CosineWarmupScheduler, attention maps", () => {
+    torch.manual_seed(42);
+    const dataset = new ReverseDataset(10, 16, 256);
+    const train_loader = new utils.data.DataLoader(dataset, { batch_size: 32, shuffle: true, drop_last: true });
+    const [inp_data, labels] = (train_loader.dataset as ReverseDataset).__getitem__(0);
+    expect([inp_data.tolist(), labels.tolist()]).toEqual(ref.t6_reverse_example);
+    const model = new ReversePredictor(10, 32, 10, 1, 1, 0.0);
+    const optimizer = new optim.Adam(model.parameters(), { lr: 5e-4 });
+    const lr_scheduler = new CosineWarmupScheduler(optimizer, 5, 50);
+    const losses: number[] = [];
+    for (const batch of train_loader) {
+      const [loss] = model._calculate_loss(batch as [Tensor, Tensor]);
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      lr_scheduler.step();
+      losses.push(loss.item());
+    }
+    closeList(losses, NS("t6_reverse_losses"), 1e-4, 1e-5, "losses");
+    expect(optimizer.param_groups[0].lr).toBeCloseTo(N("t6_reverse_lr"), 12);
+    const attn_maps = torch.no_grad(() => {
+      let inp = F.one_hot(dataset.data.index(":2"), { num_classes: 10 }).float();
+      inp = model.input_net(inp);
+      inp = model.positional_encoding(inp);
+      return model.transformer.get_attention_maps(inp);
+    });
+    close(attn_maps[0].index(0, 0, ":3"), "t6_attn_map");
+  });
+});
