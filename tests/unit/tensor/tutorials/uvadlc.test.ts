@@ -666,8 +666,8 @@ class MultiheadAttention extends nn.Module {
     qkv = qkv.reshape(batch_size, seq_length, this.num_heads, 3 * this.head_dim);
     qkv = qkv.permute(0, 2, 1, 3);
     const [q, k, v] = qkv.chunk(3, { dim: -1 });
-    let [values, attention] = scaled_dot_product(q, k, v, mask);
-    values = values.permute(0, 2, 1, 3);
+    const [values0, attention] = scaled_dot_product(q, k, v, mask);
+    let values = values0.permute(0, 2, 1, 3);
     values = values.reshape(batch_size, seq_length, this.embed_dim);
     const o = this.o_proj(values);
     return return_attention ? [o, attention] : o;
@@ -896,5 +896,302 @@ describe("tutorial 6: Transformers and multi-head attention", () => {
       return model.transformer.get_attention_maps(inp);
     });
     close(attn_maps[0].index(0, 0, ":3"), "t6_attn_map");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Tutorial 7: graph neural networks
+// ---------------------------------------------------------------------------------------------
+class GCNLayer extends nn.Module {
+  projection: nn.Linear;
+  constructor(c_in: number, c_out: number) {
+    super();
+    this.projection = new nn.Linear(c_in, c_out);
+  }
+  forward(node_feats: Tensor, adj_matrix: Tensor) {
+    const num_neighbours = adj_matrix.sum({ dim: -1, keepdims: true });
+    node_feats = this.projection(node_feats);
+    node_feats = torch.bmm(adj_matrix, node_feats);
+    node_feats = node_feats.div(num_neighbours);
+    return node_feats;
+  }
+}
+
+class GATLayer extends nn.Module {
+  num_heads: number;
+  concat_heads: boolean;
+  projection: nn.Linear;
+  a: nn.Parameter;
+  leakyrelu: nn.LeakyReLU;
+  last_probs: Tensor | null = null;
+  constructor(c_in: number, c_out: number, num_heads = 1, concat_heads = true, alpha = 0.2) {
+    super();
+    this.num_heads = num_heads;
+    this.concat_heads = concat_heads;
+    if (this.concat_heads) {
+      if (c_out % num_heads !== 0) throw new Error("Number of output features must be a multiple of the count of heads.");
+      c_out = Math.floor(c_out / num_heads);
+    }
+    this.projection = new nn.Linear(c_in, c_out * num_heads);
+    this.a = new nn.Parameter(new torch.Tensor(num_heads, 2 * c_out));
+    this.leakyrelu = new nn.LeakyReLU(alpha);
+    nn.init.xavier_uniform_(this.projection.weight.data, { gain: 1.414 });
+    nn.init.xavier_uniform_(this.a.data, { gain: 1.414 });
+  }
+  forward(node_feats: Tensor, adj_matrix: Tensor, print_attn_probs = false) {
+    const [batch_size, num_nodes] = [node_feats.size(0), node_feats.size(1)];
+    node_feats = this.projection(node_feats);
+    node_feats = node_feats.view(batch_size, num_nodes, this.num_heads, -1);
+    const edges = adj_matrix.nonzero({ as_tuple: false });
+    const node_feats_flat = node_feats.view(batch_size * num_nodes, this.num_heads, -1);
+    const edge_indices_row = edges.index(":", 0).mul(num_nodes).add(edges.index(":", 1));
+    const edge_indices_col = edges.index(":", 0).mul(num_nodes).add(edges.index(":", 2));
+    const a_input = torch.cat(
+      [
+        torch.index_select({ input: node_feats_flat, index: edge_indices_row, dim: 0 }),
+        torch.index_select({ input: node_feats_flat, index: edge_indices_col, dim: 0 }),
+      ],
+      { dim: -1 },
+    );
+    let attn_logits = torch.einsum("bhc,hc->bh", a_input, this.a);
+    attn_logits = this.leakyrelu(attn_logits);
+    const attn_matrix = attn_logits.new_zeros([...adj_matrix.shape, this.num_heads]).fill_(-9e15);
+    attn_matrix.index_put_([adj_matrix.index("...", "None").repeat(1, 1, 1, this.num_heads).eq(1)], attn_logits.reshape(-1));
+    const attn_probs = F.softmax(attn_matrix, { dim: 2 });
+    if (print_attn_probs) this.last_probs = attn_probs.permute(0, 3, 1, 2);
+    node_feats = torch.einsum("bijh,bjhc->bihc", attn_probs, node_feats);
+    if (this.concat_heads) node_feats = node_feats.reshape(batch_size, num_nodes, -1);
+    else node_feats = node_feats.mean({ dim: 2 });
+    return node_feats;
+  }
+}
+
+describe("tutorial 7: graph neural networks", () => {
+  const node_feats = torch.arange(8, { dtype: torch.float32 }).view(1, 4, 2);
+  const adj_matrix = new torch.Tensor([
+    [
+      [1, 1, 0, 0],
+      [1, 1, 1, 1],
+      [0, 1, 1, 1],
+      [0, 1, 1, 1],
+    ],
+  ]);
+
+  it("GCNLayer with an identity projection on the notebook's graph", () => {
+    const layer = new GCNLayer(2, 2);
+    layer.projection.weight.data = new torch.Tensor([
+      [1, 0],
+      [0, 1],
+    ]);
+    layer.projection.bias.data = new torch.Tensor([0, 0]);
+    const out_feats = torch.no_grad(() => layer(node_feats, adj_matrix));
+    close(out_feats, "t7_gcn");
+  });
+
+  it("GATLayer with two heads and the notebook's a: outputs and attention probabilities", () => {
+    const layer = new GATLayer(2, 2, 2);
+    layer.projection.weight.data = new torch.Tensor([
+      [1, 0],
+      [0, 1],
+    ]);
+    layer.projection.bias.data = new torch.Tensor([0, 0]);
+    layer.a.data = new torch.Tensor([
+      [-0.2, 0.3],
+      [0.1, -0.1],
+    ]);
+    const out_feats = torch.no_grad(() => layer(node_feats, adj_matrix, true));
+    close(out_feats, "t7_gat");
+    close(layer.last_probs!, "t7_gat_probs");
+  });
+
+  it("a seeded GATLayer (heads averaged) on a batch of two graphs: gradients through the masked assignment", () => {
+    torch.manual_seed(7);
+    const gat = new GATLayer(3, 4, 2, false);
+    const nf = torch.randn(2, 4, 3);
+    const adj = new torch.Tensor([
+      [
+        [1, 1, 0, 0],
+        [1, 1, 1, 1],
+        [0, 1, 1, 1],
+        [0, 1, 1, 1],
+      ],
+      [
+        [1, 0, 0, 1],
+        [0, 1, 1, 0],
+        [0, 1, 1, 0],
+        [1, 0, 0, 1],
+      ],
+    ]);
+    const o = gat(nf, adj);
+    o.pow(2).sum().backward();
+    close(o, "t7_gat_seeded");
+    close(gat.a.grad!, "t7_gat_a_grad");
+    close(gat.projection.weight.grad!, "t7_gat_w_grad");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Tutorials 8 and 9: deep energy models, autoencoders
+// ---------------------------------------------------------------------------------------------
+class Swish8 extends nn.Module {
+  forward(x: Tensor) {
+    return x.mul(torch.sigmoid(x));
+  }
+}
+
+class CNNModel extends nn.Module {
+  cnn_layers: nn.Sequential;
+  constructor(hidden_features = 32, out_dim = 1) {
+    super();
+    const c_hid1 = Math.floor(hidden_features / 2);
+    const c_hid2 = hidden_features;
+    const c_hid3 = hidden_features * 2;
+    this.cnn_layers = new nn.Sequential(
+      new nn.Conv2d(1, c_hid1, { kernel_size: 5, stride: 2, padding: 4 }),
+      new Swish8(),
+      new nn.Conv2d(c_hid1, c_hid2, { kernel_size: 3, stride: 2, padding: 1 }),
+      new Swish8(),
+      new nn.Conv2d(c_hid2, c_hid3, { kernel_size: 3, stride: 2, padding: 1 }),
+      new Swish8(),
+      new nn.Conv2d(c_hid3, c_hid3, { kernel_size: 3, stride: 2, padding: 1 }),
+      new Swish8(),
+      new nn.Flatten(),
+      new nn.Linear(c_hid3 * 4, c_hid3),
+      new Swish8(),
+      new nn.Linear(c_hid3, out_dim),
+    );
+  }
+  forward(x: Tensor) {
+    return this.cnn_layers(x).squeeze({ dim: -1 });
+  }
+}
+
+/** Sampler.generate_samples: Langevin steps on the images, the model's parameters frozen meanwhile. */
+function generate_samples(model: nn.Module, inp_imgs: Tensor, steps = 60, step_size = 10): Tensor {
+  const is_training = model.training;
+  model.eval();
+  for (const p of model.parameters()) p.requires_grad = false;
+  inp_imgs.requires_grad = true;
+  const had_gradients_enabled = torch.is_grad_enabled();
+  torch.set_grad_enabled(true);
+  const noise = torch.randn(inp_imgs.shape, { device: inp_imgs.device });
+  for (let i = 0; i < steps; i++) {
+    noise.normal_(0, 0.005);
+    inp_imgs.data.add_(noise.data);
+    inp_imgs.data.clamp_({ min: -1.0, max: 1.0 });
+    const out_imgs = (model(inp_imgs) as Tensor).neg();
+    out_imgs.sum().backward();
+    inp_imgs.grad!.data.clamp_(-0.03, 0.03);
+    inp_imgs.data.add_(inp_imgs.grad!.data.mul(-step_size));
+    inp_imgs.grad!.detach_();
+    inp_imgs.grad!.zero_();
+    inp_imgs.data.clamp_({ min: -1.0, max: 1.0 });
+  }
+  for (const p of model.parameters()) p.requires_grad = true;
+  model.train(is_training);
+  torch.set_grad_enabled(had_gradients_enabled);
+  return inp_imgs;
+}
+
+class Encoder extends nn.Module {
+  net: nn.Sequential;
+  constructor(num_input_channels: number, base_channel_size: number, latent_dim: number, act_fn: ActCtor = nn.GELU) {
+    super();
+    const c_hid = base_channel_size;
+    this.net = new nn.Sequential(
+      new nn.Conv2d(num_input_channels, c_hid, { kernel_size: 3, padding: 1, stride: 2 }),
+      new act_fn(),
+      new nn.Conv2d(c_hid, c_hid, { kernel_size: 3, padding: 1 }),
+      new act_fn(),
+      new nn.Conv2d(c_hid, 2 * c_hid, { kernel_size: 3, padding: 1, stride: 2 }),
+      new act_fn(),
+      new nn.Conv2d(2 * c_hid, 2 * c_hid, { kernel_size: 3, padding: 1 }),
+      new act_fn(),
+      new nn.Conv2d(2 * c_hid, 2 * c_hid, { kernel_size: 3, padding: 1, stride: 2 }),
+      new act_fn(),
+      new nn.Flatten(),
+      new nn.Linear(2 * 16 * c_hid, latent_dim),
+    );
+  }
+  forward(x: Tensor) {
+    return this.net(x);
+  }
+}
+
+class Decoder extends nn.Module {
+  linear: nn.Sequential;
+  net: nn.Sequential;
+  constructor(num_input_channels: number, base_channel_size: number, latent_dim: number, act_fn: ActCtor = nn.GELU) {
+    super();
+    const c_hid = base_channel_size;
+    this.linear = new nn.Sequential(new nn.Linear(latent_dim, 2 * 16 * c_hid), new act_fn());
+    this.net = new nn.Sequential(
+      new nn.ConvTranspose2d(2 * c_hid, 2 * c_hid, { kernel_size: 3, output_padding: 1, padding: 1, stride: 2 }),
+      new act_fn(),
+      new nn.Conv2d(2 * c_hid, 2 * c_hid, { kernel_size: 3, padding: 1 }),
+      new act_fn(),
+      new nn.ConvTranspose2d(2 * c_hid, c_hid, { kernel_size: 3, output_padding: 1, padding: 1, stride: 2 }),
+      new act_fn(),
+      new nn.Conv2d(c_hid, c_hid, { kernel_size: 3, padding: 1 }),
+      new act_fn(),
+      new nn.ConvTranspose2d(c_hid, num_input_channels, { kernel_size: 3, output_padding: 1, padding: 1, stride: 2 }),
+      new nn.Tanh(),
+    );
+  }
+  forward(x: Tensor) {
+    x = this.linear(x);
+    x = x.reshape(x.shape[0], -1, 4, 4);
+    return this.net(x);
+  }
+}
+
+describe("tutorials 8 and 9: deep energy models and autoencoders", () => {
+  it("CNNModel energy: generate_samples (5 Langevin steps) and one contrastive-divergence Adam step", () => {
+    torch.manual_seed(8);
+    const cnn = new CNNModel(8);
+    const real_imgs = torch.rand(4, 1, 28, 28).mul(2).sub(1);
+    const fake_imgs = generate_samples(cnn, torch.rand(4, 1, 28, 28).mul(2).sub(1).detach(), 5);
+    expect(fake_imgs.mean().item()).toBeCloseTo(N("t8_fake_mean"), 5);
+    close(fake_imgs.index(0, 0, 10, ":8"), "t8_fake");
+    expect([...cnn.parameters()].every((p) => p.requires_grad)).toBe(true);
+    const opt = new optim.Adam(cnn.parameters(), { lr: 1e-4, betas: [0.0, 0.999] });
+    const inp_imgs = torch.cat([real_imgs, fake_imgs], { dim: 0 });
+    const [real_out, fake_out] = cnn(inp_imgs).chunk(2, { dim: 0 });
+    const reg_loss = real_out.pow(2).add(fake_out.pow(2)).mean().mul(0.1);
+    const cdiv_loss = fake_out.mean().sub(real_out.mean());
+    const loss = reg_loss.add(cdiv_loss);
+    opt.zero_grad();
+    loss.backward();
+    opt.step();
+    expect(loss.item()).toBeCloseTo(N("t8_loss"), 5);
+    close((cnn.cnn_layers.get(-1) as nn.Linear).weight.index(0, ":6"), "t8_param");
+  });
+
+  it("Encoder / Decoder (ConvTranspose2d with output_padding): 3 Adam steps on the summed MSE, then find_similar_images' cdist + sort", () => {
+    torch.manual_seed(9);
+    const encoder = new Encoder(3, 4, 16);
+    const decoder = new Decoder(3, 4, 16);
+    const params = [...encoder.parameters(), ...decoder.parameters()];
+    const opt = new optim.Adam(params, { lr: 1e-3 });
+    const imgs9 = torch.rand(4, 3, 32, 32).mul(2).sub(1);
+    const losses: number[] = [];
+    let x_hat!: Tensor;
+    for (let i = 0; i < 3; i++) {
+      x_hat = decoder(encoder(imgs9));
+      let loss = F.mse_loss(imgs9, x_hat, { reduction: "none" });
+      loss = loss.sum({ dim: [1, 2, 3] }).mean({ dim: [0] });
+      opt.zero_grad();
+      loss.backward();
+      opt.step();
+      losses.push(loss.item());
+    }
+    closeList(losses, NS("t9_losses"), 1e-4, 1e-4, "losses");
+    close(x_hat.index(0, 0, 0, ":8"), "t9_recon");
+    const z = torch.no_grad(() => encoder(imgs9));
+    let dist = torch.cdist(z.index("None", ":1"), z.index("None", ":"));
+    dist = dist.squeeze({ dim: 0 });
+    const sorted = torch.sort(dist);
+    close(sorted.values, "t9_dist", 1e-4, 1e-4);
+    expect(sorted.indices.tolist()).toEqual(ref.t9_indices);
   });
 });
