@@ -80,7 +80,7 @@ function notCompiledWithCuda(name: string): (...args: unknown[]) => never {
 /**
  * torch.cuda: no GPU here. Seeding is accepted and ignored, as PyTorch does without CUDA; the memory
  * counters read 0; synchronize / current_device / current_stream / get_device_name /
- * get_device_capability / mem_get_info raise PyTorch's AssertionError "Torch not compiled with CUDA enabled".
+ * get_device_capability / mem_get_info / is_bf16_supported raise PyTorch's AssertionError "Torch not compiled with CUDA enabled".
  */
 export const cuda = {
   is_available: (): boolean => false,
@@ -91,6 +91,7 @@ export const cuda = {
   get_device_name: notCompiledWithCuda("get_device_name"),
   get_device_capability: notCompiledWithCuda("get_device_capability"),
   mem_get_info: notCompiledWithCuda("mem_get_info"),
+  is_bf16_supported: notCompiledWithCuda("is_bf16_supported"),
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   memory_allocated: (_device?: unknown): number => 0,
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
