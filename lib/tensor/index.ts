@@ -63,6 +63,7 @@ import { torchAdditions } from "./api/index";
 import { installTorch113Names, torch113Names } from "./api/torch_1_13_names";
 import { defineComplexDtypes } from "./complex";
 import * as nn from "./nn/index";
+import { deepcopy } from "./nn/deepcopy";
 import * as optim from "./optim/index";
 import { load, save } from "./serialize";
 import { onnx } from "./onnx/index";
@@ -93,6 +94,8 @@ defineComplexDtypes(torch); // non-enumerable getters: the spread above does not
 export type Torch = typeof torch;
 
 export { nn, optim, utils, save, load, functorch };
+/** Python's copy module for modules, tensors and state_dicts: copy.deepcopy(module) clones without re-initialising. */
+export const copy = { deepcopy };
 /** torchvision 0.14: transforms (+ functional), datasets.MNIST, Image (./vision/index.ts). */
 export { torchvision };
 export { load_tensors, save_tensors, set_file_store, ARCHITECTURE_KEY, type FileStore } from "./serialize";

@@ -5,6 +5,7 @@
  * layer clones, nn.utils.fusion and optim.swa_utils.AveragedModel; a leaf module (tensor, Module,
  * Parameter only) so nn.utils and optim can import it without a cycle through nn/index.
  */
+import { RuntimeError } from "../errors";
 import { Tensor } from "../tensor";
 import { Module } from "./module";
 import { Parameter } from "./parameter";
@@ -42,4 +43,27 @@ function copyValue(v: unknown, memo: Map<unknown, unknown>): unknown {
   } else return v; // functions, dtypes, generators: shared, as deepcopy shares functions
   memo.set(v, out);
   return out;
+}
+
+/**
+ * Python's copy.deepcopy for what a course writes it on: a module (deepcopyModule: no constructor runs, so no random
+ * draws, as `clones(module, N)` in the Annotated Transformer), a state_dict or other plain object / array of tensors,
+ * a tensor (a graph leaf: a copy with the same requires_grad; a non-leaf raises torch 1.13's RuntimeError).
+ */
+export function deepcopy<T>(x: T, memo: Map<unknown, unknown> = new Map()): T {
+  if (x instanceof Module) return deepcopyModule(x, memo);
+  if (x instanceof Tensor && !(x instanceof Parameter)) {
+    if (!x.is_leaf) throw new RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the moment");
+    if (memo.has(x)) return memo.get(x) as T;
+    const out = x.detach().clone().requires_grad_(x.requires_grad);
+    memo.set(x, out);
+    return out as T;
+  }
+  if (Array.isArray(x) || (x !== null && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype)) {
+    if (memo.has(x)) return memo.get(x) as T;
+    const out: unknown = Array.isArray(x) ? x.map((v) => deepcopy(v, memo)) : Object.fromEntries(Object.entries(x).map(([k, v]) => [k, deepcopy(v, memo)]));
+    memo.set(x, out);
+    return out as T;
+  }
+  return copyValue(x, memo) as T;
 }

@@ -1,0 +1,706 @@
+/**
+ * Transformers written from scratch, as two well-known sources write them, translated to the engine's API
+ * as a learner would:
+ *   - "The Annotated Transformer" (harvardnlp/annotated-transformer, the_annotated_transformer.py):
+ *     clones (copy.deepcopy), LayerNorm by hand, SublayerConnection, attention, MultiHeadedAttention,
+ *     PositionwiseFeedForward, Embeddings, PositionalEncoding (register_buffer, strided slice assignment),
+ *     subsequent_mask, make_model with xavier_uniform_, Batch, LabelSmoothing with KLDivLoss(reduction="sum"),
+ *     rate through LambdaLR, inference_test, the copy task's training steps and greedy_decode;
+ *   - Karpathy's minGPT (mingpt/model.py, mingpt/trainer.py): NewGELU, CausalSelfAttention (masked_fill on
+ *     a registered tril buffer), Block (nn.ModuleDict and a lambda MLP), GPT (_init_weights through apply,
+ *     the scaled c_proj init), configure_optimizers (decay / no_decay groups by module type, AdamW), the
+ *     trainer's step (zero_grad(set_to_none), clip_grad_norm_) and generate (greedy, top-k sampling).
+ * Sizes are small (d_model 32, 2 layers; a 2-layer GPT of width 16). Values are checked against torch 1.13
+ * running the sources' code after the same torch.manual_seed (scripts/fixtures/transformers_from_scratch_fixtures.py
+ * -> tests/fixtures/torch/tutorials/transformers_from_scratch.json): the engine's seeded initialisation,
+ * randint and multinomial draw PyTorch's streams. Dropout is 0 where a training step is compared (the
+ * engine's dropout masks are not torch's stream).
+ *
+ * Python forms and how they are written here: copy.deepcopy is the engine's copy.deepcopy; `x[:, 0::2] = v`
+ * is index_put_; `mask == 0` is .eq(0); `a & b` is .logical_and / bitwise_and; `logits[logits < v[:, [-1]]] =
+ * -inf` is index_put_ with the boolean mask; `@torch.no_grad()` is torch.no_grad()(fn); integer literals
+ * given to torch.tensor are int64 only with { dtype: torch.long } (torch.LongTensor says it).
+ */
+import { describe, expect, it } from "vitest";
+import { copy, F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
+import { expectClose } from "../core/fixtures";
+import { thrown, tutorialFixture } from "./helpers";
+
+type FT = { shape: number[]; data: number[] };
+const ref = tutorialFixture<Record<string, unknown>>("transformers_from_scratch.json");
+const R = (k: string): FT => ref[k] as FT;
+const N = (k: string): number[] => ref[k] as number[];
+const close = (t: Tensor, k: string, rtol = 1e-4, atol = 1e-5): void => {
+  expect(t.shape).toEqual(R(k).shape);
+  expectClose(t, R(k).data, rtol, atol, k);
+};
+
+// ---------------------------------------------------------------------------------------------
+// The Annotated Transformer
+// ---------------------------------------------------------------------------------------------
+class EncoderDecoder extends nn.Module {
+  constructor(
+    public encoder: Encoder,
+    public decoder: Decoder,
+    public src_embed: nn.Sequential,
+    public tgt_embed: nn.Sequential,
+    public generator: Generator,
+  ) {
+    super();
+  }
+  forward(src: Tensor, tgt: Tensor, src_mask: Tensor, tgt_mask: Tensor): Tensor {
+    return this.decode(this.encode(src, src_mask), src_mask, tgt, tgt_mask);
+  }
+  encode(src: Tensor, src_mask: Tensor): Tensor {
+    return this.encoder(this.src_embed(src), src_mask);
+  }
+  decode(memory: Tensor, src_mask: Tensor, tgt: Tensor, tgt_mask: Tensor): Tensor {
+    return this.decoder(this.tgt_embed(tgt), memory, src_mask, tgt_mask);
+  }
+}
+
+class Generator extends nn.Module {
+  proj: nn.Linear;
+  constructor(d_model: number, vocab: number) {
+    super();
+    this.proj = new nn.Linear(d_model, vocab);
+  }
+  forward(x: Tensor): Tensor {
+    return F.log_softmax(this.proj(x), { dim: -1 });
+  }
+}
+
+function clones<M extends nn.Module>(module: M, N: number): nn.ModuleList {
+  return new nn.ModuleList(Array.from({ length: N }, () => copy.deepcopy(module)));
+}
+
+class LayerNorm extends nn.Module {
+  a_2: nn.Parameter;
+  b_2: nn.Parameter;
+  constructor(features: number, public eps = 1e-6) {
+    super();
+    this.a_2 = new nn.Parameter(torch.ones(features));
+    this.b_2 = new nn.Parameter(torch.zeros(features));
+  }
+  forward(x: Tensor): Tensor {
+    const mean = x.mean(-1, { keepdim: true });
+    const std = x.std(-1, { keepdim: true });
+    return this.a_2.mul(x.sub(mean)).div(std.add(this.eps)).add(this.b_2);
+  }
+}
+
+class SublayerConnection extends nn.Module {
+  norm: LayerNorm;
+  dropout: nn.Dropout;
+  constructor(size: number, dropout: number) {
+    super();
+    this.norm = new LayerNorm(size);
+    this.dropout = new nn.Dropout(dropout);
+  }
+  forward(x: Tensor, sublayer: (x: Tensor) => Tensor): Tensor {
+    return x.add(this.dropout(sublayer(this.norm(x))));
+  }
+}
+
+class EncoderLayer extends nn.Module {
+  sublayer: nn.ModuleList;
+  constructor(public size: number, public self_attn: MultiHeadedAttention, public feed_forward: PositionwiseFeedForward, dropout: number) {
+    super();
+    this.sublayer = clones(new SublayerConnection(size, dropout), 2);
+  }
+  forward(x: Tensor, mask: Tensor): Tensor {
+    const sub = this.sublayer as unknown as SublayerConnection[];
+    x = sub[0](x, (x) => this.self_attn(x, x, x, mask));
+    return sub[1](x, this.feed_forward);
+  }
+}
+
+class Encoder extends nn.Module {
+  layers: nn.ModuleList;
+  norm: LayerNorm;
+  constructor(layer: EncoderLayer, N: number) {
+    super();
+    this.layers = clones(layer, N);
+    this.norm = new LayerNorm(layer.size);
+  }
+  forward(x: Tensor, mask: Tensor): Tensor {
+    for (const layer of this.layers as Iterable<EncoderLayer>) x = layer(x, mask);
+    return this.norm(x);
+  }
+}
+
+class DecoderLayer extends nn.Module {
+  sublayer: nn.ModuleList;
+  constructor(
+    public size: number,
+    public self_attn: MultiHeadedAttention,
+    public src_attn: MultiHeadedAttention,
+    public feed_forward: PositionwiseFeedForward,
+    dropout: number,
+  ) {
+    super();
+    this.sublayer = clones(new SublayerConnection(size, dropout), 3);
+  }
+  forward(x: Tensor, memory: Tensor, src_mask: Tensor, tgt_mask: Tensor): Tensor {
+    const m = memory;
+    const sub = this.sublayer as unknown as SublayerConnection[];
+    x = sub[0](x, (x) => this.self_attn(x, x, x, tgt_mask));
+    x = sub[1](x, (x) => this.src_attn(x, m, m, src_mask));
+    return sub[2](x, this.feed_forward);
+  }
+}
+
+class Decoder extends nn.Module {
+  layers: nn.ModuleList;
+  norm: LayerNorm;
+  constructor(layer: DecoderLayer, N: number) {
+    super();
+    this.layers = clones(layer, N);
+    this.norm = new LayerNorm(layer.size);
+  }
+  forward(x: Tensor, memory: Tensor, src_mask: Tensor, tgt_mask: Tensor): Tensor {
+    for (const layer of this.layers as Iterable<DecoderLayer>) x = layer(x, memory, src_mask, tgt_mask);
+    return this.norm(x);
+  }
+}
+
+function subsequent_mask(size: number): Tensor {
+  const attn_shape = [1, size, size];
+  const subsequent_mask = torch.triu(torch.ones(attn_shape), { diagonal: 1 }).type(torch.uint8);
+  return subsequent_mask.eq(0);
+}
+
+function attention(query: Tensor, key: Tensor, value: Tensor, mask: Tensor | null = null, dropout: nn.Dropout | null = null): [Tensor, Tensor] {
+  const d_k = query.size(-1);
+  let scores = torch.matmul(query, key.transpose(-2, -1)).div(Math.sqrt(d_k));
+  if (mask !== null) scores = scores.masked_fill(mask.eq(0), -1e9);
+  let p_attn = scores.softmax({ dim: -1 });
+  if (dropout !== null) p_attn = dropout(p_attn);
+  return [torch.matmul(p_attn, value), p_attn];
+}
+
+class MultiHeadedAttention extends nn.Module {
+  d_k: number;
+  linears: nn.ModuleList;
+  attn: Tensor | null = null;
+  dropout: nn.Dropout;
+  constructor(public h: number, d_model: number, dropout = 0.1) {
+    super();
+    if (d_model % h !== 0) throw new Error("assert d_model % h == 0");
+    this.d_k = Math.floor(d_model / h);
+    this.linears = clones(new nn.Linear(d_model, d_model), 4);
+    this.dropout = new nn.Dropout({ p: dropout });
+  }
+  forward(query: Tensor, key: Tensor, value: Tensor, mask: Tensor | null = null): Tensor {
+    if (mask !== null) mask = mask.unsqueeze(1);
+    const nbatches = query.size(0);
+    const lins = this.linears as unknown as nn.Linear[];
+    [query, key, value] = [query, key, value].map((x, i) => lins[i](x).view(nbatches, -1, this.h, this.d_k).transpose(1, 2));
+    let x: Tensor;
+    [x, this.attn] = attention(query, key, value, mask, this.dropout);
+    x = x.transpose(1, 2).contiguous().view(nbatches, -1, this.h * this.d_k);
+    return lins[3](x);
+  }
+}
+
+class PositionwiseFeedForward extends nn.Module {
+  w_1: nn.Linear;
+  w_2: nn.Linear;
+  dropout: nn.Dropout;
+  constructor(d_model: number, d_ff: number, dropout = 0.1) {
+    super();
+    this.w_1 = new nn.Linear(d_model, d_ff);
+    this.w_2 = new nn.Linear(d_ff, d_model);
+    this.dropout = new nn.Dropout(dropout);
+  }
+  forward(x: Tensor): Tensor {
+    return this.w_2(this.dropout(this.w_1(x).relu()));
+  }
+}
+
+class Embeddings extends nn.Module {
+  lut: nn.Embedding;
+  constructor(public d_model: number, vocab: number) {
+    super();
+    this.lut = new nn.Embedding(vocab, d_model);
+  }
+  forward(x: Tensor): Tensor {
+    return this.lut(x).mul(Math.sqrt(this.d_model));
+  }
+}
+
+class PositionalEncoding extends nn.Module {
+  dropout: nn.Dropout;
+  declare pe: Tensor;
+  constructor(d_model: number, dropout: number, max_len = 5000) {
+    super();
+    this.dropout = new nn.Dropout({ p: dropout });
+    let pe = torch.zeros(max_len, d_model);
+    const position = torch.arange(0, max_len).unsqueeze(1);
+    const div_term = torch.exp(torch.arange(0, d_model, 2).mul(-(Math.log(10000.0) / d_model)));
+    pe.index_put_([":", "0::2"], torch.sin(position.mul(div_term))); // pe[:, 0::2] = torch.sin(position * div_term)
+    pe.index_put_([":", "1::2"], torch.cos(position.mul(div_term)));
+    pe = pe.unsqueeze(0);
+    this.register_buffer("pe", pe);
+  }
+  forward(x: Tensor): Tensor {
+    x = x.add(this.pe.index(":", `:${x.size(1)}`).requires_grad_(false));
+    return this.dropout(x);
+  }
+}
+
+function make_model(src_vocab: number, tgt_vocab: number, N = 6, d_model = 512, d_ff = 2048, h = 8, dropout = 0.1): EncoderDecoder {
+  const c = copy.deepcopy;
+  const attn = new MultiHeadedAttention(h, d_model);
+  const ff = new PositionwiseFeedForward(d_model, d_ff, dropout);
+  const position = new PositionalEncoding(d_model, dropout);
+  const model = new EncoderDecoder(
+    new Encoder(new EncoderLayer(d_model, c(attn), c(ff), dropout), N),
+    new Decoder(new DecoderLayer(d_model, c(attn), c(attn), c(ff), dropout), N),
+    new nn.Sequential(new Embeddings(d_model, src_vocab), c(position)),
+    new nn.Sequential(new Embeddings(d_model, tgt_vocab), c(position)),
+    new Generator(d_model, tgt_vocab),
+  );
+  for (const p of model.parameters()) if (p.dim() > 1) nn.init.xavier_uniform_(p);
+  return model;
+}
+
+class Batch {
+  src: Tensor;
+  src_mask: Tensor;
+  tgt!: Tensor;
+  tgt_y!: Tensor;
+  tgt_mask!: Tensor;
+  ntokens!: Tensor;
+  constructor(src: Tensor, tgt: Tensor | null = null, pad = 2) {
+    this.src = src;
+    this.src_mask = src.ne(pad).unsqueeze(-2);
+    if (tgt !== null) {
+      this.tgt = tgt.index(":", ":-1");
+      this.tgt_y = tgt.index(":", "1:");
+      this.tgt_mask = Batch.make_std_mask(this.tgt, pad);
+      this.ntokens = this.tgt_y.ne(pad).data.sum();
+    }
+  }
+  static make_std_mask(tgt: Tensor, pad: number): Tensor {
+    let tgt_mask = tgt.ne(pad).unsqueeze(-2);
+    tgt_mask = tgt_mask.bitwise_and(subsequent_mask(tgt.size(-1)).type_as(tgt_mask.data)); // tgt_mask & ...
+    return tgt_mask;
+  }
+}
+
+function rate(step: number, model_size: number, factor: number, warmup: number): number {
+  if (step === 0) step = 1;
+  return factor * (model_size ** -0.5 * Math.min(step ** -0.5, step * warmup ** -1.5));
+}
+
+class LabelSmoothing extends nn.Module {
+  criterion = new nn.KLDivLoss({ reduction: "sum" });
+  confidence: number;
+  true_dist: Tensor | null = null;
+  constructor(public size: number, public padding_idx: number, public smoothing = 0.0) {
+    super();
+    this.confidence = 1.0 - smoothing;
+  }
+  forward(x: Tensor, target: Tensor): Tensor {
+    if (x.size(1) !== this.size) throw new Error("assert x.size(1) == self.size");
+    const true_dist = x.data.clone();
+    true_dist.fill_(this.smoothing / (this.size - 2));
+    true_dist.scatter_(1, target.data.unsqueeze(1), this.confidence);
+    true_dist.index_put_([":", this.padding_idx], 0); // true_dist[:, self.padding_idx] = 0
+    const mask = torch.nonzero(target.data.eq(this.padding_idx));
+    if (mask.dim() > 0) true_dist.index_fill_(0, mask.squeeze(), 0.0);
+    this.true_dist = true_dist;
+    return this.criterion(x, true_dist.clone().detach());
+  }
+}
+
+function* data_gen(V: number, batch_size: number, nbatches: number): IterableIterator<Batch> {
+  for (let i = 0; i < nbatches; i++) {
+    const data = torch.randint(1, V, { size: [batch_size, 10] });
+    data.index_put_([":", 0], 1); // data[:, 0] = 1
+    const src = data.requires_grad_(false).clone().detach();
+    const tgt = data.requires_grad_(false).clone().detach();
+    yield new Batch(src, tgt, 0);
+  }
+}
+
+class SimpleLossCompute {
+  constructor(public generator: Generator, public criterion: LabelSmoothing) {}
+  call(x: Tensor, y: Tensor, norm: Tensor): [Tensor, Tensor] {
+    x = this.generator(x);
+    const sloss = this.criterion(x.contiguous().view(-1, x.size(-1)), y.contiguous().view(-1)).div(norm);
+    return [sloss.data.mul(norm), sloss];
+  }
+}
+
+function greedy_decode(model: EncoderDecoder, src: Tensor, src_mask: Tensor, max_len: number, start_symbol: number): Tensor {
+  const memory = model.encode(src, src_mask);
+  let ys = torch.zeros(1, 1).fill_(start_symbol).type_as(src.data);
+  for (let i = 0; i < max_len - 1; i++) {
+    const out = model.decode(memory, src_mask, ys, subsequent_mask(ys.size(1)).type_as(src.data));
+    const prob = model.generator(out.index(":", -1));
+    const [, next_word_] = torch.max(prob, { dim: 1 });
+    const next_word = next_word_.data.index(0); // next_word.data[0]
+    ys = torch.cat([ys, torch.zeros(1, 1).type_as(src.data).fill_(next_word)], { dim: 1 });
+  }
+  return ys;
+}
+
+describe("The Annotated Transformer", () => {
+  it("clones(): copy.deepcopy(module) gives equal, separate parameters without new draws; a non-leaf tensor is refused", () => {
+    const lin = new nn.Linear(3, 2);
+    torch.manual_seed(5);
+    const first = torch.rand(1).item();
+    torch.manual_seed(5);
+    const layers = clones(lin, 2);
+    expect(torch.rand(1).item()).toBe(first); // the copies drew nothing from the stream
+    const [a, b] = layers as unknown as nn.Linear[];
+    expect(a).toBeInstanceOf(nn.Linear);
+    expect(a.weight).not.toBe(lin.weight);
+    expect(torch.equal(a.weight, lin.weight) && torch.equal(b.bias!, lin.bias!)).toBe(true);
+    a.weight.data.add_(1);
+    expect(torch.equal(b.weight, lin.weight)).toBe(true);
+    const leaf = torch.ones(2, { requires_grad: true });
+    const c = copy.deepcopy(leaf);
+    expect(c.requires_grad && c !== leaf).toBe(true);
+    const sd = copy.deepcopy(lin.state_dict());
+    expect(sd.weight).not.toBe(lin.state_dict().weight);
+    const [cls, msg] = ref.deepcopy_nonleaf as [string, string];
+    expect(() => copy.deepcopy(leaf.mul(2))).toThrow(msg);
+    expect(thrown(() => copy.deepcopy(leaf.mul(2)))).toEqual([cls, msg]);
+  });
+
+  it("subsequent_mask, LayerNorm by hand, PositionalEncoding's buffer", () => {
+    expect(subsequent_mask(5).dtype).toBe(torch.bool);
+    close(subsequent_mask(5).int(), "subsequent_mask", 0, 0);
+    torch.manual_seed(0);
+    const x = torch.randn(2, 3, 8);
+    close(x, "layernorm_x", 1e-5, 0); // torch's stream, to float32 roundings of Box-Muller (random.ts computes it in double)
+    close(new LayerNorm(8)(x), "layernorm");
+    const pe = new PositionalEncoding(6, 0, 12);
+    close(pe.pe, "pe");
+    expect(Object.keys(pe.state_dict())).toEqual(["pe"]);
+    close(pe.forward(torch.zeros(1, 5, 6)), "pe_forward");
+  });
+
+  it("LabelSmoothing's target distribution (KLDivLoss(reduction='sum')) and the penalization curve", () => {
+    const crit = new LabelSmoothing(5, 0, 0.4);
+    const predict = torch.FloatTensor(Array.from({ length: 5 }, () => [0, 0.2, 0.7, 0.1, 0]));
+    const loss = crit.forward(predict.log(), torch.LongTensor([2, 1, 0, 3, 3]));
+    expect(ref.ls_loss).toBe("nan"); // torch 1.13: 0 * -inf at the log(0) columns
+    expect(loss.isnan().item()).toBe(true);
+    close(crit.true_dist!, "ls_true_dist");
+    const crit2 = new LabelSmoothing(5, 0, 0.1);
+    const penal = (x: number): number => {
+      const d = x + 3 * 1;
+      const predict = torch.FloatTensor([[0, x / d, 1 / d, 1 / d, 1 / d]]);
+      return crit2(predict.log(), torch.LongTensor([1])).data.item();
+    };
+    expect(ref.penalization).toEqual(Array(6).fill("nan")); // torch 1.13's kl_div: 0 * -inf where the target is 0
+    expect([1, 2, 5, 10, 50, 99].map((x) => penal(x))).toEqual(Array(6).fill(NaN));
+  });
+
+  it("rate() through LambdaLR(optimizer=..., lr_lambda=...) on Adam(lr=1)", () => {
+    const dummy_model = new torch.nn.Linear(1, 1);
+    const optimizer = new torch.optim.Adam(dummy_model.parameters(), { lr: 1, betas: [0.9, 0.98], eps: 1e-9 });
+    const lr_scheduler = new optim.lr_scheduler.LambdaLR({ optimizer: optimizer, lr_lambda: (step: number) => rate(step, 512, 1, 4) });
+    const lrs: number[] = [];
+    for (let step = 0; step < 12; step++) {
+      lrs.push(optimizer.param_groups[0].lr as number);
+      optimizer.step();
+      lr_scheduler.step();
+    }
+    expectClose(lrs, N("rate_lrs"), 1e-12, 0, "rate_lrs");
+  });
+
+  it("inference_test: make_model(11, 11, 2) seeded, its parameters, memory and greedy tokens", () => {
+    torch.manual_seed(0);
+    const test_model = make_model(11, 11, 2, 32, 64, 4);
+    expect([...test_model.parameters()].reduce((s, p) => s + p.numel(), 0)).toBe(ref.n_params);
+    expect(Object.keys(test_model.state_dict())).toEqual(ref.state_keys);
+    test_model.eval();
+    const src = torch.LongTensor([[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]);
+    const src_mask = torch.ones(1, 1, 10);
+    const memory = test_model.encode(src, src_mask);
+    close(memory, "memory", 1e-4, 1e-4);
+    let ys = torch.zeros(1, 1).type_as(src);
+    const probs: number[][] = [];
+    for (let i = 0; i < 9; i++) {
+      const out = test_model.decode(memory, src_mask, ys, subsequent_mask(ys.size(1)).type_as(src.data));
+      const prob = test_model.generator(out.index(":", -1));
+      probs.push(prob.index(0).tolist() as number[]);
+      const [, next_word_] = torch.max(prob, { dim: 1 });
+      const next_word = next_word_.data.index(0);
+      ys = torch.cat([ys, torch.empty(1, 1).type_as(src.data).fill_(next_word)], { dim: 1 });
+    }
+    expectClose(probs, ref.inference_probs as number[][], 1e-4, 1e-4, "inference_probs");
+    expect(ys.index(0).tolist()).toEqual(ref.inference_ys);
+  });
+
+  it("the copy task: six seeded training steps (Adam + LambdaLR(rate), LabelSmoothing), then greedy_decode", () => {
+    torch.manual_seed(1);
+    const V = 11;
+    const criterion = new LabelSmoothing(V, 0, 0.0);
+    const model = make_model(V, V, 2, 32, 64, 4, 0.0);
+    const optimizer = new torch.optim.Adam(model.parameters(), { lr: 0.5, betas: [0.9, 0.98], eps: 1e-9 });
+    const d_model = (model.src_embed.get(0) as Embeddings).d_model; // model.src_embed[0].d_model
+    const lr_scheduler = new optim.lr_scheduler.LambdaLR(optimizer, { lr_lambda: (step: number) => rate(step, d_model, 1.0, 400) });
+    model.train();
+    const loss_compute = new SimpleLossCompute(model.generator, criterion);
+    const losses: number[] = [];
+    for (const batch of data_gen(V, 16, 6)) {
+      const out = model.forward(batch.src, batch.tgt, batch.src_mask, batch.tgt_mask);
+      const [loss, loss_node] = loss_compute.call(out, batch.tgt_y, batch.ntokens);
+      loss_node.backward();
+      optimizer.step();
+      optimizer.zero_grad({ set_to_none: true });
+      lr_scheduler.step();
+      losses.push(loss.div(batch.ntokens).item());
+    }
+    expectClose(losses, N("copy_losses"), 1e-4, 1e-5, "copy_losses");
+    expect(optimizer.param_groups[0].lr).toBeCloseTo(ref.copy_lr as number, 12);
+    model.eval();
+    const src = torch.LongTensor([[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]]);
+    const src_mask = torch.ones(1, 1, 10);
+    close(model.encode(src, src_mask), "copy_memory", 1e-3, 1e-3);
+    expect(greedy_decode(model, src, src_mask, 10, 0).index(0).tolist()).toEqual(ref.copy_decode);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// minGPT
+// ---------------------------------------------------------------------------------------------
+class NewGELU extends nn.Module {
+  forward(x: Tensor): Tensor {
+    return x.mul(0.5).mul(torch.tanh(x.add(torch.pow(x, 3.0).mul(0.044715)).mul(Math.sqrt(2.0 / Math.PI))).add(1.0));
+  }
+}
+
+interface GPTConfig {
+  model_type?: string | null;
+  n_layer: number;
+  n_head: number;
+  n_embd: number;
+  vocab_size: number;
+  block_size: number;
+  embd_pdrop: number;
+  resid_pdrop: number;
+  attn_pdrop: number;
+}
+
+class CausalSelfAttention extends nn.Module {
+  c_attn: nn.Linear;
+  c_proj: nn.Linear;
+  attn_dropout: nn.Dropout;
+  resid_dropout: nn.Dropout;
+  declare bias: Tensor;
+  n_head: number;
+  n_embd: number;
+  constructor(config: GPTConfig) {
+    super();
+    if (config.n_embd % config.n_head !== 0) throw new Error("assert");
+    this.c_attn = new nn.Linear(config.n_embd, 3 * config.n_embd);
+    this.c_proj = new nn.Linear(config.n_embd, config.n_embd);
+    this.attn_dropout = new nn.Dropout(config.attn_pdrop);
+    this.resid_dropout = new nn.Dropout(config.resid_pdrop);
+    this.register_buffer("bias", torch.tril(torch.ones(config.block_size, config.block_size)).view(1, 1, config.block_size, config.block_size));
+    this.n_head = config.n_head;
+    this.n_embd = config.n_embd;
+  }
+  forward(x: Tensor): Tensor {
+    const [B, T, C] = x.size();
+    let [q, k, v] = this.c_attn(x).split(this.n_embd, { dim: 2 });
+    k = k.view(B, T, this.n_head, C / this.n_head).transpose(1, 2);
+    q = q.view(B, T, this.n_head, C / this.n_head).transpose(1, 2);
+    v = v.view(B, T, this.n_head, C / this.n_head).transpose(1, 2);
+    let att = q.matmul(k.transpose(-2, -1)).mul(1.0 / Math.sqrt(k.size(-1)));
+    att = att.masked_fill(this.bias.index(":", ":", `:${T}`, `:${T}`).eq(0), -Infinity);
+    att = F.softmax(att, { dim: -1 });
+    att = this.attn_dropout(att);
+    let y = att.matmul(v);
+    y = y.transpose(1, 2).contiguous().view(B, T, C);
+    y = this.resid_dropout(this.c_proj(y));
+    return y;
+  }
+}
+
+class Block extends nn.Module {
+  ln_1: nn.LayerNorm;
+  attn: CausalSelfAttention;
+  ln_2: nn.LayerNorm;
+  mlp: nn.ModuleDict;
+  mlpf: (x: Tensor) => Tensor;
+  constructor(config: GPTConfig) {
+    super();
+    this.ln_1 = new nn.LayerNorm(config.n_embd);
+    this.attn = new CausalSelfAttention(config);
+    this.ln_2 = new nn.LayerNorm(config.n_embd);
+    this.mlp = new nn.ModuleDict({
+      c_fc: new nn.Linear(config.n_embd, 4 * config.n_embd),
+      c_proj: new nn.Linear(4 * config.n_embd, config.n_embd),
+      act: new NewGELU(),
+      dropout: new nn.Dropout(config.resid_pdrop),
+    });
+    const m = this.mlp;
+    const [c_fc, c_proj, act, dropout] = ["c_fc", "c_proj", "act", "dropout"].map((k) => m.get(k) as nn.Module & ((x: Tensor) => Tensor));
+    this.mlpf = (x) => dropout(c_proj(act(c_fc(x)))); // MLP forward
+  }
+  forward(x: Tensor): Tensor {
+    x = x.add(this.attn(this.ln_1(x)));
+    x = x.add(this.mlpf(this.ln_2(x)));
+    return x;
+  }
+}
+
+interface TrainConfig {
+  weight_decay: number;
+  learning_rate: number;
+  betas: [number, number];
+  grad_norm_clip: number;
+}
+
+class GPT extends nn.Module {
+  block_size: number;
+  transformer: nn.ModuleDict;
+  lm_head: nn.Linear;
+  n_params: number;
+  decay: string[] = [];
+  no_decay: string[] = [];
+  constructor(config: GPTConfig) {
+    super();
+    this.block_size = config.block_size;
+    this.transformer = new nn.ModuleDict({
+      wte: new nn.Embedding(config.vocab_size, config.n_embd),
+      wpe: new nn.Embedding(config.block_size, config.n_embd),
+      drop: new nn.Dropout(config.embd_pdrop),
+      h: new nn.ModuleList(Array.from({ length: config.n_layer }, () => new Block(config))),
+      ln_f: new nn.LayerNorm(config.n_embd),
+    });
+    this.lm_head = new nn.Linear(config.n_embd, config.vocab_size, { bias: false });
+    this.apply(this._init_weights);
+    for (const [pn, p] of this.named_parameters()) {
+      if (pn.endsWith("c_proj.weight")) torch.nn.init.normal_(p, { mean: 0.0, std: 0.02 / Math.sqrt(2 * config.n_layer) });
+    }
+    this.n_params = [...this.transformer.parameters()].reduce((s, p) => s + p.numel(), 0);
+  }
+  _init_weights(module: nn.Module): void {
+    if (module instanceof nn.Linear) {
+      torch.nn.init.normal_(module.weight, { mean: 0.0, std: 0.02 });
+      if (module.bias !== null) torch.nn.init.zeros_(module.bias);
+    } else if (module instanceof nn.Embedding) {
+      torch.nn.init.normal_(module.weight, { mean: 0.0, std: 0.02 });
+    } else if (module instanceof nn.LayerNorm) {
+      torch.nn.init.zeros_(module.bias!);
+      torch.nn.init.ones_(module.weight!);
+    }
+  }
+  configure_optimizers(train_config: TrainConfig): optim.AdamW {
+    const decay = new Set<string>();
+    const no_decay = new Set<string>();
+    const whitelist_weight_modules = [torch.nn.Linear];
+    const blacklist_weight_modules = [torch.nn.LayerNorm, torch.nn.Embedding];
+    for (const [mn, m] of this.named_modules()) {
+      for (const [pn] of m.named_parameters()) {
+        const fpn = mn ? `${mn}.${pn}` : pn; // full param name
+        if (pn.endsWith("bias")) no_decay.add(fpn);
+        else if (pn.endsWith("weight") && whitelist_weight_modules.some((c) => m instanceof c)) decay.add(fpn);
+        else if (pn.endsWith("weight") && blacklist_weight_modules.some((c) => m instanceof c)) no_decay.add(fpn);
+      }
+    }
+    const param_dict = Object.fromEntries(this.named_parameters());
+    const inter_params = [...decay].filter((p) => no_decay.has(p));
+    const union_params = new Set([...decay, ...no_decay]);
+    if (inter_params.length !== 0) throw new Error(`parameters ${inter_params} made it into both decay/no_decay sets!`);
+    const missing = Object.keys(param_dict).filter((k) => !union_params.has(k));
+    if (missing.length !== 0) throw new Error(`parameters ${missing} were not separated into either decay/no_decay set!`);
+    this.decay = [...decay].sort();
+    this.no_decay = [...no_decay].sort();
+    const optim_groups = [
+      { params: this.decay.map((pn) => param_dict[pn]), weight_decay: train_config.weight_decay },
+      { params: this.no_decay.map((pn) => param_dict[pn]), weight_decay: 0.0 },
+    ];
+    return new torch.optim.AdamW(optim_groups, { lr: train_config.learning_rate, betas: train_config.betas });
+  }
+  forward(idx: Tensor, targets: Tensor | null = null): [Tensor, Tensor | null] {
+    const device = idx.device;
+    const [, t] = idx.size();
+    if (!(t <= this.block_size)) throw new Error(`Cannot forward sequence of length ${t}, block size is only ${this.block_size}`);
+    const pos = torch.arange(0, t, { dtype: torch.long, device }).unsqueeze(0); // shape (1, t)
+    const tr = this.transformer;
+    const tok_emb = (tr.get("wte") as nn.Embedding)(idx);
+    const pos_emb = (tr.get("wpe") as nn.Embedding)(pos);
+    let x = (tr.get("drop") as nn.Dropout)(tok_emb.add(pos_emb));
+    for (const block of tr.get("h") as nn.ModuleList as Iterable<Block>) x = block(x);
+    x = (tr.get("ln_f") as nn.LayerNorm)(x);
+    const logits = this.lm_head(x);
+    let loss: Tensor | null = null;
+    if (targets !== null) loss = F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1), { ignore_index: -1 });
+    return [logits, loss];
+  }
+  // @torch.no_grad() def generate(...): the decorator form (the field's type is spelled out: it reads `this`)
+  generate: (idx: Tensor, max_new_tokens: number, temperature?: number, do_sample?: boolean, top_k?: number | null) => Tensor = torch.no_grad()((idx: Tensor, max_new_tokens: number, temperature = 1.0, do_sample = false, top_k: number | null = null): Tensor => {
+    for (let i = 0; i < max_new_tokens; i++) {
+      const idx_cond = idx.size(1) <= this.block_size ? idx : idx.index(":", `${-this.block_size}:`);
+      let [logits] = (this as GPT)(idx_cond) as [Tensor, Tensor | null]; // self(idx_cond): a module is callable, `this` too
+      logits = logits.index(":", -1, ":").div(temperature);
+      if (top_k !== null) {
+        const [v] = torch.topk(logits, top_k);
+        logits.index_put_([logits.lt(v.index(":", [-1]))], -Infinity); // logits[logits < v[:, [-1]]] = -float('Inf')
+      }
+      const probs = F.softmax(logits, { dim: -1 });
+      let idx_next: Tensor;
+      if (do_sample) idx_next = torch.multinomial(probs, { num_samples: 1 });
+      else [, idx_next] = torch.topk(probs, { k: 1, dim: -1 });
+      idx = torch.cat([idx, idx_next], { dim: 1 });
+    }
+    return idx;
+  });
+}
+
+describe("minGPT", () => {
+  it("NewGELU equals torch's run of the formula (and F.gelu(approximate='tanh'))", () => {
+    const xs = torch.linspace(-4, 4, 17);
+    close(new NewGELU()(xs), "newgelu", 1e-5, 1e-6);
+    expectClose(F.gelu(xs, { approximate: "tanh" }), R("newgelu").data, 1e-5, 1e-6, "gelu tanh");
+  });
+
+  it("GPT: seeded init, configure_optimizers' groups, four trainer steps, generate (greedy and top-k sampling)", () => {
+    const config: GPTConfig = { model_type: null, vocab_size: 10, block_size: 8, n_layer: 2, n_head: 2, n_embd: 16, embd_pdrop: 0.0, resid_pdrop: 0.0, attn_pdrop: 0.0 };
+    torch.manual_seed(3407);
+    const gpt = new GPT(config);
+    expect(gpt.n_params).toBe(ref.gpt_n_params);
+    expect(Object.keys(gpt.state_dict())).toEqual(ref.gpt_keys);
+    const train_config: TrainConfig = { weight_decay: 0.1, learning_rate: 5e-4, betas: [0.9, 0.95], grad_norm_clip: 1.0 };
+    const opt = gpt.configure_optimizers(train_config);
+    expect(gpt.decay).toEqual(ref.gpt_decay);
+    expect(gpt.no_decay).toEqual(ref.gpt_no_decay);
+    expect(opt.param_groups.map((g) => g.weight_decay)).toEqual([0.1, 0.0]);
+    const idx = torch.randint(0, 10, [4, 8]);
+    expect(idx.tolist()).toEqual(ref.gpt_idx);
+    const targets = torch.roll(idx, -1, 1);
+    targets.index_put_([":", -1], -1); // targets[:, -1] = -1
+    const [logits, loss] = gpt(idx, targets);
+    close(logits.index(0), "gpt_logits", 1e-4, 1e-5);
+    expect(loss!.item()).toBeCloseTo(ref.gpt_loss0 as number, 5);
+    gpt.train();
+    const losses: number[] = [];
+    const norms: number[] = [];
+    for (let it = 0; it < 4; it++) {
+      const [, loss] = gpt(idx, targets);
+      gpt.zero_grad({ set_to_none: true });
+      loss!.backward();
+      norms.push(torch.nn.utils.clip_grad_norm_(gpt.parameters(), train_config.grad_norm_clip).item());
+      opt.step();
+      losses.push(loss!.item());
+    }
+    expectClose(losses, N("gpt_losses"), 1e-5, 1e-6, "gpt_losses");
+    expectClose(norms, N("gpt_norms"), 1e-4, 1e-6, "gpt_norms");
+    close((gpt.transformer.get("wte") as nn.Embedding).weight.index(":2"), "gpt_wte_after", 1e-4, 1e-6);
+    gpt.eval();
+    const ctx = torch.tensor([[1, 2, 3]], { dtype: torch.long });
+    expect(gpt.generate(ctx, 8, 1.0, false).index(0).tolist()).toEqual(ref.gpt_greedy);
+    torch.manual_seed(42);
+    expect(gpt.generate(ctx, 8, 0.8, true, 3).index(0).tolist()).toEqual(ref.gpt_sample_topk);
+  });
+});
