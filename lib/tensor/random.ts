@@ -115,9 +115,11 @@ export class Generator {
   }
 
   /** Fills `out` with normal(mean, std) samples, reproducing PyTorch's normal_fill layout. */
-  fillNormal(out: Float32Array | Float64Array, mean: number, std: number, wide: boolean): void {
+  fillNormal(out: Float32Array | Float64Array, mean: number, std: number, wide: boolean, serial = false): void {
     const n = out.length;
-    if (n < 16) {
+    // serial: one draw per element, as PyTorch fills fewer than 16 elements or a non-contiguous tensor (its
+    // normal_kernel takes the Box-Muller blocks only for a contiguous tensor of 16 or more)
+    if (n < 16 || serial) {
       for (let i = 0; i < n; i++) out[i] = this.normal() * std + mean;
       return;
     }

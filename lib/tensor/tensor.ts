@@ -817,7 +817,7 @@ export class Tensor {
   trunc(): Tensor {
     return unary.trunc(this);
   }
-  clamp(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): Tensor {
+  clamp(min?: Parameters<typeof unary.clamp>[1], max?: Parameters<typeof unary.clamp>[2]): Tensor {
     return unary.clamp(this, min, max);
   }
   clip(min?: number | null, max?: number | null): Tensor {
@@ -1340,7 +1340,7 @@ export class Tensor {
   copy_(src: TensorLike): this {
     return inplace.copy_(this, src);
   }
-  clamp_(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): this {
+  clamp_(min?: Parameters<typeof unary.clamp>[1], max?: Parameters<typeof unary.clamp>[2]): this {
     return inplace.unary_(this, "clamp_", (x) => unary.clamp(x, min, max));
   }
   relu_(): this {
@@ -1358,13 +1358,13 @@ export class Tensor {
   masked_fill_(mask: Tensor, value: TensorLike): this {
     return inplace.unary_(this, "masked_fill_", (x) => where.masked_fill(x, mask, value));
   }
-  uniform_(...args: PyArgs<[from?: number, to?: number], { from?: number; to?: number; generator?: Generator }>): this {
-    const a = parseArgs<{ from?: number; to?: number; generator?: Generator }>("uniform_", ["from", "to", "generator"], args);
-    return inplace.uniform_(this, a.from ?? 0, a.to ?? 1, a.generator);
+  uniform_(...args: PyArgs<[from?: number | Tensor, to?: number | Tensor], { from?: number | Tensor; to?: number | Tensor; generator?: Generator }>): this {
+    const a = parseArgs<{ from?: number | Tensor; to?: number | Tensor; generator?: Generator }>("uniform_", ["from", "to", "generator"], args);
+    return inplace.uniform_(this, inplace.floatArg("uniform_", "from", 1, a.from, args) ?? 0, inplace.floatArg("uniform_", "to", 2, a.to, args) ?? 1, a.generator);
   }
-  normal_(...args: PyArgs<[mean?: number, std?: number], { mean?: number; std?: number; generator?: Generator }>): this {
-    const a = parseArgs<{ mean?: number; std?: number; generator?: Generator }>("normal_", ["mean", "std", "generator"], args);
-    return inplace.normal_(this, a.mean ?? 0, a.std ?? 1, a.generator);
+  normal_(...args: PyArgs<[mean?: number | Tensor, std?: number | Tensor], { mean?: number | Tensor; std?: number | Tensor; generator?: Generator }>): this {
+    const a = parseArgs<{ mean?: number | Tensor; std?: number | Tensor; generator?: Generator }>("normal_", ["mean", "std", "generator"], args);
+    return inplace.normal_(this, inplace.floatArg("normal_", "mean", 1, a.mean, args) ?? 0, inplace.floatArg("normal_", "std", 2, a.std, args) ?? 1, a.generator);
   }
   /** p a number, or a tensor of probabilities broadcast to this tensor (ops/random_fills.ts). */
   bernoulli_(...args: PyArgs<[p?: number | Tensor], { p?: number | Tensor; generator?: Generator }>): this {

@@ -5,6 +5,7 @@
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
 import { withFixedArityAll } from "../ops/fixed_arity";
+import { floatArg } from "../ops/inplace";
 import { default_generator, type Generator } from "../random";
 import type { Tensor } from "../tensor";
 import { dirac_, eye_, orthogonal_, sparse_, trunc_normal_ } from "./init_extra";
@@ -16,27 +17,29 @@ interface GenOpt {
 }
 
 export interface UniformOptions extends GenOpt {
-  a?: number;
-  b?: number;
+  a?: number | Tensor; // a 0-dim tensor reads as its value (Python's float())
+  b?: number | Tensor;
 }
 
 /** Fills with U(a, b): `uniform_(w, -0.1, 0.1)` or `uniform_(w, { a: -0.1, b: 0.1, generator })`. */
-export function uniform_(tensor: Tensor, ...args: PyArgs<[a?: number, b?: number], UniformOptions>): Tensor {
+export function uniform_(tensor: Tensor, ...args: PyArgs<[a?: number | Tensor, b?: number | Tensor], UniformOptions>): Tensor {
   const o = parseArgs<UniformOptions>("uniform_", ["a", "b", "generator"], args);
   const gen = o.generator ?? default_generator;
-  return fillInPlace(tensor, (out) => gen.fillUniform(out, o.a ?? 0, o.b ?? 1, wide(tensor)));
+  const [a, b] = [floatArg("uniform_", "from", 1, o.a, args) ?? 0, floatArg("uniform_", "to", 2, o.b, args) ?? 1]; // tensor.uniform_(a, b)
+  return fillInPlace(tensor, (out) => gen.fillUniform(out, a, b, wide(tensor)));
 }
 
 export interface NormalOptions extends GenOpt {
-  mean?: number;
-  std?: number;
+  mean?: number | Tensor; // a 0-dim tensor reads as its value (Python's float())
+  std?: number | Tensor;
 }
 
 /** Fills with N(mean, std^2): `normal_(w, 0, 0.02)` or `normal_(w, { std: 0.02 })`. */
-export function normal_(tensor: Tensor, ...args: PyArgs<[mean?: number, std?: number], NormalOptions>): Tensor {
+export function normal_(tensor: Tensor, ...args: PyArgs<[mean?: number | Tensor, std?: number | Tensor], NormalOptions>): Tensor {
   const o = parseArgs<NormalOptions>("normal_", ["mean", "std", "generator"], args);
   const gen = o.generator ?? default_generator;
-  return fillInPlace(tensor, (out) => gen.fillNormal(out, o.mean ?? 0, o.std ?? 1, wide(tensor)));
+  const [mean, std] = [floatArg("normal_", "mean", 1, o.mean, args) ?? 0, floatArg("normal_", "std", 2, o.std, args) ?? 1]; // tensor.normal_(mean, std)
+  return fillInPlace(tensor, (out) => gen.fillNormal(out, mean, std, wide(tensor), !tensor.is_contiguous())); // a view: serial draws, as torch
 }
 
 /** Fills with val: `constant_(b, 0.1)` or `constant_(b, { val: 0.1 })`. */

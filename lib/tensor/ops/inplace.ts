@@ -11,7 +11,7 @@ import { record } from "../autograd/function";
 import { is_grad_enabled } from "../autograd/grad_mode";
 import { Node } from "../autograd/node";
 import { allocStorage, bool, castValue, checkIntScalar, cppTypeName, cScalarName, uint8, wrapInto, wrapsAround, type DType } from "../dtype";
-import { RuntimeError } from "../errors";
+import { RuntimeError, TypeError_ } from "../errors";
 import { checkInplaceOutsideInference } from "../inference_state";
 import { BinaryOp, type BinaryOpCode } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
@@ -302,6 +302,20 @@ function fillRandom<T extends Tensor>(self: T, op: string, fill: (buf: Float32Ar
   return self;
 }
 
+/**
+ * A float argument of a random fill (normal_'s mean / std, uniform_'s from / to): a number, or a 0-dim tensor read
+ * as Python's float() reads it (fast.ai's rand_erase passes x.mean() / x.std()); any other tensor raises torch 1.13's
+ * TypeError ("(position N)" when it was passed positionally, i.e. is args[N - 1]).
+ */
+export function floatArg(fn: string, name: string, position: number, value: unknown, args: readonly unknown[]): number | undefined {
+  if (!(value instanceof Tensor)) return value as number | undefined;
+  if (value.dim() !== 0) {
+    const where = args[position - 1] === value ? ` (position ${position})` : "";
+    throw new TypeError_(`${fn}(): argument '${name}'${where} must be float, not Tensor`);
+  }
+  return value.item();
+}
+
 export function uniform_<T extends Tensor>(self: T, from: number, to: number, gen: Generator = default_generator): T {
   if (!self.dtype.is_floating_point) throw new RuntimeError(`"check_uniform_bounds" not implemented for '${cppTypeName(self.dtype)}'`);
   return fillRandom(self, "uniform_", (buf) => gen.fillUniform(buf, from, to, buf instanceof Float64Array));
@@ -309,7 +323,8 @@ export function uniform_<T extends Tensor>(self: T, from: number, to: number, ge
 
 export function normal_<T extends Tensor>(self: T, mean: number, std: number, gen: Generator = default_generator): T {
   if (!self.dtype.is_floating_point) throw new RuntimeError(`"normal_kernel_cpu" not implemented for '${cppTypeName(self.dtype)}'`);
-  return fillRandom(self, "normal_", (buf) => gen.fillNormal(buf, mean, std, buf instanceof Float64Array));
+  const serial = !self.is_contiguous(); // a strided view draws element by element in torch, not in blocks of 16
+  return fillRandom(self, "normal_", (buf) => gen.fillNormal(buf, mean, std, buf instanceof Float64Array, serial));
 }
 
 export function bernoulli_<T extends Tensor>(self: T, p: number, gen: Generator = default_generator): T {
