@@ -281,6 +281,19 @@ export class Tensor {
   get ndim(): number {
     return this._shape.length;
   }
+  /**
+   * Python's len(t): the size of dim 0, so `for (let i = 0; i < t.length; i++)` walks the rows as
+   * `for i in range(len(t))` does (without it the loop silently ran zero times). A 0-d tensor raises
+   * torch's TypeError, as len() does.
+   */
+  get length(): number {
+    if (this._shape.length === 0) throw new TypeError_("len() of a 0-d tensor");
+    return this._shape[0];
+  }
+  /** len(t), spelled as the method Python calls. */
+  __len__(): number {
+    return this.length;
+  }
   numel(): number {
     return numelOf(this._shape);
   }
