@@ -32,7 +32,8 @@ import { AbsTransform, ExpTransform, transforms, tril_matrix_to_vec, vec_to_tril
 import { utils as utilFns } from "./util";
 import { solve_triangular } from "../ops/linalg";
 import { broadcastShapes } from "../shape";
-import { ValueError } from "../errors";
+import { TypeError_, ValueError } from "../errors";
+import { isOptions } from "../args";
 import { Tensor } from "../tensor";
 import { NotImplementedError } from "../errors";
 
@@ -183,3 +184,44 @@ export const distributions = {
   ...transforms,
   ...modules,
 };
+
+/**
+ * Python's keyword forms of the samplers, as a trailing options object: d.sample({ sample_shape: [2, 3] }) is
+ * d.sample(sample_shape=(2, 3)) (the UvA flows notebook's prior.sample(sample_shape=z.shape)), likewise rsample and
+ * sample_n({ n }). Each own method of a distribution class (and of its bases) is wrapped once; another key raises
+ * Python's TypeError naming the class that defines the method ("Normal.sample() got an unexpected keyword argument 'x'").
+ */
+function installSamplerKeywords(): void {
+  const seen = new Set<object>();
+  const owners: { name: string; prototype: object }[] = [];
+  for (const v of Object.values(distributions)) {
+    if (typeof v !== "function" || !(v.prototype instanceof Distribution || v === Distribution)) continue;
+    for (let C: unknown = v; typeof C === "function" && C !== Function.prototype; C = Object.getPrototypeOf(C)) {
+      const ctor = C as { name: string; prototype: object };
+      if (seen.has(ctor.prototype)) continue;
+      seen.add(ctor.prototype);
+      owners.push(ctor);
+    }
+  }
+  for (const C of owners) {
+    for (const [method, keyword] of [["sample", "sample_shape"], ["rsample", "sample_shape"], ["sample_n", "n"]] as const) {
+      const d = Object.getOwnPropertyDescriptor(C.prototype, method);
+      if (!d || typeof d.value !== "function") continue;
+      const fn = d.value as (...a: unknown[]) => unknown;
+      const name = `${C.name}.${method}()`;
+      const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+        const last = args[args.length - 1];
+        if (!isOptions(last)) return fn.apply(this, args);
+        const unknown = Object.keys(last).find((k) => k !== keyword);
+        if (unknown !== undefined) throw new TypeError_(`${name} got an unexpected keyword argument '${unknown}'`);
+        const positional = args.slice(0, -1);
+        if (last[keyword] === undefined) return fn.apply(this, positional);
+        if (positional.length > 0) throw new TypeError_(`${name} got multiple values for argument '${keyword}'`);
+        return fn.call(this, last[keyword]);
+      };
+      Object.defineProperty(wrapped, "name", { value: method });
+      Object.defineProperty(C.prototype, method, { ...d, value: wrapped });
+    }
+  }
+}
+installSamplerKeywords();

@@ -1386,7 +1386,8 @@ class SplitFlow extends nn.Module {
       [z, z_split] = z.chunk(2, { dim: 1 });
       ldj = ldj.add_(this.prior.log_prob(z_split).sum({ dim: [1, 2, 3] }));
     } else {
-      z_split = this.prior.sample(z.shape);
+      // prior.sample(sample_shape=z.shape); the keyword form runs but is not in the typings yet (cast)
+      z_split = this.prior.sample({ sample_shape: z.shape } as unknown as number[]);
       z = torch.cat([z, z_split], { dim: 1 });
       ldj = ldj.sub_(this.prior.log_prob(z_split).sum({ dim: [1, 2, 3] }));
     }
@@ -1455,6 +1456,20 @@ describe("tutorial 11: normalizing flows", () => {
     }
     closeList(bpds, NS("t11_bpds"), 1e-4, 1e-4, "bpd");
     close((flows.get(4) as CouplingLayer).scaling_factor, "t11_scaling_factor", 1e-3, 1e-5);
+    // ImageFlow.sample: z from the prior, then the flows reversed (SplitFlow draws its half from the prior)
+    torch.manual_seed(3);
+    const [samples, ldj] = torch.no_grad(() => {
+      let z = prior.sample({ sample_shape: [2, 2, 4, 4] } as unknown as number[]);
+      let ldj = torch.zeros(2);
+      for (const flow of [...flows].reverse()) [z, ldj] = (flow as Flow)(z, ldj, true);
+      return [z, ldj];
+    });
+    expect(String(samples.dtype)).toBe(ref.t11_samples_dtype);
+    expect(samples.shape).toEqual(R("t11_samples").shape);
+    // integers from a floor: a value within float rounding of a boundary may land one apart
+    expectClose(samples.float(), R("t11_samples").data, 0, 1, "samples");
+    expect(samples.float().sub(torch.tensor(R("t11_samples").data).view(R("t11_samples").shape)).abs().sum().item()).toBeLessThanOrEqual(2);
+    closeList(ldj.tolist() as number[], NS("t11_sample_ldj"), 1e-4, 1e-2, "sample ldj");
   });
 });
 
