@@ -120,6 +120,9 @@ export function default_collate(samples: unknown[]): unknown {
   throw new TypeError_(`default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found ${found}`);
 }
 
+/** A map-style dataset that does not subclass Dataset (Python needs only __len__ / __getitem__; fast.ai's miniai Dataset): read as one. */
+type MapStyle<T> = { __len__(): number; __getitem__(i: number): T };
+
 export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
   /** A Dataset, an array of samples, an IterableDataset, or a tensor (its rows are the samples, as torch's DataLoader(t)). */
   readonly dataset: DatasetLike<T>;
@@ -145,10 +148,10 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
    * new DataLoader(dataset, { batch_size: 1, shuffle: false, drop_last: false }), or
    * (dataset, batch_size, shuffle), or (dataset, batch_size, { shuffle, drop_last, sampler, ... }).
    */
-  constructor(dataset: DatasetLike<T> | Tensor, ...args: PyArgs<[batch_size?: number | null, shuffle?: boolean], DataLoaderOptions<T, B>>);
+  constructor(dataset: DatasetLike<T> | MapStyle<T> | Tensor, ...args: PyArgs<[batch_size?: number | null, shuffle?: boolean], DataLoaderOptions<T, B>>);
   /** DataLoader(dataset=train_set, batch_size=64, shuffle=True): the dataset by keyword too. */
-  constructor(options: DataLoaderOptions<T, B> & { dataset: DatasetLike<T> | Tensor });
-  constructor(first: DatasetLike<T> | Tensor | (DataLoaderOptions<T, B> & { dataset?: DatasetLike<T> | Tensor }), ...rest: unknown[]) {
+  constructor(options: DataLoaderOptions<T, B> & { dataset: DatasetLike<T> | MapStyle<T> | Tensor });
+  constructor(first: DatasetLike<T> | MapStyle<T> | Tensor | (DataLoaderOptions<T, B> & { dataset?: DatasetLike<T> | MapStyle<T> | Tensor }), ...rest: unknown[]) {
     let dataset = first as DatasetLike<T> | Tensor;
     let args = rest as PyArgs<[batch_size?: number | null, shuffle?: boolean], DataLoaderOptions<T, B>>;
     if (isOptions(first) && rest.length === 0) {

@@ -17,7 +17,7 @@
  * `abs(h.std - 1) > 1e-3` reads .item(); random positions in rand_erase are fixed (the test passes them).
  */
 import { describe, expect, it } from "vitest";
-import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
+import { F, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
 import { expectClose } from "../core/fixtures";
 import { tutorialFixture } from "./helpers";
 
@@ -521,5 +521,82 @@ describe("14_augment", () => {
     };
     expect(calls.map(pyError)).toEqual(ref.float_arg_errors);
     expect(t.tolist()).toEqual([0, 0, 0]); // nothing written
+  });
+});
+
+describe("04_minibatch_training / 09_learner / 10_activations", () => {
+  it("a Dataset class with a collate_fn in a shuffled DataLoader, the hand SGD loop (p -= p.grad * lr; model.zero_grad())", () => {
+    torch.manual_seed(11);
+    const [x_tr, y_tr] = [torch.randn(64, 20), torch.randint(0, 5, [64])];
+    class Dataset {
+      constructor(public x: Tensor, public y: Tensor) {}
+      __len__(): number {
+        return this.x.shape[0];
+      }
+      __getitem__(i: number): [Tensor, Tensor] {
+        return [this.x.index(i), this.y.index(i)];
+      }
+    }
+    const collate = (b: [Tensor, Tensor][]): [Tensor, Tensor] => {
+      const [xs, ys] = [b.map((o) => o[0]), b.map((o) => o[1])]; // xs, ys = zip(*b)
+      return [torch.stack(xs), torch.stack(ys)];
+    };
+    const accuracy = (out: Tensor, yb: Tensor): Tensor => out.argmax({ dim: 1 }).eq(yb).float().mean();
+    const train_ds = new Dataset(x_tr, y_tr);
+    const model = new nn.Sequential(new nn.Linear(20, 50), new nn.ReLU(), new nn.Linear(50, 5));
+    const dl = new utils.data.DataLoader(train_ds, { batch_size: 16, shuffle: true, collate_fn: collate });
+    const lr = 0.5;
+    const mb: number[][] = [];
+    for (let epoch = 0; epoch < 2; epoch++) {
+      let loss!: Tensor;
+      for (const [xb, yb] of dl as Iterable<[Tensor, Tensor]>) {
+        const preds = model(xb);
+        loss = F.cross_entropy(preds, yb);
+        loss.backward();
+        torch.no_grad(() => {
+          for (const p of model.parameters()) p.sub_(p.grad!.mul(lr)); // p -= p.grad * lr
+          model.zero_grad();
+        });
+      }
+      mb.push([loss.item(), accuracy(model(x_tr), y_tr).item()]);
+    }
+    expectClose(mb, ref.minibatch as number[][], 1e-4, 1e-5, "minibatch");
+  });
+
+  it("MomentumLearner's zero_grad (p.grad *= mom) and ActivationStats' histc histograms, get_hist / get_min", () => {
+    torch.manual_seed(11);
+    const [x_tr, y_tr] = [torch.randn(64, 20), torch.randint(0, 5, [64])];
+    const append_hist = (hook: Hook, _mod: nn.Module, _inp: unknown[], outp: unknown): void => {
+      if (!("stats" in hook)) hook.stats = [[], [], []];
+      const acts = (outp as Tensor).detach();
+      const stats = hook.stats as [number[], number[], Tensor[]];
+      stats[0].push(acts.mean().item());
+      stats[1].push(acts.std().item());
+      stats[2].push(acts.abs().histc(40, 0, 10));
+    };
+    const stats = (h: Hook): Tensor[] => (h.stats as [number[], number[], Tensor[]])[2];
+    const get_hist = (h: Hook): Tensor => torch.stack(stats(h)).t().float().log1p();
+    const get_min = (h: Hook): Tensor => {
+      const h1 = torch.stack(stats(h)).t().float();
+      return h1.index(0).div(h1.sum(0));
+    };
+    torch.manual_seed(12);
+    const model = new nn.Sequential(new nn.Linear(20, 50), new nn.ReLU(), new nn.Linear(50, 50), new nn.ReLU(), new nn.Linear(50, 5));
+    const hooks = [...model].filter((m) => m instanceof nn.ReLU).map((m) => new Hook(m, append_hist));
+    const opt = new optim.SGD(model.parameters(), { lr: 0.2 });
+    const mom = 0.85;
+    const ml: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const loss = F.cross_entropy(model(x_tr), y_tr);
+      loss.backward();
+      opt.step();
+      torch.no_grad(() => {
+        for (const p of model.parameters()) p.grad!.mul_(mom); // p.grad *= self.mom
+      });
+      ml.push(loss.item());
+    }
+    expectClose(ml, ref.momentum_learner as number[], 1e-5, 1e-6, "momentum learner");
+    (ref.hist as FT[]).forEach((e, i) => close(get_hist(hooks[i]), e, 1e-5, 1e-6, `hist ${i}`));
+    (ref.hist_min as FT[]).forEach((e, i) => close(get_min(hooks[i]), e, 1e-5, 1e-6, `hist_min ${i}`));
   });
 });
