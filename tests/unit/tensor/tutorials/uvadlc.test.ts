@@ -626,6 +626,84 @@ describe("tutorial 5: Inception, ResNet and DenseNet blocks", () => {
   });
 });
 
+const act_fn_by_name5: Record<string, ActCtor> = { tanh: nn.Tanh, relu: nn.ReLU, leakyrelu: nn.LeakyReLU, gelu: nn.GELU };
+const resnet_blocks_by_name: Record<string, new (c_in: number, act_fn: ActCtor, subsample?: boolean, c_out?: number) => nn.Module> = {
+  ResNetBlock,
+  PreActResNetBlock,
+};
+
+class ResNet extends nn.Module {
+  hparams: { num_classes: number; c_hidden: number[]; num_blocks: number[]; act_fn_name: string; act_fn: ActCtor; block_class: (typeof resnet_blocks_by_name)[string] };
+  input_net!: nn.Sequential;
+  blocks!: nn.Sequential;
+  output_net!: nn.Sequential;
+  constructor({ num_classes = 10, num_blocks = [3, 3, 3], c_hidden = [16, 32, 64], act_fn_name = "relu", block_name = "ResNetBlock" } = {}) {
+    super();
+    if (!(block_name in resnet_blocks_by_name)) throw new Error("block_name");
+    this.hparams = { num_classes, c_hidden, num_blocks, act_fn_name, act_fn: act_fn_by_name5[act_fn_name], block_class: resnet_blocks_by_name[block_name] };
+    this._create_network();
+    this._init_params();
+  }
+  _create_network() {
+    const c_hidden = this.hparams.c_hidden;
+    if (this.hparams.block_class === PreActResNetBlock) {
+      this.input_net = new nn.Sequential(new nn.Conv2d(3, c_hidden[0], { kernel_size: 3, padding: 1, bias: false }));
+    } else {
+      this.input_net = new nn.Sequential(new nn.Conv2d(3, c_hidden[0], { kernel_size: 3, padding: 1, bias: false }), new nn.BatchNorm2d(c_hidden[0]), new this.hparams.act_fn());
+    }
+    const blocks: nn.Module[] = [];
+    this.hparams.num_blocks.forEach((block_count, block_idx) => {
+      for (let bc = 0; bc < block_count; bc++) {
+        const subsample = bc === 0 && block_idx > 0;
+        blocks.push(new this.hparams.block_class(c_hidden[!subsample ? block_idx : block_idx - 1], this.hparams.act_fn, subsample, c_hidden[block_idx]));
+      }
+    });
+    this.blocks = new nn.Sequential(...blocks);
+    this.output_net = new nn.Sequential(new nn.AdaptiveAvgPool2d([1, 1]), new nn.Flatten(), new nn.Linear(c_hidden.at(-1)!, this.hparams.num_classes));
+  }
+  _init_params() {
+    for (const m of this.modules()) {
+      if (m instanceof nn.Conv2d) nn.init.kaiming_normal_(m.weight, { mode: "fan_out", nonlinearity: this.hparams.act_fn_name as "relu" });
+      else if (m instanceof nn.BatchNorm2d) {
+        nn.init.constant_(m.weight!, 1);
+        nn.init.constant_(m.bias!, 0);
+      }
+    }
+  }
+  forward(x: Tensor) {
+    x = this.input_net(x);
+    x = this.blocks(x);
+    return this.output_net(x);
+  }
+}
+
+describe("tutorial 5: the ResNet model (both block kinds)", () => {
+  it("ResNet(num_blocks=[2, 1], c_hidden=[4, 8]): parameter count, 3 SGD + MultiStepLR steps, eval logits", () => {
+    for (const block_name of ["ResNetBlock", "PreActResNetBlock"]) {
+      torch.manual_seed(55);
+      const model = new ResNet({ num_classes: 10, num_blocks: [2, 1], c_hidden: [4, 8], act_fn_name: "relu", block_name });
+      const imgs = torch.randn(4, 3, 8, 8);
+      const labels = torch.randint(0, 10, [4]);
+      const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9, weight_decay: 1e-4 });
+      const scheduler = new optim.lr_scheduler.MultiStepLR(opt, { milestones: [100, 150], gamma: 0.1 });
+      const losses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const preds = model(imgs);
+        const loss = new nn.CrossEntropyLoss()(preds, labels);
+        opt.zero_grad();
+        loss.backward();
+        opt.step();
+        scheduler.step();
+        losses.push(loss.item());
+      }
+      model.eval();
+      torch.no_grad(() => close(model(imgs), `t5_full_${block_name}`, 1e-4, 1e-5));
+      closeList(losses, NS(`t5_full_${block_name}_losses`), 1e-4, 1e-5, block_name);
+      expect([...model.parameters()].reduce((n, p) => n + prod(p.shape), 0)).toBe(N(`t5_full_${block_name}_nparams`));
+    }
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Tutorial 6: Transformers and multi-head attention
 // ---------------------------------------------------------------------------------------------
