@@ -222,6 +222,8 @@ const torchBase = {
   ...complexFunctions,
   ...specialFunctions,
   addmm: matmul.addmm, matmul: matmul.matmul, mm: matmul.mm, bmm: matmul.bmm, dot: matmul.dot, outer: matmul.outer, mv: (a: Tensor, v: Tensor) => matmul.matmul(a, v),
+  // torch.spmm(sparse, dense); with dense operands (the only layout here) it is mm (pytorch/examples' GCN)
+  spmm: (a: Tensor, b: Tensor) => matmul.mm(a, b),
 
   // comparisons
   gt: compare.gt, ge: compare.ge, lt: compare.lt, le: compare.le, eq: compare.eq, ne: compare.ne,
@@ -418,7 +420,7 @@ const OUT_FUNCTIONS = [
   "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide", "remainder", "fmod", "pow", "maximum", "minimum",
   "neg", "negative", "exp", "expm1", "log", "log2", "log1p", "sqrt", "rsqrt", "square", "reciprocal", "abs", "sign", "sin", "cos", "tan", "erf",
   "floor", "ceil", "round", "trunc", "clamp", "clip", "sigmoid", "tanh", "atan2", "lerp", "addcmul", "addcdiv",
-  "addmm", "matmul", "mm", "bmm", "dot", "outer", "mv", "cat", "concat", "stack", "hstack", "vstack",
+  "addmm", "matmul", "mm", "spmm", "bmm", "dot", "outer", "mv", "cat", "concat", "stack", "hstack", "vstack",
   "eq", "ne", "gt", "ge", "lt", "le", "logical_not", "logical_and", "logical_or", "logical_xor", "sum", "mean", "prod", "cumsum",
 ] as const;
 

@@ -26,7 +26,8 @@ export interface TensorOptions {
 export interface RandomOptions extends TensorOptions {
   generator?: Generator;
 }
-export type ShapeArgs<O> = (SizeArg | readonly SizeArg[] | O | undefined)[];
+/** Sizes positionally or as the size keyword (torch.empty(size=(2, 3)) is torch.empty({ size: [2, 3] }); splitShapeArgs). */
+export type ShapeArgs<O> = (SizeArg | readonly SizeArg[] | (O & { size?: readonly SizeArg[] }) | undefined)[];
 
 /** Splits `(2, 3, opts)` / `([2, 3], opts)` into a shape and options. */
 /** Keyword arguments the creation functions accept (anything else is PyTorch's TypeError, not silently ignored). */

@@ -29,7 +29,7 @@ export const FIXED_ARITY: Readonly<Record<string, number>> = {
   // two operands
   atan2: 2, arctan2: 2, hypot: 2, copysign: 2, logaddexp: 2, logaddexp2: 2, heaviside: 2, fmax: 2, fmin: 2, maximum: 2,
   minimum: 2, nextafter: 2, ldexp: 2, igamma: 2, igammac: 2, logical_and: 2, logical_or: 2, logical_xor: 2, matmul: 2,
-  mm: 2, dot: 2, vdot: 2, outer: 2, ger: 2, mv: 2, inner: 2, kron: 2,
+  mm: 2, spmm: 2, dot: 2, vdot: 2, outer: 2, ger: 2, mv: 2, inner: 2, kron: 2,
   // indexing and views with a fixed positional signature in torch 1.13
   transpose: 3, swapaxes: 3, swapdims: 3, movedim: 3, moveaxis: 3, select: 3, narrow: 4, index_select: 3, take: 2, masked_select: 2,
   masked_fill: 3, unsqueeze: 2, lu_solve: 3, narrow_copy: 4, index_copy: 4, index_fill: 4,
@@ -115,7 +115,7 @@ export const OPERAND_NAMES = {
   movedim: ["input", "source", "destination"], moveaxis: ["input", "source", "destination"], select: ["input", "dim", "index"],
   narrow: ["input", "dim", "start", "length"], narrow_copy: ["input", "dim", "start", "length"], index_select: ["input", "dim", "index"],
   masked_fill: ["input", "mask", "value"], masked_select: ["input", "mask"], take: ["input", "index"], index_copy: ["input", "dim", "index", "source"],
-  index_fill: ["input", "dim", "index", "value"], matmul: ["input", "other"], mm: ["input", "mat2"], mv: ["input", "vec"], dot: ["input", "other"],
+  index_fill: ["input", "dim", "index", "value"], matmul: ["input", "other"], mm: ["input", "mat2"], spmm: ["input", "mat2"], mv: ["input", "vec"], dot: ["input", "other"],
   outer: ["input", "vec2"], pow: ["input", "exponent"], mul: ["input", "other"], multiply: ["input", "other"], fmod: ["input", "other"],
   remainder: ["input", "other"], floor_divide: ["input", "other"], true_divide: ["input", "other"], atan2: ["input", "other"],
   maximum: ["input", "other"], minimum: ["input", "other"], eq: ["input", "other"], ne: ["input", "other"], lt: ["input", "other"],

@@ -32,7 +32,7 @@ export class Linear extends Module {
   weight: Parameter;
   bias!: Parameter | null;
 
-  constructor(...args: PyArgs<[in_features?: number, out_features?: number, bias?: boolean, device?: DeviceLike | null], LinearOptions>) {
+  constructor(...args: PyArgs<[in_features?: number, out_features?: number, bias?: boolean, device?: DeviceLike | null, dtype?: DType | null], LinearOptions>) {
     super();
     const opts = parseArgsRequired<LinearOptions>("Linear", ["in_features", "out_features", "bias", "device", "dtype"], 2, args);
     checkDevice(opts.device, "Linear");

@@ -616,7 +616,7 @@ const NO_KEYWORDS: Record<string, string> = {
     [
       "mul", "multiply", "true_divide", "floor_divide", "remainder", "fmod", "pow", "maximum", "minimum", "neg", "negative", "exp", "expm1",
       "log", "log2", "log1p", "sqrt", "rsqrt", "square", "reciprocal", "abs", "sign", "sin", "cos", "erf", "floor", "ceil", "round", "trunc",
-      "matmul", "mm", "bmm", "dot", "outer", "mv", "gt", "ge", "lt", "le", "eq", "ne", "greater", "less", "greater_equal", "less_equal",
+      "matmul", "mm", "spmm", "bmm", "dot", "outer", "mv", "gt", "ge", "lt", "le", "eq", "ne", "greater", "less", "greater_equal", "less_equal",
       "not_equal", "logical_not", "logical_and", "logical_or", "logical_xor", "isnan", "isinf", "isfinite", "equal", "sigmoid", "tanh", "relu",
       "relu6", "selu", "silu", "reshape", "unsqueeze", "transpose", "permute", "t", "select", "narrow", "index_select", "gather",
       "masked_select", "masked_fill", "where", "hstack", "vstack", "clone", "detach", "fliplr", "flipud", "is_tensor", "numel",
