@@ -250,6 +250,28 @@ describe("chapter 3: attention mechanisms", () => {
     expect(attn_weights.sum({ dim: -1 }).tolist()).toEqual(Array(6).fill(expect.closeTo(1, 6)));
   });
 
+  it("the loop forms: enumerate(inputs) rows, torch.dot into torch.empty(6, 6), softmax_naive, Parameter(requires_grad=False)", () => {
+    const attn_scores = torch.empty(6, 6);
+    [...inputs].forEach((x_i, i) => [...inputs].forEach((x_j, j) => attn_scores.index_put_([i, j], torch.dot(x_i, x_j))));
+    expect(torch.allclose(attn_scores, inputs.matmul(inputs.T))).toBe(true);
+    const softmax_naive = (x: Tensor) => torch.exp(x).div(torch.exp(x).sum({ dim: 0 }));
+    const query = inputs.index(1);
+    const attn_scores_2 = torch.empty(inputs.shape[0]);
+    [...inputs].forEach((x_i, i) => attn_scores_2.index_put_([i], torch.dot(x_i, query)));
+    const attn_weights_2 = softmax_naive(attn_scores_2);
+    expectT(attn_weights_2, { shape: [6], data: (ref.ch3_simple_weights.data as number[]).slice(6, 12) }, 1e-6);
+    let context_vec_2 = torch.zeros(query.shape);
+    [...inputs].forEach((x_i, i) => (context_vec_2 = context_vec_2.add(attn_weights_2.index(i).mul(x_i))));
+    expectT(context_vec_2, { shape: [3], data: (ref.ch3_simple_context.data as number[]).slice(3, 6) }, 1e-6);
+    torch.manual_seed(123);
+    const W_query = new torch.nn.Parameter(torch.rand(3, 2), { requires_grad: false });
+    const W_key = new torch.nn.Parameter(torch.rand(3, 2), false);
+    expect([W_query.requires_grad, W_key.requires_grad]).toEqual([false, false]);
+    torch.manual_seed(123);
+    const sa_v1 = new SelfAttention_v1(3, 2);
+    expect(torch.equal(sa_v1.W_query, W_query)).toBe(true);
+  });
+
   it("SelfAttention_v1 (manual_seed(123), torch.rand parameters) and SelfAttention_v2 (manual_seed(789), nn.Linear)", () => {
     torch.manual_seed(123);
     const sa_v1 = new SelfAttention_v1(3, 2);
@@ -584,6 +606,54 @@ describe("chapter 5: pretraining on unlabeled data", () => {
     torch.manual_seed(123);
     expect(generate(model, text_to_token_ids("I HAD "), 15, CFG.context_length, 1.4, 5).tolist()).toEqual(ref.ch5_generate_topk);
     expect(generate(model, text_to_token_ids("I HAD "), 15, CFG.context_length, 0.0, null, ref.ch5_greedy[0][8]).tolist()).toEqual(ref.ch5_generate_eos);
+  });
+
+  it("the book's drop_rate 0.1: three AdamW steps draw torch's dropout masks (losses equal torch's)", () => {
+    const { train_loader } = trainedModel();
+    torch.manual_seed(123);
+    const model = new GPTModel({ ...CFG, drop_rate: 0.1 });
+    const optimizer = new torch.optim.AdamW(model.parameters(), { lr: 0.004, weight_decay: 0.1 });
+    model.train();
+    const drop_losses: number[] = [];
+    let i = 0;
+    for (const [input_batch, target_batch] of train_loader) {
+      if (i === 3) break;
+      optimizer.zero_grad();
+      const loss = calc_loss_batch(input_batch, target_batch, model, "cpu");
+      loss.backward();
+      optimizer.step();
+      drop_losses.push(loss.item());
+      i++;
+    }
+    expectClose(drop_losses, ref.ch5_dropout_losses, 1e-5);
+  });
+
+  it("saving and loading: torch.save({model_state_dict, optimizer_state_dict}), load_state_dict, training resumes identically", () => {
+    const { train_loader } = trainedModel();
+    const batches = [...train_loader].slice(0, 4);
+    torch.manual_seed(123);
+    const model = new GPTModel(CFG);
+    const optimizer = new torch.optim.AdamW(model.parameters(), { lr: 0.0004, weight_decay: 0.1 });
+    const step = (m: nn.Module, opt: optim.Optimizer, [x, y]: Tensor[]) => {
+      opt.zero_grad();
+      const loss = calc_loss_batch(x, y, m, "cpu");
+      loss.backward();
+      opt.step();
+      return loss.item();
+    };
+    step(model, optimizer, batches[0]);
+    step(model, optimizer, batches[1]);
+    torch.save({ model_state_dict: model.state_dict(), optimizer_state_dict: optimizer.state_dict() }, "model_and_optimizer.pth");
+    const checkpoint = torch.load("model_and_optimizer.pth") as unknown as { model_state_dict: Record<string, Tensor>; optimizer_state_dict: ReturnType<optim.Optimizer["state_dict"]> };
+    const model2 = new GPTModel(CFG);
+    model2.load_state_dict(checkpoint.model_state_dict);
+    const optimizer2 = new torch.optim.AdamW(model2.parameters(), { lr: 0.0005, weight_decay: 0.1 });
+    optimizer2.load_state_dict(checkpoint.optimizer_state_dict);
+    model2.train();
+    const a = [step(model, optimizer, batches[2]), step(model, optimizer, batches[3])];
+    const b = [step(model2, optimizer2, batches[2]), step(model2, optimizer2, batches[3])];
+    expect(b).toEqual(a);
+    expect(torch.equal(model2.out_head.weight, model.out_head.weight)).toBe(true);
   });
 
   it("the toy vocabulary: argmax, multinomial after manual_seed(123), 1000 samples' bincount, temperatures, top-k with torch.where", () => {
