@@ -30,9 +30,9 @@ type FT = { shape: number[]; data: number[] };
 const ref = tutorialFixture<Record<string, unknown>>("transformers_from_scratch.json");
 const R = (k: string): FT => ref[k] as FT;
 const N = (k: string): number[] => ref[k] as number[];
-const close = (t: Tensor, k: string, rtol = 1e-4, atol = 1e-5): void => {
-  expect(t.shape).toEqual(R(k).shape);
-  expectClose(t, R(k).data, rtol, atol, k);
+const close = (t: Tensor, k: string, rtol = 1e-4, atol = 1e-5, e: FT = R(k)): void => {
+  expect(t.shape, k).toEqual(e.shape);
+  expectClose(t, e.data, rtol, atol, k);
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -391,6 +391,18 @@ describe("The Annotated Transformer", () => {
     expect(ref.ls_loss).toBe("nan"); // torch 1.13: 0 * -inf at the log(0) columns
     expect(loss.isnan().item()).toBe(true);
     close(crit.true_dist!, "ls_true_dist");
+    // rows whose target is the padding index are zeroed: one such row (nonzero(...).squeeze() is 0-dim) and two
+    torch.manual_seed(2);
+    const xls = torch.randn(4, 6).log_softmax(-1).requires_grad_();
+    [[2, 0, 3, 5], [0, 1, 0, 4]].forEach((tgt, i) => {
+      const crit = new LabelSmoothing(6, 0, 0.2);
+      const l = crit.forward(xls, torch.LongTensor(tgt));
+      l.backward();
+      expect(l.item()).toBeCloseTo((ref.pad_losses as number[])[i], 5);
+      close(crit.true_dist!, "pad_dists", 1e-6, 1e-7, (ref.pad_dists as FT[])[i]);
+      close(xls.grad!, "pad_grads", 1e-6, 1e-7, (ref.pad_grads as FT[])[i]);
+      xls.grad = null;
+    });
     const crit2 = new LabelSmoothing(5, 0, 0.1);
     const penal = (x: number): number => {
       const d = x + 3 * 1;
