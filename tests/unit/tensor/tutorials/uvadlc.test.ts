@@ -101,6 +101,39 @@ describe("tutorial 2: Introduction to PyTorch", () => {
     close(x.grad!, "t2_grad");
   });
 
+  it("the notebook's tensor basics: torch.Tensor(2, 3, 4), size() unpacking, view / permute, integer matmul, indexing, device", () => {
+    const x0 = new torch.Tensor(2, 3, 4);
+    expect(x0.shape).toEqual([2, 3, 4]);
+    expect(new torch.Tensor([[1, 2], [3, 4]]).dtype).toBe(torch.float32);
+    const [dim1, dim2, dim3] = torch.rand(2, 3, 4).size();
+    expect([dim1, dim2, dim3]).toEqual([2, 3, 4]);
+    const x2 = torch.rand(2, 3);
+    const x1 = torch.rand(2, 3);
+    const before = x2.clone();
+    x2.add_(x1);
+    expect(x2.equal(before.add(x1))).toBe(true);
+    let x = torch.arange(6);
+    x = x.view(2, 3);
+    expect(x.permute(1, 0).tolist()).toEqual([[0, 3], [1, 4], [2, 5]]);
+    const W = torch.arange(9).view(3, 3);
+    const h = torch.matmul(x, W);
+    expect(h.tolist()).toEqual([[15, 18, 21], [42, 54, 66]]); // the notebook's printed h
+    expect(h.dtype).toBe(torch.int64);
+    x = torch.arange(12).view(3, 4);
+    expect(x.index(":", 1).tolist()).toEqual([1, 5, 9]);
+    expect(x.index(0).tolist()).toEqual([0, 1, 2, 3]);
+    expect(x.index(":2", -1).tolist()).toEqual([3, 7]);
+    expect(x.index("1:3", ":").tolist()).toEqual([[4, 5, 6, 7], [8, 9, 10, 11]]);
+    const ones = torch.ones([3]);
+    expect(ones.requires_grad).toBe(false);
+    ones.requires_grad_(true);
+    expect(ones.requires_grad).toBe(true);
+    const gpu_avail = torch.cuda.is_available();
+    const device = gpu_avail ? torch.device("cuda") : torch.device("cpu");
+    expect(String(device)).toBe("cpu");
+    expect(String(torch.zeros(2, 3).to(device).device)).toBe("cpu"); // x.device is the string "cpu" here (torch: a device; .type is undefined)
+  });
+
   it("XORDataset, DataLoader(shuffle=True), SimpleClassifier trained with BCEWithLogitsLoss + SGD, eval accuracy", () => {
     torch.manual_seed(42);
     const model = new SimpleClassifier(2, 4, 1);
