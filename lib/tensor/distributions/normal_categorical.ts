@@ -36,6 +36,12 @@ function fmt(t: Tensor): string {
   return t.dim() === 0 ? pyFloat(t.item()) : `torch.Size([${t.shape.join(", ")}])`;
 }
 
+
+/**
+ * A sample shape, or Python's keyword form { sample_shape } (d.sample(sample_shape=(2, 3))): distributions/index.ts
+ * turns the keyword form into the positional one before these methods run, so their bodies see an array.
+ */
+export type SampleShape = readonly number[] | { sample_shape?: readonly number[] };
 /** The normal distribution N(loc, scale^2): new torch.distributions.Normal(loc, scale). */
 export class Normal {
   readonly loc: Tensor;
@@ -80,14 +86,14 @@ export class Normal {
   }
 
   /** A draw without gradient: torch.normal(loc, scale) expanded to sample_shape + batch_shape. */
-  sample(sample_shape: readonly number[] = []): Tensor {
-    const shape = this.shapeFor(sample_shape);
+  sample(sample_shape: SampleShape = []): Tensor {
+    const shape = this.shapeFor(sample_shape as readonly number[]);
     return no_grad(() => created.normal(this.loc.expand(shape), this.scale.expand(shape)));
   }
 
   /** A reparameterised draw, loc + scale * eps: gradients reach loc and scale. */
-  rsample(sample_shape: readonly number[] = []): Tensor {
-    const eps = empty(this.shapeFor(sample_shape), this.loc.dtype).normal_();
+  rsample(sample_shape: SampleShape = []): Tensor {
+    const eps = empty(this.shapeFor(sample_shape as readonly number[]), this.loc.dtype).normal_();
     return this.loc.add(eps.mul(this.scale));
   }
 
@@ -159,7 +165,8 @@ export class Categorical {
   }
 
   /** Category indices (long), shaped sample_shape + batch_shape. */
-  sample(sample_shape: readonly number[] = []): Tensor {
+  sample(shape: SampleShape = []): Tensor {
+    const sample_shape = shape as readonly number[];
     const k = this.probs.shape[this.probs.dim() - 1];
     const n = sample_shape.reduce((a, b) => a * b, 1);
     return no_grad(() => {

@@ -1497,8 +1497,8 @@ class SplitFlow extends nn.Module {
       [z, z_split] = z.chunk(2, { dim: 1 });
       ldj = ldj.add_(this.prior.log_prob(z_split).sum({ dim: [1, 2, 3] }));
     } else {
-      // prior.sample(sample_shape=z.shape); the keyword form runs but is not in the typings yet (cast)
-      z_split = this.prior.sample({ sample_shape: z.shape } as unknown as number[]);
+      // prior.sample(sample_shape=z.shape)
+      z_split = this.prior.sample({ sample_shape: z.shape });
       z = torch.cat([z, z_split], { dim: 1 });
       ldj = ldj.sub_(this.prior.log_prob(z_split).sum({ dim: [1, 2, 3] }));
     }
@@ -1570,7 +1570,7 @@ describe("tutorial 11: normalizing flows", () => {
     // ImageFlow.sample: z from the prior, then the flows reversed (SplitFlow draws its half from the prior)
     torch.manual_seed(3);
     const [samples, ldj] = torch.no_grad(() => {
-      let z = prior.sample({ sample_shape: [2, 2, 4, 4] } as unknown as number[]);
+      let z = prior.sample({ sample_shape: [2, 2, 4, 4] });
       let ldj = torch.zeros(2);
       for (const flow of [...flows].reverse()) [z, ldj] = (flow as Flow)(z, ldj, true);
       return [z, ldj];
