@@ -1262,3 +1262,69 @@ describe("gat and gcn", () => {
     close(output, e.eval_out, 1e-4, 1e-5, "eval output");
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// reinforcement_learning/actor_critic
+// ---------------------------------------------------------------------------------------------
+class Policy extends nn.Module {
+  affine1 = new nn.Linear(4, 128);
+  action_head = new nn.Linear(128, 2);
+  value_head = new nn.Linear(128, 1);
+  saved_actions: [Tensor, Tensor][] = [];
+  rewards: number[] = [];
+  forward(x: Tensor): [Tensor, Tensor] {
+    x = F.relu(this.affine1(x));
+    const action_prob = F.softmax(this.action_head(x), { dim: -1 });
+    const state_values = this.value_head(x);
+    return [action_prob, state_values];
+  }
+}
+
+describe("reinforcement_learning", () => {
+  it("actor_critic: Categorical sampling, normalised returns, policy + smooth_l1 value losses, Adam", () => {
+    torch.manual_seed(543);
+    const model = new Policy();
+    const optimizer = new optim.Adam(model.parameters(), { lr: 3e-2 });
+    const eps = torch.finfo(torch.float32).eps; // np.finfo(np.float32).eps.item()
+    const gamma = 0.99;
+    const actions: number[] = [], losses: number[] = [];
+    for (let episode = 0; episode < 3; episode++) {
+      // the fixture's toy environment in place of gym's CartPole
+      let state = torch.rand(4).sub(0.5);
+      for (let t = 0; t < 8; t++) {
+        const [probs, state_value] = model(state);
+        const m = new torch.distributions.Categorical(probs);
+        const action = m.sample();
+        model.saved_actions.push([m.log_prob(action), state_value]);
+        actions.push(action.item());
+        state = state.mul(0.9).add(action.item() === 1 ? 0.1 : -0.1);
+        model.rewards.push(1.0 - Math.abs(state.index(0).item()));
+      }
+      let R = 0;
+      const policy_losses: Tensor[] = [], value_losses: Tensor[] = [], returnsList: number[] = [];
+      for (const r of [...model.rewards].reverse()) {
+        R = r + gamma * R;
+        returnsList.unshift(R);
+      }
+      let returns = torch.tensor(returnsList);
+      returns = returns.sub(returns.mean()).div(returns.std().add(eps));
+      model.saved_actions.forEach(([log_prob, value], i) => {
+        const Ri = returns.index(i).item();
+        const advantage = Ri - value.item();
+        policy_losses.push(log_prob.neg().mul(advantage));
+        value_losses.push(F.smooth_l1_loss(value, torch.tensor([Ri])));
+      });
+      optimizer.zero_grad();
+      const loss = torch.stack(policy_losses).sum().add(torch.stack(value_losses).sum());
+      loss.backward();
+      optimizer.step();
+      losses.push(loss.item());
+      model.rewards.length = 0; // del model.rewards[:]
+      model.saved_actions.length = 0;
+    }
+    const e = ref.actor_critic;
+    expect(eps).toBe(e.eps);
+    expect(actions).toEqual(e.actions);
+    close(losses, e.losses, 1e-4, 1e-5, "losses");
+  });
+});
