@@ -439,6 +439,21 @@ describe("chapter 4: a GPT model from scratch", () => {
     const out_ln = ln(batch_example);
     expectT(out_ln, ref.ch4_ln);
     expectT(out_ln.var({ dim: -1, keepdim: true, unbiased: false }), ref.ch4_ln_var);
+    // print("Mean:\n", mean) before and after torch.set_printoptions(sci_mode=False). The means are
+    // rounding noise (torch: -2.9802e-08 and 0.0; here -2.9802e-08 and -5.9605e-09: another summation
+    // order), so their strings are compared up to that noise; the variances' strings exactly.
+    const mean = out_ln.mean({ dim: -1, keepdim: true });
+    const vr = out_ln.var({ dim: -1, unbiased: false, keepdim: true });
+    expect((mean.abs().max().item() as number) < 1e-7).toBe(true);
+    expect("Variance:\n" + String(vr)).toBe(ref.ch4_print_default[1]);
+    expect("Mean:\n" + String(mean)).toMatch(/^Mean:\ntensor\(\[\[-2\.9802e-08\],\n {8}\[ ?-?\d\.\d{4}e[-+]\d\d\]\], grad_fn=<MeanBackward1>\)$/);
+    torch.set_printoptions({ sci_mode: false });
+    try {
+      expect("Variance:\n" + String(vr)).toBe(ref.ch4_print_sci_off[1]);
+      expect("Mean:\n" + String(mean)).toMatch(/^Mean:\ntensor\(\[\[ *-0\.0000\],\n {8}\[ *-?0\.0000\]\], grad_fn=<MeanBackward1>\)$/);
+    } finally {
+      torch.set_printoptions({ profile: "default" });
+    }
     const xs = torch.linspace(-3, 3, 100);
     expectT(new GELU()(xs), ref.ch4_gelu);
     const diff = new GELU()(xs).sub(new nn.GELU({ approximate: "tanh" })(xs)).abs().max().item();
@@ -788,6 +803,7 @@ describe("chapter 6: fine-tuning for classification", () => {
     for (const param of (model.trf_blocks.get(-1) as nn.Module).parameters()) param.requires_grad = true;
     for (const param of model.final_norm.parameters()) param.requires_grad = true;
     expect(numel(model.parameters(), true)).toBe(ref.ch6_trainable);
+    expect(String(model)).toBe(ref.ch6_print_model);
     const inputs1 = torch.tensor(tokenizer.encode("a villa"), { dtype: torch.long }).unsqueeze(0);
     const outputs = torch.no_grad(() => model(inputs1));
     expectT(outputs.index(null, -1, null), ref.ch6_outputs_last);
