@@ -299,6 +299,47 @@ describe("tutorial 3: activation functions", () => {
     for (const [name, p] of net.named_parameters()) if (name.includes("weight")) grads.push(p.grad!.data.view(-1).std().item());
     closeList(grads, NS("t3_grad_std"), 1e-4, 1e-7, "grad std");
   });
+
+  it("measure_number_dead_neurons (net.layers[:-1], isinstance checks, logical_and of (imgs == 0).all(dim=0)) and visualize_activations' per-layer values", () => {
+    const measure_number_dead_neurons = (net: BaseNetwork, train_loader: Iterable<[Tensor, Tensor]>) => {
+      const neurons_dead = [...net.layers.slice(0, -1)]
+        .filter((layer) => layer instanceof nn.Linear)
+        .map((layer) => torch.ones((layer as nn.Linear).weight.shape[0], { dtype: torch.bool }));
+      net.eval();
+      torch.no_grad(() => {
+        for (let [imgs] of train_loader) {
+          let layer_index = 0;
+          imgs = imgs.view(imgs.size(0), -1);
+          for (const layer of net.layers.slice(0, -1)) {
+            imgs = layer(imgs) as Tensor;
+            if (layer instanceof ActivationFunction) {
+              neurons_dead[layer_index] = torch.logical_and(neurons_dead[layer_index], imgs.eq(0).all({ dim: 0 }));
+              layer_index += 1;
+            }
+          }
+        }
+      });
+      return neurons_dead.map((t) => t.sum().item());
+    };
+    torch.manual_seed(42);
+    const net_relu = new BaseNetwork(new ReLU(), 64, 10, [32, 32, 32, 16]);
+    torch.no_grad(() => {
+      for (const layer of net_relu.layers) if (layer instanceof nn.Linear) layer.bias!.sub_(0.05);
+    });
+    const dead_set = new utils.data.TensorDataset(torch.rand(200, 1, 8, 8), torch.randint(0, 10, [200]));
+    const loader = new utils.data.DataLoader(dead_set, { batch_size: 64, shuffle: false });
+    expect(measure_number_dead_neurons(net_relu, loader as Iterable<[Tensor, Tensor]>)).toEqual(ref.t3_dead);
+    const act_means = torch.no_grad(() => {
+      let imgs = dead_set.tensors[0].index(":50").view(50, -1);
+      const means: number[] = [];
+      for (const layer of net_relu.layers.slice(0, -1)) {
+        imgs = layer(imgs) as Tensor;
+        means.push(imgs.view(-1).mean().item());
+      }
+      return means;
+    });
+    closeList(act_means, NS("t3_act_means"), 1e-4, 1e-6, "activation means");
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
