@@ -84,6 +84,12 @@ describe("chapter 2: data sampling with a sliding window, embeddings", () => {
     let dl = create_dataloader_v1(TEXT, { batch_size: 8, max_length: 4, stride: 4, shuffle: false });
     const [inputs, targets] = first(dl) as Tensor[];
     expect([inputs.tolist(), targets.tolist(), dl.length]).toEqual(ref.ch2_batch);
+    // data_iter = iter(dataloader); first_batch = next(data_iter); second_batch = next(data_iter)
+    const data_iter = dl[Symbol.iterator]();
+    const first_batch = data_iter.next().value as Tensor[];
+    const second_batch = data_iter.next().value as Tensor[];
+    expect(first_batch[0].tolist()).toEqual(ref.ch2_batch[0]);
+    expect(second_batch[0].shape).toEqual([8, 4]);
     torch.manual_seed(123);
     dl = create_dataloader_v1(TEXT, { batch_size: 4, max_length: 6, stride: 3, shuffle: true });
     expect((first(dl) as Tensor[]).map((t) => t.tolist())).toEqual(ref.ch2_shuffled_first);
@@ -621,6 +627,33 @@ describe("chapter 5: pretraining on unlabeled data", () => {
     torch.manual_seed(123);
     expect(generate(model, text_to_token_ids("I HAD "), 15, CFG.context_length, 1.4, 5).tolist()).toEqual(ref.ch5_generate_topk);
     expect(generate(model, text_to_token_ids("I HAD "), 15, CFG.context_length, 0.0, null, ref.ch5_greedy[0][8]).tolist()).toEqual(ref.ch5_generate_eos);
+  });
+
+  it("the loss by hand: probas[text_idx, [0, 1, 2], targets[text_idx]], log, mean, negative = cross_entropy; perplexity", () => {
+    torch.manual_seed(123);
+    const model = new GPTModel(CFG);
+    model.eval();
+    const inputs_ = torch.tensor([tokenizer.encode("Jac"), tokenizer.encode("a v")], { dtype: torch.long });
+    const targets = torch.tensor([tokenizer.encode("ack"), tokenizer.encode(" vi")], { dtype: torch.long });
+    const logits = torch.no_grad(() => model(inputs_) as Tensor);
+    const probas = torch.softmax(logits, { dim: -1 });
+    const token_ids = torch.argmax(probas, { dim: -1, keepdim: true });
+    expect(token_ids.tolist()).toEqual(ref.ch5_by_hand.token_ids);
+    let text_idx = 0;
+    const target_probas_1 = probas.index(text_idx, [0, 1, 2], targets.index(text_idx));
+    text_idx = 1;
+    const target_probas_2 = probas.index(text_idx, [0, 1, 2], targets.index(text_idx));
+    expectClose(target_probas_1.tolist() as number[], ref.ch5_by_hand.p1, 1e-6);
+    expectClose(target_probas_2.tolist() as number[], ref.ch5_by_hand.p2, 1e-6);
+    const log_probas = torch.log(torch.cat([target_probas_1, target_probas_2]));
+    const avg_log_probas = torch.mean(log_probas);
+    const neg_avg_log_probas = avg_log_probas.mul(-1);
+    expect(neg_avg_log_probas.item()).toBeCloseTo(ref.ch5_by_hand.neg_avg, 5);
+    const logits_flat = logits.flatten(0, 1);
+    const targets_flat = targets.flatten();
+    const loss = torch.nn.functional.cross_entropy(logits_flat, targets_flat);
+    expect(loss.item()).toBeCloseTo(ref.ch5_by_hand.loss, 5);
+    expect(torch.exp(loss).item()).toBeCloseTo(ref.ch5_by_hand.perplexity, 4);
   });
 
   it("the book's drop_rate 0.1: three AdamW steps draw torch's dropout masks (losses equal torch's)", () => {
