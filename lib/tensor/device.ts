@@ -28,6 +28,9 @@ export class Device {
   }
 }
 
+/** The device every tensor is on (t.device): one object, so `a.device === b.device` holds as torch's == does. */
+export const CPU = new Device("cpu");
+
 /** torch.device("cpu") / torch.device("cuda:0") / torch.device("cuda", 0) / torch.device(otherDevice). */
 export function device(spec: string | Device, index?: number): Device {
   if (spec instanceof Device) return spec;

@@ -7,7 +7,7 @@ import { checkKeywords, isOptions, parseArgs, type PyArgs } from "./args";
 import { runBackward } from "./autograd/engine";
 import { is_grad_enabled } from "./autograd/grad_mode";
 import type { Node } from "./autograd/node";
-import { checkDevice, isDeviceLike, type DeviceLike } from "./device";
+import { CPU, checkDevice, isDeviceLike, type Device, type DeviceLike } from "./device";
 import { allocStorage, bool, float32, float64, int32, int64, isDType, type DType, type Storage } from "./dtype";
 import { RuntimeError, TypeError_ } from "./errors";
 import { formatTensor } from "./format";
@@ -318,8 +318,9 @@ export class Tensor {
   set grad(g: Tensor | null) {
     this._grad = g;
   }
-  get device(): string {
-    return "cpu";
+  /** A torch.device, as in torch (x.device.type is "cpu"; String(x.device) and `${x.device}` read "cpu"). */
+  get device(): Device {
+    return CPU;
   }
   /** PyTorch's version counter (bumped by in-place ops). */
   get _version(): number {

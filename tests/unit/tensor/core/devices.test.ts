@@ -15,6 +15,17 @@ describe("devices", () => {
     expect(torch.device("cpu").index).toBeNull();
   });
 
+  it("x.device is a torch.device, as in torch: .type 'cpu', prints 'cpu', and feeds back into .to and creation", () => {
+    const x = torch.zeros(2), w = new nn.Linear(2, 2).weight;
+    expect(x.device).toBeInstanceOf(torch.device("cpu").constructor);
+    expect([x.device.type, x.device.index, String(x.device), `${w.device}`]).toEqual(["cpu", null, "cpu", "cpu"]);
+    expect(x.device).toBe(w.device); // torch's x.device == w.device
+    expect(torch.device(x.device)).toBe(x.device);
+    expect(x.to(w.device)).toBe(x);
+    expect(torch.ones(3, { device: x.device }).device.type).toBe("cpu");
+    expect(String(x.device) === "cpu" && x.device.type === "cpu").toBe(true);
+  });
+
   it("Tensor.to takes a device, a dtype, both, another tensor or an options object", () => {
     const x = torch.tensor([1.5, -2]);
     expect(x.to("cpu")).toBe(x);

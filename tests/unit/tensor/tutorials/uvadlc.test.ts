@@ -131,7 +131,8 @@ describe("tutorial 2: Introduction to PyTorch", () => {
     const gpu_avail = torch.cuda.is_available();
     const device = gpu_avail ? torch.device("cuda") : torch.device("cpu");
     expect(String(device)).toBe("cpu");
-    expect(String(torch.zeros(2, 3).to(device).device)).toBe("cpu"); // x.device is the string "cpu" here (torch: a device; .type is undefined)
+    expect(String(torch.zeros(2, 3).to(device).device)).toBe("cpu");
+    expect(torch.zeros(2, 3).to(device).device.type).toBe("cpu");
   });
 
   it("XORDataset, DataLoader(shuffle=True), SimpleClassifier trained with BCEWithLogitsLoss + SGD, eval accuracy", () => {
