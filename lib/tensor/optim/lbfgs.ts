@@ -4,16 +4,20 @@
  * either a fixed step of lr (the first one scaled by min(1, 1 / |g|_1)) or a strong-Wolfe line
  * search (line_search_fn: "strong_wolfe").
  *
- * The flat vectors live in arrays of the parameters' dtype, so every stored value is rounded as
- * PyTorch's float32 tensors are; scalars PyTorch keeps as float32 tensors (y.s, 1 / y.s, H_diag,
- * the recursion's alphas) are rounded with `round`. Dot products accumulate in float64.
+ * The flat vectors live in arrays of the parameters' dtype while a step runs, so every stored value
+ * is rounded as PyTorch's float32 tensors are; scalars PyTorch keeps as float32 tensors (y.s, 1 / y.s,
+ * H_diag, the recursion's alphas) are rounded with `round`. Dot products accumulate in float64.
+ * Between steps the state holds what torch's holds, of the same kinds: d, prev_flat_grad and the
+ * old_dirs / old_stps lists as 1-D tensors, ro, H_diag (once computed) and the al list's entries as
+ * 0-d tensors, func_evals / n_iter as ints, t / prev_loss as floats.
  */
 import { parseArgs, type PyArgs } from "../args";
 import { enable_grad } from "../autograd/grad_mode";
 import { RuntimeError, ValueError } from "../errors";
-import { contiguousData } from "../ops/util";
-import type { Tensor } from "../tensor";
-import { Optimizer, type ParamGroup, type ParamsArg, type ParamsByKeyword, paramsByKeyword } from "./optimizer";
+import { float32, float64 } from "../dtype";
+import { contiguousData, empty } from "../ops/util";
+import { Tensor } from "../tensor";
+import { Optimizer, stateNumber, type ParamGroup, type ParamsArg, type ParamsByKeyword, paramsByKeyword } from "./optimizer";
 
 export interface LBFGSOptions {
   lr: number;
@@ -27,19 +31,24 @@ export interface LBFGSOptions {
 
 type Vec = Float32Array | Float64Array;
 
-/** What step() carries from one call to the next (PyTorch keeps it in the first parameter's state). */
+/** What step() carries from one call to the next, as torch keeps it in the first parameter's state. */
 interface LbfgsMemory {
   func_evals: number;
   n_iter: number;
-  d?: Vec;
+  al?: (Tensor | null)[];
+  d?: Tensor;
   t?: number;
-  old_dirs?: Vec[];
-  old_stps?: Vec[];
-  ro?: number[];
-  H_diag?: number;
-  prev_flat_grad?: Vec;
+  old_dirs?: Tensor[];
+  old_stps?: Tensor[];
+  ro?: Tensor[];
+  /** 1 (a Python int in torch) until the first curvature pair, then y.s / y.y as a 0-d tensor. */
+  H_diag?: Tensor | number;
+  prev_flat_grad?: Tensor;
   prev_loss?: number;
 }
+
+/** A state value as a number: 0-d tensors (torch's kind) or numbers (an older engine's state dict). */
+const num = (v: Tensor | number): number => stateNumber(v);
 
 function dot(a: Vec, b: Vec): number {
   let s = 0;
@@ -103,6 +112,32 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
 
   private _vec(n: number): Vec {
     return this._f32 ? new Float32Array(n) : new Float64Array(n);
+  }
+
+  /** A state vector (a tensor, or an array from an older engine's state dict) as a fresh working array. */
+  private _raw(v: Tensor | Vec): Vec {
+    const out = this._vec(v instanceof Tensor ? v.numel() : v.length);
+    out.set(v instanceof Tensor ? contiguousData(v) : v);
+    return out;
+  }
+
+  /** A working array as the 1-D tensor torch keeps (the parameters' dtype). */
+  private _tensor(v: Vec): Tensor {
+    const t = empty([v.length], this._f32 ? float32 : float64);
+    t._data.set(v);
+    return t;
+  }
+
+  /** A scalar as the 0-d tensor torch keeps (the parameters' dtype). */
+  private _scalar(x: number): Tensor {
+    const t = empty([], this._f32 ? float32 : float64);
+    t._data[0] = x;
+    return t;
+  }
+
+  /** LBFGS's state is not shaped like a parameter (flat vectors, lists): load_state_dict casts it without the shape check. */
+  protected override _flatState(): boolean {
+    return true;
   }
 
   private _numel(): number {
@@ -186,7 +221,15 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     let flatGrad = this._gatherFlatGrad();
     if (absMax(flatGrad) <= tolerance_grad) return first.raw;
 
-    let { d, t, old_dirs, old_stps, ro, H_diag, prev_flat_grad, prev_loss } = state;
+    let t = state.t, prev_loss = state.prev_loss;
+    let d = state.d && this._raw(state.d);
+    let old_dirs = state.old_dirs?.map((v) => this._raw(v));
+    let old_stps = state.old_stps?.map((v) => this._raw(v));
+    let ro = state.ro?.map(num);
+    let H_diag = state.H_diag === undefined ? undefined : num(state.H_diag);
+    let hDiagComputed = state.H_diag instanceof Tensor;
+    let prev_flat_grad = state.prev_flat_grad && this._raw(state.prev_flat_grad);
+    let al = state.al?.map((v) => (v === null ? null : num(v)));
     let nIter = 0;
     while (nIter < max_iter) {
       nIter++;
@@ -197,6 +240,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
         old_stps = [];
         ro = [];
         H_diag = 1;
+        hDiagComputed = false;
       } else {
         const y = flatGrad.map((v, i) => v - prev_flat_grad![i]) as Vec;
         const s = d!.map((v) => v * t!) as Vec;
@@ -211,18 +255,24 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
           old_stps!.push(s);
           ro!.push(this.round(1 / ys));
           H_diag = this.round(ys / this.round(dot(y, y)));
+          hDiagComputed = true;
         }
         const num = old_dirs!.length;
-        const al = new Array<number>(num);
+        // torch keeps the alphas in state['al'], made the first time they are needed ([None] * history_size).
+        if (!al) {
+          al = new Array<number | null>(history_size).fill(null);
+          state.al = [];
+        }
         const q = flatGrad.map((v) => -v) as Vec;
         for (let i = num - 1; i >= 0; i--) {
-          al[i] = this.round(this.round(dot(old_stps![i], q)) * ro![i]);
-          for (let k = 0; k < q.length; k++) q[k] -= al[i] * old_dirs![i][k];
+          const a = this.round(this.round(dot(old_stps![i], q)) * ro![i]);
+          al[i] = a;
+          for (let k = 0; k < q.length; k++) q[k] -= a * old_dirs![i][k];
         }
         const r = q.map((v) => v * H_diag!) as Vec;
         for (let i = 0; i < num; i++) {
           const be = this.round(this.round(dot(old_dirs![i], r)) * ro![i]);
-          const c = this.round(al[i] - be);
+          const c = this.round(al[i]! - be);
           for (let k = 0; k < r.length; k++) r[k] += c * old_stps![i][k];
         }
         d = r;
@@ -272,7 +322,17 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
       if (absMax(d!.map((v) => v * t!) as Vec) <= tolerance_change) break;
       if (Math.abs(loss - prev_loss) < tolerance_change) break;
     }
-    Object.assign(state, { d, t, old_dirs, old_stps, ro, H_diag, prev_flat_grad, prev_loss });
+    if (al) state.al = al.map((a) => (a === null ? null : this._scalar(a)));
+    Object.assign(state, {
+      d: d && this._tensor(d),
+      t,
+      old_dirs: old_dirs?.map((v) => this._tensor(v)),
+      old_stps: old_stps?.map((v) => this._tensor(v)),
+      ro: ro?.map((r) => this._scalar(r)),
+      H_diag: H_diag === undefined || !hDiagComputed ? H_diag : this._scalar(H_diag),
+      prev_flat_grad: prev_flat_grad && this._tensor(prev_flat_grad),
+      prev_loss,
+    });
     return first.raw;
   }
 

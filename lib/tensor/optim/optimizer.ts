@@ -67,7 +67,8 @@ export const required = Symbol("required");
  * ASGD's eta and mu), numbers where torch has Python ints (Adadelta's / RMSprop's / Rprop's step), null
  * where it has None (SGD's momentum_buffer without momentum).
  */
-export type OptimizerState = Record<string, Tensor | number | null>;
+/** One parameter's state: tensors and numbers, and (LBFGS) lists of tensors, as torch's state dict holds. */
+export type OptimizerState = Record<string, Tensor | number | null | (Tensor | null)[]>;
 
 /** State entries that are 0-dim tensors (not shaped like the parameter) in PyTorch's state. */
 const SCALAR_STATE = new Set(["step", "mu_product", "eta", "mu"]);
@@ -76,12 +77,12 @@ const SCALAR_STATE = new Set(["step", "mu_product", "eta", "mu"]);
  * The number held by a state scalar: a number (torch's Python ints, or a dict saved by an older version of
  * the engine or written by hand) or a one-element tensor (torch's state_steps).
  */
-export function stateNumber(v: Tensor | number | null | undefined): number {
+export function stateNumber(v: OptimizerState[string] | undefined): number {
   if (v instanceof Tensor) {
     if (v.numel() !== 1) throw new RuntimeError(`optimizer state scalar must have one element, not ${v.numel()}`);
     return v._data[v._offset];
   }
-  if (typeof v !== "number") throw new TypeError_(`optimizer state scalar must be a number or a one-element tensor, not ${v === null ? "None" : typeof v}`);
+  if (typeof v !== "number") throw new TypeError_(`optimizer state scalar must be a number or a one-element tensor, not ${v === null ? "None" : Array.isArray(v) ? "list" : typeof v}`);
   return v;
 }
 
@@ -233,6 +234,11 @@ export abstract class Optimizer<O extends object = object> {
     return [];
   }
 
+  /** Whether this optimizer's state tensors are not shaped like their parameter (LBFGS's flat vectors), so load_state_dict casts them without the shape check. */
+  protected _flatState(): boolean {
+    return false;
+  }
+
   /** The state entry of p, created on first use. */
   protected _state(p: Tensor): OptimizerState {
     let s = this.state.get(p);
@@ -356,10 +362,11 @@ export abstract class Optimizer<O extends object = object> {
           // One-element scalars (step, NAdam's mu_product, ASGD's eta and mu): 'step' keeps its dtype (torch 1.13
           // leaves it uncast, pytorch#74424), the others take a floating parameter's dtype.
           if (SCALAR_STATE.has(k) && v.numel() === 1) entry[k] = (k === "step" || !p.is_floating_point() ? v : v.to(p.dtype)).detach().clone();
+          else if (this._flatState()) entry[k] = castState(v, p);
           else if (v.shape.join() !== p.shape.join()) {
             throw new ValueError(`loaded state of parameter ${i} has '${k}' of shape [${v.shape.join(", ")}], but the parameter has shape [${p.shape.join(", ")}]`);
           } else entry[k] = v.to(p.dtype).clone();
-        } else entry[k] = copyState(v);
+        } else entry[k] = castState(v, p);
       }
       for (const k of this._tensorScalars()) {
         const v = entry[k];
@@ -376,9 +383,17 @@ export abstract class Optimizer<O extends object = object> {
   }
 }
 
-/** A deep copy of non-tensor state (LBFGS keeps arrays of flat vectors and numbers). */
+/** A deep copy of state that is not itself a tensor (LBFGS keeps lists of tensors, and arrays in an older engine's dicts). */
 function copyState<T>(v: T): T {
+  if (v instanceof Tensor) return v.detach().clone() as unknown as T;
   if (ArrayBuffer.isView(v)) return (v as unknown as Float32Array).slice() as unknown as T;
   if (Array.isArray(v)) return v.map(copyState) as unknown as T;
   return v;
+}
+
+/** copyState for load_state_dict: tensors, also inside lists, take a floating parameter's dtype, as torch 1.13's _cast does. */
+function castState<T>(v: T, p: Tensor): T {
+  if (v instanceof Tensor) return (p.is_floating_point() ? v.to(p.dtype) : v).detach().clone() as unknown as T;
+  if (Array.isArray(v)) return v.map((x) => castState(x, p)) as unknown as T;
+  return copyState(v);
 }

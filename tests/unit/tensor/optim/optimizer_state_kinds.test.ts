@@ -48,6 +48,7 @@ const fx = fixture<{
   loads: LoadCase[];
   sparse_adam_step: Kind;
   lbfgs: Kinds;
+  lbfgs_states: Record<"float32" | "float64", { state: Kinds; param: number[] }[]>;
   printed: Record<string, string>;
 }>("optim/optimizer_state_kinds.json");
 
@@ -147,6 +148,72 @@ describe("optimizer state kinds are torch 1.13's", () => {
   });
 });
 
+/** A state value against torch's: the same kind (lists item by item), tensors' dtype and shape, values to float32 accuracy. */
+function expectLike(v: unknown, e: Kind, what: string): void {
+  const close = (x: number, y: number, w: string) => expect(Math.abs(x - y), `${w}: ${x} vs ${y}`).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(y));
+  if (e.kind === "None") expect(v, what).toBeNull();
+  else if (e.kind === "int") expect(v, what).toBe(e.value);
+  else if (e.kind === "float") {
+    expect(typeof v, what).toBe("number");
+    close(v as number, e.value, what);
+  } else if (e.kind === "list") {
+    expect(Array.isArray(v), `${what} is a list`).toBe(true);
+    expect((v as unknown[]).length, `${what}: length`).toBe(e.items.length);
+    e.items.forEach((item, i) => expectLike((v as unknown[])[i], item, `${what}[${i}]`));
+  } else {
+    const want = e as Extract<Kind, { kind: "tensor" }>;
+    expect(v, what).toBeInstanceOf(torch.Tensor);
+    const t = v as Tensor;
+    expect([t.dtype.name, t.shape, t.requires_grad], what).toEqual([want.dtype, want.shape, false]);
+    (t.reshape(-1).tolist() as number[]).forEach((x, i) => close(x, want.data[i], `${what}[${i}]`));
+  }
+}
+
+describe("LBFGS keeps torch 1.13's state kinds", () => {
+  const run = (dtype: "float32" | "float64") => {
+    const x = new nn.Parameter(torch.tensor([0.5, -1.0, 2.0], { dtype: torch[dtype] }));
+    const opt = new optim.LBFGS([x], { lr: 0.5, history_size: 3, max_iter: 4 });
+    const quartic = () => {
+      opt.zero_grad();
+      const loss = x.sub(1).pow(4).sum().add(x.square().sum().mul(0.1));
+      loss.backward();
+      return loss;
+    };
+    return { x, opt, quartic };
+  };
+
+  it.each(["float32", "float64"] as const)("%s: d, prev_flat_grad and the history as tensors, ro / H_diag / al as 0-d tensors, in torch's key order", (dtype) => {
+    const { x, opt, quartic } = run(dtype);
+    fx.lbfgs_states[dtype].forEach((want, step) => {
+      opt.step(quartic);
+      const state = opt.state.get(x)!;
+      expect(Object.keys(state), `step ${step + 1}: keys`).toEqual(Object.keys(want.state));
+      for (const [k, e] of Object.entries(want.state)) expectLike(state[k], e, `${dtype} step ${step + 1}: ${k}`);
+      (x.detach().tolist() as number[]).forEach((v, i) => expect(Math.abs(v - want.param[i])).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(want.param[i])));
+    });
+  });
+
+  it("state_dict -> load_state_dict into a fresh LBFGS continues exactly as the original", () => {
+    const a = run("float32"), b = run("float32");
+    a.opt.step(a.quartic);
+    b.opt.step(b.quartic);
+    const fresh = new optim.LBFGS([b.x], { lr: 0.5, history_size: 3, max_iter: 4 });
+    fresh.load_state_dict(b.opt.state_dict());
+    a.opt.step(a.quartic);
+    fresh.step(b.quartic);
+    expect(b.x.tolist()).toEqual(a.x.tolist());
+    const lists = (state: unknown) => state as { d: Tensor; old_dirs: Tensor[] };
+    const [sa, sb] = [lists(a.opt.state.get(a.x)), lists(fresh.state.get(b.x))];
+    expect(sb.d.tolist()).toEqual(sa.d.tolist());
+    expect(sb.old_dirs.map((t) => t.tolist())).toEqual(sa.old_dirs.map((t) => t.tolist()));
+    // The saved dict is a copy: stepping on does not change it.
+    const saved = lists(a.opt.state_dict().state[0]);
+    const before = saved.old_dirs[0].tolist();
+    a.opt.step(a.quartic);
+    expect(saved.old_dirs[0].tolist()).toEqual(before);
+  });
+});
+
 describe("load_state_dict: torch 1.13's casts and __setstate__ conversions", () => {
   it.each(fx.loads.map((c) => [c.label, c] as const))("%s", (_, c) => {
     const { p, opt } = run(c.name, c.kwargs, c.dtype, 1);
@@ -233,7 +300,7 @@ describe("state_dict copies, checkpoints and printing", () => {
         const kinds = Object.fromEntries(
           Object.entries(s).map(([k, v]) => [
             k,
-            v === null ? { kind: "None" } : typeof v === "number" ? { kind: "int", value: v } : { kind: "tensor", dtype: v.dtype.name, shape: v.shape, data: v.reshape(-1).tolist() as number[] },
+            v === null ? { kind: "None" } : typeof v === "number" ? { kind: "int", value: v } : { kind: "tensor", dtype: (v as Tensor).dtype.name, shape: (v as Tensor).shape, data: (v as Tensor).reshape(-1).tolist() as number[] },
           ]),
         ) as Kinds;
         expectKinds(ckpt.optimizer_state_dict.state[Number(i)], kinds, `${label}: loaded checkpoint state ${i}`);
