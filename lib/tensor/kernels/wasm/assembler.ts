@@ -92,6 +92,20 @@ export const op = {
   i32x4Sub: [0xfd, ...uleb(0xb1)],
 };
 
+/** Straight-line statements that each leave the stack empty (typically ending in a local.set or a store). */
+export type Statements = number[][];
+
+/**
+ * Several groups' statements round-robin (the groups have equally many): independent groups'
+ * instructions side by side, so an out-of-order core overlaps their dependency chains where one
+ * group at a time fills its scheduler with one chain's waiting instructions.
+ */
+export function interleave(groups: Statements[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < groups[0].length; i++) for (const st of groups) out.push(...st[i]);
+  return out;
+}
+
 export interface WasmFunction {
   name: string;
   params: number[];
@@ -110,6 +124,15 @@ export interface SharedMemoryImport {
    * run extra code on another module's exported memory. Default true.
    */
   shared?: boolean;
+}
+
+/**
+ * The custom "name" section's function names, so profilers and stack traces show a kernel's
+ * export name instead of wasm-function[i].
+ */
+function nameSection(functions: WasmFunction[]): number[] {
+  const names = vec(functions.map((f, i) => [...uleb(i), ...name(f.name)]));
+  return section(0, [...name("name"), 1, ...uleb(names.length), ...names]);
 }
 
 /**
@@ -147,5 +170,6 @@ export function buildModule(functions: WasmFunction[], memory: number | SharedMe
     ...(shared ? [] : section(5, vec(memories))),
     ...section(7, vec(exports)),
     ...section(10, vec(codes)),
+    ...nameSection(functions),
   ]);
 }

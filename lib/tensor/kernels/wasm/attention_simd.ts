@@ -26,10 +26,10 @@
  * is then one float32 multiply, the same bits as the float64 product rounded once).
  * Pointers are bytes; S, L, i count floats / rows.
  */
-import { F32, I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
+import { F32, I32, V128, buildModule, interleave, op, uleb, type Statements, type WasmFunction } from "./assembler";
 import { kernelsOnMemory } from "./on_memory";
 import { instantiateOwnMemory } from "./own_memory";
-import { expNonPositiveF32x4, f32x4Pmax } from "./simd_exp";
+import { expNonPositiveF32x4, expNonPositiveStatements, f32x4Pmax } from "./simd_exp";
 
 const F64 = 0x7c;
 const simd = (code: number) => [0xfd, ...uleb(code)];
@@ -131,11 +131,18 @@ function softmaxForward(): WasmFunction {
   const END = 7, FULLB = 8, ENDB = 9, ROUNDB = 10, SB = 11, J = 12;
   const VM = 13, X = 14, KF = 15, R = 16, KI = 17, MASK = 18, ACC0 = 19, ACC1 = 20, VF = 21, NF = 22;
   const M = 23, EXACT = 25, VS = 26; // 24: free
+  const FULL32 = 27, X2 = 28, KF2 = 29, R2 = 30, KI2 = 31, E1 = 32, E2 = 33;
   const at = [...g(P), ...g(J), ...op.i32Add];
   /** The four floats at j: e = exp(x - m) (ANDed with the lane mask `mask` leaves, if any), stored. */
   const expGroup = (x: number[], mask: number[]) => [
     ...x, ...g(VM), ...op.f32x4Sub, ...s(X),
     ...at, ...expNonPositiveF32x4(X, KF, R, KI), ...mask, ...op.v128Store(0), // x - m <= 0 (or NaN)
+  ];
+  /** expGroup's work on the whole group at j + off as statements, exp into local e. */
+  const expStatements = (off: number, x: number, kf: number, r: number, ki: number, e: number): Statements => [
+    [...at, ...op.v128Load(off), ...g(VM), ...op.f32x4Sub, ...s(x)],
+    ...expNonPositiveStatements(x, kf, r, ki, e),
+    [...at, ...g(e), ...op.v128Store(off)],
   ];
   /**
    * x = scale * s of the group at j, rounded once to float32, stored in place and left in X: a
@@ -183,9 +190,12 @@ function softmaxForward(): WasmFunction {
     ...op.f32Const(NaN), ...g(M), ...g(NF), ...v128AnyTrue, ...select, ...s(M),
     // A fully masked row: exp(-inf) = 0 everywhere, and 0 / 0 = NaN below (as the JS loop).
     ...op.f32Const(0), ...g(M), ...g(M), ...op.f32Const(-Infinity), ...f32Eq, ...select, ...s(M),
-    // e = exp(x - m) in place.
+    // e = exp(x - m) in place, two groups at a time with their statements interleaved (exp is a
+    // long dependency chain: one group at a time, the core waited on it), then the odd one.
     ...g(M), ...op.f32x4Splat, ...s(VM),
-    ...forBytes(J, op.i32Const(0), FULLB, 16, expGroup([...at, ...op.v128Load(0)], [])),
+    ...g(FULLB), ...op.i32Const(-32), ...i32And, ...s(FULL32),
+    ...forBytes(J, op.i32Const(0), FULL32, 32, interleave([expStatements(0, X, KF, R, KI, E1), expStatements(16, X2, KF2, R2, KI2, E2)])),
+    ...op.block([...g(FULL32), ...g(FULLB), ...i32Eq, ...op.brIf(0), ...g(FULL32), ...s(J), ...expGroup([...at, ...op.v128Load(0)], [])]),
     // The group holding the cut: lanes past it take m (exp(0), not the exp of whatever x they
     // hold, which may be positive or -inf, the x64 multiplier's slow underflow path) and their exps
     // are masked to 0.
@@ -217,7 +227,7 @@ function softmaxForward(): WasmFunction {
     name: "attn_softmax_fwd",
     params: [I32, I32, I32, I32, I32, I32, F64],
     results: [],
-    locals: [I32, I32, I32, I32, I32, I32, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, F32, F32, I32, V128],
+    locals: [I32, I32, I32, I32, I32, I32, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, F32, F32, I32, V128, I32, V128, V128, V128, V128, V128, V128],
     body: [
       ...g(S), ...op.i32Const(2), ...op.i32Shl, ...s(SB),
       // Whether scale is a float32 value, and its float32 splat.

@@ -16,9 +16,9 @@
  * logit in JS), about 3 % of it.
  * Pointers are bytes; M rows of C floats, maxes float32, sums / coef / inv float64, y int32.
  */
-import { F32, I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
+import { F32, I32, V128, buildModule, interleave, op, uleb, type Statements, type WasmFunction } from "./assembler";
 import { instantiateOwnMemory } from "./own_memory";
-import { expNonPositiveF32x4, f32x4Pmax } from "./simd_exp";
+import { expNonPositiveF32x4, expNonPositiveStatements, f32x4Pmax } from "./simd_exp";
 
 const F64 = 0x7c;
 const f32Load = [0x2a, 2, 0];
@@ -53,6 +53,7 @@ function forward(): WasmFunction {
   const ROW = 4, I = 5, J = 6, P = 7, N4 = 8, C4 = 9, CT = 10;
   const MAX = 11, LANE = 12; // f32
   const V = 13, KF = 14, R = 15, KI = 16, VM = 17; // v128
+  const PAIRS = 18, V2 = 19, KF2 = 20, R2 = 21, KI2 = 22, E1 = 23, E2 = 24; // i32, then v128
   /** MAX = v > MAX ? v : MAX for the f32 on the stack (the JS loop's step: a NaN never is greater). */
   const maxStep = [...s(LANE), ...g(LANE), ...g(MAX), ...g(LANE), ...g(MAX), ...f32Gt, ...select, ...s(MAX)];
   const row = [
@@ -75,8 +76,19 @@ function forward(): WasmFunction {
     ...times(J, [...g(P), ...g(P), ...f32Load, ...g(MAX), ...f32Sub, ...f32Store, ...add(P, op.i32Const(4))]),
     ...add(ROW, [...g(C), ...op.i32Const(2), ...op.i32Shl]),
   ];
+  /** exp of the group at P + off into local e, stored back: the single-group loop's operations. */
+  const expStatements = (off: number, v: number, kf: number, r: number, ki: number, e: number): Statements => [
+    [...g(P), ...op.v128Load(off), ...s(v)],
+    ...expNonPositiveStatements(v, kf, r, ki, e),
+    [...g(P), ...g(e), ...op.v128Store(off)],
+  ];
+  // Two groups at a time with their statements interleaved (exp is a long dependency chain the
+  // core overlaps across groups), then the odd one.
   const exp = [
     ...g(X), ...s(P),
+    ...g(N4), ...op.i32Const(1), ...op.i32ShrU, ...s(PAIRS),
+    ...times(PAIRS, [...interleave([expStatements(0, V, KF, R, KI, E1), expStatements(16, V2, KF2, R2, KI2, E2)]), ...add(P, op.i32Const(32))]),
+    ...g(N4), ...op.i32Const(1), ...op.i32And, ...s(N4),
     ...times(N4, [
       ...g(P), ...op.v128Load(0), ...s(V),
       ...g(P), ...expNonPositiveF32x4(V, KF, R, KI), ...op.v128Store(0), // x - m <= 0 (or NaN)
@@ -87,7 +99,7 @@ function forward(): WasmFunction {
     name: "ce_fwd",
     params: [I32, I32, I32, I32],
     results: [],
-    locals: [I32, I32, I32, I32, I32, I32, I32, F32, F32, V128, V128, V128, V128, V128],
+    locals: [I32, I32, I32, I32, I32, I32, I32, F32, F32, V128, V128, V128, V128, V128, I32, V128, V128, V128, V128, V128, V128],
     body: [
       ...g(C), ...op.i32Const(2), ...op.i32ShrU, ...s(C4), ...g(C), ...op.i32Const(3), ...op.i32And, ...s(CT),
       ...g(X), ...s(ROW), ...g(M), ...s(I),

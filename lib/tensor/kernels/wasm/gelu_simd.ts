@@ -9,13 +9,14 @@
  * numerator over a degree-10 denominator in x^2); exp is Cephes expf (simd_exp.ts). With Relaxed
  * SIMD the polynomials use fused multiply-adds (a quarter less time; a few ulp apart from the
  * mul + add build, which hosts without it get). A JS loop per element cost ~15 ns here; the GELU
- * of a transformer's feed-forward was a tenth of its training step. NaN propagates (wasm min/max
- * propagate it). Pointers are bytes; n4 counts groups of four floats.
+ * of a transformer's feed-forward was a tenth of its training step. Three groups of four floats run
+ * side by side (groupsLoop below). NaN propagates (wasm min/max propagate it). Pointers are bytes;
+ * n4 counts groups of four floats.
  */
-import { I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
+import { I32, V128, buildModule, interleave, op, uleb, type Statements, type WasmFunction } from "./assembler";
 import { kernelsOnMemory } from "./on_memory";
 import { instantiateOwnMemory } from "./own_memory";
-import { expNonPositiveF32x4, f32x4Pmax, f32x4Pmin } from "./simd_exp";
+import { expNonPositiveStatements, f32x4Pmax, f32x4Pmin } from "./simd_exp";
 
 const ERF_P = [-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06, -5.69250639462346e-05, -7.34990630326855e-04, -2.95459980854025e-03, -1.60960333262415e-02];
 const ERF_Q = [-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03, -7.37332916720468e-03, -1.42647390514189e-02];
@@ -23,89 +24,103 @@ const ERF_Q = [-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-
 // SIMD instructions the shared op table lacks.
 const f32x4Ge = [0xfd, ...uleb(0x46)];
 const v128And = [0xfd, ...uleb(0x4e)];
+const i32DivU = [0x6e];
+const i32RemU = [0x70];
 
 
 const g = op.localGet, s = op.localSet;
 const splat = (v: number) => [...op.f32Const(v), ...op.f32x4Splat];
-/** acc * x + c for each next coefficient c: one fused multiply-add each with `fma`. */
-const horner = (coeffs: number[], x: number, fma: boolean) => [
-  ...splat(coeffs[0]),
-  ...coeffs.slice(1).flatMap((c) => (fma ? [...g(x), ...splat(c), ...op.f32x4RelaxedMadd] : [...g(x), ...op.f32x4Mul, ...splat(c), ...op.f32x4Add])),
-];
 const advance = (p: number, bytes: number) => [...g(p), ...op.i32Const(bytes), ...op.i32Add, ...s(p)];
-
-/** Leaves erf(v) on the stack, with v in local `v` and scratch locals `t`, `q` (v128). */
-function erf(v: number, t: number, q: number, fma: boolean): number[] {
-  return [
-    ...g(v), ...splat(4), ...f32x4Pmin, ...splat(-4), ...f32x4Pmax, ...s(t), // t = clamp(v)
-    ...g(t), ...g(t), ...op.f32x4Mul, ...s(q), // q = t^2
-    ...g(t), ...horner(ERF_P, q, fma), ...op.f32x4Mul, // t * P(t^2)
-    ...horner(ERF_Q, q, fma), ...op.f32x4Div,
-  ];
-}
 
 function loopOver(n4: number, body: number[]): number[] {
   return op.block([...g(n4), ...op.i32Eqz, ...op.brIf(0), ...op.loop([...body, ...g(n4), ...op.i32Const(1), ...op.i32Sub, ...op.localTee(n4), ...op.brIf(0)])]);
 }
 
+/** acc = acc * x + c for each next coefficient, as `horner` computes it, one statement per step. */
+const hornerStatements = (coeffs: number[], acc: number, x: number, fma: boolean): Statements => [
+  [...splat(coeffs[0]), ...s(acc)],
+  ...coeffs.slice(1).map((c) => (fma ? [...g(acc), ...g(x), ...splat(c), ...op.f32x4RelaxedMadd, ...s(acc)] : [...g(acc), ...g(x), ...op.f32x4Mul, ...splat(c), ...op.f32x4Add, ...s(acc)])),
+];
+
+/** V128 locals each group of geluForward uses (geluValues: the first PHI_LOCALS). */
+const FWD_LOCALS = 11;
+const PHI_LOCALS = 6;
+
 /**
- * Phi(x) of the v128 at byte `off` from local X into local CDF (x itself into local XV when given),
- * >= 0 so x = -inf gives GELU = -inf * 0 = NaN. (1 + erf) / 2 is one fused multiply-add with `fma`:
- * erf / 2 is exact, so the fused and the separate forms round the same sum once, the same bits.
+ * x of the group at byte `off` from X into local l and Phi(x) into local l + 5, with locals l..l+5:
+ * erf is the rational P(t^2) t / Q(t^2) of t = v clamped to [-4, 4], v = x / sqrt 2; Phi >= 0 so
+ * x = -inf gives GELU = -inf * 0 = NaN. (1 + erf) / 2 is one fused multiply-add with `fma`: erf / 2
+ * is exact, so the fused and the separate forms round the same sum once, the same bits.
  */
-function phi(x: number, v: number, t: number, q: number, cdf: number, fma: boolean, off = 0, xv = -1): number[] {
+function phiStatements(X: number, off: number, l: number, fma: boolean): Statements {
+  const XV = l, V = l + 1, T = l + 2, Q = l + 3, A = l + 4, CDF = l + 5;
   return [
-    ...g(x), ...op.v128Load(off), ...(xv >= 0 ? op.localTee(xv) : []), ...splat(Math.SQRT1_2), ...op.f32x4Mul, ...s(v),
-    ...erf(v, t, q, fma), ...(fma ? [...splat(0.5), ...splat(0.5), ...op.f32x4RelaxedMadd] : [...splat(0.5), ...op.f32x4Mul, ...splat(0.5), ...op.f32x4Add]),
-    ...splat(0), ...f32x4Pmax, ...s(cdf),
+    [...g(X), ...op.v128Load(off), ...s(XV)],
+    [...g(XV), ...splat(Math.SQRT1_2), ...op.f32x4Mul, ...s(V)],
+    [...g(V), ...splat(4), ...f32x4Pmin, ...splat(-4), ...f32x4Pmax, ...s(T)],
+    [...g(T), ...g(T), ...op.f32x4Mul, ...s(Q)],
+    ...hornerStatements(ERF_P, A, Q, fma),
+    [...g(T), ...g(A), ...op.f32x4Mul, ...s(T)], // t P(t^2)
+    ...hornerStatements(ERF_Q, A, Q, fma),
+    [...g(T), ...g(A), ...op.f32x4Div, ...s(V)], // erf
+    [...g(V), ...(fma ? [...splat(0.5), ...splat(0.5), ...op.f32x4RelaxedMadd] : [...splat(0.5), ...op.f32x4Mul, ...splat(0.5), ...op.f32x4Add]), ...splat(0), ...f32x4Pmax, ...s(CDF)],
   ];
 }
 
-/** y = x * Phi(x) only (no graph will need the derivative). */
-function geluValues(fma: boolean): WasmFunction {
-  const X = 0, Y = 1, N4 = 2, V = 3, T = 4, Q = 5, CDF = 6;
-  const body = [
-    ...phi(X, V, T, Q, CDF, fma),
-    ...g(Y), ...g(X), ...op.v128Load(0), ...g(CDF), ...op.f32x4Mul, ...op.v128Store(0),
-    ...advance(X, 16), ...advance(Y, 16),
+/** y = x * Phi(x) of the group at byte `off` from X and Y, with PHI_LOCALS v128 locals from `l`. */
+const geluValueGroup = (X: number, Y: number, off: number, l: number, fma: boolean): Statements => [
+  ...phiStatements(X, off, l, fma),
+  [...g(Y), ...g(l), ...g(l + 5), ...op.f32x4Mul, ...op.v128Store(off)],
+];
+
+/**
+ * geluValueGroup, then d = Phi(x) + x * pdf(x) into D at `off`, with FWD_LOCALS v128 locals from `l`:
+ * pdf = exp(t) / sqrt(2 pi) with t = -x^2 / 2 (expNonPositiveStatements: its kernel's bits),
+ * forced to exactly 0 below t = -103 (so x = +-inf gives inf * 0 = NaN, as the float64 formula
+ * and PyTorch do).
+ */
+function geluForwardGroup(X: number, Y: number, D: number, off: number, l: number, fma: boolean): Statements {
+  const XV = l, T = l + 2, CDF = l + 5, MASK = l + 6, KI = l + 7, KF = l + 8, R = l + 9, E = l + 10;
+  return [
+    ...geluValueGroup(X, Y, off, l, fma),
+    [...g(XV), ...g(XV), ...op.f32x4Mul, ...splat(-0.5), ...op.f32x4Mul, ...s(T)],
+    [...g(T), ...splat(-103), ...f32x4Ge, ...s(MASK)],
+    ...expNonPositiveStatements(T, KF, R, KI, E, fma),
+    [...g(D), ...g(CDF), ...g(XV), ...g(E), ...g(MASK), ...v128And, ...op.f32x4Mul, ...splat(0.3989422804014327), ...op.f32x4Mul, ...op.f32x4Add, ...op.v128Store(off)],
   ];
-  return { name: "gelu_val", params: [I32, I32, I32], results: [], locals: [V128, V128, V128, V128], body: loopOver(N4, body) };
 }
 
 /**
- * y = x * Phi(x) and d = Phi(x) + x * pdf(x), two groups of four floats per iteration (then the
- * odd one): TurboFan keeps few of the kernel's ~20 constants in registers and reloads the rest from
- * the stack at each use, which two groups' uses share (4 % less time on [1024, 256], same bits).
+ * The groups of four floats at X (and Y, D) `groups` at a time with their statements
+ * interleaved, then one at a time; `group(off, firstLocal)` builds one group's statements, each
+ * group using `perGroup` v128 locals after the params. Each group's erf (and exp) is a long chain of
+ * dependent operations: one group at a time, the core's scheduler filled with one chain's waiting
+ * instructions; side by side it overlaps them. Same bits: each lane runs the same operations.
+ * Measured on [1024, 256] (bench/gelu_kernel_ab.ts): gelu_fwd x0.66 of one group at a time, gelu_val
+ * x0.73-0.83; two groups x0.74-0.79, four x0.74-0.83 (the locals then spill).
  */
-function geluForward(fma: boolean): WasmFunction {
-  const X = 0, Y = 1, D = 2, N4 = 3, PAIRS = 4;
-  /** The group at byte `off` from X, Y and D, with nine v128 locals from `l`. */
-  const group = (off: number, l: number) => {
-    const V = l, T = l + 1, Q = l + 2, CDF = l + 3, KF = l + 4, R = l + 5, KI = l + 6, MASK = l + 7, XV = l + 8;
-    return [
-      ...phi(X, V, T, Q, CDF, fma, off, XV),
-      ...g(Y), ...g(XV), ...g(CDF), ...op.f32x4Mul, ...op.v128Store(off),
-      ...g(XV), ...g(XV), ...op.f32x4Mul, ...splat(-0.5), ...op.f32x4Mul, ...s(T),
-      // d = cdf + v * pdf, pdf = exp(t) / sqrt(2 pi) forced to exactly 0 below t = -103 (so
-      // x = +-inf gives inf * 0 = NaN, as the float64 formula and PyTorch do).
-      ...g(D),
-      ...g(CDF),
-      ...g(T), ...splat(-103), ...f32x4Ge, ...s(MASK),
-      // exp(t) for t = -x^2 / 2 <= 0 (or NaN): the form for x <= 0.
-      ...g(XV), ...expNonPositiveF32x4(T, KF, R, KI, fma), ...g(MASK), ...v128And, ...op.f32x4Mul, ...splat(0.3989422804014327), ...op.f32x4Mul,
-      ...op.f32x4Add, ...op.v128Store(off),
-    ];
-  };
-  const two = [...group(0, 5), ...group(16, 14), ...advance(X, 32), ...advance(Y, 32), ...advance(D, 32)];
-  const one = [...group(0, 5), ...advance(X, 16), ...advance(Y, 16), ...advance(D, 16)];
+function groupsLoop(name: string, groups: number, pointers: number, perGroup: number, group: (off: number, l: number) => Statements): WasmFunction {
+  const N4 = pointers, ITER = pointers + 1, L0 = pointers + 2;
+  const advanceAll = (bytes: number) => Array.from({ length: pointers }, (_, p) => advance(p, bytes)).flat();
+  const many = [...interleave(Array.from({ length: groups }, (_, i) => group(16 * i, L0 + i * perGroup))), ...advanceAll(16 * groups)];
+  const one = [...interleave([group(0, L0)]), ...advanceAll(16)];
   return {
-    name: "gelu_fwd", params: [I32, I32, I32, I32], results: [], locals: [I32, ...new Array<number>(18).fill(V128)],
+    name, params: new Array<number>(pointers + 1).fill(I32), results: [], locals: [I32, ...new Array<number>(groups * perGroup).fill(V128)],
     body: [
-      ...g(N4), ...op.i32Const(1), ...op.i32ShrU, ...s(PAIRS), ...loopOver(PAIRS, two),
-      ...g(N4), ...op.i32Const(1), ...op.i32And, ...s(N4), ...loopOver(N4, one),
+      ...g(N4), ...op.i32Const(groups), ...i32DivU, ...s(ITER), ...loopOver(ITER, many),
+      ...g(N4), ...op.i32Const(groups), ...i32RemU, ...s(N4), ...loopOver(N4, one),
     ],
   };
 }
+
+/** Groups per iteration: 3 beat 2 and 4 here, with fused multiply-adds and without (bench/gelu_kernel_ab.ts). */
+const GELU_GROUPS = 3;
+
+/** y = x * Phi(x) only (no graph will need the derivative). */
+const geluValues = (fma: boolean, groups: number): WasmFunction => groupsLoop("gelu_val", groups, 2, PHI_LOCALS, (off, l) => geluValueGroup(0, 1, off, l, fma));
+
+/** y = x * Phi(x) and d = GELU'(x) = Phi(x) + x * pdf(x). */
+const geluForward = (fma: boolean, groups: number): WasmFunction => groupsLoop("gelu_fwd", groups, 3, FWD_LOCALS, (off, l) => geluForwardGroup(0, 1, 2, off, l, fma));
 
 /** out = g * d. */
 function geluBackward(): WasmFunction {
@@ -118,7 +133,7 @@ function geluBackward(): WasmFunction {
 }
 
 /** The three kernels' functions, with fused multiply-adds or without (the thread pool builds them into its row module too). */
-export const geluFunctions = (fma: boolean): WasmFunction[] => [geluValues(fma), geluForward(fma), geluBackward()];
+export const geluFunctions = (fma: boolean, groups = GELU_GROUPS): WasmFunction[] => [geluValues(fma, groups), geluForward(fma, groups), geluBackward()];
 
 export const geluModuleBytes = (fma = false): Uint8Array<ArrayBuffer> => buildModule(geluFunctions(fma));
 

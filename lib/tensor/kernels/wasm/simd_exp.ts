@@ -6,7 +6,7 @@
  * values, in the same order, as the exp kernel of unary_simd.ts, so both give the same bits (k is
  * found by adding 1.5 * 2^23 rather than by nearest and a conversion: the same integer).
  */
-import { op, uleb } from "./assembler";
+import { op, uleb, type Statements } from "./assembler";
 
 const EXP_P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
 
@@ -76,5 +76,23 @@ export function expNonPositiveF32x4(x: number, kf: number, r: number, ki: number
     ...reducedPolynomial(x, kf, r, ki, fma),
     ...g(ki), ...i32Splat(127 + 64 - ROUNDER_BITS), ...op.i32x4Add, ...op.i32Const(23), ...op.i32x4Shl, ...op.f32x4Mul,
     ...splat(2 ** -64), ...op.f32x4Mul,
+  ];
+}
+
+/**
+ * expNonPositiveF32x4 as statements on locals (each leaves the stack empty), exp(x) into local
+ * `out`, for kernels that interleave several groups: the same operations in the same order, so the
+ * same bits. x, kf, r and ki are clobbered.
+ */
+export function expNonPositiveStatements(x: number, kf: number, r: number, ki: number, out: number, fma = false): Statements {
+  return [
+    [...g(x), ...splat(-104), ...f32x4Pmax, ...s(x)],
+    [...g(x), ...splat(Math.LOG2E), ...op.f32x4Mul, ...splat(ROUNDER), ...op.f32x4Add, ...s(ki)],
+    [...g(ki), ...splat(ROUNDER), ...op.f32x4Sub, ...s(kf)],
+    [...g(x), ...g(kf), ...splat(0.693359375), ...op.f32x4Mul, ...op.f32x4Sub, ...g(kf), ...splat(-2.12194440e-4), ...op.f32x4Mul, ...op.f32x4Sub, ...s(r)],
+    [...splat(EXP_P[0]), ...s(out)],
+    ...EXP_P.slice(1).map((c) => (fma ? [...g(out), ...g(r), ...splat(c), ...op.f32x4RelaxedMadd, ...s(out)] : [...g(out), ...g(r), ...op.f32x4Mul, ...splat(c), ...op.f32x4Add, ...s(out)])),
+    [...g(out), ...g(r), ...op.f32x4Mul, ...g(r), ...op.f32x4Mul, ...g(r), ...op.f32x4Add, ...splat(1), ...op.f32x4Add, ...s(out)],
+    [...g(out), ...g(ki), ...i32Splat(127 + 64 - ROUNDER_BITS), ...op.i32x4Add, ...op.i32Const(23), ...op.i32x4Shl, ...op.f32x4Mul, ...splat(2 ** -64), ...op.f32x4Mul, ...s(out)],
   ];
 }
