@@ -23,11 +23,49 @@ defineNegativeIndices(Size.prototype, MAX_NEGATIVE, (self, k) => {
   return self[i];
 });
 
-/** A frozen Size holding `sizes` (a Size given is returned as it is: both are immutable). */
-export function sizeOf(sizes: readonly number[]): Size {
-  if (sizes instanceof Size && Object.isFrozen(sizes)) return sizes;
+function makeSize(sizes: readonly number[]): Size {
   const n = sizes.length;
   const out = new Size(n);
   for (let i = 0; i < n; i++) out[i] = sizes[i];
   return Object.freeze(out) as Size;
+}
+
+/**
+ * Sizes made so far, by rank then dimension by dimension: a frozen Size is shared, and making one
+ * (an Array subclass, frozen) costs ~0.7 us where a lookup costs tens of ns; every tensor and view
+ * takes one, a few thousand per training step of a small transformer. Cleared past SIZE_CACHE_LIMIT
+ * entries, so shapes that never repeat cannot grow it without bound.
+ */
+interface SizeNode {
+  size?: Size;
+  next?: Map<number, SizeNode>;
+}
+const SIZE_CACHE_RANKS = 6;
+const SIZE_CACHE_LIMIT = 4096;
+let sizeRoots: SizeNode[] = [];
+let sizeCached = 0;
+
+/** A frozen Size holding `sizes` (a Size given is returned as it is: both are immutable). */
+export function sizeOf(sizes: readonly number[]): Size {
+  if (sizes instanceof Size && Object.isFrozen(sizes)) return sizes;
+  const n = sizes.length;
+  if (n > SIZE_CACHE_RANKS) return makeSize(sizes);
+  let node = (sizeRoots[n] ??= {});
+  for (let i = 0; i < n; i++) {
+    const d = sizes[i];
+    // Map keys compare -0 equal to 0: keep a -0 (never a real size) out of the cache.
+    if (Object.is(d, -0)) return makeSize(sizes);
+    const next = (node.next ??= new Map());
+    let child = next.get(d);
+    if (!child) {
+      if (++sizeCached > SIZE_CACHE_LIMIT) {
+        sizeRoots = [];
+        sizeCached = 0;
+        return makeSize(sizes);
+      }
+      next.set(d, (child = {}));
+    }
+    node = child;
+  }
+  return (node.size ??= makeSize(sizes));
 }

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { nn, torch } from "../../../../lib/tensor/index";
+import { Size, sizeOf } from "../../../../lib/tensor/size";
 
 describe("torch.Size", () => {
   it("x.shape[-k] and x.size()[-k] read from the end; past the front raises torch's IndexError", () => {
@@ -44,5 +45,28 @@ describe("torch.Size", () => {
     torch.add(torch.ones(2, 3), 1, { out });
     expect(out.shape[-2]).toBe(2);
     expect(new nn.Linear(4, 2).weight.shape[-1]).toBe(4);
+  });
+});
+
+describe("sizeOf's shared Sizes", () => {
+  it("gives one frozen Size per shape, which equal shapes share", () => {
+    const a = sizeOf([3, 4, 5]), b = sizeOf([3, 4, 5]);
+    expect(b).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(a).toBeInstanceOf(Size);
+    expect([...a]).toEqual([3, 4, 5]);
+    expect(sizeOf([3, 4])).not.toBe(a);
+    expect([...sizeOf([3, 4])]).toEqual([3, 4]);
+    expect([...sizeOf([])]).toEqual([]);
+    expect(torch.zeros(3, 4, 5).shape).toBe(torch.ones(3, 4, 5).shape);
+  });
+
+  it("keeps -0 apart from 0 and makes high ranks and a flood of distinct shapes correctly", () => {
+    expect(Object.is(sizeOf([-0])[0], -0)).toBe(true);
+    expect(Object.is(sizeOf([0])[0], 0)).toBe(true);
+    expect([...sizeOf([1, 2, 3, 4, 5, 6, 7, 8])]).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // Past the cache's bound it is cleared: every shape still comes back with its own values.
+    for (let i = 0; i < 10000; i++) expect(sizeOf([i, i + 1])[1]).toBe(i + 1);
+    expect(sizeOf([7, 9])).toBe(sizeOf([7, 9]));
   });
 });
