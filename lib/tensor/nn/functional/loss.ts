@@ -17,6 +17,7 @@ import { emptyForOverwrite, sumToShape } from "../../ops/util";
 import { Tensor } from "../../tensor";
 import { torchSize } from "../repr";
 import { logsigmoid } from "./activation_extra";
+import { legacyReduction } from "./loss_composed";
 import {
   checkReduction,
   checkTensor,
@@ -51,6 +52,14 @@ export interface CrossEntropyOptions extends NLLLossOptions {
 }
 
 type Legacy = [size_average?: boolean | null, reduce?: boolean | null];
+/**
+ * The reduction a loss runs with: the deprecated size_average / reduce pair decides it when either is
+ * given (torch's legacy_get_string: reduce=False -> "none", size_average=False -> "sum"), else `reduction`.
+ */
+export function lossReduction(a: RegressionLossOptions): Reduction {
+  if ((a.size_average ?? null) !== null || (a.reduce ?? null) !== null) return legacyReduction(a) as Reduction;
+  return checkReduction(a.reduction);
+}
 export type RegressionLossArgs = PyArgs<[...Legacy, reduction?: Reduction], RegressionLossOptions>;
 export type WeightedLossArgs = PyArgs<[weight?: Tensor | null, ...Legacy, reduction?: Reduction], WeightedLossOptions>;
 export type BCEWithLogitsArgs = PyArgs<
@@ -168,7 +177,7 @@ function regressionLoss(fn: string, node: string, input: Tensor, target: Tensor,
   checkTensor(input, fn);
   checkTensor(target, fn, "target");
   const a = parseRegressionLoss(fn, args);
-  const reduction = checkReduction(a.reduction);
+  const reduction = lossReduction(a);
   const shape = broadcastShape(input, target, fn);
   const dt = floatType(input);
   const x = dataAs(input, shape, "input", fn);
@@ -225,7 +234,7 @@ export function binary_cross_entropy(input: Tensor, target: Tensor, ...args: Wei
   checkTensor(input, fn);
   checkTensor(target, fn, "target");
   const a = parseWeightedLoss(fn, args);
-  const reduction = checkReduction(a.reduction);
+  const reduction = lossReduction(a);
   sameSize(input, target);
   const dt = floatType(input);
   const x = data(input);
@@ -269,7 +278,7 @@ export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, 
   checkTensor(input, fn);
   checkTensor(target, fn, "target");
   const a = parseBCEWithLogits(fn, args);
-  const reduction = checkReduction(a.reduction);
+  const reduction = lossReduction(a);
   sameSize(input, target, true);
   const dt = floatType(input);
   const x = data(input);
@@ -603,7 +612,7 @@ export function nll_loss(input: Tensor, target: Tensor, ...args: NLLLossArgs): T
   checkTensor(input, fn);
   checkTensor(target, fn, "target");
   const a = parseNLLLoss(fn, args);
-  const reduction = checkReduction(a.reduction);
+  const reduction = lossReduction(a);
   const { rows, outShape } = toRows(input, fn);
   const y = targetRows(target, outShape, fn, input.shape);
   const opts: ClassLossOptions = {
@@ -627,7 +636,7 @@ export function cross_entropy(input: Tensor, target: Tensor, ...args: CrossEntro
   // torch 1.13: uint8 / int8 / int16 / int32 logits reach log_softmax, which has no kernel for them.
   if (wrapsAround(input.dtype)) throw new RuntimeError(`"log_softmax${input.dim() <= 2 ? "_lastdim" : ""}_kernel_impl" not implemented for '${cppTypeName(input.dtype)}'`);
   const a = parseCrossEntropy(fn, args);
-  const reduction = checkReduction(a.reduction);
+  const reduction = lossReduction(a);
   const label_smoothing = a.label_smoothing ?? 0;
   if (!(label_smoothing >= 0 && label_smoothing <= 1)) {
     throw new RuntimeError(`label_smoothing must be between 0.0 and 1.0. Got: ${label_smoothing}`);

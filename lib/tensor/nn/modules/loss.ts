@@ -15,7 +15,7 @@ abstract class Loss extends Module {
   reduction: Reduction;
   constructor(settings: Fl.RegressionLossOptions) {
     super();
-    this.reduction = checkReduction(settings.reduction);
+    this.reduction = Fl.lossReduction(settings);
   }
   abstract override forward(input: Tensor, target: Tensor): Tensor;
 }
