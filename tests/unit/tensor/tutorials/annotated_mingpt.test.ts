@@ -1,0 +1,1264 @@
+/**
+ * A cold probe of three well-known from-scratch transformer sources, translated as a learner would, on the
+ * parts transformers_from_scratch.test.ts and zero_to_hero.test.ts do not already compare:
+ *   - "The Annotated Transformer" (harvardnlp/annotated-transformer, the_annotated_transformer.py): run_epoch
+ *     with TrainState, gradient accumulation (accum_iter=2), its log line and the DummyOptimizer /
+ *     DummyScheduler eval epoch; example_learning_schedule's three rate() curves through LambdaLR;
+ *     collate_batch (torch.cat, F.pad with value=pad_id on int64, torch.stack); the attention maps the
+ *     visualisation section reads from MultiHeadedAttention.attn; dropout switched off through m.p.
+ *   - Karpathy's minGPT: projects/adder (AdditionDataset over randperm(generator=rng), GPT 'gpt-nano' through
+ *     merge_from_dict, Trainer.run with RandomSampler(replacement=True, num_samples=int(1e10)), callbacks,
+ *     eval_split with flip / factors / greedy generate and its printed lines) and projects/chargpt (CharDataset,
+ *     sampled completions with top_k inside the training callback).
+ *   - nanoGPT: bias=False (F.layer_norm with a None bias, Linear(bias=False)), the flash path
+ *     (F.scaled_dot_product_attention(is_causal=True)) against torch 1.13's masked-softmax path, weight tying,
+ *     gradients, configure_optimizers' printed lines, bench.py's fixed-batch steps, estimate_mfu, sample.py's
+ *     resume ('_orig_mod.' prefix stripping, GPTConfig(**model_args)) and generate, crop_block_size.
+ * Values are torch 1.13's run of the same code (scripts/fixtures/annotated_mingpt_fixtures.py ->
+ * tests/fixtures/torch/tutorials/annotated_mingpt.json); dropout is 0 (the engine's dropout masks are not
+ * torch's stream).
+ *
+ * Python forms and how they are written here: `x[:, :k]` is x.index(":", `:${k}`); `x[None, ...]` is
+ * x.index("None", "...") (a null index is ":", as elsewhere in the engine); `a == b` is a.eq(b);
+ * `logits[logits < v[:, [-1]]] = -inf` is index_put_ with the boolean mask; `@torch.no_grad()` is
+ * torch.no_grad(() => ...); integer lists given to torch.tensor are int64 only with { dtype: torch.long };
+ * `total_loss = 0; total_loss += loss` starts from torch.tensor(0); Python's % formatting is written out.
+ */
+import { describe, expect, it } from "vitest";
+import { copy, F, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
+import { expectClose } from "../core/fixtures";
+import { tutorialFixture } from "./helpers";
+
+type FT = { shape: number[]; data: number[] };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const ref = tutorialFixture<Record<string, any>>("annotated_mingpt.json");
+const close = (t: Tensor, e: FT, rtol = 1e-4, atol = 1e-5, label = ""): void => {
+  expect(t.shape, label).toEqual(e.shape);
+  expectClose(t, e.data, rtol, atol, label);
+};
+/** Python's "%.Ne": an exponent of at least two digits. */
+const fmtE = (v: number, digits: number): string => v.toExponential(digits).replace(/e([+-])(\d)$/, "e$10$2");
+
+// =============================================================================================
+// The Annotated Transformer
+// =============================================================================================
+class EncoderDecoder extends nn.Module {
+  constructor(public encoder: Encoder, public decoder: Decoder, public src_embed: nn.Sequential, public tgt_embed: nn.Sequential, public generator: Generator) {
+    super();
+  }
+  forward(src: Tensor, tgt: Tensor, src_mask: Tensor, tgt_mask: Tensor): Tensor {
+    return this.decode(this.encode(src, src_mask), src_mask, tgt, tgt_mask);
+  }
+  encode(src: Tensor, src_mask: Tensor): Tensor {
+    return this.encoder(this.src_embed(src), src_mask);
+  }
+  decode(memory: Tensor, src_mask: Tensor, tgt: Tensor, tgt_mask: Tensor): Tensor {
+    return this.decoder(this.tgt_embed(tgt), memory, src_mask, tgt_mask);
+  }
+}
+
+class Generator extends nn.Module {
+  proj: nn.Linear;
+  constructor(d_model: number, vocab: number) {
+    super();
+    this.proj = new nn.Linear(d_model, vocab);
+  }
+  forward(x: Tensor): Tensor {
+    return F.log_softmax(this.proj(x), { dim: -1 });
+  }
+}
+
+const clones = (module: nn.Module, N: number): nn.ModuleList => new nn.ModuleList(Array.from({ length: N }, () => copy.deepcopy(module)));
+
+class LayerNorm extends nn.Module {
+  a_2: nn.Parameter;
+  b_2: nn.Parameter;
+  constructor(features: number, public eps = 1e-6) {
+    super();
+    this.a_2 = new nn.Parameter(torch.ones(features));
+    this.b_2 = new nn.Parameter(torch.zeros(features));
+  }
+  forward(x: Tensor): Tensor {
+    const mean = x.mean(-1, { keepdim: true });
+    const std = x.std(-1, { keepdim: true });
+    return this.a_2.mul(x.sub(mean)).div(std.add(this.eps)).add(this.b_2);
+  }
+}
+
+class SublayerConnection extends nn.Module {
+  norm: LayerNorm;
+  dropout: nn.Dropout;
+  constructor(size: number, dropout: number) {
+    super();
+    this.norm = new LayerNorm(size);
+    this.dropout = new nn.Dropout(dropout);
+  }
+  forward(x: Tensor, sublayer: (x: Tensor) => Tensor): Tensor {
+    return x.add(this.dropout(sublayer(this.norm(x))));
+  }
+}
+
+class EncoderLayer extends nn.Module {
+  sublayer: nn.ModuleList;
+  constructor(public size: number, public self_attn: MultiHeadedAttention, public feed_forward: PositionwiseFeedForward, dropout: number) {
+    super();
+    this.sublayer = clones(new SublayerConnection(size, dropout), 2);
+  }
+  forward(x: Tensor, mask: Tensor): Tensor {
+    const sublayer = this.sublayer as unknown as SublayerConnection[];
+    x = sublayer[0](x, (x) => this.self_attn(x, x, x, mask));
+    return sublayer[1](x, this.feed_forward);
+  }
+}
+
+class Encoder extends nn.Module {
+  layers: nn.ModuleList;
+  norm: LayerNorm;
+  constructor(layer: EncoderLayer, N: number) {
+    super();
+    this.layers = clones(layer, N);
+    this.norm = new LayerNorm(layer.size);
+  }
+  forward(x: Tensor, mask: Tensor): Tensor {
+    for (const layer of this.layers) x = layer(x, mask);
+    return this.norm(x);
+  }
+}
+
+class DecoderLayer extends nn.Module {
+  sublayer: nn.ModuleList;
+  constructor(public size: number, public self_attn: MultiHeadedAttention, public src_attn: MultiHeadedAttention, public feed_forward: PositionwiseFeedForward, dropout: number) {
+    super();
+    this.sublayer = clones(new SublayerConnection(size, dropout), 3);
+  }
+  forward(x: Tensor, memory: Tensor, src_mask: Tensor, tgt_mask: Tensor): Tensor {
+    const m = memory;
+    const sublayer = this.sublayer as unknown as SublayerConnection[];
+    x = sublayer[0](x, (x) => this.self_attn(x, x, x, tgt_mask));
+    x = sublayer[1](x, (x) => this.src_attn(x, m, m, src_mask));
+    return sublayer[2](x, this.feed_forward);
+  }
+}
+
+class Decoder extends nn.Module {
+  layers: nn.ModuleList;
+  norm: LayerNorm;
+  constructor(layer: DecoderLayer, N: number) {
+    super();
+    this.layers = clones(layer, N);
+    this.norm = new LayerNorm(layer.size);
+  }
+  forward(x: Tensor, memory: Tensor, src_mask: Tensor, tgt_mask: Tensor): Tensor {
+    for (const layer of this.layers) x = layer(x, memory, src_mask, tgt_mask);
+    return this.norm(x);
+  }
+}
+
+function subsequent_mask(size: number): Tensor {
+  const attn_shape = [1, size, size];
+  const subsequent_mask = torch.triu(torch.ones(attn_shape), { diagonal: 1 }).type(torch.uint8);
+  return subsequent_mask.eq(0);
+}
+
+function attention(query: Tensor, key: Tensor, value: Tensor, mask: Tensor | null = null, dropout: nn.Dropout | null = null): [Tensor, Tensor] {
+  const d_k = query.size(-1);
+  let scores = torch.matmul(query, key.transpose(-2, -1)).div(Math.sqrt(d_k));
+  if (mask !== null) scores = scores.masked_fill(mask.eq(0), -1e9);
+  let p_attn = scores.softmax({ dim: -1 });
+  if (dropout !== null) p_attn = dropout(p_attn);
+  return [torch.matmul(p_attn, value), p_attn];
+}
+
+class MultiHeadedAttention extends nn.Module {
+  d_k: number;
+  linears: nn.ModuleList;
+  attn: Tensor | null = null;
+  dropout: nn.Dropout;
+  constructor(public h: number, d_model: number, dropout = 0.1) {
+    super();
+    if (d_model % h !== 0) throw new Error("assert d_model % h == 0");
+    this.d_k = Math.floor(d_model / h);
+    this.linears = clones(new nn.Linear(d_model, d_model), 4);
+    this.dropout = new nn.Dropout({ p: dropout });
+  }
+  forward(query: Tensor, key: Tensor, value: Tensor, mask: Tensor | null = null): Tensor {
+    if (mask !== null) mask = mask.unsqueeze(1);
+    const nbatches = query.size(0);
+    const linears = [...this.linears] as nn.Linear[];
+    [query, key, value] = [query, key, value].map((x, i) => linears[i](x).view(nbatches, -1, this.h, this.d_k).transpose(1, 2));
+    let x: Tensor;
+    [x, this.attn] = attention(query, key, value, mask, this.dropout);
+    x = x.transpose(1, 2).contiguous().view(nbatches, -1, this.h * this.d_k);
+    return linears[linears.length - 1](x); // self.linears[-1](x)
+  }
+}
+
+class PositionwiseFeedForward extends nn.Module {
+  w_1: nn.Linear;
+  w_2: nn.Linear;
+  dropout: nn.Dropout;
+  constructor(d_model: number, d_ff: number, dropout = 0.1) {
+    super();
+    this.w_1 = new nn.Linear(d_model, d_ff);
+    this.w_2 = new nn.Linear(d_ff, d_model);
+    this.dropout = new nn.Dropout(dropout);
+  }
+  forward(x: Tensor): Tensor {
+    return this.w_2(this.dropout(this.w_1(x).relu()));
+  }
+}
+
+class Embeddings extends nn.Module {
+  lut: nn.Embedding;
+  constructor(public d_model: number, vocab: number) {
+    super();
+    this.lut = new nn.Embedding(vocab, d_model);
+  }
+  forward(x: Tensor): Tensor {
+    return this.lut(x).mul(Math.sqrt(this.d_model));
+  }
+}
+
+class PositionalEncoding extends nn.Module {
+  dropout: nn.Dropout;
+  declare pe: Tensor;
+  constructor(d_model: number, dropout: number, max_len = 5000) {
+    super();
+    this.dropout = new nn.Dropout({ p: dropout });
+    let pe = torch.zeros(max_len, d_model);
+    const position = torch.arange(0, max_len).unsqueeze(1);
+    const div_term = torch.exp(torch.arange(0, d_model, 2).mul(-(Math.log(10000.0) / d_model)));
+    pe.index_put_([":", "0::2"], torch.sin(position.mul(div_term)));
+    pe.index_put_([":", "1::2"], torch.cos(position.mul(div_term)));
+    pe = pe.unsqueeze(0);
+    this.register_buffer("pe", pe);
+  }
+  forward(x: Tensor): Tensor {
+    x = x.add(this.pe.index(":", `:${x.size(1)}`).requires_grad_(false));
+    return this.dropout(x);
+  }
+}
+
+function make_model(src_vocab: number, tgt_vocab: number, N = 6, d_model = 512, d_ff = 2048, h = 8, dropout = 0.1): EncoderDecoder {
+  const c = copy.deepcopy;
+  const attn = new MultiHeadedAttention(h, d_model);
+  const ff = new PositionwiseFeedForward(d_model, d_ff, dropout);
+  const position = new PositionalEncoding(d_model, dropout);
+  const model = new EncoderDecoder(
+    new Encoder(new EncoderLayer(d_model, c(attn), c(ff), dropout), N),
+    new Decoder(new DecoderLayer(d_model, c(attn), c(attn), c(ff), dropout), N),
+    new nn.Sequential(new Embeddings(d_model, src_vocab), c(position)),
+    new nn.Sequential(new Embeddings(d_model, tgt_vocab), c(position)),
+    new Generator(d_model, tgt_vocab),
+  );
+  for (const p of model.parameters()) if (p.dim() > 1) nn.init.xavier_uniform_(p);
+  return model;
+}
+
+class Batch {
+  src: Tensor;
+  src_mask: Tensor;
+  tgt!: Tensor;
+  tgt_y!: Tensor;
+  tgt_mask!: Tensor;
+  ntokens!: Tensor;
+  constructor(src: Tensor, tgt: Tensor | null = null, pad = 2) {
+    this.src = src;
+    this.src_mask = src.ne(pad).unsqueeze(-2);
+    if (tgt !== null) {
+      this.tgt = tgt.index(":", ":-1");
+      this.tgt_y = tgt.index(":", "1:");
+      this.tgt_mask = Batch.make_std_mask(this.tgt, pad);
+      this.ntokens = this.tgt_y.ne(pad).data.sum();
+    }
+  }
+  static make_std_mask(tgt: Tensor, pad: number): Tensor {
+    const tgt_mask = tgt.ne(pad).unsqueeze(-2);
+    return tgt_mask.bitwise_and(subsequent_mask(tgt.size(-1)).type_as(tgt_mask.data));
+  }
+}
+
+class TrainState {
+  step = 0; // Steps in the current epoch
+  accum_step = 0; // Number of gradient accumulation steps
+  samples = 0; // total # of examples used
+  tokens = 0; // total # of tokens processed
+}
+
+interface OptimizerLike {
+  param_groups: { lr: number }[];
+  step(): void;
+  zero_grad(options?: { set_to_none?: boolean }): void;
+}
+class DummyOptimizer implements OptimizerLike {
+  param_groups = [{ lr: 0 }];
+  step(): void {}
+  zero_grad(): void {}
+}
+class DummyScheduler {
+  step(): void {}
+}
+
+type LossCompute = (x: Tensor, y: Tensor, norm: Tensor) => [Tensor, Tensor];
+
+function run_epoch(
+  data_iter: Iterable<Batch>,
+  model: EncoderDecoder,
+  loss_compute: LossCompute,
+  optimizer: OptimizerLike,
+  scheduler: { step(): void },
+  mode = "train",
+  accum_iter = 1,
+  train_state = new TrainState(),
+): [Tensor, TrainState, string[]] {
+  let total_tokens: Tensor = torch.tensor(0);
+  let total_loss: Tensor = torch.tensor(0);
+  let n_accum = 0;
+  const logs: string[] = [];
+  let i = 0;
+  for (const batch of data_iter) {
+    const out = model.forward(batch.src, batch.tgt, batch.src_mask, batch.tgt_mask);
+    const [loss, loss_node] = loss_compute(out, batch.tgt_y, batch.ntokens);
+    if (mode === "train" || mode === "train+log") {
+      loss_node.backward();
+      train_state.step += 1;
+      train_state.samples += batch.src.shape[0];
+      train_state.tokens += batch.ntokens.item();
+      if (i % accum_iter === 0) {
+        optimizer.step();
+        optimizer.zero_grad({ set_to_none: true });
+        n_accum += 1;
+        train_state.accum_step += 1;
+      }
+      scheduler.step();
+    }
+    total_loss = total_loss.add(loss);
+    total_tokens = total_tokens.add(batch.ntokens);
+    if (i % 40 === 1 && (mode === "train" || mode === "train+log")) {
+      const lr = optimizer.param_groups[0].lr;
+      logs.push(
+        `Epoch Step: ${String(i).padStart(6)} | Accumulation Step: ${String(n_accum).padStart(3)} | ` +
+          `Loss: ${loss.div(batch.ntokens).item().toFixed(2).padStart(6)} | Learning Rate: ${fmtE(lr, 1).padStart(6)}`,
+      );
+    }
+    i++;
+  }
+  return [total_loss.div(total_tokens), train_state, logs];
+}
+
+function rate(step: number, model_size: number, factor: number, warmup: number): number {
+  if (step === 0) step = 1;
+  return factor * (model_size ** -0.5 * Math.min(step ** -0.5, step * warmup ** -1.5));
+}
+
+class LabelSmoothing extends nn.Module {
+  criterion = new nn.KLDivLoss({ reduction: "sum" });
+  confidence: number;
+  true_dist: Tensor | null = null;
+  constructor(public size: number, public padding_idx: number, public smoothing = 0.0) {
+    super();
+    this.confidence = 1.0 - smoothing;
+  }
+  forward(x: Tensor, target: Tensor): Tensor {
+    if (x.size(1) !== this.size) throw new Error("assert x.size(1) == self.size");
+    const true_dist = x.data.clone();
+    true_dist.fill_(this.smoothing / (this.size - 2));
+    true_dist.scatter_(1, target.data.unsqueeze(1), this.confidence);
+    true_dist.index_put_([":", this.padding_idx], 0);
+    const mask = torch.nonzero(target.data.eq(this.padding_idx));
+    if (mask.dim() > 0) true_dist.index_fill_(0, mask.squeeze(), 0.0);
+    this.true_dist = true_dist;
+    return this.criterion(x, true_dist.clone().detach());
+  }
+}
+
+function* data_gen(V: number, batch_size: number, nbatches: number): IterableIterator<Batch> {
+  for (let i = 0; i < nbatches; i++) {
+    const data = torch.randint(1, V, { size: [batch_size, 10] });
+    data.index_put_([":", 0], 1);
+    const src = data.requires_grad_(false).clone().detach();
+    const tgt = data.requires_grad_(false).clone().detach();
+    yield new Batch(src, tgt, 0);
+  }
+}
+
+/** SimpleLossCompute: a callable object in Python (__call__), a closure here. */
+const SimpleLossCompute =
+  (generator: Generator, criterion: LabelSmoothing): LossCompute =>
+  (x, y, norm) => {
+    x = generator(x);
+    const sloss = criterion(x.contiguous().view(-1, x.size(-1)), y.contiguous().view(-1)).div(norm);
+    return [sloss.data.mul(norm), sloss];
+  };
+
+function collate_batch(
+  batch: [string, string][],
+  src_pipeline: (s: string) => string[],
+  tgt_pipeline: (s: string) => string[],
+  src_vocab: (t: string[]) => number[],
+  tgt_vocab: (t: string[]) => number[],
+  device: ReturnType<typeof torch.device>,
+  max_padding = 128,
+  pad_id = 2,
+): [Tensor, Tensor] {
+  const bs_id = torch.tensor([0], { dtype: torch.long, device }); // <s> token id
+  const eos_id = torch.tensor([1], { dtype: torch.long, device }); // </s> token id
+  const src_list: Tensor[] = [];
+  const tgt_list: Tensor[] = [];
+  for (const [_src, _tgt] of batch) {
+    const processed_src = torch.cat([bs_id, torch.tensor(src_vocab(src_pipeline(_src)), { dtype: torch.int64, device }), eos_id], 0);
+    const processed_tgt = torch.cat([bs_id, torch.tensor(tgt_vocab(tgt_pipeline(_tgt)), { dtype: torch.int64, device }), eos_id], 0);
+    src_list.push(F.pad(processed_src, [0, max_padding - processed_src.length], { value: pad_id }));
+    tgt_list.push(F.pad(processed_tgt, [0, max_padding - processed_tgt.length], { value: pad_id }));
+  }
+  return [torch.stack(src_list), torch.stack(tgt_list)];
+}
+
+describe("The Annotated Transformer: the training loop, the schedule curves, collate_batch, the attention maps", () => {
+  it("example_learning_schedule: three rate() curves through LambdaLR(optimizer=..., lr_lambda=...), as a tensor", () => {
+    const opts = [
+      [512, 1, 4000],
+      [512, 1, 8000],
+      [256, 1, 4000],
+    ];
+    const dummy_model = new torch.nn.Linear(1, 1);
+    const rows: number[][] = [];
+    for (const example of opts) {
+      const optimizer = new torch.optim.Adam(dummy_model.parameters(), { lr: 1, betas: [0.9, 0.98], eps: 1e-9 });
+      const lr_scheduler = new optim.lr_scheduler.LambdaLR({ optimizer, lr_lambda: (step: number) => rate(step, example[0], example[1], example[2]) });
+      const tmp: number[] = [];
+      for (let step = 0; step < 40; step++) {
+        tmp.push(optimizer.param_groups[0].lr as number);
+        optimizer.step();
+        lr_scheduler.step();
+      }
+      rows.push(tmp);
+    }
+    const learning_rates = torch.tensor(rows);
+    close(learning_rates, ref.schedule, 1e-7, 0, "schedule");
+    close(learning_rates.index(1, ":"), ref.schedule_row1, 1e-7, 0, "learning_rates[1, :]");
+  });
+
+  it("run_epoch: a train epoch (accum_iter=2, TrainState, its log line), an eval epoch with DummyOptimizer / DummyScheduler", () => {
+    torch.manual_seed(0);
+    const V = 11;
+    const criterion = new LabelSmoothing(V, 0, 0.1);
+    const model = make_model(V, V, 1, 16, 32, 2, 0.0);
+    let n_dropouts = 0;
+    for (const m of model.modules()) {
+      if (m instanceof nn.Dropout) {
+        m.p = 0.0; // MultiHeadedAttention keeps its own default dropout=0.1
+        n_dropouts++;
+      }
+    }
+    expect(n_dropouts).toBe(ref.n_dropouts);
+    const optimizer = new torch.optim.Adam(model.parameters(), { lr: 0.5, betas: [0.9, 0.98], eps: 1e-9 });
+    const src_embed = model.src_embed as unknown as Embeddings[]; // model.src_embed[0].d_model
+    const lr_scheduler = new optim.lr_scheduler.LambdaLR({ optimizer, lr_lambda: (step: number) => rate(step, src_embed[0].d_model, 1.0, 400) });
+    model.train();
+    const [train_loss, train_state, logs] = run_epoch(
+      data_gen(V, 8, 5), model, SimpleLossCompute(model.generator, criterion), optimizer as unknown as OptimizerLike, lr_scheduler, "train", 2, new TrainState(),
+    );
+    // Adam with eps=1e-9 moves a parameter by about lr even for a gradient of rounding noise (the key projections'
+    // biases have a gradient of exactly 0 in exact arithmetic: softmax ignores a per-row shift), so after the first
+    // step the losses agree to about 1e-5 and drift further with each step, not to float32 rounding
+    expect(Math.abs(train_loss.item() - ref.epoch_train_loss)).toBeLessThan(1e-4);
+    expect([train_state.step, train_state.accum_step, train_state.samples, train_state.tokens]).toEqual(ref.epoch_state);
+    expect(logs).toEqual(ref.epoch_logs);
+    expect(optimizer.param_groups[0].lr).toBeCloseTo(ref.epoch_lr, 15);
+    model.eval();
+    const [eval_loss] = run_epoch(data_gen(V, 8, 2), model, SimpleLossCompute(model.generator, criterion), new DummyOptimizer(), new DummyScheduler(), "eval");
+    expect(Math.abs(eval_loss.item() - ref.epoch_eval_loss)).toBeLessThan(5e-4);
+
+    // the attention visualisation: model.encoder.layers[0].self_attn.attn[0, h].data[:max_words, :max_words]
+    const src = torch.LongTensor([[1, 3, 5, 7, 9, 2, 4, 6, 0, 0]]);
+    const src_mask = src.ne(0).unsqueeze(-2);
+    const memory = model.encode(src, src_mask);
+    const enc0 = (model.encoder.layers as unknown as EncoderLayer[])[0];
+    [0, 1].forEach((h) => close(enc0.self_attn.attn!.index(0, h).data.index(":8", ":8"), ref.attn_maps[h], 1e-3, 1e-5, `attn ${h}`));
+    const ys = torch.ones(1, 3).type_as(src);
+    model.decode(memory, src_mask, ys, subsequent_mask(3).type_as(src.data));
+    const dec0 = (model.decoder.layers as unknown as DecoderLayer[])[0];
+    close(dec0.src_attn.attn!.index(0, 1), ref.src_attn_map, 1e-3, 1e-5, "src_attn");
+  });
+
+  it("collate_batch: <s> / </s> ids, F.pad(value=pad_id) of int64 rows, torch.stack", () => {
+    const words: Record<string, number> = { ein: 4, hund: 5, "läuft": 6, a: 4, dog: 5, runs: 6, fast: 7 };
+    const tok = (s: string): string[] => s.split(" ");
+    const voc = (toks: string[]): number[] => toks.map((t) => words[t]);
+    const [src, tgt] = collate_batch([["ein hund läuft", "a dog runs fast"], ["hund", "dog"]], tok, tok, voc, voc, torch.device("cpu"), 8);
+    expect([src.tolist(), tgt.tolist(), String(src.dtype)]).toEqual(ref.collate);
+  });
+});
+
+// =============================================================================================
+// minGPT
+// =============================================================================================
+/** mingpt.utils.CfgNode: attributes, merge_from_dict. */
+class CfgNode {
+  [key: string]: unknown;
+  constructor(kwargs: Record<string, unknown> = {}) {
+    Object.assign(this, kwargs);
+  }
+  merge_from_dict(d: Record<string, unknown>): void {
+    Object.assign(this, d);
+  }
+}
+interface ModelConfig extends CfgNode {
+  model_type: string | null;
+  n_layer: number | null;
+  n_head: number | null;
+  n_embd: number | null;
+  vocab_size: number | null;
+  block_size: number | null;
+  embd_pdrop: number;
+  resid_pdrop: number;
+  attn_pdrop: number;
+}
+interface TrainerConfig extends CfgNode {
+  device: string;
+  num_workers: number;
+  max_iters: number | null;
+  batch_size: number;
+  learning_rate: number;
+  betas: [number, number];
+  weight_decay: number;
+  grad_norm_clip: number;
+}
+
+function set_seed(seed: number): void {
+  torch.manual_seed(seed);
+  torch.cuda.manual_seed_all(seed);
+}
+
+class NewGELU extends nn.Module {
+  forward(x: Tensor): Tensor {
+    return x.mul(0.5).mul(torch.tanh(x.add(torch.pow(x, 3.0).mul(0.044715)).mul(Math.sqrt(2.0 / Math.PI))).add(1.0));
+  }
+}
+
+class MinCausalSelfAttention extends nn.Module {
+  c_attn: nn.Linear;
+  c_proj: nn.Linear;
+  attn_dropout: nn.Dropout;
+  resid_dropout: nn.Dropout;
+  declare bias: Tensor;
+  n_head: number;
+  n_embd: number;
+  constructor(config: ModelConfig) {
+    super();
+    const n_embd = config.n_embd!;
+    this.c_attn = new nn.Linear(n_embd, 3 * n_embd);
+    this.c_proj = new nn.Linear(n_embd, n_embd);
+    this.attn_dropout = new nn.Dropout(config.attn_pdrop);
+    this.resid_dropout = new nn.Dropout(config.resid_pdrop);
+    const bs = config.block_size!;
+    this.register_buffer("bias", torch.tril(torch.ones(bs, bs)).view(1, 1, bs, bs));
+    this.n_head = config.n_head!;
+    this.n_embd = n_embd;
+  }
+  forward(x: Tensor): Tensor {
+    const [B, T, C] = x.size();
+    let [q, k, v] = this.c_attn(x).split(this.n_embd, { dim: 2 });
+    k = k.view(B, T, this.n_head, Math.floor(C / this.n_head)).transpose(1, 2);
+    q = q.view(B, T, this.n_head, Math.floor(C / this.n_head)).transpose(1, 2);
+    v = v.view(B, T, this.n_head, Math.floor(C / this.n_head)).transpose(1, 2);
+    let att = q.matmul(k.transpose(-2, -1)).mul(1.0 / Math.sqrt(k.size(-1)));
+    att = att.masked_fill(this.bias.index(":", ":", `:${T}`, `:${T}`).eq(0), -Infinity);
+    att = F.softmax(att, { dim: -1 });
+    att = this.attn_dropout(att);
+    let y = att.matmul(v);
+    y = y.transpose(1, 2).contiguous().view(B, T, C);
+    return this.resid_dropout(this.c_proj(y));
+  }
+}
+
+type MLPDict = nn.ModuleDict & { c_fc: nn.Linear; c_proj: nn.Linear; act: NewGELU; dropout: nn.Dropout };
+class MinBlock extends nn.Module {
+  ln_1: nn.LayerNorm;
+  attn: MinCausalSelfAttention;
+  ln_2: nn.LayerNorm;
+  mlp: MLPDict;
+  mlpf: (x: Tensor) => Tensor;
+  constructor(config: ModelConfig) {
+    super();
+    const n_embd = config.n_embd!;
+    this.ln_1 = new nn.LayerNorm(n_embd);
+    this.attn = new MinCausalSelfAttention(config);
+    this.ln_2 = new nn.LayerNorm(n_embd);
+    this.mlp = new nn.ModuleDict({
+      c_fc: new nn.Linear(n_embd, 4 * n_embd),
+      c_proj: new nn.Linear(4 * n_embd, n_embd),
+      act: new NewGELU(),
+      dropout: new nn.Dropout(config.resid_pdrop),
+    }) as MLPDict;
+    const m = this.mlp;
+    this.mlpf = (x) => m.dropout(m.c_proj(m.act(m.c_fc(x)))); // MLP forward
+  }
+  forward(x: Tensor): Tensor {
+    x = x.add(this.attn(this.ln_1(x)));
+    return x.add(this.mlpf(this.ln_2(x)));
+  }
+}
+
+type MinTransformer = nn.ModuleDict & { wte: nn.Embedding; wpe: nn.Embedding; drop: nn.Dropout; h: nn.ModuleList; ln_f: nn.LayerNorm };
+class MinGPT extends nn.Module {
+  block_size: number;
+  transformer: MinTransformer;
+  lm_head: nn.Linear;
+  params_line: string;
+  static get_default_config(): ModelConfig {
+    const C = new CfgNode() as ModelConfig;
+    C.model_type = "gpt";
+    C.n_layer = null;
+    C.n_head = null;
+    C.n_embd = null;
+    C.vocab_size = null;
+    C.block_size = null;
+    C.embd_pdrop = 0.1;
+    C.resid_pdrop = 0.1;
+    C.attn_pdrop = 0.1;
+    return C;
+  }
+  constructor(config: ModelConfig) {
+    super();
+    if (config.vocab_size === null || config.block_size === null) throw new Error("assert");
+    this.block_size = config.block_size;
+    const type_given = config.model_type !== null;
+    const params_given = [config.n_layer, config.n_head, config.n_embd].every((v) => v !== null);
+    if (type_given === params_given) throw new Error("assert type_given ^ params_given");
+    if (type_given) {
+      const table: Record<string, Record<string, number>> = {
+        "gpt-mini": { n_layer: 6, n_head: 6, n_embd: 192 },
+        "gpt-micro": { n_layer: 4, n_head: 4, n_embd: 128 },
+        "gpt-nano": { n_layer: 3, n_head: 3, n_embd: 48 },
+      };
+      config.merge_from_dict(table[config.model_type!]);
+    }
+    this.transformer = new nn.ModuleDict({
+      wte: new nn.Embedding(config.vocab_size, config.n_embd!),
+      wpe: new nn.Embedding(config.block_size, config.n_embd!),
+      drop: new nn.Dropout(config.embd_pdrop),
+      h: new nn.ModuleList(Array.from({ length: config.n_layer! }, () => new MinBlock(config))),
+      ln_f: new nn.LayerNorm(config.n_embd!),
+    }) as MinTransformer;
+    this.lm_head = new nn.Linear(config.n_embd!, config.vocab_size, { bias: false });
+    this.apply((m) => this._init_weights(m));
+    for (const [pn, p] of this.named_parameters()) {
+      if (pn.endsWith("c_proj.weight")) torch.nn.init.normal_(p, { mean: 0.0, std: 0.02 / Math.sqrt(2 * config.n_layer!) });
+    }
+    const n_params = [...this.transformer.parameters()].reduce((s, p) => s + p.numel(), 0);
+    this.params_line = `number of parameters: ${(n_params / 1e6).toFixed(2)}M`;
+  }
+  _init_weights(module: nn.Module): void {
+    if (module instanceof nn.Linear) {
+      torch.nn.init.normal_(module.weight, { mean: 0.0, std: 0.02 });
+      if (module.bias !== null) torch.nn.init.zeros_(module.bias);
+    } else if (module instanceof nn.Embedding) {
+      torch.nn.init.normal_(module.weight, { mean: 0.0, std: 0.02 });
+    } else if (module instanceof nn.LayerNorm) {
+      torch.nn.init.zeros_(module.bias!);
+      torch.nn.init.ones_(module.weight!);
+    }
+  }
+  configure_optimizers(train_config: TrainerConfig): optim.AdamW {
+    const decay = new Set<string>();
+    const no_decay = new Set<string>();
+    const whitelist_weight_modules = [torch.nn.Linear];
+    const blacklist_weight_modules = [torch.nn.LayerNorm, torch.nn.Embedding];
+    for (const [mn, m] of this.named_modules()) {
+      for (const [pn] of m.named_parameters()) {
+        const fpn = mn ? `${mn}.${pn}` : pn;
+        if (pn.endsWith("bias")) no_decay.add(fpn);
+        else if (pn.endsWith("weight") && whitelist_weight_modules.some((c) => m instanceof c)) decay.add(fpn);
+        else if (pn.endsWith("weight") && blacklist_weight_modules.some((c) => m instanceof c)) no_decay.add(fpn);
+      }
+    }
+    const param_dict = Object.fromEntries(this.named_parameters());
+    const inter_params = [...decay].filter((p) => no_decay.has(p));
+    if (inter_params.length !== 0) throw new Error(`parameters ${inter_params} made it into both decay/no_decay sets!`);
+    const missing = Object.keys(param_dict).filter((p) => !decay.has(p) && !no_decay.has(p));
+    if (missing.length !== 0) throw new Error(`parameters ${missing} were not separated into either decay/no_decay set!`);
+    const optim_groups = [
+      { params: [...decay].sort().map((pn) => param_dict[pn]), weight_decay: train_config.weight_decay },
+      { params: [...no_decay].sort().map((pn) => param_dict[pn]), weight_decay: 0.0 },
+    ];
+    return new torch.optim.AdamW(optim_groups, { lr: train_config.learning_rate, betas: train_config.betas });
+  }
+  forward(idx: Tensor, targets: Tensor | null = null): [Tensor, Tensor | null] {
+    const device = idx.device;
+    const [, t] = idx.size();
+    if (t > this.block_size) throw new Error(`Cannot forward sequence of length ${t}, block size is only ${this.block_size}`);
+    const pos = torch.arange(0, t, { dtype: torch.long, device }).unsqueeze(0);
+    const tok_emb = this.transformer.wte(idx);
+    const pos_emb = this.transformer.wpe(pos);
+    let x = this.transformer.drop(tok_emb.add(pos_emb));
+    for (const block of this.transformer.h) x = block(x);
+    x = this.transformer.ln_f(x);
+    const logits = this.lm_head(x);
+    let loss: Tensor | null = null;
+    if (targets !== null) loss = F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1), { ignore_index: -1 });
+    return [logits, loss];
+  }
+  generate(idx: Tensor, max_new_tokens: number, temperature = 1.0, do_sample = false, top_k: number | null = null): Tensor {
+    return torch.no_grad(() => {
+      for (let n = 0; n < max_new_tokens; n++) {
+        const idx_cond = idx.size(1) <= this.block_size ? idx : idx.index(":", `-${this.block_size}:`);
+        let [logits] = this.call(idx_cond);
+        logits = logits.index(":", -1, ":").div(temperature);
+        if (top_k !== null) {
+          const [v] = torch.topk(logits, top_k);
+          logits.index_put_([logits.lt(v.index(":", [-1]))], -Infinity);
+        }
+        const probs = F.softmax(logits, { dim: -1 });
+        let idx_next: Tensor;
+        if (do_sample) idx_next = torch.multinomial(probs, { num_samples: 1 });
+        else [, idx_next] = torch.topk(probs, { k: 1, dim: -1 });
+        idx = torch.cat([idx, idx_next], { dim: 1 });
+      }
+      return idx;
+    });
+  }
+  call(idx: Tensor, targets: Tensor | null = null): [Tensor, Tensor | null] {
+    return (this as unknown as (idx: Tensor, targets: Tensor | null) => [Tensor, Tensor | null])(idx, targets); // self(idx_cond)
+  }
+}
+
+class Trainer {
+  optimizer: optim.AdamW | null = null;
+  callbacks = new Map<string, ((t: Trainer) => void)[]>(); // defaultdict(list)
+  device: string;
+  iter_num = 0;
+  loss!: Tensor;
+  static get_default_config(): TrainerConfig {
+    const C = new CfgNode() as TrainerConfig;
+    C.device = "auto";
+    C.num_workers = 4;
+    C.max_iters = null;
+    C.batch_size = 64;
+    C.learning_rate = 3e-4;
+    C.betas = [0.9, 0.95];
+    C.weight_decay = 0.1;
+    C.grad_norm_clip = 1.0;
+    return C;
+  }
+  constructor(public config: TrainerConfig, public model: MinGPT, public train_dataset: utils.data.Dataset<[Tensor, Tensor]>) {
+    this.device = config.device === "auto" ? (torch.cuda.is_available() ? "cuda" : "cpu") : config.device;
+    this.model = this.model.to(this.device);
+  }
+  set_callback(onevent: string, callback: (t: Trainer) => void): void {
+    this.callbacks.set(onevent, [callback]);
+  }
+  trigger_callbacks(onevent: string): void {
+    for (const callback of this.callbacks.get(onevent) ?? []) callback(this);
+  }
+  run(): void {
+    const [model, config] = [this.model, this.config];
+    this.optimizer = model.configure_optimizers(config);
+    const train_loader = new utils.data.DataLoader(this.train_dataset, {
+      sampler: new utils.data.RandomSampler(this.train_dataset, { replacement: true, num_samples: Math.trunc(1e10) }),
+      shuffle: false,
+      pin_memory: true,
+      batch_size: config.batch_size,
+      num_workers: config.num_workers,
+    });
+    model.train();
+    this.iter_num = 0;
+    let data_iter = train_loader[Symbol.iterator]();
+    for (;;) {
+      let next = data_iter.next();
+      if (next.done) {
+        data_iter = train_loader[Symbol.iterator]();
+        next = data_iter.next();
+      }
+      const batch = (next.value as Tensor[]).map((t) => t.to(this.device));
+      const [x, y] = batch;
+      let logits: Tensor;
+      [logits, this.loss] = model.call(x, y) as [Tensor, Tensor];
+      expect(logits.shape[0]).toBe(x.shape[0]);
+      model.zero_grad({ set_to_none: true });
+      this.loss.backward();
+      torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_norm_clip);
+      this.optimizer.step();
+      this.trigger_callbacks("on_batch_end");
+      this.iter_num += 1;
+      if (config.max_iters !== null && this.iter_num >= config.max_iters) break;
+    }
+  }
+}
+
+interface AdderConfig extends CfgNode {
+  ndigit: number;
+}
+class AdditionDataset extends utils.data.Dataset<[Tensor, Tensor]> {
+  ixes: Tensor;
+  static get_default_config(): AdderConfig {
+    const C = new CfgNode() as AdderConfig;
+    C.ndigit = 2;
+    return C;
+  }
+  constructor(public config: AdderConfig, public split: string) {
+    super();
+    const ndigit = this.config.ndigit;
+    const num = (10 ** ndigit) ** 2; // total number of possible addition problems with ndigit numbers
+    const rng = new torch.Generator();
+    rng.manual_seed(1337);
+    const perm = torch.randperm(num, { generator: rng });
+    const num_test = Math.min(Math.trunc(num * 0.2), 500);
+    this.ixes = split === "test" ? perm.index(`:${num_test}`) : perm.index(`${num_test}:`);
+  }
+  get_vocab_size(): number {
+    return 10;
+  }
+  get_block_size(): number {
+    return 3 * this.config.ndigit + 1 - 1;
+  }
+  __len__(): number {
+    return this.ixes.nelement();
+  }
+  __getitem__(i: number): [Tensor, Tensor] {
+    const ndigit = this.config.ndigit;
+    const idx = this.ixes.index(i).item();
+    const nd = 10 ** ndigit;
+    const [a, b] = [Math.floor(idx / nd), idx % nd];
+    const c = a + b;
+    const astr = String(a).padStart(ndigit, "0");
+    const bstr = String(b).padStart(ndigit, "0");
+    const cstr = [...String(c).padStart(ndigit + 1, "0")].reverse().join(""); // reverse c to make addition easier
+    const dix = [...(astr + bstr + cstr)].map((s) => Number(s));
+    const x = torch.tensor(dix.slice(0, -1), { dtype: torch.long });
+    const y = torch.tensor(dix.slice(1), { dtype: torch.long });
+    y.index_put_([`:${ndigit * 2 - 1}`], -1); // y[:ndigit*2-1] = -1
+    return [x, y];
+  }
+}
+
+const TEXT = "O God, O God! how weary, stale, flat and unprofitable seem to me all the uses of this world!";
+
+class CharDataset extends utils.data.Dataset<[Tensor, Tensor]> {
+  stoi: Record<string, number>;
+  itos: Record<number, string>;
+  vocab_size: number;
+  constructor(public config: CfgNode & { block_size: number }, public data: string) {
+    super();
+    const chars = [...new Set(data)].sort();
+    this.stoi = Object.fromEntries(chars.map((ch, i) => [ch, i]));
+    this.itos = Object.fromEntries(chars.map((ch, i) => [i, ch]));
+    this.vocab_size = chars.length;
+  }
+  get_vocab_size(): number {
+    return this.vocab_size;
+  }
+  get_block_size(): number {
+    return this.config.block_size;
+  }
+  __len__(): number {
+    return this.data.length - this.config.block_size;
+  }
+  __getitem__(idx: number): [Tensor, Tensor] {
+    const chunk = this.data.slice(idx, idx + this.config.block_size + 1);
+    const dix = [...chunk].map((s) => this.stoi[s]);
+    return [torch.tensor(dix.slice(0, -1), { dtype: torch.long }), torch.tensor(dix.slice(1), { dtype: torch.long })];
+  }
+}
+
+describe("minGPT: projects/adder and projects/chargpt through Trainer.run", () => {
+  it("adder: AdditionDataset, GPT('gpt-nano'), seven Trainer iterations (RandomSampler, num_samples=int(1e10)), eval_split every 3", () => {
+    const C = new CfgNode({ system: new CfgNode({ seed: 3407 }), data: AdditionDataset.get_default_config(), model: MinGPT.get_default_config(), trainer: Trainer.get_default_config() });
+    const config = C as CfgNode & { system: CfgNode & { seed: number }; data: AdderConfig; model: ModelConfig; trainer: TrainerConfig };
+    config.model.model_type = "gpt-nano";
+    config.trainer.learning_rate = 5e-4;
+    config.trainer.batch_size = 16;
+    config.trainer.max_iters = 7;
+    config.trainer.num_workers = 0;
+    config.model.embd_pdrop = config.model.resid_pdrop = config.model.attn_pdrop = 0.0;
+    set_seed(config.system.seed);
+    const train_dataset = new AdditionDataset(config.data, "train");
+    const test_dataset = new AdditionDataset(config.data, "test");
+    const a = ref.adder;
+    expect([train_dataset.length, test_dataset.length]).toEqual(a.lens);
+    expect(train_dataset.ixes.index(":6").tolist()).toEqual(a.ixes_head);
+    expect(train_dataset.__getitem__(0).map((t) => t.tolist())).toEqual(a.item0);
+    expect(test_dataset.__getitem__(3).map((t) => t.tolist())).toEqual(a.test_item3);
+    config.model.vocab_size = train_dataset.get_vocab_size();
+    config.model.block_size = train_dataset.get_block_size();
+    const model = new MinGPT(config.model);
+    expect(model.params_line).toBe(a.params_line);
+    const trainer = new Trainer(config.trainer, model, train_dataset);
+
+    const eval_split = (trainer: Trainer, split: "train" | "test", max_batches: number | null = null): [Tensor, string, string[], string] => {
+      const dataset = { train: train_dataset, test: test_dataset }[split];
+      const ndigit = config.data.ndigit;
+      const results: number[] = [];
+      const mistakes: string[] = [];
+      const factors = torch.tensor([Array.from({ length: ndigit + 1 }, (_, i) => 10 ** i).reverse()], { dtype: torch.long }).to(trainer.device);
+      const loader = new utils.data.DataLoader(dataset, { batch_size: 100, num_workers: 0, drop_last: false });
+      let b = 0;
+      for (const [x_] of loader as Iterable<Tensor[]>) {
+        const x = x_.to(trainer.device);
+        const d1d2 = x.index(":", `:${ndigit * 2}`);
+        const d1d2d3 = model.generate(d1d2, ndigit + 1, 1.0, false);
+        let d3 = d1d2d3.index(":", `-${ndigit + 1}:`);
+        d3 = d3.flip(1);
+        const d1i = d1d2.index(":", `:${ndigit}`).mul(factors.index(":", "1:")).sum(1);
+        const d2i = d1d2.index(":", `${ndigit}:${ndigit * 2}`).mul(factors.index(":", "1:")).sum(1);
+        const d3i_pred = d3.mul(factors).sum(1);
+        const d3i_gt = d1i.add(d2i);
+        const correct = d3i_pred.eq(d3i_gt).cpu();
+        for (let i = 0; i < x.size(0); i++) {
+          results.push(Number(correct.index(i))); // int(correct[i])
+          if (!correct.index(i).item() && mistakes.length < 3) {
+            mistakes.push(`GPT claims that ${d1i.index(i).item()} + ${d2i.index(i).item()} = ${d3i_pred.index(i).item()} but gt is ${d3i_gt.index(i).item()}`);
+          }
+        }
+        b++;
+        if (max_batches !== null && b >= max_batches) break;
+      }
+      const rt = torch.tensor(results, { dtype: torch.float });
+      const line = `${split} final score: ${rt.sum().item()}/${results.length} = ${rt.mean().mul(100).item().toFixed(2)}% correct`;
+      return [rt.sum(), line, mistakes, String(factors.dtype)];
+    };
+
+    const losses: number[] = [];
+    const evals: unknown[] = [];
+    trainer.set_callback("on_batch_end", (trainer) => {
+      losses.push(trainer.loss.item());
+      if (trainer.iter_num % 3 === 0) {
+        model.eval();
+        const [score, line, mistakes, fdt] = torch.no_grad(() => eval_split(trainer, "test", 1));
+        evals.push([trainer.iter_num, score.item(), line, mistakes, fdt]);
+        model.train();
+      }
+    });
+    trainer.run();
+    expectClose(losses, a.losses, 1e-4, 1e-5, "adder losses");
+    expect(evals).toEqual(a.evals);
+    expect(trainer.iter_num).toBe(a.iter_num);
+    close(model.transformer.wpe.weight.index(":2"), a.wpe_after, 1e-3, 1e-5, "wpe after");
+  });
+
+  it("chargpt: CharDataset, a GPT by n_layer / n_head / n_embd, five iterations, top_k=10 completions from the callback", () => {
+    set_seed(3407);
+    const train_dataset = new CharDataset(new CfgNode({ block_size: 12 }) as CfgNode & { block_size: number }, TEXT);
+    const mc = MinGPT.get_default_config();
+    mc.model_type = null;
+    [mc.n_layer, mc.n_head, mc.n_embd] = [2, 2, 24];
+    mc.embd_pdrop = mc.resid_pdrop = mc.attn_pdrop = 0.0;
+    mc.vocab_size = train_dataset.get_vocab_size();
+    mc.block_size = train_dataset.get_block_size();
+    const model = new MinGPT(mc);
+    const tc = Trainer.get_default_config();
+    tc.learning_rate = 5e-4;
+    tc.max_iters = 5;
+    tc.batch_size = 8;
+    tc.num_workers = 0;
+    const trainer = new Trainer(tc, model, train_dataset);
+    const losses: number[] = [];
+    const completions: string[] = [];
+    trainer.set_callback("on_batch_end", (trainer) => {
+      losses.push(trainer.loss.item());
+      if (trainer.iter_num % 2 === 0) {
+        model.eval();
+        torch.no_grad(() => {
+          const context = "O God, O God!";
+          const x = torch.tensor([...context].map((s) => train_dataset.stoi[s]), { dtype: torch.long }).index("None", "...").to(trainer.device);
+          const y = model.generate(x, 15, 1.0, true, 10).index(0);
+          completions.push([...y].map((i) => train_dataset.itos[Number(i)]).join(""));
+        });
+        model.train();
+      }
+    });
+    trainer.run();
+    const c = ref.chargpt;
+    expect([train_dataset.length, train_dataset.vocab_size]).toEqual([c.len, c.vocab]);
+    expectClose(losses, c.losses, 1e-4, 1e-5, "chargpt losses");
+    expect(completions).toEqual(c.completions);
+  });
+});
+
+// =============================================================================================
+// nanoGPT
+// =============================================================================================
+class GPTConfig {
+  block_size = 1024;
+  vocab_size = 50304;
+  n_layer = 12;
+  n_head = 12;
+  n_embd = 768;
+  dropout = 0.0;
+  bias = true;
+  constructor(kwargs: Partial<GPTConfig> = {}) {
+    Object.assign(this, kwargs);
+  }
+}
+
+class NLayerNorm extends nn.Module {
+  weight: nn.Parameter;
+  bias: nn.Parameter | null;
+  constructor(ndim: number, bias: boolean) {
+    super();
+    this.weight = new nn.Parameter(torch.ones(ndim));
+    this.bias = bias ? new nn.Parameter(torch.zeros(ndim)) : null;
+  }
+  forward(input: Tensor): Tensor {
+    return F.layer_norm(input, this.weight.shape, this.weight, this.bias, 1e-5);
+  }
+}
+
+class NCausalSelfAttention extends nn.Module {
+  c_attn: nn.Linear;
+  c_proj: nn.Linear;
+  attn_dropout: nn.Dropout;
+  resid_dropout: nn.Dropout;
+  n_head: number;
+  n_embd: number;
+  dropout: number;
+  flash: boolean;
+  declare bias: Tensor;
+  constructor(config: GPTConfig) {
+    super();
+    this.c_attn = new nn.Linear(config.n_embd, 3 * config.n_embd, { bias: config.bias });
+    this.c_proj = new nn.Linear(config.n_embd, config.n_embd, { bias: config.bias });
+    this.attn_dropout = new nn.Dropout(config.dropout);
+    this.resid_dropout = new nn.Dropout(config.dropout);
+    this.n_head = config.n_head;
+    this.n_embd = config.n_embd;
+    this.dropout = config.dropout;
+    this.flash = "scaled_dot_product_attention" in torch.nn.functional; // hasattr(...)
+    if (!this.flash) {
+      const bs = config.block_size;
+      this.register_buffer("bias", torch.tril(torch.ones(bs, bs)).view(1, 1, bs, bs));
+    }
+  }
+  forward(x: Tensor): Tensor {
+    const [B, T, C] = x.size();
+    let [q, k, v] = this.c_attn(x).split(this.n_embd, { dim: 2 });
+    k = k.view(B, T, this.n_head, Math.floor(C / this.n_head)).transpose(1, 2);
+    q = q.view(B, T, this.n_head, Math.floor(C / this.n_head)).transpose(1, 2);
+    v = v.view(B, T, this.n_head, Math.floor(C / this.n_head)).transpose(1, 2);
+    const y = torch.nn.functional.scaled_dot_product_attention(q, k, v, { attn_mask: null, dropout_p: this.training ? this.dropout : 0, is_causal: true });
+    return this.resid_dropout(this.c_proj(y.transpose(1, 2).contiguous().view(B, T, C)));
+  }
+}
+
+class NMLP extends nn.Module {
+  c_fc: nn.Linear;
+  gelu = new nn.GELU();
+  c_proj: nn.Linear;
+  dropout: nn.Dropout;
+  constructor(config: GPTConfig) {
+    super();
+    this.c_fc = new nn.Linear(config.n_embd, 4 * config.n_embd, { bias: config.bias });
+    this.c_proj = new nn.Linear(4 * config.n_embd, config.n_embd, { bias: config.bias });
+    this.dropout = new nn.Dropout(config.dropout);
+  }
+  forward(x: Tensor): Tensor {
+    x = this.c_fc(x);
+    x = this.gelu(x);
+    x = this.c_proj(x);
+    return this.dropout(x);
+  }
+}
+
+class NBlock extends nn.Module {
+  ln_1: NLayerNorm;
+  attn: NCausalSelfAttention;
+  ln_2: NLayerNorm;
+  mlp: NMLP;
+  constructor(config: GPTConfig) {
+    super();
+    this.ln_1 = new NLayerNorm(config.n_embd, config.bias);
+    this.attn = new NCausalSelfAttention(config);
+    this.ln_2 = new NLayerNorm(config.n_embd, config.bias);
+    this.mlp = new NMLP(config);
+  }
+  forward(x: Tensor): Tensor {
+    x = x.add(this.attn(this.ln_1(x)));
+    return x.add(this.mlp(this.ln_2(x)));
+  }
+}
+
+type NTransformer = nn.ModuleDict & { wte: nn.Embedding; wpe: nn.Embedding; drop: nn.Dropout; h: nn.ModuleList; ln_f: NLayerNorm };
+class NanoGPT extends nn.Module {
+  transformer: NTransformer;
+  lm_head: nn.Linear;
+  params_line: string;
+  opt_lines: string[] = [];
+  constructor(public config: GPTConfig) {
+    super();
+    this.transformer = new nn.ModuleDict({
+      wte: new nn.Embedding(config.vocab_size, config.n_embd),
+      wpe: new nn.Embedding(config.block_size, config.n_embd),
+      drop: new nn.Dropout(config.dropout),
+      h: new nn.ModuleList(Array.from({ length: config.n_layer }, () => new NBlock(config))),
+      ln_f: new NLayerNorm(config.n_embd, config.bias),
+    }) as NTransformer;
+    this.lm_head = new nn.Linear(config.n_embd, config.vocab_size, { bias: false });
+    this.transformer.wte.weight = this.lm_head.weight;
+    this.apply((m) => this._init_weights(m));
+    for (const [pn, p] of this.named_parameters()) {
+      if (pn.endsWith("c_proj.weight")) torch.nn.init.normal_(p, { mean: 0.0, std: 0.02 / Math.sqrt(2 * config.n_layer) });
+    }
+    this.params_line = `number of parameters: ${(this.get_num_params() / 1e6).toFixed(2)}M`;
+  }
+  get_num_params(non_embedding = true): number {
+    let n_params = [...this.parameters()].reduce((s, p) => s + p.numel(), 0);
+    if (non_embedding) n_params -= this.transformer.wpe.weight.numel();
+    return n_params;
+  }
+  _init_weights(module: nn.Module): void {
+    if (module instanceof nn.Linear) {
+      torch.nn.init.normal_(module.weight, { mean: 0.0, std: 0.02 });
+      if (module.bias !== null) torch.nn.init.zeros_(module.bias);
+    } else if (module instanceof nn.Embedding) {
+      torch.nn.init.normal_(module.weight, { mean: 0.0, std: 0.02 });
+    }
+  }
+  forward(idx: Tensor, targets: Tensor | null = null): [Tensor, Tensor | null] {
+    const [, t] = idx.size();
+    if (t > this.config.block_size) throw new Error(`Cannot forward sequence of length ${t}, block size is only ${this.config.block_size}`);
+    const pos = torch.arange(0, t, { dtype: torch.long, device: idx.device });
+    let x = this.transformer.drop(this.transformer.wte(idx).add(this.transformer.wpe(pos)));
+    for (const block of this.transformer.h) x = block(x);
+    x = this.transformer.ln_f(x);
+    if (targets !== null) {
+      const logits = this.lm_head(x);
+      return [logits, F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1), { ignore_index: -1 })];
+    }
+    return [this.lm_head(x.index(":", [-1], ":")), null];
+  }
+  call(idx: Tensor, targets: Tensor | null = null): [Tensor, Tensor | null] {
+    return (this as unknown as (idx: Tensor, targets: Tensor | null) => [Tensor, Tensor | null])(idx, targets);
+  }
+  crop_block_size(block_size: number): void {
+    if (block_size > this.config.block_size) throw new Error("assert block_size <= self.config.block_size");
+    this.config.block_size = block_size;
+    this.transformer.wpe.weight = new nn.Parameter(this.transformer.wpe.weight.index(`:${block_size}`));
+    for (const block of this.transformer.h as Iterable<NBlock>) {
+      if (block.attn.bias !== undefined && block.attn.bias !== null) block.attn.bias = block.attn.bias.index(":", ":", `:${block_size}`, `:${block_size}`);
+    }
+  }
+  configure_optimizers(weight_decay: number, learning_rate: number, betas: [number, number], device_type: string): optim.AdamW {
+    let param_dict = Object.fromEntries(this.named_parameters());
+    param_dict = Object.fromEntries(Object.entries(param_dict).filter(([, p]) => p.requires_grad));
+    const decay_params = Object.values(param_dict).filter((p) => p.dim() >= 2);
+    const nodecay_params = Object.values(param_dict).filter((p) => p.dim() < 2);
+    const optim_groups = [
+      { params: decay_params, weight_decay },
+      { params: nodecay_params, weight_decay: 0.0 },
+    ];
+    const num_decay_params = decay_params.reduce((s, p) => s + p.numel(), 0);
+    const num_nodecay_params = nodecay_params.reduce((s, p) => s + p.numel(), 0);
+    this.opt_lines = [
+      `num decayed parameter tensors: ${decay_params.length}, with ${num_decay_params.toLocaleString("en-US")} parameters`,
+      `num non-decayed parameter tensors: ${nodecay_params.length}, with ${num_nodecay_params.toLocaleString("en-US")} parameters`,
+    ];
+    // fused_available = 'fused' in inspect.signature(torch.optim.AdamW).parameters: torch 1.13's AdamW has none,
+    // and the engine's AdamW refuses the keyword as torch does.
+    let fused_available = true;
+    try {
+      new torch.optim.AdamW([new nn.Parameter(torch.zeros(1))], { fused: false } as never);
+    } catch {
+      fused_available = false;
+    }
+    const use_fused = fused_available && device_type === "cuda";
+    const extra_args = use_fused ? { fused: true } : {};
+    const optimizer = new torch.optim.AdamW(optim_groups, { lr: learning_rate, betas, ...extra_args });
+    this.opt_lines.push(`using fused AdamW: ${use_fused ? "True" : "False"}`);
+    return optimizer;
+  }
+  estimate_mfu(fwdbwd_per_iter: number, dt: number): number {
+    const N = this.get_num_params();
+    const cfg = this.config;
+    const [L, H, Q, T] = [cfg.n_layer, cfg.n_head, Math.floor(cfg.n_embd / cfg.n_head), cfg.block_size];
+    const flops_per_token = 6 * N + 12 * L * H * Q * T;
+    const flops_per_iter = flops_per_token * T * fwdbwd_per_iter;
+    return (flops_per_iter * (1.0 / dt)) / 312e12;
+  }
+  generate(idx: Tensor, max_new_tokens: number, temperature = 1.0, top_k: number | null = null): Tensor {
+    return torch.no_grad(() => {
+      for (let n = 0; n < max_new_tokens; n++) {
+        const idx_cond = idx.size(1) <= this.config.block_size ? idx : idx.index(":", `-${this.config.block_size}:`);
+        let [logits] = this.call(idx_cond);
+        logits = logits.index(":", -1, ":").div(temperature);
+        if (top_k !== null) {
+          const [v] = torch.topk(logits, Math.min(top_k, logits.size(-1)));
+          logits.index_put_([logits.lt(v.index(":", [-1]))], -Infinity);
+        }
+        const probs = F.softmax(logits, { dim: -1 });
+        const idx_next = torch.multinomial(probs, { num_samples: 1 });
+        idx = torch.cat([idx, idx_next], { dim: 1 });
+      }
+      return idx;
+    });
+  }
+}
+
+describe("nanoGPT: bias=False, bench.py's steps, sample.py's resume and generate, crop_block_size", () => {
+  it("the flash path equals torch 1.13's masked softmax: logits, loss, gradients; then five AdamW steps, the resume and samples", () => {
+    const n = ref.nano;
+    const [batch_size, block_size, bias, seed, device] = [4, 16, false, 1337, "cpu"];
+    torch.manual_seed(seed);
+    torch.cuda.manual_seed(seed);
+    const device_type = device.includes("cuda") ? "cuda" : "cpu";
+    const x = torch.randint(48, [batch_size, block_size], { device });
+    const y = torch.randint(48, [batch_size, block_size], { device });
+    const get_batch = (split: string): [Tensor, Tensor] => (split === "train" ? [x, y] : [x, y]); // lambda split: (x, y)
+    const model = new NanoGPT(new GPTConfig({ block_size, vocab_size: 48, n_layer: 2, n_head: 2, n_embd: 16, dropout: 0, bias }));
+    model.to(device);
+    expect((model.transformer.h as unknown as NBlock[])[0].attn.flash).toBe(true);
+    expect(model.params_line).toBe(n.params_line);
+    expect([model.get_num_params(), model.get_num_params(false)]).toEqual(n.num_params);
+    expect(Object.keys(model.state_dict())).toEqual(n.state_keys); // torch 1.13's keys without its '.attn.bias' buffers
+    let [X, Y] = get_batch("train");
+    let [logits, loss] = model.call(X, Y);
+    close(logits.index(0, ":3"), n.logits0, 1e-4, 1e-5, "logits");
+    expect(loss!.item()).toBeCloseTo(n.loss0, 5);
+    loss!.backward();
+    close(model.transformer.wte.weight.grad!.index(":3"), n.grad_wte, 1e-3, 1e-6, "wte grad (tied with lm_head)");
+    close((model.transformer.h as unknown as NBlock[])[0].ln_1.weight.grad!, n.grad_ln1, 1e-3, 1e-6, "ln_1 grad");
+    model.zero_grad({ set_to_none: true });
+    const optimizer = model.configure_optimizers(1e-2, 1e-3, [0.9, 0.95], device_type);
+    expect(model.opt_lines).toEqual(n.opt_lines);
+    const losses: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      [logits, loss] = model.call(X, Y);
+      [X, Y] = get_batch("train");
+      optimizer.zero_grad({ set_to_none: true });
+      loss!.backward();
+      optimizer.step();
+      losses.push(loss!.item());
+    }
+    expectClose(losses, n.bench_losses, 1e-4, 1e-5, "bench losses");
+    expect(model.estimate_mfu(batch_size * 1 * 5, 0.25)).toBeCloseTo(n.mfu, 18);
+
+    // train.py's checkpoint of a compiled model ('_orig_mod.' keys), sample.py's resume
+    const model_args = { n_layer: 2, n_head: 2, n_embd: 16, block_size, bias, vocab_size: 48, dropout: 0.0 };
+    const saved: Record<string, Tensor> = {};
+    for (const [k, v] of Object.entries(model.state_dict())) saved[`_orig_mod.${k}`] = v;
+    const checkpoint = { model: saved, model_args, iter_num: 5 };
+    const model2 = new NanoGPT(new GPTConfig(checkpoint.model_args)); // GPTConfig(**checkpoint['model_args'])
+    const state_dict = checkpoint.model;
+    const unwanted_prefix = "_orig_mod.";
+    for (const [k, v] of Object.entries(state_dict)) {
+      if (k.startsWith(unwanted_prefix)) {
+        state_dict[k.slice(unwanted_prefix.length)] = v; // state_dict[k[len(prefix):]] = state_dict.pop(k)
+        delete state_dict[k];
+      }
+    }
+    model2.load_state_dict(state_dict);
+    model2.eval();
+    torch.manual_seed(1337);
+    const start_ids = [1, 7, 3];
+    const xs = torch.tensor(start_ids, { dtype: torch.long, device }).index("None", "...");
+    const samples = torch.no_grad(() => [0, 1].map(() => model2.generate(xs, 20, 0.8, 5).index(0).tolist()));
+    expect(samples).toEqual(n.samples);
+
+    model2.crop_block_size(8);
+    const [lg, none] = model2.call(X.index(":", ":8"));
+    expect(none).toBeNull();
+    close(lg.index(":2", 0), n.crop_logits, 1e-4, 1e-5, "crop logits");
+    expect(model2.transformer.wpe.weight.shape).toEqual(n.crop_wpe_shape);
+    expect(() => model2.call(X)).toThrow("Cannot forward sequence of length 16, block size is only 8");
+  });
+});
