@@ -46,11 +46,14 @@ export class PackedSequence {
   }
 }
 
-function lengthsOf(lengths: Tensor | readonly number[], fn: string): number[] {
-  const list = lengths instanceof Tensor ? (lengths.reshape(-1).tolist() as number[]) : [...lengths];
+function lengthsOf(lengths: Lengths, fn: string): number[] {
+  const list = lengths instanceof Tensor ? (lengths.reshape(-1).tolist() as number[]) : Array.from(lengths);
   if (list.some((l) => !Number.isInteger(l))) throw new TypeError_(`${fn}: lengths must be integers, got [${list.join(", ")}]`);
   return list;
 }
+
+/** Sequence lengths: a tensor, a list, or a typed array such as lengths.cpu().numpy() (the ch15 sentiment model of Raschka's book passes that). */
+type Lengths = Tensor | readonly number[] | ArrayLike<number>;
 
 const longs = (v: readonly number[]): Tensor => makeTensor([...v], { dtype: int64 });
 
@@ -91,15 +94,15 @@ export interface PackPaddedOptions {
  */
 export function pack_padded_sequence(
   input: Tensor,
-  lengths: Tensor | readonly number[],
+  lengths: Lengths,
   ...args: PyArgs<[batch_first?: boolean, enforce_sorted?: boolean], PackPaddedOptions>
 ): PackedSequence;
 /** pack_padded_sequence(x, lengths=lens, batch_first=True) or every argument by keyword. */
-export function pack_padded_sequence(input: Tensor, options: PackPaddedOptions & { lengths: Tensor | readonly number[] }): PackedSequence;
-export function pack_padded_sequence(options: PackPaddedOptions & { input: Tensor; lengths: Tensor | readonly number[] }): PackedSequence;
+export function pack_padded_sequence(input: Tensor, options: PackPaddedOptions & { lengths: Lengths }): PackedSequence;
+export function pack_padded_sequence(options: PackPaddedOptions & { input: Tensor; lengths: Lengths }): PackedSequence;
 export function pack_padded_sequence(...all: unknown[]): PackedSequence {
   const fn = "pack_padded_sequence";
-  const [input, lengths, ...args] = leadingArgs(fn, ["input", "lengths"], 2, all) as [Tensor, Tensor | readonly number[], ...unknown[]];
+  const [input, lengths, ...args] = leadingArgs(fn, ["input", "lengths"], 2, all) as [Tensor, Lengths, ...unknown[]];
   const o = parseArgs<PackPaddedOptions>(fn, ["batch_first", "enforce_sorted"], args);
   const x = o.batch_first ? input.transpose(0, 1) : input; // [T, B, *]
   const lens = lengthsOf(lengths, fn);
@@ -202,15 +205,15 @@ export interface UnpadSequenceOptions {
  * rows as Python's zip. As torch 1.13, batch_first=False transposes padded_sequences IN PLACE (its transpose_(0, 1)):
  * the input is [B, T, *] afterwards, and a leaf that requires grad raises.
  */
-export function unpad_sequence(padded_sequences: Tensor, lengths: Tensor | readonly number[], ...args: PyArgs<[batch_first?: boolean], UnpadSequenceOptions>): Tensor[];
+export function unpad_sequence(padded_sequences: Tensor, lengths: Lengths, ...args: PyArgs<[batch_first?: boolean], UnpadSequenceOptions>): Tensor[];
 /** unpad_sequence(padded_sequences=p, lengths=l, batch_first=True): every argument by keyword. */
-export function unpad_sequence(options: UnpadSequenceOptions & { padded_sequences: Tensor; lengths: Tensor | readonly number[] }): Tensor[];
+export function unpad_sequence(options: UnpadSequenceOptions & { padded_sequences: Tensor; lengths: Lengths }): Tensor[];
 export function unpad_sequence(...all: unknown[]): Tensor[] {
   const fn = "unpad_sequence";
-  const [padded, lengths, ...args] = leadingArgs(fn, ["padded_sequences", "lengths"], 2, all) as [Tensor, Tensor | readonly number[], ...unknown[]];
+  const [padded, lengths, ...args] = leadingArgs(fn, ["padded_sequences", "lengths"], 2, all) as [Tensor, Lengths, ...unknown[]];
   const o = parseArgs<UnpadSequenceOptions>(fn, ["batch_first"], args);
   if (!(padded instanceof Tensor)) throw new TypeError_(`${fn}: padded_sequences must be a Tensor`);
-  const lens = lengths instanceof Tensor ? (lengths.reshape(-1).tolist() as number[]) : [...lengths].map(Number);
+  const lens = lengths instanceof Tensor ? (lengths.reshape(-1).tolist() as number[]) : Array.from(lengths, Number);
   if (!o.batch_first) padded.transpose_(0, 1);
   const T = padded.shape[1];
   const out: Tensor[] = [];

@@ -90,21 +90,28 @@ export class TensorDataset extends Dataset<Tensor[]> {
   }
 }
 
-/** The samples of `dataset` at `indices`. */
-export class Subset<T> extends Dataset<T> {
+/** The samples of `dataset` at `indices` (a list of positions, or a 1-D integer tensor such as torch.arange(n), as torch takes). */
+export class Subset<T, I extends number[] | Tensor = number[]> extends Dataset<T> {
   readonly dataset: DatasetLike<T>;
-  readonly indices: number[];
+  /** As given, as torch keeps it: a list, or the tensor (Subset(ds, torch.arange(10))). */
+  readonly indices: I;
 
-  constructor(dataset: DatasetLike<T>, indices: number[]);
+  constructor(dataset: DatasetLike<T>, indices: I);
   /** Subset(ds, indices=[0, 2]) or Subset(dataset=ds, indices=[0, 2]). */
-  constructor(dataset: DatasetLike<T>, options: { indices: number[] });
-  constructor(options: { dataset: DatasetLike<T>; indices: number[] });
+  constructor(dataset: DatasetLike<T>, options: { indices: I });
+  constructor(options: { dataset: DatasetLike<T>; indices: I });
   constructor(...all: unknown[]) {
     super();
-    const [dataset, indices, ...extra] = leadingArgs("Subset.__init__", ["dataset", "indices"], 2, all) as [DatasetLike<T>, number[], ...unknown[]];
+    const [dataset, indices, ...extra] = leadingArgs("Subset.__init__", ["dataset", "indices"], 2, all) as [DatasetLike<T>, I, ...unknown[]];
     checkNoMoreArgs("Subset.__init__", extra);
     this.dataset = dataset;
     this.indices = indices;
+  }
+
+  /** indices[i]: a tensor's entry is read as Python's dataset[indices[i]] reads a 0-d tensor (its value; out of range raises IndexError). */
+  private indexAt(i: number): number {
+    const ix: number[] | Tensor = this.indices;
+    return ix instanceof Tensor ? Number(ix.select(0, i).item()) : ix[i < 0 ? i + ix.length : i];
   }
 
   /** The dataset's item at indices[index]; with a list of positions, the dataset indexed by the list of their indices (PyTorch 1.13). */
@@ -112,16 +119,22 @@ export class Subset<T> extends Dataset<T> {
   __getitem__(index: readonly number[]): T;
   __getitem__(index: number | readonly number[]): T {
     if (typeof index !== "number") {
-      const picked = (index as number[]).map((i) => this.indices[i < 0 ? i + this.indices.length : i]);
+      const picked = (index as number[]).map((i) => this.indexAt(i));
       const ds = this.dataset as unknown as { __getitem__?: (i: number[]) => T };
       if (typeof ds.__getitem__ !== "function") throw new TypeError_("list indices must be integers or slices, not list");
       return ds.__getitem__(picked);
     }
-    return datasetItem(this.dataset, this.indices[index as number]);
+    return datasetItem(this.dataset, this.indexAt(index as number));
   }
 
   __len__(): number {
-    return this.indices.length;
+    // Python's len(indices): a 0-d tensor raises as len() does
+    const ix: number[] | Tensor = this.indices;
+    if (ix instanceof Tensor) {
+      if (ix.dim() === 0) throw new TypeError_("len() of a 0-d tensor");
+      return ix.shape[0];
+    }
+    return ix.length;
   }
 }
 

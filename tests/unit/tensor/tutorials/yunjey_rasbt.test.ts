@@ -705,3 +705,942 @@ describe("the deprecated size_average / reduce pair (the VAE's F.binary_cross_en
     expect(new nn.BCELoss(null, false)(p, t).item()).toBeCloseTo(ref.legacy_reduction.sa_false.bce.data[0], 4);
   });
 });
+
+// ======================================= rasbt/machine-learning-book =======================================
+describe("rasbt ch12: tensors, TensorDataset and DataLoader, models", () => {
+  it("part 1: creating and manipulating tensors, split / stack / concatenate, DataLoader over a tensor and a joint dataset", () => {
+    const t_a = torch.tensor([1, 2, 3], long);
+    expect([torch.is_tensor([1, 2, 3]), torch.is_tensor(t_a)]).toEqual([false, true]);
+    expect(String(torch.ones(2, 3))).toBe("tensor([[1., 1., 1.],\n        [1., 1., 1.]])");
+    expect(String(t_a.to(torch.int64).dtype)).toBe("torch.int64");
+    expect(torch.transpose(torch.rand(3, 5), 0, 1).shape).toEqual([5, 3]);
+    expect(torch.zeros(30).reshape(5, 6).shape).toEqual([5, 6]);
+    expect(torch.squeeze(torch.zeros(1, 2, 1, 4, 1), 2).shape).toEqual([1, 2, 4, 1]);
+
+    torch.manual_seed(1);
+    const t1 = torch.rand(5, 2).mul(2).sub(1);
+    const t2 = torch.normal({ mean: 0, std: 1, size: [5, 2] });
+    const t3 = torch.multiply(t1, t2);
+    const r = ref.ch12_tensors;
+    expect(String(t3)).toBe(r.print_t3);
+    expectT(t3, r.t3, 1e-6);
+    expectT(torch.mean(t1, { axis: 0 }), r.t4, 1e-6);
+    expectT(torch.matmul(t1, torch.transpose(t2, 0, 1)), r.t5, 1e-6);
+    expectT(torch.matmul(torch.transpose(t1, 0, 1), t2), r.t6, 1e-6);
+    expectT(torch.linalg.norm(t1, { ord: 2, dim: 1 }), r.norm_t1, 1e-6);
+
+    torch.manual_seed(1);
+    torch.chunk(torch.rand(6), 3).forEach((c, i) => expectT(c, r.chunks[i], 0));
+    torch.manual_seed(1);
+    torch.split(torch.rand(5), { split_size_or_sections: [3, 2] }).forEach((c, i) => expectT(c, r.splits[i], 0));
+    expect(String(torch.cat([torch.ones(3), torch.zeros(2)], { axis: 0 }))).toBe("tensor([1., 1., 1., 0., 0.])");
+    expect(String(torch.stack([torch.ones(3), torch.zeros(3)], { axis: 1 }))).toBe("tensor([[1., 0.],\n        [1., 0.],\n        [1., 0.]])");
+
+    const t = torch.arange(6, { dtype: torch.float32 });
+    expect([...new DataLoader(t)].map(String)).toEqual(["tensor([0.])", "tensor([1.])", "tensor([2.])", "tensor([3.])", "tensor([4.])", "tensor([5.])"]);
+    expect([...new DataLoader(t, { batch_size: 3, drop_last: false })].map(String)).toEqual(["tensor([0., 1., 2.])", "tensor([3., 4., 5.])"]);
+
+    class JointDataset extends Dataset<[Tensor, Tensor]> {
+      constructor(public x: Tensor, public y: Tensor) {
+        super();
+      }
+      __len__(): number {
+        return this.x.shape[0];
+      }
+      __getitem__(idx: number): [Tensor, Tensor] {
+        return [this.x.index(idx), this.y.index(idx)];
+      }
+    }
+    torch.manual_seed(1);
+    const t_x = torch.rand([4, 3], { dtype: torch.float32 });
+    const t_y = torch.arange(4);
+    let joint_dataset: utils.data.Dataset<Tensor[]> = new JointDataset(t_x, t_y);
+    expect([...joint_dataset].map((example) => example[1].item())).toEqual([0, 1, 2, 3]);
+    joint_dataset = new TensorDataset(t_x, t_y); // Or use TensorDataset directly
+    expect([...joint_dataset].map((example) => example[1].item())).toEqual([0, 1, 2, 3]);
+    torch.manual_seed(1);
+    const data_loader = new DataLoader({ dataset: joint_dataset, batch_size: 2, shuffle: true });
+    const epochs: number[][][] = [];
+    for (let epoch = 0; epoch < 2; epoch++) epochs.push([...data_loader].map((batch) => batch[1].tolist() as number[]));
+    expect(epochs).toEqual(r.epochs);
+  });
+
+  it("part 2: linear regression by hand (weight -= weight.grad * lr under no_grad) and with nn.Linear + SGD", () => {
+    const X_train = torch.arange(10, { dtype: torch.float32 }).reshape(10, 1);
+    const y_train = torch.tensor([1.0, 1.3, 3.1, 2.0, 5.0, 6.3, 6.6, 7.4, 8.0, 9.0], { dtype: torch.float32 });
+    // (X_train - np.mean(X_train)) / np.std(X_train): numpy's std is the population one
+    const X_train_norm = X_train.sub(torch.mean(X_train)).div(torch.std(X_train, { unbiased: false }));
+    const train_ds = new TensorDataset(X_train_norm, y_train.float());
+    const train_dl = new DataLoader(train_ds, 1, true);
+    torch.manual_seed(1);
+    const weight = torch.randn(1);
+    weight.requires_grad_();
+    const bias = torch.zeros(1, { requires_grad: true });
+    const loss_fn = (input: Tensor, target: Tensor) => input.sub(target).pow(2).mean();
+    const model = (xb: Tensor) => xb.matmul(weight).add(bias);
+    const learning_rate = 0.001;
+    const num_epochs = 20;
+    const log: number[] = [];
+    let loss!: Tensor;
+    for (let epoch = 0; epoch < num_epochs; epoch++) {
+      for (const [x_batch, y_batch] of train_dl) {
+        const pred = model(x_batch);
+        loss = loss_fn(pred, y_batch);
+        loss.backward();
+        torch.no_grad(() => {
+          weight.sub_(weight.grad!.mul(learning_rate));
+          bias.sub_(bias.grad!.mul(learning_rate));
+          weight.grad!.zero_();
+          bias.grad!.zero_();
+        });
+      }
+      if (epoch % 5 === 0) log.push(loss.item());
+    }
+    const r = ref.ch12_linreg;
+    expectNums(log, r.manual.log, 1e-5);
+    expectNums([weight.item(), bias.item()], [r.manual.weight, r.manual.bias], 1e-5);
+
+    const lin = new nn.Linear(1, 1);
+    const mse = new nn.MSELoss({ reduction: "mean" });
+    const optimizer = new optim.SGD(lin.parameters(), { lr: learning_rate });
+    const log2: number[] = [];
+    for (let epoch = 0; epoch < num_epochs; epoch++) {
+      for (const [x_batch, y_batch] of train_dl) {
+        const pred = lin(x_batch).index(null, 0);
+        loss = mse(pred, y_batch);
+        loss.backward();
+        optimizer.step();
+        optimizer.zero_grad();
+      }
+      if (epoch % 5 === 0) log2.push(loss.item());
+    }
+    expectNums(log2, r.log, 1e-5);
+    expectNums([lin.weight.item(), lin.bias!.item()], [r.weight, r.bias], 1e-5);
+  });
+
+  it("part 2: the Iris MLP (nn.Sigmoid()(x), nn.Softmax(dim=1)(x) into CrossEntropyLoss), histories, test accuracy, save and reload", () => {
+    const g = new torch.Generator().manual_seed(7);
+    const centers = torch.tensor([[5.0, 3.4, 1.5, 0.2], [5.9, 2.8, 4.3, 1.3], [6.6, 3.0, 5.5, 2.0]], { dtype: torch.float64 });
+    const iris_y = torch.randint(0, 3, [60], { generator: g });
+    const iris_X = centers.index(iris_y).add(torch.randn([60, 4], { generator: g, dtype: torch.float64 }).mul(0.3));
+    const [X_train, X_test, y_train, y_test] = [iris_X.index(":45"), iris_X.index("45:"), iris_y.index(":45"), iris_y.index("45:")];
+    const X_train_norm = X_train.sub(torch.mean(X_train)).div(torch.std(X_train, { unbiased: false })).float();
+    const train_ds = new TensorDataset(X_train_norm, y_train);
+    torch.manual_seed(1);
+    const train_dl = new DataLoader(train_ds, 2, true);
+
+    class Model extends nn.Module {
+      layer1: nn.Linear;
+      layer2: nn.Linear;
+      constructor(input_size: number, hidden_size: number, output_size: number) {
+        super();
+        this.layer1 = new nn.Linear(input_size, hidden_size);
+        this.layer2 = new nn.Linear(hidden_size, output_size);
+      }
+      forward(x: Tensor): Tensor {
+        x = this.layer1(x);
+        x = new nn.Sigmoid()(x);
+        x = this.layer2(x);
+        x = new nn.Softmax({ dim: 1 })(x);
+        return x;
+      }
+    }
+    const [input_size, hidden_size, output_size] = [X_train_norm.shape[1], 16, 3];
+    const model = new Model(input_size, hidden_size, output_size);
+    const loss_fn = new nn.CrossEntropyLoss();
+    const optimizer = new optim.Adam(model.parameters(), { lr: 0.001 });
+    const num_epochs = 10;
+    const loss_hist: number[] = new Array(num_epochs).fill(0);
+    const accuracy_hist: (number | Tensor)[] = new Array(num_epochs).fill(0);
+    for (let epoch = 0; epoch < num_epochs; epoch++) {
+      for (const [x_batch, y_batch] of train_dl) {
+        const pred = model(x_batch);
+        const loss = loss_fn(pred, y_batch.long());
+        loss.backward();
+        optimizer.step();
+        optimizer.zero_grad();
+        loss_hist[epoch] += loss.item() * y_batch.size(0);
+        const is_correct = torch.argmax(pred, { dim: 1 }).eq(y_batch).float();
+        accuracy_hist[epoch] = torch.add(is_correct.sum(), accuracy_hist[epoch]);
+      }
+      loss_hist[epoch] /= train_dl.dataset.length;
+      accuracy_hist[epoch] = (accuracy_hist[epoch] as Tensor).div(train_dl.dataset.length);
+    }
+    const r = ref.ch12_iris;
+    expectNums(loss_hist, r.loss_hist, 1e-5);
+    expectNums(accuracy_hist.map((a) => (a as Tensor).item()), r.accuracy_hist, 1e-6);
+    const X_test_norm = X_test.sub(torch.mean(X_train)).div(torch.std(X_train, { unbiased: false })).float();
+    const pred_test = model(X_test_norm);
+    const accuracy = torch.argmax(pred_test, { dim: 1 }).eq(y_test).float().mean();
+    expectNums([accuracy.item()], [r.test_acc], 1e-6);
+    expectT(pred_test.index(":3"), r.pred_test, 1e-5);
+
+    // torch.save(model, path) / torch.load(path): the class must be known to load, as Python's pickle needs it importable
+    nn.register_module("Model", Model);
+    torch.save(model, "iris_classifier.pt");
+    const model_new = torch.load("iris_classifier.pt") as Model;
+    model_new.eval();
+    expect(model_new(X_test_norm).equal(pred_test)).toBe(true);
+    torch.save(model.state_dict(), "iris_classifier_state.pt");
+    const model_new2 = new Model(input_size, hidden_size, output_size);
+    model_new2.load_state_dict(torch.load("iris_classifier_state.pt") as Record<string, Tensor>);
+    expect(model_new2(X_test_norm).equal(pred_test)).toBe(true);
+
+    // activation functions: torch.softmax over a float64 net input, tanh / sigmoid / relu
+    const Z = torch.tensor(ref.ch12_softmax.Z, { dtype: torch.float64 });
+    expectNums(torch.softmax(Z, { dim: 0 }).tolist() as number[], ref.ch12_softmax.softmax, 1e-12);
+    const z = torch.arange(-5, 5, 0.005, { dtype: torch.float64 });
+    expect(torch.tanh(z).sub(z.exp().sub(z.neg().exp()).div(z.exp().add(z.neg().exp()))).abs().max().item()).toBeLessThan(1e-12);
+    expect(torch.sigmoid(z).sub(torch.special.expit(z)).abs().max().item()).toBe(0);
+    expect(torch.relu(z).min().item()).toBe(0);
+  });
+});
+
+describe("rasbt ch13: autograd, nn.Module, XOR classifiers, custom layers", () => {
+  it("part 1: compute_z on scalar / rank-1 / rank-2 inputs, xavier_normal_, dL/dw, l1 penalty on a Sequential", () => {
+    const compute_z = (a: Tensor, b: Tensor, c: Tensor) => {
+      const r1 = torch.sub(a, b);
+      const r2 = torch.mul(r1, 2);
+      return torch.add(r2, c);
+    };
+    expect(String(compute_z(torch.tensor(1, long), torch.tensor(2, long), torch.tensor(3, long)))).toBe("tensor(1)");
+    expect(String(compute_z(torch.tensor([1], long), torch.tensor([2], long), torch.tensor([3], long)))).toBe("tensor([1])");
+    expect(String(compute_z(torch.tensor([[1]], long), torch.tensor([[2]], long), torch.tensor([[3]], long)))).toBe("tensor([[1]])");
+    const a = torch.tensor(3.14, { requires_grad: true });
+    expect(String(a)).toBe("tensor(3.1400, requires_grad=True)");
+    const w0 = torch.tensor([1.0, 2.0, 3.0]);
+    expect(w0.requires_grad).toBe(false);
+    w0.requires_grad_();
+    expect(w0.requires_grad).toBe(true);
+
+    const r = ref.ch13_basics;
+    torch.manual_seed(1);
+    const we = torch.empty(2, 3);
+    nn.init.xavier_normal_(we);
+    expectT(we, r.xavier, 1e-6);
+
+    const w = torch.tensor(1.0, { requires_grad: true });
+    const b = torch.tensor(0.5, { requires_grad: true });
+    const x = torch.tensor([1.4]);
+    const y = torch.tensor([2.1]);
+    const z = torch.add(torch.mul(w, x), b);
+    const loss = y.sub(z).pow(2).sum();
+    loss.backward();
+    expectNums([w.grad!.item(), b.grad!.item()], [r.wgrad, r.bgrad], 1e-6);
+
+    torch.manual_seed(1);
+    const model = new nn.Sequential(new nn.Linear(4, 16), new nn.ReLU(), new nn.Linear(16, 32), new nn.ReLU());
+    nn.init.xavier_uniform_((model.get(0) as nn.Linear).weight);
+    const l1_penalty = (model.get(2) as nn.Linear).weight.abs().sum().mul(0.01);
+    expectNums([l1_penalty.item()], [r.l1_penalty], 1e-6);
+    expectT((model.get(0) as nn.Linear).weight.index(0), r.w0, 1e-6);
+    expect(String(model)).toBe(r.repr);
+  });
+
+  // the XOR data (torch's uniform draws in place of numpy's)
+  function xorData() {
+    torch.manual_seed(1);
+    const x = torch.rand(200, 2).mul(2).sub(1);
+    const y = torch.ones(x.shape[0]);
+    y.index_put_([x.index(null, 0).mul(x.index(null, 1)).lt(0)], 0);
+    const n_train = 100;
+    const [x_train, y_train, x_valid, y_valid] = [x.index(`:${n_train}`, null), y.index(`:${n_train}`), x.index(`${n_train}:`, null), y.index(`${n_train}:`)];
+    const batch_size = 2;
+    torch.manual_seed(1);
+    const train_dl = new DataLoader(new TensorDataset(x_train, y_train), batch_size, true);
+    return { x_valid, y_valid, train_dl, n_train, batch_size };
+  }
+
+  it("part 1: XOR with Sequential(Linear, Sigmoid) and with a ModuleList model: train() histories, predict()", () => {
+    const { x_valid, y_valid, train_dl, n_train, batch_size } = xorData();
+    let loss_fn = new nn.BCELoss();
+    let optimizer: optim.SGD;
+    const num_epochs = 5;
+    function train(model: nn.Module, num_epochs: number, train_dl: InstanceType<typeof DataLoader<Tensor[]>>, x_valid: Tensor, y_valid: Tensor) {
+      const loss_hist_train = new Array<number>(num_epochs).fill(0);
+      const accuracy_hist_train: (number | Tensor)[] = new Array(num_epochs).fill(0);
+      const loss_hist_valid = new Array<number>(num_epochs).fill(0);
+      const accuracy_hist_valid: (number | Tensor)[] = new Array(num_epochs).fill(0);
+      for (let epoch = 0; epoch < num_epochs; epoch++) {
+        for (const [x_batch, y_batch] of train_dl) {
+          const pred = (model(x_batch) as Tensor).index(null, 0);
+          const loss = loss_fn(pred, y_batch);
+          loss.backward();
+          optimizer.step();
+          optimizer.zero_grad();
+          loss_hist_train[epoch] += loss.item();
+          const is_correct = pred.ge(0.5).float().eq(y_batch).float();
+          accuracy_hist_train[epoch] = torch.add(is_correct.mean(), accuracy_hist_train[epoch]);
+        }
+        loss_hist_train[epoch] /= n_train / batch_size;
+        accuracy_hist_train[epoch] = (accuracy_hist_train[epoch] as Tensor).div(n_train / batch_size);
+        const pred = (model(x_valid) as Tensor).index(null, 0);
+        const loss = loss_fn(pred, y_valid);
+        loss_hist_valid[epoch] = loss.item();
+        const is_correct = pred.ge(0.5).float().eq(y_valid).float();
+        accuracy_hist_valid[epoch] = torch.add(is_correct.mean(), accuracy_hist_valid[epoch]);
+      }
+      return [loss_hist_train, loss_hist_valid, accuracy_hist_train.map((t) => (t as Tensor).item()), accuracy_hist_valid.map((t) => (t as Tensor).item())];
+    }
+    const expectHistory = (h: number[][], e: number[][]) => h.forEach((row, i) => expectNums(row, e[i], 1e-5));
+
+    torch.manual_seed(1);
+    let model: nn.Module = new nn.Sequential(new nn.Linear(2, 1), new nn.Sigmoid());
+    loss_fn = new nn.BCELoss();
+    optimizer = new optim.SGD(model.parameters(), { lr: 0.001 });
+    torch.manual_seed(1);
+    expectHistory(train(model, num_epochs, train_dl, x_valid, y_valid), ref.ch13_xor_linear);
+
+    class MyModule extends nn.Module {
+      module_list: nn.ModuleList;
+      constructor() {
+        super();
+        const l1 = new nn.Linear(2, 4);
+        const a1 = new nn.ReLU();
+        const l2 = new nn.Linear(4, 4);
+        const a2 = new nn.ReLU();
+        const l3 = new nn.Linear(4, 1);
+        const a3 = new nn.Sigmoid();
+        const l = [l1, a1, l2, a2, l3, a3];
+        this.module_list = new nn.ModuleList(l);
+      }
+      forward(x: Tensor): Tensor {
+        for (const f of this.module_list) x = f(x) as Tensor;
+        return x;
+      }
+      predict(x: number[][]): Tensor {
+        const xt = torch.tensor(x, { dtype: torch.float32 });
+        const pred = this.forward(xt).index(null, 0);
+        return pred.ge(0.5).float();
+      }
+    }
+    torch.manual_seed(1);
+    const my = new MyModule();
+    model = my;
+    loss_fn = new nn.BCELoss();
+    optimizer = new optim.SGD(model.parameters(), { lr: 0.015 });
+    expectHistory(train(model, num_epochs, train_dl, x_valid, y_valid), ref.ch13_xor_modulelist);
+    expect(my.predict(x_valid.index(":6").tolist() as number[][]).tolist()).toEqual(ref.ch13_xor_predict);
+  });
+
+  it("part 1: NoisyLinear (torch.Tensor(n, m) as an nn.Parameter, xavier_uniform_, torch.normal noise) in MyNoisyModule", () => {
+    class NoisyLinear extends nn.Module {
+      w: nn.Parameter;
+      b: nn.Parameter;
+      noise_stddev: number;
+      constructor(input_size: number, output_size: number, noise_stddev = 0.1) {
+        super();
+        const w = new torch.Tensor(input_size, output_size);
+        this.w = new nn.Parameter(w); // nn.Parameter is a Tensor that's a module parameter.
+        nn.init.xavier_uniform_(this.w);
+        const b = new torch.Tensor(output_size).fill_(0);
+        this.b = new nn.Parameter(b);
+        this.noise_stddev = noise_stddev;
+      }
+      forward(x: Tensor, training = false): Tensor {
+        let x_new: Tensor;
+        if (training) {
+          const noise = torch.normal(0.0, this.noise_stddev, x.shape);
+          x_new = torch.add(x, noise);
+        } else {
+          x_new = x;
+        }
+        return torch.add(torch.mm(x_new, this.w), this.b);
+      }
+    }
+    torch.manual_seed(1);
+    const noisy_layer = new NoisyLinear(4, 2);
+    const x = torch.zeros([1, 4]);
+    const r = ref.ch13_noisy;
+    [noisy_layer(x, true), noisy_layer(x, true), noisy_layer(x, false)].forEach((o, i) => expectT(o, r.noisy[i], 1e-6));
+
+    class MyNoisyModule extends nn.Module {
+      l1 = new NoisyLinear(2, 4, 0.07);
+      a1 = new nn.ReLU();
+      l2 = new nn.Linear(4, 4);
+      a2 = new nn.ReLU();
+      l3 = new nn.Linear(4, 1);
+      a3 = new nn.Sigmoid();
+      forward(x: Tensor, training = false): Tensor {
+        x = this.l1(x, training);
+        x = this.a1(x);
+        x = this.l2(x);
+        x = this.a2(x);
+        x = this.l3(x);
+        return this.a3(x);
+      }
+    }
+    const { x_valid, y_valid, train_dl, n_train, batch_size } = xorData();
+    torch.manual_seed(1);
+    const model = new MyNoisyModule();
+    expect(String(model)).toBe(r.repr);
+    const loss_fn = new nn.BCELoss();
+    const optimizer = new optim.SGD(model.parameters(), { lr: 0.015 });
+    torch.manual_seed(1);
+    const num_epochs = 5;
+    const loss_hist_train = new Array<number>(num_epochs).fill(0);
+    const loss_hist_valid = new Array<number>(num_epochs).fill(0);
+    for (let epoch = 0; epoch < num_epochs; epoch++) {
+      for (const [x_batch, y_batch] of train_dl) {
+        const pred = model(x_batch, true).index(null, 0);
+        const loss = loss_fn(pred, y_batch);
+        loss.backward();
+        optimizer.step();
+        optimizer.zero_grad();
+        loss_hist_train[epoch] += loss.item();
+      }
+      loss_hist_train[epoch] /= n_train / batch_size;
+      const pred = model(x_valid).index(null, 0);
+      loss_hist_valid[epoch] = loss_fn(pred, y_valid).item();
+    }
+    expectNums(loss_hist_train, r.train, 1e-5);
+    expectNums(loss_hist_valid, r.valid, 1e-5);
+  });
+
+  it("part 2: the auto-mpg regression's features (bucketize(right=True), one_hot of origin % n) and MLP built from a list", () => {
+    const g = new torch.Generator().manual_seed(3);
+    const n = 40;
+    const cols = torch.randn([n, 5], { generator: g, dtype: torch.float64 });
+    const model_year = torch.randint(70, 83, [n], { generator: g });
+    const origin = torch.randint(1, 4, [n], { generator: g });
+    const mpg = cols.index(null, 0).mul(3).add(20).sub(cols.index(null, 3).mul(2)).add(model_year.sub(76).mul(0.5)).float();
+    const boundaries = torch.tensor([73, 76, 79], long);
+    const bucketed = torch.bucketize(model_year, boundaries, { right: true });
+    const total_origin = new Set(origin.tolist() as number[]).size;
+    const origin_encoded = F.one_hot(origin.remainder(total_origin));
+    const x_train_numeric = torch.cat([cols, bucketed.unsqueeze(1)], 1);
+    const x_train = torch.cat([x_train_numeric, origin_encoded], 1).float();
+    const y_train = mpg;
+    const r = ref.ch13_mpg;
+    expect(bucketed.tolist()).toEqual(r.bucketed);
+    expectT(x_train.index(":3"), r.x_train, 1e-6);
+    torch.manual_seed(1);
+    const train_dl = new DataLoader(new TensorDataset(x_train, y_train), 8, true);
+    const hidden_units = [8, 4];
+    let input_size = x_train.shape[1];
+    const all_layers: nn.Module[] = [];
+    for (const hidden_unit of hidden_units) {
+      const layer = new nn.Linear(input_size, hidden_unit);
+      all_layers.push(layer);
+      all_layers.push(new nn.ReLU());
+      input_size = hidden_unit;
+    }
+    all_layers.push(new nn.Linear(hidden_units[hidden_units.length - 1], 1));
+    const model = new nn.Sequential(...all_layers);
+    const loss_fn = new nn.MSELoss();
+    const optimizer = new optim.SGD(model.parameters(), { lr: 0.001 });
+    torch.manual_seed(1);
+    const log: number[] = [];
+    for (let epoch = 0; epoch < 10; epoch++) {
+      let loss_hist_train = 0;
+      for (const [x_batch, y_batch] of train_dl) {
+        const pred = model(x_batch).index(null, 0);
+        const loss = loss_fn(pred, y_batch);
+        loss.backward();
+        optimizer.step();
+        optimizer.zero_grad();
+        loss_hist_train += loss.item();
+      }
+      log.push(loss_hist_train / train_dl.__len__());
+    }
+    expectNums(log, r.log, 1e-5);
+    const mae = torch.no_grad(() => new nn.L1Loss()(model(x_train.float()).index(null, 0), y_train).item());
+    expectNums([mae], [r.mae], 1e-5);
+  });
+});
+
+function trainCnn(model: nn.Module, optimizer: optim.Optimizer, loss_fn: (a: Tensor, b: Tensor) => Tensor, num_epochs: number, train_dl: Iterable<Tensor[]> & { dataset: { length: number } }, valid_dl: Iterable<Tensor[]> & { dataset: { length: number } }, binary = false) {
+  const loss_hist_train = new Array<number>(num_epochs).fill(0);
+  const accuracy_hist_train: (number | Tensor)[] = new Array(num_epochs).fill(0);
+  const loss_hist_valid = new Array<number>(num_epochs).fill(0);
+  const accuracy_hist_valid: (number | Tensor)[] = new Array(num_epochs).fill(0);
+  for (let epoch = 0; epoch < num_epochs; epoch++) {
+    model.train();
+    for (let [x_batch, y_batch] of train_dl) {
+      x_batch = x_batch.to(device);
+      y_batch = y_batch.to(device);
+      const pred = binary ? (model(x_batch) as Tensor).index(null, 0) : (model(x_batch) as Tensor);
+      const loss = binary ? loss_fn(pred, y_batch.float()) : loss_fn(pred, y_batch);
+      loss.backward();
+      optimizer.step();
+      optimizer.zero_grad();
+      loss_hist_train[epoch] += loss.item() * y_batch.size(0);
+      const is_correct = (binary ? pred.ge(0.5).float() : torch.argmax(pred, { dim: 1 })).eq(y_batch).float();
+      accuracy_hist_train[epoch] = torch.add(is_correct.sum().cpu(), accuracy_hist_train[epoch]);
+    }
+    loss_hist_train[epoch] /= train_dl.dataset.length;
+    accuracy_hist_train[epoch] = (accuracy_hist_train[epoch] as Tensor).div(train_dl.dataset.length);
+    model.eval();
+    torch.no_grad(() => {
+      for (const [x_batch, y_batch] of valid_dl) {
+        const pred = binary ? (model(x_batch) as Tensor).index(null, 0) : (model(x_batch) as Tensor);
+        const loss = binary ? loss_fn(pred, y_batch.float()) : loss_fn(pred, y_batch);
+        const is_correct = (binary ? pred.ge(0.5).float() : torch.argmax(pred, { dim: 1 })).eq(y_batch).float();
+        loss_hist_valid[epoch] += loss.item() * y_batch.size(0);
+        accuracy_hist_valid[epoch] = torch.add(is_correct.sum().cpu(), accuracy_hist_valid[epoch]);
+      }
+    });
+    loss_hist_valid[epoch] /= valid_dl.dataset.length;
+    accuracy_hist_valid[epoch] = (accuracy_hist_valid[epoch] as Tensor).div(valid_dl.dataset.length);
+  }
+  return [loss_hist_train, loss_hist_valid, accuracy_hist_train.map((a) => (a as Tensor).item()), accuracy_hist_valid.map((a) => (a as Tensor).item())];
+}
+
+describe("rasbt ch14: CNN building blocks", () => {
+  it("convolution by hand (F.conv1d / conv2d with the flipped kernel), l2 penalty, BCE vs BCEWithLogits, CCE vs NLL", () => {
+    const r = ref.ch14_losses;
+    const loss = new nn.BCELoss()(torch.tensor([0.9]), torch.tensor([1.0]));
+    torch.manual_seed(1);
+    const conv_layer = new nn.Conv2d({ in_channels: 3, out_channels: 5, kernel_size: 5 });
+    let l2 = torch.tensor(0);
+    for (const p of conv_layer.parameters()) l2 = l2.add(p.pow(2).sum()); // sum([(p**2).sum() for p in ...])
+    expectNums([loss.add(l2.mul(0.001)).item()], [r.loss_with_penalty], 1e-6);
+    const logits = torch.tensor([0.8]);
+    const probas = torch.sigmoid(logits);
+    const target = torch.tensor([1.0]);
+    expectNums([new nn.BCELoss()(probas, target).item(), new nn.BCEWithLogitsLoss()(logits, target).item()], [r.bce, r.bce_logits], 1e-6);
+    const logits2 = torch.tensor([[1.5, 0.8, 2.1]]);
+    const probas2 = torch.softmax(logits2, { dim: 1 });
+    const target2 = torch.tensor([2], long);
+    expectNums([new nn.CrossEntropyLoss()(logits2, target2).item(), new nn.NLLLoss()(torch.log(probas2), target2).item()], [r.cce_logits, r.cce_probas], 1e-6);
+    expect(F.conv1d(torch.tensor([[[1, 3, 2, 4, 5, 6, 1, 3]]]), torch.tensor([[[1, 0, 3, 1, 2]]]).flip(2), { padding: 2 }).tolist()).toEqual(r.conv1d);
+    expect(F.conv2d(torch.tensor([[[[1, 3, 2, 4], [5, 6, 1, 3], [1, 2, 0, 2], [3, 4, 3, 2]]]]), torch.tensor([[[[1, 0, 3], [1, 2, 1], [0, 1, 1]]]]).flip(2, 3), { padding: 1 }).tolist()).toEqual(r.conv2d);
+  });
+
+  it("the MNIST CNN built with add_module, Subset(ds, torch.arange(n)) loaders, train() with eval / no_grad validation", () => {
+    torch.manual_seed(1);
+    const model = new nn.Sequential();
+    model.add_module("conv1", new nn.Conv2d({ in_channels: 1, out_channels: 32, kernel_size: 5, padding: 2 }));
+    model.add_module("relu1", new nn.ReLU());
+    model.add_module("pool1", new nn.MaxPool2d({ kernel_size: 2 }));
+    model.add_module("conv2", new nn.Conv2d({ in_channels: 32, out_channels: 64, kernel_size: 5, padding: 2 }));
+    model.add_module("relu2", new nn.ReLU());
+    model.add_module("pool2", new nn.MaxPool2d({ kernel_size: 2 }));
+    const r = ref.ch14_mnist;
+    expect(model(torch.ones([4, 1, 28, 28])).shape).toEqual(r.shape1);
+    model.add_module("flatten", new nn.Flatten());
+    expect(model(torch.ones([4, 1, 28, 28])).shape).toEqual(r.shape2);
+    model.add_module("fc1", new nn.Linear(3136, 1024));
+    model.add_module("relu3", new nn.ReLU());
+    model.add_module("dropout", new nn.Dropout({ p: 0.5 }));
+    model.add_module("fc2", new nn.Linear(1024, 10));
+    const loss_fn = new nn.CrossEntropyLoss();
+    const optimizer = new optim.Adam(model.parameters(), { lr: 0.001 });
+    const [xm, ym] = images(80, 24, 1, 28, 28);
+    const mnist_dataset = new TensorDataset(xm, ym);
+    const mnist_valid_dataset = new utils.data.Subset(mnist_dataset, torch.arange(8));
+    const mnist_train_dataset = new utils.data.Subset(mnist_dataset, torch.arange(8, mnist_dataset.__len__()));
+    expect([mnist_valid_dataset.__len__(), mnist_train_dataset.__len__()]).toEqual([8, 16]);
+    expect(mnist_train_dataset.__getitem__(0)[1].item()).toBe(ym.index(8).item());
+    expect(mnist_valid_dataset.__getitem__(-1)[1].item()).toBe(ym.index(7).item());
+    expect(thrown(() => mnist_valid_dataset.__getitem__(8))).toEqual(["IndexError", "index 8 is out of bounds for dimension 0 with size 8"]);
+    torch.manual_seed(1);
+    const train_dl = new DataLoader(mnist_train_dataset, 8, true);
+    const valid_dl = new DataLoader(mnist_valid_dataset, 8, false);
+    torch.manual_seed(1);
+    const hist = trainCnn(model, optimizer, loss_fn, 1, train_dl, valid_dl);
+    hist.forEach((row, i) => expectNums(row, r.hist[i], 1e-5));
+    const img = xm.index(0).index(0, null, null);
+    const pred = model(img.unsqueeze(0).unsqueeze(1));
+    expectT(pred, r.pred0, 1e-4);
+    expect(torch.argmax(pred).item()).toBe(r.argmax);
+  });
+
+  it("ch14 part 2: the smile classifier (dropout, AvgPool2d(kernel_size=8), BCELoss on sigmoid outputs)", () => {
+    torch.manual_seed(1);
+    const model = new nn.Sequential();
+    model.add_module("conv1", new nn.Conv2d({ in_channels: 3, out_channels: 32, kernel_size: 3, padding: 1 }));
+    model.add_module("relu1", new nn.ReLU());
+    model.add_module("pool1", new nn.MaxPool2d({ kernel_size: 2 }));
+    model.add_module("dropout1", new nn.Dropout({ p: 0.5 }));
+    model.add_module("conv2", new nn.Conv2d({ in_channels: 32, out_channels: 64, kernel_size: 3, padding: 1 }));
+    model.add_module("relu2", new nn.ReLU());
+    model.add_module("pool2", new nn.MaxPool2d({ kernel_size: 2 }));
+    model.add_module("dropout2", new nn.Dropout({ p: 0.5 }));
+    model.add_module("conv3", new nn.Conv2d({ in_channels: 64, out_channels: 128, kernel_size: 3, padding: 1 }));
+    model.add_module("relu3", new nn.ReLU());
+    model.add_module("pool3", new nn.MaxPool2d({ kernel_size: 2 }));
+    model.add_module("conv4", new nn.Conv2d({ in_channels: 128, out_channels: 256, kernel_size: 3, padding: 1 }));
+    model.add_module("relu4", new nn.ReLU());
+    model.add_module("pool4", new nn.AvgPool2d({ kernel_size: 8 }));
+    model.add_module("flatten", new nn.Flatten());
+    model.add_module("fc", new nn.Linear(256, 1));
+    model.add_module("sigmoid", new nn.Sigmoid());
+    expect(String(model)).toBe(ref.ch14_smile.repr);
+    const loss_fn = new nn.BCELoss();
+    const optimizer = new optim.Adam(model.parameters(), { lr: 0.001 });
+    const [xc, yc] = images(90, 12, 3, 64, 64, 2);
+    const celeba = new TensorDataset(xc, yc);
+    torch.manual_seed(1);
+    const train_dl = new DataLoader(new utils.data.Subset(celeba, torch.arange(8)), 4, true);
+    const valid_dl = new DataLoader(new utils.data.Subset(celeba, torch.arange(8, 12)), 4, false);
+    torch.manual_seed(1);
+    const hist = trainCnn(model, optimizer, loss_fn, 1, train_dl, valid_dl, true);
+    hist.forEach((row, i) => expectNums(row, ref.ch14_smile.hist[i], 1e-5));
+  });
+});
+
+describe("rasbt ch15: RNNs", () => {
+  it("part 1: an nn.RNN layer's output recomputed by hand from weight_ih_l0 / weight_hh_l0 / biases", () => {
+    torch.manual_seed(1);
+    const rnn_layer = new nn.RNN({ input_size: 5, hidden_size: 2, num_layers: 1, batch_first: true });
+    const w_xh = rnn_layer.weight_ih_l0;
+    const w_hh = rnn_layer.weight_hh_l0;
+    const b_xh = rnn_layer.bias_ih_l0;
+    const b_hh = rnn_layer.bias_hh_l0;
+    expect([w_xh.shape, w_hh.shape, b_xh.shape, b_hh.shape]).toEqual([[2, 5], [2, 2], [2], [2]]);
+    const x_seq = torch.tensor([[1.0, 1.0, 1.0, 1.0, 1.0], [2.0, 2.0, 2.0, 2.0, 2.0], [3.0, 3.0, 3.0, 3.0, 3.0]]).float();
+    const [output] = rnn_layer(torch.reshape(x_seq, [1, 3, 5]));
+    const out_man: Tensor[] = [];
+    for (let t = 0; t < 3; t++) {
+      const xt = torch.reshape(x_seq.index(t), [1, 5]);
+      const ht = torch.matmul(xt, torch.transpose(w_xh, 0, 1)).add(b_xh);
+      const prev_h = t > 0 ? out_man[t - 1] : torch.zeros(ht.shape);
+      let ot = ht.add(torch.matmul(prev_h, torch.transpose(w_hh, 0, 1))).add(b_hh);
+      ot = torch.tanh(ot);
+      out_man.push(ot);
+      expect(torch.allclose(ot, output.index(null, t))).toBe(true);
+    }
+    expectT(output, ref.ch15_rnn.output, 1e-6);
+    out_man.forEach((o, t) => expectT(o, ref.ch15_rnn.manual[t], 1e-6));
+  });
+
+  // part 2's preprocessing, on inline reviews in place of IMDb (torchtext's vocab -> a Counter-ordered list)
+  const REVIEWS: [string, string][] = [
+    ["pos", "This movie was <br /> great :) I loved it"],
+    ["neg", "Terrible plot, bad acting :-( never again"],
+    ["pos", "a wonderful, wonderful film; great acting"],
+    ["neg", "boring and bad. I left early"],
+    ["pos", "great fun :D loved the cast"],
+    ["neg", "the worst film, terrible and boring"],
+    ["pos", "I loved this great story"],
+    ["neg", "bad bad bad ;) never"],
+  ];
+  function tokenizer(text: string): string[] {
+    text = text.replace(/<[^>]*>/g, "");
+    const emoticons = text.toLowerCase().match(/(?::|;|=)(?:-)?(?:\)|\(|D|P)/g) ?? [];
+    text = text.toLowerCase().replace(/[\W]+/g, " ") + emoticons.join(" ").replace(/-/g, "");
+    return text.split(/\s+/).filter((s) => s);
+  }
+  const token_counts = new Map<string, number>();
+  for (const [, line] of REVIEWS) for (const tok of tokenizer(line)) token_counts.set(tok, (token_counts.get(tok) ?? 0) + 1);
+  const sorted_by_freq_tuples = [...token_counts.entries()].sort((a, b) => b[1] - a[1]);
+  const itos = ["<pad>", "<unk>", ...sorted_by_freq_tuples.map(([w]) => w)];
+  const stoi = new Map(itos.map((w, i) => [w, i]));
+  const text_pipeline = (x: string) => tokenizer(x).map((token) => stoi.get(token) ?? 1);
+  const label_pipeline = (x: string) => (x === "pos" ? 1 : 0);
+  function collate_batch(batch: [string, string][]): Tensor[] {
+    const label_list: number[] = [];
+    const text_list: Tensor[] = [];
+    const lengths: number[] = [];
+    for (const [_label, _text] of batch) {
+      label_list.push(label_pipeline(_label));
+      const processed_text = torch.tensor(text_pipeline(_text), { dtype: torch.int64 });
+      text_list.push(processed_text);
+      lengths.push(processed_text.size(0));
+    }
+    const padded_text_list = nn.utils.rnn.pad_sequence(text_list, { batch_first: true });
+    return [padded_text_list.to(device), torch.tensor(label_list).to(device), torch.tensor(lengths, long).to(device)];
+  }
+
+  it("part 2: tokenizer, vocabulary, collate_batch with pad_sequence, Embedding(padding_idx=0), a 2-layer RNN's last hidden state", () => {
+    const r = ref.ch15_text;
+    expect([tokenizer(REVIEWS[0][1]), tokenizer(REVIEWS[1][1])]).toEqual([r.tokens0, r.tokens1]);
+    expect(itos).toEqual(r.itos);
+    expect(["this", "is", "an", "example"].map((t) => stoi.get(t) ?? 1)).toEqual(r.example);
+    const dataloader = new DataLoader(REVIEWS, { batch_size: 4, shuffle: false, collate_fn: collate_batch });
+    const [text_batch, label_batch, length_batch] = dataloader[Symbol.iterator]().next().value as Tensor[];
+    expect([text_batch.tolist(), label_batch.tolist(), length_batch.tolist()]).toEqual([r.text_batch, r.label_batch, r.length_batch]);
+
+    torch.manual_seed(1);
+    const embedding = new nn.Embedding({ num_embeddings: 10, embedding_dim: 3, padding_idx: 0 });
+    const text_encoded_input = torch.LongTensor([[1, 2, 4, 5], [4, 3, 2, 0]]);
+    expectT(embedding(text_encoded_input), ref.ch15_layers.embedding, 1e-6);
+
+    class RNN2 extends nn.Module {
+      rnn: nn.RNN;
+      fc: nn.Linear;
+      constructor(input_size: number, hidden_size: number) {
+        super();
+        this.rnn = new nn.RNN(input_size, hidden_size, { num_layers: 2, batch_first: true });
+        this.fc = new nn.Linear(hidden_size, 1);
+      }
+      forward(x: Tensor): Tensor {
+        const [, hidden] = this.rnn(x);
+        let out = hidden.index(-1, null, null);
+        out = this.fc(out);
+        return out;
+      }
+    }
+    torch.manual_seed(1);
+    const model = new RNN2(64, 32);
+    expect(String(model)).toBe(ref.ch15_layers.rnn2_repr);
+    expectT(model(torch.randn(5, 3, 64)), ref.ch15_layers.rnn2, 1e-5);
+  });
+
+  it("part 2: the sentiment LSTM (pack_padded_sequence(lengths.cpu().numpy(), enforce_sorted=False)), unidirectional and bidirectional", () => {
+    class SentimentRNN extends nn.Module {
+      embedding: nn.Embedding;
+      rnn: nn.LSTM;
+      bidirectional: boolean;
+      fc1: nn.Linear;
+      relu: nn.ReLU;
+      fc2: nn.Linear;
+      sigmoid: nn.Sigmoid;
+      constructor(vocab_size: number, embed_dim: number, rnn_hidden_size: number, fc_hidden_size: number, bidirectional: boolean) {
+        super();
+        this.embedding = new nn.Embedding(vocab_size, embed_dim, { padding_idx: 0 });
+        this.rnn = new nn.LSTM(embed_dim, rnn_hidden_size, { batch_first: true, bidirectional });
+        this.bidirectional = bidirectional;
+        this.fc1 = new nn.Linear(rnn_hidden_size * (bidirectional ? 2 : 1), fc_hidden_size);
+        this.relu = new nn.ReLU();
+        this.fc2 = new nn.Linear(fc_hidden_size, 1);
+        this.sigmoid = new nn.Sigmoid();
+      }
+      forward(text: Tensor, lengths: Tensor): Tensor {
+        const emb = this.embedding(text);
+        const packed = nn.utils.rnn.pack_padded_sequence(emb, lengths.cpu().numpy(), { enforce_sorted: false, batch_first: true });
+        const [, [hidden]] = this.rnn.forward(packed); // a PackedSequence goes through .forward (the call signature is typed for tensors)
+        let out = this.bidirectional ? torch.cat([hidden.index(-2, null, null), hidden.index(-1, null, null)], { dim: 1 }) : hidden.index(-1, null, null);
+        out = this.fc1(out);
+        out = this.relu(out);
+        out = this.fc2(out);
+        return this.sigmoid(out);
+      }
+    }
+    for (const [name, bidir, lr] of [["ch15_sentiment", false, 0.001], ["ch15_sentiment_bi", true, 0.002]] as const) {
+      torch.manual_seed(1);
+      const model = new SentimentRNN(itos.length, 20, 16, 16, bidir);
+      const loss_fn = new nn.BCELoss();
+      const optimizer = new optim.Adam(model.parameters(), { lr });
+      const train_dl = new DataLoader(REVIEWS.slice(0, 6), { batch_size: 3, shuffle: true, collate_fn: collate_batch });
+      const valid_dl = new DataLoader(REVIEWS.slice(6), { batch_size: 3, shuffle: false, collate_fn: collate_batch });
+      const train = (dataloader: typeof train_dl): [number, number] => {
+        model.train();
+        let [total_acc, total_loss] = [0, 0];
+        for (const [text_batch, label_batch, lengths] of dataloader) {
+          optimizer.zero_grad();
+          const pred = model(text_batch, lengths).index(null, 0);
+          const loss = loss_fn(pred, label_batch);
+          loss.backward();
+          optimizer.step();
+          total_acc += pred.ge(0.5).float().eq(label_batch).float().sum().item();
+          total_loss += loss.item() * label_batch.size(0);
+        }
+        return [total_acc / dataloader.dataset.length, total_loss / dataloader.dataset.length];
+      };
+      const evaluate = (dataloader: typeof valid_dl): [number, number] => {
+        model.eval();
+        let [total_acc, total_loss] = [0, 0];
+        torch.no_grad(() => {
+          for (const [text_batch, label_batch, lengths] of dataloader) {
+            const pred = model(text_batch, lengths).index(null, 0);
+            const loss = loss_fn(pred, label_batch);
+            total_acc += pred.ge(0.5).float().eq(label_batch).float().sum().item();
+            total_loss += loss.item() * label_batch.size(0);
+          }
+        });
+        return [total_acc / dataloader.dataset.length, total_loss / dataloader.dataset.length];
+      };
+      torch.manual_seed(1);
+      const log: number[][] = [];
+      for (let epoch = 0; epoch < 3; epoch++) {
+        const [acc_train, loss_train] = train(train_dl);
+        const [acc_valid, loss_valid] = evaluate(valid_dl);
+        log.push([acc_train, loss_train, acc_valid, loss_valid]);
+      }
+      expectNums(log.flat(), (ref[name] as number[][]).flat(), 1e-5);
+    }
+  });
+
+  it("part 3: the char-level LSTM (TextDataset of int32 chunks, next(iter(seq_dl)) per epoch), Categorical sampling with a scale factor", () => {
+    const TEXT = "THE MYSTERIOUS ISLAND. Are we rising again? No. On the contrary. Are we descending? Worse than that, " +
+      "captain! we are falling! Throw out the ballast! There! the last sack is empty! End of the Project Gutenberg";
+    const start_indx = TEXT.indexOf("THE MYSTERIOUS ISLAND");
+    const end_indx = TEXT.indexOf("End of the Project Gutenberg");
+    const text = TEXT.slice(start_indx, end_indx);
+    const chars_sorted = [...new Set(text)].sort();
+    const char2int = new Map(chars_sorted.map((ch, i) => [ch, i]));
+    const char_array = chars_sorted;
+    const text_encoded = [...text].map((ch) => char2int.get(ch)!);
+    const seq_length = 10;
+    const chunk_size = seq_length + 1;
+    const text_chunks = Array.from({ length: text_encoded.length - chunk_size + 1 }, (_, i) => text_encoded.slice(i, i + chunk_size));
+
+    class TextDataset extends Dataset<[Tensor, Tensor]> {
+      constructor(public text_chunks: Tensor) {
+        super();
+      }
+      __len__(): number {
+        return this.text_chunks.shape[0];
+      }
+      __getitem__(idx: number): [Tensor, Tensor] {
+        const text_chunk = this.text_chunks.index(idx);
+        return [text_chunk.index(":-1").long(), text_chunk.index("1:").long()];
+      }
+    }
+    const seq_dataset = new TextDataset(torch.tensor(text_chunks, { dtype: torch.int32 }));
+    const r = ref.ch15_char;
+    expect(chars_sorted).toEqual(r.chars);
+    expect(text_chunks.length).toBe(r.n_chunks);
+    const first: string[][] = [];
+    for (const [seq, target] of seq_dataset) {
+      first.push([(seq.tolist() as number[]).map((i) => char_array[i]).join(""), (target.tolist() as number[]).map((i) => char_array[i]).join("")]);
+      if (first.length === 2) break;
+    }
+    expect(first).toEqual(r.first);
+    const batch_size = 8;
+    torch.manual_seed(1);
+    const seq_dl = new DataLoader(seq_dataset, { batch_size, shuffle: true, drop_last: true });
+
+    class CharRNN extends nn.Module {
+      embedding: nn.Embedding;
+      rnn_hidden_size: number;
+      rnn: nn.LSTM;
+      fc: nn.Linear;
+      constructor(vocab_size: number, embed_dim: number, rnn_hidden_size: number) {
+        super();
+        this.embedding = new nn.Embedding(vocab_size, embed_dim);
+        this.rnn_hidden_size = rnn_hidden_size;
+        this.rnn = new nn.LSTM(embed_dim, rnn_hidden_size, { batch_first: true });
+        this.fc = new nn.Linear(rnn_hidden_size, vocab_size);
+      }
+      forward(x: Tensor, hidden: Tensor, cell: Tensor): [Tensor, Tensor, Tensor] {
+        let out = this.embedding(x).unsqueeze(1);
+        [out, [hidden, cell]] = this.rnn(out, [hidden, cell]);
+        out = this.fc(out).reshape(out.size(0), -1);
+        return [out, hidden, cell];
+      }
+      init_hidden(batch_size: number): [Tensor, Tensor] {
+        const hidden = torch.zeros(1, batch_size, this.rnn_hidden_size);
+        const cell = torch.zeros(1, batch_size, this.rnn_hidden_size);
+        return [hidden.to(device), cell.to(device)];
+      }
+    }
+    const vocab_size = char_array.length;
+    torch.manual_seed(1);
+    const model = new CharRNN(vocab_size, 16, 32);
+    const loss_fn = new nn.CrossEntropyLoss();
+    const optimizer = new optim.Adam(model.parameters(), { lr: 0.005 });
+    torch.manual_seed(1);
+    const log: number[] = [];
+    for (let epoch = 0; epoch < 5; epoch++) {
+      let [hidden, cell] = model.init_hidden(batch_size);
+      const [seq_batch, target_batch] = seq_dl[Symbol.iterator]().next().value as Tensor[];
+      optimizer.zero_grad();
+      let loss: Tensor | number = 0;
+      for (let c = 0; c < seq_length; c++) {
+        let pred: Tensor;
+        [pred, hidden, cell] = model(seq_batch.index(null, c), hidden, cell);
+        loss = torch.add(loss_fn(pred, target_batch.index(null, c)), loss);
+      }
+      (loss as Tensor).backward();
+      optimizer.step();
+      log.push((loss as Tensor).item() / seq_length);
+    }
+    expectNums(log, r.log, 1e-5);
+
+    torch.manual_seed(1);
+    let m = new torch.distributions.Categorical({ logits: torch.tensor([[1.0, 1.0, 1.0]]) });
+    expect(m.sample([10]).tolist()).toEqual(r.samples1);
+    torch.manual_seed(1);
+    m = new torch.distributions.Categorical({ logits: torch.tensor([[1.0, 1.0, 3.0]]) });
+    expect(m.sample([10]).tolist()).toEqual(r.samples2);
+
+    function sample(model: CharRNN, starting_str: string, len_generated_text = 500, scale_factor = 1.0): string {
+      let encoded_input = torch.tensor([...starting_str].map((s) => char2int.get(s)!), long);
+      encoded_input = torch.reshape(encoded_input, [1, -1]);
+      let generated_str = starting_str;
+      model.eval();
+      let [hidden, cell] = model.init_hidden(1);
+      hidden = hidden.to("cpu");
+      cell = cell.to("cpu");
+      for (let c = 0; c < starting_str.length - 1; c++) [, hidden, cell] = model(encoded_input.index(null, c).view(1), hidden, cell);
+      let last_char = encoded_input.index(null, -1);
+      for (let i = 0; i < len_generated_text; i++) {
+        let logits: Tensor;
+        [logits, hidden, cell] = model(last_char.view(1), hidden, cell);
+        logits = torch.squeeze(logits, 0);
+        const scaled_logits = logits.mul(scale_factor);
+        const m = new torch.distributions.Categorical({ logits: scaled_logits });
+        last_char = m.sample();
+        generated_str += String(char_array[last_char.item()]);
+      }
+      return generated_str;
+    }
+    torch.manual_seed(1);
+    expect(sample(model, "The island", 40)).toBe(r.sample1);
+    torch.manual_seed(1);
+    expect(sample(model, "The island", 40, 2.0)).toBe(r.sample2);
+  });
+});
+
+describe("rasbt ch16: self-attention by hand", () => {
+  it("dot-product attention, query / key / value projections, multi-head stacking with repeat / bmm / permute", () => {
+    const sentence = torch.tensor([0, 7, 1, 2, 5, 6, 4, 3], long);
+    torch.manual_seed(123);
+    const embed = new nn.Embedding(10, 16);
+    const embedded_sentence = embed(sentence).detach();
+    expect(embedded_sentence.shape).toEqual([8, 16]);
+    const omega = torch.empty(8, 8);
+    let i = 0;
+    for (const x_i of embedded_sentence) {
+      let j = 0;
+      for (const x_j of embedded_sentence) omega.index_put_([i, j++], torch.dot(x_i, x_j));
+      i++;
+    }
+    const r = ref.ch16;
+    expectT(omega, r.omega, 1e-5);
+    const omega_mat = embedded_sentence.matmul(embedded_sentence.T);
+    const attention_weights = F.softmax(omega, { dim: 1 });
+    expect(attention_weights.sum({ dim: 1 }).shape).toEqual([8]);
+    let x_2 = embedded_sentence.index(1, null);
+    const context_vec_2 = torch.zeros(x_2.shape);
+    for (let j = 0; j < 8; j++) {
+      const x_j = embedded_sentence.index(j, null);
+      context_vec_2.add_(attention_weights.index(1, j).mul(x_j));
+    }
+    const context_vectors = torch.matmul(attention_weights, embedded_sentence);
+    expectT(context_vec_2, r.context_vec_2, 1e-5);
+
+    torch.manual_seed(123);
+    const d = embedded_sentence.shape[1];
+    const U_query = torch.rand(d, d);
+    const U_key = torch.rand(d, d);
+    const U_value = torch.rand(d, d);
+    x_2 = embedded_sentence.index(1);
+    const query_2 = U_query.matmul(x_2);
+    const key_2 = U_key.matmul(x_2);
+    const value_2 = U_value.matmul(x_2);
+    const keys = U_key.matmul(embedded_sentence.T).T;
+    const values = U_value.matmul(embedded_sentence.T).T;
+    expect([torch.allclose(omega_mat, omega), torch.allclose(context_vec_2, context_vectors.index(1)), torch.allclose(key_2, keys.index(1)), torch.allclose(value_2, values.index(1))]).toEqual(r.allclose);
+    const omega_23 = query_2.dot(keys.index(2));
+    expectNums([omega_23.item()], [r.omega_23], 1e-5);
+    const omega_2 = query_2.matmul(keys.T);
+    const attention_weights_2 = F.softmax(omega_2.div(d ** 0.5), { dim: 0 });
+    expectT(attention_weights_2, r.attention_weights_2, 1e-5);
+    expectT(attention_weights_2.matmul(values), r.context_vector_2, 1e-5);
+
+    torch.manual_seed(123);
+    torch.rand(d, d); // one_U_query
+    const h = 8;
+    const multihead_U_query = torch.rand(h, d, d);
+    const multihead_U_key = torch.rand(h, d, d);
+    const multihead_U_value = torch.rand(h, d, d);
+    expect(multihead_U_query.matmul(x_2).shape).toEqual([8, 16]);
+    const multihead_key_2 = multihead_U_key.matmul(x_2);
+    expectT(multihead_key_2.index(2), r.multihead_key_2_2, 1e-5);
+    const stacked_inputs = embedded_sentence.T.repeat(8, 1, 1);
+    expect(stacked_inputs.shape).toEqual([8, 16, 8]);
+    let multihead_keys = torch.bmm(multihead_U_key, stacked_inputs);
+    multihead_keys = multihead_keys.permute(0, 2, 1);
+    expectT(multihead_keys.index(2, 1), r.multihead_keys_2_1, 1e-5);
+    let multihead_values = torch.matmul(multihead_U_value, stacked_inputs);
+    multihead_values = multihead_values.permute(0, 2, 1);
+    expect(multihead_values.shape).toEqual(r.multihead_values_shape);
+    const multihead_z_2 = torch.rand(8, 16);
+    const linear = new nn.Linear(8 * 16, 16);
+    expectT(linear(multihead_z_2.flatten()), r.context_vector_2_mh, 1e-5);
+  });
+});
