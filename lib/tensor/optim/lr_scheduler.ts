@@ -59,11 +59,13 @@ export abstract class LRScheduler {
   optimizer: AnyOptimizer;
   base_lrs: number[];
   last_epoch: number;
+  /** verbose=True prints each group's new lr at every step, as PyTorch 1.13's print_lr (deprecated in later versions). */
+  verbose: boolean;
   /** How many times step() ran (CosineAnnealingLR's first step after a resume uses the closed form). */
   _step_count = 0;
   protected _last_lr: number[] = [];
 
-  constructor(optimizer: AnyOptimizer, last_epoch = -1) {
+  constructor(optimizer: AnyOptimizer, last_epoch = -1, verbose = false) {
     this.optimizer = checkOptimizer(optimizer);
     const groups = this.groups();
     if (last_epoch === -1) {
@@ -76,6 +78,7 @@ export abstract class LRScheduler {
     }
     this.base_lrs = groups.map((g) => g.initial_lr as number);
     this.last_epoch = last_epoch;
+    this.verbose = verbose;
     deferInitialStep(this);
   }
 
@@ -119,8 +122,21 @@ export abstract class LRScheduler {
       this.last_epoch = epoch;
       lrs = this._get_closed_form_lr() ?? this.get_lr();
     }
-    this.groups().forEach((g, i) => (g.lr = lrs[i]));
+    this.groups().forEach((g, i) => {
+      g.lr = lrs[i];
+      this.print_lr(this.verbose, i, lrs[i], epoch);
+    });
     this._last_lr = this.currentLrs();
+  }
+
+  /**
+   * PyTorch 1.13's print_lr: when is_verbose, prints "Adjusting learning rate of group 0 to 1.0000e-03." (with
+   * "Epoch 00003: adjusting ..." when step was given an epoch; a fractional one as "Epoch 2.50").
+   */
+  print_lr(is_verbose: boolean, group: number, lr: number, epoch?: number): void {
+    if (!is_verbose) return;
+    if (epoch === undefined) console.log(`Adjusting learning rate of group ${group} to ${fmtE4(lr)}.`);
+    else console.log(`Epoch ${epochStr(epoch)}: adjusting learning rate of group ${group} to ${fmtE4(lr)}.`);
   }
 
   /** The learning rates set by the last step(). */
@@ -143,6 +159,17 @@ export abstract class LRScheduler {
       (this as unknown as Record<string, unknown>)[k] = structuredCopy(v);
     }
   }
+}
+
+/** Python's "{:.4e}": at least two exponent digits (1.0000e-03). */
+function fmtE4(v: number): string {
+  return v.toExponential(4).replace(/e([+-])(\d)$/, "e$10$2");
+}
+
+/** The epoch as PyTorch's verbose lines write it: "%.5d" (00003), or "%.2f" for a fractional one. */
+function epochStr(epoch: number): string {
+  if (!Number.isInteger(epoch)) return epoch.toFixed(2);
+  return (epoch < 0 ? "-" : "") + String(Math.abs(epoch)).padStart(5, "0");
 }
 
 /** Schedulers constructed whose initial step has not run yet (see LRScheduler._initial_step). */
@@ -203,6 +230,7 @@ export interface StepLROptions {
   step_size?: number;
   gamma?: number;
   last_epoch?: number;
+  verbose?: boolean;
 }
 
 /** Multiplies each group's lr by gamma every step_size epochs. */
@@ -214,12 +242,12 @@ export class StepLR extends LRScheduler {
   constructor(
     optimizer: AnyOptimizer | WithOptimizer<StepLROptions>,
     step_size?: number | StepLROptions,
-    ...args: PyArgs<[gamma?: number, last_epoch?: number], Omit<StepLROptions, "step_size">>
+    ...args: PyArgs<[gamma?: number, last_epoch?: number, verbose?: boolean], Omit<StepLROptions, "step_size">>
   ) {
     let rest: unknown[];
     [optimizer, rest] = optimizerByKeyword("StepLR", optimizer, [step_size, ...args]);
-    const o = parseArgs<StepLROptions>("StepLR", ["step_size", "gamma", "last_epoch"], rest);
-    super(optimizer, o.last_epoch ?? -1);
+    const o = parseArgs<StepLROptions>("StepLR", ["step_size", "gamma", "last_epoch", "verbose"], rest);
+    super(optimizer, o.last_epoch ?? -1, o.verbose ?? false);
     this.step_size = need("StepLR", "step_size", o.step_size);
     this.gamma = o.gamma ?? 0.1;
     this._initial_step();
@@ -239,6 +267,7 @@ export interface MultiStepLROptions {
   milestones?: readonly number[];
   gamma?: number;
   last_epoch?: number;
+  verbose?: boolean;
 }
 
 /** Multiplies the lr by gamma at each milestone epoch (gamma^k when a milestone is listed k times). */
@@ -251,12 +280,12 @@ export class MultiStepLR extends LRScheduler {
   constructor(
     optimizer: AnyOptimizer | WithOptimizer<MultiStepLROptions>,
     milestones?: readonly number[] | MultiStepLROptions,
-    ...args: PyArgs<[gamma?: number, last_epoch?: number], Omit<MultiStepLROptions, "milestones">>
+    ...args: PyArgs<[gamma?: number, last_epoch?: number, verbose?: boolean], Omit<MultiStepLROptions, "milestones">>
   ) {
     let rest: unknown[];
     [optimizer, rest] = optimizerByKeyword("MultiStepLR", optimizer, [milestones, ...args]);
-    const o = parseArgs<MultiStepLROptions>("MultiStepLR", ["milestones", "gamma", "last_epoch"], rest);
-    super(optimizer, o.last_epoch ?? -1);
+    const o = parseArgs<MultiStepLROptions>("MultiStepLR", ["milestones", "gamma", "last_epoch", "verbose"], rest);
+    super(optimizer, o.last_epoch ?? -1, o.verbose ?? false);
     this.milestones = {};
     for (const m of need("MultiStepLR", "milestones", o.milestones)) this.milestones[m] = (this.milestones[m] ?? 0) + 1;
     this.gamma = o.gamma ?? 0.1;
@@ -280,14 +309,14 @@ export class ExponentialLR extends LRScheduler {
   gamma: number;
   /** new lr_scheduler.ExponentialLR(optimizer, gamma) or ExponentialLR(optimizer, { gamma }) */
   constructor(
-    optimizer: AnyOptimizer | WithOptimizer<{ gamma?: number; last_epoch?: number }>,
-    gamma?: number | { gamma?: number; last_epoch?: number },
-    ...args: PyArgs<[last_epoch?: number], { last_epoch?: number }>
+    optimizer: AnyOptimizer | WithOptimizer<{ gamma?: number; last_epoch?: number; verbose?: boolean }>,
+    gamma?: number | { gamma?: number; last_epoch?: number; verbose?: boolean },
+    ...args: PyArgs<[last_epoch?: number, verbose?: boolean], { last_epoch?: number; verbose?: boolean }>
   ) {
     let rest: unknown[];
     [optimizer, rest] = optimizerByKeyword("ExponentialLR", optimizer, [gamma, ...args]);
-    const o = parseArgs<{ gamma?: number; last_epoch?: number }>("ExponentialLR", ["gamma", "last_epoch"], rest);
-    super(optimizer, o.last_epoch ?? -1);
+    const o = parseArgs<{ gamma?: number; last_epoch?: number; verbose?: boolean }>("ExponentialLR", ["gamma", "last_epoch", "verbose"], rest);
+    super(optimizer, o.last_epoch ?? -1, o.verbose ?? false);
     this.gamma = need("ExponentialLR", "gamma", o.gamma);
     this._initial_step();
   }
@@ -306,6 +335,7 @@ export interface CosineAnnealingLROptions {
   T_max?: number;
   eta_min?: number;
   last_epoch?: number;
+  verbose?: boolean;
 }
 
 /**
@@ -320,12 +350,12 @@ export class CosineAnnealingLR extends LRScheduler {
   constructor(
     optimizer: AnyOptimizer | WithOptimizer<CosineAnnealingLROptions>,
     T_max?: number | CosineAnnealingLROptions,
-    ...args: PyArgs<[eta_min?: number, last_epoch?: number], Omit<CosineAnnealingLROptions, "T_max">>
+    ...args: PyArgs<[eta_min?: number, last_epoch?: number, verbose?: boolean], Omit<CosineAnnealingLROptions, "T_max">>
   ) {
     let rest: unknown[];
     [optimizer, rest] = optimizerByKeyword("CosineAnnealingLR", optimizer, [T_max, ...args]);
-    const o = parseArgs<CosineAnnealingLROptions>("CosineAnnealingLR", ["T_max", "eta_min", "last_epoch"], rest);
-    super(optimizer, o.last_epoch ?? -1);
+    const o = parseArgs<CosineAnnealingLROptions>("CosineAnnealingLR", ["T_max", "eta_min", "last_epoch", "verbose"], rest);
+    super(optimizer, o.last_epoch ?? -1, o.verbose ?? false);
     this.T_max = need("CosineAnnealingLR", "T_max", o.T_max);
     this.eta_min = o.eta_min ?? 0;
     this._initial_step();
@@ -353,6 +383,7 @@ export class CosineAnnealingLR extends LRScheduler {
 export interface LambdaLROptions {
   lr_lambda?: ((epoch: number) => number) | readonly ((epoch: number) => number)[];
   last_epoch?: number;
+  verbose?: boolean;
 }
 
 /**
@@ -366,15 +397,15 @@ abstract class LambdaSchedulerBase extends LRScheduler {
     scheduler: string,
     optimizer: AnyOptimizer | WithOptimizer<LambdaLROptions>,
     lr_lambda: LambdaLROptions["lr_lambda"] | LambdaLROptions | undefined,
-    args: PyArgs<[last_epoch?: number], { last_epoch?: number }>,
+    args: PyArgs<[last_epoch?: number, verbose?: boolean], { last_epoch?: number; verbose?: boolean }>,
   ) {
     let rest: unknown[];
     [optimizer, rest] = optimizerByKeyword(scheduler, optimizer, [lr_lambda, ...args]);
-    const o = parseArgs<LambdaLROptions>(scheduler, ["lr_lambda", "last_epoch"], rest);
+    const o = parseArgs<LambdaLROptions>(scheduler, ["lr_lambda", "last_epoch", "verbose"], rest);
     const fns = need(scheduler, "lr_lambda", o.lr_lambda);
     const n = checkOptimizer(optimizer).param_groups.length;
     if (typeof fns !== "function" && fns.length !== n) throw new ValueError(`Expected ${n} lr_lambdas, but got ${fns.length}`);
-    super(optimizer, o.last_epoch ?? -1);
+    super(optimizer, o.last_epoch ?? -1, o.verbose ?? false);
     this.lr_lambdas = typeof fns === "function" ? Array.from({ length: n }, () => fns) : [...fns];
     this._initial_step();
   }
@@ -386,7 +417,7 @@ export class LambdaLR extends LambdaSchedulerBase {
   constructor(
     optimizer: AnyOptimizer | WithOptimizer<LambdaLROptions>,
     lr_lambda?: LambdaLROptions["lr_lambda"] | LambdaLROptions,
-    ...args: PyArgs<[last_epoch?: number], { last_epoch?: number }>
+    ...args: PyArgs<[last_epoch?: number, verbose?: boolean], { last_epoch?: number; verbose?: boolean }>
   ) {
     super("LambdaLR", optimizer, lr_lambda, args);
   }
@@ -400,6 +431,7 @@ export interface ConstantLROptions {
   factor?: number;
   total_iters?: number;
   last_epoch?: number;
+  verbose?: boolean;
 }
 
 /** lr * factor for the first total_iters epochs, then the base lr. */
@@ -408,12 +440,12 @@ export class ConstantLR extends LRScheduler {
   total_iters: number;
 
   /** new lr_scheduler.ConstantLR(optimizer, factor=1/3, total_iters=5) or (optimizer, { factor, total_iters }) */
-  constructor(optimizer: AnyOptimizer | WithOptimizer<ConstantLROptions>, ...args: PyArgs<[factor?: number, total_iters?: number, last_epoch?: number], ConstantLROptions>) {
+  constructor(optimizer: AnyOptimizer | WithOptimizer<ConstantLROptions>, ...args: PyArgs<[factor?: number, total_iters?: number, last_epoch?: number, verbose?: boolean], ConstantLROptions>) {
     [optimizer, args] = optimizerByKeyword("ConstantLR", optimizer, args);
-    const o = parseArgs<ConstantLROptions>("ConstantLR", ["factor", "total_iters", "last_epoch"], args);
+    const o = parseArgs<ConstantLROptions>("ConstantLR", ["factor", "total_iters", "last_epoch", "verbose"], args);
     const factor = o.factor ?? 1 / 3;
     if (factor > 1 || factor < 0) throw new ValueError("Constant multiplicative factor expected to be between 0 and 1.");
-    super(optimizer, o.last_epoch ?? -1);
+    super(optimizer, o.last_epoch ?? -1, o.verbose ?? false);
     this.factor = factor;
     this.total_iters = o.total_iters ?? 5;
     this._initial_step();
@@ -437,6 +469,7 @@ export interface LinearLROptions {
   end_factor?: number;
   total_iters?: number;
   last_epoch?: number;
+  verbose?: boolean;
 }
 
 /** Scales the lr linearly from start_factor to end_factor over total_iters epochs (warm-up). */
@@ -448,15 +481,15 @@ export class LinearLR extends LRScheduler {
   /** new lr_scheduler.LinearLR(optimizer, start_factor=1/3, end_factor=1, total_iters=5) or with options */
   constructor(
     optimizer: AnyOptimizer | WithOptimizer<LinearLROptions>,
-    ...args: PyArgs<[start_factor?: number, end_factor?: number, total_iters?: number, last_epoch?: number], LinearLROptions>
+    ...args: PyArgs<[start_factor?: number, end_factor?: number, total_iters?: number, last_epoch?: number, verbose?: boolean], LinearLROptions>
   ) {
     [optimizer, args] = optimizerByKeyword("LinearLR", optimizer, args);
-    const o = parseArgs<LinearLROptions>("LinearLR", ["start_factor", "end_factor", "total_iters", "last_epoch"], args);
+    const o = parseArgs<LinearLROptions>("LinearLR", ["start_factor", "end_factor", "total_iters", "last_epoch", "verbose"], args);
     const start = o.start_factor ?? 1 / 3;
     const end = o.end_factor ?? 1;
     if (start > 1 || start < 0) throw new ValueError("Starting multiplicative factor expected to be greater than 0 and less or equal to 1.");
     if (end > 1 || end < 0) throw new ValueError("Ending multiplicative factor expected to be between 0 and 1.");
-    super(optimizer, o.last_epoch ?? -1);
+    super(optimizer, o.last_epoch ?? -1, o.verbose ?? false);
     this.start_factor = start;
     this.end_factor = end;
     this.total_iters = o.total_iters ?? 5;
@@ -481,6 +514,7 @@ export interface SequentialLROptions {
   schedulers?: readonly LRScheduler[];
   milestones?: readonly number[];
   last_epoch?: number;
+  verbose?: boolean;
 }
 
 /**
@@ -520,12 +554,12 @@ export class SequentialLR extends SchedulerOfSchedulers {
   constructor(
     optimizer: AnyOptimizer | WithOptimizer<SequentialLROptions>,
     schedulers?: readonly LRScheduler[] | SequentialLROptions,
-    ...args: PyArgs<[milestones?: readonly number[], last_epoch?: number], Omit<SequentialLROptions, "schedulers">>
+    ...args: PyArgs<[milestones?: readonly number[], last_epoch?: number, verbose?: boolean], Omit<SequentialLROptions, "schedulers">>
   ) {
     super();
     let rest: unknown[];
     [optimizer, rest] = optimizerByKeyword("SequentialLR", optimizer, [schedulers, ...args]);
-    const o = parseArgs<SequentialLROptions>("SequentialLR", ["schedulers", "milestones", "last_epoch"], rest);
+    const o = parseArgs<SequentialLROptions>("SequentialLR", ["schedulers", "milestones", "last_epoch", "verbose"], rest);
     const list = need("SequentialLR", "schedulers", o.schedulers);
     const milestones = need("SequentialLR", "milestones", o.milestones);
     list.forEach((s, i) => {
@@ -573,6 +607,7 @@ export interface OneCycleLROptions {
   final_div_factor?: number;
   three_phase?: boolean;
   last_epoch?: number;
+  verbose?: boolean;
 }
 
 interface Phase {
@@ -604,7 +639,7 @@ export class OneCycleLR extends LRScheduler {
         total_steps?: number | null, epochs?: number | null, steps_per_epoch?: number | null, pct_start?: number,
         anneal_strategy?: "cos" | "linear", cycle_momentum?: boolean, base_momentum?: number | readonly number[],
         max_momentum?: number | readonly number[], div_factor?: number, final_div_factor?: number, three_phase?: boolean,
-        last_epoch?: number,
+        last_epoch?: number, verbose?: boolean,
       ],
       Omit<OneCycleLROptions, "max_lr">
     >
@@ -613,7 +648,7 @@ export class OneCycleLR extends LRScheduler {
     const o = parseArgs<OneCycleLROptions>(
       "OneCycleLR",
       ["max_lr", "total_steps", "epochs", "steps_per_epoch", "pct_start", "anneal_strategy", "cycle_momentum", "base_momentum",
-        "max_momentum", "div_factor", "final_div_factor", "three_phase", "last_epoch"],
+        "max_momentum", "div_factor", "final_div_factor", "three_phase", "last_epoch", "verbose"],
       rest,
     );
     const opt = checkOptimizer(byKeyword);
@@ -678,7 +713,7 @@ export class OneCycleLR extends LRScheduler {
         });
       }
     }
-    super(opt, lastEpoch);
+    super(opt, lastEpoch, o.verbose ?? false);
     this.total_steps = total;
     this._schedule_phases = phases;
     this.anneal_strategy = strategy;
@@ -834,7 +869,10 @@ export class ReduceLROnPlateau {
     if (this.num_bad_epochs > this.patience) {
       groupsOf(this.optimizer).forEach((g, i) => {
         const next = Math.max(g.lr * this.factor, this.min_lrs[i]);
-        if (g.lr - next > this.eps) g.lr = next;
+        if (g.lr - next > this.eps) {
+          g.lr = next;
+          if (this.verbose) console.log(`Epoch ${epochStr(this.last_epoch)}: reducing learning rate of group ${i} to ${fmtE4(next)}.`);
+        }
       });
       this.cooldown_counter = this.cooldown;
       this.num_bad_epochs = 0;
@@ -867,7 +905,7 @@ export class MultiplicativeLR extends LambdaSchedulerBase {
   constructor(
     optimizer: AnyOptimizer | WithOptimizer<MultiplicativeLROptions>,
     lr_lambda?: MultiplicativeLROptions["lr_lambda"] | MultiplicativeLROptions,
-    ...args: PyArgs<[last_epoch?: number], { last_epoch?: number }>
+    ...args: PyArgs<[last_epoch?: number, verbose?: boolean], { last_epoch?: number; verbose?: boolean }>
   ) {
     super("MultiplicativeLR", optimizer, lr_lambda, args);
   }
@@ -883,6 +921,7 @@ export interface PolynomialLROptions {
   total_iters?: number;
   power?: number;
   last_epoch?: number;
+  verbose?: boolean;
 }
 
 /** lr = base_lr * (1 - min(epoch, total_iters) / total_iters)^power (PyTorch 1.13). */
@@ -891,10 +930,10 @@ export class PolynomialLR extends LRScheduler {
   power: number;
 
   /** new lr_scheduler.PolynomialLR(optimizer, total_iters=5, power=1.0) or (optimizer, { total_iters, power }) */
-  constructor(optimizer: AnyOptimizer | WithOptimizer<PolynomialLROptions>, ...args: PyArgs<[total_iters?: number, power?: number, last_epoch?: number], PolynomialLROptions>) {
+  constructor(optimizer: AnyOptimizer | WithOptimizer<PolynomialLROptions>, ...args: PyArgs<[total_iters?: number, power?: number, last_epoch?: number, verbose?: boolean], PolynomialLROptions>) {
     [optimizer, args] = optimizerByKeyword("PolynomialLR", optimizer, args);
-    const o = parseArgs<PolynomialLROptions>("PolynomialLR", ["total_iters", "power", "last_epoch"], args);
-    super(optimizer, o.last_epoch ?? -1);
+    const o = parseArgs<PolynomialLROptions>("PolynomialLR", ["total_iters", "power", "last_epoch", "verbose"], args);
+    super(optimizer, o.last_epoch ?? -1, o.verbose ?? false);
     this.total_iters = o.total_iters ?? 5;
     this.power = o.power ?? 1.0;
     this._initial_step();
@@ -943,6 +982,7 @@ export interface CosineAnnealingWarmRestartsOptions {
   T_mult?: number;
   eta_min?: number;
   last_epoch?: number;
+  verbose?: boolean;
 }
 
 /**
@@ -960,17 +1000,17 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   constructor(
     optimizer: AnyOptimizer | WithOptimizer<CosineAnnealingWarmRestartsOptions>,
     T_0?: number | CosineAnnealingWarmRestartsOptions,
-    ...args: PyArgs<[T_mult?: number, eta_min?: number, last_epoch?: number], Omit<CosineAnnealingWarmRestartsOptions, "T_0">>
+    ...args: PyArgs<[T_mult?: number, eta_min?: number, last_epoch?: number, verbose?: boolean], Omit<CosineAnnealingWarmRestartsOptions, "T_0">>
   ) {
     let rest: unknown[];
     [optimizer, rest] = optimizerByKeyword("CosineAnnealingWarmRestarts", optimizer, [T_0, ...args]);
-    const o = parseArgs<CosineAnnealingWarmRestartsOptions>("CosineAnnealingWarmRestarts", ["T_0", "T_mult", "eta_min", "last_epoch"], rest);
+    const o = parseArgs<CosineAnnealingWarmRestartsOptions>("CosineAnnealingWarmRestarts", ["T_0", "T_mult", "eta_min", "last_epoch", "verbose"], rest);
     const t0 = need("CosineAnnealingWarmRestarts", "T_0", o.T_0);
     const mult = o.T_mult ?? 1;
     if (!Number.isInteger(t0) || t0 <= 0) throw new ValueError(`Expected positive integer T_0, but got ${t0}`);
     if (!Number.isInteger(mult) || mult < 1) throw new ValueError(`Expected integer T_mult >= 1, but got ${mult}`);
     const lastEpoch = o.last_epoch ?? -1;
-    super(optimizer, lastEpoch);
+    super(optimizer, lastEpoch, o.verbose ?? false);
     this.T_0 = t0;
     this.T_i = t0;
     this.T_mult = mult;
@@ -1010,7 +1050,10 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     }
     this.last_epoch = Math.floor(epoch);
     const lrs = this.get_lr();
-    this.groups().forEach((g, i) => (g.lr = lrs[i]));
+    this.groups().forEach((g, i) => {
+      g.lr = lrs[i];
+      this.print_lr(this.verbose, i, lrs[i], epoch);
+    });
     this._last_lr = this.currentLrs();
   }
 }
@@ -1028,6 +1071,7 @@ export interface CyclicLROptions {
   base_momentum?: number | readonly number[];
   max_momentum?: number | readonly number[];
   last_epoch?: number;
+  verbose?: boolean;
 }
 
 /**
@@ -1056,7 +1100,7 @@ export class CyclicLR extends LRScheduler {
         max_lr?: number | readonly number[], step_size_up?: number, step_size_down?: number | null,
         mode?: "triangular" | "triangular2" | "exp_range", gamma?: number, scale_fn?: ((x: number) => number) | null,
         scale_mode?: "cycle" | "iterations", cycle_momentum?: boolean, base_momentum?: number | readonly number[],
-        max_momentum?: number | readonly number[], last_epoch?: number,
+        max_momentum?: number | readonly number[], last_epoch?: number, verbose?: boolean,
       ],
       Omit<CyclicLROptions, "base_lr">
     >
@@ -1064,7 +1108,7 @@ export class CyclicLR extends LRScheduler {
     const [byKeyword, rest] = optimizerByKeyword("CyclicLR", optimizer, argsOf(base_lr, args));
     const o = parseArgs<CyclicLROptions>(
       "CyclicLR",
-      ["base_lr", "max_lr", "step_size_up", "step_size_down", "mode", "gamma", "scale_fn", "scale_mode", "cycle_momentum", "base_momentum", "max_momentum", "last_epoch"],
+      ["base_lr", "max_lr", "step_size_up", "step_size_down", "mode", "gamma", "scale_fn", "scale_mode", "cycle_momentum", "base_momentum", "max_momentum", "last_epoch", "verbose"],
       rest,
     );
     const opt = checkOptimizer(byKeyword);
@@ -1090,7 +1134,7 @@ export class CyclicLR extends LRScheduler {
         if (cycleMomentum) g.momentum = baseM[i];
       });
     }
-    super(opt, lastEpoch);
+    super(opt, lastEpoch, o.verbose ?? false);
     this.max_lrs = maxLrs;
     this.total_size = up + down;
     this.step_ratio = up / this.total_size;

@@ -24,7 +24,7 @@
  * torch.no_grad(() => ...); integer lists given to torch.tensor are int64 only with { dtype: torch.long };
  * `total_loss = 0; total_loss += loss` starts from torch.tensor(0); Python's % formatting is written out.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { copy, F, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
 import { expectClose } from "../core/fixtures";
 import { tutorialFixture } from "./helpers";
@@ -437,6 +437,66 @@ describe("The Annotated Transformer: the training loop, the schedule curves, col
     const learning_rates = torch.tensor(rows);
     close(learning_rates, ref.schedule, 1e-7, 0, "schedule");
     close(learning_rates.index(1, ":"), ref.schedule_row1, 1e-7, 0, "learning_rates[1, :]");
+  });
+
+  it("LambdaLR(optimizer, lr_lambda, last_epoch=-1, verbose=True), torch 1.13's full signature, and the other schedulers' verbose lines", () => {
+    const lines = (fn: () => void): string[] => {
+      const spy = vi.spyOn(console, "log").mockImplementation(() => {});
+      try {
+        fn();
+        return spy.mock.calls.map((c) => String(c[0]));
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const p = [new nn.Parameter(torch.ones(1))];
+    const v = ref.verbose;
+    expect(lines(() => {
+      const optimizer = new torch.optim.Adam(p, { lr: 1, betas: [0.9, 0.98], eps: 1e-9 });
+      const lr_scheduler = new optim.lr_scheduler.LambdaLR(optimizer, (step: number) => rate(step, 512, 1, 4000), -1, true);
+      for (let i = 0; i < 3; i++) {
+        optimizer.step();
+        lr_scheduler.step();
+      }
+    })).toEqual(v.lambda);
+    expect(lines(() => {
+      const opt = new torch.optim.SGD(p, { lr: 1.0 });
+      const sch = new optim.lr_scheduler.StepLR(opt, 2, 0.5, -1, true);
+      for (let i = 0; i < 3; i++) {
+        opt.step();
+        sch.step();
+      }
+      sch.step(7);
+    })).toEqual(v.step);
+    expect(lines(() => {
+      const opt = new torch.optim.SGD(p, { lr: 1.0 });
+      const sch = new optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, 2, { verbose: true });
+      opt.step();
+      sch.step();
+      sch.step(2.5);
+    })).toEqual(v.warm_restarts);
+    expect(lines(() => {
+      const opt = new torch.optim.SGD(p, { lr: 1.0 });
+      const sch = new optim.lr_scheduler.ReduceLROnPlateau(opt, { patience: 0, verbose: true });
+      for (const m of [1.0, 2.0, 3.0]) sch.step(m);
+    })).toEqual(v.plateau);
+    expect(lines(() => {
+      const opt = new torch.optim.SGD(p, { lr: 1.0 });
+      const sch = new optim.lr_scheduler.ExponentialLR(opt, 0.5, -1, false);
+      const lrs: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        opt.step();
+        sch.step();
+        lrs.push(sch.get_last_lr()[0]);
+      }
+      console.log(`[${lrs.join(", ")}]`);
+    })).toEqual(v.quiet);
+    // LambdaLR({ optimizer, lr_lambda, last_epoch, verbose }) by keyword; verbose is part of state_dict, as torch's __dict__
+    const opt = new torch.optim.SGD(p, { lr: 1.0 });
+    const sch = new optim.lr_scheduler.LambdaLR({ optimizer: opt, lr_lambda: () => 0.5, last_epoch: -1, verbose: false });
+    expect(sch.state_dict().verbose).toBe(false);
+    expect(() => new optim.lr_scheduler.LambdaLR(opt, () => 0.5, -1, false, 3 as never)).toThrow("takes at most 3 positional arguments");
+    expect(() => new optim.lr_scheduler.LambdaLR(opt, () => 0.5, { verbos: true } as never)).toThrow("got an unexpected keyword argument 'verbos'");
   });
 
   it("run_epoch: a train epoch (accum_iter=2, TrainState, its log line), an eval epoch with DummyOptimizer / DummyScheduler", () => {
