@@ -36,6 +36,27 @@ export class PackedSequence {
     readonly unsorted_indices: Tensor | null = null,
   ) {}
 
+  // torch's PackedSequence is a namedtuple: packed[0] is data (yunjey's image captioning trains on
+  // pack_padded_sequence(captions, lengths, batch_first=True)[0]), and it unpacks into its four fields.
+  get 0(): Tensor {
+    return this.data;
+  }
+  get 1(): Tensor {
+    return this.batch_sizes;
+  }
+  get 2(): Tensor | null {
+    return this.sorted_indices;
+  }
+  get 3(): Tensor | null {
+    return this.unsorted_indices;
+  }
+  *[Symbol.iterator](): Iterator<Tensor | null> {
+    yield this.data;
+    yield this.batch_sizes;
+    yield this.sorted_indices;
+    yield this.unsorted_indices;
+  }
+
   /** The batch sizes as plain numbers. */
   _sizes(): number[] {
     return this.batch_sizes.tolist() as number[];

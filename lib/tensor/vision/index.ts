@@ -21,6 +21,7 @@
  * adjust_* and ColorJitter: ./color.ts.
  */
 import { parseArgs, type PyArgs } from "../args";
+import { TypeError_ } from "../errors";
 import type { Tensor } from "../tensor";
 import type { DType } from "../dtype";
 import type { ImageLike } from "./functional";
@@ -42,10 +43,15 @@ type Mode = VF.InterpolationModeValue;
 /**
  * A functional transform that also takes its trailing arguments as an options object:
  * resize(img, 32, { antialias: false }) is resize(img, 32, "bilinear", null, false).
+ * The first `required` names must be given (Python's TypeError when one is missing).
  */
-function withOptions<F>(name: string, names: readonly string[], fn: Fn): F {
+function withOptions<F>(name: string, names: readonly string[], fn: Fn, required = 0): F {
   const wrapped = (img: unknown, ...args: unknown[]) => {
     const a = parseArgs<Record<string, unknown>>(name, names, args);
+    const missing = names.slice(0, required).filter((n) => a[n] === undefined);
+    if (missing.length > 0) {
+      throw new TypeError_(`${name}() missing ${missing.length} required positional argument${missing.length > 1 ? "s" : ""}: ${missing.map((n) => `'${n}'`).join(missing.length === 2 ? " and " : ", ")}`);
+    }
     return (fn as unknown as (...v: unknown[]) => unknown)(img, ...names.map((n) => a[n]));
   };
   Object.defineProperty(wrapped, "name", { value: name });
@@ -97,14 +103,15 @@ export const functional = {
   to_grayscale: withOptions<(img: ImageLike, ...args: GrayArgs) => ImageLike>("to_grayscale", ["num_output_channels"], VF.rgb_to_grayscale),
   erase: withOptions<(img: Tensor, ...args: EraseArgs) => Tensor>("erase", ["i", "j", "h", "w", "v", "inplace"], VF.erase),
   gaussian_blur: withOptions<(img: ImageLike, ...args: BlurArgs) => ImageLike>("gaussian_blur", ["kernel_size", "sigma"], VF.gaussian_blur),
-  adjust_brightness: C.adjust_brightness,
-  adjust_contrast: C.adjust_contrast,
-  adjust_saturation: C.adjust_saturation,
-  adjust_hue: C.adjust_hue,
-  adjust_sharpness: C.adjust_sharpness,
+  // transforms.functional.adjust_contrast(img, contrast_factor=2) (Raschka's ch14) as well as positionally
+  adjust_brightness: withOptions<(img: ImageLike, ...args: PyArgs<[brightness_factor: number], { brightness_factor?: number }>) => ImageLike>("adjust_brightness", ["brightness_factor"], C.adjust_brightness, 1),
+  adjust_contrast: withOptions<(img: ImageLike, ...args: PyArgs<[contrast_factor: number], { contrast_factor?: number }>) => ImageLike>("adjust_contrast", ["contrast_factor"], C.adjust_contrast, 1),
+  adjust_saturation: withOptions<(img: ImageLike, ...args: PyArgs<[saturation_factor: number], { saturation_factor?: number }>) => ImageLike>("adjust_saturation", ["saturation_factor"], C.adjust_saturation, 1),
+  adjust_hue: withOptions<(img: ImageLike, ...args: PyArgs<[hue_factor: number], { hue_factor?: number }>) => ImageLike>("adjust_hue", ["hue_factor"], C.adjust_hue, 1),
+  adjust_sharpness: withOptions<(img: ImageLike, ...args: PyArgs<[sharpness_factor: number], { sharpness_factor?: number }>) => ImageLike>("adjust_sharpness", ["sharpness_factor"], C.adjust_sharpness, 1),
   autocontrast: C.autocontrast,
-  solarize: C.solarize,
-  five_crop: VF.five_crop,
+  solarize: withOptions<(img: ImageLike, ...args: PyArgs<[threshold: number], { threshold?: number }>) => ImageLike>("solarize", ["threshold"], C.solarize, 1),
+  five_crop: withOptions<(img: ImageLike, ...args: PyArgs<[size: Size], { size?: Size }>) => ImageLike[]>("five_crop", ["size"], VF.five_crop, 1),
   ten_crop: withOptions<(img: ImageLike, ...args: PyArgs<[size: Size, vertical_flip?: boolean], { size?: Size; vertical_flip?: boolean }>) => ImageLike[]>("ten_crop", ["size", "vertical_flip"], VF.ten_crop),
   invert: VF.invert,
   rotate: withOptions<(img: ImageLike, ...args: RotateArgs) => ImageLike>("rotate", ["angle", "interpolation", "expand", "center", "fill"], G.rotate),

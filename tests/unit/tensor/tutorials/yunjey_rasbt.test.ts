@@ -23,7 +23,7 @@
  * next(data_iter) is data_iter.next().value here).
  */
 import { describe, expect, it } from "vitest";
-import { F, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
+import { F, nn, optim, torch, torchvision, utils, type Tensor } from "../../../../lib/tensor/index";
 import { thrown, tutorialFixture } from "./helpers";
 
 type TJ = { shape: number[]; data: number[] };
@@ -1642,5 +1642,137 @@ describe("rasbt ch16: self-attention by hand", () => {
     const multihead_z_2 = torch.rand(8, 16);
     const linear = new nn.Linear(8 * 16, 16);
     expectT(linear(multihead_z_2.flatten()), r.context_vector_2_mh, 1e-5);
+  });
+});
+
+describe("yunjey/pytorch-tutorial: image_captioning's decoder and pytorch_basics' frozen resnet18", () => {
+  it("DecoderRNN over pack_padded_sequence (hiddens[0], targets = pack_padded_sequence(...)[0]), collate_fn sorting by length, greedy sample()", () => {
+    class DecoderRNN extends nn.Module {
+      embed: nn.Embedding;
+      lstm: nn.LSTM;
+      linear: nn.Linear;
+      max_seg_length: number;
+      constructor(embed_size: number, hidden_size: number, vocab_size: number, num_layers: number, max_seq_length = 20) {
+        super();
+        this.embed = new nn.Embedding(vocab_size, embed_size);
+        this.lstm = new nn.LSTM(embed_size, hidden_size, num_layers, { batch_first: true });
+        this.linear = new nn.Linear(hidden_size, vocab_size);
+        this.max_seg_length = max_seq_length;
+      }
+      forward(features: Tensor, captions: Tensor, lengths: number[]): Tensor {
+        let embeddings = this.embed(captions);
+        embeddings = torch.cat([features.unsqueeze(1), embeddings], 1);
+        const packed = nn.utils.rnn.pack_padded_sequence(embeddings, lengths, { batch_first: true });
+        const [hiddens] = this.lstm.forward(packed); // a PackedSequence goes through .forward (the call signature is typed for tensors)
+        return this.linear(hiddens[0]);
+      }
+      sample(features: Tensor, states: [Tensor, Tensor] | null = null): Tensor {
+        const sampled_ids: Tensor[] = [];
+        let inputs = features.unsqueeze(1);
+        for (let i = 0; i < this.max_seg_length; i++) {
+          let hiddens: Tensor;
+          [hiddens, states] = this.lstm(inputs, states);
+          const outputs = this.linear(hiddens.squeeze(1));
+          const [, predicted] = outputs.max(1);
+          sampled_ids.push(predicted);
+          inputs = this.embed(predicted);
+          inputs = inputs.unsqueeze(1);
+        }
+        return torch.stack(sampled_ids, 1);
+      }
+    }
+    function collate_fn(data: [Tensor, Tensor][]): [Tensor, Tensor, number[]] {
+      data.sort((a, b) => b[1].size(0) - a[1].size(0)); // data.sort(key=lambda x: len(x[1]), reverse=True)
+      const images = torch.stack(data.map(([image]) => image), 0);
+      const captions = data.map(([, caption]) => caption);
+      const lengths = captions.map((cap) => cap.size(0));
+      const targets = torch.zeros(captions.length, Math.max(...lengths)).long();
+      captions.forEach((cap, i) => {
+        const end = lengths[i];
+        targets.index_put_([i, torch.slice(null, end)], cap.index(`:${end}`));
+      });
+      return [images, targets, lengths];
+    }
+    torch.manual_seed(0);
+    const feats = torch.randn(6, 12);
+    const caps = [4, 7, 5, 3, 6, 7].map((n) => torch.randint(1, 15, [n]));
+    const data_loader = new DataLoader(caps.map((c, i) => [feats.index(i), c] as [Tensor, Tensor]), { batch_size: 3, shuffle: true, collate_fn });
+    const encoder_linear = new nn.Linear(12, 8);
+    const encoder_bn = new nn.BatchNorm1d(8, { momentum: 0.01 });
+    const decoder = new DecoderRNN(8, 16, 15, 1, 6);
+    const criterion = new nn.CrossEntropyLoss();
+    const params = [...decoder.parameters(), ...encoder_linear.parameters(), ...encoder_bn.parameters()];
+    const optimizer = new optim.Adam(params, { lr: 0.01 });
+    const log: number[] = [];
+    const batches: unknown[] = [];
+    for (let epoch = 0; epoch < 2; epoch++) {
+      for (const [images, captions, lengths] of data_loader) {
+        const targets = nn.utils.rnn.pack_padded_sequence(captions, lengths, { batch_first: true })[0];
+        const features = encoder_bn(encoder_linear(images));
+        const outputs = decoder(features, captions, lengths);
+        const loss = criterion(outputs, targets);
+        decoder.zero_grad();
+        encoder_linear.zero_grad();
+        encoder_bn.zero_grad();
+        loss.backward();
+        optimizer.step();
+        log.push(loss.item());
+        batches.push([captions.tolist(), lengths]);
+      }
+    }
+    const r = ref.captioning;
+    expect(batches).toEqual(r.batches);
+    expectNums(log, r.log, 1e-5);
+    encoder_bn.eval();
+    const sampled_ids = torch.no_grad(() => decoder.sample(encoder_bn(encoder_linear(feats.index(":2")))));
+    expect(sampled_ids.tolist()).toEqual(r.sampled_ids);
+    expectT(encoder_bn.running_var!, r.running_var, 1e-6);
+    // the namedtuple's other fields and its unpacking
+    const packed = nn.utils.rnn.pack_padded_sequence(torch.tensor([[1, 2, 3], [4, 5, 0]], long), [3, 2], { batch_first: true });
+    const [data, batch_sizes, sorted_indices, unsorted_indices] = packed;
+    expect([data!.tolist(), batch_sizes!.tolist(), sorted_indices, unsorted_indices]).toEqual([[1, 4, 2, 5, 3], [2, 2, 1], null, null]);
+    expect([packed[1].tolist(), packed[2], packed[3]]).toEqual([[2, 2, 1], null, null]);
+  });
+
+  it("pytorch_basics 6: resnet18 with every parameter frozen and a new nn.Linear(resnet.fc.in_features, 100) top layer", () => {
+    torch.manual_seed(0);
+    const resnet = torchvision.models.resnet18();
+    for (const param of resnet.parameters()) param.requires_grad = false;
+    resnet.fc = new nn.Linear(resnet.fc.in_features, 100);
+    const images = torch.randn(2, 3, 64, 64);
+    const outputs = resnet(images);
+    const r = ref.basics_resnet;
+    expect(outputs.size()).toEqual(r.size);
+    expect([...resnet.parameters()].filter((p) => p.requires_grad).reduce((s, p) => s + p.numel(), 0)).toBe(r.trainable);
+    expectT(outputs.index(null, ":5"), r.outputs, 1e-4);
+  });
+});
+
+describe("rasbt ch14 part 2: image transformations on a CelebA-sized tensor", () => {
+  it("functional crop / hflip / adjust_contrast(contrast_factor=) / adjust_brightness(brightness_factor=) / center_crop + resize, the seeded Random* pipelines", () => {
+    const { transforms } = torchvision;
+    const TF = transforms.functional;
+    torch.manual_seed(2);
+    const img = torch.rand(3, 218, 178);
+    const r = ref.ch14_transforms;
+    const part = (t: Tensor) => t.index(null, ":2", ":3");
+    expectT(part(TF.crop(img, 50, 20, 128, 128) as Tensor), r.crop, 0);
+    expectT(part(TF.hflip(img) as Tensor), r.hflip, 0);
+    expectNums([(TF.adjust_contrast(img, { contrast_factor: 2 }) as Tensor).sum().item()], [r.contrast_sum], 1e-6);
+    expectNums([(TF.adjust_brightness(img, { brightness_factor: 1.3 }) as Tensor).sum().item()], [r.brightness_sum], 1e-6);
+    expect((TF.adjust_contrast(img, 2) as Tensor).equal(TF.adjust_contrast(img, { contrast_factor: 2 }) as Tensor)).toBe(true);
+    // torch's TypeErrors (the engine's class is TypeError_; unknown keywords also list the accepted ones)
+    expect(thrown(() => TF.adjust_contrast(img, { factor: 2 } as never))?.[1]).toMatch(/^adjust_contrast\(\) got an unexpected keyword argument 'factor'/);
+    expect(thrown(() => (TF.adjust_brightness as (img: Tensor) => unknown)(img))).toEqual(["TypeError_", "adjust_brightness() missing 1 required positional argument: 'brightness_factor'"]);
+    expectT(part(TF.resize(TF.center_crop(img, [152, 124]), { size: [218, 178] }) as Tensor), r.center_crop_resized, 1e-5);
+
+    torch.manual_seed(1);
+    const img_cropped = new transforms.Compose([new transforms.RandomCrop([178, 178])])(img);
+    const img_flip = new transforms.Compose([new transforms.RandomHorizontalFlip()])(img_cropped);
+    const img_resized = TF.resize(img_flip, { size: [128, 128] }) as Tensor;
+    expectNums([img_resized.sum().item()], [r.random_pipeline_sum], 1e-6);
+    const transform_train = new transforms.Compose([new transforms.RandomCrop([178, 178]), new transforms.RandomHorizontalFlip(), new transforms.Resize([64, 64])]);
+    const transform = new transforms.Compose([new transforms.CenterCrop([178, 178]), new transforms.Resize([64, 64])]);
+    expectNums([(transform_train(img) as Tensor).sum().item(), (transform(img) as Tensor).sum().item()], [r.train_sum, r.eval_sum], 1e-6);
   });
 });
