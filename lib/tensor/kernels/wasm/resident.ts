@@ -125,6 +125,18 @@ export class ResidentBlock {
     return r.evicted ?? new Float32Array(this.memory.buffer).slice(r.at, r.at + r.floats);
   }
 
+  /**
+   * Floats [lo, hi) of its values without a copy: a view of its memory (or of the evicted copy),
+   * for a caller that copies from it at once, before anything may grow that memory or move the zone
+   * (which detaches or stales the view). Staging a block into another memory's session through
+   * values() made a fresh array (page faults for a megabyte block) and copied twice.
+   */
+  view(lo = 0, hi = this.region.floats): Float32Array {
+    const r = this.region;
+    if (r.free) throw new Error("resident block: read after free");
+    return r.evicted ? r.evicted.subarray(lo, hi) : new Float32Array(this.memory.buffer, (r.at + lo) * 4, hi - lo);
+  }
+
   /** Gives its space back (idempotent). */
   free(): void {
     collected.unregister(this);

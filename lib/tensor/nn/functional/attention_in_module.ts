@@ -240,7 +240,9 @@ export function attentionBackwardInModule(
   const per = chunks[0][1];
   // Kept in this memory: read where the forward left it; kept elsewhere: as the copy P would have been.
   const block = saved instanceof ResidentBlock && saved.addressIn(sess.memory) >= 0 ? saved : null;
-  const P = block ? null : saved instanceof ResidentBlock ? saved.values() : saved;
+  // Kept in another memory (the forward's session ran there): each chunk's part copied straight from it.
+  const elsewhere = !block && saved instanceof ResidentBlock ? saved : null;
+  const P = block || elsewhere ? null : (saved as Float32Array);
   const pAt = block ? -1 : sess.alloc(per * LS);
   const dsAt = needDS ? sess.alloc(per * LS) : 0;
   const dsSlices = denseSlices(dsAt, per, LS);
@@ -301,7 +303,8 @@ export function attentionBackwardInModule(
     // After this chunk's scratch: a kept block is where it stays for the chunk (staged if it was evicted meanwhile).
     const kept = block ? block.addressIn(sess.memory) : -1;
     const chunkP = kept >= 0 ? kept + lo * LS : block ? sess.stage(block.values(), lo * LS, hi * LS) + lo * LS : pAt;
-    if (P) sess.heap().set((P as Float32Array).subarray(lo * LS, hi * LS), pAt);
+    if (P) sess.heap().set(P.subarray(lo * LS, hi * LS), pAt);
+    else if (elsewhere) sess.heap().set(elsewhere.view(lo * LS, hi * LS), pAt);
     const pSlices = denseSlices(chunkP, count, LS);
     if (gv) sess.batch(count, S, Ev, L, pSlices, 1, S, gAt, g.s0, g.s1, into(gv, gvAt, los[0]), gv.row, causal ? BATCH_SKIP.A_BEFORE_DIAGONAL : BATCH_SKIP.NONE);
     if (needDS) {

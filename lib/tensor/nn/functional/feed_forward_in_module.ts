@@ -294,12 +294,12 @@ export function keepBlocks(memory: WebAssembly.Memory, count: number, floats: nu
 
 /** -1 when `block` lives in the session's memory (placeKept gives its address after the scratch regions), else its values staged. */
 export const stageUnlessIn = (sess: GemmSession, block: ResidentBlock): number =>
-  block.addressIn(sess.memory) >= 0 ? -1 : sess.stage(block.values(), 0, block.floats);
+  block.addressIn(sess.memory) >= 0 ? -1 : sess.stage(block.view(), 0, block.floats);
 
 /** A kept block's address in the session's memory, read after the op's last scratch region (staged if it was evicted meanwhile). */
 export function placeKept(sess: GemmSession, block: ResidentBlock): number {
   const at = block.addressIn(sess.memory);
-  return at >= 0 ? at : sess.stage(block.values(), 0, block.floats);
+  return at >= 0 ? at : sess.stage(block.view(), 0, block.floats);
 }
 
 /**

@@ -10,6 +10,8 @@ import { describe, expect, it } from "vitest";
 import { nn, torch } from "../../../../lib/tensor/index";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { MAX_ZONE_FLOATS, allocResident, ensureScratch, residentStats, zoneUse } from "../../../../lib/tensor/kernels/wasm/resident";
+import { createThreadPool } from "../../../../lib/tensor/kernels/wasm/threads";
+import { nodeThreadSpawner } from "../../../../bench/node-threads";
 
 const fill = (memory: WebAssembly.Memory, at: number, n: number, seed: number) => {
   const h = new Float32Array(memory.buffer);
@@ -39,6 +41,11 @@ describe("resident zone", () => {
     expect(a.addressIn(memory)).toBe(at1);
     expect(a.addressIn(new WebAssembly.Memory({ initial: 1 }))).toBe(-1);
     expect(a.values().slice(0, 3)).toEqual(new Float32Array([1, 2, 3]));
+    // view: the same floats, read where they are (after the move: from their new place), no copy.
+    expect(Array.from(a.view(2, 5))).toEqual([3, 4, 5]);
+    expect(a.view().length).toBe(300);
+    expect(a.view().buffer).toBe(memory.buffer);
+    expect(Array.from(b.view(0, 2))).toEqual([1000, 1001]);
   });
 
   it("a move packs the live blocks an eighth above the request and grows the memory by no more", () => {
@@ -77,6 +84,7 @@ describe("resident zone", () => {
     c.free();
     expect(zoneUse(memory)).toEqual({ live: 0, span: 0 });
     expect(() => a.values()).toThrow(/after free/);
+    expect(() => a.view()).toThrow(/after free/);
     expect(allocResident(memory, MAX_ZONE_FLOATS + 1)).toBeNull();
   });
 
@@ -89,6 +97,7 @@ describe("resident zone", () => {
     expect(residentStats.evictions).toBe(evictions + 1);
     expect(a.addressIn(memory)).toBe(-1);
     expect(Array.from(a.values().subarray(0, 4))).toEqual([7, 8, 9, 10]);
+    expect(Array.from(a.view(1, 3))).toEqual([8, 9]); // from the evicted copy
     expect(zoneUse(memory)).toBeNull();
     a.free();
   });
@@ -130,5 +139,24 @@ describe.runIf(wasm)("fused blocks keep their activations resident", () => {
     const retained = layerRun(() => {}, true);
     expect(retained.grads).toEqual(plain.grads);
     expect(retained.liveAfter).toBe(0);
+  });
+
+  it("gives the same gradients when the backward runs on another memory (a pool's) than the one the forward kept them in", async () => {
+    const plain = layerRun(() => {});
+    const gemm = kernels.gemm;
+    const pool = createThreadPool(nodeThreadSpawner, 2, 0, undefined, false, null); // splits every batch
+    try {
+      while (!pool.ready()) await new Promise((resolve) => setTimeout(resolve, 5));
+      // The forward keeps its blocks in the single-thread driver's memory; the backward's sessions
+      // open on the pool's and copy them over (ResidentBlock.view).
+      const across = layerRun(() => (kernels.gemm = pool.gemm));
+      expect(pool.counts().split).toBeGreaterThan(0);
+      // Compared as one verdict: a failing toEqual of these million-float arrays takes minutes to print.
+      const differing = across.grads.map((g, i) => g.filter((v, j) => !Object.is(v, plain.grads[i][j])).length);
+      expect(differing).toEqual(plain.grads.map(() => 0));
+    } finally {
+      kernels.gemm = gemm;
+      pool.terminate();
+    }
   });
 });
