@@ -3,7 +3,7 @@
  * randint, randperm, the *_like family and from_array. Shapes are varargs or one array,
  * with an options object last: zeros(2, 3, { dtype }) or zeros([2, 3], { requires_grad: true }).
  */
-import { parseArgs, type PyArgs } from "../args";
+import { isOptions, parseArgs, type PyArgs } from "../args";
 import { get_default_dtype } from "../default_dtype";
 import {
   allocStorage, bool, castValue, checkIntScalar, intRange, cppTypeName, cScalarName, float32, float64, int16, int32, int64, int8, uint8, wrapInto, wrapsAround, wrapValue,
@@ -296,12 +296,29 @@ export function linspace(...args: PyArgs<[start?: number, end?: number, steps?: 
   return finish(t, opts);
 }
 
+/**
+ * randperm's n, eye's n and m: an int or a one-element integer tensor (sizeEntry); anything else raises torch's
+ * TypeError ("must be int, not float") instead of making a tensor of that "size".
+ */
+function intArg(v: unknown, fn: string, keyword: string, pos: number): number {
+  const n: unknown = sizeEntry(v, fn, keyword, pos);
+  if (typeof n === "number" && Number.isInteger(n)) return n;
+  const kind = typeof n === "number" ? "float" : typeof n === "string" ? "str" : typeof n === "boolean" ? "bool" : n === null || n === undefined ? "NoneType" : Array.isArray(n) ? "list" : "dict";
+  throw new TypeError_(`${fn}(): argument '${keyword}' (position ${pos}) must be int, not ${kind}`);
+}
+
 /** eye(n, m?, opts) or eye(n, { m, dtype, requires_grad }). */
-export function eye(n: SizeArg, ...args: PyArgs<[m?: SizeArg], TensorOptions & { m?: SizeArg }>): Tensor {
+export function eye(n: SizeArg | (TensorOptions & { n: SizeArg; m?: SizeArg }), ...args: PyArgs<[m?: SizeArg], TensorOptions & { m?: SizeArg }>): Tensor {
+  if (isOptions(n) && args.length === 0) {
+    // torch.eye(n=2, m=3): every argument by keyword
+    const { n: rows, ...rest } = n as Record<string, unknown>;
+    if (rows === undefined) throw new TypeError_('eye() missing 1 required positional arguments: "n"');
+    return eye(rows as SizeArg, rest as TensorOptions & { m?: SizeArg });
+  }
   const { m, ...opts } = parseArgs<TensorOptions & { m?: SizeArg }>("eye", ["m", "dtype", "requires_grad", "device"], args);
   checkCreationOptions("eye", opts);
-  const rows = sizeEntry(n, "eye", "n", 1); // n and m may be one-element integer tensors, as in torch
-  const cols = m === undefined ? rows : sizeEntry(m, "eye", "m", 2);
+  const rows = intArg(n, "eye", "n", 1); // n and m may be one-element integer tensors, as in torch
+  const cols = m === undefined ? rows : intArg(m, "eye", "m", 2);
   const t = filled([rows, cols], 0, opts);
   for (let i = 0; i < Math.min(rows, cols); i++) t._data[i * cols + i] = 1;
   return t;
@@ -378,9 +395,20 @@ export function randint(a: number | RandintOptions, b?: number | readonly SizeAr
 }
 
 /** A random permutation of 0..n-1 (long), PyTorch's swap shuffle on the seeded generator. */
-export function randperm(size: SizeArg, opts: RandomOptions = {}): Tensor {
+export function randperm(size: SizeArg | (RandomOptions & { n: SizeArg }), ...more: [opts?: RandomOptions]): Tensor {
+  // torch.randperm(2, 3): n is its only positional argument
+  if (more.length > 1 || (more.length === 1 && more[0] !== undefined && !isOptions(more[0]))) {
+    throw new TypeError_(`randperm() takes 1 positional argument but ${1 + more.filter((v) => !isOptions(v)).length} were given`);
+  }
+  const opts: RandomOptions = more[0] ?? {};
+  if (isOptions(size)) {
+    // torch.randperm(n=5, generator=g): every argument by keyword
+    const { n, ...rest } = size as Record<string, unknown>;
+    if (n === undefined) throw new TypeError_('randperm() missing 1 required positional arguments: "n"');
+    return randperm(n as SizeArg, { ...(rest as RandomOptions), ...opts });
+  }
   checkCreationOptions("randperm", opts);
-  const n = sizeEntry(size, "randperm", "n", 1); // a one-element integer tensor counts, as in torch
+  const n = intArg(size, "randperm", "n", 1); // a one-element integer tensor counts, as in torch
   const t = filled([n], 0, { ...opts, dtype: opts.dtype ?? int64 });
   const gen = opts.generator ?? default_generator;
   const r = t._data;

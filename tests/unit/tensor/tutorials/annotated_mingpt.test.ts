@@ -938,6 +938,16 @@ describe("minGPT: projects/adder and projects/chargpt through Trainer.run", () =
     const a = ref.adder;
     expect([train_dataset.length, test_dataset.length]).toEqual(a.lens);
     expect(train_dataset.ixes.index(":6").tolist()).toEqual(a.ixes_head);
+    // the same permutation with every argument by keyword, torch.randperm(n=num, generator=rng); it made a tensor of
+    // "size" { n, generator } before; a float n is torch's TypeError, as are torch.eye's
+    const rng = new torch.Generator();
+    rng.manual_seed(1337);
+    expect(torch.randperm({ n: 10 ** 4, generator: rng }).index("500:506").tolist()).toEqual(a.ixes_head);
+    expect(() => torch.randperm({ generator: rng } as never)).toThrow('randperm() missing 1 required positional arguments: "n"');
+    expect(() => torch.randperm(2.5)).toThrow("randperm(): argument 'n' (position 1) must be int, not float");
+    expect(() => torch.randperm(2, 3 as never)).toThrow("randperm() takes 1 positional argument but 2 were given");
+    expect(torch.eye({ n: 2, m: 3 }).tolist()).toEqual([[1, 0, 0], [0, 1, 0]]);
+    expect(() => torch.eye(2.5)).toThrow("eye(): argument 'n' (position 1) must be int, not float");
     expect(train_dataset.__getitem__(0).map((t) => t.tolist())).toEqual(a.item0);
     expect(test_dataset.__getitem__(3).map((t) => t.tolist())).toEqual(a.test_item3);
     config.model.vocab_size = train_dataset.get_vocab_size();
