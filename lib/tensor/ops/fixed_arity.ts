@@ -146,6 +146,12 @@ export const TORCH_OPERAND_NAMES = {
   where: ["condition", "input", "other"], tile: ["input", "dims"], tril_indices: ["row", "col"], triu_indices: ["row", "col"],
   // the shape / dims given as one argument (torch.flip(x, dims=(0,)), torch.reshape(x, shape=(2, 3)))
   flip: ["input", "dims"], reshape: ["input", "shape"], permute: ["input", "dims"],
+  // every argument by keyword (torch.topk(input=logits, k=5), torch.multinomial(input=probs, num_samples=1), torch.triu(input=m, diagonal=1))
+  topk: ["input", "k"], multinomial: ["input", "num_samples"], triu: ["input"], tril: ["input"],
+  // nn.init's, the tensor first (nn.init.normal_(tensor=w, mean=0.0, std=0.02)); wrapped where withFixedArityAll meets them (nn/init.ts)
+  normal_: ["tensor"], uniform_: ["tensor"], constant_: ["tensor", "val"], zeros_: ["tensor"], ones_: ["tensor"], eye_: ["tensor"],
+  xavier_uniform_: ["tensor"], xavier_normal_: ["tensor"], kaiming_uniform_: ["tensor"], kaiming_normal_: ["tensor"],
+  trunc_normal_: ["tensor"], orthogonal_: ["tensor"], dirac_: ["tensor"], sparse_: ["tensor", "sparsity"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 const operandNames: Readonly<Record<string, readonly string[] | undefined>> = OPERAND_NAMES;

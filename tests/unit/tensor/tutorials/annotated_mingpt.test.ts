@@ -923,6 +923,31 @@ class CharDataset extends utils.data.Dataset<[Tensor, Tensor]> {
 }
 
 describe("minGPT: projects/adder and projects/chargpt through Trainer.run", () => {
+  it("the model's calls with every argument by keyword: torch.tril(input=...), torch.topk(input=, k=), torch.multinomial(input=, num_samples=), nn.init.normal_(tensor=, ...)", () => {
+    const bias = torch.tril({ input: torch.ones(4, 4) }).view(1, 1, 4, 4);
+    expect(torch.equal(bias, torch.tril(torch.ones(4, 4)).view(1, 1, 4, 4))).toBe(true);
+    expect(torch.equal(torch.triu({ input: torch.ones(3, 3), diagonal: 1 }), torch.triu(torch.ones(3, 3), { diagonal: 1 }))).toBe(true);
+    torch.manual_seed(0);
+    const logits = torch.randn(2, 6);
+    const [v, i] = torch.topk({ input: logits, k: 3 });
+    const [v2, i2] = torch.topk(logits, 3);
+    expect([v.tolist(), i.tolist()]).toEqual([v2.tolist(), i2.tolist()]);
+    const probs = F.softmax(logits, { dim: -1 });
+    torch.manual_seed(1);
+    const a = torch.multinomial({ input: probs, num_samples: 1 });
+    torch.manual_seed(1);
+    expect(a.tolist()).toEqual(torch.multinomial(probs, { num_samples: 1 }).tolist());
+    // _init_weights: torch.nn.init.normal_(tensor=module.weight, mean=0.0, std=0.02) draws what the positional form draws
+    const init = nn.init as unknown as { normal_(o: { tensor: Tensor; mean: number; std: number }): Tensor; zeros_(o: { tensor: Tensor }): Tensor };
+    torch.manual_seed(2);
+    const w1 = init.normal_({ tensor: torch.empty(3, 4), mean: 0.0, std: 0.02 });
+    torch.manual_seed(2);
+    expect(torch.equal(w1, nn.init.normal_(torch.empty(3, 4), { mean: 0.0, std: 0.02 }))).toBe(true);
+    expect(init.zeros_({ tensor: torch.ones(2) }).tolist()).toEqual([0, 0]);
+    expect(() => torch.topk({ input: logits } as never)).toThrow("topk() missing 1 required positional argument: 'k'");
+    expect(() => init.normal_({ tensor: torch.empty(2), meen: 0 } as never)).toThrow("normal_() got an unexpected keyword argument 'meen'");
+  });
+
   it("adder: AdditionDataset, GPT('gpt-nano'), seven Trainer iterations (RandomSampler, num_samples=int(1e10)), eval_split every 3", () => {
     const C = new CfgNode({ system: new CfgNode({ seed: 3407 }), data: AdditionDataset.get_default_config(), model: MinGPT.get_default_config(), trainer: Trainer.get_default_config() });
     const config = C as CfgNode & { system: CfgNode & { seed: number }; data: AdderConfig; model: ModelConfig; trainer: TrainerConfig };
