@@ -36,7 +36,7 @@ function loopOver(n4: number, body: number[]): number[] {
   return op.block([...g(n4), ...op.i32Eqz, ...op.brIf(0), ...op.loop([...body, ...g(n4), ...op.i32Const(1), ...op.i32Sub, ...op.localTee(n4), ...op.brIf(0)])]);
 }
 
-/** acc = acc * x + c for each next coefficient, as `horner` computes it, one statement per step. */
+/** Horner's rule into local acc: acc = c0, then acc = acc * x + c for each next coefficient (one fused multiply-add with `fma`), a statement per step. */
 const hornerStatements = (coeffs: number[], acc: number, x: number, fma: boolean): Statements => [
   [...splat(coeffs[0]), ...s(acc)],
   ...coeffs.slice(1).map((c) => (fma ? [...g(acc), ...g(x), ...splat(c), ...op.f32x4RelaxedMadd, ...s(acc)] : [...g(acc), ...g(x), ...op.f32x4Mul, ...splat(c), ...op.f32x4Add, ...s(acc)])),
