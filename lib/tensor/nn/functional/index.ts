@@ -183,6 +183,10 @@ const TENSOR_OPERANDS = {
   ctc_loss: ["log_probs", "targets", "input_lengths", "target_lengths"],
   // not tensors, but positional-or-keyword the same way (F.layer_norm(x, normalized_shape=(4,)))
   layer_norm: ["input", "normalized_shape"], group_norm: ["input", "num_groups"],
+  // every argument by keyword in the transformers' calls (F.softmax(input=att, dim=-1), F.pad(input=t, pad=(0, n), value=2),
+  // F.scaled_dot_product_attention(query=q, key=k, value=v, is_causal=True))
+  softmax: ["input"], log_softmax: ["input"], gelu: ["input"], relu: ["input"], dropout: ["input"], pad: ["input", "pad"],
+  scaled_dot_product_attention: ["query", "key", "value"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /**

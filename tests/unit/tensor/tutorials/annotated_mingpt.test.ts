@@ -945,6 +945,17 @@ describe("minGPT: projects/adder and projects/chargpt through Trainer.run", () =
     expect(torch.equal(w1, nn.init.normal_(torch.empty(3, 4), { mean: 0.0, std: 0.02 }))).toBe(true);
     expect(init.zeros_({ tensor: torch.ones(2) }).tolist()).toEqual([0, 0]);
     expect(() => torch.topk({ input: logits } as never)).toThrow("topk() missing 1 required positional argument: 'k'");
+    // F's: F.softmax(input=att, dim=-1), F.pad(input=t, pad=(0, n), value=pad_id), F.scaled_dot_product_attention(query=q, ...)
+    const q = torch.randn(1, 2, 3, 4);
+    expect(torch.equal(F.softmax({ input: logits, dim: -1 }), F.softmax(logits, { dim: -1 }))).toBe(true);
+    expect(torch.equal(F.log_softmax({ input: logits, dim: 1 }), F.log_softmax(logits, 1))).toBe(true);
+    expect(torch.equal(F.gelu({ input: logits, approximate: "tanh" }), F.gelu(logits, { approximate: "tanh" }))).toBe(true);
+    expect(torch.equal(F.relu({ input: logits }), F.relu(logits))).toBe(true);
+    expect(torch.equal(F.dropout({ input: logits, p: 0.0, training: true }), logits)).toBe(true);
+    expect(F.pad({ input: torch.tensor([0, 4, 1], { dtype: torch.long }), pad: [0, 2], value: 2 }).tolist()).toEqual([0, 4, 1, 2, 2]);
+    const sdpa = F.scaled_dot_product_attention({ query: q, key: q, value: q, attn_mask: null, dropout_p: 0.0, is_causal: true });
+    expect(torch.equal(sdpa, F.scaled_dot_product_attention(q, q, q, { is_causal: true }))).toBe(true);
+    expect(() => F.softmax(logits, { input: logits })).toThrow("softmax() got multiple values for argument 'input'");
     expect(() => init.normal_({ tensor: torch.empty(2), meen: 0 } as never)).toThrow("normal_() got an unexpected keyword argument 'meen'");
   });
 
