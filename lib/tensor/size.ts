@@ -9,9 +9,41 @@
 import { IndexError } from "./errors";
 import { defineNegativeIndices } from "./negative_indices";
 
+/** Array.prototype.slice's position: truncated, from the end when negative, clamped to [0, n]. */
+function clampIndex(i: number, n: number): number {
+  const k = Math.trunc(Number(i)) || 0;
+  return k < 0 ? Math.max(n + k, 0) : Math.min(k, n);
+}
+
 export class Size extends Array<number> {
   static get [Symbol.species](): ArrayConstructor {
     return Array;
+  }
+
+  // The methods the engine calls on shapes all the time, written out: on an Array subclass V8 takes
+  // the generic path of Array.prototype's (the species lookup, element by element through the
+  // prototype chain), 200-330 ns a call where a plain array's takes ~10 ns. Same results: plain
+  // arrays, as the species gives.
+  override slice(start?: number, end?: number): number[] {
+    const n = this.length;
+    const lo = start === undefined ? 0 : clampIndex(start, n), hi = end === undefined ? n : clampIndex(end, n);
+    const out: number[] = [];
+    for (let i = lo; i < hi; i++) out.push(this[i]);
+    return out;
+  }
+
+  override map<U>(fn: (value: number, index: number, array: number[]) => U, thisArg?: unknown): U[] {
+    if (typeof fn !== "function") throw new TypeError(`${String(fn)} is not a function`);
+    const out: U[] = [];
+    for (let i = 0; i < this.length; i++) out.push(fn.call(thisArg, this[i], i, this));
+    return out;
+  }
+
+  override filter(fn: (value: number, index: number, array: number[]) => unknown, thisArg?: unknown): number[] {
+    if (typeof fn !== "function") throw new TypeError(`${String(fn)} is not a function`);
+    const out: number[] = [];
+    for (let i = 0; i < this.length; i++) if (fn.call(thisArg, this[i], i, this)) out.push(this[i]);
+    return out;
   }
 }
 

@@ -70,3 +70,33 @@ describe("sizeOf's shared Sizes", () => {
     expect(sizeOf([7, 9])).toBe(sizeOf([7, 9]));
   });
 });
+
+describe("Size's own slice, map and filter (written out for speed)", () => {
+  it("give what Array.prototype's give on the same numbers, as plain arrays", () => {
+    const s = sizeOf([2, 3, 5, 7]), plain = [2, 3, 5, 7];
+    const cases: [number?, number?][] = [[], [1], [-1], [-10], [10], [1, 3], [1, -1], [-3, -1], [2, 1], [0, 99], [NaN], [1.9, 3.2], [-Infinity, Infinity]];
+    for (const args of cases) {
+      const got = s.slice(...args);
+      expect(got).toEqual(plain.slice(...args));
+      expect(got).not.toBeInstanceOf(Size);
+      expect(Array.isArray(got)).toBe(true);
+    }
+    const seen: unknown[] = [];
+    const ctx = { k: 10 };
+    const mapped = s.map(function (this: typeof ctx, v, i, arr) {
+      seen.push(arr);
+      return v * this.k + i;
+    }, ctx);
+    expect(mapped).toEqual([20, 31, 52, 73]);
+    expect(mapped).not.toBeInstanceOf(Size);
+    expect(seen.every((a) => a === s)).toBe(true);
+    expect(s.filter((v, i) => v > 2 && i < 3)).toEqual([3, 5]);
+    expect(s.filter((v) => v > 2)).not.toBeInstanceOf(Size);
+    expect(() => s.map(undefined as never)).toThrow(TypeError);
+    expect(() => s.filter(3 as never)).toThrow(TypeError);
+    // The idioms they serve.
+    const x = torch.zeros(2, 3, 4);
+    expect(x.shape.slice(0, -1)).toEqual([2, 3]);
+    expect(x.shape.map((d) => d * 2)).toEqual([4, 6, 8]);
+  });
+});
