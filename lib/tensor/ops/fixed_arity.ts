@@ -154,8 +154,21 @@ export const TORCH_OPERAND_NAMES = {
   trunc_normal_: ["tensor"], orthogonal_: ["tensor"], dirac_: ["tensor"], sparse_: ["tensor", "sparsity"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
+/**
+ * torch.* functions whose input (and allclose's / equal's other) may be given by keyword too (torch.max(input=prob,
+ * dim=1), torch.sum(input=x, dim=0), torch.tanh(input=x)), at run time only: their overloads make the derived keyword
+ * typings of TORCH_OPERAND_NAMES misleading, so the typings keep the positional forms.
+ */
+const TORCH_INPUT_BY_KEYWORD: Readonly<Record<string, readonly string[]>> = {
+  softmax: ["input"], log_softmax: ["input"], max: ["input"], min: ["input"], sort: ["input"], argsort: ["input"], argmax: ["input"],
+  argmin: ["input"], sum: ["input"], mean: ["input"], std: ["input"], var: ["input"], prod: ["input"], all: ["input"], any: ["input"],
+  nonzero: ["input"], flatten: ["input"], squeeze: ["input"], unbind: ["input"], roll: ["input"], cumsum: ["input"], chunk: ["input"],
+  clamp: ["input"], allclose: ["input", "other"], equal: ["input", "other"], tanh: ["input"], sigmoid: ["input"], relu: ["input"],
+  exp: ["input"], log: ["input"], sqrt: ["input"], abs: ["input"], sin: ["input"], cos: ["input"],
+};
+
 const operandNames: Readonly<Record<string, readonly string[] | undefined>> = OPERAND_NAMES;
-const torchOperandNames: Readonly<Record<string, readonly string[] | undefined>> = { ...OPERAND_NAMES, ...TORCH_OPERAND_NAMES };
+const torchOperandNames: Readonly<Record<string, readonly string[] | undefined>> = { ...OPERAND_NAMES, ...TORCH_INPUT_BY_KEYWORD, ...TORCH_OPERAND_NAMES };
 /** namedOperands' `keywords` for a function outside the arity tables: any other key goes on, for the function to check. */
 const PASS_ON = "pass on";
 

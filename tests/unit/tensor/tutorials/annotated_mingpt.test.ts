@@ -956,6 +956,19 @@ describe("minGPT: projects/adder and projects/chargpt through Trainer.run", () =
     const sdpa = F.scaled_dot_product_attention({ query: q, key: q, value: q, attn_mask: null, dropout_p: 0.0, is_causal: true });
     expect(torch.equal(sdpa, F.scaled_dot_product_attention(q, q, q, { is_causal: true }))).toBe(true);
     expect(() => F.softmax(logits, { input: logits })).toThrow("softmax() got multiple values for argument 'input'");
+    // torch.*'s: the Annotated Transformer's torch.max(prob, dim=1) and nonzero, minGPT's torch.tanh / torch.allclose
+    // (run-time forms: their typings stay positional)
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const T: any = torch;
+    const [mv, mi] = T.max({ input: logits, dim: 1 }) as Tensor[];
+    const [mv2, mi2] = torch.max(logits, 1);
+    expect([mv.tolist(), mi.tolist()]).toEqual([mv2.tolist(), mi2.tolist()]);
+    expect(T.nonzero({ input: logits.gt(0) }).tolist()).toEqual(torch.nonzero(logits.gt(0)).tolist());
+    expect(torch.equal(T.tanh({ input: logits }), torch.tanh(logits))).toBe(true);
+    expect(torch.equal(T.softmax({ input: logits, dim: -1 }), torch.softmax(logits, -1))).toBe(true);
+    expect(T.allclose({ input: logits, other: logits.add(1e-9), atol: 1e-6 })).toBe(true);
+    expect(T.sum({ input: logits, dim: 0 }).tolist()).toEqual(torch.sum(logits, 0).tolist());
+    expect(() => T.exp({ input: logits, zzz: 1 })).toThrow("exp() got an unexpected keyword argument 'zzz'");
     expect(() => init.normal_({ tensor: torch.empty(2), meen: 0 } as never)).toThrow("normal_() got an unexpected keyword argument 'meen'");
   });
 
