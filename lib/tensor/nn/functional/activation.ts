@@ -3,8 +3,11 @@
  * core's fused kernels; here we add PyTorch's argument forms (`F.leaky_relu(x, 0.2)` or
  * `F.leaky_relu(x, { negative_slope: 0.2 })`) and PReLU, whose slope is a learnable tensor.
  *
- * `inplace` is accepted for compatibility but the result is always a new tensor: the values are
- * the same, and autograd stays safe.
+ * `inplace` is accepted for compatibility but the result is a new tensor (the values are the same),
+ * except for relu: F.relu(x, inplace=True) / nn.ReLU(inplace=True) write into x as torch's relu_ does,
+ * since code keeps references to the input (yunjey's style transfer saves vgg.features' conv outputs,
+ * which the next ReLU(inplace=True) rectifies in torch). Under autograd relu_ keeps the old values for
+ * the node that produced them (ops/inplace.ts rebase), and a leaf that requires grad raises as in torch.
  */
 import { differentiateThrough, record } from "../../autograd/function";
 import { where } from "../../ops/where";
@@ -60,8 +63,7 @@ export const parseSoftmax = (fn: string, args: readonly unknown[]) => parseArgs<
 
 export function relu(input: Tensor, ...args: InplaceArgs): Tensor {
   checkTensor(input, "relu");
-  parseInplace("relu", args);
-  return input.relu();
+  return parseInplace("relu", args).inplace ? input.relu_() : input.relu();
 }
 
 export function relu6(input: Tensor, ...args: InplaceArgs): Tensor {

@@ -46,7 +46,7 @@ export class Tanh extends Module {
 export class ReLU extends InplaceActivation {
   static override readonly __name__ = "ReLU";
   override forward(input: Tensor): Tensor {
-    return Fa.relu(input);
+    return Fa.relu(input, this.inplace);
   }
 }
 

@@ -1776,3 +1776,90 @@ describe("rasbt ch14 part 2: image transformations on a CelebA-sized tensor", ()
     expectNums([(transform_train(img) as Tensor).sum().item(), (transform(img) as Tensor).sum().item()], [r.train_sum, r.eval_sum], 1e-6);
   });
 });
+
+describe("yunjey/pytorch-tutorial: neural_style_transfer (32 x 32 images)", () => {
+  it("VGGNet over vgg.features' _modules (ReLU(inplace=True) rectifies the saved conv outputs), content and Gram-matrix style losses, Adam(betas=[0.5, 0.999]) on the image, denorm + clamp_", () => {
+    /**
+     * vgg19().features' layers and initialisation (torchvision's cfg "E", kaiming_normal_ fan_out) without building
+     * the 120M-parameter classifier (10 s of draws here, thrown away with the pretrained weights anyway).
+     */
+    function vgg19_features(): nn.Sequential {
+      const layers: nn.Module[] = [];
+      let in_channels = 3;
+      for (const v of [64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M", 512, 512, 512, 512, "M"] as const) {
+        if (v === "M") layers.push(new nn.MaxPool2d({ kernel_size: 2, stride: 2 }));
+        else {
+          layers.push(new nn.Conv2d(in_channels, v, { kernel_size: 3, padding: 1 }), new nn.ReLU({ inplace: true }));
+          in_channels = v;
+        }
+      }
+      const features = new nn.Sequential(...layers);
+      for (const m of features.modules()) {
+        if (m instanceof nn.Conv2d) {
+          nn.init.kaiming_normal_(m.weight, { mode: "fan_out", nonlinearity: "relu" });
+          nn.init.constant_(m.bias!, 0);
+        }
+      }
+      return features;
+    }
+    class VGGNet extends nn.Module {
+      select = ["0", "5", "10", "19", "28"];
+      vgg = vgg19_features(); // models.vgg19(pretrained=True).features
+      forward(x: Tensor): Tensor[] {
+        const features: Tensor[] = [];
+        for (const [name, layer] of Object.entries(this.vgg._modules)) { // self.vgg._modules.items()
+          x = layer!(x);
+          if (this.select.includes(name)) features.push(x);
+        }
+        return features;
+      }
+    }
+    const { transforms } = torchvision;
+    torch.manual_seed(0);
+    const normalize = new transforms.Normalize({ mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] });
+    const content = (normalize(torch.rand(3, 32, 32)) as Tensor).unsqueeze(0).to(device);
+    const style = (normalize(torch.rand(3, 32, 32)) as Tensor).unsqueeze(0).to(device);
+    const target = content.clone().requires_grad_(true);
+    const optimizer = new optim.Adam([target], { lr: 0.003, betas: [0.5, 0.999] });
+    const vgg = new VGGNet().to(device).eval();
+    const log: number[][] = [];
+    let target_features: Tensor[] = [];
+    for (let step = 0; step < 2; step++) {
+      target_features = vgg(target);
+      const content_features = vgg(content);
+      const style_features = vgg(style);
+      let style_loss: Tensor | number = 0;
+      let content_loss: Tensor | number = 0;
+      for (let k = 0; k < target_features.length; k++) {
+        const [f1, f2, f3] = [target_features[k], content_features[k], style_features[k]];
+        content_loss = torch.add(torch.mean(f1.sub(f2).pow(2)), content_loss);
+        const [, c, h, w] = f1.size();
+        const g1 = torch.mm(f1.view(c, h * w), f1.view(c, h * w).t());
+        const g3 = torch.mm(f3.view(c, h * w), f3.view(c, h * w).t());
+        style_loss = torch.add(torch.mean(g1.sub(g3).pow(2)).div(c * h * w), style_loss);
+      }
+      const [cl, sl] = [content_loss as Tensor, style_loss as Tensor]; // tensors after the first feature map
+      const loss = cl.add(sl.mul(100));
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      log.push([cl.item(), sl.item()]);
+    }
+    const r = ref.style_transfer;
+    expect(target_features.map((f) => f.shape)).toEqual(r.shapes);
+    log.flat().forEach((v, i) => {
+      const e = (r.log as number[][]).flat()[i];
+      expect(Math.abs(v - e), `loss ${i}: ${v} vs ${e}`).toBeLessThanOrEqual(1e-3 * Math.abs(e) + 1e-12);
+    });
+    const denorm = new transforms.Normalize([-2.12, -2.04, -1.80], [4.37, 4.46, 4.44]);
+    let img = target.clone().squeeze();
+    img = (denorm(img) as Tensor).clamp_(0, 1);
+    expectT(img.index(null, ":2", ":3"), r.img, 1e-5);
+    // what the saved features relied on: ReLU(inplace=True) and F.relu(x, inplace=True) write into x and return it
+    const x = torch.tensor([-1, 2]);
+    expect([new nn.ReLU({ inplace: true })(x) === x, x.tolist()]).toEqual([true, [0, 2]]);
+    const x2 = torch.tensor([-3, 4]);
+    expect([F.relu(x2, true) === x2, x2.tolist(), F.relu(x2.neg()).tolist(), x2.tolist()]).toEqual([true, [0, 4], [0, 0], [0, 4]]);
+    expect(thrown(() => F.relu(torch.randn(2, { requires_grad: true }), { inplace: true }))?.[1]).toMatch(/^a leaf Variable that requires grad is being used in an in-place operation/);
+  });
+});
