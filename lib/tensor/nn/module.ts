@@ -19,6 +19,7 @@ import { markZeroGrad } from "../autograd/engine";
 import { record } from "../autograd/function";
 import { is_grad_enabled, no_grad } from "../autograd/grad_mode";
 import { checkKeywords, isOptions, parseArgs, type PyArgs } from "../args";
+import { leadingArgs } from "../leading_args";
 import { RuntimeError, TorchError, TypeError_, ValueError } from "../errors";
 import { Tensor } from "../tensor";
 import type { DType } from "../dtype";
@@ -93,6 +94,13 @@ interface ModuleInternals {
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Module {
   (...args: Parameters<this["forward"]>): ReturnType<this["forward"]>;
+}
+
+/** all without its trailing undefined entries (a JS caller's omitted optional arguments). */
+function trimmed(all: readonly unknown[]): unknown[] {
+  let n = all.length;
+  while (n > 0 && all[n - 1] === undefined) n--;
+  return all.slice(0, n);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -228,7 +236,11 @@ export class Module {
     return Object.prototype.hasOwnProperty.call(this, name) && !this._buffer_names.has(name);
   }
 
-  register_parameter(name: string, param: Parameter | null): void {
+  register_parameter(name: string, param: Parameter | null): void;
+  /** register_parameter(name="w", param=p): every argument by keyword. */
+  register_parameter(options: { name: string; param: Parameter | null }): void;
+  register_parameter(...all: unknown[]): void {
+    const [name, param] = leadingArgs("register_parameter", ["name", "param"], 2, trimmed(all)) as [string, Parameter | null];
     this._checkNewName("parameter", name, (v) => v instanceof Parameter || (v === null && this._isReservedSlot(name)));
     if (param !== null && !(param instanceof Parameter)) {
       throw new TypeError_(`cannot assign '${typeName(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
@@ -238,7 +250,11 @@ export class Module {
   }
 
   /** Buffers are state that is saved but not trained (BatchNorm's running statistics). */
-  register_buffer(name: string, tensor: Tensor | null, ...args: PyArgs<[persistent?: boolean], { persistent?: boolean }>): void {
+  register_buffer(name: string, tensor: Tensor | null, ...args: PyArgs<[persistent?: boolean], { persistent?: boolean }>): void;
+  /** register_buffer(name="bias", tensor=t, persistent=False): every argument by keyword. */
+  register_buffer(options: { name: string; tensor: Tensor | null; persistent?: boolean }): void;
+  register_buffer(...all: unknown[]): void {
+    const [name, tensor, ...args] = leadingArgs("register_buffer", ["name", "tensor"], 2, trimmed(all)) as [string, Tensor | null, ...PyArgs<[persistent?: boolean], { persistent?: boolean }>];
     const persistent = flag("register_buffer", "persistent", parseArgs<{ persistent?: boolean }>("register_buffer", ["persistent"], args).persistent, true);
     this._checkNewName("buffer", name, () => this._buffer_names.has(name));
     if (tensor !== null && !(tensor instanceof Tensor)) {
@@ -248,7 +264,11 @@ export class Module {
     (this as unknown as Record<string, unknown>)[name] = tensor;
   }
 
-  add_module(name: string, module: Module | null): void {
+  add_module(name: string, module: Module | null): void;
+  /** add_module(name="fc", module=m): every argument by keyword. */
+  add_module(options: { name: string; module: Module | null }): void;
+  add_module(...all: unknown[]): void {
+    const [name, module] = leadingArgs("add_module", ["name", "module"], 2, trimmed(all)) as [string, Module | null];
     if (module !== null && !(module instanceof Module)) {
       throw new TypeError_(`${typeName(module)} is not a Module subclass`);
     }

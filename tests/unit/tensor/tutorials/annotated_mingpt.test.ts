@@ -969,6 +969,23 @@ describe("minGPT: projects/adder and projects/chargpt through Trainer.run", () =
     expect(T.allclose({ input: logits, other: logits.add(1e-9), atol: 1e-6 })).toBe(true);
     expect(T.sum({ input: logits, dim: 0 }).tolist()).toEqual(torch.sum(logits, 0).tolist());
     expect(() => T.exp({ input: logits, zzz: 1 })).toThrow("exp() got an unexpected keyword argument 'zzz'");
+    // the causal mask registered by keyword: self.register_buffer(name="bias", tensor=..., persistent=False), and
+    // register_parameter / add_module the same way
+    class Attn extends nn.Module {
+      declare bias: Tensor;
+      constructor() {
+        super();
+        this.register_buffer({ name: "bias", tensor: torch.tril(torch.ones(3, 3)).view(1, 1, 3, 3), persistent: false });
+        this.register_parameter({ name: "scale", param: new nn.Parameter(torch.ones(1)) });
+        this.add_module({ name: "c_proj", module: new nn.Linear(2, 2) });
+      }
+    }
+    const attn = new Attn();
+    expect(attn.bias.shape).toEqual([1, 1, 3, 3]);
+    expect(Object.keys(attn.state_dict())).toEqual(["scale", "c_proj.weight", "c_proj.bias"]); // a non-persistent buffer is not saved
+    expect([...attn.named_buffers()].map(([n]) => n)).toEqual(["bias"]);
+    expect(() => attn.register_buffer({ name: "mask" } as never)).toThrow("register_buffer() missing 1 required positional argument: 'tensor'");
+    expect(() => attn.register_buffer("mask", torch.ones(1), { tensor: torch.ones(1) } as never)).toThrow("register_buffer() got multiple values for argument 'tensor'");
     expect(() => init.normal_({ tensor: torch.empty(2), meen: 0 } as never)).toThrow("normal_() got an unexpected keyword argument 'meen'");
   });
 
