@@ -3,11 +3,11 @@
  * core's fused kernels; here we add PyTorch's argument forms (`F.leaky_relu(x, 0.2)` or
  * `F.leaky_relu(x, { negative_slope: 0.2 })`) and PReLU, whose slope is a learnable tensor.
  *
- * `inplace` is accepted for compatibility but the result is a new tensor (the values are the same),
- * except for relu: F.relu(x, inplace=True) / nn.ReLU(inplace=True) write into x as torch's relu_ does,
- * since code keeps references to the input (yunjey's style transfer saves vgg.features' conv outputs,
- * which the next ReLU(inplace=True) rectifies in torch). Under autograd relu_ keeps the old values for
- * the node that produced them (ops/inplace.ts rebase), and a leaf that requires grad raises as in torch.
+ * `inplace=True` (relu, relu6, leaky_relu, elu, selu, silu, hardtanh and their modules) writes into the
+ * input and returns it, as torch does: code keeps references to the input (yunjey's style transfer saves
+ * vgg.features' conv outputs, which the next ReLU(inplace=True) rectifies in torch). Under autograd the
+ * write goes through ops/inplace.ts (the node that made the input keeps a snapshot of its old values),
+ * and a leaf that requires grad raises as in torch.
  */
 import { differentiateThrough, record } from "../../autograd/function";
 import { where } from "../../ops/where";
@@ -16,6 +16,12 @@ import { parseArgs, type PyArgs, checkNoMoreArgs } from "../../args";
 import type { DType } from "../../dtype";
 import type { Tensor } from "../../tensor";
 import { checkTensor, data, empty, floatType } from "./_util";
+import { unary_ } from "../../ops/inplace";
+
+/** fn(input), or written into input when inplace (torch's relu_, leaky_relu_, ...). */
+function maybeInplace(input: Tensor, inplace: boolean | undefined, op: string, fn: (x: Tensor) => Tensor): Tensor {
+  return inplace ? unary_(input, `${op}_`, fn) : fn(input);
+}
 
 export interface InplaceOptions {
   inplace?: boolean;
@@ -68,8 +74,7 @@ export function relu(input: Tensor, ...args: InplaceArgs): Tensor {
 
 export function relu6(input: Tensor, ...args: InplaceArgs): Tensor {
   checkTensor(input, "relu6");
-  parseInplace("relu6", args);
-  return input.hardtanh(0, 6);
+  return maybeInplace(input, parseInplace("relu6", args).inplace, "hardtanh", (x) => x.hardtanh(0, 6));
 }
 
 export function sigmoid(input: Tensor, ...extra: never[]): Tensor {
@@ -87,19 +92,20 @@ export function tanh(input: Tensor, ...extra: never[]): Tensor {
 /** F.leaky_relu(input, negative_slope=0.01, inplace=False) */
 export function leaky_relu(input: Tensor, ...args: LeakyReLUArgs): Tensor {
   checkTensor(input, "leaky_relu");
-  return input.leaky_relu(parseLeakyReLU("leaky_relu", args).negative_slope ?? 0.01);
+  const a = parseLeakyReLU("leaky_relu", args);
+  return maybeInplace(input, a.inplace, "leaky_relu", (x) => x.leaky_relu(a.negative_slope ?? 0.01));
 }
 
 /** F.elu(input, alpha=1.0, inplace=False) */
 export function elu(input: Tensor, ...args: ELUArgs): Tensor {
   checkTensor(input, "elu");
-  return input.elu(parseELU("elu", args).alpha ?? 1);
+  const a = parseELU("elu", args);
+  return maybeInplace(input, a.inplace, "elu", (x) => x.elu(a.alpha ?? 1));
 }
 
 export function selu(input: Tensor, ...args: InplaceArgs): Tensor {
   checkTensor(input, "selu");
-  parseInplace("selu", args);
-  return input.selu();
+  return maybeInplace(input, parseInplace("selu", args).inplace, "selu", (x) => x.selu());
 }
 
 /** F.gelu(input, approximate='none'); also F.gelu(x, "tanh"). */
@@ -114,8 +120,7 @@ export function gelu(input: Tensor, ...args: GELUArgs): Tensor {
 
 export function silu(input: Tensor, ...args: InplaceArgs): Tensor {
   checkTensor(input, "silu");
-  parseInplace("silu", args);
-  return input.silu();
+  return maybeInplace(input, parseInplace("silu", args).inplace, "silu", (x) => x.silu());
 }
 
 /** F.softplus(input, beta=1, threshold=20): log(1 + exp(beta*x)) / beta, linear above threshold. */
@@ -128,7 +133,7 @@ export function softplus(input: Tensor, ...args: SoftplusArgs): Tensor {
 export function hardtanh(input: Tensor, ...args: HardtanhArgs): Tensor {
   checkTensor(input, "hardtanh");
   const a = parseHardtanh("hardtanh", args);
-  return input.hardtanh(a.min_val ?? -1, a.max_val ?? 1);
+  return maybeInplace(input, a.inplace, "hardtanh", (x) => x.hardtanh(a.min_val ?? -1, a.max_val ?? 1));
 }
 
 /** PyTorch's legacy rule when softmax gets no dim: 0 for 0-, 1- and 3-d input, else 1 (with its warning). */

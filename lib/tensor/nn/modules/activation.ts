@@ -53,7 +53,7 @@ export class ReLU extends InplaceActivation {
 export class ReLU6 extends InplaceActivation {
   static override readonly __name__ = "ReLU6";
   override forward(input: Tensor): Tensor {
-    return Fa.relu6(input);
+    return Fa.relu6(input, this.inplace);
   }
 }
 
@@ -68,7 +68,7 @@ export class LeakyReLU extends Module {
     this.inplace = a.inplace ?? false;
   }
   override forward(input: Tensor): Tensor {
-    return Fa.leaky_relu(input, this.negative_slope);
+    return Fa.leaky_relu(input, this.negative_slope, this.inplace);
   }
   override extra_repr(): string {
     return `negative_slope=${pyFloat(this.negative_slope)}${this.inplace ? ", inplace=True" : ""}`;
@@ -117,7 +117,7 @@ export class ELU extends Module {
     this.inplace = a.inplace ?? false;
   }
   override forward(input: Tensor): Tensor {
-    return Fa.elu(input, this.alpha);
+    return Fa.elu(input, this.alpha, this.inplace);
   }
   override extra_repr(): string {
     return `alpha=${pyFloat(this.alpha)}${this.inplace ? ", inplace=True" : ""}`;
@@ -127,7 +127,7 @@ export class ELU extends Module {
 export class SELU extends InplaceActivation {
   static override readonly __name__ = "SELU";
   override forward(input: Tensor): Tensor {
-    return Fa.selu(input);
+    return Fa.selu(input, this.inplace);
   }
 }
 
@@ -149,7 +149,7 @@ export class GELU extends Module {
 export class SiLU extends InplaceActivation {
   static override readonly __name__ = "SiLU";
   override forward(input: Tensor): Tensor {
-    return Fa.silu(input);
+    return Fa.silu(input, this.inplace);
   }
 }
 
@@ -185,7 +185,7 @@ export class Hardtanh extends Module {
     this.inplace = a.inplace ?? false;
   }
   override forward(input: Tensor): Tensor {
-    return Fa.hardtanh(input, this.min_val, this.max_val);
+    return Fa.hardtanh(input, this.min_val, this.max_val, this.inplace);
   }
   override extra_repr(): string {
     return `min_val=${pyFloat(this.min_val)}, max_val=${pyFloat(this.max_val)}${this.inplace ? ", inplace=True" : ""}`;

@@ -1863,3 +1863,27 @@ describe("yunjey/pytorch-tutorial: neural_style_transfer (32 x 32 images)", () =
     expect(thrown(() => F.relu(torch.randn(2, { requires_grad: true }), { inplace: true }))?.[1]).toMatch(/^a leaf Variable that requires grad is being used in an in-place operation/);
   });
 });
+
+describe("inplace=True on the other activation modules (LeakyReLU(0.2, inplace=True) as DCGANs write it)", () => {
+  it("overwrites the input and returns it, gradients through the rewritten graph equal torch's", () => {
+    const mods: [string, nn.Module][] = [
+      ["LeakyReLU", new nn.LeakyReLU(0.2, true)], ["ELU", new nn.ELU({ alpha: 1.0, inplace: true })], ["ReLU6", new nn.ReLU6(true)],
+      ["SELU", new nn.SELU(true)], ["SiLU", new nn.SiLU(true)], ["Hardtanh", new nn.Hardtanh(-0.5, 0.5, true)],
+    ];
+    for (const [name, mod] of mods) {
+      torch.manual_seed(0);
+      const x = torch.randn(5, { requires_grad: true });
+      const y = x.mul(3);
+      const out = mod(y) as Tensor;
+      out.pow(2).sum().backward();
+      const r = ref.inplace_activations[name];
+      expect(out === y, name).toBe(r.same);
+      expectT(y, r.y, 1e-6);
+      expectT(x.grad!, r.grad, 1e-5);
+    }
+    const x = torch.tensor([-2, 0.5, 9]);
+    expect([F.leaky_relu(x, 0.1, true) === x, x.tolist()]).toEqual([true, [-0.20000000298023224, 0.5, 9]]);
+    expect(F.hardtanh(x, { inplace: true }).tolist()).toEqual([-0.20000000298023224, 0.5, 1]);
+    expect(x.tolist()).toEqual([-0.20000000298023224, 0.5, 1]);
+  });
+});
