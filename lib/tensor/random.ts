@@ -5,6 +5,10 @@
  * `torch.manual_seed(s)` our numbers track real PyTorch's CPU numbers closely. Only integer
  * arithmetic and fdlibm-backed Math functions are used, so every JS host repeats them exactly.
  */
+import { isOptions, parseArgs } from "./args";
+import { CPU, checkDevice, type Device, type DeviceLike } from "./device";
+import { RuntimeError, TypeError_ } from "./errors";
+
 const N = 624;
 const M = 397;
 
@@ -15,11 +19,31 @@ export class Generator {
   /** Box-Muller makes two samples; scalar draws keep the second one like PyTorch does. */
   private nextNormal: number | null = null;
 
-  constructor(seed = 67280421310721) {
+  /**
+   * new Generator() or new Generator(seed) (the engine's shorthand for Generator().manual_seed(seed)); torch's
+   * Generator(device='cpu') / Generator('cpu') / Generator(torch.device('cpu')) too: the CPU is the only device here.
+   */
+  constructor(seed: number | DeviceLike | { device?: DeviceLike } = 67280421310721) {
+    if (typeof seed !== "number") {
+      const dev = isOptions(seed) ? parseArgs<{ device?: DeviceLike }>("Generator", ["device"], [seed]).device : (seed as DeviceLike);
+      checkDevice(dev, "Generator");
+      seed = 67280421310721;
+    }
     this.manual_seed(seed);
   }
 
+  /** The generator's device, as torch's generator.device: the CPU. */
+  get device(): Device {
+    return CPU;
+  }
+
   manual_seed(seed: number): this {
+    if (typeof seed !== "number" && typeof seed !== "bigint") {
+      // torch 1.13: g.manual_seed(seed=1) is refused, as is a seed that is not an integer type
+      if (isOptions(seed)) throw new TypeError_("Generator.manual_seed() takes no keyword arguments");
+      const kind = typeof seed === "string" ? "str" : seed === null || seed === undefined ? "NoneType" : typeof seed;
+      throw new RuntimeError(`manual_seed expected a long, but got ${kind}`);
+    }
     // PyTorch keeps a 64-bit seed but mt19937 is initialised from its low 32 bits.
     const s = Number(BigInt.asUintN(32, BigInt(Math.trunc(seed))));
     this.seed_ = seed;

@@ -1013,6 +1013,15 @@ describe("minGPT: projects/adder and projects/chargpt through Trainer.run", () =
     expect(() => torch.randperm(2.5)).toThrow("randperm(): argument 'n' (position 1) must be int, not float");
     expect(() => torch.randperm(2, 3 as never)).toThrow("randperm() takes 1 positional argument but 2 were given");
     expect(torch.eye({ n: 2, m: 3 }).tolist()).toEqual([[1, 0, 0], [0, 1, 0]]);
+    // rng = torch.Generator(device='cpu') (or Generator('cpu')): it crashed with a BigInt RangeError (the device was taken for a seed)
+    for (const rng2 of [new torch.Generator({ device: "cpu" }), new torch.Generator("cpu"), new torch.Generator(torch.device("cpu"))]) {
+      expect(String(rng2.device)).toBe("cpu");
+      rng2.manual_seed(1337);
+      expect(torch.randperm(10 ** 4, { generator: rng2 }).index("500:506").tolist()).toEqual(a.ixes_head);
+    }
+    expect(() => new torch.Generator({ device: "cuda" })).toThrow("runs on the CPU only");
+    expect(() => rng.manual_seed({ seed: 1 } as never)).toThrow("Generator.manual_seed() takes no keyword arguments"); // as torch 1.13
+    expect(() => rng.manual_seed("1" as never)).toThrow("manual_seed expected a long, but got str");
     expect(() => torch.eye(2.5)).toThrow("eye(): argument 'n' (position 1) must be int, not float");
     expect(train_dataset.__getitem__(0).map((t) => t.tolist())).toEqual(a.item0);
     expect(test_dataset.__getitem__(3).map((t) => t.tolist())).toEqual(a.test_item3);
