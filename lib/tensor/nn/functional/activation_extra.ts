@@ -5,7 +5,8 @@
  * Each is built from differentiable tensor ops inside `composite`, so it records one node
  * named like PyTorch's (HardswishBackward0, ...) and its gradient (and gradient of gradient)
  * comes from the ops' own formulas. Values match PyTorch 1.13 (tests/fixtures/torch/nn/functional_activations.json).
- * `inplace` is accepted for compatibility; the result is always a new tensor.
+ * `inplace=True` (hardswish, hardsigmoid, mish, threshold, celu) writes into the input and returns it, as torch
+ * (through ops/inplace.ts, as activation.ts's relu); rrelu's flag is still accepted only.
  */
 import { parseArgs, type PyArgs, checkNoMoreArgs } from "../../args";
 import { composite } from "../../autograd/function";
@@ -15,6 +16,12 @@ import { where } from "../../ops/where";
 import type { Tensor } from "../../tensor";
 import { parseInplace, parseSoftmax, implicitSoftmaxDim, type InplaceArgs, type SoftmaxArgs } from "./activation";
 import { checkTensor, empty, floatType } from "./_util";
+import { unary_ } from "../../ops/inplace";
+
+/** fn(input), or written into input when inplace (torch's hardswish_, threshold_, ...). */
+function maybeInplace(input: Tensor, inplace: boolean | undefined, op: string, fn: (x: Tensor) => Tensor): Tensor {
+  return inplace ? unary_(input, `${op}_`, fn) : fn(input);
+}
 
 function checkFloating(input: Tensor, kernel: string): void {
   const names: Record<string, string> = { int64: "Long", bool: "Bool" };
@@ -24,22 +31,22 @@ function checkFloating(input: Tensor, kernel: string): void {
 /** F.hardswish(input, inplace=False): x * relu6(x + 3) / 6. */
 export function hardswish(input: Tensor, ...args: InplaceArgs): Tensor {
   checkTensor(input, "hardswish");
-  parseInplace("hardswish", args);
-  return composite("HardswishBackward0", [input], (x) => x.mul(x.add(3).hardtanh(0, 6)).div(6));
+  const fn = (t: Tensor) => composite("HardswishBackward0", [t], (x) => x.mul(x.add(3).hardtanh(0, 6)).div(6));
+  return maybeInplace(input, parseInplace("hardswish", args).inplace, "hardswish", fn);
 }
 
 /** F.hardsigmoid(input, inplace=False): relu6(x + 3) / 6. */
 export function hardsigmoid(input: Tensor, ...args: InplaceArgs): Tensor {
   checkTensor(input, "hardsigmoid");
-  parseInplace("hardsigmoid", args);
-  return composite("HardsigmoidBackward0", [input], (x) => x.add(3).hardtanh(0, 6).div(6));
+  const fn = (t: Tensor) => composite("HardsigmoidBackward0", [t], (x) => x.add(3).hardtanh(0, 6).div(6));
+  return maybeInplace(input, parseInplace("hardsigmoid", args).inplace, "hardsigmoid", fn);
 }
 
 /** F.mish(input, inplace=False): x * tanh(softplus(x)). */
 export function mish(input: Tensor, ...args: InplaceArgs): Tensor {
   checkTensor(input, "mish");
-  parseInplace("mish", args);
-  return composite("MishBackward0", [input], (x) => x.mul(x.softplus(1, 20).tanh()));
+  const fn = (t: Tensor) => composite("MishBackward0", [t], (x) => x.mul(x.softplus(1, 20).tanh()));
+  return maybeInplace(input, parseInplace("mish", args).inplace, "mish", fn);
 }
 
 /** F.logsigmoid(input): log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)), stable for any x. */
@@ -106,7 +113,7 @@ export function parseThreshold(fn: string, args: readonly unknown[]): { threshol
 export function threshold(input: Tensor, ...args: ThresholdArgs): Tensor {
   checkTensor(input, "threshold");
   const a = parseThreshold("threshold", args);
-  return composite("ThresholdBackward0", [input], (x) => where(x.gt(a.threshold), x, a.value));
+  return maybeInplace(input, a.inplace, "threshold", (t) => composite("ThresholdBackward0", [t], (x) => where(x.gt(a.threshold), x, a.value)));
 }
 
 export interface CELUOptions {
@@ -119,10 +126,11 @@ export const parseCELU = (fn: string, args: readonly unknown[]) => parseArgs<CEL
 /** F.celu(input, alpha=1.0, inplace=False): max(0, x) + min(0, alpha * (exp(x / alpha) - 1)). */
 export function celu(input: Tensor, ...args: CELUArgs): Tensor {
   checkTensor(input, "celu");
-  const alpha = parseCELU("celu", args).alpha ?? 1;
+  const a = parseCELU("celu", args);
+  const alpha = a.alpha ?? 1;
   if (alpha === 0) throw new RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU");
   // celu(x, alpha) = alpha * elu(x / alpha, 1): the same two branches.
-  return composite("CeluBackward0", [input], (x) => x.div(alpha).elu(1).mul(alpha));
+  return maybeInplace(input, a.inplace, "celu", (t) => composite("CeluBackward0", [t], (x) => x.div(alpha).elu(1).mul(alpha)));
 }
 
 export interface GLUOptions {

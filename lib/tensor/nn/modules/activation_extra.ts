@@ -23,21 +23,21 @@ abstract class SilentInplace extends Module {
 export class Hardswish extends SilentInplace {
   static override readonly __name__ = "Hardswish";
   override forward(input: Tensor): Tensor {
-    return Fx.hardswish(input);
+    return Fx.hardswish(input, this.inplace);
   }
 }
 
 export class Hardsigmoid extends SilentInplace {
   static override readonly __name__ = "Hardsigmoid";
   override forward(input: Tensor): Tensor {
-    return Fx.hardsigmoid(input);
+    return Fx.hardsigmoid(input, this.inplace);
   }
 }
 
 export class Mish extends SilentInplace {
   static override readonly __name__ = "Mish";
   override forward(input: Tensor): Tensor {
-    return Fx.mish(input);
+    return Fx.mish(input, this.inplace);
   }
 }
 
@@ -101,7 +101,7 @@ export class Threshold extends Module {
     this.inplace = a.inplace;
   }
   override forward(input: Tensor): Tensor {
-    return Fx.threshold(input, this.threshold, this.value);
+    return Fx.threshold(input, this.threshold, this.value, this.inplace);
   }
   override extra_repr(): string {
     return `threshold=${pyNumber(this.threshold)}, value=${pyNumber(this.value)}${this.inplace ? ", inplace=True" : ""}`;
@@ -119,7 +119,7 @@ export class CELU extends Module {
     this.inplace = a.inplace ?? false;
   }
   override forward(input: Tensor): Tensor {
-    return Fx.celu(input, this.alpha);
+    return Fx.celu(input, this.alpha, this.inplace);
   }
   override extra_repr(): string {
     return `alpha=${pyFloat(this.alpha)}${this.inplace ? ", inplace=True" : ""}`;

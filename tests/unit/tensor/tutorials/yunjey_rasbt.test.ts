@@ -1869,6 +1869,8 @@ describe("inplace=True on the other activation modules (LeakyReLU(0.2, inplace=T
     const mods: [string, nn.Module][] = [
       ["LeakyReLU", new nn.LeakyReLU(0.2, true)], ["ELU", new nn.ELU({ alpha: 1.0, inplace: true })], ["ReLU6", new nn.ReLU6(true)],
       ["SELU", new nn.SELU(true)], ["SiLU", new nn.SiLU(true)], ["Hardtanh", new nn.Hardtanh(-0.5, 0.5, true)],
+      ["Hardswish", new nn.Hardswish(true)], ["Hardsigmoid", new nn.Hardsigmoid(true)], ["Mish", new nn.Mish(true)],
+      ["Threshold", new nn.Threshold(0.1, 20, true)], ["CELU", new nn.CELU(1.0, true)],
     ];
     for (const [name, mod] of mods) {
       torch.manual_seed(0);
