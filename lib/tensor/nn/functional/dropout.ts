@@ -11,6 +11,7 @@ import { ValueError } from "../../errors";
 import { default_generator, type Generator } from "../../random";
 import type { Tensor } from "../../tensor";
 import { checkTensor, data, empty, floatType } from "./_util";
+import { unary_ } from "../../ops/inplace";
 
 export interface DropoutOptions {
   p?: number;
@@ -30,25 +31,29 @@ export function dropout(input: Tensor, ...args: PyArgs<[p?: number, training?: b
   if (!training || p === 0) return input;
   const gen = a.generator ?? default_generator;
   const dt = floatType(input);
-  const x = data(input);
-  const n = x.length;
+  const n = input.numel();
   // mask holds 0 or 1/(1-p); p = 1 drops everything (and avoids dividing by zero).
   const mask = new Float32Array(n);
   const scale = p === 1 ? 0 : 1 / (1 - p);
   const keep = 1 - p;
   for (let i = 0; i < n; i++) mask[i] = gen.uniform53() < keep ? scale : 0;
-  const out = empty(input.shape, dt);
-  const y = out._data;
-  for (let i = 0; i < n; i++) y[i] = x[i] * mask[i];
-  return record(out, "MulBackward0", [input], (g) => {
-    const gd = data(g);
-    const res = empty(input.shape, g.dtype);
-    for (let i = 0; i < n; i++) res._data[i] = gd[i] * mask[i];
-    return [res];
-  }, [], (g) => {
-    // create_graph: g times the same (constant) mask, recorded.
-    const m = empty(input.shape, g.dtype);
-    m._data.set(mask);
-    return [g.mul(m)];
-  });
+  const masked = (t: Tensor): Tensor => {
+    const x = data(t);
+    const out = empty(t.shape, dt);
+    const y = out._data;
+    for (let i = 0; i < n; i++) y[i] = x[i] * mask[i];
+    return record(out, "MulBackward0", [t], (g) => {
+      const gd = data(g);
+      const res = empty(t.shape, g.dtype);
+      for (let i = 0; i < n; i++) res._data[i] = gd[i] * mask[i];
+      return [res];
+    }, [], (g) => {
+      // create_graph: g times the same (constant) mask, recorded.
+      const m = empty(t.shape, g.dtype);
+      m._data.set(mask);
+      return [g.mul(m)];
+    });
+  };
+  // inplace=True (nn.Dropout(p, inplace=True)): written into the input and returned, as torch's dropout_
+  return a.inplace ? unary_(input, "dropout_", masked) : masked(input);
 }

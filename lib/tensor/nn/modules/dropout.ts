@@ -21,7 +21,7 @@ export class Dropout extends Module {
   }
 
   override forward(input: Tensor): Tensor {
-    return dropout(input, this.p, this.training);
+    return dropout(input, this.p, this.training, this.inplace);
   }
 
   override extra_repr(): string {

@@ -1883,6 +1883,15 @@ describe("inplace=True on the other activation modules (LeakyReLU(0.2, inplace=T
       expectT(y, r.y, 1e-6);
       expectT(x.grad!, r.grad, 1e-5);
     }
+    // nn.Dropout(0.5, inplace=True): the same mask as torch's, drawn once, written into the input
+    torch.manual_seed(0);
+    const xd = torch.randn(8, { requires_grad: true });
+    const yd = xd.mul(3);
+    const od = new nn.Dropout(0.5, true)(yd);
+    od.pow(2).sum().backward();
+    expect(od === yd).toBe(ref.inplace_dropout.same);
+    expectT(yd, ref.inplace_dropout.y, 1e-6);
+    expectT(xd.grad!, ref.inplace_dropout.grad, 1e-5);
     const x = torch.tensor([-2, 0.5, 9]);
     expect([F.leaky_relu(x, 0.1, true) === x, x.tolist()]).toEqual([true, [-0.20000000298023224, 0.5, 9]]);
     expect(F.hardtanh(x, { inplace: true }).tolist()).toEqual([-0.20000000298023224, 0.5, 1]);
