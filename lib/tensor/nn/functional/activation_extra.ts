@@ -178,16 +178,20 @@ export function rrelu(input: Tensor, ...args: RReLUArgs): Tensor {
   const lower = a.lower ?? 1 / 8;
   const upper = a.upper ?? 1 / 3;
   if (lower > upper) throw new RuntimeError(`Lower bound should be less than or equal to the upper bound`);
-  if (!(a.training ?? false)) return input.leaky_relu((lower + upper) / 2);
+  // inplace=True (nn.RReLU(inplace=True)): written into the input and returned, as torch's rrelu_.
+  const apply = (compute: (t: Tensor) => Tensor): Tensor => (a.inplace ? unary_(input, "rrelu_", compute) : compute(input));
+  if (!(a.training ?? false)) return apply((t) => t.leaky_relu((lower + upper) / 2));
   const gen = a.generator ?? default_generator;
-  const dt = floatType(input);
-  const s = empty(input.shape, dt);
-  const round = dt.name === "float32" ? Math.fround : (v: number) => v;
-  const [lo, hi] = [round(lower), round(upper)];
-  const x = input.detach().contiguous().to(dt);
-  const xd = x._data.subarray(x._offset, x._offset + x.numel());
-  for (let i = 0; i < xd.length; i++) s._data[i] = xd[i] <= 0 ? gen.uniform53() * (hi - lo) + lo : 1;
-  return composite("RreluWithNoiseBackward0", [input], (x) => where(x.ge(0), x, x.mul(s)));
+  return apply((t) => {
+    const dt = floatType(t);
+    const s = empty(t.shape, dt);
+    const round = dt.name === "float32" ? Math.fround : (v: number) => v;
+    const [lo, hi] = [round(lower), round(upper)];
+    const x = t.detach().contiguous().to(dt);
+    const xd = x._data.subarray(x._offset, x._offset + x.numel());
+    for (let i = 0; i < xd.length; i++) s._data[i] = xd[i] <= 0 ? gen.uniform53() * (hi - lo) + lo : 1;
+    return composite("RreluWithNoiseBackward0", [t], (x) => where(x.ge(0), x, x.mul(s)));
+  });
 }
 
 /** F.softmin(input, dim=None, _stacklevel=3, dtype=None): softmax(-input, dim). */

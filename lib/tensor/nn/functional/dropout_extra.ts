@@ -11,6 +11,7 @@ import { parseArgs, type PyArgs } from "../../args";
 import { RuntimeError, ValueError } from "../../errors";
 import { default_generator, type Generator } from "../../random";
 import type { Tensor } from "../../tensor";
+import { unary_ } from "../../ops/inplace";
 import { checkTensor, empty, floatType } from "./_util";
 
 export interface DropoutNdOptions {
@@ -22,11 +23,20 @@ export interface DropoutNdOptions {
 }
 export type DropoutNdArgs = PyArgs<[p?: number, training?: boolean, inplace?: boolean], DropoutNdOptions>;
 
-function parse(fn: string, args: readonly unknown[], trainingDefault: boolean): { p: number; training: boolean; gen: Generator } {
+interface Parsed {
+  p: number;
+  training: boolean;
+  gen: Generator;
+  /** The dropped values written into the input and the input returned (inplace=True), as torch's `${fn}_`, or a new tensor. */
+  apply: (input: Tensor, compute: (x: Tensor) => Tensor) => Tensor;
+}
+
+function parse(fn: string, args: readonly unknown[], trainingDefault: boolean): Parsed {
   const a = parseArgs<DropoutNdOptions>(fn, ["p", "training", "inplace", "generator"], args);
   const p = a.p ?? 0.5;
   if (!(p >= 0 && p <= 1)) throw new ValueError(`dropout probability has to be between 0 and 1, but got ${p}`);
-  return { p, training: a.training ?? trainingDefault, gen: a.generator ?? default_generator };
+  const apply = (input: Tensor, compute: (x: Tensor) => Tensor): Tensor => (a.inplace ? unary_(input, `${fn}_`, compute) : compute(input));
+  return { p, training: a.training ?? trainingDefault, gen: a.generator ?? default_generator, apply };
 }
 
 /** A 0/1 noise tensor of `shape` (kept with probability 1 - p), in x's floating dtype. */
@@ -65,7 +75,7 @@ export function featureDropout(x: Tensor, p: number, gen: Generator, alpha: bool
 /** F.dropout1d(input, p=0.5, training=True, inplace=False): zeroes whole channels of (N, C, L) or (C, L). */
 export function dropout1d(input: Tensor, ...args: DropoutNdArgs): Tensor {
   checkTensor(input, "dropout1d");
-  const { p, training, gen } = parse("dropout1d", args, true);
+  const { p, training, gen, apply } = parse("dropout1d", args, true);
   const d = input.dim();
   if (d !== 2 && d !== 3) {
     throw new RuntimeError(
@@ -73,8 +83,7 @@ export function dropout1d(input: Tensor, ...args: DropoutNdArgs): Tensor {
     );
   }
   if (!training || p === 0 || input.numel() === 0) return input;
-  if (d === 2) return featureDropout(input.unsqueeze(0), p, gen, false).squeeze(0);
-  return featureDropout(input, p, gen, false);
+  return apply(input, (x) => (d === 2 ? featureDropout(x.unsqueeze(0), p, gen, false).squeeze(0) : featureDropout(x, p, gen, false)));
 }
 
 function warnDims(fn: string, d: number, ok: readonly number[], spatial: number): void {
@@ -90,7 +99,7 @@ function warnDims(fn: string, d: number, ok: readonly number[], spatial: number)
  */
 export function dropout2d(input: Tensor, ...args: DropoutNdArgs): Tensor {
   checkTensor(input, "dropout2d");
-  const { p, training, gen } = parse("dropout2d", args, true);
+  const { p, training, gen, apply } = parse("dropout2d", args, true);
   const d = input.dim();
   warnDims("dropout2d", d, [3, 4], 2);
   if (d === 3) {
@@ -99,32 +108,31 @@ export function dropout2d(input: Tensor, ...args: DropoutNdArgs): Tensor {
     );
   }
   if (!training || p === 0 || input.numel() === 0) return input;
-  return featureDropout(input, p, gen, false);
+  return apply(input, (x) => featureDropout(x, p, gen, false));
 }
 
 /** F.dropout3d(input, p=0.5, training=True, inplace=False): zeroes whole channels of (N, C, D, H, W) or (C, D, H, W). */
 export function dropout3d(input: Tensor, ...args: DropoutNdArgs): Tensor {
   checkTensor(input, "dropout3d");
-  const { p, training, gen } = parse("dropout3d", args, true);
+  const { p, training, gen, apply } = parse("dropout3d", args, true);
   const d = input.dim();
   warnDims("dropout3d", d, [4, 5], 3);
   if (!training || p === 0 || input.numel() === 0) return input;
-  if (d !== 5) return featureDropout(input.unsqueeze(0), p, gen, false).squeeze(0);
-  return featureDropout(input, p, gen, false);
+  return apply(input, (x) => (d !== 5 ? featureDropout(x.unsqueeze(0), p, gen, false).squeeze(0) : featureDropout(x, p, gen, false)));
 }
 
 /** F.alpha_dropout(input, p=0.5, training=False, inplace=False) (note: training defaults to False, as in PyTorch). */
 export function alpha_dropout(input: Tensor, ...args: DropoutNdArgs): Tensor {
   checkTensor(input, "alpha_dropout");
-  const { p, training, gen } = parse("alpha_dropout", args, false);
+  const { p, training, gen, apply } = parse("alpha_dropout", args, false);
   if (!training || p === 0 || input.numel() === 0) return input;
-  return dropoutImpl(input, p, gen, input.shape, true);
+  return apply(input, (x) => dropoutImpl(x, p, gen, x.shape, true));
 }
 
 /** F.feature_alpha_dropout(input, p=0.5, training=False, inplace=False): alpha dropout of whole channels. */
 export function feature_alpha_dropout(input: Tensor, ...args: DropoutNdArgs): Tensor {
   checkTensor(input, "feature_alpha_dropout");
-  const { p, training, gen } = parse("feature_alpha_dropout", args, false);
+  const { p, training, gen, apply } = parse("feature_alpha_dropout", args, false);
   if (!training || p === 0 || input.numel() === 0) return input;
-  return featureDropout(input, p, gen, true);
+  return apply(input, (x) => featureDropout(x, p, gen, true));
 }

@@ -155,7 +155,7 @@ export class RReLU extends Module {
     this.inplace = a.inplace ?? false;
   }
   override forward(input: Tensor): Tensor {
-    return Fx.rrelu(input, this.lower, this.upper, this.training);
+    return Fx.rrelu(input, this.lower, this.upper, this.training, this.inplace);
   }
   override extra_repr(): string {
     return `lower=${pyFloat(this.lower)}, upper=${pyFloat(this.upper)}${this.inplace ? ", inplace=True" : ""}`;

@@ -25,34 +25,34 @@ abstract class DropoutNd extends Module {
 export class Dropout1d extends DropoutNd {
   static override readonly __name__ = "Dropout1d";
   override forward(input: Tensor): Tensor {
-    return Fd.dropout1d(input, this.p, this.training);
+    return Fd.dropout1d(input, this.p, this.training, this.inplace);
   }
 }
 
 export class Dropout2d extends DropoutNd {
   static override readonly __name__ = "Dropout2d";
   override forward(input: Tensor): Tensor {
-    return Fd.dropout2d(input, this.p, this.training);
+    return Fd.dropout2d(input, this.p, this.training, this.inplace);
   }
 }
 
 export class Dropout3d extends DropoutNd {
   static override readonly __name__ = "Dropout3d";
   override forward(input: Tensor): Tensor {
-    return Fd.dropout3d(input, this.p, this.training);
+    return Fd.dropout3d(input, this.p, this.training, this.inplace);
   }
 }
 
 export class AlphaDropout extends DropoutNd {
   static override readonly __name__ = "AlphaDropout";
   override forward(input: Tensor): Tensor {
-    return Fd.alpha_dropout(input, this.p, this.training);
+    return Fd.alpha_dropout(input, this.p, this.training, this.inplace);
   }
 }
 
 export class FeatureAlphaDropout extends DropoutNd {
   static override readonly __name__ = "FeatureAlphaDropout";
   override forward(input: Tensor): Tensor {
-    return Fd.feature_alpha_dropout(input, this.p, this.training);
+    return Fd.feature_alpha_dropout(input, this.p, this.training, this.inplace);
   }
 }

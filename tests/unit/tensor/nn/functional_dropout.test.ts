@@ -113,3 +113,41 @@ describe("dropout modules", () => {
     expect(m(x)).toBe(x);
   });
 });
+
+describe("inplace=True", () => {
+  // Each variant with the same seed in place and not: the input itself comes back holding the
+  // out-of-place result, and the gradient reaches what made the input through the same mask.
+  const variants: [string, (x: Tensor, inplace: boolean) => Tensor, number[]][] = [
+    ["dropout1d", (x, inplace) => F.dropout1d(x, 0.4, true, inplace), [4, 6, 5]],
+    ["dropout2d", (x, inplace) => F.dropout2d(x, { p: 0.4, inplace }), [4, 6, 3, 2]],
+    ["dropout3d", (x, inplace) => F.dropout3d(x, 0.4, true, inplace), [4, 6, 2, 2, 2]],
+    ["alpha_dropout", (x, inplace) => F.alpha_dropout(x, 0.4, true, inplace), [4, 6]],
+    ["feature_alpha_dropout", (x, inplace) => F.feature_alpha_dropout(x, { p: 0.4, training: true, inplace }), [4, 6, 3]],
+    ["rrelu (training)", (x, inplace) => F.rrelu(x, 0.1, 0.3, true, inplace), [4, 6]],
+    ["rrelu (eval)", (x, inplace) => F.rrelu(x, { inplace }), [4, 6]],
+    ["nn.Dropout2d", (x, inplace) => new nn.Dropout2d(0.4, inplace)(x), [4, 6, 3, 2]],
+    ["nn.AlphaDropout", (x, inplace) => new nn.AlphaDropout(0.4, inplace)(x), [4, 6]],
+    ["nn.RReLU", (x, inplace) => new nn.RReLU(0.1, 0.3, inplace)(x), [4, 6]],
+  ];
+  it.each(variants)("%s writes into its input and returns it, with the out-of-place values and gradient", (_, fn, shape) => {
+    const run = (inplace: boolean) => {
+      torch.manual_seed(7);
+      const leaf = torch.randn(shape, { dtype: torch.float64, requires_grad: true });
+      const x = leaf.mul(1.5); // not a leaf: in place is allowed
+      const y = fn(x, inplace);
+      y.mul(torch.arange(y.numel(), { dtype: torch.float64 }).reshape(shape)).sum().backward();
+      return { x, y, grad: leaf.grad! };
+    };
+    const apart = run(false), inPlace = run(true);
+    expect(inPlace.y).toBe(inPlace.x);
+    expect(apart.y).not.toBe(apart.x);
+    expect(inPlace.y.tolist()).toEqual(apart.y.tolist());
+    expect(inPlace.grad.tolist()).toEqual(apart.grad.tolist());
+  });
+
+  it("refuses a leaf that requires grad, as torch", () => {
+    const leaf = torch.randn(4, 6, 3, { requires_grad: true });
+    expect(() => F.dropout2d(leaf, 0.5, true, true)).toThrow(/leaf Variable that requires grad/);
+    expect(() => F.rrelu(torch.randn(3, { requires_grad: true }), { inplace: true })).toThrow(/leaf Variable that requires grad/);
+  });
+});
