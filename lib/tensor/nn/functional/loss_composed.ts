@@ -15,12 +15,30 @@ import type { Tensor } from "../../tensor";
 import { torchSize } from "../repr";
 import { checkTensor, type Reduction } from "./_util";
 
+/** The deprecation warnings already shown (one per message, as Python's default filter shows one per call site in a loop). */
+const legacyWarned = new Set<string>();
+
+/** For tests: shows each deprecation warning again (the engine, and so this set, is shared by a worker's files). */
+export function forgetLegacyWarnings(): void {
+  legacyWarned.clear();
+}
+
+/** torch 1.13's legacy_get_string warning for the size_average / reduce pair, naming the reduction that replaces it. */
+function warnLegacyReduction(reduction: string): void {
+  const message = `UserWarning: size_average and reduce args will be deprecated, please use reduction='${reduction}' instead.`;
+  if (legacyWarned.has(message)) return;
+  legacyWarned.add(message);
+  console.warn(message);
+}
+
 /** The deprecated size_average / reduce pair, when given, decides the reduction (PyTorch's legacy_get_string). */
 export function legacyReduction(a: { size_average?: boolean | null; reduce?: boolean | null; reduction?: string }, extra: readonly string[] = []): string {
   if ((a.size_average ?? null) !== null || (a.reduce ?? null) !== null) {
     const reduce = a.reduce ?? true;
     const sizeAverage = a.size_average ?? true;
-    return !reduce ? "none" : sizeAverage ? "mean" : "sum";
+    const reduction = !reduce ? "none" : sizeAverage ? "mean" : "sum";
+    warnLegacyReduction(reduction);
+    return reduction;
   }
   const r = a.reduction ?? "mean";
   if (!["mean", "sum", "none", ...extra].includes(r)) {

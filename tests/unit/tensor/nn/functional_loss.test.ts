@@ -1,7 +1,8 @@
 /** nn.functional and nn beyond the core: losses and distances (F and nn): values and gradients vs PyTorch 1.13, gradchecks, reprs, errors. */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { gradcheck } from "../../../../lib/grading/gradcheck";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
+import { forgetLegacyWarnings } from "../../../../lib/tensor/nn/functional/loss_composed";
 import { checkCase, caseName, type A3Case } from "./functional_helpers";
 import { expectClose, fixture, tensorOf, type FT } from "./helpers";
 
@@ -80,5 +81,26 @@ describe("loss modules", () => {
     expect(() => F.pdist(torch.zeros(2, 3, 4))).toThrow(/pdist only supports 2D tensors, got: 3D/);
     expect(() => F.soft_margin_loss(torch.zeros(2), torch.zeros(2), { reduction: "avg" } as never)).toThrow(/avg is not a valid value for reduction/);
     expect(() => F.triplet_margin_loss(torch.zeros(2, 3), torch.zeros(3), torch.zeros(2, 3))).toThrow(/same number of dimensions/);
+  });
+});
+
+describe("the size_average / reduce deprecation warning", () => {
+  it("is torch 1.13's UserWarning naming the replacing reduction, once per message, and none without the pair", () => {
+    forgetLegacyWarnings();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const x = torch.rand(3), y = torch.rand(3);
+      F.mse_loss(x, y, { size_average: false });
+      F.l1_loss(x, y, { size_average: false }); // the same message: not again
+      new nn.MSELoss({ reduce: false });
+      F.mse_loss(x, y, { reduction: "sum" });
+      new nn.L1Loss();
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+        "UserWarning: size_average and reduce args will be deprecated, please use reduction='sum' instead.",
+        "UserWarning: size_average and reduce args will be deprecated, please use reduction='none' instead.",
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
