@@ -29,7 +29,7 @@
 import { F32, I32, V128, buildModule, interleave, op, uleb, type Statements, type WasmFunction } from "./assembler";
 import { kernelsOnMemory } from "./on_memory";
 import { instantiateOwnMemory } from "./own_memory";
-import { expNonPositiveF32x4, expNonPositiveStatements, f32x4Pmax } from "./simd_exp";
+import { expInPlaceStatements, expNonPositiveF32x4, f32x4Pmax } from "./simd_exp";
 
 const F64 = 0x7c;
 const simd = (code: number) => [0xfd, ...uleb(code)];
@@ -139,11 +139,8 @@ function softmaxForward(): WasmFunction {
     ...at, ...expNonPositiveF32x4(X, KF, R, KI), ...mask, ...op.v128Store(0), // x - m <= 0 (or NaN)
   ];
   /** expGroup's work on the whole group at j + off as statements, exp into local e. */
-  const expStatements = (off: number, x: number, kf: number, r: number, ki: number, e: number): Statements => [
-    [...at, ...op.v128Load(off), ...g(VM), ...op.f32x4Sub, ...s(x)],
-    ...expNonPositiveStatements(x, kf, r, ki, e),
-    [...at, ...g(e), ...op.v128Store(off)],
-  ];
+  const expStatements = (off: number, x: number, kf: number, r: number, ki: number, e: number): Statements =>
+    expInPlaceStatements(at, off, [...g(VM), ...op.f32x4Sub], x, kf, r, ki, e);
   /**
    * x = scale * s of the group at j, rounded once to float32, stored in place and left in X: a
    * float64 product where scale is not a float32 value, else a float32 product, the same bits (two

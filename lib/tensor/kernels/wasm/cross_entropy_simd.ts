@@ -18,7 +18,7 @@
  */
 import { F32, I32, V128, buildModule, interleave, op, uleb, type Statements, type WasmFunction } from "./assembler";
 import { instantiateOwnMemory } from "./own_memory";
-import { expNonPositiveF32x4, expNonPositiveStatements, f32x4Pmax } from "./simd_exp";
+import { expInPlaceStatements, expNonPositiveF32x4, f32x4Pmax } from "./simd_exp";
 
 const F64 = 0x7c;
 const f32Load = [0x2a, 2, 0];
@@ -77,11 +77,8 @@ function forward(): WasmFunction {
     ...add(ROW, [...g(C), ...op.i32Const(2), ...op.i32Shl]),
   ];
   /** exp of the group at P + off into local e, stored back: the single-group loop's operations. */
-  const expStatements = (off: number, v: number, kf: number, r: number, ki: number, e: number): Statements => [
-    [...g(P), ...op.v128Load(off), ...s(v)],
-    ...expNonPositiveStatements(v, kf, r, ki, e),
-    [...g(P), ...g(e), ...op.v128Store(off)],
-  ];
+  const expStatements = (off: number, v: number, kf: number, r: number, ki: number, e: number): Statements =>
+    expInPlaceStatements(g(P), off, [], v, kf, r, ki, e);
   // Two groups at a time with their statements interleaved (exp is a long dependency chain the
   // core overlaps across groups), then the odd one.
   const exp = [

@@ -96,3 +96,18 @@ export function expNonPositiveStatements(x: number, kf: number, r: number, ki: n
     [...g(out), ...g(ki), ...i32Splat(127 + 64 - ROUNDER_BITS), ...op.i32x4Add, ...op.i32Const(23), ...op.i32x4Shl, ...op.f32x4Mul, ...splat(2 ** -64), ...op.f32x4Mul, ...s(out)],
   ];
 }
+
+/**
+ * The group of four floats at byte `off` from the address `at` leaves on the stack, exp'd in place
+ * as statements (for interleave): x = the loaded group, then `shift` applied to it (e.g. minus a
+ * row's max), exp(x) into local `out` (expNonPositiveStatements: x must be <= 0 or NaN), stored
+ * back. The same operations as loading, shifting and storing expNonPositiveF32x4's result, so the
+ * same bits. x, kf, r, ki and out are clobbered.
+ */
+export function expInPlaceStatements(at: number[], off: number, shift: number[], x: number, kf: number, r: number, ki: number, out: number): Statements {
+  return [
+    [...at, ...op.v128Load(off), ...shift, ...s(x)],
+    ...expNonPositiveStatements(x, kf, r, ki, out),
+    [...at, ...g(out), ...op.v128Store(off)],
+  ];
+}
