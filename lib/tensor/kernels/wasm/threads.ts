@@ -175,6 +175,21 @@ export const THREAD_SOURCE = `const gemmThread = ${gemmThread.toString()};\n`;
  */
 const MIN_PARALLEL_WORK = 1 << 22;
 
+/**
+ * A matmul product of several k slices whose slices are below minParallelWork but reach a quarter
+ * of it, and whose slices together reach it, is decided whole: SplitChooser times the whole call
+ * (staging, packing, every slice and the unload) alone on the single-thread driver and split on
+ * the pool, each slice then split, and keeps the faster. Per slice, such products always stayed
+ * on the calling thread: the GPT step's output-projection and head weight gradients (64 x 1024^T
+ * @ 1024 x 64, four slices of 1 M multiply-adds), 0.6 ms of its two-thread step with the pool
+ * thread idle. Sending them to the pool by size alone made the MLP step's forward product (64 x
+ * 784 @ 784 x 128) 16 % slower on two threads, and timing slice by slice missed what the pool's
+ * shared memory costs the staging, so the whole call is what is timed. Benches switch it off to
+ * compare in one process.
+ */
+export const wholeProducts = { enabled: true };
+const SLICE_SHARE = 4;
+
 /** Products of one shape between tries of the way that lost (see SplitChooser), at first and at most. */
 const PROBE_MIN = 4, PROBE_MAX = 64;
 
@@ -469,9 +484,10 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     job = { isAcc, a, b, c, mb, nb, kc, ldc };
     split = false;
     key = "";
-    if (threads === 1 || mb * nb * kc * MR * NR < minParallelWork || !ready()) return;
-    key = adaptive ? `${mb},${nb},${kc}` : "";
-    const decided = productDecided === key; // forMatmul already chose to split this product
+    const whole = splitWhole; // forMatmul chose to split every slice of this product
+    if (threads === 1 || (!whole && mb * nb * kc * MR * NR < minParallelWork) || !ready()) return;
+    key = adaptive && !whole ? `${mb},${nb},${kc}` : "";
+    const decided = whole || productDecided === key; // forMatmul already chose to split this product
     productDecided = null;
     if (adaptive && !decided && !chooser.split(key)) return;
     split = true;
@@ -521,7 +537,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     for (let t = 1; t < threads; t++) join(t);
     throwIfFailed();
     // The split's time without what the caller did between start and finish (packing the next slice).
-    if (adaptive) chooser.record(key, true, now() - posted - (t0 - resumed));
+    if (adaptive && key !== "") chooser.record(key, true, now() - posted - (t0 - resumed));
     tally(true);
   }
 
@@ -532,6 +548,7 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
    */
   let splitDecided: string | null = null; // a batch shape forBatch already chose to split
   let productDecided: string | null = null; // the same for a one-slice product and forMatmul
+  let splitWhole = false; // while a product decided whole (wholeProducts) runs split
   const batchKey = (count: number, mb: number, nb: number, kc: number) => `b${count},${mb},${nb},${kc}`;
   const batch: BatchRunner = {
     threads,
@@ -732,7 +749,33 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
         }
       },
     };
+    /** The driver `g`, its gemm timed from now to its end for the whole product's verdict (wholeProducts). */
+    const timedWhole = (g: Gemm, key: string, split: boolean): Gemm => {
+      const t0 = now();
+      return {
+        ...g,
+        gemm(m, n, k, packA, packB, unload, preload) {
+          splitWhole = split;
+          try {
+            g.gemm(m, n, k, packA, packB, unload, preload);
+          } finally {
+            splitWhole = false;
+          }
+          chooser.record(key, split, now() - t0);
+          if (!split) tally(false);
+        },
+      };
+    };
     gemm.forMatmul = (m, n, k) => {
+      if (wholeProducts.enabled && adaptive && k > KC && threads > 1 && ready()) {
+        const mb = Math.ceil(m / MR), nb = Math.ceil(n / NR), perSlice = mb * nb * KC * MR * NR;
+        if (perSlice < minParallelWork && perSlice * SLICE_SHARE >= minParallelWork && mb * nb * k * MR * NR >= minParallelWork) {
+          const key = `w${mb},${nb},${k}`;
+          const split = chooser.split(key);
+          if (split) wake();
+          return timedWhole(split ? gemm : small, key, split);
+        }
+      }
       const g = gemm.forProduct!(m, n, k);
       if (g !== gemm || !adaptive || k > KC) return g; // several k slices: decided slice by slice (pipelined)
       const key = `${Math.ceil(m / MR)},${Math.ceil(n / NR)},${k}`;

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { F, optim, torch } from "../../../../lib/tensor/index";
 import { kernels } from "../../../../lib/tensor/kernels/registry";
 import { disableThreads, enableThreads, getNumThreads, threadsReady } from "../../../../lib/tensor/kernels/parallel";
-import { SplitChooser, THREAD_SOURCE, createThreadPool, type ThreadSpawner } from "../../../../lib/tensor/kernels/wasm/threads";
+import { SplitChooser, THREAD_SOURCE, createThreadPool, wholeProducts, type ThreadSpawner } from "../../../../lib/tensor/kernels/wasm/threads";
 import { createLocalGemm, denseC, driverFor, stridedA, stridedB } from "../../../../lib/tensor/kernels/wasm/gemm";
 import { nodeThreadSpawner } from "../../../../bench/node-threads";
 import { lenet } from "../../../../bench/lenet";
@@ -119,6 +119,40 @@ describeWasm("WebAssembly thread pool", () => {
       expect(countsAfter.alone).toBeGreaterThan(countsBefore.alone);
       expect(countsAfter.split).toBeGreaterThan(countsBefore.split);
     } finally {
+      kernels.gemm = before;
+      adaptive.terminate();
+    }
+  });
+
+  it("decides a matmul of several small k slices whole: timed alone on the private memory and split on the pool, every slice split, same bits", async () => {
+    const before = kernels.gemm;
+    // 64 x 1024^T @ 1024 x 64 (the GPT step's output-projection weight gradient): four k slices of
+    // 2^20 multiply-adds, each below the default threshold (2^22), together at it.
+    const adaptive = createThreadPool(nodeThreadSpawner, 2, undefined, undefined, true, before);
+    try {
+      while (!adaptive.ready()) await new Promise((resolve) => setTimeout(resolve, 5));
+      torch.manual_seed(3);
+      const g = torch.randn(1024, 64), x = torch.randn(1024, 64);
+      kernels.gemm = before;
+      const want = g.t().mm(x);
+      kernels.gemm = adaptive.gemm;
+      // An untimed shape runs alone, on the single-thread driver's private memory.
+      expect(adaptive.gemm.forMatmul!(64, 64, 1024).memory).toBe(before!.memory);
+      for (let rep = 0; rep < 4; rep++) expect(g.t().mm(x).eq(want).all().item(), `rep ${rep}`).toBe(true);
+      const verdict = adaptive.verdicts().find((v) => v.key === "w16,8,1024");
+      expect(verdict, JSON.stringify(adaptive.verdicts())).toBeDefined();
+      // Both ways were timed (the first product alone, the second split), over the whole call.
+      expect(verdict!.alone).toBeGreaterThan(0);
+      expect(verdict!.split).toBeGreaterThan(0);
+      // No slice was timed on its own: the whole product's verdict decides its slices.
+      expect(adaptive.verdicts().some((v) => v.key === "16,8,256")).toBe(false);
+      // Per slice below a quarter of the threshold, or in all below it: the old rule (the single-thread driver).
+      expect(adaptive.gemm.forMatmul!(32, 64, 1024)).toBe(before);
+      expect(adaptive.gemm.forMatmul!(64, 64, 512)).toBe(before);
+      wholeProducts.enabled = false;
+      expect(adaptive.gemm.forMatmul!(64, 64, 1024)).toBe(before);
+    } finally {
+      wholeProducts.enabled = true;
       kernels.gemm = before;
       adaptive.terminate();
     }
