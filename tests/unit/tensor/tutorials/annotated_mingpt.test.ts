@@ -16,7 +16,8 @@
  *     resume ('_orig_mod.' prefix stripping, GPTConfig(**model_args)) and generate, crop_block_size.
  * Values are torch 1.13's run of the same code (scripts/fixtures/annotated_mingpt_fixtures.py ->
  * tests/fixtures/torch/tutorials/annotated_mingpt.json); dropout is 0 (the engine's dropout masks are not
- * torch's stream).
+ * torch's stream). The three models are the translations the other probes share: ./annotated_transformer.ts,
+ * ./mingpt.ts and ./nanogpt.ts (scripts/fixtures/annotated_transformer.py, mingpt.py and nanogpt.py for torch).
  *
  * Python forms and how they are written here: `x[:, :k]` is x.index(":", `:${k}`); `x[None, ...]` is
  * x.index("None", "...") (a null index is ":", as elsewhere in the engine); `a == b` is a.eq(b);
@@ -31,6 +32,8 @@ import { tutorialFixture } from "./helpers";
 import {
   Batch, DecoderLayer, Embeddings, EncoderDecoder, EncoderLayer, Generator, LabelSmoothing, data_gen, make_model, rate, subsequent_mask,
 } from "./annotated_transformer";
+import { CfgNode, GPT as MinGPT, type ModelConfig } from "./mingpt";
+import { GPT as NanoGPT, GPTConfig, type Block as NBlock } from "./nanogpt";
 
 type FT = { shape: number[]; data: number[] };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -282,29 +285,8 @@ describe("The Annotated Transformer: the training loop, the schedule curves, col
 });
 
 // =============================================================================================
-// minGPT
+// minGPT (mingpt/model.py is ./mingpt.ts, MinGPT here; mingpt/trainer.py and the projects follow)
 // =============================================================================================
-/** mingpt.utils.CfgNode: attributes, merge_from_dict. */
-class CfgNode {
-  [key: string]: unknown;
-  constructor(kwargs: Record<string, unknown> = {}) {
-    Object.assign(this, kwargs);
-  }
-  merge_from_dict(d: Record<string, unknown>): void {
-    Object.assign(this, d);
-  }
-}
-interface ModelConfig extends CfgNode {
-  model_type: string | null;
-  n_layer: number | null;
-  n_head: number | null;
-  n_embd: number | null;
-  vocab_size: number | null;
-  block_size: number | null;
-  embd_pdrop: number;
-  resid_pdrop: number;
-  attn_pdrop: number;
-}
 interface TrainerConfig extends CfgNode {
   device: string;
   num_workers: number;
@@ -319,199 +301,6 @@ interface TrainerConfig extends CfgNode {
 function set_seed(seed: number): void {
   torch.manual_seed(seed);
   torch.cuda.manual_seed_all(seed);
-}
-
-class NewGELU extends nn.Module {
-  forward(x: Tensor): Tensor {
-    return x.mul(0.5).mul(torch.tanh(x.add(torch.pow(x, 3.0).mul(0.044715)).mul(Math.sqrt(2.0 / Math.PI))).add(1.0));
-  }
-}
-
-class MinCausalSelfAttention extends nn.Module {
-  c_attn: nn.Linear;
-  c_proj: nn.Linear;
-  attn_dropout: nn.Dropout;
-  resid_dropout: nn.Dropout;
-  declare bias: Tensor;
-  n_head: number;
-  n_embd: number;
-  constructor(config: ModelConfig) {
-    super();
-    const n_embd = config.n_embd!;
-    this.c_attn = new nn.Linear(n_embd, 3 * n_embd);
-    this.c_proj = new nn.Linear(n_embd, n_embd);
-    this.attn_dropout = new nn.Dropout(config.attn_pdrop);
-    this.resid_dropout = new nn.Dropout(config.resid_pdrop);
-    const bs = config.block_size!;
-    this.register_buffer("bias", torch.tril(torch.ones(bs, bs)).view(1, 1, bs, bs));
-    this.n_head = config.n_head!;
-    this.n_embd = n_embd;
-  }
-  forward(x: Tensor): Tensor {
-    const [B, T, C] = x.size();
-    let [q, k, v] = this.c_attn(x).split(this.n_embd, { dim: 2 });
-    k = k.view(B, T, this.n_head, Math.floor(C / this.n_head)).transpose(1, 2);
-    q = q.view(B, T, this.n_head, Math.floor(C / this.n_head)).transpose(1, 2);
-    v = v.view(B, T, this.n_head, Math.floor(C / this.n_head)).transpose(1, 2);
-    let att = q.matmul(k.transpose(-2, -1)).mul(1.0 / Math.sqrt(k.size(-1)));
-    att = att.masked_fill(this.bias.index(":", ":", `:${T}`, `:${T}`).eq(0), -Infinity);
-    att = F.softmax(att, { dim: -1 });
-    att = this.attn_dropout(att);
-    let y = att.matmul(v);
-    y = y.transpose(1, 2).contiguous().view(B, T, C);
-    return this.resid_dropout(this.c_proj(y));
-  }
-}
-
-type MLPDict = nn.ModuleDict & { c_fc: nn.Linear; c_proj: nn.Linear; act: NewGELU; dropout: nn.Dropout };
-class MinBlock extends nn.Module {
-  ln_1: nn.LayerNorm;
-  attn: MinCausalSelfAttention;
-  ln_2: nn.LayerNorm;
-  mlp: MLPDict;
-  mlpf: (x: Tensor) => Tensor;
-  constructor(config: ModelConfig) {
-    super();
-    const n_embd = config.n_embd!;
-    this.ln_1 = new nn.LayerNorm(n_embd);
-    this.attn = new MinCausalSelfAttention(config);
-    this.ln_2 = new nn.LayerNorm(n_embd);
-    this.mlp = new nn.ModuleDict({
-      c_fc: new nn.Linear(n_embd, 4 * n_embd),
-      c_proj: new nn.Linear(4 * n_embd, n_embd),
-      act: new NewGELU(),
-      dropout: new nn.Dropout(config.resid_pdrop),
-    }) as MLPDict;
-    const m = this.mlp;
-    this.mlpf = (x) => m.dropout(m.c_proj(m.act(m.c_fc(x)))); // MLP forward
-  }
-  forward(x: Tensor): Tensor {
-    x = x.add(this.attn(this.ln_1(x)));
-    return x.add(this.mlpf(this.ln_2(x)));
-  }
-}
-
-type MinTransformer = nn.ModuleDict & { wte: nn.Embedding; wpe: nn.Embedding; drop: nn.Dropout; h: nn.ModuleList; ln_f: nn.LayerNorm };
-class MinGPT extends nn.Module {
-  block_size: number;
-  transformer: MinTransformer;
-  lm_head: nn.Linear;
-  params_line: string;
-  static get_default_config(): ModelConfig {
-    const C = new CfgNode() as ModelConfig;
-    C.model_type = "gpt";
-    C.n_layer = null;
-    C.n_head = null;
-    C.n_embd = null;
-    C.vocab_size = null;
-    C.block_size = null;
-    C.embd_pdrop = 0.1;
-    C.resid_pdrop = 0.1;
-    C.attn_pdrop = 0.1;
-    return C;
-  }
-  constructor(config: ModelConfig) {
-    super();
-    if (config.vocab_size === null || config.block_size === null) throw new Error("assert");
-    this.block_size = config.block_size;
-    const type_given = config.model_type !== null;
-    const params_given = [config.n_layer, config.n_head, config.n_embd].every((v) => v !== null);
-    if (type_given === params_given) throw new Error("assert type_given ^ params_given");
-    if (type_given) {
-      const table: Record<string, Record<string, number>> = {
-        "gpt-mini": { n_layer: 6, n_head: 6, n_embd: 192 },
-        "gpt-micro": { n_layer: 4, n_head: 4, n_embd: 128 },
-        "gpt-nano": { n_layer: 3, n_head: 3, n_embd: 48 },
-      };
-      config.merge_from_dict(table[config.model_type!]);
-    }
-    this.transformer = new nn.ModuleDict({
-      wte: new nn.Embedding(config.vocab_size, config.n_embd!),
-      wpe: new nn.Embedding(config.block_size, config.n_embd!),
-      drop: new nn.Dropout(config.embd_pdrop),
-      h: new nn.ModuleList(Array.from({ length: config.n_layer! }, () => new MinBlock(config))),
-      ln_f: new nn.LayerNorm(config.n_embd!),
-    }) as MinTransformer;
-    this.lm_head = new nn.Linear(config.n_embd!, config.vocab_size, { bias: false });
-    this.apply((m) => this._init_weights(m));
-    for (const [pn, p] of this.named_parameters()) {
-      if (pn.endsWith("c_proj.weight")) torch.nn.init.normal_(p, { mean: 0.0, std: 0.02 / Math.sqrt(2 * config.n_layer!) });
-    }
-    const n_params = [...this.transformer.parameters()].reduce((s, p) => s + p.numel(), 0);
-    this.params_line = `number of parameters: ${(n_params / 1e6).toFixed(2)}M`;
-  }
-  _init_weights(module: nn.Module): void {
-    if (module instanceof nn.Linear) {
-      torch.nn.init.normal_(module.weight, { mean: 0.0, std: 0.02 });
-      if (module.bias !== null) torch.nn.init.zeros_(module.bias);
-    } else if (module instanceof nn.Embedding) {
-      torch.nn.init.normal_(module.weight, { mean: 0.0, std: 0.02 });
-    } else if (module instanceof nn.LayerNorm) {
-      torch.nn.init.zeros_(module.bias!);
-      torch.nn.init.ones_(module.weight!);
-    }
-  }
-  configure_optimizers(train_config: TrainerConfig): optim.AdamW {
-    const decay = new Set<string>();
-    const no_decay = new Set<string>();
-    const whitelist_weight_modules = [torch.nn.Linear];
-    const blacklist_weight_modules = [torch.nn.LayerNorm, torch.nn.Embedding];
-    for (const [mn, m] of this.named_modules()) {
-      for (const [pn] of m.named_parameters()) {
-        const fpn = mn ? `${mn}.${pn}` : pn;
-        if (pn.endsWith("bias")) no_decay.add(fpn);
-        else if (pn.endsWith("weight") && whitelist_weight_modules.some((c) => m instanceof c)) decay.add(fpn);
-        else if (pn.endsWith("weight") && blacklist_weight_modules.some((c) => m instanceof c)) no_decay.add(fpn);
-      }
-    }
-    const param_dict = Object.fromEntries(this.named_parameters());
-    const inter_params = [...decay].filter((p) => no_decay.has(p));
-    if (inter_params.length !== 0) throw new Error(`parameters ${inter_params} made it into both decay/no_decay sets!`);
-    const missing = Object.keys(param_dict).filter((p) => !decay.has(p) && !no_decay.has(p));
-    if (missing.length !== 0) throw new Error(`parameters ${missing} were not separated into either decay/no_decay set!`);
-    const optim_groups = [
-      { params: [...decay].sort().map((pn) => param_dict[pn]), weight_decay: train_config.weight_decay },
-      { params: [...no_decay].sort().map((pn) => param_dict[pn]), weight_decay: 0.0 },
-    ];
-    return new torch.optim.AdamW(optim_groups, { lr: train_config.learning_rate, betas: train_config.betas });
-  }
-  forward(idx: Tensor, targets: Tensor | null = null): [Tensor, Tensor | null] {
-    const device = idx.device;
-    const [, t] = idx.size();
-    if (t > this.block_size) throw new Error(`Cannot forward sequence of length ${t}, block size is only ${this.block_size}`);
-    const pos = torch.arange(0, t, { dtype: torch.long, device }).unsqueeze(0);
-    const tok_emb = this.transformer.wte(idx);
-    const pos_emb = this.transformer.wpe(pos);
-    let x = this.transformer.drop(tok_emb.add(pos_emb));
-    for (const block of this.transformer.h) x = block(x);
-    x = this.transformer.ln_f(x);
-    const logits = this.lm_head(x);
-    let loss: Tensor | null = null;
-    if (targets !== null) loss = F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1), { ignore_index: -1 });
-    return [logits, loss];
-  }
-  generate(idx: Tensor, max_new_tokens: number, temperature = 1.0, do_sample = false, top_k: number | null = null): Tensor {
-    return torch.no_grad(() => {
-      for (let n = 0; n < max_new_tokens; n++) {
-        const idx_cond = idx.size(1) <= this.block_size ? idx : idx.index(":", `-${this.block_size}:`);
-        let [logits] = this.call(idx_cond);
-        logits = logits.index(":", -1, ":").div(temperature);
-        if (top_k !== null) {
-          const [v] = torch.topk(logits, top_k);
-          logits.index_put_([logits.lt(v.index(":", [-1]))], -Infinity);
-        }
-        const probs = F.softmax(logits, { dim: -1 });
-        let idx_next: Tensor;
-        if (do_sample) idx_next = torch.multinomial(probs, { num_samples: 1 });
-        else [, idx_next] = torch.topk(probs, { k: 1, dim: -1 });
-        idx = torch.cat([idx, idx_next], { dim: 1 });
-      }
-      return idx;
-    });
-  }
-  call(idx: Tensor, targets: Tensor | null = null): [Tensor, Tensor | null] {
-    return (this as unknown as (idx: Tensor, targets: Tensor | null) => [Tensor, Tensor | null])(idx, targets); // self(idx_cond)
-  }
 }
 
 class Trainer {
@@ -564,7 +353,7 @@ class Trainer {
       const batch = (next.value as Tensor[]).map((t) => t.to(this.device));
       const [x, y] = batch;
       let logits: Tensor;
-      [logits, this.loss] = model.call(x, y) as [Tensor, Tensor];
+      [logits, this.loss] = model(x, y) as [Tensor, Tensor];
       expect(logits.shape[0]).toBe(x.shape[0]);
       model.zero_grad({ set_to_none: true });
       this.loss.backward();
@@ -852,223 +641,8 @@ describe("minGPT: projects/adder and projects/chargpt through Trainer.run", () =
 });
 
 // =============================================================================================
-// nanoGPT
+// nanoGPT (model.py is ./nanogpt.ts, NanoGPT here)
 // =============================================================================================
-class GPTConfig {
-  block_size = 1024;
-  vocab_size = 50304;
-  n_layer = 12;
-  n_head = 12;
-  n_embd = 768;
-  dropout = 0.0;
-  bias = true;
-  constructor(kwargs: Partial<GPTConfig> = {}) {
-    Object.assign(this, kwargs);
-  }
-}
-
-class NLayerNorm extends nn.Module {
-  weight: nn.Parameter;
-  bias: nn.Parameter | null;
-  constructor(ndim: number, bias: boolean) {
-    super();
-    this.weight = new nn.Parameter(torch.ones(ndim));
-    this.bias = bias ? new nn.Parameter(torch.zeros(ndim)) : null;
-  }
-  forward(input: Tensor): Tensor {
-    return F.layer_norm(input, this.weight.shape, this.weight, this.bias, 1e-5);
-  }
-}
-
-class NCausalSelfAttention extends nn.Module {
-  c_attn: nn.Linear;
-  c_proj: nn.Linear;
-  attn_dropout: nn.Dropout;
-  resid_dropout: nn.Dropout;
-  n_head: number;
-  n_embd: number;
-  dropout: number;
-  flash: boolean;
-  declare bias: Tensor;
-  constructor(config: GPTConfig) {
-    super();
-    this.c_attn = new nn.Linear(config.n_embd, 3 * config.n_embd, { bias: config.bias });
-    this.c_proj = new nn.Linear(config.n_embd, config.n_embd, { bias: config.bias });
-    this.attn_dropout = new nn.Dropout(config.dropout);
-    this.resid_dropout = new nn.Dropout(config.dropout);
-    this.n_head = config.n_head;
-    this.n_embd = config.n_embd;
-    this.dropout = config.dropout;
-    this.flash = "scaled_dot_product_attention" in torch.nn.functional; // hasattr(...)
-    if (!this.flash) {
-      const bs = config.block_size;
-      this.register_buffer("bias", torch.tril(torch.ones(bs, bs)).view(1, 1, bs, bs));
-    }
-  }
-  forward(x: Tensor): Tensor {
-    const [B, T, C] = x.size();
-    let [q, k, v] = this.c_attn(x).split(this.n_embd, { dim: 2 });
-    k = k.view(B, T, this.n_head, Math.floor(C / this.n_head)).transpose(1, 2);
-    q = q.view(B, T, this.n_head, Math.floor(C / this.n_head)).transpose(1, 2);
-    v = v.view(B, T, this.n_head, Math.floor(C / this.n_head)).transpose(1, 2);
-    const y = torch.nn.functional.scaled_dot_product_attention(q, k, v, { attn_mask: null, dropout_p: this.training ? this.dropout : 0, is_causal: true });
-    return this.resid_dropout(this.c_proj(y.transpose(1, 2).contiguous().view(B, T, C)));
-  }
-}
-
-class NMLP extends nn.Module {
-  c_fc: nn.Linear;
-  gelu = new nn.GELU();
-  c_proj: nn.Linear;
-  dropout: nn.Dropout;
-  constructor(config: GPTConfig) {
-    super();
-    this.c_fc = new nn.Linear(config.n_embd, 4 * config.n_embd, { bias: config.bias });
-    this.c_proj = new nn.Linear(4 * config.n_embd, config.n_embd, { bias: config.bias });
-    this.dropout = new nn.Dropout(config.dropout);
-  }
-  forward(x: Tensor): Tensor {
-    x = this.c_fc(x);
-    x = this.gelu(x);
-    x = this.c_proj(x);
-    return this.dropout(x);
-  }
-}
-
-class NBlock extends nn.Module {
-  ln_1: NLayerNorm;
-  attn: NCausalSelfAttention;
-  ln_2: NLayerNorm;
-  mlp: NMLP;
-  constructor(config: GPTConfig) {
-    super();
-    this.ln_1 = new NLayerNorm(config.n_embd, config.bias);
-    this.attn = new NCausalSelfAttention(config);
-    this.ln_2 = new NLayerNorm(config.n_embd, config.bias);
-    this.mlp = new NMLP(config);
-  }
-  forward(x: Tensor): Tensor {
-    x = x.add(this.attn(this.ln_1(x)));
-    return x.add(this.mlp(this.ln_2(x)));
-  }
-}
-
-type NTransformer = nn.ModuleDict & { wte: nn.Embedding; wpe: nn.Embedding; drop: nn.Dropout; h: nn.ModuleList; ln_f: NLayerNorm };
-class NanoGPT extends nn.Module {
-  transformer: NTransformer;
-  lm_head: nn.Linear;
-  params_line: string;
-  opt_lines: string[] = [];
-  constructor(public config: GPTConfig) {
-    super();
-    this.transformer = new nn.ModuleDict({
-      wte: new nn.Embedding(config.vocab_size, config.n_embd),
-      wpe: new nn.Embedding(config.block_size, config.n_embd),
-      drop: new nn.Dropout(config.dropout),
-      h: new nn.ModuleList(Array.from({ length: config.n_layer }, () => new NBlock(config))),
-      ln_f: new NLayerNorm(config.n_embd, config.bias),
-    }) as NTransformer;
-    this.lm_head = new nn.Linear(config.n_embd, config.vocab_size, { bias: false });
-    this.transformer.wte.weight = this.lm_head.weight;
-    this.apply((m) => this._init_weights(m));
-    for (const [pn, p] of this.named_parameters()) {
-      if (pn.endsWith("c_proj.weight")) torch.nn.init.normal_(p, { mean: 0.0, std: 0.02 / Math.sqrt(2 * config.n_layer) });
-    }
-    this.params_line = `number of parameters: ${(this.get_num_params() / 1e6).toFixed(2)}M`;
-  }
-  get_num_params(non_embedding = true): number {
-    let n_params = [...this.parameters()].reduce((s, p) => s + p.numel(), 0);
-    if (non_embedding) n_params -= this.transformer.wpe.weight.numel();
-    return n_params;
-  }
-  _init_weights(module: nn.Module): void {
-    if (module instanceof nn.Linear) {
-      torch.nn.init.normal_(module.weight, { mean: 0.0, std: 0.02 });
-      if (module.bias !== null) torch.nn.init.zeros_(module.bias);
-    } else if (module instanceof nn.Embedding) {
-      torch.nn.init.normal_(module.weight, { mean: 0.0, std: 0.02 });
-    }
-  }
-  forward(idx: Tensor, targets: Tensor | null = null): [Tensor, Tensor | null] {
-    const [, t] = idx.size();
-    if (t > this.config.block_size) throw new Error(`Cannot forward sequence of length ${t}, block size is only ${this.config.block_size}`);
-    const pos = torch.arange(0, t, { dtype: torch.long, device: idx.device });
-    let x = this.transformer.drop(this.transformer.wte(idx).add(this.transformer.wpe(pos)));
-    for (const block of this.transformer.h) x = block(x);
-    x = this.transformer.ln_f(x);
-    if (targets !== null) {
-      const logits = this.lm_head(x);
-      return [logits, F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1), { ignore_index: -1 })];
-    }
-    return [this.lm_head(x.index(":", [-1], ":")), null];
-  }
-  call(idx: Tensor, targets: Tensor | null = null): [Tensor, Tensor | null] {
-    return (this as unknown as (idx: Tensor, targets: Tensor | null) => [Tensor, Tensor | null])(idx, targets);
-  }
-  crop_block_size(block_size: number): void {
-    if (block_size > this.config.block_size) throw new Error("assert block_size <= self.config.block_size");
-    this.config.block_size = block_size;
-    this.transformer.wpe.weight = new nn.Parameter(this.transformer.wpe.weight.index(`:${block_size}`));
-    for (const block of this.transformer.h as Iterable<NBlock>) {
-      if (block.attn.bias !== undefined && block.attn.bias !== null) block.attn.bias = block.attn.bias.index(":", ":", `:${block_size}`, `:${block_size}`);
-    }
-  }
-  configure_optimizers(weight_decay: number, learning_rate: number, betas: [number, number], device_type: string): optim.AdamW {
-    let param_dict = Object.fromEntries(this.named_parameters());
-    param_dict = Object.fromEntries(Object.entries(param_dict).filter(([, p]) => p.requires_grad));
-    const decay_params = Object.values(param_dict).filter((p) => p.dim() >= 2);
-    const nodecay_params = Object.values(param_dict).filter((p) => p.dim() < 2);
-    const optim_groups = [
-      { params: decay_params, weight_decay },
-      { params: nodecay_params, weight_decay: 0.0 },
-    ];
-    const num_decay_params = decay_params.reduce((s, p) => s + p.numel(), 0);
-    const num_nodecay_params = nodecay_params.reduce((s, p) => s + p.numel(), 0);
-    this.opt_lines = [
-      `num decayed parameter tensors: ${decay_params.length}, with ${num_decay_params.toLocaleString("en-US")} parameters`,
-      `num non-decayed parameter tensors: ${nodecay_params.length}, with ${num_nodecay_params.toLocaleString("en-US")} parameters`,
-    ];
-    // fused_available = 'fused' in inspect.signature(torch.optim.AdamW).parameters: torch 1.13's AdamW has none,
-    // and the engine's AdamW refuses the keyword as torch does.
-    let fused_available = true;
-    try {
-      new torch.optim.AdamW([new nn.Parameter(torch.zeros(1))], { fused: false } as never);
-    } catch {
-      fused_available = false;
-    }
-    const use_fused = fused_available && device_type === "cuda";
-    const extra_args = use_fused ? { fused: true } : {};
-    const optimizer = new torch.optim.AdamW(optim_groups, { lr: learning_rate, betas, ...extra_args });
-    this.opt_lines.push(`using fused AdamW: ${use_fused ? "True" : "False"}`);
-    return optimizer;
-  }
-  estimate_mfu(fwdbwd_per_iter: number, dt: number): number {
-    const N = this.get_num_params();
-    const cfg = this.config;
-    const [L, H, Q, T] = [cfg.n_layer, cfg.n_head, Math.floor(cfg.n_embd / cfg.n_head), cfg.block_size];
-    const flops_per_token = 6 * N + 12 * L * H * Q * T;
-    const flops_per_iter = flops_per_token * T * fwdbwd_per_iter;
-    return (flops_per_iter * (1.0 / dt)) / 312e12;
-  }
-  generate(idx: Tensor, max_new_tokens: number, temperature = 1.0, top_k: number | null = null): Tensor {
-    return torch.no_grad(() => {
-      for (let n = 0; n < max_new_tokens; n++) {
-        const idx_cond = idx.size(1) <= this.config.block_size ? idx : idx.index(":", `-${this.config.block_size}:`);
-        let [logits] = this.call(idx_cond);
-        logits = logits.index(":", -1, ":").div(temperature);
-        if (top_k !== null) {
-          const [v] = torch.topk(logits, Math.min(top_k, logits.size(-1)));
-          logits.index_put_([logits.lt(v.index(":", [-1]))], -Infinity);
-        }
-        const probs = F.softmax(logits, { dim: -1 });
-        const idx_next = torch.multinomial(probs, { num_samples: 1 });
-        idx = torch.cat([idx, idx_next], { dim: 1 });
-      }
-      return idx;
-    });
-  }
-}
-
 describe("nanoGPT: bias=False, bench.py's steps, sample.py's resume and generate, crop_block_size", () => {
   it("the flash path equals torch 1.13's masked softmax: logits, loss, gradients; then five AdamW steps, the resume and samples", () => {
     const n = ref.nano;
@@ -1086,7 +660,7 @@ describe("nanoGPT: bias=False, bench.py's steps, sample.py's resume and generate
     expect([model.get_num_params(), model.get_num_params(false)]).toEqual(n.num_params);
     expect(Object.keys(model.state_dict())).toEqual(n.state_keys); // torch 1.13's keys without its '.attn.bias' buffers
     let [X, Y] = get_batch("train");
-    let [logits, loss] = model.call(X, Y);
+    let [logits, loss] = model(X, Y);
     close(logits.index(0, ":3"), n.logits0, 1e-4, 1e-5, "logits");
     expect(loss!.item()).toBeCloseTo(n.loss0, 5);
     loss!.backward();
@@ -1097,7 +671,7 @@ describe("nanoGPT: bias=False, bench.py's steps, sample.py's resume and generate
     expect(model.opt_lines).toEqual(n.opt_lines);
     const losses: number[] = [];
     for (let k = 0; k < 5; k++) {
-      [logits, loss] = model.call(X, Y);
+      [logits, loss] = model(X, Y);
       [X, Y] = get_batch("train");
       optimizer.zero_grad({ set_to_none: true });
       loss!.backward();
@@ -1130,10 +704,10 @@ describe("nanoGPT: bias=False, bench.py's steps, sample.py's resume and generate
     expect(samples).toEqual(n.samples);
 
     model2.crop_block_size(8);
-    const [lg, none] = model2.call(X.index(":", ":8"));
+    const [lg, none] = model2(X.index(":", ":8"));
     expect(none).toBeNull();
     close(lg.index(":2", 0), n.crop_logits, 1e-4, 1e-5, "crop logits");
     expect(model2.transformer.wpe.weight.shape).toEqual(n.crop_wpe_shape);
-    expect(() => model2.call(X)).toThrow("Cannot forward sequence of length 16, block size is only 8");
+    expect(() => model2(X)).toThrow("Cannot forward sequence of length 16, block size is only 8");
   });
 });

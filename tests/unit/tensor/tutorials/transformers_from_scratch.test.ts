@@ -6,10 +6,11 @@
  *     PositionwiseFeedForward, Embeddings, PositionalEncoding (register_buffer, strided slice assignment),
  *     subsequent_mask, make_model with xavier_uniform_, Batch, LabelSmoothing with KLDivLoss(reduction="sum"),
  *     rate through LambdaLR, inference_test, the copy task's training steps and greedy_decode;
- *   - Karpathy's minGPT (mingpt/model.py, mingpt/trainer.py): NewGELU, CausalSelfAttention (masked_fill on
- *     a registered tril buffer), Block (nn.ModuleDict and a lambda MLP), GPT (_init_weights through apply,
- *     the scaled c_proj init), configure_optimizers (decay / no_decay groups by module type, AdamW), the
- *     trainer's step (zero_grad(set_to_none), clip_grad_norm_) and generate (greedy, top-k sampling).
+ *   - Karpathy's minGPT (mingpt/model.py, translated in ./mingpt.ts; mingpt/trainer.py): NewGELU,
+ *     CausalSelfAttention (masked_fill on a registered tril buffer), Block (nn.ModuleDict and a lambda MLP),
+ *     GPT (_init_weights through apply, the scaled c_proj init), configure_optimizers (decay / no_decay groups
+ *     by module type, AdamW), the trainer's step (zero_grad(set_to_none), clip_grad_norm_) and generate
+ *     (greedy, top-k sampling).
  * Sizes are small (d_model 32, 2 layers; a 2-layer GPT of width 16). Values are checked against torch 1.13
  * running the sources' code after the same torch.manual_seed (scripts/fixtures/transformers_from_scratch_fixtures.py
  * -> tests/fixtures/torch/tutorials/transformers_from_scratch.json): the engine's seeded initialisation,
@@ -28,6 +29,7 @@ import { thrown, tutorialFixture } from "./helpers";
 import {
   Embeddings, EncoderDecoder, Generator, LabelSmoothing, LayerNorm, PositionalEncoding, clones, data_gen, make_model, rate, subsequent_mask,
 } from "./annotated_transformer";
+import { GPT, NewGELU, type OptimizerConfig } from "./mingpt";
 
 type FT = { shape: number[]; data: number[] };
 const ref = tutorialFixture<Record<string, unknown>>("transformers_from_scratch.json");
@@ -199,193 +201,6 @@ describe("The Annotated Transformer", () => {
 // ---------------------------------------------------------------------------------------------
 // minGPT
 // ---------------------------------------------------------------------------------------------
-class NewGELU extends nn.Module {
-  forward(x: Tensor): Tensor {
-    return x.mul(0.5).mul(torch.tanh(x.add(torch.pow(x, 3.0).mul(0.044715)).mul(Math.sqrt(2.0 / Math.PI))).add(1.0));
-  }
-}
-
-interface GPTConfig {
-  model_type?: string | null;
-  n_layer: number;
-  n_head: number;
-  n_embd: number;
-  vocab_size: number;
-  block_size: number;
-  embd_pdrop: number;
-  resid_pdrop: number;
-  attn_pdrop: number;
-}
-
-class CausalSelfAttention extends nn.Module {
-  c_attn: nn.Linear;
-  c_proj: nn.Linear;
-  attn_dropout: nn.Dropout;
-  resid_dropout: nn.Dropout;
-  declare bias: Tensor;
-  n_head: number;
-  n_embd: number;
-  constructor(config: GPTConfig) {
-    super();
-    if (config.n_embd % config.n_head !== 0) throw new Error("assert");
-    this.c_attn = new nn.Linear(config.n_embd, 3 * config.n_embd);
-    this.c_proj = new nn.Linear(config.n_embd, config.n_embd);
-    this.attn_dropout = new nn.Dropout(config.attn_pdrop);
-    this.resid_dropout = new nn.Dropout(config.resid_pdrop);
-    this.register_buffer("bias", torch.tril(torch.ones(config.block_size, config.block_size)).view(1, 1, config.block_size, config.block_size));
-    this.n_head = config.n_head;
-    this.n_embd = config.n_embd;
-  }
-  forward(x: Tensor): Tensor {
-    const [B, T, C] = x.size();
-    let [q, k, v] = this.c_attn(x).split(this.n_embd, { dim: 2 });
-    k = k.view(B, T, this.n_head, C / this.n_head).transpose(1, 2);
-    q = q.view(B, T, this.n_head, C / this.n_head).transpose(1, 2);
-    v = v.view(B, T, this.n_head, C / this.n_head).transpose(1, 2);
-    let att = q.matmul(k.transpose(-2, -1)).mul(1.0 / Math.sqrt(k.size(-1)));
-    att = att.masked_fill(this.bias.index(":", ":", `:${T}`, `:${T}`).eq(0), -Infinity);
-    att = F.softmax(att, { dim: -1 });
-    att = this.attn_dropout(att);
-    let y = att.matmul(v);
-    y = y.transpose(1, 2).contiguous().view(B, T, C);
-    y = this.resid_dropout(this.c_proj(y));
-    return y;
-  }
-}
-
-class Block extends nn.Module {
-  ln_1: nn.LayerNorm;
-  attn: CausalSelfAttention;
-  ln_2: nn.LayerNorm;
-  mlp: nn.ModuleDict;
-  mlpf: (x: Tensor) => Tensor;
-  constructor(config: GPTConfig) {
-    super();
-    this.ln_1 = new nn.LayerNorm(config.n_embd);
-    this.attn = new CausalSelfAttention(config);
-    this.ln_2 = new nn.LayerNorm(config.n_embd);
-    this.mlp = new nn.ModuleDict({
-      c_fc: new nn.Linear(config.n_embd, 4 * config.n_embd),
-      c_proj: new nn.Linear(4 * config.n_embd, config.n_embd),
-      act: new NewGELU(),
-      dropout: new nn.Dropout(config.resid_pdrop),
-    });
-    const m = this.mlp;
-    const [c_fc, c_proj, act, dropout] = ["c_fc", "c_proj", "act", "dropout"].map((k) => m.get(k) as nn.Module & ((x: Tensor) => Tensor));
-    this.mlpf = (x) => dropout(c_proj(act(c_fc(x)))); // MLP forward
-  }
-  forward(x: Tensor): Tensor {
-    x = x.add(this.attn(this.ln_1(x)));
-    x = x.add(this.mlpf(this.ln_2(x)));
-    return x;
-  }
-}
-
-interface TrainConfig {
-  weight_decay: number;
-  learning_rate: number;
-  betas: [number, number];
-  grad_norm_clip: number;
-}
-
-class GPT extends nn.Module {
-  block_size: number;
-  transformer: nn.ModuleDict;
-  lm_head: nn.Linear;
-  n_params: number;
-  decay: string[] = [];
-  no_decay: string[] = [];
-  constructor(config: GPTConfig) {
-    super();
-    this.block_size = config.block_size;
-    this.transformer = new nn.ModuleDict({
-      wte: new nn.Embedding(config.vocab_size, config.n_embd),
-      wpe: new nn.Embedding(config.block_size, config.n_embd),
-      drop: new nn.Dropout(config.embd_pdrop),
-      h: new nn.ModuleList(Array.from({ length: config.n_layer }, () => new Block(config))),
-      ln_f: new nn.LayerNorm(config.n_embd),
-    });
-    this.lm_head = new nn.Linear(config.n_embd, config.vocab_size, { bias: false });
-    this.apply(this._init_weights);
-    for (const [pn, p] of this.named_parameters()) {
-      if (pn.endsWith("c_proj.weight")) torch.nn.init.normal_(p, { mean: 0.0, std: 0.02 / Math.sqrt(2 * config.n_layer) });
-    }
-    this.n_params = [...this.transformer.parameters()].reduce((s, p) => s + p.numel(), 0);
-  }
-  _init_weights(module: nn.Module): void {
-    if (module instanceof nn.Linear) {
-      torch.nn.init.normal_(module.weight, { mean: 0.0, std: 0.02 });
-      if (module.bias !== null) torch.nn.init.zeros_(module.bias);
-    } else if (module instanceof nn.Embedding) {
-      torch.nn.init.normal_(module.weight, { mean: 0.0, std: 0.02 });
-    } else if (module instanceof nn.LayerNorm) {
-      torch.nn.init.zeros_(module.bias!);
-      torch.nn.init.ones_(module.weight!);
-    }
-  }
-  configure_optimizers(train_config: TrainConfig): optim.AdamW {
-    const decay = new Set<string>();
-    const no_decay = new Set<string>();
-    const whitelist_weight_modules = [torch.nn.Linear];
-    const blacklist_weight_modules = [torch.nn.LayerNorm, torch.nn.Embedding];
-    for (const [mn, m] of this.named_modules()) {
-      for (const [pn] of m.named_parameters()) {
-        const fpn = mn ? `${mn}.${pn}` : pn; // full param name
-        if (pn.endsWith("bias")) no_decay.add(fpn);
-        else if (pn.endsWith("weight") && whitelist_weight_modules.some((c) => m instanceof c)) decay.add(fpn);
-        else if (pn.endsWith("weight") && blacklist_weight_modules.some((c) => m instanceof c)) no_decay.add(fpn);
-      }
-    }
-    const param_dict = Object.fromEntries(this.named_parameters());
-    const inter_params = [...decay].filter((p) => no_decay.has(p));
-    const union_params = new Set([...decay, ...no_decay]);
-    if (inter_params.length !== 0) throw new Error(`parameters ${inter_params} made it into both decay/no_decay sets!`);
-    const missing = Object.keys(param_dict).filter((k) => !union_params.has(k));
-    if (missing.length !== 0) throw new Error(`parameters ${missing} were not separated into either decay/no_decay set!`);
-    this.decay = [...decay].sort();
-    this.no_decay = [...no_decay].sort();
-    const optim_groups = [
-      { params: this.decay.map((pn) => param_dict[pn]), weight_decay: train_config.weight_decay },
-      { params: this.no_decay.map((pn) => param_dict[pn]), weight_decay: 0.0 },
-    ];
-    return new torch.optim.AdamW(optim_groups, { lr: train_config.learning_rate, betas: train_config.betas });
-  }
-  forward(idx: Tensor, targets: Tensor | null = null): [Tensor, Tensor | null] {
-    const device = idx.device;
-    const [, t] = idx.size();
-    if (!(t <= this.block_size)) throw new Error(`Cannot forward sequence of length ${t}, block size is only ${this.block_size}`);
-    const pos = torch.arange(0, t, { dtype: torch.long, device }).unsqueeze(0); // shape (1, t)
-    const tr = this.transformer;
-    const tok_emb = (tr.get("wte") as nn.Embedding)(idx);
-    const pos_emb = (tr.get("wpe") as nn.Embedding)(pos);
-    let x = (tr.get("drop") as nn.Dropout)(tok_emb.add(pos_emb));
-    for (const block of tr.get("h") as nn.ModuleList as Iterable<Block>) x = block(x);
-    x = (tr.get("ln_f") as nn.LayerNorm)(x);
-    const logits = this.lm_head(x);
-    let loss: Tensor | null = null;
-    if (targets !== null) loss = F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1), { ignore_index: -1 });
-    return [logits, loss];
-  }
-  // @torch.no_grad() def generate(...): the decorator form (the field's type is spelled out: it reads `this`)
-  generate: (idx: Tensor, max_new_tokens: number, temperature?: number, do_sample?: boolean, top_k?: number | null) => Tensor = torch.no_grad()((idx: Tensor, max_new_tokens: number, temperature = 1.0, do_sample = false, top_k: number | null = null): Tensor => {
-    for (let i = 0; i < max_new_tokens; i++) {
-      const idx_cond = idx.size(1) <= this.block_size ? idx : idx.index(":", `${-this.block_size}:`);
-      let [logits] = (this as GPT)(idx_cond) as [Tensor, Tensor | null]; // self(idx_cond): a module is callable, `this` too
-      logits = logits.index(":", -1, ":").div(temperature);
-      if (top_k !== null) {
-        const [v] = torch.topk(logits, top_k);
-        logits.index_put_([logits.lt(v.index(":", [-1]))], -Infinity); // logits[logits < v[:, [-1]]] = -float('Inf')
-      }
-      const probs = F.softmax(logits, { dim: -1 });
-      let idx_next: Tensor;
-      if (do_sample) idx_next = torch.multinomial(probs, { num_samples: 1 });
-      else [, idx_next] = torch.topk(probs, { k: 1, dim: -1 });
-      idx = torch.cat([idx, idx_next], { dim: 1 });
-    }
-    return idx;
-  });
-}
-
 describe("minGPT", () => {
   it("NewGELU equals torch's run of the formula (and F.gelu(approximate='tanh'))", () => {
     const xs = torch.linspace(-4, 4, 17);
@@ -394,15 +209,18 @@ describe("minGPT", () => {
   });
 
   it("GPT: seeded init, configure_optimizers' groups, four trainer steps, generate (greedy and top-k sampling)", () => {
-    const config: GPTConfig = { model_type: null, vocab_size: 10, block_size: 8, n_layer: 2, n_head: 2, n_embd: 16, embd_pdrop: 0.0, resid_pdrop: 0.0, attn_pdrop: 0.0 };
+    const config = GPT.get_default_config();
+    config.merge_from_dict({ model_type: null, vocab_size: 10, block_size: 8, n_layer: 2, n_head: 2, n_embd: 16, embd_pdrop: 0.0, resid_pdrop: 0.0, attn_pdrop: 0.0 });
     torch.manual_seed(3407);
     const gpt = new GPT(config);
-    expect(gpt.n_params).toBe(ref.gpt_n_params);
+    expect([...gpt.transformer.parameters()].reduce((s, p) => s + p.numel(), 0)).toBe(ref.gpt_n_params); // the count GPT() prints
     expect(Object.keys(gpt.state_dict())).toEqual(ref.gpt_keys);
-    const train_config: TrainConfig = { weight_decay: 0.1, learning_rate: 5e-4, betas: [0.9, 0.95], grad_norm_clip: 1.0 };
+    const train_config: OptimizerConfig & { grad_norm_clip: number } = { weight_decay: 0.1, learning_rate: 5e-4, betas: [0.9, 0.95], grad_norm_clip: 1.0 };
     const opt = gpt.configure_optimizers(train_config);
-    expect(gpt.decay).toEqual(ref.gpt_decay);
-    expect(gpt.no_decay).toEqual(ref.gpt_no_decay);
+    const names = new Map([...gpt.named_parameters()].map(([pn, p]) => [p, pn]));
+    const [decay, no_decay] = opt.param_groups.map((g) => g.params.map((p) => names.get(p))); // sorted(decay), sorted(no_decay)
+    expect(decay).toEqual(ref.gpt_decay);
+    expect(no_decay).toEqual(ref.gpt_no_decay);
     expect(opt.param_groups.map((g) => g.weight_decay)).toEqual([0.1, 0.0]);
     const idx = torch.randint(0, 10, [4, 8]);
     expect(idx.tolist()).toEqual(ref.gpt_idx);
@@ -424,7 +242,7 @@ describe("minGPT", () => {
     }
     expectClose(losses, N("gpt_losses"), 1e-5, 1e-6, "gpt_losses");
     expectClose(norms, N("gpt_norms"), 1e-4, 1e-6, "gpt_norms");
-    close((gpt.transformer.get("wte") as nn.Embedding).weight.index(":2"), "gpt_wte_after", 1e-4, 1e-6);
+    close(gpt.transformer.wte.weight.index(":2"), "gpt_wte_after", 1e-4, 1e-6);
     gpt.eval();
     const ctx = torch.tensor([[1, 2, 3]], { dtype: torch.long });
     expect(gpt.generate(ctx, 8, 1.0, false).index(0).tolist()).toEqual(ref.gpt_greedy);

@@ -20,8 +20,9 @@
  * -> a method call, list comprehensions -> map / flatMap, random.shuffle -> a seeded shuffle.
  */
 import { describe, expect, it } from "vitest";
-import { F, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
+import { F, nn, torch, utils, type Tensor } from "../../../../lib/tensor/index";
 import { tailMean, tutorialFixture } from "./helpers";
+import { Block as GPTBlock, GPT, GPTConfig, withoutFlash } from "./nanogpt";
 
 const words = [
   "emma", "olivia", "ava", "isabella", "sophia", "charlotte", "mia", "amelia", "harper", "evelyn",
@@ -1021,225 +1022,13 @@ describe("Let's build GPT: the full model", () => {
 });
 
 // ---- nanoGPT: model.py ----
-class GPTConfig {
-  block_size = 16;
-  vocab_size = 65;
-  n_layer = 2;
-  n_head = 2;
-  n_embd = 16;
-  dropout = 0.0;
-  bias = true;
-  constructor(args: Partial<GPTConfig> = {}) {
-    Object.assign(this, args); // GPTConfig(**model_args)
-  }
-}
-
-/** LayerNorm but with an optional bias. PyTorch doesn't support simply bias=False */
-class LayerNorm extends nn.Module {
-  weight: nn.Parameter;
-  bias: nn.Parameter | null;
-  constructor(ndim: number, bias: boolean) {
-    super();
-    this.weight = new nn.Parameter(torch.ones(ndim));
-    this.bias = bias ? new nn.Parameter(torch.zeros(ndim)) : null;
-  }
-  forward(input: Tensor): Tensor {
-    return F.layer_norm(input, this.weight.shape, this.weight, this.bias, 1e-5);
-  }
-}
-
-let use_flash = true; // nanoGPT: hasattr(torch.nn.functional, 'scaled_dot_product_attention')
-class CausalSelfAttention extends nn.Module {
-  c_attn: nn.Linear;
-  c_proj: nn.Linear;
-  attn_dropout: nn.Dropout;
-  resid_dropout: nn.Dropout;
-  n_head: number;
-  n_embd: number;
-  dropout: number;
-  flash: boolean;
-  declare bias: Tensor;
-  constructor(config: GPTConfig) {
-    super();
-    if (config.n_embd % config.n_head !== 0) throw new Error("assert config.n_embd % config.n_head == 0");
-    this.c_attn = new nn.Linear(config.n_embd, 3 * config.n_embd, { bias: config.bias });
-    this.c_proj = new nn.Linear(config.n_embd, config.n_embd, { bias: config.bias });
-    this.attn_dropout = new nn.Dropout(config.dropout);
-    this.resid_dropout = new nn.Dropout(config.dropout);
-    this.n_head = config.n_head;
-    this.n_embd = config.n_embd;
-    this.dropout = config.dropout;
-    this.flash = use_flash && "scaled_dot_product_attention" in torch.nn.functional;
-    if (!this.flash) {
-      this.register_buffer("bias", torch.tril(torch.ones(config.block_size, config.block_size)).view(1, 1, config.block_size, config.block_size));
-    }
-  }
-  forward(x: Tensor): Tensor {
-    const [B, T, C] = x.size();
-    let [q, k, v] = this.c_attn(x).split(this.n_embd, { dim: 2 });
-    k = k.view(B, T, this.n_head, Math.floor(C / this.n_head)).transpose(1, 2); // (B, nh, T, hs)
-    q = q.view(B, T, this.n_head, Math.floor(C / this.n_head)).transpose(1, 2);
-    v = v.view(B, T, this.n_head, Math.floor(C / this.n_head)).transpose(1, 2);
-    let y: Tensor;
-    if (this.flash) {
-      y = torch.nn.functional.scaled_dot_product_attention(q, k, v, {
-        attn_mask: null, dropout_p: this.training ? this.dropout : 0, is_causal: true,
-      });
-    } else {
-      let att = q.matmul(k.transpose(-2, -1)).mul(1.0 / Math.sqrt(k.size(-1)));
-      att = att.masked_fill(this.bias.index(null, null, `:${T}`, `:${T}`).eq(0), -Infinity); // self.bias[:,:,:T,:T] == 0
-      att = F.softmax(att, { dim: -1 });
-      att = this.attn_dropout(att);
-      y = att.matmul(v);
-    }
-    y = y.transpose(1, 2).contiguous().view(B, T, C);
-    return this.resid_dropout(this.c_proj(y));
-  }
-}
-class MLP extends nn.Module {
-  c_fc: nn.Linear;
-  gelu: nn.GELU;
-  c_proj: nn.Linear;
-  dropout: nn.Dropout;
-  constructor(config: GPTConfig) {
-    super();
-    this.c_fc = new nn.Linear(config.n_embd, 4 * config.n_embd, { bias: config.bias });
-    this.gelu = new nn.GELU();
-    this.c_proj = new nn.Linear(4 * config.n_embd, config.n_embd, { bias: config.bias });
-    this.dropout = new nn.Dropout(config.dropout);
-  }
-  forward(x: Tensor): Tensor {
-    return this.dropout(this.c_proj(this.gelu(this.c_fc(x))));
-  }
-}
-class GPTBlock extends nn.Module {
-  ln_1: LayerNorm;
-  attn: CausalSelfAttention;
-  ln_2: LayerNorm;
-  mlp: MLP;
-  constructor(config: GPTConfig) {
-    super();
-    this.ln_1 = new LayerNorm(config.n_embd, config.bias);
-    this.attn = new CausalSelfAttention(config);
-    this.ln_2 = new LayerNorm(config.n_embd, config.bias);
-    this.mlp = new MLP(config);
-  }
-  forward(x: Tensor): Tensor {
-    x = x.add(this.attn(this.ln_1(x)));
-    return x.add(this.mlp(this.ln_2(x)));
-  }
-}
-type Transformer = nn.ModuleDict & { wte: nn.Embedding; wpe: nn.Embedding; drop: nn.Dropout; h: nn.ModuleList; ln_f: LayerNorm };
-
-class GPT extends nn.Module {
-  config: GPTConfig;
-  transformer: Transformer;
-  lm_head: nn.Linear;
-  constructor(config: GPTConfig) {
-    super();
-    this.config = config;
-    this.transformer = new nn.ModuleDict({
-      wte: new nn.Embedding(config.vocab_size, config.n_embd),
-      wpe: new nn.Embedding(config.block_size, config.n_embd),
-      drop: new nn.Dropout(config.dropout),
-      h: new nn.ModuleList(Array.from({ length: config.n_layer }, () => new GPTBlock(config))),
-      ln_f: new LayerNorm(config.n_embd, config.bias),
-    }) as Transformer;
-    this.lm_head = new nn.Linear(config.n_embd, config.vocab_size, { bias: false });
-    this.transformer.wte.weight = this.lm_head.weight; // https://paperswithcode.com/method/weight-tying
-    this.apply((m) => this._init_weights(m));
-    for (const [pn, p] of this.named_parameters()) {
-      if (pn.endsWith("c_proj.weight")) torch.nn.init.normal_(p, { mean: 0.0, std: 0.02 / Math.sqrt(2 * config.n_layer) });
-    }
-  }
-  get_num_params(non_embedding = true): number {
-    let n_params = [...this.parameters()].reduce((s, p) => s + p.numel(), 0);
-    if (non_embedding) n_params -= this.transformer.wpe.weight.numel();
-    return n_params;
-  }
-  _init_weights(module: nn.Module): void {
-    if (module instanceof nn.Linear) {
-      torch.nn.init.normal_(module.weight, { mean: 0.0, std: 0.02 });
-      if (module.bias !== null) torch.nn.init.zeros_(module.bias);
-    } else if (module instanceof nn.Embedding) {
-      torch.nn.init.normal_(module.weight, { mean: 0.0, std: 0.02 });
-    }
-  }
-  forward(idx: Tensor, targets: Tensor | null = null): [Tensor, Tensor | null] {
-    const device = idx.device;
-    const [, t] = idx.size();
-    if (t > this.config.block_size) throw new Error(`Cannot forward sequence of length ${t}, block size is only ${this.config.block_size}`);
-    const pos = torch.arange(0, t, { dtype: torch.long, device });
-    const tok_emb = this.transformer.wte(idx);
-    const pos_emb = this.transformer.wpe(pos);
-    let x = this.transformer.drop(tok_emb.add(pos_emb));
-    for (const block of this.transformer.h) x = block(x);
-    x = this.transformer.ln_f(x);
-    if (targets !== null) {
-      const logits = this.lm_head(x);
-      const loss = F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1), { ignore_index: -1 });
-      return [logits, loss];
-    }
-    const logits = this.lm_head(x.index(null, [-1], null)); // x[:, [-1], :]
-    return [logits, null];
-  }
-  crop_block_size(block_size: number): void {
-    if (block_size > this.config.block_size) throw new Error("assert block_size <= self.config.block_size");
-    this.config.block_size = block_size;
-    this.transformer.wpe.weight = new nn.Parameter(this.transformer.wpe.weight.index(`:${block_size}`));
-    for (const block of this.transformer.h as Iterable<GPTBlock>) {
-      if ("bias" in block.attn && block.attn.bias !== undefined) {
-        block.attn.bias = block.attn.bias.index(null, null, `:${block_size}`, `:${block_size}`);
-      }
-    }
-  }
-  configure_optimizers(weight_decay: number, learning_rate: number, betas: [number, number], device_type: string): optim.AdamW {
-    let param_dict = Object.fromEntries(this.named_parameters());
-    param_dict = Object.fromEntries(Object.entries(param_dict).filter(([, p]) => p.requires_grad));
-    const decay_params = Object.values(param_dict).filter((p) => p.dim() >= 2);
-    const nodecay_params = Object.values(param_dict).filter((p) => p.dim() < 2);
-    const optim_groups = [
-      { params: decay_params, weight_decay },
-      { params: nodecay_params, weight_decay: 0.0 },
-    ];
-    // fused_available = 'fused' in inspect.signature(torch.optim.AdamW).parameters: no signatures in JS (and no
-    // fused AdamW in torch 1.13); device_type is "cpu" here, so extra_args is empty either way.
-    const use_fused = false && device_type === "cuda";
-    const extra_args = use_fused ? { fused: true } : {};
-    return new torch.optim.AdamW(optim_groups, { lr: learning_rate, betas, ...extra_args });
-  }
-  estimate_mfu(fwdbwd_per_iter: number, dt: number): number {
-    const N = this.get_num_params();
-    const cfg = this.config;
-    const [L, H, Q, T] = [cfg.n_layer, cfg.n_head, Math.floor(cfg.n_embd / cfg.n_head), cfg.block_size];
-    const flops_per_token = 6 * N + 12 * L * H * Q * T;
-    const flops_per_fwdbwd = flops_per_token * T;
-    const flops_per_iter = flops_per_fwdbwd * fwdbwd_per_iter;
-    const flops_achieved = flops_per_iter * (1.0 / dt);
-    const flops_promised = 312e12; // A100 GPU bfloat16 peak flops is 312 TFLOPS
-    return flops_achieved / flops_promised;
-  }
-  // @torch.no_grad() def generate(self, idx, max_new_tokens, temperature=1.0, top_k=None)
-  generate: (idx: Tensor, max_new_tokens: number, temperature?: number, top_k?: number | null) => Tensor = torch.no_grad()((idx: Tensor, max_new_tokens: number, temperature = 1.0, top_k: number | null = null): Tensor => {
-    for (let k = 0; k < max_new_tokens; k++) {
-      const idx_cond = idx.size(1) <= this.config.block_size ? idx : idx.index(null, torch.slice(-this.config.block_size));
-      let [logits] = (this as GPT)(idx_cond); // self(idx_cond)
-      logits = logits.index(null, -1, null).div(temperature);
-      if (top_k !== null) {
-        const [v] = torch.topk(logits, Math.min(top_k, logits.size(-1)));
-        logits.index_put_([logits.lt(v.index(null, [-1]))], -Infinity); // logits[logits < v[:, [-1]]] = -float('Inf')
-      }
-      const probs = F.softmax(logits, { dim: -1 });
-      const idx_next = torch.multinomial(probs, { num_samples: 1 });
-      idx = torch.cat([idx, idx_next], { dim: 1 });
-    }
-    return idx;
-  });
-}
+// model.py is ./nanogpt.ts (shared with annotated_mingpt.test.ts); GPTConfig's defaults are GPT-2's 124M, so
+// the small model here spells out its size
+const small = { block_size: 16, n_layer: 2, n_head: 2, n_embd: 16 };
 
 describe("nanoGPT model.py", () => {
   it("weight tying, named_parameters re-init of c_proj.weight, get_num_params, flash = manual attention", () => {
-    const config = new GPTConfig({ vocab_size });
+    const config = new GPTConfig({ ...small, vocab_size });
     torch.manual_seed(1337);
     const model = new GPT(config);
     expect(model.transformer.wte.weight).toBe(model.lm_head.weight);
@@ -1255,10 +1044,8 @@ describe("nanoGPT model.py", () => {
     expect(cproj.attn.c_attn.bias!.abs().sum().item()).toBe(0);
 
     // the manual attention path gives the same logits as scaled_dot_product_attention(is_causal=True)
-    use_flash = false;
     torch.manual_seed(1337);
-    const manual = new GPT(new GPTConfig({ vocab_size }));
-    use_flash = true;
+    const manual = withoutFlash(() => new GPT(new GPTConfig({ ...small, vocab_size })));
     expect((manual.transformer.h.get(0) as GPTBlock).attn.flash).toBe(false);
     manual.load_state_dict(model.state_dict(), { strict: false });
     torch.manual_seed(0);
@@ -1275,9 +1062,7 @@ describe("nanoGPT model.py", () => {
 
   it("torch.manual_seed(1337); GPT(config): the same initial weights and loss as torch", () => {
     torch.manual_seed(1337);
-    use_flash = false;
-    const model = new GPT(new GPTConfig({ vocab_size: 59, block_size: 16, n_layer: 2, n_head: 2, n_embd: 16, bias: true }));
-    use_flash = true;
+    const model = withoutFlash(() => new GPT(new GPTConfig({ vocab_size: 59, block_size: 16, n_layer: 2, n_head: 2, n_embd: 16, bias: true })));
     torch.manual_seed(0);
     const idx = torch.randint(59, [2, 12]);
     expect(idx.tolist()).toEqual(ref.gpt_idx);
@@ -1290,9 +1075,7 @@ describe("nanoGPT model.py", () => {
 
   it("configure_optimizers (p.dim() >= 2 groups), crop_block_size, generate with temperature and top_k, estimate_mfu", () => {
     torch.manual_seed(1337);
-    use_flash = false;
-    const model = new GPT(new GPTConfig({ vocab_size }));
-    use_flash = true;
+    const model = withoutFlash(() => new GPT(new GPTConfig({ ...small, vocab_size })));
     const optimizer = model.configure_optimizers(0.1, 6e-4, [0.9, 0.95], "cpu");
     expect(optimizer.param_groups.length).toBe(2);
     expect(optimizer.param_groups[0].weight_decay).toBe(0.1);
