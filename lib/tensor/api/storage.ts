@@ -3,12 +3,13 @@
  * view of it shares (makemore's "a = torch.arange(18); a.storage()", shown to explain view()). It is
  * the whole storage, not the view's elements (a[2:5].storage().size() is 18), read live from the
  * tensor's buffer; printing, size / len, tolist, iteration, type(), element_size / nbytes and device
- * are torch's. torch.is_storage(x.storage()) is true.
+ * are torch's. torch.is_storage(x.storage()) is true. storage[i] is __getitem__(i) and storage[i] = v
+ * __setitem__(i, v) (Deep Learning with PyTorch's ch3: "points_storage[0] = 2.0" changes points), ints only.
  */
 import { isOptions } from "../args";
 import { Device } from "../device";
 import { bool, type DType } from "../dtype";
-import { TypeError_ } from "../errors";
+import { IndexError, RuntimeError, TypeError_ } from "../errors";
 import { Tensor } from "../tensor";
 import type { Storage } from "../dtype";
 import { installMethods } from "./install";
@@ -67,6 +68,27 @@ export class TypedStorage {
   }
   tolist(): (number | boolean)[] {
     return Array.from(this.#data, (v) => (this.dtype === bool ? v !== 0 : v));
+  }
+  /** storage[i]: the element at i (negative counts from the end), as a Python float / int / bool. */
+  __getitem__(idx: number): number | boolean {
+    const i = this.#position(idx);
+    if (i < 0 || i >= this.#data.length) throw new IndexError(`index ${idx} out of range for storage of size ${this.#data.length}`);
+    return this.dtype === bool ? this.#data[i] !== 0 : this.#data[i];
+  }
+  /** storage[i] = value: writes into the storage, so every tensor viewing it sees the new value. */
+  __setitem__(idx: number, value: number | boolean): void {
+    const i = this.#position(idx);
+    if (i < 0 || i >= this.#data.length) throw new IndexError(`index ${idx} is out of bounds for dimension 0 with size ${this.#data.length}`);
+    const v = Number(value);
+    this.#data[i] = this.dtype === bool ? (v !== 0 ? 1 : 0) : this.dtype.is_floating_point ? v : Math.trunc(v);
+  }
+  #position(idx: unknown): number {
+    if (typeof idx === "boolean") throw new TypeError_("can't index a <class 'torch.storage.TypedStorage'> with <class 'bool'>");
+    if (typeof idx !== "number" || !Number.isInteger(idx)) {
+      const cls = typeof idx === "number" ? "float" : typeof idx === "string" ? "str" : idx === null || idx === undefined ? "NoneType" : "object";
+      throw new RuntimeError(`can't index a <class 'torch.storage.TypedStorage'> with <class '${cls}'>`);
+    }
+    return idx < 0 ? idx + this.#data.length : idx;
   }
   *[Symbol.iterator](): Iterator<number | boolean> {
     yield* this.tolist();
