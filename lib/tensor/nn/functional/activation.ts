@@ -17,6 +17,7 @@ import type { DType } from "../../dtype";
 import type { Tensor } from "../../tensor";
 import { checkTensor, data, empty, floatType } from "./_util";
 import { unary_ } from "../../ops/inplace";
+import { warnLegacyOnce } from "./loss_composed";
 
 /** fn(input), or written into input when inplace (torch's relu_, leaky_relu_, ...). */
 function maybeInplace(input: Tensor, inplace: boolean | undefined, op: string, fn: (x: Tensor) => Tensor): Tensor {
@@ -77,16 +78,30 @@ export function relu6(input: Tensor, ...args: InplaceArgs): Tensor {
   return maybeInplace(input, parseInplace("relu6", args).inplace, "hardtanh", (x) => x.hardtanh(0, 6));
 }
 
-export function sigmoid(input: Tensor, ...extra: never[]): Tensor {
+/** nn.Sigmoid's forward: torch.sigmoid, without F.sigmoid's deprecation warning. */
+export function sigmoidOf(input: Tensor, ...extra: never[]): Tensor {
   checkTensor(input, "sigmoid");
   checkNoMoreArgs("sigmoid", extra);
   return input.sigmoid();
 }
 
-export function tanh(input: Tensor, ...extra: never[]): Tensor {
+/** nn.Tanh's forward: torch.tanh, without F.tanh's deprecation warning. */
+export function tanhOf(input: Tensor, ...extra: never[]): Tensor {
   checkTensor(input, "tanh");
   checkNoMoreArgs("tanh", extra);
   return input.tanh();
+}
+
+/** F.sigmoid, deprecated in torch 1.13: its UserWarning once (Python shows it once, from functional.py), then torch.sigmoid. */
+export function sigmoid(input: Tensor, ...extra: never[]): Tensor {
+  warnLegacyOnce("UserWarning: nn.functional.sigmoid is deprecated. Use torch.sigmoid instead.");
+  return sigmoidOf(input, ...extra);
+}
+
+/** F.tanh, deprecated in torch 1.13: its UserWarning once, then torch.tanh. */
+export function tanh(input: Tensor, ...extra: never[]): Tensor {
+  warnLegacyOnce("UserWarning: nn.functional.tanh is deprecated. Use torch.tanh instead.");
+  return tanhOf(input, ...extra);
 }
 
 /** F.leaky_relu(input, negative_slope=0.01, inplace=False) */

@@ -23,12 +23,16 @@ export function forgetLegacyWarnings(): void {
   legacyWarned.clear();
 }
 
-/** torch 1.13's legacy_get_string warning for the size_average / reduce pair, naming the reduction that replaces it. */
-function warnLegacyReduction(reduction: string): void {
-  const message = `UserWarning: size_average and reduce args will be deprecated, please use reduction='${reduction}' instead.`;
+/** A deprecation warning, the first time its message comes (also F.sigmoid / F.tanh's and F.upsample*'s). */
+export function warnLegacyOnce(message: string): void {
   if (legacyWarned.has(message)) return;
   legacyWarned.add(message);
   console.warn(message);
+}
+
+/** torch 1.13's legacy_get_string warning for the size_average / reduce pair, naming the reduction that replaces it. */
+function warnLegacyReduction(reduction: string): void {
+  warnLegacyOnce(`UserWarning: size_average and reduce args will be deprecated, please use reduction='${reduction}' instead.`);
 }
 
 /** The deprecated size_average / reduce pair, when given, decides the reduction (PyTorch's legacy_get_string). */

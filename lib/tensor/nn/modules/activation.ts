@@ -32,14 +32,14 @@ abstract class InplaceActivation extends Module {
 export class Sigmoid extends Module {
   static override readonly __name__ = "Sigmoid";
   override forward(input: Tensor): Tensor {
-    return Fa.sigmoid(input);
+    return Fa.sigmoidOf(input);
   }
 }
 
 export class Tanh extends Module {
   static override readonly __name__ = "Tanh";
   override forward(input: Tensor): Tensor {
-    return Fa.tanh(input);
+    return Fa.tanhOf(input);
   }
 }
 
