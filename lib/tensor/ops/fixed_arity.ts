@@ -137,6 +137,22 @@ export const OPERAND_NAMES = {
   masked_scatter: ["input", "mask", "source"], masked_scatter_: ["input", "mask", "source"], index_put: ["input", "indices", "values"],
   index_put_: ["input", "indices", "values"], kthvalue: ["input", "k"], take_along_dim: ["input", "indices"],
   scatter_reduce: ["input", "dim", "index", "src"], scatter_reduce_: ["input", "dim", "index", "src"],
+  // the other elementwise binary functions and comparisons (keyword_forms_audit.test.ts found them taking no keyword)
+  arctan2: ["input", "other"], hypot: ["input", "other"], copysign: ["input", "other"], logaddexp: ["input", "other"],
+  logaddexp2: ["input", "other"], fmax: ["input", "other"], fmin: ["input", "other"], nextafter: ["input", "other"],
+  ldexp: ["input", "other"], igamma: ["input", "other"], igammac: ["input", "other"], xlogy: ["input", "other"],
+  heaviside: ["input", "values"], float_power: ["input", "exponent"], greater: ["input", "other"], greater_equal: ["input", "other"],
+  less: ["input", "other"], less_equal: ["input", "other"], not_equal: ["input", "other"], equal: ["input", "other"],
+  is_same_size: ["input", "other"], kron: ["input", "other"], inner: ["input", "other"], vdot: ["input", "other"], ger: ["input", "vec2"],
+  // their in-place forms (methods only)
+  atan2_: ["input", "other"], arctan2_: ["input", "other"], copysign_: ["input", "other"], hypot_: ["input", "other"],
+  xlogy_: ["input", "other"], nextafter_: ["input", "other"], ldexp_: ["input", "other"], igamma_: ["input", "other"],
+  igammac_: ["input", "other"], eq_: ["input", "other"], ne_: ["input", "other"], lt_: ["input", "other"], le_: ["input", "other"],
+  gt_: ["input", "other"], ge_: ["input", "other"], greater_: ["input", "other"], greater_equal_: ["input", "other"],
+  less_: ["input", "other"], less_equal_: ["input", "other"], not_equal_: ["input", "other"], fmod_: ["input", "other"],
+  remainder_: ["input", "other"], true_divide_: ["input", "other"], floor_divide_: ["input", "other"], logical_and_: ["input", "other"],
+  logical_or_: ["input", "other"], logical_xor_: ["input", "other"], heaviside_: ["input", "values"], pow_: ["input", "exponent"],
+  float_power_: ["input", "exponent"], copy_: ["input", "src"], addcmul_: ["input", "tensor1", "tensor2"], addcdiv_: ["input", "tensor1", "tensor2"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /** torch.* functions only (no Tensor method of that name takes these): OPERAND_NAMES' rule for their torch forms. */
