@@ -231,13 +231,14 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
     if (input instanceof PackedSequence) {
       // Unpack to [T, N, I] in the caller's batch order; steps past a sequence's length keep its state.
       const [padded, lengths] = pad_packed_sequence(input);
-      const [out, h_n] = this._run(padded, hx, true, lengths.tolist() as number[]);
+      const [out, h_n] = this._run(padded, hx, input, lengths.tolist() as number[]);
       return [_pack_like(out, input), h_n];
     }
-    return this._run(input, hx, false, null);
+    return this._run(input, hx, null, null);
   }
 
-  private _run(input: Tensor, hx: H | null | undefined, packed: boolean, lengths: number[] | null): RNNResult<H> {
+  /** `packed` is the PackedSequence the padded input came from (null for a tensor input). */
+  private _run(input: Tensor, hx: H | null | undefined, packed: PackedSequence | null, lengths: number[] | null): RNNResult<H> {
     const cls = this._get_name();
     const batched = input.dim() === 3;
     if (!batched && input.dim() !== 2) throw new ValueError(`${cls}: Expected input to be 2D or 3D, got ${input.dim()}D tensor instead`);
@@ -284,7 +285,13 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
         if (s.c) cN.push(s.c);
       }
       layerInput = D === 2 ? cat(outs, 2) : outs[0];
-      if (this.dropout > 0 && this.training && layer < this.num_layers - 1) layerInput = dropoutFn(layerInput, this.dropout, true);
+      if (this.dropout > 0 && this.training && layer < this.num_layers - 1) {
+        // On packed input torch drops elements of the packed data ([sum(lengths), D*H]), so the mask
+        // is drawn over that layout (as many draws, in that order), then padded back.
+        layerInput = packed
+          ? pad_packed_sequence(new PackedSequence(dropoutFn(_pack_like(layerInput, packed).data, this.dropout, true), packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices))[0]
+          : dropoutFn(layerInput, this.dropout, true);
+      }
     }
     let output = layerInput;
     output = !batched ? output.squeeze(1) : this.batch_first && !packed ? output.transpose(0, 1) : output;
