@@ -128,7 +128,7 @@ export function pack_padded_sequence(...all: unknown[]): PackedSequence {
   const x = o.batch_first ? input.transpose(0, 1) : input; // [T, B, *]
   const lens = lengthsOf(lengths, fn);
   const [T, B] = x.shape;
-  if (lens.length !== B) throw new ValueError(`Expected \`len(lengths)\` to be equal to batch_size, but got ${lens.length} (batch_size=${B})`);
+  if (lens.length !== B) throw new RuntimeError(`Expected \`len(lengths)\` to be equal to batch_size, but got ${lens.length} (batch_size=${B})`);
   if (lens.some((l) => l <= 0)) throw new RuntimeError("Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0");
   if (lens.some((l) => l > T)) throw new RuntimeError(`${fn}: a length (${Math.max(...lens)}) exceeds the padded length ${T}`);
   let order = lens.map((_, i) => i);

@@ -210,13 +210,15 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
   /** Checks one initial state tensor and returns it batched: [num_layers * D, N, H]. */
   private initial(t: Tensor | undefined, batched: boolean, N: number, like: Tensor, what: string): Tensor {
     const D = this.bidirectional ? 2 : 1;
-    const size = what === "cell" ? this.hidden_size : this.stateSize;
-    const want = batched ? [this.num_layers * D, N, size] : [this.num_layers * D, size];
-    if (t === undefined) return zeros([this.num_layers * D, N, size], { dtype: like.dtype });
-    if (t.shape.join() !== want.join()) {
-      throw new RuntimeError(`Expected ${what} size (${want.join(", ")}), got [${t.shape.join(", ")}]`);
+    const size = what === "hidden[1]" ? this.hidden_size : this.stateSize;
+    // torch's check_hidden_size runs after an unbatched hx is unsqueezed to [L*D, 1, H].
+    const want = [this.num_layers * D, N, size];
+    if (t === undefined) return zeros(want, { dtype: like.dtype });
+    const h = batched ? t : t.unsqueeze(1);
+    if (h.shape.join() !== want.join()) {
+      throw new RuntimeError(`Expected ${what} size (${want.join(", ")}), got [${h.shape.join(", ")}]`);
     }
-    return batched ? t : t.unsqueeze(1);
+    return h;
   }
 
   /**
@@ -256,11 +258,18 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
     if (isLstm) {
       if (hx && !(Array.isArray(hx) && hx.length === 2)) throw new RuntimeError("LSTM: hx must be a pair [h_0, c_0]");
       const pair = hx as [Tensor, Tensor] | null | undefined;
-      h0 = this.initial(pair?.[0], batched, N, x, "hidden");
-      c0 = this.initial(pair?.[1], batched, N, x, "cell");
+      const want = batched ? 3 : 2;
+      if (pair && (pair[0].dim() !== want || pair[1].dim() !== want)) {
+        throw new RuntimeError(`For ${batched ? "batched 3" : "unbatched 2"}-D input, hx and cx should also be ${want}-D but got (${pair[0].dim()}-D, ${pair[1].dim()}-D) tensors`);
+      }
+      h0 = this.initial(pair?.[0], batched, N, x, "hidden[0]");
+      c0 = this.initial(pair?.[1], batched, N, x, "hidden[1]");
     } else {
       if (Array.isArray(hx)) throw new RuntimeError(`${cls}: hx must be a tensor, not a pair`);
-      h0 = this.initial((hx as Tensor | null | undefined) ?? undefined, batched, N, x, "hidden");
+      const h = (hx as Tensor | null | undefined) ?? undefined;
+      const want = batched ? 3 : 2;
+      if (h && h.dim() !== want) throw new RuntimeError(`For ${batched ? "batched 3" : "unbatched 2"}-D input, hx should also be ${want}-D but got ${h.dim()}-D tensor`);
+      h0 = this.initial(h, batched, N, x, "hidden");
     }
     const D = this.bidirectional ? 2 : 1;
     const hN: Tensor[] = [];

@@ -155,7 +155,7 @@ describe("construction", () => {
   it("errors", () => {
     const lstm = new nn.LSTM(3, 4, 2);
     expect(() => lstm(torch.randn(5, 2, 6))).toThrow("input.size(-1) must be equal to input_size. Expected 3, got 6");
-    expect(() => lstm(torch.randn(5, 2, 3), [torch.zeros(1, 2, 4), torch.zeros(2, 2, 4)])).toThrow("Expected hidden size (2, 2, 4), got [1, 2, 4]");
+    expect(() => lstm(torch.randn(5, 2, 3), [torch.zeros(1, 2, 4), torch.zeros(2, 2, 4)])).toThrow("Expected hidden[0] size (2, 2, 4), got [1, 2, 4]");
     expect(() => lstm(torch.randn(5, 2, 3), torch.zeros(2, 2, 4) as never)).toThrow(/pair/);
     expect(() => new nn.GRU(3, 0)).toThrow("hidden_size must be greater than zero");
     expect(() => new nn.RNN(3, 4, { nonlinearity: "sigmoid" as "tanh" })).toThrow(/Unknown nonlinearity 'sigmoid'/);
@@ -166,8 +166,8 @@ describe("construction", () => {
     expect(() => new nn.GRU(3, 4, { proj_size: 0 })).toThrow("proj_size argument is only supported for LSTM, not RNN or GRU");
     expect(() => new nn.RNN(3, 4, { proj_size: 2 })).toThrow("proj_size argument is only supported for LSTM, not RNN or GRU");
     const projected = new nn.LSTM(3, 4, { proj_size: 2 });
-    expect(() => projected(torch.randn(5, 2, 3), [torch.zeros(1, 2, 4), torch.zeros(1, 2, 4)])).toThrow("Expected hidden size (1, 2, 2), got [1, 2, 4]");
-    expect(() => projected(torch.randn(5, 2, 3), [torch.zeros(1, 2, 2), torch.zeros(1, 2, 2)])).toThrow("Expected cell size (1, 2, 4), got [1, 2, 2]");
+    expect(() => projected(torch.randn(5, 2, 3), [torch.zeros(1, 2, 4), torch.zeros(1, 2, 4)])).toThrow("Expected hidden[0] size (1, 2, 2), got [1, 2, 4]");
+    expect(() => projected(torch.randn(5, 2, 3), [torch.zeros(1, 2, 2), torch.zeros(1, 2, 2)])).toThrow("Expected hidden[1] size (1, 2, 4), got [1, 2, 2]");
   });
 });
 
