@@ -5,8 +5,8 @@
  */
 import { record } from "../autograd/function";
 import { int64, type DType } from "../dtype";
-import { RuntimeError } from "../errors";
-import { numelOf } from "../shape";
+import { IndexError, RuntimeError } from "../errors";
+import { normalizeDim, numelOf } from "../shape";
 import type { Tensor } from "../tensor";
 import { contiguousData, empty } from "./util";
 
@@ -26,7 +26,9 @@ function maskTriangle(x: Tensor, keep: (i: number, j: number) => boolean): Tenso
 }
 
 function checkMatrix(x: Tensor, op: string, diagonal: number): void {
-  if (x.dim() < 2) throw new RuntimeError(`${op}: input tensor must have at least 2 dimensions (got ${x.dim()})`);
+  // torch wraps dim -2 of the input: its IndexError for a 1-d input, its scalar message for a 0-d one.
+  if (x.dim() === 0) throw new IndexError("Dimension specified as -2 but tensor has no dimensions");
+  if (x.dim() < 2) normalizeDim(-2, x.dim());
   if (!Number.isInteger(diagonal)) throw new RuntimeError(`${op}: diagonal must be an integer, got ${diagonal}`);
 }
 

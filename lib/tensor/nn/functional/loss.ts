@@ -10,7 +10,7 @@ import { parseArgs, type PyArgs } from "../../args";
 import { needsGrad, record } from "../../autograd/function";
 import { releaseScratch, takeScratch } from "../../buffer_pool";
 import { cppTypeName, int16, int32, int64, int8, wrapsAround, type DType, type Storage } from "../../dtype";
-import { RuntimeError, ValueError } from "../../errors";
+import { IndexError, RuntimeError, ValueError } from "../../errors";
 import { kernels } from "../../kernels/registry";
 import { createCrossEntropySimd } from "../../kernels/wasm/cross_entropy_simd";
 import { emptyForOverwrite, sumToShape } from "../../ops/util";
@@ -236,6 +236,7 @@ export function binary_cross_entropy(input: Tensor, target: Tensor, ...args: Wei
   const a = parseWeightedLoss(fn, args);
   const reduction = lossReduction(a);
   sameSize(input, target);
+  if (target.dtype !== input.dtype) throw new RuntimeError(`Found dtype ${cppTypeName(target.dtype)} but expected ${cppTypeName(input.dtype)}`);
   const dt = floatType(input);
   const x = data(input);
   const t = data(target);
@@ -280,6 +281,9 @@ export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, 
   const a = parseBCEWithLogits(fn, args);
   const reduction = lossReduction(a);
   sameSize(input, target, true);
+  // torch computes (1 - target) * input and more in the target's dtype: a bool or integer target raises.
+  if (target.dtype.name === "bool") throw new RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
+  if (!target.dtype.is_floating_point) throw new RuntimeError(`result type ${cppTypeName(input.dtype)} can't be cast to the desired output type ${cppTypeName(target.dtype)}`);
   const dt = floatType(input);
   const x = data(input);
   const t = data(target);
@@ -460,7 +464,7 @@ function classLoss(
     const base = i * C;
     if (yi === opts.ignore_index) continue;
     if (!(yi >= 0 && yi < C) || !Number.isInteger(yi)) {
-      throw new RuntimeError(`${fn}: Target ${yi} is out of bounds (expected a class index in [0, ${C - 1}])`);
+      throw new IndexError(`Target ${yi} is out of bounds.`);
     }
     let l = 0;
     if (rowLse) {

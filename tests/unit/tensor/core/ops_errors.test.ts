@@ -11,7 +11,8 @@ const x = () => torch.tensor([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]);
 const errors: [string, () => unknown, RegExp][] = [
   ["sort: dim out of range", () => x().sort(5), /Dimension out of range/],
   ["topk: k larger than the dim", () => x().topk(5), /topk\(\): selected index k out of range \(k=5, dimension 1 has size 4\)/],
-  ["tril: 1-D input", () => torch.tril(torch.ones(3)), /tril: input tensor must have at least 2 dimensions/],
+  ["tril: 1-D input", () => torch.tril(torch.ones(3)), /^Dimension out of range \(expected to be in range of \[-1, 0\], but got -2\)$/],
+  ["triu: 0-D input", () => torch.triu(torch.tensor(1)), /^Dimension specified as -2 but tensor has no dimensions$/],
   ["tril_indices: negative size", () => torch.tril_indices(-1, 3), /row and col must be non-negative integers/],
   ["scatter: unknown reduce", () => x().scatter(1, L([[0]]), 1, "max" as "add"), /reduce argument must be either add or multiply, got max/],
   ["scatter: reduce with autograd", () => x().requires_grad_().scatter(1, L([[0]]), 1, "add"), /derivative for 'scatter' with reduce='add' is not implemented/],

@@ -139,7 +139,7 @@ describe("loss gradients vs finite differences (float64)", () => {
     cases.push(
       [`mse ${reduction}`, () => [x(), torch.randn(4, 3)], (a, b) => F.mse_loss(a, b, { reduction })],
       [`l1 ${reduction}`, () => [x(), torch.randn(4, 3)], (a, b) => F.l1_loss(a, b, { reduction })],
-      [`bce ${reduction}`, () => [p()], (a) => F.binary_cross_entropy(a, t, { weight: w, reduction })],
+      [`bce ${reduction}`, () => [p()], (a) => F.binary_cross_entropy(a, t.to(a.dtype), { weight: w, reduction })],
       [`bce_with_logits ${reduction}`, () => [x()], (a) => F.binary_cross_entropy_with_logits(a, t, { pos_weight: w, weight: w, reduction })],
       [`cross_entropy ${reduction}`, () => [x()], (a) => F.cross_entropy(a, y, { weight: w, reduction })],
       [`cross_entropy smoothing ${reduction}`, () => [x()], (a) => F.cross_entropy(a, y, { weight: w, reduction, label_smoothing: 0.15 })],
