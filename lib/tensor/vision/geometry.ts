@@ -14,6 +14,7 @@ import { TypeError_, ValueError } from "../errors";
 import * as VF from "./functional";
 import type { ImageLike } from "./functional";
 import { isImage } from "./image";
+import { pyFloat } from "../nn/repr";
 
 type Fill = number | readonly number[] | null;
 type GridMode = "nearest" | "bilinear";
@@ -199,7 +200,18 @@ export class RandomRotation extends Module {
     const angle = RandomRotation.get_params(this.degrees);
     return rotate(img, angle, this.interpolation, this.expand, this.center, fill);
   }
+
+  /** torchvision 0.14's: degrees as its list of floats, center (a tuple) and fill as given. */
+  override toString(): string {
+    const center = this.center === null ? "" : `, center=${pyTuple(this.center)}`;
+    return `RandomRotation(degrees=${pyFloats(this.degrees)}, interpolation=${this.interpolation}, expand=${this.expand ? "True" : "False"}${center}, fill=${pyValue(this.fill)})`;
+  }
 }
+
+/** Python's str of a list of floats ([-30.0, 30.0]), of a tuple ((1, 2)), of a number or a list as given. */
+const pyFloats = (v: readonly number[]) => `[${v.map(pyFloat).join(", ")}]`;
+const pyTuple = (v: readonly number[]) => `(${v.join(", ")}${v.length === 1 ? "," : ""})`;
+const pyValue = (v: number | readonly number[]) => (typeof v === "number" ? String(v) : `[${v.join(", ")}]`);
 
 interface AffineOptions { degrees: number | number[]; translate: number[] | null; scale: number[] | null; shear: number | number[] | null; interpolation: GridMode; fill: number | number[]; center: number[] | null }
 
@@ -259,6 +271,18 @@ export class RandomAffine extends Module {
     const [, height, width] = VF.get_dimensions(img);
     const [angle, translate, scale, shear] = RandomAffine.get_params(this.degrees, this.translate, this.scale, this.shear, [width, height]);
     return affine(img, angle, translate, scale, shear, this.interpolation, fill, this.center);
+  }
+
+  /** torchvision 0.14's: only the settings that differ from the defaults after degrees; translate / scale / center as tuples. */
+  override toString(): string {
+    let s = `RandomAffine(degrees=${pyFloats(this.degrees)}`;
+    if (this.translate !== null) s += `, translate=${pyTuple(this.translate)}`;
+    if (this.scale !== null) s += `, scale=${pyTuple(this.scale)}`;
+    if (this.shear !== null) s += `, shear=${pyFloats(this.shear)}`;
+    if (this.interpolation !== "nearest") s += `, interpolation=${this.interpolation}`;
+    if (this.fill !== 0) s += `, fill=${pyValue(this.fill)}`;
+    if (this.center !== null) s += `, center=${pyTuple(this.center)}`;
+    return `${s})`;
   }
 }
 

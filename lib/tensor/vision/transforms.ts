@@ -359,10 +359,12 @@ export class RandomResizedCrop extends Module {
   ratio: [number, number];
   interpolation: InterpolationModeValue;
   antialias: boolean | null;
+  readonly #defaultScale: boolean;
   constructor(...args: PyArgs<[size: number | number[], scale?: [number, number], ratio?: [number, number], interpolation?: InterpolationModeValue, antialias?: boolean | null], Partial<RandomResizedCropOptions>>) {
     super();
     const a = parseArgsRequired<RandomResizedCropOptions>("RandomResizedCrop", ["size", "scale", "ratio", "interpolation", "antialias"], 1, args);
     this.size = setupSize(a.size, "Please provide only two dimensions (h, w) for size.");
+    this.#defaultScale = a.scale === undefined || a.scale === null;
     const scale = a.scale ?? [0.08, 1.0];
     const ratio = a.ratio ?? [3.0 / 4.0, 4.0 / 3.0];
     if (!Array.isArray(scale)) throw new TypeError_("Scale should be a sequence");
@@ -411,9 +413,14 @@ export class RandomResizedCrop extends Module {
     return VF.resized_crop(img, i, j, h, w, this.size, this.interpolation, this.antialias);
   }
 
+  /**
+   * torchvision 0.14's, stray parenthesis included ("interpolation=bilinear), antialias=None)"); the default scale
+   * (0.08, 1.0) prints as the floats it is (a given one as its numbers: JavaScript has no 1 vs 1.0).
+   */
   override toString(): string {
     const r4 = (v: number) => String(Math.round(v * 1e4) / 1e4);
-    return `RandomResizedCrop(size=${pyInts(this.size)}, scale=(${this.scale.map(r4).join(", ")}), ratio=(${this.ratio.map(r4).join(", ")}), interpolation=${this.interpolation}, antialias=${this.antialias === null ? "None" : this.antialias ? "True" : "False"})`;
+    const scale = this.#defaultScale ? "(0.08, 1.0)" : `(${this.scale.map(r4).join(", ")})`;
+    return `RandomResizedCrop(size=${pyInts(this.size)}, scale=${scale}, ratio=(${this.ratio.map(r4).join(", ")}), interpolation=${this.interpolation}), antialias=${this.antialias === null ? "None" : this.antialias ? "True" : "False"})`;
   }
 }
 
