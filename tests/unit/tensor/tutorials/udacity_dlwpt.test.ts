@@ -22,7 +22,7 @@
  * "13,1" in JavaScript, as the other probes note).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { F, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
+import { F, nn, optim, torch, torchvision, utils, type Tensor } from "../../../../lib/tensor/index";
 import { forgetLegacyWarnings } from "../../../../lib/tensor/nn/functional/loss_composed";
 import { thrown, tutorialFixture } from "./helpers";
 
@@ -349,6 +349,29 @@ describe("udacity intro-to-pytorch", () => {
     model = load_checkpoint("checkpoint.pth");
     expect(String(model)).toBe(r.repr);
     expectT(model.eval()(x_mnist.index(":2").view(2, 784)) as Tensor, r.out0, 1e-5);
+  });
+
+  it("Part 7 (and cifar-cnn's augmentation): RandomRotation, RandomResizedCrop, RandomHorizontalFlip, Resize, CenterCrop, Normalize on a tensor image", () => {
+    const transforms = torchvision.transforms;
+    const g = new torch.Generator().manual_seed(0);
+    const img = torch.rand([3, 40, 48], { generator: g });
+    torch.manual_seed(1);
+    const train_transforms = new transforms.Compose([new transforms.RandomRotation(30), new transforms.RandomResizedCrop(24), new transforms.RandomHorizontalFlip(),
+      new transforms.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])]);
+    const a = train_transforms(img) as Tensor;
+    const test_transforms = new transforms.Compose([new transforms.Resize(30), new transforms.CenterCrop(24), new transforms.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])]);
+    const b = test_transforms(img) as Tensor;
+    torch.manual_seed(2);
+    const train_transform = new transforms.Compose([new transforms.RandomHorizontalFlip(), new transforms.RandomRotation(10), new transforms.Normalize([0.5, 0.5, 0.5], [0.5, 0.5, 0.5])]);
+    const c = train_transform(img.index(":", ":32", ":32")) as Tensor;
+    const r = ref.part7;
+    expectT(a.index(0, ":3"), r.train, 1e-5);
+    expectT(b.index(":", ":2", ":5"), r.test, 1e-5);
+    expectT(c.index(1, "10:12"), r.cifar_aug, 1e-5);
+    expectNums([a.sum().item(), b.sum().item(), c.sum().item()], r.sums, 1e-5);
+    // Normalize prints its mean / std as tuples (a JavaScript array is neither tuple nor list); the tutorial passes lists
+    const asLists = (t: unknown) => String(t).replace(/mean=\((.*?)\), std=\((.*?)\)/, "mean=[$1], std=[$2]");
+    expect([asLists(train_transforms), asLists(test_transforms)]).toEqual(r.reprs);
   });
 
   it("Part 8: a frozen feature extractor, a new classifier from an OrderedDict, Adam on model.classifier.parameters()", () => {
