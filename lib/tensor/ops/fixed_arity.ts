@@ -168,6 +168,13 @@ export const TORCH_OPERAND_NAMES = {
   normal_: ["tensor"], uniform_: ["tensor"], constant_: ["tensor", "val"], zeros_: ["tensor"], ones_: ["tensor"], eye_: ["tensor"],
   xavier_uniform_: ["tensor"], xavier_normal_: ["tensor"], kaiming_uniform_: ["tensor"], kaiming_normal_: ["tensor"],
   trunc_normal_: ["tensor"], orthogonal_: ["tensor"], dirac_: ["tensor"], sparse_: ["tensor", "sparsity"],
+  // torch.*, torch.special and torch.linalg functions of the arity tables with no Tensor method of these names
+  matrix_power: ["input", "n"], prelu: ["input", "weight"], householder_product: ["input", "tau"],
+  zeta: ["input", "other"], gammainc: ["input", "other"], gammaincc: ["input", "other"], xlog1py: ["input", "other"],
+  chebyshev_polynomial_t: ["x", "n"], chebyshev_polynomial_u: ["x", "n"], chebyshev_polynomial_v: ["x", "n"], chebyshev_polynomial_w: ["x", "n"],
+  shifted_chebyshev_polynomial_t: ["x", "n"], shifted_chebyshev_polynomial_u: ["x", "n"], shifted_chebyshev_polynomial_v: ["x", "n"],
+  shifted_chebyshev_polynomial_w: ["x", "n"], hermite_polynomial_h: ["x", "n"], hermite_polynomial_he: ["x", "n"],
+  laguerre_polynomial_l: ["x", "n"], legendre_polynomial_p: ["x", "n"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /**
@@ -243,6 +250,17 @@ export function tensorMethodArities(): Record<string, number> {
 }
 
 const plural = (n: number) => `${n} positional argument${n === 1 ? "" : "s"}`;
+
+/**
+ * Python's TypeError for operands not given (x.narrow(0) ran with start and length undefined and
+ * returned a tensor of shape [NaN, 3]): "narrow() missing 2 required positional arguments: 'start'
+ * and 'length'".
+ */
+function missingOperands(name: string, missing: readonly string[]): TypeError_ {
+  const quoted = missing.map((m) => `'${m}'`);
+  const list = quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`;
+  return new TypeError_(`${name}() missing ${missing.length} required positional argument${missing.length === 1 ? "" : "s"}: ${list}`);
+}
 const NO_KEYWORDS: ReadonlySet<string> = new Set();
 
 /**
@@ -277,11 +295,14 @@ function installCheck(proto: object, name: string, arity: number, keywords: Read
   // fn.apply(this, arguments) without copying.
   /* eslint-disable prefer-rest-params */
   const operands = operandNames[name]?.slice(1); // the method's parameter names (no input)
+  // A fixed-signature method's named operands are all required (a keyword-taking one's are checked by itself).
+  const required = arity !== Infinity && operands ? Math.min(arity, operands.length) : 0;
   const checked = function (this: unknown): unknown {
     const n = arguments.length;
-    if (n > arity || (n > 0 && isOptions(arguments[n - 1]))) {
+    if (n > arity || n < required || (n > 0 && isOptions(arguments[n - 1]))) {
       const named = operands && n > 0 && isOptions(arguments[n - 1]) ? namedOperands(name, operands, arguments, keywords) : null;
       if (named) return fn.apply(this, named);
+      if (n < required && !(n > 0 && isOptions(arguments[n - 1]))) throw missingOperands(name, operands!.slice(n, required));
       refuseExtra(name, arity, keywords, arguments);
     }
     return fn.apply(this, arguments as unknown as unknown[]);
@@ -348,11 +369,14 @@ function withNamedOperands<F extends (...args: never[]) => unknown>(name: string
 export function withFixedArity<F extends (...args: never[]) => unknown>(name: string, arity: number, fn: F): F {
   const call = fn as unknown as (...a: unknown[]) => unknown;
   const operands = torchOperandNames[name];
+  // Its named operands are all required (torch.narrow(x, 0) ran with start and length undefined).
+  const required = operands ? Math.min(arity, operands.length) : 0;
   const wrapped = (...args: unknown[]): unknown => {
     const last = args[args.length - 1];
-    if (args.length > arity || isOptions(last)) {
+    if (args.length > arity || args.length < required || isOptions(last)) {
       const named = operands && isOptions(last) ? namedOperands(name, operands, args) : null;
       if (named) return call(...named);
+      if (args.length < required && !isOptions(last)) throw missingOperands(name, operands!.slice(args.length, required));
       if (isOptions(last)) {
         const key = Object.keys(last)[0];
         if (key !== undefined) throw new TypeError_(`${name}() got an unexpected keyword argument '${key}'`);
