@@ -1224,6 +1224,16 @@ describe("dlwpt-code p1ch5: the thermometer", () => {
   const model = (t_u: Tensor, w: Tensor, b: Tensor) => w.mul(t_u).add(b);
   const loss_fn = (t_p: Tensor, t_c: Tensor) => t_p.sub(t_c).pow(2).mean();
 
+  it("torch.set_printoptions(edgeitems=2, linewidth=75), as each notebook starts", () => {
+    torch.set_printoptions({ edgeitems: 2, linewidth: 75 });
+    try {
+      torch.manual_seed(0);
+      expect([String(t_u), String(torch.randn(40, 30)), String(torch.randn(2000))]).toEqual(ref.printoptions);
+    } finally {
+      torch.set_printoptions({ profile: "default" });
+    }
+  });
+
   it("by hand: the finite difference, the analytic gradient, divergence at lr 1e-2, the normalised input", () => {
     const dloss_fn = (t_p: Tensor, t_c: Tensor) => t_p.sub(t_c).mul(2).div(t_p.size(0));
     const grad_fn = (t_u: Tensor, t_c: Tensor, t_p: Tensor) => {
