@@ -175,6 +175,12 @@ export const TORCH_OPERAND_NAMES = {
   shifted_chebyshev_polynomial_t: ["x", "n"], shifted_chebyshev_polynomial_u: ["x", "n"], shifted_chebyshev_polynomial_v: ["x", "n"],
   shifted_chebyshev_polynomial_w: ["x", "n"], hermite_polynomial_h: ["x", "n"], hermite_polynomial_he: ["x", "n"],
   laguerre_polynomial_l: ["x", "n"], legendre_polynomial_p: ["x", "n"],
+  // the second tensor by keyword, where a trailing object was read as that tensor and crashed inside (torch.cdist(x, x2=y))
+  tensordot: ["a", "b"], cdist: ["x1", "x2"], bucketize: ["input", "boundaries"], searchsorted: ["sorted_sequence", "input"],
+  triangular_solve: ["input", "A"], cholesky_solve: ["input", "input2"], addr: ["input", "vec1", "vec2"],
+  slice_scatter: ["input", "src"], diagonal_scatter: ["input", "src"], cross: ["input", "other"], isclose: ["input", "other"],
+  // torch.linalg's (schema names: linalg_lstsq(self, b), linalg_tensorsolve(self, other))
+  solve: ["A", "B"], solve_ex: ["A", "B"], lstsq: ["input", "b"], tensorsolve: ["input", "other"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /**
