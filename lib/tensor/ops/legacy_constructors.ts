@@ -8,7 +8,7 @@
 import { get_default_dtype } from "../default_dtype";
 import { bool, float32, float64, int16, int32, int64, int8, uint8, type DType } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
-import type { NestedArray, Tensor } from "../tensor";
+import { isTensor, type NestedArray, type Tensor } from "../tensor";
 import * as creation from "./creation";
 
 const typeName = (v: unknown): string => (v === null ? "NoneType" : typeof v === "number" ? (Number.isInteger(v) ? "int" : "float") : typeof v === "string" ? "str" : typeof v);
@@ -27,11 +27,19 @@ export function legacyTensor(dtype: DType, args: readonly unknown[]): Tensor {
   return creation.empty(args as number[], { dtype });
 }
 
-type Legacy = { (data: NestedArray): Tensor; (...sizes: number[]): Tensor };
+type Legacy = { (data: NestedArray): Tensor; (...sizes: number[]): Tensor; new (data: NestedArray): Tensor; new (...sizes: number[]): Tensor };
 /** Each constructor's dtype, so x.type(torch.LongTensor) converts as in PyTorch (the class names its type). */
 const dtypeOfConstructor = new WeakMap<object, () => DType>();
-const make = (dtype: () => DType): Legacy => {
-  const f = ((...args: unknown[]) => legacyTensor(dtype(), args)) as Legacy;
+/**
+ * Called or with `new` (`new torch.FloatTensor()`, written as `new torch.Tensor(...)` is); `x instanceof
+ * torch.FloatTensor` is isinstance's answer: a tensor of that dtype.
+ */
+const make = (name: string, dtype: () => DType): Legacy => {
+  const f = function (...args: unknown[]): Tensor {
+    return legacyTensor(dtype(), args);
+  } as unknown as Legacy;
+  Object.defineProperty(f, "name", { value: name });
+  Object.defineProperty(f, Symbol.hasInstance, { value: (x: unknown) => isTensor(x) && x.dtype === dtype() });
   dtypeOfConstructor.set(f, dtype);
   return f;
 };
@@ -39,16 +47,16 @@ const make = (dtype: () => DType): Legacy => {
 /** The dtype of torch.FloatTensor / ... given as a value (x.type(torch.ByteTensor)); undefined for anything else. */
 export const legacyConstructorDtype = (f: unknown): DType | undefined => (typeof f === "function" ? dtypeOfConstructor.get(f)?.() : undefined);
 
-/** torch.FloatTensor / DoubleTensor / LongTensor / IntTensor / ShortTensor / CharTensor / ByteTensor / BoolTensor, called like functions (`torch.LongTensor([1, 2])`). */
+/** torch.FloatTensor / DoubleTensor / LongTensor / IntTensor / ShortTensor / CharTensor / ByteTensor / BoolTensor, called like functions (`torch.LongTensor([1, 2])`) or with new. */
 export const legacyConstructors = {
-  FloatTensor: make(() => float32),
-  DoubleTensor: make(() => float64),
-  LongTensor: make(() => int64),
-  IntTensor: make(() => int32),
-  ShortTensor: make(() => int16),
-  CharTensor: make(() => int8),
-  ByteTensor: make(() => uint8),
-  BoolTensor: make(() => bool),
+  FloatTensor: make("FloatTensor", () => float32),
+  DoubleTensor: make("DoubleTensor", () => float64),
+  LongTensor: make("LongTensor", () => int64),
+  IntTensor: make("IntTensor", () => int32),
+  ShortTensor: make("ShortTensor", () => int16),
+  CharTensor: make("CharTensor", () => int8),
+  ByteTensor: make("ByteTensor", () => uint8),
+  BoolTensor: make("BoolTensor", () => bool),
 };
 
 /** `new torch.Tensor(...)` in the legacy form: the default dtype. */
