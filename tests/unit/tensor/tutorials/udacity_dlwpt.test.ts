@@ -249,6 +249,10 @@ describe("udacity intro-to-pytorch", () => {
     expect(top_class.index(":10", ":").tolist()).toEqual(r.top_class);
     expectT(top_p, r.top_p, 1e-5);
     expectNums([new nn.NLLLoss({ reduction: "sum" })(log_ps, labels).item()], [r.sum_loss], 1e-5);
+    // torch.FloatTensor is a class in torch: `new` works as the call does, and isinstance checks the dtype
+    expect(String(torch.mean(top_class.eq(labels.view(...top_class.shape)).type(new torch.FloatTensor().type())))).toBe(String(torch.mean(top_class.eq(labels.view(...top_class.shape)).type(torch.FloatTensor))));
+    expect(String(new torch.FloatTensor())).toBe("tensor([])");
+    expect([ps instanceof torch.FloatTensor, top_class instanceof torch.FloatTensor, top_class instanceof torch.LongTensor, model.fc1.weight instanceof torch.FloatTensor]).toEqual([true, false, true, true]);
   });
 
   it("Part 6: fc_model.Network (ModuleList.extend), train / validation with resize_ and type_as(torch.FloatTensor()), state_dict, checkpoints", () => {
