@@ -9,7 +9,7 @@
 import { parseArgs, type PyArgs } from "../../args";
 import { needsGrad, record } from "../../autograd/function";
 import { releaseScratch, takeScratch } from "../../buffer_pool";
-import { cppTypeName, int16, int32, int64, int8, wrapsAround, type DType, type Storage } from "../../dtype";
+import { cppTypeName, int16, int32, int64, int8, promoteTypes, wrapsAround, type DType, type Storage } from "../../dtype";
 import { IndexError, RuntimeError, ValueError } from "../../errors";
 import { kernels } from "../../kernels/registry";
 import { createCrossEntropySimd } from "../../kernels/wasm/cross_entropy_simd";
@@ -147,9 +147,12 @@ function pointwiseLoss(
     }
     : null;
   return record(out, name, inputs, (g) => {
-    const gi = input.requires_grad && dInput ? grads(g, dInput, 1) : null;
+    // A result promoted past an operand's dtype (BCE with logits of a float32 input and a float64 target)
+    // hands each operand its gradient in its own dtype.
+    const own = (t: Tensor, of: Tensor): Tensor => (t.dtype === of.dtype ? t : t.to(of.dtype));
+    const gi = input.requires_grad && dInput ? own(grads(g, dInput, 1), input) : null;
     if (inputs.length === 1) return [gi];
-    const gt = target!.requires_grad ? sumToShape(grads(g, dTarget!, 1), target!.shape) : null;
+    const gt = target!.requires_grad ? own(sumToShape(grads(g, dTarget!, 1), target!.shape), target!) : null;
     return [gi, gt];
   }, [], higher);
 }
@@ -284,7 +287,7 @@ export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, 
   // torch computes (1 - target) * input and more in the target's dtype: a bool or integer target raises.
   if (target.dtype.name === "bool") throw new RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
   if (!target.dtype.is_floating_point) throw new RuntimeError(`result type ${cppTypeName(input.dtype)} can't be cast to the desired output type ${cppTypeName(target.dtype)}`);
-  const dt = floatType(input);
+  const dt = promoteTypes(floatType(input), target.dtype); // a float64 target makes a float64 loss, as torch
   const x = data(input);
   const t = data(target);
   const w = a.weight ? dataAs(a.weight, input.shape, "weight", fn) : null;

@@ -1639,6 +1639,10 @@ describe("bentrevett: the errors a learner meets in these notebooks, as torch ra
     got.bce_shape = thrown(() => new nn.BCEWithLogitsLoss()(torch.randn(4, 1), torch.tensor([0., 1., 1., 0.])));
     got.bce_long_target = thrown(() => new nn.BCEWithLogitsLoss()(torch.randn(4), torch.tensor([0, 1, 1, 0], long)));
     got.bce_bool_target = thrown(() => new nn.BCEWithLogitsLoss()(torch.randn(4), torch.tensor([0, 1, 1, 0]).bool()));
+    const bx = torch.tensor([0.3, -1.2, 2.0], { requires_grad: true });
+    const bl = new nn.BCEWithLogitsLoss()(bx, torch.tensor([1., 0., 0.3], { dtype: torch.float64 }));
+    bl.backward();
+    got.bce_double_target = [String(bl.dtype), String(bx.grad!.dtype), Math.round(bl.item() * 1e6) / 1e6];
     got.bceloss_long_target = thrown(() => new nn.BCELoss()(torch.full([4], 0.5), torch.tensor([0, 1, 1, 0], long)));
     got.bceloss_double_target = thrown(() => new nn.BCELoss()(torch.full([4], 0.5), torch.tensor([0., 1., 1., 0.], { dtype: torch.float64 })));
     got.nll_negative_target = thrown(() => F.nll_loss(torch.randn(2, 3), torch.tensor([0, -2], long)));
