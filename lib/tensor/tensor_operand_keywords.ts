@@ -16,9 +16,14 @@
 import type { PyArgs } from "./args";
 import type { OPERAND_NAMES, TORCH_OPERAND_NAMES } from "./ops/fixed_arity";
 import type { ScatterReduceArgs } from "./ops/scatter_reduce";
+import type { cross, diagonal_scatter, slice_scatter } from "./ops/shape_extra";
+import type { cholesky_solve } from "./ops/linalg";
 import type { IndexAddOptions, IndexSpec, MinMaxResult, Tensor, TensorLike } from "./tensor";
 
 type OperandTable = typeof OPERAND_NAMES;
+
+/** The parameters of a torch.* function after its first two (the input and the operand a method takes first). */
+type AfterTwo<F> = F extends (a: never, b: never, ...rest: infer R) => unknown ? R : never;
 type TorchOperandTable = OperandTable & typeof TORCH_OPERAND_NAMES;
 
 /** A method's operand names: the table's, less the input (self). */
@@ -224,5 +229,13 @@ declare module "./tensor" {
     copy_(...args: OperandArgs<"copy_", [src: TensorLike, options?: { non_blocking?: boolean }]>): this;
     addcmul_(...args: OperandArgs<"addcmul_", [tensor1: Tensor, tensor2: Tensor, options?: { value?: number }]>): this;
     addcdiv_(...args: OperandArgs<"addcdiv_", [tensor1: Tensor, tensor2: Tensor, options?: { value?: number }]>): this;
+    allclose(...args: OperandArgs<"allclose", [other: Tensor, options?: { rtol?: number; atol?: number; equal_nan?: boolean }]>): boolean;
+    cross(...args: OperandArgs<"cross", [other: Tensor, ...AfterTwo<typeof cross>]>): Tensor;
+    slice_scatter(...args: OperandArgs<"slice_scatter", [src: Tensor, ...AfterTwo<typeof slice_scatter>]>): Tensor;
+    diagonal_scatter(...args: OperandArgs<"diagonal_scatter", [src: Tensor, ...AfterTwo<typeof diagonal_scatter>]>): Tensor;
+    cholesky_solve(...args: OperandArgs<"cholesky_solve", [input2: Tensor, ...AfterTwo<typeof cholesky_solve>]>): Tensor;
+    swapaxes_(...args: OperandArgs<"swapaxes_", [axis0: number, axis1: number]>): Tensor;
+    swapdims_(...args: OperandArgs<"swapdims_", [dim0: number, dim1: number]>): Tensor;
+    broadcast_to(...args: OperandArgs<"broadcast_to", [size: readonly number[]]>): Tensor;
   }
 }

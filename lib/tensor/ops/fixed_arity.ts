@@ -153,6 +153,10 @@ export const OPERAND_NAMES = {
   remainder_: ["input", "other"], true_divide_: ["input", "other"], floor_divide_: ["input", "other"], logical_and_: ["input", "other"],
   logical_or_: ["input", "other"], logical_xor_: ["input", "other"], heaviside_: ["input", "values"], pow_: ["input", "exponent"],
   float_power_: ["input", "exponent"], copy_: ["input", "src"], addcmul_: ["input", "tensor1", "tensor2"], addcdiv_: ["input", "tensor1", "tensor2"],
+  // the second tensor by keyword, where a trailing object was read as that tensor and crashed inside (x.isclose({ other: y }))
+  allclose: ["input", "other"], cross: ["input", "other"], slice_scatter: ["input", "src"],
+  diagonal_scatter: ["input", "src"], cholesky_solve: ["input", "input2"],
+  swapaxes_: ["input", "axis0", "axis1"], swapdims_: ["input", "dim0", "dim1"], broadcast_to: ["input", "size"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /** torch.* functions only (no Tensor method of that name takes these): OPERAND_NAMES' rule for their torch forms. */
@@ -177,8 +181,7 @@ export const TORCH_OPERAND_NAMES = {
   laguerre_polynomial_l: ["x", "n"], legendre_polynomial_p: ["x", "n"],
   // the second tensor by keyword, where a trailing object was read as that tensor and crashed inside (torch.cdist(x, x2=y))
   tensordot: ["a", "b"], cdist: ["x1", "x2"], bucketize: ["input", "boundaries"], searchsorted: ["sorted_sequence", "input"],
-  triangular_solve: ["input", "A"], cholesky_solve: ["input", "input2"], addr: ["input", "vec1", "vec2"],
-  slice_scatter: ["input", "src"], diagonal_scatter: ["input", "src"], cross: ["input", "other"], isclose: ["input", "other"],
+  triangular_solve: ["input", "A"], addr: ["input", "vec1", "vec2"], isclose: ["input", "other"],
   // torch.linalg's (schema names: linalg_lstsq(self, b), linalg_tensorsolve(self, other))
   solve: ["A", "B"], solve_ex: ["A", "B"], lstsq: ["input", "b"], tensorsolve: ["input", "other"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
