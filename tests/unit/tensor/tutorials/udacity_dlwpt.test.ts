@@ -1222,6 +1222,58 @@ describe("dlwpt-code p1ch3: tensors, storage, strides", () => {
   });
 });
 
+describe("dlwpt-code p1ch4: tabular and time-series data", () => {
+  it("3_tabular_wine and 4_time_series_bikes on seeded stand-ins: scatter_ one-hot, mean / var normalisation, boolean masks with &, view / transpose strides, cat, slice assignment, printed with precision=2 then threshold=50", () => {
+    try {
+      torch.set_printoptions({ edgeitems: 2, precision: 2, linewidth: 75 });
+      const g = new torch.Generator().manual_seed(40);
+      const wineq = torch.cat([torch.rand([30, 11], { generator: g }).mul(10), torch.randint(3, 10, [30, 1], { generator: g }).float()], 1);
+      const data = wineq.index(":", ":-1");
+      const target = wineq.index(":", -1).long();
+      const target_onehot = torch.zeros(target.shape[0], 10);
+      target_onehot.scatter_(1, target.unsqueeze(1), 1.0);
+      const data_mean = torch.mean(data, { dim: 0 });
+      const data_var = torch.var(data, { dim: 0 });
+      const data_normalized = data.sub(data_mean).div(torch.sqrt(data_var));
+      const bad_indexes = target.le(3);
+      const bad_data = data.index(bad_indexes);
+      const mid_data = data.index(target.gt(3).bitwise_and(target.lt(7)));
+      const good_data = data.index(target.ge(7));
+      const col_list = ["fixed acidity", "volatile acidity", "citric acid", "residual sugar", "chlorides", "free sulfur dioxide", "total sulfur dioxide", "density", "pH", "sulphates", "alcohol", "quality"];
+      const [bm, mm, gm] = [bad_data, mid_data, good_data].map((d) => torch.mean(d, { dim: 0 }).tolist() as number[]);
+      const rows = bm.map((_, i) => `${String(i).padStart(2)} ${col_list[i].padEnd(20)} ${bm[i].toFixed(2).padStart(6)} ${mm[i].toFixed(2).padStart(6)} ${gm[i].toFixed(2).padStart(6)}`);
+      const predicted_indexes = torch.lt(data.index(":", 6), 5.0);
+      const actual_indexes = target.gt(5);
+      const n_matches = torch.sum(actual_indexes.bitwise_and(predicted_indexes)).item();
+      expect([String(data), String(target), String(target_onehot), String(data_mean), String(data_var), String(data_normalized), String(bad_indexes.sum()), [...bad_data.shape], [...mid_data.shape], rows, n_matches, torch.sum(predicted_indexes).item()]).toEqual(ref.p1ch4_wine);
+      torch.set_printoptions({ edgeitems: 2, threshold: 50, linewidth: 75 });
+      const bikes = torch.cat([torch.arange(48.).unsqueeze(1), torch.rand([48, 8], { generator: g }), torch.randint(1, 5, [48, 1], { generator: g }).float(), torch.rand([48, 7], { generator: g })], 1);
+      let daily_bikes = bikes.view(-1, 24, bikes.shape[1]);
+      const s1: number[][] = [[...daily_bikes.shape], [...daily_bikes.stride()]];
+      daily_bikes = daily_bikes.transpose(1, 2);
+      s1.push([...daily_bikes.shape], [...daily_bikes.stride()]);
+      const first_day = bikes.index(":24").long();
+      const weather_onehot = torch.zeros(first_day.shape[0], 4);
+      weather_onehot.scatter_({ dim: 1, index: first_day.index(":", 9).unsqueeze(1).long().sub(1), value: 1.0 });
+      const c1 = String(torch.cat([bikes.index(":24"), weather_onehot], 1).index(":1"));
+      const daily_weather_onehot = torch.zeros(daily_bikes.shape[0], 4, daily_bikes.shape[2]);
+      daily_weather_onehot.scatter_(1, daily_bikes.index(":", 9, ":").long().unsqueeze(1).sub(1), 1.0);
+      daily_bikes = torch.cat([daily_bikes, daily_weather_onehot], { dim: 1 });
+      daily_bikes.index_put_([":", 9, ":"], daily_bikes.index(":", 9, ":").sub(1.0).div(3.0));
+      let temp = daily_bikes.index(":", 10, ":");
+      const temp_min = torch.min(temp);
+      const temp_max = torch.max(temp);
+      daily_bikes.index_put_([":", 10, ":"], daily_bikes.index(":", 10, ":").sub(temp_min).div(temp_max.sub(temp_min)));
+      temp = daily_bikes.index(":", 10, ":");
+      daily_bikes.index_put_([":", 10, ":"], daily_bikes.index(":", 10, ":").sub(torch.mean(temp)).div(torch.std(temp)));
+      expect([s1, String(weather_onehot), c1, String(daily_weather_onehot.index(0)), [...daily_bikes.shape], String(daily_bikes.index(0, "9:11")), String(bikes)]).toEqual(ref.p1ch4_bikes);
+
+    } finally {
+      torch.set_printoptions({ profile: "default" });
+    }
+  });
+});
+
 describe("dlwpt-code p1ch5: the thermometer", () => {
   const t_c = torch.tensor([0.5, 14.0, 15.0, 28.0, 11.0, 8.0, 3.0, -4.0, 6.0, 13.0, 21.0]);
   const t_u = torch.tensor([35.7, 55.9, 58.2, 81.9, 56.3, 48.9, 33.9, 21.8, 48.4, 60.4, 68.4]);
