@@ -1598,6 +1598,68 @@ describe("bentrevett/pytorch-sentiment-analysis", () => {
       expectT((model as unknown as { fc: nn.Linear }).fc.weight, r.fc_after, 1e-4);
     }
   });
+
+  it("legacy C: the embeddings frozen for the first epochs (requires_grad = false after Adam is made), then unfrozen", () => {
+    class CNN extends nn.Module {
+      embedding: nn.Embedding;
+      convs: nn.ModuleList;
+      fc: nn.Linear;
+      dropout: nn.Dropout;
+      constructor(vocab_size: number, embedding_dim: number, n_filters: number, filter_sizes: number[], output_dim: number, dropout: number, pad_idx: number) {
+        super();
+        this.embedding = new nn.Embedding(vocab_size, embedding_dim, { padding_idx: pad_idx });
+        this.convs = new nn.ModuleList(filter_sizes.map((fs) => new nn.Conv2d({ in_channels: 1, out_channels: n_filters, kernel_size: [fs, embedding_dim] })));
+        this.fc = new nn.Linear(filter_sizes.length * n_filters, output_dim);
+        this.dropout = new nn.Dropout(dropout);
+      }
+      forward(text: Tensor): Tensor {
+        text = text.permute(1, 0);
+        let embedded = this.embedding(text);
+        embedded = embedded.unsqueeze(1);
+        const conved = [...this.convs].map((conv) => F.relu(conv(embedded)).squeeze(3));
+        const pooled = conved.map((conv) => F.max_pool1d(conv, conv.shape[2]).squeeze(2));
+        const cat = this.dropout(torch.cat(pooled, { dim: 1 }));
+        return this.fc(cat);
+      }
+    }
+    const r = ref.freeze;
+    const batches: Pair[] = [];
+    for (let i = 0; i < 6; i += 3) {
+      const b = get_collate_fn_sa(sa_pad, false)(sa_train.slice(i, i + 3));
+      batches.push([b.ids, b.label.float()]);
+    }
+    torch.manual_seed(1234);
+    const model = new CNN(vocab_itos.length, 6, 3, [2, 3], 1, 0.5, sa_pad);
+    expect(count_parameters(model)).toBe(r.count_before);
+    model.embedding.weight.data.copy_(torch.randn([vocab_itos.length, 6], { generator: new torch.Generator().manual_seed(0) }));
+    const optimizer = new optim.Adam(model.parameters());
+    const criterion = new nn.BCEWithLogitsLoss();
+    torch.manual_seed(4);
+    const FREEZE_FOR = 2;
+    model.embedding.weight.requires_grad = false;
+    expect(count_parameters(model)).toBe(r.count_frozen);
+    const log: (number | boolean)[][] = [];
+    for (let epoch = 0; epoch < 4; epoch++) {
+      let [epoch_loss, epoch_acc] = [0, 0];
+      model.train();
+      for (const [text, label] of batches) {
+        optimizer.zero_grad();
+        const predictions = model(text.t()).squeeze(1);
+        const loss = criterion(predictions, label);
+        const acc = torch.round(torch.sigmoid(predictions)).eq(label).float().sum().div(label.shape[0]);
+        loss.backward();
+        optimizer.step();
+        epoch_loss += loss.item();
+        epoch_acc += acc.item();
+      }
+      log.push([epoch_loss / batches.length, epoch_acc / batches.length, model.embedding.weight.grad === null]);
+      if (epoch + 1 >= FREEZE_FOR) model.embedding.weight.requires_grad = true;
+    }
+    expectNums(log.map((l) => l[0] as number), r.epochs.map((l: unknown[]) => l[0]), 1e-4);
+    expect(log.map((l) => [l[1], l[2]])).toEqual(r.epochs.map((l: unknown[]) => [l[1], l[2]]));
+    expectT(model.embedding.weight.index(":4"), r.emb_after, 1e-4);
+    expect([model.embedding.weight, model.fc.weight].map((p) => Number(optimizer.state.get(p)!.step))).toEqual(r.adam_steps);
+  });
 });
 
 // ===================================== the mistakes a learner makes =====================================
