@@ -31,22 +31,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { F, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
-import { tutorialFixture } from "./helpers";
+import { tutorialFixture, expectNums, expectT, type TJ } from "./helpers";
 
-type TJ = { shape: number[]; data: number[] };
 const ref = tutorialFixture<Record<string, any>>("bentrevett.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
 const device = torch.device("cpu");
 const long = { dtype: torch.int64 };
 
-function expectT(actual: Tensor, expected: TJ, tol: number): void {
-  expect(actual.shape).toEqual(expected.shape);
-  const a = actual.detach().reshape(-1).tolist() as number[];
-  a.forEach((v, i) => expect(Math.abs(v - expected.data[i]), `at ${i}: ${v} vs ${expected.data[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(expected.data[i]))));
-}
-function expectNums(actual: readonly number[], expected: readonly number[], tol: number): void {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((v, i) => expect(Math.abs(v - expected[i]), `at ${i}: ${v} vs ${expected[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(expected[i]))));
-}
 
 /** What fn raises as [Python class name, message] (the engine's TypeError_ is named TypeError), or null. */
 function thrown(fn: () => unknown): [string, string] | null {

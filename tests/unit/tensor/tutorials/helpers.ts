@@ -1,5 +1,6 @@
 /** Shared by the tutorial translations: synthetic stand-ins for the tutorials' datasets, and fixtures. */
 import { readFileSync } from "node:fs";
+import { expect } from "vitest";
 import { fileURLToPath } from "node:url";
 import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
 
@@ -108,4 +109,20 @@ export class TextClassificationModel extends nn.Module {
     const embedded = this.embedding(text, offsets);
     return this.fc(embedded);
   }
+}
+
+/** A tensor as the fixture scripts store it ({shape, data}, data flat and row-major). */
+export type TJ = { shape: number[]; data: number[] };
+
+/** actual has expected's shape and each value within tol, relative above 1 and absolute below. */
+export function expectT(actual: Tensor, expected: TJ, tol: number): void {
+  expect(actual.shape).toEqual(expected.shape);
+  const a = actual.detach().reshape(-1).tolist() as number[];
+  a.forEach((v, i) => expect(Math.abs(v - expected.data[i]), `at ${i}: ${v} vs ${expected.data[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(expected.data[i]))));
+}
+
+/** The same for plain numbers (losses per step, metrics). */
+export function expectNums(actual: readonly number[], expected: readonly number[], tol: number): void {
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((v, i) => expect(Math.abs(v - expected[i]), `at ${i}: ${v} vs ${expected[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(expected[i]))));
 }

@@ -24,23 +24,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { F, nn, optim, torch, torchvision, utils, type Tensor } from "../../../../lib/tensor/index";
 import { forgetLegacyWarnings } from "../../../../lib/tensor/nn/functional/loss_composed";
-import { thrown, tutorialFixture } from "./helpers";
+import { thrown, tutorialFixture, expectNums, expectT } from "./helpers";
 
-type TJ = { shape: number[]; data: number[] };
 const ref = tutorialFixture<Record<string, any>>("udacity_dlwpt.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const { DataLoader, TensorDataset, SubsetRandomSampler } = utils.data;
 const long = { dtype: torch.int64 };
 
-function expectT(actual: Tensor, expected: TJ, tol: number): void {
-  expect(actual.shape).toEqual(expected.shape);
-  const a = actual.detach().reshape(-1).tolist() as number[];
-  a.forEach((v, i) => expect(Math.abs(v - expected.data[i]), `at ${i}: ${v} vs ${expected.data[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(expected.data[i]))));
-}
-function expectNums(actual: readonly number[], expected: readonly number[], tol: number): void {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((v, i) => expect(Math.abs(v - expected[i]), `at ${i}: ${v} vs ${expected[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(expected[i]))));
-}
 /** The numbers in printed lines ("Epoch 500, Loss 7.860116"), compared with a tolerance, the words exactly. */
 function expectLines(actual: readonly string[], expected: readonly string[], tol: number): void {
   expect(actual.map((l) => l.replace(/-?[\d.]+(e[+-]?\d+)?|inf/g, "#"))).toEqual(expected.map((l) => l.replace(/-?[\d.]+(e[+-]?\d+)?|inf/g, "#")));

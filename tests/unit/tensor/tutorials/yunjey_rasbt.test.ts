@@ -24,24 +24,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { F, nn, optim, torch, torchvision, utils, type Tensor } from "../../../../lib/tensor/index";
-import { thrown, tutorialFixture } from "./helpers";
+import { thrown, tutorialFixture, expectNums, expectT } from "./helpers";
 
-type TJ = { shape: number[]; data: number[] };
 const ref = tutorialFixture<Record<string, any>>("yunjey_rasbt.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const { DataLoader, TensorDataset, Dataset } = utils.data;
 const device = torch.device(torch.cuda.is_available() ? "cuda" : "cpu");
 const long = { dtype: torch.int64 };
 
-function expectT(actual: Tensor, expected: TJ, tol: number): void {
-  expect(actual.shape).toEqual(expected.shape);
-  const a = actual.detach().reshape(-1).tolist() as number[];
-  a.forEach((v, i) => expect(Math.abs(v - expected.data[i]), `at ${i}: ${v} vs ${expected.data[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(expected.data[i]))));
-}
-function expectNums(actual: readonly number[], expected: readonly number[], tol: number): void {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((v, i) => expect(Math.abs(v - expected[i]), `at ${i}: ${v} vs ${expected[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(expected[i]))));
-}
 
 /** The stand-in image set: uniform pixels, class k brightens row (2k) % h (the fixture script's images()). */
 function images(seed: number, n: number, c: number, h: number, w: number, classes = 10): [Tensor, Tensor] {
