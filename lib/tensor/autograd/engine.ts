@@ -269,7 +269,12 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
     if (outermost) backwardRunning = false;
   }
   if (!opts.capture) return [];
-  return opts.capture.map((t) => captured.get(t) ?? null);
+  // In the captured tensor's dtype, as .grad gets it (accumulateGrad) and PyTorch's engine casts every
+  // gradient: a float64 loss's gradient for a float32 input is float32, and so is its own gradient.
+  return opts.capture.map((t) => {
+    const g = captured.get(t) ?? null;
+    return g && g.dtype !== t.dtype && g.dtype.is_floating_point && t.dtype.is_floating_point ? g.to(t.dtype) : g;
+  });
 }
 
 let backwardRunning = false;

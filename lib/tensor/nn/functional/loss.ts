@@ -135,6 +135,9 @@ function pointwiseLoss(
     return res;
   };
   const inputs = target && dTarget ? [input, target] : [input];
+  // A result promoted past an operand's dtype (BCE with logits of a float32 input and a float64 target)
+  // hands each operand its gradient in its own dtype, on both paths.
+  const own = (t: Tensor, of: Tensor): Tensor => (t.dtype === of.dtype ? t : t.to(of.dtype));
   // create_graph: d(value)/d(input) as recorded ops, scaled like `grads` (the target's is its negative).
   const higher = derivative
     ? (g: Tensor): (Tensor | null)[] => {
@@ -142,14 +145,12 @@ function pointwiseLoss(
       const gd = (reduction === "none" ? g : reduction === "mean" ? g.div(n) : g).mul(d);
       const scaledG = reduction === "none" ? g : reduction === "mean" ? g.div(n) : g;
       const dt2 = targetDerivative && inputs.length === 2 ? scaledG.mul(targetDerivative(input, target!)) : gd.neg();
-      const gt = inputs.length === 2 && target!.requires_grad ? sumToShape(dt2, target!.shape) : null;
-      return inputs.length === 1 ? [input.requires_grad ? gd : null] : [input.requires_grad ? gd : null, gt];
+      const gt = inputs.length === 2 && target!.requires_grad ? own(sumToShape(dt2, target!.shape), target!) : null;
+      const gi = input.requires_grad ? own(gd, input) : null;
+      return inputs.length === 1 ? [gi] : [gi, gt];
     }
     : null;
   return record(out, name, inputs, (g) => {
-    // A result promoted past an operand's dtype (BCE with logits of a float32 input and a float64 target)
-    // hands each operand its gradient in its own dtype.
-    const own = (t: Tensor, of: Tensor): Tensor => (t.dtype === of.dtype ? t : t.to(of.dtype));
     const gi = input.requires_grad && dInput ? own(grads(g, dInput, 1), input) : null;
     if (inputs.length === 1) return [gi];
     const gt = target!.requires_grad ? own(sumToShape(grads(g, dTarget!, 1), target!.shape), target!) : null;

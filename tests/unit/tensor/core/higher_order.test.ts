@@ -127,6 +127,21 @@ describe("create_graph: API", () => {
     expect(g3.tolist()).toEqual([6, 6, 6]);
   });
 
+  it("a gradient comes in its input's dtype, first and second order (a float64 loss of a float32 input)", () => {
+    // torch 1.13: x = tensor([0.5, -1, 2], requires_grad=True); t = tensor([1., 0, 1], dtype=float64)
+    // l = F.binary_cross_entropy_with_logits(x, t) (float64); g, = grad(l, [x], create_graph=True); gg, = grad(g.sum(), [x])
+    const x = torch.tensor([0.5, -1, 2], { requires_grad: true });
+    const t = torch.tensor([1, 0, 1], { dtype: torch.float64 });
+    const loss = F.binary_cross_entropy_with_logits(x, t);
+    expect(loss.dtype).toBe(torch.float64);
+    const [g] = torch.autograd.grad(loss, [x], null, { create_graph: true }) as Tensor[];
+    expect(g.dtype).toBe(torch.float32);
+    (g.tolist() as number[]).forEach((v, i) => expect(v).toBeCloseTo([-0.12584687769412994, 0.08964714407920837, -0.03973432257771492][i], 6));
+    const [gg] = torch.autograd.grad(g.sum(), [x]) as Tensor[];
+    expect(gg.dtype).toBe(torch.float32);
+    (gg.tolist() as number[]).forEach((v, i) => expect(v).toBeCloseTo([0.07833457738161087, 0.06553731858730316, 0.03499787673354149][i], 6));
+  });
+
   it("backward({ create_graph: true }) leaves a differentiable .grad (gradient penalty)", () => {
     const w = torch.tensor([0.5, -1], { dtype: torch.float64, requires_grad: true });
     const x = torch.tensor([[1, 2], [3, -1]], f64);
