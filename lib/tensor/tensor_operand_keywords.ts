@@ -237,5 +237,17 @@ declare module "./tensor" {
     swapaxes_(...args: OperandArgs<"swapaxes_", [axis0: number, axis1: number]>): Tensor;
     swapdims_(...args: OperandArgs<"swapdims_", [dim0: number, dim1: number]>): Tensor;
     broadcast_to(...args: OperandArgs<"broadcast_to", [size: readonly number[]]>): Tensor;
+    bitwise_and(...args: OperandArgs<"bitwise_and", [other: TensorLike]>): Tensor;
+    bitwise_or(...args: OperandArgs<"bitwise_or", [other: TensorLike]>): Tensor;
+    bitwise_xor(...args: OperandArgs<"bitwise_xor", [other: TensorLike]>): Tensor;
+    bitwise_left_shift(...args: OperandArgs<"bitwise_left_shift", [other: TensorLike]>): Tensor;
+    bitwise_right_shift(...args: OperandArgs<"bitwise_right_shift", [other: TensorLike]>): Tensor;
+    gcd(...args: OperandArgs<"gcd", [other: TensorLike]>): Tensor;
+    lcm(...args: OperandArgs<"lcm", [other: TensorLike]>): Tensor;
+    gcd_(...args: OperandArgs<"gcd_", [other: TensorLike]>): Tensor;
+    lcm_(...args: OperandArgs<"lcm_", [other: TensorLike]>): Tensor;
+    renorm(...args: OperandArgs<"renorm", [p: number, dim: number, maxnorm: number]>): Tensor;
+    renorm_(...args: OperandArgs<"renorm_", [p: number, dim: number, maxnorm: number]>): Tensor;
+    addmm_(...args: OperandArgs<"addmm_", [mat1: Tensor, mat2: Tensor, options?: { beta?: number; alpha?: number }]>): Tensor;
   }
 }

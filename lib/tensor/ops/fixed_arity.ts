@@ -29,7 +29,9 @@ export const FIXED_ARITY: Readonly<Record<string, number>> = {
   // two operands
   atan2: 2, arctan2: 2, hypot: 2, copysign: 2, logaddexp: 2, logaddexp2: 2, heaviside: 2, fmax: 2, fmin: 2, maximum: 2,
   minimum: 2, nextafter: 2, ldexp: 2, igamma: 2, igammac: 2, logical_and: 2, logical_or: 2, logical_xor: 2, matmul: 2,
-  mm: 2, spmm: 2, dot: 2, vdot: 2, outer: 2, ger: 2, mv: 2, inner: 2, kron: 2,
+  mm: 2, spmm: 2, dot: 2, vdot: 2, outer: 2, ger: 2, mv: 2, inner: 2, kron: 2, bmm: 2,
+  bitwise_and: 2, bitwise_or: 2, bitwise_xor: 2, bitwise_left_shift: 2, bitwise_right_shift: 2, gcd: 2, lcm: 2, gcd_: 2, lcm_: 2,
+  renorm: 4, scatter_add: 4,
   // indexing and views with a fixed positional signature in torch 1.13
   transpose: 3, swapaxes: 3, swapdims: 3, movedim: 3, moveaxis: 3, select: 3, narrow: 4, index_select: 3, take: 2, masked_select: 2,
   masked_fill: 3, unsqueeze: 2, lu_solve: 3, narrow_copy: 4, index_copy: 4, index_fill: 4,
@@ -55,7 +57,7 @@ export const TORCH_ONLY_FIXED_ARITY: Readonly<Record<string, number>> = {
 /** torch.* functions that take keywords: name -> the keywords accepted (out= is stripped before, ops/out_arg.ts). */
 export const TORCH_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   clamp: ["min", "max"], clip: ["min", "max"], clamp_min: ["min"], clamp_max: ["max"], rsub: ["alpha"], gelu: ["approximate"],
-  clone: ["memory_format"], cumsum: ["dim", "dtype"], chunk: ["chunks", "dim"], isin: ["assume_unique", "invert"],
+  clone: ["memory_format"], cumsum: ["dim", "dtype"], chunk: ["chunks", "dim"], isin: ["assume_unique", "invert"], addmm: ["beta", "alpha"],
   add: ["alpha"], sub: ["alpha"], subtract: ["alpha"], div: ["rounding_mode"], divide: ["rounding_mode"],
 };
 
@@ -73,7 +75,7 @@ export const TENSOR_ONLY_FIXED_ARITY: Readonly<Record<string, number>> = {
   atan2_: 1, arctan2_: 1, copysign_: 1, eq_: 1, ne_: 1, lt_: 1, le_: 1, gt_: 1, ge_: 1, greater_: 1, greater_equal_: 1, less_: 1,
   less_equal_: 1, not_equal_: 1, floor_divide_: 1, fmod_: 1, remainder_: 1, heaviside_: 1, hypot_: 1, igamma_: 1, igammac_: 1,
   ldexp_: 1, logical_and_: 1, logical_or_: 1, logical_xor_: 1, mul_: 1, multiply_: 1, nextafter_: 1, pow_: 1, true_divide_: 1,
-  polygamma: 1, polygamma_: 1,
+  polygamma: 1, polygamma_: 1, renorm_: 3, scatter_add_: 3,
   // shaped like another tensor
   expand_as: 1, reshape_as: 1, view_as: 1, type_as: 1,
   // indexing in place or without a torch.* form
@@ -95,7 +97,7 @@ export const TENSOR_METHOD_KEYWORDS: Readonly<Record<string, readonly string[]>>
   softmax: ["dim", "dtype"], log_softmax: ["dim", "dtype"], cumsum: ["dim", "dtype"], cumsum_: ["dim", "dtype"], chunk: ["chunks", "dim"], gelu: ["approximate"], nonzero: ["as_tuple"],
   add: ["alpha"], sub: ["alpha"], div: ["rounding_mode"],
   add_: ["alpha"], sub_: ["alpha"], subtract_: ["alpha"], rsub: ["alpha"], addcmul_: ["value"], addcdiv_: ["value"],
-  index_put: ["accumulate"], index_put_: ["accumulate"],
+  index_put: ["accumulate"], index_put_: ["accumulate"], addmm: ["beta", "alpha"], addmm_: ["beta", "alpha"],
   clone: ["memory_format"], contiguous: ["memory_format"], is_contiguous: ["memory_format"], float: ["memory_format"], double: ["memory_format"],
   long: ["memory_format"], int: ["memory_format"], bool: ["memory_format"], byte: ["memory_format"], char: ["memory_format"], short: ["memory_format"], cpu: ["memory_format"], copy_: ["non_blocking"],
   is_pinned: ["device"],
@@ -155,6 +157,9 @@ export const OPERAND_NAMES = {
   float_power_: ["input", "exponent"], copy_: ["input", "src"], addcmul_: ["input", "tensor1", "tensor2"], addcdiv_: ["input", "tensor1", "tensor2"],
   // the second tensor by keyword, where a trailing object was read as that tensor and crashed inside (x.isclose({ other: y }))
   allclose: ["input", "other"], cross: ["input", "other"], slice_scatter: ["input", "src"],
+  bitwise_and: ["input", "other"], bitwise_or: ["input", "other"], bitwise_xor: ["input", "other"], bitwise_left_shift: ["input", "other"],
+  bitwise_right_shift: ["input", "other"], gcd: ["input", "other"], lcm: ["input", "other"], gcd_: ["input", "other"], lcm_: ["input", "other"],
+  renorm: ["input", "p", "dim", "maxnorm"], renorm_: ["input", "p", "dim", "maxnorm"], addmm_: ["input", "mat1", "mat2"],
   diagonal_scatter: ["input", "src"], cholesky_solve: ["input", "input2"],
   swapaxes_: ["input", "axis0", "axis1"], swapdims_: ["input", "dim0", "dim1"], broadcast_to: ["input", "size"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
@@ -181,7 +186,7 @@ export const TORCH_OPERAND_NAMES = {
   laguerre_polynomial_l: ["x", "n"], legendre_polynomial_p: ["x", "n"],
   // the second tensor by keyword, where a trailing object was read as that tensor and crashed inside (torch.cdist(x, x2=y))
   tensordot: ["a", "b"], cdist: ["x1", "x2"], bucketize: ["input", "boundaries"], searchsorted: ["sorted_sequence", "input"],
-  triangular_solve: ["input", "A"], addr: ["input", "vec1", "vec2"], isclose: ["input", "other"],
+  triangular_solve: ["input", "A"], addr: ["input", "vec1", "vec2"], isclose: ["input", "other"], layer_norm: ["input", "normalized_shape"],
   // torch.linalg's (schema names: linalg_lstsq(self, b), linalg_tensorsolve(self, other))
   solve: ["A", "B"], solve_ex: ["A", "B"], lstsq: ["input", "b"], tensorsolve: ["input", "other"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;

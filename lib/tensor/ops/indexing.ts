@@ -455,6 +455,8 @@ export function scatterArguments(fn: string, src: unknown, args: readonly unknow
     if (given === undefined) throw new TypeError_(`${fn}() missing 1 required positional argument: 'src' (or 'value')`);
     return { src: given, reduce: o.reduce };
   }
+  // x.scatter(1, index) ran with src undefined (Python: the same missing-argument TypeError).
+  if (src === undefined) throw new TypeError_(`${fn}() missing 1 required positional argument: 'src' (or 'value')`);
   return { src: src as TensorLike, reduce: parseArgs<{ reduce?: "add" | "multiply" }>(fn, ["reduce"], args).reduce };
 }
 

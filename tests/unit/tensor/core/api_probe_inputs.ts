@@ -35,6 +35,8 @@ const img = () => torch.arange(2 * 3 * 4 * 4).float().reshape(2, 3, 4, 4).div(50
 const seq = () => torch.arange(2 * 3 * 4).float().reshape(2, 3, 4).div(20);
 const mask = () => torch.tensor([[true, false, true], [false, true, true]]);
 const idx = () => torch.tensor([0, 2], { dtype: torch.long });
+/** An index shaped like x() for gather / scatter along dim 1. */
+const gatherIndex = () => torch.tensor([[0, 1, 2], [2, 1, 0]], { dtype: torch.long });
 const labels = () => torch.tensor([0, 2], { dtype: torch.long });
 const params = () => [new nn.Parameter(torch.ones(2))];
 
@@ -49,6 +51,11 @@ export const FN_CANDIDATES: (() => unknown[])[] = [
   () => [[x(), x()]], () => [[x(), x()], 0], () => [[2, 3]], () => [2, 3], () => [3], () => [0, 1, 3], () => [0, 1], () => [[1, 2, 3]],
   () => [], () => [params()], () => [new nn.Linear(2, 2)], () => [new nn.Linear(2, 2), "weight"], () => [new nn.Linear(2, 2), "weight", 0.5],
   () => [x(), 0.5], () => [torch.tensor([0.2, 0.5, 0.3]), 2], () => [torch.float32],
+  // Integer and index-shaped inputs (bincount, one_hot, the bitwise ops, gather / scatter, embedding), batched
+  // matrices (bmm, addmm) and a norm's shape: the functions none of the lists above reach.
+  () => [idx()], () => [idx(), idx()], () => [x(), 1, gatherIndex()], () => [x(), 1, gatherIndex(), x()],
+  () => [torch.ones(2, 2, 3), torch.ones(2, 3, 2)], () => [x(), torch.ones(2, 2), torch.ones(2, 3)], () => [idx(), torch.ones(3, 2)],
+  () => [x(), [3]], () => [x(), 1, 0, 2],
 ];
 
 export const CTOR_CANDIDATES: (() => unknown[])[] = [
