@@ -6,7 +6,7 @@ import { record } from "../autograd/function";
 import { is_grad_enabled } from "../autograd/grad_mode";
 import type { BackwardFn, HigherOrder } from "../autograd/node";
 import { RuntimeError } from "../errors";
-import { fmtShape, inferShape, normalizeDim, numelOf } from "../shape";
+import { inferShape, normalizeDim, numelOf } from "../shape";
 import { Tensor } from "../tensor";
 import { sumToShape } from "./util";
 
@@ -101,7 +101,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
   if (!strides) {
     throw new RuntimeError(
       `view size is not compatible with input tensor's size and stride (at least one dimension spans across two ` +
-        `contiguous subspaces). Use .reshape(...) instead. (input shape ${fmtShape(x.shape)}, requested ${fmtShape(target)})`,
+        `contiguous subspaces). Use .reshape(...) instead.`,
     );
   }
   return shapeView(x, target, strides, x._offset, "ViewBackward0", (g) => [g.reshape(x.shape.slice())]);
