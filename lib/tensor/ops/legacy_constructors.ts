@@ -7,15 +7,30 @@
  */
 import { get_default_dtype } from "../default_dtype";
 import { bool, float32, float64, int16, int32, int64, int8, uint8, type DType } from "../dtype";
+import { record } from "../autograd/function";
 import { RuntimeError, TypeError_ } from "../errors";
 import { isTensor, type NestedArray, type Tensor } from "../tensor";
 import * as creation from "./creation";
 
 const typeName = (v: unknown): string => (v === null ? "NoneType" : typeof v === "number" ? (Number.isInteger(v) ? "int" : "float") : typeof v === "string" ? "str" : typeof v);
 
-/** A tensor of dtype from the legacy arguments: (), (data list), or (...sizes). */
+/** C++ type names in torch's "expected TensorOptions(dtype=...)" message. */
+const CPP_NAMES: Record<string, string> = { float32: "float", float64: "double", int64: "long int", int32: "int", int16: "short int", int8: "signed char", uint8: "unsigned char", bool: "bool", float16: "c10::Half", bfloat16: "c10::BFloat16", complex64: "c10::complex<float>", complex128: "c10::complex<double>" };
+const tensorOptions = (d: DType): string => `TensorOptions(dtype=${CPP_NAMES[d.name] ?? d.name}, device=cpu, layout=Strided, requires_grad=false (default), pinned_memory=false (default), memory_format=(nullopt))`;
+
+/**
+ * A tensor of dtype from the legacy arguments: (), (data list), (tensor), or (...sizes). A tensor
+ * of the constructor's dtype gives an alias (same storage, AliasBackward0 when it requires grad),
+ * as torch.FloatTensor(t) does; any other dtype raises torch's TypeError.
+ */
 export function legacyTensor(dtype: DType, args: readonly unknown[]): Tensor {
   if (args.length === 0) return creation.empty([0], { dtype });
+  if (args.length === 1 && isTensor(args[0])) {
+    const t = args[0];
+    if (t.dtype !== dtype) throw new TypeError_(`expected ${tensorOptions(dtype)} (got ${tensorOptions(t.dtype)})`);
+    const a = t.detach();
+    return record(a, "AliasBackward0", [t], (g) => [g]);
+  }
   if (args.length === 1 && Array.isArray(args[0])) return creation.tensor(args[0] as NestedArray, { dtype });
   for (const a of args) {
     if (typeof a !== "number") {
