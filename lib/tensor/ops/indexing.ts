@@ -198,6 +198,11 @@ function splitSpecs(x: Tensor, specs: readonly IndexSpec[]): SplitSpecs {
   const consuming = parsed.reduce<number>((n, s) => n + dimsUsed(s), 0);
   const ellipses = parsed.filter((s) => s === "...").length;
   if (ellipses > 1) throw new IndexError("an index can only have a single ellipsis ('...')");
+  // torch's single-index path on a 0-dim tensor: x[0] (began's `.data[0]` of a loss) and x[a:b] have their own messages
+  if (x.dim() === 0 && parsed.length === 1 && typeof parsed[0] === "number") {
+    throw new IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number");
+  }
+  if (x.dim() === 0 && parsed.length === 1 && (parsed[0] === null || parsed[0] instanceof Slice)) throw new IndexError("slice() cannot be applied to a 0-dim tensor.");
   if (consuming > x.dim()) throw new IndexError(`too many indices for tensor of dimension ${x.dim()}`);
   const expanded: (IndexSpec | "None")[] = [];
   for (const s of parsed) {
