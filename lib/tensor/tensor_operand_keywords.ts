@@ -18,7 +18,7 @@ import type { OPERAND_NAMES, TORCH_OPERAND_NAMES } from "./ops/fixed_arity";
 import type { ScatterReduceArgs } from "./ops/scatter_reduce";
 import type { cross, diagonal_scatter, slice_scatter } from "./ops/shape_extra";
 import type { cholesky_solve } from "./ops/linalg";
-import type { IndexAddOptions, IndexSpec, MinMaxResult, Tensor, TensorLike } from "./tensor";
+import type { CloseOptions, IndexAddOptions, IndexSpec, MinMaxResult, Tensor, TensorLike } from "./tensor";
 
 type OperandTable = typeof OPERAND_NAMES;
 
@@ -229,6 +229,7 @@ declare module "./tensor" {
     copy_(...args: OperandArgs<"copy_", [src: TensorLike, options?: { non_blocking?: boolean }]>): this;
     addcmul_(...args: OperandArgs<"addcmul_", [tensor1: Tensor, tensor2: Tensor, options?: { value?: number }]>): this;
     addcdiv_(...args: OperandArgs<"addcdiv_", [tensor1: Tensor, tensor2: Tensor, options?: { value?: number }]>): this;
+    isclose(...args: OperandArgs<"isclose", [other: Tensor, ...PyArgs<[rtol?: number, atol?: number, equal_nan?: boolean], CloseOptions>]>): Tensor;
     allclose(...args: OperandArgs<"allclose", [other: Tensor, options?: { rtol?: number; atol?: number; equal_nan?: boolean }]>): boolean;
     cross(...args: OperandArgs<"cross", [other: Tensor, ...AfterTwo<typeof cross>]>): Tensor;
     slice_scatter(...args: OperandArgs<"slice_scatter", [src: Tensor, ...AfterTwo<typeof slice_scatter>]>): Tensor;

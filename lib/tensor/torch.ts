@@ -59,7 +59,7 @@ import { runtimeInfo } from "./runtime_info";
 import { testing } from "./testing";
 import { checkKeywords, isOptions, parseArgs, type PyArgs } from "./args";
 import type { DType as DTypeT } from "./dtype";
-import { Tensor, type ChunkOptions, type DimArg, type IndexAddOptions, type IndexSpec, type MinMaxResult, type MultinomialOptions, type ReduceOptions, type ScatterOptions, type TensorLike, type VarOptions } from "./tensor";
+import { Tensor, type ChunkOptions, type CloseOptions, type DimArg, type IndexAddOptions, type IndexSpec, type MinMaxResult, type MultinomialOptions, type ReduceOptions, type ScatterOptions, type TensorLike, type VarOptions } from "./tensor";
 
 /** torch.split's keywords (the method's split_size is torch.split's split_size_or_sections). */
 export interface TorchSplitOptions {
@@ -231,7 +231,8 @@ const torchBase = {
   logical_not: compare.logical_not, logical_and: compare.logical_and, logical_or: compare.logical_or, logical_xor: compare.logical_xor,
   isnan: compare.isnan, isinf: compare.isinf, isfinite: compare.isfinite, equal: compare.equal, allclose: compare.allclose,
   isreal: (x: Tensor) => x.isreal(),
-  isclose: (a: Tensor, b: Tensor, ...args: AfterFirst<Tensor["isclose"]>) => a.isclose(b, ...args),
+  // Its own parameters: Tensor["isclose"] has a keyword-form overload too (tensor_operand_keywords.ts), which AfterFirst would pick.
+  isclose: (a: Tensor, b: Tensor, ...args: PyArgs<[rtol?: number, atol?: number, equal_nan?: boolean], CloseOptions>) => a.isclose(b, ...args),
   any: (x: Tensor, ...args: Parameters<Tensor["any"]>) => x.any(...args),
   all: (x: Tensor, ...args: Parameters<Tensor["all"]>) => x.all(...args),
 

@@ -156,7 +156,7 @@ export const OPERAND_NAMES = {
   logical_or_: ["input", "other"], logical_xor_: ["input", "other"], heaviside_: ["input", "values"], pow_: ["input", "exponent"],
   float_power_: ["input", "exponent"], copy_: ["input", "src"], addcmul_: ["input", "tensor1", "tensor2"], addcdiv_: ["input", "tensor1", "tensor2"],
   // the second tensor by keyword, where a trailing object was read as that tensor and crashed inside (x.isclose({ other: y }))
-  allclose: ["input", "other"], cross: ["input", "other"], slice_scatter: ["input", "src"],
+  isclose: ["input", "other"], allclose: ["input", "other"], cross: ["input", "other"], slice_scatter: ["input", "src"],
   bitwise_and: ["input", "other"], bitwise_or: ["input", "other"], bitwise_xor: ["input", "other"], bitwise_left_shift: ["input", "other"],
   bitwise_right_shift: ["input", "other"], gcd: ["input", "other"], lcm: ["input", "other"], gcd_: ["input", "other"], lcm_: ["input", "other"],
   renorm: ["input", "p", "dim", "maxnorm"], renorm_: ["input", "p", "dim", "maxnorm"], addmm_: ["input", "mat1", "mat2"],
@@ -186,7 +186,7 @@ export const TORCH_OPERAND_NAMES = {
   laguerre_polynomial_l: ["x", "n"], legendre_polynomial_p: ["x", "n"],
   // the second tensor by keyword, where a trailing object was read as that tensor and crashed inside (torch.cdist(x, x2=y))
   tensordot: ["a", "b"], cdist: ["x1", "x2"], bucketize: ["input", "boundaries"], searchsorted: ["sorted_sequence", "input"],
-  triangular_solve: ["input", "A"], addr: ["input", "vec1", "vec2"], isclose: ["input", "other"], layer_norm: ["input", "normalized_shape"],
+  triangular_solve: ["input", "A"], addr: ["input", "vec1", "vec2"], layer_norm: ["input", "normalized_shape"],
   // torch.linalg's (schema names: linalg_lstsq(self, b), linalg_tensorsolve(self, other))
   solve: ["A", "B"], solve_ex: ["A", "B"], lstsq: ["input", "b"], tensorsolve: ["input", "other"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
