@@ -82,6 +82,11 @@ export interface ReduceOptions {
 }
 /** dim / keepdim by keyword, or by NumPy's names axis / keepdims as torch 1.13 takes them: `y_hat.argmax({ axis: 1 })`. */
 type DimKeywords = { dim: number; keepdim?: boolean; keepdims?: boolean } | { axis: number; keepdim?: boolean; keepdims?: boolean };
+
+/** x.max(other=y) / x.min(other=y): an options object holding only `other`, a tensor, with nothing after it. */
+function isOtherKeyword(o: unknown, rest: unknown): o is { other: Tensor } {
+  return rest === undefined && typeof o === "object" && o !== null && !(o instanceof Tensor) && Object.keys(o).length === 1 && (o as { other?: unknown }).other instanceof Tensor;
+}
 export interface VarOptions extends ReduceOptions {
   unbiased?: boolean;
   correction?: number;
@@ -976,17 +981,20 @@ export class Tensor {
   /** max() -> scalar tensor; max(dim, keepdim?) -> { values, indices }; max(other) -> maximum. */
   max(): Tensor;
   max(dim: number | DimKeywords, keepdim?: boolean | { keepdim?: boolean; keepdims?: boolean }): MinMaxResult;
-  max(other: Tensor): Tensor;
-  max(dim?: number | Tensor | DimKeywords, keepdim?: boolean | { keepdim?: boolean; keepdims?: boolean }): Tensor | MinMaxResult {
+  max(other: Tensor | { other: Tensor }): Tensor;
+  max(dim?: number | Tensor | DimKeywords | { other: Tensor }, keepdim?: boolean | { keepdim?: boolean; keepdims?: boolean }): Tensor | MinMaxResult {
     if (dim instanceof Tensor) return arithmetic.maximum(this, dim);
-    return minmax.max(this, dim, keepdim);
+    // x.max(other=y): the elementwise overload by keyword
+    if (isOtherKeyword(dim, keepdim)) return arithmetic.maximum(this, dim.other);
+    return minmax.max(this, dim as number | DimKeywords | undefined, keepdim);
   }
   min(): Tensor;
   min(dim: number | DimKeywords, keepdim?: boolean | { keepdim?: boolean; keepdims?: boolean }): MinMaxResult;
-  min(other: Tensor): Tensor;
-  min(dim?: number | Tensor | DimKeywords, keepdim?: boolean | { keepdim?: boolean; keepdims?: boolean }): Tensor | MinMaxResult {
+  min(other: Tensor | { other: Tensor }): Tensor;
+  min(dim?: number | Tensor | DimKeywords | { other: Tensor }, keepdim?: boolean | { keepdim?: boolean; keepdims?: boolean }): Tensor | MinMaxResult {
     if (dim instanceof Tensor) return arithmetic.minimum(this, dim);
-    return minmax.min(this, dim, keepdim);
+    if (isOtherKeyword(dim, keepdim)) return arithmetic.minimum(this, dim.other);
+    return minmax.min(this, dim as number | DimKeywords | undefined, keepdim);
   }
   amax(...args: PyArgs<[dim?: DimArg, keepdim?: boolean], KeepdimOptions<DimArg>>): Tensor {
     const a = parseArgs<KeepdimOptions<DimArg>>("amax", ["dim", "keepdim"], args);
