@@ -167,16 +167,21 @@ export function einsum(equation: string | Tensor, ...args: (Tensor | readonly Te
     return diagonalize(tensors[i], labels);
   });
   const sizes = new Map<string, number>();
-  for (const op of operands) {
+  operands.forEach((op, k) => {
     op.labels.forEach((l, i) => {
       const s = op.t.shape[i];
       const prev = sizes.get(l);
       if (prev === undefined || prev === 1) sizes.set(l, s);
       else if (s !== 1 && s !== prev) {
-        throw new RuntimeError(`einsum(): operands do not broadcast with remapped shapes (original->remapped): subscript ${LETTER.test(l) ? l : "..."} has size ${s} in one operand and ${prev} in another`);
+        // torch 1.13's two messages (the missing space before "has" is theirs); an ellipsis dim is
+        // counted within the operand's own ellipsis
+        throw new RuntimeError(LETTER.test(l)
+          ? `einsum(): subscript ${l} has size ${s} for operand ${k} which does not broadcast with previously seen size ${prev}`
+          : `einsum(): dimension ${Number(l) - maxRank + parsed[k].ellipsisRank} covered by ellipsis in operand ${k}has size ${s} ` +
+            `which does not broadcast with previously seen ellipsis with size ${prev} for the respective dimension`);
       }
     });
-  }
+  });
   const ellipsis = ellipsisLabels(maxRank);
   let output: string[];
   if (arrow >= 0) {

@@ -477,3 +477,902 @@ describe("aladdinpersson ML/Pytorch Basics", () => {
     expect(`Shape of tensor ${sizeRepr(my_tensor.shape)}`).toBe(tb.shape);
   });
 });
+
+/** A forward and one SGD step (momentum 0.9): the output, the loss, the loss after the step (the fixture's one_step). */
+function one_step(model: nn.Module, x: Tensor, y: Tensor, lr = 0.01): [Tensor, number, number] {
+  const opt = new optim.SGD(model.parameters(), { lr, momentum: 0.9 });
+  const out = model(x) as Tensor;
+  const loss = criterion(out, y);
+  opt.zero_grad();
+  loss.backward();
+  opt.step();
+  return [out, loss.item(), criterion(model(x) as Tensor, y).item()];
+}
+
+const nParams = (m: nn.Module) => [...m.parameters()].reduce((s, p) => s + p.numel(), 0);
+
+class conv_block extends nn.Module {
+  relu: nn.ReLU;
+  conv: nn.Conv2d;
+  batchnorm: nn.BatchNorm2d;
+  constructor(in_channels: number, out_channels: number, kwargs: Record<string, unknown>) {
+    super();
+    this.relu = new nn.ReLU();
+    this.conv = new nn.Conv2d(in_channels, out_channels, kwargs);
+    this.batchnorm = new nn.BatchNorm2d(out_channels);
+  }
+  forward(x: Tensor): Tensor {
+    return this.relu(this.batchnorm(this.conv(x)));
+  }
+}
+
+describe("aladdinpersson ML/Pytorch CNN_architectures (small configurations: a forward and one step each)", () => {
+  it("lenet5_pytorch: LeNet on 32x32 inputs with AvgPool2d", () => {
+    class LeNet extends nn.Module {
+      relu = new nn.ReLU();
+      pool = new nn.AvgPool2d({ kernel_size: 2, stride: 2 });
+      conv1 = new nn.Conv2d({ in_channels: 1, out_channels: 6, kernel_size: 5, stride: 1, padding: 0 });
+      conv2 = new nn.Conv2d({ in_channels: 6, out_channels: 16, kernel_size: 5, stride: 1, padding: 0 });
+      conv3 = new nn.Conv2d({ in_channels: 16, out_channels: 120, kernel_size: 5, stride: 1, padding: 0 });
+      linear1 = new nn.Linear(120, 84);
+      linear2 = new nn.Linear(84, 10);
+      forward(x: Tensor): Tensor {
+        x = this.relu(this.conv1(x));
+        x = this.pool(x);
+        x = this.relu(this.conv2(x));
+        x = this.pool(x);
+        x = this.relu(this.conv3(x));
+        x = x.reshape(x.shape[0], -1);
+        x = this.relu(this.linear1(x));
+        return this.linear2(x);
+      }
+    }
+    torch.manual_seed(0);
+    const x = torch.randn(2, 1, 32, 32);
+    const [o, l0, l1] = one_step(new LeNet(), x, torch.tensor([3, 7], long));
+    expectT(o, ref.lenet.out, 1e-5);
+    expectNums([l0, l1], [ref.lenet.loss, ref.lenet.after], 1e-5);
+  });
+
+  it("pytorch_vgg_implementation: create_conv_layers from a config list (a tiny one), printed, eval forward and a step", () => {
+    const VGG_types: Record<string, (number | "M")[]> = { VGG_tiny: [8, "M", 16, 16, "M"] };
+    class VGG_net extends nn.Module {
+      in_channels: number;
+      conv_layers: nn.Sequential;
+      fcs: nn.Sequential;
+      constructor(in_channels = 3, num_classes = 1000) {
+        super();
+        this.in_channels = in_channels;
+        this.conv_layers = this.create_conv_layers(VGG_types["VGG_tiny"]);
+        this.fcs = new nn.Sequential(new nn.Linear(16 * 4 * 4, 32), new nn.ReLU(), new nn.Dropout({ p: 0.5 }), new nn.Linear(32, 32),
+          new nn.ReLU(), new nn.Dropout({ p: 0.5 }), new nn.Linear(32, num_classes));
+      }
+      forward(x: Tensor): Tensor {
+        x = this.conv_layers(x);
+        x = x.reshape(x.shape[0], -1);
+        return this.fcs(x);
+      }
+      create_conv_layers(architecture: (number | "M")[]): nn.Sequential {
+        let layers: nn.Module[] = [];
+        let in_channels = this.in_channels;
+        for (const x of architecture) {
+          if (typeof x === "number") {
+            const out_channels = x;
+            layers = [...layers, new nn.Conv2d({ in_channels, out_channels, kernel_size: [3, 3], stride: [1, 1], padding: [1, 1] }),
+              new nn.BatchNorm2d(x), new nn.ReLU()];
+            in_channels = x;
+          } else if (x === "M") {
+            layers = [...layers, new nn.MaxPool2d({ kernel_size: [2, 2], stride: [2, 2] })];
+          }
+        }
+        return new nn.Sequential(...layers);
+      }
+    }
+    torch.manual_seed(0);
+    const model = new VGG_net(3, 10);
+    const x = torch.randn(3, 3, 16, 16);
+    model.eval();
+    const eval_out = model(x);
+    model.train();
+    const [, l0, l1] = one_step(model, x, torch.tensor([1, 2, 3], long));
+    const r = ref.vgg;
+    expect(String(model)).toBe(r.repr);
+    expectT(eval_out, r.eval_out, 1e-5);
+    expectNums([l0, l1], [r.loss, r.after], 1e-5);
+    expectT((model.conv_layers.get(1) as nn.BatchNorm2d).running_mean!, r.running_mean, 1e-5);
+  });
+
+  it("pytorch_inceptionet: conv_block(**kwargs), Inception_block, InceptionAux, a GoogLeNet cut to two blocks with its aux head", () => {
+    class Inception_block extends nn.Module {
+      branch1: conv_block;
+      branch2: nn.Sequential;
+      branch3: nn.Sequential;
+      branch4: nn.Sequential;
+      constructor(in_channels: number, out_1x1: number, red_3x3: number, out_3x3: number, red_5x5: number, out_5x5: number, out_1x1pool: number) {
+        super();
+        this.branch1 = new conv_block(in_channels, out_1x1, { kernel_size: [1, 1] });
+        this.branch2 = new nn.Sequential(new conv_block(in_channels, red_3x3, { kernel_size: [1, 1] }),
+          new conv_block(red_3x3, out_3x3, { kernel_size: [3, 3], padding: [1, 1] }));
+        this.branch3 = new nn.Sequential(new conv_block(in_channels, red_5x5, { kernel_size: [1, 1] }),
+          new conv_block(red_5x5, out_5x5, { kernel_size: [5, 5], padding: [2, 2] }));
+        this.branch4 = new nn.Sequential(new nn.MaxPool2d({ kernel_size: [3, 3], stride: [1, 1], padding: [1, 1] }),
+          new conv_block(in_channels, out_1x1pool, { kernel_size: [1, 1] }));
+      }
+      forward(x: Tensor): Tensor {
+        return torch.cat([this.branch1(x), this.branch2(x), this.branch3(x), this.branch4(x)], 1);
+      }
+    }
+    class InceptionAux extends nn.Module {
+      relu = new nn.ReLU();
+      dropout = new nn.Dropout({ p: 0.7 });
+      pool = new nn.AvgPool2d({ kernel_size: 5, stride: 3 });
+      conv: conv_block;
+      fc1: nn.Linear;
+      fc2: nn.Linear;
+      constructor(in_channels: number, num_classes: number) {
+        super();
+        this.conv = new conv_block(in_channels, 8, { kernel_size: 1 });
+        this.fc1 = new nn.Linear(8 * 1 * 1, 16);
+        this.fc2 = new nn.Linear(16, num_classes);
+      }
+      forward(x: Tensor): Tensor {
+        x = this.pool(x);
+        x = this.conv(x);
+        x = x.reshape(x.shape[0], -1);
+        x = this.relu(this.fc1(x));
+        x = this.dropout(x);
+        return this.fc2(x);
+      }
+    }
+    class TinyGoogLeNet extends nn.Module {
+      aux_logits: boolean;
+      conv1 = new conv_block(3, 8, { kernel_size: [7, 7], stride: [2, 2], padding: [3, 3] });
+      maxpool1 = new nn.MaxPool2d({ kernel_size: 3, stride: 2, padding: 1 });
+      inception3a = new Inception_block(8, 4, 4, 8, 2, 2, 2);
+      inception3b = new Inception_block(16, 4, 4, 6, 2, 4, 2);
+      avgpool = new nn.AvgPool2d({ kernel_size: 7, stride: 1 });
+      dropout = new nn.Dropout({ p: 0.4 });
+      fc1: nn.Linear;
+      aux1: InceptionAux | null;
+      constructor(aux_logits = true, num_classes = 10) {
+        super();
+        this.aux_logits = aux_logits;
+        this.fc1 = new nn.Linear(16, num_classes);
+        this.aux1 = this.aux_logits ? new InceptionAux(16, num_classes) : null;
+      }
+      forward(x: Tensor): Tensor | [Tensor, Tensor] {
+        x = this.conv1(x);
+        x = this.maxpool1(x);
+        x = this.inception3a(x);
+        let aux1: Tensor | undefined;
+        if (this.aux_logits && this.training) aux1 = this.aux1!(x);
+        x = this.inception3b(x);
+        x = this.avgpool(x);
+        x = x.reshape(x.shape[0], -1);
+        x = this.dropout(x);
+        x = this.fc1(x);
+        if (this.aux_logits && this.training) return [aux1!, x];
+        return x;
+      }
+    }
+    torch.manual_seed(0);
+    const model = new TinyGoogLeNet(true, 10);
+    const x = torch.randn(2, 3, 28, 28);
+    model.eval();
+    const eval_out = model(x) as Tensor;
+    model.train();
+    const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
+    const [aux1, out] = model(x) as [Tensor, Tensor];
+    const y = torch.tensor([4, 5], long);
+    const loss = criterion(out, y).add(criterion(aux1, y).mul(0.3));
+    opt.zero_grad();
+    loss.backward();
+    opt.step();
+    const r = ref.inception;
+    expectT(eval_out, r.eval_out, 1e-5);
+    expectT(aux1, r.aux1, 1e-5);
+    expectT(out, r.out, 1e-5);
+    expectNums([loss.item(), model.conv1.conv.weight.grad!.sum().item()], [r.loss, r.conv1_grad_sum], 1e-4);
+    expect(nParams(model)).toBe(r.n_params);
+  });
+
+  it("pytorch_resnet: the bottleneck block (x += identity) and _make_layer, widths divided by 16", () => {
+    class block extends nn.Module {
+      expansion = 4;
+      conv1: nn.Conv2d; bn1: nn.BatchNorm2d; conv2: nn.Conv2d; bn2: nn.BatchNorm2d; conv3: nn.Conv2d; bn3: nn.BatchNorm2d;
+      relu = new nn.ReLU();
+      identity_downsample: nn.Sequential | null;
+      stride: number;
+      constructor(in_channels: number, intermediate_channels: number, identity_downsample: nn.Sequential | null = null, stride = 1) {
+        super();
+        this.conv1 = new nn.Conv2d(in_channels, intermediate_channels, { kernel_size: 1, stride: 1, padding: 0, bias: false });
+        this.bn1 = new nn.BatchNorm2d(intermediate_channels);
+        this.conv2 = new nn.Conv2d(intermediate_channels, intermediate_channels, { kernel_size: 3, stride, padding: 1, bias: false });
+        this.bn2 = new nn.BatchNorm2d(intermediate_channels);
+        this.conv3 = new nn.Conv2d(intermediate_channels, intermediate_channels * this.expansion, { kernel_size: 1, stride: 1, padding: 0, bias: false });
+        this.bn3 = new nn.BatchNorm2d(intermediate_channels * this.expansion);
+        this.identity_downsample = identity_downsample;
+        this.stride = stride;
+      }
+      forward(x: Tensor): Tensor {
+        let identity = x.clone();
+        x = this.conv1(x);
+        x = this.bn1(x);
+        x = this.relu(x);
+        x = this.conv2(x);
+        x = this.bn2(x);
+        x = this.relu(x);
+        x = this.conv3(x);
+        x = this.bn3(x);
+        if (this.identity_downsample !== null) identity = this.identity_downsample(identity);
+        x.add_(identity); // x += identity
+        return this.relu(x);
+      }
+    }
+    class ResNet extends nn.Module {
+      in_channels = 4;
+      conv1: nn.Conv2d; bn1 = new nn.BatchNorm2d(4); relu = new nn.ReLU();
+      maxpool = new nn.MaxPool2d({ kernel_size: 3, stride: 2, padding: 1 });
+      layer1: nn.Sequential; layer2: nn.Sequential; layer3: nn.Sequential; layer4: nn.Sequential;
+      avgpool = new nn.AdaptiveAvgPool2d([1, 1]);
+      fc: nn.Linear;
+      constructor(blk: typeof block, layers: number[], image_channels: number, num_classes: number) {
+        super();
+        this.conv1 = new nn.Conv2d(image_channels, 4, { kernel_size: 7, stride: 2, padding: 3, bias: false });
+        this.layer1 = this._make_layer(blk, layers[0], 4, 1);
+        this.layer2 = this._make_layer(blk, layers[1], 8, 2);
+        this.layer3 = this._make_layer(blk, layers[2], 16, 2);
+        this.layer4 = this._make_layer(blk, layers[3], 32, 2);
+        this.fc = new nn.Linear(32 * 4, num_classes);
+      }
+      forward(x: Tensor): Tensor {
+        x = this.maxpool(this.relu(this.bn1(this.conv1(x))));
+        x = this.layer4(this.layer3(this.layer2(this.layer1(x))));
+        x = this.avgpool(x);
+        x = x.reshape(x.shape[0], -1);
+        return this.fc(x);
+      }
+      _make_layer(blk: typeof block, num_residual_blocks: number, intermediate_channels: number, stride: number): nn.Sequential {
+        let identity_downsample: nn.Sequential | null = null;
+        const layers: nn.Module[] = [];
+        if (stride !== 1 || this.in_channels !== intermediate_channels * 4) {
+          identity_downsample = new nn.Sequential(
+            new nn.Conv2d(this.in_channels, intermediate_channels * 4, { kernel_size: 1, stride, bias: false }),
+            new nn.BatchNorm2d(intermediate_channels * 4));
+        }
+        layers.push(new blk(this.in_channels, intermediate_channels, identity_downsample, stride));
+        this.in_channels = intermediate_channels * 4;
+        for (let i = 0; i < num_residual_blocks - 1; i++) layers.push(new blk(this.in_channels, intermediate_channels));
+        return new nn.Sequential(...layers);
+      }
+    }
+    torch.manual_seed(0);
+    const model = new ResNet(block, [2, 1, 1, 1], 3, 10);
+    const x = torch.randn(2, 3, 64, 64); // 2x2 at layer4: batch norm over 8 values per channel
+    const [o, l0, l1] = one_step(model, x, torch.tensor([0, 9], long));
+    const r = ref.resnet;
+    expectT(o, r.out, 1e-5);
+    expectNums([l0, l1], [r.loss, r.after], 1e-5);
+    expect(nParams(model)).toBe(r.n_params);
+    expectT((model.layer1.get(0) as block).bn3.running_mean!, r.bn_mean, 1e-5);
+  });
+
+  it("pytorch_efficientnet: CNNBlock(groups=), SqueezeExcitation, stochastic depth (rand < p, div * bool), a 3-stage base_model at b1", () => {
+    const base_model = [[1, 16, 1, 1, 3], [6, 24, 2, 2, 3], [6, 40, 1, 2, 5]];
+    const phi_values: Record<string, [number, number, number]> = { b0: [0, 224, 0.2], b1: [0.5, 240, 0.2] };
+    class CNNBlock extends nn.Module {
+      cnn: nn.Conv2d; bn: nn.BatchNorm2d; silu = new nn.SiLU();
+      constructor(in_channels: number, out_channels: number, kernel_size: number, stride: number, padding: number, groups = 1) {
+        super();
+        this.cnn = new nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding, { groups, bias: false });
+        this.bn = new nn.BatchNorm2d(out_channels);
+      }
+      forward(x: Tensor): Tensor {
+        return this.silu(this.bn(this.cnn(x)));
+      }
+    }
+    class SqueezeExcitation extends nn.Module {
+      se: nn.Sequential;
+      constructor(in_channels: number, reduced_dim: number) {
+        super();
+        this.se = new nn.Sequential(new nn.AdaptiveAvgPool2d(1), new nn.Conv2d(in_channels, reduced_dim, 1), new nn.SiLU(),
+          new nn.Conv2d(reduced_dim, in_channels, 1), new nn.Sigmoid());
+      }
+      forward(x: Tensor): Tensor {
+        return x.mul(this.se(x));
+      }
+    }
+    class InvertedResidualBlock extends nn.Module {
+      survival_prob = 0.8;
+      use_residual: boolean;
+      expand: boolean;
+      expand_conv?: CNNBlock;
+      conv: nn.Sequential;
+      constructor(in_channels: number, out_channels: number, kernel_size: number, stride: number, padding: number, expand_ratio: number, reduction = 4) {
+        super();
+        this.use_residual = in_channels === out_channels && stride === 1;
+        const hidden_dim = in_channels * expand_ratio;
+        this.expand = in_channels !== hidden_dim;
+        const reduced_dim = Math.trunc(in_channels / reduction);
+        if (this.expand) this.expand_conv = new CNNBlock(in_channels, hidden_dim, 3, 1, 1);
+        this.conv = new nn.Sequential(new CNNBlock(hidden_dim, hidden_dim, kernel_size, stride, padding, hidden_dim),
+          new SqueezeExcitation(hidden_dim, reduced_dim), new nn.Conv2d(hidden_dim, out_channels, 1, { bias: false }),
+          new nn.BatchNorm2d(out_channels));
+      }
+      stochastic_depth(x: Tensor): Tensor {
+        if (!this.training) return x;
+        const binary_tensor = torch.rand(x.shape[0], 1, 1, 1, { device: x.device }).lt(this.survival_prob);
+        return torch.div(x, this.survival_prob).mul(binary_tensor);
+      }
+      forward(inputs: Tensor): Tensor {
+        const x = this.expand ? this.expand_conv!(inputs) : inputs;
+        if (this.use_residual) return this.stochastic_depth(this.conv(x)).add(inputs);
+        return this.conv(x);
+      }
+    }
+    class EfficientNet extends nn.Module {
+      pool = new nn.AdaptiveAvgPool2d(1);
+      features: nn.Sequential;
+      classifier: nn.Sequential;
+      constructor(version: string, num_classes: number) {
+        super();
+        const [width_factor, depth_factor, dropout_rate] = this.calculate_factors(version);
+        const last_channels = Math.ceil(1280 * width_factor);
+        this.features = this.create_features(width_factor, depth_factor, last_channels);
+        this.classifier = new nn.Sequential(new nn.Dropout(dropout_rate), new nn.Linear(last_channels, num_classes));
+      }
+      calculate_factors(version: string, alpha = 1.2, beta = 1.1): [number, number, number] {
+        const [phi, , drop_rate] = phi_values[version];
+        return [beta ** phi, alpha ** phi, drop_rate];
+      }
+      create_features(width_factor: number, depth_factor: number, last_channels: number): nn.Sequential {
+        let channels = Math.trunc(32 * width_factor);
+        const features: nn.Module[] = [new CNNBlock(3, channels, 3, 2, 1)];
+        let in_channels = channels;
+        for (const [expand_ratio, ch, repeats, stride, kernel_size] of base_model) {
+          channels = ch;
+          const out_channels = 4 * Math.ceil(Math.trunc(channels * width_factor) / 4);
+          const layers_repeats = Math.ceil(repeats * depth_factor);
+          for (let layer = 0; layer < layers_repeats; layer++) {
+            features.push(new InvertedResidualBlock(in_channels, out_channels, kernel_size, layer === 0 ? stride : 1, Math.floor(kernel_size / 2), expand_ratio));
+            in_channels = out_channels;
+          }
+        }
+        features.push(new CNNBlock(in_channels, last_channels, 1, 1, 0));
+        return new nn.Sequential(...features);
+      }
+      forward(x: Tensor): Tensor {
+        x = this.pool(this.features(x));
+        return this.classifier(x.view(x.shape[0], -1));
+      }
+    }
+    torch.manual_seed(0);
+    const model = new EfficientNet("b1", 10);
+    const x = torch.randn(2, 3, 32, 32);
+    model.eval();
+    const eval_out = model(x);
+    model.train();
+    torch.manual_seed(5);
+    const [o, l0, l1] = one_step(model, x, torch.tensor([2, 8], long));
+    const r = ref.efficientnet;
+    expect([model.features.length, nParams(model)]).toEqual([r.n_blocks, r.n_params]);
+    expectT(eval_out, r.eval_out, 1e-5);
+    expectT(o, r.out, 1e-5);
+    expectNums([l0, l1], [r.loss, r.after], 1e-5);
+  });
+});
+
+describe("aladdinpersson ML/Pytorch GANs", () => {
+  it("1. SimpleGAN: fc Discriminator / Generator, BCELoss against ones_like / zeros_like, lossD.backward(retain_graph=True)", () => {
+    class Discriminator extends nn.Module {
+      disc: nn.Sequential;
+      constructor(in_features: number) {
+        super();
+        this.disc = new nn.Sequential(new nn.Linear(in_features, 128), new nn.LeakyReLU(0.01), new nn.Linear(128, 1), new nn.Sigmoid());
+      }
+      forward(x: Tensor): Tensor {
+        return this.disc(x);
+      }
+    }
+    class Generator extends nn.Module {
+      gen: nn.Sequential;
+      constructor(z_dim: number, img_dim: number) {
+        super();
+        this.gen = new nn.Sequential(new nn.Linear(z_dim, 256), new nn.LeakyReLU(0.01), new nn.Linear(256, img_dim), new nn.Tanh());
+      }
+      forward(x: Tensor): Tensor {
+        return this.gen(x);
+      }
+    }
+    torch.manual_seed(0);
+    const [lr, z_dim, image_dim] = [3e-4, 64, 64];
+    let batch_size = 8;
+    const disc = new Discriminator(image_dim);
+    const gen = new Generator(z_dim, image_dim);
+    const fixed_noise = torch.randn([batch_size, z_dim]);
+    const opt_disc = new optim.Adam(disc.parameters(), { lr });
+    const opt_gen = new optim.Adam(gen.parameters(), { lr });
+    const criterion = new nn.BCELoss();
+    let [reals] = digits(7, 16, 1, 8, 8);
+    reals = reals.sub(0.5).div(0.5); // transforms.Normalize((0.5,), (0.5,))
+    const printed: string[] = [];
+    for (let batch_idx = 0; batch_idx < 2; batch_idx++) {
+      const real = reals.index(`${batch_idx * 8}:${(batch_idx + 1) * 8}`).view(-1, 64);
+      batch_size = real.shape[0];
+      const noise = torch.randn(batch_size, z_dim);
+      const fake = gen(noise);
+      const disc_real = disc(real).view(-1);
+      const lossD_real = criterion(disc_real, torch.ones_like(disc_real));
+      const disc_fake = disc(fake).view(-1);
+      const lossD_fake = criterion(disc_fake, torch.zeros_like(disc_fake));
+      const lossD = lossD_real.add(lossD_fake).div(2);
+      disc.zero_grad();
+      lossD.backward({ retain_graph: true });
+      opt_disc.step();
+      const output = disc(fake).view(-1);
+      const lossG = criterion(output, torch.ones_like(output));
+      gen.zero_grad();
+      lossG.backward();
+      opt_gen.step();
+      printed.push(`Loss D: ${lossD.item().toFixed(4)}, loss G: ${lossG.item().toFixed(4)}`);
+    }
+    const fake = torch.no_grad(() => gen(fixed_noise).reshape(-1, 1, 8, 8));
+    expect(printed).toEqual(ref.simple_gan.printed);
+    expectT(fake.index(0, 0), ref.simple_gan.fake, 1e-5);
+  });
+
+  it("4. WGAN-GP: critic with InstanceNorm2d(affine=True), ConvTranspose2d generator, initialize_weights, gradient_penalty (create_graph)", () => {
+    class Critic extends nn.Module {
+      disc: nn.Sequential;
+      constructor(channels_img: number, features_d: number) {
+        super();
+        this.disc = new nn.Sequential(
+          new nn.Conv2d(channels_img, features_d, { kernel_size: 4, stride: 2, padding: 1 }), new nn.LeakyReLU(0.2),
+          this._block(features_d, features_d * 2, 4, 2, 1), this._block(features_d * 2, features_d * 4, 4, 2, 1),
+          this._block(features_d * 4, features_d * 8, 4, 2, 1),
+          new nn.Conv2d(features_d * 8, 1, { kernel_size: 4, stride: 2, padding: 0 }));
+      }
+      _block(in_channels: number, out_channels: number, kernel_size: number, stride: number, padding: number): nn.Sequential {
+        return new nn.Sequential(new nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding, { bias: false }),
+          new nn.InstanceNorm2d(out_channels, { affine: true }), new nn.LeakyReLU(0.2));
+      }
+      forward(x: Tensor): Tensor {
+        return this.disc(x);
+      }
+    }
+    class Generator extends nn.Module {
+      net: nn.Sequential;
+      constructor(channels_noise: number, channels_img: number, features_g: number) {
+        super();
+        this.net = new nn.Sequential(
+          this._block(channels_noise, features_g * 16, 4, 1, 0), this._block(features_g * 16, features_g * 8, 4, 2, 1),
+          this._block(features_g * 8, features_g * 4, 4, 2, 1), this._block(features_g * 4, features_g * 2, 4, 2, 1),
+          new nn.ConvTranspose2d(features_g * 2, channels_img, { kernel_size: 4, stride: 2, padding: 1 }), new nn.Tanh());
+      }
+      _block(in_channels: number, out_channels: number, kernel_size: number, stride: number, padding: number): nn.Sequential {
+        return new nn.Sequential(new nn.ConvTranspose2d(in_channels, out_channels, kernel_size, stride, padding, { bias: false }),
+          new nn.BatchNorm2d(out_channels), new nn.ReLU());
+      }
+      forward(x: Tensor): Tensor {
+        return this.net(x);
+      }
+    }
+    function initialize_weights(model: nn.Module): void {
+      for (const m of model.modules()) {
+        if (m instanceof nn.Conv2d || m instanceof nn.ConvTranspose2d || m instanceof nn.BatchNorm2d) nn.init.normal_(m.weight!.data, 0.0, 0.02);
+      }
+    }
+    function gradient_penalty(critic: nn.Module, real: Tensor, fake: Tensor, dev: string | torch.device = "cpu"): Tensor {
+      const [BATCH_SIZE, C, H, W] = real.shape;
+      const alpha = torch.rand([BATCH_SIZE, 1, 1, 1]).repeat(1, C, H, W).to(dev);
+      const interpolated_images = real.mul(alpha).add(fake.mul(alpha.rsub(1)));
+      const mixed_scores = critic(interpolated_images) as Tensor;
+      let gradient = torch.autograd.grad({ inputs: interpolated_images, outputs: mixed_scores, grad_outputs: torch.ones_like(mixed_scores),
+        create_graph: true, retain_graph: true })[0]!;
+      gradient = gradient.view(gradient.shape[0], -1);
+      const gradient_norm = gradient.norm(2, { dim: 1 });
+      return torch.mean(gradient_norm.sub(1).pow(2));
+    }
+    torch.manual_seed(0);
+    const [Z_DIM, CHANNELS_IMG, FEAT] = [8, 1, 2];
+    const gen = new Generator(Z_DIM, CHANNELS_IMG, FEAT);
+    const critic = new Critic(CHANNELS_IMG, FEAT);
+    initialize_weights(gen);
+    initialize_weights(critic);
+    const opt_gen = new optim.Adam(gen.parameters(), { lr: 1e-4, betas: [0.0, 0.9] });
+    const opt_critic = new optim.Adam(critic.parameters(), { lr: 1e-4, betas: [0.0, 0.9] });
+    const real = torch.rand(2, 1, 64, 64).mul(2).sub(1);
+    gen.train();
+    critic.train();
+    const crit_losses: number[] = [], gps: number[] = [];
+    let fake!: Tensor;
+    for (let i = 0; i < 2; i++) {
+      const noise = torch.randn(2, Z_DIM, 1, 1);
+      fake = gen(noise);
+      const critic_real = critic(real).reshape(-1);
+      const critic_fake = critic(fake).reshape(-1);
+      const gp = gradient_penalty(critic, real, fake, device);
+      const loss_critic = torch.mean(critic_real).sub(torch.mean(critic_fake)).neg().add(gp.mul(10));
+      critic.zero_grad();
+      loss_critic.backward({ retain_graph: true });
+      opt_critic.step();
+      crit_losses.push(loss_critic.item());
+      gps.push(gp.item());
+    }
+    const gen_fake = critic(fake).reshape(-1);
+    const loss_gen = torch.mean(gen_fake).neg();
+    gen.zero_grad();
+    loss_gen.backward();
+    opt_gen.step();
+    const r = ref.wgan_gp;
+    expectNums(crit_losses, r.crit_losses, 1e-4);
+    expectNums(gps, r.gps, 1e-4);
+    expectNums([loss_gen.item()], [r.loss_gen], 1e-4);
+    expect([...fake.shape]).toEqual(r.fake_shape);
+    expectT((critic.disc.get(0) as nn.Conv2d).weight.index(0, 0), r.critic_w, 1e-5);
+    expectT(((gen.net.get(0) as nn.Sequential).get(0) as nn.ConvTranspose2d).weight.index(0, 0), r.gen_w, 1e-5);
+  });
+});
+
+describe("aladdinpersson ML/Pytorch more_advanced", () => {
+  it("Seq2Seq_attention: bidirectional encoder, energy / softmax(dim=0) attention with einsum, outputs[t] = output, clip_grad_norm_", () => {
+    class Encoder extends nn.Module {
+      hidden_size: number; num_layers: number;
+      embedding: nn.Embedding; rnn: nn.LSTM; fc_hidden: nn.Linear; fc_cell: nn.Linear; dropout: nn.Dropout;
+      constructor(input_size: number, embedding_size: number, hidden_size: number, num_layers: number, p: number) {
+        super();
+        this.hidden_size = hidden_size;
+        this.num_layers = num_layers;
+        this.embedding = new nn.Embedding(input_size, embedding_size);
+        this.rnn = new nn.LSTM(embedding_size, hidden_size, num_layers, { bidirectional: true });
+        this.fc_hidden = new nn.Linear(hidden_size * 2, hidden_size);
+        this.fc_cell = new nn.Linear(hidden_size * 2, hidden_size);
+        this.dropout = new nn.Dropout(p);
+      }
+      forward(x: Tensor): [Tensor, Tensor, Tensor] {
+        const embedding = this.dropout(this.embedding(x));
+        const [encoder_states, [hidden0, cell0]] = this.rnn(embedding);
+        const hidden = this.fc_hidden(torch.cat([hidden0.index("0:1"), hidden0.index("1:2")], { dim: 2 }));
+        const cell = this.fc_cell(torch.cat([cell0.index("0:1"), cell0.index("1:2")], { dim: 2 }));
+        return [encoder_states, hidden, cell];
+      }
+    }
+    class Decoder extends nn.Module {
+      hidden_size: number; num_layers: number;
+      embedding: nn.Embedding; rnn: nn.LSTM; energy: nn.Linear; fc: nn.Linear; dropout: nn.Dropout; softmax: nn.Softmax; relu: nn.ReLU;
+      constructor(input_size: number, embedding_size: number, hidden_size: number, output_size: number, num_layers: number, p: number) {
+        super();
+        this.hidden_size = hidden_size;
+        this.num_layers = num_layers;
+        this.embedding = new nn.Embedding(input_size, embedding_size);
+        this.rnn = new nn.LSTM(hidden_size * 2 + embedding_size, hidden_size, num_layers);
+        this.energy = new nn.Linear(hidden_size * 3, 1);
+        this.fc = new nn.Linear(hidden_size, output_size);
+        this.dropout = new nn.Dropout(p);
+        this.softmax = new nn.Softmax({ dim: 0 });
+        this.relu = new nn.ReLU();
+      }
+      forward(x: Tensor, encoder_states: Tensor, hidden: Tensor, cell: Tensor): [Tensor, Tensor, Tensor] {
+        x = x.unsqueeze(0);
+        const embedding = this.dropout(this.embedding(x));
+        const sequence_length = encoder_states.shape[0];
+        const h_reshaped = hidden.repeat(sequence_length, 1, 1);
+        const energy = this.relu(this.energy(torch.cat([h_reshaped, encoder_states], { dim: 2 })));
+        const attention = this.softmax(energy);
+        const context_vector = torch.einsum("snk,snl->knl", attention, encoder_states);
+        const rnn_input = torch.cat([context_vector, embedding], { dim: 2 });
+        const [outputs, [h, c]] = this.rnn(rnn_input, [hidden, cell]);
+        const predictions = this.fc(outputs).squeeze(0);
+        return [predictions, h, c];
+      }
+    }
+    class Seq2Seq extends nn.Module {
+      encoder: Encoder; decoder: Decoder; target_vocab_size: number;
+      constructor(encoder: Encoder, decoder: Decoder, target_vocab_size: number) {
+        super();
+        this.encoder = encoder;
+        this.decoder = decoder;
+        this.target_vocab_size = target_vocab_size;
+      }
+      forward(source: Tensor, target: Tensor, teacher_force_ratio = 0.5): Tensor {
+        const batch_size = source.shape[1];
+        const target_len = target.shape[0];
+        const outputs = torch.zeros(target_len, batch_size, this.target_vocab_size).to(device);
+        let [encoder_states, hidden, cell] = this.encoder(source); // eslint-disable-line prefer-const
+        let x = target.index(0);
+        for (let t = 1; t < target_len; t++) {
+          let output: Tensor;
+          [output, hidden, cell] = this.decoder(x, encoder_states, hidden, cell);
+          outputs.index_put_([t], output); // outputs[t] = output
+          const best_guess = output.argmax(1);
+          x = teacher_force_ratio >= 1 ? target.index(t) : best_guess;
+        }
+        return outputs;
+      }
+    }
+    torch.manual_seed(0);
+    const [ger_vocab, eng_vocab, pad_idx] = [12, 10, 1];
+    const model = new Seq2Seq(new Encoder(ger_vocab, 6, 8, 1, 0.0), new Decoder(eng_vocab, 6, 8, eng_vocab, 1, 0.0), eng_vocab);
+    const optimizer = new optim.Adam(model.parameters(), { lr: 3e-4 });
+    const criterion = new nn.CrossEntropyLoss({ ignore_index: pad_idx });
+    const inp_data = torch.tensor([[2, 2], [5, 7], [9, 4], [11, 6], [3, 3], [1, 3]], long);
+    const target = torch.tensor([[2, 2], [4, 8], [6, 5], [3, 9], [1, 3]], long);
+    const losses: number[] = [], norms: number[] = [];
+    for (let step = 0; step < 3; step++) {
+      let output = model(inp_data, target, 1.0);
+      output = output.index("1:").reshape(-1, output.shape[2]);
+      const tgt = target.index("1:").reshape(-1);
+      optimizer.zero_grad();
+      const loss = criterion(output, tgt);
+      loss.backward();
+      norms.push(nn.utils.clip_grad_norm_(model.parameters(), { max_norm: 1 }).item());
+      optimizer.step();
+      losses.push(loss.item());
+    }
+    const out0 = torch.no_grad(() => model(inp_data, target, 0.0));
+    const r = ref.seq2seq_attention;
+    expectNums(losses, r.losses, 1e-5);
+    expectNums(norms, r.norms, 1e-4);
+    expectT(out0.index("1:").argmax(2), r.greedy, 0);
+  });
+
+  it("transformer_from_scratch: SelfAttention with einsum([q, k]) and masked_fill(mask == 0, -1e20), Encoder / Decoder, three Adam steps", () => {
+    class SelfAttention extends nn.Module {
+      embed_size: number; heads: number; head_dim: number;
+      values: nn.Linear; keys: nn.Linear; queries: nn.Linear; fc_out: nn.Linear;
+      constructor(embed_size: number, heads: number) {
+        super();
+        this.embed_size = embed_size;
+        this.heads = heads;
+        this.head_dim = Math.floor(embed_size / heads);
+        if (this.head_dim * heads !== embed_size) throw new Error("Embedding size needs to be divisible by heads");
+        this.values = new nn.Linear(this.head_dim, this.head_dim, { bias: false });
+        this.keys = new nn.Linear(this.head_dim, this.head_dim, { bias: false });
+        this.queries = new nn.Linear(this.head_dim, this.head_dim, { bias: false });
+        this.fc_out = new nn.Linear(heads * this.head_dim, embed_size);
+      }
+      forward(values: Tensor, keys: Tensor, query: Tensor, mask: Tensor | null): Tensor {
+        const N = query.shape[0];
+        const [value_len, key_len, query_len] = [values.shape[1], keys.shape[1], query.shape[1]];
+        values = values.reshape(N, value_len, this.heads, this.head_dim);
+        keys = keys.reshape(N, key_len, this.heads, this.head_dim);
+        query = query.reshape(N, query_len, this.heads, this.head_dim);
+        values = this.values(values);
+        keys = this.keys(keys);
+        const queries = this.queries(query);
+        let energy = torch.einsum("nqhd,nkhd->nhqk", [queries, keys]);
+        if (mask !== null) energy = energy.masked_fill(mask.eq(0), -1e20);
+        const attention = torch.softmax(energy.div(this.embed_size ** (1 / 2)), { dim: 3 });
+        const out = torch.einsum("nhql,nlhd->nqhd", [attention, values]).reshape(N, query_len, this.heads * this.head_dim);
+        return this.fc_out(out);
+      }
+    }
+    class TransformerBlock extends nn.Module {
+      attention: SelfAttention; norm1: nn.LayerNorm; norm2: nn.LayerNorm; feed_forward: nn.Sequential; dropout: nn.Dropout;
+      constructor(embed_size: number, heads: number, dropout: number, forward_expansion: number) {
+        super();
+        this.attention = new SelfAttention(embed_size, heads);
+        this.norm1 = new nn.LayerNorm(embed_size);
+        this.norm2 = new nn.LayerNorm(embed_size);
+        this.feed_forward = new nn.Sequential(new nn.Linear(embed_size, forward_expansion * embed_size), new nn.ReLU(),
+          new nn.Linear(forward_expansion * embed_size, embed_size));
+        this.dropout = new nn.Dropout(dropout);
+      }
+      forward(value: Tensor, key: Tensor, query: Tensor, mask: Tensor | null): Tensor {
+        const attention = this.attention(value, key, query, mask);
+        const x = this.dropout(this.norm1(attention.add(query)));
+        const forward = this.feed_forward(x);
+        return this.dropout(this.norm2(forward.add(x)));
+      }
+    }
+    class Encoder extends nn.Module {
+      embed_size: number; device: string; word_embedding: nn.Embedding; position_embedding: nn.Embedding; layers: nn.ModuleList; dropout: nn.Dropout;
+      constructor(src_vocab_size: number, embed_size: number, num_layers: number, heads: number, forward_expansion: number, dropout: number, dev: string, max_length: number) {
+        super();
+        this.embed_size = embed_size;
+        this.device = dev;
+        this.word_embedding = new nn.Embedding(src_vocab_size, embed_size);
+        this.position_embedding = new nn.Embedding(max_length, embed_size);
+        this.layers = new nn.ModuleList(Array.from({ length: num_layers }, () => new TransformerBlock(embed_size, heads, dropout, forward_expansion)));
+        this.dropout = new nn.Dropout(dropout);
+      }
+      forward(x: Tensor, mask: Tensor): Tensor {
+        const [N, seq_length] = x.shape;
+        const positions = torch.arange(0, seq_length).expand(N, seq_length).to(this.device);
+        let out = this.dropout(this.word_embedding(x).add(this.position_embedding(positions)));
+        for (const layer of this.layers) out = (layer as TransformerBlock)(out, out, out, mask);
+        return out;
+      }
+    }
+    class DecoderBlock extends nn.Module {
+      norm: nn.LayerNorm; attention: SelfAttention; transformer_block: TransformerBlock; dropout: nn.Dropout;
+      constructor(embed_size: number, heads: number, forward_expansion: number, dropout: number) {
+        super();
+        this.norm = new nn.LayerNorm(embed_size);
+        this.attention = new SelfAttention(embed_size, heads);
+        this.transformer_block = new TransformerBlock(embed_size, heads, dropout, forward_expansion);
+        this.dropout = new nn.Dropout(dropout);
+      }
+      forward(x: Tensor, value: Tensor, key: Tensor, src_mask: Tensor, trg_mask: Tensor): Tensor {
+        const attention = this.attention(x, x, x, trg_mask);
+        const query = this.dropout(this.norm(attention.add(x)));
+        return this.transformer_block(value, key, query, src_mask);
+      }
+    }
+    class Decoder extends nn.Module {
+      device: string; word_embedding: nn.Embedding; position_embedding: nn.Embedding; layers: nn.ModuleList; fc_out: nn.Linear; dropout: nn.Dropout;
+      constructor(trg_vocab_size: number, embed_size: number, num_layers: number, heads: number, forward_expansion: number, dropout: number, dev: string, max_length: number) {
+        super();
+        this.device = dev;
+        this.word_embedding = new nn.Embedding(trg_vocab_size, embed_size);
+        this.position_embedding = new nn.Embedding(max_length, embed_size);
+        this.layers = new nn.ModuleList(Array.from({ length: num_layers }, () => new DecoderBlock(embed_size, heads, forward_expansion, dropout)));
+        this.fc_out = new nn.Linear(embed_size, trg_vocab_size);
+        this.dropout = new nn.Dropout(dropout);
+      }
+      forward(x: Tensor, enc_out: Tensor, src_mask: Tensor, trg_mask: Tensor): Tensor {
+        const [N, seq_length] = x.shape;
+        const positions = torch.arange(0, seq_length).expand(N, seq_length).to(this.device);
+        x = this.dropout(this.word_embedding(x).add(this.position_embedding(positions)));
+        for (const layer of this.layers) x = (layer as DecoderBlock)(x, enc_out, enc_out, src_mask, trg_mask);
+        return this.fc_out(x);
+      }
+    }
+    class Transformer extends nn.Module {
+      encoder: Encoder; decoder: Decoder; src_pad_idx: number; trg_pad_idx: number; device: string;
+      constructor(src_vocab_size: number, trg_vocab_size: number, src_pad_idx: number, trg_pad_idx: number,
+        { embed_size = 512, num_layers = 6, forward_expansion = 4, heads = 8, dropout = 0, device = "cpu", max_length = 100 } = {}) {
+        super();
+        this.encoder = new Encoder(src_vocab_size, embed_size, num_layers, heads, forward_expansion, dropout, device, max_length);
+        this.decoder = new Decoder(trg_vocab_size, embed_size, num_layers, heads, forward_expansion, dropout, device, max_length);
+        this.src_pad_idx = src_pad_idx;
+        this.trg_pad_idx = trg_pad_idx;
+        this.device = device;
+      }
+      make_src_mask(src: Tensor): Tensor {
+        return src.ne(this.src_pad_idx).unsqueeze(1).unsqueeze(2).to(this.device);
+      }
+      make_trg_mask(trg: Tensor): Tensor {
+        const [N, trg_len] = trg.shape;
+        return torch.tril(torch.ones([trg_len, trg_len])).expand(N, 1, trg_len, trg_len).to(this.device);
+      }
+      forward(src: Tensor, trg: Tensor): Tensor {
+        const src_mask = this.make_src_mask(src);
+        const trg_mask = this.make_trg_mask(trg);
+        const enc_src = this.encoder(src, src_mask);
+        return this.decoder(trg, enc_src, src_mask, trg_mask);
+      }
+    }
+    torch.manual_seed(0);
+    const x = torch.tensor([[1, 5, 6, 4, 3, 9, 5, 2, 0], [1, 8, 7, 3, 4, 5, 6, 7, 2]], long).to(device);
+    const trg = torch.tensor([[1, 7, 4, 3, 5, 9, 2, 0], [1, 5, 6, 2, 4, 7, 6, 2]], long).to(device);
+    const model = new Transformer(10, 10, 0, 0, { embed_size: 16, num_layers: 2, forward_expansion: 2, heads: 4, device: "cpu", max_length: 20 });
+    let out = model(x, trg.index(null, ":-1"));
+    const optimizer = new optim.Adam(model.parameters(), { lr: 1e-3 });
+    const losses: number[] = [];
+    for (let step = 0; step < 3; step++) {
+      out = model(x, trg.index(null, ":-1"));
+      const loss = F.cross_entropy(out.reshape(-1, out.shape[2]), trg.index(null, "1:").reshape(-1), { ignore_index: 0 });
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      losses.push(loss.item());
+    }
+    const r = ref.transformer;
+    expect([...out.shape]).toEqual(r.out_shape);
+    expectT(out.index(0, ":2"), r.out, 1e-4);
+    expectNums(losses, r.losses, 1e-5);
+    expectT(model.make_src_mask(x).float(), r.src_mask, 0);
+    expect([...model.make_trg_mask(trg).shape]).toEqual(r.trg_mask_shape);
+    // a head_dim or sequence length that does not line up: torch 1.13's einsum messages, operand and dimension named
+    const cases: [string, number[][]][] = [["nqhd,nkhd->nhqk", [[2, 3, 4, 5], [2, 3, 4, 6]]], ["nhql,nlhd->nqhd", [[2, 4, 3, 3], [2, 5, 4, 4]]],
+      ["snk,snl->knl", [[6, 2, 1], [6, 3, 16]]], ["...i,...i->...", [[5, 2, 3], [4, 3]]], ["...i,...i->...", [[2, 3], [5, 4, 3]]]];
+    expect(cases.map(([eq, shapes]) => thrown(() => torch.einsum(eq, shapes.map((sh) => torch.rand(sh))))?.[1] ?? null)).toEqual(r.einsum_errors);
+  });
+
+  it("VAE: encode / decode, reparameterisation with randn_like, BCELoss(reduction='sum') + the KL term with log(sigma.pow(2))", () => {
+    class VariationalAutoEncoder extends nn.Module {
+      img_2hid: nn.Linear; hid_2mu: nn.Linear; hid_2sigma: nn.Linear; z_2hid: nn.Linear; hid_2img: nn.Linear; relu = new nn.ReLU();
+      constructor(input_dim: number, h_dim = 200, z_dim = 20) {
+        super();
+        this.img_2hid = new nn.Linear(input_dim, h_dim);
+        this.hid_2mu = new nn.Linear(h_dim, z_dim);
+        this.hid_2sigma = new nn.Linear(h_dim, z_dim);
+        this.z_2hid = new nn.Linear(z_dim, h_dim);
+        this.hid_2img = new nn.Linear(h_dim, input_dim);
+      }
+      encode(x: Tensor): [Tensor, Tensor] {
+        const h = this.relu(this.img_2hid(x));
+        return [this.hid_2mu(h), this.hid_2sigma(h)];
+      }
+      decode(z: Tensor): Tensor {
+        const h = this.relu(this.z_2hid(z));
+        return torch.sigmoid(this.hid_2img(h));
+      }
+      forward(x: Tensor): [Tensor, Tensor, Tensor] {
+        const [mu, sigma] = this.encode(x);
+        const epsilon = torch.randn_like(sigma);
+        const z_new = mu.add(sigma.mul(epsilon));
+        return [this.decode(z_new), mu, sigma];
+      }
+    }
+    torch.manual_seed(0);
+    const INPUT_DIM = 64;
+    const model = new VariationalAutoEncoder(INPUT_DIM, 16, 4);
+    const optimizer = new optim.Adam(model.parameters(), { lr: 3e-4 });
+    const loss_fn = new nn.BCELoss({ reduction: "sum" });
+    const [xs] = digits(8, 8, 1, 8, 8);
+    const losses: number[][] = [];
+    for (let step = 0; step < 3; step++) {
+      const x = xs.view(xs.shape[0], INPUT_DIM);
+      const [x_reconstructed, mu, sigma] = model(x);
+      const reconstruction_loss = loss_fn(x_reconstructed, x);
+      const kl_div = torch.sum(torch.log(sigma.pow(2)).add(1).sub(mu.pow(2)).sub(sigma.pow(2))).neg();
+      const loss = reconstruction_loss.add(kl_div);
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      losses.push([reconstruction_loss.item(), kl_div.item()]);
+    }
+    const out = torch.no_grad(() => {
+      const [mu, sigma] = model.encode(xs.index(0).view(1, INPUT_DIM));
+      const epsilon = torch.randn_like(sigma);
+      const z = mu.add(sigma.mul(epsilon));
+      return model.decode(z).view(-1, 1, 8, 8);
+    });
+    expectNums(losses.flat(), ref.vae.losses.flat(), 1e-5);
+    expectT(out.index(0, 0, 0), ref.vae.out, 1e-5);
+  });
+
+  it("neuralstyle: features[:6] of a small stand-in for vgg19.features, chosen layers by str(layer_num), content + Gram style loss on the image", () => {
+    class VGG extends nn.Module {
+      chosen_features = ["0", "2", "5"];
+      model: nn.Sequential;
+      constructor(features: nn.Sequential) {
+        super();
+        this.model = features.slice(0, 6);
+      }
+      forward(x: Tensor): Tensor[] {
+        const features: Tensor[] = [];
+        for (const [layer_num, layer] of [...this.model].entries()) {
+          x = layer(x);
+          if (this.chosen_features.includes(String(layer_num))) features.push(x);
+        }
+        return features;
+      }
+    }
+    torch.manual_seed(0);
+    const vgg_features = new nn.Sequential(new nn.Conv2d(3, 4, 3, { padding: 1 }), new nn.ReLU({ inplace: true }), new nn.Conv2d(4, 4, 3, { padding: 1 }),
+      new nn.ReLU({ inplace: true }), new nn.MaxPool2d(2, 2), new nn.Conv2d(4, 8, 3, { padding: 1 }), new nn.ReLU({ inplace: true }), new nn.Conv2d(8, 8, 3, { padding: 1 }));
+    const model = new VGG(vgg_features).to(device).eval();
+    const original_img = torch.rand(1, 3, 8, 8);
+    const style_img = torch.rand(1, 3, 8, 8);
+    const generated = original_img.clone().requires_grad_(true);
+    const [alpha, beta] = [1, 0.01];
+    const optimizer = new optim.Adam([generated], { lr: 0.001 });
+    const losses: number[] = [];
+    for (let step = 0; step < 3; step++) {
+      const generated_features = model(generated);
+      const original_img_features = model(original_img);
+      const style_features = model(style_img);
+      let style_loss: Tensor | number = 0, original_loss: Tensor | number = 0;
+      for (let i = 0; i < generated_features.length; i++) {
+        const [gen_feature, orig_feature, style_feature] = [generated_features[i], original_img_features[i], style_features[i]];
+        const [, channel, height, width] = gen_feature.shape;
+        original_loss = torch.add(torch.mean(gen_feature.sub(orig_feature).pow(2)), original_loss);
+        const G = gen_feature.view(channel, height * width).mm(gen_feature.view(channel, height * width).t());
+        const A = style_feature.view(channel, height * width).mm(style_feature.view(channel, height * width).t());
+        style_loss = torch.add(torch.mean(G.sub(A).pow(2)), style_loss);
+      }
+      const total_loss = (original_loss as Tensor).mul(alpha).add((style_loss as Tensor).mul(beta));
+      optimizer.zero_grad();
+      total_loss.backward();
+      optimizer.step();
+      losses.push(total_loss.item());
+    }
+    const r = ref.nst;
+    expectNums(losses, r.losses, 1e-5);
+    expect(String(model)).toBe(r.repr);
+    expectT(generated.index(0, 0, 0), r.generated, 1e-5);
+  });
+});
