@@ -240,6 +240,37 @@ describe("aladdinpersson ML/Pytorch Basics", () => {
     expect(Number(st[0].step.item())).toBe(r.step);
   });
 
+  it("pytorch_mixed_precision_example: GradScaler and cuda.amp.autocast on a CPU-only build warn, disable themselves and train in float32", () => {
+    torch.manual_seed(0);
+    const model = new CNN(); // the simple CNN in place of its 420 / 1000-channel one
+    const optimizer = new optim.Adam(model.parameters(), { lr: 3e-4 });
+    const [xs, ys] = digits(9, 16);
+    const warned = new Set<string>();
+    const spy = vi.spyOn(console, "warn").mockImplementation((...a: unknown[]) => void warned.add(a.join(" ")));
+    try {
+      const scaler = new torch.cuda.amp.GradScaler();
+      const losses: number[] = [];
+      let scores!: Tensor;
+      for (const [data, targets] of new DataLoader(new TensorDataset(xs, ys), { batch_size: 8 })) {
+        const loss = torch.cuda.amp.autocast(() => {
+          scores = model(data);
+          return criterion(scores, targets);
+        });
+        optimizer.zero_grad();
+        scaler.scale(loss).backward();
+        scaler.step(optimizer);
+        scaler.update();
+        losses.push(loss.item());
+      }
+      const r = ref.mixed_precision;
+      expectNums(losses, r.losses, 1e-5);
+      expect([...warned].sort()).toEqual(r.warnings);
+      expect([String(scores.dtype), scaler.get_scale(), scaler.is_enabled()]).toEqual([r.dtype, r.scale, r.enabled]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it("pytorch_lr_ratescheduler: ReduceLROnPlateau(optimizer, factor=0.1, patience=5, verbose=True) stepped with the epoch's mean loss", () => {
     torch.manual_seed(0);
     const model = new nn.Sequential(new nn.Linear(784, 50), new nn.ReLU(), new nn.Linear(50, 10)).to(device);
