@@ -122,7 +122,7 @@ declare module "./tensor" {
     matmul(...args: OperandArgs<"matmul", [other: Tensor]>): Tensor;
     mm(...args: OperandArgs<"mm", [mat2: Tensor]>): Tensor;
     mv(...args: OperandArgs<"mv", [vec: Tensor]>): Tensor;
-    dot(...args: OperandArgs<"dot", [other: Tensor]>): Tensor;
+    dot(...args: OperandArgs<"dot", [tensor: Tensor]>): Tensor;
     outer(...args: OperandArgs<"outer", [vec2: Tensor]>): Tensor;
     add(...args: OperandArgs<"add", [other: TensorLike, options?: { alpha?: number }]>): Tensor;
     sub(...args: OperandArgs<"sub", [other: TensorLike, options?: { alpha?: number }]>): Tensor;

@@ -117,7 +117,7 @@ export const OPERAND_NAMES = {
   movedim: ["input", "source", "destination"], moveaxis: ["input", "source", "destination"], select: ["input", "dim", "index"],
   narrow: ["input", "dim", "start", "length"], narrow_copy: ["input", "dim", "start", "length"], index_select: ["input", "dim", "index"],
   masked_fill: ["input", "mask", "value"], masked_select: ["input", "mask"], take: ["input", "index"], index_copy: ["input", "dim", "index", "source"],
-  index_fill: ["input", "dim", "index", "value"], matmul: ["input", "other"], mm: ["input", "mat2"], spmm: ["input", "mat2"], mv: ["input", "vec"], dot: ["input", "other"],
+  index_fill: ["input", "dim", "index", "value"], matmul: ["input", "other"], mm: ["input", "mat2"], spmm: ["input", "mat2"], mv: ["input", "vec"], dot: ["input", "tensor"],
   outer: ["input", "vec2"], pow: ["input", "exponent"], mul: ["input", "other"], multiply: ["input", "other"], fmod: ["input", "other"],
   remainder: ["input", "other"], floor_divide: ["input", "other"], true_divide: ["input", "other"], atan2: ["input", "other"],
   maximum: ["input", "other"], minimum: ["input", "other"], eq: ["input", "other"], ne: ["input", "other"], lt: ["input", "other"],

@@ -20,6 +20,7 @@ import { describe, expect, it } from "vitest";
 import { F, nn, torch, Tensor } from "../../../../lib/tensor/index";
 import { EXCLUDED, FN_CANDIDATES, isClass, x } from "./api_probe_inputs";
 import { KEYWORD_FORMS_FAILING } from "./keyword_forms_audit_known";
+import { OPERAND_NAMES, TORCH_OPERAND_NAMES } from "../../../../lib/tensor/ops/fixed_arity";
 
 type Signature = [name: string, keywordOnly: boolean][];
 const SIGNATURES = JSON.parse(readFileSync(join(__dirname, "../../../fixtures/torch/core/signatures.json"), "utf8")) as Record<string, Signature[]>;
@@ -134,5 +135,22 @@ describe("keyword forms", () => {
     expect(fixed, "these no longer fail both ways: take them off KEYWORD_FORMS_FAILING").toEqual([]);
     const newlyFailing = failing.filter(([n]) => !known.has(n)).map(([n, r]) => `${n}: ${r.outcome}: ${r.detail}`);
     expect(newlyFailing, "functions whose keyword form fails or differs").toEqual([]);
+  });
+
+  it("the operand names the engine takes by keyword are torch 1.13's (fixed_arity.ts's tables against the signatures)", () => {
+    // torch.dot's second operand is `tensor` in torch 1.13 (dot(input, tensor=y)); the table had `other`, which torch refuses.
+    const wrong: string[] = [];
+    const check = (table: Record<string, readonly string[]>, prefixes: string[]) => {
+      for (const [name, names] of Object.entries(table)) {
+        const overloads = prefixes.flatMap((p) => SIGNATURES[`${p}.${name}`] ?? []);
+        if (!overloads.length) continue;
+        const torchNames = new Set(overloads.flat().map(([n]) => n));
+        const extra = names.slice(1).filter((n) => !torchNames.has(n));
+        if (extra.length) wrong.push(`${name}: ${extra.join(", ")} (torch: ${[...torchNames].join(", ")})`);
+      }
+    };
+    check(OPERAND_NAMES, ["Tensor", "torch"]);
+    check(TORCH_OPERAND_NAMES, ["torch", "torch.linalg", "torch.special", "nn.init"]);
+    expect(wrong).toEqual([]);
   });
 });
