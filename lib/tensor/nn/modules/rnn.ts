@@ -14,7 +14,7 @@
  */
 import { parseArgs, parseArgsRequired, type PyArgs } from "../../args";
 import { float32, type DType } from "../../dtype";
-import { RuntimeError, TypeError_, ValueError } from "../../errors";
+import { RuntimeError, TorchError, TypeError_, ValueError } from "../../errors";
 import { tensor as makeTensor, zeros } from "../../ops/creation";
 import { stack, cat } from "../../ops/join";
 import { empty } from "../../ops/util";
@@ -243,7 +243,17 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
   private _run(input: Tensor, hx: H | null | undefined, packed: PackedSequence | null, lengths: number[] | null): RNNResult<H> {
     const cls = this._get_name();
     const batched = input.dim() === 3;
-    if (!batched && input.dim() !== 2) throw new ValueError(`${cls}: Expected input to be 2D or 3D, got ${input.dim()}D tensor instead`);
+    if (!batched && input.dim() !== 2) {
+      // torch 1.13 takes any input that is not 3-D as unbatched: hx must then be 2-D, and after the
+      // batch dim is added the input must have 3 dims (an image batch [N, 1, 28, 28] "got 5").
+      const hs = (Array.isArray(hx) ? hx : hx ? [hx] : []) as Tensor[];
+      if (hs.some((h) => h.dim() !== 2)) {
+        throw new RuntimeError(this.mode === "LSTM" && hs.length === 2
+          ? `For unbatched 2-D input, hx and cx should also be 2-D but got (${hs[0].dim()}-D, ${hs[1].dim()}-D) tensors`
+          : `For unbatched 2-D input, hx should also be 2-D but got ${hs[0].dim()}-D tensor`);
+      }
+      throw new RuntimeError(`input must have 3 dimensions, got ${input.dim() + 1}`);
+    }
     if (input.shape[input.dim() - 1] !== this.input_size) {
       throw new RuntimeError(`input.size(-1) must be equal to input_size. Expected ${this.input_size}, got ${input.shape[input.dim() - 1]}`);
     }
@@ -433,7 +443,7 @@ export abstract class RNNCellBase<H extends Tensor | [Tensor, Tensor]> extends M
   override forward(input: Tensor, hx?: H | null): H {
     const cls = this._get_name();
     const batched = input.dim() === 2;
-    if (!batched && input.dim() !== 1) throw new ValueError(`${cls}: Expected input to be 1D or 2D, got ${input.dim()}D instead`);
+    if (!batched && input.dim() !== 1) throw new TorchError(`${cls}: Expected input to be 1-D or 2-D but received ${input.dim()}-D tensor`, "AssertionError");
     if (input.shape[input.dim() - 1] !== this.input_size) {
       throw new RuntimeError(`input has inconsistent input_size: got ${input.shape[input.dim() - 1]} expected ${this.input_size}`);
     }

@@ -205,7 +205,21 @@ describe("aladdinpersson ML/Pytorch Basics", () => {
       expectNums(losses, r.losses, 1e-5);
       expectT((model as unknown as { fc: nn.Linear }).fc.bias!, r.fc_bias, 1e-5);
       expectT(model(xs.squeeze(1)).index(":2"), r.scores, 1e-4);
+      // the image batch without .squeeze(1): torch 1.13 takes a 4-D input as unbatched and complains about h0
+      expect(thrown(() => model(xs))).toEqual(["RuntimeError", r.unsqueezed_err]);
     }
+    // no h0: "input must have 3 dimensions, got 5"; the cells' AssertionError on a 3-D input
+    const errs = [nn.RNN, nn.GRU, nn.LSTM].map((C) => thrown(() => new C(28, 16, 2, { batch_first: true })(xs)));
+    expect(errs).toEqual(ref.rnns.errs.slice(0, 3).map((m: string) => ["RuntimeError", m]));
+    const cellErrs = [nn.RNNCell, nn.GRUCell, nn.LSTMCell].map((C) => {
+      try {
+        new C(28, 16)(xs.squeeze(1));
+        return null;
+      } catch (e) {
+        return [(e as Error).name, (e as Error).message];
+      }
+    });
+    expect(cellErrs).toEqual(ref.rnns.errs.slice(3).map((m: string) => ["AssertionError", m]));
   });
 
   it("pytorch_loadsave: a {state_dict, optimizer} checkpoint saved, loaded into a fresh model and optimizer, training resumes", () => {
