@@ -12,6 +12,7 @@
  */
 import { RuntimeError, TorchError, TypeError_ } from "./errors";
 import { isOptions, parseArgs } from "./args";
+import type { legacyConstructors } from "./ops/legacy_constructors";
 
 const KNOWN_KINDS = ["cpu", "cuda", "mps", "xpu", "meta", "hip", "xla"];
 
@@ -81,6 +82,21 @@ function notCompiledWithCuda(name: string): (...args: unknown[]) => never {
 }
 
 /**
+ * torch.cuda.FloatTensor / LongTensor / ...: the names exist, so PyTorch-GAN's
+ * `Tensor = torch.cuda.FloatTensor if cuda else torch.FloatTensor` reads; calling one raises torch
+ * 1.13's TypeError (no CUDA), and no tensor is an instance of one.
+ */
+type LegacyConstructor = (typeof legacyConstructors)["FloatTensor"];
+function cudaTensorType(name: string): LegacyConstructor {
+  const fn = function (): never {
+    throw new TypeError_(`type torch.cuda.${name} not available. Torch not compiled with CUDA enabled.`);
+  };
+  Object.defineProperty(fn, "name", { value: name });
+  Object.defineProperty(fn, Symbol.hasInstance, { value: () => false });
+  return fn as unknown as LegacyConstructor;
+}
+
+/**
  * torch.cuda: no GPU here. Seeding is accepted and ignored, as PyTorch does without CUDA; the memory
  * counters read 0; synchronize / current_device / current_stream / get_device_name /
  * get_device_capability / mem_get_info / is_bf16_supported raise PyTorch's AssertionError "Torch not compiled with CUDA enabled".
@@ -107,6 +123,16 @@ export const cuda = {
   manual_seed_all: (_seed: number): void => {},
   empty_cache: (): void => {},
   is_initialized: (): boolean => false,
+  FloatTensor: cudaTensorType("FloatTensor"),
+  DoubleTensor: cudaTensorType("DoubleTensor"),
+  HalfTensor: cudaTensorType("HalfTensor"),
+  BFloat16Tensor: cudaTensorType("BFloat16Tensor"),
+  LongTensor: cudaTensorType("LongTensor"),
+  IntTensor: cudaTensorType("IntTensor"),
+  ShortTensor: cudaTensorType("ShortTensor"),
+  CharTensor: cudaTensorType("CharTensor"),
+  ByteTensor: cudaTensorType("ByteTensor"),
+  BoolTensor: cudaTensorType("BoolTensor"),
 };
 
 /** torch.backends: the flags tutorials read or set; none changes anything on the CPU engine. */
