@@ -104,6 +104,10 @@ export function instance_norm(input: Tensor, ...args: InstanceNormArgs): Tensor 
   if (useInputStats && spatial <= 1) {
     throw new ValueError(`Expected more than 1 spatial element when training, got input size ${torchSize(input.shape)}`);
   }
+  // torch 1.13 normalises the input as one [1, N*C, ...] batch, each statistic and affine parameter repeated N times
+  for (const [name, t] of [["running_mean", a.running_mean], ["running_var", a.running_var], ["weight", a.weight], ["bias", a.bias]] as const) {
+    if (t && t.numel() !== C) throw new RuntimeError(`${name} should contain ${N * C} elements not ${N * t.numel()}`);
+  }
   const cs = channelShape(input);
   let y: Tensor;
   if (useInputStats) {

@@ -81,9 +81,6 @@ abstract class InstanceNorm extends NormBase {
     if (input.dim() !== d + 1 && input.dim() !== d + 2) throw new ValueError(`expected ${d + 1}D or ${d + 2}D input (got ${input.dim()}D input)`);
     const unbatched = input.dim() === d + 1;
     const x = unbatched ? input.unsqueeze(0) : input;
-    if (x.shape[1] !== this.num_features && this.affine) {
-      throw new ValueError(`expected input's size at dim=${unbatched ? 0 : 1} to match num_features (${this.num_features}), but got: ${x.shape[1]}.`);
-    }
     const y = Fn.instance_norm(x, this.running_mean, this.running_var, this.weight, this.bias, this.training || !this.track_running_stats, this.momentum, this.eps);
     return unbatched ? y.squeeze(0) : y;
   }

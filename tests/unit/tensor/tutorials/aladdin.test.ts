@@ -1056,6 +1056,10 @@ describe("aladdinpersson ML/Pytorch GANs", () => {
     expect([...fake.shape]).toEqual(r.fake_shape);
     expectT((critic.disc.get(0) as nn.Conv2d).weight.index(0, 0), r.critic_w, 1e-5);
     expectT(((gen.net.get(0) as nn.Sequential).get(0) as nn.ConvTranspose2d).weight.index(0, 0), r.gen_w, 1e-5);
+    // an InstanceNorm2d whose num_features is not the input's channels: torch 1.13's messages (weight / running_mean
+    // repeated per sample), none when it has neither
+    const cases: [Record<string, boolean>, number[]][] = [[{ affine: true }, [2, 3, 4, 4]], [{}, [2, 3, 4, 4]], [{ track_running_stats: true }, [2, 3, 4, 4]], [{ affine: true }, [3, 4, 4]]];
+    expect(cases.map(([kw, shape]) => thrown(() => new nn.InstanceNorm2d(4, kw)(torch.rand(shape)))?.[1] ?? null)).toEqual(r.instance_norm_errors);
   });
 });
 
