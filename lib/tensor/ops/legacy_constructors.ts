@@ -42,7 +42,7 @@ export function legacyTensor(dtype: DType, args: readonly unknown[]): Tensor {
   return creation.empty(args as number[], { dtype });
 }
 
-type Legacy = { (data: NestedArray): Tensor; (...sizes: number[]): Tensor; new (data: NestedArray): Tensor; new (...sizes: number[]): Tensor };
+type Legacy = { (data: NestedArray | Tensor): Tensor; (...sizes: number[]): Tensor; new (data: NestedArray | Tensor): Tensor; new (...sizes: number[]): Tensor };
 /** Each constructor's dtype, so x.type(torch.LongTensor) converts as in PyTorch (the class names its type). */
 const dtypeOfConstructor = new WeakMap<object, () => DType>();
 /**
