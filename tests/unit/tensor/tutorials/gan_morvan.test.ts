@@ -13,12 +13,15 @@
  * torch's (randn / rand / randint) passed through tolist(). Values are compared with torch 1.13 running
  * the same code (scripts/fixtures/gan_morvan_fixtures.py -> tests/fixtures/torch/tutorials/gan_morvan.json).
  *
- * Python forms written otherwise: operators -> methods (a + b -> a.add(b), -x -> x.neg()),
- * m.__class__.__name__ -> m.constructor.name, itertools.chain(a, b) -> [...a, ...b], Sequential
- * indexing model[i] -> model.get(i), print(net) -> String(net).
+ * Python forms written otherwise: operators -> methods (a + b -> a.add(b), -x -> x.neg()), numpy() is a
+ * typed array here (a 0-d loss's value is numpy()[0], `pred_y == target_y` an element-wise JS comparison),
+ * m.__class__.__name__ -> m.constructor.name, x[None, :, None] -> x.index("None", ":", "None"),
+ * itertools.chain(a, b) -> [...a, ...b], Sequential indexing model[i] -> model.get(i), print(net) -> String(net),
+ * setattr(self, 'fc%i' % i, fc) -> (this as Record<string, nn.Module>)[`fc${i}`] = fc (see 504 for `declare`).
+ * Tolerances are 1e-5 / 1e-4 except where a comment says why (began's second step, 504's BN net after training).
  */
 import { describe, expect, it } from "vitest";
-import { nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
+import { F, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
 import { thrown, tutorialFixture, expectNums, expectT } from "./helpers";
 
 const ref = tutorialFixture<Record<string, any>>("gan_morvan.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -138,6 +141,9 @@ describe("eriklindernoren/PyTorch-GAN: the MLP GANs", () => {
     expectT((discriminator.model.get(4) as nn.Linear).bias!, r.d_bias, 1e-5);
     expect(String(valid)).toBe(r.valid);
     expect(String(Variable(Tensor_(2, 1).fill_(1.0), false).requires_grad)).toBe("false");
+    // the CUDA branch of `Tensor = torch.cuda.FloatTensor if cuda else torch.FloatTensor`: the name exists, calling it raises
+    expect(thrown(() => torch.cuda.FloatTensor(2, 1))?.[1]).toBe(r.cuda_error);
+    expect(valid instanceof torch.cuda.FloatTensor).toBe(r.cuda_isinstance);
   });
 
   it("wgan.py: RMSprop, p.data.clamp_ weight clipping, the generator every n_critic steps", () => {
@@ -951,5 +957,637 @@ describe("eriklindernoren/PyTorch-GAN: pix2pix and cyclegan", () => {
     expect([...G_AB.parameters()].reduce((s, p) => s + p.numel(), 0)).toBe(r.n_params);
     expect(G_AB.model.length).toBe(r.n_modules);
     expectT((G_AB.model.get(-2) as nn.Conv2d).bias!.grad!, r.last_grad, 1e-4);
+  });
+});
+
+// ======================================= MorvanZhou/PyTorch-Tutorial =======================================
+const Data = utils.data;
+
+/** uint8 28x28 "MNIST" images (train_data.train_data) and labels: the fixture script's digits(). */
+function digits(seed: number, n: number): [Tensor, Tensor] {
+  const g = new torch.Generator().manual_seed(seed);
+  const data = torch.rand([n, 28, 28], { generator: g }).mul(255).to(torch.uint8);
+  const labels = torch.randint(0, 10, [n], { generator: g });
+  return [data, labels];
+}
+
+class Net extends nn.Module {
+  hidden: nn.Linear;
+  predict: nn.Linear;
+  constructor(n_feature: number, n_hidden: number, n_output: number) {
+    super();
+    this.hidden = new nn.Linear(n_feature, n_hidden);
+    this.predict = new nn.Linear(n_hidden, n_output);
+  }
+  forward(x: Tensor): Tensor {
+    x = F.relu(this.hidden(x));
+    return this.predict(x);
+  }
+}
+
+describe("MorvanZhou/PyTorch-Tutorial 3xx: regression, classification, quick build, save / reload, batches, optimizers", () => {
+  it("301_regression: Net(n_feature=1, n_hidden=10, n_output=1), SGD lr=0.2, 200 steps", () => {
+    torch.manual_seed(1);
+    const x = torch.unsqueeze(torch.linspace(-1, 1, 100), { dim: 1 });
+    const y = x.pow(2).add(torch.rand(x.size()).mul(0.2));
+    const net = new Net(1, 10, 1);
+    const printed = String(net);
+    const optimizer = new optim.SGD(net.parameters(), { lr: 0.2 });
+    const loss_func = new nn.MSELoss();
+    const log: number[] = [];
+    let prediction!: Tensor;
+    for (let t = 0; t < 200; t++) {
+      prediction = net(x);
+      const loss = loss_func(prediction, y);
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      if (t % 5 === 0) log.push(loss.data.numpy()[0]);
+    }
+    const r = ref.m301;
+    expect(printed).toBe(r.repr);
+    expectNums(log, r.log, 1e-4);
+    expectT(prediction.index("::20"), r.prediction, 1e-4);
+  });
+
+  it("302_classification: torch.normal(2*n_data, 1), cat(...).type(torch.LongTensor), CrossEntropyLoss, accuracy", () => {
+    torch.manual_seed(1);
+    const n_data = torch.ones(100, 2);
+    const x0 = torch.normal(n_data.mul(2), 1);
+    const y0 = torch.zeros(100);
+    const x1 = torch.normal(n_data.mul(-2), 1);
+    const y1 = torch.ones(100);
+    const x = torch.cat([x0, x1], 0).type(torch.FloatTensor);
+    const y = torch.cat([y0, y1]).type(torch.LongTensor);
+    class Net2 extends nn.Module {
+      hidden: nn.Linear;
+      out: nn.Linear;
+      constructor(n_feature: number, n_hidden: number, n_output: number) {
+        super();
+        this.hidden = new nn.Linear(n_feature, n_hidden);
+        this.out = new nn.Linear(n_hidden, n_output);
+      }
+      forward(x: Tensor): Tensor {
+        return this.out(F.relu(this.hidden(x)));
+      }
+    }
+    const net = new Net2(2, 10, 2);
+    const printed = String(net);
+    const optimizer = new optim.SGD(net.parameters(), { lr: 0.02 });
+    const loss_func = new nn.CrossEntropyLoss();
+    const log: number[][] = [];
+    for (let t = 0; t < 100; t++) {
+      const out = net(x);
+      const loss = loss_func(out, y);
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      if (t % 2 === 0) {
+        const prediction = torch.max(out, 1)[1];
+        const pred_y = prediction.data.numpy();
+        const target_y = y.data.numpy();
+        const accuracy = pred_y.filter((v, i) => v === target_y[i]).length / target_y.length;
+        log.push([loss.item(), accuracy]);
+      }
+    }
+    const r = ref.m302;
+    expect(printed).toBe(r.repr);
+    expectT(x0.index(":3"), r.x0, 1e-6);
+    expectNums(log.flat(), r.log.flat(), 1e-4);
+  });
+
+  it("303_build_nn_quickly: the class and the Sequential print as torch prints them", () => {
+    torch.manual_seed(0);
+    const net1 = new Net(1, 10, 1);
+    const net2 = new nn.Sequential(new nn.Linear(1, 10), new nn.ReLU(), new nn.Linear(10, 1));
+    expect(String(net1)).toBe(ref.m303.net1);
+    expect(String(net2)).toBe(ref.m303.net2);
+  });
+
+  it("304_save_reload: torch.save(net1) / torch.load, and state_dict into a new Sequential", () => {
+    torch.manual_seed(1);
+    const x = torch.unsqueeze(torch.linspace(-1, 1, 100), { dim: 1 });
+    const y = x.pow(2).add(torch.rand(x.size()).mul(0.2));
+    const net1 = new nn.Sequential(new nn.Linear(1, 10), new nn.ReLU(), new nn.Linear(10, 1));
+    const optimizer = new optim.SGD(net1.parameters(), { lr: 0.5 });
+    const loss_func = new nn.MSELoss();
+    for (let t = 0; t < 100; t++) {
+      const prediction = net1(x);
+      const loss = loss_func(prediction, y);
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+    }
+    torch.save(net1, "net.pkl");
+    torch.save(net1.state_dict(), "net_params.pkl");
+    const net2 = torch.load("net.pkl") as nn.Sequential;
+    const net3 = new nn.Sequential(new nn.Linear(1, 10), new nn.ReLU(), new nn.Linear(10, 1));
+    net3.load_state_dict(torch.load("net_params.pkl") as Record<string, Tensor>);
+    const r = ref.m304;
+    expectT(net1(x).index("::10"), r.prediction, 1e-5);
+    expectT(net2(x).index("::10"), r.prediction, 1e-5);
+    expectT(net3(x).index("::10"), r.prediction, 1e-5);
+    expect(Object.keys(net1.state_dict())).toEqual(r.keys);
+  });
+
+  it("305_batch_train: Data.DataLoader(dataset=..., batch_size=5, shuffle=True, num_workers=2) over three epochs", () => {
+    torch.manual_seed(1);
+    const BATCH_SIZE = 5;
+    const x = torch.linspace(1, 10, 10);
+    const y = torch.linspace(10, 1, 10);
+    const torch_dataset = new Data.TensorDataset(x, y);
+    const loader = new Data.DataLoader({ dataset: torch_dataset, batch_size: BATCH_SIZE, shuffle: true, num_workers: 2 });
+    const batches: unknown[] = [];
+    for (let epoch = 0; epoch < 3; epoch++) {
+      let step = 0;
+      for (const [batch_x, batch_y] of loader) batches.push([epoch, step++, Array.from(batch_x.numpy()), Array.from(batch_y.numpy())]);
+    }
+    const loader8 = new Data.DataLoader({ dataset: torch_dataset, batch_size: 8, shuffle: true });
+    const r = ref.m305;
+    expect(batches).toEqual(r.batches);
+    expect([...loader8].map((b) => b[0].shape[0])).toEqual(r.last8);
+  });
+
+  it("306_optimizer: SGD, SGD with momentum=0.8, RMSprop alpha=0.9, Adam betas=(0.9, 0.99) on the same batches", () => {
+    torch.manual_seed(1);
+    const LR = 0.01;
+    const BATCH_SIZE = 32;
+    const x = torch.unsqueeze(torch.linspace(-1, 1, 200), { dim: 1 });
+    const y = x.pow(2).add(torch.normal(torch.zeros(...x.size())).mul(0.1));
+    const torch_dataset = new Data.TensorDataset(x, y);
+    const loader = new Data.DataLoader({ dataset: torch_dataset, batch_size: BATCH_SIZE, shuffle: true, num_workers: 2 });
+    class Net3 extends nn.Module {
+      hidden = new nn.Linear(1, 20);
+      predict = new nn.Linear(20, 1);
+      forward(x: Tensor): Tensor {
+        return this.predict(F.relu(this.hidden(x)));
+      }
+    }
+    const net_SGD = new Net3();
+    const net_Momentum = new Net3();
+    const net_RMSprop = new Net3();
+    const net_Adam = new Net3();
+    const nets = [net_SGD, net_Momentum, net_RMSprop, net_Adam];
+    const opt_SGD = new optim.SGD(net_SGD.parameters(), { lr: LR });
+    const opt_Momentum = new optim.SGD(net_Momentum.parameters(), { lr: LR, momentum: 0.8 });
+    const opt_RMSprop = new optim.RMSprop(net_RMSprop.parameters(), { lr: LR, alpha: 0.9 });
+    const opt_Adam = new optim.Adam(net_Adam.parameters(), { lr: LR, betas: [0.9, 0.99] });
+    const optimizers = [opt_SGD, opt_Momentum, opt_RMSprop, opt_Adam];
+    const loss_func = new nn.MSELoss();
+    const losses_his: number[][] = [[], [], [], []];
+    for (let epoch = 0; epoch < 2; epoch++) {
+      for (const [b_x, b_y] of loader) {
+        nets.forEach((net, i) => {
+          const output = net(b_x);
+          const loss = loss_func(output, b_y);
+          optimizers[i].zero_grad();
+          loss.backward();
+          optimizers[i].step();
+          losses_his[i].push(loss.data.numpy()[0]);
+        });
+      }
+    }
+    losses_his.forEach((l, i) => expectNums(l, ref.m306.losses_his[i], 1e-4));
+  });
+});
+
+describe("MorvanZhou/PyTorch-Tutorial 4xx: CNN, RNNs, autoencoder, DQN, GAN", () => {
+  it("401_CNN: Conv2d by keywords in a Sequential, (output, x) returned, accuracy on the test images", () => {
+    torch.manual_seed(1);
+    class CNN extends nn.Module {
+      conv1 = new nn.Sequential(
+        new nn.Conv2d({ in_channels: 1, out_channels: 16, kernel_size: 5, stride: 1, padding: 2 }),
+        new nn.ReLU(),
+        new nn.MaxPool2d({ kernel_size: 2 }),
+      );
+      conv2 = new nn.Sequential(new nn.Conv2d(16, 32, 5, 1, 2), new nn.ReLU(), new nn.MaxPool2d(2));
+      out = new nn.Linear(32 * 7 * 7, 10);
+      forward(x: Tensor): [Tensor, Tensor] {
+        x = this.conv1(x);
+        x = this.conv2(x);
+        x = x.view(x.size(0), -1);
+        return [this.out(x), x];
+      }
+    }
+    const cnn = new CNN();
+    const printed = String(cnn);
+    const optimizer = new optim.Adam(cnn.parameters(), { lr: 0.001 });
+    const loss_func = new nn.CrossEntropyLoss();
+    const [train_x, train_y] = digits(2, 30);
+    const [test_data, test_labels] = digits(3, 20);
+    const test_x = torch.unsqueeze(test_data, { dim: 1 }).type(torch.FloatTensor).index(":2000").div(255);
+    const test_y = test_labels.index(":2000");
+    const train_loader = new Data.DataLoader({ dataset: new Data.TensorDataset(torch.unsqueeze(train_x, 1).float().div(255), train_y), batch_size: 10, shuffle: true });
+    const log: number[][] = [];
+    let last_layer!: Tensor;
+    for (const [b_x, b_y] of train_loader) {
+      const output = cnn(b_x)[0];
+      const loss = loss_func(output, b_y);
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      let test_output: Tensor;
+      [test_output, last_layer] = cnn(test_x);
+      const pred_y = torch.max(test_output, 1)[1].data.numpy();
+      const ty = test_y.data.numpy();
+      const accuracy = pred_y.filter((v, i) => v === ty[i]).length / test_y.size(0);
+      log.push([loss.data.numpy()[0], accuracy]);
+    }
+    const [test_output] = cnn(test_x.index(":10"));
+    const pred_y = torch.max(test_output, 1)[1].data.numpy();
+    const r = ref.m401;
+    expect(printed).toBe(r.repr);
+    expectNums(log.flat(), r.log.flat(), 1e-4);
+    expect(Array.from(pred_y)).toEqual(r.pred_y);
+    expect(last_layer.shape).toEqual(r.last_layer_shape);
+    expectT(test_output.index(0), r.test_output, 1e-4);
+  });
+
+  it("402_RNN_classifier: nn.LSTM(batch_first=True) called with None, r_out[:, -1, :]", () => {
+    torch.manual_seed(1);
+    class RNN extends nn.Module {
+      rnn = new nn.LSTM({ input_size: 28, hidden_size: 64, num_layers: 1, batch_first: true });
+      out = new nn.Linear(64, 10);
+      forward(x: Tensor): Tensor {
+        const [r_out] = this.rnn(x, null);
+        return this.out(r_out.index(":", -1, ":"));
+      }
+    }
+    const rnn = new RNN();
+    const printed = String(rnn);
+    const optimizer = new optim.Adam(rnn.parameters(), { lr: 0.01 });
+    const loss_func = new nn.CrossEntropyLoss();
+    const [train_x, train_y] = digits(4, 16);
+    const [test_data, test_labels] = digits(5, 10);
+    const test_x = test_data.type(torch.FloatTensor).index(":2000").div(255);
+    const test_y = test_labels.numpy().slice(0, 2000);
+    const log: number[][] = [];
+    for (let step = 0; step < 2; step++) {
+      let b_x = train_x.index(`${8 * step}:${8 * step + 8}`).float().div(255);
+      const b_y = train_y.index(`${8 * step}:${8 * step + 8}`);
+      b_x = b_x.view(-1, 28, 28);
+      const output = rnn(b_x);
+      const loss = loss_func(output, b_y);
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      const test_output = rnn(test_x);
+      const pred_y = torch.max(test_output, 1)[1].data.numpy();
+      const accuracy = pred_y.filter((v, i) => v === test_y[i]).length / test_y.length;
+      log.push([loss.item(), accuracy]);
+    }
+    const r = ref.m402;
+    expect(printed).toBe(r.repr);
+    expectNums(log.flat(), r.log.flat(), 1e-4);
+    expectT(rnn(test_x.index(":10").view(-1, 28, 28)).index(0), r.test_output, 1e-4);
+  });
+
+  it("403_RNN_regressor: nn.RNN with h_state carried as h_state.data, torch.stack(outs, dim=1)", () => {
+    torch.manual_seed(1);
+    class RNN2 extends nn.Module {
+      rnn = new nn.RNN({ input_size: 1, hidden_size: 32, num_layers: 1, batch_first: true });
+      out = new nn.Linear(32, 1);
+      forward(x: Tensor, h_state?: Tensor | null): [Tensor, Tensor] {
+        const [r_out, h] = this.rnn(x, h_state ?? null);
+        const outs: Tensor[] = [];
+        for (let time_step = 0; time_step < r_out.size(1); time_step++) outs.push(this.out(r_out.index(":", time_step, ":")));
+        return [torch.stack(outs, { dim: 1 }), h];
+      }
+    }
+    const rnn = new RNN2();
+    const printed = String(rnn);
+    const optimizer = new optim.Adam(rnn.parameters(), { lr: 0.02 });
+    const loss_func = new nn.MSELoss();
+    let h_state: Tensor | null = null;
+    const log: number[] = [];
+    let prediction!: Tensor;
+    for (let step = 0; step < 10; step++) {
+      const [start, end] = [step * Math.PI, (step + 1) * Math.PI];
+      const steps = torch.tensor(Array.from({ length: 10 }, (_, i) => start + ((end - start) * i) / 10), { dtype: torch.float32 });
+      const x = torch.sin(steps).index("None", ":", "None");
+      const y = torch.cos(steps).index("None", ":", "None");
+      [prediction, h_state] = rnn(x, h_state);
+      h_state = h_state!.data;
+      const loss = loss_func(prediction, y);
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      log.push(loss.item());
+    }
+    const r = ref.m403;
+    expect(printed).toBe(r.repr);
+    expectNums(log, r.log, 1e-4);
+    expectT(h_state!.index(0, 0, ":6"), r.h_state, 1e-4);
+    expectT(prediction.flatten(), r.prediction, 1e-4);
+  });
+
+  it("404_autoencoder: encoder to 3 features, decoder with Sigmoid, view_data from uint8 images", () => {
+    torch.manual_seed(1);
+    class AutoEncoder extends nn.Module {
+      encoder = new nn.Sequential(
+        new nn.Linear(28 * 28, 128), new nn.Tanh(), new nn.Linear(128, 64), new nn.Tanh(), new nn.Linear(64, 12), new nn.Tanh(), new nn.Linear(12, 3),
+      );
+      decoder = new nn.Sequential(
+        new nn.Linear(3, 12), new nn.Tanh(), new nn.Linear(12, 64), new nn.Tanh(), new nn.Linear(64, 128), new nn.Tanh(), new nn.Linear(128, 28 * 28), new nn.Sigmoid(),
+      );
+      forward(x: Tensor): [Tensor, Tensor] {
+        const encoded = this.encoder(x);
+        return [encoded, this.decoder(encoded)];
+      }
+    }
+    const autoencoder = new AutoEncoder();
+    const optimizer = new optim.Adam(autoencoder.parameters(), { lr: 0.005 });
+    const loss_func = new nn.MSELoss();
+    const [train_data] = digits(6, 24);
+    const view_data = train_data.index(":5").view(-1, 28 * 28).type(torch.FloatTensor).div(255);
+    const log: number[] = [];
+    for (let step = 0; step < 3; step++) {
+      const x = train_data.index(`${8 * step}:${8 * step + 8}`).float().div(255);
+      const b_x = x.view(-1, 28 * 28);
+      const b_y = x.view(-1, 28 * 28);
+      const [, decoded] = autoencoder(b_x);
+      const loss = loss_func(decoded, b_y);
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      log.push(loss.item());
+    }
+    const [, decoded_data] = autoencoder(view_data);
+    const [encoded_data] = autoencoder(view_data);
+    const r = ref.m404;
+    expectNums(log, r.log, 1e-4);
+    expectT(encoded_data, r.encoded, 1e-4);
+    expectT(decoded_data.index(0, "300:306"), r.decoded, 1e-4);
+    expect(String(autoencoder.encoder)).toBe(r.repr);
+  });
+
+  it("405_DQN: Net's weight.data.normal_(0, 0.1), choose_action, store_transition, learn() with gather / max(1)[0] / load_state_dict", () => {
+    torch.manual_seed(1);
+    const [N_ACTIONS, N_STATES] = [2, 4];
+    const [BATCH_SIZE, LR, GAMMA, TARGET_REPLACE_ITER, MEMORY_CAPACITY] = [8, 0.01, 0.9, 2, 40];
+    class QNet extends nn.Module {
+      fc1: nn.Linear;
+      out: nn.Linear;
+      constructor() {
+        super();
+        this.fc1 = new nn.Linear(N_STATES, 50);
+        this.fc1.weight.data.normal_(0, 0.1);
+        this.out = new nn.Linear(50, N_ACTIONS);
+        this.out.weight.data.normal_(0, 0.1);
+      }
+      forward(x: Tensor): Tensor {
+        x = this.fc1(x);
+        x = F.relu(x);
+        return this.out(x);
+      }
+    }
+    class DQN {
+      eval_net = new QNet();
+      target_net = new QNet();
+      learn_step_counter = 0;
+      memory_counter = 0;
+      memory = torch.zeros([MEMORY_CAPACITY, N_STATES * 2 + 2], { dtype: torch.float64 });
+      optimizer = new optim.Adam(this.eval_net.parameters(), { lr: LR });
+      loss_func = new nn.MSELoss();
+      choose_action(s: number[]): number {
+        const x = torch.unsqueeze(torch.FloatTensor(s), 0);
+        const actions_value = this.eval_net.forward(x);
+        const action = torch.max(actions_value, 1)[1].data.numpy();
+        return Number(action[0]);
+      }
+      store_transition(s: number[], a: number, r: number, s_: number[]): void {
+        const transition = torch.cat([torch.tensor(s, { dtype: torch.float64 }), torch.tensor([a, r], { dtype: torch.float64 }), torch.tensor(s_, { dtype: torch.float64 })]);
+        const index = this.memory_counter % MEMORY_CAPACITY;
+        this.memory.index_put_([torch.tensor(index, { dtype: torch.int64 })], transition);
+        this.memory_counter += 1;
+      }
+      learn(): number {
+        if (this.learn_step_counter % TARGET_REPLACE_ITER === 0) this.target_net.load_state_dict(this.eval_net.state_dict());
+        this.learn_step_counter += 1;
+        const sample_index = torch.randint(0, MEMORY_CAPACITY, [BATCH_SIZE]);
+        const b_memory = this.memory.index(sample_index, ":");
+        const b_s = torch.FloatTensor(b_memory.index(":", `:${N_STATES}`).tolist() as number[][]);
+        const b_a = torch.LongTensor(b_memory.index(":", `${N_STATES}:${N_STATES + 1}`).long().tolist() as number[][]);
+        const b_r = torch.FloatTensor(b_memory.index(":", `${N_STATES + 1}:${N_STATES + 2}`).tolist() as number[][]);
+        const b_s_ = torch.FloatTensor(b_memory.index(":", `${-N_STATES}:`).tolist() as number[][]);
+        const q_eval = this.eval_net(b_s).gather(1, b_a);
+        const q_next = this.target_net(b_s_).detach();
+        const q_target = b_r.add(q_next.max(1)[0].view(BATCH_SIZE, 1).mul(GAMMA));
+        const loss = this.loss_func(q_eval, q_target);
+        this.optimizer.zero_grad();
+        loss.backward();
+        this.optimizer.step();
+        return loss.item();
+      }
+    }
+    const dqn = new DQN();
+    const actions: number[] = [];
+    let s = torch.rand(N_STATES).sub(0.5).tolist() as number[];
+    for (let i = 0; i < MEMORY_CAPACITY + 3; i++) {
+      const a = dqn.choose_action(s);
+      actions.push(a);
+      const s_ = torch.rand(N_STATES).sub(0.5).tolist() as number[];
+      const r = torch.rand(1).item();
+      dqn.store_transition(s, a, r, s_);
+      s = s_;
+    }
+    const losses = [dqn.learn(), dqn.learn(), dqn.learn()];
+    const r = ref.m405;
+    expect(actions).toEqual(r.actions);
+    expectNums(losses, r.losses, 1e-5);
+    expectT(dqn.memory.index(2), r.memory_row, 1e-12);
+    expectT(dqn.target_net.out.bias!, r.target_b, 1e-5);
+    expectT(dqn.eval_net.out.bias!, r.eval_b, 1e-5);
+  });
+
+  it("406_GAN: the artist's paintings, G_ideas with requires_grad=True, D_loss.backward(retain_graph=True)", () => {
+    torch.manual_seed(1);
+    const [BATCH_SIZE, LR_G, LR_D, N_IDEAS, ART_COMPONENTS] = [64, 0.0001, 0.0001, 5, 15];
+    const PAINT_POINTS = torch.stack(Array.from({ length: BATCH_SIZE }, () => torch.linspace(-1, 1, ART_COMPONENTS))).double();
+    const artist_works = (): Tensor => {
+      const a = torch.rand(BATCH_SIZE, { dtype: torch.float64 }).add(1).index(":", "None");
+      const paintings = a.mul(torch.pow(PAINT_POINTS, 2)).add(a.sub(1));
+      return paintings.float();
+    };
+    const G = new nn.Sequential(new nn.Linear(N_IDEAS, 128), new nn.ReLU(), new nn.Linear(128, ART_COMPONENTS));
+    const D = new nn.Sequential(new nn.Linear(ART_COMPONENTS, 128), new nn.ReLU(), new nn.Linear(128, 1), new nn.Sigmoid());
+    const opt_D = new optim.Adam(D.parameters(), { lr: LR_D });
+    const opt_G = new optim.Adam(G.parameters(), { lr: LR_G });
+    const log: number[][] = [];
+    let G_ideas!: Tensor;
+    for (let step = 0; step < 3; step++) {
+      const artist_paintings = artist_works();
+      G_ideas = torch.randn(BATCH_SIZE, N_IDEAS, { requires_grad: true });
+      const G_paintings = G(G_ideas);
+      let prob_artist1 = D(G_paintings);
+      const G_loss = torch.mean(torch.log(torch.sub(1., prob_artist1)));
+      opt_G.zero_grad();
+      G_loss.backward();
+      opt_G.step();
+      const prob_artist0 = D(artist_paintings);
+      prob_artist1 = D(G_paintings.detach());
+      const D_loss = torch.mean(torch.log(prob_artist0).add(torch.log(torch.sub(1., prob_artist1)))).neg();
+      opt_D.zero_grad();
+      D_loss.backward({ retain_graph: true });
+      opt_D.step();
+      const p0 = prob_artist0.data.numpy();
+      log.push([G_loss.item(), D_loss.item(), Array.from(p0).reduce((s, v) => s + v, 0) / p0.length]);
+    }
+    expectNums(log.flat(), ref.m406.log.flat(), 1e-5);
+    expectT(G_ideas.grad!.index(0), ref.m406.G_ideas_grad, 1e-5);
+  });
+});
+
+describe("MorvanZhou/PyTorch-Tutorial 5xx: dropout and batch normalization", () => {
+  it("503_dropout: the overfitting net and the one with Dropout(0.5), eval() / train() around the test loss", () => {
+    torch.manual_seed(1);
+    const N_SAMPLES = 20;
+    const N_HIDDEN = 100;
+    const x = torch.unsqueeze(torch.linspace(-1, 1, N_SAMPLES), 1);
+    const y = x.add(torch.normal(torch.zeros(N_SAMPLES, 1), torch.ones(N_SAMPLES, 1)).mul(0.3));
+    const test_x = torch.unsqueeze(torch.linspace(-1, 1, N_SAMPLES), 1);
+    const test_y = test_x.add(torch.normal(torch.zeros(N_SAMPLES, 1), torch.ones(N_SAMPLES, 1)).mul(0.3));
+    const net_overfitting = new nn.Sequential(
+      new nn.Linear(1, N_HIDDEN), new nn.ReLU(), new nn.Linear(N_HIDDEN, N_HIDDEN), new nn.ReLU(), new nn.Linear(N_HIDDEN, 1),
+    );
+    const net_dropped = new nn.Sequential(
+      new nn.Linear(1, N_HIDDEN), new nn.Dropout(0.5), new nn.ReLU(), new nn.Linear(N_HIDDEN, N_HIDDEN), new nn.Dropout(0.5),
+      new nn.ReLU(), new nn.Linear(N_HIDDEN, 1),
+    );
+    const reprs = [String(net_overfitting), String(net_dropped)];
+    const optimizer_ofit = new optim.Adam(net_overfitting.parameters(), { lr: 0.01 });
+    const optimizer_drop = new optim.Adam(net_dropped.parameters(), { lr: 0.01 });
+    const loss_func = new nn.MSELoss();
+    const log: number[][] = [];
+    for (let t = 0; t < 20; t++) {
+      const pred_ofit = net_overfitting(x);
+      const pred_drop = net_dropped(x);
+      const loss_ofit = loss_func(pred_ofit, y);
+      const loss_drop = loss_func(pred_drop, y);
+      optimizer_ofit.zero_grad();
+      optimizer_drop.zero_grad();
+      loss_ofit.backward();
+      loss_drop.backward();
+      optimizer_ofit.step();
+      optimizer_drop.step();
+      if (t % 10 === 0) {
+        net_overfitting.eval();
+        net_dropped.eval();
+        const test_pred_ofit = net_overfitting(test_x);
+        const test_pred_drop = net_dropped(test_x);
+        log.push([loss_ofit.item(), loss_drop.item(), loss_func(test_pred_ofit, test_y).data.numpy()[0], loss_func(test_pred_drop, test_y).data.numpy()[0]]);
+        net_overfitting.train();
+        net_dropped.train();
+      }
+    }
+    expect(reprs).toEqual(ref.m503.reprs);
+    expectNums(log.flat(), ref.m503.log.flat(), 1e-4);
+  });
+
+  it("504_batch_normalization: layers registered by setattr beside plain lists fcs / bns, BatchNorm1d(momentum=0.5), init.normal_ / constant_", () => {
+    torch.manual_seed(1);
+    const [N_SAMPLES, BATCH_SIZE, EPOCH, LR, N_HIDDEN] = [256, 64, 2, 0.03, 8];
+    const ACTIVATION = torch.tanh;
+    const B_INIT = -0.2;
+    const x = torch.linspace(-7, 10, N_SAMPLES, { dtype: torch.float64 }).index(":", "None");
+    let noise = torch.normal(0, 2, x.shape, { dtype: torch.float64 });
+    const y = torch.square(x).sub(5).add(noise);
+    let test_x = torch.linspace(-7, 10, 50, { dtype: torch.float64 }).index(":", "None");
+    noise = torch.normal(0, 2, test_x.shape, { dtype: torch.float64 });
+    let test_y = torch.square(test_x).sub(5).add(noise);
+    const [train_x, train_y] = [x.float(), y.float()];
+    test_x = test_x.float();
+    test_y = test_y.float();
+    const train_dataset = new Data.TensorDataset(train_x, train_y);
+    const train_loader = new Data.DataLoader({ dataset: train_dataset, batch_size: BATCH_SIZE, shuffle: true, num_workers: 2 });
+    // `declare`: a plain `predict: nn.Linear;` field is created (undefined) when the object is, before the
+    // fc{i} / bn{i} set by name, so the engine (which keeps modules in property-creation order) would list
+    // predict second where torch lists it last (assignment order). Not fixed: see the report.
+    class BNNet extends nn.Module {
+      do_bn: boolean;
+      fcs: nn.Linear[];
+      bns: nn.BatchNorm1d[];
+      declare bn_input: nn.BatchNorm1d;
+      declare predict: nn.Linear;
+      constructor(batch_normalization = false) {
+        super();
+        this.do_bn = batch_normalization;
+        this.fcs = [];
+        this.bns = [];
+        this.bn_input = new nn.BatchNorm1d(1, { momentum: 0.5 });
+        for (let i = 0; i < N_HIDDEN; i++) {
+          const input_size = i === 0 ? 1 : 10;
+          const fc = new nn.Linear(input_size, 10);
+          (this as unknown as Record<string, nn.Module>)[`fc${i}`] = fc;
+          this._set_init(fc);
+          this.fcs.push(fc);
+          if (this.do_bn) {
+            const bn = new nn.BatchNorm1d(10, { momentum: 0.5 });
+            (this as unknown as Record<string, nn.Module>)[`bn${i}`] = bn;
+            this.bns.push(bn);
+          }
+        }
+        this.predict = new nn.Linear(10, 1);
+        this._set_init(this.predict);
+      }
+      _set_init(layer: nn.Linear): void {
+        nn.init.normal_(layer.weight, { mean: 0, std: 0.1 });
+        nn.init.constant_(layer.bias!, B_INIT);
+      }
+      forward(x: Tensor): [Tensor, Tensor[], Tensor[]] {
+        const pre_activation = [x];
+        if (this.do_bn) x = this.bn_input(x);
+        const layer_input = [x];
+        for (let i = 0; i < N_HIDDEN; i++) {
+          x = this.fcs[i](x);
+          pre_activation.push(x);
+          if (this.do_bn) x = this.bns[i](x);
+          x = ACTIVATION(x);
+          layer_input.push(x);
+        }
+        return [this.predict(x), layer_input, pre_activation];
+      }
+    }
+    const nets = [new BNNet(false), new BNNet(true)];
+    const opts = nets.map((net) => new optim.Adam(net.parameters(), { lr: LR }));
+    const loss_func = new nn.MSELoss();
+    const losses: number[][] = [[], []];
+    let layer_input!: Tensor[];
+    for (let epoch = 0; epoch < EPOCH; epoch++) {
+      nets.forEach((net, k) => {
+        net.eval();
+        let pred: Tensor;
+        [pred, layer_input] = net(test_x);
+        losses[k].push(loss_func(pred, test_y).data.item());
+        net.train();
+      });
+      for (const [b_x, b_y] of train_loader) {
+        nets.forEach((net, k) => {
+          const [pred] = net(b_x);
+          const loss = loss_func(pred, b_y);
+          opts[k].zero_grad();
+          loss.backward();
+          opts[k].step();
+        });
+      }
+    }
+    nets.forEach((net) => net.eval());
+    const preds = nets.map((net) => net(test_x)[0]);
+    const r = ref.m504;
+    expect(String(nets[1])).toBe(r.repr);
+    expect(nets.map((n) => [...n.parameters()].length)).toEqual(r.n_params);
+    // The net without batch norm to 1e-4. In the BN net each fc{i}.bias feeds a BatchNorm1d, which cancels it: its
+    // gradient is 0 up to float32 rounding (torch's and ours differ there, ~1e-6), and Adam turns that noise into
+    // steps of about lr, which eval mode sees through the lagging running_mean. So after training the BN net is
+    // compared loosely (its first evaluation, before any step, to 1e-4), and its final predictions by shape only:
+    // in torch itself, moving the training inputs by 1e-6 moves them by up to 0.1 and fc3.bias from -0.39 to -0.21.
+    expectNums(losses[0], r.losses[0], 1e-4);
+    expectNums([losses[1][0]], [r.losses[1][0]], 1e-4);
+    expectNums(losses[1].slice(1), r.losses[1].slice(1), 1e-2);
+    expectT(preds[0].index("::10"), r.preds[0], 1e-4);
+    expect(preds[1].index("::10").shape).toEqual(r.preds[1].shape);
+    expect(layer_input.map((t) => t.shape)).toEqual([[50, 1], ...Array.from({ length: N_HIDDEN }, () => [50, 10])]);
+    expectT(nets[1].bn_input.running_mean!, r.bn_input_mean, 1e-4);
+    expectT((nets[1] as unknown as Record<string, nn.BatchNorm1d>).bn3.running_var!.index(":4"), r.bn3_var, 5e-2);
   });
 });
