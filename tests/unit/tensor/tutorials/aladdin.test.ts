@@ -236,7 +236,7 @@ describe("aladdinpersson ML/Pytorch Basics", () => {
     }
     const checkpoint = { state_dict: model.state_dict(), optimizer: optimizer.state_dict() };
     save_checkpoint(checkpoint);
-    const loaded = torch.load("my_checkpoint.pth.tar") as typeof checkpoint;
+    const loaded = torch.load("my_checkpoint.pth.tar") as unknown as typeof checkpoint;
     torch.manual_seed(1);
     const model2 = new CNN();
     const optimizer2 = new optim.Adam(model2.parameters(), { lr: 1e-3 });
@@ -500,7 +500,7 @@ describe("aladdinpersson ML/Pytorch Basics", () => {
     x = torch.arange(10);
     expect([String(x.index(x.lt(2).bitwise_or(x.gt(8)))), String(x.index(x.remainder(2).eq(0))),
       String(torch.where(x.gt(5), x, x.mul(2)))]).toEqual(tb.adv);
-    x = torch.tensor([0, 0, 1, 2, 2, 3, 4], long).unique();
+    x = torch.tensor([0, 0, 1, 2, 2, 3, 4], long).unique() as Tensor;
     expect([String(x), x.ndimension(), torch.arange(10).numel()]).toEqual(tb.unique);
     x = torch.arange(9);
     const x_3x3 = x.view(3, 3);
@@ -1007,7 +1007,7 @@ describe("aladdinpersson ML/Pytorch GANs", () => {
         if (m instanceof nn.Conv2d || m instanceof nn.ConvTranspose2d || m instanceof nn.BatchNorm2d) nn.init.normal_(m.weight!.data, 0.0, 0.02);
       }
     }
-    function gradient_penalty(critic: nn.Module, real: Tensor, fake: Tensor, dev: string | torch.device = "cpu"): Tensor {
+    function gradient_penalty(critic: nn.Module, real: Tensor, fake: Tensor, dev: string | ReturnType<typeof torch.device> = "cpu"): Tensor {
       const [BATCH_SIZE, C, H, W] = real.shape;
       const alpha = torch.rand([BATCH_SIZE, 1, 1, 1]).repeat(1, C, H, W).to(dev);
       const interpolated_images = real.mul(alpha).add(fake.mul(alpha.rsub(1)));
