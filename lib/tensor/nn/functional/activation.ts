@@ -151,9 +151,13 @@ export function hardtanh(input: Tensor, ...args: HardtanhArgs): Tensor {
   return maybeInplace(input, a.inplace, "hardtanh", (x) => x.hardtanh(a.min_val ?? -1, a.max_val ?? 1));
 }
 
-/** PyTorch's legacy rule when softmax gets no dim: 0 for 0-, 1- and 3-d input, else 1 (with its warning). */
+/**
+ * PyTorch's legacy rule when softmax gets no dim: 0 for 0-, 1- and 3-d input, else 1, with its
+ * warning once (Python's default filter shows it once per call site: a training loop's nn.Softmax()
+ * warned at every step).
+ */
 export function implicitSoftmaxDim(ndim: number, fn = "softmax"): number {
-  console.warn(`UserWarning: Implicit dimension choice for ${fn} has been deprecated. Change the call to include dim=X as an argument.`);
+  warnLegacyOnce(`UserWarning: Implicit dimension choice for ${fn} has been deprecated. Change the call to include dim=X as an argument.`);
   return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }
 
