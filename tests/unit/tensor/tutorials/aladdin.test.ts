@@ -574,7 +574,9 @@ describe("aladdinpersson ML/Pytorch CNN_architectures (small configurations: a f
     }
     torch.manual_seed(0);
     const x = torch.randn(2, 1, 32, 32);
-    const [o, l0, l1] = one_step(new LeNet(), x, torch.tensor([3, 7], long));
+    const lenet = new LeNet();
+    const [o, l0, l1] = one_step(lenet, x, torch.tensor([3, 7], long));
+    expect(String(lenet)).toBe(ref.lenet.repr);
     expectT(o, ref.lenet.out, 1e-5);
     expectNums([l0, l1], [ref.lenet.loss, ref.lenet.after], 1e-5);
   });
@@ -719,6 +721,7 @@ describe("aladdinpersson ML/Pytorch CNN_architectures (small configurations: a f
     expectT(out, r.out, 1e-5);
     expectNums([loss.item(), model.conv1.conv.weight.grad!.sum().item()], [r.loss, r.conv1_grad_sum], 1e-4);
     expect(nParams(model)).toBe(r.n_params);
+    expect(String(model)).toBe(r.repr);
   });
 
   it("pytorch_resnet: the bottleneck block (x += identity) and _make_layer, widths divided by 16", () => {
@@ -800,6 +803,7 @@ describe("aladdinpersson ML/Pytorch CNN_architectures (small configurations: a f
     expectNums([l0, l1], [r.loss, r.after], 1e-5);
     expect(nParams(model)).toBe(r.n_params);
     expectT((model.layer1.get(0) as block).bn3.running_mean!, r.bn_mean, 1e-5);
+    expect(String(model)).toBe(r.repr);
   });
 
   it("pytorch_efficientnet: CNNBlock(groups=), SqueezeExcitation, stochastic depth (rand < p, div * bool), a 3-stage base_model at b1", () => {
@@ -901,6 +905,7 @@ describe("aladdinpersson ML/Pytorch CNN_architectures (small configurations: a f
     const [o, l0, l1] = one_step(model, x, torch.tensor([2, 8], long));
     const r = ref.efficientnet;
     expect([model.features.length, nParams(model)]).toEqual([r.n_blocks, r.n_params]);
+    expect(String(model)).toBe(r.repr);
     expectT(eval_out, r.eval_out, 1e-5);
     expectT(o, r.out, 1e-5);
     expectNums([l0, l1], [r.loss, r.after], 1e-5);
@@ -964,6 +969,7 @@ describe("aladdinpersson ML/Pytorch GANs", () => {
     const fake = torch.no_grad(() => gen(fixed_noise).reshape(-1, 1, 8, 8));
     expect(printed).toEqual(ref.simple_gan.printed);
     expectT(fake.index(0, 0), ref.simple_gan.fake, 1e-5);
+    expect([String(disc), String(gen)]).toEqual(ref.simple_gan.repr);
   });
 
   it("4. WGAN-GP: critic with InstanceNorm2d(affine=True), ConvTranspose2d generator, initialize_weights, gradient_penalty (create_graph)", () => {
@@ -1054,6 +1060,7 @@ describe("aladdinpersson ML/Pytorch GANs", () => {
     expectNums(gps, r.gps, 1e-4);
     expectNums([loss_gen.item()], [r.loss_gen], 1e-4);
     expect([...fake.shape]).toEqual(r.fake_shape);
+    expect([String(critic), String(gen)]).toEqual(r.repr);
     expectT((critic.disc.get(0) as nn.Conv2d).weight.index(0, 0), r.critic_w, 1e-5);
     expectT(((gen.net.get(0) as nn.Sequential).get(0) as nn.ConvTranspose2d).weight.index(0, 0), r.gen_w, 1e-5);
     // an InstanceNorm2d whose num_features is not the input's channels: torch 1.13's messages (weight / running_mean
@@ -1163,6 +1170,7 @@ describe("aladdinpersson ML/Pytorch more_advanced", () => {
     expectNums(losses, r.losses, 1e-5);
     expectNums(norms, r.norms, 1e-4);
     expectT(out0.index("1:").argmax(2), r.greedy, 0);
+    expect(String(model)).toBe(r.repr);
   });
 
   it("transformer_from_scratch: SelfAttention with einsum([q, k]) and masked_fill(mask == 0, -1e20), Encoder / Decoder, three Adam steps", () => {
@@ -1313,6 +1321,8 @@ describe("aladdinpersson ML/Pytorch more_advanced", () => {
     expectNums(losses, r.losses, 1e-5);
     expectT(model.make_src_mask(x).float(), r.src_mask, 0);
     expect([...model.make_trg_mask(trg).shape]).toEqual(r.trg_mask_shape);
+    // dropout=0 is Python's int 0, printed "p=0"; a JS number cannot tell 0 from 0.0, which the engine prints "p=0.0"
+    expect(String(model)).toBe(r.repr.replaceAll("Dropout(p=0,", "Dropout(p=0.0,"));
     // a head_dim or sequence length that does not line up: torch 1.13's einsum messages, operand and dimension named
     const cases: [string, number[][]][] = [["nqhd,nkhd->nhqk", [[2, 3, 4, 5], [2, 3, 4, 6]]], ["nhql,nlhd->nqhd", [[2, 4, 3, 3], [2, 5, 4, 4]]],
       ["snk,snl->knl", [[6, 2, 1], [6, 3, 16]]], ["...i,...i->...", [[5, 2, 3], [4, 3]]], ["...i,...i->...", [[2, 3], [5, 4, 3]]]];
@@ -1371,6 +1381,7 @@ describe("aladdinpersson ML/Pytorch more_advanced", () => {
     });
     expectNums(losses.flat(), ref.vae.losses.flat(), 1e-5);
     expectT(out.index(0, 0, 0), ref.vae.out, 1e-5);
+    expect(String(model)).toBe(ref.vae.repr);
   });
 
   it("neuralstyle: features[:6] of a small stand-in for vgg19.features, chosen layers by str(layer_num), content + Gram style loss on the image", () => {
