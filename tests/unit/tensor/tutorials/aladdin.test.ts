@@ -1173,6 +1173,121 @@ describe("aladdinpersson ML/Pytorch more_advanced", () => {
     expect(String(model)).toBe(r.repr);
   });
 
+  it("Seq2Seq: two-layer LSTMs with dropout=0.5 (between layers and on the embeddings) in training, then utils.translate_sentence's greedy loop", () => {
+    class Encoder extends nn.Module {
+      dropout: nn.Dropout; hidden_size: number; num_layers: number; embedding: nn.Embedding; rnn: nn.LSTM;
+      constructor(input_size: number, embedding_size: number, hidden_size: number, num_layers: number, p: number) {
+        super();
+        this.dropout = new nn.Dropout(p);
+        this.hidden_size = hidden_size;
+        this.num_layers = num_layers;
+        this.embedding = new nn.Embedding(input_size, embedding_size);
+        this.rnn = new nn.LSTM(embedding_size, hidden_size, num_layers, { dropout: p });
+      }
+      forward(x: Tensor): [Tensor, Tensor] {
+        const embedding = this.dropout(this.embedding(x));
+        const [, [hidden, cell]] = this.rnn(embedding);
+        return [hidden, cell];
+      }
+    }
+    class Decoder extends nn.Module {
+      dropout: nn.Dropout; hidden_size: number; num_layers: number; embedding: nn.Embedding; rnn: nn.LSTM; fc: nn.Linear;
+      constructor(input_size: number, embedding_size: number, hidden_size: number, output_size: number, num_layers: number, p: number) {
+        super();
+        this.dropout = new nn.Dropout(p);
+        this.hidden_size = hidden_size;
+        this.num_layers = num_layers;
+        this.embedding = new nn.Embedding(input_size, embedding_size);
+        this.rnn = new nn.LSTM(embedding_size, hidden_size, num_layers, { dropout: p });
+        this.fc = new nn.Linear(hidden_size, output_size);
+      }
+      forward(x: Tensor, hidden: Tensor, cell: Tensor): [Tensor, Tensor, Tensor] {
+        x = x.unsqueeze(0);
+        const embedding = this.dropout(this.embedding(x));
+        const [outputs, [h, c]] = this.rnn(embedding, [hidden, cell]);
+        return [this.fc(outputs).squeeze(0), h, c];
+      }
+    }
+    class Seq2Seq extends nn.Module {
+      encoder: Encoder; decoder: Decoder; target_vocab_size: number;
+      constructor(encoder: Encoder, decoder: Decoder, target_vocab_size: number) {
+        super();
+        this.encoder = encoder;
+        this.decoder = decoder;
+        this.target_vocab_size = target_vocab_size;
+      }
+      forward(source: Tensor, target: Tensor, teacher_force_ratio = 0.5): Tensor {
+        const batch_size = source.shape[1];
+        const target_len = target.shape[0];
+        const outputs = torch.zeros(target_len, batch_size, this.target_vocab_size).to(device);
+        let [hidden, cell] = this.encoder(source);
+        let x = target.index(0);
+        for (let t = 1; t < target_len; t++) {
+          let output: Tensor;
+          [output, hidden, cell] = this.decoder(x, hidden, cell);
+          outputs.index_put_([t], output);
+          const best_guess = output.argmax(1);
+          x = teacher_force_ratio >= 1 ? target.index(t) : best_guess;
+        }
+        return outputs;
+      }
+    }
+    torch.manual_seed(0);
+    const model = new Seq2Seq(new Encoder(12, 6, 8, 2, 0.5), new Decoder(10, 6, 8, 10, 2, 0.5), 10);
+    const optimizer = new optim.Adam(model.parameters(), { lr: 0.001 });
+    const criterion = new nn.CrossEntropyLoss({ ignore_index: 1 });
+    const inp_data = torch.tensor([[2, 2], [5, 7], [9, 4], [11, 6], [3, 3], [1, 3]], long);
+    const target = torch.tensor([[2, 2], [4, 8], [6, 5], [3, 9], [1, 3]], long);
+    const losses: number[] = [];
+    for (let step = 0; step < 3; step++) {
+      let output = model(inp_data, target, 1.0);
+      output = output.index("1:").reshape(-1, output.shape[2]);
+      const loss = criterion(output, target.index("1:").reshape(-1));
+      optimizer.zero_grad();
+      loss.backward();
+      nn.utils.clip_grad_norm_(model.parameters(), { max_norm: 1 });
+      optimizer.step();
+      losses.push(loss.item());
+    }
+    model.eval();
+    const text_to_indices = [2, 5, 9, 11, 3];
+    const sentence_tensor = torch.LongTensor(text_to_indices).unsqueeze(1).to(device);
+    let [hidden, cell] = torch.no_grad(() => model.encoder(sentence_tensor));
+    const outputs = [2];
+    for (let i = 0; i < 6; i++) {
+      const previous_word = torch.LongTensor([outputs[outputs.length - 1]]).to(device);
+      let output!: Tensor;
+      torch.no_grad(() => {
+        [output, hidden, cell] = model.decoder(previous_word, hidden, cell);
+        outputs.push(output.argmax(1).item());
+      });
+      if (output.argmax(1).item() === 3) break;
+    }
+    const r = ref.seq2seq;
+    expectNums(losses, r.losses, 1e-5);
+    expect(outputs).toEqual(r.translated);
+    expect(String(model.encoder)).toBe(r.repr);
+  });
+
+  it("custom_dataset / pytorch_std_mean: random_split(dataset, [9, 3]) after manual_seed, per-channel mean and std over a loader", () => {
+    torch.manual_seed(0);
+    const [imgs, labels] = digits(10, 12, 3, 4, 4);
+    const [train_set, test_set] = utils.data.random_split(new TensorDataset(imgs, labels), [9, 3]);
+    const loader = new DataLoader(train_set, { batch_size: 4 });
+    let channels_sum: Tensor | number = 0, channels_squared_sum: Tensor | number = 0, num_batches = 0;
+    for (const [data] of loader) {
+      channels_sum = torch.add(torch.mean(data, { dim: [0, 2, 3] }), channels_sum);
+      channels_squared_sum = torch.add(torch.mean(data.pow(2), { dim: [0, 2, 3] }), channels_squared_sum);
+      num_batches += 1;
+    }
+    const mean = (channels_sum as Tensor).div(num_batches);
+    const std = (channels_squared_sum as Tensor).div(num_batches).sub(mean.pow(2)).pow(0.5);
+    const r = ref.custom_dataset;
+    expect([train_set.indices, test_set.indices]).toEqual(r.indices);
+    expectT(mean, r.mean, 1e-6);
+    expectT(std, r.std, 1e-5);
+  });
+
   it("transformer_from_scratch: SelfAttention with einsum([q, k]) and masked_fill(mask == 0, -1e20), Encoder / Decoder, three Adam steps", () => {
     class SelfAttention extends nn.Module {
       embed_size: number; heads: number; head_dim: number;
