@@ -5,6 +5,7 @@
 import { parseArgs, type PyArgs } from "../args";
 import { allocStorage, float32, type DType } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
+import { settleConstructing } from "./attribute_order";
 
 interface UninitializedOptions {
   requires_grad?: boolean;
@@ -14,14 +15,21 @@ interface UninitializedOptions {
 import { Tensor } from "../tensor";
 
 export class Parameter extends Tensor {
-  /** new nn.Parameter(data, requires_grad=true), or (data, { requires_grad: false }) as PyTorch code writes it. */
-  constructor(data?: Tensor | null, ...args: PyArgs<[requires_grad?: boolean], { requires_grad?: boolean }>) {
-    const requires_grad = parseArgs<{ requires_grad?: boolean }>("Parameter", ["requires_grad"], args).requires_grad ?? true;
+  /**
+   * new nn.Parameter(data, requires_grad=true), or (data, { requires_grad: false }) as PyTorch code writes it;
+   * both by keyword too (`nn.Parameter(data=torch.randn(1, 1, 768), requires_grad=True)`: { data, requires_grad }).
+   */
+  constructor(...args: PyArgs<[data?: Tensor | null, requires_grad?: boolean], { data?: Tensor | null; requires_grad?: boolean }>) {
+    const a = parseArgs<{ data?: Tensor | null; requires_grad?: boolean }>("Parameter", ["data", "requires_grad"], args);
+    const requires_grad = a.requires_grad ?? true;
     if (typeof requires_grad !== "boolean") throw new TypeError_(`Parameter(): argument 'requires_grad' must be bool, not ${typeof requires_grad}`);
+    const data = a.data;
+    if (data !== undefined && data !== null && !(data instanceof Tensor)) throw new TypeError_(`Parameter(): argument 'data' must be Tensor, not ${typeof data}`);
     const src = data ?? new Tensor(new Float32Array(0), [0], float32);
     super(src._data, src.shape, src.dtype, src._strides, src._offset, src._ver);
     // Parameters are leaves: wrapping a tensor cuts it from whatever graph produced it.
     if (requires_grad) this.requires_grad_(true);
+    settleConstructing(); // a module's constructor may assign this next (nn/attribute_order.ts)
   }
 
   override toString(): string {

@@ -692,7 +692,7 @@ const NO_KEYWORDS: Record<string, string> = {
   "torch.as_strided": "(input, size, stride, storage_offset) positional",
   // F / nn: tensor-only
   "F.sigmoid": "tensor-only", "F.tanh": "tensor-only", "F.prelu": "(input, weight)",
-  "nn.Module": "base class", "nn.Parameter": "(data, requires_grad) positional", "nn.register_module": "(name, class)",
+  "nn.Module": "base class", "nn.Parameter": "(data, requires_grad); both by keyword in core/zero_to_mastery_gaps.test.ts", "nn.register_module": "(name, class)",
   "nn.Sequential": "modules only", "nn.ModuleList": "modules only", "nn.ModuleDict": "modules only", "nn.ParameterList": "parameters only",
   "nn.ParameterDict": "parameters only", "nn.Identity": "ignores its arguments", "nn.Sigmoid": "no settings", "nn.Tanh": "no settings",
   "nn.NonDynamicallyQuantizableLinear": "Linear's settings (covered by nn.Linear)",

@@ -1,0 +1,30 @@
+/**
+ * Gaps the Zero to Mastery probe (tests/unit/tensor/tutorials/zero_to_mastery.test.ts, mrdbourke/pytorch-deep-learning)
+ * found in the public API, each against torch 1.13's behaviour: a leading parameter by keyword where the notebooks
+ * pass it so. The values are torch's (checked with /usr/bin/python3, torch 1.13.1).
+ */
+import { describe, expect, it } from "vitest";
+import { nn, torch } from "../../../../lib/tensor/index";
+
+describe("nn.Parameter(data=..., requires_grad=...) by keyword", () => {
+  it("takes data by keyword, as notebook 08's ViT writes its class and position embeddings", () => {
+    // torch: nn.Parameter(data=torch.randn(1, 1, 768), requires_grad=True).shape == torch.Size([1, 1, 768])
+    const data = torch.randn(1, 1, 4);
+    const p = new nn.Parameter({ data, requires_grad: true });
+    expect(p.shape).toEqual([1, 1, 4]);
+    expect(p.requires_grad).toBe(true);
+    expect(p.equal(data)).toBe(true);
+    const frozen = new nn.Parameter({ data, requires_grad: false });
+    expect(frozen.requires_grad).toBe(false);
+    // data positional, requires_grad by keyword; and the expand of the ViT forward
+    expect(new nn.Parameter(data, { requires_grad: true }).expand(3, -1, -1).shape).toEqual([3, 1, 4]);
+    // no data: an empty parameter, as torch's nn.Parameter()
+    expect(new nn.Parameter().shape).toEqual([0]);
+  });
+  it("refuses an unknown keyword and a value given twice, as Python does", () => {
+    // torch: TypeError: Parameter.__new__() got an unexpected keyword argument 'foo'
+    expect(() => new nn.Parameter({ data: torch.ones(2), foo: 1 } as never)).toThrow(/unexpected keyword argument 'foo'/);
+    expect(() => new nn.Parameter(torch.ones(2), { data: torch.ones(2) } as never)).toThrow(/multiple values for argument 'data'/);
+    expect(() => new nn.Parameter({ data: [1, 2] } as never)).toThrow("Parameter(): argument 'data' must be Tensor, not object");
+  });
+});
