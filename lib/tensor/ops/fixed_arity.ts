@@ -202,6 +202,10 @@ const TORCH_INPUT_BY_KEYWORD: Readonly<Record<string, readonly string[]>> = {
   nonzero: ["input"], flatten: ["input"], squeeze: ["input"], unbind: ["input"], roll: ["input"], cumsum: ["input"], chunk: ["input"],
   clamp: ["input"], allclose: ["input", "other"], equal: ["input", "other"], tanh: ["input"], sigmoid: ["input"], relu: ["input"],
   exp: ["input"], log: ["input"], sqrt: ["input"], abs: ["input"], sin: ["input"], cos: ["input"],
+  // the *_like creators (torch.zeros_like(input=zero_to_ten), torch.full_like(input=x, fill_value=2)); randint_like's
+  // optional low before high keeps its own parsing
+  zeros_like: ["input"], ones_like: ["input"], empty_like: ["input"], rand_like: ["input"], randn_like: ["input"],
+  full_like: ["input", "fill_value"],
 };
 
 const operandNames: Readonly<Record<string, readonly string[] | undefined>> = OPERAND_NAMES;

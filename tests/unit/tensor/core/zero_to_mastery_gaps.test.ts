@@ -4,7 +4,7 @@
  * pass it so. The values are torch's (checked with /usr/bin/python3, torch 1.13.1).
  */
 import { describe, expect, it } from "vitest";
-import { nn, torch } from "../../../../lib/tensor/index";
+import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
 
 describe("nn.Parameter(data=..., requires_grad=...) by keyword", () => {
   it("takes data by keyword, as notebook 08's ViT writes its class and position embeddings", () => {
@@ -26,5 +26,31 @@ describe("nn.Parameter(data=..., requires_grad=...) by keyword", () => {
     expect(() => new nn.Parameter({ data: torch.ones(2), foo: 1 } as never)).toThrow(/unexpected keyword argument 'foo'/);
     expect(() => new nn.Parameter(torch.ones(2), { data: torch.ones(2) } as never)).toThrow(/multiple values for argument 'data'/);
     expect(() => new nn.Parameter({ data: [1, 2] } as never)).toThrow("Parameter(): argument 'data' must be Tensor, not object");
+  });
+});
+
+describe("torch.*_like(input=...) by keyword", () => {
+  it("zeros_like / ones_like / empty_like / full_like / rand_like / randn_like take input by keyword", () => {
+    // notebook 00: torch.zeros_like(input=zero_to_ten) -> tensor([0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+    const zero_to_ten = torch.arange({ start: 0, end: 10, step: 1 });
+    const z = torch.zeros_like({ input: zero_to_ten } as never);
+    expect(String(z)).toBe("tensor([0, 0, 0, 0, 0, 0, 0, 0, 0, 0])");
+    expect(String(torch.ones_like({ input: zero_to_ten, dtype: torch.float32 } as never))).toBe("tensor([1., 1., 1., 1., 1., 1., 1., 1., 1., 1.])");
+    expect(torch.empty_like({ input: zero_to_ten } as never).shape).toEqual([10]);
+    // every argument by keyword: the typings keep full_like's positional forms (as TORCH_INPUT_BY_KEYWORD's others)
+    const fullLikeByName = torch.full_like as unknown as (options: { input: Tensor; fill_value: number }) => Tensor;
+    expect(String(fullLikeByName({ input: torch.zeros(2), fill_value: 7 }))).toBe("tensor([7., 7.])");
+    expect(String(torch.full_like(torch.zeros(2), { fill_value: 7 } as never))).toBe("tensor([7., 7.])");
+    torch.manual_seed(0);
+    const r1 = torch.rand_like({ input: torch.zeros(3) } as never);
+    torch.manual_seed(0);
+    expect(r1.equal(torch.rand_like(torch.zeros(3)))).toBe(true);
+    torch.manual_seed(0);
+    const n1 = torch.randn_like({ input: torch.zeros(3) } as never);
+    torch.manual_seed(0);
+    expect(n1.equal(torch.randn_like(torch.zeros(3)))).toBe(true);
+  });
+  it("refuses an unknown keyword", () => {
+    expect(() => torch.zeros_like({ input: torch.zeros(2), foo: 1 } as never)).toThrow(/unexpected keyword argument 'foo'/);
   });
 });
