@@ -5,6 +5,7 @@
  * key_padding_mask is true where attention is NOT allowed; float masks are added to the scores.
  */
 import { parseArgs, type PyArgs } from "../../args";
+import { leadingArgs } from "../../leading_args";
 import { float32, type DType } from "../../dtype";
 import { RuntimeError, TypeError_, ValueError } from "../../errors";
 import { empty } from "../../ops/util";
@@ -46,6 +47,8 @@ export interface MultiheadAttentionForwardOptions {
 }
 
 type MhaPositional = [dropout?: number, bias?: boolean, add_bias_kv?: boolean, add_zero_attn?: boolean, kdim?: number | null, vdim?: number | null, batch_first?: boolean];
+/** forward's keywords, the three input tensors included (all three required, one way or the other). */
+type MhaForwardKeywords = MultiheadAttentionForwardOptions & { query?: Tensor; key?: Tensor; value?: Tensor };
 type ForwardPositional = [key_padding_mask?: Tensor | null, need_weights?: boolean, attn_mask?: Tensor | null, average_attn_weights?: boolean, is_causal?: boolean];
 
 /**
@@ -152,7 +155,12 @@ export class MultiheadAttention extends Module {
     return { w, b };
   }
 
-  override forward(query: Tensor, key: Tensor, value: Tensor, ...args: PyArgs<ForwardPositional, MultiheadAttentionForwardOptions>): [Tensor, Tensor | null] {
+  /**
+   * forward(query, key, value, ...), the three tensors positional or by keyword as PyTorch code also passes them:
+   * `self.multihead_attn(query=x, key=x, value=x, need_weights=False)` -> mha({ query: x, key: x, value: x, need_weights: false }).
+   */
+  override forward(...all: PyArgs<[query: Tensor, key: Tensor, value: Tensor, ...ForwardPositional], MhaForwardKeywords>): [Tensor, Tensor | null] {
+    const [query, key, value, ...args] = leadingArgs("MultiheadAttention.forward", ["query", "key", "value"], 3, all) as [Tensor, Tensor, Tensor, ...unknown[]];
     const o = parseArgs<MultiheadAttentionForwardOptions>(
       "MultiheadAttention.forward",
       ["key_padding_mask", "need_weights", "attn_mask", "average_attn_weights", "is_causal"],

@@ -54,3 +54,26 @@ describe("torch.*_like(input=...) by keyword", () => {
     expect(() => torch.zeros_like({ input: torch.zeros(2), foo: 1 } as never)).toThrow(/unexpected keyword argument 'foo'/);
   });
 });
+
+describe("nn.MultiheadAttention's forward(query=..., key=..., value=...) by keyword", () => {
+  it("gives what the positional call gives, as notebook 08's MultiheadSelfAttentionBlock calls it", () => {
+    torch.manual_seed(0);
+    const mha = new nn.MultiheadAttention({ embed_dim: 8, num_heads: 2, dropout: 0, batch_first: true });
+    const x = torch.randn(2, 5, 8);
+    const [byName, w] = mha({ query: x, key: x, value: x, need_weights: false });
+    const [positional] = mha(x, x, x, { need_weights: false });
+    expect(w).toBe(null);
+    expect(byName.equal(positional)).toBe(true);
+    // query positional, the rest by keyword; weights returned by default
+    const [o2, w2] = mha(x, { key: x, value: x });
+    expect(o2.equal(positional)).toBe(true);
+    expect(w2!.shape).toEqual([2, 5, 5]);
+  });
+  it("raises Python's errors for a missing tensor and an unknown keyword", () => {
+    const mha = new nn.MultiheadAttention(8, 2);
+    const x = torch.randn(5, 8);
+    // torch: TypeError: forward() missing 1 required positional argument: 'value'
+    expect(() => mha({ query: x, key: x } as never)).toThrow(/missing 1 required positional argument: 'value'/);
+    expect(() => mha({ query: x, key: x, value: x, need_weight: false } as never)).toThrow(/unexpected keyword argument 'need_weight'/);
+  });
+});
