@@ -15,7 +15,7 @@
  */
 import { decodeCheckpoint, encodeCheckpoint, isStateDict, OBJECT_KEY, type Checkpoint } from "./checkpoint";
 import { bool, float32, float64, int16, int32, int64, int8, uint8, type DType } from "./dtype";
-import { parseArgs, type PyArgs } from "./args";
+import { isOptions, parseArgs, type PyArgs } from "./args";
 import { checkDevice, Device } from "./device";
 import { RuntimeError, TypeError_ } from "./errors";
 import { Module, moduleTypeName, type StateDict } from "./nn/module";
@@ -309,6 +309,9 @@ export function write_file(name: string, bytes: Uint8Array): void {
   fileStore.write(name, bytes);
 }
 
+/** torch.save's parameters in torch 1.13 (the pickle ones are accepted and have no effect here). */
+const SAVE_KEYWORDS = ["obj", "f", "pickle_module", "pickle_protocol", "_use_new_zipfile_serialization"];
+
 /**
  * torch.save(obj, f?): a module (weights plus architecture) or a state dict (weights only) to
  * safetensors bytes, which are returned. With a file name, the bytes are also written to the
@@ -317,7 +320,16 @@ export function write_file(name: string, bytes: Uint8Array): void {
  */
 // `object` admits checkpoints holding typed records such as optimizer.state_dict() (an interface,
 // which TypeScript will not match to Checkpoint's index signature); encodeCheckpoint checks the values.
+export function save(obj: Module | StateDict | Map<string, Tensor> | Checkpoint | object, f?: string | Record<string, string>): Uint8Array;
+/** torch.save(obj=model.state_dict(), f=MODEL_SAVE_PATH): both by keyword. */
+export function save(options: { obj: Module | StateDict | Map<string, Tensor> | Checkpoint | object; f: string }): Uint8Array;
 export function save(obj: Module | StateDict | Map<string, Tensor> | Checkpoint | object, f?: string | Record<string, string>): Uint8Array {
+  // Python's keywords (obj=, f=) rather than a checkpoint dict or metadata: an object holding obj and f (and
+  // nothing but save's parameter names) is the call by keyword; f alone after obj is the file by keyword.
+  if (f === undefined && isOptions(obj) && "obj" in obj && "f" in obj && Object.keys(obj).every((k) => SAVE_KEYWORDS.includes(k))) {
+    return save(obj.obj as object, obj.f as string);
+  }
+  if (isOptions(f) && typeof f.f === "string" && Object.keys(f).every((k) => SAVE_KEYWORDS.includes(k) && k !== "obj")) return save(obj, f.f);
   const metadata = typeof f === "object" && f !== null ? f : {};
   let bytes: Uint8Array;
   if (obj instanceof Module) {
@@ -378,7 +390,16 @@ function mapLocation(tensors: StateDict, map_location: MapLocation | undefined):
  * be a function called with each tensor and 'cpu' (its result is used); a CUDA target raises
  * PyTorch's CPU-only error. weights_only is accepted (this format stores no code either way).
  */
-export function load(f: Uint8Array | ArrayBuffer | string, ...args: PyArgs<[map_location?: MapLocation], { map_location?: MapLocation; weights_only?: boolean }>): Module | StateDict | Checkpoint {
+export function load(f: Uint8Array | ArrayBuffer | string, ...args: PyArgs<[map_location?: MapLocation], { map_location?: MapLocation; weights_only?: boolean }>): Module | StateDict | Checkpoint;
+/** torch.load(f=MODEL_SAVE_PATH, map_location=...): the file by keyword too. */
+export function load(options: { f: Uint8Array | ArrayBuffer | string; map_location?: MapLocation; weights_only?: boolean }): Module | StateDict | Checkpoint;
+export function load(f: Uint8Array | ArrayBuffer | string | { f: Uint8Array | ArrayBuffer | string }, ...args: PyArgs<[map_location?: MapLocation], { map_location?: MapLocation; weights_only?: boolean }>): Module | StateDict | Checkpoint {
+  if (isOptions(f)) {
+    if (!("f" in f)) throw new TypeError_("load() missing 1 required positional argument: 'f'");
+    if (args.length > 0) throw new TypeError_("load() got multiple values for argument 'f'");
+    const { f: file, ...rest } = f as { f: Uint8Array | ArrayBuffer | string };
+    return Object.keys(rest).length > 0 ? load(file, rest as { map_location?: MapLocation }) : load(file);
+  }
   const o = parseArgs<{ map_location?: MapLocation; weights_only?: boolean }>("load", ["map_location", "weights_only"], args);
   if (o.weights_only !== undefined && typeof o.weights_only !== "boolean") throw new TypeError_(`load(): argument 'weights_only' must be bool, not ${typeof o.weights_only}`);
   if (o.map_location !== undefined && o.map_location !== null && typeof o.map_location !== "function") mapLocation({}, o.map_location); // check before reading

@@ -77,3 +77,28 @@ describe("nn.MultiheadAttention's forward(query=..., key=..., value=...) by keyw
     expect(() => mha({ query: x, key: x, value: x, need_weight: false } as never)).toThrow(/unexpected keyword argument 'need_weight'/);
   });
 });
+
+describe("torch.save(obj=..., f=...) and torch.load(f=...) by keyword", () => {
+  it("saves to and loads from the named file, as notebook 01 writes it", () => {
+    // torch.save(obj=model_0.state_dict(), f=MODEL_SAVE_PATH); loaded_model_0.load_state_dict(torch.load(f=MODEL_SAVE_PATH))
+    torch.manual_seed(42);
+    const model_0 = new nn.Linear(1, 1);
+    const bytes = torch.save({ obj: model_0.state_dict(), f: "models/zero_to_mastery_gaps_0.pth" });
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    const loaded = new nn.Linear(1, 1);
+    expect(String(loaded.load_state_dict(torch.load({ f: "models/zero_to_mastery_gaps_0.pth" }) as Record<string, Tensor>))).toBe("<All keys matched successfully>");
+    expect(loaded.weight.equal(model_0.weight)).toBe(true);
+    // obj positional, f by keyword; load with map_location by keyword beside f
+    torch.save(model_0.state_dict(), { f: "models/zero_to_mastery_gaps_1.pth" } as never);
+    const sd = torch.load({ f: "models/zero_to_mastery_gaps_1.pth", map_location: "cpu" }) as Record<string, Tensor>;
+    expect(Object.keys(sd)).toEqual(["weight", "bias"]);
+    // a checkpoint dict is still a dict: its keys are not save's parameter names
+    torch.save({ epoch: 3, model_state_dict: model_0.state_dict() }, "models/zero_to_mastery_gaps_2.pth");
+    expect((torch.load("models/zero_to_mastery_gaps_2.pth") as { epoch: number }).epoch).toBe(3);
+  });
+  it("raises Python's errors for load without f and for f given twice", () => {
+    expect(() => torch.load({ map_location: "cpu" } as never)).toThrow("load() missing 1 required positional argument: 'f'");
+    expect(() => torch.load({ f: "x.pth" } as never, "cpu" as never)).toThrow("load() got multiple values for argument 'f'");
+    expect(() => torch.load({ f: "models/zero_to_mastery_gaps_1.pth", map_locaton: "cpu" } as never)).toThrow(/unexpected keyword argument 'map_locaton'/);
+  });
+});
