@@ -106,8 +106,10 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor, opts: { beta?: number;
   const beta = opts.beta ?? 1;
   const alpha = opts.alpha ?? 1;
   if (a.dim() !== 2 || b.dim() !== 2) throw new RuntimeError(`addmm: expected 2-D mat1 and mat2, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  // torch 1.13's addmm checks dtypes before shapes, in its own words (Linear on a long or float64 batch lands here)
+  if (a.dtype !== b.dtype) throw new RuntimeError("mat1 and mat2 must have the same dtype");
+  if (bias.dtype !== b.dtype) throw new RuntimeError("self and mat2 must have the same dtype");
   if (a.shape[1] !== b.shape[0]) throw shapeError("addmm", a, b, a.shape[1], b.shape[0]);
-  checkDtypes(a, b, "addmm");
   // uint8 / int8 / int16 / int32 (no gradient): beta * bias + alpha * (a @ b), each step keeping the low bits.
   if (wrapsAround(a.dtype)) return bias.mul(opts.beta ?? 1).add(mmRaw(a, b).mul(opts.alpha ?? 1));
   const outShape = [a.shape[0], b.shape[1]];
