@@ -355,7 +355,34 @@ export const FLOAT_LABELS_HINT =
   " (JS numbers do not say int or float, so torch.tensor([1, 0, 4]) is float32 here where PyTorch infers int64: " +
   "write torch.tensor([1, 0, 4], { dtype: torch.long }) for class indices)";
 
-function targetRows(target: Tensor, outShape: readonly number[], fn: string, inputShape: readonly number[]): Storage {
+const shapeList = (s: readonly number[]): string => `[${s.join(", ")}]`;
+
+/**
+ * torch 1.13's shape checks for class-index targets (nll_loss_nd, then nll_loss / nll_loss2d), which run
+ * before any dtype check: a batch of another size is a ValueError, a [N, 1] target for [N, C] logits is
+ * "multi-target", spatial targets must be [N, d1, ...].
+ */
+function checkClassTargetShape(input: Tensor, target: Tensor): void {
+  const n = input.dim(), t = target.dim();
+  if (n !== 1 && input.shape[0] !== (t > 0 ? target.shape[0] : 0)) {
+    throw new ValueError(`Expected input batch_size (${input.shape[0]}) to match target batch_size (${t > 0 ? target.shape[0] : 0}).`);
+  }
+  if (n <= 2) {
+    if (t > 1) throw new RuntimeError("0D or 1D target tensor expected, multi-target not supported");
+    if (n === 1 && t !== 0 && input.shape[0] !== target.shape[0]) throw new RuntimeError(`size mismatch (got input: ${shapeList(input.shape)}, target: ${shapeList(target.shape)})`);
+    return;
+  }
+  if (n === 4) {
+    if (t !== 3) throw new RuntimeError(`only batches of spatial targets supported (3D tensors) but got targets of dimension: ${t}`);
+    if ([0, 2, 3].some((d, i) => input.shape[d] !== target.shape[i])) throw new RuntimeError(`size mismatch (got input: ${shapeList(input.shape)} , target: ${shapeList(target.shape)}`);
+    return;
+  }
+  const want = [input.shape[0], ...input.shape.slice(2)];
+  if (want.join() !== target.shape.join()) throw new RuntimeError(`Expected target size ${shapeList(want)}, got ${shapeList(target.shape)}`);
+}
+
+function targetRows(target: Tensor, outShape: readonly number[], fn: string, inputShape: readonly number[], input?: Tensor): Storage {
+  if (input) checkClassTargetShape(input, target);
   if (target.dtype.is_floating_point) {
     throw new RuntimeError(`${fn}: expected target of dtype torch.int64 (class indices), got ${target.dtype}${FLOAT_LABELS_HINT}`);
   }
@@ -622,7 +649,7 @@ export function nll_loss(input: Tensor, target: Tensor, ...args: NLLLossArgs): T
   const a = parseNLLLoss(fn, args);
   const reduction = lossReduction(a);
   const { rows, outShape } = toRows(input, fn);
-  const y = targetRows(target, outShape, fn, input.shape);
+  const y = targetRows(target, outShape, fn, input.shape, input);
   const opts: ClassLossOptions = {
     weight: a.weight ? data(a.weight) : null,
     ignore_index: a.ignore_index ?? -100,
@@ -654,7 +681,7 @@ export function cross_entropy(input: Tensor, target: Tensor, ...args: CrossEntro
     return softTargetCrossEntropy(input, target, weight, reduction, label_smoothing);
   }
   const { rows, outShape } = toRows(input, fn);
-  const y = targetRows(target, outShape, fn, input.shape);
+  const y = targetRows(target, outShape, fn, input.shape, input);
   const opts: ClassLossOptions = {
     weight,
     ignore_index: a.ignore_index ?? -100,
@@ -674,6 +701,8 @@ function softTargetCrossEntropy(
 ): Tensor {
   const fn = "cross_entropy";
   if (input.shape.join() !== target.shape.join()) {
+    // torch takes a float target of another shape for class indices: its shape checks come first
+    checkClassTargetShape(input, target);
     const classShape = input.dim() === 1 ? [] : [input.shape[0], ...input.shape.slice(2)];
     throw new RuntimeError(
       `${fn}: expected class indices (a target of dtype torch.int64 and shape ${torchSize(classShape)}) or class ` +

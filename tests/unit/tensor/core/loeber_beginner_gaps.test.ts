@@ -28,3 +28,29 @@ describe("addmm's dtype checks (Linear on a long or float64 batch)", () => {
     expect(torch.addmm(torch.zeros([2], long), torch.ones([2, 3], long), torch.ones([3, 2], long)).tolist()).toEqual([[3, 3], [3, 3]]);
   });
 });
+
+describe("class-index targets: torch 1.13's shape checks come first", () => {
+  const x = torch.randn(3, 4);
+  const cases: [string, () => unknown, [string, string]][] = [
+    ["CE, a target batch of another size", () => F.cross_entropy(x, torch.tensor([0, 1], long)), ["ValueError", "Expected input batch_size (3) to match target batch_size (2)."]],
+    ["NLL, a target batch of another size", () => new nn.NLLLoss()(x, torch.tensor([0, 1], long)), ["ValueError", "Expected input batch_size (3) to match target batch_size (2)."]],
+    ["CE, a float target batch of another size", () => F.cross_entropy(x, torch.zeros(2)), ["ValueError", "Expected input batch_size (3) to match target batch_size (2)."]],
+    ["CE, an int32 target batch of another size", () => F.cross_entropy(x, torch.zeros([2], { dtype: torch.int32 })), ["ValueError", "Expected input batch_size (3) to match target batch_size (2)."]],
+    ["CE, a 0-d target for a batch", () => F.cross_entropy(x, torch.tensor(1, long)), ["ValueError", "Expected input batch_size (3) to match target batch_size (0)."]],
+    ["CE, labels as a column", () => new nn.CrossEntropyLoss()(x, torch.tensor([[0], [1], [2]], long)), ["RuntimeError", "0D or 1D target tensor expected, multi-target not supported"]],
+    ["CE, float labels as a column", () => F.cross_entropy(x, torch.zeros(3, 1)), ["RuntimeError", "0D or 1D target tensor expected, multi-target not supported"]],
+    ["NLL, float labels as a column", () => F.nll_loss(x, torch.zeros(3, 1)), ["RuntimeError", "0D or 1D target tensor expected, multi-target not supported"]],
+    ["CE, a 1-D input and a 1-D target", () => F.cross_entropy(torch.randn(4), torch.zeros([2], long)), ["RuntimeError", "size mismatch (got input: [4], target: [2])"]],
+    ["CE, 3-D input", () => F.cross_entropy(torch.randn(3, 4, 5), torch.zeros([3, 4], long)), ["RuntimeError", "Expected target size [3, 5], got [3, 4]"]],
+    ["CE, 3-D input, a float target", () => F.cross_entropy(torch.randn(3, 4, 5), torch.zeros(3, 4)), ["RuntimeError", "Expected target size [3, 5], got [3, 4]"]],
+    ["NLL, 3-D input", () => F.nll_loss(torch.randn(3, 4, 5), torch.zeros([3, 6], long)), ["RuntimeError", "Expected target size [3, 5], got [3, 6]"]],
+    ["CE, 4-D input, a 2-D target", () => F.cross_entropy(torch.randn(3, 4, 5, 6), torch.zeros([3, 5], long)), ["RuntimeError", "only batches of spatial targets supported (3D tensors) but got targets of dimension: 2"]],
+    ["CE, 4-D input, a target of other sizes", () => F.cross_entropy(torch.randn(3, 4, 5, 6), torch.zeros([3, 5, 7], long)), ["RuntimeError", "size mismatch (got input: [3, 4, 5, 6] , target: [3, 5, 7]"]],
+  ];
+  it.each(cases)("%s", (_name, fn, want) => expect(thrown(fn)).toEqual(want));
+  it("right shapes still work, and a float target of the right shape for indices keeps the engine's hint", () => {
+    expect(F.cross_entropy(torch.randn(4), torch.tensor(1, long)).dim()).toBe(0);
+    expect(F.cross_entropy(torch.randn(3, 4, 5), torch.zeros([3, 5], long)).dim()).toBe(0);
+    expect(thrown(() => F.cross_entropy(x, torch.tensor([2.0, 0.0, 1.0])))?.[1]).toMatch(/For labels use torch.tensor\(labels, \{ dtype: torch.long \}\)/);
+  });
+});
