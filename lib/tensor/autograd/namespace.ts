@@ -6,7 +6,8 @@
  *   form: they take the code to run as a callback, `torch.autograd.no_grad(() => ...)`), also
  *   under their modules' names grad_mode and anomaly_mode (detect_anomaly, set_detect_anomaly).
  * - Variable(data, requires_grad=false): the legacy wrapper. Since PyTorch 0.4 it returns a plain
- *   tensor: a new leaf sharing data's storage (data.detach()), requiring grad if asked;
+ *   tensor: a new leaf sharing data's storage (data.detach()), requiring grad if asked; volatile=true
+ *   warns as torch 1.13 does (and with requires_grad raises its ValueError);
  *   `x instanceof Variable` holds for every tensor, as isinstance(x, Variable) does.
  * - graph.save_on_cpu(fn): every tensor here already lives on the CPU, so it runs fn unchanged
  *   (PyTorch's packing would copy CPU tensors to the CPU: same values, same gradients).
@@ -16,7 +17,8 @@
  * - forward_ad (dual_level, make_dual, unpack_dual) and profiler are added by ../api/torch_1_13_names.ts:
  *   tangents come from the reverse graph (autograd/forward_ad.ts), the profiler is ../profiler.ts.
  */
-import { NotImplementedError, TypeError_ } from "../errors";
+import { NotImplementedError, TypeError_, ValueError } from "../errors";
+import { warnLegacyOnce } from "../nn/functional/loss_composed";
 import { Tensor } from "../tensor";
 import { inference_mode } from "./inference_mode";
 import { Function, FunctionCtx, once_differentiable } from "./custom_function";
@@ -42,6 +44,11 @@ function VariableImpl(data: Tensor, ...args: [requires_grad?: boolean, volatile?
   const o: VariableOptions = typeof args[0] === "object" && args[0] !== null ? args[0] : { requires_grad: args[0] as boolean | undefined, volatile: args[1] as boolean | undefined };
   for (const k of Object.keys(o)) {
     if (k !== "requires_grad" && k !== "volatile") throw new TypeError_(`Variable() got an unexpected keyword argument '${k}'`);
+  }
+  if (o.volatile) {
+    // torch 1.13 warns (once per call site, Python's default filter), then refuses volatile with requires_grad
+    warnLegacyOnce("UserWarning: volatile was removed and now has no effect. Use `with torch.no_grad():` instead.");
+    if (o.requires_grad) throw new ValueError("Variable can't be volatile and require_grad at the same time!");
   }
   const v = data.detach();
   if (o.requires_grad) v.requires_grad_(true);

@@ -2,7 +2,7 @@
  * PyTorch's legacy typed constructors, which older tutorials still use:
  * `torch.Tensor([0])` (here `new torch.Tensor([0])`), `torch.Tensor(2, 3)`, `torch.LongTensor(letter_indexes)`,
  * `torch.FloatTensor(...)`, `torch.DoubleTensor(...)`, `torch.IntTensor(...)`, `torch.ByteTensor(...)`, `torch.BoolTensor(...)`. A list gives a tensor
- * of those values in the constructor's dtype (long truncates toward zero); integers give an
+ * of those values in the constructor's dtype (long truncates toward zero); integers or a torch.Size give an
  * "uninitialized" tensor of that size (zero-filled here, as torch.empty); nothing gives shape [0].
  */
 import { get_default_dtype } from "../default_dtype";
@@ -11,6 +11,7 @@ import { record } from "../autograd/function";
 import { RuntimeError, TypeError_ } from "../errors";
 import { isTensor, type NestedArray, type Tensor } from "../tensor";
 import * as creation from "./creation";
+import { Size } from "../size";
 
 const typeName = (v: unknown): string => (v === null ? "NoneType" : typeof v === "number" ? (Number.isInteger(v) ? "int" : "float") : typeof v === "string" ? "str" : typeof v);
 
@@ -31,6 +32,8 @@ export function legacyTensor(dtype: DType, args: readonly unknown[]): Tensor {
     const a = t.detach();
     return record(a, "AliasBackward0", [t], (g) => [g]);
   }
+  // torch.FloatTensor(std.size()): a torch.Size is a size, as in torch (a plain list is data)
+  if (args.length === 1 && args[0] instanceof Size) return legacyTensor(dtype, [...args[0]]);
   if (args.length === 1 && Array.isArray(args[0])) return creation.tensor(args[0] as NestedArray, { dtype });
   for (const a of args) {
     if (typeof a !== "number") {

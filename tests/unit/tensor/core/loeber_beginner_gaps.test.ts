@@ -2,8 +2,9 @@
  * Gaps the loeber / pytorch-beginner probe found (tutorials/loeber_beginner.test.ts), each against torch 1.13's
  * behaviour (messages as torch prints them; values from tests/fixtures/torch/tutorials/loeber_beginner.json there).
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { F, nn, torch } from "../../../../lib/tensor/index";
+import { forgetLegacyWarnings } from "../../../../lib/tensor/nn/functional/loss_composed";
 
 const long = { dtype: torch.long };
 const thrown = (fn: () => unknown): [string, string] | null => {
@@ -14,6 +15,14 @@ const thrown = (fn: () => unknown): [string, string] | null => {
   }
   return null;
 };
+
+let warn: ReturnType<typeof vi.spyOn>;
+beforeEach(() => {
+  forgetLegacyWarnings();
+  warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+});
+afterEach(() => warn.mockRestore());
+const warnings = () => warn.mock.calls.map((c: unknown[]) => String(c[0]));
 
 describe("addmm's dtype checks (Linear on a long or float64 batch)", () => {
   it("mat1 / mat2 of different dtypes, then a bias of another dtype, raise torch 1.13's messages before any shape check", () => {
@@ -52,5 +61,36 @@ describe("class-index targets: torch 1.13's shape checks come first", () => {
     expect(F.cross_entropy(torch.randn(4), torch.tensor(1, long)).dim()).toBe(0);
     expect(F.cross_entropy(torch.randn(3, 4, 5), torch.zeros([3, 5], long)).dim()).toBe(0);
     expect(thrown(() => F.cross_entropy(x, torch.tensor([2.0, 0.0, 1.0])))?.[1]).toMatch(/For labels use torch.tensor\(labels, \{ dtype: torch.long \}\)/);
+  });
+});
+
+describe("legacy forms of the old tutorials", () => {
+  it("torch.FloatTensor(std.size()) is an uninitialized tensor of that size (a plain list is still data)", () => {
+    const std = torch.ones(8, 20);
+    const eps = torch.FloatTensor(std.size()).normal_();
+    expect([eps.shape, eps.dtype]).toEqual([[8, 20], torch.float32]);
+    expect(torch.LongTensor(torch.zeros(2, 3).size()).shape).toEqual([2, 3]);
+    expect(torch.FloatTensor([2, 3]).tolist()).toEqual([2, 3]);
+  });
+
+  it("Variable(x, volatile=True) warns as torch 1.13 (once); with requires_grad it raises torch's ValueError", () => {
+    const msg = "UserWarning: volatile was removed and now has no effect. Use `with torch.no_grad():` instead.";
+    const v = torch.autograd.Variable(torch.ones(2), { volatile: true });
+    torch.autograd.Variable(torch.ones(2), { volatile: true });
+    torch.autograd.Variable(torch.ones(2), { volatile: false });
+    expect(v.requires_grad).toBe(false);
+    expect(warnings()).toEqual([msg]);
+    expect(thrown(() => torch.autograd.Variable(torch.ones(2), { requires_grad: true, volatile: true }))).toEqual(["ValueError", "Variable can't be volatile and require_grad at the same time!"]);
+  });
+
+  it("torch.nn.utils.clip_grad_norm (deprecated) warns once and clips as clip_grad_norm_", () => {
+    const lin = new nn.Linear(2, 1);
+    lin(torch.ones(1, 2)).sum().mul(10).backward();
+    const total = torch.nn.utils.clip_grad_norm(lin.parameters(), 0.5);
+    torch.nn.utils.clip_grad_norm(lin.parameters(), { max_norm: 0.5 });
+    expect(total.item()).toBeCloseTo(Math.sqrt(300), 4);
+    expect(warnings()).toEqual(["UserWarning: torch.nn.utils.clip_grad_norm is now deprecated in favor of torch.nn.utils.clip_grad_norm_."]);
+    torch.nn.utils.clip_grad_norm_(lin.parameters(), 0.5);
+    expect(warnings().length).toBe(1);
   });
 });
