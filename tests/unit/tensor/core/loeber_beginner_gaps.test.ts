@@ -34,6 +34,10 @@ describe("addmm's dtype checks (Linear on a long or float64 batch)", () => {
     expect(thrown(() => torch.addmm(torch.zeros(2), torch.zeros(2, 3), torch.zeros([3, 2], { dtype: torch.float64 })))).toEqual(["RuntimeError", "mat1 and mat2 must have the same dtype"]);
     expect(thrown(() => torch.addmm(torch.zeros([2], { dtype: torch.float64 }), torch.zeros(2, 3), torch.zeros(3, 2)))).toEqual(["RuntimeError", "self and mat2 must have the same dtype"]);
     expect(thrown(() => F.linear(torch.zeros(2, 3), torch.zeros(2, 3), torch.zeros([2], { dtype: torch.float64 })))).toEqual(["RuntimeError", "self and mat2 must have the same dtype"]);
+    // a non-contiguous batch (batch_first input, transposed inside the LSTM) goes through matmul, whose message starts with torch's
+    expect(thrown(() => new nn.LSTM(3, 4, 2, { batch_first: true })(torch.zeros([2, 2, 3], { dtype: torch.float64 })))?.[1]).toMatch(/^expected scalar type Double but found Float/);
+    expect(thrown(() => F.linear(torch.zeros([2, 3, 4], long).transpose(0, 1), torch.zeros(2, 4), torch.zeros(2)))?.[1]).toMatch(/^expected scalar type Long but found Float/);
+    expect(F.linear(torch.ones(2, 3, 4).transpose(0, 1), torch.ones(2, 4), torch.ones(2)).shape).toEqual([3, 2, 2]);
     expect(torch.addmm(torch.zeros([2], long), torch.ones([2, 3], long), torch.ones([3, 2], long)).tolist()).toEqual([[3, 3], [3, 3]]);
   });
 });
