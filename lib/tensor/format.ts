@@ -247,7 +247,7 @@ export function formatTensor(t: Tensor, prefix = "tensor("): string {
     if (!defaultDtype) suffixes.push(`dtype=${t.dtype}`);
     body = formatData(t, indent);
   }
-  if (t.grad_fn) suffixes.push(`grad_fn=<${t.grad_fn.name()}>`);
+  if (t.grad_fn) suffixes.push(`grad_fn=<${t.grad_fn._name}>`); // the class name: <CopySlices>, where name() says torch::autograd::CopySlices
   else if (t.requires_grad) suffixes.push("requires_grad=True");
   return addSuffixes(prefix + body, suffixes, indent);
 }

@@ -98,3 +98,13 @@ describe("legacy forms of the old tutorials", () => {
     expect(warnings().length).toBe(1);
   });
 });
+
+describe("grad_fn in a tensor's repr", () => {
+  it("prints the node's class name, as torch: <CopySlices> after an in-place op on a view (name() keeps torch::autograd::)", () => {
+    const x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], { requires_grad: true });
+    const y = x.mul(1);
+    y.index(0).mul_(2);
+    expect(String(y)).toBe("tensor([[2., 4.],\n        [3., 4.]], grad_fn=<CopySlices>)");
+    expect(y.grad_fn!.name()).toBe("torch::autograd::CopySlices");
+  });
+});
