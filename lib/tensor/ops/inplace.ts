@@ -342,5 +342,10 @@ export function bernoulli_<T extends Tensor>(self: T, p: number, gen: Generator 
 export function index_put_<T extends Tensor>(self: T, specs: readonly IndexSpec[], value: TensorLike, accumulate = false): T {
   // Into an unbind row, torch refuses naming the basic-indexing view it writes through (SelectBackward0 for row[0] = 5).
   if (is_grad_enabled() && !(self.requires_grad && self.is_leaf)) checkMultiOutputView(self, basicIndexWriteNode(specs));
-  return apply_(self, "index_put_", (old) => index_put(old, specs, value, accumulate), [value]);
+  const before = self.grad_fn;
+  const out = apply_(self, "index_put_", (old) => index_put(old, specs, value, accumulate), [value]);
+  // Numbers and slices only: Python's x[0, 1] = v, whose node torch names CopySlices (index tensors: IndexPutBackward0)
+  const node = out.grad_fn;
+  if (node && node !== before && node._name === "IndexPutBackward0" && specs.every((s) => !(s instanceof Tensor) && !Array.isArray(s))) node._name = "CopySlices";
+  return out;
 }

@@ -108,3 +108,21 @@ describe("grad_fn in a tensor's repr", () => {
     expect(y.grad_fn!.name()).toBe("torch::autograd::CopySlices");
   });
 });
+
+describe("x[0, 0] = v written as index_put_ with numbers and slices", () => {
+  it("records CopySlices, as Python's item assignment (pytorch-beginner's backward.py: n[0, 0] = m[0, 0] ** 2); index tensors keep IndexPutBackward0", () => {
+    const m = torch.tensor([[2.0, 3.0]], { requires_grad: true });
+    const n = torch.zeros(1, 2);
+    n.index_put_([0, 0], m.index(0, 0).pow(2));
+    n.index_put_([0, 1], m.index(0, 1).pow(3));
+    expect(String(n)).toBe("tensor([[ 4., 27.]], grad_fn=<CopySlices>)");
+    n.backward(torch.tensor([[1.0, 1.0]]));
+    expect(m.grad!.tolist()).toEqual([[4, 27]]);
+    const y = m.mul(1);
+    y.index_put_([":", 0], torch.tensor(5.0));
+    expect(y.grad_fn!.name()).toBe("torch::autograd::CopySlices");
+    const k = torch.zeros(3);
+    k.index_put_([torch.tensor([0, 2], long)], m.index(0).sum());
+    expect(k.grad_fn!.name()).toBe("IndexPutBackward0");
+  });
+});
