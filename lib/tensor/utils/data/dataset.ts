@@ -5,7 +5,7 @@
 import { checkKeywords, checkNoMoreArgs, isOptions } from "../../args";
 import { leadingArgs } from "../../leading_args";
 import { IndexError, TorchError, TypeError_, ValueError } from "../../errors";
-import { int64 } from "../../dtype";
+import { float32, int64 } from "../../dtype";
 import { randperm, tensor as makeTensor } from "../../ops/creation";
 import { default_generator, Generator } from "../../random";
 import { Tensor } from "../../tensor";
@@ -150,7 +150,7 @@ export interface RandomSplitOptions {
  */
 export function random_split<T>(
   dataset: DatasetLike<T>,
-  lengths: readonly number[] | RandomSplitOptions,
+  lengths: readonly number[] | Tensor | RandomSplitOptions,
   opts?: { generator?: Generator } | Generator,
 ): Subset<T>[];
 /** random_split(dataset=ds, lengths=[8, 2], generator=g): every argument by keyword. */
@@ -172,15 +172,19 @@ export function random_split<T>(...all: unknown[]): Subset<T>[] {
   if (isOptions(opts) && "lengths" in opts) throw new TypeError_("random_split() got multiple values for argument 'lengths'");
   if (isOptions(opts)) checkKeywords("random_split", opts, ["generator"]);
   opts ??= {};
-  const lens = lengths as readonly number[];
+  // A 1-D tensor of lengths or fractions (the book Deep Learning with PyTorch Step-by-Step's index_splitter passes
+  // splits_tensor / total): torch sums and scales its elements as tensors, so float32 fractions add up in float32.
+  const asTensor = lengths instanceof Tensor ? lengths : null;
+  const f32 = asTensor !== null && asTensor.dtype === float32;
+  const lens = asTensor !== null ? (asTensor.reshape(-1).tolist() as number[]) : (lengths as readonly number[]);
   // PyTorch's third positional argument is the generator itself: random_split(ds, [8, 2], g).
   const generator = opts instanceof Generator ? opts : opts.generator;
   const n = datasetLength(dataset);
   let sizes = lens.slice();
-  const total = sizes.reduce((a, b) => a + b, 0);
+  const total = asTensor !== null ? (asTensor.sum().item() as number) : sizes.reduce((a, b) => a + b, 0);
   if (Math.abs(total - 1) < 1e-9 && total !== n) {
     // Fractions: floor each, then hand the remainder out round-robin (PyTorch 1.13).
-    sizes = lens.map((f) => Math.floor(n * f));
+    sizes = lens.map((f) => Math.floor(f32 ? Math.fround(n * f) : n * f));
     let rest = n - sizes.reduce((a, b) => a + b, 0);
     for (let i = 0; rest > 0; i = (i + 1) % sizes.length, rest--) sizes[i] += 1;
   }

@@ -1,0 +1,853 @@
+/**
+ * A cold probe of dvgodoy/PyTorchStepByStep ("Deep Learning with PyTorch Step-by-Step", Daniel Voigt Godoy),
+ * translated as a learner would: notebooks Chapter00-Chapter07 (gradient descent by hand, then autograd, then
+ * optim; the train / val step closures of Chapter 2; Dataset, TensorDataset, random_split, DataLoader with a
+ * seeded generator; binary classification and BCEWithLogitsLoss with pos_weight; index_splitter's random_split
+ * of fractions, WeightedRandomSampler; activations; convolutions and padding; NLL / cross-entropy; forward hooks;
+ * per-channel statistics, dropout, the lr range test, Adam's state, SGD with momentum / Nesterov, StepLR,
+ * LambdaLR, ReduceLROnPlateau, CyclicLR, gradient clipping by value / norm / hooks; batch norm, residual blocks,
+ * inception) and the StepByStep class of stepbystep/v4.py (its visualisations skipped).
+ * The datasets are small seeded torch stand-ins with the book's shapes (linearData(), moons(), images() below),
+ * epochs are cut. Values are compared with torch 1.13 running the same code
+ * (scripts/fixtures/stepbystep_fixtures.py -> tests/fixtures/torch/tutorials/stepbystep.json).
+ *
+ * Python forms written otherwise: x[i] = v -> index_put_ / index(...).copy_, `b -= lr * b.grad` -> sub_ under
+ * torch.no_grad, numpy arrays -> float64 tensors, np.mean -> a plain average, print(model.state_dict()) ->
+ * odRepr(...) (a JavaScript object has no OrderedDict repr), x_tensor[subset] -> x_tensor.index(subset.indices).
+ */
+import { describe, expect, it } from "vitest";
+import { F, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
+import type { Optimizer } from "../../../../lib/tensor/index";
+import { expectNums, expectT, thrown, tutorialFixture } from "./helpers";
+
+const ref = tutorialFixture<Record<string, any>>("stepbystep.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
+const { DataLoader, TensorDataset, Dataset, random_split, WeightedRandomSampler } = utils.data;
+const { StepLR, LambdaLR, ReduceLROnPlateau, CyclicLR, OneCycleLR, CosineAnnealingWarmRestarts } = optim.lr_scheduler;
+const f64 = { dtype: torch.float64 };
+const long = { dtype: torch.long };
+/** x[i, j] = v. */
+const setItem = (t: Tensor, i: number, j: number, v: number) => t.index_put_([torch.tensor(i, long), torch.tensor(j, long)], torch.tensor(v));
+
+/** Python's print(model.state_dict()). */
+const odRepr = (sd: Record<string, Tensor>) => `OrderedDict([${Object.entries(sd).map(([k, t]) => `('${k}', ${String(t)})`).join(", ")}])`;
+/** Python's str(torch.Size([2, 3])) (a Size prints as "2,3" in JavaScript, as the other probes note). */
+const sizeRepr = (s: readonly number[]) => `torch.Size([${s.join(", ")}])`;
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+type Loader = Iterable<Tensor[]> & { length: number };
+type LossFn = (yhat: Tensor, y: Tensor) => Tensor;
+
+// ============================ stepbystep/v4.py ============================
+function make_lr_fn(start_lr: number, end_lr: number, num_iter: number, step_mode = "exp"): (it: number) => number {
+  if (step_mode === "linear") {
+    const factor = (end_lr / start_lr - 1) / num_iter;
+    return (iteration) => 1 + iteration * factor;
+  }
+  const factor = (Math.log(end_lr) - Math.log(start_lr)) / num_iter;
+  return (iteration) => Math.exp(factor) ** iteration;
+}
+
+type AnyScheduler = { optimizer: Optimizer; step(arg?: number): void };
+
+class StepByStep {
+  device = "cpu";
+  train_loader: Loader | null = null;
+  val_loader: Loader | null = null;
+  scheduler: AnyScheduler | null = null;
+  is_batch_lr_scheduler = false;
+  clipping: (() => void) | { remove(): void }[] | null = null;
+  losses: number[] = [];
+  val_losses: (number | null)[] = [];
+  learning_rates: number[][] = [];
+  total_epochs = 0;
+  visualization: Record<string, Tensor | null> = {};
+  handles: Record<string, { remove(): void }> = {};
+  _gradients: Record<string, Record<string, unknown[]>> = {};
+  _parameters: Record<string, Record<string, unknown[]>> = {};
+  train_step_fn: (x: Tensor, y: Tensor) => number;
+  val_step_fn: (x: Tensor, y: Tensor) => number;
+
+  constructor(public model: nn.Module, public loss_fn: LossFn, public optimizer: Optimizer) {
+    this.model.to(this.device);
+    this.train_step_fn = this._make_train_step_fn();
+    this.val_step_fn = this._make_val_step_fn();
+  }
+
+  set_loaders(train_loader: Loader, val_loader: Loader | null = null): void {
+    this.train_loader = train_loader;
+    this.val_loader = val_loader;
+  }
+
+  _make_train_step_fn() {
+    return (x: Tensor, y: Tensor): number => {
+      this.model.train();
+      const yhat = this.model(x) as Tensor;
+      const loss = this.loss_fn(yhat, y);
+      loss.backward();
+      if (typeof this.clipping === "function") this.clipping();
+      this.optimizer.step();
+      this.optimizer.zero_grad();
+      return loss.item();
+    };
+  }
+
+  _make_val_step_fn() {
+    return (x: Tensor, y: Tensor): number => {
+      this.model.eval();
+      const yhat = this.model(x) as Tensor;
+      return this.loss_fn(yhat, y).item();
+    };
+  }
+
+  _mini_batch(validation = false): number | null {
+    const data_loader = validation ? this.val_loader : this.train_loader;
+    const step_fn = validation ? this.val_step_fn : this.train_step_fn;
+    if (data_loader === null) return null;
+    const n_batches = data_loader.length;
+    const mini_batch_losses: number[] = [];
+    let i = 0;
+    for (const [x_batch, y_batch] of data_loader) {
+      mini_batch_losses.push(step_fn(x_batch.to(this.device), y_batch.to(this.device)));
+      if (!validation) this._mini_batch_schedulers(i / n_batches);
+      i++;
+    }
+    return mean(mini_batch_losses);
+  }
+
+  set_seed(seed = 42): void {
+    torch.manual_seed(seed);
+    const sampler = (this.train_loader as unknown as { sampler?: { generator?: torch.Generator } } | null)?.sampler;
+    sampler?.generator?.manual_seed(seed);
+  }
+
+  train(n_epochs: number, seed = 42): void {
+    this.set_seed(seed);
+    for (let epoch = 0; epoch < n_epochs; epoch++) {
+      this.total_epochs += 1;
+      this.losses.push(this._mini_batch(false)!);
+      const val_loss = torch.no_grad(() => this._mini_batch(true));
+      this.val_losses.push(val_loss);
+      this._epoch_schedulers(val_loss);
+    }
+  }
+
+  predict(x: Tensor): Tensor {
+    this.model.eval();
+    const x_tensor = torch.as_tensor(x).float();
+    const y_hat_tensor = this.model(x_tensor.to(this.device)) as Tensor;
+    this.model.train();
+    return y_hat_tensor.detach().cpu();
+  }
+
+  count_parameters(): number {
+    return this.model.parameters().filter((p) => p.requires_grad).reduce((s, p) => s + p.numel(), 0);
+  }
+
+  attach_hooks(layers_to_hook: string[], hook_fn?: (layer: nn.Module, inputs: unknown[], outputs: unknown) => void): void {
+    this.visualization = {};
+    const modules = [...this.model.named_modules()];
+    const layer_names = new Map(modules.slice(1).map(([name, layer]) => [layer, name]));
+    const fn = hook_fn ?? ((layer: nn.Module, _inputs: unknown[], outputs: unknown) => {
+      const name = layer_names.get(layer)!;
+      const values = (outputs as Tensor).detach().cpu();
+      const prev = this.visualization[name];
+      this.visualization[name] = prev === null ? values : torch.cat([prev, values]);
+    });
+    for (const [name, layer] of modules) {
+      if (layers_to_hook.includes(name)) {
+        this.visualization[name] = null;
+        this.handles[name] = layer.register_forward_hook(fn);
+      }
+    }
+  }
+
+  remove_hooks(): void {
+    for (const handle of Object.values(this.handles)) handle.remove();
+    this.handles = {};
+  }
+
+  correct(x: Tensor, y: Tensor, threshold = 0.5): Tensor {
+    this.model.eval();
+    const yhat = this.model(x.to(this.device)) as Tensor;
+    y = y.to(this.device);
+    this.model.train();
+    let [, n_dims] = yhat.shape;
+    let predicted: Tensor;
+    if (n_dims > 1) {
+      [, predicted] = torch.max(yhat, 1);
+    } else {
+      n_dims += 1;
+      const m = this.model;
+      if (m instanceof nn.Sequential && m.get(-1) instanceof nn.Sigmoid) predicted = yhat.gt(threshold).long();
+      else predicted = torch.sigmoid(yhat).gt(threshold).long();
+    }
+    const result: number[][] = [];
+    for (let c = 0; c < n_dims; c++) {
+      const n_class = y.eq(c).sum().item();
+      const n_correct = predicted.index(y.eq(c)).eq(c).sum().item();
+      result.push([n_correct, n_class]);
+    }
+    return torch.tensor(result);
+  }
+
+  static loader_apply(loader: Iterable<Tensor[]>, func: (x: Tensor, y: Tensor) => Tensor, reduce = "sum"): Tensor {
+    let results = torch.stack([...loader].map(([x, y]) => func(x, y)), { axis: 0 });
+    if (reduce === "sum") results = results.sum({ axis: 0 });
+    else if (reduce === "mean") results = results.float().mean({ axis: 0 });
+    return results;
+  }
+
+  static statistics_per_channel(images: Tensor, _labels: Tensor): Tensor {
+    const [n_samples, n_channels] = images.size();
+    const flatten_per_channel = images.reshape(n_samples, n_channels, -1);
+    const means = flatten_per_channel.mean({ axis: 2 });
+    const stds = flatten_per_channel.std({ axis: 2 });
+    const sum_means = means.sum({ axis: 0 });
+    const sum_stds = stds.sum({ axis: 0 });
+    const n = torch.tensor(new Array(n_channels).fill(n_samples)).float();
+    return torch.stack([n, sum_means, sum_stds], { axis: 0 });
+  }
+
+  lr_range_test(data_loader: Iterable<Tensor[]>, end_lr: number, num_iter = 100, _step_mode = "exp", alpha = 0.05) {
+    const previous_states = { model: structuredCloneState(this.model.state_dict()), optimizer: this.optimizer.state_dict() };
+    const start_lr = this.optimizer.state_dict().param_groups[0].lr as number;
+    const lr_fn = make_lr_fn(start_lr, end_lr, num_iter);
+    const scheduler = new LambdaLR(this.optimizer, { lr_lambda: lr_fn });
+    const tracking = { loss: [] as number[], lr: [] as number[] };
+    let iteration = 0;
+    while (iteration < num_iter) {
+      for (const [x_batch, y_batch] of data_loader) {
+        const yhat = this.model(x_batch) as Tensor;
+        const loss = this.loss_fn(yhat, y_batch);
+        loss.backward();
+        tracking.lr.push(scheduler.get_last_lr()[0]);
+        if (iteration === 0) tracking.loss.push(loss.item());
+        else tracking.loss.push(alpha * loss.item() + (1 - alpha) * tracking.loss[tracking.loss.length - 1]);
+        iteration += 1;
+        if (iteration === num_iter) break;
+        this.optimizer.step();
+        scheduler.step();
+        this.optimizer.zero_grad();
+      }
+    }
+    this.optimizer.load_state_dict(previous_states.optimizer);
+    this.model.load_state_dict(previous_states.model);
+    return tracking;
+  }
+
+  capture_gradients(layers: string | string[]): void {
+    const layers_to_hook = Array.isArray(layers) ? layers : [layers];
+    this._gradients = {};
+    const make_log_fn = (name: string, parm_id: string) => (grad: Tensor) => {
+      this._gradients[name][parm_id].push(grad.tolist());
+    };
+    for (const [name, layer] of this.model.named_modules()) {
+      if (!layers_to_hook.includes(name)) continue;
+      this._gradients[name] = {};
+      for (const [parm_id, p] of layer.named_parameters()) {
+        if (p.requires_grad) {
+          this._gradients[name][parm_id] = [];
+          this.handles[`${name}.${parm_id}.grad`] = p.register_hook(make_log_fn(name, parm_id));
+        }
+      }
+    }
+  }
+
+  capture_parameters(layers: string | string[]): void {
+    const layers_to_hook = Array.isArray(layers) ? layers : [layers];
+    const modules = [...this.model.named_modules()];
+    const layer_names = new Map(modules.map(([name, layer]) => [layer, name]));
+    this._parameters = {};
+    for (const [name, layer] of modules) {
+      if (!layers_to_hook.includes(name)) continue;
+      this._parameters[name] = {};
+      for (const [parm_id] of layer.named_parameters()) this._parameters[name][parm_id] = [];
+    }
+    const fw_hook_fn = (layer: nn.Module) => {
+      const name = layer_names.get(layer)!;
+      for (const [parm_id, parameter] of layer.named_parameters()) this._parameters[name][parm_id].push(parameter.tolist());
+    };
+    this.attach_hooks(layers_to_hook, fw_hook_fn);
+  }
+
+  set_lr_scheduler(scheduler: AnyScheduler): void {
+    if (scheduler.optimizer === this.optimizer) {
+      this.scheduler = scheduler;
+      this.is_batch_lr_scheduler = scheduler instanceof CyclicLR || scheduler instanceof OneCycleLR || scheduler instanceof CosineAnnealingWarmRestarts;
+    }
+  }
+
+  _epoch_schedulers(val_loss: number | null): void {
+    if (this.scheduler && !this.is_batch_lr_scheduler) {
+      if (this.scheduler instanceof ReduceLROnPlateau) this.scheduler.step(val_loss!);
+      else this.scheduler.step();
+      this.learning_rates.push(this.scheduler.optimizer.state_dict().param_groups.map((d) => d.lr as number));
+    }
+  }
+
+  _mini_batch_schedulers(frac_epoch: number): void {
+    if (this.scheduler && this.is_batch_lr_scheduler) {
+      if (this.scheduler instanceof CosineAnnealingWarmRestarts) this.scheduler.step(this.total_epochs + frac_epoch);
+      else this.scheduler.step();
+      this.learning_rates.push(this.scheduler.optimizer.state_dict().param_groups.map((d) => d.lr as number));
+    }
+  }
+
+  set_clip_grad_value(clip_value: number): void {
+    this.clipping = () => nn.utils.clip_grad_value_(this.model.parameters(), { clip_value });
+  }
+
+  set_clip_grad_norm(max_norm: number, norm_type = 2): void {
+    this.clipping = () => void nn.utils.clip_grad_norm_(this.model.parameters(), { max_norm, norm_type });
+  }
+
+  set_clip_backprop(clip_value: number): void {
+    const handles: { remove(): void }[] = [];
+    for (const p of this.model.parameters()) {
+      if (p.requires_grad) handles.push(p.register_hook((grad) => torch.clamp(grad, -clip_value, clip_value)));
+    }
+    this.clipping = handles;
+  }
+
+  remove_clip(): void {
+    if (Array.isArray(this.clipping)) for (const handle of this.clipping) handle.remove();
+    this.clipping = null;
+  }
+}
+
+/** deepcopy(model.state_dict()): every tensor cloned. */
+function structuredCloneState(sd: Record<string, Tensor>): Record<string, Tensor> {
+  return Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, v.clone()]));
+}
+
+// ============================ data stand-ins (the fixture script's) ============================
+function linearData(seed = 42, N = 100): [Tensor, Tensor, Tensor, Tensor] {
+  const g = new torch.Generator().manual_seed(seed);
+  const x = torch.rand([N, 1], { generator: g, dtype: torch.float64 });
+  const epsilon = torch.randn([N, 1], { generator: g, dtype: torch.float64 }).mul(0.1);
+  const y = x.mul(2).add(1).add(epsilon);
+  const idx = torch.randperm(N, { generator: g });
+  return [x, y, idx.index(`:${N * 0.8}`), idx.index(`${N * 0.8}:`)];
+}
+
+function moons(seed: number, n: number): [Tensor, Tensor] {
+  const g = new torch.Generator().manual_seed(seed);
+  const y = torch.randint(0, 2, [n], { generator: g });
+  const X = torch.randn([n, 2], { generator: g }).mul(0.6).add(torch.stack([y.float(), y.float().mul(-0.5)], 1));
+  return [X, y];
+}
+
+function images(seed: number, n: number, c: number, hw: number, classes: number): [Tensor, Tensor] {
+  const g = new torch.Generator().manual_seed(seed);
+  const x = torch.rand([n, c, hw, hw], { generator: g }).mul(0.5);
+  const y = torch.randint(0, classes, [n], { generator: g });
+  for (let i = 0; i < n; i++) x.index(i, null, (2 * y.index(i).item()) % hw).add_(0.5);
+  return [x, y];
+}
+
+function make_train_step_fn(model: nn.Module, loss_fn: LossFn, optimizer: Optimizer) {
+  return function perform_train_step_fn(x: Tensor, y: Tensor): number {
+    model.train();
+    const yhat = model(x) as Tensor;
+    const loss = loss_fn(yhat, y);
+    loss.backward();
+    optimizer.step();
+    optimizer.zero_grad();
+    return loss.item();
+  };
+}
+
+function make_val_step_fn(model: nn.Module, loss_fn: LossFn) {
+  return function perform_val_step_fn(x: Tensor, y: Tensor): number {
+    model.eval();
+    const yhat = model(x) as Tensor;
+    return loss_fn(yhat, y).item();
+  };
+}
+
+function mini_batch(_device: string, data_loader: Iterable<Tensor[]>, step_fn: (x: Tensor, y: Tensor) => number): number {
+  const mini_batch_losses: number[] = [];
+  for (const [x_batch, y_batch] of data_loader) mini_batch_losses.push(step_fn(x_batch, y_batch));
+  return mean(mini_batch_losses);
+}
+
+function index_splitter(n: number, splits: number[], seed = 13) {
+  const idx = torch.arange(n);
+  let splits_tensor = torch.as_tensor(splits);
+  const total = splits_tensor.sum().float();
+  if (!total.isclose(torch.ones(1).index(0)).item()) splits_tensor = splits_tensor.div(total);
+  torch.manual_seed(seed);
+  return random_split(idx, splits_tensor);
+}
+
+function make_balanced_sampler(y: Tensor) {
+  const [, counts] = y.unique({ return_counts: true }) as Tensor[];
+  const weights = counts.float().reciprocal();
+  const sample_weights = weights.index(y.squeeze().long());
+  const generator = new torch.Generator();
+  return new WeightedRandomSampler({ weights: sample_weights, num_samples: sample_weights.numel(), generator, replacement: true });
+}
+
+const [x, y, train_idx, val_idx] = linearData();
+const x_train = x.index(train_idx);
+const y_train = y.index(train_idx);
+
+// ============================ Chapters 0 / 1 ============================
+describe("Chapters 0 / 1: gradient descent by hand, autograd, optim", () => {
+  const r = ref.ch1;
+  it("the numpy-style steps: loss, gradients by hand, 1000 updates", () => {
+    torch.manual_seed(42);
+    let b = torch.randn(1, f64);
+    let w = torch.randn(1, f64);
+    let yhat = b.add(w.mul(x_train));
+    let error = yhat.sub(y_train);
+    const loss = error.pow(2).mean();
+    let b_grad = error.mean().mul(2);
+    let w_grad = x_train.mul(error).mean().mul(2);
+    expectNums([b.item(), w.item(), loss.item(), b_grad.item(), w_grad.item()], [r.b, r.w, r.loss, r.b_grad, r.w_grad], 1e-12);
+    const lr = 0.1;
+    for (let epoch = 0; epoch < 1000; epoch++) {
+      yhat = b.add(w.mul(x_train));
+      error = yhat.sub(y_train);
+      b_grad = error.mean().mul(2);
+      w_grad = x_train.mul(error).mean().mul(2);
+      b = b.sub(b_grad.mul(lr));
+      w = w.sub(w_grad.mul(lr));
+    }
+    expectNums([b.item(), w.item()], [r.b_final, r.w_final], 1e-10);
+  });
+
+  it("tensors: reprs, view vs new_tensor vs clone().detach(), type()", () => {
+    const scalar = torch.tensor(3.14159);
+    const vector = torch.tensor([1, 2, 3], long);
+    const matrix = torch.ones([2, 3], { dtype: torch.float });
+    const same_matrix = matrix.view(1, 6);
+    setItem(same_matrix, 0, 1, 2);
+    const different_matrix = matrix.new_tensor(matrix.view(1, 6));
+    setItem(different_matrix, 0, 1, 3);
+    const another_matrix = matrix.view(1, 6).clone().detach();
+    setItem(another_matrix, 0, 1, 4);
+    const x_train_tensor = torch.as_tensor(x_train).float();
+    expect([String(scalar), String(vector), String(matrix), String(same_matrix), String(different_matrix), String(another_matrix),
+      sizeRepr(scalar.size()), sizeRepr(matrix.shape), x_train_tensor.type(), String(torch.as_tensor(x_train).dtype)]).toEqual(r.reprs);
+  });
+
+  it("autograd: requires_grad flows, the no_grad update loop, the in-place error on a leaf", () => {
+    const x_train_tensor = torch.as_tensor(x_train).float();
+    const y_train_tensor = torch.as_tensor(y_train).float();
+    torch.manual_seed(42);
+    const b = torch.randn(1, { requires_grad: true, dtype: torch.float, device: "cpu" });
+    const w = torch.randn(1, { requires_grad: true, dtype: torch.float, device: "cpu" });
+    let yhat = b.add(w.mul(x_train_tensor));
+    let error = yhat.sub(y_train_tensor);
+    let loss = error.pow(2).mean();
+    loss.backward();
+    expect([error.requires_grad, yhat.requires_grad, b.requires_grad, w.requires_grad, y_train_tensor.requires_grad]).toEqual(r.req);
+    expectNums([b.grad!.item(), w.grad!.item()], r.grads, 1e-6);
+    const lr = 0.1;
+    b.grad!.zero_();
+    w.grad!.zero_();
+    for (let epoch = 0; epoch < 1000; epoch++) {
+      yhat = b.add(w.mul(x_train_tensor));
+      error = yhat.sub(y_train_tensor);
+      loss = error.pow(2).mean();
+      loss.backward();
+      torch.no_grad(() => {
+        b.sub_(b.grad!.mul(lr));
+        w.sub_(w.grad!.mul(lr));
+      });
+      b.grad!.zero_();
+      w.grad!.zero_();
+    }
+    expectNums([b.item(), w.item()], r.autograd_bw, 1e-5);
+    torch.manual_seed(42);
+    const b2 = torch.randn(1, { requires_grad: true, dtype: torch.float });
+    // our message names the op and adds a hint after torch's words
+    const [cls, msg] = thrown(() => b2.sub_(torch.ones(1).mul(lr)))!;
+    expect([cls, msg.startsWith((r.leaf_inplace as string).replace(/\.$/, ""))]).toEqual(["RuntimeError", true]);
+  });
+
+  it("optim.SGD([b, w]) and nn.MSELoss; a manual Module, Linear, Sequential and their reprs", () => {
+    const x_train_tensor = torch.as_tensor(x_train).float();
+    const y_train_tensor = torch.as_tensor(y_train).float();
+    torch.manual_seed(42);
+    const b = torch.randn(1, { requires_grad: true, dtype: torch.float });
+    const w = torch.randn(1, { requires_grad: true, dtype: torch.float });
+    const optimizer = new optim.SGD([b, w], { lr: 0.1 });
+    const loss_fn = new nn.MSELoss({ reduction: "mean" });
+    expect(String(loss_fn)).toBe(r.loss_fn_repr);
+    expect(loss_fn(torch.tensor([0.5, 1.0]), torch.tensor([2.0, 1.3])).item()).toBeCloseTo(r.loss_dummy, 6);
+    const losses: number[] = [];
+    for (let epoch = 0; epoch < 1000; epoch++) {
+      const yhat = b.add(w.mul(x_train_tensor));
+      const loss = loss_fn(yhat, y_train_tensor);
+      loss.backward();
+      optimizer.step();
+      optimizer.zero_grad();
+      if (epoch < 5) losses.push(loss.item());
+    }
+    expectNums(losses, r.optim_losses, 1e-5);
+    expectNums([b.item(), w.item()], r.optim_bw, 1e-5);
+
+    class ManualLinearRegression extends nn.Module {
+      b = new nn.Parameter(torch.randn(1, { requires_grad: true, dtype: torch.float }));
+      w = new nn.Parameter(torch.randn(1, { requires_grad: true, dtype: torch.float }));
+      forward(x: Tensor): Tensor {
+        return this.b.add(this.w.mul(x));
+      }
+    }
+    torch.manual_seed(42);
+    const dummy = new ManualLinearRegression();
+    expect(`[${dummy.parameters().map(String).join(", ")}]`).toBe(r.manual_params);
+    expect(odRepr(dummy.state_dict())).toBe(r.manual_state);
+    const sd = new optim.SGD(dummy.parameters(), { lr: 0.1 }).state_dict();
+    expect(sd.state).toEqual({});
+    expect(sd.param_groups[0]).toMatchObject({ lr: 0.1, momentum: 0, dampening: 0, weight_decay: 0, nesterov: false, maximize: false, foreach: null, differentiable: false, params: [0, 1] });
+    torch.manual_seed(42);
+    const linear = new nn.Linear(1, 1);
+    expect([String(linear), odRepr(linear.state_dict())]).toEqual(r.linear_repr);
+    torch.manual_seed(42);
+    let model = new nn.Sequential(new nn.Linear(3, 5), new nn.Linear(5, 1));
+    expect(String(model)).toBe(r.seq_repr);
+    expect(odRepr(model.state_dict())).toBe(r.seq_state);
+    torch.manual_seed(42);
+    model = new nn.Sequential();
+    model.add_module("layer1", new nn.Linear(3, 5));
+    model.add_module("layer2", new nn.Linear(5, 1));
+    expect(String(model)).toBe(r.add_module_repr);
+  });
+});
+
+// ============================ Chapter 2 / 2.1 ============================
+class CustomDataset extends Dataset<Tensor[]> {
+  constructor(public x: Tensor, public y: Tensor) {
+    super();
+  }
+  __getitem__(index: number): Tensor[] {
+    return [this.x.index(index), this.y.index(index)];
+  }
+  __len__(): number {
+    return this.x.size(0);
+  }
+}
+const tupleRepr = (ts: Tensor[]) => `(${ts.map(String).join(", ")})`;
+
+describe("Chapter 2: step closures, datasets, loaders, random_split; Chapter 2.1: StepByStep", () => {
+  const r = ref.ch2;
+  const x_train_tensor = torch.as_tensor(x_train).float();
+  const y_train_tensor = torch.as_tensor(y_train).float();
+  const loss_fn = new nn.MSELoss({ reduction: "mean" });
+
+  it("make_train_step_fn on the full batch", () => {
+    torch.manual_seed(42);
+    const model = new nn.Sequential(new nn.Linear(1, 1)).to("cpu");
+    const optimizer = new optim.SGD(model.parameters(), { lr: 0.1 });
+    const train_step_fn = make_train_step_fn(model, loss_fn, optimizer);
+    const losses = Array.from({ length: 1000 }, () => train_step_fn(x_train_tensor, y_train_tensor));
+    expectNums(losses.slice(0, 3), r.full_batch.first, 1e-5);
+    expect(losses[999]).toBeCloseTo(r.full_batch.last, 5);
+    expect(odRepr(model.state_dict())).toBe(r.full_batch.state);
+  });
+
+  it("CustomDataset and TensorDataset items, the first shuffled batch", () => {
+    const train_data = new CustomDataset(x_train_tensor, y_train_tensor);
+    expect(tupleRepr(train_data.get(0))).toBe(r.custom_item);
+    const tds = new TensorDataset(x_train_tensor, y_train_tensor);
+    expect(tupleRepr(tds.get(0))).toBe(r.tensor_item);
+    torch.manual_seed(42);
+    const train_loader = new DataLoader({ dataset: tds, batch_size: 16, shuffle: true });
+    const first = train_loader[Symbol.iterator]().next().value as Tensor[];
+    expectT(first[0], r.first_batch[0], 1e-6);
+    expectT(first[1], r.first_batch[1], 1e-6);
+  });
+
+  const x_tensor = x.float();
+  const y_tensor = y.float();
+  const dataset = new TensorDataset(x_tensor, y_tensor);
+  torch.manual_seed(13);
+  const [train_data, val_data] = random_split(dataset, [80, 20]);
+  const val_loader = new DataLoader({ dataset: val_data, batch_size: 16 });
+
+  it("random_split(dataset, [n_train, n_val]), the train / val loop of model_training/v4.py", () => {
+    expect([train_data.indices.slice(0, 10), val_data.indices.slice(0, 10)]).toEqual(r.split_indices);
+    const train_loader = new DataLoader({ dataset: train_data, batch_size: 16, shuffle: true });
+    torch.manual_seed(42);
+    const model = new nn.Sequential(new nn.Linear(1, 1));
+    const optimizer = new optim.SGD(model.parameters(), { lr: 0.1 });
+    const train_step_fn = make_train_step_fn(model, loss_fn, optimizer);
+    const val_step_fn = make_val_step_fn(model, loss_fn);
+    const losses: number[] = [];
+    const val_losses: number[] = [];
+    for (let epoch = 0; epoch < 20; epoch++) {
+      losses.push(mini_batch("cpu", train_loader, train_step_fn));
+      val_losses.push(torch.no_grad(() => mini_batch("cpu", val_loader, val_step_fn)));
+    }
+    expectNums(losses, r.losses, 1e-5);
+    expectNums(val_losses, r.val_losses, 1e-5);
+    expect(odRepr(model.state_dict())).toBe(r.state);
+    const sd = optimizer.state_dict();
+    expect(sd.state).toEqual({ 0: { momentum_buffer: null }, 1: { momentum_buffer: null } });
+  });
+
+  it("StepByStep.train with a loader on its own generator (set_seed reseeds it), predict, count_parameters", () => {
+    torch.manual_seed(42);
+    const model = new nn.Sequential(new nn.Linear(1, 1));
+    const optimizer = new optim.SGD(model.parameters(), { lr: 0.1 });
+    const train_loader = new DataLoader({ dataset: train_data, batch_size: 16, shuffle: true, generator: new torch.Generator() });
+    const sbs = new StepByStep(model, loss_fn, optimizer);
+    sbs.set_loaders(train_loader, val_loader);
+    sbs.train(20);
+    expectNums(sbs.losses, r.sbs.losses, 1e-5);
+    expectNums(sbs.val_losses as number[], r.sbs.val_losses, 1e-5);
+    expect(odRepr(model.state_dict())).toBe(r.sbs.state);
+    expectT(sbs.predict(torch.tensor([[0.5], [0.3], [0.7]])), { shape: [3, 1], data: r.sbs.predict.flat() }, 1e-5);
+    expect([sbs.count_parameters(), sbs.total_epochs]).toEqual([r.sbs.n_params, r.sbs.total_epochs]);
+  });
+});
+
+// ============================ Chapter 3 ============================
+describe("Chapter 3: binary classification", () => {
+  const r = ref.ch3;
+  it("sigmoid, BCE by hand and nn.BCELoss, BCEWithLogitsLoss with pos_weight, reprs", () => {
+    expectNums([torch.sigmoid(torch.tensor(1.0986)).item(), torch.sigmoid(torch.tensor(-1.0986)).item()], r.sigmoid, 1e-6);
+    torch.manual_seed(42);
+    const model1 = new nn.Sequential();
+    model1.add_module("linear", new nn.Linear(2, 1));
+    model1.add_module("sigmoid", new nn.Sigmoid());
+    expect(odRepr(model1.state_dict())).toBe(r.model1_state);
+    const dummy_labels = torch.tensor([1.0, 0.0]);
+    const dummy_predictions = torch.tensor([0.9, 0.2]);
+    const positive_pred = dummy_predictions.index(dummy_labels.eq(1));
+    const first_summation = torch.log(positive_pred).sum();
+    const negative_pred = dummy_predictions.index(dummy_labels.eq(0));
+    const second_summation = torch.log(negative_pred.neg().add(1)).sum();
+    const n_total = dummy_labels.size(0);
+    expect(first_summation.add(second_summation).neg().div(n_total).item()).toBeCloseTo(r.bce_by_hand, 6);
+    const loss_fn = new nn.BCELoss({ reduction: "mean" });
+    expect(String(loss_fn)).toBe(r.bce_repr);
+    expectNums([loss_fn(dummy_predictions, dummy_labels).item(), loss_fn(dummy_labels, dummy_predictions).item()], r.bce, 1e-5);
+    const loss_fn_logits = new nn.BCEWithLogitsLoss({ reduction: "mean" });
+    expect(String(loss_fn_logits)).toBe(r.bcel_repr);
+    const logit1 = Math.log(0.9 / 0.1);
+    const logit2 = Math.log(0.2 / 0.8);
+    const dummy_logits = torch.tensor([logit1, logit2]);
+    expect(String(dummy_logits)).toBe(r.dummy_logits);
+    expect(loss_fn_logits(dummy_logits, dummy_labels).item()).toBeCloseTo(r.bcel, 6);
+    const dummy_imb_labels = torch.tensor([1.0, 0.0, 0.0, 0.0]);
+    const dummy_imb_logits = torch.tensor([logit1, logit2, logit2, logit2]);
+    const n_neg = dummy_imb_labels.eq(0).sum().float();
+    const n_pos = dummy_imb_labels.eq(1).sum().float();
+    const pos_weight = n_neg.div(n_pos).view(1);
+    expect(String(pos_weight)).toBe(r.pos_weight);
+    const loss_fn_imb = new nn.BCEWithLogitsLoss({ reduction: "mean", pos_weight });
+    expect(loss_fn_imb(dummy_imb_logits, dummy_imb_labels).item()).toBeCloseTo(r.imb, 6);
+    const loss_fn_imb_sum = new nn.BCEWithLogitsLoss({ reduction: "sum", pos_weight });
+    const loss = loss_fn_imb_sum(dummy_imb_logits, dummy_imb_labels);
+    expect(String(loss.div(pos_weight.mul(n_pos).add(n_neg)))).toBe(r.imb_sum);
+  });
+
+  it("StepByStep on the moons stand-in: losses, predictions, correct() through loader_apply", () => {
+    const [X, yb] = moons(0, 100);
+    let X_train = X.index(":80");
+    let X_val = X.index("80:");
+    const m = X_train.mean(0);
+    const s = X_train.std(0, { unbiased: false });
+    X_train = X_train.sub(m).div(s);
+    X_val = X_val.sub(m).div(s);
+    torch.manual_seed(13);
+    const x_train_tensor = torch.as_tensor(X_train).float();
+    const y_train_tensor = torch.as_tensor(yb.index(":80").reshape(-1, 1)).float();
+    const x_val_tensor = torch.as_tensor(X_val).float();
+    const y_val_tensor = torch.as_tensor(yb.index("80:").reshape(-1, 1)).float();
+    const train_loader = new DataLoader({ dataset: new TensorDataset(x_train_tensor, y_train_tensor), batch_size: 16, shuffle: true });
+    const val_loader = new DataLoader({ dataset: new TensorDataset(x_val_tensor, y_val_tensor), batch_size: 16 });
+    torch.manual_seed(42);
+    const model = new nn.Sequential();
+    model.add_module("linear", new nn.Linear(2, 1));
+    const optimizer = new optim.SGD(model.parameters(), { lr: 0.1 });
+    const sbs = new StepByStep(model, new nn.BCEWithLogitsLoss(), optimizer);
+    sbs.set_loaders(train_loader, val_loader);
+    sbs.train(30);
+    expectNums(sbs.losses, r.losses, 1e-5);
+    expectNums(sbs.val_losses as number[], r.val_losses, 1e-5);
+    expect(odRepr(model.state_dict())).toBe(r.state);
+    const predictions = sbs.predict(x_train_tensor.index(":4"));
+    expectT(predictions, { shape: [4, 1], data: r.predictions.flat() }, 1e-5);
+    expect(predictions.ge(0).int().tolist()).toEqual(r.classes);
+    expect(StepByStep.loader_apply(val_loader, (a, b) => sbs.correct(a, b)).tolist()).toEqual(r.correct);
+  });
+});
+
+// ============================ Chapter 4 ============================
+describe("Chapter 4: index_splitter, WeightedRandomSampler, activations", () => {
+  const r = ref.ch4;
+  it("random_split of an index tensor by a tensor of fractions; the balanced sampler; a deeper model", () => {
+    const [imgs, labels] = images(13, 200, 1, 5, 3);
+    const x_tensor = imgs;
+    const y_tensor = labels.gt(0).long().reshape(-1, 1).float();
+    const [train_idx, val_idx] = index_splitter(x_tensor.size(0), [80, 20]);
+    expect([train_idx.length, val_idx.length, [...train_idx].slice(0, 10).map((t) => (t as Tensor).item()), [...val_idx].slice(0, 5).map((t) => (t as Tensor).item())]).toEqual(r.split);
+    expect(train_idx.indices.slice(0, 5)).toEqual(r.split_indices);
+    const x_train_tensor = x_tensor.index(train_idx.indices);
+    const x_val_tensor = x_tensor.index(val_idx.indices);
+    const y_train_tensor = y_tensor.index(train_idx.indices);
+    const y_val_tensor = y_tensor.index(val_idx.indices);
+    const [classes, counts] = y_train_tensor.unique({ return_counts: true }) as Tensor[];
+    expect([classes.tolist(), counts.tolist()]).toEqual(r.unique);
+    const weights = counts.float().reciprocal();
+    expectT(weights.index(y_train_tensor.squeeze().long()).index(":10"), r.sample_weights, 1e-7);
+    const train_dataset = new TensorDataset(x_train_tensor, y_train_tensor);
+    const val_dataset = new TensorDataset(x_val_tensor, y_val_tensor);
+    const sampler = make_balanced_sampler(y_train_tensor);
+    const train_loader = new DataLoader({ dataset: train_dataset, batch_size: 16, sampler });
+    const val_loader = new DataLoader({ dataset: val_dataset, batch_size: 16 });
+    (train_loader.sampler as unknown as { generator: torch.Generator }).generator.manual_seed(42);
+    expect(torch.tensor([...train_loader].map((t) => t[1].sum())).sum().item()).toBe(r.balanced_sum);
+    expect([...sampler].slice(0, 12)).toEqual(r.sampler_idx);
+
+    const dummy_z = torch.tensor([-3, 0, 3]).float();
+    const acts = [torch.sigmoid(dummy_z), new nn.Tanh()(dummy_z), new nn.ReLU()(dummy_z), F.leaky_relu(dummy_z, { negative_slope: 0.01 }),
+      new nn.LeakyReLU({ negative_slope: 0.02 })(dummy_z), F.prelu(dummy_z, { weight: torch.tensor(0.25) }), new nn.PReLU({ init: 0.25 })(dummy_z)];
+    acts.forEach((a, i) => expectT(a, r.acts[i], 1e-6));
+    expect([String(new nn.PReLU({ init: 0.25 })), String(new nn.LeakyReLU({ negative_slope: 0.02 }))]).toEqual(r.prelu_repr);
+    expect(new nn.Flatten()(x_train_tensor.index(":16")).shape).toEqual(r.flat);
+
+    torch.manual_seed(17);
+    const model_relu = new nn.Sequential();
+    model_relu.add_module("flatten", new nn.Flatten());
+    model_relu.add_module("hidden0", new nn.Linear(25, 5, { bias: false }));
+    model_relu.add_module("activation0", new nn.ReLU());
+    model_relu.add_module("hidden1", new nn.Linear(5, 3, { bias: false }));
+    model_relu.add_module("activation1", new nn.ReLU());
+    model_relu.add_module("output", new nn.Linear(3, 1, { bias: false }));
+    model_relu.add_module("sigmoid", new nn.Sigmoid());
+    const sbs_relu = new StepByStep(model_relu, new nn.BCELoss(), new optim.SGD(model_relu.parameters(), { lr: 0.1 }));
+    sbs_relu.set_loaders(train_loader, val_loader);
+    sbs_relu.train(10);
+    expectNums(sbs_relu.losses, r.relu_losses, 1e-5);
+    expectNums(sbs_relu.val_losses as number[], r.relu_val, 1e-5);
+    expect(sbs_relu.count_parameters()).toBe(r.relu_params);
+    expect(String(model_relu)).toBe(r.relu_repr);
+    expect(StepByStep.loader_apply(val_loader, (a, b) => sbs_relu.correct(a, b)).tolist()).toEqual(r.relu_correct);
+  });
+});
+
+// ============================ Chapter 5 ============================
+describe("Chapter 5: convolutions, padding, pooling, softmax losses, forward hooks", () => {
+  const r = ref.ch5;
+  it("F.conv2d / nn.Conv2d, the padders, max pooling and their reprs", () => {
+    const single = torch.tensor([[[[5, 0, 8, 7, 8, 1], [1, 9, 5, 0, 7, 7], [6, 0, 2, 4, 6, 6],
+      [9, 7, 6, 6, 8, 4], [8, 3, 8, 5, 1, 3], [7, 2, 7, 0, 1, 0]]]]).float();
+    const identity = torch.tensor([[[[0, 0, 0], [0, 1, 0], [0, 0, 0]]]]).float();
+    const edge = torch.tensor([[[[0, 1, 0], [1, -4, 1], [0, 1, 0]]]]).float();
+    const image = torch.as_tensor(single).float();
+    expectT(F.conv2d(image, identity, { stride: 1 }), r.conv_id, 1e-6);
+    torch.manual_seed(13);
+    const conv = new nn.Conv2d({ in_channels: 1, out_channels: 1, kernel_size: 3, stride: 1 });
+    expectT(conv(image), r.conv, 1e-5);
+    const conv_multiple = new nn.Conv2d({ in_channels: 1, out_channels: 2, kernel_size: 3, stride: 1 });
+    expect(String(conv_multiple)).toBe(r.conv_multiple_repr);
+    torch.no_grad(() => {
+      conv.weight.index(0).copy_(identity.index(0));
+      conv.bias!.index(0).fill_(0);
+    });
+    expectT(conv(image), r.conv_set, 1e-6);
+    expectT(F.conv2d(image, identity, { stride: 2 }), r.stride2, 1e-6);
+    expectT(new nn.ConstantPad2d({ padding: 1, value: 0 })(image), r.constant, 0);
+    expectT(F.pad(image, { pad: [1, 1, 1, 1], mode: "constant", value: 0 }), r.pad, 0);
+    expectT(new nn.ReplicationPad2d({ padding: 1 })(image), r.replication, 0);
+    expectT(new nn.ReflectionPad2d({ padding: 1 })(image), r.reflection, 0);
+    expectT(F.pad(image, { pad: [1, 1, 1, 1], mode: "circular" }), r.circular, 0);
+    const padded = F.pad(image, [1, 1, 1, 1], { mode: "constant", value: 0 });
+    const conv_padded = F.conv2d(padded, edge, { stride: 1 });
+    expectT(conv_padded, r.edge, 1e-6);
+    expectT(F.max_pool2d(conv_padded, { kernel_size: 2 }), r.pooled, 1e-6);
+    expectT(new nn.MaxPool2d({ kernel_size: 4 })(conv_padded), r.maxpool4, 1e-6);
+    expectT(F.max_pool2d(conv_padded, { kernel_size: 3, stride: 1 }), r.maxpool3s1, 1e-6);
+    // value=0 prints as value=0.0: a JavaScript 0 does not say int or float (Python's value=0.0 prints 0.0 too)
+    expect([String(new nn.ConstantPad2d({ padding: 1, value: 0 })).replace("value=0.0", "value=0"), String(new nn.ReplicationPad2d({ padding: 1 })),
+      String(new nn.ReflectionPad2d({ padding: 1 })), String(new nn.MaxPool2d({ kernel_size: 4 }))]).toEqual(r.pad_reprs);
+  });
+
+  it("softmax, log_softmax + nll_loss, NLLLoss with weight / ignore_index, CrossEntropyLoss, reprs", () => {
+    const logits = torch.tensor([1.3863, 0.0, -0.6931]);
+    expectT(new nn.Softmax({ dim: -1 })(logits), r.softmax[0], 1e-6);
+    expectT(F.softmax(logits, { dim: -1 }), r.softmax[1], 1e-6);
+    const log_probs = F.log_softmax(logits, { dim: -1 });
+    expect(F.nll_loss(log_probs.view(-1, 3), torch.tensor([2], long)).item()).toBeCloseTo(r.nll1, 5);
+    torch.manual_seed(11);
+    const dummy_logits = torch.randn([5, 3]);
+    const dummy_labels = torch.tensor([0, 0, 1, 2, 1], long);
+    const dummy_log_probs = F.log_softmax(dummy_logits, { dim: -1 });
+    expectNums([new nn.NLLLoss()(dummy_log_probs, dummy_labels).item(),
+      new nn.NLLLoss({ weight: torch.tensor([1.0, 1.0, 2.0]) })(dummy_log_probs, dummy_labels).item(),
+      new nn.NLLLoss({ ignore_index: 2 })(dummy_log_probs, dummy_labels).item(),
+      new nn.CrossEntropyLoss()(dummy_logits, dummy_labels).item()], r.nll, 1e-5);
+    expect([String(new nn.NLLLoss({ weight: torch.tensor([1.0, 1.0, 2.0]) })), String(new nn.NLLLoss({ ignore_index: 2 })), String(new nn.CrossEntropyLoss())]).toEqual(r.nll_reprs);
+  });
+
+  it("LeNet's repr; a small CNN through StepByStep; forward hooks by hand and attach_hooks / remove_hooks", () => {
+    const lenet = new nn.Sequential();
+    lenet.add_module("C1", new nn.Conv2d({ in_channels: 1, out_channels: 6, kernel_size: 5, padding: 2 }));
+    lenet.add_module("func1", new nn.ReLU());
+    lenet.add_module("S2", new nn.MaxPool2d({ kernel_size: 2 }));
+    lenet.add_module("C3", new nn.Conv2d({ in_channels: 6, out_channels: 16, kernel_size: 5 }));
+    lenet.add_module("func2", new nn.ReLU());
+    lenet.add_module("S4", new nn.MaxPool2d({ kernel_size: 2 }));
+    lenet.add_module("C5", new nn.Conv2d({ in_channels: 16, out_channels: 120, kernel_size: 5 }));
+    lenet.add_module("flatten", new nn.Flatten());
+    lenet.add_module("F6", new nn.Linear({ in_features: 120, out_features: 84 }));
+    lenet.add_module("func3", new nn.ReLU());
+    lenet.add_module("OUTPUT", new nn.Linear({ in_features: 84, out_features: 10 }));
+    expect(String(lenet)).toBe(r.lenet_repr);
+
+    const [x_tensor, y_tensor] = images(7, 200, 1, 10, 3);
+    const [train_idx, val_idx] = index_splitter(x_tensor.size(0), [80, 20]);
+    const x_train_tensor = x_tensor.index(train_idx.indices);
+    const y_train_tensor = y_tensor.index(train_idx.indices);
+    const train_dataset = new TensorDataset(x_train_tensor, y_train_tensor);
+    const val_dataset = new TensorDataset(x_tensor.index(val_idx.indices), y_tensor.index(val_idx.indices));
+    const sampler = make_balanced_sampler(y_train_tensor);
+    const train_loader = new DataLoader({ dataset: train_dataset, batch_size: 16, sampler });
+    const val_loader = new DataLoader({ dataset: val_dataset, batch_size: 16 });
+    torch.manual_seed(13);
+    const n_channels = 1;
+    const model_cnn1 = new nn.Sequential();
+    model_cnn1.add_module("conv1", new nn.Conv2d({ in_channels: 1, out_channels: n_channels, kernel_size: 3 }));
+    model_cnn1.add_module("relu1", new nn.ReLU());
+    model_cnn1.add_module("maxp1", new nn.MaxPool2d({ kernel_size: 2 }));
+    model_cnn1.add_module("flatten", new nn.Flatten());
+    model_cnn1.add_module("fc1", new nn.Linear({ in_features: n_channels * 4 * 4, out_features: 10 }));
+    model_cnn1.add_module("relu2", new nn.ReLU());
+    model_cnn1.add_module("fc2", new nn.Linear({ in_features: 10, out_features: 3 }));
+    const multi_loss_fn = new nn.CrossEntropyLoss({ reduction: "mean" });
+    const sbs_cnn1 = new StepByStep(model_cnn1, multi_loss_fn, new optim.SGD(model_cnn1.parameters(), { lr: 0.1 }));
+    sbs_cnn1.set_loaders(train_loader, val_loader);
+    sbs_cnn1.train(10);
+    expectNums(sbs_cnn1.losses, r.cnn_losses, 1e-4);
+    expectNums(sbs_cnn1.val_losses as number[], r.cnn_val, 1e-4);
+
+    const dummy_model = new nn.Linear(1, 1);
+    const dummy_list: [nn.Module, unknown[], unknown][] = [];
+    const dummy_hook = (layer: nn.Module, inputs: unknown[], outputs: unknown) => void dummy_list.push([layer, inputs, outputs]);
+    const dummy_handle = dummy_model.register_forward_hook(dummy_hook);
+    const dummy_x = torch.tensor([0.3]);
+    dummy_model.forward(dummy_x);
+    const n_after_forward = dummy_list.length;
+    dummy_model(dummy_x);
+    expect([n_after_forward, dummy_list.length, String(dummy_list[0][0]), String(dummy_list[0][1][0]) === "tensor([0.3000])", dummy_list[0][1].length]).toEqual(r.dummy_hook);
+    dummy_handle.remove();
+    dummy_model(dummy_x);
+    expect(dummy_list.length).toBe(r.dummy_hook_removed);
+
+    sbs_cnn1.attach_hooks(["conv1", "relu1", "maxp1", "flatten", "fc1", "relu2", "fc2"]);
+    const [images_batch, labels_batch] = val_loader[Symbol.iterator]().next().value as Tensor[];
+    const logits = sbs_cnn1.predict(images_batch);
+    const predicted = logits.argmax(1);
+    sbs_cnn1.remove_hooks();
+    expect(Object.fromEntries(Object.entries(sbs_cnn1.visualization).map(([k, v]) => [k, v!.shape]))).toEqual(r.hook_shapes);
+    expectT(sbs_cnn1.visualization.fc2!, r.hook_fc2, 1e-4);
+    expect(predicted.tolist()).toEqual(r.predicted);
+    expect(sbs_cnn1.correct(images_batch, labels_batch).tolist()).toEqual(r.correct);
+    expect(StepByStep.loader_apply(val_loader, (a, b) => sbs_cnn1.correct(a, b)).tolist()).toEqual(r.loader_apply);
+  });
+});
