@@ -196,7 +196,7 @@ class StepByStep {
     return results;
   }
 
-  static statistics_per_channel(images: Tensor, _labels: Tensor): Tensor {
+  static statistics_per_channel(images: Tensor): Tensor {
     const [n_samples, n_channels] = images.size();
     const flatten_per_channel = images.reshape(n_samples, n_channels, -1);
     const means = flatten_per_channel.mean({ axis: 2 });
@@ -207,7 +207,7 @@ class StepByStep {
     return torch.stack([n, sum_means, sum_stds], { axis: 0 });
   }
 
-  lr_range_test(data_loader: Iterable<Tensor[]>, end_lr: number, num_iter = 100, _step_mode = "exp", alpha = 0.05) {
+  lr_range_test(data_loader: Iterable<Tensor[]>, end_lr: number, num_iter = 100, alpha = 0.05) {
     const previous_states = { model: structuredCloneState(this.model.state_dict()), optimizer: this.optimizer.state_dict() };
     const start_lr = this.optimizer.state_dict().param_groups[0].lr as number;
     const lr_fn = make_lr_fn(start_lr, end_lr, num_iter);
@@ -387,7 +387,7 @@ function make_balanced_sampler(y: Tensor) {
   return new WeightedRandomSampler({ weights: sample_weights, num_samples: sample_weights.numel(), generator, replacement: true });
 }
 
-const [x, y, train_idx, val_idx] = linearData();
+const [x, y, train_idx] = linearData();
 const x_train = x.index(train_idx);
 const y_train = y.index(train_idx);
 
@@ -849,5 +849,382 @@ describe("Chapter 5: convolutions, padding, pooling, softmax losses, forward hoo
     expect(predicted.tolist()).toEqual(r.predicted);
     expect(sbs_cnn1.correct(images_batch, labels_batch).tolist()).toEqual(r.correct);
     expect(StepByStep.loader_apply(val_loader, (a, b) => sbs_cnn1.correct(a, b)).tolist()).toEqual(r.loader_apply);
+  });
+});
+
+// ============================ Chapter 6 ============================
+class CNN2 extends nn.Module {
+  conv1: nn.Conv2d;
+  conv2: nn.Conv2d;
+  fc1: nn.Linear;
+  fc2: nn.Linear;
+  drop: nn.Dropout;
+  constructor(public n_feature: number, public p = 0.0) {
+    super();
+    this.conv1 = new nn.Conv2d({ in_channels: 3, out_channels: n_feature, kernel_size: 3 });
+    this.conv2 = new nn.Conv2d({ in_channels: n_feature, out_channels: n_feature, kernel_size: 3 });
+    this.fc1 = new nn.Linear(n_feature * 1 * 1, 50);
+    this.fc2 = new nn.Linear(50, 3);
+    this.drop = new nn.Dropout(this.p);
+  }
+  featurizer(x: Tensor): Tensor {
+    x = F.max_pool2d(F.relu(this.conv1(x)), { kernel_size: 2 });
+    x = F.max_pool2d(F.relu(this.conv2(x)), { kernel_size: 2 });
+    return new nn.Flatten()(x);
+  }
+  classifier(x: Tensor): Tensor {
+    if (this.p > 0) x = this.drop(x);
+    x = F.relu(this.fc1(x));
+    if (this.p > 0) x = this.drop(x);
+    return this.fc2(x);
+  }
+  forward(x: Tensor): Tensor {
+    return this.classifier(this.featurizer(x));
+  }
+}
+
+describe("Chapter 6: normalizer statistics, dropout, the lr range test, optimizers, schedulers, clipping", () => {
+  const r = ref.ch6;
+  const [imgs3, labels3] = images(21, 48, 3, 12, 3);
+  const multi_loss_fn = new nn.CrossEntropyLoss({ reduction: "mean" });
+
+  it("statistics_per_channel through loader_apply (std and sum by axis=)", () => {
+    const temp_loader = new DataLoader(new TensorDataset(imgs3, labels3), { batch_size: 16 });
+    expectT(StepByStep.loader_apply(temp_loader, StepByStep.statistics_per_channel), r.stats, 1e-5);
+    const [total_samples, total_means, total_stds] = StepByStep.loader_apply(temp_loader, StepByStep.statistics_per_channel).unbind();
+    expectT(total_means.div(total_samples), r.norm[0], 1e-6);
+    expectT(total_stds.div(total_samples), r.norm[1], 1e-6);
+  });
+
+  it("dropout in train / eval; F.linear with an int64 0-d bias", () => {
+    const spaced_points = torch.linspace(0.1, 1.1, 11);
+    torch.manual_seed(44);
+    const dropping_model = new nn.Sequential(new nn.Dropout({ p: 0.5 }));
+    dropping_model.train();
+    const output_train = dropping_model(spaced_points) as Tensor;
+    expectT(output_train, r.dropout_train, 1e-6);
+    expectT(F.linear(output_train, { weight: torch.ones(11), bias: torch.tensor(0, long) }), r.linear_int_bias, 1e-6);
+    dropping_model.eval();
+    const output_eval = dropping_model(spaced_points) as Tensor;
+    expectT(F.linear(output_eval, { weight: torch.ones(11), bias: torch.tensor(0, long) }), r.linear_eval, 1e-6);
+    torch.manual_seed(17);
+    const distrib_outputs = torch.tensor(Array.from({ length: 20 }, () =>
+      F.linear(F.dropout(spaced_points, { p: 0.5 }), { weight: torch.ones(11), bias: torch.tensor(0, long) }).item()));
+    expectT(distrib_outputs, r.distrib, 1e-5);
+  });
+
+  it("CNN2 with dropout and Adam; make_lr_fn + LambdaLR; lr_range_test restores model and optimizer", () => {
+    const train_loader = new DataLoader(new TensorDataset(imgs3.index(":32"), labels3.index(":32")), { batch_size: 16, shuffle: true });
+    const val_loader = new DataLoader(new TensorDataset(imgs3.index("32:"), labels3.index("32:")), { batch_size: 16 });
+    torch.manual_seed(13);
+    const model_cnn2 = new CNN2(5, 0.3);
+    const sbs_cnn2 = new StepByStep(model_cnn2, multi_loss_fn, new optim.Adam(model_cnn2.parameters(), { lr: 3e-4 }));
+    sbs_cnn2.set_loaders(train_loader, val_loader);
+    sbs_cnn2.train(5);
+    expectNums(sbs_cnn2.losses, r.cnn2_losses, 1e-5);
+    expectNums(sbs_cnn2.val_losses as number[], r.cnn2_val, 1e-5);
+    expect(String(model_cnn2)).toBe(r.cnn2_repr);
+
+    const start_lr = 0.01;
+    const reference_lr = make_lr_fn(start_lr, 0.1, 10);
+    expectNums(Array.from({ length: 11 }, (_, i) => start_lr * reference_lr(i)), r.lr_fn, 1e-12);
+    const dummy_model = new CNN2(5, 0.3);
+    const dummy_optimizer = new optim.Adam(dummy_model.parameters(), { lr: start_lr });
+    const dummy_scheduler = new LambdaLR(dummy_optimizer, { lr_lambda: make_lr_fn(start_lr, 0.1, 10) });
+    const lrs: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      dummy_optimizer.step();
+      dummy_scheduler.step();
+      lrs.push(dummy_scheduler.get_last_lr()[0]);
+    }
+    expectNums(lrs, r.lambda_lrs, 1e-12);
+
+    torch.manual_seed(13);
+    const new_model = new CNN2(5, 0.3);
+    const new_optimizer = new optim.Adam(new_model.parameters(), { lr: 3e-4 });
+    const sbs_new = new StepByStep(new_model, multi_loss_fn, new_optimizer);
+    const before = structuredCloneState(new_model.state_dict());
+    const tracking = sbs_new.lr_range_test(train_loader, 1e-1, 8);
+    expectNums(tracking.loss, r.lr_range.loss, 1e-5);
+    expectNums(tracking.lr, r.lr_range.lr, 1e-12);
+    expect(Object.entries(new_model.state_dict()).every(([k, v]) => torch.equal(before[k], v))).toBe(r.lr_range_restored);
+    expect(new_optimizer.state_dict().param_groups[0].lr).toBe(r.lr_range_opt_lr);
+  });
+
+  torch.manual_seed(13);
+  const dataset = new TensorDataset(x.float(), y.float());
+  const [train_data, val_data] = random_split(dataset, [80, 20]);
+  const train_loader = new DataLoader({ dataset: train_data, batch_size: 16, shuffle: true });
+  const val_loader = new DataLoader({ dataset: val_data, batch_size: 16 });
+  const linearModel = () => {
+    torch.manual_seed(42);
+    const model = new nn.Sequential();
+    model.add_module("linear", new nn.Linear(1, 1));
+    return model;
+  };
+
+  it("capture_parameters / capture_gradients (register_forward_hook, Tensor.register_hook) with Adam; Adam's state_dict", () => {
+    const model = linearModel();
+    const optimizer = new optim.Adam(model.parameters(), { lr: 0.1 });
+    const sbs_adam = new StepByStep(model, new nn.MSELoss({ reduction: "mean" }), optimizer);
+    sbs_adam.set_loaders(train_loader);
+    sbs_adam.capture_parameters("linear");
+    sbs_adam.capture_gradients("linear");
+    sbs_adam.train(2);
+    sbs_adam.remove_hooks();
+    expectNums(sbs_adam._gradients.linear.weight.flat(2) as number[], r.adam_grads, 1e-5);
+    expectNums(sbs_adam._parameters.linear.weight.flat(2) as number[], r.adam_params, 1e-5);
+    expect(Object.keys(sbs_adam.handles).sort()).toEqual(r.adam_handles);
+    const sd = optimizer.state_dict();
+    const st = sd.state as Record<number, Record<string, Tensor>>;
+    expect([0, 1].map((i) => Number(st[i].step instanceof Object ? (st[i].step as Tensor).item() : st[i].step))).toEqual(r.adam_state.step);
+    [0, 1].forEach((i) => {
+      expectT(st[i].exp_avg, r.adam_state.exp_avg[i], 1e-5);
+      expectT(st[i].exp_avg_sq, r.adam_state.exp_avg_sq[i], 1e-5);
+    });
+    expect(sd.param_groups[0]).toMatchObject({ lr: 0.1, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, amsgrad: false, maximize: false, foreach: null, params: [0, 1] });
+  });
+
+  it("SGD, Adam, SGD + momentum, SGD + Nesterov over five epochs", () => {
+    const compare = (make: (ps: nn.Parameter[]) => Optimizer) => {
+      const model = linearModel();
+      const sbs = new StepByStep(model, new nn.MSELoss({ reduction: "mean" }), make(model.parameters()));
+      sbs.set_loaders(train_loader, val_loader);
+      sbs.train(5);
+      return { losses: sbs.losses, val_losses: sbs.val_losses };
+    };
+    const got = {
+      SGD: compare((ps) => new optim.SGD(ps, { lr: 0.1 })),
+      Adam: compare((ps) => new optim.Adam(ps, { lr: 0.1 })),
+      "SGD + Momentum": compare((ps) => new optim.SGD(ps, { lr: 0.1, momentum: 0.9 })),
+      "SGD + Nesterov": compare((ps) => new optim.SGD(ps, { lr: 0.1, momentum: 0.9, nesterov: true })),
+    };
+    for (const [k, v] of Object.entries(got)) {
+      expectNums(v.losses, r.compare[k].losses, 1e-5);
+      expectNums(v.val_losses as number[], r.compare[k].val_losses, 1e-5);
+    }
+  });
+
+  it("StepLR, LambdaLR, ReduceLROnPlateau, CyclicLR's three modes; CyclicLR refuses Adam", () => {
+    torch.manual_seed(42);
+    let dummy_optimizer = new optim.SGD([new nn.Parameter(torch.randn(1))], { lr: 0.01 });
+    const steplr_s = new StepLR(dummy_optimizer, { step_size: 2, gamma: 0.1 });
+    const steplr: number[][] = [];
+    for (let epoch = 0; epoch < 4; epoch++) {
+      steplr.push(steplr_s.get_last_lr());
+      dummy_optimizer.step();
+      steplr_s.step();
+      dummy_optimizer.zero_grad();
+    }
+    expect(steplr).toEqual(r.steplr);
+    const st = steplr_s.state_dict() as Record<string, unknown>;
+    expect({ step_size: st.step_size, gamma: st.gamma, base_lrs: st.base_lrs, last_epoch: st.last_epoch, verbose: st.verbose, _step_count: st._step_count }).toEqual(
+      { step_size: 2, gamma: 0.1, base_lrs: [0.01], last_epoch: 4, verbose: false, _step_count: 5 });
+    expectNums(st._last_lr as number[], r.steplr_state._last_lr, 1e-12);
+    dummy_optimizer = new optim.SGD([new nn.Parameter(torch.randn(1))], { lr: 0.01 });
+    const lambda_s = new LambdaLR(dummy_optimizer, { lr_lambda: (epoch: number) => 0.1 ** Math.floor(epoch / 2) });
+    const lamb: number[][] = [];
+    for (let epoch = 0; epoch < 4; epoch++) {
+      lamb.push(lambda_s.get_last_lr());
+      dummy_optimizer.step();
+      lambda_s.step();
+    }
+    expectNums(lamb.flat(), r.lambdalr.flat(), 1e-12);
+    dummy_optimizer = new optim.SGD([new nn.Parameter(torch.randn(1))], { lr: 0.01 });
+    const plateau_s = new ReduceLROnPlateau(dummy_optimizer, { patience: 4, factor: 0.1 });
+    const plateau: number[] = [];
+    for (let epoch = 0; epoch < 12; epoch++) {
+      plateau_s.step(1.0);
+      plateau.push(dummy_optimizer.param_groups[0].lr as number);
+    }
+    expectNums(plateau, r.plateau, 1e-12);
+    const ps = plateau_s.state_dict() as Record<string, unknown>;
+    expect(Object.fromEntries(Object.keys(r.plateau_state).map((k) => [k, ps[k]]))).toEqual(r.plateau_state);
+    const cyc: Record<string, number[]> = {};
+    for (const [mode, kw] of [["triangular", {}], ["triangular2", {}], ["exp_range", { gamma: Math.sqrt(0.5) }]] as const) {
+      const dummy_parm = [new nn.Parameter(torch.randn(1))];
+      const opt = new optim.SGD(dummy_parm, { lr: 0.01 });
+      const sch = new CyclicLR(opt, { base_lr: 1e-4, max_lr: 1e-3, step_size_up: 2, mode, ...kw });
+      const lrs: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        lrs.push(sch.get_last_lr()[0]);
+        opt.step();
+        sch.step();
+      }
+      cyc[mode] = lrs;
+    }
+    for (const k of Object.keys(cyc)) expectNums(cyc[k], r.cyclic[k], 1e-12);
+    expect(thrown(() => new CyclicLR(new optim.Adam([new nn.Parameter(torch.randn(1))], { lr: 0.01 }), { base_lr: 1e-4, max_lr: 1e-3 }))).toEqual(["ValueError", r.cyclic_adam]);
+  });
+
+  it("set_lr_scheduler: epoch schedulers (StepLR, ReduceLROnPlateau) and a batch one (CyclicLR) inside train()", () => {
+    for (const kind of ["step", "plateau", "cyclic"]) {
+      const model = linearModel();
+      const optimizer = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true });
+      const scheduler = kind === "step" ? new StepLR(optimizer, { step_size: 2, gamma: 0.5 })
+        : kind === "plateau" ? new ReduceLROnPlateau(optimizer, { patience: 0, factor: 0.5, threshold: 0.5 })
+          : new CyclicLR(optimizer, { base_lr: 1e-3, max_lr: 0.1, step_size_up: 3, mode: "triangular2" });
+      const sbs = new StepByStep(model, new nn.MSELoss({ reduction: "mean" }), optimizer);
+      sbs.set_loaders(train_loader, val_loader);
+      sbs.set_lr_scheduler(scheduler as unknown as AnyScheduler);
+      sbs.train(4);
+      const want = r.sbs_sched[kind];
+      expectNums(sbs.losses, want.losses, 1e-5);
+      expectNums(sbs.val_losses as number[], want.val, 1e-5);
+      expectNums(sbs.learning_rates.flat(), want.lrs.flat(), 1e-9);
+      expect(sbs.is_batch_lr_scheduler).toBe(want.batch);
+    }
+  });
+
+  it("gradient clipping: clip_grad_value_, clip_grad_norm_ (keywords), clamping hooks removed by their handles", () => {
+    for (const kind of ["value", "norm", "backprop"]) {
+      torch.manual_seed(42);
+      const model = new nn.Sequential();
+      model.add_module("fc1", new nn.Linear(1, 10));
+      model.add_module("act", new nn.ReLU());
+      model.add_module("fc2", new nn.Linear(10, 1));
+      const sbs = new StepByStep(model, new nn.MSELoss(), new optim.SGD(model.parameters(), { lr: 0.05 }));
+      sbs.set_loaders(train_loader, val_loader);
+      if (kind === "value") sbs.set_clip_grad_value(0.1);
+      else if (kind === "norm") sbs.set_clip_grad_norm(0.5);
+      else sbs.set_clip_backprop(0.1);
+      sbs.train(3);
+      sbs.remove_clip();
+      expectNums(sbs.losses, r.clip[kind].losses, 1e-5);
+      expectT((model.get_submodule("fc2") as nn.Linear).weight, r.clip[kind].w, 1e-5);
+    }
+    torch.manual_seed(11);
+    const gp = new nn.Linear(2, 1);
+    (gp(torch.randn(4, 2)) as Tensor).pow(2).sum().backward();
+    expect(nn.utils.clip_grad_norm_(gp.parameters(), { max_norm: 0.5, norm_type: 2 }).item()).toBeCloseTo(r.clip.norm_returned, 5);
+    expect(String(nn.utils.clip_grad_value_(gp.parameters(), { clip_value: 0.1 }) ?? "None")).toBe(r.clip.value_returned);
+  });
+});
+
+// ============================ Chapter 7 ============================
+describe("Chapter 7: adaptive pooling, batch norm, inception, residual connections", () => {
+  const r = ref.ch7;
+  it("adaptive_avg_pool2d on 3-D inputs; BatchNorm1d with momentum=None (cumulative) and 0.1; BatchNorm2d", () => {
+    expect([F.adaptive_avg_pool2d(torch.randn(16, 32, 32), { output_size: [6, 6] }).shape, F.adaptive_avg_pool2d(torch.randn(16, 12, 12), { output_size: [6, 6] }).shape]).toEqual(r.adaptive);
+    torch.manual_seed(23);
+    const dummy_points = torch.randn([200, 2]).add(torch.rand([200, 2]).mul(2));
+    const dummy_labels = torch.randint(2, [200, 1]);
+    const dummy_loader = new DataLoader(new TensorDataset(dummy_points, dummy_labels), { batch_size: 64, shuffle: true });
+    const iterator = dummy_loader[Symbol.iterator]();
+    const batch1 = iterator.next().value as Tensor[];
+    const batch2 = iterator.next().value as Tensor[];
+    const batch3 = iterator.next().value as Tensor[];
+    expectT(batch1[0].mean({ axis: 0 }), r.means[0], 1e-5);
+    expectT(batch1[0].var({ axis: 0 }), r.means[1], 1e-5);
+    const batch_normalizer = new nn.BatchNorm1d({ num_features: 2, affine: false, momentum: null });
+    expect(String(batch_normalizer)).toBe(r.bn_repr);
+    expect(odRepr(batch_normalizer.state_dict())).toBe(r.bn_state0);
+    const normed1 = batch_normalizer(batch1[0]);
+    expect(odRepr(batch_normalizer.state_dict())).toBe(r.bn_state1);
+    expectT(normed1.mean({ axis: 0 }), r.normed1[0], 1e-5);
+    expectT(normed1.var({ axis: 0 }), r.normed1[1], 1e-5);
+    expectT(normed1.var({ axis: 0, unbiased: false }), r.normed1[2], 1e-5);
+    batch_normalizer(batch2[0]);
+    batch_normalizer(batch3[0]);
+    expect(odRepr(batch_normalizer.state_dict())).toBe(r.bn_state3);
+    batch_normalizer.eval();
+    expectT(batch_normalizer(batch3[0]).mean({ axis: 0 }), r.eval, 1e-5);
+    const batch_normalizer_mom = new nn.BatchNorm1d({ num_features: 2, affine: false, momentum: 0.1 });
+    batch_normalizer_mom(batch1[0]);
+    expect(odRepr(batch_normalizer_mom.state_dict())).toBe(r.mom_state);
+    torch.manual_seed(39);
+    const dummy_images = torch.rand([200, 3, 10, 10]);
+    const img_loader = new DataLoader(new TensorDataset(dummy_images, torch.zeros(200)), { batch_size: 64, shuffle: true });
+    const bn2 = new nn.BatchNorm2d({ num_features: 3, affine: false, momentum: null });
+    const normed = bn2((img_loader[Symbol.iterator]().next().value as Tensor[])[0]);
+    expect(normed.shape).toEqual(r.bn2d[0]);
+    expectT(normed.mean({ axis: [0, 2, 3] }), r.bn2d[1], 1e-5);
+    expectT(normed.std({ axis: [0, 2, 3], unbiased: false }), r.bn2d[2], 1e-5);
+  });
+
+  it("a grayscale 1x1 conv (F.conv2d by keyword) into the Inception block", () => {
+    class Inception extends nn.Module {
+      branch1x1_1: nn.Conv2d; branch5x5_1: nn.Conv2d; branch5x5_2: nn.Conv2d; branch3x3_1: nn.Conv2d; branch3x3_2: nn.Conv2d;
+      branch_pool_1: nn.AvgPool2d; branch_pool_2: nn.Conv2d;
+      constructor(in_channels: number) {
+        super();
+        this.branch1x1_1 = new nn.Conv2d(in_channels, 2, { kernel_size: 1 });
+        this.branch5x5_1 = new nn.Conv2d(in_channels, 2, { kernel_size: 1 });
+        this.branch5x5_2 = new nn.Conv2d(2, 3, { kernel_size: 5, padding: 2 });
+        this.branch3x3_1 = new nn.Conv2d(in_channels, 2, { kernel_size: 1 });
+        this.branch3x3_2 = new nn.Conv2d(2, 3, { kernel_size: 3, padding: 1 });
+        this.branch_pool_1 = new nn.AvgPool2d({ kernel_size: 3, stride: 1, padding: 1 });
+        this.branch_pool_2 = new nn.Conv2d(in_channels, 2, { kernel_size: 1 });
+      }
+      forward(x: Tensor): Tensor {
+        const branch1x1 = this.branch1x1_1(x);
+        const branch5x5 = this.branch5x5_2(this.branch5x5_1(x));
+        const branch3x3 = this.branch3x3_2(this.branch3x3_1(x));
+        const branch_pool = this.branch_pool_2(this.branch_pool_1(x));
+        return torch.cat([branch1x1, branch5x5, branch3x3, branch_pool], 1);
+      }
+    }
+    torch.manual_seed(7);
+    const image = torch.rand(1, 3, 12, 12);
+    const weights = torch.tensor([0.2126, 0.7152, 0.0722]).view(1, 3, 1, 1);
+    const convolved = F.conv2d({ input: image, weight: weights });
+    expectT(convolved.index(0, 0, ":2"), r.gray, 1e-6);
+    const output = new Inception(1)(convolved);
+    expect(output.shape).toEqual(r.inception[0]);
+    expectT(output.index(0, null, 0, 0), r.inception[1], 1e-5);
+  });
+
+  it("Dummy vs DummyResidual learning the identity; ResidualBlock with a downsampling shortcut", () => {
+    class Dummy extends nn.Module {
+      linear = new nn.Linear(1, 1);
+      activation = new nn.ReLU();
+      residual = false;
+      forward(x: Tensor): Tensor {
+        const out = this.activation(this.linear(x));
+        return this.residual ? out.add(x) : out;
+      }
+    }
+    torch.manual_seed(23);
+    const dummy_points = torch.randn([100, 1]);
+    const dummy_loader = new DataLoader(new TensorDataset(dummy_points, dummy_points), { batch_size: 16, shuffle: true });
+    for (const key of ["dummy", "residual"]) {
+      torch.manual_seed(555);
+      const dummy_model = new Dummy();
+      dummy_model.residual = key === "residual";
+      const dummy_sbs = new StepByStep(dummy_model, new nn.MSELoss(), new optim.SGD(dummy_model.parameters(), { lr: 0.1 }));
+      dummy_sbs.set_loaders(dummy_loader);
+      dummy_sbs.train(20);
+      expect(odRepr(dummy_model.state_dict())).toBe(r[key].state);
+      expectNums(dummy_sbs.losses.slice(-3), r[key].losses, 1e-4);
+      expectT(dummy_sbs.predict(dummy_points.index(":5")), { shape: [5, 1], data: r[key].pred.flat() }, 1e-5);
+    }
+
+    class ResidualBlock extends nn.Module {
+      conv1: nn.Conv2d; bn1: nn.BatchNorm2d; relu: nn.ReLU; conv2: nn.Conv2d; bn2: nn.BatchNorm2d; downsample: nn.Conv2d | null = null;
+      constructor(in_channels: number, out_channels: number, stride = 1) {
+        super();
+        this.conv1 = new nn.Conv2d(in_channels, out_channels, { kernel_size: 3, padding: 1, stride, bias: false });
+        this.bn1 = new nn.BatchNorm2d(out_channels);
+        this.relu = new nn.ReLU({ inplace: true });
+        this.conv2 = new nn.Conv2d(out_channels, out_channels, { kernel_size: 3, padding: 1, bias: false });
+        this.bn2 = new nn.BatchNorm2d(out_channels);
+        if (out_channels !== in_channels) this.downsample = new nn.Conv2d(in_channels, out_channels, { kernel_size: 1, stride });
+      }
+      forward(x: Tensor): Tensor {
+        let identity = x;
+        let out = this.relu(this.bn1(this.conv1(x)));
+        out = this.bn2(this.conv2(out));
+        if (this.downsample !== null) identity = this.downsample(identity);
+        out.add_(identity);
+        return this.relu(out);
+      }
+    }
+    torch.manual_seed(3);
+    const block = new ResidualBlock(3, 4, 2);
+    const rb_out = block(torch.rand(2, 3, 8, 8));
+    expect(rb_out.shape).toEqual(r.resblock[0]);
+    expectT(rb_out.index(0, null, 0, 0), r.resblock[1], 1e-5);
+    expect(String(block)).toBe(r.resblock[2]);
+    expect(Object.keys(block.state_dict())).toEqual(r.resblock_state_keys);
   });
 });
