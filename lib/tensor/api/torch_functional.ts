@@ -5,7 +5,7 @@
  * indices, ...), and losses whose reduction is ATen's integer (0 none, 1 mean, 2 sum).
  * Spread into torch by index.ts through ./index.ts (it needs nn.functional, which torch.ts cannot import).
  */
-import { parseArgs, type PyArgs } from "../args";
+import { checkNoMoreArgs, parseArgs, type PyArgs } from "../args";
 import { TypeError_, ValueError } from "../errors";
 import * as nn from "../nn/index";
 import type { Tensor } from "../tensor";
@@ -92,9 +92,11 @@ export const torchFunctionalForms = {
     return F.max_pool1d(input, { kernel_size: k, stride: one(a.stride), padding: one(a.padding), dilation: one(a.dilation), ceil_mode: a.ceil_mode, return_indices: true }) as unknown as [Tensor, Tensor];
   },
   avg_pool1d: F.avg_pool1d, adaptive_avg_pool1d: F.adaptive_avg_pool1d,
-  /** torch.adaptive_max_pool1d(input, output_size) -> [values, indices], as ATen. */
-  adaptive_max_pool1d: (input: Tensor, output_size: number | readonly number[]): [Tensor, Tensor] =>
-    F.adaptive_max_pool1d(input, { output_size: typeof output_size === "number" ? output_size : output_size[0], return_indices: true }) as unknown as [Tensor, Tensor],
+  /** torch.adaptive_max_pool1d(input, output_size) -> [values, indices], as ATen (nothing else, by position or keyword). */
+  adaptive_max_pool1d: (input: Tensor, output_size: number | readonly number[], ...rest: PyArgs<[], object>): [Tensor, Tensor] => {
+    checkNoMoreArgs("adaptive_max_pool1d", rest);
+    return F.adaptive_max_pool1d(input, { output_size: typeof output_size === "number" ? output_size : output_size[0], return_indices: true }) as unknown as [Tensor, Tensor];
+  },
   /** torch.embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False): weight first, -1 meaning none. */
   embedding: (weight: Tensor, indices: Tensor, ...args: PyArgs<[padding_idx?: number, scale_grad_by_freq?: boolean, sparse?: boolean], { padding_idx?: number; scale_grad_by_freq?: boolean; sparse?: boolean }>) => {
     const a = parseArgs<{ padding_idx?: number; scale_grad_by_freq?: boolean; sparse?: boolean }>("embedding", ["padding_idx", "scale_grad_by_freq", "sparse"], args);

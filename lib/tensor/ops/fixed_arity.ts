@@ -189,6 +189,14 @@ export const TORCH_OPERAND_NAMES = {
   triangular_solve: ["input", "A"], addr: ["input", "vec1", "vec2"], layer_norm: ["input", "normalized_shape"],
   // torch.linalg's (schema names: linalg_lstsq(self, b), linalg_tensorsolve(self, other))
   solve: ["A", "B"], solve_ex: ["A", "B"], lstsq: ["input", "b"], tensorsolve: ["input", "other"],
+  // nn.functional's under torch.*, ATen's names (torch.kl_div(x, target=y), torch.group_norm(x, num_groups=2)), which
+  // differ from F.*'s after the operands (api/torch_functional.ts)
+  kl_div: ["input", "target"], binary_cross_entropy_with_logits: ["input", "target"], hinge_embedding_loss: ["input", "target"],
+  margin_ranking_loss: ["input1", "input2", "target"], triplet_margin_loss: ["anchor", "positive", "negative"],
+  group_norm: ["input", "num_groups"], max_pool1d_with_indices: ["input", "kernel_size"], adaptive_max_pool1d: ["input", "output_size"],
+  // sampling and dtype queries (torch.binomial(count, prob=p), torch.can_cast(from_type, to=t), torch.promote_types(type1=a, type2=b))
+  binomial: ["count", "prob"], can_cast: ["from", "to"], promote_types: ["type1", "type2"], result_type: ["tensor", "other"],
+  isin: ["elements", "test_elements"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /**

@@ -9,7 +9,7 @@ export const STILL_IGNORED: string[] = [
   "F.prelu", "F.selu_", "Tensor.get", "Tensor.index", "Tensor.new", "Tensor.numpy", "Tensor.requires_grad_", "Tensor.resize_",
   "Tensor.sum_to_size", "Tensor.toString", "Tensor.type", "nn.Sequential",
   "optim.lr_scheduler.LRScheduler", "torch.BoolTensor", "torch.ByteTensor", "torch.DoubleTensor",
-  "torch.CharTensor", "torch.FloatTensor", "torch.IntTensor", "torch.LongTensor", "torch.ShortTensor", "torch.Size", "torch.adaptive_max_pool1d", "torch.atleast_1d", "torch.atleast_2d",
+  "torch.CharTensor", "torch.FloatTensor", "torch.IntTensor", "torch.LongTensor", "torch.ShortTensor", "torch.Size", "torch.atleast_1d", "torch.atleast_2d",
   "torch.atleast_3d", "torch.autograd.Function", "torch.autograd.FunctionCtx", "torch.autograd.is_anomaly_enabled",
   "torch.autograd.set_grad_enabled", "torch.broadcast_shapes", "torch.broadcast_tensors", "torch.chain_matmul", "torch.finfo", "torch.format",
   "torch.from_array", "torch.get_printoptions", "torch.linalg.lu_solve", "torch.linalg.svdvals", "torch.lu",

@@ -1,0 +1,51 @@
+/**
+ * Functions keyword_forms_audit.test.ts found failing with their arguments by keyword under torch 1.13's names, fixed:
+ * each keyword form gives the positional form's result, and a wrong or unknown keyword raises torch's TypeError (the
+ * messages checked against torch 1.13 by hand: /usr/bin/python3, torch 1.13).
+ */
+import { describe, expect, it } from "vitest";
+import { torch, Tensor } from "../../../../lib/tensor/index";
+
+type AnyFn = (...a: unknown[]) => unknown;
+const T = torch as unknown as Record<string, AnyFn>;
+const x = () => torch.arange(6).float().reshape(2, 3).div(7).add(0.1);
+const same = (a: unknown, b: unknown) => expect((a as Tensor).tolist()).toEqual((b as Tensor).tolist());
+
+describe("torch.* forms of nn.functional's ops by ATen's names (ops/fixed_arity.ts's TORCH_OPERAND_NAMES)", () => {
+  it("the losses take their tensors by keyword: torch.kl_div(x, target=y), torch.triplet_margin_loss(anchor=a, positive=p, negative=n)", () => {
+    const a = x(), b = x().flip(1), s = x().sign();
+    same(T.kl_div(a, { target: b, reduction: 0 }), T.kl_div(a, b, 0));
+    same(T.kl_div({ input: a, target: b, reduction: 2 }), T.kl_div(a, b, 2));
+    same(T.binary_cross_entropy_with_logits(a, { target: b.sigmoid(), reduction: 0 }), T.binary_cross_entropy_with_logits(a, b.sigmoid(), null, null, 0));
+    same(T.hinge_embedding_loss(a, { target: s, margin: 0.5, reduction: 0 }), T.hinge_embedding_loss(a, s, 0.5, 0));
+    same(T.margin_ranking_loss(a, { input2: b, target: s, reduction: 0 }), T.margin_ranking_loss(a, b, s, 0, 0));
+    same(T.triplet_margin_loss({ anchor: a, positive: b, negative: a.mul(2), reduction: 0 }), T.triplet_margin_loss(a, b, a.mul(2), 1, 2, 1e-6, false, 0));
+    expect(() => T.kl_div(a, { target: b, zzz_unknown: 1 })).toThrow("kl_div() got an unexpected keyword argument 'zzz_unknown'");
+    expect(() => T.margin_ranking_loss(a, { target: s })).toThrow("margin_ranking_loss() missing 1 required positional argument: 'input2'");
+  });
+
+  it("group_norm, max_pool1d_with_indices, adaptive_max_pool1d by keyword; adaptive_max_pool1d refuses an unknown keyword", () => {
+    same(T.group_norm(x(), { num_groups: 3 }), T.group_norm(x(), 3));
+    const [v, i] = T.max_pool1d_with_indices(x(), { kernel_size: 2 }) as Tensor[];
+    expect([v.tolist(), i.tolist()]).toEqual((T.max_pool1d_with_indices(x(), 2) as Tensor[]).map((t) => t.tolist()));
+    const [av, ai] = T.adaptive_max_pool1d({ input: x(), output_size: 2 }) as Tensor[];
+    expect([av.tolist(), ai.tolist()]).toEqual((T.adaptive_max_pool1d(x(), 2) as Tensor[]).map((t) => t.tolist()));
+    // torch 1.13: TypeError: adaptive_max_pool1d() got an unexpected keyword argument 'zz'
+    expect(() => T.adaptive_max_pool1d(x(), 2, { zz: 1 })).toThrow("adaptive_max_pool1d() got an unexpected keyword argument 'zz'");
+  });
+
+  it("binomial, can_cast, promote_types, result_type, isin by keyword", () => {
+    torch.manual_seed(0);
+    const want = T.binomial(torch.full([4], 5, { dtype: torch.float32 }), torch.full([4], 0.5)) as Tensor;
+    torch.manual_seed(0);
+    same(T.binomial({ count: torch.full([4], 5, { dtype: torch.float32 }), prob: torch.full([4], 0.5) }), want);
+    // torch.can_cast(**{'from': torch.float32, 'to': torch.int32}) is False
+    expect(T.can_cast({ from: torch.float32, to: torch.int32 })).toBe(false);
+    expect(T.can_cast(torch.int32, { to: torch.float32 })).toBe(true);
+    expect(T.promote_types({ type1: torch.float32, type2: torch.int32 })).toBe(torch.float32);
+    expect(T.result_type(torch.ones(2, { dtype: torch.int32 }), { other: torch.ones(2, { dtype: torch.float64 }) })).toBe(torch.float64);
+    expect(() => T.promote_types(torch.float32, { type3: torch.int32 })).toThrow("promote_types() got an unexpected keyword argument 'type3'");
+    same(T.isin(x(), { test_elements: x().narrow(1, 0, 1) }), T.isin(x(), x().narrow(1, 0, 1)));
+    same(T.isin({ elements: x(), test_elements: x().narrow(1, 0, 1), invert: true }), T.isin(x(), x().narrow(1, 0, 1), { invert: true }));
+  });
+});
