@@ -12,8 +12,28 @@
  * Registration: like PyTorch's `__setattr__`, assigning a Module or Parameter to a property
  * registers it (`this.fc1 = new nn.Linear(...)`); we discover them by scanning own
  * properties in insertion order instead of intercepting writes, which keeps property access
- * fast and the types plain. Plain arrays of modules are not registered, as in PyTorch: use
- * nn.ModuleList. Buffers are registered explicitly with `register_buffer`.
+ * fast and the types plain (a Proxy would also be refused by the grader's membrane). Plain
+ * arrays of modules are not registered, as in PyTorch: use nn.ModuleList. Buffers are
+ * registered explicitly with `register_buffer`.
+ *
+ * Order: torch lists children and parameters in the order each name was first assigned one.
+ * A class field declared without a value (`predict: nn.Linear;`: tsconfig's target ES2022
+ * compiles fields with define semantics under Next, tsx, vitest and the kernel's sucrase) is
+ * created, undefined, before the constructor's body runs, so creation order alone would list
+ * it before attributes the body sets by name earlier (setattr in a loop). While a module may
+ * be under construction, each construction of a module or parameter and each registration
+ * settles its attributes (nn/attribute_order.ts, settleAttributes below): what the body
+ * assigned since the last settle comes after what was assigned before and before the fields
+ * still unassigned (those move after it). Declared fields otherwise keep the order the class
+ * lists them in, field initializers included: `silu = new nn.SiLU()` runs before the body
+ * but is listed where it is declared, as learners mirror Python's __init__ in the field
+ * list. A plain attribute holding null is watched by an accessor that turns it back into a
+ * plain property, last, when it is first assigned a module or parameter (torch registers it
+ * then). A reassigned name keeps its place; a deleted one assigned again goes last.
+ * Known gaps (nothing observable tells them apart from a field initializer): children built
+ * before the constructor and assigned against the declared order with nothing built in
+ * between keep the declared order, and attributes set by name before any declared field
+ * is assigned stay after the declared fields.
  */
 import { markZeroGrad } from "../autograd/engine";
 import { record } from "../autograd/function";
@@ -29,6 +49,7 @@ import { addIndent, torchSize } from "./repr";
 import { empty_like } from "../ops/creation";
 import { anyGlobalHooks, backwardHooksOf, globalForwardHooks, globalForwardPreHooks } from "./global_hooks";
 import { anyPostHooks, IncompatibleKeysResult, incompatibleKeys, loadPostHooksOf, registerLoadPostHook, type LoadStateDictPostHook } from "./state_dict_hooks";
+import { markBuilt, moduleConstructed, setAttributeSettler, settleConstructing } from "./attribute_order";
 
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown;
 export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
@@ -146,6 +167,7 @@ export class Module {
     for (const [k, v] of Object.entries(internals)) {
       Object.defineProperty(self, k, { value: v, writable: true, configurable: true, enumerable: false });
     }
+    moduleConstructed(self); // its class fields come next: settled at the next construction (see the header)
     return self;
   }
 
@@ -241,6 +263,7 @@ export class Module {
   register_parameter(options: { name: string; param: Parameter | null }): void;
   register_parameter(...all: unknown[]): void {
     const [name, param] = leadingArgs("register_parameter", ["name", "param"], 2, trimmed(all)) as [string, Parameter | null];
+    settleConstructing();
     this._checkNewName("parameter", name, (v) => v instanceof Parameter || (v === null && this._isReservedSlot(name)));
     if (param !== null && !(param instanceof Parameter)) {
       throw new TypeError_(`cannot assign '${typeName(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
@@ -255,6 +278,7 @@ export class Module {
   register_buffer(options: { name: string; tensor: Tensor | null; persistent?: boolean }): void;
   register_buffer(...all: unknown[]): void {
     const [name, tensor, ...args] = leadingArgs("register_buffer", ["name", "tensor"], 2, trimmed(all)) as [string, Tensor | null, ...PyArgs<[persistent?: boolean], { persistent?: boolean }>];
+    settleConstructing();
     const persistent = flag("register_buffer", "persistent", parseArgs<{ persistent?: boolean }>("register_buffer", ["persistent"], args).persistent, true);
     this._checkNewName("buffer", name, () => this._buffer_names.has(name));
     if (tensor !== null && !(tensor instanceof Tensor)) {
@@ -269,11 +293,13 @@ export class Module {
   add_module(options: { name: string; module: Module | null }): void;
   add_module(...all: unknown[]): void {
     const [name, module] = leadingArgs("add_module", ["name", "module"], 2, trimmed(all)) as [string, Module | null];
+    settleConstructing();
     if (module !== null && !(module instanceof Module)) {
       throw new TypeError_(`${typeName(module)} is not a Module subclass`);
     }
     this._checkNewName("module", name, (v) => v instanceof Module || (v === null && this._isReservedSlot(name)));
     this._slot_kinds.set(name, "module");
+    if (module !== null) markBuilt(module);
     (this as unknown as Record<string, unknown>)[name] = module;
   }
 
@@ -729,6 +755,141 @@ export class Module {
     return this._get_name();
   }
 }
+
+/**
+ * What settleAttributes has seen of a module that may be under construction (see the header). A slot is an
+ * own property first seen undefined: a TypeScript field declared without a value, waiting for the
+ * constructor's body to assign it.
+ */
+interface Construction {
+  /** Enumerable own names seen so far. */
+  seen: Set<string>;
+  /** Names first seen undefined and still undefined. */
+  slots: Set<string>;
+  /** A slot was assigned since the fields were last defined: the constructor's body is running. */
+  inBody: boolean;
+  /** Names a watched null attribute registered (moved last) since the last settle. */
+  registered: string[];
+  /** Settles in a row that found nothing new and no slot waiting: after a few the module is let go. */
+  idle: number;
+}
+/** Idle settles after which a module is taken as built (a temporary `new nn.ReLU()` is not watched for long). */
+const IDLE_SETTLES = 2;
+const constructions = new WeakMap<object, Construction>();
+
+/** Values of the plain attributes holding null that settleAttributes watches, per module. */
+const watchedValues = new WeakMap<object, Map<string, unknown>>();
+/** One getter / setter pair per watched name, shared by every module. */
+const watchers = new Map<string, { get(this: Module): unknown; set(this: Module, v: unknown): void }>();
+
+function watcher(name: string): { get(this: Module): unknown; set(this: Module, v: unknown): void } {
+  let w = watchers.get(name);
+  if (w === undefined) {
+    w = {
+      get(this: Module): unknown {
+        return watchedValues.get(this)?.get(name);
+      },
+      set(this: Module, v: unknown): void {
+        const rec = this as unknown as Record<string, unknown>;
+        if (v instanceof Module || v instanceof Parameter || this._slot_kinds.has(name) || this._buffer_names.has(name)) {
+          // registered now, as torch's __setattr__: a plain property again, created last
+          watchedValues.get(this)?.delete(name);
+          delete rec[name];
+          rec[name] = v;
+          const c = constructions.get(this);
+          if (c !== undefined) {
+            c.registered.push(name);
+            settleAttributes(this);
+          }
+          return;
+        }
+        let values = watchedValues.get(this);
+        if (values === undefined) watchedValues.set(this, (values = new Map()));
+        values.set(name, v);
+      },
+    };
+    watchers.set(name, w);
+  }
+  return w;
+}
+
+/** A plain attribute holding null (not a registered None) becomes watched: see watcher. */
+function watchNull(m: Module, k: string): void {
+  if (m._slot_kinds.has(k) || m._buffer_names.has(k)) return;
+  const d = Object.getOwnPropertyDescriptor(m, k);
+  if (d === undefined || !("value" in d) || !d.configurable || !d.writable) return; // watched already, or frozen
+  let values = watchedValues.get(m);
+  if (values === undefined) watchedValues.set(m, (values = new Map()));
+  values.set(k, null);
+  Object.defineProperty(m, k, { ...watcher(k), enumerable: d.enumerable, configurable: true });
+}
+
+/**
+ * Puts a module that may be under construction in torch's first-assignment order (see the header). Names
+ * assigned in the constructor's body since the last settle (slots now holding a value, attributes created by
+ * name once the body runs, watched attributes just registered) must come after everything assigned before and
+ * before every slot still unassigned: such slots move right after the last of them. Fields with initializers
+ * keep their declared places (they run before the body, in the order the class lists them). Also watches
+ * plain attributes holding null and marks the modules held as built.
+ */
+function settleAttributes(m: Module): boolean {
+  const rec = m as unknown as Record<string, unknown>;
+  let c = constructions.get(m);
+  if (c === undefined) constructions.set(m, (c = { seen: new Set(), slots: new Set(), inBody: false, registered: [], idle: 0 }));
+  const keys = Object.keys(m);
+  const assigned: string[] = [];
+  const created: string[] = [];
+  let newFields = false;
+  for (const k of keys) {
+    const v = rec[k];
+    if (v instanceof Module) markBuilt(v);
+    if (!c.seen.has(k)) {
+      c.seen.add(k);
+      if (v === undefined) {
+        if (!(k in Object.getPrototypeOf(m))) c.slots.add(k);
+        newFields = true;
+      } else created.push(k);
+    } else if (v !== undefined && c.slots.delete(k)) assigned.push(k);
+    if (v === null) watchNull(m, k);
+  }
+  if (c.seen.size > keys.length) {
+    // deleted names: assigned again, they are new attributes (created last, as torch re-registers them)
+    const present = new Set(keys);
+    for (const k of c.seen) {
+      if (present.has(k)) continue;
+      c.seen.delete(k);
+      c.slots.delete(k);
+    }
+  }
+  // Attributes created by name while the body runs (not a class's fields being defined) were assigned now.
+  if (c.inBody && !newFields) assigned.push(...created);
+  assigned.push(...c.registered.splice(0));
+  c.inBody = newFields ? false : c.inBody || assigned.length > 0;
+  c.idle = newFields || created.length > 0 || assigned.length > 0 || c.slots.size > 0 ? 0 : c.idle + 1;
+  if (assigned.length > 0 && c.slots.size > 0) {
+    const last = Math.max(...assigned.map((k) => keys.indexOf(k)));
+    const waiting = keys.slice(0, last).filter((k) => c.slots.has(k));
+    if (waiting.length > 0) {
+      const moving = new Set(waiting);
+      const order = keys.filter((k) => !moving.has(k));
+      order.splice(order.indexOf(keys[last]) + 1, 0, ...waiting);
+      reorderOwn(m, keys, order);
+    }
+  }
+  return c.idle < IDLE_SETTLES;
+}
+
+/** Recreates m's own enumerable properties from the first place `order` differs from `keys` (their creation order). */
+function reorderOwn(m: Module, keys: string[], order: string[]): void {
+  let i = 0;
+  while (i < keys.length && keys[i] === order[i]) i++;
+  const rest = order.slice(i).map((k) => [k, Object.getOwnPropertyDescriptor(m, k)] as const);
+  if (rest.some(([, d]) => d === undefined || !d.configurable)) return; // frozen: left as it is
+  for (const [k] of rest) delete (m as unknown as Record<string, unknown>)[k];
+  for (const [k, d] of rest) Object.defineProperty(m, k, d as PropertyDescriptor);
+}
+
+setAttributeSettler((m) => settleAttributes(m as Module));
 
 /** The printed/saved name of a module class (its own __name__, else its JS name). */
 export function moduleTypeName(ctor: unknown): string {
