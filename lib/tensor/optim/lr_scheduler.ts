@@ -956,9 +956,10 @@ export class PolynomialLR extends LRScheduler {
 export class ChainedScheduler extends SchedulerOfSchedulers {
 
   /** new lr_scheduler.ChainedScheduler([s1, s2]) or ChainedScheduler({ schedulers: [s1, s2] }) */
-  constructor(schedulers: readonly LRScheduler[] | { schedulers?: readonly LRScheduler[] }) {
+  constructor(...args: PyArgs<[schedulers?: readonly LRScheduler[]], { schedulers?: readonly LRScheduler[] }>) {
     super();
-    const o = parseArgs<{ schedulers: readonly LRScheduler[] }>("ChainedScheduler", ["schedulers"], [schedulers]);
+    // every argument is parsed: an unknown keyword after the list raises, as torch's __init__(schedulers)
+    const o = parseArgs<{ schedulers: readonly LRScheduler[] }>("ChainedScheduler", ["schedulers"], args);
     const list = need("ChainedScheduler", "schedulers", o.schedulers);
     if (list.length === 0) throw new ValueError("ChainedScheduler expects at least one scheduler");
     for (let i = 1; i < list.length; i++) {

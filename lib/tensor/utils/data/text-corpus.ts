@@ -14,6 +14,7 @@
  *   const [x, y] = ds.get(0);              // int64 [32] each; y is x shifted by one character
  *   ds.tokenizer.decode(x.tolist())        // back to text
  */
+import { parseArgs, type PyArgs } from "../../args";
 import { int64 } from "../../dtype";
 import { IndexError, ValueError } from "../../errors";
 import { from_array } from "../../ops/creation";
@@ -316,9 +317,11 @@ export class CharDataset extends Dataset<[Tensor, Tensor]> {
   constructor(
     text: string,
     readonly block_size: number,
-    tokenizer?: CharTokenizer,
+    ...args: PyArgs<[tokenizer?: CharTokenizer], { tokenizer?: CharTokenizer }>
   ) {
     super();
+    // an unknown keyword raises rather than being taken for the tokenizer
+    const { tokenizer } = parseArgs<{ tokenizer?: CharTokenizer }>("CharDataset", ["tokenizer"], args);
     if (!Number.isInteger(block_size) || block_size < 1) throw new ValueError(`block_size must be a positive integer, got ${String(block_size)}`);
     this.tokenizer = tokenizer ?? new CharTokenizer(text);
     const ids = this.tokenizer.encode(text);

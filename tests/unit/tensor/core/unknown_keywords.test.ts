@@ -7,12 +7,13 @@
  * "<fn>() got an unexpected keyword argument 'zzz_unknown'" TypeError.
  *
  * Names still failing are listed in STILL_IGNORED (a ratchet: a newly added function that
- * ignores the key fails the test, and a fixed one must be taken off the list). Names for which
- * no candidate input works are counted, so the audit cannot quietly cover nothing.
+ * ignores the key fails the test, and a fixed one must be taken off the list). A name no candidate
+ * input reaches fails the test unless api_probe_inputs.ts's NEVER_ACCEPTS says why none can (give it
+ * an argument list in FN_HINTS); API_PROBE_UNREACHED=1 prints their count.
  */
 import { describe, expect, it } from "vitest";
 import { F, nn, optim, torch, utils, Tensor } from "../../../../lib/tensor/index";
-import { CTOR_CANDIDATES, EXCLUDED, FN_CANDIDATES, isClass, x } from "./api_probe_inputs";
+import { EXCLUDED, callMethod, ctorCandidates, fnCandidates, isClass, methodCandidates, checkUnreached, splitOptions } from "./api_probe_inputs";
 import { STILL_IGNORED } from "./unknown_keywords_known";
 
 const STILL_IGNORED_SET = new Set(STILL_IGNORED);
@@ -39,7 +40,8 @@ function probe(call: (args: unknown[]) => unknown, candidates: (() => unknown[])
     }
     if (!ok) continue;
     try {
-      const r = call([...make(), { ...BOGUS }]);
+      const [positional, options] = splitOptions(make());
+      const r = call([...positional, { ...options, ...BOGUS }]);
       if (r instanceof Promise) r.catch(() => undefined);
       return { outcome: "ignored", detail: `accepted (${make().length} args + { zzz_unknown })` };
     } catch (e) {
@@ -62,10 +64,10 @@ function walk(prefix: string, ns: object, out: Map<string, { outcome: Outcome; d
     if (isClass(value)) {
       const C = value as new (...a: unknown[]) => unknown;
       if (value === Tensor) continue;
-      out.set(name, probe((a) => new C(...a), CTOR_CANDIDATES));
+      out.set(name, probe((a) => new C(...a), ctorCandidates(name)));
     } else {
       const fn = value as (...a: unknown[]) => unknown;
-      out.set(name, probe((a) => fn(...a), FN_CANDIDATES));
+      out.set(name, probe((a) => fn(...a), fnCandidates(name)));
     }
   }
 }
@@ -80,16 +82,14 @@ function audit(): Map<string, { outcome: Outcome; detail: string }> {
     ["optim.lr_scheduler", optim.lr_scheduler], ["optim.swa_utils", optim.swa_utils], ["utils.data", utils.data],
   ];
   for (const [prefix, ns] of spaces) if (ns) walk(prefix, ns, out, seen);
-  // Tensor methods, called on a fresh float tensor each time (in-place ones must not leak).
-  const proto = Tensor.prototype as unknown as Record<string, unknown>;
+  // Tensor methods, called on a fresh tensor each time (in-place ones must not leak): api_probe_inputs.ts's methodCandidates.
   for (const key of Object.getOwnPropertyNames(Tensor.prototype)) {
     if (key === "constructor" || key.startsWith("_")) continue;
     const d = Object.getOwnPropertyDescriptor(Tensor.prototype, key);
     if (!d || typeof d.value !== "function") continue;
     const name = `Tensor.${key}`;
     if (name in EXCLUDED) continue;
-    out.set(name, probe((a) => (x() as unknown as Record<string, (...b: unknown[]) => unknown>)[key](...a), [() => [], ...FN_CANDIDATES.map((c) => () => c().slice(1)), ...FN_CANDIDATES]));
-    void proto;
+    out.set(name, probe((a) => callMethod(key, a), methodCandidates(key)));
   }
   return out;
 }
@@ -101,13 +101,16 @@ describe("unknown keywords", () => {
     const report = failing.map(([n, r]) => `${n}: ${r.outcome} ${r.detail}`).join("\n");
     const counts = { ok: 0, ignored: 0, "wrong-error": 0, "no-input": 0, async: 0 };
     for (const r of results.values()) counts[r.outcome]++;
+    const { unexpected, stale } = checkUnreached("unknown_keywords", results);
     if (process.env.UNKNOWN_KEYWORDS_REPORT) {
       console.log(JSON.stringify(counts));
       console.log(report);
       console.log("NO INPUT:", [...results].filter(([, r]) => r.outcome === "no-input").map(([n]) => n).join(", "));
     }
     // The probe must reach most of the API, or the audit proves nothing.
-    expect(counts.ok + counts.ignored + counts["wrong-error"]).toBeGreaterThan(1100);
+    expect(counts.ok + counts.ignored + counts["wrong-error"]).toBeGreaterThan(1500);
+    expect(unexpected, "reached by no candidate input: give them a hint in api_probe_inputs.ts's FN_HINTS").toEqual([]);
+    expect(stale, "reached now: take them off api_probe_inputs.ts's NEVER_ACCEPTS").toEqual([]);
     const failingNames = failing.map(([n]) => n).sort();
     const fixed = STILL_IGNORED.filter((n) => results.get(n)?.outcome === "ok");
     expect(fixed, "these now refuse unknown keywords: take them off STILL_IGNORED").toEqual([]);
