@@ -16,7 +16,7 @@ import { chunk, split } from "../ops/indexing";
 import { applyOp } from "../ops/inplace_extra";
 import { nextafter } from "../ops/nextafter";
 import type { Tensor, TensorLike } from "../tensor";
-import { sizeOf } from "../size";
+import { Size, sizeOf } from "../size";
 
 type M<K extends keyof Tensor> = Tensor[K];
 
@@ -203,6 +203,7 @@ const methods: Record<string, AnyFn> = {
     return this.shape.length === other.shape.length && this.shape.every((s, i) => s === other.shape[i]);
   },
   new(this: Tensor, ...args: unknown[]) {
+    if (args.length === 1 && args[0] instanceof Size) return this.new_zeros([...args[0]]); // x.new(x.size()): a size, as torch
     if (args.length === 1 && typeof args[0] === "object" && args[0] !== null) return this.new_tensor(args[0] as never);
     return this.new_zeros((args.length === 0 ? [0] : args) as never);
   },

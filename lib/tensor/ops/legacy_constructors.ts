@@ -45,7 +45,11 @@ export function legacyTensor(dtype: DType, args: readonly unknown[]): Tensor {
   return creation.empty(args as number[], { dtype });
 }
 
-type Legacy = { (data: NestedArray | Tensor): Tensor; (...sizes: number[]): Tensor; new (data: NestedArray | Tensor): Tensor; new (...sizes: number[]): Tensor };
+/** A torch.Size (x.size(), x.shape: readonly number[] in their types) is a size, as torch.FloatTensor(std.size()). */
+type Legacy = {
+  (data: NestedArray | Tensor): Tensor; (size: readonly number[]): Tensor; (...sizes: number[]): Tensor;
+  new (data: NestedArray | Tensor): Tensor; new (size: readonly number[]): Tensor; new (...sizes: number[]): Tensor;
+};
 /** Each constructor's dtype, so x.type(torch.LongTensor) converts as in PyTorch (the class names its type). */
 const dtypeOfConstructor = new WeakMap<object, () => DType>();
 /**

@@ -75,6 +75,9 @@ describe("legacy forms of the old tutorials", () => {
     expect([eps.shape, eps.dtype]).toEqual([[8, 20], torch.float32]);
     expect(torch.LongTensor(torch.zeros(2, 3).size()).shape).toEqual([2, 3]);
     expect(torch.FloatTensor([2, 3]).tolist()).toEqual([2, 3]);
+    expect(torch.FloatTensor(std.shape).shape).toEqual([8, 20]);
+    expect(std.new(std.size()).shape).toEqual([8, 20]);
+    expect(std.new([8, 20]).tolist()).toEqual([8, 20]);
   });
 
   it("Variable(x, volatile=True) warns as torch 1.13 (once); with requires_grad it raises torch's ValueError", () => {
