@@ -18,7 +18,7 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { leadingArgs } from "../leading_args";
-import { int64 } from "../dtype";
+import { float32, float64, int16, int32, int64, int8, uint8 } from "../dtype";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { tensor as makeTensor, zeros } from "../ops/creation";
 import { cat, stack } from "../ops/join";
@@ -55,6 +55,48 @@ export class PackedSequence {
     yield this.batch_sizes;
     yield this.sorted_indices;
     yield this.unsorted_indices;
+  }
+
+  /**
+   * to(device | dtype | { device, dtype, ... }) as torch's PackedSequence.to: data moves or converts (this
+   * PackedSequence itself when data stays the same tensor); batch_sizes and the index tensors stay as they are
+   * (torch moves the indices to data's device only, never their dtype). A training loop written for tensors
+   * calls x_batch.to(device) on a packed batch (Deep Learning with PyTorch Step-by-Step's StepByStep class).
+   */
+  to(...args: Parameters<Tensor["to"]>): PackedSequence {
+    const data = this.data.to(...args);
+    if (data === this.data) return this;
+    return new PackedSequence(data, this.batch_sizes, this.sorted_indices, this.unsorted_indices);
+  }
+  /** torch's PackedSequence.cpu(): the CPU is the only device, so this PackedSequence. */
+  cpu(): PackedSequence {
+    return this.to("cpu");
+  }
+  /** data converted to float32, as torch's PackedSequence.float() (likewise double, long, int, short, char, byte; float16 is not stored here). */
+  float(): PackedSequence {
+    return this.to(float32);
+  }
+  double(): PackedSequence {
+    return this.to(float64);
+  }
+  long(): PackedSequence {
+    return this.to(int64);
+  }
+  int(): PackedSequence {
+    return this.to(int32);
+  }
+  short(): PackedSequence {
+    return this.to(int16);
+  }
+  char(): PackedSequence {
+    return this.to(int8);
+  }
+  byte(): PackedSequence {
+    return this.to(uint8);
+  }
+  /** torch's PackedSequence.is_cuda: data's (always false here). */
+  get is_cuda(): boolean {
+    return false;
   }
 
   /** The batch sizes as plain numbers. */

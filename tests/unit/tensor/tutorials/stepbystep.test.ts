@@ -1228,3 +1228,334 @@ describe("Chapter 7: adaptive pooling, batch norm, inception, residual connectio
     expect(Object.keys(block.state_dict())).toEqual(r.resblock_state_keys);
   });
 });
+
+// ============================ Chapters 8-11 (stepbystep_seq.json) ============================
+const sref = tutorialFixture<Record<string, any>>("stepbystep_seq.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
+const rnn_utils = nn.utils.rnn;
+
+/** data_generation/square_sequences.py's stand-in: noisy square corners, clockwise (0) or not (1). */
+function squares(seed: number, n: number): [Tensor, Tensor];
+function squares(seed: number, n: number, variable_len: true): [Tensor[], Tensor];
+function squares(seed: number, n: number, variable_len = false): [Tensor | Tensor[], Tensor] {
+  const g = new torch.Generator().manual_seed(seed);
+  const basic = torch.tensor([[1, 1], [1, -1], [-1, -1], [-1, 1]]).float();
+  const starts = torch.randint(0, 4, [n], { generator: g });
+  const directions = torch.randint(0, 2, [n], { generator: g });
+  const pts: Tensor[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = starts.index(i).item();
+    const d = directions.index(i).item();
+    const order = [0, 1, 2, 3].map((k) => (((s + (d === 0 ? k : -k)) % 4) + 4) % 4);
+    let p = basic.index(torch.tensor(order, long)).add(torch.randn([4, 2], { generator: g }).mul(0.1));
+    if (variable_len) {
+      const L = torch.randint(2, 5, [1], { generator: g }).item();
+      p = p.index(`:${L}`);
+    }
+    pts.push(p);
+  }
+  return [variable_len ? pts : torch.stack(pts), directions];
+}
+
+const [points, directions] = squares(13, 128);
+const [test_points, test_directions] = squares(19, 32);
+
+describe("Chapter 8: sequences", () => {
+  const r = sref.ch8;
+  const n_features = 2, hidden_dim = 2;
+
+  it("an RNN cell by hand (two Linears fed the cell's state_dict) vs nn.RNNCell, over a sequence", () => {
+    torch.manual_seed(19);
+    const rnn_cell = new nn.RNNCell({ input_size: n_features, hidden_size: hidden_dim });
+    const rnn_state = rnn_cell.state_dict();
+    expect(odRepr(rnn_state)).toBe(r.cell_state);
+    const linear_input = new nn.Linear(n_features, hidden_dim);
+    const linear_hidden = new nn.Linear(hidden_dim, hidden_dim);
+    torch.no_grad(() => {
+      linear_input.weight = new nn.Parameter(rnn_state.weight_ih);
+      linear_input.bias = new nn.Parameter(rnn_state.bias_ih);
+      linear_hidden.weight = new nn.Parameter(rnn_state.weight_hh);
+      linear_hidden.bias = new nn.Parameter(rnn_state.bias_hh);
+    });
+    const initial_hidden = torch.zeros(1, hidden_dim);
+    const th = linear_hidden(initial_hidden);
+    const X = torch.as_tensor(points.index(0)).float();
+    const tx = linear_input(X.index("0:1"));
+    const adding = th.add(tx);
+    [th, tx, torch.tanh(adding), rnn_cell(X.index("0:1"))].forEach((t, i) => expectT(t, r.by_hand[i], 1e-6));
+    let hidden = torch.zeros(1, hidden_dim);
+    for (let i = 0; i < X.shape[0]; i++) {
+      const out = rnn_cell(X.index(`${i}:${i + 1}`), hidden);
+      expectT(out, r.cell_loop[i], 1e-6);
+      hidden = out;
+    }
+  });
+
+  it("nn.RNN sequence-first and batch_first; stacked = two RNNs; bidirectional = forward + flipped reverse", () => {
+    torch.manual_seed(19);
+    let rnn = new nn.RNN({ input_size: n_features, hidden_size: hidden_dim });
+    expect(odRepr(rnn.state_dict())).toBe(r.rnn_state);
+    expect(String(rnn)).toBe(r.rnn_repr);
+    const batch = torch.as_tensor(points.index(":3")).float();
+    const permuted_batch = batch.permute(1, 0, 2);
+    torch.manual_seed(19);
+    rnn = new nn.RNN({ input_size: n_features, hidden_size: hidden_dim });
+    let [out, final_hidden] = rnn(permuted_batch);
+    expectT(out, r.rnn_seq_first[0], 1e-6);
+    expectT(final_hidden, r.rnn_seq_first[1], 1e-6);
+    torch.manual_seed(19);
+    const rnn_batch_first = new nn.RNN({ input_size: n_features, hidden_size: hidden_dim, batch_first: true });
+    [out, final_hidden] = rnn_batch_first(batch);
+    expectT(out, r.rnn_batch_first[0], 1e-6);
+    expectT(final_hidden, r.rnn_batch_first[1], 1e-6);
+
+    torch.manual_seed(19);
+    const rnn_stacked = new nn.RNN({ input_size: 2, hidden_size: 2, num_layers: 2, batch_first: true });
+    let state = rnn_stacked.state_dict();
+    expect(Object.keys(state)).toEqual(r.stacked_keys);
+    const rnn_layer0 = new nn.RNN({ input_size: 2, hidden_size: 2, batch_first: true });
+    const rnn_layer1 = new nn.RNN({ input_size: 2, hidden_size: 2, batch_first: true });
+    rnn_layer0.load_state_dict(Object.fromEntries(Object.entries(state).slice(0, 4)));
+    rnn_layer1.load_state_dict(Object.fromEntries(Object.entries(state).slice(4).map(([k, v]) => [k.slice(0, -1) + "0", v])));
+    const x = torch.as_tensor(points.index("0:1")).float();
+    const [out0, h0] = rnn_layer0(x);
+    const [out1, h1] = rnn_layer1(out0);
+    const [outS, hiddenS] = rnn_stacked(x);
+    expectT(outS, r.stacked[0], 1e-6);
+    expectT(hiddenS, r.stacked[1], 1e-6);
+    expectT(out1, r.stacked[2], 1e-6);
+    expectT(torch.cat([h0, h1]), r.stacked[3], 1e-6);
+    expect(outS.index(null, -1).eq(hiddenS.permute(1, 0, 2).index(null, -1)).all().item()).toBe(r.stacked[4]);
+
+    torch.manual_seed(19);
+    const rnn_bidirect = new nn.RNN({ input_size: 2, hidden_size: 2, bidirectional: true, batch_first: true });
+    state = rnn_bidirect.state_dict();
+    expect(Object.keys(state)).toEqual(r.bidirect_keys);
+    const rnn_forward = new nn.RNN({ input_size: 2, hidden_size: 2, batch_first: true });
+    const rnn_reverse = new nn.RNN({ input_size: 2, hidden_size: 2, batch_first: true });
+    rnn_forward.load_state_dict(Object.fromEntries(Object.entries(state).slice(0, 4)));
+    rnn_reverse.load_state_dict(Object.fromEntries(Object.entries(state).slice(4).map(([k, v]) => [k.slice(0, -8), v])));
+    const x_rev = torch.flip(x, { dims: [1] });
+    const [outF, h] = rnn_forward(x);
+    const [out_rev, h_rev] = rnn_reverse(x_rev);
+    const out_rev_back = torch.flip(out_rev, { dims: [1] });
+    const [out_b, hidden_b] = rnn_bidirect(x);
+    expectT(out_b, r.bidirect[0], 1e-6);
+    expectT(hidden_b, r.bidirect[1], 1e-6);
+    expectT(torch.cat([outF, out_rev_back], { dim: 2 }), r.bidirect[2], 1e-6);
+    expectT(torch.cat([h, h_rev]), r.bidirect[3], 1e-6);
+  });
+
+  it("SquareModel with nn.RNN / nn.GRU / nn.LSTM through StepByStep", () => {
+    class SquareModel extends nn.Module {
+      basic_rnn: nn.RNN | nn.GRU | nn.LSTM;
+      classifier: nn.Linear;
+      hidden: Tensor | null = null;
+      cell: Tensor | null = null;
+      constructor(public n_features: number, public hidden_dim: number, public n_outputs: number, public kind: string) {
+        super();
+        const cls = kind === "rnn" ? nn.RNN : kind === "gru" ? nn.GRU : nn.LSTM;
+        this.basic_rnn = new cls(this.n_features, this.hidden_dim, { batch_first: true });
+        this.classifier = new nn.Linear(this.hidden_dim, this.n_outputs);
+      }
+      forward(X: Tensor): Tensor {
+        let batch_first_output: Tensor;
+        if (this.kind === "lstm") [batch_first_output, [this.hidden, this.cell]] = (this.basic_rnn as nn.LSTM)(X);
+        else[batch_first_output, this.hidden] = (this.basic_rnn as nn.RNN)(X);
+        const last_output = batch_first_output.index(null, -1);
+        return this.classifier(last_output).view(-1, this.n_outputs);
+      }
+    }
+    const train_data = new TensorDataset(torch.as_tensor(points).float(), torch.as_tensor(directions).view(-1, 1).float());
+    const test_data = new TensorDataset(torch.as_tensor(test_points).float(), torch.as_tensor(test_directions).view(-1, 1).float());
+    const train_loader = new DataLoader(train_data, { batch_size: 16, shuffle: true });
+    const test_loader = new DataLoader(test_data, { batch_size: 16 });
+    for (const kind of ["rnn", "gru", "lstm"]) {
+      torch.manual_seed(21);
+      const model = new SquareModel(2, 2, 1, kind);
+      const sbs_rnn = new StepByStep(model, new nn.BCEWithLogitsLoss(), new optim.Adam(model.parameters(), { lr: 0.01 }));
+      sbs_rnn.set_loaders(train_loader, test_loader);
+      sbs_rnn.train(10);
+      expectNums(sbs_rnn.losses, r.square_models[kind].losses, 1e-5);
+      expectNums(sbs_rnn.val_losses as number[], r.square_models[kind].val, 1e-5);
+      expect(StepByStep.loader_apply(test_loader, (a, b) => sbs_rnn.correct(a, b)).tolist()).toEqual(r.square_models[kind].correct);
+    }
+  });
+
+  it("GRU and LSTM cells by hand: split the cell weights into gates, linear_layers via load_state_dict", () => {
+    const linear_layers = (Wx: Tensor, bx: Tensor, Wh: Tensor, bh: Tensor): [nn.Linear, nn.Linear] => {
+      const [hd, nf] = Wx.size();
+      const lin_input = new nn.Linear(nf, hd);
+      lin_input.load_state_dict({ weight: Wx, bias: bx });
+      const lin_hidden = new nn.Linear(hd, hd);
+      lin_hidden.load_state_dict({ weight: Wh, bias: bh });
+      return [lin_hidden, lin_input];
+    };
+    torch.manual_seed(17);
+    const gru_cell = new nn.GRUCell({ input_size: n_features, hidden_size: hidden_dim });
+    const gs = gru_cell.state_dict();
+    const [Wx, bx, Wh, bh] = [gs.weight_ih, gs.bias_ih, gs.weight_hh, gs.bias_hh];
+    const [Wxr, Wxz, Wxn] = Wx.split(hidden_dim, { dim: 0 });
+    const [bxr, bxz, bxn] = bx.split(hidden_dim, { dim: 0 });
+    const [Whr, Whz, Whn] = Wh.split(hidden_dim, { dim: 0 });
+    const [bhr, bhz, bhn] = bh.split(hidden_dim, { dim: 0 });
+    const [r_hidden, r_input] = linear_layers(Wxr, bxr, Whr, bhr);
+    const [z_hidden, z_input] = linear_layers(Wxz, bxz, Whz, bhz);
+    const [n_hidden, n_input] = linear_layers(Wxn, bxn, Whn, bhn);
+    const initial_hidden = torch.zeros(1, hidden_dim);
+    const first_corner = torch.as_tensor(points.index(0)).float().index("0:1");
+    const rg = torch.sigmoid(r_hidden(initial_hidden).add(r_input(first_corner)));
+    const n = torch.tanh(rg.mul(n_hidden(initial_hidden)).add(n_input(first_corner)));
+    const z = torch.sigmoid(z_hidden(initial_hidden).add(z_input(first_corner)));
+    const h_prime = n.mul(z.neg().add(1)).add(initial_hidden.mul(z));
+    expect(Wx.shape).toEqual(r.gru_by_hand[0].data);
+    [rg, n, z, h_prime, gru_cell(first_corner)].forEach((t, i) => expectT(t, r.gru_by_hand[i + 1], 1e-6));
+
+    torch.manual_seed(17);
+    const lstm_cell = new nn.LSTMCell({ input_size: n_features, hidden_size: hidden_dim });
+    const ls = lstm_cell.state_dict();
+    const [Wxi, Wxf, Wxg, Wxo] = ls.weight_ih.split(hidden_dim, { dim: 0 });
+    const [bxi, bxf, bxg, bxo] = ls.bias_ih.split(hidden_dim, { dim: 0 });
+    const [Whi, Whf, Whg, Who] = ls.weight_hh.split(hidden_dim, { dim: 0 });
+    const [bhi, bhf, bhg, bho] = ls.bias_hh.split(hidden_dim, { dim: 0 });
+    const [i_hidden, i_input] = linear_layers(Wxi, bxi, Whi, bhi);
+    const [f_hidden, f_input] = linear_layers(Wxf, bxf, Whf, bhf);
+    const [o_hidden, o_input] = linear_layers(Wxo, bxo, Who, bho);
+    const g_cell = new nn.RNNCell(n_features, hidden_dim);
+    g_cell.load_state_dict({ weight_ih: Wxg, bias_ih: bxg, weight_hh: Whg, bias_hh: bhg });
+    const initial_cell = torch.zeros(1, hidden_dim);
+    const g = g_cell(first_corner);
+    const i = torch.sigmoid(i_hidden(initial_hidden).add(i_input(first_corner)));
+    const f = torch.sigmoid(f_hidden(initial_hidden).add(f_input(first_corner)));
+    const o = torch.sigmoid(o_hidden(initial_hidden).add(o_input(first_corner)));
+    const c_prime = f.mul(initial_cell).add(i.mul(g));
+    const h_prime2 = o.mul(torch.tanh(c_prime));
+    const [hh, cc] = lstm_cell(first_corner);
+    [g, c_prime, h_prime2, hh, cc].forEach((t, k) => expectT(t, r.lstm_by_hand[k], 1e-6));
+  });
+
+  it("pad_sequence, pack_sequence (enforce_sorted=False), packed RNN outputs, pad_packed_sequence, pack_padded_sequence", () => {
+    const all_seqs = [points.index(0), points.index(1).index("2:"), points.index(2).index("1:")];
+    const seq_tensors = all_seqs.map((seq) => torch.as_tensor(seq).float());
+    const padded = rnn_utils.pad_sequence(seq_tensors, { batch_first: true });
+    expectT(padded, r.padded, 1e-7);
+    torch.manual_seed(11);
+    const rnn = new nn.RNN(2, 2, { batch_first: true });
+    const [output_padded, hidden_padded] = rnn(padded);
+    expectT(output_padded, r.out_padded[0], 1e-6);
+    expectT(hidden_padded.permute(1, 0, 2), r.out_padded[1], 1e-6);
+    const packed = rnn_utils.pack_sequence(seq_tensors, { enforce_sorted: false });
+    expectT(packed.data, r.packed[0], 1e-7);
+    expect([packed.batch_sizes.tolist(), packed.sorted_indices!.tolist(), packed.unsorted_indices!.tolist()]).toEqual(r.packed.slice(1, 4));
+    expect(packed.data.index(torch.tensor([0, 3, 6, 8], long)).eq(seq_tensors[0]).all().item()).toBe(r.packed[4]);
+    const [output_packed, hidden_packed] = rnn(packed);
+    expectT(output_packed.data, r.out_packed[0], 1e-6);
+    expectT(hidden_packed, r.out_packed[1], 1e-6);
+    expect(hidden_packed.eq(hidden_padded).tolist()).toEqual(r.out_packed[2]);
+    expectT(output_packed.data.index(torch.tensor([2, 5], long)), r.out_packed[3], 1e-6);
+    const [output_unpacked, seq_sizes] = rnn_utils.pad_packed_sequence(output_packed, { batch_first: true });
+    const seq_idx = torch.arange(seq_sizes.size(0));
+    expectT(output_unpacked, r.unpacked[0], 1e-6);
+    expect([seq_sizes.tolist(), String(seq_sizes)]).toEqual([r.unpacked[1], r.unpacked[2]]);
+    expectT(output_unpacked.index(null, -1), r.unpacked[3], 1e-6);
+    expectT(output_unpacked.index(seq_idx, seq_sizes.sub(1)), r.unpacked[4], 1e-6);
+    const len_seqs = all_seqs.map((seq) => seq.size(0));
+    const packed2 = rnn_utils.pack_padded_sequence(padded, len_seqs, { enforce_sorted: false, batch_first: true });
+    expectT(packed2.data, r.pack_padded[0], 1e-7);
+    expect(packed2.batch_sizes.tolist()).toEqual(r.pack_padded[1]);
+    expect(String(rnn_utils.pack_sequence([torch.tensor([[1, 2]]).float(), torch.tensor([[3, 4], [5, 6]]).float()], { enforce_sorted: false }))).toBe(r.packed_repr);
+    expect(thrown(() => rnn_utils.pack_sequence(seq_tensors))).toEqual(["RuntimeError", r.unsorted_error]);
+  });
+
+  it("a Dataset of variable-length sequences, pack_collate as collate_fn, a bidirectional LSTM on packed input", () => {
+    const [var_points, var_directions] = squares(23, 64, true);
+    class CustomSeqDataset extends Dataset<[Tensor, Tensor]> {
+      x: Tensor[];
+      y: Tensor;
+      constructor(x: Tensor[], y: Tensor) {
+        super();
+        this.x = x.map((s) => torch.as_tensor(s).float());
+        this.y = torch.as_tensor(y).float().view(-1, 1);
+      }
+      __getitem__(index: number): [Tensor, Tensor] {
+        return [this.x[index], this.y.index(index)];
+      }
+      __len__(): number {
+        return this.x.length;
+      }
+    }
+    const train_var_data = new CustomSeqDataset(var_points, var_directions);
+    const pack_collate = (batch: [Tensor, Tensor][]) => {
+      const X = batch.map((item) => item[0]);
+      const yy = batch.map((item) => item[1]);
+      const X_pack = rnn_utils.pack_sequence(X, { enforce_sorted: false });
+      return [X_pack, torch.stack(yy).view(-1, 1)] as const;
+    };
+    const [dummy_x, dummy_y] = pack_collate([train_var_data.get(0), train_var_data.get(1)]);
+    expectT(dummy_x.data, r.collate[0], 1e-7);
+    expect(dummy_x.batch_sizes.tolist()).toEqual(r.collate[1]);
+    expectT(dummy_y, r.collate[2], 0);
+    torch.manual_seed(3);
+    const train_var_loader = new DataLoader(train_var_data, { batch_size: 16, shuffle: true, collate_fn: pack_collate });
+
+    class SquareModelPacked extends nn.Module {
+      hidden: Tensor | null = null;
+      cell: Tensor | null = null;
+      basic_rnn: nn.LSTM;
+      classifier: nn.Linear;
+      constructor(public n_features: number, public hidden_dim: number, public n_outputs: number) {
+        super();
+        this.basic_rnn = new nn.LSTM(this.n_features, this.hidden_dim, { bidirectional: true });
+        this.classifier = new nn.Linear(2 * this.hidden_dim, this.n_outputs);
+      }
+      forward(X: InstanceType<typeof rnn_utils.PackedSequence>): Tensor {
+        let rnn_out;
+        [rnn_out, [this.hidden, this.cell]] = this.basic_rnn(X);
+        const [batch_first_output, seq_sizes] = rnn_utils.pad_packed_sequence(rnn_out, { batch_first: true });
+        const seq_idx = torch.arange(seq_sizes.size(0));
+        const last_output = batch_first_output.index(seq_idx, seq_sizes.sub(1));
+        return this.classifier(last_output).view(-1, this.n_outputs);
+      }
+    }
+    torch.manual_seed(21);
+    const model = new SquareModelPacked(2, 2, 1);
+    const sbs_packed = new StepByStep(model, new nn.BCEWithLogitsLoss(), new optim.Adam(model.parameters(), { lr: 0.01 }));
+    sbs_packed.set_loaders(train_var_loader as unknown as Loader);
+    sbs_packed.train(5);
+    expectNums(sbs_packed.losses, r.packed_model.losses, 1e-5);
+    expect(StepByStep.loader_apply(train_var_loader as unknown as Loader, (a, b) => sbs_packed.correct(a, b)).tolist()).toEqual(r.packed_model.correct);
+  });
+
+  it("1D convolutions: a moving average with F.conv1d, nn.Conv1d with dilation, a Conv1d classifier", () => {
+    const temperatures = torch.tensor([5, 11, 15, 6, 5, 3, 3, 0, 0, 3, 4, 2, 1], long);
+    const weight = torch.ones(5).mul(0.2);
+    expectT(F.conv1d(torch.as_tensor(temperatures).float().view(1, 1, -1), { weight: weight.view(1, 1, -1) }), r.moving_avg, 1e-6);
+    const seqs = torch.as_tensor(points).float();
+    const seqs_length_last = seqs.permute(0, 2, 1);
+    torch.manual_seed(17);
+    const conv_seq = new nn.Conv1d({ in_channels: 2, out_channels: 1, kernel_size: 2, bias: false });
+    expectT(conv_seq.weight, r.conv1d[0], 1e-7);
+    expectT(conv_seq(seqs_length_last.index("0:1")), r.conv1d[1], 1e-6);
+    expect(String(conv_seq)).toBe(r.conv1d[2]);
+    torch.manual_seed(17);
+    const conv_dilated = new nn.Conv1d({ in_channels: 2, out_channels: 1, kernel_size: 2, dilation: 2, bias: false });
+    expectT(conv_dilated(seqs_length_last.index("0:1")), r.dilated[0], 1e-6);
+    expect(String(conv_dilated)).toBe(r.dilated[1]);
+    const train_data = new TensorDataset(torch.as_tensor(points).float().permute(0, 2, 1), torch.as_tensor(directions).view(-1, 1).float());
+    const test_data = new TensorDataset(torch.as_tensor(test_points).float().permute(0, 2, 1), torch.as_tensor(test_directions).view(-1, 1).float());
+    const train_loader = new DataLoader(train_data, { batch_size: 16, shuffle: true });
+    const test_loader = new DataLoader(test_data, { batch_size: 16 });
+    torch.manual_seed(21);
+    const model = new nn.Sequential();
+    model.add_module("conv1d", new nn.Conv1d(2, 1, { kernel_size: 2 }));
+    model.add_module("relu", new nn.ReLU());
+    model.add_module("flatten", new nn.Flatten());
+    model.add_module("output", new nn.Linear(3, 1));
+    const sbs_conv1 = new StepByStep(model, new nn.BCEWithLogitsLoss(), new optim.Adam(model.parameters(), { lr: 0.01 }));
+    sbs_conv1.set_loaders(train_loader, test_loader);
+    sbs_conv1.train(10);
+    expectNums(sbs_conv1.losses, r.conv_model.losses, 1e-5);
+    expectNums(sbs_conv1.val_losses as number[], r.conv_model.val, 1e-5);
+    expect(StepByStep.loader_apply(test_loader, (a, b) => sbs_conv1.correct(a, b)).tolist()).toEqual(r.conv_model.correct);
+    expect(odRepr(model.get_submodule("conv1d").state_dict())).toBe(r.conv_model.state);
+  });
+});
