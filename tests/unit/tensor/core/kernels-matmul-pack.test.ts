@@ -26,7 +26,7 @@ describeWasm("matmul packing in WebAssembly", () => {
     it(`${name} (sLane ${sLane}, sStep ${sStep}): every panel, step and lane in place, kc 0-9 and 64`, () => {
       const h = new Float32Array(memory.buffer);
       for (let i = 0; i < DST; i++) h[i] = i * 0.5 + 1; // distinct values
-      for (const panels of [1, 3]) {
+      for (const panels of [1, 3, 4, 5, 9]) {
         for (const kc of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 64]) {
           h.fill(Number.NaN, DST, DST + panels * kc * W + 64);
           pack![name](DST * 4, SRC * 4, sLane * 4, sStep * 4, panels, kc);
