@@ -16,7 +16,7 @@
  * odRepr(...) (a JavaScript object has no OrderedDict repr), x_tensor[subset] -> x_tensor.index(subset.indices).
  */
 import { describe, expect, it } from "vitest";
-import { F, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
+import { F, copy, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
 import type { Optimizer } from "../../../../lib/tensor/index";
 import { expectNums, expectT, thrown, tutorialFixture } from "./helpers";
 
@@ -1557,5 +1557,665 @@ describe("Chapter 8: sequences", () => {
     expectNums(sbs_conv1.val_losses as number[], r.conv_model.val, 1e-5);
     expect(StepByStep.loader_apply(test_loader, (a, b) => sbs_conv1.correct(a, b)).tolist()).toEqual(r.conv_model.correct);
     expect(odRepr(model.get_submodule("conv1d").state_dict())).toBe(r.conv_model.state);
+  });
+});
+
+// ============================ Chapter 9 ============================
+class Encoder extends nn.Module {
+  hidden: Tensor | null = null;
+  basic_rnn: nn.GRU;
+  constructor(public n_features: number, public hidden_dim: number) {
+    super();
+    this.basic_rnn = new nn.GRU(this.n_features, this.hidden_dim, { batch_first: true });
+  }
+  forward(X: Tensor): Tensor {
+    let rnn_out: Tensor;
+    [rnn_out, this.hidden] = this.basic_rnn(X);
+    return rnn_out;
+  }
+}
+
+class Decoder extends nn.Module {
+  hidden: Tensor | null = null;
+  basic_rnn: nn.GRU;
+  regression: nn.Linear;
+  constructor(public n_features: number, public hidden_dim: number) {
+    super();
+    this.basic_rnn = new nn.GRU(this.n_features, this.hidden_dim, { batch_first: true });
+    this.regression = new nn.Linear(this.hidden_dim, this.n_features);
+  }
+  init_hidden(hidden_seq: Tensor): void {
+    const hidden_final = hidden_seq.index(null, "-1:");
+    this.hidden = hidden_final.permute(1, 0, 2);
+  }
+  forward(X: Tensor): Tensor {
+    let batch_first_output: Tensor;
+    [batch_first_output, this.hidden] = this.basic_rnn(X, this.hidden!);
+    const last_output = batch_first_output.index(null, "-1:");
+    return this.regression(last_output).view(-1, 1, this.n_features);
+  }
+}
+
+class Attention extends nn.Module {
+  d_k: number;
+  input_dim: number;
+  linear_query: nn.Linear;
+  linear_key: nn.Linear;
+  linear_value: nn.Linear;
+  alphas: Tensor | null = null;
+  keys!: Tensor;
+  proj_keys!: Tensor;
+  values!: Tensor;
+  constructor(hidden_dim: number, input_dim: number | null = null, public proj_values = false) {
+    super();
+    this.d_k = hidden_dim;
+    this.input_dim = input_dim ?? hidden_dim;
+    this.linear_query = new nn.Linear(this.input_dim, hidden_dim);
+    this.linear_key = new nn.Linear(this.input_dim, hidden_dim);
+    this.linear_value = new nn.Linear(this.input_dim, hidden_dim);
+  }
+  init_keys(keys: Tensor): void {
+    this.keys = keys;
+    this.proj_keys = this.linear_key(this.keys);
+    this.values = this.proj_values ? this.linear_value(this.keys) : this.keys;
+  }
+  score_function(query: Tensor): Tensor {
+    const proj_query = this.linear_query(query);
+    const dot_products = torch.bmm(proj_query, this.proj_keys.permute(0, 2, 1));
+    return dot_products.div(Math.sqrt(this.d_k));
+  }
+  forward(query: Tensor, mask: Tensor | null = null): Tensor {
+    let scores = this.score_function(query);
+    if (mask !== null) scores = scores.masked_fill(mask.eq(0), -1e9);
+    const alphas = F.softmax(scores, { dim: -1 });
+    this.alphas = alphas.detach();
+    return torch.bmm(alphas, this.values);
+  }
+}
+
+class DecoderAttn extends nn.Module {
+  hidden: Tensor | null = null;
+  basic_rnn: nn.GRU;
+  attn: Attention;
+  regression: nn.Linear;
+  constructor(public n_features: number, public hidden_dim: number) {
+    super();
+    this.basic_rnn = new nn.GRU(this.n_features, this.hidden_dim, { batch_first: true });
+    this.attn = new Attention(this.hidden_dim);
+    this.regression = new nn.Linear(2 * this.hidden_dim, this.n_features);
+  }
+  init_hidden(hidden_seq: Tensor): void {
+    this.attn.init_keys(hidden_seq);
+    this.hidden = hidden_seq.index(null, "-1:").permute(1, 0, 2);
+  }
+  forward(X: Tensor, mask: Tensor | null = null): Tensor {
+    let batch_first_output: Tensor;
+    [batch_first_output, this.hidden] = this.basic_rnn(X, this.hidden!);
+    const query = batch_first_output.index(null, "-1:");
+    const context = this.attn(query, mask);
+    const concatenated = torch.cat([context, query], { axis: -1 });
+    return this.regression(concatenated).view(-1, 1, this.n_features);
+  }
+}
+
+class EncoderDecoder extends nn.Module {
+  outputs: Tensor | null = null;
+  constructor(public encoder: Encoder, public decoder: Decoder | DecoderAttn, public input_len: number, public target_len: number, public teacher_forcing_prob = 0.5) {
+    super();
+  }
+  init_outputs(batch_size: number): void {
+    const device = this.parameters()[0].device;
+    this.outputs = torch.zeros(batch_size, this.target_len, this.encoder.n_features).to(device);
+  }
+  store_output(i: number, out: Tensor): void {
+    // self.outputs[:, i:i+1, :] = out
+    this.outputs!.index(null, `${i}:${i + 1}`, null).copy_(out);
+  }
+  forward(X: Tensor): Tensor {
+    const source_seq = X.index(null, `:${this.input_len}`, null);
+    const target_seq = X.index(null, `${this.input_len}:`, null);
+    this.init_outputs(X.shape[0]);
+    const hidden_seq = this.encoder(source_seq);
+    this.decoder.init_hidden(hidden_seq);
+    let dec_inputs = source_seq.index(null, "-1:", null);
+    for (let i = 0; i < this.target_len; i++) {
+      const out = this.decoder(dec_inputs) as Tensor;
+      this.store_output(i, out);
+      let prob = this.teacher_forcing_prob;
+      if (!this.training) prob = 0;
+      if (torch.rand(1).le(prob).item()) dec_inputs = target_seq.index(null, `${i}:${i + 1}`, null);
+      else dec_inputs = out;
+    }
+    return this.outputs!;
+  }
+}
+
+class EncoderDecoderAttn extends EncoderDecoder {
+  alphas: Tensor | null = null;
+  init_outputs(batch_size: number): void {
+    super.init_outputs(batch_size);
+    this.alphas = torch.zeros(batch_size, this.target_len, this.input_len);
+  }
+  store_output(i: number, out: Tensor): void {
+    super.store_output(i, out);
+    this.alphas!.index(null, `${i}:${i + 1}`, null).copy_((this.decoder as DecoderAttn).attn.alphas!);
+  }
+}
+
+class PositionalEncoding extends nn.Module {
+  declare pe: Tensor;
+  constructor(max_len: number, public d_model: number) {
+    super();
+    const pe = torch.zeros(max_len, d_model);
+    const position = torch.arange(0, max_len).float().unsqueeze(1);
+    const slope = torch.exp(torch.arange(0, d_model, 2).float().mul(-Math.log(10000.0) / d_model));
+    pe.index(null, "0::2").copy_(torch.sin(position.mul(slope)));
+    pe.index(null, "1::2").copy_(torch.cos(position.mul(slope)));
+    this.register_buffer("pe", pe.unsqueeze(0));
+  }
+  forward(x: Tensor): Tensor {
+    const scaled_x = x.mul(Math.sqrt(this.d_model));
+    return scaled_x.add(this.pe.index(null, `:${x.size(1)}`, null));
+  }
+}
+
+const seqLoaders = () => {
+  const full_train = torch.as_tensor(points.index(":64")).float();
+  const full_test = torch.as_tensor(test_points).float();
+  const train_data = new TensorDataset(full_train, full_train.index(null, "2:"));
+  const test_data = new TensorDataset(full_test.index(null, ":2"), full_test.index(null, "2:"));
+  const generator = new torch.Generator();
+  return {
+    full_test,
+    train_loader: new DataLoader(train_data, { batch_size: 16, shuffle: true, generator }),
+    test_loader: new DataLoader(test_data, { batch_size: 16 }),
+  };
+};
+
+describe("Chapter 9: encoder-decoder, attention, positional encoding", () => {
+  const r = sref.ch9;
+  it("the encoder / decoder loop by hand, EncoderDecoder with teacher forcing in train and eval", () => {
+    const full_seq = torch.tensor([[-1, -1], [-1, 1], [1, 1], [1, -1]]).float().view(1, 4, 2);
+    const source_seq = full_seq.index(null, ":2");
+    torch.manual_seed(21);
+    const encoder = new Encoder(2, 2);
+    const hidden_seq = encoder(source_seq);
+    const decoder = new Decoder(2, 2);
+    decoder.init_hidden(hidden_seq);
+    let inputs = source_seq.index(null, "-1:");
+    expectT(hidden_seq, r.decoder_loop[0], 1e-6);
+    for (let i = 0; i < 2; i++) {
+      const out = decoder(inputs);
+      expectT(out, r.decoder_loop[1][i], 1e-6);
+      inputs = out;
+    }
+    const encdec = new EncoderDecoder(encoder, decoder, 2, 2, 0.5);
+    encdec.train();
+    torch.manual_seed(1);
+    expectT(encdec(full_seq), r.encdec_train, 1e-6);
+    encdec.eval();
+    expectT(encdec(source_seq), r.encdec_eval, 1e-6);
+  });
+
+  it("EncoderDecoder through StepByStep (outputs[:, i:i+1, :] = out keeps the graph)", () => {
+    const { train_loader, test_loader } = seqLoaders();
+    torch.manual_seed(23);
+    const model = new EncoderDecoder(new Encoder(2, 2), new Decoder(2, 2), 2, 2, 0.5);
+    const sbs_seq = new StepByStep(model, new nn.MSELoss(), new optim.Adam(model.parameters(), { lr: 0.01 }));
+    sbs_seq.set_loaders(train_loader, test_loader);
+    sbs_seq.train(5);
+    expectNums(sbs_seq.losses, r.seq_model.losses, 1e-5);
+    expectNums(sbs_seq.val_losses as number[], r.seq_model.val, 1e-5);
+  });
+
+  it("attention by hand: bmm, softmax, scaling; the Attention module with a padding mask", () => {
+    const q = torch.tensor([0.55, 0.95]).view(1, 1, 2);
+    const k = torch.tensor([[0.65, 0.2], [0.85, -0.4], [-0.95, -0.75]]).view(1, 3, 2);
+    const prod = torch.bmm(q, k.permute(0, 2, 1));
+    const scores = F.softmax(prod, { dim: -1 });
+    const context = torch.bmm(scores, k);
+    const dummy_product = torch.tensor([4.0, 1.0]);
+    [prod, scores, context, F.softmax(dummy_product, { dim: -1 }), F.softmax(dummy_product.mul(100), { dim: -1 })].forEach((t, i) => expectT(t, r.by_hand[i], 1e-6));
+    torch.manual_seed(11);
+    const n_dims = 10;
+    const vector1 = torch.randn(10000, 1, n_dims);
+    const vector2 = torch.randn(10000, 1, n_dims).permute(0, 2, 1);
+    expect(torch.bmm(vector1, vector2).squeeze().var().item()).toBeCloseTo(r.var, 3);
+    const source_seq = torch.tensor([[[-1.0, 1.0], [0.0, 0.0]]]);
+    torch.manual_seed(11);
+    const attnh = new Attention(2);
+    attnh.init_keys(source_seq);
+    const source_mask = source_seq.ne(0).all({ axis: 2 }).unsqueeze(1);
+    expect(source_mask.tolist()).toEqual(r.mask);
+    expectT(attnh(torch.tensor([[[-1.0, 1.0]]]), source_mask), r.attn_masked[0], 1e-6);
+    expectT(attnh.alphas!, r.attn_masked[1], 1e-6);
+  });
+
+  it("EncoderDecoderAttn through StepByStep, its alphas in eval", () => {
+    const { train_loader, test_loader, full_test } = seqLoaders();
+    torch.manual_seed(17);
+    const model = new EncoderDecoderAttn(new Encoder(2, 2), new DecoderAttn(2, 2), 2, 2, 0.5);
+    const sbs_seq_attn = new StepByStep(model, new nn.MSELoss(), new optim.Adam(model.parameters(), { lr: 0.01 }));
+    sbs_seq_attn.set_loaders(train_loader, test_loader);
+    sbs_seq_attn.train(5);
+    model.eval();
+    const out = model(full_test.index(":4", ":2"));
+    const want = r.attn_model;
+    expectNums(sbs_seq_attn.losses, want.losses, 1e-5);
+    expectNums(sbs_seq_attn.val_losses as number[], want.val, 1e-5);
+    expectT(model.alphas!, want.alphas, 1e-5);
+    expectT(out, want.out, 1e-5);
+  });
+
+  it("subsequent_mask with triu; the sinusoidal encoding by strided assignment; PositionalEncoding's buffer", () => {
+    const subsequent_mask = (size: number) => torch.triu(torch.ones([1, size, size]), { diagonal: 1 }).neg().add(1).bool();
+    expect([subsequent_mask(2).tolist(), String(subsequent_mask(3))]).toEqual(r.subsequent_mask);
+    const max_len = 10, d_model = 8;
+    const position = torch.arange(0, max_len).float().unsqueeze(1);
+    const angular_speed = torch.exp(torch.arange(0, d_model, 2).float().mul(-Math.log(10000.0) / d_model));
+    const encoding = torch.zeros(max_len, d_model);
+    encoding.index(null, "0::2").copy_(torch.sin(angular_speed.mul(position)));
+    encoding.index(null, "1::2").copy_(torch.cos(angular_speed.mul(position)));
+    expectT(encoding, r.pe, 1e-6);
+    const posenc = new PositionalEncoding(2, 2);
+    const source_seq = torch.tensor([[[-1.0, 1.0], [0.0, 0.0]]]);
+    expect(Object.keys(posenc.state_dict())).toEqual(r.posenc[0]);
+    expectT(posenc.pe, r.posenc[1], 1e-6);
+    expectT(posenc(source_seq), r.posenc[2], 1e-6);
+    expect(String(posenc)).toBe(r.posenc[3]);
+  });
+});
+
+// ============================ Chapter 10 ============================
+class MultiHeadedAttention extends nn.Module {
+  d_k: number;
+  linear_query: nn.Linear;
+  linear_key: nn.Linear;
+  linear_value: nn.Linear;
+  linear_out: nn.Linear;
+  dropout: nn.Dropout;
+  alphas: Tensor | null = null;
+  proj_key!: Tensor;
+  proj_value!: Tensor;
+  constructor(public n_heads: number, public d_model: number, dropout = 0.1) {
+    super();
+    this.d_k = Math.trunc(d_model / n_heads);
+    this.linear_query = new nn.Linear(d_model, d_model);
+    this.linear_key = new nn.Linear(d_model, d_model);
+    this.linear_value = new nn.Linear(d_model, d_model);
+    this.linear_out = new nn.Linear(d_model, d_model);
+    this.dropout = new nn.Dropout({ p: dropout });
+  }
+  make_chunks(x: Tensor): Tensor {
+    const [batch_size, seq_len] = [x.size(0), x.size(1)];
+    return x.view(batch_size, seq_len, this.n_heads, this.d_k).transpose(1, 2);
+  }
+  init_keys(key: Tensor): void {
+    this.proj_key = this.make_chunks(this.linear_key(key));
+    this.proj_value = this.make_chunks(this.linear_value(key));
+  }
+  score_function(query: Tensor): Tensor {
+    const proj_query = this.make_chunks(this.linear_query(query));
+    return torch.matmul(proj_query, this.proj_key.transpose(-2, -1)).div(Math.sqrt(this.d_k));
+  }
+  attn(query: Tensor, mask: Tensor | null = null): Tensor {
+    let scores = this.score_function(query);
+    if (mask !== null) scores = scores.masked_fill(mask.eq(0), -1e9);
+    let alphas = F.softmax(scores, { dim: -1 });
+    alphas = this.dropout(alphas);
+    this.alphas = alphas.detach();
+    return torch.matmul(alphas, this.proj_value);
+  }
+  forward(query: Tensor, mask: Tensor | null = null): Tensor {
+    if (mask !== null) mask = mask.unsqueeze(1);
+    let context = this.attn(query, mask);
+    context = context.transpose(1, 2).contiguous();
+    context = context.view(query.size(0), -1, this.d_model);
+    return this.linear_out(context);
+  }
+}
+
+class EncoderLayer extends nn.Module {
+  self_attn_heads: MultiHeadedAttention;
+  ffn: nn.Sequential;
+  norm1: nn.LayerNorm; norm2: nn.LayerNorm; drop1: nn.Dropout; drop2: nn.Dropout;
+  constructor(public n_heads: number, public d_model: number, public ff_units: number, dropout = 0.1) {
+    super();
+    this.self_attn_heads = new MultiHeadedAttention(n_heads, d_model, dropout);
+    this.ffn = new nn.Sequential(new nn.Linear(d_model, ff_units), new nn.ReLU(), new nn.Dropout(dropout), new nn.Linear(ff_units, d_model));
+    this.norm1 = new nn.LayerNorm(d_model);
+    this.norm2 = new nn.LayerNorm(d_model);
+    this.drop1 = new nn.Dropout(dropout);
+    this.drop2 = new nn.Dropout(dropout);
+  }
+  forward(query: Tensor, mask: Tensor | null = null): Tensor {
+    const norm_query = this.norm1(query);
+    this.self_attn_heads.init_keys(norm_query);
+    const states = this.self_attn_heads(norm_query, mask);
+    const att = query.add(this.drop1(states));
+    const out = this.ffn(this.norm2(att)) as Tensor;
+    return att.add(this.drop2(out));
+  }
+}
+
+class DecoderLayer extends nn.Module {
+  self_attn_heads: MultiHeadedAttention;
+  cross_attn_heads: MultiHeadedAttention;
+  ffn: nn.Sequential;
+  norm1: nn.LayerNorm; norm2: nn.LayerNorm; norm3: nn.LayerNorm; drop1: nn.Dropout; drop2: nn.Dropout; drop3: nn.Dropout;
+  constructor(public n_heads: number, public d_model: number, public ff_units: number, dropout = 0.1) {
+    super();
+    this.self_attn_heads = new MultiHeadedAttention(n_heads, d_model, dropout);
+    this.cross_attn_heads = new MultiHeadedAttention(n_heads, d_model, dropout);
+    this.ffn = new nn.Sequential(new nn.Linear(d_model, ff_units), new nn.ReLU(), new nn.Dropout(dropout), new nn.Linear(ff_units, d_model));
+    this.norm1 = new nn.LayerNorm(d_model);
+    this.norm2 = new nn.LayerNorm(d_model);
+    this.norm3 = new nn.LayerNorm(d_model);
+    this.drop1 = new nn.Dropout(dropout);
+    this.drop2 = new nn.Dropout(dropout);
+    this.drop3 = new nn.Dropout(dropout);
+  }
+  init_keys(states: Tensor): void {
+    this.cross_attn_heads.init_keys(states);
+  }
+  forward(query: Tensor, source_mask: Tensor | null = null, target_mask: Tensor | null = null): Tensor {
+    const norm_query = this.norm1(query);
+    this.self_attn_heads.init_keys(norm_query);
+    const states = this.self_attn_heads(norm_query, target_mask);
+    const att1 = query.add(this.drop1(states));
+    const encoder_states = this.cross_attn_heads(this.norm2(att1), source_mask);
+    const att2 = att1.add(this.drop2(encoder_states));
+    const out = this.ffn(this.norm3(att2)) as Tensor;
+    return att2.add(this.drop3(out));
+  }
+}
+
+class EncoderTransf extends nn.Module {
+  d_model: number;
+  pe: PositionalEncoding;
+  norm: nn.LayerNorm;
+  layers: nn.ModuleList;
+  constructor(encoder_layer: EncoderLayer, n_layers = 1, max_len = 100) {
+    super();
+    this.d_model = encoder_layer.d_model;
+    this.pe = new PositionalEncoding(max_len, this.d_model);
+    this.norm = new nn.LayerNorm(this.d_model);
+    this.layers = new nn.ModuleList(Array.from({ length: n_layers }, () => copy.deepcopy(encoder_layer)));
+  }
+  forward(query: Tensor, mask: Tensor | null = null): Tensor {
+    let x = this.pe(query);
+    for (const layer of this.layers) x = (layer as EncoderLayer)(x, mask);
+    return this.norm(x);
+  }
+}
+
+class DecoderTransf extends nn.Module {
+  d_model: number;
+  pe: PositionalEncoding;
+  norm: nn.LayerNorm;
+  layers: nn.ModuleList;
+  constructor(decoder_layer: DecoderLayer, n_layers = 1, max_len = 100) {
+    super();
+    this.d_model = decoder_layer.d_model;
+    this.pe = new PositionalEncoding(max_len, this.d_model);
+    this.norm = new nn.LayerNorm(this.d_model);
+    this.layers = new nn.ModuleList(Array.from({ length: n_layers }, () => copy.deepcopy(decoder_layer)));
+  }
+  init_keys(states: Tensor): void {
+    for (const layer of this.layers) (layer as DecoderLayer).init_keys(states);
+  }
+  forward(query: Tensor, source_mask: Tensor | null = null, target_mask: Tensor | null = null): Tensor {
+    let x = this.pe(query);
+    for (const layer of this.layers) x = (layer as DecoderLayer)(x, source_mask, target_mask);
+    return this.norm(x);
+  }
+}
+
+class EncoderDecoderTransf extends nn.Module {
+  trg_masks: Tensor;
+  proj: nn.Linear;
+  linear: nn.Linear;
+  constructor(public encoder: EncoderTransf, public decoder: DecoderTransf, public input_len: number, public target_len: number, public n_features: number) {
+    super();
+    this.trg_masks = EncoderDecoderTransf.subsequent_mask(this.target_len);
+    this.proj = new nn.Linear(n_features, encoder.d_model);
+    this.linear = new nn.Linear(encoder.d_model, n_features);
+  }
+  static subsequent_mask(size: number): Tensor {
+    return torch.triu(torch.ones([1, size, size]), { diagonal: 1 }).neg().add(1);
+  }
+  encode(source_seq: Tensor, source_mask: Tensor | null = null): void {
+    const encoder_states = this.encoder(this.proj(source_seq), source_mask);
+    this.decoder.init_keys(encoder_states);
+  }
+  decode(shifted_target_seq: Tensor, source_mask: Tensor | null = null, target_mask: Tensor | null = null): Tensor {
+    const outputs = this.decoder(this.proj(shifted_target_seq), source_mask, target_mask);
+    return this.linear(outputs);
+  }
+  predict(source_seq: Tensor, source_mask: Tensor | null): Tensor {
+    let inputs = source_seq.index(null, "-1:");
+    for (let i = 0; i < this.target_len; i++) {
+      let out = this.decode(inputs, source_mask, this.trg_masks.index(null, `:${i + 1}`, `:${i + 1}`));
+      out = torch.cat([inputs, out.index(null, "-1:", null)], { dim: -2 });
+      inputs = out.detach();
+    }
+    return inputs.index(null, "1:", null);
+  }
+  forward(X: Tensor, source_mask: Tensor | null = null): Tensor {
+    this.trg_masks = this.trg_masks.type_as(X).bool();
+    const source_seq = X.index(null, `:${this.input_len}`, null);
+    this.encode(source_seq, source_mask);
+    if (this.training) {
+      const shifted_target_seq = X.index(null, `${this.input_len - 1}:-1`, null);
+      return this.decode(shifted_target_seq, source_mask, this.trg_masks);
+    }
+    return this.predict(source_seq, source_mask);
+  }
+}
+
+describe("Chapter 10: multi-headed attention and the transformer from scratch; nn.Transformer; patches", () => {
+  const r = sref.ch10;
+  it("MultiHeadedAttention (make_chunks with view / transpose), with and without an expanded mask", () => {
+    torch.manual_seed(66);
+    const dummy_points = torch.randn(16, 2, 4);
+    const mha = new MultiHeadedAttention(2, 4, 0.0);
+    mha.init_keys(dummy_points);
+    expectT(mha(dummy_points), r.mha[0], 1e-5);
+    expect(mha.alphas!.shape).toEqual(r.mha[1]);
+    const mha_mask = torch.tensor([[[1, 0]]], long).expand(16, 1, 2);
+    const out_masked = mha(dummy_points, mha_mask);
+    expectT(out_masked.index(":2"), r.mha_masked[0], 1e-5);
+    expectT(mha.alphas!.index(":2"), r.mha_masked[1], 1e-5);
+  });
+
+  it("EncoderDecoderTransf (deep-copied layers, xavier_uniform_ init) through StepByStep, then predict in eval", () => {
+    torch.manual_seed(42);
+    const enclayer = new EncoderLayer(3, 6, 10, 0.1);
+    const declayer = new DecoderLayer(3, 6, 10, 0.1);
+    const enctransf = new EncoderTransf(enclayer, 2);
+    const dectransf = new DecoderTransf(declayer, 2);
+    const model_transf = new EncoderDecoderTransf(enctransf, dectransf, 2, 2, 2);
+    for (const p of model_transf.parameters()) if (p.dim() > 1) nn.init.xavier_uniform_(p);
+    expect(model_transf.parameters().reduce((s, p) => s + p.numel(), 0)).toBe(r.transf_n_params);
+    expect(Object.keys(model_transf.state_dict()).slice(0, 12)).toEqual(r.transf_keys);
+    const { train_loader, test_loader, full_test } = seqLoaders();
+    torch.manual_seed(42);
+    const sbs_seq_transf = new StepByStep(model_transf, new nn.MSELoss(), new optim.Adam(model_transf.parameters(), { lr: 0.01 }));
+    sbs_seq_transf.set_loaders(train_loader, test_loader);
+    sbs_seq_transf.train(3);
+    model_transf.eval();
+    expectNums(sbs_seq_transf.losses, r.transf.losses, 1e-4);
+    expectNums(sbs_seq_transf.val_losses as number[], r.transf.val, 1e-4);
+    expectT(model_transf(full_test.index(":3", ":2")), r.transf.pred, 1e-4);
+  });
+
+  it("layer normalization by hand vs nn.LayerNorm, its state_dict and repr", () => {
+    torch.manual_seed(23);
+    const inputs = torch.randn(3, 2, 4);
+    const inputs_mean = inputs.mean({ axis: 2 }).unsqueeze(2);
+    const inputs_var = inputs.var({ axis: 2, unbiased: false }).unsqueeze(2);
+    expectT(inputs.sub(inputs_mean).div(torch.sqrt(inputs_var.add(1e-5))), r.layernorm[0], 1e-5);
+    const layer_norm = new nn.LayerNorm(4);
+    expectT(layer_norm(inputs), r.layernorm[1], 1e-5);
+    expect([odRepr(layer_norm.state_dict()), String(layer_norm)]).toEqual(r.layernorm.slice(2));
+  });
+
+  it("nn.Transformer(batch_first=True): generate_square_subsequent_mask, parameter count and names; TransformerEncoderLayer's repr", () => {
+    torch.manual_seed(42);
+    const transformer = new nn.Transformer({ d_model: 6, nhead: 3, num_encoder_layers: 1, num_decoder_layers: 1, dim_feedforward: 20, dropout: 0.1, batch_first: true });
+    expect(String(transformer.generate_square_subsequent_mask(2))).toBe(r.gen_mask);
+    expect(transformer.parameters().reduce((s, p) => s + p.numel(), 0)).toBe(r.transformer_n_params);
+    expect(Object.keys(transformer.state_dict())).toEqual(r.transformer_keys);
+    expect(String(new nn.TransformerEncoderLayer({ d_model: 6, nhead: 3, dim_feedforward: 20 }))).toBe(r.enclayer_repr);
+  });
+
+  it("image patches with Tensor.unfold; PatchEmbed's strided Conv2d, flatten(2).transpose; a [CLS] token by expand + cat", () => {
+    torch.manual_seed(5);
+    const imgs = torch.rand(2, 1, 12, 12);
+    const extract_image_patches = (x: Tensor, kernel_size: number, stride = 1) => {
+      let patches = x.unfold(2, kernel_size, stride);
+      patches = patches.unfold(3, kernel_size, stride);
+      patches = patches.permute(0, 2, 3, 1, 4, 5).contiguous();
+      return patches.view(x.shape[0], patches.shape[1], patches.shape[2], -1);
+    };
+    const patches = extract_image_patches(imgs, 4, 4);
+    const seq_patches = patches.view(-1, patches.size(-1));
+    expect([patches.shape, seq_patches.shape]).toEqual(r.patches.slice(0, 2));
+    expectT(seq_patches.index(":2"), r.patches[2], 1e-7);
+    class PatchEmbed extends nn.Module {
+      proj: nn.Conv2d;
+      num_patches: number;
+      constructor(public img_size = 224, public patch_size = 16, in_channels = 3, embed_dim = 768) {
+        super();
+        this.num_patches = Math.floor(img_size / patch_size) ** 2;
+        this.proj = new nn.Conv2d(in_channels, embed_dim, { kernel_size: patch_size, stride: patch_size });
+      }
+      forward(x: Tensor): Tensor {
+        return this.proj(x).flatten(2).transpose(1, 2);
+      }
+    }
+    torch.manual_seed(13);
+    const patch_embed = new PatchEmbed(imgs.size(-1), 4, 1, 16);
+    const embedded = patch_embed(imgs);
+    const cls_token = new nn.Parameter(torch.zeros(1, 1, 16));
+    const cls_tokens = cls_token.expand(embedded.size(0), -1, -1);
+    const embed_cls = torch.cat([cls_tokens, embedded], { dim: 1 });
+    expect([embedded.shape, embed_cls.shape]).toEqual(r.patch_embed.slice(0, 2));
+    expectT(embed_cls.index(0, ":2"), r.patch_embed[2], 1e-5);
+  });
+});
+
+// ============================ Chapter 11 ============================
+describe("Chapter 11: word embeddings", () => {
+  const r = sref.ch11;
+  it("CBOW: an Embedding lookup, the mean of the context, its logits and loss", () => {
+    class CBOW extends nn.Module {
+      embedding: nn.Embedding;
+      linear: nn.Linear;
+      constructor(vocab_size: number, embedding_size: number) {
+        super();
+        this.embedding = new nn.Embedding(vocab_size, embedding_size);
+        this.linear = new nn.Linear(embedding_size, vocab_size);
+      }
+      forward(X: Tensor): Tensor {
+        const bow = this.embedding(X).mean({ dim: 1 });
+        return this.linear(bow);
+      }
+    }
+    torch.manual_seed(42);
+    const dummy_cbow = new CBOW(5, 3);
+    expect(odRepr(dummy_cbow.embedding.state_dict())).toBe(r.cbow_state);
+    expectT(dummy_cbow.embedding(torch.as_tensor([2, 3], long)), r.cbow_lookup, 1e-6);
+    const batch_context = torch.as_tensor([[0, 1, 2, 3]], long).long();
+    const batch_target = torch.as_tensor([4], long).long();
+    expectT(dummy_cbow.embedding(batch_context).mean({ dim: 1 }), r.cbow[0], 1e-6);
+    expectT(dummy_cbow(batch_context), r.cbow[1], 1e-6);
+    expect(F.cross_entropy(dummy_cbow(batch_context), batch_target).item()).toBeCloseTo(r.cbow[2], 5);
+  });
+
+  it("cosine similarity element by element (F.cosine_similarity, dim=0) and nn.CosineSimilarity", () => {
+    const ratings = torch.as_tensor([[0.7, -0.4, 0.7], [0.3, 0.7, -0.5], [0.9, -0.55, 0.8], [-0.3, 0.8, 0.34]]).float();
+    const sims = torch.zeros(4, 4);
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < 4; j++) sims.index(i, j).copy_(F.cosine_similarity(ratings.index(i), ratings.index(j), { dim: 0 }));
+    }
+    expectT(sims, r.sims, 1e-6);
+    const similarity = new nn.CosineSimilarity({ dim: 0, eps: 1e-6 });
+    expect(similarity(ratings.index(0), ratings.index(2)).item()).toBeCloseTo(r.cos_module[0], 6);
+    expect(String(similarity)).toBe(r.cos_module[1]);
+  });
+
+  torch.manual_seed(7);
+  const extended_embeddings = torch.cat([torch.zeros(2, 6), torch.randn(8, 6)]);
+  const torch_embeddings = nn.Embedding.from_pretrained(extended_embeddings);
+  const token_ids = torch.tensor([[2, 3, 4, 0], [5, 6, 1, 0]], long);
+  const g = new torch.Generator().manual_seed(9);
+  const train_ids = torch.randint(2, 10, [64, 6], { generator: g });
+  const train_labels = train_ids.index(null, 0).gt(5).float().view(-1, 1);
+  const train_loader = new DataLoader(new TensorDataset(train_ids, train_labels), { batch_size: 16, shuffle: true });
+
+  it("Embedding.from_pretrained (frozen) and EmbeddingBag.from_pretrained(mode='mean', padding_idx), a bag-of-embeddings classifier", () => {
+    expectT(torch_embeddings(token_ids).index(1), r.from_pretrained[0], 1e-6);
+    expect([torch_embeddings.weight.requires_grad, String(torch_embeddings)]).toEqual(r.from_pretrained.slice(1));
+    const boe_mean = nn.EmbeddingBag.from_pretrained(extended_embeddings, { mode: "mean" });
+    expectT(boe_mean(token_ids), r.bag[0], 1e-6);
+    expect([String(boe_mean), boe_mean.embedding_dim]).toEqual(r.bag.slice(1));
+    const boe_mean_pad = nn.EmbeddingBag.from_pretrained(extended_embeddings, { mode: "mean", padding_idx: 0 });
+    expectT(boe_mean_pad(token_ids), r.bag_pad, 1e-6);
+    torch.manual_seed(41);
+    const model = new nn.Sequential(boe_mean, new nn.Linear(boe_mean.embedding_dim, 128), new nn.ReLU(), new nn.Linear(128, 1));
+    const sbs_emb = new StepByStep(model, new nn.BCEWithLogitsLoss(), new optim.Adam(model.parameters(), { lr: 0.01 }));
+    sbs_emb.set_loaders(train_loader);
+    sbs_emb.train(5);
+    expectNums(sbs_emb.losses, r.boe.losses, 1e-5);
+    expect(sbs_emb.count_parameters()).toBe(r.boe.n_params);
+    expect(StepByStep.loader_apply(train_loader, (a, b) => sbs_emb.correct(a, b)).tolist()).toEqual(r.boe.correct);
+  });
+
+  it("TransfClassifier: a [CLS] token, the padding mask through type_as, the encoder from scratch over frozen embeddings", () => {
+    class TransfClassifier extends nn.Module {
+      d_model: number;
+      mlp: nn.Linear;
+      cls_token: nn.Parameter;
+      constructor(public embed: nn.Embedding, public encoder: EncoderTransf, public n_outputs: number) {
+        super();
+        this.d_model = encoder.d_model;
+        this.mlp = new nn.Linear(this.d_model, n_outputs);
+        this.cls_token = new nn.Parameter(torch.zeros(1, 1, this.d_model));
+      }
+      preprocess(X: Tensor): Tensor {
+        const src = this.embed(X);
+        const cls_tokens = this.cls_token.expand(X.size(0), -1, -1);
+        return torch.cat([cls_tokens, src], { dim: 1 });
+      }
+      encode(source: Tensor, source_mask: Tensor | null = null): Tensor {
+        const states = this.encoder(source, source_mask);
+        return states.index(null, 0);
+      }
+      static source_mask(X: Tensor): Tensor {
+        const cls_mask = torch.ones(X.size(0), 1).type_as(X);
+        const pad_mask = torch.cat([cls_mask, X.gt(0)], { dim: 1 }).bool();
+        return pad_mask.unsqueeze(1);
+      }
+      forward(X: Tensor): Tensor {
+        const src = this.preprocess(X);
+        const cls_state = this.encode(src, TransfClassifier.source_mask(X));
+        return this.mlp(cls_state);
+      }
+    }
+    torch.manual_seed(33);
+    const layer = new EncoderLayer(1, torch_embeddings.embedding_dim, 16, 0.0);
+    const encoder = new EncoderTransf(layer, 1);
+    const model = new TransfClassifier(torch_embeddings, encoder, 1);
+    expect(TransfClassifier.source_mask(token_ids).tolist()).toEqual(r.source_mask);
+    const sbs_transf = new StepByStep(model, new nn.BCEWithLogitsLoss(), new optim.Adam(model.parameters(), { lr: 1e-3 }));
+    sbs_transf.set_loaders(train_loader);
+    sbs_transf.train(3);
+    model.eval();
+    const out = model(token_ids);
+    expectNums(sbs_transf.losses, r.transf.losses, 1e-5);
+    expectT(torch.sigmoid(out), r.transf.out, 1e-5);
+    const alphas = ((model.encoder.layers.get(0) as EncoderLayer).self_attn_heads.alphas!).index(null, null, 0, null).squeeze();
+    expectT(alphas, r.transf.alphas, 1e-5);
   });
 });
