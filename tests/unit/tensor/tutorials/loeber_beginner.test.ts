@@ -5,7 +5,8 @@
  *    07 linear regression, 08 logistic regression, 09 Dataset / DataLoader, 10 transforms, 11 softmax and
  *    cross-entropy, 12 activations, 13 feed-forward net, 14 CNN, 15 transfer learning (resnet18 without
  *    pretrained weights, frozen but its fc, StepLR, set_grad_enabled per phase), 16 tensorboard (our in-memory
- *    SummaryWriter), 17 save / load;
+ *    SummaryWriter), 17 save / load; and its RNN videos' code in patrickloeber/pytorch-examples (rnn-lstm-gru: RNN /
+ *    GRU / LSTM with explicit h0 / c0; rnn-name-classification: one-hot letters, an RNN cell from two Linears);
  *  - L1aoXingyu/pytorch-beginner: linear / logistic regression, the three-layer NN, the CNN (with its
  *    loss.data[0], an IndexError on torch 1.13), the LSTM over image rows, N-gram, CBOW, the seq LSTM tagger
  *    with its char LSTM and torch.FloatTensor() accumulator, the language model (with clip_grad_norm and its
@@ -1336,5 +1337,133 @@ describe("the mistakes a learner makes on the way", () => {
     // the engine's message names the op and both shapes its own way (core/tensor_api.test.ts "errors a learner can act on")
     expect(ref.mistakes.wrong_features).toEqual(["RuntimeError", "mat1 and mat2 shapes cannot be multiplied (3x5 and 4x2)"]);
     expect(thrown(() => new nn.Linear(4, 2)(torch.randn(3, 5)))).toEqual(["RuntimeError", "addmm: shapes [3, 5] and [4, 2] cannot be multiplied (5 != 4)"]);
+  });
+});
+
+// ============================== patrickloeber/pytorch-examples: rnn-lstm-gru, rnn-name-classification ==============================
+describe("loeber rnn-lstm-gru and rnn-name-classification", () => {
+  it("rnn-lstm-gru: nn.RNN / nn.GRU / nn.LSTM (batch_first, explicit h0 / c0) over MNIST rows, last step into a Linear", () => {
+    const [x_r, y_r] = images(36, 32, 1, 28, 28);
+    class RNN extends nn.Module {
+      rnn?: nn.RNN; gru?: nn.GRU; lstm?: nn.LSTM; fc: nn.Linear;
+      constructor(input_size: number, public hidden_size: number, public num_layers: number, num_classes: number, public kind: string) {
+        super();
+        if (kind === "rnn") this.rnn = new nn.RNN(input_size, hidden_size, num_layers, { batch_first: true });
+        else if (kind === "gru") this.gru = new nn.GRU(input_size, hidden_size, num_layers, { batch_first: true });
+        else this.lstm = new nn.LSTM(input_size, hidden_size, num_layers, { batch_first: true });
+        this.fc = new nn.Linear(hidden_size, num_classes);
+      }
+      forward(x: Tensor): Tensor {
+        const h0 = torch.zeros(this.num_layers, x.size(0), this.hidden_size);
+        const c0 = torch.zeros(this.num_layers, x.size(0), this.hidden_size);
+        let out: Tensor;
+        if (this.kind === "rnn") [out] = this.rnn!(x, h0);
+        else if (this.kind === "gru") [out] = this.gru!(x, h0);
+        else [out] = this.lstm!(x, [h0, c0]);
+        out = out.index(":", -1, ":");
+        return this.fc(out);
+      }
+    }
+    for (const [kind, seed] of [["rnn", 37], ["gru", 38], ["lstm", 39]] as const) {
+      const r = ref.rnn_lstm_gru[kind];
+      torch.manual_seed(seed);
+      const model = new RNN(28, 32, 2, 10, kind);
+      const criterion = new nn.CrossEntropyLoss();
+      const optimizer = new torch.optim.Adam(model.parameters(), { lr: 0.001 });
+      const losses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const loss = criterion(model(x_r.index(`${8 * i}:${8 * i + 8}`).reshape(-1, 28, 28)), y_r.index(`${8 * i}:${8 * i + 8}`));
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+        losses.push(loss.item());
+      }
+      expectNums(losses, r.losses, 1e-5);
+      const [, predicted] = torch.no_grad(() => torch.max(model(x_r.index("24:").reshape(-1, 28, 28)).data, 1));
+      expect(predicted.eq(y_r.index("24:")).sum().item()).toBe(r.n_correct);
+      expect(String(model)).toBe(r.repr);
+    }
+  });
+
+  it("rnn-name-classification: one-hot letters by item assignment, an RNN cell from two Linears, NLLLoss on random names", () => {
+    const r = ref.names;
+    const ALL_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,;'";
+    const N_LETTERS = ALL_LETTERS.length;
+    const unicode_to_ascii = (s: string) => [...s.normalize("NFD")].filter((c) => !/\p{Mn}/u.test(c) && ALL_LETTERS.includes(c)).join("");
+    const letter_to_tensor = (letter: string) => {
+      const tensor = torch.zeros(1, N_LETTERS);
+      tensor.index(0).index_put_([ALL_LETTERS.indexOf(letter)], 1);
+      return tensor;
+    };
+    const line_to_tensor = (line: string) => {
+      const tensor = torch.zeros(line.length, 1, N_LETTERS);
+      [...line].forEach((letter, i) => tensor.index(i).index(0).index_put_([ALL_LETTERS.indexOf(letter)], 1));
+      return tensor;
+    };
+    const names: Record<string, string[]> = {
+      English: ["Smith", "Jones", "Taylor", "Brown", "Williams"], French: ["Dubois", "Moreau", "Lefèvre", "Girard", "Rousseau"],
+      Italian: ["Rossi", "Russo", "Ferrari", "Esposito", "Bianchi"], Polish: ["Ślusàrski", "Nowak", "Kowalski", "Wiśniewski", "Wójcik"],
+    };
+    const all_categories = Object.keys(names);
+    const category_lines = Object.fromEntries(Object.entries(names).map(([c, lines]) => [c, lines.map(unicode_to_ascii)]));
+    expect([unicode_to_ascii("Ślusàrski"), category_lines.Polish, String(letter_to_tensor("J")), sizeRepr(line_to_tensor("Jones").size())]).toEqual([r.ascii, r.polish, r.J, r.Jones]);
+    class NameRNN extends nn.Module {
+      hidden_size: number; i2h: nn.Linear; i2o: nn.Linear; softmax: nn.LogSoftmax;
+      constructor(input_size: number, hidden_size: number, output_size: number) {
+        super();
+        this.hidden_size = hidden_size;
+        this.i2h = new nn.Linear(input_size + hidden_size, hidden_size);
+        this.i2o = new nn.Linear(input_size + hidden_size, output_size);
+        this.softmax = new nn.LogSoftmax({ dim: 1 });
+      }
+      forward(input_tensor: Tensor, hidden_tensor: Tensor): [Tensor, Tensor] {
+        const combined = torch.cat([input_tensor, hidden_tensor], 1);
+        const hidden = this.i2h(combined);
+        let output = this.i2o(combined);
+        output = this.softmax(output);
+        return [output, hidden];
+      }
+      init_hidden(): Tensor {
+        return torch.zeros(1, this.hidden_size);
+      }
+    }
+    const category_from_output = (output: Tensor) => all_categories[torch.argmax(output).item()];
+    torch.manual_seed(40);
+    const rnn = new NameRNN(N_LETTERS, 128, all_categories.length);
+    expect(String(rnn)).toBe(r.repr);
+    let [output, next_hidden] = rnn(letter_to_tensor("A"), rnn.init_hidden());
+    expect([output.size(), next_hidden.size()].map((s) => [...s])).toEqual(r.one_step);
+    [output, next_hidden] = rnn(line_to_tensor("Albert").index(0), rnn.init_hidden());
+    expectT(output, r.albert[0], 1e-5);
+    expect(category_from_output(output)).toBe(r.albert[1]);
+    const criterion = new nn.NLLLoss();
+    const optimizer = new torch.optim.SGD(rnn.parameters(), { lr: 0.005 });
+    const g = new torch.Generator().manual_seed(41);
+    const lines: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const category = all_categories[torch.randint(0, all_categories.length, [1], { generator: g }).item()];
+      const line = category_lines[category][torch.randint(0, 5, [1], { generator: g }).item()];
+      const category_tensor = torch.tensor([all_categories.indexOf(category)], long);
+      const line_tensor = line_to_tensor(line);
+      let hidden = rnn.init_hidden();
+      for (let k = 0; k < line_tensor.size()[0]; k++) [output, hidden] = rnn(line_tensor.index(k), hidden);
+      const loss = criterion(output, category_tensor);
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      if ((i + 1) % 5 === 0) {
+        const guess = category_from_output(output);
+        const correct = guess === category ? "CORRECT" : `WRONG (${category})`;
+        lines.push(`${i + 1} ${((i + 1) / 40) * 100} ${loss.item().toFixed(4)} ${line} / ${guess} ${correct}`);
+      }
+    }
+    expectLines(lines, r.lines, 1e-4);
+    torch.no_grad(() => {
+      const line_tensor = line_to_tensor("Rossi");
+      let hidden = rnn.init_hidden();
+      for (let k = 0; k < line_tensor.size()[0]; k++) [output, hidden] = rnn(line_tensor.index(k), hidden);
+    });
+    expectT(output, r.predict[0], 1e-4);
+    expect(category_from_output(output)).toBe(r.predict[1]);
   });
 });
