@@ -129,13 +129,20 @@ function scalarOf(t: Tensor): number | boolean {
   return t.item<number | boolean>(); // a boolean for a bool tensor
 }
 
+/** torch.tensor's options: dtype and device may be None (null), the defaults, as PyTorch code writes `dtype=None, device=None`. */
+export interface TensorDataOptions extends Omit<TensorOptions, "dtype" | "device"> {
+  dtype?: DType | null;
+  device?: DeviceLike | null;
+}
+
 /**
  * torch.tensor(data, { dtype, requires_grad }). JS numbers carry no int/float distinction, so
  * numbers give the default dtype (float32 unless torch.set_default_dtype) unless dtype says otherwise (pass { dtype: torch.long } for labels);
  * booleans give bool. Typed arrays are accepted as 1-D data.
  */
-export function tensor(data: NestedArray | Storage | Uint8Array | Int32Array | Int16Array | Int8Array | Tensor | readonly (Tensor | NestedArray)[], opts: TensorOptions = {}): Tensor {
-  checkCreationOptions("tensor", opts);
+export function tensor(data: NestedArray | Storage | Uint8Array | Int32Array | Int16Array | Int8Array | Tensor | readonly (Tensor | NestedArray)[], given: TensorDataOptions = {}): Tensor {
+  checkCreationOptions("tensor", given);
+  const opts: TensorOptions = { ...given, dtype: given.dtype ?? undefined, device: given.device ?? undefined };
   if (data instanceof Tensor) {
     const t = data.detach().clone().to(opts.dtype ?? data.dtype);
     return finish(t.is_leaf ? t : t.detach(), opts);

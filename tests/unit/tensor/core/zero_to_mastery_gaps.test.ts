@@ -102,3 +102,15 @@ describe("torch.save(obj=..., f=...) and torch.load(f=...) by keyword", () => {
     expect(() => torch.load({ f: "models/zero_to_mastery_gaps_1.pth", map_locaton: "cpu" } as never)).toThrow(/unexpected keyword argument 'map_locaton'/);
   });
 });
+
+describe("torch.tensor(data, dtype=None, device=None)", () => {
+  it("types and takes null for dtype and device, the defaults (notebook 00's float_32_tensor)", () => {
+    // torch: torch.tensor([3.0, 6.0, 9.0], dtype=None, device=None, requires_grad=False) -> float32 on the CPU
+    // (this call did not type-check before: TensorOptions had no null)
+    const float_32_tensor = torch.tensor([3.0, 6.0, 9.0], { dtype: null, device: null, requires_grad: false });
+    expect([String(float_32_tensor.dtype), String(float_32_tensor.device), float_32_tensor.requires_grad]).toEqual(["torch.float32", "cpu", false]);
+    expect(String(torch.tensor([true, false], { dtype: null }).dtype)).toBe("torch.bool");
+    expect(torch.tensor([1, 2], { dtype: null, requires_grad: true }).requires_grad).toBe(true);
+    expect(() => torch.tensor([1], { dtype: null, devise: null } as never)).toThrow(/unexpected keyword argument 'devise'/);
+  });
+});
