@@ -44,14 +44,14 @@ function bump(self: Tensor, op: string): void {
   self._ver.lastOp = op;
 }
 
-/** The out-of-place result must keep self's shape and dtype for an in-place op to be valid. */
-function checkResult(self: Tensor, shape: readonly number[], dtype: DType, op: string): void {
+/** The out-of-place result must keep self's shape and dtype for an in-place op to be valid (torch 1.13's messages, no op name). */
+function checkResult(self: Tensor, shape: readonly number[], dtype: DType, _op: string): void {
   if (!shapesEqual(shape, self.shape)) {
-    throw new RuntimeError(`${op}: output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(shape)}`);
+    throw new RuntimeError(`output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(shape)}`);
   }
   const rank = (d: DType): number => (d === bool ? 0 : d.is_floating_point ? 2 : 1);
   if (rank(dtype) > rank(self.dtype)) {
-    throw new RuntimeError(`${op}: result type ${cppTypeName(dtype)} can't be cast to the desired output type ${cppTypeName(self.dtype)}`);
+    throw new RuntimeError(`result type ${cppTypeName(dtype)} can't be cast to the desired output type ${cppTypeName(self.dtype)}`);
   }
 }
 

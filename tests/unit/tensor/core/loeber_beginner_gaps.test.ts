@@ -3,7 +3,7 @@
  * behaviour (messages as torch prints them; values from tests/fixtures/torch/tutorials/loeber_beginner.json there).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { F, nn, torch } from "../../../../lib/tensor/index";
+import { F, nn, torch, torchvision } from "../../../../lib/tensor/index";
 import { forgetLegacyWarnings } from "../../../../lib/tensor/nn/functional/loss_composed";
 
 const long = { dtype: torch.long };
@@ -127,5 +127,17 @@ describe("x[0, 0] = v written as index_put_ with numbers and slices", () => {
     const k = torch.zeros(3);
     k.index_put_([torch.tensor([0, 2], long)], m.index(0).sum());
     expect(k.grad_fn!.name()).toBe("IndexPutBackward0");
+  });
+});
+
+describe("in-place ops whose result does not fit", () => {
+  it("raise torch 1.13's messages without an op name (transforms.Normalize with three means on a one-channel MNIST image)", () => {
+    const T = torchvision.transforms;
+    const img = torch.rand(1, 4, 4);
+    const before = img.clone();
+    expect(thrown(() => new T.Normalize([0.5, 0.5, 0.5], [0.5, 0.5, 0.5])(img))).toEqual(["RuntimeError", "output with shape [1, 4, 4] doesn't match the broadcast shape [3, 4, 4]"]);
+    expect(img.equal(before)).toBe(true);
+    expect(thrown(() => torch.zeros(1, 4).add_(torch.ones(3, 4)))).toEqual(["RuntimeError", "output with shape [1, 4] doesn't match the broadcast shape [3, 4]"]);
+    expect(thrown(() => torch.zeros([3], long).add_(1.5))).toEqual(["RuntimeError", "result type Float can't be cast to the desired output type Long"]);
   });
 });
