@@ -74,6 +74,7 @@ import { Tensor as TensorClass } from "./tensor";
 import type { TorchWithOperandKeywords } from "./tensor_operand_keywords"; // also the Tensor methods' (a module augmentation)
 import { Generator as GeneratorClass } from "./random";
 import { torchvision } from "./vision/index";
+import { installTensorInputChecks } from "./non_tensor_input";
 
 // Minified bundles rename classes: print `Linear(...)`, not `cL(...)` (see ./class-names.ts).
 for (const namespace of [nn, optim, optim.lr_scheduler, optim.swa_utils, utils.data, { Tensor: TensorClass, Generator: GeneratorClass }, torchvision.transforms]) keepClassNames(namespace);
@@ -89,6 +90,10 @@ const torchNamespace = { ...torchCore, ...torchAdditions, ...torch113Names, nn, 
  */
 export const torch = torchNamespace as TorchWithOperandKeywords<typeof torchNamespace>;
 installTorch113Names(torch, nn.functional);
+// torch.sum(3), F.relu(null): torch 1.13's TypeError, not a JavaScript error from inside (./non_tensor_input.ts)
+for (const [prefix, ns] of [["torch", torch], ["torch.linalg", torch.linalg], ["torch.special", torch.special], ["torch.fft", torch.fft], ["F", nn.functional]] as const) {
+  installTensorInputChecks(ns, prefix);
+}
 defineComplexDtypes(torch); // non-enumerable getters: the spread above does not copy them
 
 export type Torch = typeof torch;

@@ -67,4 +67,4 @@ const available = {
 
 const specialAll = { ...available, ...missing };
 /** Operand-only functions refuse extra arguments (ops/fixed_arity.ts). */
-export const special = { ...specialAll, ...withFixedArityAll(specialAll, SPECIAL_FIXED_ARITY) };
+export const special = { ...specialAll, ...withFixedArityAll(specialAll, SPECIAL_FIXED_ARITY, undefined, "torch.special") };

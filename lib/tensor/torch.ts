@@ -426,7 +426,11 @@ const OUT_FUNCTIONS = [
 ] as const;
 
 // Operand-only functions refuse extra arguments (fixed_arity.ts); out= is stripped before they see the call.
-const torchChecked = { ...torchBase, ...withFixedArityAll(torchBase), linalg: { ...torchBase.linalg, ...withFixedArityAll(torchBase.linalg, LINALG_FIXED_ARITY) } };
+// ... and a number, string, None or list where the tensor goes raises torch's TypeError (non_tensor_input.ts).
+const torchChecked = {
+  ...torchBase, ...withFixedArityAll(torchBase, undefined, undefined, "torch"),
+  linalg: { ...torchBase.linalg, ...withFixedArityAll(torchBase.linalg, LINALG_FIXED_ARITY, undefined, "torch.linalg") },
+};
 /** The factories with out= (torch.rand(2, 2, out=c) fills c, drawing in c's dtype). */
 const CREATION_OUT_FUNCTIONS = ["zeros", "ones", "empty", "full", "arange", "linspace", "eye", "rand", "randn", "randint", "randperm"] as const;
 export const torchCore = { ...torchChecked, ...withOutAll(torchChecked, OUT_FUNCTIONS), ...withOutAll(torchChecked, CREATION_OUT_FUNCTIONS, true) };

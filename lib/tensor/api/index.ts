@@ -60,4 +60,4 @@ const torchAdditionsAll = {
 };
 
 // Operand-only functions among them (torch.nextafter, is_signed, relu_, ...) refuse extra arguments, as torch.ts's.
-export const torchAdditions = { ...torchAdditionsAll, ...withFixedArityAll(torchAdditionsAll) };
+export const torchAdditions = { ...torchAdditionsAll, ...withFixedArityAll(torchAdditionsAll, undefined, undefined, "torch") };

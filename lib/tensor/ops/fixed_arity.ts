@@ -8,6 +8,8 @@
  */
 import { isOptions, numpyAliases } from "../args";
 import { TypeError_ } from "../errors";
+import { checkNonTensorInput, INPUT_CHECKED, InputMode, inputMode } from "../non_tensor_input";
+import { Tensor } from "../tensor";
 
 /** Name -> number of positional operands, for torch functions with no keyword but out=. */
 export const FIXED_ARITY: Readonly<Record<string, number>> = {
@@ -381,23 +383,29 @@ function installNamedOperands(proto: object, name: string, operands: readonly st
 }
 
 /** fn with OPERAND_NAMES' (or TORCH_OPERAND_NAMES') keyword forms, for a torch.* function outside the arity tables. */
-function withNamedOperands<F extends (...args: never[]) => unknown>(name: string, names: readonly string[], fn: F): F {
+function withNamedOperands<F extends (...args: never[]) => unknown>(name: string, names: readonly string[], fn: F, prefix?: string): F {
   const call = fn as unknown as (...a: unknown[]) => unknown;
+  const input = prefix === undefined ? InputMode.None : inputMode(prefix, name);
   const wrapped = (...args: unknown[]): unknown => {
+    if (input !== InputMode.None && !(args[0] instanceof Tensor)) checkNonTensorInput(prefix!, name, input, args);
     const named = args.length > 0 && isOptions(args[args.length - 1]) ? namedOperands(name, names, args, PASS_ON) : null;
     return named ? call(...named) : call(...args);
   };
   Object.defineProperty(wrapped, "name", { value: name });
+  if (input !== InputMode.None) INPUT_CHECKED.add(wrapped);
   return wrapped as unknown as F;
 }
 
 /** fn, raising Python's TypeError for anything after its `arity` operands or an options object with keys (an empty `{}` is allowed). */
-export function withFixedArity<F extends (...args: never[]) => unknown>(name: string, arity: number, fn: F): F {
+export function withFixedArity<F extends (...args: never[]) => unknown>(name: string, arity: number, fn: F, prefix?: string): F {
   const call = fn as unknown as (...a: unknown[]) => unknown;
   const operands = torchOperandNames[name];
   // Its named operands are all required (torch.narrow(x, 0) ran with start and length undefined).
   const required = operands ? Math.min(arity, operands.length) : 0;
+  // torch.exp(2.5): torch's TypeError (../non_tensor_input.ts); one instanceof on the fast path
+  const input = prefix === undefined || arity === 0 ? InputMode.None : inputMode(prefix, name);
   const wrapped = (...args: unknown[]): unknown => {
+    if (input !== InputMode.None && !(args[0] instanceof Tensor)) checkNonTensorInput(prefix!, name, input, args);
     const last = args[args.length - 1];
     if (args.length > arity || args.length < required || isOptions(last)) {
       const named = operands && isOptions(last) ? namedOperands(name, operands, args) : null;
@@ -416,14 +424,17 @@ export function withFixedArity<F extends (...args: never[]) => unknown>(name: st
     return call(...args);
   };
   Object.defineProperty(wrapped, "name", { value: name }); // the wrapped function's Python name, as fn.name was
+  if (input !== InputMode.None) INPUT_CHECKED.add(wrapped);
   return wrapped as unknown as F;
 }
 
 /** fn, raising Python's TypeError for a key of a trailing options object outside `keywords`. */
-export function withKeywords<F extends (...args: never[]) => unknown>(name: string, keywords: readonly string[], fn: F): F {
+export function withKeywords<F extends (...args: never[]) => unknown>(name: string, keywords: readonly string[], fn: F, prefix?: string): F {
   const call = fn as unknown as (...a: unknown[]) => unknown;
   const operands = torchOperandNames[name];
+  const input = prefix === undefined ? InputMode.None : inputMode(prefix, name);
   const wrapped = (...args: unknown[]): unknown => {
+    if (input !== InputMode.None && !(args[0] instanceof Tensor)) checkNonTensorInput(prefix!, name, input, args);
     const last = args[args.length - 1];
     if (isOptions(last)) {
       const named = operands ? namedOperands(name, operands, args, keywords) : null;
@@ -434,6 +445,7 @@ export function withKeywords<F extends (...args: never[]) => unknown>(name: stri
     return call(...args);
   };
   Object.defineProperty(wrapped, "name", { value: name }); // the wrapped function's Python name, as fn.name was
+  if (input !== InputMode.None) INPUT_CHECKED.add(wrapped);
   return wrapped as unknown as F;
 }
 
@@ -454,22 +466,27 @@ export const LINALG_FIXED_ARITY: Readonly<Record<string, number>> = { det: 1, in
 
 /**
  * The functions of ns named in `table` (name -> operand count) or in `keywords` (name -> accepted
- * keywords, TORCH_KEYWORDS), wrapped; names absent from ns are skipped.
+ * keywords, TORCH_KEYWORDS), wrapped; names absent from ns are skipped. `prefix`: ns's public name
+ * ("torch", "torch.linalg", "torch.special"), for the wrappers to check the first argument too
+ * (../non_tensor_input.ts); not checked without it.
  */
 export function withFixedArityAll<T extends Record<string, unknown>>(
   ns: T,
   table: Readonly<Record<string, number>> = { ...FIXED_ARITY, ...TORCH_ONLY_FIXED_ARITY },
   keywords: Readonly<Record<string, readonly string[]>> = TORCH_KEYWORDS,
+  prefix?: string,
 ): Partial<T> {
   const out: Record<string, unknown> = {};
   for (const [name, arity] of Object.entries(table)) {
-    if (typeof ns[name] === "function") out[name] = withFixedArity(name, arity, ns[name] as (...a: never[]) => unknown);
+    if (typeof ns[name] === "function") out[name] = withFixedArity(name, arity, ns[name] as (...a: never[]) => unknown, prefix);
   }
   for (const [name, names] of Object.entries(keywords)) {
-    if (typeof ns[name] === "function") out[name] = withKeywords(name, names, ns[name] as (...a: never[]) => unknown);
+    if (typeof ns[name] === "function") out[name] = withKeywords(name, names, ns[name] as (...a: never[]) => unknown, prefix);
   }
   for (const [name, names] of Object.entries(torchOperandNames)) {
-    if (names && typeof ns[name] === "function" && !(name in table) && !(name in keywords)) out[name] = withNamedOperands(name, names, ns[name] as (...a: never[]) => unknown);
+    if (names && typeof ns[name] === "function" && !(name in table) && !(name in keywords)) {
+      out[name] = withNamedOperands(name, names, ns[name] as (...a: never[]) => unknown, prefix);
+    }
   }
   return out as Partial<T>;
 }

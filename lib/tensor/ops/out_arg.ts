@@ -13,6 +13,7 @@ import { isOptions } from "../args";
 import { is_grad_enabled, no_grad } from "../autograd/grad_mode";
 import { allocStorage, cppTypeName } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
+import { checkNonTensorInput, INPUT_CHECKED, InputMode, inputMode } from "../non_tensor_input";
 import { contiguousStrides, numelOf } from "../shape";
 import { Tensor } from "../tensor";
 import { can_cast } from "./dtype_utils";
@@ -67,7 +68,10 @@ function writeOut(name: string, result: Tensor, out: Tensor): Tensor {
  */
 export function withOut<F extends (...args: never[]) => unknown>(name: string, fn: F, creation = false): WithOut<F> {
   const call = fn as unknown as (...a: unknown[]) => unknown;
+  // torch.add("a", x): torch's TypeError (../non_tensor_input.ts), unless fn checks already; one instanceof on the fast path
+  const input = INPUT_CHECKED.has(fn) ? InputMode.None : inputMode("torch", name);
   const wrapped = (...args: unknown[]): unknown => {
+    if (input !== InputMode.None && !(args[0] instanceof Tensor)) checkNonTensorInput("torch", name, input, args);
     const last = args[args.length - 1];
     if (args.length === 0 || !isOptions(last) || !("out" in last)) return call(...args);
     const { out, ...rest } = last;
@@ -89,6 +93,7 @@ export function withOut<F extends (...args: never[]) => unknown>(name: string, f
     if (!(result instanceof Tensor)) throw new TypeError_(`${name}(): out= is only supported where the result is one tensor`);
     return writeOut(name, result, out);
   };
+  if (input !== InputMode.None || INPUT_CHECKED.has(fn)) INPUT_CHECKED.add(wrapped);
   return wrapped as unknown as WithOut<F>;
 }
 

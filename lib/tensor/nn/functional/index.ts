@@ -88,7 +88,8 @@ import { adaptive_max_pool3d_with_indices, max_pool3d_with_indices } from "./poo
 import { fractional_max_pool2d, fractional_max_pool2d_with_indices, fractional_max_pool3d, fractional_max_pool3d_with_indices } from "./fractional_pool";
 import { isOptions, parseArgs, type PyArgs } from "../../args";
 import { TypeError_ } from "../../errors";
-import type { Tensor } from "../../tensor";
+import { Tensor } from "../../tensor";
+import { checkNonTensorInput, INPUT_CHECKED, InputMode, inputMode } from "../../non_tensor_input";
 import { pad } from "./padding";
 
 export type { Reduction } from "./_util";
@@ -206,9 +207,12 @@ type FunctionalWithOperandKeywords = {
  */
 function withTensorOperands<F extends (...args: never[]) => unknown>(name: string, names: readonly string[], fn: F): F {
   const call = fn as unknown as (...a: unknown[]) => unknown;
+  // F.linear(3, w): torch's TypeError (../../non_tensor_input.ts); one instanceof on the fast path
+  const input = inputMode("F", name);
   // `arguments` rather than rest parameters, as ops/fixed_arity.ts: no array is built on the usual (positional) path
   /* eslint-disable prefer-rest-params */
   const wrapped = function (this: unknown): unknown {
+    if (input !== InputMode.None && !(arguments[0] instanceof Tensor)) checkNonTensorInput("F", name, input, arguments);
     const last: unknown = arguments[arguments.length - 1];
     if (!isOptions(last) || !names.some((n) => n in last)) return call.apply(this, arguments as unknown as unknown[]);
     const positional = Array.prototype.slice.call(arguments, 0, -1) as unknown[];
@@ -225,6 +229,7 @@ function withTensorOperands<F extends (...args: never[]) => unknown>(name: strin
   };
   /* eslint-enable prefer-rest-params */
   Object.defineProperty(wrapped, "name", { value: (fn as { name?: string }).name || name });
+  if (input !== InputMode.None) INPUT_CHECKED.add(wrapped);
   return wrapped as unknown as F;
 }
 

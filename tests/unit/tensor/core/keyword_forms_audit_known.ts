@@ -26,7 +26,7 @@ export const KEYWORD_FORMS_FAILING: readonly string[] = [
   "Tensor.round", "Tensor.sum_to_size", "Tensor.tensor_split", "Tensor.triangular_solve",
   "Tensor.vsplit", "Tensor.where",
   "torch.dsplit", "torch.einsum",
-  "torch.fft.rfftfreq", "torch.hsplit",
+  "torch.hsplit",
   "torch.index_put", "torch.index_put_",
   "torch.linalg.vecdot",
   "torch.randint_like", "torch.range", "torch.tensor_split",
