@@ -17,6 +17,11 @@ export interface AdadeltaOptions extends ImplFlags {
 }
 
 export class Adadelta extends Optimizer<AdadeltaOptions> {
+  /** torch 1.13's foreach step adds weight_decay * p into p.grad in place (Optimizer._foreachDecayIntoGrads). */
+  protected override _foreachDecaysGrads(): boolean {
+    return true;
+  }
+
   /** new optim.Adadelta(params, { lr: 1.0, rho: 0.9, eps: 1e-6, weight_decay: 0 }) */
   constructor(params: ParamsArg<AdadeltaOptions> | ParamsByKeyword<AdadeltaOptions>, ...args: PyArgs<[lr?: number, rho?: number, eps?: number, weight_decay?: number], Partial<AdadeltaOptions>>) {
     [params, args] = paramsByKeyword(params, args); // optim.adadelta(params=..., lr=...)

@@ -19,6 +19,11 @@ export interface AdagradOptions extends ImplFlags {
 }
 
 export class Adagrad extends Optimizer<AdagradOptions> {
+  /** torch 1.13's foreach step adds weight_decay * p into p.grad in place (Optimizer._foreachDecayIntoGrads). */
+  protected override _foreachDecaysGrads(): boolean {
+    return true;
+  }
+
   /** new optim.Adagrad(params, { lr: 1e-2, lr_decay: 0, weight_decay: 0, initial_accumulator_value: 0, eps: 1e-10 }) */
   constructor(
     params: ParamsArg<AdagradOptions> | ParamsByKeyword<AdagradOptions>,

@@ -89,6 +89,11 @@ export class Adam extends AdamBase {
   constructor(params: ParamsArg<AdamOptions> | ParamsByKeyword<AdamOptions>, ...args: AdamArgs) {
     super("Adam", params, args, 0);
   }
+
+  /** torch 1.13's foreach step adds weight_decay * p into p.grad in place (Optimizer._foreachDecayIntoGrads); AdamW's does not. */
+  protected override _foreachDecaysGrads(): boolean {
+    return true;
+  }
 }
 
 export class AdamW extends AdamBase {

@@ -17,6 +17,11 @@ export interface AdamaxOptions extends ImplFlags {
 }
 
 export class Adamax extends Optimizer<AdamaxOptions> {
+  /** torch 1.13's foreach step adds weight_decay * p into p.grad in place (Optimizer._foreachDecayIntoGrads). */
+  protected override _foreachDecaysGrads(): boolean {
+    return true;
+  }
+
   /** new optim.Adamax(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0 }) */
   constructor(params: ParamsArg<AdamaxOptions> | ParamsByKeyword<AdamaxOptions>, ...args: PyArgs<[lr?: number, betas?: [number, number], eps?: number, weight_decay?: number], Partial<AdamaxOptions>>) {
     [params, args] = paramsByKeyword(params, args); // optim.adamax(params=..., lr=...)

@@ -4,8 +4,10 @@
  * appear in every param_group (so in state_dict() and the optimizer's repr). Accepted and recorded
  * here as PyTorch records them; foreach=True gives the same numbers (it is a batching of the same
  * update) except for NAdam, whose 1.13 multi-tensor formula differs and is followed (nadam.ts).
- * One 1.13 foreach side effect is not reproduced: with weight_decay, Adam, Adamax, Adagrad,
- * Adadelta, NAdam, RAdam and RMSprop add weight_decay * p into p.grad in place. fused / capturable
+ * Its side effects on the gradients are reproduced: with weight_decay (and no maximize), Adam,
+ * Adamax, Adagrad, Adadelta, NAdam, RAdam and RMSprop add weight_decay * p into p.grad in place
+ * (optimizer.ts, _foreachDecayIntoGrads), and SGD's nesterov step without weight_decay adds
+ * momentum * buf into it (sgd.ts). fused / capturable
  * need CUDA and differentiable=True fails on leaf parameters in torch 1.13, so they raise its
  * messages.
  */

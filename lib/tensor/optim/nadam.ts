@@ -25,6 +25,11 @@ export interface NAdamOptions extends ImplFlags {
 }
 
 export class NAdam extends Optimizer<NAdamOptions> {
+  /** torch 1.13's foreach step adds weight_decay * p into p.grad in place (Optimizer._foreachDecayIntoGrads). */
+  protected override _foreachDecaysGrads(): boolean {
+    return true;
+  }
+
   /** new optim.NAdam(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, momentum_decay: 4e-3 }) */
   constructor(
     params: ParamsArg<NAdamOptions> | ParamsByKeyword<NAdamOptions>,

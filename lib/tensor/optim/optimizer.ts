@@ -195,12 +195,34 @@ export abstract class Optimizer<O extends object = object> {
     let loss: Tensor | number | undefined;
     if (closure) loss = enable_grad(closure);
     no_grad(() => {
-      for (const group of this.param_groups) this._update_group(group);
+      for (const group of this.param_groups) this._update_group(this._foreachDecayIntoGrads(group));
     });
     return loss;
   }
 
   protected abstract _update_group(group: ParamGroup<O>): void;
+
+  /**
+   * Whether torch 1.13's multi-tensor step (foreach=True) of this optimizer adds weight_decay * p into the
+   * gradients in place before its update (torch._foreach_add_(grads, params, alpha=weight_decay)): Adam, Adamax,
+   * Adagrad, Adadelta, NAdam, RAdam and RMSprop. SGD and ASGD add out of place, AdamW decays the parameters.
+   */
+  protected _foreachDecaysGrads(): boolean {
+    return false;
+  }
+
+  /**
+   * With foreach=True and a weight decay, the optimizers of _foreachDecaysGrads leave p.grad + weight_decay * p in
+   * p.grad, as torch 1.13 does (a learner sees it after the step, and a second step without zero_grad uses it):
+   * the gradients are changed here and the group is updated from them without its decay. maximize negates into
+   * new tensors first in torch, so p.grad is left alone then.
+   */
+  private _foreachDecayIntoGrads(g: ParamGroup<O>): ParamGroup<O> {
+    const o = g as unknown as { foreach?: boolean | null; weight_decay?: number; maximize?: boolean };
+    if (o.foreach !== true || !o.weight_decay || o.maximize === true || !this._foreachDecaysGrads()) return g;
+    for (const p of this._paramsWithGrad(g)) p.grad!.add_(p.detach(), { alpha: o.weight_decay });
+    return { ...g, weight_decay: 0 };
+  }
 
   /**
    * PyTorch's repr: `Adam (\nParameter Group 0\n    amsgrad: False\n    betas: (0.9, 0.999)\n ...)`, each

@@ -18,6 +18,11 @@ export interface RAdamOptions extends ImplFlags {
 }
 
 export class RAdam extends Optimizer<RAdamOptions> {
+  /** torch 1.13's foreach step adds weight_decay * p into p.grad in place (Optimizer._foreachDecayIntoGrads). */
+  protected override _foreachDecaysGrads(): boolean {
+    return true;
+  }
+
   /** new optim.RAdam(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0 }) */
   constructor(params: ParamsArg<RAdamOptions> | ParamsByKeyword<RAdamOptions>, ...args: PyArgs<[lr?: number, betas?: [number, number], eps?: number, weight_decay?: number], Partial<RAdamOptions>>) {
     [params, args] = paramsByKeyword(params, args); // optim.radam(params=..., lr=...)

@@ -22,6 +22,11 @@ export interface RMSpropOptions extends ImplFlags {
 
 
 export class RMSprop extends Optimizer<RMSpropOptions> {
+  /** torch 1.13's foreach step adds weight_decay * p into p.grad in place (Optimizer._foreachDecayIntoGrads). */
+  protected override _foreachDecaysGrads(): boolean {
+    return true;
+  }
+
   /** new optim.RMSprop(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weight_decay: 0, momentum: 0, centered: false }) */
   constructor(
     params: ParamsArg<RMSpropOptions> | ParamsByKeyword<RMSpropOptions>,

@@ -76,6 +76,9 @@ export class SGD extends Optimizer<SGDOptions> {
       };
       // One fused pass over the parameter's elements (WebAssembly SIMD for long float32 ones).
       this._withRaw(p, (w, grad) => kernels.optim.sgd(w, grad, buf ? buf._data : null, params));
+      // torch 1.13's foreach nesterov step adds momentum * buf into the gradients in place
+      // (torch._foreach_add_(grads, bufs, alpha=momentum)) unless weight_decay or maximize made new ones first.
+      if (g.foreach === true && nesterov && buf && wd === 0 && !maximize) p.grad.add_(buf, { alpha: momentum });
     }
   }
 }
