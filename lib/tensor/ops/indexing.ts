@@ -80,6 +80,17 @@ function checkIndex(i: number, size: number, dim: number): number {
 }
 
 /**
+ * gather / scatter / scatter_add's index check, as torch 1.13's: an index outside [0, size) along dim
+ * is a RuntimeError (negatives are not read from the end, unlike x[idx] or index_select).
+ */
+export function checkGatherIndex(i: number, size: number, dim: number): number {
+  if (!Number.isInteger(i) || i < 0 || i >= size) {
+    throw new RuntimeError(`index ${i} is out of bounds for dimension ${dim} with size ${size}`);
+  }
+  return i;
+}
+
+/**
  * create_graph form of a step-1 slice's backward: g between constant zero blocks along dim d
  * (cat is recorded), i.e. the same scatter into zeros, differentiable in g.
  */
@@ -501,7 +512,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const size = x.shape[d];
   const sd = xc._strides[d];
   forEachIndex(index.shape, xc._strides, d, (base, pos) => {
-    const k = checkIndex(idx[pos], size, d);
+    const k = checkGatherIndex(idx[pos], size, d);
     od[pos] = xd[xo + base + k * sd];
   });
   // The backward is a recorded scatter_add (differentiable in g), so it serves create_graph as it is.
@@ -518,9 +529,9 @@ function scatterInto(target: Tensor, d: number, index: Tensor, src: Tensor | num
   const sd = target._strides[d];
   const srcData = src instanceof Tensor ? contiguousData(src.expand(index.shape.slice()).contiguous()) : null;
   // Check every index before writing, so a bad one changes nothing.
-  for (let i = 0; i < idx.length; i++) checkIndex(idx[i], size, d);
+  for (let i = 0; i < idx.length; i++) checkGatherIndex(idx[i], size, d);
   forEachIndex(index.shape, target._strides, d, (base, pos) => {
-    const k = idx[pos] < 0 ? idx[pos] + size : idx[pos];
+    const k = idx[pos];
     const v = srcData ? srcData[pos] : (src as number);
     const at = target._offset + base + k * sd;
     if (mode === "add") td[at] += v;

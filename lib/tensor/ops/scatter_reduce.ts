@@ -13,7 +13,7 @@
 import { parseArgs, type PyArgs } from "../args";
 import { record } from "../autograd/function";
 import { int64 } from "../dtype";
-import { IndexError, RuntimeError, TypeError_ } from "../errors";
+import { RuntimeError, TypeError_ } from "../errors";
 import { contiguousStrides, fmtShape, normalizeDim, numelOf } from "../shape";
 import { Tensor } from "../tensor";
 import { contiguousData, empty } from "./util";
@@ -58,7 +58,7 @@ function check(x: Tensor, d: number, index: Tensor, src: Tensor, reduce: string)
   }
   const idx = contiguousData(index);
   for (let i = 0; i < idx.length; i++) {
-    if (!(idx[i] >= 0 && idx[i] < xShape[d])) throw new IndexError(`index ${idx[i]} is out of bounds for dimension ${d} with size ${xShape[d]}`);
+    if (!(idx[i] >= 0 && idx[i] < xShape[d])) throw new RuntimeError(`index ${idx[i]} is out of bounds for dimension ${d} with size ${xShape[d]}`);
   }
 }
 

@@ -307,7 +307,9 @@ export function take(x: Tensor, index: Tensor): Tensor {
 /** take_along_dim(x, indices, dim?): gather with broadcasting (no dim: on the flattened x). */
 export function take_along_dim(x: Tensor, indices: Tensor, ...args: PyArgs<[dim?: number | null], { dim?: number | null }>): Tensor {
   const dim = parseArgs<{ dim?: number | null }>("take_along_dim", ["dim"], args).dim;
-  if (dim === undefined || dim === null) return take(x, indices.reshape(-1));
+  // torch 1.13: take_along_dim(x.view(-1), indices.view(-1), 0) without dim; gather checks each index (no negatives).
+  if (dim === undefined || dim === null) return gather(x.reshape(-1), 0, indices.reshape(-1));
+  if (indices.dtype !== int64) throw new RuntimeError(`torch.take_along_dim(): dtype of indices should be Long but got ${cppTypeName(indices.dtype)}`);
   if (x.dim() !== indices.dim()) {
     throw new RuntimeError(`torch.take_along_dim(): input and indices should have the same number of dimensions, but got ${x.dim()} dimensions for input, and ${indices.dim()} dimensions for indices`);
   }
@@ -321,7 +323,7 @@ export function take_along_dim(x: Tensor, indices: Tensor, ...args: PyArgs<[dim?
   const iShape = b.slice();
   xShape[d] = x.shape[d];
   iShape[d] = indices.shape[d];
-  return gather(x.expand(xShape), d, wrapIndices(indices, x.shape[d], "take_along_dim").expand(iShape).contiguous());
+  return gather(x.expand(xShape), d, indices.expand(iShape).contiguous());
 }
 
 type RepeatInterleaveOptions = { repeats?: number | Tensor; dim?: number | null; output_size?: number | null };

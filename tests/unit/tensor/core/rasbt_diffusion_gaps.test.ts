@@ -1,0 +1,59 @@
+/**
+ * Engine gaps the rasbt/machine-learning-book + Annotated Diffusion probe found (tutorials/rasbt_diffusion.test.ts),
+ * checked against torch 1.13 (scripts/fixtures/rasbt_diffusion_fixtures.py, the "gaps" entry of
+ * tests/fixtures/torch/tutorials/rasbt_diffusion.json).
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { torch, type Tensor } from "../../../../lib/tensor/index";
+
+const FIX = fileURLToPath(new URL("../../../fixtures/torch/tutorials/rasbt_diffusion.json", import.meta.url));
+const gaps = (JSON.parse(readFileSync(FIX, "utf8")) as { gaps: { index_errors: Record<string, [string, string]>; take_negative: { shape: number[]; data: number[] } } }).gaps;
+
+function thrown(fn: () => unknown): [string, string] | null {
+  try {
+    fn();
+  } catch (e) {
+    return [(e as Error).constructor.name, (e as Error).message];
+  }
+  return null;
+}
+
+describe("gather / scatter family: an index outside [0, size) along dim is torch's RuntimeError (negatives too)", () => {
+  const L = (v: number[] | number[][]) => torch.tensor(v, { dtype: torch.long });
+  const x34 = () => torch.arange(12, { dtype: torch.float32 }).reshape(3, 4); // torch.arange(12.0)
+  const cases: Record<string, () => unknown> = {
+    gather_past_end: () => torch.arange(20, { dtype: torch.float32 }).gather(-1, L([3, 20])),
+    gather_negative: () => torch.arange(20, { dtype: torch.float32 }).gather(-1, L([3, -1])),
+    gather_2d: () => x34().gather(1, L([[0, 5]])),
+    gather_dim0: () => x34().gather(0, L([[0, -4]])),
+    scatter: () => x34().scatter(1, L([[0, 5]]), 1.0),
+    scatter_negative: () => x34().scatter(1, L([[0, -1]]), 1.0),
+    scatter_inplace: () => x34().scatter_(1, L([[0, -1]]), torch.ones(1, 2)),
+    scatter_reduce_arg: () => x34().scatter_(1, L([[0, 5]]), torch.ones(1, 2), { reduce: "add" }),
+    scatter_add: () => x34().scatter_add(1, L([[0, 5]]), torch.ones(1, 2)),
+    scatter_add_negative: () => x34().scatter_add_(1, L([[0, -1]]), torch.ones(1, 2)),
+    scatter_reduce: () => x34().scatter_reduce(1, L([[0, 5]]), torch.ones(1, 2), "sum"),
+    scatter_reduce_negative: () => x34().scatter_reduce(1, L([[0, -1]]), torch.ones(1, 2), "amax"),
+    take_along_dim: () => torch.take_along_dim(x34(), L([[0, 4]]), 1),
+    take_along_dim_negative: () => torch.take_along_dim(x34(), L([[0, -1]]), 1),
+    take_along_dim_flat: () => torch.take_along_dim(x34(), L([12])),
+    take_along_dim_flat_negative: () => torch.take_along_dim(x34(), L([-1])),
+    take_along_dim_int32: () => torch.take_along_dim(x34(), torch.tensor([[0, 1]], { dtype: torch.int32 }), 1),
+    take_along_dim_float: () => torch.take_along_dim(x34(), torch.tensor([[1.0]]), 1),
+    take_along_dim_flat_int32: () => torch.take_along_dim(x34(), torch.tensor([1], { dtype: torch.int32 })),
+  };
+  for (const [name, fn] of Object.entries(cases)) {
+    it(name, () => expect(thrown(fn)).toEqual(gaps.index_errors[name]));
+  }
+  it("a scatter_ with a bad index changes nothing", () => {
+    const x = x34();
+    expect(thrown(() => x.scatter_(1, L([[0, -1]]), torch.full([1, 2], 100.0)))).not.toBeNull();
+    expect(x.tolist()).toEqual(x34().tolist());
+  });
+  it("torch.take still reads negative indices from the end", () => {
+    const t: Tensor = torch.take(x34(), L([-1, 0]));
+    expect(t.tolist()).toEqual(gaps.take_negative.data);
+  });
+});
