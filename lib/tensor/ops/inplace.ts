@@ -45,7 +45,7 @@ function bump(self: Tensor, op: string): void {
 }
 
 /** The out-of-place result must keep self's shape and dtype for an in-place op to be valid (torch 1.13's messages, no op name). */
-function checkResult(self: Tensor, shape: readonly number[], dtype: DType, _op: string): void {
+function checkResult(self: Tensor, shape: readonly number[], dtype: DType): void {
   if (!shapesEqual(shape, self.shape)) {
     throw new RuntimeError(`output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(shape)}`);
   }
@@ -63,7 +63,7 @@ function rebase(self: Tensor, op: string, compute: (old: Tensor) => Tensor): Ten
   snapshot._requires_grad = self.requires_grad;
   snapshot.grad_fn = self.grad_fn;
   const r = compute(snapshot);
-  checkResult(self, r.shape, r.dtype, op);
+  checkResult(self, r.shape, r.dtype);
   kernels.copy(self.shape, r._data, r._offset, r._strides, self._data, self._offset, self._strides);
   bump(self, op);
   if (r.grad_fn) moveNode(self, snapshot, r.grad_fn);
@@ -119,7 +119,7 @@ function rebaseView(self: Tensor, op: string, compute: (old: Tensor) => Tensor):
     return [contiguousCopy(holder)];
   });
   const r = compute(regionIn);
-  checkResult(self, r.shape, r.dtype, op);
+  checkResult(self, r.shape, r.dtype);
   kernels.copy(self.shape, r._data, r._offset, r._strides, self._data, self._offset, self._strides);
   bump(self, op);
   const node = new Node("CopySlices", [oldBase, r], (g) => {
@@ -164,7 +164,7 @@ export function apply_<T extends Tensor>(self: T, op: string, compute: (x: Tenso
   checkLeaf(self, op);
   if (involvesGrad(self, ...others)) return rebase(self, op, compute) as T;
   const r = compute(self);
-  checkResult(self, r.shape, r.dtype, op);
+  checkResult(self, r.shape, r.dtype);
   kernels.copy(self.shape, r._data, r._offset, r._strides, self._data, self._offset, self._strides);
   wrapInto(self.dtype, self._data); // a long result written into uint8 / int8 / int16 / int32 keeps its low bits
   bump(self, op);
@@ -181,7 +181,7 @@ function binaryInto(self: Tensor, other: TensorLike, op: BinaryOpCode, alpha: nu
   const o = other instanceof Tensor ? other : scalar(other, self.dtype);
   const dt = resultType(self, other);
   const shape = broadcastShapes(self.shape, o.shape, opName);
-  checkResult(self, shape, op === BinaryOp.div && !self.dtype.is_floating_point ? dt : dt, opName);
+  checkResult(self, shape, dt);
   // int16 / int32 sums and products past 2^24: recomputed exactly from the old values before the wrap (util.ts).
   const exactOp = wrapsAround(self.dtype) && self.dtype !== uint8 ? (op === BinaryOp.add ? "add" : op === BinaryOp.mul ? "mul" : undefined) : undefined;
   const before = exactOp ? copyOf(self) : null;
