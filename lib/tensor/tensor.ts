@@ -122,6 +122,10 @@ export interface DimOptions {
 export interface KeepdimOptions<D> {
   dim?: D;
   keepdim?: boolean;
+  /** NumPy's name for dim, which torch 1.13 also takes (`mask.all(axis=2)`). */
+  axis?: D;
+  /** NumPy's name for keepdim, which torch 1.13 also takes. */
+  keepdims?: boolean;
 }
 export interface NormOptions extends KeepdimOptions<DimArg | null> {
   p?: number | "fro" | "nuc";

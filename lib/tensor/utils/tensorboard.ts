@@ -10,7 +10,7 @@
  * exactly as without the writer. What cannot be kept meaningfully as numbers (images, graphs,
  * embeddings, histograms, figures, PR curves, hparams) raises NotImplementedError naming the method.
  */
-import { parseArgs, type PyArgs } from "../args";
+import { isOptions, parseArgs, type PyArgs } from "../args";
 import { NotImplementedError, RuntimeError, TypeError_ } from "../errors";
 import { Tensor } from "../tensor";
 
@@ -73,14 +73,27 @@ export class SummaryWriter {
     if (this.closed) throw new RuntimeError(`SummaryWriter.${method}: the writer was closed`);
   }
 
-  /** add_scalar(tag, scalar_value, global_step=None, walltime=None, new_style=False, double_precision=False) */
-  add_scalar(tag: string, scalar_value: number | Tensor, global_step: number | null = null, walltime: number | null = null): void {
+  /** add_scalar(tag, scalar_value, global_step=None, walltime=None, new_style=False, double_precision=False); any of them by keyword. */
+  add_scalar(tag: string, scalar_value: number | Tensor, options?: AddScalarOptions): void;
+  add_scalar(tag: string, scalar_value: number | Tensor, global_step?: number | null, walltime?: number | null, options?: AddScalarOptions): void;
+  add_scalar(tag: string, options: AddScalarOptions & { scalar_value: number | Tensor }): void;
+  add_scalar(options: AddScalarOptions & { tag: string; scalar_value: number | Tensor }): void;
+  add_scalar(...all: unknown[]): void {
+    const [tag, scalar_value, global_step, walltime] = writerArgs("add_scalar", ["tag", "scalar_value", "global_step", "walltime", "new_style", "double_precision"], 2, -1, all) as
+      [string, number | Tensor, number | null, number | null];
     this.checkOpen("add_scalar");
     this.scalars.push({ tag, run: null, value: scalarOf("add_scalar", scalar_value), global_step, walltime: walltime ?? now() });
   }
 
   /** add_scalars(main_tag, tag_scalar_dict, global_step=None, walltime=None): several series in one chart. */
-  add_scalars(main_tag: string, tag_scalar_dict: Record<string, number | Tensor>, global_step: number | null = null, walltime: number | null = null): void {
+  add_scalars(main_tag: string, tag_scalar_dict: Record<string, number | Tensor>, options?: AddScalarsOptions): void;
+  add_scalars(main_tag: string, tag_scalar_dict: Record<string, number | Tensor>, global_step?: number | null, walltime?: number | null, options?: AddScalarsOptions): void;
+  add_scalars(main_tag: string, options: AddScalarsOptions & { tag_scalar_dict: Record<string, number | Tensor> }): void;
+  /** add_scalars(main_tag='loss', tag_scalar_dict={...}, global_step=epoch), as Deep Learning with PyTorch Step-by-Step's StepByStep.train logs. */
+  add_scalars(options: AddScalarsOptions & { main_tag: string; tag_scalar_dict: Record<string, number | Tensor> }): void;
+  add_scalars(...all: unknown[]): void {
+    const [main_tag, tag_scalar_dict, global_step, walltime] = writerArgs("add_scalars", ["main_tag", "tag_scalar_dict", "global_step", "walltime"], 2, 1, all) as
+      [string, Record<string, number | Tensor>, number | null, number | null];
     this.checkOpen("add_scalars");
     const time = walltime ?? now();
     const entries = Object.entries(tag_scalar_dict).map(([key, v]) => ({
@@ -89,8 +102,14 @@ export class SummaryWriter {
     this.scalars.push(...entries); // all converted before any is kept: a bad value keeps none
   }
 
-  /** add_text(tag, text_string, global_step=None, walltime=None) */
-  add_text(tag: string, text_string: string, global_step: number | null = null, walltime: number | null = null): void {
+  /** add_text(tag, text_string, global_step=None, walltime=None); any of them by keyword. */
+  add_text(tag: string, text_string: string, options?: AddTextOptions): void;
+  add_text(tag: string, text_string: string, global_step?: number | null, walltime?: number | null, options?: AddTextOptions): void;
+  add_text(tag: string, options: AddTextOptions & { text_string: string }): void;
+  add_text(options: AddTextOptions & { tag: string; text_string: string }): void;
+  add_text(...all: unknown[]): void {
+    const [tag, text_string, global_step, walltime] = writerArgs("add_text", ["tag", "text_string", "global_step", "walltime"], 2, -1, all) as
+      [string, string, number | null, number | null];
     this.checkOpen("add_text");
     this.texts.push({ tag, text: String(text_string), global_step, walltime: walltime ?? now() });
   }
@@ -119,6 +138,61 @@ export class SummaryWriter {
   readonly add_histogram: (...args: unknown[]) => never = () => refuse("add_histogram");
   readonly add_pr_curve: (...args: unknown[]) => never = () => refuse("add_pr_curve");
   readonly add_hparams: (...args: unknown[]) => never = () => refuse("add_hparams");
+}
+
+export interface AddScalarOptions {
+  tag?: string;
+  scalar_value?: number | Tensor;
+  global_step?: number | null;
+  walltime?: number | null;
+  new_style?: boolean;
+  double_precision?: boolean;
+}
+export interface AddScalarsOptions {
+  main_tag?: string;
+  tag_scalar_dict?: Record<string, number | Tensor>;
+  global_step?: number | null;
+  walltime?: number | null;
+}
+export interface AddTextOptions {
+  tag?: string;
+  text_string?: string;
+  global_step?: number | null;
+  walltime?: number | null;
+}
+
+/**
+ * A writer method's arguments, positional or by keyword (Python's rules): `names` in order, the first
+ * `required` of them needed; a trailing plain object holds keywords, except at `dictAt`, where a plain
+ * object is the value itself (add_scalars' tag_scalar_dict) unless it names that parameter with a dict. Returns the values in `names` order
+ * (null for an optional one not given). Unknown or doubled keywords and missing arguments raise
+ * Python 3.11's TypeErrors, named SummaryWriter.<method>.
+ */
+function writerArgs(method: string, names: readonly string[], required: number, dictAt: number, all: readonly unknown[]): unknown[] {
+  const fn = `SummaryWriter.${method}`;
+  const args = [...all];
+  while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
+  let kw: Record<string, unknown> = {};
+  const last = args[args.length - 1];
+  // At dictAt a plain object is the dict itself, unless it names that parameter: add_scalars("loss", { tag_scalar_dict, global_step })
+  const keywordsAtDict = (o: Record<string, unknown>) => dictAt >= 0 && isOptions(o[names[dictAt]]);
+  if (args.length > 0 && isOptions(last) && (args.length - 1 !== dictAt || keywordsAtDict(last))) kw = args.pop() as Record<string, unknown>;
+  if (args.length > names.length) {
+    throw new TypeError_(`${fn}() takes from ${required + 1} to ${names.length + 1} positional arguments but ${args.length + 1} were given`);
+  }
+  const out: unknown[] = names.map((_, i) => (i < args.length ? args[i] : undefined));
+  for (const [k, v] of Object.entries(kw)) {
+    const i = names.indexOf(k);
+    if (i < 0) throw new TypeError_(`${fn}() got an unexpected keyword argument '${k}'`);
+    if (i < args.length) throw new TypeError_(`${fn}() got multiple values for argument '${k}'`);
+    out[i] = v;
+  }
+  const missing = names.slice(0, required).filter((_, i) => out[i] === undefined);
+  if (missing.length > 0) {
+    const q = missing.map((m) => `'${m}'`);
+    throw new TypeError_(`${fn}() missing ${missing.length} required positional argument${missing.length > 1 ? "s" : ""}: ${q.join(" and ")}`);
+  }
+  return out.map((v) => (v === undefined ? null : v));
 }
 
 function refuse(name: string): never {

@@ -41,8 +41,11 @@ export function registerConcat(make: (datasets: Dataset<unknown>[]) => Dataset<u
   makeConcat = make;
 }
 
-/** Anything the DataLoader can read: a Dataset, or a plain array of samples. */
-export type DatasetLike<T = unknown> = Dataset<T> | readonly T[];
+/**
+ * Anything the DataLoader can read: a Dataset, a plain array of samples, or a tensor, whose rows are its items
+ * (torch indexes any sequence: index_splitter's random_split(torch.arange(n), [0.8, 0.2])).
+ */
+export type DatasetLike<T = unknown> = Dataset<T> | readonly T[] | Tensor;
 
 export function datasetLength(ds: DatasetLike): number {
   return Array.isArray(ds) ? ds.length : (ds as Dataset).__len__();

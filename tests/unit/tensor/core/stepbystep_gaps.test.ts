@@ -2,7 +2,7 @@
  * Gaps found by the cold probe of dvgodoy/PyTorchStepByStep (tests/unit/tensor/tutorials/stepbystep.test.ts),
  * each checked against torch 1.13's behaviour.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { nn, torch, utils } from "../../../../lib/tensor/index";
 
 describe("PackedSequence.to / cpu / float / long (a training loop's x_batch.to(device) on a packed batch)", () => {
@@ -38,7 +38,7 @@ describe("PackedSequence.to / cpu / float / long (a training loop's x_batch.to(d
   it("an LSTM takes the moved batch", () => {
     torch.manual_seed(0);
     const lstm = new nn.LSTM(2, 3);
-    const [out] = lstm(packed.to("cpu").float());
+    const [out] = lstm.forward(packed.to("cpu").float());
     expect(out.data.shape).toEqual([4, 3]);
   });
 });
@@ -56,5 +56,50 @@ describe("random_split with a tensor of lengths (index_splitter's random_split(t
     const [a, b] = utils.data.random_split(torch.arange(10), torch.tensor([7, 3], { dtype: torch.int64 }), new torch.Generator().manual_seed(1));
     expect([a.length, b.length]).toEqual([7, 3]);
     expect(() => utils.data.random_split(torch.arange(10), torch.tensor([7, 4], { dtype: torch.int64 }))).toThrow("Sum of input lengths does not equal the length of the input dataset!");
+  });
+});
+
+describe("SummaryWriter.add_scalars / add_scalar / add_text by keyword (StepByStep.train's writer.add_scalars(main_tag='loss', tag_scalar_dict=scalars, global_step=epoch))", () => {
+  const quiet = () => vi.spyOn(console, "warn").mockImplementation(() => {});
+  const writer = () => {
+    const spy = quiet();
+    const w = new utils.tensorboard.SummaryWriter("runs/stepbystep_gaps");
+    spy.mockRestore();
+    return w;
+  };
+  const keep = (w: InstanceType<typeof utils.tensorboard.SummaryWriter>) => w.scalars.map((e) => [e.tag, e.run, e.value, e.global_step]);
+
+  it("every keyword form logs what the positional form logs", () => {
+    const a = writer();
+    a.add_scalars("loss", { training: 0.5, validation: 0.25 }, 3);
+    for (const call of [
+      (w: typeof a) => w.add_scalars({ main_tag: "loss", tag_scalar_dict: { training: 0.5, validation: 0.25 }, global_step: 3 }),
+      (w: typeof a) => w.add_scalars("loss", { tag_scalar_dict: { training: 0.5, validation: 0.25 }, global_step: 3 }),
+      (w: typeof a) => w.add_scalars("loss", { training: 0.5, validation: 0.25 }, { global_step: 3 }),
+    ]) {
+      const b = writer();
+      call(b);
+      expect(keep(b)).toEqual(keep(a));
+    }
+    const c = writer();
+    c.add_scalar("acc", 0.75, 2);
+    const d = writer();
+    d.add_scalar({ tag: "acc", scalar_value: 0.75, global_step: 2 });
+    const e = writer();
+    e.add_scalar("acc", 0.75, { global_step: 2, new_style: true });
+    expect(keep(d)).toEqual(keep(c));
+    expect(keep(e)).toEqual(keep(c));
+    const t = writer();
+    t.add_text({ tag: "note", text_string: "hi", global_step: 1 });
+    expect(t.texts.map((e) => [e.tag, e.text, e.global_step])).toEqual([["note", "hi", 1]]);
+  });
+
+  it("missing, doubled and unknown keywords raise Python's TypeErrors and log nothing", () => {
+    const w = writer();
+    expect(() => w.add_scalars({ main_tag: "loss" } as never)).toThrow("SummaryWriter.add_scalars() missing 1 required positional argument: 'tag_scalar_dict'");
+    expect(() => w.add_scalars("loss", { a: 1 }, { global_step: 1, foo: 2 } as never)).toThrow("SummaryWriter.add_scalars() got an unexpected keyword argument 'foo'");
+    expect(() => w.add_scalar("acc", 0.5, { tag: "x" } as never)).toThrow("SummaryWriter.add_scalar() got multiple values for argument 'tag'");
+    expect(() => w.add_text({ tag: "t" } as never)).toThrow("SummaryWriter.add_text() missing 1 required positional argument: 'text_string'");
+    expect(w.scalars).toEqual([]);
   });
 });

@@ -15,9 +15,9 @@
  * torch.no_grad, numpy arrays -> float64 tensors, np.mean -> a plain average, print(model.state_dict()) ->
  * odRepr(...) (a JavaScript object has no OrderedDict repr), x_tensor[subset] -> x_tensor.index(subset.indices).
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { F, copy, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
-import type { Optimizer } from "../../../../lib/tensor/index";
+import type { Generator, Optimizer } from "../../../../lib/tensor/index";
 import { expectNums, expectT, thrown, tutorialFixture } from "./helpers";
 
 const ref = tutorialFixture<Record<string, any>>("stepbystep.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -115,7 +115,7 @@ class StepByStep {
 
   set_seed(seed = 42): void {
     torch.manual_seed(seed);
-    const sampler = (this.train_loader as unknown as { sampler?: { generator?: torch.Generator } } | null)?.sampler;
+    const sampler = (this.train_loader as unknown as { sampler?: { generator?: Generator } } | null)?.sampler;
     sampler?.generator?.manual_seed(seed);
   }
 
@@ -602,6 +602,21 @@ describe("Chapter 2: step closures, datasets, loaders, random_split; Chapter 2.1
     expectT(sbs.predict(torch.tensor([[0.5], [0.3], [0.7]])), { shape: [3, 1], data: r.sbs.predict.flat() }, 1e-5);
     expect([sbs.count_parameters(), sbs.total_epochs]).toEqual([r.sbs.n_params, r.sbs.total_epochs]);
   });
+
+  it("train()'s TensorBoard logging: writer.add_scalars(main_tag='loss', tag_scalar_dict=scalars, global_step=epoch)", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const writer = new utils.tensorboard.SummaryWriter("runs/simple_linear_regression");
+    warn.mockRestore();
+    const losses = [0.5, 0.25];
+    const val_losses = [0.4, null];
+    losses.forEach((loss, epoch) => {
+      const scalars: Record<string, number> = { training: loss };
+      if (val_losses[epoch] !== null) scalars.validation = val_losses[epoch]!;
+      writer.add_scalars({ main_tag: "loss", tag_scalar_dict: scalars, global_step: epoch });
+    });
+    writer.close();
+    expect(writer.scalars.map((e) => [e.run, e.value, e.global_step])).toEqual([["loss_training", 0.5, 0], ["loss_validation", 0.4, 0], ["loss_training", 0.25, 1]]);
+  });
 });
 
 // ============================ Chapter 3 ============================
@@ -700,7 +715,7 @@ describe("Chapter 4: index_splitter, WeightedRandomSampler, activations", () => 
     const sampler = make_balanced_sampler(y_train_tensor);
     const train_loader = new DataLoader({ dataset: train_dataset, batch_size: 16, sampler });
     const val_loader = new DataLoader({ dataset: val_dataset, batch_size: 16 });
-    (train_loader.sampler as unknown as { generator: torch.Generator }).generator.manual_seed(42);
+    (train_loader.sampler as unknown as { generator: Generator }).generator.manual_seed(42);
     expect(torch.tensor([...train_loader].map((t) => t[1].sum())).sum().item()).toBe(r.balanced_sum);
     expect([...sampler].slice(0, 12)).toEqual(r.sampler_idx);
 
@@ -1447,7 +1462,7 @@ describe("Chapter 8: sequences", () => {
     expectT(packed.data, r.packed[0], 1e-7);
     expect([packed.batch_sizes.tolist(), packed.sorted_indices!.tolist(), packed.unsorted_indices!.tolist()]).toEqual(r.packed.slice(1, 4));
     expect(packed.data.index(torch.tensor([0, 3, 6, 8], long)).eq(seq_tensors[0]).all().item()).toBe(r.packed[4]);
-    const [output_packed, hidden_packed] = rnn(packed);
+    const [output_packed, hidden_packed] = rnn.forward(packed);
     expectT(output_packed.data, r.out_packed[0], 1e-6);
     expectT(hidden_packed, r.out_packed[1], 1e-6);
     expect(hidden_packed.eq(hidden_padded).tolist()).toEqual(r.out_packed[2]);
@@ -1509,7 +1524,7 @@ describe("Chapter 8: sequences", () => {
       }
       forward(X: InstanceType<typeof rnn_utils.PackedSequence>): Tensor {
         let rnn_out;
-        [rnn_out, [this.hidden, this.cell]] = this.basic_rnn(X);
+        [rnn_out, [this.hidden, this.cell]] = this.basic_rnn.forward(X); // a PackedSequence goes through forward (the call signature is typed for tensors)
         const [batch_first_output, seq_sizes] = rnn_utils.pad_packed_sequence(rnn_out, { batch_first: true });
         const seq_idx = torch.arange(seq_sizes.size(0));
         const last_output = batch_first_output.index(seq_idx, seq_sizes.sub(1));
