@@ -250,5 +250,13 @@ declare module "./tensor" {
     renorm(...args: OperandArgs<"renorm", [p: number, dim: number, maxnorm: number]>): Tensor;
     renorm_(...args: OperandArgs<"renorm_", [p: number, dim: number, maxnorm: number]>): Tensor;
     addmm_(...args: OperandArgs<"addmm_", [mat1: Tensor, mat2: Tensor, options?: { beta?: number; alpha?: number }]>): Tensor;
+    // the splits: sections by keyword, or the other overloads' names (fixed_arity.ts's OVERLOAD_NAMES)
+    hsplit(...args: OperandArgs<"hsplit", [sections: number | readonly number[]]> | [options: { indices: readonly number[] }]): Tensor[];
+    vsplit(...args: OperandArgs<"vsplit", [sections: number | readonly number[]]> | [options: { indices: readonly number[] }]): Tensor[];
+    dsplit(...args: OperandArgs<"dsplit", [sections: number | readonly number[]]> | [options: { indices: readonly number[] }]): Tensor[];
+    tensor_split(
+      ...args: OperandArgs<"tensor_split", [sections: number | readonly number[] | Tensor, ...PyArgs<[dim?: number], { dim?: number }>]>
+        | [options: { indices: readonly number[]; dim?: number } | { tensor_indices_or_sections: Tensor; dim?: number }]
+    ): Tensor[];
   }
 }

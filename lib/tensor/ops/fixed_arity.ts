@@ -84,7 +84,7 @@ export const TENSOR_ONLY_FIXED_ARITY: Readonly<Record<string, number>> = {
   masked_fill_: 2, masked_scatter: 2, masked_scatter_: 2, transpose_: 2, swapaxes_: 2, swapdims_: 2, lerp_: 2, unsqueeze_: 1,
   index_copy_: 3, index_fill_: 3, unfold: 3,
   // no keyword here (PyTorch's memory_format / rounding_mode are not implemented, so they raise rather than pass unread)
-  div_: 1, divide_: 1, resize_as_: 1, broadcast_to: 1, hsplit: 1, vsplit: 1, pin_memory: 0, relu6: 0, selu: 0, silu: 0,
+  div_: 1, divide_: 1, resize_as_: 1, broadcast_to: 1, hsplit: 1, vsplit: 1, dsplit: 1, pin_memory: 0, relu6: 0, selu: 0, silu: 0,
 };
 
 /**
@@ -164,6 +164,9 @@ export const OPERAND_NAMES = {
   renorm: ["input", "p", "dim", "maxnorm"], renorm_: ["input", "p", "dim", "maxnorm"], addmm_: ["input", "mat1", "mat2"],
   diagonal_scatter: ["input", "src"], cholesky_solve: ["input", "input2"],
   swapaxes_: ["input", "axis0", "axis1"], swapdims_: ["input", "dim0", "dim1"], broadcast_to: ["input", "size"],
+  // the splits by their int overload's name (x.hsplit(sections=2)); the other overloads' names (indices=[1, 2],
+  // tensor_indices_or_sections=t) are OVERLOAD_NAMES'
+  hsplit: ["input", "sections"], vsplit: ["input", "sections"], dsplit: ["input", "sections"], tensor_split: ["input", "sections"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /** torch.* functions only (no Tensor method of that name takes these): OPERAND_NAMES' rule for their torch forms. */
@@ -218,6 +221,65 @@ const TORCH_INPUT_BY_KEYWORD: Readonly<Record<string, readonly string[]>> = {
   full_like: ["input", "fill_value"],
 };
 
+/** What an overload's operand takes: an int (or a 0-d integer tensor), a list of ints, a tensor, a scalar (or a 0-d tensor). */
+type OverloadKind = "int" | "ints" | "Tensor" | "Scalar";
+const KIND_NAMES: Record<OverloadKind, string> = { int: "int", ints: "tuple of ints", Tensor: "Tensor", Scalar: "Number" };
+const SPLIT_OVERLOADS = { sections: ["sections", "int"], indices: ["sections", "ints"] } as const;
+
+/**
+ * Operands torch 1.13 names per overload (ATen's hsplit(input, int sections) and hsplit(input, int[] indices),
+ * tensor_split's third overload tensor_indices_or_sections, isin(elements, Scalar test_element)): function -> keyword ->
+ * [the operand table's name for that position, what the overload takes]. A keyword of the wrong kind (hsplit(x,
+ * sections=[1])) raises torch's "received an invalid combination of arguments", as does one position named twice.
+ */
+const OVERLOAD_NAMES: Readonly<Record<string, Readonly<Record<string, readonly [string, OverloadKind]>>>> = {
+  hsplit: SPLIT_OVERLOADS, vsplit: SPLIT_OVERLOADS, dsplit: SPLIT_OVERLOADS,
+  tensor_split: { ...SPLIT_OVERLOADS, tensor_indices_or_sections: ["sections", "Tensor"] },
+  isin: { elements: ["elements", "Tensor"], element: ["elements", "Scalar"], test_elements: ["test_elements", "Tensor"], test_element: ["test_elements", "Scalar"] },
+};
+
+const isTensorLike = (v: unknown): v is { dim(): number; dtype: { is_floating_point: boolean } } =>
+  typeof v === "object" && v !== null && typeof (v as { dim?: unknown }).dim === "function" && typeof (v as { dtype?: unknown }).dtype === "object";
+const OVERLOAD_KIND: Record<OverloadKind, (v: unknown) => boolean> = {
+  int: (v) => Number.isInteger(v) || (isTensorLike(v) && v.dim() === 0 && !v.dtype.is_floating_point),
+  ints: (v) => Array.isArray(v) && v.every((e) => Number.isInteger(e)),
+  Tensor: isTensorLike,
+  Scalar: (v) => typeof v === "number" || typeof v === "boolean" || (isTensorLike(v) && v.dim() === 0),
+};
+
+/** Python's type name of a value, as torch's argument parser prints it. */
+function pyTypeName(v: unknown): string {
+  if (isTensorLike(v)) return "Tensor";
+  if (v === null || v === undefined) return "NoneType";
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "string") return "str";
+  return Array.isArray(v) ? "list" : "object";
+}
+
+/** opts with OVERLOAD_NAMES' keywords of fn renamed to the operand table's names (opts itself when fn has none). */
+function overloadKeywords(fn: string, opts: Record<string, unknown>, args: ArrayLike<unknown>): Record<string, unknown> {
+  const table = OVERLOAD_NAMES[fn];
+  if (!table || !Object.keys(opts).some((k) => k in table)) return opts;
+  const out: Record<string, unknown> = {};
+  let bad = false;
+  for (const [k, v] of Object.entries(opts)) {
+    const o = table[k];
+    if (!o) {
+      out[k] = v;
+      continue;
+    }
+    if (!OVERLOAD_KIND[o[1]](v) || o[0] in out) bad = true;
+    out[o[0]] = v;
+  }
+  if (bad) {
+    const got = [...Array.prototype.slice.call(args, 0, args.length - 1).map(pyTypeName), ...Object.entries(opts).map(([k, v]) => `${k}=${pyTypeName(v)}`)];
+    const expected = Object.entries(table).map(([k, [, kind]]) => `\n * (${KIND_NAMES[kind]} ${k})`).join("");
+    throw new TypeError_(`${fn}() received an invalid combination of arguments - got (${got.join(", ")}), but expected one of:${expected}`);
+  }
+  return out;
+}
+
 const operandNames: Readonly<Record<string, readonly string[] | undefined>> = OPERAND_NAMES;
 const torchOperandNames: Readonly<Record<string, readonly string[] | undefined>> = { ...OPERAND_NAMES, ...TORCH_INPUT_BY_KEYWORD, ...TORCH_OPERAND_NAMES };
 /** namedOperands' `keywords` for a function outside the arity tables: any other key goes on, for the function to check. */
@@ -233,7 +295,8 @@ function namedOperands(
   name: string, names: readonly string[], args: ArrayLike<unknown>, keywords?: ReadonlySet<string> | readonly string[] | typeof PASS_ON, required = names.length,
 ): unknown[] | null {
   const known = Array.isArray(keywords) ? [...names, ...(keywords as readonly string[])] : keywords instanceof Set ? [...names, ...keywords] : names;
-  const last = numpyAliases(name, args[args.length - 1] as Record<string, unknown>, known); // x.unsqueeze(axis=1)
+  // x.unsqueeze(axis=1); x.hsplit(indices=[1, 2]) for sections' position
+  const last = overloadKeywords(name, numpyAliases(name, args[args.length - 1] as Record<string, unknown>, known), args);
   const keys = Object.keys(last);
   const isKeyword = (k: string) =>
     keywords === PASS_ON || (keywords !== undefined && (Array.isArray(keywords) ? keywords.includes(k) : (keywords as ReadonlySet<string>).has(k)));

@@ -11,8 +11,8 @@
 import { record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import { checkKeywords, isOptions, parseArgs, type PyArgs } from "../args";
-import { cppTypeName, int16, int32, int64, int8, promoteTypes, type DType } from "../dtype";
-import { IndexError, RuntimeError } from "../errors";
+import { cppTypeName, int16, int32, int64, int8, isIntegral, promoteTypes, type DType } from "../dtype";
+import { IndexError, RuntimeError, TypeError_ } from "../errors";
 import { broadcastShapes, contiguousStrides, fmtShape, normalizeDim, numelOf } from "../shape";
 import { Tensor } from "../tensor";
 import { arange, full, tensor as makeTensor, zeros } from "./creation";
@@ -265,6 +265,13 @@ export function tensor_split(x: Tensor, indices_or_sections: number | readonly n
   if (x.dim() === 0) throw new RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims");
   const d = normalizeDim(dim, x.dim());
   const n = x.shape[d];
+  if (indices_or_sections instanceof Tensor) {
+    // torch 1.13's checks of the tensor overload
+    if (indices_or_sections.dtype !== int64) throw new RuntimeError(`tensor_split expected tensor_indices_or_sections to have dtype of long, but got ${cppTypeName(indices_or_sections.dtype)}`);
+    if (indices_or_sections.dim() > 1) {
+      throw new RuntimeError(`tensor_split expected tensor_indices_or_sections to be a zero-dimensional or one-dimensional tensor, but got a tensor with ${indices_or_sections.dim()} dims`);
+    }
+  }
   let spec: number | readonly number[] = indices_or_sections instanceof Tensor ? (indices_or_sections.dim() === 0 ? indices_or_sections.item() : (indices_or_sections.tolist() as number[])) : indices_or_sections;
   if (typeof spec === "number") {
     if (!(spec > 0)) throw new RuntimeError(`number of sections must be larger than 0, got ${spec}`);
@@ -581,16 +588,41 @@ function splitAlong(x: Tensor, sections: number | readonly number[], dim: number
   return tensor_split(x, sections, dim);
 }
 
+/** Python's type name of a value, as torch's argument parser prints it. */
+function pyTypeName(v: unknown): string {
+  if (v instanceof Tensor) return "Tensor";
+  if (v === null || v === undefined) return "NoneType";
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
+  return typeof v === "boolean" ? "bool" : typeof v === "string" ? "str" : Array.isArray(v) ? "list" : "object";
+}
+
+/**
+ * hsplit / vsplit / dsplit's second argument, checked as torch's argument parser does before anything else: an int (a
+ * 0-d integer tensor too) or a list of ints; a float, a tensor of another shape or dtype raise its TypeError.
+ */
+function splitSpec(op: string, sections: unknown): number | readonly number[] {
+  if (Number.isInteger(sections)) return sections as number;
+  if (Array.isArray(sections) && sections.every((e) => Number.isInteger(e))) return sections as number[];
+  if (sections instanceof Tensor && sections.dim() === 0 && isIntegral(sections.dtype)) return sections.item() as number;
+  throw new TypeError_(
+    `${op}() received an invalid combination of arguments - got (Tensor, ${pyTypeName(sections)}), but expected one of:\n` +
+    " * (Tensor input, int sections)\n * (Tensor input, tuple of ints indices)",
+  );
+}
+
 /** hsplit / vsplit / dsplit(x, sections | indices): tensor_split along dim 1 (0 for 1-D), 0 and 2, equal sections only. */
 export function hsplit(x: Tensor, sections: number | readonly number[]): Tensor[] {
+  sections = splitSpec("hsplit", sections);
   if (x.dim() < 1) throw new RuntimeError(`torch.hsplit requires a tensor with at least 1 dimension, but got a tensor with ${x.dim()} dimensions!`);
   return splitAlong(x, sections, x.dim() === 1 ? 0 : 1, "hsplit");
 }
 export function vsplit(x: Tensor, sections: number | readonly number[]): Tensor[] {
+  sections = splitSpec("vsplit", sections);
   if (x.dim() < 2) throw new RuntimeError(`torch.vsplit requires a tensor with at least 2 dimension, but got a tensor with ${x.dim()} dimensions!`);
   return splitAlong(x, sections, 0, "vsplit");
 }
 export function dsplit(x: Tensor, sections: number | readonly number[]): Tensor[] {
+  sections = splitSpec("dsplit", sections);
   if (x.dim() < 3) throw new RuntimeError(`torch.dsplit requires a tensor with at least 3 dimension, but got a tensor with ${x.dim()} dimensions!`);
   return splitAlong(x, sections, 2, "dsplit");
 }

@@ -9,6 +9,7 @@ import { torch, Tensor } from "../../../../lib/tensor/index";
 type AnyFn = (...a: unknown[]) => unknown;
 const T = torch as unknown as Record<string, AnyFn>;
 const x = () => torch.arange(6).float().reshape(2, 3).div(7).add(0.1);
+const shapes = (r: unknown) => (r as Tensor[]).map((t) => t.shape);
 const same = (a: unknown, b: unknown) => expect((a as Tensor).tolist()).toEqual((b as Tensor).tolist());
 
 describe("torch.* forms of nn.functional's ops by ATen's names (ops/fixed_arity.ts's TORCH_OPERAND_NAMES)", () => {
@@ -47,5 +48,43 @@ describe("torch.* forms of nn.functional's ops by ATen's names (ops/fixed_arity.
     expect(() => T.promote_types(torch.float32, { type3: torch.int32 })).toThrow("promote_types() got an unexpected keyword argument 'type3'");
     same(T.isin(x(), { test_elements: x().narrow(1, 0, 1) }), T.isin(x(), x().narrow(1, 0, 1)));
     same(T.isin({ elements: x(), test_elements: x().narrow(1, 0, 1), invert: true }), T.isin(x(), x().narrow(1, 0, 1), { invert: true }));
+  });
+});
+
+describe("the split functions by each overload's names (ops/fixed_arity.ts's OVERLOAD_NAMES)", () => {
+  const cube = () => torch.arange(24).float().reshape(2, 3, 4);
+  it("hsplit / vsplit / dsplit take sections= (an int) or indices= (a list of ints), as torch and as methods", () => {
+    expect(shapes(T.hsplit(x(), { sections: 3 }))).toEqual(shapes(T.hsplit(x(), 3)));
+    expect(shapes(T.hsplit(x(), { indices: [1] }))).toEqual([[2, 1], [2, 2]]);
+    expect(shapes(x().hsplit({ indices: [1] }))).toEqual([[2, 1], [2, 2]]);
+    expect(shapes(x().vsplit({ sections: 2 }))).toEqual([[1, 3], [1, 3]]);
+    expect(shapes(T.dsplit(cube(), { indices: [1, 3] }))).toEqual([[2, 3, 1], [2, 3, 2], [2, 3, 1]]);
+    expect(shapes(cube().dsplit({ sections: 2 }))).toEqual([[2, 3, 2], [2, 3, 2]]);
+    // a 0-d integer tensor is an int (torch.hsplit(x, sections=torch.tensor(3)))
+    expect(shapes(T.hsplit(x(), { sections: torch.tensor(3, { dtype: torch.long }) }))).toEqual([[2, 1], [2, 1], [2, 1]]);
+  });
+
+  it("tensor_split takes sections= / indices= / tensor_indices_or_sections= with dim", () => {
+    expect(shapes(T.tensor_split(x(), { sections: 2 }))).toEqual([[1, 3], [1, 3]]);
+    expect(shapes(T.tensor_split(x(), { indices: [1], dim: 1 }))).toEqual([[2, 1], [2, 2]]);
+    expect(shapes(x().tensor_split({ indices: [1], dim: 1 }))).toEqual([[2, 1], [2, 2]]);
+    expect(shapes(T.tensor_split(x(), { tensor_indices_or_sections: torch.tensor(2, { dtype: torch.long }) }))).toEqual([[1, 3], [1, 3]]);
+  });
+
+  it("a keyword of the wrong overload, a wrong type or an unknown keyword raise torch's TypeError", () => {
+    // torch 1.13: hsplit() received an invalid combination of arguments - got (Tensor, sections=list), but expected one of: ...
+    expect(() => T.hsplit(x(), { sections: [1] })).toThrow("hsplit() received an invalid combination of arguments - got (Tensor, sections=list)");
+    expect(() => T.hsplit(x(), { indices: 3 })).toThrow("hsplit() received an invalid combination of arguments - got (Tensor, indices=int)");
+    expect(() => T.tensor_split(x(), { indices: torch.tensor([1]) })).toThrow("tensor_split() received an invalid combination of arguments - got (Tensor, indices=Tensor)");
+    expect(() => T.tensor_split(x(), { tensor_indices_or_sections: 2 })).toThrow("received an invalid combination of arguments - got (Tensor, tensor_indices_or_sections=int)");
+    expect(() => T.hsplit(x(), 3, { zz: 1 })).toThrow("hsplit() got an unexpected keyword argument 'zz'");
+    expect(() => (cube().dsplit as AnyFn).call(cube(), 2, { zz: 1 })).toThrow("dsplit() got an unexpected keyword argument 'zz'");
+    // positionally too: torch.hsplit(x, x) and hsplit(x, 3.0) are no overload; tensor_split's tensor must be long, at most 1-D
+    expect(() => T.hsplit(x(), x())).toThrow("hsplit() received an invalid combination of arguments - got (Tensor, Tensor)");
+    expect(() => T.hsplit(x(), 1.5)).toThrow("hsplit() received an invalid combination of arguments - got (Tensor, float)");
+    expect(() => T.tensor_split(x(), x())).toThrow("tensor_split expected tensor_indices_or_sections to have dtype of long, but got Float");
+    expect(() => T.tensor_split(x(), torch.tensor([[1]], { dtype: torch.long }))).toThrow(
+      "tensor_split expected tensor_indices_or_sections to be a zero-dimensional or one-dimensional tensor, but got a tensor with 2 dims",
+    );
   });
 });
