@@ -156,14 +156,18 @@ export class Normalize extends Module {
     this.mean = typeof a.mean === "number" ? [a.mean] : [...(a.mean as number[])];
     this.std = typeof a.std === "number" ? [a.std] : [...(a.std as number[])];
     this.inplace = a.inplace ?? false;
+    // Normalize((0.5), (0.5)) keeps the number, as torchvision prints it: Normalize(mean=0.5, std=0.5)
+    this.scalarForm = [typeof a.mean === "number", typeof a.std === "number"];
   }
+  private readonly scalarForm: [boolean, boolean];
 
   override forward(tensor: Tensor): Tensor {
     return VF.normalize(tensor, this.mean, this.std, this.inplace);
   }
 
   override toString(): string {
-    return `Normalize(mean=${pyTuple(this.mean)}, std=${pyTuple(this.std)})`;
+    const show = (v: number[], scalar: boolean) => (scalar ? pyFloat(v[0]) : pyTuple(v));
+    return `Normalize(mean=${show(this.mean, this.scalarForm[0])}, std=${show(this.std, this.scalarForm[1])})`;
   }
 }
 

@@ -3,7 +3,7 @@
  * behaviour (messages as torch prints them; values from tests/fixtures/torch/tutorials/loeber_beginner.json there).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { F, nn, torch, torchvision } from "../../../../lib/tensor/index";
+import { F, nn, torch, torchvision, type Tensor } from "../../../../lib/tensor/index";
 import { forgetLegacyWarnings } from "../../../../lib/tensor/nn/functional/loss_composed";
 
 const long = { dtype: torch.long };
@@ -139,5 +139,15 @@ describe("in-place ops whose result does not fit", () => {
     expect(img.equal(before)).toBe(true);
     expect(thrown(() => torch.zeros(1, 4).add_(torch.ones(3, 4)))).toEqual(["RuntimeError", "output with shape [1, 4] doesn't match the broadcast shape [3, 4]"]);
     expect(thrown(() => torch.zeros([3], long).add_(1.5))).toEqual(["RuntimeError", "result type Float can't be cast to the desired output type Long"]);
+  });
+});
+
+describe("transforms.Normalize given numbers", () => {
+  it("prints them as numbers, as torchvision: Normalize(mean=0.5, std=0.5) (pytorch-beginner's conv_autoencoder writes Normalize((0.5), (0.5)))", () => {
+    const T = torchvision.transforms;
+    expect(String(new T.Normalize(0.5, 0.5))).toBe("Normalize(mean=0.5, std=0.5)");
+    expect(String(new T.Normalize({ mean: 0.1307, std: 0.3081 }))).toBe("Normalize(mean=0.1307, std=0.3081)");
+    expect(String(new T.Normalize([0.5, 0.5, 0.5], [0.5, 0.5, 0.5]))).toBe("Normalize(mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5))");
+    expect((new T.Normalize(0.5, 0.5)(torch.ones(1, 2, 2)) as Tensor).tolist()).toEqual([[[1, 1], [1, 1]]]);
   });
 });
