@@ -2084,6 +2084,68 @@ describe("Chapter 10: multi-headed attention and the transformer from scratch; n
     expect(String(new nn.TransformerEncoderLayer({ d_model: 6, nhead: 3, dim_feedforward: 20 }))).toBe(r.enclayer_repr);
   });
 
+  it("TransformerModel around nn.Transformer(batch_first=True) with a float tgt_mask, xavier init, trained through StepByStep", () => {
+    class TransformerModel extends nn.Module {
+      trg_masks: Tensor;
+      proj: nn.Linear;
+      linear: nn.Linear;
+      pe: PositionalEncoding;
+      norm: nn.LayerNorm;
+      constructor(public transf: nn.Transformer, public input_len: number, public target_len: number, public n_features: number) {
+        super();
+        this.trg_masks = this.transf.generate_square_subsequent_mask(this.target_len);
+        this.proj = new nn.Linear(n_features, this.transf.d_model);
+        this.linear = new nn.Linear(this.transf.d_model, n_features);
+        const max_len = Math.max(this.input_len, this.target_len);
+        this.pe = new PositionalEncoding(max_len, this.transf.d_model);
+        this.norm = new nn.LayerNorm(this.transf.d_model);
+      }
+      preprocess(seq: Tensor): Tensor {
+        return this.norm(this.pe(this.proj(seq)));
+      }
+      encode_decode(source: Tensor, target: Tensor, source_mask: Tensor | null = null, target_mask: Tensor | null = null): Tensor {
+        const src = this.preprocess(source);
+        const tgt = this.preprocess(target);
+        const out = this.transf(src, tgt, { src_key_padding_mask: source_mask, tgt_mask: target_mask });
+        return this.linear(out);
+      }
+      predict(source_seq: Tensor, source_mask: Tensor | null = null): Tensor {
+        let inputs = source_seq.index(null, "-1:");
+        let out = inputs;
+        for (let i = 0; i < this.target_len; i++) {
+          out = this.encode_decode(source_seq, inputs, source_mask, this.trg_masks.index(`:${i + 1}`, `:${i + 1}`));
+          out = torch.cat([inputs, out.index(null, "-1:", null)], { dim: -2 });
+          inputs = out.detach();
+        }
+        return out.index(null, "1:", null);
+      }
+      forward(X: Tensor, source_mask: Tensor | null = null): Tensor {
+        this.trg_masks = this.trg_masks.type_as(X);
+        const source_seq = X.index(null, `:${this.input_len}`, null);
+        if (this.training) {
+          const shifted_target_seq = X.index(null, `${this.input_len - 1}:-1`, null);
+          return this.encode_decode(source_seq, shifted_target_seq, source_mask, this.trg_masks);
+        }
+        return this.predict(source_seq, source_mask);
+      }
+    }
+    torch.manual_seed(42);
+    const transformer = new nn.Transformer({ d_model: 6, nhead: 3, num_encoder_layers: 1, num_decoder_layers: 1, dim_feedforward: 20, dropout: 0.1, batch_first: true });
+    const model_transformer = new TransformerModel(transformer, 2, 2, 2);
+    const optimizer = new optim.Adam(model_transformer.parameters(), { lr: 0.01 });
+    for (const p of model_transformer.parameters()) if (p.dim() > 1) nn.init.xavier_uniform_(p);
+    const { train_loader, test_loader, full_test } = seqLoaders();
+    model_transformer.eval();
+    expectT(model_transformer(full_test.index(":3", ":2")), r.transformer_model_eval0, 1e-5);
+    const sbs_seq_transformer = new StepByStep(model_transformer, new nn.MSELoss(), optimizer);
+    sbs_seq_transformer.set_loaders(train_loader, test_loader);
+    sbs_seq_transformer.train(3);
+    model_transformer.eval();
+    expectNums(sbs_seq_transformer.losses, r.transformer_model.losses, 1e-4);
+    expectNums(sbs_seq_transformer.val_losses as number[], r.transformer_model.val, 1e-4);
+    expectT(model_transformer(full_test.index(":3", ":2")), r.transformer_model.pred, 1e-4);
+  });
+
   it("image patches with Tensor.unfold; PatchEmbed's strided Conv2d, flatten(2).transpose; a [CLS] token by expand + cat", () => {
     torch.manual_seed(5);
     const imgs = torch.rand(2, 1, 12, 12);
