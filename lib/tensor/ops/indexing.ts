@@ -688,6 +688,10 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
 }
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  // torch 1.13's checks, in its order: chunks an int, the input at least 1-D, chunks positive
+  if (typeof chunks === "number" && !Number.isInteger(chunks)) throw new TypeError_("chunk(): argument 'chunks' (position 1) must be int, not float");
+  if (x.dim() === 0) throw new RuntimeError("chunk expects at least a 1-dimensional tensor");
+  if (chunks <= 0) throw new RuntimeError(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const d = normalizeDim(dim, x.dim());
   return split(x, Math.max(1, Math.ceil(x.shape[d] / chunks)), d);
 }

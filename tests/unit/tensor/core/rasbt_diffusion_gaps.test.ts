@@ -9,13 +9,14 @@ import { describe, expect, it } from "vitest";
 import { torch, type Tensor } from "../../../../lib/tensor/index";
 
 const FIX = fileURLToPath(new URL("../../../fixtures/torch/tutorials/rasbt_diffusion.json", import.meta.url));
-const gaps = (JSON.parse(readFileSync(FIX, "utf8")) as { gaps: { index_errors: Record<string, [string, string]>; take_negative: { shape: number[]; data: number[] } } }).gaps;
+type Err = [string, string];
+const gaps = (JSON.parse(readFileSync(FIX, "utf8")) as { gaps: { index_errors: Record<string, Err>; take_negative: { shape: number[]; data: number[] }; chunk_errors: Record<string, Err> } }).gaps;
 
 function thrown(fn: () => unknown): [string, string] | null {
   try {
     fn();
   } catch (e) {
-    return [(e as Error).constructor.name, (e as Error).message];
+    return [(e as Error).name, (e as Error).message]; // the Python exception's name (TypeError_ reports TypeError)
   }
   return null;
 }
@@ -56,4 +57,15 @@ describe("gather / scatter family: an index outside [0, size) along dim is torch
     const t: Tensor = torch.take(x34(), L([-1, 0]));
     expect(t.tolist()).toEqual(gaps.take_negative.data);
   });
+});
+
+describe("chunk: chunks must be a positive int and the input at least 1-D (torch 1.13's errors; chunk(0) returned the whole tensor)", () => {
+  const cases: Record<string, () => unknown> = {
+    zero: () => torch.rand(2, 6).chunk(0, { dim: 1 }),
+    negative: () => torch.chunk(torch.rand(2, 6), -1, 1),
+    scalar_input: () => torch.tensor(1.0).chunk(2),
+    float_chunks: () => torch.rand(2, 6).chunk(2.5, 1),
+  };
+  for (const [name, fn] of Object.entries(cases)) it(name, () => expect(thrown(fn)).toEqual(gaps.chunk_errors[name]));
+  it("chunk(3, dim=1) still splits", () => expect(torch.rand(2, 6).chunk(3, { dim: 1 }).map((t) => t.shape)).toEqual([[2, 2], [2, 2], [2, 2]]));
 });
