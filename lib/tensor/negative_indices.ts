@@ -1,10 +1,10 @@
 /**
  * Python's negative indices (`x.shape[-1]`, `seq[-1]`) on JavaScript objects: properties "-1" ...
  * "-count" on a prototype, not enumerable (so never a key, a child or a state_dict entry), each
- * reading `read(this, k)` for the k-th element from the end. The reader raises IndexError where
- * Python would.
+ * reading `read(this, k)` for the k-th element from the end, and with `write`, assigning through
+ * `write(this, k, value)`. The reader and writer raise IndexError where Python would.
  */
-export function defineNegativeIndices<T>(proto: T, count: number, read: (self: T, k: number) => unknown): void {
+export function defineNegativeIndices<T>(proto: T, count: number, read: (self: T, k: number) => unknown, write?: (self: T, k: number, value: unknown) => void): void {
   for (let k = 1; k <= count; k++) {
     Object.defineProperty(proto, String(-k), {
       configurable: true,
@@ -12,6 +12,12 @@ export function defineNegativeIndices<T>(proto: T, count: number, read: (self: T
       get(this: T) {
         return read(this, k);
       },
+      // `seq[-1] = layer` (Python's __setitem__ with a negative index), where the container has one
+      ...(write === undefined ? {} : {
+        set(this: T, value: unknown) {
+          write(this, k, value);
+        },
+      }),
     });
   }
 }

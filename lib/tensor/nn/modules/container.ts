@@ -20,8 +20,10 @@ function allChildren(m: Module): Module[] {
   return m._own_children().map(([, c]) => c);
 }
 
-function normIndex(idx: number, len: number, what: string): number {
-  if (!Number.isInteger(idx) || idx < -len || idx >= len) throw new IndexError(`index ${idx} is out of range for ${what} of length ${len}`);
+/** torch's index check for Sequential / ModuleList / ParameterList: operator.index, then 'index -3 is out of range'. */
+function normIndex(idx: number, len: number): number {
+  if (!Number.isInteger(idx)) throw new TypeError_(`'${typeof idx === "number" ? "float" : typeof idx === "string" ? "str" : typeof idx}' object cannot be interpreted as an integer`);
+  if (idx < -len || idx >= len) throw new IndexError(`index ${idx} is out of range`);
   return idx < 0 ? idx + len : idx;
 }
 
@@ -30,6 +32,18 @@ function normIndex(idx: number, len: number, what: string): number {
  * never a child or a state_dict key), each reading get(-k); out of range raises IndexError as in PyTorch.
  */
 const negativeIndexGetters = (proto: { get(i: number): unknown }): void => defineNegativeIndices(proto, 1024, (self, k) => self.get(-k));
+
+/**
+ * seq[-1] = layer, list[-2] = layer as well (torch's __setitem__: the child at that position is replaced under its
+ * own name, seq[-1] of Sequential({ fc1, fc2 }) being fc2); out of range raises IndexError as the getter does.
+ * (Deep Learning with PyTorch Step-by-Step swaps a pretrained model's head this way.)
+ */
+const negativeIndexAccessors = (proto: Module & { get(i: number): unknown }): void =>
+  defineNegativeIndices(proto, 1024, (self, k) => self.get(-k), (self, k, value) => {
+    const kids = self._own_children();
+    const name = kids[normIndex(-k, kids.length)][0];
+    (self as unknown as Record<string, unknown>)[name] = value;
+  });
 
 /** Children in order under the names "0", "1", ... (Sequential's pop renumbers as torch's __delitem__ does). */
 function renumber(m: Module, kids: Module[]): void {
@@ -82,7 +96,7 @@ export class Sequential extends Module {
   /** seq.get(-1) is seq[-1] (Python's negative index; seq[0] is the child "0"). */
   get(idx: number): Module {
     const kids = allChildren(this);
-    return kids[normIndex(idx, kids.length, "Sequential")];
+    return kids[normIndex(idx, kids.length)];
   }
 
   append(module: Module): this {
@@ -115,7 +129,7 @@ export class Sequential extends Module {
   /** seq.pop(index): removes and returns that module; the rest are renumbered 0, 1, ... as torch's del seq[i]. */
   pop(index: number): Module {
     const kids = allChildren(this);
-    const at = normIndex(index, kids.length, "Sequential");
+    const at = normIndex(index, kids.length);
     const [m] = kids.splice(at, 1);
     renumber(this, kids);
     return m;
@@ -151,7 +165,7 @@ export class ModuleList extends Module {
 
   get(idx: number): Module {
     const kids = indexedChildren(this);
-    return kids[normIndex(idx, kids.length, "ModuleList")];
+    return kids[normIndex(idx, kids.length)];
   }
 
   append(module: Module): this {
@@ -311,7 +325,7 @@ export class ParameterList extends Module {
 
   get(idx: number): Parameter {
     const ps = this.entries();
-    return ps[normIndex(idx, ps.length, "ParameterList")][1];
+    return ps[normIndex(idx, ps.length)][1];
   }
 
   /** A plain tensor is wrapped in a Parameter, as PyTorch does. */
@@ -400,6 +414,6 @@ export class ParameterDict extends Module {
   }
 }
 
-negativeIndexGetters(Sequential.prototype);
-negativeIndexGetters(ModuleList.prototype);
+negativeIndexAccessors(Sequential.prototype);
+negativeIndexAccessors(ModuleList.prototype);
 negativeIndexGetters(ParameterList.prototype);

@@ -3,7 +3,7 @@
  * each checked against torch 1.13's behaviour.
  */
 import { describe, expect, it, vi } from "vitest";
-import { nn, torch, utils } from "../../../../lib/tensor/index";
+import { nn, torch, utils, type Tensor } from "../../../../lib/tensor/index";
 
 describe("PackedSequence.to / cpu / float / long (a training loop's x_batch.to(device) on a packed batch)", () => {
   const seqs = [torch.tensor([[1, 2], [3, 4], [5, 6]]), torch.tensor([[7, 8]])];
@@ -101,5 +101,32 @@ describe("SummaryWriter.add_scalars / add_scalar / add_text by keyword (StepBySt
     expect(() => w.add_scalar("acc", 0.5, { tag: "x" } as never)).toThrow("SummaryWriter.add_scalar() got multiple values for argument 'tag'");
     expect(() => w.add_text({ tag: "t" } as never)).toThrow("SummaryWriter.add_text() missing 1 required positional argument: 'text_string'");
     expect(w.scalars).toEqual([]);
+  });
+});
+
+describe("seq[-1] = layer / list[-1] = layer, as torch's __setitem__ (swapping a model's head)", () => {
+  it("replaces the child at that position under its own name", () => {
+    const s = new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU(), new nn.Linear(3, 4));
+    s[-1] = new nn.Linear(3, 1);
+    expect(String(s.get(2))).toBe("Linear(in_features=3, out_features=1, bias=True)");
+    expect(Object.keys(s.state_dict())).toEqual(["0.weight", "0.bias", "2.weight", "2.bias"]);
+    expect((s(torch.ones(5, 2)) as Tensor).shape).toEqual([5, 1]);
+    const named = new nn.Sequential({ fc1: new nn.Linear(2, 3), fc2: new nn.Linear(3, 4) });
+    named[-1] = new nn.Identity();
+    expect(String(named)).toBe("Sequential(\n  (fc1): Linear(in_features=2, out_features=3, bias=True)\n  (fc2): Identity()\n)");
+    const ml = new nn.ModuleList([new nn.Linear(2, 3), new nn.ReLU()]);
+    ml[-2] = new nn.Tanh();
+    expect(String(ml)).toBe("ModuleList(\n  (0): Tanh()\n  (1): ReLU()\n)");
+  });
+
+  it("out of range raises torch's IndexError, for reading and writing alike", () => {
+    const s = new nn.Sequential(new nn.Linear(2, 3), new nn.Linear(3, 4));
+    expect(() => {
+      s[-3] = new nn.Identity();
+    }).toThrow(new RegExp("^index -3 is out of range$"));
+    expect(() => s[-3]).toThrow(new RegExp("^index -3 is out of range$"));
+    expect(() => s.get(2)).toThrow(new RegExp("^index 2 is out of range$"));
+    expect(() => new nn.ModuleList([new nn.ReLU()]).get(-2)).toThrow(new RegExp("^index -2 is out of range$"));
+    expect(() => s.get("fc2" as never)).toThrow("'str' object cannot be interpreted as an integer");
   });
 });
