@@ -144,9 +144,11 @@ function pyType(v: unknown): string {
   if (typeof v === "string") return "str";
   if (Array.isArray(v)) return "list";
   if (v instanceof Tensor) return "Tensor";
-  if (typeof v === "function") return "function";
+  if (isDType(v)) return "torch.dtype";
+  // a module is callable here (a function whose class is Linear, ...)
   const ctor = (v as { constructor?: { name?: string } }).constructor?.name;
-  return ctor === "DType" ? "torch.dtype" : ctor === "Object" || !ctor ? "dict" : ctor;
+  if (typeof v === "function") return ctor && ctor !== "Function" ? ctor : "function";
+  return ctor === "Object" || !ctor ? "dict" : ctor;
 }
 
 /** torch's TypeError for `args` given to `name` of namespace `prefix` in `mode` (see inputMode). */

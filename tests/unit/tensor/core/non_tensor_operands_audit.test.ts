@@ -26,7 +26,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { F, torch, TorchError, TypeError_ } from "../../../../lib/tensor/index";
+import { F, nn, torch, TorchError, TypeError_ } from "../../../../lib/tensor/index";
 import { INPUT_CHECKED, INPUT_WRAPPERS } from "../../../../lib/tensor/non_tensor_input";
 import { FN_CANDIDATES } from "./api_probe_inputs";
 import { NON_TENSOR_BEHAVIOUR_DIFFERS, NON_TENSOR_MESSAGE_DIFFERS } from "./non_tensor_operands_audit_known";
@@ -160,6 +160,9 @@ describe("non-tensor operands", () => {
     expect(() => torchAny.softmax(1, 1)).toThrow(TypeError_);
     expect(() => torchAny.softmax(1, 1)).toThrow(/^softmax\(\) received an invalid combination of arguments - got \(int, int\), but expected one of:/);
     expect(() => torchAny.sum(1)).toThrow(/^sum\(\): argument 'input' \(position 1\) must be Tensor, not int$/);
+    // torch 1.13: sum(torch.float32) / sum(nn.Linear(2, 2)) name the argument's Python type
+    expect(() => torchAny.sum(torch.float32)).toThrow(/^sum\(\): argument 'input' \(position 1\) must be Tensor, not torch\.dtype$/);
+    expect(() => torchAny.sum(new nn.Linear(2, 2))).toThrow(/^sum\(\): argument 'input' \(position 1\) must be Tensor, not Linear$/);
     expect(() => torchAny.exp(2.5)).toThrow(/^exp\(\): argument 'input' \(position 1\) must be Tensor, not float$/);
     expect(() => torchAny.matmul([1, 2], torch.ones(2))).toThrow(/^matmul\(\): argument 'input' \(position 1\) must be Tensor, not list$/);
     expect(() => (F as unknown as Record<string, (...a: unknown[]) => unknown>).relu(null)).toThrow(/^relu\(\): argument 'input' \(position 1\) must be Tensor, not NoneType$/);
