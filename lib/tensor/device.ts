@@ -11,7 +11,7 @@
  * learner copying GPU code.
  */
 import { RuntimeError, TorchError, TypeError_ } from "./errors";
-import { isOptions, parseArgs } from "./args";
+import { isOptions, parseArgs, type PyArgs } from "./args";
 import type { legacyConstructors } from "./ops/legacy_constructors";
 
 const KNOWN_KINDS = ["cpu", "cuda", "mps", "xpu", "meta", "hip", "xla"];
@@ -32,8 +32,18 @@ export class Device {
 /** The device every tensor is on (t.device): one object, so `a.device === b.device` holds as torch's == does. */
 export const CPU = new Device("cpu");
 
-/** torch.device("cpu") / torch.device("cuda:0") / torch.device("cuda", 0) / torch.device(otherDevice). */
-export function device(spec: string | Device, index?: number): Device {
+/**
+ * torch.device("cpu") / torch.device("cuda:0") / torch.device("cuda", 0) / torch.device(otherDevice), and by keyword
+ * torch.device("cuda", { index: 0 }) / torch.device({ type: "cuda", index: 0 }); another keyword raises torch's TypeError.
+ */
+export function device(spec: string | Device | { type: string; index?: number | null }, ...args: PyArgs<[index?: number | null], { index?: number | null }>): Device {
+  const a = isOptions(spec)
+    ? parseArgs<{ type?: string | Device; index?: number | null }>("Device", ["type", "index"], [spec])
+    : { type: spec, ...parseArgs<{ index?: number | null }>("Device", ["index"], args) };
+  return deviceOf(a.type as string | Device, a.index ?? undefined);
+}
+
+function deviceOf(spec: string | Device, index?: number): Device {
   if (spec instanceof Device) return spec;
   if (typeof spec !== "string") throw new TypeError_(`device() received an invalid combination of arguments - got (${typeof spec})`);
   const match = /^([a-z]+)(?::(\d+))?$/.exec(spec);

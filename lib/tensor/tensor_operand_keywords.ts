@@ -16,9 +16,11 @@
 import type { PyArgs } from "./args";
 import type { OPERAND_NAMES, TORCH_OPERAND_NAMES } from "./ops/fixed_arity";
 import type { ScatterReduceArgs } from "./ops/scatter_reduce";
+import type { IndexReduceArgs } from "./ops/index_reduce";
+import type { SizeArg } from "./shape";
 import type { cross, diagonal_scatter, slice_scatter } from "./ops/shape_extra";
 import type { cholesky_solve } from "./ops/linalg";
-import type { CloseOptions, IndexAddOptions, IndexSpec, MinMaxResult, Tensor, TensorLike } from "./tensor";
+import type { CloseOptions, Hook, IndexAddOptions, IndexSpec, MinMaxResult, RemovableHandle, Tensor, TensorLike } from "./tensor";
 
 type OperandTable = typeof OPERAND_NAMES;
 
@@ -250,6 +252,27 @@ declare module "./tensor" {
     renorm(...args: OperandArgs<"renorm", [p: number, dim: number, maxnorm: number]>): Tensor;
     renorm_(...args: OperandArgs<"renorm_", [p: number, dim: number, maxnorm: number]>): Tensor;
     addmm_(...args: OperandArgs<"addmm_", [mat1: Tensor, mat2: Tensor, options?: { beta?: number; alpha?: number }]>): Tensor;
+    put(...args: OperandArgs<"put", [index: Tensor, source: Tensor, ...PyArgs<[accumulate?: boolean], { accumulate?: boolean }>]>): Tensor;
+    put_(...args: OperandArgs<"put_", [index: Tensor, source: Tensor, ...PyArgs<[accumulate?: boolean], { accumulate?: boolean }>]>): Tensor;
+    index_reduce(...args: OperandArgs<"index_reduce", [dim: number, index: Tensor, source: Tensor, ...IndexReduceArgs]>): Tensor;
+    index_reduce_(...args: OperandArgs<"index_reduce_", [dim: number, index: Tensor, source: Tensor, ...IndexReduceArgs]>): Tensor;
+    select_scatter(...args: OperandArgs<"select_scatter", [src: Tensor, dim: number, index: number]>): Tensor;
+    unflatten(...args: OperandArgs<"unflatten", [dim: number, sizes: readonly SizeArg[]]>): Tensor;
+    addbmm(...args: OperandArgs<"addbmm", [batch1: Tensor, batch2: Tensor, options?: { beta?: number; alpha?: number }]>): Tensor;
+    addbmm_(...args: OperandArgs<"addbmm_", [batch1: Tensor, batch2: Tensor, options?: { beta?: number; alpha?: number }]>): Tensor;
+    addr(...args: OperandArgs<"addr", [vec1: Tensor, vec2: Tensor, options?: { beta?: number; alpha?: number }]>): Tensor;
+    addr_(...args: OperandArgs<"addr_", [vec1: Tensor, vec2: Tensor, options?: { beta?: number; alpha?: number }]>): Tensor;
+    addmv_(...args: OperandArgs<"addmv_", [mat: Tensor, vec: Tensor, options?: { beta?: number; alpha?: number }]>): Tensor;
+    lu_solve(...args: OperandArgs<"lu_solve", [LU_data: Tensor, LU_pivots: Tensor]>): Tensor;
+    matrix_power(...args: OperandArgs<"matrix_power", [n: number]>): Tensor;
+    bitwise_and_(...args: OperandArgs<"bitwise_and_", [other: TensorLike]>): Tensor;
+    bitwise_or_(...args: OperandArgs<"bitwise_or_", [other: TensorLike]>): Tensor;
+    bitwise_xor_(...args: OperandArgs<"bitwise_xor_", [other: TensorLike]>): Tensor;
+    bitwise_left_shift_(...args: OperandArgs<"bitwise_left_shift_", [other: TensorLike]>): Tensor;
+    bitwise_right_shift_(...args: OperandArgs<"bitwise_right_shift_", [other: TensorLike]>): Tensor;
+    register_hook(...args: OperandArgs<"register_hook", [hook: Hook]>): RemovableHandle;
+    apply_(...args: OperandArgs<"apply_", [callable: (v: number) => number]>): Tensor;
+    map_(...args: OperandArgs<"map_", [tensor: Tensor, callable: (a: number, b: number) => number]>): Tensor;
     // the splits: sections by keyword, or the other overloads' names (fixed_arity.ts's OVERLOAD_NAMES)
     hsplit(...args: OperandArgs<"hsplit", [sections: number | readonly number[]]> | [options: { indices: readonly number[] }]): Tensor[];
     vsplit(...args: OperandArgs<"vsplit", [sections: number | readonly number[]]> | [options: { indices: readonly number[] }]): Tensor[];

@@ -17,6 +17,7 @@ import { EventList, FunctionEvent, FunctionEventAvg, ProfilerAction, ProfilerAct
 import { Tensor } from "../tensor";
 import { hardshrink, type ShrinkArgs } from "../nn/functional/activation_extra";
 import { prelu } from "../nn/functional/activation";
+import { leadingByName } from "../ops/fixed_arity";
 import { lu_solve } from "../ops/linalg";
 import { geqrf, linalgDecompositions, lobpcg, luWithInfos, lu_unpack, pca_lowrank, removedLinalg, svd_lowrank, symeig } from "../ops/linalg_decompositions";
 import { istft, stft } from "../ops/spectral_stft";
@@ -101,7 +102,12 @@ const methods: Torch113Methods & ThisType<Tensor> = {
   prelu(weight: Tensor, ...rest: unknown[]) { parseArgs<object>("prelu", [], rest); return prelu(this, weight); },
   hardshrink(...args) { return hardshrink(this, ...args); },
   lu(...args) { return luWithInfos(this, ...args); },
-  lu_solve(LU_data: Tensor, LU_pivots: Tensor, ...rest: unknown[]) { parseArgs<object>("lu_solve", [], rest); return lu_solve(LU_data, LU_pivots, this); },
+  lu_solve(...args: unknown[]) {
+    // x.lu_solve(LU_data=LU, LU_pivots=piv): installed after installTensorArityChecks, so the names are read here
+    const [LU_data, LU_pivots, ...rest] = leadingByName("lu_solve", ["LU_data", "LU_pivots"], 2, args) as [Tensor, Tensor, ...unknown[]];
+    parseArgs<object>("lu_solve", [], rest);
+    return lu_solve(LU_data, LU_pivots, this);
+  },
   symeig(...args) { return symeig(this, ...args); },
   geqrf(...rest: unknown[]) { return geqrf(this, ...rest); },
   lstsq: removedLinalg.lstsq,

@@ -78,7 +78,8 @@ const LINEAR_FNS = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", 
  * sqrt(2) for relu, sqrt(2 / (1 + slope^2)) for leaky_relu (slope defaults to 0.01) and 3/4
  * for selu.
  */
-export function calculate_gain(nonlinearity: Nonlinearity | string, param?: number | null): number {
+export function calculate_gain(nonlinearity: Nonlinearity | string, ...args: PyArgs<[param?: number | null], { param?: number | null }>): number {
+  const { param } = parseArgs<{ param?: number | null }>("calculate_gain", ["param"], args); // calculate_gain("leaky_relu", param=0.2)
   if (LINEAR_FNS.includes(nonlinearity) || nonlinearity === "sigmoid") return 1;
   if (nonlinearity === "tanh") return 5.0 / 3;
   if (nonlinearity === "relu") return Math.sqrt(2.0);

@@ -2,6 +2,7 @@
  * torch.finfo / torch.iinfo (the numeric limits of a dtype, with PyTorch's field names) and the
  * legacy type names of Tensor.type() ("torch.FloatTensor", ...), with set_default_tensor_type.
  */
+import { parseArgs, type PyArgs } from "../args";
 import { set_default_dtype } from "../default_dtype";
 import { bool, float32, float64, int16, int32, int64, int8, intRange, uint8, type DType } from "../dtype";
 import { TypeError_ } from "../errors";
@@ -60,7 +61,8 @@ export function finfo(dtype: DType = float32): FInfo {
   throw new TypeError_("torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'");
 }
 
-export function iinfo(dtype: DType): IInfo {
+export function iinfo(...args: PyArgs<[type: DType], { type: DType }>): IInfo {
+  const dtype = parseArgs<{ type: DType }>("iinfo", ["type"], args).type; // torch.iinfo(type=torch.int32); another keyword raises
   // print(torch.iinfo(torch.int32)) -> iinfo(min=-2.14748e+09, max=2.14748e+09, dtype=int32), as torch
   const info = (bits: number, min: number, max: number, name: string): IInfo => withRepr({ bits, max, min, dtype: name }, `iinfo(min=${cG(min)}, max=${cG(max)}, dtype=${name})`);
   if (dtype === int64) return info(64, -(2 ** 63), 2 ** 63 - 1, "int64");

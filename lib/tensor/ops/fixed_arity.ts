@@ -42,6 +42,8 @@ export const FIXED_ARITY: Readonly<Record<string, number>> = {
   mul: 2, multiply: 2, fmod: 2, remainder: 2, floor_divide: 2, true_divide: 2, pow: 2, float_power: 2, xlogy: 2, xlogy_: 2,
   // queries and copies with no keyword
   argwhere: 1, corrcoef: 1, detach: 1, get_device: 1, is_complex: 1, is_floating_point: 1, is_signed: 1, numel: 1, is_same_size: 2, fill_: 2,
+  // first reached by the audits' FN_HINTS (api_probe_inputs.ts): a one-element query and two views
+  is_nonzero: 1, unflatten: 3, select_scatter: 4,
 };
 
 /** torch.* forms whose Tensor methods differ (varargs shapes, or no method): not part of the method table. */
@@ -54,6 +56,8 @@ export const TORCH_ONLY_FIXED_ARITY: Readonly<Record<string, number>> = {
   // queries of settings, types and objects (no keyword in torch 1.13)
   get_num_threads: 0, is_grad_enabled: 0, is_inference_mode_enabled: 0, are_deterministic_algorithms_enabled: 0, get_default_dtype: 0,
   is_tensor: 1, is_storage: 1, typename: 1, result_type: 2, promote_types: 2, can_cast: 2,
+  // the torch.* forms of methods TENSOR_ONLY_FIXED_ARITY checks, polygamma(n, input) and from_numpy(ndarray)
+  masked_scatter: 3, broadcast_to: 2, polygamma: 2, from_numpy: 1,
 };
 
 /** torch.* functions that take keywords: name -> the keywords accepted (out= is stripped before, ops/out_arg.ts). */
@@ -83,6 +87,9 @@ export const TENSOR_ONLY_FIXED_ARITY: Readonly<Record<string, number>> = {
   // indexing in place or without a torch.* form
   masked_fill_: 2, masked_scatter: 2, masked_scatter_: 2, transpose_: 2, swapaxes_: 2, swapdims_: 2, lerp_: 2, unsqueeze_: 1,
   index_copy_: 3, index_fill_: 3, unfold: 3,
+  // in place on an integer tensor, a matrix power, autograd hooks and callables (first reached by the audits' FN_HINTS)
+  bitwise_and_: 1, bitwise_or_: 1, bitwise_xor_: 1, bitwise_left_shift_: 1, bitwise_right_shift_: 1, bitwise_not_: 0,
+  float_power_: 1, matrix_power: 1, item: 0, retain_grad: 0, register_hook: 1, apply_: 1, map_: 2,
   // no keyword here (PyTorch's memory_format / rounding_mode are not implemented, so they raise rather than pass unread)
   div_: 1, divide_: 1, resize_as_: 1, broadcast_to: 1, hsplit: 1, vsplit: 1, dsplit: 1, pin_memory: 0, relu6: 0, selu: 0, silu: 0,
 };
@@ -164,6 +171,13 @@ export const OPERAND_NAMES = {
   renorm: ["input", "p", "dim", "maxnorm"], renorm_: ["input", "p", "dim", "maxnorm"], addmm_: ["input", "mat1", "mat2"],
   diagonal_scatter: ["input", "src"], cholesky_solve: ["input", "input2"],
   swapaxes_: ["input", "axis0", "axis1"], swapdims_: ["input", "dim0", "dim1"], broadcast_to: ["input", "size"],
+  // first reached by the audits' FN_HINTS (api_probe_inputs.ts), their operands by torch 1.13's names
+  put: ["input", "index", "source"], put_: ["input", "index", "source"], index_reduce: ["input", "dim", "index", "source"],
+  index_reduce_: ["input", "dim", "index", "source"], select_scatter: ["input", "src", "dim", "index"], unflatten: ["input", "dim", "sizes"],
+  addbmm: ["input", "batch1", "batch2"], addbmm_: ["input", "batch1", "batch2"], addr: ["input", "vec1", "vec2"], addr_: ["input", "vec1", "vec2"],
+  addmv_: ["input", "mat", "vec"], lu_solve: ["input", "LU_data", "LU_pivots"], matrix_power: ["input", "n"],
+  bitwise_and_: ["input", "other"], bitwise_or_: ["input", "other"], bitwise_xor_: ["input", "other"], bitwise_left_shift_: ["input", "other"],
+  bitwise_right_shift_: ["input", "other"], register_hook: ["input", "hook"], apply_: ["input", "callable"], map_: ["input", "tensor", "callable"],
   // the splits by their int overload's name (x.hsplit(sections=2)); the other overloads' names (indices=[1, 2],
   // tensor_indices_or_sections=t) are OVERLOAD_NAMES'
   hsplit: ["input", "sections"], vsplit: ["input", "sections"], dsplit: ["input", "sections"], tensor_split: ["input", "sections"],
@@ -189,7 +203,13 @@ export const TORCH_OPERAND_NAMES = {
   shifted_chebyshev_polynomial_t: ["x", "n"], shifted_chebyshev_polynomial_u: ["x", "n"], shifted_chebyshev_polynomial_v: ["x", "n"],
   shifted_chebyshev_polynomial_w: ["x", "n"], hermite_polynomial_h: ["x", "n"], hermite_polynomial_he: ["x", "n"],
   laguerre_polynomial_l: ["x", "n"], legendre_polynomial_p: ["x", "n"],
+  polygamma: ["n", "input"],
   // the second tensor by keyword, where a trailing object was read as that tensor and crashed inside (torch.cdist(x, x2=y))
+  // first reached by the audits' FN_HINTS: linalg on a factorization, torch.*'s forms of F's losses and layers, the RNN cell steps
+  solve_triangular: ["A", "B"], ldl_solve: ["LD", "pivots", "B"], lu_unpack: ["LU_data", "LU_pivots"], embedding: ["weight", "indices"],
+  cosine_embedding_loss: ["input1", "input2", "target"], ctc_loss: ["log_probs", "targets", "input_lengths", "target_lengths"],
+  poisson_nll_loss: ["input", "target", "log_input", "full", "eps", "reduction"], rnn_tanh_cell: ["input", "hx", "w_ih", "w_hh"],
+  rnn_relu_cell: ["input", "hx", "w_ih", "w_hh"], lstm_cell: ["input", "hx", "w_ih", "w_hh"], gru_cell: ["input", "hx", "w_ih", "w_hh"],
   tensordot: ["a", "b"], cdist: ["x1", "x2"], bucketize: ["input", "boundaries"], searchsorted: ["sorted_sequence", "input"],
   triangular_solve: ["input", "A"], addr: ["input", "vec1", "vec2"], layer_norm: ["input", "normalized_shape"],
   // torch.linalg's (schema names: linalg_lstsq(self, b), linalg_tensorsolve(self, other))
@@ -519,13 +539,13 @@ const SPECIAL_UNARY = ["bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "diga
 const SPECIAL_BINARY = ["chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w",
   "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w",
   "hermite_polynomial_h", "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p", "gammainc", "gammaincc",
-  "xlog1py", "xlogy", "zeta"];
+  "xlog1py", "xlogy", "zeta", "polygamma"];
 export const SPECIAL_FIXED_ARITY: Readonly<Record<string, number>> = Object.fromEntries([
   ...SPECIAL_UNARY.map((n) => [n, 1] as const), ...SPECIAL_BINARY.map((n) => [n, 2] as const),
 ]);
 
 /** torch.linalg functions without keywords in torch 1.13 (besides out=). */
-export const LINALG_FIXED_ARITY: Readonly<Record<string, number>> = { det: 1, inv: 1, matrix_exp: 1, slogdet: 1, matmul: 2, householder_product: 2, matrix_power: 2 };
+export const LINALG_FIXED_ARITY: Readonly<Record<string, number>> = { det: 1, inv: 1, matrix_exp: 1, slogdet: 1, matmul: 2, householder_product: 2, matrix_power: 2, multi_dot: 1 };
 
 /**
  * The functions of ns named in `table` (name -> operand count) or in `keywords` (name -> accepted

@@ -6,15 +6,6 @@
  * Regenerate the report with UNKNOWN_KEYWORDS_REPORT=1 npx vitest run --project tensor tests/unit/tensor/core/unknown_keywords.test.ts
  */
 export const STILL_IGNORED: string[] = [
-  // first reached through api_probe_inputs.ts's FN_HINTS and the Tensor methods called on a candidate's own first
-  // tensor (an integer one for the in-place bitwise methods): methods and functions outside the arity tables
-  "Tensor.apply_", "Tensor.bitwise_and_", "Tensor.bitwise_left_shift_", "Tensor.bitwise_not_", "Tensor.bitwise_or_",
-  "Tensor.bitwise_right_shift_", "Tensor.bitwise_xor_", "Tensor.dsplit", "Tensor.float_power_", "Tensor.is_nonzero",
-  "Tensor.item", "Tensor.map_", "Tensor.matrix_power", "Tensor.register_hook", "Tensor.retain_grad",
-  "Tensor.select_scatter", "Tensor.unflatten", "nn.init.calculate_gain", "torch.broadcast_to", "torch.device",
-  "torch.from_numpy", "torch.iinfo", "torch.is_nonzero", "torch.linalg.multi_dot", "torch.masked_scatter",
-  "torch.polygamma", "torch.select_scatter", "torch.unflatten",
-  // earlier
   "F.prelu", "F.selu_", "Tensor.get", "Tensor.index", "Tensor.new", "Tensor.numpy", "Tensor.requires_grad_", "Tensor.resize_",
   "Tensor.sum_to_size", "Tensor.toString", "Tensor.type", "nn.Sequential",
   "optim.lr_scheduler.LRScheduler", "torch.BoolTensor", "torch.ByteTensor", "torch.DoubleTensor",
