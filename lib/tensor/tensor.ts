@@ -9,7 +9,7 @@ import { is_grad_enabled } from "./autograd/grad_mode";
 import type { Node } from "./autograd/node";
 import { CPU, checkDevice, isDeviceLike, type Device, type DeviceLike } from "./device";
 import { allocStorage, bool, float32, float64, int32, int64, isDType, type DType, type Storage } from "./dtype";
-import { RuntimeError, TypeError_ } from "./errors";
+import { RuntimeError, TypeError_, ValueError } from "./errors";
 import { formatTensor } from "./format";
 import { iterateDim0 } from "./tensor_iteration";
 import { tensorAsNumber } from "./tensor_primitive";
@@ -430,7 +430,8 @@ export class Tensor {
    * and `mask.any().item<boolean>()` (a context that is neither, `const s: string = t.item()`, is an error).
    */
   item<T = number>(): T extends number | boolean ? T : number {
-    if (this.numel() !== 1) throw new RuntimeError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
+    // torch 1.13's message and class (torch 2 says "a Tensor with N elements cannot be converted to Scalar", a RuntimeError)
+    if (this.numel() !== 1) throw new ValueError("only one element tensors can be converted to Python scalars");
     const v = this._data[this._offset];
     return (this.dtype === bool ? v !== 0 : v) as T extends number | boolean ? T : number;
   }

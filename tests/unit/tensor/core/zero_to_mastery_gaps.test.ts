@@ -114,3 +114,19 @@ describe("torch.tensor(data, dtype=None, device=None)", () => {
     expect(() => torch.tensor([1], { dtype: null, devise: null } as never)).toThrow(/unexpected keyword argument 'devise'/);
   });
 });
+
+describe("item() of a tensor with several elements", () => {
+  it("raises torch 1.13's ValueError (torch 2's RuntimeError text was used)", () => {
+    // torch 1.13: ValueError: only one element tensors can be converted to Python scalars (for 3 elements and for none)
+    for (const t of [torch.randn(3), torch.zeros(0), torch.zeros(2, 2)]) {
+      let e: unknown = null;
+      try {
+        t.item();
+      } catch (err) {
+        e = err;
+      }
+      expect([(e as Error).constructor.name, (e as Error).message]).toEqual(["ValueError", "only one element tensors can be converted to Python scalars"]);
+    }
+    expect(torch.tensor([[2.5]]).item()).toBe(2.5);
+  });
+});
