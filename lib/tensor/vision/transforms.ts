@@ -150,24 +150,29 @@ export class Normalize extends Module {
   mean: number[];
   std: number[];
   inplace: boolean;
-  constructor(...args: PyArgs<[mean: number | readonly number[], std: number | readonly number[], inplace?: boolean], { mean?: number | readonly number[]; std?: number | readonly number[]; inplace?: boolean }>) {
+  constructor(...args: PyArgs<[mean: number | readonly number[] | Tensor, std: number | readonly number[] | Tensor, inplace?: boolean], { mean?: number | readonly number[] | Tensor; std?: number | readonly number[] | Tensor; inplace?: boolean }>) {
     super();
-    const a = parseArgsRequired<{ mean: number | number[]; std: number | number[]; inplace: boolean }>("Normalize", ["mean", "std", "inplace"], 2, args);
-    this.mean = typeof a.mean === "number" ? [a.mean] : [...(a.mean as number[])];
-    this.std = typeof a.std === "number" ? [a.std] : [...(a.std as number[])];
+    const a = parseArgsRequired<{ mean: number | number[] | Tensor; std: number | number[] | Tensor; inplace: boolean }>("Normalize", ["mean", "std", "inplace"], 2, args);
+    // A tensor of statistics (Deep Learning with PyTorch Step-by-Step's make_normalizer passes the per-channel
+    // means and stds it computed) is read as its values and printed as the tensor, as torchvision does.
+    const values = (v: number | number[] | Tensor | undefined): number[] => (typeof v === "number" ? [v] : v instanceof Tensor ? (v.reshape(-1).tolist() as number[]) : [...(v as number[])]);
+    this.mean = values(a.mean);
+    this.std = values(a.std);
     this.inplace = a.inplace ?? false;
     // Normalize((0.5), (0.5)) keeps the number, as torchvision prints it: Normalize(mean=0.5, std=0.5)
     this.scalarForm = [typeof a.mean === "number", typeof a.std === "number"];
+    this.tensorForm = [a.mean instanceof Tensor ? a.mean : null, a.std instanceof Tensor ? a.std : null];
   }
   private readonly scalarForm: [boolean, boolean];
+  private readonly tensorForm: [Tensor | null, Tensor | null];
 
   override forward(tensor: Tensor): Tensor {
     return VF.normalize(tensor, this.mean, this.std, this.inplace);
   }
 
   override toString(): string {
-    const show = (v: number[], scalar: boolean) => (scalar ? pyFloat(v[0]) : pyTuple(v));
-    return `Normalize(mean=${show(this.mean, this.scalarForm[0])}, std=${show(this.std, this.scalarForm[1])})`;
+    const show = (v: number[], scalar: boolean, t: Tensor | null) => (t !== null ? String(t) : scalar ? pyFloat(v[0]) : pyTuple(v));
+    return `Normalize(mean=${show(this.mean, this.scalarForm[0], this.tensorForm[0])}, std=${show(this.std, this.scalarForm[1], this.tensorForm[1])})`;
   }
 }
 
