@@ -368,7 +368,19 @@ function positionsTensor(pos: ArrayLike<number>): Tensor {
 }
 
 export function index_select(x: Tensor, dim: number, indexArg: Tensor | readonly number[]): Tensor {
+  // torch checks the index dtype first (a float index is not "tensors used as indices must be long ...")
+  if (indexArg instanceof Tensor && indexArg.dtype !== int64 && indexArg.dtype !== int32) throw new RuntimeError("index_select(): Expected dtype int32 or int64 for index");
   return indexSelectAs(x, dim, indexArg, "IndexSelectBackward0");
+}
+
+/**
+ * torch 1.13's index_select (CPU) reads no index from the end: one outside [0, size) raises, along dim 1 from
+ * its dim-1 kernel ("INDICES element is out of DATA bounds"), along any other dim "index out of range in self".
+ */
+function checkIndexSelectIndex(i: number, size: number, d: number): void {
+  if (Number.isInteger(i) && i >= 0 && i < size) return;
+  if (d === 1) throw new RuntimeError(`INDICES element is out of DATA bounds, id=${i} axis_dim=${size}`);
+  throw new IndexError("index out of range in self");
 }
 
 /**
@@ -382,7 +394,8 @@ function indexSelectAs(x: Tensor, dim: number, indexArg: Tensor | readonly numbe
   const src = x.dim() === 0 ? x.reshape([1]) : x;
   const idx = contiguousData(idxT);
   const size = src.shape[d];
-  for (let i = 0; i < idx.length; i++) checkIndex(idx[i], size, d);
+  if (node === "IndexSelectBackward0") for (let i = 0; i < idx.length; i++) checkIndexSelectIndex(idx[i], size, d);
+  else for (let i = 0; i < idx.length; i++) checkIndex(idx[i], size, d);
   const outer = numelOf(src.shape.slice(0, d));
   const inner = numelOf(src.shape.slice(d + 1));
   const xd = contiguousData(src);

@@ -10,7 +10,7 @@ import { torch, type Tensor } from "../../../../lib/tensor/index";
 
 const FIX = fileURLToPath(new URL("../../../fixtures/torch/tutorials/rasbt_diffusion.json", import.meta.url));
 type Err = [string, string];
-const gaps = (JSON.parse(readFileSync(FIX, "utf8")) as { gaps: { index_errors: Record<string, Err>; take_negative: { shape: number[]; data: number[] }; chunk_errors: Record<string, Err> } }).gaps;
+const gaps = (JSON.parse(readFileSync(FIX, "utf8")) as { gaps: { index_errors: Record<string, Err>; take_negative: { shape: number[]; data: number[] }; chunk_errors: Record<string, Err>; index_select_errors: Record<string, Err>; index_select_int32: { shape: number[]; data: number[] } } }).gaps;
 
 function thrown(fn: () => unknown): [string, string] | null {
   try {
@@ -68,4 +68,24 @@ describe("chunk: chunks must be a positive int and the input at least 1-D (torch
   };
   for (const [name, fn] of Object.entries(cases)) it(name, () => expect(thrown(fn)).toEqual(gaps.chunk_errors[name]));
   it("chunk(3, dim=1) still splits", () => expect(torch.rand(2, 6).chunk(3, { dim: 1 }).map((t) => t.shape)).toEqual([[2, 2], [2, 2], [2, 2]]));
+});
+
+describe("index_select: no index read from the end, torch 1.13's messages (dim 1: its dim-1 kernel's), the dtype checked first", () => {
+  const L = (v: number[]) => torch.tensor(v, { dtype: torch.long });
+  const x34 = () => torch.arange(12, { dtype: torch.float32 }).reshape(3, 4);
+  const cases: Record<string, () => unknown> = {
+    d0_1d: () => torch.arange(5, { dtype: torch.float32 }).index_select(0, L([5])),
+    d0_negative: () => torch.arange(5, { dtype: torch.float32 }).index_select(0, L([-1])),
+    d0_2d: () => x34().index_select(0, L([3])),
+    d1: () => x34().index_select(1, L([4])),
+    d1_negative: () => x34().index_select(-1, L([-2])),
+    d1_3d: () => torch.zeros(2, 3, 4).index_select(1, L([3])),
+    d2_3d: () => torch.zeros(2, 3, 4).index_select(2, L([-1])),
+    d1_int32: () => x34().index_select(1, torch.tensor([4], { dtype: torch.int32 })),
+    float_index: () => x34().index_select(1, torch.tensor([0.0])),
+    bool_index: () => x34().index_select(1, torch.tensor([true])),
+  };
+  for (const [name, fn] of Object.entries(cases)) it(name, () => expect(thrown(fn)).toEqual(gaps.index_select_errors[name]));
+  it("an int32 index selects", () => expect(x34().index_select(1, torch.tensor([3, 0], { dtype: torch.int32 })).reshape(-1).tolist()).toEqual(gaps.index_select_int32.data));
+  it("x[:, idx] still reads a negative index from the end", () => expect(x34().index(":", L([-1])).reshape(-1).tolist()).toEqual([3, 7, 11]));
 });
