@@ -16,6 +16,7 @@ import type { DType } from "./dtype";
 import { type UnsupportedDType, unsupportedDtypes } from "./dtype_unsupported";
 import { RuntimeError, TypeError_ } from "./errors";
 import type { Tensor } from "./tensor";
+import { warnOnce } from "./warnings";
 
 /** float16 and bfloat16 are named by the engine but not stored (dtype_unsupported.ts). */
 const { float16, bfloat16 } = unsupportedDtypes;
@@ -47,13 +48,13 @@ function runAutocast<T>(fn: string, o: Partial<AutocastOptions>, body: () => T):
   if (typeof enabled !== "boolean") throw new TypeError_(`${fn}(): argument 'enabled' must be bool, not ${typeof enabled}`);
   if (!enabled) return body();
   if (device === "cuda") {
-    console.warn("UserWarning: User provided device_type of 'cuda', but CUDA is not available. Disabling");
+    warnOnce("UserWarning: User provided device_type of 'cuda', but CUDA is not available. Disabling");
     return body();
   }
   const dtype = o.dtype ?? state.cpuDtype;
   if (dtype !== bfloat16) {
     // torch 1.13 warns that it disables autocast, then its __enter__ still rejects the dtype.
-    console.warn("UserWarning: In CPU autocast, but the target dtype is not supported. Disabling autocast.\nCPU Autocast only supports dtype of torch.bfloat16 currently.");
+    warnOnce("UserWarning: In CPU autocast, but the target dtype is not supported. Disabling autocast.\nCPU Autocast only supports dtype of torch.bfloat16 currently.");
     throw new RuntimeError("Currently, AutocastCPU only support Bfloat16 as the autocast_cpu_dtype");
   }
   throw new RuntimeError(
@@ -99,7 +100,7 @@ export class GradScaler {
 
   constructor(...args: unknown[]) {
     const o = parseArgs<GradScalerOptions>("GradScaler.__init__", ["init_scale", "growth_factor", "backoff_factor", "growth_interval", "enabled"], args);
-    if (o.enabled ?? true) console.warn("UserWarning: torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling.");
+    if (o.enabled ?? true) warnOnce("UserWarning: torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling.");
   }
 
   /** The outputs (a tensor or a nested array / object of them) multiplied by the scale: unchanged when disabled. */

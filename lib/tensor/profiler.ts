@@ -27,6 +27,7 @@ import { parseArgs, type PyArgs } from "./args";
 import { RuntimeError, TypeError_, ValueError } from "./errors";
 import { write_file } from "./serialize";
 import { Tensor } from "./tensor";
+import { warnOnce } from "./warnings";
 
 const now: () => number = typeof performance !== "undefined" ? () => performance.now() : () => Date.now();
 
@@ -395,7 +396,7 @@ export function schedule(options: ScheduleOptions): (step: number) => string {
   const repeat = o.repeat ?? 0;
   const skipFirst = o.skip_first ?? 0;
   if (!(wait >= 0 && warmup >= 0 && act > 0 && repeat >= 0 && skipFirst >= 0)) throw new RuntimeError("Invalid profiler schedule arguments");
-  if (warmup === 0) console.warn("UserWarning: Profiler won't be using warmup, this can skew profiler results");
+  if (warmup === 0) warnOnce("UserWarning: Profiler won't be using warmup, this can skew profiler results");
   return (step: number): string => {
     if (step < skipFirst) return ProfilerAction.NONE;
     const s = step - skipFirst;

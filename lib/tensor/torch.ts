@@ -60,6 +60,7 @@ import { testing } from "./testing";
 import { checkKeywords, isOptions, parseArgs, type PyArgs } from "./args";
 import type { DType as DTypeT } from "./dtype";
 import { Tensor, type ChunkOptions, type CloseOptions, type DimArg, type IndexAddOptions, type IndexSpec, type MinMaxResult, type MultinomialOptions, type ReduceOptions, type ScatterOptions, type TensorLike, type VarOptions } from "./tensor";
+import { warnOnce } from "./warnings";
 
 /** torch.split's keywords (the method's split_size is torch.split's split_size_or_sections). */
 export interface TorchSplitOptions {
@@ -94,7 +95,7 @@ function grad(...all: unknown[]): (Tensor | null)[] {
   const grad_outputs = opts.grad_outputs;
   if (opts.is_grads_batched) return batchedGrad(outputs, inputs, opts);
   if (opts.only_inputs === false) {
-    console.warn("UserWarning: only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate gradient for other parts of the graph, please use torch.autograd.backward.");
+    warnOnce("UserWarning: only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate gradient for other parts of the graph, please use torch.autograd.backward.");
   }
   const outs = outputs instanceof Tensor ? [outputs] : outputs;
   const ins = inputs instanceof Tensor ? [inputs] : inputs;

@@ -14,6 +14,7 @@ import { from_array, tensor } from "../ops/creation";
 import { cat, vstack } from "../ops/join";
 import { Size as SizeClass, sizeOf } from "../size";
 import { TypedStorage } from "./storage";
+import { warnOnce } from "../warnings";
 
 export interface RangeOptions { step?: number; dtype?: DType; requires_grad?: boolean; device?: unknown }
 
@@ -23,7 +24,7 @@ export interface RangeOptions { step?: number; dtype?: DType; requires_grad?: bo
  */
 function range(start: number, end: number, ...args: PyArgs<[step?: number], RangeOptions>): Tensor {
   const o = parseArgs<RangeOptions>("range", ["step", "dtype", "requires_grad", "device"], args);
-  console.warn("UserWarning: torch.range is deprecated and will be removed in a future release because its behavior is inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in [start, end).");
+  warnOnce("UserWarning: torch.range is deprecated and will be removed in a future release because its behavior is inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in [start, end).");
   const step = o.step ?? 1;
   if (step === 0) throw new RuntimeError("step must be nonzero");
   if ((step > 0 && end < start) || (step < 0 && end > start)) throw new RuntimeError("upper bound and larger bound inconsistent with step sign");

@@ -16,6 +16,7 @@ import { Tensor } from "../tensor";
 import { runBackward } from "./engine";
 import { dual_level, make_dual, unpack_dual } from "./forward_ad";
 import { enable_grad } from "./grad_mode";
+import { warnOnce } from "../warnings";
 
 /** PyTorch's torch.autograd.gradcheck.GradcheckError (a RuntimeError). */
 export class GradcheckError extends RuntimeError {}
@@ -63,7 +64,7 @@ export function gradcheck(func: Fn, inputs: Tensor | readonly Tensor[], ...args:
   if (checked.length === 0) throw new ValueError("gradcheck expects at least one input tensor to require gradient, but none of the them have requires_grad=True.");
   checked.forEach(([x, i]) => {
     if (x.dtype.name !== "float64") {
-      console.warn(`Input #${i} requires gradient and is not a double precision floating point or complex. This check will likely fail if all the inputs are not of double precision floating point or complex.`);
+      warnOnce(`Input #${i} requires gradient and is not a double precision floating point or complex. This check will likely fail if all the inputs are not of double precision floating point or complex.`);
     }
     if (!x.is_contiguous()) throw new RuntimeError(`gradcheck: input ${i} must be contiguous (it is perturbed in place)`);
   });

@@ -18,7 +18,7 @@
  *   tangents come from the reverse graph (autograd/forward_ad.ts), the profiler is ../profiler.ts.
  */
 import { NotImplementedError, TypeError_, ValueError } from "../errors";
-import { warnLegacyOnce } from "../nn/functional/loss_composed";
+import { warnOnce } from "../warnings";
 import { Tensor } from "../tensor";
 import { inference_mode } from "./inference_mode";
 import { Function, FunctionCtx, once_differentiable } from "./custom_function";
@@ -47,7 +47,7 @@ function VariableImpl(data: Tensor, ...args: [requires_grad?: boolean, volatile?
   }
   if (o.volatile) {
     // torch 1.13 warns (once per call site, Python's default filter), then refuses volatile with requires_grad
-    warnLegacyOnce("UserWarning: volatile was removed and now has no effect. Use `with torch.no_grad():` instead.");
+    warnOnce("UserWarning: volatile was removed and now has no effect. Use `with torch.no_grad():` instead.");
     if (o.requires_grad) throw new ValueError("Variable can't be volatile and require_grad at the same time!");
   }
   const v = data.detach();

@@ -30,6 +30,7 @@ import { mvlgamma } from "../ops/special";
 import { OneHotCategorical, mahalanobis } from "./multivariate";
 import { Categorical } from "./normal_categorical";
 import { bceWithLogits, binaryLogits, broadcastAll, clampProbs, fmtParam, probsOrLogits, type Param, type Validate } from "./util";
+import { warnOnce } from "../warnings";
 
 /** A 1-D tensor of values in like's dtype. */
 const torch_tensor = (vals: number[], like: Tensor): Tensor => new Tensor(Float64Array.from(vals), [vals.length], float64).to(like.dtype);
@@ -644,7 +645,6 @@ export class LKJCholesky extends Distribution {
   }
 }
 
-let singularWarned = false;
 const LOG2 = Math.LN2;
 
 /** Multivariate digamma: sum_i digamma(x - i / 2), i < p. */
@@ -687,7 +687,7 @@ export class Wishart extends ExponentialFamily {
     const p = param.shape[param.dim() - 1];
     if (no_grad(() => this.df.le(p - 1).any().item())) throw new ValueError(`Value of df=${typeof o.df === "number" ? o.df : formatTensor(o.df)} expected to be greater than ndim - 1 = ${p - 1}.`);
     this.param = param.expand([...batch, p, p]);
-    if (no_grad(() => this.df.lt(p).any().item())) console.warn("UserWarning: Low df values detected. Singular samples are highly likely to occur for ndim - 1 < df < ndim.");
+    if (no_grad(() => this.df.lt(p).any().item())) warnOnce("UserWarning: Low df values detected. Singular samples are highly likely to occur for ndim - 1 < df < ndim.");
     this._init(batch, [p, p], o.validate_args);
     if (this.given === "scale_tril") this._unbroadcasted_scale_tril = param;
     else if (this.given === "covariance_matrix") this._unbroadcasted_scale_tril = cholesky(param);
@@ -772,10 +772,7 @@ export class Wishart extends ExponentialFamily {
     let rows = sample.reshape([n, ...rest]).unbind(0);
     let redo = this.perSample(sample, n);
     if (redo.some(Boolean)) {
-      if (!singularWarned) {
-        console.warn("UserWarning: Singular sample detected.");
-        singularWarned = true;
-      }
+      warnOnce("UserWarning: Singular sample detected.");
       for (let t = 0; t < tries; t++) {
         const where_ = redo.map((r, i) => (r ? i : -1)).filter((i) => i >= 0);
         const fresh = this.bartlett([where_.length]);

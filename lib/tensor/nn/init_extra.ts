@@ -21,6 +21,7 @@ import { erfinvScalar } from "../ops/elementwise_extra";
 import { default_generator, type Generator } from "../random";
 import type { Tensor } from "../tensor";
 import { fillInPlace, wide } from "./init_fill";
+import { warnOnce } from "../warnings";
 
 /** Fills a 2-D tensor with the identity (ones on the main diagonal), as nn.init.eye_. */
 export function eye_(tensor: Tensor): Tensor {
@@ -78,7 +79,7 @@ export function trunc_normal_(
   const b = o.b ?? 2;
   const gen = o.generator ?? default_generator;
   if (mean < a - 2 * std || mean > b + 2 * std) {
-    console.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect.");
+    warnOnce("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect.");
   }
   const l = normCdf((a - mean) / std);
   const u = normCdf((b - mean) / std);

@@ -50,6 +50,7 @@ import { empty_like } from "../ops/creation";
 import { anyGlobalHooks, backwardHooksOf, globalForwardHooks, globalForwardPreHooks } from "./global_hooks";
 import { anyPostHooks, IncompatibleKeysResult, incompatibleKeys, loadPostHooksOf, registerLoadPostHook, type LoadStateDictPostHook } from "./state_dict_hooks";
 import { markBuilt, moduleConstructed, setAttributeSettler, settleConstructing } from "./attribute_order";
+import { warnOnce } from "../warnings";
 
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown;
 export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
@@ -621,7 +622,7 @@ export class Module {
   state_dict(...args: PyArgs<[destination?: StateDict, prefix?: string, keep_vars?: boolean], StateDictOptions>): StateDict {
     const opts = parseArgs<StateDictOptions>("Module.state_dict", ["destination", "prefix", "keep_vars"], args);
     if (args.length > 0 && !isOptions(args[args.length - 1]) || args.length > 1) {
-      console.warn("UserWarning: Positional args are being deprecated, use kwargs instead. Refer to https://pytorch.org/docs/master/generated/torch.nn.Module.html#torch.nn.Module.state_dict for details.");
+      warnOnce("UserWarning: Positional args are being deprecated, use kwargs instead. Refer to https://pytorch.org/docs/master/generated/torch.nn.Module.html#torch.nn.Module.state_dict for details.");
     }
     // destination: PyTorch fills and returns the caller's dict (merging several modules' states).
     const out: StateDict = opts.destination ?? {};

@@ -11,7 +11,7 @@ import { RuntimeError, TypeError_ } from "../errors";
 import { cat, stack } from "../ops/join";
 import { tensor as makeTensor } from "../ops/creation";
 import { Tensor } from "../tensor";
-import { warnLegacyOnce } from "./functional/loss_composed";
+import { warnOnce } from "../warnings";
 import { rnn } from "./rnn_utils";
 import { parametrizations } from "./utils/parametrizations";
 import { parametrize } from "./utils/parametrize";
@@ -136,7 +136,7 @@ export function vector_to_parameters(...all: unknown[]): void {
 
 /** torch.nn.utils.clip_grad_norm: clip_grad_norm_ under its deprecated name, with torch 1.13's warning (once per call site there, once here). */
 export const clip_grad_norm = ((...all: unknown[]): Tensor => {
-  warnLegacyOnce("UserWarning: torch.nn.utils.clip_grad_norm is now deprecated in favor of torch.nn.utils.clip_grad_norm_.");
+  warnOnce("UserWarning: torch.nn.utils.clip_grad_norm is now deprecated in favor of torch.nn.utils.clip_grad_norm_.");
   return (clip_grad_norm_ as (...a: unknown[]) => Tensor)(...all);
 }) as typeof clip_grad_norm_;
 Object.defineProperty(clip_grad_norm, "name", { value: "clip_grad_norm" });

@@ -7,6 +7,7 @@ import { bool, promoteTypes, uint8, type DType } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { Tensor, type TensorLike } from "../tensor";
 import { resultType } from "./util";
+import { warnOnce } from "../warnings";
 
 /** torch.result_type(a, b): the dtype an arithmetic op on a and b gives (PyTorch's promotion). */
 export function result_type(a: TensorLike, b: TensorLike): DType {
@@ -83,6 +84,6 @@ const UINT8_MASK_WARNINGS = {
  */
 export function uint8MaskAsBool<T>(mask: T, op: keyof typeof UINT8_MASK_WARNINGS): T {
   if (!(mask instanceof Tensor) || mask.dtype !== uint8) return mask;
-  console.warn(`UserWarning: ${UINT8_MASK_WARNINGS[op]}`);
+  warnOnce(`UserWarning: ${UINT8_MASK_WARNINGS[op]}`);
   return mask.ne(0) as T;
 }

@@ -15,6 +15,7 @@ import { Tensor } from "../tensor";
 import { eye, from_array, randn, zeros } from "./creation";
 import { cholesky, eigh, lu_factor, qr, solve_triangular, svd } from "./linalg";
 import { ldl_factor, ldl_factor_ex, ldl_solve } from "./ldl";
+import { warnOnce } from "../warnings";
 
 function namedTuple<K extends string>(keys: readonly K[], values: Tensor[]): Tensor[] & Record<K, Tensor> {
   const r = [...values] as Tensor[] & Record<K, Tensor>;
@@ -28,8 +29,12 @@ export interface LuUnpackOptions {
 }
 
 /** torch.lu_unpack: P (pivots applied to the identity), L (unit lower, m x k) and U (upper, k x n), batched. */
-export function lu_unpack(LU_data: Tensor, LU_pivots: Tensor, ...args: PyArgs<[unpack_data?: boolean, unpack_pivots?: boolean], LuUnpackOptions>): Tensor[] & { P: Tensor; L: Tensor; U: Tensor } {
-  const o = parseArgs<LuUnpackOptions>("lu_unpack", ["unpack_data", "unpack_pivots"], args);
+export function lu_unpack(LU_data: Tensor, LU_pivots: Tensor, ...args: PyArgs<[unpack_data?: boolean, unpack_pivots?: boolean], LuUnpackOptions>): Tensor[] & { P: Tensor; L: Tensor; U: Tensor };
+export function lu_unpack(LU_data: Tensor, options: LuUnpackOptions & { LU_pivots: Tensor }): Tensor[] & { P: Tensor; L: Tensor; U: Tensor };
+export function lu_unpack(LU_data: Tensor, ...rest: unknown[]): Tensor[] & { P: Tensor; L: Tensor; U: Tensor } {
+  // LU_pivots by keyword too (torch.lu_unpack(LU, LU_pivots=piv))
+  const o = parseArgs<LuUnpackOptions & { LU_pivots: Tensor }>("lu_unpack", ["LU_pivots", "unpack_data", "unpack_pivots"], rest);
+  const LU_pivots = o.LU_pivots as Tensor;
   if (!(LU_data instanceof Tensor) || !(LU_pivots instanceof Tensor)) throw new TypeError_("lu_unpack(): LU_data and LU_pivots must be Tensors");
   if (LU_data.dim() < 2) throw new RuntimeError(`torch.lu_unpack: Expected tensor with 2 or more dimensions. Got size: [${LU_data.shape.join(", ")}] instead`);
   const [m, n] = LU_data.shape.slice(-2);
@@ -117,20 +122,15 @@ export function geqrf(A: Tensor, ...rest: unknown[]): Tensor[] & { a: Tensor; ta
   return namedTuple(["a", "tau"] as const, [aOut, tauOut]);
 }
 
-let symeigWarned = false;
-
 /** torch.symeig (deprecated in 1.13): eigenvalues ascending and, with eigenvectors=True, the eigenvectors; `upper` picks the triangle read. */
 export function symeig(input: Tensor, ...args: PyArgs<[eigenvectors?: boolean, upper?: boolean], { eigenvectors?: boolean; upper?: boolean }>): Tensor[] & { eigenvalues: Tensor; eigenvectors: Tensor } {
   const o = parseArgs<{ eigenvectors?: boolean; upper?: boolean }>("symeig", ["eigenvectors", "upper"], args);
-  if (!symeigWarned) {
-    symeigWarned = true;
-    console.warn(
-      "UserWarning: torch.symeig is deprecated in favor of torch.linalg.eigh and will be removed in a future PyTorch release.\n" +
-        "The default behavior has changed from using the upper triangular portion of the matrix by default to using the lower triangular portion.\n" +
-        "L, _ = torch.symeig(A, upper=upper)\nshould be replaced with\nL = torch.linalg.eigvalsh(A, UPLO='U' if upper else 'L')\nand\n" +
-        "L, V = torch.symeig(A, eigenvectors=True)\nshould be replaced with\nL, V = torch.linalg.eigh(A, UPLO='U' if upper else 'L')",
-    );
-  }
+  warnOnce(
+    "UserWarning: torch.symeig is deprecated in favor of torch.linalg.eigh and will be removed in a future PyTorch release.\n" +
+      "The default behavior has changed from using the upper triangular portion of the matrix by default to using the lower triangular portion.\n" +
+      "L, _ = torch.symeig(A, upper=upper)\nshould be replaced with\nL = torch.linalg.eigvalsh(A, UPLO='U' if upper else 'L')\nand\n" +
+      "L, V = torch.symeig(A, eigenvectors=True)\nshould be replaced with\nL, V = torch.linalg.eigh(A, UPLO='U' if upper else 'L')",
+  );
   const r = eigh(input, (o.upper ?? true) ? "U" : "L");
   const vectors = o.eigenvectors ? r.eigenvectors : zeros([0], { dtype: input.dtype });
   return namedTuple(["eigenvalues", "eigenvectors"] as const, [r.eigenvalues, vectors]);

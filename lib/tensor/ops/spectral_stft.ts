@@ -21,6 +21,7 @@ import { pad } from "../nn/functional/padding";
 import { Tensor } from "../tensor";
 import { from_array, ones } from "./creation";
 import { stack } from "./join";
+import { warnOnce } from "../warnings";
 
 export interface StftOptions {
   n_fft?: number;
@@ -42,9 +43,6 @@ export interface IstftOptions extends Omit<StftOptions, "pad_mode" | "return_com
 const noComplex = (fn: string): never => {
   throw new RuntimeError(`${fn}: return_complex=True needs a complex dtype, which this engine does not have (float32, float64, int64, bool); pass return_complex=False for the [..., 2] (real, imaginary) form`);
 };
-
-let stftWarned = false;
-let istftWarned = false;
 
 /** The window padded with zeros to n_fft, centred (ATen's left = (n_fft - win_length) / 2), or ones. */
 function fullWindow(fn: string, window: Tensor | null | undefined, n_fft: number, win: number, like: Tensor): Tensor {
@@ -86,10 +84,8 @@ export function stft(input: Tensor, ...args: PyArgs<[n_fft: number, hop_length?:
   if (o.n_fft === undefined) throw new TypeError_("stft() missing 1 required positional argument: 'n_fft'");
   if (o.return_complex === true) noComplex("stft");
   if (o.return_complex === undefined || o.return_complex === null) {
-    if (!stftWarned) {
-      stftWarned = true;
-      console.warn("UserWarning: stft will soon require the return_complex parameter be given for real inputs, and will further require that return_complex=True in a future PyTorch release.");
-    }
+    // torch 1.13's TORCH_WARN_ONCE: once per process (warnings.ts shows each message once)
+    warnOnce("UserWarning: stft will soon require the return_complex parameter be given for real inputs, and will further require that return_complex=True in a future PyTorch release.");
   }
   if (!input.dtype.is_floating_point) throw new RuntimeError(`stft: expected a tensor of floating point or complex values, got ${input.dtype}`);
   if (input.dim() !== 1 && input.dim() !== 2) throw new RuntimeError("stft: expected a 1D or 2D tensor");
@@ -149,10 +145,7 @@ export function istft(input: Tensor, ...args: PyArgs<[n_fft: number, hop_length?
   if (input.dim() < 3 || input.dim() > 4 || input.shape[input.dim() - 1] !== 2) {
     throw new RuntimeError(`istft: expected the real form of a spectrum, [n_freq, n_frames, 2] or [batch, n_freq, n_frames, 2] (complex input needs a complex dtype, which this engine does not have), but got [${input.shape.join(", ")}]`);
   }
-  if (!istftWarned) {
-    istftWarned = true;
-    console.warn("UserWarning: istft will require a complex-valued input tensor in a future PyTorch release. Matching the output from stft with return_complex=True. ");
-  }
+  warnOnce("UserWarning: istft will require a complex-valued input tensor in a future PyTorch release. Matching the output from stft with return_complex=True. ");
   const n_fft = o.n_fft;
   const hop = o.hop_length ?? Math.floor(n_fft / 4);
   const win = o.win_length ?? n_fft;

@@ -9,7 +9,7 @@
  * depends on what an earlier one left behind, in whatever order the files run. The defaults are
  * captured on the first run in the worker, before any test file has run.
  */
-import { afterAll, vi } from "vitest";
+import { afterAll, beforeEach, vi } from "vitest";
 import { get_default_dtype, set_default_dtype } from "../../../lib/tensor/default_dtype";
 import { is_anomaly_enabled, is_grad_enabled, set_detect_anomaly, set_grad_enabled } from "../../../lib/tensor/autograd/grad_mode";
 import { are_deterministic_algorithms_enabled, backends, use_deterministic_algorithms } from "../../../lib/tensor/device";
@@ -21,6 +21,7 @@ import { setConvChunkFloats } from "../../../lib/tensor/kernels/conv_gemm";
 import { get_dataset_source, set_dataset_source } from "../../../lib/tensor/utils/data/source";
 import { clearPools } from "../../../lib/tensor/buffer_pool";
 import { globalBackwardHooks, globalForwardHooks, globalForwardPreHooks } from "../../../lib/tensor/nn/global_hooks";
+import { forgetShownWarnings } from "../../../lib/tensor/warnings";
 
 type KernelTable = typeof kernels;
 
@@ -86,10 +87,18 @@ function restore(d: EngineDefaults): void {
   clearPools();
   // Hooks on every module (nn.modules.module.register_module_*_hook): a fresh engine has none.
   for (const hooks of [globalForwardPreHooks, globalForwardHooks, globalBackwardHooks]) hooks.clear();
+  // A fresh engine has shown no warning yet (warnings.ts shows each message once).
+  forgetShownWarnings();
 }
 
 if (store[KEY]) restore(store[KEY]);
 else store[KEY] = capture();
+
+// Each test sees every warning again: an engine warning is shown once per message (as Python's default
+// filter shows one per call site), so a test asserting one must not depend on which test warned first.
+beforeEach(() => {
+  forgetShownWarnings();
+});
 
 // A spy a failing test did not get to restore (console.warn silenced) would outlive the file.
 afterAll(() => {

@@ -17,7 +17,7 @@ import type { DType } from "../../dtype";
 import type { Tensor } from "../../tensor";
 import { checkTensor, data, empty, floatType } from "./_util";
 import { unary_ } from "../../ops/inplace";
-import { warnLegacyOnce } from "./loss_composed";
+import { warnOnce } from "../../warnings";
 
 /** fn(input), or written into input when inplace (torch's relu_, leaky_relu_, ...). */
 function maybeInplace(input: Tensor, inplace: boolean | undefined, op: string, fn: (x: Tensor) => Tensor): Tensor {
@@ -94,13 +94,13 @@ export function tanhOf(input: Tensor, ...extra: never[]): Tensor {
 
 /** F.sigmoid, deprecated in torch 1.13: its UserWarning once (Python shows it once, from functional.py), then torch.sigmoid. */
 export function sigmoid(input: Tensor, ...extra: never[]): Tensor {
-  warnLegacyOnce("UserWarning: nn.functional.sigmoid is deprecated. Use torch.sigmoid instead.");
+  warnOnce("UserWarning: nn.functional.sigmoid is deprecated. Use torch.sigmoid instead.");
   return sigmoidOf(input, ...extra);
 }
 
 /** F.tanh, deprecated in torch 1.13: its UserWarning once, then torch.tanh. */
 export function tanh(input: Tensor, ...extra: never[]): Tensor {
-  warnLegacyOnce("UserWarning: nn.functional.tanh is deprecated. Use torch.tanh instead.");
+  warnOnce("UserWarning: nn.functional.tanh is deprecated. Use torch.tanh instead.");
   return tanhOf(input, ...extra);
 }
 
@@ -157,7 +157,7 @@ export function hardtanh(input: Tensor, ...args: HardtanhArgs): Tensor {
  * warned at every step).
  */
 export function implicitSoftmaxDim(ndim: number, fn = "softmax"): number {
-  warnLegacyOnce(`UserWarning: Implicit dimension choice for ${fn} has been deprecated. Change the call to include dim=X as an argument.`);
+  warnOnce(`UserWarning: Implicit dimension choice for ${fn} has been deprecated. Change the call to include dim=X as an argument.`);
   return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }
 

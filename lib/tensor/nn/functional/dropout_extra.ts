@@ -13,6 +13,7 @@ import { default_generator, type Generator } from "../../random";
 import type { Tensor } from "../../tensor";
 import { unary_ } from "../../ops/inplace";
 import { checkTensor, empty, floatType } from "./_util";
+import { warnOnce } from "../../warnings";
 
 export interface DropoutNdOptions {
   p?: number;
@@ -88,7 +89,7 @@ export function dropout1d(input: Tensor, ...args: DropoutNdArgs): Tensor {
 
 function warnDims(fn: string, d: number, ok: readonly number[], spatial: number): void {
   if (ok.includes(d)) return;
-  console.warn(
+  warnOnce(
     `UserWarning: ${fn}: Received a ${d}-D input to ${fn}, which is deprecated and will result in an error in a future release. To retain the behavior and silence this warning, please use dropout instead. Note that ${fn} exists to provide channel-wise dropout on inputs with ${spatial} spatial dimensions, a channel dimension, and an optional batch dimension (i.e. ${ok[0]}D or ${ok[1]}D inputs).`,
   );
 }
@@ -103,7 +104,7 @@ export function dropout2d(input: Tensor, ...args: DropoutNdArgs): Tensor {
   const d = input.dim();
   warnDims("dropout2d", d, [3, 4], 2);
   if (d === 3) {
-    console.warn(
+    warnOnce(
       "UserWarning: dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will change in a future release to interpret the input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.",
     );
   }

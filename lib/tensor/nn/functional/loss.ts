@@ -28,6 +28,7 @@ import {
   scalarOf,
   type Reduction,
 } from "./_util";
+import { warnOnce } from "../../warnings";
 
 /**
  * Each loss's settings, shared with its module (nn.MSELoss(...) takes F.mse_loss's settings).
@@ -164,7 +165,7 @@ function broadcastShape(input: Tensor, target: Tensor, fn: string): readonly num
     const shape = input.detach().add(target.detach()).shape;
     // PyTorch broadcasts here but warns: [N, 1] predictions against [N] targets silently become
     // an [N, N] comparison, a classic bug.
-    console.warn(
+    warnOnce(
       `UserWarning: Using a target size (${torchSize(target.shape)}) that is different to the input size ` +
         `(${torchSize(input.shape)}). This will likely lead to incorrect results due to broadcasting. ` +
         "Please ensure they have the same size.",

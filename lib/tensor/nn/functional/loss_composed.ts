@@ -12,27 +12,16 @@ import { RuntimeError, ValueError } from "../../errors";
 import { where } from "../../ops/where";
 import { broadcastShapes } from "../../shape";
 import type { Tensor } from "../../tensor";
+import { warnOnce } from "../../warnings";
 import { torchSize } from "../repr";
 import { checkTensor, type Reduction } from "./_util";
 
-/** The deprecation warnings already shown (one per message, as Python's default filter shows one per call site in a loop). */
-const legacyWarned = new Set<string>();
-
-/** For tests: shows each deprecation warning again (the engine, and so this set, is shared by a worker's files). */
-export function forgetLegacyWarnings(): void {
-  legacyWarned.clear();
-}
-
-/** A deprecation warning, the first time its message comes (also F.sigmoid / F.tanh's and F.upsample*'s). */
-export function warnLegacyOnce(message: string): void {
-  if (legacyWarned.has(message)) return;
-  legacyWarned.add(message);
-  console.warn(message);
-}
+/** Former names of warnings.ts's warnOnce / forgetShownWarnings, kept for the files that import them from here. */
+export { warnOnce as warnLegacyOnce, forgetShownWarnings as forgetLegacyWarnings } from "../../warnings";
 
 /** torch 1.13's legacy_get_string warning for the size_average / reduce pair, naming the reduction that replaces it. */
 function warnLegacyReduction(reduction: string): void {
-  warnLegacyOnce(`UserWarning: size_average and reduce args will be deprecated, please use reduction='${reduction}' instead.`);
+  warnOnce(`UserWarning: size_average and reduce args will be deprecated, please use reduction='${reduction}' instead.`);
 }
 
 /** The deprecated size_average / reduce pair, when given, decides the reduction (PyTorch's legacy_get_string). */

@@ -19,7 +19,7 @@ import type { Tensor } from "../../tensor";
 import { adaptive_avg_pool3d } from "./conv3d";
 import { adaptive_avg_pool1d, adaptive_avg_pool2d } from "./pooling";
 import { checkTensor, data, empty, floatType } from "./_util";
-import { warnLegacyOnce } from "./loss_composed";
+import { warnOnce } from "../../warnings";
 
 /** Python's NotImplementedError, which PyTorch raises for unsupported modes and ranks. */
 class NotImplementedError extends TorchError {
@@ -259,7 +259,7 @@ function resample(input: Tensor, a: InterpolateOptions): Tensor {
 /** F.upsample: the deprecated name of interpolate (same arguments). */
 export function upsample(input: Tensor, ...args: InterpolateArgs): Tensor {
   checkTensor(input, "upsample");
-  warnLegacyOnce("UserWarning: nn.functional.upsample is deprecated. Use nn.functional.interpolate instead.");
+  warnOnce("UserWarning: nn.functional.upsample is deprecated. Use nn.functional.interpolate instead.");
   const a = parseArgs<InterpolateOptions>("upsample", ["size", "scale_factor", "mode", "align_corners", "recompute_scale_factor", "antialias"], args);
   return resample(input, a);
 }
@@ -273,7 +273,7 @@ type UpsampleFixedArgs = PyArgs<[size?: number | readonly number[] | null, scale
 /** F.upsample_nearest(input, size=None, scale_factor=None) (deprecated): interpolate in nearest mode. */
 export function upsample_nearest(input: Tensor, ...args: UpsampleFixedArgs): Tensor {
   checkTensor(input, "upsample_nearest");
-  warnLegacyOnce("UserWarning: nn.functional.upsample_nearest is deprecated. Use nn.functional.interpolate instead.");
+  warnOnce("UserWarning: nn.functional.upsample_nearest is deprecated. Use nn.functional.interpolate instead.");
   const a = parseArgs<UpsampleFixedOptions>("upsample_nearest", ["size", "scale_factor"], args);
   return resample(input, { ...a, mode: "nearest" });
 }
@@ -281,7 +281,7 @@ export function upsample_nearest(input: Tensor, ...args: UpsampleFixedArgs): Ten
 /** F.upsample_bilinear(input, size=None, scale_factor=None) (deprecated): bilinear with align_corners=True. */
 export function upsample_bilinear(input: Tensor, ...args: UpsampleFixedArgs): Tensor {
   checkTensor(input, "upsample_bilinear");
-  warnLegacyOnce("UserWarning: nn.functional.upsample_bilinear is deprecated. Use nn.functional.interpolate instead.");
+  warnOnce("UserWarning: nn.functional.upsample_bilinear is deprecated. Use nn.functional.interpolate instead.");
   const a = parseArgs<UpsampleFixedOptions>("upsample_bilinear", ["size", "scale_factor"], args);
   return resample(input, { ...a, mode: "bilinear", align_corners: true });
 }
@@ -323,7 +323,7 @@ export function pixel_unshuffle(input: Tensor, ...args: PyArgs<[downscale_factor
 }
 
 function warnAlignCorners(): void {
-  console.warn(
+  warnOnce(
     "UserWarning: Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. Please specify align_corners=True if the old behavior is desired. See the documentation of grid_sample for details.",
   );
 }

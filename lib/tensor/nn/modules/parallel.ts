@@ -10,6 +10,7 @@ import type { DeviceLike } from "../../device";
 import { TypeError_ } from "../../errors";
 import { Module } from "../module";
 import { NLLLoss } from "./loss";
+import { warnOnce } from "../../warnings";
 
 export interface DataParallelOptions {
   module?: Module;
@@ -39,7 +40,7 @@ export class DataParallel extends Module {
 
 export class NLLLoss2d extends NLLLoss {
   constructor(...args: ConstructorParameters<typeof NLLLoss>) {
-    console.warn(
+    warnOnce(
       "UserWarning: NLLLoss2d has been deprecated. Please use NLLLoss instead as a drop-in replacement and see https://pytorch.org/docs/master/nn.html#torch.nn.NLLLoss for more details.",
     );
     super(...args);
@@ -53,7 +54,7 @@ export class Container extends Module {
   /** new nn.Container({ name: module, ... }) (deprecated in PyTorch: subclass nn.Module instead). */
   constructor(modules: Record<string, Module> = {}) {
     super();
-    console.warn("UserWarning: nn.Container is deprecated. All of it's functionality is now implemented in nn.Module. Subclass that instead.");
+    warnOnce("UserWarning: nn.Container is deprecated. All of it's functionality is now implemented in nn.Module. Subclass that instead.");
     for (const [name, m] of Object.entries(modules)) this.add_module(name, m);
   }
 }

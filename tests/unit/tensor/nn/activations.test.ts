@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { gradcheck } from "../../../../lib/grading/gradcheck";
 import { expectClose, fixture, tensorOf, type FT } from "./helpers";
-import { forgetLegacyWarnings } from "../../../../lib/tensor/nn/functional/loss_composed";
+import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 
 interface Case {
   name: string;
@@ -68,7 +68,7 @@ describe("activations vs PyTorch", () => {
   });
 
   it("nn.Softmax() without dim uses PyTorch's legacy implicit dim, with its warning once", () => {
-    forgetLegacyWarnings();
+    forgetShownWarnings();
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const x = torch.randn(3, 4);
     const softmax = new nn.Softmax();

@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { gradcheck } from "../../../../lib/grading/gradcheck";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
-import { forgetLegacyWarnings } from "../../../../lib/tensor/nn/functional/loss_composed";
+import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { checkCase, caseName, type A3Case } from "./functional_helpers";
 import { expectClose, fixture, tensorOf, type FT } from "./helpers";
 
@@ -86,7 +86,7 @@ describe("loss modules", () => {
 
 describe("the size_average / reduce deprecation warning", () => {
   it("is torch 1.13's UserWarning naming the replacing reduction, once per message, and none without the pair", () => {
-    forgetLegacyWarnings();
+    forgetShownWarnings();
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     try {
       const x = torch.rand(3), y = torch.rand(3);

@@ -23,7 +23,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { F, nn, optim, torch, torchvision, utils, type Tensor } from "../../../../lib/tensor/index";
-import { forgetLegacyWarnings } from "../../../../lib/tensor/nn/functional/loss_composed";
+import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { thrown, tutorialFixture, expectNums, expectT } from "./helpers";
 
 const ref = tutorialFixture<Record<string, any>>("udacity_dlwpt.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -60,7 +60,7 @@ function images(seed: number, n: number, c: number, h: number, w: number, classe
 
 let warn: ReturnType<typeof vi.spyOn>;
 beforeEach(() => {
-  forgetLegacyWarnings();
+  forgetShownWarnings();
   warn = vi.spyOn(console, "warn").mockImplementation(() => {});
 });
 afterEach(() => warn.mockRestore());
