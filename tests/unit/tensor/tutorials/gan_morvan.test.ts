@@ -17,7 +17,7 @@
  * typed array here (a 0-d loss's value is numpy()[0], `pred_y == target_y` an element-wise JS comparison),
  * m.__class__.__name__ -> m.constructor.name, x[None, :, None] -> x.index("None", ":", "None"),
  * itertools.chain(a, b) -> [...a, ...b], Sequential indexing model[i] -> model.get(i), print(net) -> String(net),
- * setattr(self, 'fc%i' % i, fc) -> (this as Record<string, nn.Module>)[`fc${i}`] = fc (see 504 for `declare`).
+ * setattr(self, 'fc%i' % i, fc) -> (this as Record<string, nn.Module>)[`fc${i}`] = fc.
  * Tolerances are 1e-5 / 1e-4 except where a comment says why (began's second step, 504's BN net after training).
  */
 import { describe, expect, it } from "vitest";
@@ -1500,15 +1500,14 @@ describe("MorvanZhou/PyTorch-Tutorial 5xx: dropout and batch normalization", () 
     test_y = test_y.float();
     const train_dataset = new Data.TensorDataset(train_x, train_y);
     const train_loader = new Data.DataLoader({ dataset: train_dataset, batch_size: BATCH_SIZE, shuffle: true, num_workers: 2 });
-    // `declare`: a plain `predict: nn.Linear;` field is created (undefined) when the object is, before the
-    // fc{i} / bn{i} set by name, so the engine (which keeps modules in property-creation order) would list
-    // predict second where torch lists it last (assignment order). Not fixed: see the report.
+    // Plain fields, as a learner declares them: predict (created undefined before the body) is listed after the
+    // fc{i} / bn{i} set by name, in torch's assignment order (nn/module.ts settles it; it needed `declare` before).
     class BNNet extends nn.Module {
       do_bn: boolean;
       fcs: nn.Linear[];
       bns: nn.BatchNorm1d[];
-      declare bn_input: nn.BatchNorm1d;
-      declare predict: nn.Linear;
+      bn_input: nn.BatchNorm1d;
+      predict: nn.Linear;
       constructor(batch_normalization = false) {
         super();
         this.do_bn = batch_normalization;
