@@ -29,7 +29,7 @@ declare module "./tensor" {
   }
   interface Tensor {
     contiguous(memory_format?: memory_format | { memory_format?: memory_format }): Tensor;
-    is_contiguous(memory_format?: memory_format | { memory_format?: memory_format }): boolean;
+    is_contiguous(options?: { memory_format?: memory_format }): boolean;
     clone(options?: { memory_format?: memory_format }): Tensor;
   }
 }
@@ -156,7 +156,10 @@ export function installMemoryFormats(proto: Record<string, unknown>): void {
   proto.is_contiguous = function (this: Tensor, ...args: unknown[]) {
     if (args.length === 0) return isContiguous.call(this);
     const { rest, format } = takeFormat(args);
-    const f = rest.length > 0 && rest[0] instanceof memory_format ? (rest.shift() as memory_format) : format;
+    // memory_format is keyword-only in torch 1.13: x.is_contiguous(torch.channels_last) raises, as any positional
+    const positional = rest.filter((a) => a !== undefined && !isOptions(a)).length;
+    if (positional > 0) throw new TypeError_(`is_contiguous() takes 0 positional arguments but ${positional} ${positional === 1 ? "was" : "were"} given`);
+    const f = format;
     if (f === undefined) return isContiguous.call(this, ...rest);
     checkFormat("is_contiguous", f);
     if (f === channels_last) return channelsLastContiguous(this, 4);

@@ -115,6 +115,20 @@ export function shapeFromArgs(args: readonly (SizeArg | readonly SizeArg[])[], f
   return out;
 }
 
+/**
+ * shapeFromArgs for a size torch requires (x.sum_to_size(*size), x.resize_(*size)): given as numbers, one list or by
+ * keyword (sum_to_size(size=(1, 3))); none at all raises Python's "missing 1 required positional argument".
+ */
+export function requiredShape(args: readonly unknown[], fn: string, keyword = "size"): number[] {
+  const last = args[args.length - 1];
+  const named = isOptions(last) && last[keyword] !== undefined;
+  if (!named && !args.some((a) => a !== undefined && !isOptions(a))) {
+    if (isOptions(last)) shapeFromKeywordArgs(args, fn, keyword); // an unknown keyword raises first, as in torch
+    throw new TypeError_(`${fn}() missing 1 required positional argument: '${keyword}'`);
+  }
+  return shapeFromArgs(args as readonly (SizeArg | readonly SizeArg[])[], fn, keyword);
+}
+
 /** A tensor seen structurally (shape.ts sits below tensor.ts in the import graph). */
 export interface TensorLike { dtype: { is_floating_point: boolean; name: string }; numel(): number; item(): number | boolean }
 

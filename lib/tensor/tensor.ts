@@ -654,11 +654,13 @@ export class Tensor {
    * repeated indices counted each time).
    */
   index_put_(specs: readonly IndexSpec[], value: TensorLike, ...args: PyArgs<[accumulate?: boolean], { accumulate?: boolean }>): this {
+    if (value === undefined) throw new TypeError_("index_put_() missing 1 required positional argument: 'values'");
     const a = parseArgs<{ accumulate?: boolean }>("index_put_", ["accumulate"], args);
     return inplace.index_put_(this, specs, value, a.accumulate ?? false);
   }
   /** Out-of-place index_put_: a copy with value written (or added) at specs. */
   index_put(specs: readonly IndexSpec[], value: TensorLike, ...args: PyArgs<[accumulate?: boolean], { accumulate?: boolean }>): Tensor {
+    if (value === undefined) throw new TypeError_("index_put() missing 1 required positional argument: 'values'");
     const a = parseArgs<{ accumulate?: boolean }>("index_put", ["accumulate"], args);
     return indexing.index_put(this, specs, value, a.accumulate ?? false);
   }
@@ -737,8 +739,10 @@ export class Tensor {
   masked_fill(mask: Tensor, value: TensorLike): Tensor {
     return where.masked_fill(this, mask, value);
   }
-  where(condition: Tensor, ...args: PyArgs<[other: TensorLike], { other?: TensorLike }>): Tensor {
-    const { other } = parseArgs<{ other: TensorLike }>("where", ["other"], args);
+  /** x.where(condition, other), either by keyword too (x.where(condition=c, other=y)). */
+  where(...args: PyArgs<[condition: Tensor, other: TensorLike], { condition?: Tensor; other?: TensorLike }>): Tensor {
+    const { condition, other } = parseArgs<{ condition: Tensor; other: TensorLike }>("where", ["condition", "other"], args);
+    if (condition === undefined) throw new TypeError_("where() missing 1 required positional argument: 'condition'");
     if (other === undefined) throw new TypeError_("where() missing 1 required positional argument: 'other'");
     return where.where(condition, this, other);
   }
@@ -834,8 +838,8 @@ export class Tensor {
   ceil(): Tensor {
     return unary.ceil(this);
   }
-  /** round() half to even; round({ decimals }) at 10^-decimals (PyTorch's keyword; a number works too). */
-  round(...args: PyArgs<[decimals?: number], { decimals?: number }>): Tensor {
+  /** round() half to even; round({ decimals }) at 10^-decimals (keyword-only, as PyTorch's). */
+  round(...args: PyArgs<[], { decimals?: number }>): Tensor {
     return roundDecimals(this, ...args);
   }
   trunc(): Tensor {

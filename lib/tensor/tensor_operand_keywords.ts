@@ -19,7 +19,8 @@ import type { ScatterReduceArgs } from "./ops/scatter_reduce";
 import type { IndexReduceArgs } from "./ops/index_reduce";
 import type { SizeArg } from "./shape";
 import type { cross, diagonal_scatter, slice_scatter } from "./ops/shape_extra";
-import type { cholesky_solve } from "./ops/linalg";
+import type { cholesky_solve, triangular_solve } from "./ops/linalg";
+import type { new_tensor } from "./ops/creation_extra";
 import type { CloseOptions, Hook, IndexAddOptions, IndexSpec, MinMaxResult, RemovableHandle, Tensor, TensorLike } from "./tensor";
 
 type OperandTable = typeof OPERAND_NAMES;
@@ -281,5 +282,9 @@ declare module "./tensor" {
       ...args: OperandArgs<"tensor_split", [sections: number | readonly number[] | Tensor, ...PyArgs<[dim?: number], { dim?: number }>]>
         | [options: { indices: readonly number[]; dim?: number } | { tensor_indices_or_sections: Tensor; dim?: number }]
     ): Tensor[];
+    triangular_solve(...args: OperandArgs<"triangular_solve", [A: Tensor, ...AfterTwo<typeof triangular_solve>]>): ReturnType<typeof triangular_solve>;
+    resize_as_(...args: OperandArgs<"resize_as_", [the_template: Tensor]>): Tensor;
+    fill_diagonal_(...args: OperandArgs<"fill_diagonal_", [fill_value: number, ...PyArgs<[wrap?: boolean], { wrap?: boolean }>]>): Tensor;
+    new_tensor(...args: OperandArgs<"new_tensor", [data: Parameters<typeof new_tensor>[1], options?: Parameters<typeof new_tensor>[2]]>): Tensor;
   }
 }

@@ -16,6 +16,7 @@ import { chunk, split } from "../ops/indexing";
 import { applyOp } from "../ops/inplace_extra";
 import { nextafter } from "../ops/nextafter";
 import type { Tensor, TensorLike } from "../tensor";
+import { requiredShape } from "../shape";
 import { Size, sizeOf } from "../size";
 
 type M<K extends keyof Tensor> = Tensor[K];
@@ -71,9 +72,9 @@ export interface TensorAliasMethods {
    * its storage from its offset, PyTorch's memory-order reinterpretation; a larger size grows the
    * storage (new elements are 0 here, uninitialised in PyTorch). Refused for tensors that require grad.
    */
-  resize_(...sizes: (number | readonly number[])[]): Tensor;
+  resize_(...sizes: (number | readonly number[] | { size: readonly number[] })[]): Tensor;
   /** resize_(other.shape). */
-  resize_as_(other: Tensor): Tensor;
+  resize_as_(the_template: Tensor): Tensor;
   /** False: the engine's tensors are dense CPU tensors (no MPS, XPU, IPU, Vulkan, MKL-DNN, nested or CSR layouts). */
   readonly is_mps: boolean;
   readonly is_xpu: boolean;
@@ -170,8 +171,8 @@ const methods: Record<string, AnyFn> = {
   unsafe_split_with_sizes(this: Tensor, ...args: unknown[]) {
     return splitAlias("unsafe_split_with_sizes", this, args, true);
   },
-  resize_(this: Tensor, ...sizes: (number | readonly number[])[]) {
-    const shape = sizes.length === 1 && Array.isArray(sizes[0]) ? [...(sizes[0] as readonly number[])] : (sizes as number[]);
+  resize_(this: Tensor, ...sizes: (number | readonly number[] | { size: readonly number[] })[]) {
+    const shape = requiredShape(sizes, "resize_"); // resize_(2, 3), resize_([2, 3]) or resize_(size=(2, 3))
     if (shape.some((s) => !Number.isInteger(s) || s < 0)) throw new RuntimeError("numel: integer multiplication overflow");
     if (this.requires_grad) throw new RuntimeError("cannot resize variables that require grad");
     const n = shape.reduce((a, b) => a * b, 1);

@@ -4,7 +4,8 @@
  * and the torch.* functions, each a one-line delegation to ops/elementwise_extra.ts or ops/unary.ts.
  * tensor.ts installs the methods (installElementwiseMathMethods); torch.ts spreads the functions.
  */
-import { parseArgs, type PyArgs } from "../args";
+import { isOptions, parseArgs, type PyArgs } from "../args";
+import { TypeError_ } from "../errors";
 import * as ew from "../ops/elementwise_extra";
 import * as unary from "../ops/unary";
 import type { Tensor, TensorLike } from "../tensor";
@@ -126,8 +127,18 @@ export function installElementwiseMathMethods(proto: object): void {
   installMethods(proto, mathMethods);
 }
 
-/** torch.round(x) or torch.round(x, { decimals }) (PyTorch's keyword; a number works too). Also x.round(...). */
-export function round(x: Tensor, ...args: PyArgs<[decimals?: number], { decimals?: number }>): Tensor {
+/**
+ * torch.round(x) or torch.round(x, { decimals }), also x.round(...): decimals is keyword-only in torch 1.13, so a number
+ * after the input raises its TypeError (torch.round(x, 1) is no overload) rather than being taken for decimals.
+ */
+export function round(x: Tensor, ...args: PyArgs<[], { decimals?: number }>): Tensor {
+  if (args.length > 0 && !isOptions(args[0])) {
+    const given = args.filter((a) => !isOptions(a)).map((a) => (typeof a === "number" ? (Number.isInteger(a) ? "int" : "float") : typeof a === "boolean" ? "bool" : "object"));
+    throw new TypeError_(
+      `round() received an invalid combination of arguments - got (Tensor, ${given.join(", ")}), but expected one of:\n` +
+      " * (Tensor input, *, Tensor out)\n * (Tensor input, *, int decimals, Tensor out)",
+    );
+  }
   const d = parseArgs<{ decimals?: number }>("round", ["decimals"], args).decimals ?? 0;
   return d === 0 ? unary.round(x) : ew.roundDecimals(x, d);
 }

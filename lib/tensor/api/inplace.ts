@@ -11,6 +11,7 @@ import { unary_ } from "../ops/inplace";
 import { keywordOnlyDtype } from "../ops/reduce";
 import * as ip from "../ops/inplace_extra";
 import type { Tensor, TensorLike } from "../tensor";
+import { requiredShape } from "../shape";
 import { installMethods } from "./install";
 
 /** C++'s names of the scalar types, as in torch's "Bad in-place call: input tensor dtype float and output tensor dtype double" message. */
@@ -28,7 +29,7 @@ type Cmp = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "remainder" | "fmod" | "tru
 type CompareInplace = { [K in Cmp as `${K}_`]: (other: TensorLike) => Tensor };
 
 export interface InplaceMethods extends UnaryInplace, CompareInplace {
-  round_(...args: PyArgs<[decimals?: number], { decimals?: number }>): Tensor;
+  round_(...args: PyArgs<[], { decimals?: number }>): Tensor;
   clip_(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): Tensor;
   clamp_min_(min: number): Tensor;
   clamp_max_(max: number): Tensor;
@@ -48,7 +49,8 @@ export interface InplaceMethods extends UnaryInplace, CompareInplace {
   addmm_(mat1: Tensor, mat2: Tensor, opts?: { beta?: number; alpha?: number }): Tensor;
   renorm(p: number, dim: number, maxnorm: number): Tensor;
   renorm_(p: number, dim: number, maxnorm: number): Tensor;
-  sum_to_size(...size: (number | readonly number[])[]): Tensor;
+  /** sum_to_size(1, 3), sum_to_size([1, 3]) or sum_to_size({ size: [1, 3] }). */
+  sum_to_size(...size: (number | readonly number[] | { size: readonly number[] })[]): Tensor;
   narrow_copy(dim: number, start: number, length: number): Tensor;
   /** fn(value) for every element, in place (no autograd: refused when requires_grad, as in PyTorch). */
   apply_(fn: (v: number) => number): Tensor;
@@ -63,7 +65,6 @@ declare module "../tensor" {
 }
 
 type Method = (this: Tensor, ...args: never[]) => unknown;
-const sizeOf = (args: (number | readonly number[])[]): number[] => (args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as number[])] : (args as number[]));
 const dimArg = (fn: string, args: readonly unknown[]): number | undefined => parseArgs<{ dim?: number }>(fn, ["dim"], args).dim;
 
 const generatedInplace: Record<string, Method> = {
@@ -109,7 +110,7 @@ const inplaceMethods: Omit<InplaceMethods, keyof UnaryInplace | keyof CompareInp
   addmm_(mat1, mat2, opts) { return ip.applyOp(this, "addmm_", (x) => ip.addmm(x, mat1, mat2, opts), mat1, mat2); },
   renorm(p, dim, maxnorm) { return ip.renorm(this, p, dim, maxnorm); },
   renorm_(p, dim, maxnorm) { return unary_(this, "renorm_", (x) => ip.renorm(x, p, dim, maxnorm)); },
-  sum_to_size(...size) { return ip.sum_to_size(this, sizeOf(size)); },
+  sum_to_size(...size) { return ip.sum_to_size(this, requiredShape(size, "sum_to_size")); },
   narrow_copy(dim, start, length) { return ip.narrow_copy(this, dim, start, length); },
   apply_(fn) { return ip.applyFn(this, fn); },
   map_(other, fn) { return ip.mapFn(this, other, fn); },

@@ -3,6 +3,8 @@
  * (../special.ts): igamma / igammac (regularized incomplete gamma), i0, polygamma, mvlgamma, with
  * their in-place forms (ops/special.ts).
  */
+import { parseArgs, type PyArgs } from "../args";
+import { TypeError_ } from "../errors";
 import { applyOp } from "../ops/inplace_extra";
 import * as sp from "../ops/special";
 import type { Tensor, TensorLike } from "../tensor";
@@ -20,9 +22,9 @@ export interface SpecialFunctionMethods {
   /** Modified Bessel function I0. */
   i0(): Tensor;
   i0_(): Tensor;
-  /** polygamma(n): the n-th derivative of digamma (PyTorch's method order: x.polygamma(n)). */
-  polygamma(n: number): Tensor;
-  polygamma_(n: number): Tensor;
+  /** polygamma(n): the n-th derivative of digamma (PyTorch's method order: x.polygamma(n), or x.polygamma({ n })). */
+  polygamma(...args: PyArgs<[n: number], { n?: number }>): Tensor;
+  polygamma_(...args: PyArgs<[n: number], { n?: number }>): Tensor;
   /** Log of the multivariate gamma function of dimension p. */
   mvlgamma(...args: sp.PArgs): Tensor;
   mvlgamma_(...args: sp.PArgs): Tensor;
@@ -34,6 +36,13 @@ declare module "../tensor" {
   interface Tensor extends SpecialFunctionMethods {}
 }
 
+/** polygamma's order n, positional or by keyword (x.polygamma(n=1)); required, as in torch. */
+function nArg(fn: string, args: readonly unknown[]): number {
+  const n = parseArgs<{ n?: number }>(fn, ["n"], args).n;
+  if (n === undefined) throw new TypeError_(`${fn}() missing 1 required positional argument: 'n'`);
+  return n;
+}
+
 const specialMethods: SpecialFunctionMethods & ThisType<Tensor> = {
   igamma(other) { return sp.gammainc(this, other); },
   igammac(other) { return sp.gammaincc(this, other); },
@@ -41,8 +50,11 @@ const specialMethods: SpecialFunctionMethods & ThisType<Tensor> = {
   igammac_(other) { return applyOp(this, "igammac_", (x) => sp.gammaincc(x, other), other); },
   i0() { return sp.i0(this); },
   i0_() { return applyOp(this, "i0_", (x) => sp.i0(x)); },
-  polygamma(n) { return sp.polygamma(n, this); },
-  polygamma_(n) { return applyOp(this, "polygamma_", (x) => sp.polygamma(n, x)); },
+  polygamma(...args) { return sp.polygamma(nArg("polygamma", args), this); },
+  polygamma_(...args) {
+    const n = nArg("polygamma_", args);
+    return applyOp(this, "polygamma_", (x) => sp.polygamma(n, x));
+  },
   mvlgamma(...args) { return sp.mvlgamma(this, sp.pArg("mvlgamma", args)); },
   mvlgamma_(...args) { return applyOp(this, "mvlgamma_", (x) => sp.mvlgamma(x, sp.pArg("mvlgamma_", args))); },
 };

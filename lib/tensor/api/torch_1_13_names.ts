@@ -67,8 +67,8 @@ export interface Torch113Methods {
   is_conj(): boolean;
   /** Whether the negative bit is set: never here (no lazy negation). */
   is_neg(): boolean;
-  /** F.prelu(self, weight). */
-  prelu(weight: Tensor): Tensor;
+  /** F.prelu(self, weight), weight by keyword too (x.prelu({ weight })). */
+  prelu(...args: [weight: Tensor] | [options: { weight: Tensor }]): Tensor;
   /** F.hardshrink(self, lambd=0.5). */
   hardshrink(...args: ShrinkArgs): Tensor;
   /** torch.lu(self, pivot=True, get_infos=False) -> [LU, pivots] (+ infos). */
@@ -99,7 +99,12 @@ const methods: Torch113Methods & ThisType<Tensor> = {
   is_inference(...rest: unknown[]) { parseArgs<object>("is_inference", [], rest); return isInference(this); },
   is_conj(...rest: unknown[]) { parseArgs<object>("is_conj", [], rest); return false; },
   is_neg(...rest: unknown[]) { parseArgs<object>("is_neg", [], rest); return false; },
-  prelu(weight: Tensor, ...rest: unknown[]) { parseArgs<object>("prelu", [], rest); return prelu(this, weight); },
+  prelu(...args: unknown[]) {
+    // x.prelu(weight=w): installed after installTensorArityChecks, so the name is read here
+    const [weight, ...rest] = leadingByName("prelu", ["weight"], 1, args) as [Tensor, ...unknown[]];
+    parseArgs<object>("prelu", [], rest);
+    return prelu(this, weight);
+  },
   hardshrink(...args) { return hardshrink(this, ...args); },
   lu(...args) { return luWithInfos(this, ...args); },
   lu_solve(...args: unknown[]) {

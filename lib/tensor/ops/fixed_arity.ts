@@ -81,7 +81,7 @@ export const TENSOR_ONLY_FIXED_ARITY: Readonly<Record<string, number>> = {
   atan2_: 1, arctan2_: 1, copysign_: 1, eq_: 1, ne_: 1, lt_: 1, le_: 1, gt_: 1, ge_: 1, greater_: 1, greater_equal_: 1, less_: 1,
   less_equal_: 1, not_equal_: 1, floor_divide_: 1, fmod_: 1, remainder_: 1, heaviside_: 1, hypot_: 1, igamma_: 1, igammac_: 1,
   ldexp_: 1, logical_and_: 1, logical_or_: 1, logical_xor_: 1, mul_: 1, multiply_: 1, nextafter_: 1, pow_: 1, true_divide_: 1,
-  polygamma: 1, polygamma_: 1, renorm_: 3, scatter_add_: 3,
+  renorm_: 3, scatter_add_: 3,
   // shaped like another tensor
   expand_as: 1, reshape_as: 1, view_as: 1, type_as: 1,
   // indexing in place or without a torch.* form
@@ -109,7 +109,7 @@ export const TENSOR_METHOD_KEYWORDS: Readonly<Record<string, readonly string[]>>
   index_put: ["accumulate"], index_put_: ["accumulate"], addmm: ["beta", "alpha"], addmm_: ["beta", "alpha"],
   clone: ["memory_format"], contiguous: ["memory_format"], is_contiguous: ["memory_format"], float: ["memory_format"], double: ["memory_format"],
   long: ["memory_format"], int: ["memory_format"], bool: ["memory_format"], byte: ["memory_format"], char: ["memory_format"], short: ["memory_format"], cpu: ["memory_format"], copy_: ["non_blocking"],
-  is_pinned: ["device"],
+  is_pinned: ["device"], polygamma: ["n"], polygamma_: ["n"],
 };
 
 /**
@@ -176,6 +176,8 @@ export const OPERAND_NAMES = {
   index_reduce_: ["input", "dim", "index", "source"], select_scatter: ["input", "src", "dim", "index"], unflatten: ["input", "dim", "sizes"],
   addbmm: ["input", "batch1", "batch2"], addbmm_: ["input", "batch1", "batch2"], addr: ["input", "vec1", "vec2"], addr_: ["input", "vec1", "vec2"],
   addmv_: ["input", "mat", "vec"], lu_solve: ["input", "LU_data", "LU_pivots"], matrix_power: ["input", "n"],
+  // the operand after self by keyword (x.triangular_solve(A=a, upper=False), x.resize_as_(the_template=t), x.new_tensor(data=d))
+  triangular_solve: ["input", "A"], resize_as_: ["input", "the_template"], fill_diagonal_: ["input", "fill_value"], new_tensor: ["input", "data"],
   bitwise_and_: ["input", "other"], bitwise_or_: ["input", "other"], bitwise_xor_: ["input", "other"], bitwise_left_shift_: ["input", "other"],
   bitwise_right_shift_: ["input", "other"], register_hook: ["input", "hook"], apply_: ["input", "callable"], map_: ["input", "tensor", "callable"],
   // the splits by their int overload's name (x.hsplit(sections=2)); the other overloads' names (indices=[1, 2],
@@ -211,7 +213,7 @@ export const TORCH_OPERAND_NAMES = {
   poisson_nll_loss: ["input", "target", "log_input", "full", "eps", "reduction"], rnn_tanh_cell: ["input", "hx", "w_ih", "w_hh"],
   rnn_relu_cell: ["input", "hx", "w_ih", "w_hh"], lstm_cell: ["input", "hx", "w_ih", "w_hh"], gru_cell: ["input", "hx", "w_ih", "w_hh"],
   tensordot: ["a", "b"], cdist: ["x1", "x2"], bucketize: ["input", "boundaries"], searchsorted: ["sorted_sequence", "input"],
-  triangular_solve: ["input", "A"], addr: ["input", "vec1", "vec2"], layer_norm: ["input", "normalized_shape"],
+  addr: ["input", "vec1", "vec2"], layer_norm: ["input", "normalized_shape"],
   // torch.linalg's (schema names: linalg_lstsq(self, b), linalg_tensorsolve(self, other))
   solve: ["A", "B"], solve_ex: ["A", "B"], lstsq: ["input", "b"], tensorsolve: ["input", "other"],
   // nn.functional's under torch.*, ATen's names (torch.kl_div(x, target=y), torch.group_norm(x, num_groups=2)), which

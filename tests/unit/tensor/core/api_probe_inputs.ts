@@ -122,6 +122,8 @@ export const FN_HINTS: Record<string, (() => unknown[])[]> = {
   "torch.scatter_reduce": [() => [x(), 1, gatherIndex(), x(), "sum"]], "Tensor.scatter_reduce": [() => [x(), 1, gatherIndex(), x(), "sum"]],
   "Tensor.scatter_reduce_": [() => [x(), 1, gatherIndex(), x(), "sum"]],
   "torch.select_scatter": [() => [x(), vec(), 0, 1]], "Tensor.select_scatter": [() => [x(), vec(), 0, 1]],
+  // an index per dimension and the values to put (values are required since torch 1.13's index_put(indices, values))
+  ...Object.fromEntries(["torch.index_put", "torch.index_put_", "Tensor.index_put", "Tensor.index_put_"].map((n) => [n, [() => [x(), [torch.tensor([1, 0], { dtype: torch.long })], torch.tensor(0.5)]]])),
   // batched and vector products
   "torch.addmv": [() => [torch.ones(2), x(), vec()]], "torch.addmv_": [() => [torch.ones(2), x(), vec()]],
   "torch.baddbmm": [() => [torch.ones(2, 2, 2), torch.ones(2, 2, 3), torch.ones(2, 3, 2)]],

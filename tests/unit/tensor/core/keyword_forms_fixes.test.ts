@@ -88,3 +88,56 @@ describe("the split functions by each overload's names (ops/fixed_arity.ts's OVE
     );
   });
 });
+
+describe("Tensor methods by torch 1.13's keyword names", () => {
+  const long = (v: number[]) => torch.tensor(v, { dtype: torch.long });
+  it("polygamma(n=), prelu(weight=), triangular_solve(A=, upper=), resize_as_(the_template=), fill_diagonal_(fill_value=, wrap=), new_tensor(data=)", () => {
+    same(x().polygamma({ n: 1 }), x().polygamma(1));
+    same(x().polygamma_({ n: 2 }), x().polygamma(2));
+    expect(() => (x().polygamma as AnyFn).call(x())).toThrow("polygamma() missing 1 required positional argument: 'n'");
+    expect(() => (x().polygamma as AnyFn).call(x(), 1, { zz: 1 })).toThrow("polygamma() got an unexpected keyword argument 'zz'");
+    const w = torch.tensor([0.25]);
+    same(x().neg().prelu({ weight: w }), x().neg().prelu(w));
+    expect(() => (x().prelu as AnyFn).call(x(), w, { zz: 1 })).toThrow("prelu() got an unexpected keyword argument 'zz'");
+    const A = torch.tensor([[2, 1], [0, 4]]), b = torch.tensor([[1, 2], [3, 4]]);
+    same(b.triangular_solve({ A, upper: true })[0], b.triangular_solve(A, true)[0]);
+    expect(x().resize_as_({ the_template: torch.ones(3) }).shape).toEqual([3]);
+    same(x().fill_diagonal_({ fill_value: 2, wrap: true }), x().fill_diagonal_(2, true));
+    const n = x().new_tensor({ data: [1, 2] });
+    expect([n.tolist(), n.dtype]).toEqual([[1, 2], torch.float32]);
+  });
+
+  it("sum_to_size / resize_ take size= as well as numbers or a list; none, an unknown keyword or both forms raise", () => {
+    same(x().sum_to_size({ size: [1, 3] }), x().sum_to_size(1, 3));
+    same(x().sum_to_size([1, 3]), x().sum_to_size(1, 3));
+    expect(x().resize_({ size: [3, 2] }).shape).toEqual([3, 2]);
+    // torch 1.13: sum_to_size() missing 1 required positional arguments: "size"; ... got multiple values for argument 'size'
+    expect(() => x().sum_to_size()).toThrow("sum_to_size() missing 1 required positional argument: 'size'");
+    expect(() => x().sum_to_size(1, { size: [1, 3] })).toThrow("sum_to_size() got multiple values for argument 'size'");
+    expect(() => x().sum_to_size(1, 3, { zz: 1 } as never)).toThrow("sum_to_size() got an unexpected keyword argument 'zz'");
+    expect(() => x().resize_()).toThrow("resize_() missing 1 required positional argument: 'size'");
+    expect(() => x().resize_(3, 2, { zz: 1 } as never)).toThrow("resize_() got an unexpected keyword argument 'zz'");
+  });
+
+  it("where(condition=, other=); is_contiguous and round take their keyword only by keyword, as torch", () => {
+    const c = x().gt(0.3);
+    same(x().where({ condition: c, other: x().neg() }), x().where(c, x().neg()));
+    same(x().where(c, { other: 0 }), x().where(c, 0));
+    expect(() => x().where({ condition: c })).toThrow("where() missing 1 required positional argument: 'other'");
+    expect(x().is_contiguous({ memory_format: torch.contiguous_format })).toBe(true);
+    // torch 1.13: x.is_contiguous(torch.contiguous_format) -> is_contiguous() takes 0 positional arguments but 1 was given
+    expect(() => (x().is_contiguous as AnyFn).call(x(), torch.contiguous_format)).toThrow("is_contiguous() takes 0 positional arguments but 1 was given");
+    same(x().round({ decimals: 1 }), torch.round(x(), { decimals: 1 }));
+    // torch 1.13: torch.round(x, 1) -> round() received an invalid combination of arguments - got (Tensor, int), ...
+    expect(() => (torch.round as AnyFn)(x(), 1)).toThrow("round() received an invalid combination of arguments - got (Tensor, int)");
+    expect(() => (x().round as AnyFn).call(x(), 1)).toThrow("round() received an invalid combination of arguments");
+  });
+
+  it("index_put / index_put_ need values (torch: index_put() missing 1 required positional arguments: \"values\") and take them by keyword", () => {
+    const i = [long([0])];
+    expect(() => (x().index_put as AnyFn).call(x(), i)).toThrow("index_put() missing 1 required positional argument: 'values'");
+    expect(() => (T.index_put_ as AnyFn)(x(), i)).toThrow("index_put_() missing 1 required positional argument: 'values'");
+    same(x().index_put_({ indices: i, values: torch.tensor(5), accumulate: true }), x().index_put_(i, torch.tensor(5), true));
+  });
+});
+

@@ -81,7 +81,8 @@ const forms: Form[] = [
   { name: "torch.lerp", positional: () => torch.lerp(a23(), b23(), 0.3), options: () => torch.lerp(a23(), b23(), { weight: 0.3 }) },
   { name: "torch.addcmul", positional: () => torch.addcmul(a23(), b23(), q(), 0.5), options: () => torch.addcmul(a23(), b23(), q(), { value: 0.5 }) },
   { name: "torch.addcdiv", positional: () => torch.addcdiv(a23(), b23(), q(), -2), options: () => torch.addcdiv(a23(), b23(), q(), { value: -2 }) },
-  { name: "torch.round", positional: () => torch.round(a23().mul(7), 1), options: () => torch.round(a23().mul(7), { decimals: 1 }) },
+  // decimals is keyword-only in torch 1.13 (torch.round(x, 1) raises): the method form against the function's
+  { name: "torch.round", positional: () => a23().mul(7).round({ decimals: 1 }), options: () => torch.round(a23().mul(7), { decimals: 1 }) },
   { name: "torch.clamp_min", positional: () => torch.clamp_min(a23(), 0.1), options: () => torch.clamp_min(a23(), { min: 0.1 }) },
   { name: "torch.clamp_max", positional: () => torch.clamp_max(a23(), 0.1), options: () => torch.clamp_max(a23(), { max: 0.1 }) },
   { name: "torch.normal", positional: () => torch.normal(a23(), q(), { generator: new torch.Generator(3) }), options: () => torch.normal({ mean: a23(), std: q(), generator: new torch.Generator(3) }) },
