@@ -266,6 +266,7 @@ declare module "./tensor" {
     addmv_(...args: OperandArgs<"addmv_", [mat: Tensor, vec: Tensor, options?: { beta?: number; alpha?: number }]>): Tensor;
     lu_solve(...args: OperandArgs<"lu_solve", [LU_data: Tensor, LU_pivots: Tensor]>): Tensor;
     matrix_power(...args: OperandArgs<"matrix_power", [n: number]>): Tensor;
+    as_strided(...args: OperandArgs<"as_strided", [size: readonly number[], stride: readonly number[], storage_offset?: number | null]>): Tensor;
     bitwise_and_(...args: OperandArgs<"bitwise_and_", [other: TensorLike]>): Tensor;
     bitwise_or_(...args: OperandArgs<"bitwise_or_", [other: TensorLike]>): Tensor;
     bitwise_xor_(...args: OperandArgs<"bitwise_xor_", [other: TensorLike]>): Tensor;

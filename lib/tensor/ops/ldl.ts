@@ -6,7 +6,7 @@
  * LD's upper triangle is zero, as PyTorch returns it. Computed in float64, returned in A's dtype.
  * Not differentiable (PyTorch 1.13: "derivative for aten::linalg_ldl_factor_ex is not implemented").
  */
-import { parseArgs, type PyArgs } from "../args";
+import { isOptions, parseArgs, type PyArgs } from "../args";
 import { int32 } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { Tensor } from "../tensor";
@@ -165,8 +165,13 @@ export function ldl_factor(A: Tensor, ...args: PyArgs<[], { hermitian?: boolean 
 }
 
 /** torch.linalg.ldl_solve(LD, pivots, B, *, hermitian=False): X with A X = B (LAPACK's sytrs, lower). */
-export function ldl_solve(LD: Tensor, pivots: Tensor, B: Tensor, ...args: PyArgs<[], { hermitian?: boolean }>): Tensor {
-  parseArgs<{ hermitian?: boolean }>("linalg.ldl_solve", ["hermitian"], args);
+export function ldl_solve(LD: Tensor, pivots: Tensor, B: Tensor, ...args: PyArgs<[], { hermitian?: boolean }>): Tensor;
+export function ldl_solve(LD: Tensor, ...args: PyArgs<[pivots: Tensor, B: Tensor], { pivots: Tensor; B: Tensor; hermitian?: boolean }>): Tensor;
+export function ldl_solve(LD: Tensor, ...rest: unknown[]): Tensor {
+  // pivots and B by keyword too (linalg.ldl_solve(LD, pivots=piv, B=b)); hermitian keyword-only, as torch 1.13's
+  const given = rest.length > 0 && isOptions(rest[rest.length - 1]) ? rest.length - 1 : rest.length;
+  if (given > 2) throw new TypeError_(`linalg_ldl_solve() takes 3 positional arguments but ${given + 1} were given`);
+  const { pivots, B } = parseArgs<{ pivots: Tensor; B: Tensor; hermitian?: boolean }>("linalg.ldl_solve", ["pivots", "B", "hermitian"], rest) as { pivots: Tensor; B: Tensor };
   checkSquare("torch.linalg.ldl_solve", LD);
   if (!(B instanceof Tensor) || !(pivots instanceof Tensor)) throw new TypeError_("linalg.ldl_solve(): pivots and B must be Tensors");
   if (pivots.dtype.is_floating_point) throw new RuntimeError("torch.linalg.ldl_solve: Expected pivots to be integers. Got " + String(pivots.dtype));

@@ -12,9 +12,9 @@
  */
 import { record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
-import { parseArgs, type PyArgs } from "../args";
+import { isOptions, parseArgs, type PyArgs } from "../args";
 import { cppTypeName, float32, float64, int32, int64 } from "../dtype";
-import { RuntimeError } from "../errors";
+import { RuntimeError, TypeError_ } from "../errors";
 import { broadcastShapes, fmtShape } from "../shape";
 import { Tensor } from "../tensor";
 import { eye, tensor as makeTensor, zeros } from "./creation";
@@ -878,8 +878,14 @@ function luSolveAdjoint({ lu, perm }: Lu, n: number, b: Float64Array, r: number)
  * X with A X = B, A^H X = B (adjoint), X A = B (left=False) or X A^H = B; the batch dimensions of LU and B
  * broadcast, as torch's.
  */
-export function lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, ...args: PyArgs<[], { left?: boolean; adjoint?: boolean }>): Tensor {
-  const o = parseArgs<{ left?: boolean; adjoint?: boolean }>("linalg.lu_solve", ["left", "adjoint"], args);
+export function lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, ...args: PyArgs<[], { left?: boolean; adjoint?: boolean }>): Tensor;
+export function lu_solve(LU: Tensor, ...args: PyArgs<[pivots: Tensor, B: Tensor], { pivots: Tensor; B: Tensor; left?: boolean; adjoint?: boolean }>): Tensor;
+export function lu_solve(LU: Tensor, ...rest: unknown[]): Tensor {
+  // pivots and B by keyword too (linalg.lu_solve(LU, pivots=piv, B=b)); left and adjoint keyword-only, as torch 1.13's
+  const given = rest.length > 0 && isOptions(rest[rest.length - 1]) ? rest.length - 1 : rest.length;
+  if (given > 2) throw new TypeError_(`linalg_lu_solve() takes 3 positional arguments but ${given + 1} were given`);
+  const o = parseArgs<{ pivots: Tensor; B: Tensor; left?: boolean; adjoint?: boolean }>("linalg.lu_solve", ["pivots", "B", "left", "adjoint"], rest);
+  const { pivots, B } = o as { pivots: Tensor; B: Tensor };
   const adjoint = o.adjoint ?? false;
   if (o.left === false) return lu_solve(LU, pivots, B.mT, { adjoint: !adjoint }).mT;
   checkMatrix(LU, "linalg.lu_solve", true);

@@ -85,6 +85,35 @@ describe("keywords of torch.device / iinfo / nn.init.calculate_gain and torch.*'
   });
 });
 
+describe("linalg on a factorization, as_strided, F's unpooling, bags, batch norm and attention forward by keyword", () => {
+  it("give the positional result", () => {
+    const A = torch.tensor([[2, 0.5, 0.1], [0.5, 3, 0.2], [0.1, 0.2, 4]]), B = torch.ones(3, 2);
+    const [LU, piv] = torch.linalg.lu_factor(A) as unknown as Tensor[];
+    expect(list(call(torch.linalg, "lu_solve", LU, { pivots: piv, B }))).toEqual(list(torch.linalg.lu_solve(LU, piv, B)));
+    expect(list(call(torch.linalg, "lu_solve", LU, piv, { B, adjoint: true }))).toEqual(list(torch.linalg.lu_solve(LU, piv, B, { adjoint: true })));
+    // torch 1.13: linalg_lu_solve() takes 3 positional arguments but 4 were given (left and adjoint are keyword-only)
+    expect(() => call(torch.linalg, "lu_solve", LU, piv, B, true)).toThrow("linalg_lu_solve() takes 3 positional arguments but 4 were given");
+    const [LD, lpiv] = call(torch.linalg, "ldl_factor", A) as Tensor[];
+    expect(list(call(torch.linalg, "ldl_solve", LD, { pivots: lpiv, B }))).toEqual(list(call(torch.linalg, "ldl_solve", LD, lpiv, B)));
+    expect(() => call(torch.linalg, "ldl_solve", LD, lpiv, B, true)).toThrow("linalg_ldl_solve() takes 3 positional arguments but 4 were given");
+    const unpacked = call(torch, "lu_unpack", LU, { LU_pivots: piv }) as Tensor[];
+    expect(unpacked.map(list)).toEqual((call(torch, "lu_unpack", LU, piv) as Tensor[]).map(list));
+    expect(list(call(x(), "as_strided", { size: [2, 2], stride: [1, 2] }))).toEqual(list(x().as_strided([2, 2], [1, 2])));
+    expect(list(call(torch, "as_strided", x(), { size: [2, 2], stride: [1, 2] }))).toEqual(list(x().as_strided([2, 2], [1, 2])));
+    expect(list(call(torch, "as_strided_scatter", x(), { src: torch.ones(2, 2), size: [2, 2], stride: [1, 2] })))
+      .toEqual(list(call(torch, "as_strided_scatter", x(), torch.ones(2, 2), [2, 2], [1, 2])));
+    const F = nn.functional as unknown as Record<string, Any>;
+    const seq = torch.arange(24).float().reshape(2, 3, 4);
+    const [pooled, where] = F.max_pool1d(seq, 2, { return_indices: true }) as Tensor[];
+    expect(list(F.max_unpool1d(pooled, { indices: where, kernel_size: 2 }))).toEqual(list(F.max_unpool1d(pooled, where, 2)));
+    const bagIn = torch.tensor([0, 2, 1, 3], { dtype: torch.long }), table = torch.arange(15).float().reshape(5, 3), offsets = torch.tensor([0, 2], { dtype: torch.long });
+    expect(list(F.embedding_bag(bagIn, { weight: table, offsets }))).toEqual(list(F.embedding_bag(bagIn, table, offsets)));
+    const img = torch.arange(2 * 3 * 2 * 2).float().reshape(2, 3, 2, 2);
+    expect(list(F.batch_norm(img, { running_mean: torch.zeros(3), running_var: torch.ones(3), weight: torch.ones(3).mul(2) })))
+      .toEqual(list(F.batch_norm(img, torch.zeros(3), torch.ones(3), torch.ones(3).mul(2))));
+  });
+});
+
 describe("unknown keywords raise torch's TypeError", () => {
   const bogus = { zzz_unknown: 1 };
   it("methods and functions outside the arity tables before", () => {
