@@ -18,9 +18,25 @@ function checkDtypes(a: Tensor, b: Tensor, op: string): void {
   }
 }
 
-function shapeError(op: string, a: Tensor, b: Tensor, ka: number, kb: number): RuntimeError {
-  return new RuntimeError(`${op}: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be multiplied (${ka} != ${kb})`);
+// Shape errors in torch 1.13's words, the ones learners search for. Like torch, matmul reports the
+// product it folds the call into: [2, 3, 4] @ [5, 6] is a 6x4 by 5x6 product.
+
+/** An m x k by k2 x n product: "mat1 and mat2 shapes cannot be multiplied (3x2 and 3x2)". */
+function mmShapeError(m: number, k: number, k2: number, n: number): RuntimeError {
+  return new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${m}x${k} and ${k2}x${n})`);
 }
+
+/** An m x k matrix by a vector of kv: "size mismatch, got 3, 3x4,5". */
+function mvShapeError(m: number, k: number, kv: number): RuntimeError {
+  return new RuntimeError(`size mismatch, got ${m}, ${m}x${k},${kv}`);
+}
+
+/** Batches of [.., k] by [b2, k2, ..]: "Expected size for first two dimensions of batch2 tensor to be: [2, 4] but got: [2, 5]." */
+function bmmShapeError(batch: number, k: number, batch2: number, k2: number): RuntimeError {
+  return new RuntimeError(`Expected size for first two dimensions of batch2 tensor to be: [${batch}, ${k}] but got: [${batch2}, ${k2}].`);
+}
+
+const product = (dims: readonly number[]): number => dims.reduce((p, d) => p * d, 1);
 
 /**
  * The gradient a^T @ g of the right operand b of a @ b, laid out like b: when b is a transposed
@@ -87,10 +103,9 @@ export function mmRaw(a: Tensor, b: Tensor): Tensor {
 }
 
 export function mm(a: Tensor, b: Tensor, op = "mm"): Tensor {
-  if (a.dim() !== 2 || b.dim() !== 2) {
-    throw new RuntimeError(`${op}: expected 2-D tensors, but got ${a.dim()}-D and ${b.dim()}-D (shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)})`);
-  }
-  if (a.shape[1] !== b.shape[0]) throw shapeError(op, a, b, a.shape[1], b.shape[0]);
+  if (a.dim() !== 2) throw new RuntimeError("self must be a matrix");
+  if (b.dim() !== 2) throw new RuntimeError("mat2 must be a matrix");
+  if (a.shape[1] !== b.shape[0]) throw mmShapeError(a.shape[0], a.shape[1], b.shape[0], b.shape[1]);
   checkDtypes(a, b, op);
   const out = mmRaw(a, b);
   return record(
@@ -105,11 +120,12 @@ export function mm(a: Tensor, b: Tensor, op = "mm"): Tensor {
 export function addmm(bias: Tensor, a: Tensor, b: Tensor, opts: { beta?: number; alpha?: number } = {}): Tensor {
   const beta = opts.beta ?? 1;
   const alpha = opts.alpha ?? 1;
-  if (a.dim() !== 2 || b.dim() !== 2) throw new RuntimeError(`addmm: expected 2-D mat1 and mat2, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  if (a.dim() !== 2) throw new RuntimeError(`mat1 must be a matrix, got ${a.dim()}-D tensor`);
+  if (b.dim() !== 2) throw new RuntimeError(`mat2 must be a matrix, got ${b.dim()}-D tensor`);
   // torch 1.13's addmm checks dtypes before shapes, in its own words (Linear on a long or float64 batch lands here)
   if (a.dtype !== b.dtype) throw new RuntimeError("mat1 and mat2 must have the same dtype");
   if (bias.dtype !== b.dtype) throw new RuntimeError("self and mat2 must have the same dtype");
-  if (a.shape[1] !== b.shape[0]) throw shapeError("addmm", a, b, a.shape[1], b.shape[0]);
+  if (a.shape[1] !== b.shape[0]) throw mmShapeError(a.shape[0], a.shape[1], b.shape[0], b.shape[1]);
   // uint8 / int8 / int16 / int32 (no gradient): beta * bias + alpha * (a @ b), each step keeping the low bits.
   if (wrapsAround(a.dtype)) return bias.mul(opts.beta ?? 1).add(mmRaw(a, b).mul(opts.alpha ?? 1));
   const outShape = [a.shape[0], b.shape[1]];
@@ -196,17 +212,27 @@ function batchedRaw(a: Tensor, b: Tensor, batch: readonly number[]): Tensor {
   return out;
 }
 
+/** The broadcast batch of two batched operands, or torch's error for the first dimension that does not match. */
+function batchOf(a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = i < n - a.length ? 1 : a[i - (n - a.length)];
+    const db = i < n - b.length ? 1 : b[i - (n - b.length)];
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new RuntimeError(`The size of tensor a (${da}) must match the size of tensor b (${db}) at non-singleton dimension ${i}`);
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
 function batched(a: Tensor, b: Tensor, op: string, node: string): Tensor {
   const ka = a.shape[a.dim() - 1];
   const kb = b.shape[b.dim() - 2];
-  if (ka !== kb) throw shapeError(op, a, b, ka, kb);
+  const batch = batchOf(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  if (ka !== kb) throw bmmShapeError(product(batch), ka, product(batch), kb);
   checkDtypes(a, b, op);
-  let batch: number[];
-  try {
-    batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  } catch {
-    throw new RuntimeError(`${op}: batch dimensions of ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be broadcast together`);
-  }
   const out = batchedRaw(a, b, batch);
   return record(
     out, node, [a, b],
@@ -223,43 +249,51 @@ function batched(a: Tensor, b: Tensor, op: string, node: string): Tensor {
 }
 
 export function bmm(a: Tensor, b: Tensor): Tensor {
-  if (a.dim() !== 3 || b.dim() !== 3) throw new RuntimeError(`bmm: expected 3-D tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
-  if (a.shape[0] !== b.shape[0]) {
-    throw new RuntimeError(`bmm: batch sizes differ: ${fmtShape(a.shape)} and ${fmtShape(b.shape)} (${a.shape[0]} != ${b.shape[0]})`);
-  }
+  if (a.dim() !== 3) throw new RuntimeError("batch1 must be a 3D tensor");
+  if (b.dim() !== 3) throw new RuntimeError("batch2 must be a 3D tensor");
+  if (a.shape[0] !== b.shape[0] || a.shape[2] !== b.shape[1]) throw bmmShapeError(a.shape[0], a.shape[2], b.shape[0], b.shape[1]);
   return batched(a, b, "bmm", "BmmBackward0");
 }
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
   const da = a.dim();
   const db = b.dim();
-  if (da === 0 || db === 0) throw new RuntimeError(`matmul: both arguments need at least 1 dimension, but got ${da}-D and ${db}-D tensors`);
-  if (da === 1 && db === 1) return dot(a, b, "matmul");
+  if (da === 0 || db === 0) throw new RuntimeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
+  if (da === 1 && db === 1) return dot(a, b);
   if (da === 2 && db === 2) return mm(a, b, "matmul");
   if (da === 1) {
-    if (a.shape[0] !== b.shape[db - 2]) throw shapeError("matmul", a, b, a.shape[0], b.shape[db - 2]);
+    const k2 = b.shape[db - 2];
+    if (a.shape[0] !== k2) {
+      // torch: a vector times a matrix is a 1-row product; times a batch, the batch's transposed rows times the vector
+      if (db === 2) throw mmShapeError(1, a.shape[0], k2, b.shape[1]);
+      throw mvShapeError(product(b.shape.slice(0, -2)) * b.shape[db - 1], k2, a.shape[0]);
+    }
     return matmul(a.unsqueeze(0), b).squeeze(-2);
   }
   if (db === 1) {
-    if (a.shape[da - 1] !== b.shape[0]) throw shapeError("matmul", a, b, a.shape[da - 1], b.shape[0]);
+    if (a.shape[da - 1] !== b.shape[0]) throw mvShapeError(product(a.shape.slice(0, -1)), a.shape[da - 1], b.shape[0]);
     return matmul(a, b.unsqueeze(1)).squeeze(-1);
+  }
+  if (da === 2 && a.shape[1] !== b.shape[db - 2]) {
+    // torch folds [m, k] @ [.., k2, n] into (b^T's rows) @ a^T
+    throw mmShapeError(product(b.shape.slice(0, -2)) * b.shape[db - 1], b.shape[db - 2], a.shape[1], a.shape[0]);
   }
   if (db === 2) {
     // [..., m, k] @ [k, n] folds the batch into the rows, as PyTorch does: one GEMM instead of
     // one per batch entry, and b's gradient is one product instead of a batch of them summed.
     const k = a.shape[da - 1];
-    if (k !== b.shape[0]) throw shapeError("matmul", a, b, k, b.shape[0]);
+    if (k !== b.shape[0]) throw mmShapeError(product(a.shape.slice(0, -1)), k, b.shape[0], b.shape[1]);
     return mm(a.reshape([-1, k]), b, "matmul").reshape([...a.shape.slice(0, -1), b.shape[1]]);
   }
   return batched(a, b, "matmul", da === 3 && db === 3 ? "BmmBackward0" : "MatmulBackward0");
 }
 
-export function dot(a: Tensor, b: Tensor, op = "dot"): Tensor {
+export function dot(a: Tensor, b: Tensor): Tensor {
   if (a.dim() !== 1 || b.dim() !== 1) {
     throw new RuntimeError(`1D tensors expected, but got ${a.dim()}D and ${b.dim()}D tensors`);
   }
   if (a.shape[0] !== b.shape[0]) {
-    throw new RuntimeError(`${op}: inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
+    throw new RuntimeError(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
   }
   const s = a.mul(b).sum();
   return wrapsAround(a.dtype) ? s.to(a.dtype) : s; // torch.dot of uint8 stays uint8 (mod 256), of int32 int32

@@ -138,10 +138,8 @@ describe("00 PyTorch fundamentals", () => {
     expect(String(value)).toBe(r.loop_value);
     const tensor_A = torch.tensor([[1, 2], [3, 4], [5, 6]], float32);
     const tensor_B = torch.tensor([[7, 10], [8, 11], [9, 12]], float32);
-    // torch: "mat1 and mat2 shapes cannot be multiplied (3x2 and 3x2)"; the engine's own message names the op and both
-    // shapes (core/tensor_api.test.ts "errors a learner can act on" keeps it so; see the report)
     expect(r.matmul_error).toEqual(["RuntimeError", "mat1 and mat2 shapes cannot be multiplied (3x2 and 3x2)"]);
-    expect(thrown(() => torch.matmul(tensor_A, tensor_B))).toEqual(["RuntimeError", "matmul: shapes [3, 2] and [3, 2] cannot be multiplied (2 != 3)"]);
+    expect(thrown(() => torch.matmul(tensor_A, tensor_B))).toEqual(r.matmul_error);
     const output = torch.matmul(tensor_A, tensor_B.T);
     expect([String(tensor_A), String(tensor_B), String(tensor_B.T), String(output), [...output.shape], String(torch.mm(tensor_A, tensor_B.T))]).toEqual(r.matmul_ok);
     torch.manual_seed(42);
@@ -296,9 +294,9 @@ describe("01 PyTorch workflow", () => {
     expectNums([model_1.linear_layer.weight.item(), model_1.linear_layer.bias!.item()], r.learned_1, 1e-4);
     torch.inference_mode(() => expectT(model_1(X_test), r.preds_1 as TJ, 1e-4));
     const m = r.mistakes;
-    // X without unsqueeze(dim=1): torch "mat1 and mat2 shapes cannot be multiplied (1x50 and 1x1)", the engine names the op
+    // X without unsqueeze(dim=1)
     expect(m.no_unsqueeze).toEqual(["RuntimeError", "mat1 and mat2 shapes cannot be multiplied (1x50 and 1x1)"]);
-    expect(thrown(() => model_1(torch.arange(0, 1, 0.02)))).toEqual(["RuntimeError", "matmul: shapes [50] and [1, 1] cannot be multiplied (50 != 1)"]);
+    expect(thrown(() => model_1(torch.arange(0, 1, 0.02)))).toEqual(m.no_unsqueeze);
     expect(thrown(() => model_1(torch.arange(0, 10).unsqueeze({ dim: 1 })))).toEqual(m.int_input);
     expect(thrown(() => test_loss.backward())).toEqual(m.backward_inference);
     expect(thrown(() => loss.numpy())).toEqual(m.numpy_requires_grad);
@@ -736,8 +734,7 @@ describe("03 PyTorch computer vision", () => {
     // a colour image into the 1-channel model; in_features computed for 28x28 images given a 64x64 one
     expect(thrown(() => model_2(torch.rand(1, 3, 28, 28)))).toEqual(r.mistakes.channels);
     expect(r.mistakes.in_features).toEqual(["RuntimeError", "mat1 and mat2 shapes cannot be multiplied (1x2560 and 490x10)"]);
-    expect(thrown(() => new FashionMNISTModelV2(1, 10, 10)(torch.rand(1, 1, 64, 64)))).toEqual(["RuntimeError",
-      "addmm: shapes [1, 2560] and [490, 10] cannot be multiplied (2560 != 490)"]);
+    expect(thrown(() => new FashionMNISTModelV2(1, 10, 10)(torch.rand(1, 1, 64, 64)))).toEqual(r.mistakes.in_features);
   });
 });
 
@@ -847,7 +844,7 @@ describe("04 custom datasets (tensor parts) and 05 going_modular", () => {
     expectLines(lines, r.modular_lines, 1e-4);
     // an image without its batch dimension: the convolutions take it unbatched, the Linear then sees [10, 169]
     expect(r.mistakes.no_batch_dim).toEqual(["RuntimeError", "mat1 and mat2 shapes cannot be multiplied (10x169 and 1690x3)"]);
-    expect(thrown(() => new TinyVGG(3, 10, 3)(x_all.index(0)))).toEqual(["RuntimeError", "addmm: shapes [10, 169] and [1690, 3] cannot be multiplied (169 != 1690)"]);
+    expect(thrown(() => new TinyVGG(3, 10, 3)(x_all.index(0)))).toEqual(r.mistakes.no_batch_dim);
   });
 });
 
