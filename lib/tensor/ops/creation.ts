@@ -440,12 +440,30 @@ export const empty_like = (x: Tensor, opts: TensorOptions = {}): Tensor => empty
 export const full_like = (x: Tensor, value: number | boolean, opts: TensorOptions = {}): Tensor => full(x.shape.slice(), value, likeOpts(x, opts, "full_like"));
 export const rand_like = (x: Tensor, opts: RandomOptions = {}): Tensor => rand(x.shape.slice(), { ...opts, ...likeOpts(x, opts, "rand_like") });
 export const randn_like = (x: Tensor, opts: RandomOptions = {}): Tensor => randn(x.shape.slice(), { ...opts, ...likeOpts(x, opts, "randn_like") });
-/** randint_like(x, high) or randint_like(x, low, high), options last (PyTorch: low defaults to 0). */
-export const randint_like = (x: Tensor, low: number, high?: number | RandomOptions, opts: RandomOptions = {}): Tensor => {
-  if (typeof high === "object" && high !== null) [high, opts] = [undefined, high];
-  return high === undefined
-    ? randint(0, low, x.shape.slice(), { ...opts, dtype: opts.dtype ?? x.dtype })
-    : randint(low, high, x.shape.slice(), { ...opts, dtype: opts.dtype ?? x.dtype });
+type RandintLikeOptions = RandomOptions & { low?: number; high?: number };
+/**
+ * randint_like(x, high) or randint_like(x, low, high), options last (PyTorch: low defaults to 0); low and high by
+ * keyword too, as torch 1.13's two overloads name them: randint_like(x, high=5), randint_like(x, 1, high=5),
+ * randint_like(x, low=1, high=5).
+ */
+export const randint_like = (
+  x: Tensor,
+  ...args: [high: number, opts?: RandomOptions] | [low: number, high: number, opts?: RandomOptions] | [low: number, opts: RandintLikeOptions] | [opts: RandintLikeOptions]
+): Tensor => {
+  const positional = args.filter((a) => !isOptions(a)) as number[];
+  const { low: kLow, high: kHigh, ...opts } = (isOptions(args[args.length - 1]) ? args[args.length - 1] : {}) as RandintLikeOptions;
+  if (positional.length > 2) throw new TypeError_(`randint_like() takes from 2 to 3 positional arguments but ${positional.length + 1} were given`);
+  // positional values fill low, high from the right when high is not named (randint_like(x, 5) is high=5)
+  const names: ("low" | "high")[] = kHigh === undefined && positional.length === 1 ? ["high"] : ["low", "high"];
+  const a: { low?: number; high?: number } = {};
+  positional.forEach((v, i) => { a[names[i]] = v; });
+  for (const [k, v] of [["low", kLow], ["high", kHigh]] as const) {
+    if (v === undefined) continue;
+    if (a[k] !== undefined) throw new TypeError_(`randint_like() got multiple values for argument '${k}'`);
+    a[k] = v;
+  }
+  if (a.high === undefined) throw new TypeError_("randint_like() missing 1 required positional argument: 'high'");
+  return randint(a.low ?? 0, a.high, x.shape.slice(), { ...opts, dtype: opts.dtype ?? x.dtype });
 };
 
 export function scalar_tensor(v: number | boolean, opts: TensorOptions = {}): Tensor {

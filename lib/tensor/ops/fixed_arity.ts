@@ -175,7 +175,7 @@ export const OPERAND_NAMES = {
   put: ["input", "index", "source"], put_: ["input", "index", "source"], index_reduce: ["input", "dim", "index", "source"],
   index_reduce_: ["input", "dim", "index", "source"], select_scatter: ["input", "src", "dim", "index"], unflatten: ["input", "dim", "sizes"],
   addbmm: ["input", "batch1", "batch2"], addbmm_: ["input", "batch1", "batch2"], addr: ["input", "vec1", "vec2"], addr_: ["input", "vec1", "vec2"],
-  addmv_: ["input", "mat", "vec"], lu_solve: ["input", "LU_data", "LU_pivots"], matrix_power: ["input", "n"], as_strided: ["input", "size", "stride"],
+  addmv_: ["input", "mat", "vec"], lu_solve: ["input", "LU_data", "LU_pivots"], matrix_power: ["input", "n"],
   // the operand after self by keyword (x.triangular_solve(A=a, upper=False), x.resize_as_(the_template=t), x.new_tensor(data=d))
   triangular_solve: ["input", "A"], resize_as_: ["input", "the_template"], fill_diagonal_: ["input", "fill_value"], new_tensor: ["input", "data"],
   bitwise_and_: ["input", "other"], bitwise_or_: ["input", "other"], bitwise_xor_: ["input", "other"], bitwise_left_shift_: ["input", "other"],
@@ -208,7 +208,7 @@ export const TORCH_OPERAND_NAMES = {
   polygamma: ["n", "input"],
   // the second tensor by keyword, where a trailing object was read as that tensor and crashed inside (torch.cdist(x, x2=y))
   // first reached by the audits' FN_HINTS: linalg on a factorization, torch.*'s forms of F's losses and layers, the RNN cell steps
-  solve_triangular: ["A", "B"], embedding: ["weight", "indices"], as_strided_scatter: ["input", "src"],
+  solve_triangular: ["A", "B"], ldl_solve: ["LD", "pivots", "B"], lu_unpack: ["LU_data", "LU_pivots"], embedding: ["weight", "indices"],
   cosine_embedding_loss: ["input1", "input2", "target"], ctc_loss: ["log_probs", "targets", "input_lengths", "target_lengths"],
   poisson_nll_loss: ["input", "target", "log_input", "full", "eps", "reduction"], rnn_tanh_cell: ["input", "hx", "w_ih", "w_hh"],
   rnn_relu_cell: ["input", "hx", "w_ih", "w_hh"], lstm_cell: ["input", "hx", "w_ih", "w_hh"], gru_cell: ["input", "hx", "w_ih", "w_hh"],
@@ -224,6 +224,8 @@ export const TORCH_OPERAND_NAMES = {
   // sampling and dtype queries (torch.binomial(count, prob=p), torch.can_cast(from_type, to=t), torch.promote_types(type1=a, type2=b))
   binomial: ["count", "prob"], can_cast: ["from", "to"], promote_types: ["type1", "type2"], result_type: ["tensor", "other"],
   isin: ["elements", "test_elements"],
+  // torch.range(start, end=3, step=0.5), torch.linalg.vecdot(x, y=b, dim=0)
+  range: ["start", "end"], vecdot: ["x", "y"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /**
@@ -238,9 +240,9 @@ const TORCH_INPUT_BY_KEYWORD: Readonly<Record<string, readonly string[]>> = {
   clamp: ["input"], allclose: ["input", "other"], equal: ["input", "other"], tanh: ["input"], sigmoid: ["input"], relu: ["input"],
   exp: ["input"], log: ["input"], sqrt: ["input"], abs: ["input"], sin: ["input"], cos: ["input"],
   // the *_like creators (torch.zeros_like(input=zero_to_ten), torch.full_like(input=x, fill_value=2)); randint_like's
-  // optional low before high keeps its own parsing
+  // optional low before high keeps its own parsing (ops/creation.ts)
   zeros_like: ["input"], ones_like: ["input"], empty_like: ["input"], rand_like: ["input"], randn_like: ["input"],
-  full_like: ["input", "fill_value"],
+  full_like: ["input", "fill_value"], randint_like: ["input"],
 };
 
 /** What an overload's operand takes: an int (or a 0-d integer tensor), a list of ints, a tensor, a scalar (or a 0-d tensor). */

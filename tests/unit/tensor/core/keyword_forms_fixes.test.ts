@@ -141,3 +141,31 @@ describe("Tensor methods by torch 1.13's keyword names", () => {
   });
 });
 
+describe("torch.* and F.* functions by torch 1.13's keyword names", () => {
+  it("torch.range(start, end=, step=), torch.linalg.vecdot(x, y=, dim=)", () => {
+    same(T.range(0, { end: 3 }), T.range(0, 3));
+    same(T.range({ start: 0, end: 3, step: 0.5 }), T.range(0, 3, 0.5));
+    const L = torch.linalg as unknown as Record<string, AnyFn>;
+    same(L.vecdot(x(), { y: x().flip(1) }), L.vecdot(x(), x().flip(1)));
+    same(L.vecdot({ x: x(), y: x(), dim: 0 }), L.vecdot(x(), x(), { dim: 0 }));
+  });
+
+  it("torch.randint_like(x, high=) / (x, low, high=) / (x, low=, high=) draw as positionally; high is required", () => {
+    const draw = (f: () => unknown) => {
+      torch.manual_seed(0);
+      return (f() as Tensor).tolist();
+    };
+    expect(draw(() => T.randint_like(x(), { high: 5 }))).toEqual(draw(() => T.randint_like(x(), 5)));
+    expect(draw(() => T.randint_like(x(), 1, { high: 5 }))).toEqual(draw(() => T.randint_like(x(), 1, 5)));
+    expect(draw(() => T.randint_like(x(), { low: 1, high: 5 }))).toEqual(draw(() => T.randint_like(x(), 1, 5)));
+    expect(draw(() => T.randint_like({ input: x(), high: 5 }))).toEqual(draw(() => T.randint_like(x(), 5)));
+    expect(() => T.randint_like(x(), { low: 1 })).toThrow("randint_like() missing 1 required positional argument: 'high'");
+    expect(() => T.randint_like(x(), 1, 5, { high: 5 })).toThrow("randint_like() got multiple values for argument 'high'");
+  });
+
+  it("F.triplet_margin_with_distance_loss(anchor, positive=, negative=)", () => {
+    const Fn = (torch.nn.functional as unknown as Record<string, AnyFn>).triplet_margin_with_distance_loss;
+    same(Fn(x(), { positive: x().flip(1), negative: x().mul(2), margin: 2 }), Fn(x(), x().flip(1), x().mul(2), { margin: 2 }));
+    expect(() => Fn(x(), x().flip(1), x().mul(2), { zz: 1 })).toThrow("triplet_margin_with_distance_loss() got an unexpected keyword argument 'zz'");
+  });
+});
