@@ -1039,7 +1039,8 @@ export class Tensor {
     if (a.dim === undefined) throw new TypeError_("cumsum() missing required argument 'dim'");
     return reduce.cumsum(this, a.dim, a.dtype);
   }
-  cumprod(...args: PyArgs<[dim: number], { dim?: number; dtype?: DType }>): Tensor {
+  /** cumprod(dim) / cumprod({ dim, dtype }), or NumPy's axis as torch 1.13 takes it (the Annotated Diffusion Model's torch.cumprod(alphas, axis=0)). */
+  cumprod(...args: PyArgs<[dim: number], { dim?: number; axis?: number; dtype?: DType }>): Tensor {
     if (args.length > 1 && args[1] !== undefined && !isOptions(args[1])) throw reduce.keywordOnlyDtype("cumprod"); // (dim, *, dtype) in torch 1.13
     const a = parseArgs<{ dim?: number; dtype?: DType }>("cumprod", ["dim", "dtype"], args);
     if (a.dim === undefined) throw new TypeError_("cumprod() missing required argument 'dim'");

@@ -89,3 +89,11 @@ describe("index_select: no index read from the end, torch 1.13's messages (dim 1
   it("an int32 index selects", () => expect(x34().index_select(1, torch.tensor([3, 0], { dtype: torch.int32 })).reshape(-1).tolist()).toEqual(gaps.index_select_int32.data));
   it("x[:, idx] still reads a negative index from the end", () => expect(x34().index(":", L([-1])).reshape(-1).tolist()).toEqual([3, 7, 11]));
 });
+
+describe("torch.cumprod / x.cumprod take NumPy's axis in their types too (runtime already did; cumsum's types had it)", () => {
+  it("torch.cumprod(alphas, { axis: 0 }) as the Annotated Diffusion Model's alphas_cumprod", () => {
+    const alphas = torch.tensor([0.5, 0.5, 0.25]);
+    expect(torch.cumprod(alphas, { axis: 0 }).tolist()).toEqual([0.5, 0.25, 0.0625]);
+    expect(alphas.cumprod({ axis: 0 }).tolist()).toEqual([0.5, 0.25, 0.0625]);
+  });
+});
