@@ -175,14 +175,14 @@ export const OPERAND_NAMES = {
   put: ["input", "index", "source"], put_: ["input", "index", "source"], index_reduce: ["input", "dim", "index", "source"],
   index_reduce_: ["input", "dim", "index", "source"], select_scatter: ["input", "src", "dim", "index"], unflatten: ["input", "dim", "sizes"],
   addbmm: ["input", "batch1", "batch2"], addbmm_: ["input", "batch1", "batch2"], addr: ["input", "vec1", "vec2"], addr_: ["input", "vec1", "vec2"],
-  addmv_: ["input", "mat", "vec"], lu_solve: ["input", "LU_data", "LU_pivots"], matrix_power: ["input", "n"],
-  // the operand after self by keyword (x.triangular_solve(A=a, upper=False), x.resize_as_(the_template=t), x.new_tensor(data=d))
-  triangular_solve: ["input", "A"], resize_as_: ["input", "the_template"], fill_diagonal_: ["input", "fill_value"], new_tensor: ["input", "data"],
+  addmv_: ["input", "mat", "vec"], lu_solve: ["input", "LU_data", "LU_pivots"], matrix_power: ["input", "n"], as_strided: ["input", "size", "stride"],
   bitwise_and_: ["input", "other"], bitwise_or_: ["input", "other"], bitwise_xor_: ["input", "other"], bitwise_left_shift_: ["input", "other"],
   bitwise_right_shift_: ["input", "other"], register_hook: ["input", "hook"], apply_: ["input", "callable"], map_: ["input", "tensor", "callable"],
   // the splits by their int overload's name (x.hsplit(sections=2)); the other overloads' names (indices=[1, 2],
   // tensor_indices_or_sections=t) are OVERLOAD_NAMES'
   hsplit: ["input", "sections"], vsplit: ["input", "sections"], dsplit: ["input", "sections"], tensor_split: ["input", "sections"],
+  // the operand after self by keyword (x.triangular_solve(A=a, upper=False), x.resize_as_(the_template=t), x.new_tensor(data=d))
+  triangular_solve: ["input", "A"], resize_as_: ["input", "the_template"], fill_diagonal_: ["input", "fill_value"], new_tensor: ["input", "data"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /** torch.* functions only (no Tensor method of that name takes these): OPERAND_NAMES' rule for their torch forms. */
@@ -208,7 +208,7 @@ export const TORCH_OPERAND_NAMES = {
   polygamma: ["n", "input"],
   // the second tensor by keyword, where a trailing object was read as that tensor and crashed inside (torch.cdist(x, x2=y))
   // first reached by the audits' FN_HINTS: linalg on a factorization, torch.*'s forms of F's losses and layers, the RNN cell steps
-  solve_triangular: ["A", "B"], ldl_solve: ["LD", "pivots", "B"], lu_unpack: ["LU_data", "LU_pivots"], embedding: ["weight", "indices"],
+  solve_triangular: ["A", "B"], embedding: ["weight", "indices"], as_strided_scatter: ["input", "src"],
   cosine_embedding_loss: ["input1", "input2", "target"], ctc_loss: ["log_probs", "targets", "input_lengths", "target_lengths"],
   poisson_nll_loss: ["input", "target", "log_input", "full", "eps", "reduction"], rnn_tanh_cell: ["input", "hx", "w_ih", "w_hh"],
   rnn_relu_cell: ["input", "hx", "w_ih", "w_hh"], lstm_cell: ["input", "hx", "w_ih", "w_hh"], gru_cell: ["input", "hx", "w_ih", "w_hh"],

@@ -183,6 +183,11 @@ const TENSOR_OPERANDS = {
   conv_transpose1d: ["input", "weight", "bias"], conv_transpose2d: ["input", "weight", "bias"], conv_transpose3d: ["input", "weight", "bias"],
   embedding: ["input", "weight"], grid_sample: ["input", "grid"], prelu: ["input", "weight"],
   ctc_loss: ["log_probs", "targets", "input_lengths", "target_lengths"],
+  // first reached by the audits' FN_HINTS (tests/unit/tensor/core/api_probe_inputs.ts)
+  max_unpool1d: ["input", "indices"], max_unpool2d: ["input", "indices"], max_unpool3d: ["input", "indices"], embedding_bag: ["input", "weight"],
+  batch_norm: ["input", "running_mean", "running_var"],
+  multi_head_attention_forward: ["query", "key", "value", "embed_dim_to_check", "num_heads", "in_proj_weight", "in_proj_bias", "bias_k", "bias_v",
+    "add_zero_attn", "dropout_p", "out_proj_weight", "out_proj_bias"],
   // not tensors, but positional-or-keyword the same way (F.layer_norm(x, normalized_shape=(4,)))
   layer_norm: ["input", "normalized_shape"], group_norm: ["input", "num_groups"],
   // every argument by keyword in the transformers' calls (F.softmax(input=att, dim=-1), F.pad(input=t, pad=(0, n), value=2),
