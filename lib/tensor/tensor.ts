@@ -343,7 +343,12 @@ export class Tensor {
   set requires_grad(flag: boolean) {
     this.requires_grad_(flag);
   }
-  requires_grad_(flag = true): this {
+  /** requires_grad_(flag = true), or requires_grad_({ requires_grad }) as torch's keyword. */
+  requires_grad_(flag: boolean | { requires_grad?: boolean } = true): this {
+    if (typeof flag === "object" && flag !== null) {
+      checkKeywords("requires_grad_", flag, ["requires_grad"]);
+      flag = flag.requires_grad ?? true;
+    }
     if (!this.is_leaf) {
       if (flag) return this;
       throw new RuntimeError(
@@ -502,7 +507,9 @@ export class Tensor {
    * The values as a typed array. As PyTorch's numpy() shares memory with the tensor, a contiguous
    * tensor's array is a view of its storage (t.add_(1) shows in it); a strided one gets a copy.
    */
-  numpy(): Storage {
+  numpy(opts?: { force?: boolean }): Storage {
+    checkKeywords("numpy", opts, ["force"]); // force=True: detached first, as torch 1.13's numpy(force=True)
+    if (opts?.force && this.requires_grad) return this.detach().numpy();
     if (this.requires_grad) throw new RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
     const c = this.contiguous();
     return c._data.subarray(c._offset, c._offset + this.numel());

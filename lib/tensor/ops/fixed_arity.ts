@@ -54,7 +54,7 @@ export const TORCH_ONLY_FIXED_ARITY: Readonly<Record<string, number>> = {
   // activations under torch.* (their parameters are positional here; F.* has the keyword forms)
   relu6: 1, selu: 1, silu: 1, prelu: 2, elu: 2, leaky_relu: 2, softplus: 3, hardtanh: 3,
   // queries of settings, types and objects (no keyword in torch 1.13)
-  get_num_threads: 0, is_grad_enabled: 0, is_inference_mode_enabled: 0, are_deterministic_algorithms_enabled: 0, get_default_dtype: 0,
+  get_num_threads: 0, get_printoptions: 0, is_grad_enabled: 0, is_inference_mode_enabled: 0, are_deterministic_algorithms_enabled: 0, get_default_dtype: 0,
   is_tensor: 1, is_storage: 1, typename: 1, result_type: 2, promote_types: 2, can_cast: 2,
   // the torch.* forms of methods TENSOR_ONLY_FIXED_ARITY checks, polygamma(n, input) and from_numpy(ndarray)
   masked_scatter: 3, broadcast_to: 2, polygamma: 2, from_numpy: 1,
@@ -65,6 +65,8 @@ export const TORCH_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   clamp: ["min", "max"], clip: ["min", "max"], clamp_min: ["min"], clamp_max: ["max"], rsub: ["alpha"], gelu: ["approximate"],
   clone: ["memory_format"], cumsum: ["dim", "dtype"], chunk: ["chunks", "dim"], isin: ["assume_unique", "invert"], addmm: ["beta", "alpha"],
   add: ["alpha"], sub: ["alpha"], subtract: ["alpha"], div: ["rounding_mode"], divide: ["rounding_mode"],
+  // torch.linalg's (withFixedArityAll meets them there): driver picks a CUDA solver in torch, nothing here
+  svdvals: ["driver"],
 };
 
 /**

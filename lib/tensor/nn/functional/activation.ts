@@ -181,7 +181,8 @@ export function log_softmax(input: Tensor, ...args: SoftmaxArgs): Tensor {
  * F.prelu(input, weight): max(0, x) + weight * min(0, x), with one slope shared by all
  * channels (weight of one element) or one per channel (dim 1 of the input).
  */
-export function prelu(input: Tensor, weight: Tensor): Tensor {
+export function prelu(input: Tensor, weight: Tensor, ...extra: PyArgs<[], object>): Tensor {
+  checkNoMoreArgs("prelu", extra); // F.prelu(input, weight) has no other parameter
   checkTensor(input, "prelu");
   checkTensor(weight, "prelu", "weight");
   const C = weight.numel();

@@ -157,7 +157,8 @@ export function hardtanh_(input: Tensor, ...args: PyArgs<[min_val?: number, max_
   return inplace(input, Fa.hardtanh(input, a.min_val ?? -1, a.max_val ?? 1));
 }
 /** F.selu_(input) */
-export function selu_(input: Tensor): Tensor {
+export function selu_(input: Tensor, ...extra: PyArgs<[], object>): Tensor {
+  checkNoMoreArgs("selu_", extra);
   checkTensor(input, "selu_");
   return inplace(input, Fa.selu(input));
 }

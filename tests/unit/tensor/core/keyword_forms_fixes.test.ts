@@ -169,3 +169,22 @@ describe("torch.* and F.* functions by torch 1.13's keyword names", () => {
     expect(() => Fn(x(), x().flip(1), x().mul(2), { zz: 1 })).toThrow("triplet_margin_with_distance_loss() got an unexpected keyword argument 'zz'");
   });
 });
+
+describe("unknown keywords once ignored (unknown_keywords_known.ts)", () => {
+  it("F.prelu, F.selu_, torch.get_printoptions, torch.linalg.svdvals, x.requires_grad_, x.numpy refuse them; their own keywords work", () => {
+    const Fn = torch.nn.functional as unknown as Record<string, AnyFn>;
+    expect(() => Fn.prelu(x(), torch.tensor([0.25]), { zz: 1 })).toThrow("prelu() got an unexpected keyword argument 'zz'");
+    expect(() => Fn.selu_(x(), { zz: 1 })).toThrow("selu_() got an unexpected keyword argument 'zz'");
+    expect(() => T.get_printoptions({ zz: 1 })).toThrow("get_printoptions() got an unexpected keyword argument 'zz'");
+    const L = torch.linalg as unknown as Record<string, AnyFn>;
+    expect(() => L.svdvals(x(), { zz: 1 })).toThrow("svdvals() got an unexpected keyword argument 'zz'");
+    same(L.svdvals(x(), { driver: null }), L.svdvals(x()));
+    expect(() => x().requires_grad_({ zz: 1 } as never)).toThrow("requires_grad_() got an unexpected keyword argument 'zz'");
+    expect(x().requires_grad_({ requires_grad: true }).requires_grad).toBe(true);
+    expect(x().requires_grad_({ requires_grad: false }).requires_grad).toBe(false);
+    expect(() => x().numpy({ zz: 1 } as never)).toThrow("numpy() got an unexpected keyword argument 'zz'");
+    // torch 1.13: x.requires_grad_().numpy(force=True) gives the detached values
+    expect([...x().requires_grad_().numpy({ force: true })]).toEqual([...x().numpy()]);
+    expect(() => x().requires_grad_().numpy()).toThrow("Can't call numpy() on Tensor that requires grad");
+  });
+});
