@@ -93,7 +93,7 @@ export function embedding(
   if (a.sparse) throw new RuntimeError("embedding: sparse gradients are not supported by this engine (use sparse=false)");
   if (input.dtype.name !== "int64" && input.dtype.name !== "int32") { // torch: Long or Int only
     throw new RuntimeError(
-      `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${typeName(input.dtype)} instead (while checking arguments for embedding); call .long() on the indices`,
+      `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${typeName(input.dtype)} instead (while checking arguments for embedding)`,
     );
   }
   if (weight.dim() !== 2) throw new RuntimeError(`'weight' must be 2-D, got a ${weight.dim()}-D tensor`);
@@ -101,7 +101,7 @@ export function embedding(
   const padding = resolvePaddingIdx(a.padding_idx, num);
   const idx = data(input);
   for (let i = 0; i < idx.length; i++) {
-    if (!(idx[i] >= 0 && idx[i] < num)) throw new IndexError(`index out of range in self (index ${idx[i]}, num_embeddings ${num})`);
+    if (!(idx[i] >= 0 && idx[i] < num)) throw new IndexError("index out of range in self"); // torch 1.13's words (a vocabulary too small for a token id)
   }
   if (a.max_norm !== null && a.max_norm !== undefined) renorm_(weight, idx, a.max_norm, a.norm_type ?? 2);
   const w = data(weight);

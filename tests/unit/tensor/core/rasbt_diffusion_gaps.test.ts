@@ -6,11 +6,11 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { torch, type Tensor } from "../../../../lib/tensor/index";
+import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 
 const FIX = fileURLToPath(new URL("../../../fixtures/torch/tutorials/rasbt_diffusion.json", import.meta.url));
 type Err = [string, string];
-const gaps = (JSON.parse(readFileSync(FIX, "utf8")) as { gaps: { index_errors: Record<string, Err>; take_negative: { shape: number[]; data: number[] }; chunk_errors: Record<string, Err>; index_select_errors: Record<string, Err>; index_select_int32: { shape: number[]; data: number[] } } }).gaps;
+const gaps = (JSON.parse(readFileSync(FIX, "utf8")) as { gaps: { index_errors: Record<string, Err>; take_negative: { shape: number[]; data: number[] }; chunk_errors: Record<string, Err>; index_select_errors: Record<string, Err>; embedding_errors: Record<string, Err>; index_select_int32: { shape: number[]; data: number[] } } }).gaps;
 
 function thrown(fn: () => unknown): [string, string] | null {
   try {
@@ -96,4 +96,14 @@ describe("torch.cumprod / x.cumprod take NumPy's axis in their types too (runtim
     expect(torch.cumprod(alphas, { axis: 0 }).tolist()).toEqual([0.5, 0.25, 0.0625]);
     expect(alphas.cumprod({ axis: 0 }).tolist()).toEqual([0.5, 0.25, 0.0625]);
   });
+});
+
+describe("Embedding's errors in torch 1.13's words (a token id past the vocabulary; float ids)", () => {
+  const L = (v: number[] | number[][]) => torch.tensor(v, { dtype: torch.long });
+  const cases: Record<string, () => unknown> = {
+    past_end: () => new nn.Embedding(5, 3)(L([1, 5])),
+    negative: () => F.embedding(L([[1, -1]]), torch.rand(5, 3)),
+    float_ids: () => new nn.Embedding(5, 3)(torch.tensor([1.0])),
+  };
+  for (const [name, fn] of Object.entries(cases)) it(name, () => expect(thrown(fn)).toEqual(gaps.embedding_errors[name]));
 });
