@@ -9,7 +9,7 @@
 import { parseArgs, type PyArgs } from "../../args";
 import { needsGrad, record } from "../../autograd/function";
 import { releaseScratch, takeScratch } from "../../buffer_pool";
-import { cppTypeName, int16, int32, int64, int8, promoteTypes, wrapsAround, type DType, type Storage } from "../../dtype";
+import { bool, cppTypeName, int16, int32, int64, int8, promoteTypes, wrapsAround, type DType, type Storage } from "../../dtype";
 import { IndexError, RuntimeError, ValueError } from "../../errors";
 import { kernels } from "../../kernels/registry";
 import { createCrossEntropySimd } from "../../kernels/wasm/cross_entropy_simd";
@@ -17,7 +17,7 @@ import { emptyForOverwrite, sumToShape } from "../../ops/util";
 import { Tensor } from "../../tensor";
 import { torchSize } from "../repr";
 import { logsigmoid } from "./activation_extra";
-import { legacyReduction } from "./loss_composed";
+import { legacyReduction, refuseTargetDtypeInBackward } from "./loss_composed";
 import {
   checkReduction,
   checkTensor,
@@ -183,8 +183,12 @@ function regressionLoss(fn: string, node: string, input: Tensor, target: Tensor,
   checkTensor(target, fn, "target");
   const a = parseRegressionLoss(fn, args);
   const reduction = lossReduction(a);
+  if (l1 && target.dtype === bool) {
+    throw new RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+  }
   const shape = broadcastShape(input, target, fn);
-  const dt = floatType(input);
+  // a float64 target makes a float64 loss, as torch (an integer one keeps the input's)
+  const dt = target.dtype.is_floating_point ? promoteTypes(floatType(input), target.dtype) : floatType(input);
   const x = dataAs(input, shape, "input", fn);
   const t = dataAs(target, shape, "target", fn);
   const n = x.length;
@@ -212,7 +216,7 @@ function regressionLoss(fn: string, node: string, input: Tensor, target: Tensor,
 /** F.mse_loss(input, target, { reduction }) */
 export function mse_loss(input: Tensor, target: Tensor, ...args: RegressionLossArgs): Tensor {
   if (input instanceof Tensor && wrapsAround(input.dtype)) throw new RuntimeError(`"mse_cpu" not implemented for '${cppTypeName(input.dtype)}'`); // as torch 1.13 (uint8, int8, int16, int32)
-  return regressionLoss("mse_loss", "MseLossBackward0", input, target, args, false);
+  return refuseTargetDtypeInBackward(regressionLoss("mse_loss", "MseLossBackward0", input, target, args, false), "MseLossBackward0", input, target);
 }
 
 /** F.l1_loss(input, target, { reduction }) */

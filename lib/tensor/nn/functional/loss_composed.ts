@@ -6,7 +6,8 @@
  * tests/fixtures/torch/nn/losses_extra.json).
  */
 import { parseArgs, type PyArgs } from "../../args";
-import { composite } from "../../autograd/function";
+import { composite, record } from "../../autograd/function";
+import { cppTypeName } from "../../dtype";
 import { no_grad } from "../../autograd/grad_mode";
 import { RuntimeError, ValueError } from "../../errors";
 import { where } from "../../ops/where";
@@ -56,6 +57,19 @@ export interface HuberLossOptions {
   delta?: number;
 }
 
+/**
+ * torch 1.13's mse_loss and huber_loss compute the loss of a target whose dtype is not the input's
+ * (an int64 target, as learners pass labels), but their backward refuses it: "Found dtype Long but
+ * expected Float". The loss keeps its value and its node's name (`node`); backward raises that.
+ */
+export function refuseTargetDtypeInBackward(loss: Tensor, node: string, input: Tensor, target: Tensor): Tensor {
+  if (!loss.grad_fn || !input.requires_grad || target.dtype === input.dtype) return loss;
+  const message = `Found dtype ${cppTypeName(target.dtype)} but expected ${cppTypeName(input.dtype)}`;
+  return record(loss.detach(), node, [input], () => {
+    throw new RuntimeError(message);
+  });
+}
+
 /** F.huber_loss(input, target, reduction="mean", delta=1): squared error inside |d| < delta, linear outside. */
 export function huber_loss(input: Tensor, target: Tensor, ...args: PyArgs<[reduction?: Reduction, delta?: number], HuberLossOptions>): Tensor {
   checkPair(input, target, "huber_loss");
@@ -63,11 +77,14 @@ export function huber_loss(input: Tensor, target: Tensor, ...args: PyArgs<[reduc
   const reduction = legacyReduction(a);
   const delta = a.delta ?? 1;
   if (!(delta > 0)) throw new RuntimeError(`huber_loss does not support non-positive values for delta, got ${delta}`);
-  return composite("HuberLossBackward0", [input, target], (x, t) => {
+  const loss = composite("HuberLossBackward0", [input, target], (x, t) => {
     const d = x.sub(t);
     const ad = d.abs();
     return reduce(where(ad.lt(delta), d.mul(d).mul(0.5), ad.sub(0.5 * delta).mul(delta)), reduction);
   });
+  // torch's huber_loss keeps a float input's dtype whatever the target's (mse_loss promotes)
+  const kept = input.dtype.is_floating_point && loss.dtype !== input.dtype ? loss.to(input.dtype) : loss;
+  return refuseTargetDtypeInBackward(kept, "HuberLossBackward0", input, target);
 }
 
 export interface SmoothL1LossOptions {
