@@ -56,6 +56,8 @@ export const torch113Names = {
   is_neg: (input: Tensor, ...rest: unknown[]): boolean => (tensorArg("is_neg", input, rest), false),
   profiler: profilerNamespace,
   lu_unpack, symeig, ...removedLinalg, svd_lowrank, pca_lowrank, lobpcg, geqrf,
+  /** torch.lu(A, pivot=True, get_infos=False), torch/functional.py's: its keywords read, any other refused (torch.ts's took A alone). */
+  lu: luWithInfos,
   stft, istft,
   ...memoryFormatNames,
 };

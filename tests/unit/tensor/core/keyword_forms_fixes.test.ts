@@ -187,4 +187,12 @@ describe("unknown keywords once ignored (unknown_keywords_known.ts)", () => {
     expect([...x().requires_grad_().numpy({ force: true })]).toEqual([...x().numpy()]);
     expect(() => x().requires_grad_().numpy()).toThrow("Can't call numpy() on Tensor that requires grad");
   });
+
+  it("torch.lu(A, pivot=True, get_infos=False) reads its keywords and refuses others (torch 1.13: _lu_no_infos() got an unexpected keyword argument)", () => {
+    const A = torch.tensor([[2, 1], [4, 3]]);
+    const [LU, piv, info] = T.lu(A, { get_infos: true }) as Tensor[];
+    expect([LU.tolist(), piv.tolist(), info.item()]).toEqual([[[4, 3], [0.5, -0.5]], [2, 2], 0]);
+    expect((T.lu(A) as Tensor[]).length).toBe(2);
+    expect(() => T.lu(A, { zz: 1 })).toThrow("lu() got an unexpected keyword argument 'zz'");
+  });
 });
