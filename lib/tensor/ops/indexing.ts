@@ -456,10 +456,11 @@ function forEachIndex(shape: readonly number[], xStrides: readonly number[], dim
 }
 
 function checkGatherShapes(x: Tensor, d: number, index: Tensor, op: string): void {
-  if (index.dim() !== x.dim()) throw new RuntimeError(`${op}: Index tensor must have the same number of dimensions as input tensor (${index.dim()} vs ${x.dim()})`);
+  // torch 1.13's words: gather names the input tensor, the scatter family self
+  if (index.dim() !== x.dim()) throw new RuntimeError(`Index tensor must have the same number of dimensions as ${op === "gather" ? "input" : "self"} tensor`);
   for (let i = 0; i < x.dim(); i++) {
     if (i !== d && index.shape[i] > x.shape[i]) {
-      throw new RuntimeError(`${op}: Size does not match at dimension ${i} expected index ${fmtShape(index.shape)} to be smaller than self ${fmtShape(x.shape)} apart from dimension ${d}`);
+      throw new RuntimeError(`${op === "gather" ? "" : `${op}: `}Size does not match at dimension ${i} expected index ${fmtShape(index.shape)} to be smaller than self ${fmtShape(x.shape)} apart from dimension ${d}`);
     }
   }
   // torch 1.13's words (scatter_add and scatter_reduce check as "scatter"), int32 included

@@ -64,13 +64,12 @@ function catList(tensors: readonly Tensor[], dimArg: number): Tensor {
   let total = 0;
   parts.forEach((t, i) => {
     if (t.dim() !== ref.dim()) {
-      throw new RuntimeError(`Tensors must have same number of dimensions: got ${ref.dim()} and ${t.dim()} (tensor ${i} has shape ${fmtShape(t.shape)})`);
+      throw new RuntimeError(`Tensors must have same number of dimensions: got ${ref.dim()} and ${t.dim()}`); // torch 1.13's words
     }
     for (let k = 0; k < ref.dim(); k++) {
       if (k !== d && t.shape[k] !== ref.shape[k]) {
         throw new RuntimeError(
-          `Sizes of tensors must match except in dimension ${d}. Expected size ${ref.shape[k]} but got size ${t.shape[k]} for tensor number ${i} in the list ` +
-            `(shapes ${fmtShape(ref.shape)} and ${fmtShape(t.shape)}).`,
+          `Sizes of tensors must match except in dimension ${d}. Expected size ${ref.shape[k]} but got size ${t.shape[k]} for tensor number ${i} in the list.`,
         );
       }
     }

@@ -58,7 +58,7 @@ export function multinomial(probs: Tensor, numSamples: number, replacement = fal
   for (let r = 0; r < rows; r++) {
     let sum = 0;
     for (let j = 0; j < cats; j++) sum += pd[r * cats + j];
-    if (!(sum > 0)) throw new RuntimeError("multinomial: invalid multinomial distribution (sum of probabilities <= 0)");
+    if (!(sum > 0)) throw new RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)");
   }
   const out = empty(probs.dim() === 2 ? [rows, numSamples] : [numSamples], int64);
   const round = probs.dtype === float64 ? (v: number) => v : Math.fround;

@@ -10,7 +10,7 @@ import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 
 const FIX = fileURLToPath(new URL("../../../fixtures/torch/tutorials/rasbt_diffusion.json", import.meta.url));
 type Err = [string, string];
-const gaps = (JSON.parse(readFileSync(FIX, "utf8")) as { gaps: { index_errors: Record<string, Err>; take_negative: { shape: number[]; data: number[] }; chunk_errors: Record<string, Err>; index_select_errors: Record<string, Err>; embedding_errors: Record<string, Err>; index_select_int32: { shape: number[]; data: number[] } } }).gaps;
+const gaps = (JSON.parse(readFileSync(FIX, "utf8")) as { gaps: { index_errors: Record<string, Err>; take_negative: { shape: number[]; data: number[] }; chunk_errors: Record<string, Err>; index_select_errors: Record<string, Err>; embedding_errors: Record<string, Err>; shape_errors: Record<string, Err>; index_select_int32: { shape: number[]; data: number[] } } }).gaps;
 
 function thrown(fn: () => unknown): [string, string] | null {
   try {
@@ -106,4 +106,18 @@ describe("Embedding's errors in torch 1.13's words (a token id past the vocabula
     float_ids: () => new nn.Embedding(5, 3)(torch.tensor([1.0])),
   };
   for (const [name, fn] of Object.entries(cases)) it(name, () => expect(thrown(fn)).toEqual(gaps.embedding_errors[name]));
+});
+
+describe("cat / gather / scatter shape errors and multinomial's, in torch 1.13's words (no engine suffix or op prefix)", () => {
+  const L = (v: number[] | number[][]) => torch.tensor(v, { dtype: torch.long });
+  const cases: Record<string, () => unknown> = {
+    cat_sizes: () => torch.cat([torch.rand(2, 3, 4, 4), torch.rand(2, 5, 2, 2)], { dim: 1 }),
+    cat_dims: () => torch.cat([torch.rand(2, 3), torch.rand(2, 3, 1)]),
+    gather_dims: () => torch.rand(20).gather(-1, L([[1]])),
+    gather_size: () => torch.rand(3, 4).gather(0, L([[0, 0, 0, 0, 0]])),
+    scatter_dims: () => torch.rand(3, 4).scatter(1, L([1]), 1.0),
+    scatter_add_dims: () => torch.rand(3, 4).scatter_add(1, L([1]), torch.ones(1)),
+    multinomial_zero: () => torch.multinomial(torch.tensor([0.0, 0.0]), 1),
+  };
+  for (const [name, fn] of Object.entries(cases)) it(name, () => expect(thrown(fn)).toEqual(gaps.shape_errors[name]));
 });
