@@ -3,7 +3,7 @@
  * each checked against torch 1.13's behaviour.
  */
 import { describe, expect, it, vi } from "vitest";
-import { nn, torch, utils, type Tensor } from "../../../../lib/tensor/index";
+import { nn, torch, torchvision, utils, type Tensor } from "../../../../lib/tensor/index";
 
 describe("PackedSequence.to / cpu / float / long (a training loop's x_batch.to(device) on a packed batch)", () => {
   const seqs = [torch.tensor([[1, 2], [3, 4], [5, 6]]), torch.tensor([[7, 8]])];
@@ -128,5 +128,18 @@ describe("seq[-1] = layer / list[-1] = layer, as torch's __setitem__ (swapping a
     expect(() => s.get(2)).toThrow(new RegExp("^index 2 is out of range$"));
     expect(() => new nn.ModuleList([new nn.ReLU()]).get(-2)).toThrow(new RegExp("^index -2 is out of range$"));
     expect(() => s.get("fc2" as never)).toThrow("'str' object cannot be interpreted as an integer");
+  });
+});
+
+describe("transforms.Normalize given tensors of statistics (make_normalizer)", () => {
+  it("prints the tensors as torchvision does and normalizes as the list form", () => {
+    const mean = torch.tensor([0.5, 0.25, 0.5]);
+    const std = torch.tensor([0.2, 0.2, 0.4]);
+    const n = new torchvision.transforms.Normalize({ mean, std });
+    expect(String(n)).toBe("Normalize(mean=tensor([0.5000, 0.2500, 0.5000]), std=tensor([0.2000, 0.2000, 0.4000]))");
+    const img = torch.rand(3, 2, 2);
+    const want = new torchvision.transforms.Normalize([0.5, 0.25, 0.5], [0.2, 0.2, 0.4])(img);
+    expect(torch.allclose(n(img), want)).toBe(true);
+    expect(n.mean).toEqual(mean.tolist());
   });
 });

@@ -16,7 +16,7 @@
  * odRepr(...) (a JavaScript object has no OrderedDict repr), x_tensor[subset] -> x_tensor.index(subset.indices).
  */
 import { describe, expect, it, vi } from "vitest";
-import { F, copy, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
+import { F, copy, nn, optim, torch, torchvision, utils, type Tensor } from "../../../../lib/tensor/index";
 import type { Generator, Optimizer } from "../../../../lib/tensor/index";
 import { expectNums, expectT, thrown, tutorialFixture } from "./helpers";
 
@@ -909,6 +909,10 @@ describe("Chapter 6: normalizer statistics, dropout, the lr range test, optimize
     const [total_samples, total_means, total_stds] = StepByStep.loader_apply(temp_loader, StepByStep.statistics_per_channel).unbind();
     expectT(total_means.div(total_samples), r.norm[0], 1e-6);
     expectT(total_stds.div(total_samples), r.norm[1], 1e-6);
+    // make_normalizer
+    const normalizer = new torchvision.transforms.Normalize({ mean: total_means.div(total_samples), std: total_stds.div(total_samples) });
+    expect(String(normalizer)).toBe(r.normalizer[0]);
+    expectT(normalizer(imgs3.index(0)), r.normalizer[1], 1e-5);
   });
 
   it("dropout in train / eval; F.linear with an int64 0-d bias", () => {
