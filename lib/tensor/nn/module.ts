@@ -67,6 +67,18 @@ export interface RemovableHandle {
 
 export type StateDict = Record<string, Tensor>;
 
+/**
+ * `print(model.state_dict())` shows torch's OrderedDict repr, not "[object Object]": the dict gets a
+ * non-enumerable toString, so keys, entries, spreading, JSON and structured clones see only the tensors.
+ */
+export function printableAsOrderedDict<T extends Record<string, unknown>>(dict: T): T {
+  Object.defineProperty(dict, "toString", {
+    value: () => `OrderedDict([${Object.entries(dict).map(([key, value]) => `('${key}', ${String(value)})`).join(", ")}])`,
+    enumerable: false, writable: true, configurable: true,
+  });
+  return dict;
+}
+
 /** Module.state_dict's keywords, as torch 1.13 (destination is filled and returned). */
 export interface StateDictOptions {
   destination?: StateDict;
@@ -625,7 +637,7 @@ export class Module {
       warnOnce("UserWarning: Positional args are being deprecated, use kwargs instead. Refer to https://pytorch.org/docs/master/generated/torch.nn.Module.html#torch.nn.Module.state_dict for details.");
     }
     // destination: PyTorch fills and returns the caller's dict (merging several modules' states).
-    const out: StateDict = opts.destination ?? {};
+    const out: StateDict = opts.destination ?? printableAsOrderedDict({});
     const keep = flag("state_dict", "keep_vars", opts.keep_vars, false);
     const prefix = opts.prefix ?? "";
     if (typeof prefix !== "string") throw new TypeError_(`state_dict(): argument 'prefix' must be str, not ${typeof prefix}`);
