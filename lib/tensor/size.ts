@@ -39,6 +39,11 @@ export class Size extends Array<number> {
     return out;
   }
 
+  /** print(x.shape) and `${x.shape}` read as PyTorch prints a shape: torch.Size([2, 3]) (an array's "2,3" before). */
+  override toString(): string {
+    return `torch.Size([${Array.prototype.join.call(this, ", ")}])`;
+  }
+
   override filter(fn: (value: number, index: number, array: number[]) => unknown, thisArg?: unknown): number[] {
     if (typeof fn !== "function") throw new TypeError(`${String(fn)} is not a function`);
     const out: number[] = [];

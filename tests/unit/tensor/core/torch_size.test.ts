@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { nn, torch } from "../../../../lib/tensor/index";
 import { Size, sizeOf } from "../../../../lib/tensor/size";
+import { formatValue } from "../../../../lib/kernel/display/format-value";
 
 describe("torch.Size", () => {
   it("x.shape[-k] and x.size()[-k] read from the end; past the front raises torch's IndexError", () => {
@@ -15,6 +16,16 @@ describe("torch.Size", () => {
     expect(() => torch.tensor(1.5).shape[-1]).toThrow("tuple index out of range");
     // The idiom it serves: flatten all but the last dimension.
     expect(x.view(-1, x.shape[-1]).shape).toEqual([6, 5]);
+  });
+
+  it("prints as torch prints a shape: print(x.shape), f\"{x.shape}\", a list of shapes and the notebook's display", () => {
+    expect(String(torch.zeros(2, 3).shape)).toBe("torch.Size([2, 3])");
+    expect(`${torch.zeros(4).size()}`).toBe("torch.Size([4])");
+    expect(String(torch.tensor(1.5).shape)).toBe("torch.Size([])");
+    expect(String(torch.Size([1, 28, 28]))).toBe("torch.Size([1, 28, 28])");
+    expect(formatValue([torch.zeros(2, 1).shape, 3])).toBe("[torch.Size([2, 1]), 3]");
+    // slices and maps of a shape are plain arrays again, as in Python (x.shape[1:] is a torch.Size there, a list's repr here)
+    expect(String(torch.zeros(2, 3).shape.slice(1))).toBe("3");
   });
 
   it("stays a plain number array to every other use, and immutable", () => {

@@ -23,8 +23,6 @@ const ref = tutorialFixture<Record<string, any>>("aladdin.json"); // eslint-disa
 const { DataLoader, TensorDataset, WeightedRandomSampler } = utils.data;
 const device = torch.device("cpu");
 const long = { dtype: torch.int64 };
-/** Python's str(torch.Size([1, 10])). */
-const sizeRepr = (s: readonly number[]) => `torch.Size([${s.join(", ")}])`;
 
 /** Stand-in images: uniform pixels * 0.5, class k brightens row (2k) % h (the fixture script's digits()). */
 function digits(seed: number, n: number, c = 1, h = 28, w = 28): [Tensor, Tensor] {
@@ -516,10 +514,10 @@ describe("aladdinpersson ML/Pytorch Basics", () => {
     expect([[...x.view(64, -1).shape], [...x.permute(0, 2, 1).shape], [...z[0].shape], [...z[1].shape],
       [...torch.chunk(x, { chunks: 2, dim: 2 })[1].shape]]).toEqual(tb.chunk);
     x = torch.arange(10);
-    // print(x.shape) shows torch.Size([1, 10]); a shape is an array here, whose String is "1,10" (a known difference)
-    expect([`${x.unsqueeze(0).shape}`, `${x.unsqueeze(1).shape}`]).toEqual(["1,10", "10,1"]);
-    expect([sizeRepr(x.unsqueeze(0).shape), sizeRepr(x.unsqueeze(1).shape), sizeRepr(torch.arange(10).unsqueeze(0).unsqueeze(1).squeeze(1).shape)]).toEqual(tb.unsq);
-    expect(`Shape of tensor ${sizeRepr(my_tensor.shape)}`).toBe(tb.shape);
+    // print(x.shape) shows torch.Size([1, 10]), as torch prints it
+    expect([`${x.unsqueeze(0).shape}`, `${x.unsqueeze(1).shape}`]).toEqual(["torch.Size([1, 10])", "torch.Size([10, 1])"]);
+    expect([String(x.unsqueeze(0).shape), String(x.unsqueeze(1).shape), String(torch.arange(10).unsqueeze(0).unsqueeze(1).squeeze(1).shape)]).toEqual(tb.unsq);
+    expect(`Shape of tensor ${my_tensor.shape}`).toBe(tb.shape);
   });
 });
 

@@ -206,15 +206,15 @@ it("2.1 arange/numel/shape/reshape", () => {
   check(x.numel() === 12, "numel");
   check(x.shape[0] === 12, "shape");
   const X = x.reshape(3, 4);
-  check(String(X.shape) === "3,4", "reshape");
-  check(String(x.reshape(3, -1).shape) === "3,4", "-1");
-  check(String(x.reshape([-1, 4]).shape) === "3,4", "list");
+  check(String(X.shape) === "torch.Size([3, 4])", "reshape");
+  check(String(x.reshape(3, -1).shape) === "torch.Size([3, 4])", "-1");
+  check(String(x.reshape([-1, 4]).shape) === "torch.Size([3, 4])", "list");
 });
 it("2.1 zeros/ones/randn/tensor", () => {
-  check(String(torch.zeros([2, 3, 4]).shape) === "2,3,4", "zeros tuple");
-  check(String(torch.zeros(2, 3, 4).shape) === "2,3,4", "zeros");
-  check(String(torch.ones([2, 3, 4]).shape) === "2,3,4", "ones");
-  check(String(torch.randn(3, 4).shape) === "3,4", "randn");
+  check(String(torch.zeros([2, 3, 4]).shape) === "torch.Size([2, 3, 4])", "zeros tuple");
+  check(String(torch.zeros(2, 3, 4).shape) === "torch.Size([2, 3, 4])", "zeros");
+  check(String(torch.ones([2, 3, 4]).shape) === "torch.Size([2, 3, 4])", "ones");
+  check(String(torch.randn(3, 4).shape) === "torch.Size([3, 4])", "randn");
   // JS numbers carry no int / float distinction: torch.tensor of numbers is float32, labels say dtype: torch.long
   check(torch.tensor([[2, 1, 4, 3], [1, 2, 3, 4], [4, 3, 2, 1]]).dtype === torch.float32, "float32");
   check(torch.tensor([[2, 1, 4, 3]], { dtype: torch.long }).dtype === torch.int64, "int64");
@@ -222,7 +222,7 @@ it("2.1 zeros/ones/randn/tensor", () => {
 it("2.1 X[-1], X[1:3], X[1,2]=17, X[:2,:]=12", () => {
   const X = torch.arange(12, { dtype: torch.float32 }).reshape(3, 4);
   check(X.index(-1).tolist().toString() === "8,9,10,11", "-1");
-  check(String(X.index("1:3").shape) === "2,4", "1:3");
+  check(String(X.index("1:3").shape) === "torch.Size([2, 4])", "1:3");
   X.index_put_([1, 2], 17);
   check(X.index(1, 2).item() === 17, "setitem");
   X.index_put_(["0:2", ":"], 12);
@@ -239,8 +239,8 @@ it("2.1 elementwise ops, exp, cat, ==, sum", () => {
   check(close(torch.exp(x).index(0).item(), Math.E), "exp");
   const X = torch.arange(12, { dtype: torch.float32 }).reshape([3, 4]);
   const Y = torch.tensor([[2.0, 1, 4, 3], [1, 2, 3, 4], [4, 3, 2, 1]]);
-  check(String(torch.cat([X, Y], { dim: 0 }).shape) === "6,4", "cat0");
-  check(String(torch.cat([X, Y], 1).shape) === "3,8", "cat1");
+  check(String(torch.cat([X, Y], { dim: 0 }).shape) === "torch.Size([6, 4])", "cat0");
+  check(String(torch.cat([X, Y], 1).shape) === "torch.Size([3, 8])", "cat1");
   const eq = X.eq(Y);
   check(eq.dtype === torch.bool && eq.sum().item() === 2, "eq");
   check(X.sum().item() === 66, "sum");
@@ -249,7 +249,7 @@ it("2.1 broadcasting", () => {
   const a = torch.arange(3).reshape([3, 1]);
   const b = torch.arange(2).reshape([1, 2]);
   const c = a.add(b);
-  check(String(c.shape) === "3,2" && c.tolist().toString() === "0,1,1,2,2,3", "bcast");
+  check(String(c.shape) === "torch.Size([3, 2])" && c.tolist().toString() === "0,1,1,2,2,3", "bcast");
 });
 it("2.1 in-place Z[:] = X + Y, X += Y keep storage", () => {
   const X = torch.arange(12, { dtype: torch.float32 }).reshape([3, 4]);
@@ -281,9 +281,9 @@ it("2.2 pandas-free preprocessing: fillna mean, get_dummies as one_hot", () => {
   const filled = torch.where(rooms.isnan(), mean, rooms);
   check(filled.tolist().toString() === "3,2,4,3", "fill");
   const onehot = F.one_hot(torch.tensor([0, 1, 0, 0], { dtype: torch.long }), 2);
-  check(String(onehot.shape) === "4,2", "one_hot");
+  check(String(onehot.shape) === "torch.Size([4, 2])", "one_hot");
   const Xc = torch.cat([filled.reshape(-1, 1), onehot.float()], 1);
-  check(String(Xc.shape) === "4,3", "cat");
+  check(String(Xc.shape) === "torch.Size([4, 3])", "cat");
 });
 it("2.3 scalars, vectors, len, matrices, A.T, symmetric", () => {
   const x = torch.tensor(3.0), y = torch.tensor(2.0);
@@ -292,7 +292,7 @@ it("2.3 scalars, vectors, len, matrices, A.T, symmetric", () => {
   check(v.index(2).item() === 2 && v.shape[0] === 3 && v.numel() === 3, "vector");
   check(v.shape[0] === 3 && [...v].length === 3, "len(x)");
   const A = torch.arange(6).reshape(3, 2);
-  check(String(A.T.shape) === "2,3", "A.T");
+  check(String(A.T.shape) === "torch.Size([2, 3])", "A.T");
   const S = torch.tensor([[1, 2, 3], [2, 0, 4], [3, 4, 5]]);
   check(S.eq(S.T).all().item<boolean>() === true, "symmetric");
 });
@@ -302,7 +302,7 @@ it("2.3 tensors, clone, Hadamard, a + X, reductions", () => {
   check(A.mul(B).tolist().toString() === "0,1,4,9,16,25", "hadamard");
   const a = 2;
   const X = torch.arange(24).reshape(2, 3, 4);
-  check(X.add(a).index(0, 0, 0).item() === 2 && String(X.mul(a).shape) === "2,3,4", "scalar op");
+  check(X.add(a).index(0, 0, 0).item() === 2 && String(X.mul(a).shape) === "torch.Size([2, 3, 4])", "scalar op");
   check(A.sum({ axis: 0 }).tolist().toString() === "3,5,7", "axis=0");
   check(A.sum({ axis: 1 }).tolist().toString() === "3,12", "axis=1");
   check(A.sum({ axis: [0, 1] }).item() === 15, "axis=[0,1]");
@@ -310,7 +310,7 @@ it("2.3 tensors, clone, Hadamard, a + X, reductions", () => {
   check(close(A.mean().item(), 2.5) && close(A.sum().item() / A.numel(), 2.5), "mean");
   check(A.mean({ axis: 0 }).tolist().toString() === "1.5,2.5,3.5", "mean axis");
   const sum_A = A.sum({ axis: 1, keepdims: true });
-  check(String(sum_A.shape) === "2,1", "keepdims");
+  check(String(sum_A.shape) === "torch.Size([2, 1])", "keepdims");
   check(close(A.div(sum_A).index(0, 1).item(), 1 / 3), "A / sum_A");
   check(A.cumsum({ axis: 0 }).tolist().toString() === "0,1,2,3,5,7", "cumsum axis");
 });
@@ -319,7 +319,7 @@ it("2.3 dot, mv, mm, @, norms", () => {
   const y = torch.ones(3, { dtype: torch.float32 });
   check(torch.dot(x, y).item() === 3 && torch.sum(x.mul(y)).item() === 3, "dot");
   const A = torch.arange(6, { dtype: torch.float32 }).reshape(2, 3);
-  check(String(A.shape) + "|" + String(x.shape) === "2,3|3", "shapes");
+  check(String(A.shape) + "|" + String(x.shape) === "torch.Size([2, 3])|torch.Size([3])", "shapes");
   check(torch.mv(A, x).tolist().toString() === "5,14" && A.matmul(x).tolist().toString() === "5,14", "mv/@");
   const B = torch.ones(3, 4);
   check(torch.mm(A, B).index(1, 0).item() === 12 && A.matmul(B).index(0, 0).item() === 3, "mm");
@@ -392,17 +392,17 @@ it("2.6 Multinomial(1/10, fair_probs).sample((1000,))", () => {
   const fair_probs = torch.ones([6]).div(6);
   const M = torch.distributions.multinomial.Multinomial;
   const s1 = new M(1, fair_probs).sample();
-  check(String(s1.shape) === "6" && s1.sum().item() === 1, "one");
+  check(String(s1.shape) === "torch.Size([6])" && s1.sum().item() === 1, "one");
   const s10 = new M(10, fair_probs).sample();
   check(s10.sum().item() === 10, "ten");
   const counts = new M(1000, fair_probs).sample();
   const freq = counts.div(1000);
   check(freq.sub(1 / 6).abs().max().item() < 0.05, "freqs");
   const c2 = new M(10, fair_probs).sample([500]);
-  check(String(c2.shape) === "500,6", "batch sample");
+  check(String(c2.shape) === "torch.Size([500, 6])", "batch sample");
   const cum = c2.cumsum({ dim: 0 });
   const est = cum.div(cum.sum({ dim: 1, keepdims: true }));
-  check(String(est.shape) === "500,6" && est.index(-1).sub(1 / 6).abs().max().item() < 0.03, "estimates");
+  check(String(est.shape) === "torch.Size([500, 6])" && est.index(-1).sub(1 / 6).abs().max().item() < 0.03, "estimates");
 });
 it("2.6 torch.distributions Bernoulli / Normal basic", () => {
   torch.manual_seed(1);
@@ -451,7 +451,7 @@ it("3.2 linear regression from scratch", () => {
   const true_w = torch.tensor([2, -3.4]);
   const true_b = 4.2;
   const [features, labels] = synthetic_data(true_w, true_b, 1000);
-  check(String(features.shape) === "1000,2" && String(labels.shape) === "1000,1", "shapes");
+  check(String(features.shape) === "torch.Size([1000, 2])" && String(labels.shape) === "torch.Size([1000, 1])", "shapes");
   const w = torch.normal(0, 0.01, [2, 1], { requires_grad: true });
   const b = torch.zeros(1, { requires_grad: true });
   const lr = 0.03, num_epochs = 3, batch_size = 10;
@@ -489,7 +489,7 @@ it("3.5 concise linear regression: LazyLinear, MSELoss, SGD, weight.data.normal_
   const w = net.weight.data, b = net.bias!.data;
   check(w.sub(torch.tensor([[2, -3.4]])).abs().max().item() < 0.01, "w");
   check(Math.abs(b.item() - 4.2) < 0.01, "b");
-  check(net.weight.grad !== null && String(net.weight.grad!.shape) === "1,2", "grad");
+  check(net.weight.grad !== null && String(net.weight.grad!.shape) === "torch.Size([1, 2])", "grad");
 });
 it("3.7 weight decay: l2_penalty and param groups", () => {
   torch.manual_seed(0);
@@ -578,7 +578,7 @@ it("4.5 concise softmax: Sequential(Flatten, LazyLinear(10)), init_weights via a
   for (let epoch = 0; epoch < 5; epoch++) for (let i = 0; i < n; i += 32) {
     const X = Xall.index(`${i}:${i + 32}`), y = yall.index(`${i}:${i + 32}`);
     const l = loss(net(X), y);
-    check(String(l.shape) === "32", "none reduction");
+    check(String(l.shape) === "torch.Size([32])", "none reduction");
     trainer.zero_grad(); l.mean().backward(); trainer.step();
     if (!first) first = l.mean().item(); last = l.mean().item();
   }
@@ -683,10 +683,10 @@ it("6.1 Sequential, custom MLP, MySequential, FixedHiddenMLP, NestMLP", () => {
   torch.manual_seed(0);
   const X = torch.rand(2, 20);
   let net: nn.Module = new nn.Sequential(new nn.LazyLinear(256), new nn.ReLU(), new nn.LazyLinear(10));
-  check(String(net(X).shape) === "2,10", "seq");
-  check(String(new MLP()(X).shape) === "2,10", "MLP");
+  check(String(net(X).shape) === "torch.Size([2, 10])", "seq");
+  check(String(new MLP()(X).shape) === "torch.Size([2, 10])", "MLP");
   net = new MySequential(new nn.LazyLinear(256), new nn.ReLU(), new nn.LazyLinear(10));
-  check(String(net(X).shape) === "2,10", "MySequential");
+  check(String(net(X).shape) === "torch.Size([2, 10])", "MySequential");
   check(Object.keys(net._modules).join() === "0,1,2", "_modules keys");
   const f = new FixedHiddenMLP()(X);
   check(f.dim() === 0 && Math.abs(f.item()) <= 1, "fixed");
@@ -705,7 +705,7 @@ it("6.1 MySequential of d2l's first edition: self._modules[str(idx)] = module, f
   const net = new MySeq2(new nn.Linear(20, 8), new nn.ReLU(), new nn.Linear(8, 2));
   const X = torch.rand(2, 20);
   const Y = net(X);
-  check(String(Y.shape) === "2,2", "fwd");
+  check(String(Y.shape) === "torch.Size([2, 2])", "fwd");
   check(JSON.stringify(net.named_parameters().map(([n]) => n)) === '["0.weight","0.bias","2.weight","2.bias"]', "registered");
   check(String(net).startsWith("MySeq2(\n  (0): Linear(in_features=20, out_features=8, bias=True)"), String(net));
   const seq = new nn.Sequential(net._modules["0"]!, net._modules["1"]!, net._modules["2"]!);
@@ -721,7 +721,7 @@ it("6.2 parameter access: state_dict, bias.data, type, grad None, named_paramete
   const sd = net[2].state_dict();
   check(Object.keys(sd).join() === "weight,bias", "state_dict keys");
   check(net[2].bias instanceof nn.Parameter, "type");
-  check(String(net[2].bias!.data.shape) === "1", "data");
+  check(String(net[2].bias!.data.shape) === "torch.Size([1])", "data");
   check(net[2].weight.grad === null, "grad none");
   const names = [...net.named_parameters()].map(([name, param]: [string, Tensor]) => [name, param.shape]);
   check(JSON.stringify(names) === JSON.stringify([["0.weight", [8, 4]], ["0.bias", [8]], ["2.weight", [1, 8]], ["2.bias", [1]]]), JSON.stringify(names));
@@ -768,7 +768,7 @@ it("6.4 lazy init: weight uninitialized before a forward", () => {
   const w0 = net[0].weight;
   check(String(w0) === "<UninitializedParameter>" && w0 instanceof nn.UninitializedParameter, "placeholder");
   net(torch.rand(2, 20));
-  check(String(net[0].weight.shape) === "256,20", "materialised");
+  check(String(net[0].weight.shape) === "torch.Size([256, 20])", "materialised");
 });
 class CenteredLayer extends nn.Module { forward(X: Tensor) { return X.sub(X.mean()); } }
 class MyLinear extends nn.Module {
@@ -783,10 +783,10 @@ it("6.5 custom layers: CenteredLayer, MyLinear", () => {
   const Y = net(torch.rand(4, 8));
   check(Math.abs(Y.mean().item()) < 1e-6, "mean 0");
   const linear = new MyLinear(5, 3);
-  check(String(linear.weight.shape) === "5,3", "w");
-  check(String(linear(torch.rand(2, 5)).shape) === "2,3", "fwd");
+  check(String(linear.weight.shape) === "torch.Size([5, 3])", "w");
+  check(String(linear(torch.rand(2, 5)).shape) === "torch.Size([2, 3])", "fwd");
   const net2 = new nn.Sequential(new MyLinear(64, 8), new MyLinear(8, 1));
-  check(String(net2(torch.rand(2, 64)).shape) === "2,1", "seq");
+  check(String(net2(torch.rand(2, 64)).shape) === "torch.Size([2, 1])", "seq");
   check([...linear.named_parameters()].map(([n]) => n).join() === "weight,bias", "named");
 });
 it("6.6 file I/O: save/load tensor, list, dict, state_dict, clone.eval()", () => {
@@ -817,7 +817,7 @@ it("6.6 load_state_dict into an un-materialised lazy clone (torch materialises f
   torch.save(net.state_dict(), "mlp2.params");
   const clone = new MLP();
   clone.load_state_dict(torch.load("mlp2.params") as Record<string, Tensor>);
-  check(String(clone.hidden.weight.shape) === "256,20", "materialised by load");
+  check(String(clone.hidden.weight.shape) === "torch.Size([256, 20])", "materialised by load");
 });
 it("6.7 devices: torch.device('cpu'), cuda.device_count() 0, try_gpu falls back", () => {
   const cpu = torch.device("cpu");
@@ -898,11 +898,11 @@ function comp_conv2d(conv2d: nn.Module, X: Tensor) {
 }
 it("7.3 padding and stride shapes", () => {
   const X = torch.rand([8, 8]);
-  check(String(comp_conv2d(new nn.LazyConv2d(1, { kernel_size: 3, padding: 1 }), X).shape) === "8,8", "p1");
-  check(String(comp_conv2d(new nn.LazyConv2d(1, { kernel_size: [5, 3], padding: [2, 1] }), X).shape) === "8,8", "p21");
-  check(String(comp_conv2d(new nn.LazyConv2d(1, { kernel_size: 3, padding: 1, stride: 2 }), X).shape) === "4,4", "s2");
-  check(String(comp_conv2d(new nn.LazyConv2d(1, { kernel_size: [3, 5], padding: [0, 1], stride: [3, 4] }), X).shape) === "2,2", "s34");
-  check(String(comp_conv2d(new nn.LazyConv2d(1, [3, 5], [3, 4], [0, 1]), X).shape) === "2,2", "positional");
+  check(String(comp_conv2d(new nn.LazyConv2d(1, { kernel_size: 3, padding: 1 }), X).shape) === "torch.Size([8, 8])", "p1");
+  check(String(comp_conv2d(new nn.LazyConv2d(1, { kernel_size: [5, 3], padding: [2, 1] }), X).shape) === "torch.Size([8, 8])", "p21");
+  check(String(comp_conv2d(new nn.LazyConv2d(1, { kernel_size: 3, padding: 1, stride: 2 }), X).shape) === "torch.Size([4, 4])", "s2");
+  check(String(comp_conv2d(new nn.LazyConv2d(1, { kernel_size: [3, 5], padding: [0, 1], stride: [3, 4] }), X).shape) === "torch.Size([2, 2])", "s34");
+  check(String(comp_conv2d(new nn.LazyConv2d(1, [3, 5], [3, 4], [0, 1]), X).shape) === "torch.Size([2, 2])", "positional");
 });
 function corr2d_multi_in(X: Tensor, K: Tensor) { return [...X].map((x, i) => corr2d(x, K.index(i))).reduce((a, b) => a.add(b)); }
 function corr2d_multi_in_out(X: Tensor, K: Tensor) { return torch.stack([...K].map((k) => corr2d_multi_in(X, k)), 0); }
@@ -916,7 +916,7 @@ it("7.4 multi-in / multi-out channels, 1x1 conv as matmul", () => {
   let K = torch.tensor([[[0.0, 1.0], [2.0, 3.0]], [[1.0, 2.0], [3.0, 4.0]]]);
   check(JSON.stringify(corr2d_multi_in(X, K).tolist()) === "[[56,72],[104,120]]", "multi in");
   K = torch.stack([K, K.add(1), K.add(2)], 0);
-  check(String(K.shape) === "3,2,2,2", "K");
+  check(String(K.shape) === "torch.Size([3, 2, 2, 2])", "K");
   const Y = corr2d_multi_in_out(X, K);
   check(Y.index(1, 0, 0).item() === 76, "multi out " + Y.index(1, 0, 0).item());
   // torch reference via F.conv2d
@@ -940,9 +940,9 @@ it("7.5 pool2d by hand, nn.MaxPool2d padding/stride, multi channel", () => {
   const X4 = torch.arange(16, { dtype: torch.float32 }).reshape([1, 1, 4, 4]);
   check(JSON.stringify(new nn.MaxPool2d(3)(X4).tolist()) === "[[[[10]]]]", "3");
   check(JSON.stringify(new nn.MaxPool2d(3, { padding: 1, stride: 2 })(X4).tolist()) === "[[[[5,7],[13,15]]]]", "p1s2");
-  check(String(new nn.MaxPool2d([2, 3], { stride: [2, 3], padding: [0, 1] })(X4).shape) === "1,1,2,2", "rect");
+  check(String(new nn.MaxPool2d([2, 3], { stride: [2, 3], padding: [0, 1] })(X4).shape) === "torch.Size([1, 1, 2, 2])", "rect");
   const X5 = torch.cat([X4, X4.add(1)], 1);
-  check(String(new nn.MaxPool2d(3, { padding: 1, stride: 2 })(X5).shape) === "1,2,2,2", "channels");
+  check(String(new nn.MaxPool2d(3, { padding: 1, stride: 2 })(X5).shape) === "torch.Size([1, 2, 2, 2])", "channels");
 });
 it("7.6 LeNet (Sigmoid, AvgPool2d) layer shapes and a few training steps", () => {
   torch.manual_seed(0);
@@ -953,7 +953,7 @@ it("7.6 LeNet (Sigmoid, AvgPool2d) layer shapes and a few training steps", () =>
   let X = torch.rand([1, 1, 28, 28]);
   const shapes: string[] = [];
   for (const layer of net.children()) { X = layer(X); shapes.push(`${layer.constructor.name} ${X.shape}`); }
-  check(shapes[2].endsWith("1,6,14,14") && shapes[6].endsWith("1,400") && shapes[11].endsWith("1,10"), shapes.join("|"));
+  check(shapes[2].endsWith("torch.Size([1, 6, 14, 14])") && shapes[6].endsWith("torch.Size([1, 400])") && shapes[11].endsWith("torch.Size([1, 10])"), shapes.join("|"));
   const init_cnn = (m: nn.Module) => { if (m instanceof nn.Linear || m instanceof nn.Conv2d) nn.init.xavier_uniform_(m.weight); };
   net.apply(init_cnn);
   const x = torch.rand([16, 1, 28, 28]), y = torch.randint(0, 10, [16]);
@@ -973,17 +973,17 @@ it("8.1-8.2 AlexNet-ish / VGG blocks with ...conv_blks", () => {
   const conv_blks = arch.map(([n, c]) => vgg_block(n, c));
   const net = new nn.Sequential(...conv_blks, new nn.Flatten(), new nn.LazyLinear(32), new nn.ReLU(), new nn.Dropout(0.5), new nn.LazyLinear(10));
   const Y = net(torch.randn(2, 1, 32, 32));
-  check(String(Y.shape) === "2,10", "vgg");
+  check(String(Y.shape) === "torch.Size([2, 10])", "vgg");
   const alex = new nn.Sequential(new nn.LazyConv2d(8, { kernel_size: 11, stride: 4, padding: 1 }), new nn.ReLU(), new nn.MaxPool2d({ kernel_size: 3, stride: 2 }),
     new nn.LazyConv2d(16, { kernel_size: 5, padding: 2 }), new nn.ReLU(), new nn.MaxPool2d({ kernel_size: 3, stride: 2 }), new nn.Flatten(), new nn.LazyLinear(10));
-  check(String(alex(torch.randn(1, 1, 64, 64)).shape) === "1,10", "alex");
+  check(String(alex(torch.randn(1, 1, 64, 64)).shape) === "torch.Size([1, 10])", "alex");
 });
 it("8.3 NiN with AdaptiveAvgPool2d((1, 1))", () => {
   const nin_block = (out_channels: number, kernel_size: number, strides: number, padding: number) => new nn.Sequential(
     new nn.LazyConv2d(out_channels, kernel_size, strides, padding), new nn.ReLU(),
     new nn.LazyConv2d(out_channels, { kernel_size: 1 }), new nn.ReLU(), new nn.LazyConv2d(out_channels, { kernel_size: 1 }), new nn.ReLU());
   const net = new nn.Sequential(nin_block(8, 5, 2, 0), new nn.MaxPool2d(3, { stride: 2 }), nin_block(10, 3, 1, 1), new nn.AdaptiveAvgPool2d([1, 1]), new nn.Flatten());
-  check(String(net(torch.randn(2, 1, 32, 32)).shape) === "2,10", "nin");
+  check(String(net(torch.randn(2, 1, 32, 32)).shape) === "torch.Size([2, 10])", "nin");
 });
 class Inception extends nn.Module {
   b1_1: nn.Module; b2_1: nn.Module; b2_2: nn.Module; b3_1: nn.Module; b3_2: nn.Module; b4_1: nn.Module; b4_2: nn.Module;
@@ -1004,7 +1004,7 @@ class Inception extends nn.Module {
 }
 it("8.4 GoogLeNet Inception torch.cat((b1, b2, b3, b4), dim=1)", () => {
   const inc = new Inception(4, [4, 8], [2, 4], 4);
-  check(String(inc(torch.randn(1, 3, 8, 8)).shape) === "1,20,8,8", "inception");
+  check(String(inc(torch.randn(1, 3, 8, 8)).shape) === "torch.Size([1, 20, 8, 8])", "inception");
 });
 function batch_norm(X: Tensor, gamma: Tensor, beta: Tensor, moving_mean: Tensor, moving_var: Tensor, eps: number, momentum: number): [Tensor, Tensor, Tensor] {
   let X_hat: Tensor;
@@ -1048,13 +1048,13 @@ it("8.5 batch_norm from scratch vs nn.BatchNorm2d (moving averages, dim=(0,2,3) 
   // torch's running_var is unbiased; d2l's moving_var biased: they differ by n/(n-1)
   check(!bn.moving_var.reshape(-1).allclose(ref.running_var!, { atol: 1e-6 }), "var biased vs unbiased");
   const Ye = torch.no_grad(() => bn(X));
-  check(String(Ye.shape) === "4,3,5,5", "eval");
+  check(String(Ye.shape) === "torch.Size([4, 3, 5, 5])", "eval");
 });
 it("8.5 LeNet with nn.LazyBatchNorm2d / LazyBatchNorm1d", () => {
   const net = new nn.Sequential(new nn.LazyConv2d(6, { kernel_size: 5 }), new nn.LazyBatchNorm2d(), new nn.Sigmoid(), new nn.AvgPool2d({ kernel_size: 2, stride: 2 }),
     new nn.Flatten(), new nn.LazyLinear(12), new nn.LazyBatchNorm1d(), new nn.Sigmoid(), new nn.LazyLinear(10));
-  check(String(net(torch.randn(4, 1, 16, 16)).shape) === "4,10", "bn lenet");
-  check(String((net[1] as nn.BatchNorm2d).running_mean!.shape) === "6", "bn materialised");
+  check(String(net(torch.randn(4, 1, 16, 16)).shape) === "torch.Size([4, 10])", "bn lenet");
+  check(String((net[1] as nn.BatchNorm2d).running_mean!.shape) === "torch.Size([6])", "bn materialised");
 });
 class Residual extends nn.Module {
   conv1: nn.Module; conv2: nn.Module; conv3: nn.Module | null; bn1: nn.Module; bn2: nn.Module;
@@ -1075,9 +1075,9 @@ class Residual extends nn.Module {
 }
 it("8.6 ResNet Residual with/without use_1x1conv", () => {
   const blk = new Residual(3);
-  check(String(blk(torch.randn(4, 3, 6, 6)).shape) === "4,3,6,6", "same");
+  check(String(blk(torch.randn(4, 3, 6, 6)).shape) === "torch.Size([4, 3, 6, 6])", "same");
   const blk2 = new Residual(6, true, 2);
-  check(String(blk2(torch.randn(4, 3, 6, 6)).shape) === "4,6,3,3", "1x1");
+  check(String(blk2(torch.randn(4, 3, 6, 6)).shape) === "torch.Size([4, 6, 3, 3])", "1x1");
   const Y = torch.randn(2, 2); const Y0 = Y; const X = torch.ones(2, 2);
   Y.add_(X); check(Y === Y0, "Y += X in place");
 });
@@ -1090,9 +1090,9 @@ it("8.7 DenseNet conv_block / DenseBlock / transition_block", () => {
   }
   const blk = new DenseBlock(2, 10);
   const Y = blk(torch.randn(4, 3, 8, 8));
-  check(String(Y.shape) === "4,23,8,8", "dense");
+  check(String(Y.shape) === "torch.Size([4, 23, 8, 8])", "dense");
   const transition_block = (num_channels: number) => new nn.Sequential(new nn.LazyBatchNorm2d(), new nn.ReLU(), new nn.LazyConv2d(num_channels, { kernel_size: 1 }), new nn.AvgPool2d({ kernel_size: 2, stride: 2 }));
-  check(String(transition_block(10)(Y).shape) === "4,10,4,4", "transition");
+  check(String(transition_block(10)(Y).shape) === "torch.Size([4, 10, 4, 4])", "transition");
 });
 
 });
@@ -1129,15 +1129,15 @@ it("9.3 random sequence partitioning: corpus slices into X/Y batches", () => {
   const num_steps = 5;
   const array = torch.tensor(Array.from({ length: corpus.length - num_steps }, (_, i) => corpus.slice(i, i + num_steps + 1)), { dtype: torch.long });
   const X = array.index(":", ":-1"), Y = array.index(":", "1:");
-  check(String(X.shape) === `${corpus.length - num_steps},5` && X.index(1, "1:").equal(Y.index(0, "1:").index("0:4")) === true, "shift");
+  check(String(X.shape) === `torch.Size([${corpus.length - num_steps}, 5])` && X.index(1, "1:").equal(Y.index(0, "1:").index("0:4")) === true, "shift");
   torch.manual_seed(0);
   const idx = torch.randperm(X.shape[0]).index("0:4");
-  check(String(X.index(idx).shape) === "4,5", "batch");
+  check(String(X.index(idx).shape) === "torch.Size([4, 5])", "batch");
 });
 it("9.5 F.one_hot(X.T, 28) shape", () => {
   const X = torch.arange(10).reshape([2, 5]);
   const oh = F.one_hot(X.T, 28);
-  check(String(oh.shape) === "5,2,28" && oh.dtype === torch.int64, "one_hot");
+  check(String(oh.shape) === "torch.Size([5, 2, 28])" && oh.dtype === torch.int64, "one_hot");
 });
 function grad_clipping(params: Tensor[], theta: number) {
   const norm = torch.sqrt(params.map((p) => torch.sum(p.grad!.pow(2))).reduce((a, b) => a.add(b)));
@@ -1173,7 +1173,7 @@ it("9.5 RNN from scratch: tanh(X W_xh + H W_hh + b_h), grad clipping, perplexity
     const X = torch.stack(starts.map((s) => data.index(`${s}:${s + num_steps}`)));
     const Y = torch.stack(starts.map((s) => data.index(`${s + 1}:${s + num_steps + 1}`)));
     const Y_hat = forward(X);
-    check(String(Y_hat.shape) === `${bs},${num_steps},${num_inputs}`, "out shape");
+    check(String(Y_hat.shape) === `torch.Size([${bs}, ${num_steps}, ${num_inputs}])`, "out shape");
     const l = F.cross_entropy(Y_hat.reshape(-1, Y_hat.shape[Y_hat.shape.length - 1]), Y.reshape(-1));
     opt.zero_grad(); l.backward(); grad_clipping(params, 1); opt.step();
     ppl.push(Math.exp(l.item()));
@@ -1186,18 +1186,18 @@ it("9.6 concise nn.RNN / GRU / LSTM, deep and bidirectional shapes", () => {
   const X = torch.randn(7, 3, 10);
   const rnn = new nn.RNN(10, 16);
   const [out, H] = rnn(X);
-  check(String(out.shape) === "7,3,16" && String(H.shape) === "1,3,16", "rnn");
+  check(String(out.shape) === "torch.Size([7, 3, 16])" && String(H.shape) === "torch.Size([1, 3, 16])", "rnn");
   const gru = new nn.GRU(10, 16, { num_layers: 2 });
   const [o2, h2] = gru(X);
-  check(String(o2.shape) === "7,3,16" && String(h2.shape) === "2,3,16", "deep gru");
+  check(String(o2.shape) === "torch.Size([7, 3, 16])" && String(h2.shape) === "torch.Size([2, 3, 16])", "deep gru");
   const lstm = new nn.LSTM(10, 16, { bidirectional: true });
   const [o3, [h3, c3]] = lstm(X);
-  check(String(o3.shape) === "7,3,32" && String(h3.shape) === "2,3,16" && String(c3.shape) === "2,3,16", "bilstm");
+  check(String(o3.shape) === "torch.Size([7, 3, 32])" && String(h3.shape) === "torch.Size([2, 3, 16])" && String(c3.shape) === "torch.Size([2, 3, 16])", "bilstm");
   const lstm2 = new nn.LSTM(10, 16, 2, { dropout: 0.1 });
   const [o4] = lstm2(X, [torch.zeros(2, 3, 16), torch.zeros(2, 3, 16)]);
-  check(String(o4.shape) === "7,3,16", "lstm with state");
+  check(String(o4.shape) === "torch.Size([7, 3, 16])", "lstm with state");
   const rnn_bi = new nn.GRU(10, 8, 2, { bidirectional: true, batch_first: false });
-  check(String(rnn_bi(X)[1].shape) === "4,3,8", "bi deep");
+  check(String(rnn_bi(X)[1].shape) === "torch.Size([4, 3, 8])", "bi deep");
 });
 it("9.x perplexity math.exp of mean cross entropy", () => {
   const logits = torch.zeros(4, 28);
@@ -1264,11 +1264,11 @@ it("10.7 seq2seq encoder/decoder shapes, training loss decreases, greedy predict
   const encoder = new Seq2SeqEncoder(vocab_size, embed_size, num_hiddens, num_layers);
   const X = torch.zeros([batch_size, num_steps]);
   const [enc_outputs, enc_state] = encoder(X);
-  check(String(enc_outputs.shape) === "6,4,16" && String(enc_state.shape) === "2,4,16", "enc");
+  check(String(enc_outputs.shape) === "torch.Size([6, 4, 16])" && String(enc_state.shape) === "torch.Size([2, 4, 16])", "enc");
   const decoder = new Seq2SeqDecoder(vocab_size, embed_size, num_hiddens, num_layers);
   const state = decoder.init_state(encoder(X));
   const [dec_outputs, [, s2]] = decoder(X, state);
-  check(String(dec_outputs.shape) === "4,6,12" && String(s2.shape) === "2,4,16", "dec");
+  check(String(dec_outputs.shape) === "torch.Size([4, 6, 12])" && String(s2.shape) === "torch.Size([2, 4, 16])", "dec");
   // train on a copy task: target = source reversed, with <bos>=1 and teacher forcing
   const src = torch.randint(3, 12, [32, num_steps]);
   const tgt = src.flip(1);
@@ -1330,19 +1330,19 @@ it("11.2 Nadaraya-Watson: repeat_interleave, softmax attention, bmm, parametric"
   const X_repeat = x_test.repeat_interleave(n_train).reshape([-1, n_train]);
   const attention_weights = F.softmax(X_repeat.sub(x_train).pow(2).div(2).neg(), { dim: 1 });
   const y_hat = torch.matmul(attention_weights, y_train);
-  check(String(y_hat.shape) === "20" && attention_weights.sum(1).sub(1).abs().max().item() < 1e-5, "nw");
+  check(String(y_hat.shape) === "torch.Size([20])" && attention_weights.sum(1).sub(1).abs().max().item() < 1e-5, "nw");
   const X = torch.ones([2, 1, 4]), Y = torch.ones([2, 4, 6]);
-  check(String(torch.bmm(X, Y).shape) === "2,1,6", "bmm");
+  check(String(torch.bmm(X, Y).shape) === "torch.Size([2, 1, 6])", "bmm");
   const weights = torch.ones([2, 10]).mul(0.1), values = torch.arange(20, { dtype: torch.float32 }).reshape([2, 10]);
   check(torch.bmm(weights.unsqueeze(1), values.unsqueeze(-1)).reshape(-1).allclose(torch.tensor([4.5, 14.5])), "bmm weights");
   const X_tile = x_train.repeat([n_train, 1]);
   const eye = torch.eye(n_train).type(torch.bool);
   const keys = X_tile.index(eye.logical_not()).reshape([n_train, -1]);
-  check(String(keys.shape) === "20,19", "keys mask");
+  check(String(keys.shape) === "torch.Size([20, 19])", "keys mask");
   const w = new nn.Parameter(torch.rand([1]));
   const qs = x_train.repeat_interleave(keys.shape[1]).reshape([-1, keys.shape[1]]);
   const aw = F.softmax(qs.sub(keys).mul(w).pow(2).div(2).neg(), { dim: 1 });
-  check(String(aw.shape) === "20,19", "param");
+  check(String(aw.shape) === "torch.Size([20, 19])", "param");
 });
 function masked_softmax(X: Tensor, valid_lens: Tensor | null): Tensor {
   const _sequence_mask = (X: Tensor, valid_len: Tensor, value = 0) => {
@@ -1401,11 +1401,11 @@ it("11.3 AdditiveAttention / DotProductAttention shapes and weights", () => {
   const valid_lens = torch.tensor([2, 6]);
   const attention = new AdditiveAttention(8, 0.1);
   attention.eval();
-  check(String(attention(queries, keys, values, valid_lens).shape) === "2,1,4", "additive");
+  check(String(attention(queries, keys, values, valid_lens).shape) === "torch.Size([2, 1, 4])", "additive");
   check(attention.attention_weights.index(0, 0, "2:").sum().item() === 0, "masked");
   const q2 = torch.normal(0, 1, [2, 1, 2]);
   const dot = new DotProductAttention(0.5); dot.eval();
-  check(String(dot(q2, keys, values, valid_lens).shape) === "2,1,4", "dot");
+  check(String(dot(q2, keys, values, valid_lens).shape) === "torch.Size([2, 1, 4])", "dot");
   // compare to F.scaled_dot_product_attention with a boolean mask
   const mask = torch.arange(10).index("None", ":").lt(valid_lens.index(":", "None")).unsqueeze(1);
   const ref = F.scaled_dot_product_attention(q2, keys, values, { attn_mask: mask });
@@ -1441,9 +1441,9 @@ it("11.5 MultiHeadAttention transpose_qkv/transpose_output", () => {
   const valid_lens = torch.tensor([3, 2]);
   const X = torch.ones([batch_size, num_queries, num_hiddens]);
   const Y = torch.ones([batch_size, num_kvpairs, num_hiddens]);
-  check(String(attention(X, Y, Y, valid_lens).shape) === "2,4,16", "mha");
+  check(String(attention(X, Y, Y, valid_lens).shape) === "torch.Size([2, 4, 16])", "mha");
   const t = attention.transpose_qkv(torch.arange(2 * 4 * 16).reshape(2, 4, 16));
-  check(String(t.shape) === "8,4,4" && attention.transpose_output(t).equal(torch.arange(2 * 4 * 16).reshape(2, 4, 16)), "roundtrip");
+  check(String(t.shape) === "torch.Size([8, 4, 4])" && attention.transpose_output(t).equal(torch.arange(2 * 4 * 16).reshape(2, 4, 16)), "roundtrip");
 });
 class PositionalEncoding extends nn.Module {
   dropout: nn.Dropout; P: Tensor;
@@ -1459,7 +1459,7 @@ class PositionalEncoding extends nn.Module {
 it("11.6 PositionalEncoding: torch.pow(10000, arange/num_hiddens), P[:, :, 0::2] = sin", () => {
   const pe = new PositionalEncoding(32, 0); pe.eval();
   const X = pe(torch.zeros([1, 60, 32]));
-  check(String(X.shape) === "1,60,32", "shape");
+  check(String(X.shape) === "torch.Size([1, 60, 32])", "shape");
   check(close(X.index(0, 1, 0).item(), Math.sin(1)) && close(X.index(0, 1, 1).item(), Math.cos(1)), "first pair");
   check(close(X.index(0, 5, 6).item(), Math.sin(5 / Math.pow(10000, 6 / 32))), "col 6");
   check(close(pe.P.index(0, 0, 1).item(), 1), "cos(0)");
@@ -1485,22 +1485,22 @@ class TransformerEncoderBlock extends nn.Module {
 it("11.7 PositionWiseFFN, AddNorm (LayerNorm vs BatchNorm1d), TransformerEncoderBlock, stacked with embedding * sqrt(d)", () => {
   torch.manual_seed(0);
   const ffn = new PositionWiseFFN(4, 8); ffn.eval();
-  check(String(ffn(torch.ones([2, 3, 4])).shape) === "2,3,8", "ffn");
+  check(String(ffn(torch.ones([2, 3, 4])).shape) === "torch.Size([2, 3, 8])", "ffn");
   const ln = new nn.LayerNorm(2), bn = new nn.LazyBatchNorm1d();
   const X = torch.tensor([[1, 2], [2, 3]]);
   const lnX = ln(X), bnX = bn(X);
   check(lnX.allclose(torch.tensor([[-1, 1], [-1, 1]]), { atol: 1e-3 }) && bnX.allclose(torch.tensor([[-1, -1], [1, 1]]), { atol: 1e-3 }), "ln vs bn");
   const add_norm = new AddNorm(4, 0.5);
-  check(String(add_norm(torch.ones([2, 3, 4]), torch.ones([2, 3, 4])).shape) === "2,3,4", "addnorm");
+  check(String(add_norm(torch.ones([2, 3, 4]), torch.ones([2, 3, 4])).shape) === "torch.Size([2, 3, 4])", "addnorm");
   const Xe = torch.ones([2, 100, 24]);
   const valid_lens = torch.tensor([3, 2]);
   const encoder_blk = new TransformerEncoderBlock(24, 48, 8, 0.5); encoder_blk.eval();
-  check(String(encoder_blk(Xe, valid_lens).shape) === "2,100,24", "block");
+  check(String(encoder_blk(Xe, valid_lens).shape) === "torch.Size([2, 100, 24])", "block");
   const emb = new nn.Embedding(200, 24), pos = new PositionalEncoding(24, 0.1);
   const blks = new nn.Sequential(); for (let i = 0; i < 2; i++) blks.add_module("block" + i, new TransformerEncoderBlock(24, 48, 8, 0.1));
   let H = pos(emb(torch.ones([2, 100], { dtype: torch.long })).mul(Math.sqrt(24)));
   for (const blk of blks) H = blk(H, valid_lens);
-  check(String(H.shape) === "2,100,24", "encoder");
+  check(String(H.shape) === "torch.Size([2, 100, 24])", "encoder");
 });
 class PatchEmbedding extends nn.Module {
   num_patches: number; conv: nn.Module;
@@ -1552,10 +1552,10 @@ it("11.8 ViT: patch embedding flatten(2).transpose(1, 2), cls_token expand + cat
   const img_size = 16, patch_size = 4, num_hiddens = 32, batch_size = 4;
   const patch_emb = new PatchEmbedding(img_size, patch_size, num_hiddens);
   const X = torch.zeros(batch_size, 3, img_size, img_size);
-  check(String(patch_emb(X).shape) === `${batch_size},16,${num_hiddens}`, "patches");
+  check(String(patch_emb(X).shape) === `torch.Size([${batch_size}, 16, ${num_hiddens}])`, "patches");
   const vit = new ViT(img_size, patch_size, num_hiddens, 64, 4, 2, 0.1, 0.1, 3);
   const x = torch.randn(8, 3, 16, 16), y = torch.randint(0, 3, [8]);
-  check(String(vit(x).shape) === "8,3", "vit out");
+  check(String(vit(x).shape) === "torch.Size([8, 3])", "vit out");
   const opt = new optim.Adam(vit.parameters(), { lr: 0.003 });
   const l0 = F.cross_entropy(vit(x), y).item();
   vit.train();
@@ -1597,7 +1597,7 @@ it("9.x predict: int(Y.argmax(axis=2).reshape(1)), torch.tensor([[outputs[-1]]])
   outputs.push(Number(Y.argmax({ axis: 2 } as never).reshape(1)));
   check(Number.isInteger(outputs[1]), "int");
   const x = torch.tensor([[outputs[outputs.length - 1]]], { dtype: torch.long });
-  check(String(x.shape) === "1,1", "tensor");
+  check(String(x.shape) === "torch.Size([1, 1])", "tensor");
 });
 it("10.x valid_len = (array != vocab['<pad>']).type(torch.int32).sum(1)", () => {
   const array = torch.tensor([[3, 4, 1, 1], [5, 1, 1, 1]], { dtype: torch.long });
@@ -1607,20 +1607,20 @@ it("10.x valid_len = (array != vocab['<pad>']).type(torch.int32).sum(1)", () => 
 it("11.4 Bahdanau decoder pieces: torch.unsqueeze(hidden_state[-1], dim=1), cat context, permute, cat outputs", () => {
   const hidden_state = torch.randn(2, 4, 8);
   const query = torch.unsqueeze(hidden_state.index(-1), { dim: 1 });
-  check(String(query.shape) === "4,1,8", "unsqueeze");
+  check(String(query.shape) === "torch.Size([4, 1, 8])", "unsqueeze");
   const context = torch.randn(4, 1, 8), x = torch.randn(4, 6);
   const xc = torch.cat([context, torch.unsqueeze(x, { dim: 1 })], { dim: -1 });
-  check(String(xc.shape) === "4,1,14", "cat");
+  check(String(xc.shape) === "torch.Size([4, 1, 14])", "cat");
   const rnn = new nn.GRU(14, 8, 2);
   const [out, hs] = rnn(xc.permute(1, 0, 2), hidden_state);
   const outputs = [out, out];
-  check(String(torch.cat(outputs, { dim: 0 }).shape) === "2,4,8" && String(hs.shape) === "2,4,8", "outputs");
+  check(String(torch.cat(outputs, { dim: 0 }).shape) === "torch.Size([2, 4, 8])" && String(hs.shape) === "torch.Size([2, 4, 8])", "outputs");
 });
 it("11.7 decoder: dec_valid_lens = torch.arange(1, num_steps + 1, device=X.device).repeat(batch_size, 1); state lists", () => {
   const X = torch.randn(2, 5, 8);
   const [batch_size, num_steps] = X.shape;
   const dec_valid_lens = torch.arange(1, num_steps + 1, { device: X.device }).repeat(batch_size, 1);
-  check(String(dec_valid_lens.shape) === "2,5" && dec_valid_lens.index(1, 4).item() === 5, "valid lens");
+  check(String(dec_valid_lens.shape) === "torch.Size([2, 5])" && dec_valid_lens.index(1, 4).item() === 5, "valid lens");
   const state: [Tensor, Tensor | null, (Tensor | null)[]] = [X, null, [null, null]];
   const i = 0;
   const key_values = state[2][i] === null ? X : torch.cat([state[2][i]!, X], 1);
@@ -1647,18 +1647,18 @@ it("9.6 RNNLM output layer: self.linear(hiddens).swapaxes(0, 1), nn.RNN with sta
   const X = F.one_hot(torch.randint(0, 28, [3, 7]).T, 28).type(torch.float32);
   const [rnn_outputs, H] = rnn(X, torch.zeros(1, 3, 16));
   const out = linear(rnn_outputs).swapaxes(0, 1);
-  check(String(out.shape) === "3,7,28" && String(H.shape) === "1,3,16", "rnnlm");
+  check(String(out.shape) === "torch.Size([3, 7, 28])" && String(H.shape) === "torch.Size([1, 3, 16])", "rnnlm");
 });
 it("ch11 ViT: self.attention(*([X] * 3))[0]", () => {
   const att = new nn.MultiheadAttention(16, 4, { dropout: 0.1, batch_first: true });
   const X = torch.randn(2, 5, 16);
   const out = att(...(Array(3).fill(X) as [Tensor, Tensor, Tensor]))[0];
-  check(String(out.shape) === "2,5,16", "mha spread");
+  check(String(out.shape) === "torch.Size([2, 5, 16])", "mha spread");
 });
 it("ch6 net[0].weight.data[0], net.state_dict() keys print, named_parameters of net[0]", () => {
   const net = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 1));
-  check(String((net[0] as nn.Linear).weight.data.index(0).shape) === "4", "data[0]");
-  check([...net[0].named_parameters()].map(([n, p]) => `${n}:${p.shape}`).join() === "weight:8,4,bias:8", "named");
+  check(String((net[0] as nn.Linear).weight.data.index(0).shape) === "torch.Size([4])", "data[0]");
+  check([...net[0].named_parameters()].map(([n, p]) => `${n}:${p.shape}`).join() === "weight:torch.Size([8, 4]),bias:torch.Size([8])", "named");
   check(Object.keys(net.state_dict()).join() === "0.weight,0.bias,2.weight,2.bias", "keys");
 });
 });
@@ -1673,7 +1673,7 @@ it("3.3 get_tensorloader: a[indices] with indices = slice(0, None) / slice(0, nu
   };
   const loader = get_tensorloader([X, y], true, torch.slice(0, 8));
   const batches = [...loader];
-  check(batches.length === 2 && String(batches[0][0].shape) === "4,2", "loader");
+  check(batches.length === 2 && String(batches[0][0].shape) === "torch.Size([4, 2])", "loader");
   check(loader.length === 2, "len");
   const all = get_tensorloader([X, y], false);
   check([...all].length === 3, "all");
@@ -1683,7 +1683,7 @@ it("4.3 Classifier.accuracy: Y_hat.reshape((-1, Y_hat.shape[-1])), argmax(axis=1
   const Yh = Y_hat.reshape([-1, Y_hat.shape[-1]]);
   const preds = Yh.argmax({ axis: 1 }).type(Y.dtype);
   const compare = preds.eq(Y.reshape(-1)).type(torch.float32);
-  check(String(compare.shape) === "6" && compare.mean().item() <= 1, "acc");
+  check(String(compare.shape) === "torch.Size([6])" && compare.mean().item() <= 1, "acc");
   const l = F.cross_entropy(Yh, Y.reshape([-1]), { reduction: "mean" });
   check(l.dim() === 0, "loss");
 });
@@ -1691,14 +1691,14 @@ it("10.7 predict_step: outputs = [tgt[:, 0].unsqueeze(1)], torch.cat(outputs[1:]
   const tgt = torch.randint(0, 9, [3, 5]);
   const outputs: Tensor[] = [tgt.index(":", 0).unsqueeze(1)];
   for (let i = 0; i < 4; i++) outputs.push(torch.randint(0, 9, [3, 1]));
-  check(String(torch.cat(outputs.slice(1), 1).shape) === "3,4", "cat");
+  check(String(torch.cat(outputs.slice(1), 1).shape) === "torch.Size([3, 4])", "cat");
 });
 it("10.4 bidirectional by hand: reversed(inputs), torch.cat((f_H, b_H), -1)", () => {
   const inputs = torch.randn(4, 2, 3);
   const rev = [...inputs].reverse();
   check(rev[0].equal(inputs.index(-1)), "reversed");
   const f_H = torch.randn(2, 5), b_H = torch.randn(2, 5);
-  check(String(torch.cat([f_H, b_H], -1).shape) === "2,10", "cat");
+  check(String(torch.cat([f_H, b_H], -1).shape) === "torch.Size([2, 10])", "cat");
 });
 it("10.1 LSTM from scratch step", () => {
   const X = torch.randn(2, 3), H = torch.zeros(2, 4); let C = torch.zeros(2, 4);
@@ -1709,7 +1709,7 @@ it("10.1 LSTM from scratch step", () => {
   C = I.mul(C).add(I.mul(C_tilde));
   const Hn = I.mul(torch.tanh(C));
   Hn.sum().backward();
-  check(W_xi.grad !== null && String(Hn.shape) === "2,4", "lstm step");
+  check(W_xi.grad !== null && String(Hn.shape) === "torch.Size([2, 4])", "lstm step");
 });
 it("6.7 X.to(device), net.to(device=try_gpu()), X.cuda() refused clearly", () => {
   const X = torch.ones(2, 3);

@@ -782,9 +782,9 @@ describe("chapter 5: pretraining on unlabeled data", () => {
     gpt.final_norm.shift = assign(gpt.final_norm.shift, P.b);
     gpt.out_head.weight = assign(gpt.out_head.weight, P.wte);
     expectT((gpt(text_to_token_ids("I HAD ")) as Tensor).index(0, -1), ref.ch5_loaded_logits, 2e-5);
-    // f"{left.shape}" prints torch.Size([8, 16]) in Python; `${left.shape}` is "8,16" here (a Size is an array)
+    // f"{left.shape}" prints torch.Size([8, 16]), as `${left.shape}` here; the right side is a NumPy array's tuple in Python
     expect(ref.ch5_assign_error).toMatch(/^Shape mismatch\. Left: torch\.Size\(\[8, 16\]\), Right: \(33, 16\)$/);
-    expect(() => assign(gpt.pos_emb.weight, P.wte)).toThrow(/^Shape mismatch\. Left: 8,16, Right: 33,16$/);
+    expect(() => assign(gpt.pos_emb.weight, P.wte)).toThrow(/^Shape mismatch\. Left: torch\.Size\(\[8, 16\]\), Right: torch\.Size\(\[33, 16\]\)$/);
     // the tied out_head and tok_emb are distinct Parameters, as assign makes them in torch
     expect(gpt.out_head.weight).not.toBe(gpt.tok_emb.weight);
     expect(gpt.out_head.weight.requires_grad).toBe(true);

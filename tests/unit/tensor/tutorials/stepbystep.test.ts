@@ -30,8 +30,6 @@ const setItem = (t: Tensor, i: number, j: number, v: number) => t.index_put_([to
 
 /** Python's print(model.state_dict()). */
 const odRepr = (sd: Record<string, Tensor>) => `OrderedDict([${Object.entries(sd).map(([k, t]) => `('${k}', ${String(t)})`).join(", ")}])`;
-/** Python's str(torch.Size([2, 3])) (a Size prints as "2,3" in JavaScript, as the other probes note). */
-const sizeRepr = (s: readonly number[]) => `torch.Size([${s.join(", ")}])`;
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 type Loader = Iterable<Tensor[]> & { length: number };
 type LossFn = (yhat: Tensor, y: Tensor) => Tensor;
@@ -428,7 +426,7 @@ describe("Chapters 0 / 1: gradient descent by hand, autograd, optim", () => {
     setItem(another_matrix, 0, 1, 4);
     const x_train_tensor = torch.as_tensor(x_train).float();
     expect([String(scalar), String(vector), String(matrix), String(same_matrix), String(different_matrix), String(another_matrix),
-      sizeRepr(scalar.size()), sizeRepr(matrix.shape), x_train_tensor.type(), String(torch.as_tensor(x_train).dtype)]).toEqual(r.reprs);
+      String(scalar.size()), String(matrix.shape), x_train_tensor.type(), String(torch.as_tensor(x_train).dtype)]).toEqual(r.reprs);
   });
 
   it("autograd: requires_grad flows, the no_grad update loop, the in-place error on a leaf", () => {

@@ -43,8 +43,6 @@ function expectLines(actual: readonly string[], expected: readonly string[], tol
 }
 /** len(loader.sampler): DataLoader types its sampler as a plain Iterable<number>, whose samplers all have a length. */
 const len = (sampler: unknown) => (sampler as { length: number }).length;
-/** Python's str(torch.Size([13, 1])). */
-const sizeRepr = (s: readonly number[]) => `torch.Size([${s.join(", ")}])`;
 
 /** The stand-in image set: uniform pixels, class k brightens row (2k) % h (the fixture script's images()). */
 function images(seed: number, n: number, c: number, h: number, w: number, classes = 10): [Tensor, Tensor] {
@@ -1450,7 +1448,7 @@ describe("dlwpt-code p1ch6 / p1ch7 / p1ch8", () => {
     }
     const subclass_model = new SubclassModel();
     expect(String(subclass_model)).toBe(r.sub_repr);
-    expect(subclass_model.named_parameters().map(([name_str, param]) => `${name_str.padEnd(21)} ${sizeRepr(param.shape).padEnd(19)} ${param.numel()}`)).toEqual(r.table);
+    expect(subclass_model.named_parameters().map(([name_str, param]) => `${name_str.padEnd(21)} ${String(param.shape).padEnd(19)} ${param.numel()}`)).toEqual(r.table);
     expectT(subclass_model(t_un_val), r.sub_out, 1e-5);
   });
 

@@ -21,8 +21,7 @@
  * f"{loss:.5f}" -> pyFixed(loss.item(), 5) (Python rounds half to even, toFixed half up), print(model.state_dict())
  * -> odRepr (a state dict is a plain object here: the kernel displays it as { name: tensor }), `x += y` on a tensor
  * -> x = x.add(y), `z[:, 0] = 5` -> index_put_, `next(iter(loader))` -> the iterator's first value,
- * `with torch.inference_mode():` -> torch.inference_mode(() => ...), model.__class__.__name__ -> constructor.name,
- * str(torch.Size) -> sizeRepr (a Size prints as "1,2" in JavaScript).
+ * `with torch.inference_mode():` -> torch.inference_mode(() => ...), model.__class__.__name__ -> constructor.name.
  * Known differences kept visible (JavaScript numbers cannot tell 7 from 7.0): torch.tensor(7) and torch.tensor([1, 2, 3])
  * are float32 here, int64 in torch; torch.arange(1., 8.) is int64 here, float32 in torch. The learner writes the
  * dtype (long / { dtype: torch.float32 }) to get torch's values, as below.
@@ -36,8 +35,6 @@ const { DataLoader, TensorDataset } = utils.data;
 const long = { dtype: torch.int64 };
 const float32 = { dtype: torch.float32 };
 
-/** Python's str(torch.Size([1, 10])). */
-const sizeRepr = (s: readonly number[]) => `torch.Size([${s.join(", ")}])`;
 /** Python's print(model.state_dict()): OrderedDict([('name', tensor(...)), ...]). */
 const odRepr = (sd: Record<string, Tensor>) => `OrderedDict([${Object.entries(sd).map(([k, t]) => `('${k}', ${String(t)})`).join(", ")}])`;
 /** Python's f"{x:.{d}f}": the exact binary value rounded half to even (JavaScript's toFixed rounds a tie up). */
@@ -617,7 +614,7 @@ describe("03 PyTorch computer vision", () => {
     torch.manual_seed(42);
     const random_idx = torch.randint(0, train_features_batch.shape[0], { size: [1] }).item();
     const [img, label] = [train_features_batch.index(random_idx), train_labels_batch.index(random_idx)];
-    expect([random_idx, [...img.shape], `Label: ${label.item()}, label size: ${sizeRepr(label.shape)}`]).toEqual(r.random_img);
+    expect([random_idx, [...img.shape], `Label: ${label.item()}, label size: ${label.shape}`]).toEqual(r.random_img);
     const flatten_model = new nn.Flatten();
     expect([[...train_features_batch.index(0).shape], [...flatten_model(train_features_batch.index(0)).shape]]).toEqual(r.flatten);
 
