@@ -28,7 +28,11 @@ export class Parameter extends Tensor {
     const src = data ?? new Tensor(new Float32Array(0), [0], float32);
     super(src._data, src.shape, src.dtype, src._strides, src._offset, src._ver);
     // Parameters are leaves: wrapping a tensor cuts it from whatever graph produced it.
-    if (requires_grad) this.requires_grad_(true);
+    if (requires_grad) {
+      // torch 1.13's words for an integer tensor (labml's AMSGrad experiment wraps torch.tensor([-1]))
+      if (!this.dtype.is_floating_point) throw new RuntimeError("Only Tensors of floating point and complex dtype can require gradients");
+      this.requires_grad_(true);
+    }
     settleConstructing(); // a module's constructor may assign this next (nn/attribute_order.ts)
   }
 

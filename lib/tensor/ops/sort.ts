@@ -136,8 +136,8 @@ export interface TopkOptions {
 export function topk(x: Tensor, k: number, dim = -1, largest = true): MinMaxResult {
   const d = checkDim(x, dim);
   const size = x.dim() === 0 ? 1 : x.shape[d];
-  if (!Number.isInteger(k) || k < 0 || k > size) {
-    throw new RuntimeError(`topk(): selected index k out of range (k=${k}, dimension ${d} has size ${size})`);
-  }
+  if (!Number.isInteger(k)) throw new RuntimeError(`topk(): k must be an integer, got ${k}`);
+  // torch 1.13's words, for a negative k too (top-k samplers meet it when k exceeds the vocabulary)
+  if (k < 0 || k > size) throw new RuntimeError("selected index k out of range");
   return sortedPrefix(x, d, k, largest, "TopkBackward0");
 }

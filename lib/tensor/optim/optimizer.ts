@@ -13,7 +13,7 @@
 import { isOptions, parseArgs, type PyArgs } from "../args";
 import { markZeroGrad } from "../autograd/engine";
 import { enable_grad, no_grad } from "../autograd/grad_mode";
-import { RuntimeError, TypeError_, ValueError } from "../errors";
+import { NotImplementedError, RuntimeError, TypeError_, ValueError } from "../errors";
 import { float32 } from "../dtype";
 import { contiguousData, empty } from "../ops/util";
 import { Tensor } from "../tensor";
@@ -122,7 +122,7 @@ export interface OptimizerStateDict {
 
 // The default `object` (not Record<string, unknown>, which option interfaces do not satisfy) lets a
 // function take any optimizer: `function train(opt: Optimizer)` accepts an SGD or an Adam.
-export abstract class Optimizer<O extends object = object> {
+export class Optimizer<O extends object = object> {
   defaults: O;
   param_groups: ParamGroup<O>[] = [];
   /** Per-parameter state (momentum buffers, moment estimates, step counts), as in PyTorch. */
@@ -192,6 +192,8 @@ export abstract class Optimizer<O extends object = object> {
    * the model and returns the loss (it runs with gradients enabled); step returns that loss.
    */
   step(closure?: () => Tensor | number): Tensor | number | undefined {
+    // A subclass that overrides neither step nor _update_group: torch 1.13's Optimizer.step raises (before the closure runs).
+    if (this._update_group === Optimizer.prototype._update_group) throw new NotImplementedError("");
     let loss: Tensor | number | undefined;
     if (closure) loss = enable_grad(closure);
     no_grad(() => {
@@ -200,7 +202,15 @@ export abstract class Optimizer<O extends object = object> {
     return loss;
   }
 
-  protected abstract _update_group(group: ParamGroup<O>): void;
+  /**
+   * Updates one group's parameters (the engine's optimizers implement it). Not abstract: a learner's subclass
+   * (torch.optim.Optimizer's pattern, as labml_nn's GenericAdaptiveOptimizer) overrides step() instead and
+   * type-checks without it, as Python's does; one that overrides neither raises torch's NotImplementedError.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  protected _update_group(_group: ParamGroup<O>): void {
+    throw new NotImplementedError("");
+  }
 
   /**
    * Whether torch 1.13's multi-tensor step (foreach=True) of this optimizer adds weight_decay * p into the

@@ -10,7 +10,7 @@ const x = () => torch.tensor([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]);
 
 const errors: [string, () => unknown, RegExp][] = [
   ["sort: dim out of range", () => x().sort(5), /Dimension out of range/],
-  ["topk: k larger than the dim", () => x().topk(5), /topk\(\): selected index k out of range \(k=5, dimension 1 has size 4\)/],
+  ["topk: k larger than the dim", () => x().topk(5), /^selected index k out of range$/],
   ["tril: 1-D input", () => torch.tril(torch.ones(3)), /^Dimension out of range \(expected to be in range of \[-1, 0\], but got -2\)$/],
   ["triu: 0-D input", () => torch.triu(torch.tensor(1)), /^Dimension specified as -2 but tensor has no dimensions$/],
   ["tril_indices: negative size", () => torch.tril_indices(-1, 3), /row and col must be non-negative integers/],

@@ -1,0 +1,57 @@
+/**
+ * Gaps found by the labml_nn probe (tutorials/labml_annotated.test.ts), against torch 1.13's values in the fixture's
+ * "gaps" section (scripts/fixtures/labml_annotated_fixtures.py): topk's out-of-range k in torch's words (the top-k
+ * sampler with k above the vocabulary), nn.Parameter's refusal of an integer tensor in torch's words (labml's AMSGrad
+ * experiment wraps one), and optim.Optimizer as
+ * a base a learner subclasses (not abstract; a subclass without step raises NotImplementedError).
+ */
+import { describe, expect, it } from "vitest";
+import { nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
+import { thrown, tutorialFixture } from "../tutorials/helpers";
+
+const gaps = tutorialFixture<Record<string, any>>("labml_annotated.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
+const long = { dtype: torch.long };
+
+describe("labml_nn probe gaps", () => {
+  it("topk with k out of range: torch's message (function, method, negative k)", () => {
+    expect(thrown(() => torch.topk(torch.randn(3, 10), 11, { dim: -1 }))).toEqual(gaps.topk[0]);
+    expect(thrown(() => torch.randn(10).topk(11))).toEqual(gaps.topk[1]);
+    expect(thrown(() => torch.topk(torch.randn(3, 10), -1))).toEqual(gaps.topk[2]);
+    expect(torch.topk(torch.arange(5.0), 5).values.tolist()).toEqual([4, 3, 2, 1, 0]);
+  });
+
+  it("nn.Parameter of an integer tensor: torch's words; without grad it is allowed", () => {
+    expect(thrown(() => new nn.Parameter(torch.tensor([1], long)))).toEqual(gaps.requires_grad_int[1]);
+    expect(thrown(() => new nn.Parameter(torch.tensor([1], long), true))).toEqual(gaps.requires_grad_int[1]);
+    const x_star = new nn.Parameter(torch.tensor([-1], long), { requires_grad: false });
+    expect([String(x_star.dtype), x_star.requires_grad]).toEqual(["torch.int64", false]);
+    expect(new nn.Parameter(torch.zeros(2)).requires_grad).toBe(true);
+  });
+
+  it("optim.Optimizer as a base: a subclass overriding step (labml's pattern), one without it, the base itself", () => {
+    class NoStep extends optim.Optimizer<{ lr: number }> {}
+    const p0 = torch.zeros(2, { requires_grad: true });
+    expect(thrown(() => new NoStep([p0], { lr: 0.1 }).step())).toEqual(gaps.base_step);
+    expect(String(new NoStep([p0], { lr: 0.1 }))).toBe(gaps.base_repr);
+    expect(String(new optim.Optimizer([p0], { lr: 0.1 }))).toBe(gaps.base_optimizer_repr);
+    let ran = false;
+    expect(thrown(() => new NoStep([p0], { lr: 0.1 }).step(() => ((ran = true), 0)))).toEqual(gaps.base_step);
+    expect(ran).toBe(false); // torch raises before calling the closure
+    class SignSGD extends optim.Optimizer<{ lr: number }> {
+      constructor(params: Iterable<Tensor>, lr = 0.1) {
+        super(params, { lr });
+      }
+      step(): undefined {
+        torch.no_grad(() => {
+          for (const group of this.param_groups) for (const p of group.params) if (p.grad !== null) p.add_(p.grad.sign(), { alpha: -group.lr });
+        });
+        return undefined;
+      }
+    }
+    const w = torch.tensor([1.0, -2.0], { requires_grad: true });
+    const opt = new SignSGD([w]);
+    w.pow(2).sum().backward();
+    opt.step();
+    expect(w.tolist()).toEqual([0.8999999761581421, -1.899999976158142]);
+  });
+});
