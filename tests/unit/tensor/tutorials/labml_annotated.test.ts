@@ -1,0 +1,1364 @@
+/**
+ * A probe of labmlai/annotated_deep_learning_paper_implementations (module labml_nn), the plain-PyTorch modules a
+ * course instructor reuses, translated as a learner would:
+ *  - normalization: batch_norm (BatchNorm with exp_mean / exp_var buffers reassigned in forward), layer_norm
+ *    (normalized_shape as an int, a list or x.shape[2:]), group_norm, instance_norm, weight_standardization
+ *    (torch.var_mean) and its nn.Conv2d subclass calling F.conv2d(x, w, bias, stride, padding, dilation, groups),
+ *    batch_channel_norm (EstimatedBatchNorm under no_grad, ChannelNorm);
+ *  - transformers: utils.subsequent_mask, mha (PrepareForMultiHeadAttention, MultiHeadAttention by einsum with a
+ *    keyword-only forward), feed_forward (gated, GELU), rope (RotaryPositionalEmbeddings and its _test_rotary,
+ *    RotaryPEMultiHeadAttention), alibi (get_slopes, get_alibi_biases, AlibiMultiHeadAttention);
+ *  - lora: Linear (frozen weight, trained lora_a / lora_b) and Embedding;
+ *  - sampling: greedy, temperature (Categorical(logits=)), top_k (new_ones * -inf, topk, scatter_), nucleus (sort,
+ *    cumsum, x[~mask] = -inf, gather);
+ *  - optimizers: GenericAdaptiveOptimizer (a torch.optim.Optimizer subclass overriding step), WeightDecay, Adam,
+ *    AMSGrad (torch.maximum(out=)), RAdam, AdamWarmup, Noam; the AMSGrad paper's synthetic experiment, cut to 300
+ *    steps;
+ *  - capsule_networks (Squash, Router, MarginLoss), lstm (LSTMCell with / without LayerNorm, LSTM), graphs/gat
+ *    (GraphAttentionLayer, the experiment's GAT, 5 Adam steps), gan/wasserstein (DiscriminatorLoss, GeneratorLoss,
+ *    GradientPenalty via autograd.grad(create_graph=True), 3 WGAN-GP steps), activations (Swish, FTA).
+ * labml's helpers are dropped (tracker.debug, logger.inspect; its Module / TypedModuleList are nn.Module /
+ * nn.ModuleList). Inputs are small seeded tensors built the same way on both sides; values are compared with torch
+ * 1.13 running the same code (scripts/fixtures/labml_annotated_fixtures.py -> tests/fixtures/torch/tutorials/
+ * labml_annotated.json). Gaps found were fixed in 95189ee0 (optim.Optimizer subclassable without _update_group,
+ * topk's out-of-range message, nn.Parameter of an int tensor), with core/labml_annotated_gaps.test.ts.
+ *
+ * Python forms written otherwise: keyword-only forward(*, query, key, value, mask=None) -> forward({ query, key,
+ * value, mask }); `self.state[param]` (a defaultdict) -> state.get / state.set; `x[..., :d]` -> x.index("...", ":d");
+ * `x[~mask] = v` -> x.index_put_([mask.logical_not()], v); `a, b = group['betas']` -> const [a, b] = group.betas;
+ * `shape[:-1] + (1,)` -> [...shape.slice(0, -1), 1]; `x[:, None]` -> x.index(":", "None") (null is ":");
+ * integer lists and int ranges given float steps -> torch.tensor(list, { dtype: torch.long }) / arange(..., { dtype:
+ * torch.float32 }) (a JS number does not say int or float; for the same reason the float default weight_decay=0.
+ * prints as 0 in the optimizer's repr); `torch.Size(...) == x.shape[2:]` -> comparing the arrays'
+ * elements; `*_` unpacking -> [first]; asserts -> if / throw. Left out: the mask-shape assert whose Python error is
+ * an IndexError of the tuple (a JS array read past its end gives undefined), and calling the keyword-only forward
+ * positionally (Python's TypeError; a JS call cannot tell).
+ */
+import { describe, expect, it } from "vitest";
+import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
+import { expectNums, expectT, thrown, tutorialFixture } from "./helpers";
+
+const ref = tutorialFixture<Record<string, any>>("labml_annotated.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
+const long = { dtype: torch.long };
+
+function assert(cond: boolean, msg = ""): void {
+  if (!cond) throw new Error(`AssertionError: ${msg}`);
+}
+
+// ============================================ normalization ============================================
+class BatchNorm extends nn.Module {
+  scale?: nn.Parameter;
+  shift?: nn.Parameter;
+  declare exp_mean: Tensor;
+  declare exp_var: Tensor;
+  constructor(
+    public channels: number,
+    { eps = 1e-5, momentum = 0.1, affine = true, track_running_stats = true } = {},
+  ) {
+    super();
+    this.eps = eps;
+    this.momentum = momentum;
+    this.affine = affine;
+    this.track_running_stats = track_running_stats;
+    if (this.affine) {
+      this.scale = new nn.Parameter(torch.ones(channels));
+      this.shift = new nn.Parameter(torch.zeros(channels));
+    }
+    if (this.track_running_stats) {
+      this.register_buffer("exp_mean", torch.zeros(channels));
+      this.register_buffer("exp_var", torch.ones(channels));
+    }
+  }
+  eps: number;
+  momentum: number;
+  affine: boolean;
+  track_running_stats: boolean;
+  forward(x: Tensor): Tensor {
+    const x_shape = x.shape;
+    const batch_size = x_shape[0];
+    assert(this.channels === x.shape[1]);
+    x = x.view(batch_size, this.channels, -1);
+    let mean: Tensor, v: Tensor;
+    if (this.training || !this.track_running_stats) {
+      mean = x.mean({ dim: [0, 2] });
+      const mean_x2 = x.pow(2).mean({ dim: [0, 2] });
+      v = mean_x2.sub(mean.pow(2));
+      if (this.training && this.track_running_stats) {
+        this.exp_mean = this.exp_mean.mul(1 - this.momentum).add(mean.mul(this.momentum));
+        this.exp_var = this.exp_var.mul(1 - this.momentum).add(v.mul(this.momentum));
+      }
+    } else {
+      mean = this.exp_mean;
+      v = this.exp_var;
+    }
+    let x_norm = x.sub(mean.view(1, -1, 1)).div(torch.sqrt(v.add(this.eps)).view(1, -1, 1));
+    if (this.affine) x_norm = this.scale!.view(1, -1, 1).mul(x_norm).add(this.shift!.view(1, -1, 1));
+    return x_norm.view(x_shape);
+  }
+}
+
+class LayerNorm extends nn.Module {
+  normalized_shape: number[];
+  gain?: nn.Parameter;
+  bias?: nn.Parameter;
+  constructor(normalized_shape: number | number[], public eps = 1e-5, public elementwise_affine = true) {
+    super();
+    this.normalized_shape = typeof normalized_shape === "number" ? [normalized_shape] : [...normalized_shape];
+    if (this.elementwise_affine) {
+      this.gain = new nn.Parameter(torch.ones(this.normalized_shape));
+      this.bias = new nn.Parameter(torch.zeros(this.normalized_shape));
+    }
+  }
+  forward(x: Tensor): Tensor {
+    const tail = x.shape.slice(-this.normalized_shape.length);
+    assert(this.normalized_shape.every((s, i) => s === tail[i]));
+    const dims = this.normalized_shape.map((_, i) => -(i + 1));
+    const mean = x.mean({ dim: dims, keepdim: true });
+    const mean_x2 = x.pow(2).mean({ dim: dims, keepdim: true });
+    const v = mean_x2.sub(mean.pow(2));
+    let x_norm = x.sub(mean).div(torch.sqrt(v.add(this.eps)));
+    if (this.elementwise_affine) x_norm = this.gain!.mul(x_norm).add(this.bias!);
+    return x_norm;
+  }
+}
+
+class GroupNorm extends nn.Module {
+  scale?: nn.Parameter;
+  shift?: nn.Parameter;
+  constructor(public groups: number, public channels: number, public eps = 1e-5, public affine = true) {
+    super();
+    assert(channels % groups === 0, "Number of channels should be evenly divisible by the number of groups");
+    if (this.affine) {
+      this.scale = new nn.Parameter(torch.ones(channels));
+      this.shift = new nn.Parameter(torch.zeros(channels));
+    }
+  }
+  forward(x: Tensor): Tensor {
+    const x_shape = x.shape;
+    const batch_size = x_shape[0];
+    assert(this.channels === x.shape[1]);
+    x = x.view(batch_size, this.groups, -1);
+    const mean = x.mean({ dim: [-1], keepdim: true });
+    const mean_x2 = x.pow(2).mean({ dim: [-1], keepdim: true });
+    const v = mean_x2.sub(mean.pow(2));
+    let x_norm = x.sub(mean).div(torch.sqrt(v.add(this.eps)));
+    if (this.affine) {
+      x_norm = x_norm.view(batch_size, this.channels, -1);
+      x_norm = this.scale!.view(1, -1, 1).mul(x_norm).add(this.shift!.view(1, -1, 1));
+    }
+    return x_norm.view(x_shape);
+  }
+}
+
+class InstanceNorm extends nn.Module {
+  scale?: nn.Parameter;
+  shift?: nn.Parameter;
+  constructor(public channels: number, public eps = 1e-5, public affine = true) {
+    super();
+    if (this.affine) {
+      this.scale = new nn.Parameter(torch.ones(channels));
+      this.shift = new nn.Parameter(torch.zeros(channels));
+    }
+  }
+  forward(x: Tensor): Tensor {
+    const x_shape = x.shape;
+    const batch_size = x_shape[0];
+    x = x.view(batch_size, this.channels, -1);
+    const mean = x.mean({ dim: [-1], keepdim: true });
+    const mean_x2 = x.pow(2).mean({ dim: [-1], keepdim: true });
+    const v = mean_x2.sub(mean.pow(2));
+    let x_norm = x.sub(mean).div(torch.sqrt(v.add(this.eps)));
+    x_norm = x_norm.view(batch_size, this.channels, -1);
+    if (this.affine) x_norm = this.scale!.view(1, -1, 1).mul(x_norm).add(this.shift!.view(1, -1, 1));
+    return x_norm.view(x_shape);
+  }
+}
+
+function weight_standardization(weight: Tensor, eps: number): Tensor {
+  const [c_out, c_in, ...kernel_shape] = weight.shape;
+  weight = weight.view(c_out, -1);
+  const [v, mean] = torch.var_mean(weight, { dim: 1, keepdim: true });
+  weight = weight.sub(mean).div(torch.sqrt(v.add(eps)));
+  return weight.view(c_out, c_in, ...kernel_shape);
+}
+
+class WSConv2d extends nn.Conv2d {
+  eps: number;
+  constructor(in_channels: number, out_channels: number, kernel_size: number, { stride = 1, padding = 0, dilation = 1, groups = 1, bias = true, padding_mode = "zeros" as const, eps = 1e-5 } = {}) {
+    super(in_channels, out_channels, kernel_size, { stride, padding, dilation, groups, bias, padding_mode });
+    this.eps = eps;
+  }
+  forward(x: Tensor): Tensor {
+    return F.conv2d(x, weight_standardization(this.weight, this.eps), this.bias, this.stride, this.padding, this.dilation, this.groups);
+  }
+}
+
+class EstimatedBatchNorm extends nn.Module {
+  scale?: nn.Parameter;
+  shift?: nn.Parameter;
+  declare exp_mean: Tensor;
+  declare exp_var: Tensor;
+  constructor(public channels: number, public eps = 1e-5, public momentum = 0.1, public affine = true) {
+    super();
+    if (this.affine) {
+      this.scale = new nn.Parameter(torch.ones(channels));
+      this.shift = new nn.Parameter(torch.zeros(channels));
+    }
+    this.register_buffer("exp_mean", torch.zeros(channels));
+    this.register_buffer("exp_var", torch.ones(channels));
+  }
+  forward(x: Tensor): Tensor {
+    const x_shape = x.shape;
+    const batch_size = x_shape[0];
+    x = x.view(batch_size, this.channels, -1);
+    if (this.training) {
+      torch.no_grad(() => {
+        const mean = x.mean({ dim: [0, 2] });
+        const mean_x2 = x.pow(2).mean({ dim: [0, 2] });
+        const v = mean_x2.sub(mean.pow(2));
+        this.exp_mean = this.exp_mean.mul(1 - this.momentum).add(mean.mul(this.momentum));
+        this.exp_var = this.exp_var.mul(1 - this.momentum).add(v.mul(this.momentum));
+      });
+    }
+    let x_norm = x.sub(this.exp_mean.view(1, -1, 1)).div(torch.sqrt(this.exp_var.add(this.eps)).view(1, -1, 1));
+    if (this.affine) x_norm = this.scale!.view(1, -1, 1).mul(x_norm).add(this.shift!.view(1, -1, 1));
+    return x_norm.view(x_shape);
+  }
+}
+
+class ChannelNorm extends nn.Module {
+  scale?: nn.Parameter;
+  shift?: nn.Parameter;
+  constructor(public channels: number, public groups: number, public eps = 1e-5, public affine = true) {
+    super();
+    if (this.affine) {
+      this.scale = new nn.Parameter(torch.ones(groups));
+      this.shift = new nn.Parameter(torch.zeros(groups));
+    }
+  }
+  forward(x: Tensor): Tensor {
+    const x_shape = x.shape;
+    const batch_size = x_shape[0];
+    x = x.view(batch_size, this.groups, -1);
+    const mean = x.mean({ dim: [-1], keepdim: true });
+    const mean_x2 = x.pow(2).mean({ dim: [-1], keepdim: true });
+    const v = mean_x2.sub(mean.pow(2));
+    let x_norm = x.sub(mean).div(torch.sqrt(v.add(this.eps)));
+    if (this.affine) x_norm = this.scale!.view(1, -1, 1).mul(x_norm).add(this.shift!.view(1, -1, 1));
+    return x_norm.view(x_shape);
+  }
+}
+
+class BatchChannelNorm extends nn.Module {
+  batch_norm: nn.Module;
+  channel_norm: ChannelNorm;
+  constructor(channels: number, groups: number, eps = 1e-5, momentum = 0.1, estimate = true) {
+    super();
+    this.batch_norm = estimate ? new EstimatedBatchNorm(channels, eps, momentum) : new BatchNorm(channels, { eps, momentum });
+    this.channel_norm = new ChannelNorm(channels, groups, eps);
+  }
+  forward(x: Tensor): Tensor {
+    x = this.batch_norm(x) as Tensor;
+    return this.channel_norm(x);
+  }
+}
+
+describe("normalization", () => {
+  const r = ref.norm;
+  it("BatchNorm: training (buffers reassigned), eval, gradients, state_dict, compared with nn.BatchNorm2d", () => {
+    torch.manual_seed(0);
+    const x = torch.randn(4, 3, 2, 2).mul(2).add(1);
+    const bn = new BatchNorm(3);
+    expectT(bn(x), r.bn_train, 1e-5);
+    bn(x.mul(0.5));
+    expectT(bn.exp_mean, r.bn_exp_mean, 1e-5);
+    expectT(bn.exp_var, r.bn_exp_var, 1e-5);
+    expect(Object.keys(bn.state_dict())).toEqual(r.bn_state_keys);
+    expect([...bn.named_buffers()].map(([n]) => n)).toEqual(r.bn_buffers);
+    bn.eval();
+    expectT(bn(x), r.bn_eval, 1e-5);
+    bn.train();
+    bn(x).mul(torch.arange(48.0).view(4, 3, 2, 2)).sum().backward();
+    expectT(bn.scale!.grad!, r.bn_scale_grad, 1e-4);
+    expectT(bn.shift!.grad!, r.bn_shift_grad, 1e-5);
+    expectT(new nn.BatchNorm2d(3)(x), r.bn_torch, 1e-5);
+    expect(String(new BatchNorm(3))).toBe(r.bn_repr);
+    // a permuted input cannot be viewed
+    expect(thrown(() => new BatchNorm(3)(x.permute(0, 1, 3, 2)))).toEqual(r.view_noncontig);
+  });
+
+  it("LayerNorm over x.shape[2:], an int, a list; GroupNorm; InstanceNorm; each against torch's module", () => {
+    torch.manual_seed(0);
+    const x = torch.randn(4, 3, 2, 2).mul(2).add(1);
+    const ln = new LayerNorm(x.shape.slice(2));
+    expectT(ln(x), r.ln, 1e-5);
+    expect(ln.gain!.shape).toEqual(r.ln_gain_shape);
+    expectT(new LayerNorm(2)(x), r.ln_int, 1e-5);
+    expectT(new LayerNorm([3, 2, 2])(x), r.ln_list, 1e-5);
+    expectT(new nn.LayerNorm([2, 2])(x), r.ln_torch, 1e-5);
+    torch.manual_seed(1);
+    const x6 = torch.randn(2, 6, 2, 4);
+    expectT(new GroupNorm(2, 6)(x6), r.gn, 1e-5);
+    expectT(new nn.GroupNorm(2, 6)(x6), r.gn_torch, 1e-5);
+    expectT(new InstanceNorm(6)(x6), r.in, 1e-5);
+    expectT(new nn.InstanceNorm2d(6)(x6), r.in_torch, 1e-5);
+  });
+
+  it("weight standardization: the Conv2d subclass, var_mean forms, gradients, repr", () => {
+    torch.manual_seed(2);
+    const conv = new WSConv2d(3, 4, 3, { padding: 1 });
+    const xc = torch.randn(2, 3, 5, 5);
+    const yc = conv(xc);
+    expectT(yc, r.ws_out, 1e-5);
+    const ws = weight_standardization(conv.weight, 1e-5);
+    expectT(ws, r.ws_weight, 1e-5);
+    expectT(ws.view(4, -1).mean({ dim: 1 }), r.ws_stats[0], 1e-6);
+    expectT(ws.view(4, -1).var({ dim: 1 }), r.ws_stats[1], 1e-5);
+    yc.pow(2).mean().backward();
+    expectT(conv.weight.grad!, r.ws_weight_grad, 1e-5);
+    expect(String(conv)).toBe(r.ws_repr);
+    const vm = torch.var_mean(xc.view(2, -1), { dim: 1, keepdim: true });
+    vm.forEach((t, i) => expectT(t, r.var_mean[i], 1e-5));
+    torch.var_mean(xc, { dim: [1, 2], unbiased: false }).forEach((t, i) => expectT(t, r.var_mean_unbiased_false[i], 1e-5));
+    torch.var_mean(xc).forEach((t, i) => expectT(t, r.var_mean_all[i], 1e-5));
+  });
+
+  it("BatchChannelNorm: estimated batch statistics under no_grad, channel groups, the non-estimating variant", () => {
+    torch.manual_seed(3);
+    const bcn = new BatchChannelNorm(6, 2);
+    const xb = torch.randn(3, 6, 2, 2);
+    const yb = bcn(xb);
+    expectT(yb, r.bcn, 1e-5);
+    const ebn = bcn.batch_norm as EstimatedBatchNorm;
+    expectT(ebn.exp_mean, r.bcn_exp_mean, 1e-6);
+    expect(ebn.exp_mean.requires_grad).toBe(r.bcn_exp_mean_requires_grad);
+    yb.sum().backward();
+    expectT(bcn.channel_norm.scale!.grad!, r.bcn_channel_scale_grad, 1e-4);
+    expectT(ebn.scale!.grad!, r.bcn_batch_scale_grad, 1e-4);
+    expect(Object.keys(bcn.state_dict())).toEqual(r.bcn_state_keys);
+    const bcn2 = new BatchChannelNorm(6, 2, 1e-5, 0.1, false);
+    expectT(bcn2(xb), r.bcn_noest, 1e-5);
+    expect(String(bcn2)).toBe(r.bcn_noest_repr);
+  });
+});
+
+// ============================================ transformers ============================================
+function subsequent_mask(seq_len: number): Tensor {
+  return torch.tril(torch.ones(seq_len, seq_len)).to(torch.bool).unsqueeze(-1);
+}
+
+class PrepareForMultiHeadAttention extends nn.Module {
+  linear: nn.Linear;
+  constructor(d_model: number, public heads: number, public d_k: number, bias: boolean) {
+    super();
+    this.linear = new nn.Linear(d_model, heads * d_k, { bias });
+  }
+  forward(x: Tensor): Tensor {
+    const head_shape = x.shape.slice(0, -1);
+    x = this.linear(x);
+    return x.view(...head_shape, this.heads, this.d_k);
+  }
+}
+
+type MHAArgs = { query: Tensor; key: Tensor; value: Tensor; mask?: Tensor | null };
+
+class MultiHeadAttention extends nn.Module {
+  d_k: number;
+  heads: number;
+  query: PrepareForMultiHeadAttention;
+  key: PrepareForMultiHeadAttention;
+  value: PrepareForMultiHeadAttention;
+  softmax: nn.Softmax;
+  output: nn.Linear;
+  dropout: nn.Dropout;
+  scale: number;
+  attn: Tensor | null;
+  constructor(heads: number, d_model: number, dropout_prob = 0.1, bias = true) {
+    super();
+    this.d_k = Math.floor(d_model / heads);
+    this.heads = heads;
+    this.query = new PrepareForMultiHeadAttention(d_model, heads, this.d_k, bias);
+    this.key = new PrepareForMultiHeadAttention(d_model, heads, this.d_k, bias);
+    this.value = new PrepareForMultiHeadAttention(d_model, heads, this.d_k, true);
+    this.softmax = new nn.Softmax({ dim: 1 });
+    this.output = new nn.Linear(d_model, d_model);
+    this.dropout = new nn.Dropout(dropout_prob);
+    this.scale = 1 / Math.sqrt(this.d_k);
+    this.attn = null;
+  }
+  get_scores(query: Tensor, key: Tensor): Tensor {
+    return torch.einsum("ibhd,jbhd->ijbh", query, key);
+  }
+  prepare_mask(mask: Tensor, query_shape: readonly number[], key_shape: readonly number[]): Tensor {
+    assert(mask.shape[0] === 1 || mask.shape[0] === query_shape[0]);
+    assert(mask.shape[1] === key_shape[0]);
+    assert(mask.shape[2] === 1 || mask.shape[2] === query_shape[1]);
+    return mask.unsqueeze(-1);
+  }
+  forward({ query, key, value, mask = null }: MHAArgs): Tensor {
+    const [seq_len, batch_size] = query.shape;
+    if (mask !== null) mask = this.prepare_mask(mask, query.shape, key.shape);
+    query = this.query(query);
+    key = this.key(key);
+    value = this.value(value);
+    let scores = this.get_scores(query, key);
+    scores.mul_(this.scale);
+    if (mask !== null) scores = scores.masked_fill(mask.eq(0), -Infinity);
+    let attn = this.softmax(scores);
+    attn = this.dropout(attn);
+    let x = torch.einsum("ijbh,jbhd->ibhd", attn, value);
+    this.attn = attn.detach();
+    x = x.reshape(seq_len, batch_size, -1);
+    return this.output(x);
+  }
+}
+
+class FeedForward extends nn.Module {
+  layer1: nn.Linear;
+  layer2: nn.Linear;
+  dropout: nn.Dropout;
+  activation: nn.Module;
+  is_gated: boolean;
+  linear_v?: nn.Linear;
+  constructor(d_model: number, d_ff: number, { dropout = 0.1, activation = new nn.ReLU() as nn.Module, is_gated = false, bias1 = true, bias2 = true, bias_gate = true } = {}) {
+    super();
+    this.layer1 = new nn.Linear(d_model, d_ff, { bias: bias1 });
+    this.layer2 = new nn.Linear(d_ff, d_model, { bias: bias2 });
+    this.dropout = new nn.Dropout(dropout);
+    this.activation = activation;
+    this.is_gated = is_gated;
+    if (is_gated) this.linear_v = new nn.Linear(d_model, d_ff, { bias: bias_gate });
+  }
+  forward(x: Tensor): Tensor {
+    const g = this.activation(this.layer1(x)) as Tensor;
+    x = this.is_gated ? g.mul(this.linear_v!(x)) : g;
+    x = this.dropout(x);
+    return this.layer2(x);
+  }
+}
+
+class RotaryPositionalEmbeddings extends nn.Module {
+  cos_cached: Tensor | null = null;
+  sin_cached: Tensor | null = null;
+  constructor(public d: number, public base = 10_000) {
+    super();
+  }
+  _build_cache(x: Tensor): void {
+    if (this.cos_cached !== null && x.shape[0] <= this.cos_cached.shape[0]) return;
+    const seq_len = x.shape[0];
+    const theta = torch.pow(this.base, torch.arange(0, this.d, 2).float().div(this.d)).reciprocal().to(x.device);
+    const seq_idx = torch.arange(seq_len, { device: x.device }).float().to(x.device);
+    const idx_theta = torch.einsum("n,d->nd", seq_idx, theta);
+    const idx_theta2 = torch.cat([idx_theta, idx_theta], { dim: 1 });
+    this.cos_cached = idx_theta2.cos().index(":", "None", "None", ":");
+    this.sin_cached = idx_theta2.sin().index(":", "None", "None", ":");
+  }
+  _neg_half(x: Tensor): Tensor {
+    const d_2 = Math.floor(this.d / 2);
+    return torch.cat([x.index(":", ":", ":", `${d_2}:`).neg(), x.index(":", ":", ":", `:${d_2}`)], { dim: -1 });
+  }
+  forward(x: Tensor): Tensor {
+    this._build_cache(x);
+    const seq_len = x.shape[0];
+    let x_rope = x.index("...", `:${this.d}`);
+    const x_pass = x.index("...", `${this.d}:`);
+    const neg_half_x = this._neg_half(x_rope);
+    x_rope = x_rope.mul(this.cos_cached!.index(`:${seq_len}`)).add(neg_half_x.mul(this.sin_cached!.index(`:${seq_len}`)));
+    return torch.cat([x_rope, x_pass], { dim: -1 });
+  }
+}
+
+class RotaryPEMultiHeadAttention extends MultiHeadAttention {
+  query_rotary_pe: RotaryPositionalEmbeddings;
+  key_rotary_pe: RotaryPositionalEmbeddings;
+  constructor(heads: number, d_model: number, rope_percentage = 0.5, dropout_prob = 0.0) {
+    super(heads, d_model, dropout_prob);
+    const d_rope = Math.trunc(this.d_k * rope_percentage);
+    this.query_rotary_pe = new RotaryPositionalEmbeddings(d_rope);
+    this.key_rotary_pe = new RotaryPositionalEmbeddings(d_rope);
+  }
+  get_scores(query: Tensor, key: Tensor): Tensor {
+    return torch.einsum("ibhd,jbhd->ijbh", this.query_rotary_pe(query), this.key_rotary_pe(key));
+  }
+}
+
+function get_slopes(n_heads: number): Tensor {
+  const n = 2 ** Math.floor(Math.log2(n_heads));
+  const m_0 = 2.0 ** (-8.0 / n);
+  let m = torch.pow(m_0, torch.arange(1, 1 + n));
+  if (n < n_heads) {
+    const m_hat_0 = 2.0 ** (-4.0 / n);
+    const m_hat = torch.pow(m_hat_0, torch.arange(1, 1 + 2 * (n_heads - n), 2));
+    m = torch.cat([m, m_hat]);
+  }
+  return m;
+}
+
+function get_alibi_biases(n_heads: number, mask: Tensor): Tensor {
+  return torch.no_grad(() => {
+    const m = get_slopes(n_heads).to(mask.device);
+    const distance = mask.cumsum({ dim: -1 });
+    return distance.index(":", ":", "None").mul(m.index("None", "None", ":"));
+  });
+}
+
+class AlibiMultiHeadAttention extends MultiHeadAttention {
+  alibi_biases: Tensor | null = null;
+  forward({ query, key, value, mask = null }: MHAArgs): Tensor {
+    assert(mask !== null && mask !== undefined);
+    assert(mask!.shape[0] === mask!.shape[1] && mask!.shape[2] === 1);
+    const [seq_len, batch_size] = query.shape;
+    mask = this.prepare_mask(mask!, query.shape, key.shape);
+    query = this.query(query);
+    key = this.key(key);
+    value = this.value(value);
+    let scores = this.get_scores(query, key);
+    scores.mul_(this.scale);
+    if (this.alibi_biases === null || this.alibi_biases.shape[1] < seq_len) {
+      this.alibi_biases = get_alibi_biases(scores.shape[scores.dim() - 1], mask.index(":", ":", 0, 0));
+    }
+    scores.add_(this.alibi_biases.index(`:${seq_len}`, `:${seq_len}`, "None", ":"));
+    scores = scores.masked_fill(mask.eq(0), -Infinity);
+    let attn = this.softmax(scores);
+    attn = this.dropout(attn);
+    let x = torch.einsum("ijbh,jbhd->ibhd", attn, value);
+    x = x.reshape(seq_len, batch_size, -1);
+    return this.output(x);
+  }
+}
+
+describe("transformers: mha, feed_forward, rope, alibi", () => {
+  const r = ref.transformers;
+  it("subsequent_mask; MultiHeadAttention with and without a mask, its gradients, repr, parameter names", () => {
+    expect(subsequent_mask(4).index(":", ":", 0).tolist()).toEqual(r.subsequent_mask);
+    torch.manual_seed(4);
+    const mha = new MultiHeadAttention(2, 8, 0.0);
+    const q = torch.randn(5, 2, 8);
+    const mask = subsequent_mask(5);
+    const o = mha({ query: q, key: q, value: q, mask });
+    expectT(o, r.mha_out, 1e-5);
+    expectT(mha.attn!, r.mha_attn, 1e-5);
+    expectT(mha({ query: q, key: q, value: q }), r.mha_no_mask, 1e-5);
+    o.pow(2).sum().backward();
+    expectT(mha.query.linear.weight.grad!, r.mha_query_grad, 1e-4);
+    expect(String(mha)).toBe(r.mha_repr);
+    expect([...mha.named_parameters()].map(([n]) => n)).toEqual(r.mha_param_names);
+  });
+
+  it("FeedForward gated with GELU and without biases, and the plain one; its repr", () => {
+    torch.manual_seed(4);
+    new MultiHeadAttention(2, 8, 0.0);
+    const q = torch.randn(5, 2, 8);
+    torch.manual_seed(5);
+    const ff = new FeedForward(8, 16, { dropout: 0.0, activation: new nn.GELU(), is_gated: true, bias1: false, bias2: false, bias_gate: false });
+    expectT(ff(q), r.ff_gated, 1e-5);
+    expect(String(ff)).toBe(r.ff_repr);
+    expectT(new FeedForward(8, 16, { dropout: 0.0 })(q), r.ff_plain, 1e-5);
+  });
+
+  it("RotaryPositionalEmbeddings: _test_rotary, a partial rotation with a cache reused, RotaryPEMultiHeadAttention", () => {
+    const xr = torch.tensor([[1, 2, 3, 4], [4, 5, 6, 7], [7, 8, 9, 10]], { dtype: torch.float }).index(":", "None", "None", ":");
+    const rotary_pe = new RotaryPositionalEmbeddings(4);
+    expectT(rotary_pe(xr), r.rope_test, 1e-5);
+    expectT(rotary_pe.cos_cached!, r.rope_cos_cached, 1e-6);
+    torch.manual_seed(6);
+    const xr2 = torch.randn(6, 2, 2, 8);
+    const rope6 = new RotaryPositionalEmbeddings(4);
+    expectT(rope6(xr2), r.rope_partial, 1e-5);
+    expectT(rope6(xr2.index(":3")), r.rope_cached_short, 1e-5);
+    torch.manual_seed(4);
+    new MultiHeadAttention(2, 8, 0.0);
+    const q = torch.randn(5, 2, 8);
+    torch.manual_seed(7);
+    const rmha = new RotaryPEMultiHeadAttention(2, 8, 0.5);
+    const o = rmha({ query: q, key: q, value: q, mask: subsequent_mask(5) });
+    expectT(o, r.rope_mha, 1e-5);
+    o.sum().backward();
+    expectT(rmha.key.linear.weight.grad!, r.rope_mha_key_grad, 1e-4);
+  });
+
+  it("ALiBi: get_slopes (8 and 12 heads), biases from a causal mask, AlibiMultiHeadAttention", () => {
+    expectT(get_slopes(8), r.slopes8, 1e-7);
+    expectT(get_slopes(12), r.slopes12, 1e-7);
+    expect(String(get_slopes(12).dtype)).toBe(r.slopes12_dtype);
+    const am = subsequent_mask(6).index(":", ":", 0);
+    const ab = get_alibi_biases(12, am);
+    expectT(ab.index(":", ":", 3), r.alibi_biases_3, 1e-6);
+    expect(String(ab.dtype)).toBe(r.alibi_biases_dtype);
+    expect(String(am.cumsum({ dim: -1 }).dtype)).toBe(r.mask_cumsum_dtype);
+    torch.manual_seed(4);
+    new MultiHeadAttention(2, 8, 0.0);
+    const q = torch.randn(5, 2, 8);
+    torch.manual_seed(8);
+    const amha = new AlibiMultiHeadAttention(4, 8, 0.0);
+    expectT(amha({ query: q, key: q, value: q, mask: subsequent_mask(5) }), r.alibi_mha, 1e-5);
+    expect(amha.alibi_biases!.shape).toEqual(r.alibi_cache_shape);
+  });
+});
+
+// ============================================ LoRA ============================================
+class LoraLinear extends nn.Module {
+  weight: nn.Parameter;
+  bias: nn.Parameter | null;
+  scaling: number;
+  lora_a: nn.Parameter;
+  lora_b: nn.Parameter;
+  constructor(in_features: number, out_features: number, bias: boolean, r: number, alpha: number | null = null) {
+    super();
+    if (alpha === null) alpha = r;
+    this.weight = new nn.Parameter(torch.empty([out_features, in_features]));
+    this.weight.requires_grad = false;
+    if (bias) {
+      this.bias = new nn.Parameter(torch.empty(out_features));
+      this.bias.requires_grad = false;
+    } else this.bias = null;
+    this.scaling = alpha / r;
+    this.lora_a = new nn.Parameter(torch.empty([r, in_features]));
+    this.lora_b = new nn.Parameter(torch.empty([out_features, r]));
+    torch.no_grad(() => {
+      nn.init.kaiming_uniform_(this.lora_a, { a: 5 ** 0.5 });
+      nn.init.zeros_(this.lora_b);
+    });
+  }
+  forward(x: Tensor): Tensor {
+    const result = F.linear(x, this.weight, { bias: this.bias });
+    result.add_(x.matmul(this.lora_a.T).matmul(this.lora_b.T).mul(this.scaling));
+    return result;
+  }
+}
+
+class LoraEmbedding extends nn.Module {
+  weight: nn.Parameter;
+  scaling: number;
+  lora_a: nn.Parameter;
+  lora_b: nn.Parameter;
+  constructor(num_embeddings: number, embedding_dim: number, r: number, alpha: number | null = null) {
+    super();
+    if (alpha === null) alpha = r;
+    this.weight = new nn.Parameter(torch.empty([num_embeddings, embedding_dim]));
+    this.weight.requires_grad = false;
+    this.scaling = alpha / r;
+    this.lora_a = new nn.Parameter(torch.empty([r, num_embeddings]));
+    this.lora_b = new nn.Parameter(torch.empty([embedding_dim, r]));
+    torch.no_grad(() => {
+      nn.init.normal_(this.lora_a);
+      nn.init.zeros_(this.lora_b);
+    });
+  }
+  forward(x: Tensor): Tensor {
+    const result = F.embedding(x, this.weight);
+    result.add_(F.embedding(x, this.lora_a.T).matmul(this.lora_b.T).mul(this.scaling));
+    return result;
+  }
+}
+
+describe("LoRA", () => {
+  const r = ref.lora;
+  it("Linear: frozen weight, 4 SGD steps on lora_a / lora_b, names, state_dict, repr; without bias", () => {
+    torch.manual_seed(9);
+    const lin = new LoraLinear(6, 4, true, 2, 4);
+    torch.no_grad(() => {
+      lin.weight.copy_(torch.randn(4, 6));
+      lin.bias!.copy_(torch.randn(4));
+    });
+    expectT(lin.lora_a, r.lora_a, 1e-6);
+    const xl = torch.randn(3, 6);
+    expectT(lin(xl), r.lora_out0, 1e-5);
+    expect([...lin.named_parameters()].filter(([, p]) => p.requires_grad).map(([n]) => n)).toEqual(r.lora_trainable);
+    expect([...lin.named_parameters()].filter(([, p]) => !p.requires_grad).map(([n]) => n)).toEqual(r.lora_frozen);
+    const opt = new optim.SGD([...lin.parameters()].filter((p) => p.requires_grad), { lr: 0.1 });
+    const target = torch.randn(3, 4);
+    const losses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const loss = F.mse_loss(lin(xl), target);
+      opt.zero_grad();
+      loss.backward();
+      opt.step();
+      losses.push(loss.item());
+    }
+    expectNums(losses, r.lora_losses, 1e-5);
+    expectT(lin.lora_b, r.lora_b, 1e-5);
+    expect(lin.weight.grad === null).toBe(r.lora_weight_grad);
+    expectT(new LoraLinear(6, 4, false, 2)(xl), r.lora_nobias, 1e-5);
+    expect(Object.keys(lin.state_dict())).toEqual(r.lora_state_keys);
+    expect(String(lin)).toBe(r.lora_repr);
+  });
+
+  it("Embedding: F.embedding of lora_a.T, gradients of lora_a", () => {
+    torch.manual_seed(10);
+    const emb = new LoraEmbedding(7, 5, 3);
+    torch.no_grad(() => {
+      emb.weight.normal_();
+      emb.lora_b.uniform_(-0.5, 0.5);
+    });
+    const ids = torch.tensor([[0, 3, 6], [2, 2, 1]], long);
+    const eo = emb(ids);
+    expectT(eo, r.lora_emb, 1e-5);
+    eo.sum().backward();
+    expectT(emb.lora_a.grad!, r.lora_emb_a_grad, 1e-5);
+  });
+});
+
+// ============================================ sampling ============================================
+interface Sampler {
+  call(logits: Tensor): Tensor;
+}
+class GreedySampler implements Sampler {
+  call(logits: Tensor): Tensor {
+    return logits.argmax({ dim: -1 });
+  }
+}
+class TemperatureSampler implements Sampler {
+  constructor(public temperature = 1.0) {}
+  call(logits: Tensor): Tensor {
+    const dist = new torch.distributions.Categorical({ logits: logits.div(this.temperature) });
+    return dist.sample();
+  }
+}
+class TopKSampler implements Sampler {
+  constructor(public k: number, public sampler: Sampler) {}
+  call(logits: Tensor): Tensor {
+    const zeros = logits.new_ones(logits.shape).mul(-Infinity);
+    const [values, indices] = torch.topk(logits, this.k, { dim: -1 });
+    zeros.scatter_(-1, indices, values);
+    return this.sampler.call(zeros);
+  }
+}
+class NucleusSampler implements Sampler {
+  softmax = new nn.Softmax({ dim: -1 });
+  constructor(public p: number, public sampler: Sampler) {}
+  call(logits: Tensor): Tensor {
+    const probs = this.softmax(logits);
+    const [sorted_probs, indices] = torch.sort(probs, { dim: -1, descending: true });
+    const cum_sum_probs = torch.cumsum(sorted_probs, { dim: -1 });
+    let nucleus = cum_sum_probs.lt(this.p);
+    nucleus = torch.cat([nucleus.new_ones([...nucleus.shape.slice(0, -1), 1]), nucleus.index("...", ":-1")], { dim: -1 });
+    const sorted_log_probs = torch.log(sorted_probs);
+    sorted_log_probs.index_put_([nucleus.logical_not()], -Infinity);
+    const sampled_sorted_indexes = this.sampler.call(sorted_log_probs);
+    const res = indices.gather(-1, sampled_sorted_indexes.unsqueeze(-1));
+    return res.squeeze(-1);
+  }
+}
+
+describe("sampling", () => {
+  const r = ref.sampling;
+  it("greedy, temperature (three), top-k, nucleus: the same draws as torch from the same seeds", () => {
+    torch.manual_seed(11);
+    const logits = torch.randn(3, 10).mul(2);
+    expect(new GreedySampler().call(logits).tolist()).toEqual(r.greedy);
+    for (const [t, key] of [[1.0, "temp_1"], [0.5, "temp_05"], [3.0, "temp_3"]] as const) {
+      torch.manual_seed(12);
+      expect([0, 1, 2, 3, 4].map(() => new TemperatureSampler(t).call(logits).tolist())).toEqual(r[key]);
+    }
+    const zeros = logits.new_ones(logits.shape).mul(-Infinity);
+    const [values, indices] = torch.topk(logits, 3, { dim: -1 });
+    zeros.scatter_(-1, indices, values);
+    const masked = (zeros.tolist() as number[][]).map((row) => row.map((v) => (v === -Infinity ? null : v)));
+    masked.forEach((row, i) => row.forEach((v, j) => (v === null ? expect(r.topk_masked[i][j]).toBeNull() : expect(v).toBeCloseTo(r.topk_masked[i][j], 5))));
+    torch.manual_seed(13);
+    expect([0, 1, 2, 3, 4, 5].map(() => new TopKSampler(3, new TemperatureSampler(1.0)).call(logits).tolist())).toEqual(r.topk);
+    torch.manual_seed(14);
+    expect([0, 1, 2, 3, 4, 5].map(() => new NucleusSampler(0.7, new TemperatureSampler(1.0)).call(logits).tolist())).toEqual(r.nucleus);
+    expect(new NucleusSampler(0.9, new GreedySampler()).call(logits).tolist()).toEqual(r.nucleus_greedy);
+  });
+
+  it("a learner's mistakes: temperature 0 (invalid logits), k larger than the vocabulary", () => {
+    torch.manual_seed(11);
+    const logits = torch.randn(3, 10).mul(2);
+    expect(thrown(() => new TemperatureSampler(0.0).call(logits))).toEqual(r.temp_zero);
+    expect(thrown(() => new TopKSampler(11, new GreedySampler()).call(logits))).toEqual(r.topk_too_big);
+  });
+});
+
+// ============================================ optimizers ============================================
+type AdaptiveGroup = { params: Tensor[]; lr: number; betas: [number, number]; eps: number; weight_decay: number; amsgrad?: boolean; warmup?: number };
+type ParamState = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// torch.zeros_like(param, memory_format=torch.preserve_format): accepted at run time, missing from the options' type
+const preserve = { memory_format: torch.preserve_format } as Parameters<typeof torch.zeros_like>[1];
+
+class GenericAdaptiveOptimizer extends optim.Optimizer<Record<string, unknown>> {
+  constructor(params: Iterable<Tensor>, defaults: Record<string, unknown>, lr: number, betas: [number, number], eps: number) {
+    if (!(0.0 <= lr)) throw new Error(`Invalid learning rate: ${lr}`);
+    if (!(0.0 <= eps)) throw new Error(`Invalid epsilon value: ${eps}`);
+    if (!(0.0 <= betas[0] && betas[0] < 1.0)) throw new Error(`Invalid beta parameter at index 0: ${betas[0]}`);
+    if (!(0.0 <= betas[1] && betas[1] < 1.0)) throw new Error(`Invalid beta parameter at index 1: ${betas[1]}`);
+    Object.assign(defaults, { lr, betas, eps });
+    super(params, defaults);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  init_state(state: ParamState, group: AdaptiveGroup, param: Tensor): void {}
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  step_param(state: ParamState, group: AdaptiveGroup, grad: Tensor, param: Tensor): void {}
+  step(closure?: () => Tensor | number): Tensor | number | undefined {
+    return torch.no_grad(() => {
+      let loss: Tensor | number | undefined;
+      if (closure) loss = torch.enable_grad(closure);
+      for (const group of this.param_groups as unknown as AdaptiveGroup[]) {
+        for (const param of group.params) {
+          if (param.grad === null) continue;
+          const grad = param.grad.data;
+          if (grad.is_sparse) throw new Error("GenericAdaptiveOptimizer does not support sparse gradients, please consider SparseAdam instead");
+          let state = this.state.get(param);
+          if (!state) this.state.set(param, (state = {}));
+          if (Object.keys(state).length === 0) this.init_state(state, group, param);
+          this.step_param(state, group, grad, param);
+        }
+      }
+      return loss;
+    });
+  }
+}
+
+class WeightDecay {
+  constructor(public weight_decay = 0.0, public weight_decouple = true, public absolute = false) {
+    if (!(0.0 <= weight_decay)) throw new Error(`Invalid weight_decay value: ${weight_decay}`);
+  }
+  defaults(): Record<string, unknown> {
+    return { weight_decay: this.weight_decay };
+  }
+  call(param: Tensor, grad: Tensor, group: AdaptiveGroup): Tensor {
+    if (this.weight_decouple) {
+      if (this.absolute) param.data.mul_(1.0 - group.weight_decay);
+      else param.data.mul_(1.0 - group.lr * group.weight_decay);
+      return grad;
+    }
+    if (group.weight_decay !== 0) return grad.add(param.data, { alpha: group.weight_decay });
+    return grad;
+  }
+}
+
+type AdamOpts = { lr?: number; betas?: [number, number]; eps?: number; weight_decay?: WeightDecay; optimized_update?: boolean; amsgrad?: boolean; warmup?: number; d_model?: number; degenerated_to_sgd?: boolean; defaults?: Record<string, unknown> | null };
+
+class Adam extends GenericAdaptiveOptimizer {
+  weight_decay: WeightDecay;
+  optimized_update: boolean;
+  constructor(params: Iterable<Tensor>, { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-16, weight_decay = new WeightDecay(), optimized_update = true, defaults = null }: AdamOpts = {}) {
+    defaults = defaults ?? {};
+    Object.assign(defaults, weight_decay.defaults());
+    super(params, defaults, lr, betas, eps);
+    this.weight_decay = weight_decay;
+    this.optimized_update = optimized_update;
+  }
+  init_state(state: ParamState, group: AdaptiveGroup, param: Tensor): void {
+    state.step = 0;
+    state.exp_avg = torch.zeros_like(param, preserve);
+    state.exp_avg_sq = torch.zeros_like(param, preserve);
+  }
+  get_mv(state: ParamState, group: AdaptiveGroup, grad: Tensor): [Tensor, Tensor] {
+    const [beta1, beta2] = group.betas;
+    const [m, v] = [state.exp_avg as Tensor, state.exp_avg_sq as Tensor];
+    m.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
+    v.mul_(beta2).addcmul_(grad, grad, { value: 1 - beta2 });
+    return [m, v];
+  }
+  get_lr(state: ParamState, group: Record<string, any>): number { // eslint-disable-line @typescript-eslint/no-explicit-any
+    return group.lr;
+  }
+  adam_update(state: ParamState, group: AdaptiveGroup, param: Tensor, m: Tensor, v: Tensor): void {
+    const [beta1, beta2] = group.betas;
+    const bias_correction1 = 1 - beta1 ** state.step;
+    const bias_correction2 = 1 - beta2 ** state.step;
+    const lr = this.get_lr(state, group);
+    if (this.optimized_update) {
+      const denominator = v.sqrt().add_(group.eps);
+      const step_size = (lr * Math.sqrt(bias_correction2)) / bias_correction1;
+      param.data.addcdiv_(m, denominator, { value: -step_size });
+    } else {
+      const denominator = v.sqrt().div(Math.sqrt(bias_correction2)).add_(group.eps);
+      const step_size = lr / bias_correction1;
+      param.data.addcdiv_(m, denominator, { value: -step_size });
+    }
+  }
+  step_param(state: ParamState, group: AdaptiveGroup, grad: Tensor, param: Tensor): void {
+    grad = this.weight_decay.call(param, grad, group);
+    const [m, v] = this.get_mv(state, group, grad);
+    state.step += 1;
+    this.adam_update(state, group, param, m, v);
+  }
+}
+
+class AMSGrad extends Adam {
+  constructor(params: Iterable<Tensor>, opts: AdamOpts = {}) {
+    const defaults = opts.defaults ?? {};
+    Object.assign(defaults, { amsgrad: opts.amsgrad ?? true });
+    super(params, { ...opts, defaults });
+  }
+  init_state(state: ParamState, group: AdaptiveGroup, param: Tensor): void {
+    super.init_state(state, group, param);
+    if (group.amsgrad) state.max_exp_avg_sq = torch.zeros_like(param, preserve);
+  }
+  get_mv(state: ParamState, group: AdaptiveGroup, grad: Tensor): [Tensor, Tensor] {
+    const [m, v] = super.get_mv(state, group, grad);
+    if (group.amsgrad) {
+      const v_max = state.max_exp_avg_sq as Tensor;
+      torch.maximum(v_max, v, { out: v_max });
+      return [m, v_max];
+    }
+    return [m, v];
+  }
+}
+
+class AdamWarmup extends AMSGrad {
+  constructor(params: Iterable<Tensor>, opts: AdamOpts = {}) {
+    const defaults = opts.defaults ?? {};
+    Object.assign(defaults, { warmup: opts.warmup ?? 0 });
+    super(params, { ...opts, amsgrad: opts.amsgrad ?? false, defaults });
+  }
+  get_lr(state: ParamState, group: AdaptiveGroup): number {
+    if (group.warmup! > state.step) return 1e-8 + (state.step * group.lr) / group.warmup!;
+    return group.lr;
+  }
+}
+
+class Noam extends AMSGrad {
+  d_model: number;
+  constructor(params: Iterable<Tensor>, opts: AdamOpts = {}) {
+    const defaults = opts.defaults ?? {};
+    Object.assign(defaults, { warmup: opts.warmup ?? 0 });
+    super(params, { ...opts, amsgrad: opts.amsgrad ?? false, defaults });
+    this.d_model = opts.d_model ?? 512;
+  }
+  get_lr(state: ParamState, group: Record<string, any>): number { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const factor = Math.min(state.step ** -0.5, state.step * group.warmup ** -1.5);
+    return group.lr * this.d_model ** -0.5 * factor;
+  }
+}
+
+class RAdam extends AMSGrad {
+  degenerated_to_sgd: boolean;
+  constructor(params: Iterable<Tensor>, opts: AdamOpts = {}) {
+    super(params, { eps: 1e-8, ...opts, amsgrad: opts.amsgrad ?? false });
+    this.degenerated_to_sgd = opts.degenerated_to_sgd ?? true;
+  }
+  step_param(state: ParamState, group: AdaptiveGroup, grad: Tensor, param: Tensor): void {
+    grad = this.weight_decay.call(param, grad, group);
+    const [m, v] = this.get_mv(state, group, grad);
+    state.step += 1;
+    this.r_adam_update(state, group, param, m, v);
+  }
+  static calc_rectification_term(beta2: number, step: number): number | null {
+    const beta2_t = beta2 ** step;
+    const rho_inf = 2 / (1 - beta2) - 1;
+    const rho = rho_inf - (2 * step * beta2_t) / (1 - beta2_t);
+    if (rho >= 5) {
+      const r2 = ((((rho - 4) / (rho_inf - 4)) * (rho - 2)) / rho) * rho_inf / (rho_inf - 2);
+      return Math.sqrt(r2);
+    }
+    return null;
+  }
+  r_adam_update(state: ParamState, group: AdaptiveGroup, param: Tensor, m: Tensor, v: Tensor): void {
+    const [beta1, beta2] = group.betas;
+    const bias_correction1 = 1 - beta1 ** state.step;
+    const bias_correction2 = 1 - beta2 ** state.step;
+    const r = RAdam.calc_rectification_term(beta2, state.step);
+    const lr = this.get_lr(state, group);
+    if (r !== null) {
+      const denominator = v.sqrt().add_(group.eps);
+      const step_size = (lr * Math.sqrt(bias_correction2) * r) / bias_correction1;
+      param.data.addcdiv_(m, denominator, { value: -step_size });
+    } else if (this.degenerated_to_sgd) {
+      param.data.add_(m, { alpha: -lr / bias_correction1 });
+    }
+  }
+}
+
+function trainOpt(make: (p: Iterable<Tensor>) => optim.Optimizer<object>, steps = 8) {
+  torch.manual_seed(15);
+  const model = new nn.Sequential(new nn.Linear(3, 4), new nn.Tanh(), new nn.Linear(4, 1));
+  const xo = torch.randn(10, 3);
+  const yo = torch.randn(10, 1);
+  const opt = make(model.parameters());
+  const losses: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    opt.zero_grad();
+    const loss = F.mse_loss(model(xo), yo);
+    loss.backward();
+    opt.step();
+    losses.push(loss.item());
+  }
+  const first = model.get(0) as nn.Linear;
+  const st = opt.state.get(first.weight)!;
+  const step = st.step instanceof torch.Tensor ? (st.step as Tensor).item() : (st.step as number);
+  return { losses, w0: first.weight, b2: (model.get(2) as nn.Linear).bias!, state_keys: Object.keys(st), step, exp_avg: st.exp_avg as Tensor };
+}
+
+describe("optimizers: torch.optim.Optimizer subclasses", () => {
+  const r = ref.optimizers;
+  const check = (got: ReturnType<typeof trainOpt>, want: Record<string, any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    expectNums(got.losses, want.losses, 1e-5);
+    expectT(got.w0, want.w0, 1e-5);
+    expectT(got.b2, want.b2, 1e-5);
+    expect(got.state_keys).toEqual(want.state_keys);
+    expect(got.step).toBe(want.step);
+    expectT(got.exp_avg, want.exp_avg, 1e-5);
+  };
+  it("Adam (optimized / not, coupled / decoupled weight decay), AMSGrad, RAdam, AdamWarmup, Noam: 8 steps each", () => {
+    check(trainOpt((p) => new Adam(p, { lr: 0.05 })), r.adam);
+    check(trainOpt((p) => new Adam(p, { lr: 0.05, weight_decay: new WeightDecay(0.1, false), optimized_update: false })), r.adam_unoptimized_wd);
+    check(trainOpt((p) => new Adam(p, { lr: 0.05, weight_decay: new WeightDecay(0.1) })), r.adam_decoupled_wd);
+    check(trainOpt((p) => new AMSGrad(p, { lr: 0.05, betas: [0.9, 0.99] })), r.amsgrad);
+    check(trainOpt((p) => new RAdam(p, { lr: 0.05 }), 10), r.radam);
+    check(trainOpt((p) => new AdamWarmup(p, { lr: 0.05, warmup: 4 })), r.adam_warmup);
+    check(trainOpt((p) => new Noam(p, { lr: 1.0, warmup: 3, d_model: 16 })), r.noam);
+    check(trainOpt((p) => new optim.Adam(p, { lr: 0.05, eps: 1e-16 })), r.torch_adam_eps16);
+  });
+
+  it("defaults, param_groups keys and repr of the subclass; rectification terms; Noam's schedule; errors", () => {
+    const opt = new Adam(new nn.Linear(2, 2).parameters(), { lr: 0.01 });
+    expect(opt.defaults).toEqual(r.adam_defaults);
+    expect(Object.keys(opt.param_groups[0])).toEqual(r.adam_group_keys);
+    expect(String(opt).replace("weight_decay: 0\n", "weight_decay: 0.0\n")).toBe(r.adam_repr); // WeightDecay's 0. prints 0.0 in Python
+    expect([1, 5, 6, 10, 100, 1000].map((s) => RAdam.calc_rectification_term(0.999, s))).toEqual(r.rect.map((v: number | null) => (v === null ? null : expect.closeTo(v, 12))));
+    const lin = new nn.Linear(10, 10);
+    const opts = [new Noam(lin.parameters(), { d_model: 512, warmup: 4000, lr: 1 }), new Noam(lin.parameters(), { d_model: 2048, warmup: 2000, lr: 1 })];
+    const lrs = [1, 10, 2000, 4000, 10000].map((i) => opts.map((o) => o.get_lr({ step: i }, o.defaults)));
+    lrs.forEach((row, i) => expectNums(row, r.noam_lr[i], 1e-12));
+    expect(thrown(() => new Adam([], { lr: 0.1 }))).toEqual(r.empty_params);
+    expect(thrown(() => new torch.nn.Parameter(torch.tensor([-1], long)))).toEqual(r.x_star[1]);
+  });
+
+  it("the AMSGrad paper's synthetic regret experiment, 300 steps: Adam and AMSGrad", () => {
+    const synthetic = (is_adam: boolean, steps: number): number[][] => {
+      const xs = new nn.Parameter(torch.tensor([0.0]));
+      const x_star = new nn.Parameter(torch.tensor([-1], long), { requires_grad: false });
+      expect(String(x_star.dtype)).toBe(r.x_star[0]);
+      const func = (t: number, x_: Tensor) => (t % 101 === 1 ? x_.mul(1010).sum() : x_.mul(-10).sum());
+      const optimizer = is_adam ? new Adam([xs], { lr: 1e-2, betas: [0.9, 0.99] }) : new AMSGrad([xs], { lr: 1e-2, betas: [0.9, 0.99] });
+      let total_regret = 0;
+      const trace: number[][] = [];
+      for (let step = 0; step < steps; step++) {
+        const regret = func(step, xs).sub(func(step, x_star));
+        total_regret += regret.item();
+        regret.backward();
+        optimizer.step();
+        optimizer.zero_grad();
+        xs.data.clamp_(-1.0, +1.0);
+        if ((step + 1) % 50 === 0) trace.push([xs.item(), total_regret / (step + 1)]);
+      }
+      return trace;
+    };
+    synthetic(true, 300).forEach((row, i) => expectNums(row, r.synthetic_adam[i], 1e-4));
+    synthetic(false, 300).forEach((row, i) => expectNums(row, r.synthetic_amsgrad[i], 1e-4));
+    expect(String(new nn.Parameter(torch.tensor([-1], long), { requires_grad: false }).mul(1010).dtype)).toBe(r.int_times_param[0]);
+  });
+});
+
+// ============================================ capsules, LSTM, GAT, WGAN-GP, activations ============================================
+class Squash extends nn.Module {
+  constructor(public epsilon = 1e-8) {
+    super();
+  }
+  forward(s: Tensor): Tensor {
+    const s2 = s.pow(2).sum({ dim: -1, keepdims: true });
+    return s2.div(s2.add(1)).mul(s.div(torch.sqrt(s2.add(this.epsilon))));
+  }
+}
+
+class Router extends nn.Module {
+  softmax = new nn.Softmax({ dim: 1 });
+  squash = new Squash();
+  weight: nn.Parameter;
+  constructor(public in_caps: number, public out_caps: number, in_d: number, out_d: number, public iterations: number) {
+    super();
+    this.weight = new nn.Parameter(torch.randn(in_caps, out_caps, in_d, out_d), { requires_grad: true });
+  }
+  forward(u: Tensor): Tensor {
+    const u_hat = torch.einsum("ijnm,bin->bijm", this.weight, u);
+    let b = u.new_zeros(u.shape[0], this.in_caps, this.out_caps);
+    let v: Tensor | null = null;
+    for (let i = 0; i < this.iterations; i++) {
+      const c = this.softmax(b);
+      const s = torch.einsum("bij,bijm->bjm", c, u_hat);
+      v = this.squash(s);
+      const a = torch.einsum("bjm,bijm->bij", v, u_hat);
+      b = b.add(a);
+    }
+    return v!;
+  }
+}
+
+class MarginLoss extends nn.Module {
+  constructor(public n_labels: number, public lambda_ = 0.5, public m_positive = 0.9, public m_negative = 0.1) {
+    super();
+  }
+  forward(v: Tensor, labels: Tensor): Tensor {
+    const v_norm = torch.sqrt(v.pow(2).sum({ dim: -1 }));
+    labels = torch.eye(this.n_labels, { device: labels.device }).index(labels);
+    const loss = labels.mul(F.relu(v_norm.neg().add(this.m_positive))).add(labels.neg().add(1.0).mul(this.lambda_).mul(F.relu(v_norm.sub(this.m_negative))));
+    return loss.sum({ dim: -1 }).mean();
+  }
+}
+
+class LSTMCell extends nn.Module {
+  hidden_lin: nn.Linear;
+  input_lin: nn.Linear;
+  layer_norm: nn.ModuleList;
+  layer_norm_c: nn.Module;
+  constructor(input_size: number, hidden_size: number, layer_norm = false) {
+    super();
+    this.hidden_lin = new nn.Linear(hidden_size, 4 * hidden_size);
+    this.input_lin = new nn.Linear(input_size, 4 * hidden_size, { bias: false });
+    if (layer_norm) {
+      this.layer_norm = new nn.ModuleList([0, 1, 2, 3].map(() => new nn.LayerNorm(hidden_size)));
+      this.layer_norm_c = new nn.LayerNorm(hidden_size);
+    } else {
+      this.layer_norm = new nn.ModuleList([0, 1, 2, 3].map(() => new nn.Identity()));
+      this.layer_norm_c = new nn.Identity();
+    }
+  }
+  forward(x: Tensor, h: Tensor, c: Tensor): [Tensor, Tensor] {
+    const chunks = this.hidden_lin(h).add(this.input_lin(x)).chunk(4, { dim: -1 });
+    const [i, f, g, o] = [0, 1, 2, 3].map((k) => this.layer_norm.get(k)(chunks[k]) as Tensor);
+    const c_next = torch.sigmoid(f).mul(c).add(torch.sigmoid(i).mul(torch.tanh(g)));
+    const h_next = torch.sigmoid(o).mul(torch.tanh(this.layer_norm_c(c_next) as Tensor));
+    return [h_next, c_next];
+  }
+}
+
+class LSTM extends nn.Module {
+  cells: nn.ModuleList;
+  constructor(input_size: number, public hidden_size: number, public n_layers: number) {
+    super();
+    this.cells = new nn.ModuleList([new LSTMCell(input_size, hidden_size), ...Array.from({ length: n_layers - 1 }, () => new LSTMCell(hidden_size, hidden_size))]);
+  }
+  forward(x: Tensor, state: [Tensor, Tensor] | null = null): [Tensor, [Tensor, Tensor]] {
+    const [n_steps, batch_size] = x.shape;
+    let h: Tensor[], c: Tensor[];
+    if (state === null) {
+      h = Array.from({ length: this.n_layers }, () => x.new_zeros(batch_size, this.hidden_size));
+      c = Array.from({ length: this.n_layers }, () => x.new_zeros(batch_size, this.hidden_size));
+    } else {
+      h = [...torch.unbind(state[0])];
+      c = [...torch.unbind(state[1])];
+    }
+    const out: Tensor[] = [];
+    for (let t = 0; t < n_steps; t++) {
+      let inp = x.index(t);
+      for (let layer = 0; layer < this.n_layers; layer++) {
+        [h[layer], c[layer]] = (this.cells.get(layer) as LSTMCell)(inp, h[layer], c[layer]);
+        inp = h[layer];
+      }
+      out.push(h[h.length - 1]);
+    }
+    return [torch.stack(out), [torch.stack(h), torch.stack(c)]];
+  }
+}
+
+class GraphAttentionLayer extends nn.Module {
+  is_concat: boolean;
+  n_heads: number;
+  n_hidden: number;
+  linear: nn.Linear;
+  attn: nn.Linear;
+  activation: nn.LeakyReLU;
+  softmax: nn.Softmax;
+  dropout: nn.Dropout;
+  constructor(in_features: number, out_features: number, n_heads: number, { is_concat = true, dropout = 0.6, leaky_relu_negative_slope = 0.2 } = {}) {
+    super();
+    this.is_concat = is_concat;
+    this.n_heads = n_heads;
+    if (is_concat) {
+      assert(out_features % n_heads === 0);
+      this.n_hidden = Math.floor(out_features / n_heads);
+    } else this.n_hidden = out_features;
+    this.linear = new nn.Linear(in_features, this.n_hidden * n_heads, { bias: false });
+    this.attn = new nn.Linear(this.n_hidden * 2, 1, { bias: false });
+    this.activation = new nn.LeakyReLU({ negative_slope: leaky_relu_negative_slope });
+    this.softmax = new nn.Softmax({ dim: 1 });
+    this.dropout = new nn.Dropout(dropout);
+  }
+  forward(h: Tensor, adj_mat: Tensor): Tensor {
+    const n_nodes = h.shape[0];
+    const g = this.linear(h).view(n_nodes, this.n_heads, this.n_hidden);
+    const g_repeat = g.repeat(n_nodes, 1, 1);
+    const g_repeat_interleave = g.repeat_interleave(n_nodes, { dim: 0 });
+    let g_concat = torch.cat([g_repeat_interleave, g_repeat], { dim: -1 });
+    g_concat = g_concat.view(n_nodes, n_nodes, this.n_heads, 2 * this.n_hidden);
+    let e = this.activation(this.attn(g_concat));
+    e = e.squeeze(-1);
+    e = e.masked_fill(adj_mat.eq(0), -Infinity);
+    let a = this.softmax(e);
+    a = this.dropout(a);
+    const attn_res = torch.einsum("ijh,jhf->ihf", a, g);
+    return this.is_concat ? attn_res.reshape(n_nodes, this.n_heads * this.n_hidden) : attn_res.mean({ dim: 1 });
+  }
+}
+
+class GAT extends nn.Module {
+  layer1: GraphAttentionLayer;
+  activation = new nn.ELU();
+  output: GraphAttentionLayer;
+  dropout: nn.Dropout;
+  constructor(in_features: number, n_hidden: number, n_classes: number, n_heads: number, dropout: number) {
+    super();
+    this.layer1 = new GraphAttentionLayer(in_features, n_hidden, n_heads, { is_concat: true, dropout });
+    this.output = new GraphAttentionLayer(n_hidden, n_classes, 1, { is_concat: false, dropout });
+    this.dropout = new nn.Dropout(dropout);
+  }
+  forward(x: Tensor, adj_mat: Tensor): Tensor {
+    x = this.dropout(x);
+    x = this.layer1(x, adj_mat);
+    x = this.activation(x);
+    x = this.dropout(x);
+    return this.output(x, adj_mat);
+  }
+}
+
+class DiscriminatorLoss extends nn.Module {
+  forward(f_real: Tensor, f_fake: Tensor): [Tensor, Tensor] {
+    return [F.relu(f_real.neg().add(1)).mean(), F.relu(f_fake.add(1)).mean()];
+  }
+}
+class GeneratorLoss extends nn.Module {
+  forward(f_fake: Tensor): Tensor {
+    return f_fake.mean().neg();
+  }
+}
+class GradientPenalty extends nn.Module {
+  forward(x: Tensor, f: Tensor): Tensor {
+    const batch_size = x.shape[0];
+    let [gradients] = torch.autograd.grad({ outputs: f, inputs: x, grad_outputs: f.new_ones(f.shape), create_graph: true });
+    gradients = gradients!.reshape(batch_size, -1);
+    const norm = gradients.norm(2, { dim: -1 });
+    return torch.mean(norm.sub(1).pow(2));
+  }
+}
+
+class Swish extends nn.Module {
+  sigmoid = new nn.Sigmoid();
+  forward(x: Tensor): Tensor {
+    return x.mul(this.sigmoid(x));
+  }
+}
+
+class FTA extends nn.Module {
+  c: nn.Parameter;
+  expansion_factor: number;
+  constructor(lower_limit: number, upper_limit: number, public delta: number, public eta: number) {
+    super();
+    this.c = new nn.Parameter(torch.arange(lower_limit, upper_limit, delta, { dtype: torch.float32 }), { requires_grad: false });
+    this.expansion_factor = this.c.__len__();
+  }
+  fuzzy_i_plus(x: Tensor): Tensor {
+    return x.le(this.eta).mul(x).add(x.gt(this.eta));
+  }
+  forward(z: Tensor): Tensor {
+    z = z.view(...z.shape, 1);
+    z = this.fuzzy_i_plus(torch.clip(this.c.sub(z), { min: 0.0 }).add(torch.clip(z.sub(this.delta).sub(this.c), { min: 0.0 }))).neg().add(1.0);
+    return z.view(...z.shape.slice(0, -2), -1);
+  }
+}
+
+describe("capsules, LSTM, GAT, WGAN-GP, activations", () => {
+  const r = ref.misc;
+  it("capsule networks: Squash, three routing iterations, MarginLoss and its gradient, eye()[labels]", () => {
+    torch.manual_seed(16);
+    const s = torch.randn(2, 3, 4);
+    expectT(new Squash()(s), r.squash, 1e-6);
+    expectT(s.sum({ dim: -1, keepdims: true }), r.keepdims_alias, 1e-6);
+    torch.manual_seed(17);
+    const router = new Router(6, 3, 4, 5, 3);
+    const u = torch.randn(2, 6, 4);
+    const v = router(u);
+    expectT(v, r.router_v, 1e-5);
+    const labels = torch.tensor([2, 0], long);
+    const loss = new MarginLoss(3)(v, labels);
+    expect(loss.item()).toBeCloseTo(r.margin_loss, 5);
+    loss.backward();
+    expectT(router.weight.grad!.sum({ dim: [0, 1] }), r.router_grad_sum, 1e-4);
+    expectT(torch.eye(3).index(labels), r.eye_index, 0);
+    expect(v.pow(2).sum({ dim: -1 }).argmax({ dim: 1 }).tolist()).toEqual(r.pred);
+  });
+
+  it("LSTM of LSTMCells: two layers, a given state, gradients, names; the LayerNorm cell and its repr", () => {
+    torch.manual_seed(18);
+    const lstm = new LSTM(3, 4, 2);
+    const xs = torch.randn(5, 2, 3);
+    const [out, [h, c]] = lstm(xs);
+    expectT(out, r.lstm_out, 1e-5);
+    expectT(h, r.lstm_h, 1e-5);
+    expectT(c, r.lstm_c, 1e-5);
+    expectT(lstm(xs.index(":2"), [h, c])[0], r.lstm_out_state, 1e-5);
+    out.sum().backward();
+    expectT((lstm.cells.get(1) as LSTMCell).hidden_lin.bias!.grad!, r.lstm_grad, 1e-5);
+    expect([...lstm.named_parameters()].map(([n]) => n)).toEqual(r.lstm_param_names);
+    torch.manual_seed(19);
+    const cell = new LSTMCell(3, 4, true);
+    const [hh, cc] = cell(xs.index(0), torch.zeros(2, 4), torch.zeros(2, 4));
+    expectT(hh, r.lnlstm_h, 1e-5);
+    expectT(cc, r.lnlstm_c, 1e-5);
+    expect(String(cell)).toBe(r.lnlstm_repr);
+  });
+
+  it("GAT: a concatenating and an averaging layer, the two-layer model over 5 Adam steps, repr", () => {
+    torch.manual_seed(20);
+    const n_nodes = 5;
+    const feat = torch.randn(n_nodes, 4);
+    let adj = torch.rand(n_nodes, n_nodes).gt(0.5).logical_or(torch.eye(n_nodes, { dtype: torch.bool }));
+    adj = adj.unsqueeze(-1);
+    expectT(new GraphAttentionLayer(4, 6, 2, { dropout: 0.0 })(feat, adj), r.gat_layer, 1e-5);
+    expectT(new GraphAttentionLayer(4, 3, 2, { is_concat: false, dropout: 0.0 })(feat, adj), r.gat_layer_mean, 1e-5);
+    const gat = new GAT(4, 6, 3, 2, 0.0);
+    const labels = torch.tensor([0, 1, 2, 1, 0], long);
+    const optg = new optim.Adam(gat.parameters(), { lr: 5e-3, weight_decay: 5e-4 });
+    const losses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      optg.zero_grad();
+      const lossg = F.cross_entropy(gat(feat, adj), labels);
+      lossg.backward();
+      optg.step();
+      losses.push(lossg.item());
+    }
+    expectNums(losses, r.gat_losses, 1e-5);
+    expect(String(gat)).toBe(r.gat_repr);
+    expectT(torch.arange(6.0).view(3, 2).repeat_interleave(2, { dim: 0 }), r.repeat_interleave, 0);
+  });
+
+  it("WGAN-GP: hinge losses, the gradient penalty through autograd.grad(create_graph=True), 3 steps; the penalty of a tensor without grad", () => {
+    torch.manual_seed(21);
+    const D = new nn.Sequential(new nn.Linear(4, 8), new nn.LeakyReLU(0.2), new nn.Linear(8, 1));
+    const G = new nn.Sequential(new nn.Linear(2, 8), new nn.ReLU(), new nn.Linear(8, 4));
+    const real = torch.randn(6, 4);
+    const z = torch.randn(6, 2);
+    const opt_d = new optim.Adam(D.parameters(), { lr: 1e-3, betas: [0.5, 0.999] });
+    const opt_g = new optim.Adam(G.parameters(), { lr: 1e-3, betas: [0.5, 0.999] });
+    const [dl, gl, gp_fn] = [new DiscriminatorLoss(), new GeneratorLoss(), new GradientPenalty()];
+    const hist: number[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const real_req = real.clone().requires_grad_();
+      const f_real = D(real_req);
+      const fake = G(z);
+      const f_fake = D(fake.detach());
+      const [loss_true, loss_false] = dl(f_real, f_fake);
+      const gp = gp_fn(real_req, f_real);
+      const loss_d = loss_true.add(loss_false).add(gp.mul(10.0));
+      opt_d.zero_grad();
+      loss_d.backward();
+      opt_d.step();
+      const loss_g = gl(D(G(z)));
+      opt_g.zero_grad();
+      loss_g.backward();
+      opt_g.step();
+      hist.push([loss_true.item(), loss_false.item(), gp.item(), loss_g.item()]);
+    }
+    hist.forEach((row, i) => expectNums(row, r.wgan_hist[i], 1e-5));
+    expect(thrown(() => gp_fn(real, D(real)))).toEqual(r.gp_no_grad);
+  });
+
+  it("Swish against F.silu; FTA: c, its expansion factor, the tutorial's _test and a 2-D input", () => {
+    torch.manual_seed(22);
+    const xa = torch.randn(7);
+    expectT(new Swish()(xa), r.swish, 1e-6);
+    expectT(F.silu(xa), r.swish_vs_silu, 1e-6);
+    const a = new FTA(-10, 10, 2.0, 0.5);
+    expectT(a.c, r.fta_c, 0);
+    expect(String(a.c.dtype)).toBe(r.fta_c_dtype);
+    expect(a.expansion_factor).toBe(r.fta_expansion);
+    const zf = torch.tensor([1.1, 2.2, 3.3, 4.4, 5.5, 6.6, 7.7, 8.8, 9.0, 10.0, 11.0]);
+    expectT(a(zf), r.fta, 1e-6);
+    expectT(a(zf.view(1, 11).index(":", ":4").mul(-1)), r.fta_2d, 1e-6);
+    expectT(zf.le(5).mul(zf).add(zf.gt(5)), r.bool_times_float, 1e-6);
+    expectT(torch.clip(zf.sub(5), { min: 0.0 }), r.clip_min, 1e-6);
+  });
+});
