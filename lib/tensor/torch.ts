@@ -181,7 +181,7 @@ const torchBase = {
   testing,
 
   // creation
-  tensor: creation.tensor, as_tensor: creation.tensor, from_array: creation.from_array, scalar_tensor: creation.scalar_tensor,
+  tensor: creation.tensor, as_tensor: creation.as_tensor, from_array: creation.from_array, scalar_tensor: creation.scalar_tensor,
   frombuffer: bufferOps.frombuffer, from_numpy: bufferOps.from_numpy,
   zeros: creation.zeros, ones: creation.ones, empty: creation.empty, full: creation.full, arange: creation.arange, linspace: creation.linspace, eye: creation.eye,
   rand: creation.rand, randn: creation.randn, randint: creation.randint, randperm: creation.randperm,

@@ -16,6 +16,7 @@ import { default_generator, type Generator } from "../random";
 import { isTensorLike, numelOf, sizeEntry, sizesOf, type SizeArg } from "../shape";
 import { Tensor, type NestedArray } from "../tensor";
 import { linspaceFill, type LinspaceKind } from "./linspace_fill";
+import { warnOnce } from "../warnings";
 
 export interface TensorOptions {
   dtype?: DType;
@@ -143,10 +144,7 @@ export interface TensorDataOptions extends Omit<TensorOptions, "dtype" | "device
 export function tensor(data: NestedArray | Storage | Uint8Array | Int32Array | Int16Array | Int8Array | Tensor | readonly (Tensor | NestedArray)[], given: TensorDataOptions = {}): Tensor {
   checkCreationOptions("tensor", given);
   const opts: TensorOptions = { ...given, dtype: given.dtype ?? undefined, device: given.device ?? undefined };
-  if (data instanceof Tensor) {
-    const t = data.detach().clone().to(opts.dtype ?? data.dtype);
-    return finish(t.is_leaf ? t : t.detach(), opts);
-  }
+  if (data instanceof Tensor) return copyConstruct(data, opts, "torch.tensor(sourceTensor)");
   if (data instanceof Uint8Array) {
     // Bytes (an image file's pixels): uint8 by default, as torch.tensor of a NumPy uint8 array.
     const dtype = opts.dtype ?? uint8;
@@ -187,6 +185,31 @@ export function tensor(data: NestedArray | Storage | Uint8Array | Int32Array | I
   };
   walk(data as NestedArray);
   return finish(t, opts);
+}
+
+/**
+ * torch.tensor(t) / t0.new_tensor(t) of a tensor: a detached copy (in opts.dtype if given), with torch 1.13's
+ * UserWarning naming the call (`how`), as a learner re-wrapping a batch that is already a tensor sees it.
+ */
+export function copyConstruct(data: Tensor, opts: TensorOptions, how: string): Tensor {
+  warnOnce(
+    "UserWarning: To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or " +
+      `sourceTensor.clone().detach().requires_grad_(True), rather than ${how}.`,
+  );
+  const t = data.detach().clone().to(opts.dtype ?? data.dtype);
+  return finish(t.is_leaf ? t : t.detach(), opts);
+}
+
+/**
+ * torch.as_tensor(data, dtype=None, device=None): a tensor is returned itself (no copy, no warning, its graph
+ * kept), or converted with .to(dtype) when another dtype is asked for; other data as torch.tensor.
+ */
+export function as_tensor(data: Parameters<typeof tensor>[0], given: TensorDataOptions = {}): Tensor {
+  if (data instanceof Tensor) {
+    checkCreationOptions("as_tensor", given);
+    return given.dtype && given.dtype !== data.dtype ? data.to(given.dtype) : data;
+  }
+  return tensor(data, given);
 }
 
 /** Wraps an existing typed array without copying (shape defaults to 1-D). */

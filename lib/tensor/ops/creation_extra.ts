@@ -40,6 +40,10 @@ export function new_full(self: Tensor, size: readonly number[], fill_value: numb
 }
 /** A copy of `data` (never a view) in self's dtype unless given; a tensor argument is detached. */
 export function new_tensor(self: Tensor, data: NestedArray | Tensor, opts: Opts = {}): Tensor {
+  if (data instanceof Tensor) {
+    creation.checkCreationOptions("tensor", opts); // as before: new_tensor went through torch.tensor
+    return creation.copyConstruct(data, { ...opts, dtype: opts.dtype ?? data.dtype }, "tensor.new_tensor(sourceTensor)");
+  }
   return creation.tensor(data, { ...opts, dtype: opts.dtype ?? (data instanceof Tensor ? data.dtype : self.dtype) });
 }
 

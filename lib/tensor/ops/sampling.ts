@@ -12,8 +12,8 @@
  *   torch.multinomial(p, 1, True), which Categorical.sample() calls, draws one uniform per row,
  *   not one per category, and every later draw on the stream depends on it.
  */
-import { float64, int64 } from "../dtype";
-import { RuntimeError } from "../errors";
+import { cppTypeName, float64, int64 } from "../dtype";
+import { RuntimeError, TypeError_ } from "../errors";
 import { default_generator, type Generator } from "../random";
 import type { Tensor } from "../tensor";
 import { contiguousData, empty } from "./util";
@@ -43,17 +43,19 @@ export function bernoulli(x: Tensor, p?: number, gen: Generator = default_genera
 
 /** Indices of num_samples draws from each row of non-negative weights (1-D or 2-D input). */
 export function multinomial(probs: Tensor, numSamples: number, replacement = false, gen: Generator = default_generator): Tensor {
-  checkProbs(probs, "multinomial");
-  if (probs.dim() < 1 || probs.dim() > 2) throw new RuntimeError(`multinomial: prob_dist must be 1 or 2 dim (got ${probs.dim()})`);
-  if (!Number.isInteger(numSamples) || numSamples <= 0) throw new RuntimeError(`multinomial: cannot sample n_sample <= 0 samples (got ${numSamples})`);
-  const cats = probs.shape[probs.dim() - 1];
-  if (!replacement && numSamples > cats) {
-    throw new RuntimeError(`multinomial: cannot sample n_sample > prob_dist.size(-1) samples without replacement (${numSamples} > ${cats})`);
+  // torch 1.13's words, which learners search for (sampling from logits instead of softmax probabilities)
+  if (typeof numSamples !== "number" || !Number.isInteger(numSamples)) {
+    throw new TypeError_(`multinomial(): argument 'num_samples' (position 2) must be int, not ${typeof numSamples === "number" ? "float" : typeof numSamples === "string" ? "str" : typeof numSamples === "boolean" ? "bool" : "object"}`);
   }
+  if (!probs.dtype.is_floating_point) throw new RuntimeError(`multinomial only supports floating-point dtypes for input, got: ${cppTypeName(probs.dtype)}`);
+  if (probs.dim() < 1 || probs.dim() > 2) throw new RuntimeError("prob_dist must be 1 or 2 dim");
+  if (numSamples <= 0) throw new RuntimeError("cannot sample n_sample <= 0 samples");
+  const cats = probs.shape[probs.dim() - 1];
+  if (!replacement && numSamples > cats) throw new RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement");
   const rows = probs.dim() === 2 ? probs.shape[0] : 1;
   const pd = contiguousData(probs);
   for (let i = 0; i < pd.length; i++) {
-    if (!Number.isFinite(pd[i]) || pd[i] < 0) throw new RuntimeError("multinomial: probability tensor contains either `inf`, `nan` or element < 0");
+    if (!Number.isFinite(pd[i]) || pd[i] < 0) throw new RuntimeError("probability tensor contains either `inf`, `nan` or element < 0");
   }
   for (let r = 0; r < rows; r++) {
     let sum = 0;
