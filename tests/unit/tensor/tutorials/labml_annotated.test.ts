@@ -16,7 +16,12 @@
  *    steps;
  *  - capsule_networks (Squash, Router, MarginLoss), lstm (LSTMCell with / without LayerNorm, LSTM), graphs/gat
  *    (GraphAttentionLayer, the experiment's GAT, 5 Adam steps), gan/wasserstein (DiscriminatorLoss, GeneratorLoss,
- *    GradientPenalty via autograd.grad(create_graph=True), 3 WGAN-GP steps), activations (Swish, FTA).
+ *    GradientPenalty via autograd.grad(create_graph=True), 3 WGAN-GP steps), activations (Swish, FTA);
+ *  - transformers/positional_encoding (encodings[:, 0::2] = ..., a non-persistent buffer), transformers/xl
+ *    (shift_right, RelativeMultiHeadAttention over a longer memory), transformers/switch (SwitchFeedForward with
+ *    clone_module_list = copy.deepcopy, nonzero(as_tuple=True), capacity and randperm-dropped tokens), rl/ppo
+ *    (ClippedPPOLoss, ClippedValueFunctionLoss; gae.py's NumPy arrays as tensors), transformers/aft (AFTLocal),
+ *    adaptive_computation/ponder_net (ParityPonderGRU with bernoulli halting, ReconstructionLoss, RegularizationLoss).
  * labml's helpers are dropped (tracker.debug, logger.inspect; its Module / TypedModuleList are nn.Module /
  * nn.ModuleList). Inputs are small seeded tensors built the same way on both sides; values are compared with torch
  * 1.13 running the same code (scripts/fixtures/labml_annotated_fixtures.py -> tests/fixtures/torch/tutorials/
@@ -35,7 +40,7 @@
  * positionally (Python's TypeError; a JS call cannot tell).
  */
 import { describe, expect, it } from "vitest";
-import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
+import { copy, F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
 import { expectNums, expectT, thrown, tutorialFixture } from "./helpers";
 
 const ref = tutorialFixture<Record<string, any>>("labml_annotated.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -1360,5 +1365,393 @@ describe("capsules, LSTM, GAT, WGAN-GP, activations", () => {
     expectT(a(zf.view(1, 11).index(":", ":4").mul(-1)), r.fta_2d, 1e-6);
     expectT(zf.le(5).mul(zf).add(zf.gt(5)), r.bool_times_float, 1e-6);
     expectT(torch.clip(zf.sub(5), { min: 0.0 }), r.clip_min, 1e-6);
+  });
+});
+
+// ============================================ batch 2 ============================================
+function get_positional_encoding(d_model: number, max_len = 5000): Tensor {
+  const encodings = torch.zeros(max_len, d_model);
+  const position = torch.arange(0, max_len, { dtype: torch.float32 }).unsqueeze(1);
+  const two_i = torch.arange(0, d_model, 2, { dtype: torch.float32 });
+  const div_term = torch.exp(two_i.mul(-(Math.log(10000.0) / d_model)));
+  encodings.index_put_([":", "0::2"], torch.sin(position.mul(div_term)));
+  encodings.index_put_([":", "1::2"], torch.cos(position.mul(div_term)));
+  return encodings.unsqueeze(1).requires_grad_(false);
+}
+
+class PositionalEncoding extends nn.Module {
+  dropout: nn.Dropout;
+  declare positional_encodings: Tensor;
+  constructor(d_model: number, dropout_prob: number, max_len = 5000) {
+    super();
+    this.dropout = new nn.Dropout(dropout_prob);
+    this.register_buffer("positional_encodings", get_positional_encoding(d_model, max_len), false);
+  }
+  forward(x: Tensor): Tensor {
+    const pe = this.positional_encodings.index(`:${x.shape[0]}`).detach().requires_grad_(false);
+    x = x.add(pe);
+    return this.dropout(x);
+  }
+}
+
+function shift_right(x: Tensor): Tensor {
+  const zero_pad = x.new_zeros(x.shape[0], 1, ...x.shape.slice(2));
+  let x_padded = torch.cat([x, zero_pad], { dim: 1 });
+  x_padded = x_padded.view(x.shape[1] + 1, x.shape[0], ...x.shape.slice(2));
+  return x_padded.index(":-1").view_as(x);
+}
+
+class RelativeMultiHeadAttention extends MultiHeadAttention {
+  P: number;
+  key_pos_embeddings: nn.Parameter;
+  key_pos_bias: nn.Parameter;
+  query_pos_bias: nn.Parameter;
+  constructor(heads: number, d_model: number, dropout_prob = 0.1) {
+    super(heads, d_model, dropout_prob, false);
+    this.P = 2 ** 12;
+    this.key_pos_embeddings = new nn.Parameter(torch.zeros([this.P * 2, heads, this.d_k]), { requires_grad: true });
+    this.key_pos_bias = new nn.Parameter(torch.zeros([this.P * 2, heads]), { requires_grad: true });
+    this.query_pos_bias = new nn.Parameter(torch.zeros([heads, this.d_k]), { requires_grad: true });
+  }
+  get_scores(query: Tensor, key: Tensor): Tensor {
+    const rows = `${this.P - key.shape[0]}:${this.P + query.shape[0]}`;
+    const key_pos_emb = this.key_pos_embeddings.index(rows);
+    const key_pos_bias = this.key_pos_bias.index(rows);
+    const query_pos_bias = this.query_pos_bias.index("None", "None", ":", ":");
+    const ac = torch.einsum("ibhd,jbhd->ijbh", query.add(query_pos_bias), key);
+    const b = torch.einsum("ibhd,jhd->ijbh", query, key_pos_emb);
+    const d = key_pos_bias.index("None", ":", "None", ":");
+    let bd = shift_right(b.add(d));
+    bd = bd.index(":", `${-key.shape[0]}:`);
+    return ac.add(bd);
+  }
+}
+
+function clone_module_list<M extends nn.Module>(module: M, n: number): nn.ModuleList {
+  return new nn.ModuleList(Array.from({ length: n }, () => copy.deepcopy(module)));
+}
+
+class SwitchFeedForward extends nn.Module {
+  capacity_factor: number;
+  is_scale_prob: boolean;
+  n_experts: number;
+  drop_tokens: boolean;
+  experts: nn.ModuleList;
+  switch: nn.Linear;
+  softmax: nn.Softmax;
+  constructor({ capacity_factor, drop_tokens, is_scale_prob, n_experts, expert, d_model }: { capacity_factor: number; drop_tokens: boolean; is_scale_prob: boolean; n_experts: number; expert: FeedForward; d_model: number }) {
+    super();
+    this.capacity_factor = capacity_factor;
+    this.is_scale_prob = is_scale_prob;
+    this.n_experts = n_experts;
+    this.drop_tokens = drop_tokens;
+    this.experts = clone_module_list(expert, n_experts);
+    this.switch = new nn.Linear(d_model, n_experts);
+    this.softmax = new nn.Softmax({ dim: -1 });
+  }
+  forward(x: Tensor): [Tensor, Tensor, Tensor, number, Tensor] {
+    const [seq_len, batch_size, d_model] = x.shape;
+    x = x.view(-1, d_model);
+    const route_prob = this.softmax(this.switch(x));
+    const [route_prob_max, routes] = torch.max(route_prob, { dim: -1 });
+    const indexes_list = Array.from({ length: this.n_experts }, (_, i) => torch.eq(routes, i).nonzero({ as_tuple: true })[0]);
+    let final_output = x.new_zeros(x.shape);
+    const capacity = Math.trunc((this.capacity_factor * x.__len__()) / this.n_experts);
+    const counts = x.new_tensor(indexes_list.map((t) => t.__len__()));
+    const dropped: Tensor[] = [];
+    if (this.drop_tokens) {
+      for (let i = 0; i < this.n_experts; i++) {
+        if (indexes_list[i].__len__() <= capacity) continue;
+        indexes_list[i] = indexes_list[i].index(torch.randperm(indexes_list[i].__len__()));
+        dropped.push(indexes_list[i].index(`${capacity}:`));
+        indexes_list[i] = indexes_list[i].index(`:${capacity}`);
+      }
+    }
+    const expert_output = indexes_list.map((idx, i) => (this.experts.get(i) as FeedForward)(x.index(idx, ":")));
+    for (let i = 0; i < this.n_experts; i++) final_output.index_put_([indexes_list[i], ":"], expert_output[i]);
+    if (dropped.length) {
+      const d = torch.cat(dropped);
+      final_output.index_put_([d, ":"], x.index(d, ":"));
+    }
+    if (this.is_scale_prob) final_output = final_output.mul(route_prob_max.view(-1, 1));
+    else final_output = final_output.mul(route_prob_max.div(route_prob_max.detach()).view(-1, 1));
+    final_output = final_output.view(seq_len, batch_size, d_model);
+    return [final_output, counts, route_prob.sum(0), dropped.length, route_prob_max];
+  }
+}
+
+class ClippedPPOLoss extends nn.Module {
+  clip_fraction: Tensor | null = null;
+  forward(log_pi: Tensor, sampled_log_pi: Tensor, advantage: Tensor, clip: number): Tensor {
+    const ratio = torch.exp(log_pi.sub(sampled_log_pi));
+    const clipped_ratio = ratio.clamp({ min: 1.0 - clip, max: 1.0 + clip });
+    const policy_reward = torch.min(ratio.mul(advantage), clipped_ratio.mul(advantage));
+    this.clip_fraction = torch.abs(ratio.sub(1.0)).gt(clip).to(torch.float).mean();
+    return policy_reward.mean().neg();
+  }
+}
+
+class ClippedValueFunctionLoss extends nn.Module {
+  forward(value: Tensor, sampled_value: Tensor, sampled_return: Tensor, clip: number): Tensor {
+    const clipped_value = sampled_value.add(value.sub(sampled_value).clamp({ min: -clip, max: clip }));
+    const vf_loss = torch.max(value.sub(sampled_return).pow(2), clipped_value.sub(sampled_return).pow(2));
+    return vf_loss.mean().mul(0.5);
+  }
+}
+
+function gae(done: Tensor, rewards: Tensor, values: Tensor, n_workers: number, worker_steps: number, gamma: number, lambda_: number): Tensor {
+  const advantages = torch.zeros([n_workers, worker_steps], { dtype: torch.float32 });
+  let last_advantage: Tensor | number = 0;
+  let last_value = values.index(":", -1);
+  for (let t = worker_steps - 1; t >= 0; t--) {
+    const mask = done.index(":", t).neg().add(1.0);
+    last_value = last_value.mul(mask);
+    last_advantage = mask.mul(last_advantage);
+    const delta = rewards.index(":", t).add(last_value.mul(gamma)).sub(values.index(":", t));
+    last_advantage = delta.add(last_advantage.mul(gamma * lambda_));
+    advantages.index_put_([":", t], last_advantage);
+    last_value = values.index(":", t);
+  }
+  return advantages;
+}
+
+class AFTLocal extends nn.Module {
+  query: nn.Linear;
+  key: nn.Linear;
+  value: nn.Linear;
+  pos_bias: nn.Parameter;
+  local_mask: nn.Parameter;
+  activation = new nn.Sigmoid();
+  output: nn.Linear;
+  constructor(d_model: number, seq_len: number, public local_window_size: number, bias = true) {
+    super();
+    this.query = new nn.Linear(d_model, d_model, { bias });
+    this.key = new nn.Linear(d_model, d_model, { bias });
+    this.value = new nn.Linear(d_model, d_model, { bias });
+    this.pos_bias = new nn.Parameter(torch.zeros(seq_len, seq_len), { requires_grad: true });
+    this.local_mask = new nn.Parameter(AFTLocal.create_local_mask(seq_len, local_window_size), { requires_grad: false });
+    this.output = new nn.Linear(d_model, d_model);
+  }
+  static create_local_mask(seq_len: number, local_window_size: number): Tensor {
+    let local_mask = torch.ones(seq_len, seq_len, { dtype: torch.bool });
+    local_mask = torch.tril(local_mask, local_window_size - 1);
+    return torch.triu(local_mask, -(local_window_size - 1));
+  }
+  forward({ query, key, value, mask = null }: MHAArgs): Tensor {
+    const seq_len = query.shape[0];
+    query = this.query(query);
+    key = this.key(key);
+    value = this.value(value);
+    let pos_bias = this.pos_bias.index(`:${seq_len}`, `:${seq_len}`).mul(this.local_mask.index(`:${seq_len}`, `:${seq_len}`));
+    pos_bias = pos_bias.unsqueeze(-1);
+    pos_bias.masked_fill_(mask!.logical_not(), -Infinity);
+    const max_key = key.max({ dim: 0, keepdims: true })[0];
+    const max_pos_bias = pos_bias.max({ dim: 1, keepdims: true })[0];
+    const exp_key = torch.exp(key.sub(max_key));
+    const exp_pos_bias = torch.exp(pos_bias.sub(max_pos_bias));
+    const num = torch.einsum("ijb,jbd->ibd", exp_pos_bias, exp_key.mul(value));
+    const den = torch.einsum("ijb,jbd->ibd", exp_pos_bias, exp_key);
+    const y = this.activation(query).mul(num).div(den);
+    return this.output(y);
+  }
+}
+
+class ParityPonderGRU extends nn.Module {
+  gru: nn.GRUCell;
+  output_layer: nn.Linear;
+  lambda_layer: nn.Linear;
+  lambda_prob = new nn.Sigmoid();
+  is_halt = false;
+  constructor(n_elems: number, public n_hidden: number, public max_steps: number) {
+    super();
+    this.gru = new nn.GRUCell(n_elems, n_hidden);
+    this.output_layer = new nn.Linear(n_hidden, 1);
+    this.lambda_layer = new nn.Linear(n_hidden, 1);
+  }
+  forward(x: Tensor): [Tensor, Tensor, Tensor, Tensor] {
+    const batch_size = x.shape[0];
+    let h = x.new_zeros([x.shape[0], this.n_hidden]);
+    h = this.gru(x, h);
+    const p: Tensor[] = [];
+    const y: Tensor[] = [];
+    let un_halted_prob = h.new_ones([batch_size]);
+    let halted = h.new_zeros([batch_size]);
+    let p_m = h.new_zeros([batch_size]);
+    let y_m = h.new_zeros([batch_size]);
+    for (let n = 1; n <= this.max_steps; n++) {
+      const lambda_n = n === this.max_steps ? h.new_ones(h.shape[0]) : this.lambda_prob(this.lambda_layer(h)).index(":", 0);
+      const y_n = this.output_layer(h).index(":", 0);
+      const p_n = un_halted_prob.mul(lambda_n);
+      un_halted_prob = un_halted_prob.mul(lambda_n.neg().add(1));
+      const halt = torch.bernoulli(lambda_n).mul(halted.neg().add(1));
+      p.push(p_n);
+      y.push(y_n);
+      p_m = p_m.mul(halt.neg().add(1)).add(p_n.mul(halt));
+      y_m = y_m.mul(halt.neg().add(1)).add(y_n.mul(halt));
+      halted = halted.add(halt);
+      h = this.gru(x, h);
+      if (this.is_halt && halted.sum().item() === batch_size) break;
+    }
+    return [torch.stack(p), torch.stack(y), p_m, y_m];
+  }
+}
+
+class ReconstructionLoss extends nn.Module {
+  constructor(public loss_func: nn.Module) {
+    super();
+  }
+  forward(p: Tensor, y_hat: Tensor, y: Tensor): Tensor {
+    let total_loss = p.new_tensor(0.0);
+    for (let n = 0; n < p.shape[0]; n++) {
+      const loss = p.index(n).mul(this.loss_func(y_hat.index(n), y) as Tensor).mean();
+      total_loss = total_loss.add(loss);
+    }
+    return total_loss;
+  }
+}
+
+class RegularizationLoss extends nn.Module {
+  p_g: nn.Parameter;
+  kl_div = new nn.KLDivLoss({ reduction: "batchmean" });
+  constructor(lambda_p: number, max_steps = 1_000) {
+    super();
+    const p_g = torch.zeros([max_steps]);
+    let not_halted = 1.0;
+    for (let k = 0; k < max_steps; k++) {
+      p_g.index_put_([k], not_halted * lambda_p);
+      not_halted = not_halted * (1 - lambda_p);
+    }
+    this.p_g = new nn.Parameter(p_g, { requires_grad: false });
+  }
+  forward(p: Tensor): Tensor {
+    p = p.transpose(0, 1);
+    const p_g = this.p_g.index("None", `:${p.shape[1]}`).expand_as(p);
+    return this.kl_div(p.log(), p_g);
+  }
+}
+
+describe("positional encoding, Transformer-XL's relative attention, Switch, PPO, AFT, PonderNet", () => {
+  const r = ref.batch2;
+  it("get_positional_encoding (strided slice assignment) and PositionalEncoding's non-persistent buffer", () => {
+    expectT(get_positional_encoding(6, 10), r.pe, 1e-6);
+    torch.manual_seed(23);
+    const pe_mod = new PositionalEncoding(6, 0.0, 10);
+    const xe = torch.randn(4, 2, 6);
+    expectT(pe_mod(xe), r.pe_out, 1e-6);
+    expect(Object.keys(pe_mod.state_dict())).toEqual(r.pe_state_keys);
+    expect([...pe_mod.named_buffers()].map(([n]) => n)).toEqual(r.pe_buffers);
+    expect(pe_mod.positional_encodings.requires_grad).toBe(r.pe_requires_grad);
+  });
+
+  it("shift_right (the tutorial's _test_shift_right) and RelativeMultiHeadAttention over a longer memory, gradients", () => {
+    expect(shift_right(torch.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]], long)).tolist()).toEqual(r.shift3);
+    const x5 = torch.arange(1, 6).index("None", ":", "None", "None").repeat(5, 1, 1, 1);
+    expect(shift_right(x5).index(":", ":", 0, 0).tolist()).toEqual(r.shift5);
+    const x35 = torch.arange(1, 6).index("None", ":", "None", "None").repeat(3, 1, 1, 1);
+    expect(shift_right(x35).index(":", ":", 0, 0).tolist()).toEqual(r.shift35);
+    torch.manual_seed(24);
+    const rel = new RelativeMultiHeadAttention(2, 8, 0.0);
+    torch.no_grad(() => {
+      rel.key_pos_embeddings.normal_();
+      rel.key_pos_bias.normal_();
+      rel.query_pos_bias.normal_();
+    });
+    const qr = torch.randn(4, 2, 8);
+    const mem = torch.randn(6, 2, 8);
+    const orel = rel({ query: qr, key: mem, value: mem });
+    expectT(orel, r.rel_out, 1e-5);
+    orel.sum().backward();
+    expectT(rel.query_pos_bias.grad!, r.rel_qpb_grad, 1e-4);
+    expectT(rel.key_pos_embeddings.grad!.index(`${rel.P - 6}:${rel.P + 4}`).sum({ dim: [1, 2] }), r.rel_kpe_grad_rows, 1e-4);
+  });
+
+  it("SwitchFeedForward: routing, capacity with dropped tokens (randperm), counts, gradients; no dropping, unscaled", () => {
+    torch.manual_seed(25);
+    const expert = new FeedForward(8, 16, { dropout: 0.0 });
+    const sff = new SwitchFeedForward({ capacity_factor: 1.0, drop_tokens: true, is_scale_prob: true, n_experts: 3, expert, d_model: 8 });
+    const xs = torch.randn(4, 3, 8);
+    torch.manual_seed(26);
+    const [fo, counts, rp_sum, n_dropped, rp_max] = sff(xs);
+    expectT(fo, r.switch_out, 1e-5);
+    expectT(counts, r.switch_counts, 0);
+    expect(String(counts.dtype)).toBe(r.switch_counts_dtype);
+    expectT(rp_sum, r.switch_rp_sum, 1e-5);
+    expect(n_dropped).toBe(r.switch_n_dropped);
+    expectT(rp_max, r.switch_rp_max, 1e-6);
+    fo.sum().backward();
+    expectT(sff.switch.weight.grad!, r.switch_grad, 1e-4);
+    expectT((sff.experts.get(0) as FeedForward).layer1.weight.grad!, r.switch_expert0_grad, 1e-4);
+    const sff2 = new SwitchFeedForward({ capacity_factor: 2.0, drop_tokens: false, is_scale_prob: false, n_experts: 3, expert, d_model: 8 });
+    const [fo2, counts2, , nd2] = sff2(xs);
+    expectT(fo2, r.switch2_out, 1e-5);
+    expectT(counts2, r.switch2_counts, 0);
+    expect(nd2).toBe(r.switch2_n_dropped);
+    expect([...sff.named_parameters()].map(([n]) => n)).toEqual(r.switch_param_names);
+    torch.eq(torch.tensor([0, 2, 1, 2], long), 2).nonzero({ as_tuple: true }).forEach((t, i) => expectT(t, r.nonzero_tuple[i], 0));
+  });
+
+  it("PPO: the clipped policy and value losses with their gradients, GAE (NumPy arrays as tensors)", () => {
+    torch.manual_seed(27);
+    const log_pi = torch.randn(8, { requires_grad: true });
+    const sampled_log_pi = log_pi.detach().add(torch.randn(8).mul(0.3));
+    const adv = torch.randn(8);
+    const ppo = new ClippedPPOLoss();
+    const lp = ppo(log_pi, sampled_log_pi, adv, 0.1);
+    expect(lp.item()).toBeCloseTo(r.ppo_loss, 6);
+    expect(ppo.clip_fraction!.item()).toBe(r.ppo_clip_fraction);
+    lp.backward();
+    expectT(log_pi.grad!, r.ppo_grad, 1e-6);
+    const value = torch.randn(8, { requires_grad: true });
+    const sv = value.detach().add(torch.randn(8).mul(0.5));
+    const sret = torch.randn(8);
+    const lv = new ClippedValueFunctionLoss()(value, sv, sret, 0.2);
+    expect(lv.item()).toBeCloseTo(r.vf_loss, 6);
+    lv.backward();
+    expectT(value.grad!, r.vf_grad, 1e-6);
+    const g = new torch.Generator().manual_seed(28);
+    const done = torch.rand(2, 6, { generator: g }).gt(0.7).float();
+    const rewards = torch.randn(2, 6, { generator: g });
+    const values = torch.randn(2, 7, { generator: g });
+    expectT(gae(done, rewards, values, 2, 6, 0.99, 0.95), r.gae, 1e-6);
+    expectT(torch.abs(torch.tensor([-1.5, 2.0])), r.abs_builtin, 0);
+  });
+
+  it("AFTLocal: the local mask, masked_fill_(~mask), max(keepdims=True), gradients; without a mask", () => {
+    expect(AFTLocal.create_local_mask(6, 2).tolist()).toEqual(r.aft_mask);
+    torch.manual_seed(29);
+    const aft = new AFTLocal(8, 6, 3);
+    torch.no_grad(() => aft.pos_bias.normal_());
+    const xq = torch.randn(5, 2, 8);
+    const oa = aft({ query: xq, key: xq, value: xq, mask: subsequent_mask(5) });
+    expectT(oa, r.aft_out, 1e-5);
+    oa.pow(2).sum().backward();
+    expectT(aft.pos_bias.grad!, r.aft_pos_bias_grad, 1e-4);
+    expect([...aft.named_parameters()].filter(([, p]) => p.requires_grad).map(([n]) => n)).toEqual(r.aft_param_names);
+    const mk = xq.max({ dim: 0, keepdims: true });
+    [mk[0], mk[1]].forEach((t, i) => expectT(t, r.max_keepdims[i], 0));
+  });
+
+  it("PonderNet: ParityPonderGRU with bernoulli halting, the reconstruction and KL regularization losses, gradients", () => {
+    torch.manual_seed(30);
+    const pg = new ParityPonderGRU(4, 6, 5);
+    const xp = torch.randint(-1, 2, [8, 4]).float();
+    const yp = xp.eq(1.0).sum({ dim: -1 }).remainder(2).float();
+    torch.manual_seed(31);
+    const [p, y_hat, p_sampled, y_hat_sampled] = pg(xp);
+    expectT(p, r.ponder_p, 1e-5);
+    expectT(y_hat, r.ponder_y_hat, 1e-5);
+    expectT(p_sampled, r.ponder_p_m, 1e-5);
+    expectT(y_hat_sampled, r.ponder_y_m, 1e-5);
+    const loss_rec = new ReconstructionLoss(new nn.BCEWithLogitsLoss({ reduction: "none" }));
+    const loss_reg = new RegularizationLoss(0.2, 5);
+    const lr_ = loss_rec(p, y_hat, yp);
+    const lg = loss_reg(p);
+    expect(lr_.item()).toBeCloseTo(r.ponder_rec, 5);
+    expect(lg.item()).toBeCloseTo(r.ponder_reg, 5);
+    lr_.add(lg.mul(0.01)).backward();
+    expectT(pg.gru.weight_hh.grad!.sum({ dim: 1 }), r.ponder_gru_grad, 1e-4);
+    expectT(loss_reg.p_g, r.ponder_p_g, 1e-7);
+    expect(y_hat_sampled.gt(0.0).eq(yp).float().mean().item()).toBe(r.ponder_acc);
+    expect(Object.keys(loss_reg.state_dict())).toEqual(r.ponder_state_keys);
   });
 });
