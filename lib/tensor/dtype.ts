@@ -18,6 +18,10 @@ export interface DType {
   readonly name: "float32" | "float64" | "int64" | "int32" | "int16" | "int8" | "uint8" | "bool";
   readonly is_floating_point: boolean;
   readonly itemsize: number;
+  /** torch.dtype.is_signed: true but for uint8 and bool (torch.int8.is_signed, torch.float32.is_signed). */
+  readonly is_signed: boolean;
+  /** torch.dtype.is_complex: always false (the engine has no complex dtype). */
+  readonly is_complex: boolean;
   toString(): string;
 }
 
@@ -26,11 +30,14 @@ export interface DType {
  * (`F.softmax(x, 1, 3, torch.float64)`) is never mistaken for a trailing options object.
  */
 class TorchDType implements DType {
+  readonly is_signed: boolean;
+  readonly is_complex = false;
   constructor(
     readonly name: DType["name"],
     readonly is_floating_point: boolean,
     readonly itemsize: number,
   ) {
+    this.is_signed = name !== "uint8" && name !== "bool";
     Object.freeze(this);
   }
   toString(): string {

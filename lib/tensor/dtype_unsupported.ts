@@ -31,6 +31,16 @@ export class UnsupportedDType {
     return this.refuse();
   }
 
+  /** torch.float16.is_signed / bfloat16's: True, nothing a tensor needs, so answered (as torch 1.13). */
+  get is_signed(): boolean {
+    return true;
+  }
+
+  /** False, as torch 1.13's (neither is complex). */
+  get is_complex(): boolean {
+    return false;
+  }
+
   toString(): string {
     return `torch.${this.torchName}`;
   }

@@ -189,6 +189,13 @@ export function installMemoryFormats(proto: Record<string, unknown>): void {
   Object.defineProperty(proto, "layout", { get: () => strided, configurable: true, enumerable: false });
 }
 
+declare module "./tensor" {
+  interface Tensor {
+    /** x.layout: torch.strided (the engine's tensors are dense), installed above; typed so `x.layout` compiles. */
+    readonly layout: layout;
+  }
+}
+
 /** Wraps a *_like creator: memory_format (or preserve_format on a channels-last input) creates in NHWC order. */
 export function likeWithFormat<F extends (x: Tensor, ...a: never[]) => Tensor>(fn: F, name: string): F {
   const wrapped = (x: Tensor, ...args: unknown[]): Tensor => {

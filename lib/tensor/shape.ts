@@ -39,18 +39,21 @@ export function normalizeDim(dim: number, ndim: number): number {
   return dim < 0 ? dim + n : dim;
 }
 
-/** PyTorch broadcasting: align trailing dims; each pair must be equal or contain a 1. */
-export function broadcastShapes(a: Shape, b: Shape, op = "broadcast"): number[] {
+/**
+ * PyTorch broadcasting: align trailing dims; each pair must be equal or contain a 1. A mismatch raises ATen's
+ * infer_size message, as torch 1.13's elementwise ops (add, mul, where, masked_fill, copy_, lerp, ...) do:
+ * 'The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1', a being the
+ * first shape, the dimension counted in the broadcast result. `_op` names the caller (kept for call sites).
+ */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the call sites name their op; torch's message does not
+export function broadcastShapes(a: Shape, b: Shape, _op = "broadcast"): number[] {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const da = i < n - a.length ? 1 : a[i - (n - a.length)];
     const db = i < n - b.length ? 1 : b[i - (n - b.length)];
     if (da !== db && da !== 1 && db !== 1) {
-      throw new RuntimeError(
-        `${op}: shapes ${fmtShape(a)} and ${fmtShape(b)} cannot be broadcast together ` +
-          `(the size of dim ${i - n} is ${da} vs ${db}; sizes must match or be 1)`,
-      );
+      throw new RuntimeError(`The size of tensor a (${da}) must match the size of tensor b (${db}) at non-singleton dimension ${i}`);
     }
     out[i] = da === 1 ? db : da;
   }

@@ -673,7 +673,7 @@ export function nonzero(x: Tensor, asTuple = false): Tensor | Tensor[] {
 export function masked_select(x: Tensor, mask: Tensor): Tensor {
   mask = uint8MaskAsBool(mask, "masked_select"); // torch 1.13: deprecated, still works
   if (mask.dtype !== bool) throw new RuntimeError(`masked_select: expected a bool mask, got ${mask.dtype}`);
-  const shape = broadcastShapes(x.shape, mask.shape, "masked_select");
+  const shape = broadcastShapes(mask.shape, x.shape, "masked_select"); // mask first: torch names it tensor a
   const flatMask = mask.expand(shape).reshape([-1]);
   return x.expand(shape).reshape([-1]).index_select(0, nonzeroFlat(flatMask));
 }

@@ -184,13 +184,18 @@ export function broadcast_to(x: Tensor, size: readonly number[]): Tensor {
 
 /** broadcast_shapes(...shapes): the shape they broadcast to. */
 export function broadcast_shapes(...shapes: (number | readonly number[])[]): number[] {
-  return shapes.reduce<number[]>((acc, s) => broadcastShapes(acc, typeof s === "number" ? [s] : s, "broadcast_shapes"), []);
+  try {
+    return shapes.reduce<number[]>((acc, s) => broadcastShapes(acc, typeof s === "number" ? [s] : s, "broadcast_shapes"), []);
+  } catch {
+    throw new RuntimeError("Shape mismatch: objects cannot be broadcast to a single shape"); // torch 1.13's Python check
+  }
 }
 
 /** broadcast_tensors(...tensors) or broadcast_tensors([tensors]): views expanded to one shape. */
 export function broadcast_tensors(...tensors: (Tensor | readonly Tensor[])[]): Tensor[] {
   const ts = tensors.length === 1 && Array.isArray(tensors[0]) ? (tensors[0] as readonly Tensor[]) : (tensors as Tensor[]);
-  const shape = broadcast_shapes(...ts.map((t) => t.shape));
+  // ATen's infer_size message here ('The size of tensor a ...'), not broadcast_shapes' Python one
+  const shape = ts.reduce<number[]>((acc, t) => broadcastShapes(acc, t.shape, "broadcast_tensors"), []);
   return ts.map((t) => t.expand(shape));
 }
 

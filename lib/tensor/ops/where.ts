@@ -36,14 +36,8 @@ export function where(condition: Tensor, input: TensorLike, other: TensorLike): 
   const [a, b, dt] = operands(input, other, "where");
   // A Python int picked into a uint8 / int8 / ... result must fit (torch.where(c, img, 300) overflows; -1 gives 255 in uint8).
   for (const v of [input, other]) if (typeof v === "number") checkIntScalar(dt, v, cScalarName(dt));
-  let shape: number[];
-  try {
-    shape = broadcastShapes(broadcastShapes(condition.shape, a.shape), b.shape);
-  } catch {
-    throw new RuntimeError(
-      `where: condition ${fmtShape(condition.shape)}, input ${fmtShape(a.shape)} and other ${fmtShape(b.shape)} cannot be broadcast together`,
-    );
-  }
+  // torch 1.13's message: condition's shape, then input's, then other's, pairwise ('The size of tensor a (3) must match ...').
+  const shape = broadcastShapes(broadcastShapes(condition.shape, a.shape), b.shape);
   const out = empty(shape, dt);
   if (sameLayout(condition, shape) && sameLayout(a, shape) && sameLayout(b, shape)) {
     // Common case (masks built from the same tensor): one flat loop, no index bookkeeping.
@@ -97,7 +91,7 @@ export function masked_fill(x: Tensor, mask: Tensor, value: TensorLike): Tensor 
   mask = uint8MaskAsBool(mask, "masked_fill"); // torch 1.13: deprecated, still works
   checkMask(mask, "masked_fill");
   if (typeof value === "number") checkIntScalar(x.dtype, value, cScalarName(x.dtype));
-  const shape = broadcastShapes(x.shape, mask.shape, "masked_fill");
+  const shape = broadcastShapes(mask.shape, x.shape, "masked_fill"); // mask first: torch names it tensor a
   if (shape.length !== x.dim() || shape.some((s, i) => s !== x.shape[i])) {
     throw new RuntimeError(`masked_fill: mask of shape ${fmtShape(mask.shape)} must broadcast to the input shape ${fmtShape(x.shape)}`);
   }

@@ -1,0 +1,60 @@
+/**
+ * Gaps the docs_notes probe found (PyTorch 1.13's notes/broadcasting.rst and tensor_attributes.rst), fixed in lib/tensor/:
+ * a broadcasting mismatch raises ATen's infer_size message ('The size of tensor a (2) must match the size of tensor b (3)
+ * at non-singleton dimension 1') from every elementwise op, where the engine said 'add: shapes [...] and [...] cannot be
+ * broadcast together (...)'; torch.broadcast_shapes its own 'Shape mismatch' line; dtypes have is_signed / is_complex;
+ * x.layout is typed.
+ * Expected values: tests/fixtures/torch/tutorials/docs_notes.json (scripts/fixtures/docs_notes_fixtures.py, torch 1.13).
+ */
+import { describe, expect, it } from "vitest";
+import { torch } from "../../../../lib/tensor/index";
+import { thrown, tutorialFixture } from "../tutorials/helpers";
+
+const ref = tutorialFixture<Record<string, any>>("docs_notes.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe("docs_notes gaps: broadcasting errors in torch 1.13's words", () => {
+  const e = ref.broadcasting;
+  it("the note's mismatch and the in-place mismatch", () => {
+    expect(thrown(() => torch.add(torch.empty(5, 2, 4, 1), torch.empty(3, 1, 1)))).toEqual(e.mismatch);
+    expect(thrown(() => torch.zeros(2, 3).add_(torch.zeros(4)))).toEqual(e.inplace_mismatch);
+  });
+  it("every broadcasting op names tensor a and b and the dimension of the result", () => {
+    const a = torch.zeros(2, 3), b = torch.zeros(4);
+    const boolMask = torch.zeros(4, { dtype: torch.bool });
+    const got: Record<string, [string, string] | null> = {
+      mul: thrown(() => a.mul(b)),
+      sub: thrown(() => torch.sub(a, b)),
+      div: thrown(() => a.div(b)),
+      pow: thrown(() => torch.pow(a, b)),
+      maximum: thrown(() => torch.maximum(a, b)),
+      atan2: thrown(() => torch.atan2(a, b)),
+      gt: thrown(() => a.gt(b)),
+      eq: thrown(() => a.eq(b)),
+      bitwise_and: thrown(() => a.long().bitwise_and(b.long())),
+      where: thrown(() => torch.where(a.gt(0), b, torch.zeros(1))),
+      masked_fill: thrown(() => a.masked_fill(boolMask, 1.0)),
+      lerp: thrown(() => torch.lerp(a, b, 0.5)),
+      addcmul: thrown(() => torch.addcmul(a, b, torch.zeros(1))),
+      mul_: thrown(() => a.clone().mul_(b)),
+      masked_select: thrown(() => torch.masked_select(a, boolMask)),
+      broadcast_tensors: thrown(() => torch.broadcast_tensors(a, b)),
+      broadcast_shapes: thrown(() => torch.broadcast_shapes([2, 3], [4])),
+      empty: thrown(() => a.add(torch.zeros(0))),
+      three_d: thrown(() => torch.zeros(3, 2, 5).add(torch.zeros(4, 5))),
+    };
+    expect(got).toEqual(e.ops);
+  });
+});
+
+describe("docs_notes gaps: torch.dtype attributes", () => {
+  it("is_signed and is_complex", () => {
+    expect([torch.int8.is_signed, torch.uint8.is_signed, torch.float32.is_signed, torch.bool.is_signed]).toEqual(ref.tensor_attributes.is_signed);
+    expect([torch.float32.is_complex, torch.int64.is_complex]).toEqual([false, false]);
+    // float16 / bfloat16 are refused for tensors but answer these (torch 1.13: True / False)
+    expect([torch.float16.is_signed, torch.bfloat16.is_complex]).toEqual([true, false]);
+  });
+  it("x.layout is typed (it ran, but `x.layout` did not compile: TS2339)", () => {
+    const x = torch.tensor([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]], { dtype: torch.long });
+    expect(String(x.layout)).toBe(ref.tensor_attributes.layout[0]);
+  });
+});
