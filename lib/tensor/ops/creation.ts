@@ -10,6 +10,7 @@ import {
   type DType, type Storage,
 } from "../dtype";
 import type { DeviceLike } from "../device";
+import type { memory_format } from "../memory_format";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { promote_types } from "./dtype_utils";
 import { default_generator, type Generator } from "../random";
@@ -26,6 +27,16 @@ export interface TensorOptions {
 }
 export interface RandomOptions extends TensorOptions {
   generator?: Generator;
+}
+/**
+ * The *_like creators' options, memory_format among them (torch.zeros_like(p, memory_format=torch.preserve_format),
+ * as optimizers' state initialisation writes it; api/torch_1_13_names.ts wraps the creators to honour it).
+ */
+export interface LikeOptions extends TensorOptions {
+  memory_format?: memory_format;
+}
+export interface RandomLikeOptions extends RandomOptions {
+  memory_format?: memory_format;
 }
 /** Sizes positionally or as the size keyword (torch.empty(size=(2, 3)) is torch.empty({ size: [2, 3] }); splitShapeArgs). */
 export type ShapeArgs<O> = (SizeArg | readonly SizeArg[] | (O & { size?: readonly SizeArg[] }) | undefined)[];
@@ -75,7 +86,11 @@ export function splitShapeArgs<O extends object>(args: ShapeArgs<O>, op: string)
 }
 
 function finish(t: Tensor, opts: TensorOptions): Tensor {
-  if (opts.requires_grad) t.requires_grad_(true);
+  if (opts.requires_grad) {
+    // torch 1.13's factories word the refusal of an integer dtype otherwise than requires_grad_() does
+    if (!t.dtype.is_floating_point) throw new RuntimeError("Only Tensors of floating point and complex dtype can require gradients");
+    t.requires_grad_(true);
+  }
   return t;
 }
 
@@ -457,13 +472,13 @@ function likeOpts(x: Tensor, opts: TensorOptions, op: string): TensorOptions {
   return { dtype: opts.dtype ?? x.dtype, requires_grad: opts.requires_grad };
 }
 
-export const zeros_like = (x: Tensor, opts: TensorOptions = {}): Tensor => zeros(x.shape.slice(), likeOpts(x, opts, "zeros_like"));
-export const ones_like = (x: Tensor, opts: TensorOptions = {}): Tensor => ones(x.shape.slice(), likeOpts(x, opts, "ones_like"));
-export const empty_like = (x: Tensor, opts: TensorOptions = {}): Tensor => empty(x.shape.slice(), likeOpts(x, opts, "empty_like"));
-export const full_like = (x: Tensor, value: number | boolean, opts: TensorOptions = {}): Tensor => full(x.shape.slice(), value, likeOpts(x, opts, "full_like"));
-export const rand_like = (x: Tensor, opts: RandomOptions = {}): Tensor => rand(x.shape.slice(), { ...opts, ...likeOpts(x, opts, "rand_like") });
-export const randn_like = (x: Tensor, opts: RandomOptions = {}): Tensor => randn(x.shape.slice(), { ...opts, ...likeOpts(x, opts, "randn_like") });
-type RandintLikeOptions = RandomOptions & { low?: number; high?: number };
+export const zeros_like = (x: Tensor, opts: LikeOptions = {}): Tensor => zeros(x.shape.slice(), likeOpts(x, opts, "zeros_like"));
+export const ones_like = (x: Tensor, opts: LikeOptions = {}): Tensor => ones(x.shape.slice(), likeOpts(x, opts, "ones_like"));
+export const empty_like = (x: Tensor, opts: LikeOptions = {}): Tensor => empty(x.shape.slice(), likeOpts(x, opts, "empty_like"));
+export const full_like = (x: Tensor, value: number | boolean, opts: LikeOptions = {}): Tensor => full(x.shape.slice(), value, likeOpts(x, opts, "full_like"));
+export const rand_like = (x: Tensor, opts: RandomLikeOptions = {}): Tensor => rand(x.shape.slice(), { ...opts, ...likeOpts(x, opts, "rand_like") });
+export const randn_like = (x: Tensor, opts: RandomLikeOptions = {}): Tensor => randn(x.shape.slice(), { ...opts, ...likeOpts(x, opts, "randn_like") });
+type RandintLikeOptions = RandomLikeOptions & { low?: number; high?: number };
 /**
  * randint_like(x, high) or randint_like(x, low, high), options last (PyTorch: low defaults to 0); low and high by
  * keyword too, as torch 1.13's two overloads name them: randint_like(x, high=5), randint_like(x, 1, high=5),

@@ -2,7 +2,8 @@
  * Gaps found by the labml_nn probe (tutorials/labml_annotated.test.ts), against torch 1.13's values in the fixture's
  * "gaps" section (scripts/fixtures/labml_annotated_fixtures.py): topk's out-of-range k in torch's words (the top-k
  * sampler with k above the vocabulary), nn.Parameter's refusal of an integer tensor in torch's words (labml's AMSGrad
- * experiment wraps one), and optim.Optimizer as
+ * experiment wraps one) and factories' (torch.tensor / zeros(..., requires_grad=True) of an integer dtype), and the
+ * *_like creators' memory_format keyword in their options' type (torch.zeros_like(p, memory_format=torch.preserve_format)), and optim.Optimizer as
  * a base a learner subclasses (not abstract; a subclass without step raises NotImplementedError).
  */
 import { describe, expect, it } from "vitest";
@@ -26,6 +27,21 @@ describe("labml_nn probe gaps", () => {
     const x_star = new nn.Parameter(torch.tensor([-1], long), { requires_grad: false });
     expect([String(x_star.dtype), x_star.requires_grad]).toEqual(["torch.int64", false]);
     expect(new nn.Parameter(torch.zeros(2)).requires_grad).toBe(true);
+  });
+
+  it("factories given requires_grad=True for an integer dtype: torch's words (torch.tensor, torch.zeros)", () => {
+    expect(thrown(() => torch.tensor([1], { dtype: torch.long, requires_grad: true }))).toEqual(gaps.requires_grad_int[2]);
+    expect(thrown(() => torch.zeros(2, { dtype: torch.long, requires_grad: true }))).toEqual(gaps.requires_grad_int[3]);
+    expect(thrown(() => torch.arange(3, { requires_grad: true }))).toEqual(gaps.requires_grad_int[3]);
+    expect(torch.zeros(2, { requires_grad: true }).requires_grad).toBe(true);
+  });
+
+  it("*_like with memory_format=torch.preserve_format (optimizers' state buffers) type-checks and runs", () => {
+    const p = torch.randn(2, 3);
+    const m = torch.zeros_like(p, { memory_format: torch.preserve_format });
+    const v = torch.ones_like(p, { memory_format: torch.contiguous_format, dtype: torch.float64 });
+    const r = torch.randn_like(p, { memory_format: torch.preserve_format });
+    expect([m.shape, String(v.dtype), r.shape, torch.full_like(p, 2, { memory_format: torch.preserve_format }).sum().item()]).toEqual([[2, 3], "torch.float64", [2, 3], 12]);
   });
 
   it("optim.Optimizer as a base: a subclass overriding step (labml's pattern), one without it, the base itself", () => {

@@ -122,7 +122,7 @@ describe("torch.uint8 beyond the fixture's ops", () => {
   });
 
   it("a uint8 tensor cannot require grad, also through a factory", () => {
-    expect(() => torch.zeros(2, { dtype: torch.uint8, requires_grad: true })).toThrow("only Tensors of floating point dtype can require gradients");
+    expect(() => torch.zeros(2, { dtype: torch.uint8, requires_grad: true })).toThrow("Only Tensors of floating point and complex dtype can require gradients");
   });
 
   it("default_collate stacks uint8 samples into a uint8 batch", () => {

@@ -26,7 +26,8 @@
  * nn.ModuleList). Inputs are small seeded tensors built the same way on both sides; values are compared with torch
  * 1.13 running the same code (scripts/fixtures/labml_annotated_fixtures.py -> tests/fixtures/torch/tutorials/
  * labml_annotated.json). Gaps found were fixed in 95189ee0 (optim.Optimizer subclassable without _update_group,
- * topk's out-of-range message, nn.Parameter of an int tensor), with core/labml_annotated_gaps.test.ts.
+ * topk's out-of-range message, nn.Parameter of an int tensor) and in the commit after ef8bb3c1 (factories'
+ * requires_grad refusal of an int dtype, memory_format in the *_like options' type), with core/labml_annotated_gaps.test.ts.
  *
  * Python forms written otherwise: keyword-only forward(*, query, key, value, mask=None) -> forward({ query, key,
  * value, mask }); `self.state[param]` (a defaultdict) -> state.get / state.set; `x[..., :d]` -> x.index("...", ":d");
@@ -779,8 +780,6 @@ describe("sampling", () => {
 // ============================================ optimizers ============================================
 type AdaptiveGroup = { params: Tensor[]; lr: number; betas: [number, number]; eps: number; weight_decay: number; amsgrad?: boolean; warmup?: number };
 type ParamState = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-// torch.zeros_like(param, memory_format=torch.preserve_format): accepted at run time, missing from the options' type
-const preserve = { memory_format: torch.preserve_format } as Parameters<typeof torch.zeros_like>[1];
 
 class GenericAdaptiveOptimizer extends optim.Optimizer<Record<string, unknown>> {
   constructor(params: Iterable<Tensor>, defaults: Record<string, unknown>, lr: number, betas: [number, number], eps: number) {
@@ -847,8 +846,8 @@ class Adam extends GenericAdaptiveOptimizer {
   }
   init_state(state: ParamState, group: AdaptiveGroup, param: Tensor): void {
     state.step = 0;
-    state.exp_avg = torch.zeros_like(param, preserve);
-    state.exp_avg_sq = torch.zeros_like(param, preserve);
+    state.exp_avg = torch.zeros_like(param, { memory_format: torch.preserve_format });
+    state.exp_avg_sq = torch.zeros_like(param, { memory_format: torch.preserve_format });
   }
   get_mv(state: ParamState, group: AdaptiveGroup, grad: Tensor): [Tensor, Tensor] {
     const [beta1, beta2] = group.betas;
@@ -891,7 +890,7 @@ class AMSGrad extends Adam {
   }
   init_state(state: ParamState, group: AdaptiveGroup, param: Tensor): void {
     super.init_state(state, group, param);
-    if (group.amsgrad) state.max_exp_avg_sq = torch.zeros_like(param, preserve);
+    if (group.amsgrad) state.max_exp_avg_sq = torch.zeros_like(param, { memory_format: torch.preserve_format });
   }
   get_mv(state: ParamState, group: AdaptiveGroup, grad: Tensor): [Tensor, Tensor] {
     const [m, v] = super.get_mv(state, group, grad);
