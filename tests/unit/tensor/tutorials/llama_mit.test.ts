@@ -22,10 +22,15 @@
  *     printing, torch.add of two Python floats, OurDenseLayer, Sequential, LinearButSometimesIdentity,
  *     gradient of x**2, the 500-step minimisation rebuilding x with torch.tensor([x])) and
  *     PT_Part2_Music_Generation (get_batch, LSTMModel with init_hidden, compute_loss, train_step with Adam,
- *     generate_text carrying the state). The lab2 notebooks were not translated (time).
+ *     generate_text carrying the state) and lab2's PT_Part2_Debiasing solution (make_standard_classifier with its
+ *     ConvBlock, 3 Adam steps with BCEWithLogitsLoss, the inference-mode accuracy line; vae_loss_function,
+ *     sampling, debiasing_loss_function, the FaceDecoder of ConvTranspose2d(output_padding=1), DB_VAE's
+ *     encode / reparameterize / decode, get_latent_mu over NHWC chunks, get_training_sample_probabilities with
+ *     np.histogram(density=True) / np.digitize written as torch.histogram / torch.bucketize(right=True), two
+ *     debiasing steps, predict; the learner's mistakes there). lab2 Part 1 (MNIST) is left to the MNIST probes.
  * Values are torch 1.13's run of the same code at toy sizes (scripts/fixtures/llama_mit_fixtures.py ->
- * tests/fixtures/torch/tutorials/llama_mit.json); dropout is 0, token streams and the ABC text are seeded
- * stand-ins, np.random.choice in get_batch is torch.randint.
+ * tests/fixtures/torch/tutorials/llama_mit.json); dropout is 0, token streams, the ABC text and the 64x64 faces
+ * are seeded stand-ins, np.random.choice in get_batch is torch.randint.
  *
  * Python forms written otherwise: x[:, :, :, None, :] -> x.index(":", ":", ":", "None", ":"); h[:, [-1], :]
  * -> h.index(":", [-1], ":"); a[m] = v / a[:b, s:e] = v -> index_put_; `a |= b` -> bitwise_or_; `~m` ->
@@ -958,5 +963,230 @@ describe("MIT 6.S191 lab1 PT_Part2_Music_Generation", () => {
     expect(generate_text(model, "X", 20)).toBe(r.generated);
     // a two-character seed: the first step samples one character per position, and .item() refuses two
     expect(thrown(() => generate_text(model, "X:", 2))).toEqual(r.generate_long_start);
+  });
+});
+
+describe("MIT 6.S191 lab2 PT_Part2_Debiasing (the standard CNN and the DB-VAE)", () => {
+  const r = ref.mit_debias;
+  const n_filters = 12;
+  const [H, W, in_channels] = [64, 64, 3];
+
+  function make_standard_classifier(n_outputs: number): nn.Sequential {
+    class ConvBlock extends nn.Module {
+      conv: nn.Conv2d;
+      relu: nn.ReLU;
+      bn: nn.BatchNorm2d;
+      constructor(in_channels: number, out_channels: number, kernel_size: number, stride: number, padding = 0) {
+        super();
+        this.conv = new nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding);
+        this.relu = new nn.ReLU({ inplace: true });
+        this.bn = new nn.BatchNorm2d(out_channels);
+      }
+      forward(x: Tensor): Tensor {
+        x = this.conv(x);
+        x = this.relu(x);
+        x = this.bn(x);
+        return x;
+      }
+    }
+    return new nn.Sequential(
+      new ConvBlock(in_channels, n_filters, 5, 2, 2),
+      new ConvBlock(n_filters, 2 * n_filters, 5, 2, 2),
+      new ConvBlock(2 * n_filters, 4 * n_filters, 3, 2, 1),
+      new ConvBlock(4 * n_filters, 6 * n_filters, 3, 2, 1),
+      new nn.Flatten(),
+      new nn.Linear(Math.floor((Math.floor(H / 16) * W) / 16) * 6 * n_filters, 512), // H // 16 * W // 16 * 6 * n_filters
+      new nn.ReLU({ inplace: true }),
+      new nn.Linear(512, n_outputs),
+    );
+  }
+
+  const vae_loss_function = (x: Tensor, x_recon: Tensor, mu: Tensor, logsigma: Tensor, kl_weight = 0.0005) => {
+    const latent_loss = torch.sum(torch.exp(logsigma).add(mu.pow(2)).sub(1).sub(logsigma), { dim: 1 }).mul(0.5);
+    const reconstruction_loss = torch.mean(torch.abs(x.sub(x_recon)), { dim: [1, 2, 3] });
+    return latent_loss.mul(kl_weight).add(reconstruction_loss);
+  };
+  const sampling = (z_mean: Tensor, z_logsigma: Tensor) => z_mean.add(torch.exp(z_logsigma).mul(torch.randn_like(z_mean)));
+  const debiasing_loss_function = (x: Tensor, x_pred: Tensor, y: Tensor, y_logit: Tensor, mu: Tensor, logsigma: Tensor): [Tensor, Tensor] => {
+    const vae_loss = vae_loss_function(x, x_pred, mu, logsigma);
+    const classification_loss = F.binary_cross_entropy_with_logits(y_logit, y, { reduction: "none" });
+    y = y.float();
+    const face_indicator = y.eq(1.0).float();
+    const total_loss = torch.mean(classification_loss.mul(face_indicator).add(vae_loss));
+    return [total_loss, classification_loss];
+  };
+
+  function make_face_decoder_network(latent_dim = 100, n_filters = 12): nn.Module {
+    class FaceDecoder extends nn.Module {
+      latent_dim: number;
+      n_filters: number;
+      linear: nn.Sequential;
+      deconv: nn.Sequential;
+      constructor(latent_dim: number, n_filters: number) {
+        super();
+        this.latent_dim = latent_dim;
+        this.n_filters = n_filters;
+        this.linear = new nn.Sequential(new nn.Linear(latent_dim, 4 * 4 * 6 * n_filters), new nn.ReLU());
+        const up = (i: number, o: number, k: number, p: number) =>
+          new nn.ConvTranspose2d({ in_channels: i, out_channels: o, kernel_size: k, stride: 2, padding: p, output_padding: 1 });
+        this.deconv = new nn.Sequential(
+          up(6 * n_filters, 4 * n_filters, 3, 1), new nn.ReLU(),
+          up(4 * n_filters, 2 * n_filters, 3, 1), new nn.ReLU(),
+          up(2 * n_filters, n_filters, 5, 2), new nn.ReLU(),
+          up(n_filters, 3, 5, 2),
+        );
+      }
+      forward(z: Tensor): Tensor {
+        let x = this.linear(z);
+        x = x.view(-1, 6 * this.n_filters, 4, 4);
+        return this.deconv(x);
+      }
+    }
+    return new FaceDecoder(latent_dim, n_filters);
+  }
+
+  class DB_VAE extends nn.Module {
+    latent_dim: number;
+    encoder: nn.Sequential;
+    decoder: nn.Module;
+    constructor(latent_dim = 100) {
+      super();
+      this.latent_dim = latent_dim;
+      this.encoder = make_standard_classifier(2 * latent_dim + 1);
+      this.decoder = make_face_decoder_network();
+    }
+    encode(x: Tensor): [Tensor, Tensor, Tensor] {
+      const encoder_output = this.encoder(x);
+      const y_logit = encoder_output.index(":", 0).unsqueeze(-1);
+      const z_mean = encoder_output.index(":", `1:${this.latent_dim + 1}`);
+      const z_logsigma = encoder_output.index(":", `${this.latent_dim + 1}:`);
+      return [y_logit, z_mean, z_logsigma];
+    }
+    reparameterize(z_mean: Tensor, z_logsigma: Tensor): Tensor {
+      return sampling(z_mean, z_logsigma);
+    }
+    decode(z: Tensor): Tensor {
+      return this.decoder(z) as Tensor;
+    }
+    forward(x: Tensor): [Tensor, Tensor, Tensor, Tensor] {
+      const [y_logit, z_mean, z_logsigma] = this.encode(x);
+      const z = this.reparameterize(z_mean, z_logsigma);
+      return [y_logit, z_mean, z_logsigma, this.decode(z)];
+    }
+    predict(x: Tensor): Tensor {
+      return this.encode(x)[0];
+    }
+  }
+
+  it("the standard CNN (repr, 3 Adam steps, eval accuracy); the DB-VAE: losses, shapes, resampling probabilities, 2 steps, predict", () => {
+    torch.manual_seed(0);
+    const images = torch.rand(6, 3, 64, 64);
+    const labels = torch.tensor([[1.0], [0.0], [1.0], [1.0], [0.0], [1.0]]);
+    torch.manual_seed(1);
+    const standard_classifier = make_standard_classifier(1);
+    expect(String(standard_classifier)).toBe(r.classifier_repr);
+    const loss_fn = new nn.BCEWithLogitsLoss();
+    let optimizer: optim.Adam = new optim.Adam(standard_classifier.parameters(), { lr: 5e-4 });
+    standard_classifier.train();
+    const standard_train_step = (x: Tensor, y: Tensor) => {
+      optimizer.zero_grad();
+      const loss = loss_fn(standard_classifier(x), y);
+      loss.backward();
+      optimizer.step();
+      return loss;
+    };
+    expectNums([0, 3, 0].map((i) => standard_train_step(images.index(`${i}:${i + 3}`), labels.index(`${i}:${i + 3}`)).item()), r.standard_losses, 2e-5);
+    standard_classifier.eval();
+    const [y_pred_logits, acc_standard] = torch.inference_mode(() => {
+      const logits = standard_classifier(images);
+      const y_pred_standard = torch.round(torch.sigmoid(logits));
+      return [logits, torch.mean(labels.eq(y_pred_standard).float())];
+    });
+    expectT(y_pred_logits, r.standard_eval[0], 1e-4);
+    expect(`Standard CNN accuracy on (potentially biased) training set: ${acc_standard.item().toFixed(4)}`).toBe(r.standard_eval[1]);
+
+    const latent_dim = 100;
+    torch.manual_seed(2);
+    const dbvae = new DB_VAE(latent_dim);
+    expect(String(dbvae.decoder)).toBe(r.decoder_repr);
+    expect([...dbvae.parameters()].reduce((s, p) => s + p.numel(), 0)).toBe(r.n_params);
+    torch.manual_seed(3);
+    const [y_logit, z_mean, z_logsigma, recon] = dbvae(images.index(":3"));
+    expect([y_logit, z_mean, z_logsigma, recon].map((t) => [...t.shape])).toEqual(r.forward_shapes);
+    expectT(recon.index(0, ":", ":2", ":3"), r.recon_slice, 1e-4);
+    expectT(vae_loss_function(images.index(":3"), recon, z_mean, z_logsigma), r.losses[0], 1e-4);
+    const [tl, cl] = debiasing_loss_function(images.index(":3"), recon, labels.index(":3"), y_logit, z_mean, z_logsigma);
+    expect(tl.item()).toBeCloseTo(r.losses[1], 4);
+    expectT(cl, r.losses[2], 1e-4);
+
+    // get_latent_mu over NHWC images in chunks, and the resampling probabilities: np.histogram(density=True) is
+    // torch.histogram(x, { bins, density: true }), np.digitize(x, edges) is torch.bucketize(x, edges, { right: true })
+    const get_latent_mu = (images: Tensor, dbvae: DB_VAE, batch_size = 64): Tensor => {
+      dbvae.eval();
+      const all_z_mean: Tensor[] = [];
+      const images_t = images.float();
+      torch.inference_mode(() => {
+        for (let start = 0; start < images_t.shape[0]; start += batch_size) {
+          const batch = images_t.index(`${start}:${start + batch_size}`).permute(0, 3, 1, 2);
+          const [, z_mean] = dbvae(batch);
+          all_z_mean.push(z_mean.cpu());
+        }
+      });
+      return torch.cat(all_z_mean, { dim: 0 });
+    };
+    const get_training_sample_probabilities = (images: Tensor, dbvae: DB_VAE, bins = 10, smoothing_fac = 0.001): Tensor => {
+      const mu = get_latent_mu(images, dbvae, 4);
+      let training_sample_p = torch.zeros(mu.shape[0], { dtype: torch.float64 });
+      for (let i = 0; i < latent_dim; i++) {
+        const latent_distribution = mu.index(":", i);
+        const [hist_density, bin_edges] = torch.histogram(latent_distribution, { density: true, bins });
+        bin_edges.index_put_([0], -Infinity);
+        bin_edges.index_put_([-1], Infinity);
+        const bin_idx = torch.bucketize(latent_distribution, bin_edges, { right: true });
+        let hist_smoothed_density = hist_density.double().add(smoothing_fac);
+        hist_smoothed_density = hist_smoothed_density.div(torch.sum(hist_smoothed_density));
+        let p = hist_smoothed_density.index(bin_idx.sub(1)).reciprocal();
+        p = p.div(torch.sum(p));
+        training_sample_p = torch.maximum(training_sample_p, p);
+      }
+      return training_sample_p.div(torch.sum(training_sample_p));
+    };
+    const faces_nhwc = images.permute(0, 2, 3, 1).contiguous();
+    torch.manual_seed(4);
+    expectNums(get_training_sample_probabilities(faces_nhwc, dbvae).tolist() as number[], r.p_faces, 1e-5);
+    torch.manual_seed(4);
+    const mu = get_latent_mu(faces_nhwc, dbvae, 4);
+    expectNums(mu.index(":", 0).tolist() as number[], r.mu_col0, 1e-5);
+    const [hd, be] = torch.histogram(mu.index(":", 0), { density: true, bins: 10 });
+    expectNums(hd.tolist() as number[], r.np_hist0[0], 1e-3);
+    expectNums(be.tolist() as number[], r.np_hist0[1], 1e-6);
+
+    optimizer = new optim.Adam(dbvae.parameters(), { lr: 5e-4 });
+    dbvae.train();
+    const debiasing_train_step = (x: Tensor, y: Tensor) => {
+      optimizer.zero_grad();
+      const [y_logit, z_mean, z_logsigma, x_recon] = dbvae(x);
+      const [loss] = debiasing_loss_function(x, x_recon, y, y_logit, z_mean, z_logsigma);
+      loss.backward();
+      optimizer.step();
+      return loss;
+    };
+    torch.manual_seed(5);
+    expectNums([0, 3].map((i) => debiasing_train_step(images.index(`${i}:${i + 3}`), labels.index(`${i}:${i + 3}`)).item()), r.dbvae_losses, 2e-5);
+    const probs = torch.inference_mode(() => {
+      dbvae.eval();
+      return torch.sigmoid(dbvae.predict(images)).squeeze({ dim: -1 });
+    });
+    expectT(probs, r.predict, 1e-4);
+
+    // the learner's mistakes: NHWC images straight into the CNN, [B] labels against [B, 1] logits, long labels,
+    // a batch of one (works: the last block's map is 4x4), the encoder's whole output into the decoder
+    standard_classifier.train();
+    const m = r.mistakes;
+    expect(thrown(() => standard_classifier(faces_nhwc.index(":2")))).toEqual(m.nhwc);
+    expect(thrown(() => loss_fn(standard_classifier(images.index(":3")), labels.index(":3").squeeze(-1)))).toEqual(m.bce_shape);
+    expect(thrown(() => loss_fn(standard_classifier(images.index(":3")), labels.index(":3").long()))).toEqual(m.bce_long);
+    expect(thrown(() => standard_classifier(images.index(":1")))).toEqual(m.batch_of_one);
+    expect(thrown(() => dbvae.decoder(torch.zeros(2, 201)))).toEqual(m.decoder_width);
   });
 });
