@@ -41,6 +41,7 @@ import * as uniq from "./ops/unique";
 import { sizeOf } from "./size";
 import * as views from "./ops/views";
 import { viewDtype } from "./ops/view_dtype";
+import { alphaFirst, valueFirst } from "./ops/deprecated_overloads";
 import * as where from "./ops/where";
 import * as dtypeInfo from "./ops/dtype_info";
 import { installElementwiseMathMethods, round as roundDecimals } from "./api/elementwise_math";
@@ -241,6 +242,8 @@ export class Tensor {
 
   /** Python's legacy `torch.Tensor([1, 2])` / `torch.Tensor(2, 3)` (ops/legacy_constructors.ts); prefer torch.tensor / torch.empty. */
   constructor(data?: NestedArray);
+  /** torch.Tensor(t): t's data under a new tensor sharing its storage (NYU-DLSP20's r = torch.Tensor(t); r.resize_(3, 8)). */
+  constructor(data: Tensor);
   constructor(...sizes: number[]);
   /** The engine's own: a strided view of `data`. */
   constructor(data: Storage, shape: readonly number[], dtype?: DType, strides?: readonly number[], offset?: number, ver?: VersionCounter);
@@ -755,11 +758,15 @@ export class Tensor {
   }
 
   // ---- arithmetic ---------------------------------------------------------------------
+  /** Also torch 1.13's deprecated add(Number alpha, Tensor other), with its warning (ops/deprecated_overloads.ts). */
   add(other: TensorLike, opts?: { alpha?: number }): Tensor {
-    return arithmetic.add(this, other, opts);
+    const old = alphaFirst("add", other, opts);
+    return old ? arithmetic.add(this, old[0], { alpha: old[1] }) : arithmetic.add(this, other, opts);
   }
+  /** Also the deprecated sub(Number alpha, Tensor other). */
   sub(other: TensorLike, opts?: { alpha?: number }): Tensor {
-    return arithmetic.sub(this, other, opts);
+    const old = alphaFirst("sub", other, opts);
+    return old ? arithmetic.sub(this, old[0], { alpha: old[1] }) : arithmetic.sub(this, other, opts);
   }
   rsub(other: TensorLike, opts?: { alpha?: number }): Tensor {
     return arithmetic.rsub(this, other, opts);
@@ -1342,10 +1349,16 @@ export class Tensor {
   }
 
   // ---- in place -------------------------------------------------------------------------
+  /** Also the deprecated add_(Number alpha, Tensor other) of pre-1.5 optimizers: p.data.add_(-lr, d_p). */
   add_(other: TensorLike, opts?: { alpha?: number }): this {
+    const old = alphaFirst("add_", other, opts);
+    if (old) return inplace.add_(this, old[0], old[1]);
     return inplace.add_(this, other, opts?.alpha ?? 1);
   }
+  /** Also the deprecated sub_(Number alpha, Tensor other). */
   sub_(other: TensorLike, opts?: { alpha?: number }): this {
+    const old = alphaFirst("sub_", other, opts);
+    if (old) return inplace.add_(this, old[0], -old[1], "sub_");
     return inplace.add_(this, other, -(opts?.alpha ?? 1), "sub_");
   }
   mul_(other: TensorLike): this {
@@ -1357,12 +1370,16 @@ export class Tensor {
   pow_(exponent: TensorLike): this {
     return inplace.binary_(this, exponent, "pow");
   }
-  /** self += value * t1 * t2 (optimizers). */
+  /** self += value * t1 * t2 (optimizers); also the deprecated addcmul_(Number value, Tensor tensor1, Tensor tensor2). */
   addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
+    const old = valueFirst("addcmul_", t1, t2, opts);
+    if (old) return inplace.addcmul_(this, old[0], old[1], old[2]);
     return inplace.addcmul_(this, t1, t2, opts?.value ?? 1);
   }
-  /** self += value * t1 / t2 (optimizers). */
+  /** self += value * t1 / t2 (optimizers); also the deprecated addcdiv_(Number value, Tensor tensor1, Tensor tensor2). */
   addcdiv_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
+    const old = valueFirst("addcdiv_", t1, t2, opts);
+    if (old) return inplace.addcdiv_(this, old[0], old[1], old[2]);
     return inplace.addcdiv_(this, t1, t2, opts?.value ?? 1);
   }
   /** self += weight * (end - self); weight a number (the optimizers' fused path) or a tensor. */

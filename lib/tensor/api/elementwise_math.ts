@@ -6,6 +6,7 @@
  */
 import { isOptions, parseArgs, type PyArgs } from "../args";
 import { TypeError_ } from "../errors";
+import { valueFirst } from "../ops/deprecated_overloads";
 import * as ew from "../ops/elementwise_extra";
 import * as unary from "../ops/unary";
 import type { Tensor, TensorLike } from "../tensor";
@@ -101,8 +102,14 @@ const mathMethods: ElementwiseMathMethods & ThisType<Tensor> = {
   heaviside(values) { return ew.heaviside(this, values); },
   logit(...args) { return ew.logit(this, epsArg("logit", args)); },
   lerp(end, ...args) { return ew.lerp(this, end, weightArg("lerp", args)); },
-  addcmul(t1, t2, ...args) { return ew.addcmul(this, t1, t2, valueArg("addcmul", args)); },
-  addcdiv(t1, t2, ...args) { return ew.addcdiv(this, t1, t2, valueArg("addcdiv", args)); },
+  addcmul(t1: Tensor | number, t2: Tensor, ...args: unknown[]) {
+    const old = valueFirst("addcmul", t1, t2, args[0]); // the deprecated addcmul(Number value, Tensor tensor1, Tensor tensor2)
+    return old ? ew.addcmul(this, old[0], old[1], old[2]) : ew.addcmul(this, t1 as Tensor, t2, valueArg("addcmul", args));
+  },
+  addcdiv(t1: Tensor | number, t2: Tensor, ...args: unknown[]) {
+    const old = valueFirst("addcdiv", t1, t2, args[0]);
+    return old ? ew.addcdiv(this, old[0], old[1], old[2]) : ew.addcdiv(this, t1 as Tensor, t2, valueArg("addcdiv", args));
+  },
   sgn() { return this.sign(); },
   fix() { return this.trunc(); },
   is_complex() { return false; },
@@ -159,8 +166,14 @@ export const elementwiseMathFunctions = {
   heaviside: (x: Tensor, values: Tensor) => ew.heaviside(x, values),
   logit: (x: Tensor, ...args: PyArgs<[eps?: number | null], { eps?: number | null }>) => ew.logit(x, epsArg("logit", args)),
   lerp: (x: Tensor, end: Tensor, ...args: PyArgs<[weight?: TensorLike], { weight?: TensorLike }>) => ew.lerp(x, end, weightArg("lerp", args)),
-  addcmul: (x: Tensor, t1: Tensor, t2: Tensor, ...args: PyArgs<[value?: number], { value?: number }>) => ew.addcmul(x, t1, t2, valueArg("addcmul", args)),
-  addcdiv: (x: Tensor, t1: Tensor, t2: Tensor, ...args: PyArgs<[value?: number], { value?: number }>) => ew.addcdiv(x, t1, t2, valueArg("addcdiv", args)),
+  addcmul: (x: Tensor, t1: Tensor | number, t2: Tensor, ...args: PyArgs<[value?: number], { value?: number }> | [Tensor]) => {
+    const old = valueFirst("addcmul", t1, t2, args[0], true); // torch.addcmul(input, Number value, t1, t2), deprecated
+    return old ? ew.addcmul(x, old[0], old[1], old[2]) : ew.addcmul(x, t1 as Tensor, t2, valueArg("addcmul", args));
+  },
+  addcdiv: (x: Tensor, t1: Tensor | number, t2: Tensor, ...args: PyArgs<[value?: number], { value?: number }> | [Tensor]) => {
+    const old = valueFirst("addcdiv", t1, t2, args[0], true);
+    return old ? ew.addcdiv(x, old[0], old[1], old[2]) : ew.addcdiv(x, t1 as Tensor, t2, valueArg("addcdiv", args));
+  },
   clamp_min: (x: Tensor, min: number | { min: number }) => unary.clamp(x, typeof min === "number" ? min : parseArgs<{ min?: number }>("clamp_min", ["min"], [min]).min, null),
   clamp_max: (x: Tensor, max: number | { max: number }) => unary.clamp(x, null, typeof max === "number" ? max : parseArgs<{ max?: number }>("clamp_max", ["max"], [max]).max),
 };

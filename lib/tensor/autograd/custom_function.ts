@@ -18,6 +18,7 @@ import { needsGrad, record } from "./function";
 import { _dualLevelActive, _setDualTangent, unpack_dual } from "./forward_ad";
 import { is_grad_enabled, no_grad } from "./grad_mode";
 import { zeros_like } from "../ops/creation";
+import { cat as torch_cat } from "../ops/join";
 
 /** The `ctx` of forward and backward. */
 export class FunctionCtx {
@@ -110,6 +111,8 @@ function applyFunction(cls: typeof Function, args: unknown[]): Tensor | Tensor[]
   if (forwardMode) return Array.isArray(result) ? forwardMode : forwardMode[0];
   const name = `${cls.name}Backward`;
   const backward = cls.backward.bind(cls);
+  const joint = jointOutputs(name, ctx, outs, tensorArgs, (grads) => checkGrads(name, backward(ctx, ...grads), args));
+  if (joint) return Array.isArray(result) ? joint : joint[0];
   // An output that is an input unchanged gets its own alias, so the input keeps its own history.
   const recorded = outs.map((o, k) => {
     if (ctx._isNonDifferentiable(o)) return o;
@@ -129,6 +132,51 @@ function applyFunction(cls: typeof Function, args: unknown[]): Tensor | Tensor[]
     return recordedOut;
   });
   return (Array.isArray(result) ? recorded : recorded[0]);
+}
+
+/**
+ * Two or more differentiable outputs of one dtype share one backward call, as torch's single node for a Function:
+ * MySplit's backward(ctx, grad_x1, grad_x2) runs once with both gradients (it ran once per output, the other
+ * gradient zero). A hidden flat tensor holds the outputs' gradients: each output's node (named as the Function's)
+ * writes its gradient into its slice, and the hidden tensor's node, run by the engine after all of them, calls
+ * backward once. An output no gradient reached gets zeros, or null after ctx.set_materialize_grads(false).
+ * Otherwise (one differentiable output, or outputs of several dtypes) null: one node per output.
+ */
+function jointOutputs(
+  name: string, ctx: FunctionCtx, outs: Tensor[], inputs: readonly (Tensor | null)[],
+  callBackward: (grads: (Tensor | null)[]) => (Tensor | null)[],
+): Tensor[] | null {
+  const diff = outs.flatMap((o, k) => (ctx._isNonDifferentiable(o) ? [] : [k]));
+  if (diff.length < 2 || diff.some((k) => outs[k].dtype !== outs[diff[0]].dtype)) return null;
+  const sizes = diff.map((k) => outs[k].numel());
+  const offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const reached = new Set<number>();
+  const hidden = no_grad(() => outs[diff[0]].detach().new_zeros([total]));
+  record(hidden, name, inputs, (g) => {
+    const grads = outs.map((o, k) => {
+      const i = diff.indexOf(k);
+      if (i < 0 || !reached.has(k)) return ctx.materialize_grads ? zerosOf(o) : null;
+      return g.narrow(0, offsets[i], sizes[i]).view(o.shape);
+    });
+    reached.clear();
+    return callBackward(grads);
+  }, ctx.saved_tensors.filter((t) => t !== null), true);
+  if (hidden.grad_fn) hidden.grad_fn.userCode = true;
+  return outs.map((o, k) => {
+    const i = diff.indexOf(k);
+    if (i < 0) return o;
+    // An output that is an input unchanged gets its own alias, so the input keeps its own history.
+    const out = inputs.includes(o) ? o.detach() : o;
+    out._base = null;
+    return record(out, name, [hidden], (g) => {
+      reached.add(k);
+      const parts = [g.reshape(-1)];
+      if (offsets[i] > 0) parts.unshift(g.new_zeros([offsets[i]]));
+      if (offsets[i] + sizes[i] < total) parts.push(g.new_zeros([total - offsets[i] - sizes[i]]));
+      return [parts.length === 1 ? parts[0] : torch_cat(parts)];
+    }, [], true);
+  });
 }
 
 /**
@@ -160,7 +208,7 @@ function forwardModeOutputs(cls: typeof Function, ctx: FunctionCtx, args: readon
 }
 
 function zerosOf(t: Tensor): Tensor {
-  return no_grad(() => t.detach().mul(0));
+  return no_grad(() => zeros_like(t.detach())); // torch's materialized zeros (t.mul(0) gave -0. under negative values)
 }
 
 function checkGrads(name: string, raw: Grads, args: readonly unknown[]): (Tensor | null)[] {

@@ -8,6 +8,7 @@ import { BinaryOp, type BinaryOpName } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
 import { broadcastShapes, broadcastStrides } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
+import { alphaFirst } from "./deprecated_overloads";
 import { empty, emptyForOverwrite, exactIntegerResults, operands, sumToShape } from "./util";
 import { where } from "./where";
 
@@ -33,6 +34,8 @@ export function binaryKernel(op: BinaryOpName, a: Tensor, b: Tensor, outDtype: D
 
 
 export function add(input: TensorLike, other: TensorLike, opts?: { alpha?: number }): Tensor {
+  const old = alphaFirst("add", other, opts, true); // torch.add(input, Number alpha, Tensor other), deprecated
+  if (old) return add(input, old[0], { alpha: old[1] });
   if (opts) checkKeywords("add", opts, ["alpha"]);
   const alpha = opts?.alpha ?? 1;
   const [a, b, dt] = operands(input, other, "add");
@@ -45,6 +48,8 @@ export function add(input: TensorLike, other: TensorLike, opts?: { alpha?: numbe
 }
 
 export function sub(input: TensorLike, other: TensorLike, opts?: { alpha?: number }): Tensor {
+  const old = alphaFirst("sub", other, opts, true); // torch.sub(input, Number alpha, Tensor other), deprecated
+  if (old) return sub(input, old[0], { alpha: old[1] });
   if (opts) checkKeywords("sub", opts, ["alpha"]);
   const alpha = opts?.alpha ?? 1;
   const [a, b, dt] = operands(input, other, "sub");

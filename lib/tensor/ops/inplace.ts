@@ -342,6 +342,11 @@ export function bernoulli_<T extends Tensor>(self: T, p: number, gen: Generator 
 export function index_put_<T extends Tensor>(self: T, specs: readonly IndexSpec[], value: TensorLike, accumulate = false): T {
   // Into an unbind row, torch refuses naming the basic-indexing view it writes through (SelectBackward0 for row[0] = 5).
   if (is_grad_enabled() && !(self.requires_grad && self.is_leaf)) checkMultiOutputView(self, basicIndexWriteNode(specs));
+  // Numbers and slices only into a leaf that requires grad: Python's E[:, 0::2] = v writes through a view of the leaf
+  // (view.copy_), so torch refuses naming the view (NYU-DLSP20's create_sinusoidal_embeddings into an Embedding's weight)
+  if (is_grad_enabled() && self.requires_grad && self.is_leaf && specs.length > 0 && specs.every((s) => !(s instanceof Tensor) && !Array.isArray(s))) {
+    throw new RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation (index_put_).");
+  }
   const before = self.grad_fn;
   const out = apply_(self, "index_put_", (old) => index_put(old, specs, value, accumulate), [value]);
   // Numbers and slices only: Python's x[0, 1] = v, whose node torch names CopySlices (index tensors: IndexPutBackward0)
