@@ -219,11 +219,11 @@ export function copyConstruct(data: Tensor, opts: TensorOptions, how: string): T
  * torch.as_tensor(data, dtype=None, device=None): a tensor is returned itself (no copy, no warning, its graph
  * kept), or converted with .to(dtype) when another dtype is asked for; other data as torch.tensor.
  */
-export function as_tensor(data: Parameters<typeof tensor>[0], given: TensorDataOptions = {}): Tensor {
-  if (data instanceof Tensor) {
-    checkCreationOptions("as_tensor", given);
-    return given.dtype && given.dtype !== data.dtype ? data.to(given.dtype) : data;
-  }
+export function as_tensor(data: Parameters<typeof tensor>[0], given: Pick<TensorDataOptions, "dtype" | "device"> = {}): Tensor {
+  // torch.as_tensor takes dtype and device only (torch.as_tensor(x, requires_grad=True) is a TypeError)
+  for (const k of Object.keys(given)) if (k !== "dtype" && k !== "device") throw new TypeError_(`as_tensor() got an unexpected keyword argument '${k}'`);
+  checkCreationOptions("as_tensor", given);
+  if (data instanceof Tensor) return given.dtype && given.dtype !== data.dtype ? data.to(given.dtype) : data;
   return tensor(data, given);
 }
 

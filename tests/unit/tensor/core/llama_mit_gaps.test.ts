@@ -4,7 +4,8 @@
  *   - torch.tensor(t) and t0.new_tensor(t) of a tensor warn as torch does (the MIT music lab re-wraps its
  *     batches with torch.tensor(x_batch, dtype=torch.long)); torch.as_tensor(t) and torch.tensor([t[0], t[1]])
  *     do not; the copies are detached, in the dtype asked for. torch.as_tensor(t) is t itself (it was a detached
- *     copy: as_tensor was torch.tensor), and .to(dtype) of it when another dtype is asked for.
+ *     copy: as_tensor was torch.tensor), and .to(dtype) of it when another dtype is asked for; it takes dtype and
+ *     device only (requires_grad is torch's TypeError, the engine accepted it).
  *   - torch.multinomial's errors in torch 1.13's words (the engine prefixed "multinomial: " and appended
  *     "(got ...)"): sampling from logits instead of probabilities is the learner's usual mistake.
  */
@@ -35,6 +36,22 @@ describe("torch.as_tensor of a tensor", () => {
   it("returns the tensor itself, or .to(dtype) of it (keeping the graph)", () => {
     const t = torch.ones(2, { requires_grad: true });
     expect([torch.as_tensor(t) === t, torch.as_tensor(t, { dtype: torch.float64 }).requires_grad]).toEqual(gaps.as_tensor);
+  });
+  it("takes dtype and device only: requires_grad is torch's TypeError (it was accepted)", () => {
+    const t = torch.ones(2, { requires_grad: true });
+    const caught = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return [(e as Error).name, (e as Error).message];
+      }
+      return null;
+    };
+    expect([
+      caught(() => torch.as_tensor([1.0, 2.0], { requires_grad: true } as never)),
+      caught(() => torch.as_tensor(t, { requires_grad: false } as never)),
+      torch.as_tensor([1.0, 2.0], { dtype: torch.float64, device: "cpu" }).tolist(),
+    ]).toEqual(gaps.as_tensor_keywords);
   });
 });
 

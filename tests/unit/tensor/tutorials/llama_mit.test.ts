@@ -526,10 +526,9 @@ describe("the learner's mistakes on the llama model", () => {
     const att = (model.layers.get(0) as TransformerBlock).attention;
     const xx = torch.randn(2, 5, 16);
     const { tokens, targets } = tokenStream();
-    // the engine adds the input's shape after torch's message (core/torch_missing_names_a.test.ts keeps it so)
+    // torch's message, which the engine may follow with the input's shape (core/torch_missing_names_a.test.ts)
     const kv = thrown(() => att.wk(xx).view(2, 5, att.n_local_heads, att.head_dim))!;
     expect([kv[0], kv[1].slice(0, e.kv_heads_view[1].length)]).toEqual(e.kv_heads_view);
-    expect(kv[1]).toBe(`${e.kv_heads_view[1]} (input shape [2, 5, 8])`);
     expect(thrown(() => torch.randn(2, 4, 5, 4).transpose(1, 2).view(2, 5, -1))).toEqual(e.view_no_contiguous);
     expect(thrown(() => F.cross_entropy(model(tokens, targets), targets))).toEqual(e.ce_3d);
     expect(thrown(() => torch.multinomial(torch.tensor([[1.0, -2.0, 0.5]]), { num_samples: 1 }))).toEqual(e.multinomial_logits);
