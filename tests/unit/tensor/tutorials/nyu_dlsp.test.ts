@@ -16,7 +16,9 @@
  * attention, the Encoder / TransformerClassifier with AdamW), extra/a-projections (normalize, histc, cdist),
  * extra/b-custom_grads (MyAdd, AddAndAverage, MySplit printing its gradients, MyMax) and extra/optimization
  * (utils/optim.py's Optim subclasses using the deprecated add_(Number, Tensor) / addcmul_ / addcdiv_ overloads,
- * fixed in ops/deprecated_overloads.ts). Mistakes compared with torch's errors: backward under no_grad, the BCE
+ * fixed in ops/deprecated_overloads.ts), and Atcold/NYU-DLSP21's 17-optimal_control (the tricycle model written into
+ * torch.zeros(4) element by element, `x += f(x, u[t]) * dt`, path planning through nn.Parameter controls with four
+ * costs, logsumexp's softmin among them). Mistakes compared with torch's errors: backward under no_grad, the BCE
  * target shape and range, and 15-transformer's own create_sinusoidal_embeddings, which writes into a Parameter that
  * requires grad (torch refuses it; the notebook's fixed form wraps it in no_grad, as below).
  * MNIST, IMDB, the QRSU sequences, EchoData's NumPy stream and the truck's expert data are seeded torch stand-ins
@@ -37,7 +39,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
-import { expectNums, expectT, syntheticDigits, thrown, tutorialFixture } from "./helpers";
+import { expectNums, expectT, syntheticDigits, thrown, tutorialFixture, type TJ } from "./helpers";
 
 const ref = tutorialFixture<Record<string, any>>("nyu_dlsp.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
 const F = nn.functional;
@@ -1089,6 +1091,74 @@ describe("15-transformer and the extra notebooks", () => {
     ym.backward();
     printed.push(`x.grad: ${x.grad}`);
     expect(printed).toEqual(r.printed);
+  });
+
+  it("NYU-DLSP21 17-optimal_control: the tricycle driven by hand, then path planning through its steps", () => {
+    const r = ref.optimal_control;
+    const f = (x: Tensor, u: Tensor): Tensor => {
+      const L = 1;
+      const [, , θ, s] = [...x];
+      const [ϕ, a] = [...u];
+      const fx = torch.zeros(4);
+      fx.index_put_([0], s.mul(torch.cos(θ)));
+      fx.index_put_([1], s.mul(torch.sin(θ)));
+      fx.index_put_([2], s.div(L).mul(torch.tan(ϕ)));
+      fx.index_put_([3], a);
+      return fx;
+    };
+    let x = torch.tensor([0, 0, 0, 1], { dtype: torch.float32 });
+    const u = torch.zeros(10, 2);
+    u.index_put_([":5", 0], 0.2);
+    u.index_put_(["5:", 0], -0.2);
+    const dt = 1;
+    const printed: string[] = [];
+    const trajectory = [x.clone()];
+    for (let t = 0; t < 10; t++) {
+      x = x.add_(f(x, u.index(t)).mul(dt)); // x += f(x, u[t]) * dt
+      printed.push(String(x));
+      trajectory.push(x.clone());
+    }
+    // With tolerance: the last θ is 5 tan(0.2) - 5 tan(0.2) in float32, 0 here and 8.9407e-08 in the fixture's torch,
+    // whose vectorised tanf is one ulp above the correctly rounded tan(0.2f) the engine gives (which flips the print format).
+    expectLines(printed, r.manual[0], 1e-6);
+    expectT(torch.stack(trajectory), r.manual[1], 1e-6);
+    type Cost = (state: Tensor, target: [number, number]) => Tensor;
+    const vanilla_cost: Cost = (state, [x_x, x_y]) =>
+      state.index(-1).index(0).sub(x_x).pow(2).add(state.index(-1).index(1).sub(x_y).pow(2));
+    const cost_with_target_s: Cost = (state, [x_x, x_y]) =>
+      state.index(-1).index(0).sub(x_x).pow(2).add(state.index(-1).index(1).sub(x_y).pow(2)).add(state.index(-1).index(-1).pow(2));
+    const cost_sum_distances: Cost = (state, [x_x, x_y]) =>
+      state.index(":", 0).sub(x_x).pow(2).add(state.index(":", 1).sub(x_y).pow(2)).pow(0.5).mean();
+    const cost_logsumexp: Cost = (state, [x_x, x_y]) => {
+      const dists = state.index(":", 0).sub(x_x).pow(2).add(state.index(":", 1).sub(x_y).pow(2));
+      return torch.logsumexp(dists.mul(-1), { dim: 0 }).mul(-1);
+    };
+    const path_planning_with_cost = (x_x: number, x_y: number, s: number, T: number, epochs: number, stepsize: number, cost_f: Cost) => {
+      const u = new nn.Parameter(torch.zeros(T, 2));
+      const optimizer = new optim.SGD([u], { lr: stepsize });
+      const costs: number[] = [];
+      let x_t!: Tensor;
+      for (let epoch = 0; epoch < epochs; epoch++) {
+        const xs = [torch.tensor([0, 0, 0, s], { dtype: torch.float32 })];
+        for (let t = 1; t < T + 1; t++) xs.push(xs[xs.length - 1].add(f(xs[xs.length - 1], u.index(t - 1)).mul(dt)));
+        x_t = torch.stack(xs);
+        const cost = cost_f(x_t, [x_x, x_y]);
+        costs.push(cost.item());
+        optimizer.zero_grad();
+        cost.backward();
+        optimizer.step();
+      }
+      return [costs, u.data, x_t.detach()] as const;
+    };
+    const check = (got: readonly [number[], Tensor, Tensor], want: [number[], TJ, TJ]) => {
+      expectNums(got[0], want[0], 1e-5);
+      expectT(got[1], want[1], 1e-5);
+      expectT(got[2], want[2], 1e-5);
+    };
+    check(path_planning_with_cost(5, 1, 1, 5, 5, 0.01, vanilla_cost), r.vanilla);
+    check(path_planning_with_cost(5, 1, 1, 6, 5, 0.001, cost_with_target_s), r.target_s);
+    check(path_planning_with_cost(5, 1, 1, 6, 5, 0.0025, cost_sum_distances), r.sum_distances);
+    check(path_planning_with_cost(5, 1, 1, 6, 5, 0.005, cost_logsumexp), r.logsumexp);
   });
 
   it("optimization: utils/optim.py's Optim subclasses with the deprecated add_ / addcmul_ / addcdiv_ overloads", () => {
