@@ -344,6 +344,8 @@ export class Tensor {
     return this._requires_grad;
   }
   set requires_grad(flag: boolean) {
+    // torch 1.13's attribute setter words its refusal of an integer dtype otherwise than requires_grad_()
+    if (flag && this.is_leaf && !this.dtype.is_floating_point) throw new RuntimeError("only Tensors of floating point and complex dtype can require gradients");
     this.requires_grad_(flag);
   }
   /** requires_grad_(flag = true), or requires_grad_({ requires_grad }) as torch's keyword. */
@@ -359,9 +361,7 @@ export class Tensor {
           "subgraph that doesn't require differentiation use var_no_grad = var.detach().",
       );
     }
-    if (flag && !this.dtype.is_floating_point) {
-      throw new RuntimeError(`only Tensors of floating point dtype can require gradients (got ${this.dtype})`);
-    }
+    if (flag && !this.dtype.is_floating_point) throw new RuntimeError("only Tensors of floating point dtype can require gradients");
     this._requires_grad = flag;
     return this;
   }

@@ -2,7 +2,7 @@
  * Gaps found by the labml_nn probe (tutorials/labml_annotated.test.ts), against torch 1.13's values in the fixture's
  * "gaps" section (scripts/fixtures/labml_annotated_fixtures.py): topk's out-of-range k in torch's words (the top-k
  * sampler with k above the vocabulary), nn.Parameter's refusal of an integer tensor in torch's words (labml's AMSGrad
- * experiment wraps one) and factories' (torch.tensor / zeros(..., requires_grad=True) of an integer dtype), and the
+ * experiment wraps one), requires_grad_()'s and the requires_grad attribute's (torch words them differently) and factories' (torch.tensor / zeros(..., requires_grad=True) of an integer dtype), and the
  * *_like creators' memory_format keyword in their options' type (torch.zeros_like(p, memory_format=torch.preserve_format)), and optim.Optimizer as
  * a base a learner subclasses (not abstract; a subclass without step raises NotImplementedError).
  */
@@ -27,6 +27,18 @@ describe("labml_nn probe gaps", () => {
     const x_star = new nn.Parameter(torch.tensor([-1], long), { requires_grad: false });
     expect([String(x_star.dtype), x_star.requires_grad]).toEqual(["torch.int64", false]);
     expect(new nn.Parameter(torch.zeros(2)).requires_grad).toBe(true);
+  });
+
+  it("requires_grad_() and the requires_grad attribute on an integer tensor: torch's two wordings, the flag left off", () => {
+    const ti = torch.tensor([1], long);
+    expect(thrown(() => ti.requires_grad_())).toEqual(gaps.requires_grad_int[0]);
+    expect(thrown(() => (ti.requires_grad = true))).toEqual(gaps.requires_grad_attr);
+    expect(ti.requires_grad).toBe(false);
+    ti.requires_grad = false;
+    ti.requires_grad_(false);
+    const f = torch.zeros(2);
+    f.requires_grad = true;
+    expect(f.requires_grad).toBe(true);
   });
 
   it("factories given requires_grad=True for an integer dtype: torch's words (torch.tensor, torch.zeros)", () => {
