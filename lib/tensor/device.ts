@@ -14,7 +14,9 @@ import { RuntimeError, TorchError, TypeError_ } from "./errors";
 import { isOptions, parseArgs, type PyArgs } from "./args";
 import type { legacyConstructors } from "./ops/legacy_constructors";
 
-const KNOWN_KINDS = ["cpu", "cuda", "mps", "xpu", "meta", "hip", "xla"];
+/** torch 1.13's device types, in its own order (the 'Expected one of ...' message lists them). */
+const KNOWN_KINDS = ["cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "ort", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "privateuseone"];
+const unknownDeviceType = (spec: string) => new RuntimeError(`Expected one of ${KNOWN_KINDS.join(", ")} device type at start of device string: ${spec}`);
 
 /** torch.device: a type ("cpu", "cuda", ...) and an optional index; prints as "cpu" or "cuda:0". */
 export class Device {
@@ -36,7 +38,14 @@ export const CPU = new Device("cpu");
  * torch.device("cpu") / torch.device("cuda:0") / torch.device("cuda", 0) / torch.device(otherDevice), and by keyword
  * torch.device("cuda", { index: 0 }) / torch.device({ type: "cuda", index: 0 }); another keyword raises torch's TypeError.
  */
-export function device(spec: string | Device | { type: string; index?: number | null }, ...args: PyArgs<[index?: number | null], { index?: number | null }>): Device {
+export function device(spec: string | Device | number | { type: string; index?: number | null }, ...args: PyArgs<[index?: number | null], { index?: number | null }>): Device {
+  // torch.device(1): the legacy bare ordinal, a CUDA device (torch 1.13's device(type='cuda', index=1))
+  if (typeof spec === "number" && args.length === 0) {
+    if (!Number.isInteger(spec)) throw new TypeError_("Device() received an invalid combination of arguments - got (float)");
+    if (spec < 0) throw new RuntimeError("Device index must not be negative");
+    return new Device("cuda", spec);
+  }
+  if (typeof spec === "number") throw new TypeError_("Device(): argument 'type' (position 1) must be str, not int");
   const a = isOptions(spec)
     ? parseArgs<{ type?: string | Device; index?: number | null }>("Device", ["type", "index"], [spec])
     : { type: spec, ...parseArgs<{ index?: number | null }>("Device", ["index"], args) };
@@ -46,10 +55,10 @@ export function device(spec: string | Device | { type: string; index?: number | 
 function deviceOf(spec: string | Device, index?: number): Device {
   if (spec instanceof Device) return spec;
   if (typeof spec !== "string") throw new TypeError_(`device() received an invalid combination of arguments - got (${typeof spec})`);
+  const kind = /^[A-Za-z]+/.exec(spec)?.[0] ?? "";
+  if (!KNOWN_KINDS.includes(kind)) throw unknownDeviceType(spec);
   const match = /^([a-z]+)(?::(\d+))?$/.exec(spec);
-  if (!match || !KNOWN_KINDS.includes(match[1])) {
-    throw new RuntimeError(`Expected one of cpu, cuda, mps, xpu, meta device type at start of device string: ${spec}`);
-  }
+  if (!match) throw new RuntimeError(`Invalid device string: '${spec}'`);
   if (match[2] !== undefined && index !== undefined) throw new RuntimeError(`type (string) must not include an index because index was passed explicitly: ${spec}`);
   if (index !== undefined && (!Number.isInteger(index) || index < 0)) throw new RuntimeError(`Device index must not be negative`);
   return new Device(match[1], match[2] !== undefined ? Number(match[2]) : (index ?? null));
@@ -70,7 +79,7 @@ export function checkDevice(where: DeviceLike | null | undefined, what = "to"): 
         "(torch.cuda.is_available() is False here). Leave the model on the CPU, or use .to('cpu'), which does nothing.",
     );
   }
-  throw new RuntimeError(`Expected one of cpu, cuda, mps, xpu, meta device type at start of device string: ${name}`);
+  throw unknownDeviceType(name);
 }
 
 /** True for a value Tensor.to / Module.to reads as a device. */

@@ -77,17 +77,17 @@ export function isContiguous(shape: Shape, strides: readonly number[]): boolean 
   return true;
 }
 
-/** Resolves one -1 entry in a requested shape from the element count. */
-export function inferShape(shape: readonly number[], numel: number, op: string, from: Shape): number[] {
+/** Resolves one -1 entry in a requested shape from the element count; the errors are torch 1.13's (view / reshape / unflatten). */
+export function inferShape(shape: readonly number[], numel: number): number[] {
   let infer = -1;
   let known = 1;
   for (let i = 0; i < shape.length; i++) {
     const s = shape[i];
     if (s === -1) {
-      if (infer >= 0) throw new RuntimeError(`${op}: only one dimension can be inferred`);
+      if (infer >= 0) throw new RuntimeError("only one dimension can be inferred");
       infer = i;
     } else if (!Number.isInteger(s) || s < 0) {
-      throw new RuntimeError(`${op}: invalid shape dimension ${s}`);
+      throw new RuntimeError(`invalid shape dimension ${s}`);
     } else known *= s;
   }
   const out = shape.slice();
@@ -97,7 +97,7 @@ export function inferShape(shape: readonly number[], numel: number, op: string, 
     }
     out[infer] = numel / known;
   } else if (known !== numel) {
-    throw new RuntimeError(`shape '${fmtShape(shape)}' is invalid for input of size ${numel} (input shape ${fmtShape(from)})`);
+    throw new RuntimeError(`shape '${fmtShape(shape)}' is invalid for input of size ${numel}`);
   }
   return out;
 }

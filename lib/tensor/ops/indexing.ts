@@ -113,7 +113,12 @@ function viewBackward(x: Tensor, reapply: (z: Tensor) => Tensor): (g: Tensor) =>
 export function select(x: Tensor, dim: number, index: number): Tensor {
   if (x.dim() === 0) throw new IndexError("select() cannot be applied to a 0-dim tensor.");
   const d = normalizeDim(dim, x.dim());
-  return selectView(x, d, checkIndex(index, x.shape[d], d), "SelectBackward0");
+  const size = x.shape[d];
+  if (!Number.isInteger(index) || index < -size || index >= size) {
+    // torch 1.13's select() check (x[i] checks first, with its own 'index 3 is out of bounds for dimension 1 ...')
+    throw new IndexError(`select(): index ${index} out of range for tensor of size ${fmtShape(x.shape)} at dimension ${d}`);
+  }
+  return selectView(x, d, index < 0 ? index + size : index, "SelectBackward0");
 }
 
 /** x.select(d, i) for a checked d and i; `node` names its grad_fn (unbind's views say UnbindBackward0, as torch). */
@@ -151,9 +156,12 @@ export function sliceDim(x: Tensor, dim: number, start: number | null, stop: num
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   const d = normalizeDim(dim, x.dim());
-  const s = start < 0 ? start + x.shape[d] : start;
-  if (s < 0 || length < 0 || s + length > x.shape[d]) {
-    throw new IndexError(`narrow(): start (${start}) + length (${length}) exceeds dimension size (${x.shape[d]}).`);
+  const size = x.shape[d];
+  // As ATen's narrow: a start other than the size itself is wrapped like a dim (IndexError 'Dimension out of range'),
+  // then the RuntimeError names the wrapped start.
+  const s = start === size ? start : normalizeDim(start, size);
+  if (length < 0 || s > size - length) {
+    throw new RuntimeError(`start (${s}) + length (${length}) exceeds dimension size (${size}).`);
   }
   return sliceDim(x, d, s, s + length, 1);
 }
@@ -230,12 +238,15 @@ function splitSpecs(x: Tensor, specs: readonly IndexSpec[]): SplitSpecs {
       xDim++;
     } else if (s === "None") out = out.unsqueeze(dim++);
     else if (typeof s === "number") {
+      // x[0, 3] of a [2, 3] tensor: torch names the dimension of x (1), not of the partly indexed result
+      checkIndex(s, out.shape[dim], xDim);
       out = select(out, dim, s);
       xDim++;
     } else if (s instanceof Slice) {
       out = sliceDim(out, dim++, s.start, s.stop, s.step);
       xDim++;
     } else if (isScalarIndexTensor(s)) {
+      checkIndex(s.item(), out.shape[dim], xDim);
       out = select(out, dim, s.item());
       xDim++;
     } else if (s instanceof Tensor && s.dtype === bool) {

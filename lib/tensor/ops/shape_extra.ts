@@ -135,7 +135,9 @@ export function as_strided(x: Tensor, size: readonly number[], stride: readonly 
     if (size[i] > 0) last += (size[i] - 1) * stride[i];
   }
   if (numelOf(size) > 0 && last >= x._data.length) {
-    throw new RuntimeError(`setStorage: sizes ${fmtShape(size)}, strides ${fmtShape(stride)}, storage offset ${offset} requiring a storage size of ${last + 1} are out of bounds for storage of size ${x._data.length}`);
+    // torch 1.13 counts bytes: (last element + 1) * itemsize against the storage's nbytes
+    const b = x.dtype.itemsize;
+    throw new RuntimeError(`setStorage: sizes ${fmtShape(size)}, strides ${fmtShape(stride)}, storage offset ${offset}, and itemsize ${b} requiring a storage size of ${(last + 1) * b} are out of bounds for storage of size ${x._data.length * b}`);
   }
   // Storage positions -> x's element positions, for the backward (x may itself be strided).
   const backward = (grad: Tensor): Tensor[] => {

@@ -96,7 +96,7 @@ export function viewStrides(oldShape: readonly number[], oldStrides: readonly nu
 }
 
 export function view(x: Tensor, shape: readonly number[]): Tensor {
-  const target = inferShape(shape, x.numel(), "view", x.shape);
+  const target = inferShape(shape, x.numel());
   const strides = viewStrides(x.shape, x._strides, target);
   if (!strides) {
     throw new RuntimeError(
@@ -108,7 +108,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  const target = inferShape(shape, x.numel(), "reshape", x.shape);
+  const target = inferShape(shape, x.numel());
   if (viewStrides(x.shape, x._strides, target)) return view(x, target);
   return view(x.contiguous(), target);
 }
@@ -125,10 +125,13 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
   const d = normalizeDim(dim, x.dim());
-  if (!sizes.includes(-1) && sizes.reduce((a, b) => a * b, 1) !== x.shape[d]) {
+  // With a -1 too, as torch 1.13: the other sizes must divide the dim (unflatten(1, (4, -1)) of 6 is this error, not view's)
+  const known = sizes.reduce((a, b) => (b === -1 ? a : a * b), 1);
+  const inferred = sizes.filter((v) => v === -1).length === 1;
+  if (inferred ? known === 0 || x.shape[d] % known !== 0 : !sizes.includes(-1) && known !== x.shape[d]) {
     throw new RuntimeError(`unflatten: Provided sizes [${sizes.join(", ")}] don't multiply up to the size of dim ${d} (${x.shape[d]}) in the input tensor`);
   }
-  const inner = inferShape(sizes, x.shape[d], "unflatten", [x.shape[d]]);
+  const inner = inferShape(sizes, x.shape[d]);
   return view(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
 }
 

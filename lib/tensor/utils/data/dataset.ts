@@ -53,7 +53,7 @@ export function datasetLength(ds: DatasetLike): number {
 
 export function datasetItem<T>(ds: DatasetLike<T>, i: number): T {
   // A tensor as a dataset (DataLoader(t)): its items are its rows, t[i], as in Python
-  if ((ds as unknown) instanceof Tensor) return (ds as unknown as Tensor).select(0, i) as unknown as T;
+  if ((ds as unknown) instanceof Tensor) return (ds as unknown as Tensor).index(i) as unknown as T; // Python's ds[i], with its IndexError
   return Array.isArray(ds) ? (ds as readonly T[])[i] : (ds as Dataset<T>).__getitem__(i);
 }
 
@@ -114,7 +114,7 @@ export class Subset<T, I extends number[] | Tensor = number[]> extends Dataset<T
   /** indices[i]: a tensor's entry is read as Python's dataset[indices[i]] reads a 0-d tensor (its value; out of range raises IndexError). */
   private indexAt(i: number): number {
     const ix: number[] | Tensor = this.indices;
-    return ix instanceof Tensor ? Number(ix.select(0, i).item()) : ix[i < 0 ? i + ix.length : i];
+    return ix instanceof Tensor ? Number(ix.index(i).item()) : ix[i < 0 ? i + ix.length : i];
   }
 
   /** The dataset's item at indices[index]; with a list of positions, the dataset indexed by the list of their indices (PyTorch 1.13). */

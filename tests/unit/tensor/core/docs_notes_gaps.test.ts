@@ -3,7 +3,10 @@
  * a broadcasting mismatch raises ATen's infer_size message ('The size of tensor a (2) must match the size of tensor b (3)
  * at non-singleton dimension 1') from every elementwise op, where the engine said 'add: shapes [...] and [...] cannot be
  * broadcast together (...)'; torch.broadcast_shapes its own 'Shape mismatch' line; dtypes have is_signed / is_complex;
- * x.layout is typed.
+ * x.layout is typed. View errors in torch's words (view / reshape / unflatten without the engine's 'view: ' prefix or
+ * '(input shape [2, 3])' suffix, narrow's RuntimeError on the wrapped start, select()'s own message, x[0, 3] naming
+ * dimension 1 of x, as_strided's byte counts with the itemsize). torch.device(1) is CUDA's ordinal 1 (the legacy form
+ * tensor_attributes.rst shows; it raised a TypeError), and a misspelt device lists torch 1.13's device types.
  * Expected values: tests/fixtures/torch/tutorials/docs_notes.json (scripts/fixtures/docs_notes_fixtures.py, torch 1.13).
  */
 import { describe, expect, it } from "vitest";
@@ -56,5 +59,53 @@ describe("docs_notes gaps: torch.dtype attributes", () => {
   it("x.layout is typed (it ran, but `x.layout` did not compile: TS2339)", () => {
     const x = torch.tensor([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]], { dtype: torch.long });
     expect(String(x.layout)).toBe(ref.tensor_attributes.layout[0]);
+  });
+});
+
+describe("docs_notes gaps: view errors in torch 1.13's words", () => {
+  const e = ref.view_errors;
+  it("view / reshape / unflatten / narrow / select / indexing / as_strided", () => {
+    const x = torch.ones(2, 3);
+    const got: Record<string, unknown> = {
+      view_neg2: thrown(() => torch.arange(12).view(-2, 6)),
+      view_two_neg: thrown(() => torch.arange(12).view(-1, -1)),
+      reshape_two_neg: thrown(() => torch.arange(12).reshape(-1, -1)),
+      view_bad: thrown(() => torch.arange(12).view(-1, 5)),
+      view_size_mismatch: thrown(() => torch.ones(2, 3).view(4)),
+      reshape_size_mismatch: thrown(() => torch.ones(2, 3).reshape(4)),
+      view_as_bad: thrown(() => torch.ones(5).view_as(torch.ones(2, 3))),
+      unflatten_bad: thrown(() => torch.ones(2, 6).unflatten(1, [4, -1])),
+      narrow_too_long: thrown(() => x.narrow(1, 2, 2)),
+      narrow_neg_len: thrown(() => x.narrow(1, 0, -1)),
+      narrow_wrapped_start: thrown(() => x.narrow(1, -1, 5)),
+      narrow_start_oob: thrown(() => x.narrow(1, 4, 0)),
+      narrow_start_neg_oob: thrown(() => x.narrow(1, -4, 1)),
+      narrow_end: x.narrow(1, 3, 0).shape,
+      select_oob: thrown(() => x.select(1, 3)),
+      select_neg_oob: thrown(() => x.select(1, -4)),
+      select_dim0: thrown(() => x.select(0, 2)),
+      index_second_dim: thrown(() => x.index(0, 3)),
+      index_first_dim: thrown(() => x.index(2)),
+      index_after_slice: thrown(() => x.index(":", 3)),
+      as_strided_float: thrown(() => torch.ones(4).as_strided([3, 3], [1, 1], 0)),
+      as_strided_double: thrown(() => torch.ones(4, { dtype: torch.double }).as_strided([3, 3], [1, 1], 0)),
+      as_strided_offset: thrown(() => torch.ones(4).as_strided([2], [1], 3)),
+    };
+    expect(got).toEqual(e);
+  });
+});
+
+describe("docs_notes gaps: torch.device", () => {
+  const e = ref.device_gaps;
+  it("the legacy ordinal, misspelt and malformed device strings", () => {
+    // String(device) is str()'s 'cuda:1' (repr's device(type='cuda', index=1) is not reproduced)
+    expect([String(torch.device(1)), String(torch.device(0))]).toEqual(e.ordinal.slice(1));
+    expect([torch.device(1).type, torch.device(1).index]).toEqual(["cuda", 1]);
+    expect(thrown(() => torch.device(-1))).toEqual(e.ordinal_neg);
+    expect(thrown(() => torch.device("gpu"))).toEqual(e.misspelt);
+    expect(thrown(() => torch.device("CPU"))).toEqual(e.upper);
+    expect(thrown(() => torch.device("cuda:x"))).toEqual(e.bad_index);
+    expect(thrown(() => torch.device("cuda:-1"))).toEqual(e.neg_index);
+    expect(String(torch.device("ipu"))).toBe(e.ipu);
   });
 });
