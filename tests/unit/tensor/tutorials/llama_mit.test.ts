@@ -9,7 +9,8 @@
  *     SwiGLU FeedForward with the multiple_of rounding, Transformer (weight tying, non-persistent freqs buffers,
  *     apply(_init_weights), the per-layer std for w3 / wo, cross_entropy(ignore_index=-1), h[:, [-1], :]),
  *     configure_optimizers' groups and printed lines, estimate_mfu, @torch.inference_mode() generate with
- *     temperature 0 / top_k; train.py's get_lr (cosine with warmup), param_group["lr"] = lr, gradient
+ *     temperature 0 / top_k, LoraLinear / LoraTransformer (freeze, add_lora through state_dict keys, get_submodule
+ *     and setattr, the delta merged into the base weight, AdamW on the LoRA weights only); train.py's get_lr (cosine with warmup), param_group["lr"] = lr, gradient
  *     accumulation through a disabled GradScaler, clip_grad_norm_, zero_grad(set_to_none=True) and
  *     estimate_loss; the learner's mistakes (kv heads in the view, view without contiguous, 3-d logits to
  *     cross_entropy, multinomial of logits, tying a plain tensor, RMSNorm of the wrong width).
@@ -515,6 +516,98 @@ describe("llama2.c train.py", () => {
     expect(model.generate(tokens, 4, 1.0).tolist()).toEqual(r.gen_full);
     const inf_out = torch.inference_mode(() => model(tokens));
     expect([thrown(() => inf_out.mul_(2)), thrown(() => inf_out.sum().backward())]).toEqual(r.inference_errors);
+  });
+});
+
+// llama2.c's LoRA fine-tuning: LoraLinear and LoraTransformer's freeze / add_lora
+class LoraArgs {
+  constructor(public lora_r: number, public lora_alpha: number) {}
+}
+
+class LoraLinear extends nn.Module {
+  base_layer: nn.Linear;
+  lora_A: nn.Linear;
+  lora_B: nn.Linear;
+  scaling: number;
+  weight: unknown;
+  initialized?: boolean;
+  constructor(base_layer: nn.Linear, args: LoraArgs, init = true) {
+    super();
+    this.base_layer = base_layer;
+    this.lora_A = new nn.Linear(this.base_layer.in_features, args.lora_r, { bias: false });
+    this.lora_B = new nn.Linear(args.lora_r, this.base_layer.out_features, { bias: false });
+    this.scaling = args.lora_alpha / args.lora_r;
+    this.base_layer.requires_grad_(false);
+    this.weight = this.merge_weights(); // None: it does not save the fine-tuning separately
+    if (init) {
+      this._init_weights();
+      this.initialized = true;
+    }
+  }
+  _init_weights(): void {
+    nn.init.zeros_(this.lora_A.weight);
+    nn.init.normal_(this.lora_B.weight);
+  }
+  get_delta_weights(): Tensor {
+    return this.lora_B.weight.matmul(this.lora_A.weight).mul(this.scaling);
+  }
+  merge_weights(): void {
+    const delta_weight = this.get_delta_weights();
+    this.base_layer.weight.data = this.base_layer.weight.data.add(delta_weight);
+  }
+  forward(x: Tensor): Tensor {
+    return this.base_layer.forward(x).add(this.lora_B(this.lora_A(x)));
+  }
+}
+
+class LoraTransformer extends Transformer {
+  add_lora(args: Record<string, LoraArgs>): void {
+    for (const lk of Object.keys(args)) {
+      for (const dk of Object.keys(this.state_dict())) {
+        if (dk.startsWith(lk)) {
+          const new_module = new LoraLinear(this.get_submodule(lk) as nn.Linear, args[lk]);
+          const parts = lk.split(".");
+          const [parent, child] = [parts.slice(0, -1).join("."), parts[parts.length - 1]];
+          (this.get_submodule(parent) as unknown as Record<string, nn.Module>)[child] = new_module; // setattr
+        }
+      }
+    }
+  }
+  freeze(): void {
+    for (const param of this.parameters()) param.requires_grad = false;
+  }
+}
+
+describe("llama2.c LoRA: LoraLinear, LoraTransformer.freeze / add_lora", () => {
+  it("the merged delta, trainable names, state_dict keys, repr, logits and three AdamW steps on the LoRA weights", () => {
+    const r = ref.lora;
+    const { tokens, targets } = tokenStream();
+    torch.manual_seed(0);
+    const lmodel = withoutFlash(() => new LoraTransformer(new ModelArgs()));
+    const wq_before = (lmodel.layers.get(0) as TransformerBlock).attention.wq.weight.detach().clone();
+    lmodel.freeze();
+    torch.manual_seed(6);
+    lmodel.add_lora({ "layers.0.attention.wq": new LoraArgs(2, 4.0), "layers.1.feed_forward.w2": new LoraArgs(2, 2.0) });
+    const wq = (lmodel.layers.get(0) as TransformerBlock).attention.wq as unknown as LoraLinear;
+    expectT(wq.base_layer.weight.sub(wq_before), r.merged_delta, 1e-6);
+    expectT(wq.lora_B.weight, r.lora_B, 1e-6);
+    expect([...lmodel.named_parameters()].filter(([, p]) => p.requires_grad).map(([n]) => n)).toEqual(r.trainable);
+    expect(Object.keys(lmodel.state_dict()).filter((k) => k.includes("lora") || k.includes("base_layer"))).toEqual(r.state_dict_keys);
+    expect(wq.weight === undefined || wq.weight === null).toBe(r.weight_attr);
+    expect(String(wq)).toBe(r.repr);
+    expectT(lmodel(tokens, targets), r.logits, 1e-5);
+    const opt = new torch.optim.AdamW([...lmodel.parameters()].filter((p) => p.requires_grad), { lr: 1e-2 });
+    const losses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      lmodel(tokens, targets);
+      lmodel.last_loss!.backward();
+      opt.step();
+      opt.zero_grad({ set_to_none: true });
+      losses.push(lmodel.last_loss!.item());
+    }
+    expectNums(losses, r.losses, 2e-5);
+    expectT(wq.lora_A.weight, r.lora_A_after, 1e-5);
+    expect(wq.base_layer.weight.grad === null).toBe(r.base_grad);
   });
 });
 
