@@ -20,3 +20,10 @@ export function checkInplaceOutsideInference(t: { _base?: object | null }): void
     "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details.",
   );
 }
+
+/** PyTorch refuses requires_grad=True on an inference tensor (or a view of one) once inference mode is over. */
+export function checkRequiresGradOutsideInference(t: { _base?: object | null }): void {
+  if (inferenceState.depth > 0) return;
+  if (!inferenceState.tensors.has(t) && !(t._base && inferenceState.tensors.has(t._base))) return;
+  throw new RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.");
+}

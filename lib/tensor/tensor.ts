@@ -55,7 +55,7 @@ import { installComplexMethods } from "./complex";
 import { UnsupportedDType } from "./dtype_unsupported";
 import { bernoulliTensor_ } from "./ops/random_fills";
 import { legacyConstructorDtype, legacyDefault } from "./ops/legacy_constructors";
-import { inferenceState } from "./inference_state";
+import { checkRequiresGradOutsideInference, inferenceState } from "./inference_state";
 import { warnNonLeafGradAccess } from "./autograd/grad_access_warning";
 import { contiguousStrides, isContiguous, normalizeDim, numelOf, shapeFromArgs, sizesOf, type SizeArg } from "./shape";
 
@@ -362,6 +362,7 @@ export class Tensor {
       );
     }
     if (flag && !this.dtype.is_floating_point) throw new RuntimeError("only Tensors of floating point dtype can require gradients");
+    if (flag) checkRequiresGradOutsideInference(this); // torch 1.13: not on an inference tensor outside the mode
     this._requires_grad = flag;
     return this;
   }

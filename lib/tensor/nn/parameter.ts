@@ -5,6 +5,7 @@
 import { parseArgs, type PyArgs } from "../args";
 import { allocStorage, float32, type DType } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
+import { inferenceState } from "../inference_state";
 import { settleConstructing } from "./attribute_order";
 
 interface UninitializedOptions {
@@ -27,6 +28,8 @@ export class Parameter extends Tensor {
     if (data !== undefined && data !== null && !(data instanceof Tensor)) throw new TypeError_(`Parameter(): argument 'data' must be Tensor, not ${typeof data}`);
     const src = data ?? new Tensor(new Float32Array(0), [0], float32);
     super(src._data, src.shape, src.dtype, src._strides, src._offset, src._ver);
+    // A parameter over an inference tensor is one too (torch 1.13: requires_grad=True on it then raises outside the mode).
+    if (inferenceState.tensors.has(src) || (src._base && inferenceState.tensors.has(src._base))) inferenceState.tensors.add(this);
     // Parameters are leaves: wrapping a tensor cuts it from whatever graph produced it.
     if (requires_grad) {
       // torch 1.13's words for an integer tensor (labml's AMSGrad experiment wraps torch.tensor([-1]))

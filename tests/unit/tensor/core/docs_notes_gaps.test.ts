@@ -6,11 +6,12 @@
  * x.layout is typed. View errors in torch's words (view / reshape / unflatten without the engine's 'view: ' prefix or
  * '(input shape [2, 3])' suffix, narrow's RuntimeError on the wrapped start, select()'s own message, x[0, 3] naming
  * dimension 1 of x, as_strided's byte counts with the itemsize). torch.device(1) is CUDA's ordinal 1 (the legacy form
- * tensor_attributes.rst shows; it raised a TypeError), and a misspelt device lists torch 1.13's device types.
+ * tensor_attributes.rst shows; it raised a TypeError), and a misspelt device lists torch 1.13's device types. An inference
+ * tensor (or a view of one, or an nn.Parameter over one) refuses requires_grad=True outside inference mode.
  * Expected values: tests/fixtures/torch/tutorials/docs_notes.json (scripts/fixtures/docs_notes_fixtures.py, torch 1.13).
  */
 import { describe, expect, it } from "vitest";
-import { torch } from "../../../../lib/tensor/index";
+import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { thrown, tutorialFixture } from "../tutorials/helpers";
 
 const ref = tutorialFixture<Record<string, any>>("docs_notes.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -107,5 +108,31 @@ describe("docs_notes gaps: torch.device", () => {
     expect(thrown(() => torch.device("cuda:x"))).toEqual(e.bad_index);
     expect(thrown(() => torch.device("cuda:-1"))).toEqual(e.neg_index);
     expect(String(torch.device("ipu"))).toBe(e.ipu);
+  });
+});
+
+describe("docs_notes gaps: requires_grad on inference tensors", () => {
+  const e = ref.inference_gaps;
+  it("refused outside inference mode, allowed inside, as torch 1.13", () => {
+    let inf_long!: Tensor, inf_b!: Tensor, inf_c!: Tensor, inf_v!: Tensor;
+    torch.inference_mode(() => {
+      inf_long = torch.ones(2, { dtype: torch.long });
+      inf_b = torch.ones(2);
+      inf_c = torch.ones(2);
+      inf_c.requires_grad_();
+      inf_v = torch.ones(4);
+    });
+    const inf_vv = inf_v.index(":2");
+    expect({
+      inside: inf_c.requires_grad,
+      long: thrown(() => inf_long.requires_grad_()),
+      view: thrown(() => inf_vv.requires_grad_()),
+      view_is_inference: inf_vv.is_inference(),
+      attr: thrown(() => { inf_b.requires_grad = true; }),
+      false: String(inf_b.requires_grad_(false)),
+      parameter: thrown(() => new nn.Parameter(inf_b)),
+      parameter_frozen_is_inference: new nn.Parameter(inf_b, false).is_inference(),
+      clone_ok: String(inf_b.clone().requires_grad_()),
+    }).toEqual(e);
   });
 });
