@@ -7,6 +7,7 @@
  * fill) per padded dim; forward gathers along it and backward scatter-adds along it.
  */
 import { record } from "../autograd/function";
+import { int64 } from "../dtype";
 import { RuntimeError } from "../errors";
 import type { Tensor } from "../tensor";
 import { contiguousData, empty } from "./util";
@@ -147,5 +148,25 @@ export function pad(input: Tensor, amounts: readonly number[], mode: PadMode, va
       }
     }
     return [gx];
+  }, [], (grad) => [padAdjoint(grad, input.shape, maps, mode, amounts)]);
+}
+
+/**
+ * The backward of pad as recorded ops, for create_graph (a gradient penalty through a discriminator that pads, as
+ * StyleGAN's Smooth does with ReplicationPad2d): constant mode pads the gradient with the negated amounts (crops what
+ * was added, zero-fills what was cropped); the other modes scatter-add it back along each padded dim with index_add
+ * over the same source map (index_add's backward is index_select, recorded too).
+ */
+function padAdjoint(grad: Tensor, inShape: readonly number[], maps: Int32Array[], mode: PadMode, amounts: readonly number[]): Tensor {
+  if (mode === "constant") return pad(grad, amounts.map((a) => -a), "constant", 0);
+  let cur = grad;
+  maps.forEach((m, dim) => {
+    if (!m) return;
+    const idx = empty([m.length], int64);
+    for (let i = 0; i < m.length; i++) idx._data[i] = m[i];
+    const shape = cur.shape.slice();
+    shape[dim] = inShape[dim];
+    cur = empty(shape, cur.dtype).index_add(dim, idx, cur);
   });
+  return cur;
 }

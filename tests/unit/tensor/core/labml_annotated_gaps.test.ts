@@ -3,12 +3,13 @@
  * "gaps" section (scripts/fixtures/labml_annotated_fixtures.py): topk's out-of-range k in torch's words (the top-k
  * sampler with k above the vocabulary), nn.Parameter's refusal of an integer tensor in torch's words (labml's AMSGrad
  * experiment wraps one), requires_grad_()'s and the requires_grad attribute's (torch words them differently) and factories' (torch.tensor / zeros(..., requires_grad=True) of an integer dtype), and the
- * *_like creators' memory_format keyword in their options' type (torch.zeros_like(p, memory_format=torch.preserve_format)), and optim.Optimizer as
+ * *_like creators' memory_format keyword in their options' type (torch.zeros_like(p, memory_format=torch.preserve_format)),
+ * and second derivatives through F.pad (StyleGAN2's gradient penalty through its ReplicationPad2d smoothing), and optim.Optimizer as
  * a base a learner subclasses (not abstract; a subclass without step raises NotImplementedError).
  */
 import { describe, expect, it } from "vitest";
-import { nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
-import { thrown, tutorialFixture } from "../tutorials/helpers";
+import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
+import { expectT, thrown, tutorialFixture } from "../tutorials/helpers";
 
 const gaps = tutorialFixture<Record<string, any>>("labml_annotated.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
 const long = { dtype: torch.long };
@@ -81,5 +82,19 @@ describe("labml_nn probe gaps", () => {
     w.pow(2).sum().backward();
     opt.step();
     expect(w.tolist()).toEqual([0.8999999761581421, -1.899999976158142]);
+  });
+
+  it("second derivatives through F.pad in every mode (a gradient penalty through StyleGAN's ReplicationPad2d smoothing)", () => {
+    const cases: [string, number[]][] = [["replicate", [1, 2, 1, 0]], ["reflect", [1, 2, 2, 1]], ["circular", [1, 2, 1, 0]], ["constant", [1, -1, 2, 0]]];
+    for (const [mode, amounts] of cases) {
+      const want = gaps.pad_double_backward[mode];
+      const x = torch.linspace(-1, 1, 12).reshape(1, 1, 3, 4).requires_grad_();
+      const y = F.pad(x, amounts, { mode: mode as "replicate" });
+      const w = torch.linspace(0.5, 1.5, y.numel()).reshape(y.shape);
+      const [gx] = torch.autograd.grad(y.pow(3).mul(w).sum(), x, { create_graph: true });
+      expectT(gx!, want.gx, 1e-5);
+      gx!.pow(2).sum().backward();
+      expectT(x.grad!, want.ggx, 1e-4);
+    }
   });
 });
