@@ -24,13 +24,19 @@
  *    adaptive_computation/ponder_net (ParityPonderGRU with bernoulli halting, ReconstructionLoss, RegularizationLoss);
  *  - hypernetworks/hyper_lstm (HyperLSTMCell with nn.ParameterList, HyperLSTM), transformers/gmlp (GMLPBlock,
  *    SpacialGatingUnit), conv_mixer (ConvMixerLayer, PatchEmbeddings, ClassificationHead, ConvMixer: 3 Adam steps),
- *    normalization/deep_norm (DeepNorm, DeepNormTransformerLayer scaling weights in place under no_grad).
+ *    normalization/deep_norm (DeepNorm, DeepNormTransformerLayer scaling weights in place under no_grad);
+ *  - gan/stylegan (StyleGAN2 at 8x8: MappingNetwork, weight-modulated Conv2dWeightModulate with groups=batch,
+ *    StyleBlock / ToRGB / GeneratorBlock / Generator, Smooth (ReplicationPad2d), Up/DownSample (bilinear),
+ *    MiniBatchStdDev, DiscriminatorBlock / Discriminator, equalized-lr layers, GradientPenalty, PathLengthPenalty) and
+ *    its experiment's loop for 3 steps (hinge losses, both penalties, clip_grad_norm_, three Adam optimizers).
  * labml's helpers are dropped (tracker.debug, logger.inspect; its Module / TypedModuleList are nn.Module /
  * nn.ModuleList). Inputs are small seeded tensors built the same way on both sides; values are compared with torch
  * 1.13 running the same code (scripts/fixtures/labml_annotated_fixtures.py -> tests/fixtures/torch/tutorials/
  * labml_annotated.json). Gaps found were fixed in 95189ee0 (optim.Optimizer subclassable without _update_group,
  * topk's out-of-range message, nn.Parameter of an int tensor) and in ae9e93b1 (factories'
- * requires_grad refusal of an int dtype, memory_format in the *_like options' type), with core/labml_annotated_gaps.test.ts.
+ * requires_grad refusal of an int dtype, memory_format in the *_like options' type), da3ba538 (requires_grad_()'s and
+ * the attribute's words) and dd12b6bf (second derivatives through F.pad, which StyleGAN2's gradient penalty needs),
+ * with core/labml_annotated_gaps.test.ts.
  *
  * Python forms written otherwise: keyword-only forward(*, query, key, value, mask=None) -> forward({ query, key,
  * value, mask }); `self.state[param]` (a defaultdict) -> state.get / state.set; `x[..., :d]` -> x.index("...", ":d");
@@ -2062,5 +2068,394 @@ describe("HyperLSTM, gMLP, ConvMixer, DeepNorm", () => {
     expectT(ff_d.layer2.weight.grad!, r.deepnorm_ff_grad, 1e-4);
     expect(dn.mask!.index(":", ":", 0).tolist()).toEqual(r.deepnorm_mask);
     expect(Object.keys(dn.state_dict())).toEqual(r.deepnorm_state_keys);
+  });
+});
+
+// ============================================ batch 4: StyleGAN2 ============================================
+class EqualizedWeight extends nn.Module {
+  c: number;
+  weight: nn.Parameter;
+  constructor(shape: number[]) {
+    super();
+    this.c = 1 / Math.sqrt(shape.slice(1).reduce((a, b) => a * b, 1));
+    this.weight = new nn.Parameter(torch.randn(shape));
+  }
+  forward(): Tensor {
+    return this.weight.mul(this.c);
+  }
+}
+
+class EqualizedLinear extends nn.Module {
+  weight: EqualizedWeight;
+  bias: nn.Parameter;
+  constructor(in_features: number, out_features: number, bias = 0.0) {
+    super();
+    this.weight = new EqualizedWeight([out_features, in_features]);
+    this.bias = new nn.Parameter(torch.ones(out_features).mul(bias));
+  }
+  forward(x: Tensor): Tensor {
+    return F.linear(x, this.weight(), { bias: this.bias });
+  }
+}
+
+class EqualizedConv2d extends nn.Module {
+  weight: EqualizedWeight;
+  bias: nn.Parameter;
+  constructor(in_features: number, out_features: number, kernel_size: number, public padding = 0) {
+    super();
+    this.weight = new EqualizedWeight([out_features, in_features, kernel_size, kernel_size]);
+    this.bias = new nn.Parameter(torch.ones(out_features));
+  }
+  forward(x: Tensor): Tensor {
+    return F.conv2d(x, this.weight(), { bias: this.bias, padding: this.padding });
+  }
+}
+
+class MappingNetwork extends nn.Module {
+  net: nn.Sequential;
+  constructor(features: number, n_layers: number) {
+    super();
+    const layers: nn.Module[] = [];
+    for (let i = 0; i < n_layers; i++) {
+      layers.push(new EqualizedLinear(features, features));
+      layers.push(new nn.LeakyReLU({ negative_slope: 0.2, inplace: true }));
+    }
+    this.net = new nn.Sequential(...layers);
+  }
+  forward(z: Tensor): Tensor {
+    z = F.normalize(z, { dim: 1 });
+    return this.net(z);
+  }
+}
+
+class Conv2dWeightModulate extends nn.Module {
+  padding: number;
+  weight: EqualizedWeight;
+  constructor(in_features: number, public out_features: number, kernel_size: number, public demodulate = true, public eps = 1e-8) {
+    super();
+    this.padding = Math.floor((kernel_size - 1) / 2);
+    this.weight = new EqualizedWeight([out_features, in_features, kernel_size, kernel_size]);
+  }
+  forward(x: Tensor, s: Tensor): Tensor {
+    const [b, , h, w] = x.shape;
+    s = s.index(":", "None", ":", "None", "None");
+    let weights = this.weight().index("None", ":", ":", ":", ":");
+    weights = weights.mul(s);
+    if (this.demodulate) {
+      const sigma_inv = torch.rsqrt(weights.pow(2).sum({ dim: [2, 3, 4], keepdim: true }).add(this.eps));
+      weights = weights.mul(sigma_inv);
+    }
+    x = x.reshape(1, -1, h, w);
+    const [, , ...ws] = weights.shape;
+    weights = weights.reshape(b * this.out_features, ...ws);
+    x = F.conv2d(x, weights, { padding: this.padding, groups: b });
+    return x.reshape(-1, this.out_features, h, w);
+  }
+}
+
+class StyleBlock extends nn.Module {
+  to_style: EqualizedLinear;
+  conv: Conv2dWeightModulate;
+  scale_noise: nn.Parameter;
+  bias: nn.Parameter;
+  activation = new nn.LeakyReLU(0.2, true);
+  constructor(d_latent: number, in_features: number, out_features: number) {
+    super();
+    this.to_style = new EqualizedLinear(d_latent, in_features, 1.0);
+    this.conv = new Conv2dWeightModulate(in_features, out_features, 3);
+    this.scale_noise = new nn.Parameter(torch.zeros(1));
+    this.bias = new nn.Parameter(torch.zeros(out_features));
+  }
+  forward(x: Tensor, w: Tensor, noise: Tensor | null): Tensor {
+    const s = this.to_style(w);
+    x = this.conv(x, s);
+    if (noise !== null) x = x.add(this.scale_noise.index("None", ":", "None", "None").mul(noise));
+    return this.activation(x.add(this.bias.index("None", ":", "None", "None")));
+  }
+}
+
+class ToRGB extends nn.Module {
+  to_style: EqualizedLinear;
+  conv: Conv2dWeightModulate;
+  bias: nn.Parameter;
+  activation = new nn.LeakyReLU(0.2, true);
+  constructor(d_latent: number, features: number) {
+    super();
+    this.to_style = new EqualizedLinear(d_latent, features, 1.0);
+    this.conv = new Conv2dWeightModulate(features, 3, 1, false);
+    this.bias = new nn.Parameter(torch.zeros(3));
+  }
+  forward(x: Tensor, w: Tensor): Tensor {
+    const style = this.to_style(w);
+    x = this.conv(x, style);
+    return this.activation(x.add(this.bias.index("None", ":", "None", "None")));
+  }
+}
+
+class Smooth extends nn.Module {
+  kernel: nn.Parameter;
+  pad = new nn.ReplicationPad2d(1);
+  constructor() {
+    super();
+    const k = [
+      [1, 2, 1],
+      [2, 4, 2],
+      [1, 2, 1],
+    ];
+    const kernel = torch.tensor([[k]], { dtype: torch.float });
+    kernel.div_(kernel.sum());
+    this.kernel = new nn.Parameter(kernel, { requires_grad: false });
+  }
+  forward(x: Tensor): Tensor {
+    const [b, c, h, w] = x.shape;
+    x = x.view(-1, 1, h, w);
+    x = this.pad(x);
+    x = F.conv2d(x, this.kernel);
+    return x.view(b, c, h, w);
+  }
+}
+
+class DownSample extends nn.Module {
+  smooth = new Smooth();
+  forward(x: Tensor): Tensor {
+    x = this.smooth(x);
+    return F.interpolate(x, [Math.floor(x.shape[2] / 2), Math.floor(x.shape[3] / 2)], { mode: "bilinear", align_corners: false });
+  }
+}
+
+class UpSample extends nn.Module {
+  up_sample = new nn.Upsample({ scale_factor: 2, mode: "bilinear", align_corners: false });
+  smooth = new Smooth();
+  forward(x: Tensor): Tensor {
+    return this.smooth(this.up_sample(x));
+  }
+}
+
+class GeneratorBlock extends nn.Module {
+  style_block1: StyleBlock;
+  style_block2: StyleBlock;
+  to_rgb: ToRGB;
+  constructor(d_latent: number, in_features: number, out_features: number) {
+    super();
+    this.style_block1 = new StyleBlock(d_latent, in_features, out_features);
+    this.style_block2 = new StyleBlock(d_latent, out_features, out_features);
+    this.to_rgb = new ToRGB(d_latent, out_features);
+  }
+  forward(x: Tensor, w: Tensor, noise: [Tensor | null, Tensor | null]): [Tensor, Tensor] {
+    x = this.style_block1(x, w, noise[0]);
+    x = this.style_block2(x, w, noise[1]);
+    return [x, this.to_rgb(x, w)];
+  }
+}
+
+class SGGenerator extends nn.Module {
+  n_blocks: number;
+  initial_constant: nn.Parameter;
+  style_block: StyleBlock;
+  to_rgb: ToRGB;
+  blocks: nn.ModuleList;
+  up_sample: UpSample;
+  constructor(log_resolution: number, d_latent: number, n_features = 32, max_features = 512) {
+    super();
+    const features: number[] = [];
+    for (let i = log_resolution - 2; i > -1; i--) features.push(Math.min(max_features, n_features * 2 ** i));
+    this.n_blocks = features.length;
+    this.initial_constant = new nn.Parameter(torch.randn([1, features[0], 4, 4]));
+    this.style_block = new StyleBlock(d_latent, features[0], features[0]);
+    this.to_rgb = new ToRGB(d_latent, features[0]);
+    this.blocks = new nn.ModuleList(Array.from({ length: this.n_blocks - 1 }, (_, k) => new GeneratorBlock(d_latent, features[k], features[k + 1])));
+    this.up_sample = new UpSample();
+  }
+  forward(w: Tensor, input_noise: [Tensor | null, Tensor | null][]): Tensor {
+    const batch_size = w.shape[1];
+    let x = this.initial_constant.expand(batch_size, -1, -1, -1);
+    x = this.style_block(x, w.index(0), input_noise[0][1]);
+    let rgb = this.to_rgb(x, w.index(0));
+    for (let i = 1; i < this.n_blocks; i++) {
+      x = this.up_sample(x);
+      let rgb_new: Tensor;
+      [x, rgb_new] = (this.blocks.get(i - 1) as GeneratorBlock)(x, w.index(i), input_noise[i]);
+      rgb = this.up_sample(rgb).add(rgb_new);
+    }
+    return rgb;
+  }
+}
+
+class DiscriminatorBlock extends nn.Module {
+  residual: nn.Sequential;
+  block: nn.Sequential;
+  down_sample = new DownSample();
+  scale = 1 / Math.sqrt(2);
+  constructor(in_features: number, out_features: number) {
+    super();
+    this.residual = new nn.Sequential(new DownSample(), new EqualizedConv2d(in_features, out_features, 1));
+    this.block = new nn.Sequential(
+      new EqualizedConv2d(in_features, in_features, 3, 1),
+      new nn.LeakyReLU(0.2, true),
+      new EqualizedConv2d(in_features, out_features, 3, 1),
+      new nn.LeakyReLU(0.2, true),
+    );
+  }
+  forward(x: Tensor): Tensor {
+    const residual = this.residual(x);
+    x = this.block(x);
+    x = this.down_sample(x);
+    return x.add(residual).mul(this.scale);
+  }
+}
+
+class MiniBatchStdDev extends nn.Module {
+  constructor(public group_size = 4) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    assert(x.shape[0] % this.group_size === 0);
+    const grouped = x.view(this.group_size, -1);
+    let std = torch.sqrt(grouped.var({ dim: 0 }).add(1e-8));
+    std = std.mean().view(1, 1, 1, 1);
+    const [b, , h, w] = x.shape;
+    std = std.expand(b, -1, h, w);
+    return torch.cat([x, std], { dim: 1 });
+  }
+}
+
+class SGDiscriminator extends nn.Module {
+  from_rgb: nn.Sequential;
+  blocks: nn.Sequential;
+  std_dev = new MiniBatchStdDev();
+  conv: EqualizedConv2d;
+  final: EqualizedLinear;
+  constructor(log_resolution: number, n_features = 64, max_features = 512) {
+    super();
+    this.from_rgb = new nn.Sequential(new EqualizedConv2d(3, n_features, 1), new nn.LeakyReLU(0.2, true));
+    const features = Array.from({ length: log_resolution - 1 }, (_, i) => Math.min(max_features, n_features * 2 ** i));
+    const n_blocks = features.length - 1;
+    this.blocks = new nn.Sequential(...Array.from({ length: n_blocks }, (_, i) => new DiscriminatorBlock(features[i], features[i + 1])));
+    const final_features = features[features.length - 1] + 1;
+    this.conv = new EqualizedConv2d(final_features, final_features, 3);
+    this.final = new EqualizedLinear(2 * 2 * final_features, 1);
+  }
+  forward(x: Tensor): Tensor {
+    x = x.sub(0.5);
+    x = this.from_rgb(x);
+    x = this.blocks(x);
+    x = this.std_dev(x);
+    x = this.conv(x);
+    x = x.reshape(x.shape[0], -1);
+    return this.final(x);
+  }
+}
+
+class SGGradientPenalty extends nn.Module {
+  forward(x: Tensor, d: Tensor): Tensor {
+    const batch_size = x.shape[0];
+    let [gradients] = torch.autograd.grad({ outputs: d, inputs: x, grad_outputs: d.new_ones(d.shape), create_graph: true });
+    gradients = gradients!.reshape(batch_size, -1);
+    const norm = gradients.norm(2, { dim: -1 });
+    return torch.mean(norm.pow(2));
+  }
+}
+
+class PathLengthPenalty extends nn.Module {
+  steps: nn.Parameter;
+  exp_sum_a: nn.Parameter;
+  constructor(public beta: number) {
+    super();
+    this.steps = new nn.Parameter(torch.tensor(0.0), { requires_grad: false });
+    this.exp_sum_a = new nn.Parameter(torch.tensor(0.0), { requires_grad: false });
+  }
+  forward(w: Tensor, x: Tensor): Tensor {
+    const device = x.device;
+    const image_size = x.shape[2] * x.shape[3];
+    const y = torch.randn(x.shape, { device });
+    const output = x.mul(y).sum().div(Math.sqrt(image_size));
+    const [gradients] = torch.autograd.grad({ outputs: output, inputs: w, grad_outputs: torch.ones(output.shape, { device }), create_graph: true });
+    const norm = gradients!.pow(2).sum({ dim: 2 }).mean({ dim: 1 }).sqrt();
+    let loss: Tensor;
+    if (this.steps.item() > 0) {
+      const a = this.exp_sum_a.div(torch.pow(this.beta, this.steps).neg().add(1));
+      loss = torch.mean(norm.sub(a).pow(2));
+    } else loss = norm.new_tensor(0);
+    const mean = norm.mean().detach();
+    this.exp_sum_a.mul_(this.beta).add_(mean, { alpha: 1 - this.beta });
+    this.steps.add_(1.0);
+    return loss;
+  }
+}
+
+describe("StyleGAN2 (gan/stylegan) at 8x8: the experiment's discriminator and generator steps", () => {
+  const r = ref.batch4;
+  it("mapping, weight-modulated generator, discriminator with minibatch std: reprs, sizes, 3 steps with the gradient and path length penalties", () => {
+    torch.manual_seed(36);
+    const [d_latent, log_resolution, batch_size] = [8, 3, 4];
+    const mapping = new MappingNetwork(d_latent, 2);
+    const gen = new SGGenerator(log_resolution, d_latent, 4, 8);
+    const disc = new SGDiscriminator(log_resolution, 4, 8);
+    const n_gen_blocks = gen.n_blocks;
+    expect(String(gen.blocks.get(0))).toBe(r.sg_gen_repr);
+    expect(String(disc.blocks.get(0))).toBe(r.sg_disc_repr);
+    expect([mapping, gen, disc].map((m) => [...m.parameters()].reduce((n, p) => n + p.numel(), 0))).toEqual(r.sg_n_params);
+    expectT(((disc.blocks.get(0) as DiscriminatorBlock).down_sample.smooth.kernel), r.sg_smooth_kernel, 1e-7);
+    const get_w = (bs: number) => mapping(torch.randn(bs, d_latent)).index("None", ":", ":").expand(n_gen_blocks, -1, -1);
+    const get_noise = (bs: number) => {
+      const noise: [Tensor | null, Tensor | null][] = [];
+      let resolution = 4;
+      for (let i = 0; i < n_gen_blocks; i++) {
+        const n1 = i === 0 ? null : torch.randn(bs, 1, resolution, resolution);
+        const n2 = torch.randn(bs, 1, resolution, resolution);
+        noise.push([n1, n2]);
+        resolution *= 2;
+      }
+      return noise;
+    };
+    const generate_images = (bs: number): [Tensor, Tensor] => {
+      const w = get_w(bs);
+      const noise = get_noise(bs);
+      return [gen(w, noise), w];
+    };
+    const gp_fn_sg = new SGGradientPenalty();
+    const plp_fn = new PathLengthPenalty(0.99);
+    const [dl_sg, gl_sg] = [new DiscriminatorLoss(), new GeneratorLoss()];
+    const opt_d = new optim.Adam(disc.parameters(), { lr: 1e-3, betas: [0.0, 0.99] });
+    const opt_g = new optim.Adam(gen.parameters(), { lr: 1e-3, betas: [0.0, 0.99] });
+    const opt_m = new optim.Adam(mapping.parameters(), { lr: 1e-5, betas: [0.0, 0.99] });
+    const real_all = torch.rand(3, batch_size, 3, 8, 8);
+    const hist: number[][] = [];
+    let generated_images: Tensor = torch.zeros(1);
+    for (let idx = 0; idx < 3; idx++) {
+      opt_d.zero_grad();
+      [generated_images] = generate_images(batch_size);
+      const fake_output = disc(generated_images.detach());
+      const real_images = real_all.index(idx).clone().requires_grad_();
+      const real_output = disc(real_images);
+      const [real_loss, fake_loss] = dl_sg(real_output, fake_output);
+      let disc_loss = real_loss.add(fake_loss);
+      const gp = gp_fn_sg(real_images, real_output);
+      disc_loss = disc_loss.add(gp.mul(0.5 * 10.0).mul(4));
+      disc_loss.backward();
+      const dnorm = nn.utils.clip_grad_norm_(disc.parameters(), { max_norm: 1.0 });
+      opt_d.step();
+      opt_g.zero_grad();
+      opt_m.zero_grad();
+      let w: Tensor;
+      [generated_images, w] = generate_images(batch_size);
+      const fake_output2 = disc(generated_images);
+      let gen_loss = gl_sg(fake_output2);
+      const plp = plp_fn(w, generated_images);
+      if (!torch.isnan(plp).item()) gen_loss = gen_loss.add(plp);
+      gen_loss.backward();
+      const gnorm = nn.utils.clip_grad_norm_(gen.parameters(), { max_norm: 1.0 });
+      nn.utils.clip_grad_norm_(mapping.parameters(), { max_norm: 1.0 });
+      opt_g.step();
+      opt_m.step();
+      hist.push([real_loss.item(), fake_loss.item(), gp.item(), disc_loss.item(), gen_loss.item(), plp.item(), dnorm.item(), gnorm.item()]);
+    }
+    hist.forEach((row, i) => expectNums(row, r.sg_hist[i], 1e-4));
+    expectNums([plp_fn.steps.item(), plp_fn.exp_sum_a.item()], r.sg_plp_state, 1e-5);
+    expectT(generated_images, r.sg_images, 1e-4);
+    expectT(new MiniBatchStdDev()(real_all.index(0)), r.sg_std_dev, 1e-6);
+    expectT(new UpSample()(real_all.index(0, ":1", ":1", ":4", ":4")), r.sg_up, 1e-6);
+    expectT(new DownSample()(real_all.index(0, ":1", ":1")), r.sg_down, 1e-6);
+    expect(thrown(() => new MiniBatchStdDev()(real_all.index(0, ":3")))?.[0]).toBe("Error"); // Python's AssertionError
   });
 });
