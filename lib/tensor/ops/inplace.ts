@@ -247,7 +247,11 @@ export function fill_<T extends Tensor>(self: T, value: number | boolean | Tenso
 export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
   checkLeaf(self, "copy_");
   const s = src instanceof Tensor ? src : scalar(src, self.dtype);
-  broadcastShapes(self.shape, s.shape, "copy_");
+  const shape = broadcastShapes(self.shape, s.shape, "copy_");
+  // src may not have more dims or larger sizes than self: torch 1.13's in-place message (not expand's)
+  if (shape.length !== self.dim() || shape.some((n, i) => n !== self.shape[i])) {
+    throw new RuntimeError(`output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(shape)}`);
+  }
   if (involvesGrad(self, s)) {
     return rebase(self, "copy_", (old) => old.mul(0).add(s.to(self.dtype).expand(self.shape.slice()))) as T;
   }

@@ -12,12 +12,13 @@ import { releaseScratch, takeScratch } from "../../buffer_pool";
 import { bool, cppTypeName, int16, int32, int64, int8, promoteTypes, wrapsAround, type DType, type Storage } from "../../dtype";
 import { IndexError, RuntimeError, ValueError } from "../../errors";
 import { kernels } from "../../kernels/registry";
+import { broadcastShapes } from "../../shape";
 import { createCrossEntropySimd } from "../../kernels/wasm/cross_entropy_simd";
 import { emptyForOverwrite, sumToShape } from "../../ops/util";
 import { Tensor } from "../../tensor";
 import { torchSize } from "../repr";
 import { logsigmoid } from "./activation_extra";
-import { legacyReduction, refuseTargetDtypeInBackward } from "./loss_composed";
+import { legacyReduction, refuseTargetDtypeInBackward, warnTargetSize } from "./loss_composed";
 import {
   checkReduction,
   checkTensor,
@@ -28,7 +29,6 @@ import {
   scalarOf,
   type Reduction,
 } from "./_util";
-import { warnOnce } from "../../warnings";
 
 /**
  * Each loss's settings, shared with its module (nn.MSELoss(...) takes F.mse_loss's settings).
@@ -161,21 +161,10 @@ function pointwiseLoss(
 
 function broadcastShape(input: Tensor, target: Tensor, fn: string): readonly number[] {
   if (input.shape.join() === target.shape.join()) return input.shape;
-  try {
-    const shape = input.detach().add(target.detach()).shape;
-    // PyTorch broadcasts here but warns: [N, 1] predictions against [N] targets silently become
-    // an [N, N] comparison, a classic bug.
-    warnOnce(
-      `UserWarning: Using a target size (${torchSize(target.shape)}) that is different to the input size ` +
-        `(${torchSize(input.shape)}). This will likely lead to incorrect results due to broadcasting. ` +
-        "Please ensure they have the same size.",
-    );
-    return shape;
-  } catch {
-    throw new RuntimeError(
-      `${fn}: the size of input ${torchSize(input.shape)} and target ${torchSize(target.shape)} cannot be broadcast together`,
-    );
-  }
+  // PyTorch warns first, then broadcasts: [N, 1] predictions against [N] targets silently become an [N, N]
+  // comparison, a classic bug. Shapes that cannot broadcast raise torch 1.13's infer_size message after the warning.
+  warnTargetSize(input, target);
+  return broadcastShapes(input.shape, target.shape, fn);
 }
 
 function regressionLoss(fn: string, node: string, input: Tensor, target: Tensor, args: RegressionLossArgs, l1: boolean): Tensor {

@@ -50,6 +50,17 @@ function checkPair(input: Tensor, target: Tensor, fn: string): void {
   checkTensor(input, fn);
   checkTensor(target, fn, "target");
   if (!input.dtype.is_floating_point) throw new RuntimeError(`${fn}: expected a floating-point input, got ${input.dtype}`);
+  // torch 1.13's smooth_l1_loss / huber_loss warn as mse_loss / l1_loss do ([N, 1] predictions against [N] targets)
+  if (input.shape.join() !== target.shape.join()) warnTargetSize(input, target);
+}
+
+/** The UserWarning of torch 1.13's regression losses when the target's size is not the input's (before broadcasting). */
+export function warnTargetSize(input: Tensor, target: Tensor): void {
+  warnOnce(
+    `UserWarning: Using a target size (${torchSize(target.shape)}) that is different to the input size ` +
+      `(${torchSize(input.shape)}). This will likely lead to incorrect results due to broadcasting. ` +
+      "Please ensure they have the same size.",
+  );
 }
 
 export interface HuberLossOptions {

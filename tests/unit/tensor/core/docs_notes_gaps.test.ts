@@ -7,12 +7,15 @@
  * '(input shape [2, 3])' suffix, narrow's RuntimeError on the wrapped start, select()'s own message, x[0, 3] naming
  * dimension 1 of x, as_strided's byte counts with the itemsize). torch.device(1) is CUDA's ordinal 1 (the legacy form
  * tensor_attributes.rst shows; it raised a TypeError), and a misspelt device lists torch 1.13's device types. An inference
- * tensor (or a view of one, or an nn.Parameter over one) refuses requires_grad=True outside inference mode.
+ * tensor (or a view of one, or an nn.Parameter over one) refuses requires_grad=True outside inference mode. copy_ of a
+ * source that would grow the output raises torch's in-place message (it gave expand's); mse_loss / l1_loss /
+ * smooth_l1_loss / huber_loss of shapes that cannot broadcast warn about the target size, then raise torch's message.
  * Expected values: tests/fixtures/torch/tutorials/docs_notes.json (scripts/fixtures/docs_notes_fixtures.py, torch 1.13).
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
-import { thrown, tutorialFixture } from "../tutorials/helpers";
+import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
+import { expectT, thrown, tutorialFixture } from "../tutorials/helpers";
 
 const ref = tutorialFixture<Record<string, any>>("docs_notes.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -134,5 +137,35 @@ describe("docs_notes gaps: requires_grad on inference tensors", () => {
       parameter_frozen_is_inference: new nn.Parameter(inf_b, false).is_inference(),
       clone_ok: String(inf_b.clone().requires_grad_()),
     }).toEqual(e);
+  });
+});
+
+describe("docs_notes gaps: copy_ and the regression losses", () => {
+  const e = ref.broadcast_more;
+  it("copy_ cannot grow its output", () => {
+    expect(thrown(() => torch.zeros(2, 3).copy_(torch.zeros(4)))).toEqual(e.copy_mismatch);
+    expect(thrown(() => torch.zeros(2, 3).copy_(torch.zeros(2, 2, 3)))).toEqual(e.copy_grow_dims);
+    expect(thrown(() => torch.zeros(3).copy_(torch.zeros(2, 3)))).toEqual(e.copy_grow);
+    expect(String(torch.zeros(2, 3).copy_(torch.tensor([1.5, 2, 3]).sub(torch.tensor([0.5, 0, 0]))))).toBe(e.copy_ok);
+  });
+  it("losses of shapes that cannot broadcast: the target-size warning, then torch's error", () => {
+    const F = nn.functional;
+    const fns: [string, (a: Tensor, b: Tensor) => Tensor][] = [
+      ["mse_loss", (a, b) => F.mse_loss(a, b)], ["l1_loss", (a, b) => F.l1_loss(a, b)],
+      ["smooth_l1_loss", (a, b) => F.smooth_l1_loss(a, b)], ["huber_loss", (a, b) => F.huber_loss(a, b)],
+    ];
+    for (const [name, fn] of fns) {
+      forgetShownWarnings();
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+      expect(thrown(() => fn(torch.zeros(2, 3), torch.zeros(4))), name).toEqual(e[name]);
+      expect(warn.mock.calls.length, name).toBe(e[`${name}_warned`]);
+      // [N, 1] predictions against [N] targets: the loss of the broadcast [N, N] comparison, with the warning (smooth_l1 /
+      // huber did not warn)
+      forgetShownWarnings();
+      warn.mockClear();
+      expectT(fn(torch.tensor([[1.0], [3.0]]), torch.tensor([0.0, 2.0])), e[`${name}_column`], 1e-6);
+      expect(warn.mock.calls.map((c) => String(c[0]).replace(/^UserWarning: /, "")), name).toEqual(e[`${name}_column_warning`]);
+      warn.mockRestore();
+    }
   });
 });

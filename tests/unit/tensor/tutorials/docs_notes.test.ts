@@ -26,8 +26,8 @@
  * (the engine writes safetensors, one tensor's own elements each: the loaded evens do not write through to the loaded
  * numbers, small's storage has 5 elements, not 999); torch.autograd.graph.saved_tensors_hooks is refused (documented);
  * grad_fn._saved_exponent and other non-tensor saved fields are absent; the in-place version error and the leaf
- * in-place error keep the engine's added hints after torch's text; torch.device(1) (a bare CUDA ordinal) is refused;
- * the complex dtypes of the promotion examples are refused (documented).
+ * in-place error keep the engine's added hints after torch's text; the complex dtypes of the promotion examples are
+ * refused (documented).
  */
 import { describe, expect, it } from "vitest";
 import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
@@ -114,6 +114,7 @@ describe("tensor_attributes.rst", () => {
   });
   it("torch.device", () => {
     expect([torch.device("cuda:0"), torch.device("cpu"), torch.device("cpu", 0)].map(String)).toEqual(e.device_str);
+    expect(String(torch.device(1))).toBe(ref.device_gaps.ordinal[1]); // the legacy bare ordinal: cuda:1
     const d = torch.device("cuda:1");
     expect([d.type, d.index, torch.device("cpu").index ?? null]).toEqual(e.device_attrs);
   });
