@@ -28,7 +28,11 @@
  *  - gan/stylegan (StyleGAN2 at 8x8: MappingNetwork, weight-modulated Conv2dWeightModulate with groups=batch,
  *    StyleBlock / ToRGB / GeneratorBlock / Generator, Smooth (ReplicationPad2d), Up/DownSample (bilinear),
  *    MiniBatchStdDev, DiscriminatorBlock / Discriminator, equalized-lr layers, GradientPenalty, PathLengthPenalty) and
- *    its experiment's loop for 3 steps (hinge losses, both penalties, clip_grad_norm_, three Adam optimizers).
+ *    its experiment's loop for 3 steps (hinge losses, both penalties, clip_grad_norm_, three Adam optimizers);
+ *  - sketch_rnn (BivariateGaussianMixture with MultivariateNormal(covariance_matrix=) and Categorical, the
+ *    bidirectional-LSTM EncoderRNN with torch.normal reparametrisation, DecoderRNN, the reconstruction and KL losses,
+ *    3 training steps, Sampler.sample at temperature 0.4 returning the sequence plot() would draw; einops'
+ *    rearrange written with permute / reshape).
  * labml's helpers are dropped (tracker.debug, logger.inspect; its Module / TypedModuleList are nn.Module /
  * nn.ModuleList). Inputs are small seeded tensors built the same way on both sides; values are compared with torch
  * 1.13 running the same code (scripts/fixtures/labml_annotated_fixtures.py -> tests/fixtures/torch/tutorials/
@@ -2457,5 +2461,173 @@ describe("StyleGAN2 (gan/stylegan) at 8x8: the experiment's discriminator and ge
     expectT(new UpSample()(real_all.index(0, ":1", ":1", ":4", ":4")), r.sg_up, 1e-6);
     expectT(new DownSample()(real_all.index(0, ":1", ":1")), r.sg_down, 1e-6);
     expect(thrown(() => new MiniBatchStdDev()(real_all.index(0, ":3")))?.[0]).toBe("Error"); // Python's AssertionError
+  });
+});
+
+// ============================================ batch 5: Sketch-RNN ============================================
+class BivariateGaussianMixture {
+  constructor(public pi_logits: Tensor, public mu_x: Tensor, public mu_y: Tensor, public sigma_x: Tensor, public sigma_y: Tensor, public rho_xy: Tensor) {}
+  get n_distributions(): number {
+    return this.pi_logits.shape[this.pi_logits.dim() - 1];
+  }
+  set_temperature(temperature: number): void {
+    this.pi_logits.div_(temperature);
+    this.sigma_x.mul_(Math.sqrt(temperature));
+    this.sigma_y.mul_(Math.sqrt(temperature));
+  }
+  get_distribution(): [InstanceType<typeof torch.distributions.Categorical>, InstanceType<typeof torch.distributions.MultivariateNormal>] {
+    const sigma_x = torch.clamp_min(this.sigma_x, 1e-5);
+    const sigma_y = torch.clamp_min(this.sigma_y, 1e-5);
+    const rho_xy = torch.clamp(this.rho_xy, -1 + 1e-5, 1 - 1e-5);
+    const mean = torch.stack([this.mu_x, this.mu_y], -1);
+    let cov = torch.stack([sigma_x.mul(sigma_x), rho_xy.mul(sigma_x).mul(sigma_y), rho_xy.mul(sigma_x).mul(sigma_y), sigma_y.mul(sigma_y)], -1);
+    cov = cov.view(...sigma_y.shape, 2, 2);
+    const multi_dist = new torch.distributions.MultivariateNormal(mean, { covariance_matrix: cov });
+    const cat_dist = new torch.distributions.Categorical({ logits: this.pi_logits });
+    return [cat_dist, multi_dist];
+  }
+}
+
+class EncoderRNN extends nn.Module {
+  lstm: nn.LSTM;
+  mu_head: nn.Linear;
+  sigma_head: nn.Linear;
+  constructor(d_z: number, enc_hidden_size: number) {
+    super();
+    this.lstm = new nn.LSTM(5, enc_hidden_size, { bidirectional: true });
+    this.mu_head = new nn.Linear(2 * enc_hidden_size, d_z);
+    this.sigma_head = new nn.Linear(2 * enc_hidden_size, d_z);
+  }
+  forward(inputs: Tensor, state: [Tensor, Tensor] | null = null): [Tensor, Tensor, Tensor] {
+    const [, [hidden0]] = this.lstm(inputs.float(), state);
+    const hidden = hidden0.permute(1, 0, 2).reshape(hidden0.shape[1], -1); // einops 'fb b h -> b (fb h)'
+    const mu = this.mu_head(hidden);
+    const sigma_hat = this.sigma_head(hidden);
+    const sigma = torch.exp(sigma_hat.div(2.0));
+    const z = mu.add(sigma.mul(torch.normal(mu.new_zeros(mu.shape), mu.new_ones(mu.shape))));
+    return [z, mu, sigma_hat];
+  }
+}
+
+class DecoderRNN extends nn.Module {
+  lstm: nn.LSTM;
+  init_state: nn.Linear;
+  mixtures: nn.Linear;
+  q_head: nn.Linear;
+  q_log_softmax = new nn.LogSoftmax(-1);
+  constructor(d_z: number, public dec_hidden_size: number, public n_distributions: number) {
+    super();
+    this.lstm = new nn.LSTM(d_z + 5, dec_hidden_size);
+    this.init_state = new nn.Linear(d_z, 2 * dec_hidden_size);
+    this.mixtures = new nn.Linear(dec_hidden_size, 6 * n_distributions);
+    this.q_head = new nn.Linear(dec_hidden_size, 3);
+  }
+  forward(x: Tensor, z: Tensor, state: [Tensor, Tensor] | null): [BivariateGaussianMixture, Tensor, [Tensor, Tensor]] {
+    if (state === null) {
+      const [h, c] = torch.split(torch.tanh(this.init_state(z)), this.dec_hidden_size, 1);
+      state = [h.unsqueeze(0).contiguous(), c.unsqueeze(0).contiguous()];
+    }
+    const [outputs, newState] = this.lstm(x, state);
+    const q_logits = this.q_log_softmax(this.q_head(outputs));
+    const [pi_logits, mu_x, mu_y, sigma_x, sigma_y, rho_xy] = torch.split(this.mixtures(outputs), this.n_distributions, 2);
+    const dist = new BivariateGaussianMixture(pi_logits, mu_x, mu_y, torch.exp(sigma_x), torch.exp(sigma_y), torch.tanh(rho_xy));
+    return [dist, q_logits, newState as [Tensor, Tensor]];
+  }
+}
+
+class SketchReconstructionLoss extends nn.Module {
+  forward(mask: Tensor, target: Tensor, dist: BivariateGaussianMixture, q_logits: Tensor): Tensor {
+    const [pi, mix] = dist.get_distribution();
+    const xy = target.index(":", ":", "0:2").unsqueeze(-2).expand(-1, -1, dist.n_distributions, -1);
+    const probs = torch.sum(pi.probs.mul(torch.exp(mix.log_prob(xy))), 2);
+    const loss_stroke = torch.mean(mask.mul(torch.log(probs.add(1e-5)))).neg();
+    const loss_pen = torch.mean(target.index(":", ":", "2:").mul(q_logits)).neg();
+    return loss_stroke.add(loss_pen);
+  }
+}
+
+class SketchKLDivLoss extends nn.Module {
+  forward(sigma_hat: Tensor, mu: Tensor): Tensor {
+    return torch.mean(sigma_hat.add(1).sub(mu.pow(2)).sub(torch.exp(sigma_hat))).mul(-0.5);
+  }
+}
+
+function sample_step(dist: BivariateGaussianMixture, q_logits: Tensor, temperature: number): Tensor {
+  dist.set_temperature(temperature);
+  const [pi, mix] = dist.get_distribution();
+  const idx = pi.sample().index(0, 0);
+  const q = new torch.distributions.Categorical({ logits: q_logits.div(temperature) });
+  const q_idx = q.sample().index(0, 0);
+  const xy = mix.sample().index(0, 0, idx);
+  const stroke = q_logits.new_zeros(5);
+  stroke.index_put_([":2"], xy);
+  stroke.index_put_([q_idx.add(2)], 1);
+  return stroke;
+}
+
+function sketch_sample(encoder: EncoderRNN, decoder: DecoderRNN, data: Tensor, temperature: number): Tensor {
+  const longest_seq_len = data.__len__();
+  const [z] = encoder(data);
+  let s = data.new_tensor([0, 0, 1, 0, 0]);
+  const seq = [s];
+  let state: [Tensor, Tensor] | null = null;
+  torch.no_grad(() => {
+    for (let i = 0; i < longest_seq_len; i++) {
+      data = torch.cat([s.view(1, 1, -1), z.unsqueeze(0)], 2);
+      let dist: BivariateGaussianMixture, q_logits: Tensor;
+      [dist, q_logits, state] = decoder(data, z, state);
+      s = sample_step(dist, q_logits, temperature);
+      seq.push(s);
+      if (s.index(4).item() === 1) break;
+    }
+  });
+  const out = torch.stack(seq);
+  out.index_put_([":", "0:2"], torch.cumsum(out.index(":", "0:2"), { dim: 0 }));
+  out.index_put_([":", 2], out.index(":", 3));
+  return out.index(":", "0:3").detach();
+}
+
+describe("Sketch-RNN (sketch_rnn): bivariate Gaussian mixture, the VAE's encoder / decoder, 3 training steps, sampling", () => {
+  const r = ref.batch5;
+  it("trains on seeded strokes (KL + mixture reconstruction loss, per-parameter clip_grad_norm_) and samples at temperature 0.4", () => {
+    torch.manual_seed(37);
+    const [d_z, enc_h, dec_h, n_dist, seq_len, bsz] = [4, 6, 8, 3, 7, 2];
+    const encoder = new EncoderRNN(d_z, enc_h);
+    const decoder = new DecoderRNN(d_z, dec_h, n_dist);
+    const strokes = torch.zeros(seq_len + 2, bsz, 5);
+    strokes.index_put_(["1:", ":", ":2"], torch.randn(seq_len + 1, bsz, 2).mul(0.5));
+    const pen = torch.randint(0, 3, [seq_len + 1, bsz]);
+    strokes.index_put_(["1:", ":", "2:"], F.one_hot(pen, 3).float());
+    strokes.index_put_([0, ":", 2], 1);
+    const mask = torch.ones(seq_len + 1, bsz);
+    mask.index_put_(["-2:", 1], 0);
+    const params = [...encoder.parameters(), ...decoder.parameters()];
+    const optimizer = new optim.Adam(params, { lr: 1e-3 });
+    const hist: number[][] = [];
+    let dist: BivariateGaussianMixture | null = null;
+    for (let i = 0; i < 3; i++) {
+      const data = strokes;
+      const [z, mu, sigma_hat] = encoder(data);
+      const z_stack = z.unsqueeze(0).expand(data.shape[0] - 1, -1, -1);
+      const inputs = torch.cat([data.index(":-1"), z_stack], 2);
+      let q_logits: Tensor;
+      [dist, q_logits] = decoder(inputs, z, null);
+      const kl_loss = new SketchKLDivLoss()(sigma_hat, mu);
+      const reconstruction_loss = new SketchReconstructionLoss()(mask, data.index("1:"), dist, q_logits);
+      const loss = reconstruction_loss.add(kl_loss.mul(0.5));
+      optimizer.zero_grad();
+      loss.backward();
+      for (const p of params) nn.utils.clip_grad_norm_(p, 1.0);
+      optimizer.step();
+      hist.push([kl_loss.item(), reconstruction_loss.item(), loss.item()]);
+    }
+    hist.forEach((row, i) => expectNums(row, r.sketch_hist[i], 1e-5));
+    const [pi_d, mix_d] = dist!.get_distribution();
+    expectT(pi_d.probs.index(0), r.sketch_pi_probs, 1e-5);
+    expectT(mix_d.covariance_matrix.index(0, 0), r.sketch_cov, 1e-5);
+    expectT(mix_d.scale_tril.index(0, 0), r.sketch_scale_tril, 1e-5);
+    expectT(mix_d.log_prob(strokes.index("1:", ":", "0:2").unsqueeze(-2).expand(-1, -1, n_dist, -1)).index(":2"), r.sketch_log_prob, 1e-4);
+    torch.manual_seed(38);
+    expectT(sketch_sample(encoder, decoder, strokes.index(":", ":1"), 0.4), r.sketch_sample, 1e-4);
   });
 });
