@@ -8,7 +8,7 @@
  */
 import { record } from "../autograd/function";
 import { int64 } from "../dtype";
-import { IndexError } from "../errors";
+import { IndexError, RuntimeError } from "../errors";
 import { broadcastShapes, contiguousStrides, fmtShape, numelOf } from "../shape";
 import type { Tensor } from "../tensor";
 import { contiguousData, empty } from "./util";
@@ -139,10 +139,14 @@ export function advancedWrite(view: Tensor, plan: AdvancedPlan, value: Tensor, a
 /** value broadcast to the result shape, reordered with B's dims first (no copy when it can). */
 export function valueInBFirstOrder(value: Tensor, plan: AdvancedPlan): Tensor {
   let v: Tensor;
-  try {
-    v = value.expand(plan.shape);
-  } catch {
-    throw new IndexError(`shape mismatch: value tensor of shape ${fmtShape(value.shape)} cannot be broadcast to indexing result of shape ${fmtShape(plan.shape)}`);
+  // Numbers and slices only (x[:] = v, x[0] = v): torch 1.13 copies, so expand's own error is its message
+  if (plan.bshape.length === 0) v = value.expand(plan.shape);
+  else {
+    try {
+      v = value.expand(plan.shape);
+    } catch {
+      throw new RuntimeError(`shape mismatch: value tensor of shape ${fmtShape(value.shape)} cannot be broadcast to indexing result of shape ${fmtShape(plan.shape)}`);
+    }
   }
   if (!plan.perm) return v;
   const inverse = new Array<number>(plan.perm.length);

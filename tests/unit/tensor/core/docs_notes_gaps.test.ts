@@ -10,6 +10,8 @@
  * tensor (or a view of one, or an nn.Parameter over one) refuses requires_grad=True outside inference mode. copy_ of a
  * source that would grow the output raises torch's in-place message (it gave expand's); mse_loss / l1_loss /
  * smooth_l1_loss / huber_loss of shapes that cannot broadcast warn about the target size, then raise torch's message.
+ * x[...] = value of the wrong shape: expand's message through numbers and slices (a copy_ in torch), the RuntimeError
+ * 'shape mismatch: value tensor ...' through index tensors and masks (it was an IndexError for both).
  * Expected values: tests/fixtures/torch/tutorials/docs_notes.json (scripts/fixtures/docs_notes_fixtures.py, torch 1.13).
  */
 import { describe, expect, it, vi } from "vitest";
@@ -167,5 +169,22 @@ describe("docs_notes gaps: copy_ and the regression losses", () => {
       expect(warn.mock.calls.map((c) => String(c[0]).replace(/^UserWarning: /, "")), name).toEqual(e[`${name}_column_warning`]);
       warn.mockRestore();
     }
+  });
+});
+
+describe("docs_notes gaps: assigning a value of the wrong shape", () => {
+  const e = ref.setitem_errors;
+  it("x[...] = value and index_put_", () => {
+    const L = (v: number[]) => torch.tensor(v, { dtype: torch.long });
+    const z23 = torch.zeros(2, 3);
+    expect({
+      slice_extra_dim: thrown(() => torch.zeros(6).index_put_(["1:3"], torch.ones(2, 2))),
+      all: thrown(() => torch.zeros(2, 3).index_put_([":"], torch.ones(4))),
+      row: thrown(() => torch.zeros(2, 3).index_put_([0], torch.ones(4))),
+      column: thrown(() => torch.zeros(2, 3).index_put_([":", 1], torch.ones(3))),
+      index_list: thrown(() => torch.zeros(2, 3).index_put_([L([0, 1])], torch.ones(4))),
+      mask: thrown(() => z23.index_put_([z23.gt(0)], torch.ones(4))),
+      index_put_: thrown(() => torch.zeros(2, 3).index_put_([L([0, 1])], torch.ones(4))),
+    }).toEqual(e);
   });
 });
