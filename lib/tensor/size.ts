@@ -60,10 +60,23 @@ defineNegativeIndices(Size.prototype, MAX_NEGATIVE, (self, k) => {
   return self[i];
 });
 
+// x.shape[2] of a 2-D tensor: Python's tuple raises IndexError where an array reads undefined (which surfaced far
+// away as a NaN size). An index the Size holds is its own element and shadows these; only a missing one falls through.
+for (let i = 0; i < MAX_NEGATIVE; i++) {
+  Object.defineProperty(Size.prototype, String(i), {
+    configurable: true,
+    enumerable: false,
+    get() {
+      throw new IndexError("tuple index out of range");
+    },
+  });
+}
+
 function makeSize(sizes: readonly number[]): Size {
   const n = sizes.length;
   const out = new Size(n);
-  for (let i = 0; i < n; i++) out[i] = sizes[i];
+  // defined, not assigned: an assignment to a hole would reach the prototype's throwing index getter
+  for (let i = 0; i < n; i++) Object.defineProperty(out, i, { value: sizes[i], writable: true, enumerable: true, configurable: true });
   return Object.freeze(out) as Size;
 }
 

@@ -3,7 +3,7 @@
  * negative indices, so x.shape[-1] is the last size, as PyTorch code writes it, instead of undefined.
  */
 import { describe, expect, it } from "vitest";
-import { nn, torch } from "../../../../lib/tensor/index";
+import { IndexError, nn, torch } from "../../../../lib/tensor/index";
 import { Size, sizeOf } from "../../../../lib/tensor/size";
 import { formatValue } from "../../../../lib/kernel/display/format-value";
 
@@ -26,6 +26,17 @@ describe("torch.Size", () => {
     expect(formatValue([torch.zeros(2, 1).shape, 3])).toBe("[torch.Size([2, 1]), 3]");
     // slices and maps of a shape are plain arrays again, as in Python (x.shape[1:] is a torch.Size there, a list's repr here)
     expect(String(torch.zeros(2, 3).shape.slice(1))).toBe("3");
+  });
+
+  it("x.shape[k] past the last dimension raises torch's IndexError (a Python tuple's), where an array read undefined", () => {
+    const mask = torch.ones(4, 4);
+    expect(() => mask.shape[2]).toThrow("tuple index out of range");
+    expect(() => mask.size()[5]).toThrow(IndexError);
+    expect(() => torch.tensor(2).shape[0]).toThrow("tuple index out of range");
+    expect([mask.shape[0], mask.shape[1], mask.shape.length]).toEqual([4, 4, 2]);
+    // reads that do not index stay as they were: iteration, destructuring, includes, at, concat
+    const [a, b, c] = mask.shape;
+    expect([a, b, c, mask.shape.includes(4), mask.shape.at(5), mask.shape.concat([1])]).toEqual([4, 4, undefined, true, undefined, [4, 4, 1]]);
   });
 
   it("stays a plain number array to every other use, and immutable", () => {
