@@ -27,10 +27,8 @@ function checkLeaf(self: Tensor, op: string): void {
   checkInplaceOutsideInference(self);
   if (!is_grad_enabled()) return;
   if (self.requires_grad && self.is_leaf) {
-    throw new RuntimeError(
-      `a leaf Variable that requires grad is being used in an in-place operation (${op}). ` +
-        "Wrap the update in torch.no_grad(() => ...) or use an out-of-place op.",
-    );
+    // torch 1.13's text, without the op's name (fastbook's params.sub_(...) without .data)
+    throw new RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.");
   }
   checkMultiOutputView(self);
   const base = self._base;
