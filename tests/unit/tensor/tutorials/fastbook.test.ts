@@ -11,21 +11,23 @@
  * decoupled weight decay, L2, against optim.SGD / AdamW) and 17_foundations (LinFunction as a torch.autograd.Function,
  * the init statistics; the rest of that chapter is in miniai.test.ts), 13_convolutions (the top-edge kernel by hand,
  * F.conv2d on a batch, stride 2 shapes, simple_cnn trained, conv + BatchNorm with running stats, activation statistics
- * with forward hooks). The fixture also records 12_nlp_dive and 18_CAM (hooks) for the next part of this probe (not
- * yet translated here). Values are compared
- * with torch 1.13 running the same code (scripts/fixtures/fastbook_fixtures.py -> tests/fixtures/torch/tutorials/fastbook.json).
+ * with forward hooks) and 18_CAM (Hook / HookBwd over register_forward_hook / register_backward_hook, the CAM einsum,
+ * Grad-CAM on two layers). The fixture also records 12_nlp_dive for the next part of this probe (not yet translated).
+ * Values are compared with torch 1.13 running the same code (scripts/fixtures/fastbook_fixtures.py ->
+ * tests/fixtures/torch/tutorials/fastbook.json).
  *
  * fastai's objects are seeded stand-ins built by the same calls on both sides: the MNIST threes / sevens are digits()
  * below, a DataLoader is batches() (a seeded permutation in chunks), Learner.fit is the loop by hand, the MovieLens
- * ratings and the human-numbers tokens are seeded randint.
- * Python forms written otherwise: `params.data -= x` -> params.data.sub_(x), `x[idx, targ]` with idx = range(6) ->
+ * ratings and the human-numbers tokens are seeded randint. Python forms written otherwise: `with Hook(m) as h:` -> try
+ * / finally calling h.__exit__(), `params.data -= x` -> params.data.sub_(x), `x[idx, targ]` with idx = range(6) ->
  * x.index(torch.arange(6), targ), `t[None]` -> unsqueeze(0), `x += y` -> x = x.add(y), Python's sum() over parameters
  * -> reduce from 0, the callback Optimizer's state keyed by a parameter -> a Map, type(y.grad_fn).__name__ ->
  * y.grad_fn.name(), torch.tensor of Python ints -> with { dtype: torch.int64 } (JavaScript numbers cannot tell 1 from
- * 1.0).
- * Known differences kept visible: the engine's messages for float class labels in nll_loss and for a second backward
- * add their own hints (checked by class and torch's opening words); F.conv2d with a 3-d weight on a 4-d input raises
- * the same class with other words (torch's comes from its stride check).
+ * 1.0). Known differences kept visible: the engine's messages for float class labels in nll_loss and for a second
+ * backward add their own hints (checked by class and torch's opening words); F.conv2d with a 3-d weight on a 4-d input
+ * raises the same class with other words (torch's comes from its stride check); register_backward_hook is the full hook
+ * here, and torch 1.13's deprecation warning for it on a multi-node forward (the fixture's cam.warnings) is not shown;
+ * HookBwd reads grad_output only, the same in both.
  */
 import { describe, expect, it } from "vitest";
 import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
@@ -671,5 +673,68 @@ describe("fastbook 13_convolutions", () => {
     simple_cnn(xb);
     expect(stats.length).toBe(r.act_stats.length);
     stats.forEach((s, i) => expectNums(s, r.act_stats[i], TOL));
+  });
+});
+
+describe("fastbook 18_CAM", () => {
+  it("Hook / HookBwd (with-blocks as try / finally), the CAM einsum and Grad-CAM", () => {
+    const r = ref.cam;
+    class Hook {
+      stored!: Tensor;
+      hook: ReturnType<nn.Module["register_forward_hook"]>;
+      constructor(m: nn.Module) {
+        this.hook = m.register_forward_hook((_m, _i, o) => void (this.stored = (o as Tensor).detach().clone()));
+      }
+      __exit__() {
+        this.hook.remove();
+      }
+    }
+    class HookBwd {
+      stored!: Tensor;
+      hook: ReturnType<nn.Module["register_backward_hook"]>;
+      constructor(m: nn.Module) {
+        this.hook = m.register_backward_hook((_m, _gi, go) => void (this.stored = (go[0] as Tensor).detach().clone()));
+      }
+      __exit__() {
+        this.hook.remove();
+      }
+    }
+    torch.manual_seed(27);
+    const body = new nn.Sequential(new nn.Conv2d(3, 8, 3, { padding: 1 }), new nn.ReLU(), new nn.Conv2d(8, 16, 3, { stride: 2, padding: 1 }), new nn.ReLU());
+    const head = new nn.Sequential(new nn.AdaptiveAvgPool2d(1), new nn.Flatten(), new nn.Linear(16, 2));
+    const model = new nn.Sequential(body, head);
+    const x = torch.rand(1, 3, 12, 12);
+    const hook_output = new Hook(body);
+    let output = torch.no_grad(() => model.eval()(x));
+    let act = hook_output.stored.index(0);
+    expectT(F.softmax(output, { dim: -1 }), r.softmax, TOL);
+    expect(act.shape).toEqual(r.act_shape);
+    expectT(torch.einsum("ck,kij->cij", (head.get(2) as nn.Linear).weight, act), r.cam_map, TOL);
+    hook_output.hook.remove();
+    expect(body._forward_hooks.size).toBe(r.hooks_left);
+    const cls = 1;
+    const gradcam = (m: nn.Module): [Tensor, Tensor] => {
+      let grad: Tensor;
+      const hookg = new HookBwd(m);
+      try {
+        const hook = new Hook(m);
+        try {
+          output = model.eval()(x);
+          act = hook.stored;
+        } finally {
+          hook.__exit__();
+        }
+        output.index(0, cls).backward();
+        grad = hookg.stored;
+      } finally {
+        hookg.__exit__();
+      }
+      return [grad, grad.index(0).mean({ dim: [1, 2], keepdim: true }).mul(act.index(0)).sum(0)];
+    };
+    const [grad, cam_map] = gradcam(body);
+    expect([body._forward_hooks.size, body._backward_hooks.size]).toEqual(r.hooks_left2);
+    expectT(grad, r.grad, TOL);
+    expectT(cam_map, r.gradcam, TOL);
+    expectT(gradcam(body.get(1) as nn.Module)[1], r.gradcam_early, TOL);
   });
 });
