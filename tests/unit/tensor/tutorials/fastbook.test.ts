@@ -12,7 +12,9 @@
  * the init statistics; the rest of that chapter is in miniai.test.ts), 13_convolutions (the top-edge kernel by hand,
  * F.conv2d on a batch, stride 2 shapes, simple_cnn trained, conv + BatchNorm with running stats, activation statistics
  * with forward hooks) and 18_CAM (Hook / HookBwd over register_forward_hook / register_backward_hook, the CAM einsum,
- * Grad-CAM on two layers). The fixture also records 12_nlp_dive for the next part of this probe (not yet translated).
+ * Grad-CAM on two layers) and 12_nlp_dive (LMModel1-5 with the kept state and detach, the no-detach second-backward
+ * error, the non-contiguous view error, nn.RNN, LSTMCell by hand; the fixture also records LSTMCell2, LMModel6 / 7,
+ * Dropout by hand and AR / TAR, not yet translated).
  * Values are compared with torch 1.13 running the same code (scripts/fixtures/fastbook_fixtures.py ->
  * tests/fixtures/torch/tutorials/fastbook.json).
  *
@@ -736,5 +738,183 @@ describe("fastbook 18_CAM", () => {
     expectT(grad, r.grad, TOL);
     expectT(cam_map, r.gradcam, TOL);
     expectT(gradcam(body.get(1) as nn.Module)[1], r.gradcam_early, TOL);
+  });
+});
+
+describe("fastbook 12_nlp_dive", () => {
+  it("LMModel1-6: the unrolled and looped RNN, the kept state with detach, nn.RNN / nn.LSTM, LSTMCell by hand", () => {
+    const r = ref.nlp_dive;
+    const [vocab_sz, bs, sl] = [12, 4, 6];
+    torch.manual_seed(12);
+    const nums = torch.randint(0, vocab_sz, [bs * sl * 3 + 1]);
+    const starts = Array.from({ length: 20 }, (_, k) => 3 * k);
+    const x3 = torch.stack(starts.map((i) => nums.index(`${i}:${i + 3}`)));
+    const y3 = torch.stack(starts.map((i) => nums.index(i + 3)));
+    class LMModel1 extends nn.Module {
+      i_h: nn.Embedding;
+      h_h: nn.Linear;
+      h_o: nn.Linear;
+      constructor(vocab_sz: number, n_hidden: number) {
+        super();
+        this.i_h = new nn.Embedding(vocab_sz, n_hidden);
+        this.h_h = new nn.Linear(n_hidden, n_hidden);
+        this.h_o = new nn.Linear(n_hidden, vocab_sz);
+      }
+      forward(x: Tensor): Tensor {
+        let h = F.relu(this.h_h(this.i_h(x.index(":", 0))));
+        h = h.add(this.i_h(x.index(":", 1)));
+        h = F.relu(this.h_h(h));
+        h = h.add(this.i_h(x.index(":", 2)));
+        h = F.relu(this.h_h(h));
+        return this.h_o(h);
+      }
+    }
+    class LMModel2 extends LMModel1 {
+      override forward(x: Tensor): Tensor {
+        let h: Tensor | number = 0;
+        for (let i = 0; i < 3; i++) h = F.relu(this.h_h(this.i_h(x.index(":", i)).add(h)));
+        return this.h_o(h as Tensor);
+      }
+    }
+    const loss_func = (inp: Tensor, targ: Tensor) => F.cross_entropy(inp.view(-1, vocab_sz), targ.view(-1));
+    const train_lm = (model: nn.Module & { reset?: () => void }, xs: Tensor, ys: Tensor, steps: number, lr: number, lf?: (a: Tensor, b: Tensor) => Tensor) => {
+      const opt = new optim.Adam(model.parameters(), { lr });
+      const ls: number[] = [];
+      for (let s = 0; s < steps; s++) {
+        const out = model(xs) as Tensor;
+        const loss = lf ? lf(out, ys) : F.cross_entropy(out, ys);
+        opt.zero_grad();
+        loss.backward();
+        opt.step();
+        ls.push(loss.item());
+      }
+      return ls;
+    };
+    torch.manual_seed(13);
+    expectNums(train_lm(new LMModel1(vocab_sz, 16), x3, y3, 4, 1e-2), r.lm1, TOL);
+    torch.manual_seed(13);
+    expectNums(train_lm(new LMModel2(vocab_sz, 16), x3, y3, 4, 1e-2), r.lm2, TOL);
+
+    class LMModel3 extends LMModel1 {
+      h: Tensor | number = 0;
+      override forward(x: Tensor): Tensor {
+        for (let i = 0; i < 3; i++) this.h = F.relu(this.h_h(this.i_h(x.index(":", i)).add(this.h)));
+        const out = this.h_o(this.h as Tensor);
+        this.h = (this.h as Tensor).detach();
+        return out;
+      }
+      reset() {
+        this.h = 0;
+      }
+    }
+    const xs_seq = nums.index(`:${bs * sl * 3}`).view(bs, -1);
+    const ys_seq = nums.index(`1:${bs * sl * 3 + 1}`).view(bs, -1);
+    expect(thrown(() => ys_seq.index(":", `:${sl}`).view(-1))).toEqual(r.err_view_noncontig);
+    const xs6 = xs_seq.index(":", `:${sl}`).contiguous(), ys6 = ys_seq.index(":", `:${sl}`).contiguous();
+    torch.manual_seed(14);
+    const lm3 = new LMModel3(vocab_sz, 16);
+    let opt: { step(): unknown; zero_grad(): unknown } = new optim.Adam(lm3.parameters(), { lr: 1e-2 });
+    const l3: number[] = [];
+    lm3.reset();
+    for (let j = 0; j < 3 * sl; j += 3) {
+      const loss = F.cross_entropy(lm3(xs_seq.index(":", `${j}:${j + 3}`)), ys_seq.index(":", j + 2));
+      opt.zero_grad();
+      loss.backward();
+      opt.step();
+      l3.push(loss.item());
+    }
+    expectNums(l3, r.lm3, TOL);
+    expectT(lm3.h as Tensor, r.lm3_h, TOL);
+    expect((lm3.h as Tensor).grad_fn).toBe(null);
+    class LMModel3NoDetach extends LMModel3 {
+      override forward(x: Tensor): Tensor {
+        for (let i = 0; i < 3; i++) this.h = F.relu(this.h_h(this.i_h(x.index(":", i)).add(this.h)));
+        return this.h_o(this.h as Tensor);
+      }
+    }
+    torch.manual_seed(14);
+    const lm3b = new LMModel3NoDetach(vocab_sz, 16);
+    opt = new optim.SGD(lm3b.parameters(), { lr: 0.1 });
+    const e = thrown(() => {
+      for (const j of [0, 3]) {
+        const loss = F.cross_entropy(lm3b(xs_seq.index(":", `${j}:${j + 3}`)), ys_seq.index(":", j + 2));
+        opt.zero_grad();
+        loss.backward();
+        opt.step();
+      }
+    })!;
+    const head = (m: string) => m.slice(0, m.indexOf("Specify retain_graph"));
+    expect([e[0], head(e[1])]).toEqual([r.err_no_detach[0], head(r.err_no_detach[1])]);
+
+    class LMModel4 extends LMModel3 {
+      override forward(x: Tensor): Tensor {
+        const outs: Tensor[] = [];
+        for (let i = 0; i < sl; i++) {
+          this.h = F.relu(this.h_h(this.i_h(x.index(":", i)).add(this.h)));
+          outs.push(this.h_o(this.h as Tensor));
+        }
+        this.h = (this.h as Tensor).detach();
+        return torch.stack(outs, { dim: 1 });
+      }
+    }
+    torch.manual_seed(15);
+    const lm4 = new LMModel4(vocab_sz, 16);
+    expect(lm4(xs6).shape).toEqual(r.lm4_out_shape);
+    lm4.reset();
+    expectNums(train_lm(lm4, xs6, ys6, 4, 3e-3, loss_func), r.lm4, TOL);
+
+    class LMModel5 extends nn.Module {
+      i_h: nn.Embedding;
+      rnn: nn.RNN;
+      h_o: nn.Linear;
+      h: Tensor;
+      constructor(vocab_sz: number, n_hidden: number, n_layers: number) {
+        super();
+        this.i_h = new nn.Embedding(vocab_sz, n_hidden);
+        this.rnn = new nn.RNN(n_hidden, n_hidden, n_layers, { batch_first: true });
+        this.h_o = new nn.Linear(n_hidden, vocab_sz);
+        this.h = torch.zeros(n_layers, bs, n_hidden);
+      }
+      forward(x: Tensor): Tensor {
+        const [res, h] = this.rnn(this.i_h(x), this.h);
+        this.h = h.detach();
+        return this.h_o(res);
+      }
+    }
+    torch.manual_seed(16);
+    const lm5 = new LMModel5(vocab_sz, 16, 2);
+    expect(String(lm5)).toBe(r.lm5_repr);
+    expectNums(train_lm(lm5, xs6, ys6, 4, 3e-3, loss_func), r.lm5, TOL);
+    expectT(lm5.h, r.lm5_h, TOL);
+
+    class LSTMCell extends nn.Module {
+      forget_gate: nn.Linear;
+      input_gate: nn.Linear;
+      cell_gate: nn.Linear;
+      output_gate: nn.Linear;
+      constructor(ni: number, nh: number) {
+        super();
+        this.forget_gate = new nn.Linear(ni + nh, nh);
+        this.input_gate = new nn.Linear(ni + nh, nh);
+        this.cell_gate = new nn.Linear(ni + nh, nh);
+        this.output_gate = new nn.Linear(ni + nh, nh);
+      }
+      forward(input: Tensor, state: [Tensor, Tensor]): [Tensor, [Tensor, Tensor]] {
+        let [h, c] = state;
+        h = torch.cat([h, input], { dim: 1 });
+        c = c.mul(torch.sigmoid(this.forget_gate(h)));
+        c = c.add(torch.sigmoid(this.input_gate(h)).mul(torch.tanh(this.cell_gate(h))));
+        h = torch.sigmoid(this.output_gate(h)).mul(torch.tanh(c));
+        return [h, [h, c]];
+      }
+    }
+    torch.manual_seed(17);
+    const cell = new LSTMCell(5, 4);
+    const inp = torch.randn(3, 5);
+    const st: [Tensor, Tensor] = [torch.zeros(3, 4), torch.zeros(3, 4)];
+    let [, [h, c]] = cell(inp, st);
+    [, [h, c]] = cell(torch.randn(3, 5), [h, c]);
+    expectT(h, r.lstmcell[0], TOL);
+    expectT(c, r.lstmcell[1], TOL);
   });
 });
