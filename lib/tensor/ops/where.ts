@@ -1,6 +1,6 @@
 /** Selection by mask: where and masked_fill. */
 import { composite, record } from "../autograd/function";
-import { bool, checkIntScalar, cScalarName } from "../dtype";
+import { bool, checkIntScalar, cScalarName, float32, float64, int16, int32, int64, int8, uint8 } from "../dtype";
 import { parseArgs } from "../args";
 import { RuntimeError, TypeError_ } from "../errors";
 import { broadcastShapes, broadcastStrides, fmtShape } from "../shape";
@@ -86,15 +86,49 @@ function recordWhere(out: Tensor, condition: Tensor, a: Tensor, b: Tensor): Tens
   );
 }
 
-/** Copy of x with `value` where mask is true; the mask broadcasts to x's shape. */
+const LOW_BYTE_DTYPES = [float32, float64, int64, int32, int16, int8, uint8];
+
+/**
+ * torch 1.13's masked_fill reads a mask that is not bool through its uint8 kernel: the first (lowest, little-endian)
+ * byte of each element is the flag, and it must be 0 or 1. So an int64 / int32 mask of 0s and 1s works as a bool one
+ * (256 counts as 0), a uint8 mask of 2 raises, and a float mask of 1.0 (bytes 00 00 80 3f) masks nothing, silently:
+ * CS224N a4's generate_sent_masks float mask given to masked_fill_ without .bool(). Other dtypes pass through.
+ */
+function lowByteMask(mask: Tensor): Tensor {
+  if (!LOW_BYTE_DTYPES.includes(mask.dtype)) return mask;
+  const src = mask.detach().contiguous();
+  const out = empty(mask.shape, bool);
+  const d = src._data, o = src._offset, od = out._data;
+  const view = new DataView(new ArrayBuffer(8));
+  for (let i = 0; i < od.length; i++) {
+    const v = d[o + i];
+    let byte: number;
+    if (mask.dtype === float32) {
+      view.setFloat32(0, v, true);
+      byte = view.getUint8(0);
+    } else if (mask.dtype === float64) {
+      view.setFloat64(0, v, true);
+      byte = view.getUint8(0);
+    } else {
+      byte = ((v % 256) + 256) % 256;
+    }
+    if (byte > 1) throw new RuntimeError("Mask tensor can take 0 and 1 values only");
+    od[i] = byte;
+  }
+  return out;
+}
+
+/** Copy of x with `value` where mask is true; the mask broadcasts to x's shape (a mask not bool: see lowByteMask). */
 export function masked_fill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
+  const raw = mask;
   mask = uint8MaskAsBool(mask, "masked_fill"); // torch 1.13: deprecated, still works
-  checkMask(mask, "masked_fill");
   if (typeof value === "number") checkIntScalar(x.dtype, value, cScalarName(x.dtype));
   const shape = broadcastShapes(mask.shape, x.shape, "masked_fill"); // mask first: torch names it tensor a
   if (shape.length !== x.dim() || shape.some((s, i) => s !== x.shape[i])) {
     throw new RuntimeError(`masked_fill: mask of shape ${fmtShape(mask.shape)} must broadcast to the input shape ${fmtShape(x.shape)}`);
   }
+  if (raw instanceof Tensor && raw.dtype !== bool) mask = lowByteMask(raw);
+  checkMask(mask, "masked_fill");
   if (value instanceof Tensor) {
     if (value.dim() !== 0) throw new RuntimeError(`masked_fill only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`);
     return composite("MaskedFillBackward0", [x, value], (xx, vv) => where(mask, vv.to(xx.dtype), xx));
