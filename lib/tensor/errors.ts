@@ -37,6 +37,13 @@ export class ValueError extends TorchError {
   }
 }
 
+/** A failed `assert` in PyTorch's Python code (nn.Embedding's padding_idx check): Python's AssertionError. */
+export class AssertionError extends TorchError {
+  constructor(message: string) {
+    super(message, "AssertionError");
+  }
+}
+
 /** What PyTorch leaves unimplemented (an entropy a distribution lacks, a KL pair nobody registered): Python's NotImplementedError. */
 export class NotImplementedError extends TorchError {
   constructor(message: string) {

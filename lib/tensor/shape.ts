@@ -43,13 +43,14 @@ export function normalizeDim(dim: number, ndim: number): number {
  * PyTorch broadcasting: align trailing dims; each pair must be equal or contain a 1. A mismatch raises ATen's
  * infer_size message, as torch 1.13's elementwise ops (add, mul, where, masked_fill, copy_, lerp, ...) do:
  * 'The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1', a being the
- * first shape, the dimension counted in the broadcast result. `_op` names the caller (kept for call sites).
+ * first shape, the dimension counted in the broadcast result and checked from the last one. `_op` names the caller (kept for call sites).
  */
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the call sites name their op; torch's message does not
 export function broadcastShapes(a: Shape, b: Shape, _op = "broadcast"): number[] {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
+  // From the last dimension, as ATen's infer_size: with several mismatches the message names the innermost one.
+  for (let i = n - 1; i >= 0; i--) {
     const da = i < n - a.length ? 1 : a[i - (n - a.length)];
     const db = i < n - b.length ? 1 : b[i - (n - b.length)];
     if (da !== db && da !== 1 && db !== 1) {

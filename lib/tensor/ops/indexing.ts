@@ -178,7 +178,8 @@ function nonzeroFlat(mask: Tensor): Tensor {
 
 function toIndexTensor(idx: Tensor | readonly number[], op: string): Tensor {
   if (idx instanceof Tensor) {
-    if (idx.dtype.is_floating_point) throw new IndexError(`${op}: tensors used as indices must be long or bool tensors, got ${idx.dtype}`);
+    // torch 1.13's text for x[float_idx] and index_put_ (index_select checks its dtype before coming here)
+    if (idx.dtype.is_floating_point) throw new IndexError("tensors used as indices must be long, byte or bool tensors");
     // torch 1.13: x[i] takes long, byte or bool index tensors (a 0-d int32 one is a number); index_select int32 or int64.
     if (op === "index" && wrapsAround(idx.dtype) && idx.dtype !== uint8) {
       if (idx.dim() === 0) return idx.to(int64); // a 0-d integer tensor is a number to torch (x[torch.tensor(1, dtype=torch.int32)])

@@ -7,7 +7,7 @@
 import { parseArgs, type PyArgs } from "../../args";
 import { record } from "../../autograd/function";
 import { no_grad } from "../../autograd/grad_mode";
-import { IndexError, RuntimeError, TypeError_, ValueError } from "../../errors";
+import { AssertionError, IndexError, RuntimeError, TypeError_ } from "../../errors";
 import type { Tensor } from "../../tensor";
 import { checkTensor, data, empty } from "./_util";
 import { emptyForOverwrite } from "../../ops/util";
@@ -27,7 +27,8 @@ export interface EmbeddingFunctionalOptions {
 export function resolvePaddingIdx(padding_idx: number | null | undefined, num: number): number | null {
   if (padding_idx === null || padding_idx === undefined) return null;
   if (!Number.isInteger(padding_idx)) throw new TypeError_(`padding_idx must be an integer, got ${String(padding_idx)}`);
-  if (padding_idx >= num || padding_idx < -num) throw new ValueError("Padding_idx must be within num_embeddings");
+  // torch 1.13 asserts it (nn.Embedding and F.embedding): an AssertionError
+  if (padding_idx >= num || padding_idx < -num) throw new AssertionError("Padding_idx must be within num_embeddings");
   return padding_idx < 0 ? padding_idx + num : padding_idx;
 }
 

@@ -670,6 +670,12 @@ export function cross_entropy(input: Tensor, target: Tensor, ...args: CrossEntro
   if (!(label_smoothing >= 0 && label_smoothing <= 1)) {
     throw new RuntimeError(`label_smoothing must be between 0.0 and 1.0. Got: ${label_smoothing}`);
   }
+  // torch 1.13 takes a target of the input's shape for class probabilities before anything else: it must be a
+  // float one (a one-hot long target, CS224N a3's learner skipping .nonzero()[1], is this error) without ignore_index
+  if (target.dim() === input.dim() && target.shape.every((s, i) => s === input.shape[i])) {
+    if (!target.dtype.is_floating_point) throw new RuntimeError(`Expected floating point type for target with class probabilities, got ${cppTypeName(target.dtype)}`);
+    if ((a.ignore_index ?? -100) >= 0) throw new RuntimeError("ignore_index is not supported for floating point target");
+  }
   const weight = a.weight ? data(a.weight) : null;
   if (target.dtype.is_floating_point) {
     return softTargetCrossEntropy(input, target, weight, reduction, label_smoothing);

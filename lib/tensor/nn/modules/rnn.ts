@@ -15,6 +15,7 @@
 import { parseArgs, parseArgsRequired, type PyArgs } from "../../args";
 import { float32, type DType } from "../../dtype";
 import { RuntimeError, TorchError, TypeError_, ValueError } from "../../errors";
+import { warnOnce } from "../../warnings";
 import { tensor as makeTensor, zeros } from "../../ops/creation";
 import { stack, cat } from "../../ops/join";
 import { empty } from "../../ops/util";
@@ -126,6 +127,13 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
     if (!Number.isInteger(num_layers) || num_layers <= 0) throw new ValueError("num_layers must be greater than or equal to 1");
     if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
       throw new ValueError("dropout should be a number in range [0, 1] representing the probability of an element being zeroed");
+    }
+    if (p > 0 && num_layers === 1) {
+      // torch 1.13's UserWarning (CS224N a4's learner gives the one-layer encoder dropout=self.dropout_rate)
+      warnOnce(
+        "UserWarning: dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects " +
+          `num_layers greater than 1, but got dropout=${Number.isInteger(p) ? String(p) : pyFloat(p)} and num_layers=${num_layers}`,
+      );
     }
     const proj_size = o.proj_size ?? 0;
     if (!Number.isInteger(proj_size) || proj_size < 0) throw new ValueError("proj_size should be a positive integer or zero to disable projections");
@@ -432,12 +440,20 @@ export abstract class RNNCellBase<H extends Tensor | [Tensor, Tensor]> extends M
     for (const p of this.parameters()) uniform_(p, -stdv, stdv);
   }
 
+  /**
+   * torch 1.13's check_rnn_cell_forward_hidden on the (unsqueezed, when unbatched) state: the batch size, then the
+   * hidden size, both states of an LSTMCell labelled hidden0 as ATen's lstm_cell labels them; a state of another rank
+   * that passes both keeps the engine's message (torch fails later, in its matmul).
+   */
   private checkState(t: Tensor, batched: boolean, N: number, what: string): Tensor {
+    const h = batched ? t : t.unsqueeze(0);
+    if (h.size(0) !== N) throw new RuntimeError(`Input batch size ${N} doesn't match hidden0 batch size ${h.size(0)}`);
+    if (h.size(1) !== this.hidden_size) throw new RuntimeError(`hidden0 has inconsistent hidden_size: got ${h.size(1)}, expected ${this.hidden_size}`);
     const want = batched ? [N, this.hidden_size] : [this.hidden_size];
     if (t.shape.join() !== want.join()) {
       throw new RuntimeError(`${this._get_name()}: Expected ${what} of size ${torchSize(want)}, got ${torchSize(t.shape)}`);
     }
-    return batched ? t : t.unsqueeze(0);
+    return h;
   }
 
   override forward(input: Tensor, hx?: H | null): H {

@@ -3,7 +3,7 @@
  * messages in the fixture's "gaps" section (scripts/fixtures/cs224n_fixtures.py -> tests/fixtures/torch/tutorials/cs224n.json).
  */
 import { describe, expect, it, vi } from "vitest";
-import { torch } from "../../../../lib/tensor/index";
+import { nn, torch } from "../../../../lib/tensor/index";
 import { expectT, thrown, tutorialFixture } from "../tutorials/helpers";
 
 const g = tutorialFixture<Record<string, any>>("cs224n.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -37,5 +37,73 @@ describe("masked_fill with a mask that is neither bool nor uint8 (torch 1.13 rea
     const w0 = torch.ones([2, 4], { requires_grad: true });
     w0.masked_fill(torch.tensor([0, 1, 1, 0], long), 0).mul(torch.arange(8.0).view(2, 4)).sum().backward();
     expectT(w0.grad!, g.mf_int64_grad, 0);
+  });
+});
+
+describe("a broadcast mismatch in several dimensions names the last one, as ATen's infer_size (it named the first)", () => {
+  it("add, mul, masked_fill, where and eq of [4, 3] against [3, 4]", () => {
+    expect(thrown(() => torch.randn(4, 3).add(torch.randn(3, 4)))).toEqual(g.bc_add);
+    expect(thrown(() => torch.randn(2, 4, 3).mul(torch.randn(3, 4, 3)))).toEqual(g.bc_mul_3d);
+    expect(thrown(() => torch.randn(3, 4).masked_fill(torch.ones(4, 3).bool(), 1))).toEqual(g.bc_masked_fill);
+    expect(thrown(() => torch.where(torch.ones(4, 3).bool(), torch.randn(3, 4), 0))).toEqual(g.bc_where);
+    expect(thrown(() => torch.eq(torch.randn(4, 3), torch.randn(3, 4)))).toEqual(g.bc_eq);
+  });
+});
+
+describe("module and indexing checks in torch 1.13's words", () => {
+  it("nn.Embedding / F.embedding: a padding_idx out of range is an AssertionError (it was a ValueError)", () => {
+    const F = nn.functional;
+    expect([
+      thrown(() => new nn.Embedding(4, 3, { padding_idx: 4 })),
+      thrown(() => new nn.Embedding(4, 3, { padding_idx: -5 })),
+      thrown(() => F.embedding(torch.tensor([1], long), torch.randn(4, 3), { padding_idx: 4 })),
+    ]).toEqual(g.pad_idx);
+  });
+  it("RNN cells check the state's batch size, then its hidden size, both LSTMCell states labelled hidden0", () => {
+    const lc = new nn.LSTMCell(9, 5), gc = new nn.GRUCell(9, 5), rc = new nn.RNNCell(9, 5);
+    expect([
+      thrown(() => lc(torch.randn(3, 9), [torch.zeros(3, 5), torch.zeros(3, 4)])),
+      thrown(() => lc(torch.randn(9), [torch.zeros(4), torch.zeros(5)])),
+      thrown(() => lc(torch.randn(3, 9), [torch.zeros(2, 5), torch.zeros(3, 5)])),
+      thrown(() => gc(torch.randn(3, 9), torch.zeros(2, 5))),
+      thrown(() => rc(torch.randn(3, 9), torch.zeros(3, 6))),
+      thrown(() => lc(torch.randn(3, 9), [torch.zeros(3), torch.zeros(3, 5)])),
+    ]).toEqual(g.cell_state);
+  });
+  it("a one-layer LSTM / GRU given dropout warns as torch (not with two layers)", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const shown = (make: () => unknown) => {
+      warn.mockClear();
+      make();
+      return warn.mock.calls.map((c) => String(c[0]).replace(/^UserWarning: /, ""));
+    };
+    try {
+      expect([
+        shown(() => new nn.LSTM(4, 5, { dropout: 0.5 })),
+        shown(() => new nn.GRU(4, 5, 1, { dropout: 1e-5 })),
+        shown(() => new nn.LSTM(4, 5, { num_layers: 2, dropout: 0.5 })),
+      ]).toEqual(g.lstm_dropout_warnings);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+  it("a float index tensor: x[idx], x[:, idx] and index_put_ raise torch's IndexError text", () => {
+    const xi = torch.randn(3, 4);
+    expect([
+      thrown(() => xi.index(torch.tensor([0, 1]))),
+      thrown(() => xi.index(":", torch.tensor([0, 1]))),
+      thrown(() => xi.index_put_([torch.tensor([0])], torch.tensor(1))),
+    ]).toEqual(g.float_index);
+  });
+  it("cross_entropy: a target of the input's shape must be float (class probabilities) and refuses ignore_index", () => {
+    const F = nn.functional;
+    expect([
+      thrown(() => F.cross_entropy(torch.randn(2, 3), torch.zeros([2, 3], long))),
+      thrown(() => F.cross_entropy(torch.randn(2, 3), torch.zeros([2, 3], { dtype: torch.int32 }))),
+      thrown(() => F.cross_entropy(torch.randn(2, 3), torch.zeros([2, 3], { dtype: torch.bool }))),
+      thrown(() => F.cross_entropy(torch.randn(4), torch.zeros([4], long))),
+      thrown(() => F.cross_entropy(torch.randn(2, 3, 4), torch.zeros([2, 3, 4], long))),
+      thrown(() => F.cross_entropy(torch.randn(2, 3), torch.zeros(2, 3), { ignore_index: 0 })),
+    ]).toEqual(g.ce_same_shape);
   });
 });

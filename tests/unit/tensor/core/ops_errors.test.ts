@@ -22,7 +22,7 @@ const errors: [string, () => unknown, RegExp][] = [
   ["index: index tensors that do not broadcast", () => x().index(L([0, 1, 2]), L([0, 1])), /indexing tensors could not be broadcast together with shapes \[3\], \[2\]/],
   ["index: mask of the wrong shape", () => x().index(":", torch.tensor([true, false])), /The shape of the mask \[2\] at index 1 does not match/],
   ["index: more indices than dims", () => x().index(L([0]), L([0]), L([0])), /too many indices for tensor of dimension 2/],
-  ["index: float index tensor", () => x().index(torch.tensor([0, 1]), L([0, 1])), /tensors used as indices must be long or bool tensors/],
+  ["index: float index tensor", () => x().index(torch.tensor([0, 1]), L([0, 1])), /^tensors used as indices must be long, byte or bool tensors$/],
   ["einsum: fewer operands than terms", () => torch.einsum("ij,jk->ik", x()), /einsum\(\): fewer operands were provided than specified in the equation/],
   ["einsum: subscripts vs dims", () => torch.einsum("ijk->i", x()), /number of subscripts in the equation \(3\) does not match the number of dimensions \(2\) for operand 0/],
   ["einsum: invalid subscript", () => torch.einsum("i1->i", x()), /invalid subscript/],
