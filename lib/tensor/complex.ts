@@ -1,27 +1,29 @@
 /**
- * Complex numbers and torch.fft: this engine has no complex dtype (float32, float64, int64 and
- * bool only), and does not pretend to. Everything that would make or need a complex tensor
- * (torch.complex, polar, view_as_complex / view_as_real, the complex64 / complex128 dtypes, every
- * torch.fft transform, Tensor.imag) raises one clear error naming what is supported instead.
- * What is real-valued works as PyTorch's: torch.fft.fftfreq / rfftfreq / fftshift / ifftshift,
- * and for real tensors Tensor.real (itself), conj / conj_physical / resolve_conj / resolve_neg
- * (itself) and angle (0 or π).
+ * Complex numbers and torch.fft. Complex tensors (complex64 / complex128, aliases cfloat / cdouble) are
+ * complex_tensor.ts's ComplexTensor: made by torch.complex, torch.polar, torch.view_as_complex and
+ * x.to(torch.complex64); read back with torch.view_as_real, .real / .imag (views), abs / angle. What a complex
+ * tensor supports is complex_tensor.ts's COMPLEX_SUPPORTED; anything else on one raises one clear error naming it.
+ * Still refused with complexUnsupported's error: every torch.fft transform, factories given a complex dtype
+ * (torch.zeros(2, { dtype: torch.complex64 })), torch.complex32 / chalf, and Tensor.imag of a real tensor (torch's
+ * own error). What is real-valued works as PyTorch's: torch.fft.fftfreq / rfftfreq / fftshift / ifftshift, and for
+ * real tensors Tensor.real (itself), conj / conj_physical / resolve_conj / resolve_neg (itself) and angle (0 or π).
  */
 import { parseArgs, type PyArgs } from "./args";
 import { get_default_dtype } from "./default_dtype";
 import type { DType } from "./dtype";
 import { RuntimeError } from "./errors";
+import { COMPLEX_MAKERS, COMPLEX_SUPPORTED, complexDtypes } from "./complex_dtype";
 import { arange } from "./ops/creation";
 import { map1 } from "./ops/elementwise_extra";
 import type { Tensor } from "./tensor";
 
 export const SUPPORTED_DTYPES = "float32, float64, int64, int32, int16, int8, uint8 and bool";
 
-/** The one message every complex request gets. */
+/** The one message every complex request the engine cannot serve gets (torch.fft's transforms). */
 export function complexUnsupported(what: string): never {
   throw new RuntimeError(
-    `${what}: complex numbers are not supported by this engine (it has no complex dtype; its dtypes are ${SUPPORTED_DTYPES}). ` +
-      "Keep real and imaginary parts as two real tensors, and write a Fourier transform with real arithmetic " +
+    `${what}: not supported by this engine. Its complex tensors (complex64 / complex128, made by ${COMPLEX_MAKERS}) support ` +
+      `${COMPLEX_SUPPORTED}; Fourier transforms are not implemented: write one with real arithmetic ` +
       "(e.g. products with cos / sin DFT matrices in float64).",
   );
 }
@@ -78,12 +80,9 @@ export function angle(x: Tensor): Tensor {
   return map1(x, "AngleBackward0", (v) => (Number.isNaN(v) ? NaN : v < 0 ? Math.PI : 0), (g) => g.mul(0));
 }
 
+/** torch's real-tensor complex helpers; torch.complex / polar / view_as_complex / view_as_real are complex_tensor.ts's (torch.ts). */
 export const complexFunctions = {
   fft,
-  complex: (): never => complexUnsupported("torch.complex"),
-  polar: (): never => complexUnsupported("torch.polar"),
-  view_as_complex: (): never => complexUnsupported("torch.view_as_complex"),
-  view_as_real: (): never => complexUnsupported("torch.view_as_real (only complex tensors have a real view)"),
   real: (x: Tensor): Tensor => x,
   imag: (x: Tensor): Tensor => x.imag,
   conj: (x: Tensor): Tensor => x,
@@ -93,15 +92,13 @@ export const complexFunctions = {
   angle,
 };
 
-const COMPLEX_DTYPES = ["complex64", "complex128", "cfloat", "cdouble", "complex32", "chalf"] as const;
-
 /**
- * torch.complex64 and its aliases: reading one raises the complex error (a getter, not
- * enumerable, so listing torch's names does not trip it).
+ * torch.complex64 / complex128 / cfloat / cdouble (complex_dtype.ts; complex32 / chalf are named and refused when used),
+ * non-enumerable as before, so listing torch's names does not change.
  */
 export function defineComplexDtypes(ns: object): void {
-  for (const name of COMPLEX_DTYPES) {
-    Object.defineProperty(ns, name, { get: () => complexUnsupported(`torch.${name}`), enumerable: false, configurable: true });
+  for (const [name, dt] of Object.entries(complexDtypes)) {
+    Object.defineProperty(ns, name, { value: dt, enumerable: false, configurable: true, writable: false });
   }
 }
 

@@ -163,8 +163,16 @@ function summarizedValues(t: Tensor, summarize: boolean, out: number[], dim = 0,
   for (const i of idx) summarizedValues(t, summarize, out, dim + 1, off + i * t._strides[dim]);
 }
 
-function vectorStr(t: Tensor, off: number, dim: number, indent: number, summarize: boolean, f: Formatter): string {
-  const elementLength = f.maxWidth + 2;
+/** How one element at a storage offset prints, and its width (a complex one is two formatters' widths + 1). */
+interface ElementFormat {
+  width: number;
+  format(off: number): string;
+}
+
+const realElements = (t: Tensor, f: Formatter): ElementFormat => ({ width: f.maxWidth, format: (off) => f.format(t._data[off]) });
+
+function vectorStr(t: Tensor, off: number, dim: number, indent: number, summarize: boolean, f: ElementFormat): string {
+  const elementLength = f.width + 2;
   const perLine = Math.max(1, Math.floor((PRINT_OPTS.linewidth - indent) / elementLength));
   const n = t.shape[dim];
   const st = t._strides[dim];
@@ -172,21 +180,21 @@ function vectorStr(t: Tensor, off: number, dim: number, indent: number, summariz
   let data: string[];
   if (summarize && n > 2 * e) {
     data = [];
-    for (let i = 0; i < e; i++) data.push(f.format(t._data[off + i * st]));
+    for (let i = 0; i < e; i++) data.push(f.format(off + i * st));
     data.push(" ...");
-    for (let i = n - e; i < n; i++) data.push(f.format(t._data[off + i * st]));
+    for (let i = n - e; i < n; i++) data.push(f.format(off + i * st));
   } else {
     data = [];
-    for (let i = 0; i < n; i++) data.push(f.format(t._data[off + i * st]));
+    for (let i = 0; i < n; i++) data.push(f.format(off + i * st));
   }
   const lines: string[] = [];
   for (let i = 0; i < data.length; i += perLine) lines.push(data.slice(i, i + perLine).join(", "));
   return "[" + lines.join(",\n" + " ".repeat(indent + 1)) + "]";
 }
 
-function tensorStr(t: Tensor, off: number, dim: number, indent: number, summarize: boolean, f: Formatter): string {
+function tensorStr(t: Tensor, off: number, dim: number, indent: number, summarize: boolean, f: ElementFormat): string {
   const remaining = t.dim() - dim;
-  if (remaining === 0) return f.format(t._data[off]);
+  if (remaining === 0) return f.format(off);
   if (remaining === 1) return vectorStr(t, off, dim, indent, summarize, f);
   const n = t.shape[dim];
   const e = PRINT_OPTS.edgeitems;
@@ -228,7 +236,45 @@ export function formatData(t: Tensor, indent = 7): string {
   const values: number[] = [];
   summarizedValues(t, summarize, values);
   const f = new Formatter(values, t.dtype.is_floating_point, t.dtype === bool);
-  return tensorStr(t, t._offset, 0, indent, summarize, f);
+  return tensorStr(t, t._offset, 0, indent, summarize, realElements(t, f));
+}
+
+/**
+ * A complex tensor's body, given its real and imaginary parts (views with equal shapes and strides over one storage,
+ * the imaginary part one element after the real one): torch's two formatters, `1.0000+2.0000j`, `1.-2.j`.
+ */
+export function formatComplexData(re: Tensor, im: Tensor, indent: number): string {
+  if (re.numel() === 0) return "[]";
+  const summarize = re.numel() > PRINT_OPTS.threshold;
+  const rv: number[] = [];
+  const iv: number[] = [];
+  summarizedValues(re, summarize, rv);
+  summarizedValues(im, summarize, iv);
+  const f1 = new Formatter(rv, true, false);
+  const f2 = new Formatter(iv, true, false);
+  const shift = im._offset - re._offset;
+  const elements: ElementFormat = {
+    width: f1.maxWidth + f2.maxWidth + 1,
+    format: (off) => {
+      const real = f1.format(re._data[off]);
+      const imag = (f2.format(re._data[off + shift]) + "j").trimStart();
+      return imag[0] === "+" || imag[0] === "-" ? real + imag : real + "+" + imag;
+    },
+  };
+  return tensorStr(re, re._offset, 0, indent, summarize, elements);
+}
+
+/** repr of a complex tensor from its parts: dtype shown unless it is the default float's complex dtype. */
+export function formatComplexTensor(re: Tensor, im: Tensor, dtypeName: string, gradFn: string | null, requiresGrad: boolean, prefix = "tensor("): string {
+  const indent = prefix.length;
+  const suffixes: string[] = [];
+  const defaultComplex = get_default_dtype().name === "float64" ? "complex128" : "complex64";
+  if (re.numel() === 0 && re.dim() !== 1) suffixes.push(`size=${pyTuple(re.shape)}`);
+  if (dtypeName !== defaultComplex) suffixes.push(`dtype=torch.${dtypeName}`);
+  const body = formatComplexData(re, im, indent);
+  if (gradFn) suffixes.push(`grad_fn=<${gradFn}>`);
+  else if (requiresGrad) suffixes.push("requires_grad=True");
+  return addSuffixes(prefix + body, suffixes, indent);
 }
 
 /** `tensor([[ 0.1000, -0.2000]], grad_fn=<AddmmBackward0>)`, like repr() of a torch tensor. */

@@ -62,6 +62,8 @@ import { torchCore } from "./torch";
 import { torchAdditions } from "./api/index";
 import { installTorch113Names, torch113Names } from "./api/torch_1_13_names";
 import { defineComplexDtypes } from "./complex";
+import type { complexDtypes } from "./complex_dtype";
+import { installComplexRefusals } from "./complex_tensor";
 import * as nn from "./nn/index";
 import { deepcopy } from "./nn/deepcopy";
 import * as optim from "./optim/index";
@@ -88,13 +90,14 @@ const torchNamespace = { ...torchCore, ...torchAdditions, ...torch113Names, nn, 
  * forms of the fixed-signature functions' operands (torch.unsqueeze(x, { dim: 1 }), torch.add({ input, other }):
  * ops/fixed_arity.ts's OPERAND_NAMES reads them at run time).
  */
-export const torch = torchNamespace as TorchWithOperandKeywords<typeof torchNamespace>;
+export const torch = torchNamespace as TorchWithOperandKeywords<typeof torchNamespace> & typeof complexDtypes;
 installTorch113Names(torch, nn.functional);
 // torch.sum(3), F.relu(null): torch 1.13's TypeError, not a JavaScript error from inside (./non_tensor_input.ts)
 for (const [prefix, ns] of [["torch", torch], ["torch.linalg", torch.linalg], ["torch.special", torch.special], ["torch.fft", torch.fft], ["F", nn.functional]] as const) {
   installTensorInputChecks(ns, prefix);
 }
-defineComplexDtypes(torch); // non-enumerable getters: the spread above does not copy them
+defineComplexDtypes(torch); // non-enumerable: the spread above does not copy them
+installComplexRefusals(); // every Tensor method a complex tensor lacks raises one clear error (complex_tensor.ts)
 
 export type Torch = typeof torch;
 
@@ -105,6 +108,8 @@ export const copy = { deepcopy };
 export { torchvision };
 export { load_tensors, save_tensors, set_file_store, ARCHITECTURE_KEY, type FileStore } from "./serialize";
 export { Tensor, isTensor, isGenuineTensor } from "./tensor";
+export { ComplexTensor } from "./complex_tensor";
+export type { ComplexDType } from "./complex_dtype";
 export type { DType, Storage } from "./dtype";
 export { Generator } from "./random";
 export { enableThreads, disableThreads, threadsReady, getNumThreads, type ThreadSpawner, type ThreadInit, type ThreadHandle } from "./kernels/parallel";

@@ -13,6 +13,7 @@
  * tests/unit/tensor/core/non_tensor_operands_audit.test.ts.
  */
 import { isOptions } from "./args";
+import { complexHooks, isComplexTensor } from "./complex_dtype";
 import { isDType } from "./dtype";
 import { TypeError_ } from "./errors";
 import { Tensor } from "./tensor";
@@ -202,12 +203,17 @@ function accepted(mode: InputMode, first: unknown): boolean {
 
 /**
  * The slow half of the check, called when args[0] is not a tensor: returns when the call is one torch takes
- * (the input by keyword in an options object, what `mode` lets through), else raises torch's TypeError.
+ * (the input by keyword in an options object, what `mode` lets through), else raises torch's TypeError. A complex
+ * first argument (torch.mul(z, x)) returns { value }: the result computed by complex_tensor.ts, which the caller returns.
  */
-export function checkNonTensorInput(prefix: string, name: string, mode: InputMode, args: ArrayLike<unknown>): void {
+export function checkNonTensorInput(prefix: string, name: string, mode: InputMode, args: ArrayLike<unknown>): { value: unknown } | undefined {
   // Nothing given (the function's own "missing argument" error), or torch.sum({ input: x, dim: 0 }): the input by keyword.
   if (args.length === 0) return;
   const first = args[0];
+  // torch.mul(z, x), torch.cat([z, w]) with a complex tensor: complex_tensor.ts computes it or names what is supported.
+  if (prefix === "torch" && (isComplexTensor(first) || (Array.isArray(first) && first.some(isComplexTensor)))) {
+    return complexHooks.torchCall(name, Array.prototype.slice.call(args) as unknown[]);
+  }
   if (isOptions(first) || accepted(mode, first)) return;
   throw nonTensorInputError(prefix, name, mode, args);
 }
@@ -222,7 +228,10 @@ export function withTensorInput<F extends (...args: never[]) => unknown>(prefix:
   const call = fn as unknown as (...a: unknown[]) => unknown;
   /* eslint-disable prefer-rest-params */
   const wrapped = function (this: unknown): unknown {
-    if (!(arguments[0] instanceof Tensor)) checkNonTensorInput(prefix, name, mode, arguments);
+    if (!(arguments[0] instanceof Tensor)) {
+      const complex = checkNonTensorInput(prefix, name, mode, arguments);
+      if (complex) return complex.value;
+    }
     return call.apply(this, arguments as unknown as unknown[]);
   };
   /* eslint-enable prefer-rest-params */

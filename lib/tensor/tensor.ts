@@ -53,6 +53,8 @@ import { installBitwiseMethods } from "./api/bitwise";
 import { installSpecialFunctionMethods } from "./api/special_functions";
 import { installComplexMethods } from "./complex";
 import { UnsupportedDType } from "./dtype_unsupported";
+import { ComplexDType, complexHooks, isComplexTensor } from "./complex_dtype";
+import type { ComplexTensor } from "./complex_tensor";
 import { bernoulliTensor_ } from "./ops/random_fills";
 import { legacyConstructorDtype, legacyDefault } from "./ops/legacy_constructors";
 import { checkRequiresGradOutsideInference, inferenceState } from "./inference_state";
@@ -456,8 +458,11 @@ export class Tensor {
   /**
    * to(dtype) / to(device, dtype?) / to(other) / to({ device, dtype, copy }): the device must be
    * the CPU (torch.device("cpu"), "cpu"); a GPU device is a clear error (see ../device.ts).
+   * to(torch.complex64 / complex128): the complex tensor x + 0j (complex_tensor.ts).
    */
-  to(...args: (DType | DeviceLike | Tensor | boolean | null | undefined | TensorToOptions)[]): Tensor {
+  to(dtype: ComplexDType, ...rest: (DeviceLike | boolean | null | undefined)[]): ComplexTensor;
+  to(...args: (DType | DeviceLike | Tensor | boolean | null | undefined | TensorToOptions)[]): Tensor;
+  to(...args: (DType | DeviceLike | Tensor | boolean | null | undefined | TensorToOptions)[]): never {
     let dtype: DType = this.dtype;
     let copyAlways = false;
     for (const a of args) {
@@ -475,8 +480,9 @@ export class Tensor {
         copyAlways = Boolean(o.copy);
       }
     }
-    if (copyAlways && dtype === this.dtype) return copy.clone(this);
-    return copy.to(this, dtype);
+    if (dtype instanceof ComplexDType) return complexHooks.toComplex(this, dtype) as never;
+    if (copyAlways && dtype === this.dtype) return copy.clone(this) as never;
+    return copy.to(this, dtype) as never;
   }
   /** type() -> the legacy name ("torch.FloatTensor"); type(dtype | "torch.DoubleTensor") -> the converted tensor. */
   type(): string;
@@ -759,24 +765,37 @@ export class Tensor {
   }
 
   // ---- arithmetic ---------------------------------------------------------------------
+  // add / sub / mul / div / matmul with a complex other return a complex tensor (complex_tensor.ts). Their implementation
+  // signatures (hidden from callers) return never so that these overloads and tensor_operand_keywords.ts's keyword
+  // overloads are all compatible with them.
   /** Also torch 1.13's deprecated add(Number alpha, Tensor other), with its warning (ops/deprecated_overloads.ts). */
-  add(other: TensorLike, opts?: { alpha?: number }): Tensor {
-    const old = alphaFirst("add", other, opts);
-    return old ? arithmetic.add(this, old[0], { alpha: old[1] }) : arithmetic.add(this, other, opts);
+  add(other: ComplexTensor, opts?: { alpha?: number }): ComplexTensor;
+  add(other: TensorLike, opts?: { alpha?: number }): Tensor;
+  add(other: unknown, opts?: { alpha?: number }): never {
+    if (isComplexTensor(other)) return complexHooks.binary("add", this, other, opts) as never;
+    const old = alphaFirst("add", other as TensorLike, opts);
+    return (old ? arithmetic.add(this, old[0], { alpha: old[1] }) : arithmetic.add(this, other as TensorLike, opts)) as never;
   }
   /** Also the deprecated sub(Number alpha, Tensor other). */
-  sub(other: TensorLike, opts?: { alpha?: number }): Tensor {
-    const old = alphaFirst("sub", other, opts);
-    return old ? arithmetic.sub(this, old[0], { alpha: old[1] }) : arithmetic.sub(this, other, opts);
+  sub(other: ComplexTensor, opts?: { alpha?: number }): ComplexTensor;
+  sub(other: TensorLike, opts?: { alpha?: number }): Tensor;
+  sub(other: unknown, opts?: { alpha?: number }): never {
+    if (isComplexTensor(other)) return complexHooks.binary("sub", this, other, opts) as never;
+    const old = alphaFirst("sub", other as TensorLike, opts);
+    return (old ? arithmetic.sub(this, old[0], { alpha: old[1] }) : arithmetic.sub(this, other as TensorLike, opts)) as never;
   }
   rsub(other: TensorLike, opts?: { alpha?: number }): Tensor {
     return arithmetic.rsub(this, other, opts);
   }
-  mul(other: TensorLike): Tensor {
-    return arithmetic.mul(this, other);
+  mul(other: ComplexTensor): ComplexTensor;
+  mul(other: TensorLike): Tensor;
+  mul(other: unknown): never {
+    return arithmetic.mul(this, other as TensorLike) as never; // a complex other: ops/arithmetic.ts hands it to complex_tensor.ts
   }
-  div(other: TensorLike, opts?: { rounding_mode?: "trunc" | "floor" | null }): Tensor {
-    return arithmetic.div(this, other, opts);
+  div(other: ComplexTensor, opts?: { rounding_mode?: null }): ComplexTensor;
+  div(other: TensorLike, opts?: { rounding_mode?: "trunc" | "floor" | null }): Tensor;
+  div(other: unknown, opts?: { rounding_mode?: "trunc" | "floor" | null }): never {
+    return arithmetic.div(this, other as TensorLike, opts) as never; // a complex other: ops/arithmetic.ts hands it to complex_tensor.ts
   }
   true_divide(other: TensorLike): Tensor {
     return arithmetic.div(this, other);
@@ -1107,8 +1126,10 @@ export class Tensor {
   }
 
   // ---- linear algebra -----------------------------------------------------------------
-  matmul(other: Tensor): Tensor {
-    return matmul.matmul(this, other);
+  matmul(other: ComplexTensor): ComplexTensor;
+  matmul(other: Tensor): Tensor;
+  matmul(other: unknown): never {
+    return matmul.matmul(this, other as Tensor) as never; // a complex other: ops/matmul.ts hands it to complex_tensor.ts
   }
   mm(other: Tensor): Tensor {
     return matmul.mm(this, other);

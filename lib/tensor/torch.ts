@@ -50,7 +50,9 @@ import { bitwiseFunctions } from "./api/bitwise";
 import { specialFunctions } from "./api/special_functions";
 import { special } from "./special";
 import { binomial } from "./distributions/binomial";
+import { isComplexTensor } from "./complex_dtype";
 import { complexFunctions, defineComplexDtypes } from "./complex";
+import { complex, polar, view_as_complex, view_as_real } from "./complex_tensor";
 import { distributions } from "./distributions";
 import { default_generator, Generator } from "./random";
 import { get_rng_state, initial_seed, manual_seed, randomNamespace, seed, set_rng_state } from "./random_namespace";
@@ -187,7 +189,7 @@ const torchBase = {
   rand: creation.rand, randn: creation.randn, randint: creation.randint, randperm: creation.randperm,
   zeros_like: creation.zeros_like, ones_like: creation.ones_like, empty_like: creation.empty_like, full_like: creation.full_like,
   rand_like: creation.rand_like, randn_like: creation.randn_like, randint_like: creation.randint_like,
-  is_tensor: (x: unknown): x is Tensor => x instanceof Tensor,
+  is_tensor: (x: unknown): x is Tensor => x instanceof Tensor || isComplexTensor(x), // a complex tensor is one (complex_tensor.ts)
   numel: (x: Tensor) => x.numel(),
 
   // devices: the CPU only (see ./device.ts)
@@ -221,6 +223,7 @@ const torchBase = {
   special,
   binomial,
   ...complexFunctions,
+  complex, polar, view_as_complex, view_as_real,
   ...specialFunctions,
   addmm: matmul.addmm, matmul: matmul.matmul, mm: matmul.mm, bmm: matmul.bmm, dot: matmul.dot, outer: matmul.outer, mv: (a: Tensor, v: Tensor) => matmul.matmul(a, v),
   // torch.spmm(sparse, dense); with dense operands (the only layout here) it is mm (pytorch/examples' GCN)
@@ -435,7 +438,7 @@ const torchChecked = {
 /** The factories with out= (torch.rand(2, 2, out=c) fills c, drawing in c's dtype). */
 const CREATION_OUT_FUNCTIONS = ["zeros", "ones", "empty", "full", "arange", "linspace", "eye", "rand", "randn", "randint", "randperm"] as const;
 export const torchCore = { ...torchChecked, ...withOutAll(torchChecked, OUT_FUNCTIONS), ...withOutAll(torchChecked, CREATION_OUT_FUNCTIONS, true) };
-// torch.complex64 and friends: reading one explains that there are no complex dtypes (complex.ts).
+// torch.complex64 and friends (complex_dtype.ts), non-enumerable as before (complex.ts).
 defineComplexDtypes(torchCore);
 
 export type TorchCore = typeof torchCore;

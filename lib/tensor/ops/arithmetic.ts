@@ -1,4 +1,5 @@
 /** Broadcasting arithmetic: add, sub, rsub, mul, div, pow, maximum, minimum, remainder, fmod. */
+import { complexHooks, isComplexTensor } from "../complex_dtype";
 import { checkKeywords } from "../args";
 import { record } from "../autograd/function";
 import { get_default_dtype } from "../default_dtype";
@@ -34,6 +35,7 @@ export function binaryKernel(op: BinaryOpName, a: Tensor, b: Tensor, outDtype: D
 
 
 export function add(input: TensorLike, other: TensorLike, opts?: { alpha?: number }): Tensor {
+  if (isComplexTensor(other) || isComplexTensor(input)) return complexHooks.binary("add", input, other, opts) as Tensor; // complex_tensor.ts
   const old = alphaFirst("add", other, opts, true); // torch.add(input, Number alpha, Tensor other), deprecated
   if (old) return add(input, old[0], { alpha: old[1] });
   if (opts) checkKeywords("add", opts, ["alpha"]);
@@ -48,6 +50,7 @@ export function add(input: TensorLike, other: TensorLike, opts?: { alpha?: numbe
 }
 
 export function sub(input: TensorLike, other: TensorLike, opts?: { alpha?: number }): Tensor {
+  if (isComplexTensor(other) || isComplexTensor(input)) return complexHooks.binary("sub", input, other, opts) as Tensor; // complex_tensor.ts
   const old = alphaFirst("sub", other, opts, true); // torch.sub(input, Number alpha, Tensor other), deprecated
   if (old) return sub(input, old[0], { alpha: old[1] });
   if (opts) checkKeywords("sub", opts, ["alpha"]);
@@ -73,6 +76,7 @@ export function rsub(input: TensorLike, other: TensorLike, opts?: { alpha?: numb
 }
 
 export function mul(input: TensorLike, other: TensorLike): Tensor {
+  if (isComplexTensor(other) || isComplexTensor(input)) return complexHooks.binary("mul", input, other) as Tensor; // complex_tensor.ts
   const [a, b, dt] = operands(input, other, "mul");
   const out = binaryKernel("mul", a, b, dt);
   return record(
@@ -87,6 +91,7 @@ export function mul(input: TensorLike, other: TensorLike): Tensor {
 }
 
 export function div(input: TensorLike, other: TensorLike, opts?: { rounding_mode?: "trunc" | "floor" | null }): Tensor {
+  if (isComplexTensor(other) || isComplexTensor(input)) return complexHooks.binary("div", input, other, opts) as Tensor; // complex_tensor.ts
   if (opts) checkKeywords("div", opts, ["rounding_mode"]);
   const [a, b, dt0] = operands(input, other, "div");
   const mode = opts?.rounding_mode ?? null;

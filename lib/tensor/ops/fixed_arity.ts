@@ -58,6 +58,8 @@ export const TORCH_ONLY_FIXED_ARITY: Readonly<Record<string, number>> = {
   is_tensor: 1, is_storage: 1, typename: 1, result_type: 2, promote_types: 2, can_cast: 2,
   // the torch.* forms of methods TENSOR_ONLY_FIXED_ARITY checks, polygamma(n, input) and from_numpy(ndarray)
   masked_scatter: 3, broadcast_to: 2, polygamma: 2, from_numpy: 1,
+  // complex tensors' makers (../complex_tensor.ts)
+  complex: 2, polar: 2,
 };
 
 /** torch.* functions that take keywords: name -> the keywords accepted (out= is stripped before, ops/out_arg.ts). */
@@ -194,6 +196,8 @@ export const TORCH_OPERAND_NAMES = {
   where: ["condition", "input", "other"], tile: ["input", "dims"], tril_indices: ["row", "col"], triu_indices: ["row", "col"],
   // the shape / dims given as one argument (torch.flip(x, dims=(0,)), torch.reshape(x, shape=(2, 3)))
   flip: ["input", "dims"], reshape: ["input", "shape"], permute: ["input", "dims"],
+  // complex tensors' makers (torch.complex(real=a, imag=b), torch.polar(abs=r, angle=t))
+  complex: ["real", "imag"], polar: ["abs", "angle"],
   // every argument by keyword (torch.topk(input=logits, k=5), torch.multinomial(input=probs, num_samples=1), torch.triu(input=m, diagonal=1))
   topk: ["input", "k"], multinomial: ["input", "num_samples"], triu: ["input"], tril: ["input"],
   // nn.init's, the tensor first (nn.init.normal_(tensor=w, mean=0.0, std=0.02)); wrapped where withFixedArityAll meets them (nn/init.ts)
@@ -476,7 +480,10 @@ function withNamedOperands<F extends (...args: never[]) => unknown>(name: string
   const call = fn as unknown as (...a: unknown[]) => unknown;
   const input = prefix === undefined ? InputMode.None : inputMode(prefix, name);
   const wrapped = (...args: unknown[]): unknown => {
-    if (input !== InputMode.None && !(args[0] instanceof Tensor)) checkNonTensorInput(prefix!, name, input, args);
+    if (input !== InputMode.None && !(args[0] instanceof Tensor)) {
+      const complex = checkNonTensorInput(prefix!, name, input, args);
+      if (complex) return complex.value;
+    }
     const named = args.length > 0 && isOptions(args[args.length - 1]) ? namedOperands(name, names, args, PASS_ON) : null;
     return named ? call(...named) : call(...args);
   };
@@ -494,7 +501,10 @@ export function withFixedArity<F extends (...args: never[]) => unknown>(name: st
   // torch.exp(2.5): torch's TypeError (../non_tensor_input.ts); one instanceof on the fast path
   const input = prefix === undefined || arity === 0 ? InputMode.None : inputMode(prefix, name);
   const wrapped = (...args: unknown[]): unknown => {
-    if (input !== InputMode.None && !(args[0] instanceof Tensor)) checkNonTensorInput(prefix!, name, input, args);
+    if (input !== InputMode.None && !(args[0] instanceof Tensor)) {
+      const complex = checkNonTensorInput(prefix!, name, input, args);
+      if (complex) return complex.value;
+    }
     const last = args[args.length - 1];
     if (args.length > arity || args.length < required || isOptions(last)) {
       const named = operands && isOptions(last) ? namedOperands(name, operands, args) : null;
@@ -523,7 +533,10 @@ export function withKeywords<F extends (...args: never[]) => unknown>(name: stri
   const operands = torchOperandNames[name];
   const input = prefix === undefined ? InputMode.None : inputMode(prefix, name);
   const wrapped = (...args: unknown[]): unknown => {
-    if (input !== InputMode.None && !(args[0] instanceof Tensor)) checkNonTensorInput(prefix!, name, input, args);
+    if (input !== InputMode.None && !(args[0] instanceof Tensor)) {
+      const complex = checkNonTensorInput(prefix!, name, input, args);
+      if (complex) return complex.value;
+    }
     const last = args[args.length - 1];
     if (isOptions(last)) {
       const named = operands ? namedOperands(name, operands, args, keywords) : null;

@@ -1,4 +1,5 @@
 /** Matrix products: mm, matmul (with batch broadcasting), bmm, addmm, dot, mv, outer. */
+import { complexHooks, isComplexTensor } from "../complex_dtype";
 import { record } from "../autograd/function";
 import { allocStorage, cppTypeName, float32, wrapsAround, wrapValue, type DType, type Storage } from "../dtype";
 import { RuntimeError } from "../errors";
@@ -256,6 +257,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 }
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (isComplexTensor(a) || isComplexTensor(b)) return complexHooks.binary("matmul", a, b) as Tensor; // complex_tensor.ts
   const da = a.dim();
   const db = b.dim();
   if (da === 0 || db === 0) throw new RuntimeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);

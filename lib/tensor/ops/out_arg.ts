@@ -71,7 +71,10 @@ export function withOut<F extends (...args: never[]) => unknown>(name: string, f
   // torch.add("a", x): torch's TypeError (../non_tensor_input.ts), unless fn checks already; one instanceof on the fast path
   const input = INPUT_CHECKED.has(fn) ? InputMode.None : inputMode("torch", name);
   const wrapped = (...args: unknown[]): unknown => {
-    if (input !== InputMode.None && !(args[0] instanceof Tensor)) checkNonTensorInput("torch", name, input, args);
+    if (input !== InputMode.None && !(args[0] instanceof Tensor)) {
+      const complex = checkNonTensorInput("torch", name, input, args);
+      if (complex) return complex.value;
+    }
     const last = args[args.length - 1];
     if (args.length === 0 || !isOptions(last) || !("out" in last)) return call(...args);
     const { out, ...rest } = last;

@@ -8,7 +8,8 @@
  * Reference: tests/fixtures/torch/tutorials/docstring_examples8.json, scripts/fixtures/docstring_examples8_fixtures.py
  * (which lists the examples left out and the ones adapted, each with the reason: CUDA and sparse lines left out,
  * examples marked +SKIP only for changing global state run without the mark; the int8 / int16 / int32 ones run as written).
- * The complex-number examples are left out of the values; their functions' refusals are checked at the end.
+ * The complex-number examples are left out of the fixture's values; torch.complex / polar / view_as_complex's run at
+ * the end against reprs printed by torch 1.13 (complex tensors came after the fixture: lib/tensor/complex_tensor.ts).
  */
 import { describe, expect, it } from "vitest";
 import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
@@ -1397,13 +1398,17 @@ describe("torch 1.13 docstring examples, sweep 8: data samplers and collation, p
 });
 
 describe("the examples left out refuse clearly", () => {
-  it("the complex-number functions say the engine has no complex dtype (not 'undefined is not a function')", () => {
-    const x = torch.tensor([1.0, 2.0]);
-    const T = torch as unknown as Record<string, (...a: unknown[]) => unknown>;
-    for (const name of ["complex", "polar", "view_as_complex"]) {
-      expect(() => T[name](x, x), name).toThrow(/complex/);
-    }
-    expect(() => (torch.view_as_real as (...a: unknown[]) => unknown)(torch.randn(4, 2))).toThrow(/complex numbers are not supported/);
+  it("the complex-number examples of torch.complex / polar / view_as_complex run now (reprs printed by torch 1.13)", () => {
+    const real = torch.tensor([1, 2], { dtype: torch.float32 });
+    const imag = torch.tensor([3, 4], { dtype: torch.float32 });
+    expect(String(torch.complex(real, imag))).toBe("tensor([1.+3.j, 2.+4.j])");
+    const abs = torch.tensor([1, 2], { dtype: torch.float64 });
+    const angle = torch.tensor([Math.PI / 2, (5 * Math.PI) / 4], { dtype: torch.float64 });
+    expect(String(torch.polar(abs, angle))).toBe("tensor([ 6.1232e-17+1.0000j, -1.4142e+00-1.4142j], dtype=torch.complex128)");
+    const x = torch.tensor([[1.6116, -0.5772], [-1.4606, -0.912]]);
+    expect(String(torch.view_as_complex(x))).toBe("tensor([ 1.6116-0.5772j, -1.4606-0.9120j])");
+    expect(String(torch.view_as_real(torch.view_as_complex(x)))).toBe("tensor([[ 1.6116, -0.5772],\n        [-1.4606, -0.9120]])");
+    expect(() => (torch.view_as_real as (...a: unknown[]) => unknown)(torch.randn(4, 2))).toThrow(/^view_as_real is only supported for complex tensors$/);
   });
 
   it("data_ptr (torch.asarray's example) says why there is no address, and how to tell shared storage", () => {

@@ -14,8 +14,8 @@
  *     accumulation through a disabled GradScaler, clip_grad_norm_, zero_grad(set_to_none=True) and
  *     estimate_loss; the learner's mistakes (kv heads in the view, view without contiguous, 3-d logits to
  *     cross_entropy, multinomial of logits, tying a plain tensor, RMSNorm of the wrong width).
- *   - hkproj/pytorch-llama: the RoPE through torch.polar / view_as_complex / view_as_real, written with real
- *     cos / sin (this engine has no complex dtype, and says so), the KV cache written into preallocated
+ *   - hkproj/pytorch-llama: the RoPE through torch.polar / view_as_complex / view_as_real (complex64 tensors,
+ *     lib/tensor/complex_tensor.ts; apply_rotary_embeddings' device argument is "cpu"), the KV cache written into preallocated
  *     tensors one token at a time, and inference.py's text_completion bookkeeping (torch.full with pad_id,
  *     the prompt mask, torch.where, eos_reached |= ...) with _sample_top_p (sort, cumsum, a masked write,
  *     div_, multinomial, gather).
@@ -46,7 +46,7 @@
  * torch.tensor(t), torch.as_tensor(t) sharing t, torch.multinomial's messages (core/llama_mit_gaps.test.ts).
  */
 import { describe, expect, it, vi } from "vitest";
-import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
+import { F, nn, optim, torch, type ComplexTensor, type Tensor } from "../../../../lib/tensor/index";
 import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { expectNums, expectT, thrown, tutorialFixture } from "./helpers";
 
@@ -640,22 +640,23 @@ describe("the learner's mistakes on the llama model", () => {
 });
 
 // ============================== hkproj/pytorch-llama ==============================
-/** precompute_theta_pos_frequencies, with the polar form's real and imaginary parts kept as two tensors. */
-function precompute_theta_pos_frequencies(dim: number, seq_len: number, theta = 10000.0): [Tensor, Tensor] {
+/** precompute_theta_pos_frequencies: the polar form, complex64 (torch.polar). */
+function precompute_theta_pos_frequencies(dim: number, seq_len: number, theta = 10000.0): ComplexTensor {
   if (dim % 2 !== 0) throw new Error("Dimension must be divisible by 2");
   const theta_numerator = torch.arange(0, dim, 2).float();
   const th = torch.pow(theta, theta_numerator.div(dim)).reciprocal();
   const m = torch.arange(seq_len);
   const freqs = torch.outer(m, th).float();
-  return [torch.cos(freqs), torch.sin(freqs)]; // torch.polar(torch.ones_like(freqs), freqs)
+  return torch.polar(torch.ones_like(freqs), freqs);
 }
-/** apply_rotary_embeddings: (a + ib)(cos + i sin) on the consecutive pairs, as view_as_complex / view_as_real do. */
-function apply_rotary_embeddings(x: Tensor, freqs: [Tensor, Tensor]): Tensor {
-  const [re, im] = x.float().reshape([...x.shape.slice(0, -1), -1, 2]).unbind(-1);
-  const cos = freqs[0].unsqueeze(0).unsqueeze(2);
-  const sin = freqs[1].unsqueeze(0).unsqueeze(2);
-  const x_out = torch.stack([re.mul(cos).sub(im.mul(sin)), re.mul(sin).add(im.mul(cos))], { dim: -1 });
-  return x_out.reshape(x.shape).type_as(x);
+/** apply_rotary_embeddings: view_as_complex of the consecutive pairs times the frequencies, view_as_real back. */
+function apply_rotary_embeddings(x: Tensor, freqs_complex: ComplexTensor): Tensor {
+  const x_complex = torch.view_as_complex(x.float().reshape(...x.shape.slice(0, -1), -1, 2));
+  freqs_complex = freqs_complex.unsqueeze(0).unsqueeze(2);
+  const x_rotated = x_complex.mul(freqs_complex);
+  let x_out = torch.view_as_real(x_rotated);
+  x_out = x_out.reshape(...x.shape);
+  return x_out.type_as(x).to("cpu");
 }
 
 class HkArgs extends ModelArgs {
@@ -687,7 +688,7 @@ class SelfAttention extends nn.Module {
     this.cache_k = torch.zeros([args.max_batch_size, args.max_seq_len, this.n_kv_heads, this.head_dim]);
     this.cache_v = torch.zeros([args.max_batch_size, args.max_seq_len, this.n_kv_heads, this.head_dim]);
   }
-  forward(x: Tensor, start_pos: number, freqs: [Tensor, Tensor]): Tensor {
+  forward(x: Tensor, start_pos: number, freqs: ComplexTensor): Tensor {
     const [batch_size, seq_len] = x.shape;
     let xq = this.wq(x).view(batch_size, seq_len, this.n_heads_q, this.head_dim);
     let xk = this.wk(x).view(batch_size, seq_len, this.n_kv_heads, this.head_dim);
@@ -744,7 +745,7 @@ class EncoderBlock extends nn.Module {
     this.attention_norm = new RMSNorm(args.dim, args.norm_eps);
     this.ffn_norm = new RMSNorm(args.dim, args.norm_eps);
   }
-  forward(x: Tensor, start_pos: number, freqs: [Tensor, Tensor]): Tensor {
+  forward(x: Tensor, start_pos: number, freqs: ComplexTensor): Tensor {
     const h = x.add(this.attention.forward(this.attention_norm(x), start_pos, freqs));
     return h.add(this.feed_forward.forward(this.ffn_norm(h)));
   }
@@ -756,7 +757,7 @@ class HkTransformer extends nn.Module {
   layers: nn.ModuleList;
   norm: RMSNorm;
   output: nn.Linear;
-  freqs_complex: [Tensor, Tensor];
+  freqs_complex: ComplexTensor;
   constructor(args: HkArgs) {
     super();
     this.args = args;
@@ -772,7 +773,7 @@ class HkTransformer extends nn.Module {
     if (seq_len !== 1) throw new Error("Only one token at a time can be processed");
     let h = this.tok_embeddings(tokens);
     const span = `${start_pos}:${start_pos + seq_len}`;
-    const freqs: [Tensor, Tensor] = [this.freqs_complex[0].index(span), this.freqs_complex[1].index(span)];
+    const freqs = this.freqs_complex.index(span);
     for (const layer of this.layers) h = (layer as EncoderBlock)(h, start_pos, freqs);
     h = this.norm(h);
     return this.output(h).float();
@@ -793,18 +794,18 @@ function _sample_top_p(probs: Tensor, p: number): Tensor {
 describe("hkproj/pytorch-llama", () => {
   const r = ref.hkproj;
 
-  it("the polar-form frequencies and the rotated queries, with real cos / sin; torch.polar / view_as_complex refuse clearly", () => {
-    const [re, im] = precompute_theta_pos_frequencies(4, 16);
-    expectT(re, r.freqs_real, 1e-6);
-    expectT(im, r.freqs_imag, 1e-6);
+  it("the polar-form frequencies (torch.polar) and the queries rotated through view_as_complex / view_as_real", () => {
+    const freqs_complex = precompute_theta_pos_frequencies(4, 16);
+    expect(String(freqs_complex.dtype)).toBe("torch.complex64");
+    expectT(freqs_complex.real, r.freqs_real, 1e-6);
+    expectT(freqs_complex.imag, r.freqs_imag, 1e-6);
     torch.manual_seed(0);
     const xq = torch.randn(2, 5, 4, 4);
-    expectT(apply_rotary_embeddings(xq, [re.index(":5"), im.index(":5")]), r.rope, 1e-5);
-    // torch 1.13 has complex tensors (the fixture's calls succeed); this engine has none and says so
+    expectT(apply_rotary_embeddings(xq, freqs_complex.index(":5")), r.rope, 1e-5);
+    // the fixture's torch.polar / view_as_complex calls succeed in torch 1.13, and here
     expect(r.complex_errors).toEqual([null, null]);
-    const T = torch as unknown as Record<string, (...a: unknown[]) => unknown>;
-    expect(thrown(() => T.polar(torch.ones(2), torch.zeros(2)))?.[1]).toMatch(/complex numbers are not supported/);
-    expect(thrown(() => T.view_as_complex(torch.randn(4, 2)))?.[1]).toMatch(/complex numbers are not supported/);
+    expect(thrown(() => torch.polar(torch.ones(2), torch.zeros(2)))).toBeNull();
+    expect(thrown(() => torch.view_as_complex(torch.randn(4, 2)))).toBeNull();
   });
 
   it("text_completion's loop with the KV cache, one token at a time: logits per step, tokens, eos flags, the cache; _sample_top_p", () => {
