@@ -695,7 +695,9 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
   const size = x.shape[d];
   const sizes: number[] = [];
   if (typeof splitSize === "number") {
-    if (splitSize <= 0) throw new RuntimeError("split_size must be positive");
+    // torch 1.13's checks: a negative size, then 0 along a dimension that is not empty (0 along an empty one is one chunk)
+    if (splitSize < 0) throw new RuntimeError(`split expects split_size be non-negative, but got split_size=${splitSize}`);
+    if (splitSize === 0 && size !== 0) throw new RuntimeError(`split_size can only be 0 if dimension size is 0, but got dimension size of ${size}`);
     for (let s = 0; s < size; s += splitSize) sizes.push(Math.min(splitSize, size - s));
     if (size === 0) sizes.push(0);
   } else {

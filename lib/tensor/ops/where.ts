@@ -130,7 +130,7 @@ export function masked_fill(x: Tensor, mask: Tensor, value: TensorLike): Tensor 
   if (raw instanceof Tensor && raw.dtype !== bool) mask = lowByteMask(raw);
   checkMask(mask, "masked_fill");
   if (value instanceof Tensor) {
-    if (value.dim() !== 0) throw new RuntimeError(`masked_fill only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`);
+    if (value.dim() !== 0) throw new RuntimeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`);
     return composite("MaskedFillBackward0", [x, value], (xx, vv) => where(mask, vv.to(xx.dtype), xx));
   }
   return composite("MaskedFillBackward0", [x], (xx) => {

@@ -1,6 +1,6 @@
 /** The argument parsing nn.Embedding.from_pretrained and nn.EmbeddingBag.from_pretrained share. */
 import { parseArgs } from "../../args";
-import { RuntimeError, TypeError_ } from "../../errors";
+import { AssertionError, TypeError_ } from "../../errors";
 import type { Tensor } from "../../tensor";
 
 /**
@@ -11,6 +11,6 @@ import type { Tensor } from "../../tensor";
 export function pretrainedArgs<O extends object>(names: readonly (keyof O & string)[], args: readonly unknown[]): Partial<O> & { embeddings: Tensor } {
   const a = parseArgs<O>("from_pretrained", names, args) as Partial<O> & { embeddings?: Tensor };
   if (a.embeddings === undefined) throw new TypeError_("from_pretrained() missing 1 required positional argument: 'embeddings'");
-  if (a.embeddings.dim() !== 2) throw new RuntimeError("Embeddings parameter is expected to be 2-dimensional");
+  if (a.embeddings.dim() !== 2) throw new AssertionError("Embeddings parameter is expected to be 2-dimensional"); // torch asserts it
   return a as Partial<O> & { embeddings: Tensor };
 }

@@ -107,3 +107,21 @@ describe("module and indexing checks in torch 1.13's words", () => {
     ]).toEqual(g.ce_same_shape);
   });
 });
+
+describe("split's size checks, masked_fill's value tensor, from_pretrained's assert", () => {
+  it("split: 0 along a dimension that is not empty and a negative size raise torch's texts; 0 along an empty one is one chunk", () => {
+    expect([
+      thrown(() => torch.split(torch.randn(4, 2), 0)),
+      thrown(() => torch.randn(4, 2).split(0, 1)),
+      thrown(() => torch.split(torch.randn(4, 2), -1)),
+      torch.split(torch.randn(0, 2), 0).map((c) => [...c.shape]),
+    ]).toEqual(g.split_sizes);
+  });
+  it("masked_fill and masked_fill_ with a value tensor of one dimension both name masked_fill_, as torch", () => {
+    const m = torch.tensor([true, false, true]);
+    expect([thrown(() => torch.zeros(3).masked_fill(m, torch.tensor([1]))), thrown(() => torch.zeros(3).masked_fill_(m, torch.tensor([1])))]).toEqual(g.mf_value_1d);
+  });
+  it("Embedding / EmbeddingBag.from_pretrained of a 1-D tensor is an AssertionError", () => {
+    expect([thrown(() => nn.Embedding.from_pretrained(torch.ones(3))), thrown(() => nn.EmbeddingBag.from_pretrained(torch.ones(3)))]).toEqual(g.from_pretrained_1d);
+  });
+});
