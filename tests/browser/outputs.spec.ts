@@ -145,6 +145,19 @@ test("engine names print as the learner wrote them in the production build", asy
   await expect(output).toContainText("{ layer: ReLU(), w: tensor([1., 2.]) }");
 });
 
+test("a learner's cell prints shapes, state dicts and complex tensors as PyTorch prints them", async ({ page }) => {
+  await openLesson(page, TENSORS_LESSON);
+  await typeIntoCell(
+    page,
+    "make",
+    "const lin = new nn.Linear(1, 1); lin.weight.data.fill_(0.5); lin.bias.data.fill_(-1);\nprint(torch.zeros(2, 3).shape, lin.state_dict());\nconst z = torch.complex(torch.tensor([1, 2]), torch.tensor([3, -4]));\nz.mul(z)",
+  );
+  const output = await runCell(page, "make");
+  // torch 1.13's own text for the same Python (python3 -c "... print(z * z)").
+  await expect(output).toContainText("torch.Size([2, 3]) OrderedDict([('weight', tensor([[0.5000]])), ('bias', tensor([-1.]))])");
+  await expect(output).toContainText("tensor([ -8.+6.j, -12.-16.j])");
+});
+
 test("solutions and hints stay revealed after a reload; the solution copies into the editor, asking before overwriting", async ({ page }) => {
   test.setTimeout(120_000);
   await openLesson(page, TENSORS_LESSON);
