@@ -3,9 +3,9 @@
  * complex_tensor.ts's ComplexTensor: made by torch.complex, torch.polar, torch.view_as_complex and
  * x.to(torch.complex64); read back with torch.view_as_real, .real / .imag (views), abs / angle. What a complex
  * tensor supports is complex_tensor.ts's COMPLEX_SUPPORTED; anything else on one raises one clear error naming it.
- * Still refused with complexUnsupported's error: every torch.fft transform, factories given a complex dtype
- * (torch.zeros(2, { dtype: torch.complex64 })), torch.complex32 / chalf, and Tensor.imag of a real tensor (torch's
- * own error). What is real-valued works as PyTorch's: torch.fft.fftfreq / rfftfreq / fftshift / ifftshift, and for
+ * Still refused: every torch.fft transform (complexUnsupported's error), factories other than zeros / ones / empty /
+ * rand / randn given a complex dtype (torch.full([2], 1, { dtype: torch.complex64 }): complex_dtype.ts's error),
+ * torch.complex32 / chalf, and Tensor.imag of a real tensor (torch's own error). What is real-valued works as PyTorch's: torch.fft.fftfreq / rfftfreq / fftshift / ifftshift, and for
  * real tensors Tensor.real (itself), conj / conj_physical / resolve_conj / resolve_neg (itself) and angle (0 or π).
  */
 import { parseArgs, type PyArgs } from "./args";

@@ -4,8 +4,9 @@
  * non_tensor_input.ts can test for a complex operand without importing the complex class (which imports them).
  *
  * A ComplexDType passes isDType() (an options parser takes it as a dtype) but is not a real storage dtype: a factory
- * given one (torch.zeros(2, { dtype: torch.complex64 })) raises one clear error saying how complex tensors are made
- * here; Tensor.to(torch.complex64) and the complex tensor's own methods take it.
+ * given one (torch.full([2], 1, { dtype: torch.complex64 })) raises one clear error saying how complex tensors are made
+ * here; Tensor.to(torch.complex64), torch.zeros / ones / empty / rand / randn (index.ts) and the complex tensor's own
+ * methods take it.
  */
 import { float32, float64, type DType } from "./dtype";
 import { UnsupportedDType } from "./dtype_unsupported";
@@ -13,7 +14,8 @@ import { RuntimeError } from "./errors";
 
 /** What makes a complex tensor in this engine (for messages). */
 export const COMPLEX_MAKERS =
-  "torch.complex(real, imag), torch.polar(abs, angle), torch.view_as_complex(x) and x.to(torch.complex64 / complex128)";
+  "torch.complex(real, imag), torch.polar(abs, angle), torch.view_as_complex(x), x.to(torch.complex64 / complex128) and " +
+  "torch.zeros / ones / empty / rand / randn with a complex dtype";
 
 /** What works on a complex tensor (named in every refusal). */
 export const COMPLEX_SUPPORTED =
@@ -26,7 +28,7 @@ export class ComplexDType extends UnsupportedDType {
   override refuse(): never {
     throw new RuntimeError(
       `torch.${this.torchName}: this engine makes complex tensors only with ${COMPLEX_MAKERS}; ` +
-        "factories (torch.zeros / ones / randn / tensor ...) with a complex dtype are not supported.",
+        "other factories (torch.full / arange / tensor ...) with a complex dtype are not supported.",
     );
   }
   /** torch.complex64.is_complex: True. */

@@ -243,7 +243,10 @@ export class ComplexTensor {
       if (isDType(a)) dt = a;
       else if (a instanceof Tensor) dt = a.dtype;
       else if (a instanceof ComplexTensor) dt = a.dtype;
-      else if (isOptions(a) && (a as { dtype?: unknown }).dtype) dt = (a as { dtype: unknown }).dtype;
+      else if (isOptions(a)) {
+        if ((a as { dtype?: unknown }).dtype) dt = (a as { dtype: unknown }).dtype;
+        if ((a as { device?: unknown }).device != null) this._pair.to({ device: (a as { device: never }).device }); // the CPU only: the engine's error
+      } else if (a != null && typeof a !== "boolean") this._pair.to(a as never); // a device: the CPU only (the engine's error otherwise)
     }
     if (dt === undefined) return this;
     if (dt instanceof ComplexDType) {
@@ -507,6 +510,50 @@ function toComplex(x: unknown, dt: ComplexDType): ComplexTensor {
   return new ComplexTensor(named(join.stack([t, creation.zeros_like(t)], -1), "ToCopyBackward0"));
 }
 
+type FactoryOptions = { dtype?: unknown; requires_grad?: boolean; device?: unknown; generator?: unknown };
+type Factory = (...args: unknown[]) => Tensor;
+const FACTORY_SCALE: Record<string, number> = { randn: Math.SQRT1_2 };
+
+/**
+ * torch.zeros / ones / empty / rand / randn with a complex dtype: the [..., 2] pair drawn or filled by the real
+ * factory (ones: 1 + 0j; randn's parts have variance 1/2 each, as torch's, which draws them as this pair from the same
+ * stream). Other factories with a complex dtype (full, arange, tensor, ...) raise ComplexDType's error.
+ */
+export function complexFactory(name: string, real: Factory): Factory {
+  const wrapped = (...args: unknown[]): unknown => {
+    const last = args[args.length - 1];
+    const opts = isOptions(last) ? (last as FactoryOptions) : null;
+    if (!opts || !(opts.dtype instanceof ComplexDType)) return real(...args);
+    const dt = opts.dtype;
+    if (dt !== complex64 && dt !== complex128) dt.refuse();
+    const sizes = args.slice(0, -1);
+    const shape = sizes.length === 1 && Array.isArray(sizes[0]) ? [...(sizes[0] as number[]), 2] : [...(sizes as number[]), 2];
+    const { requires_grad, ...rest } = opts;
+    let pair = name === "ones"
+      ? join.stack([real(shape.slice(0, -1), { ...rest, dtype: dt.realDtype }), creation.zeros(shape.slice(0, -1), { dtype: dt.realDtype })], -1)
+      : real(shape, { ...rest, dtype: dt.realDtype });
+    const scale = FACTORY_SCALE[name];
+    if (scale !== undefined) pair = pair.mul(scale);
+    return new ComplexTensor(pair.requires_grad_(Boolean(requires_grad)));
+  };
+  Object.defineProperty(wrapped, "name", { value: name });
+  return wrapped as unknown as Factory;
+}
+
+/** torch.zeros(2, 3, { dtype: torch.complex64 }): the typed forms of complexFactory's factories (index.ts). */
+type ComplexFactoryOptions = { dtype: ComplexDType; requires_grad?: boolean; device?: unknown; generator?: unknown };
+type ComplexFactoryFn = {
+  (...args: [...sizes: number[], options: ComplexFactoryOptions]): ComplexTensor;
+  (sizes: readonly number[], options: ComplexFactoryOptions): ComplexTensor;
+};
+export type ComplexFactories = {
+  zeros: ComplexFactoryFn;
+  ones: ComplexFactoryFn;
+  empty: ComplexFactoryFn;
+  rand: ComplexFactoryFn;
+  randn: ComplexFactoryFn;
+};
+
 /** torch.<name>(z, ...) for a complex first argument: the method of the same name, or a clear error. */
 const TORCH_ON_COMPLEX: Record<string, (z: ComplexTensor, ...rest: unknown[]) => unknown> = {
   real: (z) => z.real,
@@ -515,6 +562,10 @@ const TORCH_ON_COMPLEX: Record<string, (z: ComplexTensor, ...rest: unknown[]) =>
   is_complex: () => true,
   is_floating_point: () => false,
   numel: (z) => z.numel(),
+  zeros_like: (z) => new ComplexTensor(creation.zeros_like(z._pair)),
+  ones_like: (z) => new ComplexTensor(join.stack([creation.ones_like(z.real), creation.zeros_like(z.real)], -1)),
+  randn_like: (z) => new ComplexTensor(creation.randn_like(z._pair).mul(Math.SQRT1_2)),
+  rand_like: (z) => new ComplexTensor(creation.rand_like(z._pair)),
 };
 const METHODS_FROM_TORCH = [
   "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "rsub", "matmul", "neg", "negative", "conj", "conj_physical",

@@ -63,7 +63,7 @@ import { torchAdditions } from "./api/index";
 import { installTorch113Names, torch113Names } from "./api/torch_1_13_names";
 import { defineComplexDtypes } from "./complex";
 import type { complexDtypes } from "./complex_dtype";
-import { installComplexRefusals } from "./complex_tensor";
+import { complexFactory, installComplexRefusals, type ComplexFactories } from "./complex_tensor";
 import * as nn from "./nn/index";
 import { deepcopy } from "./nn/deepcopy";
 import * as optim from "./optim/index";
@@ -90,7 +90,7 @@ const torchNamespace = { ...torchCore, ...torchAdditions, ...torch113Names, nn, 
  * forms of the fixed-signature functions' operands (torch.unsqueeze(x, { dim: 1 }), torch.add({ input, other }):
  * ops/fixed_arity.ts's OPERAND_NAMES reads them at run time).
  */
-export const torch = torchNamespace as TorchWithOperandKeywords<typeof torchNamespace> & typeof complexDtypes;
+export const torch = torchNamespace as ComplexFactories & TorchWithOperandKeywords<typeof torchNamespace> & typeof complexDtypes;
 installTorch113Names(torch, nn.functional);
 // torch.sum(3), F.relu(null): torch 1.13's TypeError, not a JavaScript error from inside (./non_tensor_input.ts)
 for (const [prefix, ns] of [["torch", torch], ["torch.linalg", torch.linalg], ["torch.special", torch.special], ["torch.fft", torch.fft], ["F", nn.functional]] as const) {
@@ -98,6 +98,10 @@ for (const [prefix, ns] of [["torch", torch], ["torch.linalg", torch.linalg], ["
 }
 defineComplexDtypes(torch); // non-enumerable: the spread above does not copy them
 installComplexRefusals(); // every Tensor method a complex tensor lacks raises one clear error (complex_tensor.ts)
+// torch.zeros / ones / empty / rand / randn(..., { dtype: torch.complex64 }): complex tensors (complex_tensor.ts)
+for (const name of ["zeros", "ones", "empty", "rand", "randn"] as const) {
+  (torch as unknown as Record<string, unknown>)[name] = complexFactory(name, torch[name] as unknown as (...a: unknown[]) => TensorClass);
+}
 
 export type Torch = typeof torch;
 

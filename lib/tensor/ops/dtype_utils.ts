@@ -3,6 +3,7 @@
  * can_cast, is_nonzero, element_size, type_as, and honest errors for what this engine lacks
  * (16-bit floats, CUDA, raw pointers).
  */
+import { isComplexTensor } from "../complex_dtype";
 import { bool, promoteTypes, uint8, type DType } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { Tensor, type TensorLike } from "../tensor";
@@ -42,6 +43,8 @@ export function element_size(x: Tensor): number {
 }
 
 export function type_as(x: Tensor, other: Tensor): Tensor {
+  // x.type_as(z) with a complex z: x + 0j (Tensor.to with the complex dtype, ../complex_tensor.ts)
+  if (isComplexTensor(other)) return x.to((other as unknown as { dtype: DType }).dtype);
   if (!(other instanceof Tensor)) throw new TypeError_(`type_as(): argument 'other' must be a Tensor, not ${typeof other}`);
   return x.to(other.dtype);
 }

@@ -85,7 +85,7 @@ describe("complex tensors", () => {
     expect(max[0]).toBe(e.max[0]);
     expect(max[1]).toMatch(/^Tensor.max\(\) is not supported for complex tensors in this engine. Complex tensors support: shape, .*matmul, sum, mean/);
     expect(thrown(() => torch.softmax(a as unknown as Tensor, 0))?.[1]).toMatch(/^torch.softmax is not supported for complex tensors/);
-    expect(thrown(() => torch.zeros([2], { dtype: torch.complex64 }))?.[1]).toMatch(/torch.complex64: this engine makes complex tensors only with torch.complex/);
+    expect(thrown(() => torch.full([2], 1, { dtype: torch.complex64 }))?.[1]).toMatch(/torch.complex64: this engine makes complex tensors only with torch.complex/);
     expect(thrown(() => (torch.fft.fft as (x: Tensor) => Tensor)(torch.ones(4)))?.[1]).toMatch(/^torch.fft.fft: not supported by this engine/);
   });
 
@@ -195,5 +195,28 @@ describe("llama's polar-form RoPE (torch.polar / view_as_complex / view_as_real)
     expectNums(losses, L.losses, 1e-5);
     expectT(grad0!, L.wq_grad0, 1e-4);
     expectT(attn.wq.weight, L.wq_after, 1e-5);
+  });
+});
+
+describe("complex factories, _like functions and torch.* forms", () => {
+  it("zeros / ones / rand / randn with a complex dtype (randn's parts of variance 1/2, torch's stream), torch.exp / abs / sum / real", () => {
+    const f = ref.factories as Record<string, unknown>;
+    expect(String(torch.zeros(2, { dtype: torch.cfloat }))).toBe(f.zeros);
+    expect(String(torch.ones([2], { dtype: torch.complex128 }))).toBe(f.ones);
+    torch.manual_seed(0);
+    const z = torch.randn(2, 2, { dtype: torch.cfloat, requires_grad: true });
+    expect(String(z)).toBe(f.randn);
+    torch.manual_seed(0);
+    R(torch.rand(3, 5, { dtype: torch.cfloat }), f.rand, 1e-6);
+    expect(String(torch.zeros_like(z as unknown as Tensor))).toBe(f.zeros_like);
+    const a = C([[1, 2], [3, -4]]);
+    const T = a as unknown as Tensor;
+    R(torch.exp(T) as unknown as ComplexTensor, (ref.ops as Record<string, TJ>).exp_2, 1e-5);
+    expectT(torch.abs(T), { shape: [2], data: [Math.sqrt(5), 5] }, 1e-6);
+    R(torch.sum(T) as unknown as ComplexTensor, { shape: [2], data: [4, -2] }, 0);
+    expectT(torch.real(T), { shape: [2], data: [1, 3] }, 0);
+    expectT(torch.view_as_real(a), { shape: [2, 2], data: [1, 2, 3, -4] }, 0);
+    expect(thrown(() => a.to("cuda"))?.[0]).toBe("RuntimeError");
+    expect(torch.ones(2).type_as(a as unknown as Tensor) as unknown).toBeInstanceOf(ComplexTensor);
   });
 });

@@ -8,9 +8,10 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { F, nn, optim, torch, utils, Tensor } from "../../../../lib/tensor/index";
+import { F, nn, optim, torch, utils, Tensor, type ComplexTensor } from "../../../../lib/tensor/index";
 
-type Result = Tensor | Tensor[] | nn.Module | number[] | { param_groups: readonly object[] };
+// (ComplexTensor: `as never` options also match torch.zeros / ones / empty / rand / randn's complex-dtype overloads)
+type Result = Tensor | ComplexTensor | Tensor[] | nn.Module | number[] | { param_groups: readonly object[] };
 
 interface Form {
   name: string;
@@ -575,7 +576,7 @@ function describeResult(r: Result): unknown {
   if (r instanceof Tensor) return { shape: [...r.shape], dtype: String(r.dtype), values: r.tolist() };
   if (Array.isArray(r)) return r.map((v) => (typeof v === "number" ? v : describeResult(v)));
   if (r instanceof nn.Module) return { repr: String(r), state: Object.entries(r.state_dict()).map(([k, v]) => [k, describeResult(v)]) };
-  return r.param_groups.map((g) => Object.fromEntries(Object.entries(g).filter(([k]) => k !== "params")));
+  return (r as { param_groups: readonly object[] }).param_groups.map((g) => Object.fromEntries(Object.entries(g).filter(([k]) => k !== "params")));
 }
 
 function run(f: () => Result): unknown {
