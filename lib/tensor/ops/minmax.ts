@@ -95,7 +95,7 @@ function minmax(x: Tensor, isMax: boolean, dim?: number | DimKeywords, keepdimAr
       return [gk.mul(onehot).reshape(x.shape.slice())];
     },
   );
-  return valuesAndIndices(vals, idx);
+  return valuesAndIndices(vals, idx, isMax ? "max" : "min");
 }
 
 export function max(x: Tensor, dim?: number | DimKeywords, keepdim: KeepdimArg = false): Tensor | MinMaxResult {

@@ -102,7 +102,7 @@ function sortedPrefix(x: Tensor, d: number, k: number, descending: boolean, node
     },
     [indices],
   );
-  return valuesAndIndices(values, indices);
+  return valuesAndIndices(values, indices, node.replace("Backward0", "").toLowerCase()); // sort, topk
 }
 
 function checkDim(x: Tensor, dim: number): number {

@@ -38,7 +38,7 @@ function pickAlong(x: Tensor, dim: number | undefined, keepdim: boolean, op: str
     if (flat.numel() === 0) throw new RuntimeError(`${op}() input tensor cannot be empty`);
     const i = pick(Array.from(contiguousData(flat.detach())));
     const idx = makeTensor([i], { dtype: int64 });
-    return valuesAndIndices(flat.gather(0, idx).reshape([]), idx.reshape([]));
+    return valuesAndIndices(flat.gather(0, idx).reshape([]), idx.reshape([]), op);
   }
   const d = normalizeDim(dim, Math.max(x.dim(), 1));
   const rows = rowsAlong(x, d);
@@ -58,7 +58,7 @@ function pickAlong(x: Tensor, dim: number | undefined, keepdim: boolean, op: str
     values = values.squeeze(d);
     idx = idx.squeeze(d);
   }
-  return valuesAndIndices(values, idx);
+  return valuesAndIndices(values, idx, op);
 }
 
 /** Positions of a row sorted ascending (NaN last), stable. */
@@ -328,7 +328,7 @@ function cumulativeExtreme(x: Tensor, dim: number, op: "cummax" | "cummin"): Min
   let indices = rows.restore(makeTensor(idx, { dtype: int64 }).reshape(moved));
   if (x.dim() === 0) indices = indices.reshape([]);
   const values = x.dim() === 0 ? x.clone() : x.gather(d, indices);
-  return valuesAndIndices(values, indices);
+  return valuesAndIndices(values, indices, op);
 }
 
 /** cummax(x, dim) -> (values, indices) of the running maximum (NaN propagates). */

@@ -116,11 +116,15 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
  * A (values, indices) result that is also iterable and indexable in that order, like PyTorch's
  * named tuples: `const [v, i] = x.max(1)`, and `x.max(1)[1]` as the DQN tutorial writes it.
  */
-export function valuesAndIndices(values: Tensor, indices: Tensor): MinMaxResult {
+export function valuesAndIndices(values: Tensor, indices: Tensor, name?: string): MinMaxResult {
   const result = { values, indices };
   // Not enumerable: the fields stay the whole printed / compared object.
   Object.defineProperty(result, Symbol.iterator, { enumerable: false, value: () => [values, indices][Symbol.iterator]() });
   Object.defineProperty(result, 0, { enumerable: false, value: values });
   Object.defineProperty(result, 1, { enumerable: false, value: indices });
+  // print(torch.max(x, 1)): Python's str of the named tuple, 'torch.return_types.max(\nvalues=tensor(...),\nindices=tensor(...))'
+  if (name !== undefined) {
+    Object.defineProperty(result, "toString", { enumerable: false, value: () => `torch.return_types.${name}(\nvalues=${String(values)},\nindices=${String(indices)})` });
+  }
   return result as MinMaxResult;
 }

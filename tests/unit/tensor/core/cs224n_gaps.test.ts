@@ -125,3 +125,16 @@ describe("split's size checks, masked_fill's value tensor, from_pretrained's ass
     expect([thrown(() => nn.Embedding.from_pretrained(torch.ones(3))), thrown(() => nn.EmbeddingBag.from_pretrained(torch.ones(3)))]).toEqual(g.from_pretrained_1d);
   });
 });
+
+describe("print(torch.max(x, 1)): a (values, indices) result prints as torch's named tuple", () => {
+  it("max, min, topk, sort, kthvalue, median, mode, cummax, cummin, nanmedian (and one with a grad_fn)", () => {
+    const xr = torch.tensor([[1, 5], [3, 2]]);
+    const wr = torch.tensor([[1, 5], [3, 2]], { requires_grad: true });
+    expect([
+      String(torch.max(xr, 1)), String(xr.min({ dim: 0 })), String(torch.topk(xr, 1)), String(torch.sort(xr, { descending: true })),
+      String(torch.kthvalue(xr, 1)), String(torch.median(xr, 1)), String(torch.mode(xr, 1)), String(torch.cummax(xr, 1)),
+      String(torch.cummin(xr, 0)), String(torch.nanmedian(xr, 0)), String(torch.median(torch.tensor([2, 1, 3]), 0)),
+      String(torch.max(wr, 1, { keepdim: true })),
+    ]).toEqual(g.return_types);
+  });
+});
