@@ -219,4 +219,10 @@ describe("complex factories, _like functions and torch.* forms", () => {
     expect(thrown(() => a.to("cuda"))?.[0]).toBe("RuntimeError");
     expect(torch.ones(2).type_as(a as unknown as Tensor) as unknown).toBeInstanceOf(ComplexTensor);
   });
+
+  it("a summarized print (3 x 400) and a keepdim sum print as torch 1.13's", () => {
+    torch.manual_seed(0);
+    const zs = torch.randn(3, 400, { dtype: torch.cfloat });
+    expect([String(zs), String(zs.sum(1, true))]).toEqual(fixture.prints_summarized);
+  });
 });
