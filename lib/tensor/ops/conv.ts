@@ -457,6 +457,11 @@ export function convolution(fn: string, input: Tensor, weight: Tensor, bias: Ten
   return convApply(input, weight, bias, spec, outShape, spec.batched ? "ConvolutionBackward0" : "SqueezeBackward1");
 }
 
+/** The shape torch's channel-count message names: an unbatched input is already a batch of one there. */
+function batchedShape(input: Tensor, batched: boolean): readonly number[] {
+  return batched ? input.shape : [1, ...input.shape];
+}
+
 /** A convolution's checks (PyTorch's messages), geometry and output shape. */
 export function convSetup(fn: string, input: Tensor, weight: Tensor, bias: Tensor | null, rank: number, p: ConvParams): { spec: ConvSpec; outShape: number[] } {
   checkParams(fn, p);
@@ -471,7 +476,7 @@ export function convSetup(fn: string, input: Tensor, weight: Tensor, bias: Tenso
   }
   if (weight.shape[1] * groups !== C) {
     throw new RuntimeError(
-      `Given groups=${groups}, weight of size ${sizeStr(weight.shape)}, expected input${sizeStr(input.shape)} to have ` +
+      `Given groups=${groups}, weight of size ${sizeStr(weight.shape)}, expected input${sizeStr(batchedShape(input, batched))} to have ` +
         `${weight.shape[1] * groups} channels, but got ${C} channels instead`,
     );
   }
@@ -511,7 +516,7 @@ export function convTranspose(fn: string, input: Tensor, weight: Tensor, bias: T
   const { groups } = p;
   if (weight.shape[0] !== Cin) {
     throw new RuntimeError(
-      `Given transposed=1, weight of size ${sizeStr(weight.shape)}, expected input${sizeStr(input.shape)} to have ${weight.shape[0]} channels, but got ${Cin} channels instead`,
+      `Given transposed=1, weight of size ${sizeStr(weight.shape)}, expected input${sizeStr(batchedShape(input, batched))} to have ${weight.shape[0]} channels, but got ${Cin} channels instead`,
     );
   }
   if (Cin % groups !== 0) {

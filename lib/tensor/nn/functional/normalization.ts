@@ -45,26 +45,20 @@ export function batch_norm(
 ): Tensor {
   const fn = "batch_norm";
   checkTensor(input, fn);
-  if (input.dim() > 3) {
-    // (N, C, d1, d2, ...) as torch takes it (a BatchNorm2d / 3d input): the same statistics over N and the spatial
-    // dims, computed on its (N, C, d1 * d2 * ...) view; the one-value-per-channel error names the input's own size
-    const count = input.shape.reduce((p, d, i) => (i === 1 ? p : p * d), 1);
-    if (count <= 1 && parseArgs<BatchNormFunctionalOptions>(fn, ["weight", "bias", "training", "momentum", "eps"], args).training) {
-      throw new ValueError(`Expected more than 1 value per channel when training, got input size ${torchSize(input.shape)}`);
-    }
-    return batch_norm(input.reshape([input.shape[0], input.shape[1], -1]), running_mean, running_var, ...args).reshape(input.shape);
-  }
   const a = parseArgs<BatchNormFunctionalOptions>(fn, ["weight", "bias", "training", "momentum", "eps"], args);
   const weight = a.weight ?? null;
   const bias = a.bias ?? null;
   const training = a.training ?? false;
   const momentum = a.momentum ?? 0.1;
   const eps = a.eps ?? 1e-5;
-  if (input.dim() !== 2 && input.dim() !== 3) {
+  if (input.dim() < 2) {
     throw new ValueError(`expected 2D or 3D input (got ${input.dim()}D input)`);
   }
+  // (N, C, d1, d2, ...) as torch takes it (a BatchNorm2d / 3d input): statistics over N and every trailing dim, the
+  // result a tensor of its own (NativeBatchNormBackward0), not a view, so an in-place activation after it (DCGAN's
+  // LeakyReLU(0.2, inplace=True)) records LeakyReluBackward1 and stays twice differentiable (WGAN-GP's penalty).
   const [N, C] = input.shape;
-  const L = input.dim() === 3 ? input.shape[2] : 1;
+  const L = input.shape.slice(2).reduce((p, d) => p * d, 1);
   const count = N * L;
   for (const [t, what] of [[running_mean, "running_mean"], [running_var, "running_var"], [weight, "weight"], [bias, "bias"]] as const) {
     if (t && t.numel() !== C) {
@@ -81,7 +75,7 @@ export function batch_norm(
   const x = data(input);
   const gamma = weight ? data(weight) : null;
   const beta = bias ? data(bias) : null;
-  // Element (n, c, l) sits at ((n * C) + c) * L + l.
+  // Element (n, c, l) sits at ((n * C) + c) * L + l, l running over the trailing dims.
   const mean = new Float64Array(C);
   const invstd = new Float64Array(C);
   if (training) {
@@ -204,8 +198,8 @@ export function batch_norm(
     [input, ...(weight ? [weight] : [])],
     // create_graph: the same normalisation in recorded ops (batch statistics from x when training).
     (g) => differentiateThrough((xx, ww, bb) => {
-      const along = input.dim() === 3 ? [1, C, 1] : [1, C];
-      const dims = input.dim() === 3 ? [0, 2] : [0];
+      const along = input.shape.map((d, i) => (i === 1 ? C : 1));
+      const dims = input.shape.map((_, i) => i).filter((i) => i !== 1);
       let yy: Tensor;
       if (training) {
         const d = xx.sub(xx.mean(dims, true));

@@ -43,6 +43,11 @@ export class BatchNorm1d extends NormBase {
     if (input.dim() !== 2 && input.dim() !== 3) {
       throw new ValueError(`expected 2D or 3D input (got ${input.dim()}D input)`);
     }
+    return this._batchNorm(input);
+  }
+
+  /** The running-statistics bookkeeping and F.batch_norm, for an input whose dims the subclass has checked. */
+  protected _batchNorm(input: Tensor): Tensor {
     let factor = this.momentum ?? 0.0;
     if (this.training && this.track_running_stats && this.num_batches_tracked) {
       const nbt = this.num_batches_tracked;

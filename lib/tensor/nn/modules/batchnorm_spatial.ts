@@ -1,7 +1,7 @@
 /**
  * What BatchNorm2d and BatchNorm3d share: BatchNorm1d's math (buffers, momentum, train/eval) with
- * the statistics per channel over N and every spatial position, computed by viewing the
- * (N, C, *spatial) input as (N, C, prod(spatial)). Kept out of nn's exports.
+ * the statistics per channel over N and every spatial position, F.batch_norm taking the
+ * (N, C, *spatial) input as it is. Kept out of nn's exports.
  */
 import { parseArgsRequired, type PyArgs } from "../../args";
 import { ValueError } from "../../errors";
@@ -22,11 +22,13 @@ export abstract class SpatialBatchNorm extends BatchNorm1d {
   override forward(input: Tensor): Tensor {
     const d = this.spatialDims + 2;
     if (input.dim() !== d) throw new ValueError(`expected ${d}D input (got ${input.dim()}D input)`);
-    const [N, C, ...spatial] = input.shape;
+    const [N, , ...spatial] = input.shape;
     const flat = spatial.reduce((a, b) => a * b, 1);
     // checked here so that the message gives the input's own size, as torch's (not the (N, C, L) view's)
     const bnTraining = this.training || (this.running_mean === null && this.running_var === null);
     if (bnTraining && N * flat <= 1) throw new ValueError(`Expected more than 1 value per channel when training, got input size ${torchSize(input.shape)}`);
-    return super.forward(input.reshape(N, C, flat)).reshape(input.shape.slice());
+    // F.batch_norm takes (N, C, d1, ...) itself: the result is its own tensor (NativeBatchNormBackward0), not a view
+    // of an (N, C, L) one, so an in-place activation after it stays twice differentiable (WGAN-GP's penalty).
+    return this._batchNorm(input);
   }
 }
