@@ -1434,7 +1434,7 @@ export class Tensor {
     return inplace.unary_(this, "exp_", (x) => unary.exp(x));
   }
   masked_fill_(mask: Tensor, value: TensorLike): this {
-    return inplace.unary_(this, "masked_fill_", (x) => where.masked_fill(x, mask, value));
+    return inplace.unary_(this, "masked_fill_", (x) => where.masked_fill(x, mask, value, true));
   }
   uniform_(...args: PyArgs<[from?: number | Tensor, to?: number | Tensor], { from?: number | Tensor; to?: number | Tensor; generator?: Generator }>): this {
     const a = parseArgs<{ from?: number | Tensor; to?: number | Tensor; generator?: Generator }>("uniform_", ["from", "to", "generator"], args);

@@ -93,8 +93,10 @@ export function mul(input: TensorLike, other: TensorLike): Tensor {
 export function div(input: TensorLike, other: TensorLike, opts?: { rounding_mode?: "trunc" | "floor" | null }): Tensor {
   if (isComplexTensor(other) || isComplexTensor(input)) return complexHooks.binary("div", input, other, opts) as Tensor; // complex_tensor.ts
   if (opts) checkKeywords("div", opts, ["rounding_mode"]);
-  const [a, b, dt0] = operands(input, other, "div");
   const mode = opts?.rounding_mode ?? null;
+  // torch 1.13 refuses any other mode ('round' divided as None did)
+  if (mode !== null && mode !== "trunc" && mode !== "floor") throw new RuntimeError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
+  const [a, b, dt0] = operands(input, other, "div");
   if (mode) {
     // Rounded division keeps integer dtypes and has zero gradient almost everywhere.
     checkIntegerDivisor(b, dt0);

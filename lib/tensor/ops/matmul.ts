@@ -213,11 +213,11 @@ function batchedRaw(a: Tensor, b: Tensor, batch: readonly number[]): Tensor {
   return out;
 }
 
-/** The broadcast batch of two batched operands, or torch's error for the first dimension that does not match. */
+/** The broadcast batch of two batched operands, or torch's error for the last dimension that does not match (infer_size walks from the end). */
 function batchOf(a: readonly number[], b: readonly number[]): number[] {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
+  for (let i = n - 1; i >= 0; i--) {
     const da = i < n - a.length ? 1 : a[i - (n - a.length)];
     const db = i < n - b.length ? 1 : b[i - (n - b.length)];
     if (da !== db && da !== 1 && db !== 1) {

@@ -118,14 +118,18 @@ function lowByteMask(mask: Tensor): Tensor {
   return out;
 }
 
-/** Copy of x with `value` where mask is true; the mask broadcasts to x's shape (a mask not bool: see lowByteMask). */
-export function masked_fill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
+/**
+ * Copy of x with `value` where mask is true (a mask not bool: see lowByteMask). Out of place, mask and x broadcast
+ * together as torch's expand_outplace(mask, self): the mask is tensor a of a mismatch, and a larger mask gives a
+ * larger result. In place (masked_fill_), self is tensor a and the mask must broadcast to self's shape.
+ */
+export function masked_fill(x: Tensor, mask: Tensor, value: TensorLike, inplace = false): Tensor {
   const raw = mask;
   mask = uint8MaskAsBool(mask, "masked_fill"); // torch 1.13: deprecated, still works
   if (typeof value === "number") checkIntScalar(x.dtype, value, cScalarName(x.dtype));
-  const shape = broadcastShapes(mask.shape, x.shape, "masked_fill"); // mask first: torch names it tensor a
-  if (shape.length !== x.dim() || shape.some((s, i) => s !== x.shape[i])) {
-    throw new RuntimeError(`masked_fill: mask of shape ${fmtShape(mask.shape)} must broadcast to the input shape ${fmtShape(x.shape)}`);
+  const shape = inplace ? broadcastShapes(x.shape, mask.shape, "masked_fill_") : broadcastShapes(mask.shape, x.shape, "masked_fill");
+  if (inplace && (shape.length !== x.dim() || shape.some((s, i) => s !== x.shape[i]))) {
+    throw new RuntimeError(`output with shape ${fmtShape(x.shape)} doesn't match the broadcast shape ${fmtShape(shape)}`);
   }
   if (raw instanceof Tensor && raw.dtype !== bool) mask = lowByteMask(raw);
   checkMask(mask, "masked_fill");

@@ -138,3 +138,28 @@ describe("print(torch.max(x, 1)): a (values, indices) result prints as torch's n
     ]).toEqual(g.return_types);
   });
 });
+
+describe("div's rounding modes, matmul's batch mismatch, masked_fill's broadcasting", () => {
+  it("div refuses a rounding_mode other than None / 'trunc' / 'floor' ('round' divided as None did)", () => {
+    const xd = torch.tensor([7, -7]);
+    expect(thrown(() => torch.div(xd, 2, { rounding_mode: "round" as "floor" }))).toEqual(g.div_mode[0]);
+    // torch's text for div_ too (the fixture's second case); here through torch.divide, which shares div's check
+    expect(thrown(() => torch.divide(xd, 2, { rounding_mode: "Floor" as "floor" }))).toEqual(g.div_mode[1]);
+    expectT(torch.div(xd, 2, { rounding_mode: null }), g.div_mode[2], 0);
+  });
+  it("matmul's batch dimensions: a mismatch names the last one, a batch of 1 broadcasts", () => {
+    expect(thrown(() => torch.matmul(torch.randn(2, 3, 4, 5), torch.randn(3, 2, 5, 6)))).toEqual(g.matmul_batch[0]);
+    expect([...torch.matmul(torch.randn(2, 1, 4, 5), torch.randn(3, 5, 6)).shape]).toEqual(g.matmul_batch[1]);
+  });
+  it("masked_fill broadcasts a larger mask (gradient summed back); masked_fill_ names self tensor a and keeps its shape", () => {
+    const [inplaceBig, big, grad, inplaceSwap, swap] = g.mf_broadcast;
+    expect(thrown(() => torch.zeros(3, 4).masked_fill_(torch.ones(2, 3, 4).bool(), 1))).toEqual(inplaceBig);
+    const wm = torch.ones([3, 4], { requires_grad: true });
+    const out = wm.masked_fill(torch.tensor([[[true], [false], [true]], [[false], [false], [true]]]), 0);
+    out.mul(torch.arange(24.0).view(2, 3, 4)).sum().backward();
+    expectT(out, big, 0);
+    expectT(wm.grad!, grad, 0);
+    expect(thrown(() => torch.zeros(3, 4).masked_fill_(torch.ones(4, 3).bool(), 1))).toEqual(inplaceSwap);
+    expect(thrown(() => torch.zeros(3, 4).masked_fill(torch.ones(4, 3).bool(), 1))).toEqual(swap);
+  });
+});
