@@ -21,7 +21,13 @@ import { warnOnce } from "../../warnings";
 
 /** fn(input), or written into input when inplace (torch's relu_, leaky_relu_, ...). */
 function maybeInplace(input: Tensor, inplace: boolean | undefined, op: string, fn: (x: Tensor) => Tensor): Tensor {
-  return inplace ? unary_(input, `${op}_`, fn) : fn(input);
+  if (!inplace) return fn(input);
+  const out = unary_(input, `${op}_`, fn);
+  // torch's in-place leaky_relu_ / elu_ (selu_ runs elu_) have nodes of their own, backward from the result:
+  // LeakyReluBackward1 / EluBackward1 where the out-of-place forms record ...Backward0.
+  const node = out.grad_fn;
+  if (node && (node._name === "LeakyReluBackward0" || node._name === "EluBackward0")) node._name = node._name.replace(/0$/, "1");
+  return out;
 }
 
 export interface InplaceOptions {

@@ -3,7 +3,7 @@
  * each against torch 1.13 (scripts/fixtures/cifar_gans_fixtures.py, the "gaps" section of cifar_gans.json).
  */
 import { describe, expect, it } from "vitest";
-import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
+import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { expectNums, expectT, thrown, tutorialFixture } from "../tutorials/helpers";
 
 const gaps = tutorialFixture<{ gaps: Record<string, any> }>("cifar_gans.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -35,5 +35,13 @@ describe("cifar / GANs probe gaps", () => {
     expect(thrown(() => new nn.Conv2d(1, 4, 4, 2)(torch.randn(2, 28, 28)))).toEqual(gaps.conv2d_unbatched);
     expect(thrown(() => new nn.Conv1d(3, 4, 3)(torch.randn(2, 5)))).toEqual(gaps.conv1d_unbatched);
     expect(thrown(() => new nn.ConvTranspose2d(3, 4, 3)(torch.randn(2, 5, 5)))).toEqual(gaps.convt2d_unbatched);
+  });
+  it("in-place leaky_relu / elu / selu record LeakyReluBackward1 / EluBackward1, as torch's leaky_relu_ / elu_", () => {
+    const xa = torch.randn([3], { requires_grad: true });
+    expect([
+      F.leaky_relu(xa.mul(1), 0.2, true).grad_fn!.name(), F.elu(xa.mul(1), { inplace: true }).grad_fn!.name(),
+      F.selu(xa.mul(1), { inplace: true }).grad_fn!.name(), new nn.LeakyReLU(0.2, true)(xa.mul(1)).grad_fn!.name(),
+      F.leaky_relu(xa.mul(1), 0.2).grad_fn!.name(), F.elu(xa.mul(1)).grad_fn!.name(),
+    ]).toEqual(gaps.inplace_names);
   });
 });
