@@ -10,13 +10,13 @@
 import { record } from "../autograd/function";
 import { is_grad_enabled } from "../autograd/grad_mode";
 import { Node } from "../autograd/node";
-import { allocStorage, bool, castValue, checkIntScalar, cppTypeName, cScalarName, uint8, wrapInto, wrapsAround, type DType } from "../dtype";
+import { allocStorage, bool, castValue, checkIntScalar, cppTypeName, cScalarName, int64, uint8, wrapInto, wrapsAround, type DType } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { checkInplaceOutsideInference } from "../inference_state";
 import { BinaryOp, type BinaryOpCode } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
 import { default_generator, type Generator } from "../random";
-import { broadcastShapes, broadcastStrides, fmtShape, numelOf, shapesEqual } from "../shape";
+import { broadcastShapes, broadcastStrides, contiguousStrides, fmtShape, numelOf, shapesEqual } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
 import { copyOf } from "./copy";
 import { basicIndexWriteNode, index_put, type IndexSpec } from "./indexing";
@@ -99,6 +99,33 @@ function inBaseLayout(base: Tensor, g: Tensor): Tensor {
 }
 
 /**
+ * Where each element of `view` sits in `base`, as an int64 tensor of view's shape holding flat
+ * (row-major) positions over base's shape: each position written through base's strides, then read
+ * back through the view's. For the differentiable forms of the nodes below (create_graph), which
+ * move a gradient between the view and its base with index_select / index_add (recorded ops).
+ */
+function flatPositions(base: Tensor, view: Tensor): Tensor {
+  const n = numelOf(base.shape);
+  const positions = allocStorage(int64, n);
+  for (let i = 0; i < n; i++) positions[i] = i;
+  const holder = new Tensor(allocStorage(int64, base._data.length), base.shape, int64, base._strides, base._offset);
+  kernels.copy(base.shape, positions, 0, contiguousStrides(base.shape), holder._data, holder._offset, holder._strides);
+  return copyOf(new Tensor(holder._data, view.shape, int64, view._strides, view._offset)).reshape(-1);
+}
+
+/** g (view-shaped) placed at the view's elements of a zero base-shaped tensor, in recorded ops (AsStridedBackward0 under create_graph). */
+function scatterToBase(base: Tensor, positions: () => Tensor, g: Tensor): Tensor {
+  const zeros = new Tensor(allocStorage(g.dtype, numelOf(base.shape)), [numelOf(base.shape)], g.dtype);
+  return zeros.index_add(0, positions(), g.reshape(-1)).reshape(base.shape);
+}
+
+/** Computes `make()` once, on first use. */
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
+/**
  * In place on a view (PyTorch's CopySlices): the base takes a node whose backward sends the
  * gradient of the written region through the op and the rest to the base's old value; the
  * view becomes a fresh view of the new base. `y = x * 2; y.index(0).mul_(3)` then
@@ -111,11 +138,12 @@ function rebaseView(self: Tensor, op: string, compute: (old: Tensor) => Tensor):
   oldBase.grad_fn = base.grad_fn;
   // The region of the old base, as a differentiable view of it.
   const oldRegion = regionOf(oldBase, self);
+  const positions = once(() => flatPositions(base, self));
   const regionIn = record(oldRegion, "AsStridedBackward0", [oldBase], (g) => {
     const holder = inBaseLayout(base, zerosOf(base.shape, g.dtype));
     kernels.copy(g.shape, g._data, g._offset, g._strides, holder._data, self._offset, self._strides);
     return [contiguousCopy(holder)];
-  });
+  }, [], (g) => [scatterToBase(base, positions, g)]);
   const r = compute(regionIn);
   checkResult(self, r.shape, r.dtype);
   kernels.copy(self.shape, r._data, r._offset, r._strides, self._data, self._offset, self._strides);
@@ -126,7 +154,11 @@ function rebaseView(self: Tensor, op: string, compute: (old: Tensor) => Tensor):
     const zero = zerosOf(self.shape, g.dtype);
     kernels.copy(self.shape, zero._data, 0, zero._strides, holder._data, self._offset, self._strides);
     return [oldBase.requires_grad ? contiguousCopy(holder) : null, r.requires_grad ? region : null];
-  }, []);
+  }, [], null, (g) => {
+    // The same split in recorded ops: the base's gradient with the region zeroed (a constant mask), and the region's.
+    const keep = scatterToBase(base, positions, new Tensor(allocStorage(g.dtype, numelOf(self.shape)).fill(1), self.shape, g.dtype)).neg().add(1);
+    return [oldBase.requires_grad ? g.mul(keep) : null, r.requires_grad ? g.reshape(-1).index_select(0, positions()).reshape(self.shape) : null];
+  });
   moveNode(base, oldBase, node);
   // The view now reads the new base: its gradient is its region of the base's gradient.
   self.grad_fn = viewNodeOfBase(self, base);
@@ -136,11 +168,12 @@ function rebaseView(self: Tensor, op: string, compute: (old: Tensor) => Tensor):
 
 /** A node making `view` a strided view of `base`'s current value (AsStridedBackward0). */
 export function viewNodeOfBase(view: Tensor, base: Tensor): Node {
+  const positions = once(() => flatPositions(base, view));
   const node = new Node("AsStridedBackward0", [base], (g) => {
     const holder = inBaseLayout(base, zerosOf(base.shape, g.dtype));
     kernels.copy(g.shape, g._data, g._offset, g._strides, holder._data, view._offset, view._strides);
     return [contiguousCopy(holder)];
-  }, []);
+  }, [], null, (g) => [scatterToBase(base, positions, g)]);
   node.out = view;
   return node;
 }

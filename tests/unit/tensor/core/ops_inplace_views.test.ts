@@ -4,7 +4,7 @@
  * ones of the equivalent out-of-place computation. Leaf views still raise.
  */
 import { describe, expect, it } from "vitest";
-import { torch } from "../../../../lib/tensor/index";
+import { F, torch } from "../../../../lib/tensor/index";
 import { expectClose } from "./fixtures";
 
 const f64 = { dtype: torch.float64 };
@@ -129,5 +129,43 @@ describe("CopySlices", () => {
     logits.grad = null;
     viaGather.log().mean().neg().backward();
     expectClose(g1, logits.grad!.tolist(), 1e-12, 1e-12);
+  });
+});
+
+describe("in place on a view, differentiated twice (create_graph)", () => {
+  // WGAN-GP's critic: an in-place LeakyReLU on a view, then a gradient penalty's second backward.
+  it("leaky_relu_ on a row view: first and second derivatives equal torch 1.13's", () => {
+    const x = torch.tensor([[0.5, -1.0, 2.0], [-0.3, 0.7, -2.0]], { ...f64, requires_grad: true });
+    const y = x.mul(2);
+    F.leaky_relu(y.index(0), 0.2, { inplace: true });
+    const [g] = torch.autograd.grad(y.pow(3).sum(), [x], { create_graph: true });
+    // torch 1.13: same code in Python (y[0] for y.index(0)).
+    expectClose(g.tolist(), [[6, 0.192, 96], [2.16, 11.76, 96]], 1e-12, 1e-12);
+    g.sum().backward();
+    expectClose(x.grad!.tolist(), [[24, -0.384, 96], [-14.4, 33.6, -96]], 1e-12, 1e-12);
+  });
+
+  it("mul_ of a column of a transposed copy by a factor that requires grad: both inputs' second derivatives equal torch's", () => {
+    const x = torch.tensor([[0.5, -1.0, 2.0], [-0.3, 0.7, -2.0]], { ...f64, requires_grad: true });
+    const w = torch.tensor([1.5, -0.5], { ...f64, requires_grad: true });
+    const b = x.t().mul(1);
+    b.select(1, 1).mul_(torch.tensor([1, 2, 3], f64).mul(w.sum()));
+    const [gx, gw] = torch.autograd.grad(b.sin().sum(), [x, w], { create_graph: true });
+    gx.pow(2).sum().add(gw.pow(2).sum()).backward();
+    expectClose(x.grad!.tolist(), [[-0.8415, 0.9093, 0.7568], [-19.5759, 53.542, -198.3051]], 1e-4, 1e-4);
+    expectClose(w.grad!.tolist(), [323.6046, 323.6046], 1e-4, 1e-4);
+  });
+
+  it("passes gradgradcheck in float64 through CopySlices and the view's AsStridedBackward0", () => {
+    const x = torch.randn([3, 4], { ...f64, requires_grad: true });
+    const s = torch.randn([2], { ...f64, requires_grad: true });
+    const fn = (a: torch.Tensor, k: torch.Tensor) => {
+      const y = a.mul(1.5).t().mul(1);
+      y.narrow(0, 1, 2).select(1, 2).mul_(k);
+      y.index(2).tanh_();
+      return y.exp().mul(y);
+    };
+    expect(torch.autograd.gradcheck(fn, [x, s])).toBe(true);
+    expect(torch.autograd.gradgradcheck(fn, [x, s])).toBe(true);
   });
 });
