@@ -1386,7 +1386,11 @@ export class Tensor {
   mul_(other: TensorLike): this {
     return inplace.binary_(this, other, "mul");
   }
-  div_(other: TensorLike): this {
+  /** x.div_(other, rounding_mode=None): a rounding mode keeps the dtype, so x.div_(2, { rounding_mode: "floor" }) works on int64. */
+  div_(other: TensorLike, opts?: { rounding_mode?: "trunc" | "floor" | null }): this {
+    if (opts?.rounding_mode !== undefined && opts.rounding_mode !== null) {
+      return inplace.unary_(this, "div_", (x) => arithmetic.div(x, other, opts));
+    }
     return inplace.binary_(this, other, "div");
   }
   pow_(exponent: TensorLike): this {

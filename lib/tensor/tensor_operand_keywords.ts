@@ -134,7 +134,7 @@ declare module "./tensor" {
     add_(...args: OperandArgs<"add_", [other: TensorLike, options?: { alpha?: number }]>): this;
     sub_(...args: OperandArgs<"sub_", [other: TensorLike, options?: { alpha?: number }]>): this;
     mul_(...args: OperandArgs<"mul_", [other: TensorLike]>): this;
-    div_(...args: OperandArgs<"div_", [other: TensorLike]>): this;
+    div_(...args: OperandArgs<"div_", [other: TensorLike, options?: { rounding_mode?: "trunc" | "floor" | null }]>): this;
     pow(...args: OperandArgs<"pow", [exponent: TensorLike]>): Tensor;
     bmm(...args: OperandArgs<"bmm", [mat2: Tensor]>): Tensor;
     lerp(...args: OperandArgs<"lerp", [end: Tensor, ...PyArgs<[weight?: TensorLike], { weight?: TensorLike }>]>): Tensor;

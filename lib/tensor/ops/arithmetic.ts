@@ -102,7 +102,9 @@ export function div(input: TensorLike, other: TensorLike, opts?: { rounding_mode
     checkIntegerDivisor(b, dt0);
     const q = binaryKernel(mode === "floor" ? "floor_divide" : "div", a, b, dt0);
     if (mode === "trunc") for (let i = 0; i < q._data.length; i++) q._data[i] = Math.trunc(q._data[i]);
-    return isIntegral(dt0) ? withoutNegativeZero(q) : q;
+    const r = isIntegral(dt0) ? withoutNegativeZero(q) : q;
+    // torch records DivBackward2, whose gradients are zeros (shaped as each input)
+    return record(r, "DivBackward2", [a, b], () => [a.requires_grad ? a.mul(0).detach() : null, b.requires_grad ? b.mul(0).detach() : null]);
   }
   const dt = dt0.is_floating_point ? dt0 : get_default_dtype(); // true division of integers gives the default float dtype
   const out = binaryKernel("div", a, b, dt);

@@ -94,8 +94,8 @@ export const TENSOR_ONLY_FIXED_ARITY: Readonly<Record<string, number>> = {
   // in place on an integer tensor, a matrix power, autograd hooks and callables (first reached by the audits' FN_HINTS)
   bitwise_and_: 1, bitwise_or_: 1, bitwise_xor_: 1, bitwise_left_shift_: 1, bitwise_right_shift_: 1, bitwise_not_: 0,
   float_power_: 1, matrix_power: 1, item: 0, retain_grad: 0, register_hook: 1, apply_: 1, map_: 2,
-  // no keyword here (PyTorch's memory_format / rounding_mode are not implemented, so they raise rather than pass unread)
-  div_: 1, divide_: 1, resize_as_: 1, broadcast_to: 1, hsplit: 1, vsplit: 1, dsplit: 1, pin_memory: 0, relu6: 0, selu: 0, silu: 0,
+  // no keyword here (PyTorch's memory_format is not implemented, so it raises rather than passing unread)
+  resize_as_: 1, broadcast_to: 1, hsplit: 1, vsplit: 1, dsplit: 1, pin_memory: 0, relu6: 0, selu: 0, silu: 0,
 };
 
 /**
@@ -110,6 +110,7 @@ export const TENSOR_METHOD_KEYWORDS: Readonly<Record<string, readonly string[]>>
   softmax: ["dim", "dtype"], log_softmax: ["dim", "dtype"], cumsum: ["dim", "dtype"], cumsum_: ["dim", "dtype"], chunk: ["chunks", "dim"], gelu: ["approximate"], nonzero: ["as_tuple"],
   add: ["alpha"], sub: ["alpha"], div: ["rounding_mode"],
   add_: ["alpha"], sub_: ["alpha"], subtract_: ["alpha"], rsub: ["alpha"], addcmul_: ["value"], addcdiv_: ["value"],
+  div_: ["rounding_mode"], divide_: ["rounding_mode"],
   index_put: ["accumulate"], index_put_: ["accumulate"], addmm: ["beta", "alpha"], addmm_: ["beta", "alpha"],
   clone: ["memory_format"], contiguous: ["memory_format"], is_contiguous: ["memory_format"], float: ["memory_format"], double: ["memory_format"],
   long: ["memory_format"], int: ["memory_format"], bool: ["memory_format"], byte: ["memory_format"], char: ["memory_format"], short: ["memory_format"], cpu: ["memory_format"], copy_: ["non_blocking"],

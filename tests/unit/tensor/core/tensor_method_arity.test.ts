@@ -77,8 +77,8 @@ describe("Tensor methods with keywords (TENSOR_METHOD_KEYWORDS)", () => {
     expect(t.tolist()).toEqual([[0, 1, 2], [3, 4, 5]]);
     // torch 1.13's t.fill_(value=1): the operand by its name is read (ops/fixed_arity.ts OPERAND_NAMES)
     expect((loose(x()).fill_({ value: 1 }) as Tensor).tolist()).toEqual([[1, 1, 1], [1, 1, 1]]);
-    // PyTorch has no rounding_mode on div_ here: refused rather than silently ignored.
-    expect(() => loose(t).div_(2, { rounding_mode: "floor" })).toThrow("div_() got an unexpected keyword argument 'rounding_mode'");
+    // div_ takes torch's rounding_mode (cs224n_gaps.test.ts); another keyword is refused rather than silently ignored.
+    expect(() => loose(t).div_(2, { zzz_unknown: "floor" })).toThrow("div_() got an unexpected keyword argument 'zzz_unknown'");
   });
 });
 
