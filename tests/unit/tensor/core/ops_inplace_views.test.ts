@@ -4,7 +4,7 @@
  * ones of the equivalent out-of-place computation. Leaf views still raise.
  */
 import { describe, expect, it } from "vitest";
-import { F, torch } from "../../../../lib/tensor/index";
+import { F, torch, type Tensor } from "../../../../lib/tensor/index";
 import { expectClose } from "./fixtures";
 
 const f64 = { dtype: torch.float64 };
@@ -138,7 +138,7 @@ describe("in place on a view, differentiated twice (create_graph)", () => {
     const x = torch.tensor([[0.5, -1.0, 2.0], [-0.3, 0.7, -2.0]], { ...f64, requires_grad: true });
     const y = x.mul(2);
     F.leaky_relu(y.index(0), 0.2, { inplace: true });
-    const [g] = torch.autograd.grad(y.pow(3).sum(), [x], { create_graph: true });
+    const g = torch.autograd.grad(y.pow(3).sum(), [x], { create_graph: true })[0]!;
     // torch 1.13: same code in Python (y[0] for y.index(0)).
     expectClose(g.tolist(), [[6, 0.192, 96], [2.16, 11.76, 96]], 1e-12, 1e-12);
     g.sum().backward();
@@ -150,7 +150,7 @@ describe("in place on a view, differentiated twice (create_graph)", () => {
     const w = torch.tensor([1.5, -0.5], { ...f64, requires_grad: true });
     const b = x.t().mul(1);
     b.select(1, 1).mul_(torch.tensor([1, 2, 3], f64).mul(w.sum()));
-    const [gx, gw] = torch.autograd.grad(b.sin().sum(), [x, w], { create_graph: true });
+    const [gx, gw] = torch.autograd.grad(b.sin().sum(), [x, w], { create_graph: true }) as Tensor[];
     gx.pow(2).sum().add(gw.pow(2).sum()).backward();
     expectClose(x.grad!.tolist(), [[-0.8415, 0.9093, 0.7568], [-19.5759, 53.542, -198.3051]], 1e-4, 1e-4);
     expectClose(w.grad!.tolist(), [323.6046, 323.6046], 1e-4, 1e-4);
@@ -159,7 +159,7 @@ describe("in place on a view, differentiated twice (create_graph)", () => {
   it("passes gradgradcheck in float64 through CopySlices and the view's AsStridedBackward0", () => {
     const x = torch.randn([3, 4], { ...f64, requires_grad: true });
     const s = torch.randn([2], { ...f64, requires_grad: true });
-    const fn = (a: torch.Tensor, k: torch.Tensor) => {
+    const fn = (a: Tensor, k: Tensor) => {
       const y = a.mul(1.5).t().mul(1);
       y.narrow(0, 1, 2).select(1, 2).mul_(k);
       y.index(2).tanh_();
