@@ -19,6 +19,7 @@ import { default_generator, type Generator } from "../random";
 import { broadcastShapes, broadcastStrides, contiguousStrides, fmtShape, numelOf, shapesEqual } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
 import { copyOf } from "./copy";
+import { get_default_dtype } from "../default_dtype";
 import { basicIndexWriteNode, index_put, type IndexSpec } from "./indexing";
 import { checkMultiOutputView } from "./views";
 import { exactIntegerResults, resultType, scalar } from "./util";
@@ -240,7 +241,9 @@ export function binary_<T extends Tensor>(self: T, other: TensorLike, op: "mul" 
   checkLeaf(self, name);
   if (involvesGrad(self, other)) return rebase(self, name, (old) => (op === "mul" ? old.mul(other) : op === "div" ? old.div(other) : old.pow(other))) as T;
   if (op === "div" && !self.dtype.is_floating_point) {
-    throw new RuntimeError(`div_: result type Float can't be cast to the desired output type ${cppTypeName(self.dtype)}`);
+    // True division of integers gives the default float dtype (or a float operand's): torch 1.13's text, no op name.
+    const result = other instanceof Tensor && other.dtype.is_floating_point ? other.dtype : get_default_dtype();
+    throw new RuntimeError(`result type ${cppTypeName(result)} can't be cast to the desired output type ${cppTypeName(self.dtype)}`);
   }
   binaryInto(self, other, BinaryOp[op], 1, name);
   bump(self, name);

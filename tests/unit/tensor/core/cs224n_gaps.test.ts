@@ -189,3 +189,19 @@ describe("Tensor.div_ / divide_ take rounding_mode (it was refused as an unexpec
     expect(thrown(() => torch.tensor([7, -7]).div_(2, { rounding_mode: "round" as "floor" }))).toEqual(badMode);
   });
 });
+
+describe("in-place true division of an integer tensor (the probe's int64 div_ without rounding_mode)", () => {
+  // torch 1.13: x = torch.tensor([1, 2]); x.div_(2) / x.div_(float64 tensor) / with set_default_dtype(torch.float64).
+  it("raises torch's text, naming the float dtype the division would give", () => {
+    const x = torch.tensor([1, 2], { dtype: torch.long });
+    expect(thrown(() => x.div_(2))).toEqual(["RuntimeError", "result type Float can't be cast to the desired output type Long"]);
+    expect(thrown(() => x.div_(torch.tensor([2, 3], { dtype: torch.float64 })))).toEqual(["RuntimeError", "result type Double can't be cast to the desired output type Long"]);
+    torch.set_default_dtype(torch.float64);
+    try {
+      expect(thrown(() => x.div_(2))).toEqual(["RuntimeError", "result type Double can't be cast to the desired output type Long"]);
+    } finally {
+      torch.set_default_dtype(torch.float32);
+    }
+    expect(x.tolist()).toEqual([1, 2]);
+  });
+});
