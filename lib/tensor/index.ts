@@ -63,7 +63,7 @@ import { torchAdditions } from "./api/index";
 import { installTorch113Names, torch113Names } from "./api/torch_1_13_names";
 import { defineComplexDtypes } from "./complex";
 import type { complexDtypes } from "./complex_dtype";
-import { complexFactory, installComplexRefusals, type ComplexFactories } from "./complex_tensor";
+import { complexFactory, type ComplexFactories } from "./complex_tensor";
 import * as nn from "./nn/index";
 import { deepcopy } from "./nn/deepcopy";
 import * as optim from "./optim/index";
@@ -97,7 +97,6 @@ for (const [prefix, ns] of [["torch", torch], ["torch.linalg", torch.linalg], ["
   installTensorInputChecks(ns, prefix);
 }
 defineComplexDtypes(torch); // non-enumerable: the spread above does not copy them
-installComplexRefusals(); // every Tensor method a complex tensor lacks raises one clear error (complex_tensor.ts)
 // torch.zeros / ones / empty / rand / randn(..., { dtype: torch.complex64 }): complex tensors (complex_tensor.ts)
 for (const name of ["zeros", "ones", "empty", "rand", "randn"] as const) {
   (torch as unknown as Record<string, unknown>)[name] = complexFactory(name, torch[name] as unknown as (...a: unknown[]) => TensorClass);
