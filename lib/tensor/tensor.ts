@@ -53,7 +53,7 @@ import { installBitwiseMethods } from "./api/bitwise";
 import { installSpecialFunctionMethods } from "./api/special_functions";
 import { installComplexMethods } from "./complex";
 import { UnsupportedDType } from "./dtype_unsupported";
-import { ComplexDType, complexHooks, isComplexTensor } from "./complex_dtype";
+import { ComplexDType, complexHooks } from "./complex_dtype";
 import type { ComplexTensor } from "./complex_tensor";
 import { bernoulliTensor_ } from "./ops/random_fills";
 import { legacyConstructorDtype, legacyDefault } from "./ops/legacy_constructors";
@@ -772,7 +772,7 @@ export class Tensor {
   add(other: ComplexTensor, opts?: { alpha?: number }): ComplexTensor;
   add(other: TensorLike, opts?: { alpha?: number }): Tensor;
   add(other: unknown, opts?: { alpha?: number }): never {
-    if (isComplexTensor(other)) return complexHooks.binary("add", this, other, opts) as never;
+    // a complex other: alphaFirst returns null for it and ops/arithmetic.ts hands it to complex_tensor.ts
     const old = alphaFirst("add", other as TensorLike, opts);
     return (old ? arithmetic.add(this, old[0], { alpha: old[1] }) : arithmetic.add(this, other as TensorLike, opts)) as never;
   }
@@ -780,7 +780,6 @@ export class Tensor {
   sub(other: ComplexTensor, opts?: { alpha?: number }): ComplexTensor;
   sub(other: TensorLike, opts?: { alpha?: number }): Tensor;
   sub(other: unknown, opts?: { alpha?: number }): never {
-    if (isComplexTensor(other)) return complexHooks.binary("sub", this, other, opts) as never;
     const old = alphaFirst("sub", other as TensorLike, opts);
     return (old ? arithmetic.sub(this, old[0], { alpha: old[1] }) : arithmetic.sub(this, other as TensorLike, opts)) as never;
   }
