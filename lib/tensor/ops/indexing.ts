@@ -252,8 +252,13 @@ function splitSpecs(x: Tensor, specs: readonly IndexSpec[]): SplitSpecs {
       xDim++;
     } else if (s instanceof Tensor && s.dtype === bool) {
       const k = s.dim();
-      if (s.shape.some((n, i) => n !== out.shape[dim + i])) {
-        throw new IndexError(`The shape of the mask ${fmtShape(s.shape)} at index ${xDim} does not match the shape of the indexed tensor ${fmtShape(x.shape)}`);
+      const j = s.shape.findIndex((n, i) => n !== out.shape[dim + i]);
+      if (j >= 0) {
+        // torch 1.13 names the mask's dimension and the indexed tensor (after the integer / slice / None entries
+        // before the mask) with its dimension: x[0, m] of a [3, 4, 5] x reports [4, 5] at index 0
+        throw new IndexError(
+          `The shape of the mask ${fmtShape(s.shape)} at index ${j} does not match the shape of the indexed tensor ${fmtShape(out.shape)} at index ${dim + j}`,
+        );
       }
       for (const index of maskToIndices(s)) adv.push({ dim: dim++, index });
       xDim += k;

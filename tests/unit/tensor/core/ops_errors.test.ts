@@ -20,7 +20,7 @@ const errors: [string, () => unknown, RegExp][] = [
   ["index_add: source of the wrong shape", () => x().index_add(0, L([0, 1]), torch.ones(3, 4)), /source \[3, 4\] must have the shape of self \[3, 4\] with dim 0 of size 2/],
   ["index: index out of bounds", () => x().index(L([0, 3]), L([0, 1])), /index 3 is out of bounds for dimension 0 with size 3/],
   ["index: index tensors that do not broadcast", () => x().index(L([0, 1, 2]), L([0, 1])), /indexing tensors could not be broadcast together with shapes \[3\], \[2\]/],
-  ["index: mask of the wrong shape", () => x().index(":", torch.tensor([true, false])), /The shape of the mask \[2\] at index 1 does not match/],
+  ["index: mask of the wrong shape", () => x().index(":", torch.tensor([true, false])), /The shape of the mask \[2\] at index 0 does not match the shape of the indexed tensor \[3, 4\] at index 1/],
   ["index: more indices than dims", () => x().index(L([0]), L([0]), L([0])), /too many indices for tensor of dimension 2/],
   ["index: float index tensor", () => x().index(torch.tensor([0, 1]), L([0, 1])), /^tensors used as indices must be long, byte or bool tensors$/],
   ["einsum: fewer operands than terms", () => torch.einsum("ij,jk->ik", x()), /einsum\(\): fewer operands were provided than specified in the equation/],
