@@ -57,10 +57,41 @@ export function convPadding(fn: string, padding: ConvPadding | undefined, k: rea
   return [p, p.slice()];
 }
 
+/**
+ * torch's errors for a weight whose rank is not the function's (F.conv2d with a [C_out, k, k] weight), in torch's
+ * order: the input's rank (batchify), a weight of fewer than three dims, then stride / padding / dilation as Python
+ * hands them on (an int as `rank` copies, a list as given) against the weight's weight.dim() - 2 spatial dims (a
+ * one-element list expands), then the batched input's rank against the weight's. padding="same" checks the ranks
+ * first, with torch's other spacing. Does nothing for a weight of rank + 2 dims.
+ */
+export function checkConvWeightRank(fn: string, rank: number, input: Tensor, weight: Tensor, a: { stride?: Size; padding?: ConvPadding; dilation?: Size }): void {
+  const wd = weight.dim();
+  if (wd === rank + 2) return;
+  const d = input.dim();
+  if (d !== rank + 1 && d !== rank + 2) {
+    throw new RuntimeError(`Expected ${rank + 1}D (unbatched) or ${rank + 2}D (batched) input to ${fn}, but got input of size: [${input.shape.join(", ")}]`);
+  }
+  if (wd < 3) throw new RuntimeError("weight should have at least three dimensions");
+  const shape = d === rank + 1 ? [1, ...input.shape] : [...input.shape];
+  const mismatch = (sep: string) =>
+    new RuntimeError(`Expected ${wd}-dimensional input for ${wd}-dimensional weight${sep}[${weight.shape.join(", ")}], but got ${shape.length}-dimensional input of size [${shape.join(", ")}] instead`);
+  if (a.padding === "same") throw mismatch("");
+  const n = wd - 2;
+  const params: [string, unknown, number][] = [["stride", a.stride, 1], ["padding", a.padding === "valid" ? 0 : a.padding, 0], ["dilation", a.dilation, 1]];
+  for (const [name, v, dflt] of params) {
+    const list = Array.isArray(v) ? (v as number[]) : new Array<number>(rank).fill(typeof v === "number" ? v : dflt);
+    if (list.length !== 1 && list.length !== n) {
+      throw new RuntimeError(`expected ${name} to be a single integer value or a list of ${n} values to match the convolution dimensions, but got ${name}=[${list.join(", ")}]`);
+    }
+  }
+  throw mismatch(" ");
+}
+
 function convN(fn: string, rank: number, input: Tensor, weight: Tensor, args: readonly unknown[]): Tensor {
   checkTensor(input, fn);
   checkTensor(weight, fn, "weight");
   const a = parseArgs<ConvOptions>(fn, CONV_NAMES, args);
+  checkConvWeightRank(fn, rank, input, weight, a);
   const bias = a.bias ?? null;
   if (bias !== null) checkTensor(bias, fn, "bias");
   const stride = ntuple(fn, "stride", a.stride ?? 1, rank);
