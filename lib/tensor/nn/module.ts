@@ -51,6 +51,8 @@ import { anyGlobalHooks, backwardHooksOf, globalForwardHooks, globalForwardPreHo
 import { anyPostHooks, IncompatibleKeysResult, incompatibleKeys, loadPostHooksOf, registerLoadPostHook, type LoadStateDictPostHook } from "./state_dict_hooks";
 import { markBuilt, moduleConstructed, setAttributeSettler, settleConstructing } from "./attribute_order";
 import { warnOnce } from "../warnings";
+import { guardSlots, setModuleHooks } from "./slot_guards";
+import { qualifiedModuleName } from "./module_paths";
 
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown;
 export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
@@ -323,7 +325,9 @@ export class Module {
   // ---- traversal ------------------------------------------------------------------------
   /** Own (name, value) pairs in registration order. */
   private _own(): [string, unknown][] {
-    return Object.keys(this).map((k) => [k, (this as unknown as Record<string, unknown>)[k]]);
+    const own = Object.keys(this).map((k): [string, unknown] => [k, (this as unknown as Record<string, unknown>)[k]]);
+    guardSlots(this, own); // torch's __setattr__ checks from now on (nn/slot_guards.ts)
+    return own;
   }
 
   _own_parameters(): [string, Parameter][] {
@@ -903,6 +907,13 @@ function reorderOwn(m: Module, keys: string[], order: string[]): void {
 }
 
 setAttributeSettler((m) => settleAttributes(m as Module));
+
+setModuleHooks({
+  isModule: (v) => v instanceof Module,
+  qualifiedName: (m) => qualifiedModuleName(m.constructor, moduleTypeName(m.constructor)),
+  markBuilt,
+  wrapsTensors: (owner) => (owner.constructor as { _tensors_become_parameters?: boolean })._tensors_become_parameters === true,
+});
 
 /** The printed/saved name of a module class (its own __name__, else its JS name). */
 export function moduleTypeName(ctor: unknown): string {

@@ -307,6 +307,8 @@ function asParameter(v: Tensor | Parameter, what: string): Parameter {
 /** A list of parameters that the owning module registers (plain arrays are invisible to parameters()). */
 export class ParameterList extends Module {
   static override readonly __name__ = "ParameterList";
+  /** `list[0] = torch.randn(3)` stores a Parameter (nn/slot_guards.ts), as torch's __setitem__. */
+  static readonly _tensors_become_parameters = true;
   [index: number]: Parameter;
 
   /** new nn.ParameterList(values), nn.ParameterList(values=[...]) as new nn.ParameterList({ values: [...] }) */
@@ -351,6 +353,7 @@ export class ParameterList extends Module {
 /** Parameters by name: `new nn.ParameterDict({ scale: torch.ones(3) })`, get/set/keys/values/items. */
 export class ParameterDict extends Module {
   static override readonly __name__ = "ParameterDict";
+  static readonly _tensors_become_parameters = true;
 
   constructor(values: Entries<Tensor | Parameter> = {}) {
     super();

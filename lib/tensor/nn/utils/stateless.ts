@@ -15,6 +15,7 @@ import { RuntimeError, TypeError_ } from "../../errors";
 import { leadingArgs } from "../../leading_args";
 import { Tensor } from "../../tensor";
 import { Module } from "../module";
+import { unguardSlot } from "../slot_guards";
 
 type Slots = Record<string, unknown>;
 
@@ -44,6 +45,7 @@ export function reparametrizeModule<T>(module: Module, parametersAndBuffers: Rec
       const path = name.split(".");
       const leaf = path.pop() as string;
       const owner = submodule(module, path, name);
+      unguardSlot(owner, leaf); // a plain property while swapped, so restoring it restores the value
       const own = Object.getOwnPropertyDescriptor(owner, leaf);
       Object.defineProperty(owner, leaf, { value: tensor, writable: true, configurable: true, enumerable: own ? own.enumerable : false });
       restore.push(() => {
