@@ -256,8 +256,29 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   return batched(a, b, "bmm", "BmmBackward0");
 }
 
+/**
+ * The node torch 1.13's matmul leaves on its result for operands of ranks da and db, or null where the product's own
+ * node is it (dot, mm): a matrix times a vector is mv (here a squeezed matmul), a vector times a matrix squeezes in
+ * place (SqueezeBackward3), a matrix times a batch transposes the product back and copies (CloneBackward0), and every
+ * other batched or folded form ends in _unsafe_view (UnsafeViewBackward0; an attention's `A @ V` prints it).
+ */
+function matmulNodeName(da: number, db: number): string | null {
+  if (da === 2 && db === 1) return "MvBackward0";
+  if (da === 1 && db === 2) return "SqueezeBackward3";
+  if (da === 2 && db >= 3) return "CloneBackward0";
+  if (da >= 3 || (da === 1 && db >= 3)) return "UnsafeViewBackward0";
+  return null;
+}
+
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (isComplexTensor(a) || isComplexTensor(b)) return complexHooks.binary("matmul", a, b) as Tensor; // complex_tensor.ts
+  const out = matmulReal(a, b);
+  const name = out.grad_fn ? matmulNodeName(a.dim(), b.dim()) : null;
+  if (name) out.grad_fn!._name = name;
+  return out;
+}
+
+function matmulReal(a: Tensor, b: Tensor): Tensor {
   const da = a.dim();
   const db = b.dim();
   if (da === 0 || db === 0) throw new RuntimeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
@@ -287,7 +308,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     if (k !== b.shape[0]) throw mmShapeError(product(a.shape.slice(0, -1)), k, b.shape[0], b.shape[1]);
     return mm(a.reshape([-1, k]), b, "matmul").reshape([...a.shape.slice(0, -1), b.shape[1]]);
   }
-  return batched(a, b, "matmul", da === 3 && db === 3 ? "BmmBackward0" : "MatmulBackward0");
+  return batched(a, b, "matmul", "UnsafeViewBackward0");
 }
 
 export function dot(a: Tensor, b: Tensor): Tensor {
@@ -298,6 +319,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
     throw new RuntimeError(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
   }
   const s = a.mul(b).sum();
+  if (s.grad_fn) s.grad_fn._name = "DotBackward0"; // torch's node; here the product's sum
   return wrapsAround(a.dtype) ? s.to(a.dtype) : s; // torch.dot of uint8 stays uint8 (mod 256), of int32 int32
 }
 

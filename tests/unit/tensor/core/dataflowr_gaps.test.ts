@@ -1,0 +1,32 @@
+/**
+ * Gaps found by the dataflowr probe (tests/unit/tensor/tutorials/dataflowr.test.ts), each against torch 1.13's values
+ * in the fixture's "gaps" section (scripts/fixtures/dataflowr_fixtures.py -> tests/fixtures/torch/tutorials/dataflowr.json).
+ */
+import { describe, expect, it } from "vitest";
+import { F, torch } from "../../../../lib/tensor/index";
+import { tutorialFixture } from "../tutorials/helpers";
+
+const g = tutorialFixture<Record<string, any>>("dataflowr.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe("matmul's grad_fn is named as torch 1.13's matmul records it (GPT_hist's attention output `A @ V`)", () => {
+  it("each operand rank pair, whichever operand requires grad: Dot, Squeeze(3), Mv, Mm, UnsafeView (folded or batched), Clone (a matrix times a batch)", () => {
+    const names = (g.matmul_shapes as [number[], number[]][]).map(([a, b]) => [0, 1, 2].map((which) => {
+      const A = torch.rand(a, { requires_grad: which !== 1 });
+      const B = torch.rand(b, { requires_grad: which !== 0 });
+      return torch.matmul(A, B).grad_fn!.name();
+    }));
+    expect(names).toEqual(g.matmul_names);
+  });
+  it("F.linear without bias on a batch or a vector goes through matmul's names; with a bias its folded addmm stays a view", () => {
+    const x3 = torch.rand([2, 3, 4], { requires_grad: true });
+    const w = torch.rand(5, 4);
+    expect([
+      F.linear(x3, w).grad_fn!.name(), F.linear(x3, w, torch.rand(5)).grad_fn!.name(),
+      F.linear(torch.rand([4], { requires_grad: true }), w).grad_fn!.name(), torch.matmul(x3.transpose(1, 2), torch.rand(3, 5)).grad_fn!.name(),
+    ]).toEqual(g.linear_names);
+  });
+  it("the printed attention output", () => {
+    const A = torch.softmax(torch.tensor([[[0.0, 100.0], [100.0, 0.0]]], { requires_grad: true }), -1);
+    expect(String(torch.matmul(A, torch.tensor([[[1.0, 2.0], [3.0, 4.0]]])))).toBe(g.attn_repr);
+  });
+});
