@@ -24,7 +24,7 @@ export function ntuple(fn: string, name: string, v: unknown, n: number): number[
   if (Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isInteger(x))) {
     if (v.length === n) return (v as number[]).slice();
     if (v.length === 1) return new Array<number>(n).fill(v[0] as number);
-    throw new RuntimeError(`${fn}: expected ${name} to be a single integer value or a list of ${n} values to match the convolution dimensions, but got ${name}=[${v.join(", ")}]`);
+    throw new RuntimeError(`expected ${name} to be a single integer value or a list of ${n} values to match the convolution dimensions, but got ${name}=[${v.join(", ")}]`);
   }
   throw new TypeError_(`${fn}(): argument '${name}' must be an int or a tuple of ${n} ints, not ${v === null ? "None" : typeof v}`);
 }

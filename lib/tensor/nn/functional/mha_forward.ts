@@ -7,7 +7,7 @@
  * [attn_output, attn_weights (averaged over heads unless average_attn_weights=false) or null].
  */
 import { parseArgs, type PyArgs } from "../../args";
-import { RuntimeError } from "../../errors";
+import { AssertionError, RuntimeError } from "../../errors";
 import { zeros } from "../../ops/creation";
 import { cat } from "../../ops/join";
 import type { Tensor } from "../../tensor";
@@ -15,6 +15,7 @@ import { softmax } from "./activation";
 import { additiveMask } from "./attention";
 import { dropout } from "./dropout";
 import { linear } from "./linear";
+import { torchSize } from "../repr";
 
 type T = Tensor | null;
 export interface MHAForwardOptions {
@@ -61,9 +62,9 @@ export function multi_head_attention_forward(query: Tensor, key: Tensor, value: 
   let kpm = o.key_padding_mask ? (batched ? o.key_padding_mask : o.key_padding_mask.unsqueeze(0)) : null;
   const [L, N, E] = q0.shape;
   const H = o.num_heads as number;
-  if (E !== o.embed_dim_to_check) throw new RuntimeError(`was expecting embedding dimension of ${o.embed_dim_to_check}, but got ${E}`);
+  if (E !== o.embed_dim_to_check) throw new AssertionError(`was expecting embedding dimension of ${o.embed_dim_to_check}, but got ${E}`);
   const hd = Math.floor(E / H);
-  if (hd * H !== E) throw new RuntimeError(`embed_dim ${E} not divisible by num_heads ${H}`);
+  if (hd * H !== E) throw new AssertionError(`embed_dim ${E} not divisible by num_heads ${H}`);
   // Input projections: one packed [3E, E] weight, or three separate ones.
   let q: Tensor, k: Tensor, v: Tensor;
   const b = o.in_proj_bias ?? null;
@@ -97,7 +98,7 @@ export function multi_head_attention_forward(query: Tensor, key: Tensor, value: 
   }
   const S = kh.shape[1];
   if (kpm) {
-    if (kpm.shape[0] !== N || kpm.shape[1] !== S) throw new RuntimeError(`expecting key_padding_mask shape of (${N}, ${S}), but got (${kpm.shape.join(", ")})`);
+    if (kpm.shape[0] !== N || kpm.shape[1] !== S) throw new AssertionError(`expecting key_padding_mask shape of (${N}, ${S}), but got ${torchSize(kpm.shape)}`);
     const pad = additiveMask(kpm, q, true, "key_padding_mask").reshape([N, 1, 1, S]).expand([N, H, 1, S]).reshape([N * H, 1, S]);
     mask = mask ? mask.add(pad) : pad;
   }

@@ -7,7 +7,7 @@
 import { parseArgs, type PyArgs } from "../../args";
 import { leadingArgs } from "../../leading_args";
 import { float32, type DType } from "../../dtype";
-import { RuntimeError, TypeError_, ValueError } from "../../errors";
+import { AssertionError, RuntimeError, TypeError_, ValueError } from "../../errors";
 import { empty } from "../../ops/util";
 import type { Tensor } from "../../tensor";
 import { softmax } from "../functional/activation";
@@ -95,7 +95,7 @@ export class MultiheadAttention extends Module {
     if (!Number.isInteger(embed_dim) || embed_dim <= 0 || !Number.isInteger(num_heads) || num_heads <= 0) {
       throw new ValueError(`embed_dim and num_heads must be greater than 0, got embed_dim=${embed_dim} and num_heads=${num_heads} instead`);
     }
-    if (embed_dim % num_heads !== 0) throw new RuntimeError("embed_dim must be divisible by num_heads");
+    if (embed_dim % num_heads !== 0) throw new AssertionError("embed_dim must be divisible by num_heads");
     if (a.add_bias_kv || a.add_zero_attn) throw new RuntimeError("MultiheadAttention: add_bias_kv and add_zero_attn are not supported by this engine");
     const dtype = a.dtype ?? float32;
     const bias = a.bias ?? true;
@@ -179,9 +179,17 @@ export class MultiheadAttention extends Module {
     const H = this.num_heads;
     const hd = this.head_dim;
     const batched = query.dim() === 3;
-    if (!batched && query.dim() !== 2) throw new RuntimeError(`query should be unbatched 2D or batched 3D tensor but received ${query.dim()}-D query tensor`);
+    // torch's _mha_shape_check and multi_head_attention_forward's shape checks are Python asserts: AssertionError
+    if (!batched && query.dim() !== 2) throw new AssertionError(`query should be unbatched 2D or batched 3D tensor but received ${query.dim()}-D query tensor`);
+    const which = batched ? "batched (3-D)" : "unbatched (2-D)";
     if (key.dim() !== query.dim() || value.dim() !== query.dim()) {
-      throw new RuntimeError(`For ${batched ? "batched (3-D)" : "unbatched (2-D)"} \`query\`, expected \`key\` and \`value\` to be ${batched ? "3-D" : "2-D"} but found ${key.dim()}-D and ${value.dim()}-D tensors respectively`);
+      throw new AssertionError(`For ${which} \`query\`, expected \`key\` and \`value\` to be ${batched ? "3-D" : "2-D"} but found ${key.dim()}-D and ${value.dim()}-D tensors respectively`);
+    }
+    if (o.key_padding_mask && o.key_padding_mask.dim() !== query.dim() - 1) {
+      throw new AssertionError(`For ${which} \`query\`, expected \`key_padding_mask\` to be \`None\` or ${query.dim() - 1}-D but found ${o.key_padding_mask.dim()}-D tensor instead`);
+    }
+    if (o.attn_mask && o.attn_mask.dim() !== 2 && o.attn_mask.dim() !== 3) {
+      throw new AssertionError(`For ${which} \`query\`, expected \`attn_mask\` to be \`None\`, 2-D or 3-D but found ${o.attn_mask.dim()}-D tensor instead`);
     }
     // Work batch-first: [N, L, E].
     const toBatchFirst = (t: Tensor): Tensor => (!batched ? t.unsqueeze(0) : this.batch_first ? t : t.transpose(0, 1));
@@ -190,7 +198,14 @@ export class MultiheadAttention extends Module {
     const v0 = toBatchFirst(value);
     const [N, L] = q0.shape;
     const S = k0.shape[1];
-    if (q0.shape[2] !== E) throw new RuntimeError(`was expecting embedding dimension of ${E}, but got ${q0.shape[2]}`);
+    if (q0.shape[2] !== E) throw new AssertionError(`was expecting embedding dimension of ${E}, but got ${q0.shape[2]}`);
+    if (this.kdim !== E || this.vdim !== E) {
+      // separate projection weights: torch compares each weight's shape with (embed_dim, the input's last dim)
+      if (k0.shape[2] !== this.kdim) throw new AssertionError(`expecting key weights shape of (${E}, ${k0.shape[2]}), but got ${torchSize([E, this.kdim])}`);
+      if (v0.shape[2] !== this.vdim) throw new AssertionError(`expecting value weights shape of (${E}, ${v0.shape[2]}), but got ${torchSize([E, this.vdim])}`);
+    } else if (key.shape.join() !== value.shape.join()) {
+      throw new AssertionError(`key shape ${torchSize(key.shape)} does not match value shape ${torchSize(value.shape)}`);
+    }
     if (k0.shape[2] !== this.kdim || v0.shape[2] !== this.vdim) {
       throw new RuntimeError(`expected key of embedding dimension ${this.kdim} and value of ${this.vdim}, got ${k0.shape[2]} and ${v0.shape[2]}`);
     }
@@ -250,7 +265,7 @@ export class MultiheadAttention extends Module {
     if (kpm) {
       const want = batched ? [N, S] : [S];
       if (kpm.shape.join() !== want.join()) {
-        throw new RuntimeError(`expecting key_padding_mask shape of (${want.join(", ")}), but got ${torchSize(kpm.shape)}`);
+        throw new AssertionError(`expecting key_padding_mask shape of (${want.join(", ")}), but got ${torchSize(kpm.shape)}`);
       }
       const pad = additiveMask(kpm, like, true, "key_padding_mask").reshape([N, 1, 1, S]);
       mask = mask ? mask.add(pad) : pad;

@@ -3,7 +3,7 @@
  * each against torch 1.13 (scripts/fixtures/udlbook_fixtures.py, the "gaps" section of udlbook.json).
  */
 import { describe, expect, it } from "vitest";
-import { F, torch } from "../../../../lib/tensor/index";
+import { F, nn, torch } from "../../../../lib/tensor/index";
 import { thrown, tutorialFixture } from "../tutorials/helpers";
 
 const gaps = tutorialFixture<{ gaps: Record<string, any> }>("udlbook.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -28,5 +28,39 @@ describe("udlbook probe gaps", () => {
       thrown(() => F.conv3d(torch.randn(1, 1, 4, 6, 6), torch.randn(1, 1, 3, 3, 3, 3))),
     ];
     expect(got).toEqual(gaps.conv_weight_rank);
+  });
+
+  it("a conv stride / padding / dilation list of the wrong length raises torch's text, without the engine's 'conv2d: ' prefix", () => {
+    const x4 = torch.randn(1, 1, 4, 6);
+    expect([
+      thrown(() => F.conv2d(x4, torch.randn(1, 1, 3, 3), { stride: [1, 2, 3] })),
+      thrown(() => F.conv2d(x4, torch.randn(1, 1, 3, 3), { padding: [1, 2, 3] })),
+      thrown(() => F.conv1d(torch.randn(1, 1, 6), torch.randn(1, 1, 3), { dilation: [1, 2] })),
+    ]).toEqual(gaps.conv_tuple_length);
+  });
+
+  it("nn.MultiheadAttention's and F.multi_head_attention_forward's shape checks raise AssertionError (Python asserts in torch) with torch's texts", () => {
+    const bool = { dtype: torch.bool };
+    const mha = new nn.MultiheadAttention(4, 2);
+    const mha_k = new nn.MultiheadAttention(4, 2, { kdim: 3, vdim: 5 });
+    const xq = torch.randn(3, 2, 4);
+    const fwd = (E: number, H: number, extra = {}) =>
+      F.multi_head_attention_forward(xq, xq, xq, E, H, mha.in_proj_weight, mha.in_proj_bias, null, null, false, 0.0, mha.out_proj.weight, mha.out_proj.bias, extra);
+    expect([
+      thrown(() => new nn.MultiheadAttention(6, 4)),
+      thrown(() => mha(torch.randn(3, 2, 5), xq, xq)),
+      thrown(() => mha(torch.randn(3, 2, 2, 4), xq, xq)),
+      thrown(() => mha(xq, torch.randn(3, 4), xq)),
+      thrown(() => mha(xq, torch.randn(5, 2, 4), torch.randn(3, 2, 4))),
+      thrown(() => mha(xq, xq, xq, { key_padding_mask: torch.zeros([2, 4], bool) })),
+      thrown(() => mha(xq, xq, xq, { key_padding_mask: torch.zeros([2, 3, 1], bool) })),
+      thrown(() => mha(xq, xq, xq, { attn_mask: torch.zeros([2, 3, 3, 4], bool) })),
+      thrown(() => mha(torch.randn(3, 4), torch.randn(3, 4), torch.randn(3, 4), { attn_mask: torch.zeros([1, 1, 3, 3], bool) })),
+      thrown(() => mha_k(xq, torch.randn(3, 2, 4), torch.randn(3, 2, 5))),
+      thrown(() => mha_k(xq, torch.randn(3, 2, 3), torch.randn(3, 2, 4))),
+      thrown(() => fwd(6, 2)),
+      thrown(() => fwd(4, 3)),
+      thrown(() => fwd(4, 2, { key_padding_mask: torch.zeros([2, 4], bool) })),
+    ]).toEqual(gaps.mha_asserts);
   });
 });
