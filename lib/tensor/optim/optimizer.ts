@@ -122,6 +122,14 @@ export interface OptimizerStateDict {
 
 // The default `object` (not Record<string, unknown>, which option interfaces do not satisfy) lets a
 // function take any optimizer: `function train(opt: Optimizer)` accepts an SGD or an Adam.
+/** Python's type name of a value given where torch iterates: a module's class name, int, float, bool, NoneType. */
+function pyTypeName(v: unknown): string {
+  if (v === null || v === undefined) return "NoneType";
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
+  if (typeof v === "boolean") return "bool";
+  return (v as { constructor?: { name?: string } }).constructor?.name || "object";
+}
+
 export class Optimizer<O extends object = object> {
   defaults: O;
   param_groups: ParamGroup<O>[] = [];
@@ -134,6 +142,10 @@ export class Optimizer<O extends object = object> {
       throw new TypeError_(
         "params argument given to the optimizer should be an iterable of Tensors or dicts, but got torch.FloatTensor",
       );
+    }
+    // torch's list(params) of a model itself (optim.SGD(model, lr=0.1), .parameters() forgotten) or of None
+    if (params === null || params === undefined || typeof (params as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function") {
+      throw new TypeError_(`'${pyTypeName(params)}' object is not iterable`);
     }
     const list = [...(params as Iterable<Tensor | ParamGroupInput<O>>)];
     if (list.length === 0) throw new ValueError("optimizer got an empty parameter list");

@@ -18,7 +18,7 @@ export function checkTensor(x: unknown, fn: string, arg = "input"): asserts x is
 export function checkReduction(r: unknown): Reduction {
   const red = r ?? "mean";
   if (red !== "mean" && red !== "sum" && red !== "none") {
-    throw new ValueError(`${String(red)} is not a valid value for reduction (use "mean", "sum" or "none")`);
+    throw new ValueError(`${String(red)} is not a valid value for reduction`); // torch 1.13's _Reduction.get_enum
   }
   return red;
 }

@@ -662,8 +662,6 @@ export function cross_entropy(input: Tensor, target: Tensor, ...args: CrossEntro
   const fn = "cross_entropy";
   checkTensor(input, fn);
   checkTensor(target, fn, "target");
-  // torch 1.13: uint8 / int8 / int16 / int32 logits reach log_softmax, which has no kernel for them.
-  if (wrapsAround(input.dtype)) throw new RuntimeError(`"log_softmax${input.dim() <= 2 ? "_lastdim" : ""}_kernel_impl" not implemented for '${cppTypeName(input.dtype)}'`);
   const a = parseCrossEntropy(fn, args);
   const reduction = lossReduction(a);
   const label_smoothing = a.label_smoothing ?? 0;
@@ -675,6 +673,11 @@ export function cross_entropy(input: Tensor, target: Tensor, ...args: CrossEntro
   if (target.dim() === input.dim() && target.shape.every((s, i) => s === input.shape[i])) {
     if (!target.dtype.is_floating_point) throw new RuntimeError(`Expected floating point type for target with class probabilities, got ${cppTypeName(target.dtype)}`);
     if ((a.ignore_index ?? -100) >= 0) throw new RuntimeError("ignore_index is not supported for floating point target");
+  }
+  // torch 1.13: integer or bool logits (int64 ones too: the labels passed first, loss_fn(labels, logits)) then reach
+  // log_softmax, which has no kernel for them; off the last dim (a 3-d or larger input) it is "softmax_kernel_impl"
+  if (!input.dtype.is_floating_point) {
+    throw new RuntimeError(`"${input.dim() <= 2 ? "log_softmax_lastdim" : "softmax"}_kernel_impl" not implemented for '${cppTypeName(input.dtype)}'`);
   }
   const weight = a.weight ? data(a.weight) : null;
   if (target.dtype.is_floating_point) {

@@ -36,7 +36,7 @@ export function legacyReduction(a: { size_average?: boolean | null; reduce?: boo
   }
   const r = a.reduction ?? "mean";
   if (!["mean", "sum", "none", ...extra].includes(r)) {
-    throw new ValueError(`${r} is not a valid value for reduction (use ${["mean", "sum", "none", ...extra].map((s) => `"${s}"`).join(", ")})`);
+    throw new ValueError(`${r} is not a valid value for reduction`); // torch 1.13's _Reduction.get_enum
   }
   return r;
 }

@@ -5,9 +5,19 @@
  *     dimension and the indexed tensor's, as torch does: "... at index 0 does not match the shape of the indexed
  *     tensor [7] at index 0" (the engine gave the indexed tensor's dimension as the mask's and no " at index" after
  *     the tensor, and printed the tensor before the integer / slice / None entries ahead of the mask).
+ *   - F.cross_entropy / nn.CrossEntropyLoss of int64 or bool logits raise torch's "log_softmax_lastdim_kernel_impl"
+ *     not implemented for 'Long' (MNIST's loss_function(labels, outputs), the arguments swapped: the engine computed
+ *     a loss), after the reduction, label_smoothing and class-probability target checks as in torch (int32 / uint8
+ *     logits raised before those), and "softmax_kernel_impl" for a 3-d or larger input (the engine said
+ *     "log_softmax_kernel_impl").
+ *   - an optimizer given the model itself (optim.SGD(model, lr=0.1), .parameters() forgotten), None or a number
+ *     raises torch's TypeError "'CNN' object is not iterable" (the engine let JS's spread say "params is not
+ *     iterable").
+ *   - an unknown reduction is torch's "<r> is not a valid value for reduction", without the engine's appended
+ *     "(use "mean", "sum" or "none")".
  */
 import { describe, expect, it } from "vitest";
-import { torch } from "../../../../lib/tensor/index";
+import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
 import { thrown, tutorialFixture } from "../tutorials/helpers";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -28,5 +38,56 @@ describe("boolean masks of the wrong shape", () => {
       thrown(() => torch.zeros(2, 3).index_put_([m(3)], torch.tensor(1))),
       thrown(() => torch.zeros(7).index(m(8))),
     ]).toEqual(gaps.mask_shape);
+  });
+});
+
+describe("cross_entropy of integer or bool logits", () => {
+  it("raises log_softmax's missing kernel after torch's earlier checks, softmax_kernel_impl off the last dim", () => {
+    const long = { dtype: torch.long };
+    const L = torch.tensor([[1, 2, 3], [4, 5, 6]], long);
+    const lab = torch.tensor([0, 1], long);
+    expect([
+      thrown(() => F.cross_entropy(L, lab)),
+      thrown(() => F.cross_entropy(L, torch.rand(2, 3))),
+      thrown(() => F.cross_entropy(torch.tensor([1, 2], long), torch.rand(2, 3))),
+      thrown(() => F.cross_entropy(L, torch.tensor([0, 1, 2], long))),
+      thrown(() => F.cross_entropy(torch.ones([2, 3], { dtype: torch.bool }), lab)),
+      thrown(() => F.cross_entropy(torch.ones([1, 2, 3], long), torch.rand(1, 2, 3))),
+      thrown(() => F.cross_entropy(torch.ones([1, 2, 3], { dtype: torch.int32 }), torch.tensor([[0, 1, 0]], long))),
+      thrown(() => F.cross_entropy(L, torch.tensor([[0, 1, 0], [1, 0, 0]], long))),
+      thrown(() => F.cross_entropy(torch.ones([2, 3], { dtype: torch.int32 }), torch.ones([2, 3], long))),
+      thrown(() => F.cross_entropy(torch.ones([2, 3], { dtype: torch.int32 }), torch.rand(2, 3), { ignore_index: 1 })),
+      thrown(() => F.cross_entropy(L, lab, { label_smoothing: 2.0 })),
+      thrown(() => F.cross_entropy(torch.ones([2, 3], { dtype: torch.int32 }), lab, { reduction: "bad" as "none" })),
+      thrown(() => new nn.CrossEntropyLoss()(lab, torch.rand(2, 10))),
+    ]).toEqual(gaps.ce_integer_input);
+  });
+});
+
+describe("an optimizer given something that is not an iterable of parameters", () => {
+  it("raises Python's TypeError naming the type", () => {
+    const notParams = (v: unknown) => v as Iterable<Tensor>;
+    // the engine's TypeError_ is named TypeError (a JS TypeError of its own would be named so too, but says "is not iterable" without the type)
+    const raised = (fn: () => unknown) => {
+      const e = thrown(fn);
+      return e && [e[0] === "TypeError_" ? "TypeError" : e[0], e[1]];
+    };
+    expect([
+      raised(() => new optim.SGD(notParams(null), { lr: 0.1 })),
+      raised(() => new optim.Adam(notParams(new nn.Linear(2, 2)))),
+      raised(() => new optim.SGD(notParams(3), { lr: 0.1 })),
+    ]).toEqual(gaps.optimizer_not_iterable);
+  });
+});
+
+describe("an unknown reduction", () => {
+  it("is torch's text, without a hint appended", () => {
+    const bad = (r: string) => r as "none";
+    expect([
+      thrown(() => F.mse_loss(torch.zeros(2), torch.zeros(2), { reduction: bad("avg") })),
+      thrown(() => F.cross_entropy(torch.zeros(2, 3), torch.tensor([0, 1], { dtype: torch.long }), { reduction: bad("None") })),
+      thrown(() => F.huber_loss(torch.zeros(2), torch.zeros(2), { reduction: bad("bad") })),
+      thrown(() => F.kl_div(torch.zeros(2), torch.zeros(2), { reduction: bad("bad") })),
+    ]).toEqual(gaps.bad_reduction);
   });
 });
