@@ -61,7 +61,7 @@ import { runtimeInfo } from "./runtime_info";
 import { testing } from "./testing";
 import { checkKeywords, isOptions, parseArgs, type PyArgs } from "./args";
 import type { DType as DTypeT } from "./dtype";
-import { Tensor, type ChunkOptions, type CloseOptions, type DimArg, type IndexAddOptions, type IndexSpec, type MinMaxResult, type MultinomialOptions, type ReduceOptions, type ScatterOptions, type TensorLike, type VarOptions } from "./tensor";
+import { Tensor, type ChunkOptions, type NestedArray, type CloseOptions, type DimArg, type IndexAddOptions, type IndexSpec, type MinMaxResult, type MultinomialOptions, type ReduceOptions, type ScatterOptions, type TensorLike, type VarOptions } from "./tensor";
 import { warnOnce } from "./warnings";
 
 /** torch.split's keywords (the method's split_size is torch.split's split_size_or_sections). */
@@ -167,10 +167,19 @@ function backward(...all: unknown[]): void {
   runBackward(ts, ts.map((t, i) => (gs && gs[i] ? gs[i].detach() : creation.ones_like(t))), opts);
 }
 
+/**
+ * torch.Tensor: the class, also callable without `new` as Python's legacy constructor is (`torch.Tensor([0, 0])`,
+ * `torch.Tensor(2, 3)`, as torch.FloatTensor is). A Proxy whose call constructs; `new`, instanceof, the statics and
+ * `extends` reach the class itself.
+ */
+const CallableTensor = new Proxy(Tensor, {
+  apply: (target, _self, args: unknown[]) => Reflect.construct(target, args),
+}) as typeof Tensor & { (data?: NestedArray | Tensor): Tensor; (...sizes: number[]): Tensor };
+
 const torchBase = {
   // dtypes (PyTorch aliases included)
   float32, float: float32, float64, double: float64, int64, long: int64, int32, int: int32, int16, short: int16, int8, uint8, bool,
-  Tensor,
+  Tensor: CallableTensor,
   Generator,
   // torch.random and its re-exports on torch (torch.seed() reseeds non-deterministically)
   default_generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state,

@@ -81,5 +81,6 @@ export const legacyConstructors = {
   BoolTensor: make("BoolTensor", () => bool),
 };
 
-/** `new torch.Tensor(...)` in the legacy form: the default dtype. */
-export const legacyDefault = (args: readonly unknown[]): Tensor => legacyTensor(get_default_dtype(), args);
+/** `new torch.Tensor(...)` in the legacy form: the default dtype, or a tensor argument's own (torch.Tensor(t) aliases t whatever its dtype). */
+export const legacyDefault = (args: readonly unknown[]): Tensor =>
+  legacyTensor(args.length === 1 && isTensor(args[0]) ? args[0].dtype : get_default_dtype(), args);

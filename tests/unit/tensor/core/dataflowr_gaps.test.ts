@@ -30,3 +30,17 @@ describe("matmul's grad_fn is named as torch 1.13's matmul records it (GPT_hist'
     expect(String(torch.matmul(A, torch.tensor([[[1.0, 2.0], [3.0, 4.0]]])))).toBe(g.attn_repr);
   });
 });
+
+describe("torch.Tensor called without new, as Python's legacy constructor is (Normalizing_flows' prior.log_prob(torch.Tensor([0, 0])))", () => {
+  it("a list, nested lists, sizes, nothing, a tensor: as torch 1.13; `new`, instanceof and subclassing still reach the class", () => {
+    const T = torch.Tensor;
+    expect([String(T([0, 0])), String(T([[1, 2], [3, 4]])), T(2, 3).shape, String(T(2, 3).dtype), String(T()), String(T(torch.tensor([1, 2], { dtype: torch.int64 })))])
+      .toEqual(g.legacy_tensor);
+    expect(String(new torch.Tensor([0, 0]))).toBe(g.legacy_tensor[0]);
+    expect(torch.ones(2) instanceof torch.Tensor).toBe(true);
+    expect(T([1]) instanceof torch.Tensor).toBe(true);
+    class Sub extends torch.Tensor {}
+    expect(new Sub([1, 2]) instanceof torch.Tensor).toBe(true);
+    expect(torch.Tensor.name).toBe("Tensor");
+  });
+});
