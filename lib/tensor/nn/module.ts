@@ -330,6 +330,15 @@ export class Module {
     return own;
   }
 
+  /**
+   * From now on the names holding a parameter, a child or a buffer take only what torch's __setattr__ lets them
+   * (nn/slot_guards.ts). Walking a module does it too; built-in layers call it as their constructor ends, so
+   * `new nn.Linear(2, 3).weight = torch.randn(3, 2)` raises at once, as in torch.
+   */
+  _guard_slots(): void {
+    this._own();
+  }
+
   _own_parameters(): [string, Parameter][] {
     return this._own().filter((e): e is [string, Parameter] => e[1] instanceof Parameter);
   }

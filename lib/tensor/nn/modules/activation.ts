@@ -94,6 +94,7 @@ export class PReLU extends Module {
     this.init = a.init ?? 0.25;
     this.weight = new Parameter(empty([this.num_parameters], a.dtype ?? float32));
     this.reset_parameters();
+    this._guard_slots();
   }
   reset_parameters(): void {
     constant_(this.weight, this.init);

@@ -124,6 +124,7 @@ export class MultiheadAttention extends Module {
     // weight keeps that init (only the biases are zeroed), so seeded streams line up.
     this.out_proj = new NonDynamicallyQuantizableLinear(embed_dim, embed_dim, { bias, dtype });
     this._reset_parameters();
+    this._guard_slots();
   }
 
   static _from_settings(s: Record<string, unknown>): MultiheadAttention {

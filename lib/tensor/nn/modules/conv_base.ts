@@ -110,6 +110,7 @@ export abstract class ConvNd extends Module {
     this.weight = new Parameter(empty(wShape, dtype));
     this.register_parameter("bias", o.bias ?? true ? new Parameter(empty([out_channels], dtype)) : null);
     this.reset_parameters();
+    this._guard_slots();
   }
 
   /** Rebuilds a saved layer (torch.load) from its settings; weights come from the file afterwards. */

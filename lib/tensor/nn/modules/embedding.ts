@@ -81,6 +81,7 @@ export class Embedding extends Module {
       this.weight = new Parameter(empty([num_embeddings, embedding_dim], a.dtype ?? float32));
       this.reset_parameters();
     }
+    this._guard_slots();
   }
 
   /**

@@ -62,6 +62,7 @@ export class Bilinear extends Module {
     this.weight = new Parameter(empty([this.out_features, this.in1_features, this.in2_features], dtype));
     this.register_parameter("bias", a.bias ?? true ? new Parameter(empty([this.out_features], dtype)) : null);
     this.reset_parameters();
+    this._guard_slots();
   }
   reset_parameters(): void {
     const bound = 1 / Math.sqrt(this.weight.shape[1]);
@@ -232,6 +233,7 @@ export class EmbeddingBag extends Module {
       this.weight = new Parameter(empty([this.num_embeddings, this.embedding_dim], a.dtype ?? float32));
       this.reset_parameters();
     }
+    this._guard_slots();
   }
   /**
    * EmbeddingBag.from_pretrained(embeddings, freeze=True, max_norm=None, norm_type=2.0,

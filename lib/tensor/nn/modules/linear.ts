@@ -47,6 +47,7 @@ export class Linear extends Module {
     this.weight = new Parameter(empty([out_features, in_features], dtype));
     this.register_parameter("bias", opts.bias ?? true ? new Parameter(empty([out_features], dtype)) : null);
     this.reset_parameters();
+    this._guard_slots();
   }
 
   /** Rebuilds a saved Linear, or a subclass such as attention's out_proj, from its saved sizes (torch.load of a whole model). */

@@ -35,6 +35,7 @@ export abstract class NormBase extends Module {
     this.register_buffer("running_var", track_running_stats ? empty([num_features], dtype) : null);
     this.register_buffer("num_batches_tracked", track_running_stats ? empty([], int64) : null);
     this.reset_parameters();
+    this._guard_slots();
   }
 
   reset_running_stats(): void {

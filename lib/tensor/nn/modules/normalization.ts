@@ -55,6 +55,7 @@ export class LayerNorm extends Module {
     this.register_parameter("weight", this.elementwise_affine ? new Parameter(empty(shape, dtype)) : null);
     this.register_parameter("bias", this.elementwise_affine && (a.bias ?? true) ? new Parameter(empty(shape, dtype)) : null);
     this.reset_parameters();
+    this._guard_slots();
   }
 
   static _from_settings(s: Record<string, unknown>): LayerNorm {

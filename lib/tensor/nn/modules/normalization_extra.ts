@@ -40,6 +40,7 @@ export class GroupNorm extends Module {
     this.register_parameter("weight", this.affine ? new Parameter(empty([this.num_channels], dtype)) : null);
     this.register_parameter("bias", this.affine ? new Parameter(empty([this.num_channels], dtype)) : null);
     this.reset_parameters();
+    this._guard_slots();
   }
   reset_parameters(): void {
     if (!this.affine) return;

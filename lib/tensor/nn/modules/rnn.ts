@@ -169,6 +169,7 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
       }
     }
     this.reset_parameters();
+    this._guard_slots();
   }
 
   /** Features of h (the state passed between steps and layers, and the output's): proj_size when set, else hidden_size. */
@@ -426,6 +427,7 @@ export abstract class RNNCellBase<H extends Tensor | [Tensor, Tensor]> extends M
     this.register_parameter("bias_hh", bias ? new Parameter(empty([G], dtype)) : null);
     this._mode = mode;
     this.reset_parameters();
+    this._guard_slots();
   }
 
   /** Rebuilds from saved settings (torch.load); the weights are loaded afterwards. */

@@ -133,3 +133,28 @@ describe("assigning over a registered name, as torch's Module.__setattr__", () =
     expect(walked(x).tolist()).toEqual(fresh(x).tolist());
   });
 });
+
+describe("built-in layers check assignments from their construction on", () => {
+  it("a fresh layer's parameter refuses a plain tensor before anything walks it (Embedding's pretrained weights, a Linear's)", () => {
+    const pretrained = torch.randn(5, 3);
+    const layers: [nn.Module, string, Tensor][] = [
+      [new nn.Embedding(5, 3), "weight", pretrained],
+      [nn.Embedding.from_pretrained(pretrained), "weight", pretrained],
+      [new nn.Linear(3, 2), "weight", torch.randn(2, 3)],
+      [new nn.Conv2d(1, 2, 3), "bias", torch.zeros(2)],
+      [new nn.LayerNorm(3), "weight", torch.ones(3)],
+      [new nn.BatchNorm1d(3), "bias", torch.zeros(3)],
+      [new nn.LSTM(3, 4), "weight_hh_l0", torch.zeros(16, 4)],
+      [new nn.MultiheadAttention(4, 2), "in_proj_weight", torch.zeros(12, 4)],
+      [new nn.PReLU(), "weight", torch.ones(1)],
+    ];
+    for (const [layer, name, value] of layers) {
+      const before = (layer as unknown as Slots)[name];
+      expect(error(() => ((layer as unknown as Slots)[name] = value))).toBe(`TypeError: cannot assign 'torch.FloatTensor' as parameter '${name}' (torch.nn.Parameter or None expected)`);
+      expect((layer as unknown as Slots)[name]).toBe(before);
+    }
+    const emb = new nn.Embedding(5, 3);
+    emb.weight = new nn.Parameter(pretrained); // the right form
+    expect(emb(torch.tensor([4], { dtype: torch.long })).tolist()).toEqual([pretrained.index(4).tolist()]);
+  });
+});
