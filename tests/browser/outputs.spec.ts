@@ -158,6 +158,20 @@ test("a learner's cell prints shapes, state dicts and complex tensors as PyTorch
   await expect(output).toContainText("tensor([ -8.+6.j, -12.-16.j])");
 });
 
+test("a plain tensor assigned over a layer's parameter raises torch's TypeError in the cell, and the layer keeps its parameter", async ({ page }) => {
+  await openLesson(page, TENSORS_LESSON);
+  await typeIntoCell(
+    page,
+    "make",
+    "const lin = new nn.Linear(1, 1);\ntry { lin.weight = torch.randn(1, 1); } catch (e) { print(String(e)); }\nprint(lin.named_parameters().length);\nlin.bias = torch.zeros(1);",
+  );
+  const output = await runCell(page, "make");
+  // torch 1.13's text for `lin.weight = torch.randn(1, 1)` on an nn.Linear
+  await expect(output).toContainText("cannot assign 'torch.FloatTensor' as parameter 'weight' (torch.nn.Parameter or None expected)");
+  await expect(output).toContainText("2");
+  await expect(output).toContainText("cannot assign 'torch.FloatTensor' as parameter 'bias'");
+});
+
 test("solutions and hints stay revealed after a reload; the solution copies into the editor, asking before overwriting", async ({ page }) => {
   test.setTimeout(120_000);
   await openLesson(page, TENSORS_LESSON);
