@@ -77,6 +77,8 @@ export class MultivariateNormal {
   readonly has_rsample = true;
   private readonly given: "covariance_matrix" | "precision_matrix" | "scale_tril";
   private readonly givenMatrix: Tensor;
+  /** validate_args (or the default's): log_prob checks its value as torch's _validate_sample. */
+  private readonly validateArgs: boolean;
 
   /** new MultivariateNormal(loc, covariance_matrix) or (loc, { scale_tril }) / ({ loc, precision_matrix }). */
   constructor(...args: PyArgs<[loc: Tensor, covariance_matrix?: Tensor | null, precision_matrix?: Tensor | null, scale_tril?: Tensor | null, validate_args?: boolean | null], MultivariateNormalOptions>) {
@@ -94,7 +96,8 @@ export class MultivariateNormal {
     this.loc = o.loc.expand([...batch, n]);
     this.batch_shape = batch;
     this.event_shape = [n];
-    if (validates(o.validate_args)) this.validate(m);
+    this.validateArgs = validates(o.validate_args);
+    if (this.validateArgs) this.validate(m);
     if (this.given === "scale_tril") this.scale_tril = m;
     else if (this.given === "covariance_matrix") this.scale_tril = cholesky(m);
     else {
@@ -150,7 +153,23 @@ export class MultivariateNormal {
     return no_grad(() => this.rsample(sample_shape));
   }
 
+  /** torch's _validate_sample: the event size last, a batch that broadcasts, values in the support (real vectors: no NaN). */
+  private validateSample(value: Tensor): void {
+    if (!(value instanceof Tensor)) throw new ValueError("The value argument to log_prob must be a Tensor");
+    const size = (s: readonly number[]) => `torch.Size([${s.join(", ")}])`;
+    if (value.dim() < 1 || value.shape[value.dim() - 1] !== this.event_shape[0]) {
+      throw new ValueError(`The right-most size of value must match event_shape: ${size(value.shape)} vs ${size(this.event_shape)}.`);
+    }
+    const expected = [...this.batch_shape, ...this.event_shape];
+    for (let k = 1; k <= Math.min(value.dim(), expected.length); k++) {
+      const [i, j] = [value.shape[value.dim() - k], expected[expected.length - k]];
+      if (i !== 1 && j !== 1 && i !== j) throw new ValueError(`Value is not broadcastable with batch_shape+event_shape: ${size(value.shape)} vs ${size(expected)}.`);
+    }
+    checkSupport(value, (v) => v.isnan(), "IndependentConstraint(Real(), 1)", this.toString());
+  }
+
   log_prob(value: Tensor): Tensor {
+    if (this.validateArgs) this.validateSample(value);
     const [v, loc] = broadcast_tensors(value, this.loc);
     const diff = v.sub(loc);
     const M = solveLower(this.scale_tril, diff).pow(2).sum(-1);

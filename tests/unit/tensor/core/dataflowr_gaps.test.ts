@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { F, torch } from "../../../../lib/tensor/index";
-import { tutorialFixture } from "../tutorials/helpers";
+import { expectT, thrown, tutorialFixture } from "../tutorials/helpers";
 
 const g = tutorialFixture<Record<string, any>>("dataflowr.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -42,5 +42,20 @@ describe("torch.Tensor called without new, as Python's legacy constructor is (No
     class Sub extends torch.Tensor {}
     expect(new Sub([1, 2]) instanceof torch.Tensor).toBe(true);
     expect(torch.Tensor.name).toBe("Tensor");
+  });
+});
+
+describe("MultivariateNormal.log_prob validates its value as torch's _validate_sample does (validate_args on by default)", () => {
+  const { MultivariateNormal } = torch.distributions;
+  it("a wrong event size, a 0-d value, a batch that does not broadcast, a NaN: torch's ValueErrors; validate_args false skips them", () => {
+    const mvn = new MultivariateNormal(torch.zeros(2), torch.eye(2));
+    const mvn_b = new MultivariateNormal(torch.zeros(2, 2), torch.eye(2));
+    expect([
+      thrown(() => mvn.log_prob(torch.zeros(3))), thrown(() => mvn.log_prob(torch.tensor(1.0))),
+      thrown(() => mvn_b.log_prob(torch.zeros(3, 2))), thrown(() => mvn.log_prob(torch.tensor([0.0, NaN]))),
+      thrown(() => new MultivariateNormal(torch.zeros(2), torch.eye(2), { validate_args: false }).log_prob(torch.zeros(3))),
+    ]).toEqual(g.mvn_errors);
+    expectT(mvn_b.log_prob(torch.zeros(1, 2)), g.mvn_ok[0], 1e-6);
+    expectT(mvn_b.log_prob(torch.ones(4, 1, 2)), g.mvn_ok[1], 1e-6);
   });
 });
