@@ -1004,9 +1004,11 @@ export class Tensor {
   }
   /** softmax(dim, dtype?) / softmax(dim, { dtype }): with dtype the input is cast to it first. */
   softmax(dim: number | { dim: number; dtype?: DType | null } | { axis: number; dtype?: DType | null }, ...dtype: [] | [dtype: DType | null] | [options: { dtype?: DType | null }]): Tensor {
+    softmax.checkDimGiven("softmax", dim, dtype, true);
     return softmax.softmax(this, dim, ...dtype);
   }
   log_softmax(dim: number | { dim: number; dtype?: DType | null } | { axis: number; dtype?: DType | null }, ...dtype: [] | [dtype: DType | null] | [options: { dtype?: DType | null }]): Tensor {
+    softmax.checkDimGiven("log_softmax", dim, dtype, true);
     return softmax.log_softmax(this, dim, ...dtype);
   }
 

@@ -1,6 +1,6 @@
 /** Comparisons and logic: results are bool masks and carry no gradient. */
 import { parseArgs, type PyArgs } from "../args";
-import { bool, float64, uint8 } from "../dtype";
+import { bool, cppTypeName, float64, uint8 } from "../dtype";
 import { RuntimeError } from "../errors";
 import type { BinaryOpName } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
@@ -73,6 +73,8 @@ function checkBroadcastable(a: readonly number[], b: readonly number[]): void {
 export function isclose(a: Tensor, b: Tensor, opts: CloseOptions = {}): Tensor {
   const rtol = opts.rtol ?? 1e-5;
   const atol = opts.atol ?? 1e-8;
+  // torch compares like with like: a float32 against a float64 raises, it is not promoted
+  if (a.dtype !== b.dtype) throw new RuntimeError(`${cppTypeName(a.dtype)} did not match ${cppTypeName(b.dtype)}`);
   checkBroadcastable(a.shape, b.shape);
   const a64 = a.to(float64).detach();
   const b64 = b.to(float64).detach();

@@ -119,12 +119,29 @@ function softmaxOp(x: Tensor, dim: SoftmaxDim, log: boolean): Tensor {
   );
 }
 
+/**
+ * torch's TypeError for softmax / log_softmax called without a dim (torch.softmax(x), x.softmax(), 12_1's learner
+ * normalising columns): the argument parser's text, for the function (`method` false) or the Tensor method.
+ */
+export function checkDimGiven(fn: string, dim: unknown, extra: readonly unknown[], method: boolean): void {
+  const opts = isOptions(dim) ? (dim as Record<string, unknown>) : null;
+  if ((opts ? (opts.dim ?? opts.axis) : dim) !== undefined || (!opts && extra.length > 0)) return;
+  const keywords = opts ? Object.keys(opts).filter((k) => opts[k] !== undefined).map((k) => `${k}=${k === "dtype" ? "torch.dtype" : typeof opts[k] === "number" ? "int" : "object"}`) : [];
+  const got = [...(method ? [] : ["Tensor"]), ...keywords].join(", ");
+  const expected = method
+    ? "\n * (int dim, torch.dtype dtype)\n * (name dim, *, torch.dtype dtype)\n"
+    : "\n * (Tensor input, int dim, torch.dtype dtype, *, Tensor out)\n * (Tensor input, name dim, *, torch.dtype dtype)\n";
+  throw new TypeError_(`${fn}() received an invalid combination of arguments - got (${got}), but expected one of:${expected}`);
+}
+
 export function softmax(x: Tensor, dim: SoftmaxDim, ...extra: unknown[]): Tensor {
+  checkDimGiven("softmax", dim, extra, false);
   const c = castFor("softmax", x, dim, extra);
   return softmaxOp(c.x, dim, false);
 }
 
 export function log_softmax(x: Tensor, dim: SoftmaxDim, ...extra: unknown[]): Tensor {
+  checkDimGiven("log_softmax", dim, extra, false);
   const c = castFor("log_softmax", x, dim, extra);
   return softmaxOp(c.x, dim, true);
 }

@@ -60,13 +60,13 @@ export function batch_norm(
   const [N, C] = input.shape;
   const L = input.shape.slice(2).reduce((p, d) => p * d, 1);
   const count = N * L;
+  if (!training && (!running_mean || !running_var)) {
+    throw new RuntimeError(`${running_mean ? "running_var" : "running_mean"} must be defined in evaluation mode`);
+  }
   for (const [t, what] of [[running_mean, "running_mean"], [running_var, "running_var"], [weight, "weight"], [bias, "bias"]] as const) {
     if (t && t.numel() !== C) {
-      throw new RuntimeError(`${fn}: ${what} should contain ${C} elements not ${t.numel()}`);
+      throw new RuntimeError(`${what} should contain ${C} elements not ${t.numel()}`);
     }
-  }
-  if (!training && (!running_mean || !running_var)) {
-    throw new RuntimeError(`${fn}: running_mean and running_var must be defined in evaluation mode`);
   }
   if (training && count <= 1) {
     throw new ValueError(`Expected more than 1 value per channel when training, got input size ${torchSize(input.shape)}`);

@@ -63,4 +63,48 @@ describe("udlbook probe gaps", () => {
       thrown(() => fwd(4, 2, { key_padding_mask: torch.zeros([2, 4], bool) })),
     ]).toEqual(gaps.mha_asserts);
   });
+
+  it("torch.softmax / log_softmax and the Tensor methods without a dim raise torch's TypeError (12_1's column softmax)", () => {
+    const xs = torch.ones(2);
+    // the engine's TypeError_ is named TypeError (a JS TypeError from a crash would say something else)
+    const named = (f: () => unknown) => {
+      const e = thrown(f);
+      return e && [e[0] === "TypeError_" ? "TypeError" : e[0], e[1]];
+    };
+    /* eslint-disable @typescript-eslint/no-explicit-any */
+    expect([
+      named(() => (torch.softmax as any)(xs)),
+      named(() => (torch.log_softmax as any)(xs)),
+      named(() => (xs.softmax as any)()),
+      named(() => (xs.log_softmax as any)()),
+      named(() => (torch.softmax as any)(xs, { dtype: torch.float64 })),
+    ]).toEqual(gaps.softmax_no_dim);
+    /* eslint-enable @typescript-eslint/no-explicit-any */
+    expect(torch.softmax(xs, 0).tolist()).toEqual([0.5, 0.5]);
+    expect(xs.log_softmax({ dim: 0 }).exp().tolist()).toEqual([0.5, 0.5]);
+  });
+
+  it("allclose / isclose of two dtypes raise torch's 'Float did not match Double' (7_2's float64 backprop against a float32 result)", () => {
+    expect([
+      thrown(() => torch.allclose(torch.ones(2), torch.ones([2], { dtype: torch.float64 }))),
+      thrown(() => torch.isclose(torch.ones(2), torch.ones([2], { dtype: torch.float64 }))),
+      thrown(() => torch.allclose(torch.ones([2], { dtype: torch.long }), torch.ones(2))),
+      thrown(() => torch.ones(2).allclose(torch.ones([3], { dtype: torch.float64 }))),
+      torch.allclose(torch.ones([2], { dtype: torch.bool }), torch.ones([2], { dtype: torch.bool })),
+    ]).toEqual(gaps.allclose_dtypes);
+  });
+
+  it("batch_norm's size and evaluation-mode errors carry torch's text, without the engine's 'batch_norm: ' prefix", () => {
+    const x = torch.randn(4, 40);
+    expect([
+      thrown(() => new nn.BatchNorm1d(100)(x)),
+      thrown(() => F.batch_norm(x, torch.zeros(40), torch.ones(100))),
+      thrown(() => F.batch_norm(x, torch.zeros(40), torch.ones(40), { weight: torch.ones(3) })),
+      thrown(() => F.batch_norm(x, torch.zeros(40), torch.ones(40), { bias: torch.ones(3) })),
+      thrown(() => F.batch_norm(x, null, null, { training: false })),
+      thrown(() => F.batch_norm(x, torch.zeros(40), null, { training: false })),
+      thrown(() => F.batch_norm(x, null, null, { weight: torch.ones(3), training: false })),
+      thrown(() => new nn.BatchNorm2d(3)(torch.randn(2, 4, 5, 5))),
+    ]).toEqual(gaps.batch_norm);
+  });
 });
