@@ -51,7 +51,7 @@ import { anyGlobalHooks, backwardHooksOf, globalForwardHooks, globalForwardPreHo
 import { anyPostHooks, IncompatibleKeysResult, incompatibleKeys, loadPostHooksOf, registerLoadPostHook, type LoadStateDictPostHook } from "./state_dict_hooks";
 import { markBuilt, moduleConstructed, setAttributeSettler, settleConstructing } from "./attribute_order";
 import { warnOnce } from "../warnings";
-import { guardSlots, setModuleHooks } from "./slot_guards";
+import { guardSlots, setModuleHooks, torchTypename as typeName } from "./slot_guards";
 import { qualifiedModuleName } from "./module_paths";
 
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown;
@@ -929,18 +929,6 @@ export function moduleTypeName(ctor: unknown): string {
   const c = ctor as { __name__?: string; name?: string };
   if (Object.prototype.hasOwnProperty.call(c, "__name__") && c.__name__) return c.__name__;
   return c.name || "Module";
-}
-
-/** The Python type name PyTorch's messages show: 'int', 'float', 'str', 'torch.FloatTensor', a class name. */
-function typeName(v: unknown): string {
-  if (v === null || v === undefined) return "NoneType";
-  if (Array.isArray(v)) return "list";
-  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
-  if (typeof v === "boolean") return "bool";
-  if (typeof v === "string") return "str";
-  if (v instanceof Tensor && !(v instanceof Parameter)) return v.type() as string;
-  if (typeof v === "object") return (v as object).constructor?.name ?? "object";
-  return typeof v;
 }
 
 /**

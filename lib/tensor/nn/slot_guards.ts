@@ -59,8 +59,9 @@ function accessor(name: string): PropertyDescriptor {
   return d;
 }
 
-/** Python's type name in torch's messages: torch.FloatTensor, int, list, torch.nn.modules.linear.Linear... */
-function pyTypeName(v: unknown): string {
+/** torch.typename, as torch's messages print a value's type: torch.FloatTensor, int, list, torch.nn.modules.linear.Linear... */
+export function torchTypename(v: unknown): string {
+  if (v === null || v === undefined) return "NoneType";
   if (v instanceof Tensor) return v.type() as string;
   if (hooks.isModule(v)) return hooks.qualifiedName(v as object);
   if (Array.isArray(v)) return "list";
@@ -95,17 +96,17 @@ function assign(m: SlotOwner, name: string, v: unknown): void {
     m._buffer_names.delete(name);
     if (m._slot_kinds.has(name)) m._slot_kinds.set(name, "parameter");
   } else if (kind === "parameter") {
-    if (value !== null) throw new TypeError_(`cannot assign '${pyTypeName(value)}' as parameter '${name}' (torch.nn.Parameter or None expected)`);
+    if (value !== null) throw new TypeError_(`cannot assign '${torchTypename(value)}' as parameter '${name}' (torch.nn.Parameter or None expected)`);
     m._slot_kinds.set(name, "parameter");
   } else if (hooks.isModule(value)) {
     m._buffer_names.delete(name);
     if (m._slot_kinds.has(name)) m._slot_kinds.set(name, "module");
     hooks.markBuilt(value as object);
   } else if (kind === "module") {
-    if (value !== null) throw new TypeError_(`cannot assign '${pyTypeName(value)}' as child module '${name}' (torch.nn.Module or None expected)`);
+    if (value !== null) throw new TypeError_(`cannot assign '${torchTypename(value)}' as child module '${name}' (torch.nn.Module or None expected)`);
     m._slot_kinds.set(name, "module");
   } else if (kind === "buffer" && value !== null && !(value instanceof Tensor)) {
-    throw new TypeError_(`cannot assign '${pyTypeName(value)}' as buffer '${name}' (torch.Tensor or None expected)`);
+    throw new TypeError_(`cannot assign '${torchTypename(value)}' as buffer '${name}' (torch.Tensor or None expected)`);
   }
   store.set(name, value);
 }

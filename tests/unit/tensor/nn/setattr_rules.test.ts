@@ -158,3 +158,16 @@ describe("built-in layers check assignments from their construction on", () => {
     expect(emb(torch.tensor([4], { dtype: torch.long })).tolist()).toEqual([pretrained.index(4).tolist()]);
   });
 });
+
+describe("register_parameter / register_buffer / add_module name a wrong value's type as torch.typename does", () => {
+  it("a module by torch's file, a list, None, a tensor", () => {
+    const m = new nn.Module();
+    const call = (f: () => void) => error(f);
+    // torch 1.13's texts for the same calls (python3-torch 1.13)
+    expect(call(() => m.register_parameter("w", new nn.ReLU() as never))).toBe("TypeError: cannot assign 'torch.nn.modules.activation.ReLU' object to parameter 'w' (torch.nn.Parameter or None required)");
+    expect(call(() => m.add_module("a", [] as never))).toBe("TypeError: list is not a Module subclass");
+    expect(call(() => m.register_buffer("b", new nn.Linear(1, 1) as never))).toBe("TypeError: cannot assign 'torch.nn.modules.linear.Linear' object to buffer 'b' (torch Tensor or None required)");
+    expect(call(() => m.register_parameter(null as never, null))).toBe("TypeError: parameter name should be a string. Got NoneType");
+    expect(call(() => m.add_module("c", new nn.Parameter(torch.ones(1)) as never))).toBe("TypeError: torch.FloatTensor is not a Module subclass");
+  });
+});
