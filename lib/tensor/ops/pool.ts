@@ -16,7 +16,7 @@
  */
 import { record } from "../autograd/function";
 import { cppTypeName, float32, float64, int64, type Storage } from "../dtype";
-import { RuntimeError } from "../errors";
+import { IndexError, RuntimeError } from "../errors";
 import { kernels } from "../kernels/registry";
 import { poolKernelsOn, scratchViews, type PoolKernels } from "../kernels/wasm/pool_kernels";
 import { scratchMemoryOf } from "../kernels/wasm/gemm";
@@ -77,12 +77,43 @@ export function checkPoolDtype(fn: string, input: Tensor): void {
   throw new RuntimeError(`${fn}: expected a floating point input, but got ${dt}`);
 }
 
+/**
+ * torch 1.13's error for a pool's input of the wrong rank, which differs by pool: nn.MaxPool2d(2) of a 1-d tensor
+ * says "non-empty 3D or 4D (batch mode) tensor expected for input"; avg_pool2d of too few dims fails on its dim -3.
+ */
+export function wrongPoolRank(fn: string, input: Tensor, rank: number): Error {
+  const d = input.dim();
+  const shape = sizeStr(input.shape);
+  switch (fn) {
+    case "max_pool2d":
+    case "max_pool2d_with_indices":
+    case "max_pool3d":
+    case "max_pool3d_with_indices":
+    case "avg_pool3d":
+      return new RuntimeError(`non-empty ${rank + 1}D or ${rank + 2}D (batch mode) tensor expected for input`);
+    case "max_pool1d":
+      return new RuntimeError(`max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:${shape}`);
+    case "max_pool1d_with_indices":
+    case "avg_pool1d":
+    case "adaptive_avg_pool1d":
+    case "adaptive_max_pool1d":
+      return new RuntimeError(
+        `Expected 2 to 3 dimensions, but got ${d}-dimensional tensor for argument #1 'self' (while checking arguments for ${fn.replace("_with_indices", "")})`,
+      );
+    case "avg_pool2d":
+      if (d < rank + 1) return new IndexError(`Dimension out of range (expected to be in range of [${-Math.max(d, 1)}, ${Math.max(d, 1) - 1}], but got -3)`);
+      return new RuntimeError(`Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:${shape}`);
+    case "adaptive_max_pool2d":
+    case "adaptive_max_pool3d":
+      return new RuntimeError(`${fn}(): Expected ${rank + 1}D or ${rank + 2}D tensor, but got: ${shape}`);
+  }
+  return new RuntimeError(`${fn}: Expected ${rank + 1}D or ${rank + 2}D (batch mode) tensor for input, but got input of size: ${shape}`);
+}
+
 /** Input [N, C, *sp] or [C, *sp] for a pooling op of the given rank. */
 function planes(fn: string, input: Tensor, rank: number, allowNoBatch = true): Planes {
   const d = input.dim();
-  if (!(d === rank + 2 || (allowNoBatch && d === rank + 1))) {
-    throw new RuntimeError(`${fn}: Expected ${rank + 1}D or ${rank + 2}D (batch mode) tensor for input, but got input of size: ${sizeStr(input.shape)}`);
-  }
+  if (!(d === rank + 2 || (allowNoBatch && d === rank + 1))) throw wrongPoolRank(fn, input, rank);
   checkPoolDtype(fn, input);
   const lead = input.shape.slice(0, d - rank);
   const sp = input.shape.slice(d - rank);

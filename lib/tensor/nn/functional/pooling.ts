@@ -5,7 +5,7 @@
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { TypeError_ } from "../../errors";
-import { adaptiveAvgPool, adaptiveMaxPool, avgPool, checkPoolDtype, maxPool } from "../../ops/pool";
+import { adaptiveAvgPool, adaptiveMaxPool, avgPool, checkPoolDtype, maxPool, wrongPoolRank } from "../../ops/pool";
 import type { Tensor } from "../../tensor";
 import { checkTensor } from "./_util";
 import { ntuple, type Size } from "./conv";
@@ -40,6 +40,8 @@ function maxPoolN(fn: string, rank: number, input: Tensor, args: readonly unknow
   const a = parseArgs<MaxPoolOptions>(fn, MAXPOOL_NAMES, args);
   // torch's max_pool1d runs its own kernel, with return_indices max_pool2d's: they name it when refusing a dtype
   checkPoolDtype(fn === "max_pool1d" && a.return_indices ? "max_pool2d" : fn, input);
+  // with return_indices torch runs max_pool1d_with_indices, whose rank check has its own text
+  if (fn === "max_pool1d" && a.return_indices && input.dim() !== 2 && input.dim() !== 3) throw wrongPoolRank("max_pool1d_with_indices", input, 1);
   const kernel = ntuple(fn, "kernel_size", required(fn, "kernel_size", a.kernel_size), rank);
   const res = maxPool(fn, input, rank, {
     kernel,

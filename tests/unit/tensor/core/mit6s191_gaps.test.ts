@@ -15,6 +15,9 @@
  *     iterable").
  *   - an unknown reduction is torch's "<r> is not a valid value for reduction", without the engine's appended
  *     "(use "mean", "sum" or "none")".
+ *   - a pool's input of the wrong rank (nn.MaxPool2d of a 1-d tensor) raises torch's text for that pool ("non-empty
+ *     3D or 4D (batch mode) tensor expected for input", avg_pool2d's IndexError on its dim -3, ...), where the engine
+ *     had one text of its own for all.
  */
 import { describe, expect, it } from "vitest";
 import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
@@ -89,5 +92,30 @@ describe("an unknown reduction", () => {
       thrown(() => F.huber_loss(torch.zeros(2), torch.zeros(2), { reduction: bad("bad") })),
       thrown(() => F.kl_div(torch.zeros(2), torch.zeros(2), { reduction: bad("bad") })),
     ]).toEqual(gaps.bad_reduction);
+  });
+});
+
+describe("a pool's input of the wrong rank", () => {
+  it("raises the text torch 1.13 has for that pool", () => {
+    const ones = (d: number) => torch.ones(Array(d).fill(2));
+    expect([
+      thrown(() => F.max_pool1d(ones(1), 1)),
+      thrown(() => F.max_pool1d(ones(4), 1)),
+      thrown(() => F.max_pool1d(ones(1), 1, { return_indices: true })),
+      thrown(() => F.avg_pool1d(ones(4), 1)),
+      thrown(() => F.max_pool2d(ones(1), 1)),
+      thrown(() => F.max_pool2d(ones(2), 1)),
+      thrown(() => F.max_pool2d(ones(5), 1)),
+      thrown(() => F.max_pool2d(ones(2), 1, { return_indices: true })),
+      thrown(() => F.avg_pool2d(ones(1), 1)),
+      thrown(() => F.avg_pool2d(ones(2), 1)),
+      thrown(() => F.avg_pool2d(ones(5), 1)),
+      thrown(() => F.adaptive_avg_pool1d(ones(1), 1)),
+      thrown(() => F.adaptive_max_pool1d(ones(4), 1)),
+      thrown(() => F.adaptive_max_pool2d(ones(2), 1)),
+      thrown(() => F.adaptive_max_pool2d(ones(5), 1)),
+      thrown(() => new nn.MaxPool2d({ kernel_size: 2 })(torch.zeros(5))),
+      thrown(() => new nn.AvgPool2d(2)(torch.zeros(5))),
+    ]).toEqual(gaps.pool_rank);
   });
 });
