@@ -10,9 +10,12 @@
  * histogram sequences, the mini GPT with cross_entropy and true_divide accuracy), Module10 10_GAN_double_moon_sol,
  * Module8 08_collaborative_filtering_sol (ScaledEmbedding / ZeroEmbedding overriding reset_parameters, DotModel, the
  * minibatch fit with Adam weight_decay), Module9 Normalizing_flows_sol (MultivariateNormal prior, RealNVP) and HW3
- * VAE_clustering_sol (VAE with binary_cross_entropy sum + KL, l_2_onehot by scatter_), plus the mistakes a learner
+ * VAE_clustering_sol (VAE with binary_cross_entropy sum + KL, l_2_onehot by scatter_), Module18 ddpm_nano_sol
+ * (sinusoidal_embedding by index assignment, MyTinyUNet, DDPM's schedule with cumprod(axis=0), add_noise, step,
+ * training and sampling at 8x8 with 20 steps), plus the mistakes a learner
  * typically makes there (backward twice, int tensors requiring grad, unsorted lengths, float indices, wrong input
- * sizes, 3-d logits into cross_entropy, BCE outside [0, 1], view after slicing, scatter_ of a 1-d index), whose errors
+ * sizes, 3-d logits into cross_entropy, BCE outside [0, 1], view after slicing, scatter_ of a 1-d index, a LayerNorm
+ * shape that does not end the input's, cat of mismatched maps), whose errors
  * are compared with torch's.
  * The datasets (CIFAR10, CMAPSS, MovieLens, make_moons, MNIST) are seeded torch stand-ins built by the same calls in
  * the fixture script; NumPy arrays are torch tensors of the same dtype; sizes and epochs are cut. Values are compared
@@ -22,7 +25,8 @@
  * Python forms written otherwise: torch.from_numpy(np.ones(5)) -> torch.ones(5, { dtype: torch.float64 }),
  * np.random.shuffle(X) -> X.index(torch.randperm(n)), `x ** 2` -> x.pow(2), `1 - t` -> torch.sub(1, t), `a @ b` ->
  * torch.matmul, print(t) -> String(t), `with torch.no_grad():` -> torch.no_grad(() => ...), x[i:j] -> x.index("i:j"),
- * lambdas as module attributes -> arrow functions in fields, module.weight.data = t kept as written, `for (a, b) in
+ * lambdas as module attributes -> arrow functions in fields, `embedding[m] = v` -> index_put_([m], v), `if t > 0:` of a
+ * 1-element tensor -> t.gt(0).item(), module.weight.data = t kept as written, `for (a, b) in
  * loader` -> for..of over the loader's batches, len(list) -> .length, x.size() == (3, 5) -> comparing the sizes,
  * itertools.combinations_with_replacement -> a small recursive helper, '{:.4f}'.format(v) lines -> their numbers
  * compared with a tolerance (Python rounds a tie half to even, toFixed up: Acc 0.15625 prints 0.1562 there).
@@ -871,5 +875,181 @@ describe("dataflowr HW3: VAE", () => {
     expect(thrown(() => torch.zeros(3, 10).scatter_(1, labels.index(":3"), 1))).toEqual(r.scatter_err);
     expect(thrown(() => torch.zeros(3, 10).scatter_(1, labels.index(":3").unsqueeze(1).float(), 1))).toEqual(r.scatter_float_err);
     expectT(torch.randn(8, z_dim).repeat(3, 1), r.repeat, 1e-6);
+  });
+});
+
+class MyConv extends nn.Module {
+  ln: nn.LayerNorm;
+  conv1: nn.Conv2d;
+  activation: nn.Module;
+  normalize: boolean;
+  constructor(shape: number[], in_c: number, out_c: number, kernel_size = 3, stride = 1, padding = 1, activation: nn.Module | null = null, normalize = true) {
+    super();
+    this.ln = new nn.LayerNorm(shape);
+    this.conv1 = new nn.Conv2d(in_c, out_c, kernel_size, stride, padding);
+    this.activation = activation === null ? new nn.SiLU() : activation;
+    this.normalize = normalize;
+  }
+  forward(x: Tensor): Tensor {
+    let out = this.normalize ? (this.ln as Mod)(x) : x;
+    out = (this.conv1 as Mod)(out);
+    return (this.activation as Mod)(out);
+  }
+}
+const MyTinyBlock = (size: number, in_c: number, out_c: number) =>
+  new nn.Sequential(new MyConv([in_c, size, size], in_c, out_c), new MyConv([out_c, size, size], out_c, out_c), new MyConv([out_c, size, size], out_c, out_c));
+const MyTinyUp = (size: number, in_c: number) =>
+  new nn.Sequential(new MyConv([in_c, size, size], in_c, Math.trunc(in_c / 2)), new MyConv([Math.trunc(in_c / 2), size, size], Math.trunc(in_c / 2), Math.trunc(in_c / 4)),
+    new MyConv([Math.trunc(in_c / 4), size, size], Math.trunc(in_c / 4), Math.trunc(in_c / 4)));
+
+function sinusoidal_embedding(n: number, d: number): Tensor {
+  const embedding = torch.tensor(Array.from({ length: n }, (_, i) => Array.from({ length: d }, (_, j) => i / 10_000 ** ((2 * j) / d))));
+  const sin_mask = torch.arange(0, n, 2);
+  embedding.index_put_([sin_mask], torch.sin(embedding.index(sin_mask)));
+  embedding.index_put_([torch.sub(1, sin_mask)], torch.cos(embedding.index(sin_mask)));
+  return embedding;
+}
+
+class MyTinyUNet extends nn.Module {
+  time_embed: nn.Embedding & Mod;
+  te1: Mod; b1: Mod; down1: Mod; te2: Mod; b2: Mod; down2: Mod; te3: Mod; b3: Mod; down3: Mod; te_mid: Mod; b_mid: Mod;
+  up1: Mod; te4: Mod; b4: Mod; up2: Mod; te5: Mod; b5: Mod; up3: Mod; te_out: Mod; b_out: Mod; conv_out: Mod;
+  constructor(in_c = 1, out_c = 1, size = 32, n_steps = 1000, time_emb_dim = 100) {
+    super();
+    const s = (k: number) => Math.trunc(size / k);
+    this.time_embed = new nn.Embedding(n_steps, time_emb_dim) as nn.Embedding & Mod;
+    this.time_embed.weight.data = sinusoidal_embedding(n_steps, time_emb_dim);
+    this.time_embed.requires_grad_(false);
+    this.te1 = this._make_te(time_emb_dim, 1);
+    this.b1 = MyTinyBlock(size, in_c, 10) as Mod;
+    this.down1 = new nn.Conv2d(10, 10, 4, 2, 1) as Mod;
+    this.te2 = this._make_te(time_emb_dim, 10);
+    this.b2 = MyTinyBlock(s(2), 10, 20) as Mod;
+    this.down2 = new nn.Conv2d(20, 20, 4, 2, 1) as Mod;
+    this.te3 = this._make_te(time_emb_dim, 20);
+    this.b3 = MyTinyBlock(s(4), 20, 40) as Mod;
+    this.down3 = new nn.Conv2d(40, 40, 4, 2, 1) as Mod;
+    this.te_mid = this._make_te(time_emb_dim, 40);
+    this.b_mid = new nn.Sequential(new MyConv([40, s(8), s(8)], 40, 20), new MyConv([20, s(8), s(8)], 20, 20), new MyConv([20, s(8), s(8)], 20, 40)) as Mod;
+    this.up1 = new nn.ConvTranspose2d(40, 40, 4, 2, 1) as Mod;
+    this.te4 = this._make_te(time_emb_dim, 80);
+    this.b4 = MyTinyUp(s(4), 80) as Mod;
+    this.up2 = new nn.ConvTranspose2d(20, 20, 4, 2, 1) as Mod;
+    this.te5 = this._make_te(time_emb_dim, 40);
+    this.b5 = MyTinyUp(s(2), 40) as Mod;
+    this.up3 = new nn.ConvTranspose2d(10, 10, 4, 2, 1) as Mod;
+    this.te_out = this._make_te(time_emb_dim, 20);
+    this.b_out = MyTinyBlock(size, 20, 10) as Mod;
+    this.conv_out = new nn.Conv2d(10, out_c, 3, 1, 1) as Mod;
+  }
+  forward(x: Tensor, t: Tensor): Tensor {
+    t = this.time_embed(t);
+    const n = x.shape[0];
+    const out1 = this.b1(x.add(this.te1(t).reshape(n, -1, 1, 1)));
+    const out2 = this.b2(this.down1(out1).add(this.te2(t).reshape(n, -1, 1, 1)));
+    const out3 = this.b3(this.down2(out2).add(this.te3(t).reshape(n, -1, 1, 1)));
+    const out_mid = this.b_mid(this.down3(out3).add(this.te_mid(t).reshape(n, -1, 1, 1)));
+    let out4 = torch.cat([out3, this.up1(out_mid)], { dim: 1 });
+    out4 = this.b4(out4.add(this.te4(t).reshape(n, -1, 1, 1)));
+    let out5 = torch.cat([out2, this.up2(out4)], { dim: 1 });
+    out5 = this.b5(out5.add(this.te5(t).reshape(n, -1, 1, 1)));
+    let out = torch.cat([out1, this.up3(out5)], { dim: 1 });
+    out = this.b_out(out.add(this.te_out(t).reshape(n, -1, 1, 1)));
+    return this.conv_out(out);
+  }
+  _make_te(dim_in: number, dim_out: number): Mod {
+    return new nn.Sequential(new nn.Linear(dim_in, dim_out), new nn.SiLU(), new nn.Linear(dim_out, dim_out)) as Mod;
+  }
+}
+
+class DDPM extends nn.Module {
+  num_timesteps: number;
+  betas: Tensor; alphas: Tensor; alphas_cumprod: Tensor; sqrt_alphas_cumprod: Tensor; sqrt_one_minus_alphas_cumprod: Tensor;
+  network: Mod;
+  constructor(network: nn.Module, num_timesteps: number, beta_start = 0.0001, beta_end = 0.02) {
+    super();
+    this.num_timesteps = num_timesteps;
+    this.betas = torch.linspace(beta_start, beta_end, num_timesteps, { dtype: torch.float32 });
+    this.alphas = torch.sub(1.0, this.betas);
+    this.alphas_cumprod = torch.cumprod(this.alphas, { axis: 0 } as never); // axis= runs; the option type names dim only
+    this.network = network as Mod;
+    this.sqrt_alphas_cumprod = this.alphas_cumprod.pow(0.5);
+    this.sqrt_one_minus_alphas_cumprod = torch.sub(1, this.alphas_cumprod).pow(0.5);
+  }
+  add_noise(x_start: Tensor, x_noise: Tensor, timesteps: Tensor): Tensor {
+    const s1 = this.sqrt_alphas_cumprod.index(timesteps).reshape(-1, 1, 1, 1);
+    const s2 = this.sqrt_one_minus_alphas_cumprod.index(timesteps).reshape(-1, 1, 1, 1);
+    return s1.mul(x_start).add(s2.mul(x_noise));
+  }
+  reverse(x: Tensor, t: Tensor): Tensor {
+    return this.network(x, t);
+  }
+  step(model_output: Tensor, timestep: Tensor, sample: Tensor): Tensor {
+    const t = timestep;
+    const coef_epsilon = torch.sub(1, this.alphas).div(this.sqrt_one_minus_alphas_cumprod);
+    const coef_eps_t = coef_epsilon.index(t).reshape(-1, 1, 1, 1);
+    const coef_first = torch.div(1, this.alphas.pow(0.5));
+    const coef_first_t = coef_first.index(t).reshape(-1, 1, 1, 1);
+    const pred_prev_sample = coef_first_t.mul(sample.sub(coef_eps_t.mul(model_output)));
+    let variance: Tensor | number = 0;
+    if (t.gt(0).item()) {
+      const noise = torch.randn_like(model_output);
+      variance = this.betas.index(t).pow(0.5).mul(noise);
+    }
+    return pred_prev_sample.add(variance);
+  }
+}
+
+describe("dataflowr Module18: ddpm_nano", () => {
+  it("sinusoidal_embedding by index assignment, MyTinyUNet (LayerNorm of a shape, SiLU, ConvTranspose2d), DDPM's schedule, add_noise, step, two training steps, sampling", () => {
+    const r = ref.ddpm;
+    expectT(sinusoidal_embedding(6, 4), r.sin_emb, 1e-6);
+    torch.manual_seed(0);
+    const n_steps = 20, temb = 8, size = 8;
+    const x = torch.randn(3, 1, size, size);
+    let timesteps = torch.randint(0, n_steps, [3]).long();
+    const unet = new MyTinyUNet(1, 1, size, n_steps, temb) as MyTinyUNet & Mod;
+    const y = unet(x, timesteps);
+    const ps = [...unet.parameters()];
+    expect([y.shape, ps.reduce((s, p) => s + p.numel(), 0), ps.filter((p) => p.requires_grad).reduce((s, p) => s + p.numel(), 0)]).toEqual([r.unet[0], r.unet[2], r.unet[3]]);
+    expectT(y, r.unet[1], 1e-5);
+    const model = new DDPM(unet, n_steps) as DDPM & Mod;
+    expectT(model.alphas_cumprod, r.sched[0], 1e-6);
+    expectT(model.betas.index(timesteps), r.sched[1], 1e-7);
+    expect(model.betas.index(10).item()).toBeCloseTo(r.sched[2], 8);
+    expect(model.betas.index(timesteps).reshape(-1, 1, 1, 1).shape).toEqual(r.sched[3]);
+    timesteps = torch.ones(3).long().long().mul(10);
+    expectT(model.add_noise(x, x, timesteps), r.add_noise, 1e-5);
+    expectT(model.step(x, timesteps.index(0), x), r.step, 1e-5);
+    expect([...model.named_parameters()].slice(0, 6).map(([n, p]) => [n, p.shape])).toEqual(r.names);
+    const optimizer = new optim.Adam(unet.parameters(), { lr: 1e-3 });
+    const data = torch.rand(6, 1, size, size).mul(2).sub(1);
+    const dl: number[] = [];
+    model.train();
+    for (const batch of data.split(3)) {
+      const noise = torch.randn(batch.shape);
+      const ts = torch.randint(0, n_steps, [batch.shape[0]]).long();
+      const noisy = model.add_noise(batch, noise, ts);
+      const noise_pred = model.reverse(noisy, ts);
+      const loss = F.mse_loss(noise_pred, noise);
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      dl.push(loss.detach().item());
+    }
+    expectNums(dl, r.train, 1e-4);
+    model.eval();
+    const sample = torch.no_grad(() => {
+      let sample = torch.randn(2, 1, size, size);
+      for (const t of [2, 1, 0]) {
+        const time_tensor = torch.ones(2, 1).mul(t).long();
+        const residual = model.reverse(sample, time_tensor);
+        sample = model.step(residual, time_tensor.index(0), sample);
+      }
+      return sample;
+    });
+    expectT(sample, r.sample, 1e-4);
+    expect(thrown(() => (new nn.LayerNorm([1, 8, 8]) as Mod)(torch.rand(2, 1, 4, 4)))).toEqual(r.ln_err);
+    expect(thrown(() => torch.cat([torch.rand(1, 2, 4, 4), torch.rand(1, 2, 2, 2)], { dim: 1 }))).toEqual(r.cat_err);
   });
 });
