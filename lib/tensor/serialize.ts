@@ -24,10 +24,13 @@ import { Parameter } from "./nn/parameter";
 import { lookup_module, type ModuleClass } from "./nn/registry";
 import { contiguousData, empty } from "./ops/util";
 import { Tensor } from "./tensor";
+import { relink, tiedPaths } from "./saved_ties";
 import { utf8Decode, utf8Encode } from "./utf8";
 
 /** Metadata key holding the JSON architecture of a saved model. */
 export const ARCHITECTURE_KEY = "gradbook.architecture";
+/** Metadata key of a saved model's tied paths (saved_ties.ts), when it has any. */
+const TIED_KEY = "gradbook.tied";
 
 interface HeaderEntry {
   dtype: string;
@@ -333,7 +336,9 @@ export function save(obj: Module | StateDict | Map<string, Tensor> | Checkpoint 
   const metadata = typeof f === "object" && f !== null ? f : {};
   let bytes: Uint8Array;
   if (obj instanceof Module) {
-    bytes = save_tensors(obj.state_dict(), { format: "pt", ...metadata, [ARCHITECTURE_KEY]: JSON.stringify(describe(obj)) });
+    const tied = tiedPaths(obj);
+    const ties: Record<string, string> = Object.keys(tied).length > 0 ? { [TIED_KEY]: JSON.stringify(tied) } : {};
+    bytes = save_tensors(obj.state_dict(), { format: "pt", ...metadata, [ARCHITECTURE_KEY]: JSON.stringify(describe(obj)), ...ties });
   } else if (obj instanceof Map || isStateDict(obj)) {
     bytes = save_tensors(obj as StateDict | Map<string, Tensor>, { format: "pt", ...metadata });
   } else {
@@ -422,5 +427,7 @@ export function load(f: Uint8Array | ArrayBuffer | string | { f: Uint8Array | Ar
     const more = rest.length > 0 ? ` (also unknown: ${rest.map((n) => `'${n}'`).join(", ")})` : "";
     throw new RuntimeError(`Unknown module '${first}': register it with nn.register_module('${first}', ${first}) before loading${more}`);
   }
-  return build(arch, tensors, "");
+  const model = build(arch, tensors, "");
+  if (metadata[TIED_KEY] !== undefined) relink(model, JSON.parse(metadata[TIED_KEY]) as Record<string, string>);
+  return model;
 }
