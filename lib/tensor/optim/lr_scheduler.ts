@@ -13,6 +13,7 @@
 import { parseArgs, type PyArgs } from "../args";
 import { TypeError_, ValueError } from "../errors";
 import { Optimizer, optimizerByKeyword, type WithOptimizer } from "./optimizer";
+import { warnOnce } from "../warnings";
 
 type AnyOptimizer = Optimizer<{ lr: number }> | Optimizer<object>;
 
@@ -52,6 +53,30 @@ function checkOptimizer(optimizer: unknown): AnyOptimizer {
   return optimizer;
 }
 
+/** Marks an optimizer.step already wrapped by withCounter. */
+const WITH_COUNTER = Symbol("with_counter");
+type CountedOptimizer = { step: ((...args: unknown[]) => unknown) & { [WITH_COUNTER]?: true }; _step_count?: number };
+
+/**
+ * torch's with_counter: a scheduler wraps its optimizer's step (once) so that optimizer._step_count counts the calls,
+ * and sets the count to 0; step() then warns when the scheduler steps before the optimizer ever has. Counted after the
+ * call, so a deferred initial step run from inside optimizer.step() does not undo the count. Not enumerable: the
+ * optimizer's own keys stay its own.
+ */
+function withCounter(optimizer: AnyOptimizer): void {
+  const o = optimizer as unknown as CountedOptimizer;
+  if (!o.step[WITH_COUNTER]) {
+    const inner = o.step;
+    const counted = Object.assign(function (this: unknown, ...args: unknown[]): unknown {
+      const out = inner.apply(this, args);
+      o._step_count = (o._step_count ?? 0) + 1;
+      return out;
+    }, { [WITH_COUNTER]: true as const });
+    Object.defineProperty(o, "step", { value: counted, writable: true, configurable: true, enumerable: false });
+  }
+  Object.defineProperty(o, "_step_count", { value: 0, writable: true, configurable: true, enumerable: false });
+}
+
 /** Keys a scheduler's state_dict leaves out (not data, or saved separately). */
 const NOT_STATE = new Set(["optimizer", "lr_lambdas", "_schedulers"]);
 
@@ -67,6 +92,7 @@ export abstract class LRScheduler {
 
   constructor(optimizer: AnyOptimizer, last_epoch = -1, verbose = false) {
     this.optimizer = checkOptimizer(optimizer);
+    withCounter(this.optimizer);
     const groups = this.groups();
     if (last_epoch === -1) {
       // PyTorch's group.setdefault("initial_lr", group["lr"]): an existing value wins.
@@ -113,6 +139,14 @@ export abstract class LRScheduler {
   /** Advances one epoch; `step(epoch)` (deprecated in PyTorch) jumps to that epoch instead. */
   step(epoch?: number): void {
     if (pendingInitialStep.has(this)) this._initial_step();
+    const counted = this.optimizer as unknown as CountedOptimizer;
+    if (this._step_count === 1 && counted.step[WITH_COUNTER] && (counted._step_count ?? 0) < 1) {
+      warnOnce(
+        "UserWarning: Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, you should call them in the opposite order: " +
+          "`optimizer.step()` before `lr_scheduler.step()`.  Failure to do this will result in PyTorch skipping the first value of the learning rate schedule. " +
+          "See more details at https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate",
+      );
+    }
     this._step_count += 1;
     let lrs: number[];
     if (epoch === undefined) {

@@ -2,8 +2,9 @@
  * Engine gaps found by the "Understanding Deep Learning" notebooks probe (tests/unit/tensor/tutorials/udlbook.test.ts),
  * each against torch 1.13 (scripts/fixtures/udlbook_fixtures.py, the "gaps" section of udlbook.json).
  */
-import { describe, expect, it } from "vitest";
-import { F, nn, torch } from "../../../../lib/tensor/index";
+import { describe, expect, it, vi } from "vitest";
+import { F, nn, optim, torch } from "../../../../lib/tensor/index";
+import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { thrown, tutorialFixture } from "../tutorials/helpers";
 
 const gaps = tutorialFixture<{ gaps: Record<string, any> }>("udlbook.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -106,5 +107,41 @@ describe("udlbook probe gaps", () => {
       thrown(() => F.batch_norm(x, null, null, { weight: torch.ones(3), training: false })),
       thrown(() => new nn.BatchNorm2d(3)(torch.randn(2, 4, 5, 5))),
     ]).toEqual(gaps.batch_norm);
+  });
+
+  it("a scheduler stepped before its optimizer ever stepped warns as torch's with_counter does (8_1's StepLR in the wrong order)", () => {
+    type Sched = { step(arg: number): void } | { step(): void };
+    const run = (make: (o: optim.Optimizer) => Sched, order: string[]): [string[], number[]] => {
+      const m = new nn.Linear(2, 2);
+      const o = new torch.optim.SGD(m.parameters(), { lr: 0.1, momentum: 0.9 });
+      const s = make(o);
+      forgetShownWarnings();
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+      try {
+        for (const who of order) {
+          if (who === "opt") {
+            o.zero_grad();
+            m(torch.ones(1, 2)).sum().backward();
+            o.step();
+          } else if (who === "sched") (s as { step(): void }).step();
+          else (s as { step(arg: number): void }).step(1.0);
+        }
+        return [warn.mock.calls.map((c) => String(c[0]).replace("UserWarning: ", "")), o.param_groups.map((g) => g.lr as number)];
+      } finally {
+        warn.mockRestore();
+      }
+    };
+    const got = [
+      run((o) => new optim.lr_scheduler.StepLR(o, { step_size: 1, gamma: 0.5 }), ["sched", "opt", "sched"]),
+      run((o) => new optim.lr_scheduler.StepLR(o, { step_size: 1, gamma: 0.5 }), ["opt", "sched", "opt", "sched"]),
+      run((o) => new optim.lr_scheduler.StepLR(o, { step_size: 1, gamma: 0.5 }), ["sched", "sched"]),
+      run((o) => new optim.lr_scheduler.OneCycleLR(o, { max_lr: 1.0, total_steps: 5 }), ["sched"]),
+      run((o) => new optim.lr_scheduler.CosineAnnealingWarmRestarts(o, { T_0: 2 }), ["sched"]),
+      run((o) => new optim.lr_scheduler.ReduceLROnPlateau(o), ["plateau"]),
+    ];
+    got.forEach(([w, lrs], i) => {
+      expect(w, `case ${i}`).toEqual(gaps.scheduler_order[i][0]);
+      expect(lrs[0], `case ${i}`).toBeCloseTo(gaps.scheduler_order[i][1][0], 12);
+    });
   });
 });
