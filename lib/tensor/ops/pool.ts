@@ -103,6 +103,8 @@ export function wrongPoolRank(fn: string, input: Tensor, rank: number): Error {
     case "avg_pool2d":
       if (d < rank + 1) return new IndexError(`Dimension out of range (expected to be in range of [${-Math.max(d, 1)}, ${Math.max(d, 1) - 1}], but got -3)`);
       return new RuntimeError(`Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:${shape}`);
+    case "adaptive_avg_pool2d":
+      return new RuntimeError(`adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got ${shape}`);
     case "adaptive_max_pool2d":
     case "adaptive_max_pool3d":
       return new RuntimeError(`${fn}(): Expected ${rank + 1}D or ${rank + 2}D tensor, but got: ${shape}`);
@@ -550,6 +552,11 @@ export function adaptiveAvgPool(fn: string, input: Tensor, rank: number, outputS
   // torch takes a 1x1 output as a mean, whose dtype check comes first
   if (!input.dtype.is_floating_point && outputSize.every((o) => o === 1)) {
     throw new RuntimeError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${cppTypeName(input.dtype)}`);
+  }
+  // torch 1.13 takes a 1x1 output as input.mean((-1, -2), keepdim=True) before any rank check: a 2-d or 5-d input
+  // works (AdaptiveAvgPool2d(1) of a flattened batch gives [N, 1]), a 1-d one fails on dim -2
+  if (rank === 2 && input.dim() !== 3 && input.dim() !== 4 && outputSize.every((o, i) => (o ?? input.shape[input.dim() - 2 + i]) === 1)) {
+    return input.mean([-1, -2], true);
   }
   const { outShape, w } = adaptiveSetup(fn, input, rank, outputSize);
   // PyTorch computes a 1x1 adaptive average as a mean.

@@ -4,7 +4,7 @@
  * defaults to kernel_size.
  */
 import { parseArgs, type PyArgs } from "../../args";
-import { TypeError_ } from "../../errors";
+import { RuntimeError, TypeError_, ValueError } from "../../errors";
 import { adaptiveAvgPool, adaptiveMaxPool, avgPool, checkPoolDtype, maxPool, wrongPoolRank } from "../../ops/pool";
 import type { Tensor } from "../../tensor";
 import { checkTensor } from "./_util";
@@ -149,7 +149,13 @@ export function adaptive_avg_pool2d(input: Tensor, ...args: PyArgs<[output_size?
   const fn = "adaptive_avg_pool2d";
   checkTensor(input, fn);
   const a = parseArgs<{ output_size?: AdaptiveSize }>(fn, ["output_size"], args);
-  return adaptiveAvgPool(fn, input, 2, adaptiveSize(fn, a.output_size, 2));
+  const out = a.output_size;
+  if (Array.isArray(out)) {
+    // torch 1.13's Python side (_list_with_default) wants more input dims than output entries; C++ then two entries
+    if (input.dim() <= out.length) throw new ValueError(`Input dimension should be at least ${out.length + 1}`);
+    if (out.length !== 2) throw new RuntimeError(`${fn}: output_size must be 2`);
+  }
+  return adaptiveAvgPool(fn, input, 2, adaptiveSize(fn, out, 2));
 }
 
 /** F.adaptive_avg_pool1d(input, output_size) */

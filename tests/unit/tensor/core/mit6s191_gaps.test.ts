@@ -18,10 +18,15 @@
  *   - a pool's input of the wrong rank (nn.MaxPool2d of a 1-d tensor) raises torch's text for that pool ("non-empty
  *     3D or 4D (batch mode) tensor expected for input", avg_pool2d's IndexError on its dim -3, ...), where the engine
  *     had one text of its own for all.
+ *   - F.adaptive_avg_pool2d / nn.AdaptiveAvgPool2d with a 1x1 output is torch's mean over the last two dims for an
+ *     input of any rank from 2 up (AdaptiveAvgPool2d(1) of a flattened [N, C] batch gives [N, 1]; the engine refused
+ *     anything but 3-d / 4-d), a tuple output size wants more input dims than entries (torch's ValueError), a list of
+ *     one entry is torch's "output_size must be 2" (the engine repeated it), and the wrong rank for another output
+ *     size is torch's "adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got [4, 4]".
  */
 import { describe, expect, it } from "vitest";
 import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
-import { thrown, tutorialFixture } from "../tutorials/helpers";
+import { expectT, thrown, tutorialFixture } from "../tutorials/helpers";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const gaps = tutorialFixture<Record<string, any>>("mit6s191.json").gaps;
@@ -117,5 +122,26 @@ describe("a pool's input of the wrong rank", () => {
       thrown(() => new nn.MaxPool2d({ kernel_size: 2 })(torch.zeros(5))),
       thrown(() => new nn.AvgPool2d(2)(torch.zeros(5))),
     ]).toEqual(gaps.pool_rank);
+  });
+});
+
+describe("adaptive_avg_pool2d with a 1x1 output", () => {
+  it("is the mean over the last two dims for any input from 2 dims up; the other ranks and sizes raise torch's errors", () => {
+    const g = gaps.adaptive_avg_1x1;
+    torch.manual_seed(12);
+    const [x2, x5] = [torch.randn(4, 6), torch.randn(2, 3, 2, 4, 5)];
+    expectT(F.adaptive_avg_pool2d(x2, 1), g.x2, 1e-6);
+    expectT(F.adaptive_avg_pool2d(x5, 1), g.x5, 1e-6);
+    expectT(new nn.AdaptiveAvgPool2d(1)(x2), g.module_x2, 1e-6);
+    expectT(F.adaptive_avg_pool2d(torch.randn(2, 1, 3), [null, 1]), g.x2_none, 1e-6);
+    expect(F.adaptive_avg_pool2d(x5.requires_grad_(), 1).grad_fn?.name()).toBe(g.grad_fn);
+    expect([
+      thrown(() => F.adaptive_avg_pool2d(torch.ones(4), 1)),
+      thrown(() => F.adaptive_avg_pool2d(torch.ones(4, 4), [1, 1])),
+      thrown(() => F.adaptive_avg_pool2d(torch.ones(4, 4), 2)),
+      thrown(() => F.adaptive_avg_pool2d(torch.ones(2, 3, 4, 5, 6), 2)),
+      thrown(() => F.adaptive_avg_pool2d(torch.ones(2, 3, 4, 5), [1])),
+      thrown(() => new nn.AdaptiveAvgPool2d([1, 1])(torch.ones(4, 4))),
+    ]).toEqual(g.errors);
   });
 });
