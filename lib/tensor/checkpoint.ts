@@ -42,14 +42,19 @@ function typeName(v: unknown): string {
 export function encodeCheckpoint(obj: unknown): { tensors: Map<string, Tensor>; structure: string } {
   const tensors = new Map<string, Tensor>();
   const seen = new Set<object>();
+  // a tensor met again is stored once and its placeholder repeated, so it loads as one object (pickle's memo)
+  const placeholders = new Map<Tensor, Record<string, Encoded>>();
   const walk = (v: unknown, path: string): Encoded => {
     if (v instanceof Tensor) {
+      const again = placeholders.get(v);
+      if (again !== undefined) return again;
       let key = path || "tensor";
       for (let i = 1; tensors.has(key); i++) key = `${path}#${i}`;
       tensors.set(key, v.detach());
       const enc: Record<string, Encoded> = { __tensor__: key };
       if (v instanceof Parameter) enc.parameter = true;
       if (v.requires_grad) enc.requires_grad = true;
+      placeholders.set(v, enc);
       return enc;
     }
     if (typeof v === "number") return Number.isFinite(v) ? v : { __number__: String(v) };
@@ -89,14 +94,17 @@ function join(path: string, key: string): string {
 
 /** Rebuilds the object saved by encodeCheckpoint from its structure and tensors. */
 export function decodeCheckpoint(structure: string, tensors: Record<string, Tensor>): Checkpoint {
+  const made = new Map<string, Tensor>();
   const walk = (v: Encoded): Checkpoint => {
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === "object") {
       if (typeof v.__tensor__ === "string") {
-        const t = tensors[v.__tensor__];
-        if (!t) throw new TypeError_(`torch.load: the file has no tensor '${v.__tensor__}' that its structure refers to`);
-        if (v.parameter) return new Parameter(t, v.requires_grad === true);
-        return v.requires_grad ? t.requires_grad_(true) : t;
+        const key = v.__tensor__;
+        const t = tensors[key];
+        if (!t) throw new TypeError_(`torch.load: the file has no tensor '${key}' that its structure refers to`);
+        let out = made.get(key);
+        if (out === undefined) made.set(key, (out = v.parameter ? new Parameter(t, v.requires_grad === true) : v.requires_grad ? t.requires_grad_(true) : t));
+        return out;
       }
       if (typeof v.__number__ === "string") return Number(v.__number__);
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));

@@ -58,3 +58,16 @@ describe("saving a model keeps the objects its paths share", () => {
     expect(header).not.toContain("gradbook.tied");
   });
 });
+
+describe("a checkpoint keeps a tensor met twice as one object", () => {
+  it("as torch 1.13 loads {a: t, b: t, list: [t, p], p}: a is b, list[0] is a, list[1] is p, p a Parameter", () => {
+    const t = torch.randn(2);
+    const p = new nn.Parameter(torch.ones(2));
+    const o = torch.load(torch.save({ a: t, b: t, list: [t, p], p })) as unknown as { a: Tensor; b: Tensor; list: Tensor[]; p: Tensor };
+    expect(o.b).toBe(o.a);
+    expect(o.list[0]).toBe(o.a);
+    expect(o.list[1]).toBe(o.p);
+    expect(o.p).toBeInstanceOf(nn.Parameter);
+    expect(o.a.tolist()).toEqual(t.tolist());
+  });
+});
