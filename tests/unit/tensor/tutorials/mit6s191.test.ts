@@ -39,7 +39,7 @@
  * own hints (torch: "expected scalar type Long but found Float"; the mean text with " (convert first with .float())"
  * appended), backward() twice names the JS form and the freed node after torch's first sentences, .to("cuda") is the
  * engine's CPU-only RuntimeError (torch without CUDA: AssertionError "Torch not compiled with CUDA enabled"); the
- * engine's TypeError class is TypeError_ (named "TypeError").
+ * engine's TypeError class is TypeError_ (named "TypeError"); Lion's repr prints weight_decay 0 (a JS number has no 0.0).
  * Gaps fixed from this probe (core/mit6s191_gaps.test.ts): a wrong-shaped boolean mask's message, cross_entropy of
  * int64 / bool logits (the swapped loss arguments computed a loss), the model itself given to an optimizer, the
  * "(use ...)" hint after an unknown reduction, a pool's input of the wrong rank.
@@ -181,6 +181,7 @@ describe("MIT 6.S191 lab2 PT_Part1_MNIST", () => {
     expect([...fc_model.parameters()].reduce((s, p) => s + p.numel(), 0)).toBe(r.n_params);
     const loss_function = new nn.CrossEntropyLoss();
     const optimizer = new optim.SGD(fc_model.parameters(), { lr: 0.1 });
+    expect([String(optimizer), String(loss_function)]).toEqual(r.optimizer_repr);
     const BATCH_SIZE = 32;
     torch.manual_seed(2);
     const trainset_loader = new DataLoader(train_dataset, { batch_size: BATCH_SIZE, shuffle: true });
@@ -494,6 +495,8 @@ describe("MIT 6.S191 lab3 LLM_Finetuning (the pure-torch cells, a toy causal LM)
     expect([trainable_params, total_params, `${((trainable_params / total_params) * 100).toFixed(2)}%`]).toEqual(r.counts);
 
     const optimizer = new Lion(model.parameters(), { lr: 1e-2 });
+    // a JS number does not keep Python's 0.0: the repr's weight_decay prints 0 (known difference)
+    expect(String(optimizer)).toBe(r.lion_repr.replace("weight_decay: 0.0", "weight_decay: 0"));
     let losses: number[] = [];
     const printed: number[] = [];
     for (let step = 0; step < 5; step++) {
