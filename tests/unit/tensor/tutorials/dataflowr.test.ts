@@ -12,7 +12,9 @@
  * minibatch fit with Adam weight_decay), Module9 Normalizing_flows_sol (MultivariateNormal prior, RealNVP) and HW3
  * VAE_clustering_sol (VAE with binary_cross_entropy sum + KL, l_2_onehot by scatter_), Module18 ddpm_nano_sol
  * (sinusoidal_embedding by index assignment, MyTinyUNet, DDPM's schedule with cumprod(axis=0), add_noise, step,
- * training and sampling at 8x8 with 20 steps), plus the mistakes a learner
+ * training and sampling at 8x8 with 20 steps), llm Lora_empty (its LoRALinear cells filled with the usual LoRA:
+ * subclassing nn.Linear, train / eval overrides merging the weights, get_lora_model, AdamW parameter groups), plus the
+ * mistakes a learner
  * typically makes there (backward twice, int tensors requiring grad, unsorted lengths, float indices, wrong input
  * sizes, 3-d logits into cross_entropy, BCE outside [0, 1], view after slicing, scatter_ of a 1-d index, a LayerNorm
  * shape that does not end the input's, cat of mismatched maps), whose errors
@@ -33,7 +35,8 @@
  * Known differences kept visible: backward twice words the retain_graph advice in the engine's own form (torch's text
  * is compared up to it); cross_entropy with a float class-index target explains both target forms where torch says
  * "expected scalar type Long but found Float" (the class is compared); Adam's betas check prints a JavaScript number,
- * so betas=(1.0, 0.99) reads "1" where Python prints "1.0" (the case uses -0.999, printed alike).
+ * so betas=(1.0, 0.99) reads "1" where Python prints "1.0" (the case uses -0.999, printed alike); for the same reason
+ * an optimizer group's weight_decay 0.0 prints "0" in its repr.
  */
 import { describe, expect, it } from "vitest";
 import { F, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
@@ -1051,5 +1054,110 @@ describe("dataflowr Module18: ddpm_nano", () => {
     expectT(sample, r.sample, 1e-4);
     expect(thrown(() => (new nn.LayerNorm([1, 8, 8]) as Mod)(torch.rand(2, 1, 4, 4)))).toEqual(r.ln_err);
     expect(thrown(() => torch.cat([torch.rand(1, 2, 4, 4), torch.rand(1, 2, 2, 2)], { dim: 1 }))).toEqual(r.cat_err);
+  });
+});
+
+class LoRALinear extends nn.Linear {
+  calls: string[] = [];
+  lora_rank: number;
+  has_weights_merged = false;
+  lora_scaling = 0;
+  lora_A!: nn.Parameter;
+  lora_B!: nn.Parameter;
+  constructor(in_features: number, out_features: number, { bias = true, lora_rank = 0, lora_alpha = 0.0 } = {}) {
+    super(in_features, out_features, { bias });
+    this.lora_rank = lora_rank;
+    if (lora_rank > 0) {
+      this.lora_scaling = lora_alpha / lora_rank;
+      this.lora_A = new nn.Parameter(torch.empty([lora_rank, this.in_features]));
+      this.lora_B = new nn.Parameter(torch.empty([this.out_features, lora_rank]));
+      this.lora_A.requires_grad = false;
+      this.lora_B.requires_grad = false;
+      this.reset_parameters_lora();
+    }
+  }
+  reset_parameters_lora(): void {
+    if (this.lora_rank > 0) {
+      nn.init.kaiming_uniform_(this.lora_A, { a: Math.sqrt(5) });
+      nn.init.normal_(this.lora_B, { std: 0.1 });
+    }
+  }
+  forward(input: Tensor): Tensor {
+    let x = super.forward(input);
+    if (this.lora_rank > 0 && !this.has_weights_merged) x = x.add(torch.matmul(torch.matmul(input, this.lora_A.T), this.lora_B.T).mul(this.lora_scaling));
+    return x;
+  }
+  train(mode = true): this {
+    this.calls.push(`train(${mode ? "True" : "False"})`);
+    super.train(mode);
+    if (mode && this.has_weights_merged) {
+      this.weight.data.sub_(torch.matmul(this.lora_B.data, this.lora_A.data).mul(this.lora_scaling));
+      this.has_weights_merged = false;
+    }
+    return this;
+  }
+  eval(): this {
+    this.calls.push("eval");
+    super.eval();
+    if (this.lora_rank > 0 && !this.has_weights_merged) {
+      this.weight.data.add_(torch.matmul(this.lora_B.data, this.lora_A.data).mul(this.lora_scaling));
+      this.has_weights_merged = true;
+    }
+    return this;
+  }
+}
+
+describe("dataflowr llm: LoRA (the empty cells filled with the usual LoRA)", () => {
+  it("LoRALinear extends nn.Linear: parameters, forward, train / eval merging (eval reaches the subclass's train(False)), get_lora_model, AdamW groups", () => {
+    const r = ref.lora;
+    torch.manual_seed(0);
+    const ln = new LoRALinear(3, 4, { lora_rank: 8, lora_alpha: 32 }) as LoRALinear & Mod;
+    expect([...ln.parameters()].map(String)).toEqual(r.params);
+    expect(String(ln)).toBe(r.repr);
+    const bs = 5;
+    const x = torch.randn([bs, 3]);
+    const y = ln(x);
+    const y2 = torch.matmul(x, ln.weight.T).add(ln.bias!);
+    expect(String(torch.isclose(y, y2))).toBe(r.isclose);
+    ln.train();
+    const y3 = ln(x);
+    expect(String(torch.isclose(y3, y2))).toBe(r.train[0]);
+    expectT(y3, r.train[1], 1e-5);
+    ln.eval();
+    const y4 = ln(x);
+    expect(String(torch.isclose(y4, y3))).toBe(r.eval[0]);
+    expectT(y4, r.eval[1], 1e-5);
+    expect([ln.has_weights_merged, ln.training]).toEqual(r.eval.slice(2));
+    ln.train();
+    expect(ln.calls).toEqual(r.calls);
+    expectT(ln(x), r.unmerged[0], 1e-5);
+    expect(ln.has_weights_merged).toBe(r.unmerged[1]);
+    const seq = new nn.Sequential(new LoRALinear(3, 4, { lora_rank: 2, lora_alpha: 4 }), new nn.ReLU(), new LoRALinear(4, 2, { lora_rank: 2, lora_alpha: 4 }));
+    seq.eval();
+    const [l0, , l2] = [...seq.children()] as LoRALinear[];
+    expect([l0.calls, l2.calls, l0.has_weights_merged]).toEqual(r.seq_calls);
+    seq.train();
+    const get_lora_model = (model: nn.Module) => {
+      for (const [name, param] of model.named_parameters()) param.requires_grad = name.includes("lora");
+      return model;
+    };
+    const ln_lora = get_lora_model(ln);
+    expect([...ln_lora.named_parameters()].map(([n, p]) => [n, p.requires_grad])).toEqual(r.req);
+    const opt = new optim.AdamW([{ params: [ln.lora_A], weight_decay: 0.1 }, { params: [ln.lora_B], weight_decay: 0.0 }], { lr: 1e-2, betas: [0.9, 0.95] });
+    const tgt = torch.randn(bs, 4);
+    const ll: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const loss = F.mse_loss(ln(x), tgt);
+      opt.zero_grad();
+      loss.backward();
+      opt.step();
+      ll.push(loss.item());
+    }
+    expectNums(ll, r.steps[0], 1e-5);
+    expect(ln.weight.grad == null).toBe(r.steps[1]);
+    expectT(ln.lora_A, r.steps[2], 1e-5);
+    expectT(ln.lora_B, r.steps[3], 1e-5);
+    // the group's "weight_decay": 0.0 prints 0.0 in Python; a JavaScript 0.0 is the number 0 (known difference)
+    expect(String(opt)).toBe((r.optim_repr as string).replace("weight_decay: 0.0\n", "weight_decay: 0\n"));
   });
 });
