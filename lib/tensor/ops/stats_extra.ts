@@ -140,21 +140,25 @@ type QuantileOptions = { q?: number | Tensor; dim?: number | null; keepdim?: boo
 function quantileImpl(x: Tensor, op: string, ignoreNan: boolean, args: readonly unknown[]): Tensor {
   const a = parseArgs<QuantileOptions>(op, ["q", "dim", "keepdim", "interpolation"], args);
   if (a.q === undefined) throw new RuntimeError(`${op}() missing required argument 'q'`);
-  if (!x.dtype.is_floating_point) throw new RuntimeError(`${op}() input tensor must be either float or double dtype`);
+  // a Python float q is range-checked first, its value printed as C++ prints a double (6 significant digits)
+  // torch words these checks "quantile()" for nanquantile too (their shared quantile_checks)
+  if (!(a.q instanceof Tensor) && !(a.q >= 0 && a.q <= 1)) throw new RuntimeError(`quantile() q must be in the range [0, 1] but got ${Number(a.q.toPrecision(6))}`);
+  if (!x.dtype.is_floating_point) throw new RuntimeError(`quantile() input tensor must be either float or double dtype`);
   const interpolation = a.interpolation ?? "linear";
   if (!["linear", "lower", "higher", "midpoint", "nearest"].includes(interpolation)) {
-    throw new RuntimeError(`${op}() interpolation must be one of linear, lower, higher, midpoint or nearest. Got ${String(interpolation)}`);
+    throw new RuntimeError(`quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, but got ${String(interpolation)}`);
   }
   const qScalar = !(a.q instanceof Tensor) || a.q.dim() === 0;
   const qs = a.q instanceof Tensor ? (contiguousData(a.q.detach()) as ArrayLike<number>) : [a.q];
-  if (a.q instanceof Tensor && a.q.dim() > 1) throw new RuntimeError(`${op}() q must be a scalar or 1D tensor`);
-  for (const q of Array.from(qs)) if (!(q >= 0 && q <= 1)) throw new RuntimeError(`${op}() q values must be in the range [0, 1]`);
+  if (a.q instanceof Tensor && a.q.dim() > 1) throw new RuntimeError(`quantile() q must be a scalar or 1D tensor`);
+  if (a.q instanceof Tensor && a.q.dtype !== x.dtype) throw new RuntimeError(`quantile() q tensor must be same dtype as the input tensor`);
+  for (const q of Array.from(qs)) if (!(q >= 0 && q <= 1)) throw new RuntimeError(`quantile() q values must be in the range [0, 1]`);
   const keepdim = a.keepdim ?? false;
   const src = a.dim === undefined || a.dim === null ? x.reshape(-1) : x;
   const d = a.dim === undefined || a.dim === null ? 0 : normalizeDim(a.dim, Math.max(x.dim(), 1));
   const sorted = sort(src.dim() === 0 ? src.reshape(1) : src, d).values;
   const rows = rowsAlong(sorted, d);
-  if (rows.len === 0) throw new RuntimeError(`${op}() input tensor must be non-empty`);
+  if (rows.len === 0) throw new RuntimeError(`quantile() input tensor must be non-empty`);
   const nq = qs.length;
   // Per (q, row): the two sorted positions and the weight of the upper one.
   const lo: number[] = [];
@@ -346,9 +350,26 @@ export function cummin(x: Tensor, ...args: PyArgs<[dim: number], { dim?: number 
 
 /** logcumsumexp(x, dim): log(cumsum(exp(x))) shifted by the (constant) max for stability. */
 export function logcumsumexp(x: Tensor, ...args: PyArgs<[dim: number], { dim?: number }>): Tensor {
-  const dim = parseArgs<{ dim?: number }>("logcumsumexp", ["dim"], args).dim;
-  if (dim === undefined) throw new RuntimeError("logcumsumexp() missing required argument 'dim'");
-  if (!x.dtype.is_floating_point) throw new RuntimeError(`logcumsumexp(): expected a floating point input, got ${x.dtype}`);
+  return logcumsumexpOf(x, args, false);
+}
+
+/** x.logcumsumexp(dim): the Tensor method, whose missing dim torch's parser reports without the Tensor. */
+export function logcumsumexpMethod(x: Tensor, ...args: PyArgs<[dim: number], { dim?: number }>): Tensor {
+  return logcumsumexpOf(x, args, true);
+}
+
+function logcumsumexpOf(x: Tensor, args: PyArgs<[dim: number], { dim?: number }>, method: boolean): Tensor {
+  const dim = parseArgs<{ dim?: number | null }>("logcumsumexp", ["dim"], args).dim;
+  if (dim === undefined) {
+    // torch 1.13's argument parser: logcumsumexp(x) / x.logcumsumexp() (minGRU's scan written without its dim)
+    throw new TypeError_(
+      method
+        ? "logcumsumexp() received an invalid combination of arguments - got (), but expected one of:\n * (int dim)\n * (name dim)\n"
+        : "logcumsumexp() received an invalid combination of arguments - got (Tensor), but expected one of:\n * (Tensor input, int dim, *, Tensor out)\n * (Tensor input, name dim, *, Tensor out)\n",
+    );
+  }
+  if (dim === null) throw new RuntimeError("Please look up dimensions by name, got: name = None.");
+  if (!x.dtype.is_floating_point) throw new RuntimeError(`"logcumsumexp_out_cpu" not implemented for '${cppTypeName(x.dtype)}'`);
   return composite("LogcumsumexpBackward0", [x], (xx) => {
     const m = no_grad(() => {
       const mm = xx.amax({ dim, keepdim: true });

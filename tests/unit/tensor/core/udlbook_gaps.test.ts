@@ -144,4 +144,19 @@ describe("udlbook probe gaps", () => {
       expect(lrs[0], `case ${i}`).toBeCloseTo(gaps.scheduler_order[i][1][0], 12);
     });
   });
+
+  it("quantile's q checks carry torch's texts: a float q out of range names its value, a q tensor of another dtype raises, nanquantile says quantile() (20_3's pruning threshold)", () => {
+    const wq = torch.rand(7);
+    expect([
+      thrown(() => torch.quantile(wq, 1.5)),
+      thrown(() => torch.quantile(wq, -0.1)),
+      thrown(() => wq.quantile(2.0)),
+      thrown(() => torch.nanquantile(wq, 1.5)),
+      thrown(() => torch.quantile(wq, torch.tensor([1.5]))),
+      thrown(() => torch.quantile(wq, torch.tensor([0.5], { dtype: torch.float64 }))),
+      thrown(() => torch.nanquantile(wq, torch.tensor([0.5], { dtype: torch.float64 }))),
+      thrown(() => torch.quantile(wq.long(), 1.5)),
+      thrown(() => torch.quantile(wq, torch.tensor([0.5]), { interpolation: "foo" as "linear" })),
+    ]).toEqual(gaps.quantile);
+  });
 });
