@@ -13,6 +13,7 @@ export const EXCLUDED: Record<string, string> = {
   "torch.save": "takes any object (a checkpoint dict) as its first argument",
   "torch.load": "reads a stored file by name; the probe has none",
   "torch.tensor": "data may be any nested structure",
+  "torch.Tensor": "the class (callable as the legacy constructor, a Proxy isClass cannot tell from a function); data may be any nested structure",
   "torch.as_tensor": "data may be any nested structure", "torch.asarray": "obj may be any nested structure",
   "torch.set_default_dtype": "process-wide state", "torch.set_default_tensor_type": "process-wide state",
   "torch.set_num_threads": "process-wide state (the kernel thread pool)", "torch.set_grad_enabled": "process-wide state",
