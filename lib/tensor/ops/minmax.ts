@@ -2,7 +2,7 @@
 import { checkKeywordsAliased, isOptions } from "../args";
 import { record } from "../autograd/function";
 import { int64 } from "../dtype";
-import { RuntimeError } from "../errors";
+import { IndexError, RuntimeError } from "../errors";
 import { ReduceOp } from "../kernels/reduce";
 import { kernels } from "../kernels/registry";
 import { normalizeDim, numelOf } from "../shape";
@@ -13,32 +13,34 @@ import { contiguousData, empty, valuesAndIndices } from "./util";
 
 function checkNonEmpty(x: Tensor, op: string): void {
   if (x.numel() === 0) {
+    // torch 1.13: argmax / argmin raise IndexError with the first sentence only
+    if (op.startsWith("arg")) throw new IndexError(`${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
     throw new RuntimeError(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
   }
 }
 
 /** values and long indices along one dim, no autograd. */
-function extremeAlong(x: Tensor, dim: number, isMax: boolean, keepdim: boolean): { values: Tensor; indices: Tensor } {
+function extremeAlong(x: Tensor, dim: number, isMax: boolean, keepdim: boolean, op: string): { values: Tensor; indices: Tensor } {
   const xd = contiguousData(x);
   const outer = numelOf(x.shape.slice(0, dim));
   const inner = numelOf(x.shape.slice(dim + 1));
   const shape = reducedShape(x.shape, [dim], keepdim);
   const values = empty(shape, x.dtype);
   const indices = empty(shape, int64);
-  if (x.shape[dim] === 0) throw new RuntimeError(`cannot perform reduction over dim ${dim} of size 0`);
+  if (x.shape[dim] === 0) throw new IndexError(`${op}(): Expected reduction dim ${dim} to have non-zero size.`);
   kernels.reduce(isMax ? ReduceOp.max : ReduceOp.min, xd, outer, x.shape[dim], inner, values._data, indices._data);
   return { values, indices };
 }
 
 /** All-reduce extreme: gradient split evenly among tied extremes (PyTorch's rule). */
-function extremeAll(x: Tensor, isMax: boolean, dims: number[] | null, keepdim: boolean, node: string): Tensor {
+function extremeAll(x: Tensor, isMax: boolean, dims: number[] | null, keepdim: boolean, node: string, op: string): Tensor {
   let values: Tensor;
   if (!dims) {
-    checkNonEmpty(x, isMax ? "max" : "min");
-    values = extremeAlong(x.reshape([-1]), 0, isMax, false).values.reshape(keepdim ? x.shape.map(() => 1) : []);
+    checkNonEmpty(x, op);
+    values = extremeAlong(x.reshape([-1]), 0, isMax, false, op).values.reshape(keepdim ? x.shape.map(() => 1) : []);
   } else {
     let cur = x;
-    for (let i = dims.length - 1; i >= 0; i--) cur = extremeAlong(cur, dims[i], isMax, true).values;
+    for (let i = dims.length - 1; i >= 0; i--) cur = extremeAlong(cur, dims[i], isMax, true, op).values;
     values = cur.reshape(reducedShape(x.shape, dims, keepdim));
   }
   return record(
@@ -66,7 +68,7 @@ function keepdimOf(fn: string, keepdim: KeepdimArg): boolean {
 
 function minmax(x: Tensor, isMax: boolean, dim?: number | DimKeywords, keepdimArg: KeepdimArg = false): Tensor | MinMaxResult {
   let keepdim = keepdimOf(isMax ? "max" : "min", keepdimArg);
-  if (dim === undefined) return extremeAll(x, isMax, null, false, isMax ? "MaxBackward1" : "MinBackward1");
+  if (dim === undefined) return extremeAll(x, isMax, null, false, isMax ? "MaxBackward1" : "MinBackward1", isMax ? "max" : "min");
   if (typeof dim === "object") {
     const o = checkKeywordsAliased(isMax ? "max" : "min", dim, ["dim", "keepdim"]) as { dim: number; keepdim?: boolean };
     keepdim = o.keepdim ?? false;
@@ -74,7 +76,7 @@ function minmax(x: Tensor, isMax: boolean, dim?: number | DimKeywords, keepdimAr
   }
   const d = normalizeDim(dim, x.dim());
   const src = x.dim() === 0 ? x.reshape([1]) : x;
-  const { values, indices } = extremeAlong(src, d, isMax, keepdim || x.dim() === 0);
+  const { values, indices } = extremeAlong(src, d, isMax, keepdim || x.dim() === 0, isMax ? "max" : "min");
   const vals = x.dim() === 0 ? values.reshape([]) : values;
   const idx = x.dim() === 0 ? indices.reshape([]) : indices;
   record(
@@ -108,12 +110,12 @@ export function min(x: Tensor, dim?: number | DimKeywords, keepdim: KeepdimArg =
 
 export function amax(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
   const { dims } = parseReduceArgs(x, dim);
-  return extremeAll(x, true, dims, keepdim, "AmaxBackward0");
+  return extremeAll(x, true, dims, keepdim, "AmaxBackward0", "amax");
 }
 
 export function amin(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
   const { dims } = parseReduceArgs(x, dim);
-  return extremeAll(x, false, dims, keepdim, "AminBackward0");
+  return extremeAll(x, false, dims, keepdim, "AminBackward0", "amin");
 }
 
 function argExtreme(x: Tensor, isMax: boolean, dim?: number | null | ArgDimKeywords, keepdimArg: KeepdimArg = false): Tensor {
@@ -125,12 +127,12 @@ function argExtreme(x: Tensor, isMax: boolean, dim?: number | null | ArgDimKeywo
   }
   if (dim === undefined || dim === null) {
     checkNonEmpty(x, isMax ? "argmax" : "argmin");
-    const idx = extremeAlong(x.reshape([-1]), 0, isMax, false).indices;
+    const idx = extremeAlong(x.reshape([-1]), 0, isMax, false, isMax ? "argmax" : "argmin").indices;
     return keepdim ? idx.reshape(x.shape.map(() => 1)) : idx;
   }
   const d = normalizeDim(dim, x.dim());
   const src = x.dim() === 0 ? x.reshape([1]) : x;
-  const idx = extremeAlong(src, d, isMax, keepdim).indices;
+  const idx = extremeAlong(src, d, isMax, keepdim, isMax ? "argmax" : "argmin").indices;
   return x.dim() === 0 ? idx.reshape([]) : idx;
 }
 

@@ -23,6 +23,10 @@
  *     anything but 3-d / 4-d), a tuple output size wants more input dims than entries (torch's ValueError), a list of
  *     one entry is torch's "output_size must be 2" (the engine repeated it), and the wrong rank for another output
  *     size is torch's "adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got [4, 4]".
+ *   - argmax / argmin of an empty tensor raise torch's IndexError with its one sentence (the engine: RuntimeError with
+ *     max's second sentence), amax / amin name themselves (they said max() / min()), and an extreme over a zero-size
+ *     dim is torch's IndexError "argmax(): Expected reduction dim 0 to have non-zero size." (the engine's own
+ *     RuntimeError "cannot perform reduction over dim 0 of size 0").
  */
 import { describe, expect, it } from "vitest";
 import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
@@ -143,5 +147,21 @@ describe("adaptive_avg_pool2d with a 1x1 output", () => {
       thrown(() => F.adaptive_avg_pool2d(torch.ones(2, 3, 4, 5), [1])),
       thrown(() => new nn.AdaptiveAvgPool2d([1, 1])(torch.ones(4, 4))),
     ]).toEqual(g.errors);
+  });
+});
+
+describe("extremes of an empty tensor or over a zero-size dim", () => {
+  it("raise torch 1.13's class and text for each op", () => {
+    const names = ["argmax", "argmin", "max", "min", "amax", "amin"] as const;
+    const z = torch.zeros(0, 3);
+    const fn = (n: (typeof names)[number]) => torch[n] as (x: Tensor, dim?: number) => unknown;
+    expect([
+      ...names.map((n) => thrown(() => fn(n)(torch.tensor([])))),
+      ...names.map((n) => thrown(() => fn(n)(z, 0))),
+      thrown(() => z.argmax(-2)),
+      thrown(() => z.max({ dim: 0, keepdim: true })),
+      String(torch.argmax(z, { dim: 1 })),
+      String(torch.amax(z, 1)),
+    ]).toEqual(gaps.empty_extremes);
   });
 });
