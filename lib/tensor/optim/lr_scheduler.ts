@@ -45,11 +45,20 @@ function groupsOf(optimizer: AnyOptimizer): LrGroup[] {
   return optimizer.param_groups as unknown as LrGroup[];
 }
 
+/** Python's type(v).__name__ for what a learner may pass instead of an optimizer (a model: its class name). */
+function pyTypeName(v: unknown): string {
+  if (v === null || v === undefined) return "NoneType";
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "string") return "str";
+  if (Array.isArray(v)) return "list";
+  const ctor = (v as { constructor?: { name?: string } }).constructor?.name;
+  if (typeof v === "object" && (ctor === undefined || ctor === "Object")) return "dict";
+  return ctor === undefined || ctor === "Function" ? "function" : ctor;
+}
+
 function checkOptimizer(optimizer: unknown): AnyOptimizer {
-  if (!(optimizer instanceof Optimizer)) {
-    const name = typeof optimizer === "object" && optimizer !== null ? optimizer.constructor.name : typeof optimizer;
-    throw new TypeError_(`${name} is not an Optimizer`);
-  }
+  if (!(optimizer instanceof Optimizer)) throw new TypeError_(`${pyTypeName(optimizer)} is not an Optimizer`);
   return optimizer;
 }
 

@@ -159,4 +159,20 @@ describe("udlbook probe gaps", () => {
       thrown(() => torch.quantile(wq, torch.tensor([0.5]), { interpolation: "foo" as "linear" })),
     ]).toEqual(gaps.quantile);
   });
+
+  it("a scheduler given something else than an optimizer names its Python type as torch does ('Linear is not an Optimizer' for the model)", () => {
+    const lin = new nn.Linear(2, 2);
+    const named = (f: () => unknown) => {
+      const e = thrown(f);
+      return e && [e[0] === "TypeError_" ? "TypeError" : e[0], e[1]];
+    };
+    expect([
+      named(() => new optim.lr_scheduler.StepLR(lin as never, { step_size: 10 })),
+      named(() => new optim.lr_scheduler.OneCycleLR(lin as never, { max_lr: 0.1, total_steps: 3 })),
+      named(() => new optim.lr_scheduler.ReduceLROnPlateau(lin as never)),
+      named(() => new optim.lr_scheduler.StepLR({} as never, { step_size: 10 })),
+      named(() => new optim.lr_scheduler.StepLR(null as never, { step_size: 10 })),
+      named(() => new optim.lr_scheduler.StepLR(3 as never, { step_size: 10 })),
+    ]).toEqual(gaps.not_an_optimizer);
+  });
 });
