@@ -20,6 +20,9 @@
  * tensor -> String(t), `x.requires_grad = True` -> the same assignment, `param.data = t.data` -> the same,
  * `for i, (data, target) in enumerate(loader)` -> a for-of with a counter, np.var(axis=0) -> torch.var(x, { dim: 0,
  * unbiased: false }), np.pad -> F.pad, `with torch.no_grad():` -> torch.no_grad(() => ...), copy.deepcopy -> copy.deepcopy.
+ * Known differences kept visible: a float target to cross_entropy / nll_loss gets the engine's longer text (torch: "expected
+ * scalar type Long but found Float"), a second backward's message ends with the engine's hint, and the engine shows each
+ * warning once per message where torch shows the implicit-dim one per call site.
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { copy, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
