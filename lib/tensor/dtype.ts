@@ -76,6 +76,13 @@ export function allocStorage(dtype: DType, n: number, zeroed = true): Storage {
 export const cppTypeName = (dt: DType): string =>
   ({ float32: "Float", float64: "Double", int64: "Long", int32: "Int", int16: "Short", int8: "Char", uint8: "Byte", bool: "Bool" })[dt.name];
 
+/** The C++ element-type names (caffe2::TypeMeta) some of torch's messages print ("expected dtype float for `end` but got dtype long int"). */
+export const typeMetaName = (dt: DType): string =>
+  (({
+    float32: "float", float64: "double", int64: "long int", int32: "int", int16: "short int", int8: "signed char", uint8: "unsigned char",
+    bool: "bool", float16: "c10::Half", bfloat16: "c10::BFloat16",
+  }) as Record<string, string>)[dt.name] ?? dt.name;
+
 /** True for the integer dtypes (int64, int32, int16, int8, uint8): neither floating point nor bool. */
 export function isIntegral(dt: DType): boolean {
   return !dt.is_floating_point && dt !== bool;

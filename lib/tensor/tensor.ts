@@ -1270,7 +1270,7 @@ export class Tensor {
     return statsExtra.cummin(this, ...args);
   }
   logcumsumexp(...args: Rest<typeof statsExtra.logcumsumexp>): Tensor {
-    return statsExtra.logcumsumexp(this, ...args);
+    return statsExtra.logcumsumexpMethod(this, ...args);
   }
   diff(...args: Rest<typeof statsExtra.diff>): Tensor {
     return statsExtra.diff(this, ...args);
@@ -1381,6 +1381,7 @@ export class Tensor {
   /** Also the deprecated sub_(Number alpha, Tensor other). */
   sub_(other: TensorLike, opts?: { alpha?: number }): this {
     const old = alphaFirst("sub_", other, opts);
+    arithmetic.checkBoolSub(this, old ? old[0] : other);
     if (old) return inplace.add_(this, old[0], -old[1], "sub_");
     return inplace.add_(this, other, -(opts?.alpha ?? 1), "sub_");
   }

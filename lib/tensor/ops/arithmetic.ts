@@ -49,11 +49,23 @@ export function add(input: TensorLike, other: TensorLike, opts?: { alpha?: numbe
   ], [], true);
 }
 
+/** torch's sub_check: a bool operand (a bool tensor, or a Python bool) refuses subtraction, with its two texts. */
+export function checkBoolSub(input: TensorLike, other: TensorLike): void {
+  const isBool = (v: TensorLike): boolean => (v instanceof Tensor ? v.dtype === bool : typeof v === "boolean");
+  if (isBool(input) && isBool(other)) {
+    throw new RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
+  }
+  if (isBool(input) || isBool(other)) {
+    throw new RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+  }
+}
+
 export function sub(input: TensorLike, other: TensorLike, opts?: { alpha?: number }): Tensor {
   if (isComplexTensor(other) || isComplexTensor(input)) return complexHooks.binary("sub", input, other, opts) as Tensor; // complex_tensor.ts
   const old = alphaFirst("sub", other, opts, true); // torch.sub(input, Number alpha, Tensor other), deprecated
   if (old) return sub(input, old[0], { alpha: old[1] });
   if (opts) checkKeywords("sub", opts, ["alpha"]);
+  checkBoolSub(input, other);
   const alpha = opts?.alpha ?? 1;
   const [a, b, dt] = operands(input, other, "sub");
   checkIntegralAlpha(dt, alpha);
@@ -66,6 +78,7 @@ export function sub(input: TensorLike, other: TensorLike, opts?: { alpha?: numbe
 
 /** other - alpha * input (what `1 - x` becomes). */
 export function rsub(input: TensorLike, other: TensorLike, opts?: { alpha?: number }): Tensor {
+  checkBoolSub(input, other);
   const alpha = opts?.alpha ?? 1;
   const [a, b, dt] = operands(input, other, "rsub");
   const out = binaryKernel("sub", b, a, dt, alpha);

@@ -331,7 +331,13 @@ export function linspace(...args: PyArgs<[start?: number, end?: number, steps?: 
   if (start === undefined || end === undefined) throw new TypeError_(`linspace() missing required argument '${start === undefined ? "start" : "end"}'`);
   checkCreationOptions("linspace", opts);
   if (steps === undefined) throw new TypeError_("linspace() missing 1 required positional argument: 'steps'");
-  if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError("linspace(): number of steps must be non-negative");
+  // torch 1.13: a fractional steps is the argument parser's TypeError (no position when given by keyword), a negative one
+  // the kernel's RuntimeError
+  if (typeof steps === "number" && !Number.isInteger(steps)) {
+    const positional = args.length >= 3 && typeof args[2] === "number";
+    throw new TypeError_(`linspace(): argument 'steps'${positional ? " (position 3)" : ""} must be int, not float`);
+  }
+  if (steps < 0) throw new RuntimeError("number of steps must be non-negative");
   const dtype = opts.dtype ?? get_default_dtype();
   if (dtype === bool) throw new RuntimeError(`"linspace_cpu" not implemented for 'Bool'`);
   const t = new Tensor(allocStorage(dtype, steps), [steps], dtype);

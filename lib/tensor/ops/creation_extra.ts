@@ -145,7 +145,13 @@ export function logspace(...args: PyArgs<[start?: number, end?: number, steps?: 
   if (start === undefined || end === undefined) throw new TypeError_(`logspace() missing required argument '${start === undefined ? "start" : "end"}'`);
   creation.checkCreationOptions("logspace", opts);
   if (steps === undefined) throw new TypeError_("logspace() missing 1 required positional argument: 'steps'");
-  if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError("logspace(): number of steps must be non-negative");
+  // torch 1.13: a fractional steps is the argument parser's TypeError (no position when given by keyword), a negative one
+  // the kernel's RuntimeError
+  if (typeof steps === "number" && !Number.isInteger(steps)) {
+    const positional = args.length >= 3 && typeof args[2] === "number";
+    throw new TypeError_(`logspace(): argument 'steps'${positional ? " (position 3)" : ""} must be int, not float`);
+  }
+  if (steps < 0) throw new RuntimeError("number of steps must be non-negative");
   const dtype = opts.dtype ?? get_default_dtype();
   const t = creation.empty([steps], { dtype });
   // ATen's logspace_out (RangeFactories.cpp, a plain loop): start and end in the output's type,

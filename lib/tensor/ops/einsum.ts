@@ -157,7 +157,7 @@ export function einsum(equation: string | Tensor, ...args: (Tensor | readonly Te
   const lhs = arrow >= 0 ? eq.slice(0, arrow) : eq;
   const terms = lhs.split(",");
   if (terms.length !== tensors.length) {
-    throw new RuntimeError(`einsum(): more operands were provided than specified in the equation (${terms.length} terms, ${tensors.length} operands)`.replace("more", terms.length > tensors.length ? "fewer" : "more"));
+    throw new RuntimeError(`einsum(): ${terms.length > tensors.length ? "fewer" : "more"} operands were provided than specified in the equation`);
   }
   const parsed = terms.map((term, i) => parseTerm(term, tensors[i], i));
   const maxRank = Math.max(0, ...parsed.map((p) => p.ellipsisRank));

@@ -6,7 +6,7 @@
  * ops, so they differentiate again under create_graph.
  */
 import { composite, record } from "../autograd/function";
-import { bool, cppTypeName, float32, type DType } from "../dtype";
+import { bool, cppTypeName, float32, typeMetaName, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { erfcContinuedFraction, erf as erfScalar } from "../kernels/unary";
 import { broadcastShapes } from "../shape";
@@ -229,8 +229,14 @@ export function heaviside(input: Tensor, values: Tensor): Tensor {
 /** start + weight * (end - start), PyTorch's two-sided form (exact at weight 0 and 1). */
 export function lerp(start: Tensor, end: Tensor, weight: TensorLike): Tensor {
   if (!(end instanceof Tensor)) throw new RuntimeError("lerp(): argument 'end' must be a Tensor");
-  if (start.dtype !== end.dtype) throw new RuntimeError(`expected dtype ${start.dtype} for \`end\` but got dtype ${end.dtype}`);
-  if (!start.dtype.is_floating_point) throw new RuntimeError(`"lerp_kernel_scalar" not implemented for '${cppTypeName(start.dtype)}'`);
+  // torch's order: end's dtype, a tensor weight's dtype (both named as C++ types), then the kernel's dtype
+  if (start.dtype !== end.dtype) throw new RuntimeError(`expected dtype ${typeMetaName(start.dtype)} for \`end\` but got dtype ${typeMetaName(end.dtype)}`);
+  if (weight instanceof Tensor && weight.dtype !== start.dtype) {
+    throw new RuntimeError(`expected dtype ${typeMetaName(start.dtype)} for \`weight\` but got dtype ${typeMetaName(weight.dtype)}`);
+  }
+  if (!start.dtype.is_floating_point) {
+    throw new RuntimeError(`"lerp_kernel_${weight instanceof Tensor ? "tensor" : "scalar"}" not implemented for '${cppTypeName(start.dtype)}'`);
+  }
   const dt = start.dtype;
   const round = dt === float32 ? Math.fround : (v: number) => v;
   const f = (s: number, e: number, w: number): number => {
@@ -238,7 +244,6 @@ export function lerp(start: Tensor, end: Tensor, weight: TensorLike): Tensor {
     return Math.abs(w) < 0.5 ? round(s + round(w * d)) : round(e - round(d * round(1 - w)));
   };
   if (weight instanceof Tensor) {
-    if (weight.dtype !== dt) throw new RuntimeError(`expected dtype ${dt} for \`weight\` but got dtype ${weight.dtype}`);
     // torch saves weight for start's and end's gradients, start and end only for weight's
     return mapN([start, end, weight], dt, "LerpBackward1", "lerp", f, (g, [s, e, w]) => [g.mul(w.neg().add(1)), g.mul(w), g.mul(e.sub(s))], dt,
       ([s, e, w]) => [...(s.requires_grad || e.requires_grad ? [w] : []), ...(w.requires_grad ? [s, e] : [])]);

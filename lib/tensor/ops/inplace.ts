@@ -10,7 +10,7 @@
 import { record } from "../autograd/function";
 import { is_grad_enabled } from "../autograd/grad_mode";
 import { Node } from "../autograd/node";
-import { allocStorage, bool, castValue, checkIntScalar, cppTypeName, cScalarName, int64, uint8, wrapInto, wrapsAround, type DType } from "../dtype";
+import { allocStorage, bool, castValue, checkIntScalar, cppTypeName, cScalarName, int64, typeMetaName, uint8, wrapInto, wrapsAround, type DType } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { checkInplaceOutsideInference } from "../inference_state";
 import { BinaryOp, type BinaryOpCode } from "../kernels/binary";
@@ -319,6 +319,10 @@ export function addcdiv_<T extends Tensor>(self: T, t1: Tensor, t2: Tensor, valu
 /** self += weight * (end - self) */
 export function lerp_<T extends Tensor>(self: T, end: Tensor, weight: number): T {
   checkLeaf(self, "lerp_");
+  if (end instanceof Tensor && end.dtype !== self.dtype) {
+    throw new RuntimeError(`expected dtype ${typeMetaName(self.dtype)} for \`end\` but got dtype ${typeMetaName(end.dtype)}`);
+  }
+  if (!self.dtype.is_floating_point) throw new RuntimeError(`"lerp_kernel_scalar" not implemented for '${cppTypeName(self.dtype)}'`);
   if (involvesGrad(self, end)) return rebase(self, "lerp_", (old) => old.add(end.sub(old).mul(weight))) as T;
   const diff = end.sub(self);
   binaryInto(self, diff, BinaryOp.add, weight, "lerp_");

@@ -15,7 +15,7 @@ import { no_grad } from "../autograd/grad_mode";
 import { isOptions, parseArgs, type PyArgs } from "../args";
 import { cppTypeName, float32, float64, int32, int64 } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
-import { broadcastShapes, fmtShape } from "../shape";
+import { broadcastShapes } from "../shape";
 import { Tensor } from "../tensor";
 import { eye, tensor as makeTensor, zeros } from "./creation";
 import { cat, stack } from "./join";
@@ -582,12 +582,26 @@ export function pinv(A: Tensor, ...args: PyArgs<[rcond?: number | null], RankOpt
 /** linalg.lstsq(A, B, rcond?, { driver }) -> (solution, residuals, rank, singular_values), PyTorch's CPU default driver 'gelsy'. */
 export function lstsq(A: Tensor, B: Tensor, ...args: PyArgs<[rcond?: number | null], { rcond?: number | null; driver?: string | null }>): Tensor[] & { solution: Tensor; residuals: Tensor; rank: Tensor; singular_values: Tensor } {
   const a = parseArgs<{ rcond?: number | null; driver?: string | null }>("linalg.lstsq", ["rcond", "driver"], args);
-  checkMatrix(A, "linalg.lstsq");
-  const vector = B.dim() === A.dim() - 1;
+  // torch 1.13's checks, in its order (linalg_lstsq_out): ranks, equal dtypes, the rank difference, the rows, the
+  // driver, then the dtype the LAPACK path takes
+  if (A.dim() < 2) throw new RuntimeError("torch.linalg.lstsq: input must have at least 2 dimensions.");
+  if (B.dim() < 1) throw new RuntimeError("torch.linalg.lstsq: other must have at least 1 dimension.");
+  if (A.dtype !== B.dtype) {
+    throw new RuntimeError(`torch.linalg.lstsq: Expected input and other to have the same dtype, but got input's dtype ${cppTypeName(A.dtype)} and other's dtype ${cppTypeName(B.dtype)}`);
+  }
+  const dimDiff = A.dim() - B.dim();
+  if (dimDiff < 0 || dimDiff > 1) {
+    throw new RuntimeError("torch.linalg.lstsq: input.dim() must be greater or equal to other.dim() and (input.dim() - other.dim()) <= 1");
+  }
+  const vector = dimDiff === 1;
   const Bm = vector ? B.unsqueeze(-1) : B;
   if (Bm.shape[Bm.dim() - 2] !== A.shape[A.dim() - 2]) {
-    throw new RuntimeError(`torch.linalg.lstsq: input.size(-2) should match other.size(-2) (got ${fmtShape(A.shape)} and ${fmtShape(B.shape)})`);
+    throw new RuntimeError(`torch.linalg.lstsq: input.size(-2) should match other.size(${vector ? -1 : -2})`);
   }
+  if (a.driver !== undefined && a.driver !== null && !["gels", "gelsy", "gelsd", "gelss"].includes(a.driver)) {
+    throw new RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)");
+  }
+  if (A.dtype !== float32 && A.dtype !== float64) throw new RuntimeError("This function doesn't handle types other than float and double");
   const X = pinv(A, { rtol: a.rcond ?? undefined }).matmul(Bm.to(A.dtype));
   const solution = vector ? X.squeeze(-1) : X;
   const rank = matrix_rank(A, { rtol: a.rcond ?? undefined });

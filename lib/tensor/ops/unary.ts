@@ -50,7 +50,7 @@ function zeroGradOp(x: Tensor, name: UnaryKernelName, node: string, keepDtype = 
 }
 
 export const neg = (x: Tensor): Tensor => {
-  if (x.dtype.name === "bool") throw new RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. Use logical_not() instead.");
+  if (x.dtype.name === "bool") throw new RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
   return unaryOp(x, "neg", "NegBackward0", "none", 0, 0, x.dtype);
 };
 export const exp = (x: Tensor): Tensor => unaryOp(x, "exp", "ExpBackward0", "y");

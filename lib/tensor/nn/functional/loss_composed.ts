@@ -7,7 +7,7 @@
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { composite, record } from "../../autograd/function";
-import { cppTypeName } from "../../dtype";
+import { bool, cppTypeName } from "../../dtype";
 import { no_grad } from "../../autograd/grad_mode";
 import { RuntimeError, ValueError } from "../../errors";
 import { where } from "../../ops/where";
@@ -89,7 +89,7 @@ export function huber_loss(input: Tensor, target: Tensor, ...args: PyArgs<[reduc
   const delta = a.delta ?? 1;
   if (!(delta > 0)) throw new RuntimeError(`huber_loss does not support non-positive values for delta, got ${delta}`);
   const loss = composite("HuberLossBackward0", [input, target], (x, t) => {
-    const d = x.sub(t);
+    const d = x.sub(t.dtype === bool ? t.to(x.dtype) : t); // torch's kernel reads a bool target as numbers; sub refuses bools
     const ad = d.abs();
     return reduce(where(ad.lt(delta), d.mul(d).mul(0.5), ad.sub(0.5 * delta).mul(delta)), reduction);
   });
@@ -118,7 +118,7 @@ export function smooth_l1_loss(input: Tensor, target: Tensor, ...args: SmoothL1L
   const beta = a.beta ?? 1;
   if (beta < 0) throw new RuntimeError("smooth_l1_loss does not support negative values for beta.");
   return composite("SmoothL1LossBackward0", [input, target], (x, t) => {
-    const d = x.sub(t);
+    const d = x.sub(t.dtype === bool ? t.to(x.dtype) : t); // torch's kernel reads a bool target as numbers; sub refuses bools
     const ad = d.abs();
     // beta = 0 is plain L1 (PyTorch switches to l1_loss there rather than divide by zero).
     if (beta === 0) return reduce(ad, reduction);

@@ -1,0 +1,100 @@
+/**
+ * Engine gaps found by the small-modern-architectures probe (tests/unit/tensor/tutorials/modern_small.test.ts:
+ * mamba-minimal, efficient-kan, minGRU), each against torch 1.13 (scripts/fixtures/modern_small_fixtures.py, the
+ * "gaps" section of modern_small.json).
+ */
+import { describe, expect, it } from "vitest";
+import { torch } from "../../../../lib/tensor/index";
+import { expectT, tutorialFixture } from "../tutorials/helpers";
+
+const gaps = tutorialFixture<{ gaps: Record<string, any> }>("modern_small.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** [Python class name, message] of what fn throws (TypeError_ reports itself by its name, "TypeError"). */
+function raised(fn: () => unknown): [string, string] | null {
+  try {
+    fn();
+  } catch (e) {
+    return [(e as Error).name, (e as Error).message];
+  }
+  return null;
+}
+
+describe("modern_small probe gaps", () => {
+  it("subtracting with a bool operand raises torch's sub_check texts (KAN's b_splines mask minus a mask), negation its own", () => {
+    const b2 = torch.ones(2, { dtype: torch.bool });
+    expect([
+      raised(() => b2.sub(b2)),
+      raised(() => torch.sub(b2, b2)),
+      raised(() => b2.sub(b2, { alpha: 2 })),
+      raised(() => b2.clone().sub_(b2)),
+      raised(() => b2.sub(1)),
+      raised(() => torch.ones(2).sub(b2)),
+      raised(() => torch.ones(2).sub(true as never)),
+      raised(() => torch.rsub(b2, b2)),
+      raised(() => torch.rsub(torch.ones(2), b2)),
+      raised(() => b2.neg()),
+    ]).toEqual(gaps.bool_sub);
+  });
+
+  it("torch.linalg.lstsq checks its operands in torch's order with torch's texts (curve2coeff's shapes and dtypes)", () => {
+    const L = { dtype: torch.long };
+    expect([
+      raised(() => torch.linalg.lstsq(torch.randn(3), torch.randn(3))),
+      raised(() => torch.linalg.lstsq(torch.ones(3, 2), torch.tensor(1.0))),
+      raised(() => torch.linalg.lstsq(torch.ones(3, 2), torch.ones(3, 1, { dtype: torch.double }))),
+      raised(() => torch.linalg.lstsq(torch.ones(3, 2), torch.ones(3, 2, 1, 1))),
+      raised(() => torch.linalg.lstsq(torch.ones(3, 2), torch.ones(4))),
+      raised(() => torch.linalg.lstsq(torch.randn(3, 5, 4), torch.randn(3, 6, 2))),
+      raised(() => torch.linalg.lstsq(torch.ones(3, 2), torch.ones(3, 1), { driver: "foo" })),
+      raised(() => torch.linalg.lstsq(torch.ones(3, 2, L), torch.ones(3, 1, L))),
+      raised(() => torch.linalg.lstsq(torch.ones(3, 2, L), torch.ones(4, 1, L))),
+      raised(() => torch.linalg.lstsq(torch.ones(3, 2, L), torch.ones(3, 1, L), { driver: "foo" })),
+    ]).toEqual(gaps.lstsq);
+    const s = torch.linalg.lstsq(torch.tensor([[1.0, 0.0], [1.0, 1.0], [1.0, 3.0]]), torch.tensor([1.0, 2.0, 4.0]));
+    expectT(s.solution, gaps.lstsq_vector, 1e-5);
+  });
+
+  it("logcumsumexp without a dim raises the argument parser's TypeError (method and function forms), None and ints torch's texts", () => {
+    expect([
+      raised(() => (torch.randn(3) as unknown as { logcumsumexp: () => unknown }).logcumsumexp()),
+      raised(() => (torch.logcumsumexp as unknown as (x: unknown) => unknown)(torch.randn(3))),
+      raised(() => torch.ones(2).logcumsumexp({ dim: null as never })),
+      raised(() => torch.arange(3).logcumsumexp(0)),
+      raised(() => torch.logcumsumexp(torch.ones(2, { dtype: torch.bool }), 0)),
+      raised(() => torch.ones(2, { dtype: torch.int32 }).logcumsumexp({ dim: 0 })),
+    ]).toEqual(gaps.logcumsumexp);
+  });
+
+  it("lerp names dtypes as C++ does and checks a tensor weight's dtype before the kernel's (minGRU's one-step path)", () => {
+    const L = { dtype: torch.long };
+    expect([
+      raised(() => torch.lerp(torch.zeros(3), torch.ones(3, { dtype: torch.float64 }), 0.5)),
+      raised(() => torch.lerp(torch.zeros(3, L), torch.ones(3), 0.5)),
+      raised(() => torch.lerp(torch.zeros(3), torch.ones(3, { dtype: torch.int32 }), 0.5)),
+      raised(() => torch.lerp(torch.zeros(3), torch.ones(3, { dtype: torch.bool }), 0.5)),
+      raised(() => torch.lerp(torch.zeros(3, { dtype: torch.double }), torch.ones(3, { dtype: torch.double }), torch.ones(3))),
+      raised(() => torch.lerp(torch.zeros(3), torch.ones(3), torch.ones(3, L))),
+      raised(() => torch.zeros(3).lerp_(torch.ones(3, { dtype: torch.float64 }), 0.5)),
+      raised(() => torch.lerp(torch.zeros(3, L), torch.ones(3, L), 0.5)),
+      raised(() => torch.lerp(torch.zeros(3, L), torch.ones(3, L), torch.ones(3, L))),
+    ]).toEqual(gaps.lerp);
+  });
+
+  it("linspace / logspace: a negative steps is torch's bare RuntimeError, a fractional one the parser's TypeError (update_grid's index count)", () => {
+    expect([
+      raised(() => torch.linspace(0, 15, -1)),
+      raised(() => torch.logspace(0, 1, -2)),
+      raised(() => torch.linspace(0, 15, 2.5)),
+      raised(() => torch.linspace(0, 15, { steps: 2.5 })),
+      raised(() => torch.logspace(0, 1, 2.5)),
+      raised(() => torch.logspace({ start: 0, end: 1, steps: 0.5 })),
+    ]).toEqual(gaps.linspace);
+  });
+
+  it("einsum's operand-count errors carry torch's text alone (selective_scan's einsum missing an operand)", () => {
+    expect([
+      raised(() => torch.einsum("bld,dn->bdln", torch.randn(1, 4, 16))),
+      raised(() => torch.einsum("ij->i", torch.ones(2, 2), torch.ones(2))),
+    ]).toEqual(gaps.einsum);
+  });
+});
