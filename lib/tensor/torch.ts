@@ -176,6 +176,13 @@ const CallableTensor = new Proxy(Tensor, {
   apply: (target, _self, args: unknown[]) => Reflect.construct(target, args),
 }) as typeof Tensor & { (data?: NestedArray | Tensor): Tensor; (...sizes: number[]): Tensor };
 
+/** torch.cumsum(x) and friends without dim: torch 1.13's argument parser lists the function's overloads. */
+const CUM_OVERLOADS = ["(Tensor input, int dim, *, torch.dtype dtype, Tensor out)", "(Tensor input, name dim, *, torch.dtype dtype, Tensor out)"];
+const CUMEXT_OVERLOADS = ["(Tensor input, int dim, *, tuple of Tensors out)", "(Tensor input, name dim, *, tuple of Tensors out)"];
+function missingDim(name: string, overloads: readonly string[]): never {
+  throw new TypeError_(`${name}() received an invalid combination of arguments - got (Tensor), but expected one of:\n${overloads.map((o) => ` * ${o}\n`).join("")}`);
+}
+
 const torchBase = {
   // dtypes (PyTorch aliases included)
   float32, float: float32, float64, double: float64, int64, long: int64, int32, int: int32, int16, short: int16, int8, uint8, bool,
@@ -285,8 +292,8 @@ const torchBase = {
   },
   logsumexp: (x: Tensor, dim: DimArg | { dim: DimArg; keepdim?: boolean }, keepdim = false) => x.logsumexp(dim, keepdim),
   norm: (x: Tensor, ...args: Parameters<Tensor["norm"]>) => x.norm(...args),
-  cumsum: (x: Tensor, ...args: Parameters<Tensor["cumsum"]>) => x.cumsum(...args),
-  cumprod: (x: Tensor, ...args: Parameters<Tensor["cumprod"]>) => x.cumprod(...args),
+  cumsum: (x: Tensor, ...args: Parameters<Tensor["cumsum"]>) => (args.length === 0 ? missingDim("cumsum", CUM_OVERLOADS) : x.cumsum(...args)),
+  cumprod: (x: Tensor, ...args: Parameters<Tensor["cumprod"]>) => (args.length === 0 ? missingDim("cumprod", CUM_OVERLOADS) : x.cumprod(...args)),
   sort: (x: Tensor, ...args: Parameters<Tensor["sort"]>) => x.sort(...args),
   argsort: (x: Tensor, ...args: Parameters<Tensor["argsort"]>) => x.argsort(...args),
   topk: (x: Tensor, k: Parameters<Tensor["topk"]>[0], ...args: AfterFirst<Tensor["topk"]>) => x.topk(k, ...args),
@@ -372,7 +379,9 @@ const torchBase = {
   median: statsExtra.median, nanmedian: statsExtra.nanmedian, mode: statsExtra.mode, kthvalue: statsExtra.kthvalue, msort: statsExtra.msort,
   quantile: statsExtra.quantile, nanquantile: statsExtra.nanquantile, nansum: statsExtra.nansum, nanmean: statsExtra.nanmean,
   count_nonzero: statsExtra.count_nonzero, aminmax: statsExtra.aminmax, std_mean: statsExtra.std_mean,
-  cummax: statsExtra.cummax, cummin: statsExtra.cummin, logcumsumexp: statsExtra.logcumsumexp, diff: statsExtra.diff,
+  cummax: (x: Tensor, ...args: AfterFirst<typeof statsExtra.cummax>) => (args.length === 0 ? missingDim("cummax", CUMEXT_OVERLOADS) : statsExtra.cummax(x, ...args)),
+  cummin: (x: Tensor, ...args: AfterFirst<typeof statsExtra.cummin>) => (args.length === 0 ? missingDim("cummin", CUMEXT_OVERLOADS) : statsExtra.cummin(x, ...args)),
+  logcumsumexp: statsExtra.logcumsumexp, diff: statsExtra.diff,
   histc: statsExtra.histc, histogram: statsExtra.histogram, bucketize: statsExtra.bucketize, searchsorted: statsExtra.searchsorted,
   isin: statsExtra.isin, unique_consecutive: statsExtra.unique_consecutive, trapezoid: statsExtra.trapezoid, trapz: statsExtra.trapezoid,
   cov: statsExtra.cov, corrcoef: statsExtra.corrcoef, cdist: statsExtra.cdist, dist: statsExtra.dist,

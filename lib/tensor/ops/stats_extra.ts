@@ -338,13 +338,15 @@ function cumulativeExtreme(x: Tensor, dim: number, op: "cummax" | "cummin"): Min
 /** cummax(x, dim) -> (values, indices) of the running maximum (NaN propagates). */
 export function cummax(x: Tensor, ...args: PyArgs<[dim: number], { dim?: number }>): MinMaxResult {
   const dim = parseArgs<{ dim?: number }>("cummax", ["dim"], args).dim;
-  if (dim === undefined) throw new RuntimeError("cummax() missing required argument 'dim'");
+  // x.cummax() (torch.cummax(x) is answered in torch.ts): torch 1.13's argument parser lists the method's overloads
+  if (dim === undefined) throw new TypeError_("cummax() received an invalid combination of arguments - got (), but expected one of:\n * (int dim)\n * (name dim)\n");
   return cumulativeExtreme(x, dim, "cummax");
 }
 
 export function cummin(x: Tensor, ...args: PyArgs<[dim: number], { dim?: number }>): MinMaxResult {
   const dim = parseArgs<{ dim?: number }>("cummin", ["dim"], args).dim;
-  if (dim === undefined) throw new RuntimeError("cummin() missing required argument 'dim'");
+  // x.cummin() (torch.cummin(x) is answered in torch.ts): torch 1.13's argument parser lists the method's overloads
+  if (dim === undefined) throw new TypeError_("cummin() received an invalid combination of arguments - got (), but expected one of:\n * (int dim)\n * (name dim)\n");
   return cumulativeExtreme(x, dim, "cummin");
 }
 

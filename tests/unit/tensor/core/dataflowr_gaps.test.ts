@@ -59,3 +59,23 @@ describe("MultivariateNormal.log_prob validates its value as torch's _validate_s
     expectT(mvn_b.log_prob(torch.ones(4, 1, 2)), g.mvn_ok[1], 1e-6);
   });
 });
+
+describe("a cumulative op without its dim raises torch 1.13's argument-parser TypeError (ddpm's torch.cumprod(alphas) without axis=0)", () => {
+  it("torch.cumsum / cumprod / cummax / cummin(x) list the (Tensor input, int dim, ...) overloads; x.cummax() / x.cummin() the (int dim) ones", () => {
+    const x = torch.rand(3);
+    /** [Python class name, message]: the engine's TypeError_ is named "TypeError". */
+    const raised = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return [(e as Error).name, (e as Error).message];
+      }
+      return null;
+    };
+    const call = (f: unknown) => raised(() => (f as (...a: unknown[]) => unknown)(x));
+    expect([
+      call(torch.cumsum), call(torch.cumprod), call(torch.cummax), call(torch.cummin),
+      raised(() => (x.cummax as () => unknown)()), raised(() => (x.cummin as () => unknown)()),
+    ]).toEqual(g.cum_missing_dim);
+  });
+});
