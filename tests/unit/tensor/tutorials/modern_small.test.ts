@@ -3,7 +3,7 @@
  *  - johnma2006/mamba-minimal (model.py): ModelArgs' padding of the vocabulary and dt_rank 'auto', RMSNorm, MambaBlock
  *    (in_proj, the depthwise causal Conv1d cut to l, split by split_size=[...], softplus'd delta, the selective scan
  *    with torch.einsum and a loop over time, D's skip), ResidualBlock, Mamba with the lm_head tied to the embedding;
- *    logits, gradients and four AdamW steps of next-token cross-entropy;
+ *    logits, gradients, four AdamW steps of next-token cross-entropy, then generate() sampling and greedy;
  *  - Blealtan/efficient-kan (src/efficient_kan/kan.py): KANLinear (the grid buffer, kaiming_uniform_ with a scaled a,
  *    b_splines by the Cox-de Boor recursion on a bool mask, curve2coeff by a batched, underdetermined
  *    torch.linalg.lstsq, scaled_spline_weight, update_grid with sort / linspace(dtype=int64) / copy_ into the buffer,
@@ -13,10 +13,11 @@
  * Values come from torch 1.13 running the same code (scripts/fixtures/modern_small_fixtures.py ->
  * tests/fixtures/torch/tutorials/modern_small.json), plus the learner's typical mistakes' errors.
  *
+ * mamba-minimal's demo.ipynb generate() runs on token ids (no tokenizer).
  * Python forms written otherwise: einops' rearrange / repeat / reduce -> permute / transpose / unsqueeze / repeat /
  * abs (in the fixture too), `@dataclass ModelArgs` -> a class, `@property scaled_spline_weight` -> a getter,
  * `@torch.no_grad()` -> torch.no_grad(() => ...), `a, b = t.split(...)` -> const destructuring (a reassigned name gets a new one), slices
- * `t[:, :-1]` -> t.index(":", ":-1"), `x.shape` tuple compares -> arrays, `sum(generator)` -> reduce.
+ * `t[:, :-1]` -> t.index(":", ":-1"), `v[:, -1, None]` -> v.index(":", -1, "None"), `probs[mask] = 0` -> index_put_, `x.shape` tuple compares -> arrays, `sum(generator)` -> reduce.
  */
 import { describe, expect, it } from "vitest";
 import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
@@ -198,6 +199,27 @@ describe("mamba-minimal", () => {
     }
     expectNums(losses, r.losses, 1e-4);
     expectT((model.layers.get(1) as ResidualBlock).mixer.A_log, r.after, 1e-4);
+
+    // demo.ipynb's generate on token ids: top-k by a boolean mask assignment, sum(axis=1, keepdims=True), multinomial
+    function generate(model: Mamba, input_ids: Tensor, n_tokens_to_gen = 4, sample = true, top_k: number | null = 5): Tensor {
+      model.eval();
+      for (let token_n = 0; token_n < n_tokens_to_gen; token_n++) {
+        const next_token_logits = torch.no_grad(() => model(input_ids).index(":", -1));
+        let probs = F.softmax(next_token_logits, { dim: -1 });
+        if (top_k !== null) {
+          const [values] = torch.topk(probs, { k: top_k });
+          probs.index_put_([probs.lt(values.index(":", -1, "None"))], 0);
+          probs = probs.div(probs.sum({ axis: 1, keepdims: true } as never));
+        }
+        const next_indices = sample ? torch.multinomial(probs, { num_samples: 1 }) : torch.argmax(probs, { dim: -1 }).index(":", "None");
+        input_ids = torch.cat([input_ids, next_indices], { dim: 1 });
+      }
+      return input_ids;
+    }
+    torch.manual_seed(7);
+    expect(generate(model, ids.index(":", ":3")).tolist()).toEqual(r.gen_sample);
+    expect(generate(model, ids.index(":", ":3"), 4, false, null).tolist()).toEqual(r.gen_greedy);
+    expect(model.training).toBe(r.training_after_gen);
   });
 
   it("a MambaBlock on its own, softplus with beta / threshold", () => {
