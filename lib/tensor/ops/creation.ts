@@ -342,7 +342,9 @@ export function linspace(...args: PyArgs<[start?: number, end?: number, steps?: 
   if (dtype === bool) throw new RuntimeError(`"linspace_cpu" not implemented for 'Bool'`);
   const t = new Tensor(allocStorage(dtype, steps), [steps], dtype);
   // ATen's kernel, to the bit: see ./linspace_fill.ts.
-  linspaceFill(t._data, (wrapsAround(dtype) ? "int64" : dtype.name) as LinspaceKind, start, end, steps);
+  // the narrower integer types fill as int64 does, but with their own vector width (32 bytes of elements)
+  const lanes = wrapsAround(dtype) ? ({ int32: 8, int16: 16, int8: 32, uint8: 32 } as Record<string, number>)[dtype.name] : undefined;
+  linspaceFill(t._data, (wrapsAround(dtype) ? "int64" : dtype.name) as LinspaceKind, start, end, steps, lanes);
   wrapInto(dtype, t._data);
   return finish(t, opts);
 }

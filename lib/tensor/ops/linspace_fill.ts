@@ -3,7 +3,8 @@
  * cpu/RangeFactoriesKernel.cpp, as built for AVX2, the capability x86 builds pick): the step is
  * (end - start) / (steps - 1) in the output's type (a double for int64); the first half counts up
  * from start and the second half down from end (halfway = floor(steps / 2)). The kernel writes
- * vectors of V elements (8 float32, 4 float64 or int64), two per loop step: each vector computes
+ * vectors of V elements (a 32-byte register: 8 float32 or int32, 4 float64 or int64, 16 int16, 32 int8 / uint8;
+ * `lanes`, integer kinds), two per loop step: each vector computes
  * its first element from start or end, as start + step * i with a fused multiply-add (the AVX2
  * kernels are compiled with FMA contraction), and the rest as first + k * step (k = 1 .. V-1, not
  * fused). The last elements (fewer than 2V) are computed one by one, fused. int64 truncates each value.
@@ -16,7 +17,7 @@ const toInt64 = (v: number): number => Math.trunc(v) + 0;
 
 export type LinspaceKind = "float32" | "float64" | "int64";
 
-export function linspaceFill(out: Storage, kind: LinspaceKind, start: number, end: number, steps: number): void {
+export function linspaceFill(out: Storage, kind: LinspaceKind, start: number, end: number, steps: number, lanes?: number): void {
   if (steps === 0) return;
   if (steps === 1) {
     out[0] = kind === "int64" ? toInt64(start) : start; // PyTorch fills start
@@ -31,7 +32,7 @@ export function linspaceFill(out: Storage, kind: LinspaceKind, start: number, en
   const step = r(r(e - s) / r(steps - 1));
   const halfway = Math.floor(steps / 2);
   const fromEnds = (i: number): number => (i < halfway ? fma(step, r(i), s) : fma(-step, r(steps - i - 1), e));
-  const V = kind === "float32" ? 8 : 4;
+  const V = lanes ?? (kind === "float32" ? 8 : 4);
   let i = 0;
   const vector = (at: number): void => {
     const first = store(fromEnds(at));

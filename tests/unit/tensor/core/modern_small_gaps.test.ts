@@ -91,6 +91,16 @@ describe("modern_small probe gaps", () => {
     ]).toEqual(gaps.linspace);
   });
 
+  it("linspace to int32 / int16 / int8 / uint8 fills with those types' vector widths, as ATen's AVX2 kernel (update_grid's int indices)", () => {
+    const cases = [[0, 99, 11], [0, 1000, 13], [0, 1000, 40], [-500, 777, 53], [3, 250, 70], [0, 99, 17], [-7, 100, 100]];
+    const dtypes = { int64: torch.int64, int32: torch.int32, int16: torch.int16, int8: torch.int8, uint8: torch.uint8 };
+    for (const [name, dtype] of Object.entries(dtypes)) {
+      const want = gaps.linspace_int[name] as (number[] | null)[];
+      const got = cases.map(([a, b, n], i) => (want[i] === null ? null : torch.linspace(a, b, n, { dtype }).tolist()));
+      expect(got, name).toEqual(want);
+    }
+  });
+
   it("einsum's operand-count errors carry torch's text alone (selective_scan's einsum missing an operand)", () => {
     expect([
       raised(() => torch.einsum("bld,dn->bdln", torch.randn(1, 4, 16))),
