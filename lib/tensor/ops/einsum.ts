@@ -12,6 +12,7 @@
  * is built from differentiable ops, so autograd comes for free.
  */
 import { isOptions, parseArgs } from "../args";
+import { cppTypeName } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { numelOf } from "../shape";
 import { Tensor } from "../tensor";
@@ -109,7 +110,10 @@ function contract(a: Operand, b: Operand, keep: Set<string>, sizes: Map<string, 
   const sz = (ls: string[]): number => numelOf(ls.map((l) => sizes.get(l)!));
   const at = arrange(a, [...batch, ...aOnly, ...summed], sizes).reshape([sz(batch), sz(aOnly), sz(summed)]);
   const bt = arrange(b, [...batch, ...summed, ...bOnly], sizes).reshape([sz(batch), sz(summed), sz(bOnly)]);
-  const prod = at.matmul(bt);
+  let prod: Tensor;
+  if (a.t.dtype === b.t.dtype) prod = at.matmul(bt);
+  else if (summed.length === 0) prod = at.mul(bt); // torch's sumproduct_pair multiplies when nothing is summed: dtypes promote
+  else throw new RuntimeError(`expected scalar type ${cppTypeName(a.t.dtype)} but found ${cppTypeName(b.t.dtype)}`); // its bmm's text
   const labels = [...batch, ...aOnly, ...bOnly];
   return { t: prod.reshape(labels.map((l) => sizes.get(l)!)), labels };
 }

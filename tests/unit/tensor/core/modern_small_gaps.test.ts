@@ -4,7 +4,7 @@
  * "gaps" section of modern_small.json).
  */
 import { describe, expect, it } from "vitest";
-import { torch } from "../../../../lib/tensor/index";
+import { torch, type Tensor } from "../../../../lib/tensor/index";
 import { expectT, tutorialFixture } from "../tutorials/helpers";
 
 const gaps = tutorialFixture<{ gaps: Record<string, any> }>("modern_small.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -99,6 +99,25 @@ describe("modern_small probe gaps", () => {
       const got = cases.map(([a, b, n], i) => (want[i] === null ? null : torch.linspace(a, b, n, { dtype }).tolist()));
       expect(got, name).toEqual(want);
     }
+  });
+
+  it("einsum of two dtypes multiplies with promotion when a pair sums nothing, and raises bmm's bare text when it does (A_log not .float()'d)", () => {
+    const ar = (...s: number[]) => torch.arange(s.reduce((a, b) => a * b, 1)).reshape(...s);
+    const ones = (...s: number[]) => torch.ones(...s);
+    const ein = (eq: string, ...ops: Tensor[]) => {
+      try {
+        const r = torch.einsum(eq, ...ops);
+        return [r.dtype.name, r.shape, r.reshape(-1).tolist()];
+      } catch (e) {
+        return [(e as Error).name, (e as Error).message];
+      }
+    };
+    expect([
+      ein("i,i->", ones(3), ar(3)), ein("i,j->ij", ones(3), ar(2)), ein("i,i->i", ones(3), ar(3)),
+      ein("ij,jk->ik", ones(2, 3), ar(3, 2)), ein("ij,jk->ik", ar(2, 3), ones(3, 2)),
+      ein("bld,dn->bdln", ones(1, 2, 3), ar(3, 2)), ein("bld,bln,bdl->bdln", ones(1, 2, 3), ar(1, 2, 2), ones(1, 3, 2)),
+      ein("ij,ij->", ones(2, 2).double(), ones(2, 2)), ein("ij,j->i", ones(2, 3), ar(3)), ein("bdn,bn->bd", ones(1, 2, 3), ar(1, 3)),
+    ]).toEqual(gaps.einsum_dtypes);
   });
 
   it("einsum's operand-count errors carry torch's text alone (selective_scan's einsum missing an operand)", () => {
