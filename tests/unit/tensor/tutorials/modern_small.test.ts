@@ -17,7 +17,8 @@
  * Python forms written otherwise: einops' rearrange / repeat / reduce -> permute / transpose / unsqueeze / repeat /
  * abs (in the fixture too), `@dataclass ModelArgs` -> a class, `@property scaled_spline_weight` -> a getter,
  * `@torch.no_grad()` -> torch.no_grad(() => ...), `a, b = t.split(...)` -> const destructuring (a reassigned name gets a new one), slices
- * `t[:, :-1]` -> t.index(":", ":-1"), `v[:, -1, None]` -> v.index(":", -1, "None"), `probs[mask] = 0` -> index_put_, `x.shape` tuple compares -> arrays, `sum(generator)` -> reduce.
+ * `t[:, :-1]` -> t.index(":", ":-1"), `v[:, -1, None]` -> v.index(":", -1, "None"), `probs[mask] = 0` -> index_put_, `x.shape` tuple compares -> arrays, `sum(generator)` -> reduce,
+ * dict comprehensions over state_dict() -> Object.fromEntries.
  */
 import { describe, expect, it } from "vitest";
 import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
@@ -30,6 +31,16 @@ function thrown(fn: () => unknown): [string, string] | null {
     fn();
   } catch (e) {
     return [(e as Error).name, (e as Error).message.split("\n")[0]];
+  }
+  return null;
+}
+
+/** [Python class name, whole message] of what fn throws. */
+function thrownFull(fn: () => unknown): [string, string] | null {
+  try {
+    fn();
+  } catch (e) {
+    return [(e as Error).name, (e as Error).message];
   }
   return null;
 }
@@ -199,6 +210,19 @@ describe("mamba-minimal", () => {
     }
     expectNums(losses, r.losses, 1e-4);
     expectT((model.layers.get(1) as ResidualBlock).mixer.A_log, r.after, 1e-4);
+
+    // from_pretrained's round trip on the model's own state_dict: the tied weight under both names, a fresh model
+    // loading it, and keys with the hub's 'backbone.' prefix left on
+    const sd = model.state_dict();
+    expect(Object.keys(sd)).toEqual(r.sd_keys);
+    expect(Object.values(sd).map((v) => v.shape)).toEqual(r.sd_shapes);
+    torch.manual_seed(3);
+    const model2 = new Mamba(args);
+    expect(String(model2.load_state_dict(sd))).toBe(r.load);
+    expect(model2.lm_head.weight === model2.embedding.weight).toBe(r.tied_after_load);
+    expectT(model2(ids), r.logits_loaded, 1e-5);
+    const prefixed = Object.fromEntries(Object.entries(sd).map(([k, v]) => [`backbone.${k}`, v]));
+    expect(thrownFull(() => model2.load_state_dict(prefixed))).toEqual(r.load_prefixed);
 
     // demo.ipynb's generate on token ids: top-k by a boolean mask assignment, sum(axis=1, keepdims=True), multinomial
     function generate(model: Mamba, input_ids: Tensor, n_tokens_to_gen = 4, sample = true, top_k: number | null = 5): Tensor {
