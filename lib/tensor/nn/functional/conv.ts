@@ -9,6 +9,7 @@ import { parseArgs, type PyArgs } from "../../args";
 import { RuntimeError, TypeError_ } from "../../errors";
 import { convolution, convTranspose, fold as foldOp, unfold as unfoldOp, type ConvParams } from "../../ops/conv";
 import type { Tensor } from "../../tensor";
+import { warnOnce } from "../../warnings";
 import { checkTensor } from "./_util";
 
 /** An int, or one int per spatial dim. */
@@ -48,6 +49,8 @@ export function convPadding(fn: string, padding: ConvPadding | undefined, k: rea
     if (stride.some((s) => s !== 1)) throw new RuntimeError("padding='same' is not supported for strided convolutions");
     const total = k.map((kk, i) => dilation[i] * (kk - 1));
     const before = total.map((t) => Math.floor(t / 2));
+    // torch 1.13's TORCH_WARN_ONCE when the padding is lopsided (an even kernel at an odd dilation)
+    if (total.some((t) => t % 2 === 1)) warnOnce("UserWarning: Using padding='same' with even kernel lengths and odd dilation may require a zero-padded copy of the input be created");
     return [before, total.map((t, i) => t - before[i])];
   }
   if (typeof padding === "string") {

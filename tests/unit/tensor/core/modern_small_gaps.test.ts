@@ -3,8 +3,9 @@
  * mamba-minimal, efficient-kan, minGRU), each against torch 1.13 (scripts/fixtures/modern_small_fixtures.py, the
  * "gaps" section of modern_small.json).
  */
-import { describe, expect, it } from "vitest";
-import { torch, type Tensor } from "../../../../lib/tensor/index";
+import { describe, expect, it, vi } from "vitest";
+import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
+import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { expectT, tutorialFixture } from "../tutorials/helpers";
 
 const gaps = tutorialFixture<{ gaps: Record<string, any> }>("modern_small.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -118,6 +119,23 @@ describe("modern_small probe gaps", () => {
       ein("bld,dn->bdln", ones(1, 2, 3), ar(3, 2)), ein("bld,bln,bdl->bdln", ones(1, 2, 3), ar(1, 2, 2), ones(1, 3, 2)),
       ein("ij,ij->", ones(2, 2).double(), ones(2, 2)), ein("ij,j->i", ones(2, 3), ar(3)), ein("bdn,bn->bd", ones(1, 2, 3), ar(1, 3)),
     ]).toEqual(gaps.einsum_dtypes);
+  });
+
+  it("padding='same' with an even kernel at an odd dilation warns once, as torch 1.13's TORCH_WARN_ONCE (a d_conv=4 Mamba conv written with 'same')", () => {
+    forgetShownWarnings();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      new nn.Conv1d(2, 2, 3, { padding: "same" })(torch.randn(1, 2, 5));
+      new nn.Conv1d(2, 2, 4, { padding: "same", dilation: 2 })(torch.randn(1, 2, 5));
+      expect(warn).not.toHaveBeenCalled();
+      const y = new nn.Conv1d(2, 2, 4, { padding: "same" })(torch.randn(1, 2, 5));
+      new nn.Conv2d(2, 2, [3, 2], { padding: "same" })(torch.randn(1, 2, 5, 5));
+      F.conv1d(torch.randn(1, 2, 5), torch.randn(2, 2, 4), { padding: "same" });
+      expect(y.shape).toEqual([1, 2, 5]);
+      expect(warn.mock.calls).toEqual([["UserWarning: Using padding='same' with even kernel lengths and odd dilation may require a zero-padded copy of the input be created"]]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it("einsum's operand-count errors carry torch's text alone (selective_scan's einsum missing an operand)", () => {
