@@ -706,6 +706,8 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
     for (let s = 0; s < size; s += splitSize) sizes.push(Math.min(splitSize, size - s));
     if (size === 0) sizes.push(0);
   } else {
+    // torch 1.13 refuses a negative entry first, whatever the sum
+    if (splitSize.some((q) => q < 0)) throw new RuntimeError(`split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=[${splitSize.join(", ")}]`);
     const total = splitSize.reduce((p, q) => p + q, 0);
     if (total !== size) throw new RuntimeError(`split_with_sizes expects split_sizes to sum exactly to ${size} (input tensor's size at dimension ${d}), but got split_sizes=[${splitSize.join(", ")}]`);
     sizes.push(...splitSize);

@@ -372,6 +372,11 @@ function logcumsumexpOf(x: Tensor, args: PyArgs<[dim: number], { dim?: number }>
   }
   if (dim === null) throw new RuntimeError("Please look up dimensions by name, got: name = None.");
   if (!x.dtype.is_floating_point) throw new RuntimeError(`"logcumsumexp_out_cpu" not implemented for '${cppTypeName(x.dtype)}'`);
+  if (x.numel() === 0) {
+    // an empty input answers an empty result, as torch (the shift's amax below has no element to reduce)
+    normalizeDim(dim, x.dim());
+    return composite("LogcumsumexpBackward0", [x], (xx) => xx.clone());
+  }
   return composite("LogcumsumexpBackward0", [x], (xx) => {
     const m = no_grad(() => {
       const mm = xx.amax({ dim, keepdim: true });

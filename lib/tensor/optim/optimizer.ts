@@ -17,6 +17,7 @@ import { NotImplementedError, RuntimeError, TypeError_, ValueError } from "../er
 import { float32 } from "../dtype";
 import { contiguousData, empty } from "../ops/util";
 import { Tensor } from "../tensor";
+import { warnOnce } from "../warnings";
 
 /**
  * optim.SGD(params=model.parameters(), lr=0.1): an options object in params' place that holds params (a Python
@@ -169,6 +170,10 @@ export class Optimizer<O extends object = object> {
         }
         full[name] = Array.isArray(value) ? [...value] : value;
       }
+    }
+    if (new Set(params).size !== params.length) {
+      // a tied weight listed twice (an lm_head sharing the embedding's weight): torch 1.13 warns, then keeps both entries
+      warnOnce("UserWarning: optimizer contains a parameter group with duplicate parameters; in future, this will cause an error; see github.com/pytorch/pytorch/issues/40967 for more information");
     }
     const seen = new Set(this.param_groups.flatMap((g) => g.params));
     if (params.some((p) => seen.has(p))) throw new ValueError("some parameters appear in more than one parameter group");

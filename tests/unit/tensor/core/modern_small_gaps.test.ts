@@ -4,7 +4,7 @@
  * "gaps" section of modern_small.json).
  */
 import { describe, expect, it, vi } from "vitest";
-import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
+import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
 import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { expectT, tutorialFixture } from "../tutorials/helpers";
 
@@ -133,6 +133,39 @@ describe("modern_small probe gaps", () => {
       F.conv1d(torch.randn(1, 2, 5), torch.randn(2, 2, 4), { padding: "same" });
       expect(y.shape).toEqual([1, 2, 5]);
       expect(warn.mock.calls).toEqual([["UserWarning: Using padding='same' with even kernel lengths and odd dilation may require a zero-padded copy of the input be created"]]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("split with a negative size raises torch's non-negative-entries text before the sum's (a split_size list typed wrong)", () => {
+    expect([
+      raised(() => torch.randn(2, 5).split([3, -1, 3], { dim: 1 })),
+      raised(() => torch.randn(2, 5).split([3, -1, 2], { dim: 1 })),
+      raised(() => torch.split(torch.randn(5), [2, -1, 4])),
+      raised(() => torch.randn(1, 16, 5).split({ split_size: [8, 9, -1], dim: 1 })),
+    ]).toEqual(gaps.split_negative);
+  });
+
+  it("logcumsumexp of an empty tensor is empty, with its grad_fn and a checked dim (an empty sequence through minGRU's scan)", () => {
+    const z = torch.zeros(0, { requires_grad: true });
+    const y = z.logcumsumexp(0);
+    y.sum().backward();
+    expect([
+      y.shape, y.grad_fn!.name(), z.grad!.shape, torch.zeros(2, 0).logcumsumexp(1).shape, torch.zeros(2, 0).logcumsumexp(0).shape,
+      raised(() => torch.zeros(2, 0).logcumsumexp(2)),
+    ]).toEqual(gaps.logcumsumexp_empty);
+  });
+
+  it("an optimizer group listing a tied weight twice warns as torch 1.13 and keeps both entries (Mamba's lm_head tied to the embedding)", () => {
+    forgetShownWarnings();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const emb = new nn.Embedding(4, 2);
+      const head = new nn.Linear(2, 4, { bias: false });
+      head.weight = emb.weight;
+      const o = new optim.AdamW([emb.weight, head.weight], { lr: 1e-2 });
+      expect([o.param_groups[0].params.length, warn.mock.calls.map((c) => c[0])]).toEqual(gaps.dup_params);
     } finally {
       warn.mockRestore();
     }
