@@ -8,7 +8,7 @@
  *    b_splines by the Cox-de Boor recursion on a bool mask, curve2coeff by a batched, underdetermined
  *    torch.linalg.lstsq, scaled_spline_weight, update_grid with sort / linspace(dtype=int64) / copy_ into the buffer,
  *    regularization_loss), KAN of two layers trained four AdamW steps with a grid update on the third;
- *  - lucidrains/minGRU-pytorch's core: minGRU with heinsen_associative_scan_log (cumsum and logcumsumexp in log
+ *  - lucidrains/minGRU-pytorch's core: minGRU and minLSTM with heinsen_associative_scan_log (cumsum and logcumsumexp in log
  *    space), g / log_g by torch.where, the one-step path with torch.lerp, resuming from prev_hidden through F.pad.
  * Values come from torch 1.13 running the same code (scripts/fixtures/modern_small_fixtures.py ->
  * tests/fixtures/torch/tutorials/modern_small.json), plus the learner's typical mistakes' errors.
@@ -524,7 +524,68 @@ class minGRU extends nn.Module {
   }
 }
 
+class minLSTM extends nn.Module {
+  to_hidden_and_f_i_gate: nn.Linear;
+  to_out: nn.Module;
+  constructor(dim: number, expansion_factor = 1.0) {
+    super();
+    const dim_inner = Math.trunc(dim * expansion_factor);
+    this.to_hidden_and_f_i_gate = new nn.Linear(dim, dim_inner * 3, { bias: false });
+    this.to_out = expansion_factor !== 1.0 ? new nn.Linear(dim_inner, dim, { bias: false }) : new nn.Identity();
+  }
+  forward(x: Tensor, prev_hidden: Tensor | null = null, return_next_prev_hidden = false): Tensor | [Tensor, Tensor] {
+    const seq_len = x.shape[1];
+    let [hidden, f_gate, i_gate] = this.to_hidden_and_f_i_gate(x).chunk(3, { dim: -1 });
+    let out: Tensor;
+    if (seq_len === 1) {
+      hidden = g(hidden);
+      f_gate = f_gate.sigmoid();
+      i_gate = i_gate.sigmoid();
+      const f_gate_prime = f_gate.div(f_gate.add(i_gate));
+      const i_gate_prime = i_gate.div(f_gate.add(i_gate));
+      out = exists(prev_hidden) ? prev_hidden.mul(f_gate_prime).add(hidden.mul(i_gate_prime)) : hidden.mul(i_gate_prime);
+    } else {
+      const diff = F.softplus(f_gate.neg()).sub(F.softplus(i_gate.neg()));
+      let log_f = F.softplus(diff).neg();
+      const log_i = F.softplus(diff.neg()).neg();
+      let log_values = log_i.add(log_g(hidden));
+      if (exists(prev_hidden)) {
+        log_values = torch.cat([prev_hidden.log(), log_values], { dim: 1 });
+        log_f = F.pad(log_f, [0, 0, 1, 0]);
+      }
+      out = heinsen_associative_scan_log(log_f, log_values);
+      out = out.index(":", `${-seq_len}:`);
+    }
+    const next_prev_hidden = out.index(":", "-1:");
+    out = this.to_out(out) as Tensor;
+    if (!return_next_prev_hidden) return out;
+    return [out, next_prev_hidden];
+  }
+}
+
 describe("minGRU (lucidrains/minGRU-pytorch's core)", () => {
+  it("minLSTM: the parallel scan, resuming from prev_hidden, one step with prev_hidden, AdamW steps", () => {
+    const r = ref.mingru;
+    torch.manual_seed(4);
+    const ml = new minLSTM(4, 2.0);
+    expect(String(ml)).toBe(r.lstm_repr);
+    const xl = torch.randn(2, 6, 4);
+    const [o, h] = ml(xl, null, true) as [Tensor, Tensor];
+    expectT(o, r.lstm_out, 1e-5);
+    expectT(ml(xl.index(":", "3:"), (ml(xl.index(":", ":3"), null, true) as [Tensor, Tensor])[1]) as Tensor, r.lstm_resume, 1e-5);
+    expectT(ml(xl.index(":", ":1"), h) as Tensor, r.lstm_step, 1e-5);
+    const opt = new optim.AdamW(ml.parameters(), { lr: 1e-2 });
+    const losses: number[] = [];
+    for (let step = 0; step < 3; step++) {
+      opt.zero_grad();
+      const loss = (ml(xl) as Tensor).pow(2).mean();
+      loss.backward();
+      opt.step();
+      losses.push(loss.item());
+    }
+    expectNums(losses, r.lstm_losses, 1e-5);
+  });
+
   const r = ref.mingru;
   it("the parallel log-space scan, the sequential path with lerp, resuming from prev_hidden, AdamW steps", () => {
     torch.manual_seed(0);
