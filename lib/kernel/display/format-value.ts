@@ -2,7 +2,7 @@
  * Plain-text rendering of any value a cell returns or prints, in the spirit of Node's
  * util.inspect: short, one level of structure at a time, never throwing.
  */
-import { nn } from "../../tensor";
+import { nn, torch } from "../../tensor";
 
 const MAX_ITEMS = 100;
 const MAX_DEPTH = 3;
@@ -24,7 +24,8 @@ export function formatValue(value: unknown, depth = 0, seen: Set<object> = new S
     case "symbol":
       return value.toString();
     case "function":
-      return /^class\s/.test(Function.prototype.toString.call(value))
+      // torch.Tensor is the class behind a Proxy (callable without new), whose source text reads as native code
+      return value === torch.Tensor || /^class\s/.test(Function.prototype.toString.call(value))
         ? `[class ${(value as { name: string }).name || "(anonymous)"}]`
         : `[Function: ${(value as { name: string }).name || "(anonymous)"}]`;
   }
