@@ -169,11 +169,17 @@ function backward(...all: unknown[]): void {
 
 /**
  * torch.Tensor: the class, also callable without `new` as Python's legacy constructor is (`torch.Tensor([0, 0])`,
- * `torch.Tensor(2, 3)`, as torch.FloatTensor is). A Proxy whose call constructs; `new`, instanceof, the statics and
- * `extends` reach the class itself.
+ * `torch.Tensor(2, 3)`, as torch.FloatTensor is). A Proxy whose call constructs; `new`, the statics and `extends` reach
+ * the class itself. `z instanceof torch.Tensor` is true for a complex tensor too, as isinstance is in torch (complex
+ * tensors are their own class here, complex_tensor.ts); a learner's subclass keeps the ordinary prototype check.
  */
+function tensorHasInstance(this: unknown, value: unknown): boolean {
+  if (this === CallableTensor) return value instanceof Tensor || isComplexTensor(value);
+  return globalThis.Function.prototype[Symbol.hasInstance].call(this, value); // (this file's Function is autograd's)
+}
 const CallableTensor = new Proxy(Tensor, {
   apply: (target, _self, args: unknown[]) => Reflect.construct(target, args),
+  get: (target, key, receiver) => (key === Symbol.hasInstance ? tensorHasInstance : Reflect.get(target, key, receiver)),
 }) as typeof Tensor & { (data?: NestedArray | Tensor): Tensor; (...sizes: number[]): Tensor };
 
 /** torch.cumsum(x) and friends without dim: torch 1.13's argument parser lists the function's overloads. */

@@ -39,6 +39,15 @@ describe("complex tensors", () => {
     R(torch.complex(torch.tensor([1.0, -2.0]), torch.tensor([0.0, -0.5])), ref.complex);
   });
 
+  it("is a torch.Tensor to instanceof, as isinstance(z, torch.Tensor) is True in torch; subclasses keep their own check", () => {
+    const z = torch.complex(torch.tensor([1.0]), torch.tensor([2.0]));
+    expect([z instanceof torch.Tensor, torch.ones(2) instanceof torch.Tensor, new nn.Parameter(torch.ones(1)) instanceof torch.Tensor]).toEqual([true, true, true]);
+    expect([({}) instanceof torch.Tensor, [1, 2] instanceof torch.Tensor, null instanceof torch.Tensor]).toEqual([false, false, false]);
+    class MyTensor extends torch.Tensor {}
+    const mine = new MyTensor([1, 2]);
+    expect([mine instanceof MyTensor, mine instanceof torch.Tensor, torch.ones(2) instanceof MyTensor, z instanceof MyTensor]).toEqual([true, true, false, false]);
+  });
+
   it("arithmetic with complex tensors, real tensors and numbers; abs, angle, conj, exp, sum, mean, matmul, views", () => {
     const o = ref.ops as Record<string, unknown>;
     const a = C([[1, 2], [3, -4], [0, 0]]);
