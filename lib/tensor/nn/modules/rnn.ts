@@ -77,6 +77,14 @@ function checkSizes(cls: string, input_size: number, hidden_size: number): void 
 }
 
 /** A cell's input_size and hidden_size, positional or by keyword (nn.LSTMCell(10, hidden_size=20)), and its other options. */
+/**
+ * A flag as torch's RNN / cell extra_repr prints it: `'{bias}'.format(...)` of the value kept as given, so a learner's
+ * nn.LSTMCell(in, hidden, decoder_layers) (sgrvinod's captioning decoder passes 1 as bias) shows bias=1.
+ */
+function pyFlag(v: boolean | number): string {
+  return typeof v === "boolean" ? pyBool(v) : String(v);
+}
+
 function cellArgs<O extends object>(cls: string, names: readonly string[], all: readonly unknown[]): O & { input_size: number; hidden_size: number } {
   const o = parseArgs<O & { input_size?: number; hidden_size?: number }>(cls, ["input_size", "hidden_size", ...names] as never, all);
   const missing = (["input_size", "hidden_size"] as const).filter((k) => o[k] === undefined);
@@ -332,10 +340,10 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
     let s = `${this.input_size}, ${this.hidden_size}`;
     if (this.proj_size !== 0) s += `, proj_size=${this.proj_size}`;
     if (this.num_layers !== 1) s += `, num_layers=${this.num_layers}`;
-    if (this.bias !== true) s += `, bias=${pyBool(this.bias)}`;
-    if (this.batch_first) s += `, batch_first=${pyBool(true)}`;
+    if (this.bias !== true) s += `, bias=${pyFlag(this.bias)}`;
+    if (this.batch_first) s += `, batch_first=${pyFlag(this.batch_first)}`;
     if (this.dropout !== 0) s += `, dropout=${pyFloat(this.dropout)}`;
-    if (this.bidirectional) s += `, bidirectional=${pyBool(true)}`;
+    if (this.bidirectional) s += `, bidirectional=${pyFlag(this.bidirectional)}`;
     return s;
   }
 }
@@ -484,7 +492,7 @@ export abstract class RNNCellBase<H extends Tensor | [Tensor, Tensor]> extends M
 
   override extra_repr(): string {
     let s = `${this.input_size}, ${this.hidden_size}`;
-    if (this.bias !== true) s += `, bias=${pyBool(this.bias)}`;
+    if (this.bias !== true) s += `, bias=${pyFlag(this.bias)}`;
     const nl = (this as unknown as { nonlinearity?: string }).nonlinearity;
     if (nl !== undefined && nl !== "tanh") s += `, nonlinearity=${nl}`; // PyTorch prints it unquoted
     return s;
