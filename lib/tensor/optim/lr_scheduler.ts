@@ -88,6 +88,26 @@ function withCounter(optimizer: AnyOptimizer): void {
 
 /** Keys a scheduler's state_dict leaves out (not data, or saved separately). */
 const NOT_STATE = new Set(["optimizer", "lr_lambdas", "_schedulers"]);
+/**
+ * The keys the base scheduler sets, in the order torch 1.13's __dict__ has them: after the subclass's own settings
+ * (torch's built-in schedulers set theirs before calling _LRScheduler.__init__; JavaScript defines the base fields first).
+ */
+const BASE_STATE_ORDER = ["base_lrs", "last_epoch", "verbose", "_step_count", "_get_lr_called_within_step", "_last_lr"];
+
+/** torch 1.13's warning (from a built-in scheduler's get_lr) when get_lr() is called other than by step(). */
+function warnGetLrOutsideStep(s: LRScheduler): void {
+  if (!s._get_lr_called_within_step) warnOnce("UserWarning: To get the last learning rate computed by the scheduler, please use `get_last_lr()`.");
+}
+
+/** torch 1.13's EPOCH_DEPRECATION_WARNING, shown when step() is given an epoch. */
+function warnEpochDeprecated(): void {
+  warnOnce(
+    "UserWarning: The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. " +
+      "Please use `scheduler.step()` to step the scheduler. During the deprecation, if epoch is different from None, " +
+      "the closed form is used instead of the new chainable form, where available. Please open an issue if you are unable " +
+      "to replicate your use case: https://github.com/pytorch/pytorch/issues/new/choose.",
+  );
+}
 
 export abstract class LRScheduler {
   optimizer: AnyOptimizer;
@@ -97,6 +117,8 @@ export abstract class LRScheduler {
   verbose: boolean;
   /** How many times step() ran (CosineAnnealingLR's first step after a resume uses the closed form). */
   _step_count = 0;
+  /** True while step() computes the new rates: a built-in scheduler's get_lr() called otherwise warns, as torch's. */
+  _get_lr_called_within_step = false;
   protected _last_lr: number[] = [];
 
   constructor(optimizer: AnyOptimizer, last_epoch = -1, verbose = false) {
@@ -158,12 +180,18 @@ export abstract class LRScheduler {
     }
     this._step_count += 1;
     let lrs: number[];
-    if (epoch === undefined) {
-      this.last_epoch += 1;
-      lrs = this.get_lr();
-    } else {
-      this.last_epoch = epoch;
-      lrs = this._get_closed_form_lr() ?? this.get_lr();
+    this._get_lr_called_within_step = true;
+    try {
+      if (epoch === undefined) {
+        this.last_epoch += 1;
+        lrs = this.get_lr();
+      } else {
+        warnEpochDeprecated();
+        this.last_epoch = epoch;
+        lrs = this._get_closed_form_lr() ?? this.get_lr();
+      }
+    } finally {
+      this._get_lr_called_within_step = false;
     }
     this.groups().forEach((g, i) => {
       g.lr = lrs[i];
@@ -188,11 +216,13 @@ export abstract class LRScheduler {
     return this._last_lr.slice();
   }
 
-  /** Every setting but the optimizer, copied (PyTorch's `__dict__` minus "optimizer"). */
+  /** Every setting but the optimizer, copied (PyTorch's `__dict__` minus "optimizer", in its key order). */
   state_dict(): Record<string, unknown> {
     if (pendingInitialStep.has(this)) this._initial_step();
+    const entries = Object.entries(this).filter(([k]) => !NOT_STATE.has(k));
+    const base = BASE_STATE_ORDER.flatMap((k) => entries.filter(([key]) => key === k));
     return Object.fromEntries(
-      Object.entries(this).filter(([k]) => !NOT_STATE.has(k)).map(([k, v]) => [k, structuredCopy(v)]),
+      [...entries.filter(([k]) => !BASE_STATE_ORDER.includes(k)), ...base].map(([k, v]) => [k, structuredCopy(v)]),
     );
   }
 
@@ -297,6 +327,7 @@ export class StepLR extends LRScheduler {
   }
 
   get_lr(): number[] {
+    warnGetLrOutsideStep(this);
     if (this.last_epoch === 0 || this.last_epoch % this.step_size !== 0) return this.currentLrs();
     return this.currentLrs().map((lr) => lr * this.gamma);
   }
@@ -336,6 +367,7 @@ export class MultiStepLR extends LRScheduler {
   }
 
   get_lr(): number[] {
+    warnGetLrOutsideStep(this);
     const k = this.milestones[this.last_epoch];
     if (!k) return this.currentLrs();
     return this.currentLrs().map((lr) => lr * this.gamma ** k);
@@ -365,6 +397,7 @@ export class ExponentialLR extends LRScheduler {
   }
 
   get_lr(): number[] {
+    warnGetLrOutsideStep(this);
     if (this.last_epoch === 0) return this.currentLrs();
     return this.currentLrs().map((lr) => lr * this.gamma);
   }
@@ -405,6 +438,7 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 
   get_lr(): number[] {
+    warnGetLrOutsideStep(this);
     const { T_max: T, eta_min: eta, last_epoch: e } = this;
     const lrs = this.currentLrs();
     if (e === 0) return lrs;
@@ -452,6 +486,11 @@ abstract class LambdaSchedulerBase extends LRScheduler {
     this.lr_lambdas = typeof fns === "function" ? Array.from({ length: n }, () => fns) : [...fns];
     this._initial_step();
   }
+
+  /** torch 1.13's: the settings, then lr_lambdas with None for each function (a function is not saved). */
+  override state_dict(): Record<string, unknown> {
+    return { ...super.state_dict(), lr_lambdas: this.lr_lambdas.map(() => null) };
+  }
 }
 
 /** lr = base_lr * lr_lambda(epoch); one function for every group or one per group. */
@@ -466,6 +505,7 @@ export class LambdaLR extends LambdaSchedulerBase {
   }
 
   get_lr(): number[] {
+    warnGetLrOutsideStep(this);
     return this.base_lrs.map((b, i) => b * this.lr_lambdas[i](this.last_epoch));
   }
 }
@@ -495,6 +535,7 @@ export class ConstantLR extends LRScheduler {
   }
 
   get_lr(): number[] {
+    warnGetLrOutsideStep(this);
     const lrs = this.currentLrs();
     if (this.last_epoch === 0) return lrs.map((lr) => lr * this.factor);
     if (this.last_epoch !== this.total_iters) return lrs;
@@ -540,6 +581,7 @@ export class LinearLR extends LRScheduler {
   }
 
   get_lr(): number[] {
+    warnGetLrOutsideStep(this);
     const { start_factor: s, end_factor: f, total_iters: n, last_epoch: e } = this;
     const lrs = this.currentLrs();
     if (e === 0) return lrs.map((lr) => lr * s);
@@ -771,6 +813,7 @@ export class OneCycleLR extends LRScheduler {
   }
 
   get_lr(): number[] {
+    warnGetLrOutsideStep(this);
     const step = this.last_epoch;
     if (step > this.total_steps) throw new ValueError(`Tried to step ${step} times. The specified number of total steps is ${this.total_steps}`);
     return this.groups().map((g) => {
@@ -896,10 +939,12 @@ export class ReduceLROnPlateau {
 
   /** One epoch's metric (a number or a one-element tensor: anything with item() works). */
   step(metrics: number | { item(): number }, epoch?: number): void {
+    if (metrics === undefined) throw new TypeError_("ReduceLROnPlateau.step() missing 1 required positional argument: 'metrics'");
     const current: unknown = typeof metrics === "number" ? metrics : (metrics as { item?: () => number } | null)?.item?.();
     if (typeof current !== "number") {
       throw new TypeError_("ReduceLROnPlateau.step() expects the metric as a number or a one-element tensor");
     }
+    if (epoch !== undefined) warnEpochDeprecated();
     this.last_epoch = epoch ?? this.last_epoch + 1;
     if (this.is_better(current, this.best)) {
       this.best = current;
@@ -954,6 +999,7 @@ export class MultiplicativeLR extends LambdaSchedulerBase {
   }
 
   get_lr(): number[] {
+    warnGetLrOutsideStep(this);
     const lrs = this.currentLrs();
     if (this.last_epoch <= 0) return lrs;
     return lrs.map((lr, i) => lr * this.lr_lambdas[i](this.last_epoch));
@@ -983,6 +1029,7 @@ export class PolynomialLR extends LRScheduler {
   }
 
   get_lr(): number[] {
+    warnGetLrOutsideStep(this);
     const { last_epoch: e, total_iters: n } = this;
     const lrs = this.currentLrs();
     if (e === 0 || e > n) return lrs;
@@ -1064,6 +1111,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   }
 
   get_lr(): number[] {
+    warnGetLrOutsideStep(this);
     return this.base_lrs.map((b) => this.eta_min + ((b - this.eta_min) * (1 + Math.cos((Math.PI * this.T_cur) / this.T_i))) / 2);
   }
 
@@ -1093,7 +1141,13 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
       }
     }
     this.last_epoch = Math.floor(epoch);
-    const lrs = this.get_lr();
+    this._get_lr_called_within_step = true;
+    let lrs: number[];
+    try {
+      lrs = this.get_lr();
+    } finally {
+      this._get_lr_called_within_step = false;
+    }
     this.groups().forEach((g, i) => {
       g.lr = lrs[i];
       this.print_lr(this.verbose, i, lrs[i], epoch);
@@ -1203,6 +1257,7 @@ export class CyclicLR extends LRScheduler {
   }
 
   get_lr(): number[] {
+    warnGetLrOutsideStep(this);
     const cycle = Math.floor(1 + this.last_epoch / this.total_size);
     const x = 1 + this.last_epoch / this.total_size - cycle;
     const scale = x <= this.step_ratio ? x / this.step_ratio : (x - 1) / (this.step_ratio - 1);

@@ -1,0 +1,103 @@
+/**
+ * Gaps found by the mlmastery probe (tests/unit/tensor/tutorials/mlmastery.test.ts: Machine Learning Mastery's
+ * learning-rate schedule posts), each checked against torch 1.13 (the "gaps" section of
+ * tests/fixtures/torch/tutorials/mlmastery.json, written by scripts/fixtures/mlmastery_fixtures.py):
+ * get_lr() called by the learner warns (use get_last_lr()), step(epoch) shows the epoch deprecation warning (also
+ * from SequentialLR at its milestones and from ReduceLROnPlateau.step(metric, epoch)), ReduceLROnPlateau.step()
+ * without its metric raises torch's missing-argument TypeError, and a scheduler's state_dict has torch's keys in
+ * torch's order (_get_lr_called_within_step; LambdaLR's lr_lambdas as None).
+ */
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { optim, torch } from "../../../../lib/tensor/index";
+import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
+import { thrown, tutorialFixture } from "../tutorials/helpers";
+
+const g = tutorialFixture<Record<string, any>>("mlmastery.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
+const L = optim.lr_scheduler;
+const sgd = () => new optim.SGD([torch.zeros(2, { requires_grad: true })], { lr: 0.1 });
+const list = (v: number[]) => `[${v.join(", ")}]`;
+
+function captured(fn: () => void): { stdout: string[]; warnings: string[] } {
+  const stdout: string[] = [], warnings: string[] = [];
+  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void stdout.push(a.join(" ")));
+  const warn = vi.spyOn(console, "warn").mockImplementation((...a: unknown[]) => void warnings.push(a.join(" ")));
+  try {
+    fn();
+  } finally {
+    log.mockRestore();
+    warn.mockRestore();
+  }
+  return { stdout, warnings };
+}
+
+describe("mlmastery gaps: learning-rate schedulers", () => {
+  beforeEach(() => forgetShownWarnings());
+
+  it("get_lr() outside step() warns to use get_last_lr(); step() itself does not", () => {
+    expect(captured(() => {
+      const optimizer = sgd();
+      const scheduler = new L.StepLR(optimizer, { step_size: 2, gamma: 0.5 });
+      console.log(list(scheduler.get_lr()));
+      optimizer.step();
+      scheduler.step();
+      console.log(list(scheduler.get_last_lr()));
+    })).toEqual(g.get_lr_outside_step);
+    expect(captured(() => {
+      const optimizer = sgd();
+      const scheduler = new L.LinearLR(optimizer, { start_factor: 0.5, total_iters: 3 });
+      for (let i = 0; i < 3; i++) {
+        optimizer.step();
+        scheduler.step();
+      }
+    }).warnings).toEqual([]);
+  });
+
+  it("step(epoch) shows torch's epoch deprecation warning (StepLR, ReduceLROnPlateau, SequentialLR at a milestone)", () => {
+    expect(captured(() => {
+      const optimizer = sgd();
+      const scheduler = new L.StepLR(optimizer, { step_size: 2, gamma: 0.5 });
+      optimizer.step();
+      scheduler.step(3);
+      console.log(list(scheduler.get_last_lr()));
+    })).toEqual(g.step_with_epoch);
+    forgetShownWarnings();
+    expect(captured(() => {
+      const optimizer = sgd();
+      const scheduler = new L.ReduceLROnPlateau(optimizer);
+      scheduler.step(1.0, 4);
+      console.log(scheduler.last_epoch);
+    })).toEqual(g.plateau_with_epoch);
+    forgetShownWarnings();
+    expect(captured(() => {
+      const optimizer = sgd();
+      const scheduler = new L.SequentialLR(optimizer, {
+        schedulers: [new L.ConstantLR(optimizer, { factor: 0.5, total_iters: 2 }), new L.ExponentialLR(optimizer, { gamma: 0.9 })],
+        milestones: [2],
+      });
+      for (let i = 0; i < 3; i++) {
+        optimizer.step();
+        scheduler.step();
+        console.log(optimizer.param_groups[0].lr);
+      }
+    })).toEqual(g.sequential_milestone);
+  });
+
+  it("ReduceLROnPlateau.step() without the metric raises torch's missing-argument TypeError", () => {
+    const scheduler = new L.ReduceLROnPlateau(sgd());
+    expect(thrown(() => (scheduler.step as () => void)())).toEqual(["TypeError_", g.plateau_no_metric[1]]);
+  });
+
+  it("state_dict: torch's keys in torch's order", () => {
+    const o = sgd();
+    const s = new L.StepLR(o, { step_size: 2, gamma: 0.5 });
+    o.step();
+    s.step();
+    const sd = s.state_dict();
+    expect(Object.keys(sd)).toEqual(Object.keys(g.steplr_state));
+    expect(sd).toEqual(g.steplr_state);
+    const lam = new L.LambdaLR(sgd(), { lr_lambda: (e: number) => 0.5 ** e }).state_dict();
+    expect(Object.keys(lam)).toEqual(g.lambdalr_state_keys);
+    expect(lam.lr_lambdas).toEqual(g.lambdalr_lambdas);
+    expect(Object.keys(new L.CosineAnnealingWarmRestarts(sgd(), 3).state_dict())).toEqual(g.cawr_state_keys);
+  });
+});
