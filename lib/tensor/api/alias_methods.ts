@@ -13,6 +13,7 @@ import { parseArgs, parseArgsRequired, type PyArgs } from "../args";
 import { allocStorage, bool, cppTypeName, float64, uint8, type DType } from "../dtype";
 import { NotImplementedError, RuntimeError, TypeError_ } from "../errors";
 import { chunk, split } from "../ops/indexing";
+import { mm } from "../ops/matmul";
 import { applyOp } from "../ops/inplace_extra";
 import { nextafter } from "../ops/nextafter";
 import type { Tensor, TensorLike } from "../tensor";
@@ -237,6 +238,25 @@ function splitAlias(fn: string, x: Tensor, args: readonly unknown[], sizes: bool
 
 type SplitSizesArgs = PyArgs<[split_sizes: readonly number[], dim?: number], { split_sizes?: readonly number[]; dim?: number }>;
 
+const SPARSE_REFUSED = [
+  "FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "Tensor",
+  "addmm", "sampled_addmm", "sum", "softmax", "log_softmax", "spdiags",
+] as const;
+
+/**
+ * torch.sparse: mm(mat1, mat2) of dense operands is mm, as in torch 1.13 (pygcn's and pyGAT's sparse products);
+ * the legacy constructors (torch.sparse.FloatTensor(indices, values, size) in pygcn's
+ * sparse_mx_to_torch_sparse_tensor) and the sparse-only functions are refused by name as the other sparse
+ * constructors (the namespace was missing: "Cannot read properties of undefined").
+ */
+function sparseNamespace(): { mm: (mat1: Tensor, ...args: PyArgs<[mat2: Tensor], { mat2?: Tensor }>) => Tensor } & Record<(typeof SPARSE_REFUSED)[number], (...args: unknown[]) => never> {
+  const refused = Object.fromEntries(SPARSE_REFUSED.map((name) => [name, () => refuseSparse(`torch.sparse.${name}()`)])) as Record<(typeof SPARSE_REFUSED)[number], (...args: unknown[]) => never>;
+  return {
+    ...refused,
+    mm: (mat1: Tensor, ...args: PyArgs<[mat2: Tensor], { mat2?: Tensor }>): Tensor => mm(mat1, parseArgsRequired<{ mat2: Tensor }>("mm", ["mat2"], 1, args).mat2!),
+  };
+}
+
 /** torch.* forms of the split aliases and the sparse constructors' refusals. */
 export const denseOnlyFunctions = {
   split_with_sizes: (x: Tensor, ...args: SplitSizesArgs): Tensor[] => splitAlias("split_with_sizes", x, args, true),
@@ -250,7 +270,9 @@ export const denseOnlyFunctions = {
   ...(Object.fromEntries(
     ["sparse_coo_tensor", "sparse_csr_tensor", "sparse_csc_tensor", "sparse_bsr_tensor", "sparse_bsc_tensor", "sparse_compressed_tensor"].map((name) => [name, () => refuseSparse(`torch.${name}()`)]),
   ) as Record<"sparse_coo_tensor" | "sparse_csr_tensor" | "sparse_csc_tensor" | "sparse_bsr_tensor" | "sparse_bsc_tensor" | "sparse_compressed_tensor", (...args: unknown[]) => never>),
+  sparse: sparseNamespace(),
 };
+
 
 export function installAliasMethods(proto: object): void {
   for (const [name, fn] of Object.entries(methods)) {

@@ -28,10 +28,14 @@ function checkFloating(input: Tensor, kernel: string): void {
   if (!input.dtype.is_floating_point) throw new RuntimeError(`"${kernel}" not implemented for '${names[input.dtype.name]}'`);
 }
 
-/** F.hardswish(input, inplace=False): x * relu6(x + 3) / 6. */
+/**
+ * F.hardswish(input, inplace=False): x * relu6(x + 3) / 6. Its gradient is torch's hardswish_backward:
+ * x / 3 + 0.5 on the closed interval [-3, 3] (-0.5 at -3 and 1.5 at 3), so relu6 is written as clamp, whose
+ * gradient passes at its bounds (hardtanh's does not).
+ */
 export function hardswish(input: Tensor, ...args: InplaceArgs): Tensor {
   checkTensor(input, "hardswish");
-  const fn = (t: Tensor) => composite("HardswishBackward0", [t], (x) => x.mul(x.add(3).hardtanh(0, 6)).div(6));
+  const fn = (t: Tensor) => composite("HardswishBackward0", [t], (x) => x.mul(x.add(3).clamp(0, 6)).div(6));
   return maybeInplace(input, parseInplace("hardswish", args).inplace, "hardswish", fn);
 }
 
@@ -49,11 +53,19 @@ export function mish(input: Tensor, ...args: InplaceArgs): Tensor {
   return maybeInplace(input, parseInplace("mish", args).inplace, "mish", fn);
 }
 
-/** F.logsigmoid(input): log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)), stable for any x. */
+/**
+ * F.logsigmoid(input): log(sigmoid(x)), stable for any x: -log1p(exp(-x)) for x >= 0 and x - log1p(exp(x))
+ * below. Each branch sees its input clamped to its own side, so the other branch's gradient stays finite, and
+ * the gradient is sigmoid(-x) everywhere (0.5 at 0, as torch; min(x, 0) - log1p(exp(-|x|)) gave 1 there).
+ */
 export function logsigmoid(input: Tensor, ...extra: never[]): Tensor {
   checkTensor(input, "logsigmoid");
   checkNoMoreArgs("logsigmoid", extra);
-  return composite("LogSigmoidBackward0", [input], (x) => x.clamp_max(0).sub(x.abs().neg().exp().log1p()));
+  return composite("LogSigmoidBackward0", [input], (x) => {
+    const pos = x.clamp_min(0).neg().exp().log1p().neg();
+    const neg = x.clamp_max(0);
+    return where(x.ge(0), pos, neg.sub(neg.exp().log1p()));
+  });
 }
 
 /** F.softsign(input): x / (1 + |x|). */

@@ -1,0 +1,67 @@
+/**
+ * Engine gaps found by the graphs_embeddings probe (tutorials/graphs_embeddings.test.ts), with torch 1.13's values
+ * from tests/fixtures/torch/tutorials/graphs_embeddings.json ("gaps"):
+ *   - F.logsigmoid's gradient at 0 was 1 (min(x, 0) - log1p(exp(-|x|)): clamp passes 1 at its bound, |x| gives 0),
+ *     torch's is sigmoid(-0) = 0.5; word2vec's negative-sampling loss starts with zero output embeddings, so every
+ *     score is 0 and Andras7's SkipGramModel trained on doubled gradients.
+ *   - F.hardswish's gradient at -3 and 3 was 0 and 1; torch's hardswish_backward gives x / 3 + 0.5 on [-3, 3].
+ *   - torch.sparse was missing (pygcn's torch.sparse.FloatTensor, pyGAT's torch.sparse.mm): mm of dense operands
+ *     is mm as in torch; the constructors and sparse-only functions are refused by name.
+ */
+import { describe, expect, it } from "vitest";
+import { F, torch } from "../../../../lib/tensor/index";
+import { tutorialFixture } from "../tutorials/helpers";
+
+type Curve = { x: number[]; y: number[]; grad: number[]; gradgrad: number[] };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const gaps = tutorialFixture<Record<string, any>>("graphs_embeddings.json").gaps as { logsigmoid: Curve; hardswish: Curve; sparse_mm: { shape: number[]; data: number[] }; sparse_mm_shapes: [string, string] };
+
+const near = (a: number[], e: number[], label: string, skip: number[] = []) =>
+  a.forEach((v, i) => {
+    if (!skip.includes(i)) expect(Math.abs(v - e[i]), `${label} at ${i}: ${v} vs ${e[i]}`).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(e[i])));
+  });
+
+function curve(fn: (x: ReturnType<typeof torch.tensor>) => ReturnType<typeof torch.tensor>, x: number[]) {
+  const t = torch.tensor(x, { requires_grad: true });
+  const y = fn(t);
+  const gx = torch.autograd.grad(y.sum(), t, { create_graph: true })[0]!;
+  const ggx = torch.autograd.grad(gx.sum(), t)[0]!;
+  return { y: y.tolist() as number[], grad: gx.tolist() as number[], gradgrad: ggx.tolist() as number[], gx };
+}
+
+describe("graphs_embeddings gaps", () => {
+  it("F.logsigmoid: values, gradient sigmoid(-x) (0.5 at 0) and second derivative, finite far out", () => {
+    const e = gaps.logsigmoid;
+    const r = curve((t) => F.logsigmoid(t), e.x);
+    near(r.y, e.y, "value");
+    near(r.grad, e.grad, "grad");
+    near(r.gradgrad, e.gradgrad, "gradgrad");
+    expect(r.gx.grad_fn).not.toBeNull();
+    // the module form and torch's 0.5 at exactly zero
+    const z = torch.zeros(3, { requires_grad: true });
+    F.logsigmoid(z).sum().backward();
+    expect(z.grad!.tolist()).toEqual([0.5, 0.5, 0.5]);
+  });
+
+  it("F.hardswish: gradient x / 3 + 0.5 on the closed interval [-3, 3], as torch's hardswish_backward", () => {
+    const e = gaps.hardswish;
+    const r = curve((t) => F.hardswish(t), e.x);
+    near(r.y, e.y, "value");
+    near(r.grad, e.grad, "grad");
+    // torch's double backward is 0 at -3 and 3 themselves (1/3 here, from clamp's bounds): compared elsewhere
+    near(r.gradgrad, e.gradgrad, "gradgrad", [e.x.indexOf(-3), e.x.indexOf(3)]);
+  });
+
+  it("torch.sparse: mm of dense operands is mm; FloatTensor and the sparse-only functions are refused by name", () => {
+    const a = torch.arange(6).float().reshape(2, 3);
+    const out = torch.sparse.mm(a, torch.ones(3, 2));
+    expect(out.shape).toEqual(gaps.sparse_mm.shape);
+    expect(out.flatten().tolist()).toEqual(gaps.sparse_mm.data);
+    expect(torch.sparse.mm(a, { mat2: torch.ones(3, 2) }).flatten().tolist()).toEqual(gaps.sparse_mm.data);
+    expect(() => torch.sparse.mm(a, a)).toThrow(gaps.sparse_mm_shapes[1]);
+    const indices = torch.tensor([[0, 1], [1, 0]], { dtype: torch.long });
+    for (const name of ["FloatTensor", "LongTensor", "sum", "softmax", "addmm"] as const) {
+      expect(() => (torch.sparse[name] as (...a: unknown[]) => unknown)(indices, torch.ones(2), [2, 2]), name).toThrow(new RegExp(`^torch\\.sparse\\.${name}\\(\\): Gradbook's tensor engine stores dense tensors only`));
+    }
+  });
+});
