@@ -10,7 +10,7 @@
  * tensor or module there is a clear error rather than a silent no-op that would mislead a
  * learner copying GPU code.
  */
-import { RuntimeError, TorchError, TypeError_ } from "./errors";
+import { AssertionError, RuntimeError, TorchError, TypeError_ } from "./errors";
 import { isOptions, parseArgs, type PyArgs } from "./args";
 import type { legacyConstructors } from "./ops/legacy_constructors";
 
@@ -73,13 +73,23 @@ export function checkDevice(where: DeviceLike | null | undefined, what = "to"): 
   if (typeof name !== "string") throw new TypeError_(`${what}() received an invalid device: ${String(where)}`);
   if (/^cpu(:0)?$/.test(name)) return;
   const kind = name.split(":")[0];
-  if (KNOWN_KINDS.includes(kind)) {
-    throw new RuntimeError(
-      `${what}('${name}'): Gradbook's tensor engine runs on the CPU only, so device '${name}' is not available ` +
-        "(torch.cuda.is_available() is False here). Leave the model on the CPU, or use .to('cpu'), which does nothing.",
-    );
-  }
+  if (KNOWN_KINDS.includes(kind)) throw deviceUnavailable(what, name);
   throw unknownDeviceType(name);
+}
+
+/**
+ * The error for a known device other than the CPU: torch 1.13's own first (a CPU-only build raises AssertionError 'Torch
+ * not compiled with CUDA enabled' for CUDA and a RuntimeError for MPS, so code catching them behaves the same), then
+ * why and what to do instead.
+ */
+export function deviceUnavailable(what: string, name: string): TorchError {
+  const hint =
+    `${what}('${name}'): Gradbook's tensor engine runs on the CPU only, so device '${name}' is not available ` +
+    "(torch.cuda.is_available() is False here). Leave the model on the CPU, or use .to('cpu'), which does nothing.";
+  const kind = name.split(":")[0];
+  if (kind === "cuda") return new AssertionError(`Torch not compiled with CUDA enabled. ${hint}`);
+  if (kind === "mps") return new RuntimeError(`PyTorch is not linked with support for mps devices. ${hint}`);
+  return new RuntimeError(hint);
 }
 
 /** True for a value Tensor.to / Module.to reads as a device. */

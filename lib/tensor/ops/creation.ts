@@ -9,7 +9,7 @@ import {
   allocStorage, bool, castValue, checkIntScalar, intRange, cppTypeName, cScalarName, float32, float64, int16, int32, int64, int8, uint8, wrapInto, wrapsAround, wrapValue,
   type DType, type Storage,
 } from "../dtype";
-import type { DeviceLike } from "../device";
+import { deviceUnavailable, type DeviceLike } from "../device";
 import type { memory_format } from "../memory_format";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { promote_types } from "./dtype_utils";
@@ -54,7 +54,7 @@ export function checkCreationOptions(op: string, opts: object, extra: readonly s
   }
   const device = (opts as { device?: unknown }).device;
   if (device !== undefined && device !== null && device !== "cpu" && (device as { type?: string }).type !== "cpu") {
-    throw new RuntimeError(`${op}(): Gradbook's tensor engine runs on the CPU only, so device '${String((device as { type?: string }).type ?? device)}' is not available`);
+    throw deviceUnavailable(op, String((device as { type?: string }).type ?? device));
   }
 }
 

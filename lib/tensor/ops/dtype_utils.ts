@@ -5,7 +5,7 @@
  */
 import { isComplexTensor } from "../complex_dtype";
 import { bool, promoteTypes, uint8, type DType } from "../dtype";
-import { RuntimeError, TypeError_ } from "../errors";
+import { AssertionError, RuntimeError, TypeError_ } from "../errors";
 import { Tensor, type TensorLike } from "../tensor";
 import { resultType } from "./util";
 import { warnOnce } from "../warnings";
@@ -59,8 +59,8 @@ export function unsupportedFloat(name: "half" | "bfloat16"): never {
 }
 
 export function noCuda(): never {
-  throw new RuntimeError(
-    "cuda(): Gradbook's tensor engine runs on the CPU (in your browser), so there is no GPU: torch.cuda.is_available() is False. " +
+  throw new AssertionError(
+    "Torch not compiled with CUDA enabled. cuda(): Gradbook's tensor engine runs on the CPU (in your browser), so there is no GPU: torch.cuda.is_available() is False. " +
       "Leave tensors on the CPU; .cpu() and .to('cpu') do nothing.",
   );
 }

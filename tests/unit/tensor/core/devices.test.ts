@@ -1,6 +1,7 @@
 /** The device preamble of PyTorch tutorials, on an engine that runs on the CPU only. */
 import { describe, expect, it } from "vitest";
 import { nn, torch } from "../../../../lib/tensor/index";
+import { thrown } from "../tutorials/helpers";
 
 describe("devices", () => {
   it("the usual preamble picks the CPU, and tensors and modules move there", () => {
@@ -46,6 +47,13 @@ describe("devices", () => {
     const x = torch.ones(2);
     expect(() => x.to("cuda")).toThrow(/runs on the CPU only, so device 'cuda' is not available \(torch.cuda.is_available\(\) is False here\)/);
     expect(() => x.to(torch.device("mps"))).toThrow(/device 'mps' is not available/);
+    // torch 1.13's own classes and first words (a CPU-only build): code catching them behaves as there.
+    for (const [name, fn] of [["to", () => x.to("cuda:0")], ["ones", () => torch.ones(1, { device: "cuda" })], ["cuda", () => x.cuda()], ["Module.cuda", () => new nn.Linear(1, 1).cuda()]] as const) {
+      const e = thrown(fn)!;
+      expect([name, e[0], e[1].split(". ")[0]]).toEqual([name, "AssertionError", "Torch not compiled with CUDA enabled"]);
+    }
+    expect(thrown(() => x.to("mps"))!.slice(0, 1).concat(thrown(() => x.to("mps"))![1].split(". ")[0])).toEqual(["RuntimeError", "PyTorch is not linked with support for mps devices"]);
+    expect(thrown(() => torch.zeros(1, { device: "meta" }))![0]).toBe("RuntimeError");
     expect(() => torch.device("gpu")).toThrow("Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, ort, xla, lazy, vulkan, mps, meta, hpu, privateuseone device type at start of device string: gpu");
     expect(() => x.to({ devise: "cpu" } as never)).toThrow(/to\(\) got an unexpected keyword argument 'devise'/);
     const m = new nn.Linear(1, 1);

@@ -37,8 +37,8 @@
  * (str's 'cpu'; repr has no JS form).
  * Known differences kept visible: CrossEntropyLoss of float labels and torch.mean of a long tensor carry the engine's
  * own hints (torch: "expected scalar type Long but found Float"; the mean text with " (convert first with .float())"
- * appended), backward() twice names the JS form and the freed node after torch's first sentences, .to("cuda") is the
- * engine's CPU-only RuntimeError (torch without CUDA: AssertionError "Torch not compiled with CUDA enabled"); the
+ * appended), backward() twice names the JS form and the freed node after torch's first sentences, .to("cuda") adds the
+ * engine's CPU-only hint after torch's AssertionError "Torch not compiled with CUDA enabled"; the
  * engine's TypeError class is TypeError_ (named "TypeError"); Lion's repr prints weight_decay 0 (a JS number has no 0.0).
  * Gaps fixed from this probe (core/mit6s191_gaps.test.ts): a wrong-shaped boolean mask's message, cross_entropy of
  * int64 / bool logits (the swapped loss arguments computed a loss), the model itself given to an optimizer, the
@@ -352,7 +352,9 @@ describe("MIT 6.S191 lab2 PT_Part1_MNIST", () => {
     // Known difference (docs_notes.test.ts notes it too): the engine's own CPU-only RuntimeError, where torch built
     // without CUDA raises AssertionError "Torch not compiled with CUDA enabled"
     expect(r.cuda).toEqual(["AssertionError", "Torch not compiled with CUDA enabled"]);
-    expect(thrown(() => images.to(torch.device("cuda")))?.[1]).toMatch(/runs on the CPU only/);
+    const toCuda = thrown(() => images.to(torch.device("cuda")))!;
+    expect(toCuda[0]).toBe(r.cuda[0]);
+    expect(toCuda[1]).toMatch(/^Torch not compiled with CUDA enabled\. .*runs on the CPU only/);
     expect(torch.cuda.is_available()).toBe(r.cuda_available);
     expect(String(device)).toBe(r.device_repr[0]); // str(device); repr's device(type='cpu') has no JS form
     expect(thrown(() => F.cross_entropy(cnn(images), labels, { reduction: "None" as "none" }))).toEqual(r.bad_reduction);
