@@ -1,0 +1,603 @@
+/**
+ * A probe of sgrvinod's "a PyTorch Tutorial to ..." series (GitHub), as a learner copies it into a notebook:
+ *  - a-PyTorch-Tutorial-to-Image-Captioning: models.py's Attention and DecoderWithAttention (sort by caption length,
+ *    teacher forcing over a shrinking batch_size_t, the gated attention-weighted encoding, LSTMCell, predictions /
+ *    alphas written into zeros), train.py's step (pack_padded_sequence(...).data on scores and targets,
+ *    CrossEntropyLoss plus the doubly stochastic attention regularization, Adam, utils.py's clip_gradient through
+ *    param.grad.data.clamp_ and top-5 accuracy), caption.py's caption_image_beam_search. The ResNet-101 Encoder
+ *    (pretrained torchvision weights) is replaced by a seeded tensor of encoder features;
+ *  - a-PyTorch-Tutorial-to-Object-Detection: utils.py's xy_to_cxcy / cxcy_to_xy / cxcy_to_gcxgcy / gcxgcy_to_cxcy,
+ *    find_intersection / find_jaccard_overlap, model.py's create_prior_boxes (three small feature maps), MultiBoxLoss
+ *    (prior matching, hard negative mining, CrossEntropyLoss(reduce=False)) training a linear head on seeded
+ *    features, detect_objects' hand-written NMS on a uint8 suppress mask, utils.py's calculate_mAP;
+ *  - a-PyTorch-Tutorial-to-Transformers: utils.py's get_positional_encoding and get_lr, model.py's MultiHeadAttention
+ *    (pad and future masks, masked_fill with -inf), PositionWiseFCNetwork, Encoder, Decoder, Transformer with the
+ *    embeddings and the logit layer tied, LabelSmoothedCE (pack_padded_sequence(enforce_sorted=False), scatter with
+ *    value=); three Adam steps on the warmup schedule.
+ * Values come from torch 1.13 running the same code (scripts/fixtures/sgrvinod_fixtures.py ->
+ * tests/fixtures/torch/tutorials/sgrvinod.json), plus the learner's typical mistakes' errors and warnings.
+ *
+ * Python forms written otherwise: `torch.LongTensor(range(n))` -> torch.arange(n); `t[mask] = v` /
+ * `predictions[:b, t, :] = preds` -> index_put_; slices -> index(":", ":2") strings; a Python list used as an index
+ * (`seqs[incomplete_inds]`) -> a JS array; `filter(lambda p: p.requires_grad, ...)` -> Array.filter; `max(list)` of
+ * 0-d tensors -> their item()s; `sum([l > t for l in ...])` -> filter().length; set differences -> filter.
+ * Not reproducible in TypeScript: the 2018 train.py's `scores, _ = pack_padded_sequence(...)` raises Python's
+ * 'too many values to unpack (expected 2)' (a PackedSequence has four fields), while JS destructuring takes the first
+ * two silently; the fixture keeps torch's error for the record.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
+import { expectNums, expectT, tutorialFixture } from "./helpers";
+
+const ref = tutorialFixture<Record<string, any>>("sgrvinod.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
+const { pack_padded_sequence } = nn.utils.rnn;
+
+/** [Python class name, first line of the message] of what fn throws. */
+function thrown(fn: () => unknown): [string, string] | null {
+  try {
+    fn();
+  } catch (e) {
+    return [(e as Error).name, (e as Error).message.split("\n")[0]];
+  }
+  return null;
+}
+
+let warn: MockInstance;
+beforeEach(() => {
+  warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+});
+afterEach(() => warn.mockRestore());
+/** The warnings printed since the last call, as torch's messages (the engine prefixes 'UserWarning: '). */
+function warnings(): string[] {
+  const w = warn.mock.calls.map((a) => a.join(" ").replace(/^\w+Warning: /, ""));
+  warn.mockClear();
+  return w;
+}
+
+// ============================================ Image Captioning ============================================
+class Attention extends nn.Module {
+  encoder_att: nn.Linear;
+  decoder_att: nn.Linear;
+  full_att: nn.Linear;
+  relu = new nn.ReLU();
+  softmax = new nn.Softmax({ dim: 1 });
+  constructor(encoder_dim: number, decoder_dim: number, attention_dim: number) {
+    super();
+    this.encoder_att = new nn.Linear(encoder_dim, attention_dim);
+    this.decoder_att = new nn.Linear(decoder_dim, attention_dim);
+    this.full_att = new nn.Linear(attention_dim, 1);
+  }
+  forward(encoder_out: Tensor, decoder_hidden: Tensor): [Tensor, Tensor] {
+    const att1 = this.encoder_att(encoder_out);
+    const att2 = this.decoder_att(decoder_hidden);
+    const att = this.full_att(this.relu(att1.add(att2.unsqueeze(1)))).squeeze(2);
+    const alpha = this.softmax(att);
+    const attention_weighted_encoding = encoder_out.mul(alpha.unsqueeze(2)).sum({ dim: 1 });
+    return [attention_weighted_encoding, alpha];
+  }
+}
+
+class DecoderWithAttention extends nn.Module {
+  attention: Attention;
+  embedding: nn.Embedding;
+  dropout: nn.Dropout;
+  decode_step: nn.LSTMCell;
+  init_h: nn.Linear;
+  init_c: nn.Linear;
+  f_beta: nn.Linear;
+  sigmoid = new nn.Sigmoid();
+  fc: nn.Linear;
+  constructor(
+    public attention_dim: number,
+    public embed_dim: number,
+    public decoder_dim: number,
+    public vocab_size: number,
+    public encoder_dim = 2048,
+    dropout = 0.5,
+  ) {
+    super();
+    this.attention = new Attention(encoder_dim, decoder_dim, attention_dim);
+    this.embedding = new nn.Embedding(vocab_size, embed_dim);
+    this.dropout = new nn.Dropout({ p: dropout });
+    this.decode_step = new nn.LSTMCell(embed_dim + encoder_dim, decoder_dim, { bias: true });
+    this.init_h = new nn.Linear(encoder_dim, decoder_dim);
+    this.init_c = new nn.Linear(encoder_dim, decoder_dim);
+    this.f_beta = new nn.Linear(decoder_dim, encoder_dim);
+    this.sigmoid = new nn.Sigmoid();
+    this.fc = new nn.Linear(decoder_dim, vocab_size);
+    this.init_weights();
+  }
+  init_weights(): void {
+    this.embedding.weight.data.uniform_(-0.1, 0.1);
+    this.fc.bias!.data.fill_(0);
+    this.fc.weight.data.uniform_(-0.1, 0.1);
+  }
+  init_hidden_state(encoder_out: Tensor): [Tensor, Tensor] {
+    const mean_encoder_out = encoder_out.mean({ dim: 1 });
+    return [this.init_h(mean_encoder_out), this.init_c(mean_encoder_out)];
+  }
+  forward(encoder_out: Tensor, encoded_captions: Tensor, caption_lengths: Tensor): [Tensor, Tensor, number[], Tensor, Tensor] {
+    const batch_size = encoder_out.size(0);
+    const encoder_dim = encoder_out.size(-1);
+    const vocab_size = this.vocab_size;
+    encoder_out = encoder_out.view(batch_size, -1, encoder_dim);
+    const num_pixels = encoder_out.size(1);
+    const [lengths, sort_ind] = caption_lengths.squeeze(1).sort({ dim: 0, descending: true });
+    encoder_out = encoder_out.index(sort_ind);
+    encoded_captions = encoded_captions.index(sort_ind);
+    const embeddings = this.embedding(encoded_captions);
+    let [h, c] = this.init_hidden_state(encoder_out);
+    const decode_lengths = lengths.sub(1).tolist() as number[];
+    const T = Math.max(...decode_lengths);
+    const predictions = torch.zeros(batch_size, T, vocab_size);
+    const alphas = torch.zeros(batch_size, T, num_pixels);
+    for (let t = 0; t < T; t++) {
+      const batch_size_t = decode_lengths.filter((l) => l > t).length;
+      const b = `:${batch_size_t}`;
+      const [awe, alpha] = this.attention(encoder_out.index(b), h.index(b));
+      const gate = this.sigmoid(this.f_beta(h.index(b)));
+      const attention_weighted_encoding = gate.mul(awe);
+      [h, c] = this.decode_step(
+        torch.cat([embeddings.index(b, t, ":"), attention_weighted_encoding], { dim: 1 }),
+        [h.index(b), c.index(b)],
+      );
+      const preds = this.fc(this.dropout(h));
+      predictions.index_put_([b, t, ":"], preds);
+      alphas.index_put_([b, t, ":"], alpha);
+    }
+    return [predictions, encoded_captions, decode_lengths, alphas, sort_ind];
+  }
+}
+
+function clip_gradient(optimizer: optim.Optimizer, grad_clip: number): void {
+  for (const group of optimizer.param_groups) {
+    for (const param of group.params) if (param.grad !== null) param.grad.data.clamp_(-grad_clip, grad_clip);
+  }
+}
+
+function accuracy(scores: Tensor, targets: Tensor, k: number): number {
+  const batch_size = targets.size(0);
+  const [, ind] = scores.topk(k, 1, true, true);
+  const correct = ind.eq(targets.view(-1, 1).expand_as(ind));
+  const correct_total = correct.view(-1).float().sum();
+  return correct_total.item() * (100.0 / batch_size);
+}
+
+const V = 9, ENC = 6, ATT = 5, EMB = 4, DEC = 7;
+const long = (v: number[] | number[][]) => torch.tensor(v, { dtype: torch.long });
+const caps = long([[1, 5, 2, 0, 0, 0], [1, 3, 4, 6, 7, 2], [1, 8, 2, 0, 0, 0], [1, 3, 3, 5, 2, 0]]);
+const caplens = long([[3], [6], [3], [5]]);
+
+function captionBeamSearch(decoder: DecoderWithAttention, encoder_out: Tensor, word_map: Record<string, number>, beam_size = 3, floor = true) {
+  let k = beam_size;
+  const vocab_size = Object.keys(word_map).length;
+  const enc_image_size = encoder_out.size(1);
+  const encoder_dim = encoder_out.size(3);
+  encoder_out = encoder_out.view(1, -1, encoder_dim);
+  const num_pixels = encoder_out.size(1);
+  encoder_out = encoder_out.expand(k, num_pixels, encoder_dim);
+  let k_prev_words = torch.LongTensor(Array.from({ length: k }, () => [word_map["<start>"]]));
+  let seqs = k_prev_words;
+  let top_k_scores = torch.zeros(k, 1);
+  let seqs_alpha = torch.ones(k, 1, enc_image_size, enc_image_size);
+  const complete_seqs: number[][] = [];
+  const complete_seqs_alpha: unknown[] = [];
+  const complete_seqs_scores: Tensor[] = [];
+  let step = 1;
+  let [h, c] = decoder.init_hidden_state(encoder_out);
+  for (;;) {
+    const embeddings = decoder.embedding(k_prev_words).squeeze(1);
+    let [awe, alpha] = decoder.attention(encoder_out, h);
+    alpha = alpha.view(-1, enc_image_size, enc_image_size);
+    const gate = decoder.sigmoid(decoder.f_beta(h));
+    awe = gate.mul(awe);
+    [h, c] = decoder.decode_step(torch.cat([embeddings, awe], { dim: 1 }), [h, c]);
+    let scores = decoder.fc(h);
+    scores = F.log_softmax(scores, { dim: 1 });
+    scores = top_k_scores.expand_as(scores).add(scores);
+    let top_k_words: Tensor;
+    if (step === 1) [top_k_scores, top_k_words] = scores.index(0).topk(k, 0, true, true);
+    else [top_k_scores, top_k_words] = scores.view(-1).topk(k, 0, true, true);
+    const prev_word_inds = floor ? torch.div(top_k_words, vocab_size, { rounding_mode: "floor" }) : top_k_words.div(vocab_size);
+    const next_word_inds = top_k_words.remainder(vocab_size);
+    seqs = torch.cat([seqs.index(prev_word_inds), next_word_inds.unsqueeze(1)], { dim: 1 });
+    seqs_alpha = torch.cat([seqs_alpha.index(prev_word_inds), alpha.index(prev_word_inds).unsqueeze(1)], { dim: 1 });
+    const next = next_word_inds.tolist() as number[];
+    const incomplete_inds = next.map((w, i) => [w, i]).filter(([w]) => w !== word_map["<end>"]).map(([, i]) => i);
+    const complete_inds = next.map((_, i) => i).filter((i) => !incomplete_inds.includes(i));
+    if (complete_inds.length > 0) {
+      complete_seqs.push(...(seqs.index(complete_inds).tolist() as number[][]));
+      complete_seqs_alpha.push(...(seqs_alpha.index(complete_inds).tolist() as unknown[]));
+      complete_seqs_scores.push(...top_k_scores.index(complete_inds).unbind());
+    }
+    k -= complete_inds.length;
+    if (k === 0) break;
+    seqs = seqs.index(incomplete_inds);
+    seqs_alpha = seqs_alpha.index(incomplete_inds);
+    h = h.index(prev_word_inds.index(incomplete_inds));
+    c = c.index(prev_word_inds.index(incomplete_inds));
+    encoder_out = encoder_out.index(prev_word_inds.index(incomplete_inds));
+    top_k_scores = top_k_scores.index(incomplete_inds).unsqueeze(1);
+    k_prev_words = next_word_inds.index(incomplete_inds).unsqueeze(1);
+    if (step > 50) break;
+    step += 1;
+  }
+  const sc = complete_seqs_scores.map((s) => s.item());
+  const i = sc.indexOf(Math.max(...sc));
+  return { seq: complete_seqs[i], alphas: complete_seqs_alpha[i], step, complete_seqs, scores: sc };
+}
+
+describe("Image Captioning (Show, Attend and Tell)", () => {
+  const r = ref.captioning;
+  it("Attention: attention-weighted encoding and alphas over the pixels", () => {
+    torch.manual_seed(0);
+    const att = new Attention(ENC, DEC, ATT);
+    const enc = torch.randn(3, 4, ENC);
+    const hid = torch.randn(3, DEC);
+    const [awe, alpha] = att(enc, hid);
+    expectT(awe, r.att_awe, 1e-5);
+    expectT(alpha, r.att_alpha, 1e-5);
+  });
+
+  it("DecoderWithAttention: repr, sort by length, eval forward, three training steps, beam search", () => {
+    torch.manual_seed(1);
+    const decoder = new DecoderWithAttention(ATT, EMB, DEC, V, ENC, 0.5);
+    expect(String(decoder)).toBe(r.decoder_repr);
+    const imgs = torch.randn(4, 2, 2, ENC);
+    decoder.eval();
+    torch.no_grad(() => {
+      const [scores, caps_sorted, decode_lengths, alphas, sort_ind] = decoder(imgs, caps, caplens);
+      expectT(scores, r.eval_scores, 1e-5);
+      expectT(alphas, r.eval_alphas, 1e-5);
+      expect(caps_sorted.tolist()).toEqual(r.eval_caps_sorted);
+      expect(decode_lengths).toEqual(r.eval_decode_lengths);
+      expect(sort_ind.tolist()).toEqual(r.eval_sort_ind);
+    });
+
+    decoder.train();
+    const criterion = new nn.CrossEntropyLoss();
+    const decoder_optimizer = new optim.Adam({ params: [...decoder.parameters()].filter((p) => p.requires_grad), lr: 4e-3 });
+    const [alpha_c, grad_clip] = [1.0, 5.0];
+    const losses: number[] = [], regs: number[] = [], top5s: number[] = [];
+    let targets: Tensor | null = null;
+    for (let step = 0; step < 3; step++) {
+      torch.manual_seed(10 + step);
+      const [padded_scores, caps_sorted, decode_lengths, alphas] = decoder(imgs, caps, caplens);
+      targets = caps_sorted.index(":", "1:");
+      const scores = pack_padded_sequence(padded_scores, decode_lengths, { batch_first: true }).data;
+      targets = pack_padded_sequence(targets, decode_lengths, { batch_first: true }).data;
+      let loss = criterion(scores, targets);
+      const reg = torch.ones([]).sub(alphas.sum({ dim: 1 })).pow(2).mean().mul(alpha_c);
+      loss = loss.add(reg);
+      decoder_optimizer.zero_grad();
+      loss.backward();
+      if (step === 0) expectT(decoder.f_beta.weight.grad!, r.grad_fbeta_before_clip, 1e-4);
+      clip_gradient(decoder_optimizer, grad_clip);
+      decoder_optimizer.step();
+      losses.push(loss.item());
+      regs.push(reg.item());
+      top5s.push(accuracy(scores, targets, 5));
+    }
+    expectNums(losses, r.train_losses, 1e-5);
+    expectNums(regs, r.train_regs, 1e-5);
+    expectNums(top5s, r.train_top5, 1e-9);
+    expectT(decoder.fc.weight, r.fc_after, 1e-4);
+    expect(targets!.tolist()).toEqual(r.packed_targets);
+
+    // caption.py's beam search, as written for torch < 1.5: `top_k_words / vocab_size` is a float index now
+    const word_map = { "<pad>": 0, "<start>": 1, "<end>": 2, a: 3, b: 4, c: 5, d: 6, e: 7, f: 8 };
+    decoder.eval();
+    torch.manual_seed(5);
+    const one_image = torch.randn(1, 2, 2, ENC);
+    torch.no_grad(() => {
+      expect(thrown(() => captionBeamSearch(decoder, one_image, word_map, 3, false))).toEqual(r.beam_true_div);
+      const out = captionBeamSearch(decoder, one_image, word_map, 3);
+      expect(out.seq).toEqual(r.beam_seq);
+      expect(out.step).toBe(r.beam_steps);
+      expect(out.complete_seqs).toEqual(r.beam_complete_seqs);
+      expectNums(out.scores, r.beam_complete_scores, 1e-5);
+      expectNums((out.alphas as number[][][]).flat(2), (r.beam_alphas as number[][][]).flat(2), 1e-5);
+    });
+  });
+
+  it("LSTMCell(embed_dim + encoder_dim, decoder_dim, decoder_layers): the third positional argument is bias", () => {
+    expect(String(new nn.LSTMCell(EMB + ENC, DEC, 1 as unknown as boolean))).toBe(r.lstmcell_bias_positional);
+  });
+});
+
+// ============================================ Object Detection (SSD) ============================================
+function xy_to_cxcy(xy: Tensor): Tensor {
+  return torch.cat([xy.index(":", "2:").add(xy.index(":", ":2")).div(2), xy.index(":", "2:").sub(xy.index(":", ":2"))], 1);
+}
+function cxcy_to_xy(cxcy: Tensor): Tensor {
+  return torch.cat([cxcy.index(":", ":2").sub(cxcy.index(":", "2:").div(2)), cxcy.index(":", ":2").add(cxcy.index(":", "2:").div(2))], 1);
+}
+function cxcy_to_gcxgcy(cxcy: Tensor, priors_cxcy: Tensor): Tensor {
+  return torch.cat([
+    cxcy.index(":", ":2").sub(priors_cxcy.index(":", ":2")).div(priors_cxcy.index(":", "2:").div(10)),
+    torch.log(cxcy.index(":", "2:").div(priors_cxcy.index(":", "2:"))).mul(5),
+  ], 1);
+}
+function gcxgcy_to_cxcy(gcxgcy: Tensor, priors_cxcy: Tensor): Tensor {
+  return torch.cat([
+    gcxgcy.index(":", ":2").mul(priors_cxcy.index(":", "2:")).div(10).add(priors_cxcy.index(":", ":2")),
+    torch.exp(gcxgcy.index(":", "2:").div(5)).mul(priors_cxcy.index(":", "2:")),
+  ], 1);
+}
+function find_intersection(set_1: Tensor, set_2: Tensor): Tensor {
+  const lower_bounds = torch.max(set_1.index(":", ":2").unsqueeze(1), set_2.index(":", ":2").unsqueeze(0));
+  const upper_bounds = torch.min(set_1.index(":", "2:").unsqueeze(1), set_2.index(":", "2:").unsqueeze(0));
+  const intersection_dims = torch.clamp(upper_bounds.sub(lower_bounds), { min: 0 });
+  return intersection_dims.index(":", ":", 0).mul(intersection_dims.index(":", ":", 1));
+}
+function find_jaccard_overlap(set_1: Tensor, set_2: Tensor): Tensor {
+  const intersection = find_intersection(set_1, set_2);
+  const areas_set_1 = set_1.index(":", 2).sub(set_1.index(":", 0)).mul(set_1.index(":", 3).sub(set_1.index(":", 1)));
+  const areas_set_2 = set_2.index(":", 2).sub(set_2.index(":", 0)).mul(set_2.index(":", 3).sub(set_2.index(":", 1)));
+  const union = areas_set_1.unsqueeze(1).add(areas_set_2.unsqueeze(0)).sub(intersection);
+  return intersection.div(union);
+}
+
+function create_prior_boxes(): Tensor {
+  const fmap_dims: Record<string, number> = { conv_a: 3, conv_b: 2, conv_c: 1 };
+  const obj_scales: Record<string, number> = { conv_a: 0.2, conv_b: 0.45, conv_c: 0.9 };
+  const aspect_ratios: Record<string, number[]> = { conv_a: [1, 2, 0.5], conv_b: [1, 2, 3, 0.5, 0.333], conv_c: [1, 2, 0.5] };
+  const fmaps = Object.keys(fmap_dims);
+  const prior_boxes: number[][] = [];
+  fmaps.forEach((fmap, k) => {
+    for (let i = 0; i < fmap_dims[fmap]; i++) {
+      for (let j = 0; j < fmap_dims[fmap]; j++) {
+        const cx = (j + 0.5) / fmap_dims[fmap];
+        const cy = (i + 0.5) / fmap_dims[fmap];
+        for (const ratio of aspect_ratios[fmap]) {
+          prior_boxes.push([cx, cy, obj_scales[fmap] * Math.sqrt(ratio), obj_scales[fmap] / Math.sqrt(ratio)]);
+          if (ratio === 1) {
+            // Python's try / except IndexError on fmaps[k + 1]
+            const additional_scale = k + 1 < fmaps.length ? Math.sqrt(obj_scales[fmap] * obj_scales[fmaps[k + 1]]) : 1;
+            prior_boxes.push([cx, cy, additional_scale, additional_scale]);
+          }
+        }
+      }
+    }
+  });
+  const priors = torch.FloatTensor(prior_boxes);
+  priors.clamp_(0, 1);
+  return priors;
+}
+
+class MultiBoxLoss extends nn.Module {
+  priors_xy: Tensor;
+  smooth_l1 = new nn.L1Loss();
+  cross_entropy = new nn.CrossEntropyLoss({ reduce: false });
+  last: [Tensor, Tensor, Tensor] | null = null;
+  constructor(public priors_cxcy: Tensor, public threshold = 0.5, public neg_pos_ratio = 3, public alpha = 1.0) {
+    super();
+    this.priors_xy = cxcy_to_xy(priors_cxcy);
+  }
+  forward(predicted_locs: Tensor, predicted_scores: Tensor, boxes: Tensor[], labels: Tensor[]): Tensor {
+    const batch_size = predicted_locs.size(0);
+    const n_priors = this.priors_cxcy.size(0);
+    const n_classes = predicted_scores.size(2);
+    expect(n_priors === predicted_locs.size(1) && n_priors === predicted_scores.size(1)).toBe(true);
+    const true_locs = torch.zeros([batch_size, n_priors, 4], { dtype: torch.float });
+    const true_classes = torch.zeros([batch_size, n_priors], { dtype: torch.long });
+    for (let i = 0; i < batch_size; i++) {
+      const n_objects = boxes[i].size(0);
+      const overlap = find_jaccard_overlap(boxes[i], this.priors_xy);
+      const [overlap_for_each_prior, object_for_each_prior] = overlap.max({ dim: 0 });
+      const [, prior_for_each_object] = overlap.max({ dim: 1 });
+      object_for_each_prior.index_put_([prior_for_each_object], torch.arange(n_objects));
+      overlap_for_each_prior.index_put_([prior_for_each_object], 1.0);
+      true_locs.index_put_([i], cxcy_to_gcxgcy(xy_to_cxcy(boxes[i].index(object_for_each_prior)), this.priors_cxcy));
+      const label_for_each_prior = labels[i].index(object_for_each_prior);
+      label_for_each_prior.index_put_([overlap_for_each_prior.lt(this.threshold)], 0);
+      true_classes.index_put_([i], label_for_each_prior);
+    }
+    const positive_priors = true_classes.ne(0);
+    const loc_loss = this.smooth_l1(predicted_locs.index(positive_priors), true_locs.index(positive_priors));
+    const n_positives = positive_priors.sum({ dim: 1 });
+    const n_hard_negatives = n_positives.mul(this.neg_pos_ratio);
+    let conf_loss_all = this.cross_entropy(predicted_scores.view(-1, n_classes), true_classes.view(-1));
+    conf_loss_all = conf_loss_all.view(batch_size, n_priors);
+    const conf_loss_pos = conf_loss_all.index(positive_priors);
+    let conf_loss_neg = conf_loss_all.clone();
+    conf_loss_neg.index_put_([positive_priors], 0.0);
+    [conf_loss_neg] = conf_loss_neg.sort({ dim: 1, descending: true });
+    const hardness_ranks = torch.arange(n_priors).unsqueeze(0).expand_as(conf_loss_neg);
+    const hard_negatives = hardness_ranks.lt(n_hard_negatives.unsqueeze(1));
+    const conf_loss_hard_neg = conf_loss_neg.index(hard_negatives);
+    const conf_loss = conf_loss_hard_neg.sum().add(conf_loss_pos.sum()).div(n_positives.sum().float());
+    this.last = [true_locs, true_classes, n_positives];
+    return conf_loss.add(loc_loss.mul(this.alpha));
+  }
+}
+
+function detect_objects(priors_cxcy: Tensor, n_classes: number, predicted_locs: Tensor, predicted_scores: Tensor, min_score: number, max_overlap: number, top_k: number) {
+  const batch_size = predicted_locs.size(0);
+  predicted_scores = F.softmax(predicted_scores, { dim: 2 });
+  const all_images_boxes: Tensor[] = [], all_images_labels: Tensor[] = [], all_images_scores: Tensor[] = [];
+  for (let i = 0; i < batch_size; i++) {
+    const decoded_locs = cxcy_to_xy(gcxgcy_to_cxcy(predicted_locs.index(i), priors_cxcy));
+    let image_boxes: Tensor[] | Tensor = [], image_labels: Tensor[] | Tensor = [], image_scores: Tensor[] | Tensor = [];
+    for (let c = 1; c < n_classes; c++) {
+      let class_scores = predicted_scores.index(i).index(":", c);
+      const score_above_min_score = class_scores.gt(min_score);
+      const n_above_min_score = score_above_min_score.sum().item();
+      if (n_above_min_score === 0) continue;
+      class_scores = class_scores.index(score_above_min_score);
+      let class_decoded_locs = decoded_locs.index(score_above_min_score);
+      const [sorted_scores, sort_ind] = class_scores.sort({ dim: 0, descending: true });
+      class_scores = sorted_scores;
+      class_decoded_locs = class_decoded_locs.index(sort_ind);
+      const overlap = find_jaccard_overlap(class_decoded_locs, class_decoded_locs);
+      let suppress = torch.zeros(n_above_min_score, { dtype: torch.uint8 });
+      for (let box = 0; box < class_decoded_locs.size(0); box++) {
+        if (suppress.index(box).eq(1).item()) continue;
+        suppress = torch.max(suppress, overlap.index(box).gt(max_overlap));
+        suppress.index_put_([box], 0);
+      }
+      const keep = torch.sub(1, suppress);
+      image_boxes.push(class_decoded_locs.index(keep));
+      image_labels.push(torch.LongTensor(Array(keep.sum().item()).fill(c)));
+      image_scores.push(class_scores.index(keep));
+    }
+    if (image_boxes.length === 0) {
+      image_boxes.push(torch.FloatTensor([[0, 0, 1, 1]]));
+      image_labels.push(torch.LongTensor([0]));
+      image_scores.push(torch.FloatTensor([0]));
+    }
+    image_boxes = torch.cat(image_boxes, { dim: 0 });
+    image_labels = torch.cat(image_labels, { dim: 0 });
+    image_scores = torch.cat(image_scores, { dim: 0 });
+    const n_objects = image_scores.size(0);
+    if (n_objects > top_k) {
+      let sort_ind: Tensor;
+      [image_scores, sort_ind] = image_scores.sort({ dim: 0, descending: true });
+      image_scores = image_scores.index(`:${top_k}`);
+      image_boxes = image_boxes.index(sort_ind).index(`:${top_k}`);
+      image_labels = image_labels.index(sort_ind).index(`:${top_k}`);
+    }
+    all_images_boxes.push(image_boxes);
+    all_images_labels.push(image_labels);
+    all_images_scores.push(image_scores);
+  }
+  return [all_images_boxes, all_images_labels, all_images_scores] as const;
+}
+
+function calculate_mAP(det_boxes_l: Tensor[], det_labels_l: Tensor[], det_scores_l: Tensor[], true_boxes_l: Tensor[], true_labels_l: Tensor[], true_difficulties_l: Tensor[], n_classes: number): [number[], number] {
+  const true_images_l: number[] = [];
+  true_labels_l.forEach((t, i) => true_images_l.push(...Array(t.size(0)).fill(i)));
+  const true_images = torch.LongTensor(true_images_l);
+  const true_boxes = torch.cat(true_boxes_l, { dim: 0 });
+  const true_labels = torch.cat(true_labels_l, { dim: 0 });
+  const true_difficulties = torch.cat(true_difficulties_l, { dim: 0 });
+  const det_images_l: number[] = [];
+  det_labels_l.forEach((t, i) => det_images_l.push(...Array(t.size(0)).fill(i)));
+  const det_images = torch.LongTensor(det_images_l);
+  const det_boxes = torch.cat(det_boxes_l, { dim: 0 });
+  const det_labels = torch.cat(det_labels_l, { dim: 0 });
+  const det_scores = torch.cat(det_scores_l, { dim: 0 });
+  const average_precisions = torch.zeros(n_classes - 1, { dtype: torch.float });
+  for (let c = 1; c < n_classes; c++) {
+    const true_class_images = true_images.index(true_labels.eq(c));
+    const true_class_boxes = true_boxes.index(true_labels.eq(c));
+    const true_class_difficulties = true_difficulties.index(true_labels.eq(c));
+    const n_easy_class_objects = torch.sub(1, true_class_difficulties).sum().item();
+    const true_class_boxes_detected = torch.zeros(true_class_difficulties.size(0), { dtype: torch.uint8 });
+    let det_class_images = det_images.index(det_labels.eq(c));
+    let det_class_boxes = det_boxes.index(det_labels.eq(c));
+    let det_class_scores = det_scores.index(det_labels.eq(c));
+    const n_class_detections = det_class_boxes.size(0);
+    if (n_class_detections === 0) continue;
+    const [sorted_scores, sort_ind] = torch.sort(det_class_scores, { dim: 0, descending: true });
+    det_class_scores = sorted_scores;
+    det_class_images = det_class_images.index(sort_ind);
+    det_class_boxes = det_class_boxes.index(sort_ind);
+    const true_positives = torch.zeros(n_class_detections, { dtype: torch.float });
+    const false_positives = torch.zeros(n_class_detections, { dtype: torch.float });
+    for (let d = 0; d < n_class_detections; d++) {
+      const this_detection_box = det_class_boxes.index(d).unsqueeze(0);
+      const this_image = det_class_images.index(d);
+      const object_boxes = true_class_boxes.index(true_class_images.eq(this_image));
+      const object_difficulties = true_class_difficulties.index(true_class_images.eq(this_image));
+      if (object_boxes.size(0) === 0) {
+        false_positives.index_put_([d], 1);
+        continue;
+      }
+      const overlaps = find_jaccard_overlap(this_detection_box, object_boxes);
+      const [max_overlap, ind] = torch.max(overlaps.squeeze(0), { dim: 0 });
+      const original_ind = torch.arange(true_class_boxes.size(0)).index(true_class_images.eq(this_image)).index(ind);
+      if (max_overlap.item() > 0.5) {
+        if (object_difficulties.index(ind).eq(0).item()) {
+          if (true_class_boxes_detected.index(original_ind).eq(0).item()) {
+            true_positives.index_put_([d], 1);
+            true_class_boxes_detected.index_put_([original_ind], 1);
+          } else false_positives.index_put_([d], 1);
+        }
+      } else false_positives.index_put_([d], 1);
+    }
+    const cumul_true_positives = torch.cumsum(true_positives, { dim: 0 });
+    const cumul_false_positives = torch.cumsum(false_positives, { dim: 0 });
+    const cumul_precision = cumul_true_positives.div(cumul_true_positives.add(cumul_false_positives).add(1e-10));
+    const cumul_recall = cumul_true_positives.div(n_easy_class_objects);
+    const recall_thresholds = torch.arange({ start: 0, end: 1.1, step: 0.1 }).tolist() as number[];
+    const precisions = torch.zeros(recall_thresholds.length, { dtype: torch.float });
+    recall_thresholds.forEach((t, i) => {
+      const recalls_above_t = cumul_recall.ge(t);
+      if (recalls_above_t.any().item()) precisions.index_put_([i], cumul_precision.index(recalls_above_t).max());
+      else precisions.index_put_([i], 0.0);
+    });
+    average_precisions.index_put_([c - 1], precisions.mean());
+  }
+  const mean_average_precision = average_precisions.mean().item();
+  return [average_precisions.tolist() as number[], mean_average_precision];
+}
+
+describe("Object Detection (SSD300's utilities, MultiBoxLoss, NMS, mAP)", () => {
+  const r = ref.detection;
+  const boxes_a = torch.tensor([[0.1, 0.1, 0.5, 0.6], [0.3, 0.2, 0.9, 0.8], [0.0, 0.5, 0.4, 1.0]]);
+  const boxes_b = torch.tensor([[0.2, 0.2, 0.6, 0.7], [0.6, 0.0, 1.0, 0.3]]);
+
+  it("box conversions, intersections, Jaccard overlaps, prior boxes, the gcxgcy encoding and its inverse", () => {
+    expectT(xy_to_cxcy(boxes_a), r.cxcy, 1e-6);
+    expectT(cxcy_to_xy(xy_to_cxcy(boxes_a)), r.xy_back, 1e-6);
+    expectT(find_intersection(boxes_a, boxes_b), r.intersection, 1e-6);
+    expectT(find_jaccard_overlap(boxes_a, boxes_b), r.jaccard, 1e-6);
+    const priors_cxcy = create_prior_boxes();
+    expectT(priors_cxcy, r.priors, 1e-6);
+    const gc = cxcy_to_gcxgcy(xy_to_cxcy(boxes_a), priors_cxcy.index(":3"));
+    expectT(gc, r.gcxgcy, 1e-5);
+    expectT(cxcy_to_xy(gcxgcy_to_cxcy(gc, priors_cxcy.index(":3"))), r.gcxgcy_back, 1e-6);
+  });
+
+  it("MultiBoxLoss trains a linear head (SGD, momentum, weight decay); detect_objects' NMS and calculate_mAP", () => {
+    const priors_cxcy = create_prior_boxes();
+    const n_priors = priors_cxcy.size(0);
+    const N_CLASSES = 4;
+    const boxes = [torch.tensor([[0.1, 0.1, 0.45, 0.5], [0.55, 0.5, 0.95, 0.95]]), torch.tensor([[0.2, 0.3, 0.8, 0.9]])];
+    const labels = [torch.LongTensor([1, 3]), torch.LongTensor([2])];
+    const criterion = new MultiBoxLoss(priors_cxcy);
+    expect(warnings()).toEqual(r.ce_reduce_warnings);
+    torch.manual_seed(3);
+    const feats = torch.randn(2, n_priors, 6);
+    const pred_head = new nn.Linear(6, 4 + N_CLASSES);
+    const opt = new optim.SGD(pred_head.parameters(), { lr: 0.1, momentum: 0.9, weight_decay: 5e-4 });
+    const losses: number[] = [];
+    for (let step = 0; step < 3; step++) {
+      const out = pred_head(feats);
+      const loss = criterion(out.index(":", ":", ":4"), out.index(":", ":", "4:"), boxes, labels);
+      if (step === 0) {
+        const [true_locs, true_classes, n_positives] = criterion.last!;
+        expect(true_classes.tolist()).toEqual(r.true_classes);
+        expectT(true_locs.index(true_classes.ne(0)), r.true_locs_pos, 1e-5);
+        expect(n_positives.tolist()).toEqual(r.n_positives);
+      }
+      opt.zero_grad();
+      loss.backward();
+      if (step === 0) expectT(pred_head.weight.grad!, r.head_grad, 1e-5);
+      opt.step();
+      losses.push(loss.item());
+    }
+    expectNums(losses, r.multibox_losses, 1e-5);
+
+    const [true_locs, true_classes] = criterion.last!;
+    torch.manual_seed(4);
+    const [det_boxes, det_labels, det_scores] = torch.no_grad(() => {
+      const predicted_locs = true_locs.add(torch.randn(2, n_priors, 4).mul(0.3));
+      const predicted_scores = F.one_hot(true_classes, N_CLASSES).float().mul(4).add(torch.randn(2, n_priors, N_CLASSES));
+      return detect_objects(priors_cxcy, N_CLASSES, predicted_locs, predicted_scores, 0.3, 0.45, 5);
+    });
+    det_boxes.forEach((b, i) => expectT(b, r.det_boxes[i], 1e-5));
+    expect(det_labels.map((l) => l.tolist())).toEqual(r.det_labels);
+    det_scores.forEach((s, i) => expectT(s, r.det_scores[i], 1e-5));
+    expect([...new Set(warnings())]).toEqual(r.det_warnings.map((w: string) => w.replace(/ \(Triggered internally.*$/, "")));
+    // a learner who made suppress a bool tensor: 1 - mask
+    expect(thrown(() => torch.sub(1, torch.zeros(3, { dtype: torch.bool })))).toEqual(r.bool_rsub);
+
+    const difficulties = [torch.ByteTensor([0, 0]), torch.ByteTensor([0])];
+    const [aps, mAP] = calculate_mAP([...det_boxes], [...det_labels], [...det_scores], boxes, labels, difficulties, N_CLASSES);
+    expectNums(aps, r.aps, 1e-6);
+    expect(mAP).toBeCloseTo(r.mAP, 6);
+    expectNums(torch.arange({ start: 0, end: 1.1, step: 0.1 }).tolist() as number[], r.recall_thresholds, 1e-7);
+  });
+});
