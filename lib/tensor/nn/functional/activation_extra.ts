@@ -30,12 +30,18 @@ function checkFloating(input: Tensor, kernel: string): void {
 
 /**
  * F.hardswish(input, inplace=False): x * relu6(x + 3) / 6. Its gradient is torch's hardswish_backward:
- * x / 3 + 0.5 on the closed interval [-3, 3] (-0.5 at -3 and 1.5 at 3), so relu6 is written as clamp, whose
- * gradient passes at its bounds (hardtanh's does not).
+ * x / 3 + 0.5 on the closed interval [-3, 3] (-0.5 at -3 and 1.5 at 3), its second derivative 1/3 on the open
+ * interval only. relu6 as hardtanh gives the second (its gradient stops at the bounds) but 0 and 1 at -3 and 3;
+ * the term (clamp(x, -3, 3) - hardtanh(x, -3, 3)) * c, zero in value, adds c where only clamp's gradient passes
+ * (at -3 and 3), with c = clamp(x, -3, 3) / 6 held constant so the second derivative stays torch's.
  */
 export function hardswish(input: Tensor, ...args: InplaceArgs): Tensor {
   checkTensor(input, "hardswish");
-  const fn = (t: Tensor) => composite("HardswishBackward0", [t], (x) => x.mul(x.add(3).clamp(0, 6)).div(6));
+  const fn = (t: Tensor) =>
+    composite("HardswishBackward0", [t], (x) => {
+      const atBounds = x.clamp(-3, 3).sub(x.hardtanh(-3, 3)).mul(x.detach().clamp(-3, 3).div(6));
+      return x.mul(x.add(3).hardtanh(0, 6)).div(6).add(atBounds);
+    });
   return maybeInplace(input, parseInplace("hardswish", args).inplace, "hardswish", fn);
 }
 
