@@ -199,6 +199,9 @@ export interface VersionCounter {
 
 let nextHookId = 0;
 
+/** Tensor.cumsum() / cumprod() without dim: torch 1.13's argument parser lists the method's overloads. */
+const CUM_METHOD_OVERLOADS = " * (int dim, *, torch.dtype dtype)\n * (name dim, *, torch.dtype dtype)\n";
+
 export class Tensor {
   /** Only the engine's constructor sets it: a Proxy or an object posing as a tensor lacks it (see isGenuineTensor). */
   readonly #genuine = true;
@@ -406,7 +409,7 @@ export class Tensor {
       }
       g = copy.onesLike(this);
     } else if (g._shape.join() !== this._shape.join()) {
-      throw new RuntimeError(`backward: gradient has shape [${g._shape.join(", ")}] but the tensor has shape [${this._shape.join(", ")}]`);
+      throw new RuntimeError(`Mismatch in shape: grad_output[0] has a shape of torch.Size([${g._shape.join(", ")}]) and output[0] has a shape of torch.Size([${this._shape.join(", ")}]).`);
     }
     runBackward([this], [opts.create_graph ? g : g.detach()], { retain_graph: opts.retain_graph, create_graph: opts.create_graph });
   }
@@ -1071,14 +1074,14 @@ export class Tensor {
   cumsum(...args: PyArgs<[dim: number], { dim?: number; axis?: number; dtype?: DType | null }> | [dim: number | { dim: number; dtype?: DType | null }]): Tensor {
     if (isDType(args[1])) throw reduce.keywordOnlyDtype("cumsum");
     const a = parseArgs<{ dim?: number; dtype?: DType | null }>("cumsum", ["dim", "dtype"], args);
-    if (a.dim === undefined) throw new TypeError_("cumsum() missing required argument 'dim'");
+    if (a.dim === undefined) throw new TypeError_(`cumsum() received an invalid combination of arguments - got (), but expected one of:\n${CUM_METHOD_OVERLOADS}`);
     return reduce.cumsum(this, a.dim, a.dtype);
   }
   /** cumprod(dim) / cumprod({ dim, dtype }), or NumPy's axis as torch 1.13 takes it (the Annotated Diffusion Model's torch.cumprod(alphas, axis=0)). */
   cumprod(...args: PyArgs<[dim: number], { dim?: number; axis?: number; dtype?: DType }>): Tensor {
     if (args.length > 1 && args[1] !== undefined && !isOptions(args[1])) throw reduce.keywordOnlyDtype("cumprod"); // (dim, *, dtype) in torch 1.13
     const a = parseArgs<{ dim?: number; dtype?: DType }>("cumprod", ["dim", "dtype"], args);
-    if (a.dim === undefined) throw new TypeError_("cumprod() missing required argument 'dim'");
+    if (a.dim === undefined) throw new TypeError_(`cumprod() received an invalid combination of arguments - got (), but expected one of:\n${CUM_METHOD_OVERLOADS}`);
     return scan.cumprod(this, a.dim, a.dtype);
   }
   /** { values, indices } sorted along dim (default -1); stable, NaN last (first when descending). */
