@@ -14,7 +14,7 @@
  */
 import { parseArgs, parseArgsRequired, type PyArgs } from "../../args";
 import { float32, type DType } from "../../dtype";
-import { RuntimeError, TorchError, TypeError_, ValueError } from "../../errors";
+import { IndexError, RuntimeError, TorchError, TypeError_, ValueError } from "../../errors";
 import { warnOnce } from "../../warnings";
 import { tensor as makeTensor, zeros } from "../../ops/creation";
 import { stack, cat } from "../../ops/join";
@@ -29,6 +29,33 @@ import { Module } from "../module";
 import { Parameter } from "../parameter";
 import { pyBool, pyFloat, torchSize } from "../repr";
 import { _pack_like, pad_packed_sequence, PackedSequence } from "../rnn_utils";
+
+/** torch 1.13's TypeError when one tensor, not an (h_0, c_0) pair, reaches _VF.lstm for a batched input. */
+const LSTM_HX_TENSOR =
+  "lstm() received an invalid combination of arguments - got (Tensor, Tensor, list, bool, int, float, bool, bool, bool), but expected one of:\n" +
+  " * (Tensor data, Tensor batch_sizes, tuple of Tensors hx, tuple of Tensors params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional)\n" +
+  "      didn't match because some of the arguments have invalid types: (Tensor, Tensor, !list!, !bool!, !int!, !float!, !bool!, bool, bool)\n" +
+  " * (Tensor input, tuple of Tensors hx, tuple of Tensors params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first)\n" +
+  "      didn't match because some of the arguments have invalid types: (Tensor, !Tensor!, !list!, bool, int, float, bool, bool, bool)\n";
+
+/**
+ * An LSTM's hx as torch's forward reads it, hx[0] and hx[1]: a pair (or longer: the caller refuses it later), or one
+ * tensor indexed along dim 0 (a learner passing h_0 alone). What has no second entry raises Python's IndexError there.
+ */
+function lstmPair(hx: unknown): [Tensor, Tensor] | null {
+  if (hx === null || hx === undefined) return null;
+  if (Array.isArray(hx)) {
+    if (hx.length < 2) throw new IndexError("list index out of range");
+    return [hx[0] as Tensor, hx[1] as Tensor];
+  }
+  const t = hx as Tensor;
+  if (t.dim() === 0) {
+    throw new IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number");
+  }
+  const n = t.shape[0];
+  if (n < 2) throw new IndexError(`index ${n === 0 ? 0 : 1} is out of bounds for dimension 0 with size ${n}`);
+  return [t.index(0), t.index(1)];
+}
 
 type Mode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
 const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
@@ -283,12 +310,14 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
     let h0: Tensor;
     let c0: Tensor | null = null;
     if (isLstm) {
-      if (hx && !(Array.isArray(hx) && hx.length === 2)) throw new RuntimeError("LSTM: hx must be a pair [h_0, c_0]");
-      const pair = hx as [Tensor, Tensor] | null | undefined;
+      const pair = lstmPair(hx);
       const want = batched ? 3 : 2;
       if (pair && (pair[0].dim() !== want || pair[1].dim() !== want)) {
         throw new RuntimeError(`For ${batched ? "batched 3" : "unbatched 2"}-D input, hx and cx should also be ${want}-D but got (${pair[0].dim()}-D, ${pair[1].dim()}-D) tensors`);
       }
+      // torch's _VF.lstm then refuses what is not a pair of tensors
+      if (pair && batched && !Array.isArray(hx)) throw new TypeError_(LSTM_HX_TENSOR);
+      if (pair && batched && (hx as unknown[]).length > 2) throw new RuntimeError("lstm expects two hidden states");
       h0 = this.initial(pair?.[0], batched, N, x, "hidden[0]");
       c0 = this.initial(pair?.[1], batched, N, x, "hidden[1]");
     } else {
@@ -478,8 +507,10 @@ export abstract class RNNCellBase<H extends Tensor | [Tensor, Tensor]> extends M
     const zero = (): Tensor => zeros([N, this.hidden_size], { dtype: x.dtype });
     let s: State;
     if (this._mode === "LSTM") {
-      if (hx && !(Array.isArray(hx) && hx.length === 2)) throw new RuntimeError("LSTMCell: hx must be a pair [h, c]");
-      const pair = hx as [Tensor, Tensor] | null | undefined;
+      // torch indexes hx[0], hx[1] for an unbatched input only; a batched one goes to _VF.lstm_cell as given
+      if (hx && batched && !Array.isArray(hx)) throw new TypeError_("lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not Tensor");
+      if (hx && batched && (hx as unknown[]).length !== 2) throw new RuntimeError("lstm_cell expects two hidden states");
+      const pair = lstmPair(hx);
       s = { h: pair ? this.checkState(pair[0], batched, N, "hidden") : zero(), c: pair ? this.checkState(pair[1], batched, N, "cell") : zero() };
     } else {
       if (Array.isArray(hx)) throw new RuntimeError(`${cls}: hx must be a tensor, not a pair`);

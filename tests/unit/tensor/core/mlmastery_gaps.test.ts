@@ -5,10 +5,12 @@
  * get_lr() called by the learner warns (use get_last_lr()), step(epoch) shows the epoch deprecation warning (also
  * from SequentialLR at its milestones and from ReduceLROnPlateau.step(metric, epoch)), ReduceLROnPlateau.step()
  * without its metric raises torch's missing-argument TypeError, and a scheduler's state_dict has torch's keys in
- * torch's order (_get_lr_called_within_step; LambdaLR's lr_lambdas as None).
+ * torch's order (_get_lr_called_within_step; LambdaLR's lr_lambdas as None). And an LSTM / LSTMCell given its
+ * (h_0, c_0) wrongly (h_0 alone, a list of one, three states, a 0-dim tensor) raises what torch raises there (the
+ * engine said "LSTM: hx must be a pair [h_0, c_0]"); an unbatched LSTM takes hx[0], hx[1] of one tensor as torch does.
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { optim, torch } from "../../../../lib/tensor/index";
+import { nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
 import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { thrown, tutorialFixture } from "../tutorials/helpers";
 
@@ -99,5 +101,36 @@ describe("mlmastery gaps: learning-rate schedulers", () => {
     expect(Object.keys(lam)).toEqual(g.lambdalr_state_keys);
     expect(lam.lr_lambdas).toEqual(g.lambdalr_lambdas);
     expect(Object.keys(new L.CosineAnnealingWarmRestarts(sgd(), 3).state_dict())).toEqual(g.cawr_state_keys);
+  });
+});
+
+describe("mlmastery gaps: an LSTM's hx given wrongly", () => {
+  // the engine's TypeError class is TypeError_
+  const py = (e: [string, string] | null) => (e === null ? null : [e[0].replace(/^TypeError_$/, "TypeError"), e[1]]);
+  it("nn.LSTM: h_0 alone, a 4-D tensor, a list of one, three states, a 0-dim tensor", () => {
+    const lstm = new nn.LSTM(1, 8, { batch_first: true });
+    const xs = torch.rand(10, 4, 1);
+    expect(py(thrown(() => lstm(xs, torch.zeros(1, 10, 8) as never)))).toEqual(g.lstm_hx_tensor);
+    expect(py(thrown(() => lstm(xs, torch.zeros(2, 1, 10, 8) as never)))).toEqual(g.lstm_hx_tensor4d);
+    expect(py(thrown(() => lstm(xs, [torch.zeros(1, 10, 8)] as never)))).toEqual(g.lstm_hx_list1);
+    expect(py(thrown(() => lstm(xs, [torch.zeros(1, 10, 8), torch.zeros(1, 10, 8), torch.zeros(1, 10, 8)] as never)))).toEqual(g.lstm_hx_three);
+    expect(py(thrown(() => lstm(xs, torch.tensor(0.0) as never)))).toEqual(g.lstm_hx_scalar);
+    const hc = torch.randn(2, 1, 8);
+    const xu = torch.rand(4, 1);
+    const ref = lstm(xu, [hc.index(0), hc.index(1)])[0];
+    expect(torch.equal(lstm(xu, hc as never)[0], ref)).toBe(g.lstm_unbatched_tensor_same);
+    expect(torch.equal(lstm(xu, [hc.index(0), hc.index(1), hc.index(0)] as never)[0], ref)).toBe(g.lstm_unbatched_three_same);
+  });
+
+  it("nn.LSTMCell: a batched input's hx goes to lstm_cell as given; an unbatched one is indexed", () => {
+    const cell = new nn.LSTMCell(1, 8);
+    const xs = torch.rand(10, 4, 1);
+    expect(py(thrown(() => cell(xs.index(":", 0), torch.zeros(10, 8) as never)))).toEqual(g.cell_hx_tensor);
+    expect(py(thrown(() => cell(xs.index(":", 0), [torch.zeros(10, 8)] as never)))).toEqual(g.cell_hx_list1);
+    expect(py(thrown(() => cell(xs.index(0, 0), torch.zeros(1, 8) as never)))).toEqual(g.cell_unbatched_short);
+    const hc = torch.randn(2, 8);
+    const a = (cell(xs.index(0, 0), hc as never) as Tensor[])[0];
+    const b = cell(xs.index(0, 0), [hc.index(0), hc.index(1)])[0];
+    expect(torch.equal(a, b)).toBe(g.cell_unbatched_tensor_same);
   });
 });
