@@ -12,12 +12,11 @@
 import { parseArgs, type PyArgs } from "../args";
 import { no_grad } from "../autograd/grad_mode";
 import { NotImplementedError, ValueError } from "../errors";
-import { formatTensor } from "../format";
 import { gradOf } from "../functorch/grad_core";
 import { Tensor } from "../tensor";
 import { type Constraint, is_dependent } from "./constraints";
 import { expandDist, toShape } from "./expand_mode_support";
-import { fmtParam, getDefaultValidate, pyTuple, setDefaultValidate } from "./util";
+import { fmtInvalid, fmtParam, getDefaultValidate, pyTuple, setDefaultValidate } from "./util";
 
 export interface DistributionOptions {
   batch_shape?: readonly number[];
@@ -66,7 +65,7 @@ export class Distribution {
       const valid = no_grad(() => constraint.check(value).all().item());
       if (!valid) {
         throw new ValueError(
-          `Expected parameter ${param} (Tensor of shape ${pyTuple(value.shape)}) of distribution ${this.toString()} to satisfy the constraint ${constraint.toString()}, but found invalid values:\n${no_grad(() => formatTensor(value.detach()))}`,
+          `Expected parameter ${param} (Tensor of shape ${pyTuple(value.shape)}) of distribution ${this.toString()} to satisfy the constraint ${constraint.toString()}, but found invalid values:\n${fmtInvalid(value)}`,
         );
       }
     }
@@ -209,7 +208,7 @@ export class Distribution {
     const ok = no_grad(() => support.check(value).all().item());
     if (!ok) {
       throw new ValueError(
-        `Expected value argument (Tensor of shape ${pyTuple(value.shape)}) to be within the support (${support.toString()}) of the distribution ${this.toString()}, but found invalid values:\n${no_grad(() => formatTensor(value.detach()))}`,
+        `Expected value argument (Tensor of shape ${pyTuple(value.shape)}) to be within the support (${support.toString()}) of the distribution ${this.toString()}, but found invalid values:\n${fmtInvalid(value)}`,
       );
     }
   }

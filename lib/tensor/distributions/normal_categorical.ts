@@ -12,9 +12,8 @@ import { RuntimeError, TypeError_, ValueError } from "../errors";
 import * as created from "../ops/creation_extra";
 import { empty } from "../ops/util";
 import { broadcast_tensors } from "../ops/shape_extra";
-import { pyFloat } from "../nn/repr";
 import { Tensor } from "../tensor";
-import { checkParam, checkSupport, probsOrLogits, validates } from "./util";
+import { checkParam, checkSupport, fmtParam, probsOrLogits, validates } from "./util";
 
 type Param = Tensor | number;
 
@@ -32,10 +31,20 @@ export interface CategoricalOptions {
 const asTensor = (v: Param, like?: Tensor): Tensor => (v instanceof Tensor ? v : new Tensor(Float32Array.of(v), [], like?.dtype ?? float32));
 
 function fmt(t: Tensor): string {
-  // A scalar parameter prints its value (PyTorch: `Normal(loc: 0.0, scale: 1.0)`), a larger one its size.
-  return t.dim() === 0 ? pyFloat(t.item()) : `torch.Size([${t.shape.join(", ")}])`;
+  // A one-element parameter prints its value (PyTorch: `Normal(loc: 0.0, scale: 1.0)`, `loc: tensor([0.])`), a larger one its size.
+  return fmtParam(t);
 }
 
+
+/** Distribution._validate_sample's shape check: the value broadcasts with batch_shape + event_shape (from the right). */
+function checkBroadcastable(actual: readonly number[], expected: readonly number[]): void {
+  for (let k = 1; k <= Math.min(actual.length, expected.length); k++) {
+    const [i, j] = [actual[actual.length - k], expected[expected.length - k]];
+    if (i !== 1 && j !== 1 && i !== j) {
+      throw new ValueError(`Value is not broadcastable with batch_shape+event_shape: torch.Size([${actual.join(", ")}]) vs torch.Size([${expected.join(", ")}]).`);
+    }
+  }
+}
 
 /**
  * A sample shape, or Python's keyword form { sample_shape } (d.sample(sample_shape=(2, 3))): distributions/index.ts
@@ -50,6 +59,7 @@ export class Normal {
   readonly event_shape: number[] = [];
   /** Whether rsample (a reparameterised, differentiable draw) exists, as PyTorch's flag. */
   readonly has_rsample = true;
+  private readonly validate: boolean;
 
   /** new Normal(loc, scale, validate_args?) or new Normal({ loc, scale, validate_args }) */
   constructor(...args: PyArgs<[loc: Param, scale: Param, validate_args?: boolean | null], NormalOptions>) {
@@ -60,14 +70,12 @@ export class Normal {
     const s0 = asTensor(scale, l0);
     [this.loc, this.scale] = broadcast_tensors(l0, s0) as [Tensor, Tensor];
     this.batch_shape = this.loc.shape.slice();
-    if (validates(opts.validate_args)) {
-      // PyTorch validates by default (validate_args=None follows Distribution's default, true).
-      const bad = no_grad(() => this.scale.le(0).logical_or(this.scale.isnan()).any().item());
-      if (bad) {
-        throw new ValueError(
-          `Expected parameter scale (Tensor of shape (${this.scale.shape.join(", ")})) of distribution Normal(loc: ${fmt(this.loc)}, scale: ${fmt(this.scale)}) to satisfy the constraint GreaterThan(lower_bound=0.0), but found invalid values`,
-        );
-      }
+    this.validate = validates(opts.validate_args);
+    if (this.validate) {
+      // PyTorch validates by default (validate_args=None follows Distribution's default, true): loc against Real()
+      // (no NaN), then scale against GreaterThan(0), each message ending with the invalid tensor.
+      checkParam("loc", this.loc, (l) => l.isnan(), "Real()", () => this.toString());
+      checkParam("scale", this.scale, (s) => s.le(0), "GreaterThan(lower_bound=0.0)", () => this.toString());
     }
   }
 
@@ -97,7 +105,15 @@ export class Normal {
     return this.loc.add(eps.mul(this.scale));
   }
 
+  /** PyTorch's Distribution._validate_sample (log_prob, cdf): broadcastable with batch_shape, no NaN (support Real()). */
+  private validateSample(value: Tensor): void {
+    if (!this.validate) return;
+    checkBroadcastable(value.shape, this.batch_shape);
+    checkSupport(value, (v) => v.isnan(), "Real()", this.toString());
+  }
+
   log_prob(value: Tensor): Tensor {
+    this.validateSample(value);
     const variance = this.scale.pow(2);
     return value.sub(this.loc).pow(2).neg().div(variance.mul(2)).sub(this.scale.log()).sub(Math.log(Math.sqrt(2 * Math.PI)));
   }
@@ -107,6 +123,7 @@ export class Normal {
   }
 
   cdf(value: Tensor): Tensor {
+    this.validateSample(value);
     return value.sub(this.loc).mul(this.scale.reciprocal()).div(Math.SQRT2).erf().add(1).mul(0.5);
   }
 
@@ -184,13 +201,7 @@ export class Categorical {
 
   /** PyTorch's Distribution._validate_sample: broadcastable with batch_shape, inside IntegerInterval(0, K - 1). */
   private validateSample(value: Tensor): void {
-    const [actual, expected] = [value.shape, this.batch_shape];
-    for (let k = 1; k <= Math.min(actual.length, expected.length); k++) {
-      const [i, j] = [actual[actual.length - k], expected[expected.length - k]];
-      if (i !== 1 && j !== 1 && i !== j) {
-        throw new ValueError(`Value is not broadcastable with batch_shape+event_shape: torch.Size([${actual.join(", ")}]) vs torch.Size([${expected.join(", ")}]).`);
-      }
-    }
+    checkBroadcastable(value.shape, this.batch_shape);
     const upper = this.probs.shape[this.probs.dim() - 1] - 1;
     checkSupport(value, (v) => v.lt(0).logical_or(v.gt(upper)).logical_or(v.ne(v.floor())), `IntegerInterval(lower_bound=0, upper_bound=${upper})`, this.toString());
   }

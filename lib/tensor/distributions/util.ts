@@ -4,7 +4,7 @@
  * parameter, and the probability helpers of torch/distributions/utils.py.
  */
 import { no_grad } from "../autograd/grad_mode";
-import { float32, float64 } from "../dtype";
+import { bool, float32, float64 } from "../dtype";
 import { ValueError } from "../errors";
 import { formatTensor } from "../format";
 import { pyFloat } from "../nn/repr";
@@ -42,6 +42,20 @@ export function fmtParam(t: Tensor): string {
   return t.dim() === 0 ? pyFloat(t.item()) : formatTensor(t);
 }
 
+/**
+ * The invalid values ending a validation message, as Python's f"{value}" prints them: a 0-dim tensor as its item
+ * (Tensor.__format__: `-1.0`, `3`, `nan`), a larger one as its repr.
+ */
+export function fmtInvalid(t: Tensor): string {
+  return no_grad(() => {
+    const v = t.detach();
+    if (v.dim() !== 0 || v.dtype.is_complex) return formatTensor(v);
+    const x = v.item() as number | boolean;
+    if (v.dtype === bool) return x ? "True" : "False";
+    return v.dtype.is_floating_point ? pyFloat(Number(x)) : String(x);
+  });
+}
+
 /** A shape as Python prints a tuple: (), (3,), (2, 3). */
 export const pyTuple = (shape: readonly number[]): string => (shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`);
 
@@ -50,7 +64,7 @@ export function checkParam(name: string, value: Tensor, bad: (t: Tensor) => Tens
   const invalid = no_grad(() => bad(value).logical_or(value.isnan()).any().item());
   if (invalid) {
     throw new ValueError(
-      `Expected parameter ${name} (Tensor of shape ${pyTuple(value.shape)}) of distribution ${dist()} to satisfy the constraint ${constraint}, but found invalid values:\n${no_grad(() => formatTensor(value.detach()))}`,
+      `Expected parameter ${name} (Tensor of shape ${pyTuple(value.shape)}) of distribution ${dist()} to satisfy the constraint ${constraint}, but found invalid values:\n${fmtInvalid(value)}`,
     );
   }
 }
@@ -59,7 +73,7 @@ export function checkParam(name: string, value: Tensor, bad: (t: Tensor) => Tens
 export function checkSupport(value: Tensor, bad: (t: Tensor) => Tensor, support: string, dist: string): void {
   if (no_grad(() => bad(value).any().item())) {
     throw new ValueError(
-      `Expected value argument (Tensor of shape ${pyTuple(value.shape)}) to be within the support (${support}) of the distribution ${dist}, but found invalid values:\n${no_grad(() => formatTensor(value.detach()))}`,
+      `Expected value argument (Tensor of shape ${pyTuple(value.shape)}) to be within the support (${support}) of the distribution ${dist}, but found invalid values:\n${fmtInvalid(value)}`,
     );
   }
 }
