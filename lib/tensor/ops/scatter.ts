@@ -4,7 +4,7 @@
  * the in-place spellings (scatter_, scatter_add_, index_add_) are in Tensor via ./inplace.
  */
 import { record } from "../autograd/function";
-import { bool, cppTypeName, int32, int64 } from "../dtype";
+import { cppTypeName, int32, int64 } from "../dtype";
 import { IndexError, RuntimeError } from "../errors";
 import { fmtShape, normalizeDim, numelOf } from "../shape";
 import { Tensor } from "../tensor";
@@ -12,9 +12,8 @@ import { contiguousData } from "./util";
 
 function checkIndexAdd(x: Tensor, d: number, index: Tensor, source: Tensor): void {
   if (!(index instanceof Tensor) || (index.dtype !== int64 && index.dtype !== int32)) {
-    throw new RuntimeError(index instanceof Tensor && !index.dtype.is_floating_point && index.dtype !== bool
-      ? `index_add_(): Expected dtype int32/int64 for index but got: ${cppTypeName(index.dtype)}`
-      : "index_add_(): Expected dtype int64 for index");
+    // torch 1.13 names the dtype for float and bool indices too (a float edge list in a GNN's index_add)
+    throw new RuntimeError(index instanceof Tensor ? `index_add_(): Expected dtype int32/int64 for index but got: ${cppTypeName(index.dtype)}` : "index_add_(): Expected dtype int64 for index");
   }
   if (index.dim() > 1) throw new IndexError("index_add_(): Index is supposed to be a vector");
   // torch 1.13 adds only a source of self's dtype (it used to be cast silently here).
@@ -24,6 +23,17 @@ function checkIndexAdd(x: Tensor, d: number, index: Tensor, source: Tensor): voi
   const xShape = x.dim() === 0 ? [1] : x.shape;
   const want = xShape.slice();
   want[d] = n;
+  // torch 1.13 checks the count first ('Number of indices (2) should be equal to source.size(dim): (3), for dim: 0'),
+  // then adds slice by slice, so another dim's mismatch is the broadcast error of self's slice against source's.
+  if (source.dim() > 0 && d < source.dim() && source.shape[d] !== n) {
+    throw new RuntimeError(`index_add_(): Number of indices (${n}) should be equal to source.size(dim): (${source.shape[d]}), for dim: ${d}`);
+  }
+  if (srcShape.length === want.length) {
+    const bad = want.findIndex((w, i) => i !== d && srcShape[i] !== w && srcShape[i] !== 1);
+    if (bad >= 0) {
+      throw new RuntimeError(`The size of tensor a (${want[bad]}) must match the size of tensor b (${srcShape[bad]}) at non-singleton dimension ${bad < d ? bad : bad - 1}`);
+    }
+  }
   if (srcShape.length !== want.length || srcShape.some((s, i) => s !== want[i])) {
     throw new RuntimeError(`index_add_(): source ${fmtShape(source.shape)} must have the shape of self ${fmtShape(x.shape)} with dim ${d} of size ${n} (the index length)`);
   }

@@ -16,6 +16,7 @@ import { int64 } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { contiguousStrides, fmtShape, normalizeDim, numelOf } from "../shape";
 import { Tensor } from "../tensor";
+import { warnOnce } from "../warnings";
 import { contiguousData, empty } from "./util";
 
 export type ScatterReduceMode = "sum" | "prod" | "mean" | "amax" | "amin";
@@ -36,11 +37,11 @@ export function parseScatterReduce(fn: string, args: readonly unknown[]): { redu
 }
 
 function check(x: Tensor, d: number, index: Tensor, src: Tensor, reduce: string): void {
-  if (!(index instanceof Tensor) || index.dtype !== int64) throw new RuntimeError("scatter_reduce(): Expected dtype int64 for index");
+  if (!(index instanceof Tensor) || index.dtype !== int64) throw new RuntimeError("scatter(): Expected dtype int64 for index");
   if (!(src instanceof Tensor)) throw new RuntimeError("scatter_reduce(): src must be a Tensor");
   if (src.dtype !== x.dtype) throw new RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype");
   if (!MODES.includes(reduce)) {
-    throw new RuntimeError(`reduce argument must be either sum, prod, mean, amax or amin, got ${String(reduce)}`);
+    throw new RuntimeError("reduce argument must be either sum, prod, mean, amax or amin.");
   }
   if (src.dtype !== x.dtype) throw new RuntimeError(`scatter_reduce(): Expected self.dtype to be equal to src.dtype (got ${x.dtype} and ${src.dtype})`);
   const xShape = x.dim() === 0 ? [1] : x.shape;
@@ -90,6 +91,8 @@ function targets(xShape: readonly number[], iShape: readonly number[], sShape: r
 export function scatter_reduce(x: Tensor, dim: number, index: Tensor, src: Tensor, reduce: ScatterReduceMode, include_self = true): Tensor {
   const d = normalizeDim(dim, Math.max(x.dim(), 1));
   check(x, d, index, src, reduce);
+  // torch 1.13's TORCH_WARN_ONCE (shown without its "(Triggered internally at ...)" suffix, as the engine's other C++ warnings)
+  warnOnce("UserWarning: scatter_reduce() is in beta and the API may change at any time.");
   const xShape = x.dim() === 0 ? [1] : x.shape;
   const { to, from } = targets(xShape, index.dim() === 0 ? [1] : index.shape, src.dim() === 0 ? [1] : src.shape, d, contiguousData(index));
   const xd = contiguousData(x);

@@ -6,16 +6,33 @@
  *     score is 0 and Andras7's SkipGramModel trained on doubled gradients.
  *   - F.hardswish's gradient at -3 and 3 was 0 and 1; torch's hardswish_backward gives x / 3 + 0.5 on [-3, 3]
  *     (and its second derivative stays 0 at -3 and 3).
+ *   - Message passing over an edge list: index_add with a float or bool index named no dtype ("Expected dtype int64
+ *     for index"; torch: "Expected dtype int32/int64 for index but got: Float"), scatter_reduce's index check said
+ *     "scatter_reduce(): ..." (torch: "scatter(): ...") and its reduce check added ", got max" after torch's
+ *     sentence; torch's once-only 'scatter_reduce() is in beta' UserWarning was missing.
  *   - torch.sparse was missing (pygcn's torch.sparse.FloatTensor, pyGAT's torch.sparse.mm): mm of dense operands
  *     is mm as in torch; the constructors and sparse-only functions are refused by name.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { F, torch } from "../../../../lib/tensor/index";
+import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { tutorialFixture } from "../tutorials/helpers";
 
 type Curve = { x: number[]; y: number[]; grad: number[]; gradgrad: number[] };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const gaps = tutorialFixture<Record<string, any>>("graphs_embeddings.json").gaps as { logsigmoid: Curve; hardswish: Curve; sparse_mm: { shape: number[]; data: number[] }; sparse_mm_shapes: [string, string] };
+type Err = [string, string];
+const gaps = tutorialFixture<{ gaps: Record<string, unknown> }>("graphs_embeddings.json").gaps as {
+  logsigmoid: Curve; hardswish: Curve; sparse_mm: { shape: number[]; data: number[] }; sparse_mm_shapes: Err;
+  index_add_float: Err; index_add_bool: Err; scatter_reduce_max: Err; scatter_reduce_float_idx: Err;
+  scatter_reduce_amax: { shape: number[]; data: number[] }; scatter_reduce_warning: string[];
+};
+const thrown = (fn: () => unknown): Err | null => {
+  try {
+    fn();
+  } catch (e) {
+    return [(e as Error).constructor.name, (e as Error).message];
+  }
+  return null;
+};
 
 const near = (a: number[], e: number[], label: string, skip: number[] = []) =>
   a.forEach((v, i) => {
@@ -64,6 +81,27 @@ describe("graphs_embeddings gaps", () => {
     const indices = torch.tensor([[0, 1], [1, 0]], { dtype: torch.long });
     for (const name of ["FloatTensor", "LongTensor", "sum", "softmax", "addmm"] as const) {
       expect(() => (torch.sparse[name] as (...a: unknown[]) => unknown)(indices, torch.ones(2), [2, 2]), name).toThrow(new RegExp(`^torch\\.sparse\\.${name}\\(\\): Gradbook's tensor engine stores dense tensors only`));
+    }
+  });
+
+  it("message passing: index_add / scatter_reduce index and reduce errors, the beta warning once, amax without self", () => {
+    const x = torch.ones(3, 2);
+    const dst = torch.tensor([0, 1, 0], { dtype: torch.long });
+    expect(thrown(() => torch.zeros(2, 2).index_add(0, dst.float(), x))).toEqual(gaps.index_add_float);
+    expect(thrown(() => torch.zeros(2, 2).index_add_(0, dst.bool(), x))).toEqual(gaps.index_add_bool);
+    const idx = dst.unsqueeze(1).expand(3, 2);
+    expect(thrown(() => torch.zeros(2, 2).scatter_reduce(0, idx, x, "max" as never))).toEqual(gaps.scatter_reduce_max);
+    expect(thrown(() => torch.zeros(2, 2).scatter_reduce(0, idx.float(), x, { reduce: "amax" }))).toEqual(gaps.scatter_reduce_float_idx);
+    forgetShownWarnings();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const weights = torch.tensor([[1.0], [2.0], [3.0]]);
+      const out = torch.zeros(2, 2).scatter_reduce(0, idx, x.mul(weights), { reduce: "amax", include_self: false });
+      torch.zeros(2, 2).scatter_reduce(0, idx, x, "sum");
+      expect(out.flatten().tolist()).toEqual(gaps.scatter_reduce_amax.data);
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(gaps.scatter_reduce_warning.map((m) => `UserWarning: ${m}`));
+    } finally {
+      warn.mockRestore();
     }
   });
 });
