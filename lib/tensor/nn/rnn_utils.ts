@@ -109,14 +109,29 @@ export class PackedSequence {
   }
 }
 
+/**
+ * The lengths as torch 1.13 reads them, torch.as_tensor(lengths, dtype=torch.int64) (a tensor: lengths.to(torch.int64)):
+ * fractional values truncate toward zero, and a list may hold one-element integer tensors, as sgrvinod's sequence
+ * labeling model passes list(wmap_lengths); a float one among them is Python's TypeError.
+ */
 function lengthsOf(lengths: Lengths, fn: string): number[] {
-  const list = lengths instanceof Tensor ? (lengths.reshape(-1).tolist() as number[]) : Array.from(lengths);
-  if (list.some((l) => !Number.isInteger(l))) throw new TypeError_(`${fn}: lengths must be integers, got [${list.join(", ")}]`);
-  return list;
+  const raw: unknown[] = lengths instanceof Tensor ? (lengths.reshape(-1).tolist() as number[]) : Array.from(lengths as ArrayLike<unknown>);
+  return raw.map((l) => {
+    if (l instanceof Tensor) {
+      if (l.numel() !== 1 || l.dtype.is_floating_point || l.dtype.is_complex) throw new TypeError_("only integer tensors of a single element can be converted to an index");
+      return Number(l.item());
+    }
+    if (typeof l === "boolean") return l ? 1 : 0;
+    if (typeof l !== "number" || !Number.isFinite(l)) throw new TypeError_(`${fn}: lengths must be integers, got [${raw.map(String).join(", ")}]`);
+    return Math.trunc(l);
+  });
 }
 
-/** Sequence lengths: a tensor, a list, or a typed array such as lengths.cpu().numpy() (the ch15 sentiment model of Raschka's book passes that). */
-type Lengths = Tensor | readonly number[] | ArrayLike<number>;
+/**
+ * Sequence lengths: a tensor, a list (of numbers or of one-element integer tensors, Python's list(lengths_tensor)), or
+ * a typed array such as lengths.cpu().numpy() (the ch15 sentiment model of Raschka's book passes that).
+ */
+type Lengths = Tensor | readonly number[] | readonly Tensor[] | ArrayLike<number>;
 
 const longs = (v: readonly number[]): Tensor => makeTensor([...v], { dtype: int64 });
 
