@@ -20,7 +20,9 @@
  * Python forms written otherwise: `torch.LongTensor(range(n))` -> torch.arange(n); `t[mask] = v` /
  * `predictions[:b, t, :] = preds` -> index_put_; slices -> index(":", ":2") strings; a Python list used as an index
  * (`seqs[incomplete_inds]`) -> a JS array; `filter(lambda p: p.requires_grad, ...)` -> Array.filter; `max(list)` of
- * 0-d tensors -> their item()s; `sum([l > t for l in ...])` -> filter().length; set differences -> filter.
+ * 0-d tensors -> their item()s; `sum([l > t for l in ...])` -> filter().length; set differences -> filter;
+ * `inputs, _, _, _ = pack_padded_sequence(...)` -> pack_padded_sequence(...)[0] (destructuring types every field
+ * Tensor | null).
  * Not reproducible in TypeScript: the 2018 train.py's `scores, _ = pack_padded_sequence(...)` raises Python's
  * 'too many values to unpack (expected 2)' (a PackedSequence has four fields), while JS destructuring takes the first
  * two silently; the fixture keeps torch's error for the record.
@@ -599,5 +601,255 @@ describe("Object Detection (SSD300's utilities, MultiBoxLoss, NMS, mAP)", () => 
     expectNums(aps, r.aps, 1e-6);
     expect(mAP).toBeCloseTo(r.mAP, 6);
     expectNums(torch.arange({ start: 0, end: 1.1, step: 0.1 }).tolist() as number[], r.recall_thresholds, 1e-7);
+  });
+});
+
+// ============================================ Transformers ============================================
+function get_positional_encoding(d_model: number, max_length = 100): Tensor {
+  let positional_encoding = torch.zeros([max_length, d_model]);
+  for (let i = 0; i < max_length; i++) {
+    for (let j = 0; j < d_model; j++) {
+      if (j % 2 === 0) positional_encoding.index_put_([i, j], Math.sin(i / Math.pow(10000, j / d_model)));
+      else positional_encoding.index_put_([i, j], Math.cos(i / Math.pow(10000, (j - 1) / d_model)));
+    }
+  }
+  positional_encoding = positional_encoding.unsqueeze(0);
+  return positional_encoding;
+}
+
+function get_lr(step: number, d_model: number, warmup_steps: number): number {
+  return 2.0 * Math.pow(d_model, -0.5) * Math.min(Math.pow(step, -0.5), step * Math.pow(warmup_steps, -1.5));
+}
+
+class MultiHeadAttention extends nn.Module {
+  d_keys: number;
+  cast_queries: nn.Linear;
+  cast_keys_values: nn.Linear;
+  cast_output: nn.Linear;
+  softmax = new nn.Softmax({ dim: -1 });
+  layer_norm: nn.LayerNorm;
+  apply_dropout: nn.Dropout;
+  last_weights: Tensor | null = null;
+  constructor(public d_model: number, public n_heads: number, public d_queries: number, public d_values: number, dropout: number, public in_decoder = false) {
+    super();
+    this.d_keys = d_queries;
+    this.cast_queries = new nn.Linear(d_model, n_heads * d_queries);
+    this.cast_keys_values = new nn.Linear(d_model, n_heads * (d_queries + d_values));
+    this.cast_output = new nn.Linear(n_heads * d_values, d_model);
+    this.softmax = new nn.Softmax({ dim: -1 });
+    this.layer_norm = new nn.LayerNorm(d_model);
+    this.apply_dropout = new nn.Dropout(dropout);
+  }
+  forward(query_sequences: Tensor, key_value_sequences: Tensor, key_value_sequence_lengths: Tensor): Tensor {
+    const batch_size = query_sequences.size(0);
+    const query_sequence_pad_length = query_sequences.size(1);
+    const key_value_sequence_pad_length = key_value_sequences.size(1);
+    const self_attention = torch.equal(key_value_sequences, query_sequences);
+    const input_to_add = query_sequences.clone();
+    query_sequences = this.layer_norm(query_sequences);
+    if (self_attention) key_value_sequences = this.layer_norm(key_value_sequences);
+    let queries = this.cast_queries(query_sequences);
+    let [keys, values] = this.cast_keys_values(key_value_sequences).split({ split_size: this.n_heads * this.d_keys, dim: -1 });
+    queries = queries.contiguous().view(batch_size, query_sequence_pad_length, this.n_heads, this.d_queries);
+    keys = keys.contiguous().view(batch_size, key_value_sequence_pad_length, this.n_heads, this.d_keys);
+    values = values.contiguous().view(batch_size, key_value_sequence_pad_length, this.n_heads, this.d_values);
+    queries = queries.permute(0, 2, 1, 3).contiguous().view(-1, query_sequence_pad_length, this.d_queries);
+    keys = keys.permute(0, 2, 1, 3).contiguous().view(-1, key_value_sequence_pad_length, this.d_keys);
+    values = values.permute(0, 2, 1, 3).contiguous().view(-1, key_value_sequence_pad_length, this.d_values);
+    let attention_weights = torch.bmm(queries, keys.permute(0, 2, 1));
+    attention_weights = attention_weights.mul(1.0 / Math.sqrt(this.d_keys));
+    let not_pad_in_keys = torch.arange(key_value_sequence_pad_length).unsqueeze(0).unsqueeze(0).expand_as(attention_weights);
+    not_pad_in_keys = not_pad_in_keys.lt(key_value_sequence_lengths.repeat_interleave(this.n_heads).unsqueeze(1).unsqueeze(2).expand_as(attention_weights));
+    attention_weights = attention_weights.masked_fill(not_pad_in_keys.logical_not(), -Infinity);
+    if (this.in_decoder && self_attention) {
+      const not_future_mask = torch.ones_like(attention_weights).tril().bool();
+      attention_weights = attention_weights.masked_fill(not_future_mask.logical_not(), -Infinity);
+    }
+    attention_weights = this.softmax(attention_weights);
+    this.last_weights = attention_weights;
+    attention_weights = this.apply_dropout(attention_weights);
+    let sequences = torch.bmm(attention_weights, values);
+    sequences = sequences.contiguous().view(batch_size, this.n_heads, query_sequence_pad_length, this.d_values).permute(0, 2, 1, 3);
+    sequences = sequences.contiguous().view(batch_size, query_sequence_pad_length, -1);
+    sequences = this.cast_output(sequences);
+    return this.apply_dropout(sequences).add(input_to_add);
+  }
+}
+
+class PositionWiseFCNetwork extends nn.Module {
+  layer_norm: nn.LayerNorm;
+  fc1: nn.Linear;
+  relu = new nn.ReLU();
+  fc2: nn.Linear;
+  apply_dropout: nn.Dropout;
+  constructor(public d_model: number, public d_inner: number, dropout: number) {
+    super();
+    this.layer_norm = new nn.LayerNorm(d_model);
+    this.fc1 = new nn.Linear(d_model, d_inner);
+    this.relu = new nn.ReLU();
+    this.fc2 = new nn.Linear(d_inner, d_model);
+    this.apply_dropout = new nn.Dropout(dropout);
+  }
+  forward(sequences: Tensor): Tensor {
+    const input_to_add = sequences.clone();
+    sequences = this.layer_norm(sequences);
+    sequences = this.apply_dropout(this.relu(this.fc1(sequences)));
+    sequences = this.fc2(sequences);
+    return this.apply_dropout(sequences).add(input_to_add);
+  }
+}
+
+type Sizes = { vocab_size: number; d_model: number; n_heads: number; d_queries: number; d_values: number; d_inner: number; n_layers: number; dropout: number };
+
+class Encoder extends nn.Module {
+  embedding: nn.Embedding;
+  encoder_layers: nn.ModuleList;
+  apply_dropout: nn.Dropout;
+  layer_norm: nn.LayerNorm;
+  constructor(public positional_encoding: Tensor, public s: Sizes) {
+    super();
+    this.embedding = new nn.Embedding(s.vocab_size, s.d_model);
+    this.positional_encoding.requires_grad = false;
+    this.encoder_layers = new nn.ModuleList(Array.from({ length: s.n_layers }, () => this.make_encoder_layer()));
+    this.apply_dropout = new nn.Dropout(s.dropout);
+    this.layer_norm = new nn.LayerNorm(s.d_model);
+  }
+  make_encoder_layer(): nn.ModuleList {
+    const s = this.s;
+    return new nn.ModuleList([
+      new MultiHeadAttention(s.d_model, s.n_heads, s.d_queries, s.d_values, s.dropout, false),
+      new PositionWiseFCNetwork(s.d_model, s.d_inner, s.dropout),
+    ]);
+  }
+  forward(encoder_sequences: Tensor, encoder_sequence_lengths: Tensor): Tensor {
+    const pad_length = encoder_sequences.size(1);
+    let x = this.embedding(encoder_sequences).mul(Math.sqrt(this.s.d_model)).add(this.positional_encoding.index(":", `:${pad_length}`, ":"));
+    x = this.apply_dropout(x);
+    for (const encoder_layer of this.encoder_layers) {
+      const [attn, ffn] = [...(encoder_layer as nn.ModuleList)] as [MultiHeadAttention, PositionWiseFCNetwork];
+      x = attn(x, x, encoder_sequence_lengths);
+      x = ffn(x);
+    }
+    return this.layer_norm(x);
+  }
+}
+
+class Decoder extends nn.Module {
+  embedding: nn.Embedding;
+  decoder_layers: nn.ModuleList;
+  apply_dropout: nn.Dropout;
+  layer_norm: nn.LayerNorm;
+  fc: nn.Linear;
+  constructor(public positional_encoding: Tensor, public s: Sizes) {
+    super();
+    this.embedding = new nn.Embedding(s.vocab_size, s.d_model);
+    this.positional_encoding.requires_grad = false;
+    this.decoder_layers = new nn.ModuleList(Array.from({ length: s.n_layers }, () => this.make_decoder_layer()));
+    this.apply_dropout = new nn.Dropout(s.dropout);
+    this.layer_norm = new nn.LayerNorm(s.d_model);
+    this.fc = new nn.Linear(s.d_model, s.vocab_size);
+  }
+  make_decoder_layer(): nn.ModuleList {
+    const s = this.s;
+    return new nn.ModuleList([
+      new MultiHeadAttention(s.d_model, s.n_heads, s.d_queries, s.d_values, s.dropout, true),
+      new MultiHeadAttention(s.d_model, s.n_heads, s.d_queries, s.d_values, s.dropout, true),
+      new PositionWiseFCNetwork(s.d_model, s.d_inner, s.dropout),
+    ]);
+  }
+  forward(decoder_sequences: Tensor, decoder_sequence_lengths: Tensor, encoder_sequences: Tensor, encoder_sequence_lengths: Tensor): Tensor {
+    const pad_length = decoder_sequences.size(1);
+    let x = this.embedding(decoder_sequences).mul(Math.sqrt(this.s.d_model)).add(this.positional_encoding.index(":", `:${pad_length}`, ":"));
+    x = this.apply_dropout(x);
+    for (const decoder_layer of this.decoder_layers) {
+      const [self_attn, cross_attn, ffn] = [...(decoder_layer as nn.ModuleList)] as [MultiHeadAttention, MultiHeadAttention, PositionWiseFCNetwork];
+      x = self_attn(x, x, decoder_sequence_lengths);
+      x = cross_attn(x, encoder_sequences, encoder_sequence_lengths);
+      x = ffn(x);
+    }
+    x = this.layer_norm(x);
+    return this.fc(x);
+  }
+}
+
+class Transformer extends nn.Module {
+  encoder: Encoder;
+  decoder: Decoder;
+  constructor(public positional_encoding: Tensor, public s: Sizes) {
+    super();
+    this.encoder = new Encoder(positional_encoding, s);
+    this.decoder = new Decoder(positional_encoding, s);
+    this.init_weights();
+  }
+  init_weights(): void {
+    for (const p of this.parameters()) if (p.dim() > 1) nn.init.xavier_uniform_(p, { gain: 1.0 });
+    nn.init.normal_(this.encoder.embedding.weight, { mean: 0.0, std: Math.pow(this.s.d_model, -0.5) });
+    this.decoder.embedding.weight = this.encoder.embedding.weight;
+    this.decoder.fc.weight = this.decoder.embedding.weight;
+  }
+  forward(encoder_sequences: Tensor, decoder_sequences: Tensor, encoder_sequence_lengths: Tensor, decoder_sequence_lengths: Tensor): Tensor {
+    const enc = this.encoder(encoder_sequences, encoder_sequence_lengths);
+    return this.decoder(decoder_sequences, decoder_sequence_lengths, enc, encoder_sequence_lengths);
+  }
+}
+
+class LabelSmoothedCE extends nn.Module {
+  constructor(public eps = 0.1) {
+    super();
+  }
+  forward(inputs: Tensor, targets: Tensor, lengths: Tensor): Tensor {
+    inputs = pack_padded_sequence({ input: inputs, lengths, batch_first: true, enforce_sorted: false })[0];
+    targets = pack_padded_sequence({ input: targets, lengths, batch_first: true, enforce_sorted: false })[0];
+    let target_vector = torch.zeros_like(inputs).scatter({ dim: 1, index: targets.unsqueeze(1), value: 1.0 });
+    target_vector = target_vector.mul(1.0 - this.eps).add(this.eps / target_vector.size(1));
+    let loss = target_vector.mul(-1).mul(F.log_softmax(inputs, { dim: 1 })).sum({ dim: 1 });
+    loss = torch.mean(loss);
+    return loss;
+  }
+}
+
+describe("Transformers (Attention Is All You Need)", () => {
+  const r = ref.transformers;
+  it("get_positional_encoding and the warmup schedule", () => {
+    expectT(get_positional_encoding(8, 6), r.pe, 1e-6);
+    expectNums([1, 100, 8000, 16000].map((s) => get_lr(s, 512, 8000)), r.lrs, 1e-12);
+  });
+
+  it("Transformer with tied embeddings: eval logits, attention masks, three Adam steps of label-smoothed CE", () => {
+    const pe = get_positional_encoding(8, 6);
+    const TV = 11;
+    torch.manual_seed(7);
+    const model = new Transformer(pe, { vocab_size: TV, d_model: 8, n_heads: 2, d_queries: 4, d_values: 3, d_inner: 16, n_layers: 1, dropout: 0.1 });
+    expect([...model.parameters()].reduce((s, p) => s + p.numel(), 0)).toBe(r.n_params);
+    expect([model.decoder.fc.weight === model.encoder.embedding.weight, [...model.parameters()].length]).toEqual(r.tied);
+    const src = long([[3, 4, 5, 6, 0], [7, 8, 9, 0, 0]]);
+    const src_len = torch.LongTensor([4, 3]);
+    const tgt = long([[1, 5, 6, 2], [1, 4, 2, 0]]);
+    const tgt_len = torch.LongTensor([4, 3]);
+    model.eval();
+    torch.no_grad(() => {
+      expectT(model(src, tgt, src_len, tgt_len), r.eval_logits, 1e-5);
+      const layer = [...(model.decoder.decoder_layers.get(0) as nn.ModuleList)] as MultiHeadAttention[];
+      expectT(layer[0].last_weights!, r.self_att_weights, 1e-5);
+      expectT(layer[1].last_weights!, r.cross_att_weights, 1e-5);
+    });
+    model.train();
+    const criterion = new LabelSmoothedCE(0.1);
+    const optimizer = new optim.Adam({ params: [...model.parameters()].filter((p) => p.requires_grad), lr: get_lr(1, 8, 4), betas: [0.9, 0.98], eps: 1e-9 });
+    const losses: number[] = [];
+    for (let step = 1; step < 4; step++) {
+      torch.manual_seed(100 + step);
+      const predicted = model(src, tgt, src_len, tgt_len);
+      const loss = criterion(predicted.index(":", ":-1", ":"), tgt.index(":", "1:"), tgt_len.sub(1));
+      optimizer.zero_grad();
+      loss.backward();
+      if (step === 1) expectT(model.encoder.embedding.weight.grad!, r.emb_grad, 1e-5);
+      optimizer.step();
+      for (const param_group of optimizer.param_groups) param_group.lr = get_lr(step + 1, 8, 4);
+      losses.push(loss.item());
+    }
+    expectNums(losses, r.train_losses, 1e-5);
+    expectT(model.encoder.embedding.weight, r.emb_after, 1e-5);
+    expectT(torch.zeros(2, 5).scatter({ dim: 1, index: torch.LongTensor([[1], [3]]), value: 1.0 }), r.scatter_value, 0);
   });
 });
