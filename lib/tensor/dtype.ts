@@ -213,9 +213,11 @@ export function intRange(dtype: DType): { min: number; max: number } {
  */
 export function checkIntScalar(dtype: DType, v: number, cppName?: string): void {
   if (dtype === uint8) return checkUint8Scalar(v, cppName);
-  if (!WRAPPING.has(dtype)) return;
+  if (!WRAPPING.has(dtype) && dtype !== int64) return;
   const { min, max } = intRange(dtype);
-  if (v < min || v > max) throw new RuntimeError(`value cannot be converted to type ${cppName ?? dtype.name} without overflow`);
+  // NaN fails too; int64 takes every finite number up to +-2^63 (its bounds as doubles), not the infinities:
+  // torch.full_like(long_tensor, float('-inf')) overflows where a float fill was meant.
+  if (!(v >= min && v <= max)) throw new RuntimeError(`value cannot be converted to type ${cppName ?? dtype.name} without overflow`);
 }
 
 /** The name torch 1.13's C++ scalar checks use for the dtype (uint8_t, int8_t, int16_t, and "int" for int32). */

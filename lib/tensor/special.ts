@@ -56,7 +56,9 @@ const available = {
   logit: (x: Tensor, ...args: PyArgs<[eps?: number | null], { eps?: number | null }>) => ew.logit(x, epsArg("special.logit", args)),
   exp2: ew.exp2, expm1: unary.expm1, log1p: unary.log1p,
   round: (x: Tensor, ...args: PyArgs<[], { decimals?: number }>) => {
-    const d = parseArgs<{ decimals?: number }>("special.round", ["decimals"], args).decimals ?? 0;
+    const given = parseArgs<{ decimals?: number }>("special.round", ["decimals"], args).decimals;
+  ew.checkRoundDtype(x, given ?? undefined);
+  const d = given ?? 0;
     return d === 0 ? unary.round(x) : ew.roundDecimals(x, d);
   },
   logsumexp,

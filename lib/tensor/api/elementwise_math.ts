@@ -146,7 +146,9 @@ export function round(x: Tensor, ...args: PyArgs<[], { decimals?: number }>): Te
       " * (Tensor input, *, Tensor out)\n * (Tensor input, *, int decimals, Tensor out)",
     );
   }
-  const d = parseArgs<{ decimals?: number }>("round", ["decimals"], args).decimals ?? 0;
+  const given = parseArgs<{ decimals?: number }>("round", ["decimals"], args).decimals;
+  ew.checkRoundDtype(x, given ?? undefined);
+  const d = given ?? 0;
   return d === 0 ? unary.round(x) : ew.roundDecimals(x, d);
 }
 

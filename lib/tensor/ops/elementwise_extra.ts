@@ -115,6 +115,17 @@ export function logit(x: Tensor, eps: number | null = null): Tensor {
   );
 }
 
+/**
+ * torch 1.13's round refuses what its kernels lack: an integer tensor rounds to a copy only without decimals
+ * (round(x, decimals=1) of an int8 tensor raises '"round_cpu" not implemented for 'Char'', decimals=0 names
+ * round_vml_cpu), and a bool tensor has no round at all. `decimals` is undefined when not given.
+ */
+export function checkRoundDtype(x: Tensor, decimals: number | undefined): void {
+  if (x.dtype.is_floating_point || (decimals === undefined && x.dtype !== bool)) return;
+  const kernel = decimals === undefined || decimals === 0 ? "round_vml_cpu" : "round_cpu";
+  throw new RuntimeError(`"${kernel}" not implemented for '${cppTypeName(x.dtype)}'`);
+}
+
 /** round(x, decimals): half to even at 10^-decimals, computed like PyTorch (scale, round, unscale). */
 export function roundDecimals(x: Tensor, decimals: number): Tensor {
   if (!Number.isInteger(decimals)) throw new RuntimeError(`round(): decimals must be an integer, got ${decimals}`);

@@ -17,7 +17,7 @@ const errors: [string, () => unknown, RegExp | string][] = [
   ["scatter: unknown reduce", () => x().scatter(1, L([[0]]), 1, "max" as "add"), /reduce argument must be either add or multiply, got max/],
   ["scatter: reduce with autograd", () => x().requires_grad_().scatter(1, L([[0]]), 1, "add"), /derivative for 'scatter' with reduce='add' is not implemented/],
   ["scatter: float index", () => x().scatter(1, torch.tensor([[0]]), 1), /Expected dtype int64 for index/],
-  ["index_add: source of the wrong shape", () => x().index_add(0, L([0, 1]), torch.ones(3, 4)), /source \[3, 4\] must have the shape of self \[3, 4\] with dim 0 of size 2/],
+  ["index_add: source of the wrong shape", () => x().index_add(0, L([0, 1]), torch.ones(3, 4)), /^index_add_\(\): Number of indices \(2\) should be equal to source.size\(dim\): \(3\), for dim: 0$/],
   ["index: index out of bounds", () => x().index(L([0, 3]), L([0, 1])), /index 3 is out of bounds for dimension 0 with size 3/],
   ["index: index tensors that do not broadcast", () => x().index(L([0, 1, 2]), L([0, 1])), /indexing tensors could not be broadcast together with shapes \[3\], \[2\]/],
   ["index: mask of the wrong shape", () => x().index(":", torch.tensor([true, false])), /The shape of the mask \[2\] at index 0 does not match the shape of the indexed tensor \[3, 4\] at index 1/],

@@ -1,0 +1,73 @@
+/**
+ * Gaps the llm_techniques probe found (makeMoE's full_like(-inf) router, index_add_ dispatch, int8 quantization's
+ * round, DPO's logsigmoid), each against torch 1.13 (tests/fixtures/torch/tutorials/llm_techniques.json, "gaps",
+ * from scripts/fixtures/llm_techniques_fixtures.py).
+ */
+import { describe, expect, it } from "vitest";
+import { torch, type Tensor } from "../../../../lib/tensor/index";
+import { tutorialFixture } from "../tutorials/helpers";
+
+type TD = { shape: number[]; dtype: string; data: (number | string)[] };
+const g = tutorialFixture<{ gaps: Record<string, Record<string, [string, string] | TD>> }>("llm_techniques.json").gaps;
+function thrown(fn: () => unknown): [string, string] | null {
+  try {
+    fn();
+  } catch (e) {
+    return [(e as Error).name, (e as Error).message];
+  }
+  return null;
+}
+function expectTD(t: Tensor, e: TD): void {
+  expect([t.shape, String(t.dtype).replace("torch.", "")]).toEqual([e.shape, e.dtype]);
+  expect((t.reshape(-1).tolist() as (number | boolean)[]).map((v) => { const n = Number(v); return n === -Infinity ? "-inf" : n === Infinity ? "inf" : n; })).toEqual(e.data);
+}
+const L = (...v: number[]) => torch.tensor(v, { dtype: torch.long });
+
+describe("an int64 (and int8 / int32) fill with a non-finite value overflows", () => {
+  const f = g.int64_fill;
+  it("full_like / full / fill_ / new_full / masked_fill / torch.tensor", () => {
+    expect(thrown(() => torch.full_like(L(1, 2), -Infinity))).toEqual(f.full_like);
+    expect(thrown(() => torch.full_like(L(1, 2), NaN))).toEqual(f.full_like_nan);
+    expect(thrown(() => torch.full([2], -Infinity, { dtype: torch.long }))).toEqual(f.full);
+    expect(thrown(() => L(1, 2).fill_(Infinity))).toEqual(f.fill_);
+    expect(thrown(() => L(1, 2).new_full([2], -Infinity))).toEqual(f.new_full);
+    expect(thrown(() => L(1, 2).masked_fill(torch.tensor([true, false]), -Infinity))).toEqual(f.masked_fill);
+    expect(thrown(() => torch.tensor([Infinity], { dtype: torch.long }))).toEqual(f.tensor);
+    expect(thrown(() => torch.full_like(torch.tensor([1], { dtype: torch.int8 }), NaN))).toEqual(f.int8_nan);
+    expect(thrown(() => torch.full([1], NaN, { dtype: torch.int32 }))).toEqual(f.int32_nan);
+  });
+  it("finite values still truncate; a float dtype or a bool tensor takes -inf", () => {
+    expectTD(torch.full_like(L(1, 2), -2.7), f.frac as TD);
+    expectTD(torch.full([1], -(2 ** 53), { dtype: torch.long }), f.edge as TD);
+    expectTD(torch.full_like(L(1, 2), -Infinity, { dtype: torch.float32 }), f.float_dtype as TD);
+    expectTD(torch.full_like(torch.tensor([true]), -Infinity), f.bool_inf as TD);
+  });
+});
+
+describe("index_add_ checks the index count against source.size(dim) first, then the slices broadcast", () => {
+  const e = g.index_add;
+  it("torch 1.13's messages", () => {
+    expect(thrown(() => torch.zeros(4, 2).index_add_(0, L(0, 2), torch.ones(3, 2)))).toEqual(e.count);
+    expect(thrown(() => torch.zeros(4, 2).index_add_(1, L(0, 1, 1), torch.ones(4, 2)))).toEqual(e.count_dim1);
+    expect(thrown(() => torch.index_add(torch.zeros(4, 2), 0, L(0, 2), torch.ones(3, 2)))).toEqual(e.count_oop);
+    expect(thrown(() => torch.tensor(0.).index_add_(0, L(0), torch.ones(2)))).toEqual(e.self0d);
+    expect(thrown(() => torch.zeros(4, 2).index_add_(0, L(0, 2), torch.ones(2, 3)))).toEqual(e.other_dim);
+    expect(thrown(() => torch.zeros(3, 4, 2).index_add_(1, L(0, 2), torch.ones(3, 2, 5)))).toEqual(e.other_dim1);
+  });
+});
+
+describe("round of integer / bool tensors", () => {
+  const r = g.round;
+  it("decimals on an integer tensor and any round of a bool tensor raise torch's kernel errors", () => {
+    expect(thrown(() => torch.round(torch.tensor([1], { dtype: torch.int8 }), { decimals: 1 }))).toEqual(r.int8_decimals);
+    expect(thrown(() => torch.round(L(1), { decimals: 0 }))).toEqual(r.long_decimals0);
+    expect(thrown(() => torch.tensor([1], { dtype: torch.int32 }).round({ decimals: 2 }))).toEqual(r.int32_method);
+    expect(thrown(() => torch.round(torch.tensor([true])))).toEqual(r.bool);
+    expect(thrown(() => torch.round(torch.tensor([true]), { decimals: 1 }))).toEqual(r.bool_decimals);
+    expect(thrown(() => torch.special.round(L(1), { decimals: 1 }))?.[1]).toBe('"round_cpu" not implemented for \'Long\'');
+  });
+  it("a plain round of an integer tensor is a copy; decimals=0 on floats rounds half to even", () => {
+    expectTD(torch.round(L(3, -4)), r.long_plain as TD);
+    expectTD(torch.round(torch.tensor([2.5, 3.5]), { decimals: 0 }), r.float_decimals0 as TD);
+  });
+});
