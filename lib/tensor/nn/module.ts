@@ -124,6 +124,8 @@ interface ModuleInternals {
   _forward_pre_hooks: Map<number, ForwardPreHook>;
   _forward_hooks: Map<number, ForwardHook>;
   _backward_hooks: Map<number, BackwardHook>;
+  /** Its own properties were walked once, so its registered names are guarded (nn/slot_guards.ts). */
+  _slots_walked: boolean;
 }
 
 // Typed call from the subclass's forward: `linear(x)` has forward's parameters and result.
@@ -153,6 +155,7 @@ export class Module {
   declare _forward_pre_hooks: Map<number, ForwardPreHook>;
   declare _forward_hooks: Map<number, ForwardHook>;
   declare _backward_hooks: Map<number, BackwardHook>;
+  declare _slots_walked: boolean;
 
   constructor(...args: never[]) {
     // Reached with arguments only by a class without a constructor of its own (nn.Sigmoid,
@@ -178,6 +181,7 @@ export class Module {
       _forward_pre_hooks: new Map(),
       _forward_hooks: new Map(),
       _backward_hooks: new Map(),
+      _slots_walked: false,
     };
     for (const [k, v] of Object.entries(internals)) {
       Object.defineProperty(self, k, { value: v, writable: true, configurable: true, enumerable: false });
@@ -194,6 +198,8 @@ export class Module {
 
   // ---- calling and hooks ----------------------------------------------------------------
   _call_impl(...input: unknown[]): unknown {
+    // A first call guards what the constructor registered, if nothing walked the module before (a learner's own class).
+    if (!this._slots_walked) this._own();
     // Fast path: most calls have no hooks at all.
     if (this._forward_pre_hooks.size === 0 && this._forward_hooks.size === 0 && this._backward_hooks.size === 0 && !anyGlobalHooks()) {
       return this.forward(...input);
@@ -327,6 +333,7 @@ export class Module {
   private _own(): [string, unknown][] {
     const own = Object.keys(this).map((k): [string, unknown] => [k, (this as unknown as Record<string, unknown>)[k]]);
     guardSlots(this, own); // torch's __setattr__ checks from now on (nn/slot_guards.ts)
+    this._slots_walked = true;
     return own;
   }
 

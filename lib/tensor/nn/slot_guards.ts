@@ -9,7 +9,8 @@
  * print...: in practice before any training loop, as the optimizer is built from parameters()), the names
  * holding a parameter, a child or a buffer become accessors whose setter applies torch's rules; the values
  * live in a per-module map. A name deleted (`delete m.weight`, as pruning and weight_norm do) is a plain
- * attribute again, as after Python's `del`. Writes before the first walk are not checked.
+ * attribute again, as after Python's `del`. A module's first call guards it too, if nothing walked it before;
+ * writes between its construction and its first walk or call are not checked.
  */
 import { TypeError_ } from "../errors";
 import { Tensor } from "../tensor";

@@ -159,6 +159,35 @@ describe("built-in layers check assignments from their construction on", () => {
   });
 });
 
+describe("a learner's own module checks assignments from its first call on, if nothing walked it before", () => {
+  it("after net(x): a tensor over a child or a parameter, a number over a buffer raise torch's TypeError; what is allowed still is", () => {
+    class Net extends nn.Module {
+      fc = new nn.Linear(2, 2);
+      w = new nn.Parameter(torch.ones(2));
+      calls = 0;
+      constructor() {
+        super();
+        this.register_buffer("b", torch.zeros(2));
+      }
+      forward(x: Tensor): Tensor {
+        this.calls += 1; // a plain attribute written by forward stays plain
+        return this.fc(x).mul(this.w);
+      }
+    }
+    const net = new Net();
+    const slots = net as unknown as Slots;
+    net(torch.ones(1, 2));
+    const [fc, w] = [net.fc, net.w];
+    expect(error(() => (slots.fc = torch.zeros(3)))).toBe("TypeError: cannot assign 'torch.FloatTensor' as child module 'fc' (torch.nn.Module or None expected)");
+    expect(error(() => (slots.w = torch.zeros(2)))).toBe("TypeError: cannot assign 'torch.FloatTensor' as parameter 'w' (torch.nn.Parameter or None expected)");
+    expect(error(() => (slots.b = 5))).toBe("TypeError: cannot assign 'int' as buffer 'b' (torch.Tensor or None expected)");
+    expect([net.fc, net.w]).toEqual([fc, w]);
+    slots.b = torch.ones(2);
+    net(torch.ones(1, 2));
+    expect([net.calls, (slots.b as Tensor).tolist(), names(net)]).toEqual([2, [1, 1], ["w", "fc.weight", "fc.bias"]]);
+  });
+});
+
 describe("register_parameter / register_buffer / add_module name a wrong value's type as torch.typename does", () => {
   it("a module by torch's file, a list, None, a tensor", () => {
     const m = new nn.Module();
