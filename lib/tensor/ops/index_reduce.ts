@@ -64,6 +64,6 @@ export function index_reduce(x: Tensor, dim: number, index: Tensor, source: Tens
   const spread = flatIndex.reshape(view).expand(sShape);
   const xs = x.dim() === 0 ? x.reshape(1) : x;
   const src = source.dim() === 0 ? source.reshape(1) : source;
-  const out = scatter_reduce(xs, d, spread, src, reduce, include_self);
+  const out = scatter_reduce(xs, d, spread, src, reduce, include_self, "index_reduce");
   return x.dim() === 0 ? out.reshape([]) : out;
 }

@@ -88,11 +88,12 @@ function targets(xShape: readonly number[], iShape: readonly number[], sShape: r
   return { to, from };
 }
 
-export function scatter_reduce(x: Tensor, dim: number, index: Tensor, src: Tensor, reduce: ScatterReduceMode, include_self = true): Tensor {
+/** `op` names the beta warning: index_reduce (ops/index_reduce.ts) runs through here and warns under its own name. */
+export function scatter_reduce(x: Tensor, dim: number, index: Tensor, src: Tensor, reduce: ScatterReduceMode, include_self = true, op = "scatter_reduce"): Tensor {
   const d = normalizeDim(dim, Math.max(x.dim(), 1));
   check(x, d, index, src, reduce);
   // torch 1.13's TORCH_WARN_ONCE (shown without its "(Triggered internally at ...)" suffix, as the engine's other C++ warnings)
-  warnOnce("UserWarning: scatter_reduce() is in beta and the API may change at any time.");
+  warnOnce(`UserWarning: ${op}() is in beta and the API may change at any time.`);
   const xShape = x.dim() === 0 ? [1] : x.shape;
   const { to, from } = targets(xShape, index.dim() === 0 ? [1] : index.shape, src.dim() === 0 ? [1] : src.shape, d, contiguousData(index));
   const xd = contiguousData(x);

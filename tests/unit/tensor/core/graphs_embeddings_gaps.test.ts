@@ -9,7 +9,7 @@
  *   - Message passing over an edge list: index_add with a float or bool index named no dtype ("Expected dtype int64
  *     for index"; torch: "Expected dtype int32/int64 for index but got: Float"), scatter_reduce's index check said
  *     "scatter_reduce(): ..." (torch: "scatter(): ...") and its reduce check added ", got max" after torch's
- *     sentence; torch's once-only 'scatter_reduce() is in beta' UserWarning was missing.
+ *     sentence; torch's once-only 'scatter_reduce() is in beta' UserWarning was missing (index_reduce's too).
  *   - torch.sparse was missing (pygcn's torch.sparse.FloatTensor, pyGAT's torch.sparse.mm): mm of dense operands
  *     is mm as in torch; the constructors and sparse-only functions are refused by name.
  */
@@ -23,7 +23,7 @@ type Err = [string, string];
 const gaps = tutorialFixture<{ gaps: Record<string, unknown> }>("graphs_embeddings.json").gaps as {
   logsigmoid: Curve; hardswish: Curve; sparse_mm: { shape: number[]; data: number[] }; sparse_mm_shapes: Err;
   index_add_float: Err; index_add_bool: Err; scatter_reduce_max: Err; scatter_reduce_float_idx: Err;
-  scatter_reduce_amax: { shape: number[]; data: number[] }; scatter_reduce_warning: string[];
+  scatter_reduce_amax: { shape: number[]; data: number[] }; scatter_reduce_warning: string[]; index_reduce_warning: string[];
 };
 const thrown = (fn: () => unknown): Err | null => {
   try {
@@ -100,6 +100,9 @@ describe("graphs_embeddings gaps", () => {
       torch.zeros(2, 2).scatter_reduce(0, idx, x, "sum");
       expect(out.flatten().tolist()).toEqual(gaps.scatter_reduce_amax.data);
       expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(gaps.scatter_reduce_warning.map((m) => `UserWarning: ${m}`));
+      // index_reduce, built on scatter_reduce here, shows its own (torch 1.13: the same sentence naming index_reduce)
+      torch.zeros(3).index_reduce(0, torch.tensor([0, 1], { dtype: torch.long }), torch.ones(2), "prod");
+      expect(warn.mock.calls.map((c) => String(c[0])).slice(1)).toEqual([gaps.index_reduce_warning[0]].map((m) => `UserWarning: ${m}`));
     } finally {
       warn.mockRestore();
     }
