@@ -102,16 +102,27 @@ function grad(...all: unknown[]): (Tensor | null)[] {
   const outs = outputs instanceof Tensor ? [outputs] : outputs;
   const ins = inputs instanceof Tensor ? [inputs] : inputs;
   const gos = grad_outputs ? (grad_outputs instanceof Tensor ? [grad_outputs] : grad_outputs) : null;
+  // torch 1.13's order: _make_grads (implicit ones for scalar outputs that require grad), then the engine's checks of
+  // the outputs, then of the inputs, then (after the backward) of the inputs' use.
   const roots = outs.map((o, i) => {
-    if (gos && gos[i]) return opts.create_graph ? gos[i] : gos[i].detach();
-    if (o.numel() !== 1) throw new RuntimeError(`grad can be implicitly created only for scalar outputs (got shape [${o.shape.join(", ")}])`);
+    if (gos && gos[i]) {
+      const g = gos[i];
+      if (g.shape.join() !== o.shape.join()) {
+        throw new RuntimeError(`Mismatch in shape: grad_output[${i}] has a shape of torch.Size([${g.shape.join(", ")}]) and output[${i}] has a shape of torch.Size([${o.shape.join(", ")}]).`);
+      }
+      return opts.create_graph ? g : g.detach();
+    }
+    if (o.requires_grad && o.numel() !== 1) throw new RuntimeError("grad can be implicitly created only for scalar outputs");
     return creation.ones_like(o);
+  });
+  outs.forEach((o, i) => {
+    if (!o.requires_grad) throw new RuntimeError(`element ${i} of tensors does not require grad and does not have a grad_fn`);
   });
   for (const t of ins) if (!t.requires_grad) throw new RuntimeError("One of the differentiated Tensors does not require grad");
   const res = runBackward(outs, roots, { retain_graph: opts.retain_graph ?? undefined, create_graph: opts.create_graph, capture: ins });
-  res.forEach((r, i) => {
+  res.forEach((r) => {
     if (!r && !opts.allow_unused) {
-      throw new RuntimeError(`One of the differentiated Tensors (input ${i}) appears to not have been used in the graph. Set allow_unused: true if this is the desired behavior.`);
+      throw new RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.");
     }
   });
   return res;

@@ -18,6 +18,7 @@ import { needsGrad, record } from "./function";
 import { _dualLevelActive, _setDualTangent, unpack_dual } from "./forward_ad";
 import { is_grad_enabled, no_grad } from "./grad_mode";
 import { zeros_like } from "../ops/creation";
+import { sumToShape } from "../ops/util";
 import { cat as torch_cat } from "../ops/join";
 
 /** The `ctx` of forward and backward. */
@@ -228,8 +229,16 @@ function checkGrads(name: string, raw: Grads, args: readonly unknown[]): (Tensor
     if (!(a instanceof Tensor)) {
       throw new RuntimeError(`function ${name} returned a gradient different than None at position ${i + 1}, but the corresponding forward input was not a Variable`);
     }
-    if (g.shape.join() !== a.shape.join()) {
-      throw new RuntimeError(`Function ${name} returned an invalid gradient at index ${i} - got [${g.shape.join(", ")}] but expected shape compatible with [${a.shape.join(", ")}]`);
+    const gs = g.shape;
+    if (gs.join() !== a.shape.join()) {
+      // torch 1.13's validate_outputs: a gradient the input's shape expands to is summed down to it
+      // (the neural-ODE adjoint's [batch, n_params] gradient for its flat [n_params] parameters).
+      const lead = gs.length - a.dim();
+      const expandable = lead >= 0 && a.shape.every((s, k) => s === 1 || s === gs[lead + k]);
+      if (!expandable) {
+        throw new RuntimeError(`Function ${name} returned an invalid gradient at index ${i} - got [${gs.join(", ")}] but expected shape compatible with [${a.shape.join(", ")}]`);
+      }
+      return a.requires_grad ? sumToShape(g, a.shape) : null;
     }
     return a.requires_grad ? g : null;
   });

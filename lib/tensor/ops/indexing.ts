@@ -130,7 +130,7 @@ function selectView(x: Tensor, d: number, i: number, node: string): Tensor {
 }
 
 /** Python slice semantics on one dim (clamped bounds, negative indices, positive step). */
-export function sliceDim(x: Tensor, dim: number, start: number | null, stop: number | null, step: number | null): Tensor {
+export function sliceDim(x: Tensor, dim: number, start: number | null, stop: number | null, step: number | null, node = "SliceBackward0"): Tensor {
   const d = normalizeDim(dim, x.dim());
   const size = x.shape[d];
   const st = step ?? 1;
@@ -149,7 +149,7 @@ export function sliceDim(x: Tensor, dim: number, start: number | null, stop: num
   strides[d] = x._strides[d] * st;
   // Strided slices (step > 1) have no differentiable backward yet: create_graph through them raises.
   return makeView(
-    x, shape, strides, x._offset + s * x._strides[d], "SliceBackward0", viewBackward(x, (z) => sliceDim(z, d, s, e, st)),
+    x, shape, strides, x._offset + s * x._strides[d], node, viewBackward(x, (z) => sliceDim(z, d, s, e, st)),
     st === 1 ? padBackward(x, d, s, e) : null,
   );
 }
@@ -712,13 +712,15 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
     if (total !== size) throw new RuntimeError(`split_with_sizes expects split_sizes to sum exactly to ${size} (input tensor's size at dimension ${d}), but got split_sizes=[${splitSize.join(", ")}]`);
     sizes.push(...splitSize);
   }
+  // torch 1.13 names the pieces' grad_fn after the split (print shows grad_fn=<SplitBackward0>), not SliceBackward0
+  const node = typeof splitSize === "number" ? "SplitBackward0" : "SplitWithSizesBackward0";
   const out: Tensor[] = [];
   let start = 0;
   for (const s of sizes) {
-    out.push(narrow(x, d, start, s));
+    out.push(sliceDim(x, d, start, start + s, 1, node));
     start += s;
   }
-  markMultiOutputViews(x, out, typeof splitSize === "number" ? "SplitBackward0" : "SplitWithSizesBackward0");
+  markMultiOutputViews(x, out, node);
   return out;
 }
 

@@ -13,7 +13,7 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { enable_grad } from "../autograd/grad_mode";
-import { RuntimeError, ValueError } from "../errors";
+import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { float32, float64 } from "../dtype";
 import { contiguousData, empty } from "../ops/util";
 import { Tensor } from "../tensor";
@@ -194,8 +194,12 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
 
   /** One optimisation step (up to max_iter L-BFGS iterations); returns the closure's first loss. */
   override step(closure?: () => Tensor | number): Tensor | number {
+    // torch 1.13: step(self, closure) has no default, and calls what it is given
+    if (closure === undefined) throw new TypeError_("LBFGS.step() missing 1 required positional argument: 'closure'");
     if (typeof closure !== "function") {
-      throw new RuntimeError("LBFGS.step needs a closure that re-evaluates the model and returns the loss");
+      const c: unknown = closure;
+      const pyType = c === null ? "NoneType" : typeof c === "number" ? (Number.isInteger(c) ? "int" : "float") : typeof c === "string" ? "str" : typeof c === "boolean" ? "bool" : Array.isArray(c) ? "list" : "dict";
+      throw new TypeError_(`'${pyType}' object is not callable`);
     }
     return this._run(closure);
   }

@@ -24,7 +24,7 @@ export interface ConvModuleOptions {
   padding?: ConvPadding;
   dilation?: Size;
   groups?: number;
-  bias?: boolean;
+  bias?: boolean | null;
   padding_mode?: PaddingMode;
   device?: DeviceLike | null;
   dtype?: DType;
@@ -35,7 +35,7 @@ export interface ConvTransposeModuleOptions {
   padding?: Size;
   output_padding?: Size;
   groups?: number;
-  bias?: boolean;
+  bias?: boolean | null;
   dilation?: Size;
   padding_mode?: PaddingMode;
   device?: DeviceLike | null;
@@ -43,11 +43,11 @@ export interface ConvTransposeModuleOptions {
 }
 
 export type ConvPositional = [
-  stride?: Size, padding?: ConvPadding, dilation?: Size, groups?: number, bias?: boolean, padding_mode?: PaddingMode,
+  stride?: Size, padding?: ConvPadding, dilation?: Size, groups?: number, bias?: boolean | null, padding_mode?: PaddingMode,
   device?: DeviceLike | null, dtype?: DType,
 ];
 export type ConvTransposePositional = [
-  stride?: Size, padding?: Size, output_padding?: Size, groups?: number, bias?: boolean, dilation?: Size,
+  stride?: Size, padding?: Size, output_padding?: Size, groups?: number, bias?: boolean | null, dilation?: Size,
   padding_mode?: PaddingMode, device?: DeviceLike | null, dtype?: DType,
 ];
 
@@ -108,7 +108,7 @@ export abstract class ConvNd extends Module {
       ? [in_channels, out_channels / groups, ...this.kernel_size]
       : [out_channels, in_channels / groups, ...this.kernel_size];
     this.weight = new Parameter(empty(wShape, dtype));
-    this.register_parameter("bias", o.bias ?? true ? new Parameter(empty([out_channels], dtype)) : null);
+    this.register_parameter("bias", (o.bias === undefined || Boolean(o.bias)) ? new Parameter(empty([out_channels], dtype)) : null);
     this.reset_parameters();
     this._guard_slots();
   }

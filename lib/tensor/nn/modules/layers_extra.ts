@@ -37,7 +37,7 @@ interface BilinearOptions {
   in1_features?: number;
   in2_features?: number;
   out_features?: number;
-  bias?: boolean;
+  bias?: boolean | null;
   dtype?: DType;
 }
 
@@ -49,7 +49,7 @@ export class Bilinear extends Module {
   out_features: number;
   weight: Parameter;
   bias!: Parameter | null;
-  constructor(...args: PyArgs<[in1_features: number, in2_features: number, out_features: number, bias?: boolean], BilinearOptions>) {
+  constructor(...args: PyArgs<[in1_features: number, in2_features: number, out_features: number, bias?: boolean | null], BilinearOptions>) {
     super();
     const a = parseArgs<BilinearOptions>("Bilinear", ["in1_features", "in2_features", "out_features", "bias", "dtype"], args);
     if (a.in1_features === undefined || a.in2_features === undefined || a.out_features === undefined) {
@@ -60,7 +60,7 @@ export class Bilinear extends Module {
     this.out_features = a.out_features;
     const dtype = a.dtype ?? float32;
     this.weight = new Parameter(empty([this.out_features, this.in1_features, this.in2_features], dtype));
-    this.register_parameter("bias", a.bias ?? true ? new Parameter(empty([this.out_features], dtype)) : null);
+    this.register_parameter("bias", (a.bias === undefined || Boolean(a.bias)) ? new Parameter(empty([this.out_features], dtype)) : null);
     this.reset_parameters();
     this._guard_slots();
   }

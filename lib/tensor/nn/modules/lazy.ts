@@ -30,7 +30,7 @@ import type { Size } from "../functional/conv";
 
 interface LazyLinearOptions {
   out_features?: number;
-  bias?: boolean;
+  bias?: boolean | null;
   device?: string | null;
   dtype?: DType;
 }
@@ -43,14 +43,14 @@ export class LazyLinear extends Module {
   bias!: Parameter | null;
   private readonly lazyDtype: DType;
 
-  constructor(...args: PyArgs<[out_features: number, bias?: boolean], LazyLinearOptions>) {
+  constructor(...args: PyArgs<[out_features: number, bias?: boolean | null], LazyLinearOptions>) {
     super();
     const a = parseArgs<LazyLinearOptions>("LazyLinear", ["out_features", "bias", "device", "dtype"], args);
     if (a.out_features === undefined) throw new ValueError("LazyLinear() missing 1 required positional argument: 'out_features'");
     this.out_features = a.out_features;
     this.lazyDtype = a.dtype ?? float32;
     this.weight = new UninitializedParameter({ dtype: this.lazyDtype });
-    this.register_parameter("bias", a.bias ?? true ? new UninitializedParameter({ dtype: this.lazyDtype }) : null);
+    this.register_parameter("bias", (a.bias === undefined || Boolean(a.bias)) ? new UninitializedParameter({ dtype: this.lazyDtype }) : null);
   }
 
   /** PyTorch's LazyModuleMixin.has_uninitialized_params: true until the first forward. */
@@ -201,8 +201,8 @@ abstract class LazyKernelLayer<O extends { groups?: number }> extends LazyChanne
     const { kernel_size: _k, ...settings } = a;
     void _k;
     this.keepSettings(settings as unknown as O);
-    const s = settings as { bias?: boolean; dtype?: DType };
-    this.placeholders(s.bias === false ? ["weight"] : ["weight", "bias"], s.dtype ?? float32);
+    const s = settings as { bias?: boolean | null; dtype?: DType };
+    this.placeholders(s.bias === false || s.bias === null ? ["weight"] : ["weight", "bias"], s.dtype ?? float32);
   }
   protected build(channels: number): Module {
     return new this.cls(channels, this.out_channels, this.kernel_size, this.settings);
@@ -230,7 +230,7 @@ abstract class LazyNormLayer<O> extends LazyChannels<O> {
 
 type ConvCtor = new (i: number, o: number, k: Size, opts: ConvModuleOptions) => Module;
 type ConvLazyArgs = PyArgs<
-  [kernel_size: Size, stride?: Size, padding?: ConvModuleOptions["padding"], dilation?: Size, groups?: number, bias?: boolean, padding_mode?: ConvModuleOptions["padding_mode"]],
+  [kernel_size: Size, stride?: Size, padding?: ConvModuleOptions["padding"], dilation?: Size, groups?: number, bias?: boolean | null, padding_mode?: ConvModuleOptions["padding_mode"]],
   ConvModuleOptions & { kernel_size?: Size }
 >;
 const LAZY_CONV_NAMES = ["kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode", "device", "dtype"] as const;
@@ -306,7 +306,7 @@ export class LazyBatchNorm3d extends LazyBatchNormNd {
 
 type ConvTCtor = new (i: number, o: number, k: Size, opts: ConvTransposeModuleOptions) => Module;
 type ConvTLazyArgs = PyArgs<
-  [kernel_size: Size, stride?: Size, padding?: Size, output_padding?: Size, groups?: number, bias?: boolean, dilation?: Size, padding_mode?: ConvTransposeModuleOptions["padding_mode"]],
+  [kernel_size: Size, stride?: Size, padding?: Size, output_padding?: Size, groups?: number, bias?: boolean | null, dilation?: Size, padding_mode?: ConvTransposeModuleOptions["padding_mode"]],
   ConvTransposeModuleOptions & { kernel_size?: Size }
 >;
 const NAMES = ["kernel_size", "stride", "padding", "output_padding", "groups", "bias", "dilation", "padding_mode", "device", "dtype"] as const;

@@ -15,7 +15,7 @@ export interface LinearOptions {
   /** Required; also accepted by keyword, as `nn.Linear(in_features=784, out_features=20)`. */
   in_features?: number;
   out_features?: number;
-  bias?: boolean;
+  bias?: boolean | null;
   /** PyTorch's factory keyword: the CPU (or null); any other device raises. */
   device?: DeviceLike | null;
   dtype?: DType;
@@ -32,7 +32,7 @@ export class Linear extends Module {
   weight: Parameter;
   bias!: Parameter | null;
 
-  constructor(...args: PyArgs<[in_features?: number, out_features?: number, bias?: boolean, device?: DeviceLike | null, dtype?: DType | null], LinearOptions>) {
+  constructor(...args: PyArgs<[in_features?: number, out_features?: number, bias?: boolean | null, device?: DeviceLike | null, dtype?: DType | null], LinearOptions>) {
     super();
     const opts = parseArgsRequired<LinearOptions>("Linear", ["in_features", "out_features", "bias", "device", "dtype"], 2, args);
     checkDevice(opts.device, "Linear");
@@ -45,7 +45,7 @@ export class Linear extends Module {
     this.in_features = in_features;
     this.out_features = out_features;
     this.weight = new Parameter(empty([out_features, in_features], dtype));
-    this.register_parameter("bias", opts.bias ?? true ? new Parameter(empty([out_features], dtype)) : null);
+    this.register_parameter("bias", (opts.bias === undefined || Boolean(opts.bias)) ? new Parameter(empty([out_features], dtype)) : null);
     this.reset_parameters();
     this._guard_slots();
   }
