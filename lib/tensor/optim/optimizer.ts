@@ -128,7 +128,16 @@ function pyTypeName(v: unknown): string {
   if (v === null || v === undefined) return "NoneType";
   if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
   if (typeof v === "boolean") return "bool";
-  return (v as { constructor?: { name?: string } }).constructor?.name || "object";
+  const name = (v as { constructor?: { name?: string } }).constructor?.name || "object";
+  if (typeof v === "function" && name === "Function") {
+    // model.parameters passed without calling it is a method (Python's 'method'); an arrow or a function
+    // declaration is Python's 'function'; a class is a 'type'. (A module is callable too: its class names it.)
+    const src = Function.prototype.toString.call(v);
+    if (src.startsWith("class")) return "type";
+    const arrow = /^(async\s*)?(\([^)]*\)|[\w$]+)\s*=>/.test(src);
+    return !arrow && !Object.prototype.hasOwnProperty.call(v, "prototype") ? "method" : "function";
+  }
+  return name;
 }
 
 export class Optimizer<O extends object = object> {

@@ -8,6 +8,7 @@
  * torch's order (_get_lr_called_within_step; LambdaLR's lr_lambdas as None). And an LSTM / LSTMCell given its
  * (h_0, c_0) wrongly (h_0 alone, a list of one, three states, a 0-dim tensor) raises what torch raises there (the
  * engine said "LSTM: hx must be a pair [h_0, c_0]"); an unbatched LSTM takes hx[0], hx[1] of one tensor as torch does.
+ * And optim.SGD(model.parameters, ...) (the call forgotten) names a 'method' as torch does (the engine said 'Function').
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
@@ -132,5 +133,13 @@ describe("mlmastery gaps: an LSTM's hx given wrongly", () => {
     const a = (cell(xs.index(0, 0), hc as never) as Tensor[])[0];
     const b = cell(xs.index(0, 0), [hc.index(0), hc.index(1)])[0];
     expect(torch.equal(a, b)).toBe(g.cell_unbatched_tensor_same);
+  });
+});
+
+describe("mlmastery gaps: an optimizer given something not iterable", () => {
+  it("model.parameters without the call is a 'method', an arrow a 'function', a module its class, a class a 'type'", () => {
+    const lin = new nn.Linear(2, 2);
+    const given: unknown[] = [lin.parameters, lin.named_parameters, () => 1, lin, nn.Linear];
+    expect(given.map((p) => thrown(() => new optim.SGD(p as never, { lr: 0.1 }))?.[1])).toEqual(g.optim_not_iterable);
   });
 });
