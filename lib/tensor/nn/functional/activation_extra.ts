@@ -10,6 +10,7 @@
  */
 import { parseArgs, type PyArgs, checkNoMoreArgs } from "../../args";
 import { composite } from "../../autograd/function";
+import { cppTypeName } from "../../dtype";
 import { RuntimeError } from "../../errors";
 import { default_generator, type Generator } from "../../random";
 import { where } from "../../ops/where";
@@ -24,8 +25,7 @@ function maybeInplace(input: Tensor, inplace: boolean | undefined, op: string, f
 }
 
 function checkFloating(input: Tensor, kernel: string): void {
-  const names: Record<string, string> = { int64: "Long", bool: "Bool" };
-  if (!input.dtype.is_floating_point) throw new RuntimeError(`"${kernel}" not implemented for '${names[input.dtype.name]}'`);
+  if (!input.dtype.is_floating_point) throw new RuntimeError(`"${kernel}" not implemented for '${cppTypeName(input.dtype)}'`);
 }
 
 /**
@@ -67,6 +67,7 @@ export function mish(input: Tensor, ...args: InplaceArgs): Tensor {
 export function logsigmoid(input: Tensor, ...extra: never[]): Tensor {
   checkTensor(input, "logsigmoid");
   checkNoMoreArgs("logsigmoid", extra);
+  checkFloating(input, "log_sigmoid_cpu"); // torch 1.13 has no integer or bool kernel (F.logsigmoid(labels) in a DPO loss)
   return composite("LogSigmoidBackward0", [input], (x) => {
     const pos = x.clamp_min(0).neg().exp().log1p().neg();
     const neg = x.clamp_max(0);

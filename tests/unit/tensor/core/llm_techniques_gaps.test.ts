@@ -4,7 +4,7 @@
  * from scripts/fixtures/llm_techniques_fixtures.py).
  */
 import { describe, expect, it } from "vitest";
-import { torch, type Tensor } from "../../../../lib/tensor/index";
+import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { tutorialFixture } from "../tutorials/helpers";
 
 type TD = { shape: number[]; dtype: string; data: (number | string)[] };
@@ -69,5 +69,15 @@ describe("round of integer / bool tensors", () => {
   it("a plain round of an integer tensor is a copy; decimals=0 on floats rounds half to even", () => {
     expectTD(torch.round(L(3, -4)), r.long_plain as TD);
     expectTD(torch.round(torch.tensor([2.5, 3.5]), { decimals: 0 }), r.float_decimals0 as TD);
+  });
+});
+
+describe("F.logsigmoid of an integer or bool tensor", () => {
+  const e = g.logsigmoid;
+  it("raises torch's log_sigmoid_cpu kernel error (the engine computed it in float)", () => {
+    expect(thrown(() => F.logsigmoid(L(1)))).toEqual(e.long);
+    expect(thrown(() => F.logsigmoid(torch.tensor([1], { dtype: torch.int8 })))).toEqual(e.int8);
+    expect(thrown(() => F.logsigmoid(torch.tensor([true])))).toEqual(e.bool);
+    expect(thrown(() => new nn.LogSigmoid()(L(1)))).toEqual(e.module);
   });
 });
