@@ -7,7 +7,9 @@
  *   - Diego999/pyGAT: layers.py's dense GraphAttentionLayer (LeakyReLU on concatenated pairs from repeat / view,
  *     torch.where(adj > 0, e, zero_vec), deprecated nn.init.xavier_uniform on torch.Tensor(...).type(torch.FloatTensor)),
  *     models.py's GAT (heads kept in a plain list and registered with add_module, F.log_softmax without dim),
- *     and the later _prepare_attentional_mechanism_input (Wh1 + Wh2.T), which gives the same scores.
+ *     and the later _prepare_attentional_mechanism_input (Wh1 + Wh2.T), which gives the same scores; the sparse
+ *     SpGraphAttentionLayer with its SpecialSpmmFunction (a custom autograd.Function taking indices, values, a
+ *     torch.Size and a dense matrix; ctx.N; gradients only for values and b).
  *   - Andras7/word2vec-pytorch: model.py's SkipGramModel (clamp(max, min), F.logsigmoid, torch.bmm, squeeze) and
  *     trainer.py's loop (a new optimizer and CosineAnnealingLR per iteration, scheduler.step() first).
  *   - Matrix factorisation: yoonlight/mf-torch model.py (BiasedMatrixFactorization: biases as Embedding(n, 1),
@@ -28,6 +30,9 @@
  *     BiasedMatrixFactorization with sparse=False and SGD (for plain SGD the same values as torch's sparse run,
  *     checked; SparseAdam's lazy rows make its trajectory differ from Adam's, so the word2vec values are torch's
  *     sparse=False run).
+ *   - SpecialSpmmFunction's torch.sparse_coo_tensor(indices, values, shape) is the dense
+ *     torch.zeros(shape).index_put_([rows, cols], values, { accumulate: true }), and backward's a._indices() is the
+ *     indices tensor saved beside it; `assert` is an expect / a thrown Error.
  *   - `torch.LongTensor(range(6))` is torch.arange(6); `len(labels)` is labels.shape[0]; `__repr__` is toString().
  *   - `torch.Tensor(in, out)` / `torch.FloatTensor(in, out)` need `new` for torch.Tensor; the GAT's
  *     `self.attentions = [...]` list is a plain (unregistered) array field as in Python.
@@ -36,6 +41,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
+import type { FunctionCtx } from "../../../../lib/tensor/autograd/custom_function";
 import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { expectNums, expectT, thrown, tutorialFixture, type TJ } from "./helpers";
 
@@ -322,6 +328,93 @@ describe("pyGAT", () => {
     expectNums(losses.flat(), (r.losses as number[][]).flat(), 1e-4);
     expectT(output, r.eval_out as TJ, 1e-4);
     expect(thrown(() => torch.where(adj.index(":5").gt(0), torch.zeros(12, 12), torch.ones(12, 12)))).toEqual(r.where_shape);
+  });
+});
+
+// pyGAT's sparse layer: SpecialSpmmFunction builds torch.sparse_coo_tensor(indices, values, shape); here the same
+// matrix is built dense (index_put_ with accumulate) and indices are saved beside it for backward (a._indices()).
+class SpecialSpmmFunction extends torch.autograd.Function {
+  static override forward(ctx: FunctionCtx, indices: Tensor, values: Tensor, shape: number[], b: Tensor): Tensor {
+    if (indices.requires_grad !== false) throw new Error("AssertionError");
+    const a = torch.zeros(shape).index_put_([indices.index(0), indices.index(1)], values, { accumulate: true });
+    ctx.save_for_backward(a, b, indices);
+    ctx.N = shape[0];
+    return torch.matmul(a, b);
+  }
+  static override backward(ctx: FunctionCtx, grad_output: Tensor): (Tensor | null)[] {
+    const [a, b, indices] = ctx.saved_tensors;
+    let grad_values: Tensor | null = null, grad_b: Tensor | null = null;
+    if (ctx.needs_input_grad[1]) {
+      const grad_a_dense = grad_output.matmul(b.t());
+      const edge_idx = indices.index(0, ":").mul(ctx.N as number).add(indices.index(1, ":"));
+      grad_values = grad_a_dense.view(-1).index(edge_idx);
+    }
+    if (ctx.needs_input_grad[3]) grad_b = a.t().matmul(grad_output);
+    return [null, grad_values, null, grad_b];
+  }
+}
+
+class SpecialSpmm extends nn.Module {
+  forward(indices: Tensor, values: Tensor, shape: number[], b: Tensor): Tensor {
+    return SpecialSpmmFunction.apply(indices, values, shape, b);
+  }
+}
+
+class SpGraphAttentionLayer extends nn.Module {
+  in_features: number;
+  out_features: number;
+  alpha: number;
+  concat: boolean;
+  W: nn.Parameter;
+  a: nn.Parameter;
+  dropout: nn.Dropout;
+  leakyrelu: nn.LeakyReLU;
+  special_spmm: SpecialSpmm;
+  constructor(in_features: number, out_features: number, o: { dropout: number; alpha: number; concat?: boolean }) {
+    super();
+    this.in_features = in_features;
+    this.out_features = out_features;
+    this.alpha = o.alpha;
+    this.concat = o.concat ?? true;
+    this.W = new nn.Parameter(torch.zeros({ size: [in_features, out_features] }));
+    nn.init.xavier_normal_(this.W.data, { gain: 1.414 });
+    this.a = new nn.Parameter(torch.zeros({ size: [1, 2 * out_features] }));
+    nn.init.xavier_normal_(this.a.data, { gain: 1.414 });
+    this.dropout = new nn.Dropout(o.dropout);
+    this.leakyrelu = new nn.LeakyReLU(this.alpha);
+    this.special_spmm = new SpecialSpmm();
+  }
+  forward(input: Tensor, adj: Tensor): Tensor {
+    const N = input.size()[0];
+    const edge = adj.nonzero().t();
+    const h = torch.mm(input, this.W);
+    expect(torch.isnan(h).any().item()).toBe(false);
+    const edge_h = torch.cat([h.index(edge.index(0, ":"), ":"), h.index(edge.index(1, ":"), ":")], { dim: 1 }).t();
+    let edge_e = torch.exp(this.leakyrelu(this.a.mm(edge_h).squeeze()).neg());
+    const e_rowsum = this.special_spmm(edge, edge_e, [N, N], torch.ones({ size: [N, 1] }));
+    edge_e = this.dropout(edge_e);
+    let h_prime = this.special_spmm(edge, edge_e, [N, N], h);
+    h_prime = h_prime.div(e_rowsum);
+    return this.concat ? F.elu(h_prime) : h_prime;
+  }
+}
+
+describe("pyGAT's sparse layer (SpGraphAttentionLayer, SpecialSpmmFunction) with a dense scatter", () => {
+  it("custom Function with a shape argument, ctx.N and needs_input_grad[3]: output and gradients as torch's sparse run", () => {
+    const r = ref.pygat_sparse;
+    const { adj, features } = load_data(9);
+    torch.manual_seed(5);
+    const layer = new SpGraphAttentionLayer(8, 4, { dropout: 0.6, alpha: 0.2 });
+    expectT(layer.W, r.W as TJ, 1e-6);
+    expectT(layer.a, r.a as TJ, 1e-6);
+    const out = layer(features, adj);
+    const w = torch.linspace(0.5, 1.5, out.numel()).reshape(out.shape);
+    out.mul(w).sum().backward();
+    expectT(out, r.out as TJ, 1e-5);
+    expectT(layer.W.grad!, r.grad_W as TJ, 1e-5);
+    expectT(layer.a.grad!, r.grad_a as TJ, 1e-5);
+    layer.eval();
+    expectT(layer(features, adj), r.eval_out as TJ, 1e-5);
   });
 });
 
