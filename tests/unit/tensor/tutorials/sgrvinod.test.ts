@@ -22,7 +22,7 @@
  * (`seqs[incomplete_inds]`) -> a JS array; `filter(lambda p: p.requires_grad, ...)` -> Array.filter; `max(list)` of
  * 0-d tensors -> their item()s; `sum([l > t for l in ...])` -> filter().length; set differences -> filter;
  * `inputs, _, _, _ = pack_padded_sequence(...)` -> pack_padded_sequence(...)[0] (destructuring types every field
- * Tensor | null).
+ * Tensor | null); `lstm(packed)` -> lstm.forward(packed) (the module call signature is typed for tensors).
  * Not reproducible in TypeScript: the 2018 train.py's `scores, _ = pack_padded_sequence(...)` raises Python's
  * 'too many values to unpack (expected 2)' (a PackedSequence has four fields), while JS destructuring takes the first
  * two silently; the fixture keeps torch's error for the record.
@@ -851,5 +851,269 @@ describe("Transformers (Attention Is All You Need)", () => {
     expectNums(losses, r.train_losses, 1e-5);
     expectT(model.encoder.embedding.weight, r.emb_after, 1e-5);
     expectT(torch.zeros(2, 5).scatter({ dim: 1, index: torch.LongTensor([[1], [3]]), value: 1.0 }), r.scatter_value, 0);
+  });
+});
+
+// ============================================ Sequence Labeling (LM-LSTM-CRF) ============================================
+const { pad_packed_sequence } = nn.utils.rnn;
+
+function log_sum_exp(tensor: Tensor, dim: number): Tensor {
+  const [m] = torch.max(tensor, dim);
+  const m_expanded = m.unsqueeze(dim).expand_as(tensor);
+  return m.add(torch.log(torch.sum(torch.exp(tensor.sub(m_expanded)), dim)));
+}
+
+class Highway extends nn.Module {
+  transform = new nn.ModuleList();
+  gate = new nn.ModuleList();
+  dropout: nn.Dropout;
+  constructor(public size: number, public num_layers = 1, dropout = 0.5) {
+    super();
+    this.dropout = new nn.Dropout({ p: dropout });
+    for (let i = 0; i < num_layers; i++) {
+      const transform = new nn.Linear(size, size);
+      const gate = new nn.Linear(size, size);
+      this.transform.append(transform);
+      this.gate.append(gate);
+    }
+  }
+  forward(x: Tensor): Tensor {
+    const lin = (l: nn.ModuleList, i: number) => l.get(i) as nn.Linear;
+    let transformed = nn.functional.relu(lin(this.transform, 0)(x));
+    let g = nn.functional.sigmoid(lin(this.gate, 0)(x));
+    let out = g.mul(transformed).add(torch.sub(1, g).mul(x));
+    for (let i = 1; i < this.num_layers; i++) {
+      out = this.dropout(out);
+      transformed = nn.functional.relu(lin(this.transform, i)(out));
+      g = nn.functional.sigmoid(lin(this.gate, i)(out));
+      out = g.mul(transformed).add(torch.sub(1, g).mul(out));
+    }
+    return out;
+  }
+}
+
+class CRF extends nn.Module {
+  emission: nn.Linear;
+  transition: nn.Parameter;
+  constructor(hidden_dim: number, public tagset_size: number) {
+    super();
+    this.emission = new nn.Linear(hidden_dim, tagset_size);
+    this.transition = new nn.Parameter(torch.Tensor(tagset_size, tagset_size));
+    this.transition.data.zero_();
+  }
+  forward(feats: Tensor): Tensor {
+    const [batch_size, timesteps] = feats.shape;
+    let emission_scores = this.emission(feats);
+    emission_scores = emission_scores.unsqueeze(2).expand(batch_size, timesteps, this.tagset_size, this.tagset_size);
+    return emission_scores.add(this.transition.unsqueeze(0).unsqueeze(0));
+  }
+}
+
+type LabelingOut = { crf_scores: Tensor; lm_f_scores?: Tensor; lm_b_scores?: Tensor; wmaps: Tensor; tmaps: Tensor; wmap_lengths: Tensor };
+
+class LM_LSTM_CRF extends nn.Module {
+  dropout: nn.Dropout;
+  char_embeds: nn.Embedding;
+  forw_char_lstm: nn.LSTM;
+  back_char_lstm: nn.LSTM;
+  word_embeds: nn.Embedding;
+  word_blstm: nn.LSTM;
+  crf: CRF;
+  forw_lm_hw: Highway;
+  back_lm_hw: Highway;
+  subword_hw: Highway;
+  forw_lm_out: nn.Linear;
+  back_lm_out: nn.Linear;
+  constructor(
+    public tagset_size: number, charset_size: number, char_emb_dim: number, public char_rnn_dim: number, char_rnn_layers: number,
+    vocab_size: number, lm_vocab_size: number, word_emb_dim: number, word_rnn_dim: number, word_rnn_layers: number,
+    dropout: number, highway_layers = 1,
+  ) {
+    super();
+    this.dropout = new nn.Dropout({ p: dropout });
+    this.char_embeds = new nn.Embedding(charset_size, char_emb_dim);
+    this.forw_char_lstm = new nn.LSTM(char_emb_dim, char_rnn_dim, { num_layers: char_rnn_layers, bidirectional: false, dropout });
+    this.back_char_lstm = new nn.LSTM(char_emb_dim, char_rnn_dim, { num_layers: char_rnn_layers, bidirectional: false, dropout });
+    this.word_embeds = new nn.Embedding(vocab_size, word_emb_dim);
+    this.word_blstm = new nn.LSTM(word_emb_dim + char_rnn_dim * 2, Math.floor(word_rnn_dim / 2), { num_layers: word_rnn_layers, bidirectional: true, dropout });
+    this.crf = new CRF(Math.floor(word_rnn_dim / 2) * 2, tagset_size);
+    this.forw_lm_hw = new Highway(char_rnn_dim, highway_layers, dropout);
+    this.back_lm_hw = new Highway(char_rnn_dim, highway_layers, dropout);
+    this.subword_hw = new Highway(2 * char_rnn_dim, highway_layers, dropout);
+    this.forw_lm_out = new nn.Linear(char_rnn_dim, lm_vocab_size);
+    this.back_lm_out = new nn.Linear(char_rnn_dim, lm_vocab_size);
+  }
+  forward(cmaps_f: Tensor, cmaps_b: Tensor, cmarkers_f: Tensor, cmarkers_b: Tensor, wmaps: Tensor, tmaps: Tensor, wmap_lengths: Tensor, cmap_lengths: Tensor): LabelingOut {
+    const batch_size = cmaps_f.size(0);
+    const word_pad_len = wmaps.size(1);
+    const [cmap_sorted, char_sort_ind] = cmap_lengths.sort({ dim: 0, descending: true });
+    const pick = (t: Tensor) => t.index(char_sort_ind);
+    [cmaps_f, cmaps_b, cmarkers_f, cmarkers_b, wmaps, tmaps, wmap_lengths] = [cmaps_f, cmaps_b, cmarkers_f, cmarkers_b, wmaps, tmaps, wmap_lengths].map(pick);
+    const cf_emb = this.dropout(this.char_embeds(cmaps_f));
+    const cb_emb = this.dropout(this.char_embeds(cmaps_b));
+    const lens = cmap_sorted.tolist() as number[];
+    const [cf_packed] = this.forw_char_lstm.forward(pack_padded_sequence(cf_emb, lens, { batch_first: true }));
+    const [cb_packed] = this.back_char_lstm.forward(pack_padded_sequence(cb_emb, lens, { batch_first: true }));
+    const [cf] = pad_packed_sequence(cf_packed, { batch_first: true });
+    const [cb] = pad_packed_sequence(cb_packed, { batch_first: true });
+    expect(cf.size(1) === Math.max(...lens) && cf.size(1) === lens[0]).toBe(true);
+    cmarkers_f = cmarkers_f.unsqueeze(2).expand(batch_size, word_pad_len, this.char_rnn_dim);
+    cmarkers_b = cmarkers_b.unsqueeze(2).expand(batch_size, word_pad_len, this.char_rnn_dim);
+    let cf_selected = torch.gather(cf, 1, cmarkers_f);
+    let cb_selected = torch.gather(cb, 1, cmarkers_b);
+    let lm_f_scores: Tensor | undefined, lm_b_scores: Tensor | undefined;
+    if (this.training) {
+      const lm_f = this.forw_lm_hw(this.dropout(cf_selected));
+      const lm_b = this.back_lm_hw(this.dropout(cb_selected));
+      lm_f_scores = this.forw_lm_out(this.dropout(lm_f));
+      lm_b_scores = this.back_lm_out(this.dropout(lm_b));
+    }
+    const [wl_sorted, word_sort_ind] = wmap_lengths.sort({ dim: 0, descending: true });
+    wmaps = wmaps.index(word_sort_ind);
+    tmaps = tmaps.index(word_sort_ind);
+    cf_selected = cf_selected.index(word_sort_ind);
+    cb_selected = cb_selected.index(word_sort_ind);
+    if (this.training) {
+      lm_f_scores = lm_f_scores!.index(word_sort_ind);
+      lm_b_scores = lm_b_scores!.index(word_sort_ind);
+    }
+    let w = this.dropout(this.word_embeds(wmaps));
+    let subword = this.subword_hw(this.dropout(torch.cat([cf_selected, cb_selected], { dim: 2 })));
+    subword = this.dropout(subword);
+    w = torch.cat([w, subword], { dim: 2 });
+    // Python's list(wmap_lengths): a list of 0-d tensors
+    const [w_packed] = this.word_blstm.forward(pack_padded_sequence(w, [...wl_sorted], { batch_first: true }));
+    [w] = pad_packed_sequence(w_packed, { batch_first: true });
+    w = this.dropout(w);
+    const crf_scores = this.crf(w);
+    return { crf_scores, lm_f_scores, lm_b_scores, wmaps, tmaps, wmap_lengths: wl_sorted };
+  }
+}
+
+class ViterbiLoss extends nn.Module {
+  tagset_size: number;
+  start_tag: number;
+  end_tag: number;
+  constructor(tag_map: Record<string, number>) {
+    super();
+    this.tagset_size = Object.keys(tag_map).length;
+    this.start_tag = tag_map["<start>"];
+    this.end_tag = tag_map["<end>"];
+  }
+  forward(scores: Tensor, targets: Tensor, lengths_t: Tensor): Tensor {
+    const [batch_size, word_pad_len] = scores.shape;
+    const lengths = lengths_t.tolist() as number[];
+    targets = targets.unsqueeze(2);
+    let scores_at_targets = torch.gather(scores.view(batch_size, word_pad_len, -1), 2, targets).squeeze(2);
+    scores_at_targets = pack_padded_sequence(scores_at_targets, lengths, { batch_first: true }).data;
+    const gold_score = scores_at_targets.sum();
+    const scores_upto_t = torch.zeros(batch_size, this.tagset_size);
+    for (let t = 0; t < Math.max(...lengths); t++) {
+      const b = `:${lengths.filter((l) => l > t).length}`;
+      if (t === 0) scores_upto_t.index_put_([b], scores.index(b, t, this.start_tag, ":"));
+      else scores_upto_t.index_put_([b], log_sum_exp(scores.index(b, t, ":", ":").add(scores_upto_t.index(b).unsqueeze(2)), 1));
+    }
+    const all_paths_scores = scores_upto_t.index(":", this.end_tag).sum();
+    return all_paths_scores.sub(gold_score).div(batch_size);
+  }
+}
+
+class ViterbiDecoder {
+  tagset_size: number;
+  start_tag: number;
+  end_tag: number;
+  constructor(tag_map: Record<string, number>) {
+    this.tagset_size = Object.keys(tag_map).length;
+    this.start_tag = tag_map["<start>"];
+    this.end_tag = tag_map["<end>"];
+  }
+  decode(scores: Tensor, lengths_t: Tensor): Tensor {
+    const batch_size = scores.size(0);
+    const lengths = lengths_t.tolist() as number[];
+    const T = Math.max(...lengths);
+    const scores_upto_t = torch.zeros(batch_size, this.tagset_size);
+    const backpointers = torch.ones([batch_size, T, this.tagset_size], { dtype: torch.long }).mul(this.end_tag);
+    for (let t = 0; t < T; t++) {
+      const batch_size_t = lengths.filter((l) => l > t).length;
+      const b = `:${batch_size_t}`;
+      if (t === 0) {
+        scores_upto_t.index_put_([b], scores.index(b, t, this.start_tag, ":"));
+        backpointers.index_put_([b, t, ":"], torch.ones([batch_size_t, this.tagset_size], { dtype: torch.long }).mul(this.start_tag));
+      } else {
+        const [best, arg] = torch.max(scores.index(b, t, ":", ":").add(scores_upto_t.index(b).unsqueeze(2)), { dim: 1 });
+        scores_upto_t.index_put_([b], best);
+        backpointers.index_put_([b, t, ":"], arg);
+      }
+    }
+    let decoded = torch.zeros([batch_size, backpointers.size(1)], { dtype: torch.long });
+    let pointer = torch.ones([batch_size, 1], { dtype: torch.long }).mul(this.end_tag);
+    for (let t = backpointers.size(1) - 1; t >= 0; t--) {
+      decoded.index_put_([":", t], torch.gather(backpointers.index(":", t, ":"), 1, pointer).squeeze(1));
+      pointer = decoded.index(":", t).unsqueeze(1);
+    }
+    expect(torch.equal(decoded.index(":", 0), torch.ones(batch_size, { dtype: torch.long }).mul(this.start_tag))).toBe(true);
+    decoded = torch.cat([decoded.index(":", "1:"), torch.ones([batch_size, 1], { dtype: torch.long }).mul(this.start_tag)], { dim: 1 });
+    return decoded;
+  }
+}
+
+describe("Sequence Labeling (LM-LSTM-CRF)", () => {
+  const r = ref.labeling;
+  it("log_sum_exp", () => {
+    expectT(log_sum_exp(torch.arange(24).float().view(2, 3, 4).div(5), 1), r.lse, 1e-5);
+  });
+
+  it("LM-LSTM-CRF: char LSTMs over packed sequences, gather at markers, highways, CRF; Viterbi loss, three SGD steps, Viterbi decoding", () => {
+    const tag_map = { O: 0, B: 1, I: 2, "<start>": 3, "<end>": 4 };
+    const TT = Object.keys(tag_map).length;
+    torch.manual_seed(11);
+    const model = new LM_LSTM_CRF(TT, 8, 3, 4, 1, 10, 10, 4, 6, 1, 0.3, 2);
+    expect([...new Set(warnings())]).toEqual(r.lstm_warnings);
+    expect([...model.parameters()].reduce((s, p) => s + p.numel(), 0)).toBe(r.n_params);
+    const cmaps_f = torch.randint(1, 8, [3, 10]);
+    const cmaps_b = torch.randint(1, 8, [3, 10]);
+    const cmap_lengths = torch.LongTensor([10, 6, 8]);
+    const cmarkers_f = torch.LongTensor([[2, 5, 7, 9], [1, 3, 5, 0], [2, 4, 7, 0]]);
+    const cmarkers_b = torch.LongTensor([[9, 6, 3, 1], [5, 3, 1, 0], [7, 5, 2, 0]]);
+    const wmaps = torch.LongTensor([[2, 5, 7, 1], [3, 4, 1, 0], [6, 8, 1, 0]]);
+    const wmap_lengths = torch.LongTensor([4, 3, 3]);
+    const tags = [[1, 2, 0, 4], [0, 1, 4], [1, 0, 4]];
+    const tmaps = torch.zeros([3, 4], { dtype: torch.long });
+    tags.forEach((tg, b) => tg.forEach((tcur, i) => tmaps.index_put_([b, i], (i === 0 ? tag_map["<start>"] : tg[i - 1]) * TT + tcur)));
+    const crit_v = new ViterbiLoss(tag_map);
+    const crit_lm = new nn.CrossEntropyLoss();
+    const opt = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+    model.train();
+    const losses: number[] = [], vls: number[] = [];
+    for (let step = 0; step < 3; step++) {
+      torch.manual_seed(200 + step);
+      const o = model(cmaps_f, cmaps_b, cmarkers_f, cmarkers_b, wmaps, tmaps, wmap_lengths, cmap_lengths);
+      if (step === 0) {
+        expect([...new Set(warnings())]).toEqual(r.forward_warnings);
+        expectT(o.crf_scores, r.crf_scores0, 1e-5);
+        expect(o.tmaps.tolist()).toEqual(r.tmaps_sorted);
+      }
+      const lm_lengths = o.wmap_lengths.sub(1).tolist() as number[];
+      const packed = (t: Tensor) => pack_padded_sequence(t, lm_lengths, { batch_first: true }).data;
+      const vl = crit_v(o.crf_scores, o.tmaps, o.wmap_lengths);
+      const loss = crit_lm(packed(o.lm_f_scores!.index(":", ":-1")), packed(o.wmaps.index(":", "1:")))
+        .add(crit_lm(packed(o.lm_b_scores!.index(":", "1:")), packed(o.wmaps.index(":", ":-1"))))
+        .add(vl);
+      opt.zero_grad();
+      loss.backward();
+      if (step === 0) expectT(model.crf.transition.grad!, r.transition_grad, 1e-4);
+      clip_gradient(opt, 5.0);
+      opt.step();
+      losses.push(loss.item());
+      vls.push(vl.item());
+    }
+    expectNums(losses, r.losses, 1e-5);
+    expectNums(vls, r.viterbi_losses, 1e-5);
+    model.eval();
+    torch.no_grad(() => {
+      const o = model(cmaps_f, cmaps_b, cmarkers_f, cmarkers_b, wmaps, tmaps, wmap_lengths, cmap_lengths);
+      expectT(o.crf_scores, r.eval_crf_scores, 1e-5);
+      expect(new ViterbiDecoder(tag_map).decode(o.crf_scores, o.wmap_lengths).tolist()).toEqual(r.decoded);
+    });
   });
 });
