@@ -28,7 +28,7 @@ Object.defineProperty(NonDynamicallyQuantizableLinear, "__name__", { value: "Non
 
 export interface MultiheadAttentionOptions {
   dropout?: number;
-  bias?: boolean;
+  bias?: boolean | null;
   add_bias_kv?: boolean;
   add_zero_attn?: boolean;
   kdim?: number | null;
@@ -46,7 +46,7 @@ export interface MultiheadAttentionForwardOptions {
   is_causal?: boolean;
 }
 
-type MhaPositional = [dropout?: number, bias?: boolean, add_bias_kv?: boolean, add_zero_attn?: boolean, kdim?: number | null, vdim?: number | null, batch_first?: boolean];
+type MhaPositional = [dropout?: number, bias?: boolean | null, add_bias_kv?: boolean, add_zero_attn?: boolean, kdim?: number | null, vdim?: number | null, batch_first?: boolean];
 /** forward's keywords, the three input tensors included (all three required, one way or the other). */
 type MhaForwardKeywords = MultiheadAttentionForwardOptions & { query?: Tensor; key?: Tensor; value?: Tensor };
 type ForwardPositional = [key_padding_mask?: Tensor | null, need_weights?: boolean, attn_mask?: Tensor | null, average_attn_weights?: boolean, is_causal?: boolean];
@@ -98,7 +98,7 @@ export class MultiheadAttention extends Module {
     if (embed_dim % num_heads !== 0) throw new AssertionError("embed_dim must be divisible by num_heads");
     if (a.add_bias_kv || a.add_zero_attn) throw new RuntimeError("MultiheadAttention: add_bias_kv and add_zero_attn are not supported by this engine");
     const dtype = a.dtype ?? float32;
-    const bias = a.bias ?? true;
+    const bias = a.bias === undefined || Boolean(a.bias); // bias=None is falsy, as in Python
     this.embed_dim = embed_dim;
     this.kdim = a.kdim ?? embed_dim;
     this.vdim = a.vdim ?? embed_dim;

@@ -5,7 +5,9 @@
  *    it down to the input's shape (validate_outputs), as msurtsukov's neural-ODE adjoint relies on for its
  *    [batch, n_params] parameter gradient; a gradient of fewer dims still raises;
  *  - bias=None (hamiltonian-nn's nn.Linear(hidden, out, bias=None)) is falsy in Python: no bias parameter, and no
- *    draw from the generator for it.
+ *    draw from the generator for it (Linear, Conv, Bilinear, MultiheadAttention);
+ *  - torch.autograd.grad / backward's checks in torch's order and words; LBFGS.step() without a closure; the grad_fn
+ *    names of split / chunk pieces.
  */
 import { describe, expect, it } from "vitest";
 import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
@@ -116,6 +118,8 @@ describe("bias=None builds no bias, as Python's falsy None", () => {
     expect([conv.bias === null, String(conv)]).toEqual(g.bias_none.conv2d);
     expect(new nn.Bilinear(2, 2, 2, { bias: null }).bias === null).toBe(g.bias_none.bilinear);
     expect(new nn.Linear(3, 2, null).bias).toBeNull(); // positional, as nn.Linear(3, 2, None)
+    const mha = new nn.MultiheadAttention(4, 2, { bias: null });
+    expect([mha.in_proj_bias === null, mha.out_proj.bias === null]).toEqual(g.bias_none.mha);
   });
 });
 
