@@ -65,8 +65,25 @@ export class FunctionCtx {
 
 type Grads = Tensor | null | undefined | (Tensor | null | undefined)[];
 
+const LEGACY_CALL =
+  "Legacy autograd function with non-static forward method is deprecated. Please use new-style autograd function with static forward method. " +
+  "(Example: https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)";
+
 /** Base class of learner-defined ops; subclasses define static forward and backward. */
 export class Function {
+  /**
+   * An instance is what the legacy style called: `SparseMM()(adj, support)` (pygcn's first layers.py) raises
+   * torch 1.13's RuntimeError, as torch does for any Function instance called. So the instance is a function
+   * object carrying the subclass's prototype: instanceof, methods and fields work as on a plain instance.
+   */
+  constructor() {
+    const legacy = function legacyCall(): never {
+      throw new RuntimeError(LEGACY_CALL);
+    };
+    Object.setPrototypeOf(legacy, new.target.prototype);
+    return legacy as unknown as Function;
+  }
+
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   static forward(_ctx: FunctionCtx, ..._args: unknown[]): Tensor | Tensor[] {
     throw new RuntimeError("You must implement the forward function for custom autograd.Function.");

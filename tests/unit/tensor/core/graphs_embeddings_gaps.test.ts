@@ -10,11 +10,14 @@
  *     for index"; torch: "Expected dtype int32/int64 for index but got: Float"), scatter_reduce's index check said
  *     "scatter_reduce(): ..." (torch: "scatter(): ...") and its reduce check added ", got max" after torch's
  *     sentence; torch's once-only 'scatter_reduce() is in beta' UserWarning was missing (index_reduce's too).
+ *   - Calling an instance of a torch.autograd.Function subclass (the legacy style: pygcn's SparseMM()(adj, support))
+ *     raised JavaScript's "... is not a function"; torch 1.13 raises its "Legacy autograd function with non-static
+ *     forward method is deprecated. ..." RuntimeError, for new-style subclasses too.
  *   - torch.sparse was missing (pygcn's torch.sparse.FloatTensor, pyGAT's torch.sparse.mm): mm of dense operands
  *     is mm as in torch; the constructors and sparse-only functions are refused by name.
  */
 import { describe, expect, it, vi } from "vitest";
-import { F, torch } from "../../../../lib/tensor/index";
+import { F, torch, type Tensor } from "../../../../lib/tensor/index";
 import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { tutorialFixture } from "../tutorials/helpers";
 
@@ -24,6 +27,7 @@ const gaps = tutorialFixture<{ gaps: Record<string, unknown> }>("graphs_embeddin
   logsigmoid: Curve; hardswish: Curve; sparse_mm: { shape: number[]; data: number[] }; sparse_mm_shapes: Err;
   index_add_float: Err; index_add_bool: Err; scatter_reduce_max: Err; scatter_reduce_float_idx: Err;
   scatter_reduce_amax: { shape: number[]; data: number[] }; scatter_reduce_warning: string[]; index_reduce_warning: string[];
+  function_instance_call: Err; function_instance_isinstance: boolean;
 };
 const thrown = (fn: () => unknown): Err | null => {
   try {
@@ -106,5 +110,33 @@ describe("graphs_embeddings gaps", () => {
     } finally {
       warn.mockRestore();
     }
+  });
+
+  it("calling a Function instance raises torch's legacy-function RuntimeError; the instance is still an instance", () => {
+    class SparseMM extends torch.autograd.Function {
+      tag = "legacy";
+      forward(matrix1: Tensor, matrix2: Tensor): Tensor {
+        return torch.mm(matrix1, matrix2);
+      }
+    }
+    class Double extends torch.autograd.Function {
+      static override forward(_ctx: unknown, x: Tensor): Tensor {
+        return x.mul(2);
+      }
+      static override backward(_ctx: unknown, grad: Tensor): Tensor {
+        return grad.mul(2);
+      }
+    }
+    const call = (f: unknown, ...a: Tensor[]) => (f as (...t: Tensor[]) => Tensor)(...a);
+    const legacy = new SparseMM();
+    expect(thrown(() => call(legacy, torch.ones(2, 2), torch.ones(2, 2)))).toEqual(gaps.function_instance_call);
+    expect(thrown(() => call(new Double(), torch.ones(2)))).toEqual(gaps.function_instance_call);
+    expect(new Double() instanceof torch.autograd.Function).toBe(gaps.function_instance_isinstance);
+    expect(legacy instanceof SparseMM && legacy.tag === "legacy").toBe(true);
+    expect(legacy.forward(torch.ones(1, 1), torch.ones(1, 1)).item()).toBe(1);
+    // the new style is unchanged
+    const x = torch.ones(2, { requires_grad: true });
+    Double.apply(x).sum().backward();
+    expect(x.grad!.tolist()).toEqual([2, 2]);
   });
 });
