@@ -17,7 +17,7 @@ import { decodeCheckpoint, encodeCheckpoint, isStateDict, OBJECT_KEY, type Check
 import { bool, float32, float64, int16, int32, int64, int8, uint8, type DType } from "./dtype";
 import { isOptions, parseArgs, type PyArgs } from "./args";
 import { checkDevice, Device } from "./device";
-import { RuntimeError, TypeError_ } from "./errors";
+import { RuntimeError, TorchError, TypeError_ } from "./errors";
 import { Module, moduleTypeName, type StateDict } from "./nn/module";
 import { BatchNorm1d } from "./nn/modules/batchnorm";
 import { Parameter } from "./nn/parameter";
@@ -26,6 +26,13 @@ import { contiguousData, empty } from "./ops/util";
 import { Tensor } from "./tensor";
 import { relink, tiedPaths } from "./saved_ties";
 import { utf8Decode, utf8Encode } from "./utf8";
+
+/** Python's FileNotFoundError, which torch.load of a missing file raises (open() in torch.serialization). */
+class FileNotFoundError extends TorchError {
+  constructor(message: string) {
+    super(message, "FileNotFoundError");
+  }
+}
 
 /** Metadata key holding the JSON architecture of a saved model. */
 export const ARCHITECTURE_KEY = "gradbook.architecture";
@@ -411,7 +418,7 @@ export function load(f: Uint8Array | ArrayBuffer | string | { f: Uint8Array | Ar
   let bytes: Uint8Array | ArrayBuffer;
   if (typeof f === "string") {
     const stored = fileStore.read(f);
-    if (!stored) throw new RuntimeError(`[Errno 2] No such file or directory: '${f}' (save it first with torch.save(obj, '${f}'))`);
+    if (!stored) throw new FileNotFoundError(`[Errno 2] No such file or directory: '${f}' (save it first with torch.save(obj, '${f}'))`);
     bytes = stored;
   } else bytes = f;
   const loaded = load_tensors(bytes);

@@ -8,7 +8,8 @@
  * torch's order (_get_lr_called_within_step; LambdaLR's lr_lambdas as None). And an LSTM / LSTMCell given its
  * (h_0, c_0) wrongly (h_0 alone, a list of one, three states, a 0-dim tensor) raises what torch raises there (the
  * engine said "LSTM: hx must be a pair [h_0, c_0]"); an unbatched LSTM takes hx[0], hx[1] of one tensor as torch does.
- * And optim.SGD(model.parameters, ...) (the call forgotten) names a 'method' as torch does (the engine said 'Function').
+ * And optim.SGD(model.parameters, ...) (the call forgotten) names a 'method' as torch does (the engine said 'Function');
+ * torch.load of a file never saved raises FileNotFoundError (the engine's was a RuntimeError).
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
@@ -141,5 +142,13 @@ describe("mlmastery gaps: an optimizer given something not iterable", () => {
     const lin = new nn.Linear(2, 2);
     const given: unknown[] = [lin.parameters, lin.named_parameters, () => 1, lin, nn.Linear];
     expect(given.map((p) => thrown(() => new optim.SGD(p as never, { lr: 0.1 }))?.[1])).toEqual(g.optim_not_iterable);
+  });
+});
+
+describe("mlmastery gaps: torch.load of a missing file", () => {
+  it("raises FileNotFoundError with torch's message first (the engine adds how to save it)", () => {
+    const e = thrown(() => torch.load("missing-model.pth"));
+    expect(e![0]).toBe(g.load_missing[0]);
+    expect(e![1].startsWith(g.load_missing[1])).toBe(true);
   });
 });
