@@ -6,7 +6,7 @@ import { isOptions, parseArgs } from "../args";
 import { needsGrad, record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import { bool, cppTypeName, int32, int64, uint8, wrapsAround } from "../dtype";
-import { IndexError, RuntimeError, TypeError_ } from "../errors";
+import { IndexError, RuntimeError, TypeError_, ValueError } from "../errors";
 import { broadcastShapes, fmtShape, normalizeDim, numelOf } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
 import { advancedRead, advancedWrite, maskToIndices, planAdvanced, type AdvancedIndex, type AdvancedPlan } from "./advanced_index";
@@ -55,7 +55,9 @@ export function slice(start: number | Tensor | null = null, stop: number | Tenso
  * slice · "...": ellipsis · "None" / "newaxis": insert a size-1 dim · Tensor (long) or
  * number[]: pick indices along the dim · bool Tensor: mask over the leading dims.
  */
-export type IndexSpec = number | null | string | Slice | Tensor | readonly number[];
+export type IndexSpec = number | null | string | Slice | Tensor | readonly number[] | readonly boolean[] | readonly IndexList[];
+/** A Python list used as an index: numbers or bools, nested (x[:, [[0, 1], [1, 0]]] picks by a 2-D index). */
+type IndexList = number | boolean | readonly IndexList[];
 
 function parseSliceString(s: string): Slice | "..." | "None" {
   const str = s.trim();
@@ -211,7 +213,57 @@ interface SplitSpecs {
  * Applies numbers, slices, None and "..." as views and collects tensor/array indices (a bool
  * mask becomes one long index per dim it covers) with the view dim each applies to.
  */
-function splitSpecs(x: Tensor, specs: readonly IndexSpec[]): SplitSpecs {
+/**
+ * torch 1.13's treatSequenceAsTuple: a lone list index holding a list, a tensor, a slice or None (fewer than 32
+ * entries) is a tuple of indices, so x[[[2, 0], [1, 1]]] is x[[2, 0], [1, 1]] and x[[t1, t2]] is x[t1, t2].
+ */
+function sequenceAsTuple(specs: readonly IndexSpec[]): readonly IndexSpec[] {
+  if (specs.length !== 1 || !Array.isArray(specs[0])) return specs;
+  const list = specs[0] as readonly unknown[];
+  const tupleLike = (e: unknown) => Array.isArray(e) || e instanceof Tensor || e instanceof Slice || e === null || typeof e === "string";
+  return list.length < 32 && list.some(tupleLike) ? (list as readonly IndexSpec[]) : specs;
+}
+
+/**
+ * A list index as torch's indexing_tensor_from_data makes it: bools only -> a bool mask, otherwise int64 (bools as
+ * 0 / 1, fractions truncated, as x[[0.5, 1]] picks rows 0 and 1); nested lists give a multi-dimensional index,
+ * ragged ones Python's ValueError.
+ */
+function listIndexTensor(list: readonly IndexList[]): Tensor {
+  const shape: number[] = [];
+  for (let level: unknown = list; Array.isArray(level); level = level[0]) {
+    shape.push(level.length);
+    if (level.length === 0) break;
+  }
+  const leaves: (number | boolean)[] = [];
+  const walk = (v: unknown, d: number): void => {
+    if (d === shape.length) {
+      if (Array.isArray(v)) throw new ValueError(`expected sequence of length ${shape[d - 1]} at dim ${d - 1} (got ${v.length})`);
+      leaves.push(v as number | boolean);
+      return;
+    }
+    if (!Array.isArray(v)) throw new ValueError(`expected sequence of length ${shape[d]} at dim ${d} (got ${typeof v === "number" || typeof v === "boolean" ? 0 : String(v)})`);
+    if (v.length !== shape[d]) throw new ValueError(`expected sequence of length ${shape[d]} at dim ${d} (got ${v.length})`);
+    for (const e of v) walk(e, d + 1);
+  };
+  walk(list, 0);
+  if (leaves.length > 0 && leaves.every((v) => typeof v === "boolean")) {
+    const t = empty(shape, bool);
+    t._data.set(leaves.map((v) => (v ? 1 : 0)));
+    return t;
+  }
+  const t = empty(shape, int64);
+  t._data.set(leaves.map((v) => (typeof v === "boolean" ? Number(v) : Math.trunc(v))));
+  return t;
+}
+
+/** The specs with Python list indices made tensors (a lone tuple-like list spread first). */
+function listSpecsAsTensors(specs: readonly IndexSpec[]): readonly IndexSpec[] {
+  return sequenceAsTuple(specs).map((s) => (Array.isArray(s) ? listIndexTensor(s as readonly IndexList[]) : s));
+}
+
+function splitSpecs(x: Tensor, rawSpecs: readonly IndexSpec[]): SplitSpecs {
+  const specs = listSpecsAsTensors(rawSpecs);
   // A uint8 tensor index is a mask in torch 1.13 (deprecated, with a warning).
   const parsed = specs.map((s) => (typeof s === "string" ? parseSliceString(s) : uint8MaskAsBool(s, "index")));
   const dimsUsed = (s: (typeof parsed)[number]): number => (s === "..." || s === "None" ? 0 : s instanceof Tensor && s.dtype === bool ? s.dim() : 1);
@@ -310,7 +362,8 @@ export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
  * Out-of-place `x[specs] = value` (torch.index_put with the indices given as specs): a copy of
  * x with value written, or added when accumulate (repeated indices then add up).
  */
-export function index_put(x: Tensor, specs: readonly IndexSpec[], value: TensorLike, accumulate = false): Tensor {
+export function index_put(x: Tensor, rawSpecs: readonly IndexSpec[], value: TensorLike, accumulate = false): Tensor {
+  const specs = listSpecsAsTensors(rawSpecs);
   if (value instanceof Tensor && value.dtype !== x.dtype) checkPutSourceDtype(x, specs, value, accumulate);
   const out = copyOf(x);
   let v = value instanceof Tensor ? value : empty([], x.dtype).fill_(value);

@@ -51,3 +51,30 @@ describe("pack_padded_sequence reads lengths as torch.as_tensor(lengths, dtype=t
     expect(got).toEqual(gaps.pack_float_tensor_in_list);
   });
 });
+
+describe("Python lists as indices, as torch 1.13 reads them", () => {
+  const xi = torch.arange(12).view(3, 4);
+  const L = (v: number[]) => torch.tensor(v, { dtype: torch.long });
+  it("a lone list holding lists or tensors is a tuple of indices (treatSequenceAsTuple), for reads and writes", () => {
+    expectT(xi.index([[2, 0]]), gaps.list_tuple_one, 0);
+    expectT(xi.index([[2, 0], [1, 1]]), gaps.list_tuple_two, 0);
+    expectT(xi.index([L([2, 0]), L([1, 1])] as unknown as number[]), gaps.list_tuple_tensors, 0);
+    const xs = xi.clone();
+    xs.index_put_([[[2, 0], [1, 1]]], -1);
+    expectT(xs, gaps.list_tuple_put, 0);
+  });
+  it("a nested list beside other indices is a multi-dimensional index; a ragged one is Python's ValueError", () => {
+    expectT(xi.index(":", [[0, 1], [1, 0]]), gaps.list_2d_index, 0);
+    let got: [string, string] | null = null;
+    try {
+      xi.index(":", [[0, 1], [1]]);
+    } catch (e) {
+      got = [(e as Error).name, (e as Error).message];
+    }
+    expect(got).toEqual(gaps.list_ragged);
+  });
+  it("a list of bools is a mask; fractional entries truncate", () => {
+    expectT(xi.index([true, false, true]), gaps.list_bools, 0);
+    expectT(xi.index([0.5, 1.9]), gaps.list_floats, 0);
+  });
+});
