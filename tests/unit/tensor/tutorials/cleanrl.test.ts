@@ -8,7 +8,10 @@
  * action_bias buffers and log_std squashed by tanh, rsample with the log-prob correction applied by -=, twin soft Q
  * networks, alpha autotuning on log_alpha, soft target updates through .data.copy_), td3_continuous_action.py
  * (exploration with torch.normal(0, scale-tensor), target policy smoothing with randn_like and clamps, the delayed actor
- * update) and dqn.py (linear_schedule, argmax, max(dim=1), gather, mse_loss, the tau = 1 target copy), plus a learner's
+ * update), dqn.py (linear_schedule, argmax, max(dim=1), gather, mse_loss, the tau = 1 target copy), c51.py (the atoms
+ * buffer, pmfs[arange, action], the projection by index_add_ on rows of target_pmfs), rpo_continuous_action.py
+ * (torch.FloatTensor(shape).uniform_) and ppo_atari_lstm.py's Agent (orthogonal LSTM weights by named_parameters, the
+ * state reset by (1 - done) at each step, flatten(cat(...), 0, 1)), plus a learner's
  * typical mistakes there (Categorical(logits) taken as probs, a negative std, a wrong action shape, orthogonal_ on a
  * bias, a soft update without .data, Adam on log_alpha.exp(), mse_loss without view(-1), a non-finite clip).
  * Values from torch 1.13 running the same code: scripts/fixtures/cleanrl_fixtures.py -> tutorials/cleanrl.json.
@@ -21,6 +24,8 @@
  * -> index loops over the arrays; np.random.shuffle(b_inds) -> torch.randperm; np.var -> torch.var(unbiased=False);
  * optimizer.param_groups[0]["lr"] = v -> param_groups[0].lr = v; numpy's .clip(low, high) -> clamp(LOW, HIGH).
  * Kept visible: Python shows a UserWarning once per source line, the engine once per message.
+ * Sizes cut: ppo_atari_lstm's Agent sees 36 x 36 frames (Linear(64 * 1 * 1, 128), LSTM(128, 32)): orthogonal_ of its
+ * Linear(3136, 512) weight alone takes about 3.4 s here (Gram-Schmidt in JavaScript), milliseconds in torch.
  */
 import { describe, expect, it, vi } from "vitest";
 import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
@@ -53,7 +58,7 @@ class SyntheticEnvs {
   }
 }
 
-function layer_init(layer: InstanceType<typeof nn.Linear>, std = Math.sqrt(2), bias_const = 0.0) {
+function layer_init<L extends InstanceType<typeof nn.Linear> | InstanceType<typeof nn.Conv2d>>(layer: L, std = Math.sqrt(2), bias_const = 0.0): L {
   nn.init.orthogonal_(layer.weight, std);
   nn.init.constant_(layer.bias!, bias_const);
   return layer;
@@ -542,6 +547,163 @@ describe("cleanrl SAC, TD3 and DQN (sac_continuous_action.py, td3_continuous_act
     expectNums(losses, r.losses, 1e-4);
     expectT(target_network.state_dict()["network.4.bias"], r.target_last_bias, 1e-5);
     expectT(q_network.state_dict()["network.4.bias"], r.q_last_bias, 1e-5);
+  });
+});
+
+describe("cleanrl C51, RPO and the LSTM agent (c51.py, rpo_continuous_action.py, ppo_atari_lstm.py)", () => {
+  it("C51: the atoms buffer, pmfs[arange, action], the categorical projection by index_add_ on rows, two loss steps", () => {
+    const r = ref.c51;
+    class C51QNetwork extends nn.Module {
+      declare atoms: Tensor;
+      readonly n = N_ACTIONS;
+      network: InstanceType<typeof nn.Sequential>;
+      constructor(readonly n_atoms = 101, v_min = -100, v_max = 100) {
+        super();
+        this.register_buffer("atoms", torch.linspace(v_min, v_max, { steps: n_atoms }));
+        this.network = new nn.Sequential(new nn.Linear(OBS_DIM, 120), new nn.ReLU(), new nn.Linear(120, 84), new nn.ReLU(), new nn.Linear(84, this.n * n_atoms));
+      }
+      get_action(x: Tensor, action: Tensor | null = null): [Tensor, Tensor] {
+        const logits = this.network(x);
+        const pmfs = torch.softmax(logits.view(x.shape[0], this.n, this.n_atoms), { dim: 2 });
+        const q_values = pmfs.mul(this.atoms).sum(2);
+        if (action === null) action = torch.argmax(q_values, 1);
+        return [action, pmfs.index(torch.arange(x.shape[0]), action)];
+      }
+    }
+    const [n_atoms, v_min, v_max] = [11, -10, 10];
+    torch.manual_seed(1);
+    const q_network = new C51QNetwork(n_atoms, v_min, v_max);
+    const optimizer = new optim.Adam(q_network.parameters(), { lr: 2.5e-4, eps: 0.01 / 32 });
+    const target_network = new C51QNetwork(n_atoms, v_min, v_max);
+    target_network.load_state_dict(q_network.state_dict());
+    expectT(q_network.atoms, r.atoms, 1e-6);
+    const g = new torch.Generator().manual_seed(13);
+    let observations = torch.zeros(0);
+    for (let global_step = 0; global_step < 2; global_step++) {
+      observations = torch.randn([8, OBS_DIM], { generator: g });
+      const actions = torch.randint(0, N_ACTIONS, [8, 1], { generator: g });
+      const next_observations = torch.randn([8, OBS_DIM], { generator: g });
+      const rewards = torch.randn([8, 1], { generator: g }).mul(5);
+      const dones = torch.rand([8, 1], { generator: g }).lt(0.3).float();
+      const [target_pmfs, l] = torch.no_grad(() => {
+        const [, next_pmfs] = target_network.get_action(next_observations);
+        const next_atoms = rewards.add(target_network.atoms.mul(gamma).mul(dones.neg().add(1)));
+        const delta_z = target_network.atoms.index(1).sub(target_network.atoms.index(0));
+        const tz = next_atoms.clamp(v_min, v_max);
+        const b = tz.sub(v_min).div(delta_z);
+        const l = b.floor().clamp(0, n_atoms - 1);
+        const u = b.ceil().clamp(0, n_atoms - 1);
+        const d_m_l = u.add(l.eq(u).float()).sub(b).mul(next_pmfs);
+        const d_m_u = b.sub(l).mul(next_pmfs);
+        const target_pmfs = torch.zeros_like(next_pmfs);
+        for (let i = 0; i < target_pmfs.size(0); i++) {
+          target_pmfs.index(i).index_add_(0, l.index(i).long(), d_m_l.index(i));
+          target_pmfs.index(i).index_add_(0, u.index(i).long(), d_m_u.index(i));
+        }
+        return [target_pmfs, l];
+      });
+      const [, old_pmfs] = q_network.get_action(observations, actions.flatten());
+      const loss = target_pmfs.mul(old_pmfs.clamp({ min: 1e-5, max: 1 - 1e-5 }).log()).neg().sum(-1).mean();
+      const old_val = old_pmfs.mul(q_network.atoms).sum(1);
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      const e = r.steps[global_step];
+      expectT(l, e.l, 0);
+      expectT(target_pmfs, e.target_pmfs, 1e-5);
+      expectNums([loss.item()], [e.loss], 1e-5);
+      expectT(old_val, e.old_val, 1e-4);
+    }
+    expect(q_network.get_action(observations)[0].tolist()).toEqual(r.greedy);
+  });
+
+  it("RPO: the mean perturbed by torch.FloatTensor(shape).uniform_(-alpha, alpha) from the global stream", () => {
+    const r = ref.rpo;
+    torch.manual_seed(1);
+    const agent = new ContinuousAgent();
+    const rpo_alpha = 0.5;
+    const x = torch.randn(4, OBS_DIM);
+    let action_mean = agent.actor_mean(x);
+    const action_std = torch.exp(agent.actor_logstd.expand_as(action_mean));
+    const action = new Normal(action_mean, action_std).sample();
+    const z = torch.FloatTensor(action_mean.shape).uniform_(-rpo_alpha, rpo_alpha);
+    action_mean = action_mean.add(z);
+    const lp = new Normal(action_mean, action_std).log_prob(action).sum(1);
+    lp.sum().backward();
+    expectT(z, r.z, 1e-6);
+    expect([String(z.dtype), z.requires_grad]).toEqual([r.z_dtype, r.z_requires_grad]);
+    expectT(lp, r.log_prob, TOL);
+    expectT(agent.actor_logstd.grad!, r.actor_logstd_grad, TOL);
+  });
+
+  it("ppo_atari_lstm's Agent: orthogonal LSTM weights, the per-step reset of (h, c) by (1 - done), torch's actions and gradients", () => {
+    const r = ref.lstm;
+    class LstmAgent extends nn.Module {
+      network = new nn.Sequential(
+        layer_init(new nn.Conv2d(1, 32, 8, { stride: 4 })), new nn.ReLU(),
+        layer_init(new nn.Conv2d(32, 64, 4, { stride: 2 })), new nn.ReLU(),
+        layer_init(new nn.Conv2d(64, 64, 3, { stride: 1 })), new nn.ReLU(),
+        new nn.Flatten(), layer_init(new nn.Linear(64 * 1 * 1, 128)), new nn.ReLU(),
+      );
+      lstm = new nn.LSTM(128, 32);
+      actor: InstanceType<typeof nn.Linear>;
+      critic: InstanceType<typeof nn.Linear>;
+      constructor() {
+        super();
+        for (const [name, param] of this.lstm.named_parameters()) {
+          if (name.includes("bias")) nn.init.constant_(param, 0);
+          else if (name.includes("weight")) nn.init.orthogonal_(param, 1.0);
+        }
+        this.actor = layer_init(new nn.Linear(32, N_ACTIONS), 0.01);
+        this.critic = layer_init(new nn.Linear(32, 1), 1);
+      }
+      get_states(x: Tensor, lstm_state: [Tensor, Tensor], done: Tensor): [Tensor, [Tensor, Tensor]] {
+        let hidden = this.network(x.div(255.0));
+        const batch_size = lstm_state[0].shape[1];
+        hidden = hidden.reshape(-1, batch_size, this.lstm.input_size);
+        done = done.reshape(-1, batch_size);
+        const new_hidden: Tensor[] = [];
+        for (let k = 0; k < hidden.shape[0]; k++) {
+          const d = done.index(k);
+          const keep = d.neg().add(1.0).view(1, -1, 1);
+          let h: Tensor;
+          [h, lstm_state] = this.lstm(hidden.index(k).unsqueeze(0), [keep.mul(lstm_state[0]), keep.mul(lstm_state[1])]) as [Tensor, [Tensor, Tensor]];
+          new_hidden.push(h);
+        }
+        return [torch.flatten(torch.cat(new_hidden), 0, 1), lstm_state];
+      }
+      get_action_and_value(x: Tensor, lstm_state: [Tensor, Tensor], done: Tensor, action: Tensor | null = null) {
+        const [hidden, state] = this.get_states(x, lstm_state, done);
+        const probs = new Categorical({ logits: this.actor(hidden) });
+        if (action === null) action = probs.sample();
+        return [action, probs.log_prob(action), probs.entropy(), this.critic(hidden), state] as const;
+      }
+    }
+    torch.manual_seed(1);
+    const agent = new LstmAgent();
+    const num_envs = 2;
+    const next_lstm_state: [Tensor, Tensor] = [
+      torch.zeros(agent.lstm.num_layers, num_envs, agent.lstm.hidden_size),
+      torch.zeros(agent.lstm.num_layers, num_envs, agent.lstm.hidden_size),
+    ];
+    const g = new torch.Generator().manual_seed(17);
+    const x = torch.randint(0, 256, [4, 1, 36, 36], { generator: g }).float(); // 84 x 84 frames cut to 36 x 36
+    const done = torch.tensor([0.0, 0.0, 1.0, 0.0]);
+    const [action, logprob, entropy, value, [h_n, c_n]] = agent.get_action_and_value(x, next_lstm_state, done);
+    logprob.sum().add(value.sum()).backward();
+    const w_hh = agent.lstm.weight_hh_l0 as Tensor;
+    expect([...agent.lstm.named_parameters()].map(([n]) => n)).toEqual(r.param_names);
+    expectT(w_hh.T.matmul(w_hh).index(":3", ":3"), r.w_hh_gram, 1e-5);
+    expectT((agent.lstm.weight_ih_l0 as Tensor).index(0, ":6"), r.w_ih_row0, 1e-5);
+    expect(action.tolist()).toEqual(r.action);
+    expectT(logprob, r.logprob, TOL);
+    expectT(entropy, r.entropy, TOL);
+    expectT(value, r.value, TOL);
+    expectT(h_n.index(0, ":", ":5"), r.h_n, TOL);
+    expectT(c_n.index(0, ":", ":5"), r.c_n, TOL);
+    expectT(w_hh.grad!.index(":4", ":4"), r.w_hh_grad, 1e-3);
+    expectT(agent.state_dict({ keep_vars: true })["network.0.bias"].grad!.index(":6"), r.conv0_bias_grad, 1e-3);
+    expectT(agent.actor.weight.grad!.index(":", ":6"), r.actor_weight_grad, 1e-3);
   });
 });
 
