@@ -245,6 +245,8 @@ function epochStr(epoch: number): string {
   return (epoch < 0 ? "-" : "") + String(Math.abs(epoch)).padStart(5, "0");
 }
 
+/** The ReduceLROnPlateau schedulers step() has run on (torch 1.13 sets _last_lr there, not in __init__). */
+const steppedPlateaus = new WeakSet<object>();
 /** Schedulers constructed whose initial step has not run yet (see LRScheduler._initial_step). */
 const pendingInitialStep = new WeakSet<LRScheduler>();
 /** The param groups whose lr is an accessor that runs a pending initial step, with the lr each holds. */
@@ -966,17 +968,24 @@ export class ReduceLROnPlateau {
       this.num_bad_epochs = 0;
     }
     this._last_lr = groupsOf(this.optimizer).map((g) => g.lr);
+    steppedPlateaus.add(this);
   }
 
   get_last_lr(): number[] {
     return this._last_lr.slice();
   }
 
+  /** torch 1.13's __dict__ minus the optimizer: _last_lr only once step() has set it (torch sets it there only). */
   state_dict(): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(this).filter(([k]) => k !== "optimizer").map(([k, v]) => [k, structuredCopy(v)]));
+    return Object.fromEntries(
+      Object.entries(this)
+        .filter(([k]) => k !== "optimizer" && (k !== "_last_lr" || steppedPlateaus.has(this)))
+        .map(([k, v]) => [k, structuredCopy(v)]),
+    );
   }
 
   load_state_dict(state: Record<string, unknown>): void {
+    if ("_last_lr" in state) steppedPlateaus.add(this);
     for (const [k, v] of Object.entries(state)) if (k !== "optimizer") (this as unknown as Record<string, unknown>)[k] = structuredCopy(v);
     this._init_is_better();
   }

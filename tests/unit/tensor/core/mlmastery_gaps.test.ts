@@ -103,6 +103,10 @@ describe("mlmastery gaps: learning-rate schedulers", () => {
     expect(Object.keys(lam)).toEqual(g.lambdalr_state_keys);
     expect(lam.lr_lambdas).toEqual(g.lambdalr_lambdas);
     expect(Object.keys(new L.CosineAnnealingWarmRestarts(sgd(), 3).state_dict())).toEqual(g.cawr_state_keys);
+    const plateau = new L.ReduceLROnPlateau(sgd());
+    expect(Object.keys(plateau.state_dict())).toEqual(g.plateau_keys_before); // no _last_lr before a step, as torch
+    plateau.step(1.0);
+    expect(Object.keys(plateau.state_dict())).toEqual(g.plateau_keys_after);
   });
 });
 
