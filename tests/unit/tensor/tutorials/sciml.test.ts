@@ -9,6 +9,7 @@
  *    input, no_grad / set_grad_enabled(True) inside, the augmented system solved backwards, a [bs, n_params]
  *    parameter gradient that autograd sums to the flat parameters' shape), NeuralODE, the Linear / Spiral / Test /
  *    NN ODEFs (ELU(inplace=True)); conduct_experiment with a fixed batch, adjoint gradients against plain backprop;
+ *    the ODE-VAE (GRU encoder over reversed time deltas, NeuralODEDecoder, the ELBO loss, generate_with_seed);
  *  - jayroxis/PINNs (Burgers Inference / Identification, PyTorch): DNN from an OrderedDict, the residual
  *    u_t + u u_x - nu u_xx through autograd.grad(grad_outputs=torch.ones_like(u), create_graph=True), data made by
  *    torch.tensor(X[:, 0:1], requires_grad=True).float(), LBFGS with every keyword and strong_wolfe over a closure,
@@ -22,7 +23,7 @@
  * Data: numpy / scipy (burgers_shock.mat, lhs, the spring's solve_ivp, random.choice, np.random batches) are seeded
  * torch stand-ins built the same way on both sides; the numpy arrays reach torch.tensor as nested lists with
  * dtype float64 (numpy's). Python forms written otherwise: `F1, F2 = y.split(1, 1)` -> destructuring,
- * `M[::2] *= -1` -> M.index("::2").mul_(-1), `z[0] = z0` / `adj_t[i] = ...` -> index_put_, `adj_z[:] = v` ->
+ * `M[::2] *= -1` -> M.index("::2").mul_(-1), `z[0] = z0` / `adj_t[i] = ...` / `t[1:] = ...` -> index_put_, `loss /= n` -> div, `adj_z[:] = v` ->
  * copy_, `adj_p[:] += v` -> add_, `with torch.no_grad():` / `torch.set_grad_enabled(True)` -> callbacks,
  * `a, b, *rest = grads` -> destructuring with a rest, `np.prod(z_shape)` -> reduce, `%`-formatting -> a small
  * helper, `assert` -> a thrown AssertionError-named Error, OrderedDict -> Map, keyword arguments -> an options object.
@@ -427,6 +428,63 @@ function conduct_experiment(ode_true: NeuralODE, ode_trained: NeuralODE, n_steps
   return [obs, losses, z_p];
 }
 
+class RNNEncoder extends nn.Module {
+  rnn: nn.GRU;
+  hid2lat: nn.Linear;
+  constructor(public input_dim: number, public hidden_dim: number, public latent_dim: number) {
+    super();
+    this.rnn = new nn.GRU(input_dim + 1, hidden_dim);
+    this.hid2lat = new nn.Linear(hidden_dim, 2 * latent_dim);
+  }
+  forward(x: Tensor, t: Tensor): [Tensor, Tensor] {
+    t = t.clone();
+    t.index_put_(["1:"], t.index(":-1").sub(t.index("1:")));
+    t.index_put_([0], 0);
+    const xt = torch.cat([x, t], { dim: -1 });
+    const [, h0] = this.rnn(xt.flip([0])) as [Tensor, Tensor];
+    const z0 = this.hid2lat(h0.index(0));
+    return [z0.index(":", `:${this.latent_dim}`), z0.index(":", `${this.latent_dim}:`)];
+  }
+}
+
+class NeuralODEDecoder extends nn.Module {
+  ode: NeuralODE;
+  l2h: nn.Linear;
+  h2o: nn.Linear;
+  constructor(public output_dim: number, public hidden_dim: number, public latent_dim: number) {
+    super();
+    const func = new NNODEF(latent_dim, hidden_dim, true);
+    this.ode = new NeuralODE(func);
+    this.l2h = new nn.Linear(latent_dim, hidden_dim);
+    this.h2o = new nn.Linear(hidden_dim, output_dim);
+  }
+  forward(z0: Tensor, t: Tensor): Tensor {
+    const zs = this.ode(z0, t, true);
+    return this.h2o(this.l2h(zs));
+  }
+}
+
+class ODEVAE extends nn.Module {
+  encoder: RNNEncoder;
+  decoder: NeuralODEDecoder;
+  constructor(public output_dim: number, public hidden_dim: number, public latent_dim: number) {
+    super();
+    this.encoder = new RNNEncoder(output_dim, hidden_dim, latent_dim);
+    this.decoder = new NeuralODEDecoder(output_dim, hidden_dim, latent_dim);
+  }
+  forward(x: Tensor, t: Tensor, MAP = false): [Tensor, Tensor, Tensor, Tensor] {
+    const [z_mean, z_log_var] = this.encoder(x, t);
+    const z = MAP ? z_mean : z_mean.add(torch.randn_like(z_mean).mul(torch.exp(z_log_var.mul(0.5))));
+    const x_p = this.decoder(z, t);
+    return [x_p, z, z_mean, z_log_var];
+  }
+  generate_with_seed(seed_x: Tensor, t: Tensor): Tensor {
+    const seed_t_len = seed_x.shape[0];
+    const [z_mean] = this.encoder(seed_x, t.index(`:${seed_t_len}`));
+    return this.decoder(z_mean, t);
+  }
+}
+
 describe("msurtsukov/neural-ode", () => {
   const r = ref.node;
   const idxs = [[0, 1, 2, 3], [2, 3, 5], [1, 4, 5, 6]];
@@ -483,6 +541,35 @@ describe("msurtsukov/neural-ode", () => {
     new NeuralODE(nni)(zb, tb, true).pow(2).sum().backward();
     nni.parameters().forEach((p, i) => expectT(p.grad!, r.nn_inv_grads[i] as TJ, 1e-4));
     expect(thrown(() => new NeuralODE(new nn.Linear(2, 2) as unknown as ODEF))).toEqual(r.err_not_odef);
+  });
+
+  it("the ODE-VAE on two spirals: GRU encoder over reversed time deltas, ODE decoder, ELBO, one Adam step, generate_with_seed", () => {
+    torch.manual_seed(7);
+    const noise_std = 0.02;
+    const normal01 = new torch.distributions.Normal(0, 1.0);
+    const times = torch.linspace(0, 0.3, 4).index(":", "None").expand(4, 2).index(":", ":", "None");
+    const x0 = torch.autograd.Variable(normal01.sample([2, 2])).mul(2.0);
+    const xs_list = [0, 1].map((i) => new NeuralODE(new SpiralFunctionExample())(x0.index(`${i}:${i + 1}`), times.index(":", `${i}:${i + 1}`), true));
+    const orig_trajs = torch.cat(xs_list, { dim: 1 }).detach();
+    const samp_trajs = orig_trajs.add(torch.randn_like(orig_trajs).mul(noise_std));
+    expectT(samp_trajs, r.vae_samp, 1e-5);
+    const vae = new ODEVAE(2, 8, 3);
+    const optim_ = new torch.optim.Adam(vae.parameters(), { betas: [0.9, 0.999], lr: 0.001 });
+    const max_len = 4;
+    const [x_p, , z_mean, z_log_var] = vae(samp_trajs, times) as [Tensor, Tensor, Tensor, Tensor];
+    const kl_loss = torch.sum(z_log_var.add(1).sub(z_mean.pow(2)).sub(torch.exp(z_log_var)), -1).mul(-0.5);
+    let loss = samp_trajs.sub(x_p).pow(2).sum(-1).sum(0).mul(0.5).div(noise_std ** 2).add(kl_loss);
+    loss = torch.mean(loss);
+    loss = loss.div(max_len);
+    optim_.zero_grad();
+    loss.backward();
+    expectT(z_mean, r.vae_z_mean, 1e-5);
+    expectT(x_p, r.vae_x_p, 1e-5);
+    expectNums([loss.item()], [r.vae_loss], 1e-5);
+    expectT(vae.encoder.hid2lat.weight.grad!, r.vae_grads[0], 1e-4);
+    expectT((vae.decoder.ode.func as NNODEF).lin1.weight.grad!, r.vae_grads[1], 1e-4);
+    optim_.step();
+    expectT(vae.generate_with_seed(samp_trajs.index(":2"), times), r.vae_gen, 1e-5);
   });
 
   it("a custom Function's backward: too few gradients, a wrong shape, a batched one summed to the input's", () => {
