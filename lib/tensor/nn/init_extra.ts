@@ -124,12 +124,27 @@ export function orthogonal_(tensor: Tensor, ...args: PyArgs<[gain?: number], Ort
     for (let j = 0; j < n; j++) {
       const v = new Float64Array(m);
       for (let i = 0; i < m; i++) v[i] = at(i, j);
-      // Classical Gram-Schmidt applied twice keeps Q orthogonal to rounding.
-      for (let pass = 0; pass < 2; pass++) {
-        for (const prev of q) {
-          let d = 0;
-          for (let i = 0; i < m; i++) d += prev[i] * v[i];
-          for (let i = 0; i < m; i++) v[i] -= d * prev[i];
+      // Gram-Schmidt applied twice keeps Q orthogonal to rounding. Each subtraction of q[t]'s component is fused
+      // with the dot product against q[t + 1] (the same arithmetic in the same order, one sweep over v instead of
+      // two): Linear(3136, 512)'s weight (ppo_atari's layer_init) took about twice as long.
+      for (let pass = 0; pass < 2 && q.length > 0; pass++) {
+        let d = 0;
+        const first = q[0];
+        for (let i = 0; i < m; i++) d += first[i] * v[i];
+        for (let t = 0; t < q.length; t++) {
+          const prev = q[t];
+          if (t + 1 === q.length) {
+            for (let i = 0; i < m; i++) v[i] -= d * prev[i];
+            break;
+          }
+          const next = q[t + 1];
+          let dn = 0;
+          for (let i = 0; i < m; i++) {
+            const x = v[i] - d * prev[i];
+            v[i] = x;
+            dn += next[i] * x;
+          }
+          d = dn;
         }
       }
       let norm = 0;
