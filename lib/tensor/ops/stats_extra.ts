@@ -7,7 +7,7 @@
  * The order statistics find their positions in plain JS (per row along the dim) and read the
  * values with gather, so the gradient goes to the chosen element, as in PyTorch.
  */
-import { composite } from "../autograd/function";
+import { composite, record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import { isOptions, parseArgs, type PyArgs } from "../args";
 import { bool, cppTypeName, float32, int32, int64, isDType, type DType } from "../dtype";
@@ -88,7 +88,26 @@ export function median(x: Tensor, ...args: PyArgs<[dim: number, keepdim?: boolea
 export function median(x: Tensor, ...args: unknown[]): Tensor | MinMaxResult {
   const a = dimArgs("median", args);
   const r = pickAlong(x, a.dim, a.keepdim, "median", medianPick(false));
-  return a.dim === undefined ? r.values : r;
+  return a.dim === undefined ? evenlyDistributed(x, r.values, "MedianBackward0") : r;
+}
+
+/**
+ * torch's evenly_distribute_backward for median() / nanmedian() of all entries: the gradient is split among the
+ * entries equal to the result (the NaN entries when it is NaN), not given to one of them; along a dim one index
+ * gets it, as torch.
+ */
+function evenlyDistributed(x: Tensor, value: Tensor, node: string): Tensor {
+  const out = value.detach();
+  out._base = null;
+  return record(
+    out, node, [x],
+    (g) => {
+      const mask = (out.isnan().item() ? x.isnan() : x.eq(out)).to(g.dtype);
+      return [mask.div(mask.sum()).mul(g)];
+    },
+    [x, out],
+    true,
+  );
 }
 
 /** nanmedian: median ignoring NaN (NaN only where a row is all NaN). */
@@ -97,7 +116,7 @@ export function nanmedian(x: Tensor, ...args: PyArgs<[dim: number, keepdim?: boo
 export function nanmedian(x: Tensor, ...args: unknown[]): Tensor | MinMaxResult {
   const a = dimArgs("nanmedian", args);
   const r = pickAlong(x, a.dim, a.keepdim, "nanmedian", medianPick(true));
-  return a.dim === undefined ? r.values : r;
+  return a.dim === undefined ? evenlyDistributed(x, r.values, "NanmedianBackward0") : r;
 }
 
 /** mode(x, dim=-1, keepdim=false) -> (values, indices): the most frequent value (the smallest on ties), at its last position. */

@@ -6,7 +6,9 @@ import { RuntimeError } from "../errors";
 import { kernels, type UnaryGradKernelName, type UnaryKernelName } from "../kernels/registry";
 import { Tensor } from "../tensor";
 import { UNARY_FORMULAS } from "./unary_formulas";
-import { contiguousData, empty } from "./util";
+import { contiguousData, empty, sumToShape } from "./util";
+import { no_grad } from "../autograd/grad_mode";
+import { where } from "./where";
 
 /**
  * Runs unary kernel `name` and, when differentiable, records a node whose backward calls the
@@ -76,6 +78,44 @@ export const trunc = (x: Tensor): Tensor => zeroGradOp(x, "trunc", "TruncBackwar
 type Bound = number | Tensor | null | undefined;
 type ClampArg = Bound | { min?: Bound; max?: Bound };
 
+/**
+ * Tensor bounds (torch.clamp(a, min=torch.linspace(-1, 1, 4))): elementwise, broadcast, max then min as torch, with
+ * torch 1.13's ClampBackward0: x gets the gradient where min <= x <= max (a tie with a bound included, where
+ * maximum / minimum split it), min where x < min and min < max, max where x > max or max < min.
+ */
+function clampTensors(x: Tensor, lo: Bound, hi: Bound): Tensor {
+  const value = (): Tensor => {
+    let out = x;
+    if (lo != null) out = lo instanceof Tensor ? out.maximum(lo) : clamp(out, lo, null);
+    if (hi != null) out = hi instanceof Tensor ? out.minimum(hi) : clamp(out, null, hi);
+    return out;
+  };
+  const loT = lo instanceof Tensor ? lo : null;
+  const hiT = hi instanceof Tensor ? hi : null;
+  const inputs = [x, loT, hiT];
+  if (!inputs.some((t) => t?.requires_grad)) return value();
+  const out = no_grad(value);
+  return record(
+    out, "ClampBackward0", inputs,
+    (g) => {
+      const zero = g.new_zeros([]);
+      const pass = (mask: Tensor, t: Tensor | null) => (t?.requires_grad ? sumToShape(where(mask, g, zero), t.shape) : null);
+      const xd = x.detach();
+      let inRange = lo != null ? xd.ge(lo instanceof Tensor ? lo.detach() : lo) : null;
+      if (hi != null) {
+        const le = xd.le(hi instanceof Tensor ? hi.detach() : hi);
+        inRange = inRange ? inRange.logical_and(le) : le;
+      }
+      const gx = pass(inRange!, x);
+      const gLo = loT ? pass(hiT ? xd.lt(loT.detach()).logical_and(loT.detach().lt(hiT.detach())) : xd.lt(loT.detach()), loT) : null;
+      const gHi = hiT ? pass(loT ? xd.gt(hiT.detach()).logical_or(hiT.detach().lt(loT.detach())) : xd.gt(hiT.detach()), hiT) : null;
+      return [gx, gLo, gHi];
+    },
+    inputs.filter((t): t is Tensor => t !== null),
+    true,
+  );
+}
+
 /** clamp(min?, max?), clamp({ min, max }) or clamp(min, { max }); either bound may be omitted, not both. */
 export function clamp(x: Tensor, min?: ClampArg, max?: Bound | { max?: Bound }): Tensor {
   let lo: Bound;
@@ -88,13 +128,7 @@ export function clamp(x: Tensor, min?: ClampArg, max?: Bound | { max?: Bound }):
     // clamp(1, { max: 4 }): PyTorch's max= keyword after a positional min.
     hi = max !== null && typeof max === "object" && !(max instanceof Tensor) ? max.max : max;
   }
-  if (lo instanceof Tensor || hi instanceof Tensor) {
-    // Tensor bounds (torch.clamp(a, min=torch.linspace(-1, 1, 4))): elementwise, broadcast, max then min as torch
-    let out = x;
-    if (lo != null) out = lo instanceof Tensor ? out.maximum(lo) : clamp(out, lo, null);
-    if (hi != null) out = hi instanceof Tensor ? out.minimum(hi) : clamp(out, null, hi);
-    return out;
-  }
+  if (lo instanceof Tensor || hi instanceof Tensor) return clampTensors(x, lo, hi);
   if ((lo === null || lo === undefined) && (hi === null || hi === undefined)) {
     throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
   }

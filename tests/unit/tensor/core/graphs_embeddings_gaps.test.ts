@@ -13,6 +13,10 @@
  *   - Calling an instance of a torch.autograd.Function subclass (the legacy style: pygcn's SparseMM()(adj, support))
  *     raised JavaScript's "... is not a function"; torch 1.13 raises its "Legacy autograd function with non-static
  *     forward method is deprecated. ..." RuntimeError, for new-style subclasses too.
+ *   - Ties in gradients (a sweep of special points after logsigmoid): median() / nanmedian() of all entries gave the
+ *     whole gradient to one of the tied entries (torch splits it among them, or among the NaNs when the result is
+ *     NaN; MedianBackward0 / NanmedianBackward0); clamp with tensor bounds split it with the bound at a tie
+ *     (maximum / minimum), where torch's ClampBackward0 gives it to x when min <= x <= max.
  *   - torch.sparse was missing (pygcn's torch.sparse.FloatTensor, pyGAT's torch.sparse.mm): mm of dense operands
  *     is mm as in torch; the constructors and sparse-only functions are refused by name.
  */
@@ -28,6 +32,8 @@ const gaps = tutorialFixture<{ gaps: Record<string, unknown> }>("graphs_embeddin
   index_add_float: Err; index_add_bool: Err; scatter_reduce_max: Err; scatter_reduce_float_idx: Err;
   scatter_reduce_amax: { shape: number[]; data: number[] }; scatter_reduce_warning: string[]; index_reduce_warning: string[];
   function_instance_call: Err; function_instance_isinstance: boolean;
+  median: Record<"median" | "median_nan" | "nanmedian", { x: string[]; value: string; node: string; grad: number[] }>;
+  clamp_tensor: Record<"min" | "max" | "both", { node: string; out: number[]; grads: (number[] | null)[] }>;
 };
 const thrown = (fn: () => unknown): Err | null => {
   try {
@@ -138,5 +144,33 @@ describe("graphs_embeddings gaps", () => {
     const x = torch.ones(2, { requires_grad: true });
     Double.apply(x).sum().backward();
     expect(x.grad!.tolist()).toEqual([2, 2]);
+  });
+
+  it("median() / nanmedian() of all entries split the gradient among tied entries (NaNs when the result is NaN)", () => {
+    for (const [name, e] of Object.entries(gaps.median)) {
+      const x = torch.tensor(e.x.map(Number), { requires_grad: true });
+      const m = name === "nanmedian" ? x.nanmedian() : x.median();
+      m.backward();
+      expect(String(m.item()), name).toBe(e.value === "nan" ? "NaN" : String(Number(e.value)));
+      expect(m.grad_fn!.name(), name).toBe(e.node);
+      expect(x.grad!.tolist(), name).toEqual(e.grad);
+    }
+    // along a dim one index still gets it, as torch
+    const y = torch.tensor([[1.0, 1, 0]], { requires_grad: true });
+    y.median(1).values.sum().backward();
+    expect(y.grad!.tolist()).toEqual([[1, 0, 0]]);
+  });
+
+  it("clamp with tensor bounds: ClampBackward0, x keeps the gradient at a tie with a bound, min / max where they bind", () => {
+    for (const [which, e] of Object.entries(gaps.clamp_tensor)) {
+      const x = torch.tensor([-2.0, -1, 0, 0, 1, 1, 2], { requires_grad: true });
+      const lo = torch.tensor([0.0, -1, 0, 1, 1, 2, 2], { requires_grad: true });
+      const hi = torch.tensor([1.0, 1, 0, 0.5, 1, 3, -5], { requires_grad: true });
+      const o = which === "min" ? torch.clamp(x, { min: lo }) : which === "max" ? torch.clamp(x, { max: hi }) : torch.clamp(x, lo, hi);
+      expect(o.grad_fn!.name(), which).toBe(e.node);
+      expect(o.tolist(), which).toEqual(e.out);
+      o.mul(torch.arange(1, 8)).sum().backward();
+      expect([x, lo, hi].map((t) => t.grad?.tolist() ?? null), which).toEqual(e.grads);
+    }
   });
 });
