@@ -535,6 +535,18 @@ function calculate_mAP(det_boxes_l: Tensor[], det_labels_l: Tensor[], det_scores
   return [average_precisions.tolist() as number[], mean_average_precision];
 }
 
+/** Stands in for SSD300's prediction convolutions: a linear layer over seeded per-prior features. */
+class PredHead extends nn.Module {
+  loc_cls: nn.Linear;
+  constructor(n_classes: number) {
+    super();
+    this.loc_cls = new nn.Linear(6, 4 + n_classes);
+  }
+  forward(x: Tensor): Tensor {
+    return this.loc_cls(x);
+  }
+}
+
 describe("Object Detection (SSD300's utilities, MultiBoxLoss, NMS, mAP)", () => {
   const r = ref.detection;
   const boxes_a = torch.tensor([[0.1, 0.1, 0.5, 0.6], [0.3, 0.2, 0.9, 0.8], [0.0, 0.5, 0.4, 1.0]]);
@@ -562,10 +574,16 @@ describe("Object Detection (SSD300's utilities, MultiBoxLoss, NMS, mAP)", () => 
     expect(warnings()).toEqual(r.ce_reduce_warnings);
     torch.manual_seed(3);
     const feats = torch.randn(2, n_priors, 6);
-    const pred_head = new nn.Linear(6, 4 + N_CLASSES);
-    const opt = new optim.SGD(pred_head.parameters(), { lr: 0.1, momentum: 0.9, weight_decay: 5e-4 });
+    const pred_head = new PredHead(N_CLASSES);
+    // train.py's two parameter groups: biases at twice the learning rate; adjust_learning_rate before the third step
+    const biases: nn.Parameter[] = [], not_biases: nn.Parameter[] = [];
+    for (const [param_name, param] of pred_head.named_parameters()) {
+      if (param.requires_grad) (param_name.endsWith(".bias") ? biases : not_biases).push(param);
+    }
+    const opt = new optim.SGD({ params: [{ params: biases, lr: 2 * 0.1 }, { params: not_biases }], lr: 0.1, momentum: 0.9, weight_decay: 5e-4 });
     const losses: number[] = [];
     for (let step = 0; step < 3; step++) {
+      if (step === 2) for (const param_group of opt.param_groups) param_group.lr = param_group.lr * 0.1;
       const out = pred_head(feats);
       const loss = criterion(out.index(":", ":", ":4"), out.index(":", ":", "4:"), boxes, labels);
       if (step === 0) {
@@ -576,11 +594,14 @@ describe("Object Detection (SSD300's utilities, MultiBoxLoss, NMS, mAP)", () => 
       }
       opt.zero_grad();
       loss.backward();
-      if (step === 0) expectT(pred_head.weight.grad!, r.head_grad, 1e-5);
+      if (step === 0) expectT(pred_head.loc_cls.weight.grad!, r.head_grad, 1e-5);
       opt.step();
       losses.push(loss.item());
     }
     expectNums(losses, r.multibox_losses, 1e-5);
+    expectNums(opt.param_groups.map((g) => g.lr), r.group_lrs, 1e-12);
+    expectT(pred_head.loc_cls.bias!, r.head_bias_after, 1e-5);
+    expect(opt.param_groups.map((g) => g.params.length)).toEqual(r.group_sizes);
 
     const [true_locs, true_classes] = criterion.last!;
     torch.manual_seed(4);
