@@ -108,9 +108,12 @@ function checkSizes(cls: string, input_size: number, hidden_size: number): void 
  * A flag as torch's RNN / cell extra_repr prints it: `'{bias}'.format(...)` of the value kept as given, so a learner's
  * nn.LSTMCell(in, hidden, decoder_layers) (sgrvinod's captioning decoder passes 1 as bias) shows bias=1.
  */
-function pyFlag(v: boolean | number): string {
-  return typeof v === "boolean" ? pyBool(v) : String(v);
+function pyFlag(v: boolean | number | null): string {
+  return v === null ? "None" : typeof v === "boolean" ? pyBool(v) : String(v);
 }
+
+/** bias as given (None included: falsy, so no biases, and torch's repr shows bias=None); true when omitted. */
+const biasFlag = (b: boolean | null | undefined): boolean => (b === undefined ? true : b) as boolean;
 
 function cellArgs<O extends object>(cls: string, names: readonly string[], all: readonly unknown[]): O & { input_size: number; hidden_size: number } {
   const o = parseArgs<O & { input_size?: number; hidden_size?: number }>(cls, ["input_size", "hidden_size", ...names] as never, all);
@@ -126,7 +129,7 @@ export interface RNNBaseOptions {
   input_size?: number;
   hidden_size?: number;
   num_layers?: number;
-  bias?: boolean;
+  bias?: boolean | null;
   batch_first?: boolean;
   dropout?: number;
   bidirectional?: boolean;
@@ -177,7 +180,7 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
     this.input_size = input_size;
     this.hidden_size = hidden_size;
     this.num_layers = num_layers;
-    this.bias = o.bias ?? true;
+    this.bias = biasFlag(o.bias);
     this.batch_first = o.batch_first ?? false;
     this.dropout = p;
     this.bidirectional = o.bidirectional ?? false;
@@ -377,7 +380,7 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
   }
 }
 
-type BasePositional = [input_size?: number, hidden_size?: number, num_layers?: number, bias?: boolean, batch_first?: boolean, dropout?: number, bidirectional?: boolean];
+type BasePositional = [input_size?: number, hidden_size?: number, num_layers?: number, bias?: boolean | null, batch_first?: boolean, dropout?: number, bidirectional?: boolean];
 const BASE_NAMES = ["input_size", "hidden_size", "num_layers", "bias", "batch_first", "dropout", "bidirectional", "proj_size", "dtype"] as const;
 
 /** PyTorch refuses proj_size (any value, 0 included) for RNN and GRU. */
@@ -396,7 +399,7 @@ export class RNN extends RNNBase<Tensor> {
 
   constructor(
     ...args: PyArgs<
-      [input_size?: number, hidden_size?: number, num_layers?: number, nonlinearity?: "tanh" | "relu", bias?: boolean, batch_first?: boolean, dropout?: number, bidirectional?: boolean],
+      [input_size?: number, hidden_size?: number, num_layers?: number, nonlinearity?: "tanh" | "relu", bias?: boolean | null, batch_first?: boolean, dropout?: number, bidirectional?: boolean],
       RNNOptions
     >
   ) {
@@ -534,14 +537,14 @@ export abstract class RNNCellBase<H extends Tensor | [Tensor, Tensor]> extends M
 export class RNNCell extends RNNCellBase<Tensor> {
   static override readonly __name__ = "RNNCell";
   declare nonlinearity: "tanh" | "relu";
-  constructor(input_size: number, hidden_size: number, ...args: PyArgs<[bias?: boolean, nonlinearity?: "tanh" | "relu"], { bias?: boolean; nonlinearity?: "tanh" | "relu"; dtype?: DType }>);
-  constructor(input_size: number, options: { hidden_size: number; bias?: boolean; nonlinearity?: "tanh" | "relu"; dtype?: DType });
-  constructor(options: { input_size: number; hidden_size: number; bias?: boolean; nonlinearity?: "tanh" | "relu"; dtype?: DType });
+  constructor(input_size: number, hidden_size: number, ...args: PyArgs<[bias?: boolean | null, nonlinearity?: "tanh" | "relu"], { bias?: boolean | null; nonlinearity?: "tanh" | "relu"; dtype?: DType }>);
+  constructor(input_size: number, options: { hidden_size: number; bias?: boolean | null; nonlinearity?: "tanh" | "relu"; dtype?: DType });
+  constructor(options: { input_size: number; hidden_size: number; bias?: boolean | null; nonlinearity?: "tanh" | "relu"; dtype?: DType });
   constructor(...all: unknown[]) {
-    const o = cellArgs<{ bias?: boolean; nonlinearity?: "tanh" | "relu"; dtype?: DType }>("RNNCell", ["bias", "nonlinearity", "dtype"], all);
+    const o = cellArgs<{ bias?: boolean | null; nonlinearity?: "tanh" | "relu"; dtype?: DType }>("RNNCell", ["bias", "nonlinearity", "dtype"], all);
     const nl = o.nonlinearity ?? "tanh";
     if (nl !== "tanh" && nl !== "relu") throw new RuntimeError(`Unknown nonlinearity: ${String(nl)}`);
-    super("RNNCell", nl === "tanh" ? "RNN_TANH" : "RNN_RELU", o.input_size, o.hidden_size, o.bias ?? true, o.dtype ?? float32);
+    super("RNNCell", nl === "tanh" ? "RNN_TANH" : "RNN_RELU", o.input_size, o.hidden_size, biasFlag(o.bias), o.dtype ?? float32);
     this.nonlinearity = nl;
   }
 }
@@ -549,23 +552,23 @@ export class RNNCell extends RNNCellBase<Tensor> {
 /** new nn.LSTMCell(input_size, hidden_size, bias=True): forward(input, [h, c]=None) -> [h', c']. */
 export class LSTMCell extends RNNCellBase<[Tensor, Tensor]> {
   static override readonly __name__ = "LSTMCell";
-  constructor(input_size: number, hidden_size: number, ...args: PyArgs<[bias?: boolean], { bias?: boolean; dtype?: DType }>);
-  constructor(input_size: number, options: { hidden_size: number; bias?: boolean; dtype?: DType });
-  constructor(options: { input_size: number; hidden_size: number; bias?: boolean; dtype?: DType });
+  constructor(input_size: number, hidden_size: number, ...args: PyArgs<[bias?: boolean | null], { bias?: boolean | null; dtype?: DType }>);
+  constructor(input_size: number, options: { hidden_size: number; bias?: boolean | null; dtype?: DType });
+  constructor(options: { input_size: number; hidden_size: number; bias?: boolean | null; dtype?: DType });
   constructor(...all: unknown[]) {
-    const o = cellArgs<{ bias?: boolean; dtype?: DType }>("LSTMCell", ["bias", "dtype"], all);
-    super("LSTMCell", "LSTM", o.input_size, o.hidden_size, o.bias ?? true, o.dtype ?? float32);
+    const o = cellArgs<{ bias?: boolean | null; dtype?: DType }>("LSTMCell", ["bias", "dtype"], all);
+    super("LSTMCell", "LSTM", o.input_size, o.hidden_size, biasFlag(o.bias), o.dtype ?? float32);
   }
 }
 
 /** new nn.GRUCell(input_size, hidden_size, bias=True): forward(input, h=None) -> h'. */
 export class GRUCell extends RNNCellBase<Tensor> {
   static override readonly __name__ = "GRUCell";
-  constructor(input_size: number, hidden_size: number, ...args: PyArgs<[bias?: boolean], { bias?: boolean; dtype?: DType }>);
-  constructor(input_size: number, options: { hidden_size: number; bias?: boolean; dtype?: DType });
-  constructor(options: { input_size: number; hidden_size: number; bias?: boolean; dtype?: DType });
+  constructor(input_size: number, hidden_size: number, ...args: PyArgs<[bias?: boolean | null], { bias?: boolean | null; dtype?: DType }>);
+  constructor(input_size: number, options: { hidden_size: number; bias?: boolean | null; dtype?: DType });
+  constructor(options: { input_size: number; hidden_size: number; bias?: boolean | null; dtype?: DType });
   constructor(...all: unknown[]) {
-    const o = cellArgs<{ bias?: boolean; dtype?: DType }>("GRUCell", ["bias", "dtype"], all);
-    super("GRUCell", "GRU", o.input_size, o.hidden_size, o.bias ?? true, o.dtype ?? float32);
+    const o = cellArgs<{ bias?: boolean | null; dtype?: DType }>("GRUCell", ["bias", "dtype"], all);
+    super("GRUCell", "GRU", o.input_size, o.hidden_size, biasFlag(o.bias), o.dtype ?? float32);
   }
 }

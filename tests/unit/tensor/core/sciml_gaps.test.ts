@@ -156,3 +156,10 @@ describe("split / chunk pieces carry SplitBackward0 / SplitWithSizesBackward0", 
     expect(String(xs.split(3, 1)[1])).toBe(g.split_repr);
   });
 });
+
+describe("RNN / LSTM / cells with bias=None: no biases, the repr keeps bias=None", () => {
+  it("named parameters and repr as torch 1.13", () => {
+    const mods = [new nn.RNN(2, 3, { bias: null }), new nn.LSTM(2, 3, { bias: null }), new nn.GRUCell(2, 3, { bias: null }), new nn.LSTMCell(2, 3, { bias: null }), new nn.RNNCell(2, 3, { bias: null })];
+    expect(mods.map((m) => [m.named_parameters().map(([n]) => n), String(m)])).toEqual(g.bias_none.rnn);
+  });
+});
