@@ -19,6 +19,15 @@
  * checked against torch 1.13 running the same code (scripts/fixtures/graphs_embeddings_fixtures.py ->
  * tests/fixtures/torch/tutorials/graphs_embeddings.json).
  *
+ * What the probe found in the engine (fixed, tests in core/graphs_embeddings_gaps.test.ts): F.logsigmoid's gradient
+ * at 0 was 1, not 0.5, so SkipGramModel (zeroed output embeddings: every score starts at 0) trained on doubled
+ * gradients; F.hardswish's gradient at -3 / 3; torch.sparse was missing (FloatTensor refused by name now, mm dense);
+ * calling a Function instance (the legacy SparseMM()(adj, support)) raised a JavaScript TypeError instead of torch's
+ * RuntimeError; index_add / scatter_reduce index and reduce messages and the beta warnings; median() and clamp with
+ * tensor bounds at ties. Left: sparse layouts and sparse gradients (nn.Embedding(sparse=True) is refused at its
+ * first forward, so SparseAdam cannot be run); nll_loss's float-target and mm's dtype messages carry the engine's
+ * JavaScript hint after torch's text (checked as a prefix or by class).
+ *
  * Python forms written differently here:
  *   - scipy.sparse is not used (as the brief of a learner without scipy): sp.coo_matrix with repeated edges is
  *     torch.zeros(N, N).index_put_([rows, cols], ones, { accumulate: true }); sp.diags(r_inv).dot(mx) is
