@@ -34,7 +34,15 @@ function checkIndexAdd(x: Tensor, d: number, index: Tensor, source: Tensor): voi
       throw new RuntimeError(`The size of tensor a (${want[bad]}) must match the size of tensor b (${srcShape[bad]}) at non-singleton dimension ${bad < d ? bad : bad - 1}`);
     }
   }
-  if (srcShape.length !== want.length || srcShape.some((s, i) => s !== want[i])) {
+  if (source.dim() > 0 && d < source.dim() && source.dim() > want.length) {
+    const wantSlice = want.filter((_, i) => i !== d), srcSlice = source.shape.filter((_, i) => i !== d);
+    const pad = [...Array<number>(srcSlice.length - wantSlice.length).fill(1), ...wantSlice];
+    if (pad.every((w, i) => w === srcSlice[i] || w === 1 || srcSlice[i] === 1)) {
+      const b = pad.map((w, i) => Math.max(w, srcSlice[i]));
+      throw new RuntimeError(`output with shape ${fmtShape(wantSlice)} doesn't match the broadcast shape ${fmtShape(b)}`);
+    }
+  }
+  if (broadcastSlices(source, d, want) === null && (srcShape.length !== want.length || srcShape.some((s, i) => s !== want[i]))) {
     throw new RuntimeError(`index_add_(): source ${fmtShape(source.shape)} must have the shape of self ${fmtShape(x.shape)} with dim ${d} of size ${n} (the index length)`);
   }
   const idx = contiguousData(index);
@@ -45,17 +53,35 @@ function checkIndexAdd(x: Tensor, d: number, index: Tensor, source: Tensor): voi
   }
 }
 
+/**
+ * torch 1.13 adds source's slices into self's one by one, so a source slice that broadcasts to self's slice is taken
+ * (index_add_(0, idx, torch.ones(2)) into a [4, 2] self fills whole rows): source's values expanded to self's shape
+ * with dim d of the index's length. null when source needs no expanding or cannot be expanded that way.
+ */
+function broadcastSlices(source: Tensor, d: number, want: readonly number[]): Tensor | null {
+  if (source.dim() === 0 || d >= source.dim() || source.dim() > want.length) return null;
+  if (source.dim() === want.length && source.shape.every((s, i) => s === want[i])) return null;
+  const wantSlice = want.filter((_, i) => i !== d), srcSlice = source.shape.filter((_, i) => i !== d);
+  const lead = wantSlice.length - srcSlice.length;
+  if (!srcSlice.every((s, i) => s === 1 || s === wantSlice[lead + i])) return null;
+  const front = source.movedim(d, 0);
+  return front.reshape([source.shape[d], ...Array<number>(lead).fill(1), ...srcSlice]).expand([source.shape[d], ...wantSlice]).movedim(0, d);
+}
+
 /** Copy of x with alpha * source[..., i, ...] added at x[..., index[i], ...] along dim. */
 export function index_add(x: Tensor, dim: number, index: Tensor, source: Tensor, alpha = 1): Tensor {
   const d = normalizeDim(dim, Math.max(x.dim(), 1));
   checkIndexAdd(x, d, index, source);
+  const want = (x.dim() === 0 ? [1] : x.shape).slice();
+  want[d] = index.numel();
+  const expanded = broadcastSlices(source.detach(), d, want);
   const out = x.detach().clone();
   const xShape = x.dim() === 0 ? [1] : x.shape;
   const size = xShape[d];
   const outer = numelOf(xShape.slice(0, d));
   const inner = numelOf(xShape.slice(d + 1));
   const idx = contiguousData(index);
-  const sd = contiguousData(source);
+  const sd = contiguousData(expanded ?? source);
   const od = out._data;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < idx.length; i++) {
@@ -69,7 +95,10 @@ export function index_add(x: Tensor, dim: number, index: Tensor, source: Tensor,
     out, "IndexAddBackward0", [x, source],
     (g) => [
       x.requires_grad ? g : null,
-      source.requires_grad ? g.reshape(xShape.slice()).index_select(d, index).mul(alpha).reshape(source.shape.slice()) : null,
+      // torch's expand_as(source): a broadcast source's backward raises its expand error, as in torch 1.13
+      source.requires_grad ? (expanded === null
+        ? g.reshape(xShape.slice()).index_select(d, index).mul(alpha).reshape(source.shape.slice())
+        : g.reshape(xShape.slice()).index_select(d, index).expand(source.shape.slice()).mul(alpha)) : null,
     ],
     [index],
     true, // the backward is recorded ops (reshape, index_select, mul): differentiable as it is

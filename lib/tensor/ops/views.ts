@@ -200,23 +200,24 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
     );
   }
   const lead = sizes.length - x.dim();
-  const shape: number[] = [];
-  const strides: number[] = [];
-  for (let i = 0; i < sizes.length; i++) {
+  const shape: number[] = new Array<number>(sizes.length);
+  const strides: number[] = new Array<number>(sizes.length);
+  // torch's inferExpandGeometry walks from the last dim, so the first mismatch it reports is the rightmost one
+  for (let i = sizes.length - 1; i >= 0; i--) {
     const want = sizes[i];
     if (i < lead) {
       if (want < 0) throw new RuntimeError(`expand: the expanded size -1 is not allowed in a leading, non-existing dimension ${i}`);
-      shape.push(want);
-      strides.push(0);
+      shape[i] = want;
+      strides[i] = 0;
       continue;
     }
     const have = x.shape[i - lead];
     if (want === -1 || want === have) {
-      shape.push(have);
-      strides.push(x._strides[i - lead]);
+      shape[i] = have;
+      strides[i] = x._strides[i - lead];
     } else if (have === 1) {
-      shape.push(want);
-      strides.push(0);
+      shape[i] = want;
+      strides[i] = 0;
     } else {
       throw new RuntimeError(
         `The expanded size of the tensor (${want}) must match the existing size (${have}) at non-singleton dimension ${i}.  ` +

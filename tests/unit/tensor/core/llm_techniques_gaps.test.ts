@@ -53,6 +53,21 @@ describe("index_add_ checks the index count against source.size(dim) first, then
     expect(thrown(() => torch.tensor(0.).index_add_(0, L(0), torch.ones(2)))).toEqual(e.self0d);
     expect(thrown(() => torch.zeros(4, 2).index_add_(0, L(0, 2), torch.ones(2, 3)))).toEqual(e.other_dim);
     expect(thrown(() => torch.zeros(3, 4, 2).index_add_(1, L(0, 2), torch.ones(3, 2, 5)))).toEqual(e.other_dim1);
+    expect(thrown(() => torch.zeros(4, 2).index_add_(0, L(0, 2), torch.ones(2, 2, 1)))).toEqual(e.more_dims);
+  });
+  it("a source whose slices broadcast to self's is taken; its backward raises torch's expand_as error", () => {
+    const b = g.index_add_broadcast as Record<string, TD & [string, string]>;
+    const src = torch.tensor([1.0, 2.0], { requires_grad: true });
+    const out = torch.zeros(4, 2).index_add(0, L(0, 2), src, { alpha: 0.5 });
+    expectTD(out, b.rows);
+    expect(thrown(() => out.sum().backward())).toEqual(b.rows_backward);
+    const src2 = torch.tensor([[1.0], [2.0]], { requires_grad: true });
+    const out2 = torch.zeros(3, 4, 2).index_add(1, L(3, 0), src2.reshape(1, 2, 1));
+    expectTD(out2, b.mid);
+    expect(thrown(() => out2.sum().backward())).toEqual(b.mid_backward);
+    const self = torch.zeros(4, 2);
+    self.index_add_(0, L(1, 1), torch.tensor([[3.0], [4.0]]));
+    expectTD(self, b.inplace_dup);
   });
 });
 
@@ -79,5 +94,13 @@ describe("F.logsigmoid of an integer or bool tensor", () => {
     expect(thrown(() => F.logsigmoid(torch.tensor([1], { dtype: torch.int8 })))).toEqual(e.int8);
     expect(thrown(() => F.logsigmoid(torch.tensor([true])))).toEqual(e.bool);
     expect(thrown(() => new nn.LogSigmoid()(L(1)))).toEqual(e.module);
+  });
+});
+
+describe("expand reports the rightmost mismatching dim first, as torch's inferExpandGeometry", () => {
+  const e = g.expand;
+  it("torch 1.13's messages", () => {
+    expect(thrown(() => torch.ones(3, 2, 2).expand(1, 2, 1))).toEqual(e.rightmost);
+    expect(thrown(() => torch.ones(3, 2).expand(-1, 4, 2))).toEqual(e.lead_and_bad);
   });
 });
