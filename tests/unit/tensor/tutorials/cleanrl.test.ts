@@ -716,6 +716,11 @@ describe("cleanrl: a learner's mistakes raise torch's errors", () => {
     expect(thrown(() => new Normal(torch.zeros(2, 1), torch.tensor([[1.0], [-0.5]])))).toEqual(e.normal_negative_std);
     expect(thrown(() => new Normal(torch.zeros(4, 2), torch.ones(4, 2)).log_prob(torch.zeros(4, 3)))).toEqual(e.normal_log_prob_shape);
     expect(thrown(() => torch.normal(0, torch.tensor([0.1, -0.1])))).toEqual(e.normal_negative_std_sample);
+    torch.manual_seed(0);
+    const c = new Categorical({ logits: torch.randn(3, 2) });
+    expectT(c.log_prob(torch.tensor([[1], [0], [1]], { dtype: torch.int64 })), e.categorical_action_column, 1e-6); // a [B, 1] action column broadcasts to [B, B]
+    expect(thrown(() => new Normal(torch.zeros(3), torch.ones(3)).log_prob(torch.zeros(3)).sum(1))).toEqual(e.sum1_of_1d);
+    expect(thrown(() => torch.zeros(2, 2).copy_(torch.zeros(3)))).toEqual(e.copy_shape);
     const d = new Normal(torch.zeros(2, { requires_grad: true }), torch.ones(2));
     expect([d.sample().requires_grad, d.rsample().requires_grad]).toEqual(e.sample_vs_rsample_requires_grad);
   });
