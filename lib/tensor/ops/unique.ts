@@ -3,7 +3,7 @@
  * inverse map and counts) and bincount (with weights and minlength). No gradients: the
  * outputs are values picked or counted, like PyTorch's (non-differentiable) versions.
  */
-import { float64, int64 } from "../dtype";
+import { bool, cppTypeName, float64, int64 } from "../dtype";
 import { RuntimeError } from "../errors";
 import { normalizeDim } from "../shape";
 import type { Tensor } from "../tensor";
@@ -84,10 +84,10 @@ export interface BincountOptions {
 
 /** Counts of each value 0..max(input) in a 1-D non-negative integer tensor (weighted sums with weights). */
 export function bincount(input: Tensor, weights?: Tensor | null, minlength = 0): Tensor {
-  if (input.dtype.is_floating_point || input.dim() !== 1) {
-    throw new RuntimeError(`bincount only supports 1-d non-negative integral inputs (got a ${input.dim()}-d ${input.dtype} tensor)`);
-  }
-  if (!Number.isInteger(minlength) || minlength < 0) throw new RuntimeError(`bincount: minlength should be >= 0 (got ${minlength})`);
+  // torch 1.13's order: the dtype dispatch (floats and bool have no kernel), then the 1-d check, then minlength
+  if (input.dtype.is_floating_point || input.dtype === bool) throw new RuntimeError(`"bincount_cpu" not implemented for '${cppTypeName(input.dtype)}'`);
+  if (input.dim() !== 1) throw new RuntimeError("bincount only supports 1-d non-negative integral inputs.");
+  if (!Number.isInteger(minlength) || minlength < 0) throw new RuntimeError("minlength should be >= 0");
   const d = contiguousData(input);
   let max = -1;
   for (let i = 0; i < d.length; i++) {
@@ -95,7 +95,7 @@ export function bincount(input: Tensor, weights?: Tensor | null, minlength = 0):
     if (d[i] > max) max = d[i];
   }
   if (weights && (weights.dim() !== 1 || weights.shape[0] !== input.shape[0])) {
-    throw new RuntimeError(`bincount: weights should be 1-d and have the same length as input (got ${weights.shape[0] ?? "a scalar"} and ${input.shape[0]})`);
+    throw new RuntimeError("weights should be 1-d and have the same length as input");
   }
   const n = Math.max(max + 1, minlength);
   const out = empty([n], weights ? (weights.dtype.is_floating_point ? weights.dtype : float64) : int64);

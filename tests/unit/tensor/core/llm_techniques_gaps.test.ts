@@ -104,3 +104,16 @@ describe("expand reports the rightmost mismatching dim first, as torch's inferEx
     expect(thrown(() => torch.ones(3, 2).expand(-1, 4, 2))).toEqual(e.lead_and_bad);
   });
 });
+
+describe("bincount (an MoE's tokens per expert) checks the dtype first, in torch 1.13's words", () => {
+  const e = g.bincount;
+  it("messages and an int8 input", () => {
+    expect(thrown(() => torch.bincount(torch.tensor([1.0, 2.0])))).toEqual(e.float);
+    expect(thrown(() => torch.bincount(torch.ones(2, 2)))).toEqual(e.float_2d);
+    expect(thrown(() => torch.bincount(torch.tensor([true, false])))).toEqual(e.bool);
+    expect(thrown(() => torch.bincount(torch.ones([2, 2], { dtype: torch.long })))).toEqual(e.long_2d);
+    expect(thrown(() => torch.bincount(L(1, 2), { weights: torch.ones(3) }))).toEqual(e.weights_len);
+    expect(thrown(() => torch.bincount(L(1, 2), { minlength: -1 }))).toEqual(e.minlength);
+    expectTD(torch.bincount(torch.tensor([1, 2], { dtype: torch.int8 })), e.int8 as TD);
+  });
+});
