@@ -42,7 +42,7 @@ describe("complex tensors", () => {
   it("is a torch.Tensor to instanceof, as isinstance(z, torch.Tensor) is True in torch; subclasses keep their own check", () => {
     const z = torch.complex(torch.tensor([1.0]), torch.tensor([2.0]));
     expect([z instanceof torch.Tensor, torch.ones(2) instanceof torch.Tensor, new nn.Parameter(torch.ones(1)) instanceof torch.Tensor]).toEqual([true, true, true]);
-    expect([({}) instanceof torch.Tensor, [1, 2] instanceof torch.Tensor, null instanceof torch.Tensor]).toEqual([false, false, false]);
+    expect([({}) instanceof torch.Tensor, [1, 2] instanceof torch.Tensor, (null as unknown) instanceof torch.Tensor]).toEqual([false, false, false]);
     class MyTensor extends torch.Tensor {}
     const mine = new MyTensor([1, 2]);
     expect([mine instanceof MyTensor, mine instanceof torch.Tensor, torch.ones(2) instanceof MyTensor, z instanceof MyTensor]).toEqual([true, true, false, false]);
