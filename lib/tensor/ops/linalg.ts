@@ -156,36 +156,65 @@ function identity(n: number): Float64Array {
   return e;
 }
 
-/** Householder QR: Q (m x m) and R (m x n), R's diagonal as LAPACK's geqrf signs it. */
-function householderQr(a: Float64Array, m: number, n: number): { q: Float64Array; r: Float64Array } {
+/**
+ * Householder QR: the first `qCols` columns of Q (m x qCols) and R (m x n), R's diagonal as LAPACK's geqrf signs it.
+ * Q is accumulated backwards from the reflectors (LAPACK's orgqr order) on only the columns asked for: the reduced Q
+ * of a tall matrix costs O(m n^2), not the O(m^2 n) of forming all of Q.
+ */
+function householderQr(a: Float64Array, m: number, n: number, qCols: number): { q: Float64Array; r: Float64Array } {
   const r = Float64Array.from(a);
-  const q = identity(m);
-  for (let k = 0; k < Math.min(m - 1, n); k++) {
+  const steps = Math.min(m - 1, n);
+  const vs: (Float64Array | null)[] = [];
+  const scales = new Float64Array(steps);
+  const v = new Float64Array(m);
+  const dots = new Float64Array(n);
+  for (let k = 0; k < steps; k++) {
+    vs.push(null);
     let norm = 0;
     for (let i = k; i < m; i++) norm += r[i * n + k] * r[i * n + k];
     norm = Math.sqrt(norm);
     if (norm === 0) continue;
     const alpha = r[k * n + k] >= 0 ? -norm : norm;
-    const v = new Float64Array(m);
     for (let i = k; i < m; i++) v[i] = r[i * n + k];
     v[k] -= alpha;
     let vv = 0;
     for (let i = k; i < m; i++) vv += v[i] * v[i];
     if (vv === 0) continue;
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let i = k; i < m; i++) s += v[i] * r[i * n + j];
-      s = (2 * s) / vv;
-      for (let i = k; i < m; i++) r[i * n + j] -= s * v[i];
+    // Columns before k are zero from row k down (up to rounding, cleared below): the reflector leaves them. Row by
+    // row (each column's dot product still sums in row order), so a wide R is read along its rows, not down columns.
+    dots.fill(0, k);
+    for (let i = k; i < m; i++) {
+      const vi = v[i], row = i * n;
+      for (let j = k; j < n; j++) dots[j] += vi * r[row + j];
     }
-    for (let i = 0; i < m; i++) {
-      let s = 0;
-      for (let l = k; l < m; l++) s += q[i * m + l] * v[l];
-      s = (2 * s) / vv;
-      for (let l = k; l < m; l++) q[i * m + l] -= s * v[l];
+    for (let j = k; j < n; j++) dots[j] = (2 * dots[j]) / vv;
+    for (let i = k; i < m; i++) {
+      const vi = v[i], row = i * n;
+      for (let j = k; j < n; j++) r[row + j] -= dots[j] * vi;
     }
+    vs[k] = v.slice(k, m);
+    scales[k] = 2 / vv;
   }
   for (let i = 1; i < m; i++) for (let j = 0; j < Math.min(i, n); j++) r[i * n + j] = 0;
+  // Q = H_0 H_1 ... applied to the first qCols columns of the identity, last reflector first; H_k leaves rows
+  // above k, and the columns before k are still unit vectors there, so each step touches rows and columns from k.
+  const q = new Float64Array(m * qCols);
+  for (let j = 0; j < qCols; j++) q[j * qCols + j] = 1;
+  const s = new Float64Array(qCols);
+  for (let k = steps - 1; k >= 0; k--) {
+    const vk = vs[k];
+    if (vk === null) continue;
+    s.fill(0, k);
+    for (let i = k; i < m; i++) {
+      const vi = vk[i - k], row = i * qCols;
+      for (let j = k; j < qCols; j++) s[j] += vi * q[row + j];
+    }
+    for (let j = k; j < qCols; j++) s[j] *= scales[k];
+    for (let i = k; i < m; i++) {
+      const vi = vk[i - k], row = i * qCols;
+      for (let j = k; j < qCols; j++) q[row + j] -= s[j] * vi;
+    }
+  }
   return { q, r };
 }
 
@@ -390,10 +419,8 @@ export function qr(A: Tensor, ...args: PyArgs<[mode?: "reduced" | "complete" | "
   const qs: Float64Array[] = [];
   const rs: Float64Array[] = [];
   for (const a of mats) {
-    const { q, r } = householderQr(a, m, n);
-    const qq = new Float64Array(m * qCols);
-    for (let i = 0; i < m; i++) for (let j = 0; j < qCols; j++) qq[i * qCols + j] = q[i * m + j];
-    qs.push(qq);
+    const { q, r } = householderQr(a, m, n, mode === "r" ? 0 : qCols);
+    qs.push(q);
     rs.push(r.subarray(0, rRows * n));
   }
   const Q = mode === "r" ? zeros([0], { dtype: A.dtype }) : fromMats(batch, [m, qCols], qs, A);

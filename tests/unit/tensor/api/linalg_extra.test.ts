@@ -42,6 +42,22 @@ describe("API breadth a2: linalg gradcheck (float64)", () => {
 });
 
 describe("API breadth a2: factorisation identities", () => {
+  it("QR of a tall matrix: the reduced Q (only its columns are formed) is the complete Q's first columns; one R in every mode", () => {
+    const a = r(120, 40);
+    const [q, rr] = torch.linalg.qr(a);
+    const [qc, rc] = torch.linalg.qr(a, "complete");
+    const [, ro] = torch.linalg.qr(a, "r");
+    expect([q.shape, rr.shape, qc.shape, rc.shape, ro.shape]).toEqual([[120, 40], [40, 40], [120, 120], [120, 40], [40, 40]]);
+    expect(q.mT.matmul(q).allclose(torch.eye(40, { dtype: torch.float64 }), { atol: 1e-12 })).toBe(true);
+    expect(qc.mT.matmul(qc).allclose(torch.eye(120, { dtype: torch.float64 }), { atol: 1e-12 })).toBe(true);
+    expect(q.matmul(rr).allclose(a, { atol: 1e-12 })).toBe(true);
+    expect(qc.narrow(1, 0, 40).sub(q).abs().max().item()).toBeLessThan(1e-13);
+    expect([rr.equal(ro), rr.equal(rc.narrow(0, 0, 40)), rc.narrow(0, 40, 80).abs().sum().item(), rr.tril(-1).abs().sum().item()]).toEqual([true, true, 0, 0]);
+    const wide = r(3, 7);
+    const [qw, rw] = torch.linalg.qr(wide);
+    expect([qw.shape, rw.shape, qw.matmul(rw).allclose(wide, { atol: 1e-12 })]).toEqual([[3, 3], [3, 7], true]);
+  });
+
   it("QR, eigh, SVD and Cholesky reconstruct their input; Q, U, V orthonormal", () => {
     const a = r(5, 3);
     const [q, rr] = torch.linalg.qr(a, "complete");
