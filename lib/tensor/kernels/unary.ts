@@ -182,7 +182,8 @@ export const unaryGradKernels = {
   rsqrt: (n, g, y, o) => { for (let i = 0; i < n; i++) { const v = y[i]; o[i] = -0.5 * g[i] * v * v * v; } }, // s = y
   square: (n, g, x, o) => { for (let i = 0; i < n; i++) o[i] = 2 * g[i] * x[i]; },
   reciprocal: (n, g, y, o) => { for (let i = 0; i < n; i++) o[i] = -g[i] * y[i] * y[i]; }, // s = y
-  abs: (n, g, x, o) => { for (let i = 0; i < n; i++) { const v = x[i]; o[i] = v > 0 ? g[i] : v < 0 ? -g[i] : 0; } },
+  // torch's grad * sign(x): at 0 (and NaN, whose sign is 0) an infinite or NaN incoming gradient gives NaN, not 0.
+  abs: (n, g, x, o) => { for (let i = 0; i < n; i++) { const v = x[i]; o[i] = v > 0 ? g[i] : v < 0 ? -g[i] : g[i] * 0; } },
   sin: (n, g, x, o) => { for (let i = 0; i < n; i++) o[i] = g[i] * Math.cos(x[i]); },
   cos: (n, g, x, o) => { for (let i = 0; i < n; i++) o[i] = -g[i] * Math.sin(x[i]); },
   erf: (n, g, x, o) => { for (let i = 0; i < n; i++) { const v = x[i]; o[i] = g[i] * TWO_OVER_SQRT_PI * Math.exp(-v * v); } },

@@ -17,6 +17,9 @@
  *     whole gradient to one of the tied entries (torch splits it among them, or among the NaNs when the result is
  *     NaN; MedianBackward0 / NanmedianBackward0); clamp with tensor bounds split it with the bound at a tie
  *     (maximum / minimum), where torch's ClampBackward0 gives it to x when min <= x <= max.
+ *   - abs's gradient at 0 (and at NaN) was 0 whatever came in; torch's grad * sign(x) makes an infinite incoming gradient
+ *     NaN there, so |x| ** 0.5 and rsqrt(|x|) at 0 have a NaN gradient in torch (values printed by /usr/bin/python3,
+ *     torch 1.13.1, for the same calls).
  *   - torch.sparse was missing (pygcn's torch.sparse.FloatTensor, pyGAT's torch.sparse.mm): mm of dense operands
  *     is mm as in torch; the constructors and sparse-only functions are refused by name.
  */
@@ -172,5 +175,17 @@ describe("graphs_embeddings gaps", () => {
       o.mul(torch.arange(1, 8)).sum().backward();
       expect([x, lo, hi].map((t) => t.grad?.tolist() ?? null), which).toEqual(e.grads);
     }
+  });
+
+  it("abs's gradient is grad * sign(x): an infinite incoming gradient at 0 gives NaN, as |x| ** 0.5 and rsqrt(|x|) at 0 show", () => {
+    const x = torch.tensor([0, -0, NaN, 1, -2], { requires_grad: true });
+    x.abs().backward(torch.tensor([Infinity, Infinity, 1, NaN, 3]));
+    expect(x.grad!.tolist()).toEqual([NaN, NaN, 0, NaN, -3]);
+    const y = torch.tensor([0.0, 4], { requires_grad: true });
+    y.abs().pow(0.5).sum().backward();
+    expect(y.grad!.tolist()).toEqual([NaN, 0.25]);
+    const z = torch.tensor([0.0], { requires_grad: true });
+    z.abs().rsqrt().sum().backward();
+    expect(z.grad!.tolist()).toEqual([NaN]);
   });
 });
