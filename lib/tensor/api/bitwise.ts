@@ -3,6 +3,7 @@
  * in-place forms, PyTorch's operator dunders (__and__, __or__, __xor__, __invert__, __lshift__,
  * __rshift__: translated notebooks call them where Python wrote `x & y`), and the torch.* functions.
  */
+import { TypeError_ } from "../errors";
 import * as bw from "../ops/bitwise";
 import { applyOp } from "../ops/inplace_extra";
 import type { Tensor, TensorLike } from "../tensor";
@@ -61,7 +62,11 @@ const bitwiseMethods: BitwiseMethods & ThisType<Tensor> = {
   __and__(other) { return bw.bitwise_and(this, other); },
   __or__(other) { return bw.bitwise_or(this, other); },
   __xor__(other) { return bw.bitwise_xor(this, other); },
-  __invert__() { return bw.bitwise_not(this); },
+  __invert__() {
+    // Python's ~ checks the dtype itself (Tensor.__invert__), before bitwise_not's kernel dispatch
+    if (this.dtype.is_floating_point || this.dtype.is_complex) throw new TypeError_("~ (operator.invert) is only implemented on integer and Boolean-type tensors");
+    return bw.bitwise_not(this);
+  },
   __lshift__(other) { return bw.bitwise_left_shift(this, other); },
   __rshift__(other) { return bw.bitwise_right_shift(this, other); },
   gcd(other) { return bw.gcd(this, other); },
