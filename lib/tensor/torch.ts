@@ -283,13 +283,13 @@ const torchBase = {
   mean: (x: Tensor, dim?: DimArg | ReduceOptions | null, keepdim?: boolean | ReduceOptions, opts?: ReduceOptions) => x.mean(dim, keepdim, opts),
   prod: (x: Tensor, dim?: number | ReduceOptions | null, keepdim?: boolean | ReduceOptions, opts?: ReduceOptions) => x.prod(dim, keepdim, opts),
   max: ((x: Tensor, dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }) =>
-    dim === undefined ? x.max() : dim instanceof Tensor ? x.max(dim) : x.max(dim, keepdim)) as {
+    dim === undefined ? x.max() : dim instanceof Tensor ? x.max(dim) : (checkMinMaxDim("max", dim, keepdim), x.max(dim, keepdim))) as {
     (x: Tensor): Tensor;
     (x: Tensor, dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): MinMaxResult;
     (x: Tensor, other: Tensor): Tensor;
   },
   min: ((x: Tensor, dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }) =>
-    dim === undefined ? x.min() : dim instanceof Tensor ? x.min(dim) : x.min(dim, keepdim)) as {
+    dim === undefined ? x.min() : dim instanceof Tensor ? x.min(dim) : (checkMinMaxDim("min", dim, keepdim), x.min(dim, keepdim))) as {
     (x: Tensor): Tensor;
     (x: Tensor, dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): MinMaxResult;
     (x: Tensor, other: Tensor): Tensor;
@@ -472,6 +472,18 @@ const torchChecked = {
 };
 /** The factories with out= (torch.rand(2, 2, out=c) fills c, drawing in c's dtype). */
 const CREATION_OUT_FUNCTIONS = ["zeros", "ones", "empty", "full", "arange", "linspace", "eye", "rand", "randn", "randint", "randperm"] as const;
+
+/** torch.max / torch.min given a non-integer number where the dim goes (torch.min(t, 0.5) for a clamp): torch 1.13's
+ * TypeError from the overload resolution, not an index error (JavaScript cannot tell 1.0 from 1: only 0.5-like values). */
+function checkMinMaxDim(fn: string, dim: unknown, keepdim: unknown): void {
+  if (typeof dim !== "number" || Number.isInteger(dim)) return;
+  throw new TypeError_(
+    `${fn}() received an invalid combination of arguments - got (Tensor, float${typeof keepdim === "boolean" ? ", bool" : ""}), but expected one of:\n` +
+      " * (Tensor input)\n * (Tensor input, Tensor other, *, Tensor out)\n" +
+      " * (Tensor input, int dim, bool keepdim, *, tuple of Tensors out)\n * (Tensor input, name dim, bool keepdim, *, tuple of Tensors out)\n",
+  );
+}
+
 export const torchCore = { ...torchChecked, ...withOutAll(torchChecked, OUT_FUNCTIONS), ...withOutAll(torchChecked, CREATION_OUT_FUNCTIONS, true) };
 // torch.complex64 and friends (complex_dtype.ts), non-enumerable as before (complex.ts).
 defineComplexDtypes(torchCore);

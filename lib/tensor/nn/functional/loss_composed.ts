@@ -28,9 +28,17 @@ function warnLegacyReduction(reduction: string): void {
 /** The deprecated size_average / reduce pair, when given, decides the reduction (PyTorch's legacy_get_string). */
 export function legacyReduction(a: { size_average?: boolean | null; reduce?: boolean | null; reduction?: string }, extra: readonly string[] = []): string {
   if ((a.size_average ?? null) !== null || (a.reduce ?? null) !== null) {
-    const reduce = a.reduce ?? true;
+    // torch's legacy_get_string: `if size_average and reduce: ... elif reduce: ...`, Python truthiness, so a tensor
+    // passed there (F.mse_loss(input, target, var) puts var in size_average's place) raises bool()'s error
+    const truthy = (v: unknown): boolean => {
+      if (v === null || typeof v !== "object") return Boolean(v);
+      const t = v as Tensor;
+      if (t.numel() !== 1) throw new RuntimeError("Boolean value of Tensor with more than one value is ambiguous");
+      return t.item() !== 0;
+    };
     const sizeAverage = a.size_average ?? true;
-    const reduction = !reduce ? "none" : sizeAverage ? "mean" : "sum";
+    const reduce = a.reduce ?? true;
+    const reduction = truthy(sizeAverage) && truthy(reduce) ? "mean" : truthy(reduce) ? "sum" : "none";
     warnLegacyReduction(reduction);
     return reduction;
   }
