@@ -26,5 +26,6 @@ export function fill_diagonal(x: Tensor, fill_value: number, wrap = false): Tens
   const n = Math.min(...shape);
   const end = x.dim() === 2 && wrap ? m.length : Math.min(m.length, (n - 1) * step + 1);
   for (let p = 0; p < end; p += step) m[p] = 1;
-  return where(mask, fill_value, x);
+  // The value takes x's dtype, as torch's fill_ (a bool mask's fill_diagonal_(0) stays bool).
+  return where(mask, fill_value, x).to(x.dtype);
 }

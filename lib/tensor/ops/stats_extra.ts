@@ -11,7 +11,7 @@ import { composite, record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import { isOptions, parseArgs, type PyArgs } from "../args";
 import { bool, cppTypeName, float32, int32, int64, isDType, type DType } from "../dtype";
-import { RuntimeError, TypeError_ } from "../errors";
+import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { normalizeDim } from "../shape";
 import { Tensor, type MinMaxResult } from "../tensor";
 import { linspace, tensor as makeTensor } from "./creation";
@@ -650,12 +650,22 @@ type CdistOptions = { p?: number; compute_mode?: string };
 
 /** cdist(x1, x2, p=2): p-norm distances between the rows of x1 [..., P, M] and of x2 [..., R, M] -> [..., P, R]. */
 export function cdist(x1: Tensor, x2: Tensor, ...args: PyArgs<[p?: number, compute_mode?: string], CdistOptions>): Tensor {
-  const p = parseArgs<CdistOptions>("cdist", ["p", "compute_mode"], args).p ?? 2;
-  if (x1.dim() < 2 || x2.dim() < 2) throw new RuntimeError(`cdist only supports at least 2D tensors, X1 got: ${x1.dim()}D`);
+  const a = parseArgs<CdistOptions>("cdist", ["p", "compute_mode"], args);
+  const p = a.p ?? 2;
+  // torch 1.13's order: compute_mode (checked in Python), the dims, the columns, the dtypes, p.
+  const modes = ["use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist"];
+  if (a.compute_mode !== undefined && !modes.includes(a.compute_mode)) throw new ValueError(`${a.compute_mode} is not a valid value for compute_mode`);
+  for (const [name, x] of [["X1", x1], ["X2", x2]] as const) {
+    if (x.dim() < 2) throw new RuntimeError(`cdist only supports at least 2D tensors, ${name} got: ${x.dim()}D`);
+  }
   if (x1.shape[x1.dim() - 1] !== x2.shape[x2.dim() - 1]) {
     throw new RuntimeError(`X1 and X2 must have the same number of columns. X1: ${x1.shape[x1.dim() - 1]} X2: ${x2.shape[x2.dim() - 1]}`);
   }
+  for (const [name, x] of [["X1", x1], ["X2", x2]] as const) {
+    if (!x.dtype.is_floating_point) throw new RuntimeError(`cdist only supports floating-point dtypes, ${name} got: ${cppTypeName(x.dtype)}`);
+  }
   if (!(p >= 0)) throw new RuntimeError("cdist only supports non-negative p values");
+  if (x1.dtype !== x2.dtype) throw new RuntimeError(`expected scalar type ${cppTypeName(x1.dtype)} but found ${cppTypeName(x2.dtype)}`);
   const delta = x1.unsqueeze(-2).sub(x2.unsqueeze(-3));
   return delta.norm(p, -1);
 }

@@ -256,9 +256,7 @@ export function triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: 
   const a = parseTriplet("triplet_margin_loss", args);
   const reduction = legacyReduction(a);
   if (anchor.dim() !== positive.dim() || anchor.dim() !== negative.dim()) {
-    throw new RuntimeError(
-      `The anchor, positive, and negative tensors are expected to have the same number of dimensions, but got: anchor ${anchor.dim()}D, positive ${positive.dim()}D, and negative ${negative.dim()}D inputs`,
-    );
+    throw new RuntimeError(`All inputs should have same dimension but got ${anchor.dim()}D, ${positive.dim()}D and ${negative.dim()}D inputs.`);
   }
   const p = a.p ?? 2;
   const eps = a.eps ?? 1e-6;

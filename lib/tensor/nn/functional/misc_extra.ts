@@ -116,11 +116,7 @@ export function triplet_margin_with_distance_loss(anchor: Tensor, positive: Tens
   if (!(margin > 0)) throw new ValueError(`triplet_margin_with_distance_loss: expected margin to be greater than 0, got ${margin} instead`);
   const reduction = a.reduction ?? "mean";
   if (!["mean", "sum", "none"].includes(reduction)) throw new ValueError(`${reduction} is not a valid value for reduction`);
-  if (anchor.dim() !== positive.dim() || anchor.dim() !== negative.dim()) {
-    throw new RuntimeError(
-      `The anchor, positive, and negative tensors are expected to have the same number of dimensions, but got: anchor ${anchor.dim()}D, positive ${positive.dim()}D, and negative ${negative.dim()}D inputs`,
-    );
-  }
+  // torch 1.13 compares no dims here: the distance function broadcasts (a 1-d negative against 2-d anchors is fine).
   const dist = a.distance_function ?? ((x: Tensor, y: Tensor) => pairwise_distance(x, y));
   const dPos = dist(anchor, positive);
   let dNeg = dist(anchor, negative);

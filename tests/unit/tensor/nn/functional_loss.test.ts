@@ -80,7 +80,7 @@ describe("loss modules", () => {
     expect(() => F.gaussian_nll_loss(torch.zeros(2, 3), torch.zeros(2, 3), torch.ones(3, 2))).toThrow(/var is of incorrect size/);
     expect(() => F.pdist(torch.zeros(2, 3, 4))).toThrow(/pdist only supports 2D tensors, got: 3D/);
     expect(() => F.soft_margin_loss(torch.zeros(2), torch.zeros(2), { reduction: "avg" } as never)).toThrow(/avg is not a valid value for reduction/);
-    expect(() => F.triplet_margin_loss(torch.zeros(2, 3), torch.zeros(3), torch.zeros(2, 3))).toThrow(/same number of dimensions/);
+    expect(() => F.triplet_margin_loss(torch.zeros(2, 3), torch.zeros(3), torch.zeros(2, 3))).toThrow(/All inputs should have same dimension but got 2D, 1D and 2D inputs\./);
   });
 });
 

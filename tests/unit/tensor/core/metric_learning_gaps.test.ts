@@ -1,0 +1,43 @@
+/**
+ * Gaps the metric-learning probe found (tests/unit/tensor/tutorials/metric_learning.test.ts), with torch 1.13's
+ * values and words: fill_diagonal_ keeps the tensor's dtype (a SimCLR bool mask's fill_diagonal_(0)), torch.cdist's
+ * argument checks in torch's order, triplet_margin_loss's dims message, and triplet_margin_with_distance_loss
+ * comparing no dims (its distance function broadcasts).
+ */
+import { describe, expect, it } from "vitest";
+import { nn, torch } from "../../../../lib/tensor/index";
+import { thrown } from "../tutorials/helpers";
+
+const F = nn.functional;
+const o = torch.ones;
+
+describe("metric-learning gaps", () => {
+  it("fill_diagonal_ casts its value to the tensor's dtype", () => {
+    const m = torch.ones([3, 4], { dtype: torch.bool }).fill_diagonal_(0);
+    expect(m.dtype).toBe(torch.bool);
+    expect(m.tolist()).toEqual([[false, true, true, true], [true, false, true, true], [true, true, false, true]]);
+    const l = torch.zeros([2, 2], { dtype: torch.int64 }).fill_diagonal_(2.7);
+    expect([l.dtype, l.tolist()]).toEqual([torch.int64, [[2, 0], [0, 2]]]);
+    const u = torch.zeros([2, 3], { dtype: torch.uint8 }).fill_diagonal_(1, { wrap: true });
+    expect([u.dtype, u.tolist()]).toEqual([torch.uint8, [[1, 0, 0], [0, 1, 0]]]);
+  });
+  it("torch.cdist checks compute_mode, dims, columns, dtypes, p in torch's order", () => {
+    const L = { dtype: torch.int64 };
+    expect(thrown(() => torch.cdist(o(3, 2), o(3, 2), { p: -1, compute_mode: "x" }))).toEqual(["ValueError", "x is not a valid value for compute_mode"]);
+    expect(thrown(() => torch.cdist(o(3, 2), o(3)))).toEqual(["RuntimeError", "cdist only supports at least 2D tensors, X2 got: 1D"]);
+    expect(thrown(() => torch.cdist(o([3, 2], L), o([3, 3], L)))).toEqual(["RuntimeError", "X1 and X2 must have the same number of columns. X1: 2 X2: 3"]);
+    expect(thrown(() => torch.cdist(o([3, 2], L), o(3, 2), { p: -1 }))).toEqual(["RuntimeError", "cdist only supports floating-point dtypes, X1 got: Long"]);
+    expect(thrown(() => torch.cdist(o(3, 2), o([3, 2], L)))).toEqual(["RuntimeError", "cdist only supports floating-point dtypes, X2 got: Long"]);
+    expect(thrown(() => torch.cdist(o(3, 2), o([3, 2], { dtype: torch.float64 })))).toEqual(["RuntimeError", "expected scalar type Float but found Double"]);
+    expect(torch.cdist(o(1, 2), torch.zeros(1, 2), { compute_mode: "donot_use_mm_for_euclid_dist" }).item()).toBeCloseTo(Math.SQRT2, 6);
+  });
+  it("triplet losses: dims message, and no dims check with a distance function", () => {
+    expect(thrown(() => F.triplet_margin_loss(o(2, 3), o(3), o(2, 3)))).toEqual(["RuntimeError", "All inputs should have same dimension but got 2D, 1D and 2D inputs."]);
+    // torch 1.13: pairwise_distance broadcasts the 1-d negative; loss = max(0, 1 + 1e-6 * sqrt(3) - |1 + 1e-6| * sqrt(3))
+    const loss = new nn.TripletMarginWithDistanceLoss()(o(4, 3), o(4, 3), torch.zeros(3));
+    expect(loss.item()).toBe(0);
+    const l2 = F.triplet_margin_with_distance_loss(o(4, 3), o(4, 3), o(3).mul(1.2), { reduction: "none" });
+    expect(l2.shape).toEqual([4]);
+    expect(l2.index(0).item()).toBeCloseTo(0.6535899, 5);
+  });
+});
