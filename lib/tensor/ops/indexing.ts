@@ -388,6 +388,8 @@ function checkPutSourceDtype(x: Tensor, specs: readonly IndexSpec[], value: Tens
   if (adv.length === 0) return;
   const mask = adv.length === 1 && adv[0] instanceof Tensor && (adv[0].dtype === bool || adv[0].dtype === uint8);
   if (mask && !accumulate && value.numel() === 1) return;
+  // torch reads the index tensors' dtypes first: a float mask (torch.bernoulli(p) without .bool()) is an IndexError
+  if (adv.some((s) => s instanceof Tensor && s.dtype.is_floating_point)) throw new IndexError("tensors used as indices must be long, byte or bool tensors");
   throw new RuntimeError(`Index put requires the source and destination dtypes match, got ${cppTypeName(x.dtype)} for the destination and ${cppTypeName(value.dtype)} for the source.`);
 }
 

@@ -28,3 +28,22 @@ describe("Tensor.__invert__ (Python's ~)", () => {
     expect(thrown(() => torch.bitwise_not(torch.tensor([1.5])))).toEqual(["RuntimeError", `"bitwise_not_cpu" not implemented for 'Float'`]);
   });
 });
+
+describe("index_put_ with a float index tensor and a source of another dtype", () => {
+  it("raises torch's IndexError for the index before the source-dtype RuntimeError (labels[torch.bernoulli(p)] = -100.)", () => {
+    const ids = torch.arange(6).reshape(2, 3);
+    const f = torch.ones(2, 3);
+    const msg = "tensors used as indices must be long, byte or bool tensors";
+    expect(thrown(() => ids.index_put_([f], torch.tensor(-100)))).toEqual(["IndexError", msg]);
+    expect(thrown(() => ids.index_put_([f], torch.tensor(-100), { accumulate: true }))).toEqual(["IndexError", msg]);
+    expect(thrown(() => ids.index_put_([torch.tensor([0, 1], { dtype: torch.long }), f.index(0, ":2")], torch.tensor([1, 2])))).toEqual(["IndexError", msg]);
+  });
+  it("a long index with a float source keeps torch's dtype RuntimeError; a bool mask with a one-element source casts", () => {
+    const ids = torch.arange(6).reshape(2, 3);
+    expect(thrown(() => ids.clone().index_put_([torch.tensor([0, 1], { dtype: torch.long })], torch.tensor(-100)))).toEqual([
+      "RuntimeError",
+      "Index put requires the source and destination dtypes match, got Long for the destination and Float for the source.",
+    ]);
+    expect(ids.clone().index_put_([torch.ones(2, 3).bool()], torch.tensor(-100)).tolist()).toEqual([[-100, -100, -100], [-100, -100, -100]]);
+  });
+});
