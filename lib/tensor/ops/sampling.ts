@@ -34,7 +34,10 @@ export function bernoulli(x: Tensor, p?: number, gen: Generator = default_genera
   }
   const pd = contiguousData(x);
   for (let i = 0; i < pd.length; i++) {
-    if (!(pd[i] >= 0 && pd[i] <= 1)) throw new RuntimeError(`bernoulli: all probabilities must be in [0, 1] (got ${pd[i]} at element ${i})`);
+    // torch 1.13's TORCH_CHECK text (bernoulli_tensor_cpu_p_ checks every p before drawing)
+    if (!(pd[i] >= 0 && pd[i] <= 1)) {
+      throw new RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)");
+    }
   }
   const wide = x.dtype === float64;
   for (let i = 0; i < pd.length; i++) od[i] = (wide ? gen.uniform53() : gen.uniform24()) < pd[i] ? 1 : 0;

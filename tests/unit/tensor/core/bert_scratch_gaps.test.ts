@@ -47,3 +47,12 @@ describe("index_put_ with a float index tensor and a source of another dtype", (
     expect(ids.clone().index_put_([torch.ones(2, 3).bool()], torch.tensor(-100)).tolist()).toEqual([[-100, -100, -100], [-100, -100, -100]]);
   });
 });
+
+describe("torch.bernoulli(p) with a probability outside [0, 1]", () => {
+  it("raises torch 1.13's TORCH_CHECK text, for p > 1, p < 0 and nan, in float32 and float64", () => {
+    const msg = "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)";
+    expect(thrown(() => torch.bernoulli(torch.full([2], 1.5)))).toEqual(["RuntimeError", msg]);
+    expect(thrown(() => torch.bernoulli(torch.tensor([-0.1], { dtype: torch.float64 })))).toEqual(["RuntimeError", msg]);
+    expect(thrown(() => torch.bernoulli(torch.tensor([NaN])))).toEqual(["RuntimeError", msg]);
+  });
+});
