@@ -2,7 +2,7 @@
 import { checkKeywordsAliased, isOptions } from "../args";
 import { record } from "../autograd/function";
 import { int64 } from "../dtype";
-import { IndexError, RuntimeError } from "../errors";
+import { IndexError, RuntimeError, TypeError_ } from "../errors";
 import { ReduceOp } from "../kernels/reduce";
 import { kernels } from "../kernels/registry";
 import { normalizeDim, numelOf } from "../shape";
@@ -100,12 +100,28 @@ function minmax(x: Tensor, isMax: boolean, dim?: number | DimKeywords, keepdimAr
   return valuesAndIndices(vals, idx, isMax ? "max" : "min");
 }
 
-export function max(x: Tensor, dim?: number | DimKeywords, keepdim: KeepdimArg = false): Tensor | MinMaxResult {
-  return minmax(x, true, dim, keepdim) as Tensor & MinMaxResult;
+/**
+ * x.max(0.5) / x.min(0.5, true): a non-integer number where the dim goes is torch 1.13's overload TypeError (the
+ * method's overload list, with its "didn't match" hints), not a dim-range error. JavaScript cannot tell 1.0 from 1.
+ */
+function checkMethodDim(fn: string, dim: unknown, keepdim: unknown): void {
+  if (typeof dim !== "number" || Number.isInteger(dim)) return;
+  const hint = (types: string) => `      didn't match because some of the arguments have invalid types: (${types})\n`;
+  const withKeepdim = typeof keepdim === "boolean";
+  const body = withKeepdim
+    ? ` * ()\n * (Tensor other)\n * (int dim, bool keepdim)\n${hint("!float!, bool")} * (name dim, bool keepdim)\n${hint("!float!, bool")}`
+    : ` * ()\n${hint("!float!")} * (Tensor other)\n${hint("!float!")} * (int dim, bool keepdim)\n * (name dim, bool keepdim)\n`;
+  throw new TypeError_(`${fn}() received an invalid combination of arguments - got (float${withKeepdim ? ", bool" : ""}), but expected one of:\n${body}`);
 }
 
-export function min(x: Tensor, dim?: number | DimKeywords, keepdim: KeepdimArg = false): Tensor | MinMaxResult {
-  return minmax(x, false, dim, keepdim) as Tensor & MinMaxResult;
+export function max(x: Tensor, dim?: number | DimKeywords, keepdim?: KeepdimArg): Tensor | MinMaxResult {
+  checkMethodDim("max", dim, keepdim);
+  return minmax(x, true, dim, keepdim ?? false) as Tensor & MinMaxResult;
+}
+
+export function min(x: Tensor, dim?: number | DimKeywords, keepdim?: KeepdimArg): Tensor | MinMaxResult {
+  checkMethodDim("min", dim, keepdim);
+  return minmax(x, false, dim, keepdim ?? false) as Tensor & MinMaxResult;
 }
 
 export function amax(x: Tensor, dim?: DimArg, keepdim = false): Tensor {

@@ -52,3 +52,13 @@ describe("uncertainty probe gaps: special functions", () => {
     expect(d.tolist()).toEqual(g[2]);
   });
 });
+
+describe("uncertainty probe gaps: Tensor.min / Tensor.max", () => {
+  it("x.min(0.5) / x.max(0.5, true) raise the method's overload TypeError with its hints", () => {
+    const g = gaps.minmax_method_float_dim;
+    const x = torch.tensor([1.0, 2.0]);
+    expect(pyThrown(() => x.min(0.5))).toEqual(g[0]);
+    expect(pyThrown(() => x.max(0.5, true))).toEqual(g[1]);
+    expect(x.min(0).values.item()).toBe(g[2]);
+  });
+});
