@@ -54,12 +54,13 @@ function reduce(v: Tensor, reduction: string): Tensor {
   return reduction === "sum" ? v.sum() : v.mean();
 }
 
-function checkPair(input: Tensor, target: Tensor, fn: string): void {
+function checkPair(input: Tensor, target: Tensor, fn: string, warn = true): void {
   checkTensor(input, fn);
   checkTensor(target, fn, "target");
   if (!input.dtype.is_floating_point) throw new RuntimeError(`${fn}: expected a floating-point input, got ${input.dtype}`);
-  // torch 1.13's smooth_l1_loss / huber_loss warn as mse_loss / l1_loss do ([N, 1] predictions against [N] targets)
-  if (input.shape.join() !== target.shape.join()) warnTargetSize(input, target);
+  // torch 1.13's smooth_l1_loss / huber_loss warn as mse_loss / l1_loss do ([N, 1] predictions against [N] targets);
+  // cosine_similarity / cosine_embedding_loss broadcast without a word (x[:, None] against x[None] in SimCLR)
+  if (warn && input.shape.join() !== target.shape.join()) warnTargetSize(input, target);
 }
 
 /** The UserWarning of torch 1.13's regression losses when the target's size is not the input's (before broadcasting). */
@@ -188,16 +189,18 @@ export const parseCosineEmbedding = (fn: string, args: readonly unknown[]) =>
  */
 export function cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, ...args: CosineEmbeddingArgs): Tensor {
   const fn = "cosine_embedding_loss";
-  checkPair(input1, input2, fn);
+  checkPair(input1, input2, fn, false);
   checkTensor(target, fn, "target");
   const a = parseCosineEmbedding(fn, args);
   const reduction = legacyReduction(a);
   const margin = a.margin ?? 0;
-  const d = input1.dim();
-  if (d !== 1 && d !== 2) throw new RuntimeError(`${fn}: expected 1D or 2D input, got ${d}D input ${torchSize(input1.shape)}`);
-  if (input2.dim() !== d) throw new RuntimeError(`${fn}: expected input2 with ${d} dimensions like input1, got ${torchSize(input2.shape)}`);
-  if (target.dim() !== d - 1) throw new RuntimeError(`${fn}: expected ${d - 1}D target for ${d}D inputs, got ${target.dim()}D target`);
-  const dim = d - 1;
+  // torch 1.13's checks: the target's dims, then input1's (input2 only has to broadcast)
+  const dim = target.dim();
+  if (dim !== 0 && dim !== 1) throw new RuntimeError("0D or 1D target tensor expected, multi-target not supported");
+  if (input1.dim() !== dim + 1) {
+    const sizes = `[${input1.shape.join(", ")}] and [${input2.shape.join(", ")}]`;
+    throw new RuntimeError(`${dim}D target tensor expects ${dim + 1}D input tensors, but found inputs with sizes ${sizes}.`);
+  }
   const EPS = 1e-12; // PyTorch's EPSILON in the magnitudes
   const prod = input1.mul(input2).sum(dim);
   const mag1 = input1.mul(input1).sum(dim).add(EPS);
@@ -223,7 +226,7 @@ export interface CosineSimilarityOptions {
  * torch.inference_mode may be either operand (x1 * x2 would save it, which inference tensors refuse).
  */
 export function cosine_similarity(x1: Tensor, x2: Tensor, ...args: PyArgs<[dim?: number, eps?: number], CosineSimilarityOptions>): Tensor {
-  checkPair(x1, x2, "cosine_similarity");
+  checkPair(x1, x2, "cosine_similarity", false);
   const a = parseArgs<CosineSimilarityOptions>("cosine_similarity", ["dim", "eps"], args);
   const dim = a.dim ?? 1;
   const eps = a.eps ?? 1e-8;

@@ -2,10 +2,12 @@
  * Gaps the metric-learning probe found (tests/unit/tensor/tutorials/metric_learning.test.ts), with torch 1.13's
  * values and words: fill_diagonal_ keeps the tensor's dtype (a SimCLR bool mask's fill_diagonal_(0)), torch.cdist's
  * argument checks in torch's order, triplet_margin_loss's dims message, and triplet_margin_with_distance_loss
- * comparing no dims (its distance function broadcasts).
+ * comparing no dims (its distance function broadcasts), cosine_similarity / cosine_embedding_loss broadcasting without
+ * the regression losses' target-size warning, and cosine_embedding_loss's target / input checks.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { nn, torch } from "../../../../lib/tensor/index";
+import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { thrown } from "../tutorials/helpers";
 
 const F = nn.functional;
@@ -39,5 +41,24 @@ describe("metric-learning gaps", () => {
     const l2 = F.triplet_margin_with_distance_loss(o(4, 3), o(4, 3), o(3).mul(1.2), { reduction: "none" });
     expect(l2.shape).toEqual([4]);
     expect(l2.index(0).item()).toBeCloseTo(0.6535899, 5);
+  });
+  it("cosine_similarity and cosine_embedding_loss: no target-size warning, torch's target checks", () => {
+    forgetShownWarnings();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const c = F.cosine_similarity(o(4, 1, 3), o(1, 4, 3).mul(2), { dim: -1 });
+      expect(c.shape).toEqual([4, 4]);
+      expect(F.cosine_embedding_loss(o(4, 3), o(1, 3), o(4)).item()).toBeCloseTo(0, 6);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+    expect(thrown(() => F.cosine_embedding_loss(o(4, 3), o(4, 3), o(4, 1)))).toEqual(["RuntimeError", "0D or 1D target tensor expected, multi-target not supported"]);
+    expect(thrown(() => F.cosine_embedding_loss(o(4, 3), o(4, 3), o([])))).toEqual(["RuntimeError", "0D target tensor expects 1D input tensors, but found inputs with sizes [4, 3] and [4, 3]."]);
+    expect(thrown(() => F.cosine_embedding_loss(o(3), o(3), o(3)))).toEqual(["RuntimeError", "1D target tensor expects 2D input tensors, but found inputs with sizes [3] and [3]."]);
+    // only input1's dims are checked: a [4, 3] input2 broadcasts against a 1-d input1 (torch: [-0.1547] * 3)
+    const l = F.cosine_embedding_loss(o(3), o(4, 3), o([]), { reduction: "none" });
+    expect(l.shape).toEqual([3]);
+    expect(l.index(0).item()).toBeCloseTo(-0.1547005, 5);
   });
 });
