@@ -5,7 +5,7 @@
 import { parseArgs, type PyArgs } from "../args";
 import { ValueError } from "../errors";
 import { withFixedArityAll } from "../ops/fixed_arity";
-import { floatArg } from "../ops/inplace";
+import { checkUniformBounds, floatArg } from "../ops/inplace";
 import { default_generator, type Generator } from "../random";
 import type { Tensor } from "../tensor";
 import { dirac_, eye_, orthogonal_, sparse_, trunc_normal_ } from "./init_extra";
@@ -26,6 +26,7 @@ export function uniform_(tensor: Tensor, ...args: PyArgs<[a?: number | Tensor, b
   const o = parseArgs<UniformOptions>("uniform_", ["a", "b", "generator"], args);
   const gen = o.generator ?? default_generator;
   const [a, b] = [floatArg("uniform_", "from", 1, o.a, args) ?? 0, floatArg("uniform_", "to", 2, o.b, args) ?? 1]; // tensor.uniform_(a, b)
+  checkUniformBounds(a, b); // torch's init.uniform_ is tensor.uniform_: a > b raises its range error
   return fillInPlace(tensor, (out) => gen.fillUniform(out, a, b, wide(tensor)));
 }
 

@@ -526,11 +526,7 @@ export function convTranspose(fn: string, input: Tensor, weight: Tensor, bias: T
   if (bias && (bias.dim() !== 1 || bias.shape[0] !== Cout)) {
     throw new RuntimeError(`Given transposed=1, weight of size ${sizeStr(weight.shape)}, expected bias to be 1-dimensional with ${Cout} elements, but got bias of size ${sizeStr(bias.shape)} instead`);
   }
-  for (let i = 0; i < rank; i++) {
-    if (p.outputPadding[i] < 0 || (p.outputPadding[i] >= p.stride[i] && p.outputPadding[i] >= p.dilation[i])) {
-      throw new RuntimeError(`${fn}: output padding must be smaller than either stride or dilation, but got output_padding=${p.outputPadding[i]}, stride=${p.stride[i]}, dilation=${p.dilation[i]}`);
-    }
-  }
+  checkOutputPadding(p.outputPadding, p.stride, p.dilation);
   const k = weight.shape.slice(2);
   const outSp = sp.map((s, i) => (s - 1) * p.stride[i] - p.padBefore[i] - p.padAfter[i] + p.dilation[i] * (k[i] - 1) + p.outputPadding[i] + 1);
   if (outSp.some((o) => o < 1)) {
@@ -641,4 +637,20 @@ export function fold(input: Tensor, outputSize: number[], w: WindowParams): Tens
     for (let n = 0; n < N; n++) im2col(go, n * C * H * W, g, gx._data, n * K * L);
     return [gx];
   });
+}
+
+/**
+ * torch 1.13's check that a transposed convolution's output_padding is below its stride or its dilation, in its
+ * words: slow_conv_transpose2d / 3d name every spatial size ("output_padding_height: 1 output_padding_width: 1
+ * stride_height: 1 ..."); a 1-d one runs as 2-d with a height of output padding 0, stride 1, dilation 1.
+ */
+export function checkOutputPadding(outputPadding: readonly number[], stride: readonly number[], dilation: readonly number[]): void {
+  const bad = outputPadding.some((o, i) => o < 0 || (o >= stride[i] && o >= dilation[i]));
+  if (!bad) return;
+  const lift = (v: readonly number[], pad: number) => (v.length === 1 ? [pad, ...v] : [...v]);
+  const names = outputPadding.length === 3 ? ["depth", "height", "width"] : ["height", "width"];
+  const part = (label: string, v: readonly number[]) => names.map((n, i) => `${label}_${n}: ${v[i]}`).join(" ");
+  throw new RuntimeError(
+    `output padding must be smaller than either stride or dilation, but got ${part("output_padding", lift(outputPadding, 0))} ${part("stride", lift(stride, 1))} ${part("dilation", lift(dilation, 1))}`,
+  );
 }

@@ -358,8 +358,26 @@ export function floatArg(fn: string, name: string, position: number, value: unkn
   return value.item();
 }
 
+/** A double as C++'s ostream prints it (6 significant digits, %g: 0.166667, 1e-07, 1.23457e+06). */
+export function cppDouble(v: number): string {
+  if (Number.isNaN(v)) return "nan";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  if (v === 0) return Object.is(v, -0) ? "-0" : "0";
+  const [mant, e] = v.toExponential(5).split("e");
+  const exp = Number(e);
+  const strip = (t: string) => (t.includes(".") ? t.replace(/0+$/, "").replace(/\.$/, "") : t);
+  if (exp < -4 || exp >= 6) return `${strip(mant)}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  return strip(v.toFixed(Math.max(0, 5 - exp)));
+}
+
+/** torch 1.13's check_uniform_bounds on a float tensor's range: from <= to ("from=1 > to=0" raises). */
+export function checkUniformBounds(from: number, to: number): void {
+  if (from > to) throw new RuntimeError(`uniform_ expects to return a [from, to) range, but found from=${cppDouble(from)} > to=${cppDouble(to)}`);
+}
+
 export function uniform_<T extends Tensor>(self: T, from: number, to: number, gen: Generator = default_generator): T {
   if (!self.dtype.is_floating_point) throw new RuntimeError(`"check_uniform_bounds" not implemented for '${cppTypeName(self.dtype)}'`);
+  checkUniformBounds(from, to);
   return fillRandom(self, "uniform_", (buf) => gen.fillUniform(buf, from, to, buf instanceof Float64Array));
 }
 

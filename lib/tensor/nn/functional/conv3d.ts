@@ -10,6 +10,7 @@ import { float64, int64 } from "../../dtype";
 import { RuntimeError } from "../../errors";
 import type { Tensor } from "../../tensor";
 import { checkConvDtypes } from "../../ops/conv_dtypes";
+import { checkOutputPadding } from "../../ops/conv";
 import { checkPoolDtype } from "../../ops/pool";
 import { checkConvWeightRank, conv2d, conv_transpose2d, convPadding, ntuple, type ConvPadding, type ConvTransposeOptions, type Size } from "./conv";
 import { pad } from "./padding";
@@ -254,9 +255,7 @@ export function conv_transpose3d(
   if (C !== weight.shape[0]) {
     throw new RuntimeError(`Given transposed=1, weight of size [${weight.shape.join(", ")}], expected input[${input.shape.join(", ")}] to have ${weight.shape[0]} channels, but got ${C} channels instead`);
   }
-  op.forEach((o, i) => {
-    if (o >= s[i] && o >= d[i]) throw new RuntimeError("output padding must be smaller than either stride or dilation");
-  });
+  checkOutputPadding(op, s, d);
   const kD = weight.shape[2];
   const Do = (D - 1) * s[0] - 2 * p[0] + d[0] * (kD - 1) + op[0] + 1;
   const slices = input.permute(0, 2, 1, 3, 4).reshape(N * D, C, H, W);
