@@ -264,7 +264,7 @@ describe("score-based generative modeling (yang-song/score_sde_pytorch tutorial)
     const grad_score_e = torch.enable_grad(() => {
       sample.requires_grad_(true);
       const score_e = torch.sum(score_model.forward(sample, time_steps).mul(epsilon));
-      return torch.autograd.grad(score_e, sample)[0];
+      return torch.autograd.grad(score_e, sample)[0]!;
     });
     // a sum of 400 products of a gradient whose terms cancel (the score is divided by std(t) ~ 0.7): float32
     // rounding leaves ~1.6e-4 of the result
