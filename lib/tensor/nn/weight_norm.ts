@@ -16,7 +16,7 @@
 import { leadingArgs } from "../leading_args";
 import { parseArgs, type PyArgs } from "../args";
 import { no_grad } from "../autograd/grad_mode";
-import { RuntimeError, ValueError } from "../errors";
+import { RuntimeError, TorchError, TypeError_, ValueError } from "../errors";
 import { default_generator } from "../random";
 import { Tensor } from "../tensor";
 import type { Module, RemovableHandle } from "./module";
@@ -64,6 +64,10 @@ export function weight_norm<M extends Module>(...all: unknown[]): M {
   if (hooks.get(name)?.kind === "weight_norm") throw new RuntimeError(`Cannot register two weight_norm hooks on the same parameter ${name}`);
   const slots = module as unknown as Slots;
   const weight = slots[name];
+  // torch reads getattr(module, name) and hands it to norm_except_dim: a missing name raises getattr's AttributeError,
+  // a None slot (Conv1d(..., bias=False).bias) the argument check's TypeError
+  if (weight === undefined) throw new TorchError(`'${module.constructor.name}' object has no attribute '${name}'`, "AttributeError");
+  if (weight === null) throw new TypeError_("norm_except_dim(): argument 'v' (position 1) must be Tensor, not NoneType");
   if (!(weight instanceof Parameter)) throw new RuntimeError(`module has no parameter named '${name}'`);
   // PyTorch: dim=None means -1, the norm of the whole tensor.
   const dim = o.dim === undefined ? 0 : o.dim === null ? -1 : o.dim;
@@ -107,7 +111,7 @@ export function remove_weight_norm<M extends Module>(...all: unknown[]): M {
   const name = parseArgs<{ name: string }>("remove_weight_norm", ["name"], args).name ?? "weight";
   const hooks = hooksOf(module);
   const entry = hooks.get(name);
-  if (entry?.kind !== "weight_norm") throw new ValueError(`weight_norm of '${name}' not found in ${module.constructor.name}`);
+  if (entry?.kind !== "weight_norm") throw new ValueError(`weight_norm of '${name}' not found in ${String(module)}`);
   const slots = module as unknown as Slots;
   const weight = no_grad(() => entry.compute(module));
   entry.handle.remove();

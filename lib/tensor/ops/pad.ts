@@ -8,7 +8,7 @@
  */
 import { record } from "../autograd/function";
 import { int64 } from "../dtype";
-import { RuntimeError } from "../errors";
+import { NotImplementedError, RuntimeError } from "../errors";
 import type { Tensor } from "../tensor";
 import { contiguousData, empty } from "./util";
 
@@ -42,19 +42,18 @@ export function pad(input: Tensor, amounts: readonly number[], mode: PadMode, va
   const fn = "pad";
   if (amounts.length % 2 !== 0) throw new RuntimeError(`Padding length must be divisible by 2`);
   const k = amounts.length / 2;
-  if (k > input.dim()) throw new RuntimeError(`Padding length should be less than or equal to two times the input dimension but got padding length ${amounts.length} and input of dimension ${input.dim()}`);
+  // torch 1.13's words (later releases say "Padding length should be less than or equal to two times ...")
+  if (k > input.dim()) throw new RuntimeError("Padding length too large");
   if (amounts.some((a) => !Number.isInteger(a))) throw new RuntimeError(`${fn}: padding amounts must be integers, got ${sizeStr(amounts)}`);
   if (k === 0) return input.clone();
   const d = input.dim();
   if (mode !== "constant") {
-    // PyTorch pads the last 1, 2 or 3 dims of a batched or unbatched input in these modes.
+    // PyTorch pads the last 1, 2 or 3 dims of a batched or unbatched input in these modes (torch 1.13's _pad_enum).
     if (k < 1 || k > 3 || !(d === k + 1 || d === k + 2)) {
-      throw new RuntimeError(
-        `${fn}: ${mode} padding of ${k} dim(s) expects a ${k + 1}D or ${k + 2}D input, but got input of size ${sizeStr(input.shape)} ` +
-          `(pad ${sizeStr(amounts)})`,
-      );
+      throw new NotImplementedError("Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now");
     }
-    if (amounts.some((a) => a < 0)) throw new RuntimeError(`${fn}: negative padding is only supported in constant mode`);
+    // reflect / replicate take a negative amount as torch does (the index maps crop); circular does not
+    if (mode === "circular" && amounts.some((a) => a < 0)) throw new RuntimeError(`${fn}: negative padding is only supported in constant, reflect and replicate modes`);
   }
   const shape = input.shape.slice();
   const maps: Int32Array[] = [];

@@ -150,7 +150,9 @@ function poolGeometry(fn: string, input: Tensor, sp: number[], p: PoolParams): n
   const out = sp.map((s, i) => poolOutSize(s, p.kernel[i], p.padding[i], p.stride[i], p.dilation[i], p.ceil_mode));
   if (out.some((o) => o < 1)) {
     const c = input.shape[input.dim() - r - 1];
-    throw new RuntimeError(`Given input size: (${[c, ...sp].join("x")}). Calculated output size: (${[c, ...out].join("x")}). Output size is too small`);
+    // torch 1.13 runs the 1-d pools as 2-d ones over a height of 1, and its message shows that height: (2x1x6)
+    const h = r === 1 ? [1] : [];
+    throw new RuntimeError(`Given input size: (${[c, ...h, ...sp].join("x")}). Calculated output size: (${[c, ...h, ...out].join("x")}). Output size is too small`);
   }
   return out;
 }

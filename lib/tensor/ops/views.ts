@@ -240,5 +240,10 @@ export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
     interleavedIn.push(1, d);
     interleavedOut.push(sizes[i], d);
   });
-  return x.reshape(interleavedIn).expand(interleavedOut).reshape(padded.map((d, i) => d * sizes[i]));
+  // Materialised, as torch's repeat always is: a reshape of the expanded view could stay a view with 0 strides
+  // (x.unsqueeze(0).repeat(2, 1) merged only size-1 dims), and then .view(-1) failed where torch's succeeds.
+  const tiled = x.reshape(interleavedIn).expand(interleavedOut);
+  const out = (tiled.is_contiguous() ? tiled.clone() : tiled.contiguous()).reshape(padded.map((d, i) => d * sizes[i]));
+  if (out.grad_fn) out.grad_fn._name = "RepeatBackward0";
+  return out;
 }

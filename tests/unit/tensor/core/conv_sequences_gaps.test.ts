@@ -1,0 +1,72 @@
+/**
+ * Gaps the conv_sequences probe found (TCN / WaveNet / TextCNN / N-BEATS), against torch 1.13's values and words
+ * (tests/fixtures/torch/tutorials/conv_sequences.json, section "gaps"): F.pad's checks and negative reflect /
+ * replicate amounts, weight_norm on a missing or None parameter, remove_weight_norm's message naming the module, repeat's
+ * result (a copy, never a 0-stride view), the 1-d pools' output-too-small message.
+ */
+import { describe, expect, it } from "vitest";
+import { F, nn, torch } from "../../../../lib/tensor/index";
+import { expectT, tutorialFixture } from "../tutorials/helpers";
+
+const g = tutorialFixture<Record<string, any>>("conv_sequences.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** [error name, first message line] of what fn throws (the Python exception's class name). */
+function raised(fn: () => unknown): [string, string] | null {
+  try {
+    fn();
+  } catch (e) {
+    return [(e as Error).name, (e as Error).message.split("\n")[0]];
+  }
+  return null;
+}
+
+describe("F.pad as torch 1.13", () => {
+  it("too many pairs: 'Padding length too large'; a non-constant mode on other dims: NotImplementedError", () => {
+    expect(raised(() => F.pad(torch.ones(1, 2, 3), [1, 0, 1, 0, 1, 0, 1, 0], { mode: "replicate" }))).toEqual(g.pad_too_long);
+    expect(raised(() => F.pad(torch.arange(3, { dtype: torch.float32 }), [1, 1], { mode: "reflect" }))).toEqual(g.pad_reflect_1d);
+    expect(raised(() => F.pad(torch.ones(1, 1, 2, 3), [1, 1], { mode: "replicate" }))).toEqual(g.pad_replicate_4d_k1);
+    const x2 = torch.arange(6, { dtype: torch.float32 }).view(2, 3);
+    expect(raised(() => F.pad(x2, [1, 1, 1, 1], { mode: "circular" }))).toEqual(g.pad_circular_2d_k2);
+  });
+
+  it("reflect and replicate take negative amounts (a crop on that side), with the gradient", () => {
+    const xr = torch.arange(6, { dtype: torch.float32 }).view(2, 3).requires_grad_();
+    const y = F.pad(xr, [-1, 1], { mode: "reflect" });
+    y.mul(torch.arange(1, 7, { dtype: torch.float32 }).view(2, 3)).sum().backward();
+    expectT(y, g.pad_reflect_neg, 0);
+    expectT(xr.grad!, g.pad_reflect_neg_grad, 0);
+    expectT(F.pad(torch.arange(6, { dtype: torch.float32 }).view(1, 2, 3), [2, -1], { mode: "replicate" }), g.pad_replicate_neg, 0);
+  });
+});
+
+describe("weight_norm / remove_weight_norm errors", () => {
+  it("a missing name: AttributeError; a None parameter: norm_except_dim's TypeError; remove names the module's repr", () => {
+    expect(raised(() => nn.utils.weight_norm(new nn.Conv1d(2, 3, 2), { name: "foo" }))).toEqual(g.wn_missing_attr);
+    expect(raised(() => nn.utils.weight_norm(new nn.Conv1d(2, 3, 2, { bias: false }), { name: "bias" }))).toEqual(g.wn_none_param);
+    expect(raised(() => nn.utils.remove_weight_norm(new nn.Linear(2, 3)))).toEqual(g.wn_remove_missing);
+  });
+});
+
+describe("repeat materialises, as torch's", () => {
+  it("unsqueeze(0).repeat(2, 1) is contiguous (view(-1) works), its grad_fn is RepeatBackward0, repeat(1) copies", () => {
+    const t = torch.arange(5).unsqueeze(0).repeat(2, 1);
+    expect([t.stride(), t.view(-1).tolist()]).toEqual(g.repeat_view);
+    const z = torch.arange(6, { dtype: torch.float32 }).view(2, 3).requires_grad_();
+    const w = z.unsqueeze(0).repeat(2, 1, 2);
+    w.mul(torch.arange(24, { dtype: torch.float32 }).view(2, 2, 6)).sum().backward();
+    expect([w.stride(), w.grad_fn!.name()]).toEqual(g.repeat_grad.slice(0, 2));
+    expectT(z.grad!, g.repeat_grad[2], 0);
+    const x1 = torch.arange(3, { dtype: torch.float32 });
+    const r1 = x1.repeat(1);
+    r1.fill_(7);
+    expect(x1.tolist()).toEqual([0, 1, 2]);
+    expect(g.repeat_copy).toBe(false);
+  });
+});
+
+describe("1-d pools' output-too-small message shows torch's height of 1", () => {
+  it("avg_pool1d / max_pool1d with a kernel past the length", () => {
+    expect(raised(() => F.avg_pool1d(torch.ones(4, 2, 6), 7))).toEqual(g.avg_pool1d_small);
+    expect(raised(() => F.max_pool1d(torch.ones(4, 2, 6), 7, { return_indices: true }))).toEqual(g.max_pool1d_small);
+  });
+});
