@@ -217,7 +217,7 @@ export function remove_spectral_norm<M extends Module>(...all: unknown[]): M {
   const name = parseArgs<{ name: string }>("remove_spectral_norm", ["name"], args).name ?? "weight";
   const hooks = hooksOf(module);
   const entry = hooks.get(name);
-  if (entry?.kind !== "spectral_norm") throw new ValueError(`spectral_norm of '${name}' not found in ${module.constructor.name}`);
+  if (entry?.kind !== "spectral_norm") throw new ValueError(`spectral_norm of '${name}' not found in ${String(module)}`);
   const slots = module as unknown as Slots;
   const weight = no_grad(() => entry.compute(module)).detach();
   entry.handle.remove();

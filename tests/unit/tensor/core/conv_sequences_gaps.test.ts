@@ -40,10 +40,11 @@ describe("F.pad as torch 1.13", () => {
 });
 
 describe("weight_norm / remove_weight_norm errors", () => {
-  it("a missing name: AttributeError; a None parameter: norm_except_dim's TypeError; remove names the module's repr", () => {
+  it("a missing name: AttributeError; a None parameter: norm_except_dim's TypeError; remove_weight_norm / remove_spectral_norm name the module's repr", () => {
     expect(raised(() => nn.utils.weight_norm(new nn.Conv1d(2, 3, 2), { name: "foo" }))).toEqual(g.wn_missing_attr);
     expect(raised(() => nn.utils.weight_norm(new nn.Conv1d(2, 3, 2, { bias: false }), { name: "bias" }))).toEqual(g.wn_none_param);
     expect(raised(() => nn.utils.remove_weight_norm(new nn.Linear(2, 3)))).toEqual(g.wn_remove_missing);
+    expect(raised(() => nn.utils.remove_spectral_norm(new nn.Conv1d(2, 3, 2)))).toEqual(g.sn_remove_missing);
   });
 });
 
