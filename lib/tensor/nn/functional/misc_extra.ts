@@ -113,7 +113,6 @@ export function triplet_margin_with_distance_loss(anchor: Tensor, positive: Tens
   for (const [t, n] of [[anchor, "anchor"], [positive, "positive"], [negative, "negative"]] as const) checkTensor(t, "triplet_margin_with_distance_loss", n);
   const a = parseArgs<TripletWithDistanceOptions>("triplet_margin_with_distance_loss", ["distance_function", "margin", "swap", "reduction"], [options]);
   const margin = a.margin ?? 1.0;
-  if (!(margin > 0)) throw new ValueError(`triplet_margin_with_distance_loss: expected margin to be greater than 0, got ${margin} instead`);
   const reduction = a.reduction ?? "mean";
   if (!["mean", "sum", "none"].includes(reduction)) throw new ValueError(`${reduction} is not a valid value for reduction`);
   // torch 1.13 compares no dims here: the distance function broadcasts (a 1-d negative against 2-d anchors is fine).

@@ -123,7 +123,6 @@ export class TripletMarginLoss extends Module {
     super();
     const a = Fl.parseTriplet("TripletMarginLoss", args);
     this.margin = a.margin ?? 1.0;
-    if (!(this.margin > 0)) throw new ValueError(`TripletMarginLoss: expected margin to be greater than 0, got ${this.margin} instead`);
     this.p = a.p ?? 2.0;
     this.eps = a.eps ?? 1e-6;
     this.swap = a.swap ?? false;

@@ -84,7 +84,6 @@ export class TripletMarginWithDistanceLoss extends Module {
     const a = parseArgs<Fm.TripletWithDistanceOptions>("TripletMarginWithDistanceLoss", ["distance_function", "margin", "swap", "reduction"], [options]);
     this.distance_function = a.distance_function ?? new PairwiseDistance();
     this.margin = a.margin ?? 1.0;
-    if (!(this.margin > 0)) throw new ValueError(`TripletMarginWithDistanceLoss: expected margin to be greater than 0, got ${this.margin} instead`);
     this.swap = a.swap ?? false;
     this.reduction = a.reduction ?? "mean";
   }

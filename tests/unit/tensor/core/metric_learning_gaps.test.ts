@@ -3,7 +3,8 @@
  * values and words: fill_diagonal_ keeps the tensor's dtype (a SimCLR bool mask's fill_diagonal_(0)), torch.cdist's
  * argument checks in torch's order, triplet_margin_loss's dims message, and triplet_margin_with_distance_loss
  * comparing no dims (its distance function broadcasts), cosine_similarity / cosine_embedding_loss broadcasting without
- * the regression losses' target-size warning, and cosine_embedding_loss's target / input checks.
+ * the regression losses' target-size warning, cosine_embedding_loss's target / input checks, and triplet losses taking
+ * any margin (torch 1.13 has no margin > 0 check).
  */
 import { describe, expect, it, vi } from "vitest";
 import { nn, torch } from "../../../../lib/tensor/index";
@@ -60,5 +61,13 @@ describe("metric-learning gaps", () => {
     const l = F.cosine_embedding_loss(o(3), o(4, 3), o([]), { reduction: "none" });
     expect(l.shape).toEqual([3]);
     expect(l.index(0).item()).toBeCloseTo(-0.1547005, 5);
+  });
+  it("triplet losses take a zero or negative margin, as torch 1.13", () => {
+    const [a, p, n] = [o(2, 3), o(2, 3), o(2, 3).mul(2)];
+    expect(new nn.TripletMarginLoss({ margin: -1 })(a, p, n).item()).toBe(0);
+    expect(F.triplet_margin_with_distance_loss(a, p, n, { margin: -0.5 }).item()).toBe(0);
+    expect(new nn.TripletMarginWithDistanceLoss({ margin: 0 })(a, p, a).item()).toBe(0);
+    // torch 1.13: 0.267952561378479 (2 + d(a, p) - d(a, n), eps 1e-6 in both distances)
+    expect(F.triplet_margin_loss(a, p, n, { margin: 2.0 }).item()).toBeCloseTo(0.2679526, 5);
   });
 });
