@@ -191,7 +191,8 @@ function tensorHasInstance(this: unknown, value: unknown): boolean {
 const CallableTensor = new Proxy(Tensor, {
   apply: (target, _self, args: unknown[]) => Reflect.construct(target, args),
   get: (target, key, receiver) => (key === Symbol.hasInstance ? tensorHasInstance : Reflect.get(target, key, receiver)),
-}) as typeof Tensor & { (data?: NestedArray | Tensor): Tensor; (...sizes: number[]): Tensor };
+  // (size): a torch.Size (x.shape, x.size()) is sizes, as torch.Tensor(self.mu.shape) in blitz's GaussianVariational
+}) as typeof Tensor & { (data?: NestedArray | Tensor): Tensor; (size: readonly number[]): Tensor; (...sizes: number[]): Tensor };
 
 /** torch.cumsum(x) and friends without dim: torch 1.13's argument parser lists the function's overloads. */
 const CUM_OVERLOADS = ["(Tensor input, int dim, *, torch.dtype dtype, Tensor out)", "(Tensor input, name dim, *, torch.dtype dtype, Tensor out)"];

@@ -62,3 +62,12 @@ describe("uncertainty probe gaps: Tensor.min / Tensor.max", () => {
     expect(x.min(0).values.item()).toBe(g[2]);
   });
 });
+
+describe("uncertainty probe gaps: torch.Tensor(size)", () => {
+  it("torch.Tensor(x.shape) builds an uninitialised tensor of that shape (typed: a Size is accepted)", () => {
+    const mu = torch.ones(3, 2);
+    expect([...torch.Tensor(mu.shape).shape]).toEqual([3, 2]);
+    expect([...torch.Tensor(mu.size()).shape]).toEqual([3, 2]);
+    expect([...torch.Tensor([3, 2]).shape]).toEqual([2]); // a list is data, as in torch
+  });
+});
