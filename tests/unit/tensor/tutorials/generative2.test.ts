@@ -16,6 +16,8 @@
  * MNIST is 2 seeded 1x20x20 images (the smallest size the ScoreNet's strides fit), CIFAR10 4 seeded 3x8x8 ones;
  * channels / embedding sizes are cut; samplers run 2-3 steps. Values are compared with torch 1.13 running the same
  * code (scripts/fixtures/generative2_fixtures.py -> tests/fixtures/torch/tutorials/generative2.json).
+ * Found and fixed in the engine (core/generative2_gaps.test.ts): a transposed convolution's output_padding error
+ * in torch's words, and uniform_ with from > to raising torch's range error (the engine filled the tensor).
  *
  * Python forms written otherwise: functools.partial(f, sigma=25.0) -> a closure; `sigma**t` -> torch.pow(sigma, t);
  * np.log / np.sqrt / np.prod of plain numbers -> Math; np.linspace -> a float64 torch.linspace's tolist();
@@ -279,6 +281,8 @@ describe("score-based generative modeling (yang-song/score_sde_pytorch tutorial)
     expect(thrown(() => new ScoreNet(marginal_prob_std_fn, [4, 8, 8, 8], 16))).toEqual(r.gn_err);
     expect(thrown(() => score_model.forward(torch.rand(1, 1, 16, 16), torch.tensor([0.5])))).toEqual(r.size_err);
     expect(thrown(() => score_model.forward(torch.rand(2, 1, 20, 20), torch.tensor(0.5)))).toEqual(r.t_shape_err);
+    // output_padding=1 copied onto the stride-1 tconv1
+    expect(thrown(() => new nn.ConvTranspose2d(64, 1, 3, { stride: 1, output_padding: 1 }).forward(torch.rand(2, 64, 18, 18)))).toEqual(r.tconv_op_err);
   });
 });
 
@@ -469,6 +473,8 @@ describe("VQ-VAE (zalandoresearch/pytorch-vq-vae)", () => {
     loss.add(q.mul(torch.linspace(0.5, 1.5, q.numel()).view(q.shape)).sum()).backward();
     expectT(z.grad!, v.vq_z_grad, 1e-5);
     expectT(vq._embedding.weight.grad!, v.vq_emb_grad, 1e-5);
+    // the codebook's uniform_ bounds swapped
+    expect(thrown(() => new nn.Embedding(6, 4).weight.data.uniform_(1 / 6, -1 / 6))).toEqual(v.uniform_swap_err);
     // forgetting .contiguous() after permute; a channel count that still flattens (no error, as in torch)
     expect(thrown(() => torch.randn(2, 4, 3, 3).permute(0, 2, 3, 1).view(-1, 4))).toEqual(v.view_err);
     expect(thrown(() => vq.forward(torch.randn(2, 5, 3, 2)))).toEqual(v.flat_err);
