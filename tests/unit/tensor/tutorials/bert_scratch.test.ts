@@ -17,6 +17,9 @@
  *   - a learner's mistakes there: NLLLoss without the transpose, float targets, ids past the vocabulary, float ids, a
  *     mask without repeat / unsqueeze, view without contiguous, ~ of bernoulli's float output, a float index, p > 1,
  *     every NSP target equal to ignore_index (nan mean).
+ * Kept visible: NLLLoss's float-target error has torch's class and the engine's longer message (it says why a JS number
+ * list is float32). Gaps fixed, with tests in core/bert_scratch_gaps.test.ts: __invert__ of a float tensor raises torch's
+ * TypeError; index_put_ checks a float index (IndexError) before the source dtype; torch.bernoulli's p-range message.
  * transformers_from_scratch / annotated_mingpt (the Annotated Transformer the codertimo model follows), llms_from_scratch
  * and d2l_applications (d2l's BERT) are not repeated. Values are torch 1.13's run of the same code
  * (scripts/fixtures/bert_scratch_fixtures.py -> tests/fixtures/torch/tutorials/bert_scratch.json); dropout is switched
