@@ -667,7 +667,14 @@ export function cdist(x1: Tensor, x2: Tensor, ...args: PyArgs<[p?: number, compu
   if (!(p >= 0)) throw new RuntimeError("cdist only supports non-negative p values");
   if (x1.dtype !== x2.dtype) throw new RuntimeError(`expected scalar type ${cppTypeName(x1.dtype)} but found ${cppTypeName(x2.dtype)}`);
   const delta = x1.unsqueeze(-2).sub(x2.unsqueeze(-3));
-  return delta.norm(p, -1);
+  if (p !== Infinity) return delta.norm(p, -1);
+  if (delta.shape[delta.dim() - 1] === 0) return delta.abs().sum(-1); // no columns: zeros, as torch
+  // p = inf: torch's cdist backward gives every tied largest |difference| the whole gradient (sign(d) where
+  // |d| = max), where norm's splits it among the ties. The value is the max; the gradient flows through the mask.
+  const abs = delta.abs();
+  const max = abs.amax(-1, true).detach();
+  const ties = no_grad(() => abs.eq(max));
+  return abs.sub(abs.detach()).mul(ties).sum(-1).add(max.squeeze(-1));
 }
 
 /** dist(a, b, p=2): the p-norm of a - b. */

@@ -4,7 +4,7 @@
  * argument checks in torch's order, triplet_margin_loss's dims message, and triplet_margin_with_distance_loss
  * comparing no dims (its distance function broadcasts), cosine_similarity / cosine_embedding_loss broadcasting without
  * the regression losses' target-size warning, cosine_embedding_loss's target / input checks, and triplet losses taking
- * any margin (torch 1.13 has no margin > 0 check).
+ * any margin (torch 1.13 has no margin > 0 check), and cdist's p = inf gradient at tied differences.
  */
 import { describe, expect, it, vi } from "vitest";
 import { nn, torch } from "../../../../lib/tensor/index";
@@ -69,5 +69,16 @@ describe("metric-learning gaps", () => {
     expect(new nn.TripletMarginWithDistanceLoss({ margin: 0 })(a, p, a).item()).toBe(0);
     // torch 1.13: 0.267952561378479 (2 + d(a, p) - d(a, n), eps 1e-6 in both distances)
     expect(F.triplet_margin_loss(a, p, n, { margin: 2.0 }).item()).toBeCloseTo(0.2679526, 5);
+  });
+  it("cdist p = inf: each tied largest difference takes the whole gradient", () => {
+    const x = torch.tensor([[1, 2], [1, 2], [0, 3]], { requires_grad: true });
+    const d = torch.cdist(x, x, { p: Infinity });
+    expect(d.tolist()).toEqual([[0, 0, 1], [0, 0, 1], [1, 1, 0]]);
+    d.sum().backward();
+    expect(x.grad!.tolist()).toEqual([[2, -2], [2, -2], [-4, 4]]); // torch 1.13
+    const y = torch.tensor([[0, 0.5, -2]], { requires_grad: true });
+    torch.cdist(y, torch.zeros(2, 3), { p: Infinity }).sum().backward();
+    expect(y.grad!.tolist()).toEqual([[0, 0, -2]]);
+    expect(torch.cdist(torch.ones(2, 0), torch.ones(3, 0), { p: Infinity }).tolist()).toEqual([[0, 0, 0], [0, 0, 0]]);
   });
 });
