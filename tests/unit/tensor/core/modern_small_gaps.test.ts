@@ -6,19 +6,9 @@
 import { describe, expect, it, vi } from "vitest";
 import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
 import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
-import { expectT, tutorialFixture } from "../tutorials/helpers";
+import { expectT, raised, tutorialFixture } from "../tutorials/helpers";
 
 const gaps = tutorialFixture<{ gaps: Record<string, any> }>("modern_small.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** [Python class name, message] of what fn throws (TypeError_ reports itself by its name, "TypeError"). */
-function raised(fn: () => unknown): [string, string] | null {
-  try {
-    fn();
-  } catch (e) {
-    return [(e as Error).name, (e as Error).message];
-  }
-  return null;
-}
 
 describe("modern_small probe gaps", () => {
   it("subtracting with a bool operand raises torch's sub_check texts (KAN's b_splines mask minus a mask), negation its own", () => {

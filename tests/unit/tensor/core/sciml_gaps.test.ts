@@ -11,19 +11,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
-import { expectT, tutorialFixture } from "../tutorials/helpers";
+import { expectT, raised, tutorialFixture } from "../tutorials/helpers";
 
 const g = tutorialFixture<Record<string, any>>("sciml.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Ctx = InstanceType<typeof torch.autograd.FunctionCtx>;
-
-function thrown(fn: () => unknown): [string, string] | null {
-  try {
-    fn();
-  } catch (e) {
-    return [(e as Error).name, (e as Error).message];
-  }
-  return null;
-}
 
 describe("custom Function gradients are summed to the input's shape when it expands to theirs", () => {
   it("a [3, 4] gradient for a [4] input, a [2, 1, 3] one for [1, 3], [2] and [1, 1] ones for a 0-d input", () => {
@@ -87,7 +78,7 @@ describe("custom Function gradients are summed to the input's shape when it expa
         return gr.sum(0);
       }
     }
-    expect(thrown(() => (Fewer.apply(torch.ones(1, 4, { requires_grad: true })) as Tensor).sum().backward())).toEqual(g.err_fewer_dims);
+    expect(raised(() => (Fewer.apply(torch.ones(1, 4, { requires_grad: true })) as Tensor).sum().backward())).toEqual(g.err_fewer_dims);
   });
 
   it("the summed gradient is differentiable (create_graph)", () => {
@@ -127,21 +118,21 @@ describe("autograd.grad / backward: torch's checks, in its order and words", () 
   it("grad_outputs of another shape, implicit grads of non-scalars, outputs not requiring grad, unused inputs", () => {
     const xm = torch.ones([2, 3], { requires_grad: true });
     const ym = xm.mul(2);
-    expect(thrown(() => ym.backward(torch.ones(3)))).toEqual(g.err_backward_shape);
-    expect(thrown(() => xm.sum().mul(2).backward(torch.ones(1)))).toEqual(g.err_backward_0d);
-    expect(thrown(() => torch.autograd.grad(ym, xm, { grad_outputs: torch.ones(6) }))).toEqual(g.err_grad_shape);
-    expect(thrown(() => torch.autograd.grad(ym, xm))).toEqual(g.err_grad_nonscalar);
-    expect(thrown(() => torch.autograd.grad([ym.sum(), torch.ones([])], xm))).toEqual(g.err_grad_output1_plain);
-    expect(thrown(() => torch.autograd.grad(torch.ones(2), xm, { grad_outputs: torch.ones(2) }))).toEqual(g.err_grad_output0_plain_nonscalar);
-    expect(thrown(() => torch.autograd.grad(ym.sum(), [xm, torch.ones(1, { requires_grad: true })]))).toEqual(g.err_grad_unused);
+    expect(raised(() => ym.backward(torch.ones(3)))).toEqual(g.err_backward_shape);
+    expect(raised(() => xm.sum().mul(2).backward(torch.ones(1)))).toEqual(g.err_backward_0d);
+    expect(raised(() => torch.autograd.grad(ym, xm, { grad_outputs: torch.ones(6) }))).toEqual(g.err_grad_shape);
+    expect(raised(() => torch.autograd.grad(ym, xm))).toEqual(g.err_grad_nonscalar);
+    expect(raised(() => torch.autograd.grad([ym.sum(), torch.ones([])], xm))).toEqual(g.err_grad_output1_plain);
+    expect(raised(() => torch.autograd.grad(torch.ones(2), xm, { grad_outputs: torch.ones(2) }))).toEqual(g.err_grad_output0_plain_nonscalar);
+    expect(raised(() => torch.autograd.grad(ym.sum(), [xm, torch.ones(1, { requires_grad: true })]))).toEqual(g.err_grad_unused);
   });
 });
 
 describe("LBFGS.step without a closure: torch's TypeErrors", () => {
   it("missing, None", () => {
     const opt = new torch.optim.LBFGS([torch.ones(2, { requires_grad: true })]);
-    expect(thrown(() => (opt.step as () => unknown)())).toEqual(g.err_lbfgs_missing);
-    expect(thrown(() => opt.step(null as never))).toEqual(g.err_lbfgs_none);
+    expect(raised(() => (opt.step as () => unknown)())).toEqual(g.err_lbfgs_missing);
+    expect(raised(() => opt.step(null as never))).toEqual(g.err_lbfgs_none);
   });
 });
 

@@ -27,17 +27,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
-import { expectNums, expectT, tutorialFixture } from "./helpers";
-
-/** What fn raises as [Python class name, message] (e.name: the engine's TypeError_ is named TypeError), or null. */
-function thrown(fn: () => unknown): [string, string] | null {
-  try {
-    fn();
-  } catch (e) {
-    return [(e as Error).name, (e as Error).message];
-  }
-  return null;
-}
+import { expectNums, expectT, raised, tutorialFixture } from "./helpers";
 
 const ref = tutorialFixture<Record<string, any>>("generative2.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -272,17 +262,17 @@ describe("score-based generative modeling (yang-song/score_sde_pytorch tutorial)
     // rounding leaves ~1.6e-4 of the result
     expectT(torch.sum(grad_score_e.mul(epsilon), { dim: [1, 2, 3] }), r.divergence, 5e-4);
     // prior_likelihood's torch.log(2 * np.pi * sigma**2) of a Python float, and the form that runs
-    expect(thrown(() => torch.log((2 * Math.PI * sigma ** 2) as never))).toEqual(r.prior_likelihood_err);
+    expect(raised(() => torch.log((2 * Math.PI * sigma ** 2) as never))).toEqual(r.prior_likelihood_err);
     const N = 400;
     const pl = torch.log(torch.tensor(2 * Math.PI * sigma ** 2)).mul(-N / 2).sub(torch.sum(sample.detach().pow(2), { dim: [1, 2, 3] }).div(2 * sigma ** 2));
     expectT(pl, r.prior_likelihood, 1e-5);
 
     // learner mistakes: channels GroupNorm(32, ...) cannot split, an image the strides do not fit, a 0-d t
-    expect(thrown(() => new ScoreNet(marginal_prob_std_fn, [4, 8, 8, 8], 16))).toEqual(r.gn_err);
-    expect(thrown(() => score_model.forward(torch.rand(1, 1, 16, 16), torch.tensor([0.5])))).toEqual(r.size_err);
-    expect(thrown(() => score_model.forward(torch.rand(2, 1, 20, 20), torch.tensor(0.5)))).toEqual(r.t_shape_err);
+    expect(raised(() => new ScoreNet(marginal_prob_std_fn, [4, 8, 8, 8], 16))).toEqual(r.gn_err);
+    expect(raised(() => score_model.forward(torch.rand(1, 1, 16, 16), torch.tensor([0.5])))).toEqual(r.size_err);
+    expect(raised(() => score_model.forward(torch.rand(2, 1, 20, 20), torch.tensor(0.5)))).toEqual(r.t_shape_err);
     // output_padding=1 copied onto the stride-1 tconv1
-    expect(thrown(() => new nn.ConvTranspose2d(64, 1, 3, { stride: 1, output_padding: 1 }).forward(torch.rand(2, 64, 18, 18)))).toEqual(r.tconv_op_err);
+    expect(raised(() => new nn.ConvTranspose2d(64, 1, 3, { stride: 1, output_padding: 1 }).forward(torch.rand(2, 64, 18, 18)))).toEqual(r.tconv_op_err);
   });
 });
 
@@ -474,10 +464,10 @@ describe("VQ-VAE (zalandoresearch/pytorch-vq-vae)", () => {
     expectT(z.grad!, v.vq_z_grad, 1e-5);
     expectT(vq._embedding.weight.grad!, v.vq_emb_grad, 1e-5);
     // the codebook's uniform_ bounds swapped
-    expect(thrown(() => new nn.Embedding(6, 4).weight.data.uniform_(1 / 6, -1 / 6))).toEqual(v.uniform_swap_err);
+    expect(raised(() => new nn.Embedding(6, 4).weight.data.uniform_(1 / 6, -1 / 6))).toEqual(v.uniform_swap_err);
     // forgetting .contiguous() after permute; a channel count that still flattens (no error, as in torch)
-    expect(thrown(() => torch.randn(2, 4, 3, 3).permute(0, 2, 3, 1).view(-1, 4))).toEqual(v.view_err);
-    expect(thrown(() => vq.forward(torch.randn(2, 5, 3, 2)))).toEqual(v.flat_err);
+    expect(raised(() => torch.randn(2, 4, 3, 3).permute(0, 2, 3, 1).view(-1, 4))).toEqual(v.view_err);
+    expect(raised(() => vq.forward(torch.randn(2, 5, 3, 2)))).toEqual(v.flat_err);
   });
 
   it("Residual's nn.ReLU(True) rectifies the skip path too; a leaf input raises torch's in-place error", () => {
@@ -488,7 +478,7 @@ describe("VQ-VAE (zalandoresearch/pytorch-vq-vae)", () => {
     const x2 = xr.clone();
     res_block.forward(x2);
     expectT(x2, v.residual_x_after, 1e-6);
-    expect(thrown(() => res_block.forward(torch.randn([1, 4, 3, 3], { requires_grad: true })))).toEqual(v.inplace_leaf_err);
+    expect(raised(() => res_block.forward(torch.randn([1, 4, 3, 3], { requires_grad: true })))).toEqual(v.inplace_leaf_err);
   });
 
   it("Model with VectorQuantizer and with VectorQuantizerEMA: repr, names, three training steps, eval", () => {

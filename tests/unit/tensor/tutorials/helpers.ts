@@ -70,6 +70,16 @@ export function thrown(fn: () => unknown): [string, string] | null {
   return null;
 }
 
+/** [Python class name, message] of what fn throws, by the error's name (the engine's TypeError_ reports itself as "TypeError"), or null. */
+export function raised(fn: () => unknown): [string, string] | null {
+  try {
+    fn();
+  } catch (e) {
+    return [(e as Error).name, (e as Error).message];
+  }
+  return null;
+}
+
 /** The "Training with PyTorch" tutorial's LeNet-style classifier for 28x28 Fashion-MNIST images. */
 export class GarmentClassifier extends nn.Module {
   conv1 = new nn.Conv2d(1, 6, 5);
