@@ -5,7 +5,9 @@
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { RuntimeError, TypeError_, ValueError } from "../../errors";
-import { adaptiveAvgPool, adaptiveMaxPool, avgPool, checkPoolDtype, maxPool, wrongPoolRank } from "../../ops/pool";
+import { is_grad_enabled } from "../../autograd/grad_mode";
+import { adaptiveAvgPool, adaptiveMaxPool, avgPool, checkPoolDtype, maxPool, poolOutSize, wrongPoolRank, type PoolParams } from "../../ops/pool";
+import { empty } from "../../ops/util";
 import type { Tensor } from "../../tensor";
 import { checkTensor } from "./_util";
 import { ntuple, type Size } from "./conv";
@@ -43,14 +45,34 @@ function maxPoolN(fn: string, rank: number, input: Tensor, args: readonly unknow
   // with return_indices torch runs max_pool1d_with_indices, whose rank check has its own text
   if (fn === "max_pool1d" && a.return_indices && input.dim() !== 2 && input.dim() !== 3) throw wrongPoolRank("max_pool1d_with_indices", input, 1);
   const kernel = ntuple(fn, "kernel_size", required(fn, "kernel_size", a.kernel_size), rank);
-  const res = maxPool(fn, input, rank, {
+  const params = {
     kernel,
     stride: strideOr(fn, a.stride, kernel, rank),
     padding: ntuple(fn, "padding", a.padding ?? 0, rank),
     dilation: ntuple(fn, "dilation", a.dilation ?? 1, rank),
     ceil_mode: a.ceil_mode ?? false,
-  });
+  };
+  if (fn === "max_pool1d" && !a.return_indices) {
+    const empty = emptyMaxPool1d(input, params);
+    if (empty) return empty;
+  }
+  const res = maxPool(fn, input, rank, params);
   return a.return_indices ? res : res[0];
+}
+
+/**
+ * torch 1.13's max_pool1d has a fast path, taken when no gradient or indices are wanted, that returns
+ * an empty result where the window does not fit (kernel longer than the padded input); every other
+ * path raises "Output size is too small". A learner's no-grad evaluation sees the empty tensor there.
+ */
+function emptyMaxPool1d(input: Tensor, p: PoolParams): Tensor | null {
+  if (input.requires_grad && is_grad_enabled()) return null;
+  if (input.dim() !== 2 && input.dim() !== 3) return null;
+  const length = input.shape[input.dim() - 1];
+  if (length === 0 || p.kernel[0] <= 0 || p.stride[0] <= 0 || p.dilation[0] <= 0) return null;
+  if (p.padding[0] < 0 || p.padding[0] > Math.floor(p.kernel[0] / 2)) return null;
+  if (poolOutSize(length, p.kernel[0], p.padding[0], p.stride[0], p.dilation[0], p.ceil_mode) >= 1) return null;
+  return empty([...input.shape.slice(0, -1), 0], input.dtype);
 }
 
 /**

@@ -70,4 +70,19 @@ describe("1-d pools' output-too-small message shows torch's height of 1", () => 
     expect(raised(() => F.avg_pool1d(torch.ones(4, 2, 6), 7))).toEqual(g.avg_pool1d_small);
     expect(raised(() => F.max_pool1d(torch.ones(4, 2, 6), 7, { return_indices: true }))).toEqual(g.max_pool1d_small);
   });
+
+  // torch 1.13 (run by hand): with no gradient and no indices wanted, max_pool1d takes a fast path that
+  // returns an empty result, F.max_pool1d(torch.arange(6.).view(2, 3), 4) -> tensor([], size=(2, 0));
+  // with a gradient wanted it raises the message above.
+  it("max_pool1d without gradient or indices returns torch's empty result", () => {
+    const x = torch.arange(6, { dtype: torch.float32 });
+    expect(F.max_pool1d(x.view(2, 3), 4).shape).toEqual([2, 0]);
+    expect(F.max_pool1d(x.view(1, 2, 3), 9).shape).toEqual([1, 2, 0]);
+    expect(new nn.MaxPool1d(4).forward(x.view(1, 2, 3)).shape).toEqual([1, 2, 0]);
+    const leaf = x.view(1, 2, 3).clone().requires_grad_();
+    expect(torch.no_grad(() => F.max_pool1d(leaf, 4)).shape).toEqual([1, 2, 0]);
+    expect(raised(() => F.max_pool1d(leaf, 4))).toEqual(["RuntimeError", "Given input size: (2x1x3). Calculated output size: (2x1x0). Output size is too small"]);
+    // ceil_mode lets the window start inside the input: a real result, as torch's [[2.], [5.]]
+    expect(F.max_pool1d(x.view(2, 3), 4, { ceil_mode: true }).tolist()).toEqual([[2], [5]]);
+  });
 });
