@@ -3,7 +3,7 @@
  * squeeze, unsqueeze, transpose, permute, t, expand) plus repeat, which copies.
  */
 import { record } from "../autograd/function";
-import { is_grad_enabled } from "../autograd/grad_mode";
+import { is_grad_enabled, no_grad } from "../autograd/grad_mode";
 import type { BackwardFn, HigherOrder } from "../autograd/node";
 import { RuntimeError } from "../errors";
 import { inferShape, normalizeDim, numelOf } from "../shape";
@@ -242,8 +242,26 @@ export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
   });
   // Materialised, as torch's repeat always is: a reshape of the expanded view could stay a view with 0 strides
   // (x.unsqueeze(0).repeat(2, 1) merged only size-1 dims), and then .view(-1) failed where torch's succeeds.
-  const tiled = x.reshape(interleavedIn).expand(interleavedOut);
-  const out = (tiled.is_contiguous() ? tiled.clone() : tiled.contiguous()).reshape(padded.map((d, i) => d * sizes[i]));
-  if (out.grad_fn) out.grad_fn._name = "RepeatBackward0";
-  return out;
+  // Copied untracked, then one RepeatBackward0 node straight onto x, as torch's graph has it.
+  const out = no_grad(() => {
+    const tiled = x.reshape(interleavedIn).expand(interleavedOut);
+    return (tiled.is_contiguous() ? tiled.clone() : tiled.contiguous()).reshape(padded.map((d, i) => d * sizes[i]));
+  });
+  // Each input element's gradient is the sum over its copies: split every repeated dim into (copy, element) and sum
+  // the copies; new leading dims are all copies.
+  const lead = sizes.length - x.dim();
+  const gradSize: number[] = [];
+  const copyDims: number[] = [];
+  sizes.forEach((r, i) => {
+    if (i < lead || r !== 1) {
+      gradSize.push(r);
+      copyDims.push(gradSize.length - 1);
+    }
+    if (i >= lead) gradSize.push(x.shape[i - lead]);
+  });
+  const backward: BackwardFn = (g) => {
+    const split = g.reshape(gradSize);
+    return [copyDims.length > 0 ? split.sum(copyDims) : split];
+  };
+  return record(out, "RepeatBackward0", [x], backward, [], true);
 }

@@ -5,7 +5,7 @@
  * result (a copy, never a 0-stride view), the 1-d pools' output-too-small message.
  */
 import { describe, expect, it } from "vitest";
-import { F, nn, torch } from "../../../../lib/tensor/index";
+import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { expectT, tutorialFixture } from "../tutorials/helpers";
 
 const g = tutorialFixture<Record<string, any>>("conv_sequences.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -62,6 +62,28 @@ describe("repeat materialises, as torch's", () => {
     r1.fill_(7);
     expect(x1.tolist()).toEqual([0, 1, 2]);
     expect(g.repeat_copy).toBe(false);
+  });
+
+  // torch 1.13 (run by hand): x.repeat(2, 1).grad_fn is RepeatBackward0 with AccumulateGrad as its one next
+  // function; for x = arange(6.).view(2, 3) in float64 and w = arange(72.).view(2, 6, 6), the gradient of
+  // (x.repeat(2, 3, 2) * w).pow(2).sum() and of its sum again are the constants below.
+  it("RepeatBackward0 is one node on the input, differentiable twice", () => {
+    const chain = (t: Tensor) => {
+      const names: string[] = [];
+      for (let f = t.grad_fn; f; f = f.next_functions[0]?.[0] ?? null) names.push(f.name());
+      return names;
+    };
+    const x = torch.arange(6, { dtype: torch.float64 }).view(2, 3).requires_grad_();
+    expect(chain(x.repeat(2, 1))).toEqual(["RepeatBackward0", "torch::autograd::AccumulateGrad"]);
+    expect(chain(x.unsqueeze(0).repeat(2, 1, 1))).toEqual(["RepeatBackward0", "UnsqueezeBackward0", "torch::autograd::AccumulateGrad"]);
+    const w = torch.arange(72, { dtype: torch.float64 }).view(2, 6, 6);
+    const [grad] = torch.autograd.grad(x.repeat(2, 3, 2).mul(w).pow(2).sum(), x, { create_graph: true });
+    expect(grad.tolist()).toEqual([[0, 35484, 74136], [131652, 182832, 237900]]);
+    expect(grad.grad_fn!.name()).toBe("SumBackward1");
+    expect(torch.autograd.grad(grad.sum(), x)[0].tolist()).toEqual([[33948, 35484, 37068], [43884, 45708, 47580]]);
+    const none = torch.ones(3, { requires_grad: true });
+    none.repeat(0, 2).sum().backward();
+    expect(none.grad!.tolist()).toEqual([0, 0, 0]);
   });
 });
 
