@@ -624,12 +624,16 @@ function finishClassLoss(
   reduction: Reduction,
 ): Tensor {
   const dt = floatType(input);
-  const out = empty(reduction === "none" ? [rows.shape[0]] : [], dt);
+  // torch 1.13 computes a (N, C, d1, ...) input with nll_loss2d (NllLoss2DBackward0), viewing a 3-d or 5-d one as
+  // 4-d first: with reduction="none" the 4-d (and 1-d / 2-d) losses come out of the node, the others through a view
+  if (input.dim() >= 3) node = node.replace("NllLossBackward0", "NllLoss2DBackward0");
+  const direct = reduction === "none" && (input.dim() <= 2 || input.dim() === 4);
+  const out = empty(reduction !== "none" ? [] : direct ? outShape.slice() : [rows.shape[0]], dt);
   out._data.set(r.out);
   const recorded = record(out, node, [rows], (g) => [r.backward(g)], [rows], (g) => [r.higher(g)]);
   // The backward's private buffer returns to the pool when the graph is freed.
   if (r.scratch && recorded.grad_fn) recorded.grad_fn.scratch = [r.scratch];
-  return reduction === "none" ? recorded.reshape(outShape.slice()) : recorded;
+  return reduction === "none" && !direct ? recorded.reshape(outShape.slice()) : recorded;
 }
 
 /**

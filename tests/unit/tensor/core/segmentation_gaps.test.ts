@@ -1,0 +1,72 @@
+/**
+ * Gaps the segmentation probe (tests/unit/tensor/tutorials/segmentation.test.ts) found, checked against torch 1.13's
+ * behaviour (shapes, grad_fn names and messages printed by torch 1.13.1 for the same calls).
+ */
+import { describe, expect, it } from "vitest";
+import { F, torch } from "../../../../lib/tensor/index";
+import { raised } from "../tutorials/helpers";
+
+const long = { dtype: torch.long };
+
+describe("F.pad takes one-element integer tensors in its pad list, as torch's tuple-of-ints parser", () => {
+  it("Pytorch-UNet's Up.forward: diffX = torch.tensor([...]), pad [diffX // 2, diffX - diffX // 2, ...]", () => {
+    const x1 = torch.ones([1, 1, 2, 2], { requires_grad: true });
+    const diffY = torch.tensor([3], long);
+    const diffX = torch.tensor([2], long);
+    const y = F.pad(x1, [diffX.floor_divide(2), diffX.sub(diffX.floor_divide(2)), diffY.floor_divide(2), diffY.sub(diffY.floor_divide(2))]);
+    expect(y.shape).toEqual([1, 1, 5, 4]);
+    expect(y.grad_fn!.name()).toBe("ConstantPadNdBackward0");
+    expect(y.sum({ dim: [0, 1] }).tolist()).toEqual([[0, 0, 0, 0], [0, 1, 1, 0], [0, 1, 1, 0], [0, 0, 0, 0], [0, 0, 0, 0]]);
+    y.sum().backward();
+    expect(x1.grad!.tolist()).toEqual([[[[1, 1], [1, 1]]]]);
+  });
+  it("0-d, [[n]], bool and uint8 one-element tensors count; negative ones crop", () => {
+    const x = torch.zeros([1, 1, 2, 2]);
+    expect(F.pad(x, [torch.tensor(1, long), 0]).shape).toEqual([1, 1, 2, 3]);
+    expect(F.pad(x, [torch.tensor([[1]], long), 0]).shape).toEqual([1, 1, 2, 3]);
+    expect(F.pad(x, [torch.tensor(true), 0]).shape).toEqual([1, 1, 2, 3]);
+    expect(F.pad(x, [torch.tensor([1], { dtype: torch.uint8 }), 0]).shape).toEqual([1, 1, 2, 3]);
+    expect(F.pad(x, [torch.tensor([-1], long), 0]).shape).toEqual([1, 1, 2, 1]);
+  });
+  it("anything else is torch's TypeError, naming the type of what was passed", () => {
+    const x = torch.zeros([1, 1, 2, 2]);
+    const msg = (t: string) => ["TypeError", `pad(): argument 'pad' (position 2) must be tuple of ints, not ${t}`];
+    expect(raised(() => F.pad(x, [torch.tensor([1]), 0]))).toEqual(msg("list")); // a float tensor
+    expect(raised(() => F.pad(x, [torch.tensor([1, 1], long), 0]))).toEqual(msg("list"));
+    expect(raised(() => F.pad(x, [1.5, 0]))).toEqual(msg("list"));
+    expect(raised(() => F.pad(x, [true, 0] as never))).toEqual(msg("list"));
+    expect(raised(() => F.pad(x, 1 as never))).toEqual(msg("int"));
+    expect(raised(() => F.pad(x, "ab" as never))).toEqual(msg("str"));
+    expect(raised(() => F.pad(x, null as never))).toEqual(msg("NoneType"));
+    expect(raised(() => F.pad(x, torch.tensor([1, 1], long) as never))).toEqual(msg("Tensor"));
+  });
+});
+
+describe("cross_entropy / nll_loss on (N, C, d1, ...) inputs record NllLoss2DBackward0, as torch 1.13's nll_loss2d", () => {
+  // torch 1.13: [shape, reduction] -> loss.grad_fn.name()
+  const cases: [number[], "mean" | "sum" | "none", string][] = [
+    [[2, 3], "mean", "NllLossBackward0"], [[2, 3], "none", "NllLossBackward0"], [[3], "none", "NllLossBackward0"],
+    [[2, 3, 4], "mean", "NllLoss2DBackward0"], [[2, 3, 4], "none", "ViewBackward0"], [[2, 3, 4], "sum", "NllLoss2DBackward0"],
+    [[2, 3, 4, 4], "mean", "NllLoss2DBackward0"], [[2, 3, 4, 4], "none", "NllLoss2DBackward0"],
+    [[2, 3, 2, 2, 2], "sum", "NllLoss2DBackward0"], [[2, 3, 2, 2, 2], "none", "ViewBackward0"],
+  ];
+  it.each(cases)("%j reduction=%s: %s", (shape, reduction, name) => {
+    const x = torch.randn(shape, { requires_grad: true });
+    const t = shape.length > 1 ? torch.randint(0, 3, [shape[0], ...shape.slice(2)]) : torch.tensor(1, long);
+    const ce = F.cross_entropy(x, t, { reduction });
+    expect(ce.grad_fn!.name()).toBe(name);
+    expect(F.nll_loss(x.log_softmax(shape.length > 1 ? 1 : 0), t, { reduction }).grad_fn!.name()).toBe(name);
+    expect(ce.shape).toEqual(reduction === "none" ? t.shape : []);
+    // the gradient is that of the per-element losses, whatever node carries them
+    ce.sum().backward();
+    const ref = x.detach().requires_grad_();
+    F.cross_entropy(ref, t, { reduction: "sum" }).mul(reduction === "mean" ? 1 / t.numel() : 1).backward();
+    expect((x.grad!.sub(ref.grad!).abs().max().item() as number)).toBeLessThan(1e-6);
+  });
+  it("the printed 4-d loss names the node as torch prints it", () => {
+    torch.manual_seed(0);
+    const x = torch.randn([1, 2, 2, 2], { requires_grad: true });
+    const loss = F.cross_entropy(x, torch.zeros([1, 2, 2], long), { ignore_index: 255 });
+    expect(String(loss)).toMatch(/^tensor\([\d.]+, grad_fn=<NllLoss2DBackward0>\)$/);
+  });
+});
