@@ -129,6 +129,24 @@ export interface Lockdown {
 }
 
 /**
+ * Intrinsics no global names: the constructors and prototypes of generator and async functions and the
+ * built-in iterators' prototypes. Any generator, async function or iterator leads to them, so they are
+ * frozen like the rest (the engine's own generators happen to reach some; these reach all).
+ */
+function hiddenIntrinsics(): object[] {
+  return [
+    function* () {},
+    async function () {},
+    async function* () {},
+    [][Symbol.iterator](),
+    new Map()[Symbol.iterator](),
+    new Set()[Symbol.iterator](),
+    ""[Symbol.iterator](),
+    /x/g[Symbol.matchAll](""),
+  ].map((instance) => ObjectGetPrototypeOf(instance) as object);
+}
+
+/**
  * Locks the realm down. `trusted` are the extra roots to freeze (the engine namespaces,
  * `expect`, the runner). Call once, after the engine loaded and before any learner code.
  */
@@ -140,6 +158,7 @@ export function lockdown(trusted: readonly unknown[]): Lockdown {
   // The global object itself stays extensible (sloppy learner code may create globals); its
   // existing bindings are made read-only below.
   for (const name of globalNames) if (globals[name] !== globalThis) harden(globals[name], isInstanceWithState);
+  for (const intrinsic of hiddenIntrinsics()) harden(intrinsic, isInstanceWithState);
   for (const root of trusted) harden(root, isInstanceWithState);
   // Every existing global binding becomes read-only: `Math = fake` or `globalThis.JSON = fake` changes nothing.
   for (const name of globalNames) {

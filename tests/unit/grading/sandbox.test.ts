@@ -241,6 +241,35 @@ describe("the lockdown keeps ordinary learner code working", () => {
   });
 });
 
+describe("the lockdown's reach", () => {
+  // The walk lockdown.ts makes, from outside it: what a learner's code can reach through the engine, the
+  // globals and the intrinsics no global names must be frozen, except instances that hold state.
+  it("everything reachable from the engine, the globals and the hidden intrinsics is frozen, but state", async () => {
+    const walk = `const roots = [torch, nn, F, optim, utils, expect, ...Reflect.ownKeys(globalThis).map((k) => globalThis[k]),
+  Object.getPrototypeOf(function* () {}), Object.getPrototypeOf(async function* () {}), Object.getPrototypeOf(async function () {}),
+  Object.getPrototypeOf([][Symbol.iterator]()), Object.getPrototypeOf(new Map()[Symbol.iterator]()), Object.getPrototypeOf(""[Symbol.iterator]())];
+const seen = new Set(); const stack = [...roots]; const open = []; let count = 0;
+while (stack.length) {
+  const v = stack.pop();
+  if ((typeof v !== "object" && typeof v !== "function") || v === null || seen.has(v)) continue;
+  seen.add(v);
+  if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v === globalThis) continue;
+  const proto = Object.getPrototypeOf(v);
+  if (typeof v === "object" && proto !== null && proto !== Object.prototype && !Object.prototype.hasOwnProperty.call(v, "constructor")) continue;
+  count++;
+  if (!Object.isFrozen(v)) open.push(typeof v === "function" ? "function " + v.name : Object.prototype.toString.call(v));
+  stack.push(proto);
+  const d = Object.getOwnPropertyDescriptors(v);
+  for (const k of Reflect.ownKeys(d)) stack.push(d[k].value, d[k].get, d[k].set);
+}
+throw JSON.stringify({ count, open: open.slice(0, 10) });`;
+    const result = await runInSandbox({ dependencies: [], learnerCode: "", checks: [{ name: "walk", hidden: false, code: walk }], graded: [] }, limits);
+    const reported = JSON.parse(result.checks[0].message.replace(/^the check threw /, "")) as { count: number; open: string[] };
+    expect(reported.open).toEqual([]);
+    expect(reported.count).toBeGreaterThan(3000); // the engine's classes and functions too, not just the built-ins
+  });
+});
+
 describe("speed under the lockdown", () => {
   it("freezes the intrinsics without turning off V8's fast paths (training runs near Node speed)", async () => {
     // Timed on a second run in both places, so JIT warm-up does not count.
