@@ -46,9 +46,10 @@ function name(s: string): number[] {
 
 /** Instruction helpers; each returns its bytes. Memory args: log2 alignment and byte offset. */
 export const op = {
-  localGet: (i: number) => [0x20, ...uleb(i)],
-  localSet: (i: number) => [0x21, ...uleb(i)],
-  localTee: (i: number) => [0x22, ...uleb(i)],
+  // Locals below 128 are one LEB byte: the kernels' generators emit these by the hundred thousand.
+  localGet: (i: number) => (i < 0x80 ? [0x20, i] : [0x20, ...uleb(i)]),
+  localSet: (i: number) => (i < 0x80 ? [0x21, i] : [0x21, ...uleb(i)]),
+  localTee: (i: number) => (i < 0x80 ? [0x22, i] : [0x22, ...uleb(i)]),
   i32Const: (v: number) => [0x41, ...sleb(v)],
   i32Add: [0x6a],
   i32Sub: [0x6b],
@@ -172,4 +173,19 @@ export function buildModule(functions: WasmFunction[], memory: number | SharedMe
     ...section(10, vec(codes)),
     ...nameSection(functions),
   ]);
+}
+
+let relaxedSimd: boolean | undefined;
+
+/**
+ * Whether this host validates Relaxed SIMD (f32x4.relaxed_madd): Chrome does, Node 20 only with
+ * --experimental-wasm-relaxed-simd. Asked once with a one-instruction module, so the kernel builders
+ * assemble only the variant that compiles instead of assembling the fused one to see it refused.
+ */
+export function relaxedSimdValidates(): boolean {
+  if (relaxedSimd === undefined) {
+    const probe: WasmFunction = { name: "probe", params: [], results: [], locals: [], body: [...op.v128Zero, ...op.v128Zero, ...op.v128Zero, ...op.f32x4RelaxedMadd, 0x1a] };
+    relaxedSimd = typeof WebAssembly !== "undefined" && WebAssembly.validate(buildModule([probe]));
+  }
+  return relaxedSimd;
 }

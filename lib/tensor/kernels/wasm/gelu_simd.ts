@@ -13,7 +13,7 @@
  * side by side (groupsLoop below). NaN propagates (wasm min/max propagate it). Pointers are bytes;
  * n4 counts groups of four floats.
  */
-import { I32, V128, buildModule, interleave, op, uleb, type Statements, type WasmFunction } from "./assembler";
+import { I32, V128, buildModule, interleave, op, relaxedSimdValidates, uleb, type Statements, type WasmFunction } from "./assembler";
 import { kernelsOnMemory } from "./on_memory";
 import { instantiateOwnMemory } from "./own_memory";
 import { expNonPositiveStatements, f32x4Pmax, f32x4Pmin } from "./simd_exp";
@@ -144,14 +144,13 @@ export interface GeluKernels {
   gelu_bwd(gr: number, d: number, out: number, n4: number): void;
 }
 
-const geluFmaOn = kernelsOnMemory<GeluKernels>(() => geluFunctions(true));
-const geluPlainOn = kernelsOnMemory<GeluKernels>(() => geluFunctions(false));
+const geluKernelsOn = kernelsOnMemory<GeluKernels>(() => geluFunctions(relaxedSimdValidates()));
 
 /**
  * The kernels on another module's memory (the GEMM's, for the fused feed-forward block), built as
  * createGeluSimd builds its own (fused multiply-adds where Relaxed SIMD validates), so the same bits.
  */
-export const geluOn = (memory: WebAssembly.Memory): GeluKernels | null => geluFmaOn(memory) ?? geluPlainOn(memory);
+export const geluOn = (memory: WebAssembly.Memory): GeluKernels | null => geluKernelsOn(memory);
 
 /** Floats per chunk staged in module memory (the module's memory stays at a few MB). */
 const CHUNK = 1 << 16;
@@ -169,7 +168,7 @@ export interface GeluSimd {
 export function createGeluSimd(): GeluSimd | null {
   type Exports = GeluKernels;
   // Fused multiply-adds where Relaxed SIMD validates, else mul + add.
-  const wasm = instantiateOwnMemory<Exports>(() => geluModuleBytes(true)) ?? instantiateOwnMemory<Exports>(() => geluModuleBytes(false));
+  const wasm = instantiateOwnMemory<Exports>(() => geluModuleBytes(relaxedSimdValidates()));
   if (!wasm) return null;
   const { gelu_val: val, gelu_fwd: fwd, gelu_bwd: bwd } = wasm.exports;
   // Three chunk slots, sized once (the memory never grows again, so the view stays valid).

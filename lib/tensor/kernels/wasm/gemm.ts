@@ -13,7 +13,7 @@
  * row blocks of each k slice are shared out between the workers; packing stays on the calling
  * thread, so the operands need not live in shared memory.
  */
-import { buildModule, type SharedMemoryImport } from "./assembler";
+import { buildModule, relaxedSimdValidates, type SharedMemoryImport } from "./assembler";
 import { MR as KERNEL_MR, NR as KERNEL_NR, TILE_PANELS, gemmFunctions } from "./gemm_kernel";
 import { withBatch, type BatchFn } from "./gemm_batch";
 import { ensureScratch } from "./resident";
@@ -140,11 +140,8 @@ export const gemmModuleBytes = (memory?: SharedMemoryImport, fma = false): Uint8
 /** The kernel module for this host: with fused multiply-adds when it validates (Relaxed SIMD), else mul + add. */
 export function hostGemmModuleBytes(memory?: SharedMemoryImport): Uint8Array<ArrayBuffer> | null {
   if (typeof WebAssembly === "undefined") return null;
-  for (const fma of [true, false]) {
-    const bytes = gemmModuleBytes(memory, fma);
-    if (WebAssembly.validate(bytes)) return bytes;
-  }
-  return null;
+  const bytes = gemmModuleBytes(memory, relaxedSimdValidates());
+  return WebAssembly.validate(bytes) ? bytes : null;
 }
 
 /**
