@@ -8,7 +8,7 @@
  */
 import { record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
-import type { DType } from "../dtype";
+import { cppTypeName, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { normalizeDim, numelOf } from "../shape";
 import type { DimArg, Tensor } from "../tensor";
@@ -27,7 +27,11 @@ function reduceDims(x: Tensor, dim: DimArg | null | undefined): number[] | undef
 /** The p-norm of x over dims (all elements when dims is undefined). */
 export function vectorNorm(x: Tensor, ord: VectorOrd, dim: DimArg | null | undefined, keepdim: boolean, node = "LinalgVectorNormBackward0", dtype?: DType): Tensor {
   if (typeof ord !== "number" || Number.isNaN(ord)) throw new RuntimeError(`linalg.vector_norm: ord must be a number (or Infinity), got ${String(ord)}`);
-  if (!x.dtype.is_floating_point) throw new RuntimeError(`linalg.vector_norm: Expected a floating point tensor as input. Got ${x.dtype}`);
+  if (!x.dtype.is_floating_point) {
+    // torch 1.13's texts: torch.norm / Tensor.norm (F.normalize's norm) check the dtype themselves, linalg's norms theirs
+    if (node === "NormBackward1") throw new RuntimeError(`norm(): input dtype should be either floating point or complex. Got ${cppTypeName(x.dtype)} instead.`);
+    throw new RuntimeError(`linalg.vector_norm: Expected a floating point or complex tensor as input. Got ${cppTypeName(x.dtype)}`);
+  }
   const src = dtype && dtype !== x.dtype ? x.to(dtype) : x;
   const dims = reduceDims(src, dim);
   const out = no_grad(() => normValue(src, ord, dims, keepdim));
@@ -78,6 +82,9 @@ function matrixDims(x: Tensor, dim: readonly number[]): [number, number] {
 
 /** Matrix norm over the two dims `dim` (default the last two). */
 export function matrixNorm(x: Tensor, ord: MatrixOrd = "fro", dim: readonly number[] = [-2, -1], keepdim = false): Tensor {
+  if (x.dim() >= 2 && !x.dtype.is_floating_point) {
+    throw new RuntimeError(`linalg.matrix_norm: Expected a floating point or complex tensor as input. Got ${cppTypeName(x.dtype)}`);
+  }
   const [d0, d1] = matrixDims(x, dim);
   if (ord === "fro") return vectorNorm(x, 2, [d0, d1], keepdim);
   if (ord === "nuc" || ord === 2 || ord === -2) return singularValueNorm(x, ord, d0, d1, keepdim);
@@ -100,7 +107,7 @@ export function matrixNorm(x: Tensor, ord: MatrixOrd = "fro", dim: readonly numb
  * itself recorded, its derivative from the singular vectors' perturbation formulas (./svd_grad.ts).
  */
 function singularValueNorm(x: Tensor, ord: "nuc" | 2 | -2, d0: number, d1: number, keepdim: boolean): Tensor {
-  if (!x.dtype.is_floating_point) throw new RuntimeError(`linalg.matrix_norm: Expected a floating point tensor as input. Got ${x.dtype}`);
+  if (!x.dtype.is_floating_point) throw new RuntimeError(`linalg.matrix_norm: Expected a floating point or complex tensor as input. Got ${cppTypeName(x.dtype)}`);
   const rest = x.shape.map((_, i) => i).filter((i) => i !== d0 && i !== d1);
   const xp = x.permute([...rest, d0, d1]);
   const m = x.shape[d0];

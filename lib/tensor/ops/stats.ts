@@ -1,6 +1,7 @@
 /** Statistics composed from differentiable ops: var, std, logsumexp, norm. */
 import { checkKeywordsAliased } from "../args";
 import { get_default_dtype } from "../default_dtype";
+import { cppTypeName } from "../dtype";
 import { RuntimeError } from "../errors";
 import type { DimArg, Tensor, VarOptions } from "../tensor";
 import { composite } from "../autograd/function";
@@ -75,6 +76,8 @@ export function logsumexp(x: Tensor, dim: DimArg | { dim: DimArg; keepdim?: bool
  * "fro" (the 2-norm over the given dims) or "nuc" (the sum of singular values over two dims). See ./norm.
  */
 export function norm(x: Tensor, p: number | "fro" | "nuc" = 2, dim?: DimArg | null, keepdim = false): Tensor {
+  // torch.norm(p="nuc") is torch.nuclear_norm, whose SVD checks the dtype
+  if (p === "nuc" && !x.dtype.is_floating_point) throw new RuntimeError(`linalg.svd: Expected a floating point or complex tensor as input. Got ${cppTypeName(x.dtype)}`);
   if (p === "nuc") return matrixNorm(x, "nuc", typeof dim === "number" ? [dim] : (dim ?? [-2, -1]), keepdim);
   if (p !== "fro" && typeof p !== "number") throw new RuntimeError(`norm: unsupported p=${String(p)}`);
   return vectorNorm(x, p === "fro" ? 2 : p, dim, keepdim, "NormBackward1");

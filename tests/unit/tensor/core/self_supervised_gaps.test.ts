@@ -1,0 +1,47 @@
+/**
+ * Gaps found by the self-supervised learning probe (tutorials/self_supervised.test.ts), checked against torch 1.13's
+ * values and messages (the "gaps" section of tests/fixtures/torch/tutorials/self_supervised.json, written by
+ * scripts/fixtures/self_supervised_fixtures.py).
+ */
+import { describe, expect, it } from "vitest";
+import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
+import { raised, tutorialFixture } from "../tutorials/helpers";
+
+const gaps = tutorialFixture<{ gaps: { int_norms: Record<string, [string, string]> } }>("self_supervised.json").gaps;
+const F = nn.functional;
+
+describe("norms of an integer tensor are refused in torch 1.13's words", () => {
+  // BYOL's loss_fn on integer tensors: F.normalize is Tensor.norm, which says "norm(): ..."; linalg's norms name themselves
+  const xi = torch.arange(6).view(2, 3);
+  const mi = torch.tensor([[2, 1], [1, 2]], { dtype: torch.int64 });
+  const cases: Record<string, () => Tensor | Tensor[] | unknown> = {
+    "Tensor.norm": () => xi.norm(),
+    "torch.norm dim": () => torch.norm(xi, { p: 2, dim: 1 }),
+    "Tensor.norm fro": () => xi.norm("fro"),
+    "normalize int32": () => F.normalize(xi.to(torch.int32), { dim: 0 }),
+    "normalize bool": () => F.normalize(xi.bool(), { dim: 0 }),
+    "normalize uint8": () => F.normalize(xi.to(torch.uint8), { dim: 1 }),
+    "linalg.vector_norm": () => torch.linalg.vector_norm(xi),
+    "linalg.norm": () => torch.linalg.norm(xi),
+    "linalg.matrix_norm": () => torch.linalg.matrix_norm(mi),
+    "linalg.matrix_norm nuc": () => torch.linalg.matrix_norm(mi, "nuc"),
+    "linalg.norm fro": () => torch.linalg.norm(mi, "fro"),
+    "torch.norm nuc": () => torch.norm(mi, "nuc"),
+    "linalg.inv": () => torch.linalg.inv(mi),
+    "linalg.det": () => torch.linalg.det(mi),
+    "linalg.svd": () => torch.linalg.svd(mi),
+    "linalg.qr": () => torch.linalg.qr(mi),
+    "linalg.cholesky": () => torch.linalg.cholesky(mi),
+    "linalg.slogdet": () => torch.linalg.slogdet(mi),
+    "linalg.matrix_exp": () => torch.linalg.matrix_exp(mi),
+    "linalg.solve": () => torch.linalg.solve(mi, mi),
+    "torch.dist": () => torch.dist(xi, xi),
+  };
+  it.each(Object.keys(cases))("%s", (name) => {
+    expect(raised(cases[name])).toEqual(gaps.int_norms[name]);
+  });
+  it("float inputs are unchanged", () => {
+    expect(F.normalize(torch.tensor([[3.0, 4.0]]), { dim: 1 }).tolist()).toEqual([[0.6000000238418579, 0.800000011920929]]);
+    expect(torch.linalg.matrix_norm(torch.tensor([[3.0, 0.0], [0.0, 4.0]])).item()).toBe(5);
+  });
+});
