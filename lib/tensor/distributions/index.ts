@@ -211,17 +211,34 @@ function installSamplerKeywords(): void {
       const name = `${C.name}.${method}()`;
       const wrapped = function (this: unknown, ...args: unknown[]): unknown {
         const last = args[args.length - 1];
-        if (!isOptions(last)) return fn.apply(this, args);
+        if (!isOptions(last)) {
+          if (keyword === "sample_shape") checkSampleShape(this, method, args[0]);
+          return fn.apply(this, args);
+        }
         const unknown = Object.keys(last).find((k) => k !== keyword);
         if (unknown !== undefined) throw new TypeError_(`${name} got an unexpected keyword argument '${unknown}'`);
         const positional = args.slice(0, -1);
         if (last[keyword] === undefined) return fn.apply(this, positional);
         if (positional.length > 0) throw new TypeError_(`${name} got multiple values for argument '${keyword}'`);
+        if (keyword === "sample_shape") checkSampleShape(this, method, last[keyword]);
         return fn.call(this, last[keyword]);
       };
       Object.defineProperty(wrapped, "name", { value: method });
       Object.defineProperty(C.prototype, method, { ...d, value: wrapped });
     }
   }
+}
+
+/**
+ * A number given as sample_shape (prior.sample(128) for prior.sample((128,))) raises torch 1.13's TypeError:
+ * torch.Size(128) refuses it ("'int' object is not iterable"), and MixtureSameFamily.sample takes len() first.
+ * rsample of a class without one keeps Distribution's NotImplementedError.
+ */
+function checkSampleShape(self: unknown, method: string, shape: unknown): void {
+  if (typeof shape !== "number" && typeof shape !== "boolean") return;
+  if (method === "rsample" && !(self as Distribution).has_rsample) return;
+  const kind = typeof shape === "boolean" ? "bool" : Number.isInteger(shape) ? "int" : "float";
+  if (method === "sample" && self instanceof MixtureSameFamily) throw new TypeError_(`object of type '${kind}' has no len()`);
+  throw new TypeError_(`'${kind}' object is not iterable`);
 }
 installSamplerKeywords();

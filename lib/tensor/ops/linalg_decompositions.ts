@@ -163,6 +163,13 @@ export const linalgDecompositions = {
 /** torch.lu(A, pivot=True, get_infos=False): [LU, pivots] or, with get_infos, [LU, pivots, infos] (zeros: a singular U is still factored). */
 export function luWithInfos(A: Tensor, ...args: PyArgs<[pivot?: boolean, get_infos?: boolean], { pivot?: boolean; get_infos?: boolean }>): Tensor[] {
   const o = parseArgs<{ pivot?: boolean; get_infos?: boolean }>("lu", ["pivot", "get_infos"], args);
+  // torch 1.13's TORCH_WARN_ONCE in _lu_with_info, reached by torch.lu and Tensor.lu alike (shown without its
+  // "(Triggered internally at ...)" suffix, as the engine's other C++ warnings)
+  warnOnce(
+    "UserWarning: torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex and will be removed in a future PyTorch release.\n" +
+      "LU, pivots = torch.lu(A, compute_pivots)\nshould be replaced with\nLU, pivots = torch.linalg.lu_factor(A, compute_pivots)\nand\n" +
+      "LU, pivots, info = torch.lu(A, compute_pivots, get_infos=True)\nshould be replaced with\nLU, pivots, info = torch.linalg.lu_factor_ex(A, compute_pivots)",
+  );
   const f = lu_factor(A, { pivot: o.pivot ?? true });
   return o.get_infos ? [f.LU, f.pivots, zeros(A.shape.slice(0, -2), { dtype: int32 })] : [f.LU, f.pivots];
 }
