@@ -1,12 +1,16 @@
 /**
  * Python's negative indices (`x.shape[-1]`, `seq[-1]`) on JavaScript objects: properties "-1" ...
- * "-count" on a prototype, not enumerable (so never a key, a child or a state_dict entry), each
- * reading `read(this, k)` for the k-th element from the end, and with `write`, assigning through
- * `write(this, k, value)`. The reader and writer raise IndexError where Python would.
+ * "-count" on each prototype of `protos`, not enumerable (so never a key, a child or a state_dict
+ * entry), each reading `read(this, k)` for the k-th element from the end, and with `write`, assigning
+ * through `write(this, k, value)`. The reader and writer raise IndexError where Python would.
+ * Prototypes that index alike share one accessor pair per index: every grading isolate creates
+ * these and its lockdown freezes each one.
  */
-export function defineNegativeIndices<T>(proto: T, count: number, read: (self: T, k: number) => unknown, write?: (self: T, k: number, value: unknown) => void): void {
+export function defineNegativeIndices<T>(
+  protos: readonly T[], count: number, read: (self: T, k: number) => unknown, write?: (self: T, k: number, value: unknown) => void,
+): void {
   for (let k = 1; k <= count; k++) {
-    Object.defineProperty(proto, String(-k), {
+    const descriptor: PropertyDescriptor = {
       configurable: true,
       enumerable: false,
       get(this: T) {
@@ -18,6 +22,7 @@ export function defineNegativeIndices<T>(proto: T, count: number, read: (self: T
           write(this, k, value);
         },
       }),
-    });
+    };
+    for (const proto of protos) Object.defineProperty(proto, String(-k), descriptor);
   }
 }

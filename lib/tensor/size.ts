@@ -54,7 +54,7 @@ export class Size extends Array<number> {
 
 /** Negative indices down to -MAX_NEGATIVE (no tensor has that many dimensions; torch allows 64). */
 const MAX_NEGATIVE = 64;
-defineNegativeIndices(Size.prototype, MAX_NEGATIVE, (self, k) => {
+defineNegativeIndices([Size.prototype], MAX_NEGATIVE, (self, k) => {
   const i = self.length - k;
   if (i < 0) throw new IndexError("tuple index out of range");
   return self[i];

@@ -31,15 +31,15 @@ function normIndex(idx: number, len: number): number {
  * seq[-1], list[-2], ...: Python's negative indices as properties "-1" ... "-1024" on the prototype (not enumerable, so
  * never a child or a state_dict key), each reading get(-k); out of range raises IndexError as in PyTorch.
  */
-const negativeIndexGetters = (proto: { get(i: number): unknown }): void => defineNegativeIndices(proto, 1024, (self, k) => self.get(-k));
+const negativeIndexGetters = (...protos: { get(i: number): unknown }[]): void => defineNegativeIndices(protos, 1024, (self, k) => self.get(-k));
 
 /**
  * seq[-1] = layer, list[-2] = layer as well (torch's __setitem__: the child at that position is replaced under its
  * own name, seq[-1] of Sequential({ fc1, fc2 }) being fc2); out of range raises IndexError as the getter does.
  * (Deep Learning with PyTorch Step-by-Step swaps a pretrained model's head this way.)
  */
-const negativeIndexAccessors = (proto: Module & { get(i: number): unknown }): void =>
-  defineNegativeIndices(proto, 1024, (self, k) => self.get(-k), (self, k, value) => {
+const negativeIndexAccessors = (...protos: (Module & { get(i: number): unknown })[]): void =>
+  defineNegativeIndices(protos, 1024, (self, k) => self.get(-k), (self, k, value) => {
     const kids = self._own_children();
     const name = kids[normIndex(-k, kids.length)][0];
     (self as unknown as Record<string, unknown>)[name] = value;
@@ -417,6 +417,5 @@ export class ParameterDict extends Module {
   }
 }
 
-negativeIndexAccessors(Sequential.prototype);
-negativeIndexAccessors(ModuleList.prototype);
+negativeIndexAccessors(Sequential.prototype, ModuleList.prototype);
 negativeIndexGetters(ParameterList.prototype);
