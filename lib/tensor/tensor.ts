@@ -568,10 +568,10 @@ export class Tensor {
     return views.view(this, other._shape);
   }
   reshape(...shape: (SizeArg | readonly SizeArg[])[]): Tensor {
-    return views.reshape(this, shapeFromArgs(shape, "reshape", "shape"));
+    return views.reshapeAlias(this, shapeFromArgs(shape, "reshape", "shape"));
   }
   reshape_as(other: Tensor): Tensor {
-    return views.reshape(this, other._shape);
+    return views.reshapeAlias(this, other._shape);
   }
   flatten(...args: PyArgs<[start_dim?: number, end_dim?: number], { start_dim?: number; end_dim?: number }>): Tensor {
     const a = parseArgs<{ start_dim?: number; end_dim?: number }>("flatten", ["start_dim", "end_dim"], args);

@@ -58,11 +58,12 @@ function flipRaw(x: Tensor, dims: readonly number[]): Tensor {
 export function roll(x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor {
   const sh = typeof shifts === "number" ? [shifts] : shifts.slice();
   if (dims === undefined || dims === null || (Array.isArray(dims) && dims.length === 0)) {
-    if (sh.length !== 1) throw new RuntimeError(`roll(): shifts and dimensions must align. shifts: ${sh.length}, dims: 0`);
+    if (sh.length !== 1) throw new RuntimeError(`shifts and dimensions must align. shifts: ${sh.length}, dims:0`);
     return roll(x.flatten(), sh[0], 0).view(x.shape.slice());
   }
   const ds = typeof dims === "number" ? [dims] : dims.slice();
-  if (sh.length !== ds.length) throw new RuntimeError(`roll(): shifts and dimensions must align. shifts: ${sh.length}, dims: ${ds.length}`);
+  // torch 1.13's words, with no space after "dims:" (aten's roll_common)
+  if (sh.length !== ds.length) throw new RuntimeError(`shifts and dimensions must align. shifts: ${sh.length}, dims:${ds.length}`);
   let out = x;
   ds.forEach((dim, i) => {
     const d = normalizeDim(dim, x.dim());

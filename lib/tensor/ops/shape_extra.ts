@@ -176,8 +176,9 @@ export function movedim(x: Tensor, source: number | readonly number[], destinati
   return x.permute(order);
 }
 
+/** torch 1.13's ravel: contiguous().view(-1) (ViewBackward0, over CloneBackward0 when it copies). */
 export function ravel(x: Tensor): Tensor {
-  return x.reshape(-1);
+  return x.contiguous().view(-1);
 }
 
 export function broadcast_to(x: Tensor, size: readonly number[]): Tensor {

@@ -6,7 +6,7 @@ import { record } from "../autograd/function";
 import { is_grad_enabled, no_grad } from "../autograd/grad_mode";
 import type { BackwardFn, HigherOrder } from "../autograd/node";
 import { RuntimeError } from "../errors";
-import { inferShape, normalizeDim, numelOf } from "../shape";
+import { contiguousStrides, inferShape, normalizeDim, numelOf } from "../shape";
 import { Tensor } from "../tensor";
 import { sumToShape } from "./util";
 
@@ -113,14 +113,28 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return view(x.contiguous(), target);
 }
 
+/**
+ * Tensor.reshape / torch.reshape / reshape_as / flatten as torch 1.13 records them: _reshape_alias, a view
+ * (ReshapeAliasBackward0), when the layout allows one; else _unsafe_view of a contiguous clone, not a view
+ * (UnsafeViewBackward0 over CloneBackward0). view() keeps ViewBackward0, and so does reshape() above (internal callers).
+ */
+export function reshapeAlias(x: Tensor, shape: readonly number[]): Tensor {
+  const target = inferShape(shape, x.numel());
+  const strides = viewStrides(x.shape, x._strides, target);
+  if (strides) return shapeView(x, target, strides, x._offset, "ReshapeAliasBackward0", (g) => [g.reshape(x.shape.slice())]);
+  const c = x.contiguous();
+  const out = new Tensor(c._data, target, c.dtype, contiguousStrides(target), c._offset, c._ver);
+  return record(out, "UnsafeViewBackward0", [c], (g) => [g.reshape(c.shape.slice())], [], true);
+}
+
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
-  if (x.dim() === 0) return reshape(x, [1]);
+  if (x.dim() === 0) return reshapeAlias(x, [1]);
   const s = normalizeDim(startDim, x.dim());
   const e = normalizeDim(endDim, x.dim());
   if (s > e) throw new RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim");
   if (s === e) return x;
   const shape = [...x.shape.slice(0, s), numelOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
-  return reshape(x, shape);
+  return reshapeAlias(x, shape);
 }
 
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {

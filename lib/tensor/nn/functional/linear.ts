@@ -9,12 +9,13 @@ export function linear(input: Tensor, weight: Tensor, ...args: PyArgs<[bias?: Te
   checkTensor(weight, "linear", "weight");
   const bias = parseArgs<{ bias?: Tensor | null }>("linear", ["bias"], args).bias;
   if (input.dim() === 2 && bias) return addmm(bias, input, weight.t());
-  // torch 1.13 folds only a contiguous batch into addmm; any other goes through matmul, so a batch of another
-  // dtype (an LSTM's batch_first input, transposed) fails with matmul's message, not addmm's
-  if (input.dim() > 2 && bias && (input.dtype === weight.dtype || input.is_contiguous())) {
+  // torch 1.13 folds only a contiguous 3-d batch into addmm (_flatten_3d_linear); any other goes through
+  // matmul(...).add_(bias) (AddBackward0), so a batch of another dtype (an LSTM's batch_first input, transposed)
+  // fails with matmul's message, not addmm's
+  if (input.dim() === 3 && bias && input.is_contiguous()) {
     // Batched input folds into rows for one addmm (PyTorch's grad_fn here is ViewBackward0 too).
     const k = input.shape[input.dim() - 1];
-    return addmm(bias, input.reshape([-1, k]), weight.t()).reshape([...input.shape.slice(0, -1), weight.shape[0]]);
+    return addmm(bias, input.reshape([-1, k]), weight.t()).view([...input.shape.slice(0, -1), weight.shape[0]]);
   }
   const out = input.matmul(weight.t());
   return bias ? out.add(bias) : out;

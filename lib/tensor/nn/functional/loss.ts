@@ -633,7 +633,7 @@ function finishClassLoss(
   const recorded = record(out, node, [rows], (g) => [r.backward(g)], [rows], (g) => [r.higher(g)]);
   // The backward's private buffer returns to the pool when the graph is freed.
   if (r.scratch && recorded.grad_fn) recorded.grad_fn.scratch = [r.scratch];
-  return reduction === "none" && !direct ? recorded.reshape(outShape.slice()) : recorded;
+  return reduction === "none" && !direct ? recorded.view(outShape.slice()) : recorded;
 }
 
 /**

@@ -114,7 +114,7 @@ export function instance_norm(input: Tensor, ...args: InstanceNormArgs): Tensor 
     const flat = input.reshape(N, C, -1);
     const mean = flat.mean(-1, true);
     const variance = flat.var(-1, false, true);
-    y = flat.sub(mean).div(variance.add(eps).sqrt()).reshape(input.shape.slice());
+    y = flat.sub(mean).div(variance.add(eps).sqrt()).view(input.shape.slice()); // ViewBackward0, as torch
     const rm = a.running_mean;
     const rv = a.running_var;
     if (rm || rv) {

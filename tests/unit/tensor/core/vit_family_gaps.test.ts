@@ -1,0 +1,57 @@
+/**
+ * Engine gaps found by the vit_family probe (tutorials/vit_family.test.ts: vit-pytorch, MLP-Mixer, Swin, ConvNeXt),
+ * checked against torch 1.13 (the "gaps" section of tests/fixtures/torch/tutorials/vit_family.json, written by
+ * scripts/fixtures/vit_family_fixtures.py):
+ *  - torch.roll with shifts and dims of different lengths (Swin's cyclic shift written with dims=1): torch's words
+ *    are "shifts and dimensions must align. shifts: 2, dims:1" (no "roll(): " prefix, no space after "dims:");
+ *  - reshape / flatten / reshape_as record _reshape_alias (grad_fn=<ReshapeAliasBackward0>) when the layout allows a
+ *    view and _unsafe_view of a contiguous clone (UnsafeViewBackward0 over CloneBackward0) when not; the engine
+ *    printed ViewBackward0 for both (a printed PatchEmbed's flatten(2), a ViT's reshaped heads). The engine's own
+ *    composites that torch ends with view() keep ViewBackward0: ravel (now contiguous().view(-1)), instance_norm,
+ *    a batched F.linear with a bias, nll_loss / cross_entropy's reduction="none" on 3-d / 5-d input.
+ */
+import { describe, expect, it } from "vitest";
+import { nn, torch } from "../../../../lib/tensor/index";
+import { expectT, raised, tutorialFixture, type TJ } from "../tutorials/helpers";
+
+const F = nn.functional;
+
+const g = tutorialFixture<{ gaps: Record<string, unknown> }>("vit_family.json").gaps;
+
+describe("torch.roll: shifts and dims that do not align", () => {
+  it("raises torch 1.13's RuntimeError text", () => {
+    const x = torch.zeros(2, 3);
+    expect(raised(() => torch.roll(x, [1, 1]))).toEqual(g.roll_no_dims);
+    expect(raised(() => torch.roll(x, 1, [0, 1]))).toEqual(g.roll_more_dims);
+    expect(raised(() => x.roll([1, 1], { dims: [0] }))).toEqual(g.roll_more_shifts);
+  });
+});
+
+describe("reshape / flatten record torch 1.13's nodes", () => {
+  it("ReshapeAliasBackward0 for a viewable layout, UnsafeViewBackward0 over a clone otherwise, view stays ViewBackward0", () => {
+    const a = torch.zeros([2, 3], { requires_grad: true }).mul(1);
+    const outs = [
+      a.reshape(6), a.reshape(2, 3), a.view(6), a.flatten(), a.flatten(0, 1), torch.flatten(a, 1), a.unsqueeze(0).flatten(0, 1),
+      a.reshape_as(torch.zeros(3, 2)), torch.reshape(a, [3, 2]), a.t().reshape(6), a.t().flatten(), a.flatten(1, 1),
+      a.sum().flatten(), new nn.Flatten()(a.unsqueeze(0)),
+    ];
+    expect(outs.map((t) => t.grad_fn?.name())).toEqual(g.reshape_names);
+    const x4 = torch.randn([2, 3, 2, 2], { requires_grad: true });
+    const composites = [a.ravel(), a.t().ravel(), F.instance_norm(x4), F.linear(x4, torch.randn(5, 2), torch.zeros(5))];
+    expect(composites.map((t) => t.grad_fn?.name())).toEqual(g.view_names);
+    expect(a.t().reshape(6).grad_fn!.next_functions.map(([f]) => f?.name())).toEqual(g.reshape_next);
+    expect(String(a.reshape(3, 2))).toBe(g.reshape_repr);
+    expect(String(a.t().reshape(6))).toBe(g.reshape_copy_repr);
+  });
+
+  it("gradients flow through both forms; an in-place write into a reshaped view reaches its base; no node under no_grad", () => {
+    const b = torch.arange(6, { dtype: torch.float32, requires_grad: true });
+    b.reshape(2, 3).t().reshape(6).mul(torch.arange(6, { dtype: torch.float32 })).sum().backward();
+    expectT(b.grad!, g.reshape_grad as TJ, 0);
+    const c = torch.zeros([2, 3], { requires_grad: true }).clone();
+    c.reshape(6).add_(1);
+    expectT(c, g.reshape_inplace_base as TJ, 0);
+    const a = torch.zeros([2, 3], { requires_grad: true }).mul(1);
+    expect(torch.no_grad(() => a.reshape(6)).grad_fn === null).toBe(g.reshape_nograd);
+  });
+});
