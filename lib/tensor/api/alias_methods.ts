@@ -17,6 +17,7 @@ import { mm } from "../ops/matmul";
 import { applyOp } from "../ops/inplace_extra";
 import { nextafter } from "../ops/nextafter";
 import type { Tensor, TensorLike } from "../tensor";
+import { isSparseGrad } from "../autograd/sparse_grad";
 import { requiredShape } from "../shape";
 import { Size, sizeOf } from "../size";
 
@@ -156,7 +157,9 @@ const methods: Record<string, AnyFn> = {
   },
   to_dense(this: Tensor, ...args: unknown[]) {
     const { dtype } = parseArgs<{ dtype: DType }>("to_dense", ["dtype"], args);
-    return dtype && dtype !== this.dtype ? this.to(dtype) : this;
+    if (dtype && dtype !== this.dtype) return this.to(dtype);
+    // A sparse gradient (nn.Embedding(sparse=True)'s) gives a dense copy, as torch's to_dense.
+    return isSparseGrad(this) ? this.clone() : this;
   },
   ...Object.fromEntries(["to_sparse", "to_sparse_coo", "to_sparse_csr", "to_sparse_csc", "to_sparse_bsr", "to_sparse_bsc"].map((name) => [name, () => refuseSparse(`Tensor.${name}()`)])),
   split_with_sizes(this: Tensor, ...args: unknown[]) {
@@ -215,7 +218,7 @@ const methods: Record<string, AnyFn> = {
 };
 
 const flags: Record<string, boolean> = {
-  is_cpu: true, is_sparse: false, is_quantized: false, is_meta: false,
+  is_cpu: true, is_quantized: false, is_meta: false,
   is_mps: false, is_xpu: false, is_ipu: false, is_vulkan: false, is_mkldnn: false, is_nested: false, is_sparse_csr: false,
 };
 
@@ -282,5 +285,9 @@ export function installAliasMethods(proto: object): void {
   for (const [name, value] of Object.entries(flags)) {
     if (name in proto) continue;
     Object.defineProperty(proto, name, { get: () => value, configurable: true, enumerable: false });
+  }
+  // Dense, except the sparse gradients nn.Embedding / nn.EmbeddingBag(sparse=True) give (autograd/sparse_grad.ts).
+  if (!("is_sparse" in proto)) {
+    Object.defineProperty(proto, "is_sparse", { get(this: Tensor) { return isSparseGrad(this); }, configurable: true, enumerable: false });
   }
 }

@@ -20,6 +20,7 @@ import { fmtShape, shapesEqual } from "../shape";
 import type { Tensor, VersionCounter } from "../tensor";
 import { enable_grad, is_anomaly_check_nan_enabled, is_anomaly_enabled, no_grad } from "./grad_mode";
 import { Node } from "./node";
+import { isSparseGrad, markSparseGrad, sparseGradRows, sumSparseGrads } from "./sparse_grad";
 
 export interface EngineOptions {
   retain_graph?: boolean;
@@ -120,6 +121,7 @@ function addInto<K>(map: Map<K, Tensor>, key: K, g: Tensor, refs: GradRefs | nul
     return;
   }
   const sum = prev.add(g);
+  sumSparseGrads(sum, prev, g);
   map.set(key, sum);
   if (refs) {
     refs.hold(sum);
@@ -287,6 +289,8 @@ const zeroed = new WeakMap<Tensor, { ver: VersionCounter; v: number }>();
 
 export function markZeroGrad(grad: Tensor): void {
   zeroed.set(grad, { ver: grad._ver, v: grad._ver.v });
+  // torch's zero_() of a sparse gradient leaves it sparse, with no entries.
+  if (isSparseGrad(grad)) markSparseGrad(grad, []);
 }
 
 function knownZero(grad: Tensor): boolean {
@@ -309,8 +313,14 @@ function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
     return;
   }
   const cur = t.grad;
-  if (!cur) t.grad = gg.detach().clone();
-  else if (knownZero(cur) && cur.dtype === gg.dtype && cur.is_contiguous() && shapesEqual(cur.shape, gg.shape)) {
+  if (!cur) {
+    t.grad = gg.detach().clone();
+    const rows = sparseGradRows(gg);
+    if (rows) markSparseGrad(t.grad, rows);
+    return;
+  }
+  sumSparseGrads(cur, cur, gg);
+  if (knownZero(cur) && cur.dtype === gg.dtype && cur.is_contiguous() && shapesEqual(cur.shape, gg.shape)) {
     // .grad is zeros since zero_grad (the usual training loop): write g + 0 without reading the
     // zeros. It is the same IEEE sum as 0 + g, so -0 becomes 0 exactly as PyTorch's add_ gives.
     const zero = cur._data instanceof Float64Array ? ZERO64 : ZERO32;

@@ -12,6 +12,7 @@
  */
 import { isOptions, parseArgs, type PyArgs } from "../args";
 import { markZeroGrad } from "../autograd/engine";
+import { isSparseGrad } from "../autograd/sparse_grad";
 import { enable_grad, no_grad } from "../autograd/grad_mode";
 import { NotImplementedError, RuntimeError, TypeError_, ValueError } from "../errors";
 import { float32 } from "../dtype";
@@ -123,6 +124,14 @@ export interface OptimizerStateDict {
 
 // The default `object` (not Record<string, unknown>, which option interfaces do not satisfy) lets a
 // function take any optimizer: `function train(opt: Optimizer)` accepts an SGD or an Adam.
+/** What torch 1.13's optimizers say of a sparse gradient: their refusal, or "weight_decay" when only a weight decay is refused. */
+const SPARSE_REFUSED: Record<string, string> = {
+  Adam: "Adam does not support sparse gradients, please consider SparseAdam instead",
+  ...Object.fromEntries(["AdamW", "Adadelta", "Adamax", "ASGD", "NAdam", "RAdam", "RMSprop", "Rprop"].map((n) => [n, `${n} does not support sparse gradients`])),
+  SGD: "weight_decay",
+  Adagrad: "weight_decay",
+};
+
 /** Python's type name of a value given where torch iterates: a module's class name, int, float, bool, NoneType. */
 function pyTypeName(v: unknown): string {
   if (v === null || v === undefined) return "NoneType";
@@ -223,9 +232,32 @@ export class Optimizer<O extends object = object> {
     let loss: Tensor | number | undefined;
     if (closure) loss = enable_grad(closure);
     no_grad(() => {
-      for (const group of this.param_groups) this._update_group(this._foreachDecayIntoGrads(group));
+      for (const group of this.param_groups) {
+        this._checkSparseGrads(group);
+        this._update_group(this._foreachDecayIntoGrads(group));
+      }
     });
     return loss;
+  }
+
+  /**
+   * torch 1.13's answers to a sparse gradient (nn.Embedding / nn.EmbeddingBag with sparse=True,
+   * autograd/sparse_grad.ts) before a group's update: the dense-only optimizers refuse it; SGD's and Adagrad's
+   * weight decay cannot add the dense parameter to it. SGD and Adagrad otherwise give the dense update's values
+   * (the rows outside the gradient have zero gradients); SparseAdam checks its own gradients.
+   */
+  private _checkSparseGrads(g: ParamGroup<O>): void {
+    if (!g.params.some((p) => isSparseGrad(p.grad))) return;
+    let cls = this.constructor as { name: string } | null;
+    while (cls && !(cls.name in SPARSE_REFUSED)) cls = Object.getPrototypeOf(cls) as { name: string } | null;
+    if (!cls) return;
+    const o = g as unknown as { weight_decay?: number };
+    const refusal = SPARSE_REFUSED[cls.name];
+    if (refusal === "weight_decay") {
+      if (o.weight_decay) {
+        throw new RuntimeError(cls.name === "SGD" ? "add(sparse, dense) is not supported. Use add(dense, sparse) instead." : "weight_decay option is not compatible with sparse gradients");
+      }
+    } else throw new RuntimeError(refusal);
   }
 
   /**

@@ -6,6 +6,7 @@
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { record } from "../../autograd/function";
+import { markSparseGrad } from "../../autograd/sparse_grad";
 import { no_grad } from "../../autograd/grad_mode";
 import { AssertionError, IndexError, RuntimeError, TypeError_ } from "../../errors";
 import type { Tensor } from "../../tensor";
@@ -91,7 +92,6 @@ export function embedding(
   checkTensor(input, fn);
   checkTensor(weight, fn, "weight");
   const a = parseArgs<EmbeddingFunctionalOptions>(fn, ["padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse"], args);
-  if (a.sparse) throw new RuntimeError("embedding: sparse gradients are not supported by this engine (use sparse=false)");
   if (input.dtype.name !== "int64" && input.dtype.name !== "int32") { // torch: Long or Int only
     throw new RuntimeError(
       `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${typeName(input.dtype)} instead (while checking arguments for embedding)`,
@@ -121,36 +121,41 @@ export function embedding(
     }
   }
   const byFreq = a.scale_grad_by_freq ?? false;
+  // sparse=True: the weight's gradient holds only the looked-up rows (padding_idx left out), as torch's sparse
+  // COO gradient; here a dense gradient marked with those rows (autograd/sparse_grad.ts).
+  const sparseRows = a.sparse ? Array.from(idx).filter((row) => row !== padding) : null;
   return record(
     out,
     "EmbeddingBackward0",
     [weight],
-    (g) => {
-      const gd = data(g);
-      if (!byFreq && g.dtype === weight.dtype && simdRows(g.dtype, num, D)) {
-        // Every element of gw is written (the rows no index names get zeros).
-        const gw = emptyForOverwrite(weight.shape, g.dtype);
-        embSimd!.scatterAdd(gd as Float32Array, 0, idx, n, padding, gw._data as Float32Array, num, D);
-        embeddingRows_.scatters++;
-        return [gw];
-      }
-      const gw = empty(weight.shape, g.dtype);
-      const r = gw._data;
-      const counts = new Map<number, number>();
-      if (byFreq) for (let i = 0; i < n; i++) counts.set(idx[i], (counts.get(idx[i]) ?? 0) + 1);
-      for (let i = 0; i < n; i++) {
-        const row = idx[i];
-        if (row === padding) continue;
-        const to = row * D;
-        const from = i * D;
-        if (byFreq) {
-          const scale = 1 / counts.get(row)!;
-          for (let j = 0; j < D; j++) r[to + j] += gd[from + j] * scale;
-        } else {
-          for (let j = 0; j < D; j++) r[to + j] += gd[from + j];
-        }
-      }
-      return [gw];
-    },
+    (g) => (sparseRows ? [markSparseGrad(embeddingGrad(g), sparseRows)] : [embeddingGrad(g)]),
   );
+
+  function embeddingGrad(g: Tensor): Tensor {
+    const gd = data(g);
+    if (!byFreq && g.dtype === weight.dtype && simdRows(g.dtype, num, D)) {
+      // Every element of gw is written (the rows no index names get zeros).
+      const gw = emptyForOverwrite(weight.shape, g.dtype);
+      embSimd!.scatterAdd(gd as Float32Array, 0, idx, n, padding, gw._data as Float32Array, num, D);
+      embeddingRows_.scatters++;
+      return gw;
+    }
+    const gw = empty(weight.shape, g.dtype);
+    const r = gw._data;
+    const counts = new Map<number, number>();
+    if (byFreq) for (let i = 0; i < n; i++) counts.set(idx[i], (counts.get(idx[i]) ?? 0) + 1);
+    for (let i = 0; i < n; i++) {
+      const row = idx[i];
+      if (row === padding) continue;
+      const to = row * D;
+      const from = i * D;
+      if (byFreq) {
+        const scale = 1 / counts.get(row)!;
+        for (let j = 0; j < D; j++) r[to + j] += gd[from + j] * scale;
+      } else {
+        for (let j = 0; j < D; j++) r[to + j] += gd[from + j];
+      }
+    }
+    return gw;
+  }
 }

@@ -11,6 +11,7 @@ import { stack } from "../../ops/join";
 import type { Tensor } from "../../tensor";
 import { checkTensor, data, empty } from "./_util";
 import { embedding, renorm_ } from "./embedding";
+import { typeName } from "../../ops/dtype_info";
 
 /** F.bilinear(input1, input2, weight, bias=None): y[..., o] = sum_ij x1[..., i] weight[o, i, j] x2[..., j] + bias[o]. */
 export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, ...args: PyArgs<[bias?: Tensor | null], { bias?: Tensor | null }>): Tensor {
@@ -159,8 +160,9 @@ export function embedding_bag(input: Tensor, weight: Tensor, ...args: EmbeddingB
   const mode = a.mode ?? "mean";
   if (mode !== "sum" && mode !== "mean" && mode !== "max") throw new ValueError(`mode has to be one of sum, mean or max`);
   if (mode === "max" && a.scale_grad_by_freq) throw new ValueError("max mode does not support scaling the gradient by the frequency");
+  if (mode === "max" && a.sparse) throw new ValueError("max mode does not support sparse weights");
   if (weight.dim() !== 2) throw new RuntimeError(`weight has to be a 2D Tensor, but got Tensor of dimension ${weight.dim()}`);
-  if (input.dtype !== int64 && input.dtype !== int32) throw new RuntimeError(`Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${String(input.dtype)} instead (while checking arguments for embedding_bag)`);
+  if (input.dtype !== int64 && input.dtype !== int32) throw new RuntimeError(`Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${typeName(input.dtype)} instead (while checking arguments for embedding_bag)`);
   const psw = a.per_sample_weights ?? null;
   if (psw && mode !== "sum") {
     throw new NotImplementedError(`embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' (got mode='${mode}'). Please open a feature request on GitHub.`);
@@ -213,7 +215,10 @@ export function embedding_bag(input: Tensor, weight: Tensor, ...args: EmbeddingB
   const keptIds = flat.index_select(0, pos);
   // scale_grad_by_freq: each row's gradient divided by how often its index occurs in the whole input
   // (padding entries, left out here, get no gradient either way), which F.embedding's backward does.
-  const rows = a.scale_grad_by_freq ? embedding(keptIds, weight, { scale_grad_by_freq: true }) : weight.index_select(0, keptIds);
+  // sparse=True: F.embedding's sparse gradient (the looked-up rows, autograd/sparse_grad.ts), as torch's.
+  const rows = a.scale_grad_by_freq || a.sparse
+    ? embedding(keptIds, weight, { scale_grad_by_freq: a.scale_grad_by_freq ?? false, sparse: a.sparse ?? false })
+    : weight.index_select(0, keptIds);
   const B = starts.length;
   if (mode === "max") {
     const zeroRow = weight.narrow(0, 0, 1).mul(0).reshape(D);

@@ -254,7 +254,11 @@ export class EmbeddingBag extends Module {
     normal_(this.weight);
     if (this.padding_idx !== null) this.weight._data.fill(0, this.padding_idx * this.embedding_dim, (this.padding_idx + 1) * this.embedding_dim);
   }
-  override forward(input: Tensor, offsets: Tensor | null = null, per_sample_weights: Tensor | null = null): Tensor {
+  /** forward(input, offsets=None, per_sample_weights=None), each positional or by keyword (bag(x, offsets, { per_sample_weights: w })). */
+  override forward(input: Tensor, ...args: PyArgs<[offsets?: Tensor | null, per_sample_weights?: Tensor | null], { offsets?: Tensor | null; per_sample_weights?: Tensor | null }>): Tensor {
+    const a = parseArgs<{ offsets?: Tensor | null; per_sample_weights?: Tensor | null }>("forward", ["offsets", "per_sample_weights"], args);
+    const offsets = a.offsets ?? null;
+    const per_sample_weights = a.per_sample_weights ?? null;
     return Fl.embedding_bag(input, this.weight, {
       offsets, max_norm: this.max_norm, norm_type: this.norm_type, scale_grad_by_freq: this.scale_grad_by_freq, mode: this.mode,
       sparse: this.sparse, per_sample_weights, include_last_offset: this.include_last_offset, padding_idx: this.padding_idx,

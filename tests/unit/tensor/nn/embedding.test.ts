@@ -107,7 +107,6 @@ describe("nn.Embedding", () => {
     expect(() => F.embedding(torch.tensor([0, 4], { dtype: torch.long }), w, { max_norm: 0.1 })).toThrow(/index out of range in self/);
     expect(w.tolist()).toEqual(before);
     expect(() => F.embedding(torch.tensor([0], { dtype: torch.long }), torch.randn(4))).toThrow(/2-D/);
-    expect(() => F.embedding(torch.tensor([0], { dtype: torch.long }), w, { sparse: true })).toThrow(/sparse/);
     expect(() => new nn.Embedding(4, 3, 4)).toThrow("Padding_idx must be within num_embeddings");
     expect(() => new nn.Embedding(4, 3, { bogus: 1 } as never)).toThrow(/unexpected keyword argument 'bogus'/);
   });

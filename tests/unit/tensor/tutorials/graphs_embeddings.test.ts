@@ -24,8 +24,8 @@
  * gradients; F.hardswish's gradient at -3 / 3; torch.sparse was missing (FloatTensor refused by name now, mm dense);
  * calling a Function instance (the legacy SparseMM()(adj, support)) raised a JavaScript TypeError instead of torch's
  * RuntimeError; index_add / scatter_reduce index and reduce messages and the beta warnings; median() and clamp with
- * tensor bounds at ties. Left: sparse layouts and sparse gradients (nn.Embedding(sparse=True) is refused at its
- * first forward, so SparseAdam cannot be run); nll_loss's float-target and mm's dtype messages carry the engine's
+ * tensor bounds at ties. Left: sparse layouts (nn.Embedding(sparse=True)'s sparse gradients came later, from the
+ * recsys_tabular probe: word2vec's SparseAdam run is now checked against torch's); nll_loss's float-target and mm's dtype messages carry the engine's
  * JavaScript hint after torch's text (checked as a prefix or by class).
  *
  * Python forms written differently here:
@@ -34,11 +34,10 @@
  *     torch.diag(r_inv).mm(mx); `r_inv[torch.isinf(r_inv)] = 0.` is index_put_([mask], 0.0).
  *   - The engine stores dense tensors only. torch.sparse.FloatTensor / sparse_coo_tensor / to_sparse are refused
  *     (checked), so the adjacency stays dense and torch.spmm / torch.sparse.mm multiply dense tensors; torch's run
- *     uses the sparse adjacency and gives the same values. nn.Embedding(sparse=True) is refused at its first
- *     forward (the engine has no sparse gradients), so word2vec runs with sparse=False and Adam, and the
- *     BiasedMatrixFactorization with sparse=False and SGD (for plain SGD the same values as torch's sparse run,
- *     checked; SparseAdam's lazy rows make its trajectory differ from Adam's, so the word2vec values are torch's
- *     sparse=False run).
+ *     uses the sparse adjacency and gives the same values. nn.Embedding(sparse=True) gives a dense gradient
+ *     marked sparse (is_sparse, SparseAdam's lazy rows: word2vec runs both ways, SparseAdam and sparse=False
+ *     with Adam), and the BiasedMatrixFactorization runs with sparse=False and SGD (for plain SGD the same
+ *     values as torch's sparse run, checked).
  *   - SpecialSpmmFunction's torch.sparse_coo_tensor(indices, values, shape) is the dense
  *     torch.zeros(shape).index_put_([rows, cols], values, { accumulate: true }), and backward's a._indices() is the
  *     indices tensor saved beside it; `assert` is an expect / a thrown Error.
@@ -464,12 +463,31 @@ function w2v_batches(seed: number, n = 4, bs = 8, vocab = 20, k = 5): [Tensor, T
 
 describe("word2vec (Andras7/word2vec-pytorch)", () => {
   const r = ref.word2vec;
-  it("SkipGramModel(sparse=True) prints as torch's; its forward is refused (no sparse gradients here)", () => {
+  it("SkipGramModel(sparse=True) prints as torch's; trainer.py's loop with SparseAdam (sparse gradients, lazy rows)", () => {
     torch.manual_seed(3);
     const model = new SkipGramModel(20, 6);
     expect(String(model)).toBe(r.repr);
-    const [pos_u, pos_v, neg_v] = w2v_batches(11)[0];
-    expect(thrown(() => model(pos_u, pos_v, neg_v))?.[0]).toBe("RuntimeError");
+    const batches = w2v_batches(11);
+    const losses: number[] = [];
+    let grads: Tensor[] | null = null;
+    for (let iteration = 0; iteration < 2; iteration++) {
+      const optimizer = new optim.SparseAdam(model.parameters(), { lr: 0.05 });
+      const scheduler = new torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, batches.length);
+      batches.forEach(([pos_u, pos_v, neg_v], i) => {
+        scheduler.step();
+        optimizer.zero_grad();
+        const loss = model.forward(pos_u, pos_v, neg_v);
+        loss.backward();
+        if (grads === null && iteration === 0 && i === 1) grads = [model.u_embeddings.weight.grad!.to_dense(), model.v_embeddings.weight.grad!.to_dense()];
+        optimizer.step();
+        losses.push(loss.item() as number);
+      });
+    }
+    expect(model.u_embeddings.weight.grad!.is_sparse).toBe(true);
+    expectNums(losses, r.sparse_losses, 1e-5);
+    expectT(grads![0], r.sparse_grads[0] as TJ, 1e-5);
+    expectT(grads![1], r.sparse_grads[1] as TJ, 1e-5);
+    expectT(model.u_embeddings.weight, r.sparse_u as TJ, 1e-5);
   });
 
   it("trainer.py's loop with sparse=False and Adam: CosineAnnealingLR stepped first, losses, gradients, weights", () => {
