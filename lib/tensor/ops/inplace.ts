@@ -24,7 +24,7 @@ import { basicIndexWriteNode, index_put, type IndexSpec } from "./indexing";
 import { checkMultiOutputView } from "./views";
 import { exactIntegerResults, resultType, scalar } from "./util";
 
-function checkLeaf(self: Tensor, op: string): void {
+function checkLeaf(self: Tensor): void {
   checkInplaceOutsideInference(self);
   if (!is_grad_enabled()) return;
   if (self.requires_grad && self.is_leaf) {
@@ -34,7 +34,8 @@ function checkLeaf(self: Tensor, op: string): void {
   checkMultiOutputView(self);
   const base = self._base;
   if (base && base.requires_grad && base.is_leaf) {
-    throw new RuntimeError(`a view of a leaf Variable that requires grad is being used in an in-place operation (${op}).`);
+    // torch 1.13's text, without the op's name (Barlow Twins' torch.diagonal(c).add_(-1) on a Parameter)
+    throw new RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.");
   }
 }
 
@@ -193,7 +194,7 @@ function contiguousCopy(holder: Tensor): Tensor {
  * are the op's other tensor operands (they decide whether autograd records the op).
  */
 export function apply_<T extends Tensor>(self: T, op: string, compute: (x: Tensor) => Tensor, others: readonly unknown[] = []): T {
-  checkLeaf(self, op);
+  checkLeaf(self);
   if (involvesGrad(self, ...others)) return rebase(self, op, compute) as T;
   const r = compute(self);
   checkResult(self, r.shape, r.dtype);
@@ -229,7 +230,7 @@ function binaryInto(self: Tensor, other: TensorLike, op: BinaryOpCode, alpha: nu
 }
 
 export function add_<T extends Tensor>(self: T, other: TensorLike, alpha: number, op = "add_"): T {
-  checkLeaf(self, op);
+  checkLeaf(self);
   if (involvesGrad(self, other)) return rebase(self, op, (old) => old.add(other, { alpha })) as T;
   binaryInto(self, other, BinaryOp.add, alpha, op);
   bump(self, op);
@@ -238,7 +239,7 @@ export function add_<T extends Tensor>(self: T, other: TensorLike, alpha: number
 
 export function binary_<T extends Tensor>(self: T, other: TensorLike, op: "mul" | "div" | "pow"): T {
   const name = `${op}_`;
-  checkLeaf(self, name);
+  checkLeaf(self);
   if (involvesGrad(self, other)) return rebase(self, name, (old) => (op === "mul" ? old.mul(other) : op === "div" ? old.div(other) : old.pow(other))) as T;
   if (op === "div" && !self.dtype.is_floating_point) {
     // True division of integers gives the default float dtype (or a float operand's): torch 1.13's text, no op name.
@@ -260,13 +261,13 @@ export function fill_<T extends Tensor>(self: T, value: number | boolean | Tenso
   if (value instanceof Tensor) {
     if (value.dim() !== 0) throw new RuntimeError(`fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
     if (involvesGrad(self, value)) {
-      checkLeaf(self, op);
+      checkLeaf(self);
       return rebase(self, op, (old) => old.mul(0).add(value)) as T;
     }
     v = Number(value.item()); // a bool value tensor gives 0 / 1
   } else v = typeof value === "boolean" ? (value ? 1 : 0) : value;
   if (typeof value === "number") checkIntScalar(self.dtype, v, cScalarName(self.dtype)); // fill_(300) overflows, fill_(-1) gives 255 in uint8
-  checkLeaf(self, op);
+  checkLeaf(self);
   if (involvesGrad(self)) return rebase(self, op, (old) => old.mul(0).add(castValue(self.dtype, v)).to(self.dtype)) as T;
   v = castValue(self.dtype, v);
   if (self.is_contiguous()) self._data.fill(v, self._offset, self._offset + self.numel());
@@ -279,7 +280,7 @@ export function fill_<T extends Tensor>(self: T, value: number | boolean | Tenso
 }
 
 export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
-  checkLeaf(self, "copy_");
+  checkLeaf(self);
   const s = src instanceof Tensor ? src : scalar(src, self.dtype);
   const shape = broadcastShapes(self.shape, s.shape, "copy_");
   // src may not have more dims or larger sizes than self: torch 1.13's in-place message (not expand's)
@@ -298,7 +299,7 @@ export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
 
 /** self += value * t1 * t2 */
 export function addcmul_<T extends Tensor>(self: T, t1: Tensor, t2: Tensor, value: number): T {
-  checkLeaf(self, "addcmul_");
+  checkLeaf(self);
   if (involvesGrad(self, t1, t2)) return rebase(self, "addcmul_", (old) => old.add(t1.mul(t2).mul(value))) as T;
   const prod = t1.mul(t2);
   binaryInto(self, prod, BinaryOp.add, value, "addcmul_");
@@ -308,7 +309,7 @@ export function addcmul_<T extends Tensor>(self: T, t1: Tensor, t2: Tensor, valu
 
 /** self += value * t1 / t2 */
 export function addcdiv_<T extends Tensor>(self: T, t1: Tensor, t2: Tensor, value: number): T {
-  checkLeaf(self, "addcdiv_");
+  checkLeaf(self);
   if (involvesGrad(self, t1, t2)) return rebase(self, "addcdiv_", (old) => old.add(t1.div(t2).mul(value))) as T;
   const q = t1.div(t2);
   binaryInto(self, q, BinaryOp.add, value, "addcdiv_");
@@ -318,7 +319,7 @@ export function addcdiv_<T extends Tensor>(self: T, t1: Tensor, t2: Tensor, valu
 
 /** self += weight * (end - self) */
 export function lerp_<T extends Tensor>(self: T, end: Tensor, weight: number): T {
-  checkLeaf(self, "lerp_");
+  checkLeaf(self);
   if (end instanceof Tensor && end.dtype !== self.dtype) {
     throw new RuntimeError(`expected dtype ${typeMetaName(self.dtype)} for \`end\` but got dtype ${typeMetaName(end.dtype)}`);
   }
@@ -331,7 +332,7 @@ export function lerp_<T extends Tensor>(self: T, end: Tensor, weight: number): T
 }
 
 function fillRandom<T extends Tensor>(self: T, op: string, fill: (buf: Float32Array | Float64Array) => void): T {
-  checkLeaf(self, op);
+  checkLeaf(self);
   if (involvesGrad(self)) throw new RuntimeError(`${op}: cannot fill a tensor that is part of a graph; use torch.no_grad(() => ...)`);
   if (self.is_contiguous()) {
     fill(self._data.subarray(self._offset, self._offset + self.numel()));
@@ -405,7 +406,7 @@ export function index_put_<T extends Tensor>(self: T, specs: readonly IndexSpec[
   // Numbers and slices only into a leaf that requires grad: Python's E[:, 0::2] = v writes through a view of the leaf
   // (view.copy_), so torch refuses naming the view (NYU-DLSP20's create_sinusoidal_embeddings into an Embedding's weight)
   if (is_grad_enabled() && self.requires_grad && self.is_leaf && specs.length > 0 && specs.every((s) => !(s instanceof Tensor) && !Array.isArray(s))) {
-    throw new RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation (index_put_).");
+    throw new RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.");
   }
   const before = self.grad_fn;
   const out = apply_(self, "index_put_", (old) => index_put(old, specs, value, accumulate), [value]);

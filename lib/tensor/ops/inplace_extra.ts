@@ -20,10 +20,10 @@ import { contiguousData, sumToShape } from "./util";
 import { where } from "./where";
 import { checkMultiOutputView } from "./views";
 
-function checkLeafFor(self: Tensor, op: string): void {
+function checkLeafFor(self: Tensor): void {
   checkInplaceOutsideInference(self);
   if (is_grad_enabled() && self.requires_grad && self.is_leaf) {
-    throw new RuntimeError(`a leaf Variable that requires grad is being used in an in-place operation (${op}).`);
+    throw new RuntimeError("a leaf Variable that requires grad is being used in an in-place operation."); // torch 1.13's text, no op name
   }
   checkMultiOutputView(self);
 }
@@ -118,7 +118,7 @@ export function narrow_copy(x: Tensor, dim: number, start: number, length: numbe
 
 /** In-place form of a view op: self takes the view's geometry; in a graph, the view's node. */
 export function viewInPlace<T extends Tensor>(self: T, op: string, view: (x: Tensor) => Tensor): T {
-  checkLeafFor(self, op);
+  checkLeafFor(self);
   if (is_grad_enabled() && self.requires_grad) {
     // The old value keeps the old node (and the hooks registered so far), as in inplace.rebase.
     const prev = new Tensor(self._data, self.shape, self.dtype, self._strides, self._offset, self._ver);
@@ -212,7 +212,7 @@ export function exponential_<T extends Tensor>(self: T, lambd = 1, gen: Generato
 }
 
 function fill<T extends Tensor>(self: T, op: string, draw: () => number): T {
-  checkLeafFor(self, op);
+  checkLeafFor(self);
   if (is_grad_enabled() && self.requires_grad) throw new RuntimeError(`${op}: cannot fill a tensor that is part of a graph; use torch.no_grad(() => ...)`);
   return apply_(self, op, (x) => {
     const out = x.clone();

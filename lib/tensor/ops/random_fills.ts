@@ -22,7 +22,7 @@ import { contiguousData } from "./util";
 /** Writes draw(i) into every element of self (in row-major order), as one in-place op. */
 function fillEach<T extends Tensor>(self: T, op: string, draw: (i: number) => number): T {
   if (is_grad_enabled() && self.requires_grad) {
-    if (self.is_leaf) throw new RuntimeError(`a leaf Variable that requires grad is being used in an in-place operation (${op}).`);
+    if (self.is_leaf) throw new RuntimeError("a leaf Variable that requires grad is being used in an in-place operation."); // torch 1.13's text, no op name
     throw new RuntimeError(`${op}: cannot fill a tensor that is part of a graph; use torch.no_grad(() => ...)`);
   }
   const round = isIntegral(self.dtype) ? (v: number) => wrapValue(self.dtype, v) : self.dtype === bool ? (v: number) => (v ? 1 : 0) : (v: number) => v;

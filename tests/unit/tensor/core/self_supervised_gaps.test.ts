@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { raised, tutorialFixture } from "../tutorials/helpers";
 
-const gaps = tutorialFixture<{ gaps: { int_norms: Record<string, [string, string]> } }>("self_supervised.json").gaps;
+type Errs = Record<string, [string, string]>;
+const gaps = tutorialFixture<{ gaps: { int_norms: Errs; leaf_inplace: Errs } }>("self_supervised.json").gaps;
 const F = nn.functional;
 
 describe("norms of an integer tensor are refused in torch 1.13's words", () => {
@@ -43,5 +44,34 @@ describe("norms of an integer tensor are refused in torch 1.13's words", () => {
   it("float inputs are unchanged", () => {
     expect(F.normalize(torch.tensor([[3.0, 4.0]]), { dim: 1 }).tolist()).toEqual([[0.6000000238418579, 0.800000011920929]]);
     expect(torch.linalg.matrix_norm(torch.tensor([[3.0, 0.0], [0.0, 4.0]])).item()).toBe(5);
+  });
+});
+
+describe("in-place ops on a leaf that requires grad, or on a view of one, are refused in torch 1.13's words", () => {
+  // Barlow Twins' torch.diagonal(c).add_(-1) with c a Parameter: torch's text names no op (the engine added "(add_)")
+  const w = new nn.Parameter(torch.randn(3, 3));
+  const cases: Record<string, () => unknown> = {
+    "diagonal add_": () => torch.diagonal(w).add_(-1),
+    "row mul_": () => w.index(0).mul_(2),
+    "view zero_": () => w.view(-1).zero_(),
+    "T add_": () => w.T.add_(1),
+    "diagonal fill_": () => w.diagonal().fill_(0),
+    "row copy_": () => w.index(0).copy_(torch.ones(3)),
+    "unsqueeze relu_": () => w.unsqueeze(0).relu_(),
+    "row pow_": () => w.index(0).pow_(2),
+    "setitem number": () => w.index_put_([0], 1.0),
+    "setitem slice": () => w.index_put_([":", "0::2"], torch.ones(3, 2)),
+    "leaf add_": () => w.add_(1),
+    "leaf clamp_": () => w.clamp_(0, 1),
+    "leaf uniform_": () => w.uniform_(),
+    "leaf normal_": () => w.normal_(),
+  };
+  it.each(Object.keys(cases))("%s", (name) => {
+    expect(raised(cases[name])).toEqual(gaps.leaf_inplace[name]);
+  });
+  it("under no_grad the same writes go through", () => {
+    const p = new nn.Parameter(torch.zeros(2, 2));
+    torch.no_grad(() => torch.diagonal(p).add_(-1));
+    expect(p.tolist()).toEqual([[-1, 0], [0, -1]]);
   });
 });
