@@ -15,11 +15,13 @@
  * (differentiable, as torchvision's); nms / batched_nms / remove_small_boxes return indices. Every
  * function takes its arguments positionally or as a trailing options object (unknown keywords raise).
  * Also here: the ops layers the models use (StochasticDepth / stochastic_depth, SqueezeExcitation,
- * Conv2dNormActivation). Not here: roi_align / roi_pool, deform_conv2d, the losses, FeaturePyramidNetwork.
+ * Conv2dNormActivation), and sigmoid_focal_loss (RetinaNet's loss, which segmentation code uses on per-pixel logits).
+ * Not here: roi_align / roi_pool, deform_conv2d, the IoU losses, FeaturePyramidNetwork.
  */
 import { parseArgsRequired, type PyArgs } from "../args";
 import { int64 } from "../dtype";
 import { RuntimeError, ValueError } from "../errors";
+import { binary_cross_entropy_with_logits } from "../nn/functional/loss";
 import type { Tensor } from "../tensor";
 import { torchCore as torch } from "../torch";
 import { stochastic_depth, StochasticDepth } from "./models/efficientnet";
@@ -183,7 +185,32 @@ export function remove_small_boxes(...args: PyArgs<[boxes?: Tensor, min_size?: n
   return torch.nonzero(keep).reshape(-1);
 }
 
+type FocalOptions = { inputs?: Tensor; targets?: Tensor; alpha?: number; gamma?: number; reduction?: string };
+
+/**
+ * torchvision.ops.sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2, reduction="none"), as torchvision 0.14.1
+ * writes it: binary_cross_entropy_with_logits times (1 - p_t) ** gamma, times alpha_t unless alpha < 0; "mean" / "sum"
+ * reduce, and any other reduction (a typo too) returns the unreduced loss, as 0.14.1 does (later releases raise).
+ */
+export function sigmoid_focal_loss(...args: PyArgs<[inputs?: Tensor, targets?: Tensor, alpha?: number, gamma?: number, reduction?: string], FocalOptions>): Tensor {
+  const a = parseArgsRequired<FocalOptions>("sigmoid_focal_loss", ["inputs", "targets", "alpha", "gamma", "reduction"], 2, args);
+  const inputs = a.inputs as Tensor, targets = a.targets as Tensor;
+  const alpha = a.alpha ?? 0.25, gamma = a.gamma ?? 2, reduction = a.reduction ?? "none";
+  const p = torch.sigmoid(inputs);
+  const ce_loss = binary_cross_entropy_with_logits(inputs, targets, { reduction: "none" });
+  const p_t = p.mul(targets).add(torch.rsub(p, 1).mul(torch.rsub(targets, 1)));
+  let loss = ce_loss.mul(torch.rsub(p_t, 1).pow(gamma));
+  if (alpha >= 0) {
+    const alpha_t = targets.mul(alpha).add(torch.rsub(targets, 1).mul(1 - alpha));
+    loss = alpha_t.mul(loss);
+  }
+  if (reduction === "mean") loss = loss.mean();
+  else if (reduction === "sum") loss = loss.sum();
+  return loss;
+}
+
 export const ops = {
+  sigmoid_focal_loss,
   box_area,
   box_iou,
   generalized_box_iou,

@@ -3,7 +3,7 @@
  * behaviour (shapes, grad_fn names and messages printed by torch 1.13.1 for the same calls).
  */
 import { describe, expect, it } from "vitest";
-import { F, torch } from "../../../../lib/tensor/index";
+import { F, torch, torchvision } from "../../../../lib/tensor/index";
 import { raised } from "../tutorials/helpers";
 
 const long = { dtype: torch.long };
@@ -68,5 +68,23 @@ describe("cross_entropy / nll_loss on (N, C, d1, ...) inputs record NllLoss2DBac
     const x = torch.randn([1, 2, 2, 2], { requires_grad: true });
     const loss = F.cross_entropy(x, torch.zeros([1, 2, 2], long), { ignore_index: 255 });
     expect(String(loss)).toMatch(/^tensor\([\d.]+, grad_fn=<NllLoss2DBackward0>\)$/);
+  });
+});
+
+describe("torchvision.ops.sigmoid_focal_loss, as torchvision 0.14.1", () => {
+  const x = () => torch.tensor([[-1.5, 0.0, 2.0], [0.5, -0.25, 3.0]], { requires_grad: true });
+  const t = torch.tensor([[0, 1, 1], [1, 0, 0]]);
+  const close = (a: number[], b: number[]) => a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThan(1e-6));
+  it("defaults alpha=0.25, gamma=2, reduction='none': values and the gradient", () => {
+    const xs = x();
+    const l = torchvision.ops.sigmoid_focal_loss(xs, t);
+    close(l.reshape(-1).tolist() as number[], [0.005027134902775288, 0.043321698904037476, 0.00045089120976626873, 0.01689337007701397, 0.08280113339424133, 2.0747103691101074]);
+    l.sum().backward();
+    close(xs.grad!.reshape(-1).tolist() as number[], [0.012773329392075539, -0.07457169890403748, -0.0012177363969385624, -0.034484244883060455, 0.15604230761528015, 0.8450624346733093]);
+  });
+  it("alpha=-1 with gamma=0 is binary_cross_entropy_with_logits; positional alpha, gamma, reduction; an unknown reduction does not reduce", () => {
+    close([torchvision.ops.sigmoid_focal_loss(x(), t, { alpha: -1, gamma: 0, reduction: "mean" }).item() as number], [0.8533487319946289]);
+    close([torchvision.ops.sigmoid_focal_loss(x(), t, 0.5, 1, "sum").item() as number], [1.866797685623169]);
+    expect(torchvision.ops.sigmoid_focal_loss(x(), t, { reduction: "avg" }).shape).toEqual([2, 3]);
   });
 });
