@@ -4,11 +4,12 @@
  * scripts/fixtures/self_supervised_fixtures.py).
  */
 import { describe, expect, it } from "vitest";
-import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
+import { copy, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
 import { raised, tutorialFixture } from "../tutorials/helpers";
 
 type Errs = Record<string, [string, string]>;
-const gaps = tutorialFixture<{ gaps: { int_norms: Errs; leaf_inplace: Errs } }>("self_supervised.json").gaps;
+const fixture = tutorialFixture<{ gaps: { int_norms: Errs; leaf_inplace: Errs }; dino: { deepcopy_err: [string, string] } }>("self_supervised.json");
+const gaps = fixture.gaps;
 const F = nn.functional;
 
 describe("norms of an integer tensor are refused in torch 1.13's words", () => {
@@ -73,5 +74,27 @@ describe("in-place ops on a leaf that requires grad, or on a view of one, are re
     const p = new nn.Parameter(torch.zeros(2, 2));
     torch.no_grad(() => torch.diagonal(p).add_(-1));
     expect(p.tolist()).toEqual([[-1, 0], [0, -1]]);
+  });
+});
+
+describe("copy.deepcopy of a module holding a tensor that is no graph leaf is refused, as torch 1.13's", () => {
+  // DINO's teacher = copy.deepcopy(student): weight_norm's computed `weight` attribute (torch 1.13 refuses even before
+  // a forward, since weight_norm computes it at registration)
+  it("a weight-normed Linear, fresh and after a forward, and a module holding it", () => {
+    const wn = nn.utils.weight_norm(new nn.Linear(4, 5, { bias: false }));
+    expect(raised(() => copy.deepcopy(wn))).toEqual(fixture.dino.deepcopy_err);
+    wn(torch.randn(2, 4));
+    expect(raised(() => copy.deepcopy(wn))).toEqual(fixture.dino.deepcopy_err);
+    expect(raised(() => copy.deepcopy(new nn.Sequential(new nn.Linear(3, 4), wn)))).toEqual(fixture.dino.deepcopy_err);
+  });
+  it("modules without one still copy; the engine's own copies (AveragedModel) still carry weight_norm", () => {
+    const m = new nn.Sequential(new nn.Linear(3, 4), new nn.BatchNorm1d(4));
+    const c = copy.deepcopy(m);
+    expect(c).not.toBe(m);
+    expect(Object.keys(c.state_dict())).toEqual(Object.keys(m.state_dict()));
+    const wn = nn.utils.weight_norm(new nn.Linear(4, 5, { bias: false }));
+    const avg = new optim.swa_utils.AveragedModel(wn);
+    const x = torch.randn(2, 4);
+    expect((avg(x) as Tensor).sub(wn(x) as Tensor).abs().max().item()).toBeLessThan(1e-6);
   });
 });
