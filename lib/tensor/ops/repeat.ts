@@ -4,6 +4,7 @@
  * differentiable ops, or carry their own backward.
  */
 import { record } from "../autograd/function";
+import { no_grad } from "../autograd/grad_mode";
 import { RuntimeError } from "../errors";
 import { contiguousStrides, normalizeDim } from "../shape";
 import type { Tensor } from "../tensor";
@@ -54,19 +55,32 @@ function flipRaw(x: Tensor, dims: readonly number[]): Tensor {
   return out;
 }
 
-/** Cyclic shift: element i moves to i + shift along each dim; without dims, of the flattened tensor. */
+/**
+ * Cyclic shift: element i moves to i + shift along each dim; without dims, of the flattened tensor. One node,
+ * RollBackward0, as torch 1.13 records it (its backward rolls the gradient back); the engine built it from
+ * narrow / cat and printed CatBackward0 (ViewBackward0 without dims).
+ */
 export function roll(x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor {
   const sh = typeof shifts === "number" ? [shifts] : shifts.slice();
-  if (dims === undefined || dims === null || (Array.isArray(dims) && dims.length === 0)) {
-    if (sh.length !== 1) throw new RuntimeError(`shifts and dimensions must align. shifts: ${sh.length}, dims:0`);
-    return roll(x.flatten(), sh[0], 0).view(x.shape.slice());
-  }
-  const ds = typeof dims === "number" ? [dims] : dims.slice();
+  const flat = dims === undefined || dims === null || (Array.isArray(dims) && dims.length === 0);
+  const ds = flat ? [] : typeof dims === "number" ? [dims] : (dims as readonly number[]).slice();
   // torch 1.13's words, with no space after "dims:" (aten's roll_common)
-  if (sh.length !== ds.length) throw new RuntimeError(`shifts and dimensions must align. shifts: ${sh.length}, dims:${ds.length}`);
+  if (flat && sh.length !== 1) throw new RuntimeError(`shifts and dimensions must align. shifts: ${sh.length}, dims:0`);
+  if (!flat && sh.length !== ds.length) throw new RuntimeError(`shifts and dimensions must align. shifts: ${sh.length}, dims:${ds.length}`);
+  const norm = ds.map((d) => normalizeDim(d, x.dim()));
+  const out = no_grad(() => {
+    if (flat) return rolled(x.flatten(), sh, [0]).view(x.shape.slice());
+    return rolled(x, sh, norm);
+  });
+  const fresh = out._base ? no_grad(() => out.clone()) : out;
+  const back = sh.map((s) => -s);
+  return record(fresh, "RollBackward0", [x], (g) => [flat ? roll(g, back[0]) : roll(g, back, norm)], [], true);
+}
+
+/** The values of roll (no graph): each dim's shift as narrow + cat, a fresh tensor. */
+function rolled(x: Tensor, sh: readonly number[], ds: readonly number[]): Tensor {
   let out = x;
-  ds.forEach((dim, i) => {
-    const d = normalizeDim(dim, x.dim());
+  ds.forEach((d, i) => {
     const size = x.shape[d];
     const s = size === 0 ? 0 : ((sh[i] % size) + size) % size;
     if (s !== 0) out = cat([out.narrow(d, size - s, s), out.narrow(d, 0, size - s)], d);

@@ -4,6 +4,7 @@
  * scripts/fixtures/vit_family_fixtures.py):
  *  - torch.roll with shifts and dims of different lengths (Swin's cyclic shift written with dims=1): torch's words
  *    are "shifts and dimensions must align. shifts: 2, dims:1" (no "roll(): " prefix, no space after "dims:");
+ *  - torch.roll records one RollBackward0 node (Swin's cyclic shift printed CatBackward0, ViewBackward0 without dims);
  *  - reshape / flatten / reshape_as record _reshape_alias (grad_fn=<ReshapeAliasBackward0>) when the layout allows a
  *    view and _unsafe_view of a contiguous clone (UnsafeViewBackward0 over CloneBackward0) when not; the engine
  *    printed ViewBackward0 for both (a printed PatchEmbed's flatten(2), a ViT's reshaped heads). The engine's own
@@ -11,7 +12,7 @@
  *    a batched F.linear with a bias, nll_loss / cross_entropy's reduction="none" on 3-d / 5-d input.
  */
 import { describe, expect, it } from "vitest";
-import { nn, torch } from "../../../../lib/tensor/index";
+import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { expectT, raised, tutorialFixture, type TJ } from "../tutorials/helpers";
 
 const F = nn.functional;
@@ -24,6 +25,21 @@ describe("torch.roll: shifts and dims that do not align", () => {
     expect(raised(() => torch.roll(x, [1, 1]))).toEqual(g.roll_no_dims);
     expect(raised(() => torch.roll(x, 1, [0, 1]))).toEqual(g.roll_more_dims);
     expect(raised(() => x.roll([1, 1], { dims: [0] }))).toEqual(g.roll_more_shifts);
+  });
+
+  it("records one RollBackward0 node (values, repr, gradients, second order), with or without dims", () => {
+    const xr2 = torch.arange(6, { dtype: torch.float32, requires_grad: true });
+    const v = xr2.reshape(2, 3);
+    const rolls = [torch.roll(v, 1), torch.roll(v, [1, -1], [0, 1]), torch.roll(v, 0, 0), torch.roll(v, 3, 1),
+      v.roll(-1, { dims: 1 }), torch.roll(v, { shifts: [-1, -1], dims: [0, 1] })];
+    expect(rolls.map((t) => t.grad_fn?.name())).toEqual(g.roll_names);
+    expect(rolls[1].grad_fn!.next_functions.map(([f]) => f?.name())).toEqual(g.roll_next);
+    rolls.forEach((t, i) => expectT(t, (g.roll_values as TJ[])[i], 0));
+    expect(String(rolls[5])).toBe(g.roll_repr);
+    rolls.map((t, i) => t.mul(torch.arange(6, { dtype: torch.float32 }).reshape(2, 3)).mul(i + 1).sum()).reduce((p, q) => p.add(q)).backward();
+    expectT(xr2.grad!, g.roll_grad as TJ, 0);
+    const xr3 = torch.randn([3, 4], { dtype: torch.float64, requires_grad: true });
+    expect(torch.autograd.gradgradcheck((t: Tensor) => torch.roll(t, [1, 2], [0, 1]).pow(2), [xr3])).toBe(g.roll_gradcheck);
   });
 });
 
