@@ -12,7 +12,10 @@
  *     x.new_tensor, FactorizationMachine's square-of-sum minus sum-of-squares, MultiLayerPerceptron with
  *     BatchNorm1d / Dropout) and torchfm/model fm.py, dfm.py (DeepFM), wd.py (Wide&Deep), ncf.py (GMF + MLP),
  *     trained as examples/main.py does (BCELoss on target.float(), Adam with weight_decay, model.zero_grad()),
- *     then DeepFM on logits with BCEWithLogitsLoss and Adagrad; the AUC computed by hand (rank pairs, ties half).
+ *     then DeepFM on logits with BCEWithLogitsLoss and Adagrad; the AUC computed by hand (rank pairs, ties half);
+ *     and the rest of layer.py's blocks: FieldAwareFactorizationMachine, Inner / OuterProductNetwork (x[:, row]
+ *     with Python lists, the three kernel types), CrossNetwork (ParameterList), AttentionalFactorizationMachine
+ *     (eval mode), CompressedInteractionNetwork (Conv1d, torch.split), values and gradients.
  *   - An FT-Transformer-style feature tokenizer (per-feature weight * x + bias, categorical embeddings behind
  *     cumsum offsets, a [CLS] token expanded over the batch) before one nn.TransformerEncoderLayer, AdamW.
  * The data are seeded torch stand-ins built by the same calls on both sides; every value is compared with torch
@@ -712,5 +715,190 @@ describe("An FT-Transformer-style feature tokenizer", () => {
     }
     expectNums(ls, r.losses, 1e-5);
     torch.no_grad(() => expectT(ft(x_num, x_cat), r.out, 1e-5));
+  });
+});
+
+// ------------------------------------------------------------------------------------------ more of torchfm/layer.py
+class FieldAwareFactorizationMachine extends nn.Module {
+  num_fields: number;
+  embeddings: nn.ModuleList;
+  offsets: number[];
+  constructor(field_dims: number[], embed_dim: number) {
+    super();
+    this.num_fields = field_dims.length;
+    this.embeddings = new nn.ModuleList(Array.from({ length: this.num_fields }, () => new nn.Embedding(sum(field_dims), embed_dim)));
+    this.offsets = offsetsOf(field_dims);
+    for (const embedding of this.embeddings) nn.init.xavier_uniform_((embedding as nn.Embedding).weight.data);
+  }
+  forward(x: Tensor): Tensor {
+    x = x.add(x.new_tensor(this.offsets).unsqueeze(0));
+    const xs = Array.from({ length: this.num_fields }, (_, i) => (this.embeddings.get(i) as nn.Embedding)(x));
+    const ix: Tensor[] = [];
+    for (let i = 0; i < this.num_fields - 1; i++) for (let j = i + 1; j < this.num_fields; j++) ix.push(xs[j].index(":", i).mul(xs[i].index(":", j)));
+    return torch.stack(ix, { dim: 1 });
+  }
+}
+
+function pairs(num_fields: number): [number[], number[]] {
+  const row: number[] = [];
+  const col: number[] = [];
+  for (let i = 0; i < num_fields - 1; i++) for (let j = i + 1; j < num_fields; j++) {
+    row.push(i);
+    col.push(j);
+  }
+  return [row, col];
+}
+
+class InnerProductNetwork extends nn.Module {
+  forward(x: Tensor): Tensor {
+    const [row, col] = pairs(x.shape[1]);
+    return torch.sum(x.index(":", row).mul(x.index(":", col)), { dim: 2 });
+  }
+}
+
+class OuterProductNetwork extends nn.Module {
+  kernel_type: string;
+  kernel: nn.Parameter;
+  constructor(num_fields: number, embed_dim: number, kernel_type = "mat") {
+    super();
+    const num_ix = Math.floor((num_fields * (num_fields - 1)) / 2);
+    let kernel_shape: number[];
+    if (kernel_type === "mat") kernel_shape = [embed_dim, num_ix, embed_dim];
+    else if (kernel_type === "vec") kernel_shape = [num_ix, embed_dim];
+    else if (kernel_type === "num") kernel_shape = [num_ix, 1];
+    else throw new Error("unknown kernel type: " + kernel_type);
+    this.kernel_type = kernel_type;
+    this.kernel = new nn.Parameter(torch.zeros(kernel_shape));
+    nn.init.xavier_uniform_(this.kernel.data);
+  }
+  forward(x: Tensor): Tensor {
+    const [row, col] = pairs(x.shape[1]);
+    const [p, q] = [x.index(":", row), x.index(":", col)];
+    if (this.kernel_type === "mat") {
+      const kp = torch.sum(p.unsqueeze(1).mul(this.kernel), { dim: -1 }).permute(0, 2, 1);
+      return torch.sum(kp.mul(q), -1);
+    }
+    return torch.sum(p.mul(q).mul(this.kernel.unsqueeze(0)), -1);
+  }
+}
+
+class CrossNetwork extends nn.Module {
+  num_layers: number;
+  w: nn.ModuleList;
+  b: nn.ParameterList;
+  constructor(input_dim: number, num_layers: number) {
+    super();
+    this.num_layers = num_layers;
+    this.w = new nn.ModuleList(Array.from({ length: num_layers }, () => new nn.Linear(input_dim, 1, { bias: false })));
+    this.b = new nn.ParameterList(Array.from({ length: num_layers }, () => new nn.Parameter(torch.zeros([input_dim]))));
+  }
+  forward(x: Tensor): Tensor {
+    const x0 = x;
+    for (let i = 0; i < this.num_layers; i++) {
+      const xw = (this.w.get(i) as nn.Linear)(x);
+      x = x0.mul(xw).add(this.b.get(i)).add(x);
+    }
+    return x;
+  }
+}
+
+class AttentionalFactorizationMachine extends nn.Module {
+  attention: nn.Linear;
+  projection: nn.Linear;
+  fc: nn.Linear;
+  dropouts: [number, number];
+  constructor(embed_dim: number, attn_size: number, dropouts: [number, number]) {
+    super();
+    this.attention = new nn.Linear(embed_dim, attn_size);
+    this.projection = new nn.Linear(attn_size, 1);
+    this.fc = new nn.Linear(embed_dim, 1);
+    this.dropouts = dropouts;
+  }
+  forward(x: Tensor): Tensor {
+    const [row, col] = pairs(x.shape[1]);
+    const [p, q] = [x.index(":", row), x.index(":", col)];
+    const inner_product = p.mul(q);
+    let attn_scores = F.relu(this.attention(inner_product));
+    attn_scores = F.softmax(this.projection(attn_scores), { dim: 1 });
+    attn_scores = F.dropout(attn_scores, { p: this.dropouts[0], training: this.training });
+    let attn_output = torch.sum(attn_scores.mul(inner_product), { dim: 1 });
+    attn_output = F.dropout(attn_output, { p: this.dropouts[1], training: this.training });
+    return this.fc(attn_output);
+  }
+}
+
+class CompressedInteractionNetwork extends nn.Module {
+  num_layers: number;
+  split_half: boolean;
+  conv_layers: nn.ModuleList;
+  fc: nn.Linear;
+  constructor(input_dim: number, cross_layer_sizes: number[], split_half = true) {
+    super();
+    this.num_layers = cross_layer_sizes.length;
+    this.split_half = split_half;
+    this.conv_layers = new nn.ModuleList();
+    let [prev_dim, fc_input_dim] = [input_dim, 0];
+    for (let i = 0; i < this.num_layers; i++) {
+      let cross_layer_size = cross_layer_sizes[i];
+      this.conv_layers.append(new nn.Conv1d(input_dim * prev_dim, cross_layer_size, 1, { stride: 1, dilation: 1, bias: true }));
+      if (this.split_half && i !== this.num_layers - 1) cross_layer_size = Math.floor(cross_layer_size / 2);
+      prev_dim = cross_layer_size;
+      fc_input_dim += prev_dim;
+    }
+    this.fc = new nn.Linear(fc_input_dim, 1);
+  }
+  forward(x: Tensor): Tensor {
+    const xs: Tensor[] = [];
+    const x0 = x.unsqueeze(2);
+    let h = x;
+    for (let i = 0; i < this.num_layers; i++) {
+      x = x0.mul(h.unsqueeze(1));
+      const [batch_size, f0_dim, fin_dim, embed_dim] = x.shape;
+      x = x.view(batch_size, f0_dim * fin_dim, embed_dim);
+      x = F.relu((this.conv_layers.get(i) as nn.Conv1d)(x));
+      if (this.split_half && i !== this.num_layers - 1) [x, h] = torch.split(x, Math.floor(x.shape[1] / 2), { dim: 1 });
+      else h = x;
+      xs.push(x);
+    }
+    return this.fc(torch.sum(torch.cat(xs, { dim: 1 }), 2));
+  }
+}
+
+describe("rixwew/pytorch-fm torchfm/layer.py: FFM, inner / outer product, cross, attentional FM, CIN", () => {
+  it("forward values and gradients", () => {
+    const L = ref.layers;
+    torch.manual_seed(21);
+    const xf = torch.stack(field_dims.map((d) => torch.randint(0, d, [4])), { dim: 1 });
+    const ffm = new FieldAwareFactorizationMachine(field_dims, 3);
+    let o = ffm(xf);
+    expectT(o, L.ffm, 1e-6);
+    o.pow(2).sum().backward();
+    expectT((ffm.embeddings.get(1) as nn.Embedding).weight.grad!, L.ffm_grad1, 1e-5);
+    torch.manual_seed(22);
+    const e = torch.randn([4, 3, 3], { requires_grad: true });
+    expectT(new InnerProductNetwork()(e), L.ipn, 1e-5);
+    ["mat", "vec", "num"].forEach((kt, k) => {
+      torch.manual_seed(23);
+      expectT(new OuterProductNetwork(3, 3, kt)(e), L.opn[k], 1e-5);
+    });
+    torch.manual_seed(24);
+    const cn = new CrossNetwork(9, 2);
+    expect(String(cn)).toBe(L.cross_repr);
+    o = cn(e.view(4, 9));
+    expectT(o, L.cross, 1e-5);
+    o.sum().backward();
+    expectT((cn.w.get(0) as nn.Linear).weight.grad!, L.cross_w0_grad, 1e-5);
+    expectT(cn.b.get(1).grad!, L.cross_b1_grad, 1e-6);
+    torch.manual_seed(25);
+    const afm = new AttentionalFactorizationMachine(3, 4, [0.2, 0.2]);
+    afm.eval();
+    expectT(afm(e), L.afm, 1e-5);
+    torch.manual_seed(26);
+    const cin = new CompressedInteractionNetwork(3, [4, 4], true);
+    o = cin(e);
+    expectT(o, L.cin, 1e-5);
+    o.sum().backward();
+    expectT((cin.conv_layers.get(0) as nn.Conv1d).weight.grad!, L.cin_conv0_grad, 1e-5);
+    expectT(e.grad!, L.e_grad, 1e-5);
   });
 });
