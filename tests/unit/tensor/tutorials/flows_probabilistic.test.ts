@@ -21,10 +21,14 @@
  * MNIST is a seeded [8, 16] batch; nh = 8, 3 Adam steps per model. Values are compared with torch 1.13 running the
  * same code (scripts/fixtures/flows_probabilistic_fixtures.py -> tests/fixtures/torch/tutorials/flows_probabilistic.json).
  *
+ * nflib/spline_flows.py is translated too (searchsorted's in-place `bin_locations[..., -1] += eps`, unconstrained_RQS's
+ * boolean-mask reads and writes, F.pad, RQS forward and inverse, NSF_AR and NSF_CL), run as the notebook's final model.
  * Python forms written otherwise (also in the fixture where marked *): MADE's np.random.RandomState(seed) -> a seeded
  * torch.Generator with randperm / randint (*), np.random.choice -> torch.randint (*), LeafParam's uninitialised
  * torch.Tensor(1, n) -> torch.zeros (*), torch.from_numpy(mask.astype(np.uint8).T) -> mask.to(torch.uint8).T (*);
- * `z[:, ::2] = z0` -> index_put_([":", "::2"], z0), `log_det += ld` -> add_, self.flows[::-1] -> [...flows].reverse(),
+ * `z[:, ::2] = z0` -> index_put_([":", "::2"], z0), `a[mask], b[mask] = f(...)` -> two index_put_, RQS's
+ * keyword defaults -> an options object (min_bin_* fixed at their defaults), the nets' repeated W / H / D lines ->
+ * splineParams(), torch.Tensor(3 * K - 1) before init.uniform_ -> torch.empty, ModuleList `+=` -> extend, `log_det += ld` -> add_, self.flows[::-1] -> [...flows].reverse(),
  * ModuleDict's layers[str(i)] -> get / set, the IAF's `self.forward, self.backward = self.backward, self.forward` ->
  * a destructuring swap, itertools.chain(*zip(a, b)) -> flatMap, keyword arguments -> an options object, Python
  * operators on tensors -> methods, tuples -> arrays, np.maximum / np.exp of numbers -> Math, z.flip(dims=(1,)) ->
@@ -405,6 +409,195 @@ class NormalizingFlowModel extends nn.Module {
   }
 }
 
+// ---- nflib/spline_flows.py: neural spline flows ----
+const DEFAULT_MIN_BIN_WIDTH = 1e-3;
+const DEFAULT_MIN_BIN_HEIGHT = 1e-3;
+const DEFAULT_MIN_DERIVATIVE = 1e-3;
+
+function searchsorted(bin_locations: Tensor, inputs: Tensor, eps = 1e-6): Tensor {
+  bin_locations.index("...", -1).add_(eps);
+  return torch.sum(inputs.index("...", "None").ge(bin_locations), { dim: -1 }).sub(1);
+}
+
+interface RQSOptions { inverse?: boolean; tail_bound?: number; left?: number; right?: number; bottom?: number; top?: number }
+
+function unconstrained_RQS(inputs: Tensor, unnormalized_widths: Tensor, unnormalized_heights: Tensor, unnormalized_derivatives: Tensor, { inverse = false, tail_bound = 1 }: RQSOptions = {}): [Tensor, Tensor] {
+  const inside_intvl_mask = inputs.ge(-tail_bound).bitwise_and(inputs.le(tail_bound));
+  const outside_interval_mask = inside_intvl_mask.bitwise_not();
+  const outputs = torch.zeros_like(inputs);
+  const logabsdet = torch.zeros_like(inputs);
+  unnormalized_derivatives = F.pad(unnormalized_derivatives, { pad: [1, 1] });
+  const constant = Math.log(Math.exp(1 - DEFAULT_MIN_DERIVATIVE) - 1);
+  unnormalized_derivatives.index_put_(["...", 0], constant);
+  unnormalized_derivatives.index_put_(["...", -1], constant);
+  outputs.index_put_([outside_interval_mask], inputs.index(outside_interval_mask));
+  logabsdet.index_put_([outside_interval_mask], 0);
+  const [o, l] = RQS(
+    inputs.index(inside_intvl_mask),
+    unnormalized_widths.index(inside_intvl_mask, ":"),
+    unnormalized_heights.index(inside_intvl_mask, ":"),
+    unnormalized_derivatives.index(inside_intvl_mask, ":"),
+    { inverse, left: -tail_bound, right: tail_bound, bottom: -tail_bound, top: tail_bound },
+  );
+  outputs.index_put_([inside_intvl_mask], o);
+  logabsdet.index_put_([inside_intvl_mask], l);
+  return [outputs, logabsdet];
+}
+
+function RQS(inputs: Tensor, unnormalized_widths: Tensor, unnormalized_heights: Tensor, unnormalized_derivatives: Tensor, { inverse = false, left = 0, right = 1, bottom = 0, top = 1 }: RQSOptions = {}): [Tensor, Tensor] {
+  const [min_bin_width, min_bin_height, min_derivative] = [DEFAULT_MIN_BIN_WIDTH, DEFAULT_MIN_BIN_HEIGHT, DEFAULT_MIN_DERIVATIVE];
+  if (torch.min(inputs).item() < left || torch.max(inputs).item() > right) throw new Error("Input outside domain");
+  const num_bins = unnormalized_widths.shape[unnormalized_widths.dim() - 1];
+  let widths = F.softmax(unnormalized_widths, { dim: -1 });
+  widths = widths.mul(1 - min_bin_width * num_bins).add(min_bin_width);
+  let cumwidths = torch.cumsum(widths, { dim: -1 });
+  cumwidths = F.pad(cumwidths, { pad: [1, 0], mode: "constant", value: 0.0 });
+  cumwidths = cumwidths.mul(right - left).add(left);
+  cumwidths.index_put_(["...", 0], left);
+  cumwidths.index_put_(["...", -1], right);
+  widths = cumwidths.index("...", "1:").sub(cumwidths.index("...", ":-1"));
+  const derivatives = F.softplus(unnormalized_derivatives).add(min_derivative);
+  let heights = F.softmax(unnormalized_heights, { dim: -1 });
+  heights = heights.mul(1 - min_bin_height * num_bins).add(min_bin_height);
+  let cumheights = torch.cumsum(heights, { dim: -1 });
+  cumheights = F.pad(cumheights, { pad: [1, 0], mode: "constant", value: 0.0 });
+  cumheights = cumheights.mul(top - bottom).add(bottom);
+  cumheights.index_put_(["...", 0], bottom);
+  cumheights.index_put_(["...", -1], top);
+  heights = cumheights.index("...", "1:").sub(cumheights.index("...", ":-1"));
+  const bin_idx = (inverse ? searchsorted(cumheights, inputs) : searchsorted(cumwidths, inputs)).index("...", "None");
+  const input_cumwidths = cumwidths.gather(-1, bin_idx).index("...", 0);
+  const input_bin_widths = widths.gather(-1, bin_idx).index("...", 0);
+  const input_cumheights = cumheights.gather(-1, bin_idx).index("...", 0);
+  const delta = heights.div(widths);
+  const input_delta = delta.gather(-1, bin_idx).index("...", 0);
+  const input_derivatives = derivatives.gather(-1, bin_idx).index("...", 0);
+  const input_derivatives_plus_one = derivatives.index("...", "1:").gather(-1, bin_idx).index("...", 0);
+  const input_heights = heights.gather(-1, bin_idx).index("...", 0);
+  const slope = input_derivatives.add(input_derivatives_plus_one).sub(input_delta.mul(2));
+  if (inverse) {
+    const a = inputs.sub(input_cumheights).mul(slope).add(input_heights.mul(input_delta.sub(input_derivatives)));
+    const b = input_heights.mul(input_derivatives).sub(inputs.sub(input_cumheights).mul(slope));
+    const c = input_delta.neg().mul(inputs.sub(input_cumheights));
+    const discriminant = b.pow(2).sub(a.mul(4).mul(c));
+    if (!discriminant.ge(0).all().item()) throw new Error("AssertionError");
+    const root = c.mul(2).div(b.neg().sub(torch.sqrt(discriminant)));
+    const outputs = root.mul(input_bin_widths).add(input_cumwidths);
+    const theta_one_minus_theta = root.mul(root.neg().add(1));
+    const denominator = input_delta.add(slope.mul(theta_one_minus_theta));
+    const derivative_numerator = input_delta.pow(2).mul(
+      input_derivatives_plus_one.mul(root.pow(2)).add(input_delta.mul(2).mul(theta_one_minus_theta)).add(input_derivatives.mul(root.neg().add(1).pow(2))),
+    );
+    const logabsdet = torch.log(derivative_numerator).sub(torch.log(denominator).mul(2));
+    return [outputs, logabsdet.neg()];
+  }
+  const theta = inputs.sub(input_cumwidths).div(input_bin_widths);
+  const theta_one_minus_theta = theta.mul(theta.neg().add(1));
+  const numerator = input_heights.mul(input_delta.mul(theta.pow(2)).add(input_derivatives.mul(theta_one_minus_theta)));
+  const denominator = input_delta.add(slope.mul(theta_one_minus_theta));
+  const outputs = input_cumheights.add(numerator.div(denominator));
+  const derivative_numerator = input_delta.pow(2).mul(
+    input_derivatives_plus_one.mul(theta.pow(2)).add(input_delta.mul(2).mul(theta_one_minus_theta)).add(input_derivatives.mul(theta.neg().add(1).pow(2))),
+  );
+  const logabsdet = torch.log(derivative_numerator).sub(torch.log(denominator).mul(2));
+  return [outputs, logabsdet];
+}
+
+/** W, H, D of a spline from a net's output split in K, K, K - 1 along dim: softmax'd widths and heights scaled to 2B, softplus'd derivatives. */
+function splineParams(out: Tensor, K: number, B: number, dim: number): [Tensor, Tensor, Tensor] {
+  let [W, H, D] = torch.split(out, K, { dim });
+  [W, H] = [torch.softmax(W, { dim }), torch.softmax(H, { dim })];
+  [W, H] = [W.mul(2 * B), H.mul(2 * B)];
+  D = F.softplus(D);
+  return [W, H, D];
+}
+
+class NSF_AR extends nn.Module implements Flow {
+  dim: number;
+  K: number;
+  B: number;
+  layers: nn.ModuleList;
+  init_param: nn.Parameter;
+  constructor(dim: number, { K = 5, B = 3, hidden_dim = 8, base_network = MLP } = {}) {
+    super();
+    this.dim = dim;
+    this.K = K;
+    this.B = B;
+    this.layers = new nn.ModuleList();
+    this.init_param = new nn.Parameter(torch.empty(3 * K - 1));
+    for (let i = 1; i < dim; i++) this.layers.extend([new base_network(i, 3 * K - 1, hidden_dim)]);
+    this.reset_parameters();
+  }
+  reset_parameters(): void {
+    nn.init.uniform_(this.init_param, -1 / 2, 1 / 2);
+  }
+  private params(x: Tensor, i: number): [Tensor, Tensor, Tensor] {
+    const out = i === 0 ? this.init_param.expand(x.shape[0], 3 * this.K - 1) : (this.layers.get(i - 1) as MLP)(x.index(":", `:${i}`));
+    return splineParams(out, this.K, this.B, 1);
+  }
+  forward(x: Tensor): [Tensor, Tensor] {
+    const z = torch.zeros_like(x);
+    const log_det = torch.zeros(z.shape[0]);
+    for (let i = 0; i < this.dim; i++) {
+      const [W, H, D] = this.params(x, i);
+      const [zi, ld] = unconstrained_RQS(x.index(":", i), W, H, D, { inverse: false, tail_bound: this.B });
+      z.index_put_([":", i], zi);
+      log_det.add_(ld);
+    }
+    return [z, log_det];
+  }
+  backward(z: Tensor): [Tensor, Tensor] {
+    const x = torch.zeros_like(z);
+    const log_det = torch.zeros(x.shape[0]);
+    for (let i = 0; i < this.dim; i++) {
+      const [W, H, D] = this.params(x, i);
+      const [xi, ld] = unconstrained_RQS(z.index(":", i), W, H, D, { inverse: true, tail_bound: this.B });
+      x.index_put_([":", i], xi);
+      log_det.add_(ld);
+    }
+    return [x, log_det];
+  }
+}
+
+class NSF_CL extends nn.Module implements Flow {
+  dim: number;
+  K: number;
+  B: number;
+  f1: MLP;
+  f2: MLP;
+  constructor(dim: number, { K = 5, B = 3, hidden_dim = 8, base_network = MLP } = {}) {
+    super();
+    this.dim = dim;
+    this.K = K;
+    this.B = B;
+    this.f1 = new base_network(Math.floor(dim / 2), Math.floor(((3 * K - 1) * dim) / 2), hidden_dim);
+    this.f2 = new base_network(Math.floor(dim / 2), Math.floor(((3 * K - 1) * dim) / 2), hidden_dim);
+  }
+  private params(f: MLP, h: Tensor): [Tensor, Tensor, Tensor] {
+    return splineParams(f(h).reshape(-1, Math.floor(this.dim / 2), 3 * this.K - 1), this.K, this.B, 2);
+  }
+  forward(x: Tensor): [Tensor, Tensor] {
+    const log_det = torch.zeros(x.shape[0]);
+    let [lower, upper] = [x.index(":", `:${Math.floor(this.dim / 2)}`), x.index(":", `${Math.floor(this.dim / 2)}:`)];
+    let ld: Tensor;
+    [upper, ld] = unconstrained_RQS(upper, ...this.params(this.f1, lower), { inverse: false, tail_bound: this.B });
+    log_det.add_(torch.sum(ld, { dim: 1 }));
+    [lower, ld] = unconstrained_RQS(lower, ...this.params(this.f2, upper), { inverse: false, tail_bound: this.B });
+    log_det.add_(torch.sum(ld, { dim: 1 }));
+    return [torch.cat([lower, upper], { dim: 1 }), log_det];
+  }
+  backward(z: Tensor): [Tensor, Tensor] {
+    const log_det = torch.zeros(z.shape[0]);
+    let [lower, upper] = [z.index(":", `:${Math.floor(this.dim / 2)}`), z.index(":", `${Math.floor(this.dim / 2)}:`)];
+    let ld: Tensor;
+    [lower, ld] = unconstrained_RQS(lower, ...this.params(this.f2, upper), { inverse: true, tail_bound: this.B });
+    log_det.add_(torch.sum(ld, { dim: 1 }));
+    [upper, ld] = unconstrained_RQS(upper, ...this.params(this.f1, lower), { inverse: true, tail_bound: this.B });
+    log_det.add_(torch.sum(ld, { dim: 1 }));
+    return [torch.cat([lower, upper], { dim: 1 }), log_det];
+  }
+}
+
 /** make_moons(n, noise=0.05) by hand: two interleaved half circles plus Gaussian noise. */
 function moons(n: number): Tensor {
   const t = torch.rand(Math.floor(n / 2)).mul(Math.PI);
@@ -514,6 +707,24 @@ describe("karpathy/pytorch-normalizing-flows on two moons: 3 Adam steps, log_pro
     const conv = [...m.flow.flows][1] as Invertible1x1Conv;
     expectT(conv.P, ref.glow.P, 0);
     expectT(conv.S, ref.glow.S, 2e-4);
+  });
+
+  it("neural spline flows: the notebook's final model (ActNorm, Invertible1x1Conv, NSF_CL; logistic prior) and NSF_AR", () => {
+    vi.spyOn(console, "warn").mockImplementation(() => undefined); // Q.lu()'s deprecation warning, checked above
+    runFlow("nsf_cl", 40, logistic_prior, () => {
+      const flows = [0, 1].map(() => new NSF_CL(2, { K: 4, B: 3, hidden_dim: 8 }));
+      const convs = flows.map(() => new Invertible1x1Conv(2));
+      const norms = flows.map(() => new ActNorm(2));
+      return norms.flatMap((n, i) => [n, convs[i], flows[i]]);
+    });
+    runFlow("nsf_ar", 41, mvn_prior, () => [0, 1].map(() => new NSF_AR(2, { K: 4, B: 3, hidden_dim: 8 })));
+    // a value outside [-B, B] passes through unchanged with log-det 0
+    torch.manual_seed(42);
+    const nsf = new NSF_CL(2, { K: 4, B: 3, hidden_dim: 8 });
+    const [zo, ldo] = nsf(torch.tensor([[0.5, 4.0], [-3.5, 0.25]]));
+    expectT(zo, ref.nsf_outside.z, 1e-5);
+    expectT(ldo, ref.nsf_outside.log_det, 1e-5);
+    expectT(nsf.backward(zo)[0], ref.nsf_outside.back, 1e-5);
   });
 
   it("MADE with a random order, cycling two masks: outputs and autoregressive connectivity", () => {
