@@ -50,3 +50,15 @@ export class NotImplementedError extends TorchError {
     super(message, "NotImplementedError");
   }
 }
+
+/**
+ * A factorisation that fails or a singular input in torch.linalg (a non positive-definite cholesky, a singular
+ * inv / solve): torch._C._LinAlgError, exposed as torch.linalg.LinAlgError, a subclass of RuntimeError (so
+ * `except RuntimeError` / `instanceof RuntimeError` still catch it). Its Python class name is "_LinAlgError".
+ */
+export class LinAlgError extends RuntimeError {
+  constructor(message: string) {
+    super(message);
+    this.name = "_LinAlgError";
+  }
+}

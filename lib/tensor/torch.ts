@@ -405,7 +405,7 @@ const torchBase = {
   cov: statsExtra.cov, corrcoef: statsExtra.corrcoef, cdist: statsExtra.cdist, dist: statsExtra.dist,
   // API breadth a2: linear algebra under their old torch.* names (ops/linalg.ts)
   det: linalgOps.det, inverse: linalgOps.inv, logdet: linalgOps.logdet, slogdet: linalgOps.slogdet, svd: linalgOps.svdOld,
-  matrix_power: linalgOps.matrix_power, pinverse: linalgOps.pinv, cholesky: linalgOps.cholesky, chain_matmul: (...ms: Tensor[]) => linalgOps.multi_dot(ms),
+  matrix_power: linalgOps.matrix_power, pinverse: linalgOps.pinv, cholesky: linalgOps.choleskyOld, chain_matmul: (...ms: Tensor[]) => linalgOps.multi_dot(ms),
   triangular_solve: linalgOps.triangular_solve, matrix_exp: linalgOps.matrix_exp,
   qr: linalgOps.qrOld, cholesky_solve: linalgOps.cholesky_solve, cholesky_inverse: linalgOps.cholesky_inverse,
   addmv: linalgOps.addmv, addr: linalgOps.addr, baddbmm: linalgOps.baddbmm, addbmm: linalgOps.addbmm, vdot: linalgOps.vdot,

@@ -14,7 +14,7 @@ import { record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import { isOptions, parseArgs, type PyArgs } from "../args";
 import { cppTypeName, float32, float64, int32, int64 } from "../dtype";
-import { RuntimeError, TypeError_ } from "../errors";
+import { LinAlgError, RuntimeError, TypeError_ } from "../errors";
 import { broadcastShapes } from "../shape";
 import { Tensor } from "../tensor";
 import { eye, tensor as makeTensor, zeros } from "./creation";
@@ -24,6 +24,7 @@ import { matrixNorm, type MatrixOrd } from "./norm";
 import { linalgCross } from "./shape_extra";
 import { rotateColumns, thinSvd } from "./svd";
 import { contiguousData } from "./util";
+import { warnOnce } from "../warnings";
 
 // ---- plumbing ----------------------------------------------------------------------------
 
@@ -291,12 +292,22 @@ function completeBasis(u: Float64Array, m: number, k: number, cols: number): Flo
 
 /** linalg.inv(A) (alias torch.inverse). */
 export function inv(A: Tensor): Tensor {
+  return invNamed(A, "linalg.inv");
+}
+
+/**
+ * inv under the name torch 1.13's singular-matrix error starts with: "linalg.inv" / "linalg.inv_ex" name the
+ * zero diagonal element of U; "torch.linalg.solve" / "torch.linalg.solve_ex" say only that the solver failed.
+ */
+function invNamed(A: Tensor, fn: string): Tensor {
   checkMatrix(A, "linalg.inv", true);
   const { batch, n, mats } = matrices(A);
   const parts = mats.map((a, b) => {
     const lu = luDecompose(a, n);
     if (lu.singular) {
-      throw new RuntimeError(`linalg.inv: ${batch.length ? `(Batch element ${b}): ` : ""}The diagonal element ${lu.lu.findIndex((_, i) => i % (n + 1) === 0 && lu.lu[i] === 0) / (n + 1) + 1} is zero, the inversion could not be completed because the input matrix is singular.`);
+      const where = batch.length ? `(Batch element ${b}): ` : "";
+      if (fn.includes("solve")) throw new LinAlgError(`${fn}: ${where}The solver failed because the input matrix is singular.`);
+      throw new LinAlgError(`${fn}: ${where}The diagonal element ${lu.lu.findIndex((_, i) => i % (n + 1) === 0 && lu.lu[i] === 0) / (n + 1) + 1} is zero, the inversion could not be completed because the input matrix is singular.`);
     }
     return luSolve(lu, n, identity(n), n);
   });
@@ -354,7 +365,18 @@ export function logdet(A: Tensor): Tensor {
 /** linalg.solve(A, B, { left }): X with A X = B (B a matrix or a vector). */
 export function solve(A: Tensor, B: Tensor, ...args: PyArgs<[], { left?: boolean }>): Tensor {
   const left = parseArgs<{ left?: boolean }>("linalg.solve", ["left"], args).left ?? true;
-  if (!left) return mT(solve(mT(A), mT(B)));
+  return solveNamed(A, B, left, "torch.linalg.solve");
+}
+
+/**
+ * solve under the name its singular-matrix error starts with (torch.linalg.solve_ex's own with check_errors).
+ * A and B must share a dtype, as torch's (solve_triangular, which torch lets mix them, passes sameDtype false).
+ */
+export function solveNamed(A: Tensor, B: Tensor, left: boolean, fn: string, sameDtype = true): Tensor {
+  if (!left) return mT(solveNamed(mT(A), mT(B), true, fn, sameDtype));
+  if (sameDtype && A.dim() >= 2 && A.dtype.is_floating_point && B.dtype !== A.dtype) {
+    throw new RuntimeError(`linalg.solve: Expected A and B to have the same dtype, but found A of type ${cppTypeName(A.dtype)} and B of type ${cppTypeName(B.dtype)} instead`);
+  }
   checkMatrix(A, "linalg.solve", true);
   checkFloat(B, "linalg.solve");
   const n = A.shape[A.dim() - 1];
@@ -364,7 +386,7 @@ export function solve(A: Tensor, B: Tensor, ...args: PyArgs<[], { left?: boolean
     throw new RuntimeError(`linalg.solve: Incompatible shapes of A and B for the equation AX = B (${A.shape.slice(-2).join("x")} and ${Bm.shape.slice(-2).join("x")})`);
   }
   // X = A^-1 B as a differentiable composition: inv's and matmul's gradients give PyTorch's formula.
-  const X = matmul(inv(A), Bm.to(A.dtype));
+  const X = matmul(invNamed(A, fn), Bm.to(A.dtype));
   return vector ? X.squeeze(-1) : X;
 }
 
@@ -378,6 +400,23 @@ function phi(x: Tensor): Tensor {
 /** linalg.cholesky(A, { upper }): L with A = L L^T (reads the lower triangle). */
 export function cholesky(A: Tensor, ...args: PyArgs<[], { upper?: boolean }>): Tensor {
   const upper = parseArgs<{ upper?: boolean }>("linalg.cholesky", ["upper"], args).upper ?? false;
+  return choleskyNamed(A, upper, "linalg.cholesky");
+}
+
+/** torch.cholesky(input, upper=False), deprecated in 1.13 for torch.linalg.cholesky (its error says "cholesky:"). */
+export function choleskyOld(A: Tensor, ...args: PyArgs<[upper?: boolean], { upper?: boolean }>): Tensor {
+  const upper = parseArgs<{ upper?: boolean }>("cholesky", ["upper"], args).upper ?? false;
+  warnOnce(
+    "UserWarning: torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future PyTorch release.\n" +
+      "L = torch.cholesky(A)\nshould be replaced with\nL = torch.linalg.cholesky(A)\nand\nU = torch.cholesky(A, upper=True)\n" +
+      "should be replaced with\nU = torch.linalg.cholesky(A).mH().\n" +
+      "This transform will produce equivalent results for all valid (symmetric positive definite) inputs.",
+  );
+  return choleskyNamed(A, upper, "cholesky");
+}
+
+/** cholesky under the name its not-positive-definite error starts with (linalg.cholesky, linalg.cholesky_ex, cholesky). */
+function choleskyNamed(A: Tensor, upper: boolean, fn: string): Tensor {
   checkMatrix(A, "linalg.cholesky", true);
   const { batch, n, mats } = matrices(A);
   const parts = mats.map((a, b) => {
@@ -386,7 +425,7 @@ export function cholesky(A: Tensor, ...args: PyArgs<[], { upper?: boolean }>): T
       let d = a[j * n + j];
       for (let k = 0; k < j; k++) d -= l[j * n + k] ** 2;
       if (!(d > 0)) {
-        throw new RuntimeError(`linalg.cholesky: ${batch.length ? `(Batch element ${b}): ` : ""}The factorization could not be completed because the input is not positive-definite (the leading minor of order ${j + 1} is not positive-definite).`);
+        throw new LinAlgError(`${fn}: ${batch.length ? `(Batch element ${b}): ` : ""}The factorization could not be completed because the input is not positive-definite (the leading minor of order ${j + 1} is not positive-definite).`);
       }
       l[j * n + j] = Math.sqrt(d);
       for (let i = j + 1; i < n; i++) {
@@ -682,7 +721,7 @@ export function solve_triangular(A: Tensor, B: Tensor, ...args: PyArgs<[], { upp
   checkMatrix(A, "linalg.solve_triangular", true);
   let tri = a.upper ? A.triu() : A.tril();
   if (a.unitriangular) tri = tri.sub(tri.diagonal(0, -2, -1).diag_embed()).add(eye(A.shape[A.dim() - 1], { dtype: A.dtype }));
-  return solve(tri, B, { left: a.left ?? true });
+  return solveNamed(tri, B, a.left ?? true, "torch.linalg.solve", false);
 }
 
 /** torch.triangular_solve(b, A, upper=true, transpose=false, unitriangular=false) -> (solution, cloned_coefficient). */
@@ -703,7 +742,7 @@ export function triangular_solve(b: Tensor, A: Tensor, ...args: PyArgs<[upper?: 
  * matrix by matrix, so the good ones keep their results and each failure its own index; a failed
  * matrix's result is NaN).
  */
-function withInfo(A: Tensor, checkErrors: boolean, fn: (M: Tensor) => Tensor): Tensor[] & { info: Tensor } {
+function withInfo(A: Tensor, checkErrors: boolean, fn: (M: Tensor) => Tensor, failed?: (M: Tensor) => Tensor): Tensor[] & { info: Tensor } {
   const failureIndex = (e: unknown): number => {
     const m = /order (\d+)|element (\d+)/.exec(String((e as Error).message));
     return m ? Number(m[1] ?? m[2]) : 1;
@@ -713,7 +752,7 @@ function withInfo(A: Tensor, checkErrors: boolean, fn: (M: Tensor) => Tensor): T
       return [fn(M), 0];
     } catch (e) {
       if (checkErrors) throw e;
-      return [zeros(M.shape.slice(), { dtype: M.dtype }).add(NaN), failureIndex(e)];
+      return [failed ? failed(M) : zeros(M.shape.slice(), { dtype: M.dtype }).add(NaN), failureIndex(e)];
     }
   };
   const batch = A.shape.slice(0, -2);
@@ -737,13 +776,64 @@ function withInfo(A: Tensor, checkErrors: boolean, fn: (M: Tensor) => Tensor): T
 /** linalg.inv_ex(A, { check_errors }) -> (inverse, info). */
 export function inv_ex(A: Tensor, ...args: PyArgs<[], { check_errors?: boolean }>): Tensor[] & { info: Tensor } {
   const a = parseArgs<{ check_errors?: boolean }>("linalg.inv_ex", ["check_errors"], args);
-  return withInfo(A, a.check_errors ?? false, (M) => inv(M));
+  return withInfo(A, a.check_errors ?? false, (M) => invNamed(M, "linalg.inv_ex"));
 }
 
-/** linalg.cholesky_ex(A, { upper, check_errors }) -> (L, info). */
+/**
+ * linalg.cholesky_ex(A, { upper, check_errors }) -> (L, info). A matrix that is not positive-definite gives what
+ * LAPACK's potrf leaves (torch 1.13 returns it): the recursive dpotrf2's partial factor, see partialCholesky.
+ */
 export function cholesky_ex(A: Tensor, ...args: PyArgs<[], { upper?: boolean; check_errors?: boolean }>): Tensor[] & { info: Tensor } {
   const a = parseArgs<{ upper?: boolean; check_errors?: boolean }>("linalg.cholesky_ex", ["upper", "check_errors"], args);
-  return withInfo(A, a.check_errors ?? false, (M) => cholesky(M, { upper: a.upper ?? false }));
+  const upper = a.upper ?? false;
+  return withInfo(A, a.check_errors ?? false, (M) => choleskyNamed(M, upper, "linalg.cholesky_ex"), (M) => partialCholesky(M, upper));
+}
+
+/**
+ * LAPACK's dpotrf2 (lower) on the n x n row-major block of `a` at (off, off) of size `size`, in place: split the
+ * columns in halves, factor the first, solve the panel below it (L21 = A21 L11^-T), update the trailing block
+ * (A22 - L21 L21^T), factor that. A pivot that is not positive stops it: that entry keeps its (updated) value
+ * and whatever comes after it is left as it was. Returns LAPACK's info (the failing minor's order, 0 if none).
+ */
+function potrf2(a: Float64Array, n: number, off: number, size: number): number {
+  if (size === 1) {
+    const v = a[off * n + off];
+    if (!(v > 0)) return 1;
+    a[off * n + off] = Math.sqrt(v);
+    return 0;
+  }
+  const n1 = Math.floor(size / 2);
+  const first = potrf2(a, n, off, n1);
+  if (first !== 0) return first;
+  for (let i = off + n1; i < off + size; i++) {
+    for (let j = off; j < off + n1; j++) {
+      let s = a[i * n + j];
+      for (let k = off; k < j; k++) s -= a[i * n + k] * a[j * n + k];
+      a[i * n + j] = s / a[j * n + j];
+    }
+  }
+  for (let i = off + n1; i < off + size; i++) {
+    for (let j = off + n1; j <= i; j++) {
+      let s = 0;
+      for (let k = off; k < off + n1; k++) s += a[i * n + k] * a[j * n + k];
+      a[i * n + j] -= s;
+    }
+  }
+  const second = potrf2(a, n, off + n1, size - n1);
+  return second === 0 ? 0 : second + n1;
+}
+
+/** cholesky_ex's L of a matrix (or batch) whose factorisation failed: potrf2's partial factor, lower triangle kept. */
+function partialCholesky(M: Tensor, upper: boolean): Tensor {
+  const { batch, n, mats } = matrices(M);
+  const parts = mats.map((src) => {
+    const a = Float64Array.from(src);
+    potrf2(a, n, 0, n);
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) a[i * n + j] = 0;
+    return a;
+  });
+  const L = fromMats(batch, [n, n], parts, M);
+  return upper ? mT(L) : L;
 }
 
 /** linalg.matrix_exp(A): scaling and squaring with a degree-18 Taylor polynomial, in float64 (differentiable as written). */
@@ -784,6 +874,14 @@ export function qrOld(A: Tensor, ...args: PyArgs<[some?: boolean], { some?: bool
 /** cholesky_solve(B, L, upper=false): X with (L L^T) X = B. */
 export function cholesky_solve(B: Tensor, L: Tensor, ...args: PyArgs<[upper?: boolean], { upper?: boolean }>): Tensor {
   const upper = parseArgs<{ upper?: boolean }>("cholesky_solve", ["upper"], args).upper ?? false;
+  // torch 1.13's checks, in its order (B is "b", L is "u" / "A" in its messages).
+  if (B.dim() < 2) throw new RuntimeError(`b should have at least 2 dimensions, but has ${B.dim()} dimensions instead`);
+  if (L.dim() < 2) throw new RuntimeError(`u should have at least 2 dimensions, but has ${L.dim()} dimensions instead`);
+  if (B.dtype !== L.dtype) throw new RuntimeError(`Expected b and A to have the same dtype, but found b of type ${cppTypeName(B.dtype)} and A of type ${cppTypeName(L.dtype)} instead.`);
+  const n = L.shape[L.dim() - 1];
+  if (L.shape[L.dim() - 2] === n && B.shape[B.dim() - 2] !== n) {
+    throw new RuntimeError(`Incompatible matrix sizes for cholesky_solve: each A matrix is ${L.shape[L.dim() - 2]} by ${n} but each b matrix is ${B.shape[B.dim() - 2]} by ${B.shape[B.dim() - 1]}`);
+  }
   const lower = upper ? mT(L.triu()) : L.tril();
   return solve(lower.matmul(mT(lower)), B);
 }
@@ -959,4 +1057,5 @@ export const linalgExtra = {
   inv, det, slogdet, solve, cholesky, qr, eigh, eigvalsh, svd, svdvals, matrix_rank, pinv, lstsq, matrix_power, multi_dot,
   matmul: (a: Tensor, b: Tensor) => matmul(a, b),
   solve_triangular, inv_ex, cholesky_ex, matrix_exp, cond, lu_factor, lu, lu_solve,
+  LinAlgError,
 };

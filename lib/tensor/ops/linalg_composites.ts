@@ -7,11 +7,11 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { int32 } from "../dtype";
-import { RuntimeError } from "../errors";
+import { LinAlgError, RuntimeError } from "../errors";
 import { Tensor } from "../tensor";
 import { eye, tensor as fromValues, zeros } from "./creation";
 import { cat } from "./join";
-import { inv, lu_factor, solve } from "./linalg";
+import { inv, lu_factor, solve, solveNamed } from "./linalg";
 
 const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 
@@ -80,10 +80,15 @@ export function solve_ex(A: Tensor, B: Tensor, ...args: PyArgs<[], { left?: bool
   let result: Tensor;
   let info = 0;
   try {
-    result = solve(A, B, { left: a.left ?? true });
+    result = solveNamed(A, B, a.left ?? true, "torch.linalg.solve_ex");
   } catch (e) {
-    if (a.check_errors) throw e;
-    info = infoOf(e);
+    if (a.check_errors || !(e instanceof LinAlgError)) throw e;
+    // LAPACK's info is the zero diagonal element of U, which inv's message names (solve's does not).
+    try {
+      inv(A);
+    } catch (e2) {
+      info = infoOf(e2);
+    }
     result = zeros(B.shape.slice(), { dtype: A.dtype }).add(NaN);
   }
   const infoT = zeros(A.shape.slice(0, -2), { dtype: int32 }).add(info);

@@ -77,7 +77,7 @@ describe("API breadth a2: factorisation identities", () => {
   it("the *_ex functions report a failure in info instead of raising (unless check_errors)", () => {
     const [l, info] = torch.linalg.cholesky_ex(torch.tensor([[1, 2], [2, 1]]));
     expect(info.item()).toBe(2);
-    expect(l.isnan().all().item()).toBe(true);
+    expect(l.tolist()).toEqual([[1, 0], [2, -3]]); // LAPACK's partial factor, as torch 1.13 returns it
     expect(() => torch.linalg.cholesky_ex(torch.tensor([[1, 2], [2, 1]]), { check_errors: true })).toThrow(/not positive-definite/);
     expect(torch.linalg.inv_ex(torch.eye(2)).info.item()).toBe(0);
   });
