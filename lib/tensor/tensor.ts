@@ -1084,21 +1084,21 @@ export class Tensor {
     if (a.dim === undefined) throw new TypeError_(`cumprod() received an invalid combination of arguments - got (), but expected one of:\n${CUM_METHOD_OVERLOADS}`);
     return scan.cumprod(this, a.dim, a.dtype);
   }
-  /** { values, indices } sorted along dim (default -1); stable, NaN last (first when descending). */
+  /** { values, indices } sorted along dim (default -1); NaN last (first when descending); equal values in torch's order, or kept in order with stable. */
   sort(...args: PyArgs<[dim?: number, descending?: boolean], SortOptions>): MinMaxResult {
     const a = parseArgs<SortOptions>("sort", ["dim", "descending", "stable"], args);
-    return sorting.sort(this, a.dim ?? -1, a.descending ?? false);
+    return sorting.sort(this, a.dim ?? -1, a.descending ?? false, a.stable ?? false);
   }
   argsort(...args: PyArgs<[dim?: number, descending?: boolean], SortOptions>): Tensor {
     const a = parseArgs<SortOptions>("argsort", ["dim", "descending", "stable"], args);
-    return sorting.argsort(this, a.dim ?? -1, a.descending ?? false);
+    return sorting.argsort(this, a.dim ?? -1, a.descending ?? false, a.stable ?? false);
   }
   /** { values, indices } of the k largest (largest=false: smallest) along dim, in sorted order. */
   topk(k: number | TopkOptions, ...args: PyArgs<[dim?: number, largest?: boolean, sorted?: boolean], TopkOptions>): MinMaxResult {
     const a = parseArgs<TopkOptions>("topk", ["dim", "largest", "sorted", "k"], typeof k === "object" ? [k] : args);
     const kk = typeof k === "number" ? k : a.k;
     if (kk === undefined) throw new TypeError_("topk() missing required argument 'k'");
-    return sorting.topk(this, kk, a.dim ?? -1, a.largest ?? true);
+    return sorting.topk(this, kk, a.dim ?? -1, a.largest ?? true, a.sorted ?? true);
   }
   tril(...args: PyArgs<[diagonal?: number], { diagonal?: number }>): Tensor {
     return triangular.tril(this, parseArgs<{ diagonal?: number }>("tril", ["diagonal"], args).diagonal ?? 0);

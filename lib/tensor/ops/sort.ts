@@ -1,13 +1,15 @@
 /**
  * Ordering ops along one dim: sort, argsort, topk, plus the row helper they share (the dim is
- * moved last so each row is a contiguous run). Sorting is stable, NaN counts as the largest
- * value (PyTorch's order), and backward scatters the gradient back through the indices.
+ * moved last so each row is a contiguous run). Equal values come out in torch 1.13's order (std_order.ts),
+ * or in input order with stable=true; NaN counts as the largest value (PyTorch's order), and backward
+ * scatters the gradient back through the indices.
  */
 import { record } from "../autograd/function";
 import { int64 } from "../dtype";
 import { RuntimeError } from "../errors";
 import { normalizeDim } from "../shape";
 import type { MinMaxResult, Tensor } from "../tensor";
+import { ascending, descending, stdSort, topkQueue, type Queue } from "./std_order";
 import { contiguousData, empty, valuesAndIndices } from "./util";
 
 /** x with `dim` moved last, as contiguous rows of length `len`. */
@@ -44,53 +46,40 @@ function compareAsc(a: number, b: number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/**
- * The first k positions of one row in stable sorted order. Rows without NaN compare as plain
- * numbers; a small k takes a bounded insertion pass (O(len * k)) instead of a full sort.
- */
-function orderRow(data: ArrayLike<number>, start: number, len: number, k: number, descending: boolean, vals: Float64Array): number[] {
-  let hasNaN = false;
-  for (let i = 0; i < len; i++) {
-    const v = data[start + i];
-    vals[i] = v;
-    if (v !== v) hasNaN = true;
-  }
-  const sign = descending ? -1 : 1;
-  if (!hasNaN && k * 8 < len) return smallestK(vals, len, k, sign);
-  const pos = Array.from({ length: len }, (_, i) => i);
-  if (hasNaN) pos.sort((i, j) => (descending ? compareAsc(vals[j], vals[i]) : compareAsc(vals[i], vals[j])));
-  else pos.sort((i, j) => (vals[i] === vals[j] ? 0 : sign * (vals[i] < vals[j] ? -1 : 1)));
-  return k < len ? pos.slice(0, k) : pos;
-}
+/** Arranges one row's queue (its values and their positions) so that its first k entries are the result. */
+type Arrange = (queue: Queue) => void;
 
-/** The k first positions by sign * value; ties keep the earlier position first (stable). */
-function smallestK(vals: Float64Array, len: number, k: number, sign: number): number[] {
-  const best: number[] = [];
-  for (let i = 0; i < len; i++) {
-    const key = sign * vals[i];
-    if (best.length === k && key >= sign * vals[best[k - 1]]) continue;
-    let at = best.length === k ? k - 1 : best.length;
-    while (at > 0 && sign * vals[best[at - 1]] > key) at--;
-    if (best.length === k) best.pop();
-    best.splice(at, 0, i);
-  }
-  return best;
-}
+/** sort(stable=True): equal values keep their order (Array.prototype.sort is stable), NaN last ascending. */
+const stableOrder = (descendingOrder: boolean): Arrange => (q) => {
+  const v = q.values;
+  const order = Array.from(q.indices);
+  order.sort((i, j) => (descendingOrder ? compareAsc(v[j], v[i]) : compareAsc(v[i], v[j])));
+  q.indices.set(order);
+};
 
-/** Values and indices of the first `k` positions of each row in sorted order. */
-function sortedPrefix(x: Tensor, d: number, k: number, descending: boolean, node: string): MinMaxResult {
+/** sort(stable=False), torch's default: std::sort's order of equal values (std_order.ts). */
+const torchOrder = (descendingOrder: boolean): Arrange => (q) => stdSort(q, 0, q.values.length, descendingOrder ? descending : ascending);
+
+/** Values and indices of the first `k` positions of each row as `arrange` leaves them. */
+function sortedPrefix(x: Tensor, d: number, k: number, arrange: Arrange, node: string): MinMaxResult {
   const rows = rowsAlong(x, d);
   const movedShape = x.dim() === 0 ? [1] : x.shape.slice();
   if (x.dim() > 0) [movedShape[d], movedShape[movedShape.length - 1]] = [movedShape[movedShape.length - 1], movedShape[d]];
   movedShape[movedShape.length - 1] = k;
   const vals = empty(movedShape, x.dtype);
   const idx = empty(movedShape, int64);
-  const scratch = new Float64Array(rows.len);
+  const queue: Queue = { values: new Float64Array(rows.len), indices: new Int32Array(rows.len) };
   for (let r = 0; r < rows.count; r++) {
-    const order = orderRow(rows.data, r * rows.len, rows.len, k, descending, scratch);
+    const start = r * rows.len;
+    for (let i = 0; i < rows.len; i++) {
+      queue.values[i] = rows.data[start + i];
+      queue.indices[i] = i;
+    }
+    arrange(queue);
     for (let j = 0; j < k; j++) {
-      vals._data[r * k + j] = rows.data[r * rows.len + order[j]];
-      idx._data[r * k + j] = order[j];
+      const at = queue.indices[j];
+      vals._data[r * k + j] = rows.data[start + at];
+      idx._data[r * k + j] = at;
     }
   }
   const indices = rows.restore(idx);
@@ -115,14 +104,15 @@ export interface SortOptions {
   stable?: boolean;
 }
 
-/** sort(dim=-1, descending=false, stable=false) -> { values, indices }; always stable here. */
-export function sort(x: Tensor, dim = -1, descending = false): MinMaxResult {
+/** sort(dim=-1, descending=false, stable=false) -> { values, indices }; equal values in torch's order, or kept in order when stable. */
+export function sort(x: Tensor, dim = -1, descendingOrder = false, stable = false): MinMaxResult {
   const d = checkDim(x, dim);
-  return sortedPrefix(x, d, x.dim() === 0 ? 1 : x.shape[d], descending, "SortBackward0");
+  const arrange = stable ? stableOrder(descendingOrder) : torchOrder(descendingOrder);
+  return sortedPrefix(x, d, x.dim() === 0 ? 1 : x.shape[d], arrange, "SortBackward0");
 }
 
-export function argsort(x: Tensor, dim = -1, descending = false): Tensor {
-  return sort(x.detach(), dim, descending).indices;
+export function argsort(x: Tensor, dim = -1, descendingOrder = false, stable = false): Tensor {
+  return sort(x.detach(), dim, descendingOrder, stable).indices;
 }
 
 export interface TopkOptions {
@@ -132,12 +122,12 @@ export interface TopkOptions {
   sorted?: boolean;
 }
 
-/** The k largest (or smallest) entries along dim, in sorted order -> { values, indices }. */
-export function topk(x: Tensor, k: number, dim = -1, largest = true): MinMaxResult {
+/** The k largest (or smallest) entries along dim -> { values, indices }, in torch's order (sorted unless sorted=false). */
+export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = true): MinMaxResult {
   const d = checkDim(x, dim);
   const size = x.dim() === 0 ? 1 : x.shape[d];
   if (!Number.isInteger(k)) throw new RuntimeError(`topk(): k must be an integer, got ${k}`);
   // torch 1.13's words, for a negative k too (top-k samplers meet it when k exceeds the vocabulary)
   if (k < 0 || k > size) throw new RuntimeError("selected index k out of range");
-  return sortedPrefix(x, d, k, largest, "TopkBackward0");
+  return sortedPrefix(x, d, k, (q) => topkQueue(q, k, largest, sorted), "TopkBackward0");
 }
