@@ -77,10 +77,10 @@ describe("repeat materialises, as torch's", () => {
     expect(chain(x.repeat(2, 1))).toEqual(["RepeatBackward0", "torch::autograd::AccumulateGrad"]);
     expect(chain(x.unsqueeze(0).repeat(2, 1, 1))).toEqual(["RepeatBackward0", "UnsqueezeBackward0", "torch::autograd::AccumulateGrad"]);
     const w = torch.arange(72, { dtype: torch.float64 }).view(2, 6, 6);
-    const [grad] = torch.autograd.grad(x.repeat(2, 3, 2).mul(w).pow(2).sum(), x, { create_graph: true });
+    const grad = torch.autograd.grad(x.repeat(2, 3, 2).mul(w).pow(2).sum(), x, { create_graph: true })[0]!;
     expect(grad.tolist()).toEqual([[0, 35484, 74136], [131652, 182832, 237900]]);
     expect(grad.grad_fn!.name()).toBe("SumBackward1");
-    expect(torch.autograd.grad(grad.sum(), x)[0].tolist()).toEqual([[33948, 35484, 37068], [43884, 45708, 47580]]);
+    expect(torch.autograd.grad(grad.sum(), x)[0]!.tolist()).toEqual([[33948, 35484, 37068], [43884, 45708, 47580]]);
     const none = torch.ones(3, { requires_grad: true });
     none.repeat(0, 2).sum().backward();
     expect(none.grad!.tolist()).toEqual([0, 0, 0]);
