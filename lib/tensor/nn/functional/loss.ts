@@ -615,6 +615,18 @@ function classLoss(
   return { out, backward, higher, total, smoothTotal, scratch };
 }
 
+/**
+ * torch 1.13's check of a class-weight vector's length, after the target's shape checks: nll_loss's message for a
+ * (N, C) or (C,) input, nll_loss2d's shorter one for (N, C, d1, ...) inputs (every segmentation loss).
+ */
+function checkClassWeight(weight: Tensor | null | undefined, input: Tensor): void {
+  if (!weight) return;
+  const C = input.dim() === 1 ? input.shape[0] : input.shape[1];
+  if (weight.numel() === C) return;
+  if (input.dim() >= 3) throw new RuntimeError("weight tensor should be defined either for all or no classes");
+  throw new RuntimeError(`weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: [${weight.shape.join(", ")}]`);
+}
+
 function finishClassLoss(
   node: string,
   input: Tensor,
@@ -648,6 +660,7 @@ export function nll_loss(input: Tensor, target: Tensor, ...args: NLLLossArgs): T
   const reduction = lossReduction(a);
   const { rows, outShape } = toRows(input, fn);
   const y = targetRows(target, outShape, fn, input.shape, input);
+  checkClassWeight(a.weight, input);
   const opts: ClassLossOptions = {
     weight: a.weight ? data(a.weight) : null,
     ignore_index: a.ignore_index ?? -100,
@@ -689,6 +702,7 @@ export function cross_entropy(input: Tensor, target: Tensor, ...args: CrossEntro
   }
   const { rows, outShape } = toRows(input, fn);
   const y = targetRows(target, outShape, fn, input.shape, input);
+  checkClassWeight(a.weight, input);
   const opts: ClassLossOptions = {
     weight,
     ignore_index: a.ignore_index ?? -100,

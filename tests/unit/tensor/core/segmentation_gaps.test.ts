@@ -88,3 +88,20 @@ describe("torchvision.ops.sigmoid_focal_loss, as torchvision 0.14.1", () => {
     expect(torchvision.ops.sigmoid_focal_loss(x(), t, { reduction: "avg" }).shape).toEqual([2, 3]);
   });
 });
+
+describe("a class weight of the wrong length: torch 1.13's nll_loss / nll_loss2d messages", () => {
+  it("(N, C) and (C,) inputs name the class count and the weight's shape; (N, C, H, W) ones say nll_loss2d's shorter text", () => {
+    const w4 = torch.ones(4);
+    const msg2d = ["RuntimeError", "weight tensor should be defined either for all 3 classes or no classes but got weight tensor of shape: [4]"];
+    expect(raised(() => F.cross_entropy(torch.randn(3), torch.tensor(1, long), { weight: w4 }))).toEqual(msg2d);
+    expect(raised(() => F.cross_entropy(torch.randn([2, 3]), torch.tensor([0, 1], long), { weight: w4 }))).toEqual(msg2d);
+    expect(raised(() => F.nll_loss(torch.randn([2, 3]), torch.tensor([0, 1], long), { weight: w4 }))).toEqual(msg2d);
+    expect(raised(() => F.cross_entropy(torch.randn([2, 3]), torch.tensor([0, 1], long), { weight: torch.ones([2, 2]) }))).toEqual([
+      "RuntimeError", "weight tensor should be defined either for all 3 classes or no classes but got weight tensor of shape: [2, 2]",
+    ]);
+    const msg4d = ["RuntimeError", "weight tensor should be defined either for all or no classes"];
+    expect(raised(() => F.cross_entropy(torch.randn([2, 3, 2, 2]), torch.zeros([2, 2, 2], long), { weight: w4, ignore_index: 255 }))).toEqual(msg4d);
+    expect(raised(() => F.nll_loss(torch.randn([2, 3, 4]), torch.zeros([2, 4], long), { weight: w4 }))).toEqual(msg4d);
+    expect(raised(() => F.cross_entropy(torch.randn([2, 3, 2, 2]), torch.zeros([2, 2, 2], long), { weight: w4, label_smoothing: 0.1 }))).toEqual(msg4d);
+  });
+});
