@@ -109,10 +109,11 @@ export function multi_head_attention_forward(query: Tensor, key: Tensor, value: 
   const p = (o.training ?? true) ? (o.dropout_p as number) : 0;
   if (p > 0) weights = dropout(weights, p, true);
   const attended = weights.matmul(vh).transpose(0, 1).reshape([L * N, E]);
-  let out = linear(attended, o.out_proj_weight as Tensor, o.out_proj_bias ?? null).reshape([L, N, E]);
+  // torch 1.13's view / view / sum(dim=1) / num_heads: the nodes a printed output shows (ViewBackward0, DivBackward0)
+  let out = linear(attended, o.out_proj_weight as Tensor, o.out_proj_bias ?? null).view([L, N, E]);
   if (!batched) out = out.squeeze(1);
   if (!(o.need_weights ?? true)) return [out, null];
-  let w = weights.reshape([N, H, L, S]);
-  if (o.average_attn_weights ?? true) w = w.mean(1);
+  let w = weights.view([N, H, L, S]);
+  if (o.average_attn_weights ?? true) w = w.sum(1).div(H);
   return [out, batched ? w : w.squeeze(0)];
 }

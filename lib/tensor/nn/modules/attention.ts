@@ -230,20 +230,31 @@ export class MultiheadAttention extends Module {
       // From the packed projection, one op whose input is the projection: its gradient comes back whole (attention_core.ts).
       const core = proj && packedAttentionApplies(proj, H, mask) ? fusedPackedAttention(proj, H, mask, causal, 1 / Math.sqrt(hd)) : fusedAttention(q, k, v, mask, causal, 1 / Math.sqrt(hd));
       const attended = core.transpose(1, 2).reshape([N, L, E]);
-      const out = this.out_proj(attended);
-      return [!batched ? out.squeeze(0) : this.batch_first ? out : out.transpose(0, 1), null];
+      return [this.torchLayout(this.out_proj(attended), batched), null];
     }
     let scores = q.matmul(k.transpose(-2, -1)).mul(1 / Math.sqrt(hd)); // [N, H, L, S]
     if (mask) scores = scores.add(mask);
     let weights = softmax(scores, -1);
     if (dropping) weights = dropoutFn(weights, this.dropout, true);
     const attended = weights.matmul(v).transpose(1, 2).reshape([N, L, E]);
-    let out = this.out_proj(attended);
-    out = !batched ? out.squeeze(0) : this.batch_first ? out : out.transpose(0, 1);
+    const out = this.torchLayout(this.out_proj(attended), batched);
     if (!needWeights) return [out, null];
-    let wOut = (o.average_attn_weights ?? true) ? weights.mean(1) : weights;
+    // torch 1.13: weights.view(N, H, L, S), averaged as sum(dim=1) / num_heads (ViewBackward0 / DivBackward0)
+    let wOut = weights.view([N, H, L, S]);
+    if (o.average_attn_weights ?? true) wOut = wOut.sum(1).div(H);
     if (!batched) wOut = wOut.squeeze(0);
     return [out, wOut];
+  }
+
+  /**
+   * The batch-first [N, L, E] output in torch 1.13's layout and nodes: torch computes it as a contiguous [L, N, E]
+   * (ViewBackward0), transposed for batch_first (TransposeBackward0, not contiguous), squeezed when unbatched.
+   */
+  private torchLayout(out: Tensor, batched: boolean): Tensor {
+    if (!batched) return out.squeeze(0);
+    const [N, L, E] = out.shape;
+    const lne = out.transpose(0, 1).contiguous().view([L, N, E]);
+    return this.batch_first ? lne.transpose(0, 1) : lne;
   }
 
   /** attn_mask ([L, S] or [N*H, L, S]) and key_padding_mask ([N, S]) as one additive [.., .., L, S] mask. */

@@ -9,7 +9,11 @@
  *    view and _unsafe_view of a contiguous clone (UnsafeViewBackward0 over CloneBackward0) when not; the engine
  *    printed ViewBackward0 for both (a printed PatchEmbed's flatten(2), a ViT's reshaped heads). The engine's own
  *    composites that torch ends with view() keep ViewBackward0: ravel (now contiguous().view(-1)), instance_norm,
- *    a batched F.linear with a bias, nll_loss / cross_entropy's reduction="none" on 3-d / 5-d input.
+ *    a batched F.linear with a bias, nll_loss / cross_entropy's reduction="none" on 3-d / 5-d input;
+ *  - nn.MultiheadAttention's output is torch's contiguous [L, N, E] (ViewBackward0), transposed for batch_first
+ *    (TransposeBackward0, not contiguous); the averaged weights are sum(dim=1) / num_heads (DivBackward0), the
+ *    per-head ones a view (ViewBackward0); F.multi_head_attention_forward likewise (the engine printed the reverse
+ *    names, MeanBackward1 and SoftmaxBackward0).
  */
 import { describe, expect, it } from "vitest";
 import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
@@ -69,5 +73,34 @@ describe("reshape / flatten record torch 1.13's nodes", () => {
     expectT(c, g.reshape_inplace_base as TJ, 0);
     const a = torch.zeros([2, 3], { requires_grad: true }).mul(1);
     expect(torch.no_grad(() => a.reshape(6)).grad_fn === null).toBe(g.reshape_nograd);
+  });
+});
+
+describe("nn.MultiheadAttention / F.multi_head_attention_forward leave torch 1.13's nodes and layout", () => {
+  it("batch_first output TransposeBackward0 (not contiguous), else ViewBackward0; weights DivBackward0 / ViewBackward0", () => {
+    torch.manual_seed(0);
+    const xm = torch.randn([2, 3, 4], { requires_grad: true });
+    const names: (string | undefined)[][] = [];
+    const contig: boolean[] = [];
+    const vals: Tensor[] = [];
+    for (const bf of [true, false]) {
+      const mh = new nn.MultiheadAttention(4, 2, { batch_first: bf });
+      const [o1, w1] = mh(xm, xm, xm);
+      const [o2, w2] = mh(xm, xm, xm, { average_attn_weights: false });
+      const [o3] = mh(xm.index(0), xm.index(0), xm.index(0));
+      names.push([o1, w1!, o2, w2!, o3].map((t) => t.grad_fn?.name()));
+      contig.push(o1.is_contiguous());
+      vals.push(o1, w1!, w2!);
+    }
+    expect(names).toEqual(g.mha_names);
+    expect(contig).toEqual(g.mha_contig);
+    vals.forEach((t, i) => expectT(t, (g.mha_vals as TJ[])[i], 1e-5));
+    torch.manual_seed(1);
+    const mh = new nn.MultiheadAttention(4, 2);
+    const [fo, fw] = F.multi_head_attention_forward(xm, xm, xm, 4, 2, mh.in_proj_weight!, mh.in_proj_bias!, null, null, false, 0.0,
+      mh.out_proj.weight, mh.out_proj.bias!);
+    expect([fo.grad_fn?.name(), fw!.grad_fn?.name()]).toEqual(g.mha_f_names);
+    expectT(fo, (g.mha_f_vals as TJ[])[0], 1e-5);
+    expectT(fw!, (g.mha_f_vals as TJ[])[1], 1e-5);
   });
 });
