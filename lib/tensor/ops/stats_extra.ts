@@ -17,6 +17,7 @@ import { Tensor, type MinMaxResult } from "../tensor";
 import { linspace, tensor as makeTensor } from "./creation";
 import { cat } from "./join";
 import { rowsAlong, sort } from "./sort";
+import { torchModeIndex, torchQuickSelect } from "./std_order";
 import { contiguousData, valuesAndIndices } from "./util";
 
 type KeepdimOptions = { dim?: number; keepdim?: boolean };
@@ -119,24 +120,10 @@ export function nanmedian(x: Tensor, ...args: unknown[]): Tensor | MinMaxResult 
   return a.dim === undefined ? evenlyDistributed(x, r.values, "NanmedianBackward0") : r;
 }
 
-/** mode(x, dim=-1, keepdim=false) -> (values, indices): the most frequent value (the smallest on ties), at its last position. */
+/** mode(x, dim=-1, keepdim=false) -> (values, indices): the most frequent value (the smallest on ties), at the position torch's sort leaves last. */
 export function mode(x: Tensor, ...args: PyArgs<[dim?: number, keepdim?: boolean], KeepdimOptions>): MinMaxResult {
   const a = dimArgs("mode", args);
-  return pickAlong(x, a.dim ?? -1, a.keepdim, "mode", (row) => {
-    const o = order(row);
-    let best = o[0];
-    let bestCount = 0;
-    for (let i = 0; i < o.length; ) {
-      let j = i;
-      while (j < o.length && (row[o[j]] === row[o[i]] || (row[o[j]] !== row[o[j]] && row[o[i]] !== row[o[i]]))) j++;
-      if (j - i > bestCount) {
-        bestCount = j - i;
-        best = o.slice(i, j).reduce((m, v) => Math.max(m, v), -1);
-      }
-      i = j;
-    }
-    return best;
-  });
+  return pickAlong(x, a.dim ?? -1, a.keepdim, "mode", torchModeIndex);
 }
 
 /** kthvalue(x, k, dim=-1, keepdim=false) -> (values, indices) of the k-th smallest (1-based). */
@@ -145,7 +132,11 @@ export function kthvalue(x: Tensor, k: number, ...args: PyArgs<[dim?: number, ke
   const d = normalizeDim(a.dim ?? -1, Math.max(x.dim(), 1));
   const size = x.dim() === 0 ? 1 : x.shape[d];
   if (!Number.isInteger(k) || k < 1 || k > size) throw new RuntimeError(`kthvalue(): selected number k out of range for dimension ${d}`);
-  return pickAlong(x, d, a.keepdim, "kthvalue", (row) => order(row)[k - 1]);
+  return pickAlong(x, d, a.keepdim, "kthvalue", (row) => {
+    const q = { values: Float64Array.from(row), indices: Int32Array.from(row, (_, i) => i) };
+    torchQuickSelect(q, k - 1); // torch's pick among equal values
+    return q.indices[k - 1];
+  });
 }
 
 /** msort(x): sorted along the first dim. */

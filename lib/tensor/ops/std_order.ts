@@ -218,3 +218,65 @@ export function topkQueue(q: Queue, k: number, largest: boolean, sorted: boolean
     if (sorted) stdSort(q, 0, k - 1, less);
   }
 }
+
+/**
+ * torch 1.13's kthvalue selection (quick_select_template in ATen's SortingUtils.h, its own, not C++'s):
+ * afterwards the queue's k-th entry (0-based) is the k-th smallest, NaN counting as the largest.
+ */
+export function torchQuickSelect(q: Queue, k: number): void {
+  const v = q.values;
+  const greater = descending;
+  let left = 0;
+  let right = v.length - 1;
+  for (;;) {
+    if (right <= left) return;
+    if (right === left + 1) {
+      if (greater(v[left], v[right])) swap(q, left, right);
+      return;
+    }
+    // median of three for the pivot, left of the range
+    const mid = left + Math.floor((right - left) / 2);
+    swap(q, mid, left + 1);
+    if (greater(v[left + 1], v[right])) swap(q, left + 1, right);
+    if (greater(v[left], v[right])) swap(q, left, right);
+    if (greater(v[left + 1], v[left])) swap(q, left + 1, left);
+    let i = left + 1;
+    let j = right;
+    const pivot = v[left];
+    for (;;) {
+      do i++;
+      while (greater(pivot, v[i]));
+      do j--;
+      while (greater(v[j], pivot));
+      if (j < i) break;
+      swap(q, i, j);
+    }
+    swap(q, left, j);
+    if (j <= k) left = i;
+    if (j >= k) right = j - 1;
+  }
+}
+
+/**
+ * torch 1.13's mode of one row: std::sort of (value, index) pairs by plain `<`, then the longest run of equal
+ * values (the first such run on ties) answered with the position of its last pair.
+ */
+export function torchModeIndex(values: ArrayLike<number>): number {
+  const n = values.length;
+  const q: Queue = { values: Float64Array.from(values), indices: Int32Array.from({ length: n }, (_, i) => i) };
+  stdSort(q, 0, n, (a, b) => a < b);
+  let best = q.indices[0];
+  let bestCount = 0;
+  let run = 0;
+  for (let i = 0; i < n; i++) {
+    run++;
+    if (i === n - 1 || q.values[i] !== q.values[i + 1]) {
+      if (run > bestCount) {
+        bestCount = run;
+        best = q.indices[i];
+      }
+      run = 0;
+    }
+  }
+  return best;
+}

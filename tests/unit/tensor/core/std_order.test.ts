@@ -1,7 +1,7 @@
 /**
- * Equal values in torch 1.13's order: sort, argsort and topk pick among ties as torch's CPU build does
- * (C++'s std::sort / partial_sort / nth_element over (value, index) pairs, lib/tensor/ops/std_order.ts),
- * and sort(stable=true) keeps them in input order. Fixture: scripts/fixtures/std_order_fixtures.py.
+ * Equal values in torch 1.13's order: sort, argsort, topk, kthvalue and mode pick among ties as torch's
+ * CPU build does (C++'s std::sort / partial_sort / nth_element over (value, index) pairs and ATen's
+ * quick select, lib/tensor/ops/std_order.ts), and sort(stable=true) keeps them in input order. Fixture: scripts/fixtures/std_order_fixtures.py.
  */
 import { describe, expect, it } from "vitest";
 import { torch } from "../../../../lib/tensor/index";
@@ -25,8 +25,16 @@ interface TwoD {
   topk_dim1: number[][];
   topk_dim0: number[][];
 }
-const f = loadFixture<{ cases: Case[]; two_d: TwoD }>("std_order.json");
-const input = (c: Case) => torch.tensor(c.values.map((v) => (v === null ? NaN : v)));
+interface Selection {
+  values: (number | null)[];
+  kthvalue: number[];
+  median: number;
+  nanmedian: number;
+  finite: number[];
+  mode: number;
+}
+const f = loadFixture<{ cases: Case[]; selections: Selection[]; two_d: TwoD }>("std_order.json");
+const input = (c: { values: (number | null)[] }) => torch.tensor(c.values.map((v) => (v === null ? NaN : v)));
 
 describe("orders of equal values, as torch 1.13's", () => {
   it(`sort and argsort (${f.cases.length} rows of ties and NaN, 1 to 257 long)`, () => {
@@ -43,6 +51,15 @@ describe("orders of equal values, as torch 1.13's", () => {
   it("topk: largest and smallest, sorted and not, partial sort (k * 64 <= n) and selection", () => {
     for (const c of f.cases) {
       expect(torch.topk(input(c), c.k, { largest: c.largest, sorted: c.sorted }).indices.tolist()).toEqual(c.topk);
+    }
+  });
+
+  it(`kthvalue (every k), median, nanmedian and mode along a dim (${f.selections.length} rows)`, () => {
+    for (const c of f.selections) {
+      const x = input(c);
+      expect(c.kthvalue.map((_, k) => x.kthvalue(k + 1, 0)[1].item())).toEqual(c.kthvalue);
+      expect([x.median(0)[1].item(), x.nanmedian(0)[1].item()]).toEqual([c.median, c.nanmedian]);
+      expect(torch.tensor(c.finite).mode(0)[1].item()).toEqual(c.mode);
     }
   });
 
