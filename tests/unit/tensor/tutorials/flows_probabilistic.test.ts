@@ -5,9 +5,12 @@
  *    SlowMAF over a ModuleDict with LeafParam, MAF / IAF on MADE, Invertible1x1Conv's LU parametrisation from
  *    orthogonal_ and torch.lu_unpack(*Q.lu()), NormalizingFlow / NormalizingFlowModel with prior log_prob and
  *    sample), nflib/made.py (MaskedLinear with its register_buffer mask, MADE's orderings and masks), nflib/nets.py,
- *    and nflib1.ipynb's model cells (MultivariateNormal or the logistic TransformedDistribution(Uniform,
+ *    nflib1.ipynb's model cells (MultivariateNormal or the logistic TransformedDistribution(Uniform,
  *    SigmoidTransform().inv) prior; the RealNVP + ActNorm, NICE, SlowMAF, MAF, IAF and Glow flow lists) and training
  *    loop (Adam with weight_decay, -sum(prior_logprob + log_det));
+ *  - karpathy/pytorch-made (run.py): run_epoch at toy sizes, masks resampled every step and averaged over 2 samples at
+ *    test, binary_cross_entropy_with_logits with size_average=False, Adam with positional lr, StepLR.step(epoch) and its
+ *    warnings (made.py itself is nflib/made.py's MADE above);
  *  - sagelywizard/pytorch-mdn (mdn/mdn.py): MDN's pi / sigma / mu heads, gaussian_probability, mdn_loss, sample via
  *    Categorical + randn + gather, checked against MixtureSameFamily(Categorical, Independent(Normal));
  *  - YongfeiYan/Gumbel_Softmax_VAE (gumbel_softmax_vae.py): sample_gumbel, gumbel_softmax with the hard
@@ -24,16 +27,18 @@
  * nflib/spline_flows.py is translated too (searchsorted's in-place `bin_locations[..., -1] += eps`, unconstrained_RQS's
  * boolean-mask reads and writes, F.pad, RQS forward and inverse, NSF_AR and NSF_CL), run as the notebook's final model.
  * Python forms written otherwise (also in the fixture where marked *): MADE's np.random.RandomState(seed) -> a seeded
- * torch.Generator with randperm / randint (*), np.random.choice -> torch.randint (*), LeafParam's uninitialised
- * torch.Tensor(1, n) -> torch.zeros (*), torch.from_numpy(mask.astype(np.uint8).T) -> mask.to(torch.uint8).T (*);
- * `z[:, ::2] = z0` -> index_put_([":", "::2"], z0), `a[mask], b[mask] = f(...)` -> two index_put_, RQS's
- * keyword defaults -> an options object (min_bin_* fixed at their defaults), the nets' repeated W / H / D lines ->
- * splineParams(), torch.Tensor(3 * K - 1) before init.uniform_ -> torch.empty, ModuleList `+=` -> extend, `log_det += ld` -> add_, self.flows[::-1] -> [...flows].reverse(),
- * ModuleDict's layers[str(i)] -> get / set, the IAF's `self.forward, self.backward = self.backward, self.forward` ->
- * a destructuring swap, itertools.chain(*zip(a, b)) -> flatMap, keyword arguments -> an options object, Python
- * operators on tensors -> methods, tuples -> arrays, np.maximum / np.exp of numbers -> Math, z.flip(dims=(1,)) ->
- * z.flip([1]) (the { dims } form runs but is not in flip's type), the prior typed by what the model calls (Dist below:
- * the older distribution classes, MultivariateNormal among them, are not typed as subclasses of Distribution).
+ * torch.Generator with randperm / randint (*), np.random.choice -> torch.randint (*), run.py's
+ * torch._C.set_grad_enabled -> torch.set_grad_enabled (*), LeafParam's uninitialised torch.Tensor(1, n) -> torch.zeros
+ * (*), torch.from_numpy(mask.astype(np.uint8).T) -> mask.to(torch.uint8).T (*); Variable(t) -> t, np.mean -> sum /
+ * length, `z[:, ::2] = z0` -> index_put_([":", "::2"], z0), `a[mask], b[mask] = f(...)` -> two index_put_, RQS's
+ * keyword defaults -> an options object (min_bin_* at their defaults), the spline nets' repeated W / H / D lines ->
+ * splineParams(), torch.Tensor(3 * K - 1) before init.uniform_ -> torch.empty, ModuleList `+=` -> extend,
+ * `log_det += ld` -> add_, self.flows[::-1] -> [...flows].reverse(), ModuleDict's layers[str(i)] -> get / set, the IAF's
+ * `self.forward, self.backward = self.backward, self.forward` -> a destructuring swap, itertools.chain(*zip(a, b)) ->
+ * flatMap, keyword arguments -> an options object, Python operators on tensors -> methods, tuples -> arrays,
+ * np.maximum / np.exp of numbers -> Math, z.flip(dims=(1,)) -> z.flip([1]) (the { dims } form runs but is not in flip's
+ * type), the prior typed by what the model calls (Dist below: the older distribution classes, MultivariateNormal among
+ * them, are not typed as subclasses of Distribution).
  * Found and fixed in the engine (core/flows_probabilistic_gaps.test.ts): prior.sample(128) raising torch's
  * "'int' object is not iterable" (was JavaScript's "sampleShape is not iterable"), and Q.lu()'s deprecation warning.
  * Known differences kept visible: torch.lu_unpack(Q.lu()) without the star names a list (torch: tuple); a Categorical's
@@ -746,6 +751,68 @@ describe("karpathy/pytorch-normalizing-flows on two moons: 3 Adam steps, log_pro
       made.update_masks();
     }
     expect([...made.named_buffers()].map(([n]) => n)).toEqual(r.buffers);
+  });
+});
+
+describe("karpathy/pytorch-made run.py: run_epoch with masks resampled and averaged", () => {
+  it("2 epochs of StepLR(step(epoch)), a test pass averaging 2 mask samples, a train pass; the warnings", () => {
+    const r = ref.made_run;
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    torch.manual_seed(42);
+    const xtr = torch.rand(200, 12).gt(0.5).float();
+    const xte = torch.rand(100, 12).gt(0.5).float();
+    const model = new MADE(xtr.size(1), [16], xtr.size(1), 2);
+    expect(model.parameters().reduce((n, p) => n + p.size().reduce((a, b) => a * b, 1), 0)).toBe(r.n_params);
+    const opt = new optim.Adam(model.parameters(), 1e-3, { weight_decay: 1e-4 });
+    const scheduler = new optim.lr_scheduler.StepLR(opt, { step_size: 1, gamma: 0.1 });
+    const args = { resample_every: 1, samples: 2 };
+    const run_epoch = (split: "train" | "test", upto: number | null = null): number => {
+      torch.set_grad_enabled(split === "train");
+      if (split === "train") model.train();
+      else model.eval();
+      const nsamples = split === "train" ? 1 : args.samples;
+      const x = split === "train" ? xtr : xte;
+      const [N] = x.size();
+      const B = 100;
+      const nsteps = upto === null ? Math.floor(N / B) : Math.min(Math.floor(N / B), upto);
+      const lossfs: number[] = [];
+      for (let step = 0; step < nsteps; step++) {
+        const xb = x.index(`${step * B}:${step * B + B}`);
+        const xbhat = torch.zeros_like(xb);
+        for (let s = 0; s < nsamples; s++) {
+          if (step % args.resample_every === 0 || split === "test") model.update_masks();
+          xbhat.add_(model(xb));
+        }
+        xbhat.div_(nsamples);
+        const loss = F.binary_cross_entropy_with_logits(xbhat, xb, { size_average: false }).div(B);
+        lossfs.push(loss.data.item());
+        if (split === "train") {
+          opt.zero_grad();
+          loss.backward();
+          opt.step();
+        }
+      }
+      return lossfs.reduce((a, b) => a + b, 0) / lossfs.length;
+    };
+    const epochs: { lr: number; test: number; train: number }[] = [];
+    try {
+      for (let epoch = 0; epoch < 2; epoch++) {
+        scheduler.step(epoch);
+        const test = run_epoch("test", 1);
+        const train = run_epoch("train");
+        epochs.push({ lr: opt.param_groups[0].lr as number, test, train });
+      }
+    } finally {
+      torch.set_grad_enabled(true);
+    }
+    epochs.forEach((e, i) => {
+      expect(e.lr).toBeCloseTo(r.epochs[i].lr, 12);
+      expectNums([e.test, e.train], [r.epochs[i].test, r.epochs[i].train], 1e-5);
+    });
+    expect(model.seed).toBe(r.seed_after);
+    // Python shows each of these warnings at every call here (a loop in one frame); the engine each message once
+    const shown = warn.mock.calls.map((c) => String(c[0]).replace(/^UserWarning: /, "").split("\n")[0]);
+    expect(shown).toEqual([...new Set(r.warnings as string[])]);
   });
 });
 
