@@ -5,7 +5,8 @@
  * scatter, index_select, index_add), values as PyTorch 1.13's (tests/fixtures/torch/nn/functional_layers.json).
  */
 import { parseArgs, type PyArgs } from "../../args";
-import { int32, int64 } from "../../dtype";
+import { float32, int32, int64 } from "../../dtype";
+import { composite } from "../../autograd/function";
 import { NotImplementedError, RuntimeError, TypeError_, ValueError } from "../../errors";
 import { stack } from "../../ops/join";
 import type { Tensor } from "../../tensor";
@@ -193,11 +194,24 @@ export function embedding_bag(input: Tensor, weight: Tensor, ...args: EmbeddingB
   const n = ids.length;
   const ends = starts.map((_, b) => (b + 1 < starts.length ? starts[b + 1] : a.include_last_offset && a.offsets ? data(a.offsets)[starts.length] : n));
   if (starts.length && starts[0] !== 0 && input.dim() === 1) throw new RuntimeError(`offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from position 0. However, got ${starts[0]}`);
-  for (const v of ids) if (v < 0 || v >= V) throw new RuntimeError(`Index ${v} is out of bounds for the embedding of size ${V}`);
+  if (input.dim() === 1 && a.offsets && a.offsets.numel() > 0) {
+    const last = data(a.offsets)[a.offsets.numel() - 1];
+    if (last > n) throw new RuntimeError(`offsets[-1] can not be greater than input's length ${n} but got offsets[-1] of ${last}`);
+  }
+  const pad = a.padding_idx === undefined || a.padding_idx === null ? -1 : a.padding_idx < 0 ? a.padding_idx + V : a.padding_idx;
+  for (let j = 0; j < n; j++) {
+    const v = ids[j];
+    if (v >= 0 && v < V) continue;
+    // torch 1.13's CPU kernels word it two ways: the float32 sum / mean lookup without padding_idx (its
+    // embedding_lookup_idx.cc check, at line 213 for int32 indices, 214 for int64), and the general one.
+    if (weight.dtype === float32 && mode !== "max" && pad === -1) {
+      throw new RuntimeError(`[enforce fail at embedding_lookup_idx.cc:${input.dtype === int32 ? 213 : 214}] 0 <= idx && idx < data_size. Index ${j} is out of bounds: ${v}, range 0 to ${V}`);
+    }
+    throw new RuntimeError(`embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be ${v}`);
+  }
   // max_norm: the rows the input names are renormalised in place first (torch's _no_grad_embedding_renorm_),
   // here after every check so that a refused call changes nothing.
   if (a.max_norm !== undefined && a.max_norm !== null) renorm_(weight, ids, a.max_norm, a.norm_type ?? 2);
-  const pad = a.padding_idx === undefined || a.padding_idx === null ? -1 : a.padding_idx < 0 ? a.padding_idx + V : a.padding_idx;
   // Positions that count (not padding) and the bag of each.
   const keep: number[] = [];
   const bagOf: number[] = [];
@@ -213,33 +227,37 @@ export function embedding_bag(input: Tensor, weight: Tensor, ...args: EmbeddingB
   const pos = empty([keep.length], int64);
   pos._data.set(keep);
   const keptIds = flat.index_select(0, pos);
-  // scale_grad_by_freq: each row's gradient divided by how often its index occurs in the whole input
-  // (padding entries, left out here, get no gradient either way), which F.embedding's backward does.
-  // sparse=True: F.embedding's sparse gradient (the looked-up rows, autograd/sparse_grad.ts), as torch's.
-  const rows = a.scale_grad_by_freq || a.sparse
-    ? embedding(keptIds, weight, { scale_grad_by_freq: a.scale_grad_by_freq ?? false, sparse: a.sparse ?? false })
-    : weight.index_select(0, keptIds);
   const B = starts.length;
-  if (mode === "max") {
-    const zeroRow = weight.narrow(0, 0, 1).mul(0).reshape(D);
-    const out: Tensor[] = [];
-    let at = 0;
-    for (let b = 0; b < B; b++) {
-      out.push(counts[b] ? rows.narrow(0, at, counts[b]).amax(0) : zeroRow);
-      at += counts[b];
+  // One node named as torch's (the output's grad_fn is EmbeddingBagBackward0), differentiating through the ops below.
+  const bag = (w: Tensor, p: Tensor | null): Tensor => {
+    // scale_grad_by_freq: each row's gradient divided by how often its index occurs in the whole input
+    // (padding entries, left out here, get no gradient either way), which F.embedding's backward does.
+    // sparse=True: F.embedding's sparse gradient (the looked-up rows, autograd/sparse_grad.ts), as torch's.
+    const rows = a.scale_grad_by_freq || a.sparse
+      ? embedding(keptIds, w, { scale_grad_by_freq: a.scale_grad_by_freq ?? false, sparse: a.sparse ?? false })
+      : w.index_select(0, keptIds);
+    if (mode === "max") {
+      const zeroRow = w.narrow(0, 0, 1).mul(0).reshape(D);
+      const out: Tensor[] = [];
+      let at = 0;
+      for (let b = 0; b < B; b++) {
+        out.push(counts[b] ? rows.narrow(0, at, counts[b]).amax(0) : zeroRow);
+        at += counts[b];
+      }
+      return B ? stack(out, 0) : empty([0, D], w.dtype);
     }
-    return B ? stack(out, 0) : empty([0, D], weight.dtype);
-  }
-  const contrib = psw ? rows.mul(psw.reshape(-1).index_select(0, pos).unsqueeze(1)) : rows;
-  const bagIdx = empty([keep.length], int64);
-  bagIdx._data.set(bagOf);
-  const zeros = empty([B, D], weight.dtype);
-  zeros._data.fill(0);
-  let out = zeros.index_add(0, bagIdx, contrib);
-  if (mode === "mean") {
-    const div = empty([B, 1], weight.dtype);
-    div._data.set(counts.map((c) => Math.max(c, 1)));
-    out = out.div(div);
-  }
-  return out;
+    const contrib = p ? rows.mul(p.reshape(-1).index_select(0, pos).unsqueeze(1)) : rows;
+    const bagIdx = empty([keep.length], int64);
+    bagIdx._data.set(bagOf);
+    const zeros = empty([B, D], w.dtype);
+    zeros._data.fill(0);
+    let out = zeros.index_add(0, bagIdx, contrib);
+    if (mode === "mean") {
+      const div = empty([B, 1], w.dtype);
+      div._data.set(counts.map((c) => Math.max(c, 1)));
+      out = out.div(div);
+    }
+    return out;
+  };
+  return composite("EmbeddingBagBackward0", psw ? [weight, psw] : [weight], (w, p) => bag(w, p ?? null));
 }

@@ -7,7 +7,12 @@
  *     dense tensor marked sparse (autograd/sparse_grad.ts): is_sparse, to_dense(), accumulation (sparse + dense is
  *     dense), zero_grad, the optimizers' refusals, Adagrad / SGD on it, and SparseAdam's lazy rows.
  *   - EmbeddingBag's index-dtype message named the dtype (torch.float32), not torch's tensor type
- *     (torch.FloatTensor); mode="max" with sparse=True was accepted (torch: ValueError).
+ *     (torch.FloatTensor); mode="max" with sparse=True was accepted (torch: ValueError); forward took
+ *     per_sample_weights only by position.
+ *   - F.embedding_bag: an out-of-range index had a made-up message (torch's CPU kernels have two: the float32
+ *     sum / mean lookup's enforce text with the flat position, and the general one); offsets past the input's end
+ *     gave an IndexError from index_select (torch: "offsets[-1] can not be greater than input's length ...");
+ *     the output's grad_fn was IndexAddBackward0 / DivBackward0 / StackBackward0 (torch: EmbeddingBagBackward0).
  */
 import { describe, expect, it } from "vitest";
 import { nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
@@ -104,5 +109,31 @@ describe("nn.EmbeddingBag.forward's keywords", () => {
     expect(bag(long([0, 2, 2, 4]), long([0, 3]), { per_sample_weights: torch.tensor([0.5, 2.0, -1.0, -0.75]) }).tolist()).toEqual(want);
     expect(bag(long([0, 2, 2, 4]), { offsets: long([0, 3]), per_sample_weights: torch.tensor([0.5, 2.0, -1.0, -0.75]) }).tolist()).toEqual(want);
     expect(bag(long([0, 2, 2, 4]), long([0, 3]), torch.tensor([0.5, 2.0, -1.0, -0.75])).tolist()).toEqual(want);
+  });
+});
+
+describe("F.embedding_bag's out-of-range errors and grad_fn", () => {
+  it("an index out of range and offsets past the input, in torch 1.13's CPU words", () => {
+    torch.manual_seed(10);
+    const wb = torch.randn(5, 2);
+    const EB = nn.functional.embedding_bag;
+    const got = [
+      ...(["sum", "mean", "max"] as const).map((mode) => raised(() => EB(long([1, 2, 3, 0, 9]), wb, long([0, 3]), { mode }))),
+      raised(() => EB(long([[1, 2], [3, 9]]), wb, { mode: "sum" })),
+      raised(() => EB(long([1, 2, -1]), wb.double(), long([0, 1]), { mode: "sum" })),
+      raised(() => EB(long([1, 2, 9]), wb, long([0, 1]), { mode: "sum", padding_idx: 0 })),
+      raised(() => EB(torch.tensor([1, 2, 9], { dtype: torch.int32 }), wb, torch.tensor([0, 1], { dtype: torch.int32 }), { mode: "mean" })),
+      raised(() => EB(long([1, 2, 3]), wb, long([0, 5]), { mode: "sum" })),
+      raised(() => EB(long([1, 2, 3]), wb, long([0, 2, 5]), { mode: "mean", include_last_offset: true })),
+    ];
+    expect(got).toEqual(g.bag_bounds);
+  });
+
+  it("the output prints grad_fn=<EmbeddingBagBackward0> in every mode", () => {
+    (["sum", "mean", "max"] as const).forEach((mode, k) => {
+      torch.manual_seed(11);
+      const bag = new nn.EmbeddingBag(4, 2, { mode });
+      expect(String(bag(long([1, 2, 3]), long([0, 2])))).toBe(g.bag_reprs[k]);
+    });
   });
 });

@@ -27,8 +27,9 @@
  * a plain dense gradient, so Adam ran on DLRM's tables where torch refuses, and SparseAdam refused them). They are
  * now dense gradients marked sparse: is_sparse, to_dense(), accumulation, zero_grad, torch's refusals from Adam & co
  * and from SGD / Adagrad weight decay, and SparseAdam's lazy rows. Also EmbeddingBag's index-dtype message
- * (torch.FloatTensor), mode="max" with sparse=True refused as torch, and EmbeddingBag.forward's keywords
- * (bag(x, offsets, { per_sample_weights })).
+ * (torch.FloatTensor), mode="max" with sparse=True refused as torch, EmbeddingBag.forward's keywords
+ * (bag(x, offsets, { per_sample_weights })), the out-of-range index / offsets messages, and the bag's grad_fn
+ * (EmbeddingBagBackward0, which a printed DLRM lookup shows).
  * Left as is: the Linear biases in front of BatchNorm1d (torchfm's MultiLayerPerceptron) have a zero gradient up
  * to rounding, and Adam / Adagrad with their default eps turn that rounding noise into +-lr steps, so eval-mode
  * predictions follow each library's rounding noise; both sides here use eps=1e-4, which keeps that noise small.
