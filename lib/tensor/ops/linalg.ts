@@ -721,7 +721,44 @@ export function solve_triangular(A: Tensor, B: Tensor, ...args: PyArgs<[], { upp
   checkMatrix(A, "linalg.solve_triangular", true);
   let tri = a.upper ? A.triu() : A.tril();
   if (a.unitriangular) tri = tri.sub(tri.diagonal(0, -2, -1).diag_embed()).add(eye(A.shape[A.dim() - 1], { dtype: A.dtype }));
-  return solveNamed(tri, B, a.left ?? true, "torch.linalg.solve", false);
+  const left = a.left ?? true;
+  if (!a.unitriangular && hasZeroDiagonal(tri)) {
+    // torch's trsm divides by the zero pivot (inf / NaN, no error); the inverse-based path below would raise.
+    const X = left ? substitute(tri, B, a.upper) : mT(substitute(mT(tri), mT(B), !a.upper));
+    return noGradient(X, [A, B], "LinalgSolveTriangular");
+  }
+  return solveNamed(tri, B, left, "torch.linalg.solve", false);
+}
+
+/** Whether a (batch of) triangular matrix has an exactly zero diagonal entry (a singular triangle). */
+function hasZeroDiagonal(T: Tensor): boolean {
+  return no_grad(() => T.diagonal(0, -2, -1).eq(0).any().item() as boolean);
+}
+
+/**
+ * X with T X = B by substitution, T triangular (upper or lower, the other triangle zero), column by column as BLAS's
+ * trsm orders it (a zero pivot divides to inf, 0 / 0 to NaN, and both spread): what torch 1.13's
+ * solve_triangular and cholesky_solve give for a singular triangle. Batch dims broadcast; the result has T's dtype.
+ */
+function substitute(T: Tensor, B: Tensor, upper: boolean): Tensor {
+  const n = T.shape[T.dim() - 1];
+  const k = B.shape[B.dim() - 1];
+  const batch = broadcastShapes(T.shape.slice(0, -2), B.shape.slice(0, -2), "linalg.solve_triangular");
+  const ts = matrices(T.detach().expand([...batch, n, n]).contiguous()).mats;
+  const bs = matrices(B.detach().to(T.dtype).expand([...batch, n, k]).contiguous()).mats;
+  const parts = ts.map((t, idx) => {
+    const x = Float64Array.from(bs[idx]);
+    for (let j = 0; j < k; j++) {
+      for (let step = 0; step < n; step++) {
+        const r = upper ? n - 1 - step : step;
+        x[r * k + j] /= t[r * n + r];
+        const [lo, hi] = upper ? [0, r] : [r + 1, n];
+        for (let i = lo; i < hi; i++) x[i * k + j] -= x[r * k + j] * t[i * n + r];
+      }
+    }
+    return x;
+  });
+  return fromMats(batch, [n, k], parts, T);
 }
 
 /** torch.triangular_solve(b, A, upper=true, transpose=false, unitriangular=false) -> (solution, cloned_coefficient). */
@@ -883,6 +920,8 @@ export function cholesky_solve(B: Tensor, L: Tensor, ...args: PyArgs<[upper?: bo
     throw new RuntimeError(`Incompatible matrix sizes for cholesky_solve: each A matrix is ${L.shape[L.dim() - 2]} by ${n} but each b matrix is ${B.shape[B.dim() - 2]} by ${B.shape[B.dim() - 1]}`);
   }
   const lower = upper ? mT(L.triu()) : L.tril();
+  // A zero on L's diagonal: torch's potrs solves the two triangles anyway (inf / NaN), the engine's path would raise.
+  if (hasZeroDiagonal(lower)) return noGradient(substitute(mT(lower), substitute(lower, B, false), true), [B, L], "CholeskySolve");
   return solve(lower.matmul(mT(lower)), B);
 }
 

@@ -7,7 +7,9 @@
  *  - cholesky_ex of a matrix that is not positive-definite returns LAPACK's partial factor (the recursive potrf2),
  *    not NaNs; solve_ex's info still names U's zero diagonal element;
  *  - linalg.solve / solve_ex refuse A and B of different dtypes (the engine cast B to A's dtype), before the square
- *    check; solve_triangular still mixes them, as torch's; cholesky_solve checks b / u dims, dtypes and rows as torch.
+ *    check; solve_triangular still mixes them, as torch's; cholesky_solve checks b / u dims, dtypes and rows as torch;
+ *  - solve_triangular and cholesky_solve with a zero on the triangle's diagonal divide through (inf / NaN, as torch's
+ *    trsm) instead of raising the singular-matrix error of the engine's inverse-based path.
  */
 import { describe, expect, it } from "vitest";
 import { RuntimeError, torch } from "../../../../lib/tensor/index";
@@ -75,5 +77,26 @@ describe("torch.linalg failures as torch 1.13 reports them", () => {
     const x = torch.linalg.solve_triangular(torch.tensor([[2, 0], [1, 4]]), torch.ones(2, 1, f64), { upper: false });
     expect(x.dtype).toBe(torch.float32);
     expectT(x, g.solve_triangular_mixed, 1e-7);
+  });
+
+  it("solve_triangular / cholesky_solve with a zero pivot: inf and NaN as torch's trsm, no error", () => {
+    const num = (v: string | number): number => (v === "inf" ? Infinity : v === "-inf" ? -Infinity : v === "nan" ? NaN : (v as number));
+    const Z = torch.tensor([[0, 0], [1, 1]]);
+    const U3 = torch.tensor([[2, 1, 0], [0, 0, 3], [0, 0, 1]]);
+    const B3 = torch.tensor([[1, 0], [2, 0], [3, 1]]);
+    const got = [
+      torch.linalg.solve_triangular(Z, torch.ones(2, 1), { upper: false }),
+      torch.linalg.solve_triangular(U3, B3, { upper: true }),
+      torch.linalg.solve_triangular(U3, B3.T, { upper: true, left: false }),
+      torch.linalg.solve_triangular(torch.tensor([[0, 0], [1, 2]]), torch.tensor([[0], [4]]), { upper: false }),
+      torch.cholesky_solve(torch.ones(2, 1), Z),
+      torch.cholesky_solve(B3, U3, { upper: true }),
+      torch.linalg.solve_triangular(torch.stack([Z, torch.eye(2)]), torch.ones(2, 1), { upper: false }),
+    ];
+    got.forEach((x, i) => {
+      const want = g.singular_triangles[i] as { shape: number[]; data: (string | number)[] };
+      expect(x.shape).toEqual(want.shape);
+      expect(x.reshape(-1).tolist()).toEqual(want.data.map(num));
+    });
   });
 });
