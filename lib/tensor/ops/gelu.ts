@@ -14,15 +14,16 @@ import { float32 } from "../dtype";
 import { erf32 } from "../kernels/unary";
 import { kernels } from "../kernels/registry";
 import { createGeluSimd } from "../kernels/wasm/gelu_simd";
+import { onFirstUse } from "../kernels/wasm/on_first_use";
 import type { Tensor } from "../tensor";
 import { UNARY_FORMULAS } from "./unary_formulas";
 import { contiguousData, emptyForOverwrite } from "./util";
 
 const INV_SQRT_2PI = 0.3989422804014327;
-const simd = createGeluSimd();
+const simd = onFirstUse(createGeluSimd);
 
 /** The SIMD kernels when the WebAssembly backend is selected (selectBackend("ts") clears kernels.gemm). */
-const simdSelected = (): boolean => simd !== null && kernels.gemm !== null;
+const simdSelected = (): boolean => kernels.gemm !== null && simd() !== null;
 
 /** GELU(x) = x Phi(x) for a float32 tensor, recording GeluBackward0 (create_graph: the unary formula). */
 export function gelu32(x: Tensor): Tensor {
@@ -36,13 +37,13 @@ export function gelu32(x: Tensor): Tensor {
   const from = fast ? n & ~3 : 0;
   if (!needsGrad(x)) {
     // No backward: the values alone (no derivative buffer, no exp).
-    if (fast) simd!.values(n, xd, o);
+    if (fast) simd()!.values(n, xd, o);
     for (let i = from; i < n; i++) o[i] = xd[i] * phi(xd[i]);
     return out;
   }
   // The derivative d = Phi(x) + x pdf(x) is computed now, while x is at hand: the backward is g * d.
   const d = takeScratch(false, n) as Float32Array;
-  if (fast) simd!.forward(n, xd, o, d);
+  if (fast) simd()!.forward(n, xd, o, d);
   // pdf(x) = exp(-x^2 / 2) / sqrt(2 pi) for the JS part: the exponents first, then one call of the exp kernel.
   const pdf = new Float32Array(n - from);
   for (let i = from; i < n; i++) { const v = xd[i]; pdf[i - from] = -0.5 * v * v; }
@@ -60,7 +61,7 @@ export function gelu32(x: Tensor): Tensor {
       const res = emptyForOverwrite(x.shape, g.dtype);
       const r = res._data as Float32Array;
       const simdNow = simdSelected();
-      if (simdNow) simd!.backward(n, gd, d, r);
+      if (simdNow) simd()!.backward(n, gd, d, r);
       for (let i = simdNow ? n & ~3 : 0; i < n; i++) r[i] = gd[i] * d[i];
       return [res];
     },

@@ -23,6 +23,7 @@ import { get_default_dtype } from "../default_dtype";
 import { basicIndexWriteNode, index_put, type IndexSpec } from "./indexing";
 import { checkMultiOutputView } from "./views";
 import { exactIntegerResults, resultType, scalar } from "./util";
+import { onFirstUse } from "../kernels/wasm/on_first_use";
 
 function checkLeaf(self: Tensor): void {
   checkInplaceOutsideInference(self);
@@ -121,11 +122,6 @@ function scatterToBase(base: Tensor, positions: () => Tensor, g: Tensor): Tensor
   return zeros.index_add(0, positions(), g.reshape(-1)).reshape(base.shape);
 }
 
-/** Computes `make()` once, on first use. */
-function once<T>(make: () => T): () => T {
-  let value: T | undefined;
-  return () => (value ??= make());
-}
 
 /**
  * In place on a view (PyTorch's CopySlices): the base takes a node whose backward sends the
@@ -140,7 +136,7 @@ function rebaseView(self: Tensor, op: string, compute: (old: Tensor) => Tensor):
   oldBase.grad_fn = base.grad_fn;
   // The region of the old base, as a differentiable view of it.
   const oldRegion = regionOf(oldBase, self);
-  const positions = once(() => flatPositions(base, self));
+  const positions = onFirstUse(() => flatPositions(base, self));
   const regionIn = record(oldRegion, "AsStridedBackward0", [oldBase], (g) => {
     const holder = inBaseLayout(base, zerosOf(base.shape, g.dtype));
     kernels.copy(g.shape, g._data, g._offset, g._strides, holder._data, self._offset, self._strides);
@@ -170,7 +166,7 @@ function rebaseView(self: Tensor, op: string, compute: (old: Tensor) => Tensor):
 
 /** A node making `view` a strided view of `base`'s current value (AsStridedBackward0). */
 export function viewNodeOfBase(view: Tensor, base: Tensor): Node {
-  const positions = once(() => flatPositions(base, view));
+  const positions = onFirstUse(() => flatPositions(base, view));
   const node = new Node("AsStridedBackward0", [base], (g) => {
     const holder = inBaseLayout(base, zerosOf(base.shape, g.dtype));
     kernels.copy(g.shape, g._data, g._offset, g._strides, holder._data, view._offset, view._strides);

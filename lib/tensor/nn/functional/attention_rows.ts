@@ -12,8 +12,9 @@
 import type { Storage } from "../../dtype";
 import { kernels } from "../../kernels/registry";
 import { createAttentionSimd } from "../../kernels/wasm/attention_simd";
+import { onFirstUse } from "../../kernels/wasm/on_first_use";
 
-const simd = createAttentionSimd();
+const simd = onFirstUse(createAttentionSimd);
 
 /** An additive mask read through strides: row i of slice b starts at offs[b] + i * rowStride. */
 export interface StridedMask {
@@ -24,7 +25,7 @@ export interface StridedMask {
 }
 
 /** The SIMD passes apply: WebAssembly backend selected (selectBackend("ts") clears kernels.gemm), float32, rows of whole groups of four. */
-const simdFor = (a: Storage, S: number): boolean => simd !== null && kernels.gemm !== null && a instanceof Float32Array && S > 0 && S % 4 === 0;
+const simdFor = (a: Storage, S: number): boolean => kernels.gemm !== null && a instanceof Float32Array && S > 0 && S % 4 === 0 && simd() !== null;
 
 const rowEnd = (causal: boolean, i: number, S: number): number => (causal ? Math.min(S, i + 1) : S);
 
@@ -37,7 +38,7 @@ export function softmaxRows(P: Storage, nb: number, L: number, S: number, causal
       applyMask(P, nb, L, S, causal, scale, mask);
       scale = 1;
     }
-    simd!.softmaxForward(P as Float32Array, rows, S, L, causal, scale);
+    simd()!.softmaxForward(P as Float32Array, rows, S, L, causal, scale);
     return;
   }
   // Scale, mask and causal cut, then each row shifted by its max (one pass per row)...
@@ -84,7 +85,7 @@ function applyMask(P: Storage, nb: number, L: number, S: number, causal: boolean
 /** dS (dO V^T in) becomes scale * P * (dS - rowsum(dS * P)), in place; 0 past the causal cut. */
 export function softmaxBackwardRows(dS: Storage, P: Storage, rows: number, L: number, S: number, causal: boolean, scale: number): void {
   if (simdFor(dS, S) && P instanceof Float32Array) {
-    simd!.softmaxBackward(dS as Float32Array, P, rows, S, L, causal, scale);
+    simd()!.softmaxBackward(dS as Float32Array, P, rows, S, L, causal, scale);
     return;
   }
   for (let r = 0; r < rows; r++) {

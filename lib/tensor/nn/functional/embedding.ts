@@ -15,6 +15,7 @@ import { emptyForOverwrite } from "../../ops/util";
 import { typeName } from "../../ops/dtype_info";
 import { kernels } from "../../kernels/registry";
 import { createEmbeddingSimd, MAX_TABLE_FLOATS } from "../../kernels/wasm/embedding_simd";
+import { onFirstUse } from "../../kernels/wasm/on_first_use";
 
 export interface EmbeddingFunctionalOptions {
   padding_idx?: number | null;
@@ -70,10 +71,10 @@ export function renorm_(weight: Tensor, indices: ArrayLike<number>, max_norm: nu
  * (selectBackend("ts") clears kernels.gemm); `enabled` is for benches comparing the two in one
  * process, the counts for tests.
  */
-const embSimd = createEmbeddingSimd();
+const embSimd = onFirstUse(createEmbeddingSimd);
 export const embeddingRows_ = { enabled: true, gathers: 0, scatters: 0 };
 const simdRows = (dtype: Tensor["dtype"], num: number, D: number): boolean =>
-  embSimd !== null && embeddingRows_.enabled && kernels.gemm !== null && dtype.name === "float32" && D % 4 === 0 && num * D <= MAX_TABLE_FLOATS;
+  embeddingRows_.enabled && kernels.gemm !== null && dtype.name === "float32" && D % 4 === 0 && num * D <= MAX_TABLE_FLOATS && embSimd() !== null;
 
 /**
  * F.embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
@@ -112,7 +113,7 @@ export function embedding(
   const out = emptyForOverwrite([...input.shape, D], weight.dtype);
   const y = out._data;
   if (simdRows(weight.dtype, num, D)) {
-    embSimd!.gather(w as Float32Array, 0, num, D, idx, n, y as Float32Array, 0);
+    embSimd()!.gather(w as Float32Array, 0, num, D, idx, n, y as Float32Array, 0);
     embeddingRows_.gathers++;
   } else {
     for (let i = 0; i < n; i++) {
@@ -136,7 +137,7 @@ export function embedding(
     if (!byFreq && g.dtype === weight.dtype && simdRows(g.dtype, num, D)) {
       // Every element of gw is written (the rows no index names get zeros).
       const gw = emptyForOverwrite(weight.shape, g.dtype);
-      embSimd!.scatterAdd(gd as Float32Array, 0, idx, n, padding, gw._data as Float32Array, num, D);
+      embSimd()!.scatterAdd(gd as Float32Array, 0, idx, n, padding, gw._data as Float32Array, num, D);
       embeddingRows_.scatters++;
       return gw;
     }

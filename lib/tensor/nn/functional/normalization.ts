@@ -17,10 +17,11 @@ import { checkTensor, data, empty, floatType } from "./_util";
 import { cppTypeName, float32, wrapsAround } from "../../dtype";
 import { kernels } from "../../kernels/registry";
 import { createLayerNormSimd } from "../../kernels/wasm/layernorm_simd";
+import { onFirstUse } from "../../kernels/wasm/on_first_use";
 import { emptyForOverwrite } from "../../ops/util";
 
 /** The SIMD layer norm (kernels/wasm/layernorm_simd.ts), used on the WebAssembly backend (kernels.gemm set). */
-const layerNormSimd = createLayerNormSimd();
+const layerNormSimd = onFirstUse(createLayerNormSimd);
 
 export interface BatchNormFunctionalOptions {
   weight?: Tensor | null;
@@ -265,11 +266,11 @@ export function layer_norm(
   const out = emptyForOverwrite(input.shape, dt); // every row written below (SIMD or JS)
   const y = out._data;
   // float32 rows of a multiple of 4 on the WebAssembly backend: the SIMD kernel, both directions.
-  const simd = layerNormSimd !== null && kernels.gemm !== null && input.dtype === float32 && x instanceof Float32Array &&
-    (!gamma || gamma instanceof Float32Array) && (!beta || beta instanceof Float32Array) && M % 4 === 0 && rows > 0 && M > 0;
+  const simd = kernels.gemm !== null && input.dtype === float32 && x instanceof Float32Array &&
+    (!gamma || gamma instanceof Float32Array) && (!beta || beta instanceof Float32Array) && M % 4 === 0 && rows > 0 && M > 0 && layerNormSimd() !== null;
   const mean32 = simd ? new Float32Array(rows) : null;
   const rstd32 = simd ? new Float32Array(rows) : null;
-  if (simd) layerNormSimd!.forward(rows, M, x as Float32Array, gamma as Float32Array | null, beta as Float32Array | null, eps, y as Float32Array, mean32!, rstd32!);
+  if (simd) layerNormSimd()!.forward(rows, M, x as Float32Array, gamma as Float32Array | null, beta as Float32Array | null, eps, y as Float32Array, mean32!, rstd32!);
   for (let r = 0; r < (simd ? 0 : rows); r++) {
     const base = r * M;
     let s = 0;
@@ -297,7 +298,7 @@ export function layer_norm(
       const res = gx ? gx._data : null;
       if (simd && g.dtype === float32) {
         const sw32 = new Float32Array(M), sb32 = new Float32Array(M);
-        layerNormSimd!.backward(rows, M, gd as Float32Array, x as Float32Array, gamma as Float32Array | null, mean32!, rstd32!, res as Float32Array | null, sw32, sb32);
+        layerNormSimd()!.backward(rows, M, gd as Float32Array, x as Float32Array, gamma as Float32Array | null, mean32!, rstd32!, res as Float32Array | null, sw32, sb32);
         if (gw) gw._data.set(sw32);
         if (gb) gb._data.set(sb32);
         return [gx, gw, gb];
