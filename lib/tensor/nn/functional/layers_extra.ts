@@ -199,16 +199,23 @@ export function embedding_bag(input: Tensor, weight: Tensor, ...args: EmbeddingB
     if (last > n) throw new RuntimeError(`offsets[-1] can not be greater than input's length ${n} but got offsets[-1] of ${last}`);
   }
   const pad = a.padding_idx === undefined || a.padding_idx === null ? -1 : a.padding_idx < 0 ? a.padding_idx + V : a.padding_idx;
-  for (let j = 0; j < n; j++) {
-    const v = ids[j];
-    if (v >= 0 && v < V) continue;
-    // torch 1.13's CPU kernels word it two ways: the float32 sum / mean lookup without padding_idx (its
-    // embedding_lookup_idx.cc check, at line 213 for int32 indices, 214 for int64), and the general one.
-    if (weight.dtype === float32 && mode !== "max" && pad === -1) {
-      throw new RuntimeError(`[enforce fail at embedding_lookup_idx.cc:${input.dtype === int32 ? 213 : 214}] 0 <= idx && idx < data_size. Index ${j} is out of bounds: ${v}, range 0 to ${V}`);
-    }
-    throw new RuntimeError(`embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be ${v}`);
+  // torch 1.13's CPU kernels word a bad index two ways: the float32 sum / mean lookup without padding_idx (its
+  // embedding_lookup_idx.cc checks, at line 213 for int32 indices, 214 for int64), and the general one.
+  const fastPath = weight.dtype === float32 && mode !== "max" && pad === -1;
+  const enforce = `[enforce fail at embedding_lookup_idx.cc:${input.dtype === int32 ? 213 : 214}]`;
+  if (fastPath) {
+    // That lookup walks the bags with one running position, so offsets that go back (lengths given as offsets)
+    // run it past the input's end.
+    let current = 0;
+    starts.forEach((start, b) => {
+      for (let j = start; j < ends[b]; j++, current++) {
+        if (current >= n) throw new RuntimeError(`${enforce} current < index_size. ${current} vs ${n}`);
+        const v = ids[current];
+        if (!(v >= 0 && v < V)) throw new RuntimeError(`${enforce} 0 <= idx && idx < data_size. Index ${current} is out of bounds: ${v}, range 0 to ${V}`);
+      }
+    });
   }
+  for (const v of ids) if (!(v >= 0 && v < V)) throw new RuntimeError(`embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be ${v}`);
   // max_norm: the rows the input names are renormalised in place first (torch's _no_grad_embedding_renorm_),
   // here after every check so that a refused call changes nothing.
   if (a.max_norm !== undefined && a.max_norm !== null) renorm_(weight, ids, a.max_norm, a.norm_type ?? 2);

@@ -11,7 +11,8 @@
  *     per_sample_weights only by position.
  *   - F.embedding_bag: an out-of-range index had a made-up message (torch's CPU kernels have two: the float32
  *     sum / mean lookup's enforce text with the flat position, and the general one); offsets past the input's end
- *     gave an IndexError from index_select (torch: "offsets[-1] can not be greater than input's length ...");
+ *     gave an IndexError from index_select (torch: "offsets[-1] can not be greater than input's length ..."), and
+ *     offsets that go back were taken (torch's float32 sum / mean lookup runs past the input's end and says so);
  *     the output's grad_fn was IndexAddBackward0 / DivBackward0 / StackBackward0 (torch: EmbeddingBagBackward0).
  */
 import { describe, expect, it } from "vitest";
@@ -127,6 +128,12 @@ describe("F.embedding_bag's out-of-range errors and grad_fn", () => {
       raised(() => EB(long([1, 2, 3]), wb, long([0, 2, 5]), { mode: "mean", include_last_offset: true })),
     ];
     expect(got).toEqual(g.bag_bounds);
+    // offsets that go back (bag lengths given as offsets) run the float32 lookup past the input's end
+    expect([
+      raised(() => EB(long([1, 2, 3]), wb, long([0, 2, 1]), { mode: "sum" })),
+      raised(() => EB(long([1, 2, 3, 4]), wb, long([0, 3, 1, 2]), { mode: "mean" })),
+      raised(() => EB(torch.tensor([1, 2, 3, 4], { dtype: torch.int32 }), wb, torch.tensor([0, 3, 1], { dtype: torch.int32 }), { mode: "sum" })),
+    ]).toEqual(g.bag_offsets_back);
   });
 
   it("the output prints grad_fn=<EmbeddingBagBackward0> in every mode", () => {
