@@ -202,6 +202,16 @@ let nextHookId = 0;
 /** Tensor.cumsum() / cumprod() without dim: torch 1.13's argument parser lists the method's overloads. */
 const CUM_METHOD_OVERLOADS = " * (int dim, *, torch.dtype dtype)\n * (name dim, *, torch.dtype dtype)\n";
 
+/**
+ * x.flip() / x.permute() / x.tile() / x.repeat() without their required argument: torch 1.13's argument parser raises
+ * 'flip() missing 1 required positional arguments: "dims"' (the engine flipped nothing, or raised a RuntimeError).
+ * The arguments are passed on (typed for shapeFromArgs, which also reads the { dims } keyword form).
+ */
+function requiredArg(args: readonly unknown[], fn: string, keyword: string): (number | readonly number[])[] {
+  if (args.length === 0) throw new TypeError_(`${fn}() missing 1 required positional arguments: "${keyword}"`);
+  return args as (number | readonly number[])[];
+}
+
 export class Tensor {
   /** Only the engine's constructor sets it: a Proxy or an object posing as a tensor lacks it (see isGenuineTensor). */
   readonly #genuine = true;
@@ -592,8 +602,8 @@ export class Tensor {
   swapaxes(dim0: number, dim1: number): Tensor {
     return views.transpose(this, dim0, dim1);
   }
-  permute(...dims: (number | readonly number[])[]): Tensor {
-    return views.permute(this, shapeFromArgs(dims, "permute", "dims"));
+  permute(...dims: (number | readonly number[] | { dims: number | readonly number[] })[]): Tensor {
+    return views.permute(this, shapeFromArgs(requiredArg(dims, "permute", "dims"), "permute", "dims"));
   }
   t(): Tensor {
     return views.t(this);
@@ -610,15 +620,15 @@ export class Tensor {
   expand_as(other: Tensor): Tensor {
     return views.expand(this, other._shape);
   }
-  repeat(...sizes: (number | readonly number[])[]): Tensor {
-    return views.repeat(this, shapeFromArgs(sizes, "repeat", "repeats"));
+  repeat(...sizes: (number | readonly number[] | { repeats: number | readonly number[] })[]): Tensor {
+    return views.repeat(this, shapeFromArgs(requiredArg(sizes, "repeat", "repeats"), "repeat", "repeats"));
   }
   /** repeat(), padding a short list of sizes with leading 1s. */
-  tile(...dims: (number | readonly number[])[]): Tensor {
-    return rearrange.tile(this, shapeFromArgs(dims, "tile", "dims"));
+  tile(...dims: (number | readonly number[] | { dims: number | readonly number[] })[]): Tensor {
+    return rearrange.tile(this, shapeFromArgs(requiredArg(dims, "tile", "dims"), "tile", "dims"));
   }
-  flip(...dims: (number | readonly number[])[]): Tensor {
-    return rearrange.flip(this, shapeFromArgs(dims, "flip", "dims"));
+  flip(...dims: (number | readonly number[] | { dims: number | readonly number[] })[]): Tensor {
+    return rearrange.flip(this, shapeFromArgs(requiredArg(dims, "flip", "dims"), "flip", "dims"));
   }
   fliplr(): Tensor {
     return rearrange.flip(this, [1]);

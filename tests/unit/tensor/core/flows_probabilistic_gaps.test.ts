@@ -4,14 +4,18 @@
  *  - a number given as sample_shape (NormalizingFlowModel.sample's prior.sample(128) written for sample((128,))) raises
  *    torch's TypeError ("'int' object is not iterable"; MixtureSameFamily.sample: "object of type 'int' has no len()"),
  *    not a JavaScript "sampleShape is not iterable"; rsample of a class without one keeps NotImplementedError;
- *  - torch.lu / Tensor.lu (Invertible1x1Conv's torch.lu_unpack(*Q.lu())) show torch's deprecation warning, once.
+ *  - torch.lu / Tensor.lu (Invertible1x1Conv's torch.lu_unpack(*Q.lu())) show torch's deprecation warning, once;
+ *  - x.flip() / permute() / tile() / repeat() without their argument raise torch's TypeError (flip returned x unflipped,
+ *    permute and repeat raised RuntimeErrors); their { dims } / { repeats } keyword form is typed.
  */
 import { describe, expect, it, vi } from "vitest";
 import { torch } from "../../../../lib/tensor/index";
 import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { raised, tutorialFixture } from "../tutorials/helpers";
 
-const gaps = tutorialFixture<{ gaps: { sample_number: Record<string, [string, string]>; lu_warning: string[] } }>("flows_probabilistic.json").gaps;
+const gaps = tutorialFixture<{
+  gaps: { sample_number: Record<string, [string, string]>; lu_warning: string[]; no_dims: Record<string, [string, string]>; flip_dims_keyword: { data: number[] } };
+}>("flows_probabilistic.json").gaps;
 const D = torch.distributions;
 const [z2, o2, pr] = [torch.zeros(2), torch.ones(2), torch.tensor([0.3, 0.7])];
 type Sampler = { sample(...a: unknown[]): unknown; rsample(...a: unknown[]): unknown };
@@ -50,5 +54,11 @@ describe("flows_probabilistic gaps", () => {
     } finally {
       warn.mockRestore();
     }
+  });
+
+  it("x.flip() / permute() / tile() / repeat() without dims raise torch's TypeError; x.flip({ dims }) type-checks", () => {
+    const x = torch.arange(6.0).view(2, 3);
+    expect({ flip: raised(() => x.flip()), permute: raised(() => x.permute()), tile: raised(() => x.tile()), repeat: raised(() => x.repeat()) }).toEqual(gaps.no_dims);
+    expect(x.flip({ dims: [1] }).reshape(-1).tolist()).toEqual(gaps.flip_dims_keyword.data);
   });
 });

@@ -36,11 +36,11 @@
  * `log_det += ld` -> add_, self.flows[::-1] -> [...flows].reverse(), ModuleDict's layers[str(i)] -> get / set, the IAF's
  * `self.forward, self.backward = self.backward, self.forward` -> a destructuring swap, itertools.chain(*zip(a, b)) ->
  * flatMap, keyword arguments -> an options object, Python operators on tensors -> methods, tuples -> arrays,
- * np.maximum / np.exp of numbers -> Math, z.flip(dims=(1,)) -> z.flip([1]) (the { dims } form runs but is not in flip's
- * type), the prior typed by what the model calls (Dist below: the older distribution classes, MultivariateNormal among
- * them, are not typed as subclasses of Distribution).
+ * np.maximum / np.exp of numbers -> Math, the prior typed by what the model calls (Dist below: the older distribution
+ * classes, MultivariateNormal among them, are not typed as subclasses of Distribution).
  * Found and fixed in the engine (core/flows_probabilistic_gaps.test.ts): prior.sample(128) raising torch's
- * "'int' object is not iterable" (was JavaScript's "sampleShape is not iterable"), and Q.lu()'s deprecation warning.
+ * "'int' object is not iterable" (was JavaScript's "sampleShape is not iterable"), Q.lu()'s deprecation warning, and
+ * z.flip(dims=(1,))'s keyword form typed (with x.flip() raising torch's TypeError instead of returning x).
  * Known differences kept visible: torch.lu_unpack(Q.lu()) without the star names a list (torch: tuple); a Categorical's
  * repr after sample() lists only the parameter it was given (torch adds the lazily computed probs).
  */
@@ -298,14 +298,14 @@ class MAF extends nn.Module implements Flow {
     const st = this.net(x);
     const [s, t] = st.split(this.dim, { dim: 1 });
     let z = x.mul(torch.exp(s)).add(t);
-    z = this.parity ? z.flip([1]) : z;
+    z = this.parity ? z.flip({ dims: [1] }) : z;
     const log_det = torch.sum(s, { dim: 1 });
     return [z, log_det];
   }
   backward(z: Tensor): [Tensor, Tensor] {
     const x = torch.zeros_like(z);
     const log_det = torch.zeros(z.size(0));
-    z = this.parity ? z.flip([1]) : z;
+    z = this.parity ? z.flip({ dims: [1] }) : z;
     for (let i = 0; i < this.dim; i++) {
       const st = this.net(x.clone());
       const [s, t] = st.split(this.dim, { dim: 1 });
