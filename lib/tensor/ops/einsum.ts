@@ -93,7 +93,8 @@ function sumOut(op: Operand, drop: (l: string) => boolean): Operand {
 /** Permutes (and broadcasts) an operand to the given label order and sizes. */
 function arrange(op: Operand, order: readonly string[], sizes: Map<string, number>): Tensor {
   const perm = order.map((l) => op.labels.indexOf(l));
-  let t = op.t.permute(perm);
+  // no node for an identity order: torch's einsum ends in its contraction's view (ViewBackward0), not a permute
+  let t = perm.every((p, i) => p === i) ? op.t : op.t.permute(perm);
   const want = order.map((l) => sizes.get(l)!);
   if (want.some((s, i) => s !== t.shape[i])) t = t.expand(want);
   return t;
@@ -115,7 +116,8 @@ function contract(a: Operand, b: Operand, keep: Set<string>, sizes: Map<string, 
   else if (summed.length === 0) prod = at.mul(bt); // torch's sumproduct_pair multiplies when nothing is summed: dtypes promote
   else throw new RuntimeError(`expected scalar type ${cppTypeName(a.t.dtype)} but found ${cppTypeName(b.t.dtype)}`); // its bmm's text
   const labels = [...batch, ...aOnly, ...bOnly];
-  return { t: prod.reshape(labels.map((l) => sizes.get(l)!)), labels };
+  const shape = labels.map((l) => sizes.get(l)!);
+  return { t: prod.is_contiguous() ? prod.view(shape) : prod.reshape(shape), labels };
 }
 
 /** A sublist of einsum's second format: dims as integers in [0, 52), "..." for an ellipsis. */
@@ -219,5 +221,6 @@ export function einsum(equation: string | Tensor, ...args: (Tensor | readonly Te
     acc = contract(acc, rhs, keep, sizes);
   }
   const result = arrange(acc, output, new Map(output.map((l) => [l, acc.t.shape[acc.labels.indexOf(l)]])));
-  return result.is_contiguous() ? result : result.contiguous();
+  // torch returns a pure transposition ("ij->ji") as its permuted view (PermuteBackward0, not contiguous)
+  return result;
 }

@@ -13,7 +13,12 @@
  *  - nn.MultiheadAttention's output is torch's contiguous [L, N, E] (ViewBackward0), transposed for batch_first
  *    (TransposeBackward0, not contiguous); the averaged weights are sum(dim=1) / num_heads (DivBackward0), the
  *    per-head ones a view (ViewBackward0); F.multi_head_attention_forward likewise (the engine printed the reverse
- *    names, MeanBackward1 and SoftmaxBackward0).
+ *    names, MeanBackward1 and SoftmaxBackward0);
+ *  - torch.einsum: no permute node for an identity order, the contraction's reshape a view, no final copy: vit-pytorch's
+ *    'b h i d, b h j d -> b h i j' prints ViewBackward0 as torch (was PermuteBackward0) and 'ij->ji' is torch's permuted,
+ *    non-contiguous view (was a contiguous copy, CloneBackward0). Still not torch's: an output order that needs a
+ *    final permute ('ij,jk->ki': torch ViewBackward0 of a permuted product, the engine PermuteBackward0) and products
+ *    with nothing summed ('i,j->ij': torch MulBackward0, the engine ViewBackward0); values and gradients agree.
  */
 import { describe, expect, it } from "vitest";
 import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
@@ -102,5 +107,22 @@ describe("nn.MultiheadAttention / F.multi_head_attention_forward leave torch 1.1
     expect([fo.grad_fn?.name(), fw!.grad_fn?.name()]).toEqual(g.mha_f_names);
     expectT(fo, (g.mha_f_vals as TJ[])[0], 1e-5);
     expectT(fw!, (g.mha_f_vals as TJ[])[1], 1e-5);
+  });
+});
+
+describe("torch.einsum's last node and layout", () => {
+  it("an attention contraction ends in ViewBackward0 (not PermuteBackward0), a transposition is a permuted view", () => {
+    torch.manual_seed(2);
+    const qe = torch.randn([2, 2, 3, 4], { requires_grad: true });
+    const ke = torch.randn([2, 2, 3, 4], { requires_grad: true });
+    const me = torch.randn([3, 4], { requires_grad: true });
+    const ein = [torch.einsum("bhid,bhjd->bhij", qe, ke), torch.einsum("bhij,bhjd->bhid", torch.softmax(qe.matmul(ke.transpose(-1, -2)), -1), ke),
+      torch.einsum("ij,kj->ik", me, me), torch.einsum("ij->ji", me),
+      torch.einsum("ij,j->i", me, me.index(0))];
+    expect(ein.map((t) => t.grad_fn?.name())).toEqual(g.einsum_names);
+    expect(ein.map((t) => t.is_contiguous())).toEqual(g.einsum_contig);
+    ein.forEach((t, i) => expectT(t, (g.einsum_vals as TJ[])[i], 1e-5));
+    ein.map((t, i) => t.mul(i + 1).sum()).reduce((p, q) => p.add(q)).backward();
+    [qe, ke, me].forEach((t, i) => expectT(t.grad!, (g.einsum_grads as TJ[])[i], 1e-4));
   });
 });
