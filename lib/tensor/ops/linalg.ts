@@ -527,6 +527,13 @@ export function svd(A: Tensor, ...args: PyArgs<[full_matrices?: boolean], { full
   const k = Math.min(m, n);
   const uCols = full ? m : k;
   const vRows = full ? n : k;
+  if (k === 0) {
+    // An empty matrix has no singular values; torch 1.13's full_matrices factors are identities (U m x m, Vh n x n).
+    const basis = (rows: number, cols: number) => (rows === cols ? eye(rows, { dtype: A.dtype }) : zeros([rows, cols], { dtype: A.dtype })).expand([...batch, rows, cols]).contiguous();
+    const empty = [basis(m, uCols), zeros([...batch, 0], { dtype: A.dtype }), basis(vRows, n)] as Tensor[] & { U: Tensor; S: Tensor; Vh: Tensor };
+    [empty.U, empty.S, empty.Vh] = empty;
+    return empty;
+  }
   const us: Float64Array[] = [];
   const ss: Float64Array[] = [];
   const vhs: Float64Array[] = [];

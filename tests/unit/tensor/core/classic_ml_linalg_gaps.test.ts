@@ -9,7 +9,9 @@
  *  - linalg.solve / solve_ex refuse A and B of different dtypes (the engine cast B to A's dtype), before the square
  *    check; solve_triangular still mixes them, as torch's; cholesky_solve checks b / u dims, dtypes and rows as torch;
  *  - solve_triangular and cholesky_solve with a zero on the triangle's diagonal divide through (inf / NaN, as torch's
- *    trsm) instead of raising the singular-matrix error of the engine's inverse-based path.
+ *    trsm) instead of raising the singular-matrix error of the engine's inverse-based path;
+ *  - linalg.svd of an empty matrix (0 x n, m x 0, batched) returns torch's empty factors (identities with
+ *    full_matrices) instead of failing in a reshape.
  */
 import { describe, expect, it } from "vitest";
 import { RuntimeError, torch } from "../../../../lib/tensor/index";
@@ -98,5 +100,14 @@ describe("torch.linalg failures as torch 1.13 reports them", () => {
       expect(x.shape).toEqual(want.shape);
       expect(x.reshape(-1).tolist()).toEqual(want.data.map(num));
     });
+  });
+
+  it("svd of an empty matrix: torch's empty S and identity / empty U and Vh", () => {
+    const got = [[0, 3], [3, 0], [2, 0, 3]].flatMap((shape) => [true, false].map((fm) => {
+      const [U, S, Vh] = torch.linalg.svd(torch.zeros(shape), { full_matrices: fm });
+      return [[...U.shape], [...S.shape], [...Vh.shape], U.sum().item(), Vh.sum().item()];
+    }));
+    got.push([[...torch.linalg.svdvals(torch.zeros(0, 3)).shape], [...torch.svd(torch.zeros(0, 3))[2].shape]]);
+    expect(got).toEqual(g.svd_empty);
   });
 });
