@@ -9,7 +9,7 @@
 import { parseArgs, type PyArgs } from "../../args";
 import { needsGrad, record } from "../../autograd/function";
 import { releaseScratch, takeScratch } from "../../buffer_pool";
-import { bool, cppTypeName, int16, int32, int64, int8, promoteTypes, wrapsAround, type DType, type Storage } from "../../dtype";
+import { bool, cppTypeName, int16, int32, int64, int8, promoteTypes, uint8, wrapsAround, type DType, type Storage } from "../../dtype";
 import { IndexError, RuntimeError, ValueError } from "../../errors";
 import { kernels } from "../../kernels/registry";
 import { broadcastShapes } from "../../shape";
@@ -380,8 +380,11 @@ function targetRows(target: Tensor, outShape: readonly number[], fn: string, inp
   if (target.dtype.is_floating_point) {
     throw new RuntimeError(`${fn}: expected target of dtype torch.int64 (class indices), got ${target.dtype}${FLOAT_LABELS_HINT}`);
   }
-  // torch 1.13's nll_loss takes long class indices only (an int32 target: "expected scalar type Long but found Int").
-  if (target.dtype === int32 || target.dtype === int16 || target.dtype === int8) throw new RuntimeError(`expected scalar type Long but found ${cppTypeName(target.dtype)}`);
+  // torch 1.13's nll_loss takes long class indices only (an int32 target: "expected scalar type Long but found Int"), or
+  // uint8 ones for a (C,) / (N, C) input; nll_loss2d, behind every (N, C, d1, ...) input, refuses uint8 too (a mask read
+  // from a PNG as uint8), and both refuse bool
+  const refused = target.dtype === int32 || target.dtype === int16 || target.dtype === int8 || target.dtype === bool || (target.dtype === uint8 && inputShape.length >= 3);
+  if (refused) throw new RuntimeError(`expected scalar type Long but found ${cppTypeName(target.dtype)}`);
   if (target.shape.join() !== outShape.join()) {
     throw new RuntimeError(
       `${fn}: expected target of shape ${torchSize(outShape)} for input of shape ${torchSize(inputShape)}, got ${torchSize(target.shape)}`,
@@ -616,11 +619,13 @@ function classLoss(
 }
 
 /**
- * torch 1.13's check of a class-weight vector's length, after the target's shape checks: nll_loss's message for a
+ * torch 1.13's check of a class-weight vector's dtype and length, after the target's shape checks: nll_loss's message for a
  * (N, C) or (C,) input, nll_loss2d's shorter one for (N, C, d1, ...) inputs (every segmentation loss).
  */
 function checkClassWeight(weight: Tensor | null | undefined, input: Tensor): void {
   if (!weight) return;
+  // the kernels take a weight of the input's dtype only (class frequencies computed in float64 for float32 logits)
+  if (weight.dtype !== input.dtype) throw new RuntimeError(`expected scalar type ${cppTypeName(input.dtype)} but found ${cppTypeName(weight.dtype)}`);
   const C = input.dim() === 1 ? input.shape[0] : input.shape[1];
   if (weight.numel() === C) return;
   if (input.dim() >= 3) throw new RuntimeError("weight tensor should be defined either for all or no classes");

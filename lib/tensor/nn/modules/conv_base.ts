@@ -13,6 +13,7 @@ import { pad } from "../functional/padding";
 import { _calculate_fan_in_and_fan_out, kaiming_uniform_, uniform_ } from "../init";
 import { Module } from "../module";
 import { Parameter } from "../parameter";
+import { torchSize } from "../repr";
 import { checkDevice, type DeviceLike } from "../placement";
 import { pyTuple } from "./_pyrepr";
 
@@ -168,18 +169,15 @@ export function outputPaddingFor(m: ConvNd, input: Tensor, output_size: readonly
   }
   const sp = input.shape.slice(-rank);
   const pad = m.padding as number[];
-  const res: number[] = [];
-  for (let d = 0; d < rank; d++) {
-    const minSize = (sp[d] - 1) * m.stride[d] - 2 * pad[d] + m.dilation[d] * (m.kernel_size[d] - 1) + 1;
-    const maxSize = minSize + m.stride[d] - 1;
-    if (sizes[d] < minSize || sizes[d] > maxSize) {
-      throw new ValueError(
-        `requested an output size of [${sizes.join(", ")}], but valid sizes range from [${minSize}] to [${maxSize}] (for an input of [${sp.join(", ")}])`,
-      );
-    }
-    res.push(sizes[d] - minSize);
+  const minSizes = sp.map((s, d) => (s - 1) * m.stride[d] - 2 * pad[d] + m.dilation[d] * (m.kernel_size[d] - 1) + 1);
+  const maxSizes = minSizes.map((s, d) => s + m.stride[d] - 1);
+  // torch 1.13's _output_padding names every spatial dim's range and the input's spatial torch.Size
+  if (sizes.some((s, d) => s < minSizes[d] || s > maxSizes[d])) {
+    throw new ValueError(
+      `requested an output size of [${sizes.join(", ")}], but valid sizes range from [${minSizes.join(", ")}] to [${maxSizes.join(", ")}] (for an input of ${torchSize(sp)})`,
+    );
   }
-  return res;
+  return sizes.map((s, d) => s - minSizes[d]);
 }
 
 export abstract class ConvTransposeNd extends ConvNd {

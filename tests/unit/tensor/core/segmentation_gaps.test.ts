@@ -3,7 +3,7 @@
  * behaviour (shapes, grad_fn names and messages printed by torch 1.13.1 for the same calls).
  */
 import { describe, expect, it } from "vitest";
-import { F, torch, torchvision } from "../../../../lib/tensor/index";
+import { F, nn, torch, torchvision } from "../../../../lib/tensor/index";
 import { raised } from "../tutorials/helpers";
 
 const long = { dtype: torch.long };
@@ -103,5 +103,43 @@ describe("a class weight of the wrong length: torch 1.13's nll_loss / nll_loss2d
     expect(raised(() => F.cross_entropy(torch.randn([2, 3, 2, 2]), torch.zeros([2, 2, 2], long), { weight: w4, ignore_index: 255 }))).toEqual(msg4d);
     expect(raised(() => F.nll_loss(torch.randn([2, 3, 4]), torch.zeros([2, 4], long), { weight: w4 }))).toEqual(msg4d);
     expect(raised(() => F.cross_entropy(torch.randn([2, 3, 2, 2]), torch.zeros([2, 2, 2], long), { weight: w4, label_smoothing: 0.1 }))).toEqual(msg4d);
+  });
+});
+
+describe("class-index targets and weights of the wrong dtype, as torch 1.13's nll_loss / nll_loss2d kernels", () => {
+  it("uint8 masks pass for (C,) / (N, C) inputs and fail for (N, C, d1, ...) ones; bool fails everywhere", () => {
+    const msg = (t: string) => ["RuntimeError", `expected scalar type Long but found ${t}`];
+    const x2 = torch.randn([2, 3]), t2 = torch.tensor([0, 2], long);
+    const x4 = torch.randn([2, 3, 2, 2]), t4 = torch.zeros([2, 2, 2], long);
+    expect(Math.abs((F.cross_entropy(x2, t2.to(torch.uint8)).item() as number) - (F.cross_entropy(x2, t2).item() as number))).toBeLessThan(1e-7);
+    expect(raised(() => F.cross_entropy(x4, t4.to(torch.uint8)))).toEqual(msg("Byte"));
+    expect(raised(() => F.nll_loss(torch.randn([2, 3, 4]), torch.zeros([2, 4], { dtype: torch.uint8 })))).toEqual(msg("Byte"));
+    expect(raised(() => F.cross_entropy(x2, t2.to(torch.bool)))).toEqual(msg("Bool"));
+    expect(raised(() => F.cross_entropy(x4, t4.to(torch.bool), { ignore_index: 255 }))).toEqual(msg("Bool"));
+  });
+  it("a weight whose dtype is not the input's: 'expected scalar type <input> but found <weight>'", () => {
+    const x4 = torch.randn([2, 3, 2, 2]), t4 = torch.zeros([2, 2, 2], long);
+    expect(raised(() => F.cross_entropy(x4, t4, { weight: torch.ones(3, { dtype: torch.float64 }), ignore_index: 255 }))).toEqual([
+      "RuntimeError", "expected scalar type Float but found Double",
+    ]);
+    expect(raised(() => F.cross_entropy(x4.double(), t4, { weight: torch.ones(3) }))).toEqual(["RuntimeError", "expected scalar type Double but found Float"]);
+    expect(raised(() => F.nll_loss(torch.randn([2, 3]), torch.tensor([0, 1], long), { weight: torch.ones(3, long) }))).toEqual([
+      "RuntimeError", "expected scalar type Float but found Long",
+    ]);
+    expect(F.cross_entropy(x4.double(), t4, { weight: torch.ones(3, { dtype: torch.float64 }) }).dtype).toBe(torch.float64);
+  });
+});
+
+describe("ConvTranspose2d(output_size=...) out of range: torch 1.13's _output_padding text", () => {
+  it("names every spatial dim's smallest and largest size and the input's spatial torch.Size", () => {
+    const up = new nn.ConvTranspose2d(3, 2, 2, { stride: 2 });
+    const x = torch.randn([2, 3, 4, 4]);
+    expect(up(x, [9, 9]).shape).toEqual([2, 2, 9, 9]);
+    expect(raised(() => up(x, [11, 11]))).toEqual([
+      "ValueError", "requested an output size of [11, 11], but valid sizes range from [8, 8] to [9, 9] (for an input of torch.Size([4, 4]))",
+    ]);
+    expect(raised(() => up(x, [2, 2, 9, 12]))).toEqual([
+      "ValueError", "requested an output size of [9, 12], but valid sizes range from [8, 8] to [9, 9] (for an input of torch.Size([4, 4]))",
+    ]);
   });
 });

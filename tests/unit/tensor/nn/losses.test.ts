@@ -133,7 +133,7 @@ describe("loss gradients vs finite differences (float64)", () => {
   const p = () => torch.tensor([[0.3, 0.8, 0.5], [0.1, 0.6, 0.95], [0.45, 0.2, 0.7], [0.05, 0.5, 0.35]]);
   const t = torch.tensor([[1, 0, 1], [0, 1, 1], [0.3, 0.7, 0], [1, 1, 0]]);
   const y = torch.tensor([2, 0, 1, 2], { dtype: torch.long });
-  const w = torch.tensor([0.5, 2, 1.5]);
+  const w = torch.tensor([0.5, 2, 1.5]); // cross_entropy / nll_loss take it in the input's dtype, as torch
   const cases: [string, () => Tensor[], (...a: Tensor[]) => Tensor][] = [];
   for (const reduction of ["mean", "sum", "none"] as const) {
     cases.push(
@@ -141,10 +141,10 @@ describe("loss gradients vs finite differences (float64)", () => {
       [`l1 ${reduction}`, () => [x(), torch.randn(4, 3)], (a, b) => F.l1_loss(a, b, { reduction })],
       [`bce ${reduction}`, () => [p()], (a) => F.binary_cross_entropy(a, t.to(a.dtype), { weight: w, reduction })],
       [`bce_with_logits ${reduction}`, () => [x()], (a) => F.binary_cross_entropy_with_logits(a, t, { pos_weight: w, weight: w, reduction })],
-      [`cross_entropy ${reduction}`, () => [x()], (a) => F.cross_entropy(a, y, { weight: w, reduction })],
-      [`cross_entropy smoothing ${reduction}`, () => [x()], (a) => F.cross_entropy(a, y, { weight: w, reduction, label_smoothing: 0.15 })],
+      [`cross_entropy ${reduction}`, () => [x()], (a) => F.cross_entropy(a, y, { weight: w.to(a.dtype), reduction })],
+      [`cross_entropy smoothing ${reduction}`, () => [x()], (a) => F.cross_entropy(a, y, { weight: w.to(a.dtype), reduction, label_smoothing: 0.15 })],
       [`cross_entropy soft targets ${reduction}`, () => [x()], (a) => F.cross_entropy(a, t.div(t.sum(1, true)), { reduction })],
-      [`nll ${reduction}`, () => [x()], (a) => F.nll_loss(a, y, { weight: w, reduction, ignore_index: 1 })],
+      [`nll ${reduction}`, () => [x()], (a) => F.nll_loss(a, y, { weight: w.to(a.dtype), reduction, ignore_index: 1 })],
     );
   }
   cases.push(["cross_entropy (N, C, d)", () => [torch.randn(2, 3, 4)], (a) => F.cross_entropy(a, torch.tensor([[0, 1, 2, 1], [2, 2, 0, 1]], { dtype: torch.long }))]);

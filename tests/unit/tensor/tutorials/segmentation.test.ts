@@ -291,6 +291,8 @@ describe("milesial/Pytorch-UNet", () => {
     expect(raised(() => F.one_hot(true_masks, 2))).toEqual(m.one_hot_too_few);
     expect(raised(() => model(images.index(":", ":1")))).toEqual(m.gray_images);
     expect(raised(() => model(images.index(":1")))).toEqual(m.batch_of_one);
+    expect(raised(() => criterion(model(images), true_masks.to(torch.uint8)))).toEqual(m.mask_uint8);
+    expect(raised(() => criterion(model(images), true_masks.gt(0)))).toEqual(m.mask_bool);
   });
 
   it("the older Up (one-element tensor diffs into F.pad) with ConvTranspose2d, n_classes=1: BCEWithLogitsLoss + dice, clip_grad_value_", () => {
@@ -549,6 +551,7 @@ describe("a DeepLabV3 head by hand (ASPP with dilated convs and the pooling bran
     expect(String(criterion(model(x), y)).split(",")[1]).toBe(r.loss_repr);
     expect(raised(() => model(x.index(":1")))).toEqual(r.batch_of_one);
     expect(raised(() => new nn.CrossEntropyLoss({ weight })(model(x), y))).toEqual(r.no_ignore);
+    expect(raised(() => new nn.CrossEntropyLoss({ weight: weight.double(), ignore_index: 255 })(model(x), y))).toEqual(r.weight_float64);
     expect(raised(() => new nn.CrossEntropyLoss({ weight: torch.ones(4), ignore_index: 255 })(model(x), y))).toEqual(r.weight_wrong_len);
     model.eval();
     torch.no_grad(() => {
@@ -626,6 +629,8 @@ describe("an FCN-8s-style head", () => {
       losses.push(loss.item() as number);
     }
     expectNums(losses, r.losses, TOL);
+    expect(model.upscore2(torch.zeros([1, 3, 2, 2]), [5, 5]).shape).toEqual(r.upscore2_output_size[0]);
+    expect(raised(() => model.upscore2(torch.zeros([1, 3, 2, 2]), [7, 7]))).toEqual(r.upscore2_output_size[1]);
     const small = x.index(":", ":", ":28", ":28");
     expect(model(small).shape).toEqual(r.smaller_input_shape);
     expect(raised(() => F.cross_entropy(model(small), y.index(":", ":28", ":28")))).toEqual(r.smaller_input_loss_error);
