@@ -1323,8 +1323,9 @@ export class Tensor {
   pinverse(...args: Rest<typeof linalgOps.pinv>): Tensor {
     return linalgOps.pinv(this, ...args);
   }
-  cholesky(...args: Rest<typeof linalgOps.cholesky>): Tensor {
-    return linalgOps.cholesky(this, ...args);
+  /** Tensor.cholesky(upper=False): torch.cholesky's method form (deprecated in 1.13, its error says "cholesky:"). */
+  cholesky(...args: Rest<typeof linalgOps.choleskyOld>): Tensor {
+    return linalgOps.choleskyOld(this, ...args);
   }
   svd(...args: Rest<typeof linalgOps.svdOld>): ReturnType<typeof linalgOps.svdOld> {
     return linalgOps.svdOld(this, ...args);

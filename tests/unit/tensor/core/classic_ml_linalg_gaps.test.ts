@@ -2,7 +2,8 @@
  * Gaps the classic-ML probe (tutorials/classic_ml_linalg.test.ts) found in torch.linalg, checked against torch 1.13's
  * values (scripts/fixtures/classic_ml_linalg_fixtures.py -> tests/fixtures/torch/tutorials/classic_ml_linalg.json, "gaps"):
  *  - a failed factorisation or a singular input raises torch's _LinAlgError (torch.linalg.LinAlgError, a RuntimeError),
- *    worded with the function that raised it: linalg.cholesky_ex, the deprecated torch.cholesky ("cholesky:"),
+ *    worded with the function that raised it: linalg.cholesky_ex, the deprecated torch.cholesky and Tensor.cholesky
+ *    ("cholesky:", with a positional upper),
  *    linalg.inv_ex, and torch.linalg.solve / solve_ex ("The solver failed because the input matrix is singular.");
  *  - cholesky_ex of a matrix that is not positive-definite returns LAPACK's partial factor (the recursive potrf2),
  *    not NaNs; solve_ex's info still names U's zero diagonal element;
@@ -37,6 +38,10 @@ describe("torch.linalg failures as torch 1.13 reports them", () => {
     expect(raised(() => torch.linalg.solve(sing, torch.ones(1, 2), { left: false }))).toEqual(e.solve_left);
     expect(raised(() => torch.linalg.solve_ex(sing, torch.ones(2), { check_errors: true }))).toEqual(e.solve_ex);
     expectT(torch.cholesky(torch.tensor([[4, 2], [2, 5]]), true), g.torch_cholesky_upper_value, 1e-6);
+    // the method form is torch.cholesky's: positional upper, "cholesky:" in its error
+    expect(raised(() => notpd.cholesky())).toEqual(g.method_cholesky[0]);
+    expectT(torch.tensor([[4, 2], [2, 5]]).cholesky(true), g.method_cholesky[1], 1e-6);
+    expectT(torch.tensor([[4, 2], [2, 5]]).cholesky({ upper: false }), g.method_cholesky[2], 1e-6);
     expect(torch.linalg.solve_ex(sing, torch.ones(2)).info.item()).toBe(g.solve_ex_info[0]);
     expect(torch.linalg.solve_ex(torch.zeros(2, 2), torch.ones(2)).info.item()).toBe(g.solve_ex_info[1]);
     // a subclass of RuntimeError, exposed as torch.linalg.LinAlgError
