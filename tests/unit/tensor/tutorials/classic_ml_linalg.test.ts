@@ -23,7 +23,9 @@
  *
  * Gaps found and fixed (3db8ba2c, core/classic_ml_linalg_gaps.test.ts): torch's _LinAlgError for a non-PD cholesky /
  * singular inv and solve, worded per function (cholesky_ex, torch.cholesky, solve's "The solver failed ..."); cholesky_ex's
- * partial LAPACK factor instead of NaNs; solve refusing float64 A with a float32 B; cholesky_solve's dims / dtype checks.
+ * partial LAPACK factor instead of NaNs; solve refusing float64 A with a float32 B; cholesky_solve's dims / dtype checks;
+ * then solve_triangular / cholesky_solve dividing through a zero pivot (c22a49b2), svd of an empty matrix (76cd47af) and
+ * Tensor.cholesky as torch.cholesky's method (ca9da86f).
  * Compared otherwise: eigenvectors and randomized singular vectors up to sign (LAPACK's signs are not the engine's; the
  * svd_flip'ed PCA components match as they are), matmul's dtype error by torch's text as a prefix (the engine adds a hint),
  * the kmeans center shifts and LBFGS runs kept short of convergence (float32 last-ulp differences in the loss change where
