@@ -12,7 +12,8 @@
  *     F.interpolate(size, 'bilinear', align_corners=False), ASPP's cat and 1x1 projection, DeepLabHead) with SGD, a poly
  *     LambdaLR and CrossEntropyLoss(weight, ignore_index=255);
  *   - an FCN-8s-style head (1x1 score layers, ConvTranspose2d with a bilinear init, skip sums);
- *   - the bincount confusion matrix (_fast_hist, label_accuracy_score: pixel / class accuracy, mean IoU, fwIoU);
+ *   - the bincount confusion matrix (_fast_hist, label_accuracy_score: pixel / class accuracy, mean IoU, fwIoU), semseg's
+ *     intersectionAndUnion by torch.histc, and a PolynomialLR schedule;
  *   - a multi-class focal loss, torchvision.ops.sigmoid_focal_loss, bermanmaxim/LovaszSoftmax's lovasz_softmax;
  *   - cross-entropy on 4-d inputs (ignore_index=255, class weights, label smoothing, reduction='none'),
  * with the learner's typical mistakes (a (N, 1, H, W) mask, a 255 void label without ignore_index, one_hot of a float
@@ -21,10 +22,12 @@
  * are compared with torch 1.13 running the same code (scripts/fixtures/segmentation_fixtures.py ->
  * tests/fixtures/torch/tutorials/segmentation.json); images and masks are seeded stand-ins built by the same calls.
  *
- * What the probe found in the engine (fixed in 49b89c2c, 4bf148d3 and 2f26f534; core/segmentation_gaps.test.ts): F.pad
- * refused the older Up.forward's one-element tensor amounts (and worded a bad pad list otherwise); every 4-d
+ * What the probe found in the engine (fixed in 49b89c2c, 4bf148d3, 2f26f534 and d29fc5f8; core/segmentation_gaps.test.ts):
+ * F.pad refused the older Up.forward's one-element tensor amounts (and worded a bad pad list otherwise); every 4-d
  * cross-entropy printed grad_fn=<NllLossBackward0> where torch prints NllLoss2DBackward0; torchvision.ops had no
- * sigmoid_focal_loss; a class weight of the wrong length on a 4-d input had nll_loss's 2-d text behind a prefix.
+ * sigmoid_focal_loss; a class weight of the wrong length on a 4-d input had nll_loss's 2-d text behind a prefix; a uint8
+ * or bool mask and a float64 class weight computed a loss where torch raises; ConvTranspose2d's output_size range
+ * error named one dim.
  * Kept visible: the (2, 3, 17, 17) logits after three RMSprop steps with momentum 0.999 agree to 1e-2 only (torch moves
  * them by 1.3e-3 itself when the initial weights are perturbed by 1e-6, relative); the older dice_coeff's ValueError
  * is a plain Error here (the learner's own raise), its message compared.
@@ -655,6 +658,21 @@ function label_accuracy_score(label_trues: Tensor, label_preds: Tensor, n_class:
   return { acc, acc_cls, mean_iu, fwavacc, iu, hist };
 }
 
+/** semseg's intersectionAndUnion: torch.histc of the labels (float ones; the CPU has no histc for long). */
+function intersectionAndUnion(output: Tensor, target: Tensor, K: number, ignore_index = 255): Tensor[] {
+  expect([1, 2, 3]).toContain(output.dim());
+  expect(output.shape).toEqual(target.shape);
+  output = output.view(-1);
+  target = target.view(-1);
+  output.index_put_([target.eq(ignore_index)], ignore_index);
+  const intersection = output.index(output.eq(target));
+  const area_intersection = torch.histc(intersection, { bins: K, min: 0, max: K - 1 });
+  const area_output = torch.histc(output, { bins: K, min: 0, max: K - 1 });
+  const area_target = torch.histc(target, { bins: K, min: 0, max: K - 1 });
+  const area_union = area_output.add(area_target).sub(area_intersection);
+  return [area_intersection, area_union, area_target];
+}
+
 describe("segmentation metrics by a bincount confusion matrix", () => {
   const r = ref.metrics;
   it("_fast_hist / label_accuracy_score with a 255 void row and an absent class (nan IoU), pixel accuracy, per-class IoU loop", () => {
@@ -679,6 +697,20 @@ describe("segmentation metrics by a bincount confusion matrix", () => {
       ious.push(union === 0 ? NaN : intersection / Math.max(union, 1));
     }
     expectNums(ious, r.ious_loop, 1e-12);
+    const [ai, au, at] = intersectionAndUnion(lp.clone().float(), lt.clone().float(), 3);
+    expect([ai.tolist(), au.tolist(), at.tolist()]).toEqual(r.histc_iou.slice(0, 3));
+    expectNums([ai.div(au.add(1e-10)).mean().item() as number, ai.sum().div(at.sum().add(1e-10)).item() as number], r.histc_iou.slice(3), 1e-6);
+    expect(raised(() => intersectionAndUnion(lp.clone(), lt.clone(), 3))).toEqual(r.histc_long_error);
+    const p = new nn.Parameter(torch.zeros(1));
+    const o = new optim.SGD([p], { lr: 0.1 });
+    const s = new optim.lr_scheduler.PolynomialLR(o, { total_iters: 4, power: 0.9 });
+    const lrs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      o.step();
+      s.step();
+      lrs.push(s.get_last_lr()[0]);
+    }
+    expectNums(lrs, r.poly_lrs, 1e-12);
     expect(raised(() => torch.bincount(torch.tensor([-1, 0], long)))).toEqual(r.bincount_neg_error);
     expect(raised(() => torch.bincount(torch.tensor([1.0, 0.0])))).toEqual(r.bincount_float_error);
     expect(raised(() => torch.bincount(lt))).toEqual(r.bincount_2d_error);
