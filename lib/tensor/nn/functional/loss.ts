@@ -197,6 +197,8 @@ function regressionLoss(fn: string, node: string, input: Tensor, target: Tensor,
     if (dT && d) dT[i] = -d[i];
   }
   const inShape = input.shape.join() === shape.join();
+  // torch 1.13 composes l1_loss as (input - target).abs() then mean / sum: its last node is what a printed loss shows
+  if (l1) node = reduction === "none" ? "AbsBackward0" : reduction === "mean" ? "MeanBackward0" : "SumBackward0";
   const derivative = l1 ? (xx: Tensor, tt: Tensor | null) => xx.sub(tt!).sign() : (xx: Tensor, tt: Tensor | null) => xx.sub(tt!).mul(2);
   const res = pointwiseLoss(node, inShape ? input : input.expand(shape.slice()), target, reduction, values, d, dT, dt, shape, derivative);
   return res;
@@ -714,7 +716,9 @@ export function cross_entropy(input: Tensor, target: Tensor, ...args: CrossEntro
     reduction,
     label_smoothing,
   };
-  return finishClassLoss("NllLossBackward0", input, rows, outShape, classLoss("NllLossBackward0", rows, y, opts, true, fn), reduction);
+  const loss = finishClassLoss("NllLossBackward0", input, rows, outShape, classLoss("NllLossBackward0", rows, y, opts, true, fn), reduction);
+  // torch 1.13 adds the smoothing term to the nll last (AddBackward0 is what a printed smoothed loss shows); + 0 exactly
+  return label_smoothing > 0 && loss.requires_grad ? loss.add(emptyForOverwrite([], loss.dtype).fill_(0)) : loss;
 }
 
 /** Cross-entropy against class probabilities: -sum_c w_c t_c log_softmax(x)_c per row. */

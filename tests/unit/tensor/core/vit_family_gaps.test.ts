@@ -126,3 +126,24 @@ describe("torch.einsum's last node and layout", () => {
     [qe, ke, me].forEach((t, i) => expectT(t.grad!, (g.einsum_grads as TJ[])[i], 1e-4));
   });
 });
+
+describe("the printed loss: L1Loss and label-smoothed cross_entropy end in torch 1.13's nodes", () => {
+  it("l1_loss: MeanBackward0 / SumBackward0 / AbsBackward0; cross_entropy(label_smoothing > 0): AddBackward0", () => {
+    torch.manual_seed(3);
+    const xl = torch.randn([3, 4], { requires_grad: true });
+    const x3l = torch.randn([2, 4, 3], { requires_grad: true });
+    const yl = torch.tensor([0, 3, -100], { dtype: torch.long });
+    const losses = [F.l1_loss(xl, torch.zeros(3, 4)), F.l1_loss(xl, torch.zeros(3, 4), { reduction: "sum" }), F.l1_loss(xl, torch.zeros(3, 4), { reduction: "none" }),
+      new nn.L1Loss()(xl, torch.ones(3, 4)),
+      F.cross_entropy(xl, yl, { label_smoothing: 0.1 }), F.cross_entropy(xl, yl, { label_smoothing: 0.1, reduction: "sum" }),
+      F.cross_entropy(xl, yl, { label_smoothing: 0.1, reduction: "none" }), F.cross_entropy(xl, yl, { weight: torch.arange(1, 5, { dtype: torch.float32 }), label_smoothing: 0.2 }),
+      F.cross_entropy(x3l, torch.tensor([[0, 1, 2], [3, 3, 0]], { dtype: torch.long }), { label_smoothing: 0.1, reduction: "none" }),
+      new nn.CrossEntropyLoss({ label_smoothing: 0.1 })(xl, yl), F.cross_entropy(xl, yl)];
+    expect(losses.map((t) => t.grad_fn?.name())).toEqual(g.loss_names);
+    losses.forEach((t, i) => expectT(t, (g.loss_vals as TJ[])[i], 1e-5));
+    expect(String(losses[9])).toBe(g.loss_repr);
+    losses.map((t, i) => t.mul(i + 1).sum()).reduce((p, q) => p.add(q)).backward();
+    expectT(xl.grad!, (g.loss_grads as TJ[])[0], 1e-4);
+    expectT(x3l.grad!, (g.loss_grads as TJ[])[1], 1e-4);
+  });
+});

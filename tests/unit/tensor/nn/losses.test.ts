@@ -67,7 +67,8 @@ describe("losses vs PyTorch", () => {
     expect(F.cross_entropy(x, y).grad_fn!.name()).toBe("NllLossBackward0");
     expect(F.nll_loss(F.log_softmax(x, 1), y).grad_fn!.name()).toBe("NllLossBackward0");
     expect(F.mse_loss(x, torch.zeros(3, 4)).grad_fn!.name()).toBe("MseLossBackward0");
-    expect(F.l1_loss(x, torch.zeros(3, 4)).grad_fn!.name()).toBe("L1LossBackward0");
+    // torch 1.13 composes l1_loss: (x - t).abs().mean()
+    expect(F.l1_loss(x, torch.zeros(3, 4)).grad_fn!.name()).toBe("MeanBackward0");
     expect(F.binary_cross_entropy(torch.sigmoid(x), torch.ones(3, 4)).grad_fn!.name()).toBe("BinaryCrossEntropyBackward0");
     expect(F.binary_cross_entropy_with_logits(x, torch.ones(3, 4)).grad_fn!.name()).toBe("BinaryCrossEntropyWithLogitsBackward0");
   });

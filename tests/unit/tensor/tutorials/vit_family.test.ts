@@ -35,11 +35,11 @@
  * message (89ca11f0) and its node, RollBackward0 (cc58020e); reshape / flatten's nodes, ReshapeAliasBackward0 or
  * UnsafeViewBackward0, and F.linear folding only a contiguous 3-d batch (89ca11f0); nn.MultiheadAttention's output
  * layout and nodes, TransposeBackward0 for batch_first and DivBackward0 for the averaged weights (fa30188c); einsum's
- * attention contractions ending in ViewBackward0 and a transposition being a permuted view (29a66a65).
- * Left: F.l1_loss prints L1LossBackward0 where torch 1.13 composes it (MeanBackward0 / SumBackward0 / AbsBackward0),
- * and cross_entropy with label_smoothing prints NllLossBackward0 where torch shows AddBackward0 (loss.ts was being
- * edited by another engineer). A float mask in masked_fill is a silent no-op in torch 1.13 (it reads the float's low
- * byte), and the engine does the same; it is not written into the tests.
+ * attention contractions ending in ViewBackward0 and a transposition being a permuted view (29a66a65); a printed
+ * L1Loss (MeanBackward0 / SumBackward0 / AbsBackward0) and a label-smoothed cross_entropy (AddBackward0), where the
+ * engine printed L1LossBackward0 and NllLossBackward0 (the commit after a298ffd0).
+ * A float mask in masked_fill is a silent no-op in torch 1.13 (it reads the float's low byte), and the engine does the
+ * same; it is not written into the tests.
  */
 import { describe, expect, it } from "vitest";
 import { nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
