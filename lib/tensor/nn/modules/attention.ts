@@ -174,8 +174,10 @@ export class MultiheadAttention extends Module {
    * forward with its options parsed. `packed`: query's packed q/k/v projection (linear(query,
    * in_proj_weight, in_proj_bias)) already computed, as TransformerEncoderLayer's fused norm1 +
    * projection gives it (query, key and value then stand for the norm's output: same shape and dtype).
+   * `torchOutput` false (batched, batch_first input only): the output stays the contiguous [N, L, E]
+   * product (see torchLayout), for a layer whose own code adds it to the residual and never shows it.
    */
-  _attend(query: Tensor, key: Tensor, value: Tensor, o: MultiheadAttentionForwardOptions, packed: Tensor | null): [Tensor, Tensor | null] {
+  _attend(query: Tensor, key: Tensor, value: Tensor, o: MultiheadAttentionForwardOptions, packed: Tensor | null, torchOutput = true): [Tensor, Tensor | null] {
     const E = this.embed_dim;
     const H = this.num_heads;
     const hd = this.head_dim;
@@ -230,7 +232,8 @@ export class MultiheadAttention extends Module {
       // From the packed projection, one op whose input is the projection: its gradient comes back whole (attention_core.ts).
       const core = proj && packedAttentionApplies(proj, H, mask) ? fusedPackedAttention(proj, H, mask, causal, 1 / Math.sqrt(hd)) : fusedAttention(q, k, v, mask, causal, 1 / Math.sqrt(hd));
       const attended = core.transpose(1, 2).reshape([N, L, E]);
-      return [this.torchLayout(this.out_proj(attended), batched), null];
+      const product = this.out_proj(attended); // [N, L, E], contiguous
+      return [torchOutput ? this.torchLayout(product, batched) : product, null];
     }
     let scores = q.matmul(k.transpose(-2, -1)).mul(1 / Math.sqrt(hd)); // [N, H, L, S]
     if (mask) scores = scores.add(mask);
@@ -249,6 +252,8 @@ export class MultiheadAttention extends Module {
   /**
    * The batch-first [N, L, E] output in torch 1.13's layout and nodes: torch computes it as a contiguous [L, N, E]
    * (ViewBackward0), transposed for batch_first (TransposeBackward0, not contiguous), squeezed when unbatched.
+   * That costs a copy of the output and a strided residual add after it: about 2 % of the GPT bench's step
+   * (bench/gpt_trees_ab.ts), so the encoder layer's fused path, whose output nobody sees, skips it.
    */
   private torchLayout(out: Tensor, batched: boolean): Tensor {
     if (!batched) return out.squeeze(0);

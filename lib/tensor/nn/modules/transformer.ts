@@ -284,7 +284,7 @@ export class TransformerEncoderLayer extends TransformerLayerBase {
     const proj = normLinearInModule(x, { weight: norm.weight, bias: norm.bias, eps: norm.eps }, sa.in_proj_weight, sa.in_proj_bias);
     if (!proj) return null;
     const opts = { attn_mask: o.src_mask ?? null, key_padding_mask: o.src_key_padding_mask ?? null, need_weights: false, is_causal: o.is_causal ?? false };
-    return drop(sa._attend(x, x, x, opts, proj)[0]);
+    return drop(sa._attend(x, x, x, opts, proj, false)[0]);
   }
 
   private encode(src: Tensor, o: EncoderLayerForwardOptions): Tensor {
