@@ -280,3 +280,10 @@ export function torchModeIndex(values: ArrayLike<number>): number {
   }
   return best;
 }
+
+/** The indices torch.topk(values, k, largest) returns on the CPU, in torch's (unsorted) order: pruning's masks use them. */
+export function torchTopkIndices(values: ArrayLike<number>, k: number, largest: boolean): number[] {
+  const q: Queue = { values: Float64Array.from(values), indices: Int32Array.from({ length: values.length }, (_, i) => i) };
+  topkQueue(q, k, largest, false);
+  return Array.from(q.indices.subarray(0, k));
+}

@@ -13,6 +13,7 @@
 import { parseArgs, type PyArgs } from "../args";
 import { TypeError_, ValueError } from "../errors";
 import { Optimizer, optimizerByKeyword, type WithOptimizer } from "./optimizer";
+import { pyTypeName } from "../py_type_name";
 import { warnOnce } from "../warnings";
 
 type AnyOptimizer = Optimizer<{ lr: number }> | Optimizer<object>;
@@ -43,18 +44,6 @@ function bisectRight(xs: readonly number[], x: number): number {
 
 function groupsOf(optimizer: AnyOptimizer): LrGroup[] {
   return optimizer.param_groups as unknown as LrGroup[];
-}
-
-/** Python's type(v).__name__ for what a learner may pass instead of an optimizer (a model: its class name). */
-function pyTypeName(v: unknown): string {
-  if (v === null || v === undefined) return "NoneType";
-  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
-  if (typeof v === "boolean") return "bool";
-  if (typeof v === "string") return "str";
-  if (Array.isArray(v)) return "list";
-  const ctor = (v as { constructor?: { name?: string } }).constructor?.name;
-  if (typeof v === "object" && (ctor === undefined || ctor === "Object")) return "dict";
-  return ctor === undefined || ctor === "Function" ? "function" : ctor;
 }
 
 function checkOptimizer(optimizer: unknown): AnyOptimizer {

@@ -6,6 +6,7 @@
 import { parseArgs, type PyArgs } from "../../args";
 import { RuntimeError, TypeError_ } from "../../errors";
 import { pad as padOp, type PadMode } from "../../ops/pad";
+import { pyTypeName } from "../../py_type_name";
 import { Tensor } from "../../tensor";
 import { checkTensor } from "./_util";
 
@@ -31,17 +32,6 @@ export function pad(input: Tensor, ...args: PyArgs<[pad?: readonly (number | Ten
     throw new RuntimeError(`Padding mode "${mode}" doesn't take in value argument`);
   }
   return padOp(input, amounts, mode, a.value ?? 0);
-}
-
-/** Python's name of a value's type in torch's argument-parser messages. */
-function pyTypeName(v: unknown): string {
-  if (v === null || v === undefined) return "NoneType";
-  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
-  if (typeof v === "boolean") return "bool";
-  if (typeof v === "string") return "str";
-  if (Array.isArray(v)) return "list";
-  if (v instanceof Tensor) return "Tensor";
-  return typeof v === "object" ? "dict" : typeof v;
 }
 
 /**

@@ -24,7 +24,7 @@ import { int64 } from "../../dtype";
 import { Tensor } from "../../tensor";
 import type { Module } from "../module";
 import type { Parameter } from "../parameter";
-import { torchTopkIndices } from "./topk_select";
+import { torchTopkIndices } from "../../ops/std_order";
 
 type Slots = Record<string, unknown>;
 export type PruningType = "unstructured" | "structured" | "global";
