@@ -89,7 +89,9 @@ export class MultivariateNormal {
     if (given.length !== 1) throw new ValueError("Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.");
     this.given = given[0];
     const m = o[this.given]!;
-    if (m.dim() < 2) throw new ValueError(`${this.given} must be at least two-dimensional, with optional leading batch dimensions`);
+    // torch 1.13 words scale_tril's check "scale_tril matrix must be ..." (the other two without "matrix")
+    const what = this.given === "scale_tril" ? "scale_tril matrix" : this.given;
+    if (m.dim() < 2) throw new ValueError(`${what} must be at least two-dimensional, with optional leading batch dimensions`);
     this.givenMatrix = m;
     const batch = broadcastShapes(m.shape.slice(0, -2), o.loc.shape.slice(0, -1), "MultivariateNormal");
     const n = o.loc.shape[o.loc.dim() - 1];

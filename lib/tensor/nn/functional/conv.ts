@@ -9,6 +9,7 @@ import { parseArgs, type PyArgs } from "../../args";
 import { RuntimeError, TypeError_ } from "../../errors";
 import { convolution, convTranspose, fold as foldOp, unfold as unfoldOp, type ConvParams } from "../../ops/conv";
 import type { Tensor } from "../../tensor";
+import { pyTypeName } from "../../py_type_name";
 import { warnOnce } from "../../warnings";
 import { checkTensor } from "./_util";
 
@@ -28,6 +29,17 @@ export function ntuple(fn: string, name: string, v: unknown, n: number): number[
     throw new RuntimeError(`expected ${name} to be a single integer value or a list of ${n} values to match the convolution dimensions, but got ${name}=[${v.join(", ")}]`);
   }
   throw new TypeError_(`${fn}(): argument '${name}' must be an int or a tuple of ${n} ints, not ${v === null ? "None" : typeof v}`);
+}
+
+/**
+ * torch's parsing of a plain `int[]` argument (a function without overloads, as F.conv_transpose2d): an int or a list
+ * of ints goes on to ntuple; anything else (a string, a float, None, a list holding a float) is a TypeError naming
+ * the argument and the Python type, as `conv_transpose2d(): argument 'padding' must be tuple of ints, not str`.
+ */
+export function intTupleArg(fn: string, name: string, v: unknown, n: number): number[] {
+  const ok = (typeof v === "number" && Number.isInteger(v)) || (Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isInteger(x)));
+  if (!ok) throw new TypeError_(`${fn}(): argument '${name}' must be tuple of ints, not ${pyTypeName(v)}`);
+  return ntuple(fn, name, v, n);
 }
 
 export interface ConvOptions {
@@ -54,7 +66,8 @@ export function convPadding(fn: string, padding: ConvPadding | undefined, k: rea
     return [before, total.map((t, i) => t - before[i])];
   }
   if (typeof padding === "string") {
-    throw new RuntimeError(`Invalid padding string '${String(padding)}', should be one of {'valid', 'same'}`);
+    // F.conv*d's words (the nn.Conv*d constructor raises its own ValueError before a forward gets here)
+    throw new RuntimeError(`Invalid padding string: '${String(padding)}'`);
   }
   const p = ntuple(fn, "padding", padding, r);
   return [p, p.slice()];
@@ -136,15 +149,16 @@ function convTransposeN(fn: string, rank: number, input: Tensor, weight: Tensor,
   const a = parseArgs<ConvTransposeOptions>(fn, CONVT_NAMES, args);
   const bias = a.bias ?? null;
   if (bias !== null) checkTensor(bias, fn, "bias");
-  if (typeof a.padding === "string") throw new RuntimeError(`${fn}: padding='${String(a.padding)}' is not supported for transposed convolutions`);
-  const padding = ntuple(fn, "padding", a.padding ?? 0, rank);
+  // torch's int[] arguments: padding='same', a float or an explicit None is a TypeError (undefined is the default)
+  const arg = (name: "stride" | "padding" | "dilation" | "output_padding", dflt: number) => intTupleArg(fn, name, a[name] === undefined ? dflt : a[name], rank);
+  const padding = arg("padding", 0);
   return convTranspose(fn, input, weight, bias, rank, {
-    stride: ntuple(fn, "stride", a.stride ?? 1, rank),
+    stride: arg("stride", 1),
     padBefore: padding,
     padAfter: padding,
-    dilation: ntuple(fn, "dilation", a.dilation ?? 1, rank),
+    dilation: arg("dilation", 1),
     groups: a.groups ?? 1,
-    outputPadding: ntuple(fn, "output_padding", a.output_padding ?? 0, rank),
+    outputPadding: arg("output_padding", 0),
   });
 }
 

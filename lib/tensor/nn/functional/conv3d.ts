@@ -12,7 +12,7 @@ import type { Tensor } from "../../tensor";
 import { checkConvDtypes } from "../../ops/conv_dtypes";
 import { checkOutputPadding } from "../../ops/conv";
 import { checkPoolDtype } from "../../ops/pool";
-import { checkConvWeightRank, conv2d, conv_transpose2d, convPadding, ntuple, type ConvPadding, type ConvTransposeOptions, type Size } from "./conv";
+import { checkConvWeightRank, conv2d, conv_transpose2d, convPadding, intTupleArg, ntuple, type ConvPadding, type ConvTransposeOptions, type Size } from "./conv";
 import { pad } from "./padding";
 import { adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d, type AdaptiveSize } from "./pooling";
 import { stack } from "../../ops/join";
@@ -247,10 +247,12 @@ export function conv_transpose3d(
   if (input.dim() !== 5) throw new RuntimeError(`Expected 4D (unbatched) or 5D (batched) input to conv_transpose3d, but got input of size: [${input.shape.join(", ")}]`);
   if (weight.dim() !== 5) throw new RuntimeError("weight should have at least three dimensions");
   const groups = a.groups ?? 1;
-  const s = ntuple("conv_transpose3d", "stride", a.stride ?? 1, 3);
-  const p = ntuple("conv_transpose3d", "padding", a.padding ?? 0, 3);
-  const op = ntuple("conv_transpose3d", "output_padding", a.output_padding ?? 0, 3);
-  const d = ntuple("conv_transpose3d", "dilation", a.dilation ?? 1, 3);
+  // torch's int[] arguments: a string, a float or an explicit None is a TypeError (undefined is the default)
+  const arg = (name: "stride" | "padding" | "dilation" | "output_padding", dflt: number) => intTupleArg("conv_transpose3d", name, a[name] === undefined ? dflt : a[name], 3);
+  const s = arg("stride", 1);
+  const p = arg("padding", 0);
+  const op = arg("output_padding", 0);
+  const d = arg("dilation", 1);
   const [N, C, D, H, W] = input.shape;
   if (C !== weight.shape[0]) {
     throw new RuntimeError(`Given transposed=1, weight of size [${weight.shape.join(", ")}], expected input[${input.shape.join(", ")}] to have ${weight.shape[0]} channels, but got ${C} channels instead`);

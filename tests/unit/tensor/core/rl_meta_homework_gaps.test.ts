@@ -1,0 +1,47 @@
+/**
+ * Gaps found by the rl_meta_homework probe (CS285 homework policies, MAML from scratch), each checked against
+ * torch 1.13's behaviour (values from tests/fixtures/torch/tutorials/rl_meta_homework.json or torch-run constants).
+ */
+import { describe, expect, it } from "vitest";
+import { F, nn, torch } from "../../../../lib/tensor/index";
+import { raised, tutorialFixture } from "../tutorials/helpers";
+
+const ref = tutorialFixture<Record<string, any>>("rl_meta_homework.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
+const D = torch.distributions;
+
+describe("rl_meta_homework gaps", () => {
+  it("MultivariateNormal's 1-D scale_tril error reads 'scale_tril matrix must be ...' (covariance / precision without 'matrix')", () => {
+    expect(raised(() => new D.MultivariateNormal(torch.zeros(2), { scale_tril: torch.ones(2) }))).toEqual(ref.policy_errors.mvn_1d_scale);
+    // torch 1.13's texts for the other two arguments
+    expect(raised(() => new D.MultivariateNormal(torch.zeros(2), { covariance_matrix: torch.ones(2) }))).toEqual(
+      ["ValueError", "covariance_matrix must be at least two-dimensional, with optional leading batch dimensions"]);
+    expect(raised(() => new D.MultivariateNormal(torch.zeros(2), { precision_matrix: torch.ones(2) }))).toEqual(
+      ["ValueError", "precision_matrix must be at least two-dimensional, with optional leading batch dimensions"]);
+  });
+
+  it("F.conv2d with an unknown padding string: torch's functional RuntimeError (the module keeps its ValueError)", () => {
+    const x = torch.randn(1, 1, 5, 5), w = torch.randn(2, 1, 3, 3);
+    expect(raised(() => F.conv2d(x, w, { padding: "full" as "same" }))).toEqual(ref.maml_errors.conv_bad_padding_string);
+    expect(raised(() => F.conv1d(torch.randn(1, 1, 5), torch.randn(2, 1, 3), { padding: "SAME" as "same" }))).toEqual(["RuntimeError", "Invalid padding string: 'SAME'"]);
+    expect(raised(() => F.conv2d(x, w, { padding: "same", stride: 2 }))).toEqual(ref.maml_errors.conv_same_stride2);
+    expect(raised(() => new nn.Conv2d(1, 2, 3, { padding: "full" as "same" }))).toEqual(["ValueError", "Invalid padding string 'full', should be one of {'valid', 'same'}"]);
+  });
+
+  it("F.conv_transpose{1,2,3}d: a string, float or None in an int[] argument is torch's TypeError", () => {
+    // torch 1.13: F.conv_transpose2d(x, w, padding='same') etc.
+    const x2 = torch.randn(1, 1, 5, 5), w2 = torch.randn(1, 2, 3, 3);
+    const t2 = (o: object) => raised(() => F.conv_transpose2d(x2, w2, o as { padding?: number }));
+    expect(t2({ padding: "same" })).toEqual(["TypeError", "conv_transpose2d(): argument 'padding' must be tuple of ints, not str"]);
+    expect(t2({ padding: 1.5 })).toEqual(["TypeError", "conv_transpose2d(): argument 'padding' must be tuple of ints, not float"]);
+    expect(t2({ padding: null })).toEqual(["TypeError", "conv_transpose2d(): argument 'padding' must be tuple of ints, not NoneType"]);
+    expect(t2({ padding: [1.5, 1] })).toEqual(["TypeError", "conv_transpose2d(): argument 'padding' must be tuple of ints, not list"]);
+    expect(t2({ stride: "a" })).toEqual(["TypeError", "conv_transpose2d(): argument 'stride' must be tuple of ints, not str"]);
+    expect(t2({ dilation: 1.5 })).toEqual(["TypeError", "conv_transpose2d(): argument 'dilation' must be tuple of ints, not float"]);
+    expect(raised(() => F.conv_transpose1d(torch.randn(1, 1, 5), torch.randn(1, 2, 3), { padding: "valid" as unknown as number })))
+      .toEqual(["TypeError", "conv_transpose1d(): argument 'padding' must be tuple of ints, not str"]);
+    expect(raised(() => F.conv_transpose3d(torch.randn(1, 1, 3, 3, 3), torch.randn(1, 2, 3, 3, 3), { padding: 1.5 })))
+      .toEqual(["TypeError", "conv_transpose3d(): argument 'padding' must be tuple of ints, not float"]);
+    // defaults and ints still work
+    expect(F.conv_transpose2d(x2, w2, { padding: 1, stride: [2, 2] }).shape).toEqual([1, 2, 9, 9]);
+  });
+});
