@@ -8,7 +8,8 @@ import { IndexError, TorchError, TypeError_, ValueError } from "../../errors";
 import { float32, int64 } from "../../dtype";
 import { randperm, tensor as makeTensor } from "../../ops/creation";
 import { default_generator, Generator } from "../../random";
-import { Tensor } from "../../tensor";
+import { Tensor, type IndexSpec } from "../../tensor";
+import type { Slice } from "../../ops/indexing";
 
 export abstract class Dataset<T = unknown> {
   abstract __getitem__(index: number): T;
@@ -74,18 +75,29 @@ export class TensorDataset extends Dataset<Tensor[]> {
     this.tensors = tensors;
   }
 
-  /** ds.get(i): [X[i], y[i]]; with a list of indices, [X[idx], y[idx]] (Subset passes lists through). */
+  /**
+   * ds.get(i): [X[i], y[i]]; with a list of indices, [X[idx], y[idx]] (Subset passes lists through). As torch's
+   * tuple(tensor[index] for tensor in self.tensors), any other tensor index works too: a slice (ds.get("0:3"), Python's
+   * train_ds[0:3]), an index tensor or a mask.
+   */
   __getitem__(index: number): Tensor[];
   __getitem__(index: readonly number[]): Tensor[];
-  __getitem__(index: number | readonly number[]): Tensor[] {
-    if (typeof index !== "number") {
+  __getitem__(index: string | Slice | Tensor | readonly boolean[]): Tensor[];
+  __getitem__(index: number | readonly number[] | string | Slice | Tensor | readonly boolean[]): Tensor[] {
+    if (Array.isArray(index) && !index.some((v) => typeof v === "boolean")) {
       const idx = makeTensor(index as number[], { dtype: int64 });
       return this.tensors.map((t) => t.index(idx));
     }
+    if (typeof index !== "number") return this.tensors.map((t) => t.index(index as IndexSpec));
     const n = this.__len__();
     const i = index < 0 ? index + n : index;
     if (!Number.isInteger(i) || i < 0 || i >= n) throw new IndexError(`index ${index} is out of bounds for dimension 0 with size ${n}`);
     return this.tensors.map((t) => t.select(0, i));
+  }
+
+  /** ds.get(i) is ds[i] in PyTorch: an integer, a list of them, a slice string ("0:3"), an index tensor or a mask. */
+  override get(index: number | readonly number[] | string | Slice | Tensor | readonly boolean[]): Tensor[] {
+    return this.__getitem__(index as number);
   }
 
   __len__(): number {
