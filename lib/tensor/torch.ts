@@ -15,6 +15,7 @@ import {
 import { detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_detect_anomaly, set_grad_enabled } from "./autograd/grad_mode";
 import { Node } from "./autograd/node";
 import { functional } from "./autograd/functional";
+import { composite } from "./autograd/function";
 import { gradcheck, gradgradcheck } from "./autograd/gradcheck";
 import { bool, float32, float64, int16, int32, int64, int8, uint8, type DType } from "./dtype";
 import { RuntimeError, TypeError_, ValueError } from "./errors";
@@ -302,11 +303,12 @@ const torchBase = {
   var: (x: Tensor, dim?: DimArg | VarOptions | null, unbiased?: boolean | VarOptions, keepdim?: boolean | VarOptions) => x.var(dim, unbiased, keepdim),
   std: (x: Tensor, dim?: DimArg | VarOptions | null, unbiased?: boolean | VarOptions, keepdim?: boolean | VarOptions) => x.std(dim, unbiased, keepdim),
   var_mean: (x: Tensor, dim?: DimArg | VarOptions | null, unbiased?: boolean | VarOptions, keepdim?: boolean | VarOptions): [Tensor, Tensor] => {
-    const v = x.var(dim, unbiased, keepdim);
     const opts = (typeof dim === "object" && dim !== null && !Array.isArray(dim) ? dim : {}) as VarOptions;
     const kd = typeof keepdim === "boolean" ? keepdim : (keepdim?.keepdim ?? opts.keepdim ?? false);
     const d = Array.isArray(dim) || typeof dim === "number" ? dim : opts.dim;
-    return [v, d === undefined || d === null ? x.mean() : x.mean(d as DimArg, kd)];
+    // Both results hang from one VarMeanBackward0 node in torch; here each from a node of that name.
+    const v = composite("VarMeanBackward0", [x], (xx) => xx.var(dim, unbiased, keepdim));
+    return [v, composite("VarMeanBackward0", [x], (xx) => (d === undefined || d === null ? xx.mean() : xx.mean(d as DimArg, kd)))];
   },
   logsumexp: (x: Tensor, dim: DimArg | { dim: DimArg; keepdim?: boolean }, keepdim = false) => x.logsumexp(dim, keepdim),
   norm: (x: Tensor, ...args: Parameters<Tensor["norm"]>) => x.norm(...args),

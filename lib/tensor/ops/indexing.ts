@@ -3,7 +3,7 @@
  * gather, scatter, scatter_add, masked_select, chunk/split/unbind.
  */
 import { isOptions, parseArgs } from "../args";
-import { needsGrad, record } from "../autograd/function";
+import { composite, needsGrad, record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import { bool, cppTypeName, int32, int64, uint8, wrapsAround } from "../dtype";
 import { IndexError, RuntimeError, TypeError_, ValueError } from "../errors";
@@ -747,7 +747,8 @@ export function masked_select(x: Tensor, mask: Tensor): Tensor {
   if (mask.dtype !== bool) throw new RuntimeError(`masked_select: expected a bool mask, got ${mask.dtype}`);
   const shape = broadcastShapes(mask.shape, x.shape, "masked_select"); // mask first: torch names it tensor a
   const flatMask = mask.expand(shape).reshape([-1]);
-  return x.expand(shape).reshape([-1]).index_select(0, nonzeroFlat(flatMask));
+  const at = nonzeroFlat(flatMask);
+  return composite("MaskedSelectBackward0", [x], (t) => t.expand(shape).reshape([-1]).index_select(0, at));
 }
 
 export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {

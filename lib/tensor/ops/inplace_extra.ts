@@ -5,6 +5,7 @@
  * version bump, autograd rebase); the view ops squeeze_ / unsqueeze_ / t_ / transpose_ change
  * the tensor's geometry and, in a graph, its grad_fn; random_ / exponential_ fill like uniform_.
  */
+import { composite } from "../autograd/function";
 import { is_grad_enabled } from "../autograd/grad_mode";
 import { bool, cppTypeName, float64, int64, intRange, isIntegral, wrapValue, type DType } from "../dtype";
 import { IndexError, RuntimeError, TypeError_ } from "../errors";
@@ -49,7 +50,9 @@ function specsAt(x: Tensor, dim: number, index: Tensor, op: string): IndexSpec[]
 export function index_fill(x: Tensor, dim: number, index: Tensor, value: TensorLike): Tensor {
   if (value instanceof Tensor && value.dim() !== 0) throw new RuntimeError(`index_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`);
   // A 0-d tensor value is a fill value: it takes x's dtype (torch casts it; index_put would refuse it).
-  return index_put(x, specsAt(x, dim, index, "index_fill"), value instanceof Tensor ? value.to(x.dtype) : value);
+  const specs = specsAt(x, dim, index, "index_fill");
+  if (!(value instanceof Tensor)) return composite("IndexFillBackward0", [x], (t) => index_put(t, specs, value));
+  return composite("IndexFillBackward0", [x, value], (t, v) => index_put(t, specs, v.to(x.dtype)));
 }
 
 export function index_copy(x: Tensor, dim: number, index: Tensor, source: Tensor): Tensor {
@@ -61,7 +64,8 @@ export function index_copy(x: Tensor, dim: number, index: Tensor, source: Tensor
   if (source.dim() !== x.dim() || source.shape.some((s, i) => s !== want[i])) {
     throw new RuntimeError(`index_copy_(): Source/destination tensor must have same slice shapes. Destination slice shape: ${fmtShape(want)} at dimension ${d} and source slice shape: ${fmtShape(source.shape)}`);
   }
-  return index_put(x, specsAt(x, dim, index, "index_copy"), source);
+  const specs = specsAt(x, dim, index, "index_copy");
+  return composite("IndexCopyBackward0", [x, source], (t, src) => index_put(t, specs, src));
 }
 
 /** Copies source's elements, in order, into the positions where mask (broadcast to x) is true. */
@@ -89,7 +93,7 @@ export function put(x: Tensor, index: Tensor, source: Tensor, accumulate = false
   for (const i of contiguousData(index)) {
     if (i >= n || i < -n) throw new IndexError(`put_(): Expected a long tensor for index with values in [${-n}, ${n}), but got ${i}`);
   }
-  return index_put(x.reshape(-1), [index.reshape(-1)], source.reshape(-1), accumulate).reshape(x.shape.slice());
+  return composite("PutBackward0", [x, source], (t, src) => index_put(t.reshape(-1), [index.reshape(-1)], src.reshape(-1), accumulate).reshape(x.shape.slice()));
 }
 
 /** Each slice along `dim` whose p-norm exceeds maxnorm is scaled to norm maxnorm (PyTorch's 1e-7 guard). */
@@ -99,9 +103,11 @@ export function renorm(x: Tensor, p: number, dim: number, maxnorm: number): Tens
   if (maxnorm < 0) throw new RuntimeError(`renorm: expected maxnorm to be >= 0 but got ${maxnorm}`);
   const d = normalizeDim(dim, x.dim());
   const others = x.shape.map((_, i) => i).filter((i) => i !== d);
-  const norm = others.length ? x.norm(p, others, true) : x.abs();
-  const factor = where(norm.gt(maxnorm), norm.add(1e-7).reciprocal().mul(maxnorm), 1);
-  return x.mul(factor);
+  return composite("RenormBackward0", [x], (t) => {
+    const norm = others.length ? t.norm(p, others, true) : t.abs();
+    const factor = where(norm.gt(maxnorm), norm.add(1e-7).reciprocal().mul(maxnorm), 1);
+    return t.mul(factor);
+  });
 }
 
 /** Sums x down to `size` (x must be expandable from it). */

@@ -10,7 +10,7 @@
  * differentiable ops; factorisations with several outputs record one node over their packed
  * outputs (multiOutput) so any subset of the outputs can carry a gradient.
  */
-import { record } from "../autograd/function";
+import { composite, record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import { isOptions, parseArgs, type PyArgs } from "../args";
 import { cppTypeName, float32, float64, int32, int64 } from "../dtype";
@@ -83,6 +83,8 @@ function multiOutput(name: string, inputs: readonly Tensor[], outs: readonly Ten
     if (!diff[i]) return o;
     const v = recorded.narrow(0, off, o.numel()).reshape(shapes[i]);
     off += o.numel();
+    // What a printed output shows is torch's one node (LinalgSvdBackward0, ...), not the unpacking view.
+    if (v.grad_fn) v.grad_fn._name = name;
     return v;
   });
 }
@@ -359,13 +361,13 @@ export function slogdet(A: Tensor): Tensor[] & { sign: Tensor; logabsdet: Tensor
 /** torch.logdet(A): log det (NaN for a negative determinant). */
 export function logdet(A: Tensor): Tensor {
   const { sign, logabsdet } = slogdet(A);
-  return logabsdet.masked_fill(sign.detach().lt(0), NaN);
+  return logabsdet.where(sign.detach().ge(0), NaN); // torch 1.13: at::where(sign == -1, nan, logabsdet)
 }
 
 /** linalg.solve(A, B, { left }): X with A X = B (B a matrix or a vector). */
 export function solve(A: Tensor, B: Tensor, ...args: PyArgs<[], { left?: boolean }>): Tensor {
   const left = parseArgs<{ left?: boolean }>("linalg.solve", ["left"], args).left ?? true;
-  return solveNamed(A, B, left, "torch.linalg.solve");
+  return composite("LinalgSolveExBackward0", [A, B], (a, b) => solveNamed(a, b, left, "torch.linalg.solve"));
 }
 
 /**
@@ -639,7 +641,7 @@ export function pinv(A: Tensor, ...args: PyArgs<[rcond?: number | null], RankOpt
   const fullRank = no_grad(() => S.gt(tolerance(S, m, n, opts)).all().item<boolean>());
   if (fullRank) {
     // Full rank: the normal-equation forms, whose gradient is pinv's (through inv and matmul).
-    return m >= n ? inv(mT(A).matmul(A)).matmul(mT(A)) : mT(A).matmul(inv(A.matmul(mT(A))));
+    return composite("LinalgPinvBackward0", [A], (a) => (m >= n ? inv(mT(a).matmul(a)).matmul(mT(a)) : mT(a).matmul(inv(a.matmul(mT(a))))));
   }
   const out = no_grad(() => {
     const [U, Sv, Vh] = svd(A, false);
@@ -675,8 +677,10 @@ export function lstsq(A: Tensor, B: Tensor, ...args: PyArgs<[rcond?: number | nu
     throw new RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)");
   }
   if (A.dtype !== float32 && A.dtype !== float64) throw new RuntimeError("This function doesn't handle types other than float and double");
-  const X = pinv(A, { rtol: a.rcond ?? undefined }).matmul(Bm.to(A.dtype));
-  const solution = vector ? X.squeeze(-1) : X;
+  const solution = composite("LinalgLstsqBackward0", [A, B], (a1, b1) => {
+    const X = pinv(a1, { rtol: a.rcond ?? undefined }).matmul((vector ? b1.unsqueeze(-1) : b1).to(A.dtype));
+    return vector ? X.squeeze(-1) : X;
+  });
   const rank = matrix_rank(A, { rtol: a.rcond ?? undefined });
   const driver = a.driver ?? "gelsy";
   const sv = driver === "gelsd" || driver === "gelss" ? no_grad(() => svdvals(A)) : zeros([0], { dtype: A.dtype });
@@ -884,6 +888,10 @@ function partialCholesky(M: Tensor, upper: boolean): Tensor {
 export function matrix_exp(A: Tensor): Tensor {
   checkFloat(A, "matrix_exp"); // torch 1.13 names it without "linalg." here
   checkMatrix(A, "linalg.matrix_exp", true);
+  return composite("LinalgMatrixExpBackward0", [A], matrixExpTaylor);
+}
+
+function matrixExpTaylor(A: Tensor): Tensor {
   const n = A.shape[A.dim() - 1];
   const a64 = A.to(float64);
   const norm1 = no_grad(() => (a64.numel() === 0 ? 0 : a64.abs().sum(-2).amax().item()));

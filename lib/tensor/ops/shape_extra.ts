@@ -8,7 +8,7 @@
  * share one backward (geometryView): the gradient is index_add-ed back at the element positions
  * the view reads, which is itself differentiable.
  */
-import { record } from "../autograd/function";
+import { composite, record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import { checkKeywords, isOptions, parseArgs, type PyArgs } from "../args";
 import { cppTypeName, int16, int32, int64, int8, isIntegral, promoteTypes, type DType } from "../dtype";
@@ -92,19 +92,20 @@ export function diag_embed(x: Tensor, ...args: PyArgs<[offset?: number, dim1?: n
 /** diag(x, diagonal=0): a 1-D tensor becomes a diagonal matrix; a matrix gives its diagonal (a copy). */
 export function diag(x: Tensor, ...args: PyArgs<[diagonal?: number], { diagonal?: number }>): Tensor {
   const k = parseArgs<{ diagonal?: number }>("diag", ["diagonal"], args).diagonal ?? 0;
-  if (x.dim() === 1) return diag_embed(x, k, 0, 1);
-  if (x.dim() === 2) return diagonal(x, k).clone();
+  if (x.dim() === 1) return composite("DiagBackward0", [x], (v) => diag_embed(v, k, 0, 1));
+  if (x.dim() === 2) return composite("DiagBackward0", [x], (m) => diagonal(m, k).clone());
   throw new RuntimeError(`diag(): Supports 1D or 2D tensors. Got ${x.dim()}D`);
 }
 
 /** diagflat(x, offset=0): x flattened onto a diagonal. */
 export function diagflat(x: Tensor, ...args: PyArgs<[offset?: number], { offset?: number }>): Tensor {
-  return diag_embed(x.reshape(-1), parseArgs<{ offset?: number }>("diagflat", ["offset"], args).offset ?? 0, 0, 1);
+  const offset = parseArgs<{ offset?: number }>("diagflat", ["offset"], args).offset ?? 0;
+  return composite("DiagBackward0", [x], (v) => diag_embed(v.reshape(-1), offset, 0, 1));
 }
 
 export function trace(x: Tensor): Tensor {
   if (x.dim() !== 2) throw new RuntimeError(`trace: expected a matrix, but got tensor with dim ${x.dim()}`);
-  return diagonal(x).sum();
+  return composite("TraceBackward0", [x], (m) => diagonal(m).sum());
 }
 
 /** Tensor.unfold(dimension, size, step): sliding windows along a dim as a new last dim (a view). */
@@ -261,10 +262,12 @@ export function rot90(x: Tensor, ...args: PyArgs<[k?: number, dims?: readonly nu
   const d1 = normalizeDim(dims[1], x.dim());
   if (d0 === d1) throw new RuntimeError(`expected rotation dims to be different, but got dim0 = ${d0} and dim1 = ${d1}`);
   const k = (((a.k ?? 1) % 4) + 4) % 4;
-  if (k === 1) return flip(x, [d1]).transpose(d0, d1);
-  if (k === 2) return flip(x, [d0, d1]);
-  if (k === 3) return flip(x, [d0]).transpose(d0, d1);
-  return x.clone();
+  return composite("Rot90Backward0", [x], (t) => {
+    if (k === 1) return flip(t, [d1]).transpose(d0, d1);
+    if (k === 2) return flip(t, [d0, d1]);
+    if (k === 3) return flip(t, [d0]).transpose(d0, d1);
+    return t.clone();
+  });
 }
 
 /** tensor_split(x, sections | indices, dim=0): views; n sections of sizes differing by at most one. */
@@ -314,9 +317,8 @@ function wrapIndices(index: Tensor, size: number, op: string): Tensor {
 
 /** take(x, index): x flattened, read at index (negatives from the end); result has index's shape. */
 export function take(x: Tensor, index: Tensor): Tensor {
-  const flat = x.reshape(-1);
-  const idx = wrapIndices(index, flat.numel(), "take");
-  return gather(flat, 0, idx.reshape(-1)).reshape(index.shape.slice());
+  const idx = wrapIndices(index, x.numel(), "take");
+  return composite("TakeBackward0", [x], (t) => gather(t.reshape(-1), 0, idx.reshape(-1)).reshape(index.shape.slice()));
 }
 
 /** take_along_dim(x, indices, dim?): gather with broadcasting (no dim: on the flattened x). */
@@ -446,13 +448,15 @@ export function block_diag(...tensors: (Tensor | readonly Tensor[])[]): Tensor {
   const dtype = blocks.reduce<DType>((acc, b) => promoteTypes(acc, b.dtype), blocks[0]?.dtype ?? int64);
   const cols = blocks.reduce((s, b) => s + b.shape[1], 0);
   if (blocks.length === 0) return zeros([0, 0]);
-  let left = 0;
-  const rows = blocks.map((b) => {
-    const parts = [zeros([b.shape[0], left], { dtype }), b.to(dtype), zeros([b.shape[0], cols - left - b.shape[1]], { dtype })];
-    left += b.shape[1];
-    return cat(parts, 1);
+  return composite("BlockDiagBackward0", blocks, (...bs) => {
+    let left = 0;
+    const rows = bs.map((b) => {
+      const parts = [zeros([b.shape[0], left], { dtype }), b.to(dtype), zeros([b.shape[0], cols - left - b.shape[1]], { dtype })];
+      left += b.shape[1];
+      return cat(parts, 1);
+    });
+    return cat(rows, 0);
   });
-  return cat(rows, 0);
 }
 
 /** kron(a, b): the Kronecker product (the shorter shape padded with leading ones). */
@@ -460,9 +464,8 @@ export function kron(a: Tensor, b: Tensor): Tensor {
   const nd = Math.max(a.dim(), b.dim());
   const as = [...new Array<number>(nd - a.dim()).fill(1), ...a.shape];
   const bs = [...new Array<number>(nd - b.dim()).fill(1), ...b.shape];
-  const aw = a.reshape(as.flatMap((s) => [s, 1]));
-  const bw = b.reshape(bs.flatMap((s) => [1, s]));
-  return aw.mul(bw).reshape(as.map((s, i) => s * bs[i]));
+  // torch 1.13 ends in _unsafe_view: one UnsafeViewBackward0 node, which a printed product shows.
+  return composite("UnsafeViewBackward0", [a, b], (x, y) => x.reshape(as.flatMap((s) => [s, 1])).mul(y.reshape(bs.flatMap((s) => [1, s]))).reshape(as.map((s, i) => s * bs[i])));
 }
 
 /** tensordot(a, b, dims=2): contracts the last `dims` dims of a with the first of b, or the listed pairs. */
@@ -516,14 +519,16 @@ export function cross(a: Tensor, b: Tensor, ...args: PyArgs<[dim?: number | null
   if (a.shape[d] !== 3 || b.shape[d] !== 3) {
     throw new RuntimeError(`linalg.cross: inputs dimension ${dim} must have length 3. Got ${a.shape[d]} and ${b.shape[d]}`);
   }
-  const ae = a.expand(shape);
-  const be = b.expand(shape);
   const c = (t: Tensor, i: number): Tensor => narrow(t, d, i, 1);
-  return cat([
-    c(ae, 1).mul(c(be, 2)).sub(c(ae, 2).mul(c(be, 1))),
-    c(ae, 2).mul(c(be, 0)).sub(c(ae, 0).mul(c(be, 2))),
-    c(ae, 0).mul(c(be, 1)).sub(c(ae, 1).mul(c(be, 0))),
-  ], d);
+  return composite("LinalgCrossBackward0", [a, b], (x, y) => {
+    const ae = x.expand(shape);
+    const be = y.expand(shape);
+    return cat([
+      c(ae, 1).mul(c(be, 2)).sub(c(ae, 2).mul(c(be, 1))),
+      c(ae, 2).mul(c(be, 0)).sub(c(ae, 0).mul(c(be, 2))),
+      c(ae, 0).mul(c(be, 1)).sub(c(ae, 1).mul(c(be, 0))),
+    ], d);
+  });
 }
 
 /** linalg.cross(a, b, dim=-1). */

@@ -7,14 +7,14 @@
  * The order statistics find their positions in plain JS (per row along the dim) and read the
  * values with gather, so the gradient goes to the chosen element, as in PyTorch.
  */
-import { composite, record } from "../autograd/function";
+import { composite, differentiateThrough, record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import { isOptions, parseArgs, type PyArgs } from "../args";
 import { bool, cppTypeName, float32, int32, int64, isDType, type DType } from "../dtype";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
-import { normalizeDim } from "../shape";
+import { broadcastShapes, normalizeDim } from "../shape";
 import { Tensor, type MinMaxResult } from "../tensor";
-import { linspace, tensor as makeTensor } from "./creation";
+import { linspace, ones, tensor as makeTensor } from "./creation";
 import { cat } from "./join";
 import { rowsAlong, sort } from "./sort";
 import { torchModeIndex, torchQuickSelect } from "./std_order";
@@ -33,7 +33,7 @@ function ascending(a: number, b: number): number {
  * (values, indices) along dim where `pick(row)` names the chosen position of each row (an
  * index into the row). Values are gathered from x, so gradients flow to the chosen entries.
  */
-function pickAlong(x: Tensor, dim: number | undefined, keepdim: boolean, op: string, pick: (row: number[]) => number): MinMaxResult {
+function pickAlong(x: Tensor, dim: number | undefined, keepdim: boolean, op: string, pick: (row: number[]) => number, node?: string): MinMaxResult {
   if (dim === undefined) {
     const flat = x.reshape(-1);
     if (flat.numel() === 0) throw new RuntimeError(`${op}() input tensor cannot be empty`);
@@ -54,11 +54,11 @@ function pickAlong(x: Tensor, dim: number | undefined, keepdim: boolean, op: str
   movedShape[movedShape.length - 1] = 1;
   let idx = rows.restore(makeTensor(picks, { dtype: int64 }).reshape(movedShape));
   if (x.dim() === 0) idx = idx.reshape([]);
-  let values = x.dim() === 0 ? x.clone() : x.gather(d, idx);
-  if (!keepdim && x.dim() > 0) {
-    values = values.squeeze(d);
-    idx = idx.squeeze(d);
-  }
+  const at = idx;
+  const gathered = (xx: Tensor): Tensor => (xx.dim() === 0 ? xx.clone() : keepdim ? xx.gather(d, at) : xx.gather(d, at).squeeze(d));
+  // One node named as torch's (KthvalueBackward0, ...), which a printed result shows.
+  const values = node ? composite(node, [x], gathered) : gathered(x);
+  if (!keepdim && x.dim() > 0) idx = idx.squeeze(d);
   return valuesAndIndices(values, idx, op);
 }
 
@@ -88,7 +88,7 @@ export function median(x: Tensor): Tensor;
 export function median(x: Tensor, ...args: PyArgs<[dim: number, keepdim?: boolean], KeepdimOptions>): MinMaxResult;
 export function median(x: Tensor, ...args: unknown[]): Tensor | MinMaxResult {
   const a = dimArgs("median", args);
-  const r = pickAlong(x, a.dim, a.keepdim, "median", medianPick(false));
+  const r = pickAlong(x, a.dim, a.keepdim, "median", medianPick(false), "MedianBackward1");
   return a.dim === undefined ? evenlyDistributed(x, r.values, "MedianBackward0") : r;
 }
 
@@ -116,14 +116,14 @@ export function nanmedian(x: Tensor): Tensor;
 export function nanmedian(x: Tensor, ...args: PyArgs<[dim: number, keepdim?: boolean], KeepdimOptions>): MinMaxResult;
 export function nanmedian(x: Tensor, ...args: unknown[]): Tensor | MinMaxResult {
   const a = dimArgs("nanmedian", args);
-  const r = pickAlong(x, a.dim, a.keepdim, "nanmedian", medianPick(true));
+  const r = pickAlong(x, a.dim, a.keepdim, "nanmedian", medianPick(true), "NanmedianBackward1");
   return a.dim === undefined ? evenlyDistributed(x, r.values, "NanmedianBackward0") : r;
 }
 
 /** mode(x, dim=-1, keepdim=false) -> (values, indices): the most frequent value (the smallest on ties), at the position torch's sort leaves last. */
 export function mode(x: Tensor, ...args: PyArgs<[dim?: number, keepdim?: boolean], KeepdimOptions>): MinMaxResult {
   const a = dimArgs("mode", args);
-  return pickAlong(x, a.dim ?? -1, a.keepdim, "mode", torchModeIndex);
+  return pickAlong(x, a.dim ?? -1, a.keepdim, "mode", torchModeIndex, "ModeBackward0");
 }
 
 /** kthvalue(x, k, dim=-1, keepdim=false) -> (values, indices) of the k-th smallest (1-based). */
@@ -136,7 +136,7 @@ export function kthvalue(x: Tensor, k: number, ...args: PyArgs<[dim?: number, ke
     const q = { values: Float64Array.from(row), indices: Int32Array.from(row, (_, i) => i) };
     torchQuickSelect(q, k - 1); // torch's pick among equal values
     return q.indices[k - 1];
-  });
+  }, "KthvalueBackward0");
 }
 
 /** msort(x): sorted along the first dim. */
@@ -266,9 +266,12 @@ export function nansum(input: Tensor, ...args: PyArgs<[dim?: number | readonly n
   // dtype= (keyword only): the input is cast first. torch 1.13 sums integer and bool inputs with sum(); a floating
   // input goes to its nansum kernel in dtype, which has none for an integer or bool dtype.
   if (a.dtype && input.dtype.is_floating_point && !a.dtype.is_floating_point) throw new RuntimeError(`"nansum_cpu" not implemented for '${cppTypeName(a.dtype)}'`);
-  const clean = input.dtype.is_floating_point ? input.masked_fill(input.isnan(), 0) : input;
   const dtype = a.dtype ?? undefined;
-  return a.dim === undefined || a.dim === null ? clean.sum({ dtype }) : clean.sum(a.dim, a.keepdim ?? false, { dtype });
+  if (!input.dtype.is_floating_point) return a.dim === undefined || a.dim === null ? input.sum({ dtype }) : input.sum(a.dim, a.keepdim ?? false, { dtype });
+  return composite("NansumBackward0", [input], (x) => {
+    const clean = x.masked_fill(x.isnan(), 0);
+    return a.dim === undefined || a.dim === null ? clean.sum({ dtype }) : clean.sum(a.dim, a.keepdim ?? false, { dtype });
+  });
 }
 
 /**
@@ -322,7 +325,8 @@ export function std_mean(x: Tensor, ...args: Parameters<Tensor["std"]>): [Tensor
   const opts = (a !== null && typeof a === "object" && !Array.isArray(a) ? a : typeof b === "object" ? b : typeof c === "object" ? c : {}) as { dim?: number | readonly number[]; keepdim?: boolean };
   const dim = typeof a === "number" || Array.isArray(a) ? (a as number | readonly number[]) : opts.dim;
   const keepdim = typeof c === "boolean" ? c : (opts.keepdim ?? false);
-  return [x.std(...args), dim === undefined ? x.mean() : x.mean(dim, keepdim)];
+  const mean = (xx: Tensor): Tensor => (dim === undefined ? xx.mean() : xx.mean(dim, keepdim));
+  return [composite("StdMeanBackward0", [x], (xx) => xx.std(...args)), composite("StdMeanBackward0", [x], mean)];
 }
 
 function cumulativeExtreme(x: Tensor, dim: number, op: "cummax" | "cummin"): MinMaxResult {
@@ -341,7 +345,7 @@ function cumulativeExtreme(x: Tensor, dim: number, op: "cummax" | "cummin"): Min
   const moved = x.dim() === 0 ? [1] : x.transpose(d, x.dim() - 1).shape.slice();
   let indices = rows.restore(makeTensor(idx, { dtype: int64 }).reshape(moved));
   if (x.dim() === 0) indices = indices.reshape([]);
-  const values = x.dim() === 0 ? x.clone() : x.gather(d, indices);
+  const values = composite(op === "cummax" ? "CummaxBackward0" : "CumminBackward0", [x], (xx) => (xx.dim() === 0 ? xx.clone() : xx.gather(d, indices)));
   return valuesAndIndices(values, indices, op);
 }
 
@@ -657,6 +661,19 @@ export function cdist(x1: Tensor, x2: Tensor, ...args: PyArgs<[p?: number, compu
   }
   if (!(p >= 0)) throw new RuntimeError("cdist only supports non-negative p values");
   if (x1.dtype !== x2.dtype) throw new RuntimeError(`expected scalar type ${cppTypeName(x1.dtype)} but found ${cppTypeName(x2.dtype)}`);
+  const r1 = x1.shape[x1.dim() - 2], r2 = x2.shape[x2.dim() - 2];
+  const mode = a.compute_mode ?? "use_mm_for_euclid_dist_if_necessary";
+  // torch 1.13 computes Euclidean distances by a matrix product when asked to, or by default once either side has
+  // more than 25 rows: ||a||^2 - 2 a.b + ||b||^2, whose cancellation leaves a point's distance to itself slightly
+  // above 0 (what a k-NN or k-means lesson prints), and whose graph is plain ops (a ViewBackward0 result).
+  if (p === 2 && x1.numel() > 0 && x2.numel() > 0 && (mode === "use_mm_for_euclid_dist" || (mode === "use_mm_for_euclid_dist_if_necessary" && (r1 > 25 || r2 > 25)))) {
+    return euclideanByProduct(x1, x2);
+  }
+  return composite("CdistBackward0", [x1, x2], (a1, a2) => directDistances(a1, a2, p));
+}
+
+/** cdist's direct path: the p-norm of every row difference. */
+function directDistances(x1: Tensor, x2: Tensor, p: number): Tensor {
   const delta = x1.unsqueeze(-2).sub(x2.unsqueeze(-3));
   if (p !== Infinity) return delta.norm(p, -1);
   if (delta.shape[delta.dim() - 1] === 0) return delta.abs().sum(-1); // no columns: zeros, as torch
@@ -668,8 +685,34 @@ export function cdist(x1: Tensor, x2: Tensor, ...args: PyArgs<[p?: number, compu
   return abs.sub(abs.detach()).mul(ties).sum(-1).add(max.squeeze(-1));
 }
 
+/** ATen's cdist_impl + _euclidean_dist: batch dims broadcast and flattened, one product, clamp, sqrt, view back. */
+function euclideanByProduct(x1: Tensor, x2: Tensor): Tensor {
+  const c = x1.shape[x1.dim() - 1];
+  const r1 = x1.shape[x1.dim() - 2], r2 = x2.shape[x2.dim() - 2];
+  const batch = broadcastShapes(x1.shape.slice(0, -2), x2.shape.slice(0, -2));
+  const b = batch.reduce((n, d) => n * d, 1);
+  const a = x1.expand([...batch, r1, c]).reshape(b, r1, c);
+  const bb = x2.expand([...batch, r2, c]).reshape(b, r2, c);
+  const distances = (p: Tensor, q: Tensor): Tensor => {
+    const pNorm = p.pow(2).sum(-1, true);
+    const qNorm = q.pow(2).sum(-1, true);
+    const left = cat([p.mul(-2), pNorm, ones(pNorm.shape, { dtype: p.dtype })], -1);
+    const right = cat([q, ones(qNorm.shape, { dtype: q.dtype }), qNorm], -1);
+    return left.matmul(right.mT).clamp_min(0).sqrt();
+  };
+  const res = no_grad(() => distances(a, bb));
+  // ATen's _euclidean_dist_backward: grad / distance, 0 where the distance is 0 (a subgradient, not NaN).
+  const backward = (g: Tensor): Tensor[] => {
+    const ratio = g.div(res).masked_fill(res.eq(0), 0);
+    return [a.mul(ratio.sum(-1, true)).sub(ratio.matmul(bb)), bb.mul(ratio.sum(-2).unsqueeze(-1)).sub(ratio.mT.matmul(a))];
+  };
+  const out = record(res, "EuclideanDistBackward0", [a, bb], backward, [a, bb, res], (g) => differentiateThrough(distances, [a, bb], g));
+  return out.view([...batch, r1, r2]);
+}
+
 /** dist(a, b, p=2): the p-norm of a - b. */
 export function dist(a: Tensor, b: Tensor, ...args: PyArgs<[p?: number], { p?: number }>): Tensor {
-  return a.sub(b).norm(parseArgs<{ p?: number }>("dist", ["p"], args).p ?? 2);
+  const p = parseArgs<{ p?: number }>("dist", ["p"], args).p ?? 2;
+  return composite("DistBackward0", [a, b], (x, y) => x.sub(y).norm(p));
 }
 

@@ -199,7 +199,8 @@ export function rrelu(input: Tensor, ...args: RReLUArgs): Tensor {
   if (lower > upper) throw new RuntimeError(`Lower bound should be less than or equal to the upper bound`);
   // inplace=True (nn.RReLU(inplace=True)): written into the input and returned, as torch's rrelu_.
   const apply = (compute: (t: Tensor) => Tensor): Tensor => (a.inplace ? unary_(input, "rrelu_", compute) : compute(input));
-  if (!(a.training ?? false)) return apply((t) => t.leaky_relu((lower + upper) / 2));
+  const node = a.inplace ? "RreluWithNoiseBackward1" : "RreluWithNoiseBackward0"; // torch 1.13's rrelu_with_noise_ / rrelu_with_noise
+  if (!(a.training ?? false)) return apply((t) => composite(node, [t], (x) => x.leaky_relu((lower + upper) / 2)));
   const gen = a.generator ?? default_generator;
   return apply((t) => {
     const dt = floatType(t);
@@ -209,7 +210,7 @@ export function rrelu(input: Tensor, ...args: RReLUArgs): Tensor {
     const x = t.detach().contiguous().to(dt);
     const xd = x._data.subarray(x._offset, x._offset + x.numel());
     for (let i = 0; i < xd.length; i++) s._data[i] = xd[i] <= 0 ? gen.uniform53() * (hi - lo) + lo : 1;
-    return composite("RreluWithNoiseBackward0", [t], (x) => where(x.ge(0), x, x.mul(s)));
+    return composite(node, [t], (x) => where(x.ge(0), x, x.mul(s)));
   });
 }
 

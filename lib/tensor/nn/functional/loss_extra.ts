@@ -8,6 +8,7 @@
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { is_grad_enabled } from "../../autograd/grad_mode";
+import { composite } from "../../autograd/function";
 import { cppTypeName, int64 } from "../../dtype";
 import { RuntimeError, ValueError } from "../../errors";
 import { where } from "../../ops/where";
@@ -74,7 +75,7 @@ export function soft_margin_loss(input: Tensor, target: Tensor, ...args: SoftMar
   if (is_grad_enabled() && target.requires_grad) {
     throw new RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to argument 'target'. This input cannot have requires_grad True.");
   }
-  return reduce(logsigmoid(target.mul(input)).neg(), reduction);
+  return composite("SoftMarginLossBackward0", [input], (x) => reduce(logsigmoid(target.mul(x)).neg(), reduction));
 }
 
 export interface WeightedLegacyOptions extends LegacyReduction {
@@ -142,21 +143,27 @@ export function multi_margin_loss(input: Tensor, target: Tensor, ...args: MultiM
   const reduction = legacyReduction(a);
   const p = a.p ?? 1;
   if (p !== 1 && p !== 2) throw new ValueError("only p == 1 and p == 2 supported");
-  const { x, y, single } = classTargets("multi_margin_loss", input, target);
-  const [N, C] = x.shape;
-  const idx = y.reshape(N, 1);
-  const xy = x.gather(1, idx);
-  let z = x.sub(xy).add(a.margin ?? 1.0).clamp_min(0);
-  if (p === 2) z = z.mul(z);
-  if (a.weight) z = z.mul(a.weight.index_select(0, y).reshape(N, 1));
+  const { x: rows, y, single } = classTargets("multi_margin_loss", input, target);
+  // ATen has no derivative in the class weights (torch 1.13 refuses ones that require grad)
+  if (is_grad_enabled() && a.weight?.requires_grad) {
+    throw new RuntimeError("The function 'multi_margin_loss' is not differentiable with respect to argument 'weight'. This input cannot have requires_grad True.");
+  }
+  const [N, C] = rows.shape;
   // The target's own column never counts.
-  const others = empty([N, C], x.dtype.is_floating_point ? x.dtype : input.dtype);
+  const others = empty([N, C], rows.dtype.is_floating_point ? rows.dtype : input.dtype);
   others._data.fill(1);
   const yd = data(y);
   for (let i = 0; i < N; i++) others._data[i * C + yd[i]] = 0;
-  let loss = z.mul(others).sum(1).div(C);
-  if (single) loss = loss.reshape([]);
-  return reduce(loss, reduction);
+  return composite("MultiMarginLossBackward0", [input], (inp) => {
+    const x = single ? inp.reshape(1, -1) : inp;
+    const xy = x.gather(1, y.reshape(N, 1));
+    let z = x.sub(xy).add(a.margin ?? 1.0).clamp_min(0);
+    if (p === 2) z = z.mul(z);
+    if (a.weight) z = z.mul(a.weight.index_select(0, y).reshape(N, 1));
+    let loss = z.mul(others).sum(1).div(C);
+    if (single) loss = loss.reshape([]);
+    return reduce(loss, reduction);
+  });
 }
 
 export type MultiLabelMarginLossArgs = SoftMarginLossArgs;
@@ -191,10 +198,13 @@ export function multilabel_margin_loss(input: Tensor, target: Tensor, ...args: M
       unlisted._data[i * C + c] = 0;
     }
   }
-  const hinge = x.unsqueeze(1).sub(x.unsqueeze(2)).add(1).clamp_min(0); // [i, j, k] = 1 - (x_j - x_k)
-  let loss = hinge.mul(counts.unsqueeze(2)).mul(unlisted.unsqueeze(1)).sum([1, 2]).div(C);
-  if (single) loss = loss.reshape([]);
-  return reduce(loss, reduction);
+  return composite("MultilabelMarginLossBackward0", [input], (inp) => {
+    const rows = single ? inp.reshape(1, -1) : inp;
+    const hinge = rows.unsqueeze(1).sub(rows.unsqueeze(2)).add(1).clamp_min(0); // [i, j, k] = 1 - (x_j - x_k)
+    let loss = hinge.mul(counts.unsqueeze(2)).mul(unlisted.unsqueeze(1)).sum([1, 2]).div(C);
+    if (single) loss = loss.reshape([]);
+    return reduce(loss, reduction);
+  });
 }
 
 export interface PairwiseDistanceOptions {
@@ -231,7 +241,7 @@ export function pdist(input: Tensor, ...args: PyArgs<[p?: number], { p?: number 
       J._data[k] = j;
     }
   }
-  return input.index_select(0, I).sub(input.index_select(0, J)).norm(p, 1);
+  return composite("PdistBackward0", [input], (x) => x.index_select(0, I).sub(x.index_select(0, J)).norm(p, 1));
 }
 
 export interface TripletMarginLossOptions extends LegacyReduction {

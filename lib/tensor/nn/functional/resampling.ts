@@ -19,6 +19,7 @@ import type { Tensor } from "../../tensor";
 import { adaptive_avg_pool3d } from "./conv3d";
 import { adaptive_avg_pool1d, adaptive_avg_pool2d } from "./pooling";
 import { checkTensor, data, empty, floatType } from "./_util";
+import { composite } from "../../autograd/function";
 import { warnOnce } from "../../warnings";
 
 /** Python's NotImplementedError, which PyTorch raises for unsupported modes and ranks. */
@@ -226,7 +227,8 @@ function resample(input: Tensor, a: InterpolateOptions): Tensor {
     if (sd === 1) return adaptive_avg_pool1d(input, outSize[0]);
     return sd === 2 ? adaptive_avg_pool2d(input, outSize) : adaptive_avg_pool3d(input, outSize);
   }
-  let x = input.dtype.is_floating_point || nearest ? input : input.to(floatType(input));
+  const scaled = (from: Tensor): Tensor => {
+  let x = from.dtype.is_floating_point || nearest ? from : from.to(floatType(from));
   for (let i = 0; i < sd; i++) {
     const dim = i + 2;
     const inN = spatial[i];
@@ -254,6 +256,14 @@ function resample(input: Tensor, a: InterpolateOptions): Tensor {
     }
   }
   return x;
+  };
+  return composite(upsampleNodeName(mode, sd, a.antialias === true), [input], scaled);
+}
+
+/** torch 1.13's node for a resize (the vec overload F.interpolate calls): UpsampleBilinear2DBackward1, ... */
+function upsampleNodeName(mode: string, sd: number, antialias: boolean): string {
+  const kind = mode === "nearest-exact" ? "NearestExact" : mode === "linear" || mode === "bilinear" || mode === "trilinear" ? ["Linear", "Bilinear", "Trilinear"][sd - 1] : mode === "bicubic" ? "Bicubic" : "Nearest";
+  return `Upsample${kind}${sd}D${antialias ? "Aa" : ""}Backward1`;
 }
 
 /** F.upsample: the deprecated name of interpolate (same arguments). */
@@ -302,7 +312,7 @@ export function pixel_shuffle(input: Tensor, ...args: PyArgs<[upscale_factor: nu
   const b = batch.length;
   const oc = c / (r * r);
   const perm = [...batch.map((_, i) => i), b, b + 3, b + 1, b + 4, b + 2];
-  return input.reshape([...batch, oc, r, r, h, w]).permute(perm).reshape([...batch, oc, h * r, w * r]);
+  return composite("PixelShuffleBackward0", [input], (x) => x.reshape([...batch, oc, r, r, h, w]).permute(perm).reshape([...batch, oc, h * r, w * r]));
 }
 
 /** F.pixel_unshuffle(input, downscale_factor): (*, C, H r, W r) -> (*, C r^2, H, W). */
@@ -319,7 +329,7 @@ export function pixel_unshuffle(input: Tensor, ...args: PyArgs<[downscale_factor
   const batch = input.shape.slice(0, n - 3);
   const b = batch.length;
   const perm = [...batch.map((_, i) => i), b, b + 2, b + 4, b + 1, b + 3];
-  return input.reshape([...batch, c, h / r, r, w / r, r]).permute(perm).reshape([...batch, c * r * r, h / r, w / r]);
+  return composite("PixelUnshuffleBackward0", [input], (x) => x.reshape([...batch, c, h / r, r, w / r, r]).permute(perm).reshape([...batch, c * r * r, h / r, w / r]));
 }
 
 function warnAlignCorners(): void {
@@ -370,7 +380,7 @@ export function affine_grid(theta: Tensor, ...args: PyArgs<[size: readonly numbe
       base._data[k + 2] = 1;
     }
   }
-  return base.matmul(theta.transpose(1, 2)).reshape(N, H, W, 2);
+  return composite("AffineGridGeneratorBackward0", [theta], (t) => base.matmul(t.transpose(1, 2)).reshape(N, H, W, 2));
 }
 
 /** affine_grid for a 5-D size (N, C, D, H, W): theta (N, 3, 4), a grid (N, D, H, W, 3) of (x, y, z). */
@@ -395,7 +405,7 @@ function affineGrid3d(theta: Tensor, size: readonly number[], align: boolean): T
       }
     }
   }
-  return base.matmul(theta.transpose(1, 2)).reshape(N, D, H, W, 3);
+  return composite("AffineGridGeneratorBackward0", [theta], (t) => base.matmul(t.transpose(1, 2)).reshape(N, D, H, W, 3));
 }
 
 export type GridSampleMode = "bilinear" | "nearest" | "bicubic";
@@ -458,7 +468,7 @@ export function grid_sample(
   }
   if (a.align_corners === undefined || a.align_corners === null) warnAlignCorners();
   const align = a.align_corners ?? false;
-  if (input.dim() === 5) return gridSample3d(input, grid, mode as GridSampleMode, padding as GridSamplePadding, align);
+  if (input.dim() === 5) return composite("GridSampler3DBackward0", [input, grid], (i, g) => gridSample3d(i, g, mode as GridSampleMode, padding as GridSamplePadding, align));
   if (input.dim() !== 4 || grid.dim() !== 4) {
     throw new RuntimeError(`grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but got input with sizes [${input.shape.join(", ")}] and grid with sizes [${grid.shape.join(", ")}]`);
   }
@@ -467,12 +477,18 @@ export function grid_sample(
   }
   if (grid.shape[3] !== 2) throw new RuntimeError(`grid_sampler(): expected grid to have size 2 in last dimension, but got grid with sizes [${grid.shape.join(", ")}]`);
   if (input.dtype !== grid.dtype) throw new RuntimeError(`grid_sampler(): expected input and grid to have same dtype, but input has ${String(input.dtype)} and grid has ${String(grid.dtype)}`);
+  return composite("GridSampler2DBackward0", [input, grid], (i, g) =>
+    mode === "bicubic" ? bicubicGridSample(i, g, padding as GridSamplePadding, align) : gridSample2d(i, g, mode as "bilinear" | "nearest", padding as GridSamplePadding, align),
+  );
+}
+
+/** grid_sample's bilinear and nearest modes on 4-D input, its arguments checked. */
+function gridSample2d(input: Tensor, grid: Tensor, mode: "bilinear" | "nearest", padding: GridSamplePadding, align: boolean): Tensor {
   const [N, C, H, W] = input.shape;
   const [, Ho, Wo] = grid.shape;
   const P = Ho * Wo;
-  if (mode === "bicubic") return bicubicGridSample(input, grid, padding as GridSamplePadding, align);
-  const ix = sourceIndex(grid.select(3, 0), W, padding as GridSamplePadding, align);
-  const iy = sourceIndex(grid.select(3, 1), H, padding as GridSamplePadding, align);
+  const ix = sourceIndex(grid.select(3, 0), W, padding, align);
+  const iy = sourceIndex(grid.select(3, 1), H, padding, align);
   const flat = input.reshape(N, C, H * W);
   const dt = floatType(input);
 
