@@ -3,7 +3,8 @@
  * complex_tensor.ts's ComplexTensor: made by torch.complex, torch.polar, torch.view_as_complex and
  * x.to(torch.complex64); read back with torch.view_as_real, .real / .imag (views), abs / angle. What a complex
  * tensor supports is complex_tensor.ts's COMPLEX_SUPPORTED; anything else on one raises one clear error naming it.
- * Still refused: every torch.fft transform (complexUnsupported's error), factories other than zeros / ones / empty /
+ * torch.fft's transforms are ops/fft.ts's (hfft2 / ihfft2 / hfftn / ihfftn are refused with complexUnsupported's error);
+ * still refused: factories other than zeros / ones / empty /
  * rand / randn given a complex dtype (torch.full([2], 1, { dtype: torch.complex64 }): complex_dtype.ts's error),
  * torch.complex32 / chalf, and Tensor.imag of a real tensor (torch's own error). What is real-valued works as PyTorch's: torch.fft.fftfreq / rfftfreq / fftshift / ifftshift, and for
  * real tensors Tensor.real (itself), conj / conj_physical / resolve_conj / resolve_neg (itself) and angle (0 or π).
@@ -14,6 +15,7 @@ import type { DType } from "./dtype";
 import { RuntimeError } from "./errors";
 import { COMPLEX_MAKERS, COMPLEX_SUPPORTED, complexDtypes } from "./complex_dtype";
 import { arange } from "./ops/creation";
+import * as transforms from "./ops/fft";
 import { map1 } from "./ops/elementwise_extra";
 import type { Tensor } from "./tensor";
 
@@ -23,8 +25,8 @@ export const SUPPORTED_DTYPES = "float32, float64, int64, int32, int16, int8, ui
 export function complexUnsupported(what: string): never {
   throw new RuntimeError(
     `${what}: not supported by this engine. Its complex tensors (complex64 / complex128, made by ${COMPLEX_MAKERS}) support ` +
-      `${COMPLEX_SUPPORTED}; Fourier transforms are not implemented: write one with real arithmetic ` +
-      "(e.g. products with cos / sin DFT matrices in float64).",
+      `${COMPLEX_SUPPORTED}; torch.fft has fft / ifft / rfft / irfft / hfft / ihfft and the fft2 / fftn / rfft2 / rfftn ` +
+      "forms (with their inverses), not the 2-D / n-D hfft / ihfft.",
   );
 }
 
@@ -62,13 +64,11 @@ function shift(fn: string, x: Tensor, inverse: boolean, args: readonly unknown[]
 }
 
 const refuse = (name: string) => (): never => complexUnsupported(`torch.fft.${name}`);
-const TRANSFORMS = [
-  "fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2", "irfft2", "rfftn", "irfftn",
-  "hfft", "ihfft", "hfft2", "ihfft2", "hfftn", "ihfftn",
-] as const;
+const REFUSED = ["hfft2", "ihfft2", "hfftn", "ihfftn"] as const;
 
 export const fft = {
-  ...(Object.fromEntries(TRANSFORMS.map((n) => [n, refuse(n)])) as Record<(typeof TRANSFORMS)[number], () => never>),
+  ...transforms,
+  ...(Object.fromEntries(REFUSED.map((n) => [n, refuse(n)])) as Record<(typeof REFUSED)[number], () => never>),
   fftfreq,
   rfftfreq,
   fftshift: (x: Tensor, ...args: ShiftArgs) => shift("fft.fftshift", x, false, args),

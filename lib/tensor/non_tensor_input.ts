@@ -210,6 +210,8 @@ export function checkNonTensorInput(prefix: string, name: string, mode: InputMod
   // Nothing given (the function's own "missing argument" error), or torch.sum({ input: x, dim: 0 }): the input by keyword.
   if (args.length === 0) return;
   const first = args[0];
+  // torch.fft's transforms and torch.istft take complex tensors themselves (ops/fft.ts, ops/spectral_stft.ts)
+  if ((prefix === "torch.fft" || (prefix === "torch" && name === "istft")) && isComplexTensor(first)) return;
   // torch.mul(z, x), torch.cat([z, w]) with a complex tensor: complex_tensor.ts computes it or names what is supported.
   if (prefix === "torch" && (isComplexTensor(first) || (Array.isArray(first) && first.some(isComplexTensor)))) {
     return complexHooks.torchCall(name, Array.prototype.slice.call(args) as unknown[]);

@@ -1,13 +1,14 @@
 /**
- * torch.stft / torch.istft for real signals (PyTorch 1.13), with the DFT written as products with
- * cos / sin matrices (built in float64, cast to the signal's dtype), since the engine has no
- * complex dtype:
+ * torch.stft / torch.istft for real signals (PyTorch 1.13): stft transforms its frames with ops/fft.ts's rfft / fft;
+ * istft inverts with products with cos / sin matrices (built in float64, cast to the spectrum's dtype):
  *   stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode="reflect",
- *        normalized=False, onesided=None, return_complex=None) -> [..., n_freq, n_frames, 2] (real, imag)
- *     return_complex=True raises (no complex dtype); None warns as 1.13 and gives the real form.
- *   istft(input [..., n_freq, n_frames, 2], n_fft, hop_length=None, win_length=None, window=None,
- *         center=True, normalized=False, onesided=None, length=None, return_complex=False)
- *     (1.13 still takes the real form, with its deprecation warning.)
+ *        normalized=False, onesided=None, return_complex=None) -> a complex [..., n_freq, n_frames]
+ *     (complex_tensor.ts's ComplexTensor) when return_complex=True; the [..., n_freq, n_frames, 2] (real, imag)
+ *     form when False; None warns as 1.13 and gives the real form.
+ *   istft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, normalized=False,
+ *         onesided=None, length=None, return_complex=False): input a complex [..., n_freq, n_frames]
+ *     or (1.13 still takes it, with its deprecation warning) the real form [..., n_freq, n_frames, 2];
+ *     return_complex=True raises.
  * Steps as ATen's: reflect-pad by n_fft // 2 when center, frames every hop_length samples, a
  * window shorter than n_fft zero-padded to the middle, one-sided spectra for real input,
  * normalized = 1/sqrt(n_fft); istft inverts each frame (c2r, Hermitian weights), windows it,
@@ -19,8 +20,11 @@ import { NotImplementedError, RuntimeError, TypeError_ } from "../errors";
 import { fold } from "../nn/functional/conv";
 import { pad } from "../nn/functional/padding";
 import { Tensor } from "../tensor";
+import { ComplexTensor } from "../complex_tensor";
+import { isComplexTensor } from "../complex_dtype";
 import { from_array, ones } from "./creation";
-import { stack } from "./join";
+import { fft, rfft } from "./fft";
+import { makeView } from "./views";
 import { warnOnce } from "../warnings";
 
 export interface StftOptions {
@@ -41,8 +45,11 @@ export interface IstftOptions extends Omit<StftOptions, "pad_mode" | "return_com
 }
 
 const noComplex = (fn: string): never => {
-  throw new RuntimeError(`${fn}: return_complex=True needs a complex dtype, which this engine does not have (float32, float64, int64, bool); pass return_complex=False for the [..., 2] (real, imaginary) form`);
+  throw new RuntimeError(`${fn}: return_complex=True (a complex signal) is not supported by this engine; pass return_complex=False for the real signal`);
 };
+
+/** An identity view of t recorded as torch's node name (when t is on the tape). */
+const named = (t: Tensor, name: string): Tensor => (t.requires_grad ? makeView(t, t.shape, t._strides, t._offset, name, (g) => [g]) : t);
 
 /** The window padded with zeros to n_fft, centred (ATen's left = (n_fft - win_length) / 2), or ones. */
 function fullWindow(fn: string, window: Tensor | null | undefined, n_fft: number, win: number, like: Tensor): Tensor {
@@ -58,31 +65,22 @@ function fullWindow(fn: string, window: Tensor | null | undefined, n_fft: number
   return pad(window, [left, n_fft - win - left]);
 }
 
-/** cos / sin DFT matrices [n_fft, n_freq]: X_k = sum_n x_n (cos - i sin)(2 pi k n / N). */
-function dftMatrices(n_fft: number, nFreq: number, like: Tensor): [Tensor, Tensor] {
-  const c = new Float64Array(n_fft * nFreq);
-  const s = new Float64Array(n_fft * nFreq);
-  for (let n = 0; n < n_fft; n++) {
-    for (let k = 0; k < nFreq; k++) {
-      const a = (2 * Math.PI * ((k * n) % n_fft)) / n_fft;
-      c[n * nFreq + k] = Math.cos(a);
-      s[n * nFreq + k] = -Math.sin(a);
-    }
-  }
-  return [from_array(c, [n_fft, nFreq], { dtype: float64 }).to(like.dtype), from_array(s, [n_fft, nFreq], { dtype: float64 }).to(like.dtype)];
-}
-
 function reprCall(fn: string, input: Tensor, n_fft: number, hop: number, win: number, o: StftOptions): string {
   const tname = input.dtype.is_floating_point ? (String(input.dtype).includes("64") ? "DoubleTensor" : "FloatTensor") : "LongTensor";
   const b = (v: boolean | null | undefined) => (v === null || v === undefined ? "None" : v ? "1" : "0");
   return `${fn}(torch.${tname}[${input.shape.join(", ")}], n_fft=${n_fft}, hop_length=${hop}, win_length=${win}, window=${o.window ? `torch.${tname}[${o.window.shape.join(", ")}]` : "None"}, normalized=${b(o.normalized ?? false)}, onesided=${b(o.onesided)}, return_complex=${b(o.return_complex)})`;
 }
 
-export function stft(input: Tensor, ...args: PyArgs<[n_fft: number, hop_length?: number | null, win_length?: number | null, window?: Tensor | null, center?: boolean, pad_mode?: string, normalized?: boolean, onesided?: boolean | null, return_complex?: boolean | null], StftOptions>): Tensor {
+type StftArgs = PyArgs<[n_fft: number, hop_length?: number | null, win_length?: number | null, window?: Tensor | null, center?: boolean, pad_mode?: string, normalized?: boolean, onesided?: boolean | null, return_complex?: boolean | null], StftOptions>;
+
+/** The complex spectrogram for return_complex: true (torch's overload), else the [..., 2] real form. */
+export function stft(input: Tensor, n_fft: number, options: StftOptions & { return_complex: true }): ComplexTensor;
+export function stft(input: Tensor, options: StftOptions & { n_fft: number; return_complex: true }): ComplexTensor;
+export function stft(input: Tensor, ...args: StftArgs): Tensor;
+export function stft(input: Tensor, ...args: unknown[]): Tensor | ComplexTensor {
   const o = parseArgs<StftOptions>("stft", ["n_fft", "hop_length", "win_length", "window", "center", "pad_mode", "normalized", "onesided", "return_complex"], args);
   if (!(input instanceof Tensor)) throw new TypeError_("stft(): argument 'input' (position 1) must be Tensor");
   if (o.n_fft === undefined) throw new TypeError_("stft() missing 1 required positional argument: 'n_fft'");
-  if (o.return_complex === true) noComplex("stft");
   if (o.return_complex === undefined || o.return_complex === null) {
     // torch 1.13's TORCH_WARN_ONCE: once per process (warnings.ts shows each message once)
     warnOnce("UserWarning: stft will soon require the return_complex parameter be given for real inputs, and will further require that return_complex=True in a future PyTorch release.");
@@ -108,18 +106,17 @@ export function stft(input: Tensor, ...args: PyArgs<[n_fft: number, hop_length?:
   if (!(win > 0 && win <= n_fft)) throw new RuntimeError(`${reprCall("stft", sig, n_fft, hop, win, o)} : expected 0 < win_length <= n_fft, but got win_length=${win}`);
   const window = fullWindow("stft", o.window, n_fft, win, sig);
   const onesided = o.onesided ?? true;
-  const nFreq = onesided ? Math.floor(n_fft / 2) + 1 : n_fft;
   let frames = sig.unfold(1, n_fft, hop); // [B, n_frames, n_fft]
   if ((o.window !== null && o.window !== undefined) || win < n_fft) frames = frames.mul(window);
-  const [C, S] = dftMatrices(n_fft, nFreq, sig);
-  let re = frames.matmul(C);
-  let im = frames.matmul(S);
-  if (o.normalized) {
-    re = re.div(Math.sqrt(n_fft));
-    im = im.div(Math.sqrt(n_fft));
+  // the one-sided (rfft) or full (fft) spectrum of every frame: [B, n_frames, n_freq] complex, as a [..., 2] pair
+  const spectrum = (onesided ? rfft : fft)(frames, { norm: o.normalized ? "ortho" : "backward" });
+  const pair = spectrum._pair.transpose(1, 2); // [B, n_freq, n_frames, 2]
+  if (o.return_complex === true) {
+    // torch's last node is that transpose, or the squeeze of a 1-D signal's batch dim
+    return new ComplexTensor(batched ? named(pair, "TransposeBackward1") : named(pair.squeeze(0), "SqueezeBackward3"));
   }
-  const out = stack([re.transpose(1, 2), im.transpose(1, 2)], -1); // [B, n_freq, n_frames, 2]
-  return batched ? out : out.squeeze(0);
+  const out = pair;
+  return named(batched ? out : out.squeeze(0), "ViewAsRealBackward0");
 }
 
 /** c2r matrices [n_freq, n_fft]: x_n = sum_k w_k (Re X_k cos - Im X_k sin)(2 pi k n / N), w = 1 for DC and Nyquist, else 2. */
@@ -137,15 +134,24 @@ function inverseMatrices(n_fft: number, nFreq: number, like: Tensor): [Tensor, T
   return [from_array(c, [nFreq, n_fft], { dtype: float64 }).to(like.dtype), from_array(s, [nFreq, n_fft], { dtype: float64 }).to(like.dtype)];
 }
 
-export function istft(input: Tensor, ...args: PyArgs<[n_fft: number, hop_length?: number | null, win_length?: number | null, window?: Tensor | null, center?: boolean, normalized?: boolean, onesided?: boolean | null, length?: number | null, return_complex?: boolean], IstftOptions>): Tensor {
+type IstftArgs = PyArgs<[n_fft: number, hop_length?: number | null, win_length?: number | null, window?: Tensor | null, center?: boolean, normalized?: boolean, onesided?: boolean | null, length?: number | null, return_complex?: boolean], IstftOptions>;
+
+/** The signal of a complex spectrum, or (1.13's deprecated form) of its [..., 2] real form. */
+export function istft(input: ComplexTensor, ...args: IstftArgs): Tensor;
+export function istft(input: Tensor, ...args: IstftArgs): Tensor;
+export function istft(input: Tensor | ComplexTensor, ...args: IstftArgs): Tensor {
   const o = parseArgs<IstftOptions>("istft", ["n_fft", "hop_length", "win_length", "window", "center", "normalized", "onesided", "length", "return_complex"], args);
-  if (!(input instanceof Tensor)) throw new TypeError_("istft(): argument 'input' (position 1) must be Tensor");
+  const complexInput = isComplexTensor(input);
+  if (complexInput) input = (input as ComplexTensor)._pair;
+  else if (!(input instanceof Tensor)) throw new TypeError_("istft(): argument 'input' (position 1) must be Tensor");
+  input = input as Tensor;
   if (o.n_fft === undefined) throw new TypeError_("istft() missing 1 required positional argument: 'n_fft'");
   if (o.return_complex) noComplex("istft");
   if (input.dim() < 3 || input.dim() > 4 || input.shape[input.dim() - 1] !== 2) {
-    throw new RuntimeError(`istft: expected the real form of a spectrum, [n_freq, n_frames, 2] or [batch, n_freq, n_frames, 2] (complex input needs a complex dtype, which this engine does not have), but got [${input.shape.join(", ")}]`);
+    const got = complexInput ? `a complex [${input.shape.slice(0, -1).join(", ")}]` : `[${input.shape.join(", ")}]`;
+    throw new RuntimeError(`istft: expected a complex spectrum [n_freq, n_frames] or [batch, n_freq, n_frames], or its real form [..., 2], but got ${got}`);
   }
-  warnOnce("UserWarning: istft will require a complex-valued input tensor in a future PyTorch release. Matching the output from stft with return_complex=True. ");
+  if (!complexInput) warnOnce("UserWarning: istft will require a complex-valued input tensor in a future PyTorch release. Matching the output from stft with return_complex=True. ");
   const n_fft = o.n_fft;
   const hop = o.hop_length ?? Math.floor(n_fft / 4);
   const win = o.win_length ?? n_fft;
