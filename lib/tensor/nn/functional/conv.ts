@@ -5,7 +5,7 @@
  * Dtypes as torch's CPU kernels: float32 / float64, and int64 and uint8 (wrapping) too, except
  * where torch has no kernel (ops/conv_dtypes.ts says which, with torch's messages).
  */
-import { parseArgs, type PyArgs } from "../../args";
+import { isOptions, parseArgs, type PyArgs } from "../../args";
 import { RuntimeError, TypeError_ } from "../../errors";
 import { convolution, convTranspose, fold as foldOp, unfold as unfoldOp, type ConvParams } from "../../ops/conv";
 import type { Tensor } from "../../tensor";
@@ -52,6 +52,33 @@ export interface ConvOptions {
 
 type ConvPositional = [bias?: Tensor | null, stride?: Size, padding?: ConvPadding, dilation?: Size, groups?: number];
 const CONV_NAMES = ["bias", "stride", "padding", "dilation", "groups"] as const;
+
+const isInt = (v: unknown): boolean => typeof v === "number" && Number.isInteger(v);
+const isInts = (v: unknown): boolean => isInt(v) || (Array.isArray(v) && v.every(isInt));
+const CONV_ARG_OK: Record<(typeof CONV_NAMES)[number], (v: unknown) => boolean> = {
+  bias: (v) => v === null || v === undefined || (typeof v === "object" && typeof (v as { dim?: unknown }).dim === "function"),
+  stride: isInts,
+  padding: (v) => isInts(v) || typeof v === "string",
+  dilation: isInts,
+  groups: isInt,
+};
+
+/**
+ * torch 1.13's argument parser for F.conv1d / conv2d / conv3d (two overloads: padding as int[] or as str): a value of
+ * another type anywhere (padding=1.5, stride='a', padding=None, groups=1.5) is "received an invalid combination of
+ * arguments", listing what was passed (positional types, then keyword=type) and both signatures.
+ */
+export function checkConvArgTypes(fn: string, args: readonly unknown[]): void {
+  const hasOpts = args.length > 0 && isOptions(args[args.length - 1]);
+  const positional = hasOpts ? args.slice(0, -1) : args;
+  const opts = hasOpts ? (args[args.length - 1] as Record<string, unknown>) : {};
+  const bad = positional.some((v, i) => v !== undefined && i < CONV_NAMES.length && !CONV_ARG_OK[CONV_NAMES[i]](v)) ||
+    Object.entries(opts).some(([k, v]) => k in CONV_ARG_OK && v !== undefined && !CONV_ARG_OK[k as (typeof CONV_NAMES)[number]](v));
+  if (!bad) return;
+  const got = ["Tensor", "Tensor", ...positional.map(pyTypeName), ...Object.entries(opts).map(([k, v]) => `${k}=${pyTypeName(v)}`)];
+  const sig = (padding: string) => `\n * (Tensor input, Tensor weight, Tensor bias, tuple of ints stride, ${padding} padding, tuple of ints dilation, int groups)`;
+  throw new TypeError_(`${fn}() received an invalid combination of arguments - got (${got.join(", ")}), but expected one of:${sig("tuple of ints")}${sig("str")}\n`);
+}
 
 /** Resolves padding (int, tuple, "same", "valid") into before/after amounts. */
 export function convPadding(fn: string, padding: ConvPadding | undefined, k: readonly number[], stride: number[], dilation: number[]): [number[], number[]] {
@@ -107,6 +134,7 @@ function convN(fn: string, rank: number, input: Tensor, weight: Tensor, args: re
   checkTensor(input, fn);
   checkTensor(weight, fn, "weight");
   const a = parseArgs<ConvOptions>(fn, CONV_NAMES, args);
+  checkConvArgTypes(fn, args);
   checkConvWeightRank(fn, rank, input, weight, a);
   const bias = a.bias ?? null;
   if (bias !== null) checkTensor(bias, fn, "bias");

@@ -12,7 +12,7 @@ import type { Tensor } from "../../tensor";
 import { checkConvDtypes } from "../../ops/conv_dtypes";
 import { checkOutputPadding } from "../../ops/conv";
 import { checkPoolDtype } from "../../ops/pool";
-import { checkConvWeightRank, conv2d, conv_transpose2d, convPadding, intTupleArg, ntuple, type ConvPadding, type ConvTransposeOptions, type Size } from "./conv";
+import { checkConvArgTypes, checkConvWeightRank, conv2d, conv_transpose2d, convPadding, intTupleArg, ntuple, type ConvPadding, type ConvTransposeOptions, type Size } from "./conv";
 import { pad } from "./padding";
 import { adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d, type AdaptiveSize } from "./pooling";
 import { stack } from "../../ops/join";
@@ -51,6 +51,7 @@ export function conv3d(input: Tensor, weight: Tensor, ...args: Conv3dArgs): Tens
   checkTensor(input, "conv3d");
   checkTensor(weight, "conv3d", "weight");
   const a = parseArgs<Conv3dOptions>("conv3d", ["bias", "stride", "padding", "dilation", "groups"], args);
+  checkConvArgTypes("conv3d", args);
   checkConvWeightRank("conv3d", 3, input, weight, a);
   checkConvDtypes(input, weight, a.bias ?? null, "conv3d", ntuple("conv3d", "dilation", a.dilation ?? 1, 3).some((d) => d > 1));
   if (input.dim() === 4) return conv3d(input.unsqueeze(0), weight, { ...a }).squeeze(0);

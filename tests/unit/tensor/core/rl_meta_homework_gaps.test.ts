@@ -44,4 +44,22 @@ describe("rl_meta_homework gaps", () => {
     // defaults and ints still work
     expect(F.conv_transpose2d(x2, w2, { padding: 1, stride: [2, 2] }).shape).toEqual([1, 2, 9, 9]);
   });
+
+  it("F.conv1d/2d/3d with a float, None or string where torch wants ints: the argument parser's invalid combination", () => {
+    const sigs = ", but expected one of:\n * (Tensor input, Tensor weight, Tensor bias, tuple of ints stride, tuple of ints padding, tuple of ints dilation, int groups)\n" +
+      " * (Tensor input, Tensor weight, Tensor bias, tuple of ints stride, str padding, tuple of ints dilation, int groups)\n";
+    const x = torch.randn(1, 1, 5, 5), w = torch.randn(2, 1, 3, 3);
+    const bad = (fn: string, got: string) => ["TypeError", `${fn}() received an invalid combination of arguments - got (${got})${sigs}`];
+    expect(raised(() => F.conv2d(x, w, { padding: 1.5 as unknown as number }))).toEqual(bad("conv2d", "Tensor, Tensor, padding=float"));
+    expect(raised(() => F.conv2d(x, w, null, 1, 1.5))).toEqual(bad("conv2d", "Tensor, Tensor, NoneType, int, float"));
+    expect(raised(() => F.conv2d(x, w, { padding: null as unknown as number }))).toEqual(bad("conv2d", "Tensor, Tensor, padding=NoneType"));
+    expect(raised(() => F.conv2d(x, w, { groups: 1.5 }))).toEqual(bad("conv2d", "Tensor, Tensor, groups=float"));
+    expect(raised(() => F.conv2d(x, w, { stride: "a" as unknown as number }))).toEqual(bad("conv2d", "Tensor, Tensor, stride=str"));
+    expect(raised(() => F.conv1d(torch.randn(1, 1, 5), torch.randn(2, 1, 3), null, "a" as unknown as number))).toEqual(bad("conv1d", "Tensor, Tensor, NoneType, str"));
+    expect(raised(() => F.conv1d(torch.randn(1, 1, 5), torch.randn(2, 1, 3), { dilation: [1.5] }))).toEqual(bad("conv1d", "Tensor, Tensor, dilation=list"));
+    expect(raised(() => F.conv3d(torch.randn(1, 1, 3, 3, 3), torch.randn(1, 1, 3, 3, 3), { padding: 1.5 as unknown as number }))).toEqual(bad("conv3d", "Tensor, Tensor, padding=float"));
+    // valid forms still run
+    expect(F.conv2d(x, w, null, [1, 1], [1, 1]).shape).toEqual([1, 2, 5, 5]);
+    expect(F.conv2d(x, w, { padding: "same" }).shape).toEqual([1, 2, 5, 5]);
+  });
 });
