@@ -263,7 +263,8 @@ export class Tensor {
   /** The engine's own: a strided view of `data`. */
   constructor(data: Storage, shape: readonly number[], dtype?: DType, strides?: readonly number[], offset?: number, ver?: VersionCounter);
   constructor(data?: unknown, shape?: unknown, dtype: unknown = float32, strides?: unknown, offset: unknown = 0, ver?: unknown) {
-    if (shape === undefined || typeof shape === "number") {
+    // the legacy torch.Tensor(...): sizes, data, or either with a trailing options object (its keywords)
+    if (shape === undefined || typeof shape === "number" || (typeof shape === "object" && shape !== null && !Array.isArray(shape) && [Object.prototype, null].includes(Object.getPrototypeOf(shape)))) {
       // eslint-disable-next-line prefer-rest-params
       const t = legacyDefault([...arguments]);
       [data, shape, dtype, strides, offset] = [t._data, t._shape, t.dtype, undefined, 0];

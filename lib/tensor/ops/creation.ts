@@ -15,6 +15,7 @@ import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { promote_types } from "./dtype_utils";
 import { default_generator, type Generator } from "../random";
 import { isTensorLike, numelOf, sizeEntry, sizesOf, type SizeArg } from "../shape";
+import { Size } from "../size";
 import { Tensor, type NestedArray } from "../tensor";
 import { linspaceFill, type LinspaceKind } from "./linspace_fill";
 import { warnOnce } from "../warnings";
@@ -121,15 +122,21 @@ function allBooleans(data: NestedArray): boolean {
 }
 
 /**
- * torch.tensor's dtype when the data holds tensors: theirs promoted together with the numbers' (the default
- * dtype: JS numbers carry no int/float distinction) and booleans' (bool), as torch 1.13 infers
- * torch.tensor([torch.tensor(1), torch.tensor(2)]) -> int64 and [float64 tensor, 2.5] -> float64.
- * Null when the data holds no tensor (the numbers-only rule of tensor() applies).
+ * torch.tensor's dtype when the data holds tensors or torch.Size values: theirs promoted together with the
+ * numbers' (the default dtype: JS numbers carry no int/float distinction) and booleans' (bool), as torch 1.13
+ * infers torch.tensor([torch.tensor(1), torch.tensor(2)]) -> int64 and [float64 tensor, 2.5] -> float64. A
+ * torch.Size holds Python ints, so torch.tensor(t.shape) is int64 (deeplizard's torch.tensor(t.shape).prod()).
+ * Null when the data holds neither (the numbers-only rule of tensor() applies).
  */
 function dtypeWithTensors(data: NestedArray): DType | null {
   let sawTensor = false;
   let dtype: DType | null = null;
   const visit = (v: unknown): void => {
+    if (v instanceof Size) {
+      sawTensor = true;
+      if (v.length > 0) dtype = dtype === null ? int64 : promote_types(dtype, int64);
+      return;
+    }
     if (Array.isArray(v)) return v.forEach(visit);
     const d = v instanceof Tensor ? v.dtype : typeof v === "boolean" ? bool : typeof v === "number" ? get_default_dtype() : null;
     if (v instanceof Tensor) sawTensor = true;

@@ -5,13 +5,15 @@
  * of those values in the constructor's dtype (long truncates toward zero); integers or a torch.Size give an
  * "uninitialized" tensor of that size (zero-filled here, as torch.empty); nothing gives shape [0].
  */
+import { isOptions } from "../args";
 import { get_default_dtype } from "../default_dtype";
-import { bool, float32, float64, int16, int32, int64, int8, uint8, type DType } from "../dtype";
+import { bool, isDType, float32, float64, int16, int32, int64, int8, uint8, type DType } from "../dtype";
 import { record } from "../autograd/function";
 import { RuntimeError, TypeError_ } from "../errors";
 import { isTensor, type NestedArray, type Tensor } from "../tensor";
 import * as creation from "./creation";
 import { Size } from "../size";
+import { pyTypeName } from "../py_type_name";
 
 const typeName = (v: unknown): string => (v === null ? "NoneType" : typeof v === "number" ? (Number.isInteger(v) ? "int" : "float") : typeof v === "string" ? "str" : typeof v);
 
@@ -24,7 +26,8 @@ const tensorOptions = (d: DType): string => `TensorOptions(dtype=${CPP_NAMES[d.n
  * of the constructor's dtype gives an alias (same storage, AliasBackward0 when it requires grad),
  * as torch.FloatTensor(t) does; any other dtype raises torch's TypeError.
  */
-export function legacyTensor(dtype: DType, args: readonly unknown[]): Tensor {
+export function legacyTensor(dtype: DType, given: readonly unknown[]): Tensor {
+  const args = legacyArgs(given);
   if (args.length === 0) return creation.empty([0], { dtype });
   if (args.length === 1 && isTensor(args[0])) {
     const t = args[0];
@@ -43,6 +46,44 @@ export function legacyTensor(dtype: DType, args: readonly unknown[]): Tensor {
     if (a < 0) throw new RuntimeError(`Trying to create tensor with negative dimension ${a}: [${args.join(", ")}]`);
   }
   return creation.empty(args as number[], { dtype });
+}
+
+/** The legacy constructor's overloads as torch 1.13's argument parser prints them (new(...)), in its order. */
+const LEGACY_OVERLOADS = ["(*, torch.device device)", "(torch.Storage storage)", "(Tensor other)", "(tuple of ints size, *, torch.device device)", "(object data, *, torch.device device)"];
+/** The argument parser's names of a call's types: Python's type names, torch.dtype / torch.device for those. */
+const argTypeName = (v: unknown): string => (isDType(v) ? "torch.dtype" : isTensor(v) ? "Tensor" : Array.isArray(v) && !(v instanceof Size) ? "list" : v instanceof Size ? "torch.Size" : pyTypeName(v));
+
+/**
+ * The legacy constructor's trailing keywords (an options object): `device` is its only one, as in torch; any other
+ * (torch.Tensor(data, dtype=torch.float64), requires_grad=True) raises the parser's TypeError, which lists the
+ * overloads and marks those whose argument count fits the call (the parser counts the `*` as one) with the
+ * keywords they lack. A device is checked as torch does (a CPU one, and none beside a tensor); returns the
+ * positional arguments.
+ */
+function legacyArgs(given: readonly unknown[]): readonly unknown[] {
+  const last = given[given.length - 1];
+  if (given.length === 0 || !isOptions(last)) return given;
+  const args = given.slice(0, -1);
+  const keys = Object.keys(last);
+  if (keys.every((k) => k === "device")) {
+    if (keys.length === 0) return args;
+    if (args.length === 1 && isTensor(args[0])) {
+      throw new RuntimeError("Legacy tensor constructor of the form torch.Tensor(tensor, device=device) is not supported.  Use torch.tensor(...) or torch.as_tensor(...) instead.");
+    }
+    const type = last.device === null || last.device === undefined ? "cpu" : String((last.device as { type?: unknown }).type ?? last.device).split(":")[0];
+    if (type !== "cpu") throw new RuntimeError(`legacy constructor expects device type: cpu but device type: ${type} was passed`);
+    return args;
+  }
+  const got = [...args.map(argTypeName), ...keys.map((k) => `${k}=${argTypeName(last[k])}`)];
+  const lines = LEGACY_OVERLOADS.map((o) => {
+    const params = o.slice(1, -1).split(", ");
+    if (params.length !== args.length + keys.length) return ` * ${o}\n`;
+    const names = params.map((p) => p.split(" ").pop());
+    const unmatched = keys.filter((k) => !names.includes(k));
+    return ` * ${o}\n` + (unmatched.length ? `      didn't match because some of the keywords were incorrect: ${unmatched.join(", ")}\n` : "");
+  });
+  const call = args.length === 0 ? `(${got.join(", ")}, )` : `(${got.join(", ")})`;
+  throw new TypeError_(`new() received an invalid combination of arguments - got ${call}, but expected one of:\n${lines.join("")}`);
 }
 
 /** A torch.Size (x.size(), x.shape: readonly number[] in their types) is a size, as torch.FloatTensor(std.size()). */
@@ -83,4 +124,4 @@ export const legacyConstructors = {
 
 /** `new torch.Tensor(...)` in the legacy form: the default dtype, or a tensor argument's own (torch.Tensor(t) aliases t whatever its dtype). */
 export const legacyDefault = (args: readonly unknown[]): Tensor =>
-  legacyTensor(args.length === 1 && isTensor(args[0]) ? args[0].dtype : get_default_dtype(), args);
+  legacyTensor(isTensor(args[0]) && (args.length === 1 || (args.length === 2 && isOptions(args[1]))) ? args[0].dtype : get_default_dtype(), args);

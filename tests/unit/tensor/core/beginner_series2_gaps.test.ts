@@ -1,0 +1,54 @@
+/**
+ * Gaps the deeplizard / sentdex probe found (tutorials/beginner_series2.test.ts), each against torch 1.13's behaviour
+ * (tests/fixtures/torch/tutorials/beginner_series2.json's "gaps", from scripts/fixtures/beginner_series2_fixtures.py).
+ */
+import { describe, expect, it } from "vitest";
+import { torch } from "../../../../lib/tensor/index";
+import { raised, tutorialFixture } from "../tutorials/helpers";
+
+const gaps = tutorialFixture<{ gaps: Record<string, any> }>("beginner_series2.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
+// the legacy constructors as a learner calls them, keywords included (their types take no options object)
+const T = torch.Tensor as unknown as (...args: unknown[]) => InstanceType<typeof torch.Tensor>;
+const FloatTensor = torch.FloatTensor as unknown as (...args: unknown[]) => InstanceType<typeof torch.Tensor>;
+const LongTensor = torch.LongTensor as unknown as (...args: unknown[]) => InstanceType<typeof torch.Tensor>;
+const f64 = { dtype: torch.float64 };
+
+describe("the legacy torch.Tensor(...) constructor's keywords", () => {
+  it("a keyword other than device raises the argument parser's TypeError, overloads marked as torch marks them", () => {
+    expect([
+      raised(() => T([1, 2, 3], f64)),
+      raised(() => T([1, 2], { requires_grad: true })),
+      raised(() => FloatTensor([1, 2], f64)),
+      raised(() => T(2, 3, f64)),
+      raised(() => T(2, 3, 4, f64)),
+      raised(() => T(f64)),
+      raised(() => T(torch.ones(2), f64)),
+      // several unknown keywords print in the learner's order here; torch's is its hash map's (this case agrees)
+      raised(() => LongTensor([1, 2], { dtype: torch.long, requires_grad: true })),
+    ]).toEqual(gaps.legacy_keywords);
+  });
+
+  it("device is its one keyword: a CPU device (or None) is accepted, beside a tensor or off the CPU it raises torch's RuntimeError", () => {
+    expect([
+      String(T([1, 2], { device: "cpu" })), String(T(2, 3, { device: "cpu" }).shape), String(T([1, 2], { device: null })),
+      String(LongTensor([1.7, 2], { device: torch.device("cpu") })), String(T({ device: "cpu" })),
+      raised(() => T(torch.ones(2), { device: "cpu" })), raised(() => T([1, 2], { device: "cuda" })), raised(() => T(2, { device: "cuda:0" })),
+    ]).toEqual(gaps.legacy_device);
+  });
+
+  it("new torch.Tensor(data, options) reads the same way (it used to take the options object as a shape)", () => {
+    expect(raised(() => new torch.Tensor([1, 2, 3] as never, f64 as never))).toEqual(gaps.legacy_keywords[0]);
+    expect(String(new torch.Tensor([1, 2] as never, { device: "cpu" } as never))).toBe(gaps.legacy_device[0]);
+  });
+});
+
+describe("torch.tensor of a torch.Size", () => {
+  it("is int64, as a Size holds Python ints (torch.tensor(t.shape).prod() prints tensor(12)); an empty one stays float32", () => {
+    const x = torch.zeros(3, 4);
+    expect([
+      String(torch.tensor(x.shape)), String(torch.tensor(x.shape).prod()), String(torch.tensor(x.size())), String(torch.as_tensor(x.shape)),
+      String(torch.tensor([x.shape, x.shape] as never)), String(torch.tensor([x.shape, [1.5, 2]] as never)), String(torch.tensor(torch.Size([]))),
+      String(torch.tensor(torch.Size([])).dtype), String(torch.tensor(x.shape, { dtype: torch.float32 })), String(torch.tensor(x.index(0).shape)),
+    ]).toEqual(gaps.tensor_of_size);
+  });
+});
