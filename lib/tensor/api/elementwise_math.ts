@@ -176,8 +176,8 @@ export const elementwiseMathFunctions = {
     const old = valueFirst("addcdiv", t1, t2, args[0], true);
     return old ? ew.addcdiv(x, old[0], old[1], old[2]) : ew.addcdiv(x, t1 as Tensor, t2, valueArg("addcdiv", args));
   },
-  clamp_min: (x: Tensor, min: number | { min: number }) => unary.clamp(x, typeof min === "number" ? min : parseArgs<{ min?: number }>("clamp_min", ["min"], [min]).min, null),
-  clamp_max: (x: Tensor, max: number | { max: number }) => unary.clamp(x, null, typeof max === "number" ? max : parseArgs<{ max?: number }>("clamp_max", ["max"], [max]).max),
+  clamp_min: (x: Tensor, min: number | { min: number }) => unary.clampBound(x, typeof min === "number" ? min : parseArgs<{ min?: number }>("clamp_min", ["min"], [min]).min!, "min"),
+  clamp_max: (x: Tensor, max: number | { max: number }) => unary.clampBound(x, typeof max === "number" ? max : parseArgs<{ max?: number }>("clamp_max", ["max"], [max]).max!, "max"),
 };
 
 /** PyTorch's second names for elementwise ops: torch.sgn, fix, float_power, logaddexp2. */

@@ -348,6 +348,11 @@ export function basicIndexWriteNode(specs: readonly IndexSpec[]): string | null 
 /** PyTorch-style indexing front end; see IndexSpec. Several index tensors broadcast together. */
 export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
   const { view, adv } = splitSpecs(x, specs);
+  // x[:] and x[...] are new views of x in torch (SliceBackward0 / AliasBackward0), never x itself: writing
+  // through one into a leaf that requires grad is refused as a view's write, and `y is x` is false.
+  if (adv.length === 0 && view === x && specs.length > 0) {
+    return specs.every((s) => s === "...") ? makeView(x, x.shape, x._strides, x._offset, "AliasBackward0", (g) => [g], true) : sliceDim(x, 0, null, null, null);
+  }
   if (adv.length === 0) return view;
   if (adv.length === 1 && adv[0].index.dim() <= 1) {
     // One index list: index_select's gather is the fast path, named IndexBackward0 as torch's x[idx].

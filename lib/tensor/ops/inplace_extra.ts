@@ -80,9 +80,8 @@ export function masked_scatter(x: Tensor, mask: Tensor, source: Tensor): Tensor 
   const idx: number[] = [];
   for (let i = 0; i < flat.length; i++) if (flat[i]) idx.push(i);
   if (idx.length > source.numel()) throw new RuntimeError("masked_scatter: expected source to have at least as many elements as ones in mask");
-  const values = source.reshape(-1).narrow(0, 0, idx.length);
   const positions = new Tensor(Float32Array.from(idx), [idx.length], int64);
-  return index_put(x.reshape(-1), [positions], values).reshape(x.shape.slice());
+  return composite("MaskedScatterBackward0", [x, source], (t, src) => index_put(t.reshape(-1), [positions], src.reshape(-1).narrow(0, 0, idx.length)).reshape(x.shape.slice()));
 }
 
 /** Writes source into x's flattened positions `index` (negative indices count from the end). */

@@ -730,15 +730,18 @@ export function solve_triangular(A: Tensor, B: Tensor, ...args: PyArgs<[], { upp
   const a = parseArgs<{ upper?: boolean; left?: boolean; unitriangular?: boolean }>("linalg.solve_triangular", ["upper", "left", "unitriangular"], args);
   if (a.upper === undefined) throw new RuntimeError("linalg.solve_triangular() missing required keyword argument 'upper'");
   checkMatrix(A, "linalg.solve_triangular", true);
-  let tri = a.upper ? A.triu() : A.tril();
-  if (a.unitriangular) tri = tri.sub(tri.diagonal(0, -2, -1).diag_embed()).add(eye(A.shape[A.dim() - 1], { dtype: A.dtype }));
+  const triangle = (M: Tensor): Tensor => {
+    const t = a.upper ? M.triu() : M.tril();
+    return a.unitriangular ? t.sub(t.diagonal(0, -2, -1).diag_embed()).add(eye(M.shape[M.dim() - 1], { dtype: M.dtype })) : t;
+  };
+  const tri = triangle(A);
   const left = a.left ?? true;
   if (!a.unitriangular && hasZeroDiagonal(tri)) {
     // torch's trsm divides by the zero pivot (inf / NaN, no error); the inverse-based path below would raise.
     const X = left ? substitute(tri, B, a.upper) : mT(substitute(mT(tri), mT(B), !a.upper));
     return noGradient(X, [A, B], "LinalgSolveTriangular");
   }
-  return solveNamed(tri, B, left, "torch.linalg.solve", false);
+  return composite("LinalgSolveTriangularBackward0", [A, B], (m, b) => solveNamed(triangle(m), b, left, "torch.linalg.solve", false));
 }
 
 /** Whether a (batch of) triangular matrix has an exactly zero diagonal entry (a singular triangle). */
@@ -910,12 +913,14 @@ export function cond(A: Tensor, ...args: PyArgs<[p?: number | "fro" | "nuc" | nu
   const p = parseArgs<{ p?: number | "fro" | "nuc" | null }>("linalg.cond", ["p"], args).p ?? null;
   checkMatrix(A, "linalg.cond");
   if (p === null || p === 2 || p === -2) {
+    // torch 1.13: the first and last singular values (sorted descending), divided, then squeezed
     const sv = svdvals(A);
-    const hi = sv.amax(-1);
-    const lo = sv.amin(-1);
-    return p === -2 ? lo.div(hi) : hi.div(lo);
+    const k = sv.shape[sv.dim() - 1];
+    const hi = sv.narrow(-1, 0, 1);
+    const lo = sv.narrow(-1, k - 1, 1);
+    return (p === -2 ? lo.div(hi) : hi.div(lo)).squeeze(-1);
   }
-  return matrixNorm(A, p as MatrixOrd, [-2, -1], false).mul(matrixNorm(inv(A), p as MatrixOrd, [-2, -1], false));
+  return composite("NanToNumBackward0", [A], (m) => matrixNorm(m, p as MatrixOrd, [-2, -1], false).mul(matrixNorm(inv(m), p as MatrixOrd, [-2, -1], false)));
 }
 
 /** torch.qr(A, some=true) -> (Q, R) (the old API). */
@@ -937,14 +942,19 @@ export function cholesky_solve(B: Tensor, L: Tensor, ...args: PyArgs<[upper?: bo
   const lower = upper ? mT(L.triu()) : L.tril();
   // A zero on L's diagonal: torch's potrs solves the two triangles anyway (inf / NaN), the engine's path would raise.
   if (hasZeroDiagonal(lower)) return noGradient(substitute(mT(lower), substitute(lower, B, false), true), [B, L], "CholeskySolve");
-  return solve(lower.matmul(mT(lower)), B);
+  return composite("CholeskySolveBackward0", [B, L], (b, l) => {
+    const tri = upper ? mT(l.triu()) : l.tril();
+    return solve(tri.matmul(mT(tri)), b);
+  });
 }
 
 /** cholesky_inverse(L, upper=false): (L L^T)^-1. */
 export function cholesky_inverse(L: Tensor, ...args: PyArgs<[upper?: boolean], { upper?: boolean }>): Tensor {
   const upper = parseArgs<{ upper?: boolean }>("cholesky_inverse", ["upper"], args).upper ?? false;
-  const lower = upper ? mT(L.triu()) : L.tril();
-  return inv(lower.matmul(mT(lower)));
+  return composite("CholeskyInverseBackward0", [L], (l) => {
+    const lower = upper ? mT(l.triu()) : l.tril();
+    return inv(lower.matmul(mT(lower)));
+  });
 }
 
 type BetaAlpha = { beta?: number; alpha?: number };
@@ -960,31 +970,35 @@ function scaled(input: Tensor, product: Tensor, a: BetaAlpha): Tensor {
 /** addmv(input, mat, vec, { beta, alpha }): beta input + alpha mat @ vec. */
 export function addmv(input: Tensor, mat: Tensor, vec: Tensor, ...args: PyArgs<[], BetaAlpha>): Tensor {
   if (mat.dim() !== 2 || vec.dim() !== 1) throw new RuntimeError(`vector + matrix @ vector expected, got ${input.dim()}, ${mat.dim()}, ${vec.dim()}`);
-  return scaled(input, matmul(mat, vec), parseArgs<BetaAlpha>("addmv", ["beta", "alpha"], args));
+  const a = parseArgs<BetaAlpha>("addmv", ["beta", "alpha"], args);
+  return composite("AddmvBackward0", [input, mat, vec], (i, m, v) => scaled(i, matmul(m, v), a));
 }
 
 /** addr(input, vec1, vec2, { beta, alpha }): beta input + alpha outer(vec1, vec2). */
 export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, ...args: PyArgs<[], BetaAlpha>): Tensor {
   if (vec1.dim() !== 1 || vec2.dim() !== 1) throw new RuntimeError(`addr: Expected 1-D arguments for vec1 and vec2, but got ${vec1.dim()}-D and ${vec2.dim()}-D`);
-  return scaled(input, vec1.unsqueeze(1).mul(vec2.unsqueeze(0)), parseArgs<BetaAlpha>("addr", ["beta", "alpha"], args));
+  const a = parseArgs<BetaAlpha>("addr", ["beta", "alpha"], args);
+  return composite("AddrBackward0", [input, vec1, vec2], (i, u, v) => scaled(i, u.unsqueeze(1).mul(v.unsqueeze(0)), a));
 }
 
 /** baddbmm(input, batch1, batch2, { beta, alpha }): beta input + alpha batch1 @ batch2. */
 export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, ...args: PyArgs<[], BetaAlpha>): Tensor {
   if (batch1.dim() !== 3 || batch2.dim() !== 3) throw new RuntimeError(`batch1 must be a 3D tensor`);
-  return scaled(input, batch1.bmm(batch2), parseArgs<BetaAlpha>("baddbmm", ["beta", "alpha"], args));
+  const a = parseArgs<BetaAlpha>("baddbmm", ["beta", "alpha"], args);
+  return composite("BaddbmmBackward0", [input, batch1, batch2], (i, b1, b2) => scaled(i, b1.bmm(b2), a));
 }
 
 /** addbmm(input, batch1, batch2, { beta, alpha }): beta input + alpha sum_b batch1[b] @ batch2[b]. */
 export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, ...args: PyArgs<[], BetaAlpha>): Tensor {
   if (batch1.dim() !== 3 || batch2.dim() !== 3) throw new RuntimeError(`batch1 must be a 3D tensor`);
-  return scaled(input, batch1.bmm(batch2).sum(0), parseArgs<BetaAlpha>("addbmm", ["beta", "alpha"], args));
+  const a = parseArgs<BetaAlpha>("addbmm", ["beta", "alpha"], args);
+  return composite("AddbmmBackward0", [input, batch1, batch2], (i, b1, b2) => scaled(i, b1.bmm(b2).sum(0), a));
 }
 
 /** vdot(a, b): the dot product of two 1-D tensors (no conjugation for real ones). */
 export function vdot(a: Tensor, b: Tensor): Tensor {
   if (a.dim() !== 1 || b.dim() !== 1) throw new RuntimeError(`1D tensors expected, but got ${a.dim()}D and ${b.dim()}D tensors`);
-  return a.dot(b);
+  return composite("VdotBackward0", [a, b], (x, y) => x.dot(y));
 }
 
 /** Values of a factorisation whose gradient is not implemented here: backward raises instead of being wrong. */

@@ -94,9 +94,10 @@ export function matrixNorm(x: Tensor, ord: MatrixOrd = "fro", dim: readonly numb
   // 1-norms sum down columns (over d0) then pick over columns; inf-norms sum along rows.
   const sumDim = ord === 1 || ord === -1 ? d0 : d1;
   const pickDim = sumDim === d0 ? d1 : d0;
-  const sums = x.abs().sum(sumDim, true);
-  const picked = ord > 0 ? sums.amax({ dim: pickDim, keepdim: true }) : sums.amin({ dim: pickDim, keepdim: true });
-  return keepdim ? picked : picked.squeeze(Math.max(d0, d1)).squeeze(Math.min(d0, d1));
+  const sums = x.abs().sum(sumDim, keepdim);
+  // torch 1.13 ends in the amax / amin (AmaxBackward0 / AminBackward0 in a printout)
+  const at = keepdim || pickDim < sumDim ? pickDim : pickDim - 1;
+  return ord > 0 ? sums.amax({ dim: at, keepdim }) : sums.amin({ dim: at, keepdim });
 }
 
 /**
@@ -150,8 +151,9 @@ function singularValueNorm(x: Tensor, ord: "nuc" | 2 | -2, d0: number, d1: numbe
       return [gx];
     });
   };
+  // torch 1.13 composes these of svdvals: a sum (nuc), an amax (2) or an amin (-2) ends the graph
   const res = record(
-    out, "LinalgMatrixNormBackward0", [xp],
+    out, ord === "nuc" ? "SumBackward1" : ord === 2 ? "AmaxBackward0" : "AminBackward0", [xp],
     (g) => {
       const gd = contiguousData(g);
       const gx = empty(xp.shape, g.dtype);
@@ -170,10 +172,9 @@ function singularValueNorm(x: Tensor, ord: "nuc" | 2 | -2, d0: number, d1: numbe
  */
 export function linalgNorm(x: Tensor, ord?: MatrixOrd | null, dim?: DimArg | null, keepdim = false): Tensor {
   const dims = dim === undefined || dim === null ? null : typeof dim === "number" ? [dim] : dim;
-  if (ord === undefined || ord === null) {
-    if (dims && dims.length === 2) return matrixNorm(x, "fro", dims, keepdim);
-    return vectorNorm(x, 2, dims, keepdim);
-  }
+  // without ord, torch 1.13 takes the vector 2-norm over dims (two dims included: the Frobenius norm's value), so a
+  // dim named twice reads as vector_norm's "dim 1 appears multiple times in the list of dims"
+  if (ord === undefined || ord === null) return vectorNorm(x, 2, dims, keepdim);
   if (dims ? dims.length === 2 : x.dim() === 2) return matrixNorm(x, ord, dims ?? [-2, -1], keepdim);
   if (dims ? dims.length === 1 : x.dim() === 1) {
     if (typeof ord !== "number") throw new RuntimeError(`linalg.norm: ord="${ord}" is a matrix norm; it needs a 2-D input or two dims`);

@@ -141,3 +141,10 @@ export function clamp(x: Tensor, min?: ClampArg, max?: Bound | { max?: Bound }):
   }
   return unaryOp(x, "clamp", "ClampBackward1", "x", lo ?? -Infinity, hi ?? Infinity, x.dtype);
 }
+
+/** x.clamp_min(min) / x.clamp_max(max): clamp with one number bound, under torch's own nodes for them. */
+export function clampBound(x: Tensor, bound: number, side: "min" | "max"): Tensor {
+  const out = side === "min" ? clamp(x, bound, null) : clamp(x, null, bound);
+  if (out.grad_fn && out.grad_fn !== x.grad_fn) out.grad_fn._name = side === "min" ? "ClampMinBackward0" : "ClampMaxBackward0";
+  return out;
+}

@@ -135,7 +135,7 @@ export function masked_fill(x: Tensor, mask: Tensor, value: TensorLike, inplace 
   checkMask(mask, "masked_fill");
   if (value instanceof Tensor) {
     if (value.dim() !== 0) throw new RuntimeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`);
-    return composite("MaskedFillBackward0", [x, value], (xx, vv) => where(mask, vv.to(xx.dtype), xx));
+    return composite("MaskedFillBackward1", [x, value], (xx, vv) => where(mask, vv.to(xx.dtype), xx)); // the Tensor-value overload
   }
   return composite("MaskedFillBackward0", [x], (xx) => {
     const out = where(mask, value, xx);

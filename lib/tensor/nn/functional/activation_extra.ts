@@ -132,7 +132,8 @@ export function parseThreshold(fn: string, args: readonly unknown[]): { threshol
 export function threshold(input: Tensor, ...args: ThresholdArgs): Tensor {
   checkTensor(input, "threshold");
   const a = parseThreshold("threshold", args);
-  return maybeInplace(input, a.inplace, "threshold", (t) => composite("ThresholdBackward0", [t], (x) => where(x.gt(a.threshold), x, a.value)));
+  const node = a.inplace ? "ThresholdBackward1" : "ThresholdBackward0"; // threshold_ / threshold
+  return maybeInplace(input, a.inplace, "threshold", (t) => composite(node, [t], (x) => where(x.gt(a.threshold), x, a.value)));
 }
 
 export interface CELUOptions {
@@ -149,7 +150,8 @@ export function celu(input: Tensor, ...args: CELUArgs): Tensor {
   const alpha = a.alpha ?? 1;
   if (alpha === 0) throw new RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU");
   // celu(x, alpha) = alpha * elu(x / alpha, 1): the same two branches.
-  return maybeInplace(input, a.inplace, "celu", (t) => composite("CeluBackward0", [t], (x) => x.div(alpha).elu(1).mul(alpha)));
+  const node = a.inplace ? "CeluBackward1" : "CeluBackward0"; // celu_ / celu
+  return maybeInplace(input, a.inplace, "celu", (t) => composite(node, [t], (x) => x.div(alpha).elu(1).mul(alpha)));
 }
 
 export interface GLUOptions {

@@ -6,6 +6,9 @@
  * at once, h W_hh^T per step).
  *
  * Gate blocks are PyTorch's: LSTM [i | f | g | o], GRU [r | z | n], each hidden_size wide.
+ *
+ * Node names are those torch 1.13 prints on the CPU, where the cells are composed (its fused cells are CUDA's):
+ * an LSTMCell's c ends in AddBackward0 and its h in MulBackward0, a GRUCell's h in AddBackward0.
  */
 import { record } from "../../autograd/function";
 import type { Tensor } from "../../tensor";
@@ -29,7 +32,7 @@ export function lstm_cell_state(gates: Tensor, c_prev: Tensor): Tensor {
   }
   return record(
     out,
-    "ThnnFusedLstmCellBackward0",
+    "AddBackward0",
     [gates, c_prev],
     (grad) => {
       const dc = data(grad);
@@ -67,7 +70,7 @@ export function lstm_cell_output(gates: Tensor, c: Tensor): Tensor {
   }
   return record(
     out,
-    "ThnnFusedLstmCellBackward0",
+    "MulBackward0",
     [gates, c],
     (grad) => {
       const dh = data(grad);
@@ -111,7 +114,7 @@ export function gru_cell(gi: Tensor, gh: Tensor, h: Tensor): Tensor {
   }
   return record(
     out,
-    "ThnnFusedGruCellBackward0",
+    "AddBackward0",
     [gi, gh, h],
     (grad) => {
       const d = data(grad);

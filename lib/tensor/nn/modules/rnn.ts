@@ -363,6 +363,8 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
     }
     let output = layerInput;
     output = !batched ? output.squeeze(1) : this.batch_first && !packed ? output.transpose(0, 1) : output;
+    // torch 1.13's RNN and GRU hand batch_first back through transpose_ (TransposeBackward1), LSTM through transpose
+    if (batched && this.batch_first && !packed && !isLstm && output.grad_fn) output.grad_fn._name = "TransposeBackward1";
     const fix = (states: Tensor[]): Tensor => (batched ? stack(states, 0) : stack(states, 0).squeeze(1));
     const h_n = (isLstm ? [fix(hN), fix(cN)] : fix(hN)) as H;
     return [output, h_n];
