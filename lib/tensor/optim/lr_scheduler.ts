@@ -806,7 +806,8 @@ export class OneCycleLR extends LRScheduler {
   get_lr(): number[] {
     warnGetLrOutsideStep(this);
     const step = this.last_epoch;
-    if (step > this.total_steps) throw new ValueError(`Tried to step ${step} times. The specified number of total steps is ${this.total_steps}`);
+    // torch 1.13 counts the step being taken once more: its message reads step_num + 1 (5 after 4 steps past a total of 3)
+    if (step > this.total_steps) throw new ValueError(`Tried to step ${step + 1} times. The specified number of total steps is ${this.total_steps}`);
     return this.groups().map((g) => {
       let start = 0;
       let lr = g.lr;

