@@ -899,10 +899,10 @@ export class Tensor {
     return unary.clamp(this, min, max);
   }
   clamp_min(min: number): Tensor {
-    return unary.clamp(this, min, null);
+    return unary.clampBound(this, min, "min");
   }
   clamp_max(max: number): Tensor {
-    return unary.clamp(this, null, max);
+    return unary.clampBound(this, max, "max");
   }
 
   // ---- comparisons and logic (bool masks) ----------------------------------------------
