@@ -51,7 +51,11 @@ export function parseReduceArgs(x: Tensor, a?: DimArg | ReduceOptions | null, b?
   takeOpts(c);
   if (dim === null || dim === undefined) return { dims: null, keepdim, dtype };
   const list = typeof dim === "number" ? [dim] : dim;
-  const dims = [...new Set(list.map((d) => normalizeDim(d, x.dim())))].sort((p, q) => p - q);
+  const normalized = list.map((d) => normalizeDim(d, x.dim()));
+  // torch 1.13's dim_list_to_bitset: a dim named twice (1 and -2 of a 3-D tensor alike) is refused
+  const twice = normalized.find((d, i) => normalized.indexOf(d) !== i);
+  if (twice !== undefined) throw new RuntimeError(`dim ${twice} appears multiple times in the list of dims`);
+  const dims = normalized.slice().sort((p, q) => p - q);
   return { dims: dims.length === 0 ? null : dims, keepdim, dtype };
 }
 

@@ -5,7 +5,7 @@
  */
 import { record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
-import { RuntimeError } from "../errors";
+import { RuntimeError, TypeError_ } from "../errors";
 import { contiguousStrides, normalizeDim } from "../shape";
 import type { Tensor } from "../tensor";
 import { cat } from "./join";
@@ -13,7 +13,8 @@ import { contiguousData, empty } from "./util";
 
 /** Like repeat, but a size list shorter than x.dim() is padded with leading 1s. */
 export function tile(x: Tensor, dims: readonly number[]): Tensor {
-  if (dims.some((d) => !Number.isInteger(d) || d < 0)) throw new RuntimeError(`tile(): repeats must be non-negative integers, got [${dims.join(", ")}]`);
+  // torch 1.13: a float is refused by the argument parser; a negative repeat by repeat's sizing of the result
+  if (dims.some((d) => !Number.isInteger(d))) throw new TypeError_("tile(): argument 'dims' (position 1) must be tuple of ints, not float");
   const sizes = dims.length < x.dim() ? [...new Array<number>(x.dim() - dims.length).fill(1), ...dims] : dims.slice();
   return x.repeat(sizes);
 }

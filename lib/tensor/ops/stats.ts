@@ -3,6 +3,7 @@ import { checkKeywordsAliased } from "../args";
 import { get_default_dtype } from "../default_dtype";
 import { cppTypeName } from "../dtype";
 import { RuntimeError } from "../errors";
+import { normalizeDim } from "../shape";
 import type { DimArg, Tensor, VarOptions } from "../tensor";
 import { composite } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
@@ -78,7 +79,18 @@ export function logsumexp(x: Tensor, dim: DimArg | { dim: DimArg; keepdim?: bool
 export function norm(x: Tensor, p: number | "fro" | "nuc" = 2, dim?: DimArg | null, keepdim = false): Tensor {
   // torch.norm(p="nuc") is torch.nuclear_norm, whose SVD checks the dtype
   if (p === "nuc" && !x.dtype.is_floating_point) throw new RuntimeError(`linalg.svd: Expected a floating point or complex tensor as input. Got ${cppTypeName(x.dtype)}`);
-  if (p === "nuc") return matrixNorm(x, "nuc", typeof dim === "number" ? [dim] : (dim ?? [-2, -1]), keepdim);
+  if (p === "nuc") {
+    const dims = typeof dim === "number" ? [dim] : (dim ?? [-2, -1]);
+    if (dims.length !== 2) throw new RuntimeError("nuclear norm requires a 'dim' argument of size 2");
+    return matrixNorm(x, "nuc", dims, keepdim);
+  }
   if (p !== "fro" && typeof p !== "number") throw new RuntimeError(`norm: unsupported p=${String(p)}`);
+  // p="fro" over a list of dims is torch 1.13's frobenius_norm: at most two dims, and two different ones
+  if (p === "fro" && Array.isArray(dim)) {
+    if (dim.length > 2) throw new RuntimeError(`Expected at most 2 dimensions, but got ${dim.length} dimensions instead.`);
+    if (dim.length === 2 && normalizeDim(dim[0], x.dim()) === normalizeDim(dim[1], x.dim())) {
+      throw new RuntimeError(`Expected dims to be different, got [${dim.join(", ")}] instead`);
+    }
+  }
   return vectorNorm(x, p === "fro" ? 2 : p, dim, keepdim, "NormBackward1");
 }

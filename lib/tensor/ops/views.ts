@@ -220,7 +220,9 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
   for (let i = sizes.length - 1; i >= 0; i--) {
     const want = sizes[i];
     if (i < lead) {
-      if (want < 0) throw new RuntimeError(`expand: the expanded size -1 is not allowed in a leading, non-existing dimension ${i}`);
+      if (want === -1) throw new RuntimeError(`The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension ${i}`);
+      // torch 1.13 lets another negative size through to the element count, which overflows
+      if (want < 0) throw new RuntimeError("numel: integer multiplication overflow");
       shape[i] = want;
       strides[i] = 0;
       continue;
@@ -248,6 +250,10 @@ export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
     throw new RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
   }
   const padded = [...new Array<number>(sizes.length - x.dim()).fill(1), ...x.shape];
+  // torch 1.13 sizes the result first (dim * repeat each): a negative repeat is refused there, naming that shape
+  const target = padded.map((d, i) => d * sizes[i]);
+  const negative = target.find((d) => d < 0);
+  if (negative !== undefined) throw new RuntimeError(`Trying to create tensor with negative dimension ${negative}: [${target.join(", ")}]`);
   const interleavedIn: number[] = [];
   const interleavedOut: number[] = [];
   padded.forEach((d, i) => {

@@ -1,0 +1,59 @@
+/**
+ * Gaps the pointnet / DETR probe found (tests/unit/tensor/tutorials/pointnet_detr.test.ts), each against torch 1.13's
+ * behaviour (scripts/fixtures/pointnet_detr_fixtures.py's "gaps" section of tests/fixtures/torch/tutorials/pointnet_detr.json):
+ * - a dim named twice in a reduction's dim list (feature_transform_regularizer's torch.norm(..., dim=(1, 2)) mistyped
+ *   as (1, 1) or (1, -2)) was silently deduplicated; torch refuses it ("dim 1 appears multiple times in the list of
+ *   dims"), and torch.linalg.norm without ord takes that vector-norm path for two dims as well;
+ * - torch.norm's p="fro" over a dim list is frobenius_norm: at most two dims, two different ones; p="nuc" needs two;
+ * - expand's -1 in a leading new dim had the engine's own text; repeat / tile with a negative count named no shape
+ *   (or, repeated in a new leading dim, silently worked).
+ */
+import { describe, expect, it } from "vitest";
+import { torch } from "../../../../lib/tensor/index";
+import { expectNums, expectT, raised, tutorialFixture } from "../tutorials/helpers";
+
+const g = tutorialFixture<Record<string, any>>("pointnet_detr.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe("pointnet / DETR gaps", () => {
+  const x3 = torch.rand(2, 3, 4);
+
+  it("a dim named twice in a reduction's dim list is refused, as torch 1.13's dim_list_to_bitset does", () => {
+    const d = g.dup_dims;
+    expect(raised(() => x3.sum([1, -2]))).toEqual(d.sum);
+    expect(raised(() => x3.mean([0, 0]))).toEqual(d.mean);
+    expect(raised(() => x3.amax([1, 1]))).toEqual(d.amax);
+    expect(raised(() => x3.var([2, -1]))).toEqual(d.var);
+    expect(raised(() => x3.logsumexp([1, 1]))).toEqual(d.logsumexp);
+    expect(raised(() => torch.norm(x3, { p: 2, dim: [1, 1] }))).toEqual(d.norm_p2);
+    expect(raised(() => torch.linalg.vector_norm(x3, { dim: [1, 1] }))).toEqual(d.vector_norm);
+    expect(raised(() => torch.linalg.norm(x3, { dim: [1, 1] }))).toEqual(d.linalg_norm);
+    expect(raised(() => torch.linalg.matrix_norm(x3, { dim: [1, 1] }))).toEqual(d.matrix_norm);
+  });
+
+  it("torch.norm's p='fro' takes at most two different dims, p='nuc' exactly two; p=2 any number", () => {
+    const f = g.fro;
+    expect(raised(() => torch.norm(x3, { p: "fro", dim: [0, 1, 2] }))).toEqual(f.three_dims);
+    expect(raised(() => torch.norm(x3, { p: "fro", dim: [1, -2] }))).toEqual(f.dup);
+    expect(raised(() => torch.norm(x3, { p: "nuc", dim: [0, 1, 2] }))).toEqual(f.nuc_three);
+    expect(raised(() => torch.norm(x3, { p: "nuc", dim: [1] }))).toEqual(f.nuc_one);
+    const a = torch.arange(24, { dtype: torch.float32 }).view(2, 3, 4);
+    expectNums([torch.norm(a, { p: 2, dim: [0, 1, 2] }).item()], [f.p2_three], 1e-6);
+    expectT(torch.linalg.norm(a, { dim: [0, 2] }), f.linalg_two, 1e-6);
+  });
+
+  it("expand's -1 in a new leading dim, and negative repeat / tile counts, read as torch 1.13's", () => {
+    const x2 = torch.rand(2, 3);
+    expect(raised(() => x2.expand(-1, 2, 3))).toEqual(g.expand.lead);
+    expect(raised(() => x2.expand(4, -1, 2, 3))).toEqual(g.expand.lead2);
+    expect(raised(() => x2.expand(-2, 2, 3))).toEqual(g.expand.lead_neg2);
+    const r = g.repeat;
+    expect(raised(() => x2.repeat(-1, 1))).toEqual(r.neg);
+    expect(raised(() => torch.rand(2).repeat(-1))).toEqual(r.neg_1d);
+    expect(raised(() => torch.rand(2).repeat(-1, 2))).toEqual(r.lead);
+    expect(raised(() => x2.repeat(2, -3))).toEqual(r.neg3);
+    expect(x2.repeat(0, 1).shape).toEqual(r.zero);
+    expect(raised(() => x2.tile(2, -1))).toEqual(r.tile);
+    expect(raised(() => torch.rand(2, 3, 4).tile(-1))).toEqual(r.tile_short);
+    expect(raised(() => x2.tile(1.5))).toEqual(r.tile_float);
+  });
+});
