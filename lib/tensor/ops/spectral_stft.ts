@@ -66,9 +66,10 @@ function fullWindow(fn: string, window: Tensor | null | undefined, n_fft: number
 }
 
 function reprCall(fn: string, input: Tensor, n_fft: number, hop: number, win: number, o: StftOptions): string {
-  const tname = input.dtype.is_floating_point ? (String(input.dtype).includes("64") ? "DoubleTensor" : "FloatTensor") : "LongTensor";
+  const tname = (t: Tensor) => (t.dtype.is_floating_point ? (String(t.dtype).includes("64") ? "DoubleTensor" : "FloatTensor") : "LongTensor");
   const b = (v: boolean | null | undefined) => (v === null || v === undefined ? "None" : v ? "1" : "0");
-  return `${fn}(torch.${tname}[${input.shape.join(", ")}], n_fft=${n_fft}, hop_length=${hop}, win_length=${win}, window=${o.window ? `torch.${tname}[${o.window.shape.join(", ")}]` : "None"}, normalized=${b(o.normalized ?? false)}, onesided=${b(o.onesided)}, return_complex=${b(o.return_complex)})`;
+  // torch's C++ repr: a Tensor argument as torch.FloatTensor[2, 40], an optional one (the window) as torch.FloatTensor{[16]}
+  return `${fn}(torch.${tname(input)}[${input.shape.join(", ")}], n_fft=${n_fft}, hop_length=${hop}, win_length=${win}, window=${o.window ? `torch.${tname(o.window)}{[${o.window.shape.join(", ")}]}` : "None"}, normalized=${b(o.normalized ?? false)}, onesided=${b(o.onesided)}, return_complex=${b(o.return_complex)})`;
 }
 
 type StftArgs = PyArgs<[n_fft: number, hop_length?: number | null, win_length?: number | null, window?: Tensor | null, center?: boolean, pad_mode?: string, normalized?: boolean, onesided?: boolean | null, return_complex?: boolean | null], StftOptions>;
@@ -86,7 +87,6 @@ export function stft(input: Tensor, ...args: unknown[]): Tensor | ComplexTensor 
     warnOnce("UserWarning: stft will soon require the return_complex parameter be given for real inputs, and will further require that return_complex=True in a future PyTorch release.");
   }
   if (!input.dtype.is_floating_point) throw new RuntimeError(`stft: expected a tensor of floating point or complex values, got ${input.dtype}`);
-  if (input.dim() !== 1 && input.dim() !== 2) throw new RuntimeError("stft: expected a 1D or 2D tensor");
   const n_fft = o.n_fft;
   const hop = o.hop_length ?? Math.floor(n_fft / 4);
   const win = o.win_length ?? n_fft;
@@ -95,15 +95,21 @@ export function stft(input: Tensor, ...args: unknown[]): Tensor | ComplexTensor 
     const mode = o.pad_mode ?? "reflect";
     if (!["reflect", "constant", "replicate", "circular"].includes(mode)) throw new NotImplementedError(`Unrecognised padding mode ${mode}`);
     const p = Math.floor(n_fft / 2);
-    const ext = [...new Array<number>(3 - x.dim()).fill(1), ...x.shape];
-    x = pad(x.reshape(ext), [p, p], mode as "reflect").reshape(x.dim() === 1 ? [-1] : [x.shape[0], -1]);
+    // torch/functional.py: a 1-D or 2-D signal viewed as 3-D for F.pad, then viewed back; other ranks are padded as
+    // they are (F.pad's own error for 4-D and more with a non-constant mode), and the check below names the padded shape
+    const nd = x.dim();
+    if (nd > 3 && mode !== "constant") throw new NotImplementedError("Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now");
+    const ext = nd >= 3 ? x.shape : [...new Array<number>(3 - nd).fill(1), ...x.shape];
+    const padded = pad(x.reshape(ext), [p, p], mode as "reflect");
+    x = padded.reshape(padded.shape.slice(padded.dim() - nd));
   }
+  if (x.dim() !== 1 && x.dim() !== 2) throw new RuntimeError(`${reprCall("stft", x, n_fft, hop, win, o)} : expected a 1D or 2D tensor`);
   const batched = x.dim() === 2;
   const sig = batched ? x : x.unsqueeze(0);
   const len = sig.shape[1];
-  if (!(n_fft > 0 && n_fft <= len)) throw new RuntimeError(`${reprCall("stft", sig, n_fft, hop, win, o)} : expected 0 < n_fft < ${len}, but got n_fft=${n_fft}`);
-  if (!(hop > 0)) throw new RuntimeError(`${reprCall("stft", sig, n_fft, hop, win, o)} : expected hop_length > 0, but got hop_length=${hop}`);
-  if (!(win > 0 && win <= n_fft)) throw new RuntimeError(`${reprCall("stft", sig, n_fft, hop, win, o)} : expected 0 < win_length <= n_fft, but got win_length=${win}`);
+  if (!(n_fft > 0 && n_fft <= len)) throw new RuntimeError(`${reprCall("stft", x, n_fft, hop, win, o)} : expected 0 < n_fft < ${len}, but got n_fft=${n_fft}`);
+  if (!(hop > 0)) throw new RuntimeError(`${reprCall("stft", x, n_fft, hop, win, o)} : expected hop_length > 0, but got hop_length=${hop}`);
+  if (!(win > 0 && win <= n_fft)) throw new RuntimeError(`${reprCall("stft", x, n_fft, hop, win, o)} : expected 0 < win_length <= n_fft, but got win_length=${win}`);
   const window = fullWindow("stft", o.window, n_fft, win, sig);
   const onesided = o.onesided ?? true;
   let frames = sig.unfold(1, n_fft, hop); // [B, n_frames, n_fft]

@@ -125,6 +125,14 @@ describe("torch.stft(return_complex=True) and torch.istft of a complex spectrum"
     expectT(torch.istft(S.index(0), 16, 4, { window: win }), g.istft_complex_nolen, 1e-5);
     expect(String(torch.stft(torch.tensor([1.0, 2.0, 3.0, 4.0, 3.0, 2.0]), 4, { hop_length: 2, return_complex: true }))).toBe(g.stft_repr);
   });
+  it("a 3-D clip raises torch's error, naming the padded signal and the window as torch's C++ repr does", () => {
+    const e = g.errors_stft as Record<string, [string, string]>;
+    const st = torch.stft as unknown as (...a: unknown[]) => unknown;
+    expect(raised(() => st(torch.randn(2, 1, 100).double(), 16, { window: torch.hann_window(16, { dtype: torch.float64 }), return_complex: true }))).toEqual(e["3d"]);
+    expect(raised(() => st(torch.randn(2, 1, 100), 16, { center: false, return_complex: true }))).toEqual(e["3d_no_center"]);
+    expect(raised(() => st(torch.randn(1, 2, 1, 100), 16, { return_complex: true }))).toEqual(e["4d_reflect"]);
+    expect(raised(() => st(torch.ones(9), 16, { window: torch.hann_window(16), center: false, return_complex: true }))).toEqual(e.n_fft_big);
+  });
   it("the power spectrogram's gradient equals torch's", () => {
     const sg = sig.index(1).clone().double().requires_grad_();
     torch.stft(sg, 8, { hop_length: 2, window: torch.hann_window(8, { dtype: torch.float64 }), return_complex: true }).abs().pow(2).sum().backward();
