@@ -231,6 +231,10 @@ export function as_tensor(data: Parameters<typeof tensor>[0], given: Pick<Tensor
   for (const k of Object.keys(given)) if (k !== "dtype" && k !== "device") throw new TypeError_(`as_tensor() got an unexpected keyword argument '${k}'`);
   checkCreationOptions("as_tensor", given);
   if (data instanceof Tensor) return given.dtype && given.dtype !== data.dtype ? data.to(given.dtype) : data;
+  // a Float32Array / Float64Array (NumPy's part) in its own dtype is shared, as torch.as_tensor(ndarray) shares the
+  // array's memory (torch.from_numpy's rule); integer arrays are copied (the engine stores integers wide)
+  const own = data instanceof Float32Array ? float32 : data instanceof Float64Array ? float64 : null;
+  if (own && (!given.dtype || given.dtype === own)) return new Tensor(data as Storage, [(data as Float32Array).length], own);
   return tensor(data, given);
 }
 

@@ -12,6 +12,7 @@ import { record } from "../autograd/function";
 import { RuntimeError, TypeError_ } from "../errors";
 import { isTensor, type NestedArray, type Tensor } from "../tensor";
 import * as creation from "./creation";
+import { from_numpy } from "./frombuffer";
 import { Size } from "../size";
 import { pyTypeName } from "../py_type_name";
 
@@ -34,6 +35,12 @@ export function legacyTensor(dtype: DType, given: readonly unknown[]): Tensor {
     if (t.dtype !== dtype) throw new TypeError_(`expected ${tensorOptions(dtype)} (got ${tensorOptions(t.dtype)})`);
     const a = t.detach();
     return record(a, "AliasBackward0", [t], (g) => [g]);
+  }
+  // torch.Tensor(ndarray): a typed array plays NumPy's part, read as torch.from_numpy reads it and converted to the
+  // constructor's dtype (a Float32Array under torch.Tensor / FloatTensor is shared, as torch shares a float32 array)
+  if (args.length === 1 && ArrayBuffer.isView(args[0]) && !(args[0] instanceof DataView)) {
+    const t = from_numpy(args[0]);
+    return t.dtype === dtype ? t : t.to(dtype);
   }
   // torch.FloatTensor(std.size()): a torch.Size is a size, as in torch (a plain list is data)
   if (args.length === 1 && args[0] instanceof Size) return legacyTensor(dtype, [...args[0]]);

@@ -11,6 +11,8 @@ const gaps = tutorialFixture<{ gaps: Record<string, any> }>("beginner_series2.js
 const T = torch.Tensor as unknown as (...args: unknown[]) => InstanceType<typeof torch.Tensor>;
 const FloatTensor = torch.FloatTensor as unknown as (...args: unknown[]) => InstanceType<typeof torch.Tensor>;
 const LongTensor = torch.LongTensor as unknown as (...args: unknown[]) => InstanceType<typeof torch.Tensor>;
+const DoubleTensor = torch.DoubleTensor as unknown as (...args: unknown[]) => InstanceType<typeof torch.Tensor>;
+const BoolTensor = torch.BoolTensor as unknown as (...args: unknown[]) => InstanceType<typeof torch.Tensor>;
 const f64 = { dtype: torch.float64 };
 
 describe("the legacy torch.Tensor(...) constructor's keywords", () => {
@@ -50,5 +52,23 @@ describe("torch.tensor of a torch.Size", () => {
       String(torch.tensor([x.shape, x.shape] as never)), String(torch.tensor([x.shape, [1.5, 2]] as never)), String(torch.tensor(torch.Size([]))),
       String(torch.tensor(torch.Size([])).dtype), String(torch.tensor(x.shape, { dtype: torch.float32 })), String(torch.tensor(x.index(0).shape)),
     ]).toEqual(gaps.tensor_of_size);
+  });
+});
+
+describe("a typed array (NumPy's part) into torch.Tensor / the typed constructors / torch.as_tensor", () => {
+  it("deeplizard's memory-sharing cell: Tensor / tensor copy, as_tensor / from_numpy share a float array in its own dtype", () => {
+    const got = [Float32Array, Float64Array].map((Arr) => {
+      const data = new Arr([1, 2, 3]);
+      const o = [T(data), torch.tensor(data), torch.as_tensor(data), torch.from_numpy(data), torch.as_tensor(data, { dtype: torch.float64 }), FloatTensor(data), DoubleTensor(data)];
+      data[0] = 0;
+      data[1] = 0;
+      return o.map(String);
+    });
+    expect(got).toEqual(gaps.memory_sharing.slice(0, 2));
+  });
+
+  it("other typed arrays are converted to the constructor's dtype (long truncates, bool tests non-zero)", () => {
+    expect([String(T(new Int32Array([1, 2, 3]))), String(torch.tensor(new Int32Array([1, 2, 3]))), String(LongTensor(new Float32Array([1.7, -2.2]))),
+      String(T(new Uint8Array([1, 2]))), String(BoolTensor(new Float32Array([0, 2])))]).toEqual(gaps.memory_sharing[2]);
   });
 });
