@@ -1079,7 +1079,8 @@ export class Tensor {
   }
   norm(...args: PyArgs<[p?: number | "fro" | "nuc", dim?: DimArg | null, keepdim?: boolean], NormOptions>): Tensor {
     const a = parseArgs<NormOptions>("norm", ["p", "dim", "keepdim"], args);
-    return stats.norm(this, a.p ?? 2, a.dim, a.keepdim ?? false);
+    // p defaults to "fro", as torch.norm's: the 2-norm, with frobenius_norm's checks on a list of dims
+    return stats.norm(this, a.p ?? "fro", a.dim, a.keepdim ?? false);
   }
   /** cumsum(dim) / cumsum(dim, { dtype }) / cumsum({ dim, dtype }): with dtype the input is cast to it first. */
   cumsum(...args: PyArgs<[dim: number], { dim?: number; axis?: number; dtype?: DType | null }> | [dim: number | { dim: number; dtype?: DType | null }]): Tensor {

@@ -770,7 +770,7 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
     // torch 1.13 refuses a negative entry first, whatever the sum
     if (splitSize.some((q) => q < 0)) throw new RuntimeError(`split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=[${splitSize.join(", ")}]`);
     const total = splitSize.reduce((p, q) => p + q, 0);
-    if (total !== size) throw new RuntimeError(`split_with_sizes expects split_sizes to sum exactly to ${size} (input tensor's size at dimension ${d}), but got split_sizes=[${splitSize.join(", ")}]`);
+    if (total !== size) throw new RuntimeError(`split_with_sizes expects split_sizes to sum exactly to ${size} (input tensor's size at dimension ${dim}), but got split_sizes=[${splitSize.join(", ")}]`);
     sizes.push(...splitSize);
   }
   // torch 1.13 names the pieces' grad_fn after the split (print shows grad_fn=<SplitBackward0>), not SliceBackward0

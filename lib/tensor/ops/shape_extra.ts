@@ -94,7 +94,8 @@ export function diag(x: Tensor, ...args: PyArgs<[diagonal?: number], { diagonal?
   const k = parseArgs<{ diagonal?: number }>("diag", ["diagonal"], args).diagonal ?? 0;
   if (x.dim() === 1) return composite("DiagBackward0", [x], (v) => diag_embed(v, k, 0, 1));
   if (x.dim() === 2) return composite("DiagBackward0", [x], (m) => diagonal(m, k).clone());
-  throw new RuntimeError(`diag(): Supports 1D or 2D tensors. Got ${x.dim()}D`);
+  // torch 1.13's text (later releases say "diag(): Supports 1D or 2D tensors. Got 3D")
+  throw new RuntimeError("matrix or a vector expected");
 }
 
 /** diagflat(x, offset=0): x flattened onto a diagonal. */

@@ -6,7 +6,9 @@
  *   dims"), and torch.linalg.norm without ord takes that vector-norm path for two dims as well;
  * - torch.norm's p="fro" over a dim list is frobenius_norm: at most two dims, two different ones; p="nuc" needs two;
  * - expand's -1 in a leading new dim had the engine's own text; repeat / tile with a negative count named no shape
- *   (or, repeated in a new leading dim, silently worked).
+ *   (or, repeated in a new leading dim, silently worked);
+ * - torch.norm / Tensor.norm's default p is "fro" (the engine's was 2: same values, but not frobenius_norm's checks);
+ * - torch.diag of a 3-D tensor said a later release's text; split_with_sizes named the dim normalized, torch as given.
  */
 import { describe, expect, it } from "vitest";
 import { torch } from "../../../../lib/tensor/index";
@@ -55,5 +57,17 @@ describe("pointnet / DETR gaps", () => {
     expect(raised(() => x2.tile(2, -1))).toEqual(r.tile);
     expect(raised(() => torch.rand(2, 3, 4).tile(-1))).toEqual(r.tile_short);
     expect(raised(() => x2.tile(1.5))).toEqual(r.tile_float);
+  });
+
+  it("torch.norm's default p is 'fro'; diag of a 3-D / 0-D tensor and split_with_sizes' dim read as torch 1.13's", () => {
+    expect(raised(() => torch.norm(x3, { dim: [0, 1, 2] }))).toEqual(g.norm_default_p.three_dims);
+    expect(raised(() => x3.norm({ dim: [1, 1] }))).toEqual(g.norm_default_p.dup);
+    expectT(torch.norm(torch.arange(6, { dtype: torch.float32 }).view(2, 3), { dim: [1] }), g.norm_default_p.one_dim_list, 1e-6);
+    expect(raised(() => torch.diag(torch.rand(2, 2, 2)))).toEqual(g.diag.three_d);
+    expect(raised(() => torch.diag(torch.tensor(1.0)))).toEqual(g.diag.zero_d);
+    expect(raised(() => torch.rand(2, 2, 2).diag(1))).toEqual(g.diag.method);
+    expect(raised(() => torch.rand(2, 5).split([2, 2], -1))).toEqual(g.split_dim.neg);
+    expect(raised(() => torch.rand(2, 5).split([2, 2], 1))).toEqual(g.split_dim.pos);
+    expect(raised(() => torch.split(torch.rand(2, 5), [1, 2], -2))).toEqual(g.split_dim.torch_neg2);
   });
 });
