@@ -19,13 +19,19 @@ import { unguardSlot } from "../slot_guards";
 
 type Slots = Record<string, unknown>;
 
+/**
+ * The submodule a dotted name's path leads to, by getattr at each step as torch 1.13's _apply_func_submodules:
+ * a missing name raises Module.__getattr__'s "'Sequential' object has no attribute 'fc'" (the module at that step).
+ */
 function submodule(root: Module, path: string[], full: string): Module {
-  let m: unknown = root;
+  let m: Module = root;
   for (const p of path) {
-    m = (m as Slots)[p];
-    if (!(m instanceof Module)) throw new TorchAttributeError(`'${root._get_name()}' has no submodule '${path.join(".")}' (in '${full}')`);
+    const next = (m as unknown as Slots)[p];
+    if (next === undefined || next === null) throw new TorchAttributeError(`'${m._get_name()}' object has no attribute '${p}'`);
+    if (!(next instanceof Module)) throw new TorchAttributeError(`'${m._get_name()}.${p}' is not a module (in '${full}')`);
+    m = next;
   }
-  return m as Module;
+  return m;
 }
 
 class TorchAttributeError extends RuntimeError {

@@ -62,4 +62,14 @@ describe("rl_meta_homework gaps", () => {
     expect(F.conv2d(x, w, null, [1, 1], [1, 1]).shape).toEqual([1, 2, 5, 5]);
     expect(F.conv2d(x, w, { padding: "same" }).shape).toEqual([1, 2, 5, 5]);
   });
+
+  it("stateless.functional_call with a name whose path is not a submodule: Module.__getattr__'s AttributeError", () => {
+    const model = new nn.Sequential(new nn.Linear(2, 8), new nn.ReLU(), new nn.Linear(8, 1));
+    const x = torch.randn(3, 2);
+    const { functional_call } = torch.nn.utils.stateless;
+    expect(raised(() => functional_call(model, { "fc.weight": torch.zeros(8, 2) }, [x]))).toEqual(ref.functional_call.unknown_key);
+    // torch 1.13: the module at the failing step is named, here the Sequential for '5'
+    expect(raised(() => functional_call(model, { "5.weight": torch.zeros(1) }, [x]))).toEqual(["AttributeError", "'Sequential' object has no attribute '5'"]);
+    expect(model(x).shape).toEqual([3, 1]); // restored after the failed call
+  });
 });
