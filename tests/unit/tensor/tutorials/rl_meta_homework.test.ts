@@ -7,13 +7,17 @@
  * -(log_prob * advantages).sum() and the nn baseline fitted to normalised q-values with MSELoss; the discounted return /
  * reward-to-go (flip-cumsum-flip and the loop), GAE; homework_fall2023's Normal policy with log_prob(...).sum(-1), its
  * Independent / tanh-transformed distributions and the SAC actor's rsample; hw3's DQN critic with gather, the double-Q
- * argmax, SmoothL1Loss, clip_grad_norm_ and the target copy through .data.copy_), and MAML from scratch
+ * argmax, SmoothL1Loss, clip_grad_norm_ and the target copy through .data.copy_; hw3 fall2022's SAC: a hand-written
+ * TanhTransform subclassing distributions.transforms.Transform (_call, _inverse, the stable log_abs_det_jacobian),
+ * SquashedNormal subclassing TransformedDistribution with its own mean, twin Q critics on torch.cat([obs, action]),
+ * soft_update_params, the temperature on log_alpha), and MAML from scratch
  * (dragen1860/MAML-Pytorch learner.py / meta.py: the config-driven Learner with nn.ParameterList, kaiming_normal_ on
  * ones, running stats as requires_grad=False Parameters, F.conv2d / F.batch_norm / F.linear with explicit weights,
  * the inner steps by torch.autograd.grad without create_graph, the meta update with Adam, deepcopy for finetuning;
  * Stanford CS330 hw2's dict-of-parameters MAML: xavier_uniform_ on torch.empty(..., requires_grad=True),
  * F.conv2d(padding='same'), F.batch_norm(x, None, None, training=True), learned per-parameter inner learning rates,
- * torch.autograd.grad(loss, parameters.values(), create_graph=True) and the first-order variant), plus the mistakes a
+ * torch.autograd.grad(loss, parameters.values(), create_graph=True) and the first-order variant; the same on an
+ * nn.Module through torch.nn.utils.stateless.functional_call with a params dict), plus the mistakes a
  * learner typically makes there (autograd.grad twice, an unused input, a non-scalar output, an in-place leaf update,
  * batch_norm without running stats in eval mode, MultivariateNormal's scale argument errors, gather's index errors).
  * Values from torch 1.13 running the same code: scripts/fixtures/rl_meta_homework_fixtures.py -> rl_meta_homework.json.
@@ -23,7 +27,11 @@
  * dict comprehensions -> Object.fromEntries; zip(...) -> index loops; `list(map(lambda p: p[1] - lr * p[0], zip(g, w)))`
  * -> w.map((p, i) => p.sub(g[i].mul(lr))); Learner.parameters() overridden to return [...this.vars] (TypeScript types
  * parameters() as Parameter[]); obs[None] -> unsqueeze(0); `name is 'conv2d'` -> ===; numpy's np.append -> torch.cat;
- * integer lists for torch.tensor get { dtype: torch.long } (a JavaScript number list is float32 in the engine).
+ * integer lists for torch.tensor get { dtype: torch.long } (a JavaScript number list is float32 in the engine);
+ * the Transform's class attributes domain / codomain / bijective / sign -> getters (the base class declares accessors);
+ * SquashedNormal's `self.loc = loc` before super().__init__ -> constructor parameter properties (set after super);
+ * torch.tensor(np.log(t)) (float64 from NumPy) -> torch.tensor(Math.log(t), { dtype: torch.float64 });
+ * functional_call's result is typed unknown: `as Tensor`; `@property alpha` -> a getter.
  * Kept visible: a second autograd.grad through a freed graph has torch's message up to its retain_graph advice, then
  * the engine's own hint naming the keyword form and the freed node (as dataflowr / fastbook / udlbook note).
  */
@@ -365,6 +373,196 @@ describe("CS285 returns, policies and the DQN critic", () => {
   });
 });
 
+// ============================================ CS285 hw3 fall2022 SAC ============================================
+class TanhTransform extends D.transforms.Transform {
+  override get domain() { return D.constraints.real; }
+  override get codomain() { return D.constraints.interval(-1.0, 1.0); }
+  override get bijective() { return true; }
+  override get sign() { return +1; }
+  constructor(cache_size = 1) {
+    super({ cache_size });
+  }
+  static atanh(x: Tensor): Tensor {
+    return x.log1p().sub(x.neg().log1p()).mul(0.5);
+  }
+  override equals(other: unknown): boolean {
+    return other instanceof TanhTransform;
+  }
+  override _call(x: Tensor): Tensor {
+    return x.tanh();
+  }
+  override _inverse(y: Tensor): Tensor {
+    return TanhTransform.atanh(y);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- torch's signature (x, y); the stable formula uses x
+  override log_abs_det_jacobian(x: Tensor, y: Tensor): Tensor {
+    return x.neg().add(Math.log(2.0)).sub(F.softplus(x.mul(-2.0))).mul(2.0);
+  }
+}
+
+class SquashedNormal extends D.TransformedDistribution {
+  constructor(readonly loc: Tensor, readonly scale: Tensor) {
+    const base_dist = new D.Normal(loc, scale);
+    const transforms = [new TanhTransform()];
+    super(base_dist, transforms);
+  }
+  override get mean(): Tensor {
+    let mu = this.loc;
+    for (const tr of this.transforms) mu = tr(mu);
+    return mu;
+  }
+}
+
+class SACCritic extends nn.Module {
+  Q1: nn.Sequential;
+  Q2: nn.Sequential;
+  loss = new nn.MSELoss();
+  optimizer: optim.Adam;
+  constructor(ob_dim: number, ac_dim: number, n_layers: number, size: number, learning_rate: number) {
+    super();
+    this.Q1 = build_mlp(ob_dim + ac_dim, 1, n_layers, size, "relu");
+    this.Q2 = build_mlp(ob_dim + ac_dim, 1, n_layers, size, "relu");
+    this.optimizer = new optim.Adam(this.parameters(), learning_rate);
+  }
+  forward(obs: Tensor, action: Tensor): [Tensor, Tensor] {
+    expect(obs.size(0)).toBe(action.size(0));
+    const input = torch.cat([obs, action], { dim: -1 });
+    return [this.Q1(input), this.Q2(input)];
+  }
+}
+
+function soft_update_params(net: nn.Module, target_net: nn.Module, tau: number): void {
+  const ps = net.parameters(), tps = target_net.parameters();
+  ps.forEach((param, i) => tps[i].data.copy_(param.data.mul(tau).add(tps[i].data.mul(1 - tau))));
+}
+
+class MLPPolicySAC extends nn.Module {
+  mean_net: nn.Sequential;
+  logstd: nn.Parameter;
+  optimizer: optim.Adam;
+  log_alpha: Tensor;
+  log_alpha_optimizer: optim.Adam;
+  target_entropy: number;
+  constructor(ac_dim: number, ob_dim: number, n_layers: number, size: number, learning_rate = 3e-3,
+    readonly log_std_bounds: [number, number] = [-20, 2], readonly action_range: [number, number] = [-1, 1], init_temperature = 1.0) {
+    super();
+    this.mean_net = build_mlp(ob_dim, ac_dim, n_layers, size);
+    this.logstd = new nn.Parameter(torch.zeros(ac_dim, { dtype: torch.float32 }));
+    this.optimizer = new optim.Adam([this.logstd, ...this.mean_net.parameters()], learning_rate);
+    this.log_alpha = torch.tensor(Math.log(init_temperature), { dtype: torch.float64 });
+    this.log_alpha.requires_grad = true;
+    this.log_alpha_optimizer = new torch.optim.Adam([this.log_alpha], { lr: learning_rate });
+    this.target_entropy = -ac_dim;
+  }
+  get alpha(): Tensor {
+    return this.log_alpha.exp();
+  }
+  get_action(obs: Tensor, sample = true): Tensor {
+    const observation = obs.shape.length > 1 ? obs : obs.unsqueeze(0);
+    const distribution = this.forward(observation);
+    const action = sample ? distribution.sample() : distribution.mean;
+    return action.clamp(...this.action_range);
+  }
+  forward(observation: Tensor): SquashedNormal {
+    const batch_mean = this.mean_net(observation);
+    let log_std = torch.tanh(this.logstd);
+    log_std = log_std.clamp(...this.log_std_bounds);
+    const std = torch.exp(log_std);
+    return new SquashedNormal(batch_mean, std);
+  }
+  update(obs: Tensor, critic: SACCritic): [number, number, Tensor] {
+    const dist = this.forward(obs);
+    const a_tilda = dist.rsample();
+    const log_prob = dist.log_prob(a_tilda);
+    const actor_loss = torch.min(...critic(obs, a_tilda)).sub(this.alpha.detach().mul(log_prob)).mean().neg();
+    this.optimizer.zero_grad();
+    actor_loss.backward();
+    this.optimizer.step();
+    this.log_alpha_optimizer.zero_grad();
+    const alpha_loss = this.alpha.mul(log_prob.add(this.target_entropy).detach()).mean().neg();
+    alpha_loss.backward();
+    this.log_alpha_optimizer.step();
+    return [actor_loss.item() as number, alpha_loss.item() as number, this.alpha];
+  }
+}
+
+describe("CS285 hw3 fall2022 SAC: a hand-written TanhTransform, SquashedNormal, twin critics", () => {
+  it("three critic / actor / temperature updates, the squashed mean, and the transform's pieces", () => {
+    const r = ref.sac2022;
+    torch.manual_seed(13);
+    const actor = new MLPPolicySAC(2, 3, 1, 8);
+    const critic = new SACCritic(3, 2, 1, 8, 3e-3);
+    const critic_target = new SACCritic(3, 2, 1, 8, 3e-3);
+    critic_target.load_state_dict(critic.state_dict());
+    const obs = rollout_obs(30, 5, 3);
+    const next_obs = rollout_obs(31, 5, 3);
+    const rew = torch.linspace(-1, 1, 5).unsqueeze(1);
+    const done = torch.tensor([[0.0], [0.0], [1.0], [0.0], [0.0]]);
+    for (let it = 0; it < 3; it++) {
+      const next_dist = actor.forward(next_obs);
+      const next_a = next_dist.rsample();
+      const next_lp = next_dist.log_prob(next_a).sum(-1, { keepdim: true });
+      const target_q = torch.min(...critic_target(next_obs, next_a)).sub(actor.alpha.detach().mul(next_lp));
+      const target = rew.add(done.neg().add(1).mul(0.99).mul(target_q)).detach();
+      const [q1, q2] = critic(obs, actor.get_action(obs).detach());
+      const critic_loss = critic.loss(q1, target).add(critic.loss(q2, target));
+      critic.optimizer.zero_grad();
+      critic_loss.backward();
+      critic.optimizer.step();
+      soft_update_params(critic, critic_target, 0.05);
+      const [actor_loss, alpha_loss, alpha] = actor.update(obs, critic);
+      const s = r.steps[it];
+      expectNums([critic_loss.item() as number, actor_loss, alpha_loss, alpha.item() as number], [s.critic_loss, s.actor_loss, s.alpha_loss, s.alpha], TOL);
+      expectT(target, s.target, TOL);
+    }
+    expectT(actor.forward(obs.index(":2")).mean, r.mean, TOL);
+    expectT(actor.get_action(obs.index(0), false), r.greedy, TOL);
+    expectT((critic_target.Q1[2] as nn.Linear).bias!, r.target_q1_bias, TOL);
+    expect(String(actor.log_alpha.dtype)).toBe(r.log_alpha_dtype);
+    const tt = new TanhTransform();
+    const xs = torch.tensor([-2.0, -0.5, 0.0, 0.5, 2.0]);
+    expectT(tt(xs), r.tanh_call, 1e-6);
+    expectT(tt.inv(torch.tensor([-0.9, 0.0, 0.5])), r.tanh_inv, 1e-6);
+    expectT(tt.log_abs_det_jacobian(xs, tt(xs)), r.tanh_ladj, 1e-6);
+    expect(tt.event_dim).toBe(r.event_dim);
+    expect(String(tt.codomain)).toBe(r.codomain);
+    expectT(actor.forward(obs.index(":2")).support!.check(torch.tensor([-1.5, 0.5])), r.support_check, 0);
+  });
+});
+
+// ============================================ MAML through functional_call ============================================
+describe("MAML on an nn.Module through torch.nn.utils.stateless.functional_call", () => {
+  it("second-order inner steps on a params dict, three meta steps with Adam", () => {
+    const r = ref.functional_call;
+    const { functional_call } = torch.nn.utils.stateless;
+    torch.manual_seed(14);
+    const model = new nn.Sequential(new nn.Linear(2, 8), new nn.ReLU(), new nn.Linear(8, 1));
+    const meta_opt = new optim.Adam(model.parameters(), 1e-2);
+    const [xs_, ys_] = [torch.randn(6, 2), torch.randn(6, 1)];
+    const [xq_, yq_] = [torch.randn(6, 2), torch.randn(6, 1)];
+    const meta_losses: number[] = [];
+    let first_grad!: Tensor;
+    for (let step = 0; step < 3; step++) {
+      let params: Record<string, Tensor> = Object.fromEntries(model.named_parameters());
+      for (let k = 0; k < 2; k++) {
+        const loss = F.mse_loss(functional_call(model, params, [xs_]) as Tensor, ys_);
+        const grads = torch.autograd.grad(loss, Object.values(params), { create_graph: true });
+        params = Object.fromEntries(Object.entries(params).map(([name, p], i) => [name, p.sub(grads[i]!.mul(0.1))]));
+      }
+      const meta_loss = F.mse_loss(functional_call(model, params, [xq_]) as Tensor, yq_);
+      meta_opt.zero_grad();
+      meta_loss.backward();
+      if (step === 0) first_grad = (model[0] as nn.Linear).weight.grad!.clone();
+      meta_opt.step();
+      meta_losses.push(meta_loss.item() as number);
+    }
+    expectNums(meta_losses, r.meta_losses, TOL);
+    expectT(first_grad, r.first_grad, 5e-4);
+    expectT((model[2] as nn.Linear).weight, r.w2, TOL);
+    expect(raised(() => functional_call(model, { "fc.weight": torch.zeros(8, 2) }, [xs_]))).toEqual(r.unknown_key);
+  });
+});
+
 // ============================================ MAML: dragen1860 ============================================
 type Cfg = [string, (number | boolean)[]][];
 const config: Cfg = [
@@ -403,6 +601,15 @@ class Learner extends nn.Module {
         throw new Error("NotImplementedError");
       }
     }
+  }
+  override extra_repr(): string {
+    let info = "";
+    for (const [name, param] of this.config) {
+      if (name === "conv2d") info += `conv2d:(ch_in:${param[1]}, ch_out:${param[0]}, k:${param[2]}x${param[3]}, stride:${param[4]}, padding:${param[5]})\n`;
+      else if (name === "linear") info += `linear:(in:${param[1]}, out:${param[0]})\n`;
+      else if (["flatten", "relu", "bn"].includes(name)) info += `${name}:(${param.map((v) => (v === true ? "True" : v === false ? "False" : String(v))).join(", ")}${param.length === 1 ? "," : ""})\n`;
+    }
+    return info;
   }
   forward(x: Tensor, vars: Tensor[] | null = null, bn_training = true): Tensor {
     if (vars === null) vars = [...this.vars];
@@ -520,6 +727,7 @@ describe("MAML from scratch", () => {
     expectT(maml.net.vars_bn[1], r.running_var, TOL);
     expect(maml.net.vars.length).toBe(r.n_vars);
     expect(String(maml.net.vars)).toBe(r.vars_repr);
+    expect(String(maml)).toBe(r.meta_repr);
     expect([...maml.net.vars_bn].map((p) => p.requires_grad)).toEqual(r.vars_bn_requires_grad);
     expect(Object.keys(maml.state_dict())).toEqual(r.state_keys);
     expectT(maml.net.vars[0], r.conv_w, TOL);
