@@ -592,18 +592,29 @@ export function unique_consecutive(x: Tensor, ...args: PyArgs<[return_inverse?: 
 
 type TrapezoidOptions = { x?: Tensor | null; dx?: number | null; dim?: number };
 
-/** trapezoid(y, x?, { dx, dim }) (alias trapz): the trapezoidal rule along dim. */
+/**
+ * trapezoid(y, x?, { dx, dim }) (alias trapz): the trapezoidal rule along dim, in torch 1.13's steps and checks
+ * (aten's trapezoid): with x, sum(dx * (y[1:] + y[:-1])) / 2, a 1-D x viewed along dim and needing one value per
+ * sample, a lower-dimensional x padded with leading 1s; with a scalar dx, (sum(y) - (y[0] + y[-1]) * 0.5) * dx.
+ */
 export function trapezoid(y: Tensor, ...args: PyArgs<[x?: Tensor | null], TrapezoidOptions>): Tensor {
   const a = parseArgs<TrapezoidOptions>("trapezoid", ["x", "dx", "dim"], args);
   const d = normalizeDim(a.dim ?? -1, Math.max(y.dim(), 1));
   const n = y.shape[d];
   if (n === 0) return y.sum(d);
-  const avg = y.narrow(d, 1, n - 1).add(y.narrow(d, 0, n - 1)).div(2);
   if (a.x) {
-    const dx = a.x.dim() === 1 ? diff(a.x).reshape(y.shape.map((s, i) => (i === d ? n - 1 : 1))) : diff(a.x, 1, d);
-    return avg.mul(dx).sum(d);
+    if (y.dtype === bool || a.x.dtype === bool) throw new RuntimeError("trapezoid: received a bool input for `x` or `y`, but bool is not supported");
+    let xv = a.x;
+    if (xv.dim() === 1) {
+      if (xv.shape[0] !== n) throw new RuntimeError("trapezoid: There must be one `x` value for each sample point");
+      xv = xv.view(y.shape.map((s, i) => (i === d ? n : 1)));
+    } else if (xv.dim() < y.dim()) xv = xv.view([...new Array<number>(y.dim() - xv.dim()).fill(1), ...xv.shape]);
+    const m = xv.shape[d];
+    const dx = xv.narrow(d, 1, Math.max(m - 1, 0)).sub(xv.narrow(d, 0, Math.max(m - 1, 0)));
+    return dx.mul(y.narrow(d, 1, n - 1).add(y.narrow(d, 0, n - 1))).sum(d).div(2);
   }
-  return avg.sum(d).mul(a.dx ?? 1);
+  if (y.dtype === bool) throw new RuntimeError("trapezoid: received a bool input for `y`, but bool is not supported");
+  return y.sum(d).sub(y.select(d, 0).add(y.select(d, n - 1)).mul(0.5)).mul(a.dx ?? 1);
 }
 
 type CovOptions = { correction?: number; fweights?: Tensor | null; aweights?: Tensor | null };

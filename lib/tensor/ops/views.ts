@@ -186,7 +186,8 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (dims.length !== x.dim()) {
-    throw new RuntimeError(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.dim()} is not equal to len(dims) = ${dims.length}`.replace("(sparse_coo)", ""));
+    // torch 1.13 names the sparse kernel in this message for dense tensors too
+    throw new RuntimeError(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.dim()} is not equal to len(dims) = ${dims.length}`);
   }
   const norm = dims.map((d) => normalizeDim(d, x.dim()));
   if (new Set(norm).size !== norm.length) throw new RuntimeError("permute(): duplicate dims are not allowed.");
