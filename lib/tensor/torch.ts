@@ -16,6 +16,7 @@ import { detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_gr
 import { Node } from "./autograd/node";
 import { functional } from "./autograd/functional";
 import { composite } from "./autograd/function";
+import { dtype } from "./dtype_class";
 import { gradcheck, gradgradcheck } from "./autograd/gradcheck";
 import { bool, float32, float64, int16, int32, int64, int8, uint8, type DType } from "./dtype";
 import { RuntimeError, TypeError_, ValueError } from "./errors";
@@ -205,6 +206,7 @@ function missingDim(name: string, overloads: readonly string[]): never {
 const torchBase = {
   // dtypes (PyTorch aliases included)
   float32, float: float32, float64, double: float64, int64, long: int64, int32, int: int32, int16, short: int16, int8, uint8, bool,
+  dtype,
   Tensor: CallableTensor,
   Generator,
   // torch.random and its re-exports on torch (torch.seed() reseeds non-deterministically)

@@ -224,6 +224,7 @@ export const NEVER_ACCEPTS: Record<string, string> = {
   "torch.special.airy_ai": "not implemented by the engine (raises, naming what torch.special has)",
   "torch.memory_format": "not constructible (torch: cannot create 'torch.memory_format' instances)",
   "torch.layout": "not constructible (torch: cannot create 'torch.layout' instances)",
+  "torch.dtype": "not constructible (torch: cannot create 'torch.dtype' instances; core/dtype_class.test.ts)",
 };
 
 /** The argument lists tried for a function: its hints, then the shared lists. */

@@ -709,6 +709,7 @@ const NO_KEYWORDS: Record<string, string> = {
   "torch.is_conj": "tensor-only", "torch.is_neg": "tensor-only",
   "nn.NLLLoss2d": "deprecated alias of nn.NLLLoss (same settings, call forms tested there)", "nn.Container": "deprecated; keyword arguments are submodules",
   "torch.memory_format": "class (no instances from user code, as PyTorch)", "torch.layout": "class (no instances from user code, as PyTorch)",
+  "torch.dtype": "class (no instances from user code, as PyTorch; core/dtype_class.test.ts)",
   ...Object.fromEntries(["lstsq", "solve", "eig", "matrix_rank"].map((n) => [`torch.${n}`, "raises: removed in torch 1.13 (core/torch_1_13_linalg.test.ts)"])),
   "optim.Optimizer": "base class", "optim.required": "constant", "optim.lr_scheduler": "namespace",
   "lr_scheduler.LRScheduler": "base class", "lr_scheduler._LRScheduler": "base class (PyTorch 1.13 name)",
