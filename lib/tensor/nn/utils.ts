@@ -12,6 +12,7 @@ import { cat, stack } from "../ops/join";
 import { tensor as makeTensor } from "../ops/creation";
 import { Tensor } from "../tensor";
 import { warnOnce } from "../warnings";
+import { pyFloat } from "../py_type_name";
 import { rnn } from "./rnn_utils";
 import { parametrizations } from "./utils/parametrizations";
 import { parametrize } from "./utils/parametrize";
@@ -55,10 +56,11 @@ export function clip_grad_norm_(options: ClipGradNormOptions & { parameters: Par
 export function clip_grad_norm_(...all: unknown[]): Tensor {
   const [parameters, ...args] = leadingArgs("clip_grad_norm_", ["parameters"], 1, all) as [Params, ...unknown[]];
   const o = parseArgs<ClipGradNormOptions>("clip_grad_norm_", ["max_norm", "norm_type", "error_if_nonfinite", "foreach"], args);
-  if (typeof o.max_norm !== "number") throw new TypeError_("clip_grad_norm_() missing 1 required positional argument: 'max_norm'");
-  const normType = o.norm_type === "inf" ? Infinity : Number(o.norm_type ?? 2);
-  if (Number.isNaN(normType)) throw new TypeError_(`clip_grad_norm_(): norm_type must be a number or 'inf', got ${String(o.norm_type)}`);
+  if (o.max_norm === undefined) throw new TypeError_("clip_grad_norm_() missing 1 required positional argument: 'max_norm'");
   const grads = paramList(parameters, "clip_grad_norm_").map((p) => p.grad).filter((g): g is Tensor => g !== null);
+  // torch 1.13: max_norm = float(max_norm); norm_type = float(norm_type) ('inf' is float('inf')), before the empty check
+  const maxNorm = pyFloat(o.max_norm);
+  const normType = o.norm_type === undefined ? 2 : pyFloat(o.norm_type);
   if (grads.length === 0) return makeTensor(0);
   return no_grad(() => {
     let total: Tensor;
@@ -74,7 +76,7 @@ export function clip_grad_norm_(...all: unknown[]): Tensor {
           "To disable this error and scale the gradients by the non-finite norm anyway, set `error_if_nonfinite=False`",
       );
     }
-    const coef = makeTensor(o.max_norm!, { dtype: total.dtype }).div(total.add(1e-6)).clamp({ max: 1 });
+    const coef = makeTensor(maxNorm, { dtype: total.dtype }).div(total.add(1e-6)).clamp({ max: 1 });
     for (const g of grads) g.mul_(coef.to(g.dtype));
     return total;
   });
@@ -91,8 +93,8 @@ export function clip_grad_value_(options: { parameters: Params; clip_value: numb
 export function clip_grad_value_(...all: unknown[]): void {
   const [parameters, ...args] = leadingArgs("clip_grad_value_", ["parameters"], 1, all) as [Params, ...unknown[]];
   const o = parseArgs<{ clip_value?: number; foreach?: boolean | null }>("clip_grad_value_", ["clip_value", "foreach"], args);
-  if (typeof o.clip_value !== "number") throw new TypeError_("clip_grad_value_() missing 1 required positional argument: 'clip_value'");
-  const c = o.clip_value;
+  if (o.clip_value === undefined) throw new TypeError_("clip_grad_value_() missing 1 required positional argument: 'clip_value'");
+  const c = pyFloat(o.clip_value); // torch 1.13: clip_value = float(clip_value), a None or a list raising Python's TypeError
   const ps = paramList(parameters, "clip_grad_value_");
   no_grad(() => {
     for (const p of ps) if (p.grad) p.grad.clamp_(-c, c);

@@ -7,6 +7,10 @@
  *   warning) or raise.
  * - OneCycleLR stepped past its total said "Tried to step 4 times" after 4 steps of 3, where torch 1.13 says 5 (its
  *   message adds one to the step already counted).
+ * - clip_grad_value_'s clip_value and clip_grad_norm_'s max_norm / norm_type go through Python's float() in torch 1.13:
+ *   a None (05b's fit_one_cycle called with grad_clip=None and no `if grad_clip:` guard) raised "missing 1 required
+ *   positional argument" here, and a one-element tensor or a numeric string, which torch takes, raised too; a list, a
+ *   bad string or a many-element tensor now raise Python's float() errors (lib/tensor/py_type_name.ts's pyFloat).
  */
 import { describe, expect, it, vi } from "vitest";
 import { nn, optim, torch, utils } from "../../../../lib/tensor/index";
@@ -50,5 +54,42 @@ describe("OneCycleLR stepped past its total counts as torch's message does", () 
     const second = raised(() => sched.step());
     warn.mockRestore();
     expect([first, e1, second, sched.last_epoch]).toEqual(g.onecycle_past_end);
+  });
+});
+
+describe("clip_grad_value_ / clip_grad_norm_ convert their numbers as Python's float()", () => {
+  const cases: Record<string, (p: InstanceType<typeof nn.Parameter>) => unknown> = {
+    value_none: (p) => nn.utils.clip_grad_value_([p], null as never),
+    value_tensor: (p) => nn.utils.clip_grad_value_([p], torch.tensor(0.1) as never),
+    value_str: (p) => nn.utils.clip_grad_value_([p], "0.1" as never),
+    value_bad_str: (p) => nn.utils.clip_grad_value_([p], "abc" as never),
+    value_two: (p) => nn.utils.clip_grad_value_([p], torch.ones(2) as never),
+    value_list: (p) => nn.utils.clip_grad_value_([p], [0.1] as never),
+    value_bool: (p) => nn.utils.clip_grad_value_([p], true as never),
+    norm_none: (p) => nn.utils.clip_grad_norm_([p], null as never),
+    norm_tensor: (p) => nn.utils.clip_grad_norm_([p], torch.tensor(1.0) as never),
+    norm_type_none: (p) => nn.utils.clip_grad_norm_([p], 1.0, null as never),
+    norm_type_inf_str: (p) => nn.utils.clip_grad_norm_([p], 1.0, "inf"),
+    norm_type_bad: (p) => nn.utils.clip_grad_norm_([p], 1.0, "abc" as never),
+    norm_type_tensor: (p) => nn.utils.clip_grad_norm_([p], 1.0, torch.tensor(1.0) as never),
+  };
+  for (const [name, fn] of Object.entries(cases)) {
+    it(`${name} as torch 1.13`, () => {
+      const p = new nn.Parameter(torch.zeros(3));
+      p.grad = torch.tensor([0.5, -0.05, -2.0]);
+      const want = g.clip[name];
+      let got: unknown;
+      const e = raised(() => (got = fn(p)));
+      if (typeof want[1] === "string") {
+        expect(e).toEqual(want);
+      } else {
+        expect(e).toBeNull();
+        expect(String(got ?? "None")).toBe(want[0]);
+        expectT(p.grad, want[1], 1e-6);
+      }
+    });
+  }
+  it("a None max_norm raises even with no gradient, as torch converts it first", () => {
+    expect(raised(() => nn.utils.clip_grad_norm_([new nn.Parameter(torch.zeros(1))], null as never))).toEqual(g.clip.norm_no_grads_none);
   });
 });
