@@ -24,8 +24,8 @@ export type HigherOrder = true | BackwardFn;
 interface SavedTensor {
   tensor: Tensor;
   version: number;
-  /** The grad_fn name that produced the saved tensor, for the in-place error message. */
-  producer: string | null;
+  /** Whether the saved tensor is this node's own output (the in-place error then names this node). */
+  isOutput: boolean;
 }
 
 /**
@@ -106,7 +106,7 @@ export class Node {
     this.saved = saved.map((tensor) => ({
       tensor,
       version: tensor._ver.v,
-      producer: tensor === out ? name : tensor.grad_fn ? tensor.grad_fn.name() : null,
+      isOutput: tensor === out,
     }));
     this.held = registerNode(saved, out);
   }
@@ -190,7 +190,10 @@ export class Node {
       if (now !== s.version) {
         const t = s.tensor;
         const typeName = `torch.${cppTypeName(t.dtype)}Tensor`; // torch.FloatTensor, torch.LongTensor, torch.IntTensor, ...
-        const who = s.producer ? `, which is output 0 of ${s.producer},` : "";
+        // torch's SavedVariable::unpack: a saved output names this node; a saved input names the tensor's grad_fn
+        // now, after the in-place op (p.sub_(...) on a clone -> SubBackward0, through a view -> CopySlices)
+        const producer = s.isOutput ? this.name() : t.grad_fn ? t.grad_fn.name() : null;
+        const who = producer ? `, which is output 0 of ${producer},` : "";
         const op = t._ver.lastOp ? ` It was modified by ${t._ver.lastOp}().` : "";
         throw new RuntimeError(
           `one of the variables needed for gradient computation has been modified by an inplace operation: ` +

@@ -227,7 +227,11 @@ function binaryInto(self: Tensor, other: TensorLike, op: BinaryOpCode, alpha: nu
 
 export function add_<T extends Tensor>(self: T, other: TensorLike, alpha: number, op = "add_"): T {
   checkLeaf(self);
-  if (involvesGrad(self, other)) return rebase(self, op, (old) => old.add(other, { alpha })) as T;
+  if (involvesGrad(self, other)) {
+    // sub_ (alpha negated by the caller) records torch's SubBackward0, as p.sub_(lr * g) shows in a printed grad_fn
+    if (op === "sub_") return rebase(self, op, (old) => old.sub(other, { alpha: -alpha })) as T;
+    return rebase(self, op, (old) => old.add(other, { alpha })) as T;
+  }
   binaryInto(self, other, BinaryOp.add, alpha, op);
   bump(self, op);
   return self;

@@ -72,4 +72,43 @@ describe("rl_meta_homework gaps", () => {
     expect(raised(() => functional_call(model, { "5.weight": torch.zeros(1) }, [x]))).toEqual(["AttributeError", "'Sequential' object has no attribute '5'"]);
     expect(model(x).shape).toEqual([3, 1]); // restored after the failed call
   });
+
+  it("the in-place version error names a saved input's grad_fn after the in-place op, as torch's SavedVariable::unpack", () => {
+    // a MAML inner step written in place on the cloned weights: p = torch.clone(v); ...; p.sub_(lr * g)
+    const head = (f: () => void) => {
+      const r = raised(f);
+      return r === null ? null : r[1].slice(0, r[1].indexOf(" is at version"));
+    };
+    const msg = "one of the variables needed for gradient computation has been modified by an inplace operation: [torch.FloatTensor ";
+    expect(head(() => {
+      const v = torch.randn([4, 1, 3, 3], { requires_grad: true });
+      const p = torch.clone(v);
+      const x = torch.randn(2, 1, 5, 5);
+      const [g] = torch.autograd.grad(F.conv2d(x, p).pow(2).sum(), p, { create_graph: true });
+      p.sub_(g!.mul(0.1));
+      F.conv2d(x, p).sum().backward();
+    })).toBe(`${msg}[4, 1, 3, 3]], which is output 0 of SubBackward0,`);
+    const x0 = torch.randn([3], { requires_grad: true });
+    expect(head(() => { const p = x0.mul(1); const q = p.mul(p); p.add_(1); q.sum().backward(); })).toBe(`${msg}[3]], which is output 0 of AddBackward0,`);
+    expect(head(() => { const p = x0.mul(1); const q = p.mul(p); p.index(0).add_(1); q.sum().backward(); })).toBe(`${msg}[3]], which is output 0 of torch::autograd::CopySlices,`);
+    expect(head(() => { const p = x0.mul(1); const q = p.mul(p); p.add_(1); p.mul_(2); q.sum().backward(); })).toBe(`${msg}[3]], which is output 0 of MulBackward0,`);
+    // a saved output still names its own node; a tensor without grad_fn names none
+    expect(head(() => { const y = x0.exp(); y.mul_(2); y.sum().backward(); })).toBe(`${msg}[3]], which is output 0 of ExpBackward0,`);
+    expect(head(() => { const w = torch.randn(3); const q = x0.mul(w); w.add_(1); q.sum().backward(); })).toBe(`${msg}[3]]`);
+  });
+
+  it("x.sub_(y) / subtract_ on a tensor in a graph records SubBackward0 (the engine recorded AddBackward0)", () => {
+    const x0 = torch.randn([3], { requires_grad: true });
+    const name = (f: (p: ReturnType<typeof torch.randn>) => ReturnType<typeof torch.randn>) => f(x0.mul(1)).grad_fn!.name();
+    expect(name((p) => p.sub_(torch.ones(3)))).toBe("SubBackward0");
+    expect(name((p) => p.sub_(2))).toBe("SubBackward0");
+    expect(name((p) => p.sub_(torch.ones(3), { alpha: 2 }))).toBe("SubBackward0");
+    expect(name((p) => p.subtract_(torch.ones(3)))).toBe("SubBackward0");
+    expect(name((p) => p.add_(torch.ones(3)))).toBe("AddBackward0");
+    // the values and gradients are the same: d/dx0 sum(x0 * 1 - 2 * (x0 * 0.5)) = 0
+    const p = x0.mul(1);
+    p.sub_(x0.mul(0.5), { alpha: 2 });
+    p.sum().backward();
+    expect(x0.grad!.tolist()).toEqual([0, 0, 0]);
+  });
 });
