@@ -103,7 +103,21 @@ function filled(shape: readonly number[], value: number, opts: TensorOptions, df
   return finish(t, opts);
 }
 
+/** A typed array (NumPy's part): a 1-D run of numbers inside torch.tensor's data, as an ndarray in a Python list. */
+const isTypedArray = (v: unknown): v is ArrayLike<number | bigint> => ArrayBuffer.isView(v) && !(v instanceof DataView);
+/** The dtype torch gives an ndarray of this typed array's element type (torch.from_numpy's table). */
+function typedArrayDtype(v: ArrayLike<number | bigint>): DType {
+  if (v instanceof Float64Array) return float64;
+  if (v instanceof Int32Array) return int32;
+  if (v instanceof Int16Array) return int16;
+  if (v instanceof Int8Array) return int8;
+  if (v instanceof Uint8Array || v instanceof Uint8ClampedArray) return uint8;
+  if (v instanceof BigInt64Array) return int64;
+  return float32;
+}
+
 function inferShapeOf(data: NestedArray, path = "data"): number[] {
+  if (isTypedArray(data)) return [(data as ArrayLike<number>).length];
   if (!Array.isArray(data)) return [];
   if (data.length === 0) return [0];
   const inner = inferShapeOf(data[0], `${path}[0]`);
@@ -132,6 +146,12 @@ function dtypeWithTensors(data: NestedArray): DType | null {
   let sawTensor = false;
   let dtype: DType | null = null;
   const visit = (v: unknown): void => {
+    if (isTypedArray(v)) {
+      sawTensor = true;
+      const d = typedArrayDtype(v);
+      dtype = dtype === null ? d : promote_types(dtype, d);
+      return;
+    }
     if (v instanceof Size) {
       sawTensor = true;
       if (v.length > 0) dtype = dtype === null ? int64 : promote_types(dtype, int64);
@@ -163,7 +183,10 @@ export interface TensorDataOptions extends Omit<TensorOptions, "dtype" | "device
  * numbers give the default dtype (float32 unless torch.set_default_dtype) unless dtype says otherwise (pass { dtype: torch.long } for labels);
  * booleans give bool. Typed arrays are accepted as 1-D data.
  */
-export function tensor(data: NestedArray | Storage | Uint8Array | Int32Array | Int16Array | Int8Array | Tensor | readonly (Tensor | NestedArray)[], given: TensorDataOptions = {}): Tensor {
+export function tensor(
+  data: NestedArray | Storage | Uint8Array | Int32Array | Int16Array | Int8Array | Tensor | readonly (Tensor | NestedArray | Storage | Int32Array | Uint8Array)[],
+  given: TensorDataOptions = {},
+): Tensor {
   checkCreationOptions("tensor", given);
   const opts: TensorOptions = { ...given, dtype: given.dtype ?? undefined, device: given.device ?? undefined };
   if (data instanceof Tensor) return copyConstruct(data, opts, "torch.tensor(sourceTensor)");
@@ -189,6 +212,10 @@ export function tensor(data: NestedArray | Storage | Uint8Array | Int32Array | I
     return finish(t, opts);
   }
   const shape = inferShapeOf(data as NestedArray);
+  if (Array.isArray(data) && data.length > 0 && isTypedArray(data[0])) {
+    // torch.tensor([ndarray, ndarray]) (sentdex's torch.Tensor([i[0] for i in training_data])): torch 1.13's warning
+    warnOnce("UserWarning: Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider converting the list to a single numpy.ndarray with numpy.array() before converting to a tensor.");
+  }
   const dtype = opts.dtype ?? dtypeWithTensors(data as NestedArray) ?? (allBooleans(data as NestedArray) ? bool : get_default_dtype());
   const t = new Tensor(allocStorage(dtype, numelOf(shape)), shape, dtype);
   const out = t._data;
@@ -196,6 +223,10 @@ export function tensor(data: NestedArray | Storage | Uint8Array | Int32Array | I
   const walk = (v: NestedArray): void => {
     if (Array.isArray(v)) {
       for (const x of v) walk(x);
+      return;
+    }
+    if (isTypedArray(v)) {
+      for (let i = 0; i < v.length; i++) out[k++] = castValue(dtype, Number(v[i]));
       return;
     }
     // A one-element tensor stands for its value, as in torch.tensor([loss1, loss2]).

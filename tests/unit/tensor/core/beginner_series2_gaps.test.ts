@@ -2,8 +2,9 @@
  * Gaps the deeplizard / sentdex probe found (tutorials/beginner_series2.test.ts), each against torch 1.13's behaviour
  * (tests/fixtures/torch/tutorials/beginner_series2.json's "gaps", from scripts/fixtures/beginner_series2_fixtures.py).
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { torch } from "../../../../lib/tensor/index";
+import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { raised, tutorialFixture } from "../tutorials/helpers";
 
 const gaps = tutorialFixture<{ gaps: Record<string, any> }>("beginner_series2.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -70,5 +71,25 @@ describe("a typed array (NumPy's part) into torch.Tensor / the typed constructor
   it("other typed arrays are converted to the constructor's dtype (long truncates, bool tests non-zero)", () => {
     expect([String(T(new Int32Array([1, 2, 3]))), String(torch.tensor(new Int32Array([1, 2, 3]))), String(LongTensor(new Float32Array([1.7, -2.2]))),
       String(T(new Uint8Array([1, 2]))), String(BoolTensor(new Float32Array([0, 2])))]).toEqual(gaps.memory_sharing[2]);
+  });
+});
+
+describe("torch.tensor / torch.Tensor of a list of typed arrays (a list of ndarrays)", () => {
+  it("reads each array as a row, in the arrays' dtype promoted, with torch's once-only warning (sentdex's torch.Tensor([i[0] for i in training_data]))", () => {
+    forgetShownWarnings();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const imgs = [0, 1, 2].map((k) => new Float32Array([0, 1, 2, 3].map((v) => v * k)));
+      const X = T(imgs).view(-1, 2, 2);
+      const f32 = (...v: number[]) => new Float32Array(v);
+      expect([String(X), String(torch.tensor(imgs).dtype), String(torch.tensor([new Float64Array([1, 2]), new Float64Array([3, 4])])),
+        String(torch.tensor([new Int32Array([1, 2]), new Int32Array([3, 4])])), String(torch.tensor([new Int32Array([1, 2]), f32(3.5, 4)])),
+        String(torch.tensor([[f32(1, 2)], [f32(3, 4)]] as never).shape), String(torch.tensor([f32(1, 2), [3, 4]])), String(torch.tensor(imgs, f64)),
+        raised(() => torch.tensor([f32(1, 2), f32(3)]))?.map((m) => m.replace(/ at data\[1\]: nested arrays must be rectangular$/, "")),
+      ]).toEqual(gaps.list_of_arrays);
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([`UserWarning: ${gaps.list_of_arrays_warning}`]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
