@@ -1441,6 +1441,7 @@ export class Tensor {
     return inplace.copy_(this, src);
   }
   clamp_(min?: Parameters<typeof unary.clamp>[1], max?: Parameters<typeof unary.clamp>[2]): this {
+    unary.checkClampInplace(this, min, max);
     return inplace.unary_(this, "clamp_", (x) => unary.clamp(x, min, max));
   }
   relu_(): this {

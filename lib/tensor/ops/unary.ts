@@ -1,7 +1,7 @@
 /** Elementwise math: neg, exp, log, sqrt, abs, sign, clamp, trig, rounding, erf. */
 import { record } from "../autograd/function";
 import { get_default_dtype } from "../default_dtype";
-import { checkIntScalar, cScalarName, uint8, wrapInto, wrapsAround, wrapValue, type DType } from "../dtype";
+import { bool, checkIntScalar, cppTypeName, cScalarName, int64, typeMetaName, uint8, wrapInto, wrapsAround, wrapValue, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { kernels, type UnaryGradKernelName, type UnaryKernelName } from "../kernels/registry";
 import { Tensor } from "../tensor";
@@ -116,25 +116,44 @@ function clampTensors(x: Tensor, lo: Bound, hi: Bound): Tensor {
   );
 }
 
+/** The bounds of clamp(min?, max?), clamp({ min, max }) or clamp(min, { max }) (PyTorch's max= keyword after a positional min). */
+function clampBounds(min?: ClampArg, max?: Bound | { max?: Bound }): [Bound, Bound] {
+  if (min !== null && typeof min === "object" && !(min instanceof Tensor)) return [min.min, min.max];
+  return [min, max !== null && typeof max === "object" && !(max instanceof Tensor) ? max.max : max];
+}
+
+/** clamp's result dtype for number bounds (torch's clamp meta function): float for a fractional bound on an integer or bool tensor, int64 for bool. */
+function clampResultType(dtype: DType, lo: Bound, hi: Bound): DType {
+  if (dtype.is_floating_point) return dtype;
+  const fractional = (b: Bound): boolean => typeof b === "number" && !Number.isInteger(b);
+  if (fractional(lo) || fractional(hi)) return get_default_dtype();
+  return dtype === bool ? int64 : dtype;
+}
+
+/**
+ * clamp_ / clip_ / clamp_min_ / clamp_max_ with number bounds that would promote an integer or bool tensor (a long
+ * tensor's clamp_(0.5)): torch 1.13's clamp meta check, whose message names the output's C++ element type.
+ */
+export function checkClampInplace(x: Tensor, min?: ClampArg, max?: Bound | { max?: Bound }): void {
+  const [lo, hi] = clampBounds(min, max);
+  if (lo instanceof Tensor || hi instanceof Tensor || (lo == null && hi == null)) return;
+  const result = clampResultType(x.dtype, lo, hi);
+  if (result !== x.dtype) throw new RuntimeError(`result type ${cppTypeName(result)} can't be cast to the desired output type ${typeMetaName(x.dtype)}`);
+}
+
 /** clamp(min?, max?), clamp({ min, max }) or clamp(min, { max }); either bound may be omitted, not both. */
 export function clamp(x: Tensor, min?: ClampArg, max?: Bound | { max?: Bound }): Tensor {
-  let lo: Bound;
-  let hi: Bound;
-  if (min !== null && typeof min === "object" && !(min instanceof Tensor)) {
-    lo = min.min;
-    hi = min.max;
-  } else {
-    lo = min;
-    // clamp(1, { max: 4 }): PyTorch's max= keyword after a positional min.
-    hi = max !== null && typeof max === "object" && !(max instanceof Tensor) ? max.max : max;
-  }
+  let [lo, hi] = clampBounds(min, max);
   if (lo instanceof Tensor || hi instanceof Tensor) return clampTensors(x, lo, hi);
   if ((lo === null || lo === undefined) && (hi === null || hi === undefined)) {
     throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
   }
+  // torch's type promotion: a fractional bound makes an integer or bool tensor's result the default float dtype
+  // (YOLO's int64 clamp(0.5) gives 0.5, not a long holding 0.5); an integer bound makes a bool tensor's result int64.
+  const promoted = clampResultType(x.dtype, lo, hi);
+  if (promoted !== x.dtype) return clamp(x.to(promoted), lo, hi);
   if (wrapsAround(x.dtype)) {
-    // torch: a float bound makes the result float; an int bound is cast to uint8 / int8 / ... first (-1 -> 255).
-    if ((lo != null && !Number.isInteger(lo)) || (hi != null && !Number.isInteger(hi))) return clamp(x.to(get_default_dtype()), lo, hi);
+    // an int bound is cast to uint8 / int8 / ... first (-1 -> 255)
     for (const bound of [lo, hi]) if (bound != null) checkIntScalar(x.dtype, bound, cScalarName(x.dtype)); // clamp(max=300) overflows
     if (lo != null) lo = wrapValue(x.dtype, lo);
     if (hi != null) hi = wrapValue(x.dtype, hi);

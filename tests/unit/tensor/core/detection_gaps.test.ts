@@ -48,3 +48,38 @@ describe("permute with the wrong number of dims: torch 1.13's message names the 
     ]);
   });
 });
+
+describe("clamp's number bounds promote an integer or bool tensor as torch 1.13's clamp meta function", () => {
+  const L = () => torch.tensor([1, 5, -2], long);
+  it("a fractional bound gives the default float dtype (the engine kept int64 and stored 0.5 in it)", () => {
+    for (const t of [L().clamp(0.5), L().clamp_min(0.5), torch.clip(L(), 0.5)]) {
+      expect(t.dtype).toBe(torch.float32);
+      expect(t.tolist()).toEqual([1, 5, 0.5]);
+    }
+    expect(L().clamp({ max: 2.5 }).tolist()).toEqual([1, 2.5, -2]);
+    expect(L().clamp_max(2.5).dtype).toBe(torch.float32);
+    expect(L().clamp({ min: 0.5, max: 3 }).tolist()).toEqual([1, 3, 0.5]);
+    expect(torch.tensor([1, 2], { dtype: torch.int32 }).clamp(0.5).dtype).toBe(torch.float32);
+    expect(L().clamp(0, 3).dtype).toBe(torch.int64);
+    expect(L().clamp(0, 3).tolist()).toEqual([1, 3, 0]);
+  });
+  it("a bool tensor gives int64 for integer bounds and float for fractional ones", () => {
+    const B = () => torch.tensor([true, false]);
+    expect(B().clamp(0).dtype).toBe(torch.int64);
+    expect(B().clamp({ max: 0 }).tolist()).toEqual([0, 0]);
+    expect(B().clamp(0.5).dtype).toBe(torch.float32);
+    expect(B().clamp(0.5).tolist()).toEqual([1, 0.5]);
+  });
+  it("in place, the promotion is refused with the message naming the output's C++ element type", () => {
+    const msg = (t: string) => ["RuntimeError", `result type Float can't be cast to the desired output type ${t}`];
+    expect(raised(() => L().clamp_(0.5))).toEqual(msg("long int"));
+    expect(raised(() => L().clamp_min_(0.5))).toEqual(msg("long int"));
+    expect(raised(() => L().clamp_max_(2.5))).toEqual(msg("long int"));
+    expect(raised(() => L().clip_(0.5))).toEqual(msg("long int"));
+    expect(raised(() => torch.tensor([1, 2], { dtype: torch.int32 }).clamp_(0.5))).toEqual(msg("int"));
+    expect(raised(() => torch.tensor([1, 2], { dtype: torch.uint8 }).clamp_(0.5))).toEqual(msg("unsigned char"));
+    expect(raised(() => torch.tensor([true, false]).clamp_(0))).toEqual(["RuntimeError", "result type Long can't be cast to the desired output type bool"]);
+    const ok = L().clamp_(0, 3);
+    expect([ok.dtype, ok.tolist()]).toEqual([torch.int64, [1, 3, 0]]);
+  });
+});
