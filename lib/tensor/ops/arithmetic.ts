@@ -3,7 +3,7 @@ import { complexHooks, isComplexTensor } from "../complex_dtype";
 import { checkKeywords } from "../args";
 import { record } from "../autograd/function";
 import { get_default_dtype } from "../default_dtype";
-import { bool, isIntegral, uint8, wrapInto, wrapsAround, wrapValue, type DType } from "../dtype";
+import { bool, int64, isIntegral, uint8, wrapInto, wrapsAround, wrapValue, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { BinaryOp, type BinaryOpName } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
@@ -112,6 +112,7 @@ export function div(input: TensorLike, other: TensorLike, opts?: { rounding_mode
   const [a, b, dt0] = operands(input, other, "div");
   if (mode) {
     // Rounded division keeps integer dtypes and has zero gradient almost everywhere.
+    refuseBool(dt0, mode === "floor" ? "div_floor_cpu" : "div_trunc_cpu");
     checkIntegerDivisor(b, dt0);
     const q = binaryKernel(mode === "floor" ? "floor_divide" : "div", a, b, dt0);
     if (mode === "trunc") for (let i = 0; i < q._data.length; i++) q._data[i] = Math.trunc(q._data[i]);
@@ -135,6 +136,7 @@ export function div(input: TensorLike, other: TensorLike, opts?: { rounding_mode
 export function pow(input: TensorLike, exponent: TensorLike): Tensor {
   if (input instanceof Tensor && typeof exponent === "number") return powScalar(input, exponent);
   const [a, b, dt] = operands(input, exponent, "pow");
+  refuseBool(dt, "pow");
   const out = binaryKernel("pow", a, b, dt);
   if (wrapsAround(dt)) {
     // As powScalar: exact modulo 2^8 / 2^16 / 2^32 where float pow passed 2^24.
@@ -169,7 +171,8 @@ function intPow(base: number, exp: number, dt: DType): number {
 }
 
 function powScalar(a: Tensor, p: number): Tensor {
-  const dt = a.dtype.is_floating_point || Number.isInteger(p) ? a.dtype : get_default_dtype();
+  // a bool base with an integer exponent computes in int64 (torch's promotion of bool with a Python int)
+  const dt = a.dtype.is_floating_point ? a.dtype : !Number.isInteger(p) ? get_default_dtype() : a.dtype === bool ? int64 : a.dtype;
   const src = dt === a.dtype ? a : a.to(dt);
   const out = empty(a.shape, dt);
   const x = src.contiguous();
@@ -228,6 +231,7 @@ export function minimum(input: TensorLike, other: TensorLike): Tensor {
 /** Python-style modulus (sign of the divisor). Gradient: 1 for input, -floor(a/b) for other. */
 export function remainder(input: TensorLike, other: TensorLike): Tensor {
   const [a, b, dt] = operands(input, other, "remainder");
+  refuseBool(dt, "remainder_cpu");
   checkIntegerDivisor(b, dt);
   const out = withoutNegativeZero(binaryKernel("remainder", a, b, dt));
   // torch names the Tensor-Tensor node ...Backward1 (Backward0 is the Scalar overload) and saves both
@@ -241,6 +245,7 @@ export function remainder(input: TensorLike, other: TensorLike): Tensor {
 /** C-style modulus (sign of the dividend). */
 export function fmod(input: TensorLike, other: TensorLike): Tensor {
   const [a, b, dt] = operands(input, other, "fmod");
+  refuseBool(dt, "fmod_cpu");
   checkIntegerDivisor(b, dt);
   const out = withoutNegativeZero(binaryKernel("fmod", a, b, dt));
   // As remainder: Backward1 for Tensor-Tensor, inputs saved only for the divisor's gradient.
@@ -248,6 +253,11 @@ export function fmod(input: TensorLike, other: TensorLike): Tensor {
     a.requires_grad ? sumToShape(g, a.shape) : null,
     b.requires_grad ? sumToShape(g.mul(a.div(b, { rounding_mode: "trunc" })).neg(), b.shape) : null,
   ], b.requires_grad ? [a, b] : []);
+}
+
+/** torch 1.13 has no bool kernel for pow, remainder, fmod or rounded division (bool with a number promotes first). */
+function refuseBool(dt: DType, kernel: string): void {
+  if (dt === bool) throw new RuntimeError(`"${kernel}" not implemented for 'Bool'`);
 }
 
 /** add / sub of integer tensors take an integer alpha (torch's check; a float alpha would leave the dtype's values). */

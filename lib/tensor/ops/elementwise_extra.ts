@@ -169,6 +169,9 @@ export function atan2(a: TensorLike, b: TensorLike): Tensor {
 export function hypot(a: TensorLike, b: TensorLike): Tensor {
   const [x, y, dt] = floatOperands(a, b, "hypot");
   if (!(a instanceof Tensor && b instanceof Tensor)) throw new RuntimeError("hypot(): both arguments must be tensors");
+  // torch computes in the promoted dtype, and has no integer or bool kernel
+  const promoted = operands(a, b, "hypot")[2];
+  if (!promoted.is_floating_point) throw new RuntimeError(`"hypot_cpu" not implemented for '${cppTypeName(promoted)}'`);
   return mapN([x, y], dt, "HypotBackward0", "hypot", Math.hypot, (g, [x, y], h) => [g.mul(x).div(h), g.mul(y).div(h)], dt,
     // torch saves an input only for its own gradient (an inference tensor that needs none may be either operand)
     (xs, out) => [...xs.filter((t) => t.requires_grad), out]);

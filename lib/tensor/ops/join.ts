@@ -58,7 +58,8 @@ function catList(tensors: readonly Tensor[], dimArg: number): Tensor {
   const parts = tensors.filter((t) => !(t.dim() === 1 && t.numel() === 0));
   if (parts.length === 0) return tensors[0].clone();
   const ref = parts[0];
-  if (ref.dim() === 0) throw new RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated");
+  const scalarAt = tensors.findIndex((t) => t.dim() === 0);
+  if (scalarAt >= 0) throw new RuntimeError(`zero-dimensional tensor (at position ${scalarAt}) cannot be concatenated`);
   const d = normalizeDim(dimArg, ref.dim());
   let dtype = ref.dtype;
   let total = 0;
