@@ -1,6 +1,6 @@
 /** Selection by mask: where and masked_fill. */
 import { composite, record } from "../autograd/function";
-import { bool, checkIntScalar, cScalarName, float32, float64, int16, int32, int64, int8, uint8 } from "../dtype";
+import { bool, checkIntScalar, cppTypeName, cScalarName, float32, float64, int16, int32, int64, int8, uint8 } from "../dtype";
 import { parseArgs } from "../args";
 import { RuntimeError, TypeError_ } from "../errors";
 import { broadcastShapes, broadcastStrides, fmtShape } from "../shape";
@@ -10,6 +10,8 @@ import { empty, operands, sumToShape } from "./util";
 
 function checkMask(cond: Tensor, op: string): void {
   if (cond.dtype !== bool) {
+    // torch 1.13's words for torch.where / Tensor.where (a uint8 condition was already taken, with its warning)
+    if (op === "where") throw new RuntimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${cppTypeName(cond.dtype) ?? cond.dtype.name}`);
     throw new RuntimeError(`${op}: expected a bool mask (got ${cond.dtype}); build one with a comparison like x.gt(0) or t.bool()`);
   }
 }

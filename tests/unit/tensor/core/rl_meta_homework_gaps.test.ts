@@ -111,4 +111,15 @@ describe("rl_meta_homework gaps", () => {
     p.sum().backward();
     expect(x0.grad!.tolist()).toEqual([0, 0, 0]);
   });
+
+  it("torch.where with a float / int condition (an IQL expectile weight written torch.where(diff, tau, 1 - tau)): torch's message", () => {
+    const x = torch.tensor([1.0, 2.0, 3.0]);
+    const m = torch.tensor([1.0, 0.0, 1.0]);
+    const msg = (dt: string) => ["RuntimeError", `where expected condition to be a boolean tensor, but got a tensor with dtype ${dt}`];
+    expect(raised(() => torch.where(m, x, x))).toEqual(msg("Float"));
+    expect(raised(() => x.where(m, x))).toEqual(msg("Float"));
+    expect(raised(() => torch.where(m.long(), x, x))).toEqual(msg("Long"));
+    expect(raised(() => torch.where(m.double(), x, 0.0))).toEqual(msg("Double"));
+    expect(torch.where(m.gt(0), 0.7, 0.3).tolist()).toEqual([0.699999988079071, 0.30000001192092896, 0.699999988079071]);
+  });
 });
