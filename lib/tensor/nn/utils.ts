@@ -40,7 +40,6 @@ export interface ClipGradNormOptions {
   max_norm?: number;
   norm_type?: number | "inf";
   error_if_nonfinite?: boolean;
-  foreach?: boolean | null;
 }
 
 /**
@@ -49,13 +48,14 @@ export interface ClipGradNormOptions {
  */
 export function clip_grad_norm_(
   parameters: Params,
-  ...args: PyArgs<[max_norm?: number, norm_type?: number | "inf", error_if_nonfinite?: boolean, foreach?: boolean | null], ClipGradNormOptions>
+  ...args: PyArgs<[max_norm?: number, norm_type?: number | "inf", error_if_nonfinite?: boolean], ClipGradNormOptions>
 ): Tensor;
 /** clip_grad_norm_(parameters=model.parameters(), max_norm=1.0): every argument by keyword. */
 export function clip_grad_norm_(options: ClipGradNormOptions & { parameters: Params }): Tensor;
 export function clip_grad_norm_(...all: unknown[]): Tensor {
   const [parameters, ...args] = leadingArgs("clip_grad_norm_", ["parameters"], 1, all) as [Params, ...unknown[]];
-  const o = parseArgs<ClipGradNormOptions>("clip_grad_norm_", ["max_norm", "norm_type", "error_if_nonfinite", "foreach"], args);
+  // torch 1.13's signature: (parameters, max_norm, norm_type=2.0, error_if_nonfinite=False); foreach came in 2.0
+  const o = parseArgs<ClipGradNormOptions>("clip_grad_norm_", ["max_norm", "norm_type", "error_if_nonfinite"], args);
   if (o.max_norm === undefined) throw new TypeError_("clip_grad_norm_() missing 1 required positional argument: 'max_norm'");
   const grads = paramList(parameters, "clip_grad_norm_").map((p) => p.grad).filter((g): g is Tensor => g !== null);
   // torch 1.13: max_norm = float(max_norm); norm_type = float(norm_type) ('inf' is float('inf')), before the empty check
@@ -87,12 +87,13 @@ function pyNum(x: number): string {
 }
 
 /** Clamps every gradient to [-clip_value, clip_value] in place. */
-export function clip_grad_value_(parameters: Params, ...args: PyArgs<[clip_value?: number, foreach?: boolean | null], { clip_value?: number; foreach?: boolean | null }>): void;
+export function clip_grad_value_(parameters: Params, ...args: PyArgs<[clip_value?: number], { clip_value?: number }>): void;
 /** clip_grad_value_(parameters=model.parameters(), clip_value=0.5). */
-export function clip_grad_value_(options: { parameters: Params; clip_value: number; foreach?: boolean | null }): void;
+export function clip_grad_value_(options: { parameters: Params; clip_value: number }): void;
 export function clip_grad_value_(...all: unknown[]): void {
   const [parameters, ...args] = leadingArgs("clip_grad_value_", ["parameters"], 1, all) as [Params, ...unknown[]];
-  const o = parseArgs<{ clip_value?: number; foreach?: boolean | null }>("clip_grad_value_", ["clip_value", "foreach"], args);
+  // torch 1.13's signature: (parameters, clip_value); foreach came in 2.0
+  const o = parseArgs<{ clip_value?: number }>("clip_grad_value_", ["clip_value"], args);
   if (o.clip_value === undefined) throw new TypeError_("clip_grad_value_() missing 1 required positional argument: 'clip_value'");
   const c = pyFloat(o.clip_value); // torch 1.13: clip_value = float(clip_value), a None or a list raising Python's TypeError
   const ps = paramList(parameters, "clip_grad_value_");

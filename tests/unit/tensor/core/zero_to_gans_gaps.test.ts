@@ -11,6 +11,7 @@
  *   a None (05b's fit_one_cycle called with grad_clip=None and no `if grad_clip:` guard) raised "missing 1 required
  *   positional argument" here, and a one-element tensor or a numeric string, which torch takes, raised too; a list, a
  *   bad string or a many-element tensor now raise Python's float() errors (lib/tensor/py_type_name.ts's pyFloat).
+ * - Both took torch 2.0's foreach keyword, which torch 1.13's signatures do not have (TypeError there).
  */
 import { describe, expect, it, vi } from "vitest";
 import { nn, optim, torch, utils } from "../../../../lib/tensor/index";
@@ -89,6 +90,14 @@ describe("clip_grad_value_ / clip_grad_norm_ convert their numbers as Python's f
       }
     });
   }
+  it("neither takes foreach (torch 2.0's): torch 1.13's TypeError, the engine naming the keywords it takes after torch's text", () => {
+    const p = new nn.Parameter(torch.zeros(1));
+    const value = raised(() => nn.utils.clip_grad_value_([p], 0.1, { foreach: null } as never))!;
+    const norm = raised(() => nn.utils.clip_grad_norm_([p], 1.0, { foreach: null } as never))!;
+    for (const [got, want] of [[value, g.clip.value_foreach], [norm, g.clip.norm_foreach]]) {
+      expect([got[0], got[1].slice(0, want[1].length)]).toEqual(want);
+    }
+  });
   it("a None max_norm raises even with no gradient, as torch converts it first", () => {
     expect(raised(() => nn.utils.clip_grad_norm_([new nn.Parameter(torch.zeros(1))], null as never))).toEqual(g.clip.norm_no_grads_none);
   });
