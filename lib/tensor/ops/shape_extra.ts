@@ -23,6 +23,7 @@ import { flip } from "./repeat";
 import { index_add } from "./scatter";
 import { contiguousData } from "./util";
 import { makeView } from "./views";
+import { warnOnce } from "../warnings";
 
 interface Geometry {
   shape: number[];
@@ -390,6 +391,9 @@ export function meshgrid(...args: (Tensor | readonly Tensor[] | { indexing?: "ij
   const [ts, o] = tensorList<{ indexing?: "ij" | "xy" }>("meshgrid", ["indexing"], args);
   const indexing = o.indexing ?? "ij";
   if (indexing !== "ij" && indexing !== "xy") throw new RuntimeError(`torch.meshgrid: indexing must be one of "xy" or "ij", but received: ${String(indexing)}`);
+  // torch 1.13's TORCH_WARN_ONCE when indexing is left out (shown without its "(Triggered internally at ...)" suffix,
+  // as the engine's other C++ warnings): an anchor grid built with torch.meshgrid(ys, xs)
+  if (o.indexing === undefined) warnOnce("UserWarning: torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.");
   if (ts.length === 0) throw new RuntimeError("torch.meshgrid expects a non-empty TensorList");
   ts.forEach((t) => {
     if (t.dim() > 1) throw new RuntimeError(`torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ${t.dim()}D`);
@@ -409,7 +413,7 @@ export function meshgrid(...args: (Tensor | readonly Tensor[] | { indexing?: "ij
 export function cartesian_prod(...tensors: (Tensor | readonly Tensor[])[]): Tensor {
   const [ts] = tensorList<object>("cartesian_prod", [], tensors);
   if (ts.length === 1) return ts[0];
-  return stack(meshgrid(ts).map((g) => g.reshape(-1)), 1);
+  return stack(meshgrid(ts, { indexing: "ij" }).map((g) => g.reshape(-1)), 1); // torch's cartesian_prod passes "ij": no warning
 }
 
 /** combinations(x, r=2, with_replacement=false): rows of r entries of a 1-D x, in lexicographic order. */

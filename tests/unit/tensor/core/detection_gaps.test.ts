@@ -2,8 +2,9 @@
  * Gaps the detection probe (tests/unit/tensor/tutorials/detection.test.ts) found, checked against torch 1.13's
  * behaviour (values and messages printed by torch 1.13.1 for the same calls).
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { torch } from "../../../../lib/tensor/index";
+import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { raised, tutorialFixture } from "../tutorials/helpers";
 
 const ref = tutorialFixture<{ gaps: Record<string, [string, string]> }>("detection.json");
@@ -81,5 +82,27 @@ describe("clamp's number bounds promote an integer or bool tensor as torch 1.13'
     expect(raised(() => torch.tensor([true, false]).clamp_(0))).toEqual(["RuntimeError", "result type Long can't be cast to the desired output type bool"]);
     const ok = L().clamp_(0, 3);
     expect([ok.dtype, ok.tolist()]).toEqual([torch.int64, [1, 3, 0]]);
+  });
+});
+
+describe("torch.meshgrid without indexing warns once, as torch 1.13's TORCH_WARN_ONCE", () => {
+  it("an anchor grid built with torch.meshgrid(ys, xs); indexing given, or cartesian_prod, do not warn", () => {
+    forgetShownWarnings();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const [gy, gx] = torch.meshgrid(torch.arange(2), torch.arange(3));
+      expect([gy.shape, gx.shape]).toEqual([[2, 3], [2, 3]]);
+      torch.meshgrid([torch.arange(2), torch.arange(2)]);
+      torch.meshgrid(torch.arange(2), torch.arange(3), { indexing: "xy" });
+      torch.cartesian_prod(torch.arange(2), torch.arange(2));
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(["UserWarning: torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument."]);
+      forgetShownWarnings();
+      warn.mockClear();
+      torch.meshgrid(torch.arange(2), { indexing: "ij" });
+      torch.cartesian_prod(torch.arange(2), torch.arange(3));
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
