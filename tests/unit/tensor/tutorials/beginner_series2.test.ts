@@ -13,7 +13,8 @@
  *    accuracy loop, fwd_pass with matches.count(True), torch.save / load_state_dict, and net.zero_grad();
  *  - the mistakes a learner makes there: a wrong in_features or a missing flatten / view, a missing or extra
  *    unsqueeze, an integer / double input to a Linear, float or short class targets, one-hot targets to nll_loss,
- *    a class-index target to MSELoss, BatchNorm1d on a batch of one, load_state_dict into the wrong net.
+ *    a class-index target to MSELoss, BatchNorm1d on a batch of one, load_state_dict into the wrong net, argmax output
+ *    into cross_entropy, a 2-D image into a conv, BatchNorm of the wrong size, a pooling window past the image.
  * FashionMNIST and the cats / dogs images are seeded stand-ins (images() below, the fixture script's same calls);
  * sizes and epochs are cut. Values are torch 1.13's running the same code
  * (scripts/fixtures/beginner_series2_fixtures.py -> tests/fixtures/torch/tutorials/beginner_series2.json).
@@ -198,6 +199,25 @@ describe("deeplizard: the FashionMNIST Network", () => {
     } finally {
       torch.set_grad_enabled(true);
     }
+  });
+
+  it("more shape / dtype mistakes: argmax output into cross_entropy, a 2-D image, a wrong reshape or flatten, wrong BatchNorm sizes", () => {
+    torch.manual_seed(0);
+    const m_preds = torch.randn([4, 10], { requires_grad: true });
+    const m_labels = torch.tensor([1, 2, 3, 4], long);
+    const m_conv = new nn.Conv2d(1, 6, 5);
+    expect([
+      raised(() => F.cross_entropy(m_preds.argmax({ dim: 1 }), m_labels)),
+      raised(() => m_conv(torch.ones(28, 28))),
+      raised(() => torch.ones(10, 12, 4, 4).reshape(-1, 12 * 5 * 5)),
+      raised(() => new nn.Linear(192, 120)(torch.ones(10, 12, 4, 4))),
+      raised(() => F.softmax(torch.ones(10), { dim: 1 })),
+      raised(() => new nn.BatchNorm2d(6)(torch.ones(2, 12, 4, 4))),
+      raised(() => new nn.BatchNorm1d(120)(torch.ones(2, 60))),
+      raised(() => m_conv(torch.ones(2, 3, 28, 28))),
+      raised(() => F.max_pool2d(torch.ones(1, 1, 4, 4), { kernel_size: 5 })),
+      raised(() => torch.cat([torch.ones(2, 2), torch.ones(2, 2)], { dim: 2 })),
+    ]).toEqual(ref.mistakes);
   });
 
   it("one training step by hand, then two epochs; the target mistakes of cross_entropy", () => {
