@@ -333,6 +333,49 @@ export class ComplexTensor {
   unbind(dim = 0): ComplexTensor[] {
     return this._pair.unbind(this.d(dim)).map((p) => new ComplexTensor(p));
   }
+  expand(...sizes: (number | readonly number[])[]): ComplexTensor {
+    return new ComplexTensor(this._pair.expand([...sizesOf(sizes), 2]));
+  }
+  expand_as(other: Tensor | ComplexTensor): ComplexTensor {
+    return this.expand([...other.shape]);
+  }
+  /** Rolls the complex elements (flattened first when no dims are given, as torch's); torch.fft.fftshift of a spectrum. */
+  roll(shifts: number | readonly number[], dims?: number | readonly number[] | null): ComplexTensor {
+    if (dims === undefined || dims === null) {
+      const flat = this._pair.reshape([-1, 2]).roll(typeof shifts === "number" ? shifts : shifts[0], 0);
+      return new ComplexTensor(named(flat.reshape(this._pair.shape), "RollBackward0"));
+    }
+    const ds = typeof dims === "number" ? this.d(dims) : dims.map((k) => this.d(k));
+    return new ComplexTensor(named(this._pair.roll(shifts as number[], ds as number[]), "RollBackward0"));
+  }
+  flip(...dims: (number | readonly number[])[]): ComplexTensor {
+    return new ComplexTensor(named(this._pair.flip(sizesOf(dims).map((k) => this.d(k))), "FlipBackward0"));
+  }
+  /** Elements where mask is true set to value (a number, a real or a complex tensor of one element). */
+  masked_fill(mask: Tensor, value: number | Tensor | ComplexTensor): ComplexTensor {
+    const [vr, vi] = partsOf(value, "masked_fill");
+    return fromParts(this.real.masked_fill(mask, vr), this.imag.masked_fill(mask, vi ?? 0), "MaskedFillBackward0");
+  }
+  /** `z[specs] = value` in place (specs over the complex dims, as Tensor.index_put_'s; `...` is not supported here). */
+  index_put_(specs: readonly IndexSpec[], value: number | Tensor | ComplexTensor, opts?: { accumulate?: boolean }): this {
+    if (specs.some((s) => typeof s === "string" && s.trim() === "...")) refuseOnComplex("index_put_ on a complex tensor with ...");
+    const [vr, vi] = partsOf(value, "index_put_");
+    const re = asTensor(vr).to(this._pair.dtype);
+    const pair = join.stack([re, vi === null ? creation.zeros_like(re) : asTensor(vi).to(this._pair.dtype)], -1);
+    this._pair.index_put_(specs, pair, opts ?? {});
+    return this;
+  }
+  /** Every element set to value (a number: imaginary part 0, or a complex one-element tensor), in place. */
+  fill_(value: number | Tensor | ComplexTensor): this {
+    const [vr, vi] = partsOf(value, "fill_");
+    this.real.fill_(vr);
+    this.imag.fill_(vi ?? 0);
+    return this;
+  }
+  zero_(): this {
+    this._pair.zero_();
+    return this;
+  }
 
   // ---- arithmetic -------------------------------------------------------------------------------------------------
   add(other: ComplexTensor | Tensor | number, opts?: { alpha?: number }): ComplexTensor {
@@ -402,6 +445,11 @@ export class ComplexTensor {
   }
   absolute(): Tensor {
     return this.abs();
+  }
+  /** z * z. */
+  square(): ComplexTensor {
+    const r = binary("mul", this, this);
+    return new ComplexTensor(named(r._pair, "PowBackward0"));
   }
   /** atan2(im, re) (a real tensor). */
   angle(): Tensor {
@@ -571,7 +619,7 @@ const TORCH_ON_COMPLEX: Record<string, (z: ComplexTensor, ...rest: unknown[]) =>
 const METHODS_FROM_TORCH = [
   "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "rsub", "matmul", "neg", "negative", "conj", "conj_physical",
   "resolve_conj", "resolve_neg", "is_conj", "exp", "abs", "absolute", "angle", "sum", "mean", "reshape", "flatten", "unsqueeze", "squeeze",
-  "transpose", "swapaxes", "permute", "t", "select", "clone", "detach", "chunk", "unbind",
+  "transpose", "swapaxes", "permute", "t", "select", "clone", "detach", "chunk", "unbind", "roll", "flip", "masked_fill", "square",
 ];
 
 function torchCall(name: string, args: readonly unknown[]): { value: unknown } {

@@ -1,7 +1,8 @@
 /**
  * Gaps the audio_signal probe found (tutorials/audio_signal.test.ts): torch.fft's transforms (fft / ifft / rfft /
  * irfft / hfft / ihfft, fft2 / ifft2 / fftn / ifftn / rfft2 / irfft2 / rfftn / irfftn) raised "not supported", and
- * torch.stft(..., return_complex=True) / torch.istft of a complex spectrum raised for want of a complex dtype. Values,
+ * torch.stft(..., return_complex=True) / torch.istft of a complex spectrum raised for want of a complex dtype; a complex
+ * spectrum could not be fftshift-ed, flipped, rolled, masked (masked_fill, z[mask] = 0), filled or squared. Values,
  * node names and errors against torch 1.13 (scripts/fixtures/audio_signal_fixtures.py, "gaps" section); gradients
  * against torch's and float64 finite differences.
  */
@@ -107,6 +108,46 @@ describe("torch.fft transforms", () => {
     expect(raised(() => fft.fftn(x2d, { dim: [0, 0] }))).toEqual(e.dims_unique);
     expect(raised(() => fft.fftn(x2d, { s: [2, 3], dim: [0] }))).toEqual(e.s_dim_len);
     expect(raised(() => fft.fft([1.0, 2.0]))).toEqual(e.list_input);
+  });
+});
+
+describe("a complex spectrum edited as learners do", () => {
+  it("fftshift / ifftshift, flip, roll, masked_fill, z[mask] = 0, a zeroed slice, fill_ and square equal torch's", () => {
+    const e = g.complex_edits as Record<string, TJ>;
+    const xs8 = torch.tensor([1.0, 2.0, 0.5, -1.0, 3.0, 0.0, 1.0, 2.0]);
+    const Xs = torch.fft.fft(xs8);
+    const fq = torch.fft.fftfreq(8);
+    const shift = torch.fft.fftshift as unknown as (z: ComplexTensor, ...a: unknown[]) => ComplexTensor;
+    const ishift = torch.fft.ifftshift as unknown as (z: ComplexTensor, ...a: unknown[]) => ComplexTensor;
+    C(shift(Xs), e.fftshift, 1e-6);
+    C(ishift(shift(Xs)), e.ifftshift, 1e-6);
+    const Y = Xs.clone();
+    Y.index_put_([fq.abs().gt(0.2)], 0);
+    C(Y, e.setitem_mask, 1e-6);
+    C(Xs.masked_fill(fq.abs().gt(0.2), 0), e.masked_fill, 1e-6);
+    C(Xs.flip(0), e.flip, 1e-6);
+    C(Xs.roll(2), e.roll, 1e-6);
+    C(torch.fft.fft2(torch.arange(6, { dtype: torch.float32 }).view(2, 3)).roll(1, 1), e.roll2d, 1e-6);
+    C(shift(torch.fft.fft2(torch.arange(6, { dtype: torch.float32 }).view(2, 3))), e.fftshift2d, 1e-6);
+    const Z = torch.fft.rfft(xs8).view(1, 5).expand(2, 5).clone();
+    Z.index(":", "3:").zero_();
+    C(Z, e.slice_zero, 1e-6);
+    const W = Xs.clone();
+    W.index_put_([torch.tensor([1, 7], { dtype: torch.long })], torch.complex(torch.tensor(2.0), torch.tensor(-1.0)));
+    C(W, e.setitem_complex, 1e-6);
+    const V = Xs.clone();
+    V.index("2:4").fill_(3.0);
+    C(V, e.fill, 1e-6);
+    C(torch.fft.rfft(xs8).square(), e.square, 1e-5);
+
+    const gd = g.complex_edits_grad;
+    const r4 = T(gd.x, torch.float64).requires_grad_();
+    const Wd = torch.fft.fft(r4);
+    const mask = torch.tensor([false, true, false, true]);
+    torch.view_as_real(shift(Wd.masked_fill(mask, 0)).flip(0).square()).mul(torch.arange(8, { dtype: torch.float64 }).view(4, 2)).sum().backward();
+    expectT(r4.grad!, gd.grad, 1e-12);
+    expect([Wd.masked_fill(mask, 0), shift(Wd), Wd.flip(0), Wd.square()].map((z) => z.grad_fn!.name())).toEqual(gd.names);
+    gradcheck((a) => torch.view_as_real(shift(torch.view_as_complex(a).masked_fill(torch.tensor([true, false, false]), 0).roll(1).square())), [torch.randn(3, 2, { dtype: torch.float64 })]);
   });
 });
 
