@@ -1075,6 +1075,10 @@ export class Tensor {
     return stats.std(this, dim, unbiased, keepdim);
   }
   logsumexp(dim: DimArg | { dim: DimArg; keepdim?: boolean }, keepdim = false): Tensor {
+    // torch 1.13 has no all-dims logsumexp: x.logsumexp() is its argument parser's error (torch.logsumexp(x) in torch.ts)
+    if (dim === undefined) {
+      throw new TypeError_("logsumexp() received an invalid combination of arguments - got (), but expected one of:\n * (tuple of ints dim, bool keepdim)\n * (tuple of names dim, bool keepdim)\n");
+    }
     return stats.logsumexp(this, dim, keepdim);
   }
   norm(...args: PyArgs<[p?: number | "fro" | "nuc", dim?: DimArg | null, keepdim?: boolean], NormOptions>): Tensor {

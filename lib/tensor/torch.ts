@@ -199,6 +199,7 @@ const CallableTensor = new Proxy(Tensor, {
 /** torch.cumsum(x) and friends without dim: torch 1.13's argument parser lists the function's overloads. */
 const CUM_OVERLOADS = ["(Tensor input, int dim, *, torch.dtype dtype, Tensor out)", "(Tensor input, name dim, *, torch.dtype dtype, Tensor out)"];
 const CUMEXT_OVERLOADS = ["(Tensor input, int dim, *, tuple of Tensors out)", "(Tensor input, name dim, *, tuple of Tensors out)"];
+const LOGSUMEXP_OVERLOADS = ["(Tensor input, tuple of ints dim, bool keepdim, *, Tensor out)", "(Tensor input, tuple of names dim, bool keepdim, *, Tensor out)"];
 function missingDim(name: string, overloads: readonly string[]): never {
   throw new TypeError_(`${name}() received an invalid combination of arguments - got (Tensor), but expected one of:\n${overloads.map((o) => ` * ${o}\n`).join("")}`);
 }
@@ -312,7 +313,8 @@ const torchBase = {
     const v = composite("VarMeanBackward0", [x], (xx) => xx.var(dim, unbiased, keepdim));
     return [v, composite("VarMeanBackward0", [x], (xx) => (d === undefined || d === null ? xx.mean() : xx.mean(d as DimArg, kd)))];
   },
-  logsumexp: (x: Tensor, dim: DimArg | { dim: DimArg; keepdim?: boolean }, keepdim = false) => x.logsumexp(dim, keepdim),
+  logsumexp: (x: Tensor, dim: DimArg | { dim: DimArg; keepdim?: boolean }, keepdim = false) =>
+    dim === undefined ? missingDim("logsumexp", LOGSUMEXP_OVERLOADS) : x.logsumexp(dim, keepdim),
   norm: (x: Tensor, ...args: Parameters<Tensor["norm"]>) => x.norm(...args),
   cumsum: (x: Tensor, ...args: Parameters<Tensor["cumsum"]>) => (args.length === 0 ? missingDim("cumsum", CUM_OVERLOADS) : x.cumsum(...args)),
   cumprod: (x: Tensor, ...args: Parameters<Tensor["cumprod"]>) => (args.length === 0 ? missingDim("cumprod", CUM_OVERLOADS) : x.cumprod(...args)),

@@ -122,4 +122,15 @@ describe("rl_meta_homework gaps", () => {
     expect(raised(() => torch.where(m.double(), x, 0.0))).toEqual(msg("Double"));
     expect(torch.where(m.gt(0), 0.7, 0.3).tolist()).toEqual([0.699999988079071, 0.30000001192092896, 0.699999988079071]);
   });
+
+  it("logsumexp without dim (a CQL penalty written torch.logsumexp(q_values)): torch 1.13's argument-parser error", () => {
+    const q = torch.randn(4, 3);
+    const call = (f: (...a: unknown[]) => unknown, ...a: unknown[]) => raised(() => f(...a));
+    expect(call(torch.logsumexp as (...a: unknown[]) => unknown, q)).toEqual(["TypeError",
+      "logsumexp() received an invalid combination of arguments - got (Tensor), but expected one of:\n * (Tensor input, tuple of ints dim, bool keepdim, *, Tensor out)\n * (Tensor input, tuple of names dim, bool keepdim, *, Tensor out)\n"]);
+    expect(call(q.logsumexp.bind(q) as (...a: unknown[]) => unknown)).toEqual(["TypeError",
+      "logsumexp() received an invalid combination of arguments - got (), but expected one of:\n * (tuple of ints dim, bool keepdim)\n * (tuple of names dim, bool keepdim)\n"]);
+    expect(torch.logsumexp(q, 1).shape).toEqual([4]);
+    expect(q.logsumexp({ dim: [0, 1], keepdim: true }).shape).toEqual([1, 1]);
+  });
 });
