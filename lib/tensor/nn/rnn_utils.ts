@@ -19,7 +19,9 @@
 import { parseArgs, type PyArgs } from "../args";
 import { leadingArgs } from "../leading_args";
 import { float32, float64, int16, int32, int64, int8, uint8 } from "../dtype";
-import { RuntimeError, TypeError_, ValueError } from "../errors";
+import { IndexError, RuntimeError, TypeError_, ValueError } from "../errors";
+import { pyTypeName } from "../py_type_name";
+import { broadcastShapes, fmtShape } from "../shape";
 import { tensor as makeTensor, zeros } from "../ops/creation";
 import { cat, stack } from "../ops/join";
 import { Tensor } from "../tensor";
@@ -141,22 +143,37 @@ export interface PadSequenceOptions {
 }
 
 /** pad_sequence(sequences, batch_first=False, padding_value=0.0): [L_i, *] tensors -> [T_max, B, *]. */
-export function pad_sequence(sequences: readonly Tensor[], ...args: PyArgs<[batch_first?: boolean, padding_value?: number], PadSequenceOptions>): Tensor;
+export function pad_sequence(sequences: readonly Tensor[] | Tensor, ...args: PyArgs<[batch_first?: boolean, padding_value?: number], PadSequenceOptions>): Tensor;
 /** pad_sequence(sequences=seqs, batch_first=True): every argument by keyword. */
 export function pad_sequence(options: PadSequenceOptions & { sequences: readonly Tensor[] }): Tensor;
 export function pad_sequence(...all: unknown[]): Tensor {
   const [sequences, ...args] = leadingArgs("pad_sequence", ["sequences"], 1, all) as [readonly Tensor[], ...unknown[]];
   const o = parseArgs<PadSequenceOptions>("pad_sequence", ["batch_first", "padding_value"], args);
-  if (!Array.isArray(sequences) || sequences.length === 0) throw new RuntimeError("pad_sequence: received an empty list of sequences");
-  const trailing = sequences[0].shape.slice(1);
-  const T = Math.max(...sequences.map((s) => s.shape[0]));
-  const padded = sequences.map((s, i) => {
-    if (!(s instanceof Tensor) || s.dim() < 1 || s.shape.slice(1).join() !== trailing.join()) {
-      throw new RuntimeError(`pad_sequence: sequence ${i} must be a tensor of shape [L, ${trailing.join(", ")}]`);
-    }
+  // a tensor is a sequence of its rows, as Python iterates it
+  const seqs: readonly unknown[] = sequences instanceof Tensor ? sequences.unbind(0) : sequences;
+  if (!Array.isArray(seqs) || seqs.length === 0) throw new RuntimeError("received an empty list of sequences");
+  seqs.forEach((s, i) => {
+    if (!(s instanceof Tensor)) throw new TypeError_(`expected Tensor as element ${i} in argument 0, but got ${pyTypeName(s)}`);
+  });
+  const list = seqs as Tensor[];
+  // torch 1.13 fills a [T, B, *trailing of the first] tensor of the first's dtype and copies each sequence into
+  // out[:L_i, i]: a 0-D sequence has no size(0), and a copy that does not broadcast says copy_'s texts
+  const lead = (s: Tensor): number => {
+    if (s.dim() === 0) throw new IndexError("Dimension specified as 0 but tensor has no dimensions");
+    return s.shape[0];
+  };
+  const trailing = list[0].shape.slice(1);
+  lead(list[0]);
+  const T = Math.max(...list.map(lead));
+  const dtype = list[0].dtype;
+  const padded = list.map((s) => {
+    const slot = [s.shape[0], ...trailing];
+    const shape = broadcastShapes(slot, s.shape);
+    if (shape.join() !== slot.join()) throw new RuntimeError(`output with shape ${fmtShape(slot)} doesn't match the broadcast shape ${fmtShape(shape)}`);
+    const v = (s.dtype === dtype ? s : s.to(dtype)).expand(slot);
     const missing = T - s.shape[0];
-    if (missing === 0) return s;
-    return cat([s, zeros([missing, ...trailing], { dtype: s.dtype }).add(o.padding_value ?? 0)], 0);
+    if (missing === 0) return v;
+    return cat([v, zeros([missing, ...trailing], { dtype }).add(o.padding_value ?? 0)], 0);
   });
   return stack(padded, o.batch_first ? 0 : 1);
 }

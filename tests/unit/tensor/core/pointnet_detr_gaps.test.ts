@@ -8,10 +8,13 @@
  * - expand's -1 in a leading new dim had the engine's own text; repeat / tile with a negative count named no shape
  *   (or, repeated in a new leading dim, silently worked);
  * - torch.norm / Tensor.norm's default p is "fro" (the engine's was 2: same values, but not frobenius_norm's checks);
- * - torch.diag of a 3-D tensor said a later release's text; split_with_sizes named the dim normalized, torch as given.
+ * - torch.diag of a 3-D tensor said a later release's text; split_with_sizes named the dim normalized, torch as given;
+ * - pad_sequence (DETR's batched matcher pads targets with it) had its own texts for sequences that do not fit the
+ *   first's trailing shape, where torch's copy into out[:L, i] broadcasts (or says copy_'s error), casts to the first's
+ *   dtype, and iterates a tensor's rows.
  */
 import { describe, expect, it } from "vitest";
-import { torch } from "../../../../lib/tensor/index";
+import { nn, torch } from "../../../../lib/tensor/index";
 import { expectNums, expectT, raised, tutorialFixture } from "../tutorials/helpers";
 
 const g = tutorialFixture<Record<string, any>>("pointnet_detr.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -69,5 +72,21 @@ describe("pointnet / DETR gaps", () => {
     expect(raised(() => torch.rand(2, 5).split([2, 2], -1))).toEqual(g.split_dim.neg);
     expect(raised(() => torch.rand(2, 5).split([2, 2], 1))).toEqual(g.split_dim.pos);
     expect(raised(() => torch.split(torch.rand(2, 5), [1, 2], -2))).toEqual(g.split_dim.torch_neg2);
+  });
+
+  it("pad_sequence copies each sequence into out[:L, i] as torch 1.13: broadcasting, the first's dtype, copy_'s errors", () => {
+    const p = g.pad_sequence;
+    const pad = nn.utils.rnn.pad_sequence;
+    expect(raised(() => pad([torch.rand(2, 4), torch.rand(1, 3)], { batch_first: true }))).toEqual(p.trailing);
+    expect(raised(() => pad([torch.rand(2, 4, 3), torch.rand(1, 4, 2)]))).toEqual(p.trailing3);
+    expect(raised(() => pad([torch.rand(2), torch.rand(3, 1)]))).toEqual(p.rank);
+    expect(raised(() => pad([torch.rand(2), torch.tensor(1.0)]))).toEqual(p.zero_d);
+    expect(raised(() => pad([]))).toEqual(p.empty);
+    expect(raised(() => pad([[1, 2]] as never))).toEqual(p.not_tensor);
+    const a = torch.arange(6, { dtype: torch.float32 }).view(3, 2);
+    expectT(pad([a, torch.tensor([[7], [8]])], { batch_first: true, padding_value: -1 }), p.broadcast, 0);
+    const long = { dtype: torch.int64 };
+    expect([String(pad([torch.tensor([0.5, 1.5]), torch.tensor([3], long)])), String(pad([torch.tensor([3], long), torch.tensor([0.5, 1.5])]))]).toEqual(p.mixed_dtype);
+    expect(String(pad(torch.arange(6, { dtype: torch.float32 }).view(2, 3), { batch_first: true }))).toBe(p.tensor);
   });
 });
