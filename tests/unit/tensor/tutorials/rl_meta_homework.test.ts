@@ -22,6 +22,10 @@
  * batch_norm without running stats in eval mode, MultivariateNormal's scale argument errors, gather's index errors).
  * Values from torch 1.13 running the same code: scripts/fixtures/rl_meta_homework_fixtures.py -> rl_meta_homework.json.
  * Not repeated: cleanrl.test.ts (PPO / SAC / DQN of cleanrl), reinforce6.test.ts, sciml.test.ts's MAML sine gist.
+ * Gaps found and fixed (core/rl_meta_homework_gaps.test.ts): MultivariateNormal's 'scale_tril matrix' text; F.conv*d's
+ * "Invalid padding string: 'full'" and argument-type errors, F.conv_transpose*d's int[] TypeErrors; functional_call's
+ * AttributeError; the in-place version error naming a saved input's current grad_fn; sub_ recording SubBackward0;
+ * torch.where's non-bool condition text; logsumexp without dim.
  *
  * Python forms written otherwise: itertools.chain([logstd], net.parameters()) -> [logstd, ...net.parameters()];
  * dict comprehensions -> Object.fromEntries; zip(...) -> index loops; `list(map(lambda p: p[1] - lr * p[0], zip(g, w)))`
