@@ -95,9 +95,13 @@ function legacyArgs(given: readonly unknown[]): readonly unknown[] {
 
 /** A torch.Size (x.size(), x.shape: readonly number[] in their types) is a size, as torch.FloatTensor(std.size()). */
 type Legacy = {
-  (data: NestedArray | Tensor): Tensor; (size: readonly number[]): Tensor; (...sizes: number[]): Tensor;
-  new (data: NestedArray | Tensor): Tensor; new (size: readonly number[]): Tensor; new (...sizes: number[]): Tensor;
+  (data: LegacyData, options?: LegacyOptions): Tensor; (size: readonly number[], options?: LegacyOptions): Tensor; (...sizes: number[]): Tensor;
+  new (data: LegacyData, options?: LegacyOptions): Tensor; new (size: readonly number[], options?: LegacyOptions): Tensor; new (...sizes: number[]): Tensor;
 };
+/** What the legacy constructors read as data: nested numbers, a tensor, a typed array (NumPy's part), or a list of typed arrays. */
+type LegacyData = NestedArray | Tensor | Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array | readonly (Float32Array | Float64Array | Int32Array | Uint8Array)[];
+/** Their one keyword (torch's device=; any other raises torch's TypeError at run time). */
+type LegacyOptions = { device?: string | { type: string } | null };
 /** Each constructor's dtype, so x.type(torch.LongTensor) converts as in PyTorch (the class names its type). */
 const dtypeOfConstructor = new WeakMap<object, () => DType>();
 /**

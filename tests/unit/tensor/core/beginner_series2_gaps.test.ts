@@ -8,12 +8,10 @@ import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { raised, tutorialFixture } from "../tutorials/helpers";
 
 const gaps = tutorialFixture<{ gaps: Record<string, any> }>("beginner_series2.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
-// the legacy constructors as a learner calls them, keywords included (their types take no options object)
+// the legacy constructors with keywords their types refuse (dtype, requires_grad), as a learner's Python has them
 const T = torch.Tensor as unknown as (...args: unknown[]) => InstanceType<typeof torch.Tensor>;
 const FloatTensor = torch.FloatTensor as unknown as (...args: unknown[]) => InstanceType<typeof torch.Tensor>;
 const LongTensor = torch.LongTensor as unknown as (...args: unknown[]) => InstanceType<typeof torch.Tensor>;
-const DoubleTensor = torch.DoubleTensor as unknown as (...args: unknown[]) => InstanceType<typeof torch.Tensor>;
-const BoolTensor = torch.BoolTensor as unknown as (...args: unknown[]) => InstanceType<typeof torch.Tensor>;
 const f64 = { dtype: torch.float64 };
 
 describe("the legacy torch.Tensor(...) constructor's keywords", () => {
@@ -34,7 +32,7 @@ describe("the legacy torch.Tensor(...) constructor's keywords", () => {
   it("device is its one keyword: a CPU device (or None) is accepted, beside a tensor or off the CPU it raises torch's RuntimeError", () => {
     expect([
       String(T([1, 2], { device: "cpu" })), String(T(2, 3, { device: "cpu" }).shape), String(T([1, 2], { device: null })),
-      String(LongTensor([1.7, 2], { device: torch.device("cpu") })), String(T({ device: "cpu" })),
+      String(torch.LongTensor([1.7, 2], { device: torch.device("cpu") })), String(T({ device: "cpu" })),
       raised(() => T(torch.ones(2), { device: "cpu" })), raised(() => T([1, 2], { device: "cuda" })), raised(() => T(2, { device: "cuda:0" })),
     ]).toEqual(gaps.legacy_device);
   });
@@ -60,7 +58,7 @@ describe("a typed array (NumPy's part) into torch.Tensor / the typed constructor
   it("deeplizard's memory-sharing cell: Tensor / tensor copy, as_tensor / from_numpy share a float array in its own dtype", () => {
     const got = [Float32Array, Float64Array].map((Arr) => {
       const data = new Arr([1, 2, 3]);
-      const o = [T(data), torch.tensor(data), torch.as_tensor(data), torch.from_numpy(data), torch.as_tensor(data, { dtype: torch.float64 }), FloatTensor(data), DoubleTensor(data)];
+      const o = [T(data), torch.tensor(data), torch.as_tensor(data), torch.from_numpy(data), torch.as_tensor(data, { dtype: torch.float64 }), torch.FloatTensor(data), torch.DoubleTensor(data)];
       data[0] = 0;
       data[1] = 0;
       return o.map(String);
@@ -69,8 +67,8 @@ describe("a typed array (NumPy's part) into torch.Tensor / the typed constructor
   });
 
   it("other typed arrays are converted to the constructor's dtype (long truncates, bool tests non-zero)", () => {
-    expect([String(T(new Int32Array([1, 2, 3]))), String(torch.tensor(new Int32Array([1, 2, 3]))), String(LongTensor(new Float32Array([1.7, -2.2]))),
-      String(T(new Uint8Array([1, 2]))), String(BoolTensor(new Float32Array([0, 2])))]).toEqual(gaps.memory_sharing[2]);
+    expect([String(T(new Int32Array([1, 2, 3]))), String(torch.tensor(new Int32Array([1, 2, 3]))), String(torch.LongTensor(new Float32Array([1.7, -2.2]))),
+      String(T(new Uint8Array([1, 2]))), String(torch.BoolTensor(new Float32Array([0, 2])))]).toEqual(gaps.memory_sharing[2]);
   });
 });
 

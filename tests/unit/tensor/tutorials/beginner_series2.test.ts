@@ -12,7 +12,7 @@
  *    cats-vs-dogs ConvNet whose _to_linear comes from a forward pass in __init__, MSELoss on one-hot targets, the
  *    accuracy loop, fwd_pass with matches.count(True), torch.save / load_state_dict, and net.zero_grad();
  *  - the mistakes a learner makes there: a wrong in_features or a missing flatten / view, a missing or extra
- *    unsqueeze, an integer / double input to a Linear, float or short class targets, one-hot targets to nll_loss,
+ *    unsqueeze, an integer / double input to a Linear, float class targets, one-hot targets to nll_loss,
  *    a class-index target to MSELoss, BatchNorm1d on a batch of one, load_state_dict into the wrong net, argmax output
  *    into cross_entropy, a 2-D image into a conv, BatchNorm of the wrong size, a pooling window past the image.
  * FashionMNIST and the cats / dogs images are seeded stand-ins (images() below, the fixture script's same calls);
