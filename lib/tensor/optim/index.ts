@@ -1,6 +1,7 @@
 /** torch.optim: optimizers and lr_scheduler. Re-exported as a namespace by the entry. */
 import * as lr_scheduler from "./lr_scheduler";
 import * as swa_utils from "./swa_utils";
+import "./defaults_order";
 
 export { Optimizer, required } from "./optimizer";
 export type { OptimizerState, OptimizerStateDict, ParamGroup, ParamGroupInput, ParamsArg } from "./optimizer";

@@ -149,6 +149,36 @@ function pyTypeName(v: unknown): string {
   return name;
 }
 
+/**
+ * What a built-in optimizer class prints and lists as torch 1.13 does (registered by optim/defaults_order.ts): its
+ * defaults' key order (param_groups[i] and state_dict()["param_groups"]; the implementation switches sit between the
+ * settings differently per optimizer), and its settings whose defaults are floats (lr=1.0, t0=1e6), whose whole
+ * values print as Python prints a float. Learner subclasses of Optimizer keep their own order.
+ */
+export interface BuiltinLayout {
+  order: readonly string[];
+  floats: readonly string[];
+}
+const builtinLayouts = new Map<unknown, BuiltinLayout>();
+
+export function registerBuiltinLayout(cls: abstract new (...args: never[]) => Optimizer, layout: BuiltinLayout): void {
+  builtinLayouts.set(cls, layout);
+}
+
+/** The layout of the nearest built-in class `opt` is an instance of (a learner's subclass of optim.Adam gets Adam's). */
+function layoutOf(opt: object): BuiltinLayout | undefined {
+  for (let c: unknown = opt.constructor; c && c !== Optimizer; c = Object.getPrototypeOf(c)) {
+    const layout = builtinLayouts.get(c);
+    if (layout) return layout;
+  }
+  return undefined;
+}
+
+function inOrder<O extends object>(order: readonly string[], defaults: O): O {
+  const rank = (k: string): number => (order.includes(k) ? order.indexOf(k) : order.length);
+  return Object.fromEntries(Object.entries(defaults).sort(([a], [b]) => rank(a) - rank(b))) as O;
+}
+
 export class Optimizer<O extends object = object> {
   defaults: O;
   param_groups: ParamGroup<O>[] = [];
@@ -156,7 +186,8 @@ export class Optimizer<O extends object = object> {
   state = new Map<Tensor, OptimizerState>();
 
   constructor(params: ParamsArg<O>, defaults: O) {
-    this.defaults = defaults;
+    const layout = layoutOf(this);
+    this.defaults = layout ? inOrder(layout.order, defaults) : defaults;
     if (params instanceof Tensor) {
       throw new TypeError_(
         "params argument given to the optimizer should be an iterable of Tensors or dicts, but got torch.FloatTensor",
@@ -306,10 +337,15 @@ export class Optimizer<O extends object = object> {
       if (typeof v === "function") return `<function ${v.name || "<lambda>"}>`;
       return String(v);
     };
+    const floats = layoutOf(this)?.floats ?? [];
     let s = `${this.constructor.name} (`;
     this.param_groups.forEach((g, i) => {
       s += `\nParameter Group ${i}\n`;
-      for (const key of Object.keys(g).filter((k) => k !== "params").sort()) s += `    ${key}: ${value((g as Record<string, unknown>)[key])}\n`;
+      for (const key of Object.keys(g).filter((k) => k !== "params").sort()) {
+        const v = (g as Record<string, unknown>)[key];
+        const asFloat = floats.includes(key) && typeof v === "number" && Number.isInteger(v) && Math.abs(v) < 1e16;
+        s += `    ${key}: ${asFloat ? (v as number).toFixed(1) : value(v)}\n`;
+      }
     });
     return `${s})`;
   }
