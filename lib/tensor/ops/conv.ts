@@ -448,6 +448,12 @@ export function weightGrad(x: Tensor, gy: Tensor, s: ConvSpec, wShape: readonly 
  * weight [Cout, C / groups, *k], bias [Cout] or null. grad_fn ConvolutionBackward0.
  */
 export function convolution(fn: string, input: Tensor, weight: Tensor, bias: Tensor | null, rank: number, p: ConvParams): Tensor {
+  if (rank === 1) {
+    // torch 1.13's conv1d runs as a 2-D convolution that compares the weight's dtype only ("expected scalar type
+    // Double but found Float" for PointNet's Conv1d fed a double tensor) and takes the bias in the input's dtype
+    if (weight.dtype !== input.dtype) throw new RuntimeError(`expected scalar type ${cppTypeName(input.dtype)} but found ${cppTypeName(weight.dtype)}`);
+    if (bias && bias.dtype !== input.dtype) bias = bias.to(input.dtype);
+  }
   if (isIntegerConv(input)) {
     checkConvDtypes(input, weight, bias, "conv", p.dilation.some((d) => d > 1));
     return viaFloat64(input, weight, bias, (x, w, b) => convolution(fn, x, w, b, rank, p));

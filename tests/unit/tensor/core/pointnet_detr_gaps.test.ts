@@ -11,7 +11,9 @@
  * - torch.diag of a 3-D tensor said a later release's text; split_with_sizes named the dim normalized, torch as given;
  * - pad_sequence (DETR's batched matcher pads targets with it) had its own texts for sequences that do not fit the
  *   first's trailing shape, where torch's copy into out[:L, i] broadcasts (or says copy_'s error), casts to the first's
- *   dtype, and iterates a tensor's rows.
+ *   dtype, and iterates a tensor's rows;
+ * - conv1d of a double input through a float Conv1d said the bias's "Input type (double) and bias type (float)" text;
+ *   torch 1.13's conv1d compares the weight's dtype only and takes the bias in the input's dtype.
  */
 import { describe, expect, it } from "vitest";
 import { nn, torch } from "../../../../lib/tensor/index";
@@ -88,5 +90,20 @@ describe("pointnet / DETR gaps", () => {
     const long = { dtype: torch.int64 };
     expect([String(pad([torch.tensor([0.5, 1.5]), torch.tensor([3], long)])), String(pad([torch.tensor([3], long), torch.tensor([0.5, 1.5])]))]).toEqual(p.mixed_dtype);
     expect(String(pad(torch.arange(6, { dtype: torch.float32 }).view(2, 3), { batch_first: true }))).toBe(p.tensor);
+  });
+
+  it("conv1d compares the weight's dtype only and casts the bias to the input's, as torch 1.13's (conv2d keeps the bias check)", () => {
+    const c = g.conv1d_dtypes;
+    const F = nn.functional;
+    const xc = torch.rand(2, 3, 5), wc = torch.rand(4, 3, 1), bc = torch.rand(4);
+    expect(raised(() => new nn.Conv1d(3, 4, 1)(xc.double()))).toEqual(c.module_double);
+    expect(raised(() => new nn.Conv1d(3, 4, 1)(torch.ones(2, 3, 5, { dtype: torch.int64 })))).toEqual(c.module_long);
+    expect(raised(() => new nn.Conv1d(3, 4, 1).double()(xc))).toEqual(c.double_module_float);
+    const y = F.conv1d(xc.double(), wc.double(), bc);
+    expect(String(y.dtype)).toBe(c.bias_cast[0]);
+    expect(y.equal(F.conv1d(xc.double(), wc.double(), bc.double()))).toBe(true); // the bias cast to double first
+    const u8 = { dtype: torch.uint8 };
+    expect(String(F.conv1d(torch.ones(1, 3, 2, u8), torch.ones(4, 3, 1, u8), torch.full([4], 0.7)))).toBe(c.uint8_bias);
+    expect(raised(() => new nn.Conv2d(3, 4, 1)(xc.double().unsqueeze(2)))).toEqual(c.conv2d_bias);
   });
 });
