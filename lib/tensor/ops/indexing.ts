@@ -59,7 +59,7 @@ export type IndexSpec = number | null | string | Slice | Tensor | readonly numbe
 /** A Python list used as an index: numbers or bools, nested (x[:, [[0, 1], [1, 0]]] picks by a 2-D index). */
 type IndexList = number | boolean | readonly IndexList[];
 
-function parseSliceString(s: string): Slice | "..." | "None" {
+export function parseSliceString(s: string): Slice | "..." | "None" {
   const str = s.trim();
   if (str === "...") return "...";
   if (str === "None" || str === "newaxis") return "None";

@@ -9,7 +9,7 @@ import { float32, int64 } from "../../dtype";
 import { randperm, tensor as makeTensor } from "../../ops/creation";
 import { default_generator, Generator } from "../../random";
 import { Tensor, type IndexSpec } from "../../tensor";
-import type { Slice } from "../../ops/indexing";
+import { parseSliceString, Slice } from "../../ops/indexing";
 
 export abstract class Dataset<T = unknown> {
   abstract __getitem__(index: number): T;
@@ -105,6 +105,18 @@ export class TensorDataset extends Dataset<Tensor[]> {
   }
 }
 
+/** The positions Python's list[start:stop:step] takes from a list of length n (PySlice_AdjustIndices). */
+function pySliceRange(n: number, sl: Slice): number[] {
+  const step = sl.step ?? 1;
+  if (step === 0) throw new ValueError("slice step cannot be zero");
+  const clamp = (v: number | null, dflt: number, lo: number, hi: number) => (v === null ? dflt : v < 0 ? Math.max(v + n, lo) : Math.min(v, hi));
+  const start = step > 0 ? clamp(sl.start, 0, 0, n) : clamp(sl.start, n - 1, -1, n - 1);
+  const stop = step > 0 ? clamp(sl.stop, n, 0, n) : clamp(sl.stop, -1, -1, n - 1);
+  const out: number[] = [];
+  for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(i);
+  return out;
+}
+
 /** The samples of `dataset` at `indices` (a list of positions, or a 1-D integer tensor such as torch.arange(n), as torch takes). */
 export class Subset<T, I extends number[] | Tensor = number[]> extends Dataset<T> {
   readonly dataset: DatasetLike<T>;
@@ -129,10 +141,35 @@ export class Subset<T, I extends number[] | Tensor = number[]> extends Dataset<T
     return ix instanceof Tensor ? Number(ix.index(i).item()) : ix[i < 0 ? i + ix.length : i];
   }
 
-  /** The dataset's item at indices[index]; with a list of positions, the dataset indexed by the list of their indices (PyTorch 1.13). */
+  /** dataset[idx] for a tensor of indices (a tensor-indexed Subset sliced): a tensor dataset's rows, or the dataset's __getitem__. */
+  private itemsAt(idx: Tensor): T {
+    const ds = this.dataset as unknown;
+    if (ds instanceof Tensor) return ds.index(idx) as unknown as T;
+    if (Array.isArray(ds)) throw new TypeError_("only integer tensors of a single element can be converted to an index");
+    return (ds as { __getitem__: (i: Tensor) => T }).__getitem__(idx);
+  }
+
+  /**
+   * The dataset's item at indices[index]; with a list of positions, the dataset indexed by the list of their indices
+   * (PyTorch 1.13). As torch's dataset[indices[idx]], a slice ("0:2", Python's val_ds[0:2]) takes the dataset at the
+   * sliced indices (a list sliced as Python slices it; a tensor of indices sliced as a tensor), and a 0-d integer
+   * tensor is its value.
+   */
   __getitem__(index: number): T;
   __getitem__(index: readonly number[]): T;
-  __getitem__(index: number | readonly number[]): T {
+  __getitem__(index: string | Slice | Tensor): T;
+  __getitem__(index: number | readonly number[] | string | Slice | Tensor): T {
+    if (index instanceof Tensor) {
+      if (this.indices instanceof Tensor) return this.itemsAt(this.indices.index(index));
+      if (index.numel() !== 1 || index.dtype.is_floating_point) throw new TypeError_("only integer tensors of a single element can be converted to an index");
+      index = Number(index.reshape([]).item());
+    }
+    if (typeof index === "string" || index instanceof Slice) {
+      const sl = typeof index === "string" ? parseSliceString(index) : index;
+      if (!(sl instanceof Slice)) throw new TypeError_(`list indices must be integers or slices, not ${String(sl)}`);
+      if (this.indices instanceof Tensor) return this.itemsAt(this.indices.index(sl));
+      return this.__getitem__(pySliceRange(this.__len__(), sl));
+    }
     if (typeof index !== "number") {
       const picked = (index as number[]).map((i) => this.indexAt(i));
       const ds = this.dataset as unknown as { __getitem__?: (i: number[]) => T };
@@ -140,6 +177,11 @@ export class Subset<T, I extends number[] | Tensor = number[]> extends Dataset<T
       return ds.__getitem__(picked);
     }
     return datasetItem(this.dataset, this.indexAt(index as number));
+  }
+
+  /** ds.get(i) is ds[i] in PyTorch: a position, a list of them, a slice string ("0:2") or a 0-d integer tensor. */
+  override get(index: number | readonly number[] | string | Slice | Tensor): T {
+    return this.__getitem__(index as number);
   }
 
   __len__(): number {

@@ -12,6 +12,8 @@
  *   positional argument" here, and a one-element tensor or a numeric string, which torch takes, raised too; a list, a
  *   bad string or a many-element tensor now raise Python's float() errors (lib/tensor/py_type_name.ts's pyFloat).
  * - Both took torch 2.0's foreach keyword, which torch 1.13's signatures do not have (TypeError there).
+ * - Subset (what random_split returns) indexed by a slice or a 0-d tensor failed ("index.map is not a function"), where
+ *   torch takes dataset[indices[idx]]: val_ds[0:2] gives the rows at the sliced indices.
  */
 import { describe, expect, it, vi } from "vitest";
 import { nn, optim, torch, utils } from "../../../../lib/tensor/index";
@@ -101,4 +103,29 @@ describe("clip_grad_value_ / clip_grad_norm_ convert their numbers as Python's f
   it("a None max_norm raises even with no gradient, as torch converts it first", () => {
     expect(raised(() => nn.utils.clip_grad_norm_([new nn.Parameter(torch.zeros(1))], null as never))).toEqual(g.clip.norm_no_grads_none);
   });
+});
+
+describe("Subset indexes as torch's dataset[indices[idx]]", () => {
+  const gds = new utils.data.TensorDataset(torch.arange(6.0, { dtype: torch.float32 }).reshape(3, 2), torch.arange(3));
+  const subs = { list: new utils.data.Subset(gds, [2, 0, 1]), tensor: new utils.data.Subset(gds, torch.tensor([2, 0, 1], { dtype: torch.int64 })) };
+  const idx = {
+    slice: "0:2", reversed: "::-1", neg_start: "-2:",
+    zero_d: torch.tensor(1, { dtype: torch.int64 }), one_d: torch.tensor([0, 2], { dtype: torch.int64 }),
+  };
+  for (const [sname, sub] of Object.entries(subs)) {
+    for (const [iname, i] of Object.entries(idx)) {
+      it(`${sname} indices, ${iname}`, () => {
+        const want = g.subset_index[`${sname}_${iname}`];
+        const got = raised(() => sub.get(i));
+        if (typeof want[1] === "string") {
+          // a tensor sliced backwards: the engine's message is its own (negative steps), the class is torch's
+          expect(got![0]).toBe(sname === "tensor" && iname === "reversed" ? "RuntimeError" : want[0]);
+          if (!(sname === "tensor" && iname === "reversed")) expect(got).toEqual(want);
+        } else {
+          expect(got).toBeNull();
+          sub.get(i).forEach((t, k) => expectT(t, want[k], 0));
+        }
+      });
+    }
+  }
 });
