@@ -7,7 +7,8 @@
  * loss on view(-1, k)) and of
  * facebookresearch/detr (notebooks/detr_demo.ipynb's DETRdemo with its learned row / col / query embeddings,
  * box_cxcywh_to_xyxy, rescale_bboxes and detect; util/box_ops.py's box_iou / generalized_box_iou; the cost matrix of
- * models/matcher.py's HungarianMatcher (scipy's linear_sum_assignment left out); models/detr.py's SetCriterion
+ * models/matcher.py's HungarianMatcher (scipy's linear_sum_assignment left out), also in the repository's later
+ * batched form (pad_sequence over the targets, gather with an expanded index, box_ops on [..., N, M]); models/detr.py's SetCriterion
  * losses on a fixed matching, trained 3 AdamW steps with clip_grad_norm_), translated as a learner would, plus the
  * mistakes a learner typically makes there, whose errors are compared with torch's.
  * ShapeNet clouds are seeded torch stand-ins (clouds() below); ResNet-50 is a small conv stack with the attribute
@@ -651,6 +652,42 @@ describe("DETR", () => {
     expectT(torch.cdist(outputs.pred_boxes, outputs.pred_boxes.index(":", ":3"), { p: 1 }), r.cdist2, 1e-5);
     expectT(torch.cdist(outputs.pred_boxes.index(0), outputs.pred_boxes.index(1)), r.cdist_default, 1e-5);
     expect(String(matcher)).toBe(r.matcher_repr);
+
+    // the repository's later, batched matcher: pad_sequence over the targets, gather, box_ops on [..., N, M]
+    const box_iou_b = (boxes1: Tensor, boxes2: Tensor): [Tensor, Tensor] => {
+      const lt = torch.max(boxes1.index("...", "None", ":2"), boxes2.index("...", "None", ":", ":2"));
+      const rb = torch.min(boxes1.index("...", "None", "2:"), boxes2.index("...", "None", ":", "2:"));
+      const wh = rb.sub(lt).clamp({ min: 0 });
+      const inter = wh.index("...", 0).mul(wh.index("...", 1));
+      const area1 = box_area(boxes1.view(-1, 4)).view(boxes1.shape.slice(0, -1));
+      const area2 = box_area(boxes2.view(-1, 4)).view(boxes2.shape.slice(0, -1));
+      const union = area1.index("...", "None").add(area2.index("...", "None", ":")).sub(inter);
+      return [inter.div(union), union];
+    };
+    const generalized_box_iou_b = (boxes1: Tensor, boxes2: Tensor): Tensor => {
+      const [iou, union] = box_iou_b(boxes1, boxes2);
+      const lt = torch.min(boxes1.index("...", "None", ":2"), boxes2.index("...", "None", ":", ":2"));
+      const rb = torch.max(boxes1.index("...", "None", "2:"), boxes2.index("...", "None", ":", "2:"));
+      const wh = rb.sub(lt).clamp({ min: 0 });
+      const area = wh.index("...", 0).mul(wh.index("...", 1));
+      return iou.sub(area.sub(union).div(area));
+    };
+    const pad_sequence = nn.utils.rnn.pad_sequence;
+    torch.no_grad(() => {
+      const tgt_ids = pad_sequence(targets.map((t) => t.labels), { batch_first: true, padding_value: 0 });
+      const tgt_bbox = pad_sequence(targets.map((t) => t.boxes), { batch_first: true, padding_value: 0 });
+      const out_bbox = outputs.pred_boxes;
+      const cost_bbox_b = torch.cdist(out_bbox, tgt_bbox, { p: 1 });
+      const giou = generalized_box_iou_b(box_cxcywh_to_xyxy(out_bbox), box_cxcywh_to_xyxy(tgt_bbox));
+      const out_prob = outputs.pred_logits.softmax(-1);
+      const prob_class = torch.gather(out_prob, { dim: 2, index: tgt_ids.unsqueeze({ dim: 1 }).expand(-1, out_prob.shape[1], -1) });
+      const C = cost_bbox_b.mul(5).sub(giou.mul(2)).sub(prob_class.mul(1));
+      const [ids, bbox, c, per] = r.batched;
+      expect(String(tgt_ids)).toBe(ids);
+      expectT(tgt_bbox, bbox, 0);
+      expectT(C, c, 1e-5);
+      targets.forEach((v, i) => expectT(C.index(i, ":", `:${v.labels.shape[0]}`), per[i], 1e-5));
+    });
   });
 
   it("SetCriterion's losses on a fixed matching: weighted cross_entropy on (N, C, Q), L1 and GIoU, 3 AdamW steps with clip_grad_norm_", () => {
