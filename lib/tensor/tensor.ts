@@ -1074,12 +1074,12 @@ export class Tensor {
   std(dim?: DimArg | VarOptions | null, unbiased?: boolean | VarOptions, keepdim?: boolean | VarOptions): Tensor {
     return stats.std(this, dim, unbiased, keepdim);
   }
-  logsumexp(dim: DimArg | { dim: DimArg; keepdim?: boolean }, keepdim = false): Tensor {
+  logsumexp(...args: stats.LogsumexpArgs): Tensor {
     // torch 1.13 has no all-dims logsumexp: x.logsumexp() is its argument parser's error (torch.logsumexp(x) in torch.ts)
-    if (dim === undefined) {
+    if (args.length === 0 || args[0] === undefined) {
       throw new TypeError_("logsumexp() received an invalid combination of arguments - got (), but expected one of:\n * (tuple of ints dim, bool keepdim)\n * (tuple of names dim, bool keepdim)\n");
     }
-    return stats.logsumexp(this, dim, keepdim);
+    return stats.logsumexp(this, ...args);
   }
   norm(...args: PyArgs<[p?: number | "fro" | "nuc", dim?: DimArg | null, keepdim?: boolean], NormOptions>): Tensor {
     const a = parseArgs<NormOptions>("norm", ["p", "dim", "keepdim"], args);

@@ -313,8 +313,8 @@ const torchBase = {
     const v = composite("VarMeanBackward0", [x], (xx) => xx.var(dim, unbiased, keepdim));
     return [v, composite("VarMeanBackward0", [x], (xx) => (d === undefined || d === null ? xx.mean() : xx.mean(d as DimArg, kd)))];
   },
-  logsumexp: (x: Tensor, dim: DimArg | { dim: DimArg; keepdim?: boolean }, keepdim = false) =>
-    dim === undefined ? missingDim("logsumexp", LOGSUMEXP_OVERLOADS) : x.logsumexp(dim, keepdim),
+  logsumexp: (x: Tensor, ...args: Parameters<Tensor["logsumexp"]>) =>
+    args.length === 0 || args[0] === undefined ? missingDim("logsumexp", LOGSUMEXP_OVERLOADS) : x.logsumexp(...args),
   norm: (x: Tensor, ...args: Parameters<Tensor["norm"]>) => x.norm(...args),
   cumsum: (x: Tensor, ...args: Parameters<Tensor["cumsum"]>) => (args.length === 0 ? missingDim("cumsum", CUM_OVERLOADS) : x.cumsum(...args)),
   cumprod: (x: Tensor, ...args: Parameters<Tensor["cumprod"]>) => (args.length === 0 ? missingDim("cumprod", CUM_OVERLOADS) : x.cumprod(...args)),

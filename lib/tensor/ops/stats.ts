@@ -1,5 +1,5 @@
 /** Statistics composed from differentiable ops: var, std, logsumexp, norm. */
-import { checkKeywordsAliased } from "../args";
+import { checkKeywordsAliased, parseArgs, type PyArgs } from "../args";
 import { get_default_dtype } from "../default_dtype";
 import { cppTypeName } from "../dtype";
 import { RuntimeError } from "../errors";
@@ -53,13 +53,12 @@ export function std(x: Tensor, a?: DimArg | VarOptions | null, b?: boolean | Var
 }
 
 /** log(sum(exp(x))) over dims, shifted by the (constant) max for stability. */
-export function logsumexp(x: Tensor, dim: DimArg | { dim: DimArg; keepdim?: boolean }, keepdim = false): Tensor {
-  if (typeof dim === "object" && !Array.isArray(dim)) {
-    dim = checkKeywordsAliased("logsumexp", dim, ["dim", "keepdim"]);
-    keepdim = (dim as { keepdim?: boolean }).keepdim ?? false;
-    dim = (dim as { dim: DimArg }).dim;
-  }
-  const dims = parseReduceArgs(x, dim as DimArg).dims ?? undefined;
+export type LogsumexpArgs = PyArgs<[dim: DimArg, keepdim?: boolean], { dim?: DimArg; keepdim?: boolean }>;
+
+export function logsumexp(x: Tensor, ...args: LogsumexpArgs): Tensor {
+  const a = parseArgs<{ dim?: DimArg; keepdim?: boolean }>("logsumexp", ["dim", "keepdim"], args);
+  const keepdim = a.keepdim ?? false;
+  const dims = parseReduceArgs(x, a.dim as DimArg).dims ?? undefined;
   // Integers reduce in the default float dtype, as torch's (uint8 x - max would wrap around).
   if (!x.dtype.is_floating_point) x = x.to(get_default_dtype());
   return composite("LogsumexpBackward0", [x], (xx) => {

@@ -161,7 +161,7 @@ export interface BuiltinLayout {
 }
 const builtinLayouts = new Map<unknown, BuiltinLayout>();
 
-export function registerBuiltinLayout(cls: abstract new (...args: never[]) => Optimizer, layout: BuiltinLayout): void {
+export function registerBuiltinLayout(cls: object, layout: BuiltinLayout): void {
   builtinLayouts.set(cls, layout);
 }
 
