@@ -11,6 +11,7 @@
  */
 import { parseArgs, type PyArgs } from "./args";
 import { get_default_dtype } from "./default_dtype";
+import type { ComplexTensor } from "./complex_tensor";
 import type { DType } from "./dtype";
 import { RuntimeError } from "./errors";
 import { COMPLEX_MAKERS, COMPLEX_SUPPORTED, complexDtypes } from "./complex_dtype";
@@ -55,12 +56,18 @@ function rfftfreq(n: number, ...args: FreqArgs): Tensor {
 type ShiftArgs = PyArgs<[dim?: number | readonly number[] | null], { dim?: number | readonly number[] | null }>;
 
 /** Rolls each named dim (all by default) by floor(size / 2): zero frequency to the centre; ifftshift undoes it. */
-function shift(fn: string, x: Tensor, inverse: boolean, args: readonly unknown[]): Tensor {
+function shift<X extends Tensor | ComplexTensor>(fn: string, x: X, inverse: boolean, args: readonly unknown[]): X {
   const dim = parseArgs<{ dim?: number | readonly number[] | null }>(fn, ["dim"], args).dim;
   const dims = dim == null ? x.shape.map((_, i) => i) : typeof dim === "number" ? [dim] : [...dim];
   const sizes = dims.map((d) => x.shape[d < 0 ? d + x.dim() : d]);
   const shifts = sizes.map((s) => (inverse ? -Math.floor(s / 2) : Math.floor(s / 2)));
-  return dims.length === 0 ? x : x.roll(shifts, dims);
+  return dims.length === 0 ? x : ((x as Tensor).roll(shifts, dims) as unknown as X);
+}
+
+/** fftshift / ifftshift of a real tensor or of a complex spectrum. */
+interface Shift {
+  (x: ComplexTensor, ...args: ShiftArgs): ComplexTensor;
+  (x: Tensor, ...args: ShiftArgs): Tensor;
 }
 
 const refuse = (name: string) => (): never => complexUnsupported(`torch.fft.${name}`);
@@ -71,8 +78,8 @@ export const fft = {
   ...(Object.fromEntries(REFUSED.map((n) => [n, refuse(n)])) as Record<(typeof REFUSED)[number], () => never>),
   fftfreq,
   rfftfreq,
-  fftshift: (x: Tensor, ...args: ShiftArgs) => shift("fft.fftshift", x, false, args),
-  ifftshift: (x: Tensor, ...args: ShiftArgs) => shift("fft.ifftshift", x, true, args),
+  fftshift: ((x: Tensor | ComplexTensor, ...args: ShiftArgs) => shift("fft.fftshift", x, false, args)) as Shift,
+  ifftshift: ((x: Tensor | ComplexTensor, ...args: ShiftArgs) => shift("fft.ifftshift", x, true, args)) as Shift,
 };
 
 /** angle of a real tensor: π where negative, 0 elsewhere (NaN stays NaN); zero gradient, as PyTorch's. */

@@ -20,7 +20,8 @@ import { prelu } from "../nn/functional/activation";
 import { leadingByName } from "../ops/fixed_arity";
 import { lu_solve } from "../ops/linalg";
 import { geqrf, linalgDecompositions, lobpcg, luWithInfos, lu_unpack, pca_lowrank, removedLinalg, svd_lowrank, symeig } from "../ops/linalg_decompositions";
-import { istft, stft } from "../ops/spectral_stft";
+import { istft, stft, type StftOptions } from "../ops/spectral_stft";
+import type { ComplexTensor } from "../complex_tensor";
 import { installDistributionExtras } from "../distributions/expand_mode_support";
 import { emptyWithFormat, installMemoryFormats, installModuleMemoryFormat, likeWithFormat, memoryFormatNames } from "../memory_format";
 
@@ -85,7 +86,9 @@ export interface Torch113Methods {
   lstsq(...args: unknown[]): never;
   solve(...args: unknown[]): never;
   eig(...args: unknown[]): never;
-  /** torch.stft(self, n_fft, ...): the [..., n_freq, n_frames, 2] real form. */
+  /** torch.stft(self, n_fft, ...): the complex spectrogram with return_complex: true, else the [..., n_freq, n_frames, 2] real form. */
+  stft(n_fft: number, options: StftOptions & { return_complex: true }): ComplexTensor;
+  stft(options: StftOptions & { n_fft: number; return_complex: true }): ComplexTensor;
   stft(...args: Parameters<typeof stft> extends [Tensor, ...infer R] ? R : never): Tensor;
   /** torch.istft(self, n_fft, ...) of the real form. */
   istft(...args: Parameters<typeof istft> extends [Tensor, ...infer R] ? R : never): Tensor;
@@ -120,7 +123,7 @@ const methods: Torch113Methods & ThisType<Tensor> = {
   lstsq: removedLinalg.lstsq,
   solve: removedLinalg.solve,
   eig: removedLinalg.eig,
-  stft(...args) { return stft(this, ...args); },
+  stft: function (this: Tensor, ...args: unknown[]) { return (stft as unknown as (x: Tensor, ...a: unknown[]) => Tensor)(this, ...args); } as unknown as Torch113Methods["stft"],
   istft(...args) { return istft(this, ...args); },
 };
 for (const [k, v] of Object.entries(methods)) {

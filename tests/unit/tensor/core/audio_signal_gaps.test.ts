@@ -117,8 +117,8 @@ describe("a complex spectrum edited as learners do", () => {
     const xs8 = torch.tensor([1.0, 2.0, 0.5, -1.0, 3.0, 0.0, 1.0, 2.0]);
     const Xs = torch.fft.fft(xs8);
     const fq = torch.fft.fftfreq(8);
-    const shift = torch.fft.fftshift as unknown as (z: ComplexTensor, ...a: unknown[]) => ComplexTensor;
-    const ishift = torch.fft.ifftshift as unknown as (z: ComplexTensor, ...a: unknown[]) => ComplexTensor;
+    const shift = (z: ComplexTensor) => torch.fft.fftshift(z);
+    const ishift = (z: ComplexTensor) => torch.fft.ifftshift(z);
     C(shift(Xs), e.fftshift, 1e-6);
     C(ishift(shift(Xs)), e.ifftshift, 1e-6);
     const Y = Xs.clone();
@@ -160,6 +160,9 @@ describe("torch.stft(return_complex=True) and torch.istft of a complex spectrum"
     expect([...S.shape]).toEqual(s.shape);
     expect(String(S.dtype)).toBe(s.dtype);
     C(S, s.S, 1e-5);
+    // Tensor.stft(return_complex: true) is typed as the complex spectrogram it returns
+    const row: ComplexTensor = sig.index(0).stft(16, { hop_length: 4, win_length: 16, window: win, return_complex: true });
+    expect(torch.view_as_real(row).tolist()).toEqual(torch.view_as_real(S.index(0)).tolist());
     expectT(S.abs().pow(2), s.power, 1e-5);
     C(torch.stft(sig.index(0), 12, { hop_length: 3, win_length: 8, window: torch.hann_window(8), center: false, normalized: true, return_complex: true }), g.stft_complex_1d, 1e-5);
     expectT(torch.istft(S, 16, { hop_length: 4, win_length: 16, window: win, length: 40 }), g.istft_complex, 1e-5);
