@@ -67,11 +67,42 @@ function lastDimSoftmax32(xd: Storage, od: Float32Array, rows: number, r: number
   }
   kernels.unary.exp(rows * r, od, od, 0, 0);
   for (let base = 0; base < rows * r; base += r) {
-    let s = 0;
-    for (let k = base; k < base + r; k++) s += od[k];
-    const inv = 1 / s;
-    for (let k = base; k < base + r; k++) od[k] *= inv;
+    const inv = Math.fround(1 / rowSum32(od, base, r));
+    for (let k = base; k < base + r; k++) od[k] *= inv; // a float32 product, rounded once
   }
+}
+
+/**
+ * A float32 row's sum as torch 1.13's CPU softmax takes it (vec::reduce_all over AVX2's 8-float vectors, each
+ * addition rounded to float32): 8 lane sums over the row's full vectors, the tail added into the first lanes,
+ * then the lanes folded as the shuffles do (i + i+4, then 0+2 / 1+3, then the two); a row shorter than a vector
+ * summed left to right. torch then scales by the float32 reciprocal of this sum. Summed in float64 instead, the
+ * scale differs in the last bit for some rows: a batch's F.softmax(preds, dim=1).sum(dim=1) printed tensor([1., ...])
+ * where torch prints tensor([1.0000, ...]) (deeplizard's batch prediction cell).
+ */
+function rowSum32(od: Float32Array, base: number, r: number): number {
+  const f = Math.fround;
+  if (r < 8) {
+    let s = 0;
+    for (let k = base; k < base + r; k++) s = f(s + od[k]);
+    return s;
+  }
+  let a0 = od[base], a1 = od[base + 1], a2 = od[base + 2], a3 = od[base + 3], a4 = od[base + 4], a5 = od[base + 5], a6 = od[base + 6], a7 = od[base + 7];
+  const full = r - (r % 8);
+  let d = 8;
+  for (; d < full; d += 8) {
+    const k = base + d;
+    a0 = f(a0 + od[k]); a1 = f(a1 + od[k + 1]); a2 = f(a2 + od[k + 2]); a3 = f(a3 + od[k + 3]);
+    a4 = f(a4 + od[k + 4]); a5 = f(a5 + od[k + 5]); a6 = f(a6 + od[k + 6]); a7 = f(a7 + od[k + 7]);
+  }
+  const tail = [0, 0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < r - d; i++) tail[i] = od[base + d + i];
+  if (r > d) {
+    a0 = f(a0 + tail[0]); a1 = f(a1 + tail[1]); a2 = f(a2 + tail[2]); a3 = f(a3 + tail[3]);
+    a4 = f(a4 + tail[4]); a5 = f(a5 + tail[5]); a6 = f(a6 + tail[6]);
+  }
+  const b0 = f(a0 + a4), b1 = f(a1 + a5), b2 = f(a2 + a6), b3 = f(a3 + a7);
+  return f(f(b0 + b2) + f(b1 + b3));
 }
 
 /** The lane formulas of the backward, over contiguous g and y: see softmaxOp. */
