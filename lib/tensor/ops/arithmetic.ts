@@ -142,6 +142,13 @@ export function pow(input: TensorLike, exponent: TensorLike): Tensor {
     // As powScalar: exact modulo 2^8 / 2^16 / 2^32 where float pow passed 2^24.
     const ab = a.to(dt).expand(out.shape.slice()).contiguous(), bb = b.to(dt).expand(out.shape.slice()).contiguous();
     for (let i = 0; i < out._data.length; i++) out._data[i] = intPow(ab._data[ab._offset + i], bb._data[bb._offset + i], dt);
+  } else if (isIntegral(dt)) {
+    // int64: float pow is exact for whole exponents, but a negative one is integer division in torch (2 ** -1 is 0)
+    const ab = a.to(dt).expand(out.shape.slice()).contiguous(), bb = b.to(dt).expand(out.shape.slice()).contiguous();
+    for (let i = 0; i < out._data.length; i++) {
+      const e = bb._data[bb._offset + i];
+      if (e < 0) out._data[i] = negativeIntPow(ab._data[ab._offset + i], e);
+    }
   }
   return record(
     out, "PowBackward1", [a, b],
@@ -160,7 +167,15 @@ export function pow(input: TensorLike, exponent: TensorLike): Tensor {
  * base ** exp in uint8 / int8 / int16 / int32 arithmetic (each product keeps its low bits), by
  * squaring with 32-bit products (their low 8 / 16 bits are the narrower types' products).
  */
+/** c10's powi for a negative exponent: 1 for a base of 1, +-1 for -1, else 0 (the integer part of a fraction). */
+function negativeIntPow(base: number, exp: number): number {
+  if (base === 1) return 1;
+  if (base === -1) return -exp % 2 === 1 ? -1 : 1;
+  return 0;
+}
+
 function intPow(base: number, exp: number, dt: DType): number {
+  if (exp < 0) return wrapValue(dt, negativeIntPow(base, exp));
   let r = 1;
   let b = base | 0;
   for (let e = exp; e > 0; e = Math.floor(e / 2)) {
@@ -173,6 +188,7 @@ function intPow(base: number, exp: number, dt: DType): number {
 function powScalar(a: Tensor, p: number): Tensor {
   // a bool base with an integer exponent computes in int64 (torch's promotion of bool with a Python int)
   const dt = a.dtype.is_floating_point ? a.dtype : !Number.isInteger(p) ? get_default_dtype() : a.dtype === bool ? int64 : a.dtype;
+  if (isIntegral(dt) && p < 0) throw new RuntimeError("Integers to negative integer powers are not allowed.");
   const src = dt === a.dtype ? a : a.to(dt);
   const out = empty(a.shape, dt);
   const x = src.contiguous();
