@@ -95,12 +95,14 @@ function rowSum32(od: Float32Array, base: number, r: number): number {
     a0 = f(a0 + od[k]); a1 = f(a1 + od[k + 1]); a2 = f(a2 + od[k + 2]); a3 = f(a3 + od[k + 3]);
     a4 = f(a4 + od[k + 4]); a5 = f(a5 + od[k + 5]); a6 = f(a6 + od[k + 6]); a7 = f(a7 + od[k + 7]);
   }
-  const tail = [0, 0, 0, 0, 0, 0, 0];
-  for (let i = 0; i < r - d; i++) tail[i] = od[base + d + i];
-  if (r > d) {
-    a0 = f(a0 + tail[0]); a1 = f(a1 + tail[1]); a2 = f(a2 + tail[2]); a3 = f(a3 + tail[3]);
-    a4 = f(a4 + tail[4]); a5 = f(a5 + tail[5]); a6 = f(a6 + tail[6]);
-  }
+  const rem = r - d, t = base + d; // the tail, into the first lanes (no allocation: softmax runs per row)
+  if (rem > 0) a0 = f(a0 + od[t]);
+  if (rem > 1) a1 = f(a1 + od[t + 1]);
+  if (rem > 2) a2 = f(a2 + od[t + 2]);
+  if (rem > 3) a3 = f(a3 + od[t + 3]);
+  if (rem > 4) a4 = f(a4 + od[t + 4]);
+  if (rem > 5) a5 = f(a5 + od[t + 5]);
+  if (rem > 6) a6 = f(a6 + od[t + 6]);
   const b0 = f(a0 + a4), b1 = f(a1 + a5), b2 = f(a2 + a6), b3 = f(a3 + a7);
   return f(f(b0 + b2) + f(b1 + b3));
 }
