@@ -296,6 +296,9 @@ function splitSpecs(x: Tensor, rawSpecs: readonly IndexSpec[]): SplitSpecs {
       out = select(out, dim, s);
       xDim++;
     } else if (s instanceof Slice) {
+      // Python's x[::0] / x[::-1]: the slice's own ValueError, then torch's getitem's (aten's slice says "must be positive")
+      if (s.step === 0) throw new ValueError("slice step cannot be zero");
+      if (s.step !== null && s.step < 0) throw new ValueError("step must be greater than zero");
       out = sliceDim(out, dim++, s.start, s.stop, s.step);
       xDim++;
     } else if (isScalarIndexTensor(s)) {
