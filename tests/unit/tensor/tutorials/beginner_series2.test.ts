@@ -33,7 +33,9 @@
  *
  * Engine gaps this probe found, fixed with tests in core/beginner_series2_gaps.test.ts: the legacy torch.Tensor(...)
  * keywords (device only; torch.Tensor(data, dtype=...) is the parser's TypeError), torch.tensor(t.shape) is int64,
- * and a typed array (NumPy's part) into torch.Tensor / FloatTensor / as_tensor (deeplizard's memory-sharing cell).
+ * a typed array (NumPy's part) into torch.Tensor / FloatTensor / as_tensor (deeplizard's memory-sharing cell), a list of
+ * typed arrays into torch.Tensor (sentdex's torch.Tensor([i[0] for i in training_data])), and a float32 softmax row's
+ * scale (a batch's F.softmax(preds, dim=1).sum(dim=1) printed tensor([1., ...]) where torch prints 1.0000).
  */
 import { describe, expect, it, vi } from "vitest";
 import { F, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
@@ -196,6 +198,8 @@ describe("deeplizard: the FashionMNIST Network", () => {
       const [batch_x, batch_y] = [train_x.index(":10"), train_y.index(":10")];
       const preds = network(batch_x);
       expect([S(preds.shape), S(preds.argmax({ dim: 1 })), S(batch_y), S(preds.argmax({ dim: 1 }).eq(batch_y)), S(preds.argmax({ dim: 1 }).eq(batch_y).sum())]).toEqual(ref.batch_pred);
+      expect(S(F.softmax(preds, { dim: 1 }).sum({ dim: 1 }))).toBe(ref.batch_softmax[0]);
+      expectT(F.softmax(preds, { dim: 1 }), ref.batch_softmax[1], 1e-6);
     } finally {
       torch.set_grad_enabled(true);
     }
