@@ -30,7 +30,8 @@
  * Engine gaps this probe fixed (tests in core/zero_to_gans_gaps.test.ts): TensorDataset indexed by a slice, index
  * tensor or mask (516d77fc; train_ds[0:3] above), OneCycleLR's step count in "Tried to step N times" (f8fb14be),
  * clip_grad_value_ / clip_grad_norm_ converting clip_value / max_norm / norm_type by Python's float() (6cd5a4f4; the
- * grad_clip=None mistake above) and refusing torch 2.0's foreach (db3d04cc).
+ * grad_clip=None mistake above) and refusing torch 2.0's foreach (db3d04cc), Subset (random_split's val_ds) indexed by a
+ * slice or a 0-d tensor (215775ee), and x[::-1] / x[::0] raising Python's and torch's ValueError (b6a86b79).
  */
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { F, nn, optim, torch, torchvision, utils, type Tensor } from "../../../../lib/tensor/index";
