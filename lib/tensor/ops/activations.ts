@@ -1,11 +1,14 @@
 /** Activation functions with fused forward and backward kernels. */
-import { float32, uint8, wrapsAround } from "../dtype";
+import { bool, float32, uint8, wrapsAround } from "../dtype";
 import { RuntimeError } from "../errors";
 import type { Tensor } from "../tensor";
 import { gelu32 } from "./gelu";
 import { unaryOp } from "./unary";
 
-export const relu = (x: Tensor): Tensor => unaryOp(x, "relu", "ReluBackward0", "y", 0, 0, x.dtype);
+export const relu = (x: Tensor): Tensor => {
+  if (x.dtype === bool) throw new RuntimeError("Boolean inputs not supported for relu");
+  return unaryOp(x, "relu", "ReluBackward0", "y", 0, 0, x.dtype);
+};
 export const sigmoid = (x: Tensor): Tensor => unaryOp(x, "sigmoid", "SigmoidBackward0", "y");
 export const tanh = (x: Tensor): Tensor => unaryOp(x, "tanh", "TanhBackward0", "y");
 export const leaky_relu = (x: Tensor, negative_slope = 0.01): Tensor =>

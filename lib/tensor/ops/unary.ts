@@ -63,17 +63,24 @@ export const log1p = (x: Tensor): Tensor => unaryOp(x, "log1p", "Log1PBackward0"
 export const sqrt = (x: Tensor): Tensor => unaryOp(x, "sqrt", "SqrtBackward0", "y");
 export const rsqrt = (x: Tensor): Tensor => unaryOp(x, "rsqrt", "RsqrtBackward0", "y");
 // int16 / int32 squares past 2^24 go through mul, which wraps their exact values (integers have no gradient).
-export const square = (x: Tensor): Tensor => (wrapsAround(x.dtype) && x.dtype !== uint8 ? x.mul(x) : unaryOp(x, "square", "PowBackward0", "x", 0, 0, x.dtype));
+// bool squares as torch's pow(x, 2): in int64
+export const square = (x: Tensor): Tensor => (x.dtype === bool ? x.pow(2) : wrapsAround(x.dtype) && x.dtype !== uint8 ? x.mul(x) : unaryOp(x, "square", "PowBackward0", "x", 0, 0, x.dtype));
 export const reciprocal = (x: Tensor): Tensor => unaryOp(x, "reciprocal", "ReciprocalBackward0", "y");
-export const abs = (x: Tensor): Tensor => unaryOp(x, "abs", "AbsBackward0", "x", 0, 0, x.dtype);
+export const abs = (x: Tensor): Tensor => unaryOp(refuseBool(x, "abs_cpu"), "abs", "AbsBackward0", "x", 0, 0, x.dtype);
 export const sin = (x: Tensor): Tensor => unaryOp(x, "sin", "SinBackward0", "x");
 export const cos = (x: Tensor): Tensor => unaryOp(x, "cos", "CosBackward0", "x");
 export const erf = (x: Tensor): Tensor => unaryOp(x, "erf", "ErfBackward0", "x");
 export const sign = (x: Tensor): Tensor => zeroGradOp(x, "sign", "SignBackward0");
-export const floor = (x: Tensor): Tensor => zeroGradOp(x, "floor", "FloorBackward0");
-export const ceil = (x: Tensor): Tensor => zeroGradOp(x, "ceil", "CeilBackward0");
+export const floor = (x: Tensor): Tensor => zeroGradOp(refuseBool(x, "floor_vml_cpu"), "floor", "FloorBackward0");
+export const ceil = (x: Tensor): Tensor => zeroGradOp(refuseBool(x, "ceil_vml_cpu"), "ceil", "CeilBackward0");
 export const round = (x: Tensor): Tensor => zeroGradOp(x, "round", "RoundBackward0");
-export const trunc = (x: Tensor): Tensor => zeroGradOp(x, "trunc", "TruncBackward0");
+export const trunc = (x: Tensor): Tensor => zeroGradOp(refuseBool(x, "trunc_vml_cpu"), "trunc", "TruncBackward0");
+
+/** torch 1.13 has no bool kernel for abs / floor / ceil / trunc: x itself, or its error naming the kernel. */
+function refuseBool(x: Tensor, kernel: string): Tensor {
+  if (x.dtype === bool) throw new RuntimeError(`"${kernel}" not implemented for 'Bool'`);
+  return x;
+}
 
 type Bound = number | Tensor | null | undefined;
 type ClampArg = Bound | { min?: Bound; max?: Bound };

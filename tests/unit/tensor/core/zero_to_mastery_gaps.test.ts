@@ -64,9 +64,10 @@ describe("nn.MultiheadAttention's forward(query=..., key=..., value=...) by keyw
     const [positional] = mha(x, x, x, { need_weights: false });
     expect(w).toBe(null);
     expect(byName.equal(positional)).toBe(true);
-    // query positional, the rest by keyword; weights returned by default
+    // query positional, the rest by keyword; weights returned by default. That is the path which materialises the
+    // weights (torch's softmax, f078fd9f) rather than the fused one, so the two agree to rounding, not bit for bit.
     const [o2, w2] = mha(x, { key: x, value: x });
-    expect(o2.equal(positional)).toBe(true);
+    expect(o2.allclose(positional, { rtol: 0, atol: 1e-6 })).toBe(true);
     expect(w2!.shape).toEqual([2, 5, 5]);
   });
   it("raises Python's errors for a missing tensor and an unknown keyword", () => {
