@@ -53,7 +53,7 @@ function rfftfreq(n: number, ...args: FreqArgs): Tensor {
   return arange(Math.floor(n / 2) + 1).to(dtype).div(d * n).requires_grad_(requires_grad);
 }
 
-type ShiftArgs = PyArgs<[dim?: number | readonly number[] | null], { dim?: number | readonly number[] | null }>;
+export type ShiftArgs = PyArgs<[dim?: number | readonly number[] | null], { dim?: number | readonly number[] | null }>;
 
 /** Rolls each named dim (all by default) by floor(size / 2): zero frequency to the centre; ifftshift undoes it. */
 function shift<X extends Tensor | ComplexTensor>(fn: string, x: X, inverse: boolean, args: readonly unknown[]): X {
@@ -65,7 +65,7 @@ function shift<X extends Tensor | ComplexTensor>(fn: string, x: X, inverse: bool
 }
 
 /** fftshift / ifftshift of a real tensor or of a complex spectrum. */
-interface Shift {
+export interface Shift {
   (x: ComplexTensor, ...args: ShiftArgs): ComplexTensor;
   (x: Tensor, ...args: ShiftArgs): Tensor;
 }

@@ -254,7 +254,7 @@ function conjPair(pair: Tensor): Tensor {
 
 // ---- the public functions ----------------------------------------------------------------------------------------
 
-interface Fft1Options {
+export interface Fft1Options {
   n?: number | null;
   dim?: number;
   norm?: Norm;
@@ -337,7 +337,7 @@ export function hfft(x: Tensor | ComplexTensor, ...args: Fft1Args): Tensor {
 
 // ---- n-dimensional forms -----------------------------------------------------------------------------------------
 
-interface FftNOptions {
+export interface FftNOptions {
   s?: readonly number[] | null;
   dim?: number | readonly number[] | null;
   norm?: Norm;
