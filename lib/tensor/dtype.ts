@@ -83,6 +83,14 @@ export const typeMetaName = (dt: DType): string =>
     bool: "bool", float16: "c10::Half", bfloat16: "c10::BFloat16",
   }) as Record<string, string>)[dt.name] ?? dt.name;
 
+/**
+ * An op torch 1.13 has no bool kernel for: its RuntimeError naming the kernel ('"abs_cpu" not implemented for 'Bool''),
+ * when `dt` (the input's, or the promoted operands') dtype is bool.
+ */
+export function refuseBool(dt: DType, kernel: string): void {
+  if (dt === bool) throw new RuntimeError(`"${kernel}" not implemented for 'Bool'`);
+}
+
 /** True for the integer dtypes (int64, int32, int16, int8, uint8): neither floating point nor bool. */
 export function isIntegral(dt: DType): boolean {
   return !dt.is_floating_point && dt !== bool;

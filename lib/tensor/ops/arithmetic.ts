@@ -3,7 +3,7 @@ import { complexHooks, isComplexTensor } from "../complex_dtype";
 import { checkKeywords } from "../args";
 import { record } from "../autograd/function";
 import { get_default_dtype } from "../default_dtype";
-import { bool, int64, isIntegral, uint8, wrapInto, wrapsAround, wrapValue, type DType } from "../dtype";
+import { bool, int64, isIntegral, refuseBool, uint8, wrapInto, wrapsAround, wrapValue, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { BinaryOp, type BinaryOpName } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
@@ -269,11 +269,6 @@ export function fmod(input: TensorLike, other: TensorLike): Tensor {
     a.requires_grad ? sumToShape(g, a.shape) : null,
     b.requires_grad ? sumToShape(g.mul(a.div(b, { rounding_mode: "trunc" })).neg(), b.shape) : null,
   ], b.requires_grad ? [a, b] : []);
-}
-
-/** torch 1.13 has no bool kernel for pow, remainder, fmod or rounded division (bool with a number promotes first). */
-function refuseBool(dt: DType, kernel: string): void {
-  if (dt === bool) throw new RuntimeError(`"${kernel}" not implemented for 'Bool'`);
 }
 
 /** add / sub of integer tensors take an integer alpha (torch's check; a float alpha would leave the dtype's values). */

@@ -1,7 +1,7 @@
 /** Elementwise math: neg, exp, log, sqrt, abs, sign, clamp, trig, rounding, erf. */
 import { record } from "../autograd/function";
 import { get_default_dtype } from "../default_dtype";
-import { bool, checkIntScalar, cppTypeName, cScalarName, int64, typeMetaName, uint8, wrapInto, wrapsAround, wrapValue, type DType } from "../dtype";
+import { bool, checkIntScalar, cppTypeName, cScalarName, int64, refuseBool, typeMetaName, uint8, wrapInto, wrapsAround, wrapValue, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { kernels, type UnaryGradKernelName, type UnaryKernelName } from "../kernels/registry";
 import { Tensor } from "../tensor";
@@ -66,19 +66,20 @@ export const rsqrt = (x: Tensor): Tensor => unaryOp(x, "rsqrt", "RsqrtBackward0"
 // bool squares as torch's pow(x, 2): in int64
 export const square = (x: Tensor): Tensor => (x.dtype === bool ? x.pow(2) : wrapsAround(x.dtype) && x.dtype !== uint8 ? x.mul(x) : unaryOp(x, "square", "PowBackward0", "x", 0, 0, x.dtype));
 export const reciprocal = (x: Tensor): Tensor => unaryOp(x, "reciprocal", "ReciprocalBackward0", "y");
-export const abs = (x: Tensor): Tensor => unaryOp(refuseBool(x, "abs_cpu"), "abs", "AbsBackward0", "x", 0, 0, x.dtype);
+// torch 1.13 has no bool kernel for abs / floor / ceil / trunc
+export const abs = (x: Tensor): Tensor => unaryOp(noBool(x, "abs_cpu"), "abs", "AbsBackward0", "x", 0, 0, x.dtype);
 export const sin = (x: Tensor): Tensor => unaryOp(x, "sin", "SinBackward0", "x");
 export const cos = (x: Tensor): Tensor => unaryOp(x, "cos", "CosBackward0", "x");
 export const erf = (x: Tensor): Tensor => unaryOp(x, "erf", "ErfBackward0", "x");
 export const sign = (x: Tensor): Tensor => zeroGradOp(x, "sign", "SignBackward0");
-export const floor = (x: Tensor): Tensor => zeroGradOp(refuseBool(x, "floor_vml_cpu"), "floor", "FloorBackward0");
-export const ceil = (x: Tensor): Tensor => zeroGradOp(refuseBool(x, "ceil_vml_cpu"), "ceil", "CeilBackward0");
+export const floor = (x: Tensor): Tensor => zeroGradOp(noBool(x, "floor_vml_cpu"), "floor", "FloorBackward0");
+export const ceil = (x: Tensor): Tensor => zeroGradOp(noBool(x, "ceil_vml_cpu"), "ceil", "CeilBackward0");
 export const round = (x: Tensor): Tensor => zeroGradOp(x, "round", "RoundBackward0");
-export const trunc = (x: Tensor): Tensor => zeroGradOp(refuseBool(x, "trunc_vml_cpu"), "trunc", "TruncBackward0");
+export const trunc = (x: Tensor): Tensor => zeroGradOp(noBool(x, "trunc_vml_cpu"), "trunc", "TruncBackward0");
 
-/** torch 1.13 has no bool kernel for abs / floor / ceil / trunc: x itself, or its error naming the kernel. */
-function refuseBool(x: Tensor, kernel: string): Tensor {
-  if (x.dtype === bool) throw new RuntimeError(`"${kernel}" not implemented for 'Bool'`);
+/** x itself, or refuseBool's error naming the kernel. */
+function noBool(x: Tensor, kernel: string): Tensor {
+  refuseBool(x.dtype, kernel);
   return x;
 }
 
