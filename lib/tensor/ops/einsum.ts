@@ -12,7 +12,7 @@
  * is built from differentiable ops, so autograd comes for free.
  */
 import { isOptions, parseArgs } from "../args";
-import { cppTypeName } from "../dtype";
+import { bool, cppTypeName, refuseBool } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { numelOf } from "../shape";
 import { Tensor } from "../tensor";
@@ -112,9 +112,13 @@ function contract(a: Operand, b: Operand, keep: Set<string>, sizes: Map<string, 
   const at = arrange(a, [...batch, ...aOnly, ...summed], sizes).reshape([sz(batch), sz(aOnly), sz(summed)]);
   const bt = arrange(b, [...batch, ...summed, ...bOnly], sizes).reshape([sz(batch), sz(summed), sz(bOnly)]);
   let prod: Tensor;
-  if (a.t.dtype === b.t.dtype) prod = at.matmul(bt);
-  else if (summed.length === 0) prod = at.mul(bt); // torch's sumproduct_pair multiplies when nothing is summed: dtypes promote
-  else throw new RuntimeError(`expected scalar type ${cppTypeName(a.t.dtype)} but found ${cppTypeName(b.t.dtype)}`); // its bmm's text
+  // torch's sumproduct_pair multiplies when nothing is summed (dtypes promote, bool stays bool), else goes through bmm
+  if (summed.length === 0 && (a.t.dtype !== b.t.dtype || a.t.dtype === bool)) prod = at.mul(bt);
+  else if (a.t.dtype !== b.t.dtype) throw new RuntimeError(`expected scalar type ${cppTypeName(a.t.dtype)} but found ${cppTypeName(b.t.dtype)}`); // its bmm's text
+  else {
+    refuseBool(a.t.dtype, "bmm"); // torch's bmm has no bool kernel
+    prod = at.matmul(bt);
+  }
   const labels = [...batch, ...aOnly, ...bOnly];
   const shape = labels.map((l) => sizes.get(l)!);
   return { t: prod.is_contiguous() ? prod.view(shape) : prod.reshape(shape), labels };

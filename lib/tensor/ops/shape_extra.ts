@@ -11,7 +11,7 @@
 import { composite, record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import { checkKeywords, isOptions, parseArgs, type PyArgs } from "../args";
-import { cppTypeName, int16, int32, int64, int8, isIntegral, promoteTypes, type DType } from "../dtype";
+import { cppTypeName, int16, int32, int64, int8, isIntegral, promoteTypes, refuseBool, type DType } from "../dtype";
 import { IndexError, RuntimeError, TypeError_ } from "../errors";
 import { broadcastShapes, contiguousStrides, fmtShape, normalizeDim, numelOf } from "../shape";
 import { Tensor } from "../tensor";
@@ -107,6 +107,7 @@ export function diagflat(x: Tensor, ...args: PyArgs<[offset?: number], { offset?
 
 export function trace(x: Tensor): Tensor {
   if (x.dim() !== 2) throw new RuntimeError(`trace: expected a matrix, but got tensor with dim ${x.dim()}`);
+  refuseBool(x.dtype, "trace");
   return composite("TraceBackward0", [x], (m) => diagonal(m).sum());
 }
 
@@ -524,6 +525,7 @@ export function cross(a: Tensor, b: Tensor, ...args: PyArgs<[dim?: number | null
   if (a.shape[d] !== 3 || b.shape[d] !== 3) {
     throw new RuntimeError(`linalg.cross: inputs dimension ${dim} must have length 3. Got ${a.shape[d]} and ${b.shape[d]}`);
   }
+  refuseBool(promoteTypes(a.dtype, b.dtype), "cross"); // (not the bool subtraction's error)
   const c = (t: Tensor, i: number): Tensor => narrow(t, d, i, 1);
   return composite("LinalgCrossBackward0", [a, b], (x, y) => {
     const ae = x.expand(shape);

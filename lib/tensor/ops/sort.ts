@@ -5,7 +5,7 @@
  * scatters the gradient back through the indices.
  */
 import { record } from "../autograd/function";
-import { int64 } from "../dtype";
+import { int64, refuseBool } from "../dtype";
 import { RuntimeError } from "../errors";
 import { normalizeDim } from "../shape";
 import type { MinMaxResult, Tensor } from "../tensor";
@@ -129,5 +129,6 @@ export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = tr
   if (!Number.isInteger(k)) throw new RuntimeError(`topk(): k must be an integer, got ${k}`);
   // torch 1.13's words, for a negative k too (top-k samplers meet it when k exceeds the vocabulary)
   if (k < 0 || k > size) throw new RuntimeError("selected index k out of range");
+  refuseBool(x.dtype, "topk_cpu");
   return sortedPrefix(x, d, k, (q) => topkQueue(q, k, largest, sorted), "TopkBackward0");
 }

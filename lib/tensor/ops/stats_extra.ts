@@ -10,7 +10,7 @@
 import { composite, differentiateThrough, record } from "../autograd/function";
 import { no_grad } from "../autograd/grad_mode";
 import { isOptions, parseArgs, type PyArgs } from "../args";
-import { bool, cppTypeName, float32, int32, int64, isDType, type DType } from "../dtype";
+import { bool, cppTypeName, float32, int32, int64, isDType, refuseBool, type DType } from "../dtype";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { broadcastShapes, normalizeDim } from "../shape";
 import { Tensor, type MinMaxResult } from "../tensor";
@@ -88,6 +88,7 @@ export function median(x: Tensor): Tensor;
 export function median(x: Tensor, ...args: PyArgs<[dim: number, keepdim?: boolean], KeepdimOptions>): MinMaxResult;
 export function median(x: Tensor, ...args: unknown[]): Tensor | MinMaxResult {
   const a = dimArgs("median", args);
+  refuseBool(x.dtype, a.dim === undefined ? "median_cpu" : "median_out"); // torch 1.13 has no bool kernel
   const r = pickAlong(x, a.dim, a.keepdim, "median", medianPick(false), "MedianBackward1");
   return a.dim === undefined ? evenlyDistributed(x, r.values, "MedianBackward0") : r;
 }
@@ -116,6 +117,7 @@ export function nanmedian(x: Tensor): Tensor;
 export function nanmedian(x: Tensor, ...args: PyArgs<[dim: number, keepdim?: boolean], KeepdimOptions>): MinMaxResult;
 export function nanmedian(x: Tensor, ...args: unknown[]): Tensor | MinMaxResult {
   const a = dimArgs("nanmedian", args);
+  refuseBool(x.dtype, a.dim === undefined ? "median_cpu" : "median_out"); // as median's
   const r = pickAlong(x, a.dim, a.keepdim, "nanmedian", medianPick(true), "NanmedianBackward1");
   return a.dim === undefined ? evenlyDistributed(x, r.values, "NanmedianBackward0") : r;
 }
@@ -132,6 +134,7 @@ export function kthvalue(x: Tensor, k: number, ...args: PyArgs<[dim?: number, ke
   const d = normalizeDim(a.dim ?? -1, Math.max(x.dim(), 1));
   const size = x.dim() === 0 ? 1 : x.shape[d];
   if (!Number.isInteger(k) || k < 1 || k > size) throw new RuntimeError(`kthvalue(): selected number k out of range for dimension ${d}`);
+  refuseBool(x.dtype, "kthvalue_cpu");
   return pickAlong(x, d, a.keepdim, "kthvalue", (row) => {
     const q = { values: Float64Array.from(row), indices: Int32Array.from(row, (_, i) => i) };
     torchQuickSelect(q, k - 1); // torch's pick among equal values
@@ -425,6 +428,7 @@ type HistcOptions = { bins?: number; min?: number; max?: number };
 /** histc(x, bins=100, min=0, max=0): counts in equal bins over [min, max] (the data's range when min == max). */
 export function histc(x: Tensor, ...args: PyArgs<[bins?: number, min?: number, max?: number], HistcOptions>): Tensor {
   const a = parseArgs<HistcOptions>("histc", ["bins", "min", "max"], args);
+  refuseBool(x.dtype, "linspace_cpu"); // torch 1.13's bool histc fails in the linspace of its bin edges
   if (!x.dtype.is_floating_point) throw new RuntimeError(`"histogram_cpu" not implemented for '${cppTypeName(x.dtype)}'`);
   const bins = a.bins ?? 100;
   if (!(bins > 0)) throw new RuntimeError(`torch.histc: bins must be > 0, but got ${bins} for bins`);
