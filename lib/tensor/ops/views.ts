@@ -5,9 +5,11 @@
 import { record } from "../autograd/function";
 import { is_grad_enabled, no_grad } from "../autograd/grad_mode";
 import type { BackwardFn, HigherOrder } from "../autograd/node";
+import { bool } from "../dtype";
 import { RuntimeError } from "../errors";
 import { contiguousStrides, inferShape, normalizeDim, numelOf } from "../shape";
 import { Tensor } from "../tensor";
+import { typeName } from "./dtype_info";
 import { sumToShape } from "./util";
 
 /** A tensor over x's storage with the given geometry, recorded on the tape as `node`. */
@@ -210,7 +212,7 @@ export function t(x: Tensor): Tensor {
 export function expand(x: Tensor, sizes: readonly number[]): Tensor {
   if (sizes.length < x.dim()) {
     throw new RuntimeError(
-      `expand(torch.FloatTensor{[${x.shape.join(", ")}]}, size=[${sizes.join(", ")}]): the number of sizes provided (${sizes.length}) ` +
+      `expand(${x.dtype === bool ? "CPUBoolType" : typeName(x.dtype)}{[${x.shape.join(", ")}]}, size=[${sizes.join(", ")}]): the number of sizes provided (${sizes.length}) ` +
         `must be greater or equal to the number of dimensions in the tensor (${x.dim()})`,
     );
   }

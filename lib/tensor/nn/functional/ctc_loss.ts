@@ -35,13 +35,15 @@ type Lengths = Tensor | readonly number[] | number;
 function lengthsOf(v: Lengths, what: string, n: number): number[] {
   let list: number[];
   if (v instanceof Tensor) {
-    if (v.dtype.is_floating_point) throw new RuntimeError(`ctc_loss(): ${what} must be integers (a long tensor or an array of numbers)`);
+    if (v.dtype.is_floating_point) throw new RuntimeError(`${what} must be integral`); // torch 1.13's text
     list = Array.from(contiguousData(v));
   } else list = typeof v === "number" ? [v] : [...v];
-  if (list.length !== n) throw new RuntimeError(`ctc_loss(): ${what} must be of size batch_size (${n}), but got ${list.length}`);
+  if (list.length !== n) throw new RuntimeError(`${what} must be of size batch_size`);
   for (const x of list) if (!Number.isInteger(x) || x < 0) throw new RuntimeError(`ctc_loss(): ${what} must be non-negative integers, but got ${x}`);
   return list;
 }
+
+const CHECKING = "(while checking arguments for ctc_loss_cpu)";
 
 const logAdd = (a: number, b: number): number => {
   if (a === -Infinity) return b;
@@ -79,19 +81,20 @@ export function ctc_loss(log_probs: Tensor, targets: Tensor, inputLengths: unkno
       starts.push(acc);
       acc += l;
     }
-    if (acc > tgt.length) throw new RuntimeError(`ctc_loss(): the target lengths sum to ${acc}, but targets has ${tgt.length} elements`);
+    // torch 1.13 wants exactly sum(target_lengths) concatenated targets
+    if (acc !== tgt.length) throw new RuntimeError(`Expected tensor to have size ${acc} at dimension 0, but got size ${tgt.length} for argument #2 'targets' ${CHECKING}`);
   } else {
     const S = unbatched ? targets.shape[targets.dim() - 1] ?? 1 : targets.shape[1];
     if (targets.dim() !== (unbatched ? 1 : 2) || (!unbatched && targets.shape[0] !== N)) {
       throw new RuntimeError(`ctc_loss(): targets must be (N, S) or 1-D concatenated, got shape [${targets.shape.join(", ")}] for batch size ${N}`);
     }
     for (let n = 0; n < N; n++) {
-      if (tgLen[n] > S) throw new RuntimeError(`Expected tensor to have size at least ${tgLen[n]} at dimension 1, but got size ${S} for targets`);
+      if (tgLen[n] > S) throw new RuntimeError(`Expected tensor to have size at least ${tgLen[n]} at dimension 1, but got size ${S} for argument #2 'targets' ${CHECKING}`);
       starts.push(n * S);
     }
   }
   for (let n = 0; n < N; n++) {
-    if (inLen[n] > T) throw new RuntimeError(`Expected input_lengths to have value at most ${T}, but got value ${inLen[n]}`);
+    if (inLen[n] > T) throw new RuntimeError(`Expected input_lengths to have value at most ${T}, but got value ${inLen[n]} ${CHECKING}`);
     for (let s = 0; s < tgLen[n]; s++) {
       const c = tgt[starts[n] + s];
       if (!(c >= 0 && c < C)) throw new RuntimeError(`ctc_loss(): target label ${c} is out of range for ${C} classes`);

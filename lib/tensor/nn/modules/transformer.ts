@@ -28,6 +28,7 @@ import { Dropout } from "./dropout";
 import { Linear } from "./linear";
 import { LayerNorm } from "./normalization";
 import { anyGlobalHooks } from "../global_hooks";
+import { leadingArgs } from "../../leading_args";
 
 /** "relu", "gelu", a function of a tensor, or a module (registered as a child, as in PyTorch). */
 export type TransformerActivation = "relu" | "gelu" | ((x: Tensor) => Tensor) | Module;
@@ -262,7 +263,8 @@ export class TransformerEncoderLayer extends TransformerLayerBase {
     return layerFromSettings(TransformerEncoderLayer, "TransformerEncoderLayer", s);
   }
 
-  override forward(src: Tensor, ...args: PyArgs<[src_mask?: Tensor | null, src_key_padding_mask?: Tensor | null, is_causal?: boolean], EncoderLayerForwardOptions>): Tensor {
+  override forward(...all: PyArgs<[src: Tensor, src_mask?: Tensor | null, src_key_padding_mask?: Tensor | null, is_causal?: boolean], EncoderLayerForwardOptions & { src?: Tensor }>): Tensor {
+    const [src, ...args] = leadingArgs("TransformerEncoderLayer.forward", ["src"], 1, all) as [Tensor, ...unknown[]];
     const o = parseArgs<EncoderLayerForwardOptions>("TransformerEncoderLayer.forward", ["src_mask", "src_key_padding_mask", "is_causal"], args);
     const body = () => this.encode(src, o);
     return runsOnlyLibraryCode(this) ? withPrivateActivations(body) : body();
@@ -320,6 +322,8 @@ type DecoderForwardPositional = [
   tgt_is_causal?: boolean,
   memory_is_causal?: boolean,
 ];
+/** The decoder's options, with tgt and memory by keyword too: decoder(tgt=y, memory=x, tgt_mask=m). */
+type DecoderForwardKeywords = DecoderLayerForwardOptions & { tgt?: Tensor; memory?: Tensor };
 const DECODER_FORWARD_NAMES = ["tgt_mask", "memory_mask", "tgt_key_padding_mask", "memory_key_padding_mask", "tgt_is_causal", "memory_is_causal"] as const;
 
 /**
@@ -355,7 +359,8 @@ export class TransformerDecoderLayer extends TransformerLayerBase {
     return layerFromSettings(TransformerDecoderLayer, "TransformerDecoderLayer", s);
   }
 
-  override forward(tgt: Tensor, memory: Tensor, ...args: PyArgs<DecoderForwardPositional, DecoderLayerForwardOptions>): Tensor {
+  override forward(...all: PyArgs<[tgt: Tensor, memory: Tensor, ...DecoderForwardPositional], DecoderForwardKeywords>): Tensor {
+    const [tgt, memory, ...args] = leadingArgs("TransformerDecoderLayer.forward", ["tgt", "memory"], 2, all) as [Tensor, Tensor, ...unknown[]];
     const o = parseArgs<DecoderLayerForwardOptions>("TransformerDecoderLayer.forward", [...DECODER_FORWARD_NAMES], args);
     const body = () => this.decode(tgt, memory, o);
     return runsOnlyLibraryCode(this) ? withPrivateActivations(body) : body();
@@ -460,7 +465,8 @@ export class TransformerEncoder extends Module {
     return { pad: arange(src.shape[1]).unsqueeze(0).ge(real.unsqueeze(1)), length: real.max().item() };
   }
 
-  override forward(src: Tensor, ...args: PyArgs<[mask?: Tensor | null, src_key_padding_mask?: Tensor | null, is_causal?: boolean], EncoderForwardOptions>): Tensor {
+  override forward(...all: PyArgs<[src: Tensor, mask?: Tensor | null, src_key_padding_mask?: Tensor | null, is_causal?: boolean], EncoderForwardOptions & { src?: Tensor }>): Tensor {
+    const [src, ...args] = leadingArgs("TransformerEncoder.forward", ["src"], 1, all) as [Tensor, ...unknown[]];
     const o = parseArgs<EncoderForwardOptions>("TransformerEncoder.forward", ["mask", "src_key_padding_mask", "is_causal"], args);
     const nested = this.nestedTensorPadding(src, o);
     const kpm = nested ? nested.pad : (o.src_key_padding_mask ?? null);
@@ -504,7 +510,8 @@ export class TransformerDecoder extends Module {
     return new TransformerDecoder(new Module(), 0);
   }
 
-  override forward(tgt: Tensor, memory: Tensor, ...args: PyArgs<DecoderForwardPositional, DecoderLayerForwardOptions>): Tensor {
+  override forward(...all: PyArgs<[tgt: Tensor, memory: Tensor, ...DecoderForwardPositional], DecoderForwardKeywords>): Tensor {
+    const [tgt, memory, ...args] = leadingArgs("TransformerDecoder.forward", ["tgt", "memory"], 2, all) as [Tensor, Tensor, ...unknown[]];
     const o = parseArgs<DecoderLayerForwardOptions>("TransformerDecoder.forward", [...DECODER_FORWARD_NAMES], args);
     const body = () => {
       let out = tgt;
@@ -616,10 +623,12 @@ export class Transformer extends Module {
    * translation tutorial passes them (an options object alone used to swallow a positional mask).
    */
   override forward(
-    src: Tensor,
-    tgt: Tensor,
-    ...args: PyArgs<[src_mask?: Tensor | null, tgt_mask?: Tensor | null, memory_mask?: Tensor | null, src_key_padding_mask?: Tensor | null, tgt_key_padding_mask?: Tensor | null, memory_key_padding_mask?: Tensor | null], TransformerForwardOptions>
+    ...all: PyArgs<
+      [src: Tensor, tgt: Tensor, src_mask?: Tensor | null, tgt_mask?: Tensor | null, memory_mask?: Tensor | null, src_key_padding_mask?: Tensor | null, tgt_key_padding_mask?: Tensor | null, memory_key_padding_mask?: Tensor | null],
+      TransformerForwardOptions & { src?: Tensor; tgt?: Tensor }
+    >
   ): Tensor {
+    const [src, tgt, ...args] = leadingArgs("Transformer.forward", ["src", "tgt"], 2, all) as [Tensor, Tensor, ...unknown[]];
     const opts = parseArgs<TransformerForwardOptions>(
       "Transformer.forward",
       ["src_mask", "tgt_mask", "memory_mask", "src_key_padding_mask", "tgt_key_padding_mask", "memory_key_padding_mask", "src_is_causal", "tgt_is_causal", "memory_is_causal"],
