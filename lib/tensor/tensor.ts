@@ -24,6 +24,7 @@ import * as matmul from "./ops/matmul";
 import * as minmax from "./ops/minmax";
 import * as nanToNum from "./ops/nan_to_num";
 import * as rearrange from "./ops/repeat";
+import { resultType } from "./ops/util";
 import * as reduce from "./ops/reduce";
 import * as sampling from "./ops/sampling";
 import * as scan from "./ops/scan";
@@ -1396,14 +1397,16 @@ export class Tensor {
   add_(other: TensorLike, opts?: { alpha?: number }): this {
     const old = alphaFirst("add_", other, opts);
     if (old) return inplace.add_(this, old[0], old[1]);
-    return inplace.add_(this, other, opts?.alpha ?? 1);
+    arithmetic.checkAlpha(resultType(this, other), opts?.alpha ?? 1);
+    return inplace.add_(this, other, Number(opts?.alpha ?? 1));
   }
   /** Also the deprecated sub_(Number alpha, Tensor other). */
   sub_(other: TensorLike, opts?: { alpha?: number }): this {
     const old = alphaFirst("sub_", other, opts);
     arithmetic.checkBoolSub(this, old ? old[0] : other);
     if (old) return inplace.add_(this, old[0], -old[1], "sub_");
-    return inplace.add_(this, other, -(opts?.alpha ?? 1), "sub_");
+    arithmetic.checkAlpha(resultType(this, other), opts?.alpha ?? 1);
+    return inplace.add_(this, other, -Number(opts?.alpha ?? 1), "sub_");
   }
   mul_(other: TensorLike): this {
     return inplace.binary_(this, other, "mul");

@@ -4,13 +4,14 @@ import { checkKeywords } from "../args";
 import { record } from "../autograd/function";
 import { get_default_dtype } from "../default_dtype";
 import { bool, int64, isIntegral, refuseBool, uint8, wrapInto, wrapsAround, wrapValue, type DType } from "../dtype";
-import { RuntimeError } from "../errors";
+import { RuntimeError, TypeError_ } from "../errors";
 import { BinaryOp, type BinaryOpName } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
 import { broadcastShapes, broadcastStrides } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
 import { alphaFirst } from "./deprecated_overloads";
 import { empty, emptyForOverwrite, exactIntegerResults, operands, sumToShape } from "./util";
+import { pyTypeName } from "../py_type_name";
 import { where } from "./where";
 
 /** Runs a broadcasting binary kernel into a fresh tensor of dtype `outDtype`. */
@@ -39,9 +40,9 @@ export function add(input: TensorLike, other: TensorLike, opts?: { alpha?: numbe
   const old = alphaFirst("add", other, opts, true); // torch.add(input, Number alpha, Tensor other), deprecated
   if (old) return add(input, old[0], { alpha: old[1] });
   if (opts) checkKeywords("add", opts, ["alpha"]);
-  const alpha = opts?.alpha ?? 1;
   const [a, b, dt] = operands(input, other, "add");
-  checkIntegralAlpha(dt, alpha);
+  checkAlpha(dt, opts?.alpha ?? 1);
+  const alpha = Number(opts?.alpha ?? 1);
   const out = binaryKernel("add", a, b, dt, alpha);
   return record(out, "AddBackward0", [a, b], (g) => [
     a.requires_grad ? sumToShape(g, a.shape) : null,
@@ -66,9 +67,9 @@ export function sub(input: TensorLike, other: TensorLike, opts?: { alpha?: numbe
   if (old) return sub(input, old[0], { alpha: old[1] });
   if (opts) checkKeywords("sub", opts, ["alpha"]);
   checkBoolSub(input, other);
-  const alpha = opts?.alpha ?? 1;
   const [a, b, dt] = operands(input, other, "sub");
-  checkIntegralAlpha(dt, alpha);
+  checkAlpha(dt, opts?.alpha ?? 1);
+  const alpha = Number(opts?.alpha ?? 1);
   const out = binaryKernel("sub", a, b, dt, alpha);
   return record(out, "SubBackward0", [a, b], (g) => [
     a.requires_grad ? sumToShape(g, a.shape) : null,
@@ -76,13 +77,28 @@ export function sub(input: TensorLike, other: TensorLike, opts?: { alpha?: numbe
   ], [], true);
 }
 
-/** other - alpha * input (what `1 - x` becomes). */
+/**
+ * other - alpha * input (what `1 - x` becomes): torch's RsubBackward0 for a tensor `other`, RsubBackward1 for a number.
+ * alpha is keyword-only beside a tensor `other`; beside a number it may come third (torch's (Tensor, Number, Number) overload).
+ */
 export function rsub(input: TensorLike, other: TensorLike, opts?: { alpha?: number }): Tensor {
+  const third: unknown = opts; // Python's alpha may be a bool, or positional (a number here)
+  const positional = typeof third === "number" || typeof third === "boolean";
+  if (positional && other instanceof Tensor) {
+    const t = pyTypeName(third);
+    throw new TypeError_(
+      `rsub() received an invalid combination of arguments - got (Tensor, Tensor, ${t}), but expected one of:\n` +
+        " * (Tensor input, Tensor other, *, Number alpha)\n * (Tensor input, Number other, Number alpha)\n" +
+        `      didn't match because some of the arguments have invalid types: (Tensor, !Tensor!, !${t}!)\n`,
+    );
+  }
+  const alphaArg = (positional ? third : (opts?.alpha ?? 1)) as number | boolean;
   checkBoolSub(input, other);
-  const alpha = opts?.alpha ?? 1;
   const [a, b, dt] = operands(input, other, "rsub");
+  checkAlpha(dt, alphaArg);
+  const alpha = Number(alphaArg);
   const out = binaryKernel("sub", b, a, dt, alpha);
-  return record(out, "RsubBackward1", [a, b], (g) => [
+  return record(out, other instanceof Tensor ? "RsubBackward0" : "RsubBackward1", [a, b], (g) => [
     a.requires_grad ? sumToShape(g.mul(-alpha), a.shape) : null,
     b.requires_grad ? sumToShape(g, b.shape) : null,
   ], [], true);
@@ -271,9 +287,13 @@ export function fmod(input: TensorLike, other: TensorLike): Tensor {
   ], b.requires_grad ? [a, b] : []);
 }
 
-/** add / sub of integer tensors take an integer alpha (torch's check; a float alpha would leave the dtype's values). */
-function checkIntegralAlpha(dt: DType, alpha: number): void {
-  if (!dt.is_floating_point && dt !== bool && !Number.isInteger(alpha)) {
+/**
+ * torch's alpha_check for add / sub / rsub and their in-place forms, given the result dtype: a bool alpha only for a
+ * bool result, an integral (or bool) alpha for integer and bool results (a float one would leave the dtype's values).
+ */
+export function checkAlpha(dt: DType, alpha: number | boolean): void {
+  if (typeof alpha === "boolean" && dt !== bool) throw new RuntimeError("Boolean alpha only supported for Boolean results.");
+  if (!dt.is_floating_point && typeof alpha === "number" && !Number.isInteger(alpha)) {
     throw new RuntimeError("For integral input tensors, argument alpha must not be a floating point number.");
   }
 }

@@ -72,3 +72,54 @@ describe("ops on bool tensors (torch 1.13 refuses some, computes others)", () =>
   });
 });
 
+
+const L = (...v: number[]) => torch.tensor(v, { dtype: torch.int64 });
+const i = () => L(1, 2, 3);
+const j = () => L(4, 5, 6);
+const f = () => torch.tensor([1, 2, 3]);
+// Python's bool alpha / value (a JS boolean; the engine's types name numbers)
+const TRUE = true as unknown as number;
+const FALSE = false as unknown as number;
+
+describe("add / sub / rsub alpha: torch's alpha_check", () => {
+  it("a bool alpha only for bool results, an integral one for integer and bool results", () => {
+    const a = fixture.addc;
+    compare(a, {
+      "add int alpha True": () => torch.add(i(), j(), { alpha: TRUE }),
+      "add int alpha False": () => torch.add(i(), j(), { alpha: FALSE }),
+      "add float alpha True": () => torch.add(f(), f(), { alpha: TRUE }),
+      "add int scalar alpha True": () => torch.add(i(), 2, { alpha: TRUE }),
+      "add bool int alpha True": () => torch.add(b(), j(), { alpha: TRUE }),
+      "add_ int alpha True": () => i().add_(j(), { alpha: TRUE }),
+      "sub int alpha True": () => torch.sub(i(), j(), { alpha: TRUE }),
+      "add bool alpha True": () => torch.add(b(), b2(), { alpha: TRUE }),
+      "add bool alpha False": () => torch.add(b(), b2(), { alpha: FALSE }),
+      "add bool alpha 0.5": () => torch.add(b(), b2(), { alpha: 0.5 }),
+    });
+    expect(outcome(() => i().sub_(j(), { alpha: TRUE }))).toEqual(a["sub int alpha True"]);
+  });
+});
+
+describe("rsub", () => {
+  it("RsubBackward0 for two tensors, RsubBackward1 for a number; alpha as torch", () => {
+    const xr = torch.tensor([1, 2, 3], { requires_grad: true });
+    const yr = torch.tensor([10, 20, 30], { requires_grad: true });
+    compare(fixture.rsub, {
+      "tensor tensor": () => torch.rsub(xr, yr),
+      "tensor tensor alpha 2": () => torch.rsub(xr, yr, { alpha: 2 }),
+      "tensor number": () => torch.rsub(xr, 5),
+      "tensor number alpha 2": () => torch.rsub(xr, 5, { alpha: 2 }),
+      "int alpha 2": () => torch.rsub(i(), j(), { alpha: 2 }),
+      "int alpha 0.5": () => torch.rsub(i(), j(), { alpha: 0.5 }),
+      "int alpha True": () => torch.rsub(i(), j(), { alpha: TRUE }),
+      "bool bool": () => torch.rsub(b(), b2()),
+      "float int": () => torch.rsub(f(), j()),
+      "int 2.5": () => torch.rsub(i(), 2.5),
+      "positional alpha": () => (torch.rsub as (...a: unknown[]) => Tensor)(xr, yr, 2),
+    });
+    // torch's (Tensor input, Number other, Number alpha) overload takes alpha third
+    expect((torch.rsub as (...a: unknown[]) => Tensor)(xr, 5, 2).tolist()).toEqual(fixture.rsub["tensor number alpha 2"].value);
+    torch.rsub(xr, yr, { alpha: 2 }).sum().backward();
+    expect([xr.grad!.tolist(), yr.grad!.tolist()]).toEqual(fixture.rsub_grads);
+  });
+});
