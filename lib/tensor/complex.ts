@@ -3,8 +3,8 @@
  * complex_tensor.ts's ComplexTensor: made by torch.complex, torch.polar, torch.view_as_complex and
  * x.to(torch.complex64); read back with torch.view_as_real, .real / .imag (views), abs / angle. What a complex
  * tensor supports is complex_tensor.ts's COMPLEX_SUPPORTED; anything else on one raises one clear error naming it.
- * torch.fft's transforms are ops/fft.ts's (hfft2 / ihfft2 / hfftn / ihfftn are refused with complexUnsupported's error);
- * still refused: factories other than zeros / ones / empty /
+ * torch.fft's transforms are ops/fft.ts's (all of torch 1.13's: the 1-D, 2-D and n-D forms of fft / rfft / hfft and inverses).
+ * Still refused: factories other than zeros / ones / empty /
  * rand / randn given a complex dtype (torch.full([2], 1, { dtype: torch.complex64 }): complex_dtype.ts's error),
  * torch.complex32 / chalf, and Tensor.imag of a real tensor (torch's own error). What is real-valued works as PyTorch's: torch.fft.fftfreq / rfftfreq / fftshift / ifftshift, and for
  * real tensors Tensor.real (itself), conj / conj_physical / resolve_conj / resolve_neg (itself) and angle (0 or π).
@@ -14,22 +14,13 @@ import { get_default_dtype } from "./default_dtype";
 import type { ComplexTensor } from "./complex_tensor";
 import type { DType } from "./dtype";
 import { RuntimeError } from "./errors";
-import { COMPLEX_MAKERS, COMPLEX_SUPPORTED, complexDtypes } from "./complex_dtype";
+import { complexDtypes } from "./complex_dtype";
 import { arange } from "./ops/creation";
 import * as transforms from "./ops/fft";
 import { map1 } from "./ops/elementwise_extra";
 import type { Tensor } from "./tensor";
 
 export const SUPPORTED_DTYPES = "float32, float64, int64, int32, int16, int8, uint8 and bool";
-
-/** The one message every complex request the engine cannot serve gets (torch.fft's transforms). */
-export function complexUnsupported(what: string): never {
-  throw new RuntimeError(
-    `${what}: not supported by this engine. Its complex tensors (complex64 / complex128, made by ${COMPLEX_MAKERS}) support ` +
-      `${COMPLEX_SUPPORTED}; torch.fft has fft / ifft / rfft / irfft / hfft / ihfft and the fft2 / fftn / rfft2 / rfftn ` +
-      "forms (with their inverses), not the 2-D / n-D hfft / ihfft.",
-  );
-}
 
 type FreqArgs = PyArgs<[d?: number], { d?: number; dtype?: DType; requires_grad?: boolean }>;
 
@@ -70,12 +61,8 @@ export interface Shift {
   (x: Tensor, ...args: ShiftArgs): Tensor;
 }
 
-const refuse = (name: string) => (): never => complexUnsupported(`torch.fft.${name}`);
-const REFUSED = ["hfft2", "ihfft2", "hfftn", "ihfftn"] as const;
-
 export const fft = {
   ...transforms,
-  ...(Object.fromEntries(REFUSED.map((n) => [n, refuse(n)])) as Record<(typeof REFUSED)[number], () => never>),
   fftfreq,
   rfftfreq,
   fftshift: ((x: Tensor | ComplexTensor, ...args: ShiftArgs) => shift("fft.fftshift", x, false, args)) as Shift,

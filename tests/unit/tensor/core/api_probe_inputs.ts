@@ -201,13 +201,12 @@ export const FN_HINTS: Record<string, (() => unknown[])[]> = {
  * Functions no input can reach, by design: they raise for every input (complex results, sparse
  * layouts, quantization, functions torch 1.13 itself has removed). Counted apart from the unreached.
  */
-const COMPLEX = "needs or makes a complex result the engine does not support (torch.fft's 2-D / n-D hfft / ihfft, istft, eig; lib/tensor/complex.ts)";
+const COMPLEX = "needs or makes a complex result the engine does not support (istft of a real input, eig; lib/tensor/complex.ts)";
 /** The probe's inputs are real tensors: a complex one is made by torch.complex / polar, which the probe reaches. */
 const COMPLEX_INPUT = "takes a complex tensor (the probe's inputs are real; tests/unit/tensor/core/complex.test.ts checks it)";
 const SPARSE = "sparse layouts: the engine stores dense tensors only";
 const REMOVED = "removed in torch 1.13 itself (raises 'deprecated since version 1.9 and is now removed')";
 export const NEVER_ACCEPTS: Record<string, string> = {
-  ...Object.fromEntries(["hfft2", "ihfft2", "hfftn", "ihfftn"].map((n) => [`torch.fft.${n}`, COMPLEX])),
   "torch.view_as_complex": COMPLEX_INPUT, "torch.view_as_real": COMPLEX_INPUT, "torch.imag": COMPLEX_INPUT,
   "torch.istft": COMPLEX, "Tensor.istft": COMPLEX, "torch.linalg.eig": COMPLEX, "torch.linalg.eigvals": COMPLEX,
   ...Object.fromEntries(["sparse_coo_tensor", "sparse_csr_tensor", "sparse_csc_tensor", "sparse_bsr_tensor", "sparse_bsc_tensor",
