@@ -7,7 +7,7 @@ import { isComplexTensor } from "../complex_dtype";
 import { bool, promoteTypes, uint8, type DType } from "../dtype";
 import { AssertionError, RuntimeError, TypeError_ } from "../errors";
 import { Tensor, type TensorLike } from "../tensor";
-import { resultType } from "./util";
+import { contiguousData, resultType } from "./util";
 import { warnOnce } from "../warnings";
 
 /** torch.result_type(a, b): the dtype an arithmetic op on a and b gives (PyTorch's promotion). */
@@ -89,4 +89,14 @@ export function uint8MaskAsBool<T>(mask: T, op: keyof typeof UINT8_MASK_WARNINGS
   if (!(mask instanceof Tensor) || mask.dtype !== uint8) return mask;
   warnOnce(`UserWarning: ${UINT8_MASK_WARNINGS[op]}`);
   return mask.ne(0) as T;
+}
+
+/**
+ * torch 1.13's uint8 mask kernels (masked_fill, masked_select, masked_scatter, and `x[mask] = scalar`, which index_put_
+ * sends to masked_fill) read each byte as the flag and refuse any value but 0 and 1: a uint8 mask negated with ~
+ * (254 where it was 1, deepsets-digitsum's `Z[~mask] = float('-Inf')`) raises, where indexing reads it as nonzero.
+ */
+export function checkUint8MaskValues(mask: unknown): void {
+  if (!(mask instanceof Tensor) || mask.dtype !== uint8) return;
+  if (contiguousData(mask).some((v) => v > 1)) throw new RuntimeError("Mask tensor can take 0 and 1 values only");
 }

@@ -11,7 +11,7 @@ import { broadcastShapes, fmtShape, normalizeDim, numelOf } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
 import { advancedRead, advancedWrite, maskToIndices, planAdvanced, type AdvancedIndex, type AdvancedPlan } from "./advanced_index";
 import { copyOf } from "./copy";
-import { uint8MaskAsBool } from "./dtype_utils";
+import { checkUint8MaskValues, uint8MaskAsBool } from "./dtype_utils";
 import { cat } from "./join";
 import { makeView, markMultiOutputViews } from "./views";
 import { contiguousData, empty, sumToShape } from "./util";
@@ -376,6 +376,9 @@ export function index_put(x: Tensor, rawSpecs: readonly IndexSpec[], value: Tens
   const out = copyOf(x);
   let v = value instanceof Tensor ? value : empty([], x.dtype).fill_(value);
   const { view, adv } = no_grad(() => splitSpecs(out, specs));
+  // torch's masked_fill shortcut (one mask index, no accumulate, a one-element value) checks a uint8 mask's values
+  const indexTensors = specs.filter((s) => s instanceof Tensor && !isScalarIndexTensor(s));
+  if (!accumulate && v.numel() === 1 && indexTensors.length === 1) checkUint8MaskValues(indexTensors[0]);
   const plan = planAdvanced(view.shape, adv);
   // Python's x[i] = v drops v's leading size-1 dims beyond the result's (PyTorch's
   // slicePrefix1sSize): x[0] = torch.ones(1, 6) fills a row of a 6 x 6 x.
@@ -751,7 +754,9 @@ export function nonzero(x: Tensor, asTuple = false): Tensor | Tensor[] {
 
 /** 1-D tensor of the elements where mask is true (mask broadcasts with x). */
 export function masked_select(x: Tensor, mask: Tensor): Tensor {
+  const raw = mask;
   mask = uint8MaskAsBool(mask, "masked_select"); // torch 1.13: deprecated, still works
+  checkUint8MaskValues(raw);
   if (mask.dtype !== bool) throw new RuntimeError(`masked_select: expected a bool mask, got ${mask.dtype}`);
   const shape = broadcastShapes(mask.shape, x.shape, "masked_select"); // mask first: torch names it tensor a
   const flatMask = mask.expand(shape).reshape([-1]);

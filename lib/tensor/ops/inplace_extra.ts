@@ -14,7 +14,7 @@ import { default_generator, type Generator } from "../random";
 import { broadcastShapes, fmtShape, normalizeDim } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
 import { apply_ } from "./inplace";
-import { uint8MaskAsBool } from "./dtype_utils";
+import { checkUint8MaskValues, uint8MaskAsBool } from "./dtype_utils";
 import { index_put, type IndexSpec } from "./indexing";
 import { addmm } from "./matmul";
 import { contiguousData, sumToShape } from "./util";
@@ -70,7 +70,9 @@ export function index_copy(x: Tensor, dim: number, index: Tensor, source: Tensor
 
 /** Copies source's elements, in order, into the positions where mask (broadcast to x) is true. */
 export function masked_scatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
+  const raw = mask;
   mask = uint8MaskAsBool(mask, "masked_scatter"); // torch 1.13: deprecated, still works
+  checkUint8MaskValues(raw);
   if (mask.dtype !== bool) throw new RuntimeError(`masked_scatter_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
   // torch 1.13's message, its missing space included.
   if (source.dtype !== x.dtype) throw new RuntimeError(`masked_scatter: expected self and source to have same dtypes but got${cppTypeName(x.dtype)} and ${cppTypeName(source.dtype)}`);

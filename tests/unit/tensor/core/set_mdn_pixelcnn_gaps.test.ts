@@ -1,0 +1,44 @@
+/**
+ * Engine gaps found by the set_mdn_pixelcnn probe (tests/unit/tensor/tutorials/set_mdn_pixelcnn.test.ts), checked
+ * against torch 1.13 (the "gaps" section of tests/fixtures/torch/tutorials/set_mdn_pixelcnn.json, written by
+ * scripts/fixtures/set_mdn_pixelcnn_fixtures.py).
+ *
+ * A uint8 mask with values other than 0 and 1 (deepsets-digitsum's `Z[~mask] = float('-Inf')` on a `.byte()` mask,
+ * where ~ gives 254): torch's masked kernels refuse it with "Mask tensor can take 0 and 1 values only" (masked_fill,
+ * masked_select, masked_scatter, and `x[mask] = scalar`, which index_put_ sends to masked_fill), while reading x[mask],
+ * writing a tensor of values, accumulating, and torch.where take any nonzero byte as true.
+ */
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { torch, type Tensor } from "../../../../lib/tensor/index";
+import { expectT, raised, tutorialFixture } from "../tutorials/helpers";
+
+const ref = tutorialFixture<Record<string, any>>("set_mdn_pixelcnn.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+beforeEach(() => {
+  vi.restoreAllMocks();
+  vi.spyOn(console, "warn").mockImplementation(() => undefined); // torch's uint8-mask deprecation warnings
+});
+
+describe("a uint8 mask of values other than 0 / 1", () => {
+  const Z = (): Tensor => torch.arange(6.0).reshape(2, 3).float();
+  const m = torch.tensor([[1, 0, 2], [0, 254, 1]], { dtype: torch.uint8 });
+  const r = ref.uint8_mask;
+
+  it("refused by the masked kernels and by x[mask] = scalar (torch's masked_fill shortcut)", () => {
+    expect(raised(() => Z().index_put_([m], -1))).toEqual(r.set_scalar);
+    expect(raised(() => Z().index_put_([m], torch.tensor(-1.0)))).toEqual(r.set_0d);
+    expect(raised(() => Z().index_put_([":", m.index(0)], 5))).toEqual(r.set_row);
+    expect(raised(() => Z().masked_fill(m, -1))).toEqual(r.masked_fill);
+    expect(raised(() => Z().masked_select(m))).toEqual(r.masked_select);
+    expect(raised(() => Z().masked_scatter(m, torch.zeros(6)))).toEqual(r.masked_scatter);
+  });
+
+  it("read as nonzero = true elsewhere: indexing, a tensor of values, accumulate, where; a 0 / 1 uint8 mask still writes", () => {
+    expectT(Z().index(m), r.read, 0);
+    expectT(Z().index_put_([m], torch.tensor([1.0, 2, 3, 4])), r.set_tensor, 0);
+    expectT(Z().index_put_([m], torch.tensor(1.0), { accumulate: true }), r.put_accumulate, 0);
+    expectT(Z().index_put_([":", m.index(0)], torch.tensor([[7.0, 8], [1, 2]])), r.set_row_tensor, 0);
+    expectT(torch.where(m, Z(), Z().neg()), r.where, 0);
+    expectT(Z().index_put_([torch.tensor([[1, 0, 1], [0, 1, 1]], { dtype: torch.uint8 })], -1), r.ok_01, 0);
+  });
+});
