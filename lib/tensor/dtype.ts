@@ -232,6 +232,18 @@ export function checkIntScalar(dtype: DType, v: number, cppName?: string): void 
 export const cScalarName = (dtype: DType): string => (dtype === int32 ? "int" : `${dtype.name}_t`);
 
 /**
+ * A number argument (addcmul's `value`) as torch 1.13 casts it to the result dtype `dt`: unchanged for floats; checked
+ * for overflow and truncated for integers (value=0.5 adds nothing to an int64 tensor); a bool result has no kernel.
+ */
+export function castScalarArg(dt: DType, value: number | boolean, kernel: string): number {
+  const v = Number(value);
+  if (dt.is_floating_point) return v;
+  refuseBool(dt, kernel);
+  checkIntScalar(dt, v, cScalarName(dt));
+  return castValue(dt, v);
+}
+
+/**
  * A number as torch 1.13 stores it in a uint8 tensor on x86-64: truncated toward zero, then its low
  * 8 bits (300 -> 44, -1 -> 255, 255.7 -> 255, -1.5 -> 255). NaN, the infinities and values beyond
  * the int32 range give 0, as the CPU's float -> int32 conversion does there (scripts/fixtures/uint8_fixtures.py).

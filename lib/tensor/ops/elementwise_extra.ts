@@ -6,7 +6,7 @@
  * ops, so they differentiate again under create_graph.
  */
 import { composite, record } from "../autograd/function";
-import { bool, cppTypeName, float32, typeMetaName, type DType } from "../dtype";
+import { bool, castScalarArg, cppTypeName, float32, promoteTypes, typeMetaName, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { erfcContinuedFraction, erf as erfScalar } from "../kernels/unary";
 import { broadcastShapes } from "../shape";
@@ -267,21 +267,32 @@ export function lerp(start: Tensor, end: Tensor, weight: TensorLike): Tensor {
   return mapN([start, end], dt, "LerpBackward0", "lerp", (s, e) => f(s, e, w), (g) => [g.mul(1 - w), g.mul(w)], dt, () => []);
 }
 
-/** input + value * t1 * t2 (one node, AddcmulBackward0). */
-export function addcmul(input: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
-  return composite("AddcmulBackward0", [input, t1, t2], (i, a, b) => i.add(a.mul(value).mul(b)));
+/** addcmul's value in the dtype of input, t1 and t2 combined (castScalarArg: truncated for integers, bool refused). */
+export function addcmulValue(input: Tensor, t1: Tensor, t2: Tensor, value: number): number {
+  return castScalarArg(promoteTypes(input.dtype, promoteTypes(t1.dtype, t2.dtype)), value, "addcmul_cpu_out");
 }
 
-/** input + value * t1 / t2 (one node, AddcdivBackward0); integer division is refused as in PyTorch. */
-export function addcdiv(input: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
+/** input + value * t1 * t2 (one node, AddcmulBackward0). */
+export function addcmul(input: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
+  const v = addcmulValue(input, t1, t2, value);
+  return composite("AddcmulBackward0", [input, t1, t2], (i, a, b) => i.add(a.mul(v).mul(b)));
+}
+
+/** addcdiv(_)'s refusal of integer (or bool) tensor1 and tensor2, in torch 1.13's words (its double space too). */
+export function checkAddcdivOperands(t1: Tensor, t2: Tensor): void {
   if (!t1.dtype.is_floating_point && !t2.dtype.is_floating_point) {
     throw new RuntimeError(
-      "Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform a true division of tensor1 and tensor2. " +
+      "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a true division of tensor1 and tensor2. " +
         "The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs " +
         "and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: " +
         "(input + value * tensor1 / tensor2), for all dtypes.",
     );
   }
+}
+
+/** input + value * t1 / t2 (one node, AddcdivBackward0); integer division is refused as in PyTorch. */
+export function addcdiv(input: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
+  checkAddcdivOperands(t1, t2);
   return composite("AddcdivBackward0", [input, t1, t2], (i, a, b) => i.add(a.mul(value).div(b)));
 }
 

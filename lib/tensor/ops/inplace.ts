@@ -22,6 +22,7 @@ import { copyOf } from "./copy";
 import { get_default_dtype } from "../default_dtype";
 import { basicIndexWriteNode, index_put, type IndexSpec } from "./indexing";
 import { checkMultiOutputView } from "./views";
+import { addcmulValue, checkAddcdivOperands } from "./elementwise_extra";
 import { exactIntegerResults, resultType, scalar } from "./util";
 import { onFirstUse } from "../kernels/wasm/on_first_use";
 
@@ -300,6 +301,7 @@ export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
 /** self += value * t1 * t2 */
 export function addcmul_<T extends Tensor>(self: T, t1: Tensor, t2: Tensor, value: number): T {
   checkLeaf(self);
+  value = addcmulValue(self, t1, t2, value);
   if (involvesGrad(self, t1, t2)) return rebase(self, "addcmul_", (old) => old.add(t1.mul(t2).mul(value))) as T;
   const prod = t1.mul(t2);
   binaryInto(self, prod, BinaryOp.add, value, "addcmul_");
@@ -310,6 +312,7 @@ export function addcmul_<T extends Tensor>(self: T, t1: Tensor, t2: Tensor, valu
 /** self += value * t1 / t2 */
 export function addcdiv_<T extends Tensor>(self: T, t1: Tensor, t2: Tensor, value: number): T {
   checkLeaf(self);
+  checkAddcdivOperands(t1, t2);
   if (involvesGrad(self, t1, t2)) return rebase(self, "addcdiv_", (old) => old.add(t1.div(t2).mul(value))) as T;
   const q = t1.div(t2);
   binaryInto(self, q, BinaryOp.add, value, "addcdiv_");

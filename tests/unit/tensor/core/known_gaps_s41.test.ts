@@ -123,3 +123,34 @@ describe("rsub", () => {
     expect([xr.grad!.tolist(), yr.grad!.tolist()]).toEqual(fixture.rsub_grads);
   });
 });
+
+describe("addcmul / addcdiv", () => {
+  it("value cast to the result dtype (truncated for integers), bool refused, addcdiv's integer division refused", () => {
+    const k = () => L(2, 2, 2);
+    const i8 = (t: Tensor) => t.to(torch.int8);
+    compare(fixture.addc, {
+      "addcmul int value 0.5": () => torch.addcmul(i(), j(), k(), { value: 0.5 }),
+      "addcmul int value 2.7": () => torch.addcmul(i(), j(), k(), { value: 2.7 }),
+      "addcmul int value -1.5": () => torch.addcmul(i(), j(), k(), { value: -1.5 }),
+      "addcmul int8 value 2.7": () => torch.addcmul(i8(i()), i8(j()), i8(k()), { value: 2.7 }),
+      "addcmul int value 2": () => torch.addcmul(i(), j(), k(), { value: 2 }),
+      "addcmul int value True": () => torch.addcmul(i(), j(), k(), { value: TRUE }),
+      "addcmul float value True": () => torch.addcmul(f(), f(), f(), { value: TRUE }),
+      "addcmul int float int value 0.5": () => torch.addcmul(i(), f(), k(), { value: 0.5 }),
+      "addcmul float int int value 0.5": () => torch.addcmul(f(), j(), k(), { value: 0.5 }),
+      "addcmul int bool bool value 2": () => torch.addcmul(i(), b(), b2(), { value: 2 }),
+      "addcmul bool bool bool": () => torch.addcmul(b(), b(), b2()),
+      "addcmul bool value True": () => torch.addcmul(b(), b(), b2(), { value: TRUE }),
+      "addcmul_ bool": () => b().addcmul_(b(), b2()),
+      "addcmul_ int value 0.5": () => i().addcmul_(j(), k(), { value: 0.5 }),
+      "addcmul method int value 0.5": () => i().addcmul(j(), k(), { value: 0.5 }),
+      "addcdiv int": () => torch.addcdiv(i(), j(), k()),
+      "addcdiv float value True": () => torch.addcdiv(f(), f(), f(), { value: TRUE }),
+      "addcdiv int float float value 0.5": () => torch.addcdiv(i(), f(), f(), { value: 0.5 }),
+    });
+    expect(outcome(() => f().addcdiv_(j(), k()))).toEqual(fixture.addc["addcdiv int"]);
+    // torch: addcmul of uint8 tensors with value=-1.5 overflows uint8
+    const u = () => L(1).to(torch.uint8);
+    expect(outcome(() => torch.addcmul(u(), u(), u(), { value: -1.5 }))).toEqual(["RuntimeError", "value cannot be converted to type uint8_t without overflow"]);
+  });
+});
