@@ -81,9 +81,15 @@ export function splitShapeArgs<O extends object>(args: ShapeArgs<O>, op: string)
   else shape = rest.map((v, i) => sizeEntry(v, op, "size", i + 1, i === 0));
   for (const s of shape) {
     if (typeof s !== "number" || !Number.isInteger(s)) throw new TypeError_(`${op}(): expected a shape of integers, got ${JSON.stringify(shape)}`);
-    if (s < 0) throw new RuntimeError(`${op}(): Trying to create tensor with negative dimension ${s}: [${shape.join(", ")}]`);
   }
+  checkNonNegative(shape);
   return [shape, opts];
+}
+
+/** torch's refusal of a negative size, the same text for every factory (it names no op). */
+function checkNonNegative(shape: readonly number[]): void {
+  const s = shape.find((d) => d < 0);
+  if (s !== undefined) throw new RuntimeError(`Trying to create tensor with negative dimension ${s}: [${shape.join(", ")}]`);
 }
 
 function finish(t: Tensor, opts: TensorOptions): Tensor {
@@ -467,7 +473,9 @@ export function randint(a: number | RandintOptions, b?: number | readonly SizeAr
   }
   checkCreationOptions("randint", opts);
   if (!(high > low)) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
-  const t = filled(sizesOf(size, "randint", "size"), 0, { ...opts, dtype: opts.dtype ?? int64 });
+  const shape = sizesOf(size, "randint", "size");
+  checkNonNegative(shape);
+  const t = filled(shape, 0, { ...opts, dtype: opts.dtype ?? int64 });
   // The narrow integer dtypes check the bounds against their range, in torch's C++ type names.
   const cName = ({ uint8: "unsigned char", int8: "signed char", int16: "short int", int32: "int" } as Record<string, string | undefined>)[t.dtype.name];
   if (cName) {

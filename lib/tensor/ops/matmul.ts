@@ -1,7 +1,7 @@
 /** Matrix products: mm, matmul (with batch broadcasting), bmm, addmm, dot, mv, outer. */
 import { complexHooks, isComplexTensor } from "../complex_dtype";
 import { record } from "../autograd/function";
-import { allocStorage, cppTypeName, float32, wrapsAround, wrapValue, type DType, type Storage } from "../dtype";
+import { allocStorage, bool, cppTypeName, float32, wrapsAround, wrapValue, type DType, type Storage } from "../dtype";
 import { RuntimeError } from "../errors";
 import { matmulBatched } from "../kernels/batched_matmul";
 import { matmulAllocating } from "../kernels/matmul_alloc";
@@ -315,9 +315,13 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   if (a.dim() !== 1 || b.dim() !== 1) {
     throw new RuntimeError(`1D tensors expected, but got ${a.dim()}D and ${b.dim()}D tensors`);
   }
+  // torch 1.13 does not promote: dot(int64, float32) raises (so do vdot and a 1-D @ 1-D matmul), before the size check;
+  // bool has no kernel (checked after the size)
+  if (a.dtype !== b.dtype) throw new RuntimeError(`dot : expected both vectors to have same dtype, but found ${cppTypeName(a.dtype)} and ${cppTypeName(b.dtype)}`);
   if (a.shape[0] !== b.shape[0]) {
     throw new RuntimeError(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
   }
+  if (a.dtype === bool) throw new RuntimeError(`"dot" not implemented for 'Bool'`);
   const s = a.mul(b).sum();
   if (s.grad_fn) s.grad_fn._name = "DotBackward0"; // torch's node; here the product's sum
   return wrapsAround(a.dtype) ? s.to(a.dtype) : s; // torch.dot of uint8 stays uint8 (mod 256), of int32 int32

@@ -1,0 +1,43 @@
+/**
+ * Gaps the neuromatch_w1 probe found (tutorials/neuromatch_w1.test.ts: NeuromatchAcademy/course-content-dl week 1),
+ * each against torch 1.13 (scripts/fixtures/neuromatch_w1_fixtures.py, "gaps" section):
+ * - torch.dot (and vdot, and a 1-D @ 1-D matmul) of two dtypes returned the promoted product (W1D1's dot_product with
+ *   an int64 and a float32 vector gave tensor(82.)); torch 1.13 does not promote there: "dot : expected both vectors
+ *   to have same dtype, but found Long and Float" (before the size check). A bool dot raises "\"dot\" not implemented
+ *   for 'Bool'" as torch's.
+ * - The factories' negative-size error named the op ("zeros(): Trying to create tensor with negative dimension ..."),
+ *   where torch's text names none; torch.randint with a negative size raised JavaScript's RangeError
+ *   ("Invalid typed array length: -3") instead of that RuntimeError.
+ */
+import { describe, expect, it } from "vitest";
+import { torch } from "../../../../lib/tensor/index";
+import { raised, tutorialFixture } from "../tutorials/helpers";
+
+const gaps = tutorialFixture<{ gaps: Record<string, [string, string][]> }>("neuromatch_w1.json").gaps;
+const long = { dtype: torch.int64 };
+
+describe("neuromatch_w1 gaps", () => {
+  it("dot / vdot / 1-D matmul refuse two dtypes (before the size check) and bool, as torch 1.13", () => {
+    expect([
+      raised(() => torch.dot(torch.tensor([3, 5, 7], long), torch.tensor([2.0, 4.0, 8.0]))),
+      raised(() => torch.dot(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 2.0], { dtype: torch.float64 }))),
+      raised(() => torch.vdot(torch.tensor([1, 2], { dtype: torch.int32 }), torch.tensor([1, 2], long))),
+      raised(() => torch.tensor([1, 2], long).matmul(torch.tensor([1.0, 2.0]))),
+      raised(() => torch.dot(torch.tensor([true, false]), torch.tensor([true, true]))),
+      raised(() => torch.dot(torch.tensor([1, 2], long), torch.tensor([1.0, 2.0, 3.0]))),
+    ]).toEqual(gaps.dot_dtypes);
+    expect(String(torch.dot(torch.tensor([3, 5, 7], long), torch.tensor([2, 4, 8], long)))).toBe("tensor(82)");
+  });
+
+  it("a negative size raises torch's text, naming no op, from every factory and randint", () => {
+    expect([
+      raised(() => torch.zeros(-1)),
+      raised(() => torch.ones(2, -3)),
+      raised(() => torch.rand(-1, 4)),
+      raised(() => torch.randn(-2)),
+      raised(() => torch.empty(3, -1)),
+      raised(() => torch.randint(0, 10, [-3])),
+      raised(() => torch.randint(5, [2, -1])),
+    ]).toEqual(gaps.negative_sizes);
+  });
+});
