@@ -10,6 +10,7 @@ import type { Node } from "./autograd/node";
 import { CPU, checkDevice, isDeviceLike, type Device, type DeviceLike } from "./device";
 import { allocStorage, bool, float32, float64, int32, int64, isDType, type DType, type Storage } from "./dtype";
 import { RuntimeError, TypeError_, ValueError } from "./errors";
+import { pyTypeName } from "./py_type_name";
 import { formatTensor } from "./format";
 import { iterateDim0 } from "./tensor_iteration";
 import { tensorAsNumber } from "./tensor_primitive";
@@ -439,6 +440,9 @@ export class Tensor {
     return this.detach();
   }
   set data(t: Tensor) {
+    // torch 1.13's checks on `x.data = v` (a learner's `x_variable.data = [1, 2]` or `= None`)
+    if (!(t instanceof Tensor)) throw new TypeError_(`Variable data has to be a tensor, but got ${pyTypeName(t)}`);
+    if (this.requires_grad && !t.dtype.is_floating_point) throw new RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype");
     this._data = t._data;
     this._shape = t._shape;
     this._strides = t._strides;

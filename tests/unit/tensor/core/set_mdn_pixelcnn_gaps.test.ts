@@ -9,7 +9,7 @@
  * writing a tensor of values, accumulating, and torch.where take any nonzero byte as true.
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { torch, type Tensor } from "../../../../lib/tensor/index";
+import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { expectT, raised, tutorialFixture } from "../tutorials/helpers";
 
 const ref = tutorialFixture<Record<string, any>>("set_mdn_pixelcnn.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -40,5 +40,28 @@ describe("a uint8 mask of values other than 0 / 1", () => {
     expectT(Z().index_put_([":", m.index(0)], torch.tensor([[7.0, 8], [1, 2]])), r.set_row_tensor, 0);
     expectT(torch.where(m, Z(), Z().neg()), r.where, 0);
     expectT(Z().index_put_([torch.tensor([[1, 0, 1], [0, 1, 1]], { dtype: torch.uint8 })], -1), r.ok_01, 0);
+  });
+});
+
+describe("x.data = v", () => {
+  const r = ref.set_data;
+  /** Python's `x = torch.zeros(2, requires_grad=rg); x.data = v` (v typed loosely: the learner's value is the point). */
+  const setData = (v: unknown, rg = true): Tensor => {
+    const x = torch.zeros(2, { requires_grad: rg });
+    x.data = v as Tensor;
+    return x;
+  };
+
+  it("refuses what is not a tensor with torch's TypeError, and an integer tensor into one that requires grad", () => {
+    expect(raised(() => setData(torch.tensor([1, 2], { dtype: torch.long })))).toEqual(r.long);
+    expectT(setData(torch.tensor([1, 2], { dtype: torch.long }), false), r.long_nograd, 0);
+    expect(raised(() => setData(null))).toEqual(r.none);
+    expect(raised(() => setData(3))).toEqual(r.int);
+    expect(raised(() => setData(3.5))).toEqual(r.float);
+    expect(raised(() => setData([1.0, 2.0]))).toEqual(r.list);
+    expect(raised(() => setData("a"))).toEqual(r.str);
+    expect(raised(() => setData(true))).toEqual(r.bool);
+    expect(raised(() => (new nn.Parameter(torch.zeros(2)).data = [1, 2] as unknown as Tensor))).toEqual(r.param_list);
+    expectT(setData(torch.ones(3)), r.ok, 0);
   });
 });
