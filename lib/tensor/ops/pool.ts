@@ -133,20 +133,30 @@ export interface PoolParams {
   ceil_mode: boolean;
 }
 
-/** Checks and output sizes, with PyTorch's messages. Returns [OH, OW] in 2-D terms (OH = 1 for 1-D). */
-function poolGeometry(fn: string, input: Tensor, sp: number[], p: PoolParams): number[] {
-  const r = sp.length;
-  if (p.kernel.some((k) => !(k > 0))) throw new RuntimeError(`${fn}: kernel_size must be greater than zero, but got ${sizeStr(p.kernel)}`);
-  if (p.stride.some((s) => !(s > 0))) throw new RuntimeError(`${fn}: stride must be greater than zero, but got ${sizeStr(p.stride)}`);
-  if (p.dilation.some((d) => !(d > 0))) throw new RuntimeError(`${fn}: dilation must be greater than zero, but got ${sizeStr(p.dilation)}`);
-  for (let i = 0; i < r; i++) {
-    if (p.padding[i] < 0) throw new RuntimeError(`${fn}: pad must be non-negative, but got pad: ${p.padding[i]}`);
-    if (p.padding[i] > Math.floor(p.kernel[i] / 2)) {
-      throw new RuntimeError(
-        `${fn}: pad should be at most half of effective kernel size, but got pad=${p.padding[i]}, kernel_size=${p.kernel[i]} and dilation=${p.dilation[i]}`,
-      );
-    }
+/**
+ * torch 1.13's pooling argument checks, in its order: per dim (height before width) pooling_output_shape's stride,
+ * pad-sign and pad <= kernel / 2 checks, then pool2d_shape_check's / pool3d_shape_check's kernel, stride and dilation
+ * positivity, naming the dims by `labels` (["H", "W"], ["T", "H", "W"]). The 1-d pools run as 2-d ones: they pass a
+ * height of kernel 1, stride 1, pad 0, dilation 1, which torch's messages show (dilationH: 1 dilationW: 0).
+ */
+export function checkPoolArgs(kernel: readonly number[], stride: readonly number[], padding: readonly number[], dilation: readonly number[], labels: readonly string[]): void {
+  for (let i = 0; i < kernel.length; i++) {
+    if (stride[i] === 0) throw new RuntimeError("stride should not be zero");
+    if (padding[i] < 0) throw new RuntimeError(`pad must be non-negative, but got pad: ${padding[i]}`);
+    // C++'s kernelSize / 2 truncates toward zero
+    if (padding[i] > Math.trunc(kernel[i] / 2)) throw new RuntimeError(`pad should be at most half of kernel size, but got pad=${padding[i]} and kernel_size=${kernel[i]}`);
   }
+  const got = (prefix: string, v: readonly number[]) => v.map((x, i) => `${prefix}${labels[i]}: ${x}`).join(" ");
+  if (kernel.some((k) => !(k > 0))) throw new RuntimeError(`kernel size should be greater than zero, but got ${got("k", kernel)}`);
+  if (stride.some((s) => !(s > 0))) throw new RuntimeError(`stride should be greater than zero, but got ${got("d", stride)}`);
+  if (dilation.some((d) => !(d > 0))) throw new RuntimeError(`dilation should be greater than zero, but got ${got("dilation", dilation)}`);
+}
+
+/** Checks and output sizes, with PyTorch's messages. Returns [OH, OW] in 2-D terms (OH = 1 for 1-D). */
+function poolGeometry(input: Tensor, sp: number[], p: PoolParams): number[] {
+  const r = sp.length;
+  const lift = (v: number[], one: number) => (r === 1 ? [one, ...v] : v);
+  checkPoolArgs(lift(p.kernel, 1), lift(p.stride, 1), lift(p.padding, 0), lift(p.dilation, 1), ["H", "W"]);
   const out = sp.map((s, i) => poolOutSize(s, p.kernel[i], p.padding[i], p.stride[i], p.dilation[i], p.ceil_mode));
   if (out.some((o) => o < 1)) {
     const c = input.shape[input.dim() - r - 1];
@@ -499,7 +509,7 @@ function avgPoolWindows(input: Tensor, outShape: number[], w: Windows, div: Floa
 /** max_pool1d/2d. Returns the values and the indices (flat positions within each input plane, int64). */
 export function maxPool(fn: string, input: Tensor, rank: number, p: PoolParams): [Tensor, Tensor] {
   const { P, lead, sp } = planes(fn, input, rank);
-  const out = poolGeometry(fn, input, sp, p);
+  const out = poolGeometry(input, sp, p);
   const { H, W, OH, OW, kh, kw, sh, sw, ph, pw, dh, dw } = as2d(sp, out, p);
   const w: Windows = { P, H, W, OH, OW, hb: maxBounds(H, OH, kh, sh, ph, dh), wb: maxBounds(W, OW, kw, sw, pw, dw), dh, dw };
   // PyTorch runs the 1-D pools as 2-D pools on an unsqueezed input, so their grad_fn is the squeeze.
@@ -519,7 +529,7 @@ export function avgPool(fn: string, input: Tensor, rank: number, p: AvgPoolParam
   if (input.dtype === int64) return avgPool(fn, input.to(float64), rank, p).trunc().to(int64);
   const { P, lead, sp } = planes(fn, input, rank);
   if (p.divisor_override === 0) throw new RuntimeError(`${fn}: divisor must be not zero`);
-  const out = poolGeometry(fn, input, sp, p);
+  const out = poolGeometry(input, sp, p);
   const { H, W, OH, OW, kh, kw, sh, sw, ph, pw } = as2d(sp, out, p);
   const rows = avgBounds(H, OH, kh, sh, ph);
   const cols = avgBounds(W, OW, kw, sw, pw);

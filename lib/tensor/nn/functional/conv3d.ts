@@ -11,7 +11,7 @@ import { RuntimeError } from "../../errors";
 import type { Tensor } from "../../tensor";
 import { checkConvDtypes } from "../../ops/conv_dtypes";
 import { checkOutputPadding } from "../../ops/conv";
-import { checkPoolDtype } from "../../ops/pool";
+import { checkPoolArgs, checkPoolDtype } from "../../ops/pool";
 import { checkConvArgTypes, checkConvWeightRank, conv2d, conv_transpose2d, convPadding, intTupleArg, ntuple, type ConvPadding, type ConvTransposeOptions, type Size } from "./conv";
 import { pad } from "./padding";
 import { adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d, type AdaptiveSize } from "./pooling";
@@ -99,15 +99,27 @@ function pooledSize(n: number, k: number, p: number, s: number, d: number, ceil:
   return out;
 }
 
-function poolSetup(fn: string, input: Tensor, a: Pool3dOptions) {
+/**
+ * Parses and checks a 3-d pool's arguments as torch 1.13 does (checkPoolArgs, then avg_pool3d's input-size check, then
+ * "Output size is too small" with the plane count and the three sizes). `input` is batched [N, C, T, H, W].
+ */
+function poolSetup(fn: string, input: Tensor, a: Pool3dOptions, dilation: number[] | null) {
   if (a.kernel_size === undefined) throw new RuntimeError(`${fn}() missing 1 required positional argument: 'kernel_size'`);
   if (input.dim() !== 4 && input.dim() !== 5) throw new RuntimeError(`non-empty 4D or 5D (batch mode) tensor expected for input`);
   const k = ntuple(fn, "kernel_size", a.kernel_size, 3);
   const s = a.stride === undefined || a.stride === null || (Array.isArray(a.stride) && a.stride.length === 0) ? k.slice() : ntuple(fn, "stride", a.stride, 3);
   const p = ntuple(fn, "padding", a.padding ?? 0, 3);
-  p.forEach((pp, i) => {
-    if (pp > k[i] / 2) throw new RuntimeError(`pad should be at most half of effective kernel size, but got pad=${pp}, kernel_size=${k[i]} and dilation=1`);
-  });
+  const d = dilation ?? [1, 1, 1];
+  checkPoolArgs(k, s, p, d, ["T", "H", "W"]);
+  const sizes = input.shape.slice(-3);
+  if (dilation === null && sizes.some((n, i) => n < k[i])) {
+    throw new RuntimeError(`input image (T: ${sizes[0]} H: ${sizes[1]} W: ${sizes[2]}) smaller than kernel size (kT: ${k[0]} kH: ${k[1]} kW: ${k[2]})`);
+  }
+  const out = sizes.map((n, i) => pooledSize(n, k[i], p[i], s[i], d[i], a.ceil_mode ?? false));
+  if (out.some((o) => o < 1)) {
+    const c = input.shape[input.dim() - 4];
+    throw new RuntimeError(`Given input size: (${[c, ...sizes].join("x")}). Calculated output size: (${[c, ...out].join("x")}). Output size is too small`);
+  }
   return { k, s, p };
 }
 
@@ -121,8 +133,8 @@ export function max_pool3d(
   const a = parseArgs<Pool3dOptions>("max_pool3d", ["kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices"], args);
   if (a.return_indices) throw new RuntimeError("max_pool3d: return_indices=True is not supported by this engine");
   if (input.dim() === 4) return max_pool3d(input.unsqueeze(0), { ...a }).squeeze(0);
-  const { k, s, p } = poolSetup("max_pool3d", input, a);
   const d = ntuple("max_pool3d", "dilation", a.dilation ?? 1, 3);
+  const { k, s, p } = poolSetup("max_pool3d", input, a, d);
   const ceil = a.ceil_mode ?? false;
   const [N, C, D] = input.shape;
   const Do = pooledSize(D, k[0], p[0], s[0], d[0], ceil);
@@ -151,7 +163,7 @@ export function avg_pool3d(
   const a = parseArgs<Pool3dOptions>("avg_pool3d", ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"], args);
   if (input.dim() === 4) return avg_pool3d(input.unsqueeze(0), { ...a }).squeeze(0);
   if (a.ceil_mode) throw new RuntimeError("avg_pool3d: ceil_mode=True is not supported by this engine");
-  const { k, s, p } = poolSetup("avg_pool3d", input, a);
+  const { k, s, p } = poolSetup("avg_pool3d", input, a, null);
   const [N, , D] = input.shape;
   const Do = pooledSize(D, k[0], p[0], s[0], 1, false);
   const x = p[0] ? pad(input, [0, 0, 0, 0, p[0], p[0]]) : input;

@@ -9,6 +9,7 @@ import { int64 } from "../../dtype";
 import { RuntimeError } from "../../errors";
 import { from_array } from "../../ops/creation";
 import { contiguousData } from "../../ops/util";
+import { checkPoolArgs } from "../../ops/pool";
 import type { Tensor } from "../../tensor";
 
 type Size3 = number | readonly number[];
@@ -87,15 +88,19 @@ export function max_pool3d_with_indices(
   const p = triple(fn, "padding", a.padding ?? 0);
   const dl = triple(fn, "dilation", a.dilation ?? 1);
   const sizes = input.shape.slice(-3);
-  const wins = [0, 1, 2].map((i) => {
-    if (p[i] > k[i] / 2) throw new RuntimeError(`pad should be at most half of effective kernel size, but got pad=${p[i]}, kernel_size=${k[i]} and dilation=${dl[i]}`);
-    const span = dl[i] * (k[i] - 1) + 1;
-    const num = sizes[i] + 2 * p[i] - span;
+  checkPoolArgs(k, s, p, dl, ["T", "H", "W"]);
+  const spans = [0, 1, 2].map((i) => dl[i] * (k[i] - 1) + 1);
+  const counts = [0, 1, 2].map((i) => {
+    const num = sizes[i] + 2 * p[i] - spans[i];
     let n = Math.floor((a.ceil_mode ? num + s[i] - 1 : num) / s[i]) + 1;
     if (a.ceil_mode && (n - 1) * s[i] >= sizes[i] + p[i]) n -= 1;
-    if (n <= 0) throw new RuntimeError(`Given input size: (${input.shape.slice(-4).join("x")}). Calculated output size: (${input.shape[input.dim() - 4]}x${n}). Output size is too small`);
-    return Array.from({ length: n }, (_, j): [number, number] => [j * s[i] - p[i], j * s[i] - p[i] + span]);
-  }) as [Windows, Windows, Windows];
+    return n;
+  });
+  if (counts.some((n) => n <= 0)) {
+    const c = input.shape[input.dim() - 4];
+    throw new RuntimeError(`Given input size: (${[c, ...sizes].join("x")}). Calculated output size: (${[c, ...counts].join("x")}). Output size is too small`);
+  }
+  const wins = [0, 1, 2].map((i) => Array.from({ length: counts[i] }, (_, j): [number, number] => [j * s[i] - p[i], j * s[i] - p[i] + spans[i]])) as [Windows, Windows, Windows];
   return pool(input, wins, dl);
 }
 

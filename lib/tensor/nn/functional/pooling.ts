@@ -52,12 +52,30 @@ function maxPoolN(fn: string, rank: number, input: Tensor, args: readonly unknow
     dilation: ntuple(fn, "dilation", a.dilation ?? 1, rank),
     ceil_mode: a.ceil_mode ?? false,
   };
-  if (fn === "max_pool1d" && !a.return_indices) {
+  if (fn === "max_pool1d" && !a.return_indices && !(input.requires_grad && is_grad_enabled())) {
+    checkMaxPool1d(input, params);
     const empty = emptyMaxPool1d(input, params);
     if (empty) return empty;
   }
   const res = maxPool(fn, input, rank, params);
   return a.return_indices ? res : res[0];
+}
+
+/**
+ * torch 1.13's max_pool1d fast path (no gradient or indices wanted) checks its arguments itself (check_max_pool1d),
+ * with messages of its own ("max_pool1d() padding must be non-negative, but got -1"); it allows an empty output but
+ * not a negative one. The other paths run max_pool2d's checks (ops/pool.ts's checkPoolArgs).
+ */
+function checkMaxPool1d(input: Tensor, p: PoolParams): void {
+  if (input.dim() !== 2 && input.dim() !== 3) throw wrongPoolRank("max_pool1d", input, 1);
+  const [k, s, pad, d] = [p.kernel[0], p.stride[0], p.padding[0], p.dilation[0]];
+  if (!(k > 0)) throw new RuntimeError(`max_pool1d() kernel_size must be greater than zero, but got ${k}`);
+  if (!(s > 0)) throw new RuntimeError(`max_pool1d() stride must be greater than zero, but got ${s}`);
+  if (pad < 0) throw new RuntimeError(`max_pool1d() padding must be non-negative, but got ${pad}`);
+  if (pad > Math.trunc(k / 2)) throw new RuntimeError(`max_pool1d() padding should be at most half of kernel size, but got padding=${pad} and kernel_size=${k}`);
+  if (!(d > 0)) throw new RuntimeError(`max_pool1d() dilation must be greater than zero, but got ${d}`);
+  const out = poolOutSize(input.shape[input.dim() - 1], k, pad, s, d, p.ceil_mode);
+  if (out < 0) throw new RuntimeError(`max_pool1d() Invalid computed output size: ${out}`);
 }
 
 /**

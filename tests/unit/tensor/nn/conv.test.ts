@@ -310,7 +310,7 @@ describe("errors read like PyTorch's", () => {
     expect(() => new nn.Conv2d(3, 4, 3, { padding: "full" as never })).toThrow(/Invalid padding string 'full'/);
   });
   it("pooling and padding", () => {
-    expect(() => F.max_pool2d(x, 2, 2, 2)).toThrow(/pad should be at most half of effective kernel size/);
+    expect(() => F.max_pool2d(x, 2, 2, 2)).toThrow("pad should be at most half of kernel size, but got pad=2 and kernel_size=2");
     expect(() => F.max_pool2d(torch.randn(1, 1, 2, 2), 3)).toThrow(/Output size is too small/);
     expect(() => F.pad(torch.randn(1, 2, 3), [3, 0], "reflect")).toThrow(/Padding size should be less than the corresponding input dimension/);
     expect(() => F.pad(x, [1])).toThrow("Padding length must be divisible by 2");

@@ -57,6 +57,6 @@ describe("3-D modules", () => {
   it("bad input raises PyTorch's errors", () => {
     expect(() => F.conv3d(torch.zeros(1, 3, 4, 4, 4), torch.zeros(2, 2, 1, 1, 1))).toThrow(/expected input\[1, 3, 4, 4, 4\] to have 2 channels, but got 3 channels instead/);
     expect(() => F.conv3d(torch.zeros(3, 4, 4), torch.zeros(2, 3, 1, 1, 1))).toThrow(/Expected 4D \(unbatched\) or 5D \(batched\) input to conv3d/);
-    expect(() => F.max_pool3d(torch.zeros(1, 1, 4, 4, 4), 2, 2, 2)).toThrow(/pad should be at most half of effective kernel size/);
+    expect(() => F.max_pool3d(torch.zeros(1, 1, 4, 4, 4), 2, 2, 2)).toThrow("pad should be at most half of kernel size, but got pad=2 and kernel_size=2");
   });
 });
