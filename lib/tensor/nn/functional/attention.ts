@@ -11,12 +11,13 @@
  *    true where attention is NOT allowed (padding, future positions); a float mask is added.
  */
 import { parseArgs, type PyArgs } from "../../args";
-import { bool } from "../../dtype";
-import { RuntimeError, TypeError_ } from "../../errors";
+import { bool, uint8 } from "../../dtype";
+import { AssertionError, RuntimeError, TypeError_ } from "../../errors";
 import { arange, zeros } from "../../ops/creation";
 import type { Tensor } from "../../tensor";
 import { softmax } from "./activation";
 import { fusedAttention, fusedAttentionApplies } from "./attention_core";
+import { warnOnce } from "../../warnings";
 import { dropout } from "./dropout";
 import { checkTensor } from "./_util";
 
@@ -37,6 +38,25 @@ export function additiveMask(mask: Tensor, like: Tensor, blockedWhen: boolean, w
   }
   if (!mask.dtype.is_floating_point) throw new RuntimeError(`only bool and floating types of ${what} are supported`);
   return mask.dtype === like.dtype ? mask : mask.to(like.dtype);
+}
+
+/**
+ * torch 1.13's multi_head_attention_forward prep of attn_mask (nn.MultiheadAttention and the Transformer layers):
+ * a uint8 mask is taken as bool, with its deprecation UserWarning; any other mask neither floating nor bool
+ * is an AssertionError, before the mask's shape is checked.
+ */
+export function mhaAttnMask(mask: Tensor): Tensor {
+  if (mask.dtype === uint8) {
+    warnOnce("UserWarning: Byte tensor for attn_mask in nn.MultiheadAttention is deprecated. Use bool tensor instead.");
+    return mask.to(bool);
+  }
+  if (mask.dtype !== bool && !mask.dtype.is_floating_point) throw new AssertionError(`Only float, byte, and bool types are supported for attn_mask, not ${String(mask.dtype)}`);
+  return mask;
+}
+
+/** torch 1.13's key_padding_mask dtype check (MultiheadAttention, the Transformer layers, F.multi_head_attention_forward). */
+export function checkKeyPaddingMaskDtype(mask: Tensor | null | undefined): void {
+  if (mask && mask.dtype !== bool && !mask.dtype.is_floating_point) throw new AssertionError("only bool and floating types of key_padding_mask are supported");
 }
 
 export interface SDPAOptions {

@@ -16,8 +16,8 @@
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { record } from "../../autograd/function";
-import { isIntegral } from "../../dtype";
-import { RuntimeError, TypeError_ } from "../../errors";
+import { bool, int64, isIntegral } from "../../dtype";
+import { IndexError, RuntimeError, TypeError_ } from "../../errors";
 import { Tensor } from "../../tensor";
 import { checkReduction, type Reduction } from "./_util";
 import { contiguousData, empty } from "../../ops/util";
@@ -65,11 +65,16 @@ export function ctc_loss(log_probs: Tensor, targets: Tensor, inputLengths: unkno
   const zeroInf = o.zero_infinity ?? false;
   if (!(log_probs instanceof Tensor) || !(targets instanceof Tensor)) throw new TypeError_("ctc_loss(): log_probs and targets must be tensors");
   if (!log_probs.dtype.is_floating_point) throw new RuntimeError("ctc_loss(): log_probs must be a floating point tensor");
-  if (!isIntegral(targets.dtype)) throw new RuntimeError(`ctc_loss(): targets must be a long tensor, got ${targets.dtype}`); // int32 / int16 / int8 targets work too, as in torch 1.13
+  // torch 1.13 takes targets of any dtype as long (float labels truncated, bool ones 0 / 1)
+  if (!isIntegral(targets.dtype) || targets.dtype === bool) targets = targets.to(int64);
   const unbatched = log_probs.dim() === 2;
-  if (!unbatched && log_probs.dim() !== 3) throw new RuntimeError(`ctc_loss(): log_probs must be (T, N, C) or (T, C), got ${log_probs.dim()}-D`);
+  if (!unbatched && log_probs.dim() !== 3) {
+    // torch unsqueezes a log_probs that is not 3-D at dim 1 (as an unbatched one), then checks for 3 dims
+    if (log_probs.dim() === 0) throw new IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)");
+    throw new RuntimeError(`Expected 3-dimensional tensor, but got ${log_probs.dim() + 1}-dimensional tensor for argument #1 'log_probs' ${CHECKING}`);
+  }
   const [T, N, C] = unbatched ? [log_probs.shape[0], 1, log_probs.shape[1]] : log_probs.shape;
-  if (!(Number.isInteger(blank) && blank >= 0 && blank < C)) throw new RuntimeError(`blank must be in label range, got ${blank} with ${C} classes`);
+  if (!(Number.isInteger(blank) && blank >= 0 && blank < C)) throw new RuntimeError("blank must be in label range");
   const inLen = lengthsOf(input_lengths, "input_lengths", N);
   const tgLen = lengthsOf(target_lengths, "target_lengths", N);
   // Where each target sequence starts in the flat targets.

@@ -12,7 +12,7 @@ import { zeros } from "../../ops/creation";
 import { cat } from "../../ops/join";
 import type { Tensor } from "../../tensor";
 import { softmax } from "./activation";
-import { additiveMask } from "./attention";
+import { additiveMask, checkKeyPaddingMaskDtype, mhaAttnMask } from "./attention";
 import { dropout } from "./dropout";
 import { linear } from "./linear";
 import { torchSize } from "../repr";
@@ -62,6 +62,7 @@ export function multi_head_attention_forward(query: Tensor, key: Tensor, value: 
   let kpm = o.key_padding_mask ? (batched ? o.key_padding_mask : o.key_padding_mask.unsqueeze(0)) : null;
   const [L, N, E] = q0.shape;
   const H = o.num_heads as number;
+  checkKeyPaddingMaskDtype(kpm);
   if (E !== o.embed_dim_to_check) throw new AssertionError(`was expecting embedding dimension of ${o.embed_dim_to_check}, but got ${E}`);
   const hd = Math.floor(E / H);
   if (hd * H !== E) throw new AssertionError(`embed_dim ${E} not divisible by num_heads ${H}`);
@@ -77,7 +78,7 @@ export function multi_head_attention_forward(query: Tensor, key: Tensor, value: 
     if (!w) throw new RuntimeError("use_separate_proj_weight is False but in_proj_weight is None");
     [q, k, v] = [0, 1, 2].map((i) => linear([q0, k0, v0][i], w.narrow(0, i * E, E), bias(i))) as [Tensor, Tensor, Tensor];
   }
-  let mask = o.attn_mask ? additiveMask(o.attn_mask, q, true, "attn_mask") : null;
+  let mask = o.attn_mask ? additiveMask(mhaAttnMask(o.attn_mask), q, true, "attn_mask") : null;
   if (mask && mask.dim() === 2) mask = mask.unsqueeze(0);
   if (o.bias_k && o.bias_v) {
     k = cat([k, o.bias_k.reshape([1, 1, E]).expand([1, N, E])], 0);

@@ -11,7 +11,7 @@ import { AssertionError, RuntimeError, TypeError_, ValueError } from "../../erro
 import { empty } from "../../ops/util";
 import type { Tensor } from "../../tensor";
 import { softmax } from "../functional/activation";
-import { additiveMask, causalAllowed } from "../functional/attention";
+import { additiveMask, causalAllowed, checkKeyPaddingMaskDtype, mhaAttnMask } from "../functional/attention";
 import { fusedAttention, fusedAttentionApplies, fusedPackedAttention, isCausalMask, packedAttentionApplies, packedProjection } from "../functional/attention_core";
 import { dropout as dropoutFn } from "../functional/dropout";
 import { linear } from "../functional/linear";
@@ -181,6 +181,8 @@ export class MultiheadAttention extends Module {
     const E = this.embed_dim;
     const H = this.num_heads;
     const hd = this.head_dim;
+    // torch 1.13's MultiheadAttention.forward checks the key_padding_mask's dtype first
+    checkKeyPaddingMaskDtype(o.key_padding_mask);
     const batched = query.dim() === 3;
     // torch's _mha_shape_check and multi_head_attention_forward's shape checks are Python asserts: AssertionError
     if (!batched && query.dim() !== 2) throw new AssertionError(`query should be unbatched 2D or batched 3D tensor but received ${query.dim()}-D query tensor`);
@@ -208,6 +210,9 @@ export class MultiheadAttention extends Module {
       if (v0.shape[2] !== this.vdim) throw new AssertionError(`expecting value weights shape of (${E}, ${v0.shape[2]}), but got ${torchSize([E, this.vdim])}`);
     } else if (key.shape.join() !== value.shape.join()) {
       throw new AssertionError(`key shape ${torchSize(key.shape)} does not match value shape ${torchSize(value.shape)}`);
+    } else if (k0.shape[2] !== E) {
+      // torch's packed in-projection (_in_projection_packed) fails in linear(key, w_kv), or linear(key, w_k) when key is not value
+      throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${S * N}x${k0.shape[2]} and ${E}x${key === value ? 2 * E : E})`);
     }
     if (k0.shape[2] !== this.kdim || v0.shape[2] !== this.vdim) {
       throw new RuntimeError(`expected key of embedding dimension ${this.kdim} and value of ${this.vdim}, got ${k0.shape[2]} and ${v0.shape[2]}`);
@@ -266,7 +271,7 @@ export class MultiheadAttention extends Module {
   private mergedMask(o: MultiheadAttentionForwardOptions, N: number, L: number, S: number, batched: boolean, like: Tensor): Tensor | null {
     const H = this.num_heads;
     let mask: Tensor | null = null;
-    const attn = o.attn_mask ?? (o.is_causal ? causalAllowed(L, S).logical_not() : null);
+    const attn = o.attn_mask ? mhaAttnMask(o.attn_mask) : o.is_causal ? causalAllowed(L, S).logical_not() : null;
     if (attn) {
       if (attn.dim() === 2) {
         if (attn.shape[0] !== L || attn.shape[1] !== S) throw new RuntimeError(`The shape of the 2D attn_mask is ${torchSize(attn.shape)}, but should be (${L}, ${S}).`);

@@ -7,10 +7,19 @@
  *  - ctc_loss's length checks say torch's text ("input_lengths must be of size batch_size", "... must be integral",
  *    "... (while checking arguments for ctc_loss_cpu)"), and 1-D concatenated targets must be exactly
  *    sum(target_lengths) long (the engine took extra ones);
- *  - expand's rank error names the tensor's own legacy type (an int64 value assigned into a slice said FloatTensor).
+ *  - expand's rank error names the tensor's own legacy type (an int64 value assigned into a slice said FloatTensor);
+ *  - attention masks' dtypes: an int attn_mask is 1.13's AssertionError ("Only float, byte, and bool types ..."), a
+ *    uint8 one is taken as bool with its UserWarning, an int / uint8 key_padding_mask is refused ("only bool and
+ *    floating types of key_padding_mask are supported"), as in MultiheadAttention, F.multi_head_attention_forward
+ *    and the Transformer layers (the engine said torch 2's SDPA text, a RuntimeError, and refused uint8 attn_masks);
+ *  - ctc_loss takes float / bool targets as long ones, as torch 1.13 (the engine refused them); its blank and
+ *    log_probs-dims checks say torch's text;
+ *  - MultiheadAttention with a key / value of another width than embed_dim (a decoder's memory of another d_model)
+ *    fails where torch's packed in-projection does: "mat1 and mat2 shapes cannot be multiplied (...)".
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { F, nn, torch } from "../../../../lib/tensor/index";
+import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { raised } from "../tutorials/helpers";
 
 describe("transformer modules: leading tensors by keyword", () => {
@@ -91,5 +100,83 @@ describe("expand's rank error names the tensor's type", () => {
       "RuntimeError",
       "expand(torch.LongTensor{[2, 4]}, size=[4]): the number of sizes provided (1) must be greater or equal to the number of dimensions in the tensor (2)",
     ]);
+  });
+});
+
+describe("attention masks' dtypes as torch 1.13 checks them", () => {
+  torch.manual_seed(0);
+  const q = torch.randn(3, 2, 4);
+  const kpmMsg = ["AssertionError", "only bool and floating types of key_padding_mask are supported"];
+  const attnMsg = (d: string) => ["AssertionError", `Only float, byte, and bool types are supported for attn_mask, not torch.${d}`];
+  it("MultiheadAttention and F.multi_head_attention_forward: int masks refused, a uint8 attn_mask taken as bool", () => {
+    const m = new nn.MultiheadAttention(4, 2);
+    expect(raised(() => m(q, q, q, { attn_mask: torch.zeros([3, 3], { dtype: torch.long }) }))).toEqual(attnMsg("int64"));
+    expect(raised(() => m(q, q, q, { attn_mask: torch.zeros([3, 3], { dtype: torch.int32 }) }))).toEqual(attnMsg("int32"));
+    // the dtype is checked before the shape
+    expect(raised(() => m(q, q, q, { attn_mask: torch.zeros([2, 2], { dtype: torch.long }) }))).toEqual(attnMsg("int64"));
+    expect(raised(() => m(q, q, q, { key_padding_mask: torch.zeros([2, 3], { dtype: torch.long }) }))).toEqual(kpmMsg);
+    expect(raised(() => m(q, q, q, { key_padding_mask: torch.zeros([2, 3], { dtype: torch.uint8 }) }))).toEqual(kpmMsg);
+    // ... and before the shapes, in the module
+    expect(raised(() => m(q.index(":", ":", ":2"), q, q, { key_padding_mask: torch.zeros([2, 3], { dtype: torch.long }) }))).toEqual(kpmMsg);
+    const am = torch.tensor([[0, 1, 1], [0, 0, 1], [0, 0, 0]], { dtype: torch.uint8 });
+    forgetShownWarnings();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    expect(m(q, q, q, { attn_mask: am })[0].tolist()).toEqual(m(q, q, q, { attn_mask: am.bool() })[0].tolist());
+    expect(warn.mock.calls.map((c) => c[0])).toEqual(["UserWarning: Byte tensor for attn_mask in nn.MultiheadAttention is deprecated. Use bool tensor instead."]);
+    warn.mockRestore();
+    const args = [q, q, q, 4, 2, m.in_proj_weight!, m.in_proj_bias!, null, null, false, 0.0, m.out_proj.weight, m.out_proj.bias!] as const;
+    expect(raised(() => F.multi_head_attention_forward(...args, { attn_mask: am.long() }))).toEqual(attnMsg("int64"));
+    expect(raised(() => F.multi_head_attention_forward(...args, { key_padding_mask: am.index(":2") }))).toEqual(kpmMsg);
+  });
+  it("the Transformer layers pass them on (train and eval / no_grad)", () => {
+    const enc = new nn.TransformerEncoder(new nn.TransformerEncoderLayer(4, 2), 1);
+    const kpm = torch.zeros([2, 3], { dtype: torch.long });
+    expect(raised(() => enc(q, { src_key_padding_mask: kpm }))).toEqual(kpmMsg);
+    enc.eval();
+    torch.no_grad(() => {
+      expect(raised(() => enc(q, { src_key_padding_mask: kpm }))).toEqual(kpmMsg);
+      expect(raised(() => enc(q, { src_key_padding_mask: kpm.byte() }))).toEqual(kpmMsg);
+      expect(raised(() => enc(q, { mask: torch.zeros([3, 3], { dtype: torch.long }) }))).toEqual(attnMsg("int64"));
+    });
+    const dec = new nn.TransformerDecoderLayer(4, 2);
+    expect(raised(() => dec(q, q, { tgt_mask: torch.zeros([3, 3], { dtype: torch.long }) }))).toEqual(attnMsg("int64"));
+    expect(raised(() => dec(q, q, { tgt_key_padding_mask: kpm }))).toEqual(kpmMsg);
+  });
+});
+
+describe("ctc_loss takes targets of any dtype as long", () => {
+  it("float labels truncated, bool ones 0 / 1 (torch 1.13 values)", () => {
+    torch.manual_seed(0);
+    const lp = torch.randn(6, 2, 5).log_softmax(2);
+    const y = torch.tensor([[1, 2], [3, 3]], { dtype: torch.long });
+    const loss = (t: typeof y) => F.ctc_loss(lp, t, [6, 6], [2, 2]).item();
+    expect(loss(y)).toBeCloseTo(3.2922632694244385, 5);
+    expect(loss(y.float().add(0.6))).toBe(loss(y));
+    expect(loss(y.bool())).toBeCloseTo(3.564500331878662, 5);
+  });
+});
+
+describe("MultiheadAttention with a key of the wrong width (a decoder's memory of another d_model)", () => {
+  it("fails in the packed in-projection's linear, as torch 1.13", () => {
+    torch.manual_seed(0);
+    const m = new nn.MultiheadAttention(4, 2);
+    const q = torch.randn(3, 2, 4), k = torch.randn(5, 2, 6), v = torch.randn(5, 2, 6);
+    const msg = (s: string) => ["RuntimeError", `mat1 and mat2 shapes cannot be multiplied (${s})`];
+    expect(raised(() => m(q, k, k))).toEqual(msg("10x6 and 4x8"));
+    expect(raised(() => m(q, k, v))).toEqual(msg("10x6 and 4x4"));
+    expect(raised(() => m(q.index(":", 0), k.index(":", 0), k.index(":", 0)))).toEqual(msg("5x6 and 4x4"));
+    const dec = new nn.TransformerDecoder(new nn.TransformerDecoderLayer(4, 2), 1);
+    expect(raised(() => dec({ tgt: q, memory: k }))).toEqual(msg("10x6 and 4x8"));
+  });
+  it("ctc_loss's blank and log_probs-dims checks say torch's text", () => {
+    const lp = torch.zeros(8, 2, 10).log_softmax(2);
+    expect(raised(() => F.ctc_loss(lp, torch.ones([2, 3], { dtype: torch.long }), [8, 8], [3, 3], { blank: 10 }))).toEqual(["RuntimeError", "blank must be in label range"]);
+    // log_probs that is not 3-D is unsqueezed at dim 1 first, then checked
+    const y = torch.ones([4, 3], { dtype: torch.long });
+    const lens = [torch.full([4], 8, { dtype: torch.long }), torch.full([4], 3, { dtype: torch.long })] as const;
+    const dimMsg = (d: number) => ["RuntimeError", `Expected 3-dimensional tensor, but got ${d}-dimensional tensor for argument #1 'log_probs' (while checking arguments for ctc_loss_cpu)`];
+    expect(raised(() => F.ctc_loss(torch.zeros(8, 4, 10, 2), y, ...lens))).toEqual(dimMsg(5));
+    expect(raised(() => F.ctc_loss(torch.zeros(8), y, ...lens))).toEqual(dimMsg(2));
+    expect(raised(() => F.ctc_loss(torch.tensor(0.0), y, ...lens))).toEqual(["IndexError", "Dimension out of range (expected to be in range of [-1, 0], but got 1)"]);
   });
 });

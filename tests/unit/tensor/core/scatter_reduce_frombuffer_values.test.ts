@@ -247,7 +247,8 @@ describe("F.ctc_loss / nn.CTCLoss match PyTorch 1.13", () => {
     expect(() => F.ctc_loss(lp, t, [5, 4], [2, 1])).toThrow(/input_lengths to have value at most 4/);
     expect(() => F.ctc_loss(lp, t, [4], [2, 1])).toThrow(/^input_lengths must be of size batch_size$/);
     expect(() => F.ctc_loss(lp, t, [4, 4], [3, 1])).toThrow(/size at least 3 at dimension 1/);
-    expect(() => F.ctc_loss(lp, t.float(), [4, 4], [2, 1])).toThrow(/targets must be a long tensor/);
+    // torch 1.13 takes float targets as long ones (fsdl_text_recognizer_gaps.test.ts)
+    expect(F.ctc_loss(lp, t.float(), [4, 4], [2, 1]).item()).toBe(F.ctc_loss(lp, t, [4, 4], [2, 1]).item());
     expect(() => F.ctc_loss(lp, torch.tensor([[1, 7], [1, 0]], { dtype: torch.long }), [4, 4], [2, 1])).toThrow(/target label 7 is out of range/);
     expect(() => F.ctc_loss(lp, t, [4, 4], [2, 1], { reduction: "avg" as "mean" })).toThrow(/reduction/);
     expect(() => new nn.CTCLoss({ bogus: 1 } as never)).toThrow(/unexpected keyword argument 'bogus'/);
