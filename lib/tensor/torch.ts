@@ -248,7 +248,7 @@ const torchBase = {
   neg: unary.neg, negative: unary.neg, exp: unary.exp, expm1: unary.expm1, log: unary.log, log2: unary.log2, log1p: unary.log1p,
   sqrt: unary.sqrt, rsqrt: unary.rsqrt, square: unary.square, reciprocal: unary.reciprocal, abs: unary.abs, sign: unary.sign,
   sin: unary.sin, cos: unary.cos, erf: unary.erf, floor: unary.floor, ceil: unary.ceil, round, trunc: unary.trunc,
-  clamp: unary.clamp, clip: unary.clamp,
+  clamp: unary.clamp, clip: unary.clip,
   // more elementwise math, creation and dtype helpers, in-place partners, index writes (api/)
   ...elementwiseMathFunctions,
   ...creationFunctions,

@@ -2,7 +2,8 @@
 import { record } from "../autograd/function";
 import { get_default_dtype } from "../default_dtype";
 import { bool, checkIntScalar, cppTypeName, cScalarName, int64, refuseBool, typeMetaName, uint8, wrapInto, wrapsAround, wrapValue, type DType } from "../dtype";
-import { RuntimeError } from "../errors";
+import { RuntimeError, TypeError_ } from "../errors";
+import { pyTypeName } from "../py_type_name";
 import { kernels, type UnaryGradKernelName, type UnaryKernelName } from "../kernels/registry";
 import { Tensor } from "../tensor";
 import { UNARY_FORMULAS } from "./unary_formulas";
@@ -130,12 +131,55 @@ function clampBounds(min?: ClampArg, max?: Bound | { max?: Bound }): [Bound, Bou
   return [min, max !== null && typeof max === "object" && !(max instanceof Tensor) ? max.max : max];
 }
 
-/** clamp's result dtype for number bounds (torch's clamp meta function): float for a fractional bound on an integer or bool tensor, int64 for bool. */
+/**
+ * clamp's result dtype for number bounds (torch's clamp meta function): float for a fractional bound on an integer or
+ * bool tensor, int64 for a bool tensor with an integer bound; a bool tensor with bool bounds (Python's True) stays bool.
+ */
 function clampResultType(dtype: DType, lo: Bound, hi: Bound): DType {
   if (dtype.is_floating_point) return dtype;
   const fractional = (b: Bound): boolean => typeof b === "number" && !Number.isInteger(b);
   if (fractional(lo) || fractional(hi)) return get_default_dtype();
-  return dtype === bool ? int64 : dtype;
+  const boolBound = (b: Bound): boolean => b == null || typeof b === "boolean";
+  return dtype === bool && !(boolBound(lo) && boolBound(hi)) ? int64 : dtype;
+}
+
+/** How clamp was called, for its TypeError: torch.clamp / torch.clip, or the method (clamp, clip, clamp_, clip_). */
+export type ClampForm = { name: string; method: boolean };
+const CLAMP_FUNCTION: ClampForm = { name: "clamp", method: false };
+
+/**
+ * torch 1.13's TypeError for one tensor bound and one number bound (clamp has a (Tensor, Tensor) and a (Number, Number)
+ * overload, no mixed one), in its words for the call's form: its arguments' types (keywords in the reverse of the
+ * order given, as torch prints them) and, for a method, why each overload did not match.
+ */
+function mixedBoundsError(form: ClampForm, min?: ClampArg, max?: Bound | { max?: Bound }): TypeError_ {
+  const isOpts = (v: unknown): v is Record<string, Bound> => v !== null && typeof v === "object" && !(v instanceof Tensor);
+  const positional: Bound[] = [];
+  const keywords: [string, Bound][] = [];
+  for (const v of [min, max]) {
+    if (isOpts(v)) keywords.push(...Object.entries(v).filter(([, b]) => b !== undefined).reverse());
+    else if (v !== undefined) positional.push(v);
+  }
+  // Python's parser ends each keyword with ", " when no positional argument came before them
+  const show = (mark: (b: Bound) => boolean, leading: string[] = []): string => {
+    const items = [...positional.map((b) => [pyTypeName(b), b] as const), ...keywords.map(([k, b]) => [`${k}=${pyTypeName(b)}`, b] as const)]
+      .map(([text, b]) => (mark(b) ? `!${text}!` : text));
+    const all = [...leading, ...items];
+    return leading.length + positional.length === 0 && keywords.length > 0 ? all.map((t) => `${t}, `).join("") : all.join(", ");
+  };
+  const head = `${form.name}() received an invalid combination of arguments - got (`;
+  if (!form.method) {
+    return new TypeError_(
+      `${head}${show(() => false, ["Tensor"])}), but expected one of:\n` +
+        " * (Tensor input, Tensor min, Tensor max, *, Tensor out)\n * (Tensor input, Number min, Number max, *, Tensor out)\n",
+    );
+  }
+  const why = "      didn't match because some of the arguments have invalid types: ";
+  return new TypeError_(
+    `${head}${show(() => false)}), but expected one of:\n` +
+      ` * (Tensor min, Tensor max)\n${why}(${show((b) => !(b instanceof Tensor))})\n` +
+      ` * (Number min, Number max)\n${why}(${show(() => true)})\n`,
+  );
 }
 
 /**
@@ -149,10 +193,16 @@ export function checkClampInplace(x: Tensor, min?: ClampArg, max?: Bound | { max
   if (result !== x.dtype) throw new RuntimeError(`result type ${cppTypeName(result)} can't be cast to the desired output type ${typeMetaName(x.dtype)}`);
 }
 
-/** clamp(min?, max?), clamp({ min, max }) or clamp(min, { max }); either bound may be omitted, not both. */
-export function clamp(x: Tensor, min?: ClampArg, max?: Bound | { max?: Bound }): Tensor {
+/**
+ * clamp(min?, max?), clamp({ min, max }) or clamp(min, { max }); either bound may be omitted, not both. `form` names the
+ * call in the TypeError for one tensor and one number bound.
+ */
+export function clamp(x: Tensor, min?: ClampArg, max?: Bound | { max?: Bound }, form: ClampForm = CLAMP_FUNCTION): Tensor {
   let [lo, hi] = clampBounds(min, max);
-  if (lo instanceof Tensor || hi instanceof Tensor) return clampTensors(x, lo, hi);
+  if (lo instanceof Tensor || hi instanceof Tensor) {
+    if (lo != null && hi != null && !(lo instanceof Tensor && hi instanceof Tensor)) throw mixedBoundsError(form, min, max);
+    return clampTensors(x, lo, hi);
+  }
   if ((lo === null || lo === undefined) && (hi === null || hi === undefined)) {
     throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
   }
@@ -160,6 +210,14 @@ export function clamp(x: Tensor, min?: ClampArg, max?: Bound | { max?: Bound }):
   // (YOLO's int64 clamp(0.5) gives 0.5, not a long holding 0.5); an integer bound makes a bool tensor's result int64.
   const promoted = clampResultType(x.dtype, lo, hi);
   if (promoted !== x.dtype) return clamp(x.to(promoted), lo, hi);
+  // bool bounds on a bool tensor: torch 1.13 has no bool kernel (named by which bounds were given)
+  refuseBool(x.dtype, lo != null && hi != null ? "clamp_scalar_cpu" : lo != null ? "clamp_min_cpu" : "clamp_max_scalar_cpu");
+  if (lo != null && hi != null && Number(lo) > Number(hi)) {
+    // min > max: torch's min(max(x, min), max) is max everywhere (NaN stays NaN), and no gradient passes (ClampBackward1's mask)
+    const top = hi;
+    const out = no_grad(() => clamp(x, top, top));
+    return record(out, "ClampBackward1", [x], (g) => [g.new_zeros(g.shape)]);
+  }
   if (wrapsAround(x.dtype)) {
     // an int bound is cast to uint8 / int8 / ... first (-1 -> 255)
     for (const bound of [lo, hi]) if (bound != null) checkIntScalar(x.dtype, bound, cScalarName(x.dtype)); // clamp(max=300) overflows
@@ -167,6 +225,11 @@ export function clamp(x: Tensor, min?: ClampArg, max?: Bound | { max?: Bound }):
     if (hi != null) hi = wrapValue(x.dtype, hi);
   }
   return unaryOp(x, "clamp", "ClampBackward1", "x", lo ?? -Infinity, hi ?? Infinity, x.dtype);
+}
+
+/** torch.clip: clamp, named clip in its TypeError. */
+export function clip(x: Tensor, min?: ClampArg, max?: Bound | { max?: Bound }): Tensor {
+  return clamp(x, min, max, { name: "clip", method: false });
 }
 
 /** x.clamp_min(min) / x.clamp_max(max): clamp with one number bound, under torch's own nodes for them. */

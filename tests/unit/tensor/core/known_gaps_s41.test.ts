@@ -154,3 +154,38 @@ describe("addcmul / addcdiv", () => {
     expect(outcome(() => torch.addcmul(u(), u(), u(), { value: -1.5 }))).toEqual(["RuntimeError", "value cannot be converted to type uint8_t without overflow"]);
   });
 });
+
+describe("clamp", () => {
+  const fb = () => torch.tensor([1, 5, 9]);
+  const full = (v: number) => torch.full([3], v);
+  const clampAny = torch.clamp as (...a: unknown[]) => Tensor;
+  it("bool tensors, min > max, one tensor and one number bound, as torch", () => {
+    compare(fixture.clamp, {
+      "bool min 0": () => torch.clamp(b(), { min: 0 }),
+      "bool max 0": () => torch.clamp(b(), { max: 0 }),
+      "bool 0 1": () => torch.clamp(b(), 0, 1),
+      "bool False 1": () => clampAny(b(), false, 1),
+      "bool min True": () => clampAny(b(), { min: true }),
+      "bool max True": () => clampAny(b(), { max: true }),
+      "bool True True": () => clampAny(b(), true, true),
+      "clamp_min bool True": () => torch.clamp_min(b(), TRUE),
+      "bool min tensor": () => torch.clamp(b(), { min: b2() }),
+      "bool min 0.5": () => torch.clamp(b(), { min: 0.5 }),
+      "clamp_ bool 0 1": () => b().clamp_(0, 1),
+      "min 6 max 2": () => torch.clamp(fb(), { min: 6, max: 2 }),
+      "min 6 max 2 tensors": () => torch.clamp(fb(), { min: full(6), max: full(2) }),
+      "int min 6 max 2": () => torch.clamp(L(1, 5, 9), 6, 2),
+      "min 6 max 2 nan": () => torch.clamp(torch.tensor([NaN, 1]), 6, 2),
+      "kw min tensor max number": () => clampAny(fb(), { min: full(2), max: 6 }),
+      "kw max number min tensor": () => clampAny(fb(), { max: 6, min: full(2) }),
+      "kw min number max tensor": () => clampAny(fb(), { min: 2, max: full(6) }),
+      "positional tensor number": () => clampAny(fb(), full(2), 6),
+      "positional tensor kw number": () => clampAny(fb(), full(2), { max: 6 }),
+      "clip positional number tensor": () => (torch.clip as (...a: unknown[]) => Tensor)(fb(), 2, full(6)),
+      "tensor None": () => torch.clamp(fb(), full(2), null),
+    });
+    const x = torch.tensor([1, 2, 7], { requires_grad: true });
+    torch.clamp(x, 6, 2).sum().backward();
+    expect(x.grad!.tolist()).toEqual(fixture.clamp_grad_min_gt_max);
+  });
+});
