@@ -262,12 +262,15 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   const outermost = !backwardRunning;
   if (outermost) hookRan = false;
   backwardRunning = true;
+  const wasCapturing = capturing;
+  capturing = opts.capture !== undefined;
   enterBackward();
   try {
     if (createGraph) enable_grad(body);
     else no_grad(body);
   } finally {
     leaveBackward();
+    capturing = wasCapturing;
     if (outermost) backwardRunning = false;
   }
   if (!opts.capture) return [];
@@ -280,6 +283,16 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
 }
 
 let backwardRunning = false;
+/** Whether the innermost backward pass in progress returns gradients (torch.autograd.grad) rather than accumulating them. */
+let capturing = false;
+
+/**
+ * True while a node runs inside torch.autograd.grad's pass (not a plain backward): torch's
+ * _is_checkpoint_valid() is false there, and the reentrant torch.utils.checkpoint refuses it.
+ */
+export function backwardCapturing(): boolean {
+  return capturing;
+}
 
 /**
  * Gradients that hold only zeros: optimizer.zero_grad() marks them, and any change since (every
