@@ -23,7 +23,7 @@ export const COMPLEX_SUPPORTED =
   "(with complex or real tensors and numbers, broadcasting), matmul, sum, mean, view / reshape / flatten / unsqueeze / squeeze / " +
   "transpose / permute / t / select / chunk / unbind / indexing leading dims, expand, roll / flip, masked_fill, index_put_ / fill_ / " +
   "zero_, square, clone, detach, contiguous, requires_grad_ / grad / backward, to(dtype), type_as, torch.view_as_real, " +
-  "torch.cat / stack, torch.fft, printing";
+  "torch.cat / stack, torch.einsum (every operand complex), nn.Parameter (registered as its real [..., 2] pair), torch.fft, printing";
 
 export class ComplexDType extends UnsupportedDType {
   override refuse(): never {
@@ -74,6 +74,8 @@ export const complexHooks: {
   toComplex: (x: unknown, dt: ComplexDType) => unknown;
   /** torch.<name>(args) whose first argument is complex (or a list holding one): { value } or a clear error. */
   torchCall: (name: string, args: readonly unknown[]) => { value: unknown };
+  /** torch.einsum(equation, operands) where an operand is complex. */
+  einsum: (equation: string, operands: readonly unknown[]) => unknown;
 } = {
   binary: () => {
     throw new RuntimeError("complex tensors are not loaded");
@@ -82,6 +84,9 @@ export const complexHooks: {
     throw new RuntimeError("complex tensors are not loaded");
   },
   torchCall: () => {
+    throw new RuntimeError("complex tensors are not loaded");
+  },
+  einsum: () => {
     throw new RuntimeError("complex tensors are not loaded");
   },
 };

@@ -19,7 +19,7 @@ import { isOptions } from "./args";
 import {
   COMPLEX_BRAND, COMPLEX_MAKERS, COMPLEX_SUPPORTED, ComplexDType, complex128, complex64, complexHooks, complexOf, isComplexTensor,
 } from "./complex_dtype";
-import { float32, float64, isDType, promoteTypes, type DType } from "./dtype";
+import { cppTypeName, float32, float64, isDType, promoteTypes, type DType } from "./dtype";
 import { RuntimeError, TypeError_ } from "./errors";
 import { formatComplexTensor } from "./format";
 import type { Node } from "./autograd/node";
@@ -32,6 +32,7 @@ import { normalizeDim } from "./shape";
 import { sizeOf, type Size } from "./size";
 import { Tensor, type IndexSpec } from "./tensor";
 import { warnOnce } from "./warnings";
+import { einsum as realEinsum } from "./ops/einsum";
 
 /** A complex operand's parts; a real tensor or number has no imaginary part (null). */
 type Parts = [re: Tensor | number, im: Tensor | number | null];
@@ -637,9 +638,38 @@ function torchCall(name: string, args: readonly unknown[]): { value: unknown } {
   return refuseOnComplex(`torch.${name}`);
 }
 
+/**
+ * torch.einsum with a complex operand (torch 1.13 then wants every operand complex, of one precision): the product
+ * expanded over the operands' real and imaginary parts, each term a real einsum, i^k for k imaginary parts chosen.
+ */
+function complexEinsum(equation: string, operands: readonly unknown[]): ComplexTensor {
+  const typeName = (op: unknown): string => {
+    if (op instanceof ComplexTensor) return `Complex${cppTypeName(op._pair.dtype)}`;
+    if (op instanceof Tensor) return cppTypeName(op.dtype);
+    throw new TypeError_("einsum(): operands must be Tensors");
+  };
+  const first = typeName(operands[0]);
+  for (const op of operands) {
+    const found = typeName(op);
+    if (found !== first) throw new RuntimeError(`expected scalar type ${first} but found ${found}`);
+  }
+  const zs = operands as readonly ComplexTensor[];
+  let re: Tensor | null = null, im: Tensor | null = null;
+  const add = (acc: Tensor | null, t: Tensor, sign: number): Tensor => (acc === null ? (sign > 0 ? t : t.neg()) : sign > 0 ? acc.add(t) : acc.sub(t));
+  for (let mask = 0; mask < 1 << zs.length; mask++) {
+    const term = realEinsum(equation, zs.map((z, k) => (mask & (1 << k) ? z.imag : z.real)));
+    let k = 0;
+    for (let m = mask; m; m >>= 1) k += m & 1;
+    if (k % 2 === 0) re = add(re, term, k % 4 === 0 ? 1 : -1);
+    else im = add(im, term, k % 4 === 1 ? 1 : -1);
+  }
+  return fromParts(re!, im, "ViewBackward0"); // the node torch 1.13's bmm-planned contractions end in
+}
+
 complexHooks.binary = binary;
 complexHooks.toComplex = toComplex;
 complexHooks.torchCall = torchCall;
+complexHooks.einsum = complexEinsum;
 
 /**
  * Every method and getter of Tensor.prototype this class does not define raises the complex error. Installed when the

@@ -44,6 +44,7 @@ import { RuntimeError, TorchError, TypeError_, ValueError } from "../errors";
 import { Tensor } from "../tensor";
 import type { DType } from "../dtype";
 import { Parameter } from "./parameter";
+import { isComplexTensor } from "../complex_dtype";
 import { checkDevice, parseModuleTo, unsupportedPrecision, type DeviceLike, type ToOptions } from "./placement";
 import { addIndent, torchSize } from "./repr";
 import { empty_like } from "../ops/creation";
@@ -132,6 +133,11 @@ interface ModuleInternals {
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Module {
   (...args: Parameters<this["forward"]>): ReturnType<this["forward"]>;
+}
+
+/** nn.Parameter(z) of a complex tensor (parameter.ts ComplexParameter): registered as its real [..., 2] pair. */
+function isComplexParameter(v: unknown): v is { _pair: Parameter } {
+  return isComplexTensor(v) && (v as { _pair?: unknown })._pair instanceof Parameter;
 }
 
 /** all without its trailing undefined entries (a JS caller's omitted optional arguments). */
@@ -347,7 +353,12 @@ export class Module {
   }
 
   _own_parameters(): [string, Parameter][] {
-    return this._own().filter((e): e is [string, Parameter] => e[1] instanceof Parameter);
+    const out: [string, Parameter][] = [];
+    for (const [name, v] of this._own()) {
+      if (v instanceof Parameter) out.push([name, v]);
+      else if (isComplexParameter(v)) out.push([name, v._pair]); // its real [..., 2] pair (parameter.ts ComplexParameter)
+    }
+    return out;
   }
 
   _own_buffers(onlyPersistent = false): [string, Tensor][] {

@@ -3,6 +3,8 @@
  * subclass sharing the storage of the tensor it wraps, with requires_grad on by default.
  */
 import { parseArgs, type PyArgs } from "../args";
+import { isComplexTensor } from "../complex_dtype";
+import { ComplexTensor } from "../complex_tensor";
 import { allocStorage, float32, type DType } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { inferenceState } from "../inference_state";
@@ -19,12 +21,16 @@ export class Parameter extends Tensor {
   /**
    * new nn.Parameter(data, requires_grad=true), or (data, { requires_grad: false }) as PyTorch code writes it;
    * both by keyword too (`nn.Parameter(data=torch.randn(1, 1, 768), requires_grad=True)`: { data, requires_grad }).
+   * A complex `data` (the Fourier neural operator's spectral weights) gives a complex parameter instead
+   * (ComplexParameter below): its real [..., 2] pair is what a module registers and an optimizer updates.
    */
-  constructor(...args: PyArgs<[data?: Tensor | null, requires_grad?: boolean], { data?: Tensor | null; requires_grad?: boolean }>) {
-    const a = parseArgs<{ data?: Tensor | null; requires_grad?: boolean }>("Parameter", ["data", "requires_grad"], args);
+  constructor(...args: PyArgs<[data?: Tensor | ComplexTensor | null, requires_grad?: boolean], { data?: Tensor | ComplexTensor | null; requires_grad?: boolean }>) {
+    const a = parseArgs<{ data?: Tensor | ComplexTensor | null; requires_grad?: boolean }>("Parameter", ["data", "requires_grad"], args);
     const requires_grad = a.requires_grad ?? true;
     if (typeof requires_grad !== "boolean") throw new TypeError_(`Parameter(): argument 'requires_grad' must be bool, not ${typeof requires_grad}`);
-    const data = a.data;
+    // (Typed as a Parameter for the learner's `this.weights = new nn.Parameter(z)`; it is a complex tensor.)
+    if (isComplexTensor(a.data)) return new ComplexParameter(a.data as ComplexTensor, requires_grad) as unknown as Parameter;
+    const data = a.data as Tensor | null | undefined;
     if (data !== undefined && data !== null && !(data instanceof Tensor)) throw new TypeError_(`Parameter(): argument 'data' must be Tensor, not ${typeof data}`);
     const src = data ?? new Tensor(new Float32Array(0), [0], float32);
     super(src._data, src.shape, src.dtype, src._strides, src._offset, src._ver);
@@ -45,6 +51,22 @@ export class Parameter extends Tensor {
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
+  }
+}
+
+/**
+ * nn.Parameter(z) of a complex tensor: a complex tensor whose real [..., 2] pair is a Parameter (a leaf). A module
+ * registers that pair (Module._own_parameters), so parameters() / state_dict() / an optimizer see a real [..., 2]
+ * tensor: the update is torch 1.13's, whose optimizers step a complex parameter through torch.view_as_real. The
+ * attribute itself stays this complex tensor for the forward pass.
+ */
+export class ComplexParameter extends ComplexTensor {
+  constructor(z: ComplexTensor, requires_grad = true) {
+    super(new Parameter(z._pair.detach(), requires_grad));
+  }
+
+  override toString(): string {
+    return `Parameter containing:\n${super.toString()}`;
   }
 }
 

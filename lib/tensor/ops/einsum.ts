@@ -12,6 +12,8 @@
  * is built from differentiable ops, so autograd comes for free.
  */
 import { isOptions, parseArgs } from "../args";
+import { complexHooks, isComplexTensor } from "../complex_dtype";
+import type { ComplexTensor } from "../complex_tensor";
 import { bool, cppTypeName, refuseBool } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { numelOf } from "../shape";
@@ -153,12 +155,16 @@ function fromSublists(args: readonly unknown[]): [string, Tensor[]] {
   return [terms.join(",") + out, operands];
 }
 
-export function einsum(equation: string | Tensor, ...args: (Tensor | readonly Tensor[] | Sublist)[]): Tensor {
+/** torch.einsum(equation, *operands) or einsum(equation, [operands]), or the sublist form; complex operands give a complex result. */
+export function einsum(equation: string | Tensor, ...args: (Tensor | readonly Tensor[] | Sublist)[]): Tensor;
+export function einsum(equation: string, ...args: (Tensor | ComplexTensor)[] | [readonly (Tensor | ComplexTensor)[]]): ComplexTensor;
+export function einsum(equation: string | Tensor, ...args: (Tensor | ComplexTensor | readonly (Tensor | ComplexTensor)[] | Sublist)[]): Tensor | ComplexTensor {
   // torch.einsum(As, [..., 0, 1], Bs, [..., 1, 2], [..., 0, 2]): the sublist format
-  if (equation instanceof Tensor) return einsum(...fromSublists([equation, ...args]));
+  if (equation instanceof Tensor) return einsum(...fromSublists([equation, ...(args as (Tensor | Sublist)[])]));
   if (typeof equation !== "string") throw new TypeError_("einsum(): the first argument must be the equation string");
   const tensors: Tensor[] = args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as readonly Tensor[])] : (args as Tensor[]);
   if (tensors.length === 0) throw new RuntimeError("einsum(): must provide at least one operand");
+  if (tensors.some(isComplexTensor)) return complexHooks.einsum(equation, tensors) as ComplexTensor; // complex_tensor.ts
   tensors.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new TypeError_(`einsum(): operand ${i} must be a Tensor`);
   });
