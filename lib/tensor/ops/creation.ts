@@ -371,12 +371,23 @@ export function arange(...args: (number | Tensor | (TensorOptions & { start?: nu
   return finish(t, opts);
 }
 
-type LinspaceOptions = TensorOptions & { start?: number; end?: number; steps?: number };
+type LinspaceOptions = TensorOptions & { start?: number | Tensor; end?: number | Tensor; steps?: number };
 
-export function linspace(...args: PyArgs<[start?: number, end?: number, steps?: number], LinspaceOptions>): Tensor {
+/**
+ * linspace's start / end: a number, or a 0-dim tensor standing for its value as torch's Scalar does
+ * (torch.linspace(torch.min(x), torch.max(x), 1000) in Neuromatch's W1D3); any other tensor is the parser's TypeError.
+ */
+function linspaceEnd(v: number | Tensor, name: string, position: number): number {
+  if (!(v instanceof Tensor)) return v;
+  if (v.dim() !== 0) throw new TypeError_(`linspace(): argument '${name}' (position ${position}) must be Number, not Tensor`);
+  return Number(v.item());
+}
+
+export function linspace(...args: PyArgs<[start?: number | Tensor, end?: number | Tensor, steps?: number], LinspaceOptions>): Tensor {
   // start and end may come by keyword too: torch.linspace(start=-10, end=10, steps=5)
-  const { start, end, steps, ...opts } = parseArgs<LinspaceOptions>("linspace", ["start", "end", "steps", "dtype", "requires_grad", "device"], args);
-  if (start === undefined || end === undefined) throw new TypeError_(`linspace() missing required argument '${start === undefined ? "start" : "end"}'`);
+  const { start: startArg, end: endArg, steps, ...opts } = parseArgs<LinspaceOptions>("linspace", ["start", "end", "steps", "dtype", "requires_grad", "device"], args);
+  if (startArg === undefined || endArg === undefined) throw new TypeError_(`linspace() missing required argument '${startArg === undefined ? "start" : "end"}'`);
+  const start = linspaceEnd(startArg, "start", 1), end = linspaceEnd(endArg, "end", 2);
   checkCreationOptions("linspace", opts);
   if (steps === undefined) throw new TypeError_("linspace() missing 1 required positional argument: 'steps'");
   // torch 1.13: a fractional steps is the argument parser's TypeError (no position when given by keyword), a negative one

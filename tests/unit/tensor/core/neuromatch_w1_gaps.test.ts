@@ -8,12 +8,16 @@
  * - The factories' negative-size error named the op ("zeros(): Trying to create tensor with negative dimension ..."),
  *   where torch's text names none; torch.randint with a negative size raised JavaScript's RangeError
  *   ("Invalid typed array length: -3") instead of that RuntimeError.
+ * - torch.linspace's start / end were typed as numbers only, and a tensor went through JavaScript's number coercion:
+ *   W1D3's torch.linspace(torch.min(x_train), torch.max(x_train), 1000) did not typecheck, and a one-element 1-d tensor
+ *   was taken where torch 1.13 raises "linspace(): argument 'end' (position 2) must be Number, not Tensor". A 0-dim
+ *   tensor now stands for its value (as torch's Scalar), any other tensor raises torch's TypeError.
  */
 import { describe, expect, it } from "vitest";
 import { torch } from "../../../../lib/tensor/index";
-import { raised, tutorialFixture } from "../tutorials/helpers";
+import { expectT, raised, tutorialFixture } from "../tutorials/helpers";
 
-const gaps = tutorialFixture<{ gaps: Record<string, [string, string][]> }>("neuromatch_w1.json").gaps;
+const gaps = tutorialFixture<{ gaps: Record<string, any> }>("neuromatch_w1.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
 const long = { dtype: torch.int64 };
 
 describe("neuromatch_w1 gaps", () => {
@@ -39,5 +43,13 @@ describe("neuromatch_w1 gaps", () => {
       raised(() => torch.randint(0, 10, [-3])),
       raised(() => torch.randint(5, [2, -1])),
     ]).toEqual(gaps.negative_sizes);
+  });
+
+  it("linspace takes 0-dim tensors for start and end (torch.min / torch.max), and refuses other tensors as torch", () => {
+    const x_train = torch.tensor([[0.5], [2.0], [-1.0]]);
+    expectT(torch.linspace(torch.min(x_train), torch.max(x_train), 4), gaps.linspace_tensor_ends[0], 1e-7);
+    expect(String(torch.linspace(torch.tensor(1, long), torch.tensor(3, long), 3))).toBe(gaps.linspace_tensor_ends[1]);
+    expect(raised(() => torch.linspace(torch.tensor(0.0), torch.tensor([2.0]), 3))).toEqual(gaps.linspace_tensor_ends[2]);
+    expect(raised(() => torch.linspace(torch.tensor([0.0, 1.0]), 1.0, 3))).toEqual(gaps.linspace_tensor_ends[3]);
   });
 });
