@@ -13,6 +13,8 @@
  *    the CharacterErrorRate metric (the 2021 edit-distance version);
  *  - data/: emnist_lines.py's construct_image_from_string (uint8 glyphs added in place, wrapping where they overlap,
  *    then torch.minimum with a float tensor), util.py's convert_strings_to_labels.
+ *  - lit_models/base.py's optimizer and loss looked up by name (getattr(torch.optim, "Adam"), getattr(F, "cross_entropy"))
+ *    with OneCycleLR(max_lr, total_steps) (lrs, Adam's cycled beta1), util.py's split_dataset (seeded random_split).
  * Lightning's training_step bodies are plain loops (Adam, lr 1e-3, 3 steps). Toy sizes: 8x8 glyphs, 1x8x32 lines,
  * a 10-symbol mapping, small widths; the EMNIST glyphs are seeded uint8 stand-ins with a fixed overlap, and the
  * resnet18 trunk of ResnetTransformer is a small conv stem (resnet's first layers). Values are compared with torch
@@ -22,10 +24,12 @@
  * Python forms written otherwise: `x[i, j] = v` -> x.index_put_([i, j], v), `x[a:b]` -> x.index("a:b"),
  * `type(m) in {...}` -> a list's includes(m.constructor), itertools.groupby -> a loop, editdistance -> a small DP,
  * args / argparse -> constructor parameters, `with torch.no_grad():` -> torch.no_grad(() => ...), Python's assert
- * statements -> dropped (they are not the engine's).
+ * statements -> dropped (they are not the engine's), getattr(module, name) -> indexing the namespace by name.
+ * Engine gaps found: 56db4764 (Transformer modules' tgt= / memory= / src= keywords, ctc_loss length messages, expand's
+ * type name), 20d92e6b (attention mask dtypes, a memory of another width, ctc_loss float targets / blank / dims).
  */
 import { describe, expect, it } from "vitest";
-import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
+import { F, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
 import { expectNums, expectT, raised, tutorialFixture } from "./helpers";
 
 const ref = tutorialFixture<Record<string, any>>("fsdl_text_recognizer.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -710,5 +714,65 @@ describe("ResnetTransformer (2022 lab05) + TransformerLitModel", () => {
     expect(replace_after(torch.argmax(logits_t, { dim: 1 }), INV["<E>"], padding_index).tolist()).toEqual(r.get_preds);
     expect((Y_se.tolist() as number[][]).map((ks) => ks.filter((k) => ![1, 2, 3].includes(k)).map((k) => MAPPING[k]).join(""))).toEqual(r.batchmap);
     expect(rt(X).tolist()).toEqual(r.preds_after);
+  });
+});
+
+describe("base.py's optimizer by name + OneCycleLR, util.py's split_dataset, more mistakes", () => {
+  const r = ref.more;
+  it("getattr(torch.optim, 'Adam') with OneCycleLR(max_lr, total_steps): lrs, Adam's cycled beta1, losses, stepping past the end", () => {
+    const chars_x = torch.stack(MAPPING.slice(4).map((c) => G[c])).float().div(255).unsqueeze(1);
+    const chars_y = torch.arange(4, 10);
+    torch.manual_seed(0);
+    const mlp2 = new MLP({ input_dims: [1, GLYPH, GLYPH], mapping: MAPPING });
+    const optimizer = new (optim as unknown as Record<string, typeof optim.Adam>)["Adam"](mlp2.parameters(), { lr: 1e-3 });
+    const scheduler = new optim.lr_scheduler.OneCycleLR({ optimizer, max_lr: 1e-2, total_steps: 6 });
+    const lrs: number[] = [], betas: number[] = [], losses: number[] = [];
+    mlp2.eval();
+    for (let i = 0; i < 5; i++) {
+      const loss = (F as unknown as Record<string, typeof F.cross_entropy>)["cross_entropy"](mlp2(chars_x), chars_y);
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      scheduler.step();
+      losses.push(loss.item());
+      lrs.push(optimizer.param_groups[0].lr as number);
+      betas.push((optimizer.param_groups[0].betas as number[])[0]);
+    }
+    expectNums(lrs, r.onecycle.lrs, 1e-9);
+    expectNums(betas, r.onecycle.betas, 1e-9);
+    expectNums(losses, r.onecycle.losses, 1e-5);
+    expectNums(scheduler.get_last_lr(), r.onecycle.last_lr, 1e-12);
+    expect(raised(() => (scheduler.step(), scheduler.step()))).toEqual(r.onecycle_past_end);
+  });
+  it("random_split with a seeded generator (split_dataset), lengths that do not add up", () => {
+    const ds = new utils.data.TensorDataset(X, Y_plain);
+    const [a, b] = utils.data.random_split(ds, [3, 1], { generator: new torch.Generator().manual_seed(42) });
+    expect([a.indices, b.indices]).toEqual(r.split);
+    expect(raised(() => utils.data.random_split(ds, [3, 2], { generator: new torch.Generator().manual_seed(42) }))).toEqual(r.split_bad);
+  });
+  it("mistakes: odd d_model, uint8 targets, 3-channel lines, a narrow line, token out of range, nhead, long mask, memory width, batch-first tgt", () => {
+    torch.manual_seed(0);
+    const lc = new LineCNN(cfg_line);
+    torch.manual_seed(0);
+    const tf = new LineCNNTransformer(cfg_tf);
+    tf.eval();
+    expect(raised(() => PositionalEncoding.make_pe(5, 4))).toEqual(r.pe_odd);
+    expect(raised(() => F.cross_entropy(torch.zeros(4, 10, 4), Y_plain.to(torch.uint8)))).toEqual(r.ce_uint8_targets);
+    expect(raised(() => lc(X.repeat(1, 3, 1, 1)))).toEqual(r.conv_3ch);
+    expect(raised(() => lc(X.index("...", ":4")))).toEqual(r.window_too_wide);
+    expect(raised(() => tf.embedding(torch.tensor([[1, 10]], long)))).toEqual(r.embedding_oob);
+    expect(raised(() => new nn.TransformerDecoderLayer({ d_model: 10, nhead: 4 }))).toEqual(r.nhead_not_dividing);
+    const memory = tf.encode(X);
+    expect(raised(() => tf.transformer_decoder({ tgt: torch.zeros(4, N, 16), memory, tgt_mask: tf.y_mask.index(":4", ":4").long() }))).toEqual(r.long_mask);
+    expect(raised(() => tf.transformer_decoder({ tgt: torch.zeros(4, N, 16), memory: torch.zeros(8, N, 8) }))).toEqual(r.memory_dim);
+    expect(raised(() => tf.transformer_decoder({ tgt: torch.zeros(N, 3, 16), memory, tgt_key_padding_mask: Y_se.index(":", ":-2").eq(3) }))).toEqual(r.batch_first_tgt);
+  });
+  it("ctc_loss mistakes: float targets (torch takes them), blank out of range, 1-D log_probs; argmax over the wrong dim", () => {
+    const lp = torch.zeros(8, N, 10).log_softmax(2);
+    const full = (v: number) => torch.full([N], v, long);
+    expect(raised(() => F.ctc_loss(lp, Y_plain.float(), full(8), full(3)))).toEqual(r.ctc_float_targets);
+    expect(raised(() => F.ctc_loss(lp, Y_plain, full(8), full(3), { blank: 10 }))).toEqual(r.ctc_blank_oob);
+    expect(raised(() => F.ctc_loss(torch.zeros(8).log_softmax(0), Y_plain, full(8), full(3)))).toEqual(r.ctc_1d_logprobs);
+    expect(raised(() => F.cross_entropy(torch.zeros(N, 10, 8), torch.zeros(N, 10, 8).argmax(2)))).toEqual(r.argmax_wrong_dim);
   });
 });
