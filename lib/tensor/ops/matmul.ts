@@ -1,7 +1,7 @@
 /** Matrix products: mm, matmul (with batch broadcasting), bmm, addmm, dot, mv, outer. */
 import { complexHooks, isComplexTensor } from "../complex_dtype";
 import { record } from "../autograd/function";
-import { allocStorage, bool, cppTypeName, float32, wrapsAround, wrapValue, type DType, type Storage } from "../dtype";
+import { allocStorage, cppTypeName, float32, refuseBool, wrapsAround, wrapValue, type DType, type Storage } from "../dtype";
 import { RuntimeError } from "../errors";
 import { matmulBatched } from "../kernels/batched_matmul";
 import { matmulAllocating } from "../kernels/matmul_alloc";
@@ -108,6 +108,7 @@ export function mm(a: Tensor, b: Tensor, op = "mm"): Tensor {
   if (b.dim() !== 2) throw new RuntimeError("mat2 must be a matrix");
   if (a.shape[1] !== b.shape[0]) throw mmShapeError(a.shape[0], a.shape[1], b.shape[0], b.shape[1]);
   checkDtypes(a, b, op);
+  refuseBool(a.dtype, "addmm_impl_cpu_"); // torch 1.13's matrix products have no bool kernel
   const out = mmRaw(a, b);
   return record(
     out, "MmBackward0", [a, b],
@@ -127,6 +128,7 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor, opts: { beta?: number;
   if (a.dtype !== b.dtype) throw new RuntimeError("mat1 and mat2 must have the same dtype");
   if (bias.dtype !== b.dtype) throw new RuntimeError("self and mat2 must have the same dtype");
   if (a.shape[1] !== b.shape[0]) throw mmShapeError(a.shape[0], a.shape[1], b.shape[0], b.shape[1]);
+  refuseBool(a.dtype, "addmm_impl_cpu_");
   // uint8 / int8 / int16 / int32 (no gradient): beta * bias + alpha * (a @ b), each step keeping the low bits.
   if (wrapsAround(a.dtype)) return bias.mul(opts.beta ?? 1).add(mmRaw(a, b).mul(opts.alpha ?? 1));
   const outShape = [a.shape[0], b.shape[1]];
@@ -234,6 +236,7 @@ function batched(a: Tensor, b: Tensor, op: string, node: string): Tensor {
   const batch = batchOf(a.shape.slice(0, -2), b.shape.slice(0, -2));
   if (ka !== kb) throw bmmShapeError(product(batch), ka, product(batch), kb);
   checkDtypes(a, b, op);
+  refuseBool(a.dtype, "bmm");
   const out = batchedRaw(a, b, batch);
   return record(
     out, node, [a, b],
@@ -295,6 +298,7 @@ function matmulReal(a: Tensor, b: Tensor): Tensor {
   }
   if (db === 1) {
     if (a.shape[da - 1] !== b.shape[0]) throw mvShapeError(product(a.shape.slice(0, -1)), a.shape[da - 1], b.shape[0]);
+    if (a.dtype === b.dtype) refuseBool(a.dtype, "addmv_impl_cpu"); // torch's mv
     return matmul(a, b.unsqueeze(1)).squeeze(-1);
   }
   if (da === 2 && a.shape[1] !== b.shape[db - 2]) {
@@ -321,7 +325,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   if (a.shape[0] !== b.shape[0]) {
     throw new RuntimeError(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
   }
-  if (a.dtype === bool) throw new RuntimeError(`"dot" not implemented for 'Bool'`);
+  refuseBool(a.dtype, "dot");
   const s = a.mul(b).sum();
   if (s.grad_fn) s.grad_fn._name = "DotBackward0"; // torch's node; here the product's sum
   return wrapsAround(a.dtype) ? s.to(a.dtype) : s; // torch.dot of uint8 stays uint8 (mod 256), of int32 int32

@@ -1,7 +1,7 @@
 /**
  * Differences from torch 1.13 found by earlier audits, each compared with torch's outcome
  * (tests/fixtures/torch/known_gaps_s41.json, scripts/fixtures/known_gaps_s41_fixtures.py): ops on bool tensors torch
- * has no kernel for (median, topk, trace, kthvalue, histc, cross, einsum's bmm), e.g.
+ * has no kernel for (median, topk, trace, kthvalue, histc, cross, the matrix products), e.g.
  *   torch.median(torch.tensor([True, False]))  ->  RuntimeError: "median_cpu" not implemented for 'Bool'
  * Python's keywords are the trailing options object; a case's outcome is {dtype, value, grad_fn}, a list of them for
  * (values, indices), or [error class, message].
@@ -49,6 +49,20 @@ describe("ops on bool tensors (torch 1.13 refuses some, computes others)", () =>
       topk: () => torch.topk(b(), 2),
       "topk dim": () => torch.topk(B(), 1, { dim: 0 }),
       trace: () => torch.trace(B()),
+      dot: () => torch.dot(b(), b2()),
+      vdot: () => torch.vdot(b(), b2()),
+      inner: () => torch.inner(b(), b2()),
+      "matmul 1d 1d": () => torch.matmul(b(), b2()),
+      "matmul 2d 2d": () => torch.matmul(B(), B()),
+      "matmul 2d 1d": () => torch.matmul(B(), b()),
+      "matmul 1d 2d": () => torch.matmul(b(), B()),
+      "matmul 3d 3d": () => torch.matmul(B().unsqueeze(0), B().unsqueeze(0)),
+      mm: () => torch.mm(B(), B()),
+      mv: () => torch.mv(B(), b()),
+      bmm: () => torch.bmm(B().unsqueeze(0), B().unsqueeze(0)),
+      addmm: () => torch.addmm(B(), B(), B()),
+      tensordot: () => torch.tensordot(B(), B(), 1),
+      "matmul long": () => torch.matmul(B().long(), B().long()),
       einsum: () => torch.einsum("ij,jk->ik", B(), B()),
       cross: () => torch.cross(B(), B(), { dim: 1 }),
       "linalg.cross": () => torch.linalg.cross(B(), B()),
@@ -69,6 +83,8 @@ describe("ops on bool tensors (torch 1.13 refuses some, computes others)", () =>
     expect([String(o.dtype), o.tolist()]).toEqual(["torch.bool", [[true, true, false], [false, false, false], [true, true, false]]]);
     expect(outcome(() => torch.einsum("ij,j->i", B(), b()))).toEqual(["RuntimeError", `"bmm" not implemented for 'Bool'`]);
     expect(outcome(() => B().median())).toEqual(fixture.bool_ops.median);
+    expect(outcome(() => B().matmul(B()))).toEqual(fixture.bool_ops["matmul 2d 2d"]);
+    expect(outcome(() => B().mv(b()))).toEqual(fixture.bool_ops.mv);
   });
 });
 
