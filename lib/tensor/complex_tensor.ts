@@ -24,7 +24,8 @@ import { RuntimeError, TypeError_ } from "./errors";
 import { formatComplexTensor } from "./format";
 import type { Node } from "./autograd/node";
 import * as creation from "./ops/creation";
-import { atan2 } from "./ops/elementwise_extra";
+import { atan2, copysign, hypot } from "./ops/elementwise_extra";
+import { where } from "./ops/where";
 import * as join from "./ops/join";
 import { matmul as realMatmul } from "./ops/matmul";
 import { makeView } from "./ops/views";
@@ -437,6 +438,71 @@ export class ComplexTensor {
     const im = this.imag;
     return fromParts(e.mul(im.cos()), e.mul(im.sin()), "ExpBackward0");
   }
+  /** log|z| + i arg z: torch's principal branch (arg in [-π, π], a zero imaginary part's sign choosing ±π); log 0 = -inf. */
+  log(): ComplexTensor {
+    return fromParts(hypot(this.real, this.imag).log(), atan2(this.imag, this.real), "LogBackward0");
+  }
+  log2(): ComplexTensor {
+    return this.logIn(Math.LN2, "Log2Backward0");
+  }
+  log10(): ComplexTensor {
+    return this.logIn(Math.LN10, "Log10Backward0");
+  }
+  private logIn(lnBase: number, name: string): ComplexTensor {
+    const l = this.log();
+    return fromParts(l.real.div(lnBase), l.imag.div(lnBase), name);
+  }
+  /**
+   * The principal square root (the real part >= 0; on the negative real axis the imaginary part's sign, zero included,
+   * picks ±i sqrt|re|), computed without cancellation: t = sqrt((|z| + |re|) / 2) is the larger part's size and the
+   * other is |im| / 2t. Denominators of 0 (z = 0, and the branch where() leaves unused) are replaced by 1.
+   */
+  sqrt(): ComplexTensor {
+    const re = this.real, im = this.imag;
+    const a = hypot(re, im);
+    const half = (t: Tensor) => t.div(2).sqrt();
+    const tPos = half(a.add(re)), tNeg = half(a.sub(re)); // re >= 0 / re < 0
+    const safe = (t: Tensor) => t.masked_fill(t.eq(0), 1).mul(2);
+    const nonneg = re.ge(0);
+    return fromParts(
+      where(nonneg, tPos, im.abs().div(safe(tNeg))),
+      where(nonneg, im.div(safe(tPos)), copysign(tNeg, im)),
+      "SqrtBackward0",
+    );
+  }
+  /** 1 / z = conj(z) / |z|^2 (NaN at 0, as torch's). */
+  reciprocal(): ComplexTensor {
+    const den = this.real.square().add(this.imag.square());
+    return fromParts(this.real.div(den), this.imag.neg().div(den), "ReciprocalBackward0");
+  }
+  /**
+   * z ** exponent. A number: 0, 1, 2, 3, -1, -2, 0.5 and -0.5 by products, reciprocals and sqrt (as torch 1.13's
+   * kernel special-cases them, so z ** 2 and z ** 3 are exact), others as exp(e log z); a tensor exponent (real or
+   * complex) as exp(w log z), which is NaN at z = 0 as torch's.
+   */
+  pow(exponent: number | Tensor | ComplexTensor): ComplexTensor {
+    if (typeof exponent !== "number") {
+      if (!(exponent instanceof Tensor) && !(exponent instanceof ComplexTensor)) {
+        throw new TypeError_(`pow(): argument 'exponent' must be Tensor or Number, not ${exponent === null ? "NoneType" : typeof exponent}`);
+      }
+      return new ComplexTensor(named(binary("mul", exponent, this.log()).exp()._pair, "PowBackward1"));
+    }
+    const z = this as ComplexTensor;
+    const mul = (a: ComplexTensor, b: ComplexTensor) => binary("mul", a, b);
+    const byCase: Record<number, () => ComplexTensor> = {
+      // 1 everywhere (NaN included), still on the graph with a zero gradient
+      0: () => fromParts(z.real.mul(0).nan_to_num(0).add(1), z.imag.mul(0).nan_to_num(0), "PowBackward0"),
+      1: () => fromParts(z.real, z.imag, "PowBackward0"),
+      2: () => mul(z, z),
+      3: () => mul(mul(z, z), z),
+      [-1]: () => z.reciprocal(),
+      [-2]: () => mul(z, z).reciprocal(),
+      0.5: () => z.sqrt(),
+      [-0.5]: () => z.sqrt().reciprocal(),
+    };
+    const r = (byCase[exponent] ?? (() => binary("mul", z.log(), exponent).exp()))();
+    return new ComplexTensor(named(r._pair, "PowBackward0"));
+  }
   /** |z| (a real tensor); gradient 0 at z = 0, as torch's. */
   abs(): Tensor {
     const s = this.real.square().add(this.imag.square());
@@ -619,7 +685,7 @@ const TORCH_ON_COMPLEX: Record<string, (z: ComplexTensor, ...rest: unknown[]) =>
 };
 const METHODS_FROM_TORCH = [
   "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "rsub", "matmul", "neg", "negative", "conj", "conj_physical",
-  "resolve_conj", "resolve_neg", "is_conj", "exp", "abs", "absolute", "angle", "sum", "mean", "reshape", "flatten", "unsqueeze", "squeeze",
+  "resolve_conj", "resolve_neg", "is_conj", "exp", "log", "log2", "log10", "sqrt", "reciprocal", "pow", "abs", "absolute", "angle", "sum", "mean", "reshape", "flatten", "unsqueeze", "squeeze",
   "transpose", "swapaxes", "permute", "t", "select", "clone", "detach", "chunk", "unbind", "roll", "flip", "masked_fill", "square",
 ];
 
