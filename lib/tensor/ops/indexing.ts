@@ -15,6 +15,7 @@ import { checkUint8MaskValues, uint8MaskAsBool } from "./dtype_utils";
 import { cat } from "./join";
 import { makeView, markMultiOutputViews } from "./views";
 import { contiguousData, empty, sumToShape } from "./util";
+import { pyTypeName } from "../py_type_name";
 
 /** A Python slice `start:stop:step`; build with torch.slice(start, stop, step) or a "a:b:c" string. */
 export class Slice {
@@ -764,7 +765,25 @@ export function masked_select(x: Tensor, mask: Tensor): Tensor {
   return composite("MaskedSelectBackward0", [x], (t) => t.expand(shape).reshape([-1]).index_select(0, at));
 }
 
-export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {
+/**
+ * split's size argument as torch 1.13's parser reads it: an int, a one-element tensor (its value, through __index__),
+ * or a sequence of those; anything else is its TypeError naming the type (a tensor of sizes, deepsets' h.split(counts),
+ * a float 2.5, a list holding one).
+ */
+function splitSizeArg(v: unknown): number | number[] {
+  const asInt = (e: unknown): number | null => (typeof e === "number" && Number.isInteger(e) ? e : e instanceof Tensor && e.numel() === 1 ? Math.trunc(Number(e.item())) : null);
+  const single = asInt(v);
+  if (single !== null) return single;
+  if (Array.isArray(v)) {
+    const sizes = v.map(asInt);
+    if (sizes.every((q): q is number => q !== null)) return sizes;
+  }
+  if (typeof v === "boolean") return v as never; // torch's own "invalid combination of arguments" message: left as it was
+  throw new TypeError_(`split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, not ${pyTypeName(v)}`);
+}
+
+export function split(x: Tensor, splitSizeIn: number | readonly number[], dim = 0): Tensor[] {
+  const splitSize = splitSizeArg(splitSizeIn);
   const d = normalizeDim(dim, x.dim());
   const size = x.shape[d];
   const sizes: number[] = [];

@@ -47,8 +47,9 @@ function checkIndexAdd(x: Tensor, d: number, index: Tensor, source: Tensor): voi
   }
   const idx = contiguousData(index);
   for (let i = 0; i < idx.length; i++) {
-    if (!Number.isInteger(idx[i]) || idx[i] < -xShape[d] || idx[i] >= xShape[d]) {
-      throw new IndexError(`index_add_(): index ${idx[i]} is out of bounds for dimension ${d} with size ${xShape[d]}`);
+    if (!Number.isInteger(idx[i]) || idx[i] < 0 || idx[i] >= xShape[d]) {
+      // torch 1.13's CPU kernel takes no negative index (index_add_(0, tensor([-1]), ...) raises too)
+      throw new IndexError("index out of range in self"); // torch 1.13's CPU kernel's TORCH_CHECK_INDEX text
     }
   }
 }

@@ -65,3 +65,29 @@ describe("x.data = v", () => {
     expectT(setData(torch.ones(3)), r.ok, 0);
   });
 });
+
+describe("segment pooling: split by a tensor of sizes, index_add_ out of range", () => {
+  const r = ref.set_pooling;
+  const h = torch.arange(12.0).reshape(6, 2).float(); // Python's torch.arange(12.) (a JS 12.0 is an integer)
+  const batch = torch.tensor([0, 0, 1, 2, 2, 2], { dtype: torch.long });
+
+  it("index_add_ sums by set, refuses an index out of range or negative with torch's IndexError", () => {
+    expectT(torch.zeros(3, 2).index_add_(0, batch, h), r.index_add, 0);
+    expect(raised(() => torch.zeros(2, 2).index_add_(0, batch, h))).toEqual(r.index_add_oob);
+    expect(raised(() => torch.zeros(4).index_add(0, torch.tensor([-1], { dtype: torch.long }), torch.ones(1)))).toEqual(r.index_add_neg);
+    expect(raised(() => torch.zeros(2, 2).index_add_(1, torch.tensor([5], { dtype: torch.long }), torch.ones(2, 1)))).toEqual(r.index_add_oob_dim1);
+  });
+
+  it("split's sizes as torch's parser reads them: ints and one-element tensors, else its TypeError", () => {
+    const sizes = torch.tensor([2, 1, 3], { dtype: torch.long }) as unknown as number[];
+    expect(raised(() => h.split(sizes))).toEqual(r.split_tensor);
+    expect(raised(() => torch.split(h, sizes))).toEqual(r.torch_split_tensor);
+    expect(raised(() => h.split(2.5))).toEqual(r.split_float);
+    expect(raised(() => h.split("a" as unknown as number))).toEqual(r.split_str);
+    expect(raised(() => h.split([2.5, 3.5]))).toEqual(r.split_list_float);
+    expect(raised(() => h.split(null as unknown as number))).toEqual(r.split_none);
+    expect(h.split(torch.tensor(2, { dtype: torch.long }) as unknown as number).map((p) => p.shape)).toEqual(r.split_0d);
+    expect(h.split([torch.tensor(2, { dtype: torch.long }), 4] as unknown as number[]).map((p) => p.shape)).toEqual(r.split_list_tensor);
+    h.split([2, 1, 3]).forEach((p, i) => expectT(p.sum(0), r.pooled_sums[i], 0));
+  });
+});
