@@ -17,6 +17,7 @@ import { pad } from "./padding";
 import { adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d, type AdaptiveSize } from "./pooling";
 import { stack } from "../../ops/join";
 import { checkTensor, empty } from "./_util";
+import { adaptive_max_pool3d_with_indices, max_pool3d_with_indices } from "./pool3d_indices";
 
 function longTensor(values: readonly number[]): Tensor {
   const t = empty([values.length], int64);
@@ -123,15 +124,17 @@ function poolSetup(fn: string, input: Tensor, a: Pool3dOptions, dilation: number
   return { k, s, p };
 }
 
-/** F.max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False) */
-export function max_pool3d(
-  input: Tensor,
-  ...args: PyArgs<[kernel_size: Size, stride?: Size | null, padding?: Size, dilation?: Size, ceil_mode?: boolean, return_indices?: boolean], Pool3dOptions>
-): Tensor {
+type MaxPool3dPositional = [kernel_size: Size, stride?: Size | null, padding?: Size, dilation?: Size, ceil_mode?: boolean, return_indices?: boolean];
+
+/** F.max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False); with return_indices: [output, indices]. */
+export function max_pool3d(input: Tensor, ...args: [...(Size | boolean | null | undefined)[], Pool3dOptions & { return_indices: true }]): [Tensor, Tensor];
+export function max_pool3d(input: Tensor, ...args: PyArgs<MaxPool3dPositional, Pool3dOptions>): Tensor;
+export function max_pool3d(input: Tensor, ...args: unknown[]): Tensor | [Tensor, Tensor] {
   checkTensor(input, "max_pool3d");
   checkPoolDtype("max_pool3d", input);
   const a = parseArgs<Pool3dOptions>("max_pool3d", ["kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices"], args);
-  if (a.return_indices) throw new RuntimeError("max_pool3d: return_indices=True is not supported by this engine");
+  // return_indices: torch runs max_pool3d_with_indices (values and flat T*H*W indices per plane, for max_unpool3d)
+  if (a.return_indices) return max_pool3d_with_indices(input, { ...a, return_indices: true });
   if (input.dim() === 4) return max_pool3d(input.unsqueeze(0), { ...a }).squeeze(0);
   const d = ntuple("max_pool3d", "dilation", a.dilation ?? 1, 3);
   const { k, s, p } = poolSetup("max_pool3d", input, a, d);
@@ -229,13 +232,15 @@ export function adaptive_avg_pool3d(input: Tensor, ...args: PyArgs<[output_size:
   return adaptive3d("adaptive_avg_pool3d", input, size, (s) => s.mean(2), (x, hw) => adaptive_avg_pool2d(x, hw));
 }
 
-/** F.adaptive_max_pool3d(input, output_size, return_indices=False): the maximum over each adaptive box (return_indices unsupported). */
-export function adaptive_max_pool3d(
-  input: Tensor,
-  ...args: PyArgs<[output_size: AdaptiveSize, return_indices?: boolean], { output_size?: AdaptiveSize; return_indices?: boolean }>
-): Tensor {
-  const a = parseArgs<{ output_size?: AdaptiveSize; return_indices?: boolean }>("adaptive_max_pool3d", ["output_size", "return_indices"], args);
-  if (a.return_indices) throw new RuntimeError("adaptive_max_pool3d: return_indices=True is not supported by this engine");
+type AdaptiveMax3dOptions = { output_size?: AdaptiveSize; return_indices?: boolean };
+
+/** F.adaptive_max_pool3d(input, output_size, return_indices=False): the maximum over each adaptive box; with return_indices [output, indices]. */
+export function adaptive_max_pool3d(input: Tensor, ...args: [...(AdaptiveSize | boolean | undefined)[], AdaptiveMax3dOptions & { return_indices: true }]): [Tensor, Tensor];
+export function adaptive_max_pool3d(input: Tensor, ...args: PyArgs<[output_size: AdaptiveSize, return_indices?: boolean], AdaptiveMax3dOptions>): Tensor;
+export function adaptive_max_pool3d(input: Tensor, ...args: unknown[]): Tensor | [Tensor, Tensor] {
+  const a = parseArgs<AdaptiveMax3dOptions>("adaptive_max_pool3d", ["output_size", "return_indices"], args);
+  // return_indices: torch runs adaptive_max_pool3d_with_indices
+  if (a.return_indices) return adaptive_max_pool3d_with_indices(input, a.output_size as number | readonly (number | null)[]);
   return adaptive3d("adaptive_max_pool3d", input, a.output_size, (s) => s.amax(2), (x, hw) => adaptive_max_pool2d(x, hw));
 }
 

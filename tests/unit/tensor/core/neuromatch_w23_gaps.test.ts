@@ -3,13 +3,14 @@
  * tests/fixtures/torch/tutorials/neuromatch_w23.json's "gaps" section (torch 1.13):
  * the pooling argument checks (a learner's nn.MaxPool2d(2, padding=2), a kernel larger than the feature map) raised a
  * newer torch's text ("pad should be at most half of effective kernel size, ... and dilation=1", prefixed by the op's
- * name), the 3-d pools crashed on a zero kernel or stride, and max_pool1d's no-grad path lacked its own messages.
+ * name), the 3-d pools crashed on a zero kernel or stride, and max_pool1d's no-grad path lacked its own messages;
+ * F.max_pool3d / nn.MaxPool3d and F.adaptive_max_pool3d / nn.AdaptiveMaxPool3d refused return_indices=True.
  */
 import { describe, expect, it } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
-import { raised, tutorialFixture } from "../tutorials/helpers";
+import { expectT, raised, tutorialFixture, type TJ } from "../tutorials/helpers";
 
-const gaps = tutorialFixture<{ gaps: { pool_errors: Record<string, [string, string] | null>; max_pool1d_empty: number[] } }>("neuromatch_w23.json").gaps;
+const gaps = tutorialFixture<{ gaps: { pool_errors: Record<string, [string, string] | null>; max_pool1d_empty: number[]; max_pool3d_indices: [TJ, TJ, TJ, TJ, boolean, TJ]; adaptive_max_pool3d_indices: TJ[] } }>("neuromatch_w23.json").gaps;
 
 describe("pooling argument checks as torch 1.13", () => {
   it("every case raises torch's error class and message", () => {
@@ -67,5 +68,29 @@ describe("pooling argument checks as torch 1.13", () => {
     expect(raised(() => F.max_pool3d_with_indices(torch.zeros(1, 1, 6, 6, 6), 7))).toEqual(gaps.pool_errors.max_pool3d_small);
     expect(raised(() => F.max_pool3d_with_indices(torch.zeros(1, 1, 6, 6, 6), 2, 0))).toEqual(gaps.pool_errors.max_pool3d_s0);
     expect([...(F.max_pool1d(torch.zeros(1, 1, 6), 7) as Tensor).shape]).toEqual(gaps.max_pool1d_empty);
+  });
+});
+
+describe("max_pool3d with return_indices", () => {
+  it("F.max_pool3d and nn.MaxPool3d return [values, indices] as torch (and max_unpool3d puts them back)", () => {
+    const [v, i, v2, i2, same, unpooled] = gaps.max_pool3d_indices;
+    torch.manual_seed(0);
+    const x = torch.randn(1, 2, 5, 4, 4);
+    const [values, indices] = F.max_pool3d(x, 2, { return_indices: true });
+    expectT(values, v, 0);
+    expectT(indices, i, 0);
+    const [values2, indices2] = F.max_pool3d(x.index(0), [2, 3, 2], [1, 2, 2], [1, 1, 0], 1, true, { return_indices: true });
+    expectT(values2, v2, 0);
+    expectT(indices2, i2, 0);
+    const [, indices3] = new nn.MaxPool3d(2, { return_indices: true })(x) as unknown as [Tensor, Tensor];
+    expect(torch.equal(indices3, indices)).toBe(same);
+    expectT(F.max_unpool3d(values, indices, 2), unpooled, 0);
+    const [va, ia, vb, ib] = gaps.adaptive_max_pool3d_indices;
+    const [av, ai] = F.adaptive_max_pool3d(x, [2, 3, 2], { return_indices: true });
+    expectT(av, va, 0);
+    expectT(ai, ia, 0);
+    const [bv, bi] = new nn.AdaptiveMaxPool3d(2, { return_indices: true })(x.index(0)) as unknown as [Tensor, Tensor];
+    expectT(bv, vb, 0);
+    expectT(bi, ib, 0);
   });
 });
