@@ -380,67 +380,17 @@ function c2cN(fn: string, x: Tensor | ComplexTensor, args: readonly unknown[], f
   return asComplex(pair, "FftC2CBackward0");
 }
 
-function r2cN(fn: string, x: Tensor | ComplexTensor, args: readonly unknown[], defaultDim: readonly number[] | null): ComplexTensor {
-  checkInput(`fft_${fn}`, x);
-  if (isComplexTensor(x)) throw new RuntimeError(`rfftn expects a real-valued input tensor, but got ${complexName(x as ComplexTensor)}`);
-  const o = optsN(fn, args, defaultDim);
-  const norm = checkNorm(o.norm);
-  const [dims, sizes] = dimsAndSizes(fn, x, o, true);
-  const last = dims[dims.length - 1];
-  const nLast = sizes[sizes.length - 1] ?? x.shape[last];
-  checkPoints(nLast);
-  let pair = c2c(pairOf(x), last, nLast, -1, scaleOf(norm, nLast, true), true).narrow(last, 0, Math.floor(nLast / 2) + 1);
-  dims.slice(0, -1).forEach((d, i) => {
-    const n = sizes[i] ?? x.shape[d];
-    pair = c2c(pair, d, n, -1, scaleOf(norm, n, true));
-  });
-  return asComplex(pair, "FftR2CBackward0");
-}
-
-function c2rN(fn: string, x: Tensor | ComplexTensor, args: readonly unknown[], defaultDim: readonly number[] | null): Tensor {
-  checkInput(`fft_${fn}`, x);
-  const o = optsN(fn, args, defaultDim);
-  const norm = checkNorm(o.norm);
-  const [dims, sizes] = dimsAndSizes(fn, x, o, true);
-  let pair = pairOf(x);
-  dims.slice(0, -1).forEach((d, i) => {
-    const n = sizes[i] ?? x.shape[d];
-    pair = c2c(pair, d, n, 1, scaleOf(norm, n, false));
-  });
-  const last = dims[dims.length - 1];
-  const nLast = sizes[sizes.length - 1] ?? 2 * (x.shape[last] - 1);
-  checkPoints(nLast);
-  return asReal(c2r(pair, last, nLast, scaleOf(norm, nLast, false)), "FftC2RBackward0");
-}
-
 /**
- * hfft2 / hfftn, as torch 1.13 computes them: forward c2c transforms over all but the last dim, the conjugate, then
- * the c2r transform of the last dim (its size n, default 2 (m - 1)), each scaled as a forward transform under norm.
+ * rfftn (forward) and ihfftn (inverse, as torch 1.13 computes it): the one-sided r2c transform of the last dim, then c2c
+ * transforms over the other dims, each scaled for its direction under norm; ihfftn conjugates after the last dim's
+ * transform (a forward DFT scaled as an inverse one) and runs the others inverse.
  */
-function hermitianC2rN(fn: string, x: Tensor | ComplexTensor, args: readonly unknown[], defaultDim: readonly number[] | null): Tensor {
-  checkInput(`fft_${fn}`, x);
-  const o = optsN(fn, args, defaultDim);
-  const norm = checkNorm(o.norm);
-  const [dims, sizes] = dimsAndSizes(fn, x, o, true);
-  let pair = pairOf(x);
-  dims.slice(0, -1).forEach((d, i) => {
-    const n = sizes[i] ?? x.shape[d];
-    pair = c2c(pair, d, n, -1, scaleOf(norm, n, true), i === 0 && !isComplexTensor(x));
-  });
-  const last = dims[dims.length - 1];
-  const nLast = sizes[sizes.length - 1] ?? 2 * (x.shape[last] - 1);
-  checkPoints(nLast);
-  return asReal(c2r(conjPair(pair), last, nLast, scaleOf(norm, nLast, true)), "FftC2RBackward0");
-}
-
-/**
- * ihfft2 / ihfftn, as torch 1.13 computes them: the one-sided r2c transform of the last dim, its conjugate, then
- * inverse c2c transforms over the other dims, each scaled as an inverse transform under norm.
- */
-function hermitianR2cN(fn: string, x: Tensor | ComplexTensor, args: readonly unknown[], defaultDim: readonly number[] | null): ComplexTensor {
+function r2cN(fn: string, x: Tensor | ComplexTensor, args: readonly unknown[], defaultDim: readonly number[] | null, forward = true): ComplexTensor {
   checkInput(`fft_${fn}`, x);
   if (isComplexTensor(x)) {
-    throw new RuntimeError("Expected self.is_floating_point() to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)");
+    throw new RuntimeError(forward
+      ? `rfftn expects a real-valued input tensor, but got ${complexName(x as ComplexTensor)}`
+      : "Expected self.is_floating_point() to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)");
   }
   const o = optsN(fn, args, defaultDim);
   const norm = checkNorm(o.norm);
@@ -448,12 +398,34 @@ function hermitianR2cN(fn: string, x: Tensor | ComplexTensor, args: readonly unk
   const last = dims[dims.length - 1];
   const nLast = sizes[sizes.length - 1] ?? x.shape[last];
   checkPoints(nLast);
-  let pair = conjPair(c2c(pairOf(x), last, nLast, -1, scaleOf(norm, nLast, false), true).narrow(last, 0, Math.floor(nLast / 2) + 1));
+  let pair = c2c(pairOf(x), last, nLast, -1, scaleOf(norm, nLast, forward), true).narrow(last, 0, Math.floor(nLast / 2) + 1);
+  if (!forward) pair = conjPair(pair);
   dims.slice(0, -1).forEach((d, i) => {
     const n = sizes[i] ?? x.shape[d];
-    pair = c2c(pair, d, n, 1, scaleOf(norm, n, false));
+    pair = c2c(pair, d, n, forward ? -1 : 1, scaleOf(norm, n, forward));
   });
-  return asComplex(pair, dims.length === 1 ? "ConjBackward0" : "FftC2CBackward0");
+  return asComplex(pair, forward ? "FftR2CBackward0" : dims.length === 1 ? "ConjBackward0" : "FftC2CBackward0");
+}
+
+/**
+ * irfftn (inverse) and hfftn (forward, as torch 1.13 computes it): c2c transforms over all but the last dim, then the
+ * c2r transform of the last (its size n, default 2 (m - 1)), each scaled for its direction under norm; hfftn
+ * conjugates before the last dim's transform.
+ */
+function c2rN(fn: string, x: Tensor | ComplexTensor, args: readonly unknown[], defaultDim: readonly number[] | null, forward = false): Tensor {
+  checkInput(`fft_${fn}`, x);
+  const o = optsN(fn, args, defaultDim);
+  const norm = checkNorm(o.norm);
+  const [dims, sizes] = dimsAndSizes(fn, x, o, true);
+  let pair = pairOf(x);
+  dims.slice(0, -1).forEach((d, i) => {
+    const n = sizes[i] ?? x.shape[d];
+    pair = c2c(pair, d, n, forward ? -1 : 1, scaleOf(norm, n, forward), forward && i === 0 && !isComplexTensor(x));
+  });
+  const last = dims[dims.length - 1];
+  const nLast = sizes[sizes.length - 1] ?? 2 * (x.shape[last] - 1);
+  checkPoints(nLast);
+  return asReal(c2r(forward ? conjPair(pair) : pair, last, nLast, scaleOf(norm, nLast, forward)), "FftC2RBackward0");
 }
 
 /** torch.fft.fft2 / ifft2 / fftn / ifftn / rfft2 / irfft2 / rfftn / irfftn / hfft2 / hfftn / ihfft2 / ihfftn (input, s=None, dim=..., norm=None). */
@@ -465,7 +437,7 @@ export const rfft2 = (x: Tensor, ...args: FftNArgs): ComplexTensor => r2cN("rfft
 export const rfftn = (x: Tensor, ...args: FftNArgs): ComplexTensor => r2cN("rfftn", x, args, null);
 export const irfft2 = (x: Tensor | ComplexTensor, ...args: FftNArgs): Tensor => c2rN("irfft2", x, args, [-2, -1]);
 export const irfftn = (x: Tensor | ComplexTensor, ...args: FftNArgs): Tensor => c2rN("irfftn", x, args, null);
-export const hfft2 = (x: Tensor | ComplexTensor, ...args: FftNArgs): Tensor => hermitianC2rN("hfft2", x, args, [-2, -1]);
-export const hfftn = (x: Tensor | ComplexTensor, ...args: FftNArgs): Tensor => hermitianC2rN("hfftn", x, args, null);
-export const ihfft2 = (x: Tensor, ...args: FftNArgs): ComplexTensor => hermitianR2cN("ihfft2", x, args, [-2, -1]);
-export const ihfftn = (x: Tensor, ...args: FftNArgs): ComplexTensor => hermitianR2cN("ihfftn", x, args, null);
+export const hfft2 = (x: Tensor | ComplexTensor, ...args: FftNArgs): Tensor => c2rN("hfft2", x, args, [-2, -1], true);
+export const hfftn = (x: Tensor | ComplexTensor, ...args: FftNArgs): Tensor => c2rN("hfftn", x, args, null, true);
+export const ihfft2 = (x: Tensor, ...args: FftNArgs): ComplexTensor => r2cN("ihfft2", x, args, [-2, -1], false);
+export const ihfftn = (x: Tensor, ...args: FftNArgs): ComplexTensor => r2cN("ihfftn", x, args, null, false);
