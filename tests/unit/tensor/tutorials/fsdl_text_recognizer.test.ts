@@ -776,3 +776,44 @@ describe("base.py's optimizer by name + OneCycleLR, util.py's split_dataset, mor
     expect(raised(() => F.cross_entropy(torch.zeros(N, 10, 8), torch.zeros(N, 10, 8).argmax(2)))).toEqual(r.argmax_wrong_dim);
   });
 });
+
+describe("the two losses' values and gradients, init and module mistakes", () => {
+  const r = ref.grads;
+  it("CTCLoss over reductions with an infinite sample, zero_infinity's gradient, a zero-length target", () => {
+    torch.manual_seed(11);
+    const logits = torch.randn([2, 10, 6], { requires_grad: true });
+    const y2 = torch.tensor([[4, 5, 5, 3], [5, 5, 3, 3]], long);
+    const lp2 = torch.log_softmax(logits, { dim: 1 }).permute(2, 0, 1);
+    const il2 = torch.tensor([6, 2], long), tl2 = first_element(y2, padding_index);
+    for (const red of ["mean", "sum", "none"] as const) {
+      for (const zi of [true, false]) {
+        const out = (F.ctc_loss(lp2, y2, il2, tl2, { reduction: red, zero_infinity: zi }).reshape(-1).tolist() as number[]).map(enc);
+        const want = r[`ctc_${red}_${zi ? "True" : "False"}`] as (number | string)[];
+        expect(out.map((v) => typeof v)).toEqual(want.map((v) => typeof v));
+        out.forEach((v, i) => (typeof v === "number" ? expect(v).toBeCloseTo(want[i] as number, 4) : expect(v).toBe(want[i])));
+      }
+    }
+    new nn.CTCLoss({ zero_infinity: true })(lp2, y2, il2, tl2).backward();
+    expectT(logits.grad!, r.ctc_grad, 1e-5);
+    expect(F.ctc_loss(lp2.detach(), torch.tensor([[1, 2], [1, 1]], long), [6, 6], [0, 2]).item()).toBeCloseTo(r.ctc_zero_target, 4);
+  });
+  it("CrossEntropyLoss(ignore_index=<P>): loss, gradient (zero on padded steps), nan when every step is padding", () => {
+    torch.manual_seed(12);
+    const lg = torch.randn([2, 10, 4], { requires_grad: true });
+    const ce2 = new nn.CrossEntropyLoss({ ignore_index: padding_index });
+    const l = ce2(lg, torch.tensor([[4, 5, 2, 3], [6, 2, 3, 3]], long));
+    l.backward();
+    expectNums([l.item()], [r.ce_loss], 1e-6);
+    expectT(lg.grad!, r.ce_grad, 1e-6);
+    expect(enc(ce2(lg.detach(), torch.full([2, 4], 3, long)).item())).toBe(r.ce_all_pad);
+  });
+  it("mistakes: kaiming mode / nonlinearity typos, fans of a bias, dropout p, LSTM dropout with one layer, d_model", () => {
+    const w_ = torch.empty(3, 4);
+    expect(raised(() => nn.init.kaiming_normal_(w_, { mode: "fanout" as "fan_out" }))).toEqual(r.kaiming_mode);
+    expect(raised(() => nn.init.kaiming_normal_(w_, { nonlinearity: "Relu" as "relu" }))).toEqual(r.kaiming_nonlin);
+    expect(raised(() => nn.init._calculate_fan_in_and_fan_out(torch.empty(3)))).toEqual(r.fan_1d);
+    expect(raised(() => new nn.Dropout(1.5))).toEqual(r.dropout_p);
+    expect(String(new nn.LSTM(4, 8, { num_layers: 1, dropout: 0.25 }))).toBe(r.lstm_repr);
+    expect(raised(() => new nn.TransformerDecoderLayer(16, 2)(torch.zeros(3, 2, 8), torch.zeros(4, 2, 16)))).toEqual(r.decoder_d_model);
+  });
+});
