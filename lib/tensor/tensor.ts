@@ -898,10 +898,10 @@ export class Tensor {
     return unary.trunc(this);
   }
   clamp(min?: Parameters<typeof unary.clamp>[1], max?: Parameters<typeof unary.clamp>[2]): Tensor {
-    return unary.clamp(this, min, max);
+    return unary.clamp(this, min, max, { name: "clamp", method: true });
   }
   clip(min?: number | null, max?: number | null): Tensor {
-    return unary.clamp(this, min, max);
+    return unary.clamp(this, min, max, { name: "clip", method: true });
   }
   clamp_min(min: number): Tensor {
     return unary.clampBound(this, min, "min");
@@ -1453,7 +1453,7 @@ export class Tensor {
   }
   clamp_(min?: Parameters<typeof unary.clamp>[1], max?: Parameters<typeof unary.clamp>[2]): this {
     unary.checkClampInplace(this, min, max);
-    return inplace.unary_(this, "clamp_", (x) => unary.clamp(x, min, max));
+    return inplace.unary_(this, "clamp_", (x) => unary.clamp(x, min, max, { name: "clamp_", method: true }));
   }
   relu_(): this {
     return inplace.unary_(this, "relu_", (x) => activations.relu(x));

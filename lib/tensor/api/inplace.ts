@@ -8,7 +8,7 @@ import { isOptions, parseArgs, type PyArgs } from "../args";
 import type { DType } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { unary_ } from "../ops/inplace";
-import { checkClampInplace } from "../ops/unary";
+import { checkClampInplace, clamp } from "../ops/unary";
 import { keywordOnlyDtype } from "../ops/reduce";
 import * as ip from "../ops/inplace_extra";
 import type { Tensor, TensorLike } from "../tensor";
@@ -83,7 +83,7 @@ const generatedInplace: Record<string, Method> = {
 
 const inplaceMethods: Omit<InplaceMethods, keyof UnaryInplace | keyof CompareInplace> & ThisType<Tensor> = {
   round_(...args) { return unary_(this, "round_", (x) => x.round(...args)); },
-  clip_(min, max) { checkClampInplace(this, min, max); return unary_(this, "clip_", (x) => x.clamp(min, max)); },
+  clip_(min, max) { checkClampInplace(this, min, max); return unary_(this, "clip_", (x) => clamp(x, min, max, { name: "clip_", method: true })); },
   clamp_min_(min) { checkClampInplace(this, min, null); return unary_(this, "clamp_min_", (x) => x.clamp_min(min)); },
   clamp_max_(max) { checkClampInplace(this, null, max); return unary_(this, "clamp_max_", (x) => x.clamp_max(max)); },
   nan_to_num_(...args) { return unary_(this, "nan_to_num_", (x) => x.nan_to_num(...args)); },

@@ -160,23 +160,25 @@ function mixedBoundsError(form: ClampForm, min?: ClampArg, max?: Bound | { max?:
     if (isOpts(v)) keywords.push(...Object.entries(v).filter(([, b]) => b !== undefined).reverse());
     else if (v !== undefined) positional.push(v);
   }
-  // Python's parser ends each keyword with ", " when no positional argument came before them
-  const show = (mark: (b: Bound) => boolean, leading: string[] = []): string => {
-    const items = [...positional.map((b) => [pyTypeName(b), b] as const), ...keywords.map(([k, b]) => [`${k}=${pyTypeName(b)}`, b] as const)]
-      .map(([text, b]) => (mark(b) ? `!${text}!` : text));
+  // Python's parser ends each keyword with ", " when no positional argument came before them; its "didn't match" lines
+  // list the keywords in the signature's order (min, max)
+  const show = (mark: ((b: Bound) => boolean) | null, leading: string[] = []): string => {
+    const kws = mark ? [...keywords].sort(([k1], [k2]) => (k1 === "min" ? -1 : 0) - (k2 === "min" ? -1 : 0)) : keywords;
+    const items = [...positional.map((b) => [pyTypeName(b), b] as const), ...kws.map(([k, b]) => [`${k}=${pyTypeName(b)}`, b] as const)]
+      .map(([text, b]) => (mark?.(b) ? `!${text}!` : text));
     const all = [...leading, ...items];
     return leading.length + positional.length === 0 && keywords.length > 0 ? all.map((t) => `${t}, `).join("") : all.join(", ");
   };
   const head = `${form.name}() received an invalid combination of arguments - got (`;
   if (!form.method) {
     return new TypeError_(
-      `${head}${show(() => false, ["Tensor"])}), but expected one of:\n` +
+      `${head}${show(null, ["Tensor"])}), but expected one of:\n` +
         " * (Tensor input, Tensor min, Tensor max, *, Tensor out)\n * (Tensor input, Number min, Number max, *, Tensor out)\n",
     );
   }
   const why = "      didn't match because some of the arguments have invalid types: ";
   return new TypeError_(
-    `${head}${show(() => false)}), but expected one of:\n` +
+    `${head}${show(null)}), but expected one of:\n` +
       ` * (Tensor min, Tensor max)\n${why}(${show((b) => !(b instanceof Tensor))})\n` +
       ` * (Number min, Number max)\n${why}(${show(() => true)})\n`,
   );

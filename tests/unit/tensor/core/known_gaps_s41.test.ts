@@ -205,3 +205,19 @@ describe("clamp", () => {
     expect(x.grad!.tolist()).toEqual(fixture.clamp_grad_min_gt_max);
   });
 });
+
+describe("clamp methods", () => {
+  it("one tensor and one number bound: torch's TypeError for the method, why each overload did not match", () => {
+    const fb = () => torch.tensor([1, 5, 9]);
+    const two = () => torch.full([3], 2);
+    type Loose = (...a: unknown[]) => Tensor;
+    compare(fixture.clamp, {
+      "method kw tensor number": () => (fb().clamp as Loose)({ min: two(), max: 6 }),
+      "method positional tensor number": () => (fb().clamp as Loose)(two(), 6),
+      "clamp_ positional tensor number": () => (fb().clamp_ as Loose)(two(), 6),
+    });
+    // clip_ words it as clamp_ does (torch 1.13: "clip_() received an invalid combination of arguments - got (Tensor, int), ...")
+    const clip = outcome(() => (fb().clip_ as Loose)(two(), 6)) as [string, string];
+    expect(clip).toEqual(["TypeError", (fixture.clamp["clamp_ positional tensor number"] as string[])[1].replace("clamp_()", "clip_()")]);
+  });
+});
