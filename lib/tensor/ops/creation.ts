@@ -16,6 +16,7 @@ import { promote_types } from "./dtype_utils";
 import { default_generator, type Generator } from "../random";
 import { isTensorLike, numelOf, sizeEntry, sizesOf, type SizeArg } from "../shape";
 import { Size } from "../size";
+import { pyTypeName } from "../py_type_name";
 import { Tensor, type NestedArray } from "../tensor";
 import { linspaceFill, type LinspaceKind } from "./linspace_fill";
 import { warnOnce } from "../warnings";
@@ -452,6 +453,14 @@ export function randn(...args: ShapeArgs<RandomOptions>): Tensor {
   return t;
 }
 
+const RANDINT_KEYWORDS = "*, torch.Generator generator, Tensor out, torch.dtype dtype, torch.layout layout, torch.device device, bool pin_memory, bool requires_grad";
+const RANDINT_NO_GENERATOR = "*, Tensor out, torch.dtype dtype, torch.layout layout, torch.device device, bool pin_memory, bool requires_grad";
+/** torch 1.13's randint overloads, as its "invalid combination of arguments" lists them. */
+const RANDINT_SIGNATURES = [
+  `int high, tuple of ints size, ${RANDINT_KEYWORDS}`, `int high, tuple of ints size, ${RANDINT_NO_GENERATOR}`,
+  `int low, int high, tuple of ints size, ${RANDINT_KEYWORDS}`, `int low, int high, tuple of ints size, ${RANDINT_NO_GENERATOR}`,
+].map((sig) => ` * (${sig})\n`).join("");
+
 /** randint(high, shape) or randint(low, high, shape): integers in [low, high), long by default. */
 type RandintOptions = RandomOptions & { low?: number; high?: number; size?: readonly SizeArg[] };
 
@@ -468,10 +477,16 @@ export function randint(a: number | RandintOptions, b?: number | readonly SizeAr
     const lowV = kLow ?? (nums.length === 2 || kHigh !== undefined ? nums[0] : 0);
     const highV = kHigh ?? (nums.length === 2 ? nums[1] : nums[0]);
     const sizeV = kSize ?? sizes[0];
+    if (sizeV === undefined && highV !== undefined) throw new TypeError_('randint() missing 1 required positional arguments: "size"');
     if (sizeV === undefined || highV === undefined) throw new TypeError_("randint() missing required arguments: expected (high, size) or (low, high, size)");
     return randint(lowV, highV, sizeV, rest);
   }
   if (typeof a !== "number") throw new TypeError_("randint() missing required arguments: expected (high, size) or (low, high, size)");
+  // No size, in torch 1.13's parser words: randint(10), randint(10, dtype=...), randint(0, 10)
+  if (b === undefined) throw new TypeError_(`randint() received an invalid combination of arguments - got (${pyTypeName(a)}), but expected one of:\n${RANDINT_SIGNATURES}`);
+  if (isOptions(b)) throw new TypeError_('randint() missing 1 required positional arguments: "size"');
+  if (typeof b === "number" && c === undefined) throw new TypeError_(`randint(): argument 'size' (position 2) must be tuple of ints, not ${pyTypeName(b)}`);
+  if (typeof b === "number" && isOptions(c)) throw new TypeError_('randint() missing 1 required positional arguments: "size"');
   if (Array.isArray(b)) {
     high = a;
     size = b as readonly SizeArg[];

@@ -12,6 +12,10 @@
  *   W1D3's torch.linspace(torch.min(x_train), torch.max(x_train), 1000) did not typecheck, and a one-element 1-d tensor
  *   was taken where torch 1.13 raises "linspace(): argument 'end' (position 2) must be Number, not Tensor". A 0-dim
  *   tensor now stands for its value (as torch's Scalar), any other tensor raises torch's TypeError.
+ * - torch.randint without a size (np.random.choice(n, k) translated as torch.randint(n)) raised "random_ expects 'from'
+ *   to be less than 'to', but got from=10 >= to=undefined" (a RuntimeError); torch 1.13's parser raises a TypeError:
+ *   "invalid combination of arguments" for randint(10), "argument 'size' (position 2) must be tuple of ints, not int"
+ *   for randint(0, 10), 'missing 1 required positional arguments: "size"' with keywords only.
  */
 import { describe, expect, it } from "vitest";
 import { torch } from "../../../../lib/tensor/index";
@@ -51,5 +55,12 @@ describe("neuromatch_w1 gaps", () => {
     expect(String(torch.linspace(torch.tensor(1, long), torch.tensor(3, long), 3))).toBe(gaps.linspace_tensor_ends[1]);
     expect(raised(() => torch.linspace(torch.tensor(0.0), torch.tensor([2.0]), 3))).toEqual(gaps.linspace_tensor_ends[2]);
     expect(raised(() => torch.linspace(torch.tensor([0.0, 1.0]), 1.0, 3))).toEqual(gaps.linspace_tensor_ends[3]);
+  });
+
+  it("randint without a size raises torch 1.13's TypeErrors", () => {
+    const randint = torch.randint as unknown as (...args: unknown[]) => unknown; // the learner's call, outside the types
+    expect([raised(() => randint(10)), raised(() => randint(0, 10)), raised(() => randint(10, { dtype: torch.int32 })), raised(() => randint({ low: 0, high: 10 }))])
+      .toEqual(gaps.randint_without_size.slice(0, 4));
+    expect(String(torch.randint(3, [2], { generator: new torch.Generator().manual_seed(0) }))).toBe(gaps.randint_without_size[4]);
   });
 });
