@@ -28,8 +28,9 @@
  * Engine gaps found: 56db4764 (Transformer modules' tgt= / memory= / src= keywords, ctc_loss length messages, expand's
  * type name), 20d92e6b (attention mask dtypes, a memory of another width, ctc_loss float targets / blank / dims).
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { F, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
+import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { expectNums, expectT, raised, tutorialFixture } from "./helpers";
 
 const ref = tutorialFixture<Record<string, any>>("fsdl_text_recognizer.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -813,7 +814,32 @@ describe("the two losses' values and gradients, init and module mistakes", () =>
     expect(raised(() => nn.init.kaiming_normal_(w_, { nonlinearity: "Relu" as "relu" }))).toEqual(r.kaiming_nonlin);
     expect(raised(() => nn.init._calculate_fan_in_and_fan_out(torch.empty(3)))).toEqual(r.fan_1d);
     expect(raised(() => new nn.Dropout(1.5))).toEqual(r.dropout_p);
+    forgetShownWarnings();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     expect(String(new nn.LSTM(4, 8, { num_layers: 1, dropout: 0.25 }))).toBe(r.lstm_repr);
+    expect(warn.mock.calls.map((c) => c[0])).toEqual([
+      "UserWarning: dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=0.25 and num_layers=1",
+    ]);
+    warn.mockRestore();
     expect(raised(() => new nn.TransformerDecoderLayer(16, 2)(torch.zeros(3, 2, 8), torch.zeros(4, 2, 16)))).toEqual(r.decoder_d_model);
+  });
+});
+
+describe("printed models, state_dict keys, parameter counts", () => {
+  const r = ref.printed;
+  it("LineCNNTransformer, ResnetTransformer, LineCNNLSTM as print(model) shows them; the pe buffers", () => {
+    torch.manual_seed(0);
+    const tf_m = new LineCNNTransformer(cfg_tf);
+    torch.manual_seed(0);
+    const rt_m = new ResnetTransformer(cfg_tf);
+    const lstm_m = new LineCNNLSTM(cfg_line);
+    for (const [name, m] of [["tf", tf_m], ["rt", rt_m], ["lstm", lstm_m]] as const) {
+      expect(String(m)).toBe(r[`${name}_repr`]);
+      expect(Object.keys(m.state_dict())).toEqual(r[`${name}_keys`]);
+      expect(m.parameters().reduce((n, p) => n + p.numel(), 0)).toBe(r[`${name}_nparams`]);
+      expect(m.parameters().filter((p) => p.requires_grad).reduce((n, p) => n + p.numel(), 0)).toBe(r[`${name}_ntrain`]);
+    }
+    expect([[...tf_m.pos_encoder.pe.shape], [...rt_m.enc_pos_encoder.pe.shape], tf_m.pos_encoder.pe.is_contiguous(), rt_m.enc_pos_encoder.pe.is_contiguous()]).toEqual(r.pe_buffer);
+    expect([...rt_m.named_modules()].map(([n]) => n).slice(0, 12)).toEqual(r.named_modules);
   });
 });
