@@ -95,7 +95,7 @@ class CheckpointFunction extends AutogradFunction {
  * torch.utils.checkpoint.checkpoint(function, *args, use_reentrant=True, preserve_rng_state=True): the
  * function's outputs, recomputed in backward instead of kept (see the file's comment).
  */
-export function checkpoint(fn: Fn, ...all: unknown[]): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function checkpoint<R>(fn: (...args: never[]) => R, ...all: unknown[]): R {
   const [args, kwargs] = splitKeywords(all);
   const preserve = "preserve_rng_state" in kwargs ? Boolean(kwargs.preserve_rng_state) : true;
   delete kwargs.preserve_rng_state;
@@ -103,7 +103,7 @@ export function checkpoint(fn: Fn, ...all: unknown[]): any { // eslint-disable-l
   delete kwargs.use_reentrant;
   if (!use_reentrant) return Object.keys(kwargs).length > 0 ? fn(...([...args, kwargs] as never[])) : fn(...(args as never[]));
   unexpectedKeywords(kwargs);
-  return CheckpointFunction.apply(fn, preserve, ...args);
+  return CheckpointFunction.apply(fn, preserve, ...args) as R;
 }
 
 type Layer = (input: never) => unknown;

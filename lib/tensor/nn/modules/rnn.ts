@@ -143,6 +143,16 @@ export interface RNNOptions extends RNNBaseOptions {
 /** What forward returns: the top layer's output at every step and the last hidden state. */
 export type RNNResult<H, O = Tensor> = [output: O, h_n: H];
 
+/**
+ * The call typed as forward's two overloads (Module's call signature takes forward's last one only): `self.rnn(packed)`
+ * as in Python returns a PackedSequence output, `self.rnn(x)` a tensor.
+ */
+export interface RNNBase<H extends Tensor | [Tensor, Tensor]> {
+  (input: PackedSequence, hx?: H | null): RNNResult<H, PackedSequence>;
+  (input: Tensor, hx?: H | null): RNNResult<H>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Module {
   declare mode: Mode;
   declare input_size: number;
@@ -271,8 +281,7 @@ export abstract class RNNBase<H extends Tensor | [Tensor, Tensor]> extends Modul
   /**
    * forward(input, hx=None) -> [output, h_n]. input is [T, N, I] ([N, T, I] with batch_first),
    * [T, I] unbatched, or a PackedSequence (then output is packed the same way and each
-   * sequence's h_n is its state at its own last step). In TypeScript, pass a PackedSequence
-   * through `.forward(packed)` (the call signature is typed for tensors).
+   * sequence's h_n is its state at its own last step); `rnn(packed)` is typed so (the interface above).
    */
   override forward(input: PackedSequence, hx?: H | null): RNNResult<H, PackedSequence>;
   override forward(input: Tensor, hx?: H | null): RNNResult<H>;

@@ -4,6 +4,8 @@
  *  - torch.utils.checkpoint was missing: rasbt/deeplearning-models' DenseNet-121 calls cp.checkpoint(bn_function,
  *    *prev_features) when memory_efficient, and its gradient-checkpointing NiN notebook calls
  *    checkpoint_sequential(functions=..., segments=1, input=x).
+ *  - an RNN / LSTM / GRU called on a PackedSequence (rnn_lstm_packed_imdb's `self.rnn(packed)`) did not type-check:
+ *    the module call took forward's last overload (tensors) only; the call now has both (nn/modules/rnn.ts).
  */
 import { describe, expect, it, vi } from "vitest";
 import { nn, torch, utils, type Tensor } from "../../../../lib/tensor/index";
@@ -75,5 +77,22 @@ describe("torch.utils.checkpoint (torch 1.13's reentrant checkpoint)", () => {
     const out_1 = cp.checkpoint_sequential({ functions: [...seq.children()], segments: 1, input: xs });
     expect(out_1.grad_fn!.name()).toBe(g.seq1_grad_fn);
     expect(raised(() => cp.checkpoint_sequential(seq, 2, xs, { use_reentrant: false }))).toEqual(g.err_seq_kwarg);
+  });
+});
+
+describe("an LSTM called on a PackedSequence", () => {
+  it("is typed as forward's PackedSequence overload and gives torch's packed output and states", () => {
+    const r = tutorialFixture<Record<string, any>>("nlp_rasbt_models.json").gaps.packed_call; // eslint-disable-line @typescript-eslint/no-explicit-any
+    torch.manual_seed(0);
+    const lstm = new nn.LSTM(3, 4);
+    const xp = torch.randn(5, 2, 3);
+    // compiles only with the PackedSequence call signature: po is a PackedSequence, hp / c are tensors
+    const [po, [hp, c]]: [InstanceType<typeof nn.utils.rnn.PackedSequence>, [Tensor, Tensor]] = lstm(nn.utils.rnn.pack_padded_sequence(xp, [5, 3]));
+    expectT(po.data, r.data, TOL);
+    expect(po.batch_sizes.tolist()).toEqual(r.batch_sizes);
+    expectT(hp, r.h, TOL);
+    expectT(c, r.c, TOL);
+    const [out]: [Tensor, [Tensor, Tensor]] = lstm(xp); // a tensor input keeps the tensor signature
+    expect(out.shape).toEqual([5, 2, 4]);
   });
 });

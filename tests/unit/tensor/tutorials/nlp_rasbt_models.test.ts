@@ -1059,7 +1059,7 @@ describe("rasbt/deeplearning-models: packed LSTM sentiment and GANs", () => {
       forward(text: Tensor, text_length: Tensor): Tensor {
         const embedded = this.embedding(text);
         const packed = nn.utils.rnn.pack_padded_sequence(embedded, text_length);
-        const [, [hidden]] = this.rnn.forward(packed); // TS: the call is typed for tensors
+        const [, [hidden]] = this.rnn(packed);
         return this.fc(hidden.squeeze(0)).view(-1);
       }
     }
