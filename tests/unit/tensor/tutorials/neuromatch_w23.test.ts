@@ -3,16 +3,17 @@
  * translated as a learner would from tutorials/<day>/solutions/*.py and the instructor notebooks:
  *  - W2D1 Regularization: calculate_frobenius_norm, l1_reg / l2_reg, AnimalNet with train / test helpers,
  *    early_stopping_main (copy.deepcopy of the best model), the L1 + L2 regularized train step, Net_Dropout in train
- *    and eval mode, SGD's weight_decay;
+ *    and eval mode, SGD's weight_decay, set_seed / seed_worker with the seeded DataLoader and random_split;
  *  - W2D2 Convnets: Net4 (hand-set kernels through the legacy torch.Tensor constructor and nn.Parameter assignment),
  *    EMNIST_Net trained a few steps, its parameter count, the channel / fc1 size mistakes;
  *  - W2D3 Modern convnets: get_parameter_count of a fully connected and a depthwise-separable net, predict_top5
  *    (softmax, topk(5, 1, True, True), t(), probs[torch.arange(B), idx]);
  *  - W2D4 Generative models: LinearAutoEncoder, BiasLayer, cout, ConvAutoEncoder (nn.Unflatten, ConvTranspose2d),
- *    train_autoencoder, marginal_prob_std / diffusion_coeff and the score-matching loss_fn;
+ *    train_autoencoder, marginal_prob_std / diffusion_coeff and the score-matching loss_fn, tutorial 3's score UNet
+ *    (GaussianFourierProjection, Dense, GroupNorm, the skip-connection size mistake) and Euler-Maruyama sampling;
  *  - W2D5 Attention: DotProductAttention, SelfAttention, TransformerBlock, PositionalEncoding, Transformer, the
  *    view-without-contiguous mistake, nn.MultiheadAttention;
- *  - W3D1 NLP: NeuralNet on nn.EmbeddingBag.from_pretrained;
+ *  - W3D1 NLP: NeuralNet on nn.EmbeddingBag.from_pretrained, and on nn.Embedding with a frozen nn.Parameter + F.avg_pool2d;
  *  - W3D3 Self-supervised: custom_torch_RSM_fct, custom_simclr_contrastive_loss, a frozen encoder under a classifier.
  * Datasets are seeded torch stand-ins (images() below, the fixture script's images()); pretrained vectors are seeded
  * randn; sizes and epochs are cut. Values are compared with torch 1.13 running the same code
@@ -157,6 +158,26 @@ describe("W2D1 regularization", () => {
     expect(best_epoch).toBe(be);
     expectT(best_model!.fc2.bias!, bestBias, 1e-4);
     expectT(model.fc2.bias!, lastBias, 1e-4);
+  });
+
+  it("set_seed / seed_worker, the seeded shuffling DataLoader and random_split", () => {
+    const cuda = torch.cuda as unknown as { manual_seed_all(s: number): void; manual_seed(s: number): void };
+    const set_seed = (seed: number) => {
+      torch.manual_seed(seed);
+      cuda.manual_seed_all(seed);
+      cuda.manual_seed(seed);
+      torch.backends.cudnn.benchmark = false;
+      torch.backends.cudnn.deterministic = true;
+    };
+    const seed_worker = () => torch.initial_seed() % 2 ** 32; // seed_worker(worker_id): the id is unused
+    set_seed(SEED);
+    const g_seed = new torch.Generator();
+    g_seed.manual_seed(SEED);
+    const dsx = new TensorDataset(torch.arange(10.0).view(10, 1).float(), torch.arange(10));
+    const loader = new DataLoader(dsx, { batch_size: 4, shuffle: true, worker_init_fn: seed_worker, generator: g_seed, num_workers: 0 });
+    const labels = (l: Iterable<Tensor[]>) => [...l].map((b) => b[1].tolist());
+    const [tr, va] = utils.data.random_split(dsx, [7, 3], { generator: new torch.Generator().manual_seed(42) }) as utils.data.Subset<Tensor[]>[];
+    expect([[...labels(loader), ...labels(loader)], torch.initial_seed(), [...tr.indices], [...va.indices]]).toEqual(ref.w2d1.seeded_loader);
   });
 
   it("L1 + L2 penalties in the loss; Net_Dropout train vs eval; SGD weight_decay", () => {
@@ -413,7 +434,7 @@ class ScoreNet extends nn.Module {
     return this.conv(torch.cat([x, tt], { dim: 1 }));
   }
 }
-function score_loss_fn(model: ScoreNet, x: Tensor, mps: (t: Tensor) => Tensor, eps = 1e-3): Tensor {
+function score_loss_fn(model: { forward(x: Tensor, t: Tensor): Tensor } & ((x: Tensor, t: Tensor) => Tensor), x: Tensor, mps: (t: Tensor) => Tensor, eps = 1e-3): Tensor {
   const random_t = torch.rand(x.shape[0], { device: "cpu" }).mul(1.0 - eps).add(eps);
   const std = mps(random_t).to("cpu");
   const z = torch.randn_like(x).to("cpu");
@@ -459,6 +480,106 @@ describe("W2D4 generative models", () => {
       sl.push(loss.item());
     }
     expectNums(sl, ref.w2d4.score_losses, 1e-4);
+  });
+});
+
+class GaussianFourierProjection extends nn.Module {
+  W: nn.Parameter;
+  constructor(embed_dim: number, scale = 30.0) {
+    super();
+    this.W = new nn.Parameter(torch.randn(Math.floor(embed_dim / 2)).mul(scale), { requires_grad: false });
+  }
+  forward(x: Tensor): Tensor {
+    const x_proj = x.index(":", "None").mul(this.W.index("None", ":")).mul(2).mul(Math.PI);
+    return torch.cat([torch.sin(x_proj), torch.cos(x_proj)], { dim: -1 });
+  }
+}
+class Dense extends nn.Module {
+  dense: nn.Linear;
+  constructor(input_dim: number, output_dim: number) {
+    super();
+    this.dense = new nn.Linear(input_dim, output_dim);
+  }
+  forward(x: Tensor): Tensor {
+    return this.dense(x).index("...", "None", "None");
+  }
+}
+class UNet extends nn.Module {
+  time_embed: nn.Sequential; conv1: nn.Conv2d; dense1: Dense; gnorm1: nn.GroupNorm; conv2: nn.Conv2d; dense2: Dense; gnorm2: nn.GroupNorm;
+  tconv2: nn.ConvTranspose2d; dense7: Dense; tgnorm2: nn.GroupNorm; tconv1: nn.ConvTranspose2d;
+  act: (x: Tensor) => Tensor;
+  marginal_prob_std: (t: Tensor) => Tensor;
+  constructor(marginal_prob_std: (t: Tensor) => Tensor, channels = [4, 8], embed_dim = 8) {
+    super();
+    this.time_embed = new nn.Sequential(new GaussianFourierProjection(embed_dim), new nn.Linear(embed_dim, embed_dim));
+    this.conv1 = new nn.Conv2d(1, channels[0], 3, { stride: 1, bias: false });
+    this.dense1 = new Dense(embed_dim, channels[0]);
+    this.gnorm1 = new nn.GroupNorm(2, { num_channels: channels[0] });
+    this.conv2 = new nn.Conv2d(channels[0], channels[1], 3, { stride: 2, bias: false });
+    this.dense2 = new Dense(embed_dim, channels[1]);
+    this.gnorm2 = new nn.GroupNorm(4, { num_channels: channels[1] });
+    this.tconv2 = new nn.ConvTranspose2d(channels[1], channels[0], 3, { stride: 2, bias: false, output_padding: 1 });
+    this.dense7 = new Dense(embed_dim, channels[0]);
+    this.tgnorm2 = new nn.GroupNorm(2, { num_channels: channels[0] });
+    this.tconv1 = new nn.ConvTranspose2d(channels[0] + channels[0], 1, 3, { stride: 1 });
+    this.act = (x) => x.mul(torch.sigmoid(x));
+    this.marginal_prob_std = marginal_prob_std;
+  }
+  forward(x: Tensor, t: Tensor): Tensor {
+    const embed = this.act(this.time_embed(t));
+    let h1 = this.conv1(x);
+    h1 = h1.add(this.dense1(embed)); // h1 += self.dense1(embed)
+    h1 = this.act(this.gnorm1(h1));
+    let h2 = this.conv2(h1);
+    h2 = h2.add(this.dense2(embed));
+    h2 = this.act(this.gnorm2(h2));
+    let h = this.tconv2(h2);
+    h = h.add(this.dense7(embed));
+    h = this.act(this.tgnorm2(h));
+    h = this.tconv1(torch.cat([h, h1], { dim: 1 }));
+    return h.div(this.marginal_prob_std(t).index(":", "None", "None", "None"));
+  }
+}
+
+describe("W2D4 tutorial 3: the score UNet", () => {
+  it("forward, the skip-connection size mistake, two Adam steps and Euler-Maruyama sampling", () => {
+    const sigma = 25.0;
+    const mps = (t: Tensor) => marginal_prob_std(t, sigma);
+    torch.manual_seed(1);
+    const unet = new UNet(mps);
+    expect(raised(() => unet(torch.rand(2, 1, 11, 11), torch.tensor([0.3, 0.9])))).toEqual(ref.w2d4.unet_cat_err);
+    const xu = torch.rand(2, 1, 12, 12);
+    const [ou, nTrainable, unetRepr] = ref.w2d4.unet;
+    expectT(unet(xu, torch.tensor([0.3, 0.9])), ou, 1e-4);
+    expect(unet.parameters().filter((p) => p.requires_grad).reduce((n, p) => n + p.numel(), 0)).toBe(nTrainable);
+    expect(String(unet)).toBe(unetRepr);
+    const opt = new torch.optim.Adam(unet.parameters(), { lr: 1e-3 });
+    const ul: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const loss = score_loss_fn(unet, xu, mps);
+      opt.zero_grad();
+      loss.backward();
+      opt.step();
+      ul.push(loss.item());
+    }
+    expectNums(ul, ref.w2d4.unet_losses, 1e-4);
+    torch.manual_seed(2);
+    const mean_x = torch.no_grad(() => {
+      const bs = 2;
+      const init_x = torch.randn(bs, 1, 12, 12).mul(mps(torch.ones(bs)).index(":", "None", "None", "None"));
+      const time_steps = torch.linspace(1.0, 1e-3, 3);
+      const step_size = time_steps.index(0).sub(time_steps.index(1));
+      let x = init_x;
+      let m = x;
+      for (const time_step of time_steps) {
+        const batch_time_step = torch.ones(bs).mul(time_step);
+        const g = diffusion_coeff(batch_time_step, sigma);
+        m = x.add(g.pow(2).index(":", "None", "None", "None").mul(unet(x, batch_time_step)).mul(step_size));
+        x = m.add(torch.sqrt(step_size).mul(g.index(":", "None", "None", "None")).mul(torch.randn_like(x)));
+      }
+      return m;
+    });
+    expectT(mean_x, ref.w2d4.euler_maruyama, 1e-4);
   });
 });
 
@@ -660,6 +781,36 @@ describe("W3D1 NLP", () => {
     expectNums(nl, losses, 1e-5);
     expect([nlp.word_embeddings.weight.requires_grad, torch.equal(nlp.word_embeddings.weight, vectors)]).toEqual([rg, same]);
     expect(nlp.named_parameters().filter(([, p]) => p.requires_grad).map(([n]) => n)).toEqual(names);
+  });
+});
+
+class NeuralNetPool extends nn.Module {
+  word_embeddings: nn.Embedding; fc1: nn.Linear; fc2: nn.Linear;
+  constructor(_batch_size: number, output_size: number, hidden_size: number, vocab_size: number, embedding_length: number, word_embeddings: Tensor) {
+    super();
+    this.word_embeddings = new nn.Embedding(vocab_size, embedding_length);
+    this.word_embeddings.weight = new nn.Parameter(word_embeddings, { requires_grad: false });
+    this.fc1 = new nn.Linear(embedding_length, hidden_size);
+    this.fc2 = new nn.Linear(hidden_size, output_size);
+  }
+  forward(inputs: Tensor): Tensor {
+    const input = this.word_embeddings(inputs);
+    const pooled = F.avg_pool2d(input, [input.shape[1], 1]).squeeze(1);
+    const x = F.relu(this.fc1(pooled));
+    return F.log_softmax(this.fc2(x), { dim: 1 });
+  }
+}
+
+describe("W3D1 NLP, the pooled NeuralNet", () => {
+  it("nn.Embedding with a frozen nn.Parameter, F.avg_pool2d over the sequence", () => {
+    torch.manual_seed(SEED);
+    const vec2 = torch.randn(12, 5);
+    const npool = new NeuralNetPool(2, 2, 6, 12, 5, vec2);
+    const [out, names, trainable, embRepr] = ref.w3d1.nn_pool;
+    expectT(npool(torch.tensor([[1, 4, 5], [2, 9, 3]], { dtype: torch.long })), out, 1e-5);
+    expect(npool.named_parameters().map(([n]) => n)).toEqual(names);
+    expect(npool.named_parameters().filter(([, p]) => p.requires_grad).map(([n]) => n)).toEqual(trainable);
+    expect(String(npool.word_embeddings)).toBe(embRepr);
   });
 });
 
