@@ -702,7 +702,8 @@ interface Phase {
 export class OneCycleLR extends LRScheduler {
   total_steps!: number;
   _schedule_phases!: Phase[];
-  anneal_strategy!: "cos" | "linear";
+  /** torch 1.13's attribute (and state_dict key): _annealing_cos or _annealing_linear, as anneal_strategy chose. */
+  anneal_func!: (start: number, end: number, pct: number) => number;
   cycle_momentum!: boolean;
   use_beta1!: boolean;
 
@@ -792,15 +793,38 @@ export class OneCycleLR extends LRScheduler {
     super(opt, lastEpoch, o.verbose ?? false);
     this.total_steps = total;
     this._schedule_phases = phases;
-    this.anneal_strategy = strategy;
+    this.anneal_func = strategy === "cos" ? this._annealing_cos : this._annealing_linear;
     this.cycle_momentum = cycle;
     this.use_beta1 = useBeta1;
     this._initial_step();
   }
 
-  private anneal(start: number, end: number, pct: number): number {
-    if (this.anneal_strategy === "linear") return (end - start) * pct + start;
+  /**
+   * torch 1.13's keys, anneal_func among them; its value is the method's name ("_annealing_cos") where torch holds the
+   * bound method, so that torch.save of a checkpoint holding it works (a checkpoint cannot hold a function here).
+   */
+  override state_dict(): Record<string, unknown> {
+    const sd = super.state_dict();
+    sd.anneal_func = this.anneal_func.name;
+    return sd;
+  }
+
+  /** Restores a state_dict; anneal_func may be the method's name (state_dict()) or the method itself. */
+  override load_state_dict(state: Record<string, unknown>): void {
+    const { anneal_func: fn, ...rest } = state;
+    super.load_state_dict(rest);
+    if (fn === "_annealing_cos" || fn === "_annealing_linear") this.anneal_func = this[fn];
+    else if (typeof fn === "function") this.anneal_func = fn as OneCycleLR["anneal_func"];
+  }
+
+  /** Cosine annealing from start to end as pct goes from 0 to 1. */
+  _annealing_cos(start: number, end: number, pct: number): number {
     return end + ((start - end) / 2) * (Math.cos(Math.PI * pct) + 1);
+  }
+
+  /** Linear annealing from start to end as pct goes from 0 to 1. */
+  _annealing_linear(start: number, end: number, pct: number): number {
+    return (end - start) * pct + start;
   }
 
   get_lr(): number[] {
@@ -816,8 +840,8 @@ export class OneCycleLR extends LRScheduler {
         const ph = this._schedule_phases[i];
         if (step <= ph.end_step || i === this._schedule_phases.length - 1) {
           const pct = (step - start) / (ph.end_step - start);
-          lr = this.anneal(g[ph.start_lr] as number, g[ph.end_lr] as number, pct);
-          if (this.cycle_momentum) momentum = this.anneal(g[ph.start_momentum] as number, g[ph.end_momentum] as number, pct);
+          lr = this.anneal_func(g[ph.start_lr] as number, g[ph.end_lr] as number, pct);
+          if (this.cycle_momentum) momentum = this.anneal_func(g[ph.start_momentum] as number, g[ph.end_momentum] as number, pct);
           break;
         }
         start = ph.end_step;

@@ -1,13 +1,18 @@
 /**
  * Differences from torch 1.13 found by earlier audits, each compared with torch's outcome
- * (tests/fixtures/torch/known_gaps_s41.json, scripts/fixtures/known_gaps_s41_fixtures.py): ops on bool tensors torch
- * has no kernel for (median, topk, trace, kthvalue, histc, cross, the matrix products), e.g.
- *   torch.median(torch.tensor([True, False]))  ->  RuntimeError: "median_cpu" not implemented for 'Bool'
- * Python's keywords are the trailing options object; a case's outcome is {dtype, value, grad_fn}, a list of them for
- * (values, indices), or [error class, message].
+ * (tests/fixtures/torch/known_gaps_s41.json, scripts/fixtures/known_gaps_s41_fixtures.py):
+ * - ops on bool tensors torch has no kernel for (median, topk, trace, kthvalue, histc, cross, the matrix products), e.g.
+ *     torch.median(torch.tensor([True, False]))  ->  RuntimeError: "median_cpu" not implemented for 'Bool'
+ * - add / sub / rsub's alpha check (a bool alpha), rsub's RsubBackward0;
+ * - addcmul's value cast to an integer result dtype, addcmul of bool tensors refused;
+ * - clamp of bool tensors, min > max, one tensor and one number bound (torch's TypeError, function and method forms);
+ * - OneCycleLR's state_dict keys: anneal_func holds the method's name (torch: the bound method), so a checkpoint
+ *   holding it saves.
+ * Python's keywords are the trailing options object, Python's True a JS true; a case's outcome is
+ * {dtype, value, grad_fn}, a list of them for (values, indices), or [error class, message].
  */
 import { describe, expect, it } from "vitest";
-import { torch, type Tensor } from "../../../../lib/tensor/index";
+import { nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
 import fixture from "../../../fixtures/torch/known_gaps_s41.json";
 
 type Outcome = { dtype: string; value: unknown; grad_fn: string | null } | Outcome[] | [string, string];
@@ -219,5 +224,24 @@ describe("clamp methods", () => {
     // clip_ words it as clamp_ does (torch 1.13: "clip_() received an invalid combination of arguments - got (Tensor, int), ...")
     const clip = outcome(() => (fb().clip_ as Loose)(two(), 6)) as [string, string];
     expect(clip).toEqual(["TypeError", (fixture.clamp["clamp_ positional tensor number"] as string[])[1].replace("clamp_()", "clip_()")]);
+  });
+});
+
+describe("OneCycleLR state_dict", () => {
+  it("has torch 1.13's keys (anneal_func, not anneal_strategy); anneal_func is saved by its method's name", () => {
+    const m = new nn.Linear(2, 1);
+    const make = (anneal_strategy: "cos" | "linear") =>
+      new optim.lr_scheduler.OneCycleLR(new optim.SGD(m.parameters(), { lr: 0.1, momentum: 0.9 }), { max_lr: 1.0, total_steps: 10, anneal_strategy });
+    const s = make("cos");
+    const sd = s.state_dict();
+    expect(Object.keys(sd)).toEqual(fixture.onecycle.keys);
+    // torch holds the bound methods _annealing_cos / _annealing_linear; the attribute is the method here too
+    expect([s.anneal_func.name, make("linear").anneal_func.name]).toEqual(fixture.onecycle.anneal_func);
+    expect(sd.anneal_func).toBe("_annealing_cos");
+    expect("anneal_strategy" in s).toBe(fixture.onecycle.has_anneal_strategy);
+    // a checkpoint holding it saves and loads back into a scheduler
+    const lin = make("linear");
+    lin.load_state_dict((torch.load(torch.save({ sched: sd })) as { sched: Record<string, unknown> }).sched);
+    expect(lin.anneal_func.name).toBe("_annealing_cos");
   });
 });
