@@ -390,7 +390,7 @@ export function linspace(...args: PyArgs<[start?: number | Tensor, end?: number 
   if (startArg === undefined || endArg === undefined) throw new TypeError_(`linspace() missing required argument '${startArg === undefined ? "start" : "end"}'`);
   const start = linspaceEnd(startArg, "start", 1), end = linspaceEnd(endArg, "end", 2);
   checkCreationOptions("linspace", opts);
-  if (steps === undefined) throw new TypeError_("linspace() missing 1 required positional argument: 'steps'");
+  if (steps === undefined) throw new TypeError_('linspace() missing 1 required positional arguments: "steps"'); // torch's parser words it so
   // torch 1.13: a fractional steps is the argument parser's TypeError (no position when given by keyword), a negative one
   // the kernel's RuntimeError
   if (typeof steps === "number" && !Number.isInteger(steps)) {
@@ -461,11 +461,17 @@ const RANDINT_SIGNATURES = [
   `int low, int high, tuple of ints size, ${RANDINT_KEYWORDS}`, `int low, int high, tuple of ints size, ${RANDINT_NO_GENERATOR}`,
 ].map((sig) => ` * (${sig})\n`).join("");
 
+/** torch 1.13's randperm overloads, as its "invalid combination of arguments" lists them. */
+const RANDPERM_SIGNATURES = [`int n, ${RANDINT_KEYWORDS}`, `int n, ${RANDINT_NO_GENERATOR}`].map((sig) => ` * (${sig})\n`).join("");
+
 /** randint(high, shape) or randint(low, high, shape): integers in [low, high), long by default. */
 type RandintOptions = RandomOptions & { low?: number; high?: number; size?: readonly SizeArg[] };
 
 export function randint(a: number | RandintOptions, b?: number | readonly SizeArg[] | RandintOptions, c?: readonly SizeArg[] | RandintOptions, d?: RandintOptions): Tensor {
   let low = 0, high: number, size: readonly SizeArg[], opts: RandomOptions;
+  // A tensor for the size (torch.randint(10, x.shape) is right, torch.randint(10, torch.tensor([2, 3])) is not)
+  if (typeof a === "number" && b instanceof Tensor) throw new TypeError_(`randint(): argument 'size' (position 2) must be tuple of ints, not Tensor`);
+  if (typeof a === "number" && typeof b === "number" && c instanceof Tensor) throw new TypeError_(`randint() received an invalid combination of arguments - got (${pyTypeName(a)}, ${pyTypeName(b)}, Tensor), but expected one of:\n${RANDINT_SIGNATURES}`);
   // Keyword forms: randint(high, { size }), randint(low, high, { size }), randint(low, { high, size }),
   // randint({ low, high, size }) (torch.randint(low=1, high=C, size=(N, S)) in the CTCLoss docstring).
   const kw = [a, b, c, d].find((v): v is RandintOptions => typeof v === "object" && v !== null && !Array.isArray(v));
@@ -537,6 +543,7 @@ export function randperm(size: SizeArg | (RandomOptions & { n: SizeArg }), ...mo
     return randperm(n as SizeArg, { ...(rest as RandomOptions), ...opts });
   }
   checkCreationOptions("randperm", opts);
+  if (size === undefined) throw new TypeError_(`randperm() received an invalid combination of arguments - got (), but expected one of:\n${RANDPERM_SIGNATURES}`);
   const n = intArg(size, "randperm", "n", 1); // a one-element integer tensor counts, as in torch
   const t = filled([n], 0, { ...opts, dtype: opts.dtype ?? int64 });
   const gen = opts.generator ?? default_generator;

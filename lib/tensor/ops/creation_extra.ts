@@ -144,7 +144,7 @@ export function logspace(...args: PyArgs<[start?: number, end?: number, steps?: 
   const { start, end, steps, base = 10, ...opts } = parseArgs<LogspaceOptions>("logspace", ["start", "end", "steps", "base", "dtype", "requires_grad", "device"], args);
   if (start === undefined || end === undefined) throw new TypeError_(`logspace() missing required argument '${start === undefined ? "start" : "end"}'`);
   creation.checkCreationOptions("logspace", opts);
-  if (steps === undefined) throw new TypeError_("logspace() missing 1 required positional argument: 'steps'");
+  if (steps === undefined) throw new TypeError_('logspace() missing 1 required positional arguments: "steps"'); // torch's parser words it so
   // torch 1.13: a fractional steps is the argument parser's TypeError (no position when given by keyword), a negative one
   // the kernel's RuntimeError
   if (typeof steps === "number" && !Number.isInteger(steps)) {

@@ -16,6 +16,10 @@
  *   to be less than 'to', but got from=10 >= to=undefined" (a RuntimeError); torch 1.13's parser raises a TypeError:
  *   "invalid combination of arguments" for randint(10), "argument 'size' (position 2) must be tuple of ints, not int"
  *   for randint(0, 10), 'missing 1 required positional arguments: "size"' with keywords only.
+ * - More of torch's argument-parser words: linspace / logspace without steps say 'missing 1 required positional
+ *   arguments: "steps"' (the engine had Python's "argument: 'steps'"), randperm() lists its overloads (the engine said
+ *   "argument 'n' (position 1) must be int, not NoneType"), and randint with a tensor for the size raises torch's
+ *   TypeErrors (the engine took the tensor for an options object: "unexpected keyword argument '_data'").
  */
 import { describe, expect, it } from "vitest";
 import { torch } from "../../../../lib/tensor/index";
@@ -62,5 +66,11 @@ describe("neuromatch_w1 gaps", () => {
     expect([raised(() => randint(10)), raised(() => randint(0, 10)), raised(() => randint(10, { dtype: torch.int32 })), raised(() => randint({ low: 0, high: 10 }))])
       .toEqual(gaps.randint_without_size.slice(0, 4));
     expect(String(torch.randint(3, [2], { generator: new torch.Generator().manual_seed(0) }))).toBe(gaps.randint_without_size[4]);
+  });
+
+  it("linspace / logspace without steps, randperm() and randint with a tensor size raise torch's parser errors", () => {
+    const call = (f: unknown, ...args: unknown[]) => () => (f as (...a: unknown[]) => unknown)(...args); // outside the types
+    expect([raised(call(torch.linspace, 0, 1)), raised(call(torch.logspace, 0, 1)), raised(call(torch.randperm)),
+      raised(call(torch.randint, 10, torch.tensor([2, 3], long))), raised(call(torch.randint, 0, 10, torch.tensor([2, 3], long)))]).toEqual(gaps.parser_errors);
   });
 });
