@@ -17,7 +17,7 @@
  *  - jzbontar/pixelcnn-pytorch main.py (MaskedConv2d(nn.Conv2d) with register_buffer('mask', ...), the
  *    `kW // 2 + (mask_type == 'B')` slice, `self.weight.data *= self.mask`, the nn.Sequential PixelCNN, SGD with
  *    nesterov, the receptive field's causality) and singh-hrituraj/PixelCNN-Pytorch (MaskedCNN, PixelCNN with
- *    BatchNorm, Adam + CrossEntropyLoss, generate.py's pixel-by-pixel multinomial sampling at 8x8).
+ *    BatchNorm, Adam + CrossEntropyLoss, generate.py's pixel-by-pixel multinomial sampling at 8x8 and its make_grid).
  * Capsule networks are labml_annotated.test.ts's. Values are compared with torch 1.13 running the same code
  * (scripts/fixtures/set_mdn_pixelcnn_fixtures.py -> tests/fixtures/torch/tutorials/set_mdn_pixelcnn.json).
  *
@@ -33,12 +33,15 @@
  * field without it is defined, as undefined, before the constructor's numbered layers and would print first).
  * Found and fixed in the engine (core/set_mdn_pixelcnn_gaps.test.ts): `Z[~mask] = float('-Inf')` on a `.byte()` mask
  * (~ gives 254) raises torch's 'Mask tensor can take 0 and 1 values only', as masked_select / masked_scatter do (the
- * engine wrote through it); `x.data = v` with v not a tensor raises torch's TypeError.
+ * engine wrote through it); `x.data = v` with v not a tensor raises torch's TypeError; a Deep Sets segment sum's
+ * h.split(counts) with a tensor of counts and index_add_ out of range raise torch's errors.
+ * Left: a named tuple (x.max(1)) passed where a tensor is wanted (nn.Linear(x.max(1)), F.relu, torch.cat) names it
+ * 'object' / takes it for keywords where torch says 'must be Tensor, not torch.return_types.max'.
  * Known differences kept visible: torch's C++ warnings end in "(Triggered internally at ...)", which the engine leaves
  * out; F.cross_entropy with a float target of the class-index shape says the engine's own hint (the class is compared).
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
+import { nn, optim, torch, torchvision, type Tensor } from "../../../../lib/tensor/index";
 import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { expectNums, expectT, raised, tutorialFixture, type TJ } from "./helpers";
 
@@ -1068,6 +1071,8 @@ describe("singh-hrituraj/PixelCNN-Pytorch: PixelCNN with BatchNorm, training and
     }
     expectT(sample.mul(255).round(), r.sample_255, 0);
     expectT(probs.index(":", ":8"), r.probs_last, 1e-5);
+    // save_image(sample, 'sample.png', nrow=12, padding=0) lays the samples out with make_grid (the engine writes no files)
+    expectT(torchvision.utils.make_grid(sample, { nrow: 12, padding: 0 }).mul(255).round(), r.grid_255, 0);
   });
 });
 
