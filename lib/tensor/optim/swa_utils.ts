@@ -113,6 +113,24 @@ export class SWALR extends LRScheduler {
     this._initial_step();
   }
 
+  /**
+   * torch 1.13's keys; anneal_func holds the static method's name ("_cosine_anneal") where torch holds the function,
+   * so that torch.save of a checkpoint with the scheduler's state works (a checkpoint cannot hold a function here).
+   */
+  override state_dict(): Record<string, unknown> {
+    const sd = super.state_dict();
+    sd.anneal_func = this.anneal_func.name;
+    return sd;
+  }
+
+  /** Restores a state_dict; anneal_func may be the method's name (state_dict()) or the function itself. */
+  override load_state_dict(state: Record<string, unknown>): void {
+    const { anneal_func: fn, ...rest } = state;
+    super.load_state_dict(rest);
+    if (fn === "_cosine_anneal" || fn === "_linear_anneal") this.anneal_func = SWALR[fn];
+    else if (typeof fn === "function") this.anneal_func = fn as SWALR["anneal_func"];
+  }
+
   static _format_param(nGroups: number, swa_lrs: number | readonly number[]): number[] {
     if (Array.isArray(swa_lrs)) {
       if (swa_lrs.length !== nGroups) {

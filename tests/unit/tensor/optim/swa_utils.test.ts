@@ -47,6 +47,28 @@ describe("swa_utils.SWALR", () => {
     expect(() => new SWALR(twoGroups())).toThrow("missing 1 required positional argument: 'swa_lr'");
     expect(() => new SWALR(twoGroups(), 0.1, { zzz_unknown: 1 } as never)).toThrow("unexpected keyword argument 'zzz_unknown'");
   });
+
+  it("state_dict has torch 1.13's keys and saves in a checkpoint; a scheduler loaded from it anneals the same way", () => {
+    const opt = twoGroups();
+    const s = new SWALR(opt, 0.05, { anneal_strategy: "linear", anneal_epochs: 3 });
+    s.step();
+    const sd = s.state_dict();
+    // torch 1.13 (SWALR(SGD, swa_lr=0.05, anneal_strategy='linear', anneal_epochs=3).state_dict().keys()); anneal_func
+    // is the function there, its name here (a checkpoint cannot hold a function)
+    expect(Object.keys(sd)).toEqual(["anneal_func", "anneal_epochs", "base_lrs", "last_epoch", "verbose", "_step_count", "_get_lr_called_within_step", "_last_lr"]);
+    expect(sd.anneal_func).toBe("_linear_anneal");
+    const loaded = (torch.load(torch.save({ sched: sd })) as { sched: Record<string, unknown> }).sched;
+    const opt2 = twoGroups();
+    const s2 = new SWALR(opt2, 0.05); // cosine until the state says linear
+    s2.load_state_dict(loaded);
+    expect(s2.anneal_func).toBe(SWALR._linear_anneal);
+    opt2.param_groups.forEach((g, i) => (g.lr = opt.param_groups[i].lr));
+    s.step();
+    s2.step();
+    expect(opt2.param_groups.map((g) => g.lr)).toEqual(opt.param_groups.map((g) => g.lr));
+    s2.load_state_dict({ ...sd, anneal_func: SWALR._cosine_anneal }); // torch's form: the function itself
+    expect(s2.anneal_func).toBe(SWALR._cosine_anneal);
+  });
 });
 
 function makeModel(st: Record<string, FT>): nn.Sequential {
