@@ -1,7 +1,8 @@
 /**
  * A probe of the Full Stack Deep Learning text-recognizer labs (the-full-stack/fsdl-text-recognizer-2021-labs and
  * fsdl-text-recognizer-2022-labs), translated as a learner would:
- *  - text_recognizer/models/: MLP, CNN + ConvBlock (2021 lab2), LineCNNSimple (2022 lab03; sliding windows written
+ *  - text_recognizer/models/: MLP, CNN + ConvBlock (2021 lab2), LineReshapeCNN (2021 lab2; squeeze / permute / view),
+ *    LineCNNSimple (2022 lab03; sliding windows written
  *    into a zeros tensor), LineCNN (2021 lab4; kaiming_normal_(mode="fan_out") over self.modules() by type(m) in
  *    {...}, the (H // 2, WW // 2) window conv, squeeze().permute), LineCNNLSTM (bidirectional 2-layer LSTM, directions
  *    summed through view), LineCNNTransformer (2021 lab4) and ResnetTransformer (2022 lab05) with transformer_util's
@@ -841,5 +842,46 @@ describe("printed models, state_dict keys, parameter counts", () => {
     }
     expect([[...tf_m.pos_encoder.pe.shape], [...rt_m.enc_pos_encoder.pe.shape], tf_m.pos_encoder.pe.is_contiguous(), rt_m.enc_pos_encoder.pe.is_contiguous()]).toEqual(r.pe_buffer);
     expect([...rt_m.named_modules()].map(([n]) => n).slice(0, 12)).toEqual(r.named_modules);
+  });
+});
+
+describe("LineReshapeCNN (2021 lab2): the windows by squeeze / permute / view", () => {
+  const r = ref.line_reshape_cnn;
+  class LineReshapeCNN extends nn.Module {
+    num_classes: number; cnn: CNN;
+    constructor(data_config: Config) {
+      super();
+      this.num_classes = data_config.mapping.length;
+      this.cnn = new CNN({ ...data_config, input_dims: [1, IMAGE_SIZE, IMAGE_SIZE] });
+    }
+    forward(x: Tensor): Tensor {
+      const B = x.shape[0];
+      let H = x.shape[2];
+      x = x.squeeze();
+      x = x.permute(0, 2, 1);
+      x = x.view(B, -1, IMAGE_SIZE, H);
+      x = x.permute(0, 1, 3, 2);
+      const S = x.shape[1];
+      H = x.shape[2];
+      const activations = torch.zeros([B, this.num_classes, S]).type_as(x);
+      for (let s = 0; s < S; s++) activations.index_put_([":", ":", s], this.cnn(x.index(":", `${s}:${s + 1}`, ":", ":")));
+      return activations;
+    }
+  }
+  it("outputs equal LineCNNSimple's; views of the permuted line, and the ones that cannot be", () => {
+    torch.manual_seed(0);
+    const lrc = new LineReshapeCNN(cfg_line);
+    lrc.eval();
+    const out = lrc(X);
+    expectT(out, r.out, 1e-5);
+    torch.manual_seed(0);
+    const lcs2 = new LineCNNSimple(cfg_line);
+    lcs2.eval();
+    expect(torch.equal(out, lcs2(X))).toBe(r.same_as_simple);
+    const xs = X.squeeze().permute(0, 2, 1);
+    expectT(xs.view(N, -1, IMAGE_SIZE, IMAGE_SIZE).permute(0, 1, 3, 2).index(":", 1), r.windows, 0);
+    expect(raised(() => xs.view(N, -1))).toEqual(r.view_flat);
+    expect(raised(() => xs.view(N, LINE_W, 2, -1))).toEqual(r.view_bad_split);
+    expect(raised(() => lrc(X.index("...", ":30")))).toEqual(r.wrong_width);
   });
 });
