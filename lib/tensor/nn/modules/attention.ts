@@ -209,7 +209,9 @@ export class MultiheadAttention extends Module {
       if (k0.shape[2] !== this.kdim) throw new AssertionError(`expecting key weights shape of (${E}, ${k0.shape[2]}), but got ${torchSize([E, this.kdim])}`);
       if (v0.shape[2] !== this.vdim) throw new AssertionError(`expecting value weights shape of (${E}, ${v0.shape[2]}), but got ${torchSize([E, this.vdim])}`);
     } else if (key.shape.join() !== value.shape.join()) {
-      throw new AssertionError(`key shape ${torchSize(key.shape)} does not match value shape ${torchSize(value.shape)}`);
+      // torch asserts on the sequence-first tensors: batch_first inputs transposed, unbatched ones unsqueezed(1)
+      const seqFirst = (t: Tensor) => torchSize([t.shape[1], t.shape[0], t.shape[2]]);
+      throw new AssertionError(`key shape ${seqFirst(k0)} does not match value shape ${seqFirst(v0)}`);
     } else if (k0.shape[2] !== E) {
       // torch's packed in-projection (_in_projection_packed) fails in linear(key, w_kv), or linear(key, w_k) when key is not value
       throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${S * N}x${k0.shape[2]} and ${E}x${key === value ? 2 * E : E})`);

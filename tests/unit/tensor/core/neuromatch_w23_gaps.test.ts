@@ -4,13 +4,14 @@
  * the pooling argument checks (a learner's nn.MaxPool2d(2, padding=2), a kernel larger than the feature map) raised a
  * newer torch's text ("pad should be at most half of effective kernel size, ... and dilation=1", prefixed by the op's
  * name), the 3-d pools crashed on a zero kernel or stride, and max_pool1d's no-grad path lacked its own messages;
- * F.max_pool3d / nn.MaxPool3d and F.adaptive_max_pool3d / nn.AdaptiveMaxPool3d refused return_indices=True.
+ * F.max_pool3d / nn.MaxPool3d and F.adaptive_max_pool3d / nn.AdaptiveMaxPool3d refused return_indices=True;
+ * nn.MultiheadAttention(batch_first=True)'s key / value shape assertion showed the batch-first shapes (torch: sequence-first).
  */
 import { describe, expect, it } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { expectT, raised, tutorialFixture, type TJ } from "../tutorials/helpers";
 
-const gaps = tutorialFixture<{ gaps: { pool_errors: Record<string, [string, string] | null>; max_pool1d_empty: number[]; max_pool3d_indices: [TJ, TJ, TJ, TJ, boolean, TJ]; adaptive_max_pool3d_indices: TJ[] } }>("neuromatch_w23.json").gaps;
+const gaps = tutorialFixture<{ gaps: { pool_errors: Record<string, [string, string] | null>; max_pool1d_empty: number[]; max_pool3d_indices: [TJ, TJ, TJ, TJ, boolean, TJ]; adaptive_max_pool3d_indices: TJ[]; mha_key_value: [string, string][] } }>("neuromatch_w23.json").gaps;
 
 describe("pooling argument checks as torch 1.13", () => {
   it("every case raises torch's error class and message", () => {
@@ -92,5 +93,18 @@ describe("max_pool3d with return_indices", () => {
     const [bv, bi] = new nn.AdaptiveMaxPool3d(2, { return_indices: true })(x.index(0)) as unknown as [Tensor, Tensor];
     expectT(bv, vb, 0);
     expectT(bi, ib, 0);
+  });
+});
+
+describe("nn.MultiheadAttention's key / value shape assertion", () => {
+  it("shows the sequence-first shapes torch compares (batch_first transposed, unbatched unsqueezed)", () => {
+    const mha_b = new nn.MultiheadAttention(4, 2, { batch_first: true });
+    const mha_s = new nn.MultiheadAttention(4, 2);
+    expect([
+      raised(() => mha_b(torch.zeros(2, 3, 4), torch.zeros(2, 5, 4), torch.zeros(2, 6, 4))),
+      raised(() => mha_s(torch.zeros(3, 2, 4), torch.zeros(5, 2, 4), torch.zeros(6, 2, 4))),
+      raised(() => mha_b(torch.zeros(3, 4), torch.zeros(5, 4), torch.zeros(6, 4))),
+      raised(() => mha_b(torch.zeros(2, 3, 4), torch.zeros(2, 5, 4), torch.zeros(3, 5, 4))),
+    ]).toEqual(gaps.mha_key_value);
   });
 });
