@@ -244,16 +244,22 @@ export function layer_norm(
   const bias = a.bias ?? null;
   const eps = a.eps ?? 1e-5;
   const k = shape.length;
-  const tail = input.shape.slice(input.dim() - k);
-  if (k === 0 || input.dim() < k || tail.join() !== shape.join()) {
-    throw new RuntimeError(
-      `Given normalized_shape=[${shape.join(", ")}], expected input with shape [*, ${shape.join(", ")}], but got input of size[${input.shape.join(", ")}]`,
-    );
+  // torch 1.13's _check_layer_norm_inputs: normalized_shape, weight, bias, then the input's trailing dims
+  if (k === 0) {
+    throw new RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = []");
   }
   for (const [t, what] of [[weight, "weight"], [bias, "bias"]] as const) {
     if (t && t.shape.join() !== shape.join()) {
-      throw new RuntimeError(`${fn}: ${what} of shape [${t.shape.join(", ")}] does not match normalized_shape [${shape.join(", ")}]`);
+      throw new RuntimeError(
+        `Expected ${what} to be of same shape as normalized_shape, but got ${what} of shape [${t.shape.join(", ")}] and normalized_shape = [${shape.join(", ")}]`,
+      );
     }
+  }
+  const tail = input.shape.slice(input.dim() - k);
+  if (input.dim() < k || tail.join() !== shape.join()) {
+    throw new RuntimeError(
+      `Given normalized_shape=[${shape.join(", ")}], expected input with shape [*, ${shape.join(", ")}], but got input of size[${input.shape.join(", ")}]`,
+    );
   }
   const M = shape.reduce((p, s) => p * s, 1);
   const rows = M === 0 ? 0 : input.numel() / M;
