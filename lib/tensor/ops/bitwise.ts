@@ -5,7 +5,7 @@
  * through BigInt so the 64-bit two's-complement results PyTorch gives are kept. None of these has
  * a gradient except ldexp (a product with 2^other, recorded as such).
  */
-import { bool, cppTypeName, int32, isIntegral, uint8, wrapInto, wrapsAround, type DType } from "../dtype";
+import { bool, refuseBool, cppTypeName, int32, isIntegral, uint8, wrapInto, wrapsAround, type DType } from "../dtype";
 import { get_default_dtype } from "../default_dtype";
 import { RuntimeError } from "../errors";
 import { broadcastShapes } from "../shape";
@@ -107,14 +107,14 @@ function gcdOf(u: number, v: number): number {
 /** Greatest common divisor, non-negative; gcd(0, 0) = 0. Integers only. */
 export function gcd(a: TensorLike, b: TensorLike): Tensor {
   const [x, y, dt] = integerOperands(a, b, "gcd", "gcd_cpu");
-  if (dt === bool) throw new RuntimeError(`"gcd_cpu" not implemented for 'Bool'`);
+  refuseBool(dt, "gcd_cpu");
   return map2(x, y, dt, "gcd", gcdOf);
 }
 
 /** Least common multiple, non-negative; 0 when either is 0. Integers only. */
 export function lcm(a: TensorLike, b: TensorLike): Tensor {
   const [x, y, dt] = integerOperands(a, b, "lcm", "lcm_cpu");
-  if (dt === bool) throw new RuntimeError(`"lcm_cpu" not implemented for 'Bool'`);
+  refuseBool(dt, "lcm_cpu");
   return map2(x, y, dt, "lcm", (u, v) => {
     const g = gcdOf(u, v);
     return g === 0 ? 0 : Math.abs((u / g) * v);

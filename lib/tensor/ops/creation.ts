@@ -6,7 +6,7 @@
 import { isOptions, parseArgs, type PyArgs } from "../args";
 import { get_default_dtype } from "../default_dtype";
 import {
-  allocStorage, bool, castValue, checkIntScalar, intRange, cppTypeName, cScalarName, float32, float64, int16, int32, int64, int8, uint8, wrapInto, wrapsAround, wrapValue,
+  allocStorage, bool, refuseBool, castValue, checkIntScalar, intRange, cppTypeName, cScalarName, float32, float64, int16, int32, int64, int8, uint8, wrapInto, wrapsAround, wrapValue,
   type DType, type Storage,
 } from "../dtype";
 import { deviceUnavailable, type DeviceLike } from "../device";
@@ -399,7 +399,7 @@ export function linspace(...args: PyArgs<[start?: number | Tensor, end?: number 
   }
   if (steps < 0) throw new RuntimeError("number of steps must be non-negative");
   const dtype = opts.dtype ?? get_default_dtype();
-  if (dtype === bool) throw new RuntimeError(`"linspace_cpu" not implemented for 'Bool'`);
+  refuseBool(dtype, "linspace_cpu");
   const t = new Tensor(allocStorage(dtype, steps), [steps], dtype);
   // ATen's kernel, to the bit: see ./linspace_fill.ts.
   // the narrower integer types fill as int64 does, but with their own vector width (32 bytes of elements)

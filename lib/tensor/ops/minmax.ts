@@ -1,7 +1,7 @@
 /** max / min (values and indices), amax / amin, argmax / argmin. */
 import { checkKeywordsAliased, isOptions } from "../args";
 import { record } from "../autograd/function";
-import { bool, int64 } from "../dtype";
+import { refuseBool, int64 } from "../dtype";
 import { IndexError, RuntimeError, TypeError_ } from "../errors";
 import { ReduceOp } from "../kernels/reduce";
 import { kernels } from "../kernels/registry";
@@ -135,7 +135,7 @@ export function amin(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
 }
 
 function argExtreme(x: Tensor, isMax: boolean, dim?: number | null | ArgDimKeywords, keepdimArg: KeepdimArg = false): Tensor {
-  if (x.dtype === bool) throw new RuntimeError(`"${isMax ? "argmax" : "argmin"}_cpu" not implemented for 'Bool'`);
+  refuseBool(x.dtype, isMax ? "argmax_cpu" : "argmin_cpu");
   let keepdim = keepdimOf(isMax ? "argmax" : "argmin", keepdimArg);
   if (dim !== null && typeof dim === "object") {
     dim = checkKeywordsAliased(isMax ? "argmax" : "argmin", dim, ["dim", "keepdim"]);

@@ -11,7 +11,7 @@
  *   bernoulli_(p tensor):    u < p, u 53-bit when p is float64, else 24-bit
  */
 import { is_grad_enabled } from "../autograd/grad_mode";
-import { bool, float64, isIntegral, wrapValue } from "../dtype";
+import { bool, refuseBool, float64, isIntegral, wrapValue } from "../dtype";
 import { RuntimeError } from "../errors";
 import { default_generator, type Generator } from "../random";
 import { Tensor } from "../tensor";
@@ -41,7 +41,7 @@ function floatOnly(self: Tensor, kernel: string): void {
 /** Number of Bernoulli(p) trials up to the first success: 1, 2, 3, ... (any dtype but bool). */
 export function geometric_<T extends Tensor>(self: T, p: number, gen: Generator = default_generator): T {
   if (!(p > 0 && p < 1)) throw new RuntimeError(`geometric_ expects p to be in (0, 1), but got p=${p}`);
-  if (self.dtype === bool) throw new RuntimeError(`"geometric_cpu" not implemented for 'Bool'`);
+  refuseBool(self.dtype, "geometric_cpu");
   const denom = Math.log1p(-p);
   return fillEach(self, "geometric_", () => Math.ceil(Math.log(gen.uniform53()) / denom));
 }

@@ -1,6 +1,6 @@
 /** Sum-like reductions: sum, mean, prod (all elements or given dims, with keepdim) and cumsum. */
 import { record } from "../autograd/function";
-import { bool, cppTypeName, int64, isDType, wrapInto, type DType } from "../dtype";
+import { bool, refuseBool, cppTypeName, int64, isDType, wrapInto, type DType } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { ReduceOp } from "../kernels/reduce";
 import { kernels } from "../kernels/registry";
@@ -218,7 +218,7 @@ function cumsumRaw(x: Tensor, dim: number, reverse: boolean, dtype: DType = x.dt
 
 /** cumsum(x, dim, dtype?): integer and bool inputs give long unless dtype says otherwise (the input is cast to it first). */
 export function cumsum(input: Tensor, dim: number, dtype?: DType | null): Tensor {
-  if (dtype === bool) throw new RuntimeError(`"cumsum_out_cpu" not implemented for 'Bool'`); // torch 1.13 has no bool scan
+  refuseBool(dtype, "cumsum_out_cpu"); // torch 1.13 has no bool scan
   const x = castToRequested(input, dtype);
   const d = normalizeDim(dim, x.dim());
   const src = x.dim() === 0 ? x.reshape([1]) : x;

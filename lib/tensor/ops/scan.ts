@@ -4,8 +4,7 @@
  * zero of each row gets its own prefix/suffix pass, as PyTorch's cumprod_backward does.
  */
 import { record } from "../autograd/function";
-import { bool, int64, wrapsAround, wrapValue, type DType } from "../dtype";
-import { RuntimeError } from "../errors";
+import { refuseBool, int64, wrapsAround, wrapValue, type DType } from "../dtype";
 import { normalizeDim, numelOf } from "../shape";
 import type { Tensor } from "../tensor";
 import { castToRequested } from "./reduce";
@@ -73,7 +72,7 @@ function cumprodGrad(x: Tensor, out: Tensor, g: Tensor, dim: number): Tensor {
 
 /** Cumulative product along dim; integer and bool inputs give long, like PyTorch (dtype=: the input is cast to it first). */
 export function cumprod(input: Tensor, dim: number, dtype?: DType): Tensor {
-  if (dtype === bool) throw new RuntimeError(`"cumprod_out_cpu" not implemented for 'Bool'`); // torch 1.13 has no bool scan
+  refuseBool(dtype, "cumprod_out_cpu"); // torch 1.13 has no bool scan
   const x = castToRequested(input, dtype);
   const src = x.dim() === 0 ? x.reshape([1]) : x;
   const d = normalizeDim(dim, src.dim());
