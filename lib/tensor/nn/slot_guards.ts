@@ -69,7 +69,12 @@ export function torchTypename(v: unknown): string {
   if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
   if (typeof v === "boolean") return "bool";
   if (typeof v === "string") return "str";
-  if (typeof v === "function") return "function";
+  if (typeof v === "function") {
+    // a layer class where an instance belongs (nn.Sequential(nn.Linear(2, 3), nn.ReLU)): torch.typename of a type is its
+    // module path and name, "torch.nn.modules.activation.ReLU"
+    const proto: unknown = (v as { prototype?: unknown }).prototype;
+    return proto !== undefined && hooks.isModule(proto) ? hooks.qualifiedName(proto as object) : "function";
+  }
   if (v !== null && typeof v === "object") return Object.getPrototypeOf(v) === Object.prototype ? "dict" : ((v as object).constructor?.name ?? "object");
   return typeof v;
 }

@@ -62,14 +62,13 @@ export class Sequential extends Module {
 
   constructor(...args: Module[] | [Record<string, Module> | Map<string, Module>]) {
     super();
-    if (args.length === 1 && !(args[0] instanceof Module)) {
+    // Sequential(OrderedDict(...)): a plain object or a Map of named layers; anything else is a layer (add_module checks it)
+    if (args.length === 1 && (isOptions(args[0]) || args[0] instanceof Map)) {
       const named = args[0] instanceof Map ? [...args[0].entries()] : Object.entries(args[0]);
       for (const [name, m] of named) this.add_module(name, m);
     } else {
-      (args as Module[]).forEach((m, i) => {
-        if (!(m instanceof Module)) throw new TypeError_(`Sequential: argument ${i} is not a Module (got ${typeof m})`);
-        this.add_module(String(i), m);
-      });
+      // add_module refuses what is no Module in torch's words: "torch.nn.modules.activation.ReLU is not a Module subclass"
+      (args as Module[]).forEach((m, i) => this.add_module(String(i), m));
     }
   }
 

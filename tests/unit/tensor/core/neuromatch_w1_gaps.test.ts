@@ -20,9 +20,13 @@
  *   arguments: "steps"' (the engine had Python's "argument: 'steps'"), randperm() lists its overloads (the engine said
  *   "argument 'n' (position 1) must be int, not NoneType"), and randint with a tensor for the size raises torch's
  *   TypeErrors (the engine took the tensor for an options object: "unexpected keyword argument '_data'").
+ * - nn.Sequential(nn.Linear(2, 16), nn.ReLU, ...) (the class, not an instance) raised the engine's "Sequential: argument
+ *   1 is not a Module (got function)"; torch's add_module says "torch.nn.modules.activation.ReLU is not a Module
+ *   subclass" (torch.typename of a class: its module path). One non-module argument (nn.Sequential(nn.ReLU), a number, a
+ *   tensor) was read as a dict of named layers: an empty Sequential, or the tensor's fields added as layers.
  */
 import { describe, expect, it } from "vitest";
-import { torch } from "../../../../lib/tensor/index";
+import { nn, torch } from "../../../../lib/tensor/index";
 import { expectT, raised, tutorialFixture } from "../tutorials/helpers";
 
 const gaps = tutorialFixture<{ gaps: Record<string, any> }>("neuromatch_w1.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -72,5 +76,12 @@ describe("neuromatch_w1 gaps", () => {
     const call = (f: unknown, ...args: unknown[]) => () => (f as (...a: unknown[]) => unknown)(...args); // outside the types
     expect([raised(call(torch.linspace, 0, 1)), raised(call(torch.logspace, 0, 1)), raised(call(torch.randperm)),
       raised(call(torch.randint, 10, torch.tensor([2, 3], long))), raised(call(torch.randint, 0, 10, torch.tensor([2, 3], long)))]).toEqual(gaps.parser_errors);
+  });
+
+  it("a layer class (no parentheses) or another non-module in nn.Sequential raises torch's TypeError", () => {
+    const loose = (...args: unknown[]) => () => new nn.Sequential(...(args as nn.Module[]));
+    expect([raised(loose(new nn.Linear(2, 16), nn.ReLU, new nn.Linear(16, 2))), raised(loose(nn.ReLU)),
+      raised(() => new nn.Sequential().add_module("act", nn.LeakyReLU as unknown as nn.Module)), raised(loose(3)), raised(loose(torch.ones(2)))]).toEqual(gaps.sequential_class);
+    expect(String(new nn.Sequential({ fc: new nn.Linear(1, 1) }))).toBe("Sequential(\n  (fc): Linear(in_features=1, out_features=1, bias=True)\n)");
   });
 });
