@@ -1127,8 +1127,16 @@ export class Tensor {
   triu(...args: PyArgs<[diagonal?: number], { diagonal?: number }>): Tensor {
     return triangular.triu(this, parseArgs<{ diagonal?: number }>("triu", ["diagonal"], args).diagonal ?? 0);
   }
-  /** Sorted unique values; with return_inverse / return_counts, [values, inverse?, counts?]. */
-  unique(...args: PyArgs<[sorted?: boolean, return_inverse?: boolean, return_counts?: boolean, dim?: number | null], UniqueOptions>): Tensor | Tensor[] {
+  /**
+   * Sorted unique values; with return_inverse / return_counts, [values, inverse?, counts?]. Typed by overload:
+   * without either flag the result is one Tensor (torch.unique(labels).size(0) type-checks), with one a Tensor[].
+   */
+  unique(sorted?: boolean | (UniqueOptions & { return_inverse?: false; return_counts?: false })): Tensor;
+  unique(sorted: boolean, return_inverse: false, return_counts?: false, dim?: number | null): Tensor;
+  unique(sorted: boolean, options: { return_inverse?: false; return_counts?: false; dim?: number | null }): Tensor;
+  unique(options: UniqueOptions & ({ return_inverse: true } | { return_counts: true })): Tensor[];
+  unique(...args: PyArgs<[sorted?: boolean, return_inverse?: boolean, return_counts?: boolean, dim?: number | null], UniqueOptions>): Tensor | Tensor[];
+  unique(...args: unknown[]): Tensor | Tensor[] {
     return uniq.unique(this, parseArgs<UniqueOptions>("unique", ["sorted", "return_inverse", "return_counts", "dim"], args));
   }
   bincount(...args: PyArgs<[weights?: Tensor | null, minlength?: number], { weights?: Tensor | null; minlength?: number }>): Tensor {

@@ -63,7 +63,7 @@ import { runtimeInfo } from "./runtime_info";
 import { testing } from "./testing";
 import { checkKeywords, isOptions, parseArgs, type PyArgs } from "./args";
 import type { DType as DTypeT } from "./dtype";
-import { Tensor, type ChunkOptions, type NestedArray, type CloseOptions, type DimArg, type IndexAddOptions, type IndexSpec, type MinMaxResult, type MultinomialOptions, type ReduceOptions, type ScatterOptions, type TensorLike, type VarOptions } from "./tensor";
+import { Tensor, type ChunkOptions, type NestedArray, type CloseOptions, type DimArg, type IndexAddOptions, type IndexSpec, type MinMaxResult, type MultinomialOptions, type ReduceOptions, type ScatterOptions, type TensorLike, type UniqueOptions, type VarOptions } from "./tensor";
 import { warnOnce } from "./warnings";
 
 /** torch.split's keywords (the method's split_size is torch.split's split_size_or_sections). */
@@ -321,7 +321,14 @@ const torchBase = {
   sort: (x: Tensor, ...args: Parameters<Tensor["sort"]>) => x.sort(...args),
   argsort: (x: Tensor, ...args: Parameters<Tensor["argsort"]>) => x.argsort(...args),
   topk: (x: Tensor, k: Parameters<Tensor["topk"]>[0], ...args: AfterFirst<Tensor["topk"]>) => x.topk(k, ...args),
-  unique: (x: Tensor, ...args: Parameters<Tensor["unique"]>) => x.unique(...args),
+  // Overloads as Tensor.unique's: one Tensor without return_inverse / return_counts, a Tensor[] with one of them.
+  unique: ((x: Tensor, ...args: unknown[]) => (x.unique as (...a: unknown[]) => Tensor | Tensor[])(...args)) as {
+    (x: Tensor, sorted?: boolean | (UniqueOptions & { return_inverse?: false; return_counts?: false })): Tensor;
+    (x: Tensor, sorted: boolean, return_inverse: false, return_counts?: false, dim?: number | null): Tensor;
+    (x: Tensor, sorted: boolean, options: { return_inverse?: false; return_counts?: false; dim?: number | null }): Tensor;
+    (x: Tensor, options: UniqueOptions & ({ return_inverse: true } | { return_counts: true })): Tensor[];
+    (x: Tensor, ...args: Parameters<Tensor["unique"]>): Tensor | Tensor[];
+  },
   bincount: (x: Tensor, ...args: Parameters<Tensor["bincount"]>) => x.bincount(...args),
   nan_to_num: (x: Tensor, ...args: Parameters<Tensor["nan_to_num"]>) => x.nan_to_num(...args),
   /** torch.distributions: Normal and Categorical (sample, rsample, log_prob, entropy, ...). */
