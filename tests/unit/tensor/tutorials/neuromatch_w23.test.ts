@@ -14,7 +14,9 @@
  *  - W2D5 Attention: DotProductAttention, SelfAttention, TransformerBlock, PositionalEncoding, Transformer, the
  *    view-without-contiguous mistake, nn.MultiheadAttention;
  *  - W3D1 NLP: NeuralNet on nn.EmbeddingBag.from_pretrained, and on nn.Embedding with a frozen nn.Parameter + F.avg_pool2d;
- *  - W3D3 Self-supervised: custom_torch_RSM_fct, custom_simclr_contrastive_loss, a frozen encoder under a classifier.
+ *  - W3D3 Self-supervised: custom_torch_RSM_fct, custom_simclr_contrastive_loss, a frozen encoder under a classifier;
+ *  - W3D4 Basic RL: the DQN agent's epsilon-greedy select_action and update (deepcopy'd target network, max(axis=-1)[0],
+ *    gather, nn.MSELoss's broadcast warning, load_state_dict every other step).
  * Datasets are seeded torch stand-ins (images() below, the fixture script's images()); pretrained vectors are seeded
  * randn; sizes and epochs are cut. Values are compared with torch 1.13 running the same code
  * (scripts/fixtures/neuromatch_w23_fixtures.py -> tests/fixtures/torch/tutorials/neuromatch_w23.json).
@@ -24,10 +26,12 @@
  * `sigma ** t` -> torch.pow(sigma, t), `pe[:, 0::2] = v` / `mse_loss[i] = v` -> index_put_, `std[:, None, None, None]`
  * -> index(":", "None", "None", "None"), `with torch.no_grad():` -> torch.no_grad(() => ...),
  * "{:10d}".format(n) -> padStart, `train_set[0][0]` -> get(0)[0], `len(t)` -> t.shape[0], `len(loader.dataset)` -> __len__().
- * Left visible: loss_fn(x, target=y) runs as loss_fn(x, { target: y }) but nn.MSELoss's TypeScript signature refuses it (`as never`).
+ * Left visible: loss_fn(x, target=y) runs as loss_fn(x, { target: y }) but nn.MSELoss's TypeScript signature refuses it (`as never`);
+ * likewise argmax({ axis }) / max({ axis }) (NumPy's alias, taken at run time) and torch.randint({ low, high, size, dtype }).
  */
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { F, ValueError, copy, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
+import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { expectNums, expectT, raised, tutorialFixture, type TJ } from "./helpers";
 
 const ref = tutorialFixture<Record<string, any>>("neuromatch_w23.json").res; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -882,5 +886,53 @@ describe("W3D3 self-supervised learning", () => {
     expectNums(fl, ref.w3d3.frozen[0], 1e-5);
     expectT(bn.running_mean!, ref.w3d3.frozen[1] as TJ, 1e-5);
     expect(Number(bn.num_batches_tracked!.item())).toBe(ref.w3d3.frozen[2]);
+  });
+});
+
+// ============================ W3D4 ============================
+describe("W3D4 basic RL: the DQN agent's select_action and update", () => {
+  beforeEach(() => forgetShownWarnings());
+  it("epsilon-greedy action, TD targets from a deepcopy'd target network, gather, MSELoss's broadcast warning", () => {
+    torch.manual_seed(SEED);
+    const q_network = new nn.Sequential(new nn.Flatten(), new nn.Linear(2 * 3 * 3, 16), new nn.ReLU(), new nn.Linear(16, 4));
+    const target_network = copy.deepcopy(q_network);
+    const optimizer = new torch.optim.Adam(q_network.parameters(), { lr: 5e-4 });
+    const mse = new nn.MSELoss();
+    const obs = torch.rand(2, 3, 3);
+    const q_values = q_network(obs.unsqueeze(0)).squeeze(0);
+    const action = q_values.argmax({ axis: -1 } as never);
+    const random_action = torch.randint({ low: 0, high: 4, size: [1], dtype: torch.int64 } as never).squeeze();
+    const [qv, greedy, rand] = ref.w3d4.select;
+    expectT(q_values, qv, 1e-5);
+    expect([action.item(), random_action.item()]).toEqual([greedy, rand]);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const losses: number[] = [];
+    for (let step = 1; step < 5; step++) {
+      const s_ = torch.rand(3, 2, 3, 3);
+      const a_ = torch.randint(0, 4, [3]);
+      const r_ = torch.rand(3);
+      const d_ = torch.full([3], 0.9);
+      const next_s = torch.rand(3, 2, 3, 3);
+      const target_q_value = torch.no_grad(() => {
+        const q_next_s = target_network(next_s);
+        const max_q_next_s = q_next_s.max({ axis: -1 } as never)[0];
+        return r_.add(d_.mul(max_q_next_s));
+      });
+      const q_s = q_network(s_);
+      const q_s_a = q_s.gather(1, a_.view(-1, 1)).squeeze(0);
+      const loss = mse(target_q_value, q_s_a);
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      if (step % 2 === 0) target_network.load_state_dict(q_network.state_dict());
+      losses.push(loss.detach().item());
+    }
+    const msgs = warn.mock.calls.map((c) => String(c[0]).replace(/^UserWarning: /, ""));
+    warn.mockRestore();
+    const [dl, firstWarning, targetBias, qBias] = ref.w3d4.dqn;
+    expectNums(losses, dl, 1e-5);
+    expect(msgs[0]).toBe(firstWarning);
+    expectT((target_network.get(3) as nn.Linear).bias!, targetBias, 1e-5);
+    expectT((q_network.get(3) as nn.Linear).bias!, qBias, 1e-5);
   });
 });
