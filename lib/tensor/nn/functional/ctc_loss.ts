@@ -20,6 +20,7 @@ import { bool, int64, isIntegral } from "../../dtype";
 import { IndexError, RuntimeError, TypeError_ } from "../../errors";
 import { Tensor } from "../../tensor";
 import { checkReduction, type Reduction } from "./_util";
+import { pyTypeName } from "../../py_type_name";
 import { contiguousData, empty } from "../../ops/util";
 
 export interface CTCLossOptions {
@@ -30,20 +31,39 @@ export interface CTCLossOptions {
 
 export type CTCLossArgs = PyArgs<[blank?: number, reduction?: Reduction, zero_infinity?: boolean], CTCLossOptions>;
 
-type Lengths = Tensor | readonly number[] | number;
+type Lengths = Tensor | readonly number[];
 
 function lengthsOf(v: Lengths, what: string, n: number): number[] {
   let list: number[];
   if (v instanceof Tensor) {
     if (v.dtype.is_floating_point) throw new RuntimeError(`${what} must be integral`); // torch 1.13's text
     list = Array.from(contiguousData(v));
-  } else list = typeof v === "number" ? [v] : [...v];
+  } else list = [...v];
   if (list.length !== n) throw new RuntimeError(`${what} must be of size batch_size`);
   for (const x of list) if (!Number.isInteger(x) || x < 0) throw new RuntimeError(`ctc_loss(): ${what} must be non-negative integers, but got ${x}`);
   return list;
 }
 
 const CHECKING = "(while checking arguments for ctc_loss_cpu)";
+
+/**
+ * torch.ctc_loss's two signatures take both lengths as int lists or both as tensors: an int, or a list with a
+ * tensor, is its argument parser's TypeError (torch marks every length invalid in the list signature).
+ */
+function checkLengthsSignature(il: unknown, tl: unknown): void {
+  const isT = (v: unknown) => v instanceof Tensor;
+  if ((Array.isArray(il) && Array.isArray(tl)) || (isT(il) && isT(tl))) return;
+  const [a, b] = [pyTypeName(il), pyTypeName(tl)];
+  const asTensor = (n: string, v: unknown) => (isT(v) ? n : `!${n}!`);
+  const why = "      didn't match because some of the arguments have invalid types: ";
+  throw new TypeError_(
+    `ctc_loss() received an invalid combination of arguments - got (Tensor, Tensor, ${a}, ${b}, int, int, bool), but expected one of:\n` +
+      " * (Tensor log_probs, Tensor targets, tuple of ints input_lengths, tuple of ints target_lengths, int blank, int reduction, bool zero_infinity)\n" +
+      `${why}(Tensor, Tensor, !${a}!, !${b}!, int, int, bool)\n` +
+      " * (Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank, int reduction, bool zero_infinity)\n" +
+      `${why}(Tensor, Tensor, ${asTensor(a, il)}, ${asTensor(b, tl)}, int, int, bool)\n`,
+  );
+}
 
 const logAdd = (a: number, b: number): number => {
   if (a === -Infinity) return b;
@@ -64,6 +84,7 @@ export function ctc_loss(log_probs: Tensor, targets: Tensor, inputLengths: unkno
   const reduction = checkReduction(o.reduction ?? "mean");
   const zeroInf = o.zero_infinity ?? false;
   if (!(log_probs instanceof Tensor) || !(targets instanceof Tensor)) throw new TypeError_("ctc_loss(): log_probs and targets must be tensors");
+  checkLengthsSignature(input_lengths, target_lengths);
   if (!log_probs.dtype.is_floating_point) throw new RuntimeError("ctc_loss(): log_probs must be a floating point tensor");
   // torch 1.13 takes targets of any dtype as long (float labels truncated, bool ones 0 / 1)
   if (!isIntegral(targets.dtype) || targets.dtype === bool) targets = targets.to(int64);

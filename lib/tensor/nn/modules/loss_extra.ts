@@ -203,7 +203,7 @@ export class CTCLoss extends Module {
     this.zero_infinity = a.zero_infinity ?? false;
   }
   override forward(
-    log_probs: Tensor, targets: Tensor, input_lengths: Tensor | readonly number[] | number, target_lengths: Tensor | readonly number[] | number,
+    log_probs: Tensor, targets: Tensor, input_lengths: Tensor | readonly number[], target_lengths: Tensor | readonly number[],
   ): Tensor {
     return ctc_loss(log_probs, targets, input_lengths, target_lengths, { blank: this.blank, reduction: this.reduction, zero_infinity: this.zero_infinity });
   }

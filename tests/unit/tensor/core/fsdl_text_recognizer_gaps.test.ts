@@ -13,7 +13,8 @@
  *    floating types of key_padding_mask are supported"), as in MultiheadAttention, F.multi_head_attention_forward
  *    and the Transformer layers (the engine said torch 2's SDPA text, a RuntimeError, and refused uint8 attn_masks);
  *  - ctc_loss takes float / bool targets as long ones, as torch 1.13 (the engine refused them); its blank and
- *    log_probs-dims checks say torch's text;
+ *    log_probs-dims checks say torch's text; its lengths are both int lists or both tensors (an int, or a list with
+ *    a tensor, is torch's argument-parser TypeError; the engine took them);
  *  - MultiheadAttention with a key / value of another width than embed_dim (a decoder's memory of another d_model)
  *    fails where torch's packed in-projection does: "mat1 and mat2 shapes cannot be multiplied (...)".
  */
@@ -178,5 +179,25 @@ describe("MultiheadAttention with a key of the wrong width (a decoder's memory o
     expect(raised(() => F.ctc_loss(torch.zeros(8, 4, 10, 2), y, ...lens))).toEqual(dimMsg(5));
     expect(raised(() => F.ctc_loss(torch.zeros(8), y, ...lens))).toEqual(dimMsg(2));
     expect(raised(() => F.ctc_loss(torch.tensor(0.0), y, ...lens))).toEqual(["IndexError", "Dimension out of range (expected to be in range of [-1, 0], but got 1)"]);
+  });
+});
+
+describe("ctc_loss's lengths: both int lists or both tensors", () => {
+  it("an int, or a list with a tensor, is torch's argument-parser TypeError", () => {
+    const lp = torch.randn(8, 2, 5).log_softmax(2);
+    const y = torch.ones([2, 3], { dtype: torch.long });
+    const msg = (a: string, b: string, ta: string, tb: string) =>
+      `ctc_loss() received an invalid combination of arguments - got (Tensor, Tensor, ${a}, ${b}, int, int, bool), but expected one of:\n` +
+      " * (Tensor log_probs, Tensor targets, tuple of ints input_lengths, tuple of ints target_lengths, int blank, int reduction, bool zero_infinity)\n" +
+      `      didn't match because some of the arguments have invalid types: (Tensor, Tensor, !${a}!, !${b}!, int, int, bool)\n` +
+      " * (Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank, int reduction, bool zero_infinity)\n" +
+      `      didn't match because some of the arguments have invalid types: (Tensor, Tensor, ${ta}, ${tb}, int, int, bool)\n`;
+    const t = (v: number[]) => torch.tensor(v, { dtype: torch.long });
+    expect(raised(() => F.ctc_loss(lp, y, [8, 8], t([3, 3])))).toEqual(["TypeError", msg("list", "Tensor", "!list!", "Tensor")]);
+    expect(raised(() => F.ctc_loss(lp, y, t([8, 8]), [3, 3]))).toEqual(["TypeError", msg("Tensor", "list", "Tensor", "!list!")]);
+    expect(raised(() => F.ctc_loss(lp, y, 8 as never, t([3, 3])))).toEqual(["TypeError", msg("int", "Tensor", "!int!", "Tensor")]);
+    expect(raised(() => new nn.CTCLoss()(lp, y, 8.5 as never, null as never))).toEqual(["TypeError", msg("float", "NoneType", "!float!", "!NoneType!")]);
+    // the accepted forms agree
+    expect(F.ctc_loss(lp, y, [8, 8], [3, 3]).item()).toBe(F.ctc_loss(lp, y, t([8, 8]), t([3, 3])).item());
   });
 });

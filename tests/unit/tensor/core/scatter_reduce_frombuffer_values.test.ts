@@ -206,7 +206,7 @@ describe("F.ctc_loss / nn.CTCLoss match PyTorch 1.13", () => {
     it(name, () => {
       const x = loadStored(ctc.logits).requires_grad_(true);
       const lengths = torch.tensor(c.il, { dtype: torch.long });
-      const loss = F.ctc_loss(x.log_softmax(2), loadStored(c.targets), lengths, c.tl, c.kw);
+      const loss = F.ctc_loss(x.log_softmax(2), loadStored(c.targets), lengths, torch.tensor(c.tl, { dtype: torch.long }), c.kw);
       expect(loss.shape).toEqual(c.loss.shape);
       expectClose(loss, c.loss.data, 1e-5, 1e-5, `${name} loss`);
       if (!c.grad_logits) return;
@@ -215,7 +215,8 @@ describe("F.ctc_loss / nn.CTCLoss match PyTorch 1.13", () => {
       // The module form, and log_probs as a leaf (PyTorch's fused formula exp(log_probs) - posterior).
       const leaf = loadStored(ctc.logits).log_softmax(2).detach().requires_grad_(true);
       const m = new nn.CTCLoss(c.kw);
-      m(leaf, loadStored(c.targets), c.il, torch.tensor(c.tl, { dtype: torch.long })).mul(weights(loss)).sum().backward();
+      // both lengths as lists (torch takes lists or tensors, not one of each)
+      m(leaf, loadStored(c.targets), c.il, c.tl).mul(weights(loss)).sum().backward();
       expectClose(leaf.grad!, c.grad_log_probs!.data, 1e-4, 1e-6, `${name} grad w.r.t. log_probs`);
     });
   }
@@ -223,7 +224,8 @@ describe("F.ctc_loss / nn.CTCLoss match PyTorch 1.13", () => {
   it("unbatched: (T, C) log_probs and a 1-D target", () => {
     const c = ctc.cases.unbatched;
     const x = loadStored(ctc.logits).select(1, 0).detach().requires_grad_(true);
-    const loss = F.ctc_loss(x.log_softmax(1), torch.tensor([1, 1, 2], { dtype: torch.long }), 6, 3, { reduction: "none" });
+    // unbatched lengths as 0-d tensors (plain ints are torch's TypeError)
+    const loss = F.ctc_loss(x.log_softmax(1), torch.tensor([1, 1, 2], { dtype: torch.long }), torch.tensor(6, { dtype: torch.long }), torch.tensor(3, { dtype: torch.long }), { reduction: "none" });
     expect(loss.shape).toEqual([]);
     expectClose(loss, c.loss.data, 1e-5, 1e-5, "unbatched loss");
     loss.backward();
