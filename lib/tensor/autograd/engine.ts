@@ -201,18 +201,51 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
     });
     const order = topoOrder(roots.map((r) => r.grad_fn).filter((n): n is Node => n !== null));
     const needed = capture ? nodesReaching(order, capture) : null;
+    // A leaf's gradient is accumulated (its hooks run) as soon as the last node feeding it has run, as torch's
+    // AccumulateGrad nodes run first once ready (their sequence number is the largest): hooks on x = a * b and on
+    // v = x + c fire v, c, x, a, b there, not v, x and the leaves last.
+    const leafWaiting = new Map<Tensor, number>();
+    for (const node of order) {
+      if (needed && !needed.has(node)) continue;
+      for (const edge of node.edges) if (edge && !(edge instanceof Node)) leafWaiting.set(edge, (leafWaiting.get(edge) ?? 0) + 1);
+    }
+    const flushLeaf = (leaf: Tensor): void => {
+      const g0 = leafGrads.get(leaf);
+      if (!g0) return;
+      leafGrads.delete(leaf);
+      const g = runHooks(leaf, g0);
+      if (capture) {
+        if (capture.has(leaf)) captured.set(leaf, g);
+      } else accumulateGrad(leaf, g, createGraph);
+      if (refs) {
+        refs.drop(g0);
+        refs.releaseIfDead(g0);
+      }
+    };
+    const leavesDone = (node: Node): void => {
+      for (const edge of node.edges) {
+        if (!edge || edge instanceof Node) continue;
+        const left = (leafWaiting.get(edge) ?? 1) - 1;
+        leafWaiting.set(edge, left);
+        if (left === 0) flushLeaf(edge);
+      }
+    };
     for (const node of order) {
       // autograd.grad runs only the nodes on a path to a requested tensor, as torch's engine does
       // (a once_differentiable DelayedError elsewhere in the graph must not fire).
       if (needed && !needed.has(node)) continue;
+      runNode(node);
+      leavesDone(node);
+    }
+    function runNode(node: Node): void {
       let g = pending.get(node);
-      if (!g) continue;
+      if (!g) return;
       pending.delete(node);
       const out = node.out;
       g = runHooks(out, g);
       if (out && capture?.has(out)) {
         captured.set(out, g);
-        if (stop) continue;
+        if (stop) return;
       }
       if (out && out._retains_grad && !capture) accumulateGrad(out, g, createGraph);
       const inGrads = applyNode(node, g, createGraph);
@@ -248,16 +281,8 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
         if (refs && !hookRan) recycleActivations(node, refs);
       }
     }
-    for (const [leaf, g0] of leafGrads) {
-      const g = runHooks(leaf, g0);
-      if (capture) {
-        if (capture.has(leaf)) captured.set(leaf, g);
-      } else accumulateGrad(leaf, g, createGraph);
-      if (refs) {
-        refs.drop(g0);
-        refs.releaseIfDead(g0);
-      }
-    }
+    // Leaves no node fed (a leaf that is itself a root)
+    for (const leaf of [...leafGrads.keys()]) flushLeaf(leaf);
   };
   const outermost = !backwardRunning;
   if (outermost) hookRan = false;

@@ -6,6 +6,9 @@
  *    checkpoint_sequential(functions=..., segments=1, input=x).
  *  - an RNN / LSTM / GRU called on a PackedSequence (rnn_lstm_packed_imdb's `self.rnn(packed)`) did not type-check:
  *    the module call took forward's last overload (tensors) only; the call now has both (nn/modules/rnn.ts).
+ *  - tensor hooks fired in another order than torch's (rasbt's mechanics/manual-gradients prints the dict its hooks
+ *    fill): the engine ran every leaf's hooks after all nodes; torch accumulates a leaf once the last node feeding it
+ *    has run (autograd/engine.ts).
  */
 import { describe, expect, it, vi } from "vitest";
 import { nn, torch, utils, type Tensor } from "../../../../lib/tensor/index";
@@ -94,5 +97,22 @@ describe("an LSTM called on a PackedSequence", () => {
     expectT(c, r.c, TOL);
     const [out]: [Tensor, [Tensor, Tensor]] = lstm(xp); // a tensor input keeps the tensor signature
     expect(out.shape).toEqual([5, 2, 4]);
+  });
+});
+
+describe("tensor hooks fire in torch's order", () => {
+  it("a leaf's hooks run once the last node feeding it has run, not after every node", () => {
+    const r = tutorialFixture<Record<string, any>>("nlp_rasbt_models.json").gaps.hook_order; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const order: string[] = [];
+    const p1 = torch.tensor([1.5], { requires_grad: true });
+    const p2 = torch.tensor([-0.5], { requires_grad: true });
+    const p3 = torch.tensor([2.0], { requires_grad: true });
+    const h1 = p1.mul(p2);
+    const h2 = h1.add(p3).tanh();
+    const h3 = h2.mul(p1).add(p3.exp());
+    for (const [n, t] of [["p1", p1], ["p2", p2], ["p3", p3], ["h1", h1], ["h2", h2], ["h3", h3]] as const) t.register_hook(() => void order.push(n));
+    h3.sum().backward();
+    expect(order).toEqual(r.order);
+    expect([p1.grad!.item(), p2.grad!.item(), p3.grad!.item()].map((v, i) => Math.abs(v - r.grads[i]) < 1e-6)).toEqual([true, true, true]);
   });
 });

@@ -11,7 +11,11 @@
  *  - rasbt/deeplearning-models, pytorch_ipynb/: basic-ml/softmax-regression, mlp/mlp-batchnorm and mlp-dropout,
  *    cnn/cnn-allconv, cnn/nin-cifar10, cnn/cnn-vgg16, cnn/cnn-resnet34-mnist, cnn/cnn-densenet121-mnist,
  *    autoencoder/ae-cvae and ae-conv-var, rnn/rnn_lstm_packed_imdb, gan/gan-conv and gan/wgan-1: model definitions,
- *    their init loops, the training step and the accuracy helpers.
+ *    their init loops, the training step and the accuracy helpers; DenseNet-121's memory_efficient path through
+ *    torch.utils.checkpoint; mechanics/manual-gradients (autograd.grad, retain_grad, the order hooks fire in).
+ * Engine gaps found and fixed (tests in core/nlp_rasbt_models_gaps.test.ts): torch.utils.checkpoint was missing
+ * (checkpoint, checkpoint_sequential); `self.rnn(packed)` did not type-check (the call was typed for tensors only);
+ * leaf hooks fired after every node rather than when the leaf's last feeding node ran (torch's order).
  * Toy sizes: hidden sizes cut, channel widths of NiN / VGG16 / ResNet-34 divided by 16, DenseNet-121 with growth 4 and
  * blocks (2, 3, 2, 2), two or three steps each. The name files, eng-fra.txt, MNIST / CIFAR-10 / IMDb are inline lists
  * and seeded stand-ins (syntheticDigits, torch.rand images), built by the same calls on both sides.
@@ -456,6 +460,40 @@ function train_steps(model: Classifier, optimizer: optim.Optimizer, data: Iterab
 }
 const C = torch.rand([4, 3, 32, 32], { generator: new torch.Generator().manual_seed(3) });
 const CY = torch.tensor([3, 1, 4, 1], long);
+
+describe("rasbt/deeplearning-models: mechanics/manual-gradients", () => {
+  it("torch.autograd.grad over (x, w, b, u, v), retain_grad() on the intermediates, and the dict the hooks fill, in torch's order", () => {
+    const r = ref.manual_gradients;
+    const leaves = (): [Tensor, Tensor, Tensor] => [torch.tensor([3.0], { requires_grad: true }), torch.tensor([2.0], { requires_grad: true }), torch.tensor([1.0], { requires_grad: true })];
+    let [x, w, b] = leaves();
+    let u = x.mul(w);
+    let v = u.add(b);
+    let a = F.relu(v);
+    const partial_derivatives = torch.autograd.grad(a, [x, w, b, u, v]);
+    expect(partial_derivatives.map((t) => t!.item())).toEqual(r.partials);
+    [x, w, b] = leaves();
+    u = x.mul(w);
+    v = u.add(b);
+    a = F.relu(v);
+    u.retain_grad();
+    v.retain_grad();
+    a.backward();
+    expect([x, w, b, u, v].map((t) => t.grad!.item())).toEqual(r.retained);
+    const grads = new Map<string, Tensor>(); // a Python dict keeps insertion order, as a Map
+    const save_grad = (name: string) => (grad: Tensor): void => void grads.set(name, grad);
+    [x, w, b] = leaves();
+    u = x.mul(w);
+    v = u.add(b);
+    x.register_hook(save_grad("d_a_x"));
+    w.register_hook(save_grad("d_a_w"));
+    b.register_hook(save_grad("d_a_b"));
+    u.register_hook(save_grad("d_a_u"));
+    v.register_hook(save_grad("d_a_v"));
+    a = F.relu(v);
+    a.backward();
+    expect([...grads].map(([k, t]) => [k, t.item()])).toEqual(r.hooks);
+  });
+});
 
 describe("rasbt/deeplearning-models: softmax regression and MLPs", () => {
   it("softmax-regression: zero-initialised weights through detach().zero_(), SGD, compute_accuracy", () => {
