@@ -27,7 +27,8 @@
  * args / argparse -> constructor parameters, `with torch.no_grad():` -> torch.no_grad(() => ...), Python's assert
  * statements -> dropped (they are not the engine's), getattr(module, name) -> indexing the namespace by name.
  * Engine gaps found: 56db4764 (Transformer modules' tgt= / memory= / src= keywords, ctc_loss length messages, expand's
- * type name), 20d92e6b (attention mask dtypes, a memory of another width, ctc_loss float targets / blank / dims).
+ * type name), 20d92e6b (attention mask dtypes, a memory of another width, ctc_loss float targets / blank / dims),
+ * 11519ac1 (ctc_loss lengths: both lists or both tensors).
  */
 import { describe, expect, it, vi } from "vitest";
 import { F, nn, optim, torch, utils, type Tensor } from "../../../../lib/tensor/index";
