@@ -767,7 +767,8 @@ function softTargetCrossEntropy(
     }
     loss[i] = l;
   }
-  const out = empty(reduction === "none" ? [M] : [], floatType(input));
+  // torch computes -(log_softmax(x) * t).sum(): a float64 target makes a float64 loss (the input's gradient keeps its dtype)
+  const out = empty(reduction === "none" ? [M] : [], promoteTypes(floatType(input), target.dtype));
   if (reduction === "none") out._data.set(loss);
   else {
     let s = 0;
@@ -788,7 +789,7 @@ function softTargetCrossEntropy(
       for (let c = 0; c < C; c++) res._data[base + c] = gi * (kSum * probs[base + c] - tw[base + c]);
     }
     if (!tRows.requires_grad) return [rows.requires_grad ? res : null, null];
-    const gt = empty(tRows.shape, rows.dtype);
+    const gt = empty(tRows.shape, tRows.dtype);
     for (let i = 0; i < M; i++) {
       const gi = gd ? gd[i] : g0;
       for (let c = 0; c < C; c++) gt._data[i * C + c] = -gi * (1 - eps) * wOf(c) * logp[i * C + c];

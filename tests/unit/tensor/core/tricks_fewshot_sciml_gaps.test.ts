@@ -3,7 +3,7 @@
  * torch 1.13 (scripts/fixtures/tricks_fewshot_sciml_fixtures.py -> tricks_fewshot_sciml.json).
  */
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { torch, type Tensor } from "../../../../lib/tensor/index";
+import { F, torch, type Tensor } from "../../../../lib/tensor/index";
 import { tutorialFixture } from "../tutorials/helpers";
 
 const ref = tutorialFixture<Record<string, any>>("tricks_fewshot_sciml.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -27,5 +27,31 @@ describe("torch.unique / Tensor.unique are typed by their flags", () => {
     expect(all.map((t) => t.tolist())).toEqual(ref.protonet.unique_inv);
     const [u, counts] = labels.unique({ return_counts: true });
     expect([u.tolist(), counts.tolist()]).toEqual([ref.protonet.unique_inv[0], ref.protonet.unique_inv[2]]);
+  });
+});
+
+describe("cross_entropy with class probabilities promotes the loss to the target's dtype", () => {
+  const g = ref.gaps;
+  const close = (t: Tensor, [dtype, values]: [string, number[]], tol: number) => {
+    expect(String(t.dtype)).toBe(dtype);
+    (t.reshape(-1).tolist() as number[]).forEach((v, i) => expect(Math.abs(v - values[i])).toBeLessThanOrEqual(tol));
+  };
+  it("a float64 soft target (a one-hot mix made in float64) on float32 logits gives a float64 loss, as torch's", () => {
+    torch.manual_seed(0);
+    const x = torch.randn(2, 3);
+    const t = torch.tensor([[0.5, 0.5, 0], [0, 0, 1]], { dtype: torch.float64 });
+    close(F.cross_entropy(x, t), g.ce_soft64.mean, 1e-6);
+    close(F.cross_entropy(x, t, { reduction: "none" }), g.ce_soft64.none, 1e-6);
+    close(F.cross_entropy(x, t, { label_smoothing: 0.1 }), g.ce_soft64.smooth, 1e-6);
+    close(F.cross_entropy(x, t, { reduction: "sum" }), g.ce_soft64.sum, 1e-6);
+    close(F.cross_entropy(x.double(), t.float()), g.ce_soft64.x64_t32, 1e-6);
+  });
+  it("each gradient keeps its own input's dtype", () => {
+    torch.manual_seed(0);
+    const xr = torch.randn(2, 3).requires_grad_();
+    const tr = torch.tensor([[0.5, 0.5, 0], [0, 0, 1]], { dtype: torch.float64 }).requires_grad_();
+    F.cross_entropy(xr, tr).backward();
+    close(xr.grad!, g.ce_soft64_grads[0], 1e-6);
+    close(tr.grad!, g.ce_soft64_grads[1], 1e-6);
   });
 });
