@@ -424,6 +424,9 @@ describe("NLP From Scratch 3: batched seq2seq with BahdanauAttention", () => {
     expect(raised(() => new nn.NLLLoss()(dout, tgt))).toEqual(r.err_nll_3d);
     expect(raised(() => dec2.gru(torch.zeros(2, 1, hidden_size), eh.permute(1, 0, 2).contiguous()))).toEqual(r.err_hidden_batch_first);
     expect(raised(() => enc2(inp.float()))).toEqual(r.err_embedding_float);
+    // print(decoder), print(encoder)
+    expect(String(new AttnDecoderRNN(4, 6))).toBe(ref.reprs.attn_decoder);
+    expect(String(new EncoderRNN(5, 4))).toBe(ref.reprs.encoder);
   });
 });
 
@@ -928,6 +931,8 @@ describe("rasbt/deeplearning-models: the CNN family", () => {
     // MNIST's 28x28 without the notebook's Resize((32, 32)): the third transition's pool has nothing left
     expect(raised(() => model(torch.zeros(1, 1, 28, 28)))).toEqual(r.err_28px);
 
+    // print(model): the Sequential subclasses print under their own names
+    expect(String(new DenseNet121({ growth_rate: 4, block_config: [1, 1], num_init_featuremaps: 8, bn_size: 2, num_classes: 10, grayscale: true }))).toBe(ref.reprs.densenet);
     // memory_efficient=True: the bottlenecks under torch.utils.checkpoint, the same two steps
     torch.manual_seed(1);
     const efficient = new DenseNet121({ growth_rate: 4, block_config: [2, 3, 2, 2], num_init_featuremaps: 8, bn_size: 2, num_classes: 10, memory_efficient: true, grayscale: true }) as unknown as Classifier;
@@ -1144,6 +1149,7 @@ describe("rasbt/deeplearning-models: packed LSTM sentiment and GANs", () => {
       });
     };
     expect(compute_binary_accuracy(model, train_batches).item()).toBeCloseTo(r.acc, 3);
+    expect(String(new RNN(5, 3, 3, 1))).toBe(ref.reprs.lstm_sentiment);
     const predict_sentiment = (m: RNN, sentence: string): number => {
       m.eval();
       const indexed = sentence.split(" ").map((t) => stoi[t] ?? 0);
@@ -1233,6 +1239,7 @@ describe("rasbt/deeplearning-models: packed LSTM sentiment and GANs", () => {
     expectNums(gc, r.gener, TOL);
     expectNums(dc, r.discr, TOL);
     expect(generated_features.shape).toEqual(r.gen_shape);
+    expect(String(new GAN(5).discriminator)).toBe(ref.reprs.gan_discriminator);
     expectT(generated_features.index(0, 0, 10, ":4"), r.gen_sample, TOL);
   });
 
