@@ -87,7 +87,7 @@ export const typeMetaName = (dt: DType): string =>
  * An op torch 1.13 has no bool kernel for: its RuntimeError naming the kernel ('"abs_cpu" not implemented for 'Bool''),
  * when `dt` (the input's, or the promoted operands') dtype is bool.
  */
-export function refuseBool(dt: DType, kernel: string): void {
+export function refuseBool(dt: DType | null | undefined, kernel: string): void {
   if (dt === bool) throw new RuntimeError(`"${kernel}" not implemented for 'Bool'`);
 }
 
