@@ -781,7 +781,9 @@ export class Module {
   toString(): string {
     const extra = this.extra_repr();
     const extraLines = extra ? extra.split("\n") : [];
-    const childLines = this._own_children().map(([key, m]) => `(${key}): ${addIndent(m.toString(), 2)}`);
+    // torch's __repr__ walks _modules, so a child slot registered as None prints "(1): None"
+    const children = this._own().filter(([k, v]) => v instanceof Module || (v === null && this._slot_kinds.get(k) === "module"));
+    const childLines = children.map(([key, m]) => `(${key}): ${m === null ? "None" : addIndent(String(m), 2)}`);
     const lines = [...extraLines, ...childLines];
     let main = `${this._get_name()}(`;
     if (lines.length > 0) {

@@ -24,6 +24,8 @@
  *   1 is not a Module (got function)"; torch's add_module says "torch.nn.modules.activation.ReLU is not a Module
  *   subclass" (torch.typename of a class: its module path). One non-module argument (nn.Sequential(nn.ReLU), a number, a
  *   tensor) was read as a dict of named layers: an empty Sequential, or the tensor's fields added as layers.
+ * - A child slot registered as None (nn.Sequential(layer, None), add_module("x", None)) was left out of the module's
+ *   print; torch's __repr__ walks _modules and prints "(1): None".
  */
 import { describe, expect, it } from "vitest";
 import { nn, torch } from "../../../../lib/tensor/index";
@@ -83,5 +85,9 @@ describe("neuromatch_w1 gaps", () => {
     expect([raised(loose(new nn.Linear(2, 16), nn.ReLU, new nn.Linear(16, 2))), raised(loose(nn.ReLU)),
       raised(() => new nn.Sequential().add_module("act", nn.LeakyReLU as unknown as nn.Module)), raised(loose(3)), raised(loose(torch.ones(2)))]).toEqual(gaps.sequential_class);
     expect(String(new nn.Sequential({ fc: new nn.Linear(1, 1) }))).toBe("Sequential(\n  (fc): Linear(in_features=1, out_features=1, bias=True)\n)");
+  });
+
+  it("prints a child registered as None, as torch's __repr__", () => {
+    expect(String(new nn.Sequential(new nn.Linear(1, 1), null as unknown as nn.Module))).toBe(gaps.none_child_repr[0]);
   });
 });
