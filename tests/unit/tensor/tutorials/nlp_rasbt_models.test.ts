@@ -12,7 +12,8 @@
  *    cnn/cnn-allconv, cnn/nin-cifar10, cnn/cnn-vgg16, cnn/cnn-resnet34-mnist, cnn/cnn-densenet121-mnist,
  *    autoencoder/ae-cvae and ae-conv-var, rnn/rnn_lstm_packed_imdb, gan/gan-conv and gan/wgan-1: model definitions,
  *    their init loops, the training step and the accuracy helpers; DenseNet-121's memory_efficient path through
- *    torch.utils.checkpoint; mechanics/manual-gradients (autograd.grad, retain_grad, the order hooks fire in).
+ *    torch.utils.checkpoint; mechanics/manual-gradients (autograd.grad, retain_grad, the order hooks fire in);
+ *    rnn/char_rnn-charlesdickens (a 2-layer GRU fed one character at a time, torch.multinomial sampling).
  * Engine gaps found and fixed (tests in core/nlp_rasbt_models_gaps.test.ts): torch.utils.checkpoint was missing
  * (checkpoint, checkpoint_sequential); `self.rnn(packed)` did not type-check (the call was typed for tensors only);
  * leaf hooks fired after every node rather than when the leaf's last feeding node ran (torch's order).
@@ -495,6 +496,81 @@ describe("rasbt/deeplearning-models: mechanics/manual-gradients", () => {
     a = F.relu(v);
     a.backward();
     expect([...grads].map(([k, t]) => [k, t.item()])).toEqual(r.hooks);
+  });
+});
+
+describe("rasbt/deeplearning-models: rnn/char_rnn-charlesdickens", () => {
+  it("a 2-layer GRU over single characters, the loss summed over the portion then divided, multinomial sampling with temperature", () => {
+    const r = ref.char_rnn_dickens;
+    const printable = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ \t\n\r\x0b\x0c"; // string.printable
+    const textfile = "It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of foolishness.";
+    const TEXT_PORTION_SIZE = 12;
+    const char_to_tensor = (text: string): Tensor => torch.tensor([...text].map((c) => printable.indexOf(c))).long();
+    expect(char_to_tensor("abcDEF").tolist()).toEqual(r.abcDEF);
+    class RNN extends nn.Module {
+      embed: nn.Embedding;
+      gru: nn.GRU;
+      fc: nn.Linear;
+      init_hidden: nn.Parameter;
+      constructor(input_size: number, embed_size: number, readonly hidden_size: number, output_size: number, readonly num_layers: number) {
+        super();
+        this.embed = new nn.Embedding(input_size, hidden_size);
+        this.gru = new nn.GRU({ input_size: embed_size, hidden_size, num_layers });
+        this.fc = new nn.Linear(hidden_size, output_size);
+        this.init_hidden = new nn.Parameter(torch.zeros(num_layers, 1, hidden_size));
+      }
+      forward(features: Tensor, hidden: Tensor): [Tensor, Tensor] {
+        const embedded = this.embed(features.view(1, -1));
+        let output: Tensor;
+        [output, hidden] = this.gru(embedded.view(1, 1, -1), hidden);
+        output = this.fc(output.view(1, -1));
+        return [output, hidden];
+      }
+      init_zero_state(): Tensor {
+        return torch.zeros(this.num_layers, 1, this.hidden_size);
+      }
+    }
+    torch.manual_seed(123);
+    const model = new RNN(printable.length, 16, 16, printable.length, 2);
+    const optimizer = new optim.Adam(model.parameters(), { lr: 0.005 });
+    const losses: number[] = [];
+    for (const start_index of [3, 40, 71]) { // random.randint draws, fixed
+      let hidden = model.init_zero_state();
+      optimizer.zero_grad();
+      let loss: Tensor | number = 0.0;
+      const text_long = char_to_tensor(textfile.slice(start_index, start_index + TEXT_PORTION_SIZE + 1));
+      const [inputs, targets] = [text_long.index(":-1"), text_long.index("1:")];
+      for (let c = 0; c < TEXT_PORTION_SIZE; c++) {
+        let outputs: Tensor;
+        [outputs, hidden] = model(inputs.index(c), hidden);
+        loss = torch.add(F.cross_entropy(outputs, targets.index(c).view(1)), loss); // loss += ...
+      }
+      loss = (loss as Tensor).div(TEXT_PORTION_SIZE); // loss /= TEXT_PORTION_SIZE
+      loss.backward();
+      optimizer.step();
+      losses.push(loss.item());
+    }
+    expectNums(losses, r.losses, TOL);
+    expect(model.init_hidden.grad === null).toBe(r.init_hidden_grad);
+    const evaluate = (prime_str = "A", predict_len = 100, temperature = 0.8): string => {
+      let hidden = model.init_zero_state();
+      const prime_input = char_to_tensor(prime_str);
+      let predicted = prime_str;
+      for (let p = 0; p < prime_str.length - 1; p++) [, hidden] = model(prime_input.index(p), hidden);
+      let inp = prime_input.index(-1);
+      for (let p = 0; p < predict_len; p++) {
+        let output: Tensor;
+        [output, hidden] = model(inp, hidden);
+        const output_dist = output.data.view(-1).div(temperature).exp();
+        const top_i = torch.multinomial(output_dist, 1).index(0);
+        const predicted_char = printable[top_i.item()];
+        predicted += predicted_char;
+        inp = char_to_tensor(predicted_char);
+      }
+      return predicted;
+    };
+    torch.manual_seed(7);
+    expect(torch.set_grad_enabled(false, () => evaluate("Th", 20))).toBe(r.sample);
   });
 });
 
