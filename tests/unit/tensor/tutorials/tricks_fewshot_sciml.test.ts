@@ -17,7 +17,9 @@
  *  - NeRF (yenchenlin/nerf-pytorch run_nerf_helpers.py / run_nerf.py: Embedder / get_embedder, NeRF with skips
  *    and view directions, get_rays with torch.meshgrid, stratified z_vals, raw2outputs with the cumprod
  *    transmittance, img2mse / mse2psnr, sample_pdf with searchsorted / gather on expanded tensors; tiny_nerf's
- *    cumprod_exclusive with roll), three Adam steps on a 2x3 image.
+ *    cumprod_exclusive with roll), three Adam steps on a 2x3 image;
+ *  - printed losses (grad_fn names), a seeded torch.distributions.Beta draw in place of np.random.beta, and more of
+ *    the learner's errors and warnings.
  * Values, losses and the learner's errors are compared with torch 1.13 running the same code
  * (scripts/fixtures/tricks_fewshot_sciml_fixtures.py -> tests/fixtures/torch/tutorials/tricks_fewshot_sciml.json).
  *
@@ -26,8 +28,9 @@
  * np.clip / np.int -> Math.min / max / floor, keyword arguments -> an options object; an integer list literal
  * given to torch.tensor takes { dtype: torch.long } (the engine's literals are float).
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
+import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 import { expectNums, expectT, raised, tutorialFixture } from "./helpers";
 
 const ref = tutorialFixture<Record<string, any>>("tricks_fewshot_sciml.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -469,5 +472,42 @@ describe("NeRF (nerf-pytorch run_nerf_helpers.py, tiny_nerf)", () => {
     expect(raised(() => torch.split(torch.zeros(30, 18), [15, 2], { dim: -1 }))).toEqual(r.err_split_sizes);
     expect(raised(() => torch.cat([torch.ones([alpha.shape[0], 1]), torch.ones(3, 4)], -1))).toEqual(r.err_ones_tuple_bad);
     expect(raised(() => (torch.cumprod as unknown as (x: Tensor) => Tensor)(alpha))?.[0]).toBe(r.err_cumprod_int_dim[0]);
+  });
+});
+
+describe("printed losses, a seeded Beta in place of np.random.beta, more mistakes", () => {
+  const r = ref.more;
+  it("prints and draws as torch does", () => {
+    torch.manual_seed(0);
+    const b = new torch.distributions.Beta(torch.tensor([0.4]), torch.tensor([0.4]));
+    expect([b.sample().tolist(), b.sample([2]).tolist()]).toEqual(r.beta_samples);
+    torch.manual_seed(0);
+    expect(new torch.distributions.Beta(1.0, 1.0).sample().item()).toBe(r.beta_scalar);
+    const x = torch.randn([3, 2], { requires_grad: true });
+    const y = torch.randn(3, 2);
+    const L = (v: number[]) => torch.tensor(v, { dtype: torch.long });
+    const lam = 0.7;
+    const l = F.cross_entropy(x, L([0, 1, 1])).mul(lam).add(F.cross_entropy(x, L([1, 1, 0])).mul(1 - lam));
+    const e = torch.einsum("bi,bi->b", x, y).unsqueeze(1);
+    e.add_(torch.tensor(0.5)); // e += b on the unsqueezed view: AsStridedBackward0, as torch
+    const lp = F.log_softmax(x.neg(), { dim: 1 }).view(3, 1, 2);
+    expect([String(l), String(e), String(lp.gather(2, torch.zeros([3, 1, 1], { dtype: torch.long })).squeeze().view(-1).mean().neg()),
+      String(torch.log(l).mul(-10).div(torch.log(torch.Tensor([10])))),
+      String(torch.cumprod(torch.cat([torch.ones([3, 1]), x.rsub(1).add(1e-10)], -1), -1).index(":", ":-1"))]).toEqual(r.reprs);
+  });
+  it("raises and warns as torch does", () => {
+    expect(raised(() => torch.stack([torch.zeros(2, 1), torch.zeros(3, 1)]))).toEqual(r.err_stack_uneven);
+    const leaf = torch.rand([2, 3], { requires_grad: true });
+    expect(raised(() => leaf.index_put_(["...", 0], 1))).toEqual(r.err_leaf_inplace);
+    expect(raised(() => torch.einsum("bi,bi->b", torch.rand(3), torch.rand(3)))).toEqual(r.err_einsum_1d);
+    expect(raised(() => torch.gather(torch.rand(6, 5).unsqueeze(1).expand([6, 1, 5]), 2, torch.zeros([6, 4, 2], { dtype: torch.long })))).toEqual(r.err_gather_expand);
+    forgetShownWarnings();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      expect(F.mse_loss(torch.arange(8).float().div(8), torch.ones(8, 1)).item()).toBeCloseTo(r.mse_squeezed, 6);
+      expect(warn.mock.calls.map((c) => String(c[0]))).toContain(r.mse_warning);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
