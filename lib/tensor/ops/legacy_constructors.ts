@@ -45,7 +45,12 @@ export function legacyTensor(dtype: DType, given: readonly unknown[]): Tensor {
   // torch.FloatTensor(std.size()): a torch.Size is a size, as in torch (a plain list is data)
   if (args.length === 1 && args[0] instanceof Size) return legacyTensor(dtype, [...args[0]]);
   if (args.length === 1 && Array.isArray(args[0])) return creation.tensor(args[0] as NestedArray, { dtype });
-  for (const a of args) {
+  for (const [i, a] of args.entries()) {
+    // torch 1.13's parser names a size element that is not an int by its 1-based position (torch.Tensor(1, 4, 8.5):
+    // 'found element of type float at pos 3'); a lone float is data ('data must be a sequence (got float)')
+    if (i > 0 && (typeof a !== "number" || !Number.isInteger(a))) {
+      throw new TypeError_(`new(): argument 'size' must be tuple of ints, but found element of type ${pyTypeName(a)} at pos ${i + 1}`);
+    }
     if (typeof a !== "number") {
       throw new TypeError_(args.length === 1 ? `new(): invalid data type '${typeName(a)}'` : `new(): argument 'size' must be tuple of ints, but found element of type ${typeName(a)}`);
     }

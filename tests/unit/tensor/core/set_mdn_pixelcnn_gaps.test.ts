@@ -7,6 +7,22 @@
  * where ~ gives 254): torch's masked kernels refuse it with "Mask tensor can take 0 and 1 values only" (masked_fill,
  * masked_select, masked_scatter, and `x[mask] = scalar`, which index_put_ sends to masked_fill), while reading x[mask],
  * writing a tensor of values, accumulating, and torch.where take any nonzero byte as true.
+ *
+ * `x.data = v` (hardmaru's MDN notebook swaps its data by `x_variable.data = y_tensor`): a value that is not a tensor
+ * raises torch's TypeError 'Variable data has to be a tensor, but got list' (the engine failed with JavaScript's 'shape
+ * is not iterable' or took it), an integer tensor into one that requires grad torch's RuntimeError.
+ *
+ * Segment pooling (a Deep Sets sum over sets of different sizes): h.split(counts) with counts a tensor raises torch's
+ * TypeError 'split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, not Tensor' (the engine
+ * failed with 'splitSize.some is not a function'; a float size or a list of floats is refused alike, a one-element
+ * tensor is its value); index_add_ out of range or with a negative index raises torch 1.13's CPU IndexError 'index out
+ * of range in self' (the engine had its own words and took negative indices).
+ *
+ * The legacy constructor's sizes (ISAB's nn.Parameter(torch.Tensor(1, num_inds, dim_out)) with a float size): a size
+ * after the first that is not an int raises torch's "new(): argument 'size' must be tuple of ints, but found element of
+ * type float at pos 3" (the engine said 'data must be a sequence (got float)', torch's words for a lone float, and left
+ * out the position for a str / None). Left: torch.Tensor(1, None) fails with JavaScript's TypeError and
+ * torch.Tensor(1, 'a') returns (the engine's Tensor constructor reads them before the legacy path; FloatTensor is right).
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
@@ -89,5 +105,17 @@ describe("segment pooling: split by a tensor of sizes, index_add_ out of range",
     expect(h.split(torch.tensor(2, { dtype: torch.long }) as unknown as number).map((p) => p.shape)).toEqual(r.split_0d);
     expect(h.split([torch.tensor(2, { dtype: torch.long }), 4] as unknown as number[]).map((p) => p.shape)).toEqual(r.split_list_tensor);
     h.split([2, 1, 3]).forEach((p, i) => expectT(p.sum(0), r.pooled_sums[i], 0));
+  });
+});
+
+describe("torch.Tensor(*sizes) with a size that is not an int", () => {
+  const r = ref.legacy_size;
+  it("names the element's type and its position, as torch's parser", () => {
+    expect(raised(() => torch.Tensor(1, 4, 8.5))).toEqual(r.float_pos3);
+    expect(raised(() => torch.FloatTensor(1, null as unknown as number))).toEqual(r.none_pos2);
+    expect(raised(() => torch.FloatTensor(1, "a" as unknown as number))).toEqual(r.str_pos2);
+    expect(raised(() => torch.LongTensor(2, 3.5))).toEqual(r.long_float_pos2);
+    expect(raised(() => torch.Tensor(2.5))).toEqual(r.lone_float);
+    expect(raised(() => torch.Tensor(2, -1))).toEqual(r.neg);
   });
 });
