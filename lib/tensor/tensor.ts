@@ -831,10 +831,10 @@ export class Tensor {
     return arithmetic.pow(this, exponent);
   }
   maximum(other: TensorLike): Tensor {
-    return arithmetic.maximum(this, other);
+    return arithmetic.checkedExtremum("maximum", this, other, 1);
   }
   minimum(other: TensorLike): Tensor {
-    return arithmetic.minimum(this, other);
+    return arithmetic.checkedExtremum("minimum", this, other, 1);
   }
   neg(): Tensor {
     return unary.neg(this);

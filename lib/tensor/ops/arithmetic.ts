@@ -252,12 +252,24 @@ function extremum(kind: "maximum" | "minimum", input: TensorLike, other: TensorL
   );
 }
 
+/**
+ * torch.maximum / torch.minimum take two tensors only (no Scalar overload in torch 1.13): a number raises the parser's
+ * TypeError, "maximum(): argument 'other' (position 2) must be Tensor, not float" (position 1 for the Tensor method,
+ * whose self is not counted: otherPosition).
+ */
+export function checkedExtremum(kind: "maximum" | "minimum", input: TensorLike, other: TensorLike, otherPosition = 2): Tensor {
+  for (const [v, name, pos] of [[input, "input", 1], [other, "other", otherPosition]] as const) {
+    if (!(v instanceof Tensor) && !isComplexTensor(v)) throw new TypeError_(`${kind}(): argument '${name}' (position ${pos}) must be Tensor, not ${pyTypeName(v)}`);
+  }
+  return extremum(kind, input, other);
+}
+
 export function maximum(input: TensorLike, other: TensorLike): Tensor {
-  return extremum("maximum", input, other);
+  return checkedExtremum("maximum", input, other);
 }
 
 export function minimum(input: TensorLike, other: TensorLike): Tensor {
-  return extremum("minimum", input, other);
+  return checkedExtremum("minimum", input, other);
 }
 
 /** Python-style modulus (sign of the divisor). Gradient: 1 for input, -floor(a/b) for other. */

@@ -730,6 +730,7 @@ export function solve_triangular(A: Tensor, B: Tensor, ...args: PyArgs<[], { upp
   const a = parseArgs<{ upper?: boolean; left?: boolean; unitriangular?: boolean }>("linalg.solve_triangular", ["upper", "left", "unitriangular"], args);
   if (a.upper === undefined) throw new RuntimeError("linalg.solve_triangular() missing required keyword argument 'upper'");
   checkMatrix(A, "linalg.solve_triangular", true);
+  if (B.dim() < 2) throw new RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 dimensions.");
   const triangle = (M: Tensor): Tensor => {
     const t = a.upper ? M.triu() : M.tril();
     return a.unitriangular ? t.sub(t.diagonal(0, -2, -1).diag_embed()).add(eye(M.shape[M.dim() - 1], { dtype: M.dtype })) : t;

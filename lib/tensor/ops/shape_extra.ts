@@ -64,7 +64,7 @@ type DiagonalOptions = { offset?: number; dim1?: number; dim2?: number };
 /** diagonal(x, offset=0, dim1=0, dim2=1): a view of the diagonal, appended as the last dim. */
 export function diagonal(x: Tensor, ...args: PyArgs<[offset?: number, dim1?: number, dim2?: number], DiagonalOptions>): Tensor {
   const a = parseArgs<DiagonalOptions>("diagonal", ["offset", "dim1", "dim2"], args);
-  if (x.dim() < 2) throw new RuntimeError(`diagonal dimensions requires ndim larger than 1, but got ${x.dim()}`);
+  // a 1-d (or 0-d) input fails as torch 1.13's does: dim2 = 1 is out of range
   const d1 = normalizeDim(a.dim1 ?? 0, x.dim());
   const d2 = normalizeDim(a.dim2 ?? 1, x.dim());
   if (d1 === d2) throw new RuntimeError(`diagonal dimensions cannot be identical ${a.dim1 ?? 0}, ${a.dim2 ?? 1}`);

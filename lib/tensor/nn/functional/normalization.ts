@@ -14,7 +14,7 @@ import { RuntimeError, ValueError } from "../../errors";
 import type { Tensor } from "../../tensor";
 import { torchSize } from "../repr";
 import { checkTensor, data, empty, floatType } from "./_util";
-import { cppTypeName, float32, wrapsAround } from "../../dtype";
+import { cppTypeName, float32 } from "../../dtype";
 import { kernels } from "../../kernels/registry";
 import { createLayerNormSimd } from "../../kernels/wasm/layernorm_simd";
 import { onFirstUse } from "../../kernels/wasm/on_first_use";
@@ -237,7 +237,7 @@ export function layer_norm(
 ): Tensor {
   const fn = "layer_norm";
   checkTensor(input, fn);
-  if (wrapsAround(input.dtype)) throw new RuntimeError(`"LayerNormKernelImpl" not implemented for '${cppTypeName(input.dtype)}'`); // as torch 1.13 (uint8, int8, int16, int32)
+  if (!input.dtype.is_floating_point) throw new RuntimeError(`"LayerNormKernelImpl" not implemented for '${cppTypeName(input.dtype)}'`); // as torch 1.13 (every integer dtype and bool)
   const a = parseArgs<LayerNormFunctionalOptions>(fn, ["weight", "bias", "eps"], args);
   const shape = typeof normalized_shape === "number" ? [normalized_shape] : [...normalized_shape];
   const weight = a.weight ?? null;

@@ -724,3 +724,41 @@ describe("sparse GP regression from scratch (cdist RBF, inducing points, Woodbur
     expect(raised(() => torch.cdist(torch.zeros([3, 2], { dtype: torch.long }), torch.zeros([4, 2], { dtype: torch.long })))).toEqual(r.err_cdist_int);
   });
 });
+
+describe("more of the learner's forms and mistakes across the four sources", () => {
+  const m = ref.more;
+
+  it("values and shapes", () => {
+    expect(num(torch.log(torch.tensor(0, { dtype: torch.long })).clip(-20))).toBe(m.log_int0);
+    expect(new Categorical({ logits: torch.zeros(2, 6) }).sample([4]).shape).toEqual(m.sample_shape);
+    expect(torch.zeros(2, 7).chunk(2, { dim: -1 }).map((c) => c.shape)).toEqual(m.chunk_odd);
+    expect(torch.einsum("... i d, ... j d -> ... i j", torch.ones(2, 3, 4), torch.ones(2, 5, 4)).shape).toEqual(m.einsum_ell);
+    expectT(torch.cdist(torch.tensor([[0, 1], [1, 1]]), torch.tensor([[0, 0]]), { p: 0 }), m.cdist_p0, 0);
+    expectT(torch.cdist(torch.tensor([[0, 1], [1, 3]]), torch.tensor([[0, 0]]), { p: Infinity }), m.cdist_pinf, 0);
+    expect(torch.multinomial(torch.ones(3, 4), 2).shape).toEqual(m.multinomial_2d);
+    torch.manual_seed(9);
+    expect(torch.multinomial(torch.tensor([0.5, 0.5, 0]), 3).tolist()).toEqual(m.multinomial_all);
+    expectNums([num(new Categorical({ logits: torch.tensor([0, -100, 1]) }).entropy())], [m.cat_entropy_masked], 1e-6);
+    expect(new Categorical({ probs: torch.tensor([1, 2, 1]) }).probs.tolist()).toEqual(m.cat_probs_unnorm);
+    expect(torch.logspace(0, 3, 4, { base: 2 }).tolist()).toEqual(m.logspace_base2);
+    expect(torch.maximum(torch.tensor([1, 2], { dtype: torch.long }), torch.tensor([1.5, 0])).tolist()).toEqual(m.maximum_dtype);
+  });
+
+  it("errors", () => {
+    const first = (e: [string, string] | null) => (e === null ? null : [e[0], e[1].split("\n")[0]]);
+    expect(raised(() => torch.maximum(torch.zeros(3), 3.5))).toEqual(m.max_scalar);
+    expect(raised(() => torch.zeros(2, 6).index(torch.arange(2), torch.tensor([1, 2], { dtype: torch.int32 })))).toEqual(m.idx_int32);
+    expect(raised(() => new nn.Parameter(torch.tensor(0, { dtype: torch.long })))).toEqual(m.param_int);
+    expect(first(raised(() => new Categorical({ logits: torch.full([3], -Infinity) })))).toEqual(m.logits_allinf);
+    expect(raised(() => torch.zeros(2, 3, 12).masked_fill_(torch.ones([2, 1, 3], { dtype: torch.bool }), 1.0))).toEqual(m.mask_bcast);
+    expect(raised(() => torch.cdist(torch.zeros(2, 2), torch.zeros(2, 2), { p: -1 }))).toEqual(m.cdist_neg);
+    expect(raised(() => torch.sort(torch.ones(3), { descending: true })[0].index("::-1"))).toEqual(m.sort_negstep);
+    expect(raised(() => new Categorical({ logits: torch.zeros(2, 6) }).log_prob(torch.tensor([0, 1, 2], { dtype: torch.long })))).toEqual(m.logprob_batch_mismatch);
+    expect(raised(() => torch.finfo(torch.long))).toEqual(m.finfo_int);
+    expect(raised(() => F.layer_norm(torch.ones([2, 3], { dtype: torch.long }), [3]))).toEqual(m.layernorm_int);
+    expect(raised(() => torch.relu(torch.tensor([true])))).toEqual(m.relu_bool);
+    expect(raised(() => torch.linalg.cholesky(torch.ones(3)))).toEqual(m.cholesky_1d);
+    expect(raised(() => torch.linalg.solve_triangular(torch.eye(2), torch.ones(2), { upper: false }))).toEqual(m.solve_tri_1d);
+    expect(raised(() => torch.diagonal(torch.ones(3)))).toEqual(m.diag_1d);
+  });
+});
