@@ -23,6 +23,12 @@
  * Values come from torch 1.13 running the same code (scripts/fixtures/advanced_scratch_fixtures.py ->
  * tests/fixtures/torch/tutorials/advanced_scratch.json).
  *
+ * Gaps found and fixed (core/advanced_scratch_gaps.test.ts): F.layer_norm's check order and words for a mismatched
+ * weight / bias (dbe74505); layer_norm of int64 / bool, solve_triangular of a 1-d B, diagonal of a 1-d tensor,
+ * maximum / minimum with a number (d2e34a81). Left: meshgrid's 2-D input error prints the tensor in ATen's C++ form
+ * in torch (the engine names its rank); float16 (the engine stores none); Python's `~` of a float tensor (TypeError
+ * from __invert__, no TS operator).
+ *
  * Python forms written otherwise: einops' rearrange / repeat -> reshape / permute / expand (as the fixture does too),
  * `sorted_keys[action]` -> sorted_keys[action.item()], `minibatch_loss += loss` starting from the number 0 -> a
  * null start, `state[5*i+0] = x` -> index_put_, `scales[(None, ..., Ellipsis)]` -> index("None", ..., "..."),
