@@ -705,7 +705,7 @@ export function cross_entropy(input: Tensor, target: Tensor, ...args: CrossEntro
   }
   const weight = a.weight ? data(a.weight) : null;
   if (target.dtype.is_floating_point) {
-    return softTargetCrossEntropy(input, target, weight, reduction, label_smoothing);
+    return softTargetCrossEntropy(input, target, weight, reduction, label_smoothing, a.weight?.dtype);
   }
   const { rows, outShape } = toRows(input, fn);
   const y = targetRows(target, outShape, fn, input.shape, input);
@@ -728,6 +728,7 @@ function softTargetCrossEntropy(
   weight: Storage | null,
   reduction: Reduction,
   eps: number,
+  weightDtype?: DType,
 ): Tensor {
   const fn = "cross_entropy";
   if (input.shape.join() !== target.shape.join()) {
@@ -767,8 +768,10 @@ function softTargetCrossEntropy(
     }
     loss[i] = l;
   }
-  // torch computes -(log_softmax(x) * t).sum(): a float64 target makes a float64 loss (the input's gradient keeps its dtype)
-  const out = empty(reduction === "none" ? [M] : [], promoteTypes(floatType(input), target.dtype));
+  // torch computes -(log_softmax(x) * t * w).sum(): a float64 target or weight makes a float64 loss (the input's
+  // gradient keeps its dtype)
+  const outType = promoteTypes(promoteTypes(floatType(input), target.dtype), weightDtype ?? target.dtype);
+  const out = empty(reduction === "none" ? [M] : [], outType);
   if (reduction === "none") out._data.set(loss);
   else {
     let s = 0;

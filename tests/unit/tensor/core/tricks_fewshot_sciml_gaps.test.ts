@@ -4,7 +4,7 @@
  */
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { F, torch, type Tensor } from "../../../../lib/tensor/index";
-import { tutorialFixture } from "../tutorials/helpers";
+import { raised, tutorialFixture } from "../tutorials/helpers";
 
 const ref = tutorialFixture<Record<string, any>>("tricks_fewshot_sciml.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -45,6 +45,14 @@ describe("cross_entropy with class probabilities promotes the loss to the target
     close(F.cross_entropy(x, t, { label_smoothing: 0.1 }), g.ce_soft64.smooth, 1e-6);
     close(F.cross_entropy(x, t, { reduction: "sum" }), g.ce_soft64.sum, 1e-6);
     close(F.cross_entropy(x.double(), t.float()), g.ce_soft64.x64_t32, 1e-6);
+  });
+  it("a float64 class weight (from a numpy array) makes a float64 loss with soft targets; with class indices torch refuses it", () => {
+    torch.manual_seed(0);
+    const x = torch.randn(2, 3);
+    const t = torch.tensor([[0.5, 0.5, 0], [0, 0, 1]]);
+    const w64 = torch.tensor([1, 2, 3], { dtype: torch.float64 });
+    close(F.cross_entropy(x, t, { weight: w64 }), [g.ce_soft_w64[0], [g.ce_soft_w64[1]]], 1e-6);
+    expect(raised(() => F.cross_entropy(x, torch.tensor([0, 2], { dtype: torch.long }), { weight: w64 }))).toEqual(g.err_ce_index_w64);
   });
   it("each gradient keeps its own input's dtype", () => {
     torch.manual_seed(0);
