@@ -24,6 +24,7 @@ import { index_add } from "./scatter";
 import { contiguousData } from "./util";
 import { makeView } from "./views";
 import { warnOnce } from "../warnings";
+import { atenPrint } from "../aten_print";
 
 interface Geometry {
   shape: number[];
@@ -397,7 +398,7 @@ export function meshgrid(...args: (Tensor | readonly Tensor[] | { indexing?: "ij
   if (o.indexing === undefined) warnOnce("UserWarning: torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.");
   if (ts.length === 0) throw new RuntimeError("torch.meshgrid expects a non-empty TensorList");
   ts.forEach((t) => {
-    if (t.dim() > 1) throw new RuntimeError(`torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ${t.dim()}D`);
+    if (t.dim() > 1) throw new RuntimeError(`torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ${atenPrint(t)}`);
   });
   const swap = indexing === "xy" && ts.length >= 2;
   const order = ts.map((_, i) => i);

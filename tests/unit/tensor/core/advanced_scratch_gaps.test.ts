@@ -16,6 +16,9 @@
  * - torch.maximum / torch.minimum (and the Tensor methods) computed with a number operand; torch 1.13 has no Scalar
  *   overload and raises "maximum(): argument 'other' (position 2) must be Tensor, not float" (RWKV's
  *   torch.maximum(pp, ww) written with a constant; position 1 for the method).
+ * - torch.meshgrid of a 2-d (or higher) tensor named its rank ("but got: 2D"); torch 1.13 prints the tensor as ATen's
+ *   C++ operator<< does (" 0  0\n 0  0\n[ torch.FloatTensor{2,2} ]"): lib/tensor/aten_print.ts, with ATen's integer /
+ *   fixed / scientific formats, "(i,j,.,.) = " slices with the leading dims varying fastest, CPUBoolType for bool.
  */
 import { describe, expect, it } from "vitest";
 import { F, torch } from "../../../../lib/tensor/index";
@@ -57,5 +60,19 @@ describe("advanced_scratch gaps", () => {
       raised(() => torch.minimum(torch.zeros(3), true as unknown as number)),
       raised(() => torch.zeros(3).minimum(null as unknown as number)),
     ]).toEqual(gaps.extremum_scalar);
+  });
+
+  it("meshgrid's error prints the tensor as ATen does", () => {
+    expect([
+      raised(() => torch.meshgrid(torch.zeros(2, 2), torch.zeros(3))),
+      raised(() => torch.meshgrid(torch.tensor([[1.5, 2], [3, -4]]), torch.zeros(3))),
+      raised(() => torch.meshgrid(torch.arange(6).reshape(2, 3), torch.arange(3))),
+      raised(() => torch.meshgrid(torch.zeros(2, 1, 2), torch.zeros(3))),
+      raised(() => torch.meshgrid(torch.tensor([[1e-3, 250.5], [7, 0.25]]), torch.zeros(3))),
+      raised(() => torch.meshgrid(torch.tensor([[1e10, 1.5]]), torch.zeros(3))),
+      raised(() => torch.meshgrid(torch.tensor([[123456.5, 2.25]]), torch.zeros(3))),
+      raised(() => torch.meshgrid(torch.arange(24.0, { dtype: torch.float32 }).reshape(2, 3, 2, 2), torch.zeros(3))),
+      raised(() => torch.meshgrid(torch.tensor([[true, false]]), torch.zeros([3], { dtype: torch.bool }))),
+    ]).toEqual(gaps.meshgrid_print);
   });
 });
