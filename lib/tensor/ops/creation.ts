@@ -487,7 +487,10 @@ export function randint(a: number | RandintOptions, b?: number | readonly SizeAr
     if (sizeV === undefined || highV === undefined) throw new TypeError_("randint() missing required arguments: expected (high, size) or (low, high, size)");
     return randint(lowV, highV, sizeV, rest);
   }
-  if (typeof a !== "number") throw new TypeError_("randint() missing required arguments: expected (high, size) or (low, high, size)");
+  if (typeof a !== "number") {
+    const given = [a, b, c, d].filter((v) => v !== undefined);
+    throw new TypeError_(`randint() received an invalid combination of arguments - got (${given.map(pyTypeName).join(", ")}), but expected one of:\n${RANDINT_SIGNATURES}`);
+  }
   // No size, in torch 1.13's parser words: randint(10), randint(10, dtype=...), randint(0, 10)
   if (b === undefined) throw new TypeError_(`randint() received an invalid combination of arguments - got (${pyTypeName(a)}), but expected one of:\n${RANDINT_SIGNATURES}`);
   if (isOptions(b)) throw new TypeError_('randint() missing 1 required positional arguments: "size"');

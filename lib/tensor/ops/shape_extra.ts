@@ -25,6 +25,7 @@ import { contiguousData } from "./util";
 import { makeView } from "./views";
 import { warnOnce } from "../warnings";
 import { atenPrint } from "../aten_print";
+import { pyTypeName } from "../py_type_name";
 
 interface Geometry {
   shape: number[];
@@ -607,14 +608,6 @@ function splitAlong(x: Tensor, sections: number | readonly number[], dim: number
     throw new RuntimeError(`torch.${op} attempted to split along dimension ${dim}, but the size of the dimension ${x.shape[dim]} is not divisible by the split_size ${sections}!`);
   }
   return tensor_split(x, sections, dim);
-}
-
-/** Python's type name of a value, as torch's argument parser prints it. */
-function pyTypeName(v: unknown): string {
-  if (v instanceof Tensor) return "Tensor";
-  if (v === null || v === undefined) return "NoneType";
-  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
-  return typeof v === "boolean" ? "bool" : typeof v === "string" ? "str" : Array.isArray(v) ? "list" : "object";
 }
 
 /**
