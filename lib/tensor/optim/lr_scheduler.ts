@@ -10,6 +10,7 @@
  * one exists (SequentialLR uses it at its milestones), and state_dict() is every setting but
  * the optimizer (and, for LambdaLR, the functions).
  */
+import { annealFuncLoaded, annealFuncSaved } from "./anneal_func_state";
 import { parseArgs, type PyArgs } from "../args";
 import { TypeError_, ValueError } from "../errors";
 import { Optimizer, optimizerByKeyword, type WithOptimizer } from "./optimizer";
@@ -799,22 +800,16 @@ export class OneCycleLR extends LRScheduler {
     this._initial_step();
   }
 
-  /**
-   * torch 1.13's keys, anneal_func among them; its value is the method's name ("_annealing_cos") where torch holds the
-   * bound method, so that torch.save of a checkpoint holding it works (a checkpoint cannot hold a function here).
-   */
+  /** torch 1.13's keys, anneal_func by its method's name ("_annealing_cos"; see annealFuncSaved). */
   override state_dict(): Record<string, unknown> {
-    const sd = super.state_dict();
-    sd.anneal_func = this.anneal_func.name;
-    return sd;
+    return annealFuncSaved(super.state_dict(), this.anneal_func);
   }
 
   /** Restores a state_dict; anneal_func may be the method's name (state_dict()) or the method itself. */
   override load_state_dict(state: Record<string, unknown>): void {
     const { anneal_func: fn, ...rest } = state;
     super.load_state_dict(rest);
-    if (fn === "_annealing_cos" || fn === "_annealing_linear") this.anneal_func = this[fn];
-    else if (typeof fn === "function") this.anneal_func = fn as OneCycleLR["anneal_func"];
+    this.anneal_func = annealFuncLoaded(fn, { _annealing_cos: this._annealing_cos, _annealing_linear: this._annealing_linear }, this.anneal_func);
   }
 
   /** Cosine annealing from start to end as pct goes from 0 to 1. */

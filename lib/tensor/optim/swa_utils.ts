@@ -18,6 +18,7 @@ import { BatchNorm1d } from "../nn/modules/batchnorm";
 import { deepcopyModule } from "../nn/deepcopy";
 import { ones_like, tensor, zeros_like } from "../ops/creation";
 import { Tensor } from "../tensor";
+import { annealFuncLoaded, annealFuncSaved } from "./anneal_func_state";
 import { LRScheduler } from "./lr_scheduler";
 import { Optimizer, optimizerByKeyword, type WithOptimizer } from "./optimizer";
 
@@ -113,22 +114,16 @@ export class SWALR extends LRScheduler {
     this._initial_step();
   }
 
-  /**
-   * torch 1.13's keys; anneal_func holds the static method's name ("_cosine_anneal") where torch holds the function,
-   * so that torch.save of a checkpoint with the scheduler's state works (a checkpoint cannot hold a function here).
-   */
+  /** torch 1.13's keys, anneal_func by the static method's name ("_cosine_anneal"; see annealFuncSaved). */
   override state_dict(): Record<string, unknown> {
-    const sd = super.state_dict();
-    sd.anneal_func = this.anneal_func.name;
-    return sd;
+    return annealFuncSaved(super.state_dict(), this.anneal_func);
   }
 
   /** Restores a state_dict; anneal_func may be the method's name (state_dict()) or the function itself. */
   override load_state_dict(state: Record<string, unknown>): void {
     const { anneal_func: fn, ...rest } = state;
     super.load_state_dict(rest);
-    if (fn === "_cosine_anneal" || fn === "_linear_anneal") this.anneal_func = SWALR[fn];
-    else if (typeof fn === "function") this.anneal_func = fn as SWALR["anneal_func"];
+    this.anneal_func = annealFuncLoaded(fn, { _cosine_anneal: SWALR._cosine_anneal, _linear_anneal: SWALR._linear_anneal }, this.anneal_func);
   }
 
   static _format_param(nGroups: number, swa_lrs: number | readonly number[]): number[] {
