@@ -5,29 +5,23 @@
  *   "...ij,...jk" batch dims by ellipsis · "ij" (no arrow) implicit output: the letters that
  *   appear once, in alphabetical order, after the ellipsis dims.
  *
- * A letter repeated within one operand takes its diagonal (a strided view). Then operands are
- * combined left to right; each pair is one batched matmul (batch letters, kept letters of each
- * side, and contracted letters flattened to [B, M, K] @ [B, K, N]), so contractions run on the
- * matmul kernel. Letters no later operand or the output needs are summed out first. Everything
- * is built from differentiable ops, so autograd comes for free.
+ * Computed as torch 1.13's ATen einsum computes it, op for op, so the graph a learner inspects is torch's
+ * (`grad_fn` ViewBackward0 <- PermuteBackward0 <- ViewBackward0 <- BmmBackward0 for a contraction, MulBackward0
+ * when nothing is summed, SumBackward1 for one operand summed, PermuteBackward0 for a pure transposition) and
+ * so are the result's strides: each operand is aligned to [output dims, contracted dims] (a repeated letter takes
+ * its diagonal, a missing one is unsqueezed, then one permute), and the operands are combined left to right,
+ * each pair as one batched matmul (sumproductPair). Everything is built from differentiable ops, so autograd
+ * comes for free.
  */
 import { isOptions, parseArgs } from "../args";
 import { complexHooks, isComplexTensor } from "../complex_dtype";
 import type { ComplexTensor } from "../complex_tensor";
-import { bool, cppTypeName, refuseBool } from "../dtype";
+import { cppTypeName, refuseBool } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { numelOf } from "../shape";
 import { Tensor } from "../tensor";
-import { makeView } from "./views";
-import { empty } from "./util";
-import { no_grad } from "../autograd/grad_mode";
 
-/** Labels are single characters; the ellipsis dims get private labels "0", "1", ... */
-interface Operand {
-  t: Tensor;
-  labels: string[];
-}
-
+/* Labels are single characters; the ellipsis dims get private labels "0", "1", ... */
 const LETTER = /^[a-zA-Z]$/;
 
 function parseTerm(term: string, t: Tensor, which: number): { labels: string[]; ellipsisRank: number } {
@@ -55,75 +49,61 @@ function ellipsisLabels(rank: number, maxRank = rank): string[] {
   return Array.from({ length: rank }, (_, i) => String(maxRank - rank + i));
 }
 
-/** Takes the diagonal over repeated labels of one operand (a view, differentiable). */
-function diagonalize(t: Tensor, labels: string[]): Operand {
+/**
+ * An operand's labels with repeats dropped and the size of each (checking, as torch, that a repeated
+ * label has one size): what the size checks read before any diagonal is taken.
+ */
+function uniqueLabels(t: Tensor, labels: readonly string[]): { labels: string[]; shape: number[] } {
   const unique: string[] = [];
   const shape: number[] = [];
-  const strides: number[] = [];
   labels.forEach((l, i) => {
     const at = unique.indexOf(l);
     if (at < 0) {
       unique.push(l);
       shape.push(t.shape[i]);
-      strides.push(t._strides[i]);
-    } else {
-      if (shape[at] !== t.shape[i]) {
-        throw new RuntimeError(`einsum(): subscript ${l} is repeated for operand but the sizes don't match, ${shape[at]} != ${t.shape[i]}`);
-      }
-      strides[at] += t._strides[i];
+    } else if (shape[at] !== t.shape[i]) {
+      throw new RuntimeError(`einsum(): subscript ${l} is repeated for operand but the sizes don't match, ${shape[at]} != ${t.shape[i]}`);
     }
   });
-  if (unique.length === labels.length) return { t, labels };
-  const view = makeView(t, shape, strides, t._offset, "DiagonalBackward0", (g) => {
-    const z = empty(t.shape, g.dtype);
-    const zs = z._strides;
-    const diagStrides: number[] = unique.map(() => 0);
-    labels.forEach((l, i) => (diagStrides[unique.indexOf(l)] += zs[i]));
-    no_grad(() => new Tensor(z._data, shape, g.dtype, diagStrides, 0).copy_(g));
-    return [z];
-  });
-  return { t: view, labels: unique };
+  return { labels: unique, shape };
 }
 
-/** Sums the given labels out of an operand. */
-function sumOut(op: Operand, drop: (l: string) => boolean): Operand {
-  const dims = op.labels.map((l, i) => (drop(l) ? i : -1)).filter((i) => i >= 0);
-  if (dims.length === 0) return op;
-  return { t: op.t.sum(dims), labels: op.labels.filter((l) => !drop(l)) };
-}
-
-/** Permutes (and broadcasts) an operand to the given label order and sizes. */
-function arrange(op: Operand, order: readonly string[], sizes: Map<string, number>): Tensor {
-  const perm = order.map((l) => op.labels.indexOf(l));
-  // no node for an identity order: torch's einsum ends in its contraction's view (ViewBackward0), not a permute
-  let t = perm.every((p, i) => p === i) ? op.t : op.t.permute(perm);
-  const want = order.map((l) => sizes.get(l)!);
-  if (want.some((s, i) => s !== t.shape[i])) t = t.expand(want);
-  return t;
-}
-
-/** One pairwise contraction as a batched matmul. `keep` holds labels needed later. */
-function contract(a: Operand, b: Operand, keep: Set<string>, sizes: Map<string, number>): Operand {
-  const inB = new Set(b.labels);
-  const inA = new Set(a.labels);
-  const batch = a.labels.filter((l) => inB.has(l) && keep.has(l));
-  const summed = a.labels.filter((l) => inB.has(l) && !keep.has(l));
-  const aOnly = a.labels.filter((l) => !inB.has(l));
-  const bOnly = b.labels.filter((l) => !inA.has(l));
-  const sz = (ls: string[]): number => numelOf(ls.map((l) => sizes.get(l)!));
-  const at = arrange(a, [...batch, ...aOnly, ...summed], sizes).reshape([sz(batch), sz(aOnly), sz(summed)]);
-  const bt = arrange(b, [...batch, ...summed, ...bOnly], sizes).reshape([sz(batch), sz(summed), sz(bOnly)]);
-  let prod: Tensor;
+/**
+ * torch's sumproduct_pair (aten/src/ATen/native/Linear.cpp): (left * right).sum(sumDims, keepdim=True) for two
+ * operands aligned to the same dims, as permute -> reshape -> bmm -> view -> permute, or a plain mul when nothing
+ * is summed. Written op for op like ATen's so the recorded graph is torch's (ViewBackward0 <- PermuteBackward0 <-
+ * ViewBackward0 <- BmmBackward0, or MulBackward0), and so are the result's strides.
+ */
+function sumproductPair(left: Tensor, right: Tensor, sumDims: readonly number[]): Tensor {
   // torch's sumproduct_pair multiplies when nothing is summed (dtypes promote, bool stays bool), else goes through bmm
-  if (summed.length === 0 && (a.t.dtype !== b.t.dtype || a.t.dtype === bool)) prod = at.mul(bt);
-  else if (a.t.dtype !== b.t.dtype) throw new RuntimeError(`expected scalar type ${cppTypeName(a.t.dtype)} but found ${cppTypeName(b.t.dtype)}`); // its bmm's text
-  else {
-    refuseBool(a.t.dtype, "bmm"); // torch's bmm has no bool kernel
-    prod = at.matmul(bt);
+  if (sumDims.length === 0) return left.mul(right);
+  if (left.dtype !== right.dtype) throw new RuntimeError(`expected scalar type ${cppTypeName(left.dtype)} but found ${cppTypeName(right.dtype)}`); // its bmm's text
+  refuseBool(left.dtype, "bmm"); // torch's bmm has no bool kernel
+  const lro: number[] = [];
+  const lo: number[] = [];
+  const ro: number[] = [];
+  let sumSize = 1;
+  for (let i = 0; i < left.dim(); i++) {
+    const sl = left.shape[i] !== 1;
+    const sr = right.shape[i] !== 1;
+    if (sumDims.includes(i)) {
+      // a summed dim present in one operand only is summed there at once
+      if (sl && sr) sumSize *= left.shape[i];
+      else if (sl) left = left.sum(i, true);
+      else if (sr) right = right.sum(i, true);
+    } else if (sl && sr) lro.push(i);
+    else if (sl) lo.push(i);
+    else ro.push(i);
   }
-  const labels = [...batch, ...aOnly, ...bOnly];
-  const shape = labels.map((l) => sizes.get(l)!);
-  return { t: prod.is_contiguous() ? prod.view(shape) : prod.reshape(shape), labels };
+  const size = (t: Tensor, dims: number[]): number => numelOf(dims.map((d) => t.shape[d]));
+  const outSize = [...lro.map((d) => left.shape[d]), ...lo.map((d) => left.shape[d]), ...sumDims.map(() => 1), ...ro.map((d) => right.shape[d])];
+  const lperm = [...lro, ...lo, ...sumDims, ...ro];
+  const rperm = [...lro, ...sumDims, ...ro, ...lo];
+  const operm: number[] = [];
+  lperm.forEach((d, i) => (operm[d] = i));
+  const l = left.permute(lperm).reshape([size(left, lro), size(left, lo), sumSize]);
+  const r = right.permute(rperm).reshape([size(left, lro), sumSize, size(right, ro)]);
+  return l.bmm(r).view(outSize).permute(operm);
 }
 
 /** A sublist of einsum's second format: dims as integers in [0, 52), "..." for an ellipsis. */
@@ -178,14 +158,12 @@ export function einsum(equation: string | Tensor, ...args: (Tensor | ComplexTens
   const parsed = terms.map((term, i) => parseTerm(term, tensors[i], i));
   const maxRank = Math.max(0, ...parsed.map((p) => p.ellipsisRank));
   // Ellipsis labels are right-aligned across operands so "...ij,...jk" broadcasts like matmul.
-  const operands = parsed.map((p, i) => {
-    const labels = p.labels.map((l) => (LETTER.test(l) ? l : String(Number(l) + maxRank - p.ellipsisRank)));
-    return diagonalize(tensors[i], labels);
-  });
+  const operands = parsed.map((p) => p.labels.map((l) => (LETTER.test(l) ? l : String(Number(l) + maxRank - p.ellipsisRank))));
   const sizes = new Map<string, number>();
-  operands.forEach((op, k) => {
+  operands.forEach((labels, k) => {
+    const op = uniqueLabels(tensors[k], labels);
     op.labels.forEach((l, i) => {
-      const s = op.t.shape[i];
+      const s = op.shape[i];
       const prev = sizes.get(l);
       if (prev === undefined || prev === 1) sizes.set(l, s);
       else if (s !== 1 && s !== prev) {
@@ -216,21 +194,67 @@ export function einsum(equation: string | Tensor, ...args: (Tensor | ComplexTens
     for (const term of terms) for (const ch of term.replace("...", "")) counts.set(ch, (counts.get(ch) ?? 0) + 1);
     output = [...ellipsis, ...[...counts.keys()].filter((l) => counts.get(l) === 1).sort()];
   }
-  // Combine left to right; a label stays while the output or a later operand uses it.
-  const outSet = new Set(output);
-  const neededAfter = (k: number): Set<string> => {
-    const s = new Set(outSet);
-    for (let j = k; j < operands.length; j++) for (const l of operands[j].labels) s.add(l);
-    return s;
-  };
-  let acc = sumOut(operands[0], (l) => !neededAfter(1).has(l));
-  for (let k = 1; k < operands.length; k++) {
-    const keep = neededAfter(k + 1);
-    const rhs = sumOut(operands[k], (l) => !keep.has(l) && !acc.labels.includes(l));
-    acc = sumOut(acc, (l) => !keep.has(l) && !rhs.labels.includes(l));
-    acc = contract(acc, rhs, keep, sizes);
+  // torch's plan (ATen's einsum, no path given): every operand is aligned to the dims [output..., contracted...]
+  // (its diagonal taken for a repeated label, unsqueezed where a label is missing, then permuted), the operands
+  // are multiplied left to right by sumproduct_pair, summing a dim once no other operand has it, and the summed
+  // (now size-1) dims are viewed away; a single operand sums them.
+  const ellipsisInOutput = arrow < 0 || eq.slice(arrow + 2).includes("...");
+  const contracted = [...sizes.keys()].filter((l) => LETTER.test(l) && !output.includes(l)).sort(); // ATen's label order: A-Z, then a-z
+  const order = [...output, ...(ellipsisInOutput ? [] : ellipsis), ...contracted];
+  const permIndex = new Map(order.map((l, i) => [l, i]));
+  const outNum = output.length;
+  const dimCounts = order.map(() => 0);
+  const ops: Tensor[] = operands.map((labels, k) => {
+    let op = tensors[k];
+    const perm = order.map(() => -1);
+    let dim = 0;
+    for (const l of labels) {
+      const p = permIndex.get(l)!;
+      if (perm[p] === -1) {
+        if (op.shape[dim] !== 1) dimCounts[p]++;
+        perm[p] = dim++;
+      } else {
+        // a repeated label: its diagonal, moved to where the label first appeared
+        op = op.diagonal(0, perm[p], dim).movedim(-1, perm[p]);
+      }
+    }
+    for (let p = 0; p < perm.length; p++) {
+      if (perm[p] === -1) {
+        op = op.unsqueeze(dim);
+        perm[p] = dim++;
+      }
+    }
+    return op.permute(perm);
+  });
+  while (ops.length > 1) {
+    let a = ops.shift()!;
+    let b = ops.shift()!;
+    const sumDims: number[] = [];
+    const aSum: number[] = [];
+    const bSum: number[] = [];
+    for (let d = outNum; d < order.length; d++) {
+      if (a.shape[d] !== 1 && b.shape[d] !== 1) {
+        if (--dimCounts[d] === 1) {
+          sumDims.push(d);
+          dimCounts[d] = 0;
+        }
+      } else if (dimCounts[d] === 1) {
+        if (a.shape[d] !== 1) {
+          aSum.push(d);
+          dimCounts[d] = 0;
+        } else if (b.shape[d] !== 1) {
+          bSum.push(d);
+          dimCounts[d] = 0;
+        }
+      }
+    }
+    if (aSum.length > 0) a = a.sum(aSum, true);
+    if (bSum.length > 0) b = b.sum(bSum, true);
+    ops.unshift(sumproductPair(a, b, sumDims));
   }
-  const result = arrange(acc, output, new Map(output.map((l) => [l, acc.t.shape[acc.labels.indexOf(l)]])));
-  // torch returns a pure transposition ("ij->ji") as its permuted view (PermuteBackward0, not contiguous)
-  return result;
+  if (order.length > outNum) {
+    const dims = order.slice(outNum).map((_, i) => outNum + i);
+    return tensors.length > 1 ? ops[0].view(ops[0].shape.slice(0, outNum)) : ops[0].sum(dims);
+  }
+  return ops[0];
 }
