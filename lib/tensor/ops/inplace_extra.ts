@@ -123,6 +123,12 @@ export function narrow_copy(x: Tensor, dim: number, start: number, length: numbe
   return x.narrow(dim, start, length).clone();
 }
 
+/** The node names of the in-place view overloads, by their out-of-place node's name (torch 1.13's derivatives.yaml). */
+const INPLACE_VIEW_NODES: Record<string, string> = {
+  SqueezeBackward0: "SqueezeBackward2", SqueezeBackward1: "SqueezeBackward3", UnsqueezeBackward0: "UnsqueezeBackward1",
+  TBackward0: "TBackward1", TransposeBackward0: "TransposeBackward1",
+};
+
 /** In-place form of a view op: self takes the view's geometry; in a graph, the view's node. */
 export function viewInPlace<T extends Tensor>(self: T, op: string, view: (x: Tensor) => Tensor): T {
   checkLeafFor(self);
@@ -136,6 +142,9 @@ export function viewInPlace<T extends Tensor>(self: T, op: string, view: (x: Ten
     prev._hooks = self._hooks;
     self._hooks = null;
     const v = view(prev);
+    // torch 1.13 names the in-place overloads' nodes apart: squeeze_() SqueezeBackward2, squeeze_(dim)
+    // SqueezeBackward3, unsqueeze_ UnsqueezeBackward1, t_ TBackward1, transpose_ TransposeBackward1
+    if (v.grad_fn && v.grad_fn !== prev.grad_fn) v.grad_fn._name = INPLACE_VIEW_NODES[v.grad_fn._name] ?? v.grad_fn._name;
     setGeometry(self, v);
     self.grad_fn = v.grad_fn;
     if (v.grad_fn) v.grad_fn.out = self;
