@@ -44,8 +44,8 @@ function checkNoInferenceSaved(saved: readonly Tensor[]): void {
   }
 }
 
-/** Nodes whose name() is qualified by PyTorch's C++ namespace (torch 1.13: AccumulateGrad, CopySlices). */
-const NAMESPACED_NODES = new Set(["AccumulateGrad", "CopySlices"]);
+/** Nodes whose name() is qualified by PyTorch's C++ namespace (torch 1.13: AccumulateGrad, CopySlices, NotImplemented). */
+const NAMESPACED_NODES = new Set(["AccumulateGrad", "CopySlices", "NotImplemented"]);
 
 export class Node {
   /**

@@ -8,6 +8,7 @@
  * values with gather, so the gradient goes to the chosen element, as in PyTorch.
  */
 import { composite, differentiateThrough, record } from "../autograd/function";
+import { withoutDerivative } from "../autograd/not_implemented";
 import { no_grad } from "../autograd/grad_mode";
 import { isOptions, parseArgs, type PyArgs } from "../args";
 import { bool, cppTypeName, float32, int32, int64, isDType, refuseBool, type DType } from "../dtype";
@@ -19,6 +20,7 @@ import { cat } from "./join";
 import { rowsAlong, sort } from "./sort";
 import { torchModeIndex, torchQuickSelect } from "./std_order";
 import { contiguousData, valuesAndIndices } from "./util";
+import { divScalar, mulScalar } from "./scalar_overloads";
 
 type KeepdimOptions = { dim?: number; keepdim?: boolean };
 
@@ -161,80 +163,53 @@ function quantileImpl(x: Tensor, op: string, ignoreNan: boolean, args: readonly 
   if (!["linear", "lower", "higher", "midpoint", "nearest"].includes(interpolation)) {
     throw new RuntimeError(`quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, but got ${String(interpolation)}`);
   }
-  const qScalar = !(a.q instanceof Tensor) || a.q.dim() === 0;
   const qs = a.q instanceof Tensor ? (contiguousData(a.q.detach()) as ArrayLike<number>) : [a.q];
   if (a.q instanceof Tensor && a.q.dim() > 1) throw new RuntimeError(`quantile() q must be a scalar or 1D tensor`);
   if (a.q instanceof Tensor && a.q.dtype !== x.dtype) throw new RuntimeError(`quantile() q tensor must be same dtype as the input tensor`);
   for (const q of Array.from(qs)) if (!(q >= 0 && q <= 1)) throw new RuntimeError(`quantile() q values must be in the range [0, 1]`);
   const keepdim = a.keepdim ?? false;
-  const src = a.dim === undefined || a.dim === null ? x.reshape(-1) : x;
-  const d = a.dim === undefined || a.dim === null ? 0 : normalizeDim(a.dim, Math.max(x.dim(), 1));
-  const sorted = sort(src.dim() === 0 ? src.reshape(1) : src, d).values;
-  const rows = rowsAlong(sorted, d);
-  if (rows.len === 0) throw new RuntimeError(`quantile() input tensor must be non-empty`);
-  const nq = qs.length;
-  // Per (q, row): the two sorted positions and the weight of the upper one.
-  const lo: number[] = [];
-  const hi: number[] = [];
-  const w: number[] = [];
-  // n - 1 per (q, row) for linear interpolation (0 elsewhere): the weight's derivative in q.
-  const nm1: number[] = [];
-  for (let qi = 0; qi < nq; qi++) {
-    for (let r = 0; r < rows.count; r++) {
-      let nans = 0;
-      for (let j = 0; j < rows.len; j++) if (rows.data[r * rows.len + j] !== rows.data[r * rows.len + j]) nans++;
-      const n = ignoreNan ? rows.len - nans : rows.len;
-      if ((!ignoreNan && nans > 0) || n === 0) {
-        // NaN sorts last: both positions read it, so the result is NaN.
-        lo.push(rows.len - 1);
-        hi.push(rows.len - 1);
-        w.push(0);
-        nm1.push(0);
-        continue;
-      }
-      // PyTorch computes the rank in the input's dtype (0.1 * 5 rounds up in float32).
-      const round = x.dtype === float32 ? Math.fround : (v: number): number => v;
-      const pos = round(round(qs[qi]) * (n - 1));
-      let l = Math.floor(pos);
-      let h = Math.ceil(pos);
-      let weight = pos - l;
-      if (interpolation === "lower") h = l;
-      else if (interpolation === "higher") l = h;
-      else if (interpolation === "nearest") {
-        // Round half to even, as torch.round.
-        const rr = Math.abs(pos - Math.floor(pos) - 0.5) < 1e-12 ? (Math.floor(pos) % 2 === 0 ? Math.floor(pos) : Math.ceil(pos)) : Math.round(pos);
-        l = h = rr;
-      } else if (interpolation === "midpoint") weight = l === h ? 0 : 0.5;
-      if (interpolation !== "linear" && interpolation !== "midpoint") weight = 0;
-      lo.push(l);
-      hi.push(h);
-      w.push(weight);
-      nm1.push(interpolation === "linear" ? n - 1 : 0);
-    }
+  const hasDim = a.dim !== undefined && a.dim !== null;
+  const d = hasDim ? normalizeDim(a.dim!, Math.max(x.dim(), 1)) : 0;
+  if (x.numel() === 0) throw new RuntimeError(`quantile() input tensor must be non-empty`);
+  // Written op for op as ATen's quantile_compute, so the graph is torch 1.13's (SqueezeBackward3 <- LerpBackward1 <-
+  // GatherBackward0 <- ViewBackward0 <- SortBackward0) and so are the values (the ranks are computed in q's dtype).
+  // The result's dims without q's: the input's, less the reduced one (kept as 1 with keepdim).
+  let rest: number[] = [];
+  if (hasDim && x.dim() > 0) {
+    rest = x.shape.slice();
+    if (keepdim) rest[d] = 1;
+    else rest.splice(d, 1);
+  } else if (keepdim) rest = x.shape.map(() => 1);
+  // sorted along the last dim (the reduced dim moved there), viewed as [...rest, n]
+  const src = !hasDim ? x.flatten() : d === x.dim() - 1 ? x : x.unsqueeze(-1).transpose(d, -1);
+  const byRow = sort(src, -1).values;
+  const n = byRow.shape[byRow.dim() - 1];
+  const sorted = byRow.view([...rest, n]);
+  const q = a.q instanceof Tensor ? a.q : makeTensor(a.q, { dtype: x.dtype });
+  // ranks [...rest, nq]: q * (n - 1), the last position where a row has NaN (quantile), q * (count - 1) over the
+  // non-NaN entries (nanquantile; an all-NaN row reads position 0, a NaN)
+  let ranks: Tensor;
+  const nan = sorted.isnan();
+  if (ignoreNan) {
+    ranks = q.mul(nan.logical_not().sum(-1, true).sub(1));
+    ranks = ranks.masked_fill(ranks.detach().lt(0), 0);
+  } else {
+    const shape = broadcastShapes(q.shape, [...rest, 1]);
+    ranks = q.mul(n - 1).expand(shape).masked_fill(nan.any(-1, true).expand(shape), n - 1);
   }
-  // Index tensors shaped [nq, ...moved shape with last dim 1], restored to the layout of `sorted`.
-  const moved = sorted.transpose(d, sorted.dim() - 1).shape.slice();
-  moved[moved.length - 1] = 1;
-  const shapeQ = [nq, ...moved];
-  const back = (t: Tensor): Tensor => (d === sorted.dim() - 1 ? t : t.transpose(d + 1, sorted.dim()).contiguous());
-  const loT = back(makeTensor(lo, { dtype: int64 }).reshape(shapeQ));
-  const hiT = back(makeTensor(hi, { dtype: int64 }).reshape(shapeQ));
-  let wT = back(makeTensor(w, { dtype: x.dtype }).reshape(shapeQ));
-  if (a.q instanceof Tensor && a.q.requires_grad && interpolation === "linear") {
-    // weight = q * (n - 1) - lo, written with q so the gradient reaches it (values unchanged).
-    const slope = back(makeTensor(nm1, { dtype: x.dtype }).reshape(shapeQ));
-    const qCol = a.q.reshape([nq, ...shapeQ.slice(1).map(() => 1)]);
-    wT = qCol.mul(slope).sub(qCol.detach().mul(slope)).add(wT);
+  const at = ranks.detach();
+  const pos = interpolation === "lower" ? at.floor() : interpolation === "higher" ? at.ceil() : interpolation === "nearest" ? at.round() : at;
+  const below = pos.to(int64);
+  const values = sorted.gather(-1, below);
+  if (interpolation === "linear" || interpolation === "midpoint") {
+    // weight = ranks - below, so a q that requires grad gets its gradient through it
+    const weights = interpolation === "midpoint" ? at.mul(0).add(0.5) : ranks.sub(below);
+    values.lerp_(sorted.gather(-1, at.ceil().to(int64)), weights);
   }
-  const expanded = sorted.unsqueeze(0).expand([nq, ...sorted.shape]);
-  const vLo = expanded.gather(d + 1, loT);
-  const vHi = expanded.gather(d + 1, hiT);
-  let out = interpolation === "linear" || interpolation === "midpoint" ? vLo.add(vHi.sub(vLo).mul(wT)) : vLo;
-  // out: [nq, ...src shape with dim d of size 1]
-  if (a.dim === undefined || a.dim === null) {
-    out = keepdim ? out.reshape([nq, ...x.shape.map(() => 1)]) : out.reshape([nq]);
-  } else if (!keepdim) out = out.squeeze(d + 1);
-  return qScalar ? out.squeeze(0) : out;
+  // q's dim first, as torch moves it: in place
+  if (q.dim() === 0) values.squeeze_(-1);
+  else values.unsqueeze_(0).transpose_(0, -1).squeeze_(-1);
+  return values;
 }
 
 /** quantile(x, q, dim?, keepdim=false, { interpolation: "linear" | "lower" | "higher" | "midpoint" | "nearest" }); NaN propagates. */
@@ -313,8 +288,9 @@ export function aminmax(x: Tensor, ...args: PyArgs<[], { dim?: number | null; ke
   if (x.numel() === 0) throw new RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.");
   const all = a.dim === undefined || a.dim === null;
   const kd = a.keepdim ?? false;
-  const min = all ? (kd ? x.amin(x.shape.map((_, i) => i), true) : x.amin()) : x.amin(a.dim!, kd);
-  const max = all ? (kd ? x.amax(x.shape.map((_, i) => i), true) : x.amax()) : x.amax(a.dim!, kd);
+  // torch 1.13 has no derivative for aminmax: both results hang from a NotImplemented node (backward raises)
+  const min = withoutDerivative("aten::aminmax", [x], () => (all ? (kd ? x.amin(x.shape.map((_, i) => i), true) : x.amin()) : x.amin(a.dim!, kd)));
+  const max = withoutDerivative("aten::aminmax", [x], () => (all ? (kd ? x.amax(x.shape.map((_, i) => i), true) : x.amax()) : x.amax(a.dim!, kd)));
   const result = { min, max };
   Object.defineProperty(result, Symbol.iterator, { enumerable: false, value: () => [min, max][Symbol.iterator]() });
   Object.defineProperty(result, 0, { enumerable: false, value: min });
@@ -600,12 +576,14 @@ type TrapezoidOptions = { x?: Tensor | null; dx?: number | null; dim?: number };
  * trapezoid(y, x?, { dx, dim }) (alias trapz): the trapezoidal rule along dim, in torch 1.13's steps and checks
  * (aten's trapezoid): with x, sum(dx * (y[1:] + y[:-1])) / 2, a 1-D x viewed along dim and needing one value per
  * sample, a lower-dimensional x padded with leading 1s; with a scalar dx, (sum(y) - (y[0] + y[-1]) * 0.5) * dx.
+ * The numbers are aten's Scalar overloads, so the graph is torch's (DivBackward1 / MulBackward1 on top); no samples
+ * along dim give zeros, as torch (a new tensor, outside the graph).
  */
 export function trapezoid(y: Tensor, ...args: PyArgs<[x?: Tensor | null], TrapezoidOptions>): Tensor {
   const a = parseArgs<TrapezoidOptions>("trapezoid", ["x", "dx", "dim"], args);
   const d = normalizeDim(a.dim ?? -1, Math.max(y.dim(), 1));
   const n = y.shape[d];
-  if (n === 0) return y.sum(d);
+  if (n === 0) return no_grad(() => y.sum(d).mul(0));
   if (a.x) {
     if (y.dtype === bool || a.x.dtype === bool) throw new RuntimeError("trapezoid: received a bool input for `x` or `y`, but bool is not supported");
     let xv = a.x;
@@ -615,45 +593,44 @@ export function trapezoid(y: Tensor, ...args: PyArgs<[x?: Tensor | null], Trapez
     } else if (xv.dim() < y.dim()) xv = xv.view([...new Array<number>(y.dim() - xv.dim()).fill(1), ...xv.shape]);
     const m = xv.shape[d];
     const dx = xv.narrow(d, 1, Math.max(m - 1, 0)).sub(xv.narrow(d, 0, Math.max(m - 1, 0)));
-    return dx.mul(y.narrow(d, 1, n - 1).add(y.narrow(d, 0, n - 1))).sum(d).div(2);
+    return divScalar(y.narrow(d, 1, n - 1).add(y.narrow(d, 0, n - 1)).mul(dx).sum(d), 2);
   }
   if (y.dtype === bool) throw new RuntimeError("trapezoid: received a bool input for `y`, but bool is not supported");
-  return y.sum(d).sub(y.select(d, 0).add(y.select(d, n - 1)).mul(0.5)).mul(a.dx ?? 1);
+  return mulScalar(y.sum(d).sub(mulScalar(y.select(d, 0).add(y.select(d, n - 1)), 0.5)), a.dx ?? 1);
 }
 
 type CovOptions = { correction?: number; fweights?: Tensor | null; aweights?: Tensor | null };
 
-/** cov(x, { correction=1, fweights, aweights }): rows are variables, columns observations. */
+/**
+ * cov(x, { correction=1, fweights, aweights }): rows are variables, columns observations. Written op for op as
+ * aten's cov, so the graph is torch 1.13's (SqueezeBackward0 <- DivBackward0 <- MmBackward0) and so is the shape:
+ * the result is squeezed (one variable gives a 0-d covariance).
+ */
 export function cov(x: Tensor, ...args: PyArgs<[], CovOptions>): Tensor {
   const a = parseArgs<CovOptions>("cov", ["correction", "fweights", "aweights"], args);
   if (x.dim() > 2) throw new RuntimeError(`cov(): expected input to have two or fewer dimensions but got an input with ${x.dim()} dimensions`);
-  const m = x.dim() < 2 ? x.reshape(1, -1) : x;
-  const xf = m.dtype.is_floating_point ? m : m.to(float32);
-  const nObs = xf.shape[1];
+  const m = x.dim() < 2 ? x.view(1, -1) : x;
+  let xf = m.dtype.is_floating_point ? m : m.to(float32);
   let w: Tensor | null = null;
-  if (a.fweights) w = a.fweights.to(xf.dtype);
-  if (a.aweights) w = w ? w.mul(a.aweights.to(xf.dtype)) : a.aweights.to(xf.dtype);
+  if (a.fweights) w = a.fweights;
+  if (a.aweights) w = w ? w.mul(a.aweights) : a.aweights;
   const correction = a.correction ?? 1;
-  let out: Tensor;
-  if (w) {
-    const wSum = w.sum();
-    const avg = xf.mul(w).sum(1, true).div(wSum);
-    const centered = xf.sub(avg);
-    const norm = a.aweights ? wSum.sub(w.mul(a.aweights.to(xf.dtype)).sum().div(wSum).mul(correction)) : wSum.sub(correction);
-    out = centered.mul(w).matmul(centered.t()).div(norm.clamp({ min: 0 }));
-  } else {
-    const centered = xf.sub(xf.mean(1, true));
-    out = centered.matmul(centered.t()).div(Math.max(nObs - correction, 0));
-  }
-  return x.dim() < 2 ? out.reshape([]) : out;
+  // with no weights, the count of observations as a long tensor (so the divisions below are by a tensor, as torch's)
+  const wSum = w ? w.sum() : makeTensor(xf.shape[1], { dtype: int64 });
+  const avg = (w ? xf.mul(w) : xf).sum(1).div(wSum);
+  let norm = w && a.aweights && correction !== 0 ? wSum.sub(mulScalar(w.mul(a.aweights).sum(), correction).div(wSum)) : wSum.sub(correction);
+  // torch warns "cov(): degrees of freedom is <= 0" and zeroes the factor
+  if (no_grad(() => norm.le(0).item())) norm = norm.detach().mul(0);
+  xf = xf.sub(avg.unsqueeze(1));
+  return xf.mm((w ? xf.mul(w) : xf).t()).div(norm).squeeze();
 }
 
-/** corrcoef(x): Pearson correlation coefficients of the rows (clipped to [-1, 1]). */
+/** corrcoef(x): Pearson correlation coefficients of the rows (clipped to [-1, 1]), as aten's corrcoef. */
 export function corrcoef(x: Tensor): Tensor {
   const c = cov(x);
   if (c.dim() === 0) return c.div(c);
-  const d = c.diagonal().sqrt();
-  return c.div(d.unsqueeze(1)).div(d.unsqueeze(0)).clamp(-1, 1);
+  const d = c.diag().sqrt();
+  return c.div(d.view(-1, 1)).div(d.view(1, -1)).clip(-1, 1);
 }
 
 type CdistOptions = { p?: number; compute_mode?: string };

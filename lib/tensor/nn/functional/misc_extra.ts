@@ -8,6 +8,7 @@
 import { parseArgs, type PyArgs, checkNoMoreArgs } from "../../args";
 import { RuntimeError, ValueError } from "../../errors";
 import { default_generator, type Generator } from "../../random";
+import { withoutDerivative } from "../../autograd/not_implemented";
 import { exponential_ } from "../../ops/inplace_extra";
 import type { Tensor } from "../../tensor";
 import * as Fa from "./activation";
@@ -45,8 +46,7 @@ export function gumbel_softmax(logits: Tensor, ...args: PyArgs<[tau?: number, ha
   return yHard.sub(ySoft.detach()).add(ySoft);
 }
 
-/** F.channel_shuffle(input, groups): (N, g * k, *) -> channels reordered as (N, k, g, *) transposed. */
-export function channel_shuffle(input: Tensor, ...args: PyArgs<[groups: number], { groups?: number }>): Tensor {
+function shuffleChannels(input: Tensor, op: string, args: readonly unknown[]): Tensor {
   checkTensor(input, "channel_shuffle");
   const groups = parseArgs<{ groups?: number }>("channel_shuffle", ["groups"], args).groups;
   if (groups === undefined) throw new RuntimeError("channel_shuffle() missing 1 required positional argument: 'groups'");
@@ -54,12 +54,18 @@ export function channel_shuffle(input: Tensor, ...args: PyArgs<[groups: number],
   if (!(groups > 0)) throw new RuntimeError(`Number of groups to divide channels in must be positive. Value of groups:${groups}`);
   const [N, C, ...rest] = input.shape;
   if (C % groups !== 0) throw new RuntimeError(`Number of channels must be divisible by groups. Got ${C} channels and ${groups} groups.`);
-  return input.reshape([N, groups, C / groups, ...rest]).transpose(1, 2).reshape(input.shape.slice());
+  // torch 1.13 has no derivative for it: the result hangs from a NotImplemented node, and backward raises
+  return withoutDerivative(op, [input], () => input.reshape([N, groups, C / groups, ...rest]).transpose(1, 2).reshape(input.shape.slice()));
 }
 
-/** F.native_channel_shuffle: the same as channel_shuffle. */
+/** F.channel_shuffle(input, groups): (N, g * k, *) -> channels reordered as (N, k, g, *) transposed. */
+export function channel_shuffle(input: Tensor, ...args: PyArgs<[groups: number], { groups?: number }>): Tensor {
+  return shuffleChannels(input, "channel_shuffle", args);
+}
+
+/** F.native_channel_shuffle: the same as channel_shuffle (its missing derivative named aten::native_channel_shuffle). */
 export function native_channel_shuffle(input: Tensor, ...args: PyArgs<[groups: number], { groups?: number }>): Tensor {
-  return channel_shuffle(input, ...args);
+  return shuffleChannels(input, "aten::native_channel_shuffle", args);
 }
 
 type IntOrPair = number | readonly number[];
