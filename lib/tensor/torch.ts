@@ -31,6 +31,7 @@ import * as einsumOps from "./ops/einsum";
 import * as indexing from "./ops/indexing";
 import * as join from "./ops/join";
 import type { ScatterReduceArgs } from "./ops/scatter_reduce";
+import { segment_reduce } from "./ops/segment_reduce";
 import * as matmul from "./ops/matmul";
 import { withOutAll } from "./ops/out_arg";
 import { leadingByName, LINALG_FIXED_ARITY, withFixedArityAll } from "./ops/fixed_arity";
@@ -375,6 +376,8 @@ const torchBase = {
   },
   scatter_add: (x: Tensor, dim: number, index: Tensor, src: Tensor) => x.scatter_add(dim, index, src),
   scatter_reduce: (x: Tensor, dim: number, index: Tensor, src: Tensor, ...args: ScatterReduceArgs) => x.scatter_reduce(dim, index, src, ...args),
+  /** torch.segment_reduce(data, reduce, { lengths | offsets, axis, unsafe, initial }) (ops/segment_reduce.ts). */
+  segment_reduce,
   index_add: (x: Tensor, dim: number, index: Tensor, source: Tensor, ...args: PyArgs<[alpha?: number], IndexAddOptions>) => x.index_add(dim, index, source, ...args),
   /** torch.index_put(x, specs, values, accumulate?): out-of-place x[specs] = values. */
   index_put: (x: Tensor, specs: readonly IndexSpec[], value: TensorLike, ...args: PyArgs<[accumulate?: boolean], { accumulate?: boolean }>) => x.index_put(specs, value, ...args),

@@ -122,6 +122,7 @@ export const FN_HINTS: Record<string, (() => unknown[])[]> = {
   "Tensor.index_reduce_": [() => [x(), 1, idx(), x().narrow(1, 0, 2), "prod"]],
   "torch.scatter_reduce": [() => [x(), 1, gatherIndex(), x(), "sum"]], "Tensor.scatter_reduce": [() => [x(), 1, gatherIndex(), x(), "sum"]],
   "Tensor.scatter_reduce_": [() => [x(), 1, gatherIndex(), x(), "sum"]],
+  "torch.segment_reduce": [() => [torch.tensor([1, 2, 3, 4.5]), "sum", { lengths: torch.tensor([1, 3], { dtype: torch.long }) }]],
   "torch.select_scatter": [() => [x(), vec(), 0, 1]], "Tensor.select_scatter": [() => [x(), vec(), 0, 1]],
   // an index per dimension and the values to put (values are required since torch 1.13's index_put(indices, values))
   ...Object.fromEntries(["torch.index_put", "torch.index_put_", "Tensor.index_put", "Tensor.index_put_"].map((n) => [n, [() => [x(), [torch.tensor([1, 0], { dtype: torch.long })], torch.tensor(0.5)]]])),

@@ -143,6 +143,7 @@ const forms: Form[] = [
   { name: "torch.mvlgamma", positional: () => torch.mvlgamma(a23().add(3), 2), options: () => torch.mvlgamma(a23().add(3), { p: 2 }) },
   { name: "torch.index_reduce", positional: () => torch.index_reduce(a23(), 1, torch.tensor([0, 2, 0], { dtype: torch.long }), b23(), "amax"), options: () => torch.index_reduce(a23(), 1, torch.tensor([0, 2, 0], { dtype: torch.long }), b23(), { reduce: "amax", include_self: true }) },
   { name: "torch.scatter_reduce", positional: () => torch.scatter_reduce(a23(), 1, torch.tensor([[0, 0], [2, 2]], { dtype: torch.long }), b23(), "amax"), options: () => torch.scatter_reduce(a23(), 1, torch.tensor([[0, 0], [2, 2]], { dtype: torch.long }), b23(), { reduce: "amax", include_self: true }) },
+  { name: "torch.segment_reduce", positional: () => torch.segment_reduce(b23(), "max", { lengths: torch.tensor([1, 1], { dtype: torch.long }) }), options: () => torch.segment_reduce(b23(), { reduce: "max", lengths: torch.tensor([1, 1], { dtype: torch.long }), axis: 0 }) },
   { name: "torch.index_put", positional: () => torch.index_put(a23(), [torch.tensor([0, 0], { dtype: torch.long })], torch.ones(3), true), options: () => torch.index_put(a23(), [torch.tensor([0, 0], { dtype: torch.long })], torch.ones(3), { accumulate: true }) },
   { name: "torch.tril", positional: () => torch.tril(a23(), -1), options: () => torch.tril(a23(), { diagonal: -1 }) },
   { name: "torch.triu", positional: () => torch.triu(a23(), 1), options: () => torch.triu(a23(), { diagonal: 1 }) },
