@@ -5,7 +5,7 @@
  * the memory formats and layouts, and their Tensor methods. Spread into torch by ../index.ts, which
  * then calls installTorch113Names: what a running profiler wraps, torch.linalg's eig / eigvals / ldl_*, the
  * memory_format handling of Tensor methods and *_like creators, the distributions' expand / mode /
- * enumerate_support, and torch.autograd.profiler / forward_ad.
+ * enumerate_support, torch.autograd.profiler / forward_ad, and torch.sparse.torch (the torch namespace).
  */
 import { parseArgs, type PyArgs } from "../args";
 import { forward_ad } from "../autograd/forward_ad";
@@ -167,4 +167,7 @@ export function installTorch113Names(torch: Record<string, unknown>, F: object):
   torch.empty = emptyWithFormat(torch.empty as () => Tensor);
   const autograd = torch.autograd as Record<string, unknown>;
   Object.assign(autograd, { profiler: autogradProfilerNamespace, forward_ad });
+  // Python's torch.sparse module holds the torch module it imports, and capsule-network tutorials write
+  // torch.sparse.torch.eye(10).index_select(...) (gram-ai, higgsfield): the same namespace, not listed among sparse's names
+  if (typeof torch.sparse === "object" && torch.sparse !== null) Object.defineProperty(torch.sparse, "torch", { value: torch, enumerable: false });
 }

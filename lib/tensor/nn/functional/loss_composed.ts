@@ -135,6 +135,11 @@ export function smooth_l1_loss(input: Tensor, target: Tensor, ...args: SmoothL1L
   });
 }
 
+const KL_DIV_MEAN_WARNING =
+  "UserWarning: reduction: 'mean' divides the total loss by both the batch size and the support size." +
+  "'batchmean' divides only by the batch size, and aligns with the KL div math definition." +
+  "'mean' will be changed to behave the same as 'batchmean' in the next major release.";
+
 export interface KLDivOptions {
   size_average?: boolean | null;
   reduce?: boolean | null;
@@ -157,9 +162,14 @@ export const parseKLDiv = (fn: string, args: readonly unknown[]) =>
  * "mean" (the default, as in PyTorch) divides by the number of elements.
  */
 export function kl_div(input: Tensor, target: Tensor, ...args: KLDivArgs): Tensor {
-  checkPair(input, target, "kl_div");
+  // torch 1.13's kl_div broadcasts without the regression losses' target-size warning (DALL-E's DiscreteVAE puts a [1]
+  // log-uniform input against [b, n, K] log-probabilities)
+  checkPair(input, target, "kl_div", false);
   const a = parseKLDiv("kl_div", args);
+  const legacy = (a.size_average ?? null) !== null || (a.reduce ?? null) !== null;
   const reduction = legacyReduction(a, ["batchmean"]);
+  // torch 1.13 warns of reduction='mean' (the default) when it is asked for by name, not through size_average / reduce
+  if (!legacy && reduction === "mean") warnOnce(KL_DIV_MEAN_WARNING);
   let v: Tensor;
   if (a.log_target) v = target.exp().mul(target.sub(input));
   else {
