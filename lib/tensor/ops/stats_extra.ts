@@ -16,6 +16,7 @@ import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { broadcastShapes, normalizeDim } from "../shape";
 import { Tensor, type MinMaxResult } from "../tensor";
 import { linspace, ones, tensor as makeTensor } from "./creation";
+import { logcumsumexpAlong } from "./logcumsumexp";
 import { cat } from "./join";
 import { rowsAlong, sort } from "./sort";
 import { torchModeIndex, torchQuickSelect } from "./std_order";
@@ -343,7 +344,7 @@ export function cummin(x: Tensor, ...args: PyArgs<[dim: number], { dim?: number 
   return cumulativeExtreme(x, dim, "cummin");
 }
 
-/** logcumsumexp(x, dim): log(cumsum(exp(x))) shifted by the (constant) max for stability. */
+/** logcumsumexp(x, dim): a running log-add-exp along dim (ops/logcumsumexp.ts), exact whatever the spread. */
 export function logcumsumexp(x: Tensor, ...args: PyArgs<[dim: number], { dim?: number }>): Tensor {
   return logcumsumexpOf(x, args, false);
 }
@@ -370,13 +371,7 @@ function logcumsumexpOf(x: Tensor, args: PyArgs<[dim: number], { dim?: number }>
     normalizeDim(dim, x.dim());
     return composite("LogcumsumexpBackward0", [x], (xx) => xx.clone());
   }
-  return composite("LogcumsumexpBackward0", [x], (xx) => {
-    const m = no_grad(() => {
-      const mm = xx.amax({ dim, keepdim: true });
-      return mm.masked_fill(mm.isinf(), 0);
-    });
-    return xx.sub(m).exp().cumsum(dim).log().add(m);
-  });
+  return logcumsumexpAlong(x, normalizeDim(dim, Math.max(x.dim(), 1)));
 }
 
 type DiffOptions = { n?: number; dim?: number; prepend?: Tensor | null; append?: Tensor | null };
