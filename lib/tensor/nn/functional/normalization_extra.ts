@@ -12,6 +12,7 @@ import { cat } from "../../ops/join";
 import type { Tensor } from "../../tensor";
 import { torchSize } from "../repr";
 import { checkTensor } from "./_util";
+import { batch_norm } from "./normalization";
 
 export interface NormalizeOptions {
   p?: number;
@@ -114,27 +115,23 @@ export function instance_norm(input: Tensor, ...args: InstanceNormArgs): Tensor 
   for (const [name, t] of [["running_mean", a.running_mean], ["running_var", a.running_var], ["weight", a.weight], ["bias", a.bias]] as const) {
     if (t && t.numel() !== C) throw new RuntimeError(`${name} should contain ${N * C} elements not ${N * t.numel()}`);
   }
-  const cs = channelShape(input);
-  let y: Tensor;
+  if (!useInputStats && (!a.running_mean || !a.running_var)) throw new RuntimeError("Expected running_mean and running_var to be defined when use_input_stats is false");
+  // As aten's instance_norm, so the graph is torch's (ViewBackward0 <- NativeBatchNormBackward0 <- [ViewBackward0,
+  // RepeatBackward0, RepeatBackward0]): one batch_norm of the [1, N*C, ...] view, the statistics and affine parameters
+  // repeated N times, the repeated running statistics averaged back over N.
+  const shape = [1, N * C, ...input.shape.slice(2)];
+  const runningMean = a.running_mean ? a.running_mean.repeat(N) : null;
+  const runningVar = a.running_var ? a.running_var.repeat(N) : null;
+  const out = batch_norm(input.contiguous().view(shape), runningMean, runningVar, {
+    weight: a.weight ? a.weight.repeat(N) : null, bias: a.bias ? a.bias.repeat(N) : null, training: useInputStats, momentum: a.momentum ?? 0.1, eps,
+  });
   if (useInputStats) {
-    const flat = input.reshape(N, C, -1);
-    const mean = flat.mean(-1, true);
-    const variance = flat.var(-1, false, true);
-    y = flat.sub(mean).div(variance.add(eps).sqrt()).view(input.shape.slice()); // ViewBackward0, as torch
-    const rm = a.running_mean;
-    const rv = a.running_var;
-    if (rm || rv) {
-      const m = a.momentum ?? 0.1;
-      no_grad(() => {
-        if (rm) rm.mul_(1 - m).add_(mean.detach().reshape(N, C).mean(0).mul(m));
-        if (rv) rv.mul_(1 - m).add_(flat.detach().var(-1, true).mean(0).mul(m));
-      });
-    }
-  } else {
-    if (!a.running_mean || !a.running_var) throw new RuntimeError("Expected running_mean and running_var to be defined when use_input_stats is false");
-    y = input.sub(a.running_mean.reshape(cs)).div(a.running_var.reshape(cs).add(eps).sqrt());
+    no_grad(() => {
+      if (a.running_mean) a.running_mean.copy_(runningMean!.view(N, C).mean(0));
+      if (a.running_var) a.running_var.copy_(runningVar!.view(N, C).mean(0));
+    });
   }
-  return affine(y, input, a.weight, a.bias);
+  return out.view(input.shape.slice());
 }
 
 export interface LocalResponseNormOptions {
