@@ -36,11 +36,12 @@ export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, ...args
   const lead = input1.shape.slice(0, -1);
   const x1 = input1.reshape(-1, I1);
   const x2 = input2.reshape(-1, I2);
+  // aten's _trilinear as one node (TrilinearBackward0), reshaped back, then the bias added: torch 1.13's graph.
   // (B, I1) @ (I1, O * I2) -> (B, O, I2), then contract I2 with x2.
-  const t = x1.matmul(weight.permute(1, 0, 2).reshape(I1, O * I2)).reshape(-1, O, I2);
-  let y = t.mul(x2.unsqueeze(1)).sum(2);
-  if (bias) y = y.add(bias);
-  return y.reshape([...lead, O]);
+  const y = composite("TrilinearBackward0", [x1, weight, x2], (a, w, b) =>
+    a.matmul(w.permute(1, 0, 2).reshape(I1, O * I2)).reshape(-1, O, I2).mul(b.unsqueeze(1)).sum(2),
+  ).reshape([...lead, O]);
+  return bias ? y.add(bias) : y;
 }
 
 type IntOrTuple = number | readonly number[];
