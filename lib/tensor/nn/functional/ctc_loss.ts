@@ -22,6 +22,8 @@ import { Tensor } from "../../tensor";
 import { checkReduction, type Reduction } from "./_util";
 import { pyTypeName } from "../../py_type_name";
 import { contiguousData, empty } from "../../ops/util";
+import { tensor as makeTensor, zeros } from "../../ops/creation";
+import { where } from "../../ops/where";
 
 export interface CTCLossOptions {
   blank?: number;
@@ -158,21 +160,18 @@ export function ctc_loss(log_probs: Tensor, targets: Tensor, inputLengths: unkno
     } else nll[n] = L === 0 ? 0 : Infinity;
     alphas.push(alpha);
   }
-  const per = Float64Array.from(nll, (v) => (zeroInf && v === Infinity ? 0 : v));
-  const out = reduction === "none" ? empty(unbatched ? [] : [N], log_probs.dtype) : empty([], log_probs.dtype);
-  if (reduction === "none") out._data.set(per);
-  else {
-    let total = 0;
-    for (let n = 0; n < N; n++) total += reduction === "mean" ? per[n] / Math.max(tgLen[n], 1) : per[n];
-    out._data[0] = reduction === "mean" ? total / N : total;
-  }
-
-  return record(out, "CtcLossBackward0", [log_probs], (g) => {
+  // As aten's ctc_loss, so the graph is torch 1.13's: the per-sample losses of _ctc_loss (CtcLossBackward0, over the
+  // [T, 1, C] unsqueezed log_probs when unbatched), zero_infinity's where(res == inf, 0, res), then the reduction
+  // (mean: (res / target_lengths.clamp_min(1)).mean(), sum: res.sum(), none: res, squeezed when unbatched).
+  const input = unbatched ? log_probs.unsqueeze(1) : log_probs;
+  const raw = empty([N], log_probs.dtype);
+  raw._data.set(nll);
+  let res = record(raw, "CtcLossBackward0", [input], (g) => {
     const gd = contiguousData(g);
-    const grad = empty(log_probs.shape, g.dtype);
+    const grad = empty(input.shape, g.dtype);
     const gr = grad._data;
     for (let n = 0; n < N; n++) {
-      const scale = reduction === "none" ? gd[n] : reduction === "mean" ? gd[0] / Math.max(tgLen[n], 1) / N : gd[0];
+      const scale = gd[n];
       if (zeroInf && nll[n] === Infinity) continue;
       const lab = labelsOf[n];
       const S2 = lab.length;
@@ -204,4 +203,8 @@ export function ctc_loss(log_probs: Tensor, targets: Tensor, inputLengths: unkno
     }
     return [grad];
   });
+  if (zeroInf) res = where(res.eq(Infinity), zeros([], { dtype: res.dtype }), res);
+  if (reduction === "mean") return res.div(makeTensor(tgLen, { dtype: res.dtype }).clamp_min(1)).mean();
+  if (reduction === "sum") return res.sum();
+  return unbatched ? res.squeeze(0) : res;
 }
