@@ -709,20 +709,64 @@ export function matrix_power(A: Tensor, n: number): Tensor {
   return result!;
 }
 
-/** linalg.multi_dot(tensors): a chain of matmuls (first and last may be vectors). */
+/**
+ * linalg.multi_dot(tensors): a chain of matrix products (the first may be a row vector, the last a column vector),
+ * as torch 1.13's multi_dot runs it, so the graph is torch's (ViewBackward0 <- MmBackward0 <- ...): two matrices one
+ * mm, three by the cheaper of (AB)C and A(BC), more in the order of the matrix-chain dynamic program; then viewed
+ * to the result's shape.
+ */
 export function multi_dot(tensors: readonly Tensor[]): Tensor {
-  if (tensors.length < 2) throw new RuntimeError(`multi_dot(): expected at least 2 tensors but got ${tensors.length}`);
-  const first = tensors[0].dim() === 1 ? tensors[0].unsqueeze(0) : tensors[0];
-  const lastT = tensors[tensors.length - 1];
-  const last = lastT.dim() === 1 ? lastT.unsqueeze(1) : lastT;
-  const mats = [first, ...tensors.slice(1, -1), last];
-  mats.forEach((t, i) => {
-    if (t.dim() !== 2) throw new RuntimeError(`multi_dot(): tensor ${i} must be 2D but got ${t.dim()}D`);
-  });
-  let out = mats.reduce((acc, t) => acc.matmul(t));
-  if (tensors[0].dim() === 1) out = out.squeeze(0);
-  if (lastT.dim() === 1) out = out.squeeze(-1);
-  return out;
+  const n = tensors.length;
+  if (n < 2) throw new RuntimeError(`multi_dot(): expected at least 2 tensors but got ${n}`);
+  const mats = tensors.slice();
+  const outShape: number[] = [];
+  const [first, last] = [tensors[0], tensors[n - 1]];
+  if (first.dim() !== 1 && first.dim() !== 2) throw new RuntimeError(`multi_dot(): the first tensor must be 1D or 2D but got ${first.dim()}D`);
+  if (first.dim() === 1) mats[0] = first.unsqueeze(0);
+  else outShape.push(first.shape[0]);
+  if (last.dim() !== 1 && last.dim() !== 2) throw new RuntimeError(`multi_dot(): the last tensor must be 1D or 2D but got ${last.dim()}D`);
+  if (last.dim() === 1) mats[n - 1] = last.unsqueeze(-1);
+  else outShape.push(last.shape[1]);
+  for (let i = 1; i < n - 1; i++) {
+    if (mats[i].dim() !== 2) throw new RuntimeError(`multi_dot(): tensor ${i} must be 2D but got ${mats[i].dim()}D`);
+  }
+  for (let i = 1; i < n; i++) {
+    if (mats[i - 1].shape[1] !== mats[i].shape[0]) {
+      throw new RuntimeError(`multi_dot(): tensors ${i - 1} and ${i} with shapes [${mats[i - 1].shape.join(", ")}] and [${mats[i].shape.join(", ")}] cannot be multiplied`);
+    }
+  }
+  if (n === 2) return mats[0].mm(mats[1]).view(outShape);
+  if (n === 3) {
+    const [a, b, c, d] = [mats[0].shape[0], mats[1].shape[0], mats[2].shape[0], mats[2].shape[1]];
+    const cost1 = a * c * (b + d); // (AB)C
+    const cost2 = b * d * (a + c); // A(BC)
+    return (cost1 > cost2 ? mats[0].mm(mats[1].mm(mats[2])) : mats[0].mm(mats[1]).mm(mats[2])).view(outShape);
+  }
+  const split = matrixChainOrder(mats);
+  const chain = (i: number, j: number): Tensor => (i === j ? mats[i] : chain(i, split[i][j]).mm(chain(split[i][j] + 1, j)));
+  return chain(0, n - 1).view(outShape);
+}
+
+/** ATen's matrix_chain_order: split[i][j] is where the cheapest product of matrices i..j splits (first minimum wins). */
+function matrixChainOrder(mats: readonly Tensor[]): number[][] {
+  const n = mats.length;
+  const p = [...mats.map((t) => t.shape[0]), mats[n - 1].shape[1]];
+  const cost = mats.map(() => new Array<number>(n).fill(0));
+  const split = mats.map(() => new Array<number>(n).fill(0));
+  for (let l = 1; l < n; l++) {
+    for (let i = 0; i < n - l; i++) {
+      const j = i + l;
+      cost[i][j] = Infinity;
+      for (let k = i; k < j; k++) {
+        const q = cost[i][k] + cost[k + 1][j] + p[i] * p[k + 1] * p[j + 1];
+        if (q < cost[i][j]) {
+          cost[i][j] = q;
+          split[i][j] = k;
+        }
+      }
+    }
+  }
+  return split;
 }
 
 /** linalg.solve_triangular(A, B, { upper, left, unitriangular }): reads only the named triangle of A. */
