@@ -14,6 +14,8 @@
  * (and 5-D) parameters and buffers as PyTorch's does (a 5-D one with channels_last raises, as there).
  */
 import { RuntimeError, TypeError_ } from "./errors";
+import { record } from "./autograd/function";
+import { no_grad } from "./autograd/grad_mode";
 import { Tensor } from "./tensor";
 
 // The typed forms of what installMemoryFormats / installModuleMemoryFormat add at run time, so the
@@ -122,6 +124,19 @@ function inLastOrder(t: Tensor, rank: number, make: (shaped: Tensor) => Tensor):
   return make(t.permute(toLast(rank))).permute(fromLast(rank));
 }
 
+/**
+ * A copy of t laid out by `lay` (run outside the graph on a detached t), recorded as ONE node, as torch 1.13 records
+ * clone(memory_format=...) / contiguous(memory_format=...) (CloneBackward0) and to(memory_format=...) (_to_copy,
+ * ToCopyBackward0), not as the permute / clone / permute the layout is made of. The gradient passes through
+ * (converted back to t's dtype, as ToCopyBackward0); a non-floating result is outside the graph, as torch's.
+ */
+function copyNode(t: Tensor, name: "CloneBackward0" | "ToCopyBackward0", lay: (d: Tensor) => Tensor): Tensor {
+  const out = no_grad(() => lay(t.detach()));
+  out._base = null;
+  if (!out.dtype.is_floating_point) return out;
+  return record(out, name, [t], (g) => [g.dtype === t.dtype ? g : g.to(t.dtype)], [], true);
+}
+
 const isOptions = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype;
 
 /** Splits memory_format out of a trailing options object. */
@@ -151,7 +166,7 @@ export function installMemoryFormats(proto: Record<string, unknown>): void {
     const rank = rankFor(checkFormat("contiguous", f), this);
     if (rank === null) return contiguous.call(this, ...rest);
     if (channelsLastContiguous(this, rank)) return this;
-    return inLastOrder(this, rank, (p) => contiguous.call(p, ...rest) as Tensor);
+    return copyNode(this, "CloneBackward0", (d) => inLastOrder(d, rank, (p) => contiguous.call(p, ...rest) as Tensor));
   };
   proto.is_contiguous = function (this: Tensor, ...args: unknown[]) {
     if (args.length === 0) return isContiguous.call(this);
@@ -172,19 +187,21 @@ export function installMemoryFormats(proto: Record<string, unknown>): void {
     checkFormat("clone", f);
     const rank = f === preserve_format ? preservedRank(this) : rankFor(f, this);
     if (rank === null) return clone.call(this, ...rest);
-    return inLastOrder(this, rank, (p) => clone.call(p.contiguous(), ...rest) as Tensor);
+    return copyNode(this, "CloneBackward0", (d) => inLastOrder(d, rank, (p) => clone.call(p.contiguous(), ...rest) as Tensor));
   };
   proto.to = function (this: Tensor, ...args: unknown[]) {
     const { rest, format } = takeFormat(args);
     const out = to.call(this, ...rest) as Tensor;
+    // A copy in another layout is one _to_copy (ToCopyBackward0): the conversion, then the layout, on a detached input.
+    const relaid = (layout: (c: Tensor) => Tensor): Tensor => copyNode(this, "ToCopyBackward0", (d) => layout(to.call(d, ...rest) as Tensor));
     if (format === undefined || checkFormat("to", format) === preserve_format) {
       // A converted copy keeps a channels-last input's layout, as PyTorch's preserve_format.
       const kept = out === this ? null : preservedRank(this);
-      return kept === null || channelsLastContiguous(out, kept) ? out : inLastOrder(out, kept, (p) => contiguous.call(p) as Tensor);
+      return kept === null || channelsLastContiguous(out, kept) ? out : relaid((c) => inLastOrder(c, kept, (p) => contiguous.call(p) as Tensor));
     }
-    if (format === contiguous_format) return out.is_contiguous() ? out : (contiguous.call(out) as Tensor);
+    if (format === contiguous_format) return out.is_contiguous() ? out : relaid((c) => contiguous.call(c) as Tensor);
     const rank = rankFor(format, out)!;
-    return channelsLastContiguous(out, rank) ? out : inLastOrder(out, rank, (p) => contiguous.call(p) as Tensor);
+    return channelsLastContiguous(out, rank) ? out : relaid((c) => inLastOrder(c, rank, (p) => contiguous.call(p) as Tensor));
   };
   Object.defineProperty(proto, "layout", { get: () => strided, configurable: true, enumerable: false });
 }
