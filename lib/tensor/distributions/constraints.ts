@@ -186,14 +186,15 @@ export class _GreaterThan extends Constraint {
 }
 
 export class _GreaterThanEq extends Constraint {
-  constructor(readonly lower_bound: Bound) {
+  /** pyInt: the bound was a Python int in torch's source (NegativeBinomial's greater_than_eq(0)), printed without ".0". */
+  constructor(readonly lower_bound: Bound, private readonly pyInt = false) {
     super();
   }
   override check(value: Tensor): Tensor {
     return value.ge(this.lower_bound);
   }
   override toString(): string {
-    return `GreaterThanEq(lower_bound=${fmtBound(this.lower_bound)})`;
+    return `GreaterThanEq(lower_bound=${fmtBound(this.lower_bound, this.pyInt)})`;
   }
 }
 

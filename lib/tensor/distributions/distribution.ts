@@ -58,8 +58,11 @@ export class Distribution {
       if (e instanceof NotImplementedError) return;
       throw e;
     }
+    // a lazy parameter not computed yet is skipped, as PyTorch's `param not in self.__dict__ and lazy_property`
+    const lazy = (this as unknown as { _lazy_params?: readonly string[] })._lazy_params ?? [];
     for (const [param, constraint] of Object.entries(constraints)) {
       if (is_dependent(constraint)) continue;
+      if (lazy.includes(param) && !Object.prototype.hasOwnProperty.call(this, param)) continue;
       const value = (this as unknown as Record<string, unknown>)[param];
       if (!(value instanceof Tensor)) continue;
       const valid = no_grad(() => constraint.check(value).all().item());

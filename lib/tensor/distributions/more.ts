@@ -33,6 +33,8 @@ import { bceWithLogits, binaryLogits, broadcastAll, clampProbs, fmtParam, probsO
 import { warnOnce } from "../warnings";
 
 /** A 1-D tensor of values in like's dtype. */
+/** A lazy parameter's value kept as an own property (shadowing the class's getter), as PyTorch's lazy_property keeps it in __dict__. */
+const ownParam = (d: object, k: string, v: Tensor): Tensor => (Object.defineProperty(d, k, { value: v, writable: true, configurable: true, enumerable: true }), v);
 const torch_tensor = (vals: number[], like: Tensor): Tensor => new Tensor(Float64Array.from(vals), [vals.length], float64).to(like.dtype);
 const arangeLike = (n: number, like: Tensor): Tensor => torch_tensor(Array.from({ length: n }, (_, i) => i), like);
 
@@ -229,37 +231,47 @@ export class VonMises extends Distribution {
 
 type CountArgs = PyArgs<[total_count: Param, probs?: Param | null, logits?: Param | null, validate_args?: boolean | null], { total_count?: Param; probs?: Param | null; logits?: Param | null } & Validate>;
 
-/** NegativeBinomial(total_count, probs | logits): successes before total_count failures, success probability probs. */
+/**
+ * NegativeBinomial(total_count, probs | logits): successes before total_count failures, success probability probs.
+ * As in PyTorch, the parameter not given is a lazy property: computed (and kept as an own property) the first time
+ * it is read, by the user or by mean / variance / log_prob / sample, so the repr in a validation error lists it only
+ * from then on ("NegativeBinomial(total_count: ..., probs: ..., logits: ...)" after .mean).
+ */
 export class NegativeBinomial extends Distribution {
   total_count: Tensor;
-  probs: Tensor;
-  logits: Tensor;
-  private readonly fromProbs: boolean;
+  /** The parameter given (probs or logits): the batch shape, and param_shape. */
+  private readonly _param: Tensor;
   constructor(...args: CountArgs) {
     super([], [], false);
     const o = parseArgs<{ total_count?: Param; probs?: Param | null; logits?: Param | null } & Validate>("NegativeBinomial", ["total_count", "probs", "logits", "validate_args"], args);
     if (o.total_count === undefined) throw new ValueError("NegativeBinomial() missing 1 required positional argument: 'total_count'");
     const { probs, logits } = probsOrLogits(o);
-    this.fromProbs = probs !== null;
-    if (probs !== null) {
-      [this.total_count, this.probs] = broadcastAll(o.total_count, probs);
-      this.total_count = this.total_count.to(this.probs.dtype);
-      this.logits = binaryLogits(this.probs);
-    } else {
-      [this.total_count, this.logits] = broadcastAll(o.total_count, logits!);
-      this.total_count = this.total_count.to(this.logits.dtype);
-      this.probs = this.logits.sigmoid();
-    }
-    this._init(this.probs.shape, [], o.validate_args);
+    let param: Tensor;
+    [this.total_count, param] = broadcastAll(o.total_count, probs ?? logits!);
+    this.total_count = this.total_count.to(param.dtype);
+    ownParam(this, probs !== null ? "probs" : "logits", param);
+    this._param = param;
+    this._init(param.shape, [], o.validate_args);
+  }
+  get probs(): Tensor {
+    return ownParam(this, "probs", this.logits.sigmoid());
+  }
+  get logits(): Tensor {
+    return ownParam(this, "logits", binaryLogits(this.probs));
+  }
+  /** PyTorch's lazy properties: _init validates them only once computed. */
+  get _lazy_params(): readonly string[] {
+    return ["probs", "logits"];
   }
   override get arg_constraints(): Record<string, C.Constraint> {
-    return this.fromProbs ? { total_count: C.greater_than_eq(0), probs: C.half_open_interval(0, 1) } : { total_count: C.greater_than_eq(0), logits: C.real };
+    // torch writes greater_than_eq(0) with an int here: its repr says lower_bound=0
+    return { total_count: new C._GreaterThanEq(0, true), probs: C.half_open_interval(0, 1), logits: C.real };
   }
   override get support(): C.Constraint {
     return C.nonnegative_integer;
   }
   get param_shape(): number[] {
-    return this.probs.shape.slice();
+    return this._param.shape.slice();
   }
   override get mean(): Tensor {
     return this.total_count.mul(this.logits.exp());

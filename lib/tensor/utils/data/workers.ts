@@ -21,6 +21,8 @@
  * accepted and have nothing to bound.
  */
 import { default_generator, Generator } from "../../random";
+import { TypeError_ } from "../../errors";
+import { pyTypeName } from "../../py_type_name";
 
 /**
  * What get_worker_info() returns inside a worker: id, num_workers, seed (PyTorch's 64-bit
@@ -51,6 +53,13 @@ export function get_worker_info(): WorkerInfo | null {
  * 32-bit draws (high word first) reduced modulo 2**63. The low word alone seeds an mt19937.
  */
 export function drawBaseSeed(gen: Generator): { full: bigint; low: number } {
+  // DataLoader(..., generator=7): torch 1.13 fails here, in random_(generator=...), when the iterator starts
+  if (!(gen instanceof Generator)) {
+    throw new TypeError_(
+      `random_() received an invalid combination of arguments - got (generator=${pyTypeName(gen)}, ), but expected one of:\n` +
+        " * (*, torch.Generator generator)\n * (int from, int to, *, torch.Generator generator)\n * (int to, *, torch.Generator generator)\n",
+    );
+  }
   const high = gen.random();
   const low = gen.random();
   return { full: (BigInt(high & 0x7fffffff) << 32n) | BigInt(low), low };
