@@ -172,10 +172,18 @@ function regressionLoss(fn: string, node: string, input: Tensor, target: Tensor,
   checkTensor(target, fn, "target");
   const a = parseRegressionLoss(fn, args);
   const reduction = lossReduction(a);
-  if (l1 && target.dtype === bool) {
-    throw new RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
-  }
   const shape = broadcastShape(input, target, fn);
+  // torch 1.13's l1_loss is (input - target).abs() reduced: sub refuses bool operands, and two integer tensors
+  // keep their promoted integer dtype (uint8 wrapping), whose mean torch cannot take
+  if (l1 && (!input.dtype.is_floating_point || !target.dtype.is_floating_point)) {
+    const diff = input.sub(target);
+    if (!diff.dtype.is_floating_point) {
+      const loss = diff.abs();
+      if (reduction === "none") return loss;
+      if (reduction === "sum") return loss.sum();
+      throw new RuntimeError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${cppTypeName(loss.dtype)}`);
+    }
+  }
   // a float64 target makes a float64 loss, as torch (an integer one keeps the input's)
   const dt = target.dtype.is_floating_point ? promoteTypes(floatType(input), target.dtype) : floatType(input);
   const x = dataAs(input, shape, "input", fn);

@@ -4,11 +4,14 @@
  * - torch.segment_reduce (ops/segment_reduce.ts) was missing: lengths / offsets, batched lengths, axis, initial, the
  *   empty segments' identities (NaN for mean), NaN winning max / min, torch's checks in torch's order and words, and
  *   SegmentReduceBackward0 (max / min ties share positive gradients only, as 1.13's kernel does);
+ * - F.l1_loss of two integer tensors is (input - target).abs() in their integer dtype (uint8 wrapping), summed or
+ *   refused for mean as torch ("mean(): could not infer output dtype. ... Got: Long"); it computed a float loss;
+ *   a bool operand raises sub's error (the engine checked only the target's dtype, with the one-bool message);
  * Python's keywords are the trailing options object; a case's outcome is {dtype, shape, value (flat), grad_fn}, or
  * [error class, message].
  */
 import { describe, expect, it } from "vitest";
-import { torch, type Tensor } from "../../../../lib/tensor/index";
+import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { gradcheck } from "../../../../lib/grading/gradcheck";
 import fixture from "../../../fixtures/torch/known_gaps_s42.json";
 
@@ -155,5 +158,30 @@ describe("torch.segment_reduce", () => {
       expect(gradcheck((d) => torch.segment_reduce(d, r, { offsets: L(0, 2, 2, 4), initial: 1.5 }), [data]), r).toBe(true);
       expect(gradcheck((d) => torch.segment_reduce(d, r, { lengths: rows, axis: 1 }), [data]), r).toBe(true);
     }
+  });
+});
+
+describe("F.l1_loss on integer and bool tensors", () => {
+  it("(input - target).abs() in the integer dtype, mean refused, bool refused by sub", () => {
+    const a = () => L(1, 2, 3);
+    const b = () => L(3, 2, 0);
+    const u8 = (t: Tensor) => t.to(torch.uint8);
+    compare(fixture.l1_loss, {
+      "long mean": () => F.l1_loss(a(), b()),
+      "long none": () => F.l1_loss(a(), b(), { reduction: "none" }),
+      "long sum": () => F.l1_loss(a(), b(), { reduction: "sum" }),
+      "int32 mean": () => F.l1_loss(a().int(), b().int()),
+      "int32 long none": () => F.l1_loss(a().int(), b(), { reduction: "none" }),
+      "uint8 none": () => F.l1_loss(u8(a()), u8(b()), { reduction: "none" }),
+      "uint8 sum": () => F.l1_loss(u8(a()), u8(b()), { reduction: "sum" }),
+      "long float": () => F.l1_loss(a(), b().float()),
+      "float long none": () => F.l1_loss(a().float(), b(), { reduction: "none" }),
+      "bool bool": () => F.l1_loss(a().bool(), b().bool()),
+      "bool float": () => F.l1_loss(a().bool(), b().float()),
+      "float bool": () => F.l1_loss(a().float(), b().bool()),
+      "long broadcast sum": () => F.l1_loss(a().unsqueeze(0).expand(2, 3).contiguous(), b(), { reduction: "sum" }),
+      "nn.L1Loss long": () => new nn.L1Loss()(a(), b()),
+      "nn.L1Loss long sum": () => new nn.L1Loss({ reduction: "sum" })(a(), b()),
+    });
   });
 });
