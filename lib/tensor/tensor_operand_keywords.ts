@@ -59,10 +59,17 @@ type KeywordForms<P extends readonly unknown[], N extends readonly string[], O> 
     : never;
 
 /**
+ * The arguments P (a function's positional parameters), or a keyword form of the names N: P's first k operands
+ * positional, then one options object naming the others (and P's own trailing options, when it has one). The loss
+ * modules' forward (nn/modules/loss_keywords.ts: loss_fn(out, { target: y })) is typed with it.
+ */
+export type KeywordArgs<P extends readonly unknown[], N extends readonly string[]> = P | KeywordForms<P, N, KeywordOptions<P, N>>;
+
+/**
  * The arguments of the Tensor method K whose positional parameters are P: P itself, or a keyword form of
  * OPERAND_NAMES[K]'s names (see the file's comment).
  */
-export type OperandArgs<K extends keyof OperandTable, P extends readonly unknown[]> = P | KeywordForms<P, MethodOperandNames<K>, KeywordOptions<P, MethodOperandNames<K>>>;
+export type OperandArgs<K extends keyof OperandTable, P extends readonly unknown[]> = KeywordArgs<P, MethodOperandNames<K>>;
 
 /**
  * The torch.* function F (torch.unsqueeze, torch.add, ...) with its keyword forms for the names N (input first):
