@@ -671,33 +671,53 @@ export type ComplexFactories = {
 };
 
 /** torch.<name>(z, ...) for a complex first argument: the method of the same name, or a clear error. */
-const TORCH_ON_COMPLEX: Record<string, (z: ComplexTensor, ...rest: unknown[]) => unknown> = {
-  real: (z) => z.real,
-  imag: (z) => z.imag,
-  view_as_real: (z) => view_as_real(z),
+const TORCH_ON_COMPLEX = {
+  real: (z: ComplexTensor) => z.real,
+  imag: (z: ComplexTensor) => z.imag,
+  view_as_real: (z: ComplexTensor) => view_as_real(z),
   is_complex: () => true,
   is_floating_point: () => false,
-  numel: (z) => z.numel(),
-  zeros_like: (z) => new ComplexTensor(creation.zeros_like(z._pair)),
-  ones_like: (z) => new ComplexTensor(join.stack([creation.ones_like(z.real), creation.zeros_like(z.real)], -1)),
-  randn_like: (z) => new ComplexTensor(creation.randn_like(z._pair).mul(Math.SQRT1_2)),
-  rand_like: (z) => new ComplexTensor(creation.rand_like(z._pair)),
-};
+  numel: (z: ComplexTensor) => z.numel(),
+  zeros_like: (z: ComplexTensor) => new ComplexTensor(creation.zeros_like(z._pair)),
+  ones_like: (z: ComplexTensor) => new ComplexTensor(join.stack([creation.ones_like(z.real), creation.zeros_like(z.real)], -1)),
+  randn_like: (z: ComplexTensor) => new ComplexTensor(creation.randn_like(z._pair).mul(Math.SQRT1_2)),
+  rand_like: (z: ComplexTensor) => new ComplexTensor(creation.rand_like(z._pair)),
+} satisfies Record<string, (z: ComplexTensor, ...rest: unknown[]) => unknown>;
 const METHODS_FROM_TORCH = [
   "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "rsub", "matmul", "neg", "negative", "conj", "conj_physical",
   "resolve_conj", "resolve_neg", "is_conj", "exp", "log", "log2", "log10", "sqrt", "reciprocal", "pow", "abs", "absolute", "angle", "sum", "mean", "reshape", "flatten", "unsqueeze", "squeeze",
   "transpose", "swapaxes", "permute", "t", "select", "clone", "detach", "chunk", "unbind", "roll", "flip", "masked_fill", "square",
-];
+] as const;
+const JOINS = ["cat", "concat", "concatenate", "stack"] as const;
+/** The real operand first, the complex one second (torch.mul(x, z)): the real op hands it to binary() above. */
+type BinaryWithComplexOther = "add" | "sub" | "mul" | "div";
+
+type Join = (tensors: readonly (ComplexTensor | Tensor)[], dim?: number | { dim?: number }) => ComplexTensor;
+/**
+ * The types of torch.<fn> on complex tensors, as torchCall below computes them: TORCH_ON_COMPLEX's functions, the
+ * methods of METHODS_FROM_TORCH with the complex input first (torch.exp(z) is z.exp()), the joins of a list holding a
+ * complex tensor, and add / sub / mul / div of a real tensor by a complex one. index.ts adds them to torch's real
+ * signatures (those of them torch has), so torch.abs(z), torch.real(torch.fft.fft(x)) type-check as they run.
+ */
+export type ComplexTorchFunctions = {
+  [K in keyof typeof TORCH_ON_COMPLEX]: (input: ComplexTensor) => ReturnType<(typeof TORCH_ON_COMPLEX)[K]>;
+} & {
+  [K in (typeof METHODS_FROM_TORCH)[number]]: ComplexTensor[K] extends (...args: infer P) => infer R ? (input: ComplexTensor, ...args: P) => R : never;
+} & {
+  [K in (typeof JOINS)[number]]: Join;
+} & {
+  [K in BinaryWithComplexOther]: (input: Tensor | number, other: ComplexTensor) => ComplexTensor;
+};
 
 function torchCall(name: string, args: readonly unknown[]): { value: unknown } {
   const first = args[0];
-  if ((name === "cat" || name === "concat" || name === "concatenate" || name === "stack") && Array.isArray(first)) {
+  if ((JOINS as readonly string[]).includes(name) && Array.isArray(first)) {
     return { value: join2(name === "stack" ? "stack" : "cat", first, args[1]) };
   }
   const z = first as ComplexTensor;
-  const own = TORCH_ON_COMPLEX[name];
-  if (own) return { value: own(z, ...args.slice(1)) };
-  if (METHODS_FROM_TORCH.includes(name)) {
+  const own = (TORCH_ON_COMPLEX as Record<string, ((z: ComplexTensor) => unknown) | undefined>)[name];
+  if (own) return { value: own(z) };
+  if ((METHODS_FROM_TORCH as readonly string[]).includes(name)) {
     const m = (z as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
     return { value: m.apply(z, args.slice(1)) };
   }

@@ -63,7 +63,7 @@ import { torchAdditions } from "./api/index";
 import { installTorch113Names, torch113Names } from "./api/torch_1_13_names";
 import { defineComplexDtypes } from "./complex";
 import type { complexDtypes } from "./complex_dtype";
-import { complexFactory, type ComplexFactories } from "./complex_tensor";
+import { complexFactory, type ComplexFactories, type ComplexTorchFunctions } from "./complex_tensor";
 import * as nn from "./nn/index";
 import { deepcopy } from "./nn/deepcopy";
 import * as optim from "./optim/index";
@@ -86,11 +86,17 @@ export const F = nn.functional;
 
 const torchNamespace = { ...torchCore, ...torchAdditions, ...torch113Names, nn, optim, utils, save, load, onnx, func };
 /**
+ * torch.<fn>(z) of a complex tensor (torch.abs(z), torch.exp(z), torch.real(torch.fft.fft(x)), torch.cat([z, w])), which
+ * non_tensor_input.ts hands to complex_tensor.ts at run time: those of ComplexTorchFunctions that torch has, after its
+ * real signatures.
+ */
+type TorchOnComplex = Pick<ComplexTorchFunctions, keyof ComplexTorchFunctions & keyof typeof torchNamespace>;
+/**
  * The core torch namespace extended with the submodules, as `import torch` gives in Python. Typed with the keyword
  * forms of the fixed-signature functions' operands (torch.unsqueeze(x, { dim: 1 }), torch.add({ input, other }):
  * ops/fixed_arity.ts's OPERAND_NAMES reads them at run time).
  */
-export const torch = torchNamespace as ComplexFactories & TorchWithOperandKeywords<typeof torchNamespace> & typeof complexDtypes;
+export const torch = torchNamespace as ComplexFactories & TorchWithOperandKeywords<typeof torchNamespace> & typeof complexDtypes & TorchOnComplex;
 installTorch113Names(torch, nn.functional);
 // torch.sum(3), F.relu(null): torch 1.13's TypeError, not a JavaScript error from inside (./non_tensor_input.ts)
 for (const [prefix, ns] of [["torch", torch], ["torch.linalg", torch.linalg], ["torch.special", torch.special], ["torch.fft", torch.fft], ["F", nn.functional]] as const) {
