@@ -480,7 +480,8 @@ export function randint(a: number | RandintOptions, b?: number | readonly SizeAr
     const pos = [a, b, c].filter((v) => typeof v === "number" || Array.isArray(v)) as (number | readonly SizeArg[])[];
     const nums = pos.filter((v): v is number => typeof v === "number");
     const sizes = pos.filter((v): v is readonly SizeArg[] => Array.isArray(v));
-    const lowV = kLow ?? (nums.length === 2 || kHigh !== undefined ? nums[0] : 0);
+    // randint(low, { high, size }) takes its one number for low; randint({ high, size }) has low 0
+    const lowV = kLow ?? (nums.length === 2 || (kHigh !== undefined && nums.length === 1) ? nums[0] : 0);
     const highV = kHigh ?? (nums.length === 2 ? nums[1] : nums[0]);
     const sizeV = kSize ?? sizes[0];
     if (sizeV === undefined && highV !== undefined) throw new TypeError_('randint() missing 1 required positional arguments: "size"');
