@@ -8,6 +8,11 @@
  *    vqvae.py's train (reconstruction + vq + commitment losses, Adam) and test; plus the torch.cdist lookup;
  *  - rosinality/vq-vae-2-pytorch Quantize: the embed / cluster_size / embed_avg buffers, (-dist).max(1), F.one_hot,
  *    the EMA through .data.mul_().add_(x, alpha=), Laplace smoothing, .data.copy_, F.embedding of the transposed buffer;
+ *  - airalcorn2/vqvae-pytorch (the Sonnet port): SonnetExponentialMovingAverage (buffers hidden / average, `self.hidden
+ *    -=` in place and `self.average =` reassigned under no_grad, zero-debiasing by 1 - decay ** counter), its
+ *    VectorQuantizer with the codebook a buffer replaced each training step (EMA, Laplace smoothing) or an
+ *    nn.Parameter by register_parameter, torch.FloatTensor(...).uniform_, the Encoder / Decoder built by add_module,
+ *    train_vqvae.py's loss (recon / data variance + beta * commitment, += dictionary loss) with Adam, eval;
  *  - karpathy/deep-vector-quantization quantize.py: VQVAEQuantize with its data_initialized buffer (scipy's kmeans2
  *    replaced by its minit='points' start: random data points) and GumbelQuantize (F.gumbel_softmax over dim 1, soft
  *    and hard, the einsum 'b n h w, n d -> b d h w', the KL to the uniform prior);
@@ -29,7 +34,7 @@
  * Python forms written otherwise: `x[None, :, :, None, :]` -> x.index("None", ":", ":", "None", ":"), `a @ b` -> matmul,
  * `_, i = t.max(1)` -> destructuring, `with torch.no_grad():` -> torch.no_grad(() => ...), Variable(...).cuda() -> the
  * tensor, m.__class__.__name__ -> the constructor's name, keyword arguments ->
- * an options object, r9y9's conv.Conv1d (an nn.Conv1d with incremental buffers) -> nn.Conv1d, its dropout 0.05 -> 0
+ * an options object, the EMA module's __call__ override -> its forward, r9y9's conv.Conv1d (an nn.Conv1d with incremental buffers) -> nn.Conv1d, its dropout 0.05 -> 0
  * (no dropout draws), torchaudio's functions copied (not a dependency).
  * A difference left (not fixed, see the test marked it.fails): torch's elementwise ops keep an input's layout (x * y of a
  * transposed x is not contiguous), so gram-ai's `(x * y[:, :, None]).view(B, -1)` raises torch's view error; the engine's
@@ -328,6 +333,211 @@ describe("rosinality/vq-vae-2-pytorch Quantize", () => {
     expect(quant.named_buffers().map(([n]) => n)).toEqual(e.buffers);
     expect(Object.keys(quant.state_dict())).toEqual(e.state_keys);
     expect([quant.parameters().length, quant.embed.requires_grad]).toEqual([e.n_params, e.embed_rg]);
+  });
+});
+
+// ====================================== airalcorn2/vqvae-pytorch (the Sonnet port) ======================================
+class ResidualStack extends nn.Module {
+  layers: nn.ModuleList;
+  constructor(num_hiddens: number, num_residual_layers: number, num_residual_hiddens: number) {
+    super();
+    const layers: nn.Module[] = [];
+    for (let i = 0; i < num_residual_layers; i++) {
+      layers.push(new nn.Sequential(
+        new nn.ReLU(),
+        new nn.Conv2d({ in_channels: num_hiddens, out_channels: num_residual_hiddens, kernel_size: 3, padding: 1 }),
+        new nn.ReLU(),
+        new nn.Conv2d({ in_channels: num_residual_hiddens, out_channels: num_hiddens, kernel_size: 1 }),
+      ));
+    }
+    this.layers = new nn.ModuleList(layers);
+  }
+  forward(x: Tensor): Tensor {
+    let h = x;
+    for (const layer of this.layers) h = h.add(layer(h) as Tensor);
+    return torch.relu(h); // ResNet V1-style.
+  }
+}
+
+class SonnetEncoder extends nn.Module {
+  conv: nn.Sequential;
+  residual_stack: ResidualStack;
+  constructor(in_channels: number, num_hiddens: number, num_downsampling_layers: number, num_residual_layers: number, num_residual_hiddens: number) {
+    super();
+    const conv = new nn.Sequential();
+    let out_channels = 0;
+    for (let downsampling_layer = 0; downsampling_layer < num_downsampling_layers; downsampling_layer++) {
+      if (downsampling_layer === 0) out_channels = Math.floor(num_hiddens / 2);
+      else if (downsampling_layer === 1) [in_channels, out_channels] = [Math.floor(num_hiddens / 2), num_hiddens];
+      else [in_channels, out_channels] = [num_hiddens, num_hiddens];
+      conv.add_module(`down${downsampling_layer}`, new nn.Conv2d({ in_channels, out_channels, kernel_size: 4, stride: 2, padding: 1 }));
+      conv.add_module(`relu${downsampling_layer}`, new nn.ReLU());
+    }
+    conv.add_module("final_conv", new nn.Conv2d({ in_channels: num_hiddens, out_channels: num_hiddens, kernel_size: 3, padding: 1 }));
+    this.conv = conv;
+    this.residual_stack = new ResidualStack(num_hiddens, num_residual_layers, num_residual_hiddens);
+  }
+  forward(x: Tensor): Tensor {
+    return this.residual_stack(this.conv(x) as Tensor) as Tensor;
+  }
+}
+
+class SonnetDecoder extends nn.Module {
+  conv: nn.Conv2d;
+  residual_stack: ResidualStack;
+  upconv: nn.Sequential;
+  constructor(embedding_dim: number, num_hiddens: number, num_upsampling_layers: number, num_residual_layers: number, num_residual_hiddens: number) {
+    super();
+    this.conv = new nn.Conv2d({ in_channels: embedding_dim, out_channels: num_hiddens, kernel_size: 3, padding: 1 });
+    this.residual_stack = new ResidualStack(num_hiddens, num_residual_layers, num_residual_hiddens);
+    const upconv = new nn.Sequential();
+    for (let upsampling_layer = 0; upsampling_layer < num_upsampling_layers; upsampling_layer++) {
+      let in_channels: number, out_channels: number;
+      if (upsampling_layer < num_upsampling_layers - 2) [in_channels, out_channels] = [num_hiddens, num_hiddens];
+      else if (upsampling_layer === num_upsampling_layers - 2) [in_channels, out_channels] = [num_hiddens, Math.floor(num_hiddens / 2)];
+      else [in_channels, out_channels] = [Math.floor(num_hiddens / 2), 3];
+      upconv.add_module(`up${upsampling_layer}`, new nn.ConvTranspose2d({ in_channels, out_channels, kernel_size: 4, stride: 2, padding: 1 }));
+      if (upsampling_layer < num_upsampling_layers - 1) upconv.add_module(`relu${upsampling_layer}`, new nn.ReLU());
+    }
+    this.upconv = upconv;
+  }
+  forward(x: Tensor): Tensor {
+    const h = this.residual_stack(this.conv(x) as Tensor) as Tensor;
+    return this.upconv(h) as Tensor;
+  }
+}
+
+/** Python's __call__ override (update, then the average) is the module's forward here: calling a module runs forward. */
+class SonnetExponentialMovingAverage extends nn.Module {
+  counter = 0;
+  declare hidden: Tensor;
+  declare average: Tensor;
+  constructor(public decay: number, shape: readonly number[]) {
+    super();
+    this.register_buffer("hidden", torch.zeros(...shape));
+    this.register_buffer("average", torch.zeros(...shape));
+  }
+  update(value: Tensor): void {
+    this.counter += 1;
+    torch.no_grad(() => {
+      this.hidden.sub_(this.hidden.sub(value).mul(1 - this.decay));
+      this.average = this.hidden.div(1 - this.decay ** this.counter);
+    });
+  }
+  forward(value: Tensor): Tensor {
+    this.update(value);
+    return this.average;
+  }
+}
+
+class SonnetVectorQuantizer extends nn.Module {
+  declare e_i_ts: Tensor;
+  N_i_ts: SonnetExponentialMovingAverage;
+  m_i_ts: SonnetExponentialMovingAverage;
+  constructor(public embedding_dim: number, public num_embeddings: number, public use_ema: boolean, public decay: number, public epsilon: number) {
+    super();
+    // Dictionary embeddings.
+    const limit = 3 ** 0.5;
+    const e_i_ts = torch.FloatTensor(embedding_dim, num_embeddings).uniform_(-limit, limit);
+    if (use_ema) this.register_buffer("e_i_ts", e_i_ts);
+    else this.register_parameter("e_i_ts", new nn.Parameter(e_i_ts));
+    this.N_i_ts = new SonnetExponentialMovingAverage(decay, [num_embeddings]);
+    this.m_i_ts = new SonnetExponentialMovingAverage(decay, e_i_ts.shape);
+  }
+  forward(x: Tensor): [Tensor, Tensor | null, Tensor, Tensor] {
+    const flat_x = x.permute(0, 2, 3, 1).reshape(-1, this.embedding_dim);
+    const distances = flat_x.pow(2).sum(1, true).sub(flat_x.matmul(this.e_i_ts).mul(2)).add(this.e_i_ts.pow(2).sum(0, true));
+    const encoding_indices = distances.argmin(1);
+    let quantized_x = F.embedding(encoding_indices.view(x.shape[0], ...x.shape.slice(2)), this.e_i_ts.transpose(0, 1)).permute(0, 3, 1, 2);
+    // See second term of Equation (3).
+    const dictionary_loss = !this.use_ema ? x.detach().sub(quantized_x).pow(2).mean() : null;
+    // See third term of Equation (3).
+    const commitment_loss = x.sub(quantized_x.detach()).pow(2).mean();
+    // Straight-through gradient. See Section 3.2.
+    quantized_x = x.add(quantized_x.sub(x).detach());
+
+    if (this.use_ema && this.training) {
+      torch.no_grad(() => {
+        const encoding_one_hots = F.one_hot(encoding_indices, this.num_embeddings).type(flat_x.dtype);
+        const n_i_ts = encoding_one_hots.sum(0);
+        this.N_i_ts(n_i_ts);
+        const embed_sums = flat_x.transpose(0, 1).matmul(encoding_one_hots);
+        this.m_i_ts(embed_sums);
+        const N_i_ts_sum = this.N_i_ts.average.sum();
+        const N_i_ts_stable = this.N_i_ts.average.add(this.epsilon).div(N_i_ts_sum.add(this.num_embeddings * this.epsilon)).mul(N_i_ts_sum);
+        this.e_i_ts = this.m_i_ts.average.div(N_i_ts_stable.unsqueeze(0));
+      });
+    }
+    return [quantized_x, dictionary_loss, commitment_loss, encoding_indices.view(x.shape[0], -1)];
+  }
+}
+
+class SonnetVQVAE extends nn.Module {
+  encoder: SonnetEncoder;
+  pre_vq_conv: nn.Conv2d;
+  vq: SonnetVectorQuantizer;
+  decoder: SonnetDecoder;
+  constructor(a: { in_channels: number; num_hiddens: number; num_downsampling_layers: number; num_residual_layers: number; num_residual_hiddens: number; embedding_dim: number; num_embeddings: number; use_ema: boolean; decay: number; epsilon: number }) {
+    super();
+    this.encoder = new SonnetEncoder(a.in_channels, a.num_hiddens, a.num_downsampling_layers, a.num_residual_layers, a.num_residual_hiddens);
+    this.pre_vq_conv = new nn.Conv2d({ in_channels: a.num_hiddens, out_channels: a.embedding_dim, kernel_size: 1 });
+    this.vq = new SonnetVectorQuantizer(a.embedding_dim, a.num_embeddings, a.use_ema, a.decay, a.epsilon);
+    this.decoder = new SonnetDecoder(a.embedding_dim, a.num_hiddens, a.num_downsampling_layers, a.num_residual_layers, a.num_residual_hiddens);
+  }
+  quantize(x: Tensor): [Tensor, Tensor | null, Tensor, Tensor] {
+    const z = this.pre_vq_conv(this.encoder(x) as Tensor) as Tensor;
+    return this.vq(z) as [Tensor, Tensor | null, Tensor, Tensor];
+  }
+  forward(x: Tensor): { dictionary_loss: Tensor | null; commitment_loss: Tensor; x_recon: Tensor } {
+    const [z_quantized, dictionary_loss, commitment_loss] = this.quantize(x);
+    const x_recon = this.decoder(z_quantized) as Tensor;
+    return { dictionary_loss, commitment_loss, x_recon };
+  }
+}
+
+describe("airalcorn2/vqvae-pytorch (the Sonnet port)", () => {
+  it.each([["ema", true], ["param", false]] as const)("%s: the codebook as a buffer replaced under no_grad (EMA with zero-debiasing, Laplace smoothing) or a Parameter; three Adam steps; eval", (key, use_ema) => {
+    const e = ref.sonnet_vq[key];
+    torch.manual_seed(20);
+    const model = new SonnetVQVAE({ in_channels: 3, num_hiddens: 8, num_downsampling_layers: 2, num_residual_layers: 1, num_residual_hiddens: 4, embedding_dim: 4, num_embeddings: 6, use_ema, decay: 0.9, epsilon: 1e-5 });
+    const imgs = torch.rand(2, 3, 8, 8).sub(0.5);
+    expectT(imgs, e.imgs, 1e-7);
+    const train_data_variance = torch.var(imgs.add(0.5), { unbiased: false }).item(); // np.var(train_dataset.data / 255)
+    expectNums([train_data_variance], [e.variance], 1e-6);
+    const beta = 0.25;
+    const optimizer = new optim.Adam([...model.parameters()], { lr: 3e-3 });
+    const criterion = new nn.MSELoss();
+    model.train();
+    const losses: number[][] = [];
+    for (let step = 0; step < 3; step++) {
+      optimizer.zero_grad();
+      const out = model(imgs) as { dictionary_loss: Tensor | null; commitment_loss: Tensor; x_recon: Tensor };
+      const recon_error = (criterion(out.x_recon, imgs) as Tensor).div(train_data_variance);
+      const loss = recon_error.add(out.commitment_loss.mul(beta));
+      if (!use_ema) loss.add_(out.dictionary_loss!); // `loss += ...`: Python's += on a tensor is in place
+      loss.backward();
+      optimizer.step();
+      losses.push([recon_error.item(), loss.item()]);
+    }
+    losses.forEach((l, i) => expectNums(l, e.losses[i], 1e-5));
+    model.eval();
+    torch.no_grad(() => {
+      const [z_q, d_loss, c_loss, idx] = model.quantize(imgs);
+      expectT(z_q, e.z_q, 1e-5);
+      expectNums([c_loss.item()], [e.commitment], 1e-5);
+      if (e.dictionary === null) expect(d_loss).toBeNull();
+      else expectNums([d_loss!.item()], [e.dictionary], 1e-5);
+      expect(idx.tolist()).toEqual(e.idx);
+      expectT((model(imgs) as { x_recon: Tensor }).x_recon, e.recon, 1e-5);
+    });
+    expectT(model.vq.e_i_ts, e.e_i_ts, 1e-5);
+    expectT(model.vq.N_i_ts.hidden, e.N_hidden, 1e-6);
+    expectT(model.vq.N_i_ts.average, e.N_average, 1e-6);
+    expectT(model.vq.m_i_ts.average, e.m_average, 1e-5);
+    expect(model.vq.N_i_ts.counter).toBe(e.counter);
+    expect(model.vq.named_buffers().map(([n]) => n)).toEqual(e.buffers);
+    expect(model.vq.named_parameters().map(([n]) => n)).toEqual(e.params);
+    expect(Object.keys(model.state_dict())).toEqual(e.state_keys);
   });
 });
 
