@@ -24,6 +24,26 @@ import { Tensor } from "../tensor";
 /* Labels are single characters; the ellipsis dims get private labels "0", "1", ... */
 const LETTER = /^[a-zA-Z]$/;
 
+/**
+ * ATen's scan of the input subscripts, in its order: spaces skipped, a comma past the last operand raises at once,
+ * and a label outside [a-zA-Z] is reported by its index in the equation as written (spaces counted), as a learner
+ * meets it when handing einops' axis names ('b l d_in, d_in n -> ...') to torch.einsum. Dots are left to parseTerm.
+ */
+function checkLhsLabels(equation: string, numOps: number): void {
+  const arrowAt = equation.indexOf("->");
+  const lhs = arrowAt >= 0 ? equation.slice(0, arrowAt) : equation;
+  let op = 0;
+  for (let i = 0; i < lhs.length; i++) {
+    const ch = lhs[i];
+    if (ch === " " || ch === ".") continue;
+    if (ch === ",") {
+      if (++op >= numOps) throw new RuntimeError("einsum(): fewer operands were provided than specified in the equation");
+    } else if (!LETTER.test(ch)) {
+      throw new RuntimeError(`einsum(): invalid subscript given at index ${i} in the equation string, subscripts must be in [a-zA-Z]`);
+    }
+  }
+}
+
 function parseTerm(term: string, t: Tensor, which: number): { labels: string[]; ellipsisRank: number } {
   const parts = term.split("...");
   if (parts.length > 2) throw new RuntimeError(`einsum(): more than one ellipsis ("...") in operand ${which}`);
@@ -148,6 +168,7 @@ export function einsum(equation: string | Tensor, ...args: (Tensor | ComplexTens
   tensors.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new TypeError_(`einsum(): operand ${i} must be a Tensor`);
   });
+  checkLhsLabels(equation, tensors.length);
   const eq = equation.replace(/\s+/g, "");
   const arrow = eq.indexOf("->");
   const lhs = arrow >= 0 ? eq.slice(0, arrow) : eq;

@@ -4,6 +4,8 @@
  * - torch.logcumsumexp shifted each line by its maximum, so a prefix far below it (exp underflows past ~-103 in
  *   float32) came out -inf and its gradient NaN; minGRU's log-space scan over 150 steps spans ~128. torch runs a
  *   log-add-exp along the line (ops/logcumsumexp.ts), and its backward works in log space, signed gradients too.
+ * - torch.einsum's invalid-subscript error counted the index without the equation's spaces and appended its own
+ *   hint; torch counts the equation as written (mamba-minimal's einops names 'b l d_in, d_in n' -> index 5).
  */
 import { describe, expect, it } from "vitest";
 import { gradcheck } from "../../../../lib/grading/gradcheck";
@@ -67,5 +69,24 @@ describe("torch.logcumsumexp: a running log-add-exp, as torch", () => {
     gradcheck((a) => torch.logcumsumexp(a, 1), [x]);
     gradcheck((a) => torch.logcumsumexp(a, 0), [x]);
     gradgradcheck((a) => torch.logcumsumexp(a, 1), [torch.randn(2, 4, { dtype: torch.float64 })]);
+  });
+});
+
+describe("torch.einsum's subscript errors, as torch words and counts them", () => {
+  it("the index of an invalid label counts the spaces; a comma past the operands raises first; spaces are ignored", () => {
+    const e = fixture.einsum;
+    const raised = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (err) {
+        return [(err as Error).name, (err as Error).message];
+      }
+      return null;
+    };
+    expect(raised(() => torch.einsum("b l d_in, d_in n -> b l d_in n", torch.ones(1, 2, 3), torch.ones(3, 4)))).toEqual(e.names);
+    expect(raised(() => torch.einsum("ij,j2->i2", torch.ones(2, 3), torch.ones(3, 4)))).toEqual(e.digit);
+    expect(raised(() => torch.einsum("ij,\tjk->ik", torch.ones(2, 3), torch.ones(3, 4)))).toEqual(e.tab);
+    expect(raised(() => torch.einsum("ij,jk,k_->i", torch.ones(2, 3), torch.ones(3, 4)))).toEqual(e.fewer_first);
+    expectTD(torch.einsum(" b l d , d n -> b l d n ", torch.arange(6).float().view(1, 2, 3), torch.arange(12).float().view(3, 4)), e.spaced as TD, 0);
   });
 });
