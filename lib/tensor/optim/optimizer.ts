@@ -365,6 +365,16 @@ export class Optimizer<O extends object = object> {
     return false;
   }
 
+  /**
+   * Whether the engine's own update (_update_group, which reads state buffers as raw arrays the parameter's size)
+   * steps this optimizer, so load_state_dict checks the buffers' shapes. A learner's subclass that overrides step()
+   * keeps whatever it likes (LAMB's 0-dim norms, Adafactor's row / column moments): torch 1.13 casts those without
+   * comparing shapes, and so does load_state_dict then ('step' left uncast, as torch's).
+   */
+  private _ownUpdate(): boolean {
+    return this._update_group !== Optimizer.prototype._update_group;
+  }
+
   /** The state entry of p, created on first use. */
   protected _state(p: Tensor): OptimizerState {
     let s = this.state.get(p);
@@ -488,7 +498,7 @@ export class Optimizer<O extends object = object> {
           // One-element scalars (step, NAdam's mu_product, ASGD's eta and mu): 'step' keeps its dtype (torch 1.13
           // leaves it uncast, pytorch#74424), the others take a floating parameter's dtype.
           if (SCALAR_STATE.has(k) && v.numel() === 1) entry[k] = (k === "step" || !p.is_floating_point() ? v : v.to(p.dtype)).detach().clone();
-          else if (this._flatState()) entry[k] = castState(v, p);
+          else if (this._flatState() || !this._ownUpdate()) entry[k] = k === "step" ? v.detach().clone() : castState(v, p);
           else if (v.shape.join() !== p.shape.join()) {
             throw new ValueError(`loaded state of parameter ${i} has '${k}' of shape [${v.shape.join(", ")}], but the parameter has shape [${p.shape.join(", ")}]`);
           } else entry[k] = v.to(p.dtype).clone();

@@ -25,8 +25,8 @@ import { Optimizer, optimizerByKeyword, type WithOptimizer } from "./optimizer";
 /** avg_fn(averaged_param, model_param, num_averaged) -> the new averaged value. */
 export type AvgFn = (averaged: Tensor, current: Tensor, num_averaged: Tensor) => Tensor;
 
-export interface AveragedModelOptions {
-  model?: Module;
+export interface AveragedModelOptions<M extends Module = Module> {
+  model?: M;
   device?: string | null | { type: string };
   avg_fn?: AvgFn | null;
   use_buffers?: boolean;
@@ -34,19 +34,20 @@ export interface AveragedModelOptions {
 
 const defaultAvg: AvgFn = (a, m, n) => a.add(m.sub(a).div(n.add(1)));
 
-export class AveragedModel extends Module {
+/** M, the averaged model's class, types `ema_model(x)` as the model's own call (torch returns self.module(*args)). */
+export class AveragedModel<M extends Module = Module> extends Module {
   static readonly __name__ = "AveragedModel";
-  module!: Module;
+  module!: M;
   declare n_averaged: Tensor;
   avg_fn!: AvgFn;
   use_buffers!: boolean;
 
   /** new swa_utils.AveragedModel(model, device=null, avg_fn=null, use_buffers=false) or with options */
   constructor(
-    ...args: PyArgs<[model?: Module, device?: AveragedModelOptions["device"], avg_fn?: AvgFn | null, use_buffers?: boolean], AveragedModelOptions>
+    ...args: PyArgs<[model?: M, device?: AveragedModelOptions["device"], avg_fn?: AvgFn | null, use_buffers?: boolean], AveragedModelOptions<M>>
   ) {
     super();
-    const o = parseArgsRequired<AveragedModelOptions>("AveragedModel", ["model", "device", "avg_fn", "use_buffers"], 1, args);
+    const o = parseArgsRequired<AveragedModelOptions<M>>("AveragedModel", ["model", "device", "avg_fn", "use_buffers"], 1, args);
     if (!(o.model instanceof Module)) throw new TypeError_("AveragedModel(): argument 'model' must be an nn.Module");
     this.module = deepcopyModule(o.model);
     if (o.device !== undefined && o.device !== null) this.module = this.module.to(o.device as never);
@@ -55,8 +56,8 @@ export class AveragedModel extends Module {
     this.use_buffers = o.use_buffers ?? false;
   }
 
-  override forward(...args: unknown[]): unknown {
-    return (this.module as unknown as (...a: unknown[]) => unknown)(...args);
+  override forward(...args: Parameters<M["forward"]>): ReturnType<M["forward"]> {
+    return (this.module as unknown as (...a: unknown[]) => ReturnType<M["forward"]>)(...args);
   }
 
   /** Averages `model`'s parameters (and buffers, with use_buffers) into this model's, in registration order. */
