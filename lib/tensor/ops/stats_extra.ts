@@ -14,6 +14,7 @@ import { isOptions, parseArgs, type PyArgs } from "../args";
 import { bool, cppTypeName, float32, int32, int64, isDType, refuseBool, type DType } from "../dtype";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { broadcastShapes, normalizeDim } from "../shape";
+import { pyTypeName } from "../py_type_name";
 import { Tensor, type MinMaxResult } from "../tensor";
 import { linspace, ones, tensor as makeTensor } from "./creation";
 import { logcumsumexpAlong } from "./logcumsumexp";
@@ -153,9 +154,22 @@ export function msort(x: Tensor): Tensor {
 type Interpolation = "linear" | "lower" | "higher" | "midpoint" | "nearest";
 type QuantileOptions = { q?: number | Tensor; dim?: number | null; keepdim?: boolean; interpolation?: Interpolation };
 
+/** torch 1.13's argument-parser TypeError for quantile / nanquantile given a q of another type (the function's form). */
+function quantileOverloadError(op: string, args: readonly unknown[]): TypeError_ {
+  const last = args[args.length - 1];
+  const keywords = isOptions(last) ? Object.entries(last) : [];
+  const positional = isOptions(last) ? args.slice(0, -1) : args;
+  const got = ["Tensor", ...positional.map(pyTypeName), ...keywords.map(([k, v]) => `${k}=${pyTypeName(v)}`)];
+  const form = (q: string) => ` * (Tensor input, ${q} q, int dim, bool keepdim, *, str interpolation, Tensor out)\n`;
+  return new TypeError_(`${op}() received an invalid combination of arguments - got (${got.join(", ")}), but expected one of:\n${form("Tensor")}${form("float")}`);
+}
+
 function quantileImpl(x: Tensor, op: string, ignoreNan: boolean, args: readonly unknown[]): Tensor {
   const a = parseArgs<QuantileOptions>(op, ["q", "dim", "keepdim", "interpolation"], args);
   if (a.q === undefined) throw new RuntimeError(`${op}() missing required argument 'q'`);
+  // q is a tensor or a Python float (a bool counts); a list / None / str matches neither overload (a list of quantiles
+  // read as q gave JavaScript's "toPrecision is not a function", None was taken as 0)
+  if (!(a.q instanceof Tensor) && typeof a.q !== "number" && typeof a.q !== "boolean") throw quantileOverloadError(op, args);
   // a Python float q is range-checked first, its value printed as C++ prints a double (6 significant digits)
   // torch words these checks "quantile()" for nanquantile too (their shared quantile_checks)
   if (!(a.q instanceof Tensor) && !(a.q >= 0 && a.q <= 1)) throw new RuntimeError(`quantile() q must be in the range [0, 1] but got ${Number(a.q.toPrecision(6))}`);

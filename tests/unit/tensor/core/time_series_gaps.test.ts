@@ -10,10 +10,15 @@
  * - DataLoader(..., generator=7) (a seed where a torch.Generator belongs) failed with JavaScript's "gen.random is not a
  *   function" when iterated; torch 1.13 raises its argument parser's TypeError from random_(generator=...) there
  *   (the base seed is drawn first, with or without shuffle).
+ * - torch.quantile / nanquantile with q a list (DeepAR paths' quantiles written torch.quantile(paths, [0.1, 0.5, 0.9])),
+ *   a str or None: the engine failed with JavaScript's "a.q.toPrecision is not a function", and None was read as q = 0;
+ *   torch 1.13's parser raises "quantile() received an invalid combination of arguments - got (Tensor, list), ...". A
+ *   bool q is Python's float (True is 1). Left: the Tensor method's message is the function's here (torch's method form
+ *   prints "got (list)" and its overloads without input / out).
  */
 import { describe, expect, it } from "vitest";
 import { torch, utils } from "../../../../lib/tensor/index";
-import { raised, tutorialFixture } from "../tutorials/helpers";
+import { expectT, raised, tutorialFixture } from "../tutorials/helpers";
 
 const gaps = tutorialFixture<{ gaps: Record<string, any> }>("time_series.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
 const D = torch.distributions;
@@ -43,5 +48,19 @@ describe("time_series gaps", () => {
     const first = (generator: unknown, shuffle = true) => () => new utils.data.DataLoader([0, 1, 2, 3], { batch_size: 2, shuffle, generator: generator as never })[Symbol.iterator]().next();
     expect([7, 7.5, "a", [1]].map((g) => raised(first(g)))).toEqual(gaps.dl_generator);
     expect(raised(first(7, false))).toEqual(gaps.dl_generator_noshuffle);
+  });
+});
+
+describe("time_series gaps: quantile's q", () => {
+  it("a list / str / None q raises torch's argument-parser TypeError; a bool q is 0 or 1", () => {
+    const x = () => torch.randn(4);
+    expect([
+      raised(() => torch.quantile(x(), [0.1, 0.9] as never)),
+      raised(() => torch.quantile(x(), [0.1] as never, { dim: 0 })),
+      raised(() => torch.nanquantile(x(), "a" as never)),
+      raised(() => torch.quantile(x(), null as never)),
+      raised(() => torch.quantile(x(), [0.5] as never, 0, true)),
+    ]).toEqual(gaps.quantile_q);
+    expectT(torch.quantile(torch.tensor([1.0, 3.0, 2.0]), true as never), gaps.quantile_bool, 0);
   });
 });
