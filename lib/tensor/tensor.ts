@@ -44,6 +44,7 @@ import { sizeOf } from "./size";
 import * as views from "./ops/views";
 import { viewDtype } from "./ops/view_dtype";
 import { alphaFirst, valueFirst } from "./ops/deprecated_overloads";
+import { scalarArg } from "./ops/scalar_arg";
 import * as where from "./ops/where";
 import * as dtypeInfo from "./ops/dtype_info";
 import { installElementwiseMathMethods, round as roundDecimals } from "./api/elementwise_math";
@@ -266,7 +267,8 @@ export class Tensor {
   constructor(data: Storage, shape: readonly number[], dtype?: DType, strides?: readonly number[], offset?: number, ver?: VersionCounter);
   constructor(data?: unknown, shape?: unknown, dtype: unknown = float32, strides?: unknown, offset: unknown = 0, ver?: unknown) {
     // the legacy torch.Tensor(...): sizes, data, or either with a trailing options object (its keywords)
-    if (shape === undefined || typeof shape === "number" || (typeof shape === "object" && shape !== null && !Array.isArray(shape) && [Object.prototype, null].includes(Object.getPrototypeOf(shape)))) {
+    // (the engine's own form is storage and a shape array: anything else, torch.Tensor(1, None) too, is the legacy one)
+    if (!((data instanceof Float32Array || data instanceof Float64Array) && Array.isArray(shape))) {
       // eslint-disable-next-line prefer-rest-params
       const t = legacyDefault([...arguments]);
       [data, shape, dtype, strides, offset] = [t._data, t._shape, t.dtype, undefined, 0];
@@ -788,21 +790,21 @@ export class Tensor {
   // signatures (hidden from callers) return never so that these overloads and tensor_operand_keywords.ts's keyword
   // overloads are all compatible with them.
   /** Also torch 1.13's deprecated add(Number alpha, Tensor other), with its warning (ops/deprecated_overloads.ts). */
-  add(other: ComplexTensor, opts?: { alpha?: number }): ComplexTensor;
-  add(other: TensorLike, opts?: { alpha?: number }): Tensor;
-  add(other: unknown, opts?: { alpha?: number }): never {
+  add(other: ComplexTensor, opts?: { alpha?: number | Tensor }): ComplexTensor;
+  add(other: TensorLike, opts?: { alpha?: number | Tensor }): Tensor;
+  add(other: unknown, opts?: { alpha?: number | Tensor }): never {
     // a complex other: alphaFirst returns null for it and ops/arithmetic.ts hands it to complex_tensor.ts
     const old = alphaFirst("add", other as TensorLike, opts);
     return (old ? arithmetic.add(this, old[0], { alpha: old[1] }) : arithmetic.add(this, other as TensorLike, opts)) as never;
   }
   /** Also the deprecated sub(Number alpha, Tensor other). */
-  sub(other: ComplexTensor, opts?: { alpha?: number }): ComplexTensor;
-  sub(other: TensorLike, opts?: { alpha?: number }): Tensor;
-  sub(other: unknown, opts?: { alpha?: number }): never {
+  sub(other: ComplexTensor, opts?: { alpha?: number | Tensor }): ComplexTensor;
+  sub(other: TensorLike, opts?: { alpha?: number | Tensor }): Tensor;
+  sub(other: unknown, opts?: { alpha?: number | Tensor }): never {
     const old = alphaFirst("sub", other as TensorLike, opts);
     return (old ? arithmetic.sub(this, old[0], { alpha: old[1] }) : arithmetic.sub(this, other as TensorLike, opts)) as never;
   }
-  rsub(other: TensorLike, opts?: { alpha?: number }): Tensor {
+  rsub(other: TensorLike, opts?: { alpha?: number | Tensor }): Tensor {
     return arithmetic.rsub(this, other, opts);
   }
   mul(other: ComplexTensor): ComplexTensor;
@@ -1406,19 +1408,21 @@ export class Tensor {
 
   // ---- in place -------------------------------------------------------------------------
   /** Also the deprecated add_(Number alpha, Tensor other) of pre-1.5 optimizers: p.data.add_(-lr, d_p). */
-  add_(other: TensorLike, opts?: { alpha?: number }): this {
+  add_(other: TensorLike, opts?: { alpha?: number | Tensor }): this {
     const old = alphaFirst("add_", other, opts);
     if (old) return inplace.add_(this, old[0], old[1]);
-    arithmetic.checkAlpha(resultType(this, other), opts?.alpha ?? 1);
-    return inplace.add_(this, other, Number(opts?.alpha ?? 1));
+    const alpha = scalarArg("add_", "alpha", opts?.alpha ?? 1); // a 0-dim tensor stands for its value
+    arithmetic.checkAlpha(resultType(this, other), alpha);
+    return inplace.add_(this, other, Number(alpha));
   }
   /** Also the deprecated sub_(Number alpha, Tensor other). */
-  sub_(other: TensorLike, opts?: { alpha?: number }): this {
+  sub_(other: TensorLike, opts?: { alpha?: number | Tensor }): this {
     const old = alphaFirst("sub_", other, opts);
     arithmetic.checkBoolSub(this, old ? old[0] : other);
     if (old) return inplace.add_(this, old[0], -old[1], "sub_");
-    arithmetic.checkAlpha(resultType(this, other), opts?.alpha ?? 1);
-    return inplace.add_(this, other, -Number(opts?.alpha ?? 1), "sub_");
+    const alpha = scalarArg("sub_", "alpha", opts?.alpha ?? 1);
+    arithmetic.checkAlpha(resultType(this, other), alpha);
+    return inplace.add_(this, other, -Number(alpha), "sub_");
   }
   mul_(other: TensorLike): this {
     return inplace.binary_(this, other, "mul");
@@ -1434,16 +1438,16 @@ export class Tensor {
     return inplace.binary_(this, exponent, "pow");
   }
   /** self += value * t1 * t2 (optimizers); also the deprecated addcmul_(Number value, Tensor tensor1, Tensor tensor2). */
-  addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
+  addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number | Tensor }): this {
     const old = valueFirst("addcmul_", t1, t2, opts);
     if (old) return inplace.addcmul_(this, old[0], old[1], old[2]);
-    return inplace.addcmul_(this, t1, t2, opts?.value ?? 1);
+    return inplace.addcmul_(this, t1, t2, scalarArg("addcmul_", "value", opts?.value ?? 1) as number);
   }
   /** self += value * t1 / t2 (optimizers); also the deprecated addcdiv_(Number value, Tensor tensor1, Tensor tensor2). */
-  addcdiv_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
+  addcdiv_(t1: Tensor, t2: Tensor, opts?: { value?: number | Tensor }): this {
     const old = valueFirst("addcdiv_", t1, t2, opts);
     if (old) return inplace.addcdiv_(this, old[0], old[1], old[2]);
-    return inplace.addcdiv_(this, t1, t2, opts?.value ?? 1);
+    return inplace.addcdiv_(this, t1, t2, scalarArg("addcdiv_", "value", opts?.value ?? 1) as number);
   }
   /** self += weight * (end - self); weight a number (the optimizers' fused path) or a tensor. */
   lerp_(end: Tensor, weight: number | Tensor): this {

@@ -16,7 +16,6 @@ import { from_numpy } from "./frombuffer";
 import { Size } from "../size";
 import { pyTypeName } from "../py_type_name";
 
-const typeName = (v: unknown): string => (v === null ? "NoneType" : typeof v === "number" ? (Number.isInteger(v) ? "int" : "float") : typeof v === "string" ? "str" : typeof v);
 
 /** C++ type names in torch's "expected TensorOptions(dtype=...)" message. */
 const CPP_NAMES: Record<string, string> = { float32: "float", float64: "double", int64: "long int", int32: "int", int16: "short int", int8: "signed char", uint8: "unsigned char", bool: "bool", float16: "c10::Half", bfloat16: "c10::BFloat16", complex64: "c10::complex<float>", complex128: "c10::complex<double>" };
@@ -45,19 +44,27 @@ export function legacyTensor(dtype: DType, given: readonly unknown[]): Tensor {
   // torch.FloatTensor(std.size()): a torch.Size is a size, as in torch (a plain list is data)
   if (args.length === 1 && args[0] instanceof Size) return legacyTensor(dtype, [...args[0]]);
   if (args.length === 1 && Array.isArray(args[0])) return creation.tensor(args[0] as NestedArray, { dtype });
-  for (const [i, a] of args.entries()) {
-    // torch 1.13's parser names a size element that is not an int by its 1-based position (torch.Tensor(1, 4, 8.5):
-    // 'found element of type float at pos 3'); a lone float is data ('data must be a sequence (got float)')
-    if (i > 0 && (typeof a !== "number" || !Number.isInteger(a))) {
-      throw new TypeError_(`new(): argument 'size' must be tuple of ints, but found element of type ${pyTypeName(a)} at pos ${i + 1}`);
+  // torch 1.13's parser: an int first is the size overload, whose other elements must be ints (a bool is one) and are
+  // named by their 1-based position (torch.Tensor(1, 4, 8.5): 'found element of type float at pos 3'); anything else
+  // first is data, which must come alone ('data must be a sequence (got float)', "invalid data type 'str'")
+  const isInt = (v: unknown) => typeof v === "boolean" || (typeof v === "number" && Number.isInteger(v));
+  if (typeof args[0] !== "number" || !Number.isInteger(args[0])) {
+    const types = args.map(argTypeName);
+    if (args.length > 1) {
+      throw new TypeError_(
+        `new() received an invalid combination of arguments - got (${types.join(", ")}), but expected one of:\n * ${LEGACY_OVERLOADS[0]}\n` +
+          `      didn't match because some of the arguments have invalid types: (${types.map((t) => `!${t}!`).join(", ")})\n` +
+          LEGACY_OVERLOADS.slice(1).map((o) => ` * ${o}\n`).join(""),
+      );
     }
-    if (typeof a !== "number") {
-      throw new TypeError_(args.length === 1 ? `new(): invalid data type '${typeName(a)}'` : `new(): argument 'size' must be tuple of ints, but found element of type ${typeName(a)}`);
-    }
-    if (!Number.isInteger(a)) throw new TypeError_(`new(): data must be a sequence (got ${typeName(a)})`);
-    if (a < 0) throw new RuntimeError(`Trying to create tensor with negative dimension ${a}: [${args.join(", ")}]`);
+    throw new TypeError_(typeof args[0] === "string" ? `new(): invalid data type 'str'` : `new(): data must be a sequence (got ${types[0]})`);
   }
-  return creation.empty(args as number[], { dtype });
+  for (const [i, a] of args.entries()) {
+    if (!isInt(a)) throw new TypeError_(`new(): argument 'size' must be tuple of ints, but found element of type ${argTypeName(a)} at pos ${i + 1}`);
+  }
+  const sizes = args.map(Number);
+  for (const a of sizes) if (a < 0) throw new RuntimeError(`Trying to create tensor with negative dimension ${a}: [${sizes.join(", ")}]`);
+  return creation.empty(sizes, { dtype });
 }
 
 /** The legacy constructor's overloads as torch 1.13's argument parser prints them (new(...)), in its order. */

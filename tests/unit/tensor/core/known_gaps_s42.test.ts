@@ -7,6 +7,9 @@
  * - F.l1_loss of two integer tensors is (input - target).abs() in their integer dtype (uint8 wrapping), summed or
  *   refused for mean as torch ("mean(): could not infer output dtype. ... Got: Long"); it computed a float loss;
  *   a bool operand raises sub's error (the engine checked only the target's dtype, with the one-bool message);
+ * - torch.Tensor(1, None) failed with a JavaScript error and torch.Tensor(1, 'a') / (1, [2]) made a tensor: any call
+ *   but the engine's own (storage, shape array) is the legacy constructor now, with torch's parser errors (a size
+ *   element by its position, data alone, the overload list when something else than an int comes first);
  * Python's keywords are the trailing options object; a case's outcome is {dtype, shape, value (flat), grad_fn}, or
  * [error class, message].
  */
@@ -183,5 +186,26 @@ describe("F.l1_loss on integer and bool tensors", () => {
       "nn.L1Loss long": () => new nn.L1Loss()(a(), b()),
       "nn.L1Loss long sum": () => new nn.L1Loss({ reduction: "sum" })(a(), b()),
     });
+  });
+});
+
+describe("the legacy torch.Tensor(...) constructor's argument errors", () => {
+  it("torch's TypeErrors, called or with new; a bool is a size", () => {
+    const T = torch.Tensor as unknown as (...a: unknown[]) => Tensor;
+    const N = torch.Tensor as unknown as new (...a: unknown[]) => Tensor;
+    const calls: Record<string, unknown[]> = {
+      "(1, None)": [1, null], "(1, 'a')": [1, "a"], "(1, 2.5)": [1, 2.5], "(1, [2])": [1, [2]], "(1, 2, None)": [1, 2, null],
+      "(1, tensor)": [1, torch.ones(1)], "(None)": [null], "('a')": ["a"], "(True)": [true], "(2.5)": [2.5], "([1], 2)": [[1], 2],
+      "(None, 1)": [null, 1], "('a', 1)": ["a", 1], "(2.5, 1)": [2.5, 1], "(tensor, 1)": [torch.ones(1), 1],
+    };
+    const cases: Record<string, () => unknown> = {
+      "FloatTensor(1, None)": () => (torch.FloatTensor as unknown as (...a: unknown[]) => Tensor)(1, null),
+      "LongTensor(1, 'a')": () => (torch.LongTensor as unknown as (...a: unknown[]) => Tensor)(1, "a"),
+      "LongTensor(None, 1)": () => (torch.LongTensor as unknown as (...a: unknown[]) => Tensor)(null, 1),
+    };
+    for (const [name, args] of Object.entries(calls)) cases[name] = () => T(...args);
+    compare(fixture.legacy_tensor, cases);
+    for (const [name, args] of Object.entries(calls)) expectOutcome(outcome(() => new N(...args)), (fixture.legacy_tensor as Record<string, unknown>)[name], `new ${name}`);
+    expect({ "(2, True)": T(2, true).shape, "(2, 3)": new N(2, 3).shape }).toEqual(fixture.legacy_tensor_shapes);
   });
 });
