@@ -11,7 +11,8 @@
  * broadcasting, curve2coeff by torch.linalg.lstsq (under-determined at init: the minimum-norm solution), scale_base /
  * scale_spline with kaiming_uniform_, update_grid, regularization_loss) trained four AdamW steps with ExponentialLR;
  * and the minGRU / minLSTM of "Were RNNs All We Needed?" (Feng et al. 2024, its appendix code: the log-space parallel
- * scan with torch.logcumsumexp, F.softplus, log_g / g) against their sequential forms, then three Adam steps.
+ * scan with torch.logcumsumexp, F.softplus, log_g / g) against their sequential forms, then three Adam steps, and
+ * lucidrains/minGRU-pytorch's minGRU (chunked hidden / gate, the scan from a prev_hidden, torch.lerp stepwise).
  * Values from torch 1.13 running the same code (scripts/fixtures/ssm_kan_fixtures.py ->
  * tests/fixtures/torch/tutorials/ssm_kan.json), at toy sizes (d_model 4, d_state 4, N 8, L 8, KAN [2, 3, 1]).
  *
@@ -461,6 +462,54 @@ class MinLSTM extends nn.Module {
   }
 }
 
+/** lucidrains/minGRU-pytorch's minGRU: hidden and gate from one projection, torch.lerp in the one-step path. */
+const exists = <V>(v: V | null | undefined): v is V => v !== null && v !== undefined;
+const default_ = <V>(v: V | null | undefined, d: V): V => (exists(v) ? v : d);
+
+function heinsen_associative_scan_log(log_coeffs: Tensor, log_values: Tensor): Tensor {
+  const a_star = log_coeffs.cumsum({ dim: 1 });
+  const log_h0_plus_b_star = log_values.sub(a_star).logcumsumexp({ dim: 1 });
+  const log_h = a_star.add(log_h0_plus_b_star);
+  return log_h.exp();
+}
+
+class minGRU extends nn.Module {
+  to_hidden_and_gate: nn.Linear;
+  to_out: nn.Module;
+  constructor(dim: number, expansion_factor = 1.0, proj_out: boolean | null = null) {
+    super();
+    const dim_inner = Math.trunc(dim * expansion_factor);
+    proj_out = default_(proj_out, expansion_factor !== 1.0);
+    this.to_hidden_and_gate = new nn.Linear(dim, dim_inner * 2, { bias: false });
+    this.to_out = proj_out ? new nn.Linear(dim_inner, dim, { bias: false }) : new nn.Identity();
+  }
+  forward(x: Tensor, prev_hidden: Tensor | null = null, return_next_prev_hidden = false): Tensor | [Tensor, Tensor] {
+    const seq_len = x.shape[1];
+    let [hidden, gate] = this.to_hidden_and_gate(x).chunk(2, { dim: -1 });
+    let out: Tensor;
+    if (seq_len === 1) {
+      hidden = g(hidden);
+      gate = gate.sigmoid();
+      out = exists(prev_hidden) ? torch.lerp(prev_hidden, hidden, gate) : hidden.mul(gate);
+    } else {
+      let log_coeffs = F.softplus(gate).neg();
+      const log_z = F.softplus(gate.neg()).neg();
+      const log_tilde_h = log_g(hidden);
+      let log_values = log_z.add(log_tilde_h);
+      if (exists(prev_hidden)) {
+        log_values = torch.cat([prev_hidden.log(), log_values], { dim: 1 });
+        log_coeffs = F.pad(log_coeffs, [0, 0, 1, 0]);
+      }
+      out = heinsen_associative_scan_log(log_coeffs, log_values);
+      out = out.index(":", `${-seq_len}:`);
+    }
+    const next_prev_hidden = out.index(":", "-1:");
+    out = this.to_out(out);
+    if (!return_next_prev_hidden) return out;
+    return [out, next_prev_hidden];
+  }
+}
+
 describe("recent architectures from scratch: Mamba, S4D, KAN, minGRU / minLSTM", () => {
   it("mamba-minimal: MambaBlock's output and gradients, the tied model's logits, three AdamW steps equal torch's", () => {
     const e = ref.mamba;
@@ -683,5 +732,32 @@ describe("recent architectures from scratch: Mamba, S4D, KAN, minGRU / minLSTM",
     }
     expectNums(losses, e.gru_losses, 1e-5);
     expectT(gru.linear_z.weight, e.gru_z_after, 1e-5);
+  });
+
+  it("lucidrains' minGRU: the parallel scan from a prev_hidden equals the one-step torch.lerp path and torch's", () => {
+    const e = ref.minrnn.lucidrains;
+    torch.manual_seed(8);
+    const lg = new minGRU(4, 1.5);
+    const xl = torch.randn(2, 6, 4);
+    const prev = torch.rand(2, 1, 6).add(0.1);
+    expectT(xl, e.x, 0);
+    expectT(prev, e.prev, 0);
+    const [par, nxt] = lg(xl, prev, true) as [Tensor, Tensor];
+    const seq_outs: Tensor[] = [];
+    let hid = prev;
+    for (let t = 0; t < xl.shape[1]; t++) {
+      const [o, h] = lg(xl.index(":", `${t}:${t + 1}`), hid, true) as [Tensor, Tensor];
+      seq_outs.push(o);
+      hid = h;
+    }
+    const no_prev = lg(xl) as Tensor;
+    weighted(par, -1, 1).backward();
+    expectT(par, e.parallel, 1e-5);
+    expectT(nxt, e.next, 1e-5);
+    expectT(torch.cat(seq_outs, { dim: 1 }), e.sequential, 1e-5);
+    expectT(hid, e.last_hidden, 1e-5);
+    expectT(no_prev, e.no_prev, 1e-5);
+    expect(lg.named_parameters().map(([n]) => n)).toEqual(e.names);
+    lg.parameters().forEach((p, i) => expectT(p.grad!, e.grads[i], 1e-5));
   });
 });
