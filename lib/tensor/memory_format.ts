@@ -203,6 +203,17 @@ export function installMemoryFormats(proto: Record<string, unknown>): void {
     const rank = rankFor(format, out)!;
     return channelsLastContiguous(out, rank) ? out : relaid((c) => inLastOrder(c, rank, (p) => contiguous.call(p) as Tensor));
   };
+  // The dtype shorthands keep a channels-last input's layout too (torch's preserve_format), as one ToCopyBackward0.
+  for (const name of ["float", "double", "half", "bfloat16", "long", "int", "short", "char", "byte", "bool"]) {
+    const convert = proto[name] as Method | undefined;
+    if (typeof convert !== "function") continue;
+    proto[name] = function (this: Tensor, ...args: unknown[]) {
+      const out = convert.call(this, ...args) as Tensor;
+      const kept = out === this ? null : preservedRank(this);
+      if (kept === null || channelsLastContiguous(out, kept)) return out;
+      return copyNode(this, "ToCopyBackward0", (d) => inLastOrder(convert.call(d, ...args) as Tensor, kept, (p) => contiguous.call(p) as Tensor));
+    };
+  }
   Object.defineProperty(proto, "layout", { get: () => strided, configurable: true, enumerable: false });
 }
 
