@@ -17,6 +17,9 @@
  *  - PatchTST with RevIN (ts-kim/RevIN's RevIN, the patching of yuqinie98/PatchTST: ReplicationPad1d and
  *    x.unfold(dimension=-1, size=patch_len, step=stride), a channel-independent nn.TransformerEncoder with
  *    batch_first, the flatten head);
+ *  - DLinear (cure-lab/LTSF-Linear models/DLinear.py: moving_avg with repeated ends and AvgPool1d, series_decomp, shared
+ *    or per-channel `individual` Linear layers written into zeros with `[:, i, :] =`), TimesNet's FFT_for_Period (rfft
+ *    amplitudes, topk periods), random_split and SubsetRandomSampler with seeded generators;
  *  - LSTNet (laiguokun/LSTNet models/LSTNet.py verbatim: Conv2d over (window, m), GRU, the skip GRU, the highway
  *    autoregression, sigmoid output) trained with MSELoss(size_average=False) on scaled data, and its RSE / RAE.
  * Values, gradients and losses over a few optimizer steps come from torch 1.13 running the same code
@@ -25,7 +28,8 @@
  * Python forms written otherwise: `x[name]` of a dict -> a Record, `hasattr(self, "resample_norm")` -> an optional
  * field tested against undefined, `@torch.no_grad()` on a method -> torch.no_grad(() => ...), `data[i:i + n]` -> index(`${i}:${i + n}`),
  * `len(loader.dataset)` -> ds.__len__(), keyword arguments -> an options object, Python's NotImplementedError -> a
- * local class of that name.
+ * local class of that name, `abs(xf)` -> torch.abs, `x.shape[1] // top_list` of a NumPy array -> Math.floor per period,
+ * `seasonal_output[:, i, :] = ...` -> index_put_.
  * A difference kept visible: a submodule attribute declared with TypeScript's `declare` (no field emitted) and assigned
  * in the constructor before fields declared plainly is listed after them in the repr / state_dict (the engine settles
  * torch's assignment order from the fields' slots; `declare` leaves none), so the modules here declare optional fields.
@@ -865,6 +869,130 @@ describe("RevIN and PatchTST", () => {
     expectNums(losses, r.losses, 1e-5);
     pt.eval();
     expectT(torch.no_grad(() => pt(xb)), r.eval, 1e-5);
+  });
+});
+
+// ============================ DLinear, TimesNet's FFT_for_Period, random_split ============================
+class moving_avg extends nn.Module {
+  avg: nn.AvgPool1d;
+  constructor(public kernel_size: number, stride: number) {
+    super();
+    this.avg = new nn.AvgPool1d({ kernel_size, stride, padding: 0 });
+  }
+  forward(x: Tensor): Tensor {
+    const front = x.index(":", "0:1", ":").repeat(1, Math.floor((this.kernel_size - 1) / 2), 1);
+    const end = x.index(":", "-1:", ":").repeat(1, Math.floor((this.kernel_size - 1) / 2), 1);
+    x = torch.cat([front, x, end], { dim: 1 });
+    x = this.avg(x.permute(0, 2, 1));
+    return x.permute(0, 2, 1);
+  }
+}
+
+class series_decomp extends nn.Module {
+  moving_avg: moving_avg;
+  constructor(kernel_size: number) {
+    super();
+    this.moving_avg = new moving_avg(kernel_size, 1);
+  }
+  forward(x: Tensor): [Tensor, Tensor] {
+    const moving_mean = this.moving_avg(x);
+    return [x.sub(moving_mean), moving_mean];
+  }
+}
+
+class DLinear extends nn.Module {
+  decompsition: series_decomp;
+  Linear_Seasonal: nn.ModuleList | nn.Linear;
+  Linear_Trend: nn.ModuleList | nn.Linear;
+  constructor(public seq_len: number, public pred_len: number, public channels: number, public individual: boolean) {
+    super();
+    this.decompsition = new series_decomp(5);
+    if (this.individual) {
+      this.Linear_Seasonal = new nn.ModuleList();
+      this.Linear_Trend = new nn.ModuleList();
+      for (let i = 0; i < this.channels; i++) {
+        this.Linear_Seasonal.append(new nn.Linear(this.seq_len, this.pred_len));
+        this.Linear_Trend.append(new nn.Linear(this.seq_len, this.pred_len));
+      }
+    } else {
+      this.Linear_Seasonal = new nn.Linear(this.seq_len, this.pred_len);
+      this.Linear_Trend = new nn.Linear(this.seq_len, this.pred_len);
+    }
+  }
+  forward(x: Tensor): Tensor {
+    let [seasonal_init, trend_init] = this.decompsition(x) as [Tensor, Tensor];
+    [seasonal_init, trend_init] = [seasonal_init.permute(0, 2, 1), trend_init.permute(0, 2, 1)];
+    let seasonal_output: Tensor, trend_output: Tensor;
+    if (this.Linear_Seasonal instanceof nn.ModuleList && this.Linear_Trend instanceof nn.ModuleList) {
+      seasonal_output = torch.zeros([seasonal_init.size(0), seasonal_init.size(1), this.pred_len], { dtype: seasonal_init.dtype }).to(seasonal_init.device);
+      trend_output = torch.zeros([trend_init.size(0), trend_init.size(1), this.pred_len], { dtype: trend_init.dtype }).to(trend_init.device);
+      for (let i = 0; i < this.channels; i++) {
+        seasonal_output.index_put_([":", i, ":"], this.Linear_Seasonal.get(i)(seasonal_init.index(":", i, ":")) as Tensor);
+        trend_output.index_put_([":", i, ":"], this.Linear_Trend.get(i)(trend_init.index(":", i, ":")) as Tensor);
+      }
+    } else {
+      seasonal_output = (this.Linear_Seasonal as nn.Linear)(seasonal_init);
+      trend_output = (this.Linear_Trend as nn.Linear)(trend_init);
+    }
+    return seasonal_output.add(trend_output).permute(0, 2, 1);
+  }
+}
+
+function FFT_for_Period(x: Tensor, k = 2): [number[], Tensor] {
+  const xf = torch.fft.rfft(x, { dim: 1 });
+  const frequency_list = torch.abs(xf).mean(0).mean(-1);
+  frequency_list.index_put_([0], 0);
+  const [, top_list] = torch.topk(frequency_list, k);
+  const tops = top_list.tolist() as number[];
+  const period = tops.map((t) => Math.floor(x.shape[1] / t));
+  return [period, torch.abs(xf).mean(-1).index(":", top_list)];
+}
+
+describe("DLinear (series_decomp), TimesNet's FFT_for_Period, random_split and SubsetRandomSampler", () => {
+  const r = ref.dlinear;
+  const batch = () => {
+    const ser = torch.stack([toy_series(40), torch.cos(torch.arange(40.0).div(4)).mul(2).add(5)], { dim: -1 });
+    const starts = [0, 5, 10, 15];
+    return [torch.stack(starts.map((i) => ser.index(`${i}:${i + 12}`))), torch.stack(starts.map((i) => ser.index(`${i + 12}:${i + 15}`)))];
+  };
+  for (const individual of [false, true]) {
+    it(`DLinear (individual=${individual}): the moving-average decomposition, L1 steps`, () => {
+      const e = r[individual ? "individual" : "shared"];
+      const [xb, yb] = batch();
+      torch.manual_seed(60);
+      const dl = new DLinear(12, 3, 2, individual);
+      expect(Object.keys(dl.state_dict())).toEqual(e.keys);
+      const opt = new optim.Adam(dl.parameters(), { lr: 5e-3 });
+      const ls: number[] = [];
+      for (let step = 0; step < 3; step++) {
+        opt.zero_grad();
+        const pred = dl(xb);
+        const loss = F.l1_loss(pred, yb);
+        loss.backward();
+        if (step === 0) {
+          expectT(pred, e.pred0, 1e-5);
+          const lin = dl.Linear_Seasonal instanceof nn.ModuleList ? (dl.Linear_Seasonal.get(1) as nn.Linear) : dl.Linear_Seasonal;
+          expectT(lin.weight.grad!, e.g_seasonal, 1e-5);
+        }
+        opt.step();
+        ls.push(loss.item());
+      }
+      expectNums(ls, e.losses, 1e-5);
+    });
+  }
+  it("series_decomp's parts, the FFT periods and their weights, seeded random_split and SubsetRandomSampler", () => {
+    const [xb] = batch();
+    const [res_, trend_] = new series_decomp(5)(xb) as [Tensor, Tensor];
+    expectT(trend_, r.trend, 1e-5);
+    expectT(res_, r.res, 1e-5);
+    const [period, weights] = FFT_for_Period(xb, 2);
+    expect(period).toEqual(r.period);
+    expectT(weights, r.weights, 1e-5);
+    const [tr, va] = utils.data.random_split(Array.from({ length: 10 }, (_, i) => i), [7, 3], { generator: new torch.Generator().manual_seed(5) });
+    expect([[...tr.indices], [...va.indices]]).toEqual(r.split);
+    const sampler = new utils.data.SubsetRandomSampler(Array.from({ length: 8 }, (_, i) => i + 8), { generator: new torch.Generator().manual_seed(6) });
+    const sub = new DataLoader(Array.from({ length: 20 }, (_, i) => i), { batch_size: 4, sampler });
+    expect([...sub].map((b) => (b as Tensor).tolist())).toEqual(r.subset);
   });
 });
 
