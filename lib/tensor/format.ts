@@ -209,13 +209,15 @@ function tensorStr(t: Tensor, off: number, dim: number, indent: number, summariz
   return "[" + slices.join("," + "\n".repeat(remaining - 1) + " ".repeat(indent + 1)) + "]";
 }
 
-function addSuffixes(tensorString: string, suffixes: string[], indent: number): string {
+/** torch's _add_suffixes; `forceNewline` puts the first suffix on a line of its own (sparse tensors, sparse/format.ts). */
+export function addSuffixes(tensorString: string, suffixes: string[], indent: number, forceNewline = false): string {
   const parts = [tensorString];
   let lastLineLen = tensorString.length - tensorString.lastIndexOf("\n") + 1;
   for (const s of suffixes) {
-    if (lastLineLen + s.length + 2 > PRINT_OPTS.linewidth) {
+    if (forceNewline || lastLineLen + s.length + 2 > PRINT_OPTS.linewidth) {
       parts.push(",\n" + " ".repeat(indent) + s);
       lastLineLen = indent + s.length;
+      forceNewline = false;
     } else {
       parts.push(", " + s);
       lastLineLen += s.length + 2;
@@ -225,7 +227,7 @@ function addSuffixes(tensorString: string, suffixes: string[], indent: number): 
   return parts.join("");
 }
 
-function pyTuple(shape: readonly number[]): string {
+export function pyTuple(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
 }
 

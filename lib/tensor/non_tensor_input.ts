@@ -16,6 +16,7 @@ import { isOptions } from "./args";
 import { complexHooks, isComplexTensor } from "./complex_dtype";
 import { isDType } from "./dtype";
 import { TypeError_ } from "./errors";
+import { isSparseCoo, sparseHooks } from "./sparse/brand";
 import { Tensor } from "./tensor";
 
 /** What the check lets through as a function's first argument (a tensor always passes). */
@@ -216,6 +217,8 @@ export function checkNonTensorInput(prefix: string, name: string, mode: InputMod
   if (prefix === "torch" && (isComplexTensor(first) || (Array.isArray(first) && first.some(isComplexTensor)))) {
     return complexHooks.torchCall(name, Array.prototype.slice.call(args) as unknown[]);
   }
+  // torch.mm(S, D), torch.relu(S) with a sparse COO tensor: sparse/dispatch.ts computes it or names the op it lacks.
+  if (isSparseCoo(first) || (Array.isArray(first) && first.some(isSparseCoo))) return sparseHooks.call(prefix, name, Array.prototype.slice.call(args) as unknown[]);
   if (isOptions(first) || accepted(mode, first)) return;
   throw nonTensorInputError(prefix, name, mode, args);
 }

@@ -13,11 +13,11 @@ import { parseArgs, parseArgsRequired, type PyArgs } from "../args";
 import { allocStorage, bool, cppTypeName, float64, uint8, type DType } from "../dtype";
 import { NotImplementedError, RuntimeError, TypeError_ } from "../errors";
 import { chunk, split } from "../ops/indexing";
-import { mm } from "../ops/matmul";
 import { applyOp } from "../ops/inplace_extra";
 import { nextafter } from "../ops/nextafter";
 import type { Tensor, TensorLike } from "../tensor";
 import { isSparseGrad } from "../autograd/sparse_grad";
+import { denseToSparse, sparse, sparse_coo_tensor, spmm, type SparseCooTensor } from "../sparse/index";
 import { requiredShape } from "../shape";
 import { Size, sizeOf } from "../size";
 
@@ -87,9 +87,10 @@ export interface TensorAliasMethods {
   readonly is_sparse_csr: boolean;
   /** The tensor itself (converted if a dtype is given): it is dense already (PyTorch returns self for a strided tensor). */
   to_dense(dtype?: DType | { dtype?: DType }): Tensor;
-  /** Refused: the engine stores dense tensors only (to_sparse_coo, _csr, _csc, _bsr and _bsc likewise). */
-  to_sparse(...args: unknown[]): never;
-  to_sparse_coo(...args: unknown[]): never;
+  /** The sparse COO tensor of the nonzero entries (sparse_dim = dim() by default), coalesced (sparse/construct.ts). */
+  to_sparse(sparse_dim?: number | { sparse_dim?: number }): SparseCooTensor;
+  to_sparse_coo(): SparseCooTensor;
+  /** Refused: the engine has no compressed sparse layouts (CSR, CSC, BSR, BSC). */
   to_sparse_csr(...args: unknown[]): never;
   to_sparse_csc(...args: unknown[]): never;
   to_sparse_bsr(...args: unknown[]): never;
@@ -161,7 +162,13 @@ const methods: Record<string, AnyFn> = {
     // A sparse gradient (nn.Embedding(sparse=True)'s) gives a dense copy, as torch's to_dense.
     return isSparseGrad(this) ? this.clone() : this;
   },
-  ...Object.fromEntries(["to_sparse", "to_sparse_coo", "to_sparse_csr", "to_sparse_csc", "to_sparse_bsr", "to_sparse_bsc"].map((name) => [name, () => refuseSparse(`Tensor.${name}()`)])),
+  to_sparse(this: Tensor, sparse_dim?: number | { sparse_dim?: number }) {
+    return denseToSparse(this, sparse_dim);
+  },
+  to_sparse_coo(this: Tensor) {
+    return denseToSparse(this);
+  },
+  ...Object.fromEntries(["to_sparse_csr", "to_sparse_csc", "to_sparse_bsr", "to_sparse_bsc"].map((name) => [name, () => refuseSparse(`Tensor.${name}()`)])),
   split_with_sizes(this: Tensor, ...args: unknown[]) {
     return splitAlias("split_with_sizes", this, args, true);
   },
@@ -222,11 +229,11 @@ const flags: Record<string, boolean> = {
   is_mps: false, is_xpu: false, is_ipu: false, is_vulkan: false, is_mkldnn: false, is_nested: false, is_sparse_csr: false,
 };
 
-/** Sparse layouts: a clear refusal where PyTorch would build a sparse tensor. */
+/** Compressed sparse layouts: a clear refusal where PyTorch would build or read a CSR / CSC / BSR / BSC tensor. */
 export function refuseSparse(what: string): never {
   throw new NotImplementedError(
-    `${what}: Gradbook's tensor engine stores dense tensors only, so it has no sparse layouts. ` +
-      "Keep the tensor dense (x.to_dense() is x itself), or build the dense tensor directly: torch.zeros(size).index_put_(indices, values, { accumulate: true }).",
+    `${what}: Gradbook's tensor engine stores dense tensors and sparse COO tensors only (torch.sparse_coo_tensor, x.to_sparse()): ` +
+      "it has no compressed sparse layouts (CSR, CSC, BSR, BSC) and not this op. Use the COO layout or keep the tensor dense.",
   );
 }
 
@@ -241,25 +248,6 @@ function splitAlias(fn: string, x: Tensor, args: readonly unknown[], sizes: bool
 
 type SplitSizesArgs = PyArgs<[split_sizes: readonly number[], dim?: number], { split_sizes?: readonly number[]; dim?: number }>;
 
-const SPARSE_REFUSED = [
-  "FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "Tensor",
-  "addmm", "sampled_addmm", "sum", "softmax", "log_softmax", "spdiags",
-] as const;
-
-/**
- * torch.sparse: mm(mat1, mat2) of dense operands is mm, as in torch 1.13 (pygcn's and pyGAT's sparse products);
- * the legacy constructors (torch.sparse.FloatTensor(indices, values, size) in pygcn's
- * sparse_mx_to_torch_sparse_tensor) and the sparse-only functions are refused by name as the other sparse
- * constructors (the namespace was missing: "Cannot read properties of undefined").
- */
-function sparseNamespace(): { mm: (mat1: Tensor, ...args: PyArgs<[mat2: Tensor], { mat2?: Tensor }>) => Tensor } & Record<(typeof SPARSE_REFUSED)[number], (...args: unknown[]) => never> {
-  const refused = Object.fromEntries(SPARSE_REFUSED.map((name) => [name, () => refuseSparse(`torch.sparse.${name}()`)])) as Record<(typeof SPARSE_REFUSED)[number], (...args: unknown[]) => never>;
-  return {
-    ...refused,
-    mm: (mat1: Tensor, ...args: PyArgs<[mat2: Tensor], { mat2?: Tensor }>): Tensor => mm(mat1, parseArgsRequired<{ mat2: Tensor }>("mm", ["mat2"], 1, args).mat2!),
-  };
-}
-
 /** torch.* forms of the split aliases and the sparse constructors' refusals. */
 export const denseOnlyFunctions = {
   split_with_sizes: (x: Tensor, ...args: SplitSizesArgs): Tensor[] => splitAlias("split_with_sizes", x, args, true),
@@ -270,10 +258,13 @@ export const denseOnlyFunctions = {
   unsafe_split: (x: Tensor, ...args: PyArgs<[split_size: number | readonly number[], dim?: number], { split_size?: number | readonly number[]; dim?: number }>): Tensor[] =>
     splitAlias("unsafe_split", x, args, false),
   unsafe_split_with_sizes: (x: Tensor, ...args: SplitSizesArgs): Tensor[] => splitAlias("unsafe_split_with_sizes", x, args, true),
+  // torch.sparse_coo_tensor, torch.sparse (mm, sum, legacy constructors) and torch.spmm: sparse COO tensors (sparse/index.ts)
+  sparse_coo_tensor,
+  sparse,
+  spmm,
   ...(Object.fromEntries(
-    ["sparse_coo_tensor", "sparse_csr_tensor", "sparse_csc_tensor", "sparse_bsr_tensor", "sparse_bsc_tensor", "sparse_compressed_tensor"].map((name) => [name, () => refuseSparse(`torch.${name}()`)]),
-  ) as Record<"sparse_coo_tensor" | "sparse_csr_tensor" | "sparse_csc_tensor" | "sparse_bsr_tensor" | "sparse_bsc_tensor" | "sparse_compressed_tensor", (...args: unknown[]) => never>),
-  sparse: sparseNamespace(),
+    ["sparse_csr_tensor", "sparse_csc_tensor", "sparse_bsr_tensor", "sparse_bsc_tensor", "sparse_compressed_tensor"].map((name) => [name, () => refuseSparse(`torch.${name}()`)]),
+  ) as Record<"sparse_csr_tensor" | "sparse_csc_tensor" | "sparse_bsr_tensor" | "sparse_bsc_tensor" | "sparse_compressed_tensor", (...args: unknown[]) => never>),
 };
 
 

@@ -32,9 +32,9 @@
  *   - scipy.sparse is not used (as the brief of a learner without scipy): sp.coo_matrix with repeated edges is
  *     torch.zeros(N, N).index_put_([rows, cols], ones, { accumulate: true }); sp.diags(r_inv).dot(mx) is
  *     torch.diag(r_inv).mm(mx); `r_inv[torch.isinf(r_inv)] = 0.` is index_put_([mask], 0.0).
- *   - The engine stores dense tensors only. torch.sparse.FloatTensor / sparse_coo_tensor / to_sparse are refused
- *     (checked), so the adjacency stays dense and torch.spmm / torch.sparse.mm multiply dense tensors; torch's run
- *     uses the sparse adjacency and gives the same values. nn.Embedding(sparse=True) gives a dense gradient
+ *   - The adjacency stays dense here and torch.spmm / torch.sparse.mm multiply dense tensors; torch's run uses the
+ *     sparse adjacency and gives the same values. (Sparse COO tensors came later: torch.sparse.FloatTensor /
+ *     sparse_coo_tensor / to_sparse give the same adjacency, checked; the sparse GCN runs in gnn_scratch.test.ts.) nn.Embedding(sparse=True) gives a dense gradient
  *     marked sparse (is_sparse, SparseAdam's lazy rows: word2vec runs both ways, SparseAdam and sparse=False
  *     with Adam), and the BiasedMatrixFactorization runs with sparse=False and SGD (for plain SGD the same
  *     values as torch's sparse run, checked).
@@ -157,7 +157,7 @@ class GCN extends nn.Module {
 
 describe("pygcn", () => {
   const r = ref.pygcn;
-  it("load_data without scipy; sparse_mx_to_torch_sparse_tensor is refused, the dense adjacency kept", () => {
+  it("load_data without scipy; sparse_mx_to_torch_sparse_tensor's sparse tensor equals the dense adjacency", () => {
     const { adj, features, edges } = load_data();
     expectT(adj, r.adj as TJ, 1e-6);
     expectT(features, r.features as TJ, 1e-6);
@@ -167,10 +167,11 @@ describe("pygcn", () => {
     const indices = adj.nonzero().t();
     expect(indices.shape).toEqual([2, r.nnz]);
     const values = adj.index(indices.index(0), indices.index(1));
-    const sparse = torch.sparse as unknown as Record<string, (...a: unknown[]) => unknown>;
-    expect(thrown(() => sparse.FloatTensor(indices, values, adj.shape))).toEqual(["NotImplementedError", expect.stringMatching(/^torch\.sparse\.FloatTensor\(\): .*dense tensors only/)]);
-    expect(thrown(() => torch.sparse_coo_tensor(indices, values, adj.shape))?.[0]).toBe("NotImplementedError");
-    expect(thrown(() => adj.to_sparse())?.[0]).toBe("NotImplementedError");
+    // sparse COO tensors (tests/unit/tensor/sparse/, the sparse GCN in gnn_scratch.test.ts)
+    expectT(torch.sparse.FloatTensor(indices, values, adj.shape).to_dense(), r.adj as TJ, 1e-6);
+    expectT(torch.sparse_coo_tensor(indices, values, adj.shape).to_dense(), r.adj as TJ, 1e-6);
+    expectT(adj.to_sparse().to_dense(), r.adj as TJ, 1e-6);
+    expectT(torch.sparse.mm(adj.to_sparse(), torch.ones(12, 2)), r.sparse_mm_dense as TJ, 1e-6);
     // torch.sparse.mm of dense operands is mm, as in torch 1.13
     expectT(torch.sparse.mm(adj, torch.ones(12, 2)), r.sparse_mm_dense as TJ, 1e-6);
   });

@@ -1,0 +1,39 @@
+/**
+ * torch.* functions given a sparse COO first argument (non_tensor_input.ts hands them here through sparseHooks):
+ * the ones with a sparse form compute it (torch.mm / spmm / matmul, add / sub / mul / div / neg, t / transpose,
+ * numel, clone / detach); every other function, and every F.* / torch.linalg.* ... one, raises one clear error
+ * naming it instead of reading a dense storage the sparse tensor does not have.
+ */
+import { parseArgs } from "../args";
+import { refuseOnSparse, sparseHooks } from "./brand";
+import { SparseCooTensor } from "./sparse_coo";
+
+type Call = (s: SparseCooTensor, rest: unknown[]) => unknown;
+
+const method = (name: string): Call => (s, rest) => (s as unknown as Record<string, (...a: unknown[]) => unknown>)[name](...rest);
+
+const TORCH: Record<string, Call> = {
+  mm: method("mm"),
+  matmul: method("matmul"),
+  spmm: method("mm"),
+  add: method("add"),
+  sub: method("sub"),
+  mul: method("mul"),
+  div: method("div"),
+  neg: method("neg"),
+  t: method("t"),
+  transpose: (s, rest) => {
+    const a = parseArgs<{ dim0: number; dim1: number }>("transpose", ["dim0", "dim1"], rest);
+    return s.transpose(a.dim0!, a.dim1!);
+  },
+  numel: (s) => s.numel(),
+  clone: (s) => s.clone(),
+  detach: (s) => s.detach(),
+};
+
+sparseHooks.call = (prefix, name, args) => {
+  const [first, ...rest] = args;
+  const fn = prefix === "torch" ? TORCH[name] : undefined;
+  if (!fn || !(first instanceof SparseCooTensor)) return refuseOnSparse(`${prefix}.${name}()`);
+  return { value: fn(first, rest) };
+};
