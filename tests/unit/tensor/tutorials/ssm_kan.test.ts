@@ -6,7 +6,8 @@
  * RMSNorm by rsqrt) trained three AdamW steps; state-spaces/s4's standalone models/s4/s4d.py (S4DKernel: C a real
  * parameter read through view_as_complex, log-parametrised A, the Vandermonde product by torch.exp of complex
  * products, the 'hn, hnl -> hl' einsum's real part; S4D's rfft / irfft(n=2L) convolution, D skip, GELU, Conv1d + GLU;
- * example.py's setup_optimizer grouping parameters by their `_optim` attribute, with CosineAnnealingLR);
+ * example.py's setup_optimizer grouping parameters by their `_optim` attribute, with CosineAnnealingLR, and its S4Model
+ * with prenorm, LayerNorm and DropoutNd trained three epochs);
  * Blealtan/efficient-kan's KANLinear / KAN (the grid buffer, Cox-de Boor B-spline bases by comparisons and
  * broadcasting, curve2coeff by torch.linalg.lstsq (under-determined at init: the minimum-norm solution), scale_base /
  * scale_spline with kaiming_uniform_, update_grid, regularization_loss) trained four AdamW steps with ExponentialLR;
@@ -254,6 +255,42 @@ class S4D extends nn.Module {
     y = this.output_linear(y);
     if (!this.transposed_) y = y.transpose(-1, -2);
     return [y, null];
+  }
+}
+
+/** example.py's S4Model (dropout_fn = DropoutNd), its learning rate for the SSM parameters given. */
+class S4Model extends nn.Module {
+  prenorm: boolean; encoder: nn.Linear; s4_layers: nn.ModuleList; norms: nn.ModuleList; dropouts: nn.ModuleList; decoder: nn.Linear;
+  constructor(d_input: number, { d_output = 10, d_model = 256, n_layers = 4, dropout = 0.2, prenorm = false, lr = 0.001 } = {}) {
+    super();
+    this.prenorm = prenorm;
+    this.encoder = new nn.Linear(d_input, d_model);
+    this.s4_layers = new nn.ModuleList();
+    this.norms = new nn.ModuleList();
+    this.dropouts = new nn.ModuleList();
+    for (let i = 0; i < n_layers; i++) {
+      this.s4_layers.append(new S4D(d_model, { dropout, transposed: true, lr: Math.min(0.001, lr) }));
+      this.norms.append(new nn.LayerNorm(d_model));
+      this.dropouts.append(new DropoutNd(dropout));
+    }
+    this.decoder = new nn.Linear(d_model, d_output);
+  }
+  forward(x: Tensor): Tensor {
+    x = this.encoder(x);
+    x = x.transpose(-1, -2);
+    const layers = [...this.s4_layers] as S4D[], norms = [...this.norms] as nn.LayerNorm[], dropouts = [...this.dropouts] as DropoutNd[];
+    layers.forEach((layer, i) => {
+      const [norm, dropout] = [norms[i], dropouts[i]];
+      let z = x;
+      if (this.prenorm) z = norm(z.transpose(-1, -2)).transpose(-1, -2);
+      [z] = layer(z);
+      z = dropout(z);
+      x = z.add(x);
+      if (!this.prenorm) x = norm(x.transpose(-1, -2)).transpose(-1, -2);
+    });
+    x = x.transpose(-1, -2);
+    x = x.mean({ dim: 1 });
+    return this.decoder(x);
   }
 }
 
@@ -634,6 +671,33 @@ describe("recent architectures from scratch: Mamba, S4D, KAN, minGRU / minLSTM",
     expectT(drop_layer(u)[0], e.dropout_train, 1e-5);
     drop_layer.eval();
     expectT(drop_layer(u)[0], e.dropout_eval, 1e-5);
+  });
+
+  it("example.py's S4Model (prenorm, DropoutNd, d_state 64) trains three epochs with setup_optimizer as torch's", () => {
+    const e = ref.s4d.model;
+    torch.manual_seed(9);
+    const s4m = new S4Model(1, { d_output: 3, d_model: 4, n_layers: 2, dropout: 0.1, prenorm: true, lr: 0.01 });
+    const xs4 = torch.randn(4, 8, 1);
+    expectT(xs4, e.x, 0);
+    const ys4 = torch.tensor([0, 2, 1, 2], { dtype: torch.int64 });
+    const [optimizer, scheduler] = setup_optimizer(s4m, 0.01, 0.01, 3);
+    const losses: number[] = [];
+    for (let epoch = 0; epoch < 3; epoch++) {
+      s4m.train();
+      optimizer.zero_grad();
+      const outputs = s4m(xs4);
+      const loss = new nn.CrossEntropyLoss()(outputs, ys4);
+      loss.backward();
+      optimizer.step();
+      scheduler.step();
+      losses.push(loss.item());
+    }
+    expectNums(losses, e.losses, 1e-5);
+    s4m.eval();
+    expectT(torch.no_grad(() => s4m(xs4)), e.eval_out, 1e-5);
+    const groups = optimizer.param_groups.map((gr) => ({ n: gr.params.length, lr: gr.lr, weight_decay: gr.weight_decay }));
+    expect(groups.map(({ n, weight_decay }) => ({ n, weight_decay }))).toEqual(e.groups.map(({ n, weight_decay }: { n: number; weight_decay: number }) => ({ n, weight_decay })));
+    expectNums(groups.map((gr) => gr.lr), e.groups.map((gr: { lr: number }) => gr.lr), 1e-12);
   });
 
   it("efficient-kan: the grid, lstsq-initialised spline weights, B-spline bases, update_grid and four AdamW steps equal torch's", () => {
