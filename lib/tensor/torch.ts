@@ -30,6 +30,7 @@ import * as bufferOps from "./ops/frombuffer";
 import * as einsumOps from "./ops/einsum";
 import * as indexing from "./ops/indexing";
 import * as join from "./ops/join";
+import type { ArgDimKeywords, DimKeywords, KeepdimArg } from "./ops/minmax";
 import type { ScatterReduceArgs } from "./ops/scatter_reduce";
 import { segment_reduce } from "./ops/segment_reduce";
 import * as matmul from "./ops/matmul";
@@ -288,22 +289,22 @@ const torchBase = {
   sum: (x: Tensor, dim?: DimArg | ReduceOptions | null, keepdim?: boolean | ReduceOptions, opts?: ReduceOptions) => x.sum(dim, keepdim, opts),
   mean: (x: Tensor, dim?: DimArg | ReduceOptions | null, keepdim?: boolean | ReduceOptions, opts?: ReduceOptions) => x.mean(dim, keepdim, opts),
   prod: (x: Tensor, dim?: number | ReduceOptions | null, keepdim?: boolean | ReduceOptions, opts?: ReduceOptions) => x.prod(dim, keepdim, opts),
-  max: ((x: Tensor, dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }) =>
+  max: ((x: Tensor, dim?: number | Tensor | DimKeywords, keepdim?: KeepdimArg) =>
     dim === undefined ? x.max() : dim instanceof Tensor ? x.max(dim) : (checkMinMaxDim("max", dim, keepdim), x.max(dim, keepdim))) as {
     (x: Tensor): Tensor;
-    (x: Tensor, dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): MinMaxResult;
+    (x: Tensor, dim: number | DimKeywords, keepdim?: KeepdimArg): MinMaxResult;
     (x: Tensor, other: Tensor): Tensor;
   },
-  min: ((x: Tensor, dim?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }) =>
+  min: ((x: Tensor, dim?: number | Tensor | DimKeywords, keepdim?: KeepdimArg) =>
     dim === undefined ? x.min() : dim instanceof Tensor ? x.min(dim) : (checkMinMaxDim("min", dim, keepdim), x.min(dim, keepdim))) as {
     (x: Tensor): Tensor;
-    (x: Tensor, dim: number | { dim: number; keepdim?: boolean }, keepdim?: boolean | { keepdim?: boolean }): MinMaxResult;
+    (x: Tensor, dim: number | DimKeywords, keepdim?: KeepdimArg): MinMaxResult;
     (x: Tensor, other: Tensor): Tensor;
   },
   amax: (x: Tensor, ...args: Parameters<Tensor["amax"]>) => x.amax(...args),
   amin: (x: Tensor, ...args: Parameters<Tensor["amin"]>) => x.amin(...args),
-  argmax: (x: Tensor, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim: boolean | { keepdim?: boolean } = false) => x.argmax(dim, keepdim),
-  argmin: (x: Tensor, dim?: number | null | { dim?: number; keepdim?: boolean }, keepdim: boolean | { keepdim?: boolean } = false) => x.argmin(dim, keepdim),
+  argmax: (x: Tensor, dim?: number | null | ArgDimKeywords, keepdim: KeepdimArg = false) => x.argmax(dim, keepdim),
+  argmin: (x: Tensor, dim?: number | null | ArgDimKeywords, keepdim: KeepdimArg = false) => x.argmin(dim, keepdim),
   var: (x: Tensor, dim?: DimArg | VarOptions | null, unbiased?: boolean | VarOptions, keepdim?: boolean | VarOptions) => x.var(dim, unbiased, keepdim),
   std: (x: Tensor, dim?: DimArg | VarOptions | null, unbiased?: boolean | VarOptions, keepdim?: boolean | VarOptions) => x.std(dim, unbiased, keepdim),
   var_mean: (x: Tensor, dim?: DimArg | VarOptions | null, unbiased?: boolean | VarOptions, keepdim?: boolean | VarOptions): [Tensor, Tensor] => {

@@ -59,8 +59,9 @@ function extremeAll(x: Tensor, isMax: boolean, dims: number[] | null, keepdim: b
 /** keepdim given positionally or as PyTorch's keyword after a positional dim: x.max(1, { keepdim: true }). */
 export type KeepdimArg = boolean | { keepdim?: boolean; keepdims?: boolean };
 /** max / min's dim by keyword: dim= or NumPy's axis=, keepdim= or keepdims= (torch 1.13's aliases). */
-type DimKeywords = { dim: number; keepdim?: boolean; keepdims?: boolean } | { axis: number; keepdim?: boolean; keepdims?: boolean };
-type ArgDimKeywords = { dim?: number; axis?: number; keepdim?: boolean; keepdims?: boolean };
+export type DimKeywords = { dim: number; keepdim?: boolean; keepdims?: boolean } | { axis: number; keepdim?: boolean; keepdims?: boolean };
+/** argmax / argmin's: dim= or axis=, keepdim= or keepdims=. */
+export type ArgDimKeywords = { dim?: number; axis?: number; keepdim?: boolean; keepdims?: boolean };
 function keepdimOf(fn: string, keepdim: KeepdimArg): boolean {
   if (!isOptions(keepdim)) return keepdim;
   return checkKeywordsAliased(fn, keepdim, ["keepdim"]).keepdim ?? false;

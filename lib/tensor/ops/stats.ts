@@ -53,7 +53,9 @@ export function std(x: Tensor, a?: DimArg | VarOptions | null, b?: boolean | Var
 }
 
 /** log(sum(exp(x))) over dims, shifted by the (constant) max for stability. */
-export type LogsumexpArgs = PyArgs<[dim: DimArg, keepdim?: boolean], { dim?: DimArg; keepdim?: boolean }>;
+export type LogsumexpArgs = PyArgs<[dim: DimArg, keepdim?: boolean], LogsumexpOptions>;
+/** dim= / keepdim=, or NumPy's axis= / keepdims= (torch 1.13 takes both: x.logsumexp(axis=1)). */
+type LogsumexpOptions = { dim?: DimArg; keepdim?: boolean; axis?: DimArg; keepdims?: boolean };
 
 export function logsumexp(x: Tensor, ...args: LogsumexpArgs): Tensor {
   const a = parseArgs<{ dim?: DimArg; keepdim?: boolean }>("logsumexp", ["dim", "keepdim"], args);
