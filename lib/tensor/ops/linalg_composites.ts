@@ -12,6 +12,7 @@ import { Tensor } from "../tensor";
 import { eye, tensor as fromValues, zeros } from "./creation";
 import { cat } from "./join";
 import { inv, lu_factor, solve, solveNamed } from "./linalg";
+import { eigvals } from "./linalg_eigvals";
 
 const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 
@@ -137,4 +138,5 @@ export function householder_product(A: Tensor, tau: Tensor): Tensor {
   return Q.narrow(-1, 0, n);
 }
 
-export const linalgComposites = { vander, vecdot, diagonal, tensorinv, tensorsolve, solve_ex, lu_factor_ex, householder_product };
+// eigvals (general matrices, a complex result) lives in linalg_eigvals.ts; listed here so torch.linalg's type has it
+export const linalgComposites = { vander, vecdot, diagonal, tensorinv, tensorsolve, solve_ex, lu_factor_ex, householder_product, eigvals };

@@ -5,8 +5,8 @@
  *     once as 1.13, eigenvectors empty unless asked (linalg.eigh underneath, so differentiable);
  *   torch.lstsq / solve / eig / matrix_rank and the Tensor methods: removed in 1.13, which raises
  *     "This function was deprecated since version 1.9 and is now removed..." (same text here);
- *   torch.linalg.eig / eigvals: PyTorch returns complex tensors, which this engine has no dtype for,
- *     so they raise naming the supported dtypes and the real alternatives (eigh / eigvalsh).
+ *   torch.linalg.eigvals: linalg_eigvals.ts (a complex tensor of eigenvalues), installed by linalg_composites.ts;
+ *   torch.linalg.eig: its eigenvectors are not computed here, so it raises naming the real alternative (eigh).
  */
 import { parseArgs, type PyArgs } from "../args";
 import { int32 } from "../dtype";
@@ -147,17 +147,16 @@ export const removedLinalg = {
   eig: (): never => { throw new RuntimeError(removedPlain("torch.linalg.eig")); },
 };
 
-function complexResult(fn: string): never {
+function eigUnsupported(): never {
   throw new RuntimeError(
-    `torch.linalg.${fn}: the result is complex in PyTorch (complex64 / complex128 eigenvalues even for real input), and this engine has no complex dtype ` +
-      "(supported: float32, float64, int64, bool). For a symmetric matrix use torch.linalg.eigh / eigvalsh, which return real tensors.",
+    "torch.linalg.eig: the eigenvectors of a general matrix are not computed by this engine (torch.linalg.eigvals gives the eigenvalues). " +
+      "For a symmetric matrix use torch.linalg.eigh, which returns real eigenvalues and eigenvectors.",
   );
 }
 
 export const linalgDecompositions = {
   ldl_factor, ldl_factor_ex, ldl_solve,
-  eig: (A: Tensor, ...rest: unknown[]): never => { void A; void rest; return complexResult("eig"); },
-  eigvals: (A: Tensor, ...rest: unknown[]): never => { void A; void rest; return complexResult("eigvals"); },
+  eig: (A: Tensor, ...rest: unknown[]): never => { void A; void rest; return eigUnsupported(); },
 };
 
 /** torch.lu(A, pivot=True, get_infos=False): [LU, pivots] or, with get_infos, [LU, pivots, infos] (zeros: a singular U is still factored). */

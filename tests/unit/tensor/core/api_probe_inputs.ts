@@ -209,7 +209,7 @@ const SPARSE = "sparse layouts: the engine stores dense tensors only";
 const REMOVED = "removed in torch 1.13 itself (raises 'deprecated since version 1.9 and is now removed')";
 export const NEVER_ACCEPTS: Record<string, string> = {
   "torch.view_as_complex": COMPLEX_INPUT, "torch.view_as_real": COMPLEX_INPUT, "torch.imag": COMPLEX_INPUT,
-  "torch.istft": COMPLEX, "Tensor.istft": COMPLEX, "torch.linalg.eig": COMPLEX, "torch.linalg.eigvals": COMPLEX,
+  "torch.istft": COMPLEX, "Tensor.istft": COMPLEX, "torch.linalg.eig": COMPLEX,
   ...Object.fromEntries(["sparse_coo_tensor", "sparse_csr_tensor", "sparse_csc_tensor", "sparse_bsr_tensor", "sparse_bsc_tensor",
     "sparse_compressed_tensor", "indices_copy", "values_copy", "ccol_indices_copy", "col_indices_copy", "crow_indices_copy", "row_indices_copy",
   ].map((n) => [`torch.${n}`, SPARSE])),
