@@ -65,6 +65,7 @@ import { defineComplexDtypes } from "./complex";
 import type { complexDtypes } from "./complex_dtype";
 import { complexFactory, type ComplexFactories, type ComplexTorchFunctions } from "./complex_tensor";
 import * as nn from "./nn/index";
+import type { Functional } from "./nn/functional/index";
 import { deepcopy } from "./nn/deepcopy";
 import * as optim from "./optim/index";
 import { load, save } from "./serialize";
@@ -82,7 +83,7 @@ import { installTensorInputChecks } from "./non_tensor_input";
 for (const namespace of [nn, optim, optim.lr_scheduler, optim.swa_utils, utils.data, { Tensor: TensorClass, Generator: GeneratorClass }, torchvision.transforms]) keepClassNames(namespace);
 
 /** nn.functional, the same object as nn.functional. */
-export const F = nn.functional;
+export const F: Functional = nn.functional;
 
 const torchNamespace = { ...torchCore, ...torchAdditions, ...torch113Names, nn, optim, utils, save, load, onnx, func };
 /**

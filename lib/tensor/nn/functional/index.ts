@@ -90,6 +90,7 @@ import { isOptions, parseArgs, type PyArgs } from "../../args";
 import { TypeError_ } from "../../errors";
 import { Tensor } from "../../tensor";
 import { checkNonTensorInput, INPUT_CHECKED, InputMode, inputMode } from "../../non_tensor_input";
+import type { KeywordArgs } from "../../tensor_operand_keywords";
 import { pad } from "./padding";
 
 export type { Reduction } from "./_util";
@@ -197,13 +198,18 @@ const TENSOR_OPERANDS = {
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /**
- * The type of a TENSOR_OPERANDS function: its own signatures and the keyword form, leading operands (in order) then one
- * options object holding the others by name and the keyword arguments (F.mse_loss(a, { target: b }), F.linear(x, {
- * weight: w })). The wrapper and the function's own parsing check the names at run time.
+ * The type of a TENSOR_OPERANDS function: its own signatures and the keyword forms, leading operands (in order) then one
+ * options object holding the others by their names N and the function's keyword arguments (F.mse_loss(a, { target: b }),
+ * F.linear(x, { weight: w })), as the wrapper and the function's own parsing take them at run time, so a misspelt
+ * keyword is flagged. A function whose signature has no such form (its last overload's parameters do not line up with
+ * N) keeps the loose one: any leading operands, then any options object.
  */
-type WithOperandKeywords<G> = G extends (...args: never) => infer R ? G & ((...args: [...operands: unknown[], options: Record<string, unknown>]) => R) : G;
+type KeywordFormsOf<P extends readonly unknown[], N extends readonly string[]> = Exclude<KeywordArgs<P, N>, P>;
+type WithOperandKeywords<G, N extends readonly string[]> = G extends (...args: infer P) => infer R
+  ? [KeywordFormsOf<P, N>] extends [never] ? G & ((...args: [...operands: unknown[], options: Record<string, unknown>]) => R) : G & ((...args: KeywordFormsOf<P, N>) => R)
+  : G;
 type FunctionalWithOperandKeywords = {
-  [K in keyof typeof functionalBase]: K extends keyof typeof TENSOR_OPERANDS ? WithOperandKeywords<(typeof functionalBase)[K]> : (typeof functionalBase)[K];
+  [K in keyof typeof functionalBase]: K extends keyof typeof TENSOR_OPERANDS ? WithOperandKeywords<(typeof functionalBase)[K], (typeof TENSOR_OPERANDS)[K]> : (typeof functionalBase)[K];
 };
 
 /**

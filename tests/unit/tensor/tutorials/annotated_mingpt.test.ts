@@ -474,6 +474,7 @@ describe("minGPT: projects/adder and projects/chargpt through Trainer.run", () =
     expect(F.pad({ input: torch.tensor([0, 4, 1], { dtype: torch.long }), pad: [0, 2], value: 2 }).tolist()).toEqual([0, 4, 1, 2, 2]);
     const sdpa = F.scaled_dot_product_attention({ query: q, key: q, value: q, attn_mask: null, dropout_p: 0.0, is_causal: true });
     expect(torch.equal(sdpa, F.scaled_dot_product_attention(q, q, q, { is_causal: true }))).toBe(true);
+    // @ts-expect-error the input twice: the keyword forms' types refuse it as torch does
     expect(() => F.softmax(logits, { input: logits })).toThrow("softmax() got multiple values for argument 'input'");
     // torch.*'s: the Annotated Transformer's torch.max(prob, dim=1) and nonzero, minGPT's torch.tanh / torch.allclose
     // (run-time forms: their typings stay positional)
