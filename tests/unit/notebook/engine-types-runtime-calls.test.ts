@@ -2,7 +2,7 @@
  * Calls a learner writes as in PyTorch, which the engine runs, type-checked against the declarations the editor loads
  * (engine-types-cells.ts) AND run on the engine, so the types promise what runs: a loss module or F.* loss with the
  * target by keyword (loss_fn(out, { target: y }), torch 1.13's loss_fn(out, target=y)), the axis= alias of dim=
- * (x.sum({ axis: 0 })), torch.randint by keywords only, and torch.* functions on complex tensors (torch.abs(z),
+ * (x.sum({ axis: 0 }), torch.max(x, { axis: 1 })), torch.randint by keywords only, and torch.* functions on complex tensors (torch.abs(z),
  * torch.real(torch.fft.fft(x))). Each valid cell must compile with no diagnostics and run, its keyword form giving
  * what the positional form gives (same(a, b)); the invalid ones, which torch 1.13 refuses too, must be flagged.
  */
@@ -78,6 +78,9 @@ same(F.cross_entropy(logits, { target: y }), F.cross_entropy(logits, y));
 same(F.cross_entropy({ input: logits, target: y, reduction: "sum" }), F.cross_entropy(logits, y, { reduction: "sum" }));
 same(F.mse_loss(a, { target: b }), F.mse_loss(a, b));
 same(F.mse_loss({ input: a, target: b }), F.mse_loss(a, b));
+same(F.nll_loss(logits.log_softmax(1), { target: y, ignore_index: 0 }), F.nll_loss(logits.log_softmax(1), y, { ignore_index: 0 }));
+same(F.smooth_l1_loss(a, { target: b, beta: 0.5 }), F.smooth_l1_loss(a, b, { beta: 0.5 }));
+same(F.linear({ input: logits, weight: torch.eye(3), bias: torch.ones(3) }), F.linear(logits, torch.eye(3), torch.ones(3)));
 `;
     expectValid(cell);
   });
@@ -114,6 +117,12 @@ same(x.cumsum({ axis: 1 }), x.cumsum(1));
 same(x.softmax({ axis: 1 }), x.softmax(1));
 same(torch.cat([x, x], { axis: 0 }), torch.cat([x, x], 0));
 same(torch.stack([x, x], { axis: 1 }), torch.stack([x, x], 1));
+same(x.logsumexp({ axis: 1, keepdims: true }), x.logsumexp(1, true));
+same(torch.logsumexp(x, { axis: 0 }), x.logsumexp(0));
+same(torch.argmax(x, { axis: 1, keepdims: true }), x.argmax(1, true));
+same(torch.argmin(x, { axis: 0 }), x.argmin(0));
+same(torch.max(x, { axis: 1, keepdims: true }), x.max(1, true));
+same(torch.min(x, { axis: 0 }), x.min(0));
 `;
     expectValid(cell);
   });
@@ -188,8 +197,10 @@ torch.sin(z);
 const r: typeof z = torch.abs(z);
 a.sum({ axs: 0 });
 torch.randint({ lo: 0, high: 10, size: [3] });
+F.mse_loss(a, { targt: a });
+F.cross_entropy({ input: a, target: a, reduktion: "sum" });
 `);
-    expect(messages).toHaveLength(7);
+    expect(messages).toHaveLength(9);
     expect(messages[0]).toContain("targt");
     expect(messages[1]).toContain("{ input: Tensor; target: Tensor; }");
     expect(messages[2]).toContain("No overload matches this call");
@@ -197,6 +208,8 @@ torch.randint({ lo: 0, high: 10, size: [3] });
     expect(messages[4]).toContain("Type 'Tensor' is missing the following properties from type 'ComplexTensor'");
     expect(messages[5]).toContain("axs");
     expect(messages[6]).toContain("'lo' does not exist");
+    expect(messages[7]).toContain("targt");
+    expect(messages[8]).toContain("reduktion");
   });
 
   it("the refused forms raise at run time too (torch 1.13's errors: unknown keyword, missing target, complex sin)", () => {
@@ -204,5 +217,7 @@ torch.randint({ lo: 0, high: 10, size: [3] });
     expect(run("new nn.MSELoss()(torch.ones(2), { targt: torch.ones(2) });")).toThrow("MSELoss.forward() got an unexpected keyword argument 'targt'");
     expect(run("new nn.MSELoss()(torch.ones(2));")).toThrow();
     expect(run("torch.sin(torch.complex(torch.ones(2), torch.ones(2)));")).toThrow("torch.sin is not supported for complex tensors");
+    expect(run("F.mse_loss(torch.ones(2), { targt: torch.ones(2) });")).toThrow();
+    expect(run('F.cross_entropy({ input: torch.ones(2, 2), target: torch.ones(2, 2), reduktion: "sum" });')).toThrow("reduktion");
   });
 });
