@@ -16,6 +16,25 @@ export function pyTypeName(v: unknown): string {
   return ctor === undefined || ctor === "Function" ? "function" : ctor;
 }
 
+/** The classes of torch.return_types results, by name (one each, made on first use). */
+const RETURN_TYPES = new Map<string, new () => object>();
+
+/**
+ * A new, empty torch.return_types.<name> object (x.max(0), x.sort(), torch.aminmax(x) fill it): an instance of a class
+ * of that name, so pyTypeName (and every "must be Tensor, not ..." message built on a constructor's name) prints
+ * torch's "torch.return_types.max", and the result is no plain options object (args.ts's isOptions): torch.exp(x.max(0))
+ * raises torch's TypeError instead of reading the result's fields as keywords.
+ */
+export function returnTypeObject(name: string): object {
+  let cls = RETURN_TYPES.get(name);
+  if (!cls) {
+    cls = class {};
+    Object.defineProperty(cls, "name", { value: `torch.return_types.${name}` });
+    RETURN_TYPES.set(name, cls);
+  }
+  return new cls();
+}
+
 /** Python's repr of a str, as a message quotes it: 'abc', or "it's" when the text holds a single quote only. */
 function pyStrRepr(s: string): string {
   return s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;

@@ -14,7 +14,7 @@ import { isOptions, parseArgs, type PyArgs } from "../args";
 import { bool, cppTypeName, float32, int32, int64, isDType, refuseBool, type DType } from "../dtype";
 import { RuntimeError, TypeError_, ValueError } from "../errors";
 import { broadcastShapes, normalizeDim } from "../shape";
-import { pyTypeName } from "../py_type_name";
+import { pyTypeName, returnTypeObject } from "../py_type_name";
 import { Tensor, type MinMaxResult } from "../tensor";
 import { linspace, ones, tensor as makeTensor } from "./creation";
 import { logcumsumexpAlong } from "./logcumsumexp";
@@ -306,7 +306,7 @@ export function aminmax(x: Tensor, ...args: PyArgs<[], { dim?: number | null; ke
   // torch 1.13 has no derivative for aminmax: both results hang from a NotImplemented node (backward raises)
   const min = withoutDerivative("aten::aminmax", [x], () => (all ? (kd ? x.amin(x.shape.map((_, i) => i), true) : x.amin()) : x.amin(a.dim!, kd)));
   const max = withoutDerivative("aten::aminmax", [x], () => (all ? (kd ? x.amax(x.shape.map((_, i) => i), true) : x.amax()) : x.amax(a.dim!, kd)));
-  const result = { min, max };
+  const result = Object.assign(returnTypeObject("aminmax"), { min, max });
   Object.defineProperty(result, Symbol.iterator, { enumerable: false, value: () => [min, max][Symbol.iterator]() });
   Object.defineProperty(result, 0, { enumerable: false, value: min });
   Object.defineProperty(result, 1, { enumerable: false, value: max });

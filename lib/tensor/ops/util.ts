@@ -3,6 +3,7 @@ import { get_default_dtype } from "../default_dtype";
 import { allocStorage, float32, isIntegral, promoteTypes, promoteWithScalar, wrapsAround, wrapValue, type DType, type Storage } from "../dtype";
 import { TypeError_ } from "../errors";
 import { kernels } from "../kernels/registry";
+import { pyTypeName, returnTypeObject } from "../py_type_name";
 import { contiguousStrides, numelOf, shapesEqual } from "../shape";
 import { Tensor, type MinMaxResult, type TensorLike } from "../tensor";
 
@@ -30,7 +31,7 @@ export function scalar(v: number | boolean, dtype: DType): Tensor {
 
 export function checkTensorLike(x: unknown, op: string, arg: string): asserts x is TensorLike {
   if (!(x instanceof Tensor) && typeof x !== "number" && typeof x !== "boolean") {
-    throw new TypeError_(`${op}(): argument '${arg}' must be a Tensor or a number, not ${x === null ? "null" : typeof x}`);
+    throw new TypeError_(`${op}(): argument '${arg}' must be a Tensor or a number, not ${pyTypeName(x)}`);
   }
 }
 
@@ -117,7 +118,7 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
  * named tuples: `const [v, i] = x.max(1)`, and `x.max(1)[1]` as the DQN tutorial writes it.
  */
 export function valuesAndIndices(values: Tensor, indices: Tensor, name?: string): MinMaxResult {
-  const result = { values, indices };
+  const result = Object.assign(name === undefined ? {} : returnTypeObject(name), { values, indices });
   // Not enumerable: the fields stay the whole printed / compared object.
   Object.defineProperty(result, Symbol.iterator, { enumerable: false, value: () => [values, indices][Symbol.iterator]() });
   Object.defineProperty(result, 0, { enumerable: false, value: values });

@@ -5,13 +5,15 @@
 import { float32, type DType, type Storage } from "../../dtype";
 import { RuntimeError, TypeError_, ValueError } from "../../errors";
 import { contiguousData, empty } from "../../ops/util";
+import { pyTypeName } from "../../py_type_name";
 import { Tensor } from "../../tensor";
 
 export type Reduction = "mean" | "sum" | "none";
 
 export function checkTensor(x: unknown, fn: string, arg = "input"): asserts x is Tensor {
   if (!(x instanceof Tensor)) {
-    throw new TypeError_(`${fn}(): argument '${arg}' must be a Tensor, not ${x === null ? "null" : typeof x}`);
+    // Python's type name (NoneType, int, list, torch.return_types.max), as torch's messages print it
+    throw new TypeError_(`${fn}(): argument '${arg}' must be a Tensor, not ${pyTypeName(x)}`);
   }
 }
 
