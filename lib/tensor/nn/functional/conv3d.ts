@@ -165,7 +165,7 @@ export function avg_pool3d(
   if (input.dtype === int64) return avg_pool3d(input.to(float64), ...args).trunc().to(int64);
   const a = parseArgs<Pool3dOptions>("avg_pool3d", ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"], args);
   if (input.dim() === 4) return avg_pool3d(input.unsqueeze(0), { ...a }).squeeze(0);
-  if (a.ceil_mode) throw new RuntimeError("avg_pool3d: ceil_mode=True is not supported by this engine");
+  if (a.ceil_mode) return avgPool3dCeil(input, a);
   const { k, s, p } = poolSetup("avg_pool3d", input, a, null);
   const [N, , D] = input.shape;
   const Do = pooledSize(D, k[0], p[0], s[0], 1, false);
@@ -196,6 +196,38 @@ export function avg_pool3d(
   return res;
 }
 
+/**
+ * avg_pool3d with ceil_mode=True, as torch 1.13's CPU kernel: the last window of a dim may run past the input (and its
+ * padding); its sum covers what it holds, and its divisor is the window clipped at input + padding (count_include_pad)
+ * or at the input (not), or divisor_override. The sums are the plain path's over an input zero-padded far enough on
+ * the right (so the gradient is theirs), divided by those per-window counts.
+ */
+function avgPool3dCeil(input: Tensor, a: Pool3dOptions): Tensor {
+  const { k, s, p } = poolSetup("avg_pool3d", input, a, null);
+  const sizes = input.shape.slice(2);
+  const outs = sizes.map((n, i) => pooledSize(n, k[i], p[i], s[i], 1, true));
+  const extra = sizes.map((n, i) => Math.max(0, (outs[i] - 1) * s[i] + k[i] - (n + 2 * p[i])));
+  const x = pad(input, [p[2], p[2] + extra[2], p[1], p[1] + extra[1], p[0], p[0] + extra[0]]);
+  const sums = avg_pool3d(x, { kernel_size: k, stride: s, padding: 0, divisor_override: 1 });
+  if (a.divisor_override !== undefined && a.divisor_override !== null) {
+    if (a.divisor_override === 0) throw new RuntimeError("divisor must be not zero");
+    return sums.div(a.divisor_override);
+  }
+  const include = a.count_include_pad ?? true;
+  // per dim and output index: torch's window length (clipped at n + p), or its part inside the input
+  const lens = sizes.map((n, i) =>
+    Array.from({ length: outs[i] }, (_, o) => {
+      const start = o * s[i] - p[i];
+      const end = Math.min(start + k[i], n + p[i]);
+      return include ? end - start : Math.min(end, n) - Math.max(start, 0);
+    }),
+  );
+  const div = empty([outs[0], outs[1], outs[2]], input.dtype);
+  let at = 0;
+  // (a window wholly in the padding sums 0: torch writes 0, so any nonzero divisor does)
+  for (const t of lens[0]) for (const h of lens[1]) for (const w of lens[2]) div._data[at++] = Math.max(1, t * h * w);
+  return sums.div(div);
+}
 
 /** Output sizes of 3-D adaptive pooling: an int, or a triple whose null entries keep the input's size. */
 function adaptive3(fn: string, input: Tensor, size: AdaptiveSize | undefined): number[] {
