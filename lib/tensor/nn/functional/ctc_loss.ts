@@ -42,7 +42,8 @@ function lengthsOf(v: Lengths, what: string, n: number): number[] {
     list = Array.from(contiguousData(v));
   } else list = [...v];
   if (list.length !== n) throw new RuntimeError(`${what} must be of size batch_size`);
-  for (const x of list) if (!Number.isInteger(x) || x < 0) throw new RuntimeError(`ctc_loss(): ${what} must be non-negative integers, but got ${x}`);
+  // (negative lengths are checked with the other arguments, in torch's order and words)
+  for (const x of list) if (!Number.isInteger(x)) throw new RuntimeError(`ctc_loss(): ${what} must be non-negative integers, but got ${x}`);
   return list;
 }
 
@@ -100,6 +101,8 @@ export function ctc_loss(log_probs: Tensor, targets: Tensor, inputLengths: unkno
   if (!(Number.isInteger(blank) && blank >= 0 && blank < C)) throw new RuntimeError("blank must be in label range");
   const inLen = lengthsOf(input_lengths, "input_lengths", N);
   const tgLen = lengthsOf(target_lengths, "target_lengths", N);
+  // torch 1.13 has no check for negative lengths (it returns garbage, or corrupts memory); later releases' words
+  for (const l of tgLen) if (l < 0) throw new RuntimeError(`Expected target_lengths to have value at least 0, but got value ${l} ${CHECKING}`);
   // Where each target sequence starts in the flat targets.
   const tgt = contiguousData(targets);
   const starts: number[] = [];
@@ -122,6 +125,7 @@ export function ctc_loss(log_probs: Tensor, targets: Tensor, inputLengths: unkno
     }
   }
   for (let n = 0; n < N; n++) {
+    if (inLen[n] < 0) throw new RuntimeError(`Expected input_lengths to have value at least 0, but got value ${inLen[n]} ${CHECKING}`);
     if (inLen[n] > T) throw new RuntimeError(`Expected input_lengths to have value at most ${T}, but got value ${inLen[n]} ${CHECKING}`);
     for (let s = 0; s < tgLen[n]; s++) {
       const c = tgt[starts[n] + s];

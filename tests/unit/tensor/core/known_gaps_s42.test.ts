@@ -10,6 +10,14 @@
  * - torch.Tensor(1, None) failed with a JavaScript error and torch.Tensor(1, 'a') / (1, [2]) made a tensor: any call
  *   but the engine's own (storage, shape array) is the legacy constructor now, with torch's parser errors (a size
  *   element by its position, data alone, the overload list when something else than an int comes first);
+ * - a torch.return_types result (x.max(0), the named tuple) where a tensor goes was read as an options object
+ *   (torch.exp(x.max(0)): "got an unexpected keyword argument 'values'") or named "object": it is an instance of a
+ *   class named torch.return_types.max now (py_type_name.ts), so the shared checks print torch's words;
+ * - F.avg_pool3d / nn.AvgPool3d refused ceil_mode=True: computed now as torch's kernel (the last window's divisor
+ *   clipped at input + padding, or at the input without count_include_pad), values and gradients;
+ * - F.ctc_loss with a negative input or target length: torch 1.13 checks nothing (a garbage loss, at times a crash,
+ *   "double free or corruption"); the engine raises the check later torch releases added, in their words
+ *   ("Expected input_lengths to have value at least 0, but got value -1 (while checking arguments for ctc_loss_cpu)").
  * Python's keywords are the trailing options object; a case's outcome is {dtype, shape, value (flat), grad_fn}, or
  * [error class, message].
  */
@@ -207,5 +215,75 @@ describe("the legacy torch.Tensor(...) constructor's argument errors", () => {
     compare(fixture.legacy_tensor, cases);
     for (const [name, args] of Object.entries(calls)) expectOutcome(outcome(() => new N(...args)), (fixture.legacy_tensor as Record<string, unknown>)[name], `new ${name}`);
     expect({ "(2, True)": T(2, true).shape, "(2, 3)": new N(2, 3).shape }).toEqual(fixture.legacy_tensor_shapes);
+  });
+});
+
+describe("a torch.return_types result where a tensor goes", () => {
+  it("torch's TypeError names torch.return_types.<op>", () => {
+    const rx = () => torch.tensor([[1, 5], [3, 2.5]]);
+    const any = (v: unknown) => v as Tensor;
+    compare(fixture.return_types, {
+      "exp(max)": () => torch.exp(any(rx().max(0))),
+      "sum(max)": () => torch.sum(any(rx().max(0))),
+      "sigmoid(sort)": () => torch.sigmoid(any(rx().sort(0))),
+      "F.relu(max)": () => F.relu(any(rx().max(0))),
+      "matmul(topk, x)": () => torch.matmul(any(rx().topk(1)), rx()),
+      "add(max, 1)": () => torch.add(any(rx().max(0)), 1),
+      "cat([x, max])": () => torch.cat([rx(), any(rx().max(0))]),
+      "exp(kthvalue)": () => torch.exp(any(rx().kthvalue(1, 0))),
+      "exp(mode)": () => torch.exp(any(rx().mode(0))),
+      "exp(cummax)": () => torch.exp(any(rx().cummax(0))),
+      "exp(median)": () => torch.exp(any(rx().median(0))),
+      "exp(aminmax)": () => torch.exp(any(torch.aminmax(rx()))),
+    });
+    // still the named tuple: fields, indexing, destructuring and Python's str
+    const r = rx().max(0);
+    const [v, i] = r;
+    expect([flat(v), flat(i), flat(r[0]), flat(r.indices)]).toEqual([[3, 5], [1, 0], [3, 5], [1, 0]]);
+    expect(String(r)).toBe(fixture.return_types_str);
+  });
+});
+
+describe("avg_pool3d with ceil_mode=True", () => {
+  it("values and gradients as torch (count_include_pad, divisor_override, per-dim sizes, the module unbatched)", () => {
+    const px = torch.arange(250, { dtype: torch.float32 }).reshape(2, 1, 5, 5, 5).sin();
+    type Case = { shape: number[]; value: number[]; grad: number[] };
+    const ref = fixture.avg_pool3d_ceil as Record<string, Case>;
+    const run = (name: string, input: Tensor, pool: (x: Tensor) => Tensor) => {
+      const xx = input.clone().requires_grad_(true);
+      const y = pool(xx);
+      y.backward(torch.linspace(0.5, 1.5, y.numel()).reshape(y.shape));
+      expect(y.shape, name).toEqual(ref[name].shape);
+      expectValues(flat(y), ref[name].value, name);
+      expectValues(flat(xx.grad!), ref[name].grad, `${name} grad`);
+    };
+    const pools: [string, number | number[], number | number[], number | number[], boolean, number | null][] = [
+      ["2 2 0 True None", 2, 2, 0, true, null], ["3 2 1 True None", 3, 2, 1, true, null], ["3 2 1 False None", 3, 2, 1, false, null],
+      ["2 3 0 True None", 2, 3, 0, true, null], ["3 2 0 True None", 3, 2, 0, true, null], ["2 2 1 False None", 2, 2, 1, false, null],
+      ["3 3 1 True 2", 3, 3, 1, true, 2], ["(3, 2, 2) (2, 1, 2) (1, 0, 1) False None", [3, 2, 2], [2, 1, 2], [1, 0, 1], false, null],
+    ];
+    for (const [name, k, st, p, count_include_pad, divisor_override] of pools) {
+      run(name, px, (x) => F.avg_pool3d(x, k, st, p, { ceil_mode: true, count_include_pad, divisor_override }));
+    }
+    run("module unbatched", px.select(0, 0), (x) => new nn.AvgPool3d(3, 2, 1, { ceil_mode: true, count_include_pad: false })(x));
+    expect(Object.keys(ref).length).toBe(pools.length + 1);
+  });
+});
+
+describe("F.ctc_loss with negative lengths", () => {
+  it("raises where torch 1.13 reads out of bounds", () => {
+    // torch 1.13 raises nothing here (the fixture records it); the words are later releases' check
+    expect(fixture.ctc_negative_lengths_torch_1_13_raises).toEqual({ "input -1": null, "target -1": null });
+    torch.manual_seed(0);
+    const lp = torch.randn(5, 2, 4).log_softmax(2);
+    const tg = torch.tensor([[1, 2], [1, 1]], { dtype: torch.long });
+    const ctc = (il: number[], tl: number[], t = tg) => outcome(() => F.ctc_loss(lp, t, L(...il), L(...tl)));
+    const msg = (what: string, v: number) => ["RuntimeError", `Expected ${what} to have value at least 0, but got value ${v} (while checking arguments for ctc_loss_cpu)`];
+    expect(ctc([-1, 5], [2, 2])).toEqual(msg("input_lengths", -1));
+    expect(ctc([5, 5], [2, -1])).toEqual(msg("target_lengths", -1));
+    // the target lengths are checked first, as there
+    expect(ctc([5, -2], [-3, 2])).toEqual(msg("target_lengths", -3));
+    expect(ctc([5, 5], [-1, 3], L(1, 2))).toEqual(msg("target_lengths", -1));
+    expect(outcome(() => F.ctc_loss(lp, tg, [5, -1], [2, 2]))).toEqual(msg("input_lengths", -1));
   });
 });
