@@ -44,8 +44,8 @@ export interface ElementwiseMathMethods {
   logit(...args: PyArgs<[eps?: number | null], { eps?: number | null }>): Tensor;
   /** self + weight * (end - self); weight a number or a tensor. */
   lerp(end: Tensor, ...args: PyArgs<[weight?: TensorLike], { weight?: TensorLike }>): Tensor;
-  addcmul(tensor1: Tensor, tensor2: Tensor, ...args: PyArgs<[value?: number], { value?: number }>): Tensor;
-  addcdiv(tensor1: Tensor, tensor2: Tensor, ...args: PyArgs<[value?: number], { value?: number }>): Tensor;
+  addcmul(tensor1: Tensor, tensor2: Tensor, ...args: PyArgs<[value?: number | Tensor], { value?: number | Tensor }>): Tensor;
+  addcdiv(tensor1: Tensor, tensor2: Tensor, ...args: PyArgs<[value?: number | Tensor], { value?: number | Tensor }>): Tensor;
   sgn(): Tensor;
   fix(): Tensor;
   is_complex(): boolean;
@@ -168,11 +168,11 @@ export const elementwiseMathFunctions = {
   heaviside: (x: Tensor, values: Tensor) => ew.heaviside(x, values),
   logit: (x: Tensor, ...args: PyArgs<[eps?: number | null], { eps?: number | null }>) => ew.logit(x, epsArg("logit", args)),
   lerp: (x: Tensor, end: Tensor, ...args: PyArgs<[weight?: TensorLike], { weight?: TensorLike }>) => ew.lerp(x, end, weightArg("lerp", args)),
-  addcmul: (x: Tensor, t1: Tensor | number, t2: Tensor, ...args: PyArgs<[value?: number], { value?: number }> | [Tensor]) => {
+  addcmul: (x: Tensor, t1: Tensor | number, t2: Tensor, ...args: PyArgs<[value?: number | Tensor], { value?: number | Tensor }> | [Tensor]) => {
     const old = valueFirst("addcmul", t1, t2, args[0], true); // torch.addcmul(input, Number value, t1, t2), deprecated
     return old ? ew.addcmul(x, old[0], old[1], old[2]) : ew.addcmul(x, t1 as Tensor, t2, valueArg("addcmul", args));
   },
-  addcdiv: (x: Tensor, t1: Tensor | number, t2: Tensor, ...args: PyArgs<[value?: number], { value?: number }> | [Tensor]) => {
+  addcdiv: (x: Tensor, t1: Tensor | number, t2: Tensor, ...args: PyArgs<[value?: number | Tensor], { value?: number | Tensor }> | [Tensor]) => {
     const old = valueFirst("addcdiv", t1, t2, args[0], true);
     return old ? ew.addcdiv(x, old[0], old[1], old[2]) : ew.addcdiv(x, t1 as Tensor, t2, valueArg("addcdiv", args));
   },

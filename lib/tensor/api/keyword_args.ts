@@ -4,10 +4,12 @@
  */
 import { parseArgs } from "../args";
 import { TypeError_ } from "../errors";
-import type { TensorLike } from "../tensor";
+import { scalarArg } from "../ops/scalar_arg";
+import type { Tensor, TensorLike } from "../tensor";
 
-/** The `value` keyword of addcmul / addcdiv. */
-export const valueArg = (fn: string, args: readonly unknown[]): number => parseArgs<{ value?: number }>(fn, ["value"], args).value ?? 1;
+/** The `value` of addcmul / addcdiv: a number, or a 0-dim tensor standing for it (ops/scalar_arg.ts). */
+export const valueArg = (fn: string, args: readonly unknown[]): number =>
+  scalarArg(fn, "value", parseArgs<{ value?: number | Tensor }>(fn, ["value"], args).value ?? 1) as number;
 /** The `weight` argument of lerp (required). */
 export function weightArg(fn: string, args: readonly unknown[]): TensorLike {
   const w = parseArgs<{ weight?: TensorLike }>(fn, ["weight"], args).weight;

@@ -10,6 +10,7 @@ import { kernels } from "../kernels/registry";
 import { broadcastShapes, broadcastStrides } from "../shape";
 import { Tensor, type TensorLike } from "../tensor";
 import { alphaFirst } from "./deprecated_overloads";
+import { scalarArg } from "./scalar_arg";
 import { empty, emptyForOverwrite, exactIntegerResults, operands, sumToShape } from "./util";
 import { pyTypeName } from "../py_type_name";
 import { where } from "./where";
@@ -35,14 +36,15 @@ export function binaryKernel(op: BinaryOpName, a: Tensor, b: Tensor, outDtype: D
 }
 
 
-export function add(input: TensorLike, other: TensorLike, opts?: { alpha?: number }): Tensor {
+export function add(input: TensorLike, other: TensorLike, opts?: { alpha?: number | Tensor }): Tensor {
   if (isComplexTensor(other) || isComplexTensor(input)) return complexHooks.binary("add", input, other, opts) as Tensor; // complex_tensor.ts
   const old = alphaFirst("add", other, opts, true); // torch.add(input, Number alpha, Tensor other), deprecated
   if (old) return add(input, old[0], { alpha: old[1] });
   if (opts) checkKeywords("add", opts, ["alpha"]);
   const [a, b, dt] = operands(input, other, "add");
-  checkAlpha(dt, opts?.alpha ?? 1);
-  const alpha = Number(opts?.alpha ?? 1);
+  const alphaArg = scalarArg("add", "alpha", opts?.alpha ?? 1); // a 0-dim tensor stands for its value
+  checkAlpha(dt, alphaArg);
+  const alpha = Number(alphaArg);
   const out = binaryKernel("add", a, b, dt, alpha);
   return record(out, "AddBackward0", [a, b], (g) => [
     a.requires_grad ? sumToShape(g, a.shape) : null,
@@ -61,15 +63,16 @@ export function checkBoolSub(input: TensorLike, other: TensorLike): void {
   }
 }
 
-export function sub(input: TensorLike, other: TensorLike, opts?: { alpha?: number }): Tensor {
+export function sub(input: TensorLike, other: TensorLike, opts?: { alpha?: number | Tensor }): Tensor {
   if (isComplexTensor(other) || isComplexTensor(input)) return complexHooks.binary("sub", input, other, opts) as Tensor; // complex_tensor.ts
   const old = alphaFirst("sub", other, opts, true); // torch.sub(input, Number alpha, Tensor other), deprecated
   if (old) return sub(input, old[0], { alpha: old[1] });
   if (opts) checkKeywords("sub", opts, ["alpha"]);
   checkBoolSub(input, other);
   const [a, b, dt] = operands(input, other, "sub");
-  checkAlpha(dt, opts?.alpha ?? 1);
-  const alpha = Number(opts?.alpha ?? 1);
+  const alphaArg = scalarArg("sub", "alpha", opts?.alpha ?? 1); // a 0-dim tensor stands for its value
+  checkAlpha(dt, alphaArg);
+  const alpha = Number(alphaArg);
   const out = binaryKernel("sub", a, b, dt, alpha);
   return record(out, "SubBackward0", [a, b], (g) => [
     a.requires_grad ? sumToShape(g, a.shape) : null,
@@ -81,7 +84,7 @@ export function sub(input: TensorLike, other: TensorLike, opts?: { alpha?: numbe
  * other - alpha * input (what `1 - x` becomes): torch's RsubBackward0 for a tensor `other`, RsubBackward1 for a number.
  * alpha is keyword-only beside a tensor `other`; beside a number it may come third (torch's (Tensor, Number, Number) overload).
  */
-export function rsub(input: TensorLike, other: TensorLike, opts?: { alpha?: number }): Tensor {
+export function rsub(input: TensorLike, other: TensorLike, opts?: { alpha?: number | Tensor }): Tensor {
   const third: unknown = opts; // Python's alpha may be a bool, or positional (a number here)
   const positional = typeof third === "number" || typeof third === "boolean";
   if (positional && other instanceof Tensor) {
@@ -92,7 +95,7 @@ export function rsub(input: TensorLike, other: TensorLike, opts?: { alpha?: numb
         `      didn't match because some of the arguments have invalid types: (Tensor, !Tensor!, !${t}!)\n`,
     );
   }
-  const alphaArg = (positional ? third : (opts?.alpha ?? 1)) as number | boolean;
+  const alphaArg = scalarArg("rsub", "alpha", (positional ? third : (opts?.alpha ?? 1)) as number | boolean | Tensor);
   checkBoolSub(input, other);
   const [a, b, dt] = operands(input, other, "rsub");
   checkAlpha(dt, alphaArg);
