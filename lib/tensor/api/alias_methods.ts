@@ -9,7 +9,7 @@
  * questions of a CPU strided tensor (is_cpu, get_device() = -1, is_sparse / is_quantized /
  * is_meta = false), is_signed, is_same_size, legacy new(...), new_empty_strided, resize_ / resize_as_.
  */
-import { parseArgs, parseArgsRequired, type PyArgs } from "../args";
+import { checkKeywords, isOptions, parseArgs, parseArgsRequired, type PyArgs } from "../args";
 import { allocStorage, bool, cppTypeName, float64, uint8, type DType } from "../dtype";
 import { NotImplementedError, RuntimeError, TypeError_ } from "../errors";
 import { chunk, split } from "../ops/indexing";
@@ -165,7 +165,8 @@ const methods: Record<string, AnyFn> = {
   to_sparse(this: Tensor, sparse_dim?: number | { sparse_dim?: number }) {
     return denseToSparse(this, sparse_dim);
   },
-  to_sparse_coo(this: Tensor) {
+  to_sparse_coo(this: Tensor, ...args: unknown[]) {
+    if (args.length && isOptions(args[0])) checkKeywords("to_sparse_coo", args[0] as object, []);
     return denseToSparse(this);
   },
   ...Object.fromEntries(["to_sparse_csr", "to_sparse_csc", "to_sparse_bsr", "to_sparse_bsc"].map((name) => [name, () => refuseSparse(`Tensor.${name}()`)])),

@@ -10,7 +10,7 @@
  *   - x.to_sparse(sparse_dim = x.dim()) / to_sparse_coo(): the nonzero entries (rows of a hybrid tensor) in row-major
  *     order, coalesced; the values are gathered from x, so x gets the gradient (ToSparseBackward0).
  */
-import { isOptions } from "../args";
+import { checkKeywords, isOptions } from "../args";
 import { int64, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { tensor, zeros } from "../ops/creation";
@@ -66,12 +66,18 @@ export function makeSparseCoo(indices: Tensor, values: Tensor, size: readonly nu
 }
 
 /** torch.sparse_coo_tensor(indices, values, size?, { dtype, device, requires_grad }). */
-export function sparse_coo_tensor(indices: unknown, values: unknown, ...rest: unknown[]): SparseCooTensor {
+export function sparse_coo_tensor(...args: unknown[]): SparseCooTensor {
   let size: readonly number[] | null = null;
-  let opts: SparseCooOptions = {};
+  let opts: SparseCooOptions & { indices?: unknown; values?: unknown } = {};
+  const last = args[args.length - 1];
+  if (isOptions(last)) {
+    checkKeywords("sparse_coo_tensor", last, ["indices", "values", "size", "dtype", "device", "requires_grad"]);
+    opts = last as typeof opts;
+    args = args.slice(0, -1);
+  }
+  const [indices = opts.indices, values = opts.values, ...rest] = args;
   for (const r of rest) {
     if (isSizeLike(r)) size = r;
-    else if (isOptions(r)) opts = r as SparseCooOptions;
     else if (r !== undefined && r !== null) refuseOnSparse(`torch.sparse_coo_tensor() with the argument ${String(r)}`);
   }
   if (opts.size) size = opts.size;
@@ -93,6 +99,7 @@ export function legacySparseConstructor(dtype: DType): (...args: unknown[]) => S
 
 /** Dense x.to_sparse(sparse_dim = x.dim()): the nonzero entries (or rows of a hybrid result), coalesced. */
 export function denseToSparse(x: Tensor, sparseDim?: number | { sparse_dim?: number }): SparseCooTensor {
+  if (typeof sparseDim === "object" && sparseDim !== null) checkKeywords("to_sparse", sparseDim, ["sparse_dim"]);
   const sd = (typeof sparseDim === "object" && sparseDim !== null ? sparseDim.sparse_dim : sparseDim) ?? x.dim();
   if (!Number.isInteger(sd) || sd < 0 || sd > x.dim()) throw new RuntimeError(`sparse_dim must be between 0 and ${x.dim()}, but got ${sd}`);
   const lead = x.shape.slice(0, sd);

@@ -205,15 +205,15 @@ export const FN_HINTS: Record<string, (() => unknown[])[]> = {
 const COMPLEX = "needs or makes a complex result the engine does not support (istft of a real input, eig; lib/tensor/complex.ts)";
 /** The probe's inputs are real tensors: a complex one is made by torch.complex / polar, which the probe reaches. */
 const COMPLEX_INPUT = "takes a complex tensor (the probe's inputs are real; tests/unit/tensor/core/complex.test.ts checks it)";
-const SPARSE = "sparse layouts: the engine stores dense tensors only";
+const SPARSE = "compressed sparse layouts (the engine has dense and sparse COO tensors only)";
 const REMOVED = "removed in torch 1.13 itself (raises 'deprecated since version 1.9 and is now removed')";
 export const NEVER_ACCEPTS: Record<string, string> = {
   "torch.view_as_complex": COMPLEX_INPUT, "torch.view_as_real": COMPLEX_INPUT, "torch.imag": COMPLEX_INPUT,
   "torch.istft": COMPLEX, "Tensor.istft": COMPLEX, "torch.linalg.eig": COMPLEX,
-  ...Object.fromEntries(["sparse_coo_tensor", "sparse_csr_tensor", "sparse_csc_tensor", "sparse_bsr_tensor", "sparse_bsc_tensor",
+  ...Object.fromEntries(["sparse_csr_tensor", "sparse_csc_tensor", "sparse_bsr_tensor", "sparse_bsc_tensor",
     "sparse_compressed_tensor", "indices_copy", "values_copy", "ccol_indices_copy", "col_indices_copy", "crow_indices_copy", "row_indices_copy",
   ].map((n) => [`torch.${n}`, SPARSE])),
-  ...Object.fromEntries(["to_sparse", "to_sparse_coo", "to_sparse_csr", "to_sparse_csc", "to_sparse_bsr", "to_sparse_bsc"].map((n) => [`Tensor.${n}`, SPARSE])),
+  ...Object.fromEntries(["to_sparse_csr", "to_sparse_csc", "to_sparse_bsr", "to_sparse_bsc"].map((n) => [`Tensor.${n}`, SPARSE])),
   "torch.quantize_per_tensor": "quantized dtypes: not supported by the engine", "torch.quantize_per_channel": "quantized dtypes: not supported by the engine",
   "Tensor.rename": "named tensors: not supported", "Tensor.refine_names": "named tensors: not supported",
   "Tensor.align_to": "named tensors: not supported", "Tensor.align_as": "named tensors: not supported",
