@@ -278,6 +278,7 @@ export function as_tensor(data: Parameters<typeof tensor>[0], given: Pick<Tensor
 
 /** Wraps an existing typed array without copying (shape defaults to 1-D). */
 export function from_array(data: Storage, shape?: readonly number[], opts: TensorOptions = {}): Tensor {
+  checkCreationOptions("from_array", opts);
   const s = shape ?? [data.length];
   if (numelOf(s) !== data.length) throw new RuntimeError(`from_array: shape [${s.join(", ")}] needs ${numelOf(s)} elements but the array has ${data.length}`);
   const dtype = opts.dtype ?? (data instanceof Float64Array ? float64 : float32);

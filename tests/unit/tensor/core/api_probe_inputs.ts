@@ -104,7 +104,7 @@ export const CTOR_CANDIDATES: (() => unknown[])[] = [
 export const FN_HINTS: Record<string, (() => unknown[])[]> = {
   // creation, conversion, queries
   "torch.randint": [() => [3, [2, 3]]], "torch.empty_strided": [() => [[2, 3], [3, 1]]],
-  "torch.from_numpy": [() => [new Float32Array([0.5, 1.5])]], "torch.device": [() => ["cpu"]], "torch.iinfo": [() => [torch.int32]],
+  "torch.from_numpy": [() => [new Float32Array([0.5, 1.5])]], "torch.from_array": [() => [new Float32Array([0.5, 1.5]), [2]]], "torch.device": [() => ["cpu"]], "torch.iinfo": [() => [torch.int32]],
   "torch.is_nonzero": [() => [one()]], "Tensor.is_nonzero": [() => [one()]], "Tensor.item": [() => [one()]],
   "torch.polygamma": [() => [1, x()]], "torch.special.polygamma": [() => [1, x()]], "torch.broadcast_to": [() => [x(), [2, 2, 3]]], "torch.expand_copy": [() => [x(), [2, 2, 3]]],
   "torch.as_strided": [() => [x(), [2, 2], [1, 2]]], "Tensor.as_strided": [() => [x(), [2, 2], [1, 2]]],

@@ -12,7 +12,6 @@ export const STILL_IGNORED: string[] = [
   "torch.CharTensor", "torch.FloatTensor", "torch.IntTensor", "torch.LongTensor", "torch.ShortTensor", "torch.Size", "torch.atleast_1d", "torch.atleast_2d",
   "torch.atleast_3d", "torch.autograd.Function", "torch.autograd.FunctionCtx", "torch.linalg.LinAlgError", "torch.autograd.is_anomaly_enabled",
   "torch.autograd.set_grad_enabled", "torch.broadcast_shapes", "torch.broadcast_tensors", "torch.chain_matmul", "torch.finfo", "torch.format",
-  "torch.from_array",
   "torch.registerKernel", "torch.registerUnaryKernel", "torch.slice", "utils.data.CharTokenizer",
   "utils.data.Dataset", "utils.data.IterableDataset", "utils.data.Sampler",
   "utils.data.get_dataset_source", "utils.data.get_worker_info",
