@@ -55,6 +55,7 @@ import { specialFunctions } from "./api/special_functions";
 import { special } from "./special";
 import { binomial } from "./distributions/binomial";
 import { isComplexTensor } from "./complex_dtype";
+import { isSparseCoo } from "./sparse/brand";
 import { complexFunctions, defineComplexDtypes } from "./complex";
 import { complex, polar, view_as_complex, view_as_real } from "./complex_tensor";
 import { distributions } from "./distributions";
@@ -229,7 +230,7 @@ const torchBase = {
   rand: creation.rand, randn: creation.randn, randint: creation.randint, randperm: creation.randperm,
   zeros_like: creation.zeros_like, ones_like: creation.ones_like, empty_like: creation.empty_like, full_like: creation.full_like,
   rand_like: creation.rand_like, randn_like: creation.randn_like, randint_like: creation.randint_like,
-  is_tensor: (x: unknown): x is Tensor => x instanceof Tensor || isComplexTensor(x), // a complex tensor is one (complex_tensor.ts)
+  is_tensor: (x: unknown): x is Tensor => x instanceof Tensor || isComplexTensor(x) || isSparseCoo(x), // complex and sparse COO tensors are ones too
   numel: (x: Tensor) => x.numel(),
 
   // devices: the CPU only (see ./device.ts)

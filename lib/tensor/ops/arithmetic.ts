@@ -13,6 +13,7 @@ import { alphaFirst } from "./deprecated_overloads";
 import { scalarArg } from "./scalar_arg";
 import { empty, emptyForOverwrite, exactIntegerResults, operands, sumToShape } from "./util";
 import { pyTypeName } from "../py_type_name";
+import { isSparseCoo, sparseHooks } from "../sparse/brand";
 import { where } from "./where";
 
 /** Runs a broadcasting binary kernel into a fresh tensor of dtype `outDtype`. */
@@ -38,6 +39,7 @@ export function binaryKernel(op: BinaryOpName, a: Tensor, b: Tensor, outDtype: D
 
 export function add(input: TensorLike, other: TensorLike, opts?: { alpha?: number | Tensor }): Tensor {
   if (isComplexTensor(other) || isComplexTensor(input)) return complexHooks.binary("add", input, other, opts) as Tensor; // complex_tensor.ts
+  if (isSparseCoo(other)) return sparseHooks.denseAdd(input, other, opts?.alpha, "add") as Tensor; // dense + sparse is dense (sparse/dispatch.ts)
   const old = alphaFirst("add", other, opts, true); // torch.add(input, Number alpha, Tensor other), deprecated
   if (old) return add(input, old[0], { alpha: old[1] });
   if (opts) checkKeywords("add", opts, ["alpha"]);
@@ -65,6 +67,7 @@ export function checkBoolSub(input: TensorLike, other: TensorLike): void {
 
 export function sub(input: TensorLike, other: TensorLike, opts?: { alpha?: number | Tensor }): Tensor {
   if (isComplexTensor(other) || isComplexTensor(input)) return complexHooks.binary("sub", input, other, opts) as Tensor; // complex_tensor.ts
+  if (isSparseCoo(other)) return sparseHooks.denseAdd(input, other, opts?.alpha, "sub") as Tensor; // dense - sparse is dense (sparse/dispatch.ts)
   const old = alphaFirst("sub", other, opts, true); // torch.sub(input, Number alpha, Tensor other), deprecated
   if (old) return sub(input, old[0], { alpha: old[1] });
   if (opts) checkKeywords("sub", opts, ["alpha"]);

@@ -10,6 +10,7 @@
  * Not differentiable here (torch's backward needs the eigenvectors, which this engine does not compute): a
  * requires-grad input under grad mode raises rather than returning a result without a gradient.
  */
+import { parseArgs } from "../args";
 import { complex, type ComplexTensor } from "../complex_tensor";
 import { float32, float64 } from "../dtype";
 import { RuntimeError } from "../errors";
@@ -178,8 +179,9 @@ function hqr(a: number[][], n: number, wr: Float64Array, wi: Float64Array): void
 const TYPE_NAMES: Record<string, string> = { int64: "Long", int32: "Int", int16: "Short", int8: "Char", uint8: "Byte", bool: "Bool" };
 
 /** torch.linalg.eigvals(A): A real, [..., n, n]; a complex tensor of shape [..., n]. */
-export function eigvals(A: Tensor): ComplexTensor {
+export function eigvals(A: Tensor, ...options: [options?: Record<string, never>]): ComplexTensor {
   if (!(A instanceof Tensor)) throw new RuntimeError("linalg.eigvals: expected a Tensor as input");
+  parseArgs("linalg.eigvals", [], options); // no keywords but torch's out=, which the engine has nowhere: any keyword raises
   if (A.dim() < 2) throw new RuntimeError(`linalg.eigvals: The input tensor A must have at least 2 dimensions.`);
   const n = A.shape[A.dim() - 1];
   if (A.shape[A.dim() - 2] !== n) throw new RuntimeError(`linalg.eigvals: A must be batches of square matrices, but they are ${A.shape[A.dim() - 2]} by ${n} matrices`);

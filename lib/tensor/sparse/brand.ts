@@ -16,7 +16,7 @@ export function isSparseCoo(v: unknown): boolean {
 export const SPARSE_SUPPORTED =
   "torch.sparse_coo_tensor / torch.sparse.FloatTensor / DoubleTensor / LongTensor, x.to_sparse(), shape / size() / dim() / " +
   "numel() / dtype / layout / is_sparse, sparse_dim() / dense_dim() / _nnz(), _indices() / _values() / indices() / values(), " +
-  "coalesce() / is_coalesced(), to_dense(), t() / transpose(), add / sub (sparse + sparse), mul / div by a number, neg, " +
+  "coalesce() / is_coalesced(), to_dense(), t() / transpose(), add / sub (sparse + sparse, dense + sparse), mul / div by a number, neg, " +
   "torch.sparse.mm / torch.spmm / torch.mm / matmul (sparse @ dense), torch.sparse.sum, detach / clone / to(dtype), " +
   "requires_grad_ / grad, printing";
 

@@ -5,6 +5,8 @@
  * naming it instead of reading a dense storage the sparse tensor does not have.
  */
 import { parseArgs } from "../args";
+import { RuntimeError } from "../errors";
+import { Tensor } from "../tensor";
 import { refuseOnSparse, sparseHooks } from "./brand";
 import { SparseCooTensor } from "./sparse_coo";
 
@@ -36,4 +38,18 @@ sparseHooks.call = (prefix, name, args) => {
   const fn = prefix === "torch" ? TORCH[name] : undefined;
   if (!fn || !(first instanceof SparseCooTensor)) return refuseOnSparse(`${prefix}.${name}()`);
   return { value: fn(first, rest) };
+};
+
+/** dense + alpha * sparse (or -): dense, as torch; no broadcasting (torch's message), the gradient reaches the values through to_dense. */
+sparseHooks.denseAdd = (input, other, alpha, op) => {
+  const s = other as SparseCooTensor;
+  if (!(input instanceof Tensor)) return refuseOnSparse(`torch.${op}(number, sparse)`);
+  if (input.shape.length !== s.shape.length || input.shape.some((d, i) => d !== s.shape[i])) {
+    throw new RuntimeError(
+      `${op}: expected 'self' and 'other' to have same size, but self has size [${input.shape.join(", ")}] while other has size ` +
+        `[${s.shape.join(", ")}] (FYI: dense-sparse addition does not currently support broadcasting)`,
+    );
+  }
+  const dense = s.to_dense();
+  return alpha === undefined ? input[op](dense) : input[op](dense, { alpha: alpha as number });
 };

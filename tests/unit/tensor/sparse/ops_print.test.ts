@@ -56,6 +56,19 @@ describe("sparse COO ops", () => {
     expectSP(asSparse(torch.sparse.sum(H(), 0)), o.sum_H0);
   });
 
+  it("dense + sparse and dense - sparse are dense (alpha too); the dense operand's gradient; no broadcasting, as torch", () => {
+    const o = ref.ops;
+    expect(torch.is_tensor(S())).toBe(true); // as torch.is_tensor of a sparse tensor
+    expectT(torch.ones(2, 3).add(S() as never), o.dense_plus_sparse, 1e-6);
+    expectT(torch.add(torch.ones(2, 3), S() as never), o.dense_plus_sparse, 1e-6);
+    expectT(torch.ones(2, 3).sub(S() as never), o.dense_minus_sparse, 1e-6);
+    expectT(torch.ones(2, 3).add(S() as never, { alpha: -1 }), o.dense_minus_sparse, 1e-6);
+    expect(raised(() => torch.ones(2, 2).add(S() as never))).toEqual(ref.errors.dense_add_size);
+    const dd = torch.ones(2, 3, { requires_grad: true });
+    dd.add(S().mul(3) as never).mul(torch.arange(6).float().reshape(2, 3)).sum().backward();
+    expectT(dd.grad!, ref.grads.dense_add_grad, 1e-6);
+  });
+
   it("sparse + dense is refused as torch; size, t() and sum's dim errors", () => {
     expect(raised(() => S().add(torch.ones(2, 3) as never))).toEqual(ref.errors.add_dense);
     expect(raised(() => S().add(torch.sparse_coo_tensor(ref.I, ref.V, [3, 3])))).toEqual(ref.errors.add_size);
