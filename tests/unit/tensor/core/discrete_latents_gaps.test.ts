@@ -14,32 +14,15 @@
  * write torch.sparse.torch.eye(NUM_CLASSES).index_select(dim=0, index=labels) (gram-ai/capsule-networks, higgsfield);
  * the engine's torch.sparse had no torch.
  */
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { gradcheck } from "../../../../lib/grading/gradcheck";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
-import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
-import { expectT, tutorialFixture, type TJ } from "../tutorials/helpers";
+import { expectT, freshWarningsEachTest, tutorialFixture, warns, type TJ } from "../tutorials/helpers";
 
 const ref = tutorialFixture<Record<string, any>>("discrete_latents.json").gaps; // eslint-disable-line @typescript-eslint/no-explicit-any
 const T = (j: TJ) => torch.tensor(j.data, { dtype: torch.float64 }).reshape(j.shape);
 
-beforeEach(() => {
-  vi.restoreAllMocks();
-  forgetShownWarnings();
-});
-
-/** The warnings fn shows (first line, without Python's "UserWarning: " prefix), and fn's result. */
-function warns<R>(fn: () => R): [string[], R] {
-  const spy = vi.spyOn(console, "warn").mockImplementation(() => undefined);
-  let r: R, shown: string[];
-  try {
-    r = fn();
-  } finally {
-    shown = spy.mock.calls.map((c) => String(c[0]).replace(/^UserWarning: /, "").split("\n")[0]);
-    spy.mockRestore();
-  }
-  return [shown, r];
-}
+freshWarningsEachTest();
 
 describe("F.kl_div / nn.KLDivLoss warn as torch 1.13", () => {
   const [kl_in, kl_t, kl_p] = [T(ref.kl_in), T(ref.kl_t), T(ref.kl_p)];

@@ -40,10 +40,9 @@
  * transposed x is not contiguous), so gram-ai's `(x * y[:, :, None]).view(B, -1)` raises torch's view error; the engine's
  * results are always contiguous, so the view passes. The training runs use the learner's .contiguous() fix.
  */
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { F, nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
-import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
-import { expectNums, expectT, raised, tutorialFixture, type TJ } from "./helpers";
+import { expectNums, expectT, freshWarningsEachTest, raised, tutorialFixture, warns, type TJ } from "./helpers";
 
 const ref = tutorialFixture<Record<string, any>>("discrete_latents.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
 const T = (j: TJ) => torch.tensor(j.data).reshape(j.shape);
@@ -51,23 +50,7 @@ type Ctx = InstanceType<typeof torch.autograd.FunctionCtx>;
 /** The fixed weights a gradient is taken against: linspace(0.5, 1.5) in t's shape. */
 const W = (t: Tensor) => torch.linspace(0.5, 1.5, t.numel()).view(t.shape);
 
-beforeEach(() => {
-  vi.restoreAllMocks();
-  forgetShownWarnings();
-});
-
-/** The warnings fn shows (first line, without Python's "UserWarning: " prefix), and fn's result. */
-function warns<R>(fn: () => R): [string[], R] {
-  const spy = vi.spyOn(console, "warn").mockImplementation(() => undefined);
-  let r: R, shown: string[];
-  try {
-    r = fn();
-  } finally {
-    shown = spy.mock.calls.map((c) => String(c[0]).replace(/^UserWarning: /, "").split("\n")[0]);
-    spy.mockRestore();
-  }
-  return [shown, r];
-}
+freshWarningsEachTest();
 
 // ====================================== ritheshkumar95/pytorch-vqvae ======================================
 class VectorQuantization extends torch.autograd.Function {

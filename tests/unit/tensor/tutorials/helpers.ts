@@ -1,8 +1,9 @@
 /** Shared by the tutorial translations: synthetic stand-ins for the tutorials' datasets, and fixtures. */
 import { readFileSync } from "node:fs";
-import { expect } from "vitest";
+import { beforeEach, expect, vi } from "vitest";
 import { fileURLToPath } from "node:url";
 import { nn, torch, type Tensor } from "../../../../lib/tensor/index";
+import { forgetShownWarnings } from "../../../../lib/tensor/warnings";
 
 /**
  * An MNIST-shaped set: n flattened 28x28 images in [0, 1] (float32) and int64 labels 0-9, where
@@ -135,4 +136,25 @@ export function expectT(actual: Tensor, expected: TJ, tol: number): void {
 export function expectNums(actual: readonly number[], expected: readonly number[], tol: number): void {
   expect(actual.length).toBe(expected.length);
   actual.forEach((v, i) => expect(Math.abs(v - expected[i]), `at ${i}: ${v} vs ${expected[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(expected[i]))));
+}
+
+/** Registers a beforeEach that undoes console spies and forgets shown warnings, so each test sees a warning's first showing. */
+export function freshWarningsEachTest(): void {
+  beforeEach(() => {
+    vi.restoreAllMocks();
+    forgetShownWarnings();
+  });
+}
+
+/** The warnings fn shows (first line, without Python's "UserWarning: " prefix), and fn's result. */
+export function warns<R>(fn: () => R): [string[], R] {
+  const spy = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+  let r: R, shown: string[];
+  try {
+    r = fn();
+  } finally {
+    shown = spy.mock.calls.map((c) => String(c[0]).replace(/^UserWarning: /, "").split("\n")[0]);
+    spy.mockRestore();
+  }
+  return [shown, r];
 }
