@@ -160,7 +160,7 @@ function blocking(): void {
   const inst = instantiateLocal()!;
   const { memory, set, acc } = inst;
   const pack = matmulPackFor(memory)!;
-  const block = rowBlockPanels();
+  const block = rowBlockPanels(inst.tileRows);
   for (const n of [512, 1024]) {
     const a = Float32Array.from({ length: n * n }, () => Math.random() - 0.5);
     const b = Float32Array.from({ length: n * n }, () => Math.random() - 0.5);

@@ -14,7 +14,8 @@
  * thread, so the operands need not live in shared memory.
  */
 import { buildModule, relaxedSimdValidates, type SharedMemoryImport } from "./assembler";
-import { MR as KERNEL_MR, NR as KERNEL_NR, TILE_PANELS, gemmFunctions } from "./gemm_kernel";
+import { MR as KERNEL_MR, NR as KERNEL_NR, TILE_ROWS, gemmFunctions, panelsForTiles } from "./gemm_kernel";
+import { hostTileRows } from "./gemm_tile_choice";
 import { withBatch, type BatchFn } from "./gemm_batch";
 import { ensureScratch } from "./resident";
 
@@ -26,7 +27,7 @@ export const NR = KERNEL_NR;
 export const KC = 256;
 /**
  * The A block's rows: MC x KC floats (96 KiB) stay in L2. Kernel calls take at most this many
- * rows, in whole register tiles (rowBlockPanels, and the pool's row chunks): 80.
+ * rows, in whole register tiles (rowBlockPanels, and the pool's row chunks): 80 with 5-row tiles, 96 with 4-row ones.
  */
 export const MC = 24 * MR;
 
@@ -135,35 +136,48 @@ export function gemmFloats(m: number, n: number, k: number): number {
   return panels + mb * MR * nb * NR + (k > KC ? panels : 0);
 }
 
-export const gemmModuleBytes = (memory?: SharedMemoryImport, fma = false): Uint8Array<ArrayBuffer> => buildModule(withBatch(gemmFunctions(fma)), memory ?? 1);
+export const gemmModuleBytes = (memory?: SharedMemoryImport, fma = false, tileRows = fma ? TILE_ROWS : MR): Uint8Array<ArrayBuffer> =>
+  buildModule(withBatch(gemmFunctions(fma, tileRows)), memory ?? 1);
 
-/** The kernel module for this host: with fused multiply-adds when it validates (Relaxed SIMD), else mul + add. */
-export function hostGemmModuleBytes(memory?: SharedMemoryImport): Uint8Array<ArrayBuffer> | null {
+/** This host's kernel module (hostGemmModule) and the rows of its register tile. */
+export interface HostGemmModule {
+  bytes: Uint8Array<ArrayBuffer>;
+  tileRows: number;
+}
+
+/**
+ * The kernel module for this host: with fused multiply-adds when it validates (Relaxed SIMD), else
+ * mul + add; its register tile the one that runs faster here (gemm_tile_choice.ts). Null without
+ * WebAssembly SIMD.
+ */
+export function hostGemmModule(memory?: SharedMemoryImport): HostGemmModule | null {
   if (typeof WebAssembly === "undefined") return null;
-  const bytes = gemmModuleBytes(memory, relaxedSimdValidates());
-  return WebAssembly.validate(bytes) ? bytes : null;
+  const fma = relaxedSimdValidates();
+  const tileRows = hostTileRows(fma);
+  const bytes = gemmModuleBytes(memory, fma, tileRows);
+  return WebAssembly.validate(bytes) ? { bytes, tileRows } : null;
 }
 
 /**
  * Whether the single-thread runner's blocks of rows are whole multiples of the register tiles'
- * TILE_PANELS panels (20 panels, 80 rows) rather than MC's 24 panels, of which 4 went through the
- * narrower 4-row edge tile in every block (17 % of the rows of a large product). Benches switch it
- * off to compare in one process.
+ * panels (panelsForTiles: with 5-row tiles 20 panels, 80 rows) rather than MC's 24 panels, of
+ * which 4 went through the narrower 4-row edge tile in every block (17 % of the rows of a large
+ * product). Benches switch it off to compare in one process.
  */
 export const wholeTileBlocks = { enabled: true };
 
-/** Row panels per kernel call of the single-thread runner (see wholeTileBlocks). */
-export function rowBlockPanels(): number {
+/** Row panels per kernel call of the single-thread runner for a kernel with `tileRows`-row tiles (see wholeTileBlocks). */
+export function rowBlockPanels(tileRows: number): number {
   const panels = MC / MR;
-  return wholeTileBlocks.enabled ? panels - (panels % TILE_PANELS) : panels;
+  return wholeTileBlocks.enabled ? panels - (panels % panelsForTiles(tileRows)) : panels;
 }
 
-/** The single-thread runner: blocks of rowBlockPanels() row panels one after the other on this thread. */
-export function localRunner(set: KernelFn, acc: KernelFn): GemmRunner {
+/** The single-thread runner: blocks of rowBlockPanels(tileRows) row panels one after the other on this thread. */
+export function localRunner(set: KernelFn, acc: KernelFn, tileRows: number): GemmRunner {
   return {
     run(isAcc, a, b, c, mb, nb, kc, ldc) {
       const fn = isAcc ? acc : set;
-      const block = rowBlockPanels();
+      const block = rowBlockPanels(tileRows);
       for (let ib = 0; ib < mb; ib += block) {
         const rows = Math.min(block, mb - ib);
         fn(a + ib * kc * MR * 4, b, c + ib * MR * ldc * 4, rows, nb, kc, ldc * 4);
@@ -335,13 +349,13 @@ export function denseC(m: number, n: number, c: Float32Array, cOff: number): Unl
 // ---- the engine's instance -----------------------------------------------------------------
 
 /** Instantiates the kernel on a private memory, or returns null when this host has no WebAssembly SIMD. */
-export function instantiateLocal(): { set: KernelFn; acc: KernelFn; batch: BatchFn; memory: WebAssembly.Memory } | null {
+export function instantiateLocal(): { set: KernelFn; acc: KernelFn; batch: BatchFn; memory: WebAssembly.Memory; tileRows: number } | null {
   try {
-    const bytes = hostGemmModuleBytes();
-    if (!bytes) return null;
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    const host = hostGemmModule();
+    if (!host) return null;
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(host.bytes), {});
     const e = instance.exports;
-    return { set: e.gemm_set as KernelFn, acc: e.gemm_acc as KernelFn, batch: e.gemm_batch as BatchFn, memory: e.memory as WebAssembly.Memory };
+    return { set: e.gemm_set as KernelFn, acc: e.gemm_acc as KernelFn, batch: e.gemm_batch as BatchFn, memory: e.memory as WebAssembly.Memory, tileRows: host.tileRows };
   } catch {
     return null;
   }
@@ -352,7 +366,7 @@ export function createLocalGemm(): Gemm | null {
   const inst = instantiateLocal();
   if (!inst) return null;
   const { memory } = inst;
-  const runner = localRunner(inst.set, inst.acc);
+  const runner = localRunner(inst.set, inst.acc, inst.tileRows);
   const gemm = createGemm((bytes) => {
     ensureScratch(memory, bytes);
     return memory.buffer;

@@ -15,7 +15,8 @@
  * multiply-adds where the host has Relaxed SIMD). (Consecutive rows 0-4, 5-9, ... measured the
  * same and need up to 2 vector loads and 5 shuffles per step instead of 1 and 4.)
  *
- * Why 5 rows: a 4 x 8 tile has only 8 independent accumulator chains, exactly the FMA latency
+ * Why 5 rows (on the Intel hosts it was tuned on; gemm_tile_choice.ts races it against the 4-row
+ * tile once per thread and keeps the faster, which on an AMD Zen 3 host is the 4-row one): a 4 x 8 tile has only 8 independent accumulator chains, exactly the FMA latency
  * (4 cycles) times its throughput (2 per cycle), which measured ~85 % of the 12-chain FMA loop;
  * 10 chains reach it. More rows do not fit: V8 (TurboFan) hoists every load of the step to its top,
  * so 10 accumulators + 2 B + 2 A vectors + 1 shuffle result are all the 15 vector registers it
@@ -38,17 +39,19 @@ import { I32, V128, op, type WasmFunction } from "./assembler";
 export const MR = 4;
 /** Columns of a packed B panel and of the register tile (two f32x4). */
 export const NR = 8;
-/** Rows of the register tile where enough panels are left (see the header). */
-export const TILE_ROWS = 5;
 /**
- * Panels that whole register tiles cover (4 TILE_ROWS-row tiles over 5 panels): a run of row
- * panels given to one kernel call (a block, a thread's chunk) ideally has a multiple of this many,
- * since the panels left over go through the narrower 4-row tile.
+ * Rows of the wide register tile where enough panels are left (see the header): the fused
+ * multiply-add kernel's default, which gemm_tile_choice.ts swaps for 4-row tiles on hosts where
+ * those run faster.
  */
-export const TILE_PANELS = panelsForTiles(TILE_ROWS);
+export const TILE_ROWS = 5;
 
-/** The fewest panels that tiles of `rows` rows cover exactly. */
-function panelsForTiles(rows: number): number {
+/**
+ * The fewest panels that tiles of `rows` rows cover exactly (4 5-row tiles over 5 panels): a run of
+ * row panels given to one kernel call (a block, a thread's chunk) ideally has a multiple of this
+ * many, since the panels left over go through the narrower 4-row tile.
+ */
+export function panelsForTiles(rows: number): number {
   let panels = 1;
   while ((panels * MR) % rows !== 0) panels++;
   return panels;

@@ -11,8 +11,8 @@
  * Node) running THREAD_SOURCE and posts it the init message. The calling thread blocks in
  * Atomics.wait, so it must itself be a worker (or Node's main thread), never a browser page.
  */
-import { KC, MC, MR, NR, createGemm, hostGemmModuleBytes, localRunner, type BatchRunner, type Gemm, type GemmRunner, type PackA, type PackB, type Unload } from "./gemm";
-import { TILE_PANELS } from "./gemm_kernel";
+import { panelsForTiles } from "./gemm_kernel";
+import { KC, MC, MR, NR, createGemm, hostGemmModule, localRunner, type BatchRunner, type Gemm, type GemmRunner, type PackA, type PackB, type Unload } from "./gemm";
 import { ROW_NAMES, rowModule, rowSplitters, splittingRowKernels, type RowKernels, type RowSplit } from "./row_kernels";
 import { ensureScratch } from "./resident";
 
@@ -197,11 +197,10 @@ const PROBE_MIN = 4, PROBE_MAX = 64;
 const MB_BLOCK = MC / MR;
 
 /**
- * Row chunks are whole multiples of TILE_PANELS panels, but for the last: the kernel's register
- * tiles span panel boundaries (gemm_kernel.ts), and panels left over at a chunk's end go through
- * the narrower edge tile.
+ * Row chunks are whole multiples of the panels the kernel's tiles cover (panelsForTiles), but for the last: a 5-row
+ * register tile spans panel boundaries (gemm_kernel.ts), and panels left over at a chunk's end go
+ * through the narrower edge tile.
  */
-const ROW_QUANTUM = TILE_PANELS;
 
 /**
  * A chunk is at most 1/(GUIDED * threads) of the panels left ("guided" self-scheduling): large
@@ -367,15 +366,16 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     throw new Error("WebAssembly threads need SharedArrayBuffer and Atomics (a cross-origin isolated page or Node)");
   }
   const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
-  const bytes = hostGemmModuleBytes({ initial: 1, maximum: MAX_PAGES });
-  if (!bytes) throw new Error("WebAssembly threads need WebAssembly SIMD and shared memory, which this host lacks");
-  const compiled = new WebAssembly.Module(bytes);
+  const host = hostGemmModule({ initial: 1, maximum: MAX_PAGES });
+  if (!host) throw new Error("WebAssembly threads need WebAssembly SIMD and shared memory, which this host lacks");
+  const compiled = new WebAssembly.Module(host.bytes);
+  const rowQuantum = panelsForTiles(host.tileRows);
   const instance = new WebAssembly.Instance(compiled, { env: { memory } });
   type Kernel = (a: number, b: number, c: number, mb: number, nb: number, kc: number, ldc: number) => void;
   const set = instance.exports.gemm_set as Kernel;
   const acc = instance.exports.gemm_acc as Kernel;
   const batchFn = instance.exports.gemm_batch as (job: number, lo: number, hi: number, scratch: number) => void;
-  const local = localRunner(set, acc);
+  const local = localRunner(set, acc, host.tileRows);
   const control = new SharedArrayBuffer(threads * WORDS * 4);
   const words = new Int32Array(control);
   for (let t = 1; t < threads; t++) words[t * WORDS + SPIN] = spinMicros;
@@ -498,8 +498,8 @@ export function createThreadPool(spawn: ThreadSpawner, threads: number, minParal
     byRows = mb >= nb;
     total = byRows ? mb : nb;
     // Row chunks at most MC rows (the A block in L2); column chunks whole B panels.
-    cap = byRows ? Math.max(ROW_QUANTUM, MB_BLOCK - (MB_BLOCK % ROW_QUANTUM)) : total;
-    quantum = byRows ? ROW_QUANTUM : 1;
+    cap = byRows ? Math.max(rowQuantum, MB_BLOCK - (MB_BLOCK % rowQuantum)) : total;
+    quantum = byRows ? rowQuantum : 1;
     aStep = byRows ? kc * MR * 4 : 0;
     bStep = byRows ? 0 : kc * NR * 4;
     cStep = byRows ? MR * ldc * 4 : NR * 4;

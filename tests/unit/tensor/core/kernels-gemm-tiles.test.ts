@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { buildModule } from "../../../../lib/tensor/kernels/wasm/assembler";
-import { MR, NR, TILE_PANELS, TILE_ROWS, gemmFunctions } from "../../../../lib/tensor/kernels/wasm/gemm_kernel";
+import { MR, NR, TILE_ROWS, gemmFunctions, panelsForTiles } from "../../../../lib/tensor/kernels/wasm/gemm_kernel";
 
 type Kernel = (a: number, b: number, c: number, mb: number, nb: number, kc: number, ldc: number, bias?: number, bStep?: number) => void;
 interface Instance { set: Kernel; acc: Kernel; bias: Kernel; heap: () => Float32Array }
@@ -69,8 +69,8 @@ function run(inst: Instance, accumulate: boolean, a: Float32Array, b: Float32Arr
 const sameBits = (x: Float32Array, y: Float32Array) => x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
 
 describe("GEMM micro-kernel register tiles", () => {
-  it("ships a tile of 5 rows over 4-row panels", () => {
-    expect([MR, NR, TILE_ROWS, TILE_PANELS]).toEqual([4, 8, 5, 5]);
+  it("has a tile of 5 rows over 4-row panels, by default with fused multiply-adds", () => {
+    expect([MR, NR, TILE_ROWS, panelsForTiles(TILE_ROWS), panelsForTiles(MR)]).toEqual([4, 8, 5, 5, 1]);
     expect(() => gemmFunctions(false, 7)).toThrow(/tile rows/);
     // 5-row tiles with fused multiply-adds; the mul + add module keeps 4-row tiles.
     expect(buildModule(gemmFunctions(true), 1)).toEqual(buildModule(gemmFunctions(true, TILE_ROWS), 1));

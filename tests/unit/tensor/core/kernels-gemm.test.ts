@@ -10,7 +10,8 @@ import { kernels, registerKernel } from "../../../../lib/tensor/kernels/registry
 import { matmulStrided } from "../../../../lib/tensor/kernels/matmul";
 import { setConvChunkFloats } from "../../../../lib/tensor/kernels/conv_gemm";
 import { KC, MC, MR, NR, createLocalGemm, denseC, rowBlockPanels, stridedA, stridedB, wholeTileBlocks } from "../../../../lib/tensor/kernels/wasm/gemm";
-import { TILE_PANELS } from "../../../../lib/tensor/kernels/wasm/gemm_kernel";
+import { TILE_ROWS } from "../../../../lib/tensor/kernels/wasm/gemm_kernel";
+import { tileOverride } from "../../../../lib/tensor/kernels/wasm/gemm_tile_choice";
 import { createBiasMatmul, createWasmMatmul, stageASlices, stageBSlices } from "../../../../lib/tensor/kernels/wasm/matmul_simd";
 
 const gemm = kernels.gemm;
@@ -72,8 +73,16 @@ describeWasm("packed WebAssembly GEMM", () => {
   }
 
   it("row blocks in whole register tiles give the bits of MC-row blocks, every row written", () => {
-    // A private single-thread driver: kernels.gemm may be a thread pool's in other files' order.
-    const local = createLocalGemm()!;
+    // A private single-thread driver on 5-row tiles (blocks of 20 panels when whole, where MC is
+    // 24): kernels.gemm may be a thread pool's in other files' order, and its tile is the host's.
+    tileOverride.rows = TILE_ROWS;
+    const local = (() => {
+      try {
+        return createLocalGemm()!;
+      } finally {
+        tileOverride.rows = undefined;
+      }
+    })();
     const [m, k, n] = [3 * MC + 4 * MR + 3, 2 * KC + 5, 3 * NR + 5];
     const a = randomArray(m * k, 11);
     const b = randomArray(k * n, 12);
@@ -81,7 +90,7 @@ describeWasm("packed WebAssembly GEMM", () => {
       const was = wholeTileBlocks.enabled;
       wholeTileBlocks.enabled = whole;
       try {
-        expect(rowBlockPanels() % TILE_PANELS === 0).toBe(whole);
+        expect(rowBlockPanels(TILE_ROWS)).toBe(whole ? 20 : MC / MR);
         const out = new Float32Array(m * n).fill(Number.NaN);
         local.gemm(m, n, k, stridedA(m, a, 0, k, 1), stridedB(n, b, 0, n, 1), denseC(m, n, out, 0));
         return out;

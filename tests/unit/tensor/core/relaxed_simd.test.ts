@@ -6,7 +6,9 @@
  * both builds are checked against the same references.
  */
 import { describe, expect, it } from "vitest";
-import { gemmModuleBytes, hostGemmModuleBytes } from "../../../../lib/tensor/kernels/wasm/gemm";
+import { gemmModuleBytes, hostGemmModule } from "../../../../lib/tensor/kernels/wasm/gemm";
+import { MR, TILE_ROWS } from "../../../../lib/tensor/kernels/wasm/gemm_kernel";
+import { raceTiles, tileRace } from "../../../../lib/tensor/kernels/wasm/gemm_tile_choice";
 import { geluModuleBytes } from "../../../../lib/tensor/kernels/wasm/gelu_simd";
 import { F, torch, type Tensor } from "../../../../lib/tensor/index";
 
@@ -19,10 +21,35 @@ describe("Relaxed SIMD builds", () => {
     expect(WebAssembly.validate(geluModuleBytes(true))).toBe(expectRelaxed);
   });
 
-  it("the host GEMM module is the fused multiply-add build when it validates, else mul + add", () => {
-    const host = hostGemmModuleBytes();
+  it("the host GEMM module is the fused multiply-add build when it validates (its tile raced), else mul + add on 4-row tiles", () => {
+    const host = hostGemmModule();
     expect(host).not.toBeNull();
-    expect(Buffer.from(host!).equals(Buffer.from(gemmModuleBytes(undefined, relaxed)))).toBe(true);
+    expect(Buffer.from(host!.bytes).equals(Buffer.from(gemmModuleBytes(undefined, relaxed, host!.tileRows)))).toBe(true);
+    const race = tileRace();
+    if (relaxed) {
+      expect(race).toBeDefined();
+      expect(host!.tileRows).toBe(race!.rows);
+      expect([MR, TILE_ROWS]).toContain(race!.rows);
+    } else {
+      expect(race).toBeUndefined();
+      expect(host!.tileRows).toBe(MR);
+    }
+  });
+
+  it.runIf(relaxed)("the tile race times both tiles until their best bursts settle, and keeps the default tile when it cannot decide", () => {
+    const race = raceTiles();
+    if (race.note === undefined) {
+      expect(race.rounds).toBeGreaterThanOrEqual(24);
+      expect(race.ratio).toBeGreaterThan(1 / 1.4);
+      expect(race.ratio).toBeLessThan(1.4);
+      expect(race.rows).toBe(race.ratio < 0.97 ? MR : TILE_ROWS);
+    } else {
+      // A machine too busy to settle both tiles' times within the budget keeps the default.
+      expect(race.rows).toBe(TILE_ROWS);
+    }
+    const cut = raceTiles(0);
+    expect(cut.note).toMatch(/unsettled after 0 ms/);
+    expect(cut.rows).toBe(TILE_ROWS);
   });
 
   it("GELU and its gradient stay within float32 rounding of the float64 formula on either build", () => {
