@@ -49,6 +49,27 @@ const MAX_ROUNDS = 80, BUDGET_MS = 400;
 /** A ratio outside [1 / SANE, SANE] means one tile still runs baseline code: not a verdict yet. */
 const SANE = 1.4;
 
+/**
+ * The coarsest clock step the race accepts (ms). Browsers coarsen performance.now() to 100 µs on
+ * pages that are not cross-origin isolated, to 5 µs on those that are (the notebook's kernel
+ * worker); a 0.3 ms burst is then timed to 2 %, which the minimum over many bursts refines.
+ */
+const MAX_TICK_MS = 0.02;
+
+/** The clock's smallest step: the least nonzero difference of consecutive readings. */
+function clockTick(clock: () => number): number {
+  let tick = Infinity;
+  for (let seen = 0, last = clock(), spins = 0; seen < 5 && spins < 1e6; spins++) {
+    const now = clock();
+    if (now !== last) {
+      tick = Math.min(tick, now - last);
+      last = now;
+      seen++;
+    }
+  }
+  return tick;
+}
+
 type Kernel = (a: number, b: number, c: number, mb: number, nb: number, kc: number, ldc: number) => void;
 
 
@@ -64,11 +85,12 @@ function kernelWithData(rows: number): Kernel {
   return e.gemm_set as Kernel;
 }
 
-/** Races the 4-row and 5-row fused multiply-add tiles on this thread (see the header). */
-export function raceTiles(budgetMs = BUDGET_MS): TileRace {
+/** Races the 4-row and 5-row fused multiply-add tiles on this thread (see the header), timed by `clock` (ms). */
+export function raceTiles(budgetMs = BUDGET_MS, clock: (() => number) | undefined = typeof performance !== "undefined" ? () => performance.now() : undefined): TileRace {
   // Date.now()'s whole milliseconds cannot time 0.3 ms bursts (isolated-vm's sandbox has no performance).
-  if (typeof performance === "undefined") return { rows: TILE_ROWS, ratio: NaN, rounds: 0, ms: 0, note: "no high-resolution clock here" };
-  const clock = () => performance.now();
+  if (!clock) return { rows: TILE_ROWS, ratio: NaN, rounds: 0, ms: 0, note: "no high-resolution clock here" };
+  const tick = clockTick(clock);
+  if (tick > MAX_TICK_MS) return { rows: TILE_ROWS, ratio: NaN, rounds: 0, ms: 0, note: `the clock steps ${(tick * 1000).toFixed(0)} µs (not cross-origin isolated)` };
   const start = clock();
   const kernels = [kernelWithData(MR), kernelWithData(TILE_ROWS)];
   const a = 0, b = MB * MR * KC * 4, c = b + NB * NR * KC * 4, ldc = NB * NR * 4;

@@ -50,6 +50,13 @@ describe("Relaxed SIMD builds", () => {
     const cut = raceTiles(0);
     expect(cut.note).toMatch(/unsettled after 0 ms/);
     expect(cut.rows).toBe(TILE_ROWS);
+    // A page that is not cross-origin isolated sees performance.now() in 100 µs steps: too coarse.
+    const coarse = raceTiles(undefined, () => Math.floor(performance.now() * 10) / 10);
+    expect(coarse).toMatchObject({ rows: TILE_ROWS, rounds: 0, note: "the clock steps 100 µs (not cross-origin isolated)" });
+    // 5 µs steps (an isolated page's, as the notebook's kernel worker sees) are fine.
+    const isolatedPage = raceTiles(undefined, () => Math.floor(performance.now() * 200) / 200);
+    expect(isolatedPage.rounds).toBeGreaterThan(0);
+    expect(isolatedPage.note ?? "").not.toMatch(/clock/);
   });
 
   it("GELU and its gradient stay within float32 rounding of the float64 formula on either build", () => {
