@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import Database from "better-sqlite3";
 import { expect, test } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
+import { uniqueName } from "./unique";
 
 /**
  * axe-core on every page that is not a lesson, as a learner and an instructor see it: no serious
@@ -33,7 +34,7 @@ test("the instructor's gradebook and a learner's page have no serious accessibil
   } finally {
     db.close();
   }
-  const username = `a11yteacher${Date.now() % 100000}`;
+  const username = uniqueName("a11yteacher");
   execFileSync("npm", ["run", "--silent", "user:create", "--", "--username", username, "--instructor", "--password", PASSWORD], { env: process.env, stdio: "pipe" });
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();

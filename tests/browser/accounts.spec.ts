@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { cell, editorText, openLesson, runCell, TENSORS_LESSON, typeIntoCell } from "./notebook";
+import { uniqueName } from "./unique";
 
 const saveState = (page: Page) => page.getByTestId("save-state");
 
@@ -64,7 +65,7 @@ test("bad bodies get 400 with a message and write nothing", async ({ page }) => 
 });
 
 test("a guest's work carries over to a new account; sign out and sign in again; home shows progress and Continue", async ({ page }) => {
-  const username = `learner${Date.now() % 1_000_000}`;
+  const username = uniqueName("learner");
   await openLesson(page, TENSORS_LESSON);
   await typeIntoCell(page, "shape", "console.log('guest work')");
   await expect(saveState(page)).toHaveText("Saved");

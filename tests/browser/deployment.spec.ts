@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
 import { cell, openLesson } from "./notebook";
+import { uniqueName } from "./unique";
 
 /**
  * Issue 13, deployment: a learner trains the Deployment lesson's MNIST model with its own cells
@@ -29,7 +30,7 @@ test("publish the lesson's trained model, classify a drawn 1 on its page, unpubl
   expect(await runCellTo(page, "publish", 4)).toContain("Sign in to publish a model");
 
   // Sign up in another tab of the same browser (same cookies), so this page's kernel keeps the trained net.
-  const username = `publisher${Date.now() % 1_000_000}`;
+  const username = uniqueName("publisher");
   const signup = await context.newPage();
   await signup.goto("/signup");
   await signup.getByLabel("Username").fill(username);

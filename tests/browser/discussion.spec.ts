@@ -1,17 +1,17 @@
 import { execFileSync } from "node:child_process";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { XSS_CORPUS } from "../unit/discussion/xss-corpus";
+import { uniqueTag as unique } from "./unique";
 
 const LESSON = "first-look-at-tensors";
 const LESSON_PATH = `/lessons/${LESSON}`;
 const PASSWORD = "correct horse battery";
-/**
- * A tag unique to each test run: names and comment texts carry it, so a test finds its own rows
- * whatever earlier tests (or earlier repeats of this one: --repeat-each, retries) left in the
- * server's database, and never relies on another test having run first.
+/*
+ * Names and comment texts carry a unique tag (./unique.ts), so a test finds its own rows whatever
+ * earlier tests (or earlier repeats of this one: --repeat-each, retries) left in the server's
+ * database, and never relies on another test having run first. Only this file writes comments:
+ * the counts it reads ("Comments (n)") move with its own tests alone, which run one after another.
  */
-let uniques = 0;
-const unique = () => `${Date.now() % 1_000_000}${(++uniques).toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}`;
 
 /** The count a lesson's "Comments (n)" link shows. */
 async function commentCount(page: Page): Promise<number> {

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { expect, request as playwrightRequest, test, type APIRequestContext, type Page, type Request, type Response } from "@playwright/test";
 import { cell, openLesson, runCell, TENSORS_LESSON } from "./notebook";
+import { uniqueName } from "./unique";
 
 const LESSON_SLUG = "first-look-at-tensors";
 const EXERCISE = "row-means";
@@ -80,6 +81,14 @@ async function gradedLater(context: APIRequestContext, id: string): Promise<Grad
   }
 }
 
+/*
+ * Every test that submits to the server's grader is in this file, and only this file does: the
+ * grader's two slots and its four jobs per client address (all tests come from 127.0.0.1) are the
+ * whole server's, and tests below fill them on purpose (endless loops, queue positions). A file
+ * runs in one worker, its tests one after another, so no other test's submission can take a slot,
+ * move a queue position or meet a full quota while these run (playwright.config.ts runs files
+ * in parallel, never one file's tests). Serial: a test that fails may leave loops in the slots.
+ */
 test.describe.configure({ mode: "serial" });
 
 test("Check runs the visible checks in the kernel: a wrong answer fails with what differed, a right one passes", async ({ page }) => {
@@ -201,6 +210,7 @@ test("an infinite loop and a memory bomb fail with their limits while other chec
   const loopResult = (await graded(looper, await loopResponse)).result;
   const bombResult = (await graded(bomber, await bombResponse)).result;
   const gradingMs = Date.now() - started;
+  console.log(`[grading] a bystander was answered in ${bystanderMs} ms; the loop and the bomb were graded in ${gradingMs} ms`);
   // The other learner was answered while grading was still running, and quickly.
   expect(bystanderMs).toBeLessThan(Math.min(3_000, gradingMs));
 
@@ -444,7 +454,7 @@ test("/instructor answers 403 to learners; an instructor sees the gradebook and 
   expect((await page.request.get("/api/instructor/gradebook")).status()).toBe(403);
   expect((await page.request.get("/api/instructor/gradebook?format=csv")).status()).toBe(403);
 
-  const username = `teacher${Date.now() % 100000}`;
+  const username = uniqueName("teacher");
   execFileSync("npm", ["run", "--silent", "user:create", "--", "--username", username, "--instructor", "--password", "correct horse battery"], { env: process.env, stdio: "pipe" });
   const context = await browser.newContext({ baseURL });
   const instructor = await context.newPage();
@@ -465,4 +475,31 @@ test("/instructor answers 403 to learners; an instructor sees the gradebook and 
   const text = await csv.text();
   expect(text.split("\n")[0]).toMatch(new RegExp(`^username,name,email,user_id,.*${LESSON_SLUG}/${EXERCISE} \\(1 pt\\).*,total \\(\\d+ pt\\)$`));
   await context.close();
+});
+
+test("solving the Activation Functions lesson's Leaky ReLU exercise records a full grade from the server", async ({ page }) => {
+  // Every step passed at load 23, but typing the answer alone took 47 s there: 2 minutes was not enough.
+  test.setTimeout(240_000);
+  await openLesson(page, "/lessons/activation-functions");
+  const leaky = page.getByTestId("exercise-leaky-relu");
+  const editor = leaky.locator(".monaco-editor");
+  await editor.click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.type(
+    "function leaky_relu(x, slope = 0.01) { return torch.where(x.gt(0), x, x.mul(slope)); } " +
+      "function leaky_relu_grad(x, slope = 0.01) { return torch.where(x.gt(0), torch.ones_like(x), torch.full_like(x, slope)); }",
+  );
+  await expect.poll(async () => (await leaky.locator(".view-lines").innerText()).replace(/\u00a0/g, " ")).toContain("leaky_relu_grad");
+
+  await leaky.getByRole("button", { name: "Submit" }).click();
+  const graded = leaky.getByTestId("submit-results");
+  await expect(graded.getByTestId("score")).toHaveText("2 / 2", { timeout: 60_000 });
+  await expect(graded).toContainText("all checks passed");
+  await expect(leaky.getByTestId("exercise-attempts")).toContainText("Attempts: 1");
+  await expect(leaky.getByTestId("exercise-attempts")).toContainText("best 2 / 2");
+
+  // The grade is the server's record: it is still there after a reload.
+  await page.reload();
+  await expect(page.getByTestId("exercise-leaky-relu").getByTestId("exercise-attempts")).toContainText("best 2 / 2", { timeout: 30_000 });
 });

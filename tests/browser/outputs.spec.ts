@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { cell, editorText, openLesson, runCell, TENSORS_LESSON, typeIntoCell } from "./notebook";
+import { uniqueName } from "./unique";
 
 const toolbar = (page: Page) => page.getByRole("toolbar", { name: "Notebook" });
 
@@ -107,7 +108,7 @@ test("an anonymous learner's lesson asks the server for no outputs: no failed re
 
 test("a signed-in learner's outputs follow them to another device, and not to the next person", async ({ page, browser }) => {
   test.setTimeout(180_000);
-  const username = `outputs${Date.now() % 1_000_000}`;
+  const username = uniqueName("outputs");
   await signUp(page, username);
   await openLesson(page, TENSORS_LESSON);
   await typeIntoCell(page, "shape", "console.log('from device one')");

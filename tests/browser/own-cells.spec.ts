@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { cell, openLesson, TENSORS_LESSON } from "./notebook";
+import { uniqueName } from "./unique";
 
 const SLUG = "first-look-at-tensors";
 
@@ -147,7 +148,7 @@ test("a guest's own cells carry over when they sign up", async ({ page }) => {
   await saved(page);
 
   await page.goto("/signup");
-  await page.getByLabel("Username").fill(`owner${Date.now() % 1_000_000}`);
+  await page.getByLabel("Username").fill(uniqueName("owner"));
   await page.getByLabel("Password").fill("a long password");
   await page.getByRole("button", { name: "Sign up" }).click();
   await expect(page.getByTestId("account-username")).toBeVisible();

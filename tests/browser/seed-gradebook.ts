@@ -7,16 +7,21 @@ export interface SeededClass {
   learners: number;
   guests: number;
   exerciseKeys: string[];
+  /**
+   * The learners' email domain (default school.example). A test gives its class a domain of its
+   * own, so that searching for it finds exactly the seeded learners whatever else is in the database.
+   */
+  emailDomain?: string;
 }
 
 /**
  * A class straight into the database (grading 30,000 submissions would take hours): `learners`
- * signed-up learners (learner0000..., ids seed-learner-N, emails @school.example) and `guests`
+ * signed-up learners (learner0000..., ids seed-learner-N, emails @school.example or `emailDomain`) and `guests`
  * anonymous ones (ids 9e57NNNN-...), each with one graded submission and a state row per
  * exercise key. Scores 0, 0.25, ..., 1 spread over learners and exercises; learner0007 has
  * every exercise right.
  */
-export function seedClass(databaseUrl: string, { learners, guests, exerciseKeys }: SeededClass): void {
+export function seedClass(databaseUrl: string, { learners, guests, exerciseKeys, emailDomain = "school.example" }: SeededClass): void {
   const db = new Database(databaseUrl.replace(/^file:/, ""));
   try {
     const now = Date.now();
@@ -30,7 +35,7 @@ export function seedClass(databaseUrl: string, { learners, guests, exerciseKeys 
         const guest = i >= learners;
         const id = guest ? `9e57${String(i).padStart(4, "0")}-0000-4000-8000-000000000000` : `seed-learner-${i}`;
         const username = guest ? null : `learner${String(i).padStart(4, "0")}`;
-        user.run(id, username ?? "", username ? `${username}@school.example` : null, username, sqliteTime(now), sqliteTime(now));
+        user.run(id, username ?? "", username ? `${username}@${emailDomain}` : null, username, sqliteTime(now), sqliteTime(now));
         exerciseKeys.forEach((key, e) => {
           const [lesson, exercise] = key.split("/");
           const score = i === 7 ? 1 : ((i * 7 + e * 3) % 5) / 4;

@@ -1,9 +1,9 @@
 import { expect, test, type Page } from "@playwright/test";
+import { uniqueName } from "./unique";
 
 const LESSON_PATH = "/lessons/activation-functions";
 const VIDEO_ID = "video-activation-functions";
 const PASSWORD = "correct horse battery";
-const stamp = Date.now() % 1_000_000;
 
 // Sign-ups, a lesson page with its kernel, and media loading: more than the default minute on a busy machine.
 test.describe.configure({ timeout: 240_000 });
@@ -23,7 +23,7 @@ async function metadataLoaded(page: Page): Promise<number> {
 }
 
 test("a guest is asked to sign in to watch, and comes back to the video after signing in", async ({ page, browser, baseURL }) => {
-  const username = `viewer${stamp}`;
+  const username = uniqueName("viewer");
   const other = await browser.newContext({ baseURL });
   expect((await other.request.post("/api/account/signup", { data: { username, password: PASSWORD } })).status()).toBe(201);
   await other.close();
@@ -49,7 +49,7 @@ test("a guest is asked to sign in to watch, and comes back to the video after si
 });
 
 test("a signed-in learner watches from our origin with captions and chapters, and resumes where they stopped", async ({ page }) => {
-  const response = await page.request.post("/api/account/signup", { data: { username: `watcher${stamp}`, password: PASSWORD } });
+  const response = await page.request.post("/api/account/signup", { data: { username: uniqueName("watcher"), password: PASSWORD } });
   expect(response.status()).toBe(201);
   await page.goto(LESSON_PATH);
 
