@@ -48,6 +48,7 @@ import { isComplexTensor } from "../complex_dtype";
 import { checkDevice, parseModuleTo, unsupportedPrecision, type DeviceLike, type ToOptions } from "./placement";
 import { addIndent, torchSize } from "./repr";
 import { empty_like } from "../ops/creation";
+import { markCustomFunctionView } from "../ops/views";
 import { anyGlobalHooks, backwardHooksOf, globalForwardHooks, globalForwardPreHooks } from "./global_hooks";
 import { anyPostHooks, IncompatibleKeysResult, incompatibleKeys, loadPostHooksOf, registerLoadPostHook, type LoadStateDictPostHook } from "./state_dict_hooks";
 import { markBuilt, moduleConstructed, setAttributeSettler, settleConstructing } from "./attribute_order";
@@ -977,7 +978,7 @@ class BackwardHookState {
       this.gradInputs[index] = null;
       if (!a.requires_grad) return a;
       this.pending++;
-      const wrapped = identity(a);
+      const wrapped = identity(a, index);
       wrapped.register_hook((g) => {
         this.gradInputs[index] = g;
         if (--this.pending > 0) return undefined;
@@ -994,16 +995,17 @@ class BackwardHookState {
     if (tensors.length === 0) return result;
     const grads: (Tensor | null)[] = tensors.map(() => null);
     let waiting = tensors.length;
+    const allTensors = outputs.filter((o): o is Tensor => o instanceof Tensor);
     const wrap = (o: unknown): unknown => {
       if (!(o instanceof Tensor) || !o.requires_grad) return o;
       const index = tensors.indexOf(o);
-      const wrapped = identity(o);
+      const wrapped = identity(o, allTensors.indexOf(o));
       wrapped.register_hook((g) => {
         grads[index] = g;
         if (--waiting > 0) return undefined;
         this.gradOutputs = grads;
         // No input needs a gradient: PyTorch calls the hooks now, with grad_input all None.
-        if (this.pending === 0) this.fire(new Array<Tensor | null>(Math.max(this.inputCount, 1)).fill(null));
+        if (this.pending === 0) this.fire(new Array<Tensor | null>(Math.max(this.inputCount, 1)).fill(null), true);
         return undefined;
       });
       return wrapped;
@@ -1011,22 +1013,35 @@ class BackwardHookState {
     return Array.isArray(result) ? result.map(wrap) : wrap(result);
   }
 
-  private fire(gradInputs: (Tensor | null)[]): (Tensor | null)[] | null {
+  /** noInputGrad: no input requires grad, so a hook may only return None (or all None), as torch checks. */
+  private fire(gradInputs: (Tensor | null)[], noInputGrad = false): (Tensor | null)[] | null {
     let current = gradInputs;
     let replaced = false;
     for (const hook of this.hooks) {
       const r = hook(this.module, current, this.gradOutputs ?? []);
-      if (r !== undefined && r !== null) {
-        current = Array.isArray(r) ? r : [r];
-        replaced = true;
+      if (r === undefined || r === null) continue;
+      const res = Array.isArray(r) ? r : [r];
+      if (noInputGrad) {
+        if (!Array.isArray(r) || !res.every((g) => g === null || g === undefined)) {
+          throw new RuntimeError("Backward hook for Modules where no input requires gradient should always return None or None for all gradients.");
+        }
+        continue;
       }
+      // torch 1.13's BackwardHook checks each hook's result against grad_input's length
+      if (res.length !== current.length) throw new RuntimeError(`Backward hook returned an invalid number of grad_input, got ${res.length}, but expected ${current.length}`);
+      current = res;
+      replaced = true;
     }
     return replaced ? current : null;
   }
 }
 
-/** An alias of t whose backward passes the gradient through unchanged. */
-function identity(t: Tensor): Tensor {
+/**
+ * An alias of t whose backward passes the gradient through unchanged: output `output` of torch's
+ * BackwardHookFunction, a custom Function returning its input as is, so an in-place write into it raises.
+ */
+function identity(t: Tensor, output: number): Tensor {
   const out = new Tensor(t._data, t.shape, t.dtype, t._strides, t._offset, t._ver);
+  markCustomFunctionView(out, "BackwardHookFunctionBackward", output);
   return record(out, "BackwardHookFunctionBackward", [t], (g) => [g], [], true);
 }

@@ -99,9 +99,10 @@ export function put(x: Tensor, index: Tensor, source: Tensor, accumulate = false
 
 /** Each slice along `dim` whose p-norm exceeds maxnorm is scaled to norm maxnorm (PyTorch's 1e-7 guard). */
 export function renorm(x: Tensor, p: number, dim: number, maxnorm: number): Tensor {
-  if (!x.dtype.is_floating_point) throw new RuntimeError(`renorm: expected a floating point tensor, got ${x.dtype}`);
   if (!(p > 0)) throw new RuntimeError(`renorm: non-positive-norm not supported`);
   if (maxnorm < 0) throw new RuntimeError(`renorm: expected maxnorm to be >= 0 but got ${maxnorm}`);
+  // torch 1.13 checks p and maxnorm first; an integer or bool tensor then fails inside its vector norm
+  if (!x.dtype.is_floating_point) throw new RuntimeError(`linalg.vector_norm: Expected a floating point or complex tensor as input. Got ${cppTypeName(x.dtype)}`);
   const d = normalizeDim(dim, x.dim());
   const others = x.shape.map((_, i) => i).filter((i) => i !== d);
   return composite("RenormBackward0", [x], (t) => {

@@ -22,7 +22,8 @@ export function makeView(
   // Views made under no_grad never take a node from their base later (PyTorch's rule).
   if (is_grad_enabled()) v._viewVersion = x._ver.v;
   // A view of an output of unbind/split keeps its rule, under its own node's name (torch's creation_meta).
-  if (multiOutputViews.has(x)) multiOutputViews.set(v, { node, output: 0 });
+  const meta = multiOutputViews.get(x);
+  if (meta) multiOutputViews.set(v, { node, output: 0, custom: meta.custom });
   return record(v, node, [x], backward, [], higher);
 }
 
@@ -31,12 +32,22 @@ export function makeView(
  * tensor that requires grad: torch 1.13 forbids writing into them in place while grad mode is on,
  * because one CopySlices cannot rebase the other outputs' shared node. Keyed weakly: the views own nothing.
  */
-const multiOutputViews = new WeakMap<Tensor, { node: string; output: number }>();
+const multiOutputViews = new WeakMap<Tensor, { node: string; output: number; custom?: boolean }>();
 
 /** Marks `outs` as the outputs of the multi-view function `node` (UnbindBackward0, SplitBackward0, ...). */
 export function markMultiOutputViews(x: Tensor, outs: readonly Tensor[], node: string): void {
   if (!is_grad_enabled() || !x.requires_grad) return;
   outs.forEach((v, output) => multiOutputViews.set(v, { node, output }));
+}
+
+/**
+ * Marks `out` as output `output` of a custom Function node that returned its input as is (the identity that
+ * register_full_backward_hook puts around a module's inputs and outputs, torch's BackwardHookFunctionBackward):
+ * torch 1.13 refuses an in-place write into it in grad mode, since the write would bypass that node's backward
+ * (pytorch-grad-cam's classic trap, an nn.ReLU(inplace=True) right after the hooked layer).
+ */
+export function markCustomFunctionView(out: Tensor, node: string, output: number): void {
+  if (is_grad_enabled()) multiOutputViews.set(out, { node, output, custom: true });
 }
 
 /**
@@ -48,6 +59,13 @@ export function checkMultiOutputView(self: Tensor, throughView: string | null = 
   const meta = multiOutputViews.get(self);
   if (!meta || !is_grad_enabled()) return;
   const [output, node] = throughView ? [0, throughView] : [meta.output, meta.node];
+  if (meta.custom) {
+    throw new RuntimeError(
+      `Output ${output} of ${node} is a view and is being modified inplace. This view was created inside a custom Function (or because an input was returned as-is) ` +
+        "and the autograd logic to handle view+inplace would override the custom backward associated with the custom Function, leading to incorrect gradients. " +
+        "This behavior is forbidden. You can fix this by cloning the output of the custom Function.",
+    );
+  }
   throw new RuntimeError(
     `Output ${output} of ${node} is a view and is being modified inplace. This view is the output of a function that returns multiple views. ` +
       "Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.",
