@@ -17,10 +17,27 @@ const baseURL = `http://127.0.0.1:${port}`;
 // it, such as an instructor account for the gradebook, reach the same file as the server.
 process.env.DATABASE_URL ??= `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "gradbook-test-")), "test.db")}`;
 
+/**
+ * Two workers by default: each runs a spec file's tests one after another in its own Chromium,
+ * files side by side (fullyParallel false). Tests in different files share only the server and
+ * its database, and keep to their own rows: their own accounts and anonymous learners, unique
+ * names (tests/browser/unique.ts), a seeded class found by its own email domain. What is the
+ * whole server's stays in one file: the grader's slots and per-address quota (grading.spec.ts),
+ * comments and their counts (discussion.spec.ts). GRADBOOK_BROWSER_WORKERS=1 runs one file at a
+ * time, for a machine with one core or to rule out an interaction between tests.
+ */
+function workers(): number {
+  const raw = process.env.GRADBOOK_BROWSER_WORKERS?.trim();
+  if (!raw) return 2;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`GRADBOOK_BROWSER_WORKERS must be a whole number of at least 1, got "${raw}"`);
+  return value;
+}
+
 export default defineConfig({
   testDir: "tests/browser",
   fullyParallel: false,
-  workers: 1,
+  workers: workers(),
   timeout: 60_000,
   expect: { timeout: 15_000 },
   retries: 0,
