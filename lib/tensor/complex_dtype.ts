@@ -20,7 +20,7 @@ export const COMPLEX_MAKERS =
 /** What works on a complex tensor (named in every refusal). */
 export const COMPLEX_SUPPORTED =
   "shape, size(), dim() / ndim, numel(), dtype, is_complex(), real / imag (views), abs, angle, conj, exp, log / log2 / log10, sqrt, " +
-  "reciprocal, pow, neg, add / sub / mul / div " +
+  "reciprocal, pow / float_power (a number or real tensor base too), neg, add / sub / mul / div " +
   "(with complex or real tensors and numbers, broadcasting), matmul, sum, mean, view / reshape / flatten / unsqueeze / squeeze / " +
   "transpose / permute / t / select / chunk / unbind / indexing leading dims, expand, roll / flip, masked_fill, index_put_ / fill_ / " +
   "zero_, square, clone, detach, contiguous, requires_grad_ / grad / backward, to(dtype), type_as, torch.view_as_real, " +

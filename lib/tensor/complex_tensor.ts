@@ -24,7 +24,7 @@ import { RuntimeError, TypeError_ } from "./errors";
 import { formatComplexTensor } from "./format";
 import type { Node } from "./autograd/node";
 import * as creation from "./ops/creation";
-import { atan2, copysign, hypot } from "./ops/elementwise_extra";
+import { atan2, copysign, hypot, map1, mapN } from "./ops/elementwise_extra";
 import { where } from "./ops/where";
 import * as join from "./ops/join";
 import { matmul as realMatmul } from "./ops/matmul";
@@ -125,9 +125,63 @@ function binary(op: string, a: unknown, b: unknown, opts?: unknown): ComplexTens
       const im = ai === null ? mm(ar, bi!) : bi === null ? mm(ai, br) : mm(ar, bi).add(mm(ai, br));
       return fromParts(re, im, "MmBackward0");
     }
+    case "pow":
+      return powWithComplex(a, b);
     default:
       return refuseOnComplex(op);
   }
+}
+
+/**
+ * torch.pow(base, exponent) where one of them is complex: a complex base is ComplexTensor.pow; a real tensor base is
+ * cast to complex first (PowBackward1); a number base (PowBackward2, torch.pow(2, z)) is exp(w log base) with log base
+ * = ln|base| + i·(π if base < 0), and base 0 as zeroBasePow.
+ */
+function powWithComplex(base: unknown, w: unknown): ComplexTensor {
+  if (base instanceof ComplexTensor) return base.pow(w as number | Tensor | ComplexTensor);
+  const e = w as ComplexTensor;
+  if (base instanceof Tensor) {
+    const dt = base.dtype === float64 || e._pair.dtype === float64 ? complex128 : complex64;
+    return toComplex(base, dt).pow(e);
+  }
+  if (typeof base !== "number" && typeof base !== "boolean") {
+    throw new TypeError_(`pow() received an invalid combination of arguments - got (${base === null ? "NoneType" : typeof base}, Tensor)`);
+  }
+  const b = Number(base);
+  if (b === 0) {
+    const [re, im] = zeroBasePow(e);
+    return fromParts(re, im, "PowBackward2");
+  }
+  // w (ln|b| + i arg b) = (wr ln|b| - wi arg b) + i (wr arg b + wi ln|b|), arg b = 0 or π
+  const lnB = Math.log(Math.abs(b));
+  const arg = b < 0 ? Math.PI : 0;
+  let pr = e.real.mul(lnB), pi = e.imag.mul(lnB);
+  if (arg) [pr, pi] = [pr.sub(e.imag.mul(arg)), pi.add(e.real.mul(arg))];
+  const mag = pr.exp();
+  let re = mag.mul(pi.cos()), im = mag.mul(pi.sin());
+  if (b < 0 && (re.requires_grad || im.requires_grad)) {
+    // torch 1.13's pow_backward_exponent takes the log of the base as a real Scalar: NaN for a negative one, so
+    // the exponent's gradient is NaN (the values are right)
+    const nanGrad = (t: Tensor) => map1(t, "PowBackward2", (v) => v, (g) => g.mul(NaN));
+    [re, im] = [nanGrad(re), nanGrad(im)];
+  }
+  return fromParts(re, im, "PowBackward2");
+}
+
+/**
+ * 0 ** w as torch 1.13's kernel gives it (std::pow, C99's cpow): 0 (imaginary part -0 for Im w >= 0) where Re w > 0,
+ * inf + nan i where Re w < 0, nan + nan i elsewhere; the gradient (pow_backward_exponent) is 0 where w is real and
+ * >= 0, NaN elsewhere.
+ */
+function zeroBasePow(w: ComplexTensor): [Tensor, Tensor] {
+  const wr = w.real, wi = w.imag, dt = wr.dtype;
+  const grad = (g: Tensor, xs: readonly Tensor[]) => {
+    const mask = mapN(xs, dt, "", "pow", (r, i) => (i === 0 && r >= 0 ? 0 : NaN), null);
+    return [g.mul(mask), g.mul(mask)];
+  };
+  const re = mapN([wr, wi], dt, "PowBackward2", "pow", (r) => (r > 0 ? 0 : r < 0 ? Infinity : NaN), grad);
+  const im = mapN([wr, wi], dt, "PowBackward2", "pow", (r, i) => (r > 0 ? (i < 0 ? 0 : -0) : NaN), grad);
+  return [re, im];
 }
 
 /** Sizes given one by one or as a list (view(2, 3), view([2, 3])). */
@@ -485,7 +539,13 @@ export class ComplexTensor {
       if (!(exponent instanceof Tensor) && !(exponent instanceof ComplexTensor)) {
         throw new TypeError_(`pow(): argument 'exponent' must be Tensor or Number, not ${exponent === null ? "NoneType" : typeof exponent}`);
       }
-      return new ComplexTensor(named(binary("mul", exponent, this.log()).exp()._pair, "PowBackward1"));
+      const general = binary("mul", exponent, this.log()).exp();
+      if (!(exponent instanceof ComplexTensor)) return new ComplexTensor(named(general._pair, "PowBackward1"));
+      // exp(w log 0) is NaN; torch's kernel gives zeroBasePow's values there
+      const zero = this.real.eq(0).logical_and(this.imag.eq(0));
+      // values only: where() gives the unused branch a zero gradient, which zeroBasePow's NaN mask would turn to NaN
+      const [zr, zi] = zeroBasePow(exponent.detach());
+      return fromParts(where(zero, zr, general.real), where(zero, zi, general.imag), "PowBackward1");
     }
     const z = this as ComplexTensor;
     const mul = (a: ComplexTensor, b: ComplexTensor) => binary("mul", a, b);
@@ -512,6 +572,11 @@ export class ComplexTensor {
   }
   absolute(): Tensor {
     return this.abs();
+  }
+  /** z ** exponent in complex128 (a real exponent tensor in float64), as torch's float_power. */
+  float_power(exponent: number | Tensor | ComplexTensor): ComplexTensor {
+    const e = exponent instanceof ComplexTensor ? exponent.to(complex128) : exponent instanceof Tensor ? exponent.double() : exponent;
+    return (this.to(complex128) as ComplexTensor).pow(e as number | Tensor | ComplexTensor);
   }
   /** z * z. */
   square(): ComplexTensor {
@@ -685,12 +750,12 @@ const TORCH_ON_COMPLEX = {
 } satisfies Record<string, (z: ComplexTensor, ...rest: unknown[]) => unknown>;
 const METHODS_FROM_TORCH = [
   "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "rsub", "matmul", "neg", "negative", "conj", "conj_physical",
-  "resolve_conj", "resolve_neg", "is_conj", "exp", "log", "log2", "log10", "sqrt", "reciprocal", "pow", "abs", "absolute", "angle", "sum", "mean", "reshape", "flatten", "unsqueeze", "squeeze",
+  "resolve_conj", "resolve_neg", "is_conj", "exp", "log", "log2", "log10", "sqrt", "reciprocal", "pow", "float_power", "abs", "absolute", "angle", "sum", "mean", "reshape", "flatten", "unsqueeze", "squeeze",
   "transpose", "swapaxes", "permute", "t", "select", "clone", "detach", "chunk", "unbind", "roll", "flip", "masked_fill", "square",
 ] as const;
 const JOINS = ["cat", "concat", "concatenate", "stack"] as const;
-/** The real operand first, the complex one second (torch.mul(x, z)): the real op hands it to binary() above. */
-type BinaryWithComplexOther = "add" | "sub" | "mul" | "div";
+/** The real operand first, the complex one second (torch.mul(x, z), torch.pow(2, z)): the real op hands it to binary() above. */
+type BinaryWithComplexOther = "add" | "sub" | "mul" | "div" | "pow" | "float_power";
 
 type Join = (tensors: readonly (ComplexTensor | Tensor)[], dim?: number | { dim?: number }) => ComplexTensor;
 /**

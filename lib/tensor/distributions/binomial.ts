@@ -14,7 +14,7 @@ import { contiguousData, empty } from "../ops/util";
 import { default_generator, type Generator } from "../random";
 import { Tensor } from "../tensor";
 import { CategoricalBacked } from "./base";
-import { binaryLogits, broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, nonNegative, outsideUnit, probsOrLogits, type Param, type Validate, validates } from "./util";
+import { binaryLogits, broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, lazyProbsLogits, nonNegative, outsideUnit, ownParam, probsOrLogits, type Param, type Validate, validates } from "./util";
 
 /** log(k!) minus its Stirling approximation (k + 1/2) log(k + 1) - (k + 1) + log(2π)/2: exact below 10, series beyond. */
 function stirlingTail(k: number): number {
@@ -91,8 +91,9 @@ const clampByZero = (x: Tensor): Tensor => x.clamp_min(0).add(x).sub(x.clamp_max
 
 export class Binomial {
   readonly total_count: Tensor;
-  readonly probs: Tensor;
-  readonly logits: Tensor;
+  /** Lazy, the one not given (lazyProbsLogits below). */
+  declare readonly probs: Tensor;
+  declare readonly logits: Tensor;
   readonly batch_shape: number[];
   readonly event_shape: number[] = [];
   readonly has_rsample = false;
@@ -105,17 +106,11 @@ export class Binomial {
     this.fromProbs = probs !== null;
     const [n, param] = broadcastAll(o.total_count ?? 1, (probs ?? logits)!);
     this.total_count = n.to(param.dtype);
-    if (probs !== null) {
-      this.probs = param;
-      this.logits = binaryLogits(param);
-    } else {
-      this.logits = param;
-      this.probs = param.sigmoid();
-    }
+    ownParam(this, probs !== null ? "probs" : "logits", param);
     this.batch_shape = param.shape.slice();
     if (validates(o.validate_args)) {
       checkParam("total_count", this.total_count, (t) => t.lt(0).logical_or(t.ne(t.floor())), "IntegerGreaterThan(lower_bound=0)", () => this.toString());
-      if (probs !== null) checkParam("probs", this.probs, outsideUnit, "Interval(lower_bound=0.0, upper_bound=1.0)", () => this.toString());
+      if (probs !== null) checkParam("probs", param, outsideUnit, "Interval(lower_bound=0.0, upper_bound=1.0)", () => this.toString());
     }
   }
 
@@ -157,6 +152,8 @@ export class Binomial {
     return `Binomial(total_count: ${fmtParam(this.total_count)}, ${this.fromProbs ? `probs: ${fmtParam(this.probs)}` : `logits: ${fmtParam(this.logits)}`})`;
   }
 }
+
+lazyProbsLogits(Binomial.prototype, (d) => d.logits.sigmoid(), (d) => binaryLogits(d.probs));
 
 export class Multinomial extends CategoricalBacked {
   readonly total_count: number;

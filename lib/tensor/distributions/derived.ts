@@ -14,7 +14,7 @@ import { where } from "../ops/where";
 import { Tensor } from "../tensor";
 import { LocScale, type LocScaleArgs } from "./base";
 import { Normal } from "./normal_categorical";
-import { bceWithLogits, binaryLogits, broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, nonNegative, outsideUnit, positive, probsOrLogits, pyTuple, type Param, type Validate, validates } from "./util";
+import { bceWithLogits, binaryLogits, broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, lazyProbsLogits, nonNegative, outsideUnit, ownParam, positive, probsOrLogits, pyTuple, type Param, type Validate, validates } from "./util";
 
 export class LogNormal {
   readonly base_dist: Normal;
@@ -170,8 +170,9 @@ export class Cauchy extends LocScale {
 
 /** Failures before the first success, success probability p: support 0, 1, 2, ... */
 export class Geometric {
-  readonly probs: Tensor;
-  readonly logits: Tensor;
+  /** Lazy, the one not given (lazyProbsLogits below). */
+  declare readonly probs: Tensor;
+  declare readonly logits: Tensor;
   readonly batch_shape: number[];
   readonly event_shape: number[] = [];
   readonly has_rsample = false;
@@ -180,20 +181,15 @@ export class Geometric {
   constructor(...args: PyArgs<[probs?: Param | null, logits?: Param | null, validate_args?: boolean | null], { probs?: Param | null; logits?: Param | null } & Validate>) {
     const o = parseArgs<{ probs?: Param | null; logits?: Param | null } & Validate>("Geometric", ["probs", "logits", "validate_args"], args);
     const { probs, logits } = probsOrLogits(o);
-    if (probs !== null) {
-      [this.probs] = broadcastAll(probs);
-      if (validates(o.validate_args)) {
-        checkParam("probs", this.probs, outsideUnit, "Interval(lower_bound=0.0, upper_bound=1.0)", () => this.toString());
-        if (no_grad(() => this.probs.le(0).any().item())) {
-          throw new ValueError(`Expected parameter probs (Tensor of shape ${pyTuple(this.probs.shape)}) of distribution ${this.toString()} to be positive but found invalid values`);
-        }
+    const [param] = broadcastAll((probs ?? logits)!);
+    ownParam(this, probs !== null ? "probs" : "logits", param);
+    if (probs !== null && validates(o.validate_args)) {
+      checkParam("probs", param, outsideUnit, "Interval(lower_bound=0.0, upper_bound=1.0)", () => this.toString());
+      if (no_grad(() => param.le(0).any().item())) {
+        throw new ValueError(`Expected parameter probs (Tensor of shape ${pyTuple(param.shape)}) of distribution ${this.toString()} to be positive but found invalid values`);
       }
-      this.logits = binaryLogits(this.probs);
-    } else {
-      [this.logits] = broadcastAll(logits!);
-      this.probs = this.logits.sigmoid();
     }
-    this.batch_shape = this.probs.shape.slice();
+    this.batch_shape = param.shape.slice();
   }
 
   get mean(): Tensor {
@@ -230,3 +226,5 @@ export class Geometric {
     return `Geometric(probs: ${fmtParam(this.probs)})`;
   }
 }
+
+lazyProbsLogits(Geometric.prototype, (d) => d.logits.sigmoid(), (d) => binaryLogits(d.probs));

@@ -29,12 +29,10 @@ import { stack } from "../ops/join";
 import { mvlgamma } from "../ops/special";
 import { OneHotCategorical, mahalanobis } from "./multivariate";
 import { Categorical } from "./normal_categorical";
-import { bceWithLogits, binaryLogits, broadcastAll, clampProbs, fmtParam, probsOrLogits, type Param, type Validate } from "./util";
+import { bceWithLogits, binaryLogits, broadcastAll, clampProbs, fmtParam, lazyProbsLogits, ownParam, probsOrLogits, type Param, type Validate } from "./util";
 import { warnOnce } from "../warnings";
 
 /** A 1-D tensor of values in like's dtype. */
-/** A lazy parameter's value kept as an own property (shadowing the class's getter), as PyTorch's lazy_property keeps it in __dict__. */
-const ownParam = (d: object, k: string, v: Tensor): Tensor => (Object.defineProperty(d, k, { value: v, writable: true, configurable: true, enumerable: true }), v);
 const torch_tensor = (vals: number[], like: Tensor): Tensor => new Tensor(Float64Array.from(vals), [vals.length], float64).to(like.dtype);
 const arangeLike = (n: number, like: Tensor): Tensor => torch_tensor(Array.from({ length: n }, (_, i) => i), like);
 
@@ -253,12 +251,9 @@ export class NegativeBinomial extends Distribution {
     this._param = param;
     this._init(param.shape, [], o.validate_args);
   }
-  get probs(): Tensor {
-    return ownParam(this, "probs", this.logits.sigmoid());
-  }
-  get logits(): Tensor {
-    return ownParam(this, "logits", binaryLogits(this.probs));
-  }
+  /** Lazy, the one not given (lazyProbsLogits below). */
+  declare probs: Tensor;
+  declare logits: Tensor;
   /** PyTorch's lazy properties: _init validates them only once computed. */
   get _lazy_params(): readonly string[] {
     return ["probs", "logits"];
@@ -297,11 +292,16 @@ export class NegativeBinomial extends Distribution {
   }
 }
 
+lazyProbsLogits(NegativeBinomial.prototype, (d) => d.logits.sigmoid(), (d) => binaryLogits(d.probs));
+
 /** ContinuousBernoulli(probs | logits, lims=(0.499, 0.501)): a density on [0, 1] (Loaiza-Ganem and Cunningham). */
 export class ContinuousBernoulli extends ExponentialFamily {
-  probs: Tensor;
-  logits: Tensor;
+  /** Lazy, the one not given (lazyProbsLogits below). */
+  declare probs: Tensor;
+  declare logits: Tensor;
   _lims: [number, number];
+  /** The parameter given (probs, clamped, or logits): the batch shape, and param_shape. */
+  private readonly _param: Tensor;
   private readonly fromProbs: boolean;
   constructor(...args: PyArgs<[probs?: Param | null, logits?: Param | null, lims?: [number, number], validate_args?: boolean | null], { probs?: Param | null; logits?: Param | null; lims?: [number, number] } & Validate>) {
     super([], [], false);
@@ -309,17 +309,18 @@ export class ContinuousBernoulli extends ExponentialFamily {
     const { probs, logits } = probsOrLogits(o);
     this.fromProbs = probs !== null;
     if (probs !== null) {
-      let [p] = broadcastAll(probs);
+      const [p] = broadcastAll(probs);
       if (o.validate_args !== null && o.validate_args !== undefined && !no_grad(() => C.unit_interval.check(p).all().item())) throw new ValueError("The parameter probs has invalid values");
-      p = clampProbs(p);
-      this.probs = p;
-      this.logits = binaryLogits(p);
+      this._param = ownParam(this, "probs", clampProbs(p));
     } else {
-      [this.logits] = broadcastAll(logits!);
-      this.probs = clampProbs(this.logits.sigmoid());
+      this._param = ownParam(this, "logits", broadcastAll(logits!)[0]);
     }
     this._lims = o.lims ?? [0.499, 0.501];
-    this._init(this.probs.shape, [], o.validate_args);
+    this._init(this._param.shape, [], o.validate_args);
+  }
+  /** PyTorch's lazy properties: _init validates them only once computed. */
+  get _lazy_params(): readonly string[] {
+    return ["probs", "logits"];
   }
   override get arg_constraints(): Record<string, C.Constraint> {
     return this.fromProbs ? { probs: C.unit_interval } : { logits: C.real };
@@ -334,7 +335,7 @@ export class ContinuousBernoulli extends ExponentialFamily {
     return 0;
   }
   get param_shape(): number[] {
-    return this.probs.shape.slice();
+    return this._param.shape.slice();
   }
   private outside(): Tensor {
     return this.probs.le(this._lims[0]).logical_or(this.probs.gt(this._lims[1]));
@@ -409,6 +410,7 @@ export class ContinuousBernoulli extends ExponentialFamily {
     return where(out, logNorm, taylor);
   }
 }
+lazyProbsLogits(ContinuousBernoulli.prototype, (d) => clampProbs(d.logits.sigmoid()), (d) => binaryLogits(d.probs));
 
 /** FisherSnedecor(df1, df2): the F distribution, (X1 / df1) / (X2 / df2) of chi-squared draws. */
 export class FisherSnedecor extends Distribution {

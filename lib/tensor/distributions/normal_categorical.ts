@@ -13,7 +13,7 @@ import * as created from "../ops/creation_extra";
 import { empty } from "../ops/util";
 import { broadcast_tensors } from "../ops/shape_extra";
 import { Tensor } from "../tensor";
-import { checkParam, checkSupport, fmtParam, probsOrLogits, validates } from "./util";
+import { checkParam, checkSupport, fmtParam, lazyProbsLogits, ownParam, probsOrLogits, validates } from "./util";
 
 type Param = Tensor | number;
 
@@ -141,8 +141,9 @@ export class Normal {
  * or ({ logits }); probs are normalised to sum to 1, logits to log-probabilities.
  */
 export class Categorical {
-  readonly probs: Tensor;
-  readonly logits: Tensor;
+  /** Lazy, the one not given (lazyProbsLogits below); the given one is normalised. */
+  declare readonly probs: Tensor;
+  declare readonly logits: Tensor;
   readonly batch_shape: number[];
   readonly event_shape: number[] = [];
   /** Whether rsample (a reparameterised, differentiable draw) exists, as PyTorch's flag. */
@@ -158,27 +159,21 @@ export class Categorical {
     const given = (probs ?? logits)!;
     if (!(given instanceof Tensor)) throw new ValueError("Categorical: probs / logits must be a tensor");
     if (given.dim() < 1) throw new ValueError("`probs` parameter must be at least one-dimensional.");
-    if (probs) {
-      this.probs = probs.div(probs.sum(-1, true));
-      // PyTorch's probs_to_logits: log of probs clamped to [eps, 1 - eps].
-      const eps = probs.dtype.name === "float64" ? 2.220446049250313e-16 : 1.1920928955078125e-7;
-      this.logits = this.probs.clamp(eps, 1 - eps).log();
-    } else {
-      this.logits = logits!.sub(logits!.logsumexp(-1, true));
-      this.probs = this.logits.softmax(-1);
-    }
+    this._param = probs ? ownParam(this, "probs", probs.div(probs.sum(-1, true))) : ownParam(this, "logits", logits!.sub(logits!.logsumexp(-1, true)));
     this.batch_shape = given.shape.slice(0, -1);
     this.fromProbs = probs !== null;
     // validate_args (default on, as Distribution's in PyTorch): the normalised parameter is checked
     this.validate = validates(o.validate_args);
     if (this.validate) {
-      if (probs) checkParam("probs", this.probs, (p) => p.lt(0).logical_or(p.sum(-1, true).sub(1).abs().ge(1e-6)), "Simplex()", () => this.toString());
-      else checkParam("logits", this.logits, (l) => l.ne(l), "IndependentConstraint(Real(), 1)", () => this.toString());
+      if (probs) checkParam("probs", this._param, (p) => p.lt(0).logical_or(p.sum(-1, true).sub(1).abs().ge(1e-6)), "Simplex()", () => this.toString());
+      else checkParam("logits", this._param, (l) => l.ne(l), "IndependentConstraint(Real(), 1)", () => this.toString());
     }
   }
 
+  /** The parameter given, normalised (probs or logits): param_shape. */
+  private readonly _param: Tensor;
   get param_shape(): number[] {
-    return this.probs.shape.slice();
+    return this._param.shape.slice();
   }
 
   /** Category indices (long), shaped sample_shape + batch_shape. */
@@ -202,7 +197,7 @@ export class Categorical {
   /** PyTorch's Distribution._validate_sample: broadcastable with batch_shape, inside IntegerInterval(0, K - 1). */
   private validateSample(value: Tensor): void {
     checkBroadcastable(value.shape, this.batch_shape);
-    const upper = this.probs.shape[this.probs.dim() - 1] - 1;
+    const upper = this._param.shape[this._param.dim() - 1] - 1;
     checkSupport(value, (v) => v.lt(0).logical_or(v.gt(upper)).logical_or(v.ne(v.floor())), `IntegerInterval(lower_bound=0, upper_bound=${upper})`, this.toString());
   }
 
@@ -212,6 +207,15 @@ export class Categorical {
   }
 
   toString(): string {
-    return `Categorical(${this.fromProbs ? "probs" : "logits"}: torch.Size([${this.probs.shape.join(", ")}]))`;
+    return `Categorical(${this.fromProbs ? "probs" : "logits"}: torch.Size([${this._param.shape.join(", ")}]))`;
   }
 }
+lazyProbsLogits(
+  Categorical.prototype,
+  (d) => d.logits.softmax(-1),
+  // PyTorch's probs_to_logits: log of probs clamped to [eps, 1 - eps].
+  (d) => {
+    const eps = d.probs.dtype.name === "float64" ? 2.220446049250313e-16 : 1.1920928955078125e-7;
+    return d.probs.clamp(eps, 1 - eps).log();
+  },
+);

@@ -17,12 +17,13 @@ import { empty } from "../ops/util";
 import { Tensor } from "../tensor";
 import { LocScale, type LocScaleArgs } from "./base";
 import {
-  bceWithLogits, binaryLogits, broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, nonNegative, outsideUnit, positive, probsOrLogits, type Param, type Validate, validates,
+  bceWithLogits, binaryLogits, broadcastAll, checkParam, checkSupport, extendedShape, fmtParam, lazyProbsLogits, nonNegative, outsideUnit, ownParam, positive, probsOrLogits, type Param, type Validate, validates,
 } from "./util";
 
 export class Bernoulli {
-  readonly probs: Tensor;
-  readonly logits: Tensor;
+  /** Lazy, the one not given (lazyProbsLogits below). */
+  declare readonly probs: Tensor;
+  declare readonly logits: Tensor;
   readonly batch_shape: number[];
   readonly event_shape: number[] = [];
   /** Whether rsample (a reparameterised, differentiable draw) exists, as PyTorch's flag. */
@@ -34,17 +35,17 @@ export class Bernoulli {
     const o = parseArgs<{ probs?: Param | null; logits?: Param | null } & Validate>("Bernoulli", ["probs", "logits", "validate_args"], args);
     const { probs, logits } = probsOrLogits(o);
     this.fromProbs = probs !== null;
-    if (probs !== null) {
-      [this.probs] = broadcastAll(probs);
-      if (validates(o.validate_args)) checkParam("probs", this.probs, outsideUnit, "Interval(lower_bound=0.0, upper_bound=1.0)", () => this.toString());
-      this.logits = binaryLogits(this.probs);
-    } else {
-      [this.logits] = broadcastAll(logits!);
-      if (validates(o.validate_args)) checkParam("logits", this.logits, (t) => t.isnan(), "Real()", () => this.toString());
-      this.probs = this.logits.sigmoid();
+    const [param] = broadcastAll((probs ?? logits)!);
+    ownParam(this, this.fromProbs ? "probs" : "logits", param);
+    this._param = param;
+    if (validates(o.validate_args)) {
+      if (this.fromProbs) checkParam("probs", param, outsideUnit, "Interval(lower_bound=0.0, upper_bound=1.0)", () => this.toString());
+      else checkParam("logits", param, (t) => t.isnan(), "Real()", () => this.toString());
     }
-    this.batch_shape = this.probs.shape.slice();
+    this.batch_shape = param.shape.slice();
   }
+  /** The parameter given (probs or logits): param_shape. */
+  private readonly _param: Tensor;
 
   get mean(): Tensor {
     return this.probs;
@@ -56,7 +57,7 @@ export class Bernoulli {
     return this.variance.sqrt();
   }
   get param_shape(): number[] {
-    return this.probs.shape.slice();
+    return this._param.shape.slice();
   }
 
   sample(sample_shape: readonly number[] = []): Tensor {
@@ -77,6 +78,8 @@ export class Bernoulli {
     return `Bernoulli(${this.fromProbs ? `probs: ${fmtParam(this.probs)}` : `logits: ${fmtParam(this.logits)}`})`;
   }
 }
+
+lazyProbsLogits(Bernoulli.prototype, (d) => d.logits.sigmoid(), (d) => binaryLogits(d.probs));
 
 export class Uniform {
   readonly low: Tensor;

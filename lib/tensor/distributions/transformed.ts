@@ -21,7 +21,7 @@ import { Independent, type BaseDistribution } from "./multivariate";
 import { Categorical, Normal } from "./normal_categorical";
 import { Exponential, Uniform } from "./simple";
 import { AbsTransform, AffineTransform, ComposeTransform, ExpTransform, PowerTransform, SigmoidTransform, StickBreakingTransform, Transform, mulSign } from "./transforms";
-import { binaryLogits, broadcastAll, clampProbs, probsOrLogits, sumRightmost, type Param, type Validate } from "./util";
+import { binaryLogits, broadcastAll, clampProbs, lazyProbsLogits, ownParam, probsOrLogits, sumRightmost, type Param, type Validate } from "./util";
 
 const EULER = 0.5772156649015329;
 
@@ -373,25 +373,26 @@ type RelaxedOpts = { temperature?: Param; probs?: Param | null; logits?: Param |
 /** The logit of a RelaxedBernoulli: (logit u + logits) / temperature, u ~ U(0, 1) (clamped). */
 export class LogitRelaxedBernoulli extends Distribution {
   temperature: Tensor;
-  probs: Tensor;
-  logits: Tensor;
+  /** Lazy, the one not given (lazyProbsLogits below). */
+  declare probs: Tensor;
+  declare logits: Tensor;
   private readonly fromProbs: boolean;
+  /** The parameter given (probs or logits): the batch shape, and param_shape. */
+  private readonly _param: Tensor;
   constructor(...args: RelaxedArgs) {
     super([], [], false);
     const o = parseArgs<RelaxedOpts>("LogitRelaxedBernoulli", ["temperature", "probs", "logits", "validate_args"], args);
     if (o.temperature === undefined) throw new ValueError("LogitRelaxedBernoulli() missing 1 required positional argument: 'temperature'");
     const { probs, logits } = probsOrLogits(o);
     this.fromProbs = probs !== null;
-    if (probs !== null) {
-      [this.probs] = broadcastAll(probs);
-      this.logits = binaryLogits(this.probs);
-    } else {
-      [this.logits] = broadcastAll(logits!);
-      this.probs = this.logits.sigmoid();
-    }
+    this._param = ownParam(this, this.fromProbs ? "probs" : "logits", broadcastAll((probs ?? logits)!)[0]);
     [this.temperature] = broadcastAll(o.temperature);
-    this.temperature = this.temperature.to(this.probs.dtype);
-    this._init(this.probs.shape, [], o.validate_args);
+    this.temperature = this.temperature.to(this._param.dtype);
+    this._init(this._param.shape, [], o.validate_args);
+  }
+  /** PyTorch's lazy properties: _init validates them only once computed. */
+  get _lazy_params(): readonly string[] {
+    return ["probs", "logits"];
   }
   override get arg_constraints(): Record<string, C.Constraint> {
     return this.fromProbs ? { probs: C.unit_interval } : { logits: C.real };
@@ -404,7 +405,7 @@ export class LogitRelaxedBernoulli extends Distribution {
     return false;
   }
   get param_shape(): number[] {
-    return this.probs.shape.slice();
+    return this._param.shape.slice();
   }
   override rsample(sample_shape: readonly number[] = []): Tensor {
     const shape = this._extended_shape(sample_shape);
@@ -420,12 +421,16 @@ export class LogitRelaxedBernoulli extends Distribution {
   }
 }
 
+lazyProbsLogits(LogitRelaxedBernoulli.prototype, (d) => d.logits.sigmoid(), (d) => binaryLogits(d.probs));
+
 /** RelaxedBernoulli(temperature, probs | logits): a continuous relaxation of Bernoulli on (0, 1). */
 export class RelaxedBernoulli extends TransformedDistribution {
   constructor(...args: RelaxedArgs) {
     const o = parseArgs<RelaxedOpts>("RelaxedBernoulli", ["temperature", "probs", "logits", "validate_args"], args);
     const base = new LogitRelaxedBernoulli(o.temperature!, o.probs ?? null, o.logits ?? null, o.validate_args ?? null);
     super(base as unknown as Base, new SigmoidTransform(), { validate_args: o.validate_args });
+    // torch 1.13 validates its probs / logits: plain properties reading the base's lazy ones, computed here
+    if (this._validate_args) void [base.probs, base.logits];
   }
   override get arg_constraints(): Record<string, C.Constraint> {
     return {};
@@ -457,7 +462,7 @@ export class ExpRelaxedCategorical extends Distribution {
     if (o.temperature === undefined) throw new ValueError("ExpRelaxedCategorical() missing 1 required positional argument: 'temperature'");
     this._categorical = new Categorical(o.probs ?? null, o.logits ?? null, o.validate_args ?? null);
     [this.temperature] = broadcastAll(o.temperature);
-    this.temperature = this.temperature.to(this._categorical.probs.dtype);
+    this.temperature = this.temperature.to((o.probs ?? o.logits)!.dtype); // not this._categorical.probs: lazy, computed when asked
     this._init(this._categorical.batch_shape, this._categorical.param_shape.slice(-1), o.validate_args);
   }
   override get arg_constraints(): Record<string, C.Constraint> {
@@ -502,6 +507,8 @@ export class RelaxedOneHotCategorical extends TransformedDistribution {
     const o = parseArgs<{ temperature?: Param; probs?: Tensor | null; logits?: Tensor | null } & Validate>("RelaxedOneHotCategorical", ["temperature", "probs", "logits", "validate_args"], args);
     const base = new ExpRelaxedCategorical(o.temperature!, o.probs ?? null, o.logits ?? null, o.validate_args ?? null);
     super(base as unknown as Base, new ExpTransform(), { validate_args: o.validate_args });
+    // as RelaxedBernoulli: torch 1.13's validation reads probs / logits, computing the lazy one
+    if (this._validate_args) void [base.probs, base.logits];
   }
   override get arg_constraints(): Record<string, C.Constraint> {
     return {};

@@ -3,7 +3,7 @@
  * of the other parameter's dtype), broadcasting, PyTorch's validation messages, its repr of a
  * parameter, and the probability helpers of torch/distributions/utils.py.
  */
-import { no_grad } from "../autograd/grad_mode";
+import { enable_grad, no_grad } from "../autograd/grad_mode";
 import { bool, float32, float64 } from "../dtype";
 import { ValueError } from "../errors";
 import { formatTensor } from "../format";
@@ -93,6 +93,27 @@ export const binaryLogits = (p: Tensor): Tensor => {
   const c = clampProbs(p);
   return c.log().sub(c.neg().log1p());
 };
+
+/** A lazy parameter's value kept as an own property (shadowing the class's getter), as PyTorch's lazy_property keeps it in __dict__. */
+export const ownParam = (d: object, k: string, v: Tensor): Tensor => (Object.defineProperty(d, k, { value: v, writable: true, configurable: true, enumerable: true }), v);
+
+/**
+ * PyTorch's lazy_property for a distribution's probs / logits: the one not given is computed from the other the first
+ * time it is read (from the other's value then, with grad enabled as lazy_property does, so a distribution built
+ * under no_grad still gives a .probs on the graph) and kept as an own property (ownParam). The classes declare both
+ * (`declare readonly probs: Tensor`) and set the given one with ownParam.
+ */
+export function lazyProbsLogits<D extends { probs: Tensor; logits: Tensor }>(proto: D, toProbs: (d: D) => Tensor, toLogits: (d: D) => Tensor): void {
+  const lazy = (name: string, compute: (d: D) => Tensor): PropertyDescriptor => ({
+    get(this: D) {
+      return ownParam(this, name, enable_grad(() => compute(this)));
+    },
+    configurable: true,
+    enumerable: false,
+  });
+  Object.defineProperty(proto, "probs", lazy("probs", toProbs));
+  Object.defineProperty(proto, "logits", lazy("logits", toLogits));
+}
 
 /** Sums the rightmost n dims (PyTorch's _sum_rightmost). */
 export function sumRightmost(t: Tensor, n: number): Tensor {

@@ -30,10 +30,12 @@
  * list. A plain attribute holding null is watched by an accessor that turns it back into a
  * plain property, last, when it is first assigned a module or parameter (torch registers it
  * then). A reassigned name keeps its place; a deleted one assigned again goes last.
- * Known gaps (nothing observable tells them apart from a field initializer): children built
+ * A name no class declares as a field (set by name, or a `declare fc: nn.Linear;` field, which
+ * emits nothing) was assigned by a constructor's body whenever it appears: it goes before the
+ * slots still unassigned (declaresField reads the classes' source for their fields).
+ * Known gap (nothing observable tells it apart from a field initializer): children built
  * before the constructor and assigned against the declared order with nothing built in
- * between keep the declared order, and attributes set by name before any declared field
- * is assigned stay after the declared fields.
+ * between keep the declared order.
  */
 import { markZeroGrad } from "../autograd/engine";
 import { record } from "../autograd/function";
@@ -908,8 +910,10 @@ function settleAttributes(m: Module): boolean {
       c.slots.delete(k);
     }
   }
-  // Attributes created by name while the body runs (not a class's fields being defined) were assigned now.
-  if (c.inBody && !newFields) assigned.push(...created);
+  // Attributes created by name while the body runs (not a class's fields being defined) were assigned now; so is
+  // one no class of m declares as a field (`declare fc: nn.Linear;` emits none), whenever it appears.
+  const byBody = c.inBody && !newFields ? created : created.filter((k) => !declaresField(m, k));
+  assigned.push(...byBody);
   assigned.push(...c.registered.splice(0));
   c.inBody = newFields ? false : c.inBody || assigned.length > 0;
   c.idle = newFields || created.length > 0 || assigned.length > 0 || c.slots.size > 0 ? 0 : c.idle + 1;
@@ -924,6 +928,33 @@ function settleAttributes(m: Module): boolean {
     }
   }
   return c.idle < IDLE_SETTLES;
+}
+
+/** Per class: its source text (Function.prototype.toString), or null when it is not a class's. */
+const classSources = new WeakMap<object, string | null>();
+
+/**
+ * Whether a class between m's own and Module declares `name` as an instance field (with or without an initializer),
+ * read from the classes' source text: a field is the name alone or before `=` at the top of a statement in the
+ * class body (`b;`, `a = new nn.Linear(...)`, as TypeScript compilers emit them at ES2022), or a lowered
+ * `__publicField(this, "b")` / `_defineProperty(this, "b", ...)`. A name the source cannot tell (not a class) counts
+ * as declared, the order before this rule.
+ */
+function declaresField(m: Module, name: string): boolean {
+  const esc = name.replace(/[$()*+.?[\\\]^{|}]/g, "\\$&");
+  const field = new RegExp(`(?:^|[\\n;{}])\\s*${esc}\\s*(?:[;=}\\n]|$)|this,\\s*["']${esc}["']`);
+  for (let p = Object.getPrototypeOf(m) as object | null; p !== null && p !== Module.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    const ctor = (p as { constructor?: unknown }).constructor;
+    if (typeof ctor !== "function") continue;
+    let src = classSources.get(ctor);
+    if (src === undefined) {
+      const text = Function.prototype.toString.call(ctor);
+      src = text.startsWith("class") ? text : null;
+      classSources.set(ctor, src);
+    }
+    if (src === null || field.test(src)) return true;
+  }
+  return false;
 }
 
 /** Recreates m's own enumerable properties from the first place `order` differs from `keys` (their creation order). */

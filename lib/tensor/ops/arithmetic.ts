@@ -156,6 +156,7 @@ export function div(input: TensorLike, other: TensorLike, opts?: { rounding_mode
 }
 
 export function pow(input: TensorLike, exponent: TensorLike): Tensor {
+  if (isComplexTensor(exponent) || isComplexTensor(input)) return complexHooks.binary("pow", input, exponent) as Tensor; // complex_tensor.ts
   if (input instanceof Tensor && typeof exponent === "number") return powScalar(input, exponent);
   const [a, b, dt] = operands(input, exponent, "pow");
   refuseBool(dt, "pow");

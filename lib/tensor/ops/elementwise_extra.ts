@@ -6,6 +6,7 @@
  * ops, so they differentiate again under create_graph.
  */
 import { composite, record } from "../autograd/function";
+import { complex128, complexHooks, isComplexTensor } from "../complex_dtype";
 import { bool, castScalarArg, cppTypeName, float32, promoteTypes, typeMetaName, type DType } from "../dtype";
 import { RuntimeError } from "../errors";
 import { erfcContinuedFraction, erf as erfScalar } from "../kernels/unary";
@@ -298,6 +299,11 @@ export function addcdiv(input: Tensor, t1: Tensor, t2: Tensor, value = 1): Tenso
 
 /** torch.float_power: pow computed in float64 (either operand may be a number). */
 export function floatPower(x: TensorLike, exponent: TensorLike): Tensor {
+  if (isComplexTensor(x) || isComplexTensor(exponent)) {
+    // complex128 (and float64 real operands), as torch's float_power
+    const wide = (v: unknown): unknown => (isComplexTensor(v) ? (v as unknown as Tensor).to(complex128) : v instanceof Tensor ? v.double() : v);
+    return complexHooks.binary("pow", wide(x), wide(exponent)) as Tensor;
+  }
   const e = exponent instanceof Tensor ? exponent.double() : exponent;
   if (x instanceof Tensor) return x.double().pow(e);
   if (e instanceof Tensor) return e.mul(0).add(x).pow(e);

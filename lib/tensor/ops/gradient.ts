@@ -8,6 +8,7 @@
  */
 import { parseArgs, type PyArgs } from "../args";
 import { get_default_dtype } from "../default_dtype";
+import { bool } from "../dtype";
 import { RuntimeError } from "../errors";
 import { normalizeDim } from "../shape";
 import { Tensor } from "../tensor";
@@ -97,6 +98,10 @@ interface TrapezoidOptions {
 export function cumulative_trapezoid(y: Tensor, ...args: PyArgs<[x?: Tensor | null], TrapezoidOptions>): Tensor {
   const o = parseArgs<TrapezoidOptions>("cumulative_trapezoid", ["x", "dx", "dim"], args);
   if (o.x != null && o.dx != null) throw new RuntimeError("cumulative_trapezoid: received both x and dx; expected only one of them");
+  // before the empty-dim shortcut, as torch 1.13 (trapezoid checks after it)
+  if (y.dtype === bool || o.x?.dtype === bool) {
+    throw new RuntimeError(`cumulative_trapezoid: received a bool input for ${o.x != null ? "`x` or `y`" : "`y`"}, but bool is not supported`);
+  }
   const r = y.dim();
   const d = normalizeDim(o.dim ?? -1, r);
   const n = y.shape[d];

@@ -13,7 +13,7 @@ import { no_grad } from "../autograd/grad_mode";
 import { checkKeywords, isOptions, parseArgs, type PyArgs } from "../args";
 import { cppTypeName, int16, int32, int64, int8, isIntegral, promoteTypes, refuseBool, type DType } from "../dtype";
 import { IndexError, RuntimeError, TypeError_ } from "../errors";
-import { broadcastShapes, contiguousStrides, fmtShape, normalizeDim, numelOf } from "../shape";
+import { broadcastShapes, contiguousStrides, fmtShape, normalizeDim, numelOf, shapesEqual } from "../shape";
 import { Tensor } from "../tensor";
 import { arange, full, tensor as makeTensor, zeros } from "./creation";
 import { gather, index_select, narrow, sliceDim } from "./indexing";
@@ -205,7 +205,9 @@ export function broadcast_tensors(...tensors: (Tensor | readonly Tensor[])[]): T
   const ts = tensors.length === 1 && Array.isArray(tensors[0]) ? (tensors[0] as readonly Tensor[]) : (tensors as Tensor[]);
   // ATen's infer_size message here ('The size of tensor a ...'), not broadcast_shapes' Python one
   const shape = ts.reduce<number[]>((acc, t) => broadcastShapes(acc, t.shape, "broadcast_tensors"), []);
-  return ts.map((t) => t.expand(shape));
+  // a tensor already of the shape is returned itself, as ATen's expand_outplace (no ExpandBackward0; under no_grad a
+  // requires-grad input stays on the graph: a distribution built under no_grad still differentiates its parameter)
+  return ts.map((t) => (shapesEqual(t.shape, shape) ? t : t.expand(shape)));
 }
 
 /**

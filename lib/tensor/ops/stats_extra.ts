@@ -586,13 +586,13 @@ type TrapezoidOptions = { x?: Tensor | null; dx?: number | null; dim?: number };
  * (aten's trapezoid): with x, sum(dx * (y[1:] + y[:-1])) / 2, a 1-D x viewed along dim and needing one value per
  * sample, a lower-dimensional x padded with leading 1s; with a scalar dx, (sum(y) - (y[0] + y[-1]) * 0.5) * dx.
  * The numbers are aten's Scalar overloads, so the graph is torch's (DivBackward1 / MulBackward1 on top); no samples
- * along dim give zeros, as torch (a new tensor, outside the graph).
+ * along dim give zeros of y's dtype, as torch (a new tensor, outside the graph; a bool y too).
  */
 export function trapezoid(y: Tensor, ...args: PyArgs<[x?: Tensor | null], TrapezoidOptions>): Tensor {
   const a = parseArgs<TrapezoidOptions>("trapezoid", ["x", "dx", "dim"], args);
   const d = normalizeDim(a.dim ?? -1, Math.max(y.dim(), 1));
   const n = y.shape[d];
-  if (n === 0) return no_grad(() => y.sum(d).mul(0));
+  if (n === 0) return no_grad(() => y.sum(d).mul(0).to(y.dtype)); // zeros in y's dtype (an int32 / uint8 / bool y keeps it)
   if (a.x) {
     if (y.dtype === bool || a.x.dtype === bool) throw new RuntimeError("trapezoid: received a bool input for `x` or `y`, but bool is not supported");
     let xv = a.x;

@@ -9,7 +9,7 @@
 import { parseArgs, type PyArgs } from "../../args";
 import { needsGrad, record } from "../../autograd/function";
 import { releaseScratch, takeScratch } from "../../buffer_pool";
-import { bool, cppTypeName, int16, int32, int64, int8, promoteTypes, uint8, wrapsAround, type DType, type Storage } from "../../dtype";
+import { bool, cppTypeName, int16, int32, int64, int8, promoteTypes, uint8, type DType, type Storage } from "../../dtype";
 import { IndexError, RuntimeError, ValueError } from "../../errors";
 import { kernels } from "../../kernels/registry";
 import { broadcastShapes } from "../../shape";
@@ -18,7 +18,7 @@ import { emptyForOverwrite, sumToShape } from "../../ops/util";
 import { Tensor } from "../../tensor";
 import { torchSize } from "../repr";
 import { logsigmoid } from "./activation_extra";
-import { legacyReduction, refuseTargetDtypeInBackward, warnTargetSize } from "./loss_composed";
+import { legacyReduction, lossKernelDtype, refuseTargetDtypeInBackward, warnTargetSize } from "./loss_composed";
 import {
   checkReduction,
   checkTensor,
@@ -173,6 +173,7 @@ function regressionLoss(fn: string, node: string, input: Tensor, target: Tensor,
   const a = parseRegressionLoss(fn, args);
   const reduction = lossReduction(a);
   const shape = broadcastShape(input, target, fn);
+  if (!l1) lossKernelDtype("mse_cpu", input, target); // an integer / bool pair raises torch's dispatch error
   // torch 1.13's l1_loss is (input - target).abs() reduced: sub refuses bool operands, and two integer tensors
   // keep their promoted integer dtype (uint8 wrapping), whose mean torch cannot take
   if (l1 && (!input.dtype.is_floating_point || !target.dtype.is_floating_point)) {
@@ -214,7 +215,6 @@ function regressionLoss(fn: string, node: string, input: Tensor, target: Tensor,
 
 /** F.mse_loss(input, target, { reduction }) */
 export function mse_loss(input: Tensor, target: Tensor, ...args: RegressionLossArgs): Tensor {
-  if (input instanceof Tensor && wrapsAround(input.dtype)) throw new RuntimeError(`"mse_cpu" not implemented for '${cppTypeName(input.dtype)}'`); // as torch 1.13 (uint8, int8, int16, int32)
   return refuseTargetDtypeInBackward(regressionLoss("mse_loss", "MseLossBackward0", input, target, args, false), "MseLossBackward0", input, target);
 }
 

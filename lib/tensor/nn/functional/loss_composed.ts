@@ -7,7 +7,7 @@
  */
 import { parseArgs, type PyArgs } from "../../args";
 import { composite, record } from "../../autograd/function";
-import { bool, cppTypeName } from "../../dtype";
+import { bool, cppTypeName, promoteTypes, type DType } from "../../dtype";
 import { no_grad } from "../../autograd/grad_mode";
 import { RuntimeError, ValueError } from "../../errors";
 import { where } from "../../ops/where";
@@ -57,10 +57,28 @@ function reduce(v: Tensor, reduction: string): Tensor {
 function checkPair(input: Tensor, target: Tensor, fn: string, warn = true): void {
   checkTensor(input, fn);
   checkTensor(target, fn, "target");
-  if (!input.dtype.is_floating_point) throw new RuntimeError(`${fn}: expected a floating-point input, got ${input.dtype}`);
+  // the regression losses (warn) check their kernel's dtype instead (lossKernelDtype)
+  if (!warn && !input.dtype.is_floating_point) throw new RuntimeError(`${fn}: expected a floating-point input, got ${input.dtype}`);
   // torch 1.13's smooth_l1_loss / huber_loss warn as mse_loss / l1_loss do ([N, 1] predictions against [N] targets);
   // cosine_similarity / cosine_embedding_loss broadcast without a word (x[:, None] against x[None] in SimCLR)
   if (warn && input.shape.join() !== target.shape.join()) warnTargetSize(input, target);
+}
+
+/**
+ * The dtype torch 1.13's mse / smooth_l1 / huber kernel runs in, or its error: the operands' promoted dtype (an int
+ * input against a float target computes in float), whose kernel exists for floating dtypes only ('"mse_cpu" not
+ * implemented for 'Long'', bool and int64 promoting to Long); huber writes into an input-dtype output, which a float
+ * result cannot be cast to ("result type Float can't be cast to the desired output type Long").
+ */
+export function lossKernelDtype(kernel: string, input: Tensor, target: Tensor, intoInput = false): DType {
+  if (input.dtype.is_floating_point && target.dtype === input.dtype) return input.dtype; // the usual case: nothing to check
+  const common = promoteTypes(input.dtype, target.dtype);
+  const rank = (d: DType): number => (d === bool ? 0 : d.is_floating_point ? 2 : 1);
+  if (intoInput && rank(common) > rank(input.dtype)) {
+    throw new RuntimeError(`result type ${cppTypeName(common)} can't be cast to the desired output type ${cppTypeName(input.dtype)}`);
+  }
+  if (!common.is_floating_point) throw new RuntimeError(`"${kernel}" not implemented for '${cppTypeName(common)}'`);
+  return common;
 }
 
 /** The UserWarning of torch 1.13's regression losses when the target's size is not the input's (before broadcasting). */
@@ -93,6 +111,7 @@ export function refuseTargetDtypeInBackward(loss: Tensor, node: string, input: T
 /** F.huber_loss(input, target, reduction="mean", delta=1): squared error inside |d| < delta, linear outside. */
 export function huber_loss(input: Tensor, target: Tensor, ...args: PyArgs<[reduction?: Reduction, delta?: number], HuberLossOptions>): Tensor {
   checkPair(input, target, "huber_loss");
+  lossKernelDtype("huber_cpu", input, target, true);
   const a = parseArgs<HuberLossOptions>("huber_loss", ["reduction", "delta"], args);
   const reduction = legacyReduction(a);
   const delta = a.delta ?? 1;
@@ -122,12 +141,14 @@ export const parseSmoothL1 = (fn: string, args: readonly unknown[]) =>
 /** F.smooth_l1_loss(input, target, { reduction, beta=1 }): 0.5 d^2 / beta inside |d| < beta, |d| - beta/2 outside. */
 export function smooth_l1_loss(input: Tensor, target: Tensor, ...args: SmoothL1LossArgs): Tensor {
   checkPair(input, target, "smooth_l1_loss");
+  const dt = lossKernelDtype("smooth_l1_cpu", input, target);
   const a = parseSmoothL1("smooth_l1_loss", args);
   const reduction = legacyReduction(a);
   const beta = a.beta ?? 1;
   if (beta < 0) throw new RuntimeError("smooth_l1_loss does not support negative values for beta.");
   return composite("SmoothL1LossBackward0", [input, target], (x, t) => {
-    const d = x.sub(t.dtype === bool ? t.to(x.dtype) : t); // torch's kernel reads a bool target as numbers; sub refuses bools
+    // in the kernel's dtype: an integer / bool input against a float target computes in float (sub refuses bools)
+    const d = (x.dtype === dt ? x : x.to(dt)).sub(t.dtype === bool ? t.to(dt) : t);
     const ad = d.abs();
     // beta = 0 is plain L1 (PyTorch switches to l1_loss there rather than divide by zero).
     if (beta === 0) return reduce(ad, reduction);

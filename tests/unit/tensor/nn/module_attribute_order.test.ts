@@ -280,9 +280,9 @@ describe("children and parameters in first-assignment order, as torch 1.13", () 
     expect(m.named_children().map(([n]) => n)).toEqual(["encoder", "decoder"]);
   });
 
-  it("known difference: attributes set by name before any declared field is assigned stay after the declared fields", () => {
-    // Until a declared field is assigned, fc0 could as well be a field initializer listed after predict;
-    // torch would list fc0, fc1, predict. (MorvanZhou's 504 assigns bn_input first, so its order is torch's.)
+  it("attributes set by name before any declared field is assigned come first, as torch (no class declares them)", () => {
+    // fc0 / fc1 are no field of the class's source (a field initializer would be), so the body assigned them:
+    // torch lists fc0, fc1, predict. (MorvanZhou's 504 assigns bn_input first.)
     class LoopFirst extends nn.Module {
       predict: nn.Linear;
       constructor() {
@@ -291,6 +291,6 @@ describe("children and parameters in first-assignment order, as torch 1.13", () 
         this.predict = new nn.Linear(2, 1);
       }
     }
-    expect(new LoopFirst().named_children().map(([n]) => n)).toEqual(["predict", "fc0", "fc1"]);
+    expect(new LoopFirst().named_children().map(([n]) => n)).toEqual(["fc0", "fc1", "predict"]);
   });
 });
