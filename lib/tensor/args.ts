@@ -22,9 +22,29 @@ type WithOptions<T extends unknown[], O> = T extends unknown ? [...T, options?: 
 /**
  * The call forms of a Python signature: P lists the positional parameters in PyTorch's order
  * (a labelled tuple, every element optional), O the keyword arguments (usually a superset of
- * P's names plus keyword-only ones such as `generator`).
+ * P's names plus keyword-only ones such as `generator`). A `dim` / `keepdim` keyword may also be
+ * written with NumPy's name, axis / keepdims (NumpyAliased), as parseArgs takes it at run time.
  */
-export type PyArgs<P extends unknown[], O> = WithOptions<Prefixes<Required<P>>, O>;
+export type PyArgs<P extends unknown[], O> = WithOptions<Prefixes<Required<P>>, NumpyAliased<O>>;
+
+/**
+ * PyArgs without the NumPy aliases: the functions torch 1.13 writes in Python (PYTHON_LEVEL below:
+ * x.split(1, axis=0), F.normalize(x, axis=1) and nn.Softmax(axis=1) raise its TypeError).
+ */
+export type PyArgsExact<P extends unknown[], O> = WithOptions<Prefixes<Required<P>>, O>;
+
+/**
+ * The options O with NumPy's axis= for its dim= and keepdims= for its keepdim= (numpyAliases below, at
+ * run time: torch 1.13's C++ argument parser takes them for every dim / keepdim parameter): x.median({ axis: 1 }),
+ * x.nansum(1, { keepdims: true }). A required dim may be given as a required axis instead. Not for options
+ * that have their own axis / keepdims, nor for softmax's (their _stacklevel marks F.softmax's Python version).
+ */
+export type NumpyAliased<O> = O extends unknown ? ("_stacklevel" extends keyof O ? O : KeepdimsAlias<AxisAlias<O>>) : never;
+type AxisAlias<O> = "dim" extends keyof O
+  ? "axis" extends keyof O ? O
+  : Partial<Pick<O, "dim">> extends Pick<O, "dim"> ? O & { axis?: O["dim"] } : O | (Omit<O, "dim"> & { axis: O["dim"] })
+  : O;
+type KeepdimsAlias<O> = O extends unknown ? ("keepdim" extends keyof O ? ("keepdims" extends keyof O ? O : O & { keepdims?: O["keepdim"] }) : O) : never;
 
 /**
  * True for a plain options object `{ ... }`. Instances of classes are values, not options: a
@@ -74,6 +94,7 @@ export function parseArgs<O extends object>(fn: string, names: readonly (keyof O
 const PYTHON_LEVEL = new Set([
   "split", "norm", "unique", "unique_consecutive", "normalize", "gumbel_softmax", "glu", "softmin", "unflatten", "tensordot",
   "Softmax", "Softmin", "LogSoftmax", "GLU", "CosineSimilarity", "Unflatten", "Flatten",
+  "weight_norm", "spectral_norm", "PairwiseDistance",
 ]);
 
 /**

@@ -3,7 +3,7 @@
  * Methods delegate to op functions in ./ops (one file per op family, forward and backward
  * together), so this file stays a readable index of the Tensor API.
  */
-import { checkKeywords, isOptions, parseArgs, type PyArgs } from "./args";
+import { checkKeywords, isOptions, parseArgs, type NumpyAliased, type PyArgs, type PyArgsExact } from "./args";
 import { runBackward } from "./autograd/engine";
 import { is_grad_enabled } from "./autograd/grad_mode";
 import type { Node } from "./autograd/node";
@@ -133,8 +133,11 @@ export interface KeepdimOptions<D> {
   /** NumPy's name for keepdim, which torch 1.13 also takes. */
   keepdims?: boolean;
 }
-export interface NormOptions extends KeepdimOptions<DimArg | null> {
+/** Tensor.norm's keywords: no axis / keepdims (torch 1.13 writes norm in Python, whose signature has neither). */
+export interface NormOptions {
   p?: number | "fro" | "nuc";
+  dim?: DimArg | null;
+  keepdim?: boolean;
 }
 /** sort / argsort keywords (sorting is always stable here, so `stable` changes nothing). */
 export interface SortOptions {
@@ -508,7 +511,15 @@ export class Tensor {
   /** type() -> the legacy name ("torch.FloatTensor"); type(dtype | "torch.DoubleTensor") -> the converted tensor. */
   type(): string;
   type(dtype: DType | string | ((...args: never[]) => Tensor)): Tensor;
-  type(dtype?: DType | string | ((...args: never[]) => Tensor)): Tensor | string {
+  /** x.type(dtype=torch.float64), as torch 1.13 takes it (non_blocking is moot here: one device). */
+  type(options: { dtype: DType | string | ((...args: never[]) => Tensor); non_blocking?: boolean }): Tensor;
+  type(options: { dtype?: null; non_blocking?: boolean }): string;
+  type(arg?: DType | string | ((...args: never[]) => Tensor) | { dtype?: DType | string | ((...args: never[]) => Tensor) | null; non_blocking?: boolean }): Tensor | string {
+    let dtype = arg;
+    if (isOptions(arg)) {
+      checkKeywords("type", arg, ["dtype", "non_blocking"]);
+      dtype = arg.dtype ?? undefined;
+    }
     if (dtype === undefined) return dtypeInfo.typeName(this.dtype);
     // x.type(torch.LongTensor): the legacy constructor stands for its dtype, as the class in PyTorch.
     const target = typeof dtype === "string" ? dtypeInfo.dtypeOfTypeName(dtype) : legacyConstructorDtype(dtype) ?? dtype;
@@ -573,7 +584,9 @@ export class Tensor {
    */
   view(dtype: DType | { dtype: DType }): Tensor;
   view(...shape: (SizeArg | readonly SizeArg[])[]): Tensor;
-  view(...shape: (SizeArg | readonly SizeArg[] | DType | { dtype: DType })[]): Tensor {
+  /** x.view(size=(2, 3)), torch 1.13's keyword (not shape=, which it refuses). */
+  view(options: { size: SizeArg | readonly SizeArg[] }): Tensor;
+  view(...shape: (SizeArg | readonly SizeArg[] | DType | { dtype: DType } | { size: SizeArg | readonly SizeArg[] })[]): Tensor {
     const only = shape.length === 1 ? shape[0] : undefined;
     if (isDType(only)) return viewDtype(this, only);
     if (isOptions(only) && "dtype" in only) {
@@ -585,8 +598,11 @@ export class Tensor {
   view_as(other: Tensor): Tensor {
     return views.view(this, other._shape);
   }
-  reshape(...shape: (SizeArg | readonly SizeArg[])[]): Tensor {
-    return views.reshapeAlias(this, shapeFromArgs(shape, "reshape", "shape"));
+  reshape(...shape: (SizeArg | readonly SizeArg[])[]): Tensor;
+  /** x.reshape(shape=(2, 3)), torch 1.13's keyword. */
+  reshape(options: { shape: SizeArg | readonly SizeArg[] }): Tensor;
+  reshape(...shape: (SizeArg | readonly SizeArg[] | { shape: SizeArg | readonly SizeArg[] })[]): Tensor {
+    return views.reshapeAlias(this, shapeFromArgs(shape as (SizeArg | readonly SizeArg[])[], "reshape", "shape"));
   }
   reshape_as(other: Tensor): Tensor {
     return views.reshapeAlias(this, other._shape);
@@ -622,8 +638,11 @@ export class Tensor {
   get mT(): Tensor {
     return views.transpose(this, -2, -1);
   }
-  expand(...shape: (SizeArg | readonly SizeArg[])[]): Tensor {
-    return views.expand(this, shapeFromArgs(shape, "expand", "size"));
+  expand(...shape: (SizeArg | readonly SizeArg[])[]): Tensor;
+  /** x.expand(size=(4, 3)), torch 1.13's keyword. */
+  expand(options: { size: SizeArg | readonly SizeArg[] }): Tensor;
+  expand(...shape: (SizeArg | readonly SizeArg[] | { size: SizeArg | readonly SizeArg[] })[]): Tensor {
+    return views.expand(this, shapeFromArgs(shape as (SizeArg | readonly SizeArg[])[], "expand", "size"));
   }
   expand_as(other: Tensor): Tensor {
     return views.expand(this, other._shape);
@@ -659,7 +678,7 @@ export class Tensor {
     if (a.chunks === undefined) throw new TypeError_("chunk() missing 1 required positional argument: 'chunks'");
     return indexing.chunk(this, a.chunks, a.dim ?? 0);
   }
-  split(split_size: number | readonly number[], ...args: PyArgs<[dim?: number], DimOptions>): Tensor[];
+  split(split_size: number | readonly number[], ...args: PyArgsExact<[dim?: number], DimOptions>): Tensor[];
   /** x.split(split_size=2, dim=1) */
   split(options: SplitOptions): Tensor[];
   split(...args: unknown[]): Tensor[] {
@@ -714,7 +733,7 @@ export class Tensor {
   /** gather(dim, index), or by keyword as torch's gather(dim=1, index=idx) (sparse_grad is accepted: a dense gradient here). */
   gather(dim: number, index: Tensor): Tensor;
   gather(dim: number, options: { index: Tensor; sparse_grad?: boolean }): Tensor;
-  gather(options: { dim: number; index: Tensor; sparse_grad?: boolean }): Tensor;
+  gather(options: NumpyAliased<{ dim: number; index: Tensor; sparse_grad?: boolean }>): Tensor;
   gather(...args: unknown[]): Tensor {
     if (args.length === 2 && !isOptions(args[1])) return indexing.gather(this, args[0] as number, args[1] as Tensor);
     const a = parseArgs<{ dim: number; index: Tensor; sparse_grad?: boolean }>("gather", ["dim", "index", "sparse_grad"], args);
@@ -1088,7 +1107,7 @@ export class Tensor {
     }
     return stats.logsumexp(this, ...args);
   }
-  norm(...args: PyArgs<[p?: number | "fro" | "nuc", dim?: DimArg | null, keepdim?: boolean], NormOptions>): Tensor {
+  norm(...args: PyArgsExact<[p?: number | "fro" | "nuc", dim?: DimArg | null, keepdim?: boolean], NormOptions>): Tensor {
     const a = parseArgs<NormOptions>("norm", ["p", "dim", "keepdim"], args);
     // p defaults to "fro", as torch.norm's: the 2-norm, with frobenius_norm's checks on a list of dims
     return stats.norm(this, a.p ?? "fro", a.dim, a.keepdim ?? false);
@@ -1137,7 +1156,7 @@ export class Tensor {
   unique(sorted: boolean, return_inverse: false, return_counts?: false, dim?: number | null): Tensor;
   unique(sorted: boolean, options: { return_inverse?: false; return_counts?: false; dim?: number | null }): Tensor;
   unique(options: UniqueOptions & ({ return_inverse: true } | { return_counts: true })): Tensor[];
-  unique(...args: PyArgs<[sorted?: boolean, return_inverse?: boolean, return_counts?: boolean, dim?: number | null], UniqueOptions>): Tensor | Tensor[];
+  unique(...args: PyArgsExact<[sorted?: boolean, return_inverse?: boolean, return_counts?: boolean, dim?: number | null], UniqueOptions>): Tensor | Tensor[];
   unique(...args: unknown[]): Tensor | Tensor[] {
     return uniq.unique(this, parseArgs<UniqueOptions>("unique", ["sorted", "return_inverse", "return_counts", "dim"], args));
   }

@@ -13,7 +13,7 @@
  * (scripts/gen-engine-types.mjs) leave out a class method that has overloads elsewhere (TypeScript emits it as their
  * implementation), so a member here is all a cell sees of its method.
  */
-import type { PyArgs } from "./args";
+import type { NumpyAliased, PyArgs } from "./args";
 import type { OPERAND_NAMES, TORCH_OPERAND_NAMES } from "./ops/fixed_arity";
 import type { ScatterReduceArgs } from "./ops/scatter_reduce";
 import type { IndexReduceArgs } from "./ops/index_reduce";
@@ -52,10 +52,16 @@ type OptionsOf<P extends readonly unknown[], N extends readonly unknown[]> = P e
   ? After<P, N> extends readonly [(infer O)?, ...unknown[]] ? (NonNullable<O> extends object ? NonNullable<O> : never) : never
   : never;
 
+/** The options object naming the operands N of P (and O): with NumPy's axis / keepdims for dim / keepdim when Aliased. */
+type NamedOptions<P extends readonly unknown[], N extends readonly string[], O, Aliased extends boolean> =
+  Aliased extends true ? NumpyAliased<Simplify<ByName<P, N> & O>> : Simplify<ByName<P, N> & O>;
+
 /** The keyword forms: P's first k operands positional (k < N.length), then one options object naming the others. */
-type KeywordForms<P extends readonly unknown[], N extends readonly string[], O> =
+type KeywordForms<P extends readonly unknown[], N extends readonly string[], O, Aliased extends boolean = false> =
   N extends readonly [string, ...infer NR extends readonly string[]]
-    ? P extends readonly [infer A, ...infer PR] ? [options: Simplify<ByName<P, N> & O>] | [A, ...KeywordForms<PR, NR, O>] : [options: Simplify<ByName<P, N> & O>]
+    ? P extends readonly [infer A, ...infer PR]
+      ? [options: NamedOptions<P, N, O, Aliased>] | [A, ...KeywordForms<PR, NR, O, Aliased>]
+      : [options: NamedOptions<P, N, O, Aliased>]
     : never;
 
 /**
@@ -63,24 +69,31 @@ type KeywordForms<P extends readonly unknown[], N extends readonly string[], O> 
  * positional, then one options object naming the others (and P's own trailing options, when it has one). The loss
  * modules' forward (nn/modules/loss_keywords.ts: loss_fn(out, { target: y })) is typed with it.
  */
-export type KeywordArgs<P extends readonly unknown[], N extends readonly string[]> = P | KeywordForms<P, N, KeywordOptions<P, N>>;
+export type KeywordArgs<P extends readonly unknown[], N extends readonly string[], Aliased extends boolean = false> = P | KeywordForms<P, N, KeywordOptions<P, N>, Aliased>;
+
+/**
+ * The operand methods torch 1.13 writes in Python (x.unflatten(axis=1, ...) raises its TypeError), whose dim takes no
+ * NumPy alias; every other one goes through torch's C++ argument parser, which takes axis= for dim= (x.unsqueeze(axis=1),
+ * x.narrow(axis=0, start=0, length=1)) as numpyAliases does at run time.
+ */
+type PythonLevelOperand = "unflatten";
 
 /**
  * The arguments of the Tensor method K whose positional parameters are P: P itself, or a keyword form of
  * OPERAND_NAMES[K]'s names (see the file's comment).
  */
-export type OperandArgs<K extends keyof OperandTable, P extends readonly unknown[]> = KeywordArgs<P, MethodOperandNames<K>>;
+export type OperandArgs<K extends keyof OperandTable, P extends readonly unknown[]> = KeywordArgs<P, MethodOperandNames<K>, K extends PythonLevelOperand ? false : true>;
 
 /**
  * The torch.* function F (torch.unsqueeze, torch.add, ...) with its keyword forms for the names N (input first):
  * torch.unsqueeze(x, { dim: 1 }), torch.add({ input: x, other: y, alpha: 2 }). Its own signatures come first.
  */
-type FunctionWithOperandKeywords<F, N extends readonly string[]> =
-  F extends (...args: infer P) => infer R ? F & ((...args: KeywordForms<P, N, KeywordOptions<P, N>>) => R) : F;
+type FunctionWithOperandKeywords<F, N extends readonly string[], Aliased extends boolean> =
+  F extends (...args: infer P) => infer R ? F & ((...args: KeywordForms<P, N, KeywordOptions<P, N>, Aliased>) => R) : F;
 
 /** The torch namespace T with OPERAND_NAMES' functions typed with their keyword forms (lib/tensor/index.ts). */
 export type TorchWithOperandKeywords<T> = {
-  [K in keyof T]: K extends keyof TorchOperandTable ? FunctionWithOperandKeywords<T[K], TorchOperandTable[K]> : T[K];
+  [K in keyof T]: K extends keyof TorchOperandTable ? FunctionWithOperandKeywords<T[K], TorchOperandTable[K], K extends PythonLevelOperand ? false : true> : T[K];
 };
 
 /** Whether the method K takes one object holding all its operands by name. */

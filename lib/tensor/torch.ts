@@ -64,9 +64,9 @@ import { get_rng_state, initial_seed, manual_seed, randomNamespace, seed, set_rn
 import { getNumThreads, setNumThreads } from "./kernels/parallel";
 import { runtimeInfo } from "./runtime_info";
 import { testing } from "./testing";
-import { checkKeywords, isOptions, parseArgs, type PyArgs } from "./args";
+import { checkKeywords, isOptions, parseArgs, type NumpyAliased, type PyArgs, type PyArgsExact } from "./args";
 import type { DType as DTypeT } from "./dtype";
-import { Tensor, type ChunkOptions, type NestedArray, type CloseOptions, type DimArg, type IndexAddOptions, type IndexSpec, type MinMaxResult, type MultinomialOptions, type ReduceOptions, type ScatterOptions, type TensorLike, type UniqueOptions, type VarOptions } from "./tensor";
+import { Tensor, type ChunkOptions, type NestedArray, type CloseOptions, type DimArg, type DimOptions, type IndexAddOptions, type IndexSpec, type MinMaxResult, type MultinomialOptions, type ReduceOptions, type ScatterOptions, type TensorLike, type UniqueOptions, type VarOptions } from "./tensor";
 import { warnOnce } from "./warnings";
 
 /** torch.split's keywords (the method's split_size is torch.split's split_size_or_sections). */
@@ -368,7 +368,7 @@ const torchBase = {
   narrow: (x: Tensor, dim: number, start: number, length: number) => x.narrow(dim, start, length),
   index_select: (x: Tensor, dim: number, index: Tensor | readonly number[]) => x.index_select(dim, index),
   /** torch.gather(input, dim, index), each also by keyword: torch.gather(x, { dim: 1, index }). */
-  gather: (x: Tensor, ...args: [dim: number, index: Tensor] | [dim: number, options: { index: Tensor; sparse_grad?: boolean }] | [options: { dim: number; index: Tensor; sparse_grad?: boolean }]) =>
+  gather: (x: Tensor, ...args: [dim: number, index: Tensor] | [dim: number, options: { index: Tensor; sparse_grad?: boolean }] | [options: NumpyAliased<{ dim: number; index: Tensor; sparse_grad?: boolean }>]) =>
     (x.gather as (...a: unknown[]) => Tensor)(...args),
   /** torch.scatter(input, dim, index, src / value, reduce=None); dim, index and src / value by keyword too. */
   scatter: ((x: Tensor, ...args: unknown[]) => (x.scatter as (...a: unknown[]) => Tensor)(...args)) as {
@@ -454,7 +454,7 @@ const torchBase = {
   argwhere: (x: Tensor) => x.argwhere(),
   cat: join.cat, concat: join.cat, stack: join.stack, hstack: join.hstack, vstack: join.vstack,
   /** torch.split(tensor, split_size_or_sections, dim=0); split_size_or_sections (and dim) by keyword too. */
-  split: (x: Tensor, size?: number | readonly number[] | TorchSplitOptions, ...args: Parameters<Tensor["unbind"]>) =>
+  split: (x: Tensor, size?: number | readonly number[] | TorchSplitOptions, ...args: PyArgsExact<[dim?: number], DimOptions>) =>
     (x.split as (...a: unknown[]) => Tensor[])(...torchSplitArgs(size, args)),
   /** torch.chunk(input, chunks, dim=0); chunks (and dim) by keyword too. */
   chunk: (x: Tensor, chunks?: number | ChunkOptions, ...args: Parameters<Tensor["unbind"]>) => (x.chunk as (...a: unknown[]) => Tensor[])(chunks, ...args),

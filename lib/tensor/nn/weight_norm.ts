@@ -14,7 +14,7 @@
  * runs n_power_iterations steps of the iteration (without gradient), in eval mode none.
  */
 import { leadingArgs } from "../leading_args";
-import { parseArgs, type PyArgs } from "../args";
+import { parseArgs, type PyArgs, type PyArgsExact } from "../args";
 import { no_grad } from "../autograd/grad_mode";
 import { RuntimeError, TorchError, TypeError_, ValueError } from "../errors";
 import { default_generator } from "../random";
@@ -53,7 +53,7 @@ export interface WeightNormOptions {
 }
 
 /** Splits module[name] into magnitude name_g and direction name_v: `weight_norm(nn.Linear(20, 40), "weight")`. */
-export function weight_norm<M extends Module>(module: M, ...args: PyArgs<[name?: string, dim?: number | null], WeightNormOptions>): M;
+export function weight_norm<M extends Module>(module: M, ...args: PyArgsExact<[name?: string, dim?: number | null], WeightNormOptions>): M;
 /** weight_norm(module=..., ...): every argument by keyword, as torch. */
 export function weight_norm<M extends Module>(options: WeightNormOptions & { module: M }): M;
 export function weight_norm<M extends Module>(...all: unknown[]): M {
@@ -138,7 +138,7 @@ function normalizeInto(x: Tensor, eps: number): Tensor {
 /** Rescales module[name] by its largest singular value (Miyato et al. 2018): `spectral_norm(nn.Linear(20, 40))`. */
 export function spectral_norm<M extends Module>(
   module: M,
-  ...args: PyArgs<[name?: string, n_power_iterations?: number, eps?: number, dim?: number | null], SpectralNormOptions>
+  ...args: PyArgsExact<[name?: string, n_power_iterations?: number, eps?: number, dim?: number | null], SpectralNormOptions>
 ): M;
 /** spectral_norm(module=..., ...): every argument by keyword, as torch. */
 export function spectral_norm<M extends Module>(options: SpectralNormOptions & { module: M }): M;

@@ -127,6 +127,95 @@ same(torch.min(x, { axis: 0 }), x.min(0));
     expectValid(cell);
   });
 
+  it("axis= / keepdims= on every function whose dim / keepdim goes through torch 1.13's C++ argument parser", () => {
+    // torch 1.13: x.median(axis=1), x.nansum(1, keepdims=True), y.squeeze(axis=1), x.narrow(axis=1, start=0, length=2), x.sort(axis=1) ...
+    const cell = `
+const x = torch.tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]]);
+const y = x.unsqueeze(1);
+const i = torch.tensor([[0], [2]], { dtype: torch.long });
+same(x.median({ axis: 1 }), x.median(1));
+same(torch.median(x, { axis: 1, keepdims: true }), x.median(1, true));
+same(x.nanmedian({ axis: 1 }), x.nanmedian(1));
+same(x.nansum(1, { keepdims: true }), x.nansum(1, true));
+same(torch.nanmean(x, { axis: 1 }), x.nanmean(1));
+same(y.squeeze({ axis: 1 }), y.squeeze(1));
+same(torch.squeeze(y, { axis: 1 }), y.squeeze(1));
+same(x.unsqueeze({ axis: 1 }), x.unsqueeze(1));
+same(torch.unsqueeze(x, { axis: 0 }), x.unsqueeze(0));
+same(x.count_nonzero({ axis: 1 }), x.count_nonzero(1));
+same(torch.count_nonzero(x, { axis: 0 }), x.count_nonzero(0));
+same(x.sort({ axis: 1, descending: true }), x.sort(1, true));
+same(torch.argsort(x, { axis: 1 }), x.argsort(1));
+same(x.topk(1, { axis: 0 }), x.topk(1, 0));
+same(x.mode({ axis: 1 }), x.mode(1));
+same(x.kthvalue(1, { axis: 1 }), x.kthvalue(1, 1));
+same(x.cummax({ axis: 1 }), x.cummax(1));
+same(x.logcumsumexp({ axis: 1 }), x.logcumsumexp(1));
+same(x.unbind({ axis: 1 }), x.unbind(1));
+same(torch.chunk(x, 3, { axis: 1 }), x.chunk(3, 1));
+same(x.narrow({ axis: 1, start: 0, length: 2 }), x.narrow(1, 0, 2));
+same(x.select({ axis: 1, index: 0 }), x.select(1, 0));
+same(x.gather({ axis: 1, index: i }), x.gather(1, i));
+same(torch.gather(x, { axis: 1, index: i }), x.gather(1, i));
+same(x.aminmax({ axis: 1 }), x.aminmax({ dim: 1 }));
+same(x.quantile(0.5, { axis: 1, keepdims: true }), x.quantile(0.5, 1, true));
+same(x.diff({ axis: 0 }), x.diff(1, 0));
+same(x.repeat_interleave(2, { axis: 0 }), x.repeat_interleave(2, 0));
+same(F.cosine_similarity(x, x.flip(0), { axis: 1 }), F.cosine_similarity(x, x.flip(0), 1));
+same(F.pairwise_distance(x, x.flip(0), { keepdims: true }), F.pairwise_distance(x, x.flip(0), 2, 1e-6, true));
+`;
+    expectValid(cell);
+  });
+
+  it("the shape ops' own keywords: reshape(shape=), view(size=), expand(size=), permute(dims=), repeat(repeats=), type(dtype=)", () => {
+    const cell = `
+const x = torch.tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]]);
+const row = x.narrow(0, 0, 1);
+same(x.reshape({ shape: [3, 2] }), x.reshape(3, 2));
+same(torch.reshape(x, { shape: [3, 2] }), x.reshape(3, 2));
+same(x.view({ size: [3, 2] }), x.view(3, 2));
+same(row.expand({ size: [4, 3] }), row.expand(4, 3));
+same(x.permute({ dims: [1, 0] }), x.permute(1, 0));
+same(torch.permute(x, { dims: [1, 0] }), x.permute(1, 0));
+same(x.repeat({ repeats: [2, 1] }), x.repeat(2, 1));
+same(x.transpose({ dim0: 0, dim1: 1 }), x.t());
+same(x.tile({ dims: [2] }), x.tile(2));
+const d: Tensor = x.type({ dtype: torch.float64 });
+same(d, x.double());
+same(x.type({ dtype: "torch.LongTensor" }), x.long());
+`;
+    expectValid(cell);
+  });
+
+  it("the keyword forms torch 1.13 refuses are flagged, and raise at run time", () => {
+    // torch 1.13: flip(axis=) (its parameter is dims), view(shape=), expand(sizes=), repeat(sizes=) and the functions
+    // it writes in Python (Tensor.split, F.normalize, nn.Softmax, nn.utils.weight_norm, nn.PairwiseDistance) raise TypeError.
+    const refused = [
+      "x.flip({ axis: 0 });",
+      "x.view({ shape: [3, 2] });",
+      "x.narrow(0, 0, 1).expand({ sizes: [4, 3] });",
+      "x.repeat({ sizes: [2, 1] });",
+      "x.split(1, { axis: 1 });",
+      "x.norm({ axis: 1 });",
+      "torch.split(x, 1, { axis: 1 });",
+      "F.normalize(x, { axis: 1 });",
+      "F.softmax(x, { axis: 1 });",
+      "new nn.Softmax({ axis: 1 });",
+      "new nn.PairwiseDistance({ keepdims: true });",
+      "nn.utils.weight_norm(new nn.Linear(2, 2), { axis: 0 });",
+      "x.median({ axs: 1 });",
+      "x.reshape({ shap: [6] });",
+      "x.type({ dtpye: torch.float64 });",
+    ];
+    const pre = "const x = torch.tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]]);\n";
+    // one diagnostic a line (one program for all: each takes seconds)
+    const messages = cellDiagnostics(pre + refused.join("\n"));
+    expect(messages).toHaveLength(refused.length);
+    expect(messages[messages.length - 3]).toContain("axs");
+    expect(messages[messages.length - 2]).toContain("shap");
+    for (const line of refused) expect(() => runCell(pre + line), line).toThrow(/unexpected keyword argument/);
+  });
+
   it("torch.randint with keywords only, or the high positional and the size by keyword", () => {
     // Random values: the shapes, ranges and the positional form's values for one seed are what is checked.
     const cell = `

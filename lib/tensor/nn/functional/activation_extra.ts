@@ -8,7 +8,7 @@
  * `inplace=True` (hardswish, hardsigmoid, mish, threshold, celu) writes into the input and returns it, as torch
  * (through ops/inplace.ts, as activation.ts's relu); rrelu's flag is still accepted only.
  */
-import { parseArgs, type PyArgs, checkNoMoreArgs } from "../../args";
+import { parseArgs, type PyArgs, type PyArgsExact, checkNoMoreArgs } from "../../args";
 import { composite } from "../../autograd/function";
 import { cppTypeName } from "../../dtype";
 import { RuntimeError } from "../../errors";
@@ -157,7 +157,7 @@ export function celu(input: Tensor, ...args: CELUArgs): Tensor {
 export interface GLUOptions {
   dim?: number;
 }
-export type GLUArgs = PyArgs<[dim?: number], GLUOptions>;
+export type GLUArgs = PyArgsExact<[dim?: number], GLUOptions>;
 export const parseGLU = (fn: string, args: readonly unknown[]) => parseArgs<GLUOptions>(fn, ["dim"], args);
 
 /** F.glu(input, dim=-1): the first half of `dim` gated by the sigmoid of the second half. */

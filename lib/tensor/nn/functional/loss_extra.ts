@@ -6,7 +6,7 @@
  * of gradients from the ops), following PyTorch 1.13's formulas (tests/fixtures/torch/nn/functional_loss.json).
  * Every loss takes PyTorch's deprecated size_average / reduce pair as well as `reduction`.
  */
-import { parseArgs, type PyArgs } from "../../args";
+import { parseArgs, type PyArgs, type PyArgsExact } from "../../args";
 import { is_grad_enabled } from "../../autograd/grad_mode";
 import { composite } from "../../autograd/function";
 import { cppTypeName, int64 } from "../../dtype";
@@ -213,6 +213,8 @@ export interface PairwiseDistanceOptions {
   keepdim?: boolean;
 }
 export type PairwiseDistanceArgs = PyArgs<[p?: number, eps?: number, keepdim?: boolean], PairwiseDistanceOptions>;
+/** nn.PairwiseDistance's: no keepdims= (its __init__ is Python, F.pairwise_distance is not). */
+export type PairwiseDistanceModuleArgs = PyArgsExact<[p?: number, eps?: number, keepdim?: boolean], PairwiseDistanceOptions>;
 export const parsePairwise = (fn: string, args: readonly unknown[]) => parseArgs<PairwiseDistanceOptions>(fn, ["p", "eps", "keepdim"], args);
 
 /** F.pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False): ||x1 - x2 + eps||_p over the last dim. */

@@ -5,7 +5,7 @@
  * overwritten with the result through copy_, so autograd sees an in-place op as in PyTorch).
  * Built from differentiable tensor ops; values as PyTorch 1.13's (tests/fixtures/torch/nn/functional_misc.json).
  */
-import { parseArgs, type PyArgs, checkNoMoreArgs } from "../../args";
+import { parseArgs, type PyArgs, type PyArgsExact, checkNoMoreArgs } from "../../args";
 import { RuntimeError, ValueError } from "../../errors";
 import { default_generator, type Generator } from "../../random";
 import { withoutDerivative } from "../../autograd/not_implemented";
@@ -32,7 +32,7 @@ export interface GumbelSoftmaxOptions {
  * sample's gradient (straight-through). The noise is torch's: -empty_like(logits).exponential_().log(),
  * so torch.manual_seed(0) gives torch's sample.
  */
-export function gumbel_softmax(logits: Tensor, ...args: PyArgs<[tau?: number, hard?: boolean, eps?: number, dim?: number], GumbelSoftmaxOptions>): Tensor {
+export function gumbel_softmax(logits: Tensor, ...args: PyArgsExact<[tau?: number, hard?: boolean, eps?: number, dim?: number], GumbelSoftmaxOptions>): Tensor {
   checkTensor(logits, "gumbel_softmax", "logits");
   const a = parseArgs<GumbelSoftmaxOptions>("gumbel_softmax", ["tau", "hard", "eps", "dim", "generator"], args);
   const gen = a.generator ?? default_generator;

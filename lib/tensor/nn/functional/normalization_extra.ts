@@ -4,7 +4,7 @@
  * from differentiable tensor ops, so gradients (and gradients of gradients) come from the ops;
  * values match PyTorch 1.13 (tests/fixtures/torch/nn/functional_norm.json).
  */
-import { parseArgs, type PyArgs } from "../../args";
+import { parseArgs, type PyArgs, type PyArgsExact } from "../../args";
 import { RuntimeError, ValueError } from "../../errors";
 import { no_grad } from "../../autograd/grad_mode";
 import { composite } from "../../autograd/function";
@@ -22,7 +22,7 @@ export interface NormalizeOptions {
 }
 
 /** F.normalize(input, p=2.0, dim=1, eps=1e-12): input / max(||input||_p along dim, eps). */
-export function normalize(input: Tensor, ...args: PyArgs<[p?: number, dim?: number, eps?: number, out?: null], NormalizeOptions>): Tensor {
+export function normalize(input: Tensor, ...args: PyArgsExact<[p?: number, dim?: number, eps?: number, out?: null], NormalizeOptions>): Tensor {
   checkTensor(input, "normalize");
   const a = parseArgs<NormalizeOptions>("normalize", ["p", "dim", "eps", "out"], args);
   const denom = input.norm(a.p ?? 2, a.dim ?? 1, true).clamp_min(a.eps ?? 1e-12);

@@ -3,7 +3,7 @@
  * PyTorch prints them. Settings are positional like PyTorch's or given in an options object:
  * `new nn.LeakyReLU(0.2)`, `new nn.LeakyReLU({ negative_slope: 0.2 })`, `new nn.Softmax({ dim: 1 })`.
  */
-import { parseArgs, type PyArgs } from "../../args";
+import { parseArgs, type PyArgs, type PyArgsExact } from "../../args";
 import { float32, type DType } from "../../dtype";
 import type { Tensor } from "../../tensor";
 import * as Fa from "../functional/activation";
@@ -193,7 +193,7 @@ export class Hardtanh extends Module {
   }
 }
 
-type SoftmaxModuleArgs = PyArgs<[dim?: number | null], { dim?: number | null }>;
+type SoftmaxModuleArgs = PyArgsExact<[dim?: number | null], { dim?: number | null }>;
 const parseDim = (fn: string, args: readonly unknown[]) => parseArgs<{ dim?: number | null }>(fn, ["dim"], args);
 
 export class Softmax extends Module {

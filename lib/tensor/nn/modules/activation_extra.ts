@@ -3,7 +3,7 @@
  * LogSigmoid, Softsign, Softshrink, Hardshrink, Tanhshrink, Threshold, CELU, GLU, RReLU,
  * Softmin, Softmax2d. Each prints as PyTorch 1.13 prints it (`Softshrink(0.5)`, `CELU(alpha=1.0)`).
  */
-import { parseArgs, type PyArgs } from "../../args";
+import { parseArgs, type PyArgs, type PyArgsExact } from "../../args";
 import { ValueError } from "../../errors";
 import type { Tensor } from "../../tensor";
 import * as Fa from "../functional/activation";
@@ -165,7 +165,7 @@ export class RReLU extends Module {
 export class Softmin extends Module {
   static override readonly __name__ = "Softmin";
   dim: number | null;
-  constructor(...args: PyArgs<[dim?: number | null], { dim?: number | null }>) {
+  constructor(...args: PyArgsExact<[dim?: number | null], { dim?: number | null }>) {
     super();
     this.dim = parseArgs<{ dim?: number | null }>("Softmin", ["dim"], args).dim ?? null;
   }

@@ -1,5 +1,5 @@
 /** Unflatten, Bilinear, MaxUnpool1d / MaxUnpool2d and EmbeddingBag, printed as PyTorch 1.13 prints them. */
-import { parseArgs, type PyArgs } from "../../args";
+import { parseArgs, type PyArgs, type PyArgsExact } from "../../args";
 import { float32, type DType } from "../../dtype";
 import { ValueError } from "../../errors";
 import { empty } from "../../ops/util";
@@ -17,7 +17,7 @@ export class Unflatten extends Module {
   static override readonly __name__ = "Unflatten";
   dim: number;
   unflattened_size: number[];
-  constructor(...args: PyArgs<[dim: number, unflattened_size: readonly number[]], { dim?: number; unflattened_size?: readonly number[] }>) {
+  constructor(...args: PyArgsExact<[dim: number, unflattened_size: readonly number[]], { dim?: number; unflattened_size?: readonly number[] }>) {
     super();
     const a = parseArgs<{ dim?: number; unflattened_size?: readonly number[] }>("Unflatten", ["dim", "unflattened_size"], args);
     if (typeof a.dim !== "number") throw new TypeError(`invalid argument for dim: expected an int, got ${typeof a.dim}`);

@@ -3,7 +3,7 @@
  * `new nn.CrossEntropyLoss({ weight, label_smoothing: 0.1 })`). Class weights and pos_weight
  * are registered as buffers, as in PyTorch, so they appear in state_dict().
  */
-import { parseArgs, type PyArgs } from "../../args";
+import { parseArgs, type PyArgs, type PyArgsExact } from "../../args";
 import type { Tensor } from "../../tensor";
 import * as Fl from "../functional/loss";
 import * as Fc from "../functional/loss_composed";
@@ -180,7 +180,7 @@ export class CosineSimilarity extends Module {
   dim: number;
   eps: number;
   /** new nn.CosineSimilarity(dim=1, eps=1e-8) or nn.CosineSimilarity({ dim, eps }) */
-  constructor(...args: PyArgs<[dim?: number, eps?: number], Fc.CosineSimilarityOptions>) {
+  constructor(...args: PyArgsExact<[dim?: number, eps?: number], Fc.CosineSimilarityOptions>) {
     super();
     const a = parseArgs<Fc.CosineSimilarityOptions>("CosineSimilarity", ["dim", "eps"], args);
     this.dim = a.dim ?? 1;

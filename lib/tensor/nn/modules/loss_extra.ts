@@ -177,7 +177,7 @@ export class PairwiseDistance extends Module {
   eps: number;
   keepdim: boolean;
   /** new nn.PairwiseDistance(p=2.0, eps=1e-6, keepdim=false) */
-  constructor(...args: Fl.PairwiseDistanceArgs) {
+  constructor(...args: Fl.PairwiseDistanceModuleArgs) {
     super();
     const a = Fl.parsePairwise("PairwiseDistance", args);
     this.norm = a.p ?? 2.0;

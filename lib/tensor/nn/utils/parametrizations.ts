@@ -12,7 +12,7 @@
  * registration, n_power_iterations per call in training mode), as PyTorch's _SpectralNorm.
  */
 import { leadingArgs } from "../../leading_args";
-import { parseArgs, type PyArgs } from "../../args";
+import { parseArgs, type PyArgs, type PyArgsExact } from "../../args";
 import { no_grad } from "../../autograd/grad_mode";
 import { float64 } from "../../dtype";
 import { IndexError, NotImplementedError, ValueError } from "../../errors";
@@ -234,7 +234,7 @@ export interface SpectralNormOptions {
 /** Divides module[name] by its spectral norm: `parametrizations.spectral_norm(nn.Linear(20, 40))`. */
 export function spectral_norm<M extends Module>(
   module: M,
-  ...args: PyArgs<[name?: string, n_power_iterations?: number, eps?: number, dim?: number | null], SpectralNormOptions>
+  ...args: PyArgsExact<[name?: string, n_power_iterations?: number, eps?: number, dim?: number | null], SpectralNormOptions>
 ): M;
 /** spectral_norm(module=..., ...): every argument by keyword, as torch. */
 export function spectral_norm<M extends Module>(options: SpectralNormOptions & { module: M }): M;
