@@ -25,37 +25,57 @@ const options: ts.CompilerOptions = {
   noEmit: true,
 };
 
-/**
- * Loads the declarations before the calling file's tests (failing clearly when prepare.mjs has not run) and returns
- * cellDiagnostics(source): the cell's diagnostic messages with the declarations as the editor's extra libs; with
- * `file` (a declaration file's name in engine-types.json, "globals.d.ts"), that file's diagnostics instead.
- */
-export function cellTypeChecker(): (source: string, file?: string) => string[] {
+/** The declarations as the editor loads them, keyed /gradbook/<file> (empty until the calling file's beforeAll ran). */
+function declarationFiles(): () => Map<string, string> {
   let files = new Map<string, string>();
   beforeAll(() => {
     if (!existsSync(declarations)) throw new Error(`${declarations} is missing: run node scripts/prepare.mjs (npm test does) first`);
     const json = JSON.parse(readFileSync(declarations, "utf8")) as Record<string, string>;
     files = new Map(Object.entries(json).map(([file, text]) => [`/gradbook/${file}`, text]));
   });
+  return () => files;
+}
+
+/** A program of the cell /cells/cell.ts (its source) with the declarations as the editor's extra libs. */
+function programOf(files: Map<string, string>, source: string): ts.Program {
+  const cell = "/cells/cell.ts";
+  const all = new Map(files);
+  all.set(cell, source);
+  const host = ts.createCompilerHost(options);
+  const read = host.readFile.bind(host);
+  const exists = host.fileExists.bind(host);
+  host.readFile = (f) => all.get(f) ?? read(f);
+  const dirExists = host.directoryExists?.bind(host);
+  host.fileExists = (f) => all.has(f) || exists(f);
+  host.directoryExists = (d) => [...all.keys()].some((f) => f.startsWith(`${d}/`)) || (dirExists?.(d) ?? false);
+  host.realpath = (f) => f;
+  host.getSourceFile = (f, languageVersion) => {
+    const text = all.get(f) ?? read(f);
+    return text === undefined ? undefined : ts.createSourceFile(f, text, languageVersion);
+  };
+  host.getCurrentDirectory = () => "/";
+  return ts.createProgram([cell, ...files.keys()], options, host);
+}
+
+/**
+ * Loads the declarations before the calling file's tests and returns cellProgram(source): the program of the cell
+ * (at /cells/cell.ts) with the declarations, for an audit that reads the types a cell sees through its checker.
+ */
+export function cellPrograms(): (source: string) => ts.Program {
+  const files = declarationFiles();
+  return (source) => programOf(files(), source);
+}
+
+/**
+ * Loads the declarations before the calling file's tests (failing clearly when prepare.mjs has not run) and returns
+ * cellDiagnostics(source): the cell's diagnostic messages with the declarations as the editor's extra libs; with
+ * `file` (a declaration file's name in engine-types.json, "globals.d.ts"), that file's diagnostics instead.
+ */
+export function cellTypeChecker(): (source: string, file?: string) => string[] {
+  const files = declarationFiles();
   return (source, file) => {
-    const cell = "/cells/cell.ts";
-    const all = new Map(files);
-    all.set(cell, source);
-    const host = ts.createCompilerHost(options);
-    const read = host.readFile.bind(host);
-    const exists = host.fileExists.bind(host);
-    host.readFile = (f) => all.get(f) ?? read(f);
-    const dirExists = host.directoryExists?.bind(host);
-    host.fileExists = (f) => all.has(f) || exists(f);
-    host.directoryExists = (d) => [...all.keys()].some((f) => f.startsWith(`${d}/`)) || (dirExists?.(d) ?? false);
-    host.realpath = (f) => f;
-    host.getSourceFile = (f, languageVersion) => {
-      const text = all.get(f) ?? read(f);
-      return text === undefined ? undefined : ts.createSourceFile(f, text, languageVersion);
-    };
-    host.getCurrentDirectory = () => "/";
-    const program = ts.createProgram([cell, ...files.keys()], options, host);
-    const checked = program.getSourceFile(file === undefined ? cell : `/gradbook/${file}`);
+    const program = programOf(files(), source);
+    const checked = program.getSourceFile(file === undefined ? "/cells/cell.ts" : `/gradbook/${file}`);
     if (!checked) throw new Error(`${file} is not among the declarations`);
     return ts.getPreEmitDiagnostics(program, checked).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
   };
