@@ -5,6 +5,7 @@
 import { parseArgs, type PyArgs } from "../args";
 import { set_default_dtype } from "../default_dtype";
 import { bool, float32, float64, int16, int32, int64, int8, intRange, uint8, type DType } from "../dtype";
+import { unsupportedDtypes } from "../dtype_unsupported";
 import { TypeError_ } from "../errors";
 import { legacyConstructorDtype } from "./legacy_constructors";
 
@@ -30,10 +31,18 @@ export interface IInfo {
 /** C's printf("%g") (6 significant digits), as torch prints finfo / iinfo: 2147483647 -> 2.14748e+09, 1e-6 -> 1e-06. */
 function cG(v: number): string {
   if (v === 0) return "0";
-  const [mant, e] = v.toExponential(5).split("e");
+  let [mant, e] = v.toExponential(5).split("e");
+  // C rounds the exact binary value half to even, toExponential an exact tie up: float16's eps 2^-10 = 0.0009765625
+  // prints 0.000976562 in torch. toExponential(40) gives the exact digits, so a tie shows as a 5 followed by zeros.
+  const [exactMant, exactE] = Math.abs(v).toExponential(40).split("e");
+  const digits = exactMant.replace(".", "");
+  if (/^50*$/.test(digits.slice(6)) && Number(digits[5]) % 2 === 0) {
+    mant = `${v < 0 ? "-" : ""}${digits[0]}.${digits.slice(1, 6)}`;
+    e = exactE;
+  }
   const exp = Number(e);
   if (exp < -4 || exp >= 6) return `${mant.replace(/\.?0+$/, "")}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
-  return String(Number(v.toPrecision(6)));
+  return String(Number(`${mant}e${e}`));
 }
 
 /** Freezes an info object with Python's str() / repr() as toString (not enumerable: the fields compare as before). */
@@ -51,13 +60,25 @@ const F32_FIELDS = {
 const F64_FIELDS = {
   bits: 64, eps: Number.EPSILON, max: Number.MAX_VALUE, min: -Number.MAX_VALUE, tiny: 2 ** -1022, smallest_normal: 2 ** -1022, resolution: 1e-15, dtype: "float64",
 };
+// float16 / bfloat16 tensors are not stored by the engine, but their limits are plain numbers that mixed-precision code
+// reads (torch.finfo(torch.float16).max as an attention mask fill, numpy-100's table of each type's limits).
+const F16_FIELDS = {
+  bits: 16, eps: 2 ** -10, max: 65504, min: -65504, tiny: 2 ** -14, smallest_normal: 2 ** -14, resolution: 0.001, dtype: "float16",
+};
+const BF16_FIELDS = {
+  bits: 16, eps: 2 ** -7, max: 3.3895313892515355e38, min: -3.3895313892515355e38, tiny: 2 ** -126, smallest_normal: 2 ** -126, resolution: 0.01, dtype: "bfloat16",
+};
 const F32: FInfo = withRepr(F32_FIELDS, finfoRepr(F32_FIELDS));
 const F64: FInfo = withRepr(F64_FIELDS, finfoRepr(F64_FIELDS));
+const F16: FInfo = withRepr(F16_FIELDS, finfoRepr(F16_FIELDS));
+const BF16: FInfo = withRepr(BF16_FIELDS, finfoRepr(BF16_FIELDS));
 
 /** torch.finfo(dtype = default float32). */
 export function finfo(dtype: DType = float32): FInfo {
   if (dtype === float32) return F32;
   if (dtype === float64) return F64;
+  if ((dtype as unknown) === unsupportedDtypes.float16) return F16;
+  if ((dtype as unknown) === unsupportedDtypes.bfloat16) return BF16;
   throw new TypeError_("torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'");
 }
 

@@ -1,5 +1,5 @@
 /** Sum-like reductions: sum, mean, prod (all elements or given dims, with keepdim) and cumsum. */
-import { record } from "../autograd/function";
+import { differentiateThrough, record } from "../autograd/function";
 import { bool, refuseBool, cppTypeName, int64, isDType, wrapInto, type DType } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { ReduceOp } from "../kernels/reduce";
@@ -192,7 +192,30 @@ export function prod(input: Tensor, a?: number | ReduceOptions | null, b?: boole
       return [res.reshape(x.shape.slice())];
     },
     [x],
+    (g) => [prodGradRecorded(x, g, dims, keepdim)],
   );
+}
+
+/**
+ * prod's gradient in recorded ops, for create_graph (the Autodiff Puzzles' Hessian of a product): torch's
+ * g * prod(x) / x when x has no zero; with a zero, the product written as a chain of multiplications along the
+ * dim is differentiated instead, which stays exact at the zeros (a division would give 0 / 0).
+ */
+function prodGradRecorded(x: Tensor, g: Tensor, dims: number[] | null, keepdim: boolean): Tensor {
+  const xd = contiguousData(x);
+  let hasZero = false;
+  for (let i = 0; i < xd.length && !hasZero; i++) hasZero = xd[i] === 0;
+  if (!hasZero) {
+    const out = dims ? prod(x, dims[0], keepdim) : prod(x);
+    return expandBack(g, x, dims, keepdim).mul(expandBack(out, x, dims, keepdim)).div(x);
+  }
+  const chain = (t: Tensor): Tensor => {
+    const lines = (dims ? t : t.reshape([-1])).unbind(dims ? dims[0] : 0);
+    let p = lines[0];
+    for (let i = 1; i < lines.length; i++) p = p.mul(lines[i]);
+    return dims ? (keepdim ? p.unsqueeze(dims[0]) : p) : p.reshape([]);
+  };
+  return differentiateThrough(chain, [x], g)[0]!;
 }
 
 function cumsumRaw(x: Tensor, dim: number, reverse: boolean, dtype: DType = x.dtype.is_floating_point ? x.dtype : int64): Tensor {
