@@ -7,7 +7,7 @@
  */
 export const STILL_IGNORED: string[] = [
   "Tensor.get", "Tensor.index", "Tensor.new",
-  "Tensor.toString", "Tensor.type", "nn.Sequential",
+  "Tensor.toString", "nn.Sequential",
   "optim.lr_scheduler.LRScheduler", "torch.BoolTensor", "torch.ByteTensor", "torch.DoubleTensor",
   "torch.CharTensor", "torch.FloatTensor", "torch.IntTensor", "torch.LongTensor", "torch.ShortTensor", "torch.Size", "torch.atleast_1d", "torch.atleast_2d",
   "torch.atleast_3d", "torch.autograd.Function", "torch.autograd.FunctionCtx", "torch.linalg.LinAlgError", "torch.autograd.is_anomaly_enabled",
