@@ -74,7 +74,8 @@ import { func, functorch } from "./functorch/index";
 import * as utils from "./utils/index";
 import { keepClassNames } from "./class-names";
 import { Tensor as TensorClass } from "./tensor";
-import type { TorchWithOperandKeywords } from "./tensor_operand_keywords"; // also the Tensor methods' (a module augmentation)
+import type { TorchWithOperandKeywords } from "./tensor_operand_keywords";
+import type { SparseTorchFunctions } from "./sparse/torch_types"; // also the Tensor methods' (a module augmentation)
 import { Generator as GeneratorClass } from "./random";
 import { torchvision } from "./vision/index";
 import { installTensorInputChecks } from "./non_tensor_input";
@@ -92,12 +93,14 @@ const torchNamespace = { ...torchCore, ...torchAdditions, ...torch113Names, nn, 
  * real signatures.
  */
 type TorchOnComplex = Pick<ComplexTorchFunctions, keyof ComplexTorchFunctions & keyof typeof torchNamespace>;
+/** torch.mm(S, D), torch.mul(S, D), torch.addmm(M, S, D) ... with a sparse COO operand (sparse/torch_types.ts). */
+type TorchOnSparse = Pick<SparseTorchFunctions, keyof SparseTorchFunctions & keyof typeof torchNamespace>;
 /**
  * The core torch namespace extended with the submodules, as `import torch` gives in Python. Typed with the keyword
  * forms of the fixed-signature functions' operands (torch.unsqueeze(x, { dim: 1 }), torch.add({ input, other }):
  * ops/fixed_arity.ts's OPERAND_NAMES reads them at run time).
  */
-export const torch = torchNamespace as ComplexFactories & TorchWithOperandKeywords<typeof torchNamespace> & typeof complexDtypes & TorchOnComplex;
+export const torch = torchNamespace as ComplexFactories & TorchWithOperandKeywords<typeof torchNamespace> & typeof complexDtypes & TorchOnComplex & TorchOnSparse;
 installTorch113Names(torch, nn.functional);
 // torch.sum(3), F.relu(null): torch 1.13's TypeError, not a JavaScript error from inside (./non_tensor_input.ts)
 for (const [prefix, ns] of [["torch", torch], ["torch.linalg", torch.linalg], ["torch.special", torch.special], ["torch.fft", torch.fft], ["F", nn.functional]] as const) {

@@ -73,6 +73,7 @@ export class layout {
 }
 export const strided = new layout("strided", INTERNAL);
 export const sparse_coo = new layout("sparse_coo", INTERNAL);
+export const sparse_csr = new layout("sparse_csr", INTERNAL);
 
 /** c10's is_channels_last(_3d) contiguity: strides follow C, W, H(, D), N order, skipping size-1 dims. */
 function channelsLastContiguous(t: Tensor, rank: 4 | 5): boolean {
@@ -265,4 +266,4 @@ export function installModuleMemoryFormat(proto: Record<string, unknown>): void 
   };
 }
 
-export const memoryFormatNames = { memory_format, contiguous_format, channels_last, channels_last_3d, preserve_format, layout, strided, sparse_coo };
+export const memoryFormatNames = { memory_format, contiguous_format, channels_last, channels_last_3d, preserve_format, layout, strided, sparse_coo, sparse_csr };

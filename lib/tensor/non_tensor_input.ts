@@ -53,7 +53,7 @@ const MODES: ReadonlyMap<string, InputMode> = new Map<string, InputMode>([
   ...[
     // factories whose data is free-form, objects, settings, files, the engine's own helpers
     "tensor", "as_tensor", "asarray", "from_array", "from_file", "from_numpy", "frombuffer", "full", "randint", "empty_strided", "empty_quantized",
-    "sparse_coo_tensor", "Tensor", "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
+    "sparse_coo_tensor", "sparse_csr_tensor", "Tensor", "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
     "HalfTensor", "BFloat16Tensor", "Size", "is_tensor", "is_storage", "typename", "polygamma", "special.polygamma", "einsum", "broadcast_shapes",
     "device", "finfo", "iinfo", "slice", "manual_seed", "seed", "initial_seed", "get_rng_state", "use_deterministic_algorithms", "autocast",
     "no_grad", "enable_grad", "inference_mode", "compiled_with_cxx11_abi", "is_vulkan_available", "classproperty", "save", "load", "compile",

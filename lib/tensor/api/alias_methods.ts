@@ -17,7 +17,7 @@ import { applyOp } from "../ops/inplace_extra";
 import { nextafter } from "../ops/nextafter";
 import type { Tensor, TensorLike } from "../tensor";
 import { isSparseGrad } from "../autograd/sparse_grad";
-import { denseToSparse, sparse, sparse_coo_tensor, spmm, type SparseCooTensor } from "../sparse/index";
+import { denseToCsr, denseToSparse, hspmm, smm, sparse, sparse_coo_tensor, sparse_csr_tensor, spmm, type SparseCooTensor, type SparseCsrTensor } from "../sparse/index";
 import { requiredShape } from "../shape";
 import { Size, sizeOf } from "../size";
 
@@ -90,8 +90,9 @@ export interface TensorAliasMethods {
   /** The sparse COO tensor of the nonzero entries (sparse_dim = dim() by default), coalesced (sparse/construct.ts). */
   to_sparse(sparse_dim?: number | { sparse_dim?: number }): SparseCooTensor;
   to_sparse_coo(): SparseCooTensor;
-  /** Refused: the engine has no compressed sparse layouts (CSR, CSC, BSR, BSC). */
-  to_sparse_csr(...args: unknown[]): never;
+  /** The 2-D matrix's nonzero entries in the sparse CSR layout (sparse/csr.ts). */
+  to_sparse_csr(): SparseCsrTensor;
+  /** Refused: the engine has no CSC, BSR, BSC layouts. */
   to_sparse_csc(...args: unknown[]): never;
   to_sparse_bsr(...args: unknown[]): never;
   to_sparse_bsc(...args: unknown[]): never;
@@ -169,7 +170,11 @@ const methods: Record<string, AnyFn> = {
     if (args.length && isOptions(args[0])) checkKeywords("to_sparse_coo", args[0] as object, []);
     return denseToSparse(this);
   },
-  ...Object.fromEntries(["to_sparse_csr", "to_sparse_csc", "to_sparse_bsr", "to_sparse_bsc"].map((name) => [name, () => refuseSparse(`Tensor.${name}()`)])),
+  to_sparse_csr(this: Tensor, ...args: unknown[]) {
+    if (args.length && isOptions(args[0])) checkKeywords("to_sparse_csr", args[0] as object, []);
+    return denseToCsr(this, denseToSparse);
+  },
+  ...Object.fromEntries(["to_sparse_csc", "to_sparse_bsr", "to_sparse_bsc"].map((name) => [name, () => refuseSparse(`Tensor.${name}()`)])),
   split_with_sizes(this: Tensor, ...args: unknown[]) {
     return splitAlias("split_with_sizes", this, args, true);
   },
@@ -263,9 +268,12 @@ export const denseOnlyFunctions = {
   sparse_coo_tensor,
   sparse,
   spmm,
+  hspmm,
+  smm,
+  sparse_csr_tensor,
   ...(Object.fromEntries(
-    ["sparse_csr_tensor", "sparse_csc_tensor", "sparse_bsr_tensor", "sparse_bsc_tensor", "sparse_compressed_tensor"].map((name) => [name, () => refuseSparse(`torch.${name}()`)]),
-  ) as Record<"sparse_csr_tensor" | "sparse_csc_tensor" | "sparse_bsr_tensor" | "sparse_bsc_tensor" | "sparse_compressed_tensor", (...args: unknown[]) => never>),
+    ["sparse_csc_tensor", "sparse_bsr_tensor", "sparse_bsc_tensor", "sparse_compressed_tensor"].map((name) => [name, () => refuseSparse(`torch.${name}()`)]),
+  ) as Record<"sparse_csc_tensor" | "sparse_bsr_tensor" | "sparse_bsc_tensor" | "sparse_compressed_tensor", (...args: unknown[]) => never>),
 };
 
 

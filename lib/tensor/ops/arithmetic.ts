@@ -112,6 +112,7 @@ export function rsub(input: TensorLike, other: TensorLike, opts?: { alpha?: numb
 
 export function mul(input: TensorLike, other: TensorLike): Tensor {
   if (isComplexTensor(other) || isComplexTensor(input)) return complexHooks.binary("mul", input, other) as Tensor; // complex_tensor.ts
+  if (isSparseCoo(other)) return sparseHooks.denseMul(input, other) as Tensor; // dense * sparse is sparse (sparse/dispatch.ts)
   const [a, b, dt] = operands(input, other, "mul");
   const out = binaryKernel("mul", a, b, dt);
   return record(

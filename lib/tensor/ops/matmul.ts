@@ -10,6 +10,7 @@ import { matmulStepSums } from "../kernels/matmul_stepsums";
 import { BinaryOp } from "../kernels/binary";
 import { kernels } from "../kernels/registry";
 import { broadcastShapes, fmtShape, numelOf } from "../shape";
+import { isSparseCoo, sparseHooks } from "../sparse/brand";
 import { Tensor } from "../tensor";
 import { emptyForOverwrite, sumToShape } from "./util";
 
@@ -107,6 +108,7 @@ export function mm(a: Tensor, b: Tensor, op = "mm"): Tensor {
   if (a.dim() !== 2) throw new RuntimeError("self must be a matrix");
   if (b.dim() !== 2) throw new RuntimeError("mat2 must be a matrix");
   if (a.shape[1] !== b.shape[0]) throw mmShapeError(a.shape[0], a.shape[1], b.shape[0], b.shape[1]);
+  if (isSparseCoo(b)) return sparseHooks.denseMm(a, b) as Tensor; // D @ S: torch 1.13's error for COO, dense for CSR (sparse/dispatch.ts)
   checkDtypes(a, b, op);
   refuseBool(a.dtype, "addmm_impl_cpu_"); // torch 1.13's matrix products have no bool kernel
   const out = mmRaw(a, b);
@@ -122,6 +124,7 @@ export function mm(a: Tensor, b: Tensor, op = "mm"): Tensor {
 export function addmm(bias: Tensor, a: Tensor, b: Tensor, opts: { beta?: number; alpha?: number } = {}): Tensor {
   const beta = opts.beta ?? 1;
   const alpha = opts.alpha ?? 1;
+  if (isSparseCoo(a)) return sparseHooks.addmm(bias, a, b, Number(beta), Number(alpha)) as Tensor; // a sparse mat1 (sparse/mm.ts)
   if (a.dim() !== 2) throw new RuntimeError(`mat1 must be a matrix, got ${a.dim()}-D tensor`);
   if (b.dim() !== 2) throw new RuntimeError(`mat2 must be a matrix, got ${b.dim()}-D tensor`);
   // torch 1.13's addmm checks dtypes before shapes, in its own words (Linear on a long or float64 batch lands here)

@@ -5,6 +5,7 @@ import { TypeError_ } from "../errors";
 import { kernels } from "../kernels/registry";
 import { pyTypeName, returnTypeObject } from "../py_type_name";
 import { contiguousStrides, numelOf, shapesEqual } from "../shape";
+import { isSparseCoo, sparseHooks } from "../sparse/brand";
 import { Tensor, type MinMaxResult, type TensorLike } from "../tensor";
 
 /** A fresh contiguous tensor (zero-filled by the typed array). */
@@ -31,6 +32,7 @@ export function scalar(v: number | boolean, dtype: DType): Tensor {
 
 export function checkTensorLike(x: unknown, op: string, arg: string): asserts x is TensorLike {
   if (!(x instanceof Tensor) && typeof x !== "number" && typeof x !== "boolean") {
+    if (isSparseCoo(x)) sparseHooks.denseOperand(op, x); // x / S: torch's sparse division error (sparse/dispatch.ts)
     throw new TypeError_(`${op}(): argument '${arg}' must be a Tensor or a number, not ${pyTypeName(x)}`);
   }
 }

@@ -74,7 +74,3 @@ export function mulSparse(self: SparseCooTensor, other: unknown): SparseCooTenso
 export function divSparse(self: SparseCooTensor, other: unknown): SparseCooTensor {
   return new SparseCooTensor(self._idx, self._vals.div(scalarOf(other, "div")), self.shape, self.is_coalesced());
 }
-
-export function negSparse(self: SparseCooTensor): SparseCooTensor {
-  return new SparseCooTensor(self._idx, self._vals.neg(), self.shape, self.is_coalesced());
-}

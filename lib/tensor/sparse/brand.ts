@@ -16,8 +16,10 @@ export function isSparseCoo(v: unknown): boolean {
 export const SPARSE_SUPPORTED =
   "torch.sparse_coo_tensor / torch.sparse.FloatTensor / DoubleTensor / LongTensor, x.to_sparse(), shape / size() / dim() / " +
   "numel() / dtype / layout / is_sparse, sparse_dim() / dense_dim() / _nnz(), _indices() / _values() / indices() / values(), " +
-  "coalesce() / is_coalesced(), to_dense(), t() / transpose(), add / sub (sparse + sparse, dense + sparse), mul / div by a number, neg, " +
-  "torch.sparse.mm / torch.spmm / torch.mm / matmul (sparse @ dense), torch.sparse.sum, detach / clone / to(dtype), " +
+  "coalesce() / is_coalesced(), to_dense(), t() / transpose(), add / sub (sparse + sparse, dense + sparse), mul (by a number, " +
+  "a dense or a sparse tensor), div by a number, neg, abs / sqrt / sin / tanh / pow ... (the unary ops that keep zeros zero), " +
+  "torch.sparse.mm / torch.spmm / torch.mm / matmul (sparse @ dense, sparse @ sparse), torch.sparse.addmm / torch.addmm (sparse mat1), " +
+  "torch.hspmm / torch.smm, torch.sparse.sum / softmax / log_softmax, detach / clone / to(dtype), " +
   "requires_grad_ / grad, printing";
 
 /** A sparse operand reached an op that has no sparse form here: one clear error naming the op. */
@@ -34,7 +36,19 @@ export const sparseHooks: {
   call: (prefix: string, name: string, args: readonly unknown[]) => { value: unknown };
   /** dense + alpha * sparse (add), dense - alpha * sparse (sub): a dense tensor. */
   denseAdd: (input: unknown, other: unknown, alpha: unknown, op: "add" | "sub") => unknown;
+  /** dense * sparse: a sparse tensor. */
+  denseMul: (input: unknown, other: unknown) => unknown;
+  /** A sparse operand a dense binary op has no form for (ops/util.ts checkTensorLike): raises torch's error. */
+  denseOperand: (op: string, other: unknown) => never;
+  /** dense @ sparse (ops/matmul.ts mm): torch's error for COO, the dense product for CSR. */
+  denseMm: (a: unknown, b: unknown) => unknown;
+  /** addmm(input, sparse mat1, mat2) (ops/matmul.ts): a dense tensor. */
+  addmm: (input: unknown, mat1: unknown, mat2: unknown, beta: number, alpha: number) => unknown;
 } = {
   call: (prefix, name) => refuseOnSparse(`${prefix}.${name}()`),
   denseAdd: (_i, _o, _a, op) => refuseOnSparse(`Tensor.${op}(dense, sparse)`),
+  denseMul: () => refuseOnSparse("Tensor.mul(dense, sparse)"),
+  denseOperand: (op) => refuseOnSparse(`${op}(dense, sparse)`),
+  addmm: () => refuseOnSparse("addmm(dense, sparse, dense)"),
+  denseMm: () => refuseOnSparse("mm(dense, sparse)"),
 };

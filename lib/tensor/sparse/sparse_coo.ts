@@ -34,7 +34,7 @@ export function named(t: Tensor, name: string): Tensor {
 }
 
 /** Row-major strides of the sparse dims: the flat position of each index in to_dense. */
-function flatIndex(indices: Tensor, sizes: readonly number[]): Tensor {
+export function flatIndex(indices: Tensor, sizes: readonly number[]): Tensor {
   let flat = zeros([indices.shape[1]], { dtype: int64 });
   let stride = 1;
   for (let d = sizes.length - 1; d >= 0; d--) {
@@ -249,18 +249,23 @@ for (const field of ["_data", "_strides", "_offset", "_ver", "_shape", "_base"])
  */
 function installSparseRefusals(): void {
   refusalsReady = true;
+  installRefusals(SparseCooTensor.prototype, refuseOnSparse);
+}
+
+/** On `proto`, every Tensor method it lacks raises `refuse`'s error naming it. */
+export function installRefusals(proto0: object, refuse: (what: string) => never): void {
   const names = new Set<string>();
   for (let p: object | null = Tensor.prototype; p && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
     for (const n of Object.getOwnPropertyNames(p)) names.add(n);
   }
-  const proto = SparseCooTensor.prototype as unknown as Record<string, unknown>;
+  const proto = proto0 as unknown as Record<string, unknown>;
   for (const n of names) {
     if (n === "constructor" || n.startsWith("_") || n in proto) continue;
     const d = Object.getOwnPropertyDescriptor(Tensor.prototype, n) ?? { get: undefined, value: undefined };
     if (typeof d.get === "function" || typeof d.value !== "function") {
-      Object.defineProperty(proto, n, { get: () => refuseOnSparse(`Tensor.${n}`), configurable: true, enumerable: false });
+      Object.defineProperty(proto, n, { get: () => refuse(`Tensor.${n}`), configurable: true, enumerable: false });
     } else {
-      Object.defineProperty(proto, n, { value: function refused(): never { return refuseOnSparse(`Tensor.${n}()`); }, writable: true, configurable: true, enumerable: false });
+      Object.defineProperty(proto, n, { value: function refused(): never { return refuse(`Tensor.${n}()`); }, writable: true, configurable: true, enumerable: false });
     }
   }
 }

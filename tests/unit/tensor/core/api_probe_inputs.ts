@@ -102,6 +102,10 @@ export const CTOR_CANDIDATES: (() => unknown[])[] = [
  * FN_CANDIDATES itself stays as it is: non_tensor_operands_fixtures.py mirrors it list for list.
  */
 export const FN_HINTS: Record<string, (() => unknown[])[]> = {
+  // sparse COO / CSR (lib/tensor/sparse/): a sparse operand none of the dense lists gives
+  "torch.hspmm": [() => [torch.sparse_coo_tensor([[0, 1], [1, 0]], [1, 2], [2, 2]), torch.ones(2, 3)]],
+  "torch.smm": [() => [torch.sparse_coo_tensor([[0, 1], [1, 0]], [1, 2], [2, 2]), torch.ones(2, 3)]],
+  "torch.sparse_csr_tensor": [() => [[0, 1, 2], [1, 0], [1, 2], [2, 2]]],
   // creation, conversion, queries
   "torch.randint": [() => [3, [2, 3]]], "torch.empty_strided": [() => [[2, 3], [3, 1]]],
   "torch.from_numpy": [() => [new Float32Array([0.5, 1.5])]], "torch.from_array": [() => [new Float32Array([0.5, 1.5]), [2]]], "torch.device": [() => ["cpu"]], "torch.iinfo": [() => [torch.int32]],
@@ -205,15 +209,15 @@ export const FN_HINTS: Record<string, (() => unknown[])[]> = {
 const COMPLEX = "needs or makes a complex result the engine does not support (istft of a real input, eig; lib/tensor/complex.ts)";
 /** The probe's inputs are real tensors: a complex one is made by torch.complex / polar, which the probe reaches. */
 const COMPLEX_INPUT = "takes a complex tensor (the probe's inputs are real; tests/unit/tensor/core/complex.test.ts checks it)";
-const SPARSE = "compressed sparse layouts (the engine has dense and sparse COO tensors only)";
+const SPARSE = "compressed sparse layouts (the engine has dense, sparse COO and 2-D sparse CSR tensors only)";
 const REMOVED = "removed in torch 1.13 itself (raises 'deprecated since version 1.9 and is now removed')";
 export const NEVER_ACCEPTS: Record<string, string> = {
   "torch.view_as_complex": COMPLEX_INPUT, "torch.view_as_real": COMPLEX_INPUT, "torch.imag": COMPLEX_INPUT,
   "torch.istft": COMPLEX, "Tensor.istft": COMPLEX, "torch.linalg.eig": COMPLEX,
-  ...Object.fromEntries(["sparse_csr_tensor", "sparse_csc_tensor", "sparse_bsr_tensor", "sparse_bsc_tensor",
+  ...Object.fromEntries(["sparse_csc_tensor", "sparse_bsr_tensor", "sparse_bsc_tensor",
     "sparse_compressed_tensor", "indices_copy", "values_copy", "ccol_indices_copy", "col_indices_copy", "crow_indices_copy", "row_indices_copy",
   ].map((n) => [`torch.${n}`, SPARSE])),
-  ...Object.fromEntries(["to_sparse_csr", "to_sparse_csc", "to_sparse_bsr", "to_sparse_bsc"].map((n) => [`Tensor.${n}`, SPARSE])),
+  ...Object.fromEntries(["to_sparse_csc", "to_sparse_bsr", "to_sparse_bsc"].map((n) => [`Tensor.${n}`, SPARSE])),
   "torch.quantize_per_tensor": "quantized dtypes: not supported by the engine", "torch.quantize_per_channel": "quantized dtypes: not supported by the engine",
   "Tensor.rename": "named tensors: not supported", "Tensor.refine_names": "named tensors: not supported",
   "Tensor.align_to": "named tensors: not supported", "Tensor.align_as": "named tensors: not supported",

@@ -36,7 +36,7 @@ describe("dense-only tensors", () => {
     const values = torch.tensor([1, 2]);
     expect(torch.sparse_coo_tensor([[0, 2]], values, [3]).to_dense().tolist()).toEqual([1, 0, 2]);
     expect(torch.ones(2).to_sparse().is_sparse).toBe(true);
-    expect(() => torch.ones(2, 2).to_sparse_csr()).toThrow(/^Tensor\.to_sparse_csr\(\): .*no compressed sparse layouts/);
+    expect(() => torch.ones(2, 2).to_sparse_csc()).toThrow(/^Tensor\.to_sparse_csc\(\): .*no compressed sparse layouts/);
     // The suggested dense route works.
     const dense = torch.zeros(3).index_put_([torch.tensor([0, 2, 0], { dtype: torch.int64 })], torch.tensor([1, 2, 3]), { accumulate: true });
     expect(dense.tolist()).toEqual([4, 0, 2]);

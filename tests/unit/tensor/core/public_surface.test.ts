@@ -50,6 +50,9 @@ function trajectory(make: (o: optim.SGD) => { step(m?: number): void }, metric =
   return out;
 }
 
+/** A sparse COO matrix for the sparse products' forms. */
+const spS = () => torch.sparse_coo_tensor([[0, 1], [1, 0]], [1, 2], [2, 2]);
+
 const forms: Form[] = [
   // torch creation: the keyword forms PyTorch allows.
   { name: "torch.zeros", positional: () => torch.zeros(2, 3), options: () => torch.zeros({ size: [2, 3] } as never) },
@@ -571,6 +574,9 @@ const forms: Form[] = [
   { name: "nn.DataParallel", positional: () => new (nn as unknown as { DataParallel: new (...a: unknown[]) => nn.Module }).DataParallel(new nn.Identity(), [0], 0, 1), options: () => new (nn as unknown as { DataParallel: new (...a: unknown[]) => nn.Module }).DataParallel(new nn.Identity(), { device_ids: [0], output_device: 0, dim: 1 }) },
   { name: "torch.lobpcg", positional: () => (torch as unknown as { lobpcg(...a: unknown[]): Tensor[] }).lobpcg(torch.eye(6).mul(torch.arange(1, 7).float()), 2, null, null, null, null, null, null, false).slice(0, 1), options: () => (torch as unknown as { lobpcg(...a: unknown[]): Tensor[] }).lobpcg(torch.eye(6).mul(torch.arange(1, 7).float()), { k: 2, largest: false }).slice(0, 1) },
   // end of the torch 1.13 names
+  // sparse COO products (lib/tensor/sparse/mm.ts): mat2 by keyword too
+  { name: "torch.hspmm", positional: () => torch.hspmm(spS(), torch.ones(2, 3)).to_dense(), options: () => torch.hspmm(spS(), { mat2: torch.ones(2, 3) }).to_dense() },
+  { name: "torch.smm", positional: () => torch.smm(spS(), torch.ones(2, 3)).to_dense(), options: () => torch.smm(spS(), { mat2: torch.ones(2, 3) }).to_dense() },
 ];
 
 function describeResult(r: Result): unknown {
