@@ -13,7 +13,8 @@ export const UNTYPED_KEYWORDS: Record<string, readonly string[]> = {
   "torch.vmap": ["in_dims", "out_dims", "randomness", "chunk_size"],
   // lib/tensor/sparse's typings (another change under way)
   "torch.sparse_coo_tensor": ["indices", "values", "size", "dtype", "device", "requires_grad"],
-  "torch.smm": ["mat2"],
+  // its type names the keyword forms of col_indices / values / size but not the first operand's
+  "torch.sparse_csr_tensor": ["crow_indices"],
   "torch.fft.fft": ["axis"],
   "torch.fft.ifft": ["axis"],
   "torch.fft.rfft": ["axis"],

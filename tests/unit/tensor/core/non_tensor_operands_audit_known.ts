@@ -7,10 +7,12 @@
 
 /**
  * A JS error, a result, or another error class where torch raises a TypeError (or accepts the call):
- * torch.sparse_coo_tensor raises its NotImplementedError (no sparse layouts) before looking at its arguments.
+ * torch.sparse_coo_tensor raises its NotImplementedError (no sparse layouts) before looking at its arguments;
+ * torch.sparse_csr_tensor given a number first raises the TypeError of torch.tensor's conversion ("unsupported
+ * element"), where torch's names the invalid combination of arguments.
  * (torch.randint(1), size missing, raises torch's TypeError since c4f2ca6d.)
  */
-export const NON_TENSOR_BEHAVIOUR_DIFFERS: readonly string[] = ["torch.sparse_coo_tensor"];
+export const NON_TENSOR_BEHAVIOUR_DIFFERS: readonly string[] = ["torch.sparse_coo_tensor", "torch.sparse_csr_tensor"];
 
 /**
  * The engine's TypeError, whose first line is not torch's. addbmm / addmv / addmv_ / baddbmm: the audit reaches them
