@@ -8,6 +8,10 @@ export default defineConfig({
   test: {
     environment: "node",
     testTimeout: 120_000,
+    // Hooks start servers, databases and scripts (lessons:check on a fixture) as tests do: vitest's
+    // 10 s default timed out a beforeAll running a tsx script when CI's host was slow (unit run 1148 s
+    // against 780 s the session before).
+    hookTimeout: 120_000,
     pool: "forks",
     // Vitest's default is one worker fewer than the cores: on CI's two cores, one file at a time.
     maxWorkers: availableParallelism(),
