@@ -18,17 +18,21 @@ const baseURL = `http://127.0.0.1:${port}`;
 process.env.DATABASE_URL ??= `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "gradbook-test-")), "test.db")}`;
 
 /**
- * Two workers by default: each runs a spec file's tests one after another in its own Chromium,
- * files side by side (fullyParallel false). Tests in different files share only the server and
- * its database, and keep to their own rows: their own accounts and anonymous learners, unique
- * names (tests/browser/unique.ts), a seeded class found by its own email domain. What is the
- * whole server's stays in one file: the grader's slots and per-address quota (grading.spec.ts),
- * comments and their counts (discussion.spec.ts). GRADBOOK_BROWSER_WORKERS=1 runs one file at a
- * time, for a machine with one core or to rule out an interaction between tests.
+ * One worker by default; GRADBOOK_BROWSER_WORKERS=2 runs two, each a spec file's tests one after
+ * another in its own Chromium, files side by side (fullyParallel false). Tests in different files
+ * share only the server and its database, and keep to their own rows: their own accounts and
+ * anonymous learners, unique names (tests/browser/unique.ts), a seeded class found by its own
+ * email domain. What is the whole server's stays in one file: the grader's slots and per-address
+ * quota (grading.spec.ts), comments and their counts (discussion.spec.ts).
+ * Why not two by default: on CI's 2 cores the tests are CPU-bound (a Run all's kernel threads and
+ * Monaco's TypeScript worker fill both with one browser), so two workers saved only about a
+ * quarter (22 against 29.8 min, one run each, on a loaded machine) while doubling each test's
+ * time: tests of 20-30 s then come near the 60 s test timeout on a slow host, and two workers
+ * have passed the whole suite only once.
  */
 function workers(): number {
   const raw = process.env.GRADBOOK_BROWSER_WORKERS?.trim();
-  if (!raw) return 2;
+  if (!raw) return 1;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) throw new Error(`GRADBOOK_BROWSER_WORKERS must be a whole number of at least 1, got "${raw}"`);
   return value;
