@@ -1,9 +1,10 @@
 // Small helpers shared by the set-up scripts. Node built-ins only: these run before
 // dependencies are installed.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { createInterface } from "node:readline";
 
 export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 
@@ -43,4 +44,27 @@ export function readStamp(file) {
   } catch {
     return null;
   }
+}
+
+/**
+ * Runs commands at the same time, each line of their output prefixed with its task's prefix, and
+ * exits the process with 1 (after naming each failed task) unless all succeed. For steps that each
+ * keep one core busy, on CI's two cores.
+ */
+export async function runSideBySide(tasks) {
+  const results = await Promise.all(
+    tasks.map(({ label, command, args, prefix = "" }) => {
+      const child = spawn(command, args, { cwd: root, env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+      for (const [stream, out] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+        createInterface({ input: stream }).on("line", (line) => out.write(`${prefix}${line}\n`));
+      }
+      return new Promise((resolve) => {
+        child.on("error", (error) => resolve({ label, code: 1, error }));
+        child.on("close", (code, signal) => resolve({ label, code: code ?? 1, signal }));
+      });
+    }),
+  );
+  const failed = results.filter((result) => result.code !== 0);
+  for (const result of failed) console.error(`\n✖ ${result.label} failed (${result.signal ?? `exit ${result.code}`})${result.error ? `: ${result.error.message}` : ""}.`);
+  if (failed.length > 0) process.exit(1);
 }
