@@ -15,6 +15,7 @@ import type { CheckResult, CheckStatus } from "../types";
 import { engineBundleSource } from "./engine-bundle";
 import { capMessage, capMessages } from "../message-caps";
 import type { SandboxScript, SetupOutcome, SetupPayload } from "./isolate-entry";
+import type { PrebuiltWasmReport } from "../../tensor/kernels/wasm/prebuilt";
 
 export interface SandboxLimits {
   /** Heap limit of the isolate, in MB (isolated-vm's memoryLimit; typed arrays count too). */
@@ -119,7 +120,7 @@ class Sandbox {
    * isolated-vm's timeout counts time spent running; code awaiting a promise that never
    * settles runs no code at all, so a wall-clock timer backs it up and disposes the isolate.
    */
-  async call<T>(method: "setup" | "runCheck", args: unknown[], timeoutMs: number): Promise<T> {
+  async call<T>(method: "setup" | "runCheck" | "prebuiltWasm", args: unknown[], timeoutMs: number): Promise<T> {
     const params = args.map((_, i) => `$${i}`).join(", ");
     const running = this.context.evalClosure(`return __gradbook.${method}(${params})`, args, {
       timeout: timeoutMs,
@@ -163,6 +164,23 @@ let sandboxesOpened = 0;
 export async function sandboxesReleased(): Promise<void> {
   if (sandboxesOpened === 0) return;
   await new Promise((resolve) => setTimeout(resolve, 200));
+}
+
+/**
+ * For tests: which WebAssembly modules a fresh grading isolate took prebuilt from the bundle and
+ * whether they equal what it would assemble itself, after the engine loaded and `learnerCode` ran.
+ */
+export async function prebuiltWasmInSandbox(learnerCode: string, limits: SandboxLimits = defaultLimits()): Promise<PrebuiltWasmReport> {
+  const prepared = prepareScripts({ dependencies: [], learnerCode, checks: [], graded: [] });
+  if ("error" in prepared) throw new Error(prepared.error);
+  const sandbox = await Sandbox.open(limits);
+  try {
+    const outcome = await sandbox.call<SetupOutcome>("setup", [prepared], limits.setupMs);
+    if (!outcome.ok) throw new Error(outcome.message);
+    return await sandbox.call<PrebuiltWasmReport>("prebuiltWasm", [], limits.checkMs);
+  } finally {
+    sandbox.dispose();
+  }
 }
 
 /** Host-side rewrite: the same transform the notebook kernel applies to a cell. */

@@ -18,6 +18,7 @@ import { capMessage } from "../message-caps";
 import { CheckCompileError, checkParameterNames, checkValues, compileCheck, describeCheckError, isOutOfMemoryError, runCompiledCheck, type CheckOutcome, type CheckScope } from "../run-checks";
 import { hardenDefinitions, lockdown, type Lockdown } from "./lockdown";
 import { ReflectOwnKeys } from "../primordials";
+import { prebuiltWasmReport } from "../../tensor/kernels/wasm/prebuilt";
 
 /** A cell rewritten by the host (lib/kernel/rewrite): `async (scope, kernel) => result`. */
 export interface SandboxScript {
@@ -171,5 +172,12 @@ async function runCheck(javascript: string, name: string, hidden: boolean): Prom
   }
 }
 
-const api = Object.freeze({ setup, runCheck });
+/**
+ * Which WebAssembly modules came prebuilt from the bundle (lib/tensor/kernels/wasm/prebuilt.ts)
+ * and whether they equal what this isolate would assemble: for the sandbox tests. It re-assembles
+ * them, so it costs the caller time; it reads and changes nothing a job can use.
+ */
+const prebuiltWasm = () => prebuiltWasmReport();
+
+const api = Object.freeze({ setup, runCheck, prebuiltWasm });
 Object.defineProperty(globalThis, "__gradbook", { value: api, writable: false, enumerable: false, configurable: false });

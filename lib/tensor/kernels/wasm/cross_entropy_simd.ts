@@ -18,6 +18,7 @@
  */
 import { F32, I32, V128, buildModule, interleave, op, uleb, type Statements, type WasmFunction } from "./assembler";
 import { instantiateOwnMemory } from "./own_memory";
+import { prebuiltModuleBytes } from "./prebuilt";
 import { expInPlaceStatements, expNonPositiveF32x4, f32x4Pmax } from "./simd_exp";
 
 const F64 = 0x7c;
@@ -177,7 +178,7 @@ export interface CrossEntropySimd {
 
 /** The row passes on their own memory (grown to each call's rows), or null without WebAssembly SIMD. */
 export function createCrossEntropySimd(): CrossEntropySimd | null {
-  const wasm = instantiateOwnMemory<{ ce_fwd(...a: number[]): void; ce_sums(...a: number[]): void; ce_bwd(...a: number[]): void }>(crossEntropyModuleBytes);
+  const wasm = instantiateOwnMemory<{ ce_fwd(...a: number[]): void; ce_sums(...a: number[]): void; ce_bwd(...a: number[]): void }>(() => prebuiltModuleBytes("cross_entropy", crossEntropyModuleBytes));
   if (!wasm) return null;
   const { ce_fwd: fwd, ce_sums: rowSums, ce_bwd: bwd } = wasm.exports;
   return {

@@ -19,6 +19,7 @@ import { BinaryOp, type BinaryOpCode } from "../binary";
 import type { AdamParams, OptimKernels, SgdParams } from "../optim";
 import { F32, I32, V128, buildModule, op, uleb, type WasmFunction } from "./assembler";
 import { instantiateOwnMemory } from "./own_memory";
+import { prebuiltModuleBytes } from "./prebuilt";
 
 /** Floats per operand per chunk: five Adam operands fit the module's initial memory. */
 const CHUNK = 16384;
@@ -323,7 +324,7 @@ export interface ElementwiseSimd {
 export function createWasmElementwise(
   fallback: { binary: BinaryKernel; optim: OptimKernels; relu: Unary; reluGrad: UnaryGrad; reduce: Reduce },
 ): ElementwiseSimd | null {
-  const wasm = instantiateOwnMemory<Record<string, (...args: number[]) => void>>(elementwiseModuleBytes);
+  const wasm = instantiateOwnMemory<Record<string, (...args: number[]) => void>>(() => prebuiltModuleBytes("elementwise", elementwiseModuleBytes));
   if (!wasm) return null;
   const ex = wasm.exports;
   // The memory never grows (PAGES covers the largest chunk set), so this view stays valid.

@@ -18,6 +18,7 @@ import { MR as KERNEL_MR, NR as KERNEL_NR, TILE_ROWS, gemmFunctions, panelsForTi
 import { hostTileRows } from "./gemm_tile_choice";
 import { withBatch, type BatchFn } from "./gemm_batch";
 import { ensureScratch } from "./resident";
+import { prebuiltModuleBytes } from "./prebuilt";
 
 // Local copies: an imported binding can compile to a getter call (CommonJS interop), too slow for packing loops.
 export const MR = KERNEL_MR;
@@ -154,7 +155,7 @@ export function hostGemmModule(memory?: SharedMemoryImport): HostGemmModule | nu
   if (typeof WebAssembly === "undefined") return null;
   const fma = relaxedSimdValidates();
   const tileRows = hostTileRows(fma);
-  const bytes = gemmModuleBytes(memory, fma, tileRows);
+  const bytes = memory ? gemmModuleBytes(memory, fma, tileRows) : prebuiltModuleBytes(`gemm fma=${fma ? 1 : 0} rows=${tileRows}`, () => gemmModuleBytes(undefined, fma, tileRows));
   return WebAssembly.validate(bytes) ? { bytes, tileRows } : null;
 }
 

@@ -253,4 +253,4 @@ export interface MatmulPack {
 }
 
 /** The packing functions on `memory` (a GEMM driver's), or null when they cannot be instantiated. */
-export const matmulPackFor = kernelsOnMemory<MatmulPack>(matmulPackFunctions);
+export const matmulPackFor = kernelsOnMemory<MatmulPack>(matmulPackFunctions, "matmul_pack");
