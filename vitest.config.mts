@@ -13,6 +13,9 @@ export default defineConfig({
     // against 780 s the session before).
     hookTimeout: 120_000,
     pool: "forks",
+    // isolated-vm (the grader's sandbox) requires Node started with --no-node-snapshot on Node 20+,
+    // as production starts it (scripts/start.mjs).
+    execArgv: ["--no-node-snapshot"],
     // Vitest's default is one worker fewer than the cores: on CI's two cores, one file at a time.
     maxWorkers: availableParallelism(),
     sequence: { sequencer: SlowFirstSequencer },
@@ -50,7 +53,7 @@ export default defineConfig({
         test: {
           name: "tensor-relaxed-simd",
           isolate: false,
-          execArgv: ["--experimental-wasm-relaxed-simd"],
+          execArgv: ["--experimental-wasm-relaxed-simd", "--no-node-snapshot"],
           env: { GRADBOOK_EXPECT_RELAXED_SIMD: "1" },
           include: [
             "tests/unit/tensor/core/kernels*.test.ts",

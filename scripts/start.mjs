@@ -19,4 +19,6 @@ run("node", ["scripts/build-if-needed.mjs"]);
 
 const port = process.env.PORT || "3000";
 step(`Serving Gradbook at http://localhost:${port}`);
-run("node", ["scripts/serve.mjs", "-p", port]);
+// --no-node-snapshot: isolated-vm (the grader) requires it on Node 20+ (its README; without it V8 can
+// crash creating an isolate on some platforms, laverdet/isolated-vm issues 424 and 472).
+run("node", ["--no-node-snapshot", "scripts/serve.mjs", "-p", port]);

@@ -12,4 +12,5 @@ if (!process.env.DATABASE_URL) {
 }
 run("node", ["scripts/prepare.mjs"]);
 run("node", ["scripts/build-if-needed.mjs"]);
-run("node", ["scripts/serve.mjs", "-p", process.env.PORT || "3100", "-H", "127.0.0.1"]);
+// --no-node-snapshot as in production (scripts/start.mjs): isolated-vm requires it on Node 20+.
+run("node", ["--no-node-snapshot", "scripts/serve.mjs", "-p", process.env.PORT || "3100", "-H", "127.0.0.1"]);
