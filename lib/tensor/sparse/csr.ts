@@ -11,7 +11,6 @@
  * torch.* calls with a CSR first argument reach sparse/dispatch.ts, which sends them here.
  */
 import { isOptions } from "../args";
-import { CPU, type Device } from "../device";
 import { float32, float64, int64, isDType, type DType } from "../dtype";
 import { NotImplementedError, RuntimeError } from "../errors";
 import { get_default_dtype } from "../default_dtype";
@@ -19,9 +18,9 @@ import { addSuffixes, formatData, pyTuple } from "../format";
 import { sparse_csr, type layout } from "../memory_format";
 import { tensor } from "../ops/creation";
 import { normalizeDim } from "../shape";
-import { sizeOf, type Size } from "../size";
+import type { Size } from "../size";
 import { Tensor } from "../tensor";
-import { SPARSE_COO_BRAND } from "./brand";
+import { markSparsePrototype, SparseTensorBase } from "./sparse_base";
 import { installRefusals, named, SparseCooTensor } from "./sparse_coo";
 import { couldNotRun } from "./torch_errors";
 import { sparseDenseMm } from "./mm";
@@ -48,29 +47,24 @@ function body(t: Tensor, prefix: string): string {
   return t.numel() === 0 ? `${s}, size=${pyTuple(t.shape)}` : s;
 }
 
-export class SparseCsrTensor {
+export class SparseCsrTensor extends SparseTensorBase {
   /** int64 [rows + 1]. */
   _crow: Tensor;
   /** int64 [nnz]. */
   _col: Tensor;
-  /** [nnz]. */
-  _vals: Tensor;
-  _size: Size;
 
+  /** Values: [nnz]. */
   constructor(crow: Tensor, col: Tensor, values: Tensor, size: readonly number[]) {
+    super(values, size);
     this._crow = crow;
     this._col = col;
-    this._vals = values;
-    this._size = sizeOf(size);
     if (!csrRefusalsReady) {
       csrRefusalsReady = true;
       installRefusals(SparseCsrTensor.prototype, refuseOnCsr);
     }
   }
 
-  get shape(): Size {
-    return this._size;
-  }
+  // shape, dtype, device, _nnz(), requires_grad, is_leaf, grad_fn: sparse_base.ts.
   size(dim?: number): number | Size {
     return dim === undefined ? this._size : this._size[normalizeDim(dim, 2)];
   }
@@ -83,14 +77,8 @@ export class SparseCsrTensor {
   numel(): number {
     return this._size[0] * this._size[1];
   }
-  get dtype(): DType {
-    return this._vals.dtype;
-  }
   get layout(): layout {
     return sparse_csr;
-  }
-  get device(): Device {
-    return CPU;
   }
   get is_sparse(): boolean {
     return false;
@@ -98,20 +86,11 @@ export class SparseCsrTensor {
   get is_sparse_csr(): boolean {
     return true;
   }
-  get is_cuda(): boolean {
-    return false;
-  }
-  get is_cpu(): boolean {
-    return true;
-  }
   sparse_dim(): number {
     return 2;
   }
   dense_dim(): number {
     return 0;
-  }
-  _nnz(): number {
-    return this._vals.shape[0];
   }
   crow_indices(): Tensor {
     return this._crow;
@@ -142,18 +121,9 @@ export class SparseCsrTensor {
     return named(this.to_sparse().to_dense(), "ToDenseBackward0");
   }
 
-  get requires_grad(): boolean {
-    return this._vals.requires_grad;
-  }
   requires_grad_(flag = true): this {
     this._vals.requires_grad_(flag);
     return this;
-  }
-  get is_leaf(): boolean {
-    return this._vals.grad_fn === null;
-  }
-  get grad_fn(): Tensor["grad_fn"] {
-    return this._vals.grad_fn;
   }
   detach(): SparseCsrTensor {
     return new SparseCsrTensor(this._crow, this._col, this._vals.detach(), this._size);
@@ -215,21 +185,8 @@ export class SparseCsrTensor {
     else if (this.requires_grad) suffixes.push("requires_grad=True");
     return addSuffixes("tensor(" + text, suffixes, INDENT);
   }
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.toString();
-  }
-  [Symbol.toPrimitive](): string {
-    return this.toString();
-  }
 }
-Object.defineProperty(SparseCsrTensor.prototype, SPARSE_COO_BRAND, { value: true });
-for (const field of ["_data", "_strides", "_offset", "_ver", "_shape", "_base"]) {
-  Object.defineProperty(SparseCsrTensor.prototype, field, {
-    get: () => refuseOnCsr(`A dense op given a sparse CSR operand (it read ${field})`),
-    configurable: true,
-    enumerable: false,
-  });
-}
+markSparsePrototype(SparseCsrTensor.prototype, (field) => refuseOnCsr(`A dense op given a sparse CSR operand (it read ${field})`));
 
 /** The CSR form of a coalesced 2-D COO tensor's entries. */
 export function cooToCsr(s: SparseCooTensor): SparseCsrTensor {

@@ -15,18 +15,18 @@
  * clear error naming it, and a dense kernel reaching one (a sparse second operand) raises before it reads anything.
  */
 import { isOptions, parseArgs } from "../args";
-import { CPU, type Device } from "../device";
 import { float32, float64, int64, isDType, type DType } from "../dtype";
 import { RuntimeError, TypeError_ } from "../errors";
 import { sparse_coo, type layout } from "../memory_format";
 import { zeros } from "../ops/creation";
 import { makeView } from "../ops/views";
 import { normalizeDim } from "../shape";
-import { sizeOf, type Size } from "../size";
+import type { Size } from "../size";
 import { Tensor } from "../tensor";
-import { SPARSE_COO_BRAND, refuseOnSparse } from "./brand";
+import { refuseOnSparse } from "./brand";
 import { coalescePlan } from "./coalesce_plan";
 import { formatSparseCoo } from "./format";
+import { markSparsePrototype, SparseTensorBase } from "./sparse_base";
 
 /** An identity view of t recorded as `name` (torch's node name for a sparse op), when t is on the tape. */
 export function named(t: Tensor, name: string): Tensor {
@@ -46,27 +46,20 @@ export function flatIndex(indices: Tensor, sizes: readonly number[]): Tensor {
 
 let refusalsReady = false;
 
-export class SparseCooTensor {
+export class SparseCooTensor extends SparseTensorBase {
   /** int64 [sparse_dim, nnz]. */
   _idx: Tensor;
-  /** [nnz, ...dense dims]. */
-  _vals: Tensor;
-  _size: Size;
   _coalesced: boolean;
 
-  /** The engine's own: use torch.sparse_coo_tensor(indices, values, size) or x.to_sparse(). */
+  /** The engine's own: use torch.sparse_coo_tensor(indices, values, size) or x.to_sparse(). Values: [nnz, ...dense dims]. */
   constructor(indices: Tensor, values: Tensor, size: readonly number[], coalesced: boolean) {
+    super(values, size);
     this._idx = indices;
-    this._vals = values;
-    this._size = sizeOf(size);
     this._coalesced = coalesced;
     if (!refusalsReady) installSparseRefusals();
   }
 
-  // ---- metadata ---------------------------------------------------------------------------------------------------
-  get shape(): Size {
-    return this._size;
-  }
+  // ---- metadata (shape, dtype, device, _nnz(): sparse_base.ts) -------------------------------------------------------
   size(dim?: number | { dim?: number }): number | Size {
     const d = typeof dim === "object" && dim !== null ? dim.dim : dim;
     return d === undefined ? this._size : this._size[normalizeDim(d, this.dim())];
@@ -80,14 +73,8 @@ export class SparseCooTensor {
   numel(): number {
     return this._size.reduce((a, b) => a * b, 1);
   }
-  get dtype(): DType {
-    return this._vals.dtype;
-  }
   get layout(): layout {
     return sparse_coo;
-  }
-  get device(): Device {
-    return CPU;
   }
   get is_sparse(): boolean {
     return true;
@@ -95,20 +82,11 @@ export class SparseCooTensor {
   get is_sparse_csr(): boolean {
     return false;
   }
-  get is_cuda(): boolean {
-    return false;
-  }
-  get is_cpu(): boolean {
-    return true;
-  }
   sparse_dim(): number {
     return this._idx.shape[0];
   }
   dense_dim(): number {
     return this._vals.dim() - 1;
-  }
-  _nnz(): number {
-    return this._vals.shape[0];
   }
   is_coalesced(): boolean {
     return this._coalesced;
@@ -156,7 +134,8 @@ export class SparseCooTensor {
     return a.dtype && a.dtype !== out.dtype ? out.to(a.dtype) : out;
   }
 
-  // ---- autograd ---------------------------------------------------------------------------------------------------
+  // ---- autograd (is_leaf, grad_fn: sparse_base.ts) ---------------------------------------------------------------
+  // A setter hides the base's getter unless it is defined beside it: the pair is here (CSR has no setter).
   get requires_grad(): boolean {
     return this._vals.requires_grad;
   }
@@ -166,12 +145,6 @@ export class SparseCooTensor {
   requires_grad_(flag: boolean | { requires_grad?: boolean } = true): this {
     this._vals.requires_grad_(flag);
     return this;
-  }
-  get is_leaf(): boolean {
-    return this._vals.grad_fn === null;
-  }
-  get grad_fn(): Tensor["grad_fn"] {
-    return this._vals.grad_fn;
   }
   /**
    * A sparse leaf's gradient, sparse as torch 1.13's (sparse.mm's sparse_mask, to_dense's): one value per unique
@@ -225,23 +198,8 @@ export class SparseCooTensor {
     const fn = this._vals.grad_fn;
     return formatSparseCoo(this._idx, this._vals, this._size, fn ? fn._name : null, this.requires_grad);
   }
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.toString();
-  }
-  [Symbol.toPrimitive](): string {
-    return this.toString();
-  }
 }
-Object.defineProperty(SparseCooTensor.prototype, SPARSE_COO_BRAND, { value: true });
-
-// A dense kernel reaching a sparse operand (x.add(s), torch.mm(x, s)) would read these: it raises first.
-for (const field of ["_data", "_strides", "_offset", "_ver", "_shape", "_base"]) {
-  Object.defineProperty(SparseCooTensor.prototype, field, {
-    get: () => refuseOnSparse(`A dense op given a sparse operand (it read ${field})`),
-    configurable: true,
-    enumerable: false,
-  });
-}
+markSparsePrototype(SparseCooTensor.prototype, (field) => refuseOnSparse(`A dense op given a sparse operand (it read ${field})`));
 
 /**
  * Every Tensor method this class does not implement raises one clear error naming it. Run at the first
