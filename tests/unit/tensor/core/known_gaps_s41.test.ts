@@ -14,24 +14,22 @@
 import { describe, expect, it } from "vitest";
 import { nn, optim, torch, type Tensor } from "../../../../lib/tensor/index";
 import fixture from "../../../fixtures/torch/known_gaps_s41.json";
+import { outcomeOf, type Raised } from "./known_gaps_helpers";
 
-type Outcome = { dtype: string; value: unknown; grad_fn: string | null } | Outcome[] | [string, string];
+/** This file's form keeps a tensor's nested values and reads a (values, indices) pair as two outcomes. */
+type Outcome = { dtype: string; value: unknown; grad_fn: string | null } | Outcome[] | Raised;
 
 /** What fn gives, in the fixture's form. */
 function outcome(fn: () => unknown): Outcome {
-  let r: unknown;
-  try {
-    r = fn();
-  } catch (e) {
-    return [(e as Error).name, (e as Error).message];
-  }
-  if (r instanceof torch.Tensor) {
-    const t = r as Tensor;
-    const finite = (v: unknown): unknown => (Array.isArray(v) ? v.map(finite) : typeof v === "number" && Number.isNaN(v) ? "nan" : v);
-    return { dtype: String(t.dtype).replace("torch.", ""), value: finite(t.tolist()), grad_fn: t.grad_fn?.name() ?? null };
-  }
-  const pair = r as { values: Tensor; indices: Tensor };
-  return [outcome(() => pair.values), outcome(() => pair.indices)];
+  return outcomeOf(fn, (r): Outcome => {
+    if (r instanceof torch.Tensor) {
+      const t = r as Tensor;
+      const finite = (v: unknown): unknown => (Array.isArray(v) ? v.map(finite) : typeof v === "number" && Number.isNaN(v) ? "nan" : v);
+      return { dtype: String(t.dtype).replace("torch.", ""), value: finite(t.tolist()), grad_fn: t.grad_fn?.name() ?? null };
+    }
+    const pair = r as { values: Tensor; indices: Tensor };
+    return [outcome(() => pair.values), outcome(() => pair.indices)];
+  });
 }
 
 /** Cases of a fixture section, run on the engine. */

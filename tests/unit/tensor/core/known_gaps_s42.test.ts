@@ -25,49 +25,7 @@ import { describe, expect, it } from "vitest";
 import { F, nn, torch, type Tensor } from "../../../../lib/tensor/index";
 import { gradcheck } from "../../../../lib/grading/gradcheck";
 import fixture from "../../../fixtures/torch/known_gaps_s42.json";
-
-type Outcome = { dtype: string; shape: number[]; value: (number | string)[]; grad_fn: string | null } | [string, string];
-
-const enc = (v: number): number | string => (Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : v);
-const flat = (t: Tensor): (number | string)[] => (t.detach().reshape(-1).tolist() as number[]).map(enc);
-
-/** What fn gives, in the fixture's form. */
-function outcome(fn: () => unknown): Outcome {
-  let r: unknown;
-  try {
-    r = fn();
-  } catch (e) {
-    return [(e as Error).name, (e as Error).message];
-  }
-  const t = r as Tensor;
-  return { dtype: String(t.dtype).replace("torch.", ""), shape: t.shape.slice(), value: flat(t), grad_fn: t.grad_fn?.name() ?? null };
-}
-
-/** A tensor outcome's values within tol (float32 sums differ in their last bits), the rest exactly. */
-function expectOutcome(actual: Outcome, expected: unknown, name: string): void {
-  if (Array.isArray(actual) || !expected || Array.isArray(expected)) {
-    expect(actual, name).toEqual(expected);
-    return;
-  }
-  const e = expected as Exclude<Outcome, [string, string]>;
-  expect({ ...actual, value: null }, name).toEqual({ ...e, value: null });
-  expectValues(actual.value, e.value, name);
-}
-
-function expectValues(actual: readonly (number | string)[], expected: readonly (number | string)[], name: string): void {
-  expect(actual.length, name).toBe(expected.length);
-  actual.forEach((v, i) => {
-    const w = expected[i];
-    if (typeof v === "string" || typeof w === "string") expect(v, `${name} [${i}]`).toBe(w);
-    else expect(Math.abs(v - w), `${name} [${i}]: ${v} vs ${w}`).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(w)));
-  });
-}
-
-/** Cases of a fixture section, run on the engine. */
-function compare(section: Record<string, unknown>, cases: Record<string, () => unknown>): void {
-  expect(Object.keys(cases).sort()).toEqual(Object.keys(section).sort());
-  for (const [name, fn] of Object.entries(cases)) expectOutcome(outcome(fn), section[name], name);
-}
+import { compare, expectOutcome, expectValues, flat, outcome } from "./known_gaps_helpers";
 
 const L = (...v: number[]) => torch.tensor(v, { dtype: torch.long });
 const f32 = (v: number[] | number[][]) => torch.tensor(v, { dtype: torch.float32 });

@@ -23,51 +23,9 @@ import { describe, expect, it } from "vitest";
 import { F, nn, torch, type ComplexTensor, type Tensor } from "../../../../lib/tensor/index";
 import { gradcheck } from "../../../../lib/grading/gradcheck";
 import fixture from "../../../fixtures/torch/known_gaps_s43.json";
+import { compare, expectValues, flat } from "./known_gaps_helpers";
 
-type Outcome = { dtype: string; shape: number[]; value: (number | string)[]; grad_fn: string | null } | [string, string];
 const fx = fixture as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const enc = (v: number): number | string => (Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : v);
-const isComplex = (t: unknown): t is ComplexTensor => (t as { is_complex?: () => boolean }).is_complex?.() === true;
-const flat = (t: Tensor): (number | string)[] => (t.detach().reshape(-1).tolist() as number[]).map(enc);
-
-/** What fn gives, in the fixture's form (a complex tensor as its view_as_real). */
-function outcome(fn: () => unknown): Outcome {
-  let r: unknown;
-  try {
-    r = fn();
-  } catch (e) {
-    return [(e as Error).name, (e as Error).message];
-  }
-  const t = r as Tensor;
-  const v = isComplex(r) ? torch.view_as_real(r) : t;
-  return { dtype: String(t.dtype).replace("torch.", ""), shape: v.shape.slice(), value: flat(v), grad_fn: t.grad_fn?.name() ?? null };
-}
-
-function expectValues(actual: readonly (number | string)[], expected: readonly (number | string)[], name: string, tol = 1e-5): void {
-  expect(actual.length, name).toBe(expected.length);
-  actual.forEach((v, i) => {
-    const w = expected[i];
-    if (typeof v === "string" || typeof w === "string") expect(v, `${name} [${i}]`).toBe(w);
-    else expect(Math.abs(v - w), `${name} [${i}]: ${v} vs ${w}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(w)));
-  });
-}
-
-/** A tensor outcome's values within tol, the rest exactly. */
-function expectOutcome(actual: Outcome, expected: unknown, name: string): void {
-  if (Array.isArray(actual) || !expected || Array.isArray(expected)) {
-    expect(actual, name).toEqual(expected);
-    return;
-  }
-  const e = expected as Exclude<Outcome, [string, string]>;
-  expect({ ...actual, value: null }, name).toEqual({ ...e, value: null });
-  expectValues(actual.value, e.value, name);
-}
-
-function compare(section: Record<string, unknown>, cases: Record<string, () => unknown>): void {
-  expect(Object.keys(cases).sort()).toEqual(Object.keys(section).sort());
-  for (const [name, fn] of Object.entries(cases)) expectOutcome(outcome(fn), section[name], name);
-}
 
 /** torch.* with complex operands (the real signatures' types name real tensors; the engine dispatches on a complex one). */
 const tc = torch as unknown as Record<string, (...args: unknown[]) => ComplexTensor>;
