@@ -80,3 +80,22 @@ export function cellTypeChecker(): (source: string, file?: string) => string[] {
     return ts.getPreEmitDiagnostics(program, checked).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
   };
 }
+
+/** The declaration of same(a, b), the check the engine-types-*-calls cells make: put before a cell to type-check it. */
+export const SAME = "declare function same(a: unknown, b: unknown): void;\n";
+
+/**
+ * Runs the cell as the kernel does (transpiled, `globals` in scope: the engine's, engineGlobals()), its same(a, b)
+ * calling `same` and print() silent; returns how many same() checks it made.
+ */
+export function runCell(source: string, globals: Record<string, unknown>, same: (a: unknown, b: unknown) => void): number {
+  const js = ts.transpileModule(SAME + source, { compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.ESNext } }).outputText;
+  let checks = 0;
+  const counted = (a: unknown, b: unknown) => {
+    checks++;
+    same(a, b);
+  };
+  // the cell is the calling test file's own source text, run as the kernel runs a cell
+  new Function(...Object.keys(globals), "same", "print", js)(...Object.values(globals), counted, () => {});
+  return checks;
+}

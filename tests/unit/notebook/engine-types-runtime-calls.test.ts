@@ -7,15 +7,11 @@
  * what the positional form gives (same(a, b)); the invalid ones, which torch 1.13 refuses too, must be flagged.
  */
 import { describe, expect, it } from "vitest";
-import ts from "typescript";
 import { engineGlobals } from "../../../lib/kernel/worker/engine";
 import { ComplexTensor, Tensor, torch } from "../../../lib/tensor/index";
-import { cellTypeChecker } from "./engine-types-cells";
+import { cellTypeChecker, runCell as runCellWith, SAME } from "./engine-types-cells";
 
 const cellDiagnostics = cellTypeChecker();
-
-/** same(a, b) in a cell: the keyword form's result equals the positional form's. */
-const SAME = "declare function same(a: unknown, b: unknown): void;\n";
 
 /** Plain values of a result: tensors as nested lists (a complex one as its [..., 2] real view), tuples element-wise. */
 function plain(v: unknown): unknown {
@@ -26,19 +22,9 @@ function plain(v: unknown): unknown {
   return v;
 }
 
-/** Runs the cell (transpiled as the kernel does, the engine's globals in scope) and returns how many same() checks it made. */
+/** Runs the cell as the kernel does; its same(a, b): the keyword form's result equals the positional form's. Returns how many it made. */
 function runCell(source: string): number {
-  const js = ts.transpileModule(SAME + source, { compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.ESNext } }).outputText;
-  const globals = engineGlobals();
-  let checks = 0;
-  const same = (a: unknown, b: unknown) => {
-    checks++;
-    expect(plain(a)).toEqual(plain(b));
-  };
-  const print = () => {};
-  // the cell is this file's own source text, run as the kernel runs a cell
-  new Function(...Object.keys(globals), "same", "print", js)(...Object.values(globals), same, print);
-  return checks;
+  return runCellWith(source, engineGlobals(), (a, b) => expect(plain(a)).toEqual(plain(b)));
 }
 
 /** The cell compiles against the editor's declarations and runs to its end (every same() it has was called). */

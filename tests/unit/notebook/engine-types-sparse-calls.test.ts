@@ -5,27 +5,19 @@
  * results' dense values. (A separate file from engine-types-runtime-calls.test.ts, as the same kind of check.)
  */
 import { describe, expect, it } from "vitest";
-import ts from "typescript";
 import { engineGlobals } from "../../../lib/kernel/worker/engine";
 import { Tensor } from "../../../lib/tensor/index";
-import { cellTypeChecker } from "./engine-types-cells";
+import { cellTypeChecker, runCell as runCellWith, SAME } from "./engine-types-cells";
 
 const cellDiagnostics = cellTypeChecker();
-const SAME = "declare function same(a: unknown, b: unknown): void;\n";
 
-/** Runs the cell as the kernel does (the engine's globals in scope); returns how many same() checks it made. */
+/** Runs the cell as the kernel does; its same(a, b) compares the two results' dense values. Returns how many it made. */
 function runCell(source: string): number {
-  const js = ts.transpileModule(SAME + source, { compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.ESNext } }).outputText;
-  const globals = engineGlobals();
-  let checks = 0;
-  const same = (a: unknown, b: unknown) => {
-    checks++;
+  return runCellWith(source, engineGlobals(), (a, b) => {
     expect(a).toBeInstanceOf(Tensor);
     expect((a as Tensor).shape).toEqual((b as Tensor).shape);
     expect((a as Tensor).sub(b as Tensor).abs().max().item()).toBeLessThan(1e-5);
-  };
-  new Function(...Object.keys(globals), "same", "print", js)(...Object.values(globals), same, () => {});
-  return checks;
+  });
 }
 
 describe("sparse tensors in a learner's cell: the calls that run also type-check", () => {
