@@ -14,8 +14,9 @@ import { crossEntropyModuleBytes } from "@/lib/tensor/kernels/wasm/cross_entropy
 import { matmulPackFunctions } from "@/lib/tensor/kernels/wasm/matmul_pack";
 import { buildModule } from "@/lib/tensor/kernels/wasm/assembler";
 import { MR } from "@/lib/tensor/kernels/wasm/gemm_kernel";
+import { unaryModuleBytes } from "@/lib/tensor/kernels/wasm/unary_simd";
 
-const PREBUILT = ["gemm fma=0 rows=4", "elementwise", "cross_entropy", "matmul_pack shared=0"];
+const PREBUILT = ["relaxed_simd_probe", "gemm fma=0 rows=4", "elementwise", "unary", "cross_entropy", "matmul_pack shared=0"];
 const MATMUL = "const y = torch.randn([64, 64]).matmul(torch.randn([64, 64])).sum();";
 
 /** The embedded table as the bundle holds it (esbuild writes the define as an object literal of string literals). */
@@ -44,6 +45,8 @@ describe("prebuilt WebAssembly modules in the grading isolate", () => {
     expect(table["gemm fma=0 rows=4"]).toEqual(gemmModuleBytes(undefined, false, 4));
     expect(table.elementwise).toEqual(elementwiseModuleBytes());
     expect(table.cross_entropy).toEqual(crossEntropyModuleBytes());
+    expect(table.unary).toEqual(unaryModuleBytes());
+    // relaxed_simd_probe's builder is private to assembler.ts: the isolate's own comparison (above) covers it.
     expect(table["matmul_pack shared=0"]).toEqual(buildModule(matmulPackFunctions(), { initial: 1, maximum: 65536, shared: false }));
   });
 

@@ -41,7 +41,7 @@
  */
 import { I32, op, uleb, type WasmFunction } from "./assembler";
 import { MR, NR } from "./gemm_kernel";
-import { matmulPackFunctions } from "./matmul_pack";
+import { MATMUL_PACK_NAMES, matmulPackFunctions } from "./matmul_pack";
 
 /** The GEMM module's functions: gemm_set and gemm_acc, then matmul_pack's, then gemm_batch, then gemm_bias (BATCH_FN.bias). */
 export function withBatch(kernel: WasmFunction[]): WasmFunction[] {
@@ -54,7 +54,7 @@ export function withBatch(kernel: WasmFunction[]): WasmFunction[] {
 
 /** Function indices in the GEMM module of the packers gemm_batch may call (aFn / bFn). */
 export const BATCH_FN = (() => {
-  const names = matmulPackFunctions().map((f) => f.name);
+  const names = MATMUL_PACK_NAMES;
   const at = (name: string) => 2 + names.indexOf(name);
   return { pack4: at("pack4"), pack8: at("pack8"), copy4: at("copy4"), copy8: at("copy8"), tpack4: at("tpack4"), tpack8: at("tpack8"), bias: 2 + names.length + 1 };
 })();

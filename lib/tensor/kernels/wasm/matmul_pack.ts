@@ -235,10 +235,23 @@ function copyRowsFunction(): WasmFunction {
   };
 }
 
-export const matmulPackFunctions = (): WasmFunction[] => [
-  packFunction(4), packFunction(8), copyFunction(4), copyFunction(8), transposePackFunction(4), transposePackFunction(8),
-  copyRowsFunction(),
-];
+/**
+ * The packers' names in module order, known without assembling them: gemm_batch.ts's function
+ * indices are read at load, where assembling the functions only to name them cost ~10 ms per
+ * fresh grading isolate. matmulPackFunctions checks its functions against it.
+ */
+export const MATMUL_PACK_NAMES: readonly string[] = ["pack4", "pack8", "copy4", "copy8", "tpack4", "tpack8", "copyRows"];
+
+export const matmulPackFunctions = (): WasmFunction[] => {
+  const functions = [
+    packFunction(4), packFunction(8), copyFunction(4), copyFunction(8), transposePackFunction(4), transposePackFunction(8),
+    copyRowsFunction(),
+  ];
+  if (functions.length !== MATMUL_PACK_NAMES.length || functions.some((f, i) => f.name !== MATMUL_PACK_NAMES[i])) {
+    throw new Error(`matmul_pack: MATMUL_PACK_NAMES (${MATMUL_PACK_NAMES.join(", ")}) does not list the packers in order`);
+  }
+  return functions;
+};
 
 type PackFn = (dst: number, src: number, sLane: number, sStep: number, panels: number, kc: number) => void;
 export interface MatmulPack {

@@ -8,6 +8,7 @@
 import type { Storage } from "../../dtype";
 import { I32, V128, buildModule, op, type WasmFunction } from "./assembler";
 import { instantiateOwnMemory } from "./own_memory";
+import { prebuiltModuleBytes } from "./prebuilt";
 import { f32x4Pmax, f32x4Pmin } from "./simd_exp";
 
 type Unary = (n: number, x: Storage, out: Storage, p0: number, p1: number) => void;
@@ -70,7 +71,7 @@ const MIN_N = 64;
 
 /** SIMD exp and sigmoid kernels wrapping the JS ones, or null without WebAssembly SIMD. */
 export function createWasmUnary(fallback: Record<"exp" | "sigmoid", Unary>): Record<"exp" | "sigmoid", Unary> | null {
-  const wasm = instantiateOwnMemory<Record<string, (inp: number, out: number, n4: number) => void>>(unaryModuleBytes);
+  const wasm = instantiateOwnMemory<Record<string, (inp: number, out: number, n4: number) => void>>(() => prebuiltModuleBytes("unary", unaryModuleBytes));
   if (!wasm) return null;
   const ensure = wasm.heap;
   const wrap = (name: "exp" | "sigmoid"): Unary => {
