@@ -7,6 +7,7 @@
 // in every isolate (lib/tensor/kernels/wasm/prebuilt.ts): a first bundle with an empty table runs
 // in a fresh isolate, as a grading isolate would, and the modules it assembled are embedded in the
 // real bundle as a constant. They are a function of the sources hashed below and of this Node's V8.
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -41,6 +42,13 @@ const digest = hash.digest("hex");
 
 if (!process.argv.includes("--force") && existsSync(outFile) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === digest) {
   process.exit(0);
+}
+
+// The build runs an isolate (assembleInIsolate), and isolated-vm needs --no-node-snapshot on Node 20+
+// (see 2004558b): callers that did not pass it (npm run prepare, engine-bundle.ts) get it here.
+if (!process.execArgv.includes("--no-node-snapshot")) {
+  const rerun = spawnSync(process.execPath, ["--no-node-snapshot", fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
+  process.exit(rerun.status ?? 1);
 }
 
 mkdirSync(outDir, { recursive: true });
