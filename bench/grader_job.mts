@@ -4,7 +4,7 @@
  * Prints each run's wall time (the first also builds V8's code cache) and the median of the rest,
  * then the engine's load alone (compile with the code cache + run the bundle in a fresh isolate).
  *
- *   npx tsx bench/grader_job.mts [runs] [loads]
+ *   npx tsx --no-node-snapshot bench/grader_job.mts [runs] [loads]
  */
 import ivm from "isolated-vm";
 import { runInSandbox, sandboxesReleased } from "../lib/grading/sandbox/grader";

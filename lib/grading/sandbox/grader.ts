@@ -99,6 +99,7 @@ class Sandbox {
   ) {}
 
   static async open(limits: SandboxLimits): Promise<Sandbox> {
+    warnWithoutNodeSnapshotFlag();
     const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb });
     sandboxesOpened += 1;
     try {
@@ -152,6 +153,21 @@ class Sandbox {
 }
 
 let sandboxesOpened = 0;
+
+let warnedAboutNodeSnapshot = false;
+/**
+ * isolated-vm requires Node 20+ to start with --no-node-snapshot (its README): on some platforms
+ * creating an isolate otherwise crashes the whole process (laverdet/isolated-vm issues 424, 472).
+ * Our entry points pass it (npm start, npm run grader, the systemd units, vitest); a process started
+ * some other way is told once, rather than finding out from a crash at the first submission.
+ */
+function warnWithoutNodeSnapshotFlag(): void {
+  if (warnedAboutNodeSnapshot) return;
+  warnedAboutNodeSnapshot = true;
+  const flag = "--no-node-snapshot";
+  if (process.execArgv.includes(flag) || (process.env.NODE_OPTIONS ?? "").split(/\s+/).includes(flag)) return;
+  console.warn(`[grader] Node was started without ${flag}, which isolated-vm (the grading sandbox) requires on Node 20 and later: on some platforms creating an isolate then crashes the process. Start it with node ${flag} (npm start and npm run grader do).`);
+}
 
 /**
  * Resolves once isolated-vm has freed the isolates of finished jobs, for a process about to
