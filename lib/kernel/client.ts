@@ -4,6 +4,14 @@ export type KernelStatus = "starting" | "idle" | "busy" | "dead";
 
 export const DEFAULT_TIME_BUDGET_MS = 5 * 60_000;
 
+/**
+ * Waits before each new attempt when the worker fails before it ever reports idle (its script did
+ * not load: a dropped connection, a deploy that replaced the app's files), then no more tries until
+ * the learner asks (Run, Restart). Restarting at once, as after a crash of a running kernel, spun
+ * in a loop of about a hundred worker requests a second for as long as the page stayed open.
+ */
+export const START_RETRY_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 16_000];
+
 interface PendingExecution {
   cellId: string;
   onMessage: (message: KernelToPage) => void;
@@ -26,6 +34,11 @@ export class KernelClient {
   private interruptFlag: Int32Array | null = null;
   private readonly commHandlers = new Map<string, (data: unknown, cellId: string | null) => void>();
   private nextId = 0;
+  /** Whether the current worker has reported idle: a crash before that is a failure to start. */
+  private started = false;
+  /** Failures to start in a row (see START_RETRY_DELAYS_MS). */
+  private startFailures = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
   status: KernelStatus = "starting";
 
   constructor(private readonly createWorker: () => Worker) {
@@ -49,6 +62,7 @@ export class KernelClient {
   }
 
   execute(cellId: string, code: string, options: ExecuteOptions): Promise<ExecuteReply> {
+    // The learner runs a cell while the kernel is down or waiting to retry: try at once.
     if (!this.worker) this.start();
     const msgId = `exec-${++this.nextId}`;
     return new Promise<ExecuteReply>((resolve) => {
@@ -68,17 +82,21 @@ export class KernelClient {
   }
 
   restart(notice = "Kernel restarted: all names defined by earlier cells are gone."): void {
+    this.startFailures = 0;
     this.stop(notice, "KernelRestarted");
     this.start();
     this.emit(this.status, notice);
   }
 
   dispose(): void {
+    this.cancelRetry();
     this.stop("The page was closed.", "KernelRestarted");
     this.statusListeners.clear();
   }
 
   private start(): void {
+    this.cancelRetry();
+    this.started = false;
     const worker = this.createWorker();
     this.worker = worker;
     this.setStatus("starting");
@@ -92,15 +110,35 @@ export class KernelClient {
     worker.onmessage = (event: MessageEvent<KernelToPage>) => this.receive(event.data);
     worker.onerror = (event) => {
       event.preventDefault();
-      this.crash(`The kernel crashed${event.message ? ` (${event.message})` : ""}. It was restarted; run the cells again.`);
+      this.crash(event.message ? ` (${event.message})` : "");
     };
   }
 
-  private crash(notice: string): void {
+  private crash(detail: string): void {
+    if (this.started) {
+      const notice = `The kernel crashed${detail}. It was restarted; run the cells again.`;
+      this.stop(notice, "KernelDied");
+      this.setStatus("dead", notice);
+      this.start();
+      this.emit(this.status, notice);
+      return;
+    }
+    this.startFailures += 1;
+    const wait = START_RETRY_DELAYS_MS[this.startFailures - 1];
+    const notice =
+      wait === undefined
+        ? `The kernel could not start${detail}, ${this.startFailures} times in a row. Check your connection, then press Restart kernel or reload the page.`
+        : `The kernel could not start${detail}. Trying again in ${wait / 1000} s.`;
     this.stop(notice, "KernelDied");
     this.setStatus("dead", notice);
-    this.start();
-    this.emit(this.status, notice);
+    if (wait !== undefined) {
+      this.retryTimer = setTimeout(() => this.start(), wait);
+    }
+  }
+
+  private cancelRetry(): void {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
   }
 
   /** Ends every pending execution with an error output rather than leaving it hanging. */
@@ -116,6 +154,10 @@ export class KernelClient {
 
   private receive(message: KernelToPage): void {
     if (message.type === "status") {
+      if (message.execution_state === "idle" && !this.started) {
+        this.started = true;
+        this.startFailures = 0;
+      }
       this.setStatus(message.execution_state);
       if (message.parent_id) this.pending.get(message.parent_id)?.onMessage(message);
       return;
