@@ -72,6 +72,28 @@ test("Restart kernel forgets names and says so", async ({ page }) => {
   await expect(cell(page, "shape").getByTestId("execution-count")).toHaveText("[1]");
 });
 
+test("a kernel whose script cannot load is retried after growing waits, says so, and starts on Restart once it loads", async ({ page }) => {
+  // The kernel worker's scripts are refused, as with a dropped connection or a deploy that replaced them.
+  let refused = 0;
+  let refusing = true;
+  await page.route("**/*worker*", (route) => {
+    if (!refusing) return route.continue();
+    refused++;
+    return route.abort();
+  });
+  await page.goto(TENSORS_LESSON);
+  await expect(page.getByTestId("kernel-notice")).toContainText(/could not start\. Trying again in \d+ s/);
+  await expect(page.getByTestId("kernel-status")).toHaveText("dead");
+  // Waits of 1 and 2 s: a few attempts in 4 s, where restarting at once made a hundred a second.
+  await expect.poll(() => refused, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+  const soFar = refused;
+  await page.waitForTimeout(1_000);
+  expect(refused).toBeLessThanOrEqual(soFar + 1);
+  refusing = false;
+  await page.getByRole("button", { name: "Restart kernel" }).click();
+  await expect(page.getByTestId("kernel-status")).toHaveText("idle", { timeout: 60_000 });
+});
+
 test("a chart renders with Plotly from our own origin", async ({ page }) => {
   await openLesson(page, TENSORS_LESSON);
   await typeIntoCell(page, "make", "plot.line({ y: [1, 3, 2], name: 'loss' }, { title: 'demo' })");
